@@ -272,7 +272,7 @@ pub struct ThrottlingException {
 }
 rboto::__structure!(
     ThrottlingException "ThrottlingException"[from] { message : String,
-    throttling_reasons : Vec < ThrottlingReason > } {}
+    throttling_reasons = Vec < ThrottlingReason > } {}
 );
 /// The request contains too many tags. Try the request again with fewer tags.
 #[derive(Clone, Debug, Default, PartialEq)]

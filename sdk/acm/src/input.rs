@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AddTagsToCertificateInput {
     /// String that contains the ARN of the ACM certificate to which the tag is to be applied. This must be of the form:
@@ -16,10 +16,10 @@ pub struct AddTagsToCertificateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AddTagsToCertificateInput "AddTagsToCertificateRequest"[set debug into] {
-    certificate_arn : String, tags : Vec < Tag > } { _client }
+    AddTagsToCertificateInput "AddTagsToCertificateRequest"[set into] { certificate_arn :
+    String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateAcmeDomainValidationInput {
     /// A unique, case-sensitive identifier to ensure idempotency of the request.
@@ -35,11 +35,11 @@ pub struct CreateAcmeDomainValidationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateAcmeDomainValidationInput "CreateAcmeDomainValidationRequest"[set debug into] {
+    CreateAcmeDomainValidationInput "CreateAcmeDomainValidationRequest"[set into] {
     idempotency_token : String, acme_endpoint_arn : String, domain_name : String,
-    prevalidation_options : PrevalidationOptions, tags : Vec < Tag > } { _client }
+    prevalidation_options = PrevalidationOptions, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateAcmeEndpointInput {
     /// A unique, case-sensitive identifier to ensure idempotency of the request.
@@ -57,12 +57,12 @@ pub struct CreateAcmeEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateAcmeEndpointInput "CreateAcmeEndpointRequest"[set debug into] {
-    idempotency_token : String, authorization_behavior : AcmeAuthorizationBehavior,
-    contact : AcmeContact, certificate_authority : CertificateAuthority, tags : Vec < Tag
-    >, certificate_tags : Vec < Tag > } { _client }
+    CreateAcmeEndpointInput "CreateAcmeEndpointRequest"[set into] { idempotency_token :
+    String, authorization_behavior : AcmeAuthorizationBehavior, contact : AcmeContact,
+    certificate_authority = CertificateAuthority, tags = Vec < Tag >, certificate_tags =
+    Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateAcmeExternalAccountBindingInput {
     /// A unique, case-sensitive identifier to ensure idempotency of the request.
@@ -79,10 +79,10 @@ pub struct CreateAcmeExternalAccountBindingInput {
 }
 rboto::__structure!(
     CreateAcmeExternalAccountBindingInput "CreateAcmeExternalAccountBindingRequest"[set
-    debug into] { idempotency_token : String, acme_endpoint_arn : String, role_arn :
-    String, expiration : Expiration, tags : Vec < Tag > } { _client }
+    into] { idempotency_token : String, acme_endpoint_arn : String, role_arn : String,
+    expiration = Expiration, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteAcmeDomainValidationInput {
     /// The Amazon Resource Name (ARN) of the ACME domain validation to delete.
@@ -90,10 +90,10 @@ pub struct DeleteAcmeDomainValidationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteAcmeDomainValidationInput "DeleteAcmeDomainValidationRequest"[set debug into] {
+    DeleteAcmeDomainValidationInput "DeleteAcmeDomainValidationRequest"[set into] {
     acme_domain_validation_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteAcmeEndpointInput {
     /// The Amazon Resource Name (ARN) of the ACME endpoint to delete.
@@ -101,10 +101,10 @@ pub struct DeleteAcmeEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteAcmeEndpointInput "DeleteAcmeEndpointRequest"[set debug into] {
-    acme_endpoint_arn : String } { _client }
+    DeleteAcmeEndpointInput "DeleteAcmeEndpointRequest"[set into] { acme_endpoint_arn :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteAcmeExternalAccountBindingInput {
     /// The Amazon Resource Name (ARN) of the ACME external account binding to delete.
@@ -113,9 +113,9 @@ pub struct DeleteAcmeExternalAccountBindingInput {
 }
 rboto::__structure!(
     DeleteAcmeExternalAccountBindingInput "DeleteAcmeExternalAccountBindingRequest"[set
-    debug into] { acme_external_account_binding_arn : String } { _client }
+    into] { acme_external_account_binding_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteCertificateInput {
     /// String that contains the ARN of the ACM certificate to be deleted. This must be of the form:
@@ -123,10 +123,10 @@ pub struct DeleteCertificateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteCertificateInput "DeleteCertificateRequest"[set debug into] { certificate_arn :
+    DeleteCertificateInput "DeleteCertificateRequest"[set into] { certificate_arn :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAcmeAccountInput {
     /// The Amazon Resource Name (ARN) of the ACME endpoint.
@@ -136,10 +136,10 @@ pub struct DescribeAcmeAccountInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAcmeAccountInput "DescribeAcmeAccountRequest"[set debug into] {
-    acme_endpoint_arn : String, account_url : String } { _client }
+    DescribeAcmeAccountInput "DescribeAcmeAccountRequest"[set into] { acme_endpoint_arn :
+    String, account_url : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAcmeDomainValidationInput {
     /// The Amazon Resource Name (ARN) of the ACME domain validation.
@@ -147,10 +147,10 @@ pub struct DescribeAcmeDomainValidationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAcmeDomainValidationInput "DescribeAcmeDomainValidationRequest"[set debug
-    into] { acme_domain_validation_arn : String } { _client }
+    DescribeAcmeDomainValidationInput "DescribeAcmeDomainValidationRequest"[set into] {
+    acme_domain_validation_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAcmeEndpointInput {
     /// The Amazon Resource Name (ARN) of the ACME endpoint.
@@ -158,10 +158,10 @@ pub struct DescribeAcmeEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAcmeEndpointInput "DescribeAcmeEndpointRequest"[set debug into] {
-    acme_endpoint_arn : String } { _client }
+    DescribeAcmeEndpointInput "DescribeAcmeEndpointRequest"[set into] { acme_endpoint_arn
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAcmeExternalAccountBindingInput {
     /// The Amazon Resource Name (ARN) of the ACME external account binding.
@@ -170,10 +170,10 @@ pub struct DescribeAcmeExternalAccountBindingInput {
 }
 rboto::__structure!(
     DescribeAcmeExternalAccountBindingInput
-    "DescribeAcmeExternalAccountBindingRequest"[set debug into] {
+    "DescribeAcmeExternalAccountBindingRequest"[set into] {
     acme_external_account_binding_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeCertificateInput {
     /// The Amazon Resource Name (ARN) of the ACM certificate. The ARN must have the following form:
@@ -181,10 +181,10 @@ pub struct DescribeCertificateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeCertificateInput "DescribeCertificateRequest"[set debug into] {
-    certificate_arn : String } { _client }
+    DescribeCertificateInput "DescribeCertificateRequest"[set into] { certificate_arn :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ExportCertificateInput {
     /// An Amazon Resource Name (ARN) of the issued certificate. This must be of the form:
@@ -197,7 +197,7 @@ rboto::__structure!(
     ExportCertificateInput "ExportCertificateRequest"[set debug into] { certificate_arn :
     String, passphrase : rboto::Blob[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAcmeExternalAccountBindingCredentialsInput {
     /// The Amazon Resource Name (ARN) of the ACME external account binding.
@@ -206,10 +206,10 @@ pub struct GetAcmeExternalAccountBindingCredentialsInput {
 }
 rboto::__structure!(
     GetAcmeExternalAccountBindingCredentialsInput
-    "GetAcmeExternalAccountBindingCredentialsRequest"[set debug into] {
+    "GetAcmeExternalAccountBindingCredentialsRequest"[set into] {
     acme_external_account_binding_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCertificateInput {
     /// String that contains a certificate ARN in the following format:
@@ -217,10 +217,10 @@ pub struct GetCertificateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCertificateInput "GetCertificateRequest"[set debug into] { certificate_arn :
-    String } { _client }
+    GetCertificateInput "GetCertificateRequest"[set into] { certificate_arn : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ImportCertificateInput {
     /// The [Amazon Resource Name (ARN)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) of an imported certificate to replace. To import a new certificate, omit this field.
@@ -238,9 +238,9 @@ pub struct ImportCertificateInput {
 rboto::__structure!(
     ImportCertificateInput "ImportCertificateRequest"[set debug into] { certificate_arn :
     String, certificate : rboto::Blob, private_key : rboto::Blob[sensitive],
-    certificate_chain : rboto::Blob, tags : Vec < Tag > } { _client }
+    certificate_chain : rboto::Blob, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAcmeAccountsInput {
     /// A token for pagination.
@@ -252,10 +252,10 @@ pub struct ListAcmeAccountsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListAcmeAccountsInput "ListAcmeAccountsRequest"[set debug into] { next_token :
-    String, max_results = i32, acme_endpoint_arn : String } { _client }
+    ListAcmeAccountsInput "ListAcmeAccountsRequest"[set into] { next_token : String,
+    max_results = i32, acme_endpoint_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAcmeDomainValidationsInput {
     /// A token for pagination.
@@ -267,10 +267,10 @@ pub struct ListAcmeDomainValidationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListAcmeDomainValidationsInput "ListAcmeDomainValidationsRequest"[set debug into] {
+    ListAcmeDomainValidationsInput "ListAcmeDomainValidationsRequest"[set into] {
     next_token : String, max_results = i32, acme_endpoint_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAcmeEndpointsInput {
     /// A token for pagination.
@@ -280,10 +280,10 @@ pub struct ListAcmeEndpointsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListAcmeEndpointsInput "ListAcmeEndpointsRequest"[set debug into] { next_token :
-    String, max_results = i32 } { _client }
+    ListAcmeEndpointsInput "ListAcmeEndpointsRequest"[set into] { next_token : String,
+    max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAcmeExternalAccountBindingsInput {
     /// A token for pagination.
@@ -296,10 +296,10 @@ pub struct ListAcmeExternalAccountBindingsInput {
 }
 rboto::__structure!(
     ListAcmeExternalAccountBindingsInput "ListAcmeExternalAccountBindingsRequest"[set
-    debug into] { next_token : String, max_results = i32, acme_endpoint_arn : String } {
+    into] { next_token : String, max_results = i32, acme_endpoint_arn : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListCertificateDomainValidationsInput {
     /// The Amazon Resource Name (ARN) of the certificate for which to list domain validation summaries.
@@ -312,10 +312,9 @@ pub struct ListCertificateDomainValidationsInput {
 }
 rboto::__structure!(
     ListCertificateDomainValidationsInput "ListCertificateDomainValidationsRequest"[set
-    debug into] { certificate_arn : String, next_token : String, max_items = i32 } {
-    _client }
+    into] { certificate_arn : String, next_token : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListCertificatesInput {
     /// Filter the certificate list by status value.
@@ -335,12 +334,12 @@ pub struct ListCertificatesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListCertificatesInput "ListCertificatesRequest"[set debug into] {
-    certificate_statuses : Vec < CertificateStatus >, certificate_key_pair_origins : Vec
-    < CertificateKeyPairOrigin >, includes : Filters, next_token : String, max_items =
-    i32, sort_by : SortBy, sort_order : SortOrder } { _client }
+    ListCertificatesInput "ListCertificatesRequest"[set into] { certificate_statuses =
+    Vec < CertificateStatus >, certificate_key_pair_origins = Vec <
+    CertificateKeyPairOrigin >, includes = Filters, next_token : String, max_items = i32,
+    sort_by : SortBy, sort_order : SortOrder } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForCertificateInput {
     /// String that contains the ARN of the ACM certificate for which you want to list the tags. This must have the following form:
@@ -348,10 +347,10 @@ pub struct ListTagsForCertificateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForCertificateInput "ListTagsForCertificateRequest"[set debug into] {
+    ListTagsForCertificateInput "ListTagsForCertificateRequest"[set into] {
     certificate_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForResourceInput {
     /// The ARN of the ACM resource for which to list tags.
@@ -359,10 +358,10 @@ pub struct ListTagsForResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForResourceInput "ListTagsForResourceRequest"[set debug into] { resource_arn
-    : String } { _client }
+    ListTagsForResourceInput "ListTagsForResourceRequest"[set into] { resource_arn :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutAccountConfigurationInput {
     /// Specifies expiration events associated with an account.
@@ -372,10 +371,10 @@ pub struct PutAccountConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutAccountConfigurationInput "PutAccountConfigurationRequest"[set debug into] {
-    expiry_events : ExpiryEventsConfiguration, idempotency_token : String } { _client }
+    PutAccountConfigurationInput "PutAccountConfigurationRequest"[set into] {
+    expiry_events = ExpiryEventsConfiguration, idempotency_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RemoveTagsFromCertificateInput {
     /// String that contains the ARN of the ACM Certificate with one or more tags that you want to remove. This must be of the form:
@@ -385,10 +384,10 @@ pub struct RemoveTagsFromCertificateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RemoveTagsFromCertificateInput "RemoveTagsFromCertificateRequest"[set debug into] {
-    certificate_arn : String, tags : Vec < Tag > } { _client }
+    RemoveTagsFromCertificateInput "RemoveTagsFromCertificateRequest"[set into] {
+    certificate_arn : String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RenewCertificateInput {
     /// String that contains the ARN of the ACM certificate to be renewed. This must be of the form:
@@ -396,10 +395,10 @@ pub struct RenewCertificateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RenewCertificateInput "RenewCertificateRequest"[set debug into] { certificate_arn :
-    String } { _client }
+    RenewCertificateInput "RenewCertificateRequest"[set into] { certificate_arn : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RequestCertificateInput {
     /// Fully qualified domain name (FQDN), such as www.example.com, that you want to secure with an ACM certificate. Use an asterisk (\*) to create a wildcard certificate that protects several sites in the same domain. For example, \*.example.com protects www.example.com, site.example.com, and images.example.com.
@@ -425,14 +424,13 @@ pub struct RequestCertificateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RequestCertificateInput "RequestCertificateRequest"[set debug into] { domain_name :
-    String, validation_method : ValidationMethod, subject_alternative_names : Vec <
-    String >, idempotency_token : String, domain_validation_options : Vec <
-    DomainValidationOption >, options : CertificateOptions, certificate_authority_arn :
-    String, tags : Vec < Tag >, key_algorithm : KeyAlgorithm, managed_by :
-    CertificateManagedBy } { _client }
+    RequestCertificateInput "RequestCertificateRequest"[set into] { domain_name : String,
+    validation_method : ValidationMethod, subject_alternative_names = Vec < String >,
+    idempotency_token : String, domain_validation_options = Vec < DomainValidationOption
+    >, options = CertificateOptions, certificate_authority_arn : String, tags = Vec < Tag
+    >, key_algorithm : KeyAlgorithm, managed_by : CertificateManagedBy } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ResendValidationEmailInput {
     /// String that contains the ARN of the requested certificate. The certificate ARN is generated and returned by the RequestCertificate action as soon as the request is made. By default, using this parameter causes email to be sent to all top-level domains you specified in the certificate request. The ARN must be of the form:
@@ -444,10 +442,10 @@ pub struct ResendValidationEmailInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ResendValidationEmailInput "ResendValidationEmailRequest"[set debug into] {
-    certificate_arn : String, domain : String, validation_domain : String } { _client }
+    ResendValidationEmailInput "ResendValidationEmailRequest"[set into] { certificate_arn
+    : String, domain : String, validation_domain : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RevokeAcmeAccountInput {
     /// The Amazon Resource Name (ARN) of the ACME endpoint.
@@ -457,10 +455,10 @@ pub struct RevokeAcmeAccountInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RevokeAcmeAccountInput "RevokeAcmeAccountRequest"[set debug into] { acme_endpoint_arn
-    : String, account_url : String } { _client }
+    RevokeAcmeAccountInput "RevokeAcmeAccountRequest"[set into] { acme_endpoint_arn :
+    String, account_url : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RevokeAcmeExternalAccountBindingInput {
     /// The Amazon Resource Name (ARN) of the ACME external account binding to revoke.
@@ -469,9 +467,9 @@ pub struct RevokeAcmeExternalAccountBindingInput {
 }
 rboto::__structure!(
     RevokeAcmeExternalAccountBindingInput "RevokeAcmeExternalAccountBindingRequest"[set
-    debug into] { acme_external_account_binding_arn : String } { _client }
+    into] { acme_external_account_binding_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RevokeCertificateInput {
     /// The Amazon Resource Name (ARN) of the public or private certificate that will be revoked. The ARN must have the following form:
@@ -481,10 +479,10 @@ pub struct RevokeCertificateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RevokeCertificateInput "RevokeCertificateRequest"[set debug into] { certificate_arn :
+    RevokeCertificateInput "RevokeCertificateRequest"[set into] { certificate_arn :
     String, revocation_reason : RevocationReason } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SearchCertificatesInput {
     /// A filter statement that defines the search criteria. You can combine multiple filters using AND, OR, and NOT logical operators to create complex queries.
@@ -500,12 +498,11 @@ pub struct SearchCertificatesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SearchCertificatesInput "SearchCertificatesRequest"[set debug into] {
-    filter_statement : CertificateFilterStatement, max_results = i32, next_token :
-    String, sort_by : SearchCertificatesSortBy, sort_order : SearchCertificatesSortOrder
-    } { _client }
+    SearchCertificatesInput "SearchCertificatesRequest"[set into] { filter_statement =
+    CertificateFilterStatement, max_results = i32, next_token : String, sort_by :
+    SearchCertificatesSortBy, sort_order : SearchCertificatesSortOrder } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// The ARN of the ACM resource to which the tag is to be applied.
@@ -515,10 +512,10 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceRequest"[set debug into] { resource_arn : String, tags :
-    Vec < Tag > } { _client }
+    TagResourceInput "TagResourceRequest"[set into] { resource_arn : String, tags = Vec <
+    Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// The ARN of the ACM resource from which the tag is to be removed.
@@ -528,10 +525,10 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceRequest"[set debug into] { resource_arn : String,
-    tag_keys : Vec < String > } { _client }
+    UntagResourceInput "UntagResourceRequest"[set into] { resource_arn : String, tag_keys
+    = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateAcmeDomainValidationInput {
     /// The Amazon Resource Name (ARN) of the ACME domain validation to update.
@@ -541,11 +538,11 @@ pub struct UpdateAcmeDomainValidationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateAcmeDomainValidationInput "UpdateAcmeDomainValidationRequest"[set debug into] {
-    acme_domain_validation_arn : String, prevalidation_options : PrevalidationOptions } {
+    UpdateAcmeDomainValidationInput "UpdateAcmeDomainValidationRequest"[set into] {
+    acme_domain_validation_arn : String, prevalidation_options = PrevalidationOptions } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateAcmeEndpointInput {
     /// The Amazon Resource Name (ARN) of the ACME endpoint to update.
@@ -559,11 +556,11 @@ pub struct UpdateAcmeEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateAcmeEndpointInput "UpdateAcmeEndpointRequest"[set debug into] {
-    acme_endpoint_arn : String, authorization_behavior : AcmeAuthorizationBehavior,
-    contact : AcmeContact, certificate_authority : CertificateAuthority } { _client }
+    UpdateAcmeEndpointInput "UpdateAcmeEndpointRequest"[set into] { acme_endpoint_arn :
+    String, authorization_behavior : AcmeAuthorizationBehavior, contact : AcmeContact,
+    certificate_authority = CertificateAuthority } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateCertificateOptionsInput {
     /// ARN of the requested certificate to update. This must be of the form:
@@ -573,15 +570,14 @@ pub struct UpdateCertificateOptionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateCertificateOptionsInput "UpdateCertificateOptionsRequest"[set debug into] {
-    certificate_arn : String, options : CertificateOptions } { _client }
+    UpdateCertificateOptionsInput "UpdateCertificateOptionsRequest"[set into] {
+    certificate_arn : String, options = CertificateOptions } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAccountConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetAccountConfigurationInput "GetAccountConfigurationInput"[set debug into] {} {
-    _client }
+    GetAccountConfigurationInput "GetAccountConfigurationInput"[set into] {} { _client }
 );

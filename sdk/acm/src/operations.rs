@@ -6,82 +6,52 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; AddTagsToCertificateInput => AddTagsToCertificateOutput =
-    super::schema::ops::ADD_TAGS_TO_CERTIFICATE, "AddTagsToCertificate";
-    CreateAcmeDomainValidationInput => CreateAcmeDomainValidationOutput =
-    super::schema::ops::CREATE_ACME_DOMAIN_VALIDATION, "CreateAcmeDomainValidation";
-    CreateAcmeEndpointInput => CreateAcmeEndpointOutput =
-    super::schema::ops::CREATE_ACME_ENDPOINT, "CreateAcmeEndpoint";
-    CreateAcmeExternalAccountBindingInput => CreateAcmeExternalAccountBindingOutput =
-    super::schema::ops::CREATE_ACME_EXTERNAL_ACCOUNT_BINDING,
+    super::error::Exception, super::schema::SERVICE; AddTagsToCertificateInput =>
+    AddTagsToCertificateOutput, "AddTagsToCertificate"; CreateAcmeDomainValidationInput
+    => CreateAcmeDomainValidationOutput, "CreateAcmeDomainValidation";
+    CreateAcmeEndpointInput => CreateAcmeEndpointOutput, "CreateAcmeEndpoint";
+    CreateAcmeExternalAccountBindingInput => CreateAcmeExternalAccountBindingOutput,
     "CreateAcmeExternalAccountBinding"; DeleteAcmeDomainValidationInput =>
-    DeleteAcmeDomainValidationOutput = super::schema::ops::DELETE_ACME_DOMAIN_VALIDATION,
-    "DeleteAcmeDomainValidation"; DeleteAcmeEndpointInput => DeleteAcmeEndpointOutput =
-    super::schema::ops::DELETE_ACME_ENDPOINT, "DeleteAcmeEndpoint";
-    DeleteAcmeExternalAccountBindingInput => DeleteAcmeExternalAccountBindingOutput =
-    super::schema::ops::DELETE_ACME_EXTERNAL_ACCOUNT_BINDING,
-    "DeleteAcmeExternalAccountBinding"; DeleteCertificateInput => DeleteCertificateOutput
-    = super::schema::ops::DELETE_CERTIFICATE, "DeleteCertificate";
-    DescribeAcmeAccountInput => DescribeAcmeAccountOutput =
-    super::schema::ops::DESCRIBE_ACME_ACCOUNT, "DescribeAcmeAccount";
-    DescribeAcmeDomainValidationInput => DescribeAcmeDomainValidationOutput =
-    super::schema::ops::DESCRIBE_ACME_DOMAIN_VALIDATION, "DescribeAcmeDomainValidation";
-    DescribeAcmeEndpointInput => DescribeAcmeEndpointOutput =
-    super::schema::ops::DESCRIBE_ACME_ENDPOINT, "DescribeAcmeEndpoint";
-    DescribeAcmeExternalAccountBindingInput => DescribeAcmeExternalAccountBindingOutput =
-    super::schema::ops::DESCRIBE_ACME_EXTERNAL_ACCOUNT_BINDING,
+    DeleteAcmeDomainValidationOutput, "DeleteAcmeDomainValidation";
+    DeleteAcmeEndpointInput => DeleteAcmeEndpointOutput, "DeleteAcmeEndpoint";
+    DeleteAcmeExternalAccountBindingInput => DeleteAcmeExternalAccountBindingOutput,
+    "DeleteAcmeExternalAccountBinding"; DeleteCertificateInput =>
+    DeleteCertificateOutput, "DeleteCertificate"; DescribeAcmeAccountInput =>
+    DescribeAcmeAccountOutput, "DescribeAcmeAccount"; DescribeAcmeDomainValidationInput
+    => DescribeAcmeDomainValidationOutput, "DescribeAcmeDomainValidation";
+    DescribeAcmeEndpointInput => DescribeAcmeEndpointOutput, "DescribeAcmeEndpoint";
+    DescribeAcmeExternalAccountBindingInput => DescribeAcmeExternalAccountBindingOutput,
     "DescribeAcmeExternalAccountBinding"; DescribeCertificateInput =>
-    DescribeCertificateOutput = super::schema::ops::DESCRIBE_CERTIFICATE,
-    "DescribeCertificate"; ExportCertificateInput => ExportCertificateOutput =
-    super::schema::ops::EXPORT_CERTIFICATE, "ExportCertificate";
-    GetAccountConfigurationInput => GetAccountConfigurationOutput =
-    super::schema::ops::GET_ACCOUNT_CONFIGURATION, "GetAccountConfiguration";
+    DescribeCertificateOutput, "DescribeCertificate"; ExportCertificateInput =>
+    ExportCertificateOutput, "ExportCertificate"; GetAccountConfigurationInput =>
+    GetAccountConfigurationOutput, "GetAccountConfiguration";
     GetAcmeExternalAccountBindingCredentialsInput =>
-    GetAcmeExternalAccountBindingCredentialsOutput =
-    super::schema::ops::GET_ACME_EXTERNAL_ACCOUNT_BINDING_CREDENTIALS,
+    GetAcmeExternalAccountBindingCredentialsOutput,
     "GetAcmeExternalAccountBindingCredentials"; GetCertificateInput =>
-    GetCertificateOutput = super::schema::ops::GET_CERTIFICATE, "GetCertificate";
-    ImportCertificateInput => ImportCertificateOutput =
-    super::schema::ops::IMPORT_CERTIFICATE, "ImportCertificate"; ListAcmeAccountsInput =>
-    ListAcmeAccountsOutput = super::schema::ops::LIST_ACME_ACCOUNTS, "ListAcmeAccounts";
-    ListAcmeDomainValidationsInput => ListAcmeDomainValidationsOutput =
-    super::schema::ops::LIST_ACME_DOMAIN_VALIDATIONS, "ListAcmeDomainValidations";
-    ListAcmeEndpointsInput => ListAcmeEndpointsOutput =
-    super::schema::ops::LIST_ACME_ENDPOINTS, "ListAcmeEndpoints";
-    ListAcmeExternalAccountBindingsInput => ListAcmeExternalAccountBindingsOutput =
-    super::schema::ops::LIST_ACME_EXTERNAL_ACCOUNT_BINDINGS,
-    "ListAcmeExternalAccountBindings"; ListCertificateDomainValidationsInput =>
-    ListCertificateDomainValidationsOutput =
-    super::schema::ops::LIST_CERTIFICATE_DOMAIN_VALIDATIONS,
-    "ListCertificateDomainValidations"; ListCertificatesInput => ListCertificatesOutput =
-    super::schema::ops::LIST_CERTIFICATES, "ListCertificates";
-    ListTagsForCertificateInput => ListTagsForCertificateOutput =
-    super::schema::ops::LIST_TAGS_FOR_CERTIFICATE, "ListTagsForCertificate";
-    ListTagsForResourceInput => ListTagsForResourceOutput =
-    super::schema::ops::LIST_TAGS_FOR_RESOURCE, "ListTagsForResource";
-    PutAccountConfigurationInput => PutAccountConfigurationOutput =
-    super::schema::ops::PUT_ACCOUNT_CONFIGURATION, "PutAccountConfiguration";
-    RemoveTagsFromCertificateInput => RemoveTagsFromCertificateOutput =
-    super::schema::ops::REMOVE_TAGS_FROM_CERTIFICATE, "RemoveTagsFromCertificate";
-    RenewCertificateInput => RenewCertificateOutput =
-    super::schema::ops::RENEW_CERTIFICATE, "RenewCertificate"; RequestCertificateInput =>
-    RequestCertificateOutput = super::schema::ops::REQUEST_CERTIFICATE,
-    "RequestCertificate"; ResendValidationEmailInput => ResendValidationEmailOutput =
-    super::schema::ops::RESEND_VALIDATION_EMAIL, "ResendValidationEmail";
-    RevokeAcmeAccountInput => RevokeAcmeAccountOutput =
-    super::schema::ops::REVOKE_ACME_ACCOUNT, "RevokeAcmeAccount";
-    RevokeAcmeExternalAccountBindingInput => RevokeAcmeExternalAccountBindingOutput =
-    super::schema::ops::REVOKE_ACME_EXTERNAL_ACCOUNT_BINDING,
-    "RevokeAcmeExternalAccountBinding"; RevokeCertificateInput => RevokeCertificateOutput
-    = super::schema::ops::REVOKE_CERTIFICATE, "RevokeCertificate";
-    SearchCertificatesInput => SearchCertificatesOutput =
-    super::schema::ops::SEARCH_CERTIFICATES, "SearchCertificates"; TagResourceInput =>
-    TagResourceOutput = super::schema::ops::TAG_RESOURCE, "TagResource";
-    UntagResourceInput => UntagResourceOutput = super::schema::ops::UNTAG_RESOURCE,
-    "UntagResource"; UpdateAcmeDomainValidationInput => UpdateAcmeDomainValidationOutput
-    = super::schema::ops::UPDATE_ACME_DOMAIN_VALIDATION, "UpdateAcmeDomainValidation";
-    UpdateAcmeEndpointInput => UpdateAcmeEndpointOutput =
-    super::schema::ops::UPDATE_ACME_ENDPOINT, "UpdateAcmeEndpoint";
-    UpdateCertificateOptionsInput => UpdateCertificateOptionsOutput =
-    super::schema::ops::UPDATE_CERTIFICATE_OPTIONS, "UpdateCertificateOptions";
+    GetCertificateOutput, "GetCertificate"; ImportCertificateInput =>
+    ImportCertificateOutput, "ImportCertificate"; ListAcmeAccountsInput =>
+    ListAcmeAccountsOutput, "ListAcmeAccounts"; ListAcmeDomainValidationsInput =>
+    ListAcmeDomainValidationsOutput, "ListAcmeDomainValidations"; ListAcmeEndpointsInput
+    => ListAcmeEndpointsOutput, "ListAcmeEndpoints"; ListAcmeExternalAccountBindingsInput
+    => ListAcmeExternalAccountBindingsOutput, "ListAcmeExternalAccountBindings";
+    ListCertificateDomainValidationsInput => ListCertificateDomainValidationsOutput,
+    "ListCertificateDomainValidations"; ListCertificatesInput => ListCertificatesOutput,
+    "ListCertificates"; ListTagsForCertificateInput => ListTagsForCertificateOutput,
+    "ListTagsForCertificate"; ListTagsForResourceInput => ListTagsForResourceOutput,
+    "ListTagsForResource"; PutAccountConfigurationInput => PutAccountConfigurationOutput,
+    "PutAccountConfiguration"; RemoveTagsFromCertificateInput =>
+    RemoveTagsFromCertificateOutput, "RemoveTagsFromCertificate"; RenewCertificateInput
+    => RenewCertificateOutput, "RenewCertificate"; RequestCertificateInput =>
+    RequestCertificateOutput, "RequestCertificate"; ResendValidationEmailInput =>
+    ResendValidationEmailOutput, "ResendValidationEmail"; RevokeAcmeAccountInput =>
+    RevokeAcmeAccountOutput, "RevokeAcmeAccount"; RevokeAcmeExternalAccountBindingInput
+    => RevokeAcmeExternalAccountBindingOutput, "RevokeAcmeExternalAccountBinding";
+    RevokeCertificateInput => RevokeCertificateOutput, "RevokeCertificate";
+    SearchCertificatesInput => SearchCertificatesOutput, "SearchCertificates";
+    TagResourceInput => TagResourceOutput, "TagResource"; UntagResourceInput =>
+    UntagResourceOutput, "UntagResource"; UpdateAcmeDomainValidationInput =>
+    UpdateAcmeDomainValidationOutput, "UpdateAcmeDomainValidation";
+    UpdateAcmeEndpointInput => UpdateAcmeEndpointOutput, "UpdateAcmeEndpoint";
+    UpdateCertificateOptionsInput => UpdateCertificateOptionsOutput,
+    "UpdateCertificateOptions";
 );

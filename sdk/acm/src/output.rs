@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAcmeDomainValidationOutput {
     /// The Amazon Resource Name (ARN) of the created domain validation.
@@ -14,10 +14,10 @@ pub struct CreateAcmeDomainValidationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateAcmeDomainValidationOutput "CreateAcmeDomainValidationResponse"[debug from
-    output] { acme_domain_validation_arn : String } { _meta }
+    CreateAcmeDomainValidationOutput "CreateAcmeDomainValidationResponse"[from output] {
+    acme_domain_validation_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAcmeEndpointOutput {
     /// The Amazon Resource Name (ARN) of the created ACME endpoint.
@@ -25,10 +25,10 @@ pub struct CreateAcmeEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateAcmeEndpointOutput "CreateAcmeEndpointResponse"[debug from output] {
+    CreateAcmeEndpointOutput "CreateAcmeEndpointResponse"[from output] {
     acme_endpoint_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAcmeExternalAccountBindingOutput {
     /// The created external account binding.
@@ -37,10 +37,10 @@ pub struct CreateAcmeExternalAccountBindingOutput {
 }
 rboto::__structure!(
     CreateAcmeExternalAccountBindingOutput
-    "CreateAcmeExternalAccountBindingResponse"[debug from output] {
-    external_account_binding : AcmeExternalAccountBinding } { _meta }
+    "CreateAcmeExternalAccountBindingResponse"[from output] { external_account_binding =
+    AcmeExternalAccountBinding } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAcmeAccountOutput {
     /// The ACME account details.
@@ -48,10 +48,10 @@ pub struct DescribeAcmeAccountOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAcmeAccountOutput "DescribeAcmeAccountResponse"[debug from output] {
-    acme_account : AcmeAccount } { _meta }
+    DescribeAcmeAccountOutput "DescribeAcmeAccountResponse"[from output] { acme_account =
+    AcmeAccount } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAcmeDomainValidationOutput {
     /// The ACME domain validation details.
@@ -59,10 +59,10 @@ pub struct DescribeAcmeDomainValidationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAcmeDomainValidationOutput "DescribeAcmeDomainValidationResponse"[debug from
-    output] { acme_domain_validation : AcmeDomainValidation } { _meta }
+    DescribeAcmeDomainValidationOutput "DescribeAcmeDomainValidationResponse"[from
+    output] { acme_domain_validation = AcmeDomainValidation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAcmeEndpointOutput {
     /// The ACME endpoint details.
@@ -70,10 +70,10 @@ pub struct DescribeAcmeEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAcmeEndpointOutput "DescribeAcmeEndpointResponse"[debug from output] {
-    acme_endpoint : AcmeEndpoint } { _meta }
+    DescribeAcmeEndpointOutput "DescribeAcmeEndpointResponse"[from output] {
+    acme_endpoint = AcmeEndpoint } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAcmeExternalAccountBindingOutput {
     /// The external account binding details.
@@ -82,10 +82,10 @@ pub struct DescribeAcmeExternalAccountBindingOutput {
 }
 rboto::__structure!(
     DescribeAcmeExternalAccountBindingOutput
-    "DescribeAcmeExternalAccountBindingResponse"[debug from output] {
-    external_account_binding : AcmeExternalAccountBinding } { _meta }
+    "DescribeAcmeExternalAccountBindingResponse"[from output] { external_account_binding
+    = AcmeExternalAccountBinding } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCertificateOutput {
     /// Metadata about an ACM certificate.
@@ -93,8 +93,8 @@ pub struct DescribeCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeCertificateOutput "DescribeCertificateResponse"[debug from output] {
-    certificate : CertificateDetail } { _meta }
+    DescribeCertificateOutput "DescribeCertificateResponse"[from output] { certificate =
+    CertificateDetail } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -111,7 +111,7 @@ rboto::__structure!(
     ExportCertificateOutput "ExportCertificateResponse"[debug from output] { certificate
     : String, certificate_chain : String, private_key : String[sensitive] } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAccountConfigurationOutput {
     /// Expiration events configuration options associated with the Amazon Web Services account.
@@ -119,8 +119,8 @@ pub struct GetAccountConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetAccountConfigurationOutput "GetAccountConfigurationResponse"[debug from output] {
-    expiry_events : ExpiryEventsConfiguration } { _meta }
+    GetAccountConfigurationOutput "GetAccountConfigurationResponse"[from output] {
+    expiry_events = ExpiryEventsConfiguration } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -136,7 +136,7 @@ rboto::__structure!(
     "GetAcmeExternalAccountBindingCredentialsResponse"[debug from output] { key_id :
     String, mac_key : String[sensitive] } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCertificateOutput {
     /// The ACM-issued certificate corresponding to the ARN specified as input.
@@ -146,10 +146,10 @@ pub struct GetCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetCertificateOutput "GetCertificateResponse"[debug from output] { certificate :
-    String, certificate_chain : String } { _meta }
+    GetCertificateOutput "GetCertificateResponse"[from output] { certificate : String,
+    certificate_chain : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImportCertificateOutput {
     /// The [Amazon Resource Name (ARN)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) of the imported certificate.
@@ -157,10 +157,10 @@ pub struct ImportCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ImportCertificateOutput "ImportCertificateResponse"[debug from output] {
-    certificate_arn : String } { _meta }
+    ImportCertificateOutput "ImportCertificateResponse"[from output] { certificate_arn :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAcmeAccountsOutput {
     /// The list of ACME accounts.
@@ -170,10 +170,10 @@ pub struct ListAcmeAccountsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListAcmeAccountsOutput "ListAcmeAccountsResponse"[debug from output] { acme_accounts
-    : Vec < AcmeAccountSummary >, next_token : String } { _meta }
+    ListAcmeAccountsOutput "ListAcmeAccountsResponse"[from output] { acme_accounts = Vec
+    < AcmeAccountSummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAcmeDomainValidationsOutput {
     /// The list of domain validations.
@@ -183,11 +183,11 @@ pub struct ListAcmeDomainValidationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListAcmeDomainValidationsOutput "ListAcmeDomainValidationsResponse"[debug from
-    output] { acme_domain_validations : Vec < AcmeDomainValidationSummary >, next_token :
-    String } { _meta }
+    ListAcmeDomainValidationsOutput "ListAcmeDomainValidationsResponse"[from output] {
+    acme_domain_validations = Vec < AcmeDomainValidationSummary >, next_token : String }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAcmeEndpointsOutput {
     /// The list of ACME endpoints.
@@ -197,10 +197,10 @@ pub struct ListAcmeEndpointsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListAcmeEndpointsOutput "ListAcmeEndpointsResponse"[debug from output] {
-    acme_endpoints : Vec < AcmeEndpointSummary >, next_token : String } { _meta }
+    ListAcmeEndpointsOutput "ListAcmeEndpointsResponse"[from output] { acme_endpoints =
+    Vec < AcmeEndpointSummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAcmeExternalAccountBindingsOutput {
     /// The list of external account bindings.
@@ -210,11 +210,11 @@ pub struct ListAcmeExternalAccountBindingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListAcmeExternalAccountBindingsOutput "ListAcmeExternalAccountBindingsResponse"[debug
-    from output] { external_account_bindings : Vec < AcmeExternalAccountBindingSummary >,
+    ListAcmeExternalAccountBindingsOutput "ListAcmeExternalAccountBindingsResponse"[from
+    output] { external_account_bindings = Vec < AcmeExternalAccountBindingSummary >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCertificateDomainValidationsOutput {
     /// A list of DomainValidationSummary objects, one for each domain on the certificate. Each object contains the domain name and its active and requested validation configurations.
@@ -225,11 +225,11 @@ pub struct ListCertificateDomainValidationsOutput {
 }
 rboto::__structure!(
     ListCertificateDomainValidationsOutput
-    "ListCertificateDomainValidationsResponse"[debug from output] {
-    domain_validation_summary_list : Vec < DomainValidationSummary >, next_token : String
+    "ListCertificateDomainValidationsResponse"[from output] {
+    domain_validation_summary_list = Vec < DomainValidationSummary >, next_token : String
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCertificatesOutput {
     /// When the list is truncated, this value is present and contains the value to use for the `NextToken` parameter in a subsequent pagination request.
@@ -239,10 +239,10 @@ pub struct ListCertificatesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListCertificatesOutput "ListCertificatesResponse"[debug from output] { next_token :
-    String, certificate_summary_list : Vec < CertificateSummary > } { _meta }
+    ListCertificatesOutput "ListCertificatesResponse"[from output] { next_token : String,
+    certificate_summary_list = Vec < CertificateSummary > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForCertificateOutput {
     /// The key-value pairs that define the applied tags.
@@ -250,10 +250,10 @@ pub struct ListTagsForCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForCertificateOutput "ListTagsForCertificateResponse"[debug from output] {
-    tags : Vec < Tag > } { _meta }
+    ListTagsForCertificateOutput "ListTagsForCertificateResponse"[from output] { tags =
+    Vec < Tag > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourceOutput {
     /// The tags associated with the resource.
@@ -261,10 +261,10 @@ pub struct ListTagsForResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForResourceOutput "ListTagsForResourceResponse"[debug from output] { tags :
-    Vec < Tag > } { _meta }
+    ListTagsForResourceOutput "ListTagsForResourceResponse"[from output] { tags = Vec <
+    Tag > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RequestCertificateOutput {
     /// String that contains the ARN of the issued certificate. This must be of the form:
@@ -272,10 +272,10 @@ pub struct RequestCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RequestCertificateOutput "RequestCertificateResponse"[debug from output] {
-    certificate_arn : String } { _meta }
+    RequestCertificateOutput "RequestCertificateResponse"[from output] { certificate_arn
+    : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeCertificateOutput {
     /// The Amazon Resource Name (ARN) of the public or private certificate that was revoked.
@@ -283,10 +283,10 @@ pub struct RevokeCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RevokeCertificateOutput "RevokeCertificateResponse"[debug from output] {
-    certificate_arn : String } { _meta }
+    RevokeCertificateOutput "RevokeCertificateResponse"[from output] { certificate_arn :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SearchCertificatesOutput {
     /// A list of certificate search results containing certificate ARNs, X.509 attributes, and ACM metadata.
@@ -296,143 +296,137 @@ pub struct SearchCertificatesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SearchCertificatesOutput "SearchCertificatesResponse"[debug from output] { results :
-    Vec < CertificateSearchResult >, next_token : String } { _meta }
+    SearchCertificatesOutput "SearchCertificatesResponse"[from output] { results = Vec <
+    CertificateSearchResult >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddTagsToCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AddTagsToCertificateOutput "AddTagsToCertificateOutput"[debug from output] {} { _meta
-    }
+    AddTagsToCertificateOutput "AddTagsToCertificateOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAcmeDomainValidationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteAcmeDomainValidationOutput "DeleteAcmeDomainValidationOutput"[debug from
-    output] {} { _meta }
+    DeleteAcmeDomainValidationOutput "DeleteAcmeDomainValidationOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAcmeEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteAcmeEndpointOutput "DeleteAcmeEndpointOutput"[debug from output] {} { _meta }
+    DeleteAcmeEndpointOutput "DeleteAcmeEndpointOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAcmeExternalAccountBindingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteAcmeExternalAccountBindingOutput "DeleteAcmeExternalAccountBindingOutput"[debug
-    from output] {} { _meta }
+    DeleteAcmeExternalAccountBindingOutput "DeleteAcmeExternalAccountBindingOutput"[from
+    output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteCertificateOutput "DeleteCertificateOutput"[debug from output] {} { _meta }
+    DeleteCertificateOutput "DeleteCertificateOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutAccountConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutAccountConfigurationOutput "PutAccountConfigurationOutput"[debug from output] {} {
-    _meta }
+    PutAccountConfigurationOutput "PutAccountConfigurationOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveTagsFromCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RemoveTagsFromCertificateOutput "RemoveTagsFromCertificateOutput"[debug from output]
-    {} { _meta }
+    RemoveTagsFromCertificateOutput "RemoveTagsFromCertificateOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RenewCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RenewCertificateOutput "RenewCertificateOutput"[debug from output] {} { _meta }
+    RenewCertificateOutput "RenewCertificateOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResendValidationEmailOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ResendValidationEmailOutput "ResendValidationEmailOutput"[debug from output] {} {
-    _meta }
+    ResendValidationEmailOutput "ResendValidationEmailOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeAcmeAccountOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RevokeAcmeAccountOutput "RevokeAcmeAccountOutput"[debug from output] {} { _meta }
+    RevokeAcmeAccountOutput "RevokeAcmeAccountOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeAcmeExternalAccountBindingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RevokeAcmeExternalAccountBindingOutput "RevokeAcmeExternalAccountBindingOutput"[debug
-    from output] {} { _meta }
+    RevokeAcmeExternalAccountBindingOutput "RevokeAcmeExternalAccountBindingOutput"[from
+    output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagResourceOutput "TagResourceOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    UntagResourceOutput "UntagResourceOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(UntagResourceOutput "UntagResourceOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAcmeDomainValidationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateAcmeDomainValidationOutput "UpdateAcmeDomainValidationOutput"[debug from
-    output] {} { _meta }
+    UpdateAcmeDomainValidationOutput "UpdateAcmeDomainValidationOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAcmeEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateAcmeEndpointOutput "UpdateAcmeEndpointOutput"[debug from output] {} { _meta }
+    UpdateAcmeEndpointOutput "UpdateAcmeEndpointOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCertificateOptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateCertificateOptionsOutput "UpdateCertificateOptionsOutput"[debug from output] {}
-    { _meta }
+    UpdateCertificateOptionsOutput "UpdateCertificateOptionsOutput"[from output] {} {
+    _meta }
 );

@@ -44,9 +44,9 @@ pub struct AcmCertificateMetadata {
     pub acme_account_id: Option<String>,
 }
 rboto::__structure!(
-    AcmCertificateMetadata "AcmCertificateMetadata"[set from] { created_at :
-    rboto::DateTime, exported = bool, imported_at : rboto::DateTime, in_use = bool,
-    issued_at : rboto::DateTime, renewal_eligibility : RenewalEligibility, revoked_at :
+    AcmCertificateMetadata "AcmCertificateMetadata"[from] { created_at : rboto::DateTime,
+    exported = bool, imported_at : rboto::DateTime, in_use = bool, issued_at :
+    rboto::DateTime, renewal_eligibility : RenewalEligibility, revoked_at :
     rboto::DateTime, status : CertificateStatus, renewal_status : RenewalStatus, type_ :
     CertificateType, export_option : CertificateExport, managed_by :
     CertificateManagedBy, validation_method : ValidationMethod,
@@ -121,14 +121,14 @@ pub struct AcmeAccount {
     pub contacts: Option<Vec<String>>,
 }
 rboto::__structure!(
-    AcmeAccount "AcmeAccount"[set debug from] { account_url : String,
-    public_key_thumbprint : String, status : AcmeAccountStatus, created_at :
-    rboto::DateTime, acme_external_account_binding_arn : String, contacts : Vec < String
-    > [sensitive] } {}
+    AcmeAccount "AcmeAccount"[debug from] { account_url : String, public_key_thumbprint :
+    String, status : AcmeAccountStatus, created_at : rboto::DateTime,
+    acme_external_account_binding_arn : String, contacts = Vec < String > [sensitive] }
+    {}
 );
 rboto::__string_enum!(
-    AcmeAccountStatus { Valid = "VALID", Deactivated = "DEACTIVATED", Revoked = "REVOKED"
-    }
+    AcmeAccountStatus { 0 Valid = "VALID", 1 Deactivated = "DEACTIVATED", 2 Revoked =
+    "REVOKED" }
 );
 /// Contains summary information about an ACME account.
 #[derive(Clone, Default, PartialEq)]
@@ -148,14 +148,14 @@ pub struct AcmeAccountSummary {
     pub contacts: Option<Vec<String>>,
 }
 rboto::__structure!(
-    AcmeAccountSummary "AcmeAccountSummary"[set debug from] { account_url : String,
+    AcmeAccountSummary "AcmeAccountSummary"[debug from] { account_url : String,
     public_key_thumbprint : String, status : AcmeAccountStatus, created_at :
-    rboto::DateTime, acme_external_account_binding_arn : String, contacts : Vec < String
+    rboto::DateTime, acme_external_account_binding_arn : String, contacts = Vec < String
     > [sensitive] } {}
 );
-rboto::__string_enum!(AcmeAuthorizationBehavior { PreApproved = "PRE_APPROVED" });
+rboto::__string_enum!(AcmeAuthorizationBehavior { 0 PreApproved = "PRE_APPROVED" });
 rboto::__string_enum!(
-    AcmeContact { Required = "REQUIRED", NotRequired = "NOT_REQUIRED" }
+    AcmeContact { 0 Required = "REQUIRED", 1 NotRequired = "NOT_REQUIRED" }
 );
 /// Contains detailed information about an ACME domain validation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -181,22 +181,23 @@ pub struct AcmeDomainValidation {
     pub updated_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    AcmeDomainValidation "AcmeDomainValidation"[set from] { acme_domain_validation_arn :
+    AcmeDomainValidation "AcmeDomainValidation"[from] { acme_domain_validation_arn :
     String, acme_endpoint_arn : String, domain_name : String, prevalidation_type :
-    PrevalidationType, prevalidation_details : PrevalidationDetails, status :
-    AcmeDomainValidationStatus, failure_details : FailureDetails, created_at :
+    PrevalidationType, prevalidation_details = PrevalidationDetails, status :
+    AcmeDomainValidationStatus, failure_details = FailureDetails, created_at :
     rboto::DateTime, updated_at : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    AcmeDomainValidationFailureReason { AccessDenied = "ACCESS_DENIED", DomainMismatch =
-    "DOMAIN_MISMATCH", DomainNotAllowed = "DOMAIN_NOT_ALLOWED", EndpointNotActive =
-    "ENDPOINT_NOT_ACTIVE", HostedZoneNotFound = "HOSTED_ZONE_NOT_FOUND", InternalFailure
-    = "INTERNAL_FAILURE", InvalidChangeBatch = "INVALID_CHANGE_BATCH",
-    InvalidPublicDomain = "INVALID_PUBLIC_DOMAIN", TimedOut = "TIMED_OUT" }
+    AcmeDomainValidationFailureReason { 0 AccessDenied = "ACCESS_DENIED", 1
+    DomainMismatch = "DOMAIN_MISMATCH", 2 DomainNotAllowed = "DOMAIN_NOT_ALLOWED", 3
+    EndpointNotActive = "ENDPOINT_NOT_ACTIVE", 4 HostedZoneNotFound =
+    "HOSTED_ZONE_NOT_FOUND", 5 InternalFailure = "INTERNAL_FAILURE", 6 InvalidChangeBatch
+    = "INVALID_CHANGE_BATCH", 7 InvalidPublicDomain = "INVALID_PUBLIC_DOMAIN", 8 TimedOut
+    = "TIMED_OUT" }
 );
 rboto::__string_enum!(
-    AcmeDomainValidationStatus { Validating = "VALIDATING", Valid = "VALID", Invalid =
-    "INVALID", Deleting = "DELETING" }
+    AcmeDomainValidationStatus { 0 Validating = "VALIDATING", 1 Valid = "VALID", 2
+    Invalid = "INVALID", 3 Deleting = "DELETING" }
 );
 /// Contains summary information about an ACME domain validation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -222,10 +223,10 @@ pub struct AcmeDomainValidationSummary {
     pub updated_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    AcmeDomainValidationSummary "AcmeDomainValidationSummary"[set from] {
+    AcmeDomainValidationSummary "AcmeDomainValidationSummary"[from] {
     acme_domain_validation_arn : String, acme_endpoint_arn : String, domain_name :
-    String, prevalidation_type : PrevalidationType, prevalidation_details :
-    PrevalidationDetails, status : AcmeDomainValidationStatus, failure_details :
+    String, prevalidation_type : PrevalidationType, prevalidation_details =
+    PrevalidationDetails, status : AcmeDomainValidationStatus, failure_details =
     FailureDetails, created_at : rboto::DateTime, updated_at : rboto::DateTime } {}
 );
 /// Contains detailed information about an ACME endpoint.
@@ -254,15 +255,15 @@ pub struct AcmeEndpoint {
     pub updated_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    AcmeEndpoint "AcmeEndpoint"[set from] { acme_endpoint_arn : String, endpoint_url :
+    AcmeEndpoint "AcmeEndpoint"[from] { acme_endpoint_arn : String, endpoint_url :
     String, status : AcmeEndpointStatus, failure_reason : String, authorization_behavior
-    : AcmeAuthorizationBehavior, contact : AcmeContact, certificate_authority :
-    CertificateAuthority, certificate_tags : Vec < Tag >, created_at : rboto::DateTime,
+    : AcmeAuthorizationBehavior, contact : AcmeContact, certificate_authority =
+    CertificateAuthority, certificate_tags = Vec < Tag >, created_at : rboto::DateTime,
     updated_at : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    AcmeEndpointStatus { Creating = "CREATING", Active = "ACTIVE", Deleting = "DELETING",
-    Failed = "FAILED" }
+    AcmeEndpointStatus { 0 Creating = "CREATING", 1 Active = "ACTIVE", 2 Deleting =
+    "DELETING", 3 Failed = "FAILED" }
 );
 /// Contains summary information about an ACME endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -290,10 +291,10 @@ pub struct AcmeEndpointSummary {
     pub updated_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    AcmeEndpointSummary "AcmeEndpointSummary"[set from] { acme_endpoint_arn : String,
+    AcmeEndpointSummary "AcmeEndpointSummary"[from] { acme_endpoint_arn : String,
     endpoint_url : String, status : AcmeEndpointStatus, failure_reason : String,
     authorization_behavior : AcmeAuthorizationBehavior, contact : AcmeContact,
-    certificate_authority : CertificateAuthority, certificate_tags : Vec < Tag >,
+    certificate_authority = CertificateAuthority, certificate_tags = Vec < Tag >,
     created_at : rboto::DateTime, updated_at : rboto::DateTime } {}
 );
 /// Contains detailed information about an ACME external account binding.
@@ -318,7 +319,7 @@ pub struct AcmeExternalAccountBinding {
     pub updated_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    AcmeExternalAccountBinding "AcmeExternalAccountBinding"[set from] {
+    AcmeExternalAccountBinding "AcmeExternalAccountBinding"[from] {
     acme_external_account_binding_arn : String, acme_endpoint_arn : String, role_arn :
     String, expires_at : rboto::DateTime, revoked_at : rboto::DateTime, last_used_at :
     rboto::DateTime, created_at : rboto::DateTime, updated_at : rboto::DateTime } {}
@@ -345,7 +346,7 @@ pub struct AcmeExternalAccountBindingSummary {
     pub updated_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    AcmeExternalAccountBindingSummary "AcmeExternalAccountBindingSummary"[set from] {
+    AcmeExternalAccountBindingSummary "AcmeExternalAccountBindingSummary"[from] {
     acme_external_account_binding_arn : String, acme_endpoint_arn : String, role_arn :
     String, expires_at : rboto::DateTime, revoked_at : rboto::DateTime, last_used_at :
     rboto::DateTime, created_at : rboto::DateTime, updated_at : rboto::DateTime } {}
@@ -450,21 +451,23 @@ pub struct CertificateDetail {
     pub acme_account_id: Option<String>,
 }
 rboto::__structure!(
-    CertificateDetail "CertificateDetail"[set from] { certificate_arn : String,
-    domain_name : String, subject_alternative_names : Vec < String >, managed_by :
-    CertificateManagedBy, domain_validation_options : Vec < DomainValidation >, serial :
+    CertificateDetail "CertificateDetail"[from] { certificate_arn : String, domain_name :
+    String, subject_alternative_names = Vec < String >, managed_by :
+    CertificateManagedBy, domain_validation_options = Vec < DomainValidation >, serial :
     String, subject : String, issuer : String, created_at : rboto::DateTime, issued_at :
     rboto::DateTime, imported_at : rboto::DateTime, status : CertificateStatus,
     revoked_at : rboto::DateTime, revocation_reason : RevocationReason, not_before :
     rboto::DateTime, not_after : rboto::DateTime, key_algorithm : KeyAlgorithm,
-    signature_algorithm : String, in_use_by : Vec < String >, failure_reason :
-    FailureReason, type_ : CertificateType, renewal_summary : RenewalSummary, key_usages
-    : Vec < KeyUsage >, extended_key_usages : Vec < ExtendedKeyUsage >,
+    signature_algorithm : String, in_use_by = Vec < String >, failure_reason :
+    FailureReason, type_ : CertificateType, renewal_summary = RenewalSummary, key_usages
+    = Vec < KeyUsage >, extended_key_usages = Vec < ExtendedKeyUsage >,
     certificate_authority_arn : String, renewal_eligibility : RenewalEligibility, options
-    : CertificateOptions, update_summary : UpdateSummary, certificate_key_pair_origin :
+    = CertificateOptions, update_summary = UpdateSummary, certificate_key_pair_origin :
     CertificateKeyPairOrigin, acme_endpoint_arn : String, acme_account_id : String } {}
 );
-rboto::__string_enum!(CertificateExport { Enabled = "ENABLED", Disabled = "DISABLED" });
+rboto::__string_enum!(
+    CertificateExport { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
+);
 /// Defines a filter for searching certificates by ARN, X.509 attributes, or ACM metadata.
 #[derive(Clone, PartialEq)]
 #[derive(Debug)]
@@ -512,17 +515,18 @@ impl rv::IntoValue for CertificateFilterStatement {
         match self {
             Self::And(v) => rv::union(4, 0, rv::IntoValue::into_value(v)),
             Self::Or(v) => rv::union(4, 1, rv::IntoValue::into_value(v)),
-            Self::Not(v) => rv::union(4, 2, rv::IntoValue::into_value(v)),
+            Self::Not(v) => rv::union(4, 2, rv::IntoValue::into_value(*v)),
             Self::Filter(v) => rv::union(4, 3, rv::IntoValue::into_value(v)),
             Self::Unknown => rv::union(4, 4, rboto::Value::Bool(false)),
         }
     }
 }
 rboto::__string_enum!(
-    #[doc = " The origin of the certificate's key pair."] CertificateKeyPairOrigin {
-    AwsManaged = "AWS_MANAGED", Acme = "ACME", CustomerProvided = "CUSTOMER_PROVIDED" }
+    #[doc = " The origin of the certificate's key pair."] CertificateKeyPairOrigin { 0
+    AwsManaged = "AWS_MANAGED", 1 Acme = "ACME", 2 CustomerProvided = "CUSTOMER_PROVIDED"
+    }
 );
-rboto::__string_enum!(CertificateManagedBy { Cloudfront = "CLOUDFRONT" });
+rboto::__string_enum!(CertificateManagedBy { 0 Cloudfront = "CLOUDFRONT" });
 /// Contains metadata about a certificate. Currently supports ACM certificate metadata.
 #[derive(Clone, PartialEq)]
 #[derive(Debug)]
@@ -578,14 +582,13 @@ pub struct CertificateSearchResult {
     pub certificate_metadata: Option<CertificateMetadata>,
 }
 rboto::__structure!(
-    CertificateSearchResult "CertificateSearchResult"[set from] { certificate_arn :
-    String, x509_attributes : X509Attributes, certificate_metadata : CertificateMetadata
-    } {}
+    CertificateSearchResult "CertificateSearchResult"[from] { certificate_arn : String,
+    x509_attributes = X509Attributes, certificate_metadata = CertificateMetadata } {}
 );
 rboto::__string_enum!(
-    CertificateStatus { PendingValidation = "PENDING_VALIDATION", Issued = "ISSUED",
-    Inactive = "INACTIVE", Expired = "EXPIRED", ValidationTimedOut =
-    "VALIDATION_TIMED_OUT", Revoked = "REVOKED", Failed = "FAILED" }
+    CertificateStatus { 0 PendingValidation = "PENDING_VALIDATION", 1 Issued = "ISSUED",
+    2 Inactive = "INACTIVE", 3 Expired = "EXPIRED", 4 ValidationTimedOut =
+    "VALIDATION_TIMED_OUT", 5 Revoked = "REVOKED", 6 Failed = "FAILED" }
 );
 /// This structure is returned in the response object of ListCertificates action.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -635,11 +638,11 @@ pub struct CertificateSummary {
     pub certificate_key_pair_origin: Option<CertificateKeyPairOrigin>,
 }
 rboto::__structure!(
-    CertificateSummary "CertificateSummary"[set from] { certificate_arn : String,
-    domain_name : String, subject_alternative_name_summaries : Vec < String >,
+    CertificateSummary "CertificateSummary"[from] { certificate_arn : String, domain_name
+    : String, subject_alternative_name_summaries = Vec < String >,
     has_additional_subject_alternative_names = bool, status : CertificateStatus, type_ :
-    CertificateType, key_algorithm : KeyAlgorithm, key_usages : Vec < KeyUsageName >,
-    extended_key_usages : Vec < ExtendedKeyUsageName >, export_option :
+    CertificateType, key_algorithm : KeyAlgorithm, key_usages = Vec < KeyUsageName >,
+    extended_key_usages = Vec < ExtendedKeyUsageName >, export_option :
     CertificateExport, in_use = bool, exported = bool, renewal_eligibility :
     RenewalEligibility, not_before : rboto::DateTime, not_after : rboto::DateTime,
     created_at : rboto::DateTime, issued_at : rboto::DateTime, imported_at :
@@ -647,12 +650,12 @@ rboto::__structure!(
     certificate_key_pair_origin : CertificateKeyPairOrigin } {}
 );
 rboto::__string_enum!(
-    CertificateTransparencyLoggingPreference { Enabled = "ENABLED", Disabled = "DISABLED"
-    }
+    CertificateTransparencyLoggingPreference { 0 Enabled = "ENABLED", 1 Disabled =
+    "DISABLED" }
 );
 rboto::__string_enum!(
-    CertificateType { Imported = "IMPORTED", AmazonIssued = "AMAZON_ISSUED", Private =
-    "PRIVATE" }
+    CertificateType { 0 Imported = "IMPORTED", 1 AmazonIssued = "AMAZON_ISSUED", 2
+    Private = "PRIVATE" }
 );
 /// Filters certificates by common name.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -670,7 +673,7 @@ rboto::__structure!(
 rboto::__string_enum!(
     #[doc =
     " The comparison operator to use for string filters. Valid values are `CONTAINS` and `EQUALS`."]
-    ComparisonOperator { Contains = "CONTAINS", Equals = "EQUALS" }
+    ComparisonOperator { 0 Contains = "CONTAINS", 1 Equals = "EQUALS" }
 );
 /// Defines the X.500 relative distinguished name (RDN).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -682,8 +685,8 @@ pub struct CustomAttribute {
     pub value: Option<String>,
 }
 rboto::__structure!(
-    CustomAttribute "CustomAttribute"[set from] { object_identifier : String, value :
-    String } {}
+    CustomAttribute "CustomAttribute"[from] { object_identifier : String, value : String
+    } {}
 );
 /// Contains X.500 distinguished name information.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -723,12 +726,12 @@ pub struct DistinguishedName {
     pub title: Option<String>,
 }
 rboto::__structure!(
-    DistinguishedName "DistinguishedName"[set from] { common_name : String,
-    domain_components : Vec < String >, country : String, custom_attributes : Vec <
-    CustomAttribute >, distinguished_name_qualifier : String, generation_qualifier :
-    String, given_name : String, initials : String, locality : String, organization :
-    String, organizational_unit : String, pseudonym : String, serial_number : String,
-    state : String, surname : String, title : String } {}
+    DistinguishedName "DistinguishedName"[from] { common_name : String, domain_components
+    = Vec < String >, country : String, custom_attributes = Vec < CustomAttribute >,
+    distinguished_name_qualifier : String, generation_qualifier : String, given_name :
+    String, initials : String, locality : String, organization : String,
+    organizational_unit : String, pseudonym : String, serial_number : String, state :
+    String, surname : String, title : String } {}
 );
 /// Filters certificates by DNS name.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -755,8 +758,8 @@ pub struct DnsPrevalidationDetails {
     pub resource_record: Option<ResourceRecord>,
 }
 rboto::__structure!(
-    DnsPrevalidationDetails "DnsPrevalidationDetails"[set from] { domain_scope :
-    DomainScope, hosted_zone_id : String, resource_record : ResourceRecord } {}
+    DnsPrevalidationDetails "DnsPrevalidationDetails"[from] { domain_scope = DomainScope,
+    hosted_zone_id : String, resource_record = ResourceRecord } {}
 );
 /// DNS prevalidation options for domain validation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -768,7 +771,7 @@ pub struct DnsPrevalidationOptions {
     pub hosted_zone_id: Option<String>,
 }
 rboto::__structure!(
-    DnsPrevalidationOptions "DnsPrevalidationOptions"[set into] { domain_scope :
+    DnsPrevalidationOptions "DnsPrevalidationOptions"[set into] { domain_scope =
     DomainScope, hosted_zone_id : String } {}
 );
 /// Contains the CNAME record that you must add to your DNS configuration to validate domain ownership using DNS validation.
@@ -779,7 +782,7 @@ pub struct DnsValidationChallenge {
     pub resource_record: Option<ResourceRecord>,
 }
 rboto::__structure!(
-    DnsValidationChallenge "DnsValidationChallenge"[set from] { resource_record :
+    DnsValidationChallenge "DnsValidationChallenge"[from] { resource_record =
     ResourceRecord } {}
 );
 /// Specifies the scope of domain validation.
@@ -797,10 +800,12 @@ rboto::__structure!(
     DomainScope "DomainScope"[set into from] { exact_domain : DomainScopeOption,
     subdomains : DomainScopeOption, wildcards : DomainScopeOption } {}
 );
-rboto::__string_enum!(DomainScopeOption { Enabled = "ENABLED", Disabled = "DISABLED" });
 rboto::__string_enum!(
-    DomainStatus { PendingValidation = "PENDING_VALIDATION", Success = "SUCCESS", Failed
-    = "FAILED" }
+    DomainScopeOption { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
+);
+rboto::__string_enum!(
+    DomainStatus { 0 PendingValidation = "PENDING_VALIDATION", 1 Success = "SUCCESS", 2
+    Failed = "FAILED" }
 );
 /// Contains information about the validation of each domain name in the certificate.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -822,10 +827,10 @@ pub struct DomainValidation {
     pub validation_method: Option<ValidationMethod>,
 }
 rboto::__structure!(
-    DomainValidation "DomainValidation"[set from] { domain_name : String,
-    validation_emails : Vec < String >, validation_domain : String, validation_status :
-    DomainStatus, resource_record : ResourceRecord, http_redirect : HttpRedirect,
-    validation_method : ValidationMethod } {}
+    DomainValidation "DomainValidation"[from] { domain_name : String, validation_emails =
+    Vec < String >, validation_domain : String, validation_status : DomainStatus,
+    resource_record = ResourceRecord, http_redirect = HttpRedirect, validation_method :
+    ValidationMethod } {}
 );
 /// Contains information about a domain validation method migration, including the previous validation method and the target validation method.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -837,7 +842,7 @@ pub struct DomainValidationMethodUpdateSummary {
     pub to: Option<ValidationMethod>,
 }
 rboto::__structure!(
-    DomainValidationMethodUpdateSummary "DomainValidationMethodUpdateSummary"[set from] {
+    DomainValidationMethodUpdateSummary "DomainValidationMethodUpdateSummary"[from] {
     from : ValidationMethod, to : ValidationMethod } {}
 );
 /// Contains information about the domain names that you want ACM to use to send you emails that enable you to validate domain ownership.
@@ -865,9 +870,9 @@ pub struct DomainValidationSummary {
     pub requested_validation_configuration: Option<ValidationConfiguration>,
 }
 rboto::__structure!(
-    DomainValidationSummary "DomainValidationSummary"[set from] { domain_name : String,
-    active_validation_configuration : ValidationConfiguration,
-    requested_validation_configuration : ValidationConfiguration } {}
+    DomainValidationSummary "DomainValidationSummary"[from] { domain_name : String,
+    active_validation_configuration = ValidationConfiguration,
+    requested_validation_configuration = ValidationConfiguration } {}
 );
 /// Contains the email addresses used for email-based domain validation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -879,8 +884,8 @@ pub struct EmailValidationChallenge {
     pub validation_domain: Option<String>,
 }
 rboto::__structure!(
-    EmailValidationChallenge "EmailValidationChallenge"[set from] { validation_emails :
-    Vec < String >, validation_domain : String } {}
+    EmailValidationChallenge "EmailValidationChallenge"[from] { validation_emails = Vec <
+    String >, validation_domain : String } {}
 );
 /// Specifies an expiration configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -915,16 +920,16 @@ pub struct ExtendedKeyUsage {
     pub oid: Option<String>,
 }
 rboto::__structure!(
-    ExtendedKeyUsage "ExtendedKeyUsage"[set from] { name : ExtendedKeyUsageName, oid :
-    String } {}
+    ExtendedKeyUsage "ExtendedKeyUsage"[from] { name : ExtendedKeyUsageName, oid : String
+    } {}
 );
 rboto::__string_enum!(
-    ExtendedKeyUsageName { TlsWebServerAuthentication = "TLS_WEB_SERVER_AUTHENTICATION",
-    TlsWebClientAuthentication = "TLS_WEB_CLIENT_AUTHENTICATION", CodeSigning =
-    "CODE_SIGNING", EmailProtection = "EMAIL_PROTECTION", TimeStamping = "TIME_STAMPING",
-    OcspSigning = "OCSP_SIGNING", IpsecEndSystem = "IPSEC_END_SYSTEM", IpsecTunnel =
-    "IPSEC_TUNNEL", IpsecUser = "IPSEC_USER", Any = "ANY", None = "NONE", Custom =
-    "CUSTOM" }
+    ExtendedKeyUsageName { 0 TlsWebServerAuthentication =
+    "TLS_WEB_SERVER_AUTHENTICATION", 1 TlsWebClientAuthentication =
+    "TLS_WEB_CLIENT_AUTHENTICATION", 2 CodeSigning = "CODE_SIGNING", 3 EmailProtection =
+    "EMAIL_PROTECTION", 4 TimeStamping = "TIME_STAMPING", 5 OcspSigning = "OCSP_SIGNING",
+    6 IpsecEndSystem = "IPSEC_END_SYSTEM", 7 IpsecTunnel = "IPSEC_TUNNEL", 8 IpsecUser =
+    "IPSEC_USER", 9 Any = "ANY", 10 None = "NONE", 11 Custom = "CUSTOM" }
 );
 /// Contains details about a failure.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -936,20 +941,21 @@ pub struct FailureDetails {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    FailureDetails "FailureDetails"[set from] { reason :
-    AcmeDomainValidationFailureReason, message : String } {}
+    FailureDetails "FailureDetails"[from] { reason : AcmeDomainValidationFailureReason,
+    message : String } {}
 );
 rboto::__string_enum!(
-    FailureReason { NoAvailableContacts = "NO_AVAILABLE_CONTACTS",
-    AdditionalVerificationRequired = "ADDITIONAL_VERIFICATION_REQUIRED", DomainNotAllowed
-    = "DOMAIN_NOT_ALLOWED", InvalidPublicDomain = "INVALID_PUBLIC_DOMAIN",
-    DomainValidationDenied = "DOMAIN_VALIDATION_DENIED", CaaError = "CAA_ERROR",
-    PcaLimitExceeded = "PCA_LIMIT_EXCEEDED", PcaInvalidArn = "PCA_INVALID_ARN",
-    PcaInvalidState = "PCA_INVALID_STATE", PcaRequestFailed = "PCA_REQUEST_FAILED",
-    PcaNameConstraintsValidation = "PCA_NAME_CONSTRAINTS_VALIDATION", PcaResourceNotFound
-    = "PCA_RESOURCE_NOT_FOUND", PcaInvalidArgs = "PCA_INVALID_ARGS", PcaInvalidDuration =
-    "PCA_INVALID_DURATION", PcaAccessDenied = "PCA_ACCESS_DENIED", SlrNotFound =
-    "SLR_NOT_FOUND", Other = "OTHER" }
+    FailureReason { 0 NoAvailableContacts = "NO_AVAILABLE_CONTACTS", 1
+    AdditionalVerificationRequired = "ADDITIONAL_VERIFICATION_REQUIRED", 2
+    DomainNotAllowed = "DOMAIN_NOT_ALLOWED", 3 InvalidPublicDomain =
+    "INVALID_PUBLIC_DOMAIN", 4 DomainValidationDenied = "DOMAIN_VALIDATION_DENIED", 5
+    CaaError = "CAA_ERROR", 6 PcaLimitExceeded = "PCA_LIMIT_EXCEEDED", 7 PcaInvalidArn =
+    "PCA_INVALID_ARN", 8 PcaInvalidState = "PCA_INVALID_STATE", 9 PcaRequestFailed =
+    "PCA_REQUEST_FAILED", 10 PcaNameConstraintsValidation =
+    "PCA_NAME_CONSTRAINTS_VALIDATION", 11 PcaResourceNotFound = "PCA_RESOURCE_NOT_FOUND",
+    12 PcaInvalidArgs = "PCA_INVALID_ARGS", 13 PcaInvalidDuration =
+    "PCA_INVALID_DURATION", 14 PcaAccessDenied = "PCA_ACCESS_DENIED", 15 SlrNotFound =
+    "SLR_NOT_FOUND", 16 Other = "OTHER" }
 );
 /// This structure can be used in the ListCertificates action to filter the output of the certificate list.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -967,8 +973,8 @@ pub struct Filters {
     pub managed_by: Option<CertificateManagedBy>,
 }
 rboto::__structure!(
-    Filters "Filters"[set into] { extended_key_usage : Vec < ExtendedKeyUsageName >,
-    key_usage : Vec < KeyUsageName >, key_types : Vec < KeyAlgorithm >, export_option :
+    Filters "Filters"[set into] { extended_key_usage = Vec < ExtendedKeyUsageName >,
+    key_usage = Vec < KeyUsageName >, key_types = Vec < KeyAlgorithm >, export_option :
     CertificateExport, managed_by : CertificateManagedBy } {}
 );
 /// Describes an ASN.1 X.400 `GeneralName` as defined in [RFC 5280](https://datatracker.ietf.org/doc/html/rfc5280). Only one of the following naming options should be provided.
@@ -1021,13 +1027,12 @@ pub struct HttpRedirect {
     pub redirect_to: Option<String>,
 }
 rboto::__structure!(
-    HttpRedirect "HttpRedirect"[set from] { redirect_from : String, redirect_to : String
-    } {}
+    HttpRedirect "HttpRedirect"[from] { redirect_from : String, redirect_to : String } {}
 );
 rboto::__string_enum!(
-    KeyAlgorithm { Rsa1024 = "RSA_1024", Rsa2048 = "RSA_2048", Rsa3072 = "RSA_3072",
-    Rsa4096 = "RSA_4096", EcPrime256v1 = "EC_prime256v1", EcSecp384r1 = "EC_secp384r1",
-    EcSecp521r1 = "EC_secp521r1" }
+    KeyAlgorithm { 0 Rsa1024 = "RSA_1024", 1 Rsa2048 = "RSA_2048", 2 Rsa3072 =
+    "RSA_3072", 3 Rsa4096 = "RSA_4096", 4 EcPrime256v1 = "EC_prime256v1", 5 EcSecp384r1 =
+    "EC_secp384r1", 6 EcSecp521r1 = "EC_secp521r1" }
 );
 /// The Key Usage X.509 v3 extension defines the purpose of the public key contained in the certificate.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1036,13 +1041,14 @@ pub struct KeyUsage {
     /// A string value that contains a Key Usage extension name.
     pub name: Option<KeyUsageName>,
 }
-rboto::__structure!(KeyUsage "KeyUsage"[set from] { name : KeyUsageName } {});
+rboto::__structure!(KeyUsage "KeyUsage"[from] { name : KeyUsageName } {});
 rboto::__string_enum!(
-    KeyUsageName { DigitalSignature = "DIGITAL_SIGNATURE", NonRepudiation =
-    "NON_REPUDIATION", KeyEncipherment = "KEY_ENCIPHERMENT", DataEncipherment =
-    "DATA_ENCIPHERMENT", KeyAgreement = "KEY_AGREEMENT", CertificateSigning =
-    "CERTIFICATE_SIGNING", CrlSigning = "CRL_SIGNING", EncipherOnly = "ENCIPHER_ONLY",
-    DecipherOnly = "DECIPHER_ONLY", Any = "ANY", Custom = "CUSTOM" }
+    KeyUsageName { 0 DigitalSignature = "DIGITAL_SIGNATURE", 1 NonRepudiation =
+    "NON_REPUDIATION", 2 KeyEncipherment = "KEY_ENCIPHERMENT", 3 DataEncipherment =
+    "DATA_ENCIPHERMENT", 4 KeyAgreement = "KEY_AGREEMENT", 5 CertificateSigning =
+    "CERTIFICATE_SIGNING", 6 CrlSigning = "CRL_SIGNING", 7 EncipherOnly =
+    "ENCIPHER_ONLY", 8 DecipherOnly = "DECIPHER_ONLY", 9 Any = "ANY", 10 Custom =
+    "CUSTOM" }
 );
 /// Defines a custom ASN.1 X.400 `GeneralName` using an object identifier (OID) and value. For more information, see NIST's definition of [Object Identifier (OID)](https://csrc.nist.gov/glossary/term/Object_Identifier).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1054,7 +1060,7 @@ pub struct OtherName {
     pub value: Option<String>,
 }
 rboto::__structure!(
-    OtherName "OtherName"[set from] { object_identifier : String, value : String } {}
+    OtherName "OtherName"[from] { object_identifier : String, value : String } {}
 );
 /// Contains details about the prevalidation configuration.
 #[derive(Clone, PartialEq)]
@@ -1094,7 +1100,7 @@ impl rv::IntoValue for PrevalidationOptions {
         }
     }
 }
-rboto::__string_enum!(PrevalidationType { DnsPrevalidation = "DNS_PREVALIDATION" });
+rboto::__string_enum!(PrevalidationType { 0 DnsPrevalidation = "DNS_PREVALIDATION" });
 /// Configuration for a public certificate authority.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1104,19 +1110,19 @@ pub struct PublicCertificateAuthority {
 }
 rboto::__structure!(
     PublicCertificateAuthority "PublicCertificateAuthority"[set into from] {
-    allowed_key_algorithms : Vec < PublicKeyAlgorithm > } {}
+    allowed_key_algorithms = Vec < PublicKeyAlgorithm > } {}
 );
 rboto::__string_enum!(
-    PublicKeyAlgorithm { Rsa2048 = "RSA_2048", EcPrime256v1 = "EC_prime256v1",
+    PublicKeyAlgorithm { 0 Rsa2048 = "RSA_2048", 1 EcPrime256v1 = "EC_prime256v1", 2
     EcSecp384r1 = "EC_secp384r1" }
 );
-rboto::__string_enum!(RecordType { Cname = "CNAME" });
+rboto::__string_enum!(RecordType { 0 Cname = "CNAME" });
 rboto::__string_enum!(
-    RenewalEligibility { Eligible = "ELIGIBLE", Ineligible = "INELIGIBLE" }
+    RenewalEligibility { 0 Eligible = "ELIGIBLE", 1 Ineligible = "INELIGIBLE" }
 );
 rboto::__string_enum!(
-    RenewalStatus { PendingAutoRenewal = "PENDING_AUTO_RENEWAL", PendingValidation =
-    "PENDING_VALIDATION", Success = "SUCCESS", Failed = "FAILED" }
+    RenewalStatus { 0 PendingAutoRenewal = "PENDING_AUTO_RENEWAL", 1 PendingValidation =
+    "PENDING_VALIDATION", 2 Success = "SUCCESS", 3 Failed = "FAILED" }
 );
 /// Contains information about the status of ACM's [managed renewal](https://docs.aws.amazon.com/acm/latest/userguide/acm-renewal.html) for the certificate. This structure exists only when the certificate type is `AMAZON_ISSUED`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1132,8 +1138,8 @@ pub struct RenewalSummary {
     pub updated_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    RenewalSummary "RenewalSummary"[set from] { renewal_status : RenewalStatus,
-    domain_validation_options : Vec < DomainValidation >, renewal_status_reason :
+    RenewalSummary "RenewalSummary"[from] { renewal_status : RenewalStatus,
+    domain_validation_options = Vec < DomainValidation >, renewal_status_reason :
     FailureReason, updated_at : rboto::DateTime } {}
 );
 /// Contains a DNS record value that you can use to validate ownership or control of a domain. This is used by the DescribeCertificate action.
@@ -1148,34 +1154,37 @@ pub struct ResourceRecord {
     pub value: Option<String>,
 }
 rboto::__structure!(
-    ResourceRecord "ResourceRecord"[set from] { name : String, type_ : RecordType, value
-    : String } {}
+    ResourceRecord "ResourceRecord"[from] { name : String, type_ : RecordType, value :
+    String } {}
 );
 rboto::__string_enum!(
-    RevocationReason { Unspecified = "UNSPECIFIED", KeyCompromise = "KEY_COMPROMISE",
-    CaCompromise = "CA_COMPROMISE", AffiliationChanged = "AFFILIATION_CHANGED",
-    Superceded = "SUPERCEDED", Superseded = "SUPERSEDED", CessationOfOperation =
-    "CESSATION_OF_OPERATION", CertificateHold = "CERTIFICATE_HOLD", RemoveFromCrl =
-    "REMOVE_FROM_CRL", PrivilegeWithdrawn = "PRIVILEGE_WITHDRAWN", AACompromise =
+    RevocationReason { 0 Unspecified = "UNSPECIFIED", 1 KeyCompromise = "KEY_COMPROMISE",
+    2 CaCompromise = "CA_COMPROMISE", 3 AffiliationChanged = "AFFILIATION_CHANGED", 4
+    Superceded = "SUPERCEDED", 5 Superseded = "SUPERSEDED", 6 CessationOfOperation =
+    "CESSATION_OF_OPERATION", 7 CertificateHold = "CERTIFICATE_HOLD", 8 RemoveFromCrl =
+    "REMOVE_FROM_CRL", 9 PrivilegeWithdrawn = "PRIVILEGE_WITHDRAWN", 10 AACompromise =
     "A_A_COMPROMISE" }
 );
 rboto::__string_enum!(
-    #[doc = " The field to sort search results by."] SearchCertificatesSortBy { CreatedAt
-    = "CREATED_AT", NotAfter = "NOT_AFTER", Status = "STATUS", RenewalStatus =
-    "RENEWAL_STATUS", Exported = "EXPORTED", InUse = "IN_USE", NotBefore = "NOT_BEFORE",
-    KeyAlgorithm = "KEY_ALGORITHM", Type = "TYPE", CertificateArn = "CERTIFICATE_ARN",
-    CommonName = "COMMON_NAME", RevokedAt = "REVOKED_AT", RenewalEligibility =
-    "RENEWAL_ELIGIBILITY", IssuedAt = "ISSUED_AT", ManagedBy = "MANAGED_BY", ExportOption
-    = "EXPORT_OPTION", ValidationMethod = "VALIDATION_METHOD", ImportedAt =
-    "IMPORTED_AT", AcmeEndpointArn = "ACME_ENDPOINT_ARN", AcmeAccountId =
-    "ACME_ACCOUNT_ID", CertificateKeyPairOrigin = "CERTIFICATE_KEY_PAIR_ORIGIN" }
+    #[doc = " The field to sort search results by."] SearchCertificatesSortBy { 0
+    CreatedAt = "CREATED_AT", 1 NotAfter = "NOT_AFTER", 2 Status = "STATUS", 3
+    RenewalStatus = "RENEWAL_STATUS", 4 Exported = "EXPORTED", 5 InUse = "IN_USE", 6
+    NotBefore = "NOT_BEFORE", 7 KeyAlgorithm = "KEY_ALGORITHM", 8 Type = "TYPE", 9
+    CertificateArn = "CERTIFICATE_ARN", 10 CommonName = "COMMON_NAME", 11 RevokedAt =
+    "REVOKED_AT", 12 RenewalEligibility = "RENEWAL_ELIGIBILITY", 13 IssuedAt =
+    "ISSUED_AT", 14 ManagedBy = "MANAGED_BY", 15 ExportOption = "EXPORT_OPTION", 16
+    ValidationMethod = "VALIDATION_METHOD", 17 ImportedAt = "IMPORTED_AT", 18
+    AcmeEndpointArn = "ACME_ENDPOINT_ARN", 19 AcmeAccountId = "ACME_ACCOUNT_ID", 20
+    CertificateKeyPairOrigin = "CERTIFICATE_KEY_PAIR_ORIGIN" }
 );
 rboto::__string_enum!(
-    #[doc = " The order to sort search results."] SearchCertificatesSortOrder { Ascending
-    = "ASCENDING", Descending = "DESCENDING" }
+    #[doc = " The order to sort search results."] SearchCertificatesSortOrder { 0
+    Ascending = "ASCENDING", 1 Descending = "DESCENDING" }
 );
-rboto::__string_enum!(SortBy { CreatedAt = "CREATED_AT" });
-rboto::__string_enum!(SortOrder { Ascending = "ASCENDING", Descending = "DESCENDING" });
+rboto::__string_enum!(SortBy { 0 CreatedAt = "CREATED_AT" });
+rboto::__string_enum!(
+    SortOrder { 0 Ascending = "ASCENDING", 1 Descending = "DESCENDING" }
+);
 /// Filters certificates by subject alternative name attributes.
 #[derive(Clone, PartialEq)]
 #[derive(Debug)]
@@ -1232,10 +1241,11 @@ pub struct ThrottlingReason {
     pub resource: Option<String>,
 }
 rboto::__structure!(
-    ThrottlingReason "ThrottlingReason"[set from] { reason : String, resource : String }
-    {}
+    ThrottlingReason "ThrottlingReason"[from] { reason : String, resource : String } {}
 );
-rboto::__string_enum!(TimeType { Minutes = "MINUTES", Hours = "HOURS", Days = "DAYS" });
+rboto::__string_enum!(
+    TimeType { 0 Minutes = "MINUTES", 1 Hours = "HOURS", 2 Days = "DAYS" }
+);
 /// Specifies a time range for filtering certificates.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1250,9 +1260,9 @@ rboto::__structure!(
     rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    #[doc = " The status of a certificate update. Possible values:"] UpdateStatus {
-    PendingDomainValidation = "PENDING_DOMAIN_VALIDATION", Success = "SUCCESS", Failed =
-    "FAILED" }
+    #[doc = " The status of a certificate update. Possible values:"] UpdateStatus { 0
+    PendingDomainValidation = "PENDING_DOMAIN_VALIDATION", 1 Success = "SUCCESS", 2
+    Failed = "FAILED" }
 );
 /// Contains information about the most recent certificate update, such as a domain validation method migration. This structure is returned as part of the CertificateDetail response from DescribeCertificate.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1272,12 +1282,12 @@ pub struct UpdateSummary {
     pub updated_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    UpdateSummary "UpdateSummary"[set from] { status : UpdateStatus, type_ : UpdateType,
-    domain_validation_method_update_summary : DomainValidationMethodUpdateSummary,
+    UpdateSummary "UpdateSummary"[from] { status : UpdateStatus, type_ : UpdateType,
+    domain_validation_method_update_summary = DomainValidationMethodUpdateSummary,
     requested_at : rboto::DateTime, updated_at : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    #[doc = " The type of certificate update. Valid values:"] UpdateType {
+    #[doc = " The type of certificate update. Valid values:"] UpdateType { 0
     DomainValidationMethod = "DOMAIN_VALIDATION_METHOD" }
 );
 /// Contains the challenge details that you use to prove domain ownership. Only one member is set, depending on the validation method.
@@ -1317,11 +1327,13 @@ pub struct ValidationConfiguration {
     pub validation_status: Option<DomainStatus>,
 }
 rboto::__structure!(
-    ValidationConfiguration "ValidationConfiguration"[set from] { validation_method :
-    ValidationMethod, validation_challenge : ValidationChallenge, validation_status :
+    ValidationConfiguration "ValidationConfiguration"[from] { validation_method :
+    ValidationMethod, validation_challenge = ValidationChallenge, validation_status :
     DomainStatus } {}
 );
-rboto::__string_enum!(ValidationMethod { Email = "EMAIL", Dns = "DNS", Http = "HTTP" });
+rboto::__string_enum!(
+    ValidationMethod { 0 Email = "EMAIL", 1 Dns = "DNS", 2 Http = "HTTP" }
+);
 /// Filters certificates by X.509 attributes.
 #[derive(Clone, PartialEq)]
 #[derive(Debug)]
@@ -1387,9 +1399,9 @@ pub struct X509Attributes {
     pub not_before: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    X509Attributes "X509Attributes"[set from] { issuer : DistinguishedName, subject :
-    DistinguishedName, subject_alternative_names : Vec < GeneralName >,
-    extended_key_usages : Vec < ExtendedKeyUsageName >, key_algorithm : KeyAlgorithm,
-    key_usages : Vec < KeyUsageName >, serial_number : String, not_after :
+    X509Attributes "X509Attributes"[from] { issuer = DistinguishedName, subject =
+    DistinguishedName, subject_alternative_names = Vec < GeneralName >,
+    extended_key_usages = Vec < ExtendedKeyUsageName >, key_algorithm : KeyAlgorithm,
+    key_usages = Vec < KeyUsageName >, serial_number : String, not_after :
     rboto::DateTime, not_before : rboto::DateTime } {}
 );

@@ -7,7 +7,7 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// Request to create an ApiKey resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateApiKeyInput {
     /// The name of the ApiKey.
@@ -29,13 +29,12 @@ pub struct CreateApiKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateApiKeyInput "CreateApiKeyRequest"[set debug into] { name : String, description
-    : String, enabled = bool, generate_distinct_id = bool, value : String, stage_keys :
-    Vec < StageKey >, customer_id : String, tags : HashMap < String, String > } { _client
-    }
+    CreateApiKeyInput "CreateApiKeyRequest"[set into] { name : String, description :
+    String, enabled = bool, generate_distinct_id = bool, value : String, stage_keys = Vec
+    < StageKey >, customer_id : String, tags : HashMap < String, String > } { _client }
 );
 /// Request to add a new Authorizer to an existing RestApi resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateAuthorizerInput {
     /// The string identifier of the associated RestApi.
@@ -63,15 +62,14 @@ pub struct CreateAuthorizerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateAuthorizerInput "CreateAuthorizerRequest"[set debug into] { rest_api_id :
-    String, name : String, type_ : AuthorizerType, provider_ar_ns : Vec < String >,
-    auth_type : String, authorizer_uri : String, authorizer_credentials : String,
-    identity_source : String, identity_validation_expression : String,
-    authorizer_result_ttl_in_seconds = i32, jwt_configuration : JwtConfigurationInput } {
-    _client }
+    CreateAuthorizerInput "CreateAuthorizerRequest"[set into] { rest_api_id : String,
+    name : String, type_ : AuthorizerType, provider_ar_ns = Vec < String >, auth_type :
+    String, authorizer_uri : String, authorizer_credentials : String, identity_source :
+    String, identity_validation_expression : String, authorizer_result_ttl_in_seconds =
+    i32, jwt_configuration = JwtConfigurationInput } { _client }
 );
 /// Requests API Gateway to create a new BasePathMapping resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateBasePathMappingInput {
     /// The domain name of the BasePathMapping resource to create.
@@ -87,12 +85,12 @@ pub struct CreateBasePathMappingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateBasePathMappingInput "CreateBasePathMappingRequest"[set debug into] {
-    domain_name : String, domain_name_id : String, base_path : String, rest_api_id :
-    String, stage : String } { _client }
+    CreateBasePathMappingInput "CreateBasePathMappingRequest"[set into] { domain_name :
+    String, domain_name_id : String, base_path : String, rest_api_id : String, stage :
+    String } { _client }
 );
 /// Requests API Gateway to create a Deployment resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDeploymentInput {
     /// The string identifier of the associated RestApi.
@@ -116,14 +114,14 @@ pub struct CreateDeploymentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDeploymentInput "CreateDeploymentRequest"[set debug into] { rest_api_id :
-    String, stage_name : String, stage_description : String, description : String,
+    CreateDeploymentInput "CreateDeploymentRequest"[set into] { rest_api_id : String,
+    stage_name : String, stage_description : String, description : String,
     cache_cluster_enabled = bool, cache_cluster_size : CacheClusterSize, variables :
-    HashMap < String, String >, canary_settings : DeploymentCanarySettings,
+    HashMap < String, String >, canary_settings = DeploymentCanarySettings,
     tracing_enabled = bool } { _client }
 );
 /// Creates a new documentation part of a given API.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDocumentationPartInput {
     /// The string identifier of the associated RestApi.
@@ -135,12 +133,11 @@ pub struct CreateDocumentationPartInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDocumentationPartInput "CreateDocumentationPartRequest"[set debug into] {
-    rest_api_id : String, location : DocumentationPartLocation, properties : String } {
-    _client }
+    CreateDocumentationPartInput "CreateDocumentationPartRequest"[set into] { rest_api_id
+    : String, location = DocumentationPartLocation, properties : String } { _client }
 );
 /// Creates a new documentation version of a given API.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDocumentationVersionInput {
     /// The string identifier of the associated RestApi.
@@ -154,11 +151,11 @@ pub struct CreateDocumentationVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDocumentationVersionInput "CreateDocumentationVersionRequest"[set debug into] {
+    CreateDocumentationVersionInput "CreateDocumentationVersionRequest"[set into] {
     rest_api_id : String, documentation_version : String, stage_name : String,
     description : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDomainNameAccessAssociationInput {
     /// The ARN of the domain name.
@@ -173,12 +170,12 @@ pub struct CreateDomainNameAccessAssociationInput {
 }
 rboto::__structure!(
     CreateDomainNameAccessAssociationInput "CreateDomainNameAccessAssociationRequest"[set
-    debug into] { domain_name_arn : String, access_association_source_type :
+    into] { domain_name_arn : String, access_association_source_type :
     AccessAssociationSourceType, access_association_source : String, tags : HashMap <
     String, String > } { _client }
 );
 /// A request to create a new domain name.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDomainNameInput {
     /// The name of the DomainName resource.
@@ -215,18 +212,18 @@ pub struct CreateDomainNameInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDomainNameInput "CreateDomainNameRequest"[set debug into] { domain_name :
-    String, certificate_name : String, certificate_body : String, certificate_private_key
-    : String, certificate_chain : String, certificate_arn : String,
+    CreateDomainNameInput "CreateDomainNameRequest"[set into] { domain_name : String,
+    certificate_name : String, certificate_body : String, certificate_private_key :
+    String, certificate_chain : String, certificate_arn : String,
     regional_certificate_name : String, regional_certificate_arn : String,
-    endpoint_configuration : EndpointConfiguration, tags : HashMap < String, String >,
+    endpoint_configuration = EndpointConfiguration, tags : HashMap < String, String >,
     security_policy : SecurityPolicy, endpoint_access_mode : EndpointAccessMode,
-    mutual_tls_authentication : MutualTlsAuthenticationInput,
+    mutual_tls_authentication = MutualTlsAuthenticationInput,
     ownership_verification_certificate_arn : String, policy : String, routing_mode :
     RoutingMode } { _client }
 );
 /// Request to add a new Model to an existing RestApi resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateModelInput {
     /// The RestApi identifier under which the Model will be created.
@@ -242,11 +239,11 @@ pub struct CreateModelInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateModelInput "CreateModelRequest"[set debug into] { rest_api_id : String, name :
+    CreateModelInput "CreateModelRequest"[set into] { rest_api_id : String, name :
     String, description : String, schema : String, content_type : String } { _client }
 );
 /// Creates a RequestValidator of a given RestApi.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateRequestValidatorInput {
     /// The string identifier of the associated RestApi.
@@ -260,12 +257,12 @@ pub struct CreateRequestValidatorInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateRequestValidatorInput "CreateRequestValidatorRequest"[set debug into] {
-    rest_api_id : String, name : String, validate_request_body = bool,
-    validate_request_parameters = bool } { _client }
+    CreateRequestValidatorInput "CreateRequestValidatorRequest"[set into] { rest_api_id :
+    String, name : String, validate_request_body = bool, validate_request_parameters =
+    bool } { _client }
 );
 /// Requests API Gateway to create a Resource resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateResourceInput {
     /// The string identifier of the associated RestApi.
@@ -277,11 +274,11 @@ pub struct CreateResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateResourceInput "CreateResourceRequest"[set debug into] { rest_api_id : String,
+    CreateResourceInput "CreateResourceRequest"[set into] { rest_api_id : String,
     parent_id : String, path_part : String } { _client }
 );
 /// The POST Request to add a new RestApi resource to your collection.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateRestApiInput {
     /// The name of the RestApi.
@@ -313,15 +310,15 @@ pub struct CreateRestApiInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateRestApiInput "CreateRestApiRequest"[set debug into] { name : String,
-    description : String, version : String, clone_from : String, binary_media_types : Vec
-    < String >, minimum_compression_size = i32, api_key_source : ApiKeySourceType,
-    endpoint_configuration : EndpointConfiguration, policy : String, tags : HashMap <
+    CreateRestApiInput "CreateRestApiRequest"[set into] { name : String, description :
+    String, version : String, clone_from : String, binary_media_types = Vec < String >,
+    minimum_compression_size = i32, api_key_source : ApiKeySourceType,
+    endpoint_configuration = EndpointConfiguration, policy : String, tags : HashMap <
     String, String >, disable_execute_api_endpoint = bool, security_policy :
     SecurityPolicy, endpoint_access_mode : EndpointAccessMode } { _client }
 );
 /// Requests API Gateway to create a Stage resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateStageInput {
     /// The string identifier of the associated RestApi.
@@ -349,15 +346,14 @@ pub struct CreateStageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateStageInput "CreateStageRequest"[set debug into] { rest_api_id : String,
-    stage_name : String, deployment_id : String, description : String,
-    cache_cluster_enabled = bool, cache_cluster_size : CacheClusterSize, variables :
-    HashMap < String, String >, documentation_version : String, canary_settings :
-    CanarySettings, tracing_enabled = bool, tags : HashMap < String, String > } { _client
-    }
+    CreateStageInput "CreateStageRequest"[set into] { rest_api_id : String, stage_name :
+    String, deployment_id : String, description : String, cache_cluster_enabled = bool,
+    cache_cluster_size : CacheClusterSize, variables : HashMap < String, String >,
+    documentation_version : String, canary_settings = CanarySettings, tracing_enabled =
+    bool, tags : HashMap < String, String > } { _client }
 );
 /// The POST request to create a usage plan key for adding an existing API key to a usage plan.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateUsagePlanKeyInput {
     /// The Id of the UsagePlan resource representing the usage plan containing the to-be-created UsagePlanKey resource representing a plan customer.
@@ -369,11 +365,11 @@ pub struct CreateUsagePlanKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateUsagePlanKeyInput "CreateUsagePlanKeyRequest"[set debug into] { usage_plan_id :
+    CreateUsagePlanKeyInput "CreateUsagePlanKeyRequest"[set into] { usage_plan_id :
     String, key_id : String, key_type : String } { _client }
 );
 /// The POST request to create a usage plan with the name, description, throttle limits and quota limits, as well as the associated API stages, specified in the payload.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateUsagePlanInput {
     /// The name of the usage plan.
@@ -391,12 +387,12 @@ pub struct CreateUsagePlanInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateUsagePlanInput "CreateUsagePlanRequest"[set debug into] { name : String,
-    description : String, api_stages : Vec < ApiStage >, throttle : ThrottleSettings,
-    quota : QuotaSettings, tags : HashMap < String, String > } { _client }
+    CreateUsagePlanInput "CreateUsagePlanRequest"[set into] { name : String, description
+    : String, api_stages = Vec < ApiStage >, throttle = ThrottleSettings, quota =
+    QuotaSettings, tags : HashMap < String, String > } { _client }
 );
 /// Creates a VPC link, under the caller's account in a selected region, in an asynchronous operation that typically takes 2-4 minutes to complete and become operational. The caller must have permissions to create and update VPC Endpoint services.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateVpcLinkInput {
     /// The name used to label and identify the VPC link.
@@ -410,12 +406,11 @@ pub struct CreateVpcLinkInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateVpcLinkInput "CreateVpcLinkRequest"[set debug into] { name : String,
-    description : String, target_arns : Vec < String >, tags : HashMap < String, String >
-    } { _client }
+    CreateVpcLinkInput "CreateVpcLinkRequest"[set into] { name : String, description :
+    String, target_arns = Vec < String >, tags : HashMap < String, String > } { _client }
 );
 /// A request to delete the ApiKey resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteApiKeyInput {
     /// The identifier of the ApiKey resource to be deleted.
@@ -423,11 +418,10 @@ pub struct DeleteApiKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteApiKeyInput "DeleteApiKeyRequest"[set debug into] { api_key : String } {
-    _client }
+    DeleteApiKeyInput "DeleteApiKeyRequest"[set into] { api_key : String } { _client }
 );
 /// Request to delete an existing Authorizer resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteAuthorizerInput {
     /// The string identifier of the associated RestApi.
@@ -437,11 +431,11 @@ pub struct DeleteAuthorizerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteAuthorizerInput "DeleteAuthorizerRequest"[set debug into] { rest_api_id :
-    String, authorizer_id : String } { _client }
+    DeleteAuthorizerInput "DeleteAuthorizerRequest"[set into] { rest_api_id : String,
+    authorizer_id : String } { _client }
 );
 /// A request to delete the BasePathMapping resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteBasePathMappingInput {
     /// The domain name of the BasePathMapping resource to delete.
@@ -453,11 +447,11 @@ pub struct DeleteBasePathMappingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteBasePathMappingInput "DeleteBasePathMappingRequest"[set debug into] {
-    domain_name : String, domain_name_id : String, base_path : String } { _client }
+    DeleteBasePathMappingInput "DeleteBasePathMappingRequest"[set into] { domain_name :
+    String, domain_name_id : String, base_path : String } { _client }
 );
 /// A request to delete the ClientCertificate resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteClientCertificateInput {
     /// The identifier of the ClientCertificate resource to be deleted.
@@ -465,11 +459,11 @@ pub struct DeleteClientCertificateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteClientCertificateInput "DeleteClientCertificateRequest"[set debug into] {
+    DeleteClientCertificateInput "DeleteClientCertificateRequest"[set into] {
     client_certificate_id : String } { _client }
 );
 /// Requests API Gateway to delete a Deployment resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDeploymentInput {
     /// The string identifier of the associated RestApi.
@@ -479,11 +473,11 @@ pub struct DeleteDeploymentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDeploymentInput "DeleteDeploymentRequest"[set debug into] { rest_api_id :
-    String, deployment_id : String } { _client }
+    DeleteDeploymentInput "DeleteDeploymentRequest"[set into] { rest_api_id : String,
+    deployment_id : String } { _client }
 );
 /// Deletes an existing documentation part of an API.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDocumentationPartInput {
     /// The string identifier of the associated RestApi.
@@ -493,11 +487,11 @@ pub struct DeleteDocumentationPartInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDocumentationPartInput "DeleteDocumentationPartRequest"[set debug into] {
-    rest_api_id : String, documentation_part_id : String } { _client }
+    DeleteDocumentationPartInput "DeleteDocumentationPartRequest"[set into] { rest_api_id
+    : String, documentation_part_id : String } { _client }
 );
 /// Deletes an existing documentation version of an API.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDocumentationVersionInput {
     /// The string identifier of the associated RestApi.
@@ -507,10 +501,10 @@ pub struct DeleteDocumentationVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDocumentationVersionInput "DeleteDocumentationVersionRequest"[set debug into] {
+    DeleteDocumentationVersionInput "DeleteDocumentationVersionRequest"[set into] {
     rest_api_id : String, documentation_version : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDomainNameAccessAssociationInput {
     /// The ARN of the domain name access association resource.
@@ -519,10 +513,10 @@ pub struct DeleteDomainNameAccessAssociationInput {
 }
 rboto::__structure!(
     DeleteDomainNameAccessAssociationInput "DeleteDomainNameAccessAssociationRequest"[set
-    debug into] { domain_name_access_association_arn : String } { _client }
+    into] { domain_name_access_association_arn : String } { _client }
 );
 /// A request to delete the DomainName resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDomainNameInput {
     /// The name of the DomainName resource to be deleted.
@@ -532,11 +526,11 @@ pub struct DeleteDomainNameInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDomainNameInput "DeleteDomainNameRequest"[set debug into] { domain_name :
-    String, domain_name_id : String } { _client }
+    DeleteDomainNameInput "DeleteDomainNameRequest"[set into] { domain_name : String,
+    domain_name_id : String } { _client }
 );
 /// Clears any customization of a GatewayResponse of a specified response type on the given RestApi and resets it with the default settings.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteGatewayResponseInput {
     /// The string identifier of the associated RestApi.
@@ -546,11 +540,11 @@ pub struct DeleteGatewayResponseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteGatewayResponseInput "DeleteGatewayResponseRequest"[set debug into] {
-    rest_api_id : String, response_type : GatewayResponseType } { _client }
+    DeleteGatewayResponseInput "DeleteGatewayResponseRequest"[set into] { rest_api_id :
+    String, response_type : GatewayResponseType } { _client }
 );
 /// Represents a delete integration request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteIntegrationInput {
     /// The string identifier of the associated RestApi.
@@ -562,11 +556,11 @@ pub struct DeleteIntegrationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteIntegrationInput "DeleteIntegrationRequest"[set debug into] { rest_api_id :
-    String, resource_id : String, http_method : String } { _client }
+    DeleteIntegrationInput "DeleteIntegrationRequest"[set into] { rest_api_id : String,
+    resource_id : String, http_method : String } { _client }
 );
 /// Represents a delete integration response request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteIntegrationResponseInput {
     /// The string identifier of the associated RestApi.
@@ -580,12 +574,12 @@ pub struct DeleteIntegrationResponseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteIntegrationResponseInput "DeleteIntegrationResponseRequest"[set debug into] {
+    DeleteIntegrationResponseInput "DeleteIntegrationResponseRequest"[set into] {
     rest_api_id : String, resource_id : String, http_method : String, status_code :
     String } { _client }
 );
 /// Request to delete an existing Method resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteMethodInput {
     /// The string identifier of the associated RestApi.
@@ -597,11 +591,11 @@ pub struct DeleteMethodInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteMethodInput "DeleteMethodRequest"[set debug into] { rest_api_id : String,
-    resource_id : String, http_method : String } { _client }
+    DeleteMethodInput "DeleteMethodRequest"[set into] { rest_api_id : String, resource_id
+    : String, http_method : String } { _client }
 );
 /// A request to delete an existing MethodResponse resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteMethodResponseInput {
     /// The string identifier of the associated RestApi.
@@ -615,12 +609,12 @@ pub struct DeleteMethodResponseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteMethodResponseInput "DeleteMethodResponseRequest"[set debug into] { rest_api_id
-    : String, resource_id : String, http_method : String, status_code : String } {
-    _client }
+    DeleteMethodResponseInput "DeleteMethodResponseRequest"[set into] { rest_api_id :
+    String, resource_id : String, http_method : String, status_code : String } { _client
+    }
 );
 /// Request to delete an existing model in an existing RestApi resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteModelInput {
     /// The string identifier of the associated RestApi.
@@ -630,11 +624,11 @@ pub struct DeleteModelInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteModelInput "DeleteModelRequest"[set debug into] { rest_api_id : String,
-    model_name : String } { _client }
+    DeleteModelInput "DeleteModelRequest"[set into] { rest_api_id : String, model_name :
+    String } { _client }
 );
 /// Deletes a specified RequestValidator of a given RestApi.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteRequestValidatorInput {
     /// The string identifier of the associated RestApi.
@@ -644,11 +638,11 @@ pub struct DeleteRequestValidatorInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteRequestValidatorInput "DeleteRequestValidatorRequest"[set debug into] {
-    rest_api_id : String, request_validator_id : String } { _client }
+    DeleteRequestValidatorInput "DeleteRequestValidatorRequest"[set into] { rest_api_id :
+    String, request_validator_id : String } { _client }
 );
 /// Request to delete a Resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteResourceInput {
     /// The string identifier of the associated RestApi.
@@ -658,11 +652,11 @@ pub struct DeleteResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteResourceInput "DeleteResourceRequest"[set debug into] { rest_api_id : String,
+    DeleteResourceInput "DeleteResourceRequest"[set into] { rest_api_id : String,
     resource_id : String } { _client }
 );
 /// Request to delete the specified API from your collection.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteRestApiInput {
     /// The string identifier of the associated RestApi.
@@ -670,11 +664,11 @@ pub struct DeleteRestApiInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteRestApiInput "DeleteRestApiRequest"[set debug into] { rest_api_id : String } {
+    DeleteRestApiInput "DeleteRestApiRequest"[set into] { rest_api_id : String } {
     _client }
 );
 /// Requests API Gateway to delete a Stage resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteStageInput {
     /// The string identifier of the associated RestApi.
@@ -684,11 +678,11 @@ pub struct DeleteStageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteStageInput "DeleteStageRequest"[set debug into] { rest_api_id : String,
-    stage_name : String } { _client }
+    DeleteStageInput "DeleteStageRequest"[set into] { rest_api_id : String, stage_name :
+    String } { _client }
 );
 /// The DELETE request to delete a usage plan key and remove the underlying API key from the associated usage plan.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteUsagePlanKeyInput {
     /// The Id of the UsagePlan resource representing the usage plan containing the to-be-deleted UsagePlanKey resource representing a plan customer.
@@ -698,11 +692,11 @@ pub struct DeleteUsagePlanKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteUsagePlanKeyInput "DeleteUsagePlanKeyRequest"[set debug into] { usage_plan_id :
+    DeleteUsagePlanKeyInput "DeleteUsagePlanKeyRequest"[set into] { usage_plan_id :
     String, key_id : String } { _client }
 );
 /// The DELETE request to delete a usage plan of a given plan Id.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteUsagePlanInput {
     /// The Id of the to-be-deleted usage plan.
@@ -710,11 +704,11 @@ pub struct DeleteUsagePlanInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteUsagePlanInput "DeleteUsagePlanRequest"[set debug into] { usage_plan_id :
-    String } { _client }
+    DeleteUsagePlanInput "DeleteUsagePlanRequest"[set into] { usage_plan_id : String } {
+    _client }
 );
 /// Deletes an existing VpcLink of a specified identifier.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteVpcLinkInput {
     /// The identifier of the VpcLink. It is used in an Integration to reference this VpcLink.
@@ -722,11 +716,11 @@ pub struct DeleteVpcLinkInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteVpcLinkInput "DeleteVpcLinkRequest"[set debug into] { vpc_link_id : String } {
+    DeleteVpcLinkInput "DeleteVpcLinkRequest"[set into] { vpc_link_id : String } {
     _client }
 );
 /// Request to flush authorizer cache entries on a specified stage.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct FlushStageAuthorizersCacheInput {
     /// The string identifier of the associated RestApi.
@@ -736,11 +730,11 @@ pub struct FlushStageAuthorizersCacheInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    FlushStageAuthorizersCacheInput "FlushStageAuthorizersCacheRequest"[set debug into] {
+    FlushStageAuthorizersCacheInput "FlushStageAuthorizersCacheRequest"[set into] {
     rest_api_id : String, stage_name : String } { _client }
 );
 /// Requests API Gateway to flush a stage's cache.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct FlushStageCacheInput {
     /// The string identifier of the associated RestApi.
@@ -750,11 +744,11 @@ pub struct FlushStageCacheInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    FlushStageCacheInput "FlushStageCacheRequest"[set debug into] { rest_api_id : String,
+    FlushStageCacheInput "FlushStageCacheRequest"[set into] { rest_api_id : String,
     stage_name : String } { _client }
 );
 /// A request to generate a ClientCertificate resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GenerateClientCertificateInput {
     /// The description of the ClientCertificate.
@@ -764,18 +758,18 @@ pub struct GenerateClientCertificateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GenerateClientCertificateInput "GenerateClientCertificateRequest"[set debug into] {
+    GenerateClientCertificateInput "GenerateClientCertificateRequest"[set into] {
     description : String, tags : HashMap < String, String > } { _client }
 );
 /// Requests API Gateway to get information about the current Account resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAccountInput {
     pub(crate) _client: rboto::__private::Bound,
 }
-rboto::__structure!(GetAccountInput "GetAccountRequest"[set debug into] {} { _client });
+rboto::__structure!(GetAccountInput "GetAccountRequest"[set into] {} { _client });
 /// A request to get information about the current ApiKey resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetApiKeyInput {
     /// The identifier of the ApiKey resource.
@@ -785,11 +779,11 @@ pub struct GetApiKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetApiKeyInput "GetApiKeyRequest"[set debug into] { api_key : String, include_value =
-    bool } { _client }
+    GetApiKeyInput "GetApiKeyRequest"[set into] { api_key : String, include_value = bool
+    } { _client }
 );
 /// A request to get information about the current ApiKeys resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetApiKeysInput {
     /// The current pagination position in the paged result set.
@@ -805,11 +799,11 @@ pub struct GetApiKeysInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetApiKeysInput "GetApiKeysRequest"[set debug into] { position : String, limit = i32,
+    GetApiKeysInput "GetApiKeysRequest"[set into] { position : String, limit = i32,
     name_query : String, customer_id : String, include_values = bool } { _client }
 );
 /// Request to describe an existing Authorizer resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAuthorizerInput {
     /// The string identifier of the associated RestApi.
@@ -819,11 +813,11 @@ pub struct GetAuthorizerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetAuthorizerInput "GetAuthorizerRequest"[set debug into] { rest_api_id : String,
+    GetAuthorizerInput "GetAuthorizerRequest"[set into] { rest_api_id : String,
     authorizer_id : String } { _client }
 );
 /// Request to describe an existing Authorizers resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAuthorizersInput {
     /// The string identifier of the associated RestApi.
@@ -835,11 +829,11 @@ pub struct GetAuthorizersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetAuthorizersInput "GetAuthorizersRequest"[set debug into] { rest_api_id : String,
+    GetAuthorizersInput "GetAuthorizersRequest"[set into] { rest_api_id : String,
     position : String, limit = i32 } { _client }
 );
 /// Request to describe a BasePathMapping resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBasePathMappingInput {
     /// The domain name of the BasePathMapping resource to be described.
@@ -851,11 +845,11 @@ pub struct GetBasePathMappingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetBasePathMappingInput "GetBasePathMappingRequest"[set debug into] { domain_name :
-    String, domain_name_id : String, base_path : String } { _client }
+    GetBasePathMappingInput "GetBasePathMappingRequest"[set into] { domain_name : String,
+    domain_name_id : String, base_path : String } { _client }
 );
 /// A request to get information about a collection of BasePathMapping resources.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBasePathMappingsInput {
     /// The domain name of a BasePathMapping resource.
@@ -869,11 +863,11 @@ pub struct GetBasePathMappingsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetBasePathMappingsInput "GetBasePathMappingsRequest"[set debug into] { domain_name :
+    GetBasePathMappingsInput "GetBasePathMappingsRequest"[set into] { domain_name :
     String, domain_name_id : String, position : String, limit = i32 } { _client }
 );
 /// A request to get information about the current ClientCertificate resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetClientCertificateInput {
     /// The identifier of the ClientCertificate resource to be described.
@@ -881,11 +875,11 @@ pub struct GetClientCertificateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetClientCertificateInput "GetClientCertificateRequest"[set debug into] {
+    GetClientCertificateInput "GetClientCertificateRequest"[set into] {
     client_certificate_id : String } { _client }
 );
 /// A request to get information about a collection of ClientCertificate resources.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetClientCertificatesInput {
     /// The current pagination position in the paged result set.
@@ -895,11 +889,11 @@ pub struct GetClientCertificatesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetClientCertificatesInput "GetClientCertificatesRequest"[set debug into] { position
-    : String, limit = i32 } { _client }
+    GetClientCertificatesInput "GetClientCertificatesRequest"[set into] { position :
+    String, limit = i32 } { _client }
 );
 /// Requests API Gateway to get information about a Deployment resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDeploymentInput {
     /// The string identifier of the associated RestApi.
@@ -911,11 +905,11 @@ pub struct GetDeploymentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDeploymentInput "GetDeploymentRequest"[set debug into] { rest_api_id : String,
-    deployment_id : String, embed : Vec < String > } { _client }
+    GetDeploymentInput "GetDeploymentRequest"[set into] { rest_api_id : String,
+    deployment_id : String, embed = Vec < String > } { _client }
 );
 /// Requests API Gateway to get information about a Deployments collection.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDeploymentsInput {
     /// The string identifier of the associated RestApi.
@@ -927,11 +921,11 @@ pub struct GetDeploymentsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDeploymentsInput "GetDeploymentsRequest"[set debug into] { rest_api_id : String,
+    GetDeploymentsInput "GetDeploymentsRequest"[set into] { rest_api_id : String,
     position : String, limit = i32 } { _client }
 );
 /// Gets a specified documentation part of a given API.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDocumentationPartInput {
     /// The string identifier of the associated RestApi.
@@ -941,11 +935,11 @@ pub struct GetDocumentationPartInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDocumentationPartInput "GetDocumentationPartRequest"[set debug into] { rest_api_id
-    : String, documentation_part_id : String } { _client }
+    GetDocumentationPartInput "GetDocumentationPartRequest"[set into] { rest_api_id :
+    String, documentation_part_id : String } { _client }
 );
 /// Gets the documentation parts of an API. The result may be filtered by the type, name, or path of API entities (targets).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDocumentationPartsInput {
     /// The string identifier of the associated RestApi.
@@ -965,13 +959,12 @@ pub struct GetDocumentationPartsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDocumentationPartsInput "GetDocumentationPartsRequest"[set debug into] {
-    rest_api_id : String, type_ : DocumentationPartType, name_query : String, path :
-    String, position : String, limit = i32, location_status : LocationStatusType } {
-    _client }
+    GetDocumentationPartsInput "GetDocumentationPartsRequest"[set into] { rest_api_id :
+    String, type_ : DocumentationPartType, name_query : String, path : String, position :
+    String, limit = i32, location_status : LocationStatusType } { _client }
 );
 /// Gets a documentation snapshot of an API.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDocumentationVersionInput {
     /// The string identifier of the associated RestApi.
@@ -981,11 +974,11 @@ pub struct GetDocumentationVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDocumentationVersionInput "GetDocumentationVersionRequest"[set debug into] {
-    rest_api_id : String, documentation_version : String } { _client }
+    GetDocumentationVersionInput "GetDocumentationVersionRequest"[set into] { rest_api_id
+    : String, documentation_version : String } { _client }
 );
 /// Gets the documentation versions of an API.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDocumentationVersionsInput {
     /// The string identifier of the associated RestApi.
@@ -997,10 +990,10 @@ pub struct GetDocumentationVersionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDocumentationVersionsInput "GetDocumentationVersionsRequest"[set debug into] {
+    GetDocumentationVersionsInput "GetDocumentationVersionsRequest"[set into] {
     rest_api_id : String, position : String, limit = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDomainNameAccessAssociationsInput {
     /// The current pagination position in the paged result set.
@@ -1013,11 +1006,10 @@ pub struct GetDomainNameAccessAssociationsInput {
 }
 rboto::__structure!(
     GetDomainNameAccessAssociationsInput "GetDomainNameAccessAssociationsRequest"[set
-    debug into] { position : String, limit = i32, resource_owner : ResourceOwner } {
-    _client }
+    into] { position : String, limit = i32, resource_owner : ResourceOwner } { _client }
 );
 /// Request to get the name of a DomainName resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDomainNameInput {
     /// The name of the DomainName resource.
@@ -1027,11 +1019,11 @@ pub struct GetDomainNameInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDomainNameInput "GetDomainNameRequest"[set debug into] { domain_name : String,
+    GetDomainNameInput "GetDomainNameRequest"[set into] { domain_name : String,
     domain_name_id : String } { _client }
 );
 /// Request to describe a collection of DomainName resources.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDomainNamesInput {
     /// The current pagination position in the paged result set.
@@ -1043,11 +1035,11 @@ pub struct GetDomainNamesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDomainNamesInput "GetDomainNamesRequest"[set debug into] { position : String,
-    limit = i32, resource_owner : ResourceOwner } { _client }
+    GetDomainNamesInput "GetDomainNamesRequest"[set into] { position : String, limit =
+    i32, resource_owner : ResourceOwner } { _client }
 );
 /// Request a new export of a RestApi for a particular Stage.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetExportInput {
     /// The string identifier of the associated RestApi.
@@ -1063,12 +1055,12 @@ pub struct GetExportInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetExportInput "GetExportRequest"[set debug into] { rest_api_id : String, stage_name
-    : String, export_type : String, parameters : HashMap < String, String >, accepts :
+    GetExportInput "GetExportRequest"[set into] { rest_api_id : String, stage_name :
+    String, export_type : String, parameters : HashMap < String, String >, accepts :
     String } { _client }
 );
 /// Gets a GatewayResponse of a specified response type on the given RestApi.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetGatewayResponseInput {
     /// The string identifier of the associated RestApi.
@@ -1078,11 +1070,11 @@ pub struct GetGatewayResponseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetGatewayResponseInput "GetGatewayResponseRequest"[set debug into] { rest_api_id :
-    String, response_type : GatewayResponseType } { _client }
+    GetGatewayResponseInput "GetGatewayResponseRequest"[set into] { rest_api_id : String,
+    response_type : GatewayResponseType } { _client }
 );
 /// Gets the GatewayResponses collection on the given RestApi. If an API developer has not added any definitions for gateway responses, the result will be the API Gateway-generated default GatewayResponses collection for the supported response types.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetGatewayResponsesInput {
     /// The string identifier of the associated RestApi.
@@ -1094,11 +1086,11 @@ pub struct GetGatewayResponsesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetGatewayResponsesInput "GetGatewayResponsesRequest"[set debug into] { rest_api_id :
+    GetGatewayResponsesInput "GetGatewayResponsesRequest"[set into] { rest_api_id :
     String, position : String, limit = i32 } { _client }
 );
 /// Represents a request to get the integration configuration.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIntegrationInput {
     /// The string identifier of the associated RestApi.
@@ -1110,11 +1102,11 @@ pub struct GetIntegrationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetIntegrationInput "GetIntegrationRequest"[set debug into] { rest_api_id : String,
+    GetIntegrationInput "GetIntegrationRequest"[set into] { rest_api_id : String,
     resource_id : String, http_method : String } { _client }
 );
 /// Represents a get integration response request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIntegrationResponseInput {
     /// The string identifier of the associated RestApi.
@@ -1128,12 +1120,12 @@ pub struct GetIntegrationResponseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetIntegrationResponseInput "GetIntegrationResponseRequest"[set debug into] {
-    rest_api_id : String, resource_id : String, http_method : String, status_code :
-    String } { _client }
+    GetIntegrationResponseInput "GetIntegrationResponseRequest"[set into] { rest_api_id :
+    String, resource_id : String, http_method : String, status_code : String } { _client
+    }
 );
 /// Request to describe an existing Method resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetMethodInput {
     /// The string identifier of the associated RestApi.
@@ -1145,11 +1137,11 @@ pub struct GetMethodInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetMethodInput "GetMethodRequest"[set debug into] { rest_api_id : String, resource_id
-    : String, http_method : String } { _client }
+    GetMethodInput "GetMethodRequest"[set into] { rest_api_id : String, resource_id :
+    String, http_method : String } { _client }
 );
 /// Request to describe a MethodResponse resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetMethodResponseInput {
     /// The string identifier of the associated RestApi.
@@ -1163,12 +1155,11 @@ pub struct GetMethodResponseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetMethodResponseInput "GetMethodResponseRequest"[set debug into] { rest_api_id :
-    String, resource_id : String, http_method : String, status_code : String } { _client
-    }
+    GetMethodResponseInput "GetMethodResponseRequest"[set into] { rest_api_id : String,
+    resource_id : String, http_method : String, status_code : String } { _client }
 );
 /// Request to list information about a model in an existing RestApi resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetModelInput {
     /// The RestApi identifier under which the Model exists.
@@ -1180,11 +1171,11 @@ pub struct GetModelInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetModelInput "GetModelRequest"[set debug into] { rest_api_id : String, model_name :
+    GetModelInput "GetModelRequest"[set into] { rest_api_id : String, model_name :
     String, flatten = bool } { _client }
 );
 /// Request to generate a sample mapping template used to transform the payload.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetModelTemplateInput {
     /// The string identifier of the associated RestApi.
@@ -1194,11 +1185,11 @@ pub struct GetModelTemplateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetModelTemplateInput "GetModelTemplateRequest"[set debug into] { rest_api_id :
-    String, model_name : String } { _client }
+    GetModelTemplateInput "GetModelTemplateRequest"[set into] { rest_api_id : String,
+    model_name : String } { _client }
 );
 /// Request to list existing Models defined for a RestApi resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetModelsInput {
     /// The string identifier of the associated RestApi.
@@ -1210,11 +1201,11 @@ pub struct GetModelsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetModelsInput "GetModelsRequest"[set debug into] { rest_api_id : String, position :
+    GetModelsInput "GetModelsRequest"[set into] { rest_api_id : String, position :
     String, limit = i32 } { _client }
 );
 /// Gets a RequestValidator of a given RestApi.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetRequestValidatorInput {
     /// The string identifier of the associated RestApi.
@@ -1224,11 +1215,11 @@ pub struct GetRequestValidatorInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetRequestValidatorInput "GetRequestValidatorRequest"[set debug into] { rest_api_id :
+    GetRequestValidatorInput "GetRequestValidatorRequest"[set into] { rest_api_id :
     String, request_validator_id : String } { _client }
 );
 /// Gets the RequestValidators collection of a given RestApi.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetRequestValidatorsInput {
     /// The string identifier of the associated RestApi.
@@ -1240,11 +1231,11 @@ pub struct GetRequestValidatorsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetRequestValidatorsInput "GetRequestValidatorsRequest"[set debug into] { rest_api_id
-    : String, position : String, limit = i32 } { _client }
+    GetRequestValidatorsInput "GetRequestValidatorsRequest"[set into] { rest_api_id :
+    String, position : String, limit = i32 } { _client }
 );
 /// Request to list information about a resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetResourceInput {
     /// The string identifier of the associated RestApi.
@@ -1256,11 +1247,11 @@ pub struct GetResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetResourceInput "GetResourceRequest"[set debug into] { rest_api_id : String,
-    resource_id : String, embed : Vec < String > } { _client }
+    GetResourceInput "GetResourceRequest"[set into] { rest_api_id : String, resource_id :
+    String, embed = Vec < String > } { _client }
 );
 /// Request to list information about a collection of resources.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetResourcesInput {
     /// The string identifier of the associated RestApi.
@@ -1274,11 +1265,11 @@ pub struct GetResourcesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetResourcesInput "GetResourcesRequest"[set debug into] { rest_api_id : String,
-    position : String, limit = i32, embed : Vec < String > } { _client }
+    GetResourcesInput "GetResourcesRequest"[set into] { rest_api_id : String, position :
+    String, limit = i32, embed = Vec < String > } { _client }
 );
 /// The GET request to list an existing RestApi defined for your collection.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetRestApiInput {
     /// The string identifier of the associated RestApi.
@@ -1286,11 +1277,10 @@ pub struct GetRestApiInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetRestApiInput "GetRestApiRequest"[set debug into] { rest_api_id : String } {
-    _client }
+    GetRestApiInput "GetRestApiRequest"[set into] { rest_api_id : String } { _client }
 );
 /// The GET request to list existing RestApis defined for your collection.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetRestApisInput {
     /// The current pagination position in the paged result set.
@@ -1300,11 +1290,11 @@ pub struct GetRestApisInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetRestApisInput "GetRestApisRequest"[set debug into] { position : String, limit =
-    i32 } { _client }
+    GetRestApisInput "GetRestApisRequest"[set into] { position : String, limit = i32 } {
+    _client }
 );
 /// Request a new generated client SDK for a RestApi and Stage.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSdkInput {
     /// The string identifier of the associated RestApi.
@@ -1318,11 +1308,11 @@ pub struct GetSdkInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSdkInput "GetSdkRequest"[set debug into] { rest_api_id : String, stage_name :
-    String, sdk_type : String, parameters : HashMap < String, String > } { _client }
+    GetSdkInput "GetSdkRequest"[set into] { rest_api_id : String, stage_name : String,
+    sdk_type : String, parameters : HashMap < String, String > } { _client }
 );
 /// Get an SdkType instance.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSdkTypeInput {
     /// The identifier of the queried SdkType instance.
@@ -1330,10 +1320,10 @@ pub struct GetSdkTypeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSdkTypeInput "GetSdkTypeRequest"[set debug into] { id : String } { _client }
+    GetSdkTypeInput "GetSdkTypeRequest"[set into] { id : String } { _client }
 );
 /// Get the SdkTypes collection.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSdkTypesInput {
     /// The current pagination position in the paged result set.
@@ -1343,11 +1333,11 @@ pub struct GetSdkTypesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSdkTypesInput "GetSdkTypesRequest"[set debug into] { position : String, limit =
-    i32 } { _client }
+    GetSdkTypesInput "GetSdkTypesRequest"[set into] { position : String, limit = i32 } {
+    _client }
 );
 /// Requests API Gateway to get information about a Stage resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetStageInput {
     /// The string identifier of the associated RestApi.
@@ -1357,11 +1347,11 @@ pub struct GetStageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetStageInput "GetStageRequest"[set debug into] { rest_api_id : String, stage_name :
-    String } { _client }
+    GetStageInput "GetStageRequest"[set into] { rest_api_id : String, stage_name : String
+    } { _client }
 );
 /// Requests API Gateway to get information about one or more Stage resources.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetStagesInput {
     /// The string identifier of the associated RestApi.
@@ -1371,11 +1361,11 @@ pub struct GetStagesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetStagesInput "GetStagesRequest"[set debug into] { rest_api_id : String,
-    deployment_id : String } { _client }
+    GetStagesInput "GetStagesRequest"[set into] { rest_api_id : String, deployment_id :
+    String } { _client }
 );
 /// Gets the Tags collection for a given resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTagsInput {
     /// The ARN of a resource that can be tagged.
@@ -1387,11 +1377,11 @@ pub struct GetTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetTagsInput "GetTagsRequest"[set debug into] { resource_arn : String, position :
-    String, limit = i32 } { _client }
+    GetTagsInput "GetTagsRequest"[set into] { resource_arn : String, position : String,
+    limit = i32 } { _client }
 );
 /// The GET request to get a usage plan key of a given key identifier.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetUsagePlanKeyInput {
     /// The Id of the UsagePlan resource representing the usage plan containing the to-be-retrieved UsagePlanKey resource representing a plan customer.
@@ -1401,11 +1391,11 @@ pub struct GetUsagePlanKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetUsagePlanKeyInput "GetUsagePlanKeyRequest"[set debug into] { usage_plan_id :
-    String, key_id : String } { _client }
+    GetUsagePlanKeyInput "GetUsagePlanKeyRequest"[set into] { usage_plan_id : String,
+    key_id : String } { _client }
 );
 /// The GET request to get all the usage plan keys representing the API keys added to a specified usage plan.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetUsagePlanKeysInput {
     /// The Id of the UsagePlan resource representing the usage plan containing the to-be-retrieved UsagePlanKey resource representing a plan customer.
@@ -1419,11 +1409,11 @@ pub struct GetUsagePlanKeysInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetUsagePlanKeysInput "GetUsagePlanKeysRequest"[set debug into] { usage_plan_id :
-    String, position : String, limit = i32, name_query : String } { _client }
+    GetUsagePlanKeysInput "GetUsagePlanKeysRequest"[set into] { usage_plan_id : String,
+    position : String, limit = i32, name_query : String } { _client }
 );
 /// The GET request to get a usage plan of a given plan identifier.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetUsagePlanInput {
     /// The identifier of the UsagePlan resource to be retrieved.
@@ -1431,11 +1421,11 @@ pub struct GetUsagePlanInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetUsagePlanInput "GetUsagePlanRequest"[set debug into] { usage_plan_id : String } {
+    GetUsagePlanInput "GetUsagePlanRequest"[set into] { usage_plan_id : String } {
     _client }
 );
 /// The GET request to get all the usage plans of the caller's account.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetUsagePlansInput {
     /// The current pagination position in the paged result set.
@@ -1447,11 +1437,11 @@ pub struct GetUsagePlansInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetUsagePlansInput "GetUsagePlansRequest"[set debug into] { position : String, key_id
-    : String, limit = i32 } { _client }
+    GetUsagePlansInput "GetUsagePlansRequest"[set into] { position : String, key_id :
+    String, limit = i32 } { _client }
 );
 /// The GET request to get the usage data of a usage plan in a specified time interval.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetUsageInput {
     /// The Id of the usage plan associated with the usage data.
@@ -1469,12 +1459,11 @@ pub struct GetUsageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetUsageInput "GetUsageRequest"[set debug into] { usage_plan_id : String, key_id :
-    String, start_date : String, end_date : String, position : String, limit = i32 } {
-    _client }
+    GetUsageInput "GetUsageRequest"[set into] { usage_plan_id : String, key_id : String,
+    start_date : String, end_date : String, position : String, limit = i32 } { _client }
 );
 /// Gets a specified VPC link under the caller's account in a region.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetVpcLinkInput {
     /// The identifier of the VpcLink. It is used in an Integration to reference this VpcLink.
@@ -1482,11 +1471,10 @@ pub struct GetVpcLinkInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetVpcLinkInput "GetVpcLinkRequest"[set debug into] { vpc_link_id : String } {
-    _client }
+    GetVpcLinkInput "GetVpcLinkRequest"[set into] { vpc_link_id : String } { _client }
 );
 /// Gets the VpcLinks collection under the caller's account in a selected region.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetVpcLinksInput {
     /// The current pagination position in the paged result set.
@@ -1496,11 +1484,11 @@ pub struct GetVpcLinksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetVpcLinksInput "GetVpcLinksRequest"[set debug into] { position : String, limit =
-    i32 } { _client }
+    GetVpcLinksInput "GetVpcLinksRequest"[set into] { position : String, limit = i32 } {
+    _client }
 );
 /// The POST request to import API keys from an external source, such as a CSV-formatted file.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ImportApiKeysInput {
     /// The payload of the POST request to import API keys. For the payload format, see API Key File Format.
@@ -1512,11 +1500,11 @@ pub struct ImportApiKeysInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ImportApiKeysInput "ImportApiKeysRequest"[set debug into] { body : rboto::Blob,
-    format : ApiKeysFormat, fail_on_warnings = bool } { _client }
+    ImportApiKeysInput "ImportApiKeysRequest"[set into] { body : rboto::Blob, format :
+    ApiKeysFormat, fail_on_warnings = bool } { _client }
 );
 /// Import documentation parts from an external (e.g., OpenAPI) definition file.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ImportDocumentationPartsInput {
     /// The string identifier of the associated RestApi.
@@ -1530,12 +1518,12 @@ pub struct ImportDocumentationPartsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ImportDocumentationPartsInput "ImportDocumentationPartsRequest"[set debug into] {
+    ImportDocumentationPartsInput "ImportDocumentationPartsRequest"[set into] {
     rest_api_id : String, mode : PutMode, fail_on_warnings = bool, body : rboto::Blob } {
     _client }
 );
 /// A POST request to import an API to API Gateway using an input of an API definition file.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ImportRestApiInput {
     /// A query parameter to indicate whether to rollback the API creation (`true`) or not (`false`) when a warning is encountered. The default value is `false`.
@@ -1547,11 +1535,11 @@ pub struct ImportRestApiInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ImportRestApiInput "ImportRestApiRequest"[set debug into] { fail_on_warnings = bool,
+    ImportRestApiInput "ImportRestApiRequest"[set into] { fail_on_warnings = bool,
     parameters : HashMap < String, String >, body : rboto::Blob } { _client }
 );
 /// Creates a customization of a GatewayResponse of a specified response type and status code on the given RestApi.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutGatewayResponseInput {
     /// The string identifier of the associated RestApi.
@@ -1567,13 +1555,13 @@ pub struct PutGatewayResponseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutGatewayResponseInput "PutGatewayResponseRequest"[set debug into] { rest_api_id :
-    String, response_type : GatewayResponseType, status_code : String,
-    response_parameters : HashMap < String, String >, response_templates : HashMap <
-    String, String > } { _client }
+    PutGatewayResponseInput "PutGatewayResponseRequest"[set into] { rest_api_id : String,
+    response_type : GatewayResponseType, status_code : String, response_parameters :
+    HashMap < String, String >, response_templates : HashMap < String, String > } {
+    _client }
 );
 /// Sets up a method's integration.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutIntegrationInput {
     /// The string identifier of the associated RestApi.
@@ -1616,18 +1604,18 @@ pub struct PutIntegrationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutIntegrationInput "PutIntegrationRequest"[set debug into] { rest_api_id : String,
+    PutIntegrationInput "PutIntegrationRequest"[set into] { rest_api_id : String,
     resource_id : String, http_method : String, type_ : IntegrationType,
     integration_http_method : String, uri : String, connection_type : ConnectionType,
     connection_id : String, credentials : String, request_parameters : HashMap < String,
     String >, request_templates : HashMap < String, String >, passthrough_behavior :
-    String, cache_namespace : String, cache_key_parameters : Vec < String >,
-    content_handling : ContentHandlingStrategy, timeout_in_millis = i32, tls_config :
+    String, cache_namespace : String, cache_key_parameters = Vec < String >,
+    content_handling : ContentHandlingStrategy, timeout_in_millis = i32, tls_config =
     TlsConfig, response_transfer_mode : ResponseTransferMode, integration_target : String
     } { _client }
 );
 /// Represents a put integration response request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutIntegrationResponseInput {
     /// The string identifier of the associated RestApi.
@@ -1649,14 +1637,14 @@ pub struct PutIntegrationResponseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutIntegrationResponseInput "PutIntegrationResponseRequest"[set debug into] {
-    rest_api_id : String, resource_id : String, http_method : String, status_code :
-    String, selection_pattern : String, response_parameters : HashMap < String, String >,
+    PutIntegrationResponseInput "PutIntegrationResponseRequest"[set into] { rest_api_id :
+    String, resource_id : String, http_method : String, status_code : String,
+    selection_pattern : String, response_parameters : HashMap < String, String >,
     response_templates : HashMap < String, String >, content_handling :
     ContentHandlingStrategy } { _client }
 );
 /// Request to add a method to an existing Resource resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutMethodInput {
     /// The string identifier of the associated RestApi.
@@ -1684,14 +1672,14 @@ pub struct PutMethodInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutMethodInput "PutMethodRequest"[set debug into] { rest_api_id : String, resource_id
-    : String, http_method : String, authorization_type : String, authorizer_id : String,
+    PutMethodInput "PutMethodRequest"[set into] { rest_api_id : String, resource_id :
+    String, http_method : String, authorization_type : String, authorizer_id : String,
     api_key_required = bool, operation_name : String, request_parameters : HashMap <
     String, bool >, request_models : HashMap < String, String >, request_validator_id :
-    String, authorization_scopes : Vec < String > } { _client }
+    String, authorization_scopes = Vec < String > } { _client }
 );
 /// Request to add a MethodResponse to an existing Method resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutMethodResponseInput {
     /// The string identifier of the associated RestApi.
@@ -1709,13 +1697,13 @@ pub struct PutMethodResponseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutMethodResponseInput "PutMethodResponseRequest"[set debug into] { rest_api_id :
-    String, resource_id : String, http_method : String, status_code : String,
-    response_parameters : HashMap < String, bool >, response_models : HashMap < String,
-    String > } { _client }
+    PutMethodResponseInput "PutMethodResponseRequest"[set into] { rest_api_id : String,
+    resource_id : String, http_method : String, status_code : String, response_parameters
+    : HashMap < String, bool >, response_models : HashMap < String, String > } { _client
+    }
 );
 /// A PUT request to update an existing API, with external API definitions specified as the request body.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutRestApiInput {
     /// The string identifier of the associated RestApi.
@@ -1731,11 +1719,11 @@ pub struct PutRestApiInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutRestApiInput "PutRestApiRequest"[set debug into] { rest_api_id : String, mode :
-    PutMode, fail_on_warnings = bool, parameters : HashMap < String, String >, body :
-    rboto::Blob } { _client }
+    PutRestApiInput "PutRestApiRequest"[set into] { rest_api_id : String, mode : PutMode,
+    fail_on_warnings = bool, parameters : HashMap < String, String >, body : rboto::Blob
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RejectDomainNameAccessAssociationInput {
     /// The ARN of the domain name access association resource.
@@ -1746,11 +1734,11 @@ pub struct RejectDomainNameAccessAssociationInput {
 }
 rboto::__structure!(
     RejectDomainNameAccessAssociationInput "RejectDomainNameAccessAssociationRequest"[set
-    debug into] { domain_name_access_association_arn : String, domain_name_arn : String }
-    { _client }
+    into] { domain_name_access_association_arn : String, domain_name_arn : String } {
+    _client }
 );
 /// Adds or updates a tag on a given resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// The ARN of a resource that can be tagged.
@@ -1760,11 +1748,11 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceRequest"[set debug into] { resource_arn : String, tags :
+    TagResourceInput "TagResourceRequest"[set into] { resource_arn : String, tags :
     HashMap < String, String > } { _client }
 );
 /// Make a request to simulate the invocation of an Authorizer.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TestInvokeAuthorizerInput {
     /// The string identifier of the associated RestApi.
@@ -1786,14 +1774,14 @@ pub struct TestInvokeAuthorizerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TestInvokeAuthorizerInput "TestInvokeAuthorizerRequest"[set debug into] { rest_api_id
-    : String, authorizer_id : String, headers : HashMap < String, String >,
+    TestInvokeAuthorizerInput "TestInvokeAuthorizerRequest"[set into] { rest_api_id :
+    String, authorizer_id : String, headers : HashMap < String, String >,
     multi_value_headers : HashMap < String, Vec < String > >, path_with_query_string :
     String, body : String, stage_variables : HashMap < String, String >,
     additional_context : HashMap < String, String > } { _client }
 );
 /// Make a request to simulate the invocation of a Method.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TestInvokeMethodInput {
     /// The string identifier of the associated RestApi.
@@ -1817,14 +1805,14 @@ pub struct TestInvokeMethodInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TestInvokeMethodInput "TestInvokeMethodRequest"[set debug into] { rest_api_id :
-    String, resource_id : String, http_method : String, path_with_query_string : String,
-    body : String, headers : HashMap < String, String >, multi_value_headers : HashMap <
-    String, Vec < String > >, client_certificate_id : String, stage_variables : HashMap <
-    String, String > } { _client }
+    TestInvokeMethodInput "TestInvokeMethodRequest"[set into] { rest_api_id : String,
+    resource_id : String, http_method : String, path_with_query_string : String, body :
+    String, headers : HashMap < String, String >, multi_value_headers : HashMap < String,
+    Vec < String > >, client_certificate_id : String, stage_variables : HashMap < String,
+    String > } { _client }
 );
 /// Removes a tag from a given resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// The ARN of a resource that can be tagged.
@@ -1834,11 +1822,11 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceRequest"[set debug into] { resource_arn : String,
-    tag_keys : Vec < String > } { _client }
+    UntagResourceInput "UntagResourceRequest"[set into] { resource_arn : String, tag_keys
+    = Vec < String > } { _client }
 );
 /// Requests API Gateway to change information about the current Account resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateAccountInput {
     /// For more information about supported patch operations, see [Patch Operations](https://docs.aws.amazon.com/apigateway/latest/api/patch-operations.html).
@@ -1846,11 +1834,11 @@ pub struct UpdateAccountInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateAccountInput "UpdateAccountRequest"[set debug into] { patch_operations : Vec <
+    UpdateAccountInput "UpdateAccountRequest"[set into] { patch_operations = Vec <
     PatchOperation > } { _client }
 );
 /// A request to change information about an ApiKey resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateApiKeyInput {
     /// The identifier of the ApiKey resource to be updated.
@@ -1860,11 +1848,11 @@ pub struct UpdateApiKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateApiKeyInput "UpdateApiKeyRequest"[set debug into] { api_key : String,
-    patch_operations : Vec < PatchOperation > } { _client }
+    UpdateApiKeyInput "UpdateApiKeyRequest"[set into] { api_key : String,
+    patch_operations = Vec < PatchOperation > } { _client }
 );
 /// Request to update an existing Authorizer resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateAuthorizerInput {
     /// The string identifier of the associated RestApi.
@@ -1876,12 +1864,11 @@ pub struct UpdateAuthorizerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateAuthorizerInput "UpdateAuthorizerRequest"[set debug into] { rest_api_id :
-    String, authorizer_id : String, patch_operations : Vec < PatchOperation > } { _client
-    }
+    UpdateAuthorizerInput "UpdateAuthorizerRequest"[set into] { rest_api_id : String,
+    authorizer_id : String, patch_operations = Vec < PatchOperation > } { _client }
 );
 /// A request to change information about the BasePathMapping resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateBasePathMappingInput {
     /// The domain name of the BasePathMapping resource to change.
@@ -1895,12 +1882,12 @@ pub struct UpdateBasePathMappingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateBasePathMappingInput "UpdateBasePathMappingRequest"[set debug into] {
-    domain_name : String, domain_name_id : String, base_path : String, patch_operations :
-    Vec < PatchOperation > } { _client }
+    UpdateBasePathMappingInput "UpdateBasePathMappingRequest"[set into] { domain_name :
+    String, domain_name_id : String, base_path : String, patch_operations = Vec <
+    PatchOperation > } { _client }
 );
 /// A request to change information about an ClientCertificate resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateClientCertificateInput {
     /// The identifier of the ClientCertificate resource to be updated.
@@ -1910,12 +1897,12 @@ pub struct UpdateClientCertificateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateClientCertificateInput "UpdateClientCertificateRequest"[set debug into] {
-    client_certificate_id : String, patch_operations : Vec < PatchOperation > } { _client
+    UpdateClientCertificateInput "UpdateClientCertificateRequest"[set into] {
+    client_certificate_id : String, patch_operations = Vec < PatchOperation > } { _client
     }
 );
 /// Requests API Gateway to change information about a Deployment resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateDeploymentInput {
     /// The string identifier of the associated RestApi.
@@ -1927,12 +1914,11 @@ pub struct UpdateDeploymentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateDeploymentInput "UpdateDeploymentRequest"[set debug into] { rest_api_id :
-    String, deployment_id : String, patch_operations : Vec < PatchOperation > } { _client
-    }
+    UpdateDeploymentInput "UpdateDeploymentRequest"[set into] { rest_api_id : String,
+    deployment_id : String, patch_operations = Vec < PatchOperation > } { _client }
 );
 /// Updates an existing documentation part of a given API.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateDocumentationPartInput {
     /// The string identifier of the associated RestApi.
@@ -1944,12 +1930,12 @@ pub struct UpdateDocumentationPartInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateDocumentationPartInput "UpdateDocumentationPartRequest"[set debug into] {
-    rest_api_id : String, documentation_part_id : String, patch_operations : Vec <
-    PatchOperation > } { _client }
+    UpdateDocumentationPartInput "UpdateDocumentationPartRequest"[set into] { rest_api_id
+    : String, documentation_part_id : String, patch_operations = Vec < PatchOperation > }
+    { _client }
 );
 /// Updates an existing documentation version of an API.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateDocumentationVersionInput {
     /// The string identifier of the associated RestApi.
@@ -1961,12 +1947,12 @@ pub struct UpdateDocumentationVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateDocumentationVersionInput "UpdateDocumentationVersionRequest"[set debug into] {
-    rest_api_id : String, documentation_version : String, patch_operations : Vec <
+    UpdateDocumentationVersionInput "UpdateDocumentationVersionRequest"[set into] {
+    rest_api_id : String, documentation_version : String, patch_operations = Vec <
     PatchOperation > } { _client }
 );
 /// A request to change information about the DomainName resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateDomainNameInput {
     /// The name of the DomainName resource to be changed.
@@ -1978,12 +1964,11 @@ pub struct UpdateDomainNameInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateDomainNameInput "UpdateDomainNameRequest"[set debug into] { domain_name :
-    String, domain_name_id : String, patch_operations : Vec < PatchOperation > } {
-    _client }
+    UpdateDomainNameInput "UpdateDomainNameRequest"[set into] { domain_name : String,
+    domain_name_id : String, patch_operations = Vec < PatchOperation > } { _client }
 );
 /// Updates a GatewayResponse of a specified response type on the given RestApi.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateGatewayResponseInput {
     /// The string identifier of the associated RestApi.
@@ -1995,12 +1980,12 @@ pub struct UpdateGatewayResponseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateGatewayResponseInput "UpdateGatewayResponseRequest"[set debug into] {
-    rest_api_id : String, response_type : GatewayResponseType, patch_operations : Vec <
-    PatchOperation > } { _client }
+    UpdateGatewayResponseInput "UpdateGatewayResponseRequest"[set into] { rest_api_id :
+    String, response_type : GatewayResponseType, patch_operations = Vec < PatchOperation
+    > } { _client }
 );
 /// Represents an update integration request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateIntegrationInput {
     /// The string identifier of the associated RestApi.
@@ -2014,12 +1999,12 @@ pub struct UpdateIntegrationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateIntegrationInput "UpdateIntegrationRequest"[set debug into] { rest_api_id :
-    String, resource_id : String, http_method : String, patch_operations : Vec <
-    PatchOperation > } { _client }
+    UpdateIntegrationInput "UpdateIntegrationRequest"[set into] { rest_api_id : String,
+    resource_id : String, http_method : String, patch_operations = Vec < PatchOperation >
+    } { _client }
 );
 /// Represents an update integration response request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateIntegrationResponseInput {
     /// The string identifier of the associated RestApi.
@@ -2035,12 +2020,12 @@ pub struct UpdateIntegrationResponseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateIntegrationResponseInput "UpdateIntegrationResponseRequest"[set debug into] {
+    UpdateIntegrationResponseInput "UpdateIntegrationResponseRequest"[set into] {
     rest_api_id : String, resource_id : String, http_method : String, status_code :
-    String, patch_operations : Vec < PatchOperation > } { _client }
+    String, patch_operations = Vec < PatchOperation > } { _client }
 );
 /// Request to update an existing Method resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateMethodInput {
     /// The string identifier of the associated RestApi.
@@ -2054,12 +2039,12 @@ pub struct UpdateMethodInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateMethodInput "UpdateMethodRequest"[set debug into] { rest_api_id : String,
-    resource_id : String, http_method : String, patch_operations : Vec < PatchOperation >
-    } { _client }
+    UpdateMethodInput "UpdateMethodRequest"[set into] { rest_api_id : String, resource_id
+    : String, http_method : String, patch_operations = Vec < PatchOperation > } { _client
+    }
 );
 /// A request to update an existing MethodResponse resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateMethodResponseInput {
     /// The string identifier of the associated RestApi.
@@ -2075,12 +2060,12 @@ pub struct UpdateMethodResponseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateMethodResponseInput "UpdateMethodResponseRequest"[set debug into] { rest_api_id
-    : String, resource_id : String, http_method : String, status_code : String,
-    patch_operations : Vec < PatchOperation > } { _client }
+    UpdateMethodResponseInput "UpdateMethodResponseRequest"[set into] { rest_api_id :
+    String, resource_id : String, http_method : String, status_code : String,
+    patch_operations = Vec < PatchOperation > } { _client }
 );
 /// Request to update an existing model in an existing RestApi resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateModelInput {
     /// The string identifier of the associated RestApi.
@@ -2092,11 +2077,11 @@ pub struct UpdateModelInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateModelInput "UpdateModelRequest"[set debug into] { rest_api_id : String,
-    model_name : String, patch_operations : Vec < PatchOperation > } { _client }
+    UpdateModelInput "UpdateModelRequest"[set into] { rest_api_id : String, model_name :
+    String, patch_operations = Vec < PatchOperation > } { _client }
 );
 /// Updates a RequestValidator of a given RestApi.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateRequestValidatorInput {
     /// The string identifier of the associated RestApi.
@@ -2108,12 +2093,12 @@ pub struct UpdateRequestValidatorInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateRequestValidatorInput "UpdateRequestValidatorRequest"[set debug into] {
-    rest_api_id : String, request_validator_id : String, patch_operations : Vec <
-    PatchOperation > } { _client }
+    UpdateRequestValidatorInput "UpdateRequestValidatorRequest"[set into] { rest_api_id :
+    String, request_validator_id : String, patch_operations = Vec < PatchOperation > } {
+    _client }
 );
 /// Request to change information about a Resource resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateResourceInput {
     /// The string identifier of the associated RestApi.
@@ -2125,11 +2110,11 @@ pub struct UpdateResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateResourceInput "UpdateResourceRequest"[set debug into] { rest_api_id : String,
-    resource_id : String, patch_operations : Vec < PatchOperation > } { _client }
+    UpdateResourceInput "UpdateResourceRequest"[set into] { rest_api_id : String,
+    resource_id : String, patch_operations = Vec < PatchOperation > } { _client }
 );
 /// Request to update an existing RestApi resource in your collection.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateRestApiInput {
     /// The string identifier of the associated RestApi.
@@ -2139,11 +2124,11 @@ pub struct UpdateRestApiInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateRestApiInput "UpdateRestApiRequest"[set debug into] { rest_api_id : String,
-    patch_operations : Vec < PatchOperation > } { _client }
+    UpdateRestApiInput "UpdateRestApiRequest"[set into] { rest_api_id : String,
+    patch_operations = Vec < PatchOperation > } { _client }
 );
 /// Requests API Gateway to change information about a Stage resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateStageInput {
     /// The string identifier of the associated RestApi.
@@ -2155,11 +2140,11 @@ pub struct UpdateStageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateStageInput "UpdateStageRequest"[set debug into] { rest_api_id : String,
-    stage_name : String, patch_operations : Vec < PatchOperation > } { _client }
+    UpdateStageInput "UpdateStageRequest"[set into] { rest_api_id : String, stage_name :
+    String, patch_operations = Vec < PatchOperation > } { _client }
 );
 /// The PATCH request to update a usage plan of a given plan Id.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateUsagePlanInput {
     /// The Id of the to-be-updated usage plan.
@@ -2169,11 +2154,11 @@ pub struct UpdateUsagePlanInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateUsagePlanInput "UpdateUsagePlanRequest"[set debug into] { usage_plan_id :
-    String, patch_operations : Vec < PatchOperation > } { _client }
+    UpdateUsagePlanInput "UpdateUsagePlanRequest"[set into] { usage_plan_id : String,
+    patch_operations = Vec < PatchOperation > } { _client }
 );
 /// The PATCH request to grant a temporary extension to the remaining quota of a usage plan associated with a specified API key.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateUsageInput {
     /// The Id of the usage plan associated with the usage data.
@@ -2185,11 +2170,11 @@ pub struct UpdateUsageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateUsageInput "UpdateUsageRequest"[set debug into] { usage_plan_id : String,
-    key_id : String, patch_operations : Vec < PatchOperation > } { _client }
+    UpdateUsageInput "UpdateUsageRequest"[set into] { usage_plan_id : String, key_id :
+    String, patch_operations = Vec < PatchOperation > } { _client }
 );
 /// Updates an existing VpcLink of a specified identifier.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateVpcLinkInput {
     /// The identifier of the VpcLink. It is used in an Integration to reference this VpcLink.
@@ -2199,6 +2184,6 @@ pub struct UpdateVpcLinkInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateVpcLinkInput "UpdateVpcLinkRequest"[set debug into] { vpc_link_id : String,
-    patch_operations : Vec < PatchOperation > } { _client }
+    UpdateVpcLinkInput "UpdateVpcLinkRequest"[set into] { vpc_link_id : String,
+    patch_operations = Vec < PatchOperation > } { _client }
 );

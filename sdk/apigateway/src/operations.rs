@@ -6,198 +6,121 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; CreateApiKeyInput => CreateApiKeyOutput =
-    super::schema::ops::CREATE_API_KEY, "CreateApiKey"; CreateAuthorizerInput =>
-    CreateAuthorizerOutput = super::schema::ops::CREATE_AUTHORIZER, "CreateAuthorizer";
-    CreateBasePathMappingInput => CreateBasePathMappingOutput =
-    super::schema::ops::CREATE_BASE_PATH_MAPPING, "CreateBasePathMapping";
-    CreateDeploymentInput => CreateDeploymentOutput =
-    super::schema::ops::CREATE_DEPLOYMENT, "CreateDeployment";
-    CreateDocumentationPartInput => CreateDocumentationPartOutput =
-    super::schema::ops::CREATE_DOCUMENTATION_PART, "CreateDocumentationPart";
-    CreateDocumentationVersionInput => CreateDocumentationVersionOutput =
-    super::schema::ops::CREATE_DOCUMENTATION_VERSION, "CreateDocumentationVersion";
-    CreateDomainNameInput => CreateDomainNameOutput =
-    super::schema::ops::CREATE_DOMAIN_NAME, "CreateDomainName";
-    CreateDomainNameAccessAssociationInput => CreateDomainNameAccessAssociationOutput =
-    super::schema::ops::CREATE_DOMAIN_NAME_ACCESS_ASSOCIATION,
-    "CreateDomainNameAccessAssociation"; CreateModelInput => CreateModelOutput =
-    super::schema::ops::CREATE_MODEL, "CreateModel"; CreateRequestValidatorInput =>
-    CreateRequestValidatorOutput = super::schema::ops::CREATE_REQUEST_VALIDATOR,
-    "CreateRequestValidator"; CreateResourceInput => CreateResourceOutput =
-    super::schema::ops::CREATE_RESOURCE, "CreateResource"; CreateRestApiInput =>
-    CreateRestApiOutput = super::schema::ops::CREATE_REST_API, "CreateRestApi";
-    CreateStageInput => CreateStageOutput = super::schema::ops::CREATE_STAGE,
-    "CreateStage"; CreateUsagePlanInput => CreateUsagePlanOutput =
-    super::schema::ops::CREATE_USAGE_PLAN, "CreateUsagePlan"; CreateUsagePlanKeyInput =>
-    CreateUsagePlanKeyOutput = super::schema::ops::CREATE_USAGE_PLAN_KEY,
-    "CreateUsagePlanKey"; CreateVpcLinkInput => CreateVpcLinkOutput =
-    super::schema::ops::CREATE_VPC_LINK, "CreateVpcLink"; DeleteApiKeyInput =>
-    DeleteApiKeyOutput = super::schema::ops::DELETE_API_KEY, "DeleteApiKey";
-    DeleteAuthorizerInput => DeleteAuthorizerOutput =
-    super::schema::ops::DELETE_AUTHORIZER, "DeleteAuthorizer"; DeleteBasePathMappingInput
-    => DeleteBasePathMappingOutput = super::schema::ops::DELETE_BASE_PATH_MAPPING,
+    super::error::Exception, super::schema::SERVICE; CreateApiKeyInput =>
+    CreateApiKeyOutput, "CreateApiKey"; CreateAuthorizerInput => CreateAuthorizerOutput,
+    "CreateAuthorizer"; CreateBasePathMappingInput => CreateBasePathMappingOutput,
+    "CreateBasePathMapping"; CreateDeploymentInput => CreateDeploymentOutput,
+    "CreateDeployment"; CreateDocumentationPartInput => CreateDocumentationPartOutput,
+    "CreateDocumentationPart"; CreateDocumentationVersionInput =>
+    CreateDocumentationVersionOutput, "CreateDocumentationVersion"; CreateDomainNameInput
+    => CreateDomainNameOutput, "CreateDomainName"; CreateDomainNameAccessAssociationInput
+    => CreateDomainNameAccessAssociationOutput, "CreateDomainNameAccessAssociation";
+    CreateModelInput => CreateModelOutput, "CreateModel"; CreateRequestValidatorInput =>
+    CreateRequestValidatorOutput, "CreateRequestValidator"; CreateResourceInput =>
+    CreateResourceOutput, "CreateResource"; CreateRestApiInput => CreateRestApiOutput,
+    "CreateRestApi"; CreateStageInput => CreateStageOutput, "CreateStage";
+    CreateUsagePlanInput => CreateUsagePlanOutput, "CreateUsagePlan";
+    CreateUsagePlanKeyInput => CreateUsagePlanKeyOutput, "CreateUsagePlanKey";
+    CreateVpcLinkInput => CreateVpcLinkOutput, "CreateVpcLink"; DeleteApiKeyInput =>
+    DeleteApiKeyOutput, "DeleteApiKey"; DeleteAuthorizerInput => DeleteAuthorizerOutput,
+    "DeleteAuthorizer"; DeleteBasePathMappingInput => DeleteBasePathMappingOutput,
     "DeleteBasePathMapping"; DeleteClientCertificateInput =>
-    DeleteClientCertificateOutput = super::schema::ops::DELETE_CLIENT_CERTIFICATE,
-    "DeleteClientCertificate"; DeleteDeploymentInput => DeleteDeploymentOutput =
-    super::schema::ops::DELETE_DEPLOYMENT, "DeleteDeployment";
-    DeleteDocumentationPartInput => DeleteDocumentationPartOutput =
-    super::schema::ops::DELETE_DOCUMENTATION_PART, "DeleteDocumentationPart";
-    DeleteDocumentationVersionInput => DeleteDocumentationVersionOutput =
-    super::schema::ops::DELETE_DOCUMENTATION_VERSION, "DeleteDocumentationVersion";
-    DeleteDomainNameInput => DeleteDomainNameOutput =
-    super::schema::ops::DELETE_DOMAIN_NAME, "DeleteDomainName";
-    DeleteDomainNameAccessAssociationInput => DeleteDomainNameAccessAssociationOutput =
-    super::schema::ops::DELETE_DOMAIN_NAME_ACCESS_ASSOCIATION,
-    "DeleteDomainNameAccessAssociation"; DeleteGatewayResponseInput =>
-    DeleteGatewayResponseOutput = super::schema::ops::DELETE_GATEWAY_RESPONSE,
-    "DeleteGatewayResponse"; DeleteIntegrationInput => DeleteIntegrationOutput =
-    super::schema::ops::DELETE_INTEGRATION, "DeleteIntegration";
-    DeleteIntegrationResponseInput => DeleteIntegrationResponseOutput =
-    super::schema::ops::DELETE_INTEGRATION_RESPONSE, "DeleteIntegrationResponse";
-    DeleteMethodInput => DeleteMethodOutput = super::schema::ops::DELETE_METHOD,
-    "DeleteMethod"; DeleteMethodResponseInput => DeleteMethodResponseOutput =
-    super::schema::ops::DELETE_METHOD_RESPONSE, "DeleteMethodResponse"; DeleteModelInput
-    => DeleteModelOutput = super::schema::ops::DELETE_MODEL, "DeleteModel";
-    DeleteRequestValidatorInput => DeleteRequestValidatorOutput =
-    super::schema::ops::DELETE_REQUEST_VALIDATOR, "DeleteRequestValidator";
-    DeleteResourceInput => DeleteResourceOutput = super::schema::ops::DELETE_RESOURCE,
-    "DeleteResource"; DeleteRestApiInput => DeleteRestApiOutput =
-    super::schema::ops::DELETE_REST_API, "DeleteRestApi"; DeleteStageInput =>
-    DeleteStageOutput = super::schema::ops::DELETE_STAGE, "DeleteStage";
-    DeleteUsagePlanInput => DeleteUsagePlanOutput =
-    super::schema::ops::DELETE_USAGE_PLAN, "DeleteUsagePlan"; DeleteUsagePlanKeyInput =>
-    DeleteUsagePlanKeyOutput = super::schema::ops::DELETE_USAGE_PLAN_KEY,
-    "DeleteUsagePlanKey"; DeleteVpcLinkInput => DeleteVpcLinkOutput =
-    super::schema::ops::DELETE_VPC_LINK, "DeleteVpcLink"; FlushStageAuthorizersCacheInput
-    => FlushStageAuthorizersCacheOutput =
-    super::schema::ops::FLUSH_STAGE_AUTHORIZERS_CACHE, "FlushStageAuthorizersCache";
-    FlushStageCacheInput => FlushStageCacheOutput =
-    super::schema::ops::FLUSH_STAGE_CACHE, "FlushStageCache";
-    GenerateClientCertificateInput => GenerateClientCertificateOutput =
-    super::schema::ops::GENERATE_CLIENT_CERTIFICATE, "GenerateClientCertificate";
-    GetAccountInput => GetAccountOutput = super::schema::ops::GET_ACCOUNT, "GetAccount";
-    GetApiKeyInput => GetApiKeyOutput = super::schema::ops::GET_API_KEY, "GetApiKey";
-    GetApiKeysInput => GetApiKeysOutput = super::schema::ops::GET_API_KEYS, "GetApiKeys";
-    GetAuthorizerInput => GetAuthorizerOutput = super::schema::ops::GET_AUTHORIZER,
-    "GetAuthorizer"; GetAuthorizersInput => GetAuthorizersOutput =
-    super::schema::ops::GET_AUTHORIZERS, "GetAuthorizers"; GetBasePathMappingInput =>
-    GetBasePathMappingOutput = super::schema::ops::GET_BASE_PATH_MAPPING,
-    "GetBasePathMapping"; GetBasePathMappingsInput => GetBasePathMappingsOutput =
-    super::schema::ops::GET_BASE_PATH_MAPPINGS, "GetBasePathMappings";
-    GetClientCertificateInput => GetClientCertificateOutput =
-    super::schema::ops::GET_CLIENT_CERTIFICATE, "GetClientCertificate";
-    GetClientCertificatesInput => GetClientCertificatesOutput =
-    super::schema::ops::GET_CLIENT_CERTIFICATES, "GetClientCertificates";
-    GetDeploymentInput => GetDeploymentOutput = super::schema::ops::GET_DEPLOYMENT,
-    "GetDeployment"; GetDeploymentsInput => GetDeploymentsOutput =
-    super::schema::ops::GET_DEPLOYMENTS, "GetDeployments"; GetDocumentationPartInput =>
-    GetDocumentationPartOutput = super::schema::ops::GET_DOCUMENTATION_PART,
-    "GetDocumentationPart"; GetDocumentationPartsInput => GetDocumentationPartsOutput =
-    super::schema::ops::GET_DOCUMENTATION_PARTS, "GetDocumentationParts";
-    GetDocumentationVersionInput => GetDocumentationVersionOutput =
-    super::schema::ops::GET_DOCUMENTATION_VERSION, "GetDocumentationVersion";
-    GetDocumentationVersionsInput => GetDocumentationVersionsOutput =
-    super::schema::ops::GET_DOCUMENTATION_VERSIONS, "GetDocumentationVersions";
-    GetDomainNameInput => GetDomainNameOutput = super::schema::ops::GET_DOMAIN_NAME,
+    DeleteClientCertificateOutput, "DeleteClientCertificate"; DeleteDeploymentInput =>
+    DeleteDeploymentOutput, "DeleteDeployment"; DeleteDocumentationPartInput =>
+    DeleteDocumentationPartOutput, "DeleteDocumentationPart";
+    DeleteDocumentationVersionInput => DeleteDocumentationVersionOutput,
+    "DeleteDocumentationVersion"; DeleteDomainNameInput => DeleteDomainNameOutput,
+    "DeleteDomainName"; DeleteDomainNameAccessAssociationInput =>
+    DeleteDomainNameAccessAssociationOutput, "DeleteDomainNameAccessAssociation";
+    DeleteGatewayResponseInput => DeleteGatewayResponseOutput, "DeleteGatewayResponse";
+    DeleteIntegrationInput => DeleteIntegrationOutput, "DeleteIntegration";
+    DeleteIntegrationResponseInput => DeleteIntegrationResponseOutput,
+    "DeleteIntegrationResponse"; DeleteMethodInput => DeleteMethodOutput, "DeleteMethod";
+    DeleteMethodResponseInput => DeleteMethodResponseOutput, "DeleteMethodResponse";
+    DeleteModelInput => DeleteModelOutput, "DeleteModel"; DeleteRequestValidatorInput =>
+    DeleteRequestValidatorOutput, "DeleteRequestValidator"; DeleteResourceInput =>
+    DeleteResourceOutput, "DeleteResource"; DeleteRestApiInput => DeleteRestApiOutput,
+    "DeleteRestApi"; DeleteStageInput => DeleteStageOutput, "DeleteStage";
+    DeleteUsagePlanInput => DeleteUsagePlanOutput, "DeleteUsagePlan";
+    DeleteUsagePlanKeyInput => DeleteUsagePlanKeyOutput, "DeleteUsagePlanKey";
+    DeleteVpcLinkInput => DeleteVpcLinkOutput, "DeleteVpcLink";
+    FlushStageAuthorizersCacheInput => FlushStageAuthorizersCacheOutput,
+    "FlushStageAuthorizersCache"; FlushStageCacheInput => FlushStageCacheOutput,
+    "FlushStageCache"; GenerateClientCertificateInput => GenerateClientCertificateOutput,
+    "GenerateClientCertificate"; GetAccountInput => GetAccountOutput, "GetAccount";
+    GetApiKeyInput => GetApiKeyOutput, "GetApiKey"; GetApiKeysInput => GetApiKeysOutput,
+    "GetApiKeys"; GetAuthorizerInput => GetAuthorizerOutput, "GetAuthorizer";
+    GetAuthorizersInput => GetAuthorizersOutput, "GetAuthorizers";
+    GetBasePathMappingInput => GetBasePathMappingOutput, "GetBasePathMapping";
+    GetBasePathMappingsInput => GetBasePathMappingsOutput, "GetBasePathMappings";
+    GetClientCertificateInput => GetClientCertificateOutput, "GetClientCertificate";
+    GetClientCertificatesInput => GetClientCertificatesOutput, "GetClientCertificates";
+    GetDeploymentInput => GetDeploymentOutput, "GetDeployment"; GetDeploymentsInput =>
+    GetDeploymentsOutput, "GetDeployments"; GetDocumentationPartInput =>
+    GetDocumentationPartOutput, "GetDocumentationPart"; GetDocumentationPartsInput =>
+    GetDocumentationPartsOutput, "GetDocumentationParts"; GetDocumentationVersionInput =>
+    GetDocumentationVersionOutput, "GetDocumentationVersion";
+    GetDocumentationVersionsInput => GetDocumentationVersionsOutput,
+    "GetDocumentationVersions"; GetDomainNameInput => GetDomainNameOutput,
     "GetDomainName"; GetDomainNameAccessAssociationsInput =>
-    GetDomainNameAccessAssociationsOutput =
-    super::schema::ops::GET_DOMAIN_NAME_ACCESS_ASSOCIATIONS,
-    "GetDomainNameAccessAssociations"; GetDomainNamesInput => GetDomainNamesOutput =
-    super::schema::ops::GET_DOMAIN_NAMES, "GetDomainNames"; GetExportInput =>
-    GetExportOutput = super::schema::ops::GET_EXPORT, "GetExport";
-    GetGatewayResponseInput => GetGatewayResponseOutput =
-    super::schema::ops::GET_GATEWAY_RESPONSE, "GetGatewayResponse";
-    GetGatewayResponsesInput => GetGatewayResponsesOutput =
-    super::schema::ops::GET_GATEWAY_RESPONSES, "GetGatewayResponses"; GetIntegrationInput
-    => GetIntegrationOutput = super::schema::ops::GET_INTEGRATION, "GetIntegration";
-    GetIntegrationResponseInput => GetIntegrationResponseOutput =
-    super::schema::ops::GET_INTEGRATION_RESPONSE, "GetIntegrationResponse";
-    GetMethodInput => GetMethodOutput = super::schema::ops::GET_METHOD, "GetMethod";
-    GetMethodResponseInput => GetMethodResponseOutput =
-    super::schema::ops::GET_METHOD_RESPONSE, "GetMethodResponse"; GetModelInput =>
-    GetModelOutput = super::schema::ops::GET_MODEL, "GetModel"; GetModelTemplateInput =>
-    GetModelTemplateOutput = super::schema::ops::GET_MODEL_TEMPLATE, "GetModelTemplate";
-    GetModelsInput => GetModelsOutput = super::schema::ops::GET_MODELS, "GetModels";
-    GetRequestValidatorInput => GetRequestValidatorOutput =
-    super::schema::ops::GET_REQUEST_VALIDATOR, "GetRequestValidator";
-    GetRequestValidatorsInput => GetRequestValidatorsOutput =
-    super::schema::ops::GET_REQUEST_VALIDATORS, "GetRequestValidators"; GetResourceInput
-    => GetResourceOutput = super::schema::ops::GET_RESOURCE, "GetResource";
-    GetResourcesInput => GetResourcesOutput = super::schema::ops::GET_RESOURCES,
-    "GetResources"; GetRestApiInput => GetRestApiOutput =
-    super::schema::ops::GET_REST_API, "GetRestApi"; GetRestApisInput => GetRestApisOutput
-    = super::schema::ops::GET_REST_APIS, "GetRestApis"; GetSdkInput => GetSdkOutput =
-    super::schema::ops::GET_SDK, "GetSdk"; GetSdkTypeInput => GetSdkTypeOutput =
-    super::schema::ops::GET_SDK_TYPE, "GetSdkType"; GetSdkTypesInput => GetSdkTypesOutput
-    = super::schema::ops::GET_SDK_TYPES, "GetSdkTypes"; GetStageInput => GetStageOutput =
-    super::schema::ops::GET_STAGE, "GetStage"; GetStagesInput => GetStagesOutput =
-    super::schema::ops::GET_STAGES, "GetStages"; GetTagsInput => GetTagsOutput =
-    super::schema::ops::GET_TAGS, "GetTags"; GetUsageInput => GetUsageOutput =
-    super::schema::ops::GET_USAGE, "GetUsage"; GetUsagePlanInput => GetUsagePlanOutput =
-    super::schema::ops::GET_USAGE_PLAN, "GetUsagePlan"; GetUsagePlanKeyInput =>
-    GetUsagePlanKeyOutput = super::schema::ops::GET_USAGE_PLAN_KEY, "GetUsagePlanKey";
-    GetUsagePlanKeysInput => GetUsagePlanKeysOutput =
-    super::schema::ops::GET_USAGE_PLAN_KEYS, "GetUsagePlanKeys"; GetUsagePlansInput =>
-    GetUsagePlansOutput = super::schema::ops::GET_USAGE_PLANS, "GetUsagePlans";
-    GetVpcLinkInput => GetVpcLinkOutput = super::schema::ops::GET_VPC_LINK, "GetVpcLink";
-    GetVpcLinksInput => GetVpcLinksOutput = super::schema::ops::GET_VPC_LINKS,
-    "GetVpcLinks"; ImportApiKeysInput => ImportApiKeysOutput =
-    super::schema::ops::IMPORT_API_KEYS, "ImportApiKeys"; ImportDocumentationPartsInput
-    => ImportDocumentationPartsOutput = super::schema::ops::IMPORT_DOCUMENTATION_PARTS,
-    "ImportDocumentationParts"; ImportRestApiInput => ImportRestApiOutput =
-    super::schema::ops::IMPORT_REST_API, "ImportRestApi"; PutGatewayResponseInput =>
-    PutGatewayResponseOutput = super::schema::ops::PUT_GATEWAY_RESPONSE,
-    "PutGatewayResponse"; PutIntegrationInput => PutIntegrationOutput =
-    super::schema::ops::PUT_INTEGRATION, "PutIntegration"; PutIntegrationResponseInput =>
-    PutIntegrationResponseOutput = super::schema::ops::PUT_INTEGRATION_RESPONSE,
-    "PutIntegrationResponse"; PutMethodInput => PutMethodOutput =
-    super::schema::ops::PUT_METHOD, "PutMethod"; PutMethodResponseInput =>
-    PutMethodResponseOutput = super::schema::ops::PUT_METHOD_RESPONSE,
-    "PutMethodResponse"; PutRestApiInput => PutRestApiOutput =
-    super::schema::ops::PUT_REST_API, "PutRestApi";
-    RejectDomainNameAccessAssociationInput => RejectDomainNameAccessAssociationOutput =
-    super::schema::ops::REJECT_DOMAIN_NAME_ACCESS_ASSOCIATION,
-    "RejectDomainNameAccessAssociation"; TagResourceInput => TagResourceOutput =
-    super::schema::ops::TAG_RESOURCE, "TagResource"; TestInvokeAuthorizerInput =>
-    TestInvokeAuthorizerOutput = super::schema::ops::TEST_INVOKE_AUTHORIZER,
-    "TestInvokeAuthorizer"; TestInvokeMethodInput => TestInvokeMethodOutput =
-    super::schema::ops::TEST_INVOKE_METHOD, "TestInvokeMethod"; UntagResourceInput =>
-    UntagResourceOutput = super::schema::ops::UNTAG_RESOURCE, "UntagResource";
-    UpdateAccountInput => UpdateAccountOutput = super::schema::ops::UPDATE_ACCOUNT,
-    "UpdateAccount"; UpdateApiKeyInput => UpdateApiKeyOutput =
-    super::schema::ops::UPDATE_API_KEY, "UpdateApiKey"; UpdateAuthorizerInput =>
-    UpdateAuthorizerOutput = super::schema::ops::UPDATE_AUTHORIZER, "UpdateAuthorizer";
-    UpdateBasePathMappingInput => UpdateBasePathMappingOutput =
-    super::schema::ops::UPDATE_BASE_PATH_MAPPING, "UpdateBasePathMapping";
-    UpdateClientCertificateInput => UpdateClientCertificateOutput =
-    super::schema::ops::UPDATE_CLIENT_CERTIFICATE, "UpdateClientCertificate";
-    UpdateDeploymentInput => UpdateDeploymentOutput =
-    super::schema::ops::UPDATE_DEPLOYMENT, "UpdateDeployment";
-    UpdateDocumentationPartInput => UpdateDocumentationPartOutput =
-    super::schema::ops::UPDATE_DOCUMENTATION_PART, "UpdateDocumentationPart";
-    UpdateDocumentationVersionInput => UpdateDocumentationVersionOutput =
-    super::schema::ops::UPDATE_DOCUMENTATION_VERSION, "UpdateDocumentationVersion";
-    UpdateDomainNameInput => UpdateDomainNameOutput =
-    super::schema::ops::UPDATE_DOMAIN_NAME, "UpdateDomainName";
-    UpdateGatewayResponseInput => UpdateGatewayResponseOutput =
-    super::schema::ops::UPDATE_GATEWAY_RESPONSE, "UpdateGatewayResponse";
-    UpdateIntegrationInput => UpdateIntegrationOutput =
-    super::schema::ops::UPDATE_INTEGRATION, "UpdateIntegration";
-    UpdateIntegrationResponseInput => UpdateIntegrationResponseOutput =
-    super::schema::ops::UPDATE_INTEGRATION_RESPONSE, "UpdateIntegrationResponse";
-    UpdateMethodInput => UpdateMethodOutput = super::schema::ops::UPDATE_METHOD,
-    "UpdateMethod"; UpdateMethodResponseInput => UpdateMethodResponseOutput =
-    super::schema::ops::UPDATE_METHOD_RESPONSE, "UpdateMethodResponse"; UpdateModelInput
-    => UpdateModelOutput = super::schema::ops::UPDATE_MODEL, "UpdateModel";
-    UpdateRequestValidatorInput => UpdateRequestValidatorOutput =
-    super::schema::ops::UPDATE_REQUEST_VALIDATOR, "UpdateRequestValidator";
-    UpdateResourceInput => UpdateResourceOutput = super::schema::ops::UPDATE_RESOURCE,
-    "UpdateResource"; UpdateRestApiInput => UpdateRestApiOutput =
-    super::schema::ops::UPDATE_REST_API, "UpdateRestApi"; UpdateStageInput =>
-    UpdateStageOutput = super::schema::ops::UPDATE_STAGE, "UpdateStage"; UpdateUsageInput
-    => UpdateUsageOutput = super::schema::ops::UPDATE_USAGE, "UpdateUsage";
-    UpdateUsagePlanInput => UpdateUsagePlanOutput =
-    super::schema::ops::UPDATE_USAGE_PLAN, "UpdateUsagePlan"; UpdateVpcLinkInput =>
-    UpdateVpcLinkOutput = super::schema::ops::UPDATE_VPC_LINK, "UpdateVpcLink";
+    GetDomainNameAccessAssociationsOutput, "GetDomainNameAccessAssociations";
+    GetDomainNamesInput => GetDomainNamesOutput, "GetDomainNames"; GetExportInput =>
+    GetExportOutput, "GetExport"; GetGatewayResponseInput => GetGatewayResponseOutput,
+    "GetGatewayResponse"; GetGatewayResponsesInput => GetGatewayResponsesOutput,
+    "GetGatewayResponses"; GetIntegrationInput => GetIntegrationOutput, "GetIntegration";
+    GetIntegrationResponseInput => GetIntegrationResponseOutput,
+    "GetIntegrationResponse"; GetMethodInput => GetMethodOutput, "GetMethod";
+    GetMethodResponseInput => GetMethodResponseOutput, "GetMethodResponse"; GetModelInput
+    => GetModelOutput, "GetModel"; GetModelTemplateInput => GetModelTemplateOutput,
+    "GetModelTemplate"; GetModelsInput => GetModelsOutput, "GetModels";
+    GetRequestValidatorInput => GetRequestValidatorOutput, "GetRequestValidator";
+    GetRequestValidatorsInput => GetRequestValidatorsOutput, "GetRequestValidators";
+    GetResourceInput => GetResourceOutput, "GetResource"; GetResourcesInput =>
+    GetResourcesOutput, "GetResources"; GetRestApiInput => GetRestApiOutput,
+    "GetRestApi"; GetRestApisInput => GetRestApisOutput, "GetRestApis"; GetSdkInput =>
+    GetSdkOutput, "GetSdk"; GetSdkTypeInput => GetSdkTypeOutput, "GetSdkType";
+    GetSdkTypesInput => GetSdkTypesOutput, "GetSdkTypes"; GetStageInput =>
+    GetStageOutput, "GetStage"; GetStagesInput => GetStagesOutput, "GetStages";
+    GetTagsInput => GetTagsOutput, "GetTags"; GetUsageInput => GetUsageOutput,
+    "GetUsage"; GetUsagePlanInput => GetUsagePlanOutput, "GetUsagePlan";
+    GetUsagePlanKeyInput => GetUsagePlanKeyOutput, "GetUsagePlanKey";
+    GetUsagePlanKeysInput => GetUsagePlanKeysOutput, "GetUsagePlanKeys";
+    GetUsagePlansInput => GetUsagePlansOutput, "GetUsagePlans"; GetVpcLinkInput =>
+    GetVpcLinkOutput, "GetVpcLink"; GetVpcLinksInput => GetVpcLinksOutput, "GetVpcLinks";
+    ImportApiKeysInput => ImportApiKeysOutput, "ImportApiKeys";
+    ImportDocumentationPartsInput => ImportDocumentationPartsOutput,
+    "ImportDocumentationParts"; ImportRestApiInput => ImportRestApiOutput,
+    "ImportRestApi"; PutGatewayResponseInput => PutGatewayResponseOutput,
+    "PutGatewayResponse"; PutIntegrationInput => PutIntegrationOutput, "PutIntegration";
+    PutIntegrationResponseInput => PutIntegrationResponseOutput,
+    "PutIntegrationResponse"; PutMethodInput => PutMethodOutput, "PutMethod";
+    PutMethodResponseInput => PutMethodResponseOutput, "PutMethodResponse";
+    PutRestApiInput => PutRestApiOutput, "PutRestApi";
+    RejectDomainNameAccessAssociationInput => RejectDomainNameAccessAssociationOutput,
+    "RejectDomainNameAccessAssociation"; TagResourceInput => TagResourceOutput,
+    "TagResource"; TestInvokeAuthorizerInput => TestInvokeAuthorizerOutput,
+    "TestInvokeAuthorizer"; TestInvokeMethodInput => TestInvokeMethodOutput,
+    "TestInvokeMethod"; UntagResourceInput => UntagResourceOutput, "UntagResource";
+    UpdateAccountInput => UpdateAccountOutput, "UpdateAccount"; UpdateApiKeyInput =>
+    UpdateApiKeyOutput, "UpdateApiKey"; UpdateAuthorizerInput => UpdateAuthorizerOutput,
+    "UpdateAuthorizer"; UpdateBasePathMappingInput => UpdateBasePathMappingOutput,
+    "UpdateBasePathMapping"; UpdateClientCertificateInput =>
+    UpdateClientCertificateOutput, "UpdateClientCertificate"; UpdateDeploymentInput =>
+    UpdateDeploymentOutput, "UpdateDeployment"; UpdateDocumentationPartInput =>
+    UpdateDocumentationPartOutput, "UpdateDocumentationPart";
+    UpdateDocumentationVersionInput => UpdateDocumentationVersionOutput,
+    "UpdateDocumentationVersion"; UpdateDomainNameInput => UpdateDomainNameOutput,
+    "UpdateDomainName"; UpdateGatewayResponseInput => UpdateGatewayResponseOutput,
+    "UpdateGatewayResponse"; UpdateIntegrationInput => UpdateIntegrationOutput,
+    "UpdateIntegration"; UpdateIntegrationResponseInput =>
+    UpdateIntegrationResponseOutput, "UpdateIntegrationResponse"; UpdateMethodInput =>
+    UpdateMethodOutput, "UpdateMethod"; UpdateMethodResponseInput =>
+    UpdateMethodResponseOutput, "UpdateMethodResponse"; UpdateModelInput =>
+    UpdateModelOutput, "UpdateModel"; UpdateRequestValidatorInput =>
+    UpdateRequestValidatorOutput, "UpdateRequestValidator"; UpdateResourceInput =>
+    UpdateResourceOutput, "UpdateResource"; UpdateRestApiInput => UpdateRestApiOutput,
+    "UpdateRestApi"; UpdateStageInput => UpdateStageOutput, "UpdateStage";
+    UpdateUsageInput => UpdateUsageOutput, "UpdateUsage"; UpdateUsagePlanInput =>
+    UpdateUsagePlanOutput, "UpdateUsagePlan"; UpdateVpcLinkInput => UpdateVpcLinkOutput,
+    "UpdateVpcLink";
 );

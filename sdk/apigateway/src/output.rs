@@ -7,7 +7,7 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// The identifier of an ApiKey used in a UsagePlan.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImportApiKeysOutput {
     /// A list of all the ApiKey identifiers.
@@ -17,11 +17,11 @@ pub struct ImportApiKeysOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ImportApiKeysOutput "ApiKeyIds"[debug from output] { ids : Vec < String >, warnings :
-    Vec < String > } { _meta }
+    ImportApiKeysOutput "ApiKeyIds"[from output] { ids = Vec < String >, warnings = Vec <
+    String > } { _meta }
 );
 /// Represents a collection of API keys as represented by an ApiKeys resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetApiKeysOutput {
     /// A list of warning messages logged during the import of API keys when the `failOnWarnings` option is set to true.
@@ -32,11 +32,11 @@ pub struct GetApiKeysOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetApiKeysOutput "ApiKeys"[debug from output] { warnings : Vec < String >, position :
-    String, items : Vec < ApiKey > } { _meta }
+    GetApiKeysOutput "ApiKeys"[from output] { warnings = Vec < String >, position :
+    String, items = Vec < ApiKey > } { _meta }
 );
 /// Represents a collection of Authorizer resources.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAuthorizersOutput {
     pub position: Option<String>,
@@ -45,11 +45,11 @@ pub struct GetAuthorizersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetAuthorizersOutput "Authorizers"[debug from output] { position : String, items :
-    Vec < Authorizer > } { _meta }
+    GetAuthorizersOutput "Authorizers"[from output] { position : String, items = Vec <
+    Authorizer > } { _meta }
 );
 /// Represents a collection of BasePathMapping resources.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBasePathMappingsOutput {
     pub position: Option<String>,
@@ -58,11 +58,11 @@ pub struct GetBasePathMappingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBasePathMappingsOutput "BasePathMappings"[debug from output] { position : String,
-    items : Vec < BasePathMapping > } { _meta }
+    GetBasePathMappingsOutput "BasePathMappings"[from output] { position : String, items
+    = Vec < BasePathMapping > } { _meta }
 );
 /// Represents a collection of ClientCertificate resources.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetClientCertificatesOutput {
     pub position: Option<String>,
@@ -71,11 +71,11 @@ pub struct GetClientCertificatesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetClientCertificatesOutput "ClientCertificates"[debug from output] { position :
-    String, items : Vec < ClientCertificate > } { _meta }
+    GetClientCertificatesOutput "ClientCertificates"[from output] { position : String,
+    items = Vec < ClientCertificate > } { _meta }
 );
 /// Represents a collection resource that contains zero or more references to your existing deployments, and links that guide you on how to interact with your collection. The collection offers a paginated view of the contained deployments.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDeploymentsOutput {
     pub position: Option<String>,
@@ -84,11 +84,11 @@ pub struct GetDeploymentsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDeploymentsOutput "Deployments"[debug from output] { position : String, items :
-    Vec < Deployment > } { _meta }
+    GetDeploymentsOutput "Deployments"[from output] { position : String, items = Vec <
+    Deployment > } { _meta }
 );
 /// A collection of the imported DocumentationPart identifiers.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImportDocumentationPartsOutput {
     /// A list of the returned documentation part identifiers.
@@ -98,11 +98,11 @@ pub struct ImportDocumentationPartsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ImportDocumentationPartsOutput "DocumentationPartIds"[debug from output] { ids : Vec
-    < String >, warnings : Vec < String > } { _meta }
+    ImportDocumentationPartsOutput "DocumentationPartIds"[from output] { ids = Vec <
+    String >, warnings = Vec < String > } { _meta }
 );
 /// The collection of documentation parts of an API.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDocumentationPartsOutput {
     pub position: Option<String>,
@@ -111,11 +111,11 @@ pub struct GetDocumentationPartsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDocumentationPartsOutput "DocumentationParts"[debug from output] { position :
-    String, items : Vec < DocumentationPart > } { _meta }
+    GetDocumentationPartsOutput "DocumentationParts"[from output] { position : String,
+    items = Vec < DocumentationPart > } { _meta }
 );
 /// The collection of documentation snapshots of an API.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDocumentationVersionsOutput {
     pub position: Option<String>,
@@ -124,10 +124,10 @@ pub struct GetDocumentationVersionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDocumentationVersionsOutput "DocumentationVersions"[debug from output] { position
-    : String, items : Vec < DocumentationVersion > } { _meta }
+    GetDocumentationVersionsOutput "DocumentationVersions"[from output] { position :
+    String, items = Vec < DocumentationVersion > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDomainNameAccessAssociationsOutput {
     pub position: Option<String>,
@@ -136,11 +136,11 @@ pub struct GetDomainNameAccessAssociationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDomainNameAccessAssociationsOutput "DomainNameAccessAssociations"[debug from
-    output] { position : String, items : Vec < DomainNameAccessAssociation > } { _meta }
+    GetDomainNameAccessAssociationsOutput "DomainNameAccessAssociations"[from output] {
+    position : String, items = Vec < DomainNameAccessAssociation > } { _meta }
 );
 /// Represents a collection of DomainName resources.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDomainNamesOutput {
     pub position: Option<String>,
@@ -149,11 +149,11 @@ pub struct GetDomainNamesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDomainNamesOutput "DomainNames"[debug from output] { position : String, items :
-    Vec < DomainName > } { _meta }
+    GetDomainNamesOutput "DomainNames"[from output] { position : String, items = Vec <
+    DomainName > } { _meta }
 );
 /// The binary blob response to GetExport, which contains the generated SDK.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetExportOutput {
     /// The content-type header value in the HTTP response. This will correspond to a valid 'accept' type in the request.
@@ -165,11 +165,11 @@ pub struct GetExportOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetExportOutput "ExportResponse"[debug from output] { content_type : String,
+    GetExportOutput "ExportResponse"[from output] { content_type : String,
     content_disposition : String, body : rboto::Blob } { _meta }
 );
 /// The collection of the GatewayResponse instances of a RestApi as a `responseType`-to-GatewayResponse object map of key-value pairs. As such, pagination is not supported for querying this collection.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetGatewayResponsesOutput {
     pub position: Option<String>,
@@ -178,11 +178,11 @@ pub struct GetGatewayResponsesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetGatewayResponsesOutput "GatewayResponses"[debug from output] { position : String,
-    items : Vec < GatewayResponse > } { _meta }
+    GetGatewayResponsesOutput "GatewayResponses"[from output] { position : String, items
+    = Vec < GatewayResponse > } { _meta }
 );
 /// Represents a collection of Model resources.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetModelsOutput {
     pub position: Option<String>,
@@ -191,11 +191,11 @@ pub struct GetModelsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetModelsOutput "Models"[debug from output] { position : String, items : Vec < Model
-    > } { _meta }
+    GetModelsOutput "Models"[from output] { position : String, items = Vec < Model > } {
+    _meta }
 );
 /// A collection of RequestValidator resources of a given RestApi.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRequestValidatorsOutput {
     pub position: Option<String>,
@@ -204,11 +204,11 @@ pub struct GetRequestValidatorsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetRequestValidatorsOutput "RequestValidators"[debug from output] { position :
-    String, items : Vec < RequestValidator > } { _meta }
+    GetRequestValidatorsOutput "RequestValidators"[from output] { position : String,
+    items = Vec < RequestValidator > } { _meta }
 );
 /// Represents a collection of Resource resources.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetResourcesOutput {
     pub position: Option<String>,
@@ -217,11 +217,11 @@ pub struct GetResourcesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetResourcesOutput "Resources"[debug from output] { position : String, items : Vec <
+    GetResourcesOutput "Resources"[from output] { position : String, items = Vec <
     Resource > } { _meta }
 );
 /// Contains references to your APIs and links that guide you in how to interact with your collection. A collection offers a paginated view of your APIs.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRestApisOutput {
     pub position: Option<String>,
@@ -230,11 +230,11 @@ pub struct GetRestApisOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetRestApisOutput "RestApis"[debug from output] { position : String, items : Vec <
-    RestApi > } { _meta }
+    GetRestApisOutput "RestApis"[from output] { position : String, items = Vec < RestApi
+    > } { _meta }
 );
 /// The binary blob response to GetSdk, which contains the generated SDK.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSdkOutput {
     /// The content-type header value in the HTTP response.
@@ -246,11 +246,11 @@ pub struct GetSdkOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSdkOutput "SdkResponse"[debug from output] { content_type : String,
-    content_disposition : String, body : rboto::Blob } { _meta }
+    GetSdkOutput "SdkResponse"[from output] { content_type : String, content_disposition
+    : String, body : rboto::Blob } { _meta }
 );
 /// The collection of SdkType instances.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSdkTypesOutput {
     pub position: Option<String>,
@@ -259,11 +259,11 @@ pub struct GetSdkTypesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSdkTypesOutput "SdkTypes"[debug from output] { position : String, items : Vec <
-    SdkType > } { _meta }
+    GetSdkTypesOutput "SdkTypes"[from output] { position : String, items = Vec < SdkType
+    > } { _meta }
 );
 /// A list of Stage resources that are associated with the ApiKey resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetStagesOutput {
     /// The current page of elements from this collection.
@@ -271,10 +271,10 @@ pub struct GetStagesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetStagesOutput "Stages"[debug from output] { item : Vec < Stage > } { _meta }
+    GetStagesOutput "Stages"[from output] { item = Vec < Stage > } { _meta }
 );
 /// The collection of tags. Each tag element is associated with a given resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTagsOutput {
     /// The collection of tags. Each tag element is associated with a given resource.
@@ -282,11 +282,10 @@ pub struct GetTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetTagsOutput "Tags"[debug from output] { tags : HashMap < String, String > } { _meta
-    }
+    GetTagsOutput "Tags"[from output] { tags : HashMap < String, String > } { _meta }
 );
 /// Represents a mapping template used to transform a payload.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetModelTemplateOutput {
     /// The Apache Velocity Template Language (VTL) template content used for the template resource.
@@ -294,10 +293,10 @@ pub struct GetModelTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetModelTemplateOutput "Template"[debug from output] { value : String } { _meta }
+    GetModelTemplateOutput "Template"[from output] { value : String } { _meta }
 );
 /// Represents the response of the test invoke request for a custom Authorizer
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TestInvokeAuthorizerOutput {
     /// The HTTP status code that the client would have received. Value is 0 if the authorizer succeeded.
@@ -317,13 +316,13 @@ pub struct TestInvokeAuthorizerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    TestInvokeAuthorizerOutput "TestInvokeAuthorizerResponse"[debug from output] {
+    TestInvokeAuthorizerOutput "TestInvokeAuthorizerResponse"[from output] {
     client_status = i32, log : String, latency = i64, principal_id : String, policy :
     String, authorization : HashMap < String, Vec < String > >, claims : HashMap <
     String, String > } { _meta }
 );
 /// Represents the response of the test invoke request in the HTTP method.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TestInvokeMethodOutput {
     /// The HTTP status code.
@@ -341,12 +340,12 @@ pub struct TestInvokeMethodOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    TestInvokeMethodOutput "TestInvokeMethodResponse"[debug from output] { status = i32,
-    body : String, headers : HashMap < String, String >, multi_value_headers : HashMap <
-    String, Vec < String > >, log : String, latency = i64 } { _meta }
+    TestInvokeMethodOutput "TestInvokeMethodResponse"[from output] { status = i32, body :
+    String, headers : HashMap < String, String >, multi_value_headers : HashMap < String,
+    Vec < String > >, log : String, latency = i64 } { _meta }
 );
 /// Represents the collection of usage plan keys added to usage plans for the associated API keys and, possibly, other types of keys.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetUsagePlanKeysOutput {
     pub position: Option<String>,
@@ -355,11 +354,11 @@ pub struct GetUsagePlanKeysOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetUsagePlanKeysOutput "UsagePlanKeys"[debug from output] { position : String, items
-    : Vec < UsagePlanKey > } { _meta }
+    GetUsagePlanKeysOutput "UsagePlanKeys"[from output] { position : String, items = Vec
+    < UsagePlanKey > } { _meta }
 );
 /// Represents a collection of usage plans for an Amazon Web Services account.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetUsagePlansOutput {
     pub position: Option<String>,
@@ -368,11 +367,11 @@ pub struct GetUsagePlansOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetUsagePlansOutput "UsagePlans"[debug from output] { position : String, items : Vec
-    < UsagePlan > } { _meta }
+    GetUsagePlansOutput "UsagePlans"[from output] { position : String, items = Vec <
+    UsagePlan > } { _meta }
 );
 /// The collection of VPC links under the caller's account in a region.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetVpcLinksOutput {
     pub position: Option<String>,
@@ -381,11 +380,11 @@ pub struct GetVpcLinksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetVpcLinksOutput "VpcLinks"[debug from output] { position : String, items : Vec <
-    VpcLink > } { _meta }
+    GetVpcLinksOutput "VpcLinks"[from output] { position : String, items = Vec < VpcLink
+    > } { _meta }
 );
 /// A resource that can be distributed to callers for executing Method resources that require an API key. API keys can be mapped to any Stage on any RestApi, which indicates that the callers with the API key can make requests to that stage.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateApiKeyOutput {
     /// The identifier of the API Key.
@@ -411,13 +410,13 @@ pub struct CreateApiKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateApiKeyOutput "ApiKey"[debug from output] { id : String, value : String, name :
+    CreateApiKeyOutput "ApiKey"[from output] { id : String, value : String, name :
     String, customer_id : String, description : String, enabled = bool, created_date :
-    rboto::DateTime, last_updated_date : rboto::DateTime, stage_keys : Vec < String >,
+    rboto::DateTime, last_updated_date : rboto::DateTime, stage_keys = Vec < String >,
     tags : HashMap < String, String > } { _meta }
 );
 /// Represents an authorization layer for methods. If enabled on a method, API Gateway will activate the authorizer when a client calls the method.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAuthorizerOutput {
     /// The identifier for the authorizer resource.
@@ -445,14 +444,14 @@ pub struct CreateAuthorizerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateAuthorizerOutput "Authorizer"[debug from output] { id : String, name : String,
-    type_ : AuthorizerType, provider_ar_ns : Vec < String >, auth_type : String,
-    authorizer_uri : String, authorizer_credentials : String, identity_source : String,
+    CreateAuthorizerOutput "Authorizer"[from output] { id : String, name : String, type_
+    : AuthorizerType, provider_ar_ns = Vec < String >, auth_type : String, authorizer_uri
+    : String, authorizer_credentials : String, identity_source : String,
     identity_validation_expression : String, authorizer_result_ttl_in_seconds = i32,
-    jwt_configuration : JwtConfiguration } { _meta }
+    jwt_configuration = JwtConfiguration } { _meta }
 );
 /// Represents the base path that callers of the API must provide as part of the URL after the domain name.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateBasePathMappingOutput {
     /// The base path name that callers of the API must provide as part of the URL after the domain name.
@@ -464,11 +463,11 @@ pub struct CreateBasePathMappingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateBasePathMappingOutput "BasePathMapping"[debug from output] { base_path :
-    String, rest_api_id : String, stage : String } { _meta }
+    CreateBasePathMappingOutput "BasePathMapping"[from output] { base_path : String,
+    rest_api_id : String, stage : String } { _meta }
 );
 /// An immutable representation of a RestApi resource that can be called by users using Stages. A deployment must be associated with a Stage for it to be callable over the Internet.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDeploymentOutput {
     /// The identifier for the deployment resource.
@@ -482,12 +481,12 @@ pub struct CreateDeploymentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDeploymentOutput "Deployment"[debug from output] { id : String, description :
-    String, created_date : rboto::DateTime, api_summary : HashMap < String, HashMap <
-    String, MethodSnapshot > > } { _meta }
+    CreateDeploymentOutput "Deployment"[from output] { id : String, description : String,
+    created_date : rboto::DateTime, api_summary : HashMap < String, HashMap < String,
+    MethodSnapshot > > } { _meta }
 );
 /// A documentation part for a targeted API entity.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDocumentationPartOutput {
     /// The DocumentationPart identifier, generated by API Gateway when the `DocumentationPart` is created.
@@ -499,11 +498,11 @@ pub struct CreateDocumentationPartOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDocumentationPartOutput "DocumentationPart"[debug from output] { id : String,
-    location : DocumentationPartLocation, properties : String } { _meta }
+    CreateDocumentationPartOutput "DocumentationPart"[from output] { id : String,
+    location = DocumentationPartLocation, properties : String } { _meta }
 );
 /// A snapshot of the documentation of an API.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDocumentationVersionOutput {
     /// The version identifier of the API documentation snapshot.
@@ -515,11 +514,11 @@ pub struct CreateDocumentationVersionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDocumentationVersionOutput "DocumentationVersion"[debug from output] { version
-    : String, created_date : rboto::DateTime, description : String } { _meta }
+    CreateDocumentationVersionOutput "DocumentationVersion"[from output] { version :
+    String, created_date : rboto::DateTime, description : String } { _meta }
 );
 /// Represents a custom domain name as a user-friendly host name of an API (RestApi).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDomainNameOutput {
     /// The custom domain name as an API host name, for example, `my-api.example.com`.
@@ -571,21 +570,21 @@ pub struct CreateDomainNameOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDomainNameOutput "DomainName"[debug from output] { domain_name : String,
+    CreateDomainNameOutput "DomainName"[from output] { domain_name : String,
     domain_name_id : String, domain_name_arn : String, certificate_name : String,
     certificate_arn : String, certificate_upload_date : rboto::DateTime,
     regional_domain_name : String, regional_hosted_zone_id : String,
     regional_certificate_name : String, regional_certificate_arn : String,
     distribution_domain_name : String, distribution_hosted_zone_id : String,
-    endpoint_configuration : EndpointConfiguration, domain_name_status :
+    endpoint_configuration = EndpointConfiguration, domain_name_status :
     DomainNameStatus, domain_name_status_message : String, security_policy :
     SecurityPolicy, endpoint_access_mode : EndpointAccessMode, tags : HashMap < String,
-    String >, mutual_tls_authentication : MutualTlsAuthentication,
+    String >, mutual_tls_authentication = MutualTlsAuthentication,
     ownership_verification_certificate_arn : String, management_policy : String, policy :
     String, routing_mode : RoutingMode } { _meta }
 );
 /// Represents a domain name access association between an access association source and a private custom domain name. With a domain name access association, an access association source can invoke a private custom domain name while isolated from the public internet.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDomainNameAccessAssociationOutput {
     /// The ARN of the domain name access association resource.
@@ -601,13 +600,13 @@ pub struct CreateDomainNameAccessAssociationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDomainNameAccessAssociationOutput "DomainNameAccessAssociation"[debug from
-    output] { domain_name_access_association_arn : String, domain_name_arn : String,
+    CreateDomainNameAccessAssociationOutput "DomainNameAccessAssociation"[from output] {
+    domain_name_access_association_arn : String, domain_name_arn : String,
     access_association_source_type : AccessAssociationSourceType,
     access_association_source : String, tags : HashMap < String, String > } { _meta }
 );
 /// Represents the data structure of a method's request or response payload.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateModelOutput {
     /// The identifier for the model resource.
@@ -623,11 +622,11 @@ pub struct CreateModelOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateModelOutput "Model"[debug from output] { id : String, name : String,
-    description : String, schema : String, content_type : String } { _meta }
+    CreateModelOutput "Model"[from output] { id : String, name : String, description :
+    String, schema : String, content_type : String } { _meta }
 );
 /// A set of validation rules for incoming Method requests.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRequestValidatorOutput {
     /// The identifier of this RequestValidator.
@@ -641,12 +640,11 @@ pub struct CreateRequestValidatorOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateRequestValidatorOutput "RequestValidator"[debug from output] { id : String,
-    name : String, validate_request_body = bool, validate_request_parameters = bool } {
-    _meta }
+    CreateRequestValidatorOutput "RequestValidator"[from output] { id : String, name :
+    String, validate_request_body = bool, validate_request_parameters = bool } { _meta }
 );
 /// Represents an API resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResourceOutput {
     /// The resource's identifier.
@@ -662,12 +660,12 @@ pub struct CreateResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateResourceOutput "Resource"[debug from output] { id : String, parent_id : String,
+    CreateResourceOutput "Resource"[from output] { id : String, parent_id : String,
     path_part : String, path : String, resource_methods : HashMap < String, Method > } {
     _meta }
 );
 /// Represents a REST API.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRestApiOutput {
     /// The API's identifier. This identifier is unique across all of your APIs in API Gateway.
@@ -709,17 +707,17 @@ pub struct CreateRestApiOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateRestApiOutput "RestApi"[debug from output] { id : String, name : String,
-    description : String, created_date : rboto::DateTime, version : String, warnings :
-    Vec < String >, binary_media_types : Vec < String >, minimum_compression_size = i32,
-    api_key_source : ApiKeySourceType, endpoint_configuration : EndpointConfiguration,
+    CreateRestApiOutput "RestApi"[from output] { id : String, name : String, description
+    : String, created_date : rboto::DateTime, version : String, warnings = Vec < String
+    >, binary_media_types = Vec < String >, minimum_compression_size = i32,
+    api_key_source : ApiKeySourceType, endpoint_configuration = EndpointConfiguration,
     policy : String, tags : HashMap < String, String >, disable_execute_api_endpoint =
     bool, root_resource_id : String, security_policy : SecurityPolicy,
     endpoint_access_mode : EndpointAccessMode, api_status : ApiStatus, api_status_message
     : String } { _meta }
 );
 /// Represents a unique identifier for a version of a deployed RestApi that is callable by users.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateStageOutput {
     /// The identifier of the Deployment that the stage points to.
@@ -759,17 +757,17 @@ pub struct CreateStageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateStageOutput "Stage"[debug from output] { deployment_id : String,
+    CreateStageOutput "Stage"[from output] { deployment_id : String,
     client_certificate_id : String, stage_name : String, description : String,
     cache_cluster_enabled = bool, cache_cluster_size : CacheClusterSize,
     cache_cluster_status : CacheClusterStatus, method_settings : HashMap < String,
     MethodSetting >, variables : HashMap < String, String >, documentation_version :
-    String, access_log_settings : AccessLogSettings, canary_settings : CanarySettings,
+    String, access_log_settings = AccessLogSettings, canary_settings = CanarySettings,
     tracing_enabled = bool, web_acl_arn : String, tags : HashMap < String, String >,
     created_date : rboto::DateTime, last_updated_date : rboto::DateTime } { _meta }
 );
 /// Represents a usage plan used to specify who can assess associated API stages. Optionally, target request rate and quota limits can be set. In some cases clients can exceed the targets that you set. Don’t rely on usage plans to control costs.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUsagePlanOutput {
     /// The identifier of a UsagePlan resource.
@@ -791,13 +789,13 @@ pub struct CreateUsagePlanOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateUsagePlanOutput "UsagePlan"[debug from output] { id : String, name : String,
-    description : String, api_stages : Vec < ApiStage >, throttle : ThrottleSettings,
-    quota : QuotaSettings, product_code : String, tags : HashMap < String, String > } {
+    CreateUsagePlanOutput "UsagePlan"[from output] { id : String, name : String,
+    description : String, api_stages = Vec < ApiStage >, throttle = ThrottleSettings,
+    quota = QuotaSettings, product_code : String, tags : HashMap < String, String > } {
     _meta }
 );
 /// Represents a usage plan key to identify a plan customer.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUsagePlanKeyOutput {
     /// The Id of a usage plan key.
@@ -811,11 +809,11 @@ pub struct CreateUsagePlanKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateUsagePlanKeyOutput "UsagePlanKey"[debug from output] { id : String, type_ :
-    String, value : String, name : String } { _meta }
+    CreateUsagePlanKeyOutput "UsagePlanKey"[from output] { id : String, type_ : String,
+    value : String, name : String } { _meta }
 );
 /// An API Gateway VPC link for a RestApi to access resources in an Amazon Virtual Private Cloud (VPC).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVpcLinkOutput {
     /// The identifier of the VpcLink. It is used in an Integration to reference this VpcLink.
@@ -835,214 +833,198 @@ pub struct CreateVpcLinkOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateVpcLinkOutput "VpcLink"[debug from output] { id : String, name : String,
-    description : String, target_arns : Vec < String >, status : VpcLinkStatus,
-    status_message : String, tags : HashMap < String, String > } { _meta }
+    CreateVpcLinkOutput "VpcLink"[from output] { id : String, name : String, description
+    : String, target_arns = Vec < String >, status : VpcLinkStatus, status_message :
+    String, tags : HashMap < String, String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteApiKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteApiKeyOutput "DeleteApiKeyOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteApiKeyOutput "DeleteApiKeyOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAuthorizerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteAuthorizerOutput "DeleteAuthorizerOutput"[debug from output] {} { _meta }
+    DeleteAuthorizerOutput "DeleteAuthorizerOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteBasePathMappingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteBasePathMappingOutput "DeleteBasePathMappingOutput"[debug from output] {} {
-    _meta }
+    DeleteBasePathMappingOutput "DeleteBasePathMappingOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteClientCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteClientCertificateOutput "DeleteClientCertificateOutput"[debug from output] {} {
-    _meta }
+    DeleteClientCertificateOutput "DeleteClientCertificateOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDeploymentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDeploymentOutput "DeleteDeploymentOutput"[debug from output] {} { _meta }
+    DeleteDeploymentOutput "DeleteDeploymentOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDocumentationPartOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDocumentationPartOutput "DeleteDocumentationPartOutput"[debug from output] {} {
-    _meta }
+    DeleteDocumentationPartOutput "DeleteDocumentationPartOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDocumentationVersionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDocumentationVersionOutput "DeleteDocumentationVersionOutput"[debug from
-    output] {} { _meta }
+    DeleteDocumentationVersionOutput "DeleteDocumentationVersionOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDomainNameOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDomainNameOutput "DeleteDomainNameOutput"[debug from output] {} { _meta }
+    DeleteDomainNameOutput "DeleteDomainNameOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDomainNameAccessAssociationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     DeleteDomainNameAccessAssociationOutput
-    "DeleteDomainNameAccessAssociationOutput"[debug from output] {} { _meta }
+    "DeleteDomainNameAccessAssociationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteGatewayResponseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteGatewayResponseOutput "DeleteGatewayResponseOutput"[debug from output] {} {
-    _meta }
+    DeleteGatewayResponseOutput "DeleteGatewayResponseOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteIntegrationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteIntegrationOutput "DeleteIntegrationOutput"[debug from output] {} { _meta }
+    DeleteIntegrationOutput "DeleteIntegrationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteIntegrationResponseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteIntegrationResponseOutput "DeleteIntegrationResponseOutput"[debug from output]
-    {} { _meta }
+    DeleteIntegrationResponseOutput "DeleteIntegrationResponseOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteMethodOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteMethodOutput "DeleteMethodOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteMethodOutput "DeleteMethodOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteMethodResponseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteMethodResponseOutput "DeleteMethodResponseOutput"[debug from output] {} { _meta
-    }
+    DeleteMethodResponseOutput "DeleteMethodResponseOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteModelOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteModelOutput "DeleteModelOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteModelOutput "DeleteModelOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRequestValidatorOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteRequestValidatorOutput "DeleteRequestValidatorOutput"[debug from output] {} {
-    _meta }
+    DeleteRequestValidatorOutput "DeleteRequestValidatorOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteResourceOutput "DeleteResourceOutput"[debug from output] {} { _meta }
+    DeleteResourceOutput "DeleteResourceOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRestApiOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteRestApiOutput "DeleteRestApiOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteRestApiOutput "DeleteRestApiOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteStageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteStageOutput "DeleteStageOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteStageOutput "DeleteStageOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteUsagePlanOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteUsagePlanOutput "DeleteUsagePlanOutput"[debug from output] {} { _meta }
+    DeleteUsagePlanOutput "DeleteUsagePlanOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteUsagePlanKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteUsagePlanKeyOutput "DeleteUsagePlanKeyOutput"[debug from output] {} { _meta }
+    DeleteUsagePlanKeyOutput "DeleteUsagePlanKeyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteVpcLinkOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteVpcLinkOutput "DeleteVpcLinkOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteVpcLinkOutput "DeleteVpcLinkOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlushStageAuthorizersCacheOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    FlushStageAuthorizersCacheOutput "FlushStageAuthorizersCacheOutput"[debug from
-    output] {} { _meta }
+    FlushStageAuthorizersCacheOutput "FlushStageAuthorizersCacheOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlushStageCacheOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    FlushStageCacheOutput "FlushStageCacheOutput"[debug from output] {} { _meta }
+    FlushStageCacheOutput "FlushStageCacheOutput"[from output] {} { _meta }
 );
 /// Represents a client certificate used to configure client-side SSL authentication while sending requests to the integration endpoint.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GenerateClientCertificateOutput {
     /// The identifier of the client certificate.
@@ -1060,13 +1042,13 @@ pub struct GenerateClientCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GenerateClientCertificateOutput "ClientCertificate"[debug from output] {
+    GenerateClientCertificateOutput "ClientCertificate"[from output] {
     client_certificate_id : String, description : String, pem_encoded_certificate :
     String, created_date : rboto::DateTime, expiration_date : rboto::DateTime, tags :
     HashMap < String, String > } { _meta }
 );
 /// Represents an Amazon Web Services account that is associated with API Gateway.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAccountOutput {
     /// The ARN of an Amazon CloudWatch role for the current Account.
@@ -1080,12 +1062,12 @@ pub struct GetAccountOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetAccountOutput "Account"[debug from output] { cloudwatch_role_arn : String,
-    throttle_settings : ThrottleSettings, features : Vec < String >, api_key_version :
+    GetAccountOutput "Account"[from output] { cloudwatch_role_arn : String,
+    throttle_settings = ThrottleSettings, features = Vec < String >, api_key_version :
     String } { _meta }
 );
 /// A resource that can be distributed to callers for executing Method resources that require an API key. API keys can be mapped to any Stage on any RestApi, which indicates that the callers with the API key can make requests to that stage.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetApiKeyOutput {
     /// The identifier of the API Key.
@@ -1111,13 +1093,13 @@ pub struct GetApiKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetApiKeyOutput "ApiKey"[debug from output] { id : String, value : String, name :
-    String, customer_id : String, description : String, enabled = bool, created_date :
-    rboto::DateTime, last_updated_date : rboto::DateTime, stage_keys : Vec < String >,
+    GetApiKeyOutput "ApiKey"[from output] { id : String, value : String, name : String,
+    customer_id : String, description : String, enabled = bool, created_date :
+    rboto::DateTime, last_updated_date : rboto::DateTime, stage_keys = Vec < String >,
     tags : HashMap < String, String > } { _meta }
 );
 /// Represents an authorization layer for methods. If enabled on a method, API Gateway will activate the authorizer when a client calls the method.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAuthorizerOutput {
     /// The identifier for the authorizer resource.
@@ -1145,14 +1127,14 @@ pub struct GetAuthorizerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetAuthorizerOutput "Authorizer"[debug from output] { id : String, name : String,
-    type_ : AuthorizerType, provider_ar_ns : Vec < String >, auth_type : String,
-    authorizer_uri : String, authorizer_credentials : String, identity_source : String,
+    GetAuthorizerOutput "Authorizer"[from output] { id : String, name : String, type_ :
+    AuthorizerType, provider_ar_ns = Vec < String >, auth_type : String, authorizer_uri :
+    String, authorizer_credentials : String, identity_source : String,
     identity_validation_expression : String, authorizer_result_ttl_in_seconds = i32,
-    jwt_configuration : JwtConfiguration } { _meta }
+    jwt_configuration = JwtConfiguration } { _meta }
 );
 /// Represents the base path that callers of the API must provide as part of the URL after the domain name.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBasePathMappingOutput {
     /// The base path name that callers of the API must provide as part of the URL after the domain name.
@@ -1164,11 +1146,11 @@ pub struct GetBasePathMappingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBasePathMappingOutput "BasePathMapping"[debug from output] { base_path : String,
+    GetBasePathMappingOutput "BasePathMapping"[from output] { base_path : String,
     rest_api_id : String, stage : String } { _meta }
 );
 /// Represents a client certificate used to configure client-side SSL authentication while sending requests to the integration endpoint.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetClientCertificateOutput {
     /// The identifier of the client certificate.
@@ -1186,13 +1168,13 @@ pub struct GetClientCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetClientCertificateOutput "ClientCertificate"[debug from output] {
-    client_certificate_id : String, description : String, pem_encoded_certificate :
-    String, created_date : rboto::DateTime, expiration_date : rboto::DateTime, tags :
-    HashMap < String, String > } { _meta }
+    GetClientCertificateOutput "ClientCertificate"[from output] { client_certificate_id :
+    String, description : String, pem_encoded_certificate : String, created_date :
+    rboto::DateTime, expiration_date : rboto::DateTime, tags : HashMap < String, String >
+    } { _meta }
 );
 /// An immutable representation of a RestApi resource that can be called by users using Stages. A deployment must be associated with a Stage for it to be callable over the Internet.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDeploymentOutput {
     /// The identifier for the deployment resource.
@@ -1206,12 +1188,12 @@ pub struct GetDeploymentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDeploymentOutput "Deployment"[debug from output] { id : String, description :
-    String, created_date : rboto::DateTime, api_summary : HashMap < String, HashMap <
-    String, MethodSnapshot > > } { _meta }
+    GetDeploymentOutput "Deployment"[from output] { id : String, description : String,
+    created_date : rboto::DateTime, api_summary : HashMap < String, HashMap < String,
+    MethodSnapshot > > } { _meta }
 );
 /// A documentation part for a targeted API entity.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDocumentationPartOutput {
     /// The DocumentationPart identifier, generated by API Gateway when the `DocumentationPart` is created.
@@ -1223,11 +1205,11 @@ pub struct GetDocumentationPartOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDocumentationPartOutput "DocumentationPart"[debug from output] { id : String,
-    location : DocumentationPartLocation, properties : String } { _meta }
+    GetDocumentationPartOutput "DocumentationPart"[from output] { id : String, location =
+    DocumentationPartLocation, properties : String } { _meta }
 );
 /// A snapshot of the documentation of an API.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDocumentationVersionOutput {
     /// The version identifier of the API documentation snapshot.
@@ -1239,11 +1221,11 @@ pub struct GetDocumentationVersionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDocumentationVersionOutput "DocumentationVersion"[debug from output] { version :
-    String, created_date : rboto::DateTime, description : String } { _meta }
+    GetDocumentationVersionOutput "DocumentationVersion"[from output] { version : String,
+    created_date : rboto::DateTime, description : String } { _meta }
 );
 /// Represents a custom domain name as a user-friendly host name of an API (RestApi).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDomainNameOutput {
     /// The custom domain name as an API host name, for example, `my-api.example.com`.
@@ -1295,21 +1277,20 @@ pub struct GetDomainNameOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDomainNameOutput "DomainName"[debug from output] { domain_name : String,
-    domain_name_id : String, domain_name_arn : String, certificate_name : String,
-    certificate_arn : String, certificate_upload_date : rboto::DateTime,
-    regional_domain_name : String, regional_hosted_zone_id : String,
-    regional_certificate_name : String, regional_certificate_arn : String,
-    distribution_domain_name : String, distribution_hosted_zone_id : String,
-    endpoint_configuration : EndpointConfiguration, domain_name_status :
-    DomainNameStatus, domain_name_status_message : String, security_policy :
-    SecurityPolicy, endpoint_access_mode : EndpointAccessMode, tags : HashMap < String,
-    String >, mutual_tls_authentication : MutualTlsAuthentication,
+    GetDomainNameOutput "DomainName"[from output] { domain_name : String, domain_name_id
+    : String, domain_name_arn : String, certificate_name : String, certificate_arn :
+    String, certificate_upload_date : rboto::DateTime, regional_domain_name : String,
+    regional_hosted_zone_id : String, regional_certificate_name : String,
+    regional_certificate_arn : String, distribution_domain_name : String,
+    distribution_hosted_zone_id : String, endpoint_configuration = EndpointConfiguration,
+    domain_name_status : DomainNameStatus, domain_name_status_message : String,
+    security_policy : SecurityPolicy, endpoint_access_mode : EndpointAccessMode, tags :
+    HashMap < String, String >, mutual_tls_authentication = MutualTlsAuthentication,
     ownership_verification_certificate_arn : String, management_policy : String, policy :
     String, routing_mode : RoutingMode } { _meta }
 );
 /// A gateway response of a given response type and status code, with optional response parameters and mapping templates.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetGatewayResponseOutput {
     /// The response type of the associated GatewayResponse.
@@ -1325,13 +1306,13 @@ pub struct GetGatewayResponseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetGatewayResponseOutput "GatewayResponse"[debug from output] { response_type :
+    GetGatewayResponseOutput "GatewayResponse"[from output] { response_type :
     GatewayResponseType, status_code : String, response_parameters : HashMap < String,
     String >, response_templates : HashMap < String, String >, default_response = bool }
     { _meta }
 );
 /// Represents an `HTTP`, `HTTP_PROXY`, `AWS`, `AWS_PROXY`, or Mock integration.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIntegrationOutput {
     /// Specifies an API method integration type. The valid value is one of the following:
@@ -1371,17 +1352,17 @@ pub struct GetIntegrationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetIntegrationOutput "Integration"[debug from output] { type_ : IntegrationType,
+    GetIntegrationOutput "Integration"[from output] { type_ : IntegrationType,
     http_method : String, uri : String, connection_type : ConnectionType, connection_id :
     String, credentials : String, request_parameters : HashMap < String, String >,
     request_templates : HashMap < String, String >, passthrough_behavior : String,
     content_handling : ContentHandlingStrategy, timeout_in_millis = i32, cache_namespace
-    : String, cache_key_parameters : Vec < String >, integration_responses : HashMap <
-    String, IntegrationResponse >, tls_config : TlsConfig, response_transfer_mode :
+    : String, cache_key_parameters = Vec < String >, integration_responses : HashMap <
+    String, IntegrationResponse >, tls_config = TlsConfig, response_transfer_mode :
     ResponseTransferMode, integration_target : String } { _meta }
 );
 /// Represents an integration response. The status code must map to an existing MethodResponse, and parameters and templates can be used to transform the back-end response.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIntegrationResponseOutput {
     /// Specifies the status code that is used to map the integration response to an existing MethodResponse.
@@ -1397,13 +1378,13 @@ pub struct GetIntegrationResponseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetIntegrationResponseOutput "IntegrationResponse"[debug from output] { status_code :
+    GetIntegrationResponseOutput "IntegrationResponse"[from output] { status_code :
     String, selection_pattern : String, response_parameters : HashMap < String, String >,
     response_templates : HashMap < String, String >, content_handling :
     ContentHandlingStrategy } { _meta }
 );
 /// Represents a client-facing interface by which the client calls the API to access back-end resources. A Method resource is integrated with an Integration resource. Both consist of a request and one or more responses. The method request takes the client input that is passed to the back end through the integration request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetMethodOutput {
     /// The method's HTTP verb.
@@ -1431,15 +1412,15 @@ pub struct GetMethodOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetMethodOutput "Method"[debug from output] { http_method : String,
-    authorization_type : String, authorizer_id : String, api_key_required = bool,
-    request_validator_id : String, operation_name : String, request_parameters : HashMap
-    < String, bool >, request_models : HashMap < String, String >, method_responses :
-    HashMap < String, MethodResponse >, method_integration : Integration,
-    authorization_scopes : Vec < String > } { _meta }
+    GetMethodOutput "Method"[from output] { http_method : String, authorization_type :
+    String, authorizer_id : String, api_key_required = bool, request_validator_id :
+    String, operation_name : String, request_parameters : HashMap < String, bool >,
+    request_models : HashMap < String, String >, method_responses : HashMap < String,
+    MethodResponse >, method_integration = Integration, authorization_scopes = Vec <
+    String > } { _meta }
 );
 /// Represents a method response of a given HTTP status code returned to the client. The method response is passed from the back end through the associated integration response that can be transformed using a mapping template.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetMethodResponseOutput {
     /// The method response's status code.
@@ -1451,12 +1432,12 @@ pub struct GetMethodResponseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetMethodResponseOutput "MethodResponse"[debug from output] { status_code : String,
+    GetMethodResponseOutput "MethodResponse"[from output] { status_code : String,
     response_parameters : HashMap < String, bool >, response_models : HashMap < String,
     String > } { _meta }
 );
 /// Represents the data structure of a method's request or response payload.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetModelOutput {
     /// The identifier for the model resource.
@@ -1472,11 +1453,11 @@ pub struct GetModelOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetModelOutput "Model"[debug from output] { id : String, name : String, description :
+    GetModelOutput "Model"[from output] { id : String, name : String, description :
     String, schema : String, content_type : String } { _meta }
 );
 /// A set of validation rules for incoming Method requests.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRequestValidatorOutput {
     /// The identifier of this RequestValidator.
@@ -1490,11 +1471,11 @@ pub struct GetRequestValidatorOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetRequestValidatorOutput "RequestValidator"[debug from output] { id : String, name :
+    GetRequestValidatorOutput "RequestValidator"[from output] { id : String, name :
     String, validate_request_body = bool, validate_request_parameters = bool } { _meta }
 );
 /// Represents an API resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetResourceOutput {
     /// The resource's identifier.
@@ -1510,12 +1491,12 @@ pub struct GetResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetResourceOutput "Resource"[debug from output] { id : String, parent_id : String,
+    GetResourceOutput "Resource"[from output] { id : String, parent_id : String,
     path_part : String, path : String, resource_methods : HashMap < String, Method > } {
     _meta }
 );
 /// Represents a REST API.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRestApiOutput {
     /// The API's identifier. This identifier is unique across all of your APIs in API Gateway.
@@ -1557,17 +1538,16 @@ pub struct GetRestApiOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetRestApiOutput "RestApi"[debug from output] { id : String, name : String,
-    description : String, created_date : rboto::DateTime, version : String, warnings :
-    Vec < String >, binary_media_types : Vec < String >, minimum_compression_size = i32,
-    api_key_source : ApiKeySourceType, endpoint_configuration : EndpointConfiguration,
-    policy : String, tags : HashMap < String, String >, disable_execute_api_endpoint =
-    bool, root_resource_id : String, security_policy : SecurityPolicy,
-    endpoint_access_mode : EndpointAccessMode, api_status : ApiStatus, api_status_message
-    : String } { _meta }
+    GetRestApiOutput "RestApi"[from output] { id : String, name : String, description :
+    String, created_date : rboto::DateTime, version : String, warnings = Vec < String >,
+    binary_media_types = Vec < String >, minimum_compression_size = i32, api_key_source :
+    ApiKeySourceType, endpoint_configuration = EndpointConfiguration, policy : String,
+    tags : HashMap < String, String >, disable_execute_api_endpoint = bool,
+    root_resource_id : String, security_policy : SecurityPolicy, endpoint_access_mode :
+    EndpointAccessMode, api_status : ApiStatus, api_status_message : String } { _meta }
 );
 /// A type of SDK that API Gateway can generate.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSdkTypeOutput {
     /// The identifier of an SdkType instance.
@@ -1581,12 +1561,12 @@ pub struct GetSdkTypeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSdkTypeOutput "SdkType"[debug from output] { id : String, friendly_name : String,
-    description : String, configuration_properties : Vec < SdkConfigurationProperty > } {
+    GetSdkTypeOutput "SdkType"[from output] { id : String, friendly_name : String,
+    description : String, configuration_properties = Vec < SdkConfigurationProperty > } {
     _meta }
 );
 /// Represents a unique identifier for a version of a deployed RestApi that is callable by users.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetStageOutput {
     /// The identifier of the Deployment that the stage points to.
@@ -1626,17 +1606,17 @@ pub struct GetStageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetStageOutput "Stage"[debug from output] { deployment_id : String,
-    client_certificate_id : String, stage_name : String, description : String,
-    cache_cluster_enabled = bool, cache_cluster_size : CacheClusterSize,
-    cache_cluster_status : CacheClusterStatus, method_settings : HashMap < String,
-    MethodSetting >, variables : HashMap < String, String >, documentation_version :
-    String, access_log_settings : AccessLogSettings, canary_settings : CanarySettings,
-    tracing_enabled = bool, web_acl_arn : String, tags : HashMap < String, String >,
-    created_date : rboto::DateTime, last_updated_date : rboto::DateTime } { _meta }
+    GetStageOutput "Stage"[from output] { deployment_id : String, client_certificate_id :
+    String, stage_name : String, description : String, cache_cluster_enabled = bool,
+    cache_cluster_size : CacheClusterSize, cache_cluster_status : CacheClusterStatus,
+    method_settings : HashMap < String, MethodSetting >, variables : HashMap < String,
+    String >, documentation_version : String, access_log_settings = AccessLogSettings,
+    canary_settings = CanarySettings, tracing_enabled = bool, web_acl_arn : String, tags
+    : HashMap < String, String >, created_date : rboto::DateTime, last_updated_date :
+    rboto::DateTime } { _meta }
 );
 /// Represents the usage data of a usage plan.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetUsageOutput {
     /// The plan Id associated with this usage data.
@@ -1651,12 +1631,12 @@ pub struct GetUsageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetUsageOutput "Usage"[debug from output] { usage_plan_id : String, start_date :
-    String, end_date : String, position : String, items : HashMap < String, Vec < Vec <
-    i64 > > > } { _meta }
+    GetUsageOutput "Usage"[from output] { usage_plan_id : String, start_date : String,
+    end_date : String, position : String, items : HashMap < String, Vec < Vec < i64 > > >
+    } { _meta }
 );
 /// Represents a usage plan used to specify who can assess associated API stages. Optionally, target request rate and quota limits can be set. In some cases clients can exceed the targets that you set. Don’t rely on usage plans to control costs.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetUsagePlanOutput {
     /// The identifier of a UsagePlan resource.
@@ -1678,13 +1658,12 @@ pub struct GetUsagePlanOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetUsagePlanOutput "UsagePlan"[debug from output] { id : String, name : String,
-    description : String, api_stages : Vec < ApiStage >, throttle : ThrottleSettings,
-    quota : QuotaSettings, product_code : String, tags : HashMap < String, String > } {
-    _meta }
+    GetUsagePlanOutput "UsagePlan"[from output] { id : String, name : String, description
+    : String, api_stages = Vec < ApiStage >, throttle = ThrottleSettings, quota =
+    QuotaSettings, product_code : String, tags : HashMap < String, String > } { _meta }
 );
 /// Represents a usage plan key to identify a plan customer.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetUsagePlanKeyOutput {
     /// The Id of a usage plan key.
@@ -1698,11 +1677,11 @@ pub struct GetUsagePlanKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetUsagePlanKeyOutput "UsagePlanKey"[debug from output] { id : String, type_ :
-    String, value : String, name : String } { _meta }
+    GetUsagePlanKeyOutput "UsagePlanKey"[from output] { id : String, type_ : String,
+    value : String, name : String } { _meta }
 );
 /// An API Gateway VPC link for a RestApi to access resources in an Amazon Virtual Private Cloud (VPC).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetVpcLinkOutput {
     /// The identifier of the VpcLink. It is used in an Integration to reference this VpcLink.
@@ -1722,12 +1701,12 @@ pub struct GetVpcLinkOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetVpcLinkOutput "VpcLink"[debug from output] { id : String, name : String,
-    description : String, target_arns : Vec < String >, status : VpcLinkStatus,
-    status_message : String, tags : HashMap < String, String > } { _meta }
+    GetVpcLinkOutput "VpcLink"[from output] { id : String, name : String, description :
+    String, target_arns = Vec < String >, status : VpcLinkStatus, status_message :
+    String, tags : HashMap < String, String > } { _meta }
 );
 /// Represents a REST API.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImportRestApiOutput {
     /// The API's identifier. This identifier is unique across all of your APIs in API Gateway.
@@ -1769,17 +1748,17 @@ pub struct ImportRestApiOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ImportRestApiOutput "RestApi"[debug from output] { id : String, name : String,
-    description : String, created_date : rboto::DateTime, version : String, warnings :
-    Vec < String >, binary_media_types : Vec < String >, minimum_compression_size = i32,
-    api_key_source : ApiKeySourceType, endpoint_configuration : EndpointConfiguration,
+    ImportRestApiOutput "RestApi"[from output] { id : String, name : String, description
+    : String, created_date : rboto::DateTime, version : String, warnings = Vec < String
+    >, binary_media_types = Vec < String >, minimum_compression_size = i32,
+    api_key_source : ApiKeySourceType, endpoint_configuration = EndpointConfiguration,
     policy : String, tags : HashMap < String, String >, disable_execute_api_endpoint =
     bool, root_resource_id : String, security_policy : SecurityPolicy,
     endpoint_access_mode : EndpointAccessMode, api_status : ApiStatus, api_status_message
     : String } { _meta }
 );
 /// A gateway response of a given response type and status code, with optional response parameters and mapping templates.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutGatewayResponseOutput {
     /// The response type of the associated GatewayResponse.
@@ -1795,13 +1774,13 @@ pub struct PutGatewayResponseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutGatewayResponseOutput "GatewayResponse"[debug from output] { response_type :
+    PutGatewayResponseOutput "GatewayResponse"[from output] { response_type :
     GatewayResponseType, status_code : String, response_parameters : HashMap < String,
     String >, response_templates : HashMap < String, String >, default_response = bool }
     { _meta }
 );
 /// Represents an `HTTP`, `HTTP_PROXY`, `AWS`, `AWS_PROXY`, or Mock integration.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutIntegrationOutput {
     /// Specifies an API method integration type. The valid value is one of the following:
@@ -1841,17 +1820,17 @@ pub struct PutIntegrationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutIntegrationOutput "Integration"[debug from output] { type_ : IntegrationType,
+    PutIntegrationOutput "Integration"[from output] { type_ : IntegrationType,
     http_method : String, uri : String, connection_type : ConnectionType, connection_id :
     String, credentials : String, request_parameters : HashMap < String, String >,
     request_templates : HashMap < String, String >, passthrough_behavior : String,
     content_handling : ContentHandlingStrategy, timeout_in_millis = i32, cache_namespace
-    : String, cache_key_parameters : Vec < String >, integration_responses : HashMap <
-    String, IntegrationResponse >, tls_config : TlsConfig, response_transfer_mode :
+    : String, cache_key_parameters = Vec < String >, integration_responses : HashMap <
+    String, IntegrationResponse >, tls_config = TlsConfig, response_transfer_mode :
     ResponseTransferMode, integration_target : String } { _meta }
 );
 /// Represents an integration response. The status code must map to an existing MethodResponse, and parameters and templates can be used to transform the back-end response.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutIntegrationResponseOutput {
     /// Specifies the status code that is used to map the integration response to an existing MethodResponse.
@@ -1867,13 +1846,13 @@ pub struct PutIntegrationResponseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutIntegrationResponseOutput "IntegrationResponse"[debug from output] { status_code :
+    PutIntegrationResponseOutput "IntegrationResponse"[from output] { status_code :
     String, selection_pattern : String, response_parameters : HashMap < String, String >,
     response_templates : HashMap < String, String >, content_handling :
     ContentHandlingStrategy } { _meta }
 );
 /// Represents a client-facing interface by which the client calls the API to access back-end resources. A Method resource is integrated with an Integration resource. Both consist of a request and one or more responses. The method request takes the client input that is passed to the back end through the integration request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutMethodOutput {
     /// The method's HTTP verb.
@@ -1901,15 +1880,15 @@ pub struct PutMethodOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutMethodOutput "Method"[debug from output] { http_method : String,
-    authorization_type : String, authorizer_id : String, api_key_required = bool,
-    request_validator_id : String, operation_name : String, request_parameters : HashMap
-    < String, bool >, request_models : HashMap < String, String >, method_responses :
-    HashMap < String, MethodResponse >, method_integration : Integration,
-    authorization_scopes : Vec < String > } { _meta }
+    PutMethodOutput "Method"[from output] { http_method : String, authorization_type :
+    String, authorizer_id : String, api_key_required = bool, request_validator_id :
+    String, operation_name : String, request_parameters : HashMap < String, bool >,
+    request_models : HashMap < String, String >, method_responses : HashMap < String,
+    MethodResponse >, method_integration = Integration, authorization_scopes = Vec <
+    String > } { _meta }
 );
 /// Represents a method response of a given HTTP status code returned to the client. The method response is passed from the back end through the associated integration response that can be transformed using a mapping template.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutMethodResponseOutput {
     /// The method response's status code.
@@ -1921,12 +1900,12 @@ pub struct PutMethodResponseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutMethodResponseOutput "MethodResponse"[debug from output] { status_code : String,
+    PutMethodResponseOutput "MethodResponse"[from output] { status_code : String,
     response_parameters : HashMap < String, bool >, response_models : HashMap < String,
     String > } { _meta }
 );
 /// Represents a REST API.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutRestApiOutput {
     /// The API's identifier. This identifier is unique across all of your APIs in API Gateway.
@@ -1968,42 +1947,37 @@ pub struct PutRestApiOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutRestApiOutput "RestApi"[debug from output] { id : String, name : String,
-    description : String, created_date : rboto::DateTime, version : String, warnings :
-    Vec < String >, binary_media_types : Vec < String >, minimum_compression_size = i32,
-    api_key_source : ApiKeySourceType, endpoint_configuration : EndpointConfiguration,
-    policy : String, tags : HashMap < String, String >, disable_execute_api_endpoint =
-    bool, root_resource_id : String, security_policy : SecurityPolicy,
-    endpoint_access_mode : EndpointAccessMode, api_status : ApiStatus, api_status_message
-    : String } { _meta }
+    PutRestApiOutput "RestApi"[from output] { id : String, name : String, description :
+    String, created_date : rboto::DateTime, version : String, warnings = Vec < String >,
+    binary_media_types = Vec < String >, minimum_compression_size = i32, api_key_source :
+    ApiKeySourceType, endpoint_configuration = EndpointConfiguration, policy : String,
+    tags : HashMap < String, String >, disable_execute_api_endpoint = bool,
+    root_resource_id : String, security_policy : SecurityPolicy, endpoint_access_mode :
+    EndpointAccessMode, api_status : ApiStatus, api_status_message : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RejectDomainNameAccessAssociationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     RejectDomainNameAccessAssociationOutput
-    "RejectDomainNameAccessAssociationOutput"[debug from output] {} { _meta }
+    "RejectDomainNameAccessAssociationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagResourceOutput "TagResourceOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    UntagResourceOutput "UntagResourceOutput"[debug from output] {} { _meta }
-);
+rboto::__structure!(UntagResourceOutput "UntagResourceOutput"[from output] {} { _meta });
 /// Represents an Amazon Web Services account that is associated with API Gateway.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAccountOutput {
     /// The ARN of an Amazon CloudWatch role for the current Account.
@@ -2017,12 +1991,12 @@ pub struct UpdateAccountOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateAccountOutput "Account"[debug from output] { cloudwatch_role_arn : String,
-    throttle_settings : ThrottleSettings, features : Vec < String >, api_key_version :
+    UpdateAccountOutput "Account"[from output] { cloudwatch_role_arn : String,
+    throttle_settings = ThrottleSettings, features = Vec < String >, api_key_version :
     String } { _meta }
 );
 /// A resource that can be distributed to callers for executing Method resources that require an API key. API keys can be mapped to any Stage on any RestApi, which indicates that the callers with the API key can make requests to that stage.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateApiKeyOutput {
     /// The identifier of the API Key.
@@ -2048,13 +2022,13 @@ pub struct UpdateApiKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateApiKeyOutput "ApiKey"[debug from output] { id : String, value : String, name :
+    UpdateApiKeyOutput "ApiKey"[from output] { id : String, value : String, name :
     String, customer_id : String, description : String, enabled = bool, created_date :
-    rboto::DateTime, last_updated_date : rboto::DateTime, stage_keys : Vec < String >,
+    rboto::DateTime, last_updated_date : rboto::DateTime, stage_keys = Vec < String >,
     tags : HashMap < String, String > } { _meta }
 );
 /// Represents an authorization layer for methods. If enabled on a method, API Gateway will activate the authorizer when a client calls the method.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAuthorizerOutput {
     /// The identifier for the authorizer resource.
@@ -2082,14 +2056,14 @@ pub struct UpdateAuthorizerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateAuthorizerOutput "Authorizer"[debug from output] { id : String, name : String,
-    type_ : AuthorizerType, provider_ar_ns : Vec < String >, auth_type : String,
-    authorizer_uri : String, authorizer_credentials : String, identity_source : String,
+    UpdateAuthorizerOutput "Authorizer"[from output] { id : String, name : String, type_
+    : AuthorizerType, provider_ar_ns = Vec < String >, auth_type : String, authorizer_uri
+    : String, authorizer_credentials : String, identity_source : String,
     identity_validation_expression : String, authorizer_result_ttl_in_seconds = i32,
-    jwt_configuration : JwtConfiguration } { _meta }
+    jwt_configuration = JwtConfiguration } { _meta }
 );
 /// Represents the base path that callers of the API must provide as part of the URL after the domain name.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateBasePathMappingOutput {
     /// The base path name that callers of the API must provide as part of the URL after the domain name.
@@ -2101,11 +2075,11 @@ pub struct UpdateBasePathMappingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateBasePathMappingOutput "BasePathMapping"[debug from output] { base_path :
-    String, rest_api_id : String, stage : String } { _meta }
+    UpdateBasePathMappingOutput "BasePathMapping"[from output] { base_path : String,
+    rest_api_id : String, stage : String } { _meta }
 );
 /// Represents a client certificate used to configure client-side SSL authentication while sending requests to the integration endpoint.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateClientCertificateOutput {
     /// The identifier of the client certificate.
@@ -2123,13 +2097,13 @@ pub struct UpdateClientCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateClientCertificateOutput "ClientCertificate"[debug from output] {
+    UpdateClientCertificateOutput "ClientCertificate"[from output] {
     client_certificate_id : String, description : String, pem_encoded_certificate :
     String, created_date : rboto::DateTime, expiration_date : rboto::DateTime, tags :
     HashMap < String, String > } { _meta }
 );
 /// An immutable representation of a RestApi resource that can be called by users using Stages. A deployment must be associated with a Stage for it to be callable over the Internet.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDeploymentOutput {
     /// The identifier for the deployment resource.
@@ -2143,12 +2117,12 @@ pub struct UpdateDeploymentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateDeploymentOutput "Deployment"[debug from output] { id : String, description :
-    String, created_date : rboto::DateTime, api_summary : HashMap < String, HashMap <
-    String, MethodSnapshot > > } { _meta }
+    UpdateDeploymentOutput "Deployment"[from output] { id : String, description : String,
+    created_date : rboto::DateTime, api_summary : HashMap < String, HashMap < String,
+    MethodSnapshot > > } { _meta }
 );
 /// A documentation part for a targeted API entity.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDocumentationPartOutput {
     /// The DocumentationPart identifier, generated by API Gateway when the `DocumentationPart` is created.
@@ -2160,11 +2134,11 @@ pub struct UpdateDocumentationPartOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateDocumentationPartOutput "DocumentationPart"[debug from output] { id : String,
-    location : DocumentationPartLocation, properties : String } { _meta }
+    UpdateDocumentationPartOutput "DocumentationPart"[from output] { id : String,
+    location = DocumentationPartLocation, properties : String } { _meta }
 );
 /// A snapshot of the documentation of an API.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDocumentationVersionOutput {
     /// The version identifier of the API documentation snapshot.
@@ -2176,11 +2150,11 @@ pub struct UpdateDocumentationVersionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateDocumentationVersionOutput "DocumentationVersion"[debug from output] { version
-    : String, created_date : rboto::DateTime, description : String } { _meta }
+    UpdateDocumentationVersionOutput "DocumentationVersion"[from output] { version :
+    String, created_date : rboto::DateTime, description : String } { _meta }
 );
 /// Represents a custom domain name as a user-friendly host name of an API (RestApi).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDomainNameOutput {
     /// The custom domain name as an API host name, for example, `my-api.example.com`.
@@ -2232,21 +2206,21 @@ pub struct UpdateDomainNameOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateDomainNameOutput "DomainName"[debug from output] { domain_name : String,
+    UpdateDomainNameOutput "DomainName"[from output] { domain_name : String,
     domain_name_id : String, domain_name_arn : String, certificate_name : String,
     certificate_arn : String, certificate_upload_date : rboto::DateTime,
     regional_domain_name : String, regional_hosted_zone_id : String,
     regional_certificate_name : String, regional_certificate_arn : String,
     distribution_domain_name : String, distribution_hosted_zone_id : String,
-    endpoint_configuration : EndpointConfiguration, domain_name_status :
+    endpoint_configuration = EndpointConfiguration, domain_name_status :
     DomainNameStatus, domain_name_status_message : String, security_policy :
     SecurityPolicy, endpoint_access_mode : EndpointAccessMode, tags : HashMap < String,
-    String >, mutual_tls_authentication : MutualTlsAuthentication,
+    String >, mutual_tls_authentication = MutualTlsAuthentication,
     ownership_verification_certificate_arn : String, management_policy : String, policy :
     String, routing_mode : RoutingMode } { _meta }
 );
 /// A gateway response of a given response type and status code, with optional response parameters and mapping templates.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateGatewayResponseOutput {
     /// The response type of the associated GatewayResponse.
@@ -2262,13 +2236,13 @@ pub struct UpdateGatewayResponseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateGatewayResponseOutput "GatewayResponse"[debug from output] { response_type :
+    UpdateGatewayResponseOutput "GatewayResponse"[from output] { response_type :
     GatewayResponseType, status_code : String, response_parameters : HashMap < String,
     String >, response_templates : HashMap < String, String >, default_response = bool }
     { _meta }
 );
 /// Represents an `HTTP`, `HTTP_PROXY`, `AWS`, `AWS_PROXY`, or Mock integration.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateIntegrationOutput {
     /// Specifies an API method integration type. The valid value is one of the following:
@@ -2308,17 +2282,17 @@ pub struct UpdateIntegrationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateIntegrationOutput "Integration"[debug from output] { type_ : IntegrationType,
+    UpdateIntegrationOutput "Integration"[from output] { type_ : IntegrationType,
     http_method : String, uri : String, connection_type : ConnectionType, connection_id :
     String, credentials : String, request_parameters : HashMap < String, String >,
     request_templates : HashMap < String, String >, passthrough_behavior : String,
     content_handling : ContentHandlingStrategy, timeout_in_millis = i32, cache_namespace
-    : String, cache_key_parameters : Vec < String >, integration_responses : HashMap <
-    String, IntegrationResponse >, tls_config : TlsConfig, response_transfer_mode :
+    : String, cache_key_parameters = Vec < String >, integration_responses : HashMap <
+    String, IntegrationResponse >, tls_config = TlsConfig, response_transfer_mode :
     ResponseTransferMode, integration_target : String } { _meta }
 );
 /// Represents an integration response. The status code must map to an existing MethodResponse, and parameters and templates can be used to transform the back-end response.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateIntegrationResponseOutput {
     /// Specifies the status code that is used to map the integration response to an existing MethodResponse.
@@ -2334,13 +2308,13 @@ pub struct UpdateIntegrationResponseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateIntegrationResponseOutput "IntegrationResponse"[debug from output] {
-    status_code : String, selection_pattern : String, response_parameters : HashMap <
-    String, String >, response_templates : HashMap < String, String >, content_handling :
+    UpdateIntegrationResponseOutput "IntegrationResponse"[from output] { status_code :
+    String, selection_pattern : String, response_parameters : HashMap < String, String >,
+    response_templates : HashMap < String, String >, content_handling :
     ContentHandlingStrategy } { _meta }
 );
 /// Represents a client-facing interface by which the client calls the API to access back-end resources. A Method resource is integrated with an Integration resource. Both consist of a request and one or more responses. The method request takes the client input that is passed to the back end through the integration request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateMethodOutput {
     /// The method's HTTP verb.
@@ -2368,15 +2342,15 @@ pub struct UpdateMethodOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateMethodOutput "Method"[debug from output] { http_method : String,
-    authorization_type : String, authorizer_id : String, api_key_required = bool,
-    request_validator_id : String, operation_name : String, request_parameters : HashMap
-    < String, bool >, request_models : HashMap < String, String >, method_responses :
-    HashMap < String, MethodResponse >, method_integration : Integration,
-    authorization_scopes : Vec < String > } { _meta }
+    UpdateMethodOutput "Method"[from output] { http_method : String, authorization_type :
+    String, authorizer_id : String, api_key_required = bool, request_validator_id :
+    String, operation_name : String, request_parameters : HashMap < String, bool >,
+    request_models : HashMap < String, String >, method_responses : HashMap < String,
+    MethodResponse >, method_integration = Integration, authorization_scopes = Vec <
+    String > } { _meta }
 );
 /// Represents a method response of a given HTTP status code returned to the client. The method response is passed from the back end through the associated integration response that can be transformed using a mapping template.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateMethodResponseOutput {
     /// The method response's status code.
@@ -2388,12 +2362,12 @@ pub struct UpdateMethodResponseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateMethodResponseOutput "MethodResponse"[debug from output] { status_code :
-    String, response_parameters : HashMap < String, bool >, response_models : HashMap <
-    String, String > } { _meta }
+    UpdateMethodResponseOutput "MethodResponse"[from output] { status_code : String,
+    response_parameters : HashMap < String, bool >, response_models : HashMap < String,
+    String > } { _meta }
 );
 /// Represents the data structure of a method's request or response payload.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateModelOutput {
     /// The identifier for the model resource.
@@ -2409,11 +2383,11 @@ pub struct UpdateModelOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateModelOutput "Model"[debug from output] { id : String, name : String,
-    description : String, schema : String, content_type : String } { _meta }
+    UpdateModelOutput "Model"[from output] { id : String, name : String, description :
+    String, schema : String, content_type : String } { _meta }
 );
 /// A set of validation rules for incoming Method requests.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateRequestValidatorOutput {
     /// The identifier of this RequestValidator.
@@ -2427,12 +2401,11 @@ pub struct UpdateRequestValidatorOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateRequestValidatorOutput "RequestValidator"[debug from output] { id : String,
-    name : String, validate_request_body = bool, validate_request_parameters = bool } {
-    _meta }
+    UpdateRequestValidatorOutput "RequestValidator"[from output] { id : String, name :
+    String, validate_request_body = bool, validate_request_parameters = bool } { _meta }
 );
 /// Represents an API resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateResourceOutput {
     /// The resource's identifier.
@@ -2448,12 +2421,12 @@ pub struct UpdateResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateResourceOutput "Resource"[debug from output] { id : String, parent_id : String,
+    UpdateResourceOutput "Resource"[from output] { id : String, parent_id : String,
     path_part : String, path : String, resource_methods : HashMap < String, Method > } {
     _meta }
 );
 /// Represents a REST API.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateRestApiOutput {
     /// The API's identifier. This identifier is unique across all of your APIs in API Gateway.
@@ -2495,17 +2468,17 @@ pub struct UpdateRestApiOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateRestApiOutput "RestApi"[debug from output] { id : String, name : String,
-    description : String, created_date : rboto::DateTime, version : String, warnings :
-    Vec < String >, binary_media_types : Vec < String >, minimum_compression_size = i32,
-    api_key_source : ApiKeySourceType, endpoint_configuration : EndpointConfiguration,
+    UpdateRestApiOutput "RestApi"[from output] { id : String, name : String, description
+    : String, created_date : rboto::DateTime, version : String, warnings = Vec < String
+    >, binary_media_types = Vec < String >, minimum_compression_size = i32,
+    api_key_source : ApiKeySourceType, endpoint_configuration = EndpointConfiguration,
     policy : String, tags : HashMap < String, String >, disable_execute_api_endpoint =
     bool, root_resource_id : String, security_policy : SecurityPolicy,
     endpoint_access_mode : EndpointAccessMode, api_status : ApiStatus, api_status_message
     : String } { _meta }
 );
 /// Represents a unique identifier for a version of a deployed RestApi that is callable by users.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateStageOutput {
     /// The identifier of the Deployment that the stage points to.
@@ -2545,17 +2518,17 @@ pub struct UpdateStageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateStageOutput "Stage"[debug from output] { deployment_id : String,
+    UpdateStageOutput "Stage"[from output] { deployment_id : String,
     client_certificate_id : String, stage_name : String, description : String,
     cache_cluster_enabled = bool, cache_cluster_size : CacheClusterSize,
     cache_cluster_status : CacheClusterStatus, method_settings : HashMap < String,
     MethodSetting >, variables : HashMap < String, String >, documentation_version :
-    String, access_log_settings : AccessLogSettings, canary_settings : CanarySettings,
+    String, access_log_settings = AccessLogSettings, canary_settings = CanarySettings,
     tracing_enabled = bool, web_acl_arn : String, tags : HashMap < String, String >,
     created_date : rboto::DateTime, last_updated_date : rboto::DateTime } { _meta }
 );
 /// Represents the usage data of a usage plan.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateUsageOutput {
     /// The plan Id associated with this usage data.
@@ -2570,12 +2543,12 @@ pub struct UpdateUsageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateUsageOutput "Usage"[debug from output] { usage_plan_id : String, start_date :
-    String, end_date : String, position : String, items : HashMap < String, Vec < Vec <
-    i64 > > > } { _meta }
+    UpdateUsageOutput "Usage"[from output] { usage_plan_id : String, start_date : String,
+    end_date : String, position : String, items : HashMap < String, Vec < Vec < i64 > > >
+    } { _meta }
 );
 /// Represents a usage plan used to specify who can assess associated API stages. Optionally, target request rate and quota limits can be set. In some cases clients can exceed the targets that you set. Don’t rely on usage plans to control costs.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateUsagePlanOutput {
     /// The identifier of a UsagePlan resource.
@@ -2597,13 +2570,13 @@ pub struct UpdateUsagePlanOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateUsagePlanOutput "UsagePlan"[debug from output] { id : String, name : String,
-    description : String, api_stages : Vec < ApiStage >, throttle : ThrottleSettings,
-    quota : QuotaSettings, product_code : String, tags : HashMap < String, String > } {
+    UpdateUsagePlanOutput "UsagePlan"[from output] { id : String, name : String,
+    description : String, api_stages = Vec < ApiStage >, throttle = ThrottleSettings,
+    quota = QuotaSettings, product_code : String, tags : HashMap < String, String > } {
     _meta }
 );
 /// An API Gateway VPC link for a RestApi to access resources in an Amazon Virtual Private Cloud (VPC).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateVpcLinkOutput {
     /// The identifier of the VpcLink. It is used in an Integration to reference this VpcLink.
@@ -2623,7 +2596,7 @@ pub struct UpdateVpcLinkOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateVpcLinkOutput "VpcLink"[debug from output] { id : String, name : String,
-    description : String, target_arns : Vec < String >, status : VpcLinkStatus,
-    status_message : String, tags : HashMap < String, String > } { _meta }
+    UpdateVpcLinkOutput "VpcLink"[from output] { id : String, name : String, description
+    : String, target_arns = Vec < String >, status : VpcLinkStatus, status_message :
+    String, tags : HashMap < String, String > } { _meta }
 );

@@ -6,7 +6,7 @@ use super::{error::*, input::*, output::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-rboto::__string_enum!(AccessAssociationSourceType { Vpce = "VPCE" });
+rboto::__string_enum!(AccessAssociationSourceType { 0 Vpce = "VPCE" });
 /// Access log settings, including the access log format and access log destination ARN.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -17,7 +17,7 @@ pub struct AccessLogSettings {
     pub destination_arn: Option<String>,
 }
 rboto::__structure!(
-    AccessLogSettings "AccessLogSettings"[set from] { format : String, destination_arn :
+    AccessLogSettings "AccessLogSettings"[from] { format : String, destination_arn :
     String } {}
 );
 /// Represents an Amazon Web Services account that is associated with API Gateway.
@@ -34,8 +34,8 @@ pub struct Account {
     pub api_key_version: Option<String>,
 }
 rboto::__structure!(
-    Account "Account"[set from] { cloudwatch_role_arn : String, throttle_settings :
-    ThrottleSettings, features : Vec < String >, api_key_version : String } {}
+    Account "Account"[from] { cloudwatch_role_arn : String, throttle_settings =
+    ThrottleSettings, features = Vec < String >, api_key_version : String } {}
 );
 /// A resource that can be distributed to callers for executing Method resources that require an API key. API keys can be mapped to any Stage on any RestApi, which indicates that the callers with the API key can make requests to that stage.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -63,13 +63,15 @@ pub struct ApiKey {
     pub tags: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    ApiKey "ApiKey"[set from] { id : String, value : String, name : String, customer_id :
+    ApiKey "ApiKey"[from] { id : String, value : String, name : String, customer_id :
     String, description : String, enabled = bool, created_date : rboto::DateTime,
-    last_updated_date : rboto::DateTime, stage_keys : Vec < String >, tags : HashMap <
+    last_updated_date : rboto::DateTime, stage_keys = Vec < String >, tags : HashMap <
     String, String > } {}
 );
-rboto::__string_enum!(ApiKeySourceType { Header = "HEADER", Authorizer = "AUTHORIZER" });
-rboto::__string_enum!(ApiKeysFormat { Csv = "csv" });
+rboto::__string_enum!(
+    ApiKeySourceType { 0 Header = "HEADER", 1 Authorizer = "AUTHORIZER" }
+);
+rboto::__string_enum!(ApiKeysFormat { 0 Csv = "csv" });
 /// API stage name of the associated API stage in a usage plan.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -86,8 +88,8 @@ rboto::__structure!(
     HashMap < String, ThrottleSettings > } {}
 );
 rboto::__string_enum!(
-    ApiStatus { Updating = "UPDATING", Available = "AVAILABLE", Pending = "PENDING",
-    Failed = "FAILED" }
+    ApiStatus { 0 Updating = "UPDATING", 1 Available = "AVAILABLE", 2 Pending =
+    "PENDING", 3 Failed = "FAILED" }
 );
 /// Represents an authorization layer for methods. If enabled on a method, API Gateway will activate the authorizer when a client calls the method.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -117,17 +119,17 @@ pub struct Authorizer {
     pub jwt_configuration: Option<JwtConfiguration>,
 }
 rboto::__structure!(
-    Authorizer "Authorizer"[set from] { id : String, name : String, type_ :
-    AuthorizerType, provider_ar_ns : Vec < String >, auth_type : String, authorizer_uri :
-    String, authorizer_credentials : String, identity_source : String,
+    Authorizer "Authorizer"[from] { id : String, name : String, type_ : AuthorizerType,
+    provider_ar_ns = Vec < String >, auth_type : String, authorizer_uri : String,
+    authorizer_credentials : String, identity_source : String,
     identity_validation_expression : String, authorizer_result_ttl_in_seconds = i32,
-    jwt_configuration : JwtConfiguration } {}
+    jwt_configuration = JwtConfiguration } {}
 );
 rboto::__string_enum!(
     #[doc =
     " The authorizer type. Valid values are `TOKEN` for a Lambda function using a single authorization token submitted in a custom header, `REQUEST` for a Lambda function using incoming request parameters, `COGNITO_USER_POOLS` for using an Amazon Cognito user pool, and `JWT` for using a native JWT authorizer with the trusted issuers, audiences, and signing algorithms that you declare."]
-    AuthorizerType { Token = "TOKEN", Request = "REQUEST", CognitoUserPools =
-    "COGNITO_USER_POOLS", Jwt = "JWT" }
+    AuthorizerType { 0 Token = "TOKEN", 1 Request = "REQUEST", 2 CognitoUserPools =
+    "COGNITO_USER_POOLS", 3 Jwt = "JWT" }
 );
 /// Represents the base path that callers of the API must provide as part of the URL after the domain name.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -141,19 +143,19 @@ pub struct BasePathMapping {
     pub stage: Option<String>,
 }
 rboto::__structure!(
-    BasePathMapping "BasePathMapping"[set from] { base_path : String, rest_api_id :
-    String, stage : String } {}
+    BasePathMapping "BasePathMapping"[from] { base_path : String, rest_api_id : String,
+    stage : String } {}
 );
 rboto::__string_enum!(
-    #[doc = " Returns the size of the CacheCluster."] CacheClusterSize { V0_5 = "0.5",
-    V1_6 = "1.6", V6_1 = "6.1", V13_5 = "13.5", V28_4 = "28.4", V58_2 = "58.2", V118 =
-    "118", V237 = "237" }
+    #[doc = " Returns the size of the CacheCluster."] CacheClusterSize { 0 V0_5 = "0.5",
+    1 V1_6 = "1.6", 2 V6_1 = "6.1", 3 V13_5 = "13.5", 4 V28_4 = "28.4", 5 V58_2 = "58.2",
+    6 V118 = "118", 7 V237 = "237" }
 );
 rboto::__string_enum!(
-    #[doc = " Returns the status of the CacheCluster."] CacheClusterStatus {
-    CreateInProgress = "CREATE_IN_PROGRESS", Available = "AVAILABLE", DeleteInProgress =
-    "DELETE_IN_PROGRESS", NotAvailable = "NOT_AVAILABLE", FlushInProgress =
-    "FLUSH_IN_PROGRESS" }
+    #[doc = " Returns the status of the CacheCluster."] CacheClusterStatus { 0
+    CreateInProgress = "CREATE_IN_PROGRESS", 1 Available = "AVAILABLE", 2
+    DeleteInProgress = "DELETE_IN_PROGRESS", 3 NotAvailable = "NOT_AVAILABLE", 4
+    FlushInProgress = "FLUSH_IN_PROGRESS" }
 );
 /// Configuration settings of a canary deployment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -191,14 +193,16 @@ pub struct ClientCertificate {
     pub tags: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    ClientCertificate "ClientCertificate"[set from] { client_certificate_id : String,
+    ClientCertificate "ClientCertificate"[from] { client_certificate_id : String,
     description : String, pem_encoded_certificate : String, created_date :
     rboto::DateTime, expiration_date : rboto::DateTime, tags : HashMap < String, String >
     } {}
 );
-rboto::__string_enum!(ConnectionType { Internet = "INTERNET", VpcLink = "VPC_LINK" });
 rboto::__string_enum!(
-    ContentHandlingStrategy { ConvertToBinary = "CONVERT_TO_BINARY", ConvertToText =
+    ConnectionType { 0 Internet = "INTERNET", 1 VpcLink = "VPC_LINK" }
+);
+rboto::__string_enum!(
+    ContentHandlingStrategy { 0 ConvertToBinary = "CONVERT_TO_BINARY", 1 ConvertToText =
     "CONVERT_TO_TEXT" }
 );
 /// An immutable representation of a RestApi resource that can be called by users using Stages. A deployment must be associated with a Stage for it to be callable over the Internet.
@@ -215,7 +219,7 @@ pub struct Deployment {
     pub api_summary: Option<HashMap<String, HashMap<String, MethodSnapshot>>>,
 }
 rboto::__structure!(
-    Deployment "Deployment"[set from] { id : String, description : String, created_date :
+    Deployment "Deployment"[from] { id : String, description : String, created_date :
     rboto::DateTime, api_summary : HashMap < String, HashMap < String, MethodSnapshot > >
     } {}
 );
@@ -247,7 +251,7 @@ pub struct DocumentationPart {
     pub properties: Option<String>,
 }
 rboto::__structure!(
-    DocumentationPart "DocumentationPart"[set from] { id : String, location :
+    DocumentationPart "DocumentationPart"[from] { id : String, location =
     DocumentationPartLocation, properties : String } {}
 );
 /// Specifies the target API entity to which the documentation applies.
@@ -271,11 +275,11 @@ rboto::__structure!(
     String } {}
 );
 rboto::__string_enum!(
-    DocumentationPartType { Api = "API", Authorizer = "AUTHORIZER", Model = "MODEL",
-    Resource = "RESOURCE", Method = "METHOD", PathParameter = "PATH_PARAMETER",
-    QueryParameter = "QUERY_PARAMETER", RequestHeader = "REQUEST_HEADER", RequestBody =
-    "REQUEST_BODY", Response = "RESPONSE", ResponseHeader = "RESPONSE_HEADER",
-    ResponseBody = "RESPONSE_BODY" }
+    DocumentationPartType { 0 Api = "API", 1 Authorizer = "AUTHORIZER", 2 Model =
+    "MODEL", 3 Resource = "RESOURCE", 4 Method = "METHOD", 5 PathParameter =
+    "PATH_PARAMETER", 6 QueryParameter = "QUERY_PARAMETER", 7 RequestHeader =
+    "REQUEST_HEADER", 8 RequestBody = "REQUEST_BODY", 9 Response = "RESPONSE", 10
+    ResponseHeader = "RESPONSE_HEADER", 11 ResponseBody = "RESPONSE_BODY" }
 );
 /// A snapshot of the documentation of an API.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -289,8 +293,8 @@ pub struct DocumentationVersion {
     pub description: Option<String>,
 }
 rboto::__structure!(
-    DocumentationVersion "DocumentationVersion"[set from] { version : String,
-    created_date : rboto::DateTime, description : String } {}
+    DocumentationVersion "DocumentationVersion"[from] { version : String, created_date :
+    rboto::DateTime, description : String } {}
 );
 /// Represents a custom domain name as a user-friendly host name of an API (RestApi).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -344,15 +348,15 @@ pub struct DomainName {
     pub routing_mode: Option<RoutingMode>,
 }
 rboto::__structure!(
-    DomainName "DomainName"[set from] { domain_name : String, domain_name_id : String,
+    DomainName "DomainName"[from] { domain_name : String, domain_name_id : String,
     domain_name_arn : String, certificate_name : String, certificate_arn : String,
     certificate_upload_date : rboto::DateTime, regional_domain_name : String,
     regional_hosted_zone_id : String, regional_certificate_name : String,
     regional_certificate_arn : String, distribution_domain_name : String,
-    distribution_hosted_zone_id : String, endpoint_configuration : EndpointConfiguration,
+    distribution_hosted_zone_id : String, endpoint_configuration = EndpointConfiguration,
     domain_name_status : DomainNameStatus, domain_name_status_message : String,
     security_policy : SecurityPolicy, endpoint_access_mode : EndpointAccessMode, tags :
-    HashMap < String, String >, mutual_tls_authentication : MutualTlsAuthentication,
+    HashMap < String, String >, mutual_tls_authentication = MutualTlsAuthentication,
     ownership_verification_certificate_arn : String, management_policy : String, policy :
     String, routing_mode : RoutingMode } {}
 );
@@ -372,17 +376,18 @@ pub struct DomainNameAccessAssociation {
     pub tags: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    DomainNameAccessAssociation "DomainNameAccessAssociation"[set from] {
+    DomainNameAccessAssociation "DomainNameAccessAssociation"[from] {
     domain_name_access_association_arn : String, domain_name_arn : String,
     access_association_source_type : AccessAssociationSourceType,
     access_association_source : String, tags : HashMap < String, String > } {}
 );
 rboto::__string_enum!(
-    DomainNameStatus { Available = "AVAILABLE", Updating = "UPDATING", Pending =
-    "PENDING", PendingCertificateReimport = "PENDING_CERTIFICATE_REIMPORT",
-    PendingOwnershipVerification = "PENDING_OWNERSHIP_VERIFICATION", Failed = "FAILED" }
+    DomainNameStatus { 0 Available = "AVAILABLE", 1 Updating = "UPDATING", 2 Pending =
+    "PENDING", 3 PendingCertificateReimport = "PENDING_CERTIFICATE_REIMPORT", 4
+    PendingOwnershipVerification = "PENDING_OWNERSHIP_VERIFICATION", 5 Failed = "FAILED"
+    }
 );
-rboto::__string_enum!(EndpointAccessMode { Basic = "BASIC", Strict = "STRICT" });
+rboto::__string_enum!(EndpointAccessMode { 0 Basic = "BASIC", 1 Strict = "STRICT" });
 /// The endpoint configuration to indicate the types of endpoints an API (RestApi) or its custom domain name (DomainName) has and the IP address types that can invoke it.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -395,14 +400,14 @@ pub struct EndpointConfiguration {
     pub vpc_endpoint_ids: Option<Vec<String>>,
 }
 rboto::__structure!(
-    EndpointConfiguration "EndpointConfiguration"[set into from] { types : Vec <
-    EndpointType >, ip_address_type : IpAddressType, vpc_endpoint_ids : Vec < String > }
+    EndpointConfiguration "EndpointConfiguration"[set into from] { types = Vec <
+    EndpointType >, ip_address_type : IpAddressType, vpc_endpoint_ids = Vec < String > }
     {}
 );
 rboto::__string_enum!(
     #[doc =
     " The endpoint type. The valid values are `EDGE` for edge-optimized API setup, most suitable for mobile applications; `REGIONAL` for regional API endpoint setup, most suitable for calling from Amazon Web Services Region; and `PRIVATE` for private APIs."]
-    EndpointType { Regional = "REGIONAL", Edge = "EDGE", Private = "PRIVATE" }
+    EndpointType { 0 Regional = "REGIONAL", 1 Edge = "EDGE", 2 Private = "PRIVATE" }
 );
 /// A gateway response of a given response type and status code, with optional response parameters and mapping templates.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -420,23 +425,23 @@ pub struct GatewayResponse {
     pub default_response: Option<bool>,
 }
 rboto::__structure!(
-    GatewayResponse "GatewayResponse"[set from] { response_type : GatewayResponseType,
+    GatewayResponse "GatewayResponse"[from] { response_type : GatewayResponseType,
     status_code : String, response_parameters : HashMap < String, String >,
     response_templates : HashMap < String, String >, default_response = bool } {}
 );
 rboto::__string_enum!(
-    GatewayResponseType { Default4xx = "DEFAULT_4XX", Default5xx = "DEFAULT_5XX",
-    ResourceNotFound = "RESOURCE_NOT_FOUND", Unauthorized = "UNAUTHORIZED", InvalidApiKey
-    = "INVALID_API_KEY", AccessDenied = "ACCESS_DENIED", AuthorizerFailure =
-    "AUTHORIZER_FAILURE", AuthorizerConfigurationError =
-    "AUTHORIZER_CONFIGURATION_ERROR", InvalidSignature = "INVALID_SIGNATURE",
-    ExpiredToken = "EXPIRED_TOKEN", MissingAuthenticationToken =
-    "MISSING_AUTHENTICATION_TOKEN", IntegrationFailure = "INTEGRATION_FAILURE",
-    IntegrationTimeout = "INTEGRATION_TIMEOUT", ApiConfigurationError =
-    "API_CONFIGURATION_ERROR", UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE",
-    BadRequestParameters = "BAD_REQUEST_PARAMETERS", BadRequestBody = "BAD_REQUEST_BODY",
-    RequestTooLarge = "REQUEST_TOO_LARGE", Throttled = "THROTTLED", QuotaExceeded =
-    "QUOTA_EXCEEDED", WafFiltered = "WAF_FILTERED" }
+    GatewayResponseType { 0 Default4xx = "DEFAULT_4XX", 1 Default5xx = "DEFAULT_5XX", 2
+    ResourceNotFound = "RESOURCE_NOT_FOUND", 3 Unauthorized = "UNAUTHORIZED", 4
+    InvalidApiKey = "INVALID_API_KEY", 5 AccessDenied = "ACCESS_DENIED", 6
+    AuthorizerFailure = "AUTHORIZER_FAILURE", 7 AuthorizerConfigurationError =
+    "AUTHORIZER_CONFIGURATION_ERROR", 8 InvalidSignature = "INVALID_SIGNATURE", 9
+    ExpiredToken = "EXPIRED_TOKEN", 10 MissingAuthenticationToken =
+    "MISSING_AUTHENTICATION_TOKEN", 11 IntegrationFailure = "INTEGRATION_FAILURE", 12
+    IntegrationTimeout = "INTEGRATION_TIMEOUT", 13 ApiConfigurationError =
+    "API_CONFIGURATION_ERROR", 14 UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE", 15
+    BadRequestParameters = "BAD_REQUEST_PARAMETERS", 16 BadRequestBody =
+    "BAD_REQUEST_BODY", 17 RequestTooLarge = "REQUEST_TOO_LARGE", 18 Throttled =
+    "THROTTLED", 19 QuotaExceeded = "QUOTA_EXCEEDED", 20 WafFiltered = "WAF_FILTERED" }
 );
 /// Represents an `HTTP`, `HTTP_PROXY`, `AWS`, `AWS_PROXY`, or Mock integration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -478,13 +483,13 @@ pub struct Integration {
     pub integration_target: Option<String>,
 }
 rboto::__structure!(
-    Integration "Integration"[set from] { type_ : IntegrationType, http_method : String,
-    uri : String, connection_type : ConnectionType, connection_id : String, credentials :
+    Integration "Integration"[from] { type_ : IntegrationType, http_method : String, uri
+    : String, connection_type : ConnectionType, connection_id : String, credentials :
     String, request_parameters : HashMap < String, String >, request_templates : HashMap
     < String, String >, passthrough_behavior : String, content_handling :
     ContentHandlingStrategy, timeout_in_millis = i32, cache_namespace : String,
-    cache_key_parameters : Vec < String >, integration_responses : HashMap < String,
-    IntegrationResponse >, tls_config : TlsConfig, response_transfer_mode :
+    cache_key_parameters = Vec < String >, integration_responses : HashMap < String,
+    IntegrationResponse >, tls_config = TlsConfig, response_transfer_mode :
     ResponseTransferMode, integration_target : String } {}
 );
 /// Represents an integration response. The status code must map to an existing MethodResponse, and parameters and templates can be used to transform the back-end response.
@@ -503,7 +508,7 @@ pub struct IntegrationResponse {
     pub content_handling: Option<ContentHandlingStrategy>,
 }
 rboto::__structure!(
-    IntegrationResponse "IntegrationResponse"[set from] { status_code : String,
+    IntegrationResponse "IntegrationResponse"[from] { status_code : String,
     selection_pattern : String, response_parameters : HashMap < String, String >,
     response_templates : HashMap < String, String >, content_handling :
     ContentHandlingStrategy } {}
@@ -511,10 +516,10 @@ rboto::__structure!(
 rboto::__string_enum!(
     #[doc =
     " The integration type. The valid value is `HTTP` for integrating an API method with an HTTP backend; `AWS` with any Amazon Web Services service endpoints; `MOCK` for testing without actually invoking the backend; `HTTP_PROXY` for integrating with the HTTP proxy integration; `AWS_PROXY` for integrating with the Lambda proxy integration."]
-    IntegrationType { Http = "HTTP", Aws = "AWS", Mock = "MOCK", HttpProxy =
-    "HTTP_PROXY", AwsProxy = "AWS_PROXY" }
+    IntegrationType { 0 Http = "HTTP", 1 Aws = "AWS", 2 Mock = "MOCK", 3 HttpProxy =
+    "HTTP_PROXY", 4 AwsProxy = "AWS_PROXY" }
 );
-rboto::__string_enum!(IpAddressType { Ipv4 = "ipv4", Dualstack = "dualstack" });
+rboto::__string_enum!(IpAddressType { 0 Ipv4 = "ipv4", 1 Dualstack = "dualstack" });
 /// An additional claim rule for an issuer.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -530,12 +535,12 @@ pub struct JwtAdditionalClaim {
 }
 rboto::__structure!(
     JwtAdditionalClaim "JwtAdditionalClaim"[set into from] { claim_name : String, format
-    : JwtClaimFormat, required = bool, expected_values : Vec < String > } {}
+    : JwtClaimFormat, required = bool, expected_values = Vec < String > } {}
 );
 rboto::__string_enum!(
     #[doc =
     " The format of an additional claim value. The only valid value is `SINGLE_STRING`."]
-    JwtClaimFormat { SingleString = "SINGLE_STRING" }
+    JwtClaimFormat { 0 SingleString = "SINGLE_STRING" }
 );
 /// The JWT configuration returned for a JWT authorizer.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -547,8 +552,8 @@ pub struct JwtConfiguration {
     pub default_algorithms: Option<Vec<JwtSigningAlgorithm>>,
 }
 rboto::__structure!(
-    JwtConfiguration "JwtConfiguration"[set from] { issuers : Vec < JwtIssuer >,
-    default_algorithms : Vec < JwtSigningAlgorithm > } {}
+    JwtConfiguration "JwtConfiguration"[from] { issuers = Vec < JwtIssuer >,
+    default_algorithms = Vec < JwtSigningAlgorithm > } {}
 );
 /// The JWT configuration supplied for a JWT authorizer.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -560,8 +565,8 @@ pub struct JwtConfigurationInput {
     pub default_algorithms: Option<Vec<JwtSigningAlgorithm>>,
 }
 rboto::__structure!(
-    JwtConfigurationInput "JwtConfigurationInput"[set into] { issuers : Vec <
-    JwtIssuerInput >, default_algorithms : Vec < JwtSigningAlgorithm > } {}
+    JwtConfigurationInput "JwtConfigurationInput"[set into] { issuers = Vec <
+    JwtIssuerInput >, default_algorithms = Vec < JwtSigningAlgorithm > } {}
 );
 /// A trusted issuer in the returned JWT configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -577,8 +582,8 @@ pub struct JwtIssuer {
     pub jwks_uri: Option<String>,
 }
 rboto::__structure!(
-    JwtIssuer "JwtIssuer"[set from] { issuer : String, audiences : Vec < String >,
-    additional_claims : Vec < JwtAdditionalClaim >, jwks_uri : String } {}
+    JwtIssuer "JwtIssuer"[from] { issuer : String, audiences = Vec < String >,
+    additional_claims = Vec < JwtAdditionalClaim >, jwks_uri : String } {}
 );
 /// A trusted issuer in the JWT configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -592,17 +597,17 @@ pub struct JwtIssuerInput {
     pub additional_claims: Option<Vec<JwtAdditionalClaim>>,
 }
 rboto::__structure!(
-    JwtIssuerInput "JwtIssuerInput"[set into] { issuer : String, audiences : Vec < String
-    >, additional_claims : Vec < JwtAdditionalClaim > } {}
+    JwtIssuerInput "JwtIssuerInput"[set into] { issuer : String, audiences = Vec < String
+    >, additional_claims = Vec < JwtAdditionalClaim > } {}
 );
 rboto::__string_enum!(
     #[doc =
     " A JSON Web Signature (JWS) signing algorithm. Valid values are `RS256`, `RS384`, `RS512`, `ES256`, `ES384`, and `ES512`. HMAC (`HS256`, `HS384`, `HS512`) and `none` are not valid values."]
-    JwtSigningAlgorithm { Rs256 = "RS256", Rs384 = "RS384", Rs512 = "RS512", Es256 =
-    "ES256", Es384 = "ES384", Es512 = "ES512" }
+    JwtSigningAlgorithm { 0 Rs256 = "RS256", 1 Rs384 = "RS384", 2 Rs512 = "RS512", 3
+    Es256 = "ES256", 4 Es384 = "ES384", 5 Es512 = "ES512" }
 );
 rboto::__string_enum!(
-    LocationStatusType { Documented = "DOCUMENTED", Undocumented = "UNDOCUMENTED" }
+    LocationStatusType { 0 Documented = "DOCUMENTED", 1 Undocumented = "UNDOCUMENTED" }
 );
 /// Represents a client-facing interface by which the client calls the API to access back-end resources. A Method resource is integrated with an Integration resource. Both consist of a request and one or more responses. The method request takes the client input that is passed to the back end through the integration request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -632,11 +637,11 @@ pub struct Method {
     pub authorization_scopes: Option<Vec<String>>,
 }
 rboto::__structure!(
-    Method "Method"[set from] { http_method : String, authorization_type : String,
+    Method "Method"[from] { http_method : String, authorization_type : String,
     authorizer_id : String, api_key_required = bool, request_validator_id : String,
     operation_name : String, request_parameters : HashMap < String, bool >,
     request_models : HashMap < String, String >, method_responses : HashMap < String,
-    MethodResponse >, method_integration : Integration, authorization_scopes : Vec <
+    MethodResponse >, method_integration = Integration, authorization_scopes = Vec <
     String > } {}
 );
 /// Represents a method response of a given HTTP status code returned to the client. The method response is passed from the back end through the associated integration response that can be transformed using a mapping template.
@@ -651,8 +656,8 @@ pub struct MethodResponse {
     pub response_models: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    MethodResponse "MethodResponse"[set from] { status_code : String, response_parameters
-    : HashMap < String, bool >, response_models : HashMap < String, String > } {}
+    MethodResponse "MethodResponse"[from] { status_code : String, response_parameters :
+    HashMap < String, bool >, response_models : HashMap < String, String > } {}
 );
 /// Specifies the method setting properties.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -682,10 +687,10 @@ pub struct MethodSetting {
     >,
 }
 rboto::__structure!(
-    MethodSetting "MethodSetting"[set from] { metrics_enabled = bool, logging_level :
-    String, data_trace_enabled = bool, throttling_burst_limit = i32,
-    throttling_rate_limit = f64, caching_enabled = bool, cache_ttl_in_seconds = i32,
-    cache_data_encrypted = bool, require_authorization_for_cache_control = bool,
+    MethodSetting "MethodSetting"[from] { metrics_enabled = bool, logging_level : String,
+    data_trace_enabled = bool, throttling_burst_limit = i32, throttling_rate_limit = f64,
+    caching_enabled = bool, cache_ttl_in_seconds = i32, cache_data_encrypted = bool,
+    require_authorization_for_cache_control = bool,
     unauthorized_cache_control_header_strategy : UnauthorizedCacheControlHeaderStrategy }
     {}
 );
@@ -699,8 +704,8 @@ pub struct MethodSnapshot {
     pub api_key_required: Option<bool>,
 }
 rboto::__structure!(
-    MethodSnapshot "MethodSnapshot"[set from] { authorization_type : String,
-    api_key_required = bool } {}
+    MethodSnapshot "MethodSnapshot"[from] { authorization_type : String, api_key_required
+    = bool } {}
 );
 /// Represents the data structure of a method's request or response payload.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -718,7 +723,7 @@ pub struct Model {
     pub content_type: Option<String>,
 }
 rboto::__structure!(
-    Model "Model"[set from] { id : String, name : String, description : String, schema :
+    Model "Model"[from] { id : String, name : String, description : String, schema :
     String, content_type : String } {}
 );
 /// The mutual TLS authentication configuration for a custom domain name. If specified, API Gateway performs two-way authentication between the client and the server. Clients must present a trusted certificate to access your API.
@@ -733,8 +738,8 @@ pub struct MutualTlsAuthentication {
     pub truststore_warnings: Option<Vec<String>>,
 }
 rboto::__structure!(
-    MutualTlsAuthentication "MutualTlsAuthentication"[set from] { truststore_uri :
-    String, truststore_version : String, truststore_warnings : Vec < String > } {}
+    MutualTlsAuthentication "MutualTlsAuthentication"[from] { truststore_uri : String,
+    truststore_version : String, truststore_warnings = Vec < String > } {}
 );
 /// The mutual TLS authentication configuration for a custom domain name. If specified, API Gateway performs two-way authentication between the client and the server. Clients must present a trusted certificate to access your API.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -750,8 +755,8 @@ rboto::__structure!(
     truststore_uri : String, truststore_version : String } {}
 );
 rboto::__string_enum!(
-    Op { Add = "add", Remove = "remove", Replace = "replace", Move = "move", Copy =
-    "copy", Test = "test" }
+    Op { 0 Add = "add", 1 Remove = "remove", 2 Replace = "replace", 3 Move = "move", 4
+    Copy = "copy", 5 Test = "test" }
 );
 /// For more information about supported patch operations, see [Patch Operations](https://docs.aws.amazon.com/apigateway/latest/api/patch-operations.html).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -770,8 +775,10 @@ rboto::__structure!(
     PatchOperation "PatchOperation"[set into] { op : Op, path : String, value : String,
     from : String } {}
 );
-rboto::__string_enum!(PutMode { Merge = "merge", Overwrite = "overwrite" });
-rboto::__string_enum!(QuotaPeriodType { Day = "DAY", Week = "WEEK", Month = "MONTH" });
+rboto::__string_enum!(PutMode { 0 Merge = "merge", 1 Overwrite = "overwrite" });
+rboto::__string_enum!(
+    QuotaPeriodType { 0 Day = "DAY", 1 Week = "WEEK", 2 Month = "MONTH" }
+);
 /// Quotas configured for a usage plan.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -801,7 +808,7 @@ pub struct RequestValidator {
     pub validate_request_parameters: Option<bool>,
 }
 rboto::__structure!(
-    RequestValidator "RequestValidator"[set from] { id : String, name : String,
+    RequestValidator "RequestValidator"[from] { id : String, name : String,
     validate_request_body = bool, validate_request_parameters = bool } {}
 );
 /// Represents an API resource.
@@ -820,13 +827,15 @@ pub struct Resource {
     pub resource_methods: Option<HashMap<String, Method>>,
 }
 rboto::__structure!(
-    Resource "Resource"[set from] { id : String, parent_id : String, path_part : String,
-    path : String, resource_methods : HashMap < String, Method > } {}
+    Resource "Resource"[from] { id : String, parent_id : String, path_part : String, path
+    : String, resource_methods : HashMap < String, Method > } {}
 );
 rboto::__string_enum!(
-    ResourceOwner { SelfValue = "SELF", OtherAccounts = "OTHER_ACCOUNTS" }
+    ResourceOwner { 0 SelfValue = "SELF", 1 OtherAccounts = "OTHER_ACCOUNTS" }
 );
-rboto::__string_enum!(ResponseTransferMode { Buffered = "BUFFERED", Stream = "STREAM" });
+rboto::__string_enum!(
+    ResponseTransferMode { 0 Buffered = "BUFFERED", 1 Stream = "STREAM" }
+);
 /// Represents a REST API.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -869,17 +878,17 @@ pub struct RestApi {
     pub api_status_message: Option<String>,
 }
 rboto::__structure!(
-    RestApi "RestApi"[set from] { id : String, name : String, description : String,
-    created_date : rboto::DateTime, version : String, warnings : Vec < String >,
-    binary_media_types : Vec < String >, minimum_compression_size = i32, api_key_source :
-    ApiKeySourceType, endpoint_configuration : EndpointConfiguration, policy : String,
+    RestApi "RestApi"[from] { id : String, name : String, description : String,
+    created_date : rboto::DateTime, version : String, warnings = Vec < String >,
+    binary_media_types = Vec < String >, minimum_compression_size = i32, api_key_source :
+    ApiKeySourceType, endpoint_configuration = EndpointConfiguration, policy : String,
     tags : HashMap < String, String >, disable_execute_api_endpoint = bool,
     root_resource_id : String, security_policy : SecurityPolicy, endpoint_access_mode :
     EndpointAccessMode, api_status : ApiStatus, api_status_message : String } {}
 );
 rboto::__string_enum!(
-    RoutingMode { BasePathMappingOnly = "BASE_PATH_MAPPING_ONLY", RoutingRuleOnly =
-    "ROUTING_RULE_ONLY", RoutingRuleThenBasePathMapping =
+    RoutingMode { 0 BasePathMappingOnly = "BASE_PATH_MAPPING_ONLY", 1 RoutingRuleOnly =
+    "ROUTING_RULE_ONLY", 2 RoutingRuleThenBasePathMapping =
     "ROUTING_RULE_THEN_BASE_PATH_MAPPING" }
 );
 /// A configuration property of an SDK type.
@@ -898,7 +907,7 @@ pub struct SdkConfigurationProperty {
     pub default_value: Option<String>,
 }
 rboto::__structure!(
-    SdkConfigurationProperty "SdkConfigurationProperty"[set from] { name : String,
+    SdkConfigurationProperty "SdkConfigurationProperty"[from] { name : String,
     friendly_name : String, description : String, required = bool, default_value : String
     } {}
 );
@@ -916,24 +925,24 @@ pub struct SdkType {
     pub configuration_properties: Option<Vec<SdkConfigurationProperty>>,
 }
 rboto::__structure!(
-    SdkType "SdkType"[set from] { id : String, friendly_name : String, description :
-    String, configuration_properties : Vec < SdkConfigurationProperty > } {}
+    SdkType "SdkType"[from] { id : String, friendly_name : String, description : String,
+    configuration_properties = Vec < SdkConfigurationProperty > } {}
 );
 rboto::__string_enum!(
-    SecurityPolicy { Tls1_0 = "TLS_1_0", Tls1_2 = "TLS_1_2",
-    SecurityPolicyTls13_1_3_2025_09 = "SecurityPolicy_TLS13_1_3_2025_09",
-    SecurityPolicyTls13_1_3Fips2025_09 = "SecurityPolicy_TLS13_1_3_FIPS_2025_09",
-    SecurityPolicyTls13_1_2PfsPq2025_09 = "SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09",
-    SecurityPolicyTls13_1_2FipsPq2025_09 = "SecurityPolicy_TLS13_1_2_FIPS_PQ_2025_09",
+    SecurityPolicy { 0 Tls1_0 = "TLS_1_0", 1 Tls1_2 = "TLS_1_2", 2
+    SecurityPolicyTls13_1_3_2025_09 = "SecurityPolicy_TLS13_1_3_2025_09", 3
+    SecurityPolicyTls13_1_3Fips2025_09 = "SecurityPolicy_TLS13_1_3_FIPS_2025_09", 4
+    SecurityPolicyTls13_1_2PfsPq2025_09 = "SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09", 5
+    SecurityPolicyTls13_1_2FipsPq2025_09 = "SecurityPolicy_TLS13_1_2_FIPS_PQ_2025_09", 6
     SecurityPolicyTls13_1_2FipsPfsPq2025_09 =
-    "SecurityPolicy_TLS13_1_2_FIPS_PFS_PQ_2025_09", SecurityPolicyTls13_1_2Ext2Pq2025_09
-    = "SecurityPolicy_TLS13_1_2_Ext2_PQ_2025_09",
+    "SecurityPolicy_TLS13_1_2_FIPS_PFS_PQ_2025_09", 7
+    SecurityPolicyTls13_1_2Ext2Pq2025_09 = "SecurityPolicy_TLS13_1_2_Ext2_PQ_2025_09", 8
     SecurityPolicyTls13_1_2Ext2FipsPq2025_09 =
-    "SecurityPolicy_TLS13_1_2_Ext2_FIPS_PQ_2025_09", SecurityPolicyTls13_1_2Pq2025_09 =
-    "SecurityPolicy_TLS13_1_2_PQ_2025_09", SecurityPolicyTls13_1_2_2021_06 =
-    "SecurityPolicy_TLS13_1_2_2021_06", SecurityPolicyTls13_2025Edge =
-    "SecurityPolicy_TLS13_2025_EDGE", SecurityPolicyTls12Pfs2025Edge =
-    "SecurityPolicy_TLS12_PFS_2025_EDGE", SecurityPolicyTls12_2018Edge =
+    "SecurityPolicy_TLS13_1_2_Ext2_FIPS_PQ_2025_09", 9 SecurityPolicyTls13_1_2Pq2025_09 =
+    "SecurityPolicy_TLS13_1_2_PQ_2025_09", 10 SecurityPolicyTls13_1_2_2021_06 =
+    "SecurityPolicy_TLS13_1_2_2021_06", 11 SecurityPolicyTls13_2025Edge =
+    "SecurityPolicy_TLS13_2025_EDGE", 12 SecurityPolicyTls12Pfs2025Edge =
+    "SecurityPolicy_TLS12_PFS_2025_EDGE", 13 SecurityPolicyTls12_2018Edge =
     "SecurityPolicy_TLS12_2018_EDGE" }
 );
 /// Represents a unique identifier for a version of a deployed RestApi that is callable by users.
@@ -976,12 +985,12 @@ pub struct Stage {
     pub last_updated_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    Stage "Stage"[set from] { deployment_id : String, client_certificate_id : String,
+    Stage "Stage"[from] { deployment_id : String, client_certificate_id : String,
     stage_name : String, description : String, cache_cluster_enabled = bool,
     cache_cluster_size : CacheClusterSize, cache_cluster_status : CacheClusterStatus,
     method_settings : HashMap < String, MethodSetting >, variables : HashMap < String,
-    String >, documentation_version : String, access_log_settings : AccessLogSettings,
-    canary_settings : CanarySettings, tracing_enabled = bool, web_acl_arn : String, tags
+    String >, documentation_version : String, access_log_settings = AccessLogSettings,
+    canary_settings = CanarySettings, tracing_enabled = bool, web_acl_arn : String, tags
     : HashMap < String, String >, created_date : rboto::DateTime, last_updated_date :
     rboto::DateTime } {}
 );
@@ -1021,8 +1030,8 @@ rboto::__structure!(
     TlsConfig "TlsConfig"[set into from] { insecure_skip_verification = bool } {}
 );
 rboto::__string_enum!(
-    UnauthorizedCacheControlHeaderStrategy { FailWith403 = "FAIL_WITH_403",
-    SucceedWithResponseHeader = "SUCCEED_WITH_RESPONSE_HEADER",
+    UnauthorizedCacheControlHeaderStrategy { 0 FailWith403 = "FAIL_WITH_403", 1
+    SucceedWithResponseHeader = "SUCCEED_WITH_RESPONSE_HEADER", 2
     SucceedWithoutResponseHeader = "SUCCEED_WITHOUT_RESPONSE_HEADER" }
 );
 /// Represents the usage data of a usage plan.
@@ -1040,8 +1049,8 @@ pub struct Usage {
     pub items: Option<HashMap<String, Vec<Vec<i64>>>>,
 }
 rboto::__structure!(
-    Usage "Usage"[set from] { usage_plan_id : String, start_date : String, end_date :
-    String, position : String, items : HashMap < String, Vec < Vec < i64 > > > } {}
+    Usage "Usage"[from] { usage_plan_id : String, start_date : String, end_date : String,
+    position : String, items : HashMap < String, Vec < Vec < i64 > > > } {}
 );
 /// Represents a usage plan used to specify who can assess associated API stages. Optionally, target request rate and quota limits can be set. In some cases clients can exceed the targets that you set. Don’t rely on usage plans to control costs.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1065,8 +1074,8 @@ pub struct UsagePlan {
     pub tags: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    UsagePlan "UsagePlan"[set from] { id : String, name : String, description : String,
-    api_stages : Vec < ApiStage >, throttle : ThrottleSettings, quota : QuotaSettings,
+    UsagePlan "UsagePlan"[from] { id : String, name : String, description : String,
+    api_stages = Vec < ApiStage >, throttle = ThrottleSettings, quota = QuotaSettings,
     product_code : String, tags : HashMap < String, String > } {}
 );
 /// Represents a usage plan key to identify a plan customer.
@@ -1083,8 +1092,8 @@ pub struct UsagePlanKey {
     pub name: Option<String>,
 }
 rboto::__structure!(
-    UsagePlanKey "UsagePlanKey"[set from] { id : String, type_ : String, value : String,
-    name : String } {}
+    UsagePlanKey "UsagePlanKey"[from] { id : String, type_ : String, value : String, name
+    : String } {}
 );
 /// An API Gateway VPC link for a RestApi to access resources in an Amazon Virtual Private Cloud (VPC).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1106,11 +1115,11 @@ pub struct VpcLink {
     pub tags: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    VpcLink "VpcLink"[set from] { id : String, name : String, description : String,
-    target_arns : Vec < String >, status : VpcLinkStatus, status_message : String, tags :
+    VpcLink "VpcLink"[from] { id : String, name : String, description : String,
+    target_arns = Vec < String >, status : VpcLinkStatus, status_message : String, tags :
     HashMap < String, String > } {}
 );
 rboto::__string_enum!(
-    VpcLinkStatus { Available = "AVAILABLE", Pending = "PENDING", Deleting = "DELETING",
-    Failed = "FAILED" }
+    VpcLinkStatus { 0 Available = "AVAILABLE", 1 Pending = "PENDING", 2 Deleting =
+    "DELETING", 3 Failed = "FAILED" }
 );

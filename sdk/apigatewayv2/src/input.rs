@@ -7,7 +7,7 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// Creates a new ApiMapping resource to represent an API mapping.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateApiMappingInput {
     /// The API identifier.
@@ -21,11 +21,11 @@ pub struct CreateApiMappingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateApiMappingInput "CreateApiMappingRequest"[set debug into] { api_id : String,
+    CreateApiMappingInput "CreateApiMappingRequest"[set into] { api_id : String,
     api_mapping_key : String, domain_name : String, stage : String } { _client }
 );
 /// Creates a new Api resource to represent an API.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateApiInput {
     /// An API key selection expression. Supported only for WebSocket APIs. See [API Key Selection Expressions](https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-selection-expressions.html#apigateway-websocket-api-apikey-selection-expressions).
@@ -59,15 +59,15 @@ pub struct CreateApiInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateApiInput "CreateApiRequest"[set debug into] { api_key_selection_expression :
-    String, cors_configuration : Cors, credentials_arn : String, description : String,
+    CreateApiInput "CreateApiRequest"[set into] { api_key_selection_expression : String,
+    cors_configuration = Cors, credentials_arn : String, description : String,
     disable_schema_validation = bool, disable_execute_api_endpoint = bool,
     ip_address_type : IpAddressType, name : String, protocol_type : ProtocolType,
     route_key : String, route_selection_expression : String, tags : HashMap < String,
     String >, target : String, version : String } { _client }
 );
 /// Creates a new Authorizer resource to represent an authorizer.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateAuthorizerInput {
     /// The API identifier.
@@ -95,15 +95,15 @@ pub struct CreateAuthorizerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateAuthorizerInput "CreateAuthorizerRequest"[set debug into] { api_id : String,
+    CreateAuthorizerInput "CreateAuthorizerRequest"[set into] { api_id : String,
     authorizer_credentials_arn : String, authorizer_payload_format_version : String,
     authorizer_result_ttl_in_seconds = i32, authorizer_type : AuthorizerType,
-    authorizer_uri : String, enable_simple_responses = bool, identity_source : Vec <
-    String >, identity_validation_expression : String, jwt_configuration :
+    authorizer_uri : String, enable_simple_responses = bool, identity_source = Vec <
+    String >, identity_validation_expression : String, jwt_configuration =
     JwtConfiguration, name : String } { _client }
 );
 /// Creates a new Deployment resource to represent a deployment.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDeploymentInput {
     /// The API identifier.
@@ -115,11 +115,11 @@ pub struct CreateDeploymentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDeploymentInput "CreateDeploymentRequest"[set debug into] { api_id : String,
+    CreateDeploymentInput "CreateDeploymentRequest"[set into] { api_id : String,
     description : String, stage_name : String } { _client }
 );
 /// Creates a new DomainName resource to represent a domain name.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDomainNameInput {
     /// The domain name.
@@ -135,13 +135,13 @@ pub struct CreateDomainNameInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDomainNameInput "CreateDomainNameRequest"[set debug into] { domain_name :
-    String, domain_name_configurations : Vec < DomainNameConfiguration >,
-    mutual_tls_authentication : MutualTlsAuthenticationInput, routing_mode : RoutingMode,
+    CreateDomainNameInput "CreateDomainNameRequest"[set into] { domain_name : String,
+    domain_name_configurations = Vec < DomainNameConfiguration >,
+    mutual_tls_authentication = MutualTlsAuthenticationInput, routing_mode : RoutingMode,
     tags : HashMap < String, String > } { _client }
 );
 /// Creates a new Integration resource to represent an integration.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateIntegrationInput {
     /// The API identifier.
@@ -183,7 +183,7 @@ pub struct CreateIntegrationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateIntegrationInput "CreateIntegrationRequest"[set debug into] { api_id : String,
+    CreateIntegrationInput "CreateIntegrationRequest"[set into] { api_id : String,
     connection_id : String, connection_type : ConnectionType, content_handling_strategy :
     ContentHandlingStrategy, credentials_arn : String, description : String,
     integration_method : String, integration_subtype : String, integration_type :
@@ -191,10 +191,10 @@ rboto::__structure!(
     PassthroughBehavior, payload_format_version : String, request_parameters : HashMap <
     String, String >, request_templates : HashMap < String, String >, response_parameters
     : HashMap < String, HashMap < String, String > >, template_selection_expression :
-    String, timeout_in_millis = i32, tls_config : TlsConfigInput } { _client }
+    String, timeout_in_millis = i32, tls_config = TlsConfigInput } { _client }
 );
 /// Creates a new IntegrationResponse resource to represent an integration response.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateIntegrationResponseInput {
     /// The API identifier.
@@ -214,14 +214,14 @@ pub struct CreateIntegrationResponseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateIntegrationResponseInput "CreateIntegrationResponseRequest"[set debug into] {
-    api_id : String, content_handling_strategy : ContentHandlingStrategy, integration_id
-    : String, integration_response_key : String, response_parameters : HashMap < String,
+    CreateIntegrationResponseInput "CreateIntegrationResponseRequest"[set into] { api_id
+    : String, content_handling_strategy : ContentHandlingStrategy, integration_id :
+    String, integration_response_key : String, response_parameters : HashMap < String,
     String >, response_templates : HashMap < String, String >,
     template_selection_expression : String } { _client }
 );
 /// Creates a new Model.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateModelInput {
     /// The API identifier.
@@ -237,11 +237,11 @@ pub struct CreateModelInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateModelInput "CreateModelRequest"[set debug into] { api_id : String, content_type
-    : String, description : String, name : String, schema : String } { _client }
+    CreateModelInput "CreateModelRequest"[set into] { api_id : String, content_type :
+    String, description : String, name : String, schema : String } { _client }
 );
 /// The request body for the post operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreatePortalProductInput {
     /// A description of the portal product.
@@ -253,11 +253,11 @@ pub struct CreatePortalProductInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreatePortalProductInput "CreatePortalProductRequest"[set debug into] { description :
+    CreatePortalProductInput "CreatePortalProductRequest"[set into] { description :
     String, display_name : String, tags : HashMap < String, String > } { _client }
 );
 /// The request body for the post operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreatePortalInput {
     /// The authentication configuration for the portal.
@@ -277,14 +277,13 @@ pub struct CreatePortalInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreatePortalInput "CreatePortalRequest"[set debug into] { authorization :
-    Authorization, endpoint_configuration : EndpointConfigurationRequest,
-    included_portal_product_arns : Vec < String >, logo_uri : String, portal_content :
-    PortalContent, rum_app_monitor_name : String, tags : HashMap < String, String > } {
-    _client }
+    CreatePortalInput "CreatePortalRequest"[set into] { authorization = Authorization,
+    endpoint_configuration = EndpointConfigurationRequest, included_portal_product_arns =
+    Vec < String >, logo_uri : String, portal_content = PortalContent,
+    rum_app_monitor_name : String, tags : HashMap < String, String > } { _client }
 );
 /// The request body for the post operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateProductPageInput {
     /// The content of the product page.
@@ -294,11 +293,11 @@ pub struct CreateProductPageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateProductPageInput "CreateProductPageRequest"[set debug into] { display_content :
+    CreateProductPageInput "CreateProductPageRequest"[set into] { display_content =
     DisplayContent, portal_product_id : String } { _client }
 );
 /// The request body for the post operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateProductRestEndpointPageInput {
     /// The content of the product REST endpoint page.
@@ -312,13 +311,13 @@ pub struct CreateProductRestEndpointPageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateProductRestEndpointPageInput "CreateProductRestEndpointPageRequest"[set debug
-    into] { display_content : EndpointDisplayContent, portal_product_id : String,
-    rest_endpoint_identifier : RestEndpointIdentifier, try_it_state : TryItState } {
+    CreateProductRestEndpointPageInput "CreateProductRestEndpointPageRequest"[set into] {
+    display_content = EndpointDisplayContent, portal_product_id : String,
+    rest_endpoint_identifier = RestEndpointIdentifier, try_it_state : TryItState } {
     _client }
 );
 /// Creates a new Route resource to represent a route.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateRouteInput {
     /// The API identifier.
@@ -348,15 +347,15 @@ pub struct CreateRouteInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateRouteInput "CreateRouteRequest"[set debug into] { api_id : String,
-    api_key_required = bool, authorization_scopes : Vec < String >, authorization_type :
-    AuthorizationType, authorizer_id : String, model_selection_expression : String,
-    operation_name : String, request_models : HashMap < String, String >,
-    request_parameters : HashMap < String, ParameterConstraints >, route_key : String,
-    route_response_selection_expression : String, target : String } { _client }
+    CreateRouteInput "CreateRouteRequest"[set into] { api_id : String, api_key_required =
+    bool, authorization_scopes = Vec < String >, authorization_type : AuthorizationType,
+    authorizer_id : String, model_selection_expression : String, operation_name : String,
+    request_models : HashMap < String, String >, request_parameters : HashMap < String,
+    ParameterConstraints >, route_key : String, route_response_selection_expression :
+    String, target : String } { _client }
 );
 /// Creates a new RouteResponse resource to represent a route response.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateRouteResponseInput {
     /// The API identifier.
@@ -374,12 +373,12 @@ pub struct CreateRouteResponseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateRouteResponseInput "CreateRouteResponseRequest"[set debug into] { api_id :
-    String, model_selection_expression : String, response_models : HashMap < String,
-    String >, response_parameters : HashMap < String, ParameterConstraints >, route_id :
-    String, route_response_key : String } { _client }
+    CreateRouteResponseInput "CreateRouteResponseRequest"[set into] { api_id : String,
+    model_selection_expression : String, response_models : HashMap < String, String >,
+    response_parameters : HashMap < String, ParameterConstraints >, route_id : String,
+    route_response_key : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateRoutingRuleInput {
     /// Represents a routing rule action. The only supported action is invokeApi.
@@ -395,12 +394,12 @@ pub struct CreateRoutingRuleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateRoutingRuleInput "CreateRoutingRuleRequest"[set debug into] { actions : Vec <
-    RoutingRuleAction >, conditions : Vec < RoutingRuleCondition >, domain_name : String,
+    CreateRoutingRuleInput "CreateRoutingRuleRequest"[set into] { actions = Vec <
+    RoutingRuleAction >, conditions = Vec < RoutingRuleCondition >, domain_name : String,
     domain_name_id : String, priority = i32 } { _client }
 );
 /// Creates a new Stage resource to represent a stage.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateStageInput {
     /// Settings for logging access in this stage.
@@ -428,15 +427,15 @@ pub struct CreateStageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateStageInput "CreateStageRequest"[set debug into] { access_log_settings :
+    CreateStageInput "CreateStageRequest"[set into] { access_log_settings =
     AccessLogSettings, api_id : String, auto_deploy = bool, client_certificate_id :
-    String, default_route_settings : RouteSettings, deployment_id : String, description :
+    String, default_route_settings = RouteSettings, deployment_id : String, description :
     String, route_settings : HashMap < String, RouteSettings >, stage_name : String,
     stage_variables : HashMap < String, String >, tags : HashMap < String, String > } {
     _client }
 );
 /// Creates a VPC link
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateVpcLinkInput {
     /// The name of the VPC link.
@@ -450,11 +449,11 @@ pub struct CreateVpcLinkInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateVpcLinkInput "CreateVpcLinkRequest"[set debug into] { name : String,
-    security_group_ids : Vec < String >, subnet_ids : Vec < String >, tags : HashMap <
+    CreateVpcLinkInput "CreateVpcLinkRequest"[set into] { name : String,
+    security_group_ids = Vec < String >, subnet_ids = Vec < String >, tags : HashMap <
     String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteAccessLogSettingsInput {
     /// The API identifier.
@@ -464,10 +463,10 @@ pub struct DeleteAccessLogSettingsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteAccessLogSettingsInput "DeleteAccessLogSettingsRequest"[set debug into] {
-    api_id : String, stage_name : String } { _client }
+    DeleteAccessLogSettingsInput "DeleteAccessLogSettingsRequest"[set into] { api_id :
+    String, stage_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteApiMappingInput {
     /// The API mapping identifier.
@@ -477,10 +476,10 @@ pub struct DeleteApiMappingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteApiMappingInput "DeleteApiMappingRequest"[set debug into] { api_mapping_id :
-    String, domain_name : String } { _client }
+    DeleteApiMappingInput "DeleteApiMappingRequest"[set into] { api_mapping_id : String,
+    domain_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteApiInput {
     /// The API identifier.
@@ -488,9 +487,9 @@ pub struct DeleteApiInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteApiInput "DeleteApiRequest"[set debug into] { api_id : String } { _client }
+    DeleteApiInput "DeleteApiRequest"[set into] { api_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteAuthorizerInput {
     /// The API identifier.
@@ -500,10 +499,10 @@ pub struct DeleteAuthorizerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteAuthorizerInput "DeleteAuthorizerRequest"[set debug into] { api_id : String,
+    DeleteAuthorizerInput "DeleteAuthorizerRequest"[set into] { api_id : String,
     authorizer_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteCorsConfigurationInput {
     /// The API identifier.
@@ -511,10 +510,10 @@ pub struct DeleteCorsConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteCorsConfigurationInput "DeleteCorsConfigurationRequest"[set debug into] {
-    api_id : String } { _client }
+    DeleteCorsConfigurationInput "DeleteCorsConfigurationRequest"[set into] { api_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDeploymentInput {
     /// The API identifier.
@@ -524,10 +523,10 @@ pub struct DeleteDeploymentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDeploymentInput "DeleteDeploymentRequest"[set debug into] { api_id : String,
+    DeleteDeploymentInput "DeleteDeploymentRequest"[set into] { api_id : String,
     deployment_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDomainNameInput {
     /// The domain name.
@@ -535,10 +534,10 @@ pub struct DeleteDomainNameInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDomainNameInput "DeleteDomainNameRequest"[set debug into] { domain_name :
-    String } { _client }
+    DeleteDomainNameInput "DeleteDomainNameRequest"[set into] { domain_name : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteIntegrationInput {
     /// The API identifier.
@@ -548,10 +547,10 @@ pub struct DeleteIntegrationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteIntegrationInput "DeleteIntegrationRequest"[set debug into] { api_id : String,
+    DeleteIntegrationInput "DeleteIntegrationRequest"[set into] { api_id : String,
     integration_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteIntegrationResponseInput {
     /// The API identifier.
@@ -563,11 +562,10 @@ pub struct DeleteIntegrationResponseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteIntegrationResponseInput "DeleteIntegrationResponseRequest"[set debug into] {
-    api_id : String, integration_id : String, integration_response_id : String } {
-    _client }
+    DeleteIntegrationResponseInput "DeleteIntegrationResponseRequest"[set into] { api_id
+    : String, integration_id : String, integration_response_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteModelInput {
     /// The API identifier.
@@ -577,10 +575,10 @@ pub struct DeleteModelInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteModelInput "DeleteModelRequest"[set debug into] { api_id : String, model_id :
-    String } { _client }
+    DeleteModelInput "DeleteModelRequest"[set into] { api_id : String, model_id : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeletePortalProductInput {
     /// The portal product identifier.
@@ -588,10 +586,10 @@ pub struct DeletePortalProductInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeletePortalProductInput "DeletePortalProductRequest"[set debug into] {
-    portal_product_id : String } { _client }
+    DeletePortalProductInput "DeletePortalProductRequest"[set into] { portal_product_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeletePortalProductSharingPolicyInput {
     /// The portal product identifier.
@@ -600,9 +598,9 @@ pub struct DeletePortalProductSharingPolicyInput {
 }
 rboto::__structure!(
     DeletePortalProductSharingPolicyInput "DeletePortalProductSharingPolicyRequest"[set
-    debug into] { portal_product_id : String } { _client }
+    into] { portal_product_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeletePortalInput {
     /// The portal identifier.
@@ -610,10 +608,9 @@ pub struct DeletePortalInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeletePortalInput "DeletePortalRequest"[set debug into] { portal_id : String } {
-    _client }
+    DeletePortalInput "DeletePortalRequest"[set into] { portal_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteProductPageInput {
     /// The portal product identifier.
@@ -623,10 +620,10 @@ pub struct DeleteProductPageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteProductPageInput "DeleteProductPageRequest"[set debug into] { portal_product_id
-    : String, product_page_id : String } { _client }
+    DeleteProductPageInput "DeleteProductPageRequest"[set into] { portal_product_id :
+    String, product_page_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteProductRestEndpointPageInput {
     /// The portal product identifier.
@@ -636,11 +633,10 @@ pub struct DeleteProductRestEndpointPageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteProductRestEndpointPageInput "DeleteProductRestEndpointPageRequest"[set debug
-    into] { portal_product_id : String, product_rest_endpoint_page_id : String } {
-    _client }
+    DeleteProductRestEndpointPageInput "DeleteProductRestEndpointPageRequest"[set into] {
+    portal_product_id : String, product_rest_endpoint_page_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteRouteInput {
     /// The API identifier.
@@ -650,10 +646,10 @@ pub struct DeleteRouteInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteRouteInput "DeleteRouteRequest"[set debug into] { api_id : String, route_id :
-    String } { _client }
+    DeleteRouteInput "DeleteRouteRequest"[set into] { api_id : String, route_id : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteRouteRequestParameterInput {
     /// The API identifier.
@@ -665,10 +661,10 @@ pub struct DeleteRouteRequestParameterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteRouteRequestParameterInput "DeleteRouteRequestParameterRequest"[set debug into]
-    { api_id : String, request_parameter_key : String, route_id : String } { _client }
+    DeleteRouteRequestParameterInput "DeleteRouteRequestParameterRequest"[set into] {
+    api_id : String, request_parameter_key : String, route_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteRouteResponseInput {
     /// The API identifier.
@@ -680,10 +676,10 @@ pub struct DeleteRouteResponseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteRouteResponseInput "DeleteRouteResponseRequest"[set debug into] { api_id :
-    String, route_id : String, route_response_id : String } { _client }
+    DeleteRouteResponseInput "DeleteRouteResponseRequest"[set into] { api_id : String,
+    route_id : String, route_response_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteRouteSettingsInput {
     /// The API identifier.
@@ -695,10 +691,10 @@ pub struct DeleteRouteSettingsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteRouteSettingsInput "DeleteRouteSettingsRequest"[set debug into] { api_id :
-    String, route_key : String, stage_name : String } { _client }
+    DeleteRouteSettingsInput "DeleteRouteSettingsRequest"[set into] { api_id : String,
+    route_key : String, stage_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteRoutingRuleInput {
     /// The domain name.
@@ -710,10 +706,10 @@ pub struct DeleteRoutingRuleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteRoutingRuleInput "DeleteRoutingRuleRequest"[set debug into] { domain_name :
-    String, domain_name_id : String, routing_rule_id : String } { _client }
+    DeleteRoutingRuleInput "DeleteRoutingRuleRequest"[set into] { domain_name : String,
+    domain_name_id : String, routing_rule_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteStageInput {
     /// The API identifier.
@@ -723,10 +719,10 @@ pub struct DeleteStageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteStageInput "DeleteStageRequest"[set debug into] { api_id : String, stage_name :
+    DeleteStageInput "DeleteStageRequest"[set into] { api_id : String, stage_name :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteVpcLinkInput {
     /// The ID of the VPC link.
@@ -734,10 +730,10 @@ pub struct DeleteVpcLinkInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteVpcLinkInput "DeleteVpcLinkRequest"[set debug into] { vpc_link_id : String } {
+    DeleteVpcLinkInput "DeleteVpcLinkRequest"[set into] { vpc_link_id : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisablePortalInput {
     /// The portal identifier.
@@ -745,10 +741,10 @@ pub struct DisablePortalInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisablePortalInput "DisablePortalRequest"[set debug into] { portal_id : String } {
-    _client }
+    DisablePortalInput "DisablePortalRequest"[set into] { portal_id : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ExportApiInput {
     /// The API identifier.
@@ -766,11 +762,11 @@ pub struct ExportApiInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ExportApiInput "ExportApiRequest"[set debug into] { api_id : String, export_version :
+    ExportApiInput "ExportApiRequest"[set into] { api_id : String, export_version :
     String, include_extensions = bool, output_type : String, specification : String,
     stage_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ResetAuthorizersCacheInput {
     /// The API identifier.
@@ -780,10 +776,10 @@ pub struct ResetAuthorizersCacheInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ResetAuthorizersCacheInput "ResetAuthorizersCacheRequest"[set debug into] { api_id :
+    ResetAuthorizersCacheInput "ResetAuthorizersCacheRequest"[set into] { api_id :
     String, stage_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetApiMappingInput {
     /// The API mapping identifier.
@@ -793,10 +789,10 @@ pub struct GetApiMappingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetApiMappingInput "GetApiMappingRequest"[set debug into] { api_mapping_id : String,
+    GetApiMappingInput "GetApiMappingRequest"[set into] { api_mapping_id : String,
     domain_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetApiMappingsInput {
     /// The domain name.
@@ -808,10 +804,10 @@ pub struct GetApiMappingsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetApiMappingsInput "GetApiMappingsRequest"[set debug into] { domain_name : String,
+    GetApiMappingsInput "GetApiMappingsRequest"[set into] { domain_name : String,
     max_results : String, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetApiInput {
     /// The API identifier.
@@ -819,9 +815,9 @@ pub struct GetApiInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetApiInput "GetApiRequest"[set debug into] { api_id : String } { _client }
+    GetApiInput "GetApiRequest"[set into] { api_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetApisInput {
     /// The maximum number of elements to be returned for this resource.
@@ -831,10 +827,10 @@ pub struct GetApisInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetApisInput "GetApisRequest"[set debug into] { max_results : String, next_token :
-    String } { _client }
+    GetApisInput "GetApisRequest"[set into] { max_results : String, next_token : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAuthorizerInput {
     /// The API identifier.
@@ -844,10 +840,10 @@ pub struct GetAuthorizerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetAuthorizerInput "GetAuthorizerRequest"[set debug into] { api_id : String,
-    authorizer_id : String } { _client }
+    GetAuthorizerInput "GetAuthorizerRequest"[set into] { api_id : String, authorizer_id
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAuthorizersInput {
     /// The API identifier.
@@ -859,10 +855,10 @@ pub struct GetAuthorizersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetAuthorizersInput "GetAuthorizersRequest"[set debug into] { api_id : String,
-    max_results : String, next_token : String } { _client }
+    GetAuthorizersInput "GetAuthorizersRequest"[set into] { api_id : String, max_results
+    : String, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDeploymentInput {
     /// The API identifier.
@@ -872,10 +868,10 @@ pub struct GetDeploymentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDeploymentInput "GetDeploymentRequest"[set debug into] { api_id : String,
-    deployment_id : String } { _client }
+    GetDeploymentInput "GetDeploymentRequest"[set into] { api_id : String, deployment_id
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDeploymentsInput {
     /// The API identifier.
@@ -887,10 +883,10 @@ pub struct GetDeploymentsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDeploymentsInput "GetDeploymentsRequest"[set debug into] { api_id : String,
-    max_results : String, next_token : String } { _client }
+    GetDeploymentsInput "GetDeploymentsRequest"[set into] { api_id : String, max_results
+    : String, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDomainNameInput {
     /// The domain name.
@@ -898,10 +894,10 @@ pub struct GetDomainNameInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDomainNameInput "GetDomainNameRequest"[set debug into] { domain_name : String } {
+    GetDomainNameInput "GetDomainNameRequest"[set into] { domain_name : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDomainNamesInput {
     /// The maximum number of elements to be returned for this resource.
@@ -911,10 +907,10 @@ pub struct GetDomainNamesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDomainNamesInput "GetDomainNamesRequest"[set debug into] { max_results : String,
+    GetDomainNamesInput "GetDomainNamesRequest"[set into] { max_results : String,
     next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIntegrationInput {
     /// The API identifier.
@@ -924,10 +920,10 @@ pub struct GetIntegrationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetIntegrationInput "GetIntegrationRequest"[set debug into] { api_id : String,
+    GetIntegrationInput "GetIntegrationRequest"[set into] { api_id : String,
     integration_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIntegrationResponseInput {
     /// The API identifier.
@@ -939,10 +935,10 @@ pub struct GetIntegrationResponseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetIntegrationResponseInput "GetIntegrationResponseRequest"[set debug into] { api_id
-    : String, integration_id : String, integration_response_id : String } { _client }
+    GetIntegrationResponseInput "GetIntegrationResponseRequest"[set into] { api_id :
+    String, integration_id : String, integration_response_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIntegrationResponsesInput {
     /// The API identifier.
@@ -956,11 +952,11 @@ pub struct GetIntegrationResponsesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetIntegrationResponsesInput "GetIntegrationResponsesRequest"[set debug into] {
-    api_id : String, integration_id : String, max_results : String, next_token : String }
-    { _client }
+    GetIntegrationResponsesInput "GetIntegrationResponsesRequest"[set into] { api_id :
+    String, integration_id : String, max_results : String, next_token : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIntegrationsInput {
     /// The API identifier.
@@ -972,10 +968,10 @@ pub struct GetIntegrationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetIntegrationsInput "GetIntegrationsRequest"[set debug into] { api_id : String,
+    GetIntegrationsInput "GetIntegrationsRequest"[set into] { api_id : String,
     max_results : String, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetModelInput {
     /// The API identifier.
@@ -985,10 +981,10 @@ pub struct GetModelInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetModelInput "GetModelRequest"[set debug into] { api_id : String, model_id : String
-    } { _client }
+    GetModelInput "GetModelRequest"[set into] { api_id : String, model_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetModelTemplateInput {
     /// The API identifier.
@@ -998,10 +994,10 @@ pub struct GetModelTemplateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetModelTemplateInput "GetModelTemplateRequest"[set debug into] { api_id : String,
-    model_id : String } { _client }
+    GetModelTemplateInput "GetModelTemplateRequest"[set into] { api_id : String, model_id
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetModelsInput {
     /// The API identifier.
@@ -1013,10 +1009,10 @@ pub struct GetModelsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetModelsInput "GetModelsRequest"[set debug into] { api_id : String, max_results :
-    String, next_token : String } { _client }
+    GetModelsInput "GetModelsRequest"[set into] { api_id : String, max_results : String,
+    next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetPortalProductInput {
     /// The portal product identifier.
@@ -1026,10 +1022,10 @@ pub struct GetPortalProductInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetPortalProductInput "GetPortalProductRequest"[set debug into] { portal_product_id :
+    GetPortalProductInput "GetPortalProductRequest"[set into] { portal_product_id :
     String, resource_owner_account_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetPortalProductSharingPolicyInput {
     /// The portal product identifier.
@@ -1037,10 +1033,10 @@ pub struct GetPortalProductSharingPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetPortalProductSharingPolicyInput "GetPortalProductSharingPolicyRequest"[set debug
-    into] { portal_product_id : String } { _client }
+    GetPortalProductSharingPolicyInput "GetPortalProductSharingPolicyRequest"[set into] {
+    portal_product_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetPortalInput {
     /// The portal identifier.
@@ -1048,9 +1044,9 @@ pub struct GetPortalInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetPortalInput "GetPortalRequest"[set debug into] { portal_id : String } { _client }
+    GetPortalInput "GetPortalRequest"[set into] { portal_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetProductPageInput {
     /// The portal product identifier.
@@ -1062,10 +1058,10 @@ pub struct GetProductPageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetProductPageInput "GetProductPageRequest"[set debug into] { portal_product_id :
-    String, product_page_id : String, resource_owner_account_id : String } { _client }
+    GetProductPageInput "GetProductPageRequest"[set into] { portal_product_id : String,
+    product_page_id : String, resource_owner_account_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetProductRestEndpointPageInput {
     /// The query parameter to include raw display content.
@@ -1079,12 +1075,12 @@ pub struct GetProductRestEndpointPageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetProductRestEndpointPageInput "GetProductRestEndpointPageRequest"[set debug into] {
+    GetProductRestEndpointPageInput "GetProductRestEndpointPageRequest"[set into] {
     include_raw_display_content : String, portal_product_id : String,
     product_rest_endpoint_page_id : String, resource_owner_account_id : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetRouteInput {
     /// The API identifier.
@@ -1094,10 +1090,10 @@ pub struct GetRouteInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetRouteInput "GetRouteRequest"[set debug into] { api_id : String, route_id : String
-    } { _client }
+    GetRouteInput "GetRouteRequest"[set into] { api_id : String, route_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetRouteResponseInput {
     /// The API identifier.
@@ -1109,10 +1105,10 @@ pub struct GetRouteResponseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetRouteResponseInput "GetRouteResponseRequest"[set debug into] { api_id : String,
-    route_id : String, route_response_id : String } { _client }
+    GetRouteResponseInput "GetRouteResponseRequest"[set into] { api_id : String, route_id
+    : String, route_response_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetRouteResponsesInput {
     /// The API identifier.
@@ -1126,10 +1122,10 @@ pub struct GetRouteResponsesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetRouteResponsesInput "GetRouteResponsesRequest"[set debug into] { api_id : String,
+    GetRouteResponsesInput "GetRouteResponsesRequest"[set into] { api_id : String,
     max_results : String, next_token : String, route_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetRoutesInput {
     /// The API identifier.
@@ -1141,10 +1137,10 @@ pub struct GetRoutesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetRoutesInput "GetRoutesRequest"[set debug into] { api_id : String, max_results :
-    String, next_token : String } { _client }
+    GetRoutesInput "GetRoutesRequest"[set into] { api_id : String, max_results : String,
+    next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListRoutingRulesInput {
     /// The domain name.
@@ -1158,10 +1154,10 @@ pub struct ListRoutingRulesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListRoutingRulesInput "ListRoutingRulesRequest"[set debug into] { domain_name :
-    String, domain_name_id : String, max_results = i32, next_token : String } { _client }
+    ListRoutingRulesInput "ListRoutingRulesRequest"[set into] { domain_name : String,
+    domain_name_id : String, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetRoutingRuleInput {
     /// The domain name.
@@ -1173,10 +1169,10 @@ pub struct GetRoutingRuleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetRoutingRuleInput "GetRoutingRuleRequest"[set debug into] { domain_name : String,
+    GetRoutingRuleInput "GetRoutingRuleRequest"[set into] { domain_name : String,
     domain_name_id : String, routing_rule_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetStageInput {
     /// The API identifier.
@@ -1186,10 +1182,10 @@ pub struct GetStageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetStageInput "GetStageRequest"[set debug into] { api_id : String, stage_name :
-    String } { _client }
+    GetStageInput "GetStageRequest"[set into] { api_id : String, stage_name : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetStagesInput {
     /// The API identifier.
@@ -1201,10 +1197,10 @@ pub struct GetStagesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetStagesInput "GetStagesRequest"[set debug into] { api_id : String, max_results :
-    String, next_token : String } { _client }
+    GetStagesInput "GetStagesRequest"[set into] { api_id : String, max_results : String,
+    next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTagsInput {
     /// The resource ARN for the tag.
@@ -1212,9 +1208,9 @@ pub struct GetTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetTagsInput "GetTagsRequest"[set debug into] { resource_arn : String } { _client }
+    GetTagsInput "GetTagsRequest"[set into] { resource_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetVpcLinkInput {
     /// The ID of the VPC link.
@@ -1222,10 +1218,9 @@ pub struct GetVpcLinkInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetVpcLinkInput "GetVpcLinkRequest"[set debug into] { vpc_link_id : String } {
-    _client }
+    GetVpcLinkInput "GetVpcLinkRequest"[set into] { vpc_link_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetVpcLinksInput {
     /// The maximum number of elements to be returned for this resource.
@@ -1235,10 +1230,10 @@ pub struct GetVpcLinksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetVpcLinksInput "GetVpcLinksRequest"[set debug into] { max_results : String,
-    next_token : String } { _client }
+    GetVpcLinksInput "GetVpcLinksRequest"[set into] { max_results : String, next_token :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ImportApiInput {
     /// Specifies how to interpret the base path of the API during import. Valid values are ignore, prepend, and split. The default value is ignore. To learn more, see [Set the OpenAPI basePath Property](https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-import-api-basePath.html). Supported only for HTTP APIs.
@@ -1250,10 +1245,10 @@ pub struct ImportApiInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ImportApiInput "ImportApiRequest"[set debug into] { basepath : String, body : String,
+    ImportApiInput "ImportApiRequest"[set into] { basepath : String, body : String,
     fail_on_warnings = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListPortalProductsInput {
     /// The maximum number of elements to be returned for this resource.
@@ -1265,10 +1260,10 @@ pub struct ListPortalProductsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListPortalProductsInput "ListPortalProductsRequest"[set debug into] { max_results :
-    String, next_token : String, resource_owner : String } { _client }
+    ListPortalProductsInput "ListPortalProductsRequest"[set into] { max_results : String,
+    next_token : String, resource_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListPortalsInput {
     /// The maximum number of elements to be returned for this resource.
@@ -1278,10 +1273,10 @@ pub struct ListPortalsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListPortalsInput "ListPortalsRequest"[set debug into] { max_results : String,
-    next_token : String } { _client }
+    ListPortalsInput "ListPortalsRequest"[set into] { max_results : String, next_token :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListProductPagesInput {
     /// The maximum number of elements to be returned for this resource.
@@ -1295,11 +1290,11 @@ pub struct ListProductPagesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListProductPagesInput "ListProductPagesRequest"[set debug into] { max_results :
-    String, next_token : String, portal_product_id : String, resource_owner_account_id :
-    String } { _client }
+    ListProductPagesInput "ListProductPagesRequest"[set into] { max_results : String,
+    next_token : String, portal_product_id : String, resource_owner_account_id : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListProductRestEndpointPagesInput {
     /// The maximum number of elements to be returned for this resource.
@@ -1313,11 +1308,11 @@ pub struct ListProductRestEndpointPagesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListProductRestEndpointPagesInput "ListProductRestEndpointPagesRequest"[set debug
-    into] { max_results : String, next_token : String, portal_product_id : String,
+    ListProductRestEndpointPagesInput "ListProductRestEndpointPagesRequest"[set into] {
+    max_results : String, next_token : String, portal_product_id : String,
     resource_owner_account_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PreviewPortalInput {
     /// The portal identifier.
@@ -1325,11 +1320,11 @@ pub struct PreviewPortalInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PreviewPortalInput "PreviewPortalRequest"[set debug into] { portal_id : String } {
-    _client }
+    PreviewPortalInput "PreviewPortalRequest"[set into] { portal_id : String } { _client
+    }
 );
 /// The request body for the post operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PublishPortalInput {
     /// The description of the portal. When the portal is published, this description becomes the last published description.
@@ -1339,11 +1334,11 @@ pub struct PublishPortalInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PublishPortalInput "PublishPortalRequest"[set debug into] { description : String,
-    portal_id : String } { _client }
+    PublishPortalInput "PublishPortalRequest"[set into] { description : String, portal_id
+    : String } { _client }
 );
 /// The request body for the put operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutPortalProductSharingPolicyInput {
     /// The product sharing policy.
@@ -1353,10 +1348,10 @@ pub struct PutPortalProductSharingPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutPortalProductSharingPolicyInput "PutPortalProductSharingPolicyRequest"[set debug
-    into] { policy_document : String, portal_product_id : String } { _client }
+    PutPortalProductSharingPolicyInput "PutPortalProductSharingPolicyRequest"[set into] {
+    policy_document : String, portal_product_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutRoutingRuleInput {
     /// The routing rule action.
@@ -1374,11 +1369,11 @@ pub struct PutRoutingRuleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutRoutingRuleInput "PutRoutingRuleRequest"[set debug into] { actions : Vec <
-    RoutingRuleAction >, conditions : Vec < RoutingRuleCondition >, domain_name : String,
+    PutRoutingRuleInput "PutRoutingRuleRequest"[set into] { actions = Vec <
+    RoutingRuleAction >, conditions = Vec < RoutingRuleCondition >, domain_name : String,
     domain_name_id : String, priority = i32, routing_rule_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ReimportApiInput {
     /// The API identifier.
@@ -1392,11 +1387,11 @@ pub struct ReimportApiInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ReimportApiInput "ReimportApiRequest"[set debug into] { api_id : String, basepath :
-    String, body : String, fail_on_warnings = bool } { _client }
+    ReimportApiInput "ReimportApiRequest"[set into] { api_id : String, basepath : String,
+    body : String, fail_on_warnings = bool } { _client }
 );
 /// Creates a new Tag resource to represent a tag.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// The resource ARN for the tag.
@@ -1406,10 +1401,10 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceRequest"[set debug into] { resource_arn : String, tags :
+    TagResourceInput "TagResourceRequest"[set into] { resource_arn : String, tags :
     HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// The resource ARN for the tag.
@@ -1419,11 +1414,11 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceRequest"[set debug into] { resource_arn : String,
-    tag_keys : Vec < String > } { _client }
+    UntagResourceInput "UntagResourceRequest"[set into] { resource_arn : String, tag_keys
+    = Vec < String > } { _client }
 );
 /// Updates an ApiMapping.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateApiMappingInput {
     /// The API identifier.
@@ -1439,12 +1434,12 @@ pub struct UpdateApiMappingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateApiMappingInput "UpdateApiMappingRequest"[set debug into] { api_id : String,
+    UpdateApiMappingInput "UpdateApiMappingRequest"[set into] { api_id : String,
     api_mapping_id : String, api_mapping_key : String, domain_name : String, stage :
     String } { _client }
 );
 /// Updates an Api.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateApiInput {
     /// The API identifier.
@@ -1476,15 +1471,15 @@ pub struct UpdateApiInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateApiInput "UpdateApiRequest"[set debug into] { api_id : String,
-    api_key_selection_expression : String, cors_configuration : Cors, credentials_arn :
+    UpdateApiInput "UpdateApiRequest"[set into] { api_id : String,
+    api_key_selection_expression : String, cors_configuration = Cors, credentials_arn :
     String, description : String, disable_schema_validation = bool,
     disable_execute_api_endpoint = bool, ip_address_type : IpAddressType, name : String,
     route_key : String, route_selection_expression : String, target : String, version :
     String } { _client }
 );
 /// Updates an Authorizer.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateAuthorizerInput {
     /// The API identifier.
@@ -1514,15 +1509,15 @@ pub struct UpdateAuthorizerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateAuthorizerInput "UpdateAuthorizerRequest"[set debug into] { api_id : String,
+    UpdateAuthorizerInput "UpdateAuthorizerRequest"[set into] { api_id : String,
     authorizer_credentials_arn : String, authorizer_id : String,
     authorizer_payload_format_version : String, authorizer_result_ttl_in_seconds = i32,
     authorizer_type : AuthorizerType, authorizer_uri : String, enable_simple_responses =
-    bool, identity_source : Vec < String >, identity_validation_expression : String,
-    jwt_configuration : JwtConfiguration, name : String } { _client }
+    bool, identity_source = Vec < String >, identity_validation_expression : String,
+    jwt_configuration = JwtConfiguration, name : String } { _client }
 );
 /// Updates a Deployment.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateDeploymentInput {
     /// The API identifier.
@@ -1534,11 +1529,11 @@ pub struct UpdateDeploymentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateDeploymentInput "UpdateDeploymentRequest"[set debug into] { api_id : String,
+    UpdateDeploymentInput "UpdateDeploymentRequest"[set into] { api_id : String,
     deployment_id : String, description : String } { _client }
 );
 /// Updates a DomainName.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateDomainNameInput {
     /// The domain name.
@@ -1552,13 +1547,13 @@ pub struct UpdateDomainNameInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateDomainNameInput "UpdateDomainNameRequest"[set debug into] { domain_name :
-    String, domain_name_configurations : Vec < DomainNameConfiguration >,
-    mutual_tls_authentication : MutualTlsAuthenticationInput, routing_mode : RoutingMode
+    UpdateDomainNameInput "UpdateDomainNameRequest"[set into] { domain_name : String,
+    domain_name_configurations = Vec < DomainNameConfiguration >,
+    mutual_tls_authentication = MutualTlsAuthenticationInput, routing_mode : RoutingMode
     } { _client }
 );
 /// Updates an Integration.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateIntegrationInput {
     /// The API identifier.
@@ -1602,7 +1597,7 @@ pub struct UpdateIntegrationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateIntegrationInput "UpdateIntegrationRequest"[set debug into] { api_id : String,
+    UpdateIntegrationInput "UpdateIntegrationRequest"[set into] { api_id : String,
     connection_id : String, connection_type : ConnectionType, content_handling_strategy :
     ContentHandlingStrategy, credentials_arn : String, description : String,
     integration_id : String, integration_method : String, integration_subtype : String,
@@ -1610,10 +1605,10 @@ rboto::__structure!(
     PassthroughBehavior, payload_format_version : String, request_parameters : HashMap <
     String, String >, request_templates : HashMap < String, String >, response_parameters
     : HashMap < String, HashMap < String, String > >, template_selection_expression :
-    String, timeout_in_millis = i32, tls_config : TlsConfigInput } { _client }
+    String, timeout_in_millis = i32, tls_config = TlsConfigInput } { _client }
 );
 /// Updates an IntegrationResponses.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateIntegrationResponseInput {
     /// The API identifier.
@@ -1635,14 +1630,14 @@ pub struct UpdateIntegrationResponseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateIntegrationResponseInput "UpdateIntegrationResponseRequest"[set debug into] {
-    api_id : String, content_handling_strategy : ContentHandlingStrategy, integration_id
-    : String, integration_response_id : String, integration_response_key : String,
+    UpdateIntegrationResponseInput "UpdateIntegrationResponseRequest"[set into] { api_id
+    : String, content_handling_strategy : ContentHandlingStrategy, integration_id :
+    String, integration_response_id : String, integration_response_key : String,
     response_parameters : HashMap < String, String >, response_templates : HashMap <
     String, String >, template_selection_expression : String } { _client }
 );
 /// Updates a Model.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateModelInput {
     /// The API identifier.
@@ -1660,12 +1655,12 @@ pub struct UpdateModelInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateModelInput "UpdateModelRequest"[set debug into] { api_id : String, content_type
-    : String, description : String, model_id : String, name : String, schema : String } {
+    UpdateModelInput "UpdateModelRequest"[set into] { api_id : String, content_type :
+    String, description : String, model_id : String, name : String, schema : String } {
     _client }
 );
 /// The request body for the patch operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdatePortalProductInput {
     /// The description.
@@ -1679,12 +1674,12 @@ pub struct UpdatePortalProductInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdatePortalProductInput "UpdatePortalProductRequest"[set debug into] { description :
-    String, display_name : String, display_order : DisplayOrder, portal_product_id :
+    UpdatePortalProductInput "UpdatePortalProductRequest"[set into] { description :
+    String, display_name : String, display_order = DisplayOrder, portal_product_id :
     String } { _client }
 );
 /// The request body for the patch operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdatePortalInput {
     /// The authorization of the portal.
@@ -1704,13 +1699,13 @@ pub struct UpdatePortalInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdatePortalInput "UpdatePortalRequest"[set debug into] { authorization :
-    Authorization, endpoint_configuration : EndpointConfigurationRequest,
-    included_portal_product_arns : Vec < String >, logo_uri : String, portal_content :
-    PortalContent, portal_id : String, rum_app_monitor_name : String } { _client }
+    UpdatePortalInput "UpdatePortalRequest"[set into] { authorization = Authorization,
+    endpoint_configuration = EndpointConfigurationRequest, included_portal_product_arns =
+    Vec < String >, logo_uri : String, portal_content = PortalContent, portal_id :
+    String, rum_app_monitor_name : String } { _client }
 );
 /// The request body for the patch operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateProductPageInput {
     /// The content of the product page.
@@ -1722,11 +1717,11 @@ pub struct UpdateProductPageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateProductPageInput "UpdateProductPageRequest"[set debug into] { display_content :
+    UpdateProductPageInput "UpdateProductPageRequest"[set into] { display_content =
     DisplayContent, portal_product_id : String, product_page_id : String } { _client }
 );
 /// The request body for the patch operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateProductRestEndpointPageInput {
     /// The display content.
@@ -1740,12 +1735,12 @@ pub struct UpdateProductRestEndpointPageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateProductRestEndpointPageInput "UpdateProductRestEndpointPageRequest"[set debug
-    into] { display_content : EndpointDisplayContent, portal_product_id : String,
+    UpdateProductRestEndpointPageInput "UpdateProductRestEndpointPageRequest"[set into] {
+    display_content = EndpointDisplayContent, portal_product_id : String,
     product_rest_endpoint_page_id : String, try_it_state : TryItState } { _client }
 );
 /// Updates a Route.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateRouteInput {
     /// The API identifier.
@@ -1777,16 +1772,15 @@ pub struct UpdateRouteInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateRouteInput "UpdateRouteRequest"[set debug into] { api_id : String,
-    api_key_required = bool, authorization_scopes : Vec < String >, authorization_type :
-    AuthorizationType, authorizer_id : String, model_selection_expression : String,
-    operation_name : String, request_models : HashMap < String, String >,
-    request_parameters : HashMap < String, ParameterConstraints >, route_id : String,
-    route_key : String, route_response_selection_expression : String, target : String } {
-    _client }
+    UpdateRouteInput "UpdateRouteRequest"[set into] { api_id : String, api_key_required =
+    bool, authorization_scopes = Vec < String >, authorization_type : AuthorizationType,
+    authorizer_id : String, model_selection_expression : String, operation_name : String,
+    request_models : HashMap < String, String >, request_parameters : HashMap < String,
+    ParameterConstraints >, route_id : String, route_key : String,
+    route_response_selection_expression : String, target : String } { _client }
 );
 /// Updates a RouteResponse.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateRouteResponseInput {
     /// The API identifier.
@@ -1806,13 +1800,13 @@ pub struct UpdateRouteResponseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateRouteResponseInput "UpdateRouteResponseRequest"[set debug into] { api_id :
-    String, model_selection_expression : String, response_models : HashMap < String,
-    String >, response_parameters : HashMap < String, ParameterConstraints >, route_id :
-    String, route_response_id : String, route_response_key : String } { _client }
+    UpdateRouteResponseInput "UpdateRouteResponseRequest"[set into] { api_id : String,
+    model_selection_expression : String, response_models : HashMap < String, String >,
+    response_parameters : HashMap < String, ParameterConstraints >, route_id : String,
+    route_response_id : String, route_response_key : String } { _client }
 );
 /// Updates a Stage.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateStageInput {
     /// Settings for logging access in this stage.
@@ -1838,14 +1832,14 @@ pub struct UpdateStageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateStageInput "UpdateStageRequest"[set debug into] { access_log_settings :
+    UpdateStageInput "UpdateStageRequest"[set into] { access_log_settings =
     AccessLogSettings, api_id : String, auto_deploy = bool, client_certificate_id :
-    String, default_route_settings : RouteSettings, deployment_id : String, description :
+    String, default_route_settings = RouteSettings, deployment_id : String, description :
     String, route_settings : HashMap < String, RouteSettings >, stage_name : String,
     stage_variables : HashMap < String, String > } { _client }
 );
 /// Updates a VPC link.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateVpcLinkInput {
     /// The name of the VPC link.
@@ -1855,6 +1849,6 @@ pub struct UpdateVpcLinkInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateVpcLinkInput "UpdateVpcLinkRequest"[set debug into] { name : String,
-    vpc_link_id : String } { _client }
+    UpdateVpcLinkInput "UpdateVpcLinkRequest"[set into] { name : String, vpc_link_id :
+    String } { _client }
 );

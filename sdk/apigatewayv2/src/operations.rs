@@ -6,162 +6,98 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; CreateApiInput => CreateApiOutput =
-    super::schema::ops::CREATE_API, "CreateApi"; CreateApiMappingInput =>
-    CreateApiMappingOutput = super::schema::ops::CREATE_API_MAPPING, "CreateApiMapping";
-    CreateAuthorizerInput => CreateAuthorizerOutput =
-    super::schema::ops::CREATE_AUTHORIZER, "CreateAuthorizer"; CreateDeploymentInput =>
-    CreateDeploymentOutput = super::schema::ops::CREATE_DEPLOYMENT, "CreateDeployment";
-    CreateDomainNameInput => CreateDomainNameOutput =
-    super::schema::ops::CREATE_DOMAIN_NAME, "CreateDomainName"; CreateIntegrationInput =>
-    CreateIntegrationOutput = super::schema::ops::CREATE_INTEGRATION,
-    "CreateIntegration"; CreateIntegrationResponseInput =>
-    CreateIntegrationResponseOutput = super::schema::ops::CREATE_INTEGRATION_RESPONSE,
-    "CreateIntegrationResponse"; CreateModelInput => CreateModelOutput =
-    super::schema::ops::CREATE_MODEL, "CreateModel"; CreatePortalInput =>
-    CreatePortalOutput = super::schema::ops::CREATE_PORTAL, "CreatePortal";
-    CreatePortalProductInput => CreatePortalProductOutput =
-    super::schema::ops::CREATE_PORTAL_PRODUCT, "CreatePortalProduct";
-    CreateProductPageInput => CreateProductPageOutput =
-    super::schema::ops::CREATE_PRODUCT_PAGE, "CreateProductPage";
-    CreateProductRestEndpointPageInput => CreateProductRestEndpointPageOutput =
-    super::schema::ops::CREATE_PRODUCT_REST_ENDPOINT_PAGE,
-    "CreateProductRestEndpointPage"; CreateRouteInput => CreateRouteOutput =
-    super::schema::ops::CREATE_ROUTE, "CreateRoute"; CreateRouteResponseInput =>
-    CreateRouteResponseOutput = super::schema::ops::CREATE_ROUTE_RESPONSE,
-    "CreateRouteResponse"; CreateRoutingRuleInput => CreateRoutingRuleOutput =
-    super::schema::ops::CREATE_ROUTING_RULE, "CreateRoutingRule"; CreateStageInput =>
-    CreateStageOutput = super::schema::ops::CREATE_STAGE, "CreateStage";
-    CreateVpcLinkInput => CreateVpcLinkOutput = super::schema::ops::CREATE_VPC_LINK,
-    "CreateVpcLink"; DeleteAccessLogSettingsInput => DeleteAccessLogSettingsOutput =
-    super::schema::ops::DELETE_ACCESS_LOG_SETTINGS, "DeleteAccessLogSettings";
-    DeleteApiInput => DeleteApiOutput = super::schema::ops::DELETE_API, "DeleteApi";
-    DeleteApiMappingInput => DeleteApiMappingOutput =
-    super::schema::ops::DELETE_API_MAPPING, "DeleteApiMapping"; DeleteAuthorizerInput =>
-    DeleteAuthorizerOutput = super::schema::ops::DELETE_AUTHORIZER, "DeleteAuthorizer";
-    DeleteCorsConfigurationInput => DeleteCorsConfigurationOutput =
-    super::schema::ops::DELETE_CORS_CONFIGURATION, "DeleteCorsConfiguration";
-    DeleteDeploymentInput => DeleteDeploymentOutput =
-    super::schema::ops::DELETE_DEPLOYMENT, "DeleteDeployment"; DeleteDomainNameInput =>
-    DeleteDomainNameOutput = super::schema::ops::DELETE_DOMAIN_NAME, "DeleteDomainName";
-    DeleteIntegrationInput => DeleteIntegrationOutput =
-    super::schema::ops::DELETE_INTEGRATION, "DeleteIntegration";
-    DeleteIntegrationResponseInput => DeleteIntegrationResponseOutput =
-    super::schema::ops::DELETE_INTEGRATION_RESPONSE, "DeleteIntegrationResponse";
-    DeleteModelInput => DeleteModelOutput = super::schema::ops::DELETE_MODEL,
-    "DeleteModel"; DeletePortalInput => DeletePortalOutput =
-    super::schema::ops::DELETE_PORTAL, "DeletePortal"; DeletePortalProductInput =>
-    DeletePortalProductOutput = super::schema::ops::DELETE_PORTAL_PRODUCT,
+    super::error::Exception, super::schema::SERVICE; CreateApiInput => CreateApiOutput,
+    "CreateApi"; CreateApiMappingInput => CreateApiMappingOutput, "CreateApiMapping";
+    CreateAuthorizerInput => CreateAuthorizerOutput, "CreateAuthorizer";
+    CreateDeploymentInput => CreateDeploymentOutput, "CreateDeployment";
+    CreateDomainNameInput => CreateDomainNameOutput, "CreateDomainName";
+    CreateIntegrationInput => CreateIntegrationOutput, "CreateIntegration";
+    CreateIntegrationResponseInput => CreateIntegrationResponseOutput,
+    "CreateIntegrationResponse"; CreateModelInput => CreateModelOutput, "CreateModel";
+    CreatePortalInput => CreatePortalOutput, "CreatePortal"; CreatePortalProductInput =>
+    CreatePortalProductOutput, "CreatePortalProduct"; CreateProductPageInput =>
+    CreateProductPageOutput, "CreateProductPage"; CreateProductRestEndpointPageInput =>
+    CreateProductRestEndpointPageOutput, "CreateProductRestEndpointPage";
+    CreateRouteInput => CreateRouteOutput, "CreateRoute"; CreateRouteResponseInput =>
+    CreateRouteResponseOutput, "CreateRouteResponse"; CreateRoutingRuleInput =>
+    CreateRoutingRuleOutput, "CreateRoutingRule"; CreateStageInput => CreateStageOutput,
+    "CreateStage"; CreateVpcLinkInput => CreateVpcLinkOutput, "CreateVpcLink";
+    DeleteAccessLogSettingsInput => DeleteAccessLogSettingsOutput,
+    "DeleteAccessLogSettings"; DeleteApiInput => DeleteApiOutput, "DeleteApi";
+    DeleteApiMappingInput => DeleteApiMappingOutput, "DeleteApiMapping";
+    DeleteAuthorizerInput => DeleteAuthorizerOutput, "DeleteAuthorizer";
+    DeleteCorsConfigurationInput => DeleteCorsConfigurationOutput,
+    "DeleteCorsConfiguration"; DeleteDeploymentInput => DeleteDeploymentOutput,
+    "DeleteDeployment"; DeleteDomainNameInput => DeleteDomainNameOutput,
+    "DeleteDomainName"; DeleteIntegrationInput => DeleteIntegrationOutput,
+    "DeleteIntegration"; DeleteIntegrationResponseInput =>
+    DeleteIntegrationResponseOutput, "DeleteIntegrationResponse"; DeleteModelInput =>
+    DeleteModelOutput, "DeleteModel"; DeletePortalInput => DeletePortalOutput,
+    "DeletePortal"; DeletePortalProductInput => DeletePortalProductOutput,
     "DeletePortalProduct"; DeletePortalProductSharingPolicyInput =>
-    DeletePortalProductSharingPolicyOutput =
-    super::schema::ops::DELETE_PORTAL_PRODUCT_SHARING_POLICY,
-    "DeletePortalProductSharingPolicy"; DeleteProductPageInput => DeleteProductPageOutput
-    = super::schema::ops::DELETE_PRODUCT_PAGE, "DeleteProductPage";
-    DeleteProductRestEndpointPageInput => DeleteProductRestEndpointPageOutput =
-    super::schema::ops::DELETE_PRODUCT_REST_ENDPOINT_PAGE,
-    "DeleteProductRestEndpointPage"; DeleteRouteInput => DeleteRouteOutput =
-    super::schema::ops::DELETE_ROUTE, "DeleteRoute"; DeleteRouteRequestParameterInput =>
-    DeleteRouteRequestParameterOutput =
-    super::schema::ops::DELETE_ROUTE_REQUEST_PARAMETER, "DeleteRouteRequestParameter";
-    DeleteRouteResponseInput => DeleteRouteResponseOutput =
-    super::schema::ops::DELETE_ROUTE_RESPONSE, "DeleteRouteResponse";
-    DeleteRouteSettingsInput => DeleteRouteSettingsOutput =
-    super::schema::ops::DELETE_ROUTE_SETTINGS, "DeleteRouteSettings";
-    DeleteRoutingRuleInput => DeleteRoutingRuleOutput =
-    super::schema::ops::DELETE_ROUTING_RULE, "DeleteRoutingRule"; DeleteStageInput =>
-    DeleteStageOutput = super::schema::ops::DELETE_STAGE, "DeleteStage";
-    DeleteVpcLinkInput => DeleteVpcLinkOutput = super::schema::ops::DELETE_VPC_LINK,
-    "DeleteVpcLink"; ExportApiInput => ExportApiOutput = super::schema::ops::EXPORT_API,
-    "ExportApi"; DisablePortalInput => DisablePortalOutput =
-    super::schema::ops::DISABLE_PORTAL, "DisablePortal"; ResetAuthorizersCacheInput =>
-    ResetAuthorizersCacheOutput = super::schema::ops::RESET_AUTHORIZERS_CACHE,
-    "ResetAuthorizersCache"; GetApiInput => GetApiOutput = super::schema::ops::GET_API,
-    "GetApi"; GetApiMappingInput => GetApiMappingOutput =
-    super::schema::ops::GET_API_MAPPING, "GetApiMapping"; GetApiMappingsInput =>
-    GetApiMappingsOutput = super::schema::ops::GET_API_MAPPINGS, "GetApiMappings";
-    GetApisInput => GetApisOutput = super::schema::ops::GET_APIS, "GetApis";
-    GetAuthorizerInput => GetAuthorizerOutput = super::schema::ops::GET_AUTHORIZER,
-    "GetAuthorizer"; GetAuthorizersInput => GetAuthorizersOutput =
-    super::schema::ops::GET_AUTHORIZERS, "GetAuthorizers"; GetDeploymentInput =>
-    GetDeploymentOutput = super::schema::ops::GET_DEPLOYMENT, "GetDeployment";
-    GetDeploymentsInput => GetDeploymentsOutput = super::schema::ops::GET_DEPLOYMENTS,
-    "GetDeployments"; GetDomainNameInput => GetDomainNameOutput =
-    super::schema::ops::GET_DOMAIN_NAME, "GetDomainName"; GetDomainNamesInput =>
-    GetDomainNamesOutput = super::schema::ops::GET_DOMAIN_NAMES, "GetDomainNames";
-    GetIntegrationInput => GetIntegrationOutput = super::schema::ops::GET_INTEGRATION,
-    "GetIntegration"; GetIntegrationResponseInput => GetIntegrationResponseOutput =
-    super::schema::ops::GET_INTEGRATION_RESPONSE, "GetIntegrationResponse";
-    GetIntegrationResponsesInput => GetIntegrationResponsesOutput =
-    super::schema::ops::GET_INTEGRATION_RESPONSES, "GetIntegrationResponses";
-    GetIntegrationsInput => GetIntegrationsOutput = super::schema::ops::GET_INTEGRATIONS,
-    "GetIntegrations"; GetModelInput => GetModelOutput = super::schema::ops::GET_MODEL,
-    "GetModel"; GetModelTemplateInput => GetModelTemplateOutput =
-    super::schema::ops::GET_MODEL_TEMPLATE, "GetModelTemplate"; GetModelsInput =>
-    GetModelsOutput = super::schema::ops::GET_MODELS, "GetModels"; GetPortalInput =>
-    GetPortalOutput = super::schema::ops::GET_PORTAL, "GetPortal"; GetPortalProductInput
-    => GetPortalProductOutput = super::schema::ops::GET_PORTAL_PRODUCT,
-    "GetPortalProduct"; GetPortalProductSharingPolicyInput =>
-    GetPortalProductSharingPolicyOutput =
-    super::schema::ops::GET_PORTAL_PRODUCT_SHARING_POLICY,
-    "GetPortalProductSharingPolicy"; GetProductPageInput => GetProductPageOutput =
-    super::schema::ops::GET_PRODUCT_PAGE, "GetProductPage";
-    GetProductRestEndpointPageInput => GetProductRestEndpointPageOutput =
-    super::schema::ops::GET_PRODUCT_REST_ENDPOINT_PAGE, "GetProductRestEndpointPage";
-    GetRouteInput => GetRouteOutput = super::schema::ops::GET_ROUTE, "GetRoute";
-    GetRouteResponseInput => GetRouteResponseOutput =
-    super::schema::ops::GET_ROUTE_RESPONSE, "GetRouteResponse"; GetRouteResponsesInput =>
-    GetRouteResponsesOutput = super::schema::ops::GET_ROUTE_RESPONSES,
-    "GetRouteResponses"; GetRoutesInput => GetRoutesOutput =
-    super::schema::ops::GET_ROUTES, "GetRoutes"; GetRoutingRuleInput =>
-    GetRoutingRuleOutput = super::schema::ops::GET_ROUTING_RULE, "GetRoutingRule";
-    ListRoutingRulesInput => ListRoutingRulesOutput =
-    super::schema::ops::LIST_ROUTING_RULES, "ListRoutingRules"; GetStageInput =>
-    GetStageOutput = super::schema::ops::GET_STAGE, "GetStage"; GetStagesInput =>
-    GetStagesOutput = super::schema::ops::GET_STAGES, "GetStages"; GetTagsInput =>
-    GetTagsOutput = super::schema::ops::GET_TAGS, "GetTags"; GetVpcLinkInput =>
-    GetVpcLinkOutput = super::schema::ops::GET_VPC_LINK, "GetVpcLink"; GetVpcLinksInput
-    => GetVpcLinksOutput = super::schema::ops::GET_VPC_LINKS, "GetVpcLinks";
-    ImportApiInput => ImportApiOutput = super::schema::ops::IMPORT_API, "ImportApi";
-    ListPortalProductsInput => ListPortalProductsOutput =
-    super::schema::ops::LIST_PORTAL_PRODUCTS, "ListPortalProducts"; ListPortalsInput =>
-    ListPortalsOutput = super::schema::ops::LIST_PORTALS, "ListPortals";
-    ListProductPagesInput => ListProductPagesOutput =
-    super::schema::ops::LIST_PRODUCT_PAGES, "ListProductPages";
-    ListProductRestEndpointPagesInput => ListProductRestEndpointPagesOutput =
-    super::schema::ops::LIST_PRODUCT_REST_ENDPOINT_PAGES, "ListProductRestEndpointPages";
-    PreviewPortalInput => PreviewPortalOutput = super::schema::ops::PREVIEW_PORTAL,
-    "PreviewPortal"; PublishPortalInput => PublishPortalOutput =
-    super::schema::ops::PUBLISH_PORTAL, "PublishPortal";
-    PutPortalProductSharingPolicyInput => PutPortalProductSharingPolicyOutput =
-    super::schema::ops::PUT_PORTAL_PRODUCT_SHARING_POLICY,
-    "PutPortalProductSharingPolicy"; PutRoutingRuleInput => PutRoutingRuleOutput =
-    super::schema::ops::PUT_ROUTING_RULE, "PutRoutingRule"; ReimportApiInput =>
-    ReimportApiOutput = super::schema::ops::REIMPORT_API, "ReimportApi"; TagResourceInput
-    => TagResourceOutput = super::schema::ops::TAG_RESOURCE, "TagResource";
-    UntagResourceInput => UntagResourceOutput = super::schema::ops::UNTAG_RESOURCE,
-    "UntagResource"; UpdateApiInput => UpdateApiOutput = super::schema::ops::UPDATE_API,
-    "UpdateApi"; UpdateApiMappingInput => UpdateApiMappingOutput =
-    super::schema::ops::UPDATE_API_MAPPING, "UpdateApiMapping"; UpdateAuthorizerInput =>
-    UpdateAuthorizerOutput = super::schema::ops::UPDATE_AUTHORIZER, "UpdateAuthorizer";
-    UpdateDeploymentInput => UpdateDeploymentOutput =
-    super::schema::ops::UPDATE_DEPLOYMENT, "UpdateDeployment"; UpdateDomainNameInput =>
-    UpdateDomainNameOutput = super::schema::ops::UPDATE_DOMAIN_NAME, "UpdateDomainName";
-    UpdateIntegrationInput => UpdateIntegrationOutput =
-    super::schema::ops::UPDATE_INTEGRATION, "UpdateIntegration";
-    UpdateIntegrationResponseInput => UpdateIntegrationResponseOutput =
-    super::schema::ops::UPDATE_INTEGRATION_RESPONSE, "UpdateIntegrationResponse";
-    UpdateModelInput => UpdateModelOutput = super::schema::ops::UPDATE_MODEL,
-    "UpdateModel"; UpdatePortalInput => UpdatePortalOutput =
-    super::schema::ops::UPDATE_PORTAL, "UpdatePortal"; UpdatePortalProductInput =>
-    UpdatePortalProductOutput = super::schema::ops::UPDATE_PORTAL_PRODUCT,
-    "UpdatePortalProduct"; UpdateProductPageInput => UpdateProductPageOutput =
-    super::schema::ops::UPDATE_PRODUCT_PAGE, "UpdateProductPage";
-    UpdateProductRestEndpointPageInput => UpdateProductRestEndpointPageOutput =
-    super::schema::ops::UPDATE_PRODUCT_REST_ENDPOINT_PAGE,
-    "UpdateProductRestEndpointPage"; UpdateRouteInput => UpdateRouteOutput =
-    super::schema::ops::UPDATE_ROUTE, "UpdateRoute"; UpdateRouteResponseInput =>
-    UpdateRouteResponseOutput = super::schema::ops::UPDATE_ROUTE_RESPONSE,
-    "UpdateRouteResponse"; UpdateStageInput => UpdateStageOutput =
-    super::schema::ops::UPDATE_STAGE, "UpdateStage"; UpdateVpcLinkInput =>
-    UpdateVpcLinkOutput = super::schema::ops::UPDATE_VPC_LINK, "UpdateVpcLink";
+    DeletePortalProductSharingPolicyOutput, "DeletePortalProductSharingPolicy";
+    DeleteProductPageInput => DeleteProductPageOutput, "DeleteProductPage";
+    DeleteProductRestEndpointPageInput => DeleteProductRestEndpointPageOutput,
+    "DeleteProductRestEndpointPage"; DeleteRouteInput => DeleteRouteOutput,
+    "DeleteRoute"; DeleteRouteRequestParameterInput => DeleteRouteRequestParameterOutput,
+    "DeleteRouteRequestParameter"; DeleteRouteResponseInput => DeleteRouteResponseOutput,
+    "DeleteRouteResponse"; DeleteRouteSettingsInput => DeleteRouteSettingsOutput,
+    "DeleteRouteSettings"; DeleteRoutingRuleInput => DeleteRoutingRuleOutput,
+    "DeleteRoutingRule"; DeleteStageInput => DeleteStageOutput, "DeleteStage";
+    DeleteVpcLinkInput => DeleteVpcLinkOutput, "DeleteVpcLink"; ExportApiInput =>
+    ExportApiOutput, "ExportApi"; DisablePortalInput => DisablePortalOutput,
+    "DisablePortal"; ResetAuthorizersCacheInput => ResetAuthorizersCacheOutput,
+    "ResetAuthorizersCache"; GetApiInput => GetApiOutput, "GetApi"; GetApiMappingInput =>
+    GetApiMappingOutput, "GetApiMapping"; GetApiMappingsInput => GetApiMappingsOutput,
+    "GetApiMappings"; GetApisInput => GetApisOutput, "GetApis"; GetAuthorizerInput =>
+    GetAuthorizerOutput, "GetAuthorizer"; GetAuthorizersInput => GetAuthorizersOutput,
+    "GetAuthorizers"; GetDeploymentInput => GetDeploymentOutput, "GetDeployment";
+    GetDeploymentsInput => GetDeploymentsOutput, "GetDeployments"; GetDomainNameInput =>
+    GetDomainNameOutput, "GetDomainName"; GetDomainNamesInput => GetDomainNamesOutput,
+    "GetDomainNames"; GetIntegrationInput => GetIntegrationOutput, "GetIntegration";
+    GetIntegrationResponseInput => GetIntegrationResponseOutput,
+    "GetIntegrationResponse"; GetIntegrationResponsesInput =>
+    GetIntegrationResponsesOutput, "GetIntegrationResponses"; GetIntegrationsInput =>
+    GetIntegrationsOutput, "GetIntegrations"; GetModelInput => GetModelOutput,
+    "GetModel"; GetModelTemplateInput => GetModelTemplateOutput, "GetModelTemplate";
+    GetModelsInput => GetModelsOutput, "GetModels"; GetPortalInput => GetPortalOutput,
+    "GetPortal"; GetPortalProductInput => GetPortalProductOutput, "GetPortalProduct";
+    GetPortalProductSharingPolicyInput => GetPortalProductSharingPolicyOutput,
+    "GetPortalProductSharingPolicy"; GetProductPageInput => GetProductPageOutput,
+    "GetProductPage"; GetProductRestEndpointPageInput =>
+    GetProductRestEndpointPageOutput, "GetProductRestEndpointPage"; GetRouteInput =>
+    GetRouteOutput, "GetRoute"; GetRouteResponseInput => GetRouteResponseOutput,
+    "GetRouteResponse"; GetRouteResponsesInput => GetRouteResponsesOutput,
+    "GetRouteResponses"; GetRoutesInput => GetRoutesOutput, "GetRoutes";
+    GetRoutingRuleInput => GetRoutingRuleOutput, "GetRoutingRule"; ListRoutingRulesInput
+    => ListRoutingRulesOutput, "ListRoutingRules"; GetStageInput => GetStageOutput,
+    "GetStage"; GetStagesInput => GetStagesOutput, "GetStages"; GetTagsInput =>
+    GetTagsOutput, "GetTags"; GetVpcLinkInput => GetVpcLinkOutput, "GetVpcLink";
+    GetVpcLinksInput => GetVpcLinksOutput, "GetVpcLinks"; ImportApiInput =>
+    ImportApiOutput, "ImportApi"; ListPortalProductsInput => ListPortalProductsOutput,
+    "ListPortalProducts"; ListPortalsInput => ListPortalsOutput, "ListPortals";
+    ListProductPagesInput => ListProductPagesOutput, "ListProductPages";
+    ListProductRestEndpointPagesInput => ListProductRestEndpointPagesOutput,
+    "ListProductRestEndpointPages"; PreviewPortalInput => PreviewPortalOutput,
+    "PreviewPortal"; PublishPortalInput => PublishPortalOutput, "PublishPortal";
+    PutPortalProductSharingPolicyInput => PutPortalProductSharingPolicyOutput,
+    "PutPortalProductSharingPolicy"; PutRoutingRuleInput => PutRoutingRuleOutput,
+    "PutRoutingRule"; ReimportApiInput => ReimportApiOutput, "ReimportApi";
+    TagResourceInput => TagResourceOutput, "TagResource"; UntagResourceInput =>
+    UntagResourceOutput, "UntagResource"; UpdateApiInput => UpdateApiOutput, "UpdateApi";
+    UpdateApiMappingInput => UpdateApiMappingOutput, "UpdateApiMapping";
+    UpdateAuthorizerInput => UpdateAuthorizerOutput, "UpdateAuthorizer";
+    UpdateDeploymentInput => UpdateDeploymentOutput, "UpdateDeployment";
+    UpdateDomainNameInput => UpdateDomainNameOutput, "UpdateDomainName";
+    UpdateIntegrationInput => UpdateIntegrationOutput, "UpdateIntegration";
+    UpdateIntegrationResponseInput => UpdateIntegrationResponseOutput,
+    "UpdateIntegrationResponse"; UpdateModelInput => UpdateModelOutput, "UpdateModel";
+    UpdatePortalInput => UpdatePortalOutput, "UpdatePortal"; UpdatePortalProductInput =>
+    UpdatePortalProductOutput, "UpdatePortalProduct"; UpdateProductPageInput =>
+    UpdateProductPageOutput, "UpdateProductPage"; UpdateProductRestEndpointPageInput =>
+    UpdateProductRestEndpointPageOutput, "UpdateProductRestEndpointPage";
+    UpdateRouteInput => UpdateRouteOutput, "UpdateRoute"; UpdateRouteResponseInput =>
+    UpdateRouteResponseOutput, "UpdateRouteResponse"; UpdateStageInput =>
+    UpdateStageOutput, "UpdateStage"; UpdateVpcLinkInput => UpdateVpcLinkOutput,
+    "UpdateVpcLink";
 );

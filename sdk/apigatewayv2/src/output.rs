@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateApiMappingOutput {
     /// The API identifier.
@@ -20,10 +20,10 @@ pub struct CreateApiMappingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateApiMappingOutput "CreateApiMappingResponse"[debug from output] { api_id :
-    String, api_mapping_id : String, api_mapping_key : String, stage : String } { _meta }
+    CreateApiMappingOutput "CreateApiMappingResponse"[from output] { api_id : String,
+    api_mapping_id : String, api_mapping_key : String, stage : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateApiOutput {
     /// The URI of the API, of the form {api-id}.execute-api.{region}.amazonaws.com. The stage name is typically appended to this URI to form a complete path to a deployed API stage.
@@ -63,15 +63,15 @@ pub struct CreateApiOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateApiOutput "CreateApiResponse"[debug from output] { api_endpoint : String,
+    CreateApiOutput "CreateApiResponse"[from output] { api_endpoint : String,
     api_gateway_managed = bool, api_id : String, api_key_selection_expression : String,
-    cors_configuration : Cors, created_date : rboto::DateTime, description : String,
-    disable_schema_validation = bool, disable_execute_api_endpoint = bool, import_info :
+    cors_configuration = Cors, created_date : rboto::DateTime, description : String,
+    disable_schema_validation = bool, disable_execute_api_endpoint = bool, import_info =
     Vec < String >, ip_address_type : IpAddressType, name : String, protocol_type :
     ProtocolType, route_selection_expression : String, tags : HashMap < String, String >,
-    version : String, warnings : Vec < String > } { _meta }
+    version : String, warnings = Vec < String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAuthorizerOutput {
     /// Specifies the required credentials as an IAM role for API Gateway to invoke the authorizer. To specify an IAM role for API Gateway to assume, use the role's Amazon Resource Name (ARN). To use resource-based permissions on the Lambda function, don't specify this parameter. Supported only for REQUEST authorizers.
@@ -99,14 +99,14 @@ pub struct CreateAuthorizerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateAuthorizerOutput "CreateAuthorizerResponse"[debug from output] {
+    CreateAuthorizerOutput "CreateAuthorizerResponse"[from output] {
     authorizer_credentials_arn : String, authorizer_id : String,
     authorizer_payload_format_version : String, authorizer_result_ttl_in_seconds = i32,
     authorizer_type : AuthorizerType, authorizer_uri : String, enable_simple_responses =
-    bool, identity_source : Vec < String >, identity_validation_expression : String,
-    jwt_configuration : JwtConfiguration, name : String } { _meta }
+    bool, identity_source = Vec < String >, identity_validation_expression : String,
+    jwt_configuration = JwtConfiguration, name : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDeploymentOutput {
     /// Specifies whether a deployment was automatically released.
@@ -124,12 +124,12 @@ pub struct CreateDeploymentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDeploymentOutput "CreateDeploymentResponse"[debug from output] { auto_deployed
-    = bool, created_date : rboto::DateTime, deployment_id : String, deployment_status :
+    CreateDeploymentOutput "CreateDeploymentResponse"[from output] { auto_deployed =
+    bool, created_date : rboto::DateTime, deployment_id : String, deployment_status :
     DeploymentStatus, deployment_status_message : String, description : String } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDomainNameOutput {
     /// The API mapping selection expression.
@@ -148,13 +148,13 @@ pub struct CreateDomainNameOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDomainNameOutput "CreateDomainNameResponse"[debug from output] {
+    CreateDomainNameOutput "CreateDomainNameResponse"[from output] {
     api_mapping_selection_expression : String, domain_name : String, domain_name_arn :
-    String, domain_name_configurations : Vec < DomainNameConfiguration >,
-    mutual_tls_authentication : MutualTlsAuthentication, routing_mode : RoutingMode, tags
+    String, domain_name_configurations = Vec < DomainNameConfiguration >,
+    mutual_tls_authentication = MutualTlsAuthentication, routing_mode : RoutingMode, tags
     : HashMap < String, String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateIntegrationOutput {
     /// Specifies whether an integration is managed by API Gateway. If you created an API using using quick create, the resulting integration is managed by API Gateway. You can update a managed integration, but you can't delete it.
@@ -200,8 +200,8 @@ pub struct CreateIntegrationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateIntegrationOutput "CreateIntegrationResult"[debug from output] {
-    api_gateway_managed = bool, connection_id : String, connection_type : ConnectionType,
+    CreateIntegrationOutput "CreateIntegrationResult"[from output] { api_gateway_managed
+    = bool, connection_id : String, connection_type : ConnectionType,
     content_handling_strategy : ContentHandlingStrategy, credentials_arn : String,
     description : String, integration_id : String, integration_method : String,
     integration_response_selection_expression : String, integration_subtype : String,
@@ -209,9 +209,9 @@ rboto::__structure!(
     PassthroughBehavior, payload_format_version : String, request_parameters : HashMap <
     String, String >, request_templates : HashMap < String, String >, response_parameters
     : HashMap < String, HashMap < String, String > >, template_selection_expression :
-    String, timeout_in_millis = i32, tls_config : TlsConfig } { _meta }
+    String, timeout_in_millis = i32, tls_config = TlsConfig } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateIntegrationResponseOutput {
     /// Supported only for WebSocket APIs. Specifies how to handle response payload content type conversions. Supported values are CONVERT_TO_BINARY and CONVERT_TO_TEXT, with the following behaviors:
@@ -229,13 +229,13 @@ pub struct CreateIntegrationResponseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateIntegrationResponseOutput "CreateIntegrationResponseResponse"[debug from
-    output] { content_handling_strategy : ContentHandlingStrategy,
-    integration_response_id : String, integration_response_key : String,
-    response_parameters : HashMap < String, String >, response_templates : HashMap <
-    String, String >, template_selection_expression : String } { _meta }
+    CreateIntegrationResponseOutput "CreateIntegrationResponseResponse"[from output] {
+    content_handling_strategy : ContentHandlingStrategy, integration_response_id :
+    String, integration_response_key : String, response_parameters : HashMap < String,
+    String >, response_templates : HashMap < String, String >,
+    template_selection_expression : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateModelOutput {
     /// The content-type for the model, for example, "application/json".
@@ -251,10 +251,10 @@ pub struct CreateModelOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateModelOutput "CreateModelResponse"[debug from output] { content_type : String,
+    CreateModelOutput "CreateModelResponse"[from output] { content_type : String,
     description : String, model_id : String, name : String, schema : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePortalProductOutput {
     /// A description of the portal product.
@@ -274,12 +274,12 @@ pub struct CreatePortalProductOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreatePortalProductOutput "CreatePortalProductResponse"[debug from output] {
-    description : String, display_name : String, display_order : DisplayOrder,
-    last_modified : rboto::DateTime, portal_product_arn : String, portal_product_id :
-    String, tags : HashMap < String, String > } { _meta }
+    CreatePortalProductOutput "CreatePortalProductResponse"[from output] { description :
+    String, display_name : String, display_order = DisplayOrder, last_modified :
+    rboto::DateTime, portal_product_arn : String, portal_product_id : String, tags :
+    HashMap < String, String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePortalOutput {
     /// The authorization for the portal. Supports Cognito-based user authentication or no authentication.
@@ -311,15 +311,15 @@ pub struct CreatePortalOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreatePortalOutput "CreatePortalResponse"[debug from output] { authorization :
-    Authorization, endpoint_configuration : EndpointConfigurationResponse,
-    included_portal_product_arns : Vec < String >, last_modified : rboto::DateTime,
+    CreatePortalOutput "CreatePortalResponse"[from output] { authorization =
+    Authorization, endpoint_configuration = EndpointConfigurationResponse,
+    included_portal_product_arns = Vec < String >, last_modified : rboto::DateTime,
     last_published : rboto::DateTime, last_published_description : String, portal_arn :
-    String, portal_content : PortalContent, portal_id : String, publish_status :
-    PublishStatus, rum_app_monitor_name : String, status_exception : StatusException,
+    String, portal_content = PortalContent, portal_id : String, publish_status :
+    PublishStatus, rum_app_monitor_name : String, status_exception = StatusException,
     tags : HashMap < String, String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateProductPageOutput {
     /// The content of the product page.
@@ -333,11 +333,11 @@ pub struct CreateProductPageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateProductPageOutput "CreateProductPageResponse"[debug from output] {
-    display_content : DisplayContent, last_modified : rboto::DateTime, product_page_arn :
-    String, product_page_id : String } { _meta }
+    CreateProductPageOutput "CreateProductPageResponse"[from output] { display_content =
+    DisplayContent, last_modified : rboto::DateTime, product_page_arn : String,
+    product_page_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateProductRestEndpointPageOutput {
     /// The display content.
@@ -359,14 +359,14 @@ pub struct CreateProductRestEndpointPageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateProductRestEndpointPageOutput "CreateProductRestEndpointPageResponse"[debug
-    from output] { display_content : EndpointDisplayContentResponse, last_modified :
+    CreateProductRestEndpointPageOutput "CreateProductRestEndpointPageResponse"[from
+    output] { display_content = EndpointDisplayContentResponse, last_modified :
     rboto::DateTime, product_rest_endpoint_page_arn : String,
-    product_rest_endpoint_page_id : String, rest_endpoint_identifier :
-    RestEndpointIdentifier, status : Status, status_exception : StatusException,
+    product_rest_endpoint_page_id : String, rest_endpoint_identifier =
+    RestEndpointIdentifier, status : Status, status_exception = StatusException,
     try_it_state : TryItState } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRouteOutput {
     /// Specifies whether a route is managed by API Gateway. If you created an API using quick create, the $default route is managed by API Gateway. You can't modify the $default route key.
@@ -398,15 +398,15 @@ pub struct CreateRouteOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateRouteOutput "CreateRouteResult"[debug from output] { api_gateway_managed =
-    bool, api_key_required = bool, authorization_scopes : Vec < String >,
-    authorization_type : AuthorizationType, authorizer_id : String,
-    model_selection_expression : String, operation_name : String, request_models :
-    HashMap < String, String >, request_parameters : HashMap < String,
-    ParameterConstraints >, route_id : String, route_key : String,
-    route_response_selection_expression : String, target : String } { _meta }
+    CreateRouteOutput "CreateRouteResult"[from output] { api_gateway_managed = bool,
+    api_key_required = bool, authorization_scopes = Vec < String >, authorization_type :
+    AuthorizationType, authorizer_id : String, model_selection_expression : String,
+    operation_name : String, request_models : HashMap < String, String >,
+    request_parameters : HashMap < String, ParameterConstraints >, route_id : String,
+    route_key : String, route_response_selection_expression : String, target : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRouteResponseOutput {
     /// Represents the model selection expression of a route response. Supported only for WebSocket APIs.
@@ -422,12 +422,12 @@ pub struct CreateRouteResponseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateRouteResponseOutput "CreateRouteResponseResponse"[debug from output] {
+    CreateRouteResponseOutput "CreateRouteResponseResponse"[from output] {
     model_selection_expression : String, response_models : HashMap < String, String >,
     response_parameters : HashMap < String, ParameterConstraints >, route_response_id :
     String, route_response_key : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRoutingRuleOutput {
     /// Represents a routing rule action. The only supported action is invokeApi.
@@ -443,11 +443,11 @@ pub struct CreateRoutingRuleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateRoutingRuleOutput "CreateRoutingRuleResponse"[debug from output] { actions :
-    Vec < RoutingRuleAction >, conditions : Vec < RoutingRuleCondition >, priority = i32,
+    CreateRoutingRuleOutput "CreateRoutingRuleResponse"[from output] { actions = Vec <
+    RoutingRuleAction >, conditions = Vec < RoutingRuleCondition >, priority = i32,
     routing_rule_arn : String, routing_rule_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateStageOutput {
     /// Settings for logging access in this stage.
@@ -481,16 +481,16 @@ pub struct CreateStageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateStageOutput "CreateStageResponse"[debug from output] { access_log_settings :
+    CreateStageOutput "CreateStageResponse"[from output] { access_log_settings =
     AccessLogSettings, api_gateway_managed = bool, auto_deploy = bool,
     client_certificate_id : String, created_date : rboto::DateTime,
-    default_route_settings : RouteSettings, deployment_id : String, description : String,
+    default_route_settings = RouteSettings, deployment_id : String, description : String,
     last_deployment_status_message : String, last_updated_date : rboto::DateTime,
     route_settings : HashMap < String, RouteSettings >, stage_name : String,
     stage_variables : HashMap < String, String >, tags : HashMap < String, String > } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVpcLinkOutput {
     /// The timestamp when the VPC link was created.
@@ -514,31 +514,30 @@ pub struct CreateVpcLinkOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateVpcLinkOutput "CreateVpcLinkResponse"[debug from output] { created_date :
-    rboto::DateTime, name : String, security_group_ids : Vec < String >, subnet_ids : Vec
+    CreateVpcLinkOutput "CreateVpcLinkResponse"[from output] { created_date :
+    rboto::DateTime, name : String, security_group_ids = Vec < String >, subnet_ids = Vec
     < String >, tags : HashMap < String, String >, vpc_link_id : String, vpc_link_status
     : VpcLinkStatus, vpc_link_status_message : String, vpc_link_version : VpcLinkVersion
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteVpcLinkOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteVpcLinkOutput "DeleteVpcLinkResponse"[debug from output] {} { _meta }
+    DeleteVpcLinkOutput "DeleteVpcLinkResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExportApiOutput {
     pub body: Option<rboto::Blob>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ExportApiOutput "ExportApiResponse"[debug from output] { body : rboto::Blob } { _meta
-    }
+    ExportApiOutput "ExportApiResponse"[from output] { body : rboto::Blob } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetApiMappingOutput {
     /// The API identifier.
@@ -552,10 +551,10 @@ pub struct GetApiMappingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetApiMappingOutput "GetApiMappingResponse"[debug from output] { api_id : String,
+    GetApiMappingOutput "GetApiMappingResponse"[from output] { api_id : String,
     api_mapping_id : String, api_mapping_key : String, stage : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetApiMappingsOutput {
     /// The elements from this collection.
@@ -565,10 +564,10 @@ pub struct GetApiMappingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetApiMappingsOutput "GetApiMappingsResponse"[debug from output] { items : Vec <
-    ApiMapping >, next_token : String } { _meta }
+    GetApiMappingsOutput "GetApiMappingsResponse"[from output] { items = Vec < ApiMapping
+    >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetApiOutput {
     /// The URI of the API, of the form {api-id}.execute-api.{region}.amazonaws.com. The stage name is typically appended to this URI to form a complete path to a deployed API stage.
@@ -608,15 +607,15 @@ pub struct GetApiOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetApiOutput "GetApiResponse"[debug from output] { api_endpoint : String,
+    GetApiOutput "GetApiResponse"[from output] { api_endpoint : String,
     api_gateway_managed = bool, api_id : String, api_key_selection_expression : String,
-    cors_configuration : Cors, created_date : rboto::DateTime, description : String,
-    disable_schema_validation = bool, disable_execute_api_endpoint = bool, import_info :
+    cors_configuration = Cors, created_date : rboto::DateTime, description : String,
+    disable_schema_validation = bool, disable_execute_api_endpoint = bool, import_info =
     Vec < String >, ip_address_type : IpAddressType, name : String, protocol_type :
     ProtocolType, route_selection_expression : String, tags : HashMap < String, String >,
-    version : String, warnings : Vec < String > } { _meta }
+    version : String, warnings = Vec < String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetApisOutput {
     /// The elements from this collection.
@@ -626,10 +625,10 @@ pub struct GetApisOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetApisOutput "GetApisResponse"[debug from output] { items : Vec < Api >, next_token
-    : String } { _meta }
+    GetApisOutput "GetApisResponse"[from output] { items = Vec < Api >, next_token :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAuthorizerOutput {
     /// Specifies the required credentials as an IAM role for API Gateway to invoke the authorizer. To specify an IAM role for API Gateway to assume, use the role's Amazon Resource Name (ARN). To use resource-based permissions on the Lambda function, don't specify this parameter. Supported only for REQUEST authorizers.
@@ -657,14 +656,14 @@ pub struct GetAuthorizerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetAuthorizerOutput "GetAuthorizerResponse"[debug from output] {
-    authorizer_credentials_arn : String, authorizer_id : String,
-    authorizer_payload_format_version : String, authorizer_result_ttl_in_seconds = i32,
-    authorizer_type : AuthorizerType, authorizer_uri : String, enable_simple_responses =
-    bool, identity_source : Vec < String >, identity_validation_expression : String,
-    jwt_configuration : JwtConfiguration, name : String } { _meta }
+    GetAuthorizerOutput "GetAuthorizerResponse"[from output] { authorizer_credentials_arn
+    : String, authorizer_id : String, authorizer_payload_format_version : String,
+    authorizer_result_ttl_in_seconds = i32, authorizer_type : AuthorizerType,
+    authorizer_uri : String, enable_simple_responses = bool, identity_source = Vec <
+    String >, identity_validation_expression : String, jwt_configuration =
+    JwtConfiguration, name : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAuthorizersOutput {
     /// The elements from this collection.
@@ -674,10 +673,10 @@ pub struct GetAuthorizersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetAuthorizersOutput "GetAuthorizersResponse"[debug from output] { items : Vec <
-    Authorizer >, next_token : String } { _meta }
+    GetAuthorizersOutput "GetAuthorizersResponse"[from output] { items = Vec < Authorizer
+    >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDeploymentOutput {
     /// Specifies whether a deployment was automatically released.
@@ -695,12 +694,12 @@ pub struct GetDeploymentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDeploymentOutput "GetDeploymentResponse"[debug from output] { auto_deployed =
-    bool, created_date : rboto::DateTime, deployment_id : String, deployment_status :
+    GetDeploymentOutput "GetDeploymentResponse"[from output] { auto_deployed = bool,
+    created_date : rboto::DateTime, deployment_id : String, deployment_status :
     DeploymentStatus, deployment_status_message : String, description : String } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDeploymentsOutput {
     /// The elements from this collection.
@@ -710,10 +709,10 @@ pub struct GetDeploymentsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDeploymentsOutput "GetDeploymentsResponse"[debug from output] { items : Vec <
-    Deployment >, next_token : String } { _meta }
+    GetDeploymentsOutput "GetDeploymentsResponse"[from output] { items = Vec < Deployment
+    >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDomainNameOutput {
     /// The API mapping selection expression.
@@ -733,13 +732,13 @@ pub struct GetDomainNameOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDomainNameOutput "GetDomainNameResponse"[debug from output] {
+    GetDomainNameOutput "GetDomainNameResponse"[from output] {
     api_mapping_selection_expression : String, domain_name : String, domain_name_arn :
-    String, domain_name_configurations : Vec < DomainNameConfiguration >,
-    mutual_tls_authentication : MutualTlsAuthentication, routing_mode : RoutingMode, tags
+    String, domain_name_configurations = Vec < DomainNameConfiguration >,
+    mutual_tls_authentication = MutualTlsAuthentication, routing_mode : RoutingMode, tags
     : HashMap < String, String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDomainNamesOutput {
     /// The elements from this collection.
@@ -749,10 +748,10 @@ pub struct GetDomainNamesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDomainNamesOutput "GetDomainNamesResponse"[debug from output] { items : Vec <
-    DomainName >, next_token : String } { _meta }
+    GetDomainNamesOutput "GetDomainNamesResponse"[from output] { items = Vec < DomainName
+    >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIntegrationOutput {
     /// Specifies whether an integration is managed by API Gateway. If you created an API using using quick create, the resulting integration is managed by API Gateway. You can update a managed integration, but you can't delete it.
@@ -798,8 +797,8 @@ pub struct GetIntegrationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetIntegrationOutput "GetIntegrationResult"[debug from output] { api_gateway_managed
-    = bool, connection_id : String, connection_type : ConnectionType,
+    GetIntegrationOutput "GetIntegrationResult"[from output] { api_gateway_managed =
+    bool, connection_id : String, connection_type : ConnectionType,
     content_handling_strategy : ContentHandlingStrategy, credentials_arn : String,
     description : String, integration_id : String, integration_method : String,
     integration_response_selection_expression : String, integration_subtype : String,
@@ -807,9 +806,9 @@ rboto::__structure!(
     PassthroughBehavior, payload_format_version : String, request_parameters : HashMap <
     String, String >, request_templates : HashMap < String, String >, response_parameters
     : HashMap < String, HashMap < String, String > >, template_selection_expression :
-    String, timeout_in_millis = i32, tls_config : TlsConfig } { _meta }
+    String, timeout_in_millis = i32, tls_config = TlsConfig } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIntegrationResponseOutput {
     /// Supported only for WebSocket APIs. Specifies how to handle response payload content type conversions. Supported values are CONVERT_TO_BINARY and CONVERT_TO_TEXT, with the following behaviors:
@@ -827,13 +826,13 @@ pub struct GetIntegrationResponseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetIntegrationResponseOutput "GetIntegrationResponseResponse"[debug from output] {
+    GetIntegrationResponseOutput "GetIntegrationResponseResponse"[from output] {
     content_handling_strategy : ContentHandlingStrategy, integration_response_id :
     String, integration_response_key : String, response_parameters : HashMap < String,
     String >, response_templates : HashMap < String, String >,
     template_selection_expression : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIntegrationResponsesOutput {
     /// The elements from this collection.
@@ -843,10 +842,10 @@ pub struct GetIntegrationResponsesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetIntegrationResponsesOutput "GetIntegrationResponsesResponse"[debug from output] {
-    items : Vec < IntegrationResponse >, next_token : String } { _meta }
+    GetIntegrationResponsesOutput "GetIntegrationResponsesResponse"[from output] { items
+    = Vec < IntegrationResponse >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIntegrationsOutput {
     /// The elements from this collection.
@@ -856,10 +855,10 @@ pub struct GetIntegrationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetIntegrationsOutput "GetIntegrationsResponse"[debug from output] { items : Vec <
+    GetIntegrationsOutput "GetIntegrationsResponse"[from output] { items = Vec <
     Integration >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetModelOutput {
     /// The content-type for the model, for example, "application/json".
@@ -875,10 +874,10 @@ pub struct GetModelOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetModelOutput "GetModelResponse"[debug from output] { content_type : String,
-    description : String, model_id : String, name : String, schema : String } { _meta }
+    GetModelOutput "GetModelResponse"[from output] { content_type : String, description :
+    String, model_id : String, name : String, schema : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetModelTemplateOutput {
     /// The template value.
@@ -886,10 +885,10 @@ pub struct GetModelTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetModelTemplateOutput "GetModelTemplateResponse"[debug from output] { value : String
-    } { _meta }
+    GetModelTemplateOutput "GetModelTemplateResponse"[from output] { value : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetModelsOutput {
     /// The elements from this collection.
@@ -899,10 +898,10 @@ pub struct GetModelsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetModelsOutput "GetModelsResponse"[debug from output] { items : Vec < Model >,
-    next_token : String } { _meta }
+    GetModelsOutput "GetModelsResponse"[from output] { items = Vec < Model >, next_token
+    : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPortalProductOutput {
     /// The description of a portal product.
@@ -922,12 +921,12 @@ pub struct GetPortalProductOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetPortalProductOutput "GetPortalProductResponse"[debug from output] { description :
-    String, display_name : String, display_order : DisplayOrder, last_modified :
+    GetPortalProductOutput "GetPortalProductResponse"[from output] { description :
+    String, display_name : String, display_order = DisplayOrder, last_modified :
     rboto::DateTime, portal_product_arn : String, portal_product_id : String, tags :
     HashMap < String, String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPortalProductSharingPolicyOutput {
     /// The product sharing policy.
@@ -937,10 +936,10 @@ pub struct GetPortalProductSharingPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetPortalProductSharingPolicyOutput "GetPortalProductSharingPolicyResponse"[debug
-    from output] { policy_document : String, portal_product_id : String } { _meta }
+    GetPortalProductSharingPolicyOutput "GetPortalProductSharingPolicyResponse"[from
+    output] { policy_document : String, portal_product_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPortalOutput {
     /// The authorization for the portal.
@@ -974,15 +973,15 @@ pub struct GetPortalOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetPortalOutput "GetPortalResponse"[debug from output] { authorization :
-    Authorization, endpoint_configuration : EndpointConfigurationResponse,
-    included_portal_product_arns : Vec < String >, last_modified : rboto::DateTime,
-    last_published : rboto::DateTime, last_published_description : String, portal_arn :
-    String, portal_content : PortalContent, portal_id : String, preview : Preview,
-    publish_status : PublishStatus, rum_app_monitor_name : String, status_exception :
-    StatusException, tags : HashMap < String, String > } { _meta }
+    GetPortalOutput "GetPortalResponse"[from output] { authorization = Authorization,
+    endpoint_configuration = EndpointConfigurationResponse, included_portal_product_arns
+    = Vec < String >, last_modified : rboto::DateTime, last_published : rboto::DateTime,
+    last_published_description : String, portal_arn : String, portal_content =
+    PortalContent, portal_id : String, preview = Preview, publish_status : PublishStatus,
+    rum_app_monitor_name : String, status_exception = StatusException, tags : HashMap <
+    String, String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetProductPageOutput {
     /// The content of the product page.
@@ -996,11 +995,11 @@ pub struct GetProductPageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetProductPageOutput "GetProductPageResponse"[debug from output] { display_content :
+    GetProductPageOutput "GetProductPageResponse"[from output] { display_content =
     DisplayContent, last_modified : rboto::DateTime, product_page_arn : String,
     product_page_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetProductRestEndpointPageOutput {
     /// The content of the product REST endpoint page.
@@ -1024,14 +1023,14 @@ pub struct GetProductRestEndpointPageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetProductRestEndpointPageOutput "GetProductRestEndpointPageResponse"[debug from
-    output] { display_content : EndpointDisplayContentResponse, last_modified :
-    rboto::DateTime, product_rest_endpoint_page_arn : String,
-    product_rest_endpoint_page_id : String, raw_display_content : String,
-    rest_endpoint_identifier : RestEndpointIdentifier, status : Status, status_exception
-    : StatusException, try_it_state : TryItState } { _meta }
+    GetProductRestEndpointPageOutput "GetProductRestEndpointPageResponse"[from output] {
+    display_content = EndpointDisplayContentResponse, last_modified : rboto::DateTime,
+    product_rest_endpoint_page_arn : String, product_rest_endpoint_page_id : String,
+    raw_display_content : String, rest_endpoint_identifier = RestEndpointIdentifier,
+    status : Status, status_exception = StatusException, try_it_state : TryItState } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRouteOutput {
     /// Specifies whether a route is managed by API Gateway. If you created an API using quick create, the $default route is managed by API Gateway. You can't modify the $default route key.
@@ -1063,15 +1062,15 @@ pub struct GetRouteOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetRouteOutput "GetRouteResult"[debug from output] { api_gateway_managed = bool,
-    api_key_required = bool, authorization_scopes : Vec < String >, authorization_type :
+    GetRouteOutput "GetRouteResult"[from output] { api_gateway_managed = bool,
+    api_key_required = bool, authorization_scopes = Vec < String >, authorization_type :
     AuthorizationType, authorizer_id : String, model_selection_expression : String,
     operation_name : String, request_models : HashMap < String, String >,
     request_parameters : HashMap < String, ParameterConstraints >, route_id : String,
     route_key : String, route_response_selection_expression : String, target : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRouteResponseOutput {
     /// Represents the model selection expression of a route response. Supported only for WebSocket APIs.
@@ -1087,12 +1086,12 @@ pub struct GetRouteResponseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetRouteResponseOutput "GetRouteResponseResponse"[debug from output] {
+    GetRouteResponseOutput "GetRouteResponseResponse"[from output] {
     model_selection_expression : String, response_models : HashMap < String, String >,
     response_parameters : HashMap < String, ParameterConstraints >, route_response_id :
     String, route_response_key : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRouteResponsesOutput {
     /// The elements from this collection.
@@ -1102,10 +1101,10 @@ pub struct GetRouteResponsesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetRouteResponsesOutput "GetRouteResponsesResponse"[debug from output] { items : Vec
-    < RouteResponse >, next_token : String } { _meta }
+    GetRouteResponsesOutput "GetRouteResponsesResponse"[from output] { items = Vec <
+    RouteResponse >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListRoutingRulesOutput {
     pub next_token: Option<String>,
@@ -1114,10 +1113,10 @@ pub struct ListRoutingRulesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListRoutingRulesOutput "ListRoutingRulesResponse"[debug from output] { next_token :
-    String, routing_rules : Vec < RoutingRule > } { _meta }
+    ListRoutingRulesOutput "ListRoutingRulesResponse"[from output] { next_token : String,
+    routing_rules = Vec < RoutingRule > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRoutesOutput {
     /// The elements from this collection.
@@ -1127,10 +1126,10 @@ pub struct GetRoutesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetRoutesOutput "GetRoutesResponse"[debug from output] { items : Vec < Route >,
-    next_token : String } { _meta }
+    GetRoutesOutput "GetRoutesResponse"[from output] { items = Vec < Route >, next_token
+    : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRoutingRuleOutput {
     /// The resulting action based on matching a routing rules condition. Only InvokeApi is supported.
@@ -1146,11 +1145,11 @@ pub struct GetRoutingRuleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetRoutingRuleOutput "GetRoutingRuleResponse"[debug from output] { actions : Vec <
-    RoutingRuleAction >, conditions : Vec < RoutingRuleCondition >, priority = i32,
+    GetRoutingRuleOutput "GetRoutingRuleResponse"[from output] { actions = Vec <
+    RoutingRuleAction >, conditions = Vec < RoutingRuleCondition >, priority = i32,
     routing_rule_arn : String, routing_rule_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetStageOutput {
     /// Settings for logging access in this stage.
@@ -1184,16 +1183,16 @@ pub struct GetStageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetStageOutput "GetStageResponse"[debug from output] { access_log_settings :
+    GetStageOutput "GetStageResponse"[from output] { access_log_settings =
     AccessLogSettings, api_gateway_managed = bool, auto_deploy = bool,
     client_certificate_id : String, created_date : rboto::DateTime,
-    default_route_settings : RouteSettings, deployment_id : String, description : String,
+    default_route_settings = RouteSettings, deployment_id : String, description : String,
     last_deployment_status_message : String, last_updated_date : rboto::DateTime,
     route_settings : HashMap < String, RouteSettings >, stage_name : String,
     stage_variables : HashMap < String, String >, tags : HashMap < String, String > } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetStagesOutput {
     /// The elements from this collection.
@@ -1203,20 +1202,20 @@ pub struct GetStagesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetStagesOutput "GetStagesResponse"[debug from output] { items : Vec < Stage >,
-    next_token : String } { _meta }
+    GetStagesOutput "GetStagesResponse"[from output] { items = Vec < Stage >, next_token
+    : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTagsOutput {
     pub tags: Option<HashMap<String, String>>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetTagsOutput "GetTagsResponse"[debug from output] { tags : HashMap < String, String
-    > } { _meta }
+    GetTagsOutput "GetTagsResponse"[from output] { tags : HashMap < String, String > } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetVpcLinkOutput {
     /// The timestamp when the VPC link was created.
@@ -1240,13 +1239,12 @@ pub struct GetVpcLinkOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetVpcLinkOutput "GetVpcLinkResponse"[debug from output] { created_date :
-    rboto::DateTime, name : String, security_group_ids : Vec < String >, subnet_ids : Vec
-    < String >, tags : HashMap < String, String >, vpc_link_id : String, vpc_link_status
-    : VpcLinkStatus, vpc_link_status_message : String, vpc_link_version : VpcLinkVersion
-    } { _meta }
+    GetVpcLinkOutput "GetVpcLinkResponse"[from output] { created_date : rboto::DateTime,
+    name : String, security_group_ids = Vec < String >, subnet_ids = Vec < String >, tags
+    : HashMap < String, String >, vpc_link_id : String, vpc_link_status : VpcLinkStatus,
+    vpc_link_status_message : String, vpc_link_version : VpcLinkVersion } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetVpcLinksOutput {
     /// A collection of VPC links.
@@ -1256,10 +1254,10 @@ pub struct GetVpcLinksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetVpcLinksOutput "GetVpcLinksResponse"[debug from output] { items : Vec < VpcLink >,
+    GetVpcLinksOutput "GetVpcLinksResponse"[from output] { items = Vec < VpcLink >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImportApiOutput {
     /// The URI of the API, of the form {api-id}.execute-api.{region}.amazonaws.com. The stage name is typically appended to this URI to form a complete path to a deployed API stage.
@@ -1299,15 +1297,15 @@ pub struct ImportApiOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ImportApiOutput "ImportApiResponse"[debug from output] { api_endpoint : String,
+    ImportApiOutput "ImportApiResponse"[from output] { api_endpoint : String,
     api_gateway_managed = bool, api_id : String, api_key_selection_expression : String,
-    cors_configuration : Cors, created_date : rboto::DateTime, description : String,
-    disable_schema_validation = bool, disable_execute_api_endpoint = bool, import_info :
+    cors_configuration = Cors, created_date : rboto::DateTime, description : String,
+    disable_schema_validation = bool, disable_execute_api_endpoint = bool, import_info =
     Vec < String >, ip_address_type : IpAddressType, name : String, protocol_type :
     ProtocolType, route_selection_expression : String, tags : HashMap < String, String >,
-    version : String, warnings : Vec < String > } { _meta }
+    version : String, warnings = Vec < String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPortalProductsOutput {
     /// The elements from this collection.
@@ -1317,10 +1315,10 @@ pub struct ListPortalProductsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListPortalProductsOutput "ListPortalProductsResponse"[debug from output] { items :
-    Vec < PortalProductSummary >, next_token : String } { _meta }
+    ListPortalProductsOutput "ListPortalProductsResponse"[from output] { items = Vec <
+    PortalProductSummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPortalsOutput {
     /// The elements from this collection.
@@ -1330,10 +1328,10 @@ pub struct ListPortalsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListPortalsOutput "ListPortalsResponse"[debug from output] { items : Vec <
-    PortalSummary >, next_token : String } { _meta }
+    ListPortalsOutput "ListPortalsResponse"[from output] { items = Vec < PortalSummary >,
+    next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListProductPagesOutput {
     /// The elements from this collection.
@@ -1343,10 +1341,10 @@ pub struct ListProductPagesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListProductPagesOutput "ListProductPagesResponse"[debug from output] { items : Vec <
+    ListProductPagesOutput "ListProductPagesResponse"[from output] { items = Vec <
     ProductPageSummaryNoBody >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListProductRestEndpointPagesOutput {
     /// The elements from this collection.
@@ -1356,36 +1354,36 @@ pub struct ListProductRestEndpointPagesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListProductRestEndpointPagesOutput "ListProductRestEndpointPagesResponse"[debug from
-    output] { items : Vec < ProductRestEndpointPageSummaryNoBody >, next_token : String }
+    ListProductRestEndpointPagesOutput "ListProductRestEndpointPagesResponse"[from
+    output] { items = Vec < ProductRestEndpointPageSummaryNoBody >, next_token : String }
     { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PreviewPortalOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PreviewPortalOutput "PreviewPortalResponse"[debug from output] {} { _meta }
+    PreviewPortalOutput "PreviewPortalResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PublishPortalOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PublishPortalOutput "PublishPortalResponse"[debug from output] {} { _meta }
+    PublishPortalOutput "PublishPortalResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutPortalProductSharingPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutPortalProductSharingPolicyOutput "PutPortalProductSharingPolicyResponse"[debug
-    from output] {} { _meta }
+    PutPortalProductSharingPolicyOutput "PutPortalProductSharingPolicyResponse"[from
+    output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutRoutingRuleOutput {
     /// The routing rule action.
@@ -1401,11 +1399,11 @@ pub struct PutRoutingRuleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutRoutingRuleOutput "PutRoutingRuleResponse"[debug from output] { actions : Vec <
-    RoutingRuleAction >, conditions : Vec < RoutingRuleCondition >, priority = i32,
+    PutRoutingRuleOutput "PutRoutingRuleResponse"[from output] { actions = Vec <
+    RoutingRuleAction >, conditions = Vec < RoutingRuleCondition >, priority = i32,
     routing_rule_arn : String, routing_rule_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReimportApiOutput {
     /// The URI of the API, of the form {api-id}.execute-api.{region}.amazonaws.com. The stage name is typically appended to this URI to form a complete path to a deployed API stage.
@@ -1445,23 +1443,21 @@ pub struct ReimportApiOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ReimportApiOutput "ReimportApiResponse"[debug from output] { api_endpoint : String,
+    ReimportApiOutput "ReimportApiResponse"[from output] { api_endpoint : String,
     api_gateway_managed = bool, api_id : String, api_key_selection_expression : String,
-    cors_configuration : Cors, created_date : rboto::DateTime, description : String,
-    disable_schema_validation = bool, disable_execute_api_endpoint = bool, import_info :
+    cors_configuration = Cors, created_date : rboto::DateTime, description : String,
+    disable_schema_validation = bool, disable_execute_api_endpoint = bool, import_info =
     Vec < String >, ip_address_type : IpAddressType, name : String, protocol_type :
     ProtocolType, route_selection_expression : String, tags : HashMap < String, String >,
-    version : String, warnings : Vec < String > } { _meta }
+    version : String, warnings = Vec < String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceResponse"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagResourceOutput "TagResourceResponse"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateApiMappingOutput {
     /// The API identifier.
@@ -1475,10 +1471,10 @@ pub struct UpdateApiMappingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateApiMappingOutput "UpdateApiMappingResponse"[debug from output] { api_id :
-    String, api_mapping_id : String, api_mapping_key : String, stage : String } { _meta }
+    UpdateApiMappingOutput "UpdateApiMappingResponse"[from output] { api_id : String,
+    api_mapping_id : String, api_mapping_key : String, stage : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateApiOutput {
     /// The URI of the API, of the form {api-id}.execute-api.{region}.amazonaws.com. The stage name is typically appended to this URI to form a complete path to a deployed API stage.
@@ -1518,15 +1514,15 @@ pub struct UpdateApiOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateApiOutput "UpdateApiResponse"[debug from output] { api_endpoint : String,
+    UpdateApiOutput "UpdateApiResponse"[from output] { api_endpoint : String,
     api_gateway_managed = bool, api_id : String, api_key_selection_expression : String,
-    cors_configuration : Cors, created_date : rboto::DateTime, description : String,
-    disable_schema_validation = bool, disable_execute_api_endpoint = bool, import_info :
+    cors_configuration = Cors, created_date : rboto::DateTime, description : String,
+    disable_schema_validation = bool, disable_execute_api_endpoint = bool, import_info =
     Vec < String >, ip_address_type : IpAddressType, name : String, protocol_type :
     ProtocolType, route_selection_expression : String, tags : HashMap < String, String >,
-    version : String, warnings : Vec < String > } { _meta }
+    version : String, warnings = Vec < String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAuthorizerOutput {
     /// Specifies the required credentials as an IAM role for API Gateway to invoke the authorizer. To specify an IAM role for API Gateway to assume, use the role's Amazon Resource Name (ARN). To use resource-based permissions on the Lambda function, don't specify this parameter. Supported only for REQUEST authorizers.
@@ -1554,14 +1550,14 @@ pub struct UpdateAuthorizerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateAuthorizerOutput "UpdateAuthorizerResponse"[debug from output] {
+    UpdateAuthorizerOutput "UpdateAuthorizerResponse"[from output] {
     authorizer_credentials_arn : String, authorizer_id : String,
     authorizer_payload_format_version : String, authorizer_result_ttl_in_seconds = i32,
     authorizer_type : AuthorizerType, authorizer_uri : String, enable_simple_responses =
-    bool, identity_source : Vec < String >, identity_validation_expression : String,
-    jwt_configuration : JwtConfiguration, name : String } { _meta }
+    bool, identity_source = Vec < String >, identity_validation_expression : String,
+    jwt_configuration = JwtConfiguration, name : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDeploymentOutput {
     /// Specifies whether a deployment was automatically released.
@@ -1579,12 +1575,12 @@ pub struct UpdateDeploymentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateDeploymentOutput "UpdateDeploymentResponse"[debug from output] { auto_deployed
-    = bool, created_date : rboto::DateTime, deployment_id : String, deployment_status :
+    UpdateDeploymentOutput "UpdateDeploymentResponse"[from output] { auto_deployed =
+    bool, created_date : rboto::DateTime, deployment_id : String, deployment_status :
     DeploymentStatus, deployment_status_message : String, description : String } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDomainNameOutput {
     /// The API mapping selection expression.
@@ -1604,13 +1600,13 @@ pub struct UpdateDomainNameOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateDomainNameOutput "UpdateDomainNameResponse"[debug from output] {
+    UpdateDomainNameOutput "UpdateDomainNameResponse"[from output] {
     api_mapping_selection_expression : String, domain_name : String, domain_name_arn :
-    String, domain_name_configurations : Vec < DomainNameConfiguration >,
-    mutual_tls_authentication : MutualTlsAuthentication, routing_mode : RoutingMode, tags
+    String, domain_name_configurations = Vec < DomainNameConfiguration >,
+    mutual_tls_authentication = MutualTlsAuthentication, routing_mode : RoutingMode, tags
     : HashMap < String, String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateIntegrationOutput {
     /// Specifies whether an integration is managed by API Gateway. If you created an API using using quick create, the resulting integration is managed by API Gateway. You can update a managed integration, but you can't delete it.
@@ -1656,8 +1652,8 @@ pub struct UpdateIntegrationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateIntegrationOutput "UpdateIntegrationResult"[debug from output] {
-    api_gateway_managed = bool, connection_id : String, connection_type : ConnectionType,
+    UpdateIntegrationOutput "UpdateIntegrationResult"[from output] { api_gateway_managed
+    = bool, connection_id : String, connection_type : ConnectionType,
     content_handling_strategy : ContentHandlingStrategy, credentials_arn : String,
     description : String, integration_id : String, integration_method : String,
     integration_response_selection_expression : String, integration_subtype : String,
@@ -1665,9 +1661,9 @@ rboto::__structure!(
     PassthroughBehavior, payload_format_version : String, request_parameters : HashMap <
     String, String >, request_templates : HashMap < String, String >, response_parameters
     : HashMap < String, HashMap < String, String > >, template_selection_expression :
-    String, timeout_in_millis = i32, tls_config : TlsConfig } { _meta }
+    String, timeout_in_millis = i32, tls_config = TlsConfig } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateIntegrationResponseOutput {
     /// Supported only for WebSocket APIs. Specifies how to handle response payload content type conversions. Supported values are CONVERT_TO_BINARY and CONVERT_TO_TEXT, with the following behaviors:
@@ -1685,13 +1681,13 @@ pub struct UpdateIntegrationResponseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateIntegrationResponseOutput "UpdateIntegrationResponseResponse"[debug from
-    output] { content_handling_strategy : ContentHandlingStrategy,
-    integration_response_id : String, integration_response_key : String,
-    response_parameters : HashMap < String, String >, response_templates : HashMap <
-    String, String >, template_selection_expression : String } { _meta }
+    UpdateIntegrationResponseOutput "UpdateIntegrationResponseResponse"[from output] {
+    content_handling_strategy : ContentHandlingStrategy, integration_response_id :
+    String, integration_response_key : String, response_parameters : HashMap < String,
+    String >, response_templates : HashMap < String, String >,
+    template_selection_expression : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateModelOutput {
     /// The content-type for the model, for example, "application/json".
@@ -1707,10 +1703,10 @@ pub struct UpdateModelOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateModelOutput "UpdateModelResponse"[debug from output] { content_type : String,
+    UpdateModelOutput "UpdateModelResponse"[from output] { content_type : String,
     description : String, model_id : String, name : String, schema : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePortalProductOutput {
     /// The description of the portal product.
@@ -1730,12 +1726,12 @@ pub struct UpdatePortalProductOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdatePortalProductOutput "UpdatePortalProductResponse"[debug from output] {
-    description : String, display_name : String, display_order : DisplayOrder,
-    last_modified : rboto::DateTime, portal_product_arn : String, portal_product_id :
-    String, tags : HashMap < String, String > } { _meta }
+    UpdatePortalProductOutput "UpdatePortalProductResponse"[from output] { description :
+    String, display_name : String, display_order = DisplayOrder, last_modified :
+    rboto::DateTime, portal_product_arn : String, portal_product_id : String, tags :
+    HashMap < String, String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePortalOutput {
     /// The authorization for the portal.
@@ -1769,15 +1765,15 @@ pub struct UpdatePortalOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdatePortalOutput "UpdatePortalResponse"[debug from output] { authorization :
-    Authorization, endpoint_configuration : EndpointConfigurationResponse,
-    included_portal_product_arns : Vec < String >, last_modified : rboto::DateTime,
+    UpdatePortalOutput "UpdatePortalResponse"[from output] { authorization =
+    Authorization, endpoint_configuration = EndpointConfigurationResponse,
+    included_portal_product_arns = Vec < String >, last_modified : rboto::DateTime,
     last_published : rboto::DateTime, last_published_description : String, portal_arn :
-    String, portal_content : PortalContent, portal_id : String, preview : Preview,
-    publish_status : PublishStatus, rum_app_monitor_name : String, status_exception :
+    String, portal_content = PortalContent, portal_id : String, preview = Preview,
+    publish_status : PublishStatus, rum_app_monitor_name : String, status_exception =
     StatusException, tags : HashMap < String, String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateProductPageOutput {
     /// The content of the product page.
@@ -1791,11 +1787,11 @@ pub struct UpdateProductPageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateProductPageOutput "UpdateProductPageResponse"[debug from output] {
-    display_content : DisplayContent, last_modified : rboto::DateTime, product_page_arn :
-    String, product_page_id : String } { _meta }
+    UpdateProductPageOutput "UpdateProductPageResponse"[from output] { display_content =
+    DisplayContent, last_modified : rboto::DateTime, product_page_arn : String,
+    product_page_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateProductRestEndpointPageOutput {
     /// The content of the product REST endpoint page.
@@ -1817,14 +1813,14 @@ pub struct UpdateProductRestEndpointPageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateProductRestEndpointPageOutput "UpdateProductRestEndpointPageResponse"[debug
-    from output] { display_content : EndpointDisplayContentResponse, last_modified :
+    UpdateProductRestEndpointPageOutput "UpdateProductRestEndpointPageResponse"[from
+    output] { display_content = EndpointDisplayContentResponse, last_modified :
     rboto::DateTime, product_rest_endpoint_page_arn : String,
-    product_rest_endpoint_page_id : String, rest_endpoint_identifier :
-    RestEndpointIdentifier, status : Status, status_exception : StatusException,
+    product_rest_endpoint_page_id : String, rest_endpoint_identifier =
+    RestEndpointIdentifier, status : Status, status_exception = StatusException,
     try_it_state : TryItState } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateRouteOutput {
     /// Specifies whether a route is managed by API Gateway. If you created an API using quick create, the $default route is managed by API Gateway. You can't modify the $default route key.
@@ -1856,15 +1852,15 @@ pub struct UpdateRouteOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateRouteOutput "UpdateRouteResult"[debug from output] { api_gateway_managed =
-    bool, api_key_required = bool, authorization_scopes : Vec < String >,
-    authorization_type : AuthorizationType, authorizer_id : String,
-    model_selection_expression : String, operation_name : String, request_models :
-    HashMap < String, String >, request_parameters : HashMap < String,
-    ParameterConstraints >, route_id : String, route_key : String,
-    route_response_selection_expression : String, target : String } { _meta }
+    UpdateRouteOutput "UpdateRouteResult"[from output] { api_gateway_managed = bool,
+    api_key_required = bool, authorization_scopes = Vec < String >, authorization_type :
+    AuthorizationType, authorizer_id : String, model_selection_expression : String,
+    operation_name : String, request_models : HashMap < String, String >,
+    request_parameters : HashMap < String, ParameterConstraints >, route_id : String,
+    route_key : String, route_response_selection_expression : String, target : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateRouteResponseOutput {
     /// Represents the model selection expression of a route response. Supported only for WebSocket APIs.
@@ -1880,12 +1876,12 @@ pub struct UpdateRouteResponseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateRouteResponseOutput "UpdateRouteResponseResponse"[debug from output] {
+    UpdateRouteResponseOutput "UpdateRouteResponseResponse"[from output] {
     model_selection_expression : String, response_models : HashMap < String, String >,
     response_parameters : HashMap < String, ParameterConstraints >, route_response_id :
     String, route_response_key : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateStageOutput {
     /// Settings for logging access in this stage.
@@ -1919,16 +1915,16 @@ pub struct UpdateStageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateStageOutput "UpdateStageResponse"[debug from output] { access_log_settings :
+    UpdateStageOutput "UpdateStageResponse"[from output] { access_log_settings =
     AccessLogSettings, api_gateway_managed = bool, auto_deploy = bool,
     client_certificate_id : String, created_date : rboto::DateTime,
-    default_route_settings : RouteSettings, deployment_id : String, description : String,
+    default_route_settings = RouteSettings, deployment_id : String, description : String,
     last_deployment_status_message : String, last_updated_date : rboto::DateTime,
     route_settings : HashMap < String, RouteSettings >, stage_name : String,
     stage_variables : HashMap < String, String >, tags : HashMap < String, String > } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateVpcLinkOutput {
     /// The timestamp when the VPC link was created.
@@ -1952,206 +1948,193 @@ pub struct UpdateVpcLinkOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateVpcLinkOutput "UpdateVpcLinkResponse"[debug from output] { created_date :
-    rboto::DateTime, name : String, security_group_ids : Vec < String >, subnet_ids : Vec
+    UpdateVpcLinkOutput "UpdateVpcLinkResponse"[from output] { created_date :
+    rboto::DateTime, name : String, security_group_ids = Vec < String >, subnet_ids = Vec
     < String >, tags : HashMap < String, String >, vpc_link_id : String, vpc_link_status
     : VpcLinkStatus, vpc_link_status_message : String, vpc_link_version : VpcLinkVersion
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAccessLogSettingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteAccessLogSettingsOutput "DeleteAccessLogSettingsOutput"[debug from output] {} {
-    _meta }
+    DeleteAccessLogSettingsOutput "DeleteAccessLogSettingsOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteApiOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(DeleteApiOutput "DeleteApiOutput"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteApiOutput "DeleteApiOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteApiMappingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteApiMappingOutput "DeleteApiMappingOutput"[debug from output] {} { _meta }
+    DeleteApiMappingOutput "DeleteApiMappingOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAuthorizerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteAuthorizerOutput "DeleteAuthorizerOutput"[debug from output] {} { _meta }
+    DeleteAuthorizerOutput "DeleteAuthorizerOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCorsConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteCorsConfigurationOutput "DeleteCorsConfigurationOutput"[debug from output] {} {
-    _meta }
+    DeleteCorsConfigurationOutput "DeleteCorsConfigurationOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDeploymentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDeploymentOutput "DeleteDeploymentOutput"[debug from output] {} { _meta }
+    DeleteDeploymentOutput "DeleteDeploymentOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDomainNameOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDomainNameOutput "DeleteDomainNameOutput"[debug from output] {} { _meta }
+    DeleteDomainNameOutput "DeleteDomainNameOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteIntegrationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteIntegrationOutput "DeleteIntegrationOutput"[debug from output] {} { _meta }
+    DeleteIntegrationOutput "DeleteIntegrationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteIntegrationResponseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteIntegrationResponseOutput "DeleteIntegrationResponseOutput"[debug from output]
-    {} { _meta }
+    DeleteIntegrationResponseOutput "DeleteIntegrationResponseOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteModelOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteModelOutput "DeleteModelOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteModelOutput "DeleteModelOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePortalOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeletePortalOutput "DeletePortalOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeletePortalOutput "DeletePortalOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePortalProductOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeletePortalProductOutput "DeletePortalProductOutput"[debug from output] {} { _meta }
+    DeletePortalProductOutput "DeletePortalProductOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePortalProductSharingPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeletePortalProductSharingPolicyOutput "DeletePortalProductSharingPolicyOutput"[debug
-    from output] {} { _meta }
+    DeletePortalProductSharingPolicyOutput "DeletePortalProductSharingPolicyOutput"[from
+    output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteProductPageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteProductPageOutput "DeleteProductPageOutput"[debug from output] {} { _meta }
+    DeleteProductPageOutput "DeleteProductPageOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteProductRestEndpointPageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteProductRestEndpointPageOutput "DeleteProductRestEndpointPageOutput"[debug from
+    DeleteProductRestEndpointPageOutput "DeleteProductRestEndpointPageOutput"[from
     output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRouteOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteRouteOutput "DeleteRouteOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteRouteOutput "DeleteRouteOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRouteRequestParameterOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteRouteRequestParameterOutput "DeleteRouteRequestParameterOutput"[debug from
-    output] {} { _meta }
+    DeleteRouteRequestParameterOutput "DeleteRouteRequestParameterOutput"[from output] {}
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRouteResponseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteRouteResponseOutput "DeleteRouteResponseOutput"[debug from output] {} { _meta }
+    DeleteRouteResponseOutput "DeleteRouteResponseOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRouteSettingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteRouteSettingsOutput "DeleteRouteSettingsOutput"[debug from output] {} { _meta }
+    DeleteRouteSettingsOutput "DeleteRouteSettingsOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRoutingRuleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteRoutingRuleOutput "DeleteRoutingRuleOutput"[debug from output] {} { _meta }
+    DeleteRoutingRuleOutput "DeleteRoutingRuleOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteStageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteStageOutput "DeleteStageOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteStageOutput "DeleteStageOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisablePortalOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DisablePortalOutput "DisablePortalOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DisablePortalOutput "DisablePortalOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResetAuthorizersCacheOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ResetAuthorizersCacheOutput "ResetAuthorizersCacheOutput"[debug from output] {} {
-    _meta }
+    ResetAuthorizersCacheOutput "ResetAuthorizersCacheOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    UntagResourceOutput "UntagResourceOutput"[debug from output] {} { _meta }
-);
+rboto::__structure!(UntagResourceOutput "UntagResourceOutput"[from output] {} { _meta });

@@ -83,13 +83,13 @@ pub struct Api {
     pub warnings: Option<Vec<String>>,
 }
 rboto::__structure!(
-    Api "Api"[set from] { api_endpoint : String, api_gateway_managed = bool, api_id :
-    String, api_key_selection_expression : String, cors_configuration : Cors,
-    created_date : rboto::DateTime, description : String, disable_schema_validation =
-    bool, disable_execute_api_endpoint = bool, import_info : Vec < String >,
-    ip_address_type : IpAddressType, name : String, protocol_type : ProtocolType,
+    Api "Api"[from] { api_endpoint : String, api_gateway_managed = bool, api_id : String,
+    api_key_selection_expression : String, cors_configuration = Cors, created_date :
+    rboto::DateTime, description : String, disable_schema_validation = bool,
+    disable_execute_api_endpoint = bool, import_info = Vec < String >, ip_address_type :
+    IpAddressType, name : String, protocol_type : ProtocolType,
     route_selection_expression : String, tags : HashMap < String, String >, version :
-    String, warnings : Vec < String > } {}
+    String, warnings = Vec < String > } {}
 );
 /// Represents an API mapping.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -105,7 +105,7 @@ pub struct ApiMapping {
     pub stage: Option<String>,
 }
 rboto::__structure!(
-    ApiMapping "ApiMapping"[set from] { api_id : String, api_mapping_id : String,
+    ApiMapping "ApiMapping"[from] { api_id : String, api_mapping_id : String,
     api_mapping_key : String, stage : String } {}
 );
 /// Represents a collection of ApiMappings resources.
@@ -118,7 +118,7 @@ pub struct ApiMappings {
     pub next_token: Option<String>,
 }
 rboto::__structure!(
-    ApiMappings "ApiMappings"[set] { items : Vec < ApiMapping >, next_token : String } {}
+    ApiMappings "ApiMappings"[set] { items = Vec < ApiMapping >, next_token : String } {}
 );
 /// Represents a collection of APIs.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -129,7 +129,7 @@ pub struct Apis {
     /// The next page of elements from this collection. Not valid for the last element of the collection.
     pub next_token: Option<String>,
 }
-rboto::__structure!(Apis "Apis"[set] { items : Vec < Api >, next_token : String } {});
+rboto::__structure!(Apis "Apis"[set] { items = Vec < Api >, next_token : String } {});
 /// Represents an authorization configuration for a portal.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -140,14 +140,14 @@ pub struct Authorization {
     pub none: Option<NoneShape>,
 }
 rboto::__structure!(
-    Authorization "Authorization"[set into from] { cognito_config : CognitoConfig, none :
+    Authorization "Authorization"[set into from] { cognito_config = CognitoConfig, none =
     NoneShape } {}
 );
 rboto::__string_enum!(
     #[doc =
     " The authorization type. For WebSocket APIs, valid values are NONE for open access, AWS_IAM for using AWS IAM permissions, and CUSTOM for using a Lambda authorizer. For HTTP APIs, valid values are NONE for open access, JWT for using JSON Web Tokens, AWS_IAM for using AWS IAM permissions, and CUSTOM for using a Lambda authorizer."]
-    AuthorizationType { None = "NONE", AwsIam = "AWS_IAM", Custom = "CUSTOM", Jwt = "JWT"
-    }
+    AuthorizationType { 0 None = "NONE", 1 AwsIam = "AWS_IAM", 2 Custom = "CUSTOM", 3 Jwt
+    = "JWT" }
 );
 /// Represents an authorizer.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -177,17 +177,17 @@ pub struct Authorizer {
     pub name: Option<String>,
 }
 rboto::__structure!(
-    Authorizer "Authorizer"[set from] { authorizer_credentials_arn : String,
-    authorizer_id : String, authorizer_payload_format_version : String,
-    authorizer_result_ttl_in_seconds = i32, authorizer_type : AuthorizerType,
-    authorizer_uri : String, enable_simple_responses = bool, identity_source : Vec <
-    String >, identity_validation_expression : String, jwt_configuration :
-    JwtConfiguration, name : String } {}
+    Authorizer "Authorizer"[from] { authorizer_credentials_arn : String, authorizer_id :
+    String, authorizer_payload_format_version : String, authorizer_result_ttl_in_seconds
+    = i32, authorizer_type : AuthorizerType, authorizer_uri : String,
+    enable_simple_responses = bool, identity_source = Vec < String >,
+    identity_validation_expression : String, jwt_configuration = JwtConfiguration, name :
+    String } {}
 );
 rboto::__string_enum!(
     #[doc =
     " The authorizer type. Specify REQUEST for a Lambda function using incoming request parameters. Specify JWT to use JSON Web Tokens (supported only for HTTP APIs)."]
-    AuthorizerType { Request = "REQUEST", Jwt = "JWT" }
+    AuthorizerType { 0 Request = "REQUEST", 1 Jwt = "JWT" }
 );
 /// Represents a collection of authorizers.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -199,7 +199,7 @@ pub struct Authorizers {
     pub next_token: Option<String>,
 }
 rboto::__structure!(
-    Authorizers "Authorizers"[set] { items : Vec < Authorizer >, next_token : String } {}
+    Authorizers "Authorizers"[set] { items = Vec < Authorizer >, next_token : String } {}
 );
 /// The response content for bad request exception.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -239,13 +239,13 @@ rboto::__structure!(
     String } {}
 );
 rboto::__string_enum!(
-    #[doc = " Represents a connection type."] ConnectionType { Internet = "INTERNET",
+    #[doc = " Represents a connection type."] ConnectionType { 0 Internet = "INTERNET", 1
     VpcLink = "VPC_LINK" }
 );
 rboto::__string_enum!(
     #[doc =
     " Specifies how to handle response payload content type conversions. Supported only for WebSocket APIs."]
-    ContentHandlingStrategy { ConvertToBinary = "CONVERT_TO_BINARY", ConvertToText =
+    ContentHandlingStrategy { 0 ConvertToBinary = "CONVERT_TO_BINARY", 1 ConvertToText =
     "CONVERT_TO_TEXT" }
 );
 /// Represents a CORS configuration. Supported only for HTTP APIs. See [Configuring CORS](https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html) for more information.
@@ -266,8 +266,8 @@ pub struct Cors {
     pub max_age: Option<i32>,
 }
 rboto::__structure!(
-    Cors "Cors"[set into from] { allow_credentials = bool, allow_headers : Vec < String
-    >, allow_methods : Vec < String >, allow_origins : Vec < String >, expose_headers :
+    Cors "Cors"[set into from] { allow_credentials = bool, allow_headers = Vec < String
+    >, allow_methods = Vec < String >, allow_origins = Vec < String >, expose_headers =
     Vec < String >, max_age = i32 } {}
 );
 /// Represents the input parameters for a CreateApi request.
@@ -303,7 +303,7 @@ pub struct CreateApiInput2 {
 }
 rboto::__structure!(
     CreateApiInput2 "CreateApiInput"[set] { api_key_selection_expression : String,
-    cors_configuration : Cors, credentials_arn : String, description : String,
+    cors_configuration = Cors, credentials_arn : String, description : String,
     disable_schema_validation = bool, disable_execute_api_endpoint = bool, name : String,
     protocol_type : ProtocolType, route_key : String, route_selection_expression :
     String, tags : HashMap < String, String >, target : String, version : String } {}
@@ -352,8 +352,8 @@ rboto::__structure!(
     CreateAuthorizerInput2 "CreateAuthorizerInput"[set] { authorizer_credentials_arn :
     String, authorizer_payload_format_version : String, authorizer_result_ttl_in_seconds
     = i32, authorizer_type : AuthorizerType, authorizer_uri : String,
-    enable_simple_responses = bool, identity_source : Vec < String >,
-    identity_validation_expression : String, jwt_configuration : JwtConfiguration, name :
+    enable_simple_responses = bool, identity_source = Vec < String >,
+    identity_validation_expression : String, jwt_configuration = JwtConfiguration, name :
     String } {}
 );
 /// Represents the input parameters for a CreateDeployment request.
@@ -386,8 +386,8 @@ pub struct CreateDomainNameInput2 {
 }
 rboto::__structure!(
     CreateDomainNameInput2 "CreateDomainNameInput"[set] { domain_name : String,
-    domain_name_configurations : Vec < DomainNameConfiguration >,
-    mutual_tls_authentication : MutualTlsAuthenticationInput, routing_mode : RoutingMode,
+    domain_name_configurations = Vec < DomainNameConfiguration >,
+    mutual_tls_authentication = MutualTlsAuthenticationInput, routing_mode : RoutingMode,
     tags : HashMap < String, String > } {}
 );
 /// Represents the input parameters for a CreateIntegration request.
@@ -438,7 +438,7 @@ rboto::__structure!(
     PassthroughBehavior, payload_format_version : String, request_parameters : HashMap <
     String, String >, request_templates : HashMap < String, String >, response_parameters
     : HashMap < String, HashMap < String, String > >, template_selection_expression :
-    String, timeout_in_millis = i32, tls_config : TlsConfigInput } {}
+    String, timeout_in_millis = i32, tls_config = TlsConfigInput } {}
 );
 /// Represents the input parameters for a CreateIntegrationResponse request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -514,7 +514,7 @@ pub struct CreatePortalProductResponseContent {
 }
 rboto::__structure!(
     CreatePortalProductResponseContent "CreatePortalProductResponseContent"[set] {
-    description : String, display_name : String, display_order : DisplayOrder,
+    description : String, display_name : String, display_order = DisplayOrder,
     last_modified : rboto::DateTime, portal_product_arn : String, portal_product_id :
     String, tags : HashMap < String, String > } {}
 );
@@ -538,9 +538,9 @@ pub struct CreatePortalRequestContent {
     pub tags: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    CreatePortalRequestContent "CreatePortalRequestContent"[set] { authorization :
-    Authorization, endpoint_configuration : EndpointConfigurationRequest,
-    included_portal_product_arns : Vec < String >, logo_uri : String, portal_content :
+    CreatePortalRequestContent "CreatePortalRequestContent"[set] { authorization =
+    Authorization, endpoint_configuration = EndpointConfigurationRequest,
+    included_portal_product_arns = Vec < String >, logo_uri : String, portal_content =
     PortalContent, rum_app_monitor_name : String, tags : HashMap < String, String > } {}
 );
 /// Creates a portal.
@@ -575,12 +575,12 @@ pub struct CreatePortalResponseContent {
     pub tags: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    CreatePortalResponseContent "CreatePortalResponseContent"[set] { authorization :
-    Authorization, endpoint_configuration : EndpointConfigurationResponse,
-    included_portal_product_arns : Vec < String >, last_modified : rboto::DateTime,
+    CreatePortalResponseContent "CreatePortalResponseContent"[set] { authorization =
+    Authorization, endpoint_configuration = EndpointConfigurationResponse,
+    included_portal_product_arns = Vec < String >, last_modified : rboto::DateTime,
     last_published : rboto::DateTime, last_published_description : String, portal_arn :
-    String, portal_content : PortalContent, portal_id : String, publish_status :
-    PublishStatus, rum_app_monitor_name : String, status_exception : StatusException,
+    String, portal_content = PortalContent, portal_id : String, publish_status :
+    PublishStatus, rum_app_monitor_name : String, status_exception = StatusException,
     tags : HashMap < String, String > } {}
 );
 /// Creates a product page.
@@ -592,7 +592,7 @@ pub struct CreateProductPageRequestContent {
 }
 rboto::__structure!(
     CreateProductPageRequestContent "CreateProductPageRequestContent"[set] {
-    display_content : DisplayContent } {}
+    display_content = DisplayContent } {}
 );
 /// Creates a product page.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -609,7 +609,7 @@ pub struct CreateProductPageResponseContent {
 }
 rboto::__structure!(
     CreateProductPageResponseContent "CreateProductPageResponseContent"[set] {
-    display_content : DisplayContent, last_modified : rboto::DateTime, product_page_arn :
+    display_content = DisplayContent, last_modified : rboto::DateTime, product_page_arn :
     String, product_page_id : String } {}
 );
 /// Creates a product REST endpoint page.
@@ -625,8 +625,8 @@ pub struct CreateProductRestEndpointPageRequestContent {
 }
 rboto::__structure!(
     CreateProductRestEndpointPageRequestContent
-    "CreateProductRestEndpointPageRequestContent"[set] { display_content :
-    EndpointDisplayContent, rest_endpoint_identifier : RestEndpointIdentifier,
+    "CreateProductRestEndpointPageRequestContent"[set] { display_content =
+    EndpointDisplayContent, rest_endpoint_identifier = RestEndpointIdentifier,
     try_it_state : TryItState } {}
 );
 /// Creates a product REST endpoint page.
@@ -652,11 +652,11 @@ pub struct CreateProductRestEndpointPageResponseContent {
 }
 rboto::__structure!(
     CreateProductRestEndpointPageResponseContent
-    "CreateProductRestEndpointPageResponseContent"[set] { display_content :
+    "CreateProductRestEndpointPageResponseContent"[set] { display_content =
     EndpointDisplayContentResponse, last_modified : rboto::DateTime,
     product_rest_endpoint_page_arn : String, product_rest_endpoint_page_id : String,
-    rest_endpoint_identifier : RestEndpointIdentifier, status : Status, status_exception
-    : StatusException, try_it_state : TryItState } {}
+    rest_endpoint_identifier = RestEndpointIdentifier, status : Status, status_exception
+    = StatusException, try_it_state : TryItState } {}
 );
 /// Represents the input parameters for a CreateRoute request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -687,7 +687,7 @@ pub struct CreateRouteInput2 {
 }
 rboto::__structure!(
     CreateRouteInput2 "CreateRouteInput"[set] { api_key_required = bool,
-    authorization_scopes : Vec < String >, authorization_type : AuthorizationType,
+    authorization_scopes = Vec < String >, authorization_type : AuthorizationType,
     authorizer_id : String, model_selection_expression : String, operation_name : String,
     request_models : HashMap < String, String >, request_parameters : HashMap < String,
     ParameterConstraints >, route_key : String, route_response_selection_expression :
@@ -738,8 +738,8 @@ pub struct CreateStageInput2 {
     pub tags: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    CreateStageInput2 "CreateStageInput"[set] { access_log_settings : AccessLogSettings,
-    auto_deploy = bool, client_certificate_id : String, default_route_settings :
+    CreateStageInput2 "CreateStageInput"[set] { access_log_settings = AccessLogSettings,
+    auto_deploy = bool, client_certificate_id : String, default_route_settings =
     RouteSettings, deployment_id : String, description : String, route_settings : HashMap
     < String, RouteSettings >, stage_name : String, stage_variables : HashMap < String,
     String >, tags : HashMap < String, String > } {}
@@ -758,8 +758,8 @@ pub struct CreateVpcLinkInput2 {
     pub tags: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    CreateVpcLinkInput2 "CreateVpcLinkInput"[set] { name : String, security_group_ids :
-    Vec < String >, subnet_ids : Vec < String >, tags : HashMap < String, String > } {}
+    CreateVpcLinkInput2 "CreateVpcLinkInput"[set] { name : String, security_group_ids =
+    Vec < String >, subnet_ids = Vec < String >, tags : HashMap < String, String > } {}
 );
 /// Represents custom colors for a published portal.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -801,13 +801,13 @@ pub struct Deployment {
     pub description: Option<String>,
 }
 rboto::__structure!(
-    Deployment "Deployment"[set from] { auto_deployed = bool, created_date :
-    rboto::DateTime, deployment_id : String, deployment_status : DeploymentStatus,
+    Deployment "Deployment"[from] { auto_deployed = bool, created_date : rboto::DateTime,
+    deployment_id : String, deployment_status : DeploymentStatus,
     deployment_status_message : String, description : String } {}
 );
 rboto::__string_enum!(
-    #[doc = " Represents a deployment status."] DeploymentStatus { Pending = "PENDING",
-    Failed = "FAILED", Deployed = "DEPLOYED" }
+    #[doc = " Represents a deployment status."] DeploymentStatus { 0 Pending = "PENDING",
+    1 Failed = "FAILED", 2 Deployed = "DEPLOYED" }
 );
 /// A collection resource that contains zero or more references to your existing deployments, and links that guide you on how to interact with your collection. The collection offers a paginated view of the contained deployments.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -819,7 +819,7 @@ pub struct Deployments {
     pub next_token: Option<String>,
 }
 rboto::__structure!(
-    Deployments "Deployments"[set] { items : Vec < Deployment >, next_token : String } {}
+    Deployments "Deployments"[set] { items = Vec < Deployment >, next_token : String } {}
 );
 /// The content of the product page.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -860,8 +860,8 @@ pub struct DisplayOrder {
     pub product_page_arns: Option<Vec<String>>,
 }
 rboto::__structure!(
-    DisplayOrder "DisplayOrder"[set into from] { contents : Vec < Section >,
-    overview_page_arn : String, product_page_arns : Vec < String > } {}
+    DisplayOrder "DisplayOrder"[set into from] { contents = Vec < Section >,
+    overview_page_arn : String, product_page_arns = Vec < String > } {}
 );
 /// Represents a domain name.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -882,9 +882,9 @@ pub struct DomainName {
     pub tags: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    DomainName "DomainName"[set from] { api_mapping_selection_expression : String,
-    domain_name : String, domain_name_arn : String, domain_name_configurations : Vec <
-    DomainNameConfiguration >, mutual_tls_authentication : MutualTlsAuthentication,
+    DomainName "DomainName"[from] { api_mapping_selection_expression : String,
+    domain_name : String, domain_name_arn : String, domain_name_configurations = Vec <
+    DomainNameConfiguration >, mutual_tls_authentication = MutualTlsAuthentication,
     routing_mode : RoutingMode, tags : HashMap < String, String > } {}
 );
 /// The domain name configuration.
@@ -925,8 +925,8 @@ rboto::__structure!(
 rboto::__string_enum!(
     #[doc =
     " The status of the domain name migration. The valid values are AVAILABLE, UPDATING, PENDING_CERTIFICATE_REIMPORT, and PENDING_OWNERSHIP_VERIFICATION. If the status is UPDATING, the domain cannot be modified further until the existing operation is complete. If it is AVAILABLE, the domain can be updated."]
-    DomainNameStatus { Available = "AVAILABLE", Updating = "UPDATING",
-    PendingCertificateReimport = "PENDING_CERTIFICATE_REIMPORT",
+    DomainNameStatus { 0 Available = "AVAILABLE", 1 Updating = "UPDATING", 2
+    PendingCertificateReimport = "PENDING_CERTIFICATE_REIMPORT", 3
     PendingOwnershipVerification = "PENDING_OWNERSHIP_VERIFICATION" }
 );
 /// Represents a collection of domain names.
@@ -939,7 +939,7 @@ pub struct DomainNames {
     pub next_token: Option<String>,
 }
 rboto::__structure!(
-    DomainNames "DomainNames"[set] { items : Vec < DomainName >, next_token : String } {}
+    DomainNames "DomainNames"[set] { items = Vec < DomainName >, next_token : String } {}
 );
 /// Represents an endpoint configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -951,8 +951,8 @@ pub struct EndpointConfigurationRequest {
     pub none: Option<NoneShape>,
 }
 rboto::__structure!(
-    EndpointConfigurationRequest "EndpointConfigurationRequest"[set into] { acm_managed :
-    AcmManaged, none : NoneShape } {}
+    EndpointConfigurationRequest "EndpointConfigurationRequest"[set into] { acm_managed =
+    AcmManaged, none = NoneShape } {}
 );
 /// Represents an endpoint configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -968,8 +968,8 @@ pub struct EndpointConfigurationResponse {
     pub portal_domain_hosted_zone_id: Option<String>,
 }
 rboto::__structure!(
-    EndpointConfigurationResponse "EndpointConfigurationResponse"[set from] {
-    certificate_arn : String, domain_name : String, portal_default_domain_name : String,
+    EndpointConfigurationResponse "EndpointConfigurationResponse"[from] { certificate_arn
+    : String, domain_name : String, portal_default_domain_name : String,
     portal_domain_hosted_zone_id : String } {}
 );
 /// Represents the endpoint display content.
@@ -982,8 +982,8 @@ pub struct EndpointDisplayContent {
     pub overrides: Option<DisplayContentOverrides>,
 }
 rboto::__structure!(
-    EndpointDisplayContent "EndpointDisplayContent"[set into] { none : NoneShape,
-    overrides : DisplayContentOverrides } {}
+    EndpointDisplayContent "EndpointDisplayContent"[set into] { none = NoneShape,
+    overrides = DisplayContentOverrides } {}
 );
 /// The product REST endpoint page.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -997,12 +997,12 @@ pub struct EndpointDisplayContentResponse {
     pub operation_name: Option<String>,
 }
 rboto::__structure!(
-    EndpointDisplayContentResponse "EndpointDisplayContentResponse"[set from] { body :
+    EndpointDisplayContentResponse "EndpointDisplayContentResponse"[from] { body :
     String, endpoint : String, operation_name : String } {}
 );
 rboto::__string_enum!(
-    #[doc = " Represents an endpoint type."] EndpointType { Regional = "REGIONAL", Edge =
-    "EDGE" }
+    #[doc = " Represents an endpoint type."] EndpointType { 0 Regional = "REGIONAL", 1
+    Edge = "EDGE" }
 );
 /// Gets a portal product.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1025,7 +1025,7 @@ pub struct GetPortalProductResponseContent {
 }
 rboto::__structure!(
     GetPortalProductResponseContent "GetPortalProductResponseContent"[set] { description
-    : String, display_name : String, display_order : DisplayOrder, last_modified :
+    : String, display_name : String, display_order = DisplayOrder, last_modified :
     rboto::DateTime, portal_product_arn : String, portal_product_id : String, tags :
     HashMap < String, String > } {}
 );
@@ -1077,12 +1077,12 @@ pub struct GetPortalResponseContent {
     pub tags: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    GetPortalResponseContent "GetPortalResponseContent"[set] { authorization :
-    Authorization, endpoint_configuration : EndpointConfigurationResponse,
-    included_portal_product_arns : Vec < String >, last_modified : rboto::DateTime,
+    GetPortalResponseContent "GetPortalResponseContent"[set] { authorization =
+    Authorization, endpoint_configuration = EndpointConfigurationResponse,
+    included_portal_product_arns = Vec < String >, last_modified : rboto::DateTime,
     last_published : rboto::DateTime, last_published_description : String, portal_arn :
-    String, portal_content : PortalContent, portal_id : String, preview : Preview,
-    publish_status : PublishStatus, rum_app_monitor_name : String, status_exception :
+    String, portal_content = PortalContent, portal_id : String, preview = Preview,
+    publish_status : PublishStatus, rum_app_monitor_name : String, status_exception =
     StatusException, tags : HashMap < String, String > } {}
 );
 /// Gets a product page.
@@ -1100,7 +1100,7 @@ pub struct GetProductPageResponseContent {
 }
 rboto::__structure!(
     GetProductPageResponseContent "GetProductPageResponseContent"[set] { display_content
-    : DisplayContent, last_modified : rboto::DateTime, product_page_arn : String,
+    = DisplayContent, last_modified : rboto::DateTime, product_page_arn : String,
     product_page_id : String } {}
 );
 /// Gets a product REST endpoint page.
@@ -1128,11 +1128,11 @@ pub struct GetProductRestEndpointPageResponseContent {
 }
 rboto::__structure!(
     GetProductRestEndpointPageResponseContent
-    "GetProductRestEndpointPageResponseContent"[set] { display_content :
+    "GetProductRestEndpointPageResponseContent"[set] { display_content =
     EndpointDisplayContentResponse, last_modified : rboto::DateTime,
     product_rest_endpoint_page_arn : String, product_rest_endpoint_page_id : String,
-    raw_display_content : String, rest_endpoint_identifier : RestEndpointIdentifier,
-    status : Status, status_exception : StatusException, try_it_state : TryItState } {}
+    raw_display_content : String, rest_endpoint_identifier = RestEndpointIdentifier,
+    status : Status, status_exception = StatusException, try_it_state : TryItState } {}
 );
 /// The identifier parts of a product REST endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1205,8 +1205,8 @@ pub struct Integration {
     pub tls_config: Option<TlsConfig>,
 }
 rboto::__structure!(
-    Integration "Integration"[set from] { api_gateway_managed = bool, connection_id :
-    String, connection_type : ConnectionType, content_handling_strategy :
+    Integration "Integration"[from] { api_gateway_managed = bool, connection_id : String,
+    connection_type : ConnectionType, content_handling_strategy :
     ContentHandlingStrategy, credentials_arn : String, description : String,
     integration_id : String, integration_method : String,
     integration_response_selection_expression : String, integration_subtype : String,
@@ -1214,7 +1214,7 @@ rboto::__structure!(
     PassthroughBehavior, payload_format_version : String, request_parameters : HashMap <
     String, String >, request_templates : HashMap < String, String >, response_parameters
     : HashMap < String, HashMap < String, String > >, template_selection_expression :
-    String, timeout_in_millis = i32, tls_config : TlsConfig } {}
+    String, timeout_in_millis = i32, tls_config = TlsConfig } {}
 );
 /// Represents an integration response.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1234,7 +1234,7 @@ pub struct IntegrationResponse {
     pub template_selection_expression: Option<String>,
 }
 rboto::__structure!(
-    IntegrationResponse "IntegrationResponse"[set from] { content_handling_strategy :
+    IntegrationResponse "IntegrationResponse"[from] { content_handling_strategy :
     ContentHandlingStrategy, integration_response_id : String, integration_response_key :
     String, response_parameters : HashMap < String, String >, response_templates :
     HashMap < String, String >, template_selection_expression : String } {}
@@ -1249,12 +1249,13 @@ pub struct IntegrationResponses {
     pub next_token: Option<String>,
 }
 rboto::__structure!(
-    IntegrationResponses "IntegrationResponses"[set] { items : Vec < IntegrationResponse
+    IntegrationResponses "IntegrationResponses"[set] { items = Vec < IntegrationResponse
     >, next_token : String } {}
 );
 rboto::__string_enum!(
-    #[doc = " Represents an API method integration type."] IntegrationType { Aws = "AWS",
-    Http = "HTTP", Mock = "MOCK", HttpProxy = "HTTP_PROXY", AwsProxy = "AWS_PROXY" }
+    #[doc = " Represents an API method integration type."] IntegrationType { 0 Aws =
+    "AWS", 1 Http = "HTTP", 2 Mock = "MOCK", 3 HttpProxy = "HTTP_PROXY", 4 AwsProxy =
+    "AWS_PROXY" }
 );
 /// Represents a collection of integrations.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1266,12 +1267,12 @@ pub struct Integrations {
     pub next_token: Option<String>,
 }
 rboto::__structure!(
-    Integrations "Integrations"[set] { items : Vec < Integration >, next_token : String }
+    Integrations "Integrations"[set] { items = Vec < Integration >, next_token : String }
     {}
 );
 rboto::__string_enum!(
     #[doc = " The IP address types that can invoke your API or domain name."]
-    IpAddressType { Ipv4 = "ipv4", Dualstack = "dualstack" }
+    IpAddressType { 0 Ipv4 = "ipv4", 1 Dualstack = "dualstack" }
 );
 /// Represents the configuration of a JWT authorizer. Required for the JWT authorizer type. Supported only for HTTP APIs.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1283,7 +1284,7 @@ pub struct JwtConfiguration {
     pub issuer: Option<String>,
 }
 rboto::__structure!(
-    JwtConfiguration "JWTConfiguration"[set into from] { audience : Vec < String >,
+    JwtConfiguration "JWTConfiguration"[set into from] { audience = Vec < String >,
     issuer : String } {}
 );
 /// A limit has been exceeded. See the accompanying error message for details.
@@ -1322,7 +1323,7 @@ pub struct ListPortalProductsResponseContent {
     pub next_token: Option<String>,
 }
 rboto::__structure!(
-    ListPortalProductsResponseContent "ListPortalProductsResponseContent"[set] { items :
+    ListPortalProductsResponseContent "ListPortalProductsResponseContent"[set] { items =
     Vec < PortalProductSummary >, next_token : String } {}
 );
 /// Lists portals.
@@ -1335,7 +1336,7 @@ pub struct ListPortalsResponseContent {
     pub next_token: Option<String>,
 }
 rboto::__structure!(
-    ListPortalsResponseContent "ListPortalsResponseContent"[set] { items : Vec <
+    ListPortalsResponseContent "ListPortalsResponseContent"[set] { items = Vec <
     PortalSummary >, next_token : String } {}
 );
 /// Lists product pages.
@@ -1348,7 +1349,7 @@ pub struct ListProductPagesResponseContent {
     pub next_token: Option<String>,
 }
 rboto::__structure!(
-    ListProductPagesResponseContent "ListProductPagesResponseContent"[set] { items : Vec
+    ListProductPagesResponseContent "ListProductPagesResponseContent"[set] { items = Vec
     < ProductPageSummaryNoBody >, next_token : String } {}
 );
 /// Lists the product rest endpoint pages in a portal product.
@@ -1362,12 +1363,12 @@ pub struct ListProductRestEndpointPagesResponseContent {
 }
 rboto::__structure!(
     ListProductRestEndpointPagesResponseContent
-    "ListProductRestEndpointPagesResponseContent"[set] { items : Vec <
+    "ListProductRestEndpointPagesResponseContent"[set] { items = Vec <
     ProductRestEndpointPageSummaryNoBody >, next_token : String } {}
 );
 rboto::__string_enum!(
-    #[doc = " The logging level."] LoggingLevel { Error = "ERROR", Info = "INFO", Off =
-    "OFF" }
+    #[doc = " The logging level."] LoggingLevel { 0 Error = "ERROR", 1 Info = "INFO", 2
+    Off = "OFF" }
 );
 /// Represents a data model for an API. Supported only for WebSocket APIs. See [Create Models and Mapping Templates for Request and Response Mappings](https://docs.aws.amazon.com/apigateway/latest/developerguide/models-mappings.html).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1385,8 +1386,8 @@ pub struct Model {
     pub schema: Option<String>,
 }
 rboto::__structure!(
-    Model "Model"[set from] { content_type : String, description : String, model_id :
-    String, name : String, schema : String } {}
+    Model "Model"[from] { content_type : String, description : String, model_id : String,
+    name : String, schema : String } {}
 );
 /// Represents a collection of data models. See [Create Models and Mapping Templates for Request and Response Mappings](https://docs.aws.amazon.com/apigateway/latest/developerguide/models-mappings.html).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1398,7 +1399,7 @@ pub struct Models {
     pub next_token: Option<String>,
 }
 rboto::__structure!(
-    Models "Models"[set] { items : Vec < Model >, next_token : String } {}
+    Models "Models"[set] { items = Vec < Model >, next_token : String } {}
 );
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1411,8 +1412,8 @@ pub struct MutualTlsAuthentication {
     pub truststore_warnings: Option<Vec<String>>,
 }
 rboto::__structure!(
-    MutualTlsAuthentication "MutualTlsAuthentication"[set from] { truststore_uri :
-    String, truststore_version : String, truststore_warnings : Vec < String > } {}
+    MutualTlsAuthentication "MutualTlsAuthentication"[from] { truststore_uri : String,
+    truststore_version : String, truststore_warnings = Vec < String > } {}
 );
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1457,8 +1458,8 @@ rboto::__structure!(
 rboto::__string_enum!(
     #[doc =
     " Represents passthrough behavior for an integration response. Supported only for WebSocket APIs."]
-    PassthroughBehavior { WhenNoMatch = "WHEN_NO_MATCH", Never = "NEVER", WhenNoTemplates
-    = "WHEN_NO_TEMPLATES" }
+    PassthroughBehavior { 0 WhenNoMatch = "WHEN_NO_MATCH", 1 Never = "NEVER", 2
+    WhenNoTemplates = "WHEN_NO_TEMPLATES" }
 );
 /// Contains the content that is visible to portal consumers including the themes, display names, and description.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1473,7 +1474,7 @@ pub struct PortalContent {
 }
 rboto::__structure!(
     PortalContent "PortalContent"[set into from] { description : String, display_name :
-    String, theme : PortalTheme } {}
+    String, theme = PortalTheme } {}
 );
 /// Represents a portal product.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1493,7 +1494,7 @@ pub struct PortalProductSummary {
     pub tags: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    PortalProductSummary "PortalProductSummary"[set from] { description : String,
+    PortalProductSummary "PortalProductSummary"[from] { description : String,
     display_name : String, last_modified : rboto::DateTime, portal_product_arn : String,
     portal_product_id : String, tags : HashMap < String, String > } {}
 );
@@ -1531,12 +1532,12 @@ pub struct PortalSummary {
     pub tags: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    PortalSummary "PortalSummary"[set from] { authorization : Authorization,
-    endpoint_configuration : EndpointConfigurationResponse, included_portal_product_arns
-    : Vec < String >, last_modified : rboto::DateTime, last_published : rboto::DateTime,
-    last_published_description : String, portal_arn : String, portal_content :
-    PortalContent, portal_id : String, preview : Preview, publish_status : PublishStatus,
-    rum_app_monitor_name : String, status_exception : StatusException, tags : HashMap <
+    PortalSummary "PortalSummary"[from] { authorization = Authorization,
+    endpoint_configuration = EndpointConfigurationResponse, included_portal_product_arns
+    = Vec < String >, last_modified : rboto::DateTime, last_published : rboto::DateTime,
+    last_published_description : String, portal_arn : String, portal_content =
+    PortalContent, portal_id : String, preview = Preview, publish_status : PublishStatus,
+    rum_app_monitor_name : String, status_exception = StatusException, tags : HashMap <
     String, String > } {}
 );
 /// Defines the theme for a portal.
@@ -1549,7 +1550,7 @@ pub struct PortalTheme {
     pub logo_last_uploaded: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    PortalTheme "PortalTheme"[set into from] { custom_colors : CustomColors,
+    PortalTheme "PortalTheme"[set into from] { custom_colors = CustomColors,
     logo_last_uploaded : rboto::DateTime } {}
 );
 /// Contains the preview status and preview URL.
@@ -1564,12 +1565,12 @@ pub struct Preview {
     pub status_exception: Option<StatusException>,
 }
 rboto::__structure!(
-    Preview "Preview"[set from] { preview_status : PreviewStatus, preview_url : String,
-    status_exception : StatusException } {}
+    Preview "Preview"[from] { preview_status : PreviewStatus, preview_url : String,
+    status_exception = StatusException } {}
 );
 rboto::__string_enum!(
-    #[doc = " Represents the preview status."] PreviewStatus { PreviewInProgress =
-    "PREVIEW_IN_PROGRESS", PreviewFailed = "PREVIEW_FAILED", PreviewReady =
+    #[doc = " Represents the preview status."] PreviewStatus { 0 PreviewInProgress =
+    "PREVIEW_IN_PROGRESS", 1 PreviewFailed = "PREVIEW_FAILED", 2 PreviewReady =
     "PREVIEW_READY" }
 );
 /// Represents a product page summary without listing any page content.
@@ -1586,7 +1587,7 @@ pub struct ProductPageSummaryNoBody {
     pub product_page_id: Option<String>,
 }
 rboto::__structure!(
-    ProductPageSummaryNoBody "ProductPageSummaryNoBody"[set from] { last_modified :
+    ProductPageSummaryNoBody "ProductPageSummaryNoBody"[from] { last_modified :
     rboto::DateTime, page_title : String, product_page_arn : String, product_page_id :
     String } {}
 );
@@ -1614,15 +1615,15 @@ pub struct ProductRestEndpointPageSummaryNoBody {
     pub try_it_state: Option<TryItState>,
 }
 rboto::__structure!(
-    ProductRestEndpointPageSummaryNoBody "ProductRestEndpointPageSummaryNoBody"[set from]
-    { endpoint : String, last_modified : rboto::DateTime, operation_name : String,
+    ProductRestEndpointPageSummaryNoBody "ProductRestEndpointPageSummaryNoBody"[from] {
+    endpoint : String, last_modified : rboto::DateTime, operation_name : String,
     product_rest_endpoint_page_arn : String, product_rest_endpoint_page_id : String,
-    rest_endpoint_identifier : RestEndpointIdentifier, status : Status, status_exception
-    : StatusException, try_it_state : TryItState } {}
+    rest_endpoint_identifier = RestEndpointIdentifier, status : Status, status_exception
+    = StatusException, try_it_state : TryItState } {}
 );
 rboto::__string_enum!(
-    #[doc = " Represents a protocol type."] ProtocolType { Websocket = "WEBSOCKET", Http
-    = "HTTP" }
+    #[doc = " Represents a protocol type."] ProtocolType { 0 Websocket = "WEBSOCKET", 1
+    Http = "HTTP" }
 );
 /// Publish a portal.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1636,10 +1637,10 @@ rboto::__structure!(
     } {}
 );
 rboto::__string_enum!(
-    #[doc = " Represents a publish status."] PublishStatus { Published = "PUBLISHED",
-    PublishInProgress = "PUBLISH_IN_PROGRESS", PublishFailed = "PUBLISH_FAILED",
-    DisableInProgress = "DISABLE_IN_PROGRESS", DisableFailed = "DISABLE_FAILED", Disabled
-    = "DISABLED" }
+    #[doc = " Represents a publish status."] PublishStatus { 0 Published = "PUBLISHED", 1
+    PublishInProgress = "PUBLISH_IN_PROGRESS", 2 PublishFailed = "PUBLISH_FAILED", 3
+    DisableInProgress = "DISABLE_IN_PROGRESS", 4 DisableFailed = "DISABLE_FAILED", 5
+    Disabled = "DISABLED" }
 );
 /// The request content.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1668,7 +1669,7 @@ pub struct RestEndpointIdentifier {
     pub identifier_parts: Option<IdentifierParts>,
 }
 rboto::__structure!(
-    RestEndpointIdentifier "RestEndpointIdentifier"[set into from] { identifier_parts :
+    RestEndpointIdentifier "RestEndpointIdentifier"[set into from] { identifier_parts =
     IdentifierParts } {}
 );
 /// Represents a route.
@@ -1703,8 +1704,8 @@ pub struct Route {
     pub target: Option<String>,
 }
 rboto::__structure!(
-    Route "Route"[set from] { api_gateway_managed = bool, api_key_required = bool,
-    authorization_scopes : Vec < String >, authorization_type : AuthorizationType,
+    Route "Route"[from] { api_gateway_managed = bool, api_key_required = bool,
+    authorization_scopes = Vec < String >, authorization_type : AuthorizationType,
     authorizer_id : String, model_selection_expression : String, operation_name : String,
     request_models : HashMap < String, String >, request_parameters : HashMap < String,
     ParameterConstraints >, route_id : String, route_key : String,
@@ -1726,7 +1727,7 @@ pub struct RouteResponse {
     pub route_response_key: Option<String>,
 }
 rboto::__structure!(
-    RouteResponse "RouteResponse"[set from] { model_selection_expression : String,
+    RouteResponse "RouteResponse"[from] { model_selection_expression : String,
     response_models : HashMap < String, String >, response_parameters : HashMap < String,
     ParameterConstraints >, route_response_id : String, route_response_key : String } {}
 );
@@ -1740,7 +1741,7 @@ pub struct RouteResponses {
     pub next_token: Option<String>,
 }
 rboto::__structure!(
-    RouteResponses "RouteResponses"[set] { items : Vec < RouteResponse >, next_token :
+    RouteResponses "RouteResponses"[set] { items = Vec < RouteResponse >, next_token :
     String } {}
 );
 /// Represents a collection of route settings.
@@ -1773,11 +1774,11 @@ pub struct Routes {
     pub next_token: Option<String>,
 }
 rboto::__structure!(
-    Routes "Routes"[set] { items : Vec < Route >, next_token : String } {}
+    Routes "Routes"[set] { items = Vec < Route >, next_token : String } {}
 );
 rboto::__string_enum!(
-    RoutingMode { ApiMappingOnly = "API_MAPPING_ONLY", RoutingRuleOnly =
-    "ROUTING_RULE_ONLY", RoutingRuleThenApiMapping = "ROUTING_RULE_THEN_API_MAPPING" }
+    RoutingMode { 0 ApiMappingOnly = "API_MAPPING_ONLY", 1 RoutingRuleOnly =
+    "ROUTING_RULE_ONLY", 2 RoutingRuleThenApiMapping = "ROUTING_RULE_THEN_API_MAPPING" }
 );
 /// Represents a routing rule.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1795,8 +1796,8 @@ pub struct RoutingRule {
     pub routing_rule_id: Option<String>,
 }
 rboto::__structure!(
-    RoutingRule "RoutingRule"[set from] { actions : Vec < RoutingRuleAction >, conditions
-    : Vec < RoutingRuleCondition >, priority = i32, routing_rule_arn : String,
+    RoutingRule "RoutingRule"[from] { actions = Vec < RoutingRuleAction >, conditions =
+    Vec < RoutingRuleCondition >, priority = i32, routing_rule_arn : String,
     routing_rule_id : String } {}
 );
 /// The routing rule action.
@@ -1806,7 +1807,7 @@ pub struct RoutingRuleAction {
     pub invoke_api: Option<RoutingRuleActionInvokeApi>,
 }
 rboto::__structure!(
-    RoutingRuleAction "RoutingRuleAction"[set into from] { invoke_api :
+    RoutingRuleAction "RoutingRuleAction"[set into from] { invoke_api =
     RoutingRuleActionInvokeApi } {}
 );
 /// Represents an InvokeApi action.
@@ -1832,8 +1833,8 @@ pub struct RoutingRuleCondition {
     pub match_headers: Option<RoutingRuleMatchHeaders>,
 }
 rboto::__structure!(
-    RoutingRuleCondition "RoutingRuleCondition"[set into from] { match_base_paths :
-    RoutingRuleMatchBasePaths, match_headers : RoutingRuleMatchHeaders } {}
+    RoutingRuleCondition "RoutingRuleCondition"[set into from] { match_base_paths =
+    RoutingRuleMatchBasePaths, match_headers = RoutingRuleMatchHeaders } {}
 );
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1843,8 +1844,8 @@ pub struct RoutingRuleInput {
     pub priority: Option<i32>,
 }
 rboto::__structure!(
-    RoutingRuleInput "RoutingRuleInput"[set] { actions : Vec < RoutingRuleAction >,
-    conditions : Vec < RoutingRuleCondition >, priority = i32 } {}
+    RoutingRuleInput "RoutingRuleInput"[set] { actions = Vec < RoutingRuleAction >,
+    conditions = Vec < RoutingRuleCondition >, priority = i32 } {}
 );
 /// Represents a MatchBasePaths condition.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1854,7 +1855,7 @@ pub struct RoutingRuleMatchBasePaths {
     pub any_of: Option<Vec<String>>,
 }
 rboto::__structure!(
-    RoutingRuleMatchBasePaths "RoutingRuleMatchBasePaths"[set into from] { any_of : Vec <
+    RoutingRuleMatchBasePaths "RoutingRuleMatchBasePaths"[set into from] { any_of = Vec <
     String > } {}
 );
 /// Represents a MatchHeaderValue.
@@ -1876,7 +1877,7 @@ pub struct RoutingRuleMatchHeaders {
     pub any_of: Option<Vec<RoutingRuleMatchHeaderValue>>,
 }
 rboto::__structure!(
-    RoutingRuleMatchHeaders "RoutingRuleMatchHeaders"[set into from] { any_of : Vec <
+    RoutingRuleMatchHeaders "RoutingRuleMatchHeaders"[set into from] { any_of = Vec <
     RoutingRuleMatchHeaderValue > } {}
 );
 /// A collection of routing rules.
@@ -1887,7 +1888,7 @@ pub struct RoutingRules {
     pub routing_rules: Option<Vec<RoutingRule>>,
 }
 rboto::__structure!(
-    RoutingRules "RoutingRules"[set] { next_token : String, routing_rules : Vec <
+    RoutingRules "RoutingRules"[set] { next_token : String, routing_rules = Vec <
     RoutingRule > } {}
 );
 /// Contains the section name and list of product REST endpoints for a product.
@@ -1900,13 +1901,13 @@ pub struct Section {
     pub section_name: Option<String>,
 }
 rboto::__structure!(
-    Section "Section"[set into from] { product_rest_endpoint_page_arns : Vec < String >,
+    Section "Section"[set into from] { product_rest_endpoint_page_arns = Vec < String >,
     section_name : String } {}
 );
 rboto::__string_enum!(
     #[doc =
     " The Transport Layer Security (TLS) version of the security policy for this domain name. The valid values are TLS_1_0 and TLS_1_2."]
-    SecurityPolicy { Tls1_0 = "TLS_1_0", Tls1_2 = "TLS_1_2" }
+    SecurityPolicy { 0 Tls1_0 = "TLS_1_0", 1 Tls1_2 = "TLS_1_2" }
 );
 /// Represents an API stage.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1942,13 +1943,13 @@ pub struct Stage {
     pub tags: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    Stage "Stage"[set from] { access_log_settings : AccessLogSettings,
-    api_gateway_managed = bool, auto_deploy = bool, client_certificate_id : String,
-    created_date : rboto::DateTime, default_route_settings : RouteSettings, deployment_id
-    : String, description : String, last_deployment_status_message : String,
-    last_updated_date : rboto::DateTime, route_settings : HashMap < String, RouteSettings
-    >, stage_name : String, stage_variables : HashMap < String, String >, tags : HashMap
-    < String, String > } {}
+    Stage "Stage"[from] { access_log_settings = AccessLogSettings, api_gateway_managed =
+    bool, auto_deploy = bool, client_certificate_id : String, created_date :
+    rboto::DateTime, default_route_settings = RouteSettings, deployment_id : String,
+    description : String, last_deployment_status_message : String, last_updated_date :
+    rboto::DateTime, route_settings : HashMap < String, RouteSettings >, stage_name :
+    String, stage_variables : HashMap < String, String >, tags : HashMap < String, String
+    > } {}
 );
 /// A collection of Stage resources that are associated with the ApiKey resource.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1960,11 +1961,11 @@ pub struct Stages {
     pub next_token: Option<String>,
 }
 rboto::__structure!(
-    Stages "Stages"[set] { items : Vec < Stage >, next_token : String } {}
+    Stages "Stages"[set] { items = Vec < Stage >, next_token : String } {}
 );
 rboto::__string_enum!(
-    #[doc = " The status."] Status { Available = "AVAILABLE", InProgress = "IN_PROGRESS",
-    Failed = "FAILED" }
+    #[doc = " The status."] Status { 0 Available = "AVAILABLE", 1 InProgress =
+    "IN_PROGRESS", 2 Failed = "FAILED" }
 );
 /// Represents a StatusException.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1976,8 +1977,7 @@ pub struct StatusException {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    StatusException "StatusException"[set from] { exception : String, message : String }
-    {}
+    StatusException "StatusException"[from] { exception : String, message : String } {}
 );
 /// Represents the input parameters for a TagResource request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2004,9 +2004,7 @@ pub struct TlsConfig {
     /// If you specify a server name, API Gateway uses it to verify the hostname on the integration's certificate. The server name is also included in the TLS handshake to support Server Name Indication (SNI) or virtual hosting.
     pub server_name_to_verify: Option<String>,
 }
-rboto::__structure!(
-    TlsConfig "TlsConfig"[set from] { server_name_to_verify : String } {}
-);
+rboto::__structure!(TlsConfig "TlsConfig"[from] { server_name_to_verify : String } {});
 /// The TLS configuration for a private integration. If you specify a TLS configuration, private integration traffic uses the HTTPS protocol. Supported only for HTTP APIs.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2019,7 +2017,7 @@ rboto::__structure!(
 );
 rboto::__string_enum!(
     #[doc = " Represents the try it state for a product REST endpoint page."] TryItState
-    { Enabled = "ENABLED", Disabled = "DISABLED" }
+    { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
 );
 /// Represents the input parameters for an UpdateApi request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2052,7 +2050,7 @@ pub struct UpdateApiInput2 {
 }
 rboto::__structure!(
     UpdateApiInput2 "UpdateApiInput"[set] { api_key_selection_expression : String,
-    cors_configuration : Cors, credentials_arn : String, description : String,
+    cors_configuration = Cors, credentials_arn : String, description : String,
     disable_execute_api_endpoint = bool, disable_schema_validation = bool,
     ip_address_type : IpAddressType, name : String, route_key : String,
     route_selection_expression : String, target : String, version : String } {}
@@ -2101,8 +2099,8 @@ rboto::__structure!(
     UpdateAuthorizerInput2 "UpdateAuthorizerInput"[set] { authorizer_credentials_arn :
     String, authorizer_payload_format_version : String, authorizer_result_ttl_in_seconds
     = i32, authorizer_type : AuthorizerType, authorizer_uri : String,
-    enable_simple_responses = bool, identity_source : Vec < String >,
-    identity_validation_expression : String, jwt_configuration : JwtConfiguration, name :
+    enable_simple_responses = bool, identity_source = Vec < String >,
+    identity_validation_expression : String, jwt_configuration = JwtConfiguration, name :
     String } {}
 );
 /// Represents the input parameters for an UpdateDeployment request.
@@ -2127,8 +2125,8 @@ pub struct UpdateDomainNameInput2 {
     pub routing_mode: Option<RoutingMode>,
 }
 rboto::__structure!(
-    UpdateDomainNameInput2 "UpdateDomainNameInput"[set] { domain_name_configurations :
-    Vec < DomainNameConfiguration >, mutual_tls_authentication :
+    UpdateDomainNameInput2 "UpdateDomainNameInput"[set] { domain_name_configurations =
+    Vec < DomainNameConfiguration >, mutual_tls_authentication =
     MutualTlsAuthenticationInput, routing_mode : RoutingMode } {}
 );
 /// Represents the input parameters for an UpdateIntegration request.
@@ -2179,7 +2177,7 @@ rboto::__structure!(
     PassthroughBehavior, payload_format_version : String, request_parameters : HashMap <
     String, String >, request_templates : HashMap < String, String >, response_parameters
     : HashMap < String, HashMap < String, String > >, template_selection_expression :
-    String, timeout_in_millis = i32, tls_config : TlsConfigInput } {}
+    String, timeout_in_millis = i32, tls_config = TlsConfigInput } {}
 );
 /// Represents the input parameters for an UpdateIntegrationResponse request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2232,7 +2230,7 @@ pub struct UpdatePortalProductRequestContent {
 }
 rboto::__structure!(
     UpdatePortalProductRequestContent "UpdatePortalProductRequestContent"[set] {
-    description : String, display_name : String, display_order : DisplayOrder } {}
+    description : String, display_name : String, display_order = DisplayOrder } {}
 );
 /// Updates a portal product.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2255,7 +2253,7 @@ pub struct UpdatePortalProductResponseContent {
 }
 rboto::__structure!(
     UpdatePortalProductResponseContent "UpdatePortalProductResponseContent"[set] {
-    description : String, display_name : String, display_order : DisplayOrder,
+    description : String, display_name : String, display_order = DisplayOrder,
     last_modified : rboto::DateTime, portal_product_arn : String, portal_product_id :
     String, tags : HashMap < String, String > } {}
 );
@@ -2277,9 +2275,9 @@ pub struct UpdatePortalRequestContent {
     pub rum_app_monitor_name: Option<String>,
 }
 rboto::__structure!(
-    UpdatePortalRequestContent "UpdatePortalRequestContent"[set] { authorization :
-    Authorization, endpoint_configuration : EndpointConfigurationRequest,
-    included_portal_product_arns : Vec < String >, logo_uri : String, portal_content :
+    UpdatePortalRequestContent "UpdatePortalRequestContent"[set] { authorization =
+    Authorization, endpoint_configuration = EndpointConfigurationRequest,
+    included_portal_product_arns = Vec < String >, logo_uri : String, portal_content =
     PortalContent, rum_app_monitor_name : String } {}
 );
 /// Updates a portal.
@@ -2316,12 +2314,12 @@ pub struct UpdatePortalResponseContent {
     pub tags: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    UpdatePortalResponseContent "UpdatePortalResponseContent"[set] { authorization :
-    Authorization, endpoint_configuration : EndpointConfigurationResponse,
-    included_portal_product_arns : Vec < String >, last_modified : rboto::DateTime,
+    UpdatePortalResponseContent "UpdatePortalResponseContent"[set] { authorization =
+    Authorization, endpoint_configuration = EndpointConfigurationResponse,
+    included_portal_product_arns = Vec < String >, last_modified : rboto::DateTime,
     last_published : rboto::DateTime, last_published_description : String, portal_arn :
-    String, portal_content : PortalContent, portal_id : String, preview : Preview,
-    publish_status : PublishStatus, rum_app_monitor_name : String, status_exception :
+    String, portal_content = PortalContent, portal_id : String, preview = Preview,
+    publish_status : PublishStatus, rum_app_monitor_name : String, status_exception =
     StatusException, tags : HashMap < String, String > } {}
 );
 /// Update a product page.
@@ -2333,7 +2331,7 @@ pub struct UpdateProductPageRequestContent {
 }
 rboto::__structure!(
     UpdateProductPageRequestContent "UpdateProductPageRequestContent"[set] {
-    display_content : DisplayContent } {}
+    display_content = DisplayContent } {}
 );
 /// Updates a product page.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2350,7 +2348,7 @@ pub struct UpdateProductPageResponseContent {
 }
 rboto::__structure!(
     UpdateProductPageResponseContent "UpdateProductPageResponseContent"[set] {
-    display_content : DisplayContent, last_modified : rboto::DateTime, product_page_arn :
+    display_content = DisplayContent, last_modified : rboto::DateTime, product_page_arn :
     String, product_page_id : String } {}
 );
 /// Updates a product REST endpoint page.
@@ -2364,7 +2362,7 @@ pub struct UpdateProductRestEndpointPageRequestContent {
 }
 rboto::__structure!(
     UpdateProductRestEndpointPageRequestContent
-    "UpdateProductRestEndpointPageRequestContent"[set] { display_content :
+    "UpdateProductRestEndpointPageRequestContent"[set] { display_content =
     EndpointDisplayContent, try_it_state : TryItState } {}
 );
 /// Update a product REST endpoint page.
@@ -2390,11 +2388,11 @@ pub struct UpdateProductRestEndpointPageResponseContent {
 }
 rboto::__structure!(
     UpdateProductRestEndpointPageResponseContent
-    "UpdateProductRestEndpointPageResponseContent"[set] { display_content :
+    "UpdateProductRestEndpointPageResponseContent"[set] { display_content =
     EndpointDisplayContentResponse, last_modified : rboto::DateTime,
     product_rest_endpoint_page_arn : String, product_rest_endpoint_page_id : String,
-    rest_endpoint_identifier : RestEndpointIdentifier, status : Status, status_exception
-    : StatusException, try_it_state : TryItState } {}
+    rest_endpoint_identifier = RestEndpointIdentifier, status : Status, status_exception
+    = StatusException, try_it_state : TryItState } {}
 );
 /// Represents the input parameters for an UpdateRoute request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2425,7 +2423,7 @@ pub struct UpdateRouteInput2 {
 }
 rboto::__structure!(
     UpdateRouteInput2 "UpdateRouteInput"[set] { api_key_required = bool,
-    authorization_scopes : Vec < String >, authorization_type : AuthorizationType,
+    authorization_scopes = Vec < String >, authorization_type : AuthorizationType,
     authorizer_id : String, model_selection_expression : String, operation_name : String,
     request_models : HashMap < String, String >, request_parameters : HashMap < String,
     ParameterConstraints >, route_key : String, route_response_selection_expression :
@@ -2472,8 +2470,8 @@ pub struct UpdateStageInput2 {
     pub stage_variables: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    UpdateStageInput2 "UpdateStageInput"[set] { access_log_settings : AccessLogSettings,
-    auto_deploy = bool, client_certificate_id : String, default_route_settings :
+    UpdateStageInput2 "UpdateStageInput"[set] { access_log_settings = AccessLogSettings,
+    auto_deploy = bool, client_certificate_id : String, default_route_settings =
     RouteSettings, deployment_id : String, description : String, route_settings : HashMap
     < String, RouteSettings >, stage_variables : HashMap < String, String > } {}
 );
@@ -2509,18 +2507,18 @@ pub struct VpcLink {
     pub vpc_link_version: Option<VpcLinkVersion>,
 }
 rboto::__structure!(
-    VpcLink "VpcLink"[set from] { created_date : rboto::DateTime, name : String,
-    security_group_ids : Vec < String >, subnet_ids : Vec < String >, tags : HashMap <
+    VpcLink "VpcLink"[from] { created_date : rboto::DateTime, name : String,
+    security_group_ids = Vec < String >, subnet_ids = Vec < String >, tags : HashMap <
     String, String >, vpc_link_id : String, vpc_link_status : VpcLinkStatus,
     vpc_link_status_message : String, vpc_link_version : VpcLinkVersion } {}
 );
 rboto::__string_enum!(
-    #[doc = " The status of the VPC link."] VpcLinkStatus { Pending = "PENDING",
-    Available = "AVAILABLE", Deleting = "DELETING", Failed = "FAILED", Inactive =
+    #[doc = " The status of the VPC link."] VpcLinkStatus { 0 Pending = "PENDING", 1
+    Available = "AVAILABLE", 2 Deleting = "DELETING", 3 Failed = "FAILED", 4 Inactive =
     "INACTIVE" }
 );
 rboto::__string_enum!(
-    #[doc = " The version of the VPC link."] VpcLinkVersion { V2 = "V2" }
+    #[doc = " The version of the VPC link."] VpcLinkVersion { 0 V2 = "V2" }
 );
 /// Represents a collection of VPCLinks.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2532,5 +2530,5 @@ pub struct VpcLinks {
     pub next_token: Option<String>,
 }
 rboto::__structure!(
-    VpcLinks "VpcLinks"[set] { items : Vec < VpcLink >, next_token : String } {}
+    VpcLinks "VpcLinks"[set] { items = Vec < VpcLink >, next_token : String } {}
 );

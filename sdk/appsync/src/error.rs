@@ -155,7 +155,7 @@ pub struct BadRequestException {
 }
 rboto::__structure!(
     BadRequestException "BadRequestException"[from] { message : String, reason :
-    BadRequestReason, detail : BadRequestDetail } {}
+    BadRequestReason, detail = BadRequestDetail } {}
 );
 /// Another modification is in progress at this time and it must complete before you can make your change.
 #[derive(Clone, Debug, Default, PartialEq)]

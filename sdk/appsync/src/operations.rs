@@ -6,116 +6,75 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; AssociateApiInput => AssociateApiOutput =
-    super::schema::ops::ASSOCIATE_API, "AssociateApi"; AssociateMergedGraphqlApiInput =>
-    AssociateMergedGraphqlApiOutput = super::schema::ops::ASSOCIATE_MERGED_GRAPHQL_API,
-    "AssociateMergedGraphqlApi"; AssociateSourceGraphqlApiInput =>
-    AssociateSourceGraphqlApiOutput = super::schema::ops::ASSOCIATE_SOURCE_GRAPHQL_API,
-    "AssociateSourceGraphqlApi"; CreateApiInput => CreateApiOutput =
-    super::schema::ops::CREATE_API, "CreateApi"; CreateApiCacheInput =>
-    CreateApiCacheOutput = super::schema::ops::CREATE_API_CACHE, "CreateApiCache";
-    CreateApiKeyInput => CreateApiKeyOutput = super::schema::ops::CREATE_API_KEY,
-    "CreateApiKey"; CreateChannelNamespaceInput => CreateChannelNamespaceOutput =
-    super::schema::ops::CREATE_CHANNEL_NAMESPACE, "CreateChannelNamespace";
-    CreateDataSourceInput => CreateDataSourceOutput =
-    super::schema::ops::CREATE_DATA_SOURCE, "CreateDataSource"; CreateDomainNameInput =>
-    CreateDomainNameOutput = super::schema::ops::CREATE_DOMAIN_NAME, "CreateDomainName";
-    CreateFunctionInput => CreateFunctionOutput = super::schema::ops::CREATE_FUNCTION,
-    "CreateFunction"; CreateGraphqlApiInput => CreateGraphqlApiOutput =
-    super::schema::ops::CREATE_GRAPHQL_API, "CreateGraphqlApi"; CreateResolverInput =>
-    CreateResolverOutput = super::schema::ops::CREATE_RESOLVER, "CreateResolver";
-    CreateTypeInput => CreateTypeOutput = super::schema::ops::CREATE_TYPE, "CreateType";
-    DeleteApiInput => DeleteApiOutput = super::schema::ops::DELETE_API, "DeleteApi";
-    DeleteApiCacheInput => DeleteApiCacheOutput = super::schema::ops::DELETE_API_CACHE,
-    "DeleteApiCache"; DeleteApiKeyInput => DeleteApiKeyOutput =
-    super::schema::ops::DELETE_API_KEY, "DeleteApiKey"; DeleteChannelNamespaceInput =>
-    DeleteChannelNamespaceOutput = super::schema::ops::DELETE_CHANNEL_NAMESPACE,
-    "DeleteChannelNamespace"; DeleteDataSourceInput => DeleteDataSourceOutput =
-    super::schema::ops::DELETE_DATA_SOURCE, "DeleteDataSource"; DeleteDomainNameInput =>
-    DeleteDomainNameOutput = super::schema::ops::DELETE_DOMAIN_NAME, "DeleteDomainName";
-    DeleteFunctionInput => DeleteFunctionOutput = super::schema::ops::DELETE_FUNCTION,
-    "DeleteFunction"; DeleteGraphqlApiInput => DeleteGraphqlApiOutput =
-    super::schema::ops::DELETE_GRAPHQL_API, "DeleteGraphqlApi"; DeleteResolverInput =>
-    DeleteResolverOutput = super::schema::ops::DELETE_RESOLVER, "DeleteResolver";
-    DeleteTypeInput => DeleteTypeOutput = super::schema::ops::DELETE_TYPE, "DeleteType";
-    DisassociateApiInput => DisassociateApiOutput = super::schema::ops::DISASSOCIATE_API,
+    super::error::Exception, super::schema::SERVICE; AssociateApiInput =>
+    AssociateApiOutput, "AssociateApi"; AssociateMergedGraphqlApiInput =>
+    AssociateMergedGraphqlApiOutput, "AssociateMergedGraphqlApi";
+    AssociateSourceGraphqlApiInput => AssociateSourceGraphqlApiOutput,
+    "AssociateSourceGraphqlApi"; CreateApiInput => CreateApiOutput, "CreateApi";
+    CreateApiCacheInput => CreateApiCacheOutput, "CreateApiCache"; CreateApiKeyInput =>
+    CreateApiKeyOutput, "CreateApiKey"; CreateChannelNamespaceInput =>
+    CreateChannelNamespaceOutput, "CreateChannelNamespace"; CreateDataSourceInput =>
+    CreateDataSourceOutput, "CreateDataSource"; CreateDomainNameInput =>
+    CreateDomainNameOutput, "CreateDomainName"; CreateFunctionInput =>
+    CreateFunctionOutput, "CreateFunction"; CreateGraphqlApiInput =>
+    CreateGraphqlApiOutput, "CreateGraphqlApi"; CreateResolverInput =>
+    CreateResolverOutput, "CreateResolver"; CreateTypeInput => CreateTypeOutput,
+    "CreateType"; DeleteApiInput => DeleteApiOutput, "DeleteApi"; DeleteApiCacheInput =>
+    DeleteApiCacheOutput, "DeleteApiCache"; DeleteApiKeyInput => DeleteApiKeyOutput,
+    "DeleteApiKey"; DeleteChannelNamespaceInput => DeleteChannelNamespaceOutput,
+    "DeleteChannelNamespace"; DeleteDataSourceInput => DeleteDataSourceOutput,
+    "DeleteDataSource"; DeleteDomainNameInput => DeleteDomainNameOutput,
+    "DeleteDomainName"; DeleteFunctionInput => DeleteFunctionOutput, "DeleteFunction";
+    DeleteGraphqlApiInput => DeleteGraphqlApiOutput, "DeleteGraphqlApi";
+    DeleteResolverInput => DeleteResolverOutput, "DeleteResolver"; DeleteTypeInput =>
+    DeleteTypeOutput, "DeleteType"; DisassociateApiInput => DisassociateApiOutput,
     "DisassociateApi"; DisassociateMergedGraphqlApiInput =>
-    DisassociateMergedGraphqlApiOutput =
-    super::schema::ops::DISASSOCIATE_MERGED_GRAPHQL_API, "DisassociateMergedGraphqlApi";
-    DisassociateSourceGraphqlApiInput => DisassociateSourceGraphqlApiOutput =
-    super::schema::ops::DISASSOCIATE_SOURCE_GRAPHQL_API, "DisassociateSourceGraphqlApi";
-    EvaluateCodeInput => EvaluateCodeOutput = super::schema::ops::EVALUATE_CODE,
-    "EvaluateCode"; EvaluateMappingTemplateInput => EvaluateMappingTemplateOutput =
-    super::schema::ops::EVALUATE_MAPPING_TEMPLATE, "EvaluateMappingTemplate";
-    FlushApiCacheInput => FlushApiCacheOutput = super::schema::ops::FLUSH_API_CACHE,
-    "FlushApiCache"; GetApiInput => GetApiOutput = super::schema::ops::GET_API, "GetApi";
-    GetApiAssociationInput => GetApiAssociationOutput =
-    super::schema::ops::GET_API_ASSOCIATION, "GetApiAssociation"; GetApiCacheInput =>
-    GetApiCacheOutput = super::schema::ops::GET_API_CACHE, "GetApiCache";
-    GetChannelNamespaceInput => GetChannelNamespaceOutput =
-    super::schema::ops::GET_CHANNEL_NAMESPACE, "GetChannelNamespace"; GetDataSourceInput
-    => GetDataSourceOutput = super::schema::ops::GET_DATA_SOURCE, "GetDataSource";
-    GetDataSourceIntrospectionInput => GetDataSourceIntrospectionOutput =
-    super::schema::ops::GET_DATA_SOURCE_INTROSPECTION, "GetDataSourceIntrospection";
-    GetDomainNameInput => GetDomainNameOutput = super::schema::ops::GET_DOMAIN_NAME,
-    "GetDomainName"; GetFunctionInput => GetFunctionOutput =
-    super::schema::ops::GET_FUNCTION, "GetFunction"; GetGraphqlApiInput =>
-    GetGraphqlApiOutput = super::schema::ops::GET_GRAPHQL_API, "GetGraphqlApi";
-    GetGraphqlApiEnvironmentVariablesInput => GetGraphqlApiEnvironmentVariablesOutput =
-    super::schema::ops::GET_GRAPHQL_API_ENVIRONMENT_VARIABLES,
+    DisassociateMergedGraphqlApiOutput, "DisassociateMergedGraphqlApi";
+    DisassociateSourceGraphqlApiInput => DisassociateSourceGraphqlApiOutput,
+    "DisassociateSourceGraphqlApi"; EvaluateCodeInput => EvaluateCodeOutput,
+    "EvaluateCode"; EvaluateMappingTemplateInput => EvaluateMappingTemplateOutput,
+    "EvaluateMappingTemplate"; FlushApiCacheInput => FlushApiCacheOutput,
+    "FlushApiCache"; GetApiInput => GetApiOutput, "GetApi"; GetApiAssociationInput =>
+    GetApiAssociationOutput, "GetApiAssociation"; GetApiCacheInput => GetApiCacheOutput,
+    "GetApiCache"; GetChannelNamespaceInput => GetChannelNamespaceOutput,
+    "GetChannelNamespace"; GetDataSourceInput => GetDataSourceOutput, "GetDataSource";
+    GetDataSourceIntrospectionInput => GetDataSourceIntrospectionOutput,
+    "GetDataSourceIntrospection"; GetDomainNameInput => GetDomainNameOutput,
+    "GetDomainName"; GetFunctionInput => GetFunctionOutput, "GetFunction";
+    GetGraphqlApiInput => GetGraphqlApiOutput, "GetGraphqlApi";
+    GetGraphqlApiEnvironmentVariablesInput => GetGraphqlApiEnvironmentVariablesOutput,
     "GetGraphqlApiEnvironmentVariables"; GetIntrospectionSchemaInput =>
-    GetIntrospectionSchemaOutput = super::schema::ops::GET_INTROSPECTION_SCHEMA,
-    "GetIntrospectionSchema"; GetResolverInput => GetResolverOutput =
-    super::schema::ops::GET_RESOLVER, "GetResolver"; GetSchemaCreationStatusInput =>
-    GetSchemaCreationStatusOutput = super::schema::ops::GET_SCHEMA_CREATION_STATUS,
-    "GetSchemaCreationStatus"; GetSourceApiAssociationInput =>
-    GetSourceApiAssociationOutput = super::schema::ops::GET_SOURCE_API_ASSOCIATION,
-    "GetSourceApiAssociation"; GetTypeInput => GetTypeOutput =
-    super::schema::ops::GET_TYPE, "GetType"; ListApiKeysInput => ListApiKeysOutput =
-    super::schema::ops::LIST_API_KEYS, "ListApiKeys"; ListApisInput => ListApisOutput =
-    super::schema::ops::LIST_APIS, "ListApis"; ListChannelNamespacesInput =>
-    ListChannelNamespacesOutput = super::schema::ops::LIST_CHANNEL_NAMESPACES,
-    "ListChannelNamespaces"; ListDataSourcesInput => ListDataSourcesOutput =
-    super::schema::ops::LIST_DATA_SOURCES, "ListDataSources"; ListDomainNamesInput =>
-    ListDomainNamesOutput = super::schema::ops::LIST_DOMAIN_NAMES, "ListDomainNames";
-    ListFunctionsInput => ListFunctionsOutput = super::schema::ops::LIST_FUNCTIONS,
-    "ListFunctions"; ListGraphqlApisInput => ListGraphqlApisOutput =
-    super::schema::ops::LIST_GRAPHQL_APIS, "ListGraphqlApis"; ListResolversInput =>
-    ListResolversOutput = super::schema::ops::LIST_RESOLVERS, "ListResolvers";
-    ListResolversByFunctionInput => ListResolversByFunctionOutput =
-    super::schema::ops::LIST_RESOLVERS_BY_FUNCTION, "ListResolversByFunction";
-    ListSourceApiAssociationsInput => ListSourceApiAssociationsOutput =
-    super::schema::ops::LIST_SOURCE_API_ASSOCIATIONS, "ListSourceApiAssociations";
-    ListTagsForResourceInput => ListTagsForResourceOutput =
-    super::schema::ops::LIST_TAGS_FOR_RESOURCE, "ListTagsForResource"; ListTypesInput =>
-    ListTypesOutput = super::schema::ops::LIST_TYPES, "ListTypes";
-    ListTypesByAssociationInput => ListTypesByAssociationOutput =
-    super::schema::ops::LIST_TYPES_BY_ASSOCIATION, "ListTypesByAssociation";
-    PutGraphqlApiEnvironmentVariablesInput => PutGraphqlApiEnvironmentVariablesOutput =
-    super::schema::ops::PUT_GRAPHQL_API_ENVIRONMENT_VARIABLES,
+    GetIntrospectionSchemaOutput, "GetIntrospectionSchema"; GetResolverInput =>
+    GetResolverOutput, "GetResolver"; GetSchemaCreationStatusInput =>
+    GetSchemaCreationStatusOutput, "GetSchemaCreationStatus";
+    GetSourceApiAssociationInput => GetSourceApiAssociationOutput,
+    "GetSourceApiAssociation"; GetTypeInput => GetTypeOutput, "GetType"; ListApiKeysInput
+    => ListApiKeysOutput, "ListApiKeys"; ListApisInput => ListApisOutput, "ListApis";
+    ListChannelNamespacesInput => ListChannelNamespacesOutput, "ListChannelNamespaces";
+    ListDataSourcesInput => ListDataSourcesOutput, "ListDataSources";
+    ListDomainNamesInput => ListDomainNamesOutput, "ListDomainNames"; ListFunctionsInput
+    => ListFunctionsOutput, "ListFunctions"; ListGraphqlApisInput =>
+    ListGraphqlApisOutput, "ListGraphqlApis"; ListResolversInput => ListResolversOutput,
+    "ListResolvers"; ListResolversByFunctionInput => ListResolversByFunctionOutput,
+    "ListResolversByFunction"; ListSourceApiAssociationsInput =>
+    ListSourceApiAssociationsOutput, "ListSourceApiAssociations";
+    ListTagsForResourceInput => ListTagsForResourceOutput, "ListTagsForResource";
+    ListTypesInput => ListTypesOutput, "ListTypes"; ListTypesByAssociationInput =>
+    ListTypesByAssociationOutput, "ListTypesByAssociation";
+    PutGraphqlApiEnvironmentVariablesInput => PutGraphqlApiEnvironmentVariablesOutput,
     "PutGraphqlApiEnvironmentVariables"; StartDataSourceIntrospectionInput =>
-    StartDataSourceIntrospectionOutput =
-    super::schema::ops::START_DATA_SOURCE_INTROSPECTION, "StartDataSourceIntrospection";
-    StartSchemaCreationInput => StartSchemaCreationOutput =
-    super::schema::ops::START_SCHEMA_CREATION, "StartSchemaCreation";
-    StartSchemaMergeInput => StartSchemaMergeOutput =
-    super::schema::ops::START_SCHEMA_MERGE, "StartSchemaMerge"; TagResourceInput =>
-    TagResourceOutput = super::schema::ops::TAG_RESOURCE, "TagResource";
-    UntagResourceInput => UntagResourceOutput = super::schema::ops::UNTAG_RESOURCE,
-    "UntagResource"; UpdateApiInput => UpdateApiOutput = super::schema::ops::UPDATE_API,
-    "UpdateApi"; UpdateApiCacheInput => UpdateApiCacheOutput =
-    super::schema::ops::UPDATE_API_CACHE, "UpdateApiCache"; UpdateApiKeyInput =>
-    UpdateApiKeyOutput = super::schema::ops::UPDATE_API_KEY, "UpdateApiKey";
-    UpdateChannelNamespaceInput => UpdateChannelNamespaceOutput =
-    super::schema::ops::UPDATE_CHANNEL_NAMESPACE, "UpdateChannelNamespace";
-    UpdateDataSourceInput => UpdateDataSourceOutput =
-    super::schema::ops::UPDATE_DATA_SOURCE, "UpdateDataSource"; UpdateDomainNameInput =>
-    UpdateDomainNameOutput = super::schema::ops::UPDATE_DOMAIN_NAME, "UpdateDomainName";
-    UpdateFunctionInput => UpdateFunctionOutput = super::schema::ops::UPDATE_FUNCTION,
-    "UpdateFunction"; UpdateGraphqlApiInput => UpdateGraphqlApiOutput =
-    super::schema::ops::UPDATE_GRAPHQL_API, "UpdateGraphqlApi"; UpdateResolverInput =>
-    UpdateResolverOutput = super::schema::ops::UPDATE_RESOLVER, "UpdateResolver";
-    UpdateSourceApiAssociationInput => UpdateSourceApiAssociationOutput =
-    super::schema::ops::UPDATE_SOURCE_API_ASSOCIATION, "UpdateSourceApiAssociation";
-    UpdateTypeInput => UpdateTypeOutput = super::schema::ops::UPDATE_TYPE, "UpdateType";
+    StartDataSourceIntrospectionOutput, "StartDataSourceIntrospection";
+    StartSchemaCreationInput => StartSchemaCreationOutput, "StartSchemaCreation";
+    StartSchemaMergeInput => StartSchemaMergeOutput, "StartSchemaMerge"; TagResourceInput
+    => TagResourceOutput, "TagResource"; UntagResourceInput => UntagResourceOutput,
+    "UntagResource"; UpdateApiInput => UpdateApiOutput, "UpdateApi"; UpdateApiCacheInput
+    => UpdateApiCacheOutput, "UpdateApiCache"; UpdateApiKeyInput => UpdateApiKeyOutput,
+    "UpdateApiKey"; UpdateChannelNamespaceInput => UpdateChannelNamespaceOutput,
+    "UpdateChannelNamespace"; UpdateDataSourceInput => UpdateDataSourceOutput,
+    "UpdateDataSource"; UpdateDomainNameInput => UpdateDomainNameOutput,
+    "UpdateDomainName"; UpdateFunctionInput => UpdateFunctionOutput, "UpdateFunction";
+    UpdateGraphqlApiInput => UpdateGraphqlApiOutput, "UpdateGraphqlApi";
+    UpdateResolverInput => UpdateResolverOutput, "UpdateResolver";
+    UpdateSourceApiAssociationInput => UpdateSourceApiAssociationOutput,
+    "UpdateSourceApiAssociation"; UpdateTypeInput => UpdateTypeOutput, "UpdateType";
 );

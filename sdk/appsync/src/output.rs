@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateApiOutput {
     /// The `ApiAssociation` object.
@@ -14,10 +14,10 @@ pub struct AssociateApiOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateApiOutput "AssociateApiResponse"[debug from output] { api_association :
+    AssociateApiOutput "AssociateApiResponse"[from output] { api_association =
     ApiAssociation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateMergedGraphqlApiOutput {
     /// The `SourceApiAssociation` object data.
@@ -25,10 +25,10 @@ pub struct AssociateMergedGraphqlApiOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateMergedGraphqlApiOutput "AssociateMergedGraphqlApiResponse"[debug from
-    output] { source_api_association : SourceApiAssociation } { _meta }
+    AssociateMergedGraphqlApiOutput "AssociateMergedGraphqlApiResponse"[from output] {
+    source_api_association = SourceApiAssociation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateSourceGraphqlApiOutput {
     /// The `SourceApiAssociation` object data.
@@ -36,11 +36,11 @@ pub struct AssociateSourceGraphqlApiOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateSourceGraphqlApiOutput "AssociateSourceGraphqlApiResponse"[debug from
-    output] { source_api_association : SourceApiAssociation } { _meta }
+    AssociateSourceGraphqlApiOutput "AssociateSourceGraphqlApiResponse"[from output] {
+    source_api_association = SourceApiAssociation } { _meta }
 );
 /// Represents the output of a `CreateApiCache` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateApiCacheOutput {
     /// The `ApiCache` object.
@@ -48,10 +48,10 @@ pub struct CreateApiCacheOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateApiCacheOutput "CreateApiCacheResponse"[debug from output] { api_cache :
-    ApiCache } { _meta }
+    CreateApiCacheOutput "CreateApiCacheResponse"[from output] { api_cache = ApiCache } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateApiKeyOutput {
     /// The API key.
@@ -59,10 +59,9 @@ pub struct CreateApiKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateApiKeyOutput "CreateApiKeyResponse"[debug from output] { api_key : ApiKey } {
-    _meta }
+    CreateApiKeyOutput "CreateApiKeyResponse"[from output] { api_key = ApiKey } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateApiOutput {
     /// The `Api` object.
@@ -70,9 +69,9 @@ pub struct CreateApiOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateApiOutput "CreateApiResponse"[debug from output] { api : Api } { _meta }
+    CreateApiOutput "CreateApiResponse"[from output] { api = Api } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateChannelNamespaceOutput {
     /// The `ChannelNamespace` object.
@@ -80,10 +79,10 @@ pub struct CreateChannelNamespaceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateChannelNamespaceOutput "CreateChannelNamespaceResponse"[debug from output] {
-    channel_namespace : ChannelNamespace } { _meta }
+    CreateChannelNamespaceOutput "CreateChannelNamespaceResponse"[from output] {
+    channel_namespace = ChannelNamespace } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDataSourceOutput {
     /// The `DataSource` object.
@@ -91,10 +90,10 @@ pub struct CreateDataSourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDataSourceOutput "CreateDataSourceResponse"[debug from output] { data_source :
+    CreateDataSourceOutput "CreateDataSourceResponse"[from output] { data_source =
     DataSource } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDomainNameOutput {
     /// The configuration for the `DomainName`.
@@ -102,10 +101,10 @@ pub struct CreateDomainNameOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDomainNameOutput "CreateDomainNameResponse"[debug from output] {
-    domain_name_config : DomainNameConfig } { _meta }
+    CreateDomainNameOutput "CreateDomainNameResponse"[from output] { domain_name_config =
+    DomainNameConfig } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateFunctionOutput {
     /// The `Function` object.
@@ -113,10 +112,10 @@ pub struct CreateFunctionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateFunctionOutput "CreateFunctionResponse"[debug from output] {
-    function_configuration : FunctionConfiguration } { _meta }
+    CreateFunctionOutput "CreateFunctionResponse"[from output] { function_configuration =
+    FunctionConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGraphqlApiOutput {
     /// The `GraphqlApi`.
@@ -124,10 +123,10 @@ pub struct CreateGraphqlApiOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateGraphqlApiOutput "CreateGraphqlApiResponse"[debug from output] { graphql_api :
+    CreateGraphqlApiOutput "CreateGraphqlApiResponse"[from output] { graphql_api =
     GraphqlApi } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResolverOutput {
     /// The `Resolver` object.
@@ -135,10 +134,10 @@ pub struct CreateResolverOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateResolverOutput "CreateResolverResponse"[debug from output] { resolver :
-    Resolver } { _meta }
+    CreateResolverOutput "CreateResolverResponse"[from output] { resolver = Resolver } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTypeOutput {
     /// The `Type` object.
@@ -146,98 +145,93 @@ pub struct CreateTypeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTypeOutput "CreateTypeResponse"[debug from output] { type_ : TypeShape } {
-    _meta }
+    CreateTypeOutput "CreateTypeResponse"[from output] { type_ = TypeShape } { _meta }
 );
 /// Represents the output of a `DeleteApiCache` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteApiCacheOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteApiCacheOutput "DeleteApiCacheResponse"[debug from output] {} { _meta }
+    DeleteApiCacheOutput "DeleteApiCacheResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteApiKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteApiKeyOutput "DeleteApiKeyResponse"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteApiKeyOutput "DeleteApiKeyResponse"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteApiOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(DeleteApiOutput "DeleteApiResponse"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteApiOutput "DeleteApiResponse"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteChannelNamespaceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteChannelNamespaceOutput "DeleteChannelNamespaceResponse"[debug from output] {} {
-    _meta }
+    DeleteChannelNamespaceOutput "DeleteChannelNamespaceResponse"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDataSourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDataSourceOutput "DeleteDataSourceResponse"[debug from output] {} { _meta }
+    DeleteDataSourceOutput "DeleteDataSourceResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDomainNameOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDomainNameOutput "DeleteDomainNameResponse"[debug from output] {} { _meta }
+    DeleteDomainNameOutput "DeleteDomainNameResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteFunctionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteFunctionOutput "DeleteFunctionResponse"[debug from output] {} { _meta }
+    DeleteFunctionOutput "DeleteFunctionResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteGraphqlApiOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteGraphqlApiOutput "DeleteGraphqlApiResponse"[debug from output] {} { _meta }
+    DeleteGraphqlApiOutput "DeleteGraphqlApiResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResolverOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteResolverOutput "DeleteResolverResponse"[debug from output] {} { _meta }
+    DeleteResolverOutput "DeleteResolverResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTypeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteTypeOutput "DeleteTypeResponse"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteTypeOutput "DeleteTypeResponse"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateApiOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisassociateApiOutput "DisassociateApiResponse"[debug from output] {} { _meta }
+    DisassociateApiOutput "DisassociateApiResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateMergedGraphqlApiOutput {
     /// The state of the source API association.
@@ -245,10 +239,10 @@ pub struct DisassociateMergedGraphqlApiOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisassociateMergedGraphqlApiOutput "DisassociateMergedGraphqlApiResponse"[debug from
+    DisassociateMergedGraphqlApiOutput "DisassociateMergedGraphqlApiResponse"[from
     output] { source_api_association_status : SourceApiAssociationStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateSourceGraphqlApiOutput {
     /// The state of the source API association.
@@ -256,10 +250,10 @@ pub struct DisassociateSourceGraphqlApiOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisassociateSourceGraphqlApiOutput "DisassociateSourceGraphqlApiResponse"[debug from
+    DisassociateSourceGraphqlApiOutput "DisassociateSourceGraphqlApiResponse"[from
     output] { source_api_association_status : SourceApiAssociationStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluateCodeOutput {
     /// The result of the evaluation operation.
@@ -275,11 +269,11 @@ pub struct EvaluateCodeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EvaluateCodeOutput "EvaluateCodeResponse"[debug from output] { evaluation_result :
-    String, error : EvaluateCodeErrorDetail, logs : Vec < String >, stash : String,
-    out_errors : String } { _meta }
+    EvaluateCodeOutput "EvaluateCodeResponse"[from output] { evaluation_result : String,
+    error = EvaluateCodeErrorDetail, logs = Vec < String >, stash : String, out_errors :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluateMappingTemplateOutput {
     /// The mapping template; this can be a request or response template.
@@ -295,20 +289,20 @@ pub struct EvaluateMappingTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EvaluateMappingTemplateOutput "EvaluateMappingTemplateResponse"[debug from output] {
-    evaluation_result : String, error : ErrorDetail, logs : Vec < String >, stash :
+    EvaluateMappingTemplateOutput "EvaluateMappingTemplateResponse"[from output] {
+    evaluation_result : String, error = ErrorDetail, logs = Vec < String >, stash :
     String, out_errors : String } { _meta }
 );
 /// Represents the output of a `FlushApiCache` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlushApiCacheOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    FlushApiCacheOutput "FlushApiCacheResponse"[debug from output] {} { _meta }
+    FlushApiCacheOutput "FlushApiCacheResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetApiAssociationOutput {
     /// The `ApiAssociation` object.
@@ -316,11 +310,11 @@ pub struct GetApiAssociationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetApiAssociationOutput "GetApiAssociationResponse"[debug from output] {
-    api_association : ApiAssociation } { _meta }
+    GetApiAssociationOutput "GetApiAssociationResponse"[from output] { api_association =
+    ApiAssociation } { _meta }
 );
 /// Represents the output of a `GetApiCache` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetApiCacheOutput {
     /// The `ApiCache` object.
@@ -328,20 +322,18 @@ pub struct GetApiCacheOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetApiCacheOutput "GetApiCacheResponse"[debug from output] { api_cache : ApiCache } {
-    _meta }
+    GetApiCacheOutput "GetApiCacheResponse"[from output] { api_cache = ApiCache } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetApiOutput {
     /// The `Api` object.
     pub api: Option<Api>,
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    GetApiOutput "GetApiResponse"[debug from output] { api : Api } { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(GetApiOutput "GetApiResponse"[from output] { api = Api } { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetChannelNamespaceOutput {
     /// The `ChannelNamespace` object.
@@ -349,10 +341,10 @@ pub struct GetChannelNamespaceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetChannelNamespaceOutput "GetChannelNamespaceResponse"[debug from output] {
-    channel_namespace : ChannelNamespace } { _meta }
+    GetChannelNamespaceOutput "GetChannelNamespaceResponse"[from output] {
+    channel_namespace = ChannelNamespace } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDataSourceIntrospectionOutput {
     /// The introspection ID. Each introspection contains a unique ID that can be used to reference the instrospection record.
@@ -366,12 +358,12 @@ pub struct GetDataSourceIntrospectionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDataSourceIntrospectionOutput "GetDataSourceIntrospectionResponse"[debug from
-    output] { introspection_id : String, introspection_status :
-    DataSourceIntrospectionStatus, introspection_status_detail : String,
-    introspection_result : DataSourceIntrospectionResult } { _meta }
+    GetDataSourceIntrospectionOutput "GetDataSourceIntrospectionResponse"[from output] {
+    introspection_id : String, introspection_status : DataSourceIntrospectionStatus,
+    introspection_status_detail : String, introspection_result =
+    DataSourceIntrospectionResult } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDataSourceOutput {
     /// The `DataSource` object.
@@ -379,10 +371,10 @@ pub struct GetDataSourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDataSourceOutput "GetDataSourceResponse"[debug from output] { data_source :
-    DataSource } { _meta }
+    GetDataSourceOutput "GetDataSourceResponse"[from output] { data_source = DataSource }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDomainNameOutput {
     /// The configuration for the `DomainName`.
@@ -390,10 +382,10 @@ pub struct GetDomainNameOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDomainNameOutput "GetDomainNameResponse"[debug from output] { domain_name_config :
+    GetDomainNameOutput "GetDomainNameResponse"[from output] { domain_name_config =
     DomainNameConfig } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetFunctionOutput {
     /// The `Function` object.
@@ -401,10 +393,10 @@ pub struct GetFunctionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetFunctionOutput "GetFunctionResponse"[debug from output] { function_configuration :
+    GetFunctionOutput "GetFunctionResponse"[from output] { function_configuration =
     FunctionConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetGraphqlApiEnvironmentVariablesOutput {
     /// The payload containing each environmental variable in the `"key" : "value"` format.
@@ -413,10 +405,10 @@ pub struct GetGraphqlApiEnvironmentVariablesOutput {
 }
 rboto::__structure!(
     GetGraphqlApiEnvironmentVariablesOutput
-    "GetGraphqlApiEnvironmentVariablesResponse"[debug from output] {
-    environment_variables : HashMap < String, String > } { _meta }
+    "GetGraphqlApiEnvironmentVariablesResponse"[from output] { environment_variables :
+    HashMap < String, String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetGraphqlApiOutput {
     /// The `GraphqlApi` object.
@@ -424,10 +416,10 @@ pub struct GetGraphqlApiOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetGraphqlApiOutput "GetGraphqlApiResponse"[debug from output] { graphql_api :
-    GraphqlApi } { _meta }
+    GetGraphqlApiOutput "GetGraphqlApiResponse"[from output] { graphql_api = GraphqlApi }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIntrospectionSchemaOutput {
     /// The schema, in GraphQL Schema Definition Language (SDL) format.
@@ -435,10 +427,10 @@ pub struct GetIntrospectionSchemaOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetIntrospectionSchemaOutput "GetIntrospectionSchemaResponse"[debug from output] {
-    schema : rboto::Blob } { _meta }
+    GetIntrospectionSchemaOutput "GetIntrospectionSchemaResponse"[from output] { schema :
+    rboto::Blob } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetResolverOutput {
     /// The `Resolver` object.
@@ -446,10 +438,10 @@ pub struct GetResolverOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetResolverOutput "GetResolverResponse"[debug from output] { resolver : Resolver } {
-    _meta }
+    GetResolverOutput "GetResolverResponse"[from output] { resolver = Resolver } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSchemaCreationStatusOutput {
     /// The current state of the schema (PROCESSING, FAILED, SUCCESS, or NOT_APPLICABLE). When the schema is in the ACTIVE state, you can add data.
@@ -459,10 +451,10 @@ pub struct GetSchemaCreationStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSchemaCreationStatusOutput "GetSchemaCreationStatusResponse"[debug from output] {
-    status : SchemaStatus, details : String } { _meta }
+    GetSchemaCreationStatusOutput "GetSchemaCreationStatusResponse"[from output] { status
+    : SchemaStatus, details : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSourceApiAssociationOutput {
     /// The `SourceApiAssociation` object data.
@@ -470,10 +462,10 @@ pub struct GetSourceApiAssociationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSourceApiAssociationOutput "GetSourceApiAssociationResponse"[debug from output] {
-    source_api_association : SourceApiAssociation } { _meta }
+    GetSourceApiAssociationOutput "GetSourceApiAssociationResponse"[from output] {
+    source_api_association = SourceApiAssociation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTypeOutput {
     /// The `Type` object.
@@ -481,9 +473,9 @@ pub struct GetTypeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetTypeOutput "GetTypeResponse"[debug from output] { type_ : TypeShape } { _meta }
+    GetTypeOutput "GetTypeResponse"[from output] { type_ = TypeShape } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListApiKeysOutput {
     /// The `ApiKey` objects.
@@ -493,10 +485,10 @@ pub struct ListApiKeysOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListApiKeysOutput "ListApiKeysResponse"[debug from output] { api_keys : Vec < ApiKey
-    >, next_token : String } { _meta }
+    ListApiKeysOutput "ListApiKeysResponse"[from output] { api_keys = Vec < ApiKey >,
+    next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListApisOutput {
     /// The `Api` objects.
@@ -506,10 +498,10 @@ pub struct ListApisOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListApisOutput "ListApisResponse"[debug from output] { apis : Vec < Api >, next_token
-    : String } { _meta }
+    ListApisOutput "ListApisResponse"[from output] { apis = Vec < Api >, next_token :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListChannelNamespacesOutput {
     /// The `ChannelNamespace` objects.
@@ -519,10 +511,10 @@ pub struct ListChannelNamespacesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListChannelNamespacesOutput "ListChannelNamespacesResponse"[debug from output] {
-    channel_namespaces : Vec < ChannelNamespace >, next_token : String } { _meta }
+    ListChannelNamespacesOutput "ListChannelNamespacesResponse"[from output] {
+    channel_namespaces = Vec < ChannelNamespace >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDataSourcesOutput {
     /// The `DataSource` objects.
@@ -532,10 +524,10 @@ pub struct ListDataSourcesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDataSourcesOutput "ListDataSourcesResponse"[debug from output] { data_sources :
-    Vec < DataSource >, next_token : String } { _meta }
+    ListDataSourcesOutput "ListDataSourcesResponse"[from output] { data_sources = Vec <
+    DataSource >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDomainNamesOutput {
     /// Lists configurations for multiple domain names.
@@ -545,10 +537,10 @@ pub struct ListDomainNamesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDomainNamesOutput "ListDomainNamesResponse"[debug from output] {
-    domain_name_configs : Vec < DomainNameConfig >, next_token : String } { _meta }
+    ListDomainNamesOutput "ListDomainNamesResponse"[from output] { domain_name_configs =
+    Vec < DomainNameConfig >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListFunctionsOutput {
     /// A list of `Function` objects.
@@ -558,10 +550,10 @@ pub struct ListFunctionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListFunctionsOutput "ListFunctionsResponse"[debug from output] { functions : Vec <
+    ListFunctionsOutput "ListFunctionsResponse"[from output] { functions = Vec <
     FunctionConfiguration >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListGraphqlApisOutput {
     /// The `GraphqlApi` objects.
@@ -571,10 +563,10 @@ pub struct ListGraphqlApisOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListGraphqlApisOutput "ListGraphqlApisResponse"[debug from output] { graphql_apis :
-    Vec < GraphqlApi >, next_token : String } { _meta }
+    ListGraphqlApisOutput "ListGraphqlApisResponse"[from output] { graphql_apis = Vec <
+    GraphqlApi >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListResolversByFunctionOutput {
     /// The list of resolvers.
@@ -584,10 +576,10 @@ pub struct ListResolversByFunctionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListResolversByFunctionOutput "ListResolversByFunctionResponse"[debug from output] {
-    resolvers : Vec < Resolver >, next_token : String } { _meta }
+    ListResolversByFunctionOutput "ListResolversByFunctionResponse"[from output] {
+    resolvers = Vec < Resolver >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListResolversOutput {
     /// The `Resolver` objects.
@@ -597,10 +589,10 @@ pub struct ListResolversOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListResolversOutput "ListResolversResponse"[debug from output] { resolvers : Vec <
-    Resolver >, next_token : String } { _meta }
+    ListResolversOutput "ListResolversResponse"[from output] { resolvers = Vec < Resolver
+    >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSourceApiAssociationsOutput {
     /// The `SourceApiAssociationSummary` object data.
@@ -610,11 +602,11 @@ pub struct ListSourceApiAssociationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListSourceApiAssociationsOutput "ListSourceApiAssociationsResponse"[debug from
-    output] { source_api_association_summaries : Vec < SourceApiAssociationSummary >,
-    next_token : String } { _meta }
+    ListSourceApiAssociationsOutput "ListSourceApiAssociationsResponse"[from output] {
+    source_api_association_summaries = Vec < SourceApiAssociationSummary >, next_token :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourceOutput {
     /// A `TagMap` object.
@@ -622,10 +614,10 @@ pub struct ListTagsForResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForResourceOutput "ListTagsForResourceResponse"[debug from output] { tags :
-    HashMap < String, String > } { _meta }
+    ListTagsForResourceOutput "ListTagsForResourceResponse"[from output] { tags : HashMap
+    < String, String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTypesByAssociationOutput {
     /// The `Type` objects.
@@ -635,10 +627,10 @@ pub struct ListTypesByAssociationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTypesByAssociationOutput "ListTypesByAssociationResponse"[debug from output] {
-    types : Vec < TypeShape >, next_token : String } { _meta }
+    ListTypesByAssociationOutput "ListTypesByAssociationResponse"[from output] { types =
+    Vec < TypeShape >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTypesOutput {
     /// The `Type` objects.
@@ -648,10 +640,10 @@ pub struct ListTypesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTypesOutput "ListTypesResponse"[debug from output] { types : Vec < TypeShape >,
+    ListTypesOutput "ListTypesResponse"[from output] { types = Vec < TypeShape >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutGraphqlApiEnvironmentVariablesOutput {
     /// The payload containing each environmental variable in the `"key" : "value"` format.
@@ -660,10 +652,10 @@ pub struct PutGraphqlApiEnvironmentVariablesOutput {
 }
 rboto::__structure!(
     PutGraphqlApiEnvironmentVariablesOutput
-    "PutGraphqlApiEnvironmentVariablesResponse"[debug from output] {
-    environment_variables : HashMap < String, String > } { _meta }
+    "PutGraphqlApiEnvironmentVariablesResponse"[from output] { environment_variables :
+    HashMap < String, String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartDataSourceIntrospectionOutput {
     /// The introspection ID. Each introspection contains a unique ID that can be used to reference the instrospection record.
@@ -675,11 +667,11 @@ pub struct StartDataSourceIntrospectionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartDataSourceIntrospectionOutput "StartDataSourceIntrospectionResponse"[debug from
+    StartDataSourceIntrospectionOutput "StartDataSourceIntrospectionResponse"[from
     output] { introspection_id : String, introspection_status :
     DataSourceIntrospectionStatus, introspection_status_detail : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartSchemaCreationOutput {
     /// The current state of the schema (PROCESSING, FAILED, SUCCESS, or NOT_APPLICABLE). When the schema is in the ACTIVE state, you can add data.
@@ -687,10 +679,10 @@ pub struct StartSchemaCreationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartSchemaCreationOutput "StartSchemaCreationResponse"[debug from output] { status :
+    StartSchemaCreationOutput "StartSchemaCreationResponse"[from output] { status :
     SchemaStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartSchemaMergeOutput {
     /// The state of the source API association.
@@ -698,27 +690,25 @@ pub struct StartSchemaMergeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartSchemaMergeOutput "StartSchemaMergeResponse"[debug from output] {
+    StartSchemaMergeOutput "StartSchemaMergeResponse"[from output] {
     source_api_association_status : SourceApiAssociationStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceResponse"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagResourceOutput "TagResourceResponse"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UntagResourceOutput "UntagResourceResponse"[debug from output] {} { _meta }
+    UntagResourceOutput "UntagResourceResponse"[from output] {} { _meta }
 );
 /// Represents the output of a `UpdateApiCache` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateApiCacheOutput {
     /// The `ApiCache` object.
@@ -726,10 +716,10 @@ pub struct UpdateApiCacheOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateApiCacheOutput "UpdateApiCacheResponse"[debug from output] { api_cache :
-    ApiCache } { _meta }
+    UpdateApiCacheOutput "UpdateApiCacheResponse"[from output] { api_cache = ApiCache } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateApiKeyOutput {
     /// The API key.
@@ -737,10 +727,9 @@ pub struct UpdateApiKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateApiKeyOutput "UpdateApiKeyResponse"[debug from output] { api_key : ApiKey } {
-    _meta }
+    UpdateApiKeyOutput "UpdateApiKeyResponse"[from output] { api_key = ApiKey } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateApiOutput {
     /// The `Api` object.
@@ -748,9 +737,9 @@ pub struct UpdateApiOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateApiOutput "UpdateApiResponse"[debug from output] { api : Api } { _meta }
+    UpdateApiOutput "UpdateApiResponse"[from output] { api = Api } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateChannelNamespaceOutput {
     /// The `ChannelNamespace` object.
@@ -758,10 +747,10 @@ pub struct UpdateChannelNamespaceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateChannelNamespaceOutput "UpdateChannelNamespaceResponse"[debug from output] {
-    channel_namespace : ChannelNamespace } { _meta }
+    UpdateChannelNamespaceOutput "UpdateChannelNamespaceResponse"[from output] {
+    channel_namespace = ChannelNamespace } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDataSourceOutput {
     /// The updated `DataSource` object.
@@ -769,10 +758,10 @@ pub struct UpdateDataSourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateDataSourceOutput "UpdateDataSourceResponse"[debug from output] { data_source :
+    UpdateDataSourceOutput "UpdateDataSourceResponse"[from output] { data_source =
     DataSource } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDomainNameOutput {
     /// The configuration for the `DomainName`.
@@ -780,10 +769,10 @@ pub struct UpdateDomainNameOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateDomainNameOutput "UpdateDomainNameResponse"[debug from output] {
-    domain_name_config : DomainNameConfig } { _meta }
+    UpdateDomainNameOutput "UpdateDomainNameResponse"[from output] { domain_name_config =
+    DomainNameConfig } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateFunctionOutput {
     /// The `Function` object.
@@ -791,10 +780,10 @@ pub struct UpdateFunctionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateFunctionOutput "UpdateFunctionResponse"[debug from output] {
-    function_configuration : FunctionConfiguration } { _meta }
+    UpdateFunctionOutput "UpdateFunctionResponse"[from output] { function_configuration =
+    FunctionConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateGraphqlApiOutput {
     /// The updated `GraphqlApi` object.
@@ -802,10 +791,10 @@ pub struct UpdateGraphqlApiOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateGraphqlApiOutput "UpdateGraphqlApiResponse"[debug from output] { graphql_api :
+    UpdateGraphqlApiOutput "UpdateGraphqlApiResponse"[from output] { graphql_api =
     GraphqlApi } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateResolverOutput {
     /// The updated `Resolver` object.
@@ -813,10 +802,10 @@ pub struct UpdateResolverOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateResolverOutput "UpdateResolverResponse"[debug from output] { resolver :
-    Resolver } { _meta }
+    UpdateResolverOutput "UpdateResolverResponse"[from output] { resolver = Resolver } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSourceApiAssociationOutput {
     /// The `SourceApiAssociation` object data.
@@ -824,10 +813,10 @@ pub struct UpdateSourceApiAssociationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateSourceApiAssociationOutput "UpdateSourceApiAssociationResponse"[debug from
-    output] { source_api_association : SourceApiAssociation } { _meta }
+    UpdateSourceApiAssociationOutput "UpdateSourceApiAssociationResponse"[from output] {
+    source_api_association = SourceApiAssociation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTypeOutput {
     /// The updated `Type` object.
@@ -835,6 +824,5 @@ pub struct UpdateTypeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateTypeOutput "UpdateTypeResponse"[debug from output] { type_ : TypeShape } {
-    _meta }
+    UpdateTypeOutput "UpdateTypeResponse"[from output] { type_ = TypeShape } { _meta }
 );

@@ -21,9 +21,9 @@ pub struct AdditionalAuthenticationProvider {
 }
 rboto::__structure!(
     AdditionalAuthenticationProvider "AdditionalAuthenticationProvider"[set into from] {
-    authentication_type : AuthenticationType, open_id_connect_config :
-    OpenIdConnectConfig, user_pool_config : CognitoUserPoolConfig,
-    lambda_authorizer_config : LambdaAuthorizerConfig } {}
+    authentication_type : AuthenticationType, open_id_connect_config =
+    OpenIdConnectConfig, user_pool_config = CognitoUserPoolConfig,
+    lambda_authorizer_config = LambdaAuthorizerConfig } {}
 );
 /// Describes an AppSync API. You can use `Api` for an AppSync API with your preferred configuration, such as an Event API that provides real-time message publishing and message subscriptions over WebSockets.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -50,10 +50,10 @@ pub struct Api {
     pub event_config: Option<EventConfig>,
 }
 rboto::__structure!(
-    Api "Api"[set from] { api_id : String, name : String, owner_contact : String, tags :
+    Api "Api"[from] { api_id : String, name : String, owner_contact : String, tags :
     HashMap < String, String >, dns : HashMap < String, String >, api_arn : String,
     created : rboto::DateTime, xray_enabled = bool, waf_web_acl_arn : String,
-    event_config : EventConfig } {}
+    event_config = EventConfig } {}
 );
 /// Describes an `ApiAssociation` object.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -69,7 +69,7 @@ pub struct ApiAssociation {
     pub deployment_detail: Option<String>,
 }
 rboto::__structure!(
-    ApiAssociation "ApiAssociation"[set from] { domain_name : String, api_id : String,
+    ApiAssociation "ApiAssociation"[from] { domain_name : String, api_id : String,
     association_status : AssociationStatus, deployment_detail : String } {}
 );
 /// The `ApiCache` object.
@@ -92,25 +92,26 @@ pub struct ApiCache {
     pub health_metrics_config: Option<CacheHealthMetricsConfig>,
 }
 rboto::__structure!(
-    ApiCache "ApiCache"[set from] { ttl = i64, api_caching_behavior : ApiCachingBehavior,
+    ApiCache "ApiCache"[from] { ttl = i64, api_caching_behavior : ApiCachingBehavior,
     transit_encryption_enabled = bool, at_rest_encryption_enabled = bool, type_ :
     ApiCacheType, status : ApiCacheStatus, health_metrics_config :
     CacheHealthMetricsConfig } {}
 );
 rboto::__string_enum!(
-    ApiCacheStatus { Available = "AVAILABLE", Creating = "CREATING", Deleting =
-    "DELETING", Modifying = "MODIFYING", Failed = "FAILED" }
+    ApiCacheStatus { 0 Available = "AVAILABLE", 1 Creating = "CREATING", 2 Deleting =
+    "DELETING", 3 Modifying = "MODIFYING", 4 Failed = "FAILED" }
 );
 rboto::__string_enum!(
-    ApiCacheType { T2Small = "T2_SMALL", T2Medium = "T2_MEDIUM", R4Large = "R4_LARGE",
-    R4Xlarge = "R4_XLARGE", R4_2xlarge = "R4_2XLARGE", R4_4xlarge = "R4_4XLARGE",
-    R4_8xlarge = "R4_8XLARGE", Small = "SMALL", Medium = "MEDIUM", Large = "LARGE",
-    Xlarge = "XLARGE", Large2x = "LARGE_2X", Large4x = "LARGE_4X", Large8x = "LARGE_8X",
-    Large12x = "LARGE_12X" }
+    ApiCacheType { 0 T2Small = "T2_SMALL", 1 T2Medium = "T2_MEDIUM", 2 R4Large =
+    "R4_LARGE", 3 R4Xlarge = "R4_XLARGE", 4 R4_2xlarge = "R4_2XLARGE", 5 R4_4xlarge =
+    "R4_4XLARGE", 6 R4_8xlarge = "R4_8XLARGE", 7 Small = "SMALL", 8 Medium = "MEDIUM", 9
+    Large = "LARGE", 10 Xlarge = "XLARGE", 11 Large2x = "LARGE_2X", 12 Large4x =
+    "LARGE_4X", 13 Large8x = "LARGE_8X", 14 Large12x = "LARGE_12X" }
 );
 rboto::__string_enum!(
-    ApiCachingBehavior { FullRequestCaching = "FULL_REQUEST_CACHING", PerResolverCaching
-    = "PER_RESOLVER_CACHING", OperationLevelCaching = "OPERATION_LEVEL_CACHING" }
+    ApiCachingBehavior { 0 FullRequestCaching = "FULL_REQUEST_CACHING", 1
+    PerResolverCaching = "PER_RESOLVER_CACHING", 2 OperationLevelCaching =
+    "OPERATION_LEVEL_CACHING" }
 );
 /// Describes an API key.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -126,8 +127,8 @@ pub struct ApiKey {
     pub deletes: Option<i64>,
 }
 rboto::__structure!(
-    ApiKey "ApiKey"[set from] { id : String, description : String, expires = i64, deletes
-    = i64 } {}
+    ApiKey "ApiKey"[from] { id : String, description : String, expires = i64, deletes =
+    i64 } {}
 );
 /// Describes a runtime used by an Amazon Web Services AppSync pipeline resolver or Amazon Web Services AppSync function. Specifies the name and version of the runtime to use. Note that if a runtime is specified, code must also be specified.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -143,8 +144,8 @@ rboto::__structure!(
     : String } {}
 );
 rboto::__string_enum!(
-    AssociationStatus { Processing = "PROCESSING", Failed = "FAILED", Success = "SUCCESS"
-    }
+    AssociationStatus { 0 Processing = "PROCESSING", 1 Failed = "FAILED", 2 Success =
+    "SUCCESS" }
 );
 /// Describes an authorization configuration. Use `AuthMode` to specify the publishing and subscription authorization configuration for an Event API.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -169,13 +170,13 @@ pub struct AuthProvider {
 }
 rboto::__structure!(
     AuthProvider "AuthProvider"[set into from] { auth_type : AuthenticationType,
-    cognito_config : CognitoConfig, open_id_connect_config : OpenIdConnectConfig,
-    lambda_authorizer_config : LambdaAuthorizerConfig } {}
+    cognito_config = CognitoConfig, open_id_connect_config = OpenIdConnectConfig,
+    lambda_authorizer_config = LambdaAuthorizerConfig } {}
 );
 rboto::__string_enum!(
-    AuthenticationType { ApiKey = "API_KEY", AwsIam = "AWS_IAM", AmazonCognitoUserPools =
-    "AMAZON_COGNITO_USER_POOLS", OpenidConnect = "OPENID_CONNECT", AwsLambda =
-    "AWS_LAMBDA" }
+    AuthenticationType { 0 ApiKey = "API_KEY", 1 AwsIam = "AWS_IAM", 2
+    AmazonCognitoUserPools = "AMAZON_COGNITO_USER_POOLS", 3 OpenidConnect =
+    "OPENID_CONNECT", 4 AwsLambda = "AWS_LAMBDA" }
 );
 /// The authorization configuration in case the HTTP endpoint requires authorization.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -188,9 +189,9 @@ pub struct AuthorizationConfig {
 }
 rboto::__structure!(
     AuthorizationConfig "AuthorizationConfig"[set into from] { authorization_type :
-    AuthorizationType, aws_iam_config : AwsIamConfig } {}
+    AuthorizationType, aws_iam_config = AwsIamConfig } {}
 );
-rboto::__string_enum!(AuthorizationType { AwsIam = "AWS_IAM" });
+rboto::__string_enum!(AuthorizationType { 0 AwsIam = "AWS_IAM" });
 /// The Identity and Access Management (IAM) configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -212,15 +213,15 @@ pub struct BadRequestDetail {
     pub code_errors: Option<Vec<CodeError>>,
 }
 rboto::__structure!(
-    BadRequestDetail "BadRequestDetail"[set from] { code_errors : Vec < CodeError > } {}
+    BadRequestDetail "BadRequestDetail"[from] { code_errors = Vec < CodeError > } {}
 );
 rboto::__string_enum!(
     #[doc =
     " Provides context for the cause of the bad request. The only supported value is `CODE_ERROR`."]
-    BadRequestReason { CodeError = "CODE_ERROR" }
+    BadRequestReason { 0 CodeError = "CODE_ERROR" }
 );
 rboto::__string_enum!(
-    CacheHealthMetricsConfig { Enabled = "ENABLED", Disabled = "DISABLED" }
+    CacheHealthMetricsConfig { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
 );
 /// The caching configuration for a resolver that has caching activated.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -232,7 +233,7 @@ pub struct CachingConfig {
     pub caching_keys: Option<Vec<String>>,
 }
 rboto::__structure!(
-    CachingConfig "CachingConfig"[set into from] { ttl = i64, caching_keys : Vec < String
+    CachingConfig "CachingConfig"[set into from] { ttl = i64, caching_keys = Vec < String
     > } {}
 );
 /// Describes a channel namespace associated with an `Api`. The `ChannelNamespace` contains the definitions for code handlers for the `Api`.
@@ -260,10 +261,10 @@ pub struct ChannelNamespace {
     pub handler_configs: Option<HandlerConfigs>,
 }
 rboto::__structure!(
-    ChannelNamespace "ChannelNamespace"[set from] { api_id : String, name : String,
-    subscribe_auth_modes : Vec < AuthMode >, publish_auth_modes : Vec < AuthMode >,
+    ChannelNamespace "ChannelNamespace"[from] { api_id : String, name : String,
+    subscribe_auth_modes = Vec < AuthMode >, publish_auth_modes = Vec < AuthMode >,
     code_handlers : String, tags : HashMap < String, String >, channel_namespace_arn :
-    String, created : rboto::DateTime, last_modified : rboto::DateTime, handler_configs :
+    String, created : rboto::DateTime, last_modified : rboto::DateTime, handler_configs =
     HandlerConfigs } {}
 );
 /// Describes an AppSync error.
@@ -278,7 +279,7 @@ pub struct CodeError {
     pub location: Option<CodeErrorLocation>,
 }
 rboto::__structure!(
-    CodeError "CodeError"[set from] { error_type : String, value : String, location :
+    CodeError "CodeError"[from] { error_type : String, value : String, location =
     CodeErrorLocation } {}
 );
 /// Describes the location of the error in a code sample.
@@ -293,8 +294,8 @@ pub struct CodeErrorLocation {
     pub span: Option<i32>,
 }
 rboto::__structure!(
-    CodeErrorLocation "CodeErrorLocation"[set from] { line = i32, column = i32, span =
-    i32 } {}
+    CodeErrorLocation "CodeErrorLocation"[from] { line = i32, column = i32, span = i32 }
+    {}
 );
 /// Describes an Amazon Cognito configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -326,10 +327,10 @@ rboto::__structure!(
     CognitoUserPoolConfig "CognitoUserPoolConfig"[set into from] { user_pool_id : String,
     aws_region : String, app_id_client_regex : String } {}
 );
-rboto::__string_enum!(ConflictDetectionType { Version = "VERSION", None = "NONE" });
+rboto::__string_enum!(ConflictDetectionType { 0 Version = "VERSION", 1 None = "NONE" });
 rboto::__string_enum!(
-    ConflictHandlerType { OptimisticConcurrency = "OPTIMISTIC_CONCURRENCY", Lambda =
-    "LAMBDA", Automerge = "AUTOMERGE", None = "NONE" }
+    ConflictHandlerType { 0 OptimisticConcurrency = "OPTIMISTIC_CONCURRENCY", 1 Lambda =
+    "LAMBDA", 2 Automerge = "AUTOMERGE", 3 None = "NONE" }
 );
 /// Describes a data source.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -363,13 +364,13 @@ pub struct DataSource {
     pub metrics_config: Option<DataSourceLevelMetricsConfig>,
 }
 rboto::__structure!(
-    DataSource "DataSource"[set from] { data_source_arn : String, name : String,
-    description : String, type_ : DataSourceType, service_role_arn : String,
-    dynamodb_config : DynamodbDataSourceConfig, lambda_config : LambdaDataSourceConfig,
-    elasticsearch_config : ElasticsearchDataSourceConfig, open_search_service_config :
-    OpenSearchServiceDataSourceConfig, http_config : HttpDataSourceConfig,
-    relational_database_config : RelationalDatabaseDataSourceConfig, event_bridge_config
-    : EventBridgeDataSourceConfig, metrics_config : DataSourceLevelMetricsConfig } {}
+    DataSource "DataSource"[from] { data_source_arn : String, name : String, description
+    : String, type_ : DataSourceType, service_role_arn : String, dynamodb_config =
+    DynamodbDataSourceConfig, lambda_config = LambdaDataSourceConfig,
+    elasticsearch_config = ElasticsearchDataSourceConfig, open_search_service_config =
+    OpenSearchServiceDataSourceConfig, http_config = HttpDataSourceConfig,
+    relational_database_config = RelationalDatabaseDataSourceConfig, event_bridge_config
+    = EventBridgeDataSourceConfig, metrics_config : DataSourceLevelMetricsConfig } {}
 );
 /// Contains the introspected data that was retrieved from the data source.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -387,9 +388,9 @@ pub struct DataSourceIntrospectionModel {
     pub sdl: Option<String>,
 }
 rboto::__structure!(
-    DataSourceIntrospectionModel "DataSourceIntrospectionModel"[set from] { name :
-    String, fields : Vec < DataSourceIntrospectionModelField >, primary_key :
-    DataSourceIntrospectionModelIndex, indexes : Vec < DataSourceIntrospectionModelIndex
+    DataSourceIntrospectionModel "DataSourceIntrospectionModel"[from] { name : String,
+    fields = Vec < DataSourceIntrospectionModelField >, primary_key =
+    DataSourceIntrospectionModelIndex, indexes = Vec < DataSourceIntrospectionModelIndex
     >, sdl : String } {}
 );
 /// Represents the fields that were retrieved from the introspected data.
@@ -404,8 +405,8 @@ pub struct DataSourceIntrospectionModelField {
     pub length: Option<i64>,
 }
 rboto::__structure!(
-    DataSourceIntrospectionModelField "DataSourceIntrospectionModelField"[set from] {
-    name : String, type_ : DataSourceIntrospectionModelFieldType, length = i64 } {}
+    DataSourceIntrospectionModelField "DataSourceIntrospectionModelField"[from] { name :
+    String, type_ = DataSourceIntrospectionModelFieldType, length = i64 } {}
 );
 /// Represents the type data for each field retrieved from the introspection.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -421,9 +422,9 @@ pub struct DataSourceIntrospectionModelFieldType {
     pub values: Option<Vec<String>>,
 }
 rboto::__structure!(
-    DataSourceIntrospectionModelFieldType "DataSourceIntrospectionModelFieldType"[set
-    from] { kind : String, name : String, type_ : Box <
-    DataSourceIntrospectionModelFieldType >, values : Vec < String > } {}
+    DataSourceIntrospectionModelFieldType
+    "DataSourceIntrospectionModelFieldType"[from_boxed] { kind : String, name : String,
+    type_ ~ Box < DataSourceIntrospectionModelFieldType >, values = Vec < String > } {}
 );
 /// The index that was retrieved from the introspected data.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -435,8 +436,8 @@ pub struct DataSourceIntrospectionModelIndex {
     pub fields: Option<Vec<String>>,
 }
 rboto::__structure!(
-    DataSourceIntrospectionModelIndex "DataSourceIntrospectionModelIndex"[set from] {
-    name : String, fields : Vec < String > } {}
+    DataSourceIntrospectionModelIndex "DataSourceIntrospectionModelIndex"[from] { name :
+    String, fields = Vec < String > } {}
 );
 /// Represents the output of a `DataSourceIntrospectionResult`. This is the populated result of a `GetDataSourceIntrospection` operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -448,29 +449,29 @@ pub struct DataSourceIntrospectionResult {
     pub next_token: Option<String>,
 }
 rboto::__structure!(
-    DataSourceIntrospectionResult "DataSourceIntrospectionResult"[set from] { models :
-    Vec < DataSourceIntrospectionModel >, next_token : String } {}
+    DataSourceIntrospectionResult "DataSourceIntrospectionResult"[from] { models = Vec <
+    DataSourceIntrospectionModel >, next_token : String } {}
 );
 rboto::__string_enum!(
-    DataSourceIntrospectionStatus { Processing = "PROCESSING", Failed = "FAILED", Success
-    = "SUCCESS" }
+    DataSourceIntrospectionStatus { 0 Processing = "PROCESSING", 1 Failed = "FAILED", 2
+    Success = "SUCCESS" }
 );
 rboto::__string_enum!(
-    DataSourceLevelMetricsBehavior { FullRequestDataSourceMetrics =
-    "FULL_REQUEST_DATA_SOURCE_METRICS", PerDataSourceMetrics = "PER_DATA_SOURCE_METRICS"
-    }
+    DataSourceLevelMetricsBehavior { 0 FullRequestDataSourceMetrics =
+    "FULL_REQUEST_DATA_SOURCE_METRICS", 1 PerDataSourceMetrics =
+    "PER_DATA_SOURCE_METRICS" }
 );
 rboto::__string_enum!(
-    DataSourceLevelMetricsConfig { Enabled = "ENABLED", Disabled = "DISABLED" }
+    DataSourceLevelMetricsConfig { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
 );
 rboto::__string_enum!(
-    DataSourceType { AwsLambda = "AWS_LAMBDA", AmazonDynamodb = "AMAZON_DYNAMODB",
-    AmazonElasticsearch = "AMAZON_ELASTICSEARCH", None = "NONE", Http = "HTTP",
-    RelationalDatabase = "RELATIONAL_DATABASE", AmazonOpensearchService =
-    "AMAZON_OPENSEARCH_SERVICE", AmazonEventbridge = "AMAZON_EVENTBRIDGE",
+    DataSourceType { 0 AwsLambda = "AWS_LAMBDA", 1 AmazonDynamodb = "AMAZON_DYNAMODB", 2
+    AmazonElasticsearch = "AMAZON_ELASTICSEARCH", 3 None = "NONE", 4 Http = "HTTP", 5
+    RelationalDatabase = "RELATIONAL_DATABASE", 6 AmazonOpensearchService =
+    "AMAZON_OPENSEARCH_SERVICE", 7 AmazonEventbridge = "AMAZON_EVENTBRIDGE", 8
     AmazonBedrockRuntime = "AMAZON_BEDROCK_RUNTIME" }
 );
-rboto::__string_enum!(DefaultAction { Allow = "ALLOW", Deny = "DENY" });
+rboto::__string_enum!(DefaultAction { 0 Allow = "ALLOW", 1 Deny = "DENY" });
 /// Describes a Delta Sync configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -505,7 +506,7 @@ pub struct DomainNameConfig {
     pub domain_name_arn: Option<String>,
 }
 rboto::__structure!(
-    DomainNameConfig "DomainNameConfig"[set from] { domain_name : String, description :
+    DomainNameConfig "DomainNameConfig"[from] { domain_name : String, description :
     String, certificate_arn : String, appsync_domain_name : String, hosted_zone_id :
     String, tags : HashMap < String, String >, domain_name_arn : String } {}
 );
@@ -526,7 +527,7 @@ pub struct DynamodbDataSourceConfig {
 }
 rboto::__structure!(
     DynamodbDataSourceConfig "DynamodbDataSourceConfig"[set into from] { table_name :
-    String, aws_region : String, use_caller_credentials = bool, delta_sync_config :
+    String, aws_region : String, use_caller_credentials = bool, delta_sync_config =
     DeltaSyncConfig, versioned = bool } {}
 );
 /// Describes an OpenSearch data source configuration.
@@ -566,7 +567,7 @@ pub struct ErrorDetail {
     /// The error payload.
     pub message: Option<String>,
 }
-rboto::__structure!(ErrorDetail "ErrorDetail"[set from] { message : String } {});
+rboto::__structure!(ErrorDetail "ErrorDetail"[from] { message : String } {});
 /// Contains the list of errors from a code evaluation response.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -577,8 +578,8 @@ pub struct EvaluateCodeErrorDetail {
     pub code_errors: Option<Vec<CodeError>>,
 }
 rboto::__structure!(
-    EvaluateCodeErrorDetail "EvaluateCodeErrorDetail"[set from] { message : String,
-    code_errors : Vec < CodeError > } {}
+    EvaluateCodeErrorDetail "EvaluateCodeErrorDetail"[from] { message : String,
+    code_errors = Vec < CodeError > } {}
 );
 /// Describes an Amazon EventBridge bus data source configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -607,9 +608,9 @@ pub struct EventConfig {
     pub log_config: Option<EventLogConfig>,
 }
 rboto::__structure!(
-    EventConfig "EventConfig"[set into from] { auth_providers : Vec < AuthProvider >,
-    connection_auth_modes : Vec < AuthMode >, default_publish_auth_modes : Vec < AuthMode
-    >, default_subscribe_auth_modes : Vec < AuthMode >, log_config : EventLogConfig } {}
+    EventConfig "EventConfig"[set into from] { auth_providers = Vec < AuthProvider >,
+    connection_auth_modes = Vec < AuthMode >, default_publish_auth_modes = Vec < AuthMode
+    >, default_subscribe_auth_modes = Vec < AuthMode >, log_config = EventLogConfig } {}
 );
 /// Describes the CloudWatch Logs configuration for the Event API.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -625,12 +626,12 @@ rboto::__structure!(
     cloud_watch_logs_role_arn : String } {}
 );
 rboto::__string_enum!(
-    EventLogLevel { None = "NONE", Error = "ERROR", All = "ALL", Info = "INFO", Debug =
-    "DEBUG" }
+    EventLogLevel { 0 None = "NONE", 1 Error = "ERROR", 2 All = "ALL", 3 Info = "INFO", 4
+    Debug = "DEBUG" }
 );
 rboto::__string_enum!(
-    FieldLogLevel { None = "NONE", Error = "ERROR", All = "ALL", Info = "INFO", Debug =
-    "DEBUG" }
+    FieldLogLevel { 0 None = "NONE", 1 Error = "ERROR", 2 All = "ALL", 3 Info = "INFO", 4
+    Debug = "DEBUG" }
 );
 /// A function is a reusable entity. You can use multiple functions to compose the resolver logic.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -660,17 +661,19 @@ pub struct FunctionConfiguration {
     pub code: Option<String>,
 }
 rboto::__structure!(
-    FunctionConfiguration "FunctionConfiguration"[set from] { function_id : String,
+    FunctionConfiguration "FunctionConfiguration"[from] { function_id : String,
     function_arn : String, name : String, description : String, data_source_name :
     String, request_mapping_template : String, response_mapping_template : String,
-    function_version : String, sync_config : SyncConfig, max_batch_size = i32, runtime :
+    function_version : String, sync_config = SyncConfig, max_batch_size = i32, runtime =
     AppSyncRuntime, code : String } {}
 );
 rboto::__string_enum!(
-    GraphQlApiIntrospectionConfig { Enabled = "ENABLED", Disabled = "DISABLED" }
+    GraphQlApiIntrospectionConfig { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
 );
-rboto::__string_enum!(GraphQlApiType { Graphql = "GRAPHQL", Merged = "MERGED" });
-rboto::__string_enum!(GraphQlApiVisibility { Global = "GLOBAL", Private = "PRIVATE" });
+rboto::__string_enum!(GraphQlApiType { 0 Graphql = "GRAPHQL", 1 Merged = "MERGED" });
+rboto::__string_enum!(
+    GraphQlApiVisibility { 0 Global = "GLOBAL", 1 Private = "PRIVATE" }
+);
 /// Describes a GraphQL API.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -725,19 +728,18 @@ pub struct GraphqlApi {
     pub enhanced_metrics_config: Option<EnhancedMetricsConfig>,
 }
 rboto::__structure!(
-    GraphqlApi "GraphqlApi"[set from] { name : String, api_id : String,
-    authentication_type : AuthenticationType, log_config : LogConfig, user_pool_config :
-    UserPoolConfig, open_id_connect_config : OpenIdConnectConfig, arn : String, uris :
-    HashMap < String, String >, tags : HashMap < String, String >,
-    additional_authentication_providers : Vec < AdditionalAuthenticationProvider >,
-    xray_enabled = bool, waf_web_acl_arn : String, lambda_authorizer_config :
-    LambdaAuthorizerConfig, dns : HashMap < String, String >, visibility :
-    GraphQlApiVisibility, api_type : GraphQlApiType, merged_api_execution_role_arn :
-    String, owner : String, owner_contact : String, introspection_config :
-    GraphQlApiIntrospectionConfig, query_depth_limit = i32, resolver_count_limit = i32,
-    enhanced_metrics_config : EnhancedMetricsConfig } {}
+    GraphqlApi "GraphqlApi"[from] { name : String, api_id : String, authentication_type :
+    AuthenticationType, log_config = LogConfig, user_pool_config = UserPoolConfig,
+    open_id_connect_config = OpenIdConnectConfig, arn : String, uris : HashMap < String,
+    String >, tags : HashMap < String, String >, additional_authentication_providers =
+    Vec < AdditionalAuthenticationProvider >, xray_enabled = bool, waf_web_acl_arn :
+    String, lambda_authorizer_config = LambdaAuthorizerConfig, dns : HashMap < String,
+    String >, visibility : GraphQlApiVisibility, api_type : GraphQlApiType,
+    merged_api_execution_role_arn : String, owner : String, owner_contact : String,
+    introspection_config : GraphQlApiIntrospectionConfig, query_depth_limit = i32,
+    resolver_count_limit = i32, enhanced_metrics_config = EnhancedMetricsConfig } {}
 );
-rboto::__string_enum!(HandlerBehavior { Code = "CODE", Direct = "DIRECT" });
+rboto::__string_enum!(HandlerBehavior { 0 Code = "CODE", 1 Direct = "DIRECT" });
 /// The configuration for a handler.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -749,7 +751,7 @@ pub struct HandlerConfig {
 }
 rboto::__structure!(
     HandlerConfig "HandlerConfig"[set into from] { behavior : HandlerBehavior,
-    integration : Integration } {}
+    integration = Integration } {}
 );
 /// The configuration for the `OnPublish` and `OnSubscribe` handlers.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -761,8 +763,8 @@ pub struct HandlerConfigs {
     pub on_subscribe: Option<HandlerConfig>,
 }
 rboto::__structure!(
-    HandlerConfigs "HandlerConfigs"[set into from] { on_publish : HandlerConfig,
-    on_subscribe : HandlerConfig } {}
+    HandlerConfigs "HandlerConfigs"[set into from] { on_publish = HandlerConfig,
+    on_subscribe = HandlerConfig } {}
 );
 /// Describes an HTTP data source configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -775,7 +777,7 @@ pub struct HttpDataSourceConfig {
 }
 rboto::__structure!(
     HttpDataSourceConfig "HttpDataSourceConfig"[set into from] { endpoint : String,
-    authorization_config : AuthorizationConfig } {}
+    authorization_config = AuthorizationConfig } {}
 );
 /// The integration data source configuration for the handler.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -787,11 +789,11 @@ pub struct Integration {
     pub lambda_config: Option<LambdaConfig>,
 }
 rboto::__structure!(
-    Integration "Integration"[set into from] { data_source_name : String, lambda_config :
+    Integration "Integration"[set into from] { data_source_name : String, lambda_config =
     LambdaConfig } {}
 );
 rboto::__string_enum!(
-    InvokeType { RequestResponse = "REQUEST_RESPONSE", Event = "EVENT" }
+    InvokeType { 0 RequestResponse = "REQUEST_RESPONSE", 1 Event = "EVENT" }
 );
 /// A `LambdaAuthorizerConfig` specifies how to authorize AppSync API access when using the `AWS_LAMBDA` authorizer mode. Be aware that an AppSync API can have only one Lambda authorizer configured at a time.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -857,7 +859,7 @@ rboto::__structure!(
     cloud_watch_logs_role_arn : String, exclude_verbose_content = bool } {}
 );
 rboto::__string_enum!(
-    MergeType { ManualMerge = "MANUAL_MERGE", AutoMerge = "AUTO_MERGE" }
+    MergeType { 0 ManualMerge = "MANUAL_MERGE", 1 AutoMerge = "AUTO_MERGE" }
 );
 /// Describes an OpenID Connect (OIDC) configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -890,11 +892,12 @@ rboto::__structure!(
     { endpoint : String, aws_region : String } {}
 );
 rboto::__string_enum!(
-    OperationLevelMetricsConfig { Enabled = "ENABLED", Disabled = "DISABLED" }
+    OperationLevelMetricsConfig { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
 );
-rboto::__string_enum!(OutputType { Sdl = "SDL", Json = "JSON" });
+rboto::__string_enum!(OutputType { 0 Sdl = "SDL", 1 Json = "JSON" });
 rboto::__string_enum!(
-    Ownership { CurrentAccount = "CURRENT_ACCOUNT", OtherAccounts = "OTHER_ACCOUNTS" }
+    Ownership { 0 CurrentAccount = "CURRENT_ACCOUNT", 1 OtherAccounts = "OTHER_ACCOUNTS"
+    }
 );
 /// The pipeline configuration for a resolver of kind `PIPELINE`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -904,7 +907,7 @@ pub struct PipelineConfig {
     pub functions: Option<Vec<String>>,
 }
 rboto::__structure!(
-    PipelineConfig "PipelineConfig"[set into from] { functions : Vec < String > } {}
+    PipelineConfig "PipelineConfig"[set into from] { functions = Vec < String > } {}
 );
 /// Contains the metadata required to introspect the RDS cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -953,10 +956,10 @@ pub struct RelationalDatabaseDataSourceConfig {
 rboto::__structure!(
     RelationalDatabaseDataSourceConfig "RelationalDatabaseDataSourceConfig"[set into
     from] { relational_database_source_type : RelationalDatabaseSourceType,
-    rds_http_endpoint_config : RdsHttpEndpointConfig } {}
+    rds_http_endpoint_config = RdsHttpEndpointConfig } {}
 );
 rboto::__string_enum!(
-    RelationalDatabaseSourceType { RdsHttpEndpoint = "RDS_HTTP_ENDPOINT" }
+    RelationalDatabaseSourceType { 0 RdsHttpEndpoint = "RDS_HTTP_ENDPOINT" }
 );
 /// Describes a resolver.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -991,25 +994,26 @@ pub struct Resolver {
     pub metrics_config: Option<ResolverLevelMetricsConfig>,
 }
 rboto::__structure!(
-    Resolver "Resolver"[set from] { type_name : String, field_name : String,
-    data_source_name : String, resolver_arn : String, request_mapping_template : String,
-    response_mapping_template : String, kind : ResolverKind, pipeline_config :
-    PipelineConfig, sync_config : SyncConfig, caching_config : CachingConfig,
-    max_batch_size = i32, runtime : AppSyncRuntime, code : String, metrics_config :
+    Resolver "Resolver"[from] { type_name : String, field_name : String, data_source_name
+    : String, resolver_arn : String, request_mapping_template : String,
+    response_mapping_template : String, kind : ResolverKind, pipeline_config =
+    PipelineConfig, sync_config = SyncConfig, caching_config = CachingConfig,
+    max_batch_size = i32, runtime = AppSyncRuntime, code : String, metrics_config :
     ResolverLevelMetricsConfig } {}
 );
-rboto::__string_enum!(ResolverKind { Unit = "UNIT", Pipeline = "PIPELINE" });
+rboto::__string_enum!(ResolverKind { 0 Unit = "UNIT", 1 Pipeline = "PIPELINE" });
 rboto::__string_enum!(
-    ResolverLevelMetricsBehavior { FullRequestResolverMetrics =
-    "FULL_REQUEST_RESOLVER_METRICS", PerResolverMetrics = "PER_RESOLVER_METRICS" }
+    ResolverLevelMetricsBehavior { 0 FullRequestResolverMetrics =
+    "FULL_REQUEST_RESOLVER_METRICS", 1 PerResolverMetrics = "PER_RESOLVER_METRICS" }
 );
 rboto::__string_enum!(
-    ResolverLevelMetricsConfig { Enabled = "ENABLED", Disabled = "DISABLED" }
+    ResolverLevelMetricsConfig { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
 );
-rboto::__string_enum!(RuntimeName { AppsyncJs = "APPSYNC_JS" });
+rboto::__string_enum!(RuntimeName { 0 AppsyncJs = "APPSYNC_JS" });
 rboto::__string_enum!(
-    SchemaStatus { Processing = "PROCESSING", Active = "ACTIVE", Deleting = "DELETING",
-    Failed = "FAILED", Success = "SUCCESS", NotApplicable = "NOT_APPLICABLE" }
+    SchemaStatus { 0 Processing = "PROCESSING", 1 Active = "ACTIVE", 2 Deleting =
+    "DELETING", 3 Failed = "FAILED", 4 Success = "SUCCESS", 5 NotApplicable =
+    "NOT_APPLICABLE" }
 );
 /// Describes the configuration of a source API. A source API is a GraphQL API that is linked to a merged API. There can be multiple source APIs attached to each merged API. When linked to a merged API, the source API's schema, data sources, and resolvers will be combined with other linked source API data to form a new, singular API.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1039,10 +1043,10 @@ pub struct SourceApiAssociation {
     pub last_successful_merge_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    SourceApiAssociation "SourceApiAssociation"[set from] { association_id : String,
+    SourceApiAssociation "SourceApiAssociation"[from] { association_id : String,
     association_arn : String, source_api_id : String, source_api_arn : String,
     merged_api_arn : String, merged_api_id : String, description : String,
-    source_api_association_config : SourceApiAssociationConfig,
+    source_api_association_config = SourceApiAssociationConfig,
     source_api_association_status : SourceApiAssociationStatus,
     source_api_association_status_detail : String, last_successful_merge_date :
     rboto::DateTime } {}
@@ -1059,11 +1063,11 @@ rboto::__structure!(
     MergeType } {}
 );
 rboto::__string_enum!(
-    SourceApiAssociationStatus { MergeScheduled = "MERGE_SCHEDULED", MergeFailed =
-    "MERGE_FAILED", MergeSuccess = "MERGE_SUCCESS", MergeInProgress =
-    "MERGE_IN_PROGRESS", AutoMergeScheduleFailed = "AUTO_MERGE_SCHEDULE_FAILED",
-    DeletionScheduled = "DELETION_SCHEDULED", DeletionInProgress =
-    "DELETION_IN_PROGRESS", DeletionFailed = "DELETION_FAILED" }
+    SourceApiAssociationStatus { 0 MergeScheduled = "MERGE_SCHEDULED", 1 MergeFailed =
+    "MERGE_FAILED", 2 MergeSuccess = "MERGE_SUCCESS", 3 MergeInProgress =
+    "MERGE_IN_PROGRESS", 4 AutoMergeScheduleFailed = "AUTO_MERGE_SCHEDULE_FAILED", 5
+    DeletionScheduled = "DELETION_SCHEDULED", 6 DeletionInProgress =
+    "DELETION_IN_PROGRESS", 7 DeletionFailed = "DELETION_FAILED" }
 );
 /// Describes the ARNs and IDs of associations, Merged APIs, and source APIs.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1085,8 +1089,8 @@ pub struct SourceApiAssociationSummary {
     pub description: Option<String>,
 }
 rboto::__structure!(
-    SourceApiAssociationSummary "SourceApiAssociationSummary"[set from] { association_id
-    : String, association_arn : String, source_api_id : String, source_api_arn : String,
+    SourceApiAssociationSummary "SourceApiAssociationSummary"[from] { association_id :
+    String, association_arn : String, source_api_id : String, source_api_arn : String,
     merged_api_id : String, merged_api_arn : String, description : String } {}
 );
 /// Describes a Sync configuration for a resolver.
@@ -1102,7 +1106,7 @@ pub struct SyncConfig {
 }
 rboto::__structure!(
     SyncConfig "SyncConfig"[set into from] { conflict_handler : ConflictHandlerType,
-    conflict_detection : ConflictDetectionType, lambda_conflict_handler_config :
+    conflict_detection : ConflictDetectionType, lambda_conflict_handler_config =
     LambdaConflictHandlerConfig } {}
 );
 /// Describes a type.
@@ -1121,10 +1125,10 @@ pub struct TypeShape {
     pub format: Option<TypeDefinitionFormat>,
 }
 rboto::__structure!(
-    TypeShape "Type"[set from] { name : String, description : String, arn : String,
+    TypeShape "Type"[from] { name : String, description : String, arn : String,
     definition : String, format : TypeDefinitionFormat } {}
 );
-rboto::__string_enum!(TypeDefinitionFormat { Sdl = "SDL", Json = "JSON" });
+rboto::__string_enum!(TypeDefinitionFormat { 0 Sdl = "SDL", 1 Json = "JSON" });
 /// Describes an Amazon Cognito user pool configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]

@@ -7,7 +7,7 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// Contains an array of named query IDs.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchGetNamedQueryInput {
     /// An array of query IDs.
@@ -15,10 +15,10 @@ pub struct BatchGetNamedQueryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchGetNamedQueryInput "BatchGetNamedQueryInput"[set debug into] { named_query_ids :
-    Vec < String > } { _client }
+    BatchGetNamedQueryInput "BatchGetNamedQueryInput"[set into] { named_query_ids = Vec <
+    String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchGetPreparedStatementInput {
     /// A list of prepared statement names to return.
@@ -28,11 +28,11 @@ pub struct BatchGetPreparedStatementInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchGetPreparedStatementInput "BatchGetPreparedStatementInput"[set debug into] {
-    prepared_statement_names : Vec < String >, work_group : String } { _client }
+    BatchGetPreparedStatementInput "BatchGetPreparedStatementInput"[set into] {
+    prepared_statement_names = Vec < String >, work_group : String } { _client }
 );
 /// Contains an array of query execution IDs.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchGetQueryExecutionInput {
     /// An array of query execution IDs.
@@ -40,10 +40,10 @@ pub struct BatchGetQueryExecutionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchGetQueryExecutionInput "BatchGetQueryExecutionInput"[set debug into] {
-    query_execution_ids : Vec < String > } { _client }
+    BatchGetQueryExecutionInput "BatchGetQueryExecutionInput"[set into] {
+    query_execution_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelCapacityReservationInput {
     /// The name of the capacity reservation to cancel.
@@ -51,10 +51,10 @@ pub struct CancelCapacityReservationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelCapacityReservationInput "CancelCapacityReservationInput"[set debug into] {
-    name : String } { _client }
+    CancelCapacityReservationInput "CancelCapacityReservationInput"[set into] { name :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateCapacityReservationInput {
     /// The number of requested data processing units.
@@ -66,10 +66,10 @@ pub struct CreateCapacityReservationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateCapacityReservationInput "CreateCapacityReservationInput"[set debug into] {
-    target_dpus = i32, name : String, tags : Vec < Tag > } { _client }
+    CreateCapacityReservationInput "CreateCapacityReservationInput"[set into] {
+    target_dpus = i32, name : String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDataCatalogInput {
     /// The name of the data catalog to create. The catalog name must be unique for the Amazon Web Services account and can use a maximum of 127 alphanumeric, underscore, at sign, or hyphen characters. The remainder of the length constraint of 256 is reserved for use by Athena.
@@ -85,11 +85,11 @@ pub struct CreateDataCatalogInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDataCatalogInput "CreateDataCatalogInput"[set debug into] { name : String,
-    type_ : DataCatalogType, description : String, parameters : HashMap < String, String
-    >, tags : Vec < Tag > } { _client }
+    CreateDataCatalogInput "CreateDataCatalogInput"[set into] { name : String, type_ :
+    DataCatalogType, description : String, parameters : HashMap < String, String >, tags
+    = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateNamedQueryInput {
     /// The query name.
@@ -107,11 +107,11 @@ pub struct CreateNamedQueryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateNamedQueryInput "CreateNamedQueryInput"[set debug into] { name : String,
-    description : String, database : String, query_string : String, client_request_token
-    : String, work_group : String } { _client }
+    CreateNamedQueryInput "CreateNamedQueryInput"[set into] { name : String, description
+    : String, database : String, query_string : String, client_request_token : String,
+    work_group : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateNotebookInput {
     /// The name of the Spark enabled workgroup in which the notebook will be created.
@@ -123,10 +123,10 @@ pub struct CreateNotebookInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateNotebookInput "CreateNotebookInput"[set debug into] { work_group : String, name
-    : String, client_request_token : String } { _client }
+    CreateNotebookInput "CreateNotebookInput"[set into] { work_group : String, name :
+    String, client_request_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreatePreparedStatementInput {
     /// The name of the prepared statement.
@@ -140,11 +140,11 @@ pub struct CreatePreparedStatementInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreatePreparedStatementInput "CreatePreparedStatementInput"[set debug into] {
+    CreatePreparedStatementInput "CreatePreparedStatementInput"[set into] {
     statement_name : String, work_group : String, query_statement : String, description :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreatePresignedNotebookUrlInput {
     /// The session ID.
@@ -152,10 +152,10 @@ pub struct CreatePresignedNotebookUrlInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreatePresignedNotebookUrlInput "CreatePresignedNotebookUrlRequest"[set debug into] {
+    CreatePresignedNotebookUrlInput "CreatePresignedNotebookUrlRequest"[set into] {
     session_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateSystemTableConfigurationInput {
     /// A unique case-sensitive string used to ensure the request to create the system table configuration is idempotent (executes only once). If another `CreateSystemTableConfiguration` request is received with the same client token but different parameters, the request fails with an `InvalidRequestException`.
@@ -169,11 +169,11 @@ pub struct CreateSystemTableConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateSystemTableConfigurationInput "CreateSystemTableConfigurationInput"[set debug
-    into] { client_request_token : String, table_name : SystemTableName, kms_key_arn :
-    String, tags : Vec < Tag > } { _client }
+    CreateSystemTableConfigurationInput "CreateSystemTableConfigurationInput"[set into] {
+    client_request_token : String, table_name : SystemTableName, kms_key_arn : String,
+    tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateWorkGroupInput {
     /// The workgroup name.
@@ -187,11 +187,10 @@ pub struct CreateWorkGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateWorkGroupInput "CreateWorkGroupInput"[set debug into] { name : String,
-    configuration : WorkGroupConfiguration, description : String, tags : Vec < Tag > } {
-    _client }
+    CreateWorkGroupInput "CreateWorkGroupInput"[set into] { name : String, configuration
+    = WorkGroupConfiguration, description : String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteCapacityReservationInput {
     /// The name of the capacity reservation to delete.
@@ -199,10 +198,10 @@ pub struct DeleteCapacityReservationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteCapacityReservationInput "DeleteCapacityReservationInput"[set debug into] {
-    name : String } { _client }
+    DeleteCapacityReservationInput "DeleteCapacityReservationInput"[set into] { name :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDataCatalogInput {
     /// The name of the data catalog to delete.
@@ -212,10 +211,10 @@ pub struct DeleteDataCatalogInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDataCatalogInput "DeleteDataCatalogInput"[set debug into] { name : String,
+    DeleteDataCatalogInput "DeleteDataCatalogInput"[set into] { name : String,
     delete_catalog_only = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteNamedQueryInput {
     /// The unique ID of the query to delete.
@@ -223,10 +222,10 @@ pub struct DeleteNamedQueryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteNamedQueryInput "DeleteNamedQueryInput"[set debug into] { named_query_id :
-    String } { _client }
+    DeleteNamedQueryInput "DeleteNamedQueryInput"[set into] { named_query_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteNotebookInput {
     /// The ID of the notebook to delete.
@@ -234,10 +233,10 @@ pub struct DeleteNotebookInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteNotebookInput "DeleteNotebookInput"[set debug into] { notebook_id : String } {
+    DeleteNotebookInput "DeleteNotebookInput"[set into] { notebook_id : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeletePreparedStatementInput {
     /// The name of the prepared statement to delete.
@@ -247,10 +246,10 @@ pub struct DeletePreparedStatementInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeletePreparedStatementInput "DeletePreparedStatementInput"[set debug into] {
+    DeletePreparedStatementInput "DeletePreparedStatementInput"[set into] {
     statement_name : String, work_group : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteSystemTableConfigurationInput {
     /// The system table configuration to delete. The only accepted value is `ALL`.
@@ -258,10 +257,10 @@ pub struct DeleteSystemTableConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteSystemTableConfigurationInput "DeleteSystemTableConfigurationInput"[set debug
-    into] { table_name : SystemTableName } { _client }
+    DeleteSystemTableConfigurationInput "DeleteSystemTableConfigurationInput"[set into] {
+    table_name : SystemTableName } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteWorkGroupInput {
     /// The unique name of the workgroup to delete.
@@ -271,10 +270,10 @@ pub struct DeleteWorkGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteWorkGroupInput "DeleteWorkGroupInput"[set debug into] { work_group : String,
+    DeleteWorkGroupInput "DeleteWorkGroupInput"[set into] { work_group : String,
     recursive_delete_option = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ExportNotebookInput {
     /// The ID of the notebook to export.
@@ -282,10 +281,10 @@ pub struct ExportNotebookInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ExportNotebookInput "ExportNotebookInput"[set debug into] { notebook_id : String } {
+    ExportNotebookInput "ExportNotebookInput"[set into] { notebook_id : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCalculationExecutionCodeInput {
     /// The calculation execution UUID.
@@ -293,10 +292,10 @@ pub struct GetCalculationExecutionCodeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCalculationExecutionCodeInput "GetCalculationExecutionCodeRequest"[set debug into]
-    { calculation_execution_id : String } { _client }
+    GetCalculationExecutionCodeInput "GetCalculationExecutionCodeRequest"[set into] {
+    calculation_execution_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCalculationExecutionInput {
     /// The calculation execution UUID.
@@ -304,10 +303,10 @@ pub struct GetCalculationExecutionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCalculationExecutionInput "GetCalculationExecutionRequest"[set debug into] {
+    GetCalculationExecutionInput "GetCalculationExecutionRequest"[set into] {
     calculation_execution_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCalculationExecutionStatusInput {
     /// The calculation execution UUID.
@@ -315,10 +314,10 @@ pub struct GetCalculationExecutionStatusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCalculationExecutionStatusInput "GetCalculationExecutionStatusRequest"[set debug
-    into] { calculation_execution_id : String } { _client }
+    GetCalculationExecutionStatusInput "GetCalculationExecutionStatusRequest"[set into] {
+    calculation_execution_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCapacityAssignmentConfigurationInput {
     /// The name of the capacity reservation to retrieve the capacity assignment configuration for.
@@ -327,9 +326,9 @@ pub struct GetCapacityAssignmentConfigurationInput {
 }
 rboto::__structure!(
     GetCapacityAssignmentConfigurationInput "GetCapacityAssignmentConfigurationInput"[set
-    debug into] { capacity_reservation_name : String } { _client }
+    into] { capacity_reservation_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCapacityReservationInput {
     /// The name of the capacity reservation.
@@ -337,10 +336,10 @@ pub struct GetCapacityReservationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCapacityReservationInput "GetCapacityReservationInput"[set debug into] { name :
-    String } { _client }
+    GetCapacityReservationInput "GetCapacityReservationInput"[set into] { name : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDataCatalogInput {
     /// The name of the data catalog to return.
@@ -350,10 +349,10 @@ pub struct GetDataCatalogInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDataCatalogInput "GetDataCatalogInput"[set debug into] { name : String, work_group
-    : String } { _client }
+    GetDataCatalogInput "GetDataCatalogInput"[set into] { name : String, work_group :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDatabaseInput {
     /// The name of the data catalog that contains the database to return.
@@ -365,10 +364,10 @@ pub struct GetDatabaseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDatabaseInput "GetDatabaseInput"[set debug into] { catalog_name : String,
-    database_name : String, work_group : String } { _client }
+    GetDatabaseInput "GetDatabaseInput"[set into] { catalog_name : String, database_name
+    : String, work_group : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetNamedQueryInput {
     /// The unique ID of the query. Use ListNamedQueries to get query IDs.
@@ -376,10 +375,10 @@ pub struct GetNamedQueryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetNamedQueryInput "GetNamedQueryInput"[set debug into] { named_query_id : String } {
+    GetNamedQueryInput "GetNamedQueryInput"[set into] { named_query_id : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetNotebookMetadataInput {
     /// The ID of the notebook whose metadata is to be retrieved.
@@ -387,10 +386,10 @@ pub struct GetNotebookMetadataInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetNotebookMetadataInput "GetNotebookMetadataInput"[set debug into] { notebook_id :
-    String } { _client }
+    GetNotebookMetadataInput "GetNotebookMetadataInput"[set into] { notebook_id : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetPreparedStatementInput {
     /// The name of the prepared statement to retrieve.
@@ -400,10 +399,10 @@ pub struct GetPreparedStatementInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetPreparedStatementInput "GetPreparedStatementInput"[set debug into] {
-    statement_name : String, work_group : String } { _client }
+    GetPreparedStatementInput "GetPreparedStatementInput"[set into] { statement_name :
+    String, work_group : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetQueryExecutionInput {
     /// The unique ID of the query execution.
@@ -411,10 +410,10 @@ pub struct GetQueryExecutionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetQueryExecutionInput "GetQueryExecutionInput"[set debug into] { query_execution_id
-    : String } { _client }
+    GetQueryExecutionInput "GetQueryExecutionInput"[set into] { query_execution_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetQueryResultsInput {
     /// The unique ID of the query execution.
@@ -428,11 +427,11 @@ pub struct GetQueryResultsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetQueryResultsInput "GetQueryResultsInput"[set debug into] { query_execution_id :
-    String, next_token : String, max_results = i32, query_result_type : QueryResultType }
-    { _client }
+    GetQueryResultsInput "GetQueryResultsInput"[set into] { query_execution_id : String,
+    next_token : String, max_results = i32, query_result_type : QueryResultType } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetQueryRuntimeStatisticsInput {
     /// The unique ID of the query execution.
@@ -440,10 +439,10 @@ pub struct GetQueryRuntimeStatisticsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetQueryRuntimeStatisticsInput "GetQueryRuntimeStatisticsInput"[set debug into] {
+    GetQueryRuntimeStatisticsInput "GetQueryRuntimeStatisticsInput"[set into] {
     query_execution_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetResourceDashboardInput {
     /// The The Amazon Resource Name (ARN) for a session.
@@ -451,10 +450,10 @@ pub struct GetResourceDashboardInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetResourceDashboardInput "GetResourceDashboardRequest"[set debug into] {
-    resource_arn : String } { _client }
+    GetResourceDashboardInput "GetResourceDashboardRequest"[set into] { resource_arn :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSessionEndpointInput {
     /// The session ID.
@@ -462,10 +461,10 @@ pub struct GetSessionEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSessionEndpointInput "GetSessionEndpointRequest"[set debug into] { session_id :
-    String } { _client }
+    GetSessionEndpointInput "GetSessionEndpointRequest"[set into] { session_id : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSessionInput {
     /// The session ID.
@@ -473,10 +472,9 @@ pub struct GetSessionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSessionInput "GetSessionRequest"[set debug into] { session_id : String } { _client
-    }
+    GetSessionInput "GetSessionRequest"[set into] { session_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSessionStatusInput {
     /// The session ID.
@@ -484,10 +482,10 @@ pub struct GetSessionStatusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSessionStatusInput "GetSessionStatusRequest"[set debug into] { session_id : String
-    } { _client }
+    GetSessionStatusInput "GetSessionStatusRequest"[set into] { session_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSystemTableConfigurationInput {
     /// The system table configuration to retrieve. The only accepted value is `ALL`.
@@ -495,10 +493,10 @@ pub struct GetSystemTableConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSystemTableConfigurationInput "GetSystemTableConfigurationInput"[set debug into] {
+    GetSystemTableConfigurationInput "GetSystemTableConfigurationInput"[set into] {
     table_name : SystemTableName } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTableMetadataInput {
     /// The name of the data catalog that contains the database and table metadata to return.
@@ -512,11 +510,10 @@ pub struct GetTableMetadataInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetTableMetadataInput "GetTableMetadataInput"[set debug into] { catalog_name :
-    String, database_name : String, table_name : String, work_group : String } { _client
-    }
+    GetTableMetadataInput "GetTableMetadataInput"[set into] { catalog_name : String,
+    database_name : String, table_name : String, work_group : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetWorkGroupInput {
     /// The name of the workgroup.
@@ -524,10 +521,9 @@ pub struct GetWorkGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetWorkGroupInput "GetWorkGroupInput"[set debug into] { work_group : String } {
-    _client }
+    GetWorkGroupInput "GetWorkGroupInput"[set into] { work_group : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ImportNotebookInput {
     /// The name of the Spark enabled workgroup to import the notebook to.
@@ -545,11 +541,11 @@ pub struct ImportNotebookInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ImportNotebookInput "ImportNotebookInput"[set debug into] { work_group : String, name
-    : String, payload : String, type_ : NotebookType, notebook_s3_location_uri : String,
+    ImportNotebookInput "ImportNotebookInput"[set into] { work_group : String, name :
+    String, payload : String, type_ : NotebookType, notebook_s3_location_uri : String,
     client_request_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListApplicationDpuSizesInput {
     /// Specifies the maximum number of results to return.
@@ -559,10 +555,10 @@ pub struct ListApplicationDpuSizesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListApplicationDpuSizesInput "ListApplicationDPUSizesInput"[set debug into] {
-    max_results = i32, next_token : String } { _client }
+    ListApplicationDpuSizesInput "ListApplicationDPUSizesInput"[set into] { max_results =
+    i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListCalculationExecutionsInput {
     /// The session ID.
@@ -576,11 +572,11 @@ pub struct ListCalculationExecutionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListCalculationExecutionsInput "ListCalculationExecutionsRequest"[set debug into] {
+    ListCalculationExecutionsInput "ListCalculationExecutionsRequest"[set into] {
     session_id : String, state_filter : CalculationExecutionState, max_results = i32,
     next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListCapacityReservationsInput {
     /// A token generated by the Athena service that specifies where to continue pagination if a previous request was truncated.
@@ -590,10 +586,10 @@ pub struct ListCapacityReservationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListCapacityReservationsInput "ListCapacityReservationsInput"[set debug into] {
-    next_token : String, max_results = i32 } { _client }
+    ListCapacityReservationsInput "ListCapacityReservationsInput"[set into] { next_token
+    : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDataCatalogsInput {
     /// A token generated by the Athena service that specifies where to continue pagination if a previous request was truncated. To obtain the next set of pages, pass in the NextToken from the response object of the previous page call.
@@ -605,10 +601,10 @@ pub struct ListDataCatalogsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDataCatalogsInput "ListDataCatalogsInput"[set debug into] { next_token : String,
+    ListDataCatalogsInput "ListDataCatalogsInput"[set into] { next_token : String,
     max_results = i32, work_group : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDatabasesInput {
     /// The name of the data catalog that contains the databases to return.
@@ -624,11 +620,11 @@ pub struct ListDatabasesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDatabasesInput "ListDatabasesInput"[set debug into] { catalog_name : String,
-    next_token : String, max_results = i32, work_group : String, attributes_to_get : Vec
-    < DatabaseAttributes > } { _client }
+    ListDatabasesInput "ListDatabasesInput"[set into] { catalog_name : String, next_token
+    : String, max_results = i32, work_group : String, attributes_to_get = Vec <
+    DatabaseAttributes > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListEngineVersionsInput {
     /// A token generated by the Athena service that specifies where to continue pagination if a previous request was truncated. To obtain the next set of pages, pass in the `NextToken` from the response object of the previous page call.
@@ -638,10 +634,10 @@ pub struct ListEngineVersionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListEngineVersionsInput "ListEngineVersionsInput"[set debug into] { next_token :
-    String, max_results = i32 } { _client }
+    ListEngineVersionsInput "ListEngineVersionsInput"[set into] { next_token : String,
+    max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListExecutorsInput {
     /// The session ID.
@@ -655,11 +651,11 @@ pub struct ListExecutorsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListExecutorsInput "ListExecutorsRequest"[set debug into] { session_id : String,
+    ListExecutorsInput "ListExecutorsRequest"[set into] { session_id : String,
     executor_state_filter : ExecutorState, max_results = i32, next_token : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListNamedQueriesInput {
     /// A token generated by the Athena service that specifies where to continue pagination if a previous request was truncated. To obtain the next set of pages, pass in the `NextToken` from the response object of the previous page call.
@@ -671,10 +667,10 @@ pub struct ListNamedQueriesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListNamedQueriesInput "ListNamedQueriesInput"[set debug into] { next_token : String,
+    ListNamedQueriesInput "ListNamedQueriesInput"[set into] { next_token : String,
     max_results = i32, work_group : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListNotebookMetadataInput {
     /// Search filter string.
@@ -688,11 +684,11 @@ pub struct ListNotebookMetadataInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListNotebookMetadataInput "ListNotebookMetadataInput"[set debug into] { filters :
+    ListNotebookMetadataInput "ListNotebookMetadataInput"[set into] { filters =
     FilterDefinition, next_token : String, max_results = i32, work_group : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListNotebookSessionsInput {
     /// The ID of the notebook to list sessions for.
@@ -704,10 +700,10 @@ pub struct ListNotebookSessionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListNotebookSessionsInput "ListNotebookSessionsRequest"[set debug into] { notebook_id
-    : String, max_results = i32, next_token : String } { _client }
+    ListNotebookSessionsInput "ListNotebookSessionsRequest"[set into] { notebook_id :
+    String, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListPreparedStatementsInput {
     /// The workgroup to list the prepared statements for.
@@ -719,10 +715,10 @@ pub struct ListPreparedStatementsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListPreparedStatementsInput "ListPreparedStatementsInput"[set debug into] {
-    work_group : String, next_token : String, max_results = i32 } { _client }
+    ListPreparedStatementsInput "ListPreparedStatementsInput"[set into] { work_group :
+    String, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListQueryExecutionsInput {
     /// A token generated by the Athena service that specifies where to continue pagination if a previous request was truncated. To obtain the next set of pages, pass in the `NextToken` from the response object of the previous page call.
@@ -734,10 +730,10 @@ pub struct ListQueryExecutionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListQueryExecutionsInput "ListQueryExecutionsInput"[set debug into] { next_token :
-    String, max_results = i32, work_group : String } { _client }
+    ListQueryExecutionsInput "ListQueryExecutionsInput"[set into] { next_token : String,
+    max_results = i32, work_group : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListSessionsInput {
     /// The workgroup to which the session belongs.
@@ -751,10 +747,10 @@ pub struct ListSessionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListSessionsInput "ListSessionsRequest"[set debug into] { work_group : String,
-    state_filter : SessionState, max_results = i32, next_token : String } { _client }
+    ListSessionsInput "ListSessionsRequest"[set into] { work_group : String, state_filter
+    : SessionState, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListSystemTableStatusesInput {
     /// A token generated by the Athena service that specifies where to continue pagination if a previous request was truncated.
@@ -764,10 +760,10 @@ pub struct ListSystemTableStatusesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListSystemTableStatusesInput "ListSystemTableStatusesInput"[set debug into] {
-    next_token : String, max_results = i32 } { _client }
+    ListSystemTableStatusesInput "ListSystemTableStatusesInput"[set into] { next_token :
+    String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTableMetadataInput {
     /// The name of the data catalog for which table metadata should be returned.
@@ -787,11 +783,11 @@ pub struct ListTableMetadataInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTableMetadataInput "ListTableMetadataInput"[set debug into] { catalog_name :
-    String, database_name : String, expression : String, next_token : String, max_results
-    = i32, work_group : String, attributes_to_get : Vec < TableAttributes > } { _client }
+    ListTableMetadataInput "ListTableMetadataInput"[set into] { catalog_name : String,
+    database_name : String, expression : String, next_token : String, max_results = i32,
+    work_group : String, attributes_to_get = Vec < TableAttributes > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForResourceInput {
     /// Lists the tags for the resource with the specified ARN.
@@ -803,10 +799,10 @@ pub struct ListTagsForResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForResourceInput "ListTagsForResourceInput"[set debug into] { resource_arn :
+    ListTagsForResourceInput "ListTagsForResourceInput"[set into] { resource_arn :
     String, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListWorkGroupsInput {
     /// A token generated by the Athena service that specifies where to continue pagination if a previous request was truncated. To obtain the next set of pages, pass in the `NextToken` from the response object of the previous page call.
@@ -816,10 +812,10 @@ pub struct ListWorkGroupsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListWorkGroupsInput "ListWorkGroupsInput"[set debug into] { next_token : String,
+    ListWorkGroupsInput "ListWorkGroupsInput"[set into] { next_token : String,
     max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutCapacityAssignmentConfigurationInput {
     /// The name of the capacity reservation to put a capacity assignment configuration for.
@@ -830,10 +826,10 @@ pub struct PutCapacityAssignmentConfigurationInput {
 }
 rboto::__structure!(
     PutCapacityAssignmentConfigurationInput "PutCapacityAssignmentConfigurationInput"[set
-    debug into] { capacity_reservation_name : String, capacity_assignments : Vec <
+    into] { capacity_reservation_name : String, capacity_assignments = Vec <
     CapacityAssignment > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartCalculationExecutionInput {
     /// The session ID.
@@ -851,12 +847,12 @@ pub struct StartCalculationExecutionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartCalculationExecutionInput "StartCalculationExecutionRequest"[set debug into] {
-    session_id : String, description : String, calculation_configuration :
+    StartCalculationExecutionInput "StartCalculationExecutionRequest"[set into] {
+    session_id : String, description : String, calculation_configuration =
     CalculationConfiguration, code_block : String, client_request_token : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartQueryExecutionInput {
     /// The SQL query statements to be executed.
@@ -878,13 +874,13 @@ pub struct StartQueryExecutionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartQueryExecutionInput "StartQueryExecutionInput"[set debug into] { query_string :
-    String, client_request_token : String, query_execution_context :
-    QueryExecutionContext, result_configuration : ResultConfiguration, work_group :
-    String, execution_parameters : Vec < String >, result_reuse_configuration :
-    ResultReuseConfiguration, engine_configuration : EngineConfiguration } { _client }
+    StartQueryExecutionInput "StartQueryExecutionInput"[set into] { query_string :
+    String, client_request_token : String, query_execution_context =
+    QueryExecutionContext, result_configuration = ResultConfiguration, work_group :
+    String, execution_parameters = Vec < String >, result_reuse_configuration =
+    ResultReuseConfiguration, engine_configuration = EngineConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartSessionInput {
     /// The session description.
@@ -910,13 +906,13 @@ pub struct StartSessionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartSessionInput "StartSessionRequest"[set debug into] { description : String,
-    work_group : String, engine_configuration : EngineConfiguration, execution_role :
-    String, monitoring_configuration : MonitoringConfiguration, notebook_version :
-    String, session_idle_timeout_in_minutes = i32, client_request_token : String, tags :
-    Vec < Tag >, copy_work_group_tags = bool } { _client }
+    StartSessionInput "StartSessionRequest"[set into] { description : String, work_group
+    : String, engine_configuration = EngineConfiguration, execution_role : String,
+    monitoring_configuration = MonitoringConfiguration, notebook_version : String,
+    session_idle_timeout_in_minutes = i32, client_request_token : String, tags = Vec <
+    Tag >, copy_work_group_tags = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopCalculationExecutionInput {
     /// The calculation execution UUID.
@@ -924,10 +920,10 @@ pub struct StopCalculationExecutionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopCalculationExecutionInput "StopCalculationExecutionRequest"[set debug into] {
+    StopCalculationExecutionInput "StopCalculationExecutionRequest"[set into] {
     calculation_execution_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopQueryExecutionInput {
     /// The unique ID of the query execution to stop.
@@ -935,10 +931,10 @@ pub struct StopQueryExecutionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopQueryExecutionInput "StopQueryExecutionInput"[set debug into] {
-    query_execution_id : String } { _client }
+    StopQueryExecutionInput "StopQueryExecutionInput"[set into] { query_execution_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// Specifies the ARN of the Athena resource to which tags are to be added.
@@ -948,10 +944,10 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceInput"[set debug into] { resource_arn : String, tags :
-    Vec < Tag > } { _client }
+    TagResourceInput "TagResourceInput"[set into] { resource_arn : String, tags = Vec <
+    Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TerminateSessionInput {
     /// The session ID.
@@ -959,10 +955,10 @@ pub struct TerminateSessionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TerminateSessionInput "TerminateSessionRequest"[set debug into] { session_id : String
-    } { _client }
+    TerminateSessionInput "TerminateSessionRequest"[set into] { session_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// Specifies the ARN of the resource from which tags are to be removed.
@@ -972,10 +968,10 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceInput"[set debug into] { resource_arn : String,
-    tag_keys : Vec < String > } { _client }
+    UntagResourceInput "UntagResourceInput"[set into] { resource_arn : String, tag_keys =
+    Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateCapacityReservationInput {
     /// The new number of requested data processing units.
@@ -985,10 +981,10 @@ pub struct UpdateCapacityReservationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateCapacityReservationInput "UpdateCapacityReservationInput"[set debug into] {
+    UpdateCapacityReservationInput "UpdateCapacityReservationInput"[set into] {
     target_dpus = i32, name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateDataCatalogInput {
     /// The name of the data catalog to update. The catalog name must be unique for the Amazon Web Services account and can use a maximum of 127 alphanumeric, underscore, at sign, or hyphen characters. The remainder of the length constraint of 256 is reserved for use by Athena.
@@ -1002,11 +998,11 @@ pub struct UpdateDataCatalogInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateDataCatalogInput "UpdateDataCatalogInput"[set debug into] { name : String,
-    type_ : DataCatalogType, description : String, parameters : HashMap < String, String
-    > } { _client }
+    UpdateDataCatalogInput "UpdateDataCatalogInput"[set into] { name : String, type_ :
+    DataCatalogType, description : String, parameters : HashMap < String, String > } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateNamedQueryInput {
     /// The unique identifier (UUID) of the query.
@@ -1020,10 +1016,10 @@ pub struct UpdateNamedQueryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateNamedQueryInput "UpdateNamedQueryInput"[set debug into] { named_query_id :
-    String, name : String, description : String, query_string : String } { _client }
+    UpdateNamedQueryInput "UpdateNamedQueryInput"[set into] { named_query_id : String,
+    name : String, description : String, query_string : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateNotebookInput {
     /// The ID of the notebook to update.
@@ -1039,11 +1035,11 @@ pub struct UpdateNotebookInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateNotebookInput "UpdateNotebookInput"[set debug into] { notebook_id : String,
-    payload : String, type_ : NotebookType, session_id : String, client_request_token :
-    String } { _client }
+    UpdateNotebookInput "UpdateNotebookInput"[set into] { notebook_id : String, payload :
+    String, type_ : NotebookType, session_id : String, client_request_token : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateNotebookMetadataInput {
     /// The ID of the notebook to update the metadata for.
@@ -1055,10 +1051,10 @@ pub struct UpdateNotebookMetadataInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateNotebookMetadataInput "UpdateNotebookMetadataInput"[set debug into] {
-    notebook_id : String, client_request_token : String, name : String } { _client }
+    UpdateNotebookMetadataInput "UpdateNotebookMetadataInput"[set into] { notebook_id :
+    String, client_request_token : String, name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdatePreparedStatementInput {
     /// The name of the prepared statement.
@@ -1072,11 +1068,11 @@ pub struct UpdatePreparedStatementInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdatePreparedStatementInput "UpdatePreparedStatementInput"[set debug into] {
+    UpdatePreparedStatementInput "UpdatePreparedStatementInput"[set into] {
     statement_name : String, work_group : String, query_statement : String, description :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateSystemTableConfigurationInput {
     /// The system table configuration to update. The only accepted value is `ALL`.
@@ -1086,10 +1082,10 @@ pub struct UpdateSystemTableConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateSystemTableConfigurationInput "UpdateSystemTableConfigurationInput"[set debug
-    into] { table_name : SystemTableName, kms_key_arn : String } { _client }
+    UpdateSystemTableConfigurationInput "UpdateSystemTableConfigurationInput"[set into] {
+    table_name : SystemTableName, kms_key_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateWorkGroupInput {
     /// The specified workgroup that will be updated.
@@ -1103,7 +1099,7 @@ pub struct UpdateWorkGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateWorkGroupInput "UpdateWorkGroupInput"[set debug into] { work_group : String,
-    description : String, configuration_updates : WorkGroupConfigurationUpdates, state :
+    UpdateWorkGroupInput "UpdateWorkGroupInput"[set into] { work_group : String,
+    description : String, configuration_updates = WorkGroupConfigurationUpdates, state :
     WorkGroupState } { _client }
 );

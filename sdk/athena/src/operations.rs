@@ -6,138 +6,87 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; BatchGetNamedQueryInput => BatchGetNamedQueryOutput =
-    super::schema::ops::BATCH_GET_NAMED_QUERY, "BatchGetNamedQuery";
-    BatchGetPreparedStatementInput => BatchGetPreparedStatementOutput =
-    super::schema::ops::BATCH_GET_PREPARED_STATEMENT, "BatchGetPreparedStatement";
-    BatchGetQueryExecutionInput => BatchGetQueryExecutionOutput =
-    super::schema::ops::BATCH_GET_QUERY_EXECUTION, "BatchGetQueryExecution";
-    CancelCapacityReservationInput => CancelCapacityReservationOutput =
-    super::schema::ops::CANCEL_CAPACITY_RESERVATION, "CancelCapacityReservation";
-    CreateCapacityReservationInput => CreateCapacityReservationOutput =
-    super::schema::ops::CREATE_CAPACITY_RESERVATION, "CreateCapacityReservation";
-    CreateDataCatalogInput => CreateDataCatalogOutput =
-    super::schema::ops::CREATE_DATA_CATALOG, "CreateDataCatalog"; CreateNamedQueryInput
-    => CreateNamedQueryOutput = super::schema::ops::CREATE_NAMED_QUERY,
-    "CreateNamedQuery"; CreateNotebookInput => CreateNotebookOutput =
-    super::schema::ops::CREATE_NOTEBOOK, "CreateNotebook"; CreatePreparedStatementInput
-    => CreatePreparedStatementOutput = super::schema::ops::CREATE_PREPARED_STATEMENT,
+    super::error::Exception, super::schema::SERVICE; BatchGetNamedQueryInput =>
+    BatchGetNamedQueryOutput, "BatchGetNamedQuery"; BatchGetPreparedStatementInput =>
+    BatchGetPreparedStatementOutput, "BatchGetPreparedStatement";
+    BatchGetQueryExecutionInput => BatchGetQueryExecutionOutput,
+    "BatchGetQueryExecution"; CancelCapacityReservationInput =>
+    CancelCapacityReservationOutput, "CancelCapacityReservation";
+    CreateCapacityReservationInput => CreateCapacityReservationOutput,
+    "CreateCapacityReservation"; CreateDataCatalogInput => CreateDataCatalogOutput,
+    "CreateDataCatalog"; CreateNamedQueryInput => CreateNamedQueryOutput,
+    "CreateNamedQuery"; CreateNotebookInput => CreateNotebookOutput, "CreateNotebook";
+    CreatePreparedStatementInput => CreatePreparedStatementOutput,
     "CreatePreparedStatement"; CreatePresignedNotebookUrlInput =>
-    CreatePresignedNotebookUrlOutput = super::schema::ops::CREATE_PRESIGNED_NOTEBOOK_URL,
-    "CreatePresignedNotebookUrl"; CreateSystemTableConfigurationInput =>
-    CreateSystemTableConfigurationOutput =
-    super::schema::ops::CREATE_SYSTEM_TABLE_CONFIGURATION,
-    "CreateSystemTableConfiguration"; CreateWorkGroupInput => CreateWorkGroupOutput =
-    super::schema::ops::CREATE_WORK_GROUP, "CreateWorkGroup";
-    DeleteCapacityReservationInput => DeleteCapacityReservationOutput =
-    super::schema::ops::DELETE_CAPACITY_RESERVATION, "DeleteCapacityReservation";
-    DeleteDataCatalogInput => DeleteDataCatalogOutput =
-    super::schema::ops::DELETE_DATA_CATALOG, "DeleteDataCatalog"; DeleteNamedQueryInput
-    => DeleteNamedQueryOutput = super::schema::ops::DELETE_NAMED_QUERY,
-    "DeleteNamedQuery"; DeleteNotebookInput => DeleteNotebookOutput =
-    super::schema::ops::DELETE_NOTEBOOK, "DeleteNotebook"; DeletePreparedStatementInput
-    => DeletePreparedStatementOutput = super::schema::ops::DELETE_PREPARED_STATEMENT,
+    CreatePresignedNotebookUrlOutput, "CreatePresignedNotebookUrl";
+    CreateSystemTableConfigurationInput => CreateSystemTableConfigurationOutput,
+    "CreateSystemTableConfiguration"; CreateWorkGroupInput => CreateWorkGroupOutput,
+    "CreateWorkGroup"; DeleteCapacityReservationInput => DeleteCapacityReservationOutput,
+    "DeleteCapacityReservation"; DeleteDataCatalogInput => DeleteDataCatalogOutput,
+    "DeleteDataCatalog"; DeleteNamedQueryInput => DeleteNamedQueryOutput,
+    "DeleteNamedQuery"; DeleteNotebookInput => DeleteNotebookOutput, "DeleteNotebook";
+    DeletePreparedStatementInput => DeletePreparedStatementOutput,
     "DeletePreparedStatement"; DeleteSystemTableConfigurationInput =>
-    DeleteSystemTableConfigurationOutput =
-    super::schema::ops::DELETE_SYSTEM_TABLE_CONFIGURATION,
-    "DeleteSystemTableConfiguration"; DeleteWorkGroupInput => DeleteWorkGroupOutput =
-    super::schema::ops::DELETE_WORK_GROUP, "DeleteWorkGroup"; ExportNotebookInput =>
-    ExportNotebookOutput = super::schema::ops::EXPORT_NOTEBOOK, "ExportNotebook";
-    GetCalculationExecutionInput => GetCalculationExecutionOutput =
-    super::schema::ops::GET_CALCULATION_EXECUTION, "GetCalculationExecution";
-    GetCalculationExecutionCodeInput => GetCalculationExecutionCodeOutput =
-    super::schema::ops::GET_CALCULATION_EXECUTION_CODE, "GetCalculationExecutionCode";
-    GetCalculationExecutionStatusInput => GetCalculationExecutionStatusOutput =
-    super::schema::ops::GET_CALCULATION_EXECUTION_STATUS,
-    "GetCalculationExecutionStatus"; GetCapacityAssignmentConfigurationInput =>
-    GetCapacityAssignmentConfigurationOutput =
-    super::schema::ops::GET_CAPACITY_ASSIGNMENT_CONFIGURATION,
+    DeleteSystemTableConfigurationOutput, "DeleteSystemTableConfiguration";
+    DeleteWorkGroupInput => DeleteWorkGroupOutput, "DeleteWorkGroup"; ExportNotebookInput
+    => ExportNotebookOutput, "ExportNotebook"; GetCalculationExecutionInput =>
+    GetCalculationExecutionOutput, "GetCalculationExecution";
+    GetCalculationExecutionCodeInput => GetCalculationExecutionCodeOutput,
+    "GetCalculationExecutionCode"; GetCalculationExecutionStatusInput =>
+    GetCalculationExecutionStatusOutput, "GetCalculationExecutionStatus";
+    GetCapacityAssignmentConfigurationInput => GetCapacityAssignmentConfigurationOutput,
     "GetCapacityAssignmentConfiguration"; GetCapacityReservationInput =>
-    GetCapacityReservationOutput = super::schema::ops::GET_CAPACITY_RESERVATION,
-    "GetCapacityReservation"; GetDataCatalogInput => GetDataCatalogOutput =
-    super::schema::ops::GET_DATA_CATALOG, "GetDataCatalog"; GetDatabaseInput =>
-    GetDatabaseOutput = super::schema::ops::GET_DATABASE, "GetDatabase";
-    GetNamedQueryInput => GetNamedQueryOutput = super::schema::ops::GET_NAMED_QUERY,
-    "GetNamedQuery"; GetNotebookMetadataInput => GetNotebookMetadataOutput =
-    super::schema::ops::GET_NOTEBOOK_METADATA, "GetNotebookMetadata";
-    GetPreparedStatementInput => GetPreparedStatementOutput =
-    super::schema::ops::GET_PREPARED_STATEMENT, "GetPreparedStatement";
-    GetQueryExecutionInput => GetQueryExecutionOutput =
-    super::schema::ops::GET_QUERY_EXECUTION, "GetQueryExecution"; GetQueryResultsInput =>
-    GetQueryResultsOutput = super::schema::ops::GET_QUERY_RESULTS, "GetQueryResults";
-    GetQueryRuntimeStatisticsInput => GetQueryRuntimeStatisticsOutput =
-    super::schema::ops::GET_QUERY_RUNTIME_STATISTICS, "GetQueryRuntimeStatistics";
-    GetResourceDashboardInput => GetResourceDashboardOutput =
-    super::schema::ops::GET_RESOURCE_DASHBOARD, "GetResourceDashboard"; GetSessionInput
-    => GetSessionOutput = super::schema::ops::GET_SESSION, "GetSession";
-    GetSessionEndpointInput => GetSessionEndpointOutput =
-    super::schema::ops::GET_SESSION_ENDPOINT, "GetSessionEndpoint"; GetSessionStatusInput
-    => GetSessionStatusOutput = super::schema::ops::GET_SESSION_STATUS,
-    "GetSessionStatus"; GetSystemTableConfigurationInput =>
-    GetSystemTableConfigurationOutput =
-    super::schema::ops::GET_SYSTEM_TABLE_CONFIGURATION, "GetSystemTableConfiguration";
-    GetTableMetadataInput => GetTableMetadataOutput =
-    super::schema::ops::GET_TABLE_METADATA, "GetTableMetadata"; GetWorkGroupInput =>
-    GetWorkGroupOutput = super::schema::ops::GET_WORK_GROUP, "GetWorkGroup";
-    ImportNotebookInput => ImportNotebookOutput = super::schema::ops::IMPORT_NOTEBOOK,
-    "ImportNotebook"; ListApplicationDpuSizesInput => ListApplicationDpuSizesOutput =
-    super::schema::ops::LIST_APPLICATION_DPU_SIZES, "ListApplicationDPUSizes";
-    ListCalculationExecutionsInput => ListCalculationExecutionsOutput =
-    super::schema::ops::LIST_CALCULATION_EXECUTIONS, "ListCalculationExecutions";
-    ListCapacityReservationsInput => ListCapacityReservationsOutput =
-    super::schema::ops::LIST_CAPACITY_RESERVATIONS, "ListCapacityReservations";
-    ListDataCatalogsInput => ListDataCatalogsOutput =
-    super::schema::ops::LIST_DATA_CATALOGS, "ListDataCatalogs"; ListDatabasesInput =>
-    ListDatabasesOutput = super::schema::ops::LIST_DATABASES, "ListDatabases";
-    ListEngineVersionsInput => ListEngineVersionsOutput =
-    super::schema::ops::LIST_ENGINE_VERSIONS, "ListEngineVersions"; ListExecutorsInput =>
-    ListExecutorsOutput = super::schema::ops::LIST_EXECUTORS, "ListExecutors";
-    ListNamedQueriesInput => ListNamedQueriesOutput =
-    super::schema::ops::LIST_NAMED_QUERIES, "ListNamedQueries"; ListNotebookMetadataInput
-    => ListNotebookMetadataOutput = super::schema::ops::LIST_NOTEBOOK_METADATA,
-    "ListNotebookMetadata"; ListNotebookSessionsInput => ListNotebookSessionsOutput =
-    super::schema::ops::LIST_NOTEBOOK_SESSIONS, "ListNotebookSessions";
-    ListPreparedStatementsInput => ListPreparedStatementsOutput =
-    super::schema::ops::LIST_PREPARED_STATEMENTS, "ListPreparedStatements";
-    ListQueryExecutionsInput => ListQueryExecutionsOutput =
-    super::schema::ops::LIST_QUERY_EXECUTIONS, "ListQueryExecutions"; ListSessionsInput
-    => ListSessionsOutput = super::schema::ops::LIST_SESSIONS, "ListSessions";
-    ListSystemTableStatusesInput => ListSystemTableStatusesOutput =
-    super::schema::ops::LIST_SYSTEM_TABLE_STATUSES, "ListSystemTableStatuses";
-    ListTableMetadataInput => ListTableMetadataOutput =
-    super::schema::ops::LIST_TABLE_METADATA, "ListTableMetadata";
-    ListTagsForResourceInput => ListTagsForResourceOutput =
-    super::schema::ops::LIST_TAGS_FOR_RESOURCE, "ListTagsForResource";
-    ListWorkGroupsInput => ListWorkGroupsOutput = super::schema::ops::LIST_WORK_GROUPS,
-    "ListWorkGroups"; PutCapacityAssignmentConfigurationInput =>
-    PutCapacityAssignmentConfigurationOutput =
-    super::schema::ops::PUT_CAPACITY_ASSIGNMENT_CONFIGURATION,
-    "PutCapacityAssignmentConfiguration"; StartCalculationExecutionInput =>
-    StartCalculationExecutionOutput = super::schema::ops::START_CALCULATION_EXECUTION,
-    "StartCalculationExecution"; StartQueryExecutionInput => StartQueryExecutionOutput =
-    super::schema::ops::START_QUERY_EXECUTION, "StartQueryExecution"; StartSessionInput
-    => StartSessionOutput = super::schema::ops::START_SESSION, "StartSession";
-    StopCalculationExecutionInput => StopCalculationExecutionOutput =
-    super::schema::ops::STOP_CALCULATION_EXECUTION, "StopCalculationExecution";
-    StopQueryExecutionInput => StopQueryExecutionOutput =
-    super::schema::ops::STOP_QUERY_EXECUTION, "StopQueryExecution"; TagResourceInput =>
-    TagResourceOutput = super::schema::ops::TAG_RESOURCE, "TagResource";
-    TerminateSessionInput => TerminateSessionOutput =
-    super::schema::ops::TERMINATE_SESSION, "TerminateSession"; UntagResourceInput =>
-    UntagResourceOutput = super::schema::ops::UNTAG_RESOURCE, "UntagResource";
-    UpdateCapacityReservationInput => UpdateCapacityReservationOutput =
-    super::schema::ops::UPDATE_CAPACITY_RESERVATION, "UpdateCapacityReservation";
-    UpdateDataCatalogInput => UpdateDataCatalogOutput =
-    super::schema::ops::UPDATE_DATA_CATALOG, "UpdateDataCatalog"; UpdateNamedQueryInput
-    => UpdateNamedQueryOutput = super::schema::ops::UPDATE_NAMED_QUERY,
-    "UpdateNamedQuery"; UpdateNotebookInput => UpdateNotebookOutput =
-    super::schema::ops::UPDATE_NOTEBOOK, "UpdateNotebook"; UpdateNotebookMetadataInput =>
-    UpdateNotebookMetadataOutput = super::schema::ops::UPDATE_NOTEBOOK_METADATA,
+    GetCapacityReservationOutput, "GetCapacityReservation"; GetDataCatalogInput =>
+    GetDataCatalogOutput, "GetDataCatalog"; GetDatabaseInput => GetDatabaseOutput,
+    "GetDatabase"; GetNamedQueryInput => GetNamedQueryOutput, "GetNamedQuery";
+    GetNotebookMetadataInput => GetNotebookMetadataOutput, "GetNotebookMetadata";
+    GetPreparedStatementInput => GetPreparedStatementOutput, "GetPreparedStatement";
+    GetQueryExecutionInput => GetQueryExecutionOutput, "GetQueryExecution";
+    GetQueryResultsInput => GetQueryResultsOutput, "GetQueryResults";
+    GetQueryRuntimeStatisticsInput => GetQueryRuntimeStatisticsOutput,
+    "GetQueryRuntimeStatistics"; GetResourceDashboardInput => GetResourceDashboardOutput,
+    "GetResourceDashboard"; GetSessionInput => GetSessionOutput, "GetSession";
+    GetSessionEndpointInput => GetSessionEndpointOutput, "GetSessionEndpoint";
+    GetSessionStatusInput => GetSessionStatusOutput, "GetSessionStatus";
+    GetSystemTableConfigurationInput => GetSystemTableConfigurationOutput,
+    "GetSystemTableConfiguration"; GetTableMetadataInput => GetTableMetadataOutput,
+    "GetTableMetadata"; GetWorkGroupInput => GetWorkGroupOutput, "GetWorkGroup";
+    ImportNotebookInput => ImportNotebookOutput, "ImportNotebook";
+    ListApplicationDpuSizesInput => ListApplicationDpuSizesOutput,
+    "ListApplicationDPUSizes"; ListCalculationExecutionsInput =>
+    ListCalculationExecutionsOutput, "ListCalculationExecutions";
+    ListCapacityReservationsInput => ListCapacityReservationsOutput,
+    "ListCapacityReservations"; ListDataCatalogsInput => ListDataCatalogsOutput,
+    "ListDataCatalogs"; ListDatabasesInput => ListDatabasesOutput, "ListDatabases";
+    ListEngineVersionsInput => ListEngineVersionsOutput, "ListEngineVersions";
+    ListExecutorsInput => ListExecutorsOutput, "ListExecutors"; ListNamedQueriesInput =>
+    ListNamedQueriesOutput, "ListNamedQueries"; ListNotebookMetadataInput =>
+    ListNotebookMetadataOutput, "ListNotebookMetadata"; ListNotebookSessionsInput =>
+    ListNotebookSessionsOutput, "ListNotebookSessions"; ListPreparedStatementsInput =>
+    ListPreparedStatementsOutput, "ListPreparedStatements"; ListQueryExecutionsInput =>
+    ListQueryExecutionsOutput, "ListQueryExecutions"; ListSessionsInput =>
+    ListSessionsOutput, "ListSessions"; ListSystemTableStatusesInput =>
+    ListSystemTableStatusesOutput, "ListSystemTableStatuses"; ListTableMetadataInput =>
+    ListTableMetadataOutput, "ListTableMetadata"; ListTagsForResourceInput =>
+    ListTagsForResourceOutput, "ListTagsForResource"; ListWorkGroupsInput =>
+    ListWorkGroupsOutput, "ListWorkGroups"; PutCapacityAssignmentConfigurationInput =>
+    PutCapacityAssignmentConfigurationOutput, "PutCapacityAssignmentConfiguration";
+    StartCalculationExecutionInput => StartCalculationExecutionOutput,
+    "StartCalculationExecution"; StartQueryExecutionInput => StartQueryExecutionOutput,
+    "StartQueryExecution"; StartSessionInput => StartSessionOutput, "StartSession";
+    StopCalculationExecutionInput => StopCalculationExecutionOutput,
+    "StopCalculationExecution"; StopQueryExecutionInput => StopQueryExecutionOutput,
+    "StopQueryExecution"; TagResourceInput => TagResourceOutput, "TagResource";
+    TerminateSessionInput => TerminateSessionOutput, "TerminateSession";
+    UntagResourceInput => UntagResourceOutput, "UntagResource";
+    UpdateCapacityReservationInput => UpdateCapacityReservationOutput,
+    "UpdateCapacityReservation"; UpdateDataCatalogInput => UpdateDataCatalogOutput,
+    "UpdateDataCatalog"; UpdateNamedQueryInput => UpdateNamedQueryOutput,
+    "UpdateNamedQuery"; UpdateNotebookInput => UpdateNotebookOutput, "UpdateNotebook";
+    UpdateNotebookMetadataInput => UpdateNotebookMetadataOutput,
     "UpdateNotebookMetadata"; UpdatePreparedStatementInput =>
-    UpdatePreparedStatementOutput = super::schema::ops::UPDATE_PREPARED_STATEMENT,
-    "UpdatePreparedStatement"; UpdateSystemTableConfigurationInput =>
-    UpdateSystemTableConfigurationOutput =
-    super::schema::ops::UPDATE_SYSTEM_TABLE_CONFIGURATION,
-    "UpdateSystemTableConfiguration"; UpdateWorkGroupInput => UpdateWorkGroupOutput =
-    super::schema::ops::UPDATE_WORK_GROUP, "UpdateWorkGroup";
+    UpdatePreparedStatementOutput, "UpdatePreparedStatement";
+    UpdateSystemTableConfigurationInput => UpdateSystemTableConfigurationOutput,
+    "UpdateSystemTableConfiguration"; UpdateWorkGroupInput => UpdateWorkGroupOutput,
+    "UpdateWorkGroup";
 );

@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchGetNamedQueryOutput {
     /// Information about the named query IDs submitted.
@@ -16,11 +16,11 @@ pub struct BatchGetNamedQueryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchGetNamedQueryOutput "BatchGetNamedQueryOutput"[debug from output] {
-    named_queries : Vec < NamedQuery >, unprocessed_named_query_ids : Vec <
-    UnprocessedNamedQueryId > } { _meta }
+    BatchGetNamedQueryOutput "BatchGetNamedQueryOutput"[from output] { named_queries =
+    Vec < NamedQuery >, unprocessed_named_query_ids = Vec < UnprocessedNamedQueryId > } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchGetPreparedStatementOutput {
     /// The list of prepared statements returned.
@@ -32,12 +32,11 @@ pub struct BatchGetPreparedStatementOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchGetPreparedStatementOutput "BatchGetPreparedStatementOutput"[debug from output]
-    { prepared_statements : Vec < PreparedStatement >,
-    unprocessed_prepared_statement_names : Vec < UnprocessedPreparedStatementName > } {
-    _meta }
+    BatchGetPreparedStatementOutput "BatchGetPreparedStatementOutput"[from output] {
+    prepared_statements = Vec < PreparedStatement >, unprocessed_prepared_statement_names
+    = Vec < UnprocessedPreparedStatementName > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchGetQueryExecutionOutput {
     /// Information about a query execution.
@@ -47,39 +46,39 @@ pub struct BatchGetQueryExecutionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchGetQueryExecutionOutput "BatchGetQueryExecutionOutput"[debug from output] {
-    query_executions : Vec < QueryExecution >, unprocessed_query_execution_ids : Vec <
+    BatchGetQueryExecutionOutput "BatchGetQueryExecutionOutput"[from output] {
+    query_executions = Vec < QueryExecution >, unprocessed_query_execution_ids = Vec <
     UnprocessedQueryExecutionId > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelCapacityReservationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelCapacityReservationOutput "CancelCapacityReservationOutput"[debug from output]
-    {} { _meta }
+    CancelCapacityReservationOutput "CancelCapacityReservationOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCapacityReservationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateCapacityReservationOutput "CreateCapacityReservationOutput"[debug from output]
-    {} { _meta }
+    CreateCapacityReservationOutput "CreateCapacityReservationOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDataCatalogOutput {
     pub data_catalog: Option<DataCatalog>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDataCatalogOutput "CreateDataCatalogOutput"[debug from output] { data_catalog :
+    CreateDataCatalogOutput "CreateDataCatalogOutput"[from output] { data_catalog =
     DataCatalog } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateNamedQueryOutput {
     /// The unique ID of the query.
@@ -87,10 +86,10 @@ pub struct CreateNamedQueryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateNamedQueryOutput "CreateNamedQueryOutput"[debug from output] { named_query_id :
+    CreateNamedQueryOutput "CreateNamedQueryOutput"[from output] { named_query_id :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateNotebookOutput {
     /// A unique identifier for the notebook.
@@ -98,19 +97,19 @@ pub struct CreateNotebookOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateNotebookOutput "CreateNotebookOutput"[debug from output] { notebook_id : String
-    } { _meta }
+    CreateNotebookOutput "CreateNotebookOutput"[from output] { notebook_id : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePreparedStatementOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreatePreparedStatementOutput "CreatePreparedStatementOutput"[debug from output] {} {
-    _meta }
+    CreatePreparedStatementOutput "CreatePreparedStatementOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePresignedNotebookUrlOutput {
     /// The URL of the notebook. The URL includes the authentication token and notebook file name and points directly to the opened notebook.
@@ -122,11 +121,11 @@ pub struct CreatePresignedNotebookUrlOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreatePresignedNotebookUrlOutput "CreatePresignedNotebookUrlResponse"[debug from
-    output] { notebook_url : String, auth_token : String, auth_token_expiration_time =
-    i64 } { _meta }
+    CreatePresignedNotebookUrlOutput "CreatePresignedNotebookUrlResponse"[from output] {
+    notebook_url : String, auth_token : String, auth_token_expiration_time = i64 } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSystemTableConfigurationOutput {
     /// The system table configuration that was created. Always `ALL`.
@@ -140,80 +139,80 @@ pub struct CreateSystemTableConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateSystemTableConfigurationOutput "CreateSystemTableConfigurationOutput"[debug
-    from output] { table_name : SystemTableName, kms_key_arn : String, created_at :
+    CreateSystemTableConfigurationOutput "CreateSystemTableConfigurationOutput"[from
+    output] { table_name : SystemTableName, kms_key_arn : String, created_at :
     rboto::DateTime, last_modified_at : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateWorkGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateWorkGroupOutput "CreateWorkGroupOutput"[debug from output] {} { _meta }
+    CreateWorkGroupOutput "CreateWorkGroupOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCapacityReservationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteCapacityReservationOutput "DeleteCapacityReservationOutput"[debug from output]
-    {} { _meta }
+    DeleteCapacityReservationOutput "DeleteCapacityReservationOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDataCatalogOutput {
     pub data_catalog: Option<DataCatalog>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDataCatalogOutput "DeleteDataCatalogOutput"[debug from output] { data_catalog :
+    DeleteDataCatalogOutput "DeleteDataCatalogOutput"[from output] { data_catalog =
     DataCatalog } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteNamedQueryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteNamedQueryOutput "DeleteNamedQueryOutput"[debug from output] {} { _meta }
+    DeleteNamedQueryOutput "DeleteNamedQueryOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteNotebookOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteNotebookOutput "DeleteNotebookOutput"[debug from output] {} { _meta }
+    DeleteNotebookOutput "DeleteNotebookOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePreparedStatementOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeletePreparedStatementOutput "DeletePreparedStatementOutput"[debug from output] {} {
-    _meta }
+    DeletePreparedStatementOutput "DeletePreparedStatementOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSystemTableConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteSystemTableConfigurationOutput "DeleteSystemTableConfigurationOutput"[debug
-    from output] {} { _meta }
+    DeleteSystemTableConfigurationOutput "DeleteSystemTableConfigurationOutput"[from
+    output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteWorkGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteWorkGroupOutput "DeleteWorkGroupOutput"[debug from output] {} { _meta }
+    DeleteWorkGroupOutput "DeleteWorkGroupOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExportNotebookOutput {
     /// The notebook metadata, including notebook ID, notebook name, and workgroup name.
@@ -223,10 +222,10 @@ pub struct ExportNotebookOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ExportNotebookOutput "ExportNotebookOutput"[debug from output] { notebook_metadata :
+    ExportNotebookOutput "ExportNotebookOutput"[from output] { notebook_metadata =
     NotebookMetadata, payload : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCalculationExecutionCodeOutput {
     /// The unencrypted code that was executed for the calculation.
@@ -234,10 +233,10 @@ pub struct GetCalculationExecutionCodeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetCalculationExecutionCodeOutput "GetCalculationExecutionCodeResponse"[debug from
-    output] { code_block : String } { _meta }
+    GetCalculationExecutionCodeOutput "GetCalculationExecutionCodeResponse"[from output]
+    { code_block : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCalculationExecutionOutput {
     /// The calculation execution UUID.
@@ -257,12 +256,12 @@ pub struct GetCalculationExecutionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetCalculationExecutionOutput "GetCalculationExecutionResponse"[debug from output] {
+    GetCalculationExecutionOutput "GetCalculationExecutionResponse"[from output] {
     calculation_execution_id : String, session_id : String, description : String,
-    working_directory : String, status : CalculationStatus, statistics :
-    CalculationStatistics, result : CalculationResult } { _meta }
+    working_directory : String, status = CalculationStatus, statistics =
+    CalculationStatistics, result = CalculationResult } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCalculationExecutionStatusOutput {
     /// Contains information about the calculation execution status.
@@ -272,11 +271,10 @@ pub struct GetCalculationExecutionStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetCalculationExecutionStatusOutput "GetCalculationExecutionStatusResponse"[debug
-    from output] { status : CalculationStatus, statistics : CalculationStatistics } {
-    _meta }
+    GetCalculationExecutionStatusOutput "GetCalculationExecutionStatusResponse"[from
+    output] { status = CalculationStatus, statistics = CalculationStatistics } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCapacityAssignmentConfigurationOutput {
     /// The requested capacity assignment configuration for the specified capacity reservation.
@@ -285,10 +283,10 @@ pub struct GetCapacityAssignmentConfigurationOutput {
 }
 rboto::__structure!(
     GetCapacityAssignmentConfigurationOutput
-    "GetCapacityAssignmentConfigurationOutput"[debug from output] {
-    capacity_assignment_configuration : CapacityAssignmentConfiguration } { _meta }
+    "GetCapacityAssignmentConfigurationOutput"[from output] {
+    capacity_assignment_configuration = CapacityAssignmentConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCapacityReservationOutput {
     /// The requested capacity reservation structure.
@@ -296,10 +294,10 @@ pub struct GetCapacityReservationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetCapacityReservationOutput "GetCapacityReservationOutput"[debug from output] {
-    capacity_reservation : CapacityReservation } { _meta }
+    GetCapacityReservationOutput "GetCapacityReservationOutput"[from output] {
+    capacity_reservation = CapacityReservation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDataCatalogOutput {
     /// The data catalog returned.
@@ -307,10 +305,10 @@ pub struct GetDataCatalogOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDataCatalogOutput "GetDataCatalogOutput"[debug from output] { data_catalog :
-    DataCatalog } { _meta }
+    GetDataCatalogOutput "GetDataCatalogOutput"[from output] { data_catalog = DataCatalog
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDatabaseOutput {
     /// The database returned.
@@ -318,10 +316,9 @@ pub struct GetDatabaseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDatabaseOutput "GetDatabaseOutput"[debug from output] { database : Database } {
-    _meta }
+    GetDatabaseOutput "GetDatabaseOutput"[from output] { database = Database } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetNamedQueryOutput {
     /// Information about the query.
@@ -329,10 +326,10 @@ pub struct GetNamedQueryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetNamedQueryOutput "GetNamedQueryOutput"[debug from output] { named_query :
-    NamedQuery } { _meta }
+    GetNamedQueryOutput "GetNamedQueryOutput"[from output] { named_query = NamedQuery } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetNotebookMetadataOutput {
     /// The metadata that is returned for the specified notebook ID.
@@ -340,10 +337,10 @@ pub struct GetNotebookMetadataOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetNotebookMetadataOutput "GetNotebookMetadataOutput"[debug from output] {
-    notebook_metadata : NotebookMetadata } { _meta }
+    GetNotebookMetadataOutput "GetNotebookMetadataOutput"[from output] {
+    notebook_metadata = NotebookMetadata } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPreparedStatementOutput {
     /// The name of the prepared statement that was retrieved.
@@ -351,10 +348,10 @@ pub struct GetPreparedStatementOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetPreparedStatementOutput "GetPreparedStatementOutput"[debug from output] {
-    prepared_statement : PreparedStatement } { _meta }
+    GetPreparedStatementOutput "GetPreparedStatementOutput"[from output] {
+    prepared_statement = PreparedStatement } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetQueryExecutionOutput {
     /// Information about the query execution.
@@ -362,10 +359,10 @@ pub struct GetQueryExecutionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetQueryExecutionOutput "GetQueryExecutionOutput"[debug from output] {
-    query_execution : QueryExecution } { _meta }
+    GetQueryExecutionOutput "GetQueryExecutionOutput"[from output] { query_execution =
+    QueryExecution } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetQueryResultsOutput {
     /// The number of rows inserted with a `CREATE TABLE AS SELECT`, `INSERT INTO`, or `UPDATE` statement.
@@ -377,10 +374,10 @@ pub struct GetQueryResultsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetQueryResultsOutput "GetQueryResultsOutput"[debug from output] { update_count =
-    i64, result_set : ResultSet, next_token : String } { _meta }
+    GetQueryResultsOutput "GetQueryResultsOutput"[from output] { update_count = i64,
+    result_set = ResultSet, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetQueryRuntimeStatisticsOutput {
     /// Runtime statistics about the query execution.
@@ -388,10 +385,10 @@ pub struct GetQueryRuntimeStatisticsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetQueryRuntimeStatisticsOutput "GetQueryRuntimeStatisticsOutput"[debug from output]
-    { query_runtime_statistics : QueryRuntimeStatistics } { _meta }
+    GetQueryRuntimeStatisticsOutput "GetQueryRuntimeStatisticsOutput"[from output] {
+    query_runtime_statistics = QueryRuntimeStatistics } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetResourceDashboardOutput {
     /// The Live UI/Persistence UI url for a session.
@@ -399,10 +396,10 @@ pub struct GetResourceDashboardOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetResourceDashboardOutput "GetResourceDashboardResponse"[debug from output] { url :
-    String } { _meta }
+    GetResourceDashboardOutput "GetResourceDashboardResponse"[from output] { url : String
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSessionEndpointOutput {
     /// The endpoint for connecting to the session.
@@ -414,11 +411,10 @@ pub struct GetSessionEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSessionEndpointOutput "GetSessionEndpointResponse"[debug from output] {
-    endpoint_url : String, auth_token : String, auth_token_expiration_time :
-    rboto::DateTime } { _meta }
+    GetSessionEndpointOutput "GetSessionEndpointResponse"[from output] { endpoint_url :
+    String, auth_token : String, auth_token_expiration_time : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSessionOutput {
     /// The session ID.
@@ -443,14 +439,13 @@ pub struct GetSessionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSessionOutput "GetSessionResponse"[debug from output] { session_id : String,
-    description : String, work_group : String, engine_version : String,
-    engine_configuration : EngineConfiguration, notebook_version : String,
-    monitoring_configuration : MonitoringConfiguration, session_configuration :
-    SessionConfiguration, status : SessionStatus, statistics : SessionStatistics } {
-    _meta }
+    GetSessionOutput "GetSessionResponse"[from output] { session_id : String, description
+    : String, work_group : String, engine_version : String, engine_configuration =
+    EngineConfiguration, notebook_version : String, monitoring_configuration =
+    MonitoringConfiguration, session_configuration = SessionConfiguration, status =
+    SessionStatus, statistics = SessionStatistics } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSessionStatusOutput {
     /// The session ID.
@@ -460,10 +455,10 @@ pub struct GetSessionStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSessionStatusOutput "GetSessionStatusResponse"[debug from output] { session_id :
-    String, status : SessionStatus } { _meta }
+    GetSessionStatusOutput "GetSessionStatusResponse"[from output] { session_id : String,
+    status = SessionStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSystemTableConfigurationOutput {
     /// The system table configuration. Always `ALL`.
@@ -477,11 +472,11 @@ pub struct GetSystemTableConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSystemTableConfigurationOutput "GetSystemTableConfigurationOutput"[debug from
-    output] { table_name : SystemTableName, kms_key_arn : String, created_at :
-    rboto::DateTime, last_modified_at : rboto::DateTime } { _meta }
+    GetSystemTableConfigurationOutput "GetSystemTableConfigurationOutput"[from output] {
+    table_name : SystemTableName, kms_key_arn : String, created_at : rboto::DateTime,
+    last_modified_at : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTableMetadataOutput {
     /// An object that contains table metadata.
@@ -489,10 +484,10 @@ pub struct GetTableMetadataOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetTableMetadataOutput "GetTableMetadataOutput"[debug from output] { table_metadata :
+    GetTableMetadataOutput "GetTableMetadataOutput"[from output] { table_metadata =
     TableMetadata } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetWorkGroupOutput {
     /// Information about the workgroup.
@@ -500,10 +495,10 @@ pub struct GetWorkGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetWorkGroupOutput "GetWorkGroupOutput"[debug from output] { work_group : WorkGroup }
-    { _meta }
+    GetWorkGroupOutput "GetWorkGroupOutput"[from output] { work_group = WorkGroup } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImportNotebookOutput {
     /// The ID assigned to the imported notebook.
@@ -511,10 +506,10 @@ pub struct ImportNotebookOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ImportNotebookOutput "ImportNotebookOutput"[debug from output] { notebook_id : String
-    } { _meta }
+    ImportNotebookOutput "ImportNotebookOutput"[from output] { notebook_id : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListApplicationDpuSizesOutput {
     /// A list of the supported DPU sizes that the application runtime supports.
@@ -524,10 +519,10 @@ pub struct ListApplicationDpuSizesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListApplicationDpuSizesOutput "ListApplicationDPUSizesOutput"[debug from output] {
-    application_dpu_sizes : Vec < ApplicationDpuSizes >, next_token : String } { _meta }
+    ListApplicationDpuSizesOutput "ListApplicationDPUSizesOutput"[from output] {
+    application_dpu_sizes = Vec < ApplicationDpuSizes >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCalculationExecutionsOutput {
     /// A token generated by the Athena service that specifies where to continue pagination if a previous request was truncated. To obtain the next set of pages, pass in the `NextToken` from the response object of the previous page call.
@@ -537,10 +532,10 @@ pub struct ListCalculationExecutionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListCalculationExecutionsOutput "ListCalculationExecutionsResponse"[debug from
-    output] { next_token : String, calculations : Vec < CalculationSummary > } { _meta }
+    ListCalculationExecutionsOutput "ListCalculationExecutionsResponse"[from output] {
+    next_token : String, calculations = Vec < CalculationSummary > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCapacityReservationsOutput {
     /// A token generated by the Athena service that specifies where to continue pagination if a previous request was truncated. To obtain the next set of pages, pass in the NextToken from the response object of the previous page call.
@@ -550,10 +545,10 @@ pub struct ListCapacityReservationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListCapacityReservationsOutput "ListCapacityReservationsOutput"[debug from output] {
-    next_token : String, capacity_reservations : Vec < CapacityReservation > } { _meta }
+    ListCapacityReservationsOutput "ListCapacityReservationsOutput"[from output] {
+    next_token : String, capacity_reservations = Vec < CapacityReservation > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDataCatalogsOutput {
     /// A summary list of data catalogs.
@@ -563,10 +558,10 @@ pub struct ListDataCatalogsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDataCatalogsOutput "ListDataCatalogsOutput"[debug from output] {
-    data_catalogs_summary : Vec < DataCatalogSummary >, next_token : String } { _meta }
+    ListDataCatalogsOutput "ListDataCatalogsOutput"[from output] { data_catalogs_summary
+    = Vec < DataCatalogSummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDatabasesOutput {
     /// A list of databases from a data catalog.
@@ -576,10 +571,10 @@ pub struct ListDatabasesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDatabasesOutput "ListDatabasesOutput"[debug from output] { database_list : Vec <
+    ListDatabasesOutput "ListDatabasesOutput"[from output] { database_list = Vec <
     Database >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListEngineVersionsOutput {
     /// A list of engine versions that are available to choose from.
@@ -589,10 +584,10 @@ pub struct ListEngineVersionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListEngineVersionsOutput "ListEngineVersionsOutput"[debug from output] {
-    engine_versions : Vec < EngineVersion >, next_token : String } { _meta }
+    ListEngineVersionsOutput "ListEngineVersionsOutput"[from output] { engine_versions =
+    Vec < EngineVersion >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListExecutorsOutput {
     /// The session ID.
@@ -604,10 +599,10 @@ pub struct ListExecutorsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListExecutorsOutput "ListExecutorsResponse"[debug from output] { session_id : String,
-    next_token : String, executors_summary : Vec < ExecutorsSummary > } { _meta }
+    ListExecutorsOutput "ListExecutorsResponse"[from output] { session_id : String,
+    next_token : String, executors_summary = Vec < ExecutorsSummary > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListNamedQueriesOutput {
     /// The list of unique query IDs.
@@ -617,10 +612,10 @@ pub struct ListNamedQueriesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListNamedQueriesOutput "ListNamedQueriesOutput"[debug from output] { named_query_ids
-    : Vec < String >, next_token : String } { _meta }
+    ListNamedQueriesOutput "ListNamedQueriesOutput"[from output] { named_query_ids = Vec
+    < String >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListNotebookMetadataOutput {
     /// A token generated by the Athena service that specifies where to continue pagination if a previous request was truncated. To obtain the next set of pages, pass in the `NextToken` from the response object of the previous page call.
@@ -630,10 +625,10 @@ pub struct ListNotebookMetadataOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListNotebookMetadataOutput "ListNotebookMetadataOutput"[debug from output] {
-    next_token : String, notebook_metadata_list : Vec < NotebookMetadata > } { _meta }
+    ListNotebookMetadataOutput "ListNotebookMetadataOutput"[from output] { next_token :
+    String, notebook_metadata_list = Vec < NotebookMetadata > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListNotebookSessionsOutput {
     /// A list of the sessions belonging to the notebook.
@@ -643,11 +638,11 @@ pub struct ListNotebookSessionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListNotebookSessionsOutput "ListNotebookSessionsResponse"[debug from output] {
-    notebook_sessions_list : Vec < NotebookSessionSummary >, next_token : String } {
+    ListNotebookSessionsOutput "ListNotebookSessionsResponse"[from output] {
+    notebook_sessions_list = Vec < NotebookSessionSummary >, next_token : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPreparedStatementsOutput {
     /// The list of prepared statements for the workgroup.
@@ -657,11 +652,11 @@ pub struct ListPreparedStatementsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListPreparedStatementsOutput "ListPreparedStatementsOutput"[debug from output] {
-    prepared_statements : Vec < PreparedStatementSummary >, next_token : String } { _meta
+    ListPreparedStatementsOutput "ListPreparedStatementsOutput"[from output] {
+    prepared_statements = Vec < PreparedStatementSummary >, next_token : String } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListQueryExecutionsOutput {
     /// The unique IDs of each query execution as an array of strings.
@@ -671,10 +666,10 @@ pub struct ListQueryExecutionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListQueryExecutionsOutput "ListQueryExecutionsOutput"[debug from output] {
-    query_execution_ids : Vec < String >, next_token : String } { _meta }
+    ListQueryExecutionsOutput "ListQueryExecutionsOutput"[from output] {
+    query_execution_ids = Vec < String >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSessionsOutput {
     /// A token generated by the Athena service that specifies where to continue pagination if a previous request was truncated. To obtain the next set of pages, pass in the `NextToken` from the response object of the previous page call.
@@ -684,10 +679,10 @@ pub struct ListSessionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListSessionsOutput "ListSessionsResponse"[debug from output] { next_token : String,
-    sessions : Vec < SessionSummary > } { _meta }
+    ListSessionsOutput "ListSessionsResponse"[from output] { next_token : String,
+    sessions = Vec < SessionSummary > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSystemTableStatusesOutput {
     /// The list of system tables and their enablement status for the current account.
@@ -697,10 +692,10 @@ pub struct ListSystemTableStatusesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListSystemTableStatusesOutput "ListSystemTableStatusesOutput"[debug from output] {
-    items : Vec < SystemTableStatus >, next_token : String } { _meta }
+    ListSystemTableStatusesOutput "ListSystemTableStatusesOutput"[from output] { items =
+    Vec < SystemTableStatus >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTableMetadataOutput {
     /// A list of table metadata.
@@ -710,10 +705,10 @@ pub struct ListTableMetadataOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTableMetadataOutput "ListTableMetadataOutput"[debug from output] {
-    table_metadata_list : Vec < TableMetadata >, next_token : String } { _meta }
+    ListTableMetadataOutput "ListTableMetadataOutput"[from output] { table_metadata_list
+    = Vec < TableMetadata >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourceOutput {
     /// The list of tags associated with the specified resource.
@@ -723,10 +718,10 @@ pub struct ListTagsForResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForResourceOutput "ListTagsForResourceOutput"[debug from output] { tags : Vec
-    < Tag >, next_token : String } { _meta }
+    ListTagsForResourceOutput "ListTagsForResourceOutput"[from output] { tags = Vec < Tag
+    >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListWorkGroupsOutput {
     /// A list of WorkGroupSummary objects that include the names, descriptions, creation times, and states for each workgroup.
@@ -736,19 +731,19 @@ pub struct ListWorkGroupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListWorkGroupsOutput "ListWorkGroupsOutput"[debug from output] { work_groups : Vec <
+    ListWorkGroupsOutput "ListWorkGroupsOutput"[from output] { work_groups = Vec <
     WorkGroupSummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutCapacityAssignmentConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     PutCapacityAssignmentConfigurationOutput
-    "PutCapacityAssignmentConfigurationOutput"[debug from output] {} { _meta }
+    "PutCapacityAssignmentConfigurationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartCalculationExecutionOutput {
     /// The calculation execution UUID.
@@ -758,11 +753,10 @@ pub struct StartCalculationExecutionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartCalculationExecutionOutput "StartCalculationExecutionResponse"[debug from
-    output] { calculation_execution_id : String, state : CalculationExecutionState } {
-    _meta }
+    StartCalculationExecutionOutput "StartCalculationExecutionResponse"[from output] {
+    calculation_execution_id : String, state : CalculationExecutionState } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartQueryExecutionOutput {
     /// The unique ID of the query that ran as a result of this request.
@@ -770,10 +764,10 @@ pub struct StartQueryExecutionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartQueryExecutionOutput "StartQueryExecutionOutput"[debug from output] {
+    StartQueryExecutionOutput "StartQueryExecutionOutput"[from output] {
     query_execution_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartSessionOutput {
     /// The session ID.
@@ -783,10 +777,10 @@ pub struct StartSessionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartSessionOutput "StartSessionResponse"[debug from output] { session_id : String,
-    state : SessionState } { _meta }
+    StartSessionOutput "StartSessionResponse"[from output] { session_id : String, state :
+    SessionState } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopCalculationExecutionOutput {
     /// `CREATING` - The calculation is in the process of being created.
@@ -794,26 +788,24 @@ pub struct StopCalculationExecutionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StopCalculationExecutionOutput "StopCalculationExecutionResponse"[debug from output]
-    { state : CalculationExecutionState } { _meta }
+    StopCalculationExecutionOutput "StopCalculationExecutionResponse"[from output] {
+    state : CalculationExecutionState } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopQueryExecutionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StopQueryExecutionOutput "StopQueryExecutionOutput"[debug from output] {} { _meta }
+    StopQueryExecutionOutput "StopQueryExecutionOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagResourceOutput "TagResourceOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TerminateSessionOutput {
     /// The state of the session. A description of each state follows.
@@ -821,69 +813,66 @@ pub struct TerminateSessionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    TerminateSessionOutput "TerminateSessionResponse"[debug from output] { state :
-    SessionState } { _meta }
+    TerminateSessionOutput "TerminateSessionResponse"[from output] { state : SessionState
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    UntagResourceOutput "UntagResourceOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(UntagResourceOutput "UntagResourceOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCapacityReservationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateCapacityReservationOutput "UpdateCapacityReservationOutput"[debug from output]
-    {} { _meta }
+    UpdateCapacityReservationOutput "UpdateCapacityReservationOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDataCatalogOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateDataCatalogOutput "UpdateDataCatalogOutput"[debug from output] {} { _meta }
+    UpdateDataCatalogOutput "UpdateDataCatalogOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateNamedQueryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateNamedQueryOutput "UpdateNamedQueryOutput"[debug from output] {} { _meta }
+    UpdateNamedQueryOutput "UpdateNamedQueryOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateNotebookMetadataOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateNotebookMetadataOutput "UpdateNotebookMetadataOutput"[debug from output] {} {
-    _meta }
+    UpdateNotebookMetadataOutput "UpdateNotebookMetadataOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateNotebookOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateNotebookOutput "UpdateNotebookOutput"[debug from output] {} { _meta }
+    UpdateNotebookOutput "UpdateNotebookOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePreparedStatementOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdatePreparedStatementOutput "UpdatePreparedStatementOutput"[debug from output] {} {
-    _meta }
+    UpdatePreparedStatementOutput "UpdatePreparedStatementOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSystemTableConfigurationOutput {
     /// The system table configuration. Always `ALL`.
@@ -897,15 +886,15 @@ pub struct UpdateSystemTableConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateSystemTableConfigurationOutput "UpdateSystemTableConfigurationOutput"[debug
-    from output] { table_name : SystemTableName, kms_key_arn : String, created_at :
+    UpdateSystemTableConfigurationOutput "UpdateSystemTableConfigurationOutput"[from
+    output] { table_name : SystemTableName, kms_key_arn : String, created_at :
     rboto::DateTime, last_modified_at : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateWorkGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateWorkGroupOutput "UpdateWorkGroupOutput"[debug from output] {} { _meta }
+    UpdateWorkGroupOutput "UpdateWorkGroupOutput"[from output] {} { _meta }
 );

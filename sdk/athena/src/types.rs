@@ -26,8 +26,8 @@ pub struct ApplicationDpuSizes {
     pub supported_dpu_sizes: Option<Vec<i32>>,
 }
 rboto::__structure!(
-    ApplicationDpuSizes "ApplicationDPUSizes"[set from] { application_runtime_id :
-    String, supported_dpu_sizes : Vec < i32 > } {}
+    ApplicationDpuSizes "ApplicationDPUSizes"[from] { application_runtime_id : String,
+    supported_dpu_sizes = Vec < i32 > } {}
 );
 /// Provides information about an Athena query error. The `AthenaError` feature provides standardized error information to help you understand failed queries and take steps after a query failure occurs. `AthenaError` includes an `ErrorCategory` field that specifies whether the cause of the failed query is due to system error, user error, or other error.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -43,10 +43,10 @@ pub struct AthenaError {
     pub error_message: Option<String>,
 }
 rboto::__structure!(
-    AthenaError "AthenaError"[set from] { error_category = i32, error_type = i32,
-    retryable = bool, error_message : String } {}
+    AthenaError "AthenaError"[from] { error_category = i32, error_type = i32, retryable =
+    bool, error_message : String } {}
 );
-rboto::__string_enum!(AuthenticationType { DirectoryIdentity = "DIRECTORY_IDENTITY" });
+rboto::__string_enum!(AuthenticationType { 0 DirectoryIdentity = "DIRECTORY_IDENTITY" });
 /// Contains configuration information for the calculation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -59,9 +59,9 @@ rboto::__structure!(
     {}
 );
 rboto::__string_enum!(
-    CalculationExecutionState { Creating = "CREATING", Created = "CREATED", Queued =
-    "QUEUED", Running = "RUNNING", Canceling = "CANCELING", Canceled = "CANCELED",
-    Completed = "COMPLETED", Failed = "FAILED" }
+    CalculationExecutionState { 0 Creating = "CREATING", 1 Created = "CREATED", 2 Queued
+    = "QUEUED", 3 Running = "RUNNING", 4 Canceling = "CANCELING", 5 Canceled =
+    "CANCELED", 6 Completed = "COMPLETED", 7 Failed = "FAILED" }
 );
 /// Contains information about an application-specific calculation result.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -77,7 +77,7 @@ pub struct CalculationResult {
     pub result_type: Option<String>,
 }
 rboto::__structure!(
-    CalculationResult "CalculationResult"[set from] { std_out_s3_uri : String,
+    CalculationResult "CalculationResult"[from] { std_out_s3_uri : String,
     std_error_s3_uri : String, result_s3_uri : String, result_type : String } {}
 );
 /// Contains statistics for a notebook calculation.
@@ -90,8 +90,8 @@ pub struct CalculationStatistics {
     pub progress: Option<String>,
 }
 rboto::__structure!(
-    CalculationStatistics "CalculationStatistics"[set from] { dpu_execution_in_millis =
-    i64, progress : String } {}
+    CalculationStatistics "CalculationStatistics"[from] { dpu_execution_in_millis = i64,
+    progress : String } {}
 );
 /// Contains information about the status of a notebook calculation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -107,9 +107,9 @@ pub struct CalculationStatus {
     pub state_change_reason: Option<String>,
 }
 rboto::__structure!(
-    CalculationStatus "CalculationStatus"[set from] { submission_date_time :
-    rboto::DateTime, completion_date_time : rboto::DateTime, state :
-    CalculationExecutionState, state_change_reason : String } {}
+    CalculationStatus "CalculationStatus"[from] { submission_date_time : rboto::DateTime,
+    completion_date_time : rboto::DateTime, state : CalculationExecutionState,
+    state_change_reason : String } {}
 );
 /// Summary information for a notebook calculation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -123,8 +123,8 @@ pub struct CalculationSummary {
     pub status: Option<CalculationStatus>,
 }
 rboto::__structure!(
-    CalculationSummary "CalculationSummary"[set from] { calculation_execution_id :
-    String, description : String, status : CalculationStatus } {}
+    CalculationSummary "CalculationSummary"[from] { calculation_execution_id : String,
+    description : String, status = CalculationStatus } {}
 );
 /// Contains the submission time of a single allocation request for a capacity reservation and the most recent status of the attempted allocation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -140,13 +140,13 @@ pub struct CapacityAllocation {
     pub request_completion_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    CapacityAllocation "CapacityAllocation"[set from] { status :
-    CapacityAllocationStatus, status_message : String, request_time : rboto::DateTime,
-    request_completion_time : rboto::DateTime } {}
+    CapacityAllocation "CapacityAllocation"[from] { status : CapacityAllocationStatus,
+    status_message : String, request_time : rboto::DateTime, request_completion_time :
+    rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    CapacityAllocationStatus { Pending = "PENDING", Succeeded = "SUCCEEDED", Failed =
-    "FAILED" }
+    CapacityAllocationStatus { 0 Pending = "PENDING", 1 Succeeded = "SUCCEEDED", 2 Failed
+    = "FAILED" }
 );
 /// A mapping between one or more workgroups and a capacity reservation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -156,7 +156,7 @@ pub struct CapacityAssignment {
     pub work_group_names: Option<Vec<String>>,
 }
 rboto::__structure!(
-    CapacityAssignment "CapacityAssignment"[set into from] { work_group_names : Vec <
+    CapacityAssignment "CapacityAssignment"[set into from] { work_group_names = Vec <
     String > } {}
 );
 /// Assigns Athena workgroups (and hence their queries) to capacity reservations. A capacity reservation can have only one capacity assignment configuration, but the capacity assignment configuration can be made up of multiple individual assignments. Each assignment specifies how Athena queries can consume capacity from the capacity reservation that their workgroup is mapped to.
@@ -169,8 +169,8 @@ pub struct CapacityAssignmentConfiguration {
     pub capacity_assignments: Option<Vec<CapacityAssignment>>,
 }
 rboto::__structure!(
-    CapacityAssignmentConfiguration "CapacityAssignmentConfiguration"[set from] {
-    capacity_reservation_name : String, capacity_assignments : Vec < CapacityAssignment >
+    CapacityAssignmentConfiguration "CapacityAssignmentConfiguration"[from] {
+    capacity_reservation_name : String, capacity_assignments = Vec < CapacityAssignment >
     } {}
 );
 /// A reservation for a specified number of data processing units (DPUs). When a reservation is initially created, it has no DPUs. Athena allocates DPUs until the allocated amount equals the requested amount.
@@ -192,14 +192,14 @@ pub struct CapacityReservation {
     pub creation_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    CapacityReservation "CapacityReservation"[set from] { name : String, status :
-    CapacityReservationStatus, target_dpus = i32, allocated_dpus = i32, last_allocation :
+    CapacityReservation "CapacityReservation"[from] { name : String, status :
+    CapacityReservationStatus, target_dpus = i32, allocated_dpus = i32, last_allocation =
     CapacityAllocation, last_successful_allocation_time : rboto::DateTime, creation_time
     : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    CapacityReservationStatus { Pending = "PENDING", Active = "ACTIVE", Cancelling =
-    "CANCELLING", Cancelled = "CANCELLED", Failed = "FAILED", UpdatePending =
+    CapacityReservationStatus { 0 Pending = "PENDING", 1 Active = "ACTIVE", 2 Cancelling
+    = "CANCELLING", 3 Cancelled = "CANCELLED", 4 Failed = "FAILED", 5 UpdatePending =
     "UPDATE_PENDING" }
 );
 /// A classification refers to a set of specific configurations.
@@ -245,7 +245,7 @@ pub struct Column {
     pub comment: Option<String>,
 }
 rboto::__structure!(
-    Column "Column"[set from] { name : String, type_ : String, comment : String } {}
+    Column "Column"[from] { name : String, type_ : String, comment : String } {}
 );
 /// Information about the columns in a query execution result.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -273,22 +273,22 @@ pub struct ColumnInfo {
     pub case_sensitive: Option<bool>,
 }
 rboto::__structure!(
-    ColumnInfo "ColumnInfo"[set from] { catalog_name : String, schema_name : String,
+    ColumnInfo "ColumnInfo"[from] { catalog_name : String, schema_name : String,
     table_name : String, name : String, label : String, type_ : String, precision = i32,
     scale = i32, nullable : ColumnNullable, case_sensitive = bool } {}
 );
 rboto::__string_enum!(
-    ColumnNullable { NotNull = "NOT_NULL", Nullable = "NULLABLE", UnknownValue =
+    ColumnNullable { 0 NotNull = "NOT_NULL", 1 Nullable = "NULLABLE", 2 UnknownValue =
     "UNKNOWN" }
 );
 rboto::__string_enum!(
-    ConnectionType { Dynamodb = "DYNAMODB", Mysql = "MYSQL", Postgresql = "POSTGRESQL",
-    Redshift = "REDSHIFT", Oracle = "ORACLE", Synapse = "SYNAPSE", Sqlserver =
-    "SQLSERVER", Db2 = "DB2", Opensearch = "OPENSEARCH", Bigquery = "BIGQUERY",
-    Googlecloudstorage = "GOOGLECLOUDSTORAGE", Hbase = "HBASE", Documentdb =
-    "DOCUMENTDB", Cmdb = "CMDB", Tpcds = "TPCDS", Timestream = "TIMESTREAM", Saphana =
-    "SAPHANA", Snowflake = "SNOWFLAKE", Datalakegen2 = "DATALAKEGEN2", Db2as400 =
-    "DB2AS400" }
+    ConnectionType { 0 Dynamodb = "DYNAMODB", 1 Mysql = "MYSQL", 2 Postgresql =
+    "POSTGRESQL", 3 Redshift = "REDSHIFT", 4 Oracle = "ORACLE", 5 Synapse = "SYNAPSE", 6
+    Sqlserver = "SQLSERVER", 7 Db2 = "DB2", 8 Opensearch = "OPENSEARCH", 9 Bigquery =
+    "BIGQUERY", 10 Googlecloudstorage = "GOOGLECLOUDSTORAGE", 11 Hbase = "HBASE", 12
+    Documentdb = "DOCUMENTDB", 13 Cmdb = "CMDB", 14 Tpcds = "TPCDS", 15 Timestream =
+    "TIMESTREAM", 16 Saphana = "SAPHANA", 17 Snowflake = "SNOWFLAKE", 18 Datalakegen2 =
+    "DATALAKEGEN2", 19 Db2as400 = "DB2AS400" }
 );
 /// Specifies the customer managed KMS key that is used to encrypt the user's data stores in Athena. When an Amazon Web Services managed key is used, this value is null. This setting does not apply to Athena SQL workgroups.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -321,17 +321,17 @@ pub struct DataCatalog {
     pub error: Option<String>,
 }
 rboto::__structure!(
-    DataCatalog "DataCatalog"[set from] { name : String, description : String, type_ :
+    DataCatalog "DataCatalog"[from] { name : String, description : String, type_ :
     DataCatalogType, parameters : HashMap < String, String >, status : DataCatalogStatus,
     connection_type : ConnectionType, error : String } {}
 );
 rboto::__string_enum!(
-    DataCatalogStatus { CreateInProgress = "CREATE_IN_PROGRESS", CreateComplete =
-    "CREATE_COMPLETE", CreateFailed = "CREATE_FAILED", CreateFailedCleanupInProgress =
-    "CREATE_FAILED_CLEANUP_IN_PROGRESS", CreateFailedCleanupComplete =
-    "CREATE_FAILED_CLEANUP_COMPLETE", CreateFailedCleanupFailed =
-    "CREATE_FAILED_CLEANUP_FAILED", DeleteInProgress = "DELETE_IN_PROGRESS",
-    DeleteComplete = "DELETE_COMPLETE", DeleteFailed = "DELETE_FAILED" }
+    DataCatalogStatus { 0 CreateInProgress = "CREATE_IN_PROGRESS", 1 CreateComplete =
+    "CREATE_COMPLETE", 2 CreateFailed = "CREATE_FAILED", 3 CreateFailedCleanupInProgress
+    = "CREATE_FAILED_CLEANUP_IN_PROGRESS", 4 CreateFailedCleanupComplete =
+    "CREATE_FAILED_CLEANUP_COMPLETE", 5 CreateFailedCleanupFailed =
+    "CREATE_FAILED_CLEANUP_FAILED", 6 DeleteInProgress = "DELETE_IN_PROGRESS", 7
+    DeleteComplete = "DELETE_COMPLETE", 8 DeleteFailed = "DELETE_FAILED" }
 );
 /// The summary information for the data catalog, which includes its name and type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -349,13 +349,13 @@ pub struct DataCatalogSummary {
     pub error: Option<String>,
 }
 rboto::__structure!(
-    DataCatalogSummary "DataCatalogSummary"[set from] { catalog_name : String, type_ :
+    DataCatalogSummary "DataCatalogSummary"[from] { catalog_name : String, type_ :
     DataCatalogType, status : DataCatalogStatus, connection_type : ConnectionType, error
     : String } {}
 );
 rboto::__string_enum!(
-    DataCatalogType { Lambda = "LAMBDA", Glue = "GLUE", Hive = "HIVE", Federated =
-    "FEDERATED" }
+    DataCatalogType { 0 Lambda = "LAMBDA", 1 Glue = "GLUE", 2 Hive = "HIVE", 3 Federated
+    = "FEDERATED" }
 );
 /// Contains metadata information for a database in a data catalog.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -369,13 +369,13 @@ pub struct Database {
     pub parameters: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    Database "Database"[set from] { name : String, description : String, parameters :
-    HashMap < String, String > } {}
+    Database "Database"[from] { name : String, description : String, parameters : HashMap
+    < String, String > } {}
 );
 rboto::__string_enum!(
     #[doc =
     " A database property that can be requested in the `AttributesToGet` parameter of `ListDatabases`."]
-    DatabaseAttributes { Name = "NAME" }
+    DatabaseAttributes { 0 Name = "NAME" }
 );
 /// A piece of data (a field in the table).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -384,7 +384,7 @@ pub struct Datum {
     /// The value of the datum.
     pub var_char_value: Option<String>,
 }
-rboto::__structure!(Datum "Datum"[set from] { var_char_value : String } {});
+rboto::__structure!(Datum "Datum"[from] { var_char_value : String } {});
 /// If query and calculation results are encrypted in Amazon S3, indicates the encryption option used (for example, `SSE_KMS` or `CSE_KMS`) and key information.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -399,7 +399,7 @@ rboto::__structure!(
     : EncryptionOption, kms_key : String } {}
 );
 rboto::__string_enum!(
-    EncryptionOption { SseS3 = "SSE_S3", SseKms = "SSE_KMS", CseKms = "CSE_KMS" }
+    EncryptionOption { 0 SseS3 = "SSE_S3", 1 SseKms = "SSE_KMS", 2 CseKms = "CSE_KMS" }
 );
 /// The engine configuration for the workgroup, which includes the minimum/maximum number of Data Processing Units (DPU) that queries should use when running in provisioned capacity. If not specified, Athena uses default values (Default value for min is 4 and for max is Minimum of 124 and allocated DPUs).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -422,7 +422,7 @@ rboto::__structure!(
     EngineConfiguration "EngineConfiguration"[set into from] { coordinator_dpu_size =
     i32, max_concurrent_dpus = i32, default_executor_dpu_size = i32, additional_configs :
     HashMap < String, String >, spark_properties : HashMap < String, String >,
-    classifications : Vec < Classification > } {}
+    classifications = Vec < Classification > } {}
 );
 /// The Athena engine version for running queries, or the PySpark engine version for running sessions.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -438,12 +438,13 @@ rboto::__structure!(
     effective_engine_version : String } {}
 );
 rboto::__string_enum!(
-    ExecutorState { Creating = "CREATING", Created = "CREATED", Registered =
-    "REGISTERED", Terminating = "TERMINATING", Terminated = "TERMINATED", Failed =
+    ExecutorState { 0 Creating = "CREATING", 1 Created = "CREATED", 2 Registered =
+    "REGISTERED", 3 Terminating = "TERMINATING", 4 Terminated = "TERMINATED", 5 Failed =
     "FAILED" }
 );
 rboto::__string_enum!(
-    ExecutorType { Coordinator = "COORDINATOR", Gateway = "GATEWAY", Worker = "WORKER" }
+    ExecutorType { 0 Coordinator = "COORDINATOR", 1 Gateway = "GATEWAY", 2 Worker =
+    "WORKER" }
 );
 /// Contains summary information about an executor.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -463,7 +464,7 @@ pub struct ExecutorsSummary {
     pub executor_size: Option<i64>,
 }
 rboto::__structure!(
-    ExecutorsSummary "ExecutorsSummary"[set from] { executor_id : String, executor_type :
+    ExecutorsSummary "ExecutorsSummary"[from] { executor_id : String, executor_type :
     ExecutorType, start_date_time = i64, termination_date_time = i64, executor_state :
     ExecutorState, executor_size = i64 } {}
 );
@@ -512,7 +513,7 @@ pub struct ManagedQueryResultsConfiguration {
 }
 rboto::__structure!(
     ManagedQueryResultsConfiguration "ManagedQueryResultsConfiguration"[set into from] {
-    enabled = bool, encryption_configuration : ManagedQueryResultsEncryptionConfiguration
+    enabled = bool, encryption_configuration = ManagedQueryResultsEncryptionConfiguration
     } {}
 );
 /// Updates the configuration for managed query results.
@@ -528,7 +529,7 @@ pub struct ManagedQueryResultsConfigurationUpdates {
 }
 rboto::__structure!(
     ManagedQueryResultsConfigurationUpdates "ManagedQueryResultsConfigurationUpdates"[set
-    into] { enabled = bool, encryption_configuration :
+    into] { enabled = bool, encryption_configuration =
     ManagedQueryResultsEncryptionConfiguration, remove_encryption_configuration = bool }
     {}
 );
@@ -556,9 +557,9 @@ pub struct MonitoringConfiguration {
 }
 rboto::__structure!(
     MonitoringConfiguration "MonitoringConfiguration"[set into from] {
-    cloud_watch_logging_configuration : CloudWatchLoggingConfiguration,
-    managed_logging_configuration : ManagedLoggingConfiguration, s3_logging_configuration
-    : S3LoggingConfiguration } {}
+    cloud_watch_logging_configuration = CloudWatchLoggingConfiguration,
+    managed_logging_configuration = ManagedLoggingConfiguration, s3_logging_configuration
+    = S3LoggingConfiguration } {}
 );
 /// A query, where `QueryString` contains the SQL statements that make up the query.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -578,7 +579,7 @@ pub struct NamedQuery {
     pub work_group: Option<String>,
 }
 rboto::__structure!(
-    NamedQuery "NamedQuery"[set from] { name : String, description : String, database :
+    NamedQuery "NamedQuery"[from] { name : String, description : String, database :
     String, query_string : String, named_query_id : String, work_group : String } {}
 );
 /// Contains metadata for notebook, including the notebook name, ID, workgroup, and time created.
@@ -599,7 +600,7 @@ pub struct NotebookMetadata {
     pub last_modified_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    NotebookMetadata "NotebookMetadata"[set from] { notebook_id : String, name : String,
+    NotebookMetadata "NotebookMetadata"[from] { notebook_id : String, name : String,
     work_group : String, creation_time : rboto::DateTime, type_ : NotebookType,
     last_modified_time : rboto::DateTime } {}
 );
@@ -613,10 +614,10 @@ pub struct NotebookSessionSummary {
     pub creation_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    NotebookSessionSummary "NotebookSessionSummary"[set from] { session_id : String,
+    NotebookSessionSummary "NotebookSessionSummary"[from] { session_id : String,
     creation_time : rboto::DateTime } {}
 );
-rboto::__string_enum!(NotebookType { Ipynb = "IPYNB" });
+rboto::__string_enum!(NotebookType { 0 Ipynb = "IPYNB" });
 /// A prepared SQL statement for use with Athena.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -633,7 +634,7 @@ pub struct PreparedStatement {
     pub last_modified_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    PreparedStatement "PreparedStatement"[set from] { statement_name : String,
+    PreparedStatement "PreparedStatement"[from] { statement_name : String,
     query_statement : String, work_group_name : String, description : String,
     last_modified_time : rboto::DateTime } {}
 );
@@ -647,8 +648,8 @@ pub struct PreparedStatementSummary {
     pub last_modified_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    PreparedStatementSummary "PreparedStatementSummary"[set from] { statement_name :
-    String, last_modified_time : rboto::DateTime } {}
+    PreparedStatementSummary "PreparedStatementSummary"[from] { statement_name : String,
+    last_modified_time : rboto::DateTime } {}
 );
 /// Information about a single instance of a query execution.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -686,14 +687,14 @@ pub struct QueryExecution {
     >,
 }
 rboto::__structure!(
-    QueryExecution "QueryExecution"[set from] { query_execution_id : String, query :
-    String, statement_type : StatementType, managed_query_results_configuration :
-    ManagedQueryResultsConfiguration, result_configuration : ResultConfiguration,
-    result_reuse_configuration : ResultReuseConfiguration, query_execution_context :
-    QueryExecutionContext, status : QueryExecutionStatus, statistics :
-    QueryExecutionStatistics, work_group : String, engine_version : EngineVersion,
-    execution_parameters : Vec < String >, substatement_type : String,
-    query_results_s3_access_grants_configuration :
+    QueryExecution "QueryExecution"[from] { query_execution_id : String, query : String,
+    statement_type : StatementType, managed_query_results_configuration =
+    ManagedQueryResultsConfiguration, result_configuration = ResultConfiguration,
+    result_reuse_configuration = ResultReuseConfiguration, query_execution_context =
+    QueryExecutionContext, status = QueryExecutionStatus, statistics =
+    QueryExecutionStatistics, work_group : String, engine_version = EngineVersion,
+    execution_parameters = Vec < String >, substatement_type : String,
+    query_results_s3_access_grants_configuration =
     QueryResultsS3AccessGrantsConfiguration } {}
 );
 /// The database and data catalog context in which the query execution occurs.
@@ -710,8 +711,8 @@ rboto::__structure!(
     catalog : String } {}
 );
 rboto::__string_enum!(
-    QueryExecutionState { Queued = "QUEUED", Running = "RUNNING", Succeeded =
-    "SUCCEEDED", Failed = "FAILED", Cancelled = "CANCELLED" }
+    QueryExecutionState { 0 Queued = "QUEUED", 1 Running = "RUNNING", 2 Succeeded =
+    "SUCCEEDED", 3 Failed = "FAILED", 4 Cancelled = "CANCELLED" }
 );
 /// The amount of data scanned during the query execution and the amount of time that it took to execute, and the type of statement that was run.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -739,12 +740,12 @@ pub struct QueryExecutionStatistics {
     pub dpu_count: Option<f64>,
 }
 rboto::__structure!(
-    QueryExecutionStatistics "QueryExecutionStatistics"[set from] {
+    QueryExecutionStatistics "QueryExecutionStatistics"[from] {
     engine_execution_time_in_millis = i64, data_scanned_in_bytes = i64,
     data_manifest_location : String, total_execution_time_in_millis = i64,
     query_queue_time_in_millis = i64, service_pre_processing_time_in_millis = i64,
     query_planning_time_in_millis = i64, service_processing_time_in_millis = i64,
-    result_reuse_information : ResultReuseInformation, dpu_count = f64 } {}
+    result_reuse_information = ResultReuseInformation, dpu_count = f64 } {}
 );
 /// The completion date, current state, submission time, and state change reason (if applicable) for the query execution.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -762,12 +763,12 @@ pub struct QueryExecutionStatus {
     pub athena_error: Option<AthenaError>,
 }
 rboto::__structure!(
-    QueryExecutionStatus "QueryExecutionStatus"[set from] { state : QueryExecutionState,
+    QueryExecutionStatus "QueryExecutionStatus"[from] { state : QueryExecutionState,
     state_change_reason : String, submission_date_time : rboto::DateTime,
-    completion_date_time : rboto::DateTime, athena_error : AthenaError } {}
+    completion_date_time : rboto::DateTime, athena_error = AthenaError } {}
 );
 rboto::__string_enum!(
-    QueryResultType { DataManifest = "DATA_MANIFEST", DataRows = "DATA_ROWS" }
+    QueryResultType { 0 DataManifest = "DATA_MANIFEST", 1 DataRows = "DATA_ROWS" }
 );
 /// Specifies whether Amazon S3 access grants are enabled for query results.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -795,8 +796,8 @@ pub struct QueryRuntimeStatistics {
     pub output_stage: Option<QueryStage>,
 }
 rboto::__structure!(
-    QueryRuntimeStatistics "QueryRuntimeStatistics"[set from] { timeline :
-    QueryRuntimeStatisticsTimeline, rows : QueryRuntimeStatisticsRows, output_stage :
+    QueryRuntimeStatistics "QueryRuntimeStatistics"[from] { timeline =
+    QueryRuntimeStatisticsTimeline, rows = QueryRuntimeStatisticsRows, output_stage =
     QueryStage } {}
 );
 /// Statistics such as input rows and bytes read by the query, rows and bytes output by the query, and the number of rows written by the query.
@@ -813,7 +814,7 @@ pub struct QueryRuntimeStatisticsRows {
     pub output_rows: Option<i64>,
 }
 rboto::__structure!(
-    QueryRuntimeStatisticsRows "QueryRuntimeStatisticsRows"[set from] { input_rows = i64,
+    QueryRuntimeStatisticsRows "QueryRuntimeStatisticsRows"[from] { input_rows = i64,
     input_bytes = i64, output_bytes = i64, output_rows = i64 } {}
 );
 /// Timeline statistics such as query queue time, planning time, execution time, service processing time, and total execution time.
@@ -834,7 +835,7 @@ pub struct QueryRuntimeStatisticsTimeline {
     pub total_execution_time_in_millis: Option<i64>,
 }
 rboto::__structure!(
-    QueryRuntimeStatisticsTimeline "QueryRuntimeStatisticsTimeline"[set from] {
+    QueryRuntimeStatisticsTimeline "QueryRuntimeStatisticsTimeline"[from] {
     query_queue_time_in_millis = i64, service_pre_processing_time_in_millis = i64,
     query_planning_time_in_millis = i64, engine_execution_time_in_millis = i64,
     service_processing_time_in_millis = i64, total_execution_time_in_millis = i64 } {}
@@ -863,9 +864,9 @@ pub struct QueryStage {
     pub sub_stages: Option<Vec<QueryStage>>,
 }
 rboto::__structure!(
-    QueryStage "QueryStage"[set from] { stage_id = i64, state : String, output_bytes =
-    i64, output_rows = i64, input_bytes = i64, input_rows = i64, execution_time = i64,
-    query_stage_plan : QueryStagePlanNode, sub_stages : Vec < QueryStage > } {}
+    QueryStage "QueryStage"[from] { stage_id = i64, state : String, output_bytes = i64,
+    output_rows = i64, input_bytes = i64, input_rows = i64, execution_time = i64,
+    query_stage_plan = QueryStagePlanNode, sub_stages = Vec < QueryStage > } {}
 );
 /// Stage plan information such as name, identifier, sub plans, and remote sources.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -881,8 +882,8 @@ pub struct QueryStagePlanNode {
     pub remote_sources: Option<Vec<String>>,
 }
 rboto::__structure!(
-    QueryStagePlanNode "QueryStagePlanNode"[set from] { name : String, identifier :
-    String, children : Vec < QueryStagePlanNode >, remote_sources : Vec < String > } {}
+    QueryStagePlanNode "QueryStagePlanNode"[from] { name : String, identifier : String,
+    children = Vec < QueryStagePlanNode >, remote_sources = Vec < String > } {}
 );
 /// The location in Amazon S3 where query and calculation results are stored and the encryption option, if any, used for query and calculation results. These are known as "client-side settings". If workgroup settings override client-side settings, then the query uses the workgroup settings.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -899,8 +900,8 @@ pub struct ResultConfiguration {
 }
 rboto::__structure!(
     ResultConfiguration "ResultConfiguration"[set into from] { output_location : String,
-    encryption_configuration : EncryptionConfiguration, expected_bucket_owner : String,
-    acl_configuration : AclConfiguration } {}
+    encryption_configuration = EncryptionConfiguration, expected_bucket_owner : String,
+    acl_configuration = AclConfiguration } {}
 );
 /// The information about the updates in the query results, such as output location and encryption configuration for the query results.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -925,10 +926,10 @@ pub struct ResultConfigurationUpdates {
 }
 rboto::__structure!(
     ResultConfigurationUpdates "ResultConfigurationUpdates"[set into] { output_location :
-    String, remove_output_location = bool, encryption_configuration :
+    String, remove_output_location = bool, encryption_configuration =
     EncryptionConfiguration, remove_encryption_configuration = bool,
     expected_bucket_owner : String, remove_expected_bucket_owner = bool,
-    acl_configuration : AclConfiguration, remove_acl_configuration = bool } {}
+    acl_configuration = AclConfiguration, remove_acl_configuration = bool } {}
 );
 /// Specifies whether previous query results are reused, and if so, their maximum age.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -952,7 +953,7 @@ pub struct ResultReuseConfiguration {
 }
 rboto::__structure!(
     ResultReuseConfiguration "ResultReuseConfiguration"[set into from] {
-    result_reuse_by_age_configuration : ResultReuseByAgeConfiguration } {}
+    result_reuse_by_age_configuration = ResultReuseByAgeConfiguration } {}
 );
 /// Contains information about whether the result of a previous query was reused.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -962,8 +963,8 @@ pub struct ResultReuseInformation {
     pub reused_previous_result: Option<bool>,
 }
 rboto::__structure!(
-    ResultReuseInformation "ResultReuseInformation"[set from] { reused_previous_result =
-    bool } {}
+    ResultReuseInformation "ResultReuseInformation"[from] { reused_previous_result = bool
+    } {}
 );
 /// The metadata and rows that make up a query result set. The metadata describes the column structure and data types. To return a `ResultSet` object, use GetQueryResults.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -975,7 +976,7 @@ pub struct ResultSet {
     pub result_set_metadata: Option<ResultSetMetadata>,
 }
 rboto::__structure!(
-    ResultSet "ResultSet"[set from] { rows : Vec < Row >, result_set_metadata :
+    ResultSet "ResultSet"[from] { rows = Vec < Row >, result_set_metadata =
     ResultSetMetadata } {}
 );
 /// The metadata that describes the column structure and data types of a table of query results. To return a `ResultSetMetadata` object, use GetQueryResults.
@@ -986,8 +987,7 @@ pub struct ResultSetMetadata {
     pub column_info: Option<Vec<ColumnInfo>>,
 }
 rboto::__structure!(
-    ResultSetMetadata "ResultSetMetadata"[set from] { column_info : Vec < ColumnInfo > }
-    {}
+    ResultSetMetadata "ResultSetMetadata"[from] { column_info = Vec < ColumnInfo > } {}
 );
 /// The rows that make up a query result table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -996,9 +996,9 @@ pub struct Row {
     /// The data that populates a row in a query result table.
     pub data: Option<Vec<Datum>>,
 }
-rboto::__structure!(Row "Row"[set from] { data : Vec < Datum > } {});
+rboto::__structure!(Row "Row"[from] { data = Vec < Datum > } {});
 rboto::__string_enum!(
-    S3AclOption { BucketOwnerFullControl = "BUCKET_OWNER_FULL_CONTROL" }
+    S3AclOption { 0 BucketOwnerFullControl = "BUCKET_OWNER_FULL_CONTROL" }
 );
 /// Configuration settings for delivering logs to Amazon S3 buckets.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1030,15 +1030,15 @@ pub struct SessionConfiguration {
     pub encryption_configuration: Option<EncryptionConfiguration>,
 }
 rboto::__structure!(
-    SessionConfiguration "SessionConfiguration"[set from] { execution_role : String,
+    SessionConfiguration "SessionConfiguration"[from] { execution_role : String,
     working_directory : String, idle_timeout_seconds = i64,
-    session_idle_timeout_in_minutes = i32, encryption_configuration :
+    session_idle_timeout_in_minutes = i32, encryption_configuration =
     EncryptionConfiguration } {}
 );
 rboto::__string_enum!(
-    SessionState { Creating = "CREATING", Created = "CREATED", Idle = "IDLE", Busy =
-    "BUSY", Terminating = "TERMINATING", Terminated = "TERMINATED", Degraded =
-    "DEGRADED", Failed = "FAILED" }
+    SessionState { 0 Creating = "CREATING", 1 Created = "CREATED", 2 Idle = "IDLE", 3
+    Busy = "BUSY", 4 Terminating = "TERMINATING", 5 Terminated = "TERMINATED", 6 Degraded
+    = "DEGRADED", 7 Failed = "FAILED" }
 );
 /// Contains statistics for a session.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1048,7 +1048,7 @@ pub struct SessionStatistics {
     pub dpu_execution_in_millis: Option<i64>,
 }
 rboto::__structure!(
-    SessionStatistics "SessionStatistics"[set from] { dpu_execution_in_millis = i64 } {}
+    SessionStatistics "SessionStatistics"[from] { dpu_execution_in_millis = i64 } {}
 );
 /// Contains information about the status of a session.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1068,7 +1068,7 @@ pub struct SessionStatus {
     pub state_change_reason: Option<String>,
 }
 rboto::__structure!(
-    SessionStatus "SessionStatus"[set from] { start_date_time : rboto::DateTime,
+    SessionStatus "SessionStatus"[from] { start_date_time : rboto::DateTime,
     last_modified_date_time : rboto::DateTime, end_date_time : rboto::DateTime,
     idle_since_date_time : rboto::DateTime, state : SessionState, state_change_reason :
     String } {}
@@ -1089,12 +1089,14 @@ pub struct SessionSummary {
     pub status: Option<SessionStatus>,
 }
 rboto::__structure!(
-    SessionSummary "SessionSummary"[set from] { session_id : String, description :
-    String, engine_version : EngineVersion, notebook_version : String, status :
-    SessionStatus } {}
+    SessionSummary "SessionSummary"[from] { session_id : String, description : String,
+    engine_version = EngineVersion, notebook_version : String, status = SessionStatus }
+    {}
 );
-rboto::__string_enum!(StatementType { Ddl = "DDL", Dml = "DML", Utility = "UTILITY" });
-rboto::__string_enum!(SystemTableName { All = "ALL" });
+rboto::__string_enum!(
+    StatementType { 0 Ddl = "DDL", 1 Dml = "DML", 2 Utility = "UTILITY" }
+);
+rboto::__string_enum!(SystemTableName { 0 All = "ALL" });
 /// The enablement status of a single system table. Because system tables are enabled at the account level, every status reflects the same account-wide state.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1108,11 +1110,11 @@ rboto::__structure!(
     SystemTableStatus "SystemTableStatus"[set into from] { table_name : SystemTableType,
     enabled = bool } {}
 );
-rboto::__string_enum!(SystemTableType { QueryExecutions = "QUERY_EXECUTIONS" });
+rboto::__string_enum!(SystemTableType { 0 QueryExecutions = "QUERY_EXECUTIONS" });
 rboto::__string_enum!(
     #[doc =
     " A table property that can be requested in the `AttributesToGet` parameter of `ListTableMetadata`."]
-    TableAttributes { Name = "NAME", TableType = "TABLE_TYPE" }
+    TableAttributes { 0 Name = "NAME", 1 TableType = "TABLE_TYPE" }
 );
 /// Contains metadata for a table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1134,10 +1136,9 @@ pub struct TableMetadata {
     pub parameters: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    TableMetadata "TableMetadata"[set from] { name : String, create_time :
-    rboto::DateTime, last_access_time : rboto::DateTime, table_type : String, columns :
-    Vec < Column >, partition_keys : Vec < Column >, parameters : HashMap < String,
-    String > } {}
+    TableMetadata "TableMetadata"[from] { name : String, create_time : rboto::DateTime,
+    last_access_time : rboto::DateTime, table_type : String, columns = Vec < Column >,
+    partition_keys = Vec < Column >, parameters : HashMap < String, String > } {}
 );
 /// A label that you assign to a resource. Athena resources include workgroups, data catalogs, and capacity reservations. Each tag consists of a key and an optional value, both of which you define. For example, you can use tags to categorize Athena resources by purpose, owner, or environment. Use a consistent set of tag keys to make it easier to search and filter the resources in your account.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1152,7 +1153,7 @@ rboto::__structure!(Tag "Tag"[set into from] { key : String, value : String } {}
 rboto::__string_enum!(
     #[doc =
     " The reason for the query throttling, for example, when it exceeds the concurrent query limit."]
-    ThrottleReason { ConcurrentQueryLimitExceeded = "CONCURRENT_QUERY_LIMIT_EXCEEDED" }
+    ThrottleReason { 0 ConcurrentQueryLimitExceeded = "CONCURRENT_QUERY_LIMIT_EXCEEDED" }
 );
 /// Information about a named query ID that could not be processed.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1166,8 +1167,8 @@ pub struct UnprocessedNamedQueryId {
     pub error_message: Option<String>,
 }
 rboto::__structure!(
-    UnprocessedNamedQueryId "UnprocessedNamedQueryId"[set from] { named_query_id :
-    String, error_code : String, error_message : String } {}
+    UnprocessedNamedQueryId "UnprocessedNamedQueryId"[from] { named_query_id : String,
+    error_code : String, error_message : String } {}
 );
 /// The name of a prepared statement that could not be returned.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1181,7 +1182,7 @@ pub struct UnprocessedPreparedStatementName {
     pub error_message: Option<String>,
 }
 rboto::__structure!(
-    UnprocessedPreparedStatementName "UnprocessedPreparedStatementName"[set from] {
+    UnprocessedPreparedStatementName "UnprocessedPreparedStatementName"[from] {
     statement_name : String, error_code : String, error_message : String } {}
 );
 /// Describes a query execution that failed to process.
@@ -1196,8 +1197,8 @@ pub struct UnprocessedQueryExecutionId {
     pub error_message: Option<String>,
 }
 rboto::__structure!(
-    UnprocessedQueryExecutionId "UnprocessedQueryExecutionId"[set from] {
-    query_execution_id : String, error_code : String, error_message : String } {}
+    UnprocessedQueryExecutionId "UnprocessedQueryExecutionId"[from] { query_execution_id
+    : String, error_code : String, error_message : String } {}
 );
 /// A workgroup, which contains a name, description, creation time, state, and other configuration, listed under WorkGroup$Configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1217,9 +1218,9 @@ pub struct WorkGroup {
     pub identity_center_application_arn: Option<String>,
 }
 rboto::__structure!(
-    WorkGroup "WorkGroup"[set from] { name : String, state : WorkGroupState,
-    configuration : WorkGroupConfiguration, description : String, creation_time :
-    rboto::DateTime, identity_center_application_arn : String } {}
+    WorkGroup "WorkGroup"[from] { name : String, state : WorkGroupState, configuration =
+    WorkGroupConfiguration, description : String, creation_time : rboto::DateTime,
+    identity_center_application_arn : String } {}
 );
 /// The configuration of the workgroup, which includes the location in Amazon S3 where query and calculation results are stored, the encryption option, if any, used for query and calculation results, whether the Amazon CloudWatch Metrics are enabled for the workgroup and whether workgroup settings override query settings, and the data usage limits for the amount of data scanned per query or per…
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1263,16 +1264,16 @@ pub struct WorkGroupConfiguration {
 }
 rboto::__structure!(
     WorkGroupConfiguration "WorkGroupConfiguration"[set into from] { result_configuration
-    : ResultConfiguration, managed_query_results_configuration :
+    = ResultConfiguration, managed_query_results_configuration =
     ManagedQueryResultsConfiguration, enforce_work_group_configuration = bool,
     publish_cloud_watch_metrics_enabled = bool, bytes_scanned_cutoff_per_query = i64,
-    requester_pays_enabled = bool, engine_version : EngineVersion,
+    requester_pays_enabled = bool, engine_version = EngineVersion,
     additional_configuration : String, execution_role : String, monitoring_configuration
-    : MonitoringConfiguration, engine_configuration : EngineConfiguration,
-    customer_content_encryption_configuration : CustomerContentEncryptionConfiguration,
-    enable_minimum_encryption_configuration = bool, identity_center_configuration :
-    IdentityCenterConfiguration, query_results_s3_access_grants_configuration :
-    QueryResultsS3AccessGrantsConfiguration, system_table_statuses : Vec <
+    = MonitoringConfiguration, engine_configuration = EngineConfiguration,
+    customer_content_encryption_configuration = CustomerContentEncryptionConfiguration,
+    enable_minimum_encryption_configuration = bool, identity_center_configuration =
+    IdentityCenterConfiguration, query_results_s3_access_grants_configuration =
+    QueryResultsS3AccessGrantsConfiguration, system_table_statuses = Vec <
     SystemTableStatus > } {}
 );
 /// The configuration information that will be updated for this workgroup, which includes the location in Amazon S3 where query and calculation results are stored, the encryption option, if any, used for query results, whether the Amazon CloudWatch Metrics are enabled for the workgroup, whether the workgroup settings override the client-side settings, and the data usage limit for the amount of bytes…
@@ -1318,19 +1319,19 @@ pub struct WorkGroupConfigurationUpdates {
 }
 rboto::__structure!(
     WorkGroupConfigurationUpdates "WorkGroupConfigurationUpdates"[set into] {
-    enforce_work_group_configuration = bool, result_configuration_updates :
-    ResultConfigurationUpdates, managed_query_results_configuration_updates :
+    enforce_work_group_configuration = bool, result_configuration_updates =
+    ResultConfigurationUpdates, managed_query_results_configuration_updates =
     ManagedQueryResultsConfigurationUpdates, publish_cloud_watch_metrics_enabled = bool,
     bytes_scanned_cutoff_per_query = i64, remove_bytes_scanned_cutoff_per_query = bool,
-    requester_pays_enabled = bool, engine_version : EngineVersion,
+    requester_pays_enabled = bool, engine_version = EngineVersion,
     remove_customer_content_encryption_configuration = bool, additional_configuration :
-    String, execution_role : String, customer_content_encryption_configuration :
+    String, execution_role : String, customer_content_encryption_configuration =
     CustomerContentEncryptionConfiguration, enable_minimum_encryption_configuration =
-    bool, query_results_s3_access_grants_configuration :
-    QueryResultsS3AccessGrantsConfiguration, monitoring_configuration :
-    MonitoringConfiguration, engine_configuration : EngineConfiguration } {}
+    bool, query_results_s3_access_grants_configuration =
+    QueryResultsS3AccessGrantsConfiguration, monitoring_configuration =
+    MonitoringConfiguration, engine_configuration = EngineConfiguration } {}
 );
-rboto::__string_enum!(WorkGroupState { Enabled = "ENABLED", Disabled = "DISABLED" });
+rboto::__string_enum!(WorkGroupState { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" });
 /// The summary information for the workgroup, which includes its name, state, description, and the date and time it was created.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1349,7 +1350,7 @@ pub struct WorkGroupSummary {
     pub identity_center_application_arn: Option<String>,
 }
 rboto::__structure!(
-    WorkGroupSummary "WorkGroupSummary"[set from] { name : String, state :
-    WorkGroupState, description : String, creation_time : rboto::DateTime, engine_version
-    : EngineVersion, identity_center_application_arn : String } {}
+    WorkGroupSummary "WorkGroupSummary"[from] { name : String, state : WorkGroupState,
+    description : String, creation_time : rboto::DateTime, engine_version =
+    EngineVersion, identity_center_application_arn : String } {}
 );

@@ -7,7 +7,7 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// Contains the parameters for `CancelJob`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelJobInput {
     /// The Batch job ID of the job to cancel.
@@ -17,11 +17,11 @@ pub struct CancelJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelJobInput "CancelJobRequest"[set debug into] { job_id : String, reason : String
-    } { _client }
+    CancelJobInput "CancelJobRequest"[set into] { job_id : String, reason : String } {
+    _client }
 );
 /// Specifies the jobs to cancel and the reason for the cancellation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelJobsInput {
     /// An array of up to 50 Batch job IDs of the jobs to cancel.
@@ -31,11 +31,11 @@ pub struct CancelJobsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelJobsInput "CancelJobsRequest"[set debug into] { jobs : Vec < String >, reason :
+    CancelJobsInput "CancelJobsRequest"[set into] { jobs = Vec < String >, reason :
     String } { _client }
 );
 /// Contains the parameters for `CreateComputeEnvironment`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateComputeEnvironmentInput {
     /// The name for your compute environment. It can be up to 128 characters long. It can contain uppercase and lowercase letters, numbers, hyphens (-), and underscores (\_).
@@ -61,13 +61,13 @@ pub struct CreateComputeEnvironmentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateComputeEnvironmentInput "CreateComputeEnvironmentRequest"[set debug into] {
+    CreateComputeEnvironmentInput "CreateComputeEnvironmentRequest"[set into] {
     compute_environment_name : String, type_ : CeType, state : CeState, unmanagedv_cpus =
-    i32, compute_resources : ComputeResource, service_role : String, tags : HashMap <
-    String, String >, eks_configuration : EksConfiguration, context : String,
-    ecs_settings : EcsSettings } { _client }
+    i32, compute_resources = ComputeResource, service_role : String, tags : HashMap <
+    String, String >, eks_configuration = EksConfiguration, context : String,
+    ecs_settings = EcsSettings } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateConsumableResourceInput {
     /// The name of the consumable resource. Must be unique.
@@ -81,12 +81,12 @@ pub struct CreateConsumableResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateConsumableResourceInput "CreateConsumableResourceRequest"[set debug into] {
+    CreateConsumableResourceInput "CreateConsumableResourceRequest"[set into] {
     consumable_resource_name : String, total_quantity = i64, resource_type : String, tags
     : HashMap < String, String > } { _client }
 );
 /// Contains the parameters for `CreateJobQueue`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateJobQueueInput {
     /// The name of the job queue. It can be up to 128 letters long. It can contain uppercase and lowercase letters, numbers, hyphens (-), and underscores (\_).
@@ -110,14 +110,14 @@ pub struct CreateJobQueueInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateJobQueueInput "CreateJobQueueRequest"[set debug into] { job_queue_name :
-    String, state : JqState, scheduling_policy_arn : String, priority = i32,
-    compute_environment_order : Vec < ComputeEnvironmentOrder >,
-    service_environment_order : Vec < ServiceEnvironmentOrder >, job_queue_type :
-    JobQueueType, tags : HashMap < String, String >, job_state_time_limit_actions : Vec <
+    CreateJobQueueInput "CreateJobQueueRequest"[set into] { job_queue_name : String,
+    state : JqState, scheduling_policy_arn : String, priority = i32,
+    compute_environment_order = Vec < ComputeEnvironmentOrder >,
+    service_environment_order = Vec < ServiceEnvironmentOrder >, job_queue_type :
+    JobQueueType, tags : HashMap < String, String >, job_state_time_limit_actions = Vec <
     JobStateTimeLimitAction > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateQuotaShareInput {
     /// The name of the quota share. It can be up to 128 characters long. It can contain uppercase and lowercase letters, numbers, hyphens (-), and underscores (\_).
@@ -137,14 +137,14 @@ pub struct CreateQuotaShareInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateQuotaShareInput "CreateQuotaShareRequest"[set debug into] { quota_share_name :
-    String, job_queue : String, capacity_limits : Vec < QuotaShareCapacityLimit >,
-    resource_sharing_configuration : QuotaShareResourceSharingConfiguration,
-    preemption_configuration : QuotaSharePreemptionConfiguration, state :
+    CreateQuotaShareInput "CreateQuotaShareRequest"[set into] { quota_share_name :
+    String, job_queue : String, capacity_limits = Vec < QuotaShareCapacityLimit >,
+    resource_sharing_configuration = QuotaShareResourceSharingConfiguration,
+    preemption_configuration = QuotaSharePreemptionConfiguration, state :
     QuotaShareState, tags : HashMap < String, String > } { _client }
 );
 /// Contains the parameters for `CreateSchedulingPolicy`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateSchedulingPolicyInput {
     /// The name of the fair-share scheduling policy. It can be up to 128 letters long. It can contain uppercase and lowercase letters, numbers, hyphens (-), and underscores (\_).
@@ -158,11 +158,11 @@ pub struct CreateSchedulingPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateSchedulingPolicyInput "CreateSchedulingPolicyRequest"[set debug into] { name :
-    String, quota_share_policy : QuotaSharePolicy, fairshare_policy : FairsharePolicy,
+    CreateSchedulingPolicyInput "CreateSchedulingPolicyRequest"[set into] { name :
+    String, quota_share_policy = QuotaSharePolicy, fairshare_policy = FairsharePolicy,
     tags : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateServiceEnvironmentInput {
     /// The name for the service environment. It can be up to 128 characters long and can contain letters, numbers, hyphens (-), and underscores (\_).
@@ -178,13 +178,13 @@ pub struct CreateServiceEnvironmentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateServiceEnvironmentInput "CreateServiceEnvironmentRequest"[set debug into] {
+    CreateServiceEnvironmentInput "CreateServiceEnvironmentRequest"[set into] {
     service_environment_name : String, service_environment_type : ServiceEnvironmentType,
-    state : ServiceEnvironmentState, capacity_limits : Vec < CapacityLimit >, tags :
+    state : ServiceEnvironmentState, capacity_limits = Vec < CapacityLimit >, tags :
     HashMap < String, String > } { _client }
 );
 /// Contains the parameters for `DeleteComputeEnvironment`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteComputeEnvironmentInput {
     /// The name or Amazon Resource Name (ARN) of the compute environment to delete.
@@ -192,10 +192,10 @@ pub struct DeleteComputeEnvironmentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteComputeEnvironmentInput "DeleteComputeEnvironmentRequest"[set debug into] {
+    DeleteComputeEnvironmentInput "DeleteComputeEnvironmentRequest"[set into] {
     compute_environment : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteConsumableResourceInput {
     /// The name or ARN of the consumable resource that will be deleted.
@@ -203,11 +203,11 @@ pub struct DeleteConsumableResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteConsumableResourceInput "DeleteConsumableResourceRequest"[set debug into] {
+    DeleteConsumableResourceInput "DeleteConsumableResourceRequest"[set into] {
     consumable_resource : String } { _client }
 );
 /// Contains the parameters for `DeleteJobQueue`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteJobQueueInput {
     /// The short name or full Amazon Resource Name (ARN) of the queue to delete.
@@ -215,10 +215,10 @@ pub struct DeleteJobQueueInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteJobQueueInput "DeleteJobQueueRequest"[set debug into] { job_queue : String } {
+    DeleteJobQueueInput "DeleteJobQueueRequest"[set into] { job_queue : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteQuotaShareInput {
     /// The Amazon Resource Name (ARN) of the quota share.
@@ -226,11 +226,11 @@ pub struct DeleteQuotaShareInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteQuotaShareInput "DeleteQuotaShareRequest"[set debug into] { quota_share_arn :
-    String } { _client }
+    DeleteQuotaShareInput "DeleteQuotaShareRequest"[set into] { quota_share_arn : String
+    } { _client }
 );
 /// Contains the parameters for `DeleteSchedulingPolicy`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteSchedulingPolicyInput {
     /// The Amazon Resource Name (ARN) of the scheduling policy to delete.
@@ -238,10 +238,10 @@ pub struct DeleteSchedulingPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteSchedulingPolicyInput "DeleteSchedulingPolicyRequest"[set debug into] { arn :
-    String } { _client }
+    DeleteSchedulingPolicyInput "DeleteSchedulingPolicyRequest"[set into] { arn : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteServiceEnvironmentInput {
     /// The name or ARN of the service environment to delete.
@@ -249,10 +249,10 @@ pub struct DeleteServiceEnvironmentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteServiceEnvironmentInput "DeleteServiceEnvironmentRequest"[set debug into] {
+    DeleteServiceEnvironmentInput "DeleteServiceEnvironmentRequest"[set into] {
     service_environment : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeregisterJobDefinitionInput {
     /// The name and revision (`name:revision`) or full Amazon Resource Name (ARN) of the job definition to deregister.
@@ -260,11 +260,11 @@ pub struct DeregisterJobDefinitionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeregisterJobDefinitionInput "DeregisterJobDefinitionRequest"[set debug into] {
+    DeregisterJobDefinitionInput "DeregisterJobDefinitionRequest"[set into] {
     job_definition : String } { _client }
 );
 /// Contains the parameters for `DescribeComputeEnvironments`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeComputeEnvironmentsInput {
     /// A list of up to 100 compute environment names or full Amazon Resource Name (ARN) entries.
@@ -276,11 +276,11 @@ pub struct DescribeComputeEnvironmentsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeComputeEnvironmentsInput "DescribeComputeEnvironmentsRequest"[set debug into]
-    { compute_environments : Vec < String >, max_results = i32, next_token : String } {
+    DescribeComputeEnvironmentsInput "DescribeComputeEnvironmentsRequest"[set into] {
+    compute_environments = Vec < String >, max_results = i32, next_token : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeConsumableResourceInput {
     /// The name or ARN of the consumable resource whose description will be returned.
@@ -288,11 +288,11 @@ pub struct DescribeConsumableResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeConsumableResourceInput "DescribeConsumableResourceRequest"[set debug into] {
+    DescribeConsumableResourceInput "DescribeConsumableResourceRequest"[set into] {
     consumable_resource : String } { _client }
 );
 /// Contains the parameters for `DescribeJobDefinitions`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeJobDefinitionsInput {
     /// A list of up to 100 job definitions. Each entry in the list can either be an ARN in the format `arn:aws:batch:${Region}:${Account}:job-definition/${JobDefinitionName}:${Revision}` or a short version using the form `${JobDefinitionName}:${Revision}`. This parameter can't be used with other parameters.
@@ -308,12 +308,12 @@ pub struct DescribeJobDefinitionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeJobDefinitionsInput "DescribeJobDefinitionsRequest"[set debug into] {
-    job_definitions : Vec < String >, max_results = i32, job_definition_name : String,
+    DescribeJobDefinitionsInput "DescribeJobDefinitionsRequest"[set into] {
+    job_definitions = Vec < String >, max_results = i32, job_definition_name : String,
     status : String, next_token : String } { _client }
 );
 /// Contains the parameters for `DescribeJobQueues`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeJobQueuesInput {
     /// A list of up to 100 queue names or full queue Amazon Resource Name (ARN) entries.
@@ -325,11 +325,11 @@ pub struct DescribeJobQueuesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeJobQueuesInput "DescribeJobQueuesRequest"[set debug into] { job_queues : Vec
-    < String >, max_results = i32, next_token : String } { _client }
+    DescribeJobQueuesInput "DescribeJobQueuesRequest"[set into] { job_queues = Vec <
+    String >, max_results = i32, next_token : String } { _client }
 );
 /// Contains the parameters for `DescribeJobs`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeJobsInput {
     /// A list of up to 100 job IDs.
@@ -337,10 +337,10 @@ pub struct DescribeJobsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeJobsInput "DescribeJobsRequest"[set debug into] { jobs : Vec < String > } {
-    _client }
+    DescribeJobsInput "DescribeJobsRequest"[set into] { jobs = Vec < String > } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeQuotaShareInput {
     /// The Amazon Resource Name (ARN) of the quota share.
@@ -348,11 +348,11 @@ pub struct DescribeQuotaShareInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeQuotaShareInput "DescribeQuotaShareRequest"[set debug into] { quota_share_arn
-    : String } { _client }
+    DescribeQuotaShareInput "DescribeQuotaShareRequest"[set into] { quota_share_arn :
+    String } { _client }
 );
 /// Contains the parameters for `DescribeSchedulingPolicies`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeSchedulingPoliciesInput {
     /// A list of up to 100 scheduling policy Amazon Resource Name (ARN) entries.
@@ -360,10 +360,10 @@ pub struct DescribeSchedulingPoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeSchedulingPoliciesInput "DescribeSchedulingPoliciesRequest"[set debug into] {
-    arns : Vec < String > } { _client }
+    DescribeSchedulingPoliciesInput "DescribeSchedulingPoliciesRequest"[set into] { arns
+    = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeServiceEnvironmentsInput {
     /// An array of service environment names or ARN entries.
@@ -375,11 +375,11 @@ pub struct DescribeServiceEnvironmentsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeServiceEnvironmentsInput "DescribeServiceEnvironmentsRequest"[set debug into]
-    { service_environments : Vec < String >, max_results = i32, next_token : String } {
+    DescribeServiceEnvironmentsInput "DescribeServiceEnvironmentsRequest"[set into] {
+    service_environments = Vec < String >, max_results = i32, next_token : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeServiceJobInput {
     /// The job ID for the service job to describe.
@@ -387,10 +387,10 @@ pub struct DescribeServiceJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeServiceJobInput "DescribeServiceJobRequest"[set debug into] { job_id : String
-    } { _client }
+    DescribeServiceJobInput "DescribeServiceJobRequest"[set into] { job_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetJobQueueSnapshotInput {
     /// The job queue’s name or full queue Amazon Resource Name (ARN).
@@ -398,10 +398,10 @@ pub struct GetJobQueueSnapshotInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetJobQueueSnapshotInput "GetJobQueueSnapshotRequest"[set debug into] { job_queue :
-    String } { _client }
+    GetJobQueueSnapshotInput "GetJobQueueSnapshotRequest"[set into] { job_queue : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListConsumableResourcesInput {
     /// The filters to apply to the consumable resource list query. If used, only those consumable resources that match the filter are listed. Filter names and values can be:
@@ -413,10 +413,10 @@ pub struct ListConsumableResourcesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListConsumableResourcesInput "ListConsumableResourcesRequest"[set debug into] {
-    filters : Vec < KeyValuesPair >, max_results = i32, next_token : String } { _client }
+    ListConsumableResourcesInput "ListConsumableResourcesRequest"[set into] { filters =
+    Vec < KeyValuesPair >, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListJobsByConsumableResourceInput {
     /// The name or ARN of the consumable resource.
@@ -430,12 +430,12 @@ pub struct ListJobsByConsumableResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListJobsByConsumableResourceInput "ListJobsByConsumableResourceRequest"[set debug
-    into] { consumable_resource : String, filters : Vec < KeyValuesPair >, max_results =
-    i32, next_token : String } { _client }
+    ListJobsByConsumableResourceInput "ListJobsByConsumableResourceRequest"[set into] {
+    consumable_resource : String, filters = Vec < KeyValuesPair >, max_results = i32,
+    next_token : String } { _client }
 );
 /// Contains the parameters for `ListJobs`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListJobsInput {
     /// The name or full Amazon Resource Name (ARN) of the job queue used to list jobs.
@@ -455,11 +455,11 @@ pub struct ListJobsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListJobsInput "ListJobsRequest"[set debug into] { job_queue : String, array_job_id :
+    ListJobsInput "ListJobsRequest"[set into] { job_queue : String, array_job_id :
     String, multi_node_job_id : String, job_status : JobStatus, max_results = i32,
-    next_token : String, filters : Vec < KeyValuesPair > } { _client }
+    next_token : String, filters = Vec < KeyValuesPair > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListQuotaSharesInput {
     /// The name or full Amazon Resource Name (ARN) of the job queue used to list quota shares.
@@ -471,11 +471,11 @@ pub struct ListQuotaSharesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListQuotaSharesInput "ListQuotaSharesRequest"[set debug into] { job_queue : String,
+    ListQuotaSharesInput "ListQuotaSharesRequest"[set into] { job_queue : String,
     max_results = i32, next_token : String } { _client }
 );
 /// Contains the parameters for `ListSchedulingPolicies`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListSchedulingPoliciesInput {
     /// The maximum number of results that's returned by `ListSchedulingPolicies` in paginated output. When this parameter is used, `ListSchedulingPolicies` only returns `maxResults` results in a single page and a `nextToken` response element. You can see the remaining results of the initial request by sending another `ListSchedulingPolicies` request with the returned `nextToken` value.
@@ -485,10 +485,10 @@ pub struct ListSchedulingPoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListSchedulingPoliciesInput "ListSchedulingPoliciesRequest"[set debug into] {
-    max_results = i32, next_token : String } { _client }
+    ListSchedulingPoliciesInput "ListSchedulingPoliciesRequest"[set into] { max_results =
+    i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListServiceJobsInput {
     /// The name or ARN of the job queue with which to list service jobs.
@@ -504,12 +504,12 @@ pub struct ListServiceJobsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListServiceJobsInput "ListServiceJobsRequest"[set debug into] { job_queue : String,
-    job_status : ServiceJobStatus, max_results = i32, next_token : String, filters : Vec
+    ListServiceJobsInput "ListServiceJobsRequest"[set into] { job_queue : String,
+    job_status : ServiceJobStatus, max_results = i32, next_token : String, filters = Vec
     < KeyValuesPair > } { _client }
 );
 /// Contains the parameters for `ListTagsForResource`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForResourceInput {
     /// The Amazon Resource Name (ARN) that identifies the resource that tags are listed for. Batch resources that support tags are compute environments, jobs, job definitions, job queues, and scheduling policies. ARNs for child jobs of array and multi-node parallel (MNP) jobs aren't supported.
@@ -517,11 +517,11 @@ pub struct ListTagsForResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForResourceInput "ListTagsForResourceRequest"[set debug into] { resource_arn
-    : String } { _client }
+    ListTagsForResourceInput "ListTagsForResourceRequest"[set into] { resource_arn :
+    String } { _client }
 );
 /// Contains the parameters for `RegisterJobDefinition`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RegisterJobDefinitionInput {
     /// The name of the job definition to register. It can be up to 128 letters long. It can contain uppercase and lowercase letters, numbers, hyphens (-), and underscores (\_).
@@ -555,17 +555,17 @@ pub struct RegisterJobDefinitionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RegisterJobDefinitionInput "RegisterJobDefinitionRequest"[set debug into] {
+    RegisterJobDefinitionInput "RegisterJobDefinitionRequest"[set into] {
     job_definition_name : String, type_ : JobDefinitionType, parameters : HashMap <
-    String, String >, scheduling_priority = i32, container_properties :
-    ContainerProperties, node_properties : NodeProperties, retry_strategy :
-    RetryStrategy, propagate_tags = bool, timeout : JobTimeout, tags : HashMap < String,
-    String >, platform_capabilities : Vec < PlatformCapability >, eks_properties :
-    EksProperties, ecs_properties : EcsProperties, consumable_resource_properties :
+    String, String >, scheduling_priority = i32, container_properties =
+    ContainerProperties, node_properties = NodeProperties, retry_strategy =
+    RetryStrategy, propagate_tags = bool, timeout = JobTimeout, tags : HashMap < String,
+    String >, platform_capabilities = Vec < PlatformCapability >, eks_properties =
+    EksProperties, ecs_properties = EcsProperties, consumable_resource_properties =
     ConsumableResourceProperties } { _client }
 );
 /// Contains the parameters for `SubmitJob`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SubmitJobInput {
     /// The name of the job. It can be up to 128 letters long. The first character must be alphanumeric, can contain uppercase and lowercase letters, numbers, hyphens (-), and underscores (\_).
@@ -605,17 +605,17 @@ pub struct SubmitJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SubmitJobInput "SubmitJobRequest"[set debug into] { job_name : String, job_queue :
-    String, share_identifier : String, scheduling_priority_override = i32,
-    array_properties : ArrayProperties, depends_on : Vec < JobDependency >,
-    job_definition : String, parameters : HashMap < String, String >, container_overrides
-    : ContainerOverrides, node_overrides : NodeOverrides, retry_strategy : RetryStrategy,
-    propagate_tags = bool, timeout : JobTimeout, tags : HashMap < String, String >,
-    eks_properties_override : EksPropertiesOverride, ecs_properties_override :
-    EcsPropertiesOverride, consumable_resource_properties_override :
+    SubmitJobInput "SubmitJobRequest"[set into] { job_name : String, job_queue : String,
+    share_identifier : String, scheduling_priority_override = i32, array_properties =
+    ArrayProperties, depends_on = Vec < JobDependency >, job_definition : String,
+    parameters : HashMap < String, String >, container_overrides = ContainerOverrides,
+    node_overrides = NodeOverrides, retry_strategy = RetryStrategy, propagate_tags =
+    bool, timeout = JobTimeout, tags : HashMap < String, String >,
+    eks_properties_override = EksPropertiesOverride, ecs_properties_override =
+    EcsPropertiesOverride, consumable_resource_properties_override =
     ConsumableResourceProperties } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SubmitServiceJobInput {
     /// The name of the service job. It can be up to 128 characters long. It can contain uppercase and lowercase letters, numbers, hyphens (-), and underscores (\_).
@@ -645,15 +645,15 @@ pub struct SubmitServiceJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SubmitServiceJobInput "SubmitServiceJobRequest"[set debug into] { job_name : String,
-    job_queue : String, retry_strategy : ServiceJobRetryStrategy, scheduling_priority =
+    SubmitServiceJobInput "SubmitServiceJobRequest"[set into] { job_name : String,
+    job_queue : String, retry_strategy = ServiceJobRetryStrategy, scheduling_priority =
     i32, service_request_payload : String, service_job_type : ServiceJobType,
-    share_identifier : String, quota_share_name : String, preemption_configuration :
-    ServiceJobPreemptionConfiguration, timeout_config : ServiceJobTimeout, tags : HashMap
+    share_identifier : String, quota_share_name : String, preemption_configuration =
+    ServiceJobPreemptionConfiguration, timeout_config = ServiceJobTimeout, tags : HashMap
     < String, String >, client_token : String } { _client }
 );
 /// Contains the parameters for `TagResource`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// The Amazon Resource Name (ARN) of the resource that tags are added to. Batch resources that support tags are compute environments, jobs, job definitions, job queues, and scheduling policies. ARNs for child jobs of array and multi-node parallel (MNP) jobs aren't supported.
@@ -663,11 +663,11 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceRequest"[set debug into] { resource_arn : String, tags :
+    TagResourceInput "TagResourceRequest"[set into] { resource_arn : String, tags :
     HashMap < String, String > } { _client }
 );
 /// Contains the parameters for `TerminateJob`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TerminateJobInput {
     /// The Batch job ID of the job to terminate.
@@ -677,11 +677,11 @@ pub struct TerminateJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TerminateJobInput "TerminateJobRequest"[set debug into] { job_id : String, reason :
-    String } { _client }
+    TerminateJobInput "TerminateJobRequest"[set into] { job_id : String, reason : String
+    } { _client }
 );
 /// Specifies the jobs to terminate and the reason for the termination.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TerminateJobsInput {
     /// An array of up to 50 Batch job IDs of the jobs to terminate.
@@ -691,10 +691,10 @@ pub struct TerminateJobsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TerminateJobsInput "TerminateJobsRequest"[set debug into] { jobs : Vec < String >,
-    reason : String } { _client }
+    TerminateJobsInput "TerminateJobsRequest"[set into] { jobs = Vec < String >, reason :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TerminateServiceJobInput {
     /// The service job ID of the service job to terminate.
@@ -704,11 +704,11 @@ pub struct TerminateServiceJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TerminateServiceJobInput "TerminateServiceJobRequest"[set debug into] { job_id :
-    String, reason : String } { _client }
+    TerminateServiceJobInput "TerminateServiceJobRequest"[set into] { job_id : String,
+    reason : String } { _client }
 );
 /// Specifies the service jobs to terminate and the reason for the termination.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TerminateServiceJobsInput {
     /// An array of up to 50 service job IDs of the service jobs to terminate.
@@ -718,11 +718,11 @@ pub struct TerminateServiceJobsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TerminateServiceJobsInput "TerminateServiceJobsRequest"[set debug into] { jobs : Vec
-    < String >, reason : String } { _client }
+    TerminateServiceJobsInput "TerminateServiceJobsRequest"[set into] { jobs = Vec <
+    String >, reason : String } { _client }
 );
 /// Contains the parameters for `UntagResource`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// The Amazon Resource Name (ARN) of the resource from which to delete tags. Batch resources that support tags are compute environments, jobs, job definitions, job queues, and scheduling policies. ARNs for child jobs of array and multi-node parallel (MNP) jobs aren't supported.
@@ -732,11 +732,11 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceRequest"[set debug into] { resource_arn : String,
-    tag_keys : Vec < String > } { _client }
+    UntagResourceInput "UntagResourceRequest"[set into] { resource_arn : String, tag_keys
+    = Vec < String > } { _client }
 );
 /// Contains the parameters for `UpdateComputeEnvironment`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateComputeEnvironmentInput {
     /// The name or full Amazon Resource Name (ARN) of the compute environment to update.
@@ -760,13 +760,13 @@ pub struct UpdateComputeEnvironmentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateComputeEnvironmentInput "UpdateComputeEnvironmentRequest"[set debug into] {
+    UpdateComputeEnvironmentInput "UpdateComputeEnvironmentRequest"[set into] {
     compute_environment : String, state : CeState, unmanagedv_cpus = i32,
-    compute_resources : ComputeResourceUpdate, service_role : String, update_policy :
-    UpdatePolicy, context : String, ecs_settings : EcsSettings, eks_configuration :
+    compute_resources = ComputeResourceUpdate, service_role : String, update_policy =
+    UpdatePolicy, context : String, ecs_settings = EcsSettings, eks_configuration =
     EksConfigurationUpdate } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateConsumableResourceInput {
     /// The name or ARN of the consumable resource to be updated.
@@ -780,12 +780,12 @@ pub struct UpdateConsumableResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateConsumableResourceInput "UpdateConsumableResourceRequest"[set debug into] {
+    UpdateConsumableResourceInput "UpdateConsumableResourceRequest"[set into] {
     consumable_resource : String, operation : String, quantity = i64, client_token :
     String } { _client }
 );
 /// Contains the parameters for `UpdateJobQueue`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateJobQueueInput {
     /// The name or the Amazon Resource Name (ARN) of the job queue.
@@ -805,13 +805,13 @@ pub struct UpdateJobQueueInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateJobQueueInput "UpdateJobQueueRequest"[set debug into] { job_queue : String,
-    state : JqState, scheduling_policy_arn : String, priority = i32,
-    compute_environment_order : Vec < ComputeEnvironmentOrder >,
-    service_environment_order : Vec < ServiceEnvironmentOrder >,
-    job_state_time_limit_actions : Vec < JobStateTimeLimitAction > } { _client }
+    UpdateJobQueueInput "UpdateJobQueueRequest"[set into] { job_queue : String, state :
+    JqState, scheduling_policy_arn : String, priority = i32, compute_environment_order =
+    Vec < ComputeEnvironmentOrder >, service_environment_order = Vec <
+    ServiceEnvironmentOrder >, job_state_time_limit_actions = Vec <
+    JobStateTimeLimitAction > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateQuotaShareInput {
     /// The Amazon Resource Name (ARN) of the quota share to update.
@@ -827,14 +827,13 @@ pub struct UpdateQuotaShareInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateQuotaShareInput "UpdateQuotaShareRequest"[set debug into] { quota_share_arn :
-    String, capacity_limits : Vec < QuotaShareCapacityLimit >,
-    resource_sharing_configuration : QuotaShareResourceSharingConfiguration,
-    preemption_configuration : QuotaSharePreemptionConfiguration, state : QuotaShareState
-    } { _client }
+    UpdateQuotaShareInput "UpdateQuotaShareRequest"[set into] { quota_share_arn : String,
+    capacity_limits = Vec < QuotaShareCapacityLimit >, resource_sharing_configuration =
+    QuotaShareResourceSharingConfiguration, preemption_configuration =
+    QuotaSharePreemptionConfiguration, state : QuotaShareState } { _client }
 );
 /// Contains the parameters for `UpdateSchedulingPolicy`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateSchedulingPolicyInput {
     /// The Amazon Resource Name (ARN) of the scheduling policy to update.
@@ -846,11 +845,11 @@ pub struct UpdateSchedulingPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateSchedulingPolicyInput "UpdateSchedulingPolicyRequest"[set debug into] { arn :
-    String, quota_share_policy : QuotaSharePolicy, fairshare_policy : FairsharePolicy } {
-    _client }
+    UpdateSchedulingPolicyInput "UpdateSchedulingPolicyRequest"[set into] { arn : String,
+    quota_share_policy = QuotaSharePolicy, fairshare_policy = FairsharePolicy } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateServiceEnvironmentInput {
     /// The name or ARN of the service environment to update.
@@ -862,11 +861,11 @@ pub struct UpdateServiceEnvironmentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateServiceEnvironmentInput "UpdateServiceEnvironmentRequest"[set debug into] {
-    service_environment : String, state : ServiceEnvironmentState, capacity_limits : Vec
+    UpdateServiceEnvironmentInput "UpdateServiceEnvironmentRequest"[set into] {
+    service_environment : String, state : ServiceEnvironmentState, capacity_limits = Vec
     < CapacityLimit > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateServiceJobInput {
     /// The Batch job ID of the job to update.
@@ -876,6 +875,6 @@ pub struct UpdateServiceJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateServiceJobInput "UpdateServiceJobRequest"[set debug into] { job_id : String,
+    UpdateServiceJobInput "UpdateServiceJobRequest"[set into] { job_id : String,
     scheduling_priority = i32 } { _client }
 );

@@ -6,86 +6,56 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; CancelJobInput => CancelJobOutput =
-    super::schema::ops::CANCEL_JOB, "CancelJob"; CancelJobsInput => CancelJobsOutput =
-    super::schema::ops::CANCEL_JOBS, "CancelJobs"; CreateComputeEnvironmentInput =>
-    CreateComputeEnvironmentOutput = super::schema::ops::CREATE_COMPUTE_ENVIRONMENT,
+    super::error::Exception, super::schema::SERVICE; CancelJobInput => CancelJobOutput,
+    "CancelJob"; CancelJobsInput => CancelJobsOutput, "CancelJobs";
+    CreateComputeEnvironmentInput => CreateComputeEnvironmentOutput,
     "CreateComputeEnvironment"; CreateConsumableResourceInput =>
-    CreateConsumableResourceOutput = super::schema::ops::CREATE_CONSUMABLE_RESOURCE,
-    "CreateConsumableResource"; CreateJobQueueInput => CreateJobQueueOutput =
-    super::schema::ops::CREATE_JOB_QUEUE, "CreateJobQueue"; CreateQuotaShareInput =>
-    CreateQuotaShareOutput = super::schema::ops::CREATE_QUOTA_SHARE, "CreateQuotaShare";
-    CreateSchedulingPolicyInput => CreateSchedulingPolicyOutput =
-    super::schema::ops::CREATE_SCHEDULING_POLICY, "CreateSchedulingPolicy";
-    CreateServiceEnvironmentInput => CreateServiceEnvironmentOutput =
-    super::schema::ops::CREATE_SERVICE_ENVIRONMENT, "CreateServiceEnvironment";
-    DeleteComputeEnvironmentInput => DeleteComputeEnvironmentOutput =
-    super::schema::ops::DELETE_COMPUTE_ENVIRONMENT, "DeleteComputeEnvironment";
-    DeleteConsumableResourceInput => DeleteConsumableResourceOutput =
-    super::schema::ops::DELETE_CONSUMABLE_RESOURCE, "DeleteConsumableResource";
-    DeleteJobQueueInput => DeleteJobQueueOutput = super::schema::ops::DELETE_JOB_QUEUE,
-    "DeleteJobQueue"; DeleteQuotaShareInput => DeleteQuotaShareOutput =
-    super::schema::ops::DELETE_QUOTA_SHARE, "DeleteQuotaShare";
-    DeleteSchedulingPolicyInput => DeleteSchedulingPolicyOutput =
-    super::schema::ops::DELETE_SCHEDULING_POLICY, "DeleteSchedulingPolicy";
-    DeleteServiceEnvironmentInput => DeleteServiceEnvironmentOutput =
-    super::schema::ops::DELETE_SERVICE_ENVIRONMENT, "DeleteServiceEnvironment";
-    DeregisterJobDefinitionInput => DeregisterJobDefinitionOutput =
-    super::schema::ops::DEREGISTER_JOB_DEFINITION, "DeregisterJobDefinition";
-    DescribeComputeEnvironmentsInput => DescribeComputeEnvironmentsOutput =
-    super::schema::ops::DESCRIBE_COMPUTE_ENVIRONMENTS, "DescribeComputeEnvironments";
-    DescribeConsumableResourceInput => DescribeConsumableResourceOutput =
-    super::schema::ops::DESCRIBE_CONSUMABLE_RESOURCE, "DescribeConsumableResource";
-    DescribeJobDefinitionsInput => DescribeJobDefinitionsOutput =
-    super::schema::ops::DESCRIBE_JOB_DEFINITIONS, "DescribeJobDefinitions";
-    DescribeJobQueuesInput => DescribeJobQueuesOutput =
-    super::schema::ops::DESCRIBE_JOB_QUEUES, "DescribeJobQueues"; DescribeJobsInput =>
-    DescribeJobsOutput = super::schema::ops::DESCRIBE_JOBS, "DescribeJobs";
-    DescribeQuotaShareInput => DescribeQuotaShareOutput =
-    super::schema::ops::DESCRIBE_QUOTA_SHARE, "DescribeQuotaShare";
-    DescribeSchedulingPoliciesInput => DescribeSchedulingPoliciesOutput =
-    super::schema::ops::DESCRIBE_SCHEDULING_POLICIES, "DescribeSchedulingPolicies";
-    DescribeServiceEnvironmentsInput => DescribeServiceEnvironmentsOutput =
-    super::schema::ops::DESCRIBE_SERVICE_ENVIRONMENTS, "DescribeServiceEnvironments";
-    DescribeServiceJobInput => DescribeServiceJobOutput =
-    super::schema::ops::DESCRIBE_SERVICE_JOB, "DescribeServiceJob";
-    GetJobQueueSnapshotInput => GetJobQueueSnapshotOutput =
-    super::schema::ops::GET_JOB_QUEUE_SNAPSHOT, "GetJobQueueSnapshot";
-    ListConsumableResourcesInput => ListConsumableResourcesOutput =
-    super::schema::ops::LIST_CONSUMABLE_RESOURCES, "ListConsumableResources";
-    ListJobsInput => ListJobsOutput = super::schema::ops::LIST_JOBS, "ListJobs";
-    ListJobsByConsumableResourceInput => ListJobsByConsumableResourceOutput =
-    super::schema::ops::LIST_JOBS_BY_CONSUMABLE_RESOURCE, "ListJobsByConsumableResource";
-    ListQuotaSharesInput => ListQuotaSharesOutput =
-    super::schema::ops::LIST_QUOTA_SHARES, "ListQuotaShares"; ListSchedulingPoliciesInput
-    => ListSchedulingPoliciesOutput = super::schema::ops::LIST_SCHEDULING_POLICIES,
-    "ListSchedulingPolicies"; ListServiceJobsInput => ListServiceJobsOutput =
-    super::schema::ops::LIST_SERVICE_JOBS, "ListServiceJobs"; ListTagsForResourceInput =>
-    ListTagsForResourceOutput = super::schema::ops::LIST_TAGS_FOR_RESOURCE,
-    "ListTagsForResource"; RegisterJobDefinitionInput => RegisterJobDefinitionOutput =
-    super::schema::ops::REGISTER_JOB_DEFINITION, "RegisterJobDefinition"; SubmitJobInput
-    => SubmitJobOutput = super::schema::ops::SUBMIT_JOB, "SubmitJob";
-    SubmitServiceJobInput => SubmitServiceJobOutput =
-    super::schema::ops::SUBMIT_SERVICE_JOB, "SubmitServiceJob"; TagResourceInput =>
-    TagResourceOutput = super::schema::ops::TAG_RESOURCE, "TagResource";
-    TerminateJobInput => TerminateJobOutput = super::schema::ops::TERMINATE_JOB,
-    "TerminateJob"; TerminateJobsInput => TerminateJobsOutput =
-    super::schema::ops::TERMINATE_JOBS, "TerminateJobs"; TerminateServiceJobInput =>
-    TerminateServiceJobOutput = super::schema::ops::TERMINATE_SERVICE_JOB,
-    "TerminateServiceJob"; TerminateServiceJobsInput => TerminateServiceJobsOutput =
-    super::schema::ops::TERMINATE_SERVICE_JOBS, "TerminateServiceJobs";
-    UntagResourceInput => UntagResourceOutput = super::schema::ops::UNTAG_RESOURCE,
-    "UntagResource"; UpdateComputeEnvironmentInput => UpdateComputeEnvironmentOutput =
-    super::schema::ops::UPDATE_COMPUTE_ENVIRONMENT, "UpdateComputeEnvironment";
-    UpdateConsumableResourceInput => UpdateConsumableResourceOutput =
-    super::schema::ops::UPDATE_CONSUMABLE_RESOURCE, "UpdateConsumableResource";
-    UpdateJobQueueInput => UpdateJobQueueOutput = super::schema::ops::UPDATE_JOB_QUEUE,
-    "UpdateJobQueue"; UpdateQuotaShareInput => UpdateQuotaShareOutput =
-    super::schema::ops::UPDATE_QUOTA_SHARE, "UpdateQuotaShare";
-    UpdateSchedulingPolicyInput => UpdateSchedulingPolicyOutput =
-    super::schema::ops::UPDATE_SCHEDULING_POLICY, "UpdateSchedulingPolicy";
-    UpdateServiceEnvironmentInput => UpdateServiceEnvironmentOutput =
-    super::schema::ops::UPDATE_SERVICE_ENVIRONMENT, "UpdateServiceEnvironment";
-    UpdateServiceJobInput => UpdateServiceJobOutput =
-    super::schema::ops::UPDATE_SERVICE_JOB, "UpdateServiceJob";
+    CreateConsumableResourceOutput, "CreateConsumableResource"; CreateJobQueueInput =>
+    CreateJobQueueOutput, "CreateJobQueue"; CreateQuotaShareInput =>
+    CreateQuotaShareOutput, "CreateQuotaShare"; CreateSchedulingPolicyInput =>
+    CreateSchedulingPolicyOutput, "CreateSchedulingPolicy"; CreateServiceEnvironmentInput
+    => CreateServiceEnvironmentOutput, "CreateServiceEnvironment";
+    DeleteComputeEnvironmentInput => DeleteComputeEnvironmentOutput,
+    "DeleteComputeEnvironment"; DeleteConsumableResourceInput =>
+    DeleteConsumableResourceOutput, "DeleteConsumableResource"; DeleteJobQueueInput =>
+    DeleteJobQueueOutput, "DeleteJobQueue"; DeleteQuotaShareInput =>
+    DeleteQuotaShareOutput, "DeleteQuotaShare"; DeleteSchedulingPolicyInput =>
+    DeleteSchedulingPolicyOutput, "DeleteSchedulingPolicy"; DeleteServiceEnvironmentInput
+    => DeleteServiceEnvironmentOutput, "DeleteServiceEnvironment";
+    DeregisterJobDefinitionInput => DeregisterJobDefinitionOutput,
+    "DeregisterJobDefinition"; DescribeComputeEnvironmentsInput =>
+    DescribeComputeEnvironmentsOutput, "DescribeComputeEnvironments";
+    DescribeConsumableResourceInput => DescribeConsumableResourceOutput,
+    "DescribeConsumableResource"; DescribeJobDefinitionsInput =>
+    DescribeJobDefinitionsOutput, "DescribeJobDefinitions"; DescribeJobQueuesInput =>
+    DescribeJobQueuesOutput, "DescribeJobQueues"; DescribeJobsInput =>
+    DescribeJobsOutput, "DescribeJobs"; DescribeQuotaShareInput =>
+    DescribeQuotaShareOutput, "DescribeQuotaShare"; DescribeSchedulingPoliciesInput =>
+    DescribeSchedulingPoliciesOutput, "DescribeSchedulingPolicies";
+    DescribeServiceEnvironmentsInput => DescribeServiceEnvironmentsOutput,
+    "DescribeServiceEnvironments"; DescribeServiceJobInput => DescribeServiceJobOutput,
+    "DescribeServiceJob"; GetJobQueueSnapshotInput => GetJobQueueSnapshotOutput,
+    "GetJobQueueSnapshot"; ListConsumableResourcesInput => ListConsumableResourcesOutput,
+    "ListConsumableResources"; ListJobsInput => ListJobsOutput, "ListJobs";
+    ListJobsByConsumableResourceInput => ListJobsByConsumableResourceOutput,
+    "ListJobsByConsumableResource"; ListQuotaSharesInput => ListQuotaSharesOutput,
+    "ListQuotaShares"; ListSchedulingPoliciesInput => ListSchedulingPoliciesOutput,
+    "ListSchedulingPolicies"; ListServiceJobsInput => ListServiceJobsOutput,
+    "ListServiceJobs"; ListTagsForResourceInput => ListTagsForResourceOutput,
+    "ListTagsForResource"; RegisterJobDefinitionInput => RegisterJobDefinitionOutput,
+    "RegisterJobDefinition"; SubmitJobInput => SubmitJobOutput, "SubmitJob";
+    SubmitServiceJobInput => SubmitServiceJobOutput, "SubmitServiceJob"; TagResourceInput
+    => TagResourceOutput, "TagResource"; TerminateJobInput => TerminateJobOutput,
+    "TerminateJob"; TerminateJobsInput => TerminateJobsOutput, "TerminateJobs";
+    TerminateServiceJobInput => TerminateServiceJobOutput, "TerminateServiceJob";
+    TerminateServiceJobsInput => TerminateServiceJobsOutput, "TerminateServiceJobs";
+    UntagResourceInput => UntagResourceOutput, "UntagResource";
+    UpdateComputeEnvironmentInput => UpdateComputeEnvironmentOutput,
+    "UpdateComputeEnvironment"; UpdateConsumableResourceInput =>
+    UpdateConsumableResourceOutput, "UpdateConsumableResource"; UpdateJobQueueInput =>
+    UpdateJobQueueOutput, "UpdateJobQueue"; UpdateQuotaShareInput =>
+    UpdateQuotaShareOutput, "UpdateQuotaShare"; UpdateSchedulingPolicyInput =>
+    UpdateSchedulingPolicyOutput, "UpdateSchedulingPolicy"; UpdateServiceEnvironmentInput
+    => UpdateServiceEnvironmentOutput, "UpdateServiceEnvironment"; UpdateServiceJobInput
+    => UpdateServiceJobOutput, "UpdateServiceJob";
 );

@@ -6,14 +6,14 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(CancelJobOutput "CancelJobResponse"[debug from output] {} { _meta });
+rboto::__structure!(CancelJobOutput "CancelJobResponse"[from output] {} { _meta });
 /// The result of a `CancelJobs` request, including the jobs whose cancellation request was accepted and the errors for jobs that couldn't be cancelled.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelJobsOutput {
     /// A list of the job IDs whose cancellation request was accepted.
@@ -23,10 +23,10 @@ pub struct CancelJobsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelJobsOutput "CancelJobsResponse"[debug from output] { successful : Vec < String
-    >, errors : Vec < CancelJobsErrorDetail > } { _meta }
+    CancelJobsOutput "CancelJobsResponse"[from output] { successful = Vec < String >,
+    errors = Vec < CancelJobsErrorDetail > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateComputeEnvironmentOutput {
     /// The name of the compute environment. It can be up to 128 characters long. It can contain uppercase and lowercase letters, numbers, hyphens (-), and underscores (\_).
@@ -36,10 +36,10 @@ pub struct CreateComputeEnvironmentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateComputeEnvironmentOutput "CreateComputeEnvironmentResponse"[debug from output]
-    { compute_environment_name : String, compute_environment_arn : String } { _meta }
+    CreateComputeEnvironmentOutput "CreateComputeEnvironmentResponse"[from output] {
+    compute_environment_name : String, compute_environment_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateConsumableResourceOutput {
     /// The name of the consumable resource.
@@ -49,10 +49,10 @@ pub struct CreateConsumableResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateConsumableResourceOutput "CreateConsumableResourceResponse"[debug from output]
-    { consumable_resource_name : String, consumable_resource_arn : String } { _meta }
+    CreateConsumableResourceOutput "CreateConsumableResourceResponse"[from output] {
+    consumable_resource_name : String, consumable_resource_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateJobQueueOutput {
     /// The name of the job queue.
@@ -62,10 +62,10 @@ pub struct CreateJobQueueOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateJobQueueOutput "CreateJobQueueResponse"[debug from output] { job_queue_name :
-    String, job_queue_arn : String } { _meta }
+    CreateJobQueueOutput "CreateJobQueueResponse"[from output] { job_queue_name : String,
+    job_queue_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateQuotaShareOutput {
     /// The name of the quota share.
@@ -75,10 +75,10 @@ pub struct CreateQuotaShareOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateQuotaShareOutput "CreateQuotaShareResponse"[debug from output] {
-    quota_share_name : String, quota_share_arn : String } { _meta }
+    CreateQuotaShareOutput "CreateQuotaShareResponse"[from output] { quota_share_name :
+    String, quota_share_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSchedulingPolicyOutput {
     /// The name of the scheduling policy.
@@ -88,10 +88,10 @@ pub struct CreateSchedulingPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateSchedulingPolicyOutput "CreateSchedulingPolicyResponse"[debug from output] {
-    name : String, arn : String } { _meta }
+    CreateSchedulingPolicyOutput "CreateSchedulingPolicyResponse"[from output] { name :
+    String, arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateServiceEnvironmentOutput {
     /// The name of the service environment.
@@ -101,71 +101,71 @@ pub struct CreateServiceEnvironmentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateServiceEnvironmentOutput "CreateServiceEnvironmentResponse"[debug from output]
-    { service_environment_name : String, service_environment_arn : String } { _meta }
+    CreateServiceEnvironmentOutput "CreateServiceEnvironmentResponse"[from output] {
+    service_environment_name : String, service_environment_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteComputeEnvironmentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteComputeEnvironmentOutput "DeleteComputeEnvironmentResponse"[debug from output]
-    {} { _meta }
+    DeleteComputeEnvironmentOutput "DeleteComputeEnvironmentResponse"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteConsumableResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteConsumableResourceOutput "DeleteConsumableResourceResponse"[debug from output]
-    {} { _meta }
+    DeleteConsumableResourceOutput "DeleteConsumableResourceResponse"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteJobQueueOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteJobQueueOutput "DeleteJobQueueResponse"[debug from output] {} { _meta }
+    DeleteJobQueueOutput "DeleteJobQueueResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteQuotaShareOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteQuotaShareOutput "DeleteQuotaShareResponse"[debug from output] {} { _meta }
+    DeleteQuotaShareOutput "DeleteQuotaShareResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSchedulingPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteSchedulingPolicyOutput "DeleteSchedulingPolicyResponse"[debug from output] {} {
-    _meta }
+    DeleteSchedulingPolicyOutput "DeleteSchedulingPolicyResponse"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteServiceEnvironmentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteServiceEnvironmentOutput "DeleteServiceEnvironmentResponse"[debug from output]
-    {} { _meta }
+    DeleteServiceEnvironmentOutput "DeleteServiceEnvironmentResponse"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeregisterJobDefinitionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeregisterJobDefinitionOutput "DeregisterJobDefinitionResponse"[debug from output] {}
-    { _meta }
+    DeregisterJobDefinitionOutput "DeregisterJobDefinitionResponse"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeComputeEnvironmentsOutput {
     /// The list of compute environments.
@@ -175,11 +175,11 @@ pub struct DescribeComputeEnvironmentsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeComputeEnvironmentsOutput "DescribeComputeEnvironmentsResponse"[debug from
-    output] { compute_environments : Vec < ComputeEnvironmentDetail >, next_token :
-    String } { _meta }
+    DescribeComputeEnvironmentsOutput "DescribeComputeEnvironmentsResponse"[from output]
+    { compute_environments = Vec < ComputeEnvironmentDetail >, next_token : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeConsumableResourceOutput {
     /// The name of the consumable resource.
@@ -201,12 +201,12 @@ pub struct DescribeConsumableResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeConsumableResourceOutput "DescribeConsumableResourceResponse"[debug from
-    output] { consumable_resource_name : String, consumable_resource_arn : String,
-    total_quantity = i64, in_use_quantity = i64, available_quantity = i64, resource_type
-    : String, created_at = i64, tags : HashMap < String, String > } { _meta }
+    DescribeConsumableResourceOutput "DescribeConsumableResourceResponse"[from output] {
+    consumable_resource_name : String, consumable_resource_arn : String, total_quantity =
+    i64, in_use_quantity = i64, available_quantity = i64, resource_type : String,
+    created_at = i64, tags : HashMap < String, String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeJobDefinitionsOutput {
     /// The list of job definitions.
@@ -216,10 +216,10 @@ pub struct DescribeJobDefinitionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeJobDefinitionsOutput "DescribeJobDefinitionsResponse"[debug from output] {
-    job_definitions : Vec < JobDefinition >, next_token : String } { _meta }
+    DescribeJobDefinitionsOutput "DescribeJobDefinitionsResponse"[from output] {
+    job_definitions = Vec < JobDefinition >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeJobQueuesOutput {
     /// The list of job queues.
@@ -229,10 +229,10 @@ pub struct DescribeJobQueuesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeJobQueuesOutput "DescribeJobQueuesResponse"[debug from output] { job_queues :
-    Vec < JobQueueDetail >, next_token : String } { _meta }
+    DescribeJobQueuesOutput "DescribeJobQueuesResponse"[from output] { job_queues = Vec <
+    JobQueueDetail >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeJobsOutput {
     /// The list of jobs.
@@ -240,10 +240,10 @@ pub struct DescribeJobsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeJobsOutput "DescribeJobsResponse"[debug from output] { jobs : Vec < JobDetail
-    > } { _meta }
+    DescribeJobsOutput "DescribeJobsResponse"[from output] { jobs = Vec < JobDetail > } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeQuotaShareOutput {
     /// The name of the quota share.
@@ -267,14 +267,14 @@ pub struct DescribeQuotaShareOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeQuotaShareOutput "DescribeQuotaShareResponse"[debug from output] {
-    quota_share_name : String, quota_share_arn : String, job_queue_arn : String,
-    capacity_limits : Vec < QuotaShareCapacityLimit >, resource_sharing_configuration :
-    QuotaShareResourceSharingConfiguration, preemption_configuration :
+    DescribeQuotaShareOutput "DescribeQuotaShareResponse"[from output] { quota_share_name
+    : String, quota_share_arn : String, job_queue_arn : String, capacity_limits = Vec <
+    QuotaShareCapacityLimit >, resource_sharing_configuration =
+    QuotaShareResourceSharingConfiguration, preemption_configuration =
     QuotaSharePreemptionConfiguration, state : QuotaShareState, status :
     QuotaShareStatus, tags : HashMap < String, String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSchedulingPoliciesOutput {
     /// The list of scheduling policies.
@@ -282,10 +282,10 @@ pub struct DescribeSchedulingPoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeSchedulingPoliciesOutput "DescribeSchedulingPoliciesResponse"[debug from
-    output] { scheduling_policies : Vec < SchedulingPolicyDetail > } { _meta }
+    DescribeSchedulingPoliciesOutput "DescribeSchedulingPoliciesResponse"[from output] {
+    scheduling_policies = Vec < SchedulingPolicyDetail > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeServiceEnvironmentsOutput {
     /// The list of service environments that match the request.
@@ -295,11 +295,11 @@ pub struct DescribeServiceEnvironmentsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeServiceEnvironmentsOutput "DescribeServiceEnvironmentsResponse"[debug from
-    output] { service_environments : Vec < ServiceEnvironmentDetail >, next_token :
-    String } { _meta }
+    DescribeServiceEnvironmentsOutput "DescribeServiceEnvironmentsResponse"[from output]
+    { service_environments = Vec < ServiceEnvironmentDetail >, next_token : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeServiceJobOutput {
     /// A list of job attempts associated with the service job.
@@ -353,19 +353,19 @@ pub struct DescribeServiceJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeServiceJobOutput "DescribeServiceJobResponse"[debug from output] { attempts :
-    Vec < ServiceJobAttemptDetail >, capacity_usage : Vec < ServiceJobCapacityUsageDetail
-    >, created_at = i64, is_terminated = bool, job_arn : String, job_id : String,
-    job_name : String, job_queue : String, latest_attempt : LatestServiceJobAttempt,
-    retry_strategy : ServiceJobRetryStrategy, scheduled_at = i64, scheduling_priority =
-    i32, service_request_payload : String, service_job_type : ServiceJobType,
-    share_identifier : String, quota_share_name : String, preemption_configuration :
-    ServiceJobPreemptionConfiguration, preemption_summary : ServiceJobPreemptionSummary,
+    DescribeServiceJobOutput "DescribeServiceJobResponse"[from output] { attempts = Vec <
+    ServiceJobAttemptDetail >, capacity_usage = Vec < ServiceJobCapacityUsageDetail >,
+    created_at = i64, is_terminated = bool, job_arn : String, job_id : String, job_name :
+    String, job_queue : String, latest_attempt = LatestServiceJobAttempt, retry_strategy
+    = ServiceJobRetryStrategy, scheduled_at = i64, scheduling_priority = i32,
+    service_request_payload : String, service_job_type : ServiceJobType, share_identifier
+    : String, quota_share_name : String, preemption_configuration =
+    ServiceJobPreemptionConfiguration, preemption_summary = ServiceJobPreemptionSummary,
     started_at = i64, status : ServiceJobStatus, status_reason : String, stopped_at =
-    i64, tags : HashMap < String, String >, timeout_config : ServiceJobTimeout } { _meta
+    i64, tags : HashMap < String, String >, timeout_config = ServiceJobTimeout } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetJobQueueSnapshotOutput {
     /// The list of the first 100 `RUNNABLE` jobs in each job queue. For first-in-first-out (FIFO) job queues, jobs are ordered based on their submission time. For job queues with an attached fair-share scheduling (FSS) or quota-share policy, jobs are ordered based on their job priority and share usage.
@@ -377,12 +377,11 @@ pub struct GetJobQueueSnapshotOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetJobQueueSnapshotOutput "GetJobQueueSnapshotResponse"[debug from output] {
-    front_of_queue : FrontOfQueueDetail, front_of_quota_shares :
-    FrontOfQuotaSharesDetail, queue_utilization : QueueSnapshotUtilizationDetail } {
-    _meta }
+    GetJobQueueSnapshotOutput "GetJobQueueSnapshotResponse"[from output] { front_of_queue
+    = FrontOfQueueDetail, front_of_quota_shares = FrontOfQuotaSharesDetail,
+    queue_utilization = QueueSnapshotUtilizationDetail } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListConsumableResourcesOutput {
     /// A list of consumable resources that match the request.
@@ -392,11 +391,11 @@ pub struct ListConsumableResourcesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListConsumableResourcesOutput "ListConsumableResourcesResponse"[debug from output] {
-    consumable_resources : Vec < ConsumableResourceSummary >, next_token : String } {
+    ListConsumableResourcesOutput "ListConsumableResourcesResponse"[from output] {
+    consumable_resources = Vec < ConsumableResourceSummary >, next_token : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListJobsByConsumableResourceOutput {
     /// The list of jobs that require the specified consumable resources.
@@ -406,11 +405,11 @@ pub struct ListJobsByConsumableResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListJobsByConsumableResourceOutput "ListJobsByConsumableResourceResponse"[debug from
-    output] { jobs : Vec < ListJobsByConsumableResourceSummary >, next_token : String } {
+    ListJobsByConsumableResourceOutput "ListJobsByConsumableResourceResponse"[from
+    output] { jobs = Vec < ListJobsByConsumableResourceSummary >, next_token : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListJobsOutput {
     /// A list of job summaries that match the request.
@@ -420,10 +419,10 @@ pub struct ListJobsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListJobsOutput "ListJobsResponse"[debug from output] { job_summary_list : Vec <
-    JobSummary >, next_token : String } { _meta }
+    ListJobsOutput "ListJobsResponse"[from output] { job_summary_list = Vec < JobSummary
+    >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListQuotaSharesOutput {
     /// A list of quota shares that match the request.
@@ -433,10 +432,10 @@ pub struct ListQuotaSharesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListQuotaSharesOutput "ListQuotaSharesResponse"[debug from output] { quota_shares :
-    Vec < QuotaShareDetail >, next_token : String } { _meta }
+    ListQuotaSharesOutput "ListQuotaSharesResponse"[from output] { quota_shares = Vec <
+    QuotaShareDetail >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSchedulingPoliciesOutput {
     /// A list of scheduling policies that match the request.
@@ -446,11 +445,11 @@ pub struct ListSchedulingPoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListSchedulingPoliciesOutput "ListSchedulingPoliciesResponse"[debug from output] {
-    scheduling_policies : Vec < SchedulingPolicyListingDetail >, next_token : String } {
+    ListSchedulingPoliciesOutput "ListSchedulingPoliciesResponse"[from output] {
+    scheduling_policies = Vec < SchedulingPolicyListingDetail >, next_token : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListServiceJobsOutput {
     /// A list of service job summaries.
@@ -460,10 +459,10 @@ pub struct ListServiceJobsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListServiceJobsOutput "ListServiceJobsResponse"[debug from output] { job_summary_list
-    : Vec < ServiceJobSummary >, next_token : String } { _meta }
+    ListServiceJobsOutput "ListServiceJobsResponse"[from output] { job_summary_list = Vec
+    < ServiceJobSummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourceOutput {
     /// The tags for the resource.
@@ -471,10 +470,10 @@ pub struct ListTagsForResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForResourceOutput "ListTagsForResourceResponse"[debug from output] { tags :
-    HashMap < String, String > } { _meta }
+    ListTagsForResourceOutput "ListTagsForResourceResponse"[from output] { tags : HashMap
+    < String, String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterJobDefinitionOutput {
     /// The name of the job definition.
@@ -486,10 +485,10 @@ pub struct RegisterJobDefinitionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RegisterJobDefinitionOutput "RegisterJobDefinitionResponse"[debug from output] {
+    RegisterJobDefinitionOutput "RegisterJobDefinitionResponse"[from output] {
     job_definition_name : String, job_definition_arn : String, revision = i32 } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitJobOutput {
     /// The Amazon Resource Name (ARN) for the job.
@@ -501,10 +500,10 @@ pub struct SubmitJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SubmitJobOutput "SubmitJobResponse"[debug from output] { job_arn : String, job_name :
+    SubmitJobOutput "SubmitJobResponse"[from output] { job_arn : String, job_name :
     String, job_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitServiceJobOutput {
     /// The Amazon Resource Name (ARN) for the service job.
@@ -516,27 +515,23 @@ pub struct SubmitServiceJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SubmitServiceJobOutput "SubmitServiceJobResponse"[debug from output] { job_arn :
-    String, job_name : String, job_id : String } { _meta }
+    SubmitServiceJobOutput "SubmitServiceJobResponse"[from output] { job_arn : String,
+    job_name : String, job_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceResponse"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagResourceOutput "TagResourceResponse"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TerminateJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TerminateJobOutput "TerminateJobResponse"[debug from output] {} { _meta }
-);
+rboto::__structure!(TerminateJobOutput "TerminateJobResponse"[from output] {} { _meta });
 /// The result of a `TerminateJobs` request, including the jobs whose termination request was accepted and the errors for jobs that couldn't be terminated.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TerminateJobsOutput {
     /// A list of the job IDs whose termination request was accepted.
@@ -546,20 +541,19 @@ pub struct TerminateJobsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    TerminateJobsOutput "TerminateJobsResponse"[debug from output] { successful : Vec <
-    String >, errors : Vec < TerminateJobsErrorDetail > } { _meta }
+    TerminateJobsOutput "TerminateJobsResponse"[from output] { successful = Vec < String
+    >, errors = Vec < TerminateJobsErrorDetail > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TerminateServiceJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    TerminateServiceJobOutput "TerminateServiceJobResponse"[debug from output] {} { _meta
-    }
+    TerminateServiceJobOutput "TerminateServiceJobResponse"[from output] {} { _meta }
 );
 /// The result of a `TerminateServiceJobs` request, including the service jobs whose termination request was accepted and the errors for service jobs that couldn't be terminated.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TerminateServiceJobsOutput {
     /// A list of the service job IDs whose termination request was accepted.
@@ -569,19 +563,18 @@ pub struct TerminateServiceJobsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    TerminateServiceJobsOutput "TerminateServiceJobsResponse"[debug from output] {
-    successful : Vec < String >, errors : Vec < TerminateServiceJobsErrorDetail > } {
-    _meta }
+    TerminateServiceJobsOutput "TerminateServiceJobsResponse"[from output] { successful =
+    Vec < String >, errors = Vec < TerminateServiceJobsErrorDetail > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UntagResourceOutput "UntagResourceResponse"[debug from output] {} { _meta }
+    UntagResourceOutput "UntagResourceResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateComputeEnvironmentOutput {
     /// The name of the compute environment. It can be up to 128 characters long. It can contain uppercase and lowercase letters, numbers, hyphens (-), and underscores (\_).
@@ -591,10 +584,10 @@ pub struct UpdateComputeEnvironmentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateComputeEnvironmentOutput "UpdateComputeEnvironmentResponse"[debug from output]
-    { compute_environment_name : String, compute_environment_arn : String } { _meta }
+    UpdateComputeEnvironmentOutput "UpdateComputeEnvironmentResponse"[from output] {
+    compute_environment_name : String, compute_environment_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateConsumableResourceOutput {
     /// The name of the consumable resource to be updated.
@@ -606,11 +599,11 @@ pub struct UpdateConsumableResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateConsumableResourceOutput "UpdateConsumableResourceResponse"[debug from output]
-    { consumable_resource_name : String, consumable_resource_arn : String, total_quantity
-    = i64 } { _meta }
+    UpdateConsumableResourceOutput "UpdateConsumableResourceResponse"[from output] {
+    consumable_resource_name : String, consumable_resource_arn : String, total_quantity =
+    i64 } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateJobQueueOutput {
     /// The name of the job queue.
@@ -620,10 +613,10 @@ pub struct UpdateJobQueueOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateJobQueueOutput "UpdateJobQueueResponse"[debug from output] { job_queue_name :
-    String, job_queue_arn : String } { _meta }
+    UpdateJobQueueOutput "UpdateJobQueueResponse"[from output] { job_queue_name : String,
+    job_queue_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateQuotaShareOutput {
     /// The name of the quota share.
@@ -633,19 +626,19 @@ pub struct UpdateQuotaShareOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateQuotaShareOutput "UpdateQuotaShareResponse"[debug from output] {
-    quota_share_name : String, quota_share_arn : String } { _meta }
+    UpdateQuotaShareOutput "UpdateQuotaShareResponse"[from output] { quota_share_name :
+    String, quota_share_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSchedulingPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateSchedulingPolicyOutput "UpdateSchedulingPolicyResponse"[debug from output] {} {
-    _meta }
+    UpdateSchedulingPolicyOutput "UpdateSchedulingPolicyResponse"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateServiceEnvironmentOutput {
     /// The name of the service environment that was updated.
@@ -655,10 +648,10 @@ pub struct UpdateServiceEnvironmentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateServiceEnvironmentOutput "UpdateServiceEnvironmentResponse"[debug from output]
-    { service_environment_name : String, service_environment_arn : String } { _meta }
+    UpdateServiceEnvironmentOutput "UpdateServiceEnvironmentResponse"[from output] {
+    service_environment_name : String, service_environment_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateServiceJobOutput {
     /// The Amazon Resource Name (ARN) for the job.
@@ -670,6 +663,6 @@ pub struct UpdateServiceJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateServiceJobOutput "UpdateServiceJobResponse"[debug from output] { job_arn :
-    String, job_name : String, job_id : String } { _meta }
+    UpdateServiceJobOutput "UpdateServiceJobResponse"[from output] { job_arn : String,
+    job_name : String, job_id : String } { _meta }
 );

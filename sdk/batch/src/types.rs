@@ -6,7 +6,9 @@ use super::{error::*, input::*, output::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-rboto::__string_enum!(ArrayJobDependency { NToN = "N_TO_N", Sequential = "SEQUENTIAL" });
+rboto::__string_enum!(
+    ArrayJobDependency { 0 NToN = "N_TO_N", 1 Sequential = "SEQUENTIAL" }
+);
 /// An object that represents an Batch array job.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -29,7 +31,7 @@ pub struct ArrayPropertiesDetail {
     pub index: Option<i32>,
 }
 rboto::__structure!(
-    ArrayPropertiesDetail "ArrayPropertiesDetail"[set from] { status_summary : HashMap <
+    ArrayPropertiesDetail "ArrayPropertiesDetail"[from] { status_summary : HashMap <
     String, i32 >, status_summary_last_updated_at = i64, size = i32, index = i32 } {}
 );
 /// An object that represents the array properties of a job.
@@ -46,10 +48,10 @@ pub struct ArrayPropertiesSummary {
     pub status_summary_last_updated_at: Option<i64>,
 }
 rboto::__structure!(
-    ArrayPropertiesSummary "ArrayPropertiesSummary"[set from] { size = i32, index = i32,
+    ArrayPropertiesSummary "ArrayPropertiesSummary"[from] { size = i32, index = i32,
     status_summary : HashMap < String, i32 >, status_summary_last_updated_at = i64 } {}
 );
-rboto::__string_enum!(AssignPublicIp { Enabled = "ENABLED", Disabled = "DISABLED" });
+rboto::__string_enum!(AssignPublicIp { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" });
 /// An object that represents the details of a container that's part of a job attempt.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -68,9 +70,9 @@ pub struct AttemptContainerDetail {
     pub network_interfaces: Option<Vec<NetworkInterface>>,
 }
 rboto::__structure!(
-    AttemptContainerDetail "AttemptContainerDetail"[set from] { container_instance_arn :
+    AttemptContainerDetail "AttemptContainerDetail"[from] { container_instance_arn :
     String, task_arn : String, exit_code = i32, reason : String, log_stream_name :
-    String, network_interfaces : Vec < NetworkInterface > } {}
+    String, network_interfaces = Vec < NetworkInterface > } {}
 );
 /// An object that represents a job attempt.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -88,8 +90,8 @@ pub struct AttemptDetail {
     pub task_properties: Option<Vec<AttemptEcsTaskDetails>>,
 }
 rboto::__structure!(
-    AttemptDetail "AttemptDetail"[set from] { container : AttemptContainerDetail,
-    started_at = i64, stopped_at = i64, status_reason : String, task_properties : Vec <
+    AttemptDetail "AttemptDetail"[from] { container = AttemptContainerDetail, started_at
+    = i64, stopped_at = i64, status_reason : String, task_properties = Vec <
     AttemptEcsTaskDetails > } {}
 );
 /// An object that represents the details of a task.
@@ -104,8 +106,8 @@ pub struct AttemptEcsTaskDetails {
     pub containers: Option<Vec<AttemptTaskContainerDetails>>,
 }
 rboto::__structure!(
-    AttemptEcsTaskDetails "AttemptEcsTaskDetails"[set from] { container_instance_arn :
-    String, task_arn : String, containers : Vec < AttemptTaskContainerDetails > } {}
+    AttemptEcsTaskDetails "AttemptEcsTaskDetails"[from] { container_instance_arn :
+    String, task_arn : String, containers = Vec < AttemptTaskContainerDetails > } {}
 );
 /// An object that represents the details of a container that's part of a job attempt.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -123,32 +125,32 @@ pub struct AttemptTaskContainerDetails {
     pub network_interfaces: Option<Vec<NetworkInterface>>,
 }
 rboto::__structure!(
-    AttemptTaskContainerDetails "AttemptTaskContainerDetails"[set from] { exit_code =
-    i32, name : String, reason : String, log_stream_name : String, network_interfaces :
-    Vec < NetworkInterface > } {}
+    AttemptTaskContainerDetails "AttemptTaskContainerDetails"[from] { exit_code = i32,
+    name : String, reason : String, log_stream_name : String, network_interfaces = Vec <
+    NetworkInterface > } {}
 );
-rboto::__string_enum!(CeState { Enabled = "ENABLED", Disabled = "DISABLED" });
+rboto::__string_enum!(CeState { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" });
 rboto::__string_enum!(
-    CeStatus { Creating = "CREATING", Updating = "UPDATING", Deleting = "DELETING",
-    Deleted = "DELETED", Valid = "VALID", Invalid = "INVALID" }
+    CeStatus { 0 Creating = "CREATING", 1 Updating = "UPDATING", 2 Deleting = "DELETING",
+    3 Deleted = "DELETED", 4 Valid = "VALID", 5 Invalid = "INVALID" }
 );
-rboto::__string_enum!(CeType { Managed = "MANAGED", Unmanaged = "UNMANAGED" });
+rboto::__string_enum!(CeType { 0 Managed = "MANAGED", 1 Unmanaged = "UNMANAGED" });
 rboto::__string_enum!(
-    CrAllocationStrategy { BestFit = "BEST_FIT", BestFitProgressive =
-    "BEST_FIT_PROGRESSIVE", BestFitProgressiveOrdered = "BEST_FIT_PROGRESSIVE_ORDERED",
-    SpotCapacityOptimized = "SPOT_CAPACITY_OPTIMIZED", SpotPriceCapacityOptimized =
-    "SPOT_PRICE_CAPACITY_OPTIMIZED", SpotCapacityOptimizedPrioritized =
+    CrAllocationStrategy { 0 BestFit = "BEST_FIT", 1 BestFitProgressive =
+    "BEST_FIT_PROGRESSIVE", 2 BestFitProgressiveOrdered = "BEST_FIT_PROGRESSIVE_ORDERED",
+    3 SpotCapacityOptimized = "SPOT_CAPACITY_OPTIMIZED", 4 SpotPriceCapacityOptimized =
+    "SPOT_PRICE_CAPACITY_OPTIMIZED", 5 SpotCapacityOptimizedPrioritized =
     "SPOT_CAPACITY_OPTIMIZED_PRIORITIZED" }
 );
 rboto::__string_enum!(
-    CrType { Ec2 = "EC2", Spot = "SPOT", Fargate = "FARGATE", FargateSpot =
-    "FARGATE_SPOT", EcsManagedInstances = "ECS_MANAGED_INSTANCES" }
+    CrType { 0 Ec2 = "EC2", 1 Spot = "SPOT", 2 Fargate = "FARGATE", 3 FargateSpot =
+    "FARGATE_SPOT", 4 EcsManagedInstances = "ECS_MANAGED_INSTANCES" }
 );
 rboto::__string_enum!(
-    CrUpdateAllocationStrategy { BestFitProgressive = "BEST_FIT_PROGRESSIVE",
-    BestFitProgressiveOrdered = "BEST_FIT_PROGRESSIVE_ORDERED", SpotCapacityOptimized =
-    "SPOT_CAPACITY_OPTIMIZED", SpotPriceCapacityOptimized =
-    "SPOT_PRICE_CAPACITY_OPTIMIZED", SpotCapacityOptimizedPrioritized =
+    CrUpdateAllocationStrategy { 0 BestFitProgressive = "BEST_FIT_PROGRESSIVE", 1
+    BestFitProgressiveOrdered = "BEST_FIT_PROGRESSIVE_ORDERED", 2 SpotCapacityOptimized =
+    "SPOT_CAPACITY_OPTIMIZED", 3 SpotPriceCapacityOptimized =
+    "SPOT_PRICE_CAPACITY_OPTIMIZED", 4 SpotCapacityOptimizedPrioritized =
     "SPOT_CAPACITY_OPTIMIZED_PRIORITIZED" }
 );
 /// An object that contains the details of a job that couldn't be cancelled by a `CancelJobs` operation.
@@ -163,8 +165,8 @@ pub struct CancelJobsErrorDetail {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    CancelJobsErrorDetail "CancelJobsErrorDetail"[set from] { job : String, code :
-    String, message : String } {}
+    CancelJobsErrorDetail "CancelJobsErrorDetail"[from] { job : String, code : String,
+    message : String } {}
 );
 /// Defines the type and maximum quantity of resources that can be allocated to service jobs in a service environment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -232,13 +234,13 @@ pub struct ComputeEnvironmentDetail {
     pub ecs_settings: Option<EcsSettings>,
 }
 rboto::__structure!(
-    ComputeEnvironmentDetail "ComputeEnvironmentDetail"[set from] {
-    compute_environment_name : String, compute_environment_arn : String, unmanagedv_cpus
-    = i32, ecs_cluster_arn : String, tags : HashMap < String, String >, type_ : CeType,
-    state : CeState, status : CeStatus, status_reason : String, compute_resources :
-    ComputeResource, service_role : String, update_policy : UpdatePolicy,
-    eks_configuration : EksConfiguration, container_orchestration_type :
-    OrchestrationType, uuid : String, context : String, ecs_settings : EcsSettings } {}
+    ComputeEnvironmentDetail "ComputeEnvironmentDetail"[from] { compute_environment_name
+    : String, compute_environment_arn : String, unmanagedv_cpus = i32, ecs_cluster_arn :
+    String, tags : HashMap < String, String >, type_ : CeType, state : CeState, status :
+    CeStatus, status_reason : String, compute_resources = ComputeResource, service_role :
+    String, update_policy = UpdatePolicy, eks_configuration = EksConfiguration,
+    container_orchestration_type : OrchestrationType, uuid : String, context : String,
+    ecs_settings = EcsSettings } {}
 );
 /// The order that compute environments are tried in for job placement within a queue. Compute environments are tried in ascending order. For example, if two compute environments are associated with a job queue, the compute environment with a lower order integer value is tried for job placement first. Compute environments must be in the `VALID` state before you can associate them with a job queue.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -303,12 +305,12 @@ pub struct ComputeResource {
 rboto::__structure!(
     ComputeResource "ComputeResource"[set into from] { type_ : CrType,
     allocation_strategy : CrAllocationStrategy, minv_cpus = i32, maxv_cpus = i32,
-    desiredv_cpus = i32, instance_types : Vec < String >, image_id : String, subnets :
-    Vec < String >, security_group_ids : Vec < String >, ec2_key_pair : String,
+    desiredv_cpus = i32, instance_types = Vec < String >, image_id : String, subnets =
+    Vec < String >, security_group_ids = Vec < String >, ec2_key_pair : String,
     instance_role : String, tags : HashMap < String, String >, placement_group : String,
-    bid_percentage = i32, spot_iam_fleet_role : String, launch_template :
-    LaunchTemplateSpecification, ec2_configuration : Vec < Ec2Configuration >,
-    scaling_policy : ComputeScalingPolicy, managed_instances_provider :
+    bid_percentage = i32, spot_iam_fleet_role : String, launch_template =
+    LaunchTemplateSpecification, ec2_configuration = Vec < Ec2Configuration >,
+    scaling_policy = ComputeScalingPolicy, managed_instances_provider =
     ManagedInstancesProvider, capacity_tags : HashMap < String, String > } {}
 );
 /// An object that represents the attributes of a compute environment that can be updated. For more information, see [Updating compute environments](https://docs.aws.amazon.com/batch/latest/userguide/updating-compute-environments.html) in the *Batch User Guide*.
@@ -358,13 +360,13 @@ pub struct ComputeResourceUpdate {
 }
 rboto::__structure!(
     ComputeResourceUpdate "ComputeResourceUpdate"[set into] { minv_cpus = i32, maxv_cpus
-    = i32, desiredv_cpus = i32, subnets : Vec < String >, security_group_ids : Vec <
-    String >, allocation_strategy : CrUpdateAllocationStrategy, instance_types : Vec <
+    = i32, desiredv_cpus = i32, subnets = Vec < String >, security_group_ids = Vec <
+    String >, allocation_strategy : CrUpdateAllocationStrategy, instance_types = Vec <
     String >, ec2_key_pair : String, instance_role : String, tags : HashMap < String,
-    String >, placement_group : String, bid_percentage = i32, launch_template :
-    LaunchTemplateSpecification, ec2_configuration : Vec < Ec2Configuration >,
+    String >, placement_group : String, bid_percentage = i32, launch_template =
+    LaunchTemplateSpecification, ec2_configuration = Vec < Ec2Configuration >,
     update_to_latest_image_version = bool, type_ : CrType, image_id : String,
-    scaling_policy : ComputeScalingPolicy, managed_instances_provider :
+    scaling_policy = ComputeScalingPolicy, managed_instances_provider =
     UpdateManagedInstancesProviderConfiguration, capacity_tags : HashMap < String, String
     > } {}
 );
@@ -388,7 +390,7 @@ pub struct ConsumableResourceProperties {
 }
 rboto::__structure!(
     ConsumableResourceProperties "ConsumableResourceProperties"[set into from] {
-    consumable_resource_list : Vec < ConsumableResourceRequirement > } {}
+    consumable_resource_list = Vec < ConsumableResourceRequirement > } {}
 );
 /// Information about a consumable resource required to run a job.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -419,9 +421,9 @@ pub struct ConsumableResourceSummary {
     pub resource_type: Option<String>,
 }
 rboto::__structure!(
-    ConsumableResourceSummary "ConsumableResourceSummary"[set from] {
-    consumable_resource_arn : String, consumable_resource_name : String, total_quantity =
-    i64, in_use_quantity = i64, resource_type : String } {}
+    ConsumableResourceSummary "ConsumableResourceSummary"[from] { consumable_resource_arn
+    : String, consumable_resource_name : String, total_quantity = i64, in_use_quantity =
+    i64, resource_type : String } {}
 );
 /// An object that represents the details of a container that's part of a job.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -489,24 +491,24 @@ pub struct ContainerDetail {
     pub enable_execute_command: Option<bool>,
 }
 rboto::__structure!(
-    ContainerDetail "ContainerDetail"[set from] { image : String, vcpus = i32, memory =
-    i32, command : Vec < String >, job_role_arn : String, execution_role_arn : String,
-    volumes : Vec < Volume >, environment : Vec < KeyValuePair >, mount_points : Vec <
-    MountPoint >, readonly_root_filesystem = bool, ulimits : Vec < Ulimit >, privileged =
-    bool, user : String, exit_code = i32, reason : String, container_instance_arn :
-    String, task_arn : String, log_stream_name : String, instance_type : String,
-    network_interfaces : Vec < NetworkInterface >, resource_requirements : Vec <
-    ResourceRequirement >, linux_parameters : LinuxParameters, log_configuration :
-    LogConfiguration, secrets : Vec < Secret >, network_configuration :
-    NetworkConfiguration, fargate_platform_configuration : FargatePlatformConfiguration,
-    ephemeral_storage : EphemeralStorage, runtime_platform : RuntimePlatform,
-    repository_credentials : RepositoryCredentials, enable_execute_command = bool } {}
+    ContainerDetail "ContainerDetail"[from] { image : String, vcpus = i32, memory = i32,
+    command = Vec < String >, job_role_arn : String, execution_role_arn : String, volumes
+    = Vec < Volume >, environment = Vec < KeyValuePair >, mount_points = Vec < MountPoint
+    >, readonly_root_filesystem = bool, ulimits = Vec < Ulimit >, privileged = bool, user
+    : String, exit_code = i32, reason : String, container_instance_arn : String, task_arn
+    : String, log_stream_name : String, instance_type : String, network_interfaces = Vec
+    < NetworkInterface >, resource_requirements = Vec < ResourceRequirement >,
+    linux_parameters = LinuxParameters, log_configuration = LogConfiguration, secrets =
+    Vec < Secret >, network_configuration = NetworkConfiguration,
+    fargate_platform_configuration = FargatePlatformConfiguration, ephemeral_storage =
+    EphemeralStorage, runtime_platform = RuntimePlatform, repository_credentials =
+    RepositoryCredentials, enable_execute_command = bool } {}
 );
 rboto::__string_enum!(
     #[doc =
     " Specifies the CloudWatch Container Insights mode for the compute environment."]
-    ContainerInsights { Enabled = "ENABLED", Enhanced = "ENHANCED", Disabled = "DISABLED"
-    }
+    ContainerInsights { 0 Enabled = "ENABLED", 1 Enhanced = "ENHANCED", 2 Disabled =
+    "DISABLED" }
 );
 /// The overrides that should be sent to a container.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -531,8 +533,8 @@ pub struct ContainerOverrides {
 }
 rboto::__structure!(
     ContainerOverrides "ContainerOverrides"[set into] { vcpus = i32, memory = i32,
-    command : Vec < String >, instance_type : String, environment : Vec < KeyValuePair >,
-    resource_requirements : Vec < ResourceRequirement > } {}
+    command = Vec < String >, instance_type : String, environment = Vec < KeyValuePair >,
+    resource_requirements = Vec < ResourceRequirement > } {}
 );
 /// Container properties are used for Amazon ECS based job definitions. These properties to describe the container that's launched as part of a job.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -593,15 +595,15 @@ pub struct ContainerProperties {
 }
 rboto::__structure!(
     ContainerProperties "ContainerProperties"[set into from] { image : String, vcpus =
-    i32, memory = i32, command : Vec < String >, job_role_arn : String,
-    execution_role_arn : String, volumes : Vec < Volume >, environment : Vec <
-    KeyValuePair >, mount_points : Vec < MountPoint >, readonly_root_filesystem = bool,
-    privileged = bool, ulimits : Vec < Ulimit >, user : String, instance_type : String,
-    resource_requirements : Vec < ResourceRequirement >, linux_parameters :
-    LinuxParameters, log_configuration : LogConfiguration, secrets : Vec < Secret >,
-    network_configuration : NetworkConfiguration, fargate_platform_configuration :
-    FargatePlatformConfiguration, enable_execute_command = bool, ephemeral_storage :
-    EphemeralStorage, runtime_platform : RuntimePlatform, repository_credentials :
+    i32, memory = i32, command = Vec < String >, job_role_arn : String,
+    execution_role_arn : String, volumes = Vec < Volume >, environment = Vec <
+    KeyValuePair >, mount_points = Vec < MountPoint >, readonly_root_filesystem = bool,
+    privileged = bool, ulimits = Vec < Ulimit >, user : String, instance_type : String,
+    resource_requirements = Vec < ResourceRequirement >, linux_parameters =
+    LinuxParameters, log_configuration = LogConfiguration, secrets = Vec < Secret >,
+    network_configuration = NetworkConfiguration, fargate_platform_configuration =
+    FargatePlatformConfiguration, enable_execute_command = bool, ephemeral_storage =
+    EphemeralStorage, runtime_platform = RuntimePlatform, repository_credentials =
     RepositoryCredentials } {}
 );
 /// An object that represents summary details of a container within a job.
@@ -614,7 +616,7 @@ pub struct ContainerSummary {
     pub reason: Option<String>,
 }
 rboto::__structure!(
-    ContainerSummary "ContainerSummary"[set from] { exit_code = i32, reason : String } {}
+    ContainerSummary "ContainerSummary"[from] { exit_code = i32, reason : String } {}
 );
 /// An object that represents a container instance host device.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -629,10 +631,10 @@ pub struct Device {
 }
 rboto::__structure!(
     Device "Device"[set into from] { host_path : String, container_path : String,
-    permissions : Vec < DeviceCgroupPermission > } {}
+    permissions = Vec < DeviceCgroupPermission > } {}
 );
 rboto::__string_enum!(
-    DeviceCgroupPermission { Read = "READ", Write = "WRITE", Mknod = "MKNOD" }
+    DeviceCgroupPermission { 0 Read = "READ", 1 Write = "WRITE", 2 Mknod = "MKNOD" }
 );
 /// The authorization configuration details for the Amazon EFS file system.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -648,10 +650,10 @@ rboto::__structure!(
     String, iam : EfsAuthorizationConfigIam } {}
 );
 rboto::__string_enum!(
-    EfsAuthorizationConfigIam { Enabled = "ENABLED", Disabled = "DISABLED" }
+    EfsAuthorizationConfigIam { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
 );
 rboto::__string_enum!(
-    EfsTransitEncryption { Enabled = "ENABLED", Disabled = "DISABLED" }
+    EfsTransitEncryption { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
 );
 /// This is used when you're using an Amazon Elastic File System file system for job storage. For more information, see [Amazon EFS Volumes](https://docs.aws.amazon.com/batch/latest/userguide/efs-volumes.html) in the *Batch User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -671,7 +673,7 @@ pub struct EfsVolumeConfiguration {
 rboto::__structure!(
     EfsVolumeConfiguration "EFSVolumeConfiguration"[set into from] { file_system_id :
     String, root_directory : String, transit_encryption : EfsTransitEncryption,
-    transit_encryption_port = i32, authorization_config : EfsAuthorizationConfig } {}
+    transit_encryption_port = i32, authorization_config = EfsAuthorizationConfig } {}
 );
 /// Provides information used to select Amazon Machine Images (AMIs) for instances in the compute environment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -699,7 +701,7 @@ pub struct EcsProperties {
     pub task_properties: Option<Vec<EcsTaskProperties>>,
 }
 rboto::__structure!(
-    EcsProperties "EcsProperties"[set into from] { task_properties : Vec <
+    EcsProperties "EcsProperties"[set into from] { task_properties = Vec <
     EcsTaskProperties > } {}
 );
 /// An object that contains the details for the Amazon ECS resources of a job.
@@ -710,7 +712,7 @@ pub struct EcsPropertiesDetail {
     pub task_properties: Option<Vec<EcsTaskDetails>>,
 }
 rboto::__structure!(
-    EcsPropertiesDetail "EcsPropertiesDetail"[set from] { task_properties : Vec <
+    EcsPropertiesDetail "EcsPropertiesDetail"[from] { task_properties = Vec <
     EcsTaskDetails > } {}
 );
 /// An object that contains overrides for the Amazon ECS task definition of a job.
@@ -721,7 +723,7 @@ pub struct EcsPropertiesOverride {
     pub task_properties: Option<Vec<TaskPropertiesOverride>>,
 }
 rboto::__structure!(
-    EcsPropertiesOverride "EcsPropertiesOverride"[set into] { task_properties : Vec <
+    EcsPropertiesOverride "EcsPropertiesOverride"[set into] { task_properties = Vec <
     TaskPropertiesOverride > } {}
 );
 /// The Amazon ECS settings for a compute environment, including the CloudWatch Container Insights mode. Use this structure with `CreateComputeEnvironment` and `UpdateComputeEnvironment`.
@@ -769,11 +771,11 @@ pub struct EcsTaskDetails {
     pub network_mode: Option<String>,
 }
 rboto::__structure!(
-    EcsTaskDetails "EcsTaskDetails"[set from] { containers : Vec < TaskContainerDetails
-    >, container_instance_arn : String, task_arn : String, ephemeral_storage :
+    EcsTaskDetails "EcsTaskDetails"[from] { containers = Vec < TaskContainerDetails >,
+    container_instance_arn : String, task_arn : String, ephemeral_storage =
     EphemeralStorage, execution_role_arn : String, platform_version : String, ipc_mode :
-    String, task_role_arn : String, pid_mode : String, network_configuration :
-    NetworkConfiguration, runtime_platform : RuntimePlatform, volumes : Vec < Volume >,
+    String, task_role_arn : String, pid_mode : String, network_configuration =
+    NetworkConfiguration, runtime_platform = RuntimePlatform, volumes = Vec < Volume >,
     enable_execute_command = bool, network_mode : String } {}
 );
 /// The properties for a task definition that describes the container and volume definitions of an Amazon ECS task. You can specify which Docker images to use, the required resources, and other configurations related to launching the task definition through an Amazon ECS service or task.
@@ -806,11 +808,11 @@ pub struct EcsTaskProperties {
     pub network_mode: Option<String>,
 }
 rboto::__structure!(
-    EcsTaskProperties "EcsTaskProperties"[set into from] { containers : Vec <
-    TaskContainerProperties >, ephemeral_storage : EphemeralStorage, execution_role_arn :
+    EcsTaskProperties "EcsTaskProperties"[set into from] { containers = Vec <
+    TaskContainerProperties >, ephemeral_storage = EphemeralStorage, execution_role_arn :
     String, platform_version : String, ipc_mode : String, task_role_arn : String,
-    pid_mode : String, network_configuration : NetworkConfiguration, runtime_platform :
-    RuntimePlatform, volumes : Vec < Volume >, enable_execute_command = bool,
+    pid_mode : String, network_configuration = NetworkConfiguration, runtime_platform =
+    RuntimePlatform, volumes = Vec < Volume >, enable_execute_command = bool,
     network_mode : String } {}
 );
 /// Configures whether Batch manages an Amazon EKS access entry on the cluster for the compute environment. For information on how the fields interact with the cluster's `authenticationMode` and with other compute environments that share the cluster, see [Amazon EKS access entry authentication](https://docs.aws.amazon.com/batch/latest/userguide/eks-access-entries.html) in the *Batch User Guide*.
@@ -829,13 +831,13 @@ rboto::__structure!(
 rboto::__string_enum!(
     #[doc =
     " The desired state for the Batch-managed Amazon EKS access entry on a compute environment."]
-    EksAccessEntryDesiredState { Enabled = "ENABLED", Disabled = "DISABLED",
+    EksAccessEntryDesiredState { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED", 2
     InheritFromCluster = "INHERIT_FROM_CLUSTER" }
 );
 rboto::__string_enum!(
     #[doc =
     " The observed state of the Batch-managed Amazon EKS access entry on a compute environment."]
-    EksAccessEntryStatus { Active = "ACTIVE", Inactive = "INACTIVE" }
+    EksAccessEntryStatus { 0 Active = "ACTIVE", 1 Inactive = "INACTIVE" }
 );
 /// An object that represents the details for an attempt for a job attempt that an Amazon EKS container runs.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -851,7 +853,7 @@ pub struct EksAttemptContainerDetail {
     pub reason: Option<String>,
 }
 rboto::__structure!(
-    EksAttemptContainerDetail "EksAttemptContainerDetail"[set from] { name : String,
+    EksAttemptContainerDetail "EksAttemptContainerDetail"[from] { name : String,
     container_id : String, exit_code = i32, reason : String } {}
 );
 /// An object that represents the details of a job attempt for a job attempt by an Amazon EKS container.
@@ -878,8 +880,8 @@ pub struct EksAttemptDetail {
     pub status_reason: Option<String>,
 }
 rboto::__structure!(
-    EksAttemptDetail "EksAttemptDetail"[set from] { containers : Vec <
-    EksAttemptContainerDetail >, init_containers : Vec < EksAttemptContainerDetail >,
+    EksAttemptDetail "EksAttemptDetail"[from] { containers = Vec <
+    EksAttemptContainerDetail >, init_containers = Vec < EksAttemptContainerDetail >,
     eks_cluster_arn : String, pod_name : String, pod_namespace : String, node_name :
     String, started_at = i64, stopped_at = i64, status_reason : String } {}
 );
@@ -896,7 +898,7 @@ pub struct EksConfiguration {
 }
 rboto::__structure!(
     EksConfiguration "EksConfiguration"[set into from] { eks_cluster_arn : String,
-    kubernetes_namespace : String, access_entry : EksAccessEntry } {}
+    kubernetes_namespace : String, access_entry = EksAccessEntry } {}
 );
 /// An object that represents the attributes of an Batch compute environment's Amazon EKS configuration that can be updated. Currently `accessEntry` is the only attribute that you can change after the compute environment is created. For more information, see [Amazon EKS access entry authentication](https://docs.aws.amazon.com/batch/latest/userguide/eks-access-entries.html) in the *Batch User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -906,7 +908,7 @@ pub struct EksConfigurationUpdate {
     pub access_entry: Option<EksAccessEntry>,
 }
 rboto::__structure!(
-    EksConfigurationUpdate "EksConfigurationUpdate"[set into] { access_entry :
+    EksConfigurationUpdate "EksConfigurationUpdate"[set into] { access_entry =
     EksAccessEntry } {}
 );
 /// EKS container properties are used in job definitions for Amazon EKS based job definitions to describe the properties for a container node in the pod that's launched as part of a job. This can't be specified for Amazon ECS based job definitions.
@@ -934,10 +936,10 @@ pub struct EksContainer {
 }
 rboto::__structure!(
     EksContainer "EksContainer"[set into from] { name : String, image : String,
-    image_pull_policy : String, command : Vec < String >, args : Vec < String >, env :
-    Vec < EksContainerEnvironmentVariable >, resources :
-    EksContainerResourceRequirements, volume_mounts : Vec < EksContainerVolumeMount >,
-    security_context : EksContainerSecurityContext } {}
+    image_pull_policy : String, command = Vec < String >, args = Vec < String >, env =
+    Vec < EksContainerEnvironmentVariable >, resources =
+    EksContainerResourceRequirements, volume_mounts = Vec < EksContainerVolumeMount >,
+    security_context = EksContainerSecurityContext } {}
 );
 /// The details for container properties that are returned by `DescribeJobs` for jobs that use Amazon EKS.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -967,11 +969,11 @@ pub struct EksContainerDetail {
     pub security_context: Option<EksContainerSecurityContext>,
 }
 rboto::__structure!(
-    EksContainerDetail "EksContainerDetail"[set from] { name : String, image : String,
-    image_pull_policy : String, command : Vec < String >, args : Vec < String >, env :
-    Vec < EksContainerEnvironmentVariable >, resources :
-    EksContainerResourceRequirements, exit_code = i32, reason : String, volume_mounts :
-    Vec < EksContainerVolumeMount >, security_context : EksContainerSecurityContext } {}
+    EksContainerDetail "EksContainerDetail"[from] { name : String, image : String,
+    image_pull_policy : String, command = Vec < String >, args = Vec < String >, env =
+    Vec < EksContainerEnvironmentVariable >, resources =
+    EksContainerResourceRequirements, exit_code = i32, reason : String, volume_mounts =
+    Vec < EksContainerVolumeMount >, security_context = EksContainerSecurityContext } {}
 );
 /// An environment variable.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -996,8 +998,8 @@ pub struct EksContainerLinuxCapabilities {
     pub drop: Option<Vec<String>>,
 }
 rboto::__structure!(
-    EksContainerLinuxCapabilities "EksContainerLinuxCapabilities"[set into from] { add :
-    Vec < String >, drop : Vec < String > } {}
+    EksContainerLinuxCapabilities "EksContainerLinuxCapabilities"[set into from] { add =
+    Vec < String >, drop = Vec < String > } {}
 );
 /// Object representing any Kubernetes overrides to a job definition that's used in a [SubmitJob](https://docs.aws.amazon.com/batch/latest/APIReference/API_SubmitJob.html) API operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1018,8 +1020,8 @@ pub struct EksContainerOverride {
 }
 rboto::__structure!(
     EksContainerOverride "EksContainerOverride"[set into] { name : String, image :
-    String, command : Vec < String >, args : Vec < String >, env : Vec <
-    EksContainerEnvironmentVariable >, resources : EksContainerResourceRequirements } {}
+    String, command = Vec < String >, args = Vec < String >, env = Vec <
+    EksContainerEnvironmentVariable >, resources = EksContainerResourceRequirements } {}
 );
 /// The type and amount of resources to assign to a container. The supported resources include `memory`, `cpu`, and `nvidia.com/gpu`. For more information, see [Resource management for pods and containers](https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/) in the *Kubernetes documentation*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1058,8 +1060,8 @@ pub struct EksContainerSecurityContext {
 rboto::__structure!(
     EksContainerSecurityContext "EksContainerSecurityContext"[set into from] {
     run_as_user = i64, run_as_group = i64, privileged = bool, allow_privilege_escalation
-    = bool, read_only_root_filesystem = bool, run_as_non_root = bool, capabilities :
-    EksContainerLinuxCapabilities, seccomp_profile : EksSeccompProfile } {}
+    = bool, read_only_root_filesystem = bool, run_as_non_root = bool, capabilities =
+    EksContainerLinuxCapabilities, seccomp_profile = EksSeccompProfile } {}
 );
 /// The volume mounts for a container for an Amazon EKS job. For more information about volumes and volume mounts in Kubernetes, see [Volumes](https://kubernetes.io/docs/concepts/storage/volumes/) in the *Kubernetes documentation*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1153,10 +1155,10 @@ pub struct EksPodProperties {
 }
 rboto::__structure!(
     EksPodProperties "EksPodProperties"[set into from] { service_account_name : String,
-    host_network = bool, dns_policy : String, image_pull_secrets : Vec < ImagePullSecret
-    >, containers : Vec < EksContainer >, init_containers : Vec < EksContainer >, volumes
-    : Vec < EksVolume >, metadata : EksMetadata, share_process_namespace = bool,
-    security_context : EksPodSecurityContext } {}
+    host_network = bool, dns_policy : String, image_pull_secrets = Vec < ImagePullSecret
+    >, containers = Vec < EksContainer >, init_containers = Vec < EksContainer >, volumes
+    = Vec < EksVolume >, metadata = EksMetadata, share_process_namespace = bool,
+    security_context = EksPodSecurityContext } {}
 );
 /// The details for the pod.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1188,11 +1190,11 @@ pub struct EksPodPropertiesDetail {
     pub security_context: Option<EksPodSecurityContext>,
 }
 rboto::__structure!(
-    EksPodPropertiesDetail "EksPodPropertiesDetail"[set from] { service_account_name :
-    String, host_network = bool, dns_policy : String, image_pull_secrets : Vec <
-    ImagePullSecret >, containers : Vec < EksContainerDetail >, init_containers : Vec <
-    EksContainerDetail >, volumes : Vec < EksVolume >, pod_name : String, node_name :
-    String, metadata : EksMetadata, share_process_namespace = bool, security_context :
+    EksPodPropertiesDetail "EksPodPropertiesDetail"[from] { service_account_name :
+    String, host_network = bool, dns_policy : String, image_pull_secrets = Vec <
+    ImagePullSecret >, containers = Vec < EksContainerDetail >, init_containers = Vec <
+    EksContainerDetail >, volumes = Vec < EksVolume >, pod_name : String, node_name :
+    String, metadata = EksMetadata, share_process_namespace = bool, security_context =
     EksPodSecurityContext } {}
 );
 /// An object that contains overrides for the Kubernetes pod properties of a job.
@@ -1207,8 +1209,8 @@ pub struct EksPodPropertiesOverride {
     pub metadata: Option<EksMetadata>,
 }
 rboto::__structure!(
-    EksPodPropertiesOverride "EksPodPropertiesOverride"[set into] { containers : Vec <
-    EksContainerOverride >, init_containers : Vec < EksContainerOverride >, metadata :
+    EksPodPropertiesOverride "EksPodPropertiesOverride"[set into] { containers = Vec <
+    EksContainerOverride >, init_containers = Vec < EksContainerOverride >, metadata =
     EksMetadata } {}
 );
 /// The security context for the pod. The settings apply to all containers in the pod when the container does not specify an overriding value. For more information, see [Set the security context for a Pod](https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#set-the-security-context-for-a-pod) in the *Kubernetes documentation*.
@@ -1228,7 +1230,7 @@ pub struct EksPodSecurityContext {
 }
 rboto::__structure!(
     EksPodSecurityContext "EksPodSecurityContext"[set into from] { run_as_user = i64,
-    run_as_group = i64, run_as_non_root = bool, seccomp_profile : EksSeccompProfile,
+    run_as_group = i64, run_as_non_root = bool, seccomp_profile = EksSeccompProfile,
     fs_group = i64 } {}
 );
 /// An object that contains the properties for the Kubernetes resources of a job.
@@ -1239,7 +1241,7 @@ pub struct EksProperties {
     pub pod_properties: Option<EksPodProperties>,
 }
 rboto::__structure!(
-    EksProperties "EksProperties"[set into from] { pod_properties : EksPodProperties } {}
+    EksProperties "EksProperties"[set into from] { pod_properties = EksPodProperties } {}
 );
 /// An object that contains the details for the Kubernetes resources of a job.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1249,7 +1251,7 @@ pub struct EksPropertiesDetail {
     pub pod_properties: Option<EksPodPropertiesDetail>,
 }
 rboto::__structure!(
-    EksPropertiesDetail "EksPropertiesDetail"[set from] { pod_properties :
+    EksPropertiesDetail "EksPropertiesDetail"[from] { pod_properties =
     EksPodPropertiesDetail } {}
 );
 /// An object that contains overrides for the Kubernetes resources of a job.
@@ -1260,7 +1262,7 @@ pub struct EksPropertiesOverride {
     pub pod_properties: Option<EksPodPropertiesOverride>,
 }
 rboto::__structure!(
-    EksPropertiesOverride "EksPropertiesOverride"[set into] { pod_properties :
+    EksPropertiesOverride "EksPropertiesOverride"[set into] { pod_properties =
     EksPodPropertiesOverride } {}
 );
 /// The Linux seccomp profile for a pod or container. For more information, see [Restrict a Container's Syscalls with seccomp](https://kubernetes.io/docs/tutorials/security/seccomp/) in the *Kubernetes documentation*.
@@ -1277,8 +1279,8 @@ rboto::__structure!(
     localhost_profile : String } {}
 );
 rboto::__string_enum!(
-    EksSeccompProfileType { RuntimeDefault = "RuntimeDefault", Localhost = "Localhost",
-    Unconfined = "Unconfined" }
+    EksSeccompProfileType { 0 RuntimeDefault = "RuntimeDefault", 1 Localhost =
+    "Localhost", 2 Unconfined = "Unconfined" }
 );
 /// Specifies the configuration of a Kubernetes `secret` volume. For more information, see [secret](https://kubernetes.io/docs/concepts/storage/volumes/#secret) in the *Kubernetes documentation*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1308,8 +1310,8 @@ pub struct EksVolume {
     pub persistent_volume_claim: Option<EksPersistentVolumeClaim>,
 }
 rboto::__structure!(
-    EksVolume "EksVolume"[set into from] { name : String, host_path : EksHostPath,
-    empty_dir : EksEmptyDir, secret : EksSecret, persistent_volume_claim :
+    EksVolume "EksVolume"[set into from] { name : String, host_path = EksHostPath,
+    empty_dir = EksEmptyDir, secret = EksSecret, persistent_volume_claim =
     EksPersistentVolumeClaim } {}
 );
 /// The amount of ephemeral storage to allocate for the task. This parameter is used to expand the total amount of ephemeral storage available, beyond the default amount, for tasks hosted on Fargate.
@@ -1349,7 +1351,7 @@ pub struct FairshareCapacityUsage {
     pub quantity: Option<f64>,
 }
 rboto::__structure!(
-    FairshareCapacityUsage "FairshareCapacityUsage"[set from] { capacity_unit : String,
+    FairshareCapacityUsage "FairshareCapacityUsage"[from] { capacity_unit : String,
     quantity = f64 } {}
 );
 /// The capacity utilization for a specific share in a fairshare scheduling job queue, including the share identifier and its current usage.
@@ -1362,8 +1364,8 @@ pub struct FairshareCapacityUtilization {
     pub capacity_usage: Option<Vec<FairshareCapacityUsage>>,
 }
 rboto::__structure!(
-    FairshareCapacityUtilization "FairshareCapacityUtilization"[set from] {
-    share_identifier : String, capacity_usage : Vec < FairshareCapacityUsage > } {}
+    FairshareCapacityUtilization "FairshareCapacityUtilization"[from] { share_identifier
+    : String, capacity_usage = Vec < FairshareCapacityUsage > } {}
 );
 /// The fair-share scheduling policy details.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1378,7 +1380,7 @@ pub struct FairsharePolicy {
 }
 rboto::__structure!(
     FairsharePolicy "FairsharePolicy"[set into from] { share_decay_seconds = i32,
-    compute_reservation = i32, share_distribution : Vec < ShareAttributes > } {}
+    compute_reservation = i32, share_distribution = Vec < ShareAttributes > } {}
 );
 /// The fairshare utilization for a job queue, including the number of active shares and top capacity utilization.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1390,9 +1392,8 @@ pub struct FairshareUtilizationDetail {
     pub top_capacity_utilization: Option<Vec<FairshareCapacityUtilization>>,
 }
 rboto::__structure!(
-    FairshareUtilizationDetail "FairshareUtilizationDetail"[set from] {
-    active_share_count = i64, top_capacity_utilization : Vec <
-    FairshareCapacityUtilization > } {}
+    FairshareUtilizationDetail "FairshareUtilizationDetail"[from] { active_share_count =
+    i64, top_capacity_utilization = Vec < FairshareCapacityUtilization > } {}
 );
 /// The platform configuration for jobs that are running on Fargate resources. Jobs that run on Amazon EC2 resources must not specify this parameter.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1419,7 +1420,7 @@ rboto::__structure!(
     FirelensConfigurationType, options : HashMap < String, String > } {}
 );
 rboto::__string_enum!(
-    FirelensConfigurationType { Fluentd = "fluentd", Fluentbit = "fluentbit" }
+    FirelensConfigurationType { 0 Fluentd = "fluentd", 1 Fluentbit = "fluentbit" }
 );
 /// Contains a list of the first 100 `RUNNABLE` jobs associated to a single job queue.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1431,8 +1432,8 @@ pub struct FrontOfQueueDetail {
     pub last_updated_at: Option<i64>,
 }
 rboto::__structure!(
-    FrontOfQueueDetail "FrontOfQueueDetail"[set from] { jobs : Vec <
-    FrontOfQueueJobSummary >, last_updated_at = i64 } {}
+    FrontOfQueueDetail "FrontOfQueueDetail"[from] { jobs = Vec < FrontOfQueueJobSummary
+    >, last_updated_at = i64 } {}
 );
 /// An object that represents summary details for the first 100 `RUNNABLE` jobs in a job queue.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1444,7 +1445,7 @@ pub struct FrontOfQueueJobSummary {
     pub earliest_time_at_position: Option<i64>,
 }
 rboto::__structure!(
-    FrontOfQueueJobSummary "FrontOfQueueJobSummary"[set from] { job_arn : String,
+    FrontOfQueueJobSummary "FrontOfQueueJobSummary"[from] { job_arn : String,
     earliest_time_at_position = i64 } {}
 );
 /// An object that represents summary details for the first `RUNNABLE` job in a quota share.
@@ -1457,8 +1458,8 @@ pub struct FrontOfQuotaShareJobSummary {
     pub earliest_time_at_position: Option<i64>,
 }
 rboto::__structure!(
-    FrontOfQuotaShareJobSummary "FrontOfQuotaShareJobSummary"[set from] { job_arn :
-    String, earliest_time_at_position = i64 } {}
+    FrontOfQuotaShareJobSummary "FrontOfQuotaShareJobSummary"[from] { job_arn : String,
+    earliest_time_at_position = i64 } {}
 );
 /// An object that represents the details of the first `RUNNABLE` job in each named quota share associated with a single job queue.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1470,8 +1471,8 @@ pub struct FrontOfQuotaSharesDetail {
     pub last_updated_at: Option<i64>,
 }
 rboto::__structure!(
-    FrontOfQuotaSharesDetail "FrontOfQuotaSharesDetail"[set from] { quota_shares :
-    HashMap < String, Vec < FrontOfQuotaShareJobSummary > >, last_updated_at = i64 } {}
+    FrontOfQuotaSharesDetail "FrontOfQuotaSharesDetail"[from] { quota_shares : HashMap <
+    String, Vec < FrontOfQuotaShareJobSummary > >, last_updated_at = i64 } {}
 );
 /// Determine whether your data volume persists on the host container instance and where it's stored. If this parameter is empty, then the Docker daemon assigns a host path for your data volume. However, the data isn't guaranteed to persist after the containers that are associated with it stop running.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1529,12 +1530,12 @@ pub struct InstanceLaunchTemplate {
 }
 rboto::__structure!(
     InstanceLaunchTemplate "InstanceLaunchTemplate"[set into from] {
-    ec2_instance_profile_arn : String, network_configuration :
-    ManagedInstancesNetworkConfiguration, instance_requirements :
-    InstanceRequirementsRequest, capacity_option_type : String, storage_configuration :
+    ec2_instance_profile_arn : String, network_configuration =
+    ManagedInstancesNetworkConfiguration, instance_requirements =
+    InstanceRequirementsRequest, capacity_option_type : String, storage_configuration =
     ManagedInstancesStorageConfiguration, monitoring : String, fips_enabled = bool,
-    capacity_reservations : CapacityReservationRequest,
-    instance_metadata_tags_propagation = bool, local_storage_configuration :
+    capacity_reservations = CapacityReservationRequest,
+    instance_metadata_tags_propagation = bool, local_storage_configuration =
     ManagedInstancesLocalStorageConfiguration } {}
 );
 /// The instance launch configuration for updating an Amazon ECS Managed Instances capacity provider. You cannot change `capacityOptionType` or `fipsEnabled` after the compute environment is created.
@@ -1560,12 +1561,12 @@ pub struct InstanceLaunchTemplateUpdate {
 }
 rboto::__structure!(
     InstanceLaunchTemplateUpdate "InstanceLaunchTemplateUpdate"[set into] {
-    ec2_instance_profile_arn : String, network_configuration :
-    ManagedInstancesNetworkConfiguration, instance_requirements :
-    InstanceRequirementsRequest, storage_configuration :
-    ManagedInstancesStorageConfiguration, monitoring : String, capacity_reservations :
+    ec2_instance_profile_arn : String, network_configuration =
+    ManagedInstancesNetworkConfiguration, instance_requirements =
+    InstanceRequirementsRequest, storage_configuration =
+    ManagedInstancesStorageConfiguration, monitoring : String, capacity_reservations =
     CapacityReservationRequest, instance_metadata_tags_propagation = bool,
-    local_storage_configuration : ManagedInstancesLocalStorageConfiguration } {}
+    local_storage_configuration = ManagedInstancesLocalStorageConfiguration } {}
 );
 /// The instance type requirements for the Amazon ECS Managed Instances capacity provider. Use this to specify which Amazon EC2 instance types or instance families Amazon ECS can launch.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1576,12 +1577,12 @@ pub struct InstanceRequirementsRequest {
 }
 rboto::__structure!(
     InstanceRequirementsRequest "InstanceRequirementsRequest"[set into from] {
-    allowed_instance_types : Vec < String > } {}
+    allowed_instance_types = Vec < String > } {}
 );
-rboto::__string_enum!(JqState { Enabled = "ENABLED", Disabled = "DISABLED" });
+rboto::__string_enum!(JqState { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" });
 rboto::__string_enum!(
-    JqStatus { Creating = "CREATING", Updating = "UPDATING", Deleting = "DELETING",
-    Deleted = "DELETED", Valid = "VALID", Invalid = "INVALID" }
+    JqStatus { 0 Creating = "CREATING", 1 Updating = "UPDATING", 2 Deleting = "DELETING",
+    3 Deleted = "DELETED", 4 Valid = "VALID", 5 Invalid = "INVALID" }
 );
 /// The capacity usage for a job, including the unit of measure and quantity of resources being used.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1593,7 +1594,7 @@ pub struct JobCapacityUsageSummary {
     pub quantity: Option<f64>,
 }
 rboto::__structure!(
-    JobCapacityUsageSummary "JobCapacityUsageSummary"[set from] { capacity_unit : String,
+    JobCapacityUsageSummary "JobCapacityUsageSummary"[from] { capacity_unit : String,
     quantity = f64 } {}
 );
 /// An object that represents an Batch job definition.
@@ -1638,17 +1639,17 @@ pub struct JobDefinition {
     pub consumable_resource_properties: Option<ConsumableResourceProperties>,
 }
 rboto::__structure!(
-    JobDefinition "JobDefinition"[set from] { job_definition_name : String,
+    JobDefinition "JobDefinition"[from] { job_definition_name : String,
     job_definition_arn : String, revision = i32, status : String, type_ : String,
-    scheduling_priority = i32, parameters : HashMap < String, String >, retry_strategy :
-    RetryStrategy, container_properties : ContainerProperties, timeout : JobTimeout,
-    node_properties : NodeProperties, tags : HashMap < String, String >, propagate_tags =
-    bool, platform_capabilities : Vec < PlatformCapability >, ecs_properties :
-    EcsProperties, eks_properties : EksProperties, container_orchestration_type :
-    OrchestrationType, consumable_resource_properties : ConsumableResourceProperties } {}
+    scheduling_priority = i32, parameters : HashMap < String, String >, retry_strategy =
+    RetryStrategy, container_properties = ContainerProperties, timeout = JobTimeout,
+    node_properties = NodeProperties, tags : HashMap < String, String >, propagate_tags =
+    bool, platform_capabilities = Vec < PlatformCapability >, ecs_properties =
+    EcsProperties, eks_properties = EksProperties, container_orchestration_type :
+    OrchestrationType, consumable_resource_properties = ConsumableResourceProperties } {}
 );
 rboto::__string_enum!(
-    JobDefinitionType { Container = "container", Multinode = "multinode" }
+    JobDefinitionType { 0 Container = "container", 1 Multinode = "multinode" }
 );
 /// An object that represents an Batch job dependency.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1729,18 +1730,18 @@ pub struct JobDetail {
     pub consumable_resource_properties: Option<ConsumableResourceProperties>,
 }
 rboto::__structure!(
-    JobDetail "JobDetail"[set from] { job_arn : String, job_name : String, job_id :
-    String, job_queue : String, status : JobStatus, share_identifier : String,
-    scheduling_priority = i32, attempts : Vec < AttemptDetail >, status_reason : String,
-    created_at = i64, retry_strategy : RetryStrategy, started_at = i64, stopped_at = i64,
-    depends_on : Vec < JobDependency >, job_definition : String, parameters : HashMap <
-    String, String >, container : ContainerDetail, node_details : NodeDetails,
-    node_properties : NodeProperties, array_properties : ArrayPropertiesDetail, timeout :
+    JobDetail "JobDetail"[from] { job_arn : String, job_name : String, job_id : String,
+    job_queue : String, status : JobStatus, share_identifier : String,
+    scheduling_priority = i32, attempts = Vec < AttemptDetail >, status_reason : String,
+    created_at = i64, retry_strategy = RetryStrategy, started_at = i64, stopped_at = i64,
+    depends_on = Vec < JobDependency >, job_definition : String, parameters : HashMap <
+    String, String >, container = ContainerDetail, node_details = NodeDetails,
+    node_properties = NodeProperties, array_properties = ArrayPropertiesDetail, timeout =
     JobTimeout, tags : HashMap < String, String >, propagate_tags = bool,
-    platform_capabilities : Vec < PlatformCapability >, eks_properties :
-    EksPropertiesDetail, eks_attempts : Vec < EksAttemptDetail >, ecs_properties :
+    platform_capabilities = Vec < PlatformCapability >, eks_properties =
+    EksPropertiesDetail, eks_attempts = Vec < EksAttemptDetail >, ecs_properties =
     EcsPropertiesDetail, is_cancelled = bool, is_terminated = bool,
-    consumable_resource_properties : ConsumableResourceProperties } {}
+    consumable_resource_properties = ConsumableResourceProperties } {}
 );
 /// An object that represents the details for an Batch job queue.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1772,16 +1773,16 @@ pub struct JobQueueDetail {
     pub job_state_time_limit_actions: Option<Vec<JobStateTimeLimitAction>>,
 }
 rboto::__structure!(
-    JobQueueDetail "JobQueueDetail"[set from] { job_queue_name : String, job_queue_arn :
+    JobQueueDetail "JobQueueDetail"[from] { job_queue_name : String, job_queue_arn :
     String, state : JqState, scheduling_policy_arn : String, status : JqStatus,
-    status_reason : String, priority = i32, compute_environment_order : Vec <
-    ComputeEnvironmentOrder >, service_environment_order : Vec < ServiceEnvironmentOrder
+    status_reason : String, priority = i32, compute_environment_order = Vec <
+    ComputeEnvironmentOrder >, service_environment_order = Vec < ServiceEnvironmentOrder
     >, job_queue_type : JobQueueType, tags : HashMap < String, String >,
-    job_state_time_limit_actions : Vec < JobStateTimeLimitAction > } {}
+    job_state_time_limit_actions = Vec < JobStateTimeLimitAction > } {}
 );
 rboto::__string_enum!(
-    JobQueueType { Eks = "EKS", Ecs = "ECS", EcsFargate = "ECS_FARGATE",
-    SagemakerTraining = "SAGEMAKER_TRAINING", EcsManagedInstances =
+    JobQueueType { 0 Eks = "EKS", 1 Ecs = "ECS", 2 EcsFargate = "ECS_FARGATE", 3
+    SagemakerTraining = "SAGEMAKER_TRAINING", 4 EcsManagedInstances =
     "ECS_MANAGED_INSTANCES" }
 );
 /// Specifies an action that Batch will take after the job has remained at the head of the queue in the specified state for longer than the specified time.
@@ -1803,13 +1804,13 @@ rboto::__structure!(
     JobStateTimeLimitActionsAction } {}
 );
 rboto::__string_enum!(
-    JobStateTimeLimitActionsAction { Cancel = "CANCEL", Terminate = "TERMINATE" }
+    JobStateTimeLimitActionsAction { 0 Cancel = "CANCEL", 1 Terminate = "TERMINATE" }
 );
-rboto::__string_enum!(JobStateTimeLimitActionsState { Runnable = "RUNNABLE" });
+rboto::__string_enum!(JobStateTimeLimitActionsState { 0 Runnable = "RUNNABLE" });
 rboto::__string_enum!(
-    JobStatus { Submitted = "SUBMITTED", Pending = "PENDING", Runnable = "RUNNABLE",
-    Starting = "STARTING", Running = "RUNNING", Succeeded = "SUCCEEDED", Failed =
-    "FAILED" }
+    JobStatus { 0 Submitted = "SUBMITTED", 1 Pending = "PENDING", 2 Runnable =
+    "RUNNABLE", 3 Starting = "STARTING", 4 Running = "RUNNING", 5 Succeeded =
+    "SUCCEEDED", 6 Failed = "FAILED" }
 );
 /// An object that represents summary details of a job.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1851,12 +1852,12 @@ pub struct JobSummary {
     pub is_terminated: Option<bool>,
 }
 rboto::__structure!(
-    JobSummary "JobSummary"[set from] { job_arn : String, job_id : String, job_name :
-    String, capacity_usage : Vec < JobCapacityUsageSummary >, created_at = i64,
-    scheduled_at = i64, share_identifier : String, status : JobStatus, status_reason :
-    String, started_at = i64, stopped_at = i64, container : ContainerSummary,
-    array_properties : ArrayPropertiesSummary, node_properties : NodePropertiesSummary,
-    job_definition : String, is_cancelled = bool, is_terminated = bool } {}
+    JobSummary "JobSummary"[from] { job_arn : String, job_id : String, job_name : String,
+    capacity_usage = Vec < JobCapacityUsageSummary >, created_at = i64, scheduled_at =
+    i64, share_identifier : String, status : JobStatus, status_reason : String,
+    started_at = i64, stopped_at = i64, container = ContainerSummary, array_properties =
+    ArrayPropertiesSummary, node_properties = NodePropertiesSummary, job_definition :
+    String, is_cancelled = bool, is_terminated = bool } {}
 );
 /// An object that represents a job timeout configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1890,7 +1891,7 @@ pub struct KeyValuesPair {
     pub values: Option<Vec<String>>,
 }
 rboto::__structure!(
-    KeyValuesPair "KeyValuesPair"[set into] { name : String, values : Vec < String > } {}
+    KeyValuesPair "KeyValuesPair"[set into] { name : String, values = Vec < String > } {}
 );
 /// Information about the latest attempt of a service job. A Service job can transition from `SCHEDULED` back to `RUNNABLE` state when they encounter capacity constraints.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1900,7 +1901,7 @@ pub struct LatestServiceJobAttempt {
     pub service_resource_id: Option<ServiceResourceId>,
 }
 rboto::__structure!(
-    LatestServiceJobAttempt "LatestServiceJobAttempt"[set from] { service_resource_id :
+    LatestServiceJobAttempt "LatestServiceJobAttempt"[from] { service_resource_id =
     ServiceResourceId } {}
 );
 /// An object that represents a launch template that's associated with a compute resource. You must specify either the launch template ID or launch template name in the request, but not both.
@@ -1921,7 +1922,7 @@ pub struct LaunchTemplateSpecification {
 rboto::__structure!(
     LaunchTemplateSpecification "LaunchTemplateSpecification"[set into from] {
     launch_template_id : String, launch_template_name : String, version : String,
-    overrides : Vec < LaunchTemplateSpecificationOverride >, userdata_type : UserdataType
+    overrides = Vec < LaunchTemplateSpecificationOverride >, userdata_type : UserdataType
     } {}
 );
 /// An object that represents a launch template to use in place of the default launch template. You must specify either the launch template ID or launch template name in the request, but not both.
@@ -1942,7 +1943,7 @@ pub struct LaunchTemplateSpecificationOverride {
 rboto::__structure!(
     LaunchTemplateSpecificationOverride "LaunchTemplateSpecificationOverride"[set into
     from] { launch_template_id : String, launch_template_name : String, version : String,
-    target_instance_types : Vec < String >, userdata_type : UserdataType } {}
+    target_instance_types = Vec < String >, userdata_type : UserdataType } {}
 );
 /// Linux-specific modifications that are applied to the container, such as details for device mappings.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1962,8 +1963,8 @@ pub struct LinuxParameters {
     pub swappiness: Option<i32>,
 }
 rboto::__structure!(
-    LinuxParameters "LinuxParameters"[set into from] { devices : Vec < Device >,
-    init_process_enabled = bool, shared_memory_size = i32, tmpfs : Vec < Tmpfs >,
+    LinuxParameters "LinuxParameters"[set into from] { devices = Vec < Device >,
+    init_process_enabled = bool, shared_memory_size = i32, tmpfs = Vec < Tmpfs >,
     max_swap = i32, swappiness = i32 } {}
 );
 /// Current information about a consumable resource required by a job.
@@ -1994,10 +1995,10 @@ pub struct ListJobsByConsumableResourceSummary {
     pub consumable_resource_properties: Option<ConsumableResourceProperties>,
 }
 rboto::__structure!(
-    ListJobsByConsumableResourceSummary "ListJobsByConsumableResourceSummary"[set from] {
+    ListJobsByConsumableResourceSummary "ListJobsByConsumableResourceSummary"[from] {
     job_arn : String, job_queue_arn : String, job_name : String, job_definition_arn :
     String, share_identifier : String, job_status : String, quantity = i64, status_reason
-    : String, started_at = i64, created_at = i64, consumable_resource_properties :
+    : String, started_at = i64, created_at = i64, consumable_resource_properties =
     ConsumableResourceProperties } {}
 );
 /// Log configuration options to send to a custom log driver for the container.
@@ -2013,12 +2014,12 @@ pub struct LogConfiguration {
 }
 rboto::__structure!(
     LogConfiguration "LogConfiguration"[set into from] { log_driver : LogDriver, options
-    : HashMap < String, String >, secret_options : Vec < Secret > } {}
+    : HashMap < String, String >, secret_options = Vec < Secret > } {}
 );
 rboto::__string_enum!(
-    LogDriver { JsonFile = "json-file", Syslog = "syslog", Journald = "journald", Gelf =
-    "gelf", Fluentd = "fluentd", Awslogs = "awslogs", Splunk = "splunk", Awsfirelens =
-    "awsfirelens" }
+    LogDriver { 0 JsonFile = "json-file", 1 Syslog = "syslog", 2 Journald = "journald", 3
+    Gelf = "gelf", 4 Fluentd = "fluentd", 5 Awslogs = "awslogs", 6 Splunk = "splunk", 7
+    Awsfirelens = "awsfirelens" }
 );
 /// The local storage configuration for Amazon ECS Managed Instances.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2043,7 +2044,7 @@ pub struct ManagedInstancesNetworkConfiguration {
 }
 rboto::__structure!(
     ManagedInstancesNetworkConfiguration "ManagedInstancesNetworkConfiguration"[set into
-    from] { subnets : Vec < String >, security_groups : Vec < String > } {}
+    from] { subnets = Vec < String >, security_groups = Vec < String > } {}
 );
 /// The configuration for an Amazon ECS Managed Instances capacity provider. This object is required when creating a compute environment with `computeResources.type` set to `ECS_MANAGED_INSTANCES`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2060,8 +2061,8 @@ pub struct ManagedInstancesProvider {
 }
 rboto::__structure!(
     ManagedInstancesProvider "ManagedInstancesProvider"[set into from] { propagate_tags :
-    String, infrastructure_role_arn : String, instance_launch_template :
-    InstanceLaunchTemplate, infrastructure_optimization : InfrastructureOptimization } {}
+    String, infrastructure_role_arn : String, instance_launch_template =
+    InstanceLaunchTemplate, infrastructure_optimization = InfrastructureOptimization } {}
 );
 /// The storage configuration for Amazon ECS Managed Instances.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2112,8 +2113,8 @@ pub struct NetworkInterface {
     pub private_ipv4_address: Option<String>,
 }
 rboto::__structure!(
-    NetworkInterface "NetworkInterface"[set from] { attachment_id : String, ipv6_address
-    : String, private_ipv4_address : String } {}
+    NetworkInterface "NetworkInterface"[from] { attachment_id : String, ipv6_address :
+    String, private_ipv4_address : String } {}
 );
 /// An object that represents the details of a multi-node parallel job node.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2125,7 +2126,7 @@ pub struct NodeDetails {
     pub is_main_node: Option<bool>,
 }
 rboto::__structure!(
-    NodeDetails "NodeDetails"[set from] { node_index = i32, is_main_node = bool } {}
+    NodeDetails "NodeDetails"[from] { node_index = i32, is_main_node = bool } {}
 );
 /// An object that represents any node overrides to a job definition that's used in a [SubmitJob](https://docs.aws.amazon.com/batch/latest/APIReference/API_SubmitJob.html) API operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2137,7 +2138,7 @@ pub struct NodeOverrides {
     pub node_property_overrides: Option<Vec<NodePropertyOverride>>,
 }
 rboto::__structure!(
-    NodeOverrides "NodeOverrides"[set into] { num_nodes = i32, node_property_overrides :
+    NodeOverrides "NodeOverrides"[set into] { num_nodes = i32, node_property_overrides =
     Vec < NodePropertyOverride > } {}
 );
 /// An object that represents the node properties of a multi-node parallel job.
@@ -2153,7 +2154,7 @@ pub struct NodeProperties {
 }
 rboto::__structure!(
     NodeProperties "NodeProperties"[set into from] { num_nodes = i32, main_node = i32,
-    node_range_properties : Vec < NodeRangeProperty > } {}
+    node_range_properties = Vec < NodeRangeProperty > } {}
 );
 /// An object that represents the properties of a node that's associated with a multi-node parallel job.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2167,8 +2168,8 @@ pub struct NodePropertiesSummary {
     pub node_index: Option<i32>,
 }
 rboto::__structure!(
-    NodePropertiesSummary "NodePropertiesSummary"[set from] { is_main_node = bool,
-    num_nodes = i32, node_index = i32 } {}
+    NodePropertiesSummary "NodePropertiesSummary"[from] { is_main_node = bool, num_nodes
+    = i32, node_index = i32 } {}
 );
 /// The object that represents any node overrides to a job definition that's used in a [SubmitJob](https://docs.aws.amazon.com/batch/latest/APIReference/API_SubmitJob.html) API operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2189,9 +2190,9 @@ pub struct NodePropertyOverride {
 }
 rboto::__structure!(
     NodePropertyOverride "NodePropertyOverride"[set into] { target_nodes : String,
-    container_overrides : ContainerOverrides, ecs_properties_override :
-    EcsPropertiesOverride, instance_types : Vec < String >, eks_properties_override :
-    EksPropertiesOverride, consumable_resource_properties_override :
+    container_overrides = ContainerOverrides, ecs_properties_override =
+    EcsPropertiesOverride, instance_types = Vec < String >, eks_properties_override =
+    EksPropertiesOverride, consumable_resource_properties_override =
     ConsumableResourceProperties } {}
 );
 /// This is an object that represents the properties of the node range for a multi-node parallel job.
@@ -2213,13 +2214,13 @@ pub struct NodeRangeProperty {
 }
 rboto::__structure!(
     NodeRangeProperty "NodeRangeProperty"[set into from] { target_nodes : String,
-    container : ContainerProperties, instance_types : Vec < String >, ecs_properties :
-    EcsProperties, eks_properties : EksProperties, consumable_resource_properties :
+    container = ContainerProperties, instance_types = Vec < String >, ecs_properties =
+    EcsProperties, eks_properties = EksProperties, consumable_resource_properties =
     ConsumableResourceProperties } {}
 );
-rboto::__string_enum!(OrchestrationType { Ecs = "ECS", Eks = "EKS" });
+rboto::__string_enum!(OrchestrationType { 0 Ecs = "ECS", 1 Eks = "EKS" });
 rboto::__string_enum!(
-    PlatformCapability { Ec2 = "EC2", Fargate = "FARGATE", ManagedInstances =
+    PlatformCapability { 0 Ec2 = "EC2", 1 Fargate = "FARGATE", 2 ManagedInstances =
     "MANAGED_INSTANCES" }
 );
 /// The configured capacity usage for a job queue snapshot, including the unit of measure and quantity of resources being used.
@@ -2232,7 +2233,7 @@ pub struct QueueSnapshotCapacityUsage {
     pub quantity: Option<f64>,
 }
 rboto::__structure!(
-    QueueSnapshotCapacityUsage "QueueSnapshotCapacityUsage"[set from] { capacity_unit :
+    QueueSnapshotCapacityUsage "QueueSnapshotCapacityUsage"[from] { capacity_unit :
     String, quantity = f64 } {}
 );
 /// The job queue utilization at a specific point in time, including total capacity usage, and quota share or fairshare utilization breakdown depending on the job queue scheduling policy.
@@ -2249,9 +2250,9 @@ pub struct QueueSnapshotUtilizationDetail {
     pub last_updated_at: Option<i64>,
 }
 rboto::__structure!(
-    QueueSnapshotUtilizationDetail "QueueSnapshotUtilizationDetail"[set from] {
-    total_capacity_usage : Vec < QueueSnapshotCapacityUsage >, fairshare_utilization :
-    FairshareUtilizationDetail, quota_share_utilization : QuotaShareUtilizationDetail,
+    QueueSnapshotUtilizationDetail "QueueSnapshotUtilizationDetail"[from] {
+    total_capacity_usage = Vec < QueueSnapshotCapacityUsage >, fairshare_utilization =
+    FairshareUtilizationDetail, quota_share_utilization = QuotaShareUtilizationDetail,
     last_updated_at = i64 } {}
 );
 /// Defines the capacity limit for a quota share, or the type and maximum quantity of a particular resource that can be allocated to jobs in the quota share without borrowing.
@@ -2277,7 +2278,7 @@ pub struct QuotaShareCapacityUsage {
     pub quantity: Option<f64>,
 }
 rboto::__structure!(
-    QuotaShareCapacityUsage "QuotaShareCapacityUsage"[set from] { capacity_unit : String,
+    QuotaShareCapacityUsage "QuotaShareCapacityUsage"[from] { capacity_unit : String,
     quantity = f64 } {}
 );
 /// The capacity utilization for a specific quota share, including the quota share name and its current usage.
@@ -2290,8 +2291,8 @@ pub struct QuotaShareCapacityUtilization {
     pub capacity_usage: Option<Vec<QuotaShareCapacityUsage>>,
 }
 rboto::__structure!(
-    QuotaShareCapacityUtilization "QuotaShareCapacityUtilization"[set from] {
-    quota_share_name : String, capacity_usage : Vec < QuotaShareCapacityUsage > } {}
+    QuotaShareCapacityUtilization "QuotaShareCapacityUtilization"[from] {
+    quota_share_name : String, capacity_usage = Vec < QuotaShareCapacityUsage > } {}
 );
 /// Detailed information about a quota share, including its configuration, state, and capacity limits.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2315,16 +2316,16 @@ pub struct QuotaShareDetail {
     pub status: Option<QuotaShareStatus>,
 }
 rboto::__structure!(
-    QuotaShareDetail "QuotaShareDetail"[set from] { quota_share_name : String,
-    quota_share_arn : String, job_queue_arn : String, capacity_limits : Vec <
-    QuotaShareCapacityLimit >, resource_sharing_configuration :
-    QuotaShareResourceSharingConfiguration, preemption_configuration :
+    QuotaShareDetail "QuotaShareDetail"[from] { quota_share_name : String,
+    quota_share_arn : String, job_queue_arn : String, capacity_limits = Vec <
+    QuotaShareCapacityLimit >, resource_sharing_configuration =
+    QuotaShareResourceSharingConfiguration, preemption_configuration =
     QuotaSharePreemptionConfiguration, state : QuotaShareState, status : QuotaShareStatus
     } {}
 );
-rboto::__string_enum!(QuotaShareIdleResourceAssignmentStrategy { Fifo = "FIFO" });
+rboto::__string_enum!(QuotaShareIdleResourceAssignmentStrategy { 0 Fifo = "FIFO" });
 rboto::__string_enum!(
-    QuotaShareInSharePreemptionState { Enabled = "ENABLED", Disabled = "DISABLED" }
+    QuotaShareInSharePreemptionState { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
 );
 /// The quota share scheduling policy details for a job queue.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2364,13 +2365,15 @@ rboto::__structure!(
     into from] { strategy : QuotaShareResourceSharingStrategy, borrow_limit = i32 } {}
 );
 rboto::__string_enum!(
-    QuotaShareResourceSharingStrategy { Reserve = "RESERVE", Lend = "LEND", LendAndBorrow
-    = "LEND_AND_BORROW" }
+    QuotaShareResourceSharingStrategy { 0 Reserve = "RESERVE", 1 Lend = "LEND", 2
+    LendAndBorrow = "LEND_AND_BORROW" }
 );
-rboto::__string_enum!(QuotaShareState { Enabled = "ENABLED", Disabled = "DISABLED" });
 rboto::__string_enum!(
-    QuotaShareStatus { Creating = "CREATING", Valid = "VALID", Invalid = "INVALID",
-    Updating = "UPDATING", Deleting = "DELETING" }
+    QuotaShareState { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
+);
+rboto::__string_enum!(
+    QuotaShareStatus { 0 Creating = "CREATING", 1 Valid = "VALID", 2 Invalid = "INVALID",
+    3 Updating = "UPDATING", 4 Deleting = "DELETING" }
 );
 /// An object that represents the capacity utilization details of all quota shares associated with a single job queue.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2380,8 +2383,8 @@ pub struct QuotaShareUtilizationDetail {
     pub top_capacity_utilization: Option<Vec<QuotaShareCapacityUtilization>>,
 }
 rboto::__structure!(
-    QuotaShareUtilizationDetail "QuotaShareUtilizationDetail"[set from] {
-    top_capacity_utilization : Vec < QuotaShareCapacityUtilization > } {}
+    QuotaShareUtilizationDetail "QuotaShareUtilizationDetail"[from] {
+    top_capacity_utilization = Vec < QuotaShareCapacityUtilization > } {}
 );
 /// The repository credentials for private registry authentication.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2407,8 +2410,10 @@ rboto::__structure!(
     ResourceRequirement "ResourceRequirement"[set into from] { value : String, type_ :
     ResourceType } {}
 );
-rboto::__string_enum!(ResourceType { Gpu = "GPU", Vcpu = "VCPU", Memory = "MEMORY" });
-rboto::__string_enum!(RetryAction { Retry = "RETRY", Exit = "EXIT" });
+rboto::__string_enum!(
+    ResourceType { 0 Gpu = "GPU", 1 Vcpu = "VCPU", 2 Memory = "MEMORY" }
+);
+rboto::__string_enum!(RetryAction { 0 Retry = "RETRY", 1 Exit = "EXIT" });
 /// The retry strategy that's associated with a job. For more information, see [Automated job retries](https://docs.aws.amazon.com/batch/latest/userguide/job_retries.html) in the *Batch User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2419,7 +2424,7 @@ pub struct RetryStrategy {
     pub evaluate_on_exit: Option<Vec<EvaluateOnExit>>,
 }
 rboto::__structure!(
-    RetryStrategy "RetryStrategy"[set into from] { attempts = i32, evaluate_on_exit : Vec
+    RetryStrategy "RetryStrategy"[set into from] { attempts = i32, evaluate_on_exit = Vec
     < EvaluateOnExit > } {}
 );
 /// An object that represents the compute environment architecture for Batch jobs on Fargate.
@@ -2469,9 +2474,9 @@ pub struct SchedulingPolicyDetail {
     pub tags: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    SchedulingPolicyDetail "SchedulingPolicyDetail"[set from] { name : String, arn :
-    String, quota_share_policy : QuotaSharePolicy, fairshare_policy : FairsharePolicy,
-    tags : HashMap < String, String > } {}
+    SchedulingPolicyDetail "SchedulingPolicyDetail"[from] { name : String, arn : String,
+    quota_share_policy = QuotaSharePolicy, fairshare_policy = FairsharePolicy, tags :
+    HashMap < String, String > } {}
 );
 /// An object that contains the details of a scheduling policy that's returned in a `ListSchedulingPolicy` action.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2481,8 +2486,8 @@ pub struct SchedulingPolicyListingDetail {
     pub arn: Option<String>,
 }
 rboto::__structure!(
-    SchedulingPolicyListingDetail "SchedulingPolicyListingDetail"[set from] { arn :
-    String } {}
+    SchedulingPolicyListingDetail "SchedulingPolicyListingDetail"[from] { arn : String }
+    {}
 );
 /// An object that represents the secret to expose to your container. Secrets can be exposed to a container in the following ways:
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2516,11 +2521,11 @@ pub struct ServiceEnvironmentDetail {
     pub tags: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    ServiceEnvironmentDetail "ServiceEnvironmentDetail"[set from] {
-    service_environment_name : String, service_environment_arn : String,
-    service_environment_type : ServiceEnvironmentType, state : ServiceEnvironmentState,
-    status : ServiceEnvironmentStatus, capacity_limits : Vec < CapacityLimit >, tags :
-    HashMap < String, String > } {}
+    ServiceEnvironmentDetail "ServiceEnvironmentDetail"[from] { service_environment_name
+    : String, service_environment_arn : String, service_environment_type :
+    ServiceEnvironmentType, state : ServiceEnvironmentState, status :
+    ServiceEnvironmentStatus, capacity_limits = Vec < CapacityLimit >, tags : HashMap <
+    String, String > } {}
 );
 /// Specifies the order of a service environment for a job queue. This determines the priority order when multiple service environments are associated with the same job queue.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2536,14 +2541,15 @@ rboto::__structure!(
     service_environment : String } {}
 );
 rboto::__string_enum!(
-    ServiceEnvironmentState { Enabled = "ENABLED", Disabled = "DISABLED" }
+    ServiceEnvironmentState { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
 );
 rboto::__string_enum!(
-    ServiceEnvironmentStatus { Creating = "CREATING", Updating = "UPDATING", Deleting =
-    "DELETING", Deleted = "DELETED", Valid = "VALID", Invalid = "INVALID" }
+    ServiceEnvironmentStatus { 0 Creating = "CREATING", 1 Updating = "UPDATING", 2
+    Deleting = "DELETING", 3 Deleted = "DELETED", 4 Valid = "VALID", 5 Invalid =
+    "INVALID" }
 );
 rboto::__string_enum!(
-    ServiceEnvironmentType { SagemakerTraining = "SAGEMAKER_TRAINING" }
+    ServiceEnvironmentType { 0 SagemakerTraining = "SAGEMAKER_TRAINING" }
 );
 /// Detailed information about an attempt to run a service job.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2559,7 +2565,7 @@ pub struct ServiceJobAttemptDetail {
     pub status_reason: Option<String>,
 }
 rboto::__structure!(
-    ServiceJobAttemptDetail "ServiceJobAttemptDetail"[set from] { service_resource_id :
+    ServiceJobAttemptDetail "ServiceJobAttemptDetail"[from] { service_resource_id =
     ServiceResourceId, started_at = i64, stopped_at = i64, status_reason : String } {}
 );
 /// The capacity usage for a service job, including the unit of measure and quantity of resources being consumed.
@@ -2572,8 +2578,8 @@ pub struct ServiceJobCapacityUsageDetail {
     pub quantity: Option<f64>,
 }
 rboto::__structure!(
-    ServiceJobCapacityUsageDetail "ServiceJobCapacityUsageDetail"[set from] {
-    capacity_unit : String, quantity = f64 } {}
+    ServiceJobCapacityUsageDetail "ServiceJobCapacityUsageDetail"[from] { capacity_unit :
+    String, quantity = f64 } {}
 );
 /// The capacity usage for a service job, including the unit of measure and quantity of resources being used.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2585,8 +2591,8 @@ pub struct ServiceJobCapacityUsageSummary {
     pub quantity: Option<f64>,
 }
 rboto::__structure!(
-    ServiceJobCapacityUsageSummary "ServiceJobCapacityUsageSummary"[set from] {
-    capacity_unit : String, quantity = f64 } {}
+    ServiceJobCapacityUsageSummary "ServiceJobCapacityUsageSummary"[from] { capacity_unit
+    : String, quantity = f64 } {}
 );
 /// Specifies conditions for when to exit or retry a service job based on the exit status or status reason.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2615,9 +2621,8 @@ pub struct ServiceJobPreemptedAttempt {
     pub status_reason: Option<String>,
 }
 rboto::__structure!(
-    ServiceJobPreemptedAttempt "ServiceJobPreemptedAttempt"[set from] {
-    service_resource_id : ServiceResourceId, started_at = i64, stopped_at = i64,
-    status_reason : String } {}
+    ServiceJobPreemptedAttempt "ServiceJobPreemptedAttempt"[from] { service_resource_id =
+    ServiceResourceId, started_at = i64, stopped_at = i64, status_reason : String } {}
 );
 /// Specifies the service job behavior when preempted.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2640,11 +2645,11 @@ pub struct ServiceJobPreemptionSummary {
     pub recent_preempted_attempts: Option<Vec<ServiceJobPreemptedAttempt>>,
 }
 rboto::__structure!(
-    ServiceJobPreemptionSummary "ServiceJobPreemptionSummary"[set from] {
-    preempted_attempt_count = i32, recent_preempted_attempts : Vec <
+    ServiceJobPreemptionSummary "ServiceJobPreemptionSummary"[from] {
+    preempted_attempt_count = i32, recent_preempted_attempts = Vec <
     ServiceJobPreemptedAttempt > } {}
 );
-rboto::__string_enum!(ServiceJobRetryAction { Retry = "RETRY", Exit = "EXIT" });
+rboto::__string_enum!(ServiceJobRetryAction { 0 Retry = "RETRY", 1 Exit = "EXIT" });
 /// The retry strategy for service jobs. This defines how many times to retry a failed service job and under what conditions. For more information, see [Service job retry strategies](https://docs.aws.amazon.com/batch/latest/userguide/service-job-retries.html) in the *Batch User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2656,12 +2661,12 @@ pub struct ServiceJobRetryStrategy {
 }
 rboto::__structure!(
     ServiceJobRetryStrategy "ServiceJobRetryStrategy"[set into from] { attempts = i32,
-    evaluate_on_exit : Vec < ServiceJobEvaluateOnExit > } {}
+    evaluate_on_exit = Vec < ServiceJobEvaluateOnExit > } {}
 );
 rboto::__string_enum!(
-    ServiceJobStatus { Submitted = "SUBMITTED", Pending = "PENDING", Runnable =
-    "RUNNABLE", Scheduled = "SCHEDULED", Starting = "STARTING", Running = "RUNNING",
-    Succeeded = "SUCCEEDED", Failed = "FAILED" }
+    ServiceJobStatus { 0 Submitted = "SUBMITTED", 1 Pending = "PENDING", 2 Runnable =
+    "RUNNABLE", 3 Scheduled = "SCHEDULED", 4 Starting = "STARTING", 5 Running =
+    "RUNNING", 6 Succeeded = "SUCCEEDED", 7 Failed = "FAILED" }
 );
 /// Summary information about a service job.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2699,8 +2704,8 @@ pub struct ServiceJobSummary {
     pub is_terminated: Option<bool>,
 }
 rboto::__structure!(
-    ServiceJobSummary "ServiceJobSummary"[set from] { latest_attempt :
-    LatestServiceJobAttempt, capacity_usage : Vec < ServiceJobCapacityUsageSummary >,
+    ServiceJobSummary "ServiceJobSummary"[from] { latest_attempt =
+    LatestServiceJobAttempt, capacity_usage = Vec < ServiceJobCapacityUsageSummary >,
     created_at = i64, job_arn : String, job_id : String, job_name : String, scheduled_at
     = i64, service_job_type : ServiceJobType, share_identifier : String, quota_share_name
     : String, status : ServiceJobStatus, status_reason : String, started_at = i64,
@@ -2717,7 +2722,7 @@ rboto::__structure!(
     ServiceJobTimeout "ServiceJobTimeout"[set into from] { attempt_duration_seconds = i32
     } {}
 );
-rboto::__string_enum!(ServiceJobType { SagemakerTraining = "SAGEMAKER_TRAINING" });
+rboto::__string_enum!(ServiceJobType { 0 SagemakerTraining = "SAGEMAKER_TRAINING" });
 /// The Batch unique identifier.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2728,10 +2733,10 @@ pub struct ServiceResourceId {
     pub value: Option<String>,
 }
 rboto::__structure!(
-    ServiceResourceId "ServiceResourceId"[set from] { name : ServiceResourceIdName, value
-    : String } {}
+    ServiceResourceId "ServiceResourceId"[from] { name : ServiceResourceIdName, value :
+    String } {}
 );
-rboto::__string_enum!(ServiceResourceIdName { TrainingJobArn = "TrainingJobArn" });
+rboto::__string_enum!(ServiceResourceIdName { 0 TrainingJobArn = "TrainingJobArn" });
 /// Specifies the weights for the share identifiers for the fair-share policy. Share identifiers that aren't included have a default weight of `1.0`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2810,15 +2815,15 @@ pub struct TaskContainerDetails {
     pub network_interfaces: Option<Vec<NetworkInterface>>,
 }
 rboto::__structure!(
-    TaskContainerDetails "TaskContainerDetails"[set from] { command : Vec < String >,
-    depends_on : Vec < TaskContainerDependency >, environment : Vec < KeyValuePair >,
-    essential = bool, firelens_configuration : FirelensConfiguration, image : String,
-    linux_parameters : LinuxParameters, log_configuration : LogConfiguration,
-    mount_points : Vec < MountPoint >, name : String, privileged = bool,
-    readonly_root_filesystem = bool, repository_credentials : RepositoryCredentials,
-    resource_requirements : Vec < ResourceRequirement >, secrets : Vec < Secret >,
-    ulimits : Vec < Ulimit >, user : String, start_timeout = i32, stop_timeout = i32,
-    exit_code = i32, reason : String, log_stream_name : String, network_interfaces : Vec
+    TaskContainerDetails "TaskContainerDetails"[from] { command = Vec < String >,
+    depends_on = Vec < TaskContainerDependency >, environment = Vec < KeyValuePair >,
+    essential = bool, firelens_configuration = FirelensConfiguration, image : String,
+    linux_parameters = LinuxParameters, log_configuration = LogConfiguration,
+    mount_points = Vec < MountPoint >, name : String, privileged = bool,
+    readonly_root_filesystem = bool, repository_credentials = RepositoryCredentials,
+    resource_requirements = Vec < ResourceRequirement >, secrets = Vec < Secret >,
+    ulimits = Vec < Ulimit >, user : String, start_timeout = i32, stop_timeout = i32,
+    exit_code = i32, reason : String, log_stream_name : String, network_interfaces = Vec
     < NetworkInterface > } {}
 );
 /// The overrides that should be sent to a container.
@@ -2835,8 +2840,8 @@ pub struct TaskContainerOverrides {
     pub resource_requirements: Option<Vec<ResourceRequirement>>,
 }
 rboto::__structure!(
-    TaskContainerOverrides "TaskContainerOverrides"[set into] { command : Vec < String >,
-    environment : Vec < KeyValuePair >, name : String, resource_requirements : Vec <
+    TaskContainerOverrides "TaskContainerOverrides"[set into] { command = Vec < String >,
+    environment = Vec < KeyValuePair >, name : String, resource_requirements = Vec <
     ResourceRequirement > } {}
 );
 /// Container properties are used for Amazon ECS-based job definitions. These properties to describe the container that's launched as part of a job.
@@ -2883,14 +2888,14 @@ pub struct TaskContainerProperties {
     pub stop_timeout: Option<i32>,
 }
 rboto::__structure!(
-    TaskContainerProperties "TaskContainerProperties"[set into from] { command : Vec <
-    String >, depends_on : Vec < TaskContainerDependency >, environment : Vec <
-    KeyValuePair >, essential = bool, firelens_configuration : FirelensConfiguration,
-    image : String, linux_parameters : LinuxParameters, log_configuration :
-    LogConfiguration, mount_points : Vec < MountPoint >, name : String, privileged =
-    bool, readonly_root_filesystem = bool, repository_credentials :
-    RepositoryCredentials, resource_requirements : Vec < ResourceRequirement >, secrets :
-    Vec < Secret >, ulimits : Vec < Ulimit >, user : String, start_timeout = i32,
+    TaskContainerProperties "TaskContainerProperties"[set into from] { command = Vec <
+    String >, depends_on = Vec < TaskContainerDependency >, environment = Vec <
+    KeyValuePair >, essential = bool, firelens_configuration = FirelensConfiguration,
+    image : String, linux_parameters = LinuxParameters, log_configuration =
+    LogConfiguration, mount_points = Vec < MountPoint >, name : String, privileged =
+    bool, readonly_root_filesystem = bool, repository_credentials =
+    RepositoryCredentials, resource_requirements = Vec < ResourceRequirement >, secrets =
+    Vec < Secret >, ulimits = Vec < Ulimit >, user : String, start_timeout = i32,
     stop_timeout = i32 } {}
 );
 /// An object that contains overrides for the task definition of a job.
@@ -2901,7 +2906,7 @@ pub struct TaskPropertiesOverride {
     pub containers: Option<Vec<TaskContainerOverrides>>,
 }
 rboto::__structure!(
-    TaskPropertiesOverride "TaskPropertiesOverride"[set into] { containers : Vec <
+    TaskPropertiesOverride "TaskPropertiesOverride"[set into] { containers = Vec <
     TaskContainerOverrides > } {}
 );
 /// An object that contains the details of a job that couldn't be terminated by a `TerminateJobs` operation.
@@ -2916,7 +2921,7 @@ pub struct TerminateJobsErrorDetail {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    TerminateJobsErrorDetail "TerminateJobsErrorDetail"[set from] { job : String, code :
+    TerminateJobsErrorDetail "TerminateJobsErrorDetail"[from] { job : String, code :
     String, message : String } {}
 );
 /// An object that contains the details of a service job that couldn't be terminated by a `TerminateServiceJobs` operation.
@@ -2931,7 +2936,7 @@ pub struct TerminateServiceJobsErrorDetail {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    TerminateServiceJobsErrorDetail "TerminateServiceJobsErrorDetail"[set from] { job :
+    TerminateServiceJobsErrorDetail "TerminateServiceJobsErrorDetail"[from] { job :
     String, code : String, message : String } {}
 );
 /// The container path, mount options, and size of the `tmpfs` mount.
@@ -2946,7 +2951,7 @@ pub struct Tmpfs {
     pub mount_options: Option<Vec<String>>,
 }
 rboto::__structure!(
-    Tmpfs "Tmpfs"[set into from] { container_path : String, size = i32, mount_options :
+    Tmpfs "Tmpfs"[set into from] { container_path : String, size = i32, mount_options =
     Vec < String > } {}
 );
 /// The `ulimit` settings to pass to the container. For more information, see [Ulimit](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Ulimit.html).
@@ -2980,8 +2985,8 @@ pub struct UpdateManagedInstancesProviderConfiguration {
 rboto::__structure!(
     UpdateManagedInstancesProviderConfiguration
     "UpdateManagedInstancesProviderConfiguration"[set into] { propagate_tags : String,
-    infrastructure_role_arn : String, instance_launch_template :
-    InstanceLaunchTemplateUpdate, infrastructure_optimization :
+    infrastructure_role_arn : String, instance_launch_template =
+    InstanceLaunchTemplateUpdate, infrastructure_optimization =
     InfrastructureOptimization } {}
 );
 /// Specifies the infrastructure update policy for the Amazon EC2 compute environment. For more information about infrastructure updates, see [Updating compute environments](https://docs.aws.amazon.com/batch/latest/userguide/updating-compute-environments.html) in the *Batch User Guide*.
@@ -2998,7 +3003,7 @@ rboto::__structure!(
     job_execution_timeout_minutes = i64 } {}
 );
 rboto::__string_enum!(
-    UserdataType { EksBootstrapSh = "EKS_BOOTSTRAP_SH", EksNodeadm = "EKS_NODEADM" }
+    UserdataType { 0 EksBootstrapSh = "EKS_BOOTSTRAP_SH", 1 EksNodeadm = "EKS_NODEADM" }
 );
 /// A data volume that's used in a job's container properties.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3014,7 +3019,7 @@ pub struct Volume {
     pub s3files_volume_configuration: Option<S3FilesVolumeConfiguration>,
 }
 rboto::__structure!(
-    Volume "Volume"[set into from] { host : Host, name : String, efs_volume_configuration
-    : EfsVolumeConfiguration, s3files_volume_configuration : S3FilesVolumeConfiguration }
+    Volume "Volume"[set into from] { host = Host, name : String, efs_volume_configuration
+    = EfsVolumeConfiguration, s3files_volume_configuration = S3FilesVolumeConfiguration }
     {}
 );

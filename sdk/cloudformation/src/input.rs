@@ -6,16 +6,16 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ActivateOrganizationsAccessInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ActivateOrganizationsAccessInput "ActivateOrganizationsAccessInput"[set debug into]
-    {} { _client }
+    ActivateOrganizationsAccessInput "ActivateOrganizationsAccessInput"[set into] {} {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ActivateTypeInput {
     /// The extension type.
@@ -41,12 +41,12 @@ pub struct ActivateTypeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ActivateTypeInput "ActivateTypeInput"[set debug into] { type_ : ThirdPartyType,
+    ActivateTypeInput "ActivateTypeInput"[set into] { type_ : ThirdPartyType,
     public_type_arn : String, publisher_id : String, type_name : String, type_name_alias
-    : String, auto_update = bool, logging_config : LoggingConfig, execution_role_arn :
+    : String, auto_update = bool, logging_config = LoggingConfig, execution_role_arn :
     String, version_bump : VersionBump, major_version = i64 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchDescribeTypeConfigurationsInput {
     /// The list of identifiers for the desired extension configurations.
@@ -54,12 +54,11 @@ pub struct BatchDescribeTypeConfigurationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchDescribeTypeConfigurationsInput "BatchDescribeTypeConfigurationsInput"[set debug
-    into] { type_configuration_identifiers : Vec < TypeConfigurationIdentifier > } {
-    _client }
+    BatchDescribeTypeConfigurationsInput "BatchDescribeTypeConfigurationsInput"[set into]
+    { type_configuration_identifiers = Vec < TypeConfigurationIdentifier > } { _client }
 );
 /// The input for the CancelUpdateStack action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelUpdateStackInput {
     /// **Note:** If you don't pass a parameter to `StackName`, the API returns a response that describes all resources in the account.
@@ -69,11 +68,11 @@ pub struct CancelUpdateStackInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelUpdateStackInput "CancelUpdateStackInput"[set debug into] { stack_name :
-    String, client_request_token : String } { _client }
+    CancelUpdateStackInput "CancelUpdateStackInput"[set into] { stack_name : String,
+    client_request_token : String } { _client }
 );
 /// The input for the ContinueUpdateRollback action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ContinueUpdateRollbackInput {
     /// The name or the unique ID of the stack that you want to continue rolling back.
@@ -89,12 +88,12 @@ pub struct ContinueUpdateRollbackInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ContinueUpdateRollbackInput "ContinueUpdateRollbackInput"[set debug into] {
-    stack_name : String, role_arn : String, resources_to_skip : Vec < String >,
-    client_request_token : String, force_rollback = bool } { _client }
+    ContinueUpdateRollbackInput "ContinueUpdateRollbackInput"[set into] { stack_name :
+    String, role_arn : String, resources_to_skip = Vec < String >, client_request_token :
+    String, force_rollback = bool } { _client }
 );
 /// The input for the CreateChangeSet action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateChangeSetInput {
     /// The name or the unique ID of the stack for which you are creating a change set. CloudFormation generates the change set by comparing this stack's information with the information that you submit, such as a modified template or different parameter input values.
@@ -144,18 +143,18 @@ pub struct CreateChangeSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateChangeSetInput "CreateChangeSetInput"[set debug into] { stack_name : String,
+    CreateChangeSetInput "CreateChangeSetInput"[set into] { stack_name : String,
     template_body : String, template_url : String, use_previous_template = bool,
-    parameters : Vec < Parameter >, capabilities : Vec < Capability >, resource_types :
-    Vec < String >, role_arn : String, rollback_configuration : RollbackConfiguration,
-    notification_ar_ns : Vec < String >, tags : Vec < Tag >, change_set_name : String,
+    parameters = Vec < Parameter >, capabilities = Vec < Capability >, resource_types =
+    Vec < String >, role_arn : String, rollback_configuration = RollbackConfiguration,
+    notification_ar_ns = Vec < String >, tags = Vec < Tag >, change_set_name : String,
     client_token : String, description : String, change_set_type : ChangeSetType,
-    resources_to_import : Vec < ResourceToImport >, include_nested_stacks = bool,
+    resources_to_import = Vec < ResourceToImport >, include_nested_stacks = bool,
     on_stack_failure : OnStackFailure, import_existing_resources = bool, deployment_mode
-    : DeploymentMode, deployment_config : DeploymentConfig, disable_validation = bool } {
+    : DeploymentMode, deployment_config = DeploymentConfig, disable_validation = bool } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateGeneratedTemplateInput {
     /// An optional list of resources to be included in the generated template.
@@ -169,12 +168,12 @@ pub struct CreateGeneratedTemplateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateGeneratedTemplateInput "CreateGeneratedTemplateInput"[set debug into] {
-    resources : Vec < ResourceDefinition >, generated_template_name : String, stack_name
-    : String, template_configuration : TemplateConfiguration } { _client }
+    CreateGeneratedTemplateInput "CreateGeneratedTemplateInput"[set into] { resources =
+    Vec < ResourceDefinition >, generated_template_name : String, stack_name : String,
+    template_configuration = TemplateConfiguration } { _client }
 );
 /// The input for CreateStack action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateStackInput {
     /// The name that's associated with the stack. The name must be unique in the Region in which you are creating the stack.
@@ -220,17 +219,17 @@ pub struct CreateStackInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateStackInput "CreateStackInput"[set debug into] { stack_name : String,
-    template_body : String, template_url : String, parameters : Vec < Parameter >,
-    disable_rollback = bool, rollback_configuration : RollbackConfiguration,
-    timeout_in_minutes = i32, notification_ar_ns : Vec < String >, capabilities : Vec <
-    Capability >, resource_types : Vec < String >, role_arn : String, on_failure :
-    OnFailure, stack_policy_body : String, stack_policy_url : String, tags : Vec < Tag >,
+    CreateStackInput "CreateStackInput"[set into] { stack_name : String, template_body :
+    String, template_url : String, parameters = Vec < Parameter >, disable_rollback =
+    bool, rollback_configuration = RollbackConfiguration, timeout_in_minutes = i32,
+    notification_ar_ns = Vec < String >, capabilities = Vec < Capability >,
+    resource_types = Vec < String >, role_arn : String, on_failure : OnFailure,
+    stack_policy_body : String, stack_policy_url : String, tags = Vec < Tag >,
     client_request_token : String, enable_termination_protection = bool,
-    retain_except_on_create = bool, deployment_config : DeploymentConfig,
+    retain_except_on_create = bool, deployment_config = DeploymentConfig,
     disable_validation = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateStackInstancesInput {
     /// The name or unique ID of the StackSet that you want to create stack instances from.
@@ -252,13 +251,12 @@ pub struct CreateStackInstancesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateStackInstancesInput "CreateStackInstancesInput"[set debug into] {
-    stack_set_name : String, accounts : Vec < String >, deployment_targets :
-    DeploymentTargets, regions : Vec < String >, parameter_overrides : Vec < Parameter >,
-    operation_preferences : StackSetOperationPreferences, operation_id : String, call_as
-    : CallAs } { _client }
+    CreateStackInstancesInput "CreateStackInstancesInput"[set into] { stack_set_name :
+    String, accounts = Vec < String >, deployment_targets = DeploymentTargets, regions =
+    Vec < String >, parameter_overrides = Vec < Parameter >, operation_preferences =
+    StackSetOperationPreferences, operation_id : String, call_as : CallAs } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateStackRefactorInput {
     /// A description to help you identify the stack refactor.
@@ -272,11 +270,11 @@ pub struct CreateStackRefactorInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateStackRefactorInput "CreateStackRefactorInput"[set debug into] { description :
-    String, enable_stack_creation = bool, resource_mappings : Vec < ResourceMapping >,
-    stack_definitions : Vec < StackDefinition > } { _client }
+    CreateStackRefactorInput "CreateStackRefactorInput"[set into] { description : String,
+    enable_stack_creation = bool, resource_mappings = Vec < ResourceMapping >,
+    stack_definitions = Vec < StackDefinition > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateStackSetInput {
     /// The name to associate with the StackSet. The name must be unique in the Region where you create your StackSet.
@@ -312,24 +310,24 @@ pub struct CreateStackSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateStackSetInput "CreateStackSetInput"[set debug into] { stack_set_name : String,
+    CreateStackSetInput "CreateStackSetInput"[set into] { stack_set_name : String,
     description : String, template_body : String, template_url : String, stack_id :
-    String, parameters : Vec < Parameter >, capabilities : Vec < Capability >, tags : Vec
+    String, parameters = Vec < Parameter >, capabilities = Vec < Capability >, tags = Vec
     < Tag >, administration_role_arn : String, execution_role_name : String,
-    permission_model : PermissionModels, auto_deployment : AutoDeployment, call_as :
-    CallAs, client_request_token : String, managed_execution : ManagedExecution } {
+    permission_model : PermissionModels, auto_deployment = AutoDeployment, call_as :
+    CallAs, client_request_token : String, managed_execution = ManagedExecution } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeactivateOrganizationsAccessInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeactivateOrganizationsAccessInput "DeactivateOrganizationsAccessInput"[set debug
-    into] {} { _client }
+    DeactivateOrganizationsAccessInput "DeactivateOrganizationsAccessInput"[set into] {}
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeactivateTypeInput {
     /// The type name of the extension in this account and Region. If you specified a type name alias when enabling the extension, use the type name alias.
@@ -341,11 +339,11 @@ pub struct DeactivateTypeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeactivateTypeInput "DeactivateTypeInput"[set debug into] { type_name : String, type_
-    : ThirdPartyType, arn : String } { _client }
+    DeactivateTypeInput "DeactivateTypeInput"[set into] { type_name : String, type_ :
+    ThirdPartyType, arn : String } { _client }
 );
 /// The input for the DeleteChangeSet action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteChangeSetInput {
     /// The name or Amazon Resource Name (ARN) of the change set that you want to delete.
@@ -355,10 +353,10 @@ pub struct DeleteChangeSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteChangeSetInput "DeleteChangeSetInput"[set debug into] { change_set_name :
-    String, stack_name : String } { _client }
+    DeleteChangeSetInput "DeleteChangeSetInput"[set into] { change_set_name : String,
+    stack_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteGeneratedTemplateInput {
     /// The name or Amazon Resource Name (ARN) of a generated template.
@@ -366,11 +364,11 @@ pub struct DeleteGeneratedTemplateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteGeneratedTemplateInput "DeleteGeneratedTemplateInput"[set debug into] {
+    DeleteGeneratedTemplateInput "DeleteGeneratedTemplateInput"[set into] {
     generated_template_name : String } { _client }
 );
 /// The input for DeleteStack action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteStackInput {
     /// The name or the unique stack ID that's associated with the stack.
@@ -388,11 +386,11 @@ pub struct DeleteStackInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteStackInput "DeleteStackInput"[set debug into] { stack_name : String,
-    retain_resources : Vec < String >, role_arn : String, client_request_token : String,
-    deletion_mode : DeletionMode, deployment_config : DeploymentConfig } { _client }
+    DeleteStackInput "DeleteStackInput"[set into] { stack_name : String, retain_resources
+    = Vec < String >, role_arn : String, client_request_token : String, deletion_mode :
+    DeletionMode, deployment_config = DeploymentConfig } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteStackInstancesInput {
     /// The name or unique ID of the StackSet that you want to delete stack instances for.
@@ -414,13 +412,12 @@ pub struct DeleteStackInstancesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteStackInstancesInput "DeleteStackInstancesInput"[set debug into] {
-    stack_set_name : String, accounts : Vec < String >, deployment_targets :
-    DeploymentTargets, regions : Vec < String >, operation_preferences :
-    StackSetOperationPreferences, retain_stacks = bool, operation_id : String, call_as :
-    CallAs } { _client }
+    DeleteStackInstancesInput "DeleteStackInstancesInput"[set into] { stack_set_name :
+    String, accounts = Vec < String >, deployment_targets = DeploymentTargets, regions =
+    Vec < String >, operation_preferences = StackSetOperationPreferences, retain_stacks =
+    bool, operation_id : String, call_as : CallAs } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteStackSetInput {
     /// The name or unique ID of the StackSet that you're deleting. You can obtain this value by running ListStackSets.
@@ -430,10 +427,10 @@ pub struct DeleteStackSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteStackSetInput "DeleteStackSetInput"[set debug into] { stack_set_name : String,
+    DeleteStackSetInput "DeleteStackSetInput"[set into] { stack_set_name : String,
     call_as : CallAs } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeregisterTypeInput {
     /// The Amazon Resource Name (ARN) of the extension.
@@ -447,11 +444,11 @@ pub struct DeregisterTypeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeregisterTypeInput "DeregisterTypeInput"[set debug into] { arn : String, type_ :
+    DeregisterTypeInput "DeregisterTypeInput"[set into] { arn : String, type_ :
     RegistryType, type_name : String, version_id : String } { _client }
 );
 /// The input for the DescribeAccountLimits action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAccountLimitsInput {
     /// The token for the next set of items to return. (You received this token from a previous call.)
@@ -459,10 +456,10 @@ pub struct DescribeAccountLimitsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAccountLimitsInput "DescribeAccountLimitsInput"[set debug into] { next_token
-    : String } { _client }
+    DescribeAccountLimitsInput "DescribeAccountLimitsInput"[set into] { next_token :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeChangeSetHooksInput {
     /// The name or Amazon Resource Name (ARN) of the change set that you want to describe.
@@ -476,12 +473,12 @@ pub struct DescribeChangeSetHooksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeChangeSetHooksInput "DescribeChangeSetHooksInput"[set debug into] {
-    change_set_name : String, stack_name : String, next_token : String,
-    logical_resource_id : String } { _client }
+    DescribeChangeSetHooksInput "DescribeChangeSetHooksInput"[set into] { change_set_name
+    : String, stack_name : String, next_token : String, logical_resource_id : String } {
+    _client }
 );
 /// The input for the DescribeChangeSet action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeChangeSetInput {
     /// The name or Amazon Resource Name (ARN) of the change set that you want to describe.
@@ -495,11 +492,11 @@ pub struct DescribeChangeSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeChangeSetInput "DescribeChangeSetInput"[set debug into] { change_set_name :
-    String, stack_name : String, next_token : String, include_property_values = bool } {
-    _client }
+    DescribeChangeSetInput "DescribeChangeSetInput"[set into] { change_set_name : String,
+    stack_name : String, next_token : String, include_property_values = bool } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeEventsInput {
     /// The name or unique stack ID for which you want to retrieve events. If you specified the name of a change set, specify the stack name or ID (ARN) of the change set you want to describe.
@@ -515,11 +512,11 @@ pub struct DescribeEventsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeEventsInput "DescribeEventsInput"[set debug into] { stack_name : String,
-    change_set_name : String, operation_id : String, filters : EventFilter, next_token :
+    DescribeEventsInput "DescribeEventsInput"[set into] { stack_name : String,
+    change_set_name : String, operation_id : String, filters = EventFilter, next_token :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeGeneratedTemplateInput {
     /// The name or Amazon Resource Name (ARN) of a generated template.
@@ -527,10 +524,10 @@ pub struct DescribeGeneratedTemplateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeGeneratedTemplateInput "DescribeGeneratedTemplateInput"[set debug into] {
+    DescribeGeneratedTemplateInput "DescribeGeneratedTemplateInput"[set into] {
     generated_template_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeOrganizationsAccessInput {
     /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
@@ -538,10 +535,10 @@ pub struct DescribeOrganizationsAccessInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeOrganizationsAccessInput "DescribeOrganizationsAccessInput"[set debug into] {
+    DescribeOrganizationsAccessInput "DescribeOrganizationsAccessInput"[set into] {
     call_as : CallAs } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribePublisherInput {
     /// The ID of the extension publisher.
@@ -549,10 +546,10 @@ pub struct DescribePublisherInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribePublisherInput "DescribePublisherInput"[set debug into] { publisher_id :
-    String } { _client }
+    DescribePublisherInput "DescribePublisherInput"[set into] { publisher_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeResourceScanInput {
     /// The Amazon Resource Name (ARN) of the resource scan.
@@ -560,10 +557,10 @@ pub struct DescribeResourceScanInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeResourceScanInput "DescribeResourceScanInput"[set debug into] {
-    resource_scan_id : String } { _client }
+    DescribeResourceScanInput "DescribeResourceScanInput"[set into] { resource_scan_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeStackDriftDetectionStatusInput {
     /// The ID of the drift detection results of this operation.
@@ -572,10 +569,10 @@ pub struct DescribeStackDriftDetectionStatusInput {
 }
 rboto::__structure!(
     DescribeStackDriftDetectionStatusInput "DescribeStackDriftDetectionStatusInput"[set
-    debug into] { stack_drift_detection_id : String } { _client }
+    into] { stack_drift_detection_id : String } { _client }
 );
 /// The input for DescribeStackEvents action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeStackEventsInput {
     /// The name or the unique stack ID that's associated with the stack, which aren't always interchangeable:
@@ -585,10 +582,10 @@ pub struct DescribeStackEventsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeStackEventsInput "DescribeStackEventsInput"[set debug into] { stack_name :
-    String, next_token : String } { _client }
+    DescribeStackEventsInput "DescribeStackEventsInput"[set into] { stack_name : String,
+    next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeStackInstanceInput {
     /// The name or the unique stack ID of the StackSet that you want to get stack instance information for.
@@ -602,11 +599,11 @@ pub struct DescribeStackInstanceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeStackInstanceInput "DescribeStackInstanceInput"[set debug into] {
-    stack_set_name : String, stack_instance_account : String, stack_instance_region :
-    String, call_as : CallAs } { _client }
+    DescribeStackInstanceInput "DescribeStackInstanceInput"[set into] { stack_set_name :
+    String, stack_instance_account : String, stack_instance_region : String, call_as :
+    CallAs } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeStackRefactorInput {
     /// The ID associated with the stack refactor created from the CreateStackRefactor action.
@@ -614,10 +611,10 @@ pub struct DescribeStackRefactorInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeStackRefactorInput "DescribeStackRefactorInput"[set debug into] {
-    stack_refactor_id : String } { _client }
+    DescribeStackRefactorInput "DescribeStackRefactorInput"[set into] { stack_refactor_id
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeStackResourceDriftsInput {
     /// The name of the stack for which you want drift information.
@@ -631,12 +628,12 @@ pub struct DescribeStackResourceDriftsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeStackResourceDriftsInput "DescribeStackResourceDriftsInput"[set debug into] {
-    stack_name : String, stack_resource_drift_status_filters : Vec <
+    DescribeStackResourceDriftsInput "DescribeStackResourceDriftsInput"[set into] {
+    stack_name : String, stack_resource_drift_status_filters = Vec <
     StackResourceDriftStatus >, next_token : String, max_results = i32 } { _client }
 );
 /// The input for DescribeStackResource action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeStackResourceInput {
     /// The name or the unique stack ID that's associated with the stack, which aren't always interchangeable:
@@ -646,11 +643,11 @@ pub struct DescribeStackResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeStackResourceInput "DescribeStackResourceInput"[set debug into] { stack_name
-    : String, logical_resource_id : String } { _client }
+    DescribeStackResourceInput "DescribeStackResourceInput"[set into] { stack_name :
+    String, logical_resource_id : String } { _client }
 );
 /// The input for DescribeStackResources action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeStackResourcesInput {
     /// The name or the unique stack ID that is associated with the stack, which aren't always interchangeable:
@@ -662,11 +659,10 @@ pub struct DescribeStackResourcesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeStackResourcesInput "DescribeStackResourcesInput"[set debug into] {
-    stack_name : String, logical_resource_id : String, physical_resource_id : String } {
-    _client }
+    DescribeStackResourcesInput "DescribeStackResourcesInput"[set into] { stack_name :
+    String, logical_resource_id : String, physical_resource_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeStackSetInput {
     /// The name or unique ID of the StackSet whose description you want.
@@ -676,10 +672,10 @@ pub struct DescribeStackSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeStackSetInput "DescribeStackSetInput"[set debug into] { stack_set_name :
-    String, call_as : CallAs } { _client }
+    DescribeStackSetInput "DescribeStackSetInput"[set into] { stack_set_name : String,
+    call_as : CallAs } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeStackSetOperationInput {
     /// The name or the unique stack ID of the StackSet for the stack operation.
@@ -691,11 +687,11 @@ pub struct DescribeStackSetOperationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeStackSetOperationInput "DescribeStackSetOperationInput"[set debug into] {
+    DescribeStackSetOperationInput "DescribeStackSetOperationInput"[set into] {
     stack_set_name : String, operation_id : String, call_as : CallAs } { _client }
 );
 /// The input for DescribeStacks action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeStacksInput {
     /// **Note:** If you don't pass a parameter to `StackName`, the API returns a response that describes all resources in the account, which can impact performance. This requires `ListStacks` and `DescribeStacks` permissions.
@@ -705,10 +701,10 @@ pub struct DescribeStacksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeStacksInput "DescribeStacksInput"[set debug into] { stack_name : String,
-    next_token : String } { _client }
+    DescribeStacksInput "DescribeStacksInput"[set into] { stack_name : String, next_token
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTypeInput {
     /// The kind of extension.
@@ -726,11 +722,11 @@ pub struct DescribeTypeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTypeInput "DescribeTypeInput"[set debug into] { type_ : RegistryType,
-    type_name : String, arn : String, version_id : String, publisher_id : String,
+    DescribeTypeInput "DescribeTypeInput"[set into] { type_ : RegistryType, type_name :
+    String, arn : String, version_id : String, publisher_id : String,
     public_version_number : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTypeRegistrationInput {
     /// The identifier for this registration request.
@@ -738,10 +734,10 @@ pub struct DescribeTypeRegistrationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTypeRegistrationInput "DescribeTypeRegistrationInput"[set debug into] {
+    DescribeTypeRegistrationInput "DescribeTypeRegistrationInput"[set into] {
     registration_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DetectStackDriftInput {
     /// The name of the stack for which you want to detect drift.
@@ -751,10 +747,10 @@ pub struct DetectStackDriftInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DetectStackDriftInput "DetectStackDriftInput"[set debug into] { stack_name : String,
-    logical_resource_ids : Vec < String > } { _client }
+    DetectStackDriftInput "DetectStackDriftInput"[set into] { stack_name : String,
+    logical_resource_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DetectStackResourceDriftInput {
     /// The name of the stack to which the resource belongs.
@@ -764,10 +760,10 @@ pub struct DetectStackResourceDriftInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DetectStackResourceDriftInput "DetectStackResourceDriftInput"[set debug into] {
-    stack_name : String, logical_resource_id : String } { _client }
+    DetectStackResourceDriftInput "DetectStackResourceDriftInput"[set into] { stack_name
+    : String, logical_resource_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DetectStackSetDriftInput {
     /// The name of the StackSet on which to perform the drift detection operation.
@@ -781,12 +777,12 @@ pub struct DetectStackSetDriftInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DetectStackSetDriftInput "DetectStackSetDriftInput"[set debug into] { stack_set_name
-    : String, operation_preferences : StackSetOperationPreferences, operation_id :
-    String, call_as : CallAs } { _client }
+    DetectStackSetDriftInput "DetectStackSetDriftInput"[set into] { stack_set_name :
+    String, operation_preferences = StackSetOperationPreferences, operation_id : String,
+    call_as : CallAs } { _client }
 );
 /// The input for an EstimateTemplateCost action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EstimateTemplateCostInput {
     /// Structure that contains the template body with a minimum length of 1 byte and a maximum length of 51,200 bytes.
@@ -798,11 +794,11 @@ pub struct EstimateTemplateCostInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EstimateTemplateCostInput "EstimateTemplateCostInput"[set debug into] { template_body
-    : String, template_url : String, parameters : Vec < Parameter > } { _client }
+    EstimateTemplateCostInput "EstimateTemplateCostInput"[set into] { template_body :
+    String, template_url : String, parameters = Vec < Parameter > } { _client }
 );
 /// The input for the ExecuteChangeSet action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ExecuteChangeSetInput {
     /// The name or Amazon Resource Name (ARN) of the change set that you want use to update the specified stack.
@@ -818,11 +814,11 @@ pub struct ExecuteChangeSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ExecuteChangeSetInput "ExecuteChangeSetInput"[set debug into] { change_set_name :
-    String, stack_name : String, client_request_token : String, disable_rollback = bool,
+    ExecuteChangeSetInput "ExecuteChangeSetInput"[set into] { change_set_name : String,
+    stack_name : String, client_request_token : String, disable_rollback = bool,
     retain_except_on_create = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ExecuteStackRefactorInput {
     /// The ID associated with the stack refactor created from the CreateStackRefactor action.
@@ -830,10 +826,10 @@ pub struct ExecuteStackRefactorInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ExecuteStackRefactorInput "ExecuteStackRefactorInput"[set debug into] {
-    stack_refactor_id : String } { _client }
+    ExecuteStackRefactorInput "ExecuteStackRefactorInput"[set into] { stack_refactor_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetGeneratedTemplateInput {
     /// The language to use to retrieve for the generated template. Supported values are:
@@ -843,10 +839,10 @@ pub struct GetGeneratedTemplateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetGeneratedTemplateInput "GetGeneratedTemplateInput"[set debug into] { format :
+    GetGeneratedTemplateInput "GetGeneratedTemplateInput"[set into] { format :
     TemplateFormat, generated_template_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetHookResultInput {
     /// The unique identifier (ID) of the Hook invocation result that you want details about. You can get the ID from the [ListHookResults](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListHookResults.html) operation.
@@ -854,11 +850,11 @@ pub struct GetHookResultInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetHookResultInput "GetHookResultInput"[set debug into] { hook_result_id : String } {
+    GetHookResultInput "GetHookResultInput"[set into] { hook_result_id : String } {
     _client }
 );
 /// The input for the GetStackPolicy action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetStackPolicyInput {
     /// The name or unique stack ID that's associated with the stack whose policy you want to get.
@@ -866,11 +862,11 @@ pub struct GetStackPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetStackPolicyInput "GetStackPolicyInput"[set debug into] { stack_name : String } {
-    _client }
+    GetStackPolicyInput "GetStackPolicyInput"[set into] { stack_name : String } { _client
+    }
 );
 /// The input for a GetTemplate action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTemplateInput {
     /// The name or the unique stack ID that's associated with the stack, which aren't always interchangeable:
@@ -882,11 +878,11 @@ pub struct GetTemplateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetTemplateInput "GetTemplateInput"[set debug into] { stack_name : String,
-    change_set_name : String, template_stage : TemplateStage } { _client }
+    GetTemplateInput "GetTemplateInput"[set into] { stack_name : String, change_set_name
+    : String, template_stage : TemplateStage } { _client }
 );
 /// The input for the GetTemplateSummary action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTemplateSummaryInput {
     /// Structure that contains the template body with a minimum length of 1 byte and a maximum length of 51,200 bytes.
@@ -904,11 +900,11 @@ pub struct GetTemplateSummaryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetTemplateSummaryInput "GetTemplateSummaryInput"[set debug into] { template_body :
-    String, template_url : String, stack_name : String, stack_set_name : String, call_as
-    : CallAs, template_summary_config : TemplateSummaryConfig } { _client }
+    GetTemplateSummaryInput "GetTemplateSummaryInput"[set into] { template_body : String,
+    template_url : String, stack_name : String, stack_set_name : String, call_as :
+    CallAs, template_summary_config = TemplateSummaryConfig } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ImportStacksToStackSetInput {
     /// The name of the StackSet. The name must be unique in the Region where you create your StackSet.
@@ -928,13 +924,13 @@ pub struct ImportStacksToStackSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ImportStacksToStackSetInput "ImportStacksToStackSetInput"[set debug into] {
-    stack_set_name : String, stack_ids : Vec < String >, stack_ids_url : String,
-    organizational_unit_ids : Vec < String >, operation_preferences :
-    StackSetOperationPreferences, operation_id : String, call_as : CallAs } { _client }
+    ImportStacksToStackSetInput "ImportStacksToStackSetInput"[set into] { stack_set_name
+    : String, stack_ids = Vec < String >, stack_ids_url : String, organizational_unit_ids
+    = Vec < String >, operation_preferences = StackSetOperationPreferences, operation_id
+    : String, call_as : CallAs } { _client }
 );
 /// The input for the ListChangeSets action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListChangeSetsInput {
     /// The name or the Amazon Resource Name (ARN) of the stack for which you want to list change sets.
@@ -944,10 +940,10 @@ pub struct ListChangeSetsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListChangeSetsInput "ListChangeSetsInput"[set debug into] { stack_name : String,
-    next_token : String } { _client }
+    ListChangeSetsInput "ListChangeSetsInput"[set into] { stack_name : String, next_token
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListExportsInput {
     /// The token for the next set of items to return. (You received this token from a previous call.)
@@ -955,10 +951,9 @@ pub struct ListExportsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListExportsInput "ListExportsInput"[set debug into] { next_token : String } { _client
-    }
+    ListExportsInput "ListExportsInput"[set into] { next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListGeneratedTemplatesInput {
     /// The token for the next set of items to return. (You received this token from a previous call.)
@@ -968,10 +963,10 @@ pub struct ListGeneratedTemplatesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListGeneratedTemplatesInput "ListGeneratedTemplatesInput"[set debug into] {
-    next_token : String, max_results = i32 } { _client }
+    ListGeneratedTemplatesInput "ListGeneratedTemplatesInput"[set into] { next_token :
+    String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListHookResultsInput {
     /// Filters results by target type. Currently, only `CHANGE_SET` and `CLOUD_CONTROL` are supported filter options.
@@ -987,11 +982,11 @@ pub struct ListHookResultsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListHookResultsInput "ListHookResultsInput"[set debug into] { target_type :
+    ListHookResultsInput "ListHookResultsInput"[set into] { target_type :
     ListHookResultsTargetType, target_id : String, type_arn : String, status :
     HookStatus, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListImportsInput {
     /// The name of the exported output value. CloudFormation returns the stack names that are importing this value.
@@ -1001,10 +996,10 @@ pub struct ListImportsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListImportsInput "ListImportsInput"[set debug into] { export_name : String,
-    next_token : String } { _client }
+    ListImportsInput "ListImportsInput"[set into] { export_name : String, next_token :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListResourceScanRelatedResourcesInput {
     /// The Amazon Resource Name (ARN) of the resource scan.
@@ -1019,10 +1014,10 @@ pub struct ListResourceScanRelatedResourcesInput {
 }
 rboto::__structure!(
     ListResourceScanRelatedResourcesInput "ListResourceScanRelatedResourcesInput"[set
-    debug into] { resource_scan_id : String, resources : Vec < ScannedResourceIdentifier
-    >, next_token : String, max_results = i32 } { _client }
+    into] { resource_scan_id : String, resources = Vec < ScannedResourceIdentifier >,
+    next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListResourceScanResourcesInput {
     /// The Amazon Resource Name (ARN) of the resource scan.
@@ -1042,12 +1037,12 @@ pub struct ListResourceScanResourcesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListResourceScanResourcesInput "ListResourceScanResourcesInput"[set debug into] {
+    ListResourceScanResourcesInput "ListResourceScanResourcesInput"[set into] {
     resource_scan_id : String, resource_identifier : String, resource_type_prefix :
     String, tag_key : String, tag_value : String, next_token : String, max_results = i32
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListResourceScansInput {
     /// The token for the next set of items to return. (You received this token from a previous call.)
@@ -1059,10 +1054,10 @@ pub struct ListResourceScansInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListResourceScansInput "ListResourceScansInput"[set debug into] { next_token :
-    String, max_results = i32, scan_type_filter : ScanType } { _client }
+    ListResourceScansInput "ListResourceScansInput"[set into] { next_token : String,
+    max_results = i32, scan_type_filter : ScanType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListStackInstanceResourceDriftsInput {
     /// The name or unique ID of the StackSet that you want to list drifted resources for.
@@ -1084,13 +1079,13 @@ pub struct ListStackInstanceResourceDriftsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListStackInstanceResourceDriftsInput "ListStackInstanceResourceDriftsInput"[set debug
-    into] { stack_set_name : String, next_token : String, max_results = i32,
-    stack_instance_resource_drift_statuses : Vec < StackResourceDriftStatus >,
+    ListStackInstanceResourceDriftsInput "ListStackInstanceResourceDriftsInput"[set into]
+    { stack_set_name : String, next_token : String, max_results = i32,
+    stack_instance_resource_drift_statuses = Vec < StackResourceDriftStatus >,
     stack_instance_account : String, stack_instance_region : String, operation_id :
     String, call_as : CallAs } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListStackInstancesInput {
     /// The name or unique ID of the StackSet that you want to list stack instances for.
@@ -1110,12 +1105,12 @@ pub struct ListStackInstancesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListStackInstancesInput "ListStackInstancesInput"[set debug into] { stack_set_name :
-    String, next_token : String, max_results = i32, filters : Vec < StackInstanceFilter
+    ListStackInstancesInput "ListStackInstancesInput"[set into] { stack_set_name :
+    String, next_token : String, max_results = i32, filters = Vec < StackInstanceFilter
     >, stack_instance_account : String, stack_instance_region : String, call_as : CallAs
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListStackRefactorActionsInput {
     /// The ID associated with the stack refactor created from the CreateStackRefactor action.
@@ -1127,10 +1122,10 @@ pub struct ListStackRefactorActionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListStackRefactorActionsInput "ListStackRefactorActionsInput"[set debug into] {
+    ListStackRefactorActionsInput "ListStackRefactorActionsInput"[set into] {
     stack_refactor_id : String, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListStackRefactorsInput {
     /// Execution status to use as a filter. Specify one or more execution status codes to list only stack refactors with the specified execution status codes.
@@ -1142,12 +1137,12 @@ pub struct ListStackRefactorsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListStackRefactorsInput "ListStackRefactorsInput"[set debug into] {
-    execution_status_filter : Vec < StackRefactorExecutionStatus >, next_token : String,
-    max_results = i32 } { _client }
+    ListStackRefactorsInput "ListStackRefactorsInput"[set into] { execution_status_filter
+    = Vec < StackRefactorExecutionStatus >, next_token : String, max_results = i32 } {
+    _client }
 );
 /// The input for the ListStackResource action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListStackResourcesInput {
     /// The name or the unique stack ID that is associated with the stack, which aren't always interchangeable:
@@ -1157,10 +1152,10 @@ pub struct ListStackResourcesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListStackResourcesInput "ListStackResourcesInput"[set debug into] { stack_name :
-    String, next_token : String } { _client }
+    ListStackResourcesInput "ListStackResourcesInput"[set into] { stack_name : String,
+    next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListStackSetAutoDeploymentTargetsInput {
     /// The name or unique ID of the StackSet that you want to get automatic deployment targets for.
@@ -1175,10 +1170,10 @@ pub struct ListStackSetAutoDeploymentTargetsInput {
 }
 rboto::__structure!(
     ListStackSetAutoDeploymentTargetsInput "ListStackSetAutoDeploymentTargetsInput"[set
-    debug into] { stack_set_name : String, next_token : String, max_results = i32,
-    call_as : CallAs } { _client }
+    into] { stack_set_name : String, next_token : String, max_results = i32, call_as :
+    CallAs } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListStackSetOperationResultsInput {
     /// The name or unique ID of the StackSet that you want to get operation results for.
@@ -1196,11 +1191,11 @@ pub struct ListStackSetOperationResultsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListStackSetOperationResultsInput "ListStackSetOperationResultsInput"[set debug into]
-    { stack_set_name : String, operation_id : String, next_token : String, max_results =
-    i32, call_as : CallAs, filters : Vec < OperationResultFilter > } { _client }
+    ListStackSetOperationResultsInput "ListStackSetOperationResultsInput"[set into] {
+    stack_set_name : String, operation_id : String, next_token : String, max_results =
+    i32, call_as : CallAs, filters = Vec < OperationResultFilter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListStackSetOperationsInput {
     /// The name or unique ID of the StackSet that you want to get operation summaries for.
@@ -1214,11 +1209,10 @@ pub struct ListStackSetOperationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListStackSetOperationsInput "ListStackSetOperationsInput"[set debug into] {
-    stack_set_name : String, next_token : String, max_results = i32, call_as : CallAs } {
-    _client }
+    ListStackSetOperationsInput "ListStackSetOperationsInput"[set into] { stack_set_name
+    : String, next_token : String, max_results = i32, call_as : CallAs } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListStackSetsInput {
     /// The token for the next set of items to return. (You received this token from a previous call.)
@@ -1232,11 +1226,11 @@ pub struct ListStackSetsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListStackSetsInput "ListStackSetsInput"[set debug into] { next_token : String,
-    max_results = i32, status : StackSetStatus, call_as : CallAs } { _client }
+    ListStackSetsInput "ListStackSetsInput"[set into] { next_token : String, max_results
+    = i32, status : StackSetStatus, call_as : CallAs } { _client }
 );
 /// The input for ListStacks action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListStacksInput {
     /// The token for the next set of items to return. (You received this token from a previous call.)
@@ -1246,10 +1240,10 @@ pub struct ListStacksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListStacksInput "ListStacksInput"[set debug into] { next_token : String,
-    stack_status_filter : Vec < StackStatus > } { _client }
+    ListStacksInput "ListStacksInput"[set into] { next_token : String,
+    stack_status_filter = Vec < StackStatus > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTypeRegistrationsInput {
     /// The kind of extension.
@@ -1267,11 +1261,11 @@ pub struct ListTypeRegistrationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTypeRegistrationsInput "ListTypeRegistrationsInput"[set debug into] { type_ :
+    ListTypeRegistrationsInput "ListTypeRegistrationsInput"[set into] { type_ :
     RegistryType, type_name : String, type_arn : String, registration_status_filter :
     RegistrationStatus, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTypeVersionsInput {
     /// The kind of the extension.
@@ -1291,11 +1285,11 @@ pub struct ListTypeVersionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTypeVersionsInput "ListTypeVersionsInput"[set debug into] { type_ : RegistryType,
+    ListTypeVersionsInput "ListTypeVersionsInput"[set into] { type_ : RegistryType,
     type_name : String, arn : String, max_results = i32, next_token : String,
     deprecated_status : DeprecatedStatus, publisher_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTypesInput {
     /// The scope at which the extensions are visible and usable in CloudFormation operations.
@@ -1315,12 +1309,12 @@ pub struct ListTypesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTypesInput "ListTypesInput"[set debug into] { visibility : Visibility,
+    ListTypesInput "ListTypesInput"[set into] { visibility : Visibility,
     provisioning_type : ProvisioningType, deprecated_status : DeprecatedStatus, type_ :
-    RegistryType, filters : TypeFilters, max_results = i32, next_token : String } {
+    RegistryType, filters = TypeFilters, max_results = i32, next_token : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PublishTypeInput {
     /// The type of the extension.
@@ -1334,10 +1328,10 @@ pub struct PublishTypeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PublishTypeInput "PublishTypeInput"[set debug into] { type_ : ThirdPartyType, arn :
-    String, type_name : String, public_version_number : String } { _client }
+    PublishTypeInput "PublishTypeInput"[set into] { type_ : ThirdPartyType, arn : String,
+    type_name : String, public_version_number : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RecordHandlerProgressInput {
     /// Reserved for use by the [CloudFormation CLI](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html).
@@ -1357,12 +1351,12 @@ pub struct RecordHandlerProgressInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RecordHandlerProgressInput "RecordHandlerProgressInput"[set debug into] {
-    bearer_token : String, operation_status : OperationStatus, current_operation_status :
+    RecordHandlerProgressInput "RecordHandlerProgressInput"[set into] { bearer_token :
+    String, operation_status : OperationStatus, current_operation_status :
     OperationStatus, status_message : String, error_code : HandlerErrorCode,
     resource_model : String, client_request_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RegisterPublisherInput {
     /// Whether you accept the [Terms and Conditions](https://cloudformation-registry-documents.s3.amazonaws.com/Terms_and_Conditions_for_AWS_CloudFormation_Registry_Publishers.pdf) for publishing extensions in the CloudFormation registry. You must accept the terms and conditions in order to register to publish public extensions to the CloudFormation registry.
@@ -1372,10 +1366,10 @@ pub struct RegisterPublisherInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RegisterPublisherInput "RegisterPublisherInput"[set debug into] {
+    RegisterPublisherInput "RegisterPublisherInput"[set into] {
     accept_terms_and_conditions = bool, connection_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RegisterTypeInput {
     /// The kind of extension.
@@ -1393,12 +1387,12 @@ pub struct RegisterTypeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RegisterTypeInput "RegisterTypeInput"[set debug into] { type_ : RegistryType,
-    type_name : String, schema_handler_package : String, logging_config : LoggingConfig,
+    RegisterTypeInput "RegisterTypeInput"[set into] { type_ : RegistryType, type_name :
+    String, schema_handler_package : String, logging_config = LoggingConfig,
     execution_role_arn : String, client_request_token : String } { _client }
 );
 /// The input for the RemoveAlias action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RemoveAliasInput {
     /// The alias name to remove.
@@ -1406,10 +1400,9 @@ pub struct RemoveAliasInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RemoveAliasInput "RemoveAliasInput"[set debug into] { alias_name : String } { _client
-    }
+    RemoveAliasInput "RemoveAliasInput"[set into] { alias_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RollbackStackInput {
     /// The name that's associated with the stack.
@@ -1425,12 +1418,12 @@ pub struct RollbackStackInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RollbackStackInput "RollbackStackInput"[set debug into] { stack_name : String,
-    role_arn : String, client_request_token : String, retain_except_on_create = bool,
-    deployment_config : DeploymentConfig } { _client }
+    RollbackStackInput "RollbackStackInput"[set into] { stack_name : String, role_arn :
+    String, client_request_token : String, retain_except_on_create = bool,
+    deployment_config = DeploymentConfig } { _client }
 );
 /// The input for the SetAlias action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetAliasInput {
     /// The name or unique stack ID of the stack to assign an alias to.
@@ -1440,11 +1433,11 @@ pub struct SetAliasInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SetAliasInput "SetAliasInput"[set debug into] { stack_name : String, alias_name :
-    String } { _client }
+    SetAliasInput "SetAliasInput"[set into] { stack_name : String, alias_name : String }
+    { _client }
 );
 /// The input for the SetStackPolicy action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetStackPolicyInput {
     /// The name or unique stack ID that you want to associate a policy with.
@@ -1456,10 +1449,10 @@ pub struct SetStackPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SetStackPolicyInput "SetStackPolicyInput"[set debug into] { stack_name : String,
+    SetStackPolicyInput "SetStackPolicyInput"[set into] { stack_name : String,
     stack_policy_body : String, stack_policy_url : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetTypeConfigurationInput {
     /// The Amazon Resource Name (ARN) for the extension in this account and Region.
@@ -1475,11 +1468,11 @@ pub struct SetTypeConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SetTypeConfigurationInput "SetTypeConfigurationInput"[set debug into] { type_arn :
-    String, configuration : String, configuration_alias : String, type_name : String,
-    type_ : ThirdPartyType } { _client }
+    SetTypeConfigurationInput "SetTypeConfigurationInput"[set into] { type_arn : String,
+    configuration : String, configuration_alias : String, type_name : String, type_ :
+    ThirdPartyType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetTypeDefaultVersionInput {
     /// The Amazon Resource Name (ARN) of the extension for which you want version summary information.
@@ -1493,11 +1486,11 @@ pub struct SetTypeDefaultVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SetTypeDefaultVersionInput "SetTypeDefaultVersionInput"[set debug into] { arn :
-    String, type_ : RegistryType, type_name : String, version_id : String } { _client }
+    SetTypeDefaultVersionInput "SetTypeDefaultVersionInput"[set into] { arn : String,
+    type_ : RegistryType, type_name : String, version_id : String } { _client }
 );
 /// The input for the SignalResource action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SignalResourceInput {
     /// The stack name or unique stack ID that includes the resource that you want to signal.
@@ -1511,11 +1504,11 @@ pub struct SignalResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SignalResourceInput "SignalResourceInput"[set debug into] { stack_name : String,
+    SignalResourceInput "SignalResourceInput"[set into] { stack_name : String,
     logical_resource_id : String, unique_id : String, status : ResourceSignalStatus } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartResourceScanInput {
     /// A unique identifier for this `StartResourceScan` request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to start a new resource scan.
@@ -1525,10 +1518,10 @@ pub struct StartResourceScanInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartResourceScanInput "StartResourceScanInput"[set debug into] {
-    client_request_token : String, scan_filters : Vec < ScanFilter > } { _client }
+    StartResourceScanInput "StartResourceScanInput"[set into] { client_request_token :
+    String, scan_filters = Vec < ScanFilter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopStackSetOperationInput {
     /// The name or unique ID of the StackSet that you want to stop the operation for.
@@ -1540,10 +1533,10 @@ pub struct StopStackSetOperationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopStackSetOperationInput "StopStackSetOperationInput"[set debug into] {
-    stack_set_name : String, operation_id : String, call_as : CallAs } { _client }
+    StopStackSetOperationInput "StopStackSetOperationInput"[set into] { stack_set_name :
+    String, operation_id : String, call_as : CallAs } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TestTypeInput {
     /// The Amazon Resource Name (ARN) of the extension.
@@ -1559,10 +1552,10 @@ pub struct TestTypeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TestTypeInput "TestTypeInput"[set debug into] { arn : String, type_ : ThirdPartyType,
+    TestTypeInput "TestTypeInput"[set into] { arn : String, type_ : ThirdPartyType,
     type_name : String, version_id : String, log_delivery_bucket : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateGeneratedTemplateInput {
     /// The name or Amazon Resource Name (ARN) of a generated template.
@@ -1580,14 +1573,14 @@ pub struct UpdateGeneratedTemplateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateGeneratedTemplateInput "UpdateGeneratedTemplateInput"[set debug into] {
+    UpdateGeneratedTemplateInput "UpdateGeneratedTemplateInput"[set into] {
     generated_template_name : String, new_generated_template_name : String, add_resources
-    : Vec < ResourceDefinition >, remove_resources : Vec < String >,
-    refresh_all_resources = bool, template_configuration : TemplateConfiguration } {
+    = Vec < ResourceDefinition >, remove_resources = Vec < String >,
+    refresh_all_resources = bool, template_configuration = TemplateConfiguration } {
     _client }
 );
 /// The input for an UpdateStack action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateStackInput {
     /// The name or unique stack ID of the stack to update.
@@ -1633,17 +1626,17 @@ pub struct UpdateStackInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateStackInput "UpdateStackInput"[set debug into] { stack_name : String,
-    template_body : String, template_url : String, use_previous_template = bool,
+    UpdateStackInput "UpdateStackInput"[set into] { stack_name : String, template_body :
+    String, template_url : String, use_previous_template = bool,
     stack_policy_during_update_body : String, stack_policy_during_update_url : String,
-    parameters : Vec < Parameter >, capabilities : Vec < Capability >, resource_types :
-    Vec < String >, role_arn : String, rollback_configuration : RollbackConfiguration,
-    stack_policy_body : String, stack_policy_url : String, notification_ar_ns : Vec <
-    String >, tags : Vec < Tag >, disable_rollback = bool, client_request_token : String,
-    retain_except_on_create = bool, deployment_config : DeploymentConfig,
+    parameters = Vec < Parameter >, capabilities = Vec < Capability >, resource_types =
+    Vec < String >, role_arn : String, rollback_configuration = RollbackConfiguration,
+    stack_policy_body : String, stack_policy_url : String, notification_ar_ns = Vec <
+    String >, tags = Vec < Tag >, disable_rollback = bool, client_request_token : String,
+    retain_except_on_create = bool, deployment_config = DeploymentConfig,
     disable_validation = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateStackInstancesInput {
     /// The name or unique ID of the StackSet associated with the stack instances.
@@ -1665,13 +1658,12 @@ pub struct UpdateStackInstancesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateStackInstancesInput "UpdateStackInstancesInput"[set debug into] {
-    stack_set_name : String, accounts : Vec < String >, deployment_targets :
-    DeploymentTargets, regions : Vec < String >, parameter_overrides : Vec < Parameter >,
-    operation_preferences : StackSetOperationPreferences, operation_id : String, call_as
-    : CallAs } { _client }
+    UpdateStackInstancesInput "UpdateStackInstancesInput"[set into] { stack_set_name :
+    String, accounts = Vec < String >, deployment_targets = DeploymentTargets, regions =
+    Vec < String >, parameter_overrides = Vec < Parameter >, operation_preferences =
+    StackSetOperationPreferences, operation_id : String, call_as : CallAs } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateStackSetInput {
     /// The name or unique ID of the StackSet that you want to update.
@@ -1715,17 +1707,17 @@ pub struct UpdateStackSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateStackSetInput "UpdateStackSetInput"[set debug into] { stack_set_name : String,
+    UpdateStackSetInput "UpdateStackSetInput"[set into] { stack_set_name : String,
     description : String, template_body : String, template_url : String,
-    use_previous_template = bool, parameters : Vec < Parameter >, capabilities : Vec <
-    Capability >, tags : Vec < Tag >, operation_preferences :
+    use_previous_template = bool, parameters = Vec < Parameter >, capabilities = Vec <
+    Capability >, tags = Vec < Tag >, operation_preferences =
     StackSetOperationPreferences, administration_role_arn : String, execution_role_name :
-    String, deployment_targets : DeploymentTargets, permission_model : PermissionModels,
-    auto_deployment : AutoDeployment, operation_id : String, accounts : Vec < String >,
-    regions : Vec < String >, call_as : CallAs, managed_execution : ManagedExecution } {
+    String, deployment_targets = DeploymentTargets, permission_model : PermissionModels,
+    auto_deployment = AutoDeployment, operation_id : String, accounts = Vec < String >,
+    regions = Vec < String >, call_as : CallAs, managed_execution = ManagedExecution } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateTerminationProtectionInput {
     /// Whether to enable termination protection on the specified stack.
@@ -1735,11 +1727,11 @@ pub struct UpdateTerminationProtectionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateTerminationProtectionInput "UpdateTerminationProtectionInput"[set debug into] {
+    UpdateTerminationProtectionInput "UpdateTerminationProtectionInput"[set into] {
     enable_termination_protection = bool, stack_name : String } { _client }
 );
 /// The input for ValidateTemplate action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ValidateTemplateInput {
     /// Structure that contains the template body with a minimum length of 1 byte and a maximum length of 51,200 bytes.
@@ -1749,6 +1741,6 @@ pub struct ValidateTemplateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ValidateTemplateInput "ValidateTemplateInput"[set debug into] { template_body :
-    String, template_url : String } { _client }
+    ValidateTemplateInput "ValidateTemplateInput"[set into] { template_body : String,
+    template_url : String } { _client }
 );

@@ -6,164 +6,98 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; ActivateOrganizationsAccessInput =>
-    ActivateOrganizationsAccessOutput =
-    super::schema::ops::ACTIVATE_ORGANIZATIONS_ACCESS, "ActivateOrganizationsAccess";
-    ActivateTypeInput => ActivateTypeOutput = super::schema::ops::ACTIVATE_TYPE,
-    "ActivateType"; BatchDescribeTypeConfigurationsInput =>
-    BatchDescribeTypeConfigurationsOutput =
-    super::schema::ops::BATCH_DESCRIBE_TYPE_CONFIGURATIONS,
-    "BatchDescribeTypeConfigurations"; CancelUpdateStackInput => CancelUpdateStackOutput
-    = super::schema::ops::CANCEL_UPDATE_STACK, "CancelUpdateStack";
-    ContinueUpdateRollbackInput => ContinueUpdateRollbackOutput =
-    super::schema::ops::CONTINUE_UPDATE_ROLLBACK, "ContinueUpdateRollback";
-    CreateChangeSetInput => CreateChangeSetOutput =
-    super::schema::ops::CREATE_CHANGE_SET, "CreateChangeSet";
-    CreateGeneratedTemplateInput => CreateGeneratedTemplateOutput =
-    super::schema::ops::CREATE_GENERATED_TEMPLATE, "CreateGeneratedTemplate";
-    CreateStackInput => CreateStackOutput = super::schema::ops::CREATE_STACK,
-    "CreateStack"; CreateStackInstancesInput => CreateStackInstancesOutput =
-    super::schema::ops::CREATE_STACK_INSTANCES, "CreateStackInstances";
-    CreateStackRefactorInput => CreateStackRefactorOutput =
-    super::schema::ops::CREATE_STACK_REFACTOR, "CreateStackRefactor"; CreateStackSetInput
-    => CreateStackSetOutput = super::schema::ops::CREATE_STACK_SET, "CreateStackSet";
-    DeactivateOrganizationsAccessInput => DeactivateOrganizationsAccessOutput =
-    super::schema::ops::DEACTIVATE_ORGANIZATIONS_ACCESS, "DeactivateOrganizationsAccess";
-    DeactivateTypeInput => DeactivateTypeOutput = super::schema::ops::DEACTIVATE_TYPE,
-    "DeactivateType"; DeleteChangeSetInput => DeleteChangeSetOutput =
-    super::schema::ops::DELETE_CHANGE_SET, "DeleteChangeSet";
-    DeleteGeneratedTemplateInput => DeleteGeneratedTemplateOutput =
-    super::schema::ops::DELETE_GENERATED_TEMPLATE, "DeleteGeneratedTemplate";
-    DeleteStackInput => DeleteStackOutput = super::schema::ops::DELETE_STACK,
-    "DeleteStack"; DeleteStackInstancesInput => DeleteStackInstancesOutput =
-    super::schema::ops::DELETE_STACK_INSTANCES, "DeleteStackInstances";
-    DeleteStackSetInput => DeleteStackSetOutput = super::schema::ops::DELETE_STACK_SET,
-    "DeleteStackSet"; DeregisterTypeInput => DeregisterTypeOutput =
-    super::schema::ops::DEREGISTER_TYPE, "DeregisterType"; DescribeAccountLimitsInput =>
-    DescribeAccountLimitsOutput = super::schema::ops::DESCRIBE_ACCOUNT_LIMITS,
-    "DescribeAccountLimits"; DescribeChangeSetInput => DescribeChangeSetOutput =
-    super::schema::ops::DESCRIBE_CHANGE_SET, "DescribeChangeSet";
-    DescribeChangeSetHooksInput => DescribeChangeSetHooksOutput =
-    super::schema::ops::DESCRIBE_CHANGE_SET_HOOKS, "DescribeChangeSetHooks";
-    DescribeEventsInput => DescribeEventsOutput = super::schema::ops::DESCRIBE_EVENTS,
-    "DescribeEvents"; DescribeGeneratedTemplateInput => DescribeGeneratedTemplateOutput =
-    super::schema::ops::DESCRIBE_GENERATED_TEMPLATE, "DescribeGeneratedTemplate";
-    DescribeOrganizationsAccessInput => DescribeOrganizationsAccessOutput =
-    super::schema::ops::DESCRIBE_ORGANIZATIONS_ACCESS, "DescribeOrganizationsAccess";
-    DescribePublisherInput => DescribePublisherOutput =
-    super::schema::ops::DESCRIBE_PUBLISHER, "DescribePublisher";
-    DescribeResourceScanInput => DescribeResourceScanOutput =
-    super::schema::ops::DESCRIBE_RESOURCE_SCAN, "DescribeResourceScan";
-    DescribeStackDriftDetectionStatusInput => DescribeStackDriftDetectionStatusOutput =
-    super::schema::ops::DESCRIBE_STACK_DRIFT_DETECTION_STATUS,
-    "DescribeStackDriftDetectionStatus"; DescribeStackEventsInput =>
-    DescribeStackEventsOutput = super::schema::ops::DESCRIBE_STACK_EVENTS,
-    "DescribeStackEvents"; DescribeStackInstanceInput => DescribeStackInstanceOutput =
-    super::schema::ops::DESCRIBE_STACK_INSTANCE, "DescribeStackInstance";
-    DescribeStackRefactorInput => DescribeStackRefactorOutput =
-    super::schema::ops::DESCRIBE_STACK_REFACTOR, "DescribeStackRefactor";
-    DescribeStackResourceInput => DescribeStackResourceOutput =
-    super::schema::ops::DESCRIBE_STACK_RESOURCE, "DescribeStackResource";
-    DescribeStackResourceDriftsInput => DescribeStackResourceDriftsOutput =
-    super::schema::ops::DESCRIBE_STACK_RESOURCE_DRIFTS, "DescribeStackResourceDrifts";
-    DescribeStackResourcesInput => DescribeStackResourcesOutput =
-    super::schema::ops::DESCRIBE_STACK_RESOURCES, "DescribeStackResources";
-    DescribeStackSetInput => DescribeStackSetOutput =
-    super::schema::ops::DESCRIBE_STACK_SET, "DescribeStackSet";
-    DescribeStackSetOperationInput => DescribeStackSetOperationOutput =
-    super::schema::ops::DESCRIBE_STACK_SET_OPERATION, "DescribeStackSetOperation";
-    DescribeStacksInput => DescribeStacksOutput = super::schema::ops::DESCRIBE_STACKS,
-    "DescribeStacks"; DescribeTypeInput => DescribeTypeOutput =
-    super::schema::ops::DESCRIBE_TYPE, "DescribeType"; DescribeTypeRegistrationInput =>
-    DescribeTypeRegistrationOutput = super::schema::ops::DESCRIBE_TYPE_REGISTRATION,
-    "DescribeTypeRegistration"; DetectStackDriftInput => DetectStackDriftOutput =
-    super::schema::ops::DETECT_STACK_DRIFT, "DetectStackDrift";
-    DetectStackResourceDriftInput => DetectStackResourceDriftOutput =
-    super::schema::ops::DETECT_STACK_RESOURCE_DRIFT, "DetectStackResourceDrift";
-    DetectStackSetDriftInput => DetectStackSetDriftOutput =
-    super::schema::ops::DETECT_STACK_SET_DRIFT, "DetectStackSetDrift";
-    EstimateTemplateCostInput => EstimateTemplateCostOutput =
-    super::schema::ops::ESTIMATE_TEMPLATE_COST, "EstimateTemplateCost";
-    ExecuteChangeSetInput => ExecuteChangeSetOutput =
-    super::schema::ops::EXECUTE_CHANGE_SET, "ExecuteChangeSet"; ExecuteStackRefactorInput
-    => ExecuteStackRefactorOutput = super::schema::ops::EXECUTE_STACK_REFACTOR,
-    "ExecuteStackRefactor"; GetGeneratedTemplateInput => GetGeneratedTemplateOutput =
-    super::schema::ops::GET_GENERATED_TEMPLATE, "GetGeneratedTemplate";
-    GetHookResultInput => GetHookResultOutput = super::schema::ops::GET_HOOK_RESULT,
-    "GetHookResult"; GetStackPolicyInput => GetStackPolicyOutput =
-    super::schema::ops::GET_STACK_POLICY, "GetStackPolicy"; GetTemplateInput =>
-    GetTemplateOutput = super::schema::ops::GET_TEMPLATE, "GetTemplate";
-    GetTemplateSummaryInput => GetTemplateSummaryOutput =
-    super::schema::ops::GET_TEMPLATE_SUMMARY, "GetTemplateSummary";
-    ImportStacksToStackSetInput => ImportStacksToStackSetOutput =
-    super::schema::ops::IMPORT_STACKS_TO_STACK_SET, "ImportStacksToStackSet";
-    ListChangeSetsInput => ListChangeSetsOutput = super::schema::ops::LIST_CHANGE_SETS,
-    "ListChangeSets"; ListExportsInput => ListExportsOutput =
-    super::schema::ops::LIST_EXPORTS, "ListExports"; ListGeneratedTemplatesInput =>
-    ListGeneratedTemplatesOutput = super::schema::ops::LIST_GENERATED_TEMPLATES,
-    "ListGeneratedTemplates"; ListHookResultsInput => ListHookResultsOutput =
-    super::schema::ops::LIST_HOOK_RESULTS, "ListHookResults"; ListImportsInput =>
-    ListImportsOutput = super::schema::ops::LIST_IMPORTS, "ListImports";
-    ListResourceScanRelatedResourcesInput => ListResourceScanRelatedResourcesOutput =
-    super::schema::ops::LIST_RESOURCE_SCAN_RELATED_RESOURCES,
+    super::error::Exception, super::schema::SERVICE; ActivateOrganizationsAccessInput =>
+    ActivateOrganizationsAccessOutput, "ActivateOrganizationsAccess"; ActivateTypeInput
+    => ActivateTypeOutput, "ActivateType"; BatchDescribeTypeConfigurationsInput =>
+    BatchDescribeTypeConfigurationsOutput, "BatchDescribeTypeConfigurations";
+    CancelUpdateStackInput => CancelUpdateStackOutput, "CancelUpdateStack";
+    ContinueUpdateRollbackInput => ContinueUpdateRollbackOutput,
+    "ContinueUpdateRollback"; CreateChangeSetInput => CreateChangeSetOutput,
+    "CreateChangeSet"; CreateGeneratedTemplateInput => CreateGeneratedTemplateOutput,
+    "CreateGeneratedTemplate"; CreateStackInput => CreateStackOutput, "CreateStack";
+    CreateStackInstancesInput => CreateStackInstancesOutput, "CreateStackInstances";
+    CreateStackRefactorInput => CreateStackRefactorOutput, "CreateStackRefactor";
+    CreateStackSetInput => CreateStackSetOutput, "CreateStackSet";
+    DeactivateOrganizationsAccessInput => DeactivateOrganizationsAccessOutput,
+    "DeactivateOrganizationsAccess"; DeactivateTypeInput => DeactivateTypeOutput,
+    "DeactivateType"; DeleteChangeSetInput => DeleteChangeSetOutput, "DeleteChangeSet";
+    DeleteGeneratedTemplateInput => DeleteGeneratedTemplateOutput,
+    "DeleteGeneratedTemplate"; DeleteStackInput => DeleteStackOutput, "DeleteStack";
+    DeleteStackInstancesInput => DeleteStackInstancesOutput, "DeleteStackInstances";
+    DeleteStackSetInput => DeleteStackSetOutput, "DeleteStackSet"; DeregisterTypeInput =>
+    DeregisterTypeOutput, "DeregisterType"; DescribeAccountLimitsInput =>
+    DescribeAccountLimitsOutput, "DescribeAccountLimits"; DescribeChangeSetInput =>
+    DescribeChangeSetOutput, "DescribeChangeSet"; DescribeChangeSetHooksInput =>
+    DescribeChangeSetHooksOutput, "DescribeChangeSetHooks"; DescribeEventsInput =>
+    DescribeEventsOutput, "DescribeEvents"; DescribeGeneratedTemplateInput =>
+    DescribeGeneratedTemplateOutput, "DescribeGeneratedTemplate";
+    DescribeOrganizationsAccessInput => DescribeOrganizationsAccessOutput,
+    "DescribeOrganizationsAccess"; DescribePublisherInput => DescribePublisherOutput,
+    "DescribePublisher"; DescribeResourceScanInput => DescribeResourceScanOutput,
+    "DescribeResourceScan"; DescribeStackDriftDetectionStatusInput =>
+    DescribeStackDriftDetectionStatusOutput, "DescribeStackDriftDetectionStatus";
+    DescribeStackEventsInput => DescribeStackEventsOutput, "DescribeStackEvents";
+    DescribeStackInstanceInput => DescribeStackInstanceOutput, "DescribeStackInstance";
+    DescribeStackRefactorInput => DescribeStackRefactorOutput, "DescribeStackRefactor";
+    DescribeStackResourceInput => DescribeStackResourceOutput, "DescribeStackResource";
+    DescribeStackResourceDriftsInput => DescribeStackResourceDriftsOutput,
+    "DescribeStackResourceDrifts"; DescribeStackResourcesInput =>
+    DescribeStackResourcesOutput, "DescribeStackResources"; DescribeStackSetInput =>
+    DescribeStackSetOutput, "DescribeStackSet"; DescribeStackSetOperationInput =>
+    DescribeStackSetOperationOutput, "DescribeStackSetOperation"; DescribeStacksInput =>
+    DescribeStacksOutput, "DescribeStacks"; DescribeTypeInput => DescribeTypeOutput,
+    "DescribeType"; DescribeTypeRegistrationInput => DescribeTypeRegistrationOutput,
+    "DescribeTypeRegistration"; DetectStackDriftInput => DetectStackDriftOutput,
+    "DetectStackDrift"; DetectStackResourceDriftInput => DetectStackResourceDriftOutput,
+    "DetectStackResourceDrift"; DetectStackSetDriftInput => DetectStackSetDriftOutput,
+    "DetectStackSetDrift"; EstimateTemplateCostInput => EstimateTemplateCostOutput,
+    "EstimateTemplateCost"; ExecuteChangeSetInput => ExecuteChangeSetOutput,
+    "ExecuteChangeSet"; ExecuteStackRefactorInput => ExecuteStackRefactorOutput,
+    "ExecuteStackRefactor"; GetGeneratedTemplateInput => GetGeneratedTemplateOutput,
+    "GetGeneratedTemplate"; GetHookResultInput => GetHookResultOutput, "GetHookResult";
+    GetStackPolicyInput => GetStackPolicyOutput, "GetStackPolicy"; GetTemplateInput =>
+    GetTemplateOutput, "GetTemplate"; GetTemplateSummaryInput =>
+    GetTemplateSummaryOutput, "GetTemplateSummary"; ImportStacksToStackSetInput =>
+    ImportStacksToStackSetOutput, "ImportStacksToStackSet"; ListChangeSetsInput =>
+    ListChangeSetsOutput, "ListChangeSets"; ListExportsInput => ListExportsOutput,
+    "ListExports"; ListGeneratedTemplatesInput => ListGeneratedTemplatesOutput,
+    "ListGeneratedTemplates"; ListHookResultsInput => ListHookResultsOutput,
+    "ListHookResults"; ListImportsInput => ListImportsOutput, "ListImports";
+    ListResourceScanRelatedResourcesInput => ListResourceScanRelatedResourcesOutput,
     "ListResourceScanRelatedResources"; ListResourceScanResourcesInput =>
-    ListResourceScanResourcesOutput = super::schema::ops::LIST_RESOURCE_SCAN_RESOURCES,
-    "ListResourceScanResources"; ListResourceScansInput => ListResourceScansOutput =
-    super::schema::ops::LIST_RESOURCE_SCANS, "ListResourceScans";
-    ListStackInstanceResourceDriftsInput => ListStackInstanceResourceDriftsOutput =
-    super::schema::ops::LIST_STACK_INSTANCE_RESOURCE_DRIFTS,
-    "ListStackInstanceResourceDrifts"; ListStackInstancesInput =>
-    ListStackInstancesOutput = super::schema::ops::LIST_STACK_INSTANCES,
-    "ListStackInstances"; ListStackRefactorActionsInput => ListStackRefactorActionsOutput
-    = super::schema::ops::LIST_STACK_REFACTOR_ACTIONS, "ListStackRefactorActions";
-    ListStackRefactorsInput => ListStackRefactorsOutput =
-    super::schema::ops::LIST_STACK_REFACTORS, "ListStackRefactors";
-    ListStackResourcesInput => ListStackResourcesOutput =
-    super::schema::ops::LIST_STACK_RESOURCES, "ListStackResources";
-    ListStackSetAutoDeploymentTargetsInput => ListStackSetAutoDeploymentTargetsOutput =
-    super::schema::ops::LIST_STACK_SET_AUTO_DEPLOYMENT_TARGETS,
-    "ListStackSetAutoDeploymentTargets"; ListStackSetOperationResultsInput =>
-    ListStackSetOperationResultsOutput =
-    super::schema::ops::LIST_STACK_SET_OPERATION_RESULTS, "ListStackSetOperationResults";
-    ListStackSetOperationsInput => ListStackSetOperationsOutput =
-    super::schema::ops::LIST_STACK_SET_OPERATIONS, "ListStackSetOperations";
-    ListStackSetsInput => ListStackSetsOutput = super::schema::ops::LIST_STACK_SETS,
-    "ListStackSets"; ListStacksInput => ListStacksOutput =
-    super::schema::ops::LIST_STACKS, "ListStacks"; ListTypeRegistrationsInput =>
-    ListTypeRegistrationsOutput = super::schema::ops::LIST_TYPE_REGISTRATIONS,
-    "ListTypeRegistrations"; ListTypeVersionsInput => ListTypeVersionsOutput =
-    super::schema::ops::LIST_TYPE_VERSIONS, "ListTypeVersions"; ListTypesInput =>
-    ListTypesOutput = super::schema::ops::LIST_TYPES, "ListTypes"; PublishTypeInput =>
-    PublishTypeOutput = super::schema::ops::PUBLISH_TYPE, "PublishType";
-    RecordHandlerProgressInput => RecordHandlerProgressOutput =
-    super::schema::ops::RECORD_HANDLER_PROGRESS, "RecordHandlerProgress";
-    RegisterPublisherInput => RegisterPublisherOutput =
-    super::schema::ops::REGISTER_PUBLISHER, "RegisterPublisher"; RegisterTypeInput =>
-    RegisterTypeOutput = super::schema::ops::REGISTER_TYPE, "RegisterType";
-    RemoveAliasInput => RemoveAliasOutput = super::schema::ops::REMOVE_ALIAS,
-    "RemoveAlias"; RollbackStackInput => RollbackStackOutput =
-    super::schema::ops::ROLLBACK_STACK, "RollbackStack"; SetAliasInput => SetAliasOutput
-    = super::schema::ops::SET_ALIAS, "SetAlias"; SetStackPolicyInput =>
-    SetStackPolicyOutput = super::schema::ops::SET_STACK_POLICY, "SetStackPolicy";
-    SetTypeConfigurationInput => SetTypeConfigurationOutput =
-    super::schema::ops::SET_TYPE_CONFIGURATION, "SetTypeConfiguration";
-    SetTypeDefaultVersionInput => SetTypeDefaultVersionOutput =
-    super::schema::ops::SET_TYPE_DEFAULT_VERSION, "SetTypeDefaultVersion";
-    SignalResourceInput => SignalResourceOutput = super::schema::ops::SIGNAL_RESOURCE,
-    "SignalResource"; StartResourceScanInput => StartResourceScanOutput =
-    super::schema::ops::START_RESOURCE_SCAN, "StartResourceScan";
-    StopStackSetOperationInput => StopStackSetOperationOutput =
-    super::schema::ops::STOP_STACK_SET_OPERATION, "StopStackSetOperation"; TestTypeInput
-    => TestTypeOutput = super::schema::ops::TEST_TYPE, "TestType";
-    UpdateGeneratedTemplateInput => UpdateGeneratedTemplateOutput =
-    super::schema::ops::UPDATE_GENERATED_TEMPLATE, "UpdateGeneratedTemplate";
-    UpdateStackInput => UpdateStackOutput = super::schema::ops::UPDATE_STACK,
-    "UpdateStack"; UpdateStackInstancesInput => UpdateStackInstancesOutput =
-    super::schema::ops::UPDATE_STACK_INSTANCES, "UpdateStackInstances";
-    UpdateStackSetInput => UpdateStackSetOutput = super::schema::ops::UPDATE_STACK_SET,
-    "UpdateStackSet"; UpdateTerminationProtectionInput =>
-    UpdateTerminationProtectionOutput =
-    super::schema::ops::UPDATE_TERMINATION_PROTECTION, "UpdateTerminationProtection";
-    ValidateTemplateInput => ValidateTemplateOutput =
-    super::schema::ops::VALIDATE_TEMPLATE, "ValidateTemplate";
+    ListResourceScanResourcesOutput, "ListResourceScanResources"; ListResourceScansInput
+    => ListResourceScansOutput, "ListResourceScans"; ListStackInstanceResourceDriftsInput
+    => ListStackInstanceResourceDriftsOutput, "ListStackInstanceResourceDrifts";
+    ListStackInstancesInput => ListStackInstancesOutput, "ListStackInstances";
+    ListStackRefactorActionsInput => ListStackRefactorActionsOutput,
+    "ListStackRefactorActions"; ListStackRefactorsInput => ListStackRefactorsOutput,
+    "ListStackRefactors"; ListStackResourcesInput => ListStackResourcesOutput,
+    "ListStackResources"; ListStackSetAutoDeploymentTargetsInput =>
+    ListStackSetAutoDeploymentTargetsOutput, "ListStackSetAutoDeploymentTargets";
+    ListStackSetOperationResultsInput => ListStackSetOperationResultsOutput,
+    "ListStackSetOperationResults"; ListStackSetOperationsInput =>
+    ListStackSetOperationsOutput, "ListStackSetOperations"; ListStackSetsInput =>
+    ListStackSetsOutput, "ListStackSets"; ListStacksInput => ListStacksOutput,
+    "ListStacks"; ListTypeRegistrationsInput => ListTypeRegistrationsOutput,
+    "ListTypeRegistrations"; ListTypeVersionsInput => ListTypeVersionsOutput,
+    "ListTypeVersions"; ListTypesInput => ListTypesOutput, "ListTypes"; PublishTypeInput
+    => PublishTypeOutput, "PublishType"; RecordHandlerProgressInput =>
+    RecordHandlerProgressOutput, "RecordHandlerProgress"; RegisterPublisherInput =>
+    RegisterPublisherOutput, "RegisterPublisher"; RegisterTypeInput =>
+    RegisterTypeOutput, "RegisterType"; RemoveAliasInput => RemoveAliasOutput,
+    "RemoveAlias"; RollbackStackInput => RollbackStackOutput, "RollbackStack";
+    SetAliasInput => SetAliasOutput, "SetAlias"; SetStackPolicyInput =>
+    SetStackPolicyOutput, "SetStackPolicy"; SetTypeConfigurationInput =>
+    SetTypeConfigurationOutput, "SetTypeConfiguration"; SetTypeDefaultVersionInput =>
+    SetTypeDefaultVersionOutput, "SetTypeDefaultVersion"; SignalResourceInput =>
+    SignalResourceOutput, "SignalResource"; StartResourceScanInput =>
+    StartResourceScanOutput, "StartResourceScan"; StopStackSetOperationInput =>
+    StopStackSetOperationOutput, "StopStackSetOperation"; TestTypeInput =>
+    TestTypeOutput, "TestType"; UpdateGeneratedTemplateInput =>
+    UpdateGeneratedTemplateOutput, "UpdateGeneratedTemplate"; UpdateStackInput =>
+    UpdateStackOutput, "UpdateStack"; UpdateStackInstancesInput =>
+    UpdateStackInstancesOutput, "UpdateStackInstances"; UpdateStackSetInput =>
+    UpdateStackSetOutput, "UpdateStackSet"; UpdateTerminationProtectionInput =>
+    UpdateTerminationProtectionOutput, "UpdateTerminationProtection";
+    ValidateTemplateInput => ValidateTemplateOutput, "ValidateTemplate";
 );

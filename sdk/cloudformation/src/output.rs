@@ -6,16 +6,16 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivateOrganizationsAccessOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ActivateOrganizationsAccessOutput "ActivateOrganizationsAccessOutput"[debug from
-    output] {} { _meta }
+    ActivateOrganizationsAccessOutput "ActivateOrganizationsAccessOutput"[from output] {}
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivateTypeOutput {
     /// The Amazon Resource Name (ARN) of the activated extension in this account and Region.
@@ -23,9 +23,9 @@ pub struct ActivateTypeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ActivateTypeOutput "ActivateTypeOutput"[debug from output] { arn : String } { _meta }
+    ActivateTypeOutput "ActivateTypeOutput"[from output] { arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchDescribeTypeConfigurationsOutput {
     /// A list of information concerning any errors generated during the setting of the specified configurations.
@@ -37,23 +37,22 @@ pub struct BatchDescribeTypeConfigurationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchDescribeTypeConfigurationsOutput "BatchDescribeTypeConfigurationsOutput"[debug
-    from output] { errors : Vec < BatchDescribeTypeConfigurationsError >,
-    unprocessed_type_configurations : Vec < TypeConfigurationIdentifier >,
-    type_configurations : Vec < TypeConfigurationDetails > } { _meta }
+    BatchDescribeTypeConfigurationsOutput "BatchDescribeTypeConfigurationsOutput"[from
+    output] { errors = Vec < BatchDescribeTypeConfigurationsError >,
+    unprocessed_type_configurations = Vec < TypeConfigurationIdentifier >,
+    type_configurations = Vec < TypeConfigurationDetails > } { _meta }
 );
 /// The output for a ContinueUpdateRollback operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContinueUpdateRollbackOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ContinueUpdateRollbackOutput "ContinueUpdateRollbackOutput"[debug from output] {} {
-    _meta }
+    ContinueUpdateRollbackOutput "ContinueUpdateRollbackOutput"[from output] {} { _meta }
 );
 /// The output for the CreateChangeSet action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateChangeSetOutput {
     /// The Amazon Resource Name (ARN) of the change set.
@@ -63,10 +62,10 @@ pub struct CreateChangeSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateChangeSetOutput "CreateChangeSetOutput"[debug from output] { id : String,
-    stack_id : String } { _meta }
+    CreateChangeSetOutput "CreateChangeSetOutput"[from output] { id : String, stack_id :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGeneratedTemplateOutput {
     /// The ID of the generated template.
@@ -74,10 +73,10 @@ pub struct CreateGeneratedTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateGeneratedTemplateOutput "CreateGeneratedTemplateOutput"[debug from output] {
+    CreateGeneratedTemplateOutput "CreateGeneratedTemplateOutput"[from output] {
     generated_template_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateStackInstancesOutput {
     /// The unique identifier for this StackSet operation.
@@ -85,11 +84,11 @@ pub struct CreateStackInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateStackInstancesOutput "CreateStackInstancesOutput"[debug from output] {
-    operation_id : String } { _meta }
+    CreateStackInstancesOutput "CreateStackInstancesOutput"[from output] { operation_id :
+    String } { _meta }
 );
 /// The output for a CreateStack action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateStackOutput {
     /// Unique identifier of the stack.
@@ -99,10 +98,10 @@ pub struct CreateStackOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateStackOutput "CreateStackOutput"[debug from output] { stack_id : String,
-    operation_id : String } { _meta }
+    CreateStackOutput "CreateStackOutput"[from output] { stack_id : String, operation_id
+    : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateStackRefactorOutput {
     /// The ID associated with the stack refactor created from the CreateStackRefactor action.
@@ -110,10 +109,10 @@ pub struct CreateStackRefactorOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateStackRefactorOutput "CreateStackRefactorOutput"[debug from output] {
+    CreateStackRefactorOutput "CreateStackRefactorOutput"[from output] {
     stack_refactor_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateStackSetOutput {
     /// The ID of the StackSet that you're creating.
@@ -121,36 +120,36 @@ pub struct CreateStackSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateStackSetOutput "CreateStackSetOutput"[debug from output] { stack_set_id :
-    String } { _meta }
+    CreateStackSetOutput "CreateStackSetOutput"[from output] { stack_set_id : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeactivateOrganizationsAccessOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeactivateOrganizationsAccessOutput "DeactivateOrganizationsAccessOutput"[debug from
+    DeactivateOrganizationsAccessOutput "DeactivateOrganizationsAccessOutput"[from
     output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeactivateTypeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeactivateTypeOutput "DeactivateTypeOutput"[debug from output] {} { _meta }
+    DeactivateTypeOutput "DeactivateTypeOutput"[from output] {} { _meta }
 );
 /// The output for the DeleteChangeSet action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteChangeSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteChangeSetOutput "DeleteChangeSetOutput"[debug from output] {} { _meta }
+    DeleteChangeSetOutput "DeleteChangeSetOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteStackInstancesOutput {
     /// The unique identifier for this StackSet operation.
@@ -158,27 +157,27 @@ pub struct DeleteStackInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteStackInstancesOutput "DeleteStackInstancesOutput"[debug from output] {
-    operation_id : String } { _meta }
+    DeleteStackInstancesOutput "DeleteStackInstancesOutput"[from output] { operation_id :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteStackSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteStackSetOutput "DeleteStackSetOutput"[debug from output] {} { _meta }
+    DeleteStackSetOutput "DeleteStackSetOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeregisterTypeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeregisterTypeOutput "DeregisterTypeOutput"[debug from output] {} { _meta }
+    DeregisterTypeOutput "DeregisterTypeOutput"[from output] {} { _meta }
 );
 /// The output for the DescribeAccountLimits action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAccountLimitsOutput {
     /// An account limit structure that contain a list of CloudFormation account limits and their values.
@@ -188,10 +187,10 @@ pub struct DescribeAccountLimitsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAccountLimitsOutput "DescribeAccountLimitsOutput"[debug from output] {
-    account_limits : Vec < AccountLimit >, next_token : String } { _meta }
+    DescribeAccountLimitsOutput "DescribeAccountLimitsOutput"[from output] {
+    account_limits = Vec < AccountLimit >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeChangeSetHooksOutput {
     /// The change set identifier (stack ID).
@@ -211,13 +210,13 @@ pub struct DescribeChangeSetHooksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeChangeSetHooksOutput "DescribeChangeSetHooksOutput"[debug from output] {
-    change_set_id : String, change_set_name : String, hooks : Vec < ChangeSetHook >,
+    DescribeChangeSetHooksOutput "DescribeChangeSetHooksOutput"[from output] {
+    change_set_id : String, change_set_name : String, hooks = Vec < ChangeSetHook >,
     status : ChangeSetHooksStatus, next_token : String, stack_id : String, stack_name :
     String } { _meta }
 );
 /// The output for the DescribeChangeSet action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeChangeSetOutput {
     /// The name of the change set.
@@ -271,18 +270,18 @@ pub struct DescribeChangeSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeChangeSetOutput "DescribeChangeSetOutput"[debug from output] {
-    change_set_name : String, change_set_id : String, stack_id : String, stack_name :
-    String, description : String, parameters : Vec < Parameter >, creation_time :
-    rboto::DateTime, execution_status : ExecutionStatus, status : ChangeSetStatus,
-    status_reason : String, stack_drift_status : StackDriftStatus, notification_ar_ns :
-    Vec < String >, rollback_configuration : RollbackConfiguration, capabilities : Vec <
-    Capability >, tags : Vec < Tag >, changes : Vec < Change >, next_token : String,
+    DescribeChangeSetOutput "DescribeChangeSetOutput"[from output] { change_set_name :
+    String, change_set_id : String, stack_id : String, stack_name : String, description :
+    String, parameters = Vec < Parameter >, creation_time : rboto::DateTime,
+    execution_status : ExecutionStatus, status : ChangeSetStatus, status_reason : String,
+    stack_drift_status : StackDriftStatus, notification_ar_ns = Vec < String >,
+    rollback_configuration = RollbackConfiguration, capabilities = Vec < Capability >,
+    tags = Vec < Tag >, changes = Vec < Change >, next_token : String,
     include_nested_stacks = bool, parent_change_set_id : String, root_change_set_id :
     String, on_stack_failure : OnStackFailure, import_existing_resources = bool,
-    deployment_mode : DeploymentMode, deployment_config : DeploymentConfig } { _meta }
+    deployment_mode : DeploymentMode, deployment_config = DeploymentConfig } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEventsOutput {
     /// A list of operation events that match the specified criteria.
@@ -292,10 +291,10 @@ pub struct DescribeEventsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeEventsOutput "DescribeEventsOutput"[debug from output] { operation_events :
-    Vec < OperationEvent >, next_token : String } { _meta }
+    DescribeEventsOutput "DescribeEventsOutput"[from output] { operation_events = Vec <
+    OperationEvent >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGeneratedTemplateOutput {
     /// The Amazon Resource Name (ARN) of the generated template. The format is `arn:${Partition}:cloudformation:${Region}:${Account}:generatedtemplate/${Id}`. For example, `arn:aws:cloudformation:us-east-1:123456789012:generatedtemplate/2e8465c1-9a80-43ea-a3a3-4f2d692fe6dc`.
@@ -323,14 +322,14 @@ pub struct DescribeGeneratedTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeGeneratedTemplateOutput "DescribeGeneratedTemplateOutput"[debug from output]
-    { generated_template_id : String, generated_template_name : String, resources : Vec <
+    DescribeGeneratedTemplateOutput "DescribeGeneratedTemplateOutput"[from output] {
+    generated_template_id : String, generated_template_name : String, resources = Vec <
     ResourceDetail >, status : GeneratedTemplateStatus, status_reason : String,
-    creation_time : rboto::DateTime, last_updated_time : rboto::DateTime, progress :
-    TemplateProgress, stack_id : String, template_configuration : TemplateConfiguration,
+    creation_time : rboto::DateTime, last_updated_time : rboto::DateTime, progress =
+    TemplateProgress, stack_id : String, template_configuration = TemplateConfiguration,
     total_warnings = i32 } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeOrganizationsAccessOutput {
     /// Presents the status of the `OrganizationAccess`.
@@ -338,10 +337,10 @@ pub struct DescribeOrganizationsAccessOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeOrganizationsAccessOutput "DescribeOrganizationsAccessOutput"[debug from
-    output] { status : OrganizationStatus } { _meta }
+    DescribeOrganizationsAccessOutput "DescribeOrganizationsAccessOutput"[from output] {
+    status : OrganizationStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePublisherOutput {
     /// The ID of the extension publisher.
@@ -355,11 +354,11 @@ pub struct DescribePublisherOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribePublisherOutput "DescribePublisherOutput"[debug from output] { publisher_id :
+    DescribePublisherOutput "DescribePublisherOutput"[from output] { publisher_id :
     String, publisher_status : PublisherStatus, identity_provider : IdentityProvider,
     publisher_profile : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeResourceScanOutput {
     /// The Amazon Resource Name (ARN) of the resource scan. The format is `arn:${Partition}:cloudformation:${Region}:${Account}:resourceScan/${Id}`. An example is `arn:aws:cloudformation:us-east-1:123456789012:resourceScan/f5b490f7-7ed4-428a-aa06-31ff25db0772`.
@@ -385,13 +384,13 @@ pub struct DescribeResourceScanOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeResourceScanOutput "DescribeResourceScanOutput"[debug from output] {
+    DescribeResourceScanOutput "DescribeResourceScanOutput"[from output] {
     resource_scan_id : String, status : ResourceScanStatus, status_reason : String,
     start_time : rboto::DateTime, end_time : rboto::DateTime, percentage_completed = f64,
-    resource_types : Vec < String >, resources_scanned = i32, resources_read = i32,
-    scan_filters : Vec < ScanFilter > } { _meta }
+    resource_types = Vec < String >, resources_scanned = i32, resources_read = i32,
+    scan_filters = Vec < ScanFilter > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStackDriftDetectionStatusOutput {
     /// The ID of the stack.
@@ -412,13 +411,13 @@ pub struct DescribeStackDriftDetectionStatusOutput {
 }
 rboto::__structure!(
     DescribeStackDriftDetectionStatusOutput
-    "DescribeStackDriftDetectionStatusOutput"[debug from output] { stack_id : String,
+    "DescribeStackDriftDetectionStatusOutput"[from output] { stack_id : String,
     stack_drift_detection_id : String, stack_drift_status : StackDriftStatus,
     detection_status : StackDriftDetectionStatus, detection_status_reason : String,
     drifted_stack_resource_count = i32, timestamp : rboto::DateTime } { _meta }
 );
 /// The output for a DescribeStackEvents action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStackEventsOutput {
     /// A list of `StackEvents` structures.
@@ -428,10 +427,10 @@ pub struct DescribeStackEventsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeStackEventsOutput "DescribeStackEventsOutput"[debug from output] {
-    stack_events : Vec < StackEvent >, next_token : String } { _meta }
+    DescribeStackEventsOutput "DescribeStackEventsOutput"[from output] { stack_events =
+    Vec < StackEvent >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStackInstanceOutput {
     /// The stack instance that matches the specified request parameters.
@@ -439,10 +438,10 @@ pub struct DescribeStackInstanceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeStackInstanceOutput "DescribeStackInstanceOutput"[debug from output] {
-    stack_instance : StackInstance } { _meta }
+    DescribeStackInstanceOutput "DescribeStackInstanceOutput"[from output] {
+    stack_instance = StackInstance } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStackRefactorOutput {
     /// A description to help you identify the refactor.
@@ -462,12 +461,12 @@ pub struct DescribeStackRefactorOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeStackRefactorOutput "DescribeStackRefactorOutput"[debug from output] {
-    description : String, stack_refactor_id : String, stack_ids : Vec < String >,
-    execution_status : StackRefactorExecutionStatus, execution_status_reason : String,
-    status : StackRefactorStatus, status_reason : String } { _meta }
+    DescribeStackRefactorOutput "DescribeStackRefactorOutput"[from output] { description
+    : String, stack_refactor_id : String, stack_ids = Vec < String >, execution_status :
+    StackRefactorExecutionStatus, execution_status_reason : String, status :
+    StackRefactorStatus, status_reason : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStackResourceDriftsOutput {
     /// Drift information for the resources that have been checked for drift in the specified stack. This includes actual and expected configuration values for resources where CloudFormation detects drift.
@@ -477,12 +476,11 @@ pub struct DescribeStackResourceDriftsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeStackResourceDriftsOutput "DescribeStackResourceDriftsOutput"[debug from
-    output] { stack_resource_drifts : Vec < StackResourceDrift >, next_token : String } {
-    _meta }
+    DescribeStackResourceDriftsOutput "DescribeStackResourceDriftsOutput"[from output] {
+    stack_resource_drifts = Vec < StackResourceDrift >, next_token : String } { _meta }
 );
 /// The output for a DescribeStackResource action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStackResourceOutput {
     /// A `StackResourceDetail` structure that contains the description of the specified resource in the specified stack.
@@ -490,11 +488,11 @@ pub struct DescribeStackResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeStackResourceOutput "DescribeStackResourceOutput"[debug from output] {
-    stack_resource_detail : StackResourceDetail } { _meta }
+    DescribeStackResourceOutput "DescribeStackResourceOutput"[from output] {
+    stack_resource_detail = StackResourceDetail } { _meta }
 );
 /// The output for a DescribeStackResources action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStackResourcesOutput {
     /// A list of `StackResource` structures.
@@ -502,10 +500,10 @@ pub struct DescribeStackResourcesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeStackResourcesOutput "DescribeStackResourcesOutput"[debug from output] {
-    stack_resources : Vec < StackResource > } { _meta }
+    DescribeStackResourcesOutput "DescribeStackResourcesOutput"[from output] {
+    stack_resources = Vec < StackResource > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStackSetOperationOutput {
     /// The specified StackSet operation.
@@ -513,10 +511,10 @@ pub struct DescribeStackSetOperationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeStackSetOperationOutput "DescribeStackSetOperationOutput"[debug from output]
-    { stack_set_operation : StackSetOperation } { _meta }
+    DescribeStackSetOperationOutput "DescribeStackSetOperationOutput"[from output] {
+    stack_set_operation = StackSetOperation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStackSetOutput {
     /// The specified StackSet.
@@ -524,11 +522,11 @@ pub struct DescribeStackSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeStackSetOutput "DescribeStackSetOutput"[debug from output] { stack_set :
-    StackSet } { _meta }
+    DescribeStackSetOutput "DescribeStackSetOutput"[from output] { stack_set = StackSet }
+    { _meta }
 );
 /// The output for a DescribeStacks action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStacksOutput {
     /// A list of stack structures.
@@ -538,10 +536,10 @@ pub struct DescribeStacksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeStacksOutput "DescribeStacksOutput"[debug from output] { stacks : Vec < Stack
-    >, next_token : String } { _meta }
+    DescribeStacksOutput "DescribeStacksOutput"[from output] { stacks = Vec < Stack >,
+    next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTypeOutput {
     /// The Amazon Resource Name (ARN) of the extension.
@@ -601,19 +599,19 @@ pub struct DescribeTypeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTypeOutput "DescribeTypeOutput"[debug from output] { arn : String, type_ :
+    DescribeTypeOutput "DescribeTypeOutput"[from output] { arn : String, type_ :
     RegistryType, type_name : String, default_version_id : String, is_default_version =
     bool, type_tests_status : TypeTestsStatus, type_tests_status_description : String,
     description : String, schema : String, provisioning_type : ProvisioningType,
-    deprecated_status : DeprecatedStatus, logging_config : LoggingConfig,
-    required_activated_types : Vec < RequiredActivatedType >, execution_role_arn :
+    deprecated_status : DeprecatedStatus, logging_config = LoggingConfig,
+    required_activated_types = Vec < RequiredActivatedType >, execution_role_arn :
     String, visibility : Visibility, source_url : String, documentation_url : String,
     last_updated : rboto::DateTime, time_created : rboto::DateTime, configuration_schema
     : String, publisher_id : String, original_type_name : String, original_type_arn :
     String, public_version_number : String, latest_public_version : String, is_activated
     = bool, auto_update = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTypeRegistrationOutput {
     /// The current status of the extension registration request.
@@ -627,11 +625,11 @@ pub struct DescribeTypeRegistrationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTypeRegistrationOutput "DescribeTypeRegistrationOutput"[debug from output] {
+    DescribeTypeRegistrationOutput "DescribeTypeRegistrationOutput"[from output] {
     progress_status : RegistrationStatus, description : String, type_arn : String,
     type_version_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DetectStackDriftOutput {
     /// The ID of the drift detection results of this operation.
@@ -639,10 +637,10 @@ pub struct DetectStackDriftOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DetectStackDriftOutput "DetectStackDriftOutput"[debug from output] {
+    DetectStackDriftOutput "DetectStackDriftOutput"[from output] {
     stack_drift_detection_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DetectStackResourceDriftOutput {
     /// Information about whether the resource's actual configuration has drifted from its expected template configuration, including actual and expected property values and any differences detected.
@@ -650,10 +648,10 @@ pub struct DetectStackResourceDriftOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DetectStackResourceDriftOutput "DetectStackResourceDriftOutput"[debug from output] {
-    stack_resource_drift : StackResourceDrift } { _meta }
+    DetectStackResourceDriftOutput "DetectStackResourceDriftOutput"[from output] {
+    stack_resource_drift = StackResourceDrift } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DetectStackSetDriftOutput {
     /// The ID of the drift detection StackSet operation.
@@ -661,11 +659,11 @@ pub struct DetectStackSetDriftOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DetectStackSetDriftOutput "DetectStackSetDriftOutput"[debug from output] {
-    operation_id : String } { _meta }
+    DetectStackSetDriftOutput "DetectStackSetDriftOutput"[from output] { operation_id :
+    String } { _meta }
 );
 /// The output for a EstimateTemplateCost action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EstimateTemplateCostOutput {
     /// An Amazon Web Services Simple Monthly Calculator URL with a query string that describes the resources required to run the template.
@@ -673,19 +671,19 @@ pub struct EstimateTemplateCostOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EstimateTemplateCostOutput "EstimateTemplateCostOutput"[debug from output] { url :
-    String } { _meta }
+    EstimateTemplateCostOutput "EstimateTemplateCostOutput"[from output] { url : String }
+    { _meta }
 );
 /// The output for the ExecuteChangeSet action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExecuteChangeSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ExecuteChangeSetOutput "ExecuteChangeSetOutput"[debug from output] {} { _meta }
+    ExecuteChangeSetOutput "ExecuteChangeSetOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetGeneratedTemplateOutput {
     /// The status of the template generation. Supported values are:
@@ -695,10 +693,10 @@ pub struct GetGeneratedTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetGeneratedTemplateOutput "GetGeneratedTemplateOutput"[debug from output] { status :
+    GetGeneratedTemplateOutput "GetGeneratedTemplateOutput"[from output] { status :
     GeneratedTemplateStatus, template_body : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetHookResultOutput {
     /// The unique identifier of the Hook result.
@@ -730,15 +728,15 @@ pub struct GetHookResultOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetHookResultOutput "GetHookResultOutput"[debug from output] { hook_result_id :
-    String, invocation_point : HookInvocationPoint, failure_mode : HookFailureMode,
-    type_name : String, original_type_name : String, type_version_id : String,
+    GetHookResultOutput "GetHookResultOutput"[from output] { hook_result_id : String,
+    invocation_point : HookInvocationPoint, failure_mode : HookFailureMode, type_name :
+    String, original_type_name : String, type_version_id : String,
     type_configuration_version_id : String, type_arn : String, status : HookStatus,
-    hook_status_reason : String, invoked_at : rboto::DateTime, target : HookTarget,
-    annotations : Vec < Annotation > } { _meta }
+    hook_status_reason : String, invoked_at : rboto::DateTime, target = HookTarget,
+    annotations = Vec < Annotation > } { _meta }
 );
 /// The output for the GetStackPolicy action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetStackPolicyOutput {
     /// Structure that contains the stack policy body. For more information, see [Prevent updates to stack resources](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/protect-stack-resources.html) in the *CloudFormation User Guide*.
@@ -746,11 +744,11 @@ pub struct GetStackPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetStackPolicyOutput "GetStackPolicyOutput"[debug from output] { stack_policy_body :
-    String } { _meta }
+    GetStackPolicyOutput "GetStackPolicyOutput"[from output] { stack_policy_body : String
+    } { _meta }
 );
 /// The output for GetTemplate action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTemplateOutput {
     /// Structure that contains the template body.
@@ -760,11 +758,11 @@ pub struct GetTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetTemplateOutput "GetTemplateOutput"[debug from output] { template_body : String,
-    stages_available : Vec < TemplateStage > } { _meta }
+    GetTemplateOutput "GetTemplateOutput"[from output] { template_body : String,
+    stages_available = Vec < TemplateStage > } { _meta }
 );
 /// The output for the GetTemplateSummary action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTemplateSummaryOutput {
     /// A list of parameter declarations that describe various properties for each parameter.
@@ -790,14 +788,14 @@ pub struct GetTemplateSummaryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetTemplateSummaryOutput "GetTemplateSummaryOutput"[debug from output] { parameters :
-    Vec < ParameterDeclaration >, description : String, capabilities : Vec < Capability
-    >, capabilities_reason : String, resource_types : Vec < String >, version : String,
-    metadata : String, declared_transforms : Vec < String >,
-    resource_identifier_summaries : Vec < ResourceIdentifierSummary >, warnings :
+    GetTemplateSummaryOutput "GetTemplateSummaryOutput"[from output] { parameters = Vec <
+    ParameterDeclaration >, description : String, capabilities = Vec < Capability >,
+    capabilities_reason : String, resource_types = Vec < String >, version : String,
+    metadata : String, declared_transforms = Vec < String >,
+    resource_identifier_summaries = Vec < ResourceIdentifierSummary >, warnings =
     Warnings } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImportStacksToStackSetOutput {
     /// The unique identifier for the StackSet operation.
@@ -805,11 +803,11 @@ pub struct ImportStacksToStackSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ImportStacksToStackSetOutput "ImportStacksToStackSetOutput"[debug from output] {
+    ImportStacksToStackSetOutput "ImportStacksToStackSetOutput"[from output] {
     operation_id : String } { _meta }
 );
 /// The output for the ListChangeSets action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListChangeSetsOutput {
     /// A list of `ChangeSetSummary` structures that provides the ID and status of each change set for the specified stack.
@@ -819,10 +817,10 @@ pub struct ListChangeSetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListChangeSetsOutput "ListChangeSetsOutput"[debug from output] { summaries : Vec <
+    ListChangeSetsOutput "ListChangeSetsOutput"[from output] { summaries = Vec <
     ChangeSetSummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListExportsOutput {
     /// The output for the ListExports action.
@@ -832,10 +830,10 @@ pub struct ListExportsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListExportsOutput "ListExportsOutput"[debug from output] { exports : Vec < Export >,
+    ListExportsOutput "ListExportsOutput"[from output] { exports = Vec < Export >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListGeneratedTemplatesOutput {
     /// A list of summaries of the generated templates.
@@ -845,10 +843,10 @@ pub struct ListGeneratedTemplatesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListGeneratedTemplatesOutput "ListGeneratedTemplatesOutput"[debug from output] {
-    summaries : Vec < TemplateSummary >, next_token : String } { _meta }
+    ListGeneratedTemplatesOutput "ListGeneratedTemplatesOutput"[from output] { summaries
+    = Vec < TemplateSummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListHookResultsOutput {
     /// The target type.
@@ -862,11 +860,11 @@ pub struct ListHookResultsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListHookResultsOutput "ListHookResultsOutput"[debug from output] { target_type :
-    ListHookResultsTargetType, target_id : String, hook_results : Vec < HookResultSummary
+    ListHookResultsOutput "ListHookResultsOutput"[from output] { target_type :
+    ListHookResultsTargetType, target_id : String, hook_results = Vec < HookResultSummary
     >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListImportsOutput {
     /// A list of stack names that are importing the specified exported output value.
@@ -876,10 +874,10 @@ pub struct ListImportsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListImportsOutput "ListImportsOutput"[debug from output] { imports : Vec < String >,
+    ListImportsOutput "ListImportsOutput"[from output] { imports = Vec < String >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListResourceScanRelatedResourcesOutput {
     /// List of up to `MaxResults` resources in the specified resource scan related to the specified resources.
@@ -889,11 +887,11 @@ pub struct ListResourceScanRelatedResourcesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListResourceScanRelatedResourcesOutput "ListResourceScanRelatedResourcesOutput"[debug
-    from output] { related_resources : Vec < ScannedResource >, next_token : String } {
-    _meta }
+    ListResourceScanRelatedResourcesOutput "ListResourceScanRelatedResourcesOutput"[from
+    output] { related_resources = Vec < ScannedResource >, next_token : String } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListResourceScanResourcesOutput {
     /// List of up to `MaxResults` resources in the specified resource scan that match all of the specified filters.
@@ -903,10 +901,10 @@ pub struct ListResourceScanResourcesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListResourceScanResourcesOutput "ListResourceScanResourcesOutput"[debug from output]
-    { resources : Vec < ScannedResource >, next_token : String } { _meta }
+    ListResourceScanResourcesOutput "ListResourceScanResourcesOutput"[from output] {
+    resources = Vec < ScannedResource >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListResourceScansOutput {
     /// The list of scans returned.
@@ -916,11 +914,11 @@ pub struct ListResourceScansOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListResourceScansOutput "ListResourceScansOutput"[debug from output] {
-    resource_scan_summaries : Vec < ResourceScanSummary >, next_token : String } { _meta
+    ListResourceScansOutput "ListResourceScansOutput"[from output] {
+    resource_scan_summaries = Vec < ResourceScanSummary >, next_token : String } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListStackInstanceResourceDriftsOutput {
     /// A list of `StackInstanceResourceDriftsSummary` structures that contain information about the specified stack instances.
@@ -930,11 +928,11 @@ pub struct ListStackInstanceResourceDriftsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListStackInstanceResourceDriftsOutput "ListStackInstanceResourceDriftsOutput"[debug
-    from output] { summaries : Vec < StackInstanceResourceDriftsSummary >, next_token :
-    String } { _meta }
+    ListStackInstanceResourceDriftsOutput "ListStackInstanceResourceDriftsOutput"[from
+    output] { summaries = Vec < StackInstanceResourceDriftsSummary >, next_token : String
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListStackInstancesOutput {
     /// A list of `StackInstanceSummary` structures that contain information about the specified stack instances.
@@ -944,10 +942,10 @@ pub struct ListStackInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListStackInstancesOutput "ListStackInstancesOutput"[debug from output] { summaries :
-    Vec < StackInstanceSummary >, next_token : String } { _meta }
+    ListStackInstancesOutput "ListStackInstancesOutput"[from output] { summaries = Vec <
+    StackInstanceSummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListStackRefactorActionsOutput {
     /// The stack refactor actions.
@@ -957,10 +955,10 @@ pub struct ListStackRefactorActionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListStackRefactorActionsOutput "ListStackRefactorActionsOutput"[debug from output] {
-    stack_refactor_actions : Vec < StackRefactorAction >, next_token : String } { _meta }
+    ListStackRefactorActionsOutput "ListStackRefactorActionsOutput"[from output] {
+    stack_refactor_actions = Vec < StackRefactorAction >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListStackRefactorsOutput {
     /// Provides a summary of a stack refactor, including the following:
@@ -970,12 +968,12 @@ pub struct ListStackRefactorsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListStackRefactorsOutput "ListStackRefactorsOutput"[debug from output] {
-    stack_refactor_summaries : Vec < StackRefactorSummary >, next_token : String } {
+    ListStackRefactorsOutput "ListStackRefactorsOutput"[from output] {
+    stack_refactor_summaries = Vec < StackRefactorSummary >, next_token : String } {
     _meta }
 );
 /// The output for a ListStackResources action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListStackResourcesOutput {
     /// A list of `StackResourceSummary` structures.
@@ -985,11 +983,11 @@ pub struct ListStackResourcesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListStackResourcesOutput "ListStackResourcesOutput"[debug from output] {
-    stack_resource_summaries : Vec < StackResourceSummary >, next_token : String } {
+    ListStackResourcesOutput "ListStackResourcesOutput"[from output] {
+    stack_resource_summaries = Vec < StackResourceSummary >, next_token : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListStackSetAutoDeploymentTargetsOutput {
     /// An array of summaries of the deployment targets for the StackSet.
@@ -1000,10 +998,10 @@ pub struct ListStackSetAutoDeploymentTargetsOutput {
 }
 rboto::__structure!(
     ListStackSetAutoDeploymentTargetsOutput
-    "ListStackSetAutoDeploymentTargetsOutput"[debug from output] { summaries : Vec <
+    "ListStackSetAutoDeploymentTargetsOutput"[from output] { summaries = Vec <
     StackSetAutoDeploymentTargetSummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListStackSetOperationResultsOutput {
     /// A list of `StackSetOperationResultSummary` structures that contain information about the specified operation results, for accounts and Amazon Web Services Regions that are included in the operation.
@@ -1013,11 +1011,10 @@ pub struct ListStackSetOperationResultsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListStackSetOperationResultsOutput "ListStackSetOperationResultsOutput"[debug from
-    output] { summaries : Vec < StackSetOperationResultSummary >, next_token : String } {
-    _meta }
+    ListStackSetOperationResultsOutput "ListStackSetOperationResultsOutput"[from output]
+    { summaries = Vec < StackSetOperationResultSummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListStackSetOperationsOutput {
     /// A list of `StackSetOperationSummary` structures that contain summary information about operations for the specified StackSet.
@@ -1027,10 +1024,10 @@ pub struct ListStackSetOperationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListStackSetOperationsOutput "ListStackSetOperationsOutput"[debug from output] {
-    summaries : Vec < StackSetOperationSummary >, next_token : String } { _meta }
+    ListStackSetOperationsOutput "ListStackSetOperationsOutput"[from output] { summaries
+    = Vec < StackSetOperationSummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListStackSetsOutput {
     /// A list of `StackSetSummary` structures that contain information about the user's StackSets.
@@ -1040,11 +1037,11 @@ pub struct ListStackSetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListStackSetsOutput "ListStackSetsOutput"[debug from output] { summaries : Vec <
+    ListStackSetsOutput "ListStackSetsOutput"[from output] { summaries = Vec <
     StackSetSummary >, next_token : String } { _meta }
 );
 /// The output for ListStacks action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListStacksOutput {
     /// A list of `StackSummary` structures that contains information about the specified stacks.
@@ -1054,10 +1051,10 @@ pub struct ListStacksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListStacksOutput "ListStacksOutput"[debug from output] { stack_summaries : Vec <
+    ListStacksOutput "ListStacksOutput"[from output] { stack_summaries = Vec <
     StackSummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTypeRegistrationsOutput {
     /// A list of extension registration tokens.
@@ -1067,10 +1064,10 @@ pub struct ListTypeRegistrationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTypeRegistrationsOutput "ListTypeRegistrationsOutput"[debug from output] {
-    registration_token_list : Vec < String >, next_token : String } { _meta }
+    ListTypeRegistrationsOutput "ListTypeRegistrationsOutput"[from output] {
+    registration_token_list = Vec < String >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTypeVersionsOutput {
     /// A list of `TypeVersionSummary` structures that contain information about the specified extension's versions.
@@ -1080,10 +1077,10 @@ pub struct ListTypeVersionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTypeVersionsOutput "ListTypeVersionsOutput"[debug from output] {
-    type_version_summaries : Vec < TypeVersionSummary >, next_token : String } { _meta }
+    ListTypeVersionsOutput "ListTypeVersionsOutput"[from output] { type_version_summaries
+    = Vec < TypeVersionSummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTypesOutput {
     /// A list of `TypeSummary` structures that contain information about the specified extensions.
@@ -1093,10 +1090,10 @@ pub struct ListTypesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTypesOutput "ListTypesOutput"[debug from output] { type_summaries : Vec <
-    TypeSummary >, next_token : String } { _meta }
+    ListTypesOutput "ListTypesOutput"[from output] { type_summaries = Vec < TypeSummary
+    >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PublishTypeOutput {
     /// The Amazon Resource Name (ARN) assigned to the public extension upon publication.
@@ -1104,19 +1101,18 @@ pub struct PublishTypeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PublishTypeOutput "PublishTypeOutput"[debug from output] { public_type_arn : String }
-    { _meta }
+    PublishTypeOutput "PublishTypeOutput"[from output] { public_type_arn : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordHandlerProgressOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RecordHandlerProgressOutput "RecordHandlerProgressOutput"[debug from output] {} {
-    _meta }
+    RecordHandlerProgressOutput "RecordHandlerProgressOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterPublisherOutput {
     /// The ID assigned this account by CloudFormation for publishing extensions.
@@ -1124,10 +1120,10 @@ pub struct RegisterPublisherOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RegisterPublisherOutput "RegisterPublisherOutput"[debug from output] { publisher_id :
+    RegisterPublisherOutput "RegisterPublisherOutput"[from output] { publisher_id :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterTypeOutput {
     /// The identifier for this registration request.
@@ -1135,10 +1131,10 @@ pub struct RegisterTypeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RegisterTypeOutput "RegisterTypeOutput"[debug from output] { registration_token :
-    String } { _meta }
+    RegisterTypeOutput "RegisterTypeOutput"[from output] { registration_token : String }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RollbackStackOutput {
     /// Unique identifier of the stack.
@@ -1148,10 +1144,10 @@ pub struct RollbackStackOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RollbackStackOutput "RollbackStackOutput"[debug from output] { stack_id : String,
+    RollbackStackOutput "RollbackStackOutput"[from output] { stack_id : String,
     operation_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetTypeConfigurationOutput {
     /// The Amazon Resource Name (ARN) for the configuration data in this account and Region.
@@ -1159,19 +1155,18 @@ pub struct SetTypeConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SetTypeConfigurationOutput "SetTypeConfigurationOutput"[debug from output] {
+    SetTypeConfigurationOutput "SetTypeConfigurationOutput"[from output] {
     configuration_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetTypeDefaultVersionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SetTypeDefaultVersionOutput "SetTypeDefaultVersionOutput"[debug from output] {} {
-    _meta }
+    SetTypeDefaultVersionOutput "SetTypeDefaultVersionOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartResourceScanOutput {
     /// The Amazon Resource Name (ARN) of the resource scan. The format is `arn:${Partition}:cloudformation:${Region}:${Account}:resourceScan/${Id}`. An example is `arn:aws:cloudformation:us-east-1:123456789012:resourceScan/f5b490f7-7ed4-428a-aa06-31ff25db0772`.
@@ -1179,19 +1174,18 @@ pub struct StartResourceScanOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartResourceScanOutput "StartResourceScanOutput"[debug from output] {
-    resource_scan_id : String } { _meta }
+    StartResourceScanOutput "StartResourceScanOutput"[from output] { resource_scan_id :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopStackSetOperationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StopStackSetOperationOutput "StopStackSetOperationOutput"[debug from output] {} {
-    _meta }
+    StopStackSetOperationOutput "StopStackSetOperationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TestTypeOutput {
     /// The Amazon Resource Name (ARN) of the extension.
@@ -1199,10 +1193,9 @@ pub struct TestTypeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    TestTypeOutput "TestTypeOutput"[debug from output] { type_version_arn : String } {
-    _meta }
+    TestTypeOutput "TestTypeOutput"[from output] { type_version_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateGeneratedTemplateOutput {
     /// The Amazon Resource Name (ARN) of the generated template. The format is `arn:${Partition}:cloudformation:${Region}:${Account}:generatedtemplate/${Id}`. For example, `arn:aws:cloudformation:us-east-1:123456789012:generatedtemplate/2e8465c1-9a80-43ea-a3a3-4f2d692fe6dc`.
@@ -1210,10 +1203,10 @@ pub struct UpdateGeneratedTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateGeneratedTemplateOutput "UpdateGeneratedTemplateOutput"[debug from output] {
+    UpdateGeneratedTemplateOutput "UpdateGeneratedTemplateOutput"[from output] {
     generated_template_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateStackInstancesOutput {
     /// The unique identifier for this StackSet operation.
@@ -1221,11 +1214,11 @@ pub struct UpdateStackInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateStackInstancesOutput "UpdateStackInstancesOutput"[debug from output] {
-    operation_id : String } { _meta }
+    UpdateStackInstancesOutput "UpdateStackInstancesOutput"[from output] { operation_id :
+    String } { _meta }
 );
 /// The output for an UpdateStack action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateStackOutput {
     /// Unique identifier of the stack.
@@ -1235,10 +1228,10 @@ pub struct UpdateStackOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateStackOutput "UpdateStackOutput"[debug from output] { stack_id : String,
-    operation_id : String } { _meta }
+    UpdateStackOutput "UpdateStackOutput"[from output] { stack_id : String, operation_id
+    : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateStackSetOutput {
     /// The unique ID for this StackSet operation.
@@ -1246,10 +1239,10 @@ pub struct UpdateStackSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateStackSetOutput "UpdateStackSetOutput"[debug from output] { operation_id :
-    String } { _meta }
+    UpdateStackSetOutput "UpdateStackSetOutput"[from output] { operation_id : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTerminationProtectionOutput {
     /// The unique ID of the stack.
@@ -1257,11 +1250,11 @@ pub struct UpdateTerminationProtectionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateTerminationProtectionOutput "UpdateTerminationProtectionOutput"[debug from
-    output] { stack_id : String } { _meta }
+    UpdateTerminationProtectionOutput "UpdateTerminationProtectionOutput"[from output] {
+    stack_id : String } { _meta }
 );
 /// The output for ValidateTemplate action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValidateTemplateOutput {
     /// A list of `TemplateParameter` structures.
@@ -1277,71 +1270,66 @@ pub struct ValidateTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ValidateTemplateOutput "ValidateTemplateOutput"[debug from output] { parameters : Vec
-    < TemplateParameter >, description : String, capabilities : Vec < Capability >,
-    capabilities_reason : String, declared_transforms : Vec < String > } { _meta }
+    ValidateTemplateOutput "ValidateTemplateOutput"[from output] { parameters = Vec <
+    TemplateParameter >, description : String, capabilities = Vec < Capability >,
+    capabilities_reason : String, declared_transforms = Vec < String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelUpdateStackOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelUpdateStackOutput "CancelUpdateStackOutput"[debug from output] {} { _meta }
+    CancelUpdateStackOutput "CancelUpdateStackOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteGeneratedTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteGeneratedTemplateOutput "DeleteGeneratedTemplateOutput"[debug from output] {} {
-    _meta }
+    DeleteGeneratedTemplateOutput "DeleteGeneratedTemplateOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteStackOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteStackOutput "DeleteStackOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteStackOutput "DeleteStackOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExecuteStackRefactorOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ExecuteStackRefactorOutput "ExecuteStackRefactorOutput"[debug from output] {} { _meta
-    }
+    ExecuteStackRefactorOutput "ExecuteStackRefactorOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveAliasOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    RemoveAliasOutput "RemoveAliasOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(RemoveAliasOutput "RemoveAliasOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetAliasOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(SetAliasOutput "SetAliasOutput"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(SetAliasOutput "SetAliasOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetStackPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SetStackPolicyOutput "SetStackPolicyOutput"[debug from output] {} { _meta }
+    SetStackPolicyOutput "SetStackPolicyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SignalResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SignalResourceOutput "SignalResourceOutput"[debug from output] {} { _meta }
+    SignalResourceOutput "SignalResourceOutput"[from output] {} { _meta }
 );

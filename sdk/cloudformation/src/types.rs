@@ -7,8 +7,8 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__string_enum!(
-    AccountFilterType { None = "NONE", Intersection = "INTERSECTION", Difference =
-    "DIFFERENCE", Union = "UNION" }
+    AccountFilterType { 0 None = "NONE", 1 Intersection = "INTERSECTION", 2 Difference =
+    "DIFFERENCE", 3 Union = "UNION" }
 );
 /// Structure that contains the results of the account gate function which CloudFormation invokes, if present, before proceeding with a StackSet operation in an account and Region.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20,11 +20,12 @@ pub struct AccountGateResult {
     pub status_reason: Option<String>,
 }
 rboto::__structure!(
-    AccountGateResult "AccountGateResult"[set from] { status : AccountGateStatus,
+    AccountGateResult "AccountGateResult"[from] { status : AccountGateStatus,
     status_reason : String } {}
 );
 rboto::__string_enum!(
-    AccountGateStatus { Succeeded = "SUCCEEDED", Failed = "FAILED", Skipped = "SKIPPED" }
+    AccountGateStatus { 0 Succeeded = "SUCCEEDED", 1 Failed = "FAILED", 2 Skipped =
+    "SKIPPED" }
 );
 /// Describes the current CloudFormation limits for your account.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -35,10 +36,8 @@ pub struct AccountLimit {
     /// The value that's associated with the account limit name.
     pub value: Option<i32>,
 }
-rboto::__structure!(
-    AccountLimit "AccountLimit"[set from] { name : String, value = i32 } {}
-);
-rboto::__string_enum!(AfterValueFrom { Template = "TEMPLATE" });
+rboto::__structure!(AccountLimit "AccountLimit"[from] { name : String, value = i32 } {});
+rboto::__string_enum!(AfterValueFrom { 0 Template = "TEMPLATE" });
 /// The `Annotation` data type.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -57,19 +56,19 @@ pub struct Annotation {
     pub severity_level: Option<AnnotationSeverityLevel>,
 }
 rboto::__structure!(
-    Annotation "Annotation"[set from] { annotation_name : String, status :
-    AnnotationStatus, status_message : String, remediation_message : String,
-    remediation_link : String, severity_level : AnnotationSeverityLevel } {}
+    Annotation "Annotation"[from] { annotation_name : String, status : AnnotationStatus,
+    status_message : String, remediation_message : String, remediation_link : String,
+    severity_level : AnnotationSeverityLevel } {}
 );
 rboto::__string_enum!(
-    AnnotationSeverityLevel { Informational = "INFORMATIONAL", Low = "LOW", Medium =
-    "MEDIUM", High = "HIGH", Critical = "CRITICAL" }
+    AnnotationSeverityLevel { 0 Informational = "INFORMATIONAL", 1 Low = "LOW", 2 Medium
+    = "MEDIUM", 3 High = "HIGH", 4 Critical = "CRITICAL" }
 );
 rboto::__string_enum!(
-    AnnotationStatus { Passed = "PASSED", Failed = "FAILED", Skipped = "SKIPPED" }
+    AnnotationStatus { 0 Passed = "PASSED", 1 Failed = "FAILED", 2 Skipped = "SKIPPED" }
 );
 rboto::__string_enum!(
-    AttributeChangeType { Add = "Add", Remove = "Remove", Modify = "Modify",
+    AttributeChangeType { 0 Add = "Add", 1 Remove = "Remove", 2 Modify = "Modify", 3
     SyncWithActual = "SyncWithActual" }
 );
 /// Describes whether StackSets automatically deploys to Organizations accounts that are added to a target organization or organizational unit (OU). For more information, see [Enable or disable automatic deployments for StackSets in Organizations](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html) in the *CloudFormation User Guide*.
@@ -85,7 +84,7 @@ pub struct AutoDeployment {
 }
 rboto::__structure!(
     AutoDeployment "AutoDeployment"[set into from] { enabled = bool,
-    retain_stacks_on_account_removal = bool, depends_on : Vec < String > } {}
+    retain_stacks_on_account_removal = bool, depends_on = Vec < String > } {}
 );
 /// Detailed information concerning an error generated during the setting of configuration data for a CloudFormation extension.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -99,26 +98,28 @@ pub struct BatchDescribeTypeConfigurationsError {
     pub type_configuration_identifier: Option<TypeConfigurationIdentifier>,
 }
 rboto::__structure!(
-    BatchDescribeTypeConfigurationsError "BatchDescribeTypeConfigurationsError"[set from]
-    { error_code : String, error_message : String, type_configuration_identifier :
+    BatchDescribeTypeConfigurationsError "BatchDescribeTypeConfigurationsError"[from] {
+    error_code : String, error_message : String, type_configuration_identifier =
     TypeConfigurationIdentifier } {}
 );
 rboto::__string_enum!(
-    BeaconStackOperationStatus { InProgress = "IN_PROGRESS", Succeeded = "SUCCEEDED",
-    Failed = "FAILED" }
+    BeaconStackOperationStatus { 0 InProgress = "IN_PROGRESS", 1 Succeeded = "SUCCEEDED",
+    2 Failed = "FAILED" }
 );
 rboto::__string_enum!(
-    BeforeValueFrom { PreviousDeploymentState = "PREVIOUS_DEPLOYMENT_STATE", ActualState
-    = "ACTUAL_STATE" }
-);
-rboto::__string_enum!(CallAs { SelfValue = "SELF", DelegatedAdmin = "DELEGATED_ADMIN" });
-rboto::__string_enum!(
-    Capability { CapabilityIam = "CAPABILITY_IAM", CapabilityNamedIam =
-    "CAPABILITY_NAMED_IAM", CapabilityAutoExpand = "CAPABILITY_AUTO_EXPAND" }
+    BeforeValueFrom { 0 PreviousDeploymentState = "PREVIOUS_DEPLOYMENT_STATE", 1
+    ActualState = "ACTUAL_STATE" }
 );
 rboto::__string_enum!(
-    Category { Registered = "REGISTERED", Activated = "ACTIVATED", ThirdParty =
-    "THIRD_PARTY", AwsTypes = "AWS_TYPES" }
+    CallAs { 0 SelfValue = "SELF", 1 DelegatedAdmin = "DELEGATED_ADMIN" }
+);
+rboto::__string_enum!(
+    Capability { 0 CapabilityIam = "CAPABILITY_IAM", 1 CapabilityNamedIam =
+    "CAPABILITY_NAMED_IAM", 2 CapabilityAutoExpand = "CAPABILITY_AUTO_EXPAND" }
+);
+rboto::__string_enum!(
+    Category { 0 Registered = "REGISTERED", 1 Activated = "ACTIVATED", 2 ThirdParty =
+    "THIRD_PARTY", 3 AwsTypes = "AWS_TYPES" }
 );
 /// The `Change` structure describes the changes CloudFormation will perform if you execute the change set.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -132,12 +133,12 @@ pub struct Change {
     pub resource_change: Option<ResourceChange>,
 }
 rboto::__structure!(
-    Change "Change"[set from] { type_ : ChangeType, hook_invocation_count = i32,
-    resource_change : ResourceChange } {}
+    Change "Change"[from] { type_ : ChangeType, hook_invocation_count = i32,
+    resource_change = ResourceChange } {}
 );
 rboto::__string_enum!(
-    ChangeAction { Add = "Add", Modify = "Modify", Remove = "Remove", Import = "Import",
-    Dynamic = "Dynamic", SyncWithActual = "SyncWithActual" }
+    ChangeAction { 0 Add = "Add", 1 Modify = "Modify", 2 Remove = "Remove", 3 Import =
+    "Import", 4 Dynamic = "Dynamic", 5 SyncWithActual = "SyncWithActual" }
 );
 /// Specifies the resource, the Hook, and the Hook version to be invoked.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -157,9 +158,9 @@ pub struct ChangeSetHook {
     pub target_details: Option<ChangeSetHookTargetDetails>,
 }
 rboto::__structure!(
-    ChangeSetHook "ChangeSetHook"[set from] { invocation_point : HookInvocationPoint,
+    ChangeSetHook "ChangeSetHook"[from] { invocation_point : HookInvocationPoint,
     failure_mode : HookFailureMode, type_name : String, type_version_id : String,
-    type_configuration_version_id : String, target_details : ChangeSetHookTargetDetails }
+    type_configuration_version_id : String, target_details = ChangeSetHookTargetDetails }
     {}
 );
 /// Specifies `RESOURCE` type target details for activated Hooks.
@@ -174,7 +175,7 @@ pub struct ChangeSetHookResourceTargetDetails {
     pub resource_action: Option<ChangeAction>,
 }
 rboto::__structure!(
-    ChangeSetHookResourceTargetDetails "ChangeSetHookResourceTargetDetails"[set from] {
+    ChangeSetHookResourceTargetDetails "ChangeSetHookResourceTargetDetails"[from] {
     logical_resource_id : String, resource_type : String, resource_action : ChangeAction
     } {}
 );
@@ -188,18 +189,18 @@ pub struct ChangeSetHookTargetDetails {
     pub resource_target_details: Option<ChangeSetHookResourceTargetDetails>,
 }
 rboto::__structure!(
-    ChangeSetHookTargetDetails "ChangeSetHookTargetDetails"[set from] { target_type :
-    HookTargetType, resource_target_details : ChangeSetHookResourceTargetDetails } {}
+    ChangeSetHookTargetDetails "ChangeSetHookTargetDetails"[from] { target_type :
+    HookTargetType, resource_target_details = ChangeSetHookResourceTargetDetails } {}
 );
 rboto::__string_enum!(
-    ChangeSetHooksStatus { Planning = "PLANNING", Planned = "PLANNED", Unavailable =
-    "UNAVAILABLE" }
+    ChangeSetHooksStatus { 0 Planning = "PLANNING", 1 Planned = "PLANNED", 2 Unavailable
+    = "UNAVAILABLE" }
 );
 rboto::__string_enum!(
-    ChangeSetStatus { CreatePending = "CREATE_PENDING", CreateInProgress =
-    "CREATE_IN_PROGRESS", CreateComplete = "CREATE_COMPLETE", DeletePending =
-    "DELETE_PENDING", DeleteInProgress = "DELETE_IN_PROGRESS", DeleteComplete =
-    "DELETE_COMPLETE", DeleteFailed = "DELETE_FAILED", Failed = "FAILED" }
+    ChangeSetStatus { 0 CreatePending = "CREATE_PENDING", 1 CreateInProgress =
+    "CREATE_IN_PROGRESS", 2 CreateComplete = "CREATE_COMPLETE", 3 DeletePending =
+    "DELETE_PENDING", 4 DeleteInProgress = "DELETE_IN_PROGRESS", 5 DeleteComplete =
+    "DELETE_COMPLETE", 6 DeleteFailed = "DELETE_FAILED", 7 Failed = "FAILED" }
 );
 /// The `ChangeSetSummary` structure describes a change set, its status, and the stack with which it's associated.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -233,28 +234,28 @@ pub struct ChangeSetSummary {
     pub import_existing_resources: Option<bool>,
 }
 rboto::__structure!(
-    ChangeSetSummary "ChangeSetSummary"[set from] { stack_id : String, stack_name :
-    String, change_set_id : String, change_set_name : String, execution_status :
-    ExecutionStatus, status : ChangeSetStatus, status_reason : String, creation_time :
-    rboto::DateTime, description : String, include_nested_stacks = bool,
-    parent_change_set_id : String, root_change_set_id : String, import_existing_resources
-    = bool } {}
+    ChangeSetSummary "ChangeSetSummary"[from] { stack_id : String, stack_name : String,
+    change_set_id : String, change_set_name : String, execution_status : ExecutionStatus,
+    status : ChangeSetStatus, status_reason : String, creation_time : rboto::DateTime,
+    description : String, include_nested_stacks = bool, parent_change_set_id : String,
+    root_change_set_id : String, import_existing_resources = bool } {}
 );
 rboto::__string_enum!(
-    ChangeSetType { Create = "CREATE", Update = "UPDATE", Import = "IMPORT" }
+    ChangeSetType { 0 Create = "CREATE", 1 Update = "UPDATE", 2 Import = "IMPORT" }
 );
 rboto::__string_enum!(
-    ChangeSource { ResourceReference = "ResourceReference", ParameterReference =
-    "ParameterReference", ResourceAttribute = "ResourceAttribute", DirectModification =
-    "DirectModification", Automatic = "Automatic", NoModification = "NoModification" }
+    ChangeSource { 0 ResourceReference = "ResourceReference", 1 ParameterReference =
+    "ParameterReference", 2 ResourceAttribute = "ResourceAttribute", 3 DirectModification
+    = "DirectModification", 4 Automatic = "Automatic", 5 NoModification =
+    "NoModification" }
 );
-rboto::__string_enum!(ChangeType { Resource = "Resource" });
+rboto::__string_enum!(ChangeType { 0 Resource = "Resource" });
 rboto::__string_enum!(
-    ConcurrencyMode { StrictFailureTolerance = "STRICT_FAILURE_TOLERANCE",
+    ConcurrencyMode { 0 StrictFailureTolerance = "STRICT_FAILURE_TOLERANCE", 1
     SoftFailureTolerance = "SOFT_FAILURE_TOLERANCE" }
 );
 rboto::__string_enum!(
-    DeletionMode { Standard = "STANDARD", ForceDeleteStack = "FORCE_DELETE_STACK" }
+    DeletionMode { 0 Standard = "STANDARD", 1 ForceDeleteStack = "FORCE_DELETE_STACK" }
 );
 /// The deployment configuration for a stack operation, including the deployment mode.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -270,9 +271,9 @@ rboto::__structure!(
     disable_rollback = bool } {}
 );
 rboto::__string_enum!(
-    DeploymentConfigMode { Standard = "STANDARD", Express = "EXPRESS" }
+    DeploymentConfigMode { 0 Standard = "STANDARD", 1 Express = "EXPRESS" }
 );
-rboto::__string_enum!(DeploymentMode { RevertDrift = "REVERT_DRIFT" });
+rboto::__string_enum!(DeploymentMode { 0 RevertDrift = "REVERT_DRIFT" });
 /// Specifies the Organizations accounts where you want to create, update, or delete stack instances. You can target either your entire organization or specific accounts using organizational units (OUs) and account filter options.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -287,23 +288,23 @@ pub struct DeploymentTargets {
     pub account_filter_type: Option<AccountFilterType>,
 }
 rboto::__structure!(
-    DeploymentTargets "DeploymentTargets"[set into from] { accounts : Vec < String >,
-    accounts_url : String, organizational_unit_ids : Vec < String >, account_filter_type
+    DeploymentTargets "DeploymentTargets"[set into from] { accounts = Vec < String >,
+    accounts_url : String, organizational_unit_ids = Vec < String >, account_filter_type
     : AccountFilterType } {}
 );
-rboto::__string_enum!(DeprecatedStatus { Live = "LIVE", Deprecated = "DEPRECATED" });
+rboto::__string_enum!(DeprecatedStatus { 0 Live = "LIVE", 1 Deprecated = "DEPRECATED" });
 rboto::__string_enum!(
-    DetailedStatus { ConfigurationComplete = "CONFIGURATION_COMPLETE", ValidationFailed =
-    "VALIDATION_FAILED" }
+    DetailedStatus { 0 ConfigurationComplete = "CONFIGURATION_COMPLETE", 1
+    ValidationFailed = "VALIDATION_FAILED" }
 );
 rboto::__string_enum!(
-    DifferenceType { Add = "ADD", Remove = "REMOVE", NotEqual = "NOT_EQUAL" }
+    DifferenceType { 0 Add = "ADD", 1 Remove = "REMOVE", 2 NotEqual = "NOT_EQUAL" }
 );
 rboto::__string_enum!(
-    DriftIgnoredReason { ManagedByAws = "MANAGED_BY_AWS", WriteOnlyProperty =
-    "WRITE_ONLY_PROPERTY", SensitiveProperty = "SENSITIVE_PROPERTY" }
+    DriftIgnoredReason { 0 ManagedByAws = "MANAGED_BY_AWS", 1 WriteOnlyProperty =
+    "WRITE_ONLY_PROPERTY", 2 SensitiveProperty = "SENSITIVE_PROPERTY" }
 );
-rboto::__string_enum!(EvaluationType { Static = "Static", Dynamic = "Dynamic" });
+rboto::__string_enum!(EvaluationType { 0 Static = "Static", 1 Dynamic = "Dynamic" });
 /// Event filter allows you to focus on specific events in an operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -313,14 +314,14 @@ pub struct EventFilter {
 }
 rboto::__structure!(EventFilter "EventFilter"[set into] { failed_events = bool } {});
 rboto::__string_enum!(
-    EventType { StackEvent = "STACK_EVENT", ProgressEvent = "PROGRESS_EVENT",
-    ValidationError = "VALIDATION_ERROR", ProvisioningError = "PROVISIONING_ERROR",
+    EventType { 0 StackEvent = "STACK_EVENT", 1 ProgressEvent = "PROGRESS_EVENT", 2
+    ValidationError = "VALIDATION_ERROR", 3 ProvisioningError = "PROVISIONING_ERROR", 4
     HookInvocationError = "HOOK_INVOCATION_ERROR" }
 );
 rboto::__string_enum!(
-    ExecutionStatus { Unavailable = "UNAVAILABLE", Available = "AVAILABLE",
-    ExecuteInProgress = "EXECUTE_IN_PROGRESS", ExecuteComplete = "EXECUTE_COMPLETE",
-    ExecuteFailed = "EXECUTE_FAILED", Obsolete = "OBSOLETE" }
+    ExecutionStatus { 0 Unavailable = "UNAVAILABLE", 1 Available = "AVAILABLE", 2
+    ExecuteInProgress = "EXECUTE_IN_PROGRESS", 3 ExecuteComplete = "EXECUTE_COMPLETE", 4
+    ExecuteFailed = "EXECUTE_FAILED", 5 Obsolete = "OBSOLETE" }
 );
 /// The `Export` structure describes the exported output values for a stack.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -334,39 +335,39 @@ pub struct Export {
     pub value: Option<String>,
 }
 rboto::__structure!(
-    Export "Export"[set from] { exporting_stack_id : String, name : String, value :
-    String } {}
+    Export "Export"[from] { exporting_stack_id : String, name : String, value : String }
+    {}
 );
 rboto::__string_enum!(
-    GeneratedTemplateDeletionPolicy { Delete = "DELETE", Retain = "RETAIN" }
+    GeneratedTemplateDeletionPolicy { 0 Delete = "DELETE", 1 Retain = "RETAIN" }
 );
 rboto::__string_enum!(
-    GeneratedTemplateResourceStatus { Pending = "PENDING", InProgress = "IN_PROGRESS",
-    Failed = "FAILED", Complete = "COMPLETE" }
+    GeneratedTemplateResourceStatus { 0 Pending = "PENDING", 1 InProgress =
+    "IN_PROGRESS", 2 Failed = "FAILED", 3 Complete = "COMPLETE" }
 );
 rboto::__string_enum!(
-    GeneratedTemplateStatus { CreatePending = "CREATE_PENDING", UpdatePending =
-    "UPDATE_PENDING", DeletePending = "DELETE_PENDING", CreateInProgress =
-    "CREATE_IN_PROGRESS", UpdateInProgress = "UPDATE_IN_PROGRESS", DeleteInProgress =
-    "DELETE_IN_PROGRESS", Failed = "FAILED", Complete = "COMPLETE" }
+    GeneratedTemplateStatus { 0 CreatePending = "CREATE_PENDING", 1 UpdatePending =
+    "UPDATE_PENDING", 2 DeletePending = "DELETE_PENDING", 3 CreateInProgress =
+    "CREATE_IN_PROGRESS", 4 UpdateInProgress = "UPDATE_IN_PROGRESS", 5 DeleteInProgress =
+    "DELETE_IN_PROGRESS", 6 Failed = "FAILED", 7 Complete = "COMPLETE" }
 );
 rboto::__string_enum!(
-    GeneratedTemplateUpdateReplacePolicy { Delete = "DELETE", Retain = "RETAIN" }
+    GeneratedTemplateUpdateReplacePolicy { 0 Delete = "DELETE", 1 Retain = "RETAIN" }
 );
 rboto::__string_enum!(
-    HandlerErrorCode { NotUpdatable = "NotUpdatable", InvalidRequest = "InvalidRequest",
-    AccessDenied = "AccessDenied", InvalidCredentials = "InvalidCredentials",
-    AlreadyExists = "AlreadyExists", NotFound = "NotFound", ResourceConflict =
-    "ResourceConflict", Throttling = "Throttling", ServiceLimitExceeded =
-    "ServiceLimitExceeded", NotStabilized = "NotStabilized", GeneralServiceException =
-    "GeneralServiceException", ServiceInternalError = "ServiceInternalError",
-    NetworkFailure = "NetworkFailure", InternalFailure = "InternalFailure",
-    InvalidTypeConfiguration = "InvalidTypeConfiguration", HandlerInternalFailure =
-    "HandlerInternalFailure", NonCompliant = "NonCompliant", UnknownValue = "Unknown",
-    UnsupportedTarget = "UnsupportedTarget" }
+    HandlerErrorCode { 0 NotUpdatable = "NotUpdatable", 1 InvalidRequest =
+    "InvalidRequest", 2 AccessDenied = "AccessDenied", 3 InvalidCredentials =
+    "InvalidCredentials", 4 AlreadyExists = "AlreadyExists", 5 NotFound = "NotFound", 6
+    ResourceConflict = "ResourceConflict", 7 Throttling = "Throttling", 8
+    ServiceLimitExceeded = "ServiceLimitExceeded", 9 NotStabilized = "NotStabilized", 10
+    GeneralServiceException = "GeneralServiceException", 11 ServiceInternalError =
+    "ServiceInternalError", 12 NetworkFailure = "NetworkFailure", 13 InternalFailure =
+    "InternalFailure", 14 InvalidTypeConfiguration = "InvalidTypeConfiguration", 15
+    HandlerInternalFailure = "HandlerInternalFailure", 16 NonCompliant = "NonCompliant",
+    17 UnknownValue = "Unknown", 18 UnsupportedTarget = "UnsupportedTarget" }
 );
-rboto::__string_enum!(HookFailureMode { Fail = "FAIL", Warn = "WARN" });
-rboto::__string_enum!(HookInvocationPoint { PreProvision = "PRE_PROVISION" });
+rboto::__string_enum!(HookFailureMode { 0 Fail = "FAIL", 1 Warn = "WARN" });
+rboto::__string_enum!(HookInvocationPoint { 0 PreProvision = "PRE_PROVISION" });
 /// A `ListHookResults` call returns a summary of a Hook invocation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -399,7 +400,7 @@ pub struct HookResultSummary {
     pub hook_execution_target: Option<String>,
 }
 rboto::__structure!(
-    HookResultSummary "HookResultSummary"[set from] { hook_result_id : String,
+    HookResultSummary "HookResultSummary"[from] { hook_result_id : String,
     invocation_point : HookInvocationPoint, failure_mode : HookFailureMode, type_name :
     String, type_version_id : String, type_configuration_version_id : String, status :
     HookStatus, hook_status_reason : String, invoked_at : rboto::DateTime, target_type :
@@ -407,9 +408,9 @@ rboto::__structure!(
     hook_execution_target : String } {}
 );
 rboto::__string_enum!(
-    HookStatus { HookInProgress = "HOOK_IN_PROGRESS", HookCompleteSucceeded =
-    "HOOK_COMPLETE_SUCCEEDED", HookCompleteFailed = "HOOK_COMPLETE_FAILED", HookFailed =
-    "HOOK_FAILED" }
+    HookStatus { 0 HookInProgress = "HOOK_IN_PROGRESS", 1 HookCompleteSucceeded =
+    "HOOK_COMPLETE_SUCCEEDED", 2 HookCompleteFailed = "HOOK_COMPLETE_FAILED", 3
+    HookFailed = "HOOK_FAILED" }
 );
 /// The `HookTarget` data type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -425,21 +426,21 @@ pub struct HookTarget {
     pub action: Option<HookTargetAction>,
 }
 rboto::__structure!(
-    HookTarget "HookTarget"[set from] { target_type : HookTargetType, target_type_name :
+    HookTarget "HookTarget"[from] { target_type : HookTargetType, target_type_name :
     String, target_id : String, action : HookTargetAction } {}
 );
 rboto::__string_enum!(
-    HookTargetAction { Create = "CREATE", Update = "UPDATE", Delete = "DELETE", Import =
-    "IMPORT" }
+    HookTargetAction { 0 Create = "CREATE", 1 Update = "UPDATE", 2 Delete = "DELETE", 3
+    Import = "IMPORT" }
 );
-rboto::__string_enum!(HookTargetType { Resource = "RESOURCE" });
+rboto::__string_enum!(HookTargetType { 0 Resource = "RESOURCE" });
 rboto::__string_enum!(
-    IdentityProvider { AwsMarketplace = "AWS_Marketplace", GitHub = "GitHub", Bitbucket =
-    "Bitbucket" }
+    IdentityProvider { 0 AwsMarketplace = "AWS_Marketplace", 1 GitHub = "GitHub", 2
+    Bitbucket = "Bitbucket" }
 );
 rboto::__string_enum!(
-    ListHookResultsTargetType { ChangeSet = "CHANGE_SET", Stack = "STACK", Resource =
-    "RESOURCE", CloudControl = "CLOUD_CONTROL" }
+    ListHookResultsTargetType { 0 ChangeSet = "CHANGE_SET", 1 Stack = "STACK", 2 Resource
+    = "RESOURCE", 3 CloudControl = "CLOUD_CONTROL" }
 );
 /// Contains drift information for a resource property, including actual value, previous deployment value, and drift detection timestamp.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -453,8 +454,8 @@ pub struct LiveResourceDrift {
     pub drift_detection_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    LiveResourceDrift "LiveResourceDrift"[set from] { previous_value : String,
-    actual_value : String, drift_detection_timestamp : rboto::DateTime } {}
+    LiveResourceDrift "LiveResourceDrift"[from] { previous_value : String, actual_value :
+    String, drift_detection_timestamp : rboto::DateTime } {}
 );
 /// Contains logging configuration information for an extension.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -489,14 +490,16 @@ pub struct ModuleInfo {
     pub logical_id_hierarchy: Option<String>,
 }
 rboto::__structure!(
-    ModuleInfo "ModuleInfo"[set from] { type_hierarchy : String, logical_id_hierarchy :
+    ModuleInfo "ModuleInfo"[from] { type_hierarchy : String, logical_id_hierarchy :
     String } {}
 );
 rboto::__string_enum!(
-    OnFailure { DoNothing = "DO_NOTHING", Rollback = "ROLLBACK", Delete = "DELETE" }
+    OnFailure { 0 DoNothing = "DO_NOTHING", 1 Rollback = "ROLLBACK", 2 Delete = "DELETE"
+    }
 );
 rboto::__string_enum!(
-    OnStackFailure { DoNothing = "DO_NOTHING", Rollback = "ROLLBACK", Delete = "DELETE" }
+    OnStackFailure { 0 DoNothing = "DO_NOTHING", 1 Rollback = "ROLLBACK", 2 Delete =
+    "DELETE" }
 );
 /// Contains information about a CloudFormation operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -508,8 +511,8 @@ pub struct OperationEntry {
     pub operation_id: Option<String>,
 }
 rboto::__structure!(
-    OperationEntry "OperationEntry"[set from] { operation_type : OperationType,
-    operation_id : String } {}
+    OperationEntry "OperationEntry"[from] { operation_type : OperationType, operation_id
+    : String } {}
 );
 /// Contains detailed information about an event that occurred during a CloudFormation operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -571,7 +574,7 @@ pub struct OperationEvent {
     pub validation_path: Option<String>,
 }
 rboto::__structure!(
-    OperationEvent "OperationEvent"[set from] { event_id : String, stack_id : String,
+    OperationEvent "OperationEvent"[from] { event_id : String, stack_id : String,
     operation_id : String, operation_type : OperationType, operation_status :
     BeaconStackOperationStatus, event_type : EventType, logical_resource_id : String,
     physical_resource_id : String, resource_type : String, timestamp : rboto::DateTime,
@@ -598,20 +601,20 @@ rboto::__structure!(
     OperationResultFilterName, values : String } {}
 );
 rboto::__string_enum!(
-    OperationResultFilterName { OperationResultStatus = "OPERATION_RESULT_STATUS" }
+    OperationResultFilterName { 0 OperationResultStatus = "OPERATION_RESULT_STATUS" }
 );
 rboto::__string_enum!(
-    OperationStatus { Pending = "PENDING", InProgress = "IN_PROGRESS", Success =
-    "SUCCESS", Failed = "FAILED" }
+    OperationStatus { 0 Pending = "PENDING", 1 InProgress = "IN_PROGRESS", 2 Success =
+    "SUCCESS", 3 Failed = "FAILED" }
 );
 rboto::__string_enum!(
-    OperationType { CreateStack = "CREATE_STACK", UpdateStack = "UPDATE_STACK",
-    DeleteStack = "DELETE_STACK", ContinueRollback = "CONTINUE_ROLLBACK", Rollback =
-    "ROLLBACK", CreateChangeset = "CREATE_CHANGESET" }
+    OperationType { 0 CreateStack = "CREATE_STACK", 1 UpdateStack = "UPDATE_STACK", 2
+    DeleteStack = "DELETE_STACK", 3 ContinueRollback = "CONTINUE_ROLLBACK", 4 Rollback =
+    "ROLLBACK", 5 CreateChangeset = "CREATE_CHANGESET" }
 );
 rboto::__string_enum!(
-    OrganizationStatus { Enabled = "ENABLED", Disabled = "DISABLED", DisabledPermanently
-    = "DISABLED_PERMANENTLY" }
+    OrganizationStatus { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED", 2
+    DisabledPermanently = "DISABLED_PERMANENTLY" }
 );
 /// The `Output` data type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -627,7 +630,7 @@ pub struct Output {
     pub export_name: Option<String>,
 }
 rboto::__structure!(
-    Output "Output"[set from] { output_key : String, output_value : String, description :
+    Output "Output"[from] { output_key : String, output_value : String, description :
     String, export_name : String } {}
 );
 /// The `Parameter` data type.
@@ -655,8 +658,8 @@ pub struct ParameterConstraints {
     pub allowed_values: Option<Vec<String>>,
 }
 rboto::__structure!(
-    ParameterConstraints "ParameterConstraints"[set from] { allowed_values : Vec < String
-    > } {}
+    ParameterConstraints "ParameterConstraints"[from] { allowed_values = Vec < String > }
+    {}
 );
 /// The `ParameterDeclaration` data type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -676,12 +679,13 @@ pub struct ParameterDeclaration {
     pub parameter_constraints: Option<ParameterConstraints>,
 }
 rboto::__structure!(
-    ParameterDeclaration "ParameterDeclaration"[set from] { parameter_key : String,
+    ParameterDeclaration "ParameterDeclaration"[from] { parameter_key : String,
     default_value : String, parameter_type : String, no_echo = bool, description :
-    String, parameter_constraints : ParameterConstraints } {}
+    String, parameter_constraints = ParameterConstraints } {}
 );
 rboto::__string_enum!(
-    PermissionModels { ServiceManaged = "SERVICE_MANAGED", SelfManaged = "SELF_MANAGED" }
+    PermissionModels { 0 ServiceManaged = "SERVICE_MANAGED", 1 SelfManaged =
+    "SELF_MANAGED" }
 );
 /// Context information that enables CloudFormation to uniquely identify a resource. CloudFormation uses context key-value pairs in cases where a resource's logical and physical IDs aren't enough to uniquely identify that resource. Each context key-value pair specifies a resource that contains the targeted resource.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -693,12 +697,12 @@ pub struct PhysicalResourceIdContextKeyValuePair {
     pub value: Option<String>,
 }
 rboto::__structure!(
-    PhysicalResourceIdContextKeyValuePair "PhysicalResourceIdContextKeyValuePair"[set
-    from] { key : String, value : String } {}
+    PhysicalResourceIdContextKeyValuePair "PhysicalResourceIdContextKeyValuePair"[from] {
+    key : String, value : String } {}
 );
 rboto::__string_enum!(
-    PolicyAction { Delete = "Delete", Retain = "Retain", Snapshot = "Snapshot",
-    ReplaceAndDelete = "ReplaceAndDelete", ReplaceAndRetain = "ReplaceAndRetain",
+    PolicyAction { 0 Delete = "Delete", 1 Retain = "Retain", 2 Snapshot = "Snapshot", 3
+    ReplaceAndDelete = "ReplaceAndDelete", 4 ReplaceAndRetain = "ReplaceAndRetain", 5
     ReplaceAndSnapshot = "ReplaceAndSnapshot" }
 );
 /// Information about a resource property whose actual value differs from its expected value, as defined in the stack template and any values specified as template parameters. These will be present only for resources whose `StackResourceDriftStatus` is `MODIFIED`.
@@ -715,28 +719,28 @@ pub struct PropertyDifference {
     pub difference_type: Option<DifferenceType>,
 }
 rboto::__structure!(
-    PropertyDifference "PropertyDifference"[set from] { property_path : String,
+    PropertyDifference "PropertyDifference"[from] { property_path : String,
     expected_value : String, actual_value : String, difference_type : DifferenceType } {}
 );
 rboto::__string_enum!(
-    ProvisioningType { NonProvisionable = "NON_PROVISIONABLE", Immutable = "IMMUTABLE",
-    FullyMutable = "FULLY_MUTABLE" }
+    ProvisioningType { 0 NonProvisionable = "NON_PROVISIONABLE", 1 Immutable =
+    "IMMUTABLE", 2 FullyMutable = "FULLY_MUTABLE" }
 );
 rboto::__string_enum!(
-    PublisherStatus { Verified = "VERIFIED", Unverified = "UNVERIFIED" }
+    PublisherStatus { 0 Verified = "VERIFIED", 1 Unverified = "UNVERIFIED" }
 );
 rboto::__string_enum!(
-    RegionConcurrencyType { Sequential = "SEQUENTIAL", Parallel = "PARALLEL" }
+    RegionConcurrencyType { 0 Sequential = "SEQUENTIAL", 1 Parallel = "PARALLEL" }
 );
 rboto::__string_enum!(
-    RegistrationStatus { Complete = "COMPLETE", InProgress = "IN_PROGRESS", Failed =
-    "FAILED" }
+    RegistrationStatus { 0 Complete = "COMPLETE", 1 InProgress = "IN_PROGRESS", 2 Failed
+    = "FAILED" }
 );
 rboto::__string_enum!(
-    RegistryType { Resource = "RESOURCE", Module = "MODULE", Hook = "HOOK" }
+    RegistryType { 0 Resource = "RESOURCE", 1 Module = "MODULE", 2 Hook = "HOOK" }
 );
 rboto::__string_enum!(
-    Replacement { True = "True", False = "False", Conditional = "Conditional" }
+    Replacement { 0 True = "True", 1 False = "False", 2 Conditional = "Conditional" }
 );
 /// For extensions that are modules, a public third-party extension that must be activated in your account in order for the module itself to be activated.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -752,18 +756,18 @@ pub struct RequiredActivatedType {
     pub supported_major_versions: Option<Vec<i32>>,
 }
 rboto::__structure!(
-    RequiredActivatedType "RequiredActivatedType"[set from] { type_name_alias : String,
-    original_type_name : String, publisher_id : String, supported_major_versions : Vec <
+    RequiredActivatedType "RequiredActivatedType"[from] { type_name_alias : String,
+    original_type_name : String, publisher_id : String, supported_major_versions = Vec <
     i32 > } {}
 );
 rboto::__string_enum!(
-    RequiresRecreation { Never = "Never", Conditionally = "Conditionally", Always =
+    RequiresRecreation { 0 Never = "Never", 1 Conditionally = "Conditionally", 2 Always =
     "Always" }
 );
 rboto::__string_enum!(
-    ResourceAttribute { Properties = "Properties", Metadata = "Metadata", CreationPolicy
-    = "CreationPolicy", UpdatePolicy = "UpdatePolicy", DeletionPolicy = "DeletionPolicy",
-    UpdateReplacePolicy = "UpdateReplacePolicy", Tags = "Tags" }
+    ResourceAttribute { 0 Properties = "Properties", 1 Metadata = "Metadata", 2
+    CreationPolicy = "CreationPolicy", 3 UpdatePolicy = "UpdatePolicy", 4 DeletionPolicy
+    = "DeletionPolicy", 5 UpdateReplacePolicy = "UpdateReplacePolicy", 6 Tags = "Tags" }
 );
 /// The `ResourceChange` structure describes the resource and the action that CloudFormation will perform on it if you execute this change set.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -801,12 +805,12 @@ pub struct ResourceChange {
     pub previous_deployment_context: Option<String>,
 }
 rboto::__structure!(
-    ResourceChange "ResourceChange"[set from] { policy_action : PolicyAction, action :
+    ResourceChange "ResourceChange"[from] { policy_action : PolicyAction, action :
     ChangeAction, logical_resource_id : String, physical_resource_id : String,
-    resource_type : String, replacement : Replacement, scope : Vec < ResourceAttribute >,
-    resource_drift_status : StackResourceDriftStatus, resource_drift_ignored_attributes :
-    Vec < ResourceDriftIgnoredAttribute >, details : Vec < ResourceChangeDetail >,
-    change_set_id : String, module_info : ModuleInfo, before_context : String,
+    resource_type : String, replacement : Replacement, scope = Vec < ResourceAttribute >,
+    resource_drift_status : StackResourceDriftStatus, resource_drift_ignored_attributes =
+    Vec < ResourceDriftIgnoredAttribute >, details = Vec < ResourceChangeDetail >,
+    change_set_id : String, module_info = ModuleInfo, before_context : String,
     after_context : String, previous_deployment_context : String } {}
 );
 /// For a resource with `Modify` as the action, the `ResourceChange` structure describes the changes CloudFormation will make to that resource.
@@ -823,7 +827,7 @@ pub struct ResourceChangeDetail {
     pub causing_entity: Option<String>,
 }
 rboto::__structure!(
-    ResourceChangeDetail "ResourceChangeDetail"[set from] { target :
+    ResourceChangeDetail "ResourceChangeDetail"[from] { target =
     ResourceTargetDefinition, evaluation : EvaluationType, change_source : ChangeSource,
     causing_entity : String } {}
 );
@@ -860,10 +864,10 @@ pub struct ResourceDetail {
     pub warnings: Option<Vec<WarningDetail>>,
 }
 rboto::__structure!(
-    ResourceDetail "ResourceDetail"[set from] { resource_type : String,
-    logical_resource_id : String, resource_identifier : HashMap < String, String >,
-    resource_status : GeneratedTemplateResourceStatus, resource_status_reason : String,
-    warnings : Vec < WarningDetail > } {}
+    ResourceDetail "ResourceDetail"[from] { resource_type : String, logical_resource_id :
+    String, resource_identifier : HashMap < String, String >, resource_status :
+    GeneratedTemplateResourceStatus, resource_status_reason : String, warnings = Vec <
+    WarningDetail > } {}
 );
 /// The `ResourceDriftIgnoredAttribute` data type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -875,8 +879,8 @@ pub struct ResourceDriftIgnoredAttribute {
     pub reason: Option<DriftIgnoredReason>,
 }
 rboto::__structure!(
-    ResourceDriftIgnoredAttribute "ResourceDriftIgnoredAttribute"[set from] { path :
-    String, reason : DriftIgnoredReason } {}
+    ResourceDriftIgnoredAttribute "ResourceDriftIgnoredAttribute"[from] { path : String,
+    reason : DriftIgnoredReason } {}
 );
 /// Describes the target resources of a specific type in your import template (for example, all `AWS::S3::Bucket` resources) and the properties you can provide during the import to identify resources of that type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -890,9 +894,8 @@ pub struct ResourceIdentifierSummary {
     pub resource_identifiers: Option<Vec<String>>,
 }
 rboto::__structure!(
-    ResourceIdentifierSummary "ResourceIdentifierSummary"[set from] { resource_type :
-    String, logical_resource_ids : Vec < String >, resource_identifiers : Vec < String >
-    } {}
+    ResourceIdentifierSummary "ResourceIdentifierSummary"[from] { resource_type : String,
+    logical_resource_ids = Vec < String >, resource_identifiers = Vec < String > } {}
 );
 /// The location of the resource in a stack template.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -917,12 +920,12 @@ pub struct ResourceMapping {
     pub destination: Option<ResourceLocation>,
 }
 rboto::__structure!(
-    ResourceMapping "ResourceMapping"[set into from] { source : ResourceLocation,
-    destination : ResourceLocation } {}
+    ResourceMapping "ResourceMapping"[set into from] { source = ResourceLocation,
+    destination = ResourceLocation } {}
 );
 rboto::__string_enum!(
-    ResourceScanStatus { InProgress = "IN_PROGRESS", Failed = "FAILED", Complete =
-    "COMPLETE", Expired = "EXPIRED" }
+    ResourceScanStatus { 0 InProgress = "IN_PROGRESS", 1 Failed = "FAILED", 2 Complete =
+    "COMPLETE", 3 Expired = "EXPIRED" }
 );
 /// A summary of the resource scan. This is returned by the `ListResourceScan` API action.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -944,28 +947,31 @@ pub struct ResourceScanSummary {
     pub scan_type: Option<ScanType>,
 }
 rboto::__structure!(
-    ResourceScanSummary "ResourceScanSummary"[set from] { resource_scan_id : String,
-    status : ResourceScanStatus, status_reason : String, start_time : rboto::DateTime,
-    end_time : rboto::DateTime, percentage_completed = f64, scan_type : ScanType } {}
+    ResourceScanSummary "ResourceScanSummary"[from] { resource_scan_id : String, status :
+    ResourceScanStatus, status_reason : String, start_time : rboto::DateTime, end_time :
+    rboto::DateTime, percentage_completed = f64, scan_type : ScanType } {}
 );
-rboto::__string_enum!(ResourceSignalStatus { Success = "SUCCESS", Failure = "FAILURE" });
 rboto::__string_enum!(
-    ResourceStatus { CreateInProgress = "CREATE_IN_PROGRESS", CreateFailed =
-    "CREATE_FAILED", CreateComplete = "CREATE_COMPLETE", DeleteInProgress =
-    "DELETE_IN_PROGRESS", DeleteFailed = "DELETE_FAILED", DeleteComplete =
-    "DELETE_COMPLETE", DeleteSkipped = "DELETE_SKIPPED", UpdateInProgress =
-    "UPDATE_IN_PROGRESS", UpdateFailed = "UPDATE_FAILED", UpdateComplete =
-    "UPDATE_COMPLETE", ImportFailed = "IMPORT_FAILED", ImportComplete =
-    "IMPORT_COMPLETE", ImportInProgress = "IMPORT_IN_PROGRESS", ImportRollbackInProgress
-    = "IMPORT_ROLLBACK_IN_PROGRESS", ImportRollbackFailed = "IMPORT_ROLLBACK_FAILED",
-    ImportRollbackComplete = "IMPORT_ROLLBACK_COMPLETE", ExportFailed = "EXPORT_FAILED",
-    ExportComplete = "EXPORT_COMPLETE", ExportInProgress = "EXPORT_IN_PROGRESS",
-    ExportRollbackInProgress = "EXPORT_ROLLBACK_IN_PROGRESS", ExportRollbackFailed =
-    "EXPORT_ROLLBACK_FAILED", ExportRollbackComplete = "EXPORT_ROLLBACK_COMPLETE",
-    UpdateRollbackInProgress = "UPDATE_ROLLBACK_IN_PROGRESS", UpdateRollbackComplete =
-    "UPDATE_ROLLBACK_COMPLETE", UpdateRollbackFailed = "UPDATE_ROLLBACK_FAILED",
-    RollbackInProgress = "ROLLBACK_IN_PROGRESS", RollbackComplete = "ROLLBACK_COMPLETE",
-    RollbackFailed = "ROLLBACK_FAILED" }
+    ResourceSignalStatus { 0 Success = "SUCCESS", 1 Failure = "FAILURE" }
+);
+rboto::__string_enum!(
+    ResourceStatus { 0 CreateInProgress = "CREATE_IN_PROGRESS", 1 CreateFailed =
+    "CREATE_FAILED", 2 CreateComplete = "CREATE_COMPLETE", 3 DeleteInProgress =
+    "DELETE_IN_PROGRESS", 4 DeleteFailed = "DELETE_FAILED", 5 DeleteComplete =
+    "DELETE_COMPLETE", 6 DeleteSkipped = "DELETE_SKIPPED", 7 UpdateInProgress =
+    "UPDATE_IN_PROGRESS", 8 UpdateFailed = "UPDATE_FAILED", 9 UpdateComplete =
+    "UPDATE_COMPLETE", 10 ImportFailed = "IMPORT_FAILED", 11 ImportComplete =
+    "IMPORT_COMPLETE", 12 ImportInProgress = "IMPORT_IN_PROGRESS", 13
+    ImportRollbackInProgress = "IMPORT_ROLLBACK_IN_PROGRESS", 14 ImportRollbackFailed =
+    "IMPORT_ROLLBACK_FAILED", 15 ImportRollbackComplete = "IMPORT_ROLLBACK_COMPLETE", 16
+    ExportFailed = "EXPORT_FAILED", 17 ExportComplete = "EXPORT_COMPLETE", 18
+    ExportInProgress = "EXPORT_IN_PROGRESS", 19 ExportRollbackInProgress =
+    "EXPORT_ROLLBACK_IN_PROGRESS", 20 ExportRollbackFailed = "EXPORT_ROLLBACK_FAILED", 21
+    ExportRollbackComplete = "EXPORT_ROLLBACK_COMPLETE", 22 UpdateRollbackInProgress =
+    "UPDATE_ROLLBACK_IN_PROGRESS", 23 UpdateRollbackComplete =
+    "UPDATE_ROLLBACK_COMPLETE", 24 UpdateRollbackFailed = "UPDATE_ROLLBACK_FAILED", 25
+    RollbackInProgress = "ROLLBACK_IN_PROGRESS", 26 RollbackComplete =
+    "ROLLBACK_COMPLETE", 27 RollbackFailed = "ROLLBACK_FAILED" }
 );
 /// The field that CloudFormation will change, such as the name of a resource's property, and whether the resource will be recreated.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -993,10 +999,10 @@ pub struct ResourceTargetDefinition {
     pub attribute_change_type: Option<AttributeChangeType>,
 }
 rboto::__structure!(
-    ResourceTargetDefinition "ResourceTargetDefinition"[set from] { attribute :
+    ResourceTargetDefinition "ResourceTargetDefinition"[from] { attribute :
     ResourceAttribute, name : String, requires_recreation : RequiresRecreation, path :
     String, before_value : String, after_value : String, before_value_from :
-    BeforeValueFrom, after_value_from : AfterValueFrom, drift : LiveResourceDrift,
+    BeforeValueFrom, after_value_from : AfterValueFrom, drift = LiveResourceDrift,
     attribute_change_type : AttributeChangeType } {}
 );
 /// Describes the target resource of an import operation.
@@ -1024,7 +1030,7 @@ pub struct RollbackConfiguration {
     pub monitoring_time_in_minutes: Option<i32>,
 }
 rboto::__structure!(
-    RollbackConfiguration "RollbackConfiguration"[set into from] { rollback_triggers :
+    RollbackConfiguration "RollbackConfiguration"[set into from] { rollback_triggers =
     Vec < RollbackTrigger >, monitoring_time_in_minutes = i32 } {}
 );
 /// A rollback trigger CloudFormation monitors during creation and updating of stacks. If any of the alarms you specify goes to ALARM state during the stack operation or within the specified monitoring period afterwards, CloudFormation rolls back the entire stack operation.
@@ -1047,9 +1053,9 @@ pub struct ScanFilter {
     pub types: Option<Vec<String>>,
 }
 rboto::__structure!(
-    ScanFilter "ScanFilter"[set into from] { types : Vec < String > } {}
+    ScanFilter "ScanFilter"[set into from] { types = Vec < String > } {}
 );
-rboto::__string_enum!(ScanType { Full = "FULL", Partial = "PARTIAL" });
+rboto::__string_enum!(ScanType { 0 Full = "FULL", 1 Partial = "PARTIAL" });
 /// A scanned resource returned by `ListResourceScanResources` or `ListResourceScanRelatedResources`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1062,8 +1068,8 @@ pub struct ScannedResource {
     pub managed_by_stack: Option<bool>,
 }
 rboto::__structure!(
-    ScannedResource "ScannedResource"[set from] { resource_type : String,
-    resource_identifier : HashMap < String, String >, managed_by_stack = bool } {}
+    ScannedResource "ScannedResource"[from] { resource_type : String, resource_identifier
+    : HashMap < String, String >, managed_by_stack = bool } {}
 );
 /// Identifies a scanned resource. This is used with the `ListResourceScanRelatedResources` API action.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1140,16 +1146,16 @@ pub struct Stack {
     pub alias_name: Option<String>,
 }
 rboto::__structure!(
-    Stack "Stack"[set from] { stack_id : String, stack_name : String, change_set_id :
-    String, description : String, parameters : Vec < Parameter >, creation_time :
+    Stack "Stack"[from] { stack_id : String, stack_name : String, change_set_id : String,
+    description : String, parameters = Vec < Parameter >, creation_time :
     rboto::DateTime, deletion_time : rboto::DateTime, last_updated_time :
-    rboto::DateTime, rollback_configuration : RollbackConfiguration, stack_status :
+    rboto::DateTime, rollback_configuration = RollbackConfiguration, stack_status :
     StackStatus, stack_status_reason : String, disable_rollback = bool, deployment_config
-    : DeploymentConfig, notification_ar_ns : Vec < String >, timeout_in_minutes = i32,
-    capabilities : Vec < Capability >, outputs : Vec < Output >, role_arn : String, tags
-    : Vec < Tag >, enable_termination_protection = bool, parent_id : String, root_id :
-    String, drift_information : StackDriftInformation, retain_except_on_create = bool,
-    deletion_mode : DeletionMode, detailed_status : DetailedStatus, last_operations : Vec
+    = DeploymentConfig, notification_ar_ns = Vec < String >, timeout_in_minutes = i32,
+    capabilities = Vec < Capability >, outputs = Vec < Output >, role_arn : String, tags
+    = Vec < Tag >, enable_termination_protection = bool, parent_id : String, root_id :
+    String, drift_information = StackDriftInformation, retain_except_on_create = bool,
+    deletion_mode : DeletionMode, detailed_status : DetailedStatus, last_operations = Vec
     < OperationEntry >, alias_name : String } {}
 );
 /// Describes the stack and the template used by the stack.
@@ -1168,8 +1174,8 @@ rboto::__structure!(
     String, template_url : String } {}
 );
 rboto::__string_enum!(
-    StackDriftDetectionStatus { DetectionInProgress = "DETECTION_IN_PROGRESS",
-    DetectionFailed = "DETECTION_FAILED", DetectionComplete = "DETECTION_COMPLETE" }
+    StackDriftDetectionStatus { 0 DetectionInProgress = "DETECTION_IN_PROGRESS", 1
+    DetectionFailed = "DETECTION_FAILED", 2 DetectionComplete = "DETECTION_COMPLETE" }
 );
 /// Contains information about whether the stack's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. A stack is considered to have drifted if one or more of its resources have drifted.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1181,7 +1187,7 @@ pub struct StackDriftInformation {
     pub last_check_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    StackDriftInformation "StackDriftInformation"[set from] { stack_drift_status :
+    StackDriftInformation "StackDriftInformation"[from] { stack_drift_status :
     StackDriftStatus, last_check_timestamp : rboto::DateTime } {}
 );
 /// Contains information about whether the stack's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. A stack is considered to have drifted if one or more of its resources have drifted.
@@ -1194,12 +1200,12 @@ pub struct StackDriftInformationSummary {
     pub last_check_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    StackDriftInformationSummary "StackDriftInformationSummary"[set from] {
+    StackDriftInformationSummary "StackDriftInformationSummary"[from] {
     stack_drift_status : StackDriftStatus, last_check_timestamp : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    StackDriftStatus { Drifted = "DRIFTED", InSync = "IN_SYNC", UnknownValue = "UNKNOWN",
-    NotChecked = "NOT_CHECKED" }
+    StackDriftStatus { 0 Drifted = "DRIFTED", 1 InSync = "IN_SYNC", 2 UnknownValue =
+    "UNKNOWN", 3 NotChecked = "NOT_CHECKED" }
 );
 /// The `StackEvent` data type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1245,8 +1251,8 @@ pub struct StackEvent {
     pub detailed_status: Option<DetailedStatus>,
 }
 rboto::__structure!(
-    StackEvent "StackEvent"[set from] { stack_id : String, event_id : String, stack_name
-    : String, operation_id : String, logical_resource_id : String, physical_resource_id :
+    StackEvent "StackEvent"[from] { stack_id : String, event_id : String, stack_name :
+    String, operation_id : String, logical_resource_id : String, physical_resource_id :
     String, resource_type : String, timestamp : rboto::DateTime, resource_status :
     ResourceStatus, resource_status_reason : String, resource_properties : String,
     client_request_token : String, hook_type : String, hook_status : HookStatus,
@@ -1284,9 +1290,9 @@ pub struct StackInstance {
     pub last_operation_id: Option<String>,
 }
 rboto::__structure!(
-    StackInstance "StackInstance"[set from] { stack_set_id : String, region : String,
-    account : String, stack_id : String, parameter_overrides : Vec < Parameter >, status
-    : StackInstanceStatus, stack_instance_status : StackInstanceComprehensiveStatus,
+    StackInstance "StackInstance"[from] { stack_set_id : String, region : String, account
+    : String, stack_id : String, parameter_overrides = Vec < Parameter >, status :
+    StackInstanceStatus, stack_instance_status = StackInstanceComprehensiveStatus,
     status_reason : String, organizational_unit_id : String, drift_status :
     StackDriftStatus, last_drift_check_timestamp : rboto::DateTime, last_operation_id :
     String } {}
@@ -1299,14 +1305,14 @@ pub struct StackInstanceComprehensiveStatus {
     pub detailed_status: Option<StackInstanceDetailedStatus>,
 }
 rboto::__structure!(
-    StackInstanceComprehensiveStatus "StackInstanceComprehensiveStatus"[set from] {
+    StackInstanceComprehensiveStatus "StackInstanceComprehensiveStatus"[from] {
     detailed_status : StackInstanceDetailedStatus } {}
 );
 rboto::__string_enum!(
-    StackInstanceDetailedStatus { Pending = "PENDING", Running = "RUNNING", Succeeded =
-    "SUCCEEDED", Failed = "FAILED", Cancelled = "CANCELLED", Inoperable = "INOPERABLE",
-    SkippedSuspendedAccount = "SKIPPED_SUSPENDED_ACCOUNT", FailedImport = "FAILED_IMPORT"
-    }
+    StackInstanceDetailedStatus { 0 Pending = "PENDING", 1 Running = "RUNNING", 2
+    Succeeded = "SUCCEEDED", 3 Failed = "FAILED", 4 Cancelled = "CANCELLED", 5 Inoperable
+    = "INOPERABLE", 6 SkippedSuspendedAccount = "SKIPPED_SUSPENDED_ACCOUNT", 7
+    FailedImport = "FAILED_IMPORT" }
 );
 /// The filter to apply to stack instances
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1322,8 +1328,8 @@ rboto::__structure!(
     values : String } {}
 );
 rboto::__string_enum!(
-    StackInstanceFilterName { DetailedStatus = "DETAILED_STATUS", LastOperationId =
-    "LAST_OPERATION_ID", DriftStatus = "DRIFT_STATUS" }
+    StackInstanceFilterName { 0 DetailedStatus = "DETAILED_STATUS", 1 LastOperationId =
+    "LAST_OPERATION_ID", 2 DriftStatus = "DRIFT_STATUS" }
 );
 /// The structure containing summary information about resource drifts for a stack instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1347,15 +1353,15 @@ pub struct StackInstanceResourceDriftsSummary {
     pub timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    StackInstanceResourceDriftsSummary "StackInstanceResourceDriftsSummary"[set from] {
+    StackInstanceResourceDriftsSummary "StackInstanceResourceDriftsSummary"[from] {
     stack_id : String, logical_resource_id : String, physical_resource_id : String,
-    physical_resource_id_context : Vec < PhysicalResourceIdContextKeyValuePair >,
-    resource_type : String, property_differences : Vec < PropertyDifference >,
+    physical_resource_id_context = Vec < PhysicalResourceIdContextKeyValuePair >,
+    resource_type : String, property_differences = Vec < PropertyDifference >,
     stack_resource_drift_status : StackResourceDriftStatus, timestamp : rboto::DateTime }
     {}
 );
 rboto::__string_enum!(
-    StackInstanceStatus { Current = "CURRENT", Outdated = "OUTDATED", Inoperable =
+    StackInstanceStatus { 0 Current = "CURRENT", 1 Outdated = "OUTDATED", 2 Inoperable =
     "INOPERABLE" }
 );
 /// The structure that contains summary information about a stack instance.
@@ -1386,9 +1392,9 @@ pub struct StackInstanceSummary {
     pub last_operation_id: Option<String>,
 }
 rboto::__structure!(
-    StackInstanceSummary "StackInstanceSummary"[set from] { stack_set_id : String, region
-    : String, account : String, stack_id : String, status : StackInstanceStatus,
-    status_reason : String, stack_instance_status : StackInstanceComprehensiveStatus,
+    StackInstanceSummary "StackInstanceSummary"[from] { stack_set_id : String, region :
+    String, account : String, stack_id : String, status : StackInstanceStatus,
+    status_reason : String, stack_instance_status = StackInstanceComprehensiveStatus,
     organizational_unit_id : String, drift_status : StackDriftStatus,
     last_drift_check_timestamp : rboto::DateTime, last_operation_id : String } {}
 );
@@ -1418,28 +1424,28 @@ pub struct StackRefactorAction {
     pub resource_mapping: Option<ResourceMapping>,
 }
 rboto::__structure!(
-    StackRefactorAction "StackRefactorAction"[set from] { action :
-    StackRefactorActionType, entity : StackRefactorActionEntity, physical_resource_id :
-    String, resource_identifier : String, description : String, detection :
-    StackRefactorDetection, detection_reason : String, tag_resources : Vec < Tag >,
-    untag_resources : Vec < String >, resource_mapping : ResourceMapping } {}
+    StackRefactorAction "StackRefactorAction"[from] { action : StackRefactorActionType,
+    entity : StackRefactorActionEntity, physical_resource_id : String,
+    resource_identifier : String, description : String, detection :
+    StackRefactorDetection, detection_reason : String, tag_resources = Vec < Tag >,
+    untag_resources = Vec < String >, resource_mapping = ResourceMapping } {}
 );
 rboto::__string_enum!(
-    StackRefactorActionEntity { Resource = "RESOURCE", Stack = "STACK" }
+    StackRefactorActionEntity { 0 Resource = "RESOURCE", 1 Stack = "STACK" }
 );
-rboto::__string_enum!(StackRefactorActionType { Move = "MOVE", Create = "CREATE" });
-rboto::__string_enum!(StackRefactorDetection { Auto = "AUTO", Manual = "MANUAL" });
+rboto::__string_enum!(StackRefactorActionType { 0 Move = "MOVE", 1 Create = "CREATE" });
+rboto::__string_enum!(StackRefactorDetection { 0 Auto = "AUTO", 1 Manual = "MANUAL" });
 rboto::__string_enum!(
-    StackRefactorExecutionStatus { Unavailable = "UNAVAILABLE", Available = "AVAILABLE",
-    Obsolete = "OBSOLETE", ExecuteInProgress = "EXECUTE_IN_PROGRESS", ExecuteComplete =
-    "EXECUTE_COMPLETE", ExecuteFailed = "EXECUTE_FAILED", RollbackInProgress =
-    "ROLLBACK_IN_PROGRESS", RollbackComplete = "ROLLBACK_COMPLETE", RollbackFailed =
-    "ROLLBACK_FAILED" }
+    StackRefactorExecutionStatus { 0 Unavailable = "UNAVAILABLE", 1 Available =
+    "AVAILABLE", 2 Obsolete = "OBSOLETE", 3 ExecuteInProgress = "EXECUTE_IN_PROGRESS", 4
+    ExecuteComplete = "EXECUTE_COMPLETE", 5 ExecuteFailed = "EXECUTE_FAILED", 6
+    RollbackInProgress = "ROLLBACK_IN_PROGRESS", 7 RollbackComplete =
+    "ROLLBACK_COMPLETE", 8 RollbackFailed = "ROLLBACK_FAILED" }
 );
 rboto::__string_enum!(
-    StackRefactorStatus { CreateInProgress = "CREATE_IN_PROGRESS", CreateComplete =
-    "CREATE_COMPLETE", CreateFailed = "CREATE_FAILED", DeleteInProgress =
-    "DELETE_IN_PROGRESS", DeleteComplete = "DELETE_COMPLETE", DeleteFailed =
+    StackRefactorStatus { 0 CreateInProgress = "CREATE_IN_PROGRESS", 1 CreateComplete =
+    "CREATE_COMPLETE", 2 CreateFailed = "CREATE_FAILED", 3 DeleteInProgress =
+    "DELETE_IN_PROGRESS", 4 DeleteComplete = "DELETE_COMPLETE", 5 DeleteFailed =
     "DELETE_FAILED" }
 );
 /// The summary of a stack refactor operation.
@@ -1460,7 +1466,7 @@ pub struct StackRefactorSummary {
     pub status_reason: Option<String>,
 }
 rboto::__structure!(
-    StackRefactorSummary "StackRefactorSummary"[set from] { stack_refactor_id : String,
+    StackRefactorSummary "StackRefactorSummary"[from] { stack_refactor_id : String,
     description : String, execution_status : StackRefactorExecutionStatus,
     execution_status_reason : String, status : StackRefactorStatus, status_reason :
     String } {}
@@ -1493,11 +1499,11 @@ pub struct StackResource {
     pub module_info: Option<ModuleInfo>,
 }
 rboto::__structure!(
-    StackResource "StackResource"[set from] { stack_name : String, stack_id : String,
+    StackResource "StackResource"[from] { stack_name : String, stack_id : String,
     logical_resource_id : String, physical_resource_id : String, resource_type : String,
     timestamp : rboto::DateTime, resource_status : ResourceStatus, resource_status_reason
-    : String, description : String, drift_information : StackResourceDriftInformation,
-    module_info : ModuleInfo } {}
+    : String, description : String, drift_information = StackResourceDriftInformation,
+    module_info = ModuleInfo } {}
 );
 /// Contains detailed information about the specified stack resource.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1529,11 +1535,11 @@ pub struct StackResourceDetail {
     pub module_info: Option<ModuleInfo>,
 }
 rboto::__structure!(
-    StackResourceDetail "StackResourceDetail"[set from] { stack_name : String, stack_id :
+    StackResourceDetail "StackResourceDetail"[from] { stack_name : String, stack_id :
     String, logical_resource_id : String, physical_resource_id : String, resource_type :
     String, last_updated_timestamp : rboto::DateTime, resource_status : ResourceStatus,
     resource_status_reason : String, description : String, metadata : String,
-    drift_information : StackResourceDriftInformation, module_info : ModuleInfo } {}
+    drift_information = StackResourceDriftInformation, module_info = ModuleInfo } {}
 );
 /// Contains the drift information for a resource that has been checked for drift. This includes actual and expected property values for resources in which CloudFormation has detected drift. Only resource properties explicitly defined in the stack template are checked for drift.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1565,12 +1571,12 @@ pub struct StackResourceDrift {
     pub drift_status_reason: Option<String>,
 }
 rboto::__structure!(
-    StackResourceDrift "StackResourceDrift"[set from] { stack_id : String,
+    StackResourceDrift "StackResourceDrift"[from] { stack_id : String,
     logical_resource_id : String, physical_resource_id : String,
-    physical_resource_id_context : Vec < PhysicalResourceIdContextKeyValuePair >,
+    physical_resource_id_context = Vec < PhysicalResourceIdContextKeyValuePair >,
     resource_type : String, expected_properties : String, actual_properties : String,
-    property_differences : Vec < PropertyDifference >, stack_resource_drift_status :
-    StackResourceDriftStatus, timestamp : rboto::DateTime, module_info : ModuleInfo,
+    property_differences = Vec < PropertyDifference >, stack_resource_drift_status :
+    StackResourceDriftStatus, timestamp : rboto::DateTime, module_info = ModuleInfo,
     drift_status_reason : String } {}
 );
 /// Contains information about whether the resource's actual configuration differs, or has *drifted*, from its expected configuration.
@@ -1583,7 +1589,7 @@ pub struct StackResourceDriftInformation {
     pub last_check_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    StackResourceDriftInformation "StackResourceDriftInformation"[set from] {
+    StackResourceDriftInformation "StackResourceDriftInformation"[from] {
     stack_resource_drift_status : StackResourceDriftStatus, last_check_timestamp :
     rboto::DateTime } {}
 );
@@ -1597,13 +1603,13 @@ pub struct StackResourceDriftInformationSummary {
     pub last_check_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    StackResourceDriftInformationSummary "StackResourceDriftInformationSummary"[set from]
-    { stack_resource_drift_status : StackResourceDriftStatus, last_check_timestamp :
+    StackResourceDriftInformationSummary "StackResourceDriftInformationSummary"[from] {
+    stack_resource_drift_status : StackResourceDriftStatus, last_check_timestamp :
     rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    StackResourceDriftStatus { InSync = "IN_SYNC", Modified = "MODIFIED", Deleted =
-    "DELETED", NotChecked = "NOT_CHECKED", UnknownValue = "UNKNOWN", Unsupported =
+    StackResourceDriftStatus { 0 InSync = "IN_SYNC", 1 Modified = "MODIFIED", 2 Deleted =
+    "DELETED", 3 NotChecked = "NOT_CHECKED", 4 UnknownValue = "UNKNOWN", 5 Unsupported =
     "UNSUPPORTED" }
 );
 /// Contains high-level information about the specified stack resource.
@@ -1628,10 +1634,10 @@ pub struct StackResourceSummary {
     pub module_info: Option<ModuleInfo>,
 }
 rboto::__structure!(
-    StackResourceSummary "StackResourceSummary"[set from] { logical_resource_id : String,
+    StackResourceSummary "StackResourceSummary"[from] { logical_resource_id : String,
     physical_resource_id : String, resource_type : String, last_updated_timestamp :
     rboto::DateTime, resource_status : ResourceStatus, resource_status_reason : String,
-    drift_information : StackResourceDriftInformationSummary, module_info : ModuleInfo }
+    drift_information = StackResourceDriftInformationSummary, module_info = ModuleInfo }
     {}
 );
 /// A structure that contains information about a StackSet. With StackSets, you can provision stacks across Amazon Web Services accounts and Regions from a single CloudFormation template. Each stack is based on the same CloudFormation template, but you can customize individual stacks using parameters.
@@ -1674,14 +1680,14 @@ pub struct StackSet {
     pub regions: Option<Vec<String>>,
 }
 rboto::__structure!(
-    StackSet "StackSet"[set from] { stack_set_name : String, stack_set_id : String,
-    description : String, status : StackSetStatus, template_body : String, parameters :
-    Vec < Parameter >, capabilities : Vec < Capability >, tags : Vec < Tag >,
+    StackSet "StackSet"[from] { stack_set_name : String, stack_set_id : String,
+    description : String, status : StackSetStatus, template_body : String, parameters =
+    Vec < Parameter >, capabilities = Vec < Capability >, tags = Vec < Tag >,
     stack_set_arn : String, administration_role_arn : String, execution_role_name :
-    String, stack_set_drift_detection_details : StackSetDriftDetectionDetails,
-    auto_deployment : AutoDeployment, permission_model : PermissionModels,
-    organizational_unit_ids : Vec < String >, managed_execution : ManagedExecution,
-    regions : Vec < String > } {}
+    String, stack_set_drift_detection_details = StackSetDriftDetectionDetails,
+    auto_deployment = AutoDeployment, permission_model : PermissionModels,
+    organizational_unit_ids = Vec < String >, managed_execution = ManagedExecution,
+    regions = Vec < String > } {}
 );
 /// One of the targets for the StackSet. Returned by the [ListStackSetAutoDeploymentTargets](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListStackSetAutoDeploymentTargets.html) API operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1693,8 +1699,8 @@ pub struct StackSetAutoDeploymentTargetSummary {
     pub regions: Option<Vec<String>>,
 }
 rboto::__structure!(
-    StackSetAutoDeploymentTargetSummary "StackSetAutoDeploymentTargetSummary"[set from] {
-    organizational_unit_id : String, regions : Vec < String > } {}
+    StackSetAutoDeploymentTargetSummary "StackSetAutoDeploymentTargetSummary"[from] {
+    organizational_unit_id : String, regions = Vec < String > } {}
 );
 /// Detailed information about the drift status of the StackSet.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1718,19 +1724,19 @@ pub struct StackSetDriftDetectionDetails {
     pub failed_stack_instances_count: Option<i32>,
 }
 rboto::__structure!(
-    StackSetDriftDetectionDetails "StackSetDriftDetectionDetails"[set from] {
-    drift_status : StackSetDriftStatus, drift_detection_status :
-    StackSetDriftDetectionStatus, last_drift_check_timestamp : rboto::DateTime,
-    total_stack_instances_count = i32, drifted_stack_instances_count = i32,
-    in_sync_stack_instances_count = i32, in_progress_stack_instances_count = i32,
-    failed_stack_instances_count = i32 } {}
+    StackSetDriftDetectionDetails "StackSetDriftDetectionDetails"[from] { drift_status :
+    StackSetDriftStatus, drift_detection_status : StackSetDriftDetectionStatus,
+    last_drift_check_timestamp : rboto::DateTime, total_stack_instances_count = i32,
+    drifted_stack_instances_count = i32, in_sync_stack_instances_count = i32,
+    in_progress_stack_instances_count = i32, failed_stack_instances_count = i32 } {}
 );
 rboto::__string_enum!(
-    StackSetDriftDetectionStatus { Completed = "COMPLETED", Failed = "FAILED",
-    PartialSuccess = "PARTIAL_SUCCESS", InProgress = "IN_PROGRESS", Stopped = "STOPPED" }
+    StackSetDriftDetectionStatus { 0 Completed = "COMPLETED", 1 Failed = "FAILED", 2
+    PartialSuccess = "PARTIAL_SUCCESS", 3 InProgress = "IN_PROGRESS", 4 Stopped =
+    "STOPPED" }
 );
 rboto::__string_enum!(
-    StackSetDriftStatus { Drifted = "DRIFTED", InSync = "IN_SYNC", NotChecked =
+    StackSetDriftStatus { 0 Drifted = "DRIFTED", 1 InSync = "IN_SYNC", 2 NotChecked =
     "NOT_CHECKED" }
 );
 /// The structure that contains information about a StackSet operation.
@@ -1767,17 +1773,17 @@ pub struct StackSetOperation {
     pub status_details: Option<StackSetOperationStatusDetails>,
 }
 rboto::__structure!(
-    StackSetOperation "StackSetOperation"[set from] { operation_id : String, stack_set_id
-    : String, action : StackSetOperationAction, status : StackSetOperationStatus,
-    operation_preferences : StackSetOperationPreferences, retain_stacks = bool,
+    StackSetOperation "StackSetOperation"[from] { operation_id : String, stack_set_id :
+    String, action : StackSetOperationAction, status : StackSetOperationStatus,
+    operation_preferences = StackSetOperationPreferences, retain_stacks = bool,
     administration_role_arn : String, execution_role_name : String, creation_timestamp :
-    rboto::DateTime, end_timestamp : rboto::DateTime, deployment_targets :
-    DeploymentTargets, stack_set_drift_detection_details : StackSetDriftDetectionDetails,
-    status_reason : String, status_details : StackSetOperationStatusDetails } {}
+    rboto::DateTime, end_timestamp : rboto::DateTime, deployment_targets =
+    DeploymentTargets, stack_set_drift_detection_details = StackSetDriftDetectionDetails,
+    status_reason : String, status_details = StackSetOperationStatusDetails } {}
 );
 rboto::__string_enum!(
-    StackSetOperationAction { Create = "CREATE", Update = "UPDATE", Delete = "DELETE",
-    DetectDrift = "DETECT_DRIFT" }
+    StackSetOperationAction { 0 Create = "CREATE", 1 Update = "UPDATE", 2 Delete =
+    "DELETE", 3 DetectDrift = "DETECT_DRIFT" }
 );
 /// The user-specified preferences for how CloudFormation performs a StackSet operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1800,14 +1806,14 @@ pub struct StackSetOperationPreferences {
 }
 rboto::__structure!(
     StackSetOperationPreferences "StackSetOperationPreferences"[set into from] {
-    region_concurrency_type : RegionConcurrencyType, region_order : Vec < String >,
+    region_concurrency_type : RegionConcurrencyType, region_order = Vec < String >,
     failure_tolerance_count = i32, failure_tolerance_percentage = i32,
     max_concurrent_count = i32, max_concurrent_percentage = i32, concurrency_mode :
     ConcurrencyMode } {}
 );
 rboto::__string_enum!(
-    StackSetOperationResultStatus { Pending = "PENDING", Running = "RUNNING", Succeeded =
-    "SUCCEEDED", Failed = "FAILED", Cancelled = "CANCELLED" }
+    StackSetOperationResultStatus { 0 Pending = "PENDING", 1 Running = "RUNNING", 2
+    Succeeded = "SUCCEEDED", 3 Failed = "FAILED", 4 Cancelled = "CANCELLED" }
 );
 /// The structure that contains information about a specified operation's results for a given account in a given Region.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1827,13 +1833,13 @@ pub struct StackSetOperationResultSummary {
     pub organizational_unit_id: Option<String>,
 }
 rboto::__structure!(
-    StackSetOperationResultSummary "StackSetOperationResultSummary"[set from] { account :
+    StackSetOperationResultSummary "StackSetOperationResultSummary"[from] { account :
     String, region : String, status : StackSetOperationResultStatus, status_reason :
-    String, account_gate_result : AccountGateResult, organizational_unit_id : String } {}
+    String, account_gate_result = AccountGateResult, organizational_unit_id : String } {}
 );
 rboto::__string_enum!(
-    StackSetOperationStatus { Running = "RUNNING", Succeeded = "SUCCEEDED", Failed =
-    "FAILED", Stopping = "STOPPING", Stopped = "STOPPED", Queued = "QUEUED" }
+    StackSetOperationStatus { 0 Running = "RUNNING", 1 Succeeded = "SUCCEEDED", 2 Failed
+    = "FAILED", 3 Stopping = "STOPPING", 4 Stopped = "STOPPED", 5 Queued = "QUEUED" }
 );
 /// Detailed information about the StackSet operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1843,7 +1849,7 @@ pub struct StackSetOperationStatusDetails {
     pub failed_stack_instances_count: Option<i32>,
 }
 rboto::__structure!(
-    StackSetOperationStatusDetails "StackSetOperationStatusDetails"[set from] {
+    StackSetOperationStatusDetails "StackSetOperationStatusDetails"[from] {
     failed_stack_instances_count = i32 } {}
 );
 /// The structures that contain summary information about the specified operation.
@@ -1868,13 +1874,13 @@ pub struct StackSetOperationSummary {
     pub operation_preferences: Option<StackSetOperationPreferences>,
 }
 rboto::__structure!(
-    StackSetOperationSummary "StackSetOperationSummary"[set from] { operation_id :
-    String, action : StackSetOperationAction, status : StackSetOperationStatus,
+    StackSetOperationSummary "StackSetOperationSummary"[from] { operation_id : String,
+    action : StackSetOperationAction, status : StackSetOperationStatus,
     creation_timestamp : rboto::DateTime, end_timestamp : rboto::DateTime, status_reason
-    : String, status_details : StackSetOperationStatusDetails, operation_preferences :
+    : String, status_details = StackSetOperationStatusDetails, operation_preferences =
     StackSetOperationPreferences } {}
 );
-rboto::__string_enum!(StackSetStatus { Active = "ACTIVE", Deleted = "DELETED" });
+rboto::__string_enum!(StackSetStatus { 0 Active = "ACTIVE", 1 Deleted = "DELETED" });
 /// The structures that contain summary information about the specified StackSet.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1899,28 +1905,28 @@ pub struct StackSetSummary {
     pub managed_execution: Option<ManagedExecution>,
 }
 rboto::__structure!(
-    StackSetSummary "StackSetSummary"[set from] { stack_set_name : String, stack_set_id :
-    String, description : String, status : StackSetStatus, auto_deployment :
+    StackSetSummary "StackSetSummary"[from] { stack_set_name : String, stack_set_id :
+    String, description : String, status : StackSetStatus, auto_deployment =
     AutoDeployment, permission_model : PermissionModels, drift_status : StackDriftStatus,
-    last_drift_check_timestamp : rboto::DateTime, managed_execution : ManagedExecution }
+    last_drift_check_timestamp : rboto::DateTime, managed_execution = ManagedExecution }
     {}
 );
 rboto::__string_enum!(
-    StackStatus { CreateInProgress = "CREATE_IN_PROGRESS", CreateFailed =
-    "CREATE_FAILED", CreateComplete = "CREATE_COMPLETE", RollbackInProgress =
-    "ROLLBACK_IN_PROGRESS", RollbackFailed = "ROLLBACK_FAILED", RollbackComplete =
-    "ROLLBACK_COMPLETE", DeleteInProgress = "DELETE_IN_PROGRESS", DeleteFailed =
-    "DELETE_FAILED", DeleteComplete = "DELETE_COMPLETE", UpdateInProgress =
-    "UPDATE_IN_PROGRESS", UpdateCompleteCleanupInProgress =
-    "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", UpdateComplete = "UPDATE_COMPLETE",
-    UpdateFailed = "UPDATE_FAILED", UpdateRollbackInProgress =
-    "UPDATE_ROLLBACK_IN_PROGRESS", UpdateRollbackFailed = "UPDATE_ROLLBACK_FAILED",
+    StackStatus { 0 CreateInProgress = "CREATE_IN_PROGRESS", 1 CreateFailed =
+    "CREATE_FAILED", 2 CreateComplete = "CREATE_COMPLETE", 3 RollbackInProgress =
+    "ROLLBACK_IN_PROGRESS", 4 RollbackFailed = "ROLLBACK_FAILED", 5 RollbackComplete =
+    "ROLLBACK_COMPLETE", 6 DeleteInProgress = "DELETE_IN_PROGRESS", 7 DeleteFailed =
+    "DELETE_FAILED", 8 DeleteComplete = "DELETE_COMPLETE", 9 UpdateInProgress =
+    "UPDATE_IN_PROGRESS", 10 UpdateCompleteCleanupInProgress =
+    "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", 11 UpdateComplete = "UPDATE_COMPLETE", 12
+    UpdateFailed = "UPDATE_FAILED", 13 UpdateRollbackInProgress =
+    "UPDATE_ROLLBACK_IN_PROGRESS", 14 UpdateRollbackFailed = "UPDATE_ROLLBACK_FAILED", 15
     UpdateRollbackCompleteCleanupInProgress =
-    "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS", UpdateRollbackComplete =
-    "UPDATE_ROLLBACK_COMPLETE", ReviewInProgress = "REVIEW_IN_PROGRESS", ImportInProgress
-    = "IMPORT_IN_PROGRESS", ImportComplete = "IMPORT_COMPLETE", ImportRollbackInProgress
-    = "IMPORT_ROLLBACK_IN_PROGRESS", ImportRollbackFailed = "IMPORT_ROLLBACK_FAILED",
-    ImportRollbackComplete = "IMPORT_ROLLBACK_COMPLETE" }
+    "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS", 16 UpdateRollbackComplete =
+    "UPDATE_ROLLBACK_COMPLETE", 17 ReviewInProgress = "REVIEW_IN_PROGRESS", 18
+    ImportInProgress = "IMPORT_IN_PROGRESS", 19 ImportComplete = "IMPORT_COMPLETE", 20
+    ImportRollbackInProgress = "IMPORT_ROLLBACK_IN_PROGRESS", 21 ImportRollbackFailed =
+    "IMPORT_ROLLBACK_FAILED", 22 ImportRollbackComplete = "IMPORT_ROLLBACK_COMPLETE" }
 );
 /// The `StackSummary` Data Type
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1952,11 +1958,11 @@ pub struct StackSummary {
     pub last_operations: Option<Vec<OperationEntry>>,
 }
 rboto::__structure!(
-    StackSummary "StackSummary"[set from] { stack_id : String, stack_name : String,
+    StackSummary "StackSummary"[from] { stack_id : String, stack_name : String,
     template_description : String, creation_time : rboto::DateTime, last_updated_time :
     rboto::DateTime, deletion_time : rboto::DateTime, stack_status : StackStatus,
     stack_status_reason : String, parent_id : String, root_id : String, drift_information
-    : StackDriftInformationSummary, last_operations : Vec < OperationEntry > } {}
+    = StackDriftInformationSummary, last_operations = Vec < OperationEntry > } {}
 );
 /// The Tag type enables you to specify a key-value pair that can be used to store information about an CloudFormation stack.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1982,7 +1988,7 @@ rboto::__structure!(
     GeneratedTemplateDeletionPolicy, update_replace_policy :
     GeneratedTemplateUpdateReplacePolicy } {}
 );
-rboto::__string_enum!(TemplateFormat { Json = "JSON", Yaml = "YAML" });
+rboto::__string_enum!(TemplateFormat { 0 Json = "JSON", 1 Yaml = "YAML" });
 /// The `TemplateParameter` data type.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1997,8 +2003,8 @@ pub struct TemplateParameter {
     pub description: Option<String>,
 }
 rboto::__structure!(
-    TemplateParameter "TemplateParameter"[set from] { parameter_key : String,
-    default_value : String, no_echo = bool, description : String } {}
+    TemplateParameter "TemplateParameter"[from] { parameter_key : String, default_value :
+    String, no_echo = bool, description : String } {}
 );
 /// A summary of the progress of the template generation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2014,10 +2020,12 @@ pub struct TemplateProgress {
     pub resources_pending: Option<i32>,
 }
 rboto::__structure!(
-    TemplateProgress "TemplateProgress"[set from] { resources_succeeded = i32,
+    TemplateProgress "TemplateProgress"[from] { resources_succeeded = i32,
     resources_failed = i32, resources_processing = i32, resources_pending = i32 } {}
 );
-rboto::__string_enum!(TemplateStage { Original = "Original", Processed = "Processed" });
+rboto::__string_enum!(
+    TemplateStage { 0 Original = "Original", 1 Processed = "Processed" }
+);
 /// The summary of a generated template.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2038,7 +2046,7 @@ pub struct TemplateSummary {
     pub number_of_resources: Option<i32>,
 }
 rboto::__structure!(
-    TemplateSummary "TemplateSummary"[set from] { generated_template_id : String,
+    TemplateSummary "TemplateSummary"[from] { generated_template_id : String,
     generated_template_name : String, status : GeneratedTemplateStatus, status_reason :
     String, creation_time : rboto::DateTime, last_updated_time : rboto::DateTime,
     number_of_resources = i32 } {}
@@ -2055,7 +2063,7 @@ rboto::__structure!(
     treat_unrecognized_resource_types_as_warnings = bool } {}
 );
 rboto::__string_enum!(
-    ThirdPartyType { Resource = "RESOURCE", Module = "MODULE", Hook = "HOOK" }
+    ThirdPartyType { 0 Resource = "RESOURCE", 1 Module = "MODULE", 2 Hook = "HOOK" }
 );
 /// Detailed information concerning the specification of a CloudFormation extension in a given account and Region.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2077,7 +2085,7 @@ pub struct TypeConfigurationDetails {
     pub is_default_configuration: Option<bool>,
 }
 rboto::__structure!(
-    TypeConfigurationDetails "TypeConfigurationDetails"[set from] { arn : String, alias :
+    TypeConfigurationDetails "TypeConfigurationDetails"[from] { arn : String, alias :
     String, configuration : String, last_updated : rboto::DateTime, type_arn : String,
     type_name : String, is_default_configuration = bool } {}
 );
@@ -2148,15 +2156,15 @@ pub struct TypeSummary {
     pub is_activated: Option<bool>,
 }
 rboto::__structure!(
-    TypeSummary "TypeSummary"[set from] { type_ : RegistryType, type_name : String,
+    TypeSummary "TypeSummary"[from] { type_ : RegistryType, type_name : String,
     default_version_id : String, type_arn : String, last_updated : rboto::DateTime,
     description : String, publisher_id : String, original_type_name : String,
     public_version_number : String, latest_public_version : String, publisher_identity :
     IdentityProvider, publisher_name : String, is_activated = bool } {}
 );
 rboto::__string_enum!(
-    TypeTestsStatus { Passed = "PASSED", Failed = "FAILED", InProgress = "IN_PROGRESS",
-    NotTested = "NOT_TESTED" }
+    TypeTestsStatus { 0 Passed = "PASSED", 1 Failed = "FAILED", 2 InProgress =
+    "IN_PROGRESS", 3 NotTested = "NOT_TESTED" }
 );
 /// Contains summary information about a specific version of a CloudFormation extension.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2180,13 +2188,13 @@ pub struct TypeVersionSummary {
     pub public_version_number: Option<String>,
 }
 rboto::__structure!(
-    TypeVersionSummary "TypeVersionSummary"[set from] { type_ : RegistryType, type_name :
+    TypeVersionSummary "TypeVersionSummary"[from] { type_ : RegistryType, type_name :
     String, version_id : String, is_default_version = bool, arn : String, time_created :
     rboto::DateTime, description : String, public_version_number : String } {}
 );
-rboto::__string_enum!(ValidationStatus { Failed = "FAILED", Skipped = "SKIPPED" });
-rboto::__string_enum!(VersionBump { Major = "MAJOR", Minor = "MINOR" });
-rboto::__string_enum!(Visibility { Public = "PUBLIC", Private = "PRIVATE" });
+rboto::__string_enum!(ValidationStatus { 0 Failed = "FAILED", 1 Skipped = "SKIPPED" });
+rboto::__string_enum!(VersionBump { 0 Major = "MAJOR", 1 Minor = "MINOR" });
+rboto::__string_enum!(Visibility { 0 Public = "PUBLIC", 1 Private = "PRIVATE" });
 /// The warnings generated for a specific resource for this generated template.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2197,7 +2205,7 @@ pub struct WarningDetail {
     pub properties: Option<Vec<WarningProperty>>,
 }
 rboto::__structure!(
-    WarningDetail "WarningDetail"[set from] { type_ : WarningType, properties : Vec <
+    WarningDetail "WarningDetail"[from] { type_ : WarningType, properties = Vec <
     WarningProperty > } {}
 );
 /// A specific property that is impacted by a warning.
@@ -2212,13 +2220,13 @@ pub struct WarningProperty {
     pub description: Option<String>,
 }
 rboto::__structure!(
-    WarningProperty "WarningProperty"[set from] { property_path : String, required =
-    bool, description : String } {}
+    WarningProperty "WarningProperty"[from] { property_path : String, required = bool,
+    description : String } {}
 );
 rboto::__string_enum!(
-    WarningType { MutuallyExclusiveProperties = "MUTUALLY_EXCLUSIVE_PROPERTIES",
-    UnsupportedProperties = "UNSUPPORTED_PROPERTIES", MutuallyExclusiveTypes =
-    "MUTUALLY_EXCLUSIVE_TYPES", ExcludedProperties = "EXCLUDED_PROPERTIES",
+    WarningType { 0 MutuallyExclusiveProperties = "MUTUALLY_EXCLUSIVE_PROPERTIES", 1
+    UnsupportedProperties = "UNSUPPORTED_PROPERTIES", 2 MutuallyExclusiveTypes =
+    "MUTUALLY_EXCLUSIVE_TYPES", 3 ExcludedProperties = "EXCLUDED_PROPERTIES", 4
     ExcludedResources = "EXCLUDED_RESOURCES" }
 );
 /// Contains any warnings returned by the `GetTemplateSummary` API action.
@@ -2229,5 +2237,5 @@ pub struct Warnings {
     pub unrecognized_resource_types: Option<Vec<String>>,
 }
 rboto::__structure!(
-    Warnings "Warnings"[set from] { unrecognized_resource_types : Vec < String > } {}
+    Warnings "Warnings"[from] { unrecognized_resource_types = Vec < String > } {}
 );

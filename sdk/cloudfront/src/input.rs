@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateAliasInput {
     /// The ID of the standard distribution that you're associating the alias with.
@@ -16,10 +16,10 @@ pub struct AssociateAliasInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssociateAliasInput "AssociateAliasRequest"[set debug into] { target_distribution_id
-    : String, alias : String } { _client }
+    AssociateAliasInput "AssociateAliasRequest"[set into] { target_distribution_id :
+    String, alias : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateDistributionTenantWebAclInput {
     /// The ID of the distribution tenant.
@@ -32,9 +32,9 @@ pub struct AssociateDistributionTenantWebAclInput {
 }
 rboto::__structure!(
     AssociateDistributionTenantWebAclInput "AssociateDistributionTenantWebACLRequest"[set
-    debug into] { id : String, web_acl_arn : String, if_match : String } { _client }
+    into] { id : String, web_acl_arn : String, if_match : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateDistributionWebAclInput {
     /// The ID of the distribution.
@@ -46,10 +46,10 @@ pub struct AssociateDistributionWebAclInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssociateDistributionWebAclInput "AssociateDistributionWebACLRequest"[set debug into]
-    { id : String, web_acl_arn : String, if_match : String } { _client }
+    AssociateDistributionWebAclInput "AssociateDistributionWebACLRequest"[set into] { id
+    : String, web_acl_arn : String, if_match : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CopyDistributionInput {
     /// The identifier of the primary distribution whose configuration you are copying. To get a distribution ID, use `ListDistributions`.
@@ -65,11 +65,11 @@ pub struct CopyDistributionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CopyDistributionInput "CopyDistributionRequest"[set debug into] {
-    primary_distribution_id : String, staging = bool, if_match : String, caller_reference
-    : String, enabled = bool } { _client }
+    CopyDistributionInput "CopyDistributionRequest"[set into] { primary_distribution_id :
+    String, staging = bool, if_match : String, caller_reference : String, enabled = bool
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateAnycastIpListInput {
     /// Name of the Anycast static IP list.
@@ -84,11 +84,11 @@ pub struct CreateAnycastIpListInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateAnycastIpListInput "CreateAnycastIpListRequest"[set debug into] { name :
-    String, ip_count = i32, tags : Tags, ip_address_type : IpAddressType,
-    ipam_cidr_configs : Vec < IpamCidrConfig > } { _client }
+    CreateAnycastIpListInput "CreateAnycastIpListRequest"[set into] { name : String,
+    ip_count = i32, tags = Tags, ip_address_type : IpAddressType, ipam_cidr_configs = Vec
+    < IpamCidrConfig > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateCachePolicyInput {
     /// A cache policy configuration.
@@ -96,11 +96,11 @@ pub struct CreateCachePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateCachePolicyInput "CreateCachePolicyRequest"[set debug into] {
-    cache_policy_config : CachePolicyConfig } { _client }
+    CreateCachePolicyInput "CreateCachePolicyRequest"[set into] { cache_policy_config =
+    CachePolicyConfig } { _client }
 );
 /// The request to create a new origin access identity (OAI). An origin access identity is a special CloudFront user that you can associate with Amazon S3 origins, so that you can secure all or just some of your Amazon S3 content.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateCloudFrontOriginAccessIdentityInput {
     /// The current configuration information for the identity.
@@ -111,11 +111,11 @@ pub struct CreateCloudFrontOriginAccessIdentityInput {
 }
 rboto::__structure!(
     CreateCloudFrontOriginAccessIdentityInput
-    "CreateCloudFrontOriginAccessIdentityRequest"[set debug into] {
-    cloud_front_origin_access_identity_config : CloudFrontOriginAccessIdentityConfig } {
+    "CreateCloudFrontOriginAccessIdentityRequest"[set into] {
+    cloud_front_origin_access_identity_config = CloudFrontOriginAccessIdentityConfig } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateConnectionFunctionInput {
     /// A name for the connection function.
@@ -128,10 +128,10 @@ pub struct CreateConnectionFunctionInput {
 }
 rboto::__structure!(
     CreateConnectionFunctionInput "CreateConnectionFunctionRequest"[set debug into] {
-    name : String, connection_function_config : FunctionConfig, connection_function_code
-    : rboto::Blob[sensitive], tags : Tags } { _client }
+    name : String, connection_function_config = FunctionConfig, connection_function_code
+    : rboto::Blob[sensitive], tags = Tags } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateConnectionGroupInput {
     /// The name of the connection group. Enter a friendly identifier that is unique within your Amazon Web Services account. This name can't be updated after you create the connection group.
@@ -146,11 +146,11 @@ pub struct CreateConnectionGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateConnectionGroupInput "CreateConnectionGroupRequest"[set debug into] { name :
-    String, ipv6_enabled = bool, tags : Tags, anycast_ip_list_id : String, enabled = bool
-    } { _client }
+    CreateConnectionGroupInput "CreateConnectionGroupRequest"[set into] { name : String,
+    ipv6_enabled = bool, tags = Tags, anycast_ip_list_id : String, enabled = bool } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateContinuousDeploymentPolicyInput {
     /// Contains the configuration for a continuous deployment policy.
@@ -159,11 +159,11 @@ pub struct CreateContinuousDeploymentPolicyInput {
 }
 rboto::__structure!(
     CreateContinuousDeploymentPolicyInput "CreateContinuousDeploymentPolicyRequest"[set
-    debug into] { continuous_deployment_policy_config : ContinuousDeploymentPolicyConfig
-    } { _client }
+    into] { continuous_deployment_policy_config = ContinuousDeploymentPolicyConfig } {
+    _client }
 );
 /// The request to create a new distribution.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDistributionInput {
     /// The distribution's configuration information.
@@ -171,10 +171,10 @@ pub struct CreateDistributionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDistributionInput "CreateDistributionRequest"[set debug into] {
-    distribution_config : DistributionConfig } { _client }
+    CreateDistributionInput "CreateDistributionRequest"[set into] { distribution_config =
+    DistributionConfig } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDistributionTenantInput {
     /// The ID of the multi-tenant distribution to use for creating the distribution tenant.
@@ -197,14 +197,14 @@ pub struct CreateDistributionTenantInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDistributionTenantInput "CreateDistributionTenantRequest"[set debug into] {
-    distribution_id : String, name : String, domains : Vec < DomainItem >, tags : Tags,
-    customizations : Customizations, parameters : Vec < Parameter >, connection_group_id
-    : String, managed_certificate_request : ManagedCertificateRequest, enabled = bool } {
+    CreateDistributionTenantInput "CreateDistributionTenantRequest"[set into] {
+    distribution_id : String, name : String, domains = Vec < DomainItem >, tags = Tags,
+    customizations = Customizations, parameters = Vec < Parameter >, connection_group_id
+    : String, managed_certificate_request = ManagedCertificateRequest, enabled = bool } {
     _client }
 );
 /// The request to create a new distribution with tags.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDistributionWithTagsInput {
     /// The distribution's configuration information.
@@ -212,10 +212,10 @@ pub struct CreateDistributionWithTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDistributionWithTagsInput "CreateDistributionWithTagsRequest"[set debug into] {
-    distribution_config_with_tags : DistributionConfigWithTags } { _client }
+    CreateDistributionWithTagsInput "CreateDistributionWithTagsRequest"[set into] {
+    distribution_config_with_tags = DistributionConfigWithTags } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateFieldLevelEncryptionConfigInput {
     /// The request to create a new field-level encryption configuration.
@@ -224,10 +224,9 @@ pub struct CreateFieldLevelEncryptionConfigInput {
 }
 rboto::__structure!(
     CreateFieldLevelEncryptionConfigInput "CreateFieldLevelEncryptionConfigRequest"[set
-    debug into] { field_level_encryption_config : FieldLevelEncryptionConfig } { _client
-    }
+    into] { field_level_encryption_config = FieldLevelEncryptionConfig } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateFieldLevelEncryptionProfileInput {
     /// The request to create a field-level encryption profile.
@@ -236,10 +235,10 @@ pub struct CreateFieldLevelEncryptionProfileInput {
 }
 rboto::__structure!(
     CreateFieldLevelEncryptionProfileInput "CreateFieldLevelEncryptionProfileRequest"[set
-    debug into] { field_level_encryption_profile_config :
-    FieldLevelEncryptionProfileConfig } { _client }
+    into] { field_level_encryption_profile_config = FieldLevelEncryptionProfileConfig } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateFunctionInput {
     /// A name to identify the function.
@@ -253,10 +252,10 @@ pub struct CreateFunctionInput {
 }
 rboto::__structure!(
     CreateFunctionInput "CreateFunctionRequest"[set debug into] { name : String,
-    function_config : FunctionConfig, function_code : rboto::Blob[sensitive], tags : Tags
+    function_config = FunctionConfig, function_code : rboto::Blob[sensitive], tags = Tags
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateInvalidationForDistributionTenantInput {
     /// The ID of the distribution tenant.
@@ -266,11 +265,11 @@ pub struct CreateInvalidationForDistributionTenantInput {
 }
 rboto::__structure!(
     CreateInvalidationForDistributionTenantInput
-    "CreateInvalidationForDistributionTenantRequest"[set debug into] { id : String,
-    invalidation_batch : InvalidationBatch } { _client }
+    "CreateInvalidationForDistributionTenantRequest"[set into] { id : String,
+    invalidation_batch = InvalidationBatch } { _client }
 );
 /// The request to create an invalidation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateInvalidationInput {
     /// The distribution's id.
@@ -280,10 +279,10 @@ pub struct CreateInvalidationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateInvalidationInput "CreateInvalidationRequest"[set debug into] { distribution_id
-    : String, invalidation_batch : InvalidationBatch } { _client }
+    CreateInvalidationInput "CreateInvalidationRequest"[set into] { distribution_id :
+    String, invalidation_batch = InvalidationBatch } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateKeyGroupInput {
     /// A key group configuration.
@@ -291,10 +290,10 @@ pub struct CreateKeyGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateKeyGroupInput "CreateKeyGroupRequest"[set debug into] { key_group_config :
+    CreateKeyGroupInput "CreateKeyGroupRequest"[set into] { key_group_config =
     KeyGroupConfig } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateKeyValueStoreInput {
     /// The name of the key value store. The minimum length is 1 character and the maximum length is 64 characters.
@@ -307,10 +306,10 @@ pub struct CreateKeyValueStoreInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateKeyValueStoreInput "CreateKeyValueStoreRequest"[set debug into] { name :
-    String, comment : String, import_source : ImportSource, tags : Tags } { _client }
+    CreateKeyValueStoreInput "CreateKeyValueStoreRequest"[set into] { name : String,
+    comment : String, import_source = ImportSource, tags = Tags } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateMonitoringSubscriptionInput {
     /// The ID of the distribution that you are enabling metrics for.
@@ -320,11 +319,11 @@ pub struct CreateMonitoringSubscriptionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateMonitoringSubscriptionInput "CreateMonitoringSubscriptionRequest"[set debug
-    into] { distribution_id : String, monitoring_subscription : MonitoringSubscription }
-    { _client }
+    CreateMonitoringSubscriptionInput "CreateMonitoringSubscriptionRequest"[set into] {
+    distribution_id : String, monitoring_subscription = MonitoringSubscription } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateOriginAccessControlInput {
     /// Contains the origin access control.
@@ -332,10 +331,10 @@ pub struct CreateOriginAccessControlInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateOriginAccessControlInput "CreateOriginAccessControlRequest"[set debug into] {
-    origin_access_control_config : OriginAccessControlConfig } { _client }
+    CreateOriginAccessControlInput "CreateOriginAccessControlRequest"[set into] {
+    origin_access_control_config = OriginAccessControlConfig } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateOriginRequestPolicyInput {
     /// An origin request policy configuration.
@@ -343,10 +342,10 @@ pub struct CreateOriginRequestPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateOriginRequestPolicyInput "CreateOriginRequestPolicyRequest"[set debug into] {
-    origin_request_policy_config : OriginRequestPolicyConfig } { _client }
+    CreateOriginRequestPolicyInput "CreateOriginRequestPolicyRequest"[set into] {
+    origin_request_policy_config = OriginRequestPolicyConfig } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreatePublicKeyInput {
     /// A CloudFront public key configuration.
@@ -354,10 +353,10 @@ pub struct CreatePublicKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreatePublicKeyInput "CreatePublicKeyRequest"[set debug into] { public_key_config :
+    CreatePublicKeyInput "CreatePublicKeyRequest"[set into] { public_key_config =
     PublicKeyConfig } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateRealtimeLogConfigInput {
     /// Contains information about the Amazon Kinesis data stream where you are sending real-time log data.
@@ -371,11 +370,11 @@ pub struct CreateRealtimeLogConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateRealtimeLogConfigInput "CreateRealtimeLogConfigRequest"[set debug into] {
-    end_points : Vec < EndPoint >, fields : Vec < String >, name : String, sampling_rate
-    = i64 } { _client }
+    CreateRealtimeLogConfigInput "CreateRealtimeLogConfigRequest"[set into] { end_points
+    = Vec < EndPoint >, fields = Vec < String >, name : String, sampling_rate = i64 } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateResponseHeadersPolicyInput {
     /// Contains metadata about the response headers policy, and a set of configurations that specify the HTTP headers.
@@ -383,11 +382,11 @@ pub struct CreateResponseHeadersPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateResponseHeadersPolicyInput "CreateResponseHeadersPolicyRequest"[set debug into]
-    { response_headers_policy_config : ResponseHeadersPolicyConfig } { _client }
+    CreateResponseHeadersPolicyInput "CreateResponseHeadersPolicyRequest"[set into] {
+    response_headers_policy_config = ResponseHeadersPolicyConfig } { _client }
 );
 /// The request to create a new streaming distribution.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateStreamingDistributionInput {
     /// The streaming distribution's configuration information.
@@ -395,11 +394,11 @@ pub struct CreateStreamingDistributionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateStreamingDistributionInput "CreateStreamingDistributionRequest"[set debug into]
-    { streaming_distribution_config : StreamingDistributionConfig } { _client }
+    CreateStreamingDistributionInput "CreateStreamingDistributionRequest"[set into] {
+    streaming_distribution_config = StreamingDistributionConfig } { _client }
 );
 /// The request to create a new streaming distribution with tags.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateStreamingDistributionWithTagsInput {
     /// The streaming distribution's configuration information.
@@ -410,11 +409,11 @@ pub struct CreateStreamingDistributionWithTagsInput {
 }
 rboto::__structure!(
     CreateStreamingDistributionWithTagsInput
-    "CreateStreamingDistributionWithTagsRequest"[set debug into] {
-    streaming_distribution_config_with_tags : StreamingDistributionConfigWithTags } {
+    "CreateStreamingDistributionWithTagsRequest"[set into] {
+    streaming_distribution_config_with_tags = StreamingDistributionConfigWithTags } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTrustStoreInput {
     /// A name for the trust store.
@@ -427,11 +426,11 @@ pub struct CreateTrustStoreInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateTrustStoreInput "CreateTrustStoreRequest"[set debug into] { name : String,
-    ca_certificates_bundle_source : CaCertificatesBundleSource,
-    use_client_certificate_ocsp_endpoint = bool, tags : Tags } { _client }
+    CreateTrustStoreInput "CreateTrustStoreRequest"[set into] { name : String,
+    ca_certificates_bundle_source = CaCertificatesBundleSource,
+    use_client_certificate_ocsp_endpoint = bool, tags = Tags } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateVpcOriginInput {
     /// The VPC origin endpoint configuration.
@@ -440,10 +439,10 @@ pub struct CreateVpcOriginInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateVpcOriginInput "CreateVpcOriginRequest"[set debug into] {
-    vpc_origin_endpoint_config : VpcOriginEndpointConfig, tags : Tags } { _client }
+    CreateVpcOriginInput "CreateVpcOriginRequest"[set into] { vpc_origin_endpoint_config
+    = VpcOriginEndpointConfig, tags = Tags } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteAnycastIpListInput {
     /// The ID of the Anycast static IP list.
@@ -453,10 +452,10 @@ pub struct DeleteAnycastIpListInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteAnycastIpListInput "DeleteAnycastIpListRequest"[set debug into] { id : String,
+    DeleteAnycastIpListInput "DeleteAnycastIpListRequest"[set into] { id : String,
     if_match : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteCachePolicyInput {
     /// The unique identifier for the cache policy that you are deleting. To get the identifier, you can use `ListCachePolicies`.
@@ -466,11 +465,11 @@ pub struct DeleteCachePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteCachePolicyInput "DeleteCachePolicyRequest"[set debug into] { id : String,
-    if_match : String } { _client }
+    DeleteCachePolicyInput "DeleteCachePolicyRequest"[set into] { id : String, if_match :
+    String } { _client }
 );
 /// Deletes a origin access identity.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteCloudFrontOriginAccessIdentityInput {
     /// The origin access identity's ID.
@@ -481,10 +480,10 @@ pub struct DeleteCloudFrontOriginAccessIdentityInput {
 }
 rboto::__structure!(
     DeleteCloudFrontOriginAccessIdentityInput
-    "DeleteCloudFrontOriginAccessIdentityRequest"[set debug into] { id : String, if_match
-    : String } { _client }
+    "DeleteCloudFrontOriginAccessIdentityRequest"[set into] { id : String, if_match :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteConnectionFunctionInput {
     /// The connection function's ID.
@@ -494,10 +493,10 @@ pub struct DeleteConnectionFunctionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteConnectionFunctionInput "DeleteConnectionFunctionRequest"[set debug into] { id
-    : String, if_match : String } { _client }
+    DeleteConnectionFunctionInput "DeleteConnectionFunctionRequest"[set into] { id :
+    String, if_match : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteConnectionGroupInput {
     /// The ID of the connection group to delete.
@@ -507,10 +506,10 @@ pub struct DeleteConnectionGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteConnectionGroupInput "DeleteConnectionGroupRequest"[set debug into] { id :
-    String, if_match : String } { _client }
+    DeleteConnectionGroupInput "DeleteConnectionGroupRequest"[set into] { id : String,
+    if_match : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteContinuousDeploymentPolicyInput {
     /// The identifier of the continuous deployment policy that you are deleting.
@@ -521,10 +520,10 @@ pub struct DeleteContinuousDeploymentPolicyInput {
 }
 rboto::__structure!(
     DeleteContinuousDeploymentPolicyInput "DeleteContinuousDeploymentPolicyRequest"[set
-    debug into] { id : String, if_match : String } { _client }
+    into] { id : String, if_match : String } { _client }
 );
 /// This action deletes a web distribution. To delete a web distribution using the CloudFront API, perform the following steps.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDistributionInput {
     /// The distribution ID.
@@ -534,10 +533,10 @@ pub struct DeleteDistributionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDistributionInput "DeleteDistributionRequest"[set debug into] { id : String,
-    if_match : String } { _client }
+    DeleteDistributionInput "DeleteDistributionRequest"[set into] { id : String, if_match
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDistributionTenantInput {
     /// The ID of the distribution tenant to delete.
@@ -547,10 +546,10 @@ pub struct DeleteDistributionTenantInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDistributionTenantInput "DeleteDistributionTenantRequest"[set debug into] { id
-    : String, if_match : String } { _client }
+    DeleteDistributionTenantInput "DeleteDistributionTenantRequest"[set into] { id :
+    String, if_match : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteFieldLevelEncryptionConfigInput {
     /// The ID of the configuration you want to delete from CloudFront.
@@ -561,9 +560,9 @@ pub struct DeleteFieldLevelEncryptionConfigInput {
 }
 rboto::__structure!(
     DeleteFieldLevelEncryptionConfigInput "DeleteFieldLevelEncryptionConfigRequest"[set
-    debug into] { id : String, if_match : String } { _client }
+    into] { id : String, if_match : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteFieldLevelEncryptionProfileInput {
     /// Request the ID of the profile you want to delete from CloudFront.
@@ -574,9 +573,9 @@ pub struct DeleteFieldLevelEncryptionProfileInput {
 }
 rboto::__structure!(
     DeleteFieldLevelEncryptionProfileInput "DeleteFieldLevelEncryptionProfileRequest"[set
-    debug into] { id : String, if_match : String } { _client }
+    into] { id : String, if_match : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteFunctionInput {
     /// The name of the function that you are deleting.
@@ -586,10 +585,10 @@ pub struct DeleteFunctionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteFunctionInput "DeleteFunctionRequest"[set debug into] { name : String, if_match
-    : String } { _client }
+    DeleteFunctionInput "DeleteFunctionRequest"[set into] { name : String, if_match :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteKeyGroupInput {
     /// The identifier of the key group that you are deleting. To get the identifier, use `ListKeyGroups`.
@@ -599,10 +598,10 @@ pub struct DeleteKeyGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteKeyGroupInput "DeleteKeyGroupRequest"[set debug into] { id : String, if_match :
+    DeleteKeyGroupInput "DeleteKeyGroupRequest"[set into] { id : String, if_match :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteKeyValueStoreInput {
     /// The name of the key value store.
@@ -612,10 +611,10 @@ pub struct DeleteKeyValueStoreInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteKeyValueStoreInput "DeleteKeyValueStoreRequest"[set debug into] { name :
-    String, if_match : String } { _client }
+    DeleteKeyValueStoreInput "DeleteKeyValueStoreRequest"[set into] { name : String,
+    if_match : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteMonitoringSubscriptionInput {
     /// The ID of the distribution that you are disabling metrics for.
@@ -623,10 +622,10 @@ pub struct DeleteMonitoringSubscriptionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteMonitoringSubscriptionInput "DeleteMonitoringSubscriptionRequest"[set debug
-    into] { distribution_id : String } { _client }
+    DeleteMonitoringSubscriptionInput "DeleteMonitoringSubscriptionRequest"[set into] {
+    distribution_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteOriginAccessControlInput {
     /// The unique identifier of the origin access control that you are deleting.
@@ -636,10 +635,10 @@ pub struct DeleteOriginAccessControlInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteOriginAccessControlInput "DeleteOriginAccessControlRequest"[set debug into] {
-    id : String, if_match : String } { _client }
+    DeleteOriginAccessControlInput "DeleteOriginAccessControlRequest"[set into] { id :
+    String, if_match : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteOriginRequestPolicyInput {
     /// The unique identifier for the origin request policy that you are deleting. To get the identifier, you can use `ListOriginRequestPolicies`.
@@ -649,10 +648,10 @@ pub struct DeleteOriginRequestPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteOriginRequestPolicyInput "DeleteOriginRequestPolicyRequest"[set debug into] {
-    id : String, if_match : String } { _client }
+    DeleteOriginRequestPolicyInput "DeleteOriginRequestPolicyRequest"[set into] { id :
+    String, if_match : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeletePublicKeyInput {
     /// The ID of the public key you want to remove from CloudFront.
@@ -662,10 +661,10 @@ pub struct DeletePublicKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeletePublicKeyInput "DeletePublicKeyRequest"[set debug into] { id : String, if_match
-    : String } { _client }
+    DeletePublicKeyInput "DeletePublicKeyRequest"[set into] { id : String, if_match :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteRealtimeLogConfigInput {
     /// The name of the real-time log configuration to delete.
@@ -675,10 +674,10 @@ pub struct DeleteRealtimeLogConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteRealtimeLogConfigInput "DeleteRealtimeLogConfigRequest"[set debug into] { name
-    : String, arn : String } { _client }
+    DeleteRealtimeLogConfigInput "DeleteRealtimeLogConfigRequest"[set into] { name :
+    String, arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the CloudFront resource for which the resource policy should be deleted.
@@ -686,10 +685,10 @@ pub struct DeleteResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteResourcePolicyInput "DeleteResourcePolicyRequest"[set debug into] {
-    resource_arn : String } { _client }
+    DeleteResourcePolicyInput "DeleteResourcePolicyRequest"[set into] { resource_arn :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteResponseHeadersPolicyInput {
     /// The identifier for the response headers policy that you are deleting.
@@ -699,11 +698,11 @@ pub struct DeleteResponseHeadersPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteResponseHeadersPolicyInput "DeleteResponseHeadersPolicyRequest"[set debug into]
-    { id : String, if_match : String } { _client }
+    DeleteResponseHeadersPolicyInput "DeleteResponseHeadersPolicyRequest"[set into] { id
+    : String, if_match : String } { _client }
 );
 /// The request to delete a streaming distribution.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteStreamingDistributionInput {
     /// The distribution ID.
@@ -713,10 +712,10 @@ pub struct DeleteStreamingDistributionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteStreamingDistributionInput "DeleteStreamingDistributionRequest"[set debug into]
-    { id : String, if_match : String } { _client }
+    DeleteStreamingDistributionInput "DeleteStreamingDistributionRequest"[set into] { id
+    : String, if_match : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTrustStoreInput {
     /// The trust store's ID.
@@ -726,10 +725,10 @@ pub struct DeleteTrustStoreInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTrustStoreInput "DeleteTrustStoreRequest"[set debug into] { id : String,
-    if_match : String } { _client }
+    DeleteTrustStoreInput "DeleteTrustStoreRequest"[set into] { id : String, if_match :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteVpcOriginInput {
     /// The VPC origin ID.
@@ -739,10 +738,10 @@ pub struct DeleteVpcOriginInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteVpcOriginInput "DeleteVpcOriginRequest"[set debug into] { id : String, if_match
-    : String } { _client }
+    DeleteVpcOriginInput "DeleteVpcOriginRequest"[set into] { id : String, if_match :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeConnectionFunctionInput {
     /// The connection function's identifier.
@@ -752,10 +751,10 @@ pub struct DescribeConnectionFunctionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeConnectionFunctionInput "DescribeConnectionFunctionRequest"[set debug into] {
+    DescribeConnectionFunctionInput "DescribeConnectionFunctionRequest"[set into] {
     identifier : String, stage : FunctionStage } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeFunctionInput {
     /// The name of the function that you are getting information about.
@@ -765,10 +764,10 @@ pub struct DescribeFunctionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeFunctionInput "DescribeFunctionRequest"[set debug into] { name : String,
-    stage : FunctionStage } { _client }
+    DescribeFunctionInput "DescribeFunctionRequest"[set into] { name : String, stage :
+    FunctionStage } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeKeyValueStoreInput {
     /// The name of the key value store.
@@ -776,10 +775,10 @@ pub struct DescribeKeyValueStoreInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeKeyValueStoreInput "DescribeKeyValueStoreRequest"[set debug into] { name :
-    String } { _client }
+    DescribeKeyValueStoreInput "DescribeKeyValueStoreRequest"[set into] { name : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateDistributionTenantWebAclInput {
     /// The ID of the distribution tenant.
@@ -790,10 +789,10 @@ pub struct DisassociateDistributionTenantWebAclInput {
 }
 rboto::__structure!(
     DisassociateDistributionTenantWebAclInput
-    "DisassociateDistributionTenantWebACLRequest"[set debug into] { id : String, if_match
-    : String } { _client }
+    "DisassociateDistributionTenantWebACLRequest"[set into] { id : String, if_match :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateDistributionWebAclInput {
     /// The ID of the distribution.
@@ -803,10 +802,10 @@ pub struct DisassociateDistributionWebAclInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisassociateDistributionWebAclInput "DisassociateDistributionWebACLRequest"[set debug
-    into] { id : String, if_match : String } { _client }
+    DisassociateDistributionWebAclInput "DisassociateDistributionWebACLRequest"[set into]
+    { id : String, if_match : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAnycastIpListInput {
     /// The ID of the Anycast static IP list.
@@ -814,10 +813,9 @@ pub struct GetAnycastIpListInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetAnycastIpListInput "GetAnycastIpListRequest"[set debug into] { id : String } {
-    _client }
+    GetAnycastIpListInput "GetAnycastIpListRequest"[set into] { id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCachePolicyConfigInput {
     /// The unique identifier for the cache policy. If the cache policy is attached to a distribution's cache behavior, you can get the policy's identifier using `ListDistributions` or `GetDistribution`. If the cache policy is not attached to a cache behavior, you can get the identifier using `ListCachePolicies`.
@@ -825,10 +823,10 @@ pub struct GetCachePolicyConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCachePolicyConfigInput "GetCachePolicyConfigRequest"[set debug into] { id : String
-    } { _client }
+    GetCachePolicyConfigInput "GetCachePolicyConfigRequest"[set into] { id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCachePolicyInput {
     /// The unique identifier for the cache policy. If the cache policy is attached to a distribution's cache behavior, you can get the policy's identifier using `ListDistributions` or `GetDistribution`. If the cache policy is not attached to a cache behavior, you can get the identifier using `ListCachePolicies`.
@@ -836,11 +834,10 @@ pub struct GetCachePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCachePolicyInput "GetCachePolicyRequest"[set debug into] { id : String } { _client
-    }
+    GetCachePolicyInput "GetCachePolicyRequest"[set into] { id : String } { _client }
 );
 /// The origin access identity's configuration information. For more information, see [CloudFrontOriginAccessIdentityConfig](https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CloudFrontOriginAccessIdentityConfig.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCloudFrontOriginAccessIdentityConfigInput {
     /// The identity's ID.
@@ -849,11 +846,11 @@ pub struct GetCloudFrontOriginAccessIdentityConfigInput {
 }
 rboto::__structure!(
     GetCloudFrontOriginAccessIdentityConfigInput
-    "GetCloudFrontOriginAccessIdentityConfigRequest"[set debug into] { id : String } {
-    _client }
+    "GetCloudFrontOriginAccessIdentityConfigRequest"[set into] { id : String } { _client
+    }
 );
 /// The request to get an origin access identity's information.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCloudFrontOriginAccessIdentityInput {
     /// The identity's ID.
@@ -862,9 +859,9 @@ pub struct GetCloudFrontOriginAccessIdentityInput {
 }
 rboto::__structure!(
     GetCloudFrontOriginAccessIdentityInput "GetCloudFrontOriginAccessIdentityRequest"[set
-    debug into] { id : String } { _client }
+    into] { id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetConnectionFunctionInput {
     /// The connection function's identifier.
@@ -874,10 +871,10 @@ pub struct GetConnectionFunctionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetConnectionFunctionInput "GetConnectionFunctionRequest"[set debug into] {
-    identifier : String, stage : FunctionStage } { _client }
+    GetConnectionFunctionInput "GetConnectionFunctionRequest"[set into] { identifier :
+    String, stage : FunctionStage } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetConnectionGroupByRoutingEndpointInput {
     /// The routing endpoint for the target connection group, such as d111111abcdef8.cloudfront.net.
@@ -886,10 +883,10 @@ pub struct GetConnectionGroupByRoutingEndpointInput {
 }
 rboto::__structure!(
     GetConnectionGroupByRoutingEndpointInput
-    "GetConnectionGroupByRoutingEndpointRequest"[set debug into] { routing_endpoint :
-    String } { _client }
+    "GetConnectionGroupByRoutingEndpointRequest"[set into] { routing_endpoint : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetConnectionGroupInput {
     /// The ID, name, or Amazon Resource Name (ARN) of the connection group.
@@ -897,10 +894,10 @@ pub struct GetConnectionGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetConnectionGroupInput "GetConnectionGroupRequest"[set debug into] { identifier :
-    String } { _client }
+    GetConnectionGroupInput "GetConnectionGroupRequest"[set into] { identifier : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetContinuousDeploymentPolicyConfigInput {
     /// The identifier of the continuous deployment policy whose configuration you are getting.
@@ -909,10 +906,9 @@ pub struct GetContinuousDeploymentPolicyConfigInput {
 }
 rboto::__structure!(
     GetContinuousDeploymentPolicyConfigInput
-    "GetContinuousDeploymentPolicyConfigRequest"[set debug into] { id : String } {
-    _client }
+    "GetContinuousDeploymentPolicyConfigRequest"[set into] { id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetContinuousDeploymentPolicyInput {
     /// The identifier of the continuous deployment policy that you are getting.
@@ -920,11 +916,11 @@ pub struct GetContinuousDeploymentPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetContinuousDeploymentPolicyInput "GetContinuousDeploymentPolicyRequest"[set debug
-    into] { id : String } { _client }
+    GetContinuousDeploymentPolicyInput "GetContinuousDeploymentPolicyRequest"[set into] {
+    id : String } { _client }
 );
 /// The request to get a distribution configuration.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDistributionConfigInput {
     /// The distribution's ID. If the ID is empty, an empty distribution configuration is returned.
@@ -932,11 +928,11 @@ pub struct GetDistributionConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDistributionConfigInput "GetDistributionConfigRequest"[set debug into] { id :
-    String } { _client }
+    GetDistributionConfigInput "GetDistributionConfigRequest"[set into] { id : String } {
+    _client }
 );
 /// The request to get a distribution's information.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDistributionInput {
     /// The distribution's ID. If the ID is empty, an empty distribution configuration is returned.
@@ -944,10 +940,9 @@ pub struct GetDistributionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDistributionInput "GetDistributionRequest"[set debug into] { id : String } {
-    _client }
+    GetDistributionInput "GetDistributionRequest"[set into] { id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDistributionTenantByDomainInput {
     /// A domain name associated with the target distribution tenant.
@@ -955,10 +950,10 @@ pub struct GetDistributionTenantByDomainInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDistributionTenantByDomainInput "GetDistributionTenantByDomainRequest"[set debug
-    into] { domain : String } { _client }
+    GetDistributionTenantByDomainInput "GetDistributionTenantByDomainRequest"[set into] {
+    domain : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDistributionTenantInput {
     /// The identifier of the distribution tenant. You can specify the ARN, ID, or name of the distribution tenant.
@@ -966,10 +961,10 @@ pub struct GetDistributionTenantInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDistributionTenantInput "GetDistributionTenantRequest"[set debug into] {
-    identifier : String } { _client }
+    GetDistributionTenantInput "GetDistributionTenantRequest"[set into] { identifier :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetFieldLevelEncryptionConfigInput {
     /// Request the ID for the field-level encryption configuration information.
@@ -977,10 +972,10 @@ pub struct GetFieldLevelEncryptionConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetFieldLevelEncryptionConfigInput "GetFieldLevelEncryptionConfigRequest"[set debug
-    into] { id : String } { _client }
+    GetFieldLevelEncryptionConfigInput "GetFieldLevelEncryptionConfigRequest"[set into] {
+    id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetFieldLevelEncryptionProfileConfigInput {
     /// Get the ID for the field-level encryption profile configuration information.
@@ -989,10 +984,9 @@ pub struct GetFieldLevelEncryptionProfileConfigInput {
 }
 rboto::__structure!(
     GetFieldLevelEncryptionProfileConfigInput
-    "GetFieldLevelEncryptionProfileConfigRequest"[set debug into] { id : String } {
-    _client }
+    "GetFieldLevelEncryptionProfileConfigRequest"[set into] { id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetFieldLevelEncryptionProfileInput {
     /// Get the ID for the field-level encryption profile information.
@@ -1000,10 +994,10 @@ pub struct GetFieldLevelEncryptionProfileInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetFieldLevelEncryptionProfileInput "GetFieldLevelEncryptionProfileRequest"[set debug
-    into] { id : String } { _client }
+    GetFieldLevelEncryptionProfileInput "GetFieldLevelEncryptionProfileRequest"[set into]
+    { id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetFieldLevelEncryptionInput {
     /// Request the ID for the field-level encryption configuration information.
@@ -1011,10 +1005,10 @@ pub struct GetFieldLevelEncryptionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetFieldLevelEncryptionInput "GetFieldLevelEncryptionRequest"[set debug into] { id :
-    String } { _client }
+    GetFieldLevelEncryptionInput "GetFieldLevelEncryptionRequest"[set into] { id : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetFunctionInput {
     /// The name of the function whose code you are getting.
@@ -1024,10 +1018,10 @@ pub struct GetFunctionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetFunctionInput "GetFunctionRequest"[set debug into] { name : String, stage :
+    GetFunctionInput "GetFunctionRequest"[set into] { name : String, stage :
     FunctionStage } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetInvalidationForDistributionTenantInput {
     /// The ID of the distribution tenant.
@@ -1038,11 +1032,11 @@ pub struct GetInvalidationForDistributionTenantInput {
 }
 rboto::__structure!(
     GetInvalidationForDistributionTenantInput
-    "GetInvalidationForDistributionTenantRequest"[set debug into] {
-    distribution_tenant_id : String, id : String } { _client }
+    "GetInvalidationForDistributionTenantRequest"[set into] { distribution_tenant_id :
+    String, id : String } { _client }
 );
 /// The request to get an invalidation's information.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetInvalidationInput {
     /// The distribution's ID.
@@ -1052,10 +1046,10 @@ pub struct GetInvalidationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetInvalidationInput "GetInvalidationRequest"[set debug into] { distribution_id :
-    String, id : String } { _client }
+    GetInvalidationInput "GetInvalidationRequest"[set into] { distribution_id : String,
+    id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetKeyGroupConfigInput {
     /// The identifier of the key group whose configuration you are getting. To get the identifier, use `ListKeyGroups`.
@@ -1063,10 +1057,10 @@ pub struct GetKeyGroupConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetKeyGroupConfigInput "GetKeyGroupConfigRequest"[set debug into] { id : String } {
-    _client }
+    GetKeyGroupConfigInput "GetKeyGroupConfigRequest"[set into] { id : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetKeyGroupInput {
     /// The identifier of the key group that you are getting. To get the identifier, use `ListKeyGroups`.
@@ -1074,9 +1068,9 @@ pub struct GetKeyGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetKeyGroupInput "GetKeyGroupRequest"[set debug into] { id : String } { _client }
+    GetKeyGroupInput "GetKeyGroupRequest"[set into] { id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetManagedCertificateDetailsInput {
     /// The identifier of the distribution tenant. You can specify the ARN, ID, or name of the distribution tenant.
@@ -1084,10 +1078,10 @@ pub struct GetManagedCertificateDetailsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetManagedCertificateDetailsInput "GetManagedCertificateDetailsRequest"[set debug
-    into] { identifier : String } { _client }
+    GetManagedCertificateDetailsInput "GetManagedCertificateDetailsRequest"[set into] {
+    identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetMonitoringSubscriptionInput {
     /// The ID of the distribution that you are getting metrics information for.
@@ -1095,10 +1089,10 @@ pub struct GetMonitoringSubscriptionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetMonitoringSubscriptionInput "GetMonitoringSubscriptionRequest"[set debug into] {
+    GetMonitoringSubscriptionInput "GetMonitoringSubscriptionRequest"[set into] {
     distribution_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetOriginAccessControlConfigInput {
     /// The unique identifier of the origin access control.
@@ -1106,10 +1100,10 @@ pub struct GetOriginAccessControlConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetOriginAccessControlConfigInput "GetOriginAccessControlConfigRequest"[set debug
-    into] { id : String } { _client }
+    GetOriginAccessControlConfigInput "GetOriginAccessControlConfigRequest"[set into] {
+    id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetOriginAccessControlInput {
     /// The unique identifier of the origin access control.
@@ -1117,10 +1111,10 @@ pub struct GetOriginAccessControlInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetOriginAccessControlInput "GetOriginAccessControlRequest"[set debug into] { id :
-    String } { _client }
+    GetOriginAccessControlInput "GetOriginAccessControlRequest"[set into] { id : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetOriginRequestPolicyConfigInput {
     /// The unique identifier for the origin request policy. If the origin request policy is attached to a distribution's cache behavior, you can get the policy's identifier using `ListDistributions` or `GetDistribution`. If the origin request policy is not attached to a cache behavior, you can get the identifier using `ListOriginRequestPolicies`.
@@ -1128,10 +1122,10 @@ pub struct GetOriginRequestPolicyConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetOriginRequestPolicyConfigInput "GetOriginRequestPolicyConfigRequest"[set debug
-    into] { id : String } { _client }
+    GetOriginRequestPolicyConfigInput "GetOriginRequestPolicyConfigRequest"[set into] {
+    id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetOriginRequestPolicyInput {
     /// The unique identifier for the origin request policy. If the origin request policy is attached to a distribution's cache behavior, you can get the policy's identifier using `ListDistributions` or `GetDistribution`. If the origin request policy is not attached to a cache behavior, you can get the identifier using `ListOriginRequestPolicies`.
@@ -1139,10 +1133,10 @@ pub struct GetOriginRequestPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetOriginRequestPolicyInput "GetOriginRequestPolicyRequest"[set debug into] { id :
-    String } { _client }
+    GetOriginRequestPolicyInput "GetOriginRequestPolicyRequest"[set into] { id : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetPublicKeyConfigInput {
     /// The identifier of the public key whose configuration you are getting.
@@ -1150,10 +1144,10 @@ pub struct GetPublicKeyConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetPublicKeyConfigInput "GetPublicKeyConfigRequest"[set debug into] { id : String } {
+    GetPublicKeyConfigInput "GetPublicKeyConfigRequest"[set into] { id : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetPublicKeyInput {
     /// The identifier of the public key you are getting.
@@ -1161,9 +1155,9 @@ pub struct GetPublicKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetPublicKeyInput "GetPublicKeyRequest"[set debug into] { id : String } { _client }
+    GetPublicKeyInput "GetPublicKeyRequest"[set into] { id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetRealtimeLogConfigInput {
     /// The name of the real-time log configuration to get.
@@ -1173,10 +1167,10 @@ pub struct GetRealtimeLogConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetRealtimeLogConfigInput "GetRealtimeLogConfigRequest"[set debug into] { name :
-    String, arn : String } { _client }
+    GetRealtimeLogConfigInput "GetRealtimeLogConfigRequest"[set into] { name : String,
+    arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the CloudFront resource that is associated with the resource policy.
@@ -1184,10 +1178,10 @@ pub struct GetResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetResourcePolicyInput "GetResourcePolicyRequest"[set debug into] { resource_arn :
-    String } { _client }
+    GetResourcePolicyInput "GetResourcePolicyRequest"[set into] { resource_arn : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetResponseHeadersPolicyConfigInput {
     /// The identifier for the response headers policy.
@@ -1195,10 +1189,10 @@ pub struct GetResponseHeadersPolicyConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetResponseHeadersPolicyConfigInput "GetResponseHeadersPolicyConfigRequest"[set debug
-    into] { id : String } { _client }
+    GetResponseHeadersPolicyConfigInput "GetResponseHeadersPolicyConfigRequest"[set into]
+    { id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetResponseHeadersPolicyInput {
     /// The identifier for the response headers policy.
@@ -1206,11 +1200,11 @@ pub struct GetResponseHeadersPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetResponseHeadersPolicyInput "GetResponseHeadersPolicyRequest"[set debug into] { id
-    : String } { _client }
+    GetResponseHeadersPolicyInput "GetResponseHeadersPolicyRequest"[set into] { id :
+    String } { _client }
 );
 /// To request to get a streaming distribution configuration.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetStreamingDistributionConfigInput {
     /// The streaming distribution's ID.
@@ -1218,11 +1212,11 @@ pub struct GetStreamingDistributionConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetStreamingDistributionConfigInput "GetStreamingDistributionConfigRequest"[set debug
-    into] { id : String } { _client }
+    GetStreamingDistributionConfigInput "GetStreamingDistributionConfigRequest"[set into]
+    { id : String } { _client }
 );
 /// The request to get a streaming distribution's information.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetStreamingDistributionInput {
     /// The streaming distribution's ID.
@@ -1230,10 +1224,10 @@ pub struct GetStreamingDistributionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetStreamingDistributionInput "GetStreamingDistributionRequest"[set debug into] { id
-    : String } { _client }
+    GetStreamingDistributionInput "GetStreamingDistributionRequest"[set into] { id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTrustStoreInput {
     /// The trust store's identifier.
@@ -1241,10 +1235,10 @@ pub struct GetTrustStoreInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetTrustStoreInput "GetTrustStoreRequest"[set debug into] { identifier : String } {
-    _client }
+    GetTrustStoreInput "GetTrustStoreRequest"[set into] { identifier : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetVpcOriginInput {
     /// The VPC origin ID.
@@ -1252,9 +1246,9 @@ pub struct GetVpcOriginInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetVpcOriginInput "GetVpcOriginRequest"[set debug into] { id : String } { _client }
+    GetVpcOriginInput "GetVpcOriginRequest"[set into] { id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAnycastIpListsInput {
     /// Use this field when paginating results to indicate where to begin in your list. The response includes items in the list that occur after the marker. To get the next page of the list, set this field's value to the value of `NextMarker` from the current page's response.
@@ -1264,10 +1258,10 @@ pub struct ListAnycastIpListsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListAnycastIpListsInput "ListAnycastIpListsRequest"[set debug into] { marker :
-    String, max_items = i32 } { _client }
+    ListAnycastIpListsInput "ListAnycastIpListsRequest"[set into] { marker : String,
+    max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListCachePoliciesInput {
     /// A filter to return only the specified kinds of cache policies. Valid values are:
@@ -1279,11 +1273,11 @@ pub struct ListCachePoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListCachePoliciesInput "ListCachePoliciesRequest"[set debug into] { type_ :
+    ListCachePoliciesInput "ListCachePoliciesRequest"[set into] { type_ :
     CachePolicyType, marker : String, max_items : String } { _client }
 );
 /// The request to list origin access identities.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListCloudFrontOriginAccessIdentitiesInput {
     /// Use this when paginating results to indicate where to begin in your list of origin access identities. The results include identities in the list that occur after the marker. To get the next page of results, set the `Marker` to the value of the `NextMarker` from the current page's response (which is also the ID of the last identity on that page).
@@ -1294,10 +1288,10 @@ pub struct ListCloudFrontOriginAccessIdentitiesInput {
 }
 rboto::__structure!(
     ListCloudFrontOriginAccessIdentitiesInput
-    "ListCloudFrontOriginAccessIdentitiesRequest"[set debug into] { marker : String,
-    max_items : String } { _client }
+    "ListCloudFrontOriginAccessIdentitiesRequest"[set into] { marker : String, max_items
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListConflictingAliasesInput {
     /// The ID of a standard distribution in your account that has an attached TLS certificate that includes the provided alias.
@@ -1311,11 +1305,11 @@ pub struct ListConflictingAliasesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListConflictingAliasesInput "ListConflictingAliasesRequest"[set debug into] {
+    ListConflictingAliasesInput "ListConflictingAliasesRequest"[set into] {
     distribution_id : String, alias : String, marker : String, max_items = i32 } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListConnectionFunctionsInput {
     /// Use this field when paginating results to indicate where to begin in your list. The response includes items in the list that occur after the marker. To get the next page of the list, set this field's value to the value of `NextMarker` from the current page's response.
@@ -1327,10 +1321,10 @@ pub struct ListConnectionFunctionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListConnectionFunctionsInput "ListConnectionFunctionsRequest"[set debug into] {
-    marker : String, max_items = i32, stage : FunctionStage } { _client }
+    ListConnectionFunctionsInput "ListConnectionFunctionsRequest"[set into] { marker :
+    String, max_items = i32, stage : FunctionStage } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListConnectionGroupsInput {
     /// Filter by associated Anycast IP list ID.
@@ -1342,11 +1336,11 @@ pub struct ListConnectionGroupsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListConnectionGroupsInput "ListConnectionGroupsRequest"[set debug into] {
-    association_filter : ConnectionGroupAssociationFilter, marker : String, max_items =
+    ListConnectionGroupsInput "ListConnectionGroupsRequest"[set into] {
+    association_filter = ConnectionGroupAssociationFilter, marker : String, max_items =
     i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListContinuousDeploymentPoliciesInput {
     /// Use this field when paginating results to indicate where to begin in your list of continuous deployment policies. The response includes policies in the list that occur after the marker. To get the next page of the list, set this field's value to the value of `NextMarker` from the current page's response.
@@ -1357,9 +1351,9 @@ pub struct ListContinuousDeploymentPoliciesInput {
 }
 rboto::__structure!(
     ListContinuousDeploymentPoliciesInput "ListContinuousDeploymentPoliciesRequest"[set
-    debug into] { marker : String, max_items : String } { _client }
+    into] { marker : String, max_items : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDistributionTenantsByCustomizationInput {
     /// Filter by the ARN of the associated WAF web ACL.
@@ -1374,10 +1368,10 @@ pub struct ListDistributionTenantsByCustomizationInput {
 }
 rboto::__structure!(
     ListDistributionTenantsByCustomizationInput
-    "ListDistributionTenantsByCustomizationRequest"[set debug into] { web_acl_arn :
-    String, certificate_arn : String, marker : String, max_items = i32 } { _client }
+    "ListDistributionTenantsByCustomizationRequest"[set into] { web_acl_arn : String,
+    certificate_arn : String, marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDistributionTenantsInput {
     pub association_filter: Option<DistributionTenantAssociationFilter>,
@@ -1388,11 +1382,11 @@ pub struct ListDistributionTenantsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDistributionTenantsInput "ListDistributionTenantsRequest"[set debug into] {
-    association_filter : DistributionTenantAssociationFilter, marker : String, max_items
+    ListDistributionTenantsInput "ListDistributionTenantsRequest"[set into] {
+    association_filter = DistributionTenantAssociationFilter, marker : String, max_items
     = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDistributionsByAnycastIpListIdInput {
     /// Use this field when paginating results to indicate where to begin in your list. The response includes items in the list that occur after the marker. To get the next page of the list, set this field's value to the value of `NextMarker` from the current page's response.
@@ -1405,10 +1399,10 @@ pub struct ListDistributionsByAnycastIpListIdInput {
 }
 rboto::__structure!(
     ListDistributionsByAnycastIpListIdInput
-    "ListDistributionsByAnycastIpListIdRequest"[set debug into] { marker : String,
-    max_items : String, anycast_ip_list_id : String } { _client }
+    "ListDistributionsByAnycastIpListIdRequest"[set into] { marker : String, max_items :
+    String, anycast_ip_list_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDistributionsByCachePolicyIdInput {
     /// Use this field when paginating results to indicate where to begin in your list of distribution IDs. The response includes distribution IDs in the list that occur after the marker. To get the next page of the list, set this field's value to the value of `NextMarker` from the current page's response.
@@ -1421,10 +1415,9 @@ pub struct ListDistributionsByCachePolicyIdInput {
 }
 rboto::__structure!(
     ListDistributionsByCachePolicyIdInput "ListDistributionsByCachePolicyIdRequest"[set
-    debug into] { marker : String, max_items : String, cache_policy_id : String } {
-    _client }
+    into] { marker : String, max_items : String, cache_policy_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDistributionsByConnectionFunctionInput {
     /// Use this field when paginating results to indicate where to begin in your list. The response includes items in the list that occur after the marker. To get the next page of the list, set this field's value to the value of `NextMarker` from the current page's response.
@@ -1437,10 +1430,10 @@ pub struct ListDistributionsByConnectionFunctionInput {
 }
 rboto::__structure!(
     ListDistributionsByConnectionFunctionInput
-    "ListDistributionsByConnectionFunctionRequest"[set debug into] { marker : String,
-    max_items = i32, connection_function_identifier : String } { _client }
+    "ListDistributionsByConnectionFunctionRequest"[set into] { marker : String, max_items
+    = i32, connection_function_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDistributionsByConnectionModeInput {
     /// The marker for the next set of distributions to retrieve.
@@ -1453,10 +1446,10 @@ pub struct ListDistributionsByConnectionModeInput {
 }
 rboto::__structure!(
     ListDistributionsByConnectionModeInput "ListDistributionsByConnectionModeRequest"[set
-    debug into] { marker : String, max_items = i32, connection_mode : ConnectionMode } {
+    into] { marker : String, max_items = i32, connection_mode : ConnectionMode } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDistributionsByKeyGroupInput {
     /// Use this field when paginating results to indicate where to begin in your list of distribution IDs. The response includes distribution IDs in the list that occur after the marker. To get the next page of the list, set this field's value to the value of `NextMarker` from the current page's response.
@@ -1468,10 +1461,10 @@ pub struct ListDistributionsByKeyGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDistributionsByKeyGroupInput "ListDistributionsByKeyGroupRequest"[set debug into]
-    { marker : String, max_items : String, key_group_id : String } { _client }
+    ListDistributionsByKeyGroupInput "ListDistributionsByKeyGroupRequest"[set into] {
+    marker : String, max_items : String, key_group_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDistributionsByOriginRequestPolicyIdInput {
     /// Use this field when paginating results to indicate where to begin in your list of distribution IDs. The response includes distribution IDs in the list that occur after the marker. To get the next page of the list, set this field's value to the value of `NextMarker` from the current page's response.
@@ -1484,10 +1477,10 @@ pub struct ListDistributionsByOriginRequestPolicyIdInput {
 }
 rboto::__structure!(
     ListDistributionsByOriginRequestPolicyIdInput
-    "ListDistributionsByOriginRequestPolicyIdRequest"[set debug into] { marker : String,
+    "ListDistributionsByOriginRequestPolicyIdRequest"[set into] { marker : String,
     max_items : String, origin_request_policy_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDistributionsByOwnedResourceInput {
     /// The ARN of the CloudFront resource that you've shared with other Amazon Web Services accounts.
@@ -1500,10 +1493,9 @@ pub struct ListDistributionsByOwnedResourceInput {
 }
 rboto::__structure!(
     ListDistributionsByOwnedResourceInput "ListDistributionsByOwnedResourceRequest"[set
-    debug into] { resource_arn : String, marker : String, max_items : String } { _client
-    }
+    into] { resource_arn : String, marker : String, max_items : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDistributionsByRealtimeLogConfigInput {
     /// Use this field when paginating results to indicate where to begin in your list of distributions. The response includes distributions in the list that occur after the marker. To get the next page of the list, set this field's value to the value of `NextMarker` from the current page's response.
@@ -1518,11 +1510,11 @@ pub struct ListDistributionsByRealtimeLogConfigInput {
 }
 rboto::__structure!(
     ListDistributionsByRealtimeLogConfigInput
-    "ListDistributionsByRealtimeLogConfigRequest"[set debug into] { marker : String,
-    max_items : String, realtime_log_config_name : String, realtime_log_config_arn :
-    String } { _client }
+    "ListDistributionsByRealtimeLogConfigRequest"[set into] { marker : String, max_items
+    : String, realtime_log_config_name : String, realtime_log_config_arn : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDistributionsByResponseHeadersPolicyIdInput {
     /// Use this field when paginating results to indicate where to begin in your list of distribution IDs. The response includes distribution IDs in the list that occur after the marker. To get the next page of the list, set this field's value to the value of `NextMarker` from the current page's response.
@@ -1535,10 +1527,10 @@ pub struct ListDistributionsByResponseHeadersPolicyIdInput {
 }
 rboto::__structure!(
     ListDistributionsByResponseHeadersPolicyIdInput
-    "ListDistributionsByResponseHeadersPolicyIdRequest"[set debug into] { marker :
-    String, max_items : String, response_headers_policy_id : String } { _client }
+    "ListDistributionsByResponseHeadersPolicyIdRequest"[set into] { marker : String,
+    max_items : String, response_headers_policy_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDistributionsByTrustStoreInput {
     /// The distributions by trust store identifier.
@@ -1550,11 +1542,10 @@ pub struct ListDistributionsByTrustStoreInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDistributionsByTrustStoreInput "ListDistributionsByTrustStoreRequest"[set debug
-    into] { trust_store_identifier : String, marker : String, max_items : String } {
-    _client }
+    ListDistributionsByTrustStoreInput "ListDistributionsByTrustStoreRequest"[set into] {
+    trust_store_identifier : String, marker : String, max_items : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDistributionsByVpcOriginIdInput {
     /// The marker associated with the VPC origin distributions list.
@@ -1566,11 +1557,11 @@ pub struct ListDistributionsByVpcOriginIdInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDistributionsByVpcOriginIdInput "ListDistributionsByVpcOriginIdRequest"[set debug
-    into] { marker : String, max_items : String, vpc_origin_id : String } { _client }
+    ListDistributionsByVpcOriginIdInput "ListDistributionsByVpcOriginIdRequest"[set into]
+    { marker : String, max_items : String, vpc_origin_id : String } { _client }
 );
 /// The request to list distributions that are associated with a specified WAF web ACL.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDistributionsByWebAclIdInput {
     /// Use `Marker` and `MaxItems` to control pagination of results. If you have more than `MaxItems` distributions that satisfy the request, the response includes a `NextMarker` element. To get the next page of results, submit another request. For the value of `Marker`, specify the value of `NextMarker` from the last response. (For the first request, omit `Marker`.)
@@ -1582,11 +1573,11 @@ pub struct ListDistributionsByWebAclIdInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDistributionsByWebAclIdInput "ListDistributionsByWebACLIdRequest"[set debug into]
-    { marker : String, max_items : String, web_acl_id : String } { _client }
+    ListDistributionsByWebAclIdInput "ListDistributionsByWebACLIdRequest"[set into] {
+    marker : String, max_items : String, web_acl_id : String } { _client }
 );
 /// The request to list your distributions.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDistributionsInput {
     /// Use this when paginating results to indicate where to begin in your list of distributions. The results include distributions in the list that occur after the marker. To get the next page of results, set the `Marker` to the value of the `NextMarker` from the current page's response (which is also the ID of the last distribution on that page).
@@ -1596,10 +1587,10 @@ pub struct ListDistributionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDistributionsInput "ListDistributionsRequest"[set debug into] { marker : String,
+    ListDistributionsInput "ListDistributionsRequest"[set into] { marker : String,
     max_items : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDomainConflictsInput {
     /// The domain to check for conflicts.
@@ -1613,11 +1604,11 @@ pub struct ListDomainConflictsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDomainConflictsInput "ListDomainConflictsRequest"[set debug into] { domain :
-    String, domain_control_validation_resource : DistributionResourceId, max_items = i32,
-    marker : String } { _client }
+    ListDomainConflictsInput "ListDomainConflictsRequest"[set into] { domain : String,
+    domain_control_validation_resource = DistributionResourceId, max_items = i32, marker
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListFieldLevelEncryptionConfigsInput {
     /// Use this when paginating results to indicate where to begin in your list of configurations. The results include configurations in the list that occur after the marker. To get the next page of results, set the `Marker` to the value of the `NextMarker` from the current page's response (which is also the ID of the last configuration on that page).
@@ -1628,9 +1619,9 @@ pub struct ListFieldLevelEncryptionConfigsInput {
 }
 rboto::__structure!(
     ListFieldLevelEncryptionConfigsInput "ListFieldLevelEncryptionConfigsRequest"[set
-    debug into] { marker : String, max_items : String } { _client }
+    into] { marker : String, max_items : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListFieldLevelEncryptionProfilesInput {
     /// Use this when paginating results to indicate where to begin in your list of profiles. The results include profiles in the list that occur after the marker. To get the next page of results, set the `Marker` to the value of the `NextMarker` from the current page's response (which is also the ID of the last profile on that page).
@@ -1641,9 +1632,9 @@ pub struct ListFieldLevelEncryptionProfilesInput {
 }
 rboto::__structure!(
     ListFieldLevelEncryptionProfilesInput "ListFieldLevelEncryptionProfilesRequest"[set
-    debug into] { marker : String, max_items : String } { _client }
+    into] { marker : String, max_items : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListFunctionsInput {
     /// Use this field when paginating results to indicate where to begin in your list of functions. The response includes functions in the list that occur after the marker. To get the next page of the list, set this field's value to the value of `NextMarker` from the current page's response.
@@ -1655,10 +1646,10 @@ pub struct ListFunctionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListFunctionsInput "ListFunctionsRequest"[set debug into] { marker : String,
-    max_items : String, stage : FunctionStage } { _client }
+    ListFunctionsInput "ListFunctionsRequest"[set into] { marker : String, max_items :
+    String, stage : FunctionStage } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListInvalidationsForDistributionTenantInput {
     /// The ID of the distribution tenant.
@@ -1671,11 +1662,11 @@ pub struct ListInvalidationsForDistributionTenantInput {
 }
 rboto::__structure!(
     ListInvalidationsForDistributionTenantInput
-    "ListInvalidationsForDistributionTenantRequest"[set debug into] { id : String, marker
-    : String, max_items = i32 } { _client }
+    "ListInvalidationsForDistributionTenantRequest"[set into] { id : String, marker :
+    String, max_items = i32 } { _client }
 );
 /// The request to list invalidations.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListInvalidationsInput {
     /// The distribution's ID.
@@ -1687,10 +1678,10 @@ pub struct ListInvalidationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListInvalidationsInput "ListInvalidationsRequest"[set debug into] { distribution_id :
+    ListInvalidationsInput "ListInvalidationsRequest"[set into] { distribution_id :
     String, marker : String, max_items : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListKeyGroupsInput {
     /// Use this field when paginating results to indicate where to begin in your list of key groups. The response includes key groups in the list that occur after the marker. To get the next page of the list, set this field's value to the value of `NextMarker` from the current page's response.
@@ -1700,10 +1691,10 @@ pub struct ListKeyGroupsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListKeyGroupsInput "ListKeyGroupsRequest"[set debug into] { marker : String,
-    max_items : String } { _client }
+    ListKeyGroupsInput "ListKeyGroupsRequest"[set into] { marker : String, max_items :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListKeyValueStoresInput {
     /// The marker associated with the key value stores list.
@@ -1715,10 +1706,10 @@ pub struct ListKeyValueStoresInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListKeyValueStoresInput "ListKeyValueStoresRequest"[set debug into] { marker :
-    String, max_items : String, status : String } { _client }
+    ListKeyValueStoresInput "ListKeyValueStoresRequest"[set into] { marker : String,
+    max_items : String, status : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListOriginAccessControlsInput {
     /// Use this field when paginating results to indicate where to begin in your list of origin access controls. The response includes the items in the list that occur after the marker. To get the next page of the list, set this field's value to the value of `NextMarker` from the current page's response.
@@ -1728,10 +1719,10 @@ pub struct ListOriginAccessControlsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListOriginAccessControlsInput "ListOriginAccessControlsRequest"[set debug into] {
-    marker : String, max_items : String } { _client }
+    ListOriginAccessControlsInput "ListOriginAccessControlsRequest"[set into] { marker :
+    String, max_items : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListOriginRequestPoliciesInput {
     /// A filter to return only the specified kinds of origin request policies. Valid values are:
@@ -1743,10 +1734,10 @@ pub struct ListOriginRequestPoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListOriginRequestPoliciesInput "ListOriginRequestPoliciesRequest"[set debug into] {
-    type_ : OriginRequestPolicyType, marker : String, max_items : String } { _client }
+    ListOriginRequestPoliciesInput "ListOriginRequestPoliciesRequest"[set into] { type_ :
+    OriginRequestPolicyType, marker : String, max_items : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListPublicKeysInput {
     /// Use this when paginating results to indicate where to begin in your list of public keys. The results include public keys in the list that occur after the marker. To get the next page of results, set the `Marker` to the value of the `NextMarker` from the current page's response (which is also the ID of the last public key on that page).
@@ -1756,10 +1747,10 @@ pub struct ListPublicKeysInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListPublicKeysInput "ListPublicKeysRequest"[set debug into] { marker : String,
-    max_items : String } { _client }
+    ListPublicKeysInput "ListPublicKeysRequest"[set into] { marker : String, max_items :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListRealtimeLogConfigsInput {
     /// The maximum number of real-time log configurations that you want in the response.
@@ -1769,10 +1760,10 @@ pub struct ListRealtimeLogConfigsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListRealtimeLogConfigsInput "ListRealtimeLogConfigsRequest"[set debug into] {
-    max_items : String, marker : String } { _client }
+    ListRealtimeLogConfigsInput "ListRealtimeLogConfigsRequest"[set into] { max_items :
+    String, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListResponseHeadersPoliciesInput {
     /// A filter to get only the specified kind of response headers policies. Valid values are:
@@ -1784,12 +1775,11 @@ pub struct ListResponseHeadersPoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListResponseHeadersPoliciesInput "ListResponseHeadersPoliciesRequest"[set debug into]
-    { type_ : ResponseHeadersPolicyType, marker : String, max_items : String } { _client
-    }
+    ListResponseHeadersPoliciesInput "ListResponseHeadersPoliciesRequest"[set into] {
+    type_ : ResponseHeadersPolicyType, marker : String, max_items : String } { _client }
 );
 /// The request to list your streaming distributions.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListStreamingDistributionsInput {
     /// The value that you provided for the `Marker` request parameter.
@@ -1799,11 +1789,11 @@ pub struct ListStreamingDistributionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListStreamingDistributionsInput "ListStreamingDistributionsRequest"[set debug into] {
+    ListStreamingDistributionsInput "ListStreamingDistributionsRequest"[set into] {
     marker : String, max_items : String } { _client }
 );
 /// The request to list tags for a CloudFront resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForResourceInput {
     /// An ARN of a CloudFront resource.
@@ -1811,10 +1801,10 @@ pub struct ListTagsForResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForResourceInput "ListTagsForResourceRequest"[set debug into] { resource :
-    String } { _client }
+    ListTagsForResourceInput "ListTagsForResourceRequest"[set into] { resource : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTrustStoresInput {
     /// Use this field when paginating results to indicate where to begin in your list. The response includes items in the list that occur after the marker. To get the next page of the list, set this field's value to the value of `NextMarker` from the current page's response.
@@ -1824,10 +1814,10 @@ pub struct ListTrustStoresInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTrustStoresInput "ListTrustStoresRequest"[set debug into] { marker : String,
-    max_items = i32 } { _client }
+    ListTrustStoresInput "ListTrustStoresRequest"[set into] { marker : String, max_items
+    = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListVpcOriginsInput {
     /// The marker associated with the VPC origins list.
@@ -1837,10 +1827,10 @@ pub struct ListVpcOriginsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListVpcOriginsInput "ListVpcOriginsRequest"[set debug into] { marker : String,
-    max_items : String } { _client }
+    ListVpcOriginsInput "ListVpcOriginsRequest"[set into] { marker : String, max_items :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PublishConnectionFunctionInput {
     /// The connection function ID.
@@ -1850,10 +1840,10 @@ pub struct PublishConnectionFunctionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PublishConnectionFunctionInput "PublishConnectionFunctionRequest"[set debug into] {
-    id : String, if_match : String } { _client }
+    PublishConnectionFunctionInput "PublishConnectionFunctionRequest"[set into] { id :
+    String, if_match : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PublishFunctionInput {
     /// The name of the function that you are publishing.
@@ -1863,10 +1853,10 @@ pub struct PublishFunctionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PublishFunctionInput "PublishFunctionRequest"[set debug into] { name : String,
-    if_match : String } { _client }
+    PublishFunctionInput "PublishFunctionRequest"[set into] { name : String, if_match :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the CloudFront resource for which the policy is being created.
@@ -1876,11 +1866,11 @@ pub struct PutResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutResourcePolicyInput "PutResourcePolicyRequest"[set debug into] { resource_arn :
-    String, policy_document : String } { _client }
+    PutResourcePolicyInput "PutResourcePolicyRequest"[set into] { resource_arn : String,
+    policy_document : String } { _client }
 );
 /// The request to add tags to a CloudFront resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// An ARN of a CloudFront resource.
@@ -1890,10 +1880,10 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceRequest"[set debug into] { resource : String, tags :
-    Tags } { _client }
+    TagResourceInput "TagResourceRequest"[set into] { resource : String, tags = Tags } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TestConnectionFunctionInput {
     /// The connection function ID.
@@ -1911,7 +1901,7 @@ rboto::__structure!(
     String, if_match : String, stage : FunctionStage, connection_object :
     rboto::Blob[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TestFunctionInput {
     /// The name of the function that you are testing.
@@ -1929,7 +1919,7 @@ rboto::__structure!(
     String, stage : FunctionStage, event_object : rboto::Blob[sensitive] } { _client }
 );
 /// The request to remove tags from a CloudFront resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// An ARN of a CloudFront resource.
@@ -1939,10 +1929,10 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceRequest"[set debug into] { resource : String,
-    tag_keys : TagKeys } { _client }
+    UntagResourceInput "UntagResourceRequest"[set into] { resource : String, tag_keys =
+    TagKeys } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateAnycastIpListInput {
     /// The ID of the Anycast static IP list.
@@ -1956,11 +1946,11 @@ pub struct UpdateAnycastIpListInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateAnycastIpListInput "UpdateAnycastIpListRequest"[set debug into] { id : String,
-    ip_address_type : IpAddressType, ipam_cidr_configs : Vec < IpamCidrConfig >, if_match
+    UpdateAnycastIpListInput "UpdateAnycastIpListRequest"[set into] { id : String,
+    ip_address_type : IpAddressType, ipam_cidr_configs = Vec < IpamCidrConfig >, if_match
     : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateCachePolicyInput {
     /// A cache policy configuration.
@@ -1972,11 +1962,11 @@ pub struct UpdateCachePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateCachePolicyInput "UpdateCachePolicyRequest"[set debug into] {
-    cache_policy_config : CachePolicyConfig, id : String, if_match : String } { _client }
+    UpdateCachePolicyInput "UpdateCachePolicyRequest"[set into] { cache_policy_config =
+    CachePolicyConfig, id : String, if_match : String } { _client }
 );
 /// The request to update an origin access identity.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateCloudFrontOriginAccessIdentityInput {
     /// The identity's configuration information.
@@ -1991,11 +1981,11 @@ pub struct UpdateCloudFrontOriginAccessIdentityInput {
 }
 rboto::__structure!(
     UpdateCloudFrontOriginAccessIdentityInput
-    "UpdateCloudFrontOriginAccessIdentityRequest"[set debug into] {
-    cloud_front_origin_access_identity_config : CloudFrontOriginAccessIdentityConfig, id
+    "UpdateCloudFrontOriginAccessIdentityRequest"[set into] {
+    cloud_front_origin_access_identity_config = CloudFrontOriginAccessIdentityConfig, id
     : String, if_match : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateConnectionFunctionInput {
     /// The connection function ID.
@@ -2009,10 +1999,10 @@ pub struct UpdateConnectionFunctionInput {
 }
 rboto::__structure!(
     UpdateConnectionFunctionInput "UpdateConnectionFunctionRequest"[set debug into] { id
-    : String, if_match : String, connection_function_config : FunctionConfig,
+    : String, if_match : String, connection_function_config = FunctionConfig,
     connection_function_code : rboto::Blob[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateConnectionGroupInput {
     /// The ID of the connection group.
@@ -2028,11 +2018,11 @@ pub struct UpdateConnectionGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateConnectionGroupInput "UpdateConnectionGroupRequest"[set debug into] { id :
-    String, ipv6_enabled = bool, if_match : String, anycast_ip_list_id : String, enabled
-    = bool } { _client }
+    UpdateConnectionGroupInput "UpdateConnectionGroupRequest"[set into] { id : String,
+    ipv6_enabled = bool, if_match : String, anycast_ip_list_id : String, enabled = bool }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateContinuousDeploymentPolicyInput {
     /// The continuous deployment policy configuration.
@@ -2045,11 +2035,11 @@ pub struct UpdateContinuousDeploymentPolicyInput {
 }
 rboto::__structure!(
     UpdateContinuousDeploymentPolicyInput "UpdateContinuousDeploymentPolicyRequest"[set
-    debug into] { continuous_deployment_policy_config : ContinuousDeploymentPolicyConfig,
-    id : String, if_match : String } { _client }
+    into] { continuous_deployment_policy_config = ContinuousDeploymentPolicyConfig, id :
+    String, if_match : String } { _client }
 );
 /// The request to update a distribution.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateDistributionInput {
     /// The distribution's configuration information.
@@ -2061,11 +2051,10 @@ pub struct UpdateDistributionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateDistributionInput "UpdateDistributionRequest"[set debug into] {
-    distribution_config : DistributionConfig, id : String, if_match : String } { _client
-    }
+    UpdateDistributionInput "UpdateDistributionRequest"[set into] { distribution_config =
+    DistributionConfig, id : String, if_match : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateDistributionTenantInput {
     /// The ID of the distribution tenant.
@@ -2089,13 +2078,13 @@ pub struct UpdateDistributionTenantInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateDistributionTenantInput "UpdateDistributionTenantRequest"[set debug into] { id
-    : String, distribution_id : String, domains : Vec < DomainItem >, customizations :
-    Customizations, parameters : Vec < Parameter >, connection_group_id : String,
-    if_match : String, managed_certificate_request : ManagedCertificateRequest, enabled =
+    UpdateDistributionTenantInput "UpdateDistributionTenantRequest"[set into] { id :
+    String, distribution_id : String, domains = Vec < DomainItem >, customizations =
+    Customizations, parameters = Vec < Parameter >, connection_group_id : String,
+    if_match : String, managed_certificate_request = ManagedCertificateRequest, enabled =
     bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateDistributionWithStagingConfigInput {
     /// The identifier of the primary distribution to which you are copying a staging distribution's configuration.
@@ -2108,10 +2097,10 @@ pub struct UpdateDistributionWithStagingConfigInput {
 }
 rboto::__structure!(
     UpdateDistributionWithStagingConfigInput
-    "UpdateDistributionWithStagingConfigRequest"[set debug into] { id : String,
+    "UpdateDistributionWithStagingConfigRequest"[set into] { id : String,
     staging_distribution_id : String, if_match : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateDomainAssociationInput {
     /// The domain to update.
@@ -2123,11 +2112,10 @@ pub struct UpdateDomainAssociationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateDomainAssociationInput "UpdateDomainAssociationRequest"[set debug into] {
-    domain : String, target_resource : DistributionResourceId, if_match : String } {
-    _client }
+    UpdateDomainAssociationInput "UpdateDomainAssociationRequest"[set into] { domain :
+    String, target_resource = DistributionResourceId, if_match : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateFieldLevelEncryptionConfigInput {
     /// Request to update a field-level encryption configuration.
@@ -2140,10 +2128,10 @@ pub struct UpdateFieldLevelEncryptionConfigInput {
 }
 rboto::__structure!(
     UpdateFieldLevelEncryptionConfigInput "UpdateFieldLevelEncryptionConfigRequest"[set
-    debug into] { field_level_encryption_config : FieldLevelEncryptionConfig, id :
-    String, if_match : String } { _client }
+    into] { field_level_encryption_config = FieldLevelEncryptionConfig, id : String,
+    if_match : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateFieldLevelEncryptionProfileInput {
     /// Request to update a field-level encryption profile.
@@ -2156,10 +2144,10 @@ pub struct UpdateFieldLevelEncryptionProfileInput {
 }
 rboto::__structure!(
     UpdateFieldLevelEncryptionProfileInput "UpdateFieldLevelEncryptionProfileRequest"[set
-    debug into] { field_level_encryption_profile_config :
-    FieldLevelEncryptionProfileConfig, id : String, if_match : String } { _client }
+    into] { field_level_encryption_profile_config = FieldLevelEncryptionProfileConfig, id
+    : String, if_match : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateFunctionInput {
     /// The name of the function that you are updating.
@@ -2174,10 +2162,10 @@ pub struct UpdateFunctionInput {
 }
 rboto::__structure!(
     UpdateFunctionInput "UpdateFunctionRequest"[set debug into] { name : String, if_match
-    : String, function_config : FunctionConfig, function_code : rboto::Blob[sensitive] }
+    : String, function_config = FunctionConfig, function_code : rboto::Blob[sensitive] }
     { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateKeyGroupInput {
     /// The key group configuration.
@@ -2189,10 +2177,10 @@ pub struct UpdateKeyGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateKeyGroupInput "UpdateKeyGroupRequest"[set debug into] { key_group_config :
+    UpdateKeyGroupInput "UpdateKeyGroupRequest"[set into] { key_group_config =
     KeyGroupConfig, id : String, if_match : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateKeyValueStoreInput {
     /// The name of the key value store to update.
@@ -2204,10 +2192,10 @@ pub struct UpdateKeyValueStoreInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateKeyValueStoreInput "UpdateKeyValueStoreRequest"[set debug into] { name :
-    String, comment : String, if_match : String } { _client }
+    UpdateKeyValueStoreInput "UpdateKeyValueStoreRequest"[set into] { name : String,
+    comment : String, if_match : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateOriginAccessControlInput {
     /// An origin access control.
@@ -2219,11 +2207,11 @@ pub struct UpdateOriginAccessControlInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateOriginAccessControlInput "UpdateOriginAccessControlRequest"[set debug into] {
-    origin_access_control_config : OriginAccessControlConfig, id : String, if_match :
+    UpdateOriginAccessControlInput "UpdateOriginAccessControlRequest"[set into] {
+    origin_access_control_config = OriginAccessControlConfig, id : String, if_match :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateOriginRequestPolicyInput {
     /// An origin request policy configuration.
@@ -2235,11 +2223,11 @@ pub struct UpdateOriginRequestPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateOriginRequestPolicyInput "UpdateOriginRequestPolicyRequest"[set debug into] {
-    origin_request_policy_config : OriginRequestPolicyConfig, id : String, if_match :
+    UpdateOriginRequestPolicyInput "UpdateOriginRequestPolicyRequest"[set into] {
+    origin_request_policy_config = OriginRequestPolicyConfig, id : String, if_match :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdatePublicKeyInput {
     /// A public key configuration.
@@ -2251,10 +2239,10 @@ pub struct UpdatePublicKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdatePublicKeyInput "UpdatePublicKeyRequest"[set debug into] { public_key_config :
+    UpdatePublicKeyInput "UpdatePublicKeyRequest"[set into] { public_key_config =
     PublicKeyConfig, id : String, if_match : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateRealtimeLogConfigInput {
     /// Contains information about the Amazon Kinesis data stream where you are sending real-time log data.
@@ -2270,11 +2258,11 @@ pub struct UpdateRealtimeLogConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateRealtimeLogConfigInput "UpdateRealtimeLogConfigRequest"[set debug into] {
-    end_points : Vec < EndPoint >, fields : Vec < String >, name : String, arn : String,
+    UpdateRealtimeLogConfigInput "UpdateRealtimeLogConfigRequest"[set into] { end_points
+    = Vec < EndPoint >, fields = Vec < String >, name : String, arn : String,
     sampling_rate = i64 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateResponseHeadersPolicyInput {
     /// A response headers policy configuration.
@@ -2286,12 +2274,12 @@ pub struct UpdateResponseHeadersPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateResponseHeadersPolicyInput "UpdateResponseHeadersPolicyRequest"[set debug into]
-    { response_headers_policy_config : ResponseHeadersPolicyConfig, id : String, if_match
-    : String } { _client }
+    UpdateResponseHeadersPolicyInput "UpdateResponseHeadersPolicyRequest"[set into] {
+    response_headers_policy_config = ResponseHeadersPolicyConfig, id : String, if_match :
+    String } { _client }
 );
 /// The request to update a streaming distribution.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateStreamingDistributionInput {
     /// The streaming distribution's configuration information.
@@ -2303,11 +2291,11 @@ pub struct UpdateStreamingDistributionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateStreamingDistributionInput "UpdateStreamingDistributionRequest"[set debug into]
-    { streaming_distribution_config : StreamingDistributionConfig, id : String, if_match
-    : String } { _client }
+    UpdateStreamingDistributionInput "UpdateStreamingDistributionRequest"[set into] {
+    streaming_distribution_config = StreamingDistributionConfig, id : String, if_match :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateTrustStoreInput {
     /// The trust store ID.
@@ -2321,11 +2309,11 @@ pub struct UpdateTrustStoreInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateTrustStoreInput "UpdateTrustStoreRequest"[set debug into] { id : String,
-    ca_certificates_bundle_source : CaCertificatesBundleSource,
+    UpdateTrustStoreInput "UpdateTrustStoreRequest"[set into] { id : String,
+    ca_certificates_bundle_source = CaCertificatesBundleSource,
     use_client_certificate_ocsp_endpoint = bool, if_match : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateVpcOriginInput {
     /// The VPC origin endpoint configuration.
@@ -2337,11 +2325,10 @@ pub struct UpdateVpcOriginInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateVpcOriginInput "UpdateVpcOriginRequest"[set debug into] {
-    vpc_origin_endpoint_config : VpcOriginEndpointConfig, id : String, if_match : String
-    } { _client }
+    UpdateVpcOriginInput "UpdateVpcOriginRequest"[set into] { vpc_origin_endpoint_config
+    = VpcOriginEndpointConfig, id : String, if_match : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct VerifyDnsConfigurationInput {
     /// The domain name that you're verifying.
@@ -2351,6 +2338,6 @@ pub struct VerifyDnsConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    VerifyDnsConfigurationInput "VerifyDnsConfigurationRequest"[set debug into] { domain
-    : String, identifier : String } { _client }
+    VerifyDnsConfigurationInput "VerifyDnsConfigurationRequest"[set into] { domain :
+    String, identifier : String } { _client }
 );

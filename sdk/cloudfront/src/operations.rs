@@ -6,353 +6,225 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; AssociateAliasInput => AssociateAliasOutput =
-    super::schema::ops::ASSOCIATE_ALIAS, "AssociateAlias";
-    AssociateDistributionTenantWebAclInput => AssociateDistributionTenantWebAclOutput =
-    super::schema::ops::ASSOCIATE_DISTRIBUTION_TENANT_WEB_ACL,
-    "AssociateDistributionTenantWebACL"; AssociateDistributionWebAclInput =>
-    AssociateDistributionWebAclOutput =
-    super::schema::ops::ASSOCIATE_DISTRIBUTION_WEB_ACL, "AssociateDistributionWebACL";
-    CopyDistributionInput => CopyDistributionOutput =
-    super::schema::ops::COPY_DISTRIBUTION, "CopyDistribution"; CreateAnycastIpListInput
-    => CreateAnycastIpListOutput = super::schema::ops::CREATE_ANYCAST_IP_LIST,
-    "CreateAnycastIpList"; CreateCachePolicyInput => CreateCachePolicyOutput =
-    super::schema::ops::CREATE_CACHE_POLICY, "CreateCachePolicy";
-    CreateCloudFrontOriginAccessIdentityInput =>
-    CreateCloudFrontOriginAccessIdentityOutput =
-    super::schema::ops::CREATE_CLOUD_FRONT_ORIGIN_ACCESS_IDENTITY,
-    "CreateCloudFrontOriginAccessIdentity"; CreateConnectionFunctionInput =>
-    CreateConnectionFunctionOutput = super::schema::ops::CREATE_CONNECTION_FUNCTION,
-    "CreateConnectionFunction"; CreateConnectionGroupInput => CreateConnectionGroupOutput
-    = super::schema::ops::CREATE_CONNECTION_GROUP, "CreateConnectionGroup";
-    CreateContinuousDeploymentPolicyInput => CreateContinuousDeploymentPolicyOutput =
-    super::schema::ops::CREATE_CONTINUOUS_DEPLOYMENT_POLICY,
+    super::error::Exception, super::schema::SERVICE; AssociateAliasInput =>
+    AssociateAliasOutput, "AssociateAlias"; AssociateDistributionTenantWebAclInput =>
+    AssociateDistributionTenantWebAclOutput, "AssociateDistributionTenantWebACL";
+    AssociateDistributionWebAclInput => AssociateDistributionWebAclOutput,
+    "AssociateDistributionWebACL"; CopyDistributionInput => CopyDistributionOutput,
+    "CopyDistribution"; CreateAnycastIpListInput => CreateAnycastIpListOutput,
+    "CreateAnycastIpList"; CreateCachePolicyInput => CreateCachePolicyOutput,
+    "CreateCachePolicy"; CreateCloudFrontOriginAccessIdentityInput =>
+    CreateCloudFrontOriginAccessIdentityOutput, "CreateCloudFrontOriginAccessIdentity";
+    CreateConnectionFunctionInput => CreateConnectionFunctionOutput,
+    "CreateConnectionFunction"; CreateConnectionGroupInput =>
+    CreateConnectionGroupOutput, "CreateConnectionGroup";
+    CreateContinuousDeploymentPolicyInput => CreateContinuousDeploymentPolicyOutput,
     "CreateContinuousDeploymentPolicy"; CreateDistributionInput =>
-    CreateDistributionOutput = super::schema::ops::CREATE_DISTRIBUTION,
-    "CreateDistribution"; CreateDistributionTenantInput => CreateDistributionTenantOutput
-    = super::schema::ops::CREATE_DISTRIBUTION_TENANT, "CreateDistributionTenant";
-    CreateDistributionWithTagsInput => CreateDistributionWithTagsOutput =
-    super::schema::ops::CREATE_DISTRIBUTION_WITH_TAGS, "CreateDistributionWithTags";
-    CreateFieldLevelEncryptionConfigInput => CreateFieldLevelEncryptionConfigOutput =
-    super::schema::ops::CREATE_FIELD_LEVEL_ENCRYPTION_CONFIG,
-    "CreateFieldLevelEncryptionConfig"; CreateFieldLevelEncryptionProfileInput =>
-    CreateFieldLevelEncryptionProfileOutput =
-    super::schema::ops::CREATE_FIELD_LEVEL_ENCRYPTION_PROFILE,
-    "CreateFieldLevelEncryptionProfile"; CreateFunctionInput => CreateFunctionOutput =
-    super::schema::ops::CREATE_FUNCTION, "CreateFunction"; CreateInvalidationInput =>
-    CreateInvalidationOutput = super::schema::ops::CREATE_INVALIDATION,
+    CreateDistributionOutput, "CreateDistribution"; CreateDistributionTenantInput =>
+    CreateDistributionTenantOutput, "CreateDistributionTenant";
+    CreateDistributionWithTagsInput => CreateDistributionWithTagsOutput,
+    "CreateDistributionWithTags"; CreateFieldLevelEncryptionConfigInput =>
+    CreateFieldLevelEncryptionConfigOutput, "CreateFieldLevelEncryptionConfig";
+    CreateFieldLevelEncryptionProfileInput => CreateFieldLevelEncryptionProfileOutput,
+    "CreateFieldLevelEncryptionProfile"; CreateFunctionInput => CreateFunctionOutput,
+    "CreateFunction"; CreateInvalidationInput => CreateInvalidationOutput,
     "CreateInvalidation"; CreateInvalidationForDistributionTenantInput =>
-    CreateInvalidationForDistributionTenantOutput =
-    super::schema::ops::CREATE_INVALIDATION_FOR_DISTRIBUTION_TENANT,
+    CreateInvalidationForDistributionTenantOutput,
     "CreateInvalidationForDistributionTenant"; CreateKeyGroupInput =>
-    CreateKeyGroupOutput = super::schema::ops::CREATE_KEY_GROUP, "CreateKeyGroup";
-    CreateKeyValueStoreInput => CreateKeyValueStoreOutput =
-    super::schema::ops::CREATE_KEY_VALUE_STORE, "CreateKeyValueStore";
-    CreateMonitoringSubscriptionInput => CreateMonitoringSubscriptionOutput =
-    super::schema::ops::CREATE_MONITORING_SUBSCRIPTION, "CreateMonitoringSubscription";
-    CreateOriginAccessControlInput => CreateOriginAccessControlOutput =
-    super::schema::ops::CREATE_ORIGIN_ACCESS_CONTROL, "CreateOriginAccessControl";
-    CreateOriginRequestPolicyInput => CreateOriginRequestPolicyOutput =
-    super::schema::ops::CREATE_ORIGIN_REQUEST_POLICY, "CreateOriginRequestPolicy";
-    CreatePublicKeyInput => CreatePublicKeyOutput =
-    super::schema::ops::CREATE_PUBLIC_KEY, "CreatePublicKey";
-    CreateRealtimeLogConfigInput => CreateRealtimeLogConfigOutput =
-    super::schema::ops::CREATE_REALTIME_LOG_CONFIG, "CreateRealtimeLogConfig";
-    CreateResponseHeadersPolicyInput => CreateResponseHeadersPolicyOutput =
-    super::schema::ops::CREATE_RESPONSE_HEADERS_POLICY, "CreateResponseHeadersPolicy";
-    CreateStreamingDistributionInput => CreateStreamingDistributionOutput =
-    super::schema::ops::CREATE_STREAMING_DISTRIBUTION, "CreateStreamingDistribution";
-    CreateStreamingDistributionWithTagsInput => CreateStreamingDistributionWithTagsOutput
-    = super::schema::ops::CREATE_STREAMING_DISTRIBUTION_WITH_TAGS,
-    "CreateStreamingDistributionWithTags"; CreateTrustStoreInput =>
-    CreateTrustStoreOutput = super::schema::ops::CREATE_TRUST_STORE, "CreateTrustStore";
-    CreateVpcOriginInput => CreateVpcOriginOutput =
-    super::schema::ops::CREATE_VPC_ORIGIN, "CreateVpcOrigin"; DeleteAnycastIpListInput =>
-    DeleteAnycastIpListOutput = super::schema::ops::DELETE_ANYCAST_IP_LIST,
-    "DeleteAnycastIpList"; DeleteCachePolicyInput => DeleteCachePolicyOutput =
-    super::schema::ops::DELETE_CACHE_POLICY, "DeleteCachePolicy";
+    CreateKeyGroupOutput, "CreateKeyGroup"; CreateKeyValueStoreInput =>
+    CreateKeyValueStoreOutput, "CreateKeyValueStore"; CreateMonitoringSubscriptionInput
+    => CreateMonitoringSubscriptionOutput, "CreateMonitoringSubscription";
+    CreateOriginAccessControlInput => CreateOriginAccessControlOutput,
+    "CreateOriginAccessControl"; CreateOriginRequestPolicyInput =>
+    CreateOriginRequestPolicyOutput, "CreateOriginRequestPolicy"; CreatePublicKeyInput =>
+    CreatePublicKeyOutput, "CreatePublicKey"; CreateRealtimeLogConfigInput =>
+    CreateRealtimeLogConfigOutput, "CreateRealtimeLogConfig";
+    CreateResponseHeadersPolicyInput => CreateResponseHeadersPolicyOutput,
+    "CreateResponseHeadersPolicy"; CreateStreamingDistributionInput =>
+    CreateStreamingDistributionOutput, "CreateStreamingDistribution";
+    CreateStreamingDistributionWithTagsInput =>
+    CreateStreamingDistributionWithTagsOutput, "CreateStreamingDistributionWithTags";
+    CreateTrustStoreInput => CreateTrustStoreOutput, "CreateTrustStore";
+    CreateVpcOriginInput => CreateVpcOriginOutput, "CreateVpcOrigin";
+    DeleteAnycastIpListInput => DeleteAnycastIpListOutput, "DeleteAnycastIpList";
+    DeleteCachePolicyInput => DeleteCachePolicyOutput, "DeleteCachePolicy";
     DeleteCloudFrontOriginAccessIdentityInput =>
-    DeleteCloudFrontOriginAccessIdentityOutput =
-    super::schema::ops::DELETE_CLOUD_FRONT_ORIGIN_ACCESS_IDENTITY,
-    "DeleteCloudFrontOriginAccessIdentity"; DeleteConnectionFunctionInput =>
-    DeleteConnectionFunctionOutput = super::schema::ops::DELETE_CONNECTION_FUNCTION,
-    "DeleteConnectionFunction"; DeleteConnectionGroupInput => DeleteConnectionGroupOutput
-    = super::schema::ops::DELETE_CONNECTION_GROUP, "DeleteConnectionGroup";
-    DeleteContinuousDeploymentPolicyInput => DeleteContinuousDeploymentPolicyOutput =
-    super::schema::ops::DELETE_CONTINUOUS_DEPLOYMENT_POLICY,
+    DeleteCloudFrontOriginAccessIdentityOutput, "DeleteCloudFrontOriginAccessIdentity";
+    DeleteConnectionFunctionInput => DeleteConnectionFunctionOutput,
+    "DeleteConnectionFunction"; DeleteConnectionGroupInput =>
+    DeleteConnectionGroupOutput, "DeleteConnectionGroup";
+    DeleteContinuousDeploymentPolicyInput => DeleteContinuousDeploymentPolicyOutput,
     "DeleteContinuousDeploymentPolicy"; DeleteDistributionInput =>
-    DeleteDistributionOutput = super::schema::ops::DELETE_DISTRIBUTION,
-    "DeleteDistribution"; DeleteDistributionTenantInput => DeleteDistributionTenantOutput
-    = super::schema::ops::DELETE_DISTRIBUTION_TENANT, "DeleteDistributionTenant";
-    DeleteFieldLevelEncryptionConfigInput => DeleteFieldLevelEncryptionConfigOutput =
-    super::schema::ops::DELETE_FIELD_LEVEL_ENCRYPTION_CONFIG,
+    DeleteDistributionOutput, "DeleteDistribution"; DeleteDistributionTenantInput =>
+    DeleteDistributionTenantOutput, "DeleteDistributionTenant";
+    DeleteFieldLevelEncryptionConfigInput => DeleteFieldLevelEncryptionConfigOutput,
     "DeleteFieldLevelEncryptionConfig"; DeleteFieldLevelEncryptionProfileInput =>
-    DeleteFieldLevelEncryptionProfileOutput =
-    super::schema::ops::DELETE_FIELD_LEVEL_ENCRYPTION_PROFILE,
-    "DeleteFieldLevelEncryptionProfile"; DeleteFunctionInput => DeleteFunctionOutput =
-    super::schema::ops::DELETE_FUNCTION, "DeleteFunction"; DeleteKeyGroupInput =>
-    DeleteKeyGroupOutput = super::schema::ops::DELETE_KEY_GROUP, "DeleteKeyGroup";
-    DeleteKeyValueStoreInput => DeleteKeyValueStoreOutput =
-    super::schema::ops::DELETE_KEY_VALUE_STORE, "DeleteKeyValueStore";
-    DeleteMonitoringSubscriptionInput => DeleteMonitoringSubscriptionOutput =
-    super::schema::ops::DELETE_MONITORING_SUBSCRIPTION, "DeleteMonitoringSubscription";
-    DeleteOriginAccessControlInput => DeleteOriginAccessControlOutput =
-    super::schema::ops::DELETE_ORIGIN_ACCESS_CONTROL, "DeleteOriginAccessControl";
-    DeleteOriginRequestPolicyInput => DeleteOriginRequestPolicyOutput =
-    super::schema::ops::DELETE_ORIGIN_REQUEST_POLICY, "DeleteOriginRequestPolicy";
-    DeletePublicKeyInput => DeletePublicKeyOutput =
-    super::schema::ops::DELETE_PUBLIC_KEY, "DeletePublicKey";
-    DeleteRealtimeLogConfigInput => DeleteRealtimeLogConfigOutput =
-    super::schema::ops::DELETE_REALTIME_LOG_CONFIG, "DeleteRealtimeLogConfig";
-    DeleteResourcePolicyInput => DeleteResourcePolicyOutput =
-    super::schema::ops::DELETE_RESOURCE_POLICY, "DeleteResourcePolicy";
-    DeleteResponseHeadersPolicyInput => DeleteResponseHeadersPolicyOutput =
-    super::schema::ops::DELETE_RESPONSE_HEADERS_POLICY, "DeleteResponseHeadersPolicy";
-    DeleteStreamingDistributionInput => DeleteStreamingDistributionOutput =
-    super::schema::ops::DELETE_STREAMING_DISTRIBUTION, "DeleteStreamingDistribution";
-    DeleteTrustStoreInput => DeleteTrustStoreOutput =
-    super::schema::ops::DELETE_TRUST_STORE, "DeleteTrustStore"; DeleteVpcOriginInput =>
-    DeleteVpcOriginOutput = super::schema::ops::DELETE_VPC_ORIGIN, "DeleteVpcOrigin";
-    DescribeConnectionFunctionInput => DescribeConnectionFunctionOutput =
-    super::schema::ops::DESCRIBE_CONNECTION_FUNCTION, "DescribeConnectionFunction";
-    DescribeFunctionInput => DescribeFunctionOutput =
-    super::schema::ops::DESCRIBE_FUNCTION, "DescribeFunction"; DescribeKeyValueStoreInput
-    => DescribeKeyValueStoreOutput = super::schema::ops::DESCRIBE_KEY_VALUE_STORE,
+    DeleteFieldLevelEncryptionProfileOutput, "DeleteFieldLevelEncryptionProfile";
+    DeleteFunctionInput => DeleteFunctionOutput, "DeleteFunction"; DeleteKeyGroupInput =>
+    DeleteKeyGroupOutput, "DeleteKeyGroup"; DeleteKeyValueStoreInput =>
+    DeleteKeyValueStoreOutput, "DeleteKeyValueStore"; DeleteMonitoringSubscriptionInput
+    => DeleteMonitoringSubscriptionOutput, "DeleteMonitoringSubscription";
+    DeleteOriginAccessControlInput => DeleteOriginAccessControlOutput,
+    "DeleteOriginAccessControl"; DeleteOriginRequestPolicyInput =>
+    DeleteOriginRequestPolicyOutput, "DeleteOriginRequestPolicy"; DeletePublicKeyInput =>
+    DeletePublicKeyOutput, "DeletePublicKey"; DeleteRealtimeLogConfigInput =>
+    DeleteRealtimeLogConfigOutput, "DeleteRealtimeLogConfig"; DeleteResourcePolicyInput
+    => DeleteResourcePolicyOutput, "DeleteResourcePolicy";
+    DeleteResponseHeadersPolicyInput => DeleteResponseHeadersPolicyOutput,
+    "DeleteResponseHeadersPolicy"; DeleteStreamingDistributionInput =>
+    DeleteStreamingDistributionOutput, "DeleteStreamingDistribution";
+    DeleteTrustStoreInput => DeleteTrustStoreOutput, "DeleteTrustStore";
+    DeleteVpcOriginInput => DeleteVpcOriginOutput, "DeleteVpcOrigin";
+    DescribeConnectionFunctionInput => DescribeConnectionFunctionOutput,
+    "DescribeConnectionFunction"; DescribeFunctionInput => DescribeFunctionOutput,
+    "DescribeFunction"; DescribeKeyValueStoreInput => DescribeKeyValueStoreOutput,
     "DescribeKeyValueStore"; DisassociateDistributionTenantWebAclInput =>
-    DisassociateDistributionTenantWebAclOutput =
-    super::schema::ops::DISASSOCIATE_DISTRIBUTION_TENANT_WEB_ACL,
-    "DisassociateDistributionTenantWebACL"; DisassociateDistributionWebAclInput =>
-    DisassociateDistributionWebAclOutput =
-    super::schema::ops::DISASSOCIATE_DISTRIBUTION_WEB_ACL,
-    "DisassociateDistributionWebACL"; GetAnycastIpListInput => GetAnycastIpListOutput =
-    super::schema::ops::GET_ANYCAST_IP_LIST, "GetAnycastIpList"; GetCachePolicyInput =>
-    GetCachePolicyOutput = super::schema::ops::GET_CACHE_POLICY, "GetCachePolicy";
-    GetCachePolicyConfigInput => GetCachePolicyConfigOutput =
-    super::schema::ops::GET_CACHE_POLICY_CONFIG, "GetCachePolicyConfig";
-    GetCloudFrontOriginAccessIdentityInput => GetCloudFrontOriginAccessIdentityOutput =
-    super::schema::ops::GET_CLOUD_FRONT_ORIGIN_ACCESS_IDENTITY,
+    DisassociateDistributionTenantWebAclOutput, "DisassociateDistributionTenantWebACL";
+    DisassociateDistributionWebAclInput => DisassociateDistributionWebAclOutput,
+    "DisassociateDistributionWebACL"; GetAnycastIpListInput => GetAnycastIpListOutput,
+    "GetAnycastIpList"; GetCachePolicyInput => GetCachePolicyOutput, "GetCachePolicy";
+    GetCachePolicyConfigInput => GetCachePolicyConfigOutput, "GetCachePolicyConfig";
+    GetCloudFrontOriginAccessIdentityInput => GetCloudFrontOriginAccessIdentityOutput,
     "GetCloudFrontOriginAccessIdentity"; GetCloudFrontOriginAccessIdentityConfigInput =>
-    GetCloudFrontOriginAccessIdentityConfigOutput =
-    super::schema::ops::GET_CLOUD_FRONT_ORIGIN_ACCESS_IDENTITY_CONFIG,
+    GetCloudFrontOriginAccessIdentityConfigOutput,
     "GetCloudFrontOriginAccessIdentityConfig"; GetConnectionFunctionInput =>
-    GetConnectionFunctionOutput = super::schema::ops::GET_CONNECTION_FUNCTION,
-    "GetConnectionFunction"; GetConnectionGroupInput => GetConnectionGroupOutput =
-    super::schema::ops::GET_CONNECTION_GROUP, "GetConnectionGroup";
-    GetConnectionGroupByRoutingEndpointInput => GetConnectionGroupByRoutingEndpointOutput
-    = super::schema::ops::GET_CONNECTION_GROUP_BY_ROUTING_ENDPOINT,
-    "GetConnectionGroupByRoutingEndpoint"; GetContinuousDeploymentPolicyInput =>
-    GetContinuousDeploymentPolicyOutput =
-    super::schema::ops::GET_CONTINUOUS_DEPLOYMENT_POLICY,
+    GetConnectionFunctionOutput, "GetConnectionFunction"; GetConnectionGroupInput =>
+    GetConnectionGroupOutput, "GetConnectionGroup";
+    GetConnectionGroupByRoutingEndpointInput =>
+    GetConnectionGroupByRoutingEndpointOutput, "GetConnectionGroupByRoutingEndpoint";
+    GetContinuousDeploymentPolicyInput => GetContinuousDeploymentPolicyOutput,
     "GetContinuousDeploymentPolicy"; GetContinuousDeploymentPolicyConfigInput =>
-    GetContinuousDeploymentPolicyConfigOutput =
-    super::schema::ops::GET_CONTINUOUS_DEPLOYMENT_POLICY_CONFIG,
-    "GetContinuousDeploymentPolicyConfig"; GetDistributionInput => GetDistributionOutput
-    = super::schema::ops::GET_DISTRIBUTION, "GetDistribution"; GetDistributionConfigInput
-    => GetDistributionConfigOutput = super::schema::ops::GET_DISTRIBUTION_CONFIG,
-    "GetDistributionConfig"; GetDistributionTenantInput => GetDistributionTenantOutput =
-    super::schema::ops::GET_DISTRIBUTION_TENANT, "GetDistributionTenant";
-    GetDistributionTenantByDomainInput => GetDistributionTenantByDomainOutput =
-    super::schema::ops::GET_DISTRIBUTION_TENANT_BY_DOMAIN,
+    GetContinuousDeploymentPolicyConfigOutput, "GetContinuousDeploymentPolicyConfig";
+    GetDistributionInput => GetDistributionOutput, "GetDistribution";
+    GetDistributionConfigInput => GetDistributionConfigOutput, "GetDistributionConfig";
+    GetDistributionTenantInput => GetDistributionTenantOutput, "GetDistributionTenant";
+    GetDistributionTenantByDomainInput => GetDistributionTenantByDomainOutput,
     "GetDistributionTenantByDomain"; GetFieldLevelEncryptionInput =>
-    GetFieldLevelEncryptionOutput = super::schema::ops::GET_FIELD_LEVEL_ENCRYPTION,
-    "GetFieldLevelEncryption"; GetFieldLevelEncryptionConfigInput =>
-    GetFieldLevelEncryptionConfigOutput =
-    super::schema::ops::GET_FIELD_LEVEL_ENCRYPTION_CONFIG,
+    GetFieldLevelEncryptionOutput, "GetFieldLevelEncryption";
+    GetFieldLevelEncryptionConfigInput => GetFieldLevelEncryptionConfigOutput,
     "GetFieldLevelEncryptionConfig"; GetFieldLevelEncryptionProfileInput =>
-    GetFieldLevelEncryptionProfileOutput =
-    super::schema::ops::GET_FIELD_LEVEL_ENCRYPTION_PROFILE,
-    "GetFieldLevelEncryptionProfile"; GetFieldLevelEncryptionProfileConfigInput =>
-    GetFieldLevelEncryptionProfileConfigOutput =
-    super::schema::ops::GET_FIELD_LEVEL_ENCRYPTION_PROFILE_CONFIG,
-    "GetFieldLevelEncryptionProfileConfig"; GetFunctionInput => GetFunctionOutput =
-    super::schema::ops::GET_FUNCTION, "GetFunction"; GetInvalidationInput =>
-    GetInvalidationOutput = super::schema::ops::GET_INVALIDATION, "GetInvalidation";
-    GetInvalidationForDistributionTenantInput =>
-    GetInvalidationForDistributionTenantOutput =
-    super::schema::ops::GET_INVALIDATION_FOR_DISTRIBUTION_TENANT,
-    "GetInvalidationForDistributionTenant"; GetKeyGroupInput => GetKeyGroupOutput =
-    super::schema::ops::GET_KEY_GROUP, "GetKeyGroup"; GetKeyGroupConfigInput =>
-    GetKeyGroupConfigOutput = super::schema::ops::GET_KEY_GROUP_CONFIG,
+    GetFieldLevelEncryptionProfileOutput, "GetFieldLevelEncryptionProfile";
+    GetFieldLevelEncryptionProfileConfigInput =>
+    GetFieldLevelEncryptionProfileConfigOutput, "GetFieldLevelEncryptionProfileConfig";
+    GetFunctionInput => GetFunctionOutput, "GetFunction"; GetInvalidationInput =>
+    GetInvalidationOutput, "GetInvalidation"; GetInvalidationForDistributionTenantInput
+    => GetInvalidationForDistributionTenantOutput,
+    "GetInvalidationForDistributionTenant"; GetKeyGroupInput => GetKeyGroupOutput,
+    "GetKeyGroup"; GetKeyGroupConfigInput => GetKeyGroupConfigOutput,
     "GetKeyGroupConfig"; GetManagedCertificateDetailsInput =>
-    GetManagedCertificateDetailsOutput =
-    super::schema::ops::GET_MANAGED_CERTIFICATE_DETAILS, "GetManagedCertificateDetails";
-    GetMonitoringSubscriptionInput => GetMonitoringSubscriptionOutput =
-    super::schema::ops::GET_MONITORING_SUBSCRIPTION, "GetMonitoringSubscription";
-    GetOriginAccessControlInput => GetOriginAccessControlOutput =
-    super::schema::ops::GET_ORIGIN_ACCESS_CONTROL, "GetOriginAccessControl";
-    GetOriginAccessControlConfigInput => GetOriginAccessControlConfigOutput =
-    super::schema::ops::GET_ORIGIN_ACCESS_CONTROL_CONFIG, "GetOriginAccessControlConfig";
-    GetOriginRequestPolicyInput => GetOriginRequestPolicyOutput =
-    super::schema::ops::GET_ORIGIN_REQUEST_POLICY, "GetOriginRequestPolicy";
-    GetOriginRequestPolicyConfigInput => GetOriginRequestPolicyConfigOutput =
-    super::schema::ops::GET_ORIGIN_REQUEST_POLICY_CONFIG, "GetOriginRequestPolicyConfig";
-    GetPublicKeyInput => GetPublicKeyOutput = super::schema::ops::GET_PUBLIC_KEY,
-    "GetPublicKey"; GetPublicKeyConfigInput => GetPublicKeyConfigOutput =
-    super::schema::ops::GET_PUBLIC_KEY_CONFIG, "GetPublicKeyConfig";
-    GetRealtimeLogConfigInput => GetRealtimeLogConfigOutput =
-    super::schema::ops::GET_REALTIME_LOG_CONFIG, "GetRealtimeLogConfig";
-    GetResourcePolicyInput => GetResourcePolicyOutput =
-    super::schema::ops::GET_RESOURCE_POLICY, "GetResourcePolicy";
-    GetResponseHeadersPolicyInput => GetResponseHeadersPolicyOutput =
-    super::schema::ops::GET_RESPONSE_HEADERS_POLICY, "GetResponseHeadersPolicy";
-    GetResponseHeadersPolicyConfigInput => GetResponseHeadersPolicyConfigOutput =
-    super::schema::ops::GET_RESPONSE_HEADERS_POLICY_CONFIG,
-    "GetResponseHeadersPolicyConfig"; GetStreamingDistributionInput =>
-    GetStreamingDistributionOutput = super::schema::ops::GET_STREAMING_DISTRIBUTION,
+    GetManagedCertificateDetailsOutput, "GetManagedCertificateDetails";
+    GetMonitoringSubscriptionInput => GetMonitoringSubscriptionOutput,
+    "GetMonitoringSubscription"; GetOriginAccessControlInput =>
+    GetOriginAccessControlOutput, "GetOriginAccessControl";
+    GetOriginAccessControlConfigInput => GetOriginAccessControlConfigOutput,
+    "GetOriginAccessControlConfig"; GetOriginRequestPolicyInput =>
+    GetOriginRequestPolicyOutput, "GetOriginRequestPolicy";
+    GetOriginRequestPolicyConfigInput => GetOriginRequestPolicyConfigOutput,
+    "GetOriginRequestPolicyConfig"; GetPublicKeyInput => GetPublicKeyOutput,
+    "GetPublicKey"; GetPublicKeyConfigInput => GetPublicKeyConfigOutput,
+    "GetPublicKeyConfig"; GetRealtimeLogConfigInput => GetRealtimeLogConfigOutput,
+    "GetRealtimeLogConfig"; GetResourcePolicyInput => GetResourcePolicyOutput,
+    "GetResourcePolicy"; GetResponseHeadersPolicyInput => GetResponseHeadersPolicyOutput,
+    "GetResponseHeadersPolicy"; GetResponseHeadersPolicyConfigInput =>
+    GetResponseHeadersPolicyConfigOutput, "GetResponseHeadersPolicyConfig";
+    GetStreamingDistributionInput => GetStreamingDistributionOutput,
     "GetStreamingDistribution"; GetStreamingDistributionConfigInput =>
-    GetStreamingDistributionConfigOutput =
-    super::schema::ops::GET_STREAMING_DISTRIBUTION_CONFIG,
-    "GetStreamingDistributionConfig"; GetTrustStoreInput => GetTrustStoreOutput =
-    super::schema::ops::GET_TRUST_STORE, "GetTrustStore"; GetVpcOriginInput =>
-    GetVpcOriginOutput = super::schema::ops::GET_VPC_ORIGIN, "GetVpcOrigin";
-    ListAnycastIpListsInput => ListAnycastIpListsOutput =
-    super::schema::ops::LIST_ANYCAST_IP_LISTS, "ListAnycastIpLists";
-    ListCachePoliciesInput => ListCachePoliciesOutput =
-    super::schema::ops::LIST_CACHE_POLICIES, "ListCachePolicies";
+    GetStreamingDistributionConfigOutput, "GetStreamingDistributionConfig";
+    GetTrustStoreInput => GetTrustStoreOutput, "GetTrustStore"; GetVpcOriginInput =>
+    GetVpcOriginOutput, "GetVpcOrigin"; ListAnycastIpListsInput =>
+    ListAnycastIpListsOutput, "ListAnycastIpLists"; ListCachePoliciesInput =>
+    ListCachePoliciesOutput, "ListCachePolicies";
     ListCloudFrontOriginAccessIdentitiesInput =>
-    ListCloudFrontOriginAccessIdentitiesOutput =
-    super::schema::ops::LIST_CLOUD_FRONT_ORIGIN_ACCESS_IDENTITIES,
-    "ListCloudFrontOriginAccessIdentities"; ListConflictingAliasesInput =>
-    ListConflictingAliasesOutput = super::schema::ops::LIST_CONFLICTING_ALIASES,
+    ListCloudFrontOriginAccessIdentitiesOutput, "ListCloudFrontOriginAccessIdentities";
+    ListConflictingAliasesInput => ListConflictingAliasesOutput,
     "ListConflictingAliases"; ListConnectionFunctionsInput =>
-    ListConnectionFunctionsOutput = super::schema::ops::LIST_CONNECTION_FUNCTIONS,
-    "ListConnectionFunctions"; ListConnectionGroupsInput => ListConnectionGroupsOutput =
-    super::schema::ops::LIST_CONNECTION_GROUPS, "ListConnectionGroups";
-    ListContinuousDeploymentPoliciesInput => ListContinuousDeploymentPoliciesOutput =
-    super::schema::ops::LIST_CONTINUOUS_DEPLOYMENT_POLICIES,
+    ListConnectionFunctionsOutput, "ListConnectionFunctions"; ListConnectionGroupsInput
+    => ListConnectionGroupsOutput, "ListConnectionGroups";
+    ListContinuousDeploymentPoliciesInput => ListContinuousDeploymentPoliciesOutput,
     "ListContinuousDeploymentPolicies"; ListDistributionTenantsInput =>
-    ListDistributionTenantsOutput = super::schema::ops::LIST_DISTRIBUTION_TENANTS,
-    "ListDistributionTenants"; ListDistributionTenantsByCustomizationInput =>
-    ListDistributionTenantsByCustomizationOutput =
-    super::schema::ops::LIST_DISTRIBUTION_TENANTS_BY_CUSTOMIZATION,
+    ListDistributionTenantsOutput, "ListDistributionTenants";
+    ListDistributionTenantsByCustomizationInput =>
+    ListDistributionTenantsByCustomizationOutput,
     "ListDistributionTenantsByCustomization"; ListDistributionsInput =>
-    ListDistributionsOutput = super::schema::ops::LIST_DISTRIBUTIONS,
-    "ListDistributions"; ListDistributionsByAnycastIpListIdInput =>
-    ListDistributionsByAnycastIpListIdOutput =
-    super::schema::ops::LIST_DISTRIBUTIONS_BY_ANYCAST_IP_LIST_ID,
-    "ListDistributionsByAnycastIpListId"; ListDistributionsByCachePolicyIdInput =>
-    ListDistributionsByCachePolicyIdOutput =
-    super::schema::ops::LIST_DISTRIBUTIONS_BY_CACHE_POLICY_ID,
+    ListDistributionsOutput, "ListDistributions"; ListDistributionsByAnycastIpListIdInput
+    => ListDistributionsByAnycastIpListIdOutput, "ListDistributionsByAnycastIpListId";
+    ListDistributionsByCachePolicyIdInput => ListDistributionsByCachePolicyIdOutput,
     "ListDistributionsByCachePolicyId"; ListDistributionsByConnectionFunctionInput =>
-    ListDistributionsByConnectionFunctionOutput =
-    super::schema::ops::LIST_DISTRIBUTIONS_BY_CONNECTION_FUNCTION,
-    "ListDistributionsByConnectionFunction"; ListDistributionsByConnectionModeInput =>
-    ListDistributionsByConnectionModeOutput =
-    super::schema::ops::LIST_DISTRIBUTIONS_BY_CONNECTION_MODE,
+    ListDistributionsByConnectionFunctionOutput, "ListDistributionsByConnectionFunction";
+    ListDistributionsByConnectionModeInput => ListDistributionsByConnectionModeOutput,
     "ListDistributionsByConnectionMode"; ListDistributionsByKeyGroupInput =>
-    ListDistributionsByKeyGroupOutput =
-    super::schema::ops::LIST_DISTRIBUTIONS_BY_KEY_GROUP, "ListDistributionsByKeyGroup";
+    ListDistributionsByKeyGroupOutput, "ListDistributionsByKeyGroup";
     ListDistributionsByOriginRequestPolicyIdInput =>
-    ListDistributionsByOriginRequestPolicyIdOutput =
-    super::schema::ops::LIST_DISTRIBUTIONS_BY_ORIGIN_REQUEST_POLICY_ID,
+    ListDistributionsByOriginRequestPolicyIdOutput,
     "ListDistributionsByOriginRequestPolicyId"; ListDistributionsByOwnedResourceInput =>
-    ListDistributionsByOwnedResourceOutput =
-    super::schema::ops::LIST_DISTRIBUTIONS_BY_OWNED_RESOURCE,
-    "ListDistributionsByOwnedResource"; ListDistributionsByRealtimeLogConfigInput =>
-    ListDistributionsByRealtimeLogConfigOutput =
-    super::schema::ops::LIST_DISTRIBUTIONS_BY_REALTIME_LOG_CONFIG,
-    "ListDistributionsByRealtimeLogConfig";
+    ListDistributionsByOwnedResourceOutput, "ListDistributionsByOwnedResource";
+    ListDistributionsByRealtimeLogConfigInput =>
+    ListDistributionsByRealtimeLogConfigOutput, "ListDistributionsByRealtimeLogConfig";
     ListDistributionsByResponseHeadersPolicyIdInput =>
-    ListDistributionsByResponseHeadersPolicyIdOutput =
-    super::schema::ops::LIST_DISTRIBUTIONS_BY_RESPONSE_HEADERS_POLICY_ID,
+    ListDistributionsByResponseHeadersPolicyIdOutput,
     "ListDistributionsByResponseHeadersPolicyId"; ListDistributionsByTrustStoreInput =>
-    ListDistributionsByTrustStoreOutput =
-    super::schema::ops::LIST_DISTRIBUTIONS_BY_TRUST_STORE,
-    "ListDistributionsByTrustStore"; ListDistributionsByVpcOriginIdInput =>
-    ListDistributionsByVpcOriginIdOutput =
-    super::schema::ops::LIST_DISTRIBUTIONS_BY_VPC_ORIGIN_ID,
+    ListDistributionsByTrustStoreOutput, "ListDistributionsByTrustStore";
+    ListDistributionsByVpcOriginIdInput => ListDistributionsByVpcOriginIdOutput,
     "ListDistributionsByVpcOriginId"; ListDistributionsByWebAclIdInput =>
-    ListDistributionsByWebAclIdOutput =
-    super::schema::ops::LIST_DISTRIBUTIONS_BY_WEB_ACL_ID, "ListDistributionsByWebACLId";
-    ListDomainConflictsInput => ListDomainConflictsOutput =
-    super::schema::ops::LIST_DOMAIN_CONFLICTS, "ListDomainConflicts";
-    ListFieldLevelEncryptionConfigsInput => ListFieldLevelEncryptionConfigsOutput =
-    super::schema::ops::LIST_FIELD_LEVEL_ENCRYPTION_CONFIGS,
+    ListDistributionsByWebAclIdOutput, "ListDistributionsByWebACLId";
+    ListDomainConflictsInput => ListDomainConflictsOutput, "ListDomainConflicts";
+    ListFieldLevelEncryptionConfigsInput => ListFieldLevelEncryptionConfigsOutput,
     "ListFieldLevelEncryptionConfigs"; ListFieldLevelEncryptionProfilesInput =>
-    ListFieldLevelEncryptionProfilesOutput =
-    super::schema::ops::LIST_FIELD_LEVEL_ENCRYPTION_PROFILES,
-    "ListFieldLevelEncryptionProfiles"; ListFunctionsInput => ListFunctionsOutput =
-    super::schema::ops::LIST_FUNCTIONS, "ListFunctions"; ListInvalidationsInput =>
-    ListInvalidationsOutput = super::schema::ops::LIST_INVALIDATIONS,
-    "ListInvalidations"; ListInvalidationsForDistributionTenantInput =>
-    ListInvalidationsForDistributionTenantOutput =
-    super::schema::ops::LIST_INVALIDATIONS_FOR_DISTRIBUTION_TENANT,
-    "ListInvalidationsForDistributionTenant"; ListKeyGroupsInput => ListKeyGroupsOutput =
-    super::schema::ops::LIST_KEY_GROUPS, "ListKeyGroups"; ListKeyValueStoresInput =>
-    ListKeyValueStoresOutput = super::schema::ops::LIST_KEY_VALUE_STORES,
-    "ListKeyValueStores"; ListOriginAccessControlsInput => ListOriginAccessControlsOutput
-    = super::schema::ops::LIST_ORIGIN_ACCESS_CONTROLS, "ListOriginAccessControls";
-    ListOriginRequestPoliciesInput => ListOriginRequestPoliciesOutput =
-    super::schema::ops::LIST_ORIGIN_REQUEST_POLICIES, "ListOriginRequestPolicies";
-    ListPublicKeysInput => ListPublicKeysOutput = super::schema::ops::LIST_PUBLIC_KEYS,
-    "ListPublicKeys"; ListRealtimeLogConfigsInput => ListRealtimeLogConfigsOutput =
-    super::schema::ops::LIST_REALTIME_LOG_CONFIGS, "ListRealtimeLogConfigs";
-    ListResponseHeadersPoliciesInput => ListResponseHeadersPoliciesOutput =
-    super::schema::ops::LIST_RESPONSE_HEADERS_POLICIES, "ListResponseHeadersPolicies";
-    ListStreamingDistributionsInput => ListStreamingDistributionsOutput =
-    super::schema::ops::LIST_STREAMING_DISTRIBUTIONS, "ListStreamingDistributions";
-    ListTagsForResourceInput => ListTagsForResourceOutput =
-    super::schema::ops::LIST_TAGS_FOR_RESOURCE, "ListTagsForResource";
-    ListTrustStoresInput => ListTrustStoresOutput =
-    super::schema::ops::LIST_TRUST_STORES, "ListTrustStores"; ListVpcOriginsInput =>
-    ListVpcOriginsOutput = super::schema::ops::LIST_VPC_ORIGINS, "ListVpcOrigins";
-    PublishConnectionFunctionInput => PublishConnectionFunctionOutput =
-    super::schema::ops::PUBLISH_CONNECTION_FUNCTION, "PublishConnectionFunction";
-    PublishFunctionInput => PublishFunctionOutput = super::schema::ops::PUBLISH_FUNCTION,
-    "PublishFunction"; PutResourcePolicyInput => PutResourcePolicyOutput =
-    super::schema::ops::PUT_RESOURCE_POLICY, "PutResourcePolicy"; TagResourceInput =>
-    TagResourceOutput = super::schema::ops::TAG_RESOURCE, "TagResource";
-    TestConnectionFunctionInput => TestConnectionFunctionOutput =
-    super::schema::ops::TEST_CONNECTION_FUNCTION, "TestConnectionFunction";
-    TestFunctionInput => TestFunctionOutput = super::schema::ops::TEST_FUNCTION,
-    "TestFunction"; UntagResourceInput => UntagResourceOutput =
-    super::schema::ops::UNTAG_RESOURCE, "UntagResource"; UpdateAnycastIpListInput =>
-    UpdateAnycastIpListOutput = super::schema::ops::UPDATE_ANYCAST_IP_LIST,
-    "UpdateAnycastIpList"; UpdateCachePolicyInput => UpdateCachePolicyOutput =
-    super::schema::ops::UPDATE_CACHE_POLICY, "UpdateCachePolicy";
+    ListFieldLevelEncryptionProfilesOutput, "ListFieldLevelEncryptionProfiles";
+    ListFunctionsInput => ListFunctionsOutput, "ListFunctions"; ListInvalidationsInput =>
+    ListInvalidationsOutput, "ListInvalidations";
+    ListInvalidationsForDistributionTenantInput =>
+    ListInvalidationsForDistributionTenantOutput,
+    "ListInvalidationsForDistributionTenant"; ListKeyGroupsInput => ListKeyGroupsOutput,
+    "ListKeyGroups"; ListKeyValueStoresInput => ListKeyValueStoresOutput,
+    "ListKeyValueStores"; ListOriginAccessControlsInput =>
+    ListOriginAccessControlsOutput, "ListOriginAccessControls";
+    ListOriginRequestPoliciesInput => ListOriginRequestPoliciesOutput,
+    "ListOriginRequestPolicies"; ListPublicKeysInput => ListPublicKeysOutput,
+    "ListPublicKeys"; ListRealtimeLogConfigsInput => ListRealtimeLogConfigsOutput,
+    "ListRealtimeLogConfigs"; ListResponseHeadersPoliciesInput =>
+    ListResponseHeadersPoliciesOutput, "ListResponseHeadersPolicies";
+    ListStreamingDistributionsInput => ListStreamingDistributionsOutput,
+    "ListStreamingDistributions"; ListTagsForResourceInput => ListTagsForResourceOutput,
+    "ListTagsForResource"; ListTrustStoresInput => ListTrustStoresOutput,
+    "ListTrustStores"; ListVpcOriginsInput => ListVpcOriginsOutput, "ListVpcOrigins";
+    PublishConnectionFunctionInput => PublishConnectionFunctionOutput,
+    "PublishConnectionFunction"; PublishFunctionInput => PublishFunctionOutput,
+    "PublishFunction"; PutResourcePolicyInput => PutResourcePolicyOutput,
+    "PutResourcePolicy"; TagResourceInput => TagResourceOutput, "TagResource";
+    TestConnectionFunctionInput => TestConnectionFunctionOutput,
+    "TestConnectionFunction"; TestFunctionInput => TestFunctionOutput, "TestFunction";
+    UntagResourceInput => UntagResourceOutput, "UntagResource"; UpdateAnycastIpListInput
+    => UpdateAnycastIpListOutput, "UpdateAnycastIpList"; UpdateCachePolicyInput =>
+    UpdateCachePolicyOutput, "UpdateCachePolicy";
     UpdateCloudFrontOriginAccessIdentityInput =>
-    UpdateCloudFrontOriginAccessIdentityOutput =
-    super::schema::ops::UPDATE_CLOUD_FRONT_ORIGIN_ACCESS_IDENTITY,
-    "UpdateCloudFrontOriginAccessIdentity"; UpdateConnectionFunctionInput =>
-    UpdateConnectionFunctionOutput = super::schema::ops::UPDATE_CONNECTION_FUNCTION,
-    "UpdateConnectionFunction"; UpdateConnectionGroupInput => UpdateConnectionGroupOutput
-    = super::schema::ops::UPDATE_CONNECTION_GROUP, "UpdateConnectionGroup";
-    UpdateContinuousDeploymentPolicyInput => UpdateContinuousDeploymentPolicyOutput =
-    super::schema::ops::UPDATE_CONTINUOUS_DEPLOYMENT_POLICY,
+    UpdateCloudFrontOriginAccessIdentityOutput, "UpdateCloudFrontOriginAccessIdentity";
+    UpdateConnectionFunctionInput => UpdateConnectionFunctionOutput,
+    "UpdateConnectionFunction"; UpdateConnectionGroupInput =>
+    UpdateConnectionGroupOutput, "UpdateConnectionGroup";
+    UpdateContinuousDeploymentPolicyInput => UpdateContinuousDeploymentPolicyOutput,
     "UpdateContinuousDeploymentPolicy"; UpdateDistributionInput =>
-    UpdateDistributionOutput = super::schema::ops::UPDATE_DISTRIBUTION,
-    "UpdateDistribution"; UpdateDistributionTenantInput => UpdateDistributionTenantOutput
-    = super::schema::ops::UPDATE_DISTRIBUTION_TENANT, "UpdateDistributionTenant";
-    UpdateDistributionWithStagingConfigInput => UpdateDistributionWithStagingConfigOutput
-    = super::schema::ops::UPDATE_DISTRIBUTION_WITH_STAGING_CONFIG,
-    "UpdateDistributionWithStagingConfig"; UpdateDomainAssociationInput =>
-    UpdateDomainAssociationOutput = super::schema::ops::UPDATE_DOMAIN_ASSOCIATION,
+    UpdateDistributionOutput, "UpdateDistribution"; UpdateDistributionTenantInput =>
+    UpdateDistributionTenantOutput, "UpdateDistributionTenant";
+    UpdateDistributionWithStagingConfigInput =>
+    UpdateDistributionWithStagingConfigOutput, "UpdateDistributionWithStagingConfig";
+    UpdateDomainAssociationInput => UpdateDomainAssociationOutput,
     "UpdateDomainAssociation"; UpdateFieldLevelEncryptionConfigInput =>
-    UpdateFieldLevelEncryptionConfigOutput =
-    super::schema::ops::UPDATE_FIELD_LEVEL_ENCRYPTION_CONFIG,
-    "UpdateFieldLevelEncryptionConfig"; UpdateFieldLevelEncryptionProfileInput =>
-    UpdateFieldLevelEncryptionProfileOutput =
-    super::schema::ops::UPDATE_FIELD_LEVEL_ENCRYPTION_PROFILE,
-    "UpdateFieldLevelEncryptionProfile"; UpdateFunctionInput => UpdateFunctionOutput =
-    super::schema::ops::UPDATE_FUNCTION, "UpdateFunction"; UpdateKeyGroupInput =>
-    UpdateKeyGroupOutput = super::schema::ops::UPDATE_KEY_GROUP, "UpdateKeyGroup";
-    UpdateKeyValueStoreInput => UpdateKeyValueStoreOutput =
-    super::schema::ops::UPDATE_KEY_VALUE_STORE, "UpdateKeyValueStore";
-    UpdateOriginAccessControlInput => UpdateOriginAccessControlOutput =
-    super::schema::ops::UPDATE_ORIGIN_ACCESS_CONTROL, "UpdateOriginAccessControl";
-    UpdateOriginRequestPolicyInput => UpdateOriginRequestPolicyOutput =
-    super::schema::ops::UPDATE_ORIGIN_REQUEST_POLICY, "UpdateOriginRequestPolicy";
-    UpdatePublicKeyInput => UpdatePublicKeyOutput =
-    super::schema::ops::UPDATE_PUBLIC_KEY, "UpdatePublicKey";
-    UpdateRealtimeLogConfigInput => UpdateRealtimeLogConfigOutput =
-    super::schema::ops::UPDATE_REALTIME_LOG_CONFIG, "UpdateRealtimeLogConfig";
-    UpdateResponseHeadersPolicyInput => UpdateResponseHeadersPolicyOutput =
-    super::schema::ops::UPDATE_RESPONSE_HEADERS_POLICY, "UpdateResponseHeadersPolicy";
-    UpdateStreamingDistributionInput => UpdateStreamingDistributionOutput =
-    super::schema::ops::UPDATE_STREAMING_DISTRIBUTION, "UpdateStreamingDistribution";
-    UpdateTrustStoreInput => UpdateTrustStoreOutput =
-    super::schema::ops::UPDATE_TRUST_STORE, "UpdateTrustStore"; UpdateVpcOriginInput =>
-    UpdateVpcOriginOutput = super::schema::ops::UPDATE_VPC_ORIGIN, "UpdateVpcOrigin";
-    VerifyDnsConfigurationInput => VerifyDnsConfigurationOutput =
-    super::schema::ops::VERIFY_DNS_CONFIGURATION, "VerifyDnsConfiguration";
+    UpdateFieldLevelEncryptionConfigOutput, "UpdateFieldLevelEncryptionConfig";
+    UpdateFieldLevelEncryptionProfileInput => UpdateFieldLevelEncryptionProfileOutput,
+    "UpdateFieldLevelEncryptionProfile"; UpdateFunctionInput => UpdateFunctionOutput,
+    "UpdateFunction"; UpdateKeyGroupInput => UpdateKeyGroupOutput, "UpdateKeyGroup";
+    UpdateKeyValueStoreInput => UpdateKeyValueStoreOutput, "UpdateKeyValueStore";
+    UpdateOriginAccessControlInput => UpdateOriginAccessControlOutput,
+    "UpdateOriginAccessControl"; UpdateOriginRequestPolicyInput =>
+    UpdateOriginRequestPolicyOutput, "UpdateOriginRequestPolicy"; UpdatePublicKeyInput =>
+    UpdatePublicKeyOutput, "UpdatePublicKey"; UpdateRealtimeLogConfigInput =>
+    UpdateRealtimeLogConfigOutput, "UpdateRealtimeLogConfig";
+    UpdateResponseHeadersPolicyInput => UpdateResponseHeadersPolicyOutput,
+    "UpdateResponseHeadersPolicy"; UpdateStreamingDistributionInput =>
+    UpdateStreamingDistributionOutput, "UpdateStreamingDistribution";
+    UpdateTrustStoreInput => UpdateTrustStoreOutput, "UpdateTrustStore";
+    UpdateVpcOriginInput => UpdateVpcOriginOutput, "UpdateVpcOrigin";
+    VerifyDnsConfigurationInput => VerifyDnsConfigurationOutput,
+    "VerifyDnsConfiguration";
 );

@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateDistributionTenantWebAclOutput {
     /// The ID of the distribution tenant.
@@ -19,10 +19,10 @@ pub struct AssociateDistributionTenantWebAclOutput {
 }
 rboto::__structure!(
     AssociateDistributionTenantWebAclOutput
-    "AssociateDistributionTenantWebACLResult"[debug from output] { id : String,
-    web_acl_arn : String, e_tag : String } { _meta }
+    "AssociateDistributionTenantWebACLResult"[from output] { id : String, web_acl_arn :
+    String, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateDistributionWebAclOutput {
     /// The ID of the distribution.
@@ -34,10 +34,10 @@ pub struct AssociateDistributionWebAclOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateDistributionWebAclOutput "AssociateDistributionWebACLResult"[debug from
-    output] { id : String, web_acl_arn : String, e_tag : String } { _meta }
+    AssociateDistributionWebAclOutput "AssociateDistributionWebACLResult"[from output] {
+    id : String, web_acl_arn : String, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopyDistributionOutput {
     pub distribution: Option<Distribution>,
@@ -48,10 +48,10 @@ pub struct CopyDistributionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CopyDistributionOutput "CopyDistributionResult"[debug from output] { distribution :
+    CopyDistributionOutput "CopyDistributionResult"[from output] { distribution =
     Distribution, location : String, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAnycastIpListOutput {
     /// A response structure that includes the version identifier (ETag) and the created AnycastIpList structure.
@@ -61,10 +61,10 @@ pub struct CreateAnycastIpListOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateAnycastIpListOutput "CreateAnycastIpListResult"[debug from output] {
-    anycast_ip_list : AnycastIpList, e_tag : String } { _meta }
+    CreateAnycastIpListOutput "CreateAnycastIpListResult"[from output] { anycast_ip_list
+    = AnycastIpList, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCachePolicyOutput {
     /// A cache policy.
@@ -76,11 +76,11 @@ pub struct CreateCachePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateCachePolicyOutput "CreateCachePolicyResult"[debug from output] { cache_policy :
+    CreateCachePolicyOutput "CreateCachePolicyResult"[from output] { cache_policy =
     CachePolicy, location : String, e_tag : String } { _meta }
 );
 /// The returned result of the corresponding request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCloudFrontOriginAccessIdentityOutput {
     /// The origin access identity's information.
@@ -93,11 +93,11 @@ pub struct CreateCloudFrontOriginAccessIdentityOutput {
 }
 rboto::__structure!(
     CreateCloudFrontOriginAccessIdentityOutput
-    "CreateCloudFrontOriginAccessIdentityResult"[debug from output] {
-    cloud_front_origin_access_identity : CloudFrontOriginAccessIdentity, location :
+    "CreateCloudFrontOriginAccessIdentityResult"[from output] {
+    cloud_front_origin_access_identity = CloudFrontOriginAccessIdentity, location :
     String, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateConnectionFunctionOutput {
     /// The summary for the connection function.
@@ -109,11 +109,11 @@ pub struct CreateConnectionFunctionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateConnectionFunctionOutput "CreateConnectionFunctionResult"[debug from output] {
-    connection_function_summary : ConnectionFunctionSummary, location : String, e_tag :
+    CreateConnectionFunctionOutput "CreateConnectionFunctionResult"[from output] {
+    connection_function_summary = ConnectionFunctionSummary, location : String, e_tag :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateConnectionGroupOutput {
     /// The connection group that you created.
@@ -123,10 +123,10 @@ pub struct CreateConnectionGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateConnectionGroupOutput "CreateConnectionGroupResult"[debug from output] {
-    connection_group : ConnectionGroup, e_tag : String } { _meta }
+    CreateConnectionGroupOutput "CreateConnectionGroupResult"[from output] {
+    connection_group = ConnectionGroup, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateContinuousDeploymentPolicyOutput {
     /// A continuous deployment policy.
@@ -138,12 +138,12 @@ pub struct CreateContinuousDeploymentPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateContinuousDeploymentPolicyOutput "CreateContinuousDeploymentPolicyResult"[debug
-    from output] { continuous_deployment_policy : ContinuousDeploymentPolicy, location :
+    CreateContinuousDeploymentPolicyOutput "CreateContinuousDeploymentPolicyResult"[from
+    output] { continuous_deployment_policy = ContinuousDeploymentPolicy, location :
     String, e_tag : String } { _meta }
 );
 /// The returned result of the corresponding request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDistributionOutput {
     /// The distribution's information.
@@ -155,10 +155,10 @@ pub struct CreateDistributionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDistributionOutput "CreateDistributionResult"[debug from output] { distribution
-    : Distribution, location : String, e_tag : String } { _meta }
+    CreateDistributionOutput "CreateDistributionResult"[from output] { distribution =
+    Distribution, location : String, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDistributionTenantOutput {
     /// The distribution tenant that you created.
@@ -168,11 +168,11 @@ pub struct CreateDistributionTenantOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDistributionTenantOutput "CreateDistributionTenantResult"[debug from output] {
-    distribution_tenant : DistributionTenant, e_tag : String } { _meta }
+    CreateDistributionTenantOutput "CreateDistributionTenantResult"[from output] {
+    distribution_tenant = DistributionTenant, e_tag : String } { _meta }
 );
 /// The returned result of the corresponding request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDistributionWithTagsOutput {
     /// The distribution's information.
@@ -184,10 +184,10 @@ pub struct CreateDistributionWithTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDistributionWithTagsOutput "CreateDistributionWithTagsResult"[debug from
-    output] { distribution : Distribution, location : String, e_tag : String } { _meta }
+    CreateDistributionWithTagsOutput "CreateDistributionWithTagsResult"[from output] {
+    distribution = Distribution, location : String, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateFieldLevelEncryptionConfigOutput {
     /// Returned when you create a new field-level encryption configuration.
@@ -199,11 +199,11 @@ pub struct CreateFieldLevelEncryptionConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateFieldLevelEncryptionConfigOutput "CreateFieldLevelEncryptionConfigResult"[debug
-    from output] { field_level_encryption : FieldLevelEncryption, location : String,
-    e_tag : String } { _meta }
+    CreateFieldLevelEncryptionConfigOutput "CreateFieldLevelEncryptionConfigResult"[from
+    output] { field_level_encryption = FieldLevelEncryption, location : String, e_tag :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateFieldLevelEncryptionProfileOutput {
     /// Returned when you create a new field-level encryption profile.
@@ -216,11 +216,11 @@ pub struct CreateFieldLevelEncryptionProfileOutput {
 }
 rboto::__structure!(
     CreateFieldLevelEncryptionProfileOutput
-    "CreateFieldLevelEncryptionProfileResult"[debug from output] {
-    field_level_encryption_profile : FieldLevelEncryptionProfile, location : String,
+    "CreateFieldLevelEncryptionProfileResult"[from output] {
+    field_level_encryption_profile = FieldLevelEncryptionProfile, location : String,
     e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateFunctionOutput {
     /// Contains configuration information and metadata about a CloudFront function.
@@ -232,10 +232,10 @@ pub struct CreateFunctionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateFunctionOutput "CreateFunctionResult"[debug from output] { function_summary :
+    CreateFunctionOutput "CreateFunctionResult"[from output] { function_summary =
     FunctionSummary, location : String, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateInvalidationForDistributionTenantOutput {
     /// The location for the invalidation.
@@ -245,11 +245,11 @@ pub struct CreateInvalidationForDistributionTenantOutput {
 }
 rboto::__structure!(
     CreateInvalidationForDistributionTenantOutput
-    "CreateInvalidationForDistributionTenantResult"[debug from output] { location :
-    String, invalidation : Invalidation } { _meta }
+    "CreateInvalidationForDistributionTenantResult"[from output] { location : String,
+    invalidation = Invalidation } { _meta }
 );
 /// The returned result of the corresponding request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateInvalidationOutput {
     /// The fully qualified URI of the distribution and invalidation batch request, including the `Invalidation ID`.
@@ -259,10 +259,10 @@ pub struct CreateInvalidationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateInvalidationOutput "CreateInvalidationResult"[debug from output] { location :
-    String, invalidation : Invalidation } { _meta }
+    CreateInvalidationOutput "CreateInvalidationResult"[from output] { location : String,
+    invalidation = Invalidation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateKeyGroupOutput {
     /// The key group that was just created.
@@ -274,10 +274,10 @@ pub struct CreateKeyGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateKeyGroupOutput "CreateKeyGroupResult"[debug from output] { key_group :
-    KeyGroup, location : String, e_tag : String } { _meta }
+    CreateKeyGroupOutput "CreateKeyGroupResult"[from output] { key_group = KeyGroup,
+    location : String, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateKeyValueStoreOutput {
     /// The resulting key value store.
@@ -289,10 +289,10 @@ pub struct CreateKeyValueStoreOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateKeyValueStoreOutput "CreateKeyValueStoreResult"[debug from output] {
-    key_value_store : KeyValueStore, e_tag : String, location : String } { _meta }
+    CreateKeyValueStoreOutput "CreateKeyValueStoreResult"[from output] { key_value_store
+    = KeyValueStore, e_tag : String, location : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateMonitoringSubscriptionOutput {
     /// A monitoring subscription. This structure contains information about whether additional CloudWatch metrics are enabled for a given CloudFront distribution.
@@ -300,10 +300,10 @@ pub struct CreateMonitoringSubscriptionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateMonitoringSubscriptionOutput "CreateMonitoringSubscriptionResult"[debug from
-    output] { monitoring_subscription : MonitoringSubscription } { _meta }
+    CreateMonitoringSubscriptionOutput "CreateMonitoringSubscriptionResult"[from output]
+    { monitoring_subscription = MonitoringSubscription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOriginAccessControlOutput {
     /// Contains an origin access control.
@@ -315,11 +315,11 @@ pub struct CreateOriginAccessControlOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateOriginAccessControlOutput "CreateOriginAccessControlResult"[debug from output]
-    { origin_access_control : OriginAccessControl, location : String, e_tag : String } {
+    CreateOriginAccessControlOutput "CreateOriginAccessControlResult"[from output] {
+    origin_access_control = OriginAccessControl, location : String, e_tag : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOriginRequestPolicyOutput {
     /// An origin request policy.
@@ -331,11 +331,11 @@ pub struct CreateOriginRequestPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateOriginRequestPolicyOutput "CreateOriginRequestPolicyResult"[debug from output]
-    { origin_request_policy : OriginRequestPolicy, location : String, e_tag : String } {
+    CreateOriginRequestPolicyOutput "CreateOriginRequestPolicyResult"[from output] {
+    origin_request_policy = OriginRequestPolicy, location : String, e_tag : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePublicKeyOutput {
     /// The public key.
@@ -347,10 +347,10 @@ pub struct CreatePublicKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreatePublicKeyOutput "CreatePublicKeyResult"[debug from output] { public_key :
-    PublicKey, location : String, e_tag : String } { _meta }
+    CreatePublicKeyOutput "CreatePublicKeyResult"[from output] { public_key = PublicKey,
+    location : String, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRealtimeLogConfigOutput {
     /// A real-time log configuration.
@@ -358,10 +358,10 @@ pub struct CreateRealtimeLogConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateRealtimeLogConfigOutput "CreateRealtimeLogConfigResult"[debug from output] {
-    realtime_log_config : RealtimeLogConfig } { _meta }
+    CreateRealtimeLogConfigOutput "CreateRealtimeLogConfigResult"[from output] {
+    realtime_log_config = RealtimeLogConfig } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResponseHeadersPolicyOutput {
     /// Contains a response headers policy.
@@ -373,12 +373,12 @@ pub struct CreateResponseHeadersPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateResponseHeadersPolicyOutput "CreateResponseHeadersPolicyResult"[debug from
-    output] { response_headers_policy : ResponseHeadersPolicy, location : String, e_tag :
-    String } { _meta }
+    CreateResponseHeadersPolicyOutput "CreateResponseHeadersPolicyResult"[from output] {
+    response_headers_policy = ResponseHeadersPolicy, location : String, e_tag : String }
+    { _meta }
 );
 /// The returned result of the corresponding request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateStreamingDistributionOutput {
     /// The streaming distribution's information.
@@ -390,12 +390,12 @@ pub struct CreateStreamingDistributionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateStreamingDistributionOutput "CreateStreamingDistributionResult"[debug from
-    output] { streaming_distribution : StreamingDistribution, location : String, e_tag :
-    String } { _meta }
+    CreateStreamingDistributionOutput "CreateStreamingDistributionResult"[from output] {
+    streaming_distribution = StreamingDistribution, location : String, e_tag : String } {
+    _meta }
 );
 /// The returned result of the corresponding request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateStreamingDistributionWithTagsOutput {
     /// The streaming distribution's information.
@@ -408,11 +408,10 @@ pub struct CreateStreamingDistributionWithTagsOutput {
 }
 rboto::__structure!(
     CreateStreamingDistributionWithTagsOutput
-    "CreateStreamingDistributionWithTagsResult"[debug from output] {
-    streaming_distribution : StreamingDistribution, location : String, e_tag : String } {
-    _meta }
+    "CreateStreamingDistributionWithTagsResult"[from output] { streaming_distribution =
+    StreamingDistribution, location : String, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTrustStoreOutput {
     /// The trust store.
@@ -422,10 +421,10 @@ pub struct CreateTrustStoreOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTrustStoreOutput "CreateTrustStoreResult"[debug from output] { trust_store :
+    CreateTrustStoreOutput "CreateTrustStoreResult"[from output] { trust_store =
     TrustStore, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVpcOriginOutput {
     /// The VPC origin.
@@ -437,19 +436,19 @@ pub struct CreateVpcOriginOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateVpcOriginOutput "CreateVpcOriginResult"[debug from output] { vpc_origin :
-    VpcOrigin, location : String, e_tag : String } { _meta }
+    CreateVpcOriginOutput "CreateVpcOriginResult"[from output] { vpc_origin = VpcOrigin,
+    location : String, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteMonitoringSubscriptionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteMonitoringSubscriptionOutput "DeleteMonitoringSubscriptionResult"[debug from
-    output] {} { _meta }
+    DeleteMonitoringSubscriptionOutput "DeleteMonitoringSubscriptionResult"[from output]
+    {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteVpcOriginOutput {
     /// The VPC origin.
@@ -459,10 +458,10 @@ pub struct DeleteVpcOriginOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteVpcOriginOutput "DeleteVpcOriginResult"[debug from output] { vpc_origin :
-    VpcOrigin, e_tag : String } { _meta }
+    DeleteVpcOriginOutput "DeleteVpcOriginResult"[from output] { vpc_origin = VpcOrigin,
+    e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeConnectionFunctionOutput {
     /// The connection function's summary.
@@ -472,11 +471,10 @@ pub struct DescribeConnectionFunctionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeConnectionFunctionOutput "DescribeConnectionFunctionResult"[debug from
-    output] { connection_function_summary : ConnectionFunctionSummary, e_tag : String } {
-    _meta }
+    DescribeConnectionFunctionOutput "DescribeConnectionFunctionResult"[from output] {
+    connection_function_summary = ConnectionFunctionSummary, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeFunctionOutput {
     /// Contains configuration information and metadata about a CloudFront function.
@@ -486,10 +484,10 @@ pub struct DescribeFunctionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeFunctionOutput "DescribeFunctionResult"[debug from output] { function_summary
-    : FunctionSummary, e_tag : String } { _meta }
+    DescribeFunctionOutput "DescribeFunctionResult"[from output] { function_summary =
+    FunctionSummary, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeKeyValueStoreOutput {
     /// The resulting key value store.
@@ -499,10 +497,10 @@ pub struct DescribeKeyValueStoreOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeKeyValueStoreOutput "DescribeKeyValueStoreResult"[debug from output] {
-    key_value_store : KeyValueStore, e_tag : String } { _meta }
+    DescribeKeyValueStoreOutput "DescribeKeyValueStoreResult"[from output] {
+    key_value_store = KeyValueStore, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateDistributionTenantWebAclOutput {
     /// The ID of the distribution tenant.
@@ -513,10 +511,10 @@ pub struct DisassociateDistributionTenantWebAclOutput {
 }
 rboto::__structure!(
     DisassociateDistributionTenantWebAclOutput
-    "DisassociateDistributionTenantWebACLResult"[debug from output] { id : String, e_tag
-    : String } { _meta }
+    "DisassociateDistributionTenantWebACLResult"[from output] { id : String, e_tag :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateDistributionWebAclOutput {
     /// The ID of the distribution.
@@ -526,10 +524,10 @@ pub struct DisassociateDistributionWebAclOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisassociateDistributionWebAclOutput "DisassociateDistributionWebACLResult"[debug
-    from output] { id : String, e_tag : String } { _meta }
+    DisassociateDistributionWebAclOutput "DisassociateDistributionWebACLResult"[from
+    output] { id : String, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAnycastIpListOutput {
     /// The Anycast static IP list details.
@@ -539,10 +537,10 @@ pub struct GetAnycastIpListOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetAnycastIpListOutput "GetAnycastIpListResult"[debug from output] { anycast_ip_list
-    : AnycastIpList, e_tag : String } { _meta }
+    GetAnycastIpListOutput "GetAnycastIpListResult"[from output] { anycast_ip_list =
+    AnycastIpList, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCachePolicyConfigOutput {
     /// The cache policy configuration.
@@ -552,10 +550,10 @@ pub struct GetCachePolicyConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetCachePolicyConfigOutput "GetCachePolicyConfigResult"[debug from output] {
-    cache_policy_config : CachePolicyConfig, e_tag : String } { _meta }
+    GetCachePolicyConfigOutput "GetCachePolicyConfigResult"[from output] {
+    cache_policy_config = CachePolicyConfig, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCachePolicyOutput {
     /// The cache policy.
@@ -565,11 +563,11 @@ pub struct GetCachePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetCachePolicyOutput "GetCachePolicyResult"[debug from output] { cache_policy :
+    GetCachePolicyOutput "GetCachePolicyResult"[from output] { cache_policy =
     CachePolicy, e_tag : String } { _meta }
 );
 /// The returned result of the corresponding request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCloudFrontOriginAccessIdentityConfigOutput {
     /// The origin access identity's configuration information.
@@ -582,12 +580,12 @@ pub struct GetCloudFrontOriginAccessIdentityConfigOutput {
 }
 rboto::__structure!(
     GetCloudFrontOriginAccessIdentityConfigOutput
-    "GetCloudFrontOriginAccessIdentityConfigResult"[debug from output] {
-    cloud_front_origin_access_identity_config : CloudFrontOriginAccessIdentityConfig,
+    "GetCloudFrontOriginAccessIdentityConfigResult"[from output] {
+    cloud_front_origin_access_identity_config = CloudFrontOriginAccessIdentityConfig,
     e_tag : String } { _meta }
 );
 /// The returned result of the corresponding request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCloudFrontOriginAccessIdentityOutput {
     /// The origin access identity's information.
@@ -598,8 +596,8 @@ pub struct GetCloudFrontOriginAccessIdentityOutput {
 }
 rboto::__structure!(
     GetCloudFrontOriginAccessIdentityOutput
-    "GetCloudFrontOriginAccessIdentityResult"[debug from output] {
-    cloud_front_origin_access_identity : CloudFrontOriginAccessIdentity, e_tag : String }
+    "GetCloudFrontOriginAccessIdentityResult"[from output] {
+    cloud_front_origin_access_identity = CloudFrontOriginAccessIdentity, e_tag : String }
     { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
@@ -618,7 +616,7 @@ rboto::__structure!(
     connection_function_code : rboto::Blob[sensitive], e_tag : String, content_type :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetConnectionGroupByRoutingEndpointOutput {
     pub connection_group: Option<ConnectionGroup>,
@@ -628,10 +626,10 @@ pub struct GetConnectionGroupByRoutingEndpointOutput {
 }
 rboto::__structure!(
     GetConnectionGroupByRoutingEndpointOutput
-    "GetConnectionGroupByRoutingEndpointResult"[debug from output] { connection_group :
+    "GetConnectionGroupByRoutingEndpointResult"[from output] { connection_group =
     ConnectionGroup, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetConnectionGroupOutput {
     /// The connection group that you retrieved.
@@ -641,10 +639,10 @@ pub struct GetConnectionGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetConnectionGroupOutput "GetConnectionGroupResult"[debug from output] {
-    connection_group : ConnectionGroup, e_tag : String } { _meta }
+    GetConnectionGroupOutput "GetConnectionGroupResult"[from output] { connection_group =
+    ConnectionGroup, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetContinuousDeploymentPolicyConfigOutput {
     pub continuous_deployment_policy_config: Option<ContinuousDeploymentPolicyConfig>,
@@ -654,11 +652,11 @@ pub struct GetContinuousDeploymentPolicyConfigOutput {
 }
 rboto::__structure!(
     GetContinuousDeploymentPolicyConfigOutput
-    "GetContinuousDeploymentPolicyConfigResult"[debug from output] {
-    continuous_deployment_policy_config : ContinuousDeploymentPolicyConfig, e_tag :
+    "GetContinuousDeploymentPolicyConfigResult"[from output] {
+    continuous_deployment_policy_config = ContinuousDeploymentPolicyConfig, e_tag :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetContinuousDeploymentPolicyOutput {
     /// A continuous deployment policy.
@@ -668,12 +666,12 @@ pub struct GetContinuousDeploymentPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetContinuousDeploymentPolicyOutput "GetContinuousDeploymentPolicyResult"[debug from
-    output] { continuous_deployment_policy : ContinuousDeploymentPolicy, e_tag : String }
+    GetContinuousDeploymentPolicyOutput "GetContinuousDeploymentPolicyResult"[from
+    output] { continuous_deployment_policy = ContinuousDeploymentPolicy, e_tag : String }
     { _meta }
 );
 /// The returned result of the corresponding request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDistributionConfigOutput {
     /// The distribution's configuration information.
@@ -683,11 +681,11 @@ pub struct GetDistributionConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDistributionConfigOutput "GetDistributionConfigResult"[debug from output] {
-    distribution_config : DistributionConfig, e_tag : String } { _meta }
+    GetDistributionConfigOutput "GetDistributionConfigResult"[from output] {
+    distribution_config = DistributionConfig, e_tag : String } { _meta }
 );
 /// The returned result of the corresponding request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDistributionOutput {
     /// The distribution's information.
@@ -697,10 +695,10 @@ pub struct GetDistributionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDistributionOutput "GetDistributionResult"[debug from output] { distribution :
+    GetDistributionOutput "GetDistributionResult"[from output] { distribution =
     Distribution, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDistributionTenantByDomainOutput {
     pub distribution_tenant: Option<DistributionTenant>,
@@ -709,10 +707,10 @@ pub struct GetDistributionTenantByDomainOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDistributionTenantByDomainOutput "GetDistributionTenantByDomainResult"[debug from
-    output] { distribution_tenant : DistributionTenant, e_tag : String } { _meta }
+    GetDistributionTenantByDomainOutput "GetDistributionTenantByDomainResult"[from
+    output] { distribution_tenant = DistributionTenant, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDistributionTenantOutput {
     /// The distribution tenant that you retrieved.
@@ -722,10 +720,10 @@ pub struct GetDistributionTenantOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDistributionTenantOutput "GetDistributionTenantResult"[debug from output] {
-    distribution_tenant : DistributionTenant, e_tag : String } { _meta }
+    GetDistributionTenantOutput "GetDistributionTenantResult"[from output] {
+    distribution_tenant = DistributionTenant, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetFieldLevelEncryptionConfigOutput {
     /// Return the field-level encryption configuration information.
@@ -735,11 +733,11 @@ pub struct GetFieldLevelEncryptionConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetFieldLevelEncryptionConfigOutput "GetFieldLevelEncryptionConfigResult"[debug from
-    output] { field_level_encryption_config : FieldLevelEncryptionConfig, e_tag : String
+    GetFieldLevelEncryptionConfigOutput "GetFieldLevelEncryptionConfigResult"[from
+    output] { field_level_encryption_config = FieldLevelEncryptionConfig, e_tag : String
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetFieldLevelEncryptionProfileConfigOutput {
     /// Return the field-level encryption profile configuration information.
@@ -750,11 +748,11 @@ pub struct GetFieldLevelEncryptionProfileConfigOutput {
 }
 rboto::__structure!(
     GetFieldLevelEncryptionProfileConfigOutput
-    "GetFieldLevelEncryptionProfileConfigResult"[debug from output] {
-    field_level_encryption_profile_config : FieldLevelEncryptionProfileConfig, e_tag :
+    "GetFieldLevelEncryptionProfileConfigResult"[from output] {
+    field_level_encryption_profile_config = FieldLevelEncryptionProfileConfig, e_tag :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetFieldLevelEncryptionProfileOutput {
     /// Return the field-level encryption profile information.
@@ -764,11 +762,11 @@ pub struct GetFieldLevelEncryptionProfileOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetFieldLevelEncryptionProfileOutput "GetFieldLevelEncryptionProfileResult"[debug
-    from output] { field_level_encryption_profile : FieldLevelEncryptionProfile, e_tag :
+    GetFieldLevelEncryptionProfileOutput "GetFieldLevelEncryptionProfileResult"[from
+    output] { field_level_encryption_profile = FieldLevelEncryptionProfile, e_tag :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetFieldLevelEncryptionOutput {
     /// Return the field-level encryption configuration information.
@@ -778,8 +776,8 @@ pub struct GetFieldLevelEncryptionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetFieldLevelEncryptionOutput "GetFieldLevelEncryptionResult"[debug from output] {
-    field_level_encryption : FieldLevelEncryption, e_tag : String } { _meta }
+    GetFieldLevelEncryptionOutput "GetFieldLevelEncryptionResult"[from output] {
+    field_level_encryption = FieldLevelEncryption, e_tag : String } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -796,7 +794,7 @@ rboto::__structure!(
     GetFunctionOutput "GetFunctionResult"[debug from output] { function_code :
     rboto::Blob[sensitive], e_tag : String, content_type : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetInvalidationForDistributionTenantOutput {
     pub invalidation: Option<Invalidation>,
@@ -804,11 +802,11 @@ pub struct GetInvalidationForDistributionTenantOutput {
 }
 rboto::__structure!(
     GetInvalidationForDistributionTenantOutput
-    "GetInvalidationForDistributionTenantResult"[debug from output] { invalidation :
+    "GetInvalidationForDistributionTenantResult"[from output] { invalidation =
     Invalidation } { _meta }
 );
 /// The returned result of the corresponding request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetInvalidationOutput {
     /// The invalidation's information. For more information, see [Invalidation Complex Type](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/InvalidationDatatype.html).
@@ -816,10 +814,10 @@ pub struct GetInvalidationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetInvalidationOutput "GetInvalidationResult"[debug from output] { invalidation :
+    GetInvalidationOutput "GetInvalidationResult"[from output] { invalidation =
     Invalidation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetKeyGroupConfigOutput {
     /// The key group configuration.
@@ -829,10 +827,10 @@ pub struct GetKeyGroupConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetKeyGroupConfigOutput "GetKeyGroupConfigResult"[debug from output] {
-    key_group_config : KeyGroupConfig, e_tag : String } { _meta }
+    GetKeyGroupConfigOutput "GetKeyGroupConfigResult"[from output] { key_group_config =
+    KeyGroupConfig, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetKeyGroupOutput {
     /// The key group.
@@ -842,10 +840,10 @@ pub struct GetKeyGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetKeyGroupOutput "GetKeyGroupResult"[debug from output] { key_group : KeyGroup,
-    e_tag : String } { _meta }
+    GetKeyGroupOutput "GetKeyGroupResult"[from output] { key_group = KeyGroup, e_tag :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetManagedCertificateDetailsOutput {
     /// Contains details about the CloudFront managed ACM certificate.
@@ -853,10 +851,10 @@ pub struct GetManagedCertificateDetailsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetManagedCertificateDetailsOutput "GetManagedCertificateDetailsResult"[debug from
-    output] { managed_certificate_details : ManagedCertificateDetails } { _meta }
+    GetManagedCertificateDetailsOutput "GetManagedCertificateDetailsResult"[from output]
+    { managed_certificate_details = ManagedCertificateDetails } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetMonitoringSubscriptionOutput {
     /// A monitoring subscription. This structure contains information about whether additional CloudWatch metrics are enabled for a given CloudFront distribution.
@@ -864,10 +862,10 @@ pub struct GetMonitoringSubscriptionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetMonitoringSubscriptionOutput "GetMonitoringSubscriptionResult"[debug from output]
-    { monitoring_subscription : MonitoringSubscription } { _meta }
+    GetMonitoringSubscriptionOutput "GetMonitoringSubscriptionResult"[from output] {
+    monitoring_subscription = MonitoringSubscription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetOriginAccessControlConfigOutput {
     /// Contains an origin access control configuration.
@@ -877,11 +875,11 @@ pub struct GetOriginAccessControlConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetOriginAccessControlConfigOutput "GetOriginAccessControlConfigResult"[debug from
-    output] { origin_access_control_config : OriginAccessControlConfig, e_tag : String }
-    { _meta }
+    GetOriginAccessControlConfigOutput "GetOriginAccessControlConfigResult"[from output]
+    { origin_access_control_config = OriginAccessControlConfig, e_tag : String } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetOriginAccessControlOutput {
     /// Contains an origin access control, including its unique identifier.
@@ -891,10 +889,10 @@ pub struct GetOriginAccessControlOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetOriginAccessControlOutput "GetOriginAccessControlResult"[debug from output] {
-    origin_access_control : OriginAccessControl, e_tag : String } { _meta }
+    GetOriginAccessControlOutput "GetOriginAccessControlResult"[from output] {
+    origin_access_control = OriginAccessControl, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetOriginRequestPolicyConfigOutput {
     /// The origin request policy configuration.
@@ -904,11 +902,11 @@ pub struct GetOriginRequestPolicyConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetOriginRequestPolicyConfigOutput "GetOriginRequestPolicyConfigResult"[debug from
-    output] { origin_request_policy_config : OriginRequestPolicyConfig, e_tag : String }
-    { _meta }
+    GetOriginRequestPolicyConfigOutput "GetOriginRequestPolicyConfigResult"[from output]
+    { origin_request_policy_config = OriginRequestPolicyConfig, e_tag : String } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetOriginRequestPolicyOutput {
     /// The origin request policy.
@@ -918,10 +916,10 @@ pub struct GetOriginRequestPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetOriginRequestPolicyOutput "GetOriginRequestPolicyResult"[debug from output] {
-    origin_request_policy : OriginRequestPolicy, e_tag : String } { _meta }
+    GetOriginRequestPolicyOutput "GetOriginRequestPolicyResult"[from output] {
+    origin_request_policy = OriginRequestPolicy, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPublicKeyConfigOutput {
     /// A public key configuration.
@@ -931,10 +929,10 @@ pub struct GetPublicKeyConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetPublicKeyConfigOutput "GetPublicKeyConfigResult"[debug from output] {
-    public_key_config : PublicKeyConfig, e_tag : String } { _meta }
+    GetPublicKeyConfigOutput "GetPublicKeyConfigResult"[from output] { public_key_config
+    = PublicKeyConfig, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPublicKeyOutput {
     /// The public key.
@@ -944,10 +942,10 @@ pub struct GetPublicKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetPublicKeyOutput "GetPublicKeyResult"[debug from output] { public_key : PublicKey,
-    e_tag : String } { _meta }
+    GetPublicKeyOutput "GetPublicKeyResult"[from output] { public_key = PublicKey, e_tag
+    : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRealtimeLogConfigOutput {
     /// A real-time log configuration.
@@ -955,10 +953,10 @@ pub struct GetRealtimeLogConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetRealtimeLogConfigOutput "GetRealtimeLogConfigResult"[debug from output] {
-    realtime_log_config : RealtimeLogConfig } { _meta }
+    GetRealtimeLogConfigOutput "GetRealtimeLogConfigResult"[from output] {
+    realtime_log_config = RealtimeLogConfig } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetResourcePolicyOutput {
     /// The Amazon Resource Name (ARN) of the CloudFront resource that is associated with the resource policy.
@@ -968,10 +966,10 @@ pub struct GetResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetResourcePolicyOutput "GetResourcePolicyResult"[debug from output] { resource_arn :
+    GetResourcePolicyOutput "GetResourcePolicyResult"[from output] { resource_arn :
     String, policy_document : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetResponseHeadersPolicyConfigOutput {
     /// Contains a response headers policy.
@@ -981,11 +979,11 @@ pub struct GetResponseHeadersPolicyConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetResponseHeadersPolicyConfigOutput "GetResponseHeadersPolicyConfigResult"[debug
-    from output] { response_headers_policy_config : ResponseHeadersPolicyConfig, e_tag :
+    GetResponseHeadersPolicyConfigOutput "GetResponseHeadersPolicyConfigResult"[from
+    output] { response_headers_policy_config = ResponseHeadersPolicyConfig, e_tag :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetResponseHeadersPolicyOutput {
     /// Contains a response headers policy.
@@ -995,11 +993,11 @@ pub struct GetResponseHeadersPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetResponseHeadersPolicyOutput "GetResponseHeadersPolicyResult"[debug from output] {
-    response_headers_policy : ResponseHeadersPolicy, e_tag : String } { _meta }
+    GetResponseHeadersPolicyOutput "GetResponseHeadersPolicyResult"[from output] {
+    response_headers_policy = ResponseHeadersPolicy, e_tag : String } { _meta }
 );
 /// The returned result of the corresponding request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetStreamingDistributionConfigOutput {
     /// The streaming distribution's configuration information.
@@ -1009,12 +1007,12 @@ pub struct GetStreamingDistributionConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetStreamingDistributionConfigOutput "GetStreamingDistributionConfigResult"[debug
-    from output] { streaming_distribution_config : StreamingDistributionConfig, e_tag :
-    String } { _meta }
+    GetStreamingDistributionConfigOutput "GetStreamingDistributionConfigResult"[from
+    output] { streaming_distribution_config = StreamingDistributionConfig, e_tag : String
+    } { _meta }
 );
 /// The returned result of the corresponding request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetStreamingDistributionOutput {
     /// The streaming distribution's information.
@@ -1024,10 +1022,10 @@ pub struct GetStreamingDistributionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetStreamingDistributionOutput "GetStreamingDistributionResult"[debug from output] {
-    streaming_distribution : StreamingDistribution, e_tag : String } { _meta }
+    GetStreamingDistributionOutput "GetStreamingDistributionResult"[from output] {
+    streaming_distribution = StreamingDistribution, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTrustStoreOutput {
     /// The trust store.
@@ -1037,10 +1035,10 @@ pub struct GetTrustStoreOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetTrustStoreOutput "GetTrustStoreResult"[debug from output] { trust_store :
-    TrustStore, e_tag : String } { _meta }
+    GetTrustStoreOutput "GetTrustStoreResult"[from output] { trust_store = TrustStore,
+    e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetVpcOriginOutput {
     /// The VPC origin.
@@ -1050,10 +1048,10 @@ pub struct GetVpcOriginOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetVpcOriginOutput "GetVpcOriginResult"[debug from output] { vpc_origin : VpcOrigin,
-    e_tag : String } { _meta }
+    GetVpcOriginOutput "GetVpcOriginResult"[from output] { vpc_origin = VpcOrigin, e_tag
+    : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAnycastIpListsOutput {
     /// Root level tag for the `AnycastIpLists` parameters.
@@ -1061,10 +1059,10 @@ pub struct ListAnycastIpListsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListAnycastIpListsOutput "ListAnycastIpListsResult"[debug from output] {
-    anycast_ip_lists : AnycastIpListCollection } { _meta }
+    ListAnycastIpListsOutput "ListAnycastIpListsResult"[from output] { anycast_ip_lists =
+    AnycastIpListCollection } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCachePoliciesOutput {
     /// A list of cache policies.
@@ -1072,11 +1070,11 @@ pub struct ListCachePoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListCachePoliciesOutput "ListCachePoliciesResult"[debug from output] {
-    cache_policy_list : CachePolicyList } { _meta }
+    ListCachePoliciesOutput "ListCachePoliciesResult"[from output] { cache_policy_list =
+    CachePolicyList } { _meta }
 );
 /// The returned result of the corresponding request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCloudFrontOriginAccessIdentitiesOutput {
     /// The `CloudFrontOriginAccessIdentityList` type.
@@ -1087,11 +1085,11 @@ pub struct ListCloudFrontOriginAccessIdentitiesOutput {
 }
 rboto::__structure!(
     ListCloudFrontOriginAccessIdentitiesOutput
-    "ListCloudFrontOriginAccessIdentitiesResult"[debug from output] {
-    cloud_front_origin_access_identity_list : CloudFrontOriginAccessIdentityList } {
+    "ListCloudFrontOriginAccessIdentitiesResult"[from output] {
+    cloud_front_origin_access_identity_list = CloudFrontOriginAccessIdentityList } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListConflictingAliasesOutput {
     /// A list of conflicting aliases.
@@ -1099,10 +1097,10 @@ pub struct ListConflictingAliasesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListConflictingAliasesOutput "ListConflictingAliasesResult"[debug from output] {
-    conflicting_aliases_list : ConflictingAliasesList } { _meta }
+    ListConflictingAliasesOutput "ListConflictingAliasesResult"[from output] {
+    conflicting_aliases_list = ConflictingAliasesList } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListConnectionFunctionsOutput {
     /// Indicates the next page of connection functions. To get the next page of the list, use this value in the `Marker` field of your request.
@@ -1112,11 +1110,11 @@ pub struct ListConnectionFunctionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListConnectionFunctionsOutput "ListConnectionFunctionsResult"[debug from output] {
-    next_marker : String, connection_functions : Vec < ConnectionFunctionSummary > } {
+    ListConnectionFunctionsOutput "ListConnectionFunctionsResult"[from output] {
+    next_marker : String, connection_functions = Vec < ConnectionFunctionSummary > } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListConnectionGroupsOutput {
     /// A token used for pagination of results returned in the response. You can use the token from the previous request to define where the current request should begin.
@@ -1126,10 +1124,10 @@ pub struct ListConnectionGroupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListConnectionGroupsOutput "ListConnectionGroupsResult"[debug from output] {
-    next_marker : String, connection_groups : Vec < ConnectionGroupSummary > } { _meta }
+    ListConnectionGroupsOutput "ListConnectionGroupsResult"[from output] { next_marker :
+    String, connection_groups = Vec < ConnectionGroupSummary > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListContinuousDeploymentPoliciesOutput {
     /// A list of continuous deployment policies.
@@ -1137,11 +1135,11 @@ pub struct ListContinuousDeploymentPoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListContinuousDeploymentPoliciesOutput "ListContinuousDeploymentPoliciesResult"[debug
-    from output] { continuous_deployment_policy_list : ContinuousDeploymentPolicyList } {
+    ListContinuousDeploymentPoliciesOutput "ListContinuousDeploymentPoliciesResult"[from
+    output] { continuous_deployment_policy_list = ContinuousDeploymentPolicyList } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDistributionTenantsByCustomizationOutput {
     /// A token used for pagination of results returned in the response. You can use the token from the previous request to define where the current request should begin.
@@ -1152,10 +1150,10 @@ pub struct ListDistributionTenantsByCustomizationOutput {
 }
 rboto::__structure!(
     ListDistributionTenantsByCustomizationOutput
-    "ListDistributionTenantsByCustomizationResult"[debug from output] { next_marker :
-    String, distribution_tenant_list : Vec < DistributionTenantSummary > } { _meta }
+    "ListDistributionTenantsByCustomizationResult"[from output] { next_marker : String,
+    distribution_tenant_list = Vec < DistributionTenantSummary > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDistributionTenantsOutput {
     /// A token used for pagination of results returned in the response. You can use the token from the previous request to define where the current request should begin.
@@ -1165,11 +1163,11 @@ pub struct ListDistributionTenantsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDistributionTenantsOutput "ListDistributionTenantsResult"[debug from output] {
-    next_marker : String, distribution_tenant_list : Vec < DistributionTenantSummary > }
+    ListDistributionTenantsOutput "ListDistributionTenantsResult"[from output] {
+    next_marker : String, distribution_tenant_list = Vec < DistributionTenantSummary > }
     { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDistributionsByAnycastIpListIdOutput {
     pub distribution_list: Option<DistributionList>,
@@ -1177,10 +1175,10 @@ pub struct ListDistributionsByAnycastIpListIdOutput {
 }
 rboto::__structure!(
     ListDistributionsByAnycastIpListIdOutput
-    "ListDistributionsByAnycastIpListIdResult"[debug from output] { distribution_list :
+    "ListDistributionsByAnycastIpListIdResult"[from output] { distribution_list =
     DistributionList } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDistributionsByCachePolicyIdOutput {
     /// A list of distribution IDs.
@@ -1188,10 +1186,10 @@ pub struct ListDistributionsByCachePolicyIdOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDistributionsByCachePolicyIdOutput "ListDistributionsByCachePolicyIdResult"[debug
-    from output] { distribution_id_list : DistributionIdList } { _meta }
+    ListDistributionsByCachePolicyIdOutput "ListDistributionsByCachePolicyIdResult"[from
+    output] { distribution_id_list = DistributionIdList } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDistributionsByConnectionFunctionOutput {
     pub distribution_list: Option<DistributionList>,
@@ -1199,10 +1197,10 @@ pub struct ListDistributionsByConnectionFunctionOutput {
 }
 rboto::__structure!(
     ListDistributionsByConnectionFunctionOutput
-    "ListDistributionsByConnectionFunctionResult"[debug from output] { distribution_list
-    : DistributionList } { _meta }
+    "ListDistributionsByConnectionFunctionResult"[from output] { distribution_list =
+    DistributionList } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDistributionsByConnectionModeOutput {
     pub distribution_list: Option<DistributionList>,
@@ -1210,20 +1208,20 @@ pub struct ListDistributionsByConnectionModeOutput {
 }
 rboto::__structure!(
     ListDistributionsByConnectionModeOutput
-    "ListDistributionsByConnectionModeResult"[debug from output] { distribution_list :
+    "ListDistributionsByConnectionModeResult"[from output] { distribution_list =
     DistributionList } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDistributionsByKeyGroupOutput {
     pub distribution_id_list: Option<DistributionIdList>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDistributionsByKeyGroupOutput "ListDistributionsByKeyGroupResult"[debug from
-    output] { distribution_id_list : DistributionIdList } { _meta }
+    ListDistributionsByKeyGroupOutput "ListDistributionsByKeyGroupResult"[from output] {
+    distribution_id_list = DistributionIdList } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDistributionsByOriginRequestPolicyIdOutput {
     /// A list of distribution IDs.
@@ -1232,10 +1230,10 @@ pub struct ListDistributionsByOriginRequestPolicyIdOutput {
 }
 rboto::__structure!(
     ListDistributionsByOriginRequestPolicyIdOutput
-    "ListDistributionsByOriginRequestPolicyIdResult"[debug from output] {
-    distribution_id_list : DistributionIdList } { _meta }
+    "ListDistributionsByOriginRequestPolicyIdResult"[from output] { distribution_id_list
+    = DistributionIdList } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDistributionsByOwnedResourceOutput {
     /// The list of distributions that are using the shared resource.
@@ -1243,10 +1241,10 @@ pub struct ListDistributionsByOwnedResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDistributionsByOwnedResourceOutput "ListDistributionsByOwnedResourceResult"[debug
-    from output] { distribution_list : DistributionIdOwnerList } { _meta }
+    ListDistributionsByOwnedResourceOutput "ListDistributionsByOwnedResourceResult"[from
+    output] { distribution_list = DistributionIdOwnerList } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDistributionsByRealtimeLogConfigOutput {
     pub distribution_list: Option<DistributionList>,
@@ -1254,10 +1252,10 @@ pub struct ListDistributionsByRealtimeLogConfigOutput {
 }
 rboto::__structure!(
     ListDistributionsByRealtimeLogConfigOutput
-    "ListDistributionsByRealtimeLogConfigResult"[debug from output] { distribution_list :
+    "ListDistributionsByRealtimeLogConfigResult"[from output] { distribution_list =
     DistributionList } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDistributionsByResponseHeadersPolicyIdOutput {
     pub distribution_id_list: Option<DistributionIdList>,
@@ -1265,31 +1263,31 @@ pub struct ListDistributionsByResponseHeadersPolicyIdOutput {
 }
 rboto::__structure!(
     ListDistributionsByResponseHeadersPolicyIdOutput
-    "ListDistributionsByResponseHeadersPolicyIdResult"[debug from output] {
-    distribution_id_list : DistributionIdList } { _meta }
+    "ListDistributionsByResponseHeadersPolicyIdResult"[from output] {
+    distribution_id_list = DistributionIdList } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDistributionsByTrustStoreOutput {
     pub distribution_list: Option<DistributionList>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDistributionsByTrustStoreOutput "ListDistributionsByTrustStoreResult"[debug from
-    output] { distribution_list : DistributionList } { _meta }
+    ListDistributionsByTrustStoreOutput "ListDistributionsByTrustStoreResult"[from
+    output] { distribution_list = DistributionList } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDistributionsByVpcOriginIdOutput {
     pub distribution_id_list: Option<DistributionIdList>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDistributionsByVpcOriginIdOutput "ListDistributionsByVpcOriginIdResult"[debug
-    from output] { distribution_id_list : DistributionIdList } { _meta }
+    ListDistributionsByVpcOriginIdOutput "ListDistributionsByVpcOriginIdResult"[from
+    output] { distribution_id_list = DistributionIdList } { _meta }
 );
 /// The response to a request to list the distributions that are associated with a specified WAF web ACL.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDistributionsByWebAclIdOutput {
     /// The `DistributionList` type.
@@ -1297,11 +1295,11 @@ pub struct ListDistributionsByWebAclIdOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDistributionsByWebAclIdOutput "ListDistributionsByWebACLIdResult"[debug from
-    output] { distribution_list : DistributionList } { _meta }
+    ListDistributionsByWebAclIdOutput "ListDistributionsByWebACLIdResult"[from output] {
+    distribution_list = DistributionList } { _meta }
 );
 /// The returned result of the corresponding request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDistributionsOutput {
     /// The `DistributionList` type.
@@ -1309,10 +1307,10 @@ pub struct ListDistributionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDistributionsOutput "ListDistributionsResult"[debug from output] {
-    distribution_list : DistributionList } { _meta }
+    ListDistributionsOutput "ListDistributionsResult"[from output] { distribution_list =
+    DistributionList } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDomainConflictsOutput {
     /// Contains details about the domain conflicts.
@@ -1322,10 +1320,10 @@ pub struct ListDomainConflictsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDomainConflictsOutput "ListDomainConflictsResult"[debug from output] {
-    domain_conflicts : Vec < DomainConflict >, next_marker : String } { _meta }
+    ListDomainConflictsOutput "ListDomainConflictsResult"[from output] { domain_conflicts
+    = Vec < DomainConflict >, next_marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListFieldLevelEncryptionConfigsOutput {
     /// Returns a list of all field-level encryption configurations that have been created in CloudFront for this account.
@@ -1333,10 +1331,10 @@ pub struct ListFieldLevelEncryptionConfigsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListFieldLevelEncryptionConfigsOutput "ListFieldLevelEncryptionConfigsResult"[debug
-    from output] { field_level_encryption_list : FieldLevelEncryptionList } { _meta }
+    ListFieldLevelEncryptionConfigsOutput "ListFieldLevelEncryptionConfigsResult"[from
+    output] { field_level_encryption_list = FieldLevelEncryptionList } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListFieldLevelEncryptionProfilesOutput {
     /// Returns a list of the field-level encryption profiles that have been created in CloudFront for this account.
@@ -1344,11 +1342,11 @@ pub struct ListFieldLevelEncryptionProfilesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListFieldLevelEncryptionProfilesOutput "ListFieldLevelEncryptionProfilesResult"[debug
-    from output] { field_level_encryption_profile_list : FieldLevelEncryptionProfileList
-    } { _meta }
+    ListFieldLevelEncryptionProfilesOutput "ListFieldLevelEncryptionProfilesResult"[from
+    output] { field_level_encryption_profile_list = FieldLevelEncryptionProfileList } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListFunctionsOutput {
     /// A list of CloudFront functions.
@@ -1356,10 +1354,10 @@ pub struct ListFunctionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListFunctionsOutput "ListFunctionsResult"[debug from output] { function_list :
-    FunctionList } { _meta }
+    ListFunctionsOutput "ListFunctionsResult"[from output] { function_list = FunctionList
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListInvalidationsForDistributionTenantOutput {
     pub invalidation_list: Option<InvalidationList>,
@@ -1367,11 +1365,11 @@ pub struct ListInvalidationsForDistributionTenantOutput {
 }
 rboto::__structure!(
     ListInvalidationsForDistributionTenantOutput
-    "ListInvalidationsForDistributionTenantResult"[debug from output] { invalidation_list
-    : InvalidationList } { _meta }
+    "ListInvalidationsForDistributionTenantResult"[from output] { invalidation_list =
+    InvalidationList } { _meta }
 );
 /// The returned result of the corresponding request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListInvalidationsOutput {
     /// Information about invalidation batches.
@@ -1379,10 +1377,10 @@ pub struct ListInvalidationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListInvalidationsOutput "ListInvalidationsResult"[debug from output] {
-    invalidation_list : InvalidationList } { _meta }
+    ListInvalidationsOutput "ListInvalidationsResult"[from output] { invalidation_list =
+    InvalidationList } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListKeyGroupsOutput {
     /// A list of key groups.
@@ -1390,10 +1388,10 @@ pub struct ListKeyGroupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListKeyGroupsOutput "ListKeyGroupsResult"[debug from output] { key_group_list :
+    ListKeyGroupsOutput "ListKeyGroupsResult"[from output] { key_group_list =
     KeyGroupList } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListKeyValueStoresOutput {
     /// The resulting key value stores list.
@@ -1401,10 +1399,10 @@ pub struct ListKeyValueStoresOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListKeyValueStoresOutput "ListKeyValueStoresResult"[debug from output] {
-    key_value_store_list : KeyValueStoreList } { _meta }
+    ListKeyValueStoresOutput "ListKeyValueStoresResult"[from output] {
+    key_value_store_list = KeyValueStoreList } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListOriginAccessControlsOutput {
     /// A list of origin access controls.
@@ -1412,10 +1410,10 @@ pub struct ListOriginAccessControlsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListOriginAccessControlsOutput "ListOriginAccessControlsResult"[debug from output] {
-    origin_access_control_list : OriginAccessControlList } { _meta }
+    ListOriginAccessControlsOutput "ListOriginAccessControlsResult"[from output] {
+    origin_access_control_list = OriginAccessControlList } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListOriginRequestPoliciesOutput {
     /// A list of origin request policies.
@@ -1423,10 +1421,10 @@ pub struct ListOriginRequestPoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListOriginRequestPoliciesOutput "ListOriginRequestPoliciesResult"[debug from output]
-    { origin_request_policy_list : OriginRequestPolicyList } { _meta }
+    ListOriginRequestPoliciesOutput "ListOriginRequestPoliciesResult"[from output] {
+    origin_request_policy_list = OriginRequestPolicyList } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPublicKeysOutput {
     /// Returns a list of all public keys that have been added to CloudFront for this account.
@@ -1434,10 +1432,10 @@ pub struct ListPublicKeysOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListPublicKeysOutput "ListPublicKeysResult"[debug from output] { public_key_list :
+    ListPublicKeysOutput "ListPublicKeysResult"[from output] { public_key_list =
     PublicKeyList } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListRealtimeLogConfigsOutput {
     /// A list of real-time log configurations.
@@ -1445,10 +1443,10 @@ pub struct ListRealtimeLogConfigsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListRealtimeLogConfigsOutput "ListRealtimeLogConfigsResult"[debug from output] {
-    realtime_log_configs : RealtimeLogConfigs } { _meta }
+    ListRealtimeLogConfigsOutput "ListRealtimeLogConfigsResult"[from output] {
+    realtime_log_configs = RealtimeLogConfigs } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListResponseHeadersPoliciesOutput {
     /// A list of response headers policies.
@@ -1456,11 +1454,11 @@ pub struct ListResponseHeadersPoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListResponseHeadersPoliciesOutput "ListResponseHeadersPoliciesResult"[debug from
-    output] { response_headers_policy_list : ResponseHeadersPolicyList } { _meta }
+    ListResponseHeadersPoliciesOutput "ListResponseHeadersPoliciesResult"[from output] {
+    response_headers_policy_list = ResponseHeadersPolicyList } { _meta }
 );
 /// The returned result of the corresponding request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListStreamingDistributionsOutput {
     /// The `StreamingDistributionList` type.
@@ -1468,11 +1466,11 @@ pub struct ListStreamingDistributionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListStreamingDistributionsOutput "ListStreamingDistributionsResult"[debug from
-    output] { streaming_distribution_list : StreamingDistributionList } { _meta }
+    ListStreamingDistributionsOutput "ListStreamingDistributionsResult"[from output] {
+    streaming_distribution_list = StreamingDistributionList } { _meta }
 );
 /// The returned result of the corresponding request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourceOutput {
     /// A complex type that contains zero or more `Tag` elements.
@@ -1480,10 +1478,10 @@ pub struct ListTagsForResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForResourceOutput "ListTagsForResourceResult"[debug from output] { tags :
-    Tags } { _meta }
+    ListTagsForResourceOutput "ListTagsForResourceResult"[from output] { tags = Tags } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTrustStoresOutput {
     /// Indicates the next page of trust stores. To get the next page of the list, use this value in the `Marker` field of your request.
@@ -1493,10 +1491,10 @@ pub struct ListTrustStoresOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTrustStoresOutput "ListTrustStoresResult"[debug from output] { next_marker :
-    String, trust_store_list : Vec < TrustStoreSummary > } { _meta }
+    ListTrustStoresOutput "ListTrustStoresResult"[from output] { next_marker : String,
+    trust_store_list = Vec < TrustStoreSummary > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListVpcOriginsOutput {
     /// List of VPC origins.
@@ -1504,10 +1502,10 @@ pub struct ListVpcOriginsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListVpcOriginsOutput "ListVpcOriginsResult"[debug from output] { vpc_origin_list :
+    ListVpcOriginsOutput "ListVpcOriginsResult"[from output] { vpc_origin_list =
     VpcOriginList } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PublishConnectionFunctionOutput {
     /// The connection function summary.
@@ -1515,10 +1513,10 @@ pub struct PublishConnectionFunctionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PublishConnectionFunctionOutput "PublishConnectionFunctionResult"[debug from output]
-    { connection_function_summary : ConnectionFunctionSummary } { _meta }
+    PublishConnectionFunctionOutput "PublishConnectionFunctionResult"[from output] {
+    connection_function_summary = ConnectionFunctionSummary } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PublishFunctionOutput {
     /// Contains configuration information and metadata about a CloudFront function.
@@ -1526,10 +1524,10 @@ pub struct PublishFunctionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PublishFunctionOutput "PublishFunctionResult"[debug from output] { function_summary :
+    PublishFunctionOutput "PublishFunctionResult"[from output] { function_summary =
     FunctionSummary } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutResourcePolicyOutput {
     /// The Amazon Resource Name (ARN) of the CloudFront resource for which the policy was created.
@@ -1537,10 +1535,10 @@ pub struct PutResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutResourcePolicyOutput "PutResourcePolicyResult"[debug from output] { resource_arn :
+    PutResourcePolicyOutput "PutResourcePolicyResult"[from output] { resource_arn :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TestConnectionFunctionOutput {
     /// The connection function test result.
@@ -1548,10 +1546,10 @@ pub struct TestConnectionFunctionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    TestConnectionFunctionOutput "TestConnectionFunctionResult"[debug from output] {
-    connection_function_test_result : ConnectionFunctionTestResult } { _meta }
+    TestConnectionFunctionOutput "TestConnectionFunctionResult"[from output] {
+    connection_function_test_result = ConnectionFunctionTestResult } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TestFunctionOutput {
     /// An object that represents the result of running the function with the provided event object.
@@ -1559,10 +1557,10 @@ pub struct TestFunctionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    TestFunctionOutput "TestFunctionResult"[debug from output] { test_result : TestResult
-    } { _meta }
+    TestFunctionOutput "TestFunctionResult"[from output] { test_result = TestResult } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAnycastIpListOutput {
     pub anycast_ip_list: Option<AnycastIpList>,
@@ -1571,10 +1569,10 @@ pub struct UpdateAnycastIpListOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateAnycastIpListOutput "UpdateAnycastIpListResult"[debug from output] {
-    anycast_ip_list : AnycastIpList, e_tag : String } { _meta }
+    UpdateAnycastIpListOutput "UpdateAnycastIpListResult"[from output] { anycast_ip_list
+    = AnycastIpList, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCachePolicyOutput {
     /// A cache policy.
@@ -1584,11 +1582,11 @@ pub struct UpdateCachePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateCachePolicyOutput "UpdateCachePolicyResult"[debug from output] { cache_policy :
+    UpdateCachePolicyOutput "UpdateCachePolicyResult"[from output] { cache_policy =
     CachePolicy, e_tag : String } { _meta }
 );
 /// The returned result of the corresponding request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCloudFrontOriginAccessIdentityOutput {
     /// The origin access identity's information.
@@ -1599,11 +1597,11 @@ pub struct UpdateCloudFrontOriginAccessIdentityOutput {
 }
 rboto::__structure!(
     UpdateCloudFrontOriginAccessIdentityOutput
-    "UpdateCloudFrontOriginAccessIdentityResult"[debug from output] {
-    cloud_front_origin_access_identity : CloudFrontOriginAccessIdentity, e_tag : String }
+    "UpdateCloudFrontOriginAccessIdentityResult"[from output] {
+    cloud_front_origin_access_identity = CloudFrontOriginAccessIdentity, e_tag : String }
     { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateConnectionFunctionOutput {
     /// The connection function summary.
@@ -1613,10 +1611,10 @@ pub struct UpdateConnectionFunctionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateConnectionFunctionOutput "UpdateConnectionFunctionResult"[debug from output] {
-    connection_function_summary : ConnectionFunctionSummary, e_tag : String } { _meta }
+    UpdateConnectionFunctionOutput "UpdateConnectionFunctionResult"[from output] {
+    connection_function_summary = ConnectionFunctionSummary, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateConnectionGroupOutput {
     /// The connection group that you updated.
@@ -1626,10 +1624,10 @@ pub struct UpdateConnectionGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateConnectionGroupOutput "UpdateConnectionGroupResult"[debug from output] {
-    connection_group : ConnectionGroup, e_tag : String } { _meta }
+    UpdateConnectionGroupOutput "UpdateConnectionGroupResult"[from output] {
+    connection_group = ConnectionGroup, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateContinuousDeploymentPolicyOutput {
     /// A continuous deployment policy.
@@ -1639,12 +1637,12 @@ pub struct UpdateContinuousDeploymentPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateContinuousDeploymentPolicyOutput "UpdateContinuousDeploymentPolicyResult"[debug
-    from output] { continuous_deployment_policy : ContinuousDeploymentPolicy, e_tag :
-    String } { _meta }
+    UpdateContinuousDeploymentPolicyOutput "UpdateContinuousDeploymentPolicyResult"[from
+    output] { continuous_deployment_policy = ContinuousDeploymentPolicy, e_tag : String }
+    { _meta }
 );
 /// The returned result of the corresponding request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDistributionOutput {
     /// The distribution's information.
@@ -1654,10 +1652,10 @@ pub struct UpdateDistributionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateDistributionOutput "UpdateDistributionResult"[debug from output] { distribution
-    : Distribution, e_tag : String } { _meta }
+    UpdateDistributionOutput "UpdateDistributionResult"[from output] { distribution =
+    Distribution, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDistributionTenantOutput {
     /// The distribution tenant that you're updating.
@@ -1667,10 +1665,10 @@ pub struct UpdateDistributionTenantOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateDistributionTenantOutput "UpdateDistributionTenantResult"[debug from output] {
-    distribution_tenant : DistributionTenant, e_tag : String } { _meta }
+    UpdateDistributionTenantOutput "UpdateDistributionTenantResult"[from output] {
+    distribution_tenant = DistributionTenant, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDistributionWithStagingConfigOutput {
     pub distribution: Option<Distribution>,
@@ -1680,10 +1678,10 @@ pub struct UpdateDistributionWithStagingConfigOutput {
 }
 rboto::__structure!(
     UpdateDistributionWithStagingConfigOutput
-    "UpdateDistributionWithStagingConfigResult"[debug from output] { distribution :
+    "UpdateDistributionWithStagingConfigResult"[from output] { distribution =
     Distribution, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDomainAssociationOutput {
     /// The domain that you're moving.
@@ -1695,10 +1693,10 @@ pub struct UpdateDomainAssociationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateDomainAssociationOutput "UpdateDomainAssociationResult"[debug from output] {
-    domain : String, resource_id : String, e_tag : String } { _meta }
+    UpdateDomainAssociationOutput "UpdateDomainAssociationResult"[from output] { domain :
+    String, resource_id : String, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateFieldLevelEncryptionConfigOutput {
     /// Return the results of updating the configuration.
@@ -1708,11 +1706,10 @@ pub struct UpdateFieldLevelEncryptionConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateFieldLevelEncryptionConfigOutput "UpdateFieldLevelEncryptionConfigResult"[debug
-    from output] { field_level_encryption : FieldLevelEncryption, e_tag : String } {
-    _meta }
+    UpdateFieldLevelEncryptionConfigOutput "UpdateFieldLevelEncryptionConfigResult"[from
+    output] { field_level_encryption = FieldLevelEncryption, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateFieldLevelEncryptionProfileOutput {
     /// Return the results of updating the profile.
@@ -1723,11 +1720,11 @@ pub struct UpdateFieldLevelEncryptionProfileOutput {
 }
 rboto::__structure!(
     UpdateFieldLevelEncryptionProfileOutput
-    "UpdateFieldLevelEncryptionProfileResult"[debug from output] {
-    field_level_encryption_profile : FieldLevelEncryptionProfile, e_tag : String } {
+    "UpdateFieldLevelEncryptionProfileResult"[from output] {
+    field_level_encryption_profile = FieldLevelEncryptionProfile, e_tag : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateFunctionOutput {
     /// Contains configuration information and metadata about a CloudFront function.
@@ -1737,10 +1734,10 @@ pub struct UpdateFunctionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateFunctionOutput "UpdateFunctionResult"[debug from output] { function_summary :
+    UpdateFunctionOutput "UpdateFunctionResult"[from output] { function_summary =
     FunctionSummary, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateKeyGroupOutput {
     /// The key group that was just updated.
@@ -1750,10 +1747,10 @@ pub struct UpdateKeyGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateKeyGroupOutput "UpdateKeyGroupResult"[debug from output] { key_group :
-    KeyGroup, e_tag : String } { _meta }
+    UpdateKeyGroupOutput "UpdateKeyGroupResult"[from output] { key_group = KeyGroup,
+    e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateKeyValueStoreOutput {
     /// The resulting key value store to update.
@@ -1763,10 +1760,10 @@ pub struct UpdateKeyValueStoreOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateKeyValueStoreOutput "UpdateKeyValueStoreResult"[debug from output] {
-    key_value_store : KeyValueStore, e_tag : String } { _meta }
+    UpdateKeyValueStoreOutput "UpdateKeyValueStoreResult"[from output] { key_value_store
+    = KeyValueStore, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateOriginAccessControlOutput {
     /// The origin access control after it has been updated.
@@ -1776,10 +1773,10 @@ pub struct UpdateOriginAccessControlOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateOriginAccessControlOutput "UpdateOriginAccessControlResult"[debug from output]
-    { origin_access_control : OriginAccessControl, e_tag : String } { _meta }
+    UpdateOriginAccessControlOutput "UpdateOriginAccessControlResult"[from output] {
+    origin_access_control = OriginAccessControl, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateOriginRequestPolicyOutput {
     /// An origin request policy.
@@ -1789,10 +1786,10 @@ pub struct UpdateOriginRequestPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateOriginRequestPolicyOutput "UpdateOriginRequestPolicyResult"[debug from output]
-    { origin_request_policy : OriginRequestPolicy, e_tag : String } { _meta }
+    UpdateOriginRequestPolicyOutput "UpdateOriginRequestPolicyResult"[from output] {
+    origin_request_policy = OriginRequestPolicy, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePublicKeyOutput {
     /// The public key.
@@ -1802,10 +1799,10 @@ pub struct UpdatePublicKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdatePublicKeyOutput "UpdatePublicKeyResult"[debug from output] { public_key :
-    PublicKey, e_tag : String } { _meta }
+    UpdatePublicKeyOutput "UpdatePublicKeyResult"[from output] { public_key = PublicKey,
+    e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateRealtimeLogConfigOutput {
     /// A real-time log configuration.
@@ -1813,10 +1810,10 @@ pub struct UpdateRealtimeLogConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateRealtimeLogConfigOutput "UpdateRealtimeLogConfigResult"[debug from output] {
-    realtime_log_config : RealtimeLogConfig } { _meta }
+    UpdateRealtimeLogConfigOutput "UpdateRealtimeLogConfigResult"[from output] {
+    realtime_log_config = RealtimeLogConfig } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateResponseHeadersPolicyOutput {
     /// A response headers policy.
@@ -1826,11 +1823,11 @@ pub struct UpdateResponseHeadersPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateResponseHeadersPolicyOutput "UpdateResponseHeadersPolicyResult"[debug from
-    output] { response_headers_policy : ResponseHeadersPolicy, e_tag : String } { _meta }
+    UpdateResponseHeadersPolicyOutput "UpdateResponseHeadersPolicyResult"[from output] {
+    response_headers_policy = ResponseHeadersPolicy, e_tag : String } { _meta }
 );
 /// The returned result of the corresponding request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateStreamingDistributionOutput {
     /// The streaming distribution's information.
@@ -1840,10 +1837,10 @@ pub struct UpdateStreamingDistributionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateStreamingDistributionOutput "UpdateStreamingDistributionResult"[debug from
-    output] { streaming_distribution : StreamingDistribution, e_tag : String } { _meta }
+    UpdateStreamingDistributionOutput "UpdateStreamingDistributionResult"[from output] {
+    streaming_distribution = StreamingDistribution, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTrustStoreOutput {
     /// The trust store.
@@ -1853,10 +1850,10 @@ pub struct UpdateTrustStoreOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateTrustStoreOutput "UpdateTrustStoreResult"[debug from output] { trust_store :
+    UpdateTrustStoreOutput "UpdateTrustStoreResult"[from output] { trust_store =
     TrustStore, e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateVpcOriginOutput {
     /// The VPC origin.
@@ -1866,10 +1863,10 @@ pub struct UpdateVpcOriginOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateVpcOriginOutput "UpdateVpcOriginResult"[debug from output] { vpc_origin :
-    VpcOrigin, e_tag : String } { _meta }
+    UpdateVpcOriginOutput "UpdateVpcOriginResult"[from output] { vpc_origin = VpcOrigin,
+    e_tag : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyDnsConfigurationOutput {
     /// The list of domain names, their statuses, and a description of each status.
@@ -1877,211 +1874,205 @@ pub struct VerifyDnsConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    VerifyDnsConfigurationOutput "VerifyDnsConfigurationResult"[debug from output] {
-    dns_configuration_list : Vec < DnsConfiguration > } { _meta }
+    VerifyDnsConfigurationOutput "VerifyDnsConfigurationResult"[from output] {
+    dns_configuration_list = Vec < DnsConfiguration > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateAliasOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateAliasOutput "AssociateAliasOutput"[debug from output] {} { _meta }
+    AssociateAliasOutput "AssociateAliasOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAnycastIpListOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteAnycastIpListOutput "DeleteAnycastIpListOutput"[debug from output] {} { _meta }
+    DeleteAnycastIpListOutput "DeleteAnycastIpListOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCachePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteCachePolicyOutput "DeleteCachePolicyOutput"[debug from output] {} { _meta }
+    DeleteCachePolicyOutput "DeleteCachePolicyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCloudFrontOriginAccessIdentityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     DeleteCloudFrontOriginAccessIdentityOutput
-    "DeleteCloudFrontOriginAccessIdentityOutput"[debug from output] {} { _meta }
+    "DeleteCloudFrontOriginAccessIdentityOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteConnectionFunctionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteConnectionFunctionOutput "DeleteConnectionFunctionOutput"[debug from output] {}
-    { _meta }
+    DeleteConnectionFunctionOutput "DeleteConnectionFunctionOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteConnectionGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteConnectionGroupOutput "DeleteConnectionGroupOutput"[debug from output] {} {
-    _meta }
+    DeleteConnectionGroupOutput "DeleteConnectionGroupOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteContinuousDeploymentPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteContinuousDeploymentPolicyOutput "DeleteContinuousDeploymentPolicyOutput"[debug
-    from output] {} { _meta }
+    DeleteContinuousDeploymentPolicyOutput "DeleteContinuousDeploymentPolicyOutput"[from
+    output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDistributionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDistributionOutput "DeleteDistributionOutput"[debug from output] {} { _meta }
+    DeleteDistributionOutput "DeleteDistributionOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDistributionTenantOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDistributionTenantOutput "DeleteDistributionTenantOutput"[debug from output] {}
-    { _meta }
+    DeleteDistributionTenantOutput "DeleteDistributionTenantOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteFieldLevelEncryptionConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteFieldLevelEncryptionConfigOutput "DeleteFieldLevelEncryptionConfigOutput"[debug
-    from output] {} { _meta }
+    DeleteFieldLevelEncryptionConfigOutput "DeleteFieldLevelEncryptionConfigOutput"[from
+    output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteFieldLevelEncryptionProfileOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     DeleteFieldLevelEncryptionProfileOutput
-    "DeleteFieldLevelEncryptionProfileOutput"[debug from output] {} { _meta }
+    "DeleteFieldLevelEncryptionProfileOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteFunctionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteFunctionOutput "DeleteFunctionOutput"[debug from output] {} { _meta }
+    DeleteFunctionOutput "DeleteFunctionOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteKeyGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteKeyGroupOutput "DeleteKeyGroupOutput"[debug from output] {} { _meta }
+    DeleteKeyGroupOutput "DeleteKeyGroupOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteKeyValueStoreOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteKeyValueStoreOutput "DeleteKeyValueStoreOutput"[debug from output] {} { _meta }
+    DeleteKeyValueStoreOutput "DeleteKeyValueStoreOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteOriginAccessControlOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteOriginAccessControlOutput "DeleteOriginAccessControlOutput"[debug from output]
-    {} { _meta }
+    DeleteOriginAccessControlOutput "DeleteOriginAccessControlOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteOriginRequestPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteOriginRequestPolicyOutput "DeleteOriginRequestPolicyOutput"[debug from output]
-    {} { _meta }
+    DeleteOriginRequestPolicyOutput "DeleteOriginRequestPolicyOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePublicKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeletePublicKeyOutput "DeletePublicKeyOutput"[debug from output] {} { _meta }
+    DeletePublicKeyOutput "DeletePublicKeyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRealtimeLogConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteRealtimeLogConfigOutput "DeleteRealtimeLogConfigOutput"[debug from output] {} {
-    _meta }
+    DeleteRealtimeLogConfigOutput "DeleteRealtimeLogConfigOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteResourcePolicyOutput "DeleteResourcePolicyOutput"[debug from output] {} { _meta
-    }
+    DeleteResourcePolicyOutput "DeleteResourcePolicyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResponseHeadersPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteResponseHeadersPolicyOutput "DeleteResponseHeadersPolicyOutput"[debug from
-    output] {} { _meta }
+    DeleteResponseHeadersPolicyOutput "DeleteResponseHeadersPolicyOutput"[from output] {}
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteStreamingDistributionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteStreamingDistributionOutput "DeleteStreamingDistributionOutput"[debug from
-    output] {} { _meta }
+    DeleteStreamingDistributionOutput "DeleteStreamingDistributionOutput"[from output] {}
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTrustStoreOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteTrustStoreOutput "DeleteTrustStoreOutput"[debug from output] {} { _meta }
+    DeleteTrustStoreOutput "DeleteTrustStoreOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagResourceOutput "TagResourceOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    UntagResourceOutput "UntagResourceOutput"[debug from output] {} { _meta }
-);
+rboto::__structure!(UntagResourceOutput "UntagResourceOutput"[from output] {} { _meta });

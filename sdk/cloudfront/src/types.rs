@@ -18,8 +18,8 @@ pub struct ActiveTrustedKeyGroups {
     pub items: Option<Vec<KgKeyPairIds>>,
 }
 rboto::__structure!(
-    ActiveTrustedKeyGroups "ActiveTrustedKeyGroups"[set from] { enabled = bool, quantity
-    = i32, items : Vec < KgKeyPairIds > } {}
+    ActiveTrustedKeyGroups "ActiveTrustedKeyGroups"[from] { enabled = bool, quantity =
+    i32, items = Vec < KgKeyPairIds > } {}
 );
 /// A list of Amazon Web Services accounts and the active CloudFront key pairs in each account that CloudFront can use to verify the signatures of signed URLs and signed cookies.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -33,8 +33,8 @@ pub struct ActiveTrustedSigners {
     pub items: Option<Vec<Signer>>,
 }
 rboto::__structure!(
-    ActiveTrustedSigners "ActiveTrustedSigners"[set from] { enabled = bool, quantity =
-    i32, items : Vec < Signer > } {}
+    ActiveTrustedSigners "ActiveTrustedSigners"[from] { enabled = bool, quantity = i32,
+    items = Vec < Signer > } {}
 );
 /// Amazon Web Services services in China customers must file for an Internet Content Provider (ICP) recordal if they want to serve content publicly on an alternate domain name, also known as a CNAME, that they've added to CloudFront. AliasICPRecordal provides the ICP recordal status for CNAMEs associated with distributions.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -46,7 +46,7 @@ pub struct AliasIcpRecordal {
     pub icp_recordal_status: Option<IcpRecordalStatus>,
 }
 rboto::__structure!(
-    AliasIcpRecordal "AliasICPRecordal"[set from] { cname : String, icp_recordal_status :
+    AliasIcpRecordal "AliasICPRecordal"[from] { cname : String, icp_recordal_status :
     IcpRecordalStatus } {}
 );
 /// A complex type that contains information about CNAMEs (alternate domain names), if any, for this distribution.
@@ -59,7 +59,7 @@ pub struct Aliases {
     pub items: Option<Vec<String>>,
 }
 rboto::__structure!(
-    Aliases "Aliases"[set into from] { quantity = i32, items : Vec < String > } {}
+    Aliases "Aliases"[set into from] { quantity = i32, items = Vec < String > } {}
 );
 /// A complex type that controls which HTTP methods CloudFront processes and forwards to your Amazon S3 bucket or your custom origin. There are three choices:
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -72,8 +72,8 @@ pub struct AllowedMethods {
     pub cached_methods: Option<CachedMethods>,
 }
 rboto::__structure!(
-    AllowedMethods "AllowedMethods"[set into from] { quantity = i32, items : Vec < Method
-    >, cached_methods : CachedMethods } {}
+    AllowedMethods "AllowedMethods"[set into from] { quantity = i32, items = Vec < Method
+    >, cached_methods = CachedMethods } {}
 );
 /// An Anycast static IP list. For more information, see [Request Anycast static IPs to use for allowlisting](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/request-static-ips.html) in the *Amazon CloudFront Developer Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -99,10 +99,9 @@ pub struct AnycastIpList {
     pub last_modified_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    AnycastIpList "AnycastIpList"[set from] { id : String, name : String, status :
-    String, arn : String, ip_address_type : IpAddressType, ipam_config : IpamConfig,
-    anycast_ips : Vec < String >, ip_count = i32, last_modified_time : rboto::DateTime }
-    {}
+    AnycastIpList "AnycastIpList"[from] { id : String, name : String, status : String,
+    arn : String, ip_address_type : IpAddressType, ipam_config = IpamConfig, anycast_ips
+    = Vec < String >, ip_count = i32, last_modified_time : rboto::DateTime } {}
 );
 /// The Anycast static IP list collection.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -122,7 +121,7 @@ pub struct AnycastIpListCollection {
     pub quantity: Option<i32>,
 }
 rboto::__structure!(
-    AnycastIpListCollection "AnycastIpListCollection"[set from] { items : Vec <
+    AnycastIpListCollection "AnycastIpListCollection"[from] { items = Vec <
     AnycastIpListSummary >, marker : String, next_marker : String, max_items = i32,
     is_truncated = bool, quantity = i32 } {}
 );
@@ -150,9 +149,9 @@ pub struct AnycastIpListSummary {
     pub ipam_config: Option<IpamConfig>,
 }
 rboto::__structure!(
-    AnycastIpListSummary "AnycastIpListSummary"[set from] { id : String, name : String,
+    AnycastIpListSummary "AnycastIpListSummary"[from] { id : String, name : String,
     status : String, arn : String, ip_count = i32, last_modified_time : rboto::DateTime,
-    ip_address_type : IpAddressType, e_tag : String, ipam_config : IpamConfig } {}
+    ip_address_type : IpAddressType, e_tag : String, ipam_config = IpamConfig } {}
 );
 /// The CA certificates bundle location in Amazon S3.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -245,13 +244,13 @@ pub struct CacheBehavior {
 }
 rboto::__structure!(
     CacheBehavior "CacheBehavior"[set into from] { path_pattern : String,
-    target_origin_id : String, trusted_signers : TrustedSigners, trusted_key_groups :
-    TrustedKeyGroups, viewer_protocol_policy : ViewerProtocolPolicy, allowed_methods :
+    target_origin_id : String, trusted_signers = TrustedSigners, trusted_key_groups =
+    TrustedKeyGroups, viewer_protocol_policy : ViewerProtocolPolicy, allowed_methods =
     AllowedMethods, smooth_streaming = bool, compress = bool,
-    lambda_function_associations : LambdaFunctionAssociations, function_associations :
+    lambda_function_associations = LambdaFunctionAssociations, function_associations =
     FunctionAssociations, field_level_encryption_id : String, realtime_log_config_arn :
     String, cache_policy_id : String, origin_request_policy_id : String,
-    response_headers_policy_id : String, grpc_config : GrpcConfig, forwarded_values :
+    response_headers_policy_id : String, grpc_config = GrpcConfig, forwarded_values =
     ForwardedValues, min_ttl = i64, default_ttl = i64, max_ttl = i64 } {}
 );
 /// A complex type that contains zero or more `CacheBehavior` elements.
@@ -264,7 +263,7 @@ pub struct CacheBehaviors {
     pub items: Option<Vec<CacheBehavior>>,
 }
 rboto::__structure!(
-    CacheBehaviors "CacheBehaviors"[set into from] { quantity = i32, items : Vec <
+    CacheBehaviors "CacheBehaviors"[set into from] { quantity = i32, items = Vec <
     CacheBehavior > } {}
 );
 /// A cache policy.
@@ -279,8 +278,8 @@ pub struct CachePolicy {
     pub cache_policy_config: Option<CachePolicyConfig>,
 }
 rboto::__structure!(
-    CachePolicy "CachePolicy"[set from] { id : String, last_modified_time :
-    rboto::DateTime, cache_policy_config : CachePolicyConfig } {}
+    CachePolicy "CachePolicy"[from] { id : String, last_modified_time : rboto::DateTime,
+    cache_policy_config = CachePolicyConfig } {}
 );
 /// A cache policy configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -304,12 +303,12 @@ pub struct CachePolicyConfig {
 rboto::__structure!(
     CachePolicyConfig "CachePolicyConfig"[set into from] { comment : String, name :
     String, default_ttl = i64, max_ttl = i64, min_ttl = i64,
-    parameters_in_cache_key_and_forwarded_to_origin :
+    parameters_in_cache_key_and_forwarded_to_origin =
     ParametersInCacheKeyAndForwardedToOrigin } {}
 );
 rboto::__string_enum!(
-    CachePolicyCookieBehavior { None = "none", Whitelist = "whitelist", AllExcept =
-    "allExcept", All = "all" }
+    CachePolicyCookieBehavior { 0 None = "none", 1 Whitelist = "whitelist", 2 AllExcept =
+    "allExcept", 3 All = "all" }
 );
 /// An object that determines whether any cookies in viewer requests (and if so, which cookies) are included in the cache key and in requests that CloudFront sends to the origin.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -321,10 +320,10 @@ pub struct CachePolicyCookiesConfig {
 }
 rboto::__structure!(
     CachePolicyCookiesConfig "CachePolicyCookiesConfig"[set into from] { cookie_behavior
-    : CachePolicyCookieBehavior, cookies : CookieNames } {}
+    : CachePolicyCookieBehavior, cookies = CookieNames } {}
 );
 rboto::__string_enum!(
-    CachePolicyHeaderBehavior { None = "none", Whitelist = "whitelist" }
+    CachePolicyHeaderBehavior { 0 None = "none", 1 Whitelist = "whitelist" }
 );
 /// An object that determines whether any HTTP headers (and if so, which headers) are included in the cache key and in requests that CloudFront sends to the origin.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -336,7 +335,7 @@ pub struct CachePolicyHeadersConfig {
 }
 rboto::__structure!(
     CachePolicyHeadersConfig "CachePolicyHeadersConfig"[set into from] { header_behavior
-    : CachePolicyHeaderBehavior, headers : Headers } {}
+    : CachePolicyHeaderBehavior, headers = Headers } {}
 );
 /// A list of cache policies.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -352,12 +351,12 @@ pub struct CachePolicyList {
     pub items: Option<Vec<CachePolicySummary>>,
 }
 rboto::__structure!(
-    CachePolicyList "CachePolicyList"[set from] { next_marker : String, max_items = i32,
-    quantity = i32, items : Vec < CachePolicySummary > } {}
+    CachePolicyList "CachePolicyList"[from] { next_marker : String, max_items = i32,
+    quantity = i32, items = Vec < CachePolicySummary > } {}
 );
 rboto::__string_enum!(
-    CachePolicyQueryStringBehavior { None = "none", Whitelist = "whitelist", AllExcept =
-    "allExcept", All = "all" }
+    CachePolicyQueryStringBehavior { 0 None = "none", 1 Whitelist = "whitelist", 2
+    AllExcept = "allExcept", 3 All = "all" }
 );
 /// An object that determines whether any URL query strings in viewer requests (and if so, which query strings) are included in the cache key and in requests that CloudFront sends to the origin.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -370,7 +369,7 @@ pub struct CachePolicyQueryStringsConfig {
 }
 rboto::__structure!(
     CachePolicyQueryStringsConfig "CachePolicyQueryStringsConfig"[set into from] {
-    query_string_behavior : CachePolicyQueryStringBehavior, query_strings :
+    query_string_behavior : CachePolicyQueryStringBehavior, query_strings =
     QueryStringNames } {}
 );
 /// Contains a cache policy.
@@ -383,10 +382,10 @@ pub struct CachePolicySummary {
     pub cache_policy: Option<CachePolicy>,
 }
 rboto::__structure!(
-    CachePolicySummary "CachePolicySummary"[set from] { type_ : CachePolicyType,
-    cache_policy : CachePolicy } {}
+    CachePolicySummary "CachePolicySummary"[from] { type_ : CachePolicyType, cache_policy
+    = CachePolicy } {}
 );
-rboto::__string_enum!(CachePolicyType { Managed = "managed", Custom = "custom" });
+rboto::__string_enum!(CachePolicyType { 0 Managed = "managed", 1 Custom = "custom" });
 /// A complex type that specifies the HTTP header name from which CloudFront extracts cache tags from origin responses. When you add `CacheTagConfig` to a distribution, CloudFront reads the specified header from origin responses, parses the comma-separated tag values, and stores them with the cached object. You can then invalidate cached objects by tag using the `CreateInvalidation` API.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -407,7 +406,7 @@ pub struct CachedMethods {
     pub items: Option<Vec<Method>>,
 }
 rboto::__structure!(
-    CachedMethods "CachedMethods"[set into from] { quantity = i32, items : Vec < Method >
+    CachedMethods "CachedMethods"[set into from] { quantity = i32, items = Vec < Method >
     } {}
 );
 /// The Certificate Manager (ACM) certificate associated with your distribution.
@@ -419,11 +418,11 @@ pub struct Certificate {
 }
 rboto::__structure!(Certificate "Certificate"[set into from] { arn : String } {});
 rboto::__string_enum!(
-    CertificateSource { Cloudfront = "cloudfront", Iam = "iam", Acm = "acm" }
+    CertificateSource { 0 Cloudfront = "cloudfront", 1 Iam = "iam", 2 Acm = "acm" }
 );
 rboto::__string_enum!(
-    CertificateTransparencyLoggingPreference { Enabled = "enabled", Disabled = "disabled"
-    }
+    CertificateTransparencyLoggingPreference { 0 Enabled = "enabled", 1 Disabled =
+    "disabled" }
 );
 /// CloudFront origin access identity.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -439,8 +438,8 @@ pub struct CloudFrontOriginAccessIdentity {
     >,
 }
 rboto::__structure!(
-    CloudFrontOriginAccessIdentity "CloudFrontOriginAccessIdentity"[set from] { id :
-    String, s3_canonical_user_id : String, cloud_front_origin_access_identity_config :
+    CloudFrontOriginAccessIdentity "CloudFrontOriginAccessIdentity"[from] { id : String,
+    s3_canonical_user_id : String, cloud_front_origin_access_identity_config =
     CloudFrontOriginAccessIdentityConfig } {}
 );
 /// Origin access identity configuration. Send a `GET` request to the `/CloudFront API version/CloudFront/identity ID/config` resource.
@@ -474,9 +473,9 @@ pub struct CloudFrontOriginAccessIdentityList {
     pub items: Option<Vec<CloudFrontOriginAccessIdentitySummary>>,
 }
 rboto::__structure!(
-    CloudFrontOriginAccessIdentityList "CloudFrontOriginAccessIdentityList"[set from] {
+    CloudFrontOriginAccessIdentityList "CloudFrontOriginAccessIdentityList"[from] {
     marker : String, next_marker : String, max_items = i32, is_truncated = bool, quantity
-    = i32, items : Vec < CloudFrontOriginAccessIdentitySummary > } {}
+    = i32, items = Vec < CloudFrontOriginAccessIdentitySummary > } {}
 );
 /// Summary of the information about a CloudFront origin access identity.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -490,8 +489,8 @@ pub struct CloudFrontOriginAccessIdentitySummary {
     pub comment: Option<String>,
 }
 rboto::__structure!(
-    CloudFrontOriginAccessIdentitySummary "CloudFrontOriginAccessIdentitySummary"[set
-    from] { id : String, s3_canonical_user_id : String, comment : String } {}
+    CloudFrontOriginAccessIdentitySummary "CloudFrontOriginAccessIdentitySummary"[from] {
+    id : String, s3_canonical_user_id : String, comment : String } {}
 );
 /// An alias (also called a CNAME) and the CloudFront standard distribution and Amazon Web Services account ID that it's associated with. The standard distribution and account IDs are partially hidden, which allows you to identify the standard distributions and accounts that you own, and helps to protect the information of ones that you don't own.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -505,8 +504,8 @@ pub struct ConflictingAlias {
     pub account_id: Option<String>,
 }
 rboto::__structure!(
-    ConflictingAlias "ConflictingAlias"[set from] { alias : String, distribution_id :
-    String, account_id : String } {}
+    ConflictingAlias "ConflictingAlias"[from] { alias : String, distribution_id : String,
+    account_id : String } {}
 );
 /// A list of aliases (also called CNAMEs) and the CloudFront standard distributions and Amazon Web Services accounts that they are associated with. In the list, the standard distribution and account IDs are partially hidden, which allows you to identify the standard distributions and accounts that you own, but helps to protect the information of ones that you don't own.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -522,8 +521,8 @@ pub struct ConflictingAliasesList {
     pub items: Option<Vec<ConflictingAlias>>,
 }
 rboto::__structure!(
-    ConflictingAliasesList "ConflictingAliasesList"[set from] { next_marker : String,
-    max_items = i32, quantity = i32, items : Vec < ConflictingAlias > } {}
+    ConflictingAliasesList "ConflictingAliasesList"[from] { next_marker : String,
+    max_items = i32, quantity = i32, items = Vec < ConflictingAlias > } {}
 );
 /// A connection function association.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -557,8 +556,8 @@ pub struct ConnectionFunctionSummary {
     pub last_modified_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ConnectionFunctionSummary "ConnectionFunctionSummary"[set from] { name : String, id :
-    String, connection_function_config : FunctionConfig, connection_function_arn :
+    ConnectionFunctionSummary "ConnectionFunctionSummary"[from] { name : String, id :
+    String, connection_function_config = FunctionConfig, connection_function_arn :
     String, status : String, stage : FunctionStage, created_time : rboto::DateTime,
     last_modified_time : rboto::DateTime } {}
 );
@@ -578,9 +577,9 @@ pub struct ConnectionFunctionTestResult {
     pub connection_function_output: Option<String>,
 }
 rboto::__structure!(
-    ConnectionFunctionTestResult "ConnectionFunctionTestResult"[set debug from] {
-    connection_function_summary : ConnectionFunctionSummary, compute_utilization :
-    String, connection_function_execution_logs : Vec < String > [sensitive],
+    ConnectionFunctionTestResult "ConnectionFunctionTestResult"[debug from] {
+    connection_function_summary = ConnectionFunctionSummary, compute_utilization :
+    String, connection_function_execution_logs = Vec < String > [sensitive],
     connection_function_error_message : String[sensitive], connection_function_output :
     String[sensitive] } {}
 );
@@ -613,10 +612,10 @@ pub struct ConnectionGroup {
     pub is_default: Option<bool>,
 }
 rboto::__structure!(
-    ConnectionGroup "ConnectionGroup"[set from] { id : String, name : String, arn :
-    String, created_time : rboto::DateTime, last_modified_time : rboto::DateTime, tags :
-    Tags, ipv6_enabled = bool, routing_endpoint : String, anycast_ip_list_id : String,
-    status : String, enabled = bool, is_default = bool } {}
+    ConnectionGroup "ConnectionGroup"[from] { id : String, name : String, arn : String,
+    created_time : rboto::DateTime, last_modified_time : rboto::DateTime, tags = Tags,
+    ipv6_enabled = bool, routing_endpoint : String, anycast_ip_list_id : String, status :
+    String, enabled = bool, is_default = bool } {}
 );
 /// Contains information about what CloudFront resources your connection groups are associated with.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -657,12 +656,14 @@ pub struct ConnectionGroupSummary {
     pub is_default: Option<bool>,
 }
 rboto::__structure!(
-    ConnectionGroupSummary "ConnectionGroupSummary"[set from] { id : String, name :
-    String, arn : String, routing_endpoint : String, created_time : rboto::DateTime,
+    ConnectionGroupSummary "ConnectionGroupSummary"[from] { id : String, name : String,
+    arn : String, routing_endpoint : String, created_time : rboto::DateTime,
     last_modified_time : rboto::DateTime, e_tag : String, anycast_ip_list_id : String,
     enabled = bool, status : String, is_default = bool } {}
 );
-rboto::__string_enum!(ConnectionMode { Direct = "direct", TenantOnly = "tenant-only" });
+rboto::__string_enum!(
+    ConnectionMode { 0 Direct = "direct", 1 TenantOnly = "tenant-only" }
+);
 /// A field-level encryption content type profile.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -689,7 +690,7 @@ pub struct ContentTypeProfileConfig {
 }
 rboto::__structure!(
     ContentTypeProfileConfig "ContentTypeProfileConfig"[set into from] {
-    forward_when_content_type_is_unknown = bool, content_type_profiles :
+    forward_when_content_type_is_unknown = bool, content_type_profiles =
     ContentTypeProfiles } {}
 );
 /// Field-level encryption content type-profile.
@@ -702,7 +703,7 @@ pub struct ContentTypeProfiles {
     pub items: Option<Vec<ContentTypeProfile>>,
 }
 rboto::__structure!(
-    ContentTypeProfiles "ContentTypeProfiles"[set into from] { quantity = i32, items :
+    ContentTypeProfiles "ContentTypeProfiles"[set into from] { quantity = i32, items =
     Vec < ContentTypeProfile > } {}
 );
 /// A continuous deployment policy.
@@ -716,8 +717,8 @@ pub struct ContinuousDeploymentPolicy {
     pub continuous_deployment_policy_config: Option<ContinuousDeploymentPolicyConfig>,
 }
 rboto::__structure!(
-    ContinuousDeploymentPolicy "ContinuousDeploymentPolicy"[set from] { id : String,
-    last_modified_time : rboto::DateTime, continuous_deployment_policy_config :
+    ContinuousDeploymentPolicy "ContinuousDeploymentPolicy"[from] { id : String,
+    last_modified_time : rboto::DateTime, continuous_deployment_policy_config =
     ContinuousDeploymentPolicyConfig } {}
 );
 /// Contains the configuration for a continuous deployment policy.
@@ -733,8 +734,8 @@ pub struct ContinuousDeploymentPolicyConfig {
 }
 rboto::__structure!(
     ContinuousDeploymentPolicyConfig "ContinuousDeploymentPolicyConfig"[set into from] {
-    staging_distribution_dns_names : StagingDistributionDnsNames, enabled = bool,
-    traffic_config : TrafficConfig } {}
+    staging_distribution_dns_names = StagingDistributionDnsNames, enabled = bool,
+    traffic_config = TrafficConfig } {}
 );
 /// Contains a list of continuous deployment policies.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -750,8 +751,8 @@ pub struct ContinuousDeploymentPolicyList {
     pub items: Option<Vec<ContinuousDeploymentPolicySummary>>,
 }
 rboto::__structure!(
-    ContinuousDeploymentPolicyList "ContinuousDeploymentPolicyList"[set from] {
-    next_marker : String, max_items = i32, quantity = i32, items : Vec <
+    ContinuousDeploymentPolicyList "ContinuousDeploymentPolicyList"[from] { next_marker :
+    String, max_items = i32, quantity = i32, items = Vec <
     ContinuousDeploymentPolicySummary > } {}
 );
 /// A summary of the information about your continuous deployment policies.
@@ -762,11 +763,11 @@ pub struct ContinuousDeploymentPolicySummary {
     pub continuous_deployment_policy: Option<ContinuousDeploymentPolicy>,
 }
 rboto::__structure!(
-    ContinuousDeploymentPolicySummary "ContinuousDeploymentPolicySummary"[set from] {
-    continuous_deployment_policy : ContinuousDeploymentPolicy } {}
+    ContinuousDeploymentPolicySummary "ContinuousDeploymentPolicySummary"[from] {
+    continuous_deployment_policy = ContinuousDeploymentPolicy } {}
 );
 rboto::__string_enum!(
-    ContinuousDeploymentPolicyType { SingleWeight = "SingleWeight", SingleHeader =
+    ContinuousDeploymentPolicyType { 0 SingleWeight = "SingleWeight", 1 SingleHeader =
     "SingleHeader" }
 );
 /// This configuration determines which HTTP requests are sent to the staging distribution. If the HTTP request contains a header and value that matches what you specify here, the request is sent to the staging distribution. Otherwise the request is sent to the primary distribution.
@@ -792,7 +793,7 @@ pub struct ContinuousDeploymentSingleWeightConfig {
 }
 rboto::__structure!(
     ContinuousDeploymentSingleWeightConfig "ContinuousDeploymentSingleWeightConfig"[set
-    into from] { weight = f32, session_stickiness_config : SessionStickinessConfig } {}
+    into from] { weight = f32, session_stickiness_config = SessionStickinessConfig } {}
 );
 /// Contains a list of cookie names.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -804,7 +805,7 @@ pub struct CookieNames {
     pub items: Option<Vec<String>>,
 }
 rboto::__structure!(
-    CookieNames "CookieNames"[set into from] { quantity = i32, items : Vec < String > }
+    CookieNames "CookieNames"[set into from] { quantity = i32, items = Vec < String > }
     {}
 );
 /// This field is deprecated. We recommend that you use a cache policy or an origin request policy instead of this field.
@@ -818,7 +819,7 @@ pub struct CookiePreference {
 }
 rboto::__structure!(
     CookiePreference "CookiePreference"[set into from] { forward : ItemSelection,
-    whitelisted_names : CookieNames } {}
+    whitelisted_names = CookieNames } {}
 );
 /// A complex type that controls:
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -847,7 +848,7 @@ pub struct CustomErrorResponses {
     pub items: Option<Vec<CustomErrorResponse>>,
 }
 rboto::__structure!(
-    CustomErrorResponses "CustomErrorResponses"[set into from] { quantity = i32, items :
+    CustomErrorResponses "CustomErrorResponses"[set into from] { quantity = i32, items =
     Vec < CustomErrorResponse > } {}
 );
 /// A complex type that contains the list of Custom Headers for each origin.
@@ -860,7 +861,7 @@ pub struct CustomHeaders {
     pub items: Option<Vec<OriginCustomHeader>>,
 }
 rboto::__structure!(
-    CustomHeaders "CustomHeaders"[set into from] { quantity = i32, items : Vec <
+    CustomHeaders "CustomHeaders"[set into from] { quantity = i32, items = Vec <
     OriginCustomHeader > } {}
 );
 /// A custom origin. A custom origin is any origin that is *not* an Amazon S3 bucket, with one exception. An Amazon S3 bucket that is [configured with static website hosting](https://docs.aws.amazon.com/AmazonS3/latest/dev/WebsiteHosting.html) *is* a custom origin.
@@ -886,12 +887,12 @@ pub struct CustomOriginConfig {
 }
 rboto::__structure!(
     CustomOriginConfig "CustomOriginConfig"[set into from] { http_port = i32, https_port
-    = i32, origin_protocol_policy : OriginProtocolPolicy, origin_ssl_protocols :
+    = i32, origin_protocol_policy : OriginProtocolPolicy, origin_ssl_protocols =
     OriginSslProtocols, origin_read_timeout = i32, origin_keepalive_timeout = i32,
-    ip_address_type : IpAddressType, origin_mtls_config : OriginMtlsConfig } {}
+    ip_address_type : IpAddressType, origin_mtls_config = OriginMtlsConfig } {}
 );
 rboto::__string_enum!(
-    CustomizationActionType { Override = "override", Disable = "disable" }
+    CustomizationActionType { 0 Override = "override", 1 Disable = "disable" }
 );
 /// Customizations for the distribution tenant. For each distribution tenant, you can specify the geographic restrictions, and the Amazon Resource Names (ARNs) for the ACM certificate and WAF web ACL. These are specific values that you can override or disable from the multi-tenant distribution that was used to create the distribution tenant.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -905,8 +906,8 @@ pub struct Customizations {
     pub geo_restrictions: Option<GeoRestrictionCustomization>,
 }
 rboto::__structure!(
-    Customizations "Customizations"[set into from] { web_acl : WebAclCustomization,
-    certificate : Certificate, geo_restrictions : GeoRestrictionCustomization } {}
+    Customizations "Customizations"[set into from] { web_acl = WebAclCustomization,
+    certificate = Certificate, geo_restrictions = GeoRestrictionCustomization } {}
 );
 /// A complex type that describes the default cache behavior if you don't specify a `CacheBehavior` element or if request URLs don't match any of the values of `PathPattern` in `CacheBehavior` elements. You must create exactly one default cache behavior.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -960,13 +961,13 @@ pub struct DefaultCacheBehavior {
 }
 rboto::__structure!(
     DefaultCacheBehavior "DefaultCacheBehavior"[set into from] { target_origin_id :
-    String, trusted_signers : TrustedSigners, trusted_key_groups : TrustedKeyGroups,
-    viewer_protocol_policy : ViewerProtocolPolicy, allowed_methods : AllowedMethods,
-    smooth_streaming = bool, compress = bool, lambda_function_associations :
-    LambdaFunctionAssociations, function_associations : FunctionAssociations,
+    String, trusted_signers = TrustedSigners, trusted_key_groups = TrustedKeyGroups,
+    viewer_protocol_policy : ViewerProtocolPolicy, allowed_methods = AllowedMethods,
+    smooth_streaming = bool, compress = bool, lambda_function_associations =
+    LambdaFunctionAssociations, function_associations = FunctionAssociations,
     field_level_encryption_id : String, realtime_log_config_arn : String, cache_policy_id
     : String, origin_request_policy_id : String, response_headers_policy_id : String,
-    grpc_config : GrpcConfig, forwarded_values : ForwardedValues, min_ttl = i64,
+    grpc_config = GrpcConfig, forwarded_values = ForwardedValues, min_ttl = i64,
     default_ttl = i64, max_ttl = i64 } {}
 );
 /// A distribution tells CloudFront where you want content to be delivered from, and the details about how to track and manage content delivery.
@@ -995,11 +996,11 @@ pub struct Distribution {
     pub alias_icp_recordals: Option<Vec<AliasIcpRecordal>>,
 }
 rboto::__structure!(
-    Distribution "Distribution"[set from] { id : String, arn : String, status : String,
+    Distribution "Distribution"[from] { id : String, arn : String, status : String,
     last_modified_time : rboto::DateTime, in_progress_invalidation_batches = i32,
-    domain_name : String, active_trusted_signers : ActiveTrustedSigners,
-    active_trusted_key_groups : ActiveTrustedKeyGroups, distribution_config :
-    DistributionConfig, alias_icp_recordals : Vec < AliasIcpRecordal > } {}
+    domain_name : String, active_trusted_signers = ActiveTrustedSigners,
+    active_trusted_key_groups = ActiveTrustedKeyGroups, distribution_config =
+    DistributionConfig, alias_icp_recordals = Vec < AliasIcpRecordal > } {}
 );
 /// A distribution configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -1058,16 +1059,16 @@ pub struct DistributionConfig {
 }
 rboto::__structure!(
     DistributionConfig "DistributionConfig"[set debug into from] { caller_reference :
-    String, aliases : Aliases, default_root_object : String, origins : Origins,
-    origin_groups : OriginGroups, default_cache_behavior : DefaultCacheBehavior,
-    cache_behaviors : CacheBehaviors, custom_error_responses : CustomErrorResponses,
-    comment : String[sensitive], logging : LoggingConfig, price_class : PriceClass,
-    enabled = bool, viewer_certificate : ViewerCertificate, restrictions : Restrictions,
+    String, aliases = Aliases, default_root_object : String, origins = Origins,
+    origin_groups = OriginGroups, default_cache_behavior = DefaultCacheBehavior,
+    cache_behaviors = CacheBehaviors, custom_error_responses = CustomErrorResponses,
+    comment : String[sensitive], logging = LoggingConfig, price_class : PriceClass,
+    enabled = bool, viewer_certificate = ViewerCertificate, restrictions = Restrictions,
     web_acl_id : String, http_version : HttpVersion, is_ipv6_enabled = bool,
     continuous_deployment_policy_id : String, staging = bool, anycast_ip_list_id :
-    String, tenant_config : TenantConfig, connection_mode : ConnectionMode,
-    viewer_mtls_config : ViewerMtlsConfig, connection_function_association :
-    ConnectionFunctionAssociation, cache_tag_config : CacheTagConfig } {}
+    String, tenant_config = TenantConfig, connection_mode : ConnectionMode,
+    viewer_mtls_config = ViewerMtlsConfig, connection_function_association =
+    ConnectionFunctionAssociation, cache_tag_config = CacheTagConfig } {}
 );
 /// A distribution Configuration and a list of tags to be associated with the distribution.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1080,7 +1081,7 @@ pub struct DistributionConfigWithTags {
 }
 rboto::__structure!(
     DistributionConfigWithTags "DistributionConfigWithTags"[set into] {
-    distribution_config : DistributionConfig, tags : Tags } {}
+    distribution_config = DistributionConfig, tags = Tags } {}
 );
 /// A list of distribution IDs.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1100,8 +1101,8 @@ pub struct DistributionIdList {
     pub items: Option<Vec<String>>,
 }
 rboto::__structure!(
-    DistributionIdList "DistributionIdList"[set from] { marker : String, next_marker :
-    String, max_items = i32, is_truncated = bool, quantity = i32, items : Vec < String >
+    DistributionIdList "DistributionIdList"[from] { marker : String, next_marker :
+    String, max_items = i32, is_truncated = bool, quantity = i32, items = Vec < String >
     } {}
 );
 /// A structure that pairs a CloudFront distribution ID with its owning Amazon Web Services account ID.
@@ -1114,7 +1115,7 @@ pub struct DistributionIdOwner {
     pub owner_account_id: Option<String>,
 }
 rboto::__structure!(
-    DistributionIdOwner "DistributionIdOwner"[set from] { distribution_id : String,
+    DistributionIdOwner "DistributionIdOwner"[from] { distribution_id : String,
     owner_account_id : String } {}
 );
 /// The list of distribution IDs and the Amazon Web Services accounts that they belong to.
@@ -1135,8 +1136,8 @@ pub struct DistributionIdOwnerList {
     pub items: Option<Vec<DistributionIdOwner>>,
 }
 rboto::__structure!(
-    DistributionIdOwnerList "DistributionIdOwnerList"[set from] { marker : String,
-    next_marker : String, max_items = i32, is_truncated = bool, quantity = i32, items :
+    DistributionIdOwnerList "DistributionIdOwnerList"[from] { marker : String,
+    next_marker : String, max_items = i32, is_truncated = bool, quantity = i32, items =
     Vec < DistributionIdOwner > } {}
 );
 /// A distribution list.
@@ -1157,8 +1158,8 @@ pub struct DistributionList {
     pub items: Option<Vec<DistributionSummary>>,
 }
 rboto::__structure!(
-    DistributionList "DistributionList"[set from] { marker : String, next_marker :
-    String, max_items = i32, is_truncated = bool, quantity = i32, items : Vec <
+    DistributionList "DistributionList"[from] { marker : String, next_marker : String,
+    max_items = i32, is_truncated = bool, quantity = i32, items = Vec <
     DistributionSummary > } {}
 );
 /// The IDs for the distribution resources.
@@ -1175,7 +1176,7 @@ rboto::__structure!(
     distribution_tenant_id : String } {}
 );
 rboto::__string_enum!(
-    DistributionResourceType { Distribution = "distribution", DistributionTenant =
+    DistributionResourceType { 0 Distribution = "distribution", 1 DistributionTenant =
     "distribution-tenant" }
 );
 /// A summary of the information about a CloudFront distribution.
@@ -1236,16 +1237,16 @@ pub struct DistributionSummary {
     pub connection_function_association: Option<ConnectionFunctionAssociation>,
 }
 rboto::__structure!(
-    DistributionSummary "DistributionSummary"[set debug from] { id : String, arn :
-    String, e_tag : String, status : String, last_modified_time : rboto::DateTime,
-    domain_name : String, aliases : Aliases, origins : Origins, origin_groups :
-    OriginGroups, default_cache_behavior : DefaultCacheBehavior, cache_behaviors :
-    CacheBehaviors, custom_error_responses : CustomErrorResponses, comment :
-    String[sensitive], price_class : PriceClass, enabled = bool, viewer_certificate :
-    ViewerCertificate, restrictions : Restrictions, web_acl_id : String, http_version :
-    HttpVersion, is_ipv6_enabled = bool, alias_icp_recordals : Vec < AliasIcpRecordal >,
-    staging = bool, connection_mode : ConnectionMode, anycast_ip_list_id : String,
-    viewer_mtls_config : ViewerMtlsConfig, connection_function_association :
+    DistributionSummary "DistributionSummary"[debug from] { id : String, arn : String,
+    e_tag : String, status : String, last_modified_time : rboto::DateTime, domain_name :
+    String, aliases = Aliases, origins = Origins, origin_groups = OriginGroups,
+    default_cache_behavior = DefaultCacheBehavior, cache_behaviors = CacheBehaviors,
+    custom_error_responses = CustomErrorResponses, comment : String[sensitive],
+    price_class : PriceClass, enabled = bool, viewer_certificate = ViewerCertificate,
+    restrictions = Restrictions, web_acl_id : String, http_version : HttpVersion,
+    is_ipv6_enabled = bool, alias_icp_recordals = Vec < AliasIcpRecordal >, staging =
+    bool, connection_mode : ConnectionMode, anycast_ip_list_id : String,
+    viewer_mtls_config = ViewerMtlsConfig, connection_function_association =
     ConnectionFunctionAssociation } {}
 );
 /// The distribution tenant.
@@ -1279,9 +1280,9 @@ pub struct DistributionTenant {
     pub status: Option<String>,
 }
 rboto::__structure!(
-    DistributionTenant "DistributionTenant"[set from] { id : String, distribution_id :
-    String, name : String, arn : String, domains : Vec < DomainResult >, tags : Tags,
-    customizations : Customizations, parameters : Vec < Parameter >, connection_group_id
+    DistributionTenant "DistributionTenant"[from] { id : String, distribution_id :
+    String, name : String, arn : String, domains = Vec < DomainResult >, tags = Tags,
+    customizations = Customizations, parameters = Vec < Parameter >, connection_group_id
     : String, created_time : rboto::DateTime, last_modified_time : rboto::DateTime,
     enabled = bool, status : String } {}
 );
@@ -1328,9 +1329,9 @@ pub struct DistributionTenantSummary {
     pub status: Option<String>,
 }
 rboto::__structure!(
-    DistributionTenantSummary "DistributionTenantSummary"[set from] { id : String,
-    distribution_id : String, name : String, arn : String, domains : Vec < DomainResult
-    >, connection_group_id : String, customizations : Customizations, created_time :
+    DistributionTenantSummary "DistributionTenantSummary"[from] { id : String,
+    distribution_id : String, name : String, arn : String, domains = Vec < DomainResult
+    >, connection_group_id : String, customizations = Customizations, created_time :
     rboto::DateTime, last_modified_time : rboto::DateTime, e_tag : String, enabled =
     bool, status : String } {}
 );
@@ -1346,12 +1347,12 @@ pub struct DnsConfiguration {
     pub reason: Option<String>,
 }
 rboto::__structure!(
-    DnsConfiguration "DnsConfiguration"[set from] { domain : String, status :
+    DnsConfiguration "DnsConfiguration"[from] { domain : String, status :
     DnsConfigurationStatus, reason : String } {}
 );
 rboto::__string_enum!(
-    DnsConfigurationStatus { ValidConfiguration = "valid-configuration",
-    InvalidConfiguration = "invalid-configuration", UnknownConfiguration =
+    DnsConfigurationStatus { 0 ValidConfiguration = "valid-configuration", 1
+    InvalidConfiguration = "invalid-configuration", 2 UnknownConfiguration =
     "unknown-configuration" }
 );
 /// Contains information about the domain conflict. Use this information to determine the affected domain, the related resource, and the affected Amazon Web Services account.
@@ -1368,7 +1369,7 @@ pub struct DomainConflict {
     pub account_id: Option<String>,
 }
 rboto::__structure!(
-    DomainConflict "DomainConflict"[set from] { domain : String, resource_type :
+    DomainConflict "DomainConflict"[from] { domain : String, resource_type :
     DistributionResourceType, resource_id : String, account_id : String } {}
 );
 /// The domain for the specified distribution tenant.
@@ -1389,9 +1390,9 @@ pub struct DomainResult {
     pub status: Option<DomainStatus>,
 }
 rboto::__structure!(
-    DomainResult "DomainResult"[set from] { domain : String, status : DomainStatus } {}
+    DomainResult "DomainResult"[from] { domain : String, status : DomainStatus } {}
 );
-rboto::__string_enum!(DomainStatus { Active = "active", Inactive = "inactive" });
+rboto::__string_enum!(DomainStatus { 0 Active = "active", 1 Inactive = "inactive" });
 /// Complex data type for field-level encryption profiles that includes all of the encryption entities.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1402,7 +1403,7 @@ pub struct EncryptionEntities {
     pub items: Option<Vec<EncryptionEntity>>,
 }
 rboto::__structure!(
-    EncryptionEntities "EncryptionEntities"[set into from] { quantity = i32, items : Vec
+    EncryptionEntities "EncryptionEntities"[set into from] { quantity = i32, items = Vec
     < EncryptionEntity > } {}
 );
 /// Complex data type for field-level encryption profiles that includes the encryption key and field pattern specifications.
@@ -1418,7 +1419,7 @@ pub struct EncryptionEntity {
 }
 rboto::__structure!(
     EncryptionEntity "EncryptionEntity"[set into from] { public_key_id : String,
-    provider_id : String, field_patterns : FieldPatterns } {}
+    provider_id : String, field_patterns = FieldPatterns } {}
 );
 /// Contains information about the Amazon Kinesis data stream where you're sending real-time log data in a real-time log configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1430,12 +1431,12 @@ pub struct EndPoint {
     pub kinesis_stream_config: Option<KinesisStreamConfig>,
 }
 rboto::__structure!(
-    EndPoint "EndPoint"[set into from] { stream_type : String, kinesis_stream_config :
+    EndPoint "EndPoint"[set into from] { stream_type : String, kinesis_stream_config =
     KinesisStreamConfig } {}
 );
 rboto::__string_enum!(
-    EventType { ViewerRequest = "viewer-request", ViewerResponse = "viewer-response",
-    OriginRequest = "origin-request", OriginResponse = "origin-response" }
+    EventType { 0 ViewerRequest = "viewer-request", 1 ViewerResponse = "viewer-response",
+    2 OriginRequest = "origin-request", 3 OriginResponse = "origin-response" }
 );
 /// A complex data type that includes the profile configurations and other options specified for field-level encryption.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1449,9 +1450,8 @@ pub struct FieldLevelEncryption {
     pub field_level_encryption_config: Option<FieldLevelEncryptionConfig>,
 }
 rboto::__structure!(
-    FieldLevelEncryption "FieldLevelEncryption"[set from] { id : String,
-    last_modified_time : rboto::DateTime, field_level_encryption_config :
-    FieldLevelEncryptionConfig } {}
+    FieldLevelEncryption "FieldLevelEncryption"[from] { id : String, last_modified_time :
+    rboto::DateTime, field_level_encryption_config = FieldLevelEncryptionConfig } {}
 );
 /// A complex data type that includes the profile configurations specified for field-level encryption.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1468,8 +1468,8 @@ pub struct FieldLevelEncryptionConfig {
 }
 rboto::__structure!(
     FieldLevelEncryptionConfig "FieldLevelEncryptionConfig"[set into from] {
-    caller_reference : String, comment : String, query_arg_profile_config :
-    QueryArgProfileConfig, content_type_profile_config : ContentTypeProfileConfig } {}
+    caller_reference : String, comment : String, query_arg_profile_config =
+    QueryArgProfileConfig, content_type_profile_config = ContentTypeProfileConfig } {}
 );
 /// List of field-level encryption configurations.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1485,8 +1485,8 @@ pub struct FieldLevelEncryptionList {
     pub items: Option<Vec<FieldLevelEncryptionSummary>>,
 }
 rboto::__structure!(
-    FieldLevelEncryptionList "FieldLevelEncryptionList"[set from] { next_marker : String,
-    max_items = i32, quantity = i32, items : Vec < FieldLevelEncryptionSummary > } {}
+    FieldLevelEncryptionList "FieldLevelEncryptionList"[from] { next_marker : String,
+    max_items = i32, quantity = i32, items = Vec < FieldLevelEncryptionSummary > } {}
 );
 /// A complex data type for field-level encryption profiles.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1500,8 +1500,8 @@ pub struct FieldLevelEncryptionProfile {
     pub field_level_encryption_profile_config: Option<FieldLevelEncryptionProfileConfig>,
 }
 rboto::__structure!(
-    FieldLevelEncryptionProfile "FieldLevelEncryptionProfile"[set from] { id : String,
-    last_modified_time : rboto::DateTime, field_level_encryption_profile_config :
+    FieldLevelEncryptionProfile "FieldLevelEncryptionProfile"[from] { id : String,
+    last_modified_time : rboto::DateTime, field_level_encryption_profile_config =
     FieldLevelEncryptionProfileConfig } {}
 );
 /// A complex data type of profiles for the field-level encryption.
@@ -1519,7 +1519,7 @@ pub struct FieldLevelEncryptionProfileConfig {
 }
 rboto::__structure!(
     FieldLevelEncryptionProfileConfig "FieldLevelEncryptionProfileConfig"[set into from]
-    { name : String, caller_reference : String, comment : String, encryption_entities :
+    { name : String, caller_reference : String, comment : String, encryption_entities =
     EncryptionEntities } {}
 );
 /// List of field-level encryption profiles.
@@ -1536,8 +1536,8 @@ pub struct FieldLevelEncryptionProfileList {
     pub items: Option<Vec<FieldLevelEncryptionProfileSummary>>,
 }
 rboto::__structure!(
-    FieldLevelEncryptionProfileList "FieldLevelEncryptionProfileList"[set from] {
-    next_marker : String, max_items = i32, quantity = i32, items : Vec <
+    FieldLevelEncryptionProfileList "FieldLevelEncryptionProfileList"[from] { next_marker
+    : String, max_items = i32, quantity = i32, items = Vec <
     FieldLevelEncryptionProfileSummary > } {}
 );
 /// The field-level encryption profile summary.
@@ -1556,9 +1556,9 @@ pub struct FieldLevelEncryptionProfileSummary {
     pub comment: Option<String>,
 }
 rboto::__structure!(
-    FieldLevelEncryptionProfileSummary "FieldLevelEncryptionProfileSummary"[set from] {
-    id : String, last_modified_time : rboto::DateTime, name : String, encryption_entities
-    : EncryptionEntities, comment : String } {}
+    FieldLevelEncryptionProfileSummary "FieldLevelEncryptionProfileSummary"[from] { id :
+    String, last_modified_time : rboto::DateTime, name : String, encryption_entities =
+    EncryptionEntities, comment : String } {}
 );
 /// A summary of a field-level encryption item.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1576,9 +1576,9 @@ pub struct FieldLevelEncryptionSummary {
     pub content_type_profile_config: Option<ContentTypeProfileConfig>,
 }
 rboto::__structure!(
-    FieldLevelEncryptionSummary "FieldLevelEncryptionSummary"[set from] { id : String,
-    last_modified_time : rboto::DateTime, comment : String, query_arg_profile_config :
-    QueryArgProfileConfig, content_type_profile_config : ContentTypeProfileConfig } {}
+    FieldLevelEncryptionSummary "FieldLevelEncryptionSummary"[from] { id : String,
+    last_modified_time : rboto::DateTime, comment : String, query_arg_profile_config =
+    QueryArgProfileConfig, content_type_profile_config = ContentTypeProfileConfig } {}
 );
 /// A complex data type that includes the field patterns to match for field-level encryption.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1590,10 +1590,10 @@ pub struct FieldPatterns {
     pub items: Option<Vec<String>>,
 }
 rboto::__structure!(
-    FieldPatterns "FieldPatterns"[set into from] { quantity = i32, items : Vec < String >
+    FieldPatterns "FieldPatterns"[set into from] { quantity = i32, items = Vec < String >
     } {}
 );
-rboto::__string_enum!(Format { UrlEncoded = "URLEncoded" });
+rboto::__string_enum!(Format { 0 UrlEncoded = "URLEncoded" });
 /// **Note:** This field only supports standard distributions. You can't specify this field for multi-tenant distributions. For more information, see [Unsupported features for SaaS Manager for Amazon CloudFront](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas) in the *Amazon CloudFront Developer Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1608,11 +1608,11 @@ pub struct ForwardedValues {
     pub query_string_cache_keys: Option<QueryStringCacheKeys>,
 }
 rboto::__structure!(
-    ForwardedValues "ForwardedValues"[set into from] { query_string = bool, cookies :
-    CookiePreference, headers : Headers, query_string_cache_keys : QueryStringCacheKeys }
+    ForwardedValues "ForwardedValues"[set into from] { query_string = bool, cookies =
+    CookiePreference, headers = Headers, query_string_cache_keys = QueryStringCacheKeys }
     {}
 );
-rboto::__string_enum!(FrameOptionsList { Deny = "DENY", Sameorigin = "SAMEORIGIN" });
+rboto::__string_enum!(FrameOptionsList { 0 Deny = "DENY", 1 Sameorigin = "SAMEORIGIN" });
 /// A CloudFront function that is associated with a cache behavior in a CloudFront distribution.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1636,7 +1636,7 @@ pub struct FunctionAssociations {
     pub items: Option<Vec<FunctionAssociation>>,
 }
 rboto::__structure!(
-    FunctionAssociations "FunctionAssociations"[set into from] { quantity = i32, items :
+    FunctionAssociations "FunctionAssociations"[set into from] { quantity = i32, items =
     Vec < FunctionAssociation > } {}
 );
 /// Contains configuration information about a CloudFront function.
@@ -1652,7 +1652,7 @@ pub struct FunctionConfig {
 }
 rboto::__structure!(
     FunctionConfig "FunctionConfig"[set into from] { comment : String, runtime :
-    FunctionRuntime, key_value_store_associations : KeyValueStoreAssociations } {}
+    FunctionRuntime, key_value_store_associations = KeyValueStoreAssociations } {}
 );
 /// A list of CloudFront functions.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1668,8 +1668,8 @@ pub struct FunctionList {
     pub items: Option<Vec<FunctionSummary>>,
 }
 rboto::__structure!(
-    FunctionList "FunctionList"[set from] { next_marker : String, max_items = i32,
-    quantity = i32, items : Vec < FunctionSummary > } {}
+    FunctionList "FunctionList"[from] { next_marker : String, max_items = i32, quantity =
+    i32, items = Vec < FunctionSummary > } {}
 );
 /// Contains metadata about a CloudFront function.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1685,15 +1685,15 @@ pub struct FunctionMetadata {
     pub last_modified_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    FunctionMetadata "FunctionMetadata"[set from] { function_arn : String, stage :
+    FunctionMetadata "FunctionMetadata"[from] { function_arn : String, stage :
     FunctionStage, created_time : rboto::DateTime, last_modified_time : rboto::DateTime }
     {}
 );
 rboto::__string_enum!(
-    FunctionRuntime { CloudfrontJs1_0 = "cloudfront-js-1.0", CloudfrontJs2_0 =
+    FunctionRuntime { 0 CloudfrontJs1_0 = "cloudfront-js-1.0", 1 CloudfrontJs2_0 =
     "cloudfront-js-2.0" }
 );
-rboto::__string_enum!(FunctionStage { Development = "DEVELOPMENT", Live = "LIVE" });
+rboto::__string_enum!(FunctionStage { 0 Development = "DEVELOPMENT", 1 Live = "LIVE" });
 /// Contains configuration information and metadata about a CloudFront function.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1708,8 +1708,8 @@ pub struct FunctionSummary {
     pub function_metadata: Option<FunctionMetadata>,
 }
 rboto::__structure!(
-    FunctionSummary "FunctionSummary"[set from] { name : String, status : String,
-    function_config : FunctionConfig, function_metadata : FunctionMetadata } {}
+    FunctionSummary "FunctionSummary"[from] { name : String, status : String,
+    function_config = FunctionConfig, function_metadata = FunctionMetadata } {}
 );
 /// A complex type that controls the countries in which your content is distributed. CloudFront determines the location of your users using `MaxMind` GeoIP databases.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1724,7 +1724,7 @@ pub struct GeoRestriction {
 }
 rboto::__structure!(
     GeoRestriction "GeoRestriction"[set into from] { restriction_type :
-    GeoRestrictionType, quantity = i32, items : Vec < String > } {}
+    GeoRestrictionType, quantity = i32, items = Vec < String > } {}
 );
 /// The customizations that you specified for the distribution tenant for geographic restrictions.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1737,11 +1737,11 @@ pub struct GeoRestrictionCustomization {
 }
 rboto::__structure!(
     GeoRestrictionCustomization "GeoRestrictionCustomization"[set into from] {
-    restriction_type : GeoRestrictionType, locations : Vec < String > } {}
+    restriction_type : GeoRestrictionType, locations = Vec < String > } {}
 );
 rboto::__string_enum!(
-    GeoRestrictionType { Blacklist = "blacklist", Whitelist = "whitelist", None = "none"
-    }
+    GeoRestrictionType { 0 Blacklist = "blacklist", 1 Whitelist = "whitelist", 2 None =
+    "none" }
 );
 /// Amazon CloudFront supports gRPC, an open-source remote procedure call (RPC) framework built on HTTP/2. gRPC offers bi-directional streaming and binary protocol that buffers payloads, making it suitable for applications that require low latency communications.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1761,14 +1761,14 @@ pub struct Headers {
     pub items: Option<Vec<String>>,
 }
 rboto::__structure!(
-    Headers "Headers"[set into from] { quantity = i32, items : Vec < String > } {}
+    Headers "Headers"[set into from] { quantity = i32, items = Vec < String > } {}
 );
 rboto::__string_enum!(
-    HttpVersion { Http1_1 = "http1.1", Http2 = "http2", Http3 = "http3", Http2and3 =
-    "http2and3" }
+    HttpVersion { 0 Http1_1 = "http1.1", 1 Http2 = "http2", 2 Http3 = "http3", 3
+    Http2and3 = "http2and3" }
 );
 rboto::__string_enum!(
-    IcpRecordalStatus { Approved = "APPROVED", Suspended = "SUSPENDED", Pending =
+    IcpRecordalStatus { 0 Approved = "APPROVED", 1 Suspended = "SUSPENDED", 2 Pending =
     "PENDING" }
 );
 /// The import source for the key value store.
@@ -1784,7 +1784,7 @@ rboto::__structure!(
     ImportSource "ImportSource"[set into] { source_type : ImportSourceType, source_arn :
     String } {}
 );
-rboto::__string_enum!(ImportSourceType { S3 = "S3" });
+rboto::__string_enum!(ImportSourceType { 0 S3 = "S3" });
 /// An invalidation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1799,8 +1799,8 @@ pub struct Invalidation {
     pub invalidation_batch: Option<InvalidationBatch>,
 }
 rboto::__structure!(
-    Invalidation "Invalidation"[set from] { id : String, status : String, create_time :
-    rboto::DateTime, invalidation_batch : InvalidationBatch } {}
+    Invalidation "Invalidation"[from] { id : String, status : String, create_time :
+    rboto::DateTime, invalidation_batch = InvalidationBatch } {}
 );
 /// An invalidation batch.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1812,7 +1812,7 @@ pub struct InvalidationBatch {
     pub caller_reference: Option<String>,
 }
 rboto::__structure!(
-    InvalidationBatch "InvalidationBatch"[set into from] { paths : Paths,
+    InvalidationBatch "InvalidationBatch"[set into from] { paths = Paths,
     caller_reference : String } {}
 );
 /// The `InvalidationList` complex type describes the list of invalidation objects. For more information about invalidation, see [Invalidating Objects (Web Distributions Only)](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Invalidation.html) in the *Amazon CloudFront Developer Guide*.
@@ -1833,8 +1833,8 @@ pub struct InvalidationList {
     pub items: Option<Vec<InvalidationSummary>>,
 }
 rboto::__structure!(
-    InvalidationList "InvalidationList"[set from] { marker : String, next_marker :
-    String, max_items = i32, is_truncated = bool, quantity = i32, items : Vec <
+    InvalidationList "InvalidationList"[from] { marker : String, next_marker : String,
+    max_items = i32, is_truncated = bool, quantity = i32, items = Vec <
     InvalidationSummary > } {}
 );
 /// A summary of an invalidation request.
@@ -1849,11 +1849,11 @@ pub struct InvalidationSummary {
     pub status: Option<String>,
 }
 rboto::__structure!(
-    InvalidationSummary "InvalidationSummary"[set from] { id : String, create_time :
+    InvalidationSummary "InvalidationSummary"[from] { id : String, create_time :
     rboto::DateTime, status : String } {}
 );
 rboto::__string_enum!(
-    IpAddressType { Ipv4 = "ipv4", Ipv6 = "ipv6", Dualstack = "dualstack" }
+    IpAddressType { 0 Ipv4 = "ipv4", 1 Ipv6 = "ipv6", 2 Dualstack = "dualstack" }
 );
 /// Configuration for an IPAM CIDR that defines a specific IP address range, IPAM pool, and associated Anycast IP address.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1873,11 +1873,12 @@ rboto::__structure!(
     String, anycast_ip : String, status : IpamCidrStatus } {}
 );
 rboto::__string_enum!(
-    IpamCidrStatus { Provisioned = "provisioned", FailedProvision = "failed-provision",
-    Provisioning = "provisioning", Deprovisioned = "deprovisioned", FailedDeprovision =
-    "failed-deprovision", Deprovisioning = "deprovisioning", Advertised = "advertised",
-    FailedAdvertise = "failed-advertise", Advertising = "advertising", Withdrawn =
-    "withdrawn", FailedWithdraw = "failed-withdraw", Withdrawing = "withdrawing" }
+    IpamCidrStatus { 0 Provisioned = "provisioned", 1 FailedProvision =
+    "failed-provision", 2 Provisioning = "provisioning", 3 Deprovisioned =
+    "deprovisioned", 4 FailedDeprovision = "failed-deprovision", 5 Deprovisioning =
+    "deprovisioning", 6 Advertised = "advertised", 7 FailedAdvertise =
+    "failed-advertise", 8 Advertising = "advertising", 9 Withdrawn = "withdrawn", 10
+    FailedWithdraw = "failed-withdraw", 11 Withdrawing = "withdrawing" }
 );
 /// The configuration IPAM settings that includes the quantity of CIDR configurations and the list of IPAM CIDR configurations.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1889,11 +1890,11 @@ pub struct IpamConfig {
     pub ipam_cidr_configs: Option<Vec<IpamCidrConfig>>,
 }
 rboto::__structure!(
-    IpamConfig "IpamConfig"[set from] { quantity = i32, ipam_cidr_configs : Vec <
+    IpamConfig "IpamConfig"[from] { quantity = i32, ipam_cidr_configs = Vec <
     IpamCidrConfig > } {}
 );
 rboto::__string_enum!(
-    ItemSelection { None = "none", Whitelist = "whitelist", All = "all" }
+    ItemSelection { 0 None = "none", 1 Whitelist = "whitelist", 2 All = "all" }
 );
 /// A list of identifiers for the public keys that CloudFront can use to verify the signatures of signed URLs and signed cookies.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1904,8 +1905,8 @@ pub struct KgKeyPairIds {
     pub key_pair_ids: Option<KeyPairIds>,
 }
 rboto::__structure!(
-    KgKeyPairIds "KGKeyPairIds"[set from] { key_group_id : String, key_pair_ids :
-    KeyPairIds } {}
+    KgKeyPairIds "KGKeyPairIds"[from] { key_group_id : String, key_pair_ids = KeyPairIds
+    } {}
 );
 /// A key group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1919,8 +1920,8 @@ pub struct KeyGroup {
     pub key_group_config: Option<KeyGroupConfig>,
 }
 rboto::__structure!(
-    KeyGroup "KeyGroup"[set from] { id : String, last_modified_time : rboto::DateTime,
-    key_group_config : KeyGroupConfig } {}
+    KeyGroup "KeyGroup"[from] { id : String, last_modified_time : rboto::DateTime,
+    key_group_config = KeyGroupConfig } {}
 );
 /// A key group configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1934,7 +1935,7 @@ pub struct KeyGroupConfig {
     pub comment: Option<String>,
 }
 rboto::__structure!(
-    KeyGroupConfig "KeyGroupConfig"[set into from] { name : String, items : Vec < String
+    KeyGroupConfig "KeyGroupConfig"[set into from] { name : String, items = Vec < String
     >, comment : String } {}
 );
 /// A list of key groups.
@@ -1951,8 +1952,8 @@ pub struct KeyGroupList {
     pub items: Option<Vec<KeyGroupSummary>>,
 }
 rboto::__structure!(
-    KeyGroupList "KeyGroupList"[set from] { next_marker : String, max_items = i32,
-    quantity = i32, items : Vec < KeyGroupSummary > } {}
+    KeyGroupList "KeyGroupList"[from] { next_marker : String, max_items = i32, quantity =
+    i32, items = Vec < KeyGroupSummary > } {}
 );
 /// Contains information about a key group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1961,9 +1962,7 @@ pub struct KeyGroupSummary {
     /// A key group.
     pub key_group: Option<KeyGroup>,
 }
-rboto::__structure!(
-    KeyGroupSummary "KeyGroupSummary"[set from] { key_group : KeyGroup } {}
-);
+rboto::__structure!(KeyGroupSummary "KeyGroupSummary"[from] { key_group = KeyGroup } {});
 /// A list of CloudFront key pair identifiers.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1974,7 +1973,7 @@ pub struct KeyPairIds {
     pub items: Option<Vec<String>>,
 }
 rboto::__structure!(
-    KeyPairIds "KeyPairIds"[set from] { quantity = i32, items : Vec < String > } {}
+    KeyPairIds "KeyPairIds"[from] { quantity = i32, items = Vec < String > } {}
 );
 /// The key value store. Use this to separate data from function code, allowing you to update data without having to publish a new version of a function. The key value store holds keys and their corresponding values.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1994,8 +1993,8 @@ pub struct KeyValueStore {
     pub last_modified_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    KeyValueStore "KeyValueStore"[set from] { name : String, id : String, comment :
-    String, arn : String, status : String, last_modified_time : rboto::DateTime } {}
+    KeyValueStore "KeyValueStore"[from] { name : String, id : String, comment : String,
+    arn : String, status : String, last_modified_time : rboto::DateTime } {}
 );
 /// The key value store association.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2019,7 +2018,7 @@ pub struct KeyValueStoreAssociations {
 }
 rboto::__structure!(
     KeyValueStoreAssociations "KeyValueStoreAssociations"[set into from] { quantity =
-    i32, items : Vec < KeyValueStoreAssociation > } {}
+    i32, items = Vec < KeyValueStoreAssociation > } {}
 );
 /// The key value store list.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2035,8 +2034,8 @@ pub struct KeyValueStoreList {
     pub items: Option<Vec<KeyValueStore>>,
 }
 rboto::__structure!(
-    KeyValueStoreList "KeyValueStoreList"[set from] { next_marker : String, max_items =
-    i32, quantity = i32, items : Vec < KeyValueStore > } {}
+    KeyValueStoreList "KeyValueStoreList"[from] { next_marker : String, max_items = i32,
+    quantity = i32, items = Vec < KeyValueStore > } {}
 );
 /// Contains information about the Amazon Kinesis data stream where you are sending real-time log data.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2077,7 +2076,7 @@ pub struct LambdaFunctionAssociations {
 }
 rboto::__structure!(
     LambdaFunctionAssociations "LambdaFunctionAssociations"[set into from] { quantity =
-    i32, items : Vec < LambdaFunctionAssociation > } {}
+    i32, items = Vec < LambdaFunctionAssociation > } {}
 );
 /// A complex type that specifies whether access logs are written for the distribution.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2110,9 +2109,9 @@ pub struct ManagedCertificateDetails {
     pub validation_token_details: Option<Vec<ValidationTokenDetail>>,
 }
 rboto::__structure!(
-    ManagedCertificateDetails "ManagedCertificateDetails"[set from] { certificate_arn :
+    ManagedCertificateDetails "ManagedCertificateDetails"[from] { certificate_arn :
     String, certificate_status : ManagedCertificateStatus, validation_token_host :
-    ValidationTokenHost, validation_token_details : Vec < ValidationTokenDetail > } {}
+    ValidationTokenHost, validation_token_details = Vec < ValidationTokenDetail > } {}
 );
 /// An object that represents the request for the Amazon CloudFront managed ACM certificate.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2134,19 +2133,19 @@ rboto::__structure!(
     CertificateTransparencyLoggingPreference } {}
 );
 rboto::__string_enum!(
-    ManagedCertificateStatus { PendingValidation = "pending-validation", Issued =
-    "issued", Inactive = "inactive", Expired = "expired", ValidationTimedOut =
-    "validation-timed-out", Revoked = "revoked", Failed = "failed" }
+    ManagedCertificateStatus { 0 PendingValidation = "pending-validation", 1 Issued =
+    "issued", 2 Inactive = "inactive", 3 Expired = "expired", 4 ValidationTimedOut =
+    "validation-timed-out", 5 Revoked = "revoked", 6 Failed = "failed" }
 );
 rboto::__string_enum!(
-    Method { Get = "GET", Head = "HEAD", Post = "POST", Put = "PUT", Patch = "PATCH",
-    Options = "OPTIONS", Delete = "DELETE" }
+    Method { 0 Get = "GET", 1 Head = "HEAD", 2 Post = "POST", 3 Put = "PUT", 4 Patch =
+    "PATCH", 5 Options = "OPTIONS", 6 Delete = "DELETE" }
 );
 rboto::__string_enum!(
-    MinimumProtocolVersion { SsLv3 = "SSLv3", TlSv1 = "TLSv1", TlSv1_2016 = "TLSv1_2016",
-    TlSv1_1_2016 = "TLSv1.1_2016", TlSv1_2_2018 = "TLSv1.2_2018", TlSv1_2_2019 =
-    "TLSv1.2_2019", TlSv1_2_2021 = "TLSv1.2_2021", TlSv1_3_2025 = "TLSv1.3_2025",
-    TlSv1_2_2025 = "TLSv1.2_2025" }
+    MinimumProtocolVersion { 0 SsLv3 = "SSLv3", 1 TlSv1 = "TLSv1", 2 TlSv1_2016 =
+    "TLSv1_2016", 3 TlSv1_1_2016 = "TLSv1.1_2016", 4 TlSv1_2_2018 = "TLSv1.2_2018", 5
+    TlSv1_2_2019 = "TLSv1.2_2019", 6 TlSv1_2_2021 = "TLSv1.2_2021", 7 TlSv1_3_2025 =
+    "TLSv1.3_2025", 8 TlSv1_2_2025 = "TLSv1.2_2025" }
 );
 /// A monitoring subscription. This structure contains information about whether additional CloudWatch metrics are enabled for a given CloudFront distribution.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2157,7 +2156,7 @@ pub struct MonitoringSubscription {
 }
 rboto::__structure!(
     MonitoringSubscription "MonitoringSubscription"[set into from] {
-    realtime_metrics_subscription_config : RealtimeMetricsSubscriptionConfig } {}
+    realtime_metrics_subscription_config = RealtimeMetricsSubscriptionConfig } {}
 );
 /// An origin.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2190,10 +2189,10 @@ pub struct Origin {
 }
 rboto::__structure!(
     Origin "Origin"[set into from] { id : String, domain_name : String, origin_path :
-    String, custom_headers : CustomHeaders, s3_origin_config : S3OriginConfig,
-    custom_origin_config : CustomOriginConfig, vpc_origin_config : VpcOriginConfig,
+    String, custom_headers = CustomHeaders, s3_origin_config = S3OriginConfig,
+    custom_origin_config = CustomOriginConfig, vpc_origin_config = VpcOriginConfig,
     connection_attempts = i32, connection_timeout = i32, response_completion_timeout =
-    i32, origin_shield : OriginShield, origin_access_control_id : String } {}
+    i32, origin_shield = OriginShield, origin_access_control_id : String } {}
 );
 /// A CloudFront origin access control, including its unique identifier.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2205,8 +2204,8 @@ pub struct OriginAccessControl {
     pub origin_access_control_config: Option<OriginAccessControlConfig>,
 }
 rboto::__structure!(
-    OriginAccessControl "OriginAccessControl"[set from] { id : String,
-    origin_access_control_config : OriginAccessControlConfig } {}
+    OriginAccessControl "OriginAccessControl"[from] { id : String,
+    origin_access_control_config = OriginAccessControlConfig } {}
 );
 /// A CloudFront origin access control configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2247,20 +2246,20 @@ pub struct OriginAccessControlList {
     pub items: Option<Vec<OriginAccessControlSummary>>,
 }
 rboto::__structure!(
-    OriginAccessControlList "OriginAccessControlList"[set from] { marker : String,
-    next_marker : String, max_items = i32, is_truncated = bool, quantity = i32, items :
+    OriginAccessControlList "OriginAccessControlList"[from] { marker : String,
+    next_marker : String, max_items = i32, is_truncated = bool, quantity = i32, items =
     Vec < OriginAccessControlSummary > } {}
 );
 rboto::__string_enum!(
-    OriginAccessControlOriginTypes { S3 = "s3", Mediastore = "mediastore", Mediapackagev2
-    = "mediapackagev2", Lambda = "lambda" }
+    OriginAccessControlOriginTypes { 0 S3 = "s3", 1 Mediastore = "mediastore", 2
+    Mediapackagev2 = "mediapackagev2", 3 Lambda = "lambda" }
 );
 rboto::__string_enum!(
-    OriginAccessControlSigningBehaviors { Never = "never", Always = "always", NoOverride
-    = "no-override", AlwaysAmzAuth = "always-amz-auth" }
+    OriginAccessControlSigningBehaviors { 0 Never = "never", 1 Always = "always", 2
+    NoOverride = "no-override", 3 AlwaysAmzAuth = "always-amz-auth" }
 );
 rboto::__string_enum!(
-    OriginAccessControlSigningProtocols { Sigv4 = "sigv4", Sigv4a = "sigv4a" }
+    OriginAccessControlSigningProtocols { 0 Sigv4 = "sigv4", 1 Sigv4a = "sigv4a" }
 );
 /// A CloudFront origin access control.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2280,7 +2279,7 @@ pub struct OriginAccessControlSummary {
     pub origin_access_control_origin_type: Option<OriginAccessControlOriginTypes>,
 }
 rboto::__structure!(
-    OriginAccessControlSummary "OriginAccessControlSummary"[set from] { id : String,
+    OriginAccessControlSummary "OriginAccessControlSummary"[from] { id : String,
     description : String, name : String, signing_protocol :
     OriginAccessControlSigningProtocols, signing_behavior :
     OriginAccessControlSigningBehaviors, origin_access_control_origin_type :
@@ -2313,8 +2312,8 @@ pub struct OriginGroup {
     pub selection_criteria: Option<OriginGroupSelectionCriteria>,
 }
 rboto::__structure!(
-    OriginGroup "OriginGroup"[set into from] { id : String, failover_criteria :
-    OriginGroupFailoverCriteria, members : OriginGroupMembers, selection_criteria :
+    OriginGroup "OriginGroup"[set into from] { id : String, failover_criteria =
+    OriginGroupFailoverCriteria, members = OriginGroupMembers, selection_criteria :
     OriginGroupSelectionCriteria } {}
 );
 /// A complex data type that includes information about the failover criteria for an origin group, including the status codes for which CloudFront will failover from the primary origin to the second origin.
@@ -2326,7 +2325,7 @@ pub struct OriginGroupFailoverCriteria {
 }
 rboto::__structure!(
     OriginGroupFailoverCriteria "OriginGroupFailoverCriteria"[set into from] {
-    status_codes : StatusCodes } {}
+    status_codes = StatusCodes } {}
 );
 /// An origin in an origin group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2348,11 +2347,11 @@ pub struct OriginGroupMembers {
     pub items: Option<Vec<OriginGroupMember>>,
 }
 rboto::__structure!(
-    OriginGroupMembers "OriginGroupMembers"[set into from] { quantity = i32, items : Vec
+    OriginGroupMembers "OriginGroupMembers"[set into from] { quantity = i32, items = Vec
     < OriginGroupMember > } {}
 );
 rboto::__string_enum!(
-    OriginGroupSelectionCriteria { Default = "default", MediaQualityBased =
+    OriginGroupSelectionCriteria { 0 Default = "default", 1 MediaQualityBased =
     "media-quality-based" }
 );
 /// A complex data type for the origin groups specified for a distribution.
@@ -2365,7 +2364,7 @@ pub struct OriginGroups {
     pub items: Option<Vec<OriginGroup>>,
 }
 rboto::__structure!(
-    OriginGroups "OriginGroups"[set into from] { quantity = i32, items : Vec <
+    OriginGroups "OriginGroups"[set into from] { quantity = i32, items = Vec <
     OriginGroup > } {}
 );
 /// Configures mutual TLS authentication between CloudFront and your origin server.
@@ -2380,7 +2379,7 @@ rboto::__structure!(
     } {}
 );
 rboto::__string_enum!(
-    OriginProtocolPolicy { HttpOnly = "http-only", MatchViewer = "match-viewer",
+    OriginProtocolPolicy { 0 HttpOnly = "http-only", 1 MatchViewer = "match-viewer", 2
     HttpsOnly = "https-only" }
 );
 /// An origin request policy.
@@ -2395,8 +2394,8 @@ pub struct OriginRequestPolicy {
     pub origin_request_policy_config: Option<OriginRequestPolicyConfig>,
 }
 rboto::__structure!(
-    OriginRequestPolicy "OriginRequestPolicy"[set from] { id : String, last_modified_time
-    : rboto::DateTime, origin_request_policy_config : OriginRequestPolicyConfig } {}
+    OriginRequestPolicy "OriginRequestPolicy"[from] { id : String, last_modified_time :
+    rboto::DateTime, origin_request_policy_config = OriginRequestPolicyConfig } {}
 );
 /// An origin request policy configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2415,13 +2414,13 @@ pub struct OriginRequestPolicyConfig {
 }
 rboto::__structure!(
     OriginRequestPolicyConfig "OriginRequestPolicyConfig"[set into from] { comment :
-    String, name : String, headers_config : OriginRequestPolicyHeadersConfig,
-    cookies_config : OriginRequestPolicyCookiesConfig, query_strings_config :
+    String, name : String, headers_config = OriginRequestPolicyHeadersConfig,
+    cookies_config = OriginRequestPolicyCookiesConfig, query_strings_config =
     OriginRequestPolicyQueryStringsConfig } {}
 );
 rboto::__string_enum!(
-    OriginRequestPolicyCookieBehavior { None = "none", Whitelist = "whitelist", All =
-    "all", AllExcept = "allExcept" }
+    OriginRequestPolicyCookieBehavior { 0 None = "none", 1 Whitelist = "whitelist", 2 All
+    = "all", 3 AllExcept = "allExcept" }
 );
 /// An object that determines whether any cookies in viewer requests (and if so, which cookies) are included in requests that CloudFront sends to the origin.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2433,12 +2432,12 @@ pub struct OriginRequestPolicyCookiesConfig {
 }
 rboto::__structure!(
     OriginRequestPolicyCookiesConfig "OriginRequestPolicyCookiesConfig"[set into from] {
-    cookie_behavior : OriginRequestPolicyCookieBehavior, cookies : CookieNames } {}
+    cookie_behavior : OriginRequestPolicyCookieBehavior, cookies = CookieNames } {}
 );
 rboto::__string_enum!(
-    OriginRequestPolicyHeaderBehavior { None = "none", Whitelist = "whitelist", AllViewer
-    = "allViewer", AllViewerAndWhitelistCloudFront = "allViewerAndWhitelistCloudFront",
-    AllExcept = "allExcept" }
+    OriginRequestPolicyHeaderBehavior { 0 None = "none", 1 Whitelist = "whitelist", 2
+    AllViewer = "allViewer", 3 AllViewerAndWhitelistCloudFront =
+    "allViewerAndWhitelistCloudFront", 4 AllExcept = "allExcept" }
 );
 /// An object that determines whether any HTTP headers (and if so, which headers) are included in requests that CloudFront sends to the origin.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2450,7 +2449,7 @@ pub struct OriginRequestPolicyHeadersConfig {
 }
 rboto::__structure!(
     OriginRequestPolicyHeadersConfig "OriginRequestPolicyHeadersConfig"[set into from] {
-    header_behavior : OriginRequestPolicyHeaderBehavior, headers : Headers } {}
+    header_behavior : OriginRequestPolicyHeaderBehavior, headers = Headers } {}
 );
 /// A list of origin request policies.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2466,12 +2465,12 @@ pub struct OriginRequestPolicyList {
     pub items: Option<Vec<OriginRequestPolicySummary>>,
 }
 rboto::__structure!(
-    OriginRequestPolicyList "OriginRequestPolicyList"[set from] { next_marker : String,
-    max_items = i32, quantity = i32, items : Vec < OriginRequestPolicySummary > } {}
+    OriginRequestPolicyList "OriginRequestPolicyList"[from] { next_marker : String,
+    max_items = i32, quantity = i32, items = Vec < OriginRequestPolicySummary > } {}
 );
 rboto::__string_enum!(
-    OriginRequestPolicyQueryStringBehavior { None = "none", Whitelist = "whitelist", All
-    = "all", AllExcept = "allExcept" }
+    OriginRequestPolicyQueryStringBehavior { 0 None = "none", 1 Whitelist = "whitelist",
+    2 All = "all", 3 AllExcept = "allExcept" }
 );
 /// An object that determines whether any URL query strings in viewer requests (and if so, which query strings) are included in requests that CloudFront sends to the origin.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2485,7 +2484,7 @@ pub struct OriginRequestPolicyQueryStringsConfig {
 rboto::__structure!(
     OriginRequestPolicyQueryStringsConfig "OriginRequestPolicyQueryStringsConfig"[set
     into from] { query_string_behavior : OriginRequestPolicyQueryStringBehavior,
-    query_strings : QueryStringNames } {}
+    query_strings = QueryStringNames } {}
 );
 /// Contains an origin request policy.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2497,11 +2496,11 @@ pub struct OriginRequestPolicySummary {
     pub origin_request_policy: Option<OriginRequestPolicy>,
 }
 rboto::__structure!(
-    OriginRequestPolicySummary "OriginRequestPolicySummary"[set from] { type_ :
-    OriginRequestPolicyType, origin_request_policy : OriginRequestPolicy } {}
+    OriginRequestPolicySummary "OriginRequestPolicySummary"[from] { type_ :
+    OriginRequestPolicyType, origin_request_policy = OriginRequestPolicy } {}
 );
 rboto::__string_enum!(
-    OriginRequestPolicyType { Managed = "managed", Custom = "custom" }
+    OriginRequestPolicyType { 0 Managed = "managed", 1 Custom = "custom" }
 );
 /// CloudFront Origin Shield.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2526,7 +2525,7 @@ pub struct OriginSslProtocols {
     pub items: Option<Vec<SslProtocol>>,
 }
 rboto::__structure!(
-    OriginSslProtocols "OriginSslProtocols"[set into from] { quantity = i32, items : Vec
+    OriginSslProtocols "OriginSslProtocols"[set into from] { quantity = i32, items = Vec
     < SslProtocol > } {}
 );
 /// Contains information about the origins for this distribution.
@@ -2539,7 +2538,7 @@ pub struct Origins {
     pub items: Option<Vec<Origin>>,
 }
 rboto::__structure!(
-    Origins "Origins"[set into from] { quantity = i32, items : Vec < Origin > } {}
+    Origins "Origins"[set into from] { quantity = i32, items = Vec < Origin > } {}
 );
 /// A list of parameter values to add to the resource. A parameter is specified as a key-value pair. A valid parameter value must exist for any parameter that is marked as required in the multi-tenant distribution.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2564,7 +2563,7 @@ pub struct ParameterDefinition {
 }
 rboto::__structure!(
     ParameterDefinition "ParameterDefinition"[set into from] { name : String, definition
-    : ParameterDefinitionSchema } {}
+    = ParameterDefinitionSchema } {}
 );
 /// An object that contains information about the parameter definition.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2575,7 +2574,7 @@ pub struct ParameterDefinitionSchema {
 }
 rboto::__structure!(
     ParameterDefinitionSchema "ParameterDefinitionSchema"[set into from] { string_schema
-    : StringSchemaConfig } {}
+    = StringSchemaConfig } {}
 );
 /// This object determines the values that CloudFront includes in the cache key. These values can include HTTP headers, cookies, and URL query strings. CloudFront uses the cache key to find an object in its cache that it can return to the viewer.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2596,8 +2595,8 @@ rboto::__structure!(
     ParametersInCacheKeyAndForwardedToOrigin
     "ParametersInCacheKeyAndForwardedToOrigin"[set into from] {
     enable_accept_encoding_gzip = bool, enable_accept_encoding_brotli = bool,
-    headers_config : CachePolicyHeadersConfig, cookies_config : CachePolicyCookiesConfig,
-    query_strings_config : CachePolicyQueryStringsConfig } {}
+    headers_config = CachePolicyHeadersConfig, cookies_config = CachePolicyCookiesConfig,
+    query_strings_config = CachePolicyQueryStringsConfig } {}
 );
 /// A complex type that contains information about the objects that you want to invalidate. For more information, see [Specifying the Objects to Invalidate](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Invalidation.html#invalidation-specifying-objects) in the *Amazon CloudFront Developer Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2609,11 +2608,11 @@ pub struct Paths {
     pub items: Option<Vec<String>>,
 }
 rboto::__structure!(
-    Paths "Paths"[set into from] { quantity = i32, items : Vec < String > } {}
+    Paths "Paths"[set into from] { quantity = i32, items = Vec < String > } {}
 );
 rboto::__string_enum!(
-    PriceClass { PriceClass100 = "PriceClass_100", PriceClass200 = "PriceClass_200",
-    PriceClassAll = "PriceClass_All", None = "None" }
+    PriceClass { 0 PriceClass100 = "PriceClass_100", 1 PriceClass200 = "PriceClass_200",
+    2 PriceClassAll = "PriceClass_All", 3 None = "None" }
 );
 /// A public key that you can use with [signed URLs and signed cookies](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PrivateContent.html), or with [field-level encryption](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/field-level-encryption.html).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2627,8 +2626,8 @@ pub struct PublicKey {
     pub public_key_config: Option<PublicKeyConfig>,
 }
 rboto::__structure!(
-    PublicKey "PublicKey"[set from] { id : String, created_time : rboto::DateTime,
-    public_key_config : PublicKeyConfig } {}
+    PublicKey "PublicKey"[from] { id : String, created_time : rboto::DateTime,
+    public_key_config = PublicKeyConfig } {}
 );
 /// Configuration information about a public key that you can use with [signed URLs and signed cookies](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PrivateContent.html), or with [field-level encryption](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/field-level-encryption.html).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2661,8 +2660,8 @@ pub struct PublicKeyList {
     pub items: Option<Vec<PublicKeySummary>>,
 }
 rboto::__structure!(
-    PublicKeyList "PublicKeyList"[set from] { next_marker : String, max_items = i32,
-    quantity = i32, items : Vec < PublicKeySummary > } {}
+    PublicKeyList "PublicKeyList"[from] { next_marker : String, max_items = i32, quantity
+    = i32, items = Vec < PublicKeySummary > } {}
 );
 /// Contains information about a public key.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2680,8 +2679,8 @@ pub struct PublicKeySummary {
     pub comment: Option<String>,
 }
 rboto::__structure!(
-    PublicKeySummary "PublicKeySummary"[set from] { id : String, name : String,
-    created_time : rboto::DateTime, encoded_key : String, comment : String } {}
+    PublicKeySummary "PublicKeySummary"[from] { id : String, name : String, created_time
+    : rboto::DateTime, encoded_key : String, comment : String } {}
 );
 /// Query argument-profile mapping for field-level encryption.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2707,7 +2706,7 @@ pub struct QueryArgProfileConfig {
 }
 rboto::__structure!(
     QueryArgProfileConfig "QueryArgProfileConfig"[set into from] {
-    forward_when_query_arg_profile_is_unknown = bool, query_arg_profiles :
+    forward_when_query_arg_profile_is_unknown = bool, query_arg_profiles =
     QueryArgProfiles } {}
 );
 /// Query argument-profile mapping for field-level encryption.
@@ -2720,7 +2719,7 @@ pub struct QueryArgProfiles {
     pub items: Option<Vec<QueryArgProfile>>,
 }
 rboto::__structure!(
-    QueryArgProfiles "QueryArgProfiles"[set into from] { quantity = i32, items : Vec <
+    QueryArgProfiles "QueryArgProfiles"[set into from] { quantity = i32, items = Vec <
     QueryArgProfile > } {}
 );
 /// This field is deprecated. We recommend that you use a cache policy or an origin request policy instead of this field.
@@ -2733,7 +2732,7 @@ pub struct QueryStringCacheKeys {
     pub items: Option<Vec<String>>,
 }
 rboto::__structure!(
-    QueryStringCacheKeys "QueryStringCacheKeys"[set into from] { quantity = i32, items :
+    QueryStringCacheKeys "QueryStringCacheKeys"[set into from] { quantity = i32, items =
     Vec < String > } {}
 );
 /// Contains a list of query string names.
@@ -2746,7 +2745,7 @@ pub struct QueryStringNames {
     pub items: Option<Vec<String>>,
 }
 rboto::__structure!(
-    QueryStringNames "QueryStringNames"[set into from] { quantity = i32, items : Vec <
+    QueryStringNames "QueryStringNames"[set into from] { quantity = i32, items = Vec <
     String > } {}
 );
 /// A real-time log configuration.
@@ -2765,8 +2764,8 @@ pub struct RealtimeLogConfig {
     pub fields: Option<Vec<String>>,
 }
 rboto::__structure!(
-    RealtimeLogConfig "RealtimeLogConfig"[set from] { arn : String, name : String,
-    sampling_rate = i64, end_points : Vec < EndPoint >, fields : Vec < String > } {}
+    RealtimeLogConfig "RealtimeLogConfig"[from] { arn : String, name : String,
+    sampling_rate = i64, end_points = Vec < EndPoint >, fields = Vec < String > } {}
 );
 /// A list of real-time log configurations.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2784,7 +2783,7 @@ pub struct RealtimeLogConfigs {
     pub next_marker: Option<String>,
 }
 rboto::__structure!(
-    RealtimeLogConfigs "RealtimeLogConfigs"[set from] { max_items = i32, items : Vec <
+    RealtimeLogConfigs "RealtimeLogConfigs"[from] { max_items = i32, items = Vec <
     RealtimeLogConfig >, is_truncated = bool, marker : String, next_marker : String } {}
 );
 /// A subscription configuration for additional CloudWatch metrics.
@@ -2799,13 +2798,13 @@ rboto::__structure!(
     { realtime_metrics_subscription_status : RealtimeMetricsSubscriptionStatus } {}
 );
 rboto::__string_enum!(
-    RealtimeMetricsSubscriptionStatus { Enabled = "Enabled", Disabled = "Disabled" }
+    RealtimeMetricsSubscriptionStatus { 0 Enabled = "Enabled", 1 Disabled = "Disabled" }
 );
 rboto::__string_enum!(
-    ReferrerPolicyList { NoReferrer = "no-referrer", NoReferrerWhenDowngrade =
-    "no-referrer-when-downgrade", Origin = "origin", OriginWhenCrossOrigin =
-    "origin-when-cross-origin", SameOrigin = "same-origin", StrictOrigin =
-    "strict-origin", StrictOriginWhenCrossOrigin = "strict-origin-when-cross-origin",
+    ReferrerPolicyList { 0 NoReferrer = "no-referrer", 1 NoReferrerWhenDowngrade =
+    "no-referrer-when-downgrade", 2 Origin = "origin", 3 OriginWhenCrossOrigin =
+    "origin-when-cross-origin", 4 SameOrigin = "same-origin", 5 StrictOrigin =
+    "strict-origin", 6 StrictOriginWhenCrossOrigin = "strict-origin-when-cross-origin", 7
     UnsafeUrl = "unsafe-url" }
 );
 /// A response headers policy.
@@ -2820,9 +2819,8 @@ pub struct ResponseHeadersPolicy {
     pub response_headers_policy_config: Option<ResponseHeadersPolicyConfig>,
 }
 rboto::__structure!(
-    ResponseHeadersPolicy "ResponseHeadersPolicy"[set from] { id : String,
-    last_modified_time : rboto::DateTime, response_headers_policy_config :
-    ResponseHeadersPolicyConfig } {}
+    ResponseHeadersPolicy "ResponseHeadersPolicy"[from] { id : String, last_modified_time
+    : rboto::DateTime, response_headers_policy_config = ResponseHeadersPolicyConfig } {}
 );
 /// A list of HTTP header names that CloudFront includes as values for the `Access-Control-Allow-Headers` HTTP response header.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2836,7 +2834,7 @@ pub struct ResponseHeadersPolicyAccessControlAllowHeaders {
 rboto::__structure!(
     ResponseHeadersPolicyAccessControlAllowHeaders
     "ResponseHeadersPolicyAccessControlAllowHeaders"[set into from] { quantity = i32,
-    items : Vec < String > } {}
+    items = Vec < String > } {}
 );
 /// A list of HTTP methods that CloudFront includes as values for the `Access-Control-Allow-Methods` HTTP response header.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2850,12 +2848,12 @@ pub struct ResponseHeadersPolicyAccessControlAllowMethods {
 rboto::__structure!(
     ResponseHeadersPolicyAccessControlAllowMethods
     "ResponseHeadersPolicyAccessControlAllowMethods"[set into from] { quantity = i32,
-    items : Vec < ResponseHeadersPolicyAccessControlAllowMethodsValues > } {}
+    items = Vec < ResponseHeadersPolicyAccessControlAllowMethodsValues > } {}
 );
 rboto::__string_enum!(
-    ResponseHeadersPolicyAccessControlAllowMethodsValues { Get = "GET", Post = "POST",
-    Options = "OPTIONS", Put = "PUT", Delete = "DELETE", Patch = "PATCH", Head = "HEAD",
-    All = "ALL" }
+    ResponseHeadersPolicyAccessControlAllowMethodsValues { 0 Get = "GET", 1 Post =
+    "POST", 2 Options = "OPTIONS", 3 Put = "PUT", 4 Delete = "DELETE", 5 Patch = "PATCH",
+    6 Head = "HEAD", 7 All = "ALL" }
 );
 /// A list of origins (domain names) that CloudFront can use as the value for the `Access-Control-Allow-Origin` HTTP response header.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2869,7 +2867,7 @@ pub struct ResponseHeadersPolicyAccessControlAllowOrigins {
 rboto::__structure!(
     ResponseHeadersPolicyAccessControlAllowOrigins
     "ResponseHeadersPolicyAccessControlAllowOrigins"[set into from] { quantity = i32,
-    items : Vec < String > } {}
+    items = Vec < String > } {}
 );
 /// A list of HTTP headers that CloudFront includes as values for the `Access-Control-Expose-Headers` HTTP response header.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2883,7 +2881,7 @@ pub struct ResponseHeadersPolicyAccessControlExposeHeaders {
 rboto::__structure!(
     ResponseHeadersPolicyAccessControlExposeHeaders
     "ResponseHeadersPolicyAccessControlExposeHeaders"[set into from] { quantity = i32,
-    items : Vec < String > } {}
+    items = Vec < String > } {}
 );
 /// A response headers policy configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2908,11 +2906,11 @@ pub struct ResponseHeadersPolicyConfig {
 }
 rboto::__structure!(
     ResponseHeadersPolicyConfig "ResponseHeadersPolicyConfig"[set into from] { comment :
-    String, name : String, cors_config : ResponseHeadersPolicyCorsConfig,
-    security_headers_config : ResponseHeadersPolicySecurityHeadersConfig,
-    server_timing_headers_config : ResponseHeadersPolicyServerTimingHeadersConfig,
-    custom_headers_config : ResponseHeadersPolicyCustomHeadersConfig,
-    remove_headers_config : ResponseHeadersPolicyRemoveHeadersConfig } {}
+    String, name : String, cors_config = ResponseHeadersPolicyCorsConfig,
+    security_headers_config = ResponseHeadersPolicySecurityHeadersConfig,
+    server_timing_headers_config = ResponseHeadersPolicyServerTimingHeadersConfig,
+    custom_headers_config = ResponseHeadersPolicyCustomHeadersConfig,
+    remove_headers_config = ResponseHeadersPolicyRemoveHeadersConfig } {}
 );
 /// The policy directives and their values that CloudFront includes as values for the `Content-Security-Policy` HTTP response header.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2968,10 +2966,10 @@ pub struct ResponseHeadersPolicyCorsConfig {
 }
 rboto::__structure!(
     ResponseHeadersPolicyCorsConfig "ResponseHeadersPolicyCorsConfig"[set into from] {
-    access_control_allow_origins : ResponseHeadersPolicyAccessControlAllowOrigins,
-    access_control_allow_headers : ResponseHeadersPolicyAccessControlAllowHeaders,
-    access_control_allow_methods : ResponseHeadersPolicyAccessControlAllowMethods,
-    access_control_allow_credentials = bool, access_control_expose_headers :
+    access_control_allow_origins = ResponseHeadersPolicyAccessControlAllowOrigins,
+    access_control_allow_headers = ResponseHeadersPolicyAccessControlAllowHeaders,
+    access_control_allow_methods = ResponseHeadersPolicyAccessControlAllowMethods,
+    access_control_allow_credentials = bool, access_control_expose_headers =
     ResponseHeadersPolicyAccessControlExposeHeaders, access_control_max_age_sec = i32,
     origin_override = bool } {}
 );
@@ -3001,7 +2999,7 @@ pub struct ResponseHeadersPolicyCustomHeadersConfig {
 }
 rboto::__structure!(
     ResponseHeadersPolicyCustomHeadersConfig
-    "ResponseHeadersPolicyCustomHeadersConfig"[set into from] { quantity = i32, items :
+    "ResponseHeadersPolicyCustomHeadersConfig"[set into from] { quantity = i32, items =
     Vec < ResponseHeadersPolicyCustomHeader > } {}
 );
 /// Determines whether CloudFront includes the `X-Frame-Options` HTTP response header and the header's value.
@@ -3031,9 +3029,8 @@ pub struct ResponseHeadersPolicyList {
     pub items: Option<Vec<ResponseHeadersPolicySummary>>,
 }
 rboto::__structure!(
-    ResponseHeadersPolicyList "ResponseHeadersPolicyList"[set from] { next_marker :
-    String, max_items = i32, quantity = i32, items : Vec < ResponseHeadersPolicySummary >
-    } {}
+    ResponseHeadersPolicyList "ResponseHeadersPolicyList"[from] { next_marker : String,
+    max_items = i32, quantity = i32, items = Vec < ResponseHeadersPolicySummary > } {}
 );
 /// Determines whether CloudFront includes the `Referrer-Policy` HTTP response header and the header's value.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3070,7 +3067,7 @@ pub struct ResponseHeadersPolicyRemoveHeadersConfig {
 }
 rboto::__structure!(
     ResponseHeadersPolicyRemoveHeadersConfig
-    "ResponseHeadersPolicyRemoveHeadersConfig"[set into from] { quantity = i32, items :
+    "ResponseHeadersPolicyRemoveHeadersConfig"[set into from] { quantity = i32, items =
     Vec < ResponseHeadersPolicyRemoveHeader > } {}
 );
 /// A configuration for a set of security-related HTTP response headers. CloudFront adds these headers to HTTP responses that it sends for requests that match a cache behavior associated with this response headers policy.
@@ -3092,12 +3089,12 @@ pub struct ResponseHeadersPolicySecurityHeadersConfig {
 }
 rboto::__structure!(
     ResponseHeadersPolicySecurityHeadersConfig
-    "ResponseHeadersPolicySecurityHeadersConfig"[set into from] { xss_protection :
-    ResponseHeadersPolicyXssProtection, frame_options :
-    ResponseHeadersPolicyFrameOptions, referrer_policy :
-    ResponseHeadersPolicyReferrerPolicy, content_security_policy :
-    ResponseHeadersPolicyContentSecurityPolicy, content_type_options :
-    ResponseHeadersPolicyContentTypeOptions, strict_transport_security :
+    "ResponseHeadersPolicySecurityHeadersConfig"[set into from] { xss_protection =
+    ResponseHeadersPolicyXssProtection, frame_options =
+    ResponseHeadersPolicyFrameOptions, referrer_policy =
+    ResponseHeadersPolicyReferrerPolicy, content_security_policy =
+    ResponseHeadersPolicyContentSecurityPolicy, content_type_options =
+    ResponseHeadersPolicyContentTypeOptions, strict_transport_security =
     ResponseHeadersPolicyStrictTransportSecurity } {}
 );
 /// A configuration for enabling the `Server-Timing` header in HTTP responses sent from CloudFront. CloudFront adds this header to HTTP responses that it sends in response to requests that match a cache behavior that's associated with this response headers policy.
@@ -3142,11 +3139,11 @@ pub struct ResponseHeadersPolicySummary {
     pub response_headers_policy: Option<ResponseHeadersPolicy>,
 }
 rboto::__structure!(
-    ResponseHeadersPolicySummary "ResponseHeadersPolicySummary"[set from] { type_ :
-    ResponseHeadersPolicyType, response_headers_policy : ResponseHeadersPolicy } {}
+    ResponseHeadersPolicySummary "ResponseHeadersPolicySummary"[from] { type_ :
+    ResponseHeadersPolicyType, response_headers_policy = ResponseHeadersPolicy } {}
 );
 rboto::__string_enum!(
-    ResponseHeadersPolicyType { Managed = "managed", Custom = "custom" }
+    ResponseHeadersPolicyType { 0 Managed = "managed", 1 Custom = "custom" }
 );
 /// Determines whether CloudFront includes the `X-XSS-Protection` HTTP response header and the header's value.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3174,7 +3171,7 @@ pub struct Restrictions {
     pub geo_restriction: Option<GeoRestriction>,
 }
 rboto::__structure!(
-    Restrictions "Restrictions"[set into from] { geo_restriction : GeoRestriction } {}
+    Restrictions "Restrictions"[set into from] { geo_restriction = GeoRestriction } {}
 );
 /// A complex type that contains information about the Amazon S3 bucket from which you want CloudFront to get your media files for distribution.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3203,7 +3200,7 @@ rboto::__structure!(
     origin_read_timeout = i32 } {}
 );
 rboto::__string_enum!(
-    SslSupportMethod { SniOnly = "sni-only", Vip = "vip", StaticIp = "static-ip" }
+    SslSupportMethod { 0 SniOnly = "sni-only", 1 Vip = "vip", 2 StaticIp = "static-ip" }
 );
 /// Session stickiness provides the ability to define multiple requests from a single viewer as a single session. This prevents the potentially inconsistent experience of sending some of a given user's requests to your staging distribution, while others are sent to your primary distribution. Define the session duration using TTL values.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3228,12 +3225,11 @@ pub struct Signer {
     pub key_pair_ids: Option<KeyPairIds>,
 }
 rboto::__structure!(
-    Signer "Signer"[set from] { aws_account_number : String, key_pair_ids : KeyPairIds }
-    {}
+    Signer "Signer"[from] { aws_account_number : String, key_pair_ids = KeyPairIds } {}
 );
 rboto::__string_enum!(
-    SslProtocol { SsLv3 = "SSLv3", TlSv1 = "TLSv1", TlSv1_1 = "TLSv1.1", TlSv1_2 =
-    "TLSv1.2" }
+    SslProtocol { 0 SsLv3 = "SSLv3", 1 TlSv1 = "TLSv1", 2 TlSv1_1 = "TLSv1.1", 3 TlSv1_2
+    = "TLSv1.2" }
 );
 /// The CloudFront domain name of the staging distribution.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3246,7 +3242,7 @@ pub struct StagingDistributionDnsNames {
 }
 rboto::__structure!(
     StagingDistributionDnsNames "StagingDistributionDnsNames"[set into from] { quantity =
-    i32, items : Vec < String > } {}
+    i32, items = Vec < String > } {}
 );
 /// A complex data type for the status codes that you specify that, when returned by a primary origin, trigger CloudFront to failover to a second origin.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3258,7 +3254,7 @@ pub struct StatusCodes {
     pub items: Option<Vec<i32>>,
 }
 rboto::__structure!(
-    StatusCodes "StatusCodes"[set into from] { quantity = i32, items : Vec < i32 > } {}
+    StatusCodes "StatusCodes"[set into from] { quantity = i32, items = Vec < i32 > } {}
 );
 /// A streaming distribution tells CloudFront where you want RTMP content to be delivered from, and the details about how to track and manage content delivery.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3280,9 +3276,9 @@ pub struct StreamingDistribution {
     pub streaming_distribution_config: Option<StreamingDistributionConfig>,
 }
 rboto::__structure!(
-    StreamingDistribution "StreamingDistribution"[set from] { id : String, arn : String,
+    StreamingDistribution "StreamingDistribution"[from] { id : String, arn : String,
     status : String, last_modified_time : rboto::DateTime, domain_name : String,
-    active_trusted_signers : ActiveTrustedSigners, streaming_distribution_config :
+    active_trusted_signers = ActiveTrustedSigners, streaming_distribution_config =
     StreamingDistributionConfig } {}
 );
 /// The RTMP distribution's configuration information.
@@ -3308,8 +3304,8 @@ pub struct StreamingDistributionConfig {
 }
 rboto::__structure!(
     StreamingDistributionConfig "StreamingDistributionConfig"[set into from] {
-    caller_reference : String, s3_origin : S3Origin, aliases : Aliases, comment : String,
-    logging : StreamingLoggingConfig, trusted_signers : TrustedSigners, price_class :
+    caller_reference : String, s3_origin = S3Origin, aliases = Aliases, comment : String,
+    logging = StreamingLoggingConfig, trusted_signers = TrustedSigners, price_class :
     PriceClass, enabled = bool } {}
 );
 /// A streaming distribution Configuration and a list of tags to be associated with the streaming distribution.
@@ -3323,7 +3319,7 @@ pub struct StreamingDistributionConfigWithTags {
 }
 rboto::__structure!(
     StreamingDistributionConfigWithTags "StreamingDistributionConfigWithTags"[set into] {
-    streaming_distribution_config : StreamingDistributionConfig, tags : Tags } {}
+    streaming_distribution_config = StreamingDistributionConfig, tags = Tags } {}
 );
 /// A streaming distribution list.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3343,8 +3339,8 @@ pub struct StreamingDistributionList {
     pub items: Option<Vec<StreamingDistributionSummary>>,
 }
 rboto::__structure!(
-    StreamingDistributionList "StreamingDistributionList"[set from] { marker : String,
-    next_marker : String, max_items = i32, is_truncated = bool, quantity = i32, items :
+    StreamingDistributionList "StreamingDistributionList"[from] { marker : String,
+    next_marker : String, max_items = i32, is_truncated = bool, quantity = i32, items =
     Vec < StreamingDistributionSummary > } {}
 );
 /// A summary of the information for a CloudFront streaming distribution.
@@ -3375,9 +3371,9 @@ pub struct StreamingDistributionSummary {
     pub enabled: Option<bool>,
 }
 rboto::__structure!(
-    StreamingDistributionSummary "StreamingDistributionSummary"[set from] { id : String,
-    arn : String, status : String, last_modified_time : rboto::DateTime, domain_name :
-    String, s3_origin : S3Origin, aliases : Aliases, trusted_signers : TrustedSigners,
+    StreamingDistributionSummary "StreamingDistributionSummary"[from] { id : String, arn
+    : String, status : String, last_modified_time : rboto::DateTime, domain_name :
+    String, s3_origin = S3Origin, aliases = Aliases, trusted_signers = TrustedSigners,
     comment : String, price_class : PriceClass, enabled = bool } {}
 );
 /// A complex type that controls whether access logs are written for this streaming distribution.
@@ -3427,7 +3423,7 @@ pub struct TagKeys {
     /// A complex type that contains `Tag` key elements.
     pub items: Option<Vec<String>>,
 }
-rboto::__structure!(TagKeys "TagKeys"[set into] { items : Vec < String > } {});
+rboto::__structure!(TagKeys "TagKeys"[set into] { items = Vec < String > } {});
 /// A complex type that contains zero or more `Tag` elements.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -3435,7 +3431,7 @@ pub struct Tags {
     /// A complex type that contains `Tag` elements.
     pub items: Option<Vec<Tag>>,
 }
-rboto::__structure!(Tags "Tags"[set into from] { items : Vec < Tag > } {});
+rboto::__structure!(Tags "Tags"[set into from] { items = Vec < Tag > } {});
 /// **Note:** This field only supports multi-tenant distributions. You can't specify this field for standard distributions. For more information, see [Unsupported features for SaaS Manager for Amazon CloudFront](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas) in the *Amazon CloudFront Developer Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -3444,7 +3440,7 @@ pub struct TenantConfig {
     pub parameter_definitions: Option<Vec<ParameterDefinition>>,
 }
 rboto::__structure!(
-    TenantConfig "TenantConfig"[set into from] { parameter_definitions : Vec <
+    TenantConfig "TenantConfig"[set into from] { parameter_definitions = Vec <
     ParameterDefinition > } {}
 );
 /// Contains the result of testing a CloudFront function with `TestFunction`.
@@ -3463,8 +3459,8 @@ pub struct TestResult {
     pub function_output: Option<String>,
 }
 rboto::__structure!(
-    TestResult "TestResult"[set debug from] { function_summary : FunctionSummary,
-    compute_utilization : String, function_execution_logs : Vec < String > [sensitive],
+    TestResult "TestResult"[debug from] { function_summary = FunctionSummary,
+    compute_utilization : String, function_execution_logs = Vec < String > [sensitive],
     function_error_message : String[sensitive], function_output : String[sensitive] } {}
 );
 /// The traffic configuration of your continuous deployment.
@@ -3479,8 +3475,8 @@ pub struct TrafficConfig {
     pub type_: Option<ContinuousDeploymentPolicyType>,
 }
 rboto::__structure!(
-    TrafficConfig "TrafficConfig"[set into from] { single_weight_config :
-    ContinuousDeploymentSingleWeightConfig, single_header_config :
+    TrafficConfig "TrafficConfig"[set into from] { single_weight_config =
+    ContinuousDeploymentSingleWeightConfig, single_header_config =
     ContinuousDeploymentSingleHeaderConfig, type_ : ContinuousDeploymentPolicyType } {}
 );
 /// A trust store.
@@ -3505,8 +3501,8 @@ pub struct TrustStore {
     pub use_client_certificate_ocsp_endpoint: Option<bool>,
 }
 rboto::__structure!(
-    TrustStore "TrustStore"[set from] { id : String, arn : String, name : String, status
-    : TrustStoreStatus, number_of_ca_certificates = i32, last_modified_time :
+    TrustStore "TrustStore"[from] { id : String, arn : String, name : String, status :
+    TrustStoreStatus, number_of_ca_certificates = i32, last_modified_time :
     rboto::DateTime, reason : String, use_client_certificate_ocsp_endpoint = bool } {}
 );
 /// A trust store configuration.
@@ -3525,7 +3521,7 @@ rboto::__structure!(
     advertise_trust_store_ca_names = bool, ignore_certificate_expiry = bool } {}
 );
 rboto::__string_enum!(
-    TrustStoreStatus { Pending = "pending", Active = "active", Failed = "failed" }
+    TrustStoreStatus { 0 Pending = "pending", 1 Active = "active", 2 Failed = "failed" }
 );
 /// A trust store summary.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3549,7 +3545,7 @@ pub struct TrustStoreSummary {
     pub e_tag: Option<String>,
 }
 rboto::__structure!(
-    TrustStoreSummary "TrustStoreSummary"[set from] { id : String, arn : String, name :
+    TrustStoreSummary "TrustStoreSummary"[from] { id : String, arn : String, name :
     String, status : TrustStoreStatus, number_of_ca_certificates = i32,
     last_modified_time : rboto::DateTime, reason : String, e_tag : String } {}
 );
@@ -3566,7 +3562,7 @@ pub struct TrustedKeyGroups {
 }
 rboto::__structure!(
     TrustedKeyGroups "TrustedKeyGroups"[set into from] { enabled = bool, quantity = i32,
-    items : Vec < String > } {}
+    items = Vec < String > } {}
 );
 /// A list of Amazon Web Services accounts whose public keys CloudFront can use to verify the signatures of signed URLs and signed cookies.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3581,7 +3577,7 @@ pub struct TrustedSigners {
 }
 rboto::__structure!(
     TrustedSigners "TrustedSigners"[set into from] { enabled = bool, quantity = i32,
-    items : Vec < String > } {}
+    items = Vec < String > } {}
 );
 /// Contains details about the validation token.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3595,11 +3591,11 @@ pub struct ValidationTokenDetail {
     pub redirect_from: Option<String>,
 }
 rboto::__structure!(
-    ValidationTokenDetail "ValidationTokenDetail"[set from] { domain : String,
-    redirect_to : String, redirect_from : String } {}
+    ValidationTokenDetail "ValidationTokenDetail"[from] { domain : String, redirect_to :
+    String, redirect_from : String } {}
 );
 rboto::__string_enum!(
-    ValidationTokenHost { Cloudfront = "cloudfront", SelfHosted = "self-hosted" }
+    ValidationTokenHost { 0 Cloudfront = "cloudfront", 1 SelfHosted = "self-hosted" }
 );
 /// A complex type that determines the distribution's SSL/TLS configuration for communicating with viewers.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3642,20 +3638,20 @@ pub struct ViewerMtlsConfig {
 }
 rboto::__structure!(
     ViewerMtlsConfig "ViewerMtlsConfig"[set into from] { mode : ViewerMtlsMode,
-    trust_store_config : TrustStoreConfig } {}
+    trust_store_config = TrustStoreConfig } {}
 );
 rboto::__string_enum!(
-    ViewerMtlsMode { Required = "required", Optional = "optional", Passthrough =
+    ViewerMtlsMode { 0 Required = "required", 1 Optional = "optional", 2 Passthrough =
     "passthrough" }
 );
 rboto::__string_enum!(
-    ViewerProtocolPolicy { AllowAll = "allow-all", HttpsOnly = "https-only",
+    ViewerProtocolPolicy { 0 AllowAll = "allow-all", 1 HttpsOnly = "https-only", 2
     RedirectToHttps = "redirect-to-https" }
 );
 rboto::__string_enum!(
     #[doc =
     " IP address type supported for VPC Origins. IPv6-only is not supported for VPC Origins."]
-    VpcIpAddressType { Ipv4 = "ipv4", Dualstack = "dualstack" }
+    VpcIpAddressType { 0 Ipv4 = "ipv4", 1 Dualstack = "dualstack" }
 );
 /// An Amazon CloudFront VPC origin.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3677,9 +3673,9 @@ pub struct VpcOrigin {
     pub vpc_origin_endpoint_config: Option<VpcOriginEndpointConfig>,
 }
 rboto::__structure!(
-    VpcOrigin "VpcOrigin"[set from] { id : String, arn : String, account_id : String,
-    status : String, created_time : rboto::DateTime, last_modified_time :
-    rboto::DateTime, vpc_origin_endpoint_config : VpcOriginEndpointConfig } {}
+    VpcOrigin "VpcOrigin"[from] { id : String, arn : String, account_id : String, status
+    : String, created_time : rboto::DateTime, last_modified_time : rboto::DateTime,
+    vpc_origin_endpoint_config = VpcOriginEndpointConfig } {}
 );
 /// An Amazon CloudFront VPC origin configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3720,7 +3716,7 @@ pub struct VpcOriginEndpointConfig {
 rboto::__structure!(
     VpcOriginEndpointConfig "VpcOriginEndpointConfig"[set into from] { name : String, arn
     : String, http_port = i32, https_port = i32, origin_protocol_policy :
-    OriginProtocolPolicy, origin_ssl_protocols : OriginSslProtocols, ip_address_type :
+    OriginProtocolPolicy, origin_ssl_protocols = OriginSslProtocols, ip_address_type :
     VpcIpAddressType } {}
 );
 /// A list of CloudFront VPC origins.
@@ -3741,8 +3737,8 @@ pub struct VpcOriginList {
     pub items: Option<Vec<VpcOriginSummary>>,
 }
 rboto::__structure!(
-    VpcOriginList "VpcOriginList"[set from] { marker : String, next_marker : String,
-    max_items = i32, is_truncated = bool, quantity = i32, items : Vec < VpcOriginSummary
+    VpcOriginList "VpcOriginList"[from] { marker : String, next_marker : String,
+    max_items = i32, is_truncated = bool, quantity = i32, items = Vec < VpcOriginSummary
     > } {}
 );
 /// A summary of the CloudFront VPC origin.
@@ -3769,7 +3765,7 @@ pub struct VpcOriginSummary {
     pub ip_address_type: Option<VpcIpAddressType>,
 }
 rboto::__structure!(
-    VpcOriginSummary "VpcOriginSummary"[set from] { id : String, name : String, status :
+    VpcOriginSummary "VpcOriginSummary"[from] { id : String, name : String, status :
     String, created_time : rboto::DateTime, last_modified_time : rboto::DateTime, arn :
     String, account_id : String, origin_endpoint_arn : String, ip_address_type :
     VpcIpAddressType } {}

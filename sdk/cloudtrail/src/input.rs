@@ -7,7 +7,7 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// Specifies the tags to add to a trail, event data store, dashboard, or channel.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AddTagsInput {
     /// Specifies the ARN of the trail, event data store, dashboard, or channel to which one or more tags will be added.
@@ -17,10 +17,10 @@ pub struct AddTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AddTagsInput "AddTagsRequest"[set debug into] { resource_id : String, tags_list : Vec
-    < Tag > } { _client }
+    AddTagsInput "AddTagsRequest"[set into] { resource_id : String, tags_list = Vec < Tag
+    > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelQueryInput {
     /// The ARN (or the ID suffix of the ARN) of an event data store on which the specified query is running.
@@ -34,10 +34,10 @@ pub struct CancelQueryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelQueryInput "CancelQueryRequest"[set debug into] { event_data_store : String,
-    query_id : String, event_data_store_owner_account_id : String } { _client }
+    CancelQueryInput "CancelQueryRequest"[set into] { event_data_store : String, query_id
+    : String, event_data_store_owner_account_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateChannelInput {
     /// The name of the channel.
@@ -50,10 +50,10 @@ pub struct CreateChannelInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateChannelInput "CreateChannelRequest"[set debug into] { name : String, source :
-    String, destinations : Vec < Destination >, tags : Vec < Tag > } { _client }
+    CreateChannelInput "CreateChannelRequest"[set into] { name : String, source : String,
+    destinations = Vec < Destination >, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDashboardInput {
     /// The name of the dashboard. The name must be unique to your account.
@@ -68,11 +68,11 @@ pub struct CreateDashboardInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDashboardInput "CreateDashboardRequest"[set debug into] { name : String,
-    refresh_schedule : RefreshSchedule, tags_list : Vec < Tag >,
-    termination_protection_enabled = bool, widgets : Vec < RequestWidget > } { _client }
+    CreateDashboardInput "CreateDashboardRequest"[set into] { name : String,
+    refresh_schedule = RefreshSchedule, tags_list = Vec < Tag >,
+    termination_protection_enabled = bool, widgets = Vec < RequestWidget > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateEventDataStoreInput {
     /// The name of the event data store.
@@ -97,14 +97,14 @@ pub struct CreateEventDataStoreInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateEventDataStoreInput "CreateEventDataStoreRequest"[set debug into] { name :
-    String, advanced_event_selectors : Vec < AdvancedEventSelector >,
-    multi_region_enabled = bool, organization_enabled = bool, retention_period = i32,
-    termination_protection_enabled = bool, tags_list : Vec < Tag >, kms_key_id : String,
+    CreateEventDataStoreInput "CreateEventDataStoreRequest"[set into] { name : String,
+    advanced_event_selectors = Vec < AdvancedEventSelector >, multi_region_enabled =
+    bool, organization_enabled = bool, retention_period = i32,
+    termination_protection_enabled = bool, tags_list = Vec < Tag >, kms_key_id : String,
     start_ingestion = bool, billing_mode : BillingMode } { _client }
 );
 /// Specifies the settings for each trail.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTrailInput {
     /// Specifies the name of the trail. The name must meet the following requirements:
@@ -135,14 +135,14 @@ pub struct CreateTrailInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateTrailInput "CreateTrailRequest"[set debug into] { name : String, s3_bucket_name
-    : String, s3_key_prefix : String, sns_topic_name : String,
+    CreateTrailInput "CreateTrailRequest"[set into] { name : String, s3_bucket_name :
+    String, s3_key_prefix : String, sns_topic_name : String,
     include_global_service_events = bool, is_multi_region_trail = bool,
     enable_log_file_validation = bool, cloud_watch_logs_log_group_arn : String,
     cloud_watch_logs_role_arn : String, kms_key_id : String, is_organization_trail =
-    bool, tags_list : Vec < Tag >, recursive_logging = bool } { _client }
+    bool, tags_list = Vec < Tag >, recursive_logging = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteChannelInput {
     /// The ARN or the `UUID` value of the channel that you want to delete.
@@ -150,10 +150,9 @@ pub struct DeleteChannelInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteChannelInput "DeleteChannelRequest"[set debug into] { channel : String } {
-    _client }
+    DeleteChannelInput "DeleteChannelRequest"[set into] { channel : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDashboardInput {
     /// The name or ARN for the dashboard.
@@ -161,10 +160,10 @@ pub struct DeleteDashboardInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDashboardInput "DeleteDashboardRequest"[set debug into] { dashboard_id : String
-    } { _client }
+    DeleteDashboardInput "DeleteDashboardRequest"[set into] { dashboard_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteEventDataStoreInput {
     /// The ARN (or the ID suffix of the ARN) of the event data store to delete.
@@ -172,10 +171,10 @@ pub struct DeleteEventDataStoreInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteEventDataStoreInput "DeleteEventDataStoreRequest"[set debug into] {
-    event_data_store : String } { _client }
+    DeleteEventDataStoreInput "DeleteEventDataStoreRequest"[set into] { event_data_store
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the CloudTrail event data store, dashboard, or channel you're deleting the resource-based policy from.
@@ -183,11 +182,11 @@ pub struct DeleteResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteResourcePolicyInput "DeleteResourcePolicyRequest"[set debug into] {
-    resource_arn : String } { _client }
+    DeleteResourcePolicyInput "DeleteResourcePolicyRequest"[set into] { resource_arn :
+    String } { _client }
 );
 /// The request that specifies the name of a trail to delete.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTrailInput {
     /// Specifies the name or the CloudTrail ARN of the trail to be deleted. The following is the format of a trail ARN. `arn:aws:cloudtrail:us-east-2:123456789012:trail/MyTrail`
@@ -195,10 +194,10 @@ pub struct DeleteTrailInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTrailInput "DeleteTrailRequest"[set debug into] { name : String } { _client }
+    DeleteTrailInput "DeleteTrailRequest"[set into] { name : String } { _client }
 );
 /// Removes CloudTrail delegated administrator permissions from a specified member account in an organization that is currently designated as a delegated administrator.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeregisterOrganizationDelegatedAdminInput {
     /// A delegated administrator account ID. This is a member account in an organization that is currently designated as a delegated administrator.
@@ -207,10 +206,10 @@ pub struct DeregisterOrganizationDelegatedAdminInput {
 }
 rboto::__structure!(
     DeregisterOrganizationDelegatedAdminInput
-    "DeregisterOrganizationDelegatedAdminRequest"[set debug into] {
-    delegated_admin_account_id : String } { _client }
+    "DeregisterOrganizationDelegatedAdminRequest"[set into] { delegated_admin_account_id
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeQueryInput {
     /// The ARN (or the ID suffix of the ARN) of an event data store on which the specified query was run.
@@ -228,12 +227,12 @@ pub struct DescribeQueryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeQueryInput "DescribeQueryRequest"[set debug into] { event_data_store :
-    String, query_id : String, query_alias : String, refresh_id : String,
+    DescribeQueryInput "DescribeQueryRequest"[set into] { event_data_store : String,
+    query_id : String, query_alias : String, refresh_id : String,
     event_data_store_owner_account_id : String } { _client }
 );
 /// Returns information about the trail.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTrailsInput {
     /// Specifies a list of trail names, trail ARNs, or both, of the trails to describe. The format of a trail ARN is:
@@ -243,10 +242,10 @@ pub struct DescribeTrailsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTrailsInput "DescribeTrailsRequest"[set debug into] { trail_name_list : Vec <
+    DescribeTrailsInput "DescribeTrailsRequest"[set into] { trail_name_list = Vec <
     String >, include_shadow_trails = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableFederationInput {
     /// The ARN (or ID suffix of the ARN) of the event data store for which you want to disable Lake query federation.
@@ -254,10 +253,10 @@ pub struct DisableFederationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisableFederationInput "DisableFederationRequest"[set debug into] { event_data_store
-    : String } { _client }
+    DisableFederationInput "DisableFederationRequest"[set into] { event_data_store :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableFederationInput {
     /// The ARN (or ID suffix of the ARN) of the event data store for which you want to enable Lake query federation.
@@ -267,10 +266,10 @@ pub struct EnableFederationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableFederationInput "EnableFederationRequest"[set debug into] { event_data_store :
+    EnableFederationInput "EnableFederationRequest"[set into] { event_data_store :
     String, federation_role_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GenerateQueryInput {
     /// The ARN (or ID suffix of the ARN) of the event data store that you want to query. You can only specify one event data store.
@@ -280,10 +279,10 @@ pub struct GenerateQueryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GenerateQueryInput "GenerateQueryRequest"[set debug into] { event_data_stores : Vec <
+    GenerateQueryInput "GenerateQueryRequest"[set into] { event_data_stores = Vec <
     String >, prompt : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetChannelInput {
     /// The ARN or `UUID` of a channel.
@@ -291,9 +290,9 @@ pub struct GetChannelInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetChannelInput "GetChannelRequest"[set debug into] { channel : String } { _client }
+    GetChannelInput "GetChannelRequest"[set into] { channel : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDashboardInput {
     /// The name or ARN for the dashboard.
@@ -301,10 +300,10 @@ pub struct GetDashboardInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDashboardInput "GetDashboardRequest"[set debug into] { dashboard_id : String } {
-    _client }
+    GetDashboardInput "GetDashboardRequest"[set into] { dashboard_id : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetEventConfigurationInput {
     /// The name of the trail for which you want to retrieve event configuration settings.
@@ -314,10 +313,10 @@ pub struct GetEventConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetEventConfigurationInput "GetEventConfigurationRequest"[set debug into] {
-    trail_name : String, event_data_store : String } { _client }
+    GetEventConfigurationInput "GetEventConfigurationRequest"[set into] { trail_name :
+    String, event_data_store : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetEventDataStoreInput {
     /// The ARN (or ID suffix of the ARN) of the event data store about which you want information.
@@ -325,10 +324,10 @@ pub struct GetEventDataStoreInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetEventDataStoreInput "GetEventDataStoreRequest"[set debug into] { event_data_store
-    : String } { _client }
+    GetEventDataStoreInput "GetEventDataStoreRequest"[set into] { event_data_store :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetEventSelectorsInput {
     /// Specifies the name of the trail or trail ARN. If you specify a trail name, the string must meet the following requirements:
@@ -336,10 +335,10 @@ pub struct GetEventSelectorsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetEventSelectorsInput "GetEventSelectorsRequest"[set debug into] { trail_name :
-    String } { _client }
+    GetEventSelectorsInput "GetEventSelectorsRequest"[set into] { trail_name : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetImportInput {
     /// The ID for the import.
@@ -347,9 +346,9 @@ pub struct GetImportInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetImportInput "GetImportRequest"[set debug into] { import_id : String } { _client }
+    GetImportInput "GetImportRequest"[set into] { import_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetInsightSelectorsInput {
     /// Specifies the name of the trail or trail ARN. If you specify a trail name, the string must meet the following requirements:
@@ -359,10 +358,10 @@ pub struct GetInsightSelectorsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetInsightSelectorsInput "GetInsightSelectorsRequest"[set debug into] { trail_name :
+    GetInsightSelectorsInput "GetInsightSelectorsRequest"[set into] { trail_name :
     String, event_data_store : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetQueryResultsInput {
     /// The ARN (or ID suffix of the ARN) of the event data store against which the query was run.
@@ -380,11 +379,11 @@ pub struct GetQueryResultsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetQueryResultsInput "GetQueryResultsRequest"[set debug into] { event_data_store :
-    String, query_id : String, next_token : String, max_query_results = i32,
+    GetQueryResultsInput "GetQueryResultsRequest"[set into] { event_data_store : String,
+    query_id : String, next_token : String, max_query_results = i32,
     event_data_store_owner_account_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the CloudTrail event data store, dashboard, or channel attached to the resource-based policy.
@@ -392,10 +391,10 @@ pub struct GetResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetResourcePolicyInput "GetResourcePolicyRequest"[set debug into] { resource_arn :
-    String } { _client }
+    GetResourcePolicyInput "GetResourcePolicyRequest"[set into] { resource_arn : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTrailInput {
     /// The name or the Amazon Resource Name (ARN) of the trail for which you want to retrieve settings information.
@@ -403,10 +402,10 @@ pub struct GetTrailInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetTrailInput "GetTrailRequest"[set debug into] { name : String } { _client }
+    GetTrailInput "GetTrailRequest"[set into] { name : String } { _client }
 );
 /// The name of a trail about which you want the current status.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTrailStatusInput {
     /// Specifies the name or the CloudTrail ARN of the trail for which you are requesting status. To get the status of a shadow trail (a replication of the trail in another Region), you must specify its ARN.
@@ -414,10 +413,9 @@ pub struct GetTrailStatusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetTrailStatusInput "GetTrailStatusRequest"[set debug into] { name : String } {
-    _client }
+    GetTrailStatusInput "GetTrailStatusRequest"[set into] { name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListChannelsInput {
     /// The maximum number of CloudTrail channels to display on a single page.
@@ -427,10 +425,10 @@ pub struct ListChannelsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListChannelsInput "ListChannelsRequest"[set debug into] { max_results = i32,
-    next_token : String } { _client }
+    ListChannelsInput "ListChannelsRequest"[set into] { max_results = i32, next_token :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDashboardsInput {
     /// Specify a name prefix to filter on.
@@ -444,10 +442,10 @@ pub struct ListDashboardsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDashboardsInput "ListDashboardsRequest"[set debug into] { name_prefix : String,
-    type_ : DashboardType, next_token : String, max_results = i32 } { _client }
+    ListDashboardsInput "ListDashboardsRequest"[set into] { name_prefix : String, type_ :
+    DashboardType, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListEventDataStoresInput {
     /// A token you can use to get the next page of event data store results.
@@ -457,10 +455,10 @@ pub struct ListEventDataStoresInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListEventDataStoresInput "ListEventDataStoresRequest"[set debug into] { next_token :
+    ListEventDataStoresInput "ListEventDataStoresRequest"[set into] { next_token :
     String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListImportFailuresInput {
     /// The ID of the import.
@@ -472,10 +470,10 @@ pub struct ListImportFailuresInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListImportFailuresInput "ListImportFailuresRequest"[set debug into] { import_id :
-    String, max_results = i32, next_token : String } { _client }
+    ListImportFailuresInput "ListImportFailuresRequest"[set into] { import_id : String,
+    max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListImportsInput {
     /// The maximum number of imports to display on a single page.
@@ -489,10 +487,10 @@ pub struct ListImportsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListImportsInput "ListImportsRequest"[set debug into] { max_results = i32,
-    destination : String, import_status : ImportStatus, next_token : String } { _client }
+    ListImportsInput "ListImportsRequest"[set into] { max_results = i32, destination :
+    String, import_status : ImportStatus, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListInsightsDataInput {
     /// The Amazon Resource Name(ARN) of the trail for which you want to retrieve Insights events.
@@ -512,12 +510,12 @@ pub struct ListInsightsDataInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListInsightsDataInput "ListInsightsDataRequest"[set debug into] { insight_source :
-    String, data_type : ListInsightsDataType, dimensions : HashMap < String, String >,
-    start_time : rboto::DateTime, end_time : rboto::DateTime, max_results = i32,
-    next_token : String } { _client }
+    ListInsightsDataInput "ListInsightsDataRequest"[set into] { insight_source : String,
+    data_type : ListInsightsDataType, dimensions : HashMap < String, String >, start_time
+    : rboto::DateTime, end_time : rboto::DateTime, max_results = i32, next_token : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListInsightsMetricDataInput {
     /// The Amazon Resource Name(ARN) or name of the trail for which you want to retrieve Insights metrics data. This parameter should only be provided to fetch Insights metrics data generated on trails logging data events. This parameter is not required for Insights metric data generated on trails logging management events.
@@ -545,14 +543,14 @@ pub struct ListInsightsMetricDataInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListInsightsMetricDataInput "ListInsightsMetricDataRequest"[set debug into] {
-    trail_name : String, event_source : String, event_name : String, insight_type :
-    InsightType, error_code : String, start_time : rboto::DateTime, end_time :
-    rboto::DateTime, period = i32, data_type : InsightsMetricDataType, max_results = i32,
-    next_token : String } { _client }
+    ListInsightsMetricDataInput "ListInsightsMetricDataRequest"[set into] { trail_name :
+    String, event_source : String, event_name : String, insight_type : InsightType,
+    error_code : String, start_time : rboto::DateTime, end_time : rboto::DateTime, period
+    = i32, data_type : InsightsMetricDataType, max_results = i32, next_token : String } {
+    _client }
 );
 /// Requests the public keys for a specified time range.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListPublicKeysInput {
     /// Optionally specifies, in UTC, the start of the time range to look up public keys for CloudTrail digest files. If not specified, the current time is used, and the current public key is returned.
@@ -564,10 +562,10 @@ pub struct ListPublicKeysInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListPublicKeysInput "ListPublicKeysRequest"[set debug into] { start_time :
-    rboto::DateTime, end_time : rboto::DateTime, next_token : String } { _client }
+    ListPublicKeysInput "ListPublicKeysRequest"[set into] { start_time : rboto::DateTime,
+    end_time : rboto::DateTime, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListQueriesInput {
     /// The ARN (or the ID suffix of the ARN) of an event data store on which queries were run.
@@ -585,12 +583,12 @@ pub struct ListQueriesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListQueriesInput "ListQueriesRequest"[set debug into] { event_data_store : String,
+    ListQueriesInput "ListQueriesRequest"[set into] { event_data_store : String,
     next_token : String, max_results = i32, start_time : rboto::DateTime, end_time :
     rboto::DateTime, query_status : QueryStatus } { _client }
 );
 /// Specifies a list of tags to return.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsInput {
     /// Specifies a list of trail, event data store, dashboard, or channel ARNs whose tags will be listed. The list has a limit of 20 ARNs.
@@ -600,10 +598,10 @@ pub struct ListTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsInput "ListTagsRequest"[set debug into] { resource_id_list : Vec < String >,
+    ListTagsInput "ListTagsRequest"[set into] { resource_id_list = Vec < String >,
     next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTrailsInput {
     /// The token to use to get the next page of results after a previous API call. This token must be passed in with the same parameters that were specified in the original call. For example, if the original call specified an AttributeKey of 'Username' with a value of 'root', the call with NextToken should include those same parameters.
@@ -611,11 +609,10 @@ pub struct ListTrailsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTrailsInput "ListTrailsRequest"[set debug into] { next_token : String } { _client
-    }
+    ListTrailsInput "ListTrailsRequest"[set into] { next_token : String } { _client }
 );
 /// Contains a request for LookupEvents.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct LookupEventsInput {
     /// Contains a list of lookup attributes. Currently the list can contain only one item.
@@ -633,11 +630,11 @@ pub struct LookupEventsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    LookupEventsInput "LookupEventsRequest"[set debug into] { lookup_attributes : Vec <
+    LookupEventsInput "LookupEventsRequest"[set into] { lookup_attributes = Vec <
     LookupAttribute >, start_time : rboto::DateTime, end_time : rboto::DateTime,
     event_category : EventCategory, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutEventConfigurationInput {
     /// The name of the trail for which you want to update event configuration settings.
@@ -653,12 +650,12 @@ pub struct PutEventConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutEventConfigurationInput "PutEventConfigurationRequest"[set debug into] {
-    trail_name : String, event_data_store : String, max_event_size : MaxEventSize,
-    context_key_selectors : Vec < ContextKeySelector >, aggregation_configurations : Vec
+    PutEventConfigurationInput "PutEventConfigurationRequest"[set into] { trail_name :
+    String, event_data_store : String, max_event_size : MaxEventSize,
+    context_key_selectors = Vec < ContextKeySelector >, aggregation_configurations = Vec
     < AggregationConfiguration > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutEventSelectorsInput {
     /// Specifies the name of the trail or trail ARN. If you specify a trail name, the string must meet the following requirements:
@@ -670,11 +667,11 @@ pub struct PutEventSelectorsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutEventSelectorsInput "PutEventSelectorsRequest"[set debug into] { trail_name :
-    String, event_selectors : Vec < EventSelector >, advanced_event_selectors : Vec <
+    PutEventSelectorsInput "PutEventSelectorsRequest"[set into] { trail_name : String,
+    event_selectors = Vec < EventSelector >, advanced_event_selectors = Vec <
     AdvancedEventSelector > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutInsightSelectorsInput {
     /// The name of the CloudTrail trail for which you want to change or add Insights selectors.
@@ -688,11 +685,11 @@ pub struct PutInsightSelectorsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutInsightSelectorsInput "PutInsightSelectorsRequest"[set debug into] { trail_name :
-    String, insight_selectors : Vec < InsightSelector >, event_data_store : String,
+    PutInsightSelectorsInput "PutInsightSelectorsRequest"[set into] { trail_name :
+    String, insight_selectors = Vec < InsightSelector >, event_data_store : String,
     insights_destination : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the CloudTrail event data store, dashboard, or channel attached to the resource-based policy.
@@ -702,11 +699,11 @@ pub struct PutResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutResourcePolicyInput "PutResourcePolicyRequest"[set debug into] { resource_arn :
-    String, resource_policy : String } { _client }
+    PutResourcePolicyInput "PutResourcePolicyRequest"[set into] { resource_arn : String,
+    resource_policy : String } { _client }
 );
 /// Specifies an organization member account ID as a CloudTrail delegated administrator.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RegisterOrganizationDelegatedAdminInput {
     /// An organization member account ID that you want to designate as a delegated administrator.
@@ -715,11 +712,11 @@ pub struct RegisterOrganizationDelegatedAdminInput {
 }
 rboto::__structure!(
     RegisterOrganizationDelegatedAdminInput
-    "RegisterOrganizationDelegatedAdminRequest"[set debug into] { member_account_id :
-    String } { _client }
+    "RegisterOrganizationDelegatedAdminRequest"[set into] { member_account_id : String }
+    { _client }
 );
 /// Specifies the tags to remove from a trail, event data store, dashboard, or channel.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RemoveTagsInput {
     /// Specifies the ARN of the trail, event data store, dashboard, or channel from which tags should be removed.
@@ -729,10 +726,10 @@ pub struct RemoveTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RemoveTagsInput "RemoveTagsRequest"[set debug into] { resource_id : String, tags_list
-    : Vec < Tag > } { _client }
+    RemoveTagsInput "RemoveTagsRequest"[set into] { resource_id : String, tags_list = Vec
+    < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RestoreEventDataStoreInput {
     /// The ARN (or the ID suffix of the ARN) of the event data store that you want to restore.
@@ -740,10 +737,10 @@ pub struct RestoreEventDataStoreInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RestoreEventDataStoreInput "RestoreEventDataStoreRequest"[set debug into] {
+    RestoreEventDataStoreInput "RestoreEventDataStoreRequest"[set into] {
     event_data_store : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SearchSampleQueriesInput {
     /// The natural language phrase to use for the semantic search. The phrase must be in English. The length constraint is in characters, not words.
@@ -755,10 +752,10 @@ pub struct SearchSampleQueriesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SearchSampleQueriesInput "SearchSampleQueriesRequest"[set debug into] { search_phrase
-    : String, max_results = i32, next_token : String } { _client }
+    SearchSampleQueriesInput "SearchSampleQueriesRequest"[set into] { search_phrase :
+    String, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartDashboardRefreshInput {
     /// The name or ARN of the dashboard.
@@ -768,11 +765,10 @@ pub struct StartDashboardRefreshInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartDashboardRefreshInput "StartDashboardRefreshRequest"[set debug into] {
-    dashboard_id : String, query_parameter_values : HashMap < String, String > } {
-    _client }
+    StartDashboardRefreshInput "StartDashboardRefreshRequest"[set into] { dashboard_id :
+    String, query_parameter_values : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartEventDataStoreIngestionInput {
     /// The ARN (or ID suffix of the ARN) of the event data store for which you want to start ingestion.
@@ -780,10 +776,10 @@ pub struct StartEventDataStoreIngestionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartEventDataStoreIngestionInput "StartEventDataStoreIngestionRequest"[set debug
-    into] { event_data_store : String } { _client }
+    StartEventDataStoreIngestionInput "StartEventDataStoreIngestionRequest"[set into] {
+    event_data_store : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartImportInput {
     /// The ARN of the destination event data store. Use this parameter for a new import.
@@ -799,12 +795,12 @@ pub struct StartImportInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartImportInput "StartImportRequest"[set debug into] { destinations : Vec < String
-    >, import_source : ImportSource, start_event_time : rboto::DateTime, end_event_time :
+    StartImportInput "StartImportRequest"[set into] { destinations = Vec < String >,
+    import_source = ImportSource, start_event_time : rboto::DateTime, end_event_time :
     rboto::DateTime, import_id : String } { _client }
 );
 /// The request to CloudTrail to start logging Amazon Web Services API calls for an account.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartLoggingInput {
     /// Specifies the name or the CloudTrail ARN of the trail for which CloudTrail logs Amazon Web Services API calls. The following is the format of a trail ARN.
@@ -812,9 +808,9 @@ pub struct StartLoggingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartLoggingInput "StartLoggingRequest"[set debug into] { name : String } { _client }
+    StartLoggingInput "StartLoggingRequest"[set into] { name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartQueryInput {
     /// The SQL code of your query.
@@ -830,11 +826,11 @@ pub struct StartQueryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartQueryInput "StartQueryRequest"[set debug into] { query_statement : String,
-    delivery_s3_uri : String, query_alias : String, query_parameters : Vec < String >,
+    StartQueryInput "StartQueryRequest"[set into] { query_statement : String,
+    delivery_s3_uri : String, query_alias : String, query_parameters = Vec < String >,
     event_data_store_owner_account_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopEventDataStoreIngestionInput {
     /// The ARN (or ID suffix of the ARN) of the event data store for which you want to stop ingestion.
@@ -842,10 +838,10 @@ pub struct StopEventDataStoreIngestionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopEventDataStoreIngestionInput "StopEventDataStoreIngestionRequest"[set debug into]
-    { event_data_store : String } { _client }
+    StopEventDataStoreIngestionInput "StopEventDataStoreIngestionRequest"[set into] {
+    event_data_store : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopImportInput {
     /// The ID of the import.
@@ -853,11 +849,10 @@ pub struct StopImportInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopImportInput "StopImportRequest"[set debug into] { import_id : String } { _client
-    }
+    StopImportInput "StopImportRequest"[set into] { import_id : String } { _client }
 );
 /// Passes the request to CloudTrail to stop logging Amazon Web Services API calls for the specified account.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopLoggingInput {
     /// Specifies the name or the CloudTrail ARN of the trail for which CloudTrail will stop logging Amazon Web Services API calls. The following is the format of a trail ARN.
@@ -865,9 +860,9 @@ pub struct StopLoggingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopLoggingInput "StopLoggingRequest"[set debug into] { name : String } { _client }
+    StopLoggingInput "StopLoggingRequest"[set into] { name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateChannelInput {
     /// The ARN or ID (the ARN suffix) of the channel that you want to update.
@@ -879,10 +874,10 @@ pub struct UpdateChannelInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateChannelInput "UpdateChannelRequest"[set debug into] { channel : String,
-    destinations : Vec < Destination >, name : String } { _client }
+    UpdateChannelInput "UpdateChannelRequest"[set into] { channel : String, destinations
+    = Vec < Destination >, name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateDashboardInput {
     /// The name or ARN of the dashboard.
@@ -896,11 +891,11 @@ pub struct UpdateDashboardInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateDashboardInput "UpdateDashboardRequest"[set debug into] { dashboard_id :
-    String, widgets : Vec < RequestWidget >, refresh_schedule : RefreshSchedule,
+    UpdateDashboardInput "UpdateDashboardRequest"[set into] { dashboard_id : String,
+    widgets = Vec < RequestWidget >, refresh_schedule = RefreshSchedule,
     termination_protection_enabled = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateEventDataStoreInput {
     /// The ARN (or the ID suffix of the ARN) of the event data store that you want to update.
@@ -924,14 +919,14 @@ pub struct UpdateEventDataStoreInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateEventDataStoreInput "UpdateEventDataStoreRequest"[set debug into] {
-    event_data_store : String, name : String, advanced_event_selectors : Vec <
-    AdvancedEventSelector >, multi_region_enabled = bool, organization_enabled = bool,
-    retention_period = i32, termination_protection_enabled = bool, kms_key_id : String,
-    billing_mode : BillingMode } { _client }
+    UpdateEventDataStoreInput "UpdateEventDataStoreRequest"[set into] { event_data_store
+    : String, name : String, advanced_event_selectors = Vec < AdvancedEventSelector >,
+    multi_region_enabled = bool, organization_enabled = bool, retention_period = i32,
+    termination_protection_enabled = bool, kms_key_id : String, billing_mode :
+    BillingMode } { _client }
 );
 /// Specifies settings to update for the trail.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateTrailInput {
     /// Specifies the name of the trail or trail ARN. If `Name` is a trail name, the string must meet the following requirements:
@@ -961,8 +956,8 @@ pub struct UpdateTrailInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateTrailInput "UpdateTrailRequest"[set debug into] { name : String, s3_bucket_name
-    : String, s3_key_prefix : String, sns_topic_name : String,
+    UpdateTrailInput "UpdateTrailRequest"[set into] { name : String, s3_bucket_name :
+    String, s3_key_prefix : String, sns_topic_name : String,
     include_global_service_events = bool, is_multi_region_trail = bool,
     enable_log_file_validation = bool, cloud_watch_logs_log_group_arn : String,
     cloud_watch_logs_role_arn : String, kms_key_id : String, is_organization_trail =

@@ -6,96 +6,59 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; AddTagsInput => AddTagsOutput =
-    super::schema::ops::ADD_TAGS, "AddTags"; CancelQueryInput => CancelQueryOutput =
-    super::schema::ops::CANCEL_QUERY, "CancelQuery"; CreateChannelInput =>
-    CreateChannelOutput = super::schema::ops::CREATE_CHANNEL, "CreateChannel";
-    CreateDashboardInput => CreateDashboardOutput = super::schema::ops::CREATE_DASHBOARD,
-    "CreateDashboard"; CreateEventDataStoreInput => CreateEventDataStoreOutput =
-    super::schema::ops::CREATE_EVENT_DATA_STORE, "CreateEventDataStore"; CreateTrailInput
-    => CreateTrailOutput = super::schema::ops::CREATE_TRAIL, "CreateTrail";
-    DeleteChannelInput => DeleteChannelOutput = super::schema::ops::DELETE_CHANNEL,
-    "DeleteChannel"; DeleteDashboardInput => DeleteDashboardOutput =
-    super::schema::ops::DELETE_DASHBOARD, "DeleteDashboard"; DeleteEventDataStoreInput =>
-    DeleteEventDataStoreOutput = super::schema::ops::DELETE_EVENT_DATA_STORE,
-    "DeleteEventDataStore"; DeleteResourcePolicyInput => DeleteResourcePolicyOutput =
-    super::schema::ops::DELETE_RESOURCE_POLICY, "DeleteResourcePolicy"; DeleteTrailInput
-    => DeleteTrailOutput = super::schema::ops::DELETE_TRAIL, "DeleteTrail";
+    super::error::Exception, super::schema::SERVICE; AddTagsInput => AddTagsOutput,
+    "AddTags"; CancelQueryInput => CancelQueryOutput, "CancelQuery"; CreateChannelInput
+    => CreateChannelOutput, "CreateChannel"; CreateDashboardInput =>
+    CreateDashboardOutput, "CreateDashboard"; CreateEventDataStoreInput =>
+    CreateEventDataStoreOutput, "CreateEventDataStore"; CreateTrailInput =>
+    CreateTrailOutput, "CreateTrail"; DeleteChannelInput => DeleteChannelOutput,
+    "DeleteChannel"; DeleteDashboardInput => DeleteDashboardOutput, "DeleteDashboard";
+    DeleteEventDataStoreInput => DeleteEventDataStoreOutput, "DeleteEventDataStore";
+    DeleteResourcePolicyInput => DeleteResourcePolicyOutput, "DeleteResourcePolicy";
+    DeleteTrailInput => DeleteTrailOutput, "DeleteTrail";
     DeregisterOrganizationDelegatedAdminInput =>
-    DeregisterOrganizationDelegatedAdminOutput =
-    super::schema::ops::DEREGISTER_ORGANIZATION_DELEGATED_ADMIN,
-    "DeregisterOrganizationDelegatedAdmin"; DescribeQueryInput => DescribeQueryOutput =
-    super::schema::ops::DESCRIBE_QUERY, "DescribeQuery"; DescribeTrailsInput =>
-    DescribeTrailsOutput = super::schema::ops::DESCRIBE_TRAILS, "DescribeTrails";
-    DisableFederationInput => DisableFederationOutput =
-    super::schema::ops::DISABLE_FEDERATION, "DisableFederation"; EnableFederationInput =>
-    EnableFederationOutput = super::schema::ops::ENABLE_FEDERATION, "EnableFederation";
-    GenerateQueryInput => GenerateQueryOutput = super::schema::ops::GENERATE_QUERY,
-    "GenerateQuery"; GetChannelInput => GetChannelOutput =
-    super::schema::ops::GET_CHANNEL, "GetChannel"; GetDashboardInput =>
-    GetDashboardOutput = super::schema::ops::GET_DASHBOARD, "GetDashboard";
-    GetEventConfigurationInput => GetEventConfigurationOutput =
-    super::schema::ops::GET_EVENT_CONFIGURATION, "GetEventConfiguration";
-    GetEventDataStoreInput => GetEventDataStoreOutput =
-    super::schema::ops::GET_EVENT_DATA_STORE, "GetEventDataStore"; GetEventSelectorsInput
-    => GetEventSelectorsOutput = super::schema::ops::GET_EVENT_SELECTORS,
-    "GetEventSelectors"; GetImportInput => GetImportOutput =
-    super::schema::ops::GET_IMPORT, "GetImport"; GetInsightSelectorsInput =>
-    GetInsightSelectorsOutput = super::schema::ops::GET_INSIGHT_SELECTORS,
-    "GetInsightSelectors"; GetQueryResultsInput => GetQueryResultsOutput =
-    super::schema::ops::GET_QUERY_RESULTS, "GetQueryResults"; GetResourcePolicyInput =>
-    GetResourcePolicyOutput = super::schema::ops::GET_RESOURCE_POLICY,
-    "GetResourcePolicy"; GetTrailInput => GetTrailOutput = super::schema::ops::GET_TRAIL,
-    "GetTrail"; GetTrailStatusInput => GetTrailStatusOutput =
-    super::schema::ops::GET_TRAIL_STATUS, "GetTrailStatus"; ListChannelsInput =>
-    ListChannelsOutput = super::schema::ops::LIST_CHANNELS, "ListChannels";
-    ListDashboardsInput => ListDashboardsOutput = super::schema::ops::LIST_DASHBOARDS,
-    "ListDashboards"; ListEventDataStoresInput => ListEventDataStoresOutput =
-    super::schema::ops::LIST_EVENT_DATA_STORES, "ListEventDataStores";
-    ListImportFailuresInput => ListImportFailuresOutput =
-    super::schema::ops::LIST_IMPORT_FAILURES, "ListImportFailures"; ListImportsInput =>
-    ListImportsOutput = super::schema::ops::LIST_IMPORTS, "ListImports";
-    ListInsightsDataInput => ListInsightsDataOutput =
-    super::schema::ops::LIST_INSIGHTS_DATA, "ListInsightsData";
-    ListInsightsMetricDataInput => ListInsightsMetricDataOutput =
-    super::schema::ops::LIST_INSIGHTS_METRIC_DATA, "ListInsightsMetricData";
-    ListPublicKeysInput => ListPublicKeysOutput = super::schema::ops::LIST_PUBLIC_KEYS,
-    "ListPublicKeys"; ListQueriesInput => ListQueriesOutput =
-    super::schema::ops::LIST_QUERIES, "ListQueries"; ListTagsInput => ListTagsOutput =
-    super::schema::ops::LIST_TAGS, "ListTags"; ListTrailsInput => ListTrailsOutput =
-    super::schema::ops::LIST_TRAILS, "ListTrails"; LookupEventsInput =>
-    LookupEventsOutput = super::schema::ops::LOOKUP_EVENTS, "LookupEvents";
-    PutEventConfigurationInput => PutEventConfigurationOutput =
-    super::schema::ops::PUT_EVENT_CONFIGURATION, "PutEventConfiguration";
-    PutEventSelectorsInput => PutEventSelectorsOutput =
-    super::schema::ops::PUT_EVENT_SELECTORS, "PutEventSelectors";
-    PutInsightSelectorsInput => PutInsightSelectorsOutput =
-    super::schema::ops::PUT_INSIGHT_SELECTORS, "PutInsightSelectors";
-    PutResourcePolicyInput => PutResourcePolicyOutput =
-    super::schema::ops::PUT_RESOURCE_POLICY, "PutResourcePolicy";
-    RegisterOrganizationDelegatedAdminInput => RegisterOrganizationDelegatedAdminOutput =
-    super::schema::ops::REGISTER_ORGANIZATION_DELEGATED_ADMIN,
-    "RegisterOrganizationDelegatedAdmin"; RemoveTagsInput => RemoveTagsOutput =
-    super::schema::ops::REMOVE_TAGS, "RemoveTags"; RestoreEventDataStoreInput =>
-    RestoreEventDataStoreOutput = super::schema::ops::RESTORE_EVENT_DATA_STORE,
-    "RestoreEventDataStore"; SearchSampleQueriesInput => SearchSampleQueriesOutput =
-    super::schema::ops::SEARCH_SAMPLE_QUERIES, "SearchSampleQueries";
-    StartDashboardRefreshInput => StartDashboardRefreshOutput =
-    super::schema::ops::START_DASHBOARD_REFRESH, "StartDashboardRefresh";
-    StartEventDataStoreIngestionInput => StartEventDataStoreIngestionOutput =
-    super::schema::ops::START_EVENT_DATA_STORE_INGESTION, "StartEventDataStoreIngestion";
-    StartImportInput => StartImportOutput = super::schema::ops::START_IMPORT,
-    "StartImport"; StartLoggingInput => StartLoggingOutput =
-    super::schema::ops::START_LOGGING, "StartLogging"; StartQueryInput =>
-    StartQueryOutput = super::schema::ops::START_QUERY, "StartQuery";
-    StopEventDataStoreIngestionInput => StopEventDataStoreIngestionOutput =
-    super::schema::ops::STOP_EVENT_DATA_STORE_INGESTION, "StopEventDataStoreIngestion";
-    StopImportInput => StopImportOutput = super::schema::ops::STOP_IMPORT, "StopImport";
-    StopLoggingInput => StopLoggingOutput = super::schema::ops::STOP_LOGGING,
-    "StopLogging"; UpdateChannelInput => UpdateChannelOutput =
-    super::schema::ops::UPDATE_CHANNEL, "UpdateChannel"; UpdateDashboardInput =>
-    UpdateDashboardOutput = super::schema::ops::UPDATE_DASHBOARD, "UpdateDashboard";
-    UpdateEventDataStoreInput => UpdateEventDataStoreOutput =
-    super::schema::ops::UPDATE_EVENT_DATA_STORE, "UpdateEventDataStore"; UpdateTrailInput
-    => UpdateTrailOutput = super::schema::ops::UPDATE_TRAIL, "UpdateTrail";
+    DeregisterOrganizationDelegatedAdminOutput, "DeregisterOrganizationDelegatedAdmin";
+    DescribeQueryInput => DescribeQueryOutput, "DescribeQuery"; DescribeTrailsInput =>
+    DescribeTrailsOutput, "DescribeTrails"; DisableFederationInput =>
+    DisableFederationOutput, "DisableFederation"; EnableFederationInput =>
+    EnableFederationOutput, "EnableFederation"; GenerateQueryInput =>
+    GenerateQueryOutput, "GenerateQuery"; GetChannelInput => GetChannelOutput,
+    "GetChannel"; GetDashboardInput => GetDashboardOutput, "GetDashboard";
+    GetEventConfigurationInput => GetEventConfigurationOutput, "GetEventConfiguration";
+    GetEventDataStoreInput => GetEventDataStoreOutput, "GetEventDataStore";
+    GetEventSelectorsInput => GetEventSelectorsOutput, "GetEventSelectors";
+    GetImportInput => GetImportOutput, "GetImport"; GetInsightSelectorsInput =>
+    GetInsightSelectorsOutput, "GetInsightSelectors"; GetQueryResultsInput =>
+    GetQueryResultsOutput, "GetQueryResults"; GetResourcePolicyInput =>
+    GetResourcePolicyOutput, "GetResourcePolicy"; GetTrailInput => GetTrailOutput,
+    "GetTrail"; GetTrailStatusInput => GetTrailStatusOutput, "GetTrailStatus";
+    ListChannelsInput => ListChannelsOutput, "ListChannels"; ListDashboardsInput =>
+    ListDashboardsOutput, "ListDashboards"; ListEventDataStoresInput =>
+    ListEventDataStoresOutput, "ListEventDataStores"; ListImportFailuresInput =>
+    ListImportFailuresOutput, "ListImportFailures"; ListImportsInput =>
+    ListImportsOutput, "ListImports"; ListInsightsDataInput => ListInsightsDataOutput,
+    "ListInsightsData"; ListInsightsMetricDataInput => ListInsightsMetricDataOutput,
+    "ListInsightsMetricData"; ListPublicKeysInput => ListPublicKeysOutput,
+    "ListPublicKeys"; ListQueriesInput => ListQueriesOutput, "ListQueries"; ListTagsInput
+    => ListTagsOutput, "ListTags"; ListTrailsInput => ListTrailsOutput, "ListTrails";
+    LookupEventsInput => LookupEventsOutput, "LookupEvents"; PutEventConfigurationInput
+    => PutEventConfigurationOutput, "PutEventConfiguration"; PutEventSelectorsInput =>
+    PutEventSelectorsOutput, "PutEventSelectors"; PutInsightSelectorsInput =>
+    PutInsightSelectorsOutput, "PutInsightSelectors"; PutResourcePolicyInput =>
+    PutResourcePolicyOutput, "PutResourcePolicy"; RegisterOrganizationDelegatedAdminInput
+    => RegisterOrganizationDelegatedAdminOutput, "RegisterOrganizationDelegatedAdmin";
+    RemoveTagsInput => RemoveTagsOutput, "RemoveTags"; RestoreEventDataStoreInput =>
+    RestoreEventDataStoreOutput, "RestoreEventDataStore"; SearchSampleQueriesInput =>
+    SearchSampleQueriesOutput, "SearchSampleQueries"; StartDashboardRefreshInput =>
+    StartDashboardRefreshOutput, "StartDashboardRefresh";
+    StartEventDataStoreIngestionInput => StartEventDataStoreIngestionOutput,
+    "StartEventDataStoreIngestion"; StartImportInput => StartImportOutput, "StartImport";
+    StartLoggingInput => StartLoggingOutput, "StartLogging"; StartQueryInput =>
+    StartQueryOutput, "StartQuery"; StopEventDataStoreIngestionInput =>
+    StopEventDataStoreIngestionOutput, "StopEventDataStoreIngestion"; StopImportInput =>
+    StopImportOutput, "StopImport"; StopLoggingInput => StopLoggingOutput, "StopLogging";
+    UpdateChannelInput => UpdateChannelOutput, "UpdateChannel"; UpdateDashboardInput =>
+    UpdateDashboardOutput, "UpdateDashboard"; UpdateEventDataStoreInput =>
+    UpdateEventDataStoreOutput, "UpdateEventDataStore"; UpdateTrailInput =>
+    UpdateTrailOutput, "UpdateTrail";
 );

@@ -7,13 +7,13 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// Returns the objects or data if successful. Otherwise, returns an error.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(AddTagsOutput "AddTagsResponse"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(AddTagsOutput "AddTagsResponse"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelQueryOutput {
     /// The ID of the canceled query.
@@ -25,10 +25,10 @@ pub struct CancelQueryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelQueryOutput "CancelQueryResponse"[debug from output] { query_id : String,
+    CancelQueryOutput "CancelQueryResponse"[from output] { query_id : String,
     query_status : QueryStatus, event_data_store_owner_account_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateChannelOutput {
     /// The Amazon Resource Name (ARN) of the new channel.
@@ -43,11 +43,11 @@ pub struct CreateChannelOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateChannelOutput "CreateChannelResponse"[debug from output] { channel_arn :
-    String, name : String, source : String, destinations : Vec < Destination >, tags :
-    Vec < Tag > } { _meta }
+    CreateChannelOutput "CreateChannelResponse"[from output] { channel_arn : String, name
+    : String, source : String, destinations = Vec < Destination >, tags = Vec < Tag > } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDashboardOutput {
     /// The ARN for the dashboard.
@@ -66,12 +66,12 @@ pub struct CreateDashboardOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDashboardOutput "CreateDashboardResponse"[debug from output] { dashboard_arn :
-    String, name : String, type_ : DashboardType, widgets : Vec < Widget >, tags_list :
-    Vec < Tag >, refresh_schedule : RefreshSchedule, termination_protection_enabled =
+    CreateDashboardOutput "CreateDashboardResponse"[from output] { dashboard_arn :
+    String, name : String, type_ : DashboardType, widgets = Vec < Widget >, tags_list =
+    Vec < Tag >, refresh_schedule = RefreshSchedule, termination_protection_enabled =
     bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateEventDataStoreOutput {
     /// The ARN of the event data store.
@@ -102,16 +102,16 @@ pub struct CreateEventDataStoreOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateEventDataStoreOutput "CreateEventDataStoreResponse"[debug from output] {
+    CreateEventDataStoreOutput "CreateEventDataStoreResponse"[from output] {
     event_data_store_arn : String, name : String, status : EventDataStoreStatus,
-    advanced_event_selectors : Vec < AdvancedEventSelector >, multi_region_enabled =
+    advanced_event_selectors = Vec < AdvancedEventSelector >, multi_region_enabled =
     bool, organization_enabled = bool, retention_period = i32,
-    termination_protection_enabled = bool, tags_list : Vec < Tag >, created_timestamp :
+    termination_protection_enabled = bool, tags_list = Vec < Tag >, created_timestamp :
     rboto::DateTime, updated_timestamp : rboto::DateTime, kms_key_id : String,
     billing_mode : BillingMode } { _meta }
 );
 /// Returns the objects or data listed below if successful. Otherwise, returns an error.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTrailOutput {
     /// Specifies the name of the trail.
@@ -147,68 +147,63 @@ pub struct CreateTrailOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTrailOutput "CreateTrailResponse"[debug from output] { name : String,
-    s3_bucket_name : String, s3_key_prefix : String, sns_topic_name : String,
-    sns_topic_arn : String, include_global_service_events = bool, is_multi_region_trail =
-    bool, trail_arn : String, log_file_validation_enabled = bool,
-    cloud_watch_logs_log_group_arn : String, cloud_watch_logs_role_arn : String,
-    kms_key_id : String, is_organization_trail = bool, recursive_logging = bool } { _meta
-    }
+    CreateTrailOutput "CreateTrailResponse"[from output] { name : String, s3_bucket_name
+    : String, s3_key_prefix : String, sns_topic_name : String, sns_topic_arn : String,
+    include_global_service_events = bool, is_multi_region_trail = bool, trail_arn :
+    String, log_file_validation_enabled = bool, cloud_watch_logs_log_group_arn : String,
+    cloud_watch_logs_role_arn : String, kms_key_id : String, is_organization_trail =
+    bool, recursive_logging = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteChannelOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteChannelOutput "DeleteChannelResponse"[debug from output] {} { _meta }
+    DeleteChannelOutput "DeleteChannelResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDashboardOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDashboardOutput "DeleteDashboardResponse"[debug from output] {} { _meta }
+    DeleteDashboardOutput "DeleteDashboardResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteEventDataStoreOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteEventDataStoreOutput "DeleteEventDataStoreResponse"[debug from output] {} {
-    _meta }
+    DeleteEventDataStoreOutput "DeleteEventDataStoreResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteResourcePolicyOutput "DeleteResourcePolicyResponse"[debug from output] {} {
-    _meta }
+    DeleteResourcePolicyOutput "DeleteResourcePolicyResponse"[from output] {} { _meta }
 );
 /// Returns the objects or data listed below if successful. Otherwise, returns an error.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTrailOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteTrailOutput "DeleteTrailResponse"[debug from output] {} { _meta }
-);
+rboto::__structure!(DeleteTrailOutput "DeleteTrailResponse"[from output] {} { _meta });
 /// Returns the following response if successful. Otherwise, returns an error.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeregisterOrganizationDelegatedAdminOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     DeregisterOrganizationDelegatedAdminOutput
-    "DeregisterOrganizationDelegatedAdminResponse"[debug from output] {} { _meta }
+    "DeregisterOrganizationDelegatedAdminResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeQueryOutput {
     /// The ID of the query.
@@ -232,14 +227,14 @@ pub struct DescribeQueryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeQueryOutput "DescribeQueryResponse"[debug from output] { query_id : String,
-    query_string : String, query_status : QueryStatus, query_statistics :
+    DescribeQueryOutput "DescribeQueryResponse"[from output] { query_id : String,
+    query_string : String, query_status : QueryStatus, query_statistics =
     QueryStatisticsForDescribeQuery, error_message : String, delivery_s3_uri : String,
     delivery_status : DeliveryStatus, prompt : String, event_data_store_owner_account_id
     : String } { _meta }
 );
 /// Returns the objects or data listed below if successful. Otherwise, returns an error.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTrailsOutput {
     /// The list of trail objects. Trail objects with string values are only returned if values for the objects exist in a trail's configuration. For example, `SNSTopicName` and `SNSTopicARN` are only returned in results if a trail is configured to send SNS notifications. Similarly, `KMSKeyId` only appears in results if a trail's log files are encrypted with KMS customer managed keys.
@@ -247,10 +242,10 @@ pub struct DescribeTrailsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTrailsOutput "DescribeTrailsResponse"[debug from output] { trail_list : Vec <
-    Trail > } { _meta }
+    DescribeTrailsOutput "DescribeTrailsResponse"[from output] { trail_list = Vec < Trail
+    > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableFederationOutput {
     /// The ARN of the event data store for which you disabled Lake query federation.
@@ -260,10 +255,10 @@ pub struct DisableFederationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisableFederationOutput "DisableFederationResponse"[debug from output] {
+    DisableFederationOutput "DisableFederationResponse"[from output] {
     event_data_store_arn : String, federation_status : FederationStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableFederationOutput {
     /// The ARN of the event data store for which you enabled Lake query federation.
@@ -275,11 +270,11 @@ pub struct EnableFederationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableFederationOutput "EnableFederationResponse"[debug from output] {
-    event_data_store_arn : String, federation_status : FederationStatus,
-    federation_role_arn : String } { _meta }
+    EnableFederationOutput "EnableFederationResponse"[from output] { event_data_store_arn
+    : String, federation_status : FederationStatus, federation_role_arn : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GenerateQueryOutput {
     /// The SQL query statement generated from the prompt.
@@ -291,10 +286,10 @@ pub struct GenerateQueryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GenerateQueryOutput "GenerateQueryResponse"[debug from output] { query_statement :
-    String, query_alias : String, event_data_store_owner_account_id : String } { _meta }
+    GenerateQueryOutput "GenerateQueryResponse"[from output] { query_statement : String,
+    query_alias : String, event_data_store_owner_account_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetChannelOutput {
     /// The ARN of an channel returned by a `GetChannel` request.
@@ -312,11 +307,11 @@ pub struct GetChannelOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetChannelOutput "GetChannelResponse"[debug from output] { channel_arn : String, name
-    : String, source : String, source_config : SourceConfig, destinations : Vec <
-    Destination >, ingestion_status : IngestionStatus } { _meta }
+    GetChannelOutput "GetChannelResponse"[from output] { channel_arn : String, name :
+    String, source : String, source_config = SourceConfig, destinations = Vec <
+    Destination >, ingestion_status = IngestionStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDashboardOutput {
     /// The ARN for the dashboard.
@@ -342,14 +337,14 @@ pub struct GetDashboardOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDashboardOutput "GetDashboardResponse"[debug from output] { dashboard_arn :
-    String, type_ : DashboardType, status : DashboardStatus, widgets : Vec < Widget >,
-    refresh_schedule : RefreshSchedule, created_timestamp : rboto::DateTime,
+    GetDashboardOutput "GetDashboardResponse"[from output] { dashboard_arn : String,
+    type_ : DashboardType, status : DashboardStatus, widgets = Vec < Widget >,
+    refresh_schedule = RefreshSchedule, created_timestamp : rboto::DateTime,
     updated_timestamp : rboto::DateTime, last_refresh_id : String,
     last_refresh_failure_reason : String, termination_protection_enabled = bool } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetEventConfigurationOutput {
     /// The Amazon Resource Name (ARN) of the trail for which the event configuration settings are returned.
@@ -365,12 +360,12 @@ pub struct GetEventConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetEventConfigurationOutput "GetEventConfigurationResponse"[debug from output] {
-    trail_arn : String, event_data_store_arn : String, max_event_size : MaxEventSize,
-    context_key_selectors : Vec < ContextKeySelector >, aggregation_configurations : Vec
+    GetEventConfigurationOutput "GetEventConfigurationResponse"[from output] { trail_arn
+    : String, event_data_store_arn : String, max_event_size : MaxEventSize,
+    context_key_selectors = Vec < ContextKeySelector >, aggregation_configurations = Vec
     < AggregationConfiguration > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetEventDataStoreOutput {
     /// The event data store Amazon Resource Number (ARN).
@@ -406,16 +401,16 @@ pub struct GetEventDataStoreOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetEventDataStoreOutput "GetEventDataStoreResponse"[debug from output] {
+    GetEventDataStoreOutput "GetEventDataStoreResponse"[from output] {
     event_data_store_arn : String, name : String, status : EventDataStoreStatus,
-    advanced_event_selectors : Vec < AdvancedEventSelector >, multi_region_enabled =
+    advanced_event_selectors = Vec < AdvancedEventSelector >, multi_region_enabled =
     bool, organization_enabled = bool, retention_period = i32,
     termination_protection_enabled = bool, created_timestamp : rboto::DateTime,
     updated_timestamp : rboto::DateTime, kms_key_id : String, billing_mode : BillingMode,
-    federation_status : FederationStatus, federation_role_arn : String, partition_keys :
+    federation_status : FederationStatus, federation_role_arn : String, partition_keys =
     Vec < PartitionKey > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetEventSelectorsOutput {
     /// The specified trail ARN that has the event selectors.
@@ -427,11 +422,11 @@ pub struct GetEventSelectorsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetEventSelectorsOutput "GetEventSelectorsResponse"[debug from output] { trail_arn :
-    String, event_selectors : Vec < EventSelector >, advanced_event_selectors : Vec <
+    GetEventSelectorsOutput "GetEventSelectorsResponse"[from output] { trail_arn :
+    String, event_selectors = Vec < EventSelector >, advanced_event_selectors = Vec <
     AdvancedEventSelector > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetImportOutput {
     /// The ID of the import.
@@ -455,13 +450,13 @@ pub struct GetImportOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetImportOutput "GetImportResponse"[debug from output] { import_id : String,
-    destinations : Vec < String >, import_source : ImportSource, start_event_time :
-    rboto::DateTime, end_event_time : rboto::DateTime, import_status : ImportStatus,
-    created_timestamp : rboto::DateTime, updated_timestamp : rboto::DateTime,
-    import_statistics : ImportStatistics } { _meta }
+    GetImportOutput "GetImportResponse"[from output] { import_id : String, destinations =
+    Vec < String >, import_source = ImportSource, start_event_time : rboto::DateTime,
+    end_event_time : rboto::DateTime, import_status : ImportStatus, created_timestamp :
+    rboto::DateTime, updated_timestamp : rboto::DateTime, import_statistics =
+    ImportStatistics } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetInsightSelectorsOutput {
     /// The Amazon Resource Name (ARN) of a trail for which you want to get Insights selectors.
@@ -475,11 +470,11 @@ pub struct GetInsightSelectorsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetInsightSelectorsOutput "GetInsightSelectorsResponse"[debug from output] {
-    trail_arn : String, insight_selectors : Vec < InsightSelector >, event_data_store_arn
-    : String, insights_destination : String } { _meta }
+    GetInsightSelectorsOutput "GetInsightSelectorsResponse"[from output] { trail_arn :
+    String, insight_selectors = Vec < InsightSelector >, event_data_store_arn : String,
+    insights_destination : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetQueryResultsOutput {
     /// The status of the query. Values include `QUEUED`, `RUNNING`, `FINISHED`, `FAILED`, `TIMED_OUT`, or `CANCELLED`.
@@ -495,12 +490,12 @@ pub struct GetQueryResultsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetQueryResultsOutput "GetQueryResultsResponse"[debug from output] { query_status :
-    QueryStatus, query_statistics : QueryStatistics, query_result_rows : Vec < Vec <
+    GetQueryResultsOutput "GetQueryResultsResponse"[from output] { query_status :
+    QueryStatus, query_statistics = QueryStatistics, query_result_rows = Vec < Vec <
     HashMap < String, String > > >, next_token : String, error_message : String } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetResourcePolicyOutput {
     /// The Amazon Resource Name (ARN) of the CloudTrail event data store, dashboard, or channel attached to resource-based policy.
@@ -512,21 +507,21 @@ pub struct GetResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetResourcePolicyOutput "GetResourcePolicyResponse"[debug from output] { resource_arn
-    : String, resource_policy : String, delegated_admin_resource_policy : String } {
-    _meta }
+    GetResourcePolicyOutput "GetResourcePolicyResponse"[from output] { resource_arn :
+    String, resource_policy : String, delegated_admin_resource_policy : String } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTrailOutput {
     pub trail: Option<Trail>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetTrailOutput "GetTrailResponse"[debug from output] { trail : Trail } { _meta }
+    GetTrailOutput "GetTrailResponse"[from output] { trail = Trail } { _meta }
 );
 /// Returns the objects or data listed below if successful. Otherwise, returns an error.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTrailStatusOutput {
     /// Whether the CloudTrail trail is currently logging Amazon Web Services API calls.
@@ -566,7 +561,7 @@ pub struct GetTrailStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetTrailStatusOutput "GetTrailStatusResponse"[debug from output] { is_logging = bool,
+    GetTrailStatusOutput "GetTrailStatusResponse"[from output] { is_logging = bool,
     latest_delivery_error : String, latest_notification_error : String,
     latest_delivery_time : rboto::DateTime, latest_notification_time : rboto::DateTime,
     start_logging_time : rboto::DateTime, stop_logging_time : rboto::DateTime,
@@ -577,7 +572,7 @@ rboto::__structure!(
     latest_notification_attempt_succeeded : String, latest_delivery_attempt_succeeded :
     String, time_logging_started : String, time_logging_stopped : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListChannelsOutput {
     /// The list of channels in the account.
@@ -587,10 +582,10 @@ pub struct ListChannelsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListChannelsOutput "ListChannelsResponse"[debug from output] { channels : Vec <
-    Channel >, next_token : String } { _meta }
+    ListChannelsOutput "ListChannelsResponse"[from output] { channels = Vec < Channel >,
+    next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDashboardsOutput {
     /// Contains information about dashboards in the account, in the current Region that match the applied filters.
@@ -600,10 +595,10 @@ pub struct ListDashboardsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDashboardsOutput "ListDashboardsResponse"[debug from output] { dashboards : Vec <
+    ListDashboardsOutput "ListDashboardsResponse"[from output] { dashboards = Vec <
     DashboardDetail >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListEventDataStoresOutput {
     /// Contains information about event data stores in the account, in the current Region.
@@ -613,10 +608,10 @@ pub struct ListEventDataStoresOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListEventDataStoresOutput "ListEventDataStoresResponse"[debug from output] {
-    event_data_stores : Vec < EventDataStore >, next_token : String } { _meta }
+    ListEventDataStoresOutput "ListEventDataStoresResponse"[from output] {
+    event_data_stores = Vec < EventDataStore >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListImportFailuresOutput {
     /// Contains information about the import failures.
@@ -626,10 +621,10 @@ pub struct ListImportFailuresOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListImportFailuresOutput "ListImportFailuresResponse"[debug from output] { failures :
-    Vec < ImportFailureListItem >, next_token : String } { _meta }
+    ListImportFailuresOutput "ListImportFailuresResponse"[from output] { failures = Vec <
+    ImportFailureListItem >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListImportsOutput {
     /// The list of returned imports.
@@ -639,10 +634,10 @@ pub struct ListImportsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListImportsOutput "ListImportsResponse"[debug from output] { imports : Vec <
+    ListImportsOutput "ListImportsResponse"[from output] { imports = Vec <
     ImportsListItem >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListInsightsDataOutput {
     /// A list of events returned based on the InsightSource, DataType or Dimensions specified. The events list is sorted by time. The most recent event is listed first.
@@ -652,10 +647,10 @@ pub struct ListInsightsDataOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListInsightsDataOutput "ListInsightsDataResponse"[debug from output] { events : Vec <
-    Event >, next_token : String } { _meta }
+    ListInsightsDataOutput "ListInsightsDataResponse"[from output] { events = Vec < Event
+    >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListInsightsMetricDataOutput {
     /// Specifies the ARN of the trail. This is only returned when Insights is enabled on a trail logging data events.
@@ -677,13 +672,13 @@ pub struct ListInsightsMetricDataOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListInsightsMetricDataOutput "ListInsightsMetricDataResponse"[debug from output] {
+    ListInsightsMetricDataOutput "ListInsightsMetricDataResponse"[from output] {
     trail_arn : String, event_source : String, event_name : String, insight_type :
-    InsightType, error_code : String, timestamps : Vec < rboto::DateTime >, values : Vec
+    InsightType, error_code : String, timestamps = Vec < rboto::DateTime >, values = Vec
     < f64 >, next_token : String } { _meta }
 );
 /// Returns the objects or data listed below if successful. Otherwise, returns an error.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPublicKeysOutput {
     /// Contains an array of PublicKey objects.
@@ -693,10 +688,10 @@ pub struct ListPublicKeysOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListPublicKeysOutput "ListPublicKeysResponse"[debug from output] { public_key_list :
-    Vec < PublicKey >, next_token : String } { _meta }
+    ListPublicKeysOutput "ListPublicKeysResponse"[from output] { public_key_list = Vec <
+    PublicKey >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListQueriesOutput {
     /// Lists matching query results, and shows query ID, status, and creation time of each query.
@@ -706,11 +701,11 @@ pub struct ListQueriesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListQueriesOutput "ListQueriesResponse"[debug from output] { queries : Vec < Query >,
+    ListQueriesOutput "ListQueriesResponse"[from output] { queries = Vec < Query >,
     next_token : String } { _meta }
 );
 /// Returns the objects or data listed below if successful. Otherwise, returns an error.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsOutput {
     /// A list of resource tags.
@@ -720,10 +715,10 @@ pub struct ListTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsOutput "ListTagsResponse"[debug from output] { resource_tag_list : Vec <
+    ListTagsOutput "ListTagsResponse"[from output] { resource_tag_list = Vec <
     ResourceTag >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTrailsOutput {
     /// Returns the name, ARN, and home Region of trails in the current account.
@@ -733,11 +728,11 @@ pub struct ListTrailsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTrailsOutput "ListTrailsResponse"[debug from output] { trails : Vec < TrailInfo
-    >, next_token : String } { _meta }
+    ListTrailsOutput "ListTrailsResponse"[from output] { trails = Vec < TrailInfo >,
+    next_token : String } { _meta }
 );
 /// Contains a response to a LookupEvents action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LookupEventsOutput {
     /// A list of events returned based on the lookup attributes specified and the CloudTrail event. The events list is sorted by time. The most recent event is listed first.
@@ -747,10 +742,10 @@ pub struct LookupEventsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    LookupEventsOutput "LookupEventsResponse"[debug from output] { events : Vec < Event
-    >, next_token : String } { _meta }
+    LookupEventsOutput "LookupEventsResponse"[from output] { events = Vec < Event >,
+    next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutEventConfigurationOutput {
     /// The Amazon Resource Name (ARN) of the trail that has aggregation enabled.
@@ -766,12 +761,12 @@ pub struct PutEventConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutEventConfigurationOutput "PutEventConfigurationResponse"[debug from output] {
-    trail_arn : String, event_data_store_arn : String, max_event_size : MaxEventSize,
-    context_key_selectors : Vec < ContextKeySelector >, aggregation_configurations : Vec
+    PutEventConfigurationOutput "PutEventConfigurationResponse"[from output] { trail_arn
+    : String, event_data_store_arn : String, max_event_size : MaxEventSize,
+    context_key_selectors = Vec < ContextKeySelector >, aggregation_configurations = Vec
     < AggregationConfiguration > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutEventSelectorsOutput {
     /// Specifies the ARN of the trail that was updated with event selectors. The following is the format of a trail ARN.
@@ -783,11 +778,11 @@ pub struct PutEventSelectorsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutEventSelectorsOutput "PutEventSelectorsResponse"[debug from output] { trail_arn :
-    String, event_selectors : Vec < EventSelector >, advanced_event_selectors : Vec <
+    PutEventSelectorsOutput "PutEventSelectorsResponse"[from output] { trail_arn :
+    String, event_selectors = Vec < EventSelector >, advanced_event_selectors = Vec <
     AdvancedEventSelector > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutInsightSelectorsOutput {
     /// The Amazon Resource Name (ARN) of a trail for which you want to change or add Insights selectors.
@@ -801,11 +796,11 @@ pub struct PutInsightSelectorsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutInsightSelectorsOutput "PutInsightSelectorsResponse"[debug from output] {
-    trail_arn : String, insight_selectors : Vec < InsightSelector >, event_data_store_arn
-    : String, insights_destination : String } { _meta }
+    PutInsightSelectorsOutput "PutInsightSelectorsResponse"[from output] { trail_arn :
+    String, insight_selectors = Vec < InsightSelector >, event_data_store_arn : String,
+    insights_destination : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutResourcePolicyOutput {
     /// The Amazon Resource Name (ARN) of the CloudTrail event data store, dashboard, or channel attached to the resource-based policy.
@@ -817,30 +812,28 @@ pub struct PutResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutResourcePolicyOutput "PutResourcePolicyResponse"[debug from output] { resource_arn
-    : String, resource_policy : String, delegated_admin_resource_policy : String } {
-    _meta }
+    PutResourcePolicyOutput "PutResourcePolicyResponse"[from output] { resource_arn :
+    String, resource_policy : String, delegated_admin_resource_policy : String } { _meta
+    }
 );
 /// Returns the following response if successful. Otherwise, returns an error.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterOrganizationDelegatedAdminOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     RegisterOrganizationDelegatedAdminOutput
-    "RegisterOrganizationDelegatedAdminResponse"[debug from output] {} { _meta }
+    "RegisterOrganizationDelegatedAdminResponse"[from output] {} { _meta }
 );
 /// Returns the objects or data listed below if successful. Otherwise, returns an error.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    RemoveTagsOutput "RemoveTagsResponse"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(RemoveTagsOutput "RemoveTagsResponse"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RestoreEventDataStoreOutput {
     /// The event data store ARN.
@@ -870,15 +863,15 @@ pub struct RestoreEventDataStoreOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RestoreEventDataStoreOutput "RestoreEventDataStoreResponse"[debug from output] {
+    RestoreEventDataStoreOutput "RestoreEventDataStoreResponse"[from output] {
     event_data_store_arn : String, name : String, status : EventDataStoreStatus,
-    advanced_event_selectors : Vec < AdvancedEventSelector >, multi_region_enabled =
+    advanced_event_selectors = Vec < AdvancedEventSelector >, multi_region_enabled =
     bool, organization_enabled = bool, retention_period = i32,
     termination_protection_enabled = bool, created_timestamp : rboto::DateTime,
     updated_timestamp : rboto::DateTime, kms_key_id : String, billing_mode : BillingMode
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SearchSampleQueriesOutput {
     /// A list of objects containing the search results ordered from most relevant to least relevant.
@@ -888,11 +881,10 @@ pub struct SearchSampleQueriesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SearchSampleQueriesOutput "SearchSampleQueriesResponse"[debug from output] {
-    search_results : Vec < SearchSampleQueriesSearchResult >, next_token : String } {
-    _meta }
+    SearchSampleQueriesOutput "SearchSampleQueriesResponse"[from output] { search_results
+    = Vec < SearchSampleQueriesSearchResult >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartDashboardRefreshOutput {
     /// The refresh ID for the dashboard.
@@ -900,19 +892,19 @@ pub struct StartDashboardRefreshOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartDashboardRefreshOutput "StartDashboardRefreshResponse"[debug from output] {
-    refresh_id : String } { _meta }
+    StartDashboardRefreshOutput "StartDashboardRefreshResponse"[from output] { refresh_id
+    : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartEventDataStoreIngestionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartEventDataStoreIngestionOutput "StartEventDataStoreIngestionResponse"[debug from
+    StartEventDataStoreIngestionOutput "StartEventDataStoreIngestionResponse"[from
     output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartImportOutput {
     /// The ID of the import.
@@ -934,21 +926,19 @@ pub struct StartImportOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartImportOutput "StartImportResponse"[debug from output] { import_id : String,
-    destinations : Vec < String >, import_source : ImportSource, start_event_time :
+    StartImportOutput "StartImportResponse"[from output] { import_id : String,
+    destinations = Vec < String >, import_source = ImportSource, start_event_time :
     rboto::DateTime, end_event_time : rboto::DateTime, import_status : ImportStatus,
     created_timestamp : rboto::DateTime, updated_timestamp : rboto::DateTime } { _meta }
 );
 /// Returns the objects or data listed below if successful. Otherwise, returns an error.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartLoggingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    StartLoggingOutput "StartLoggingResponse"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(StartLoggingOutput "StartLoggingResponse"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartQueryOutput {
     /// The ID of the started query.
@@ -958,19 +948,19 @@ pub struct StartQueryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartQueryOutput "StartQueryResponse"[debug from output] { query_id : String,
+    StartQueryOutput "StartQueryResponse"[from output] { query_id : String,
     event_data_store_owner_account_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopEventDataStoreIngestionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StopEventDataStoreIngestionOutput "StopEventDataStoreIngestionResponse"[debug from
-    output] {} { _meta }
+    StopEventDataStoreIngestionOutput "StopEventDataStoreIngestionResponse"[from output]
+    {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopImportOutput {
     /// The ID for the import.
@@ -994,22 +984,20 @@ pub struct StopImportOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StopImportOutput "StopImportResponse"[debug from output] { import_id : String,
-    import_source : ImportSource, destinations : Vec < String >, import_status :
+    StopImportOutput "StopImportResponse"[from output] { import_id : String,
+    import_source = ImportSource, destinations = Vec < String >, import_status :
     ImportStatus, created_timestamp : rboto::DateTime, updated_timestamp :
     rboto::DateTime, start_event_time : rboto::DateTime, end_event_time :
-    rboto::DateTime, import_statistics : ImportStatistics } { _meta }
+    rboto::DateTime, import_statistics = ImportStatistics } { _meta }
 );
 /// Returns the objects or data listed below if successful. Otherwise, returns an error.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopLoggingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    StopLoggingOutput "StopLoggingResponse"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(StopLoggingOutput "StopLoggingResponse"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateChannelOutput {
     /// The ARN of the channel that was updated.
@@ -1023,11 +1011,10 @@ pub struct UpdateChannelOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateChannelOutput "UpdateChannelResponse"[debug from output] { channel_arn :
-    String, name : String, source : String, destinations : Vec < Destination > } { _meta
-    }
+    UpdateChannelOutput "UpdateChannelResponse"[from output] { channel_arn : String, name
+    : String, source : String, destinations = Vec < Destination > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDashboardOutput {
     /// The ARN for the dashboard.
@@ -1049,12 +1036,12 @@ pub struct UpdateDashboardOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateDashboardOutput "UpdateDashboardResponse"[debug from output] { dashboard_arn :
-    String, name : String, type_ : DashboardType, widgets : Vec < Widget >,
-    refresh_schedule : RefreshSchedule, termination_protection_enabled = bool,
+    UpdateDashboardOutput "UpdateDashboardResponse"[from output] { dashboard_arn :
+    String, name : String, type_ : DashboardType, widgets = Vec < Widget >,
+    refresh_schedule = RefreshSchedule, termination_protection_enabled = bool,
     created_timestamp : rboto::DateTime, updated_timestamp : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateEventDataStoreOutput {
     /// The ARN of the event data store.
@@ -1088,16 +1075,16 @@ pub struct UpdateEventDataStoreOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateEventDataStoreOutput "UpdateEventDataStoreResponse"[debug from output] {
+    UpdateEventDataStoreOutput "UpdateEventDataStoreResponse"[from output] {
     event_data_store_arn : String, name : String, status : EventDataStoreStatus,
-    advanced_event_selectors : Vec < AdvancedEventSelector >, multi_region_enabled =
+    advanced_event_selectors = Vec < AdvancedEventSelector >, multi_region_enabled =
     bool, organization_enabled = bool, retention_period = i32,
     termination_protection_enabled = bool, created_timestamp : rboto::DateTime,
     updated_timestamp : rboto::DateTime, kms_key_id : String, billing_mode : BillingMode,
     federation_status : FederationStatus, federation_role_arn : String } { _meta }
 );
 /// Returns the objects or data listed below if successful. Otherwise, returns an error.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTrailOutput {
     /// Specifies the name of the trail.
@@ -1133,11 +1120,10 @@ pub struct UpdateTrailOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateTrailOutput "UpdateTrailResponse"[debug from output] { name : String,
-    s3_bucket_name : String, s3_key_prefix : String, sns_topic_name : String,
-    sns_topic_arn : String, include_global_service_events = bool, is_multi_region_trail =
-    bool, trail_arn : String, log_file_validation_enabled = bool,
-    cloud_watch_logs_log_group_arn : String, cloud_watch_logs_role_arn : String,
-    kms_key_id : String, is_organization_trail = bool, recursive_logging = bool } { _meta
-    }
+    UpdateTrailOutput "UpdateTrailResponse"[from output] { name : String, s3_bucket_name
+    : String, s3_key_prefix : String, sns_topic_name : String, sns_topic_arn : String,
+    include_global_service_events = bool, is_multi_region_trail = bool, trail_arn :
+    String, log_file_validation_enabled = bool, cloud_watch_logs_log_group_arn : String,
+    cloud_watch_logs_role_arn : String, kms_key_id : String, is_organization_trail =
+    bool, recursive_logging = bool } { _meta }
 );

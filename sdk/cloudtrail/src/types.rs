@@ -17,7 +17,7 @@ pub struct AdvancedEventSelector {
 }
 rboto::__structure!(
     AdvancedEventSelector "AdvancedEventSelector"[set into from] { name : String,
-    field_selectors : Vec < AdvancedFieldSelector > } {}
+    field_selectors = Vec < AdvancedFieldSelector > } {}
 );
 /// A single selector statement in an advanced event selector.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -40,8 +40,8 @@ pub struct AdvancedFieldSelector {
 }
 rboto::__structure!(
     AdvancedFieldSelector "AdvancedFieldSelector"[set into from] { field : String, equals
-    : Vec < String >, starts_with : Vec < String >, ends_with : Vec < String >,
-    not_equals : Vec < String >, not_starts_with : Vec < String >, not_ends_with : Vec <
+    = Vec < String >, starts_with = Vec < String >, ends_with = Vec < String >,
+    not_equals = Vec < String >, not_starts_with = Vec < String >, not_ends_with = Vec <
     String > } {}
 );
 /// An object that contains configuration settings for aggregating events.
@@ -54,11 +54,11 @@ pub struct AggregationConfiguration {
     pub event_category: Option<EventCategoryAggregation>,
 }
 rboto::__structure!(
-    AggregationConfiguration "AggregationConfiguration"[set into from] { templates : Vec
+    AggregationConfiguration "AggregationConfiguration"[set into from] { templates = Vec
     < Template >, event_category : EventCategoryAggregation } {}
 );
 rboto::__string_enum!(
-    BillingMode { ExtendableRetentionPricing = "EXTENDABLE_RETENTION_PRICING",
+    BillingMode { 0 ExtendableRetentionPricing = "EXTENDABLE_RETENTION_PRICING", 1
     FixedRetentionPricing = "FIXED_RETENTION_PRICING" }
 );
 /// Contains information about a returned CloudTrail channel.
@@ -70,9 +70,7 @@ pub struct Channel {
     /// The name of the CloudTrail channel. For service-linked channels, the name is `aws-service-channel/service-name/custom-suffix` where `service-name` represents the name of the Amazon Web Services service that created the channel and `custom-suffix` represents the suffix created by the Amazon Web Services service.
     pub name: Option<String>,
 }
-rboto::__structure!(
-    Channel "Channel"[set from] { channel_arn : String, name : String } {}
-);
+rboto::__structure!(Channel "Channel"[from] { channel_arn : String, name : String } {});
 /// An object that contains information types to be included in CloudTrail enriched events.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -83,7 +81,7 @@ pub struct ContextKeySelector {
     pub equals: Option<Vec<String>>,
 }
 rboto::__structure!(
-    ContextKeySelector "ContextKeySelector"[set into from] { type_ : TypeShape, equals :
+    ContextKeySelector "ContextKeySelector"[set into from] { type_ : TypeShape, equals =
     Vec < String > } {}
 );
 /// Provides information about a CloudTrail Lake dashboard.
@@ -96,14 +94,14 @@ pub struct DashboardDetail {
     pub type_: Option<DashboardType>,
 }
 rboto::__structure!(
-    DashboardDetail "DashboardDetail"[set from] { dashboard_arn : String, type_ :
+    DashboardDetail "DashboardDetail"[from] { dashboard_arn : String, type_ :
     DashboardType } {}
 );
 rboto::__string_enum!(
-    DashboardStatus { Creating = "CREATING", Created = "CREATED", Updating = "UPDATING",
-    Updated = "UPDATED", Deleting = "DELETING" }
+    DashboardStatus { 0 Creating = "CREATING", 1 Created = "CREATED", 2 Updating =
+    "UPDATING", 3 Updated = "UPDATED", 4 Deleting = "DELETING" }
 );
-rboto::__string_enum!(DashboardType { Managed = "MANAGED", Custom = "CUSTOM" });
+rboto::__string_enum!(DashboardType { 0 Managed = "MANAGED", 1 Custom = "CUSTOM" });
 /// You can configure the `DataResource` in an `EventSelector` to log data events for the following three resource types:
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -114,14 +112,14 @@ pub struct DataResource {
     pub values: Option<Vec<String>>,
 }
 rboto::__structure!(
-    DataResource "DataResource"[set into from] { type_ : String, values : Vec < String >
+    DataResource "DataResource"[set into from] { type_ : String, values = Vec < String >
     } {}
 );
 rboto::__string_enum!(
-    DeliveryStatus { Success = "SUCCESS", Failed = "FAILED", FailedSigningFile =
-    "FAILED_SIGNING_FILE", Pending = "PENDING", ResourceNotFound = "RESOURCE_NOT_FOUND",
-    AccessDenied = "ACCESS_DENIED", AccessDeniedSigningFile =
-    "ACCESS_DENIED_SIGNING_FILE", Cancelled = "CANCELLED", UnknownValue = "UNKNOWN" }
+    DeliveryStatus { 0 Success = "SUCCESS", 1 Failed = "FAILED", 2 FailedSigningFile =
+    "FAILED_SIGNING_FILE", 3 Pending = "PENDING", 4 ResourceNotFound =
+    "RESOURCE_NOT_FOUND", 5 AccessDenied = "ACCESS_DENIED", 6 AccessDeniedSigningFile =
+    "ACCESS_DENIED_SIGNING_FILE", 7 Cancelled = "CANCELLED", 8 UnknownValue = "UNKNOWN" }
 );
 /// Contains information about the destination receiving events.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -137,7 +135,8 @@ rboto::__structure!(
     } {}
 );
 rboto::__string_enum!(
-    DestinationType { EventDataStore = "EVENT_DATA_STORE", AwsService = "AWS_SERVICE" }
+    DestinationType { 0 EventDataStore = "EVENT_DATA_STORE", 1 AwsService = "AWS_SERVICE"
+    }
 );
 /// Contains information about an event that was returned by a lookup request. The result includes a representation of a CloudTrail event.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -163,16 +162,16 @@ pub struct Event {
     pub cloud_trail_event: Option<String>,
 }
 rboto::__structure!(
-    Event "Event"[set from] { event_id : String, event_name : String, read_only : String,
+    Event "Event"[from] { event_id : String, event_name : String, read_only : String,
     access_key_id : String, event_time : rboto::DateTime, event_source : String, username
-    : String, resources : Vec < Resource >, cloud_trail_event : String } {}
+    : String, resources = Vec < Resource >, cloud_trail_event : String } {}
 );
 rboto::__string_enum!(
     #[doc =
     " Specifies the event category for which aggregation configuration is enabled. Valid value is Data."]
-    EventCategory { Insight = "insight" }
+    EventCategory { 0 Insight = "insight" }
 );
-rboto::__string_enum!(EventCategoryAggregation { Data = "Data" });
+rboto::__string_enum!(EventCategoryAggregation { 0 Data = "Data" });
 /// A storage lake of event data against which you can run complex SQL-based queries. An event data store can include events that you have logged on your account. To select events for an event data store, use [advanced event selectors](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-concepts.html#adv-event-selectors).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -215,16 +214,16 @@ pub struct EventDataStore {
     pub updated_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    EventDataStore "EventDataStore"[set from] { event_data_store_arn : String, name :
-    String, termination_protection_enabled = bool, status : EventDataStoreStatus,
-    advanced_event_selectors : Vec < AdvancedEventSelector >, multi_region_enabled =
+    EventDataStore "EventDataStore"[from] { event_data_store_arn : String, name : String,
+    termination_protection_enabled = bool, status : EventDataStoreStatus,
+    advanced_event_selectors = Vec < AdvancedEventSelector >, multi_region_enabled =
     bool, organization_enabled = bool, retention_period = i32, created_timestamp :
     rboto::DateTime, updated_timestamp : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    EventDataStoreStatus { Created = "CREATED", Enabled = "ENABLED", PendingDeletion =
-    "PENDING_DELETION", StartingIngestion = "STARTING_INGESTION", StoppingIngestion =
-    "STOPPING_INGESTION", StoppedIngestion = "STOPPED_INGESTION" }
+    EventDataStoreStatus { 0 Created = "CREATED", 1 Enabled = "ENABLED", 2
+    PendingDeletion = "PENDING_DELETION", 3 StartingIngestion = "STARTING_INGESTION", 4
+    StoppingIngestion = "STOPPING_INGESTION", 5 StoppedIngestion = "STOPPED_INGESTION" }
 );
 /// Use event selectors to further specify the management and data event settings for your trail. By default, trails created without specific event selectors will be configured to log all read and write management events, and no data events. When an event occurs in your account, CloudTrail evaluates the event selector for all trails.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -241,12 +240,12 @@ pub struct EventSelector {
 }
 rboto::__structure!(
     EventSelector "EventSelector"[set into from] { read_write_type : ReadWriteType,
-    include_management_events = bool, data_resources : Vec < DataResource >,
-    exclude_management_event_sources : Vec < String > } {}
+    include_management_events = bool, data_resources = Vec < DataResource >,
+    exclude_management_event_sources = Vec < String > } {}
 );
 rboto::__string_enum!(
-    FederationStatus { Enabling = "ENABLING", Enabled = "ENABLED", Disabling =
-    "DISABLING", Disabled = "DISABLED" }
+    FederationStatus { 0 Enabling = "ENABLING", 1 Enabled = "ENABLED", 2 Disabling =
+    "DISABLING", 3 Disabled = "DISABLED" }
 );
 /// Provides information about an import failure.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -264,12 +263,13 @@ pub struct ImportFailureListItem {
     pub last_updated_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ImportFailureListItem "ImportFailureListItem"[set from] { location : String, status :
+    ImportFailureListItem "ImportFailureListItem"[from] { location : String, status :
     ImportFailureStatus, error_type : String, error_message : String, last_updated_time :
     rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    ImportFailureStatus { Failed = "FAILED", Retry = "RETRY", Succeeded = "SUCCEEDED" }
+    ImportFailureStatus { 0 Failed = "FAILED", 1 Retry = "RETRY", 2 Succeeded =
+    "SUCCEEDED" }
 );
 /// The import source.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -279,7 +279,7 @@ pub struct ImportSource {
     pub s3: Option<S3ImportSource>,
 }
 rboto::__structure!(
-    ImportSource "ImportSource"[set into from] { s3 : S3ImportSource } {}
+    ImportSource "ImportSource"[set into from] { s3 = S3ImportSource } {}
 );
 /// Provides statistics for the specified `ImportID`. CloudTrail does not update import statistics in real-time. Returned values for parameters such as `EventsCompleted` may be lower than the actual value, because CloudTrail updates statistics incrementally over the course of the import.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -297,13 +297,12 @@ pub struct ImportStatistics {
     pub failed_entries: Option<i64>,
 }
 rboto::__structure!(
-    ImportStatistics "ImportStatistics"[set from] { prefixes_found = i64,
-    prefixes_completed = i64, files_completed = i64, events_completed = i64,
-    failed_entries = i64 } {}
+    ImportStatistics "ImportStatistics"[from] { prefixes_found = i64, prefixes_completed
+    = i64, files_completed = i64, events_completed = i64, failed_entries = i64 } {}
 );
 rboto::__string_enum!(
-    ImportStatus { Initializing = "INITIALIZING", InProgress = "IN_PROGRESS", Failed =
-    "FAILED", Stopped = "STOPPED", Completed = "COMPLETED" }
+    ImportStatus { 0 Initializing = "INITIALIZING", 1 InProgress = "IN_PROGRESS", 2
+    Failed = "FAILED", 3 Stopped = "STOPPED", 4 Completed = "COMPLETED" }
 );
 /// Contains information about an import that was returned by a lookup request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -321,8 +320,8 @@ pub struct ImportsListItem {
     pub updated_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ImportsListItem "ImportsListItem"[set from] { import_id : String, import_status :
-    ImportStatus, destinations : Vec < String >, created_timestamp : rboto::DateTime,
+    ImportsListItem "ImportsListItem"[from] { import_id : String, import_status :
+    ImportStatus, destinations = Vec < String >, created_timestamp : rboto::DateTime,
     updated_timestamp : rboto::DateTime } {}
 );
 /// A table showing information about the most recent successful and failed attempts to ingest events.
@@ -341,7 +340,7 @@ pub struct IngestionStatus {
     pub latest_ingestion_attempt_event_id: Option<String>,
 }
 rboto::__structure!(
-    IngestionStatus "IngestionStatus"[set from] { latest_ingestion_success_time :
+    IngestionStatus "IngestionStatus"[from] { latest_ingestion_success_time :
     rboto::DateTime, latest_ingestion_success_event_id : String,
     latest_ingestion_error_code : String, latest_ingestion_attempt_time :
     rboto::DateTime, latest_ingestion_attempt_event_id : String } {}
@@ -357,21 +356,21 @@ pub struct InsightSelector {
 }
 rboto::__structure!(
     InsightSelector "InsightSelector"[set into from] { insight_type : InsightType,
-    event_categories : Vec < SourceEventCategory > } {}
+    event_categories = Vec < SourceEventCategory > } {}
 );
 rboto::__string_enum!(
-    InsightType { ApiCallRateInsight = "ApiCallRateInsight", ApiErrorRateInsight =
+    InsightType { 0 ApiCallRateInsight = "ApiCallRateInsight", 1 ApiErrorRateInsight =
     "ApiErrorRateInsight" }
 );
 rboto::__string_enum!(
-    InsightsMetricDataType { FillWithZeros = "FillWithZeros", NonZeroData = "NonZeroData"
-    }
+    InsightsMetricDataType { 0 FillWithZeros = "FillWithZeros", 1 NonZeroData =
+    "NonZeroData" }
 );
 rboto::__string_enum!(
-    ListInsightsDataDimensionKey { EventId = "EventId", EventName = "EventName",
+    ListInsightsDataDimensionKey { 0 EventId = "EventId", 1 EventName = "EventName", 2
     EventSource = "EventSource" }
 );
-rboto::__string_enum!(ListInsightsDataType { InsightsEvents = "InsightsEvents" });
+rboto::__string_enum!(ListInsightsDataType { 0 InsightsEvents = "InsightsEvents" });
 /// Specifies an attribute and value that filter the events returned.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -386,11 +385,11 @@ rboto::__structure!(
     attribute_value : String } {}
 );
 rboto::__string_enum!(
-    LookupAttributeKey { EventId = "EventId", EventName = "EventName", ReadOnly =
-    "ReadOnly", Username = "Username", ResourceType = "ResourceType", ResourceName =
-    "ResourceName", EventSource = "EventSource", AccessKeyId = "AccessKeyId" }
+    LookupAttributeKey { 0 EventId = "EventId", 1 EventName = "EventName", 2 ReadOnly =
+    "ReadOnly", 3 Username = "Username", 4 ResourceType = "ResourceType", 5 ResourceName
+    = "ResourceName", 6 EventSource = "EventSource", 7 AccessKeyId = "AccessKeyId" }
 );
-rboto::__string_enum!(MaxEventSize { Standard = "Standard", Large = "Large" });
+rboto::__string_enum!(MaxEventSize { 0 Standard = "Standard", 1 Large = "Large" });
 /// Contains information about a partition key for an event data store.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -401,7 +400,7 @@ pub struct PartitionKey {
     pub type_: Option<String>,
 }
 rboto::__structure!(
-    PartitionKey "PartitionKey"[set from] { name : String, type_ : String } {}
+    PartitionKey "PartitionKey"[from] { name : String, type_ : String } {}
 );
 /// Contains information about a returned public key.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -417,7 +416,7 @@ pub struct PublicKey {
     pub fingerprint: Option<String>,
 }
 rboto::__structure!(
-    PublicKey "PublicKey"[set from] { value : rboto::Blob, validity_start_time :
+    PublicKey "PublicKey"[from] { value : rboto::Blob, validity_start_time :
     rboto::DateTime, validity_end_time : rboto::DateTime, fingerprint : String } {}
 );
 /// A SQL string of criteria about events that you want to collect in an event data store.
@@ -432,8 +431,8 @@ pub struct Query {
     pub creation_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    Query "Query"[set from] { query_id : String, query_status : QueryStatus,
-    creation_time : rboto::DateTime } {}
+    Query "Query"[from] { query_id : String, query_status : QueryStatus, creation_time :
+    rboto::DateTime } {}
 );
 /// Metadata about a query, such as the number of results.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -447,8 +446,8 @@ pub struct QueryStatistics {
     pub bytes_scanned: Option<i64>,
 }
 rboto::__structure!(
-    QueryStatistics "QueryStatistics"[set from] { results_count = i32,
-    total_results_count = i32, bytes_scanned = i64 } {}
+    QueryStatistics "QueryStatistics"[from] { results_count = i32, total_results_count =
+    i32, bytes_scanned = i64 } {}
 );
 /// Gets metadata about a query, including the number of events that were matched, the total number of events scanned, the query run time in milliseconds, and the query's creation time.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -466,16 +465,16 @@ pub struct QueryStatisticsForDescribeQuery {
     pub creation_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    QueryStatisticsForDescribeQuery "QueryStatisticsForDescribeQuery"[set from] {
+    QueryStatisticsForDescribeQuery "QueryStatisticsForDescribeQuery"[from] {
     events_matched = i64, events_scanned = i64, bytes_scanned = i64,
     execution_time_in_millis = i32, creation_time : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    QueryStatus { Queued = "QUEUED", Running = "RUNNING", Finished = "FINISHED", Failed =
-    "FAILED", Cancelled = "CANCELLED", TimedOut = "TIMED_OUT" }
+    QueryStatus { 0 Queued = "QUEUED", 1 Running = "RUNNING", 2 Finished = "FINISHED", 3
+    Failed = "FAILED", 4 Cancelled = "CANCELLED", 5 TimedOut = "TIMED_OUT" }
 );
 rboto::__string_enum!(
-    ReadWriteType { ReadOnly = "ReadOnly", WriteOnly = "WriteOnly", All = "All" }
+    ReadWriteType { 0 ReadOnly = "ReadOnly", 1 WriteOnly = "WriteOnly", 2 All = "All" }
 );
 /// The schedule for a dashboard refresh.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -489,7 +488,7 @@ pub struct RefreshSchedule {
     pub time_of_day: Option<String>,
 }
 rboto::__structure!(
-    RefreshSchedule "RefreshSchedule"[set into from] { frequency :
+    RefreshSchedule "RefreshSchedule"[set into from] { frequency =
     RefreshScheduleFrequency, status : RefreshScheduleStatus, time_of_day : String } {}
 );
 /// Specifies the frequency for a dashboard refresh schedule.
@@ -505,9 +504,11 @@ rboto::__structure!(
     RefreshScheduleFrequency "RefreshScheduleFrequency"[set into from] { unit :
     RefreshScheduleFrequencyUnit, value = i32 } {}
 );
-rboto::__string_enum!(RefreshScheduleFrequencyUnit { Hours = "HOURS", Days = "DAYS" });
 rboto::__string_enum!(
-    RefreshScheduleStatus { Enabled = "ENABLED", Disabled = "DISABLED" }
+    RefreshScheduleFrequencyUnit { 0 Hours = "HOURS", 1 Days = "DAYS" }
+);
+rboto::__string_enum!(
+    RefreshScheduleStatus { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
 );
 /// Contains information about a widget on a CloudTrail Lake dashboard.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -522,7 +523,7 @@ pub struct RequestWidget {
 }
 rboto::__structure!(
     RequestWidget "RequestWidget"[set into] { query_statement : String, query_parameters
-    : Vec < String >, view_properties : HashMap < String, String > } {}
+    = Vec < String >, view_properties : HashMap < String, String > } {}
 );
 /// Specifies the type and name of a resource referenced by an event.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -534,7 +535,7 @@ pub struct Resource {
     pub resource_name: Option<String>,
 }
 rboto::__structure!(
-    Resource "Resource"[set from] { resource_type : String, resource_name : String } {}
+    Resource "Resource"[from] { resource_type : String, resource_name : String } {}
 );
 /// A resource tag.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -546,8 +547,7 @@ pub struct ResourceTag {
     pub tags_list: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    ResourceTag "ResourceTag"[set from] { resource_id : String, tags_list : Vec < Tag > }
-    {}
+    ResourceTag "ResourceTag"[from] { resource_id : String, tags_list = Vec < Tag > } {}
 );
 /// The settings for the source S3 bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -578,7 +578,7 @@ pub struct SearchSampleQueriesSearchResult {
     pub relevance: Option<f32>,
 }
 rboto::__structure!(
-    SearchSampleQueriesSearchResult "SearchSampleQueriesSearchResult"[set from] { name :
+    SearchSampleQueriesSearchResult "SearchSampleQueriesSearchResult"[from] { name :
     String, description : String, sql : String, relevance = f32 } {}
 );
 /// Contains configuration information about the channel.
@@ -591,10 +591,12 @@ pub struct SourceConfig {
     pub advanced_event_selectors: Option<Vec<AdvancedEventSelector>>,
 }
 rboto::__structure!(
-    SourceConfig "SourceConfig"[set from] { apply_to_all_regions = bool,
-    advanced_event_selectors : Vec < AdvancedEventSelector > } {}
+    SourceConfig "SourceConfig"[from] { apply_to_all_regions = bool,
+    advanced_event_selectors = Vec < AdvancedEventSelector > } {}
 );
-rboto::__string_enum!(SourceEventCategory { Management = "Management", Data = "Data" });
+rboto::__string_enum!(
+    SourceEventCategory { 0 Management = "Management", 1 Data = "Data" }
+);
 /// A custom key-value pair associated with a resource such as a CloudTrail trail, event data store, dashboard, or channel.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -608,7 +610,7 @@ rboto::__structure!(Tag "Tag"[set into from] { key : String, value : String } {}
 rboto::__string_enum!(
     #[doc =
     " Specifies the type of the aggregation templates in the aggregation configuration. Valid values include API_ACTIVITY, RESOURCE_ACCESS and USER_ACTIONS."]
-    Template { ApiActivity = "API_ACTIVITY", ResourceAccess = "RESOURCE_ACCESS",
+    Template { 0 ApiActivity = "API_ACTIVITY", 1 ResourceAccess = "RESOURCE_ACCESS", 2
     UserActions = "USER_ACTIONS" }
 );
 /// The settings for a trail.
@@ -653,13 +655,13 @@ pub struct Trail {
     pub recursive_logging: Option<bool>,
 }
 rboto::__structure!(
-    Trail "Trail"[set from] { name : String, s3_bucket_name : String, s3_key_prefix :
-    String, sns_topic_name : String, sns_topic_arn : String,
-    include_global_service_events = bool, is_multi_region_trail = bool, home_region :
-    String, trail_arn : String, log_file_validation_enabled = bool,
-    cloud_watch_logs_log_group_arn : String, cloud_watch_logs_role_arn : String,
-    kms_key_id : String, has_custom_event_selectors = bool, has_insight_selectors = bool,
-    is_organization_trail = bool, recursive_logging = bool } {}
+    Trail "Trail"[from] { name : String, s3_bucket_name : String, s3_key_prefix : String,
+    sns_topic_name : String, sns_topic_arn : String, include_global_service_events =
+    bool, is_multi_region_trail = bool, home_region : String, trail_arn : String,
+    log_file_validation_enabled = bool, cloud_watch_logs_log_group_arn : String,
+    cloud_watch_logs_role_arn : String, kms_key_id : String, has_custom_event_selectors =
+    bool, has_insight_selectors = bool, is_organization_trail = bool, recursive_logging =
+    bool } {}
 );
 /// Information about a CloudTrail trail, including the trail's name, home Region, and Amazon Resource Name (ARN).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -673,11 +675,11 @@ pub struct TrailInfo {
     pub home_region: Option<String>,
 }
 rboto::__structure!(
-    TrailInfo "TrailInfo"[set from] { trail_arn : String, name : String, home_region :
-    String } {}
+    TrailInfo "TrailInfo"[from] { trail_arn : String, name : String, home_region : String
+    } {}
 );
 rboto::__string_enum!(
-    TypeShape { TagContext = "TagContext", RequestContext = "RequestContext" }
+    TypeShape { 0 TagContext = "TagContext", 1 RequestContext = "RequestContext" }
 );
 /// A widget on a CloudTrail Lake dashboard.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -693,6 +695,6 @@ pub struct Widget {
     pub view_properties: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    Widget "Widget"[set from] { query_alias : String, query_statement : String,
-    query_parameters : Vec < String >, view_properties : HashMap < String, String > } {}
+    Widget "Widget"[from] { query_alias : String, query_statement : String,
+    query_parameters = Vec < String >, view_properties : HashMap < String, String > } {}
 );

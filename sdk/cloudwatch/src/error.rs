@@ -164,7 +164,7 @@ pub struct DashboardInvalidInputError {
 }
 rboto::__structure!(
     DashboardInvalidInputError "DashboardInvalidInputError"[from] { message : String,
-    dashboard_validation_messages : Vec < DashboardValidationMessage > } {}
+    dashboard_validation_messages = Vec < DashboardValidationMessage > } {}
 );
 /// The specified dashboard does not exist.
 #[derive(Clone, Debug, Default, PartialEq)]

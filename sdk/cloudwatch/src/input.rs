@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateDatasetKmsKeyInput {
     /// Specifies the identifier of the dataset that you want to associate the KMS key with. For the `default` dataset, you can specify either `default` or the full dataset Amazon Resource Name (ARN) in the format `arn:aws:cloudwatch:Region:account-id:dataset/default`.
@@ -16,11 +16,11 @@ pub struct AssociateDatasetKmsKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssociateDatasetKmsKeyInput "AssociateDatasetKmsKeyInput"[set debug into] {
+    AssociateDatasetKmsKeyInput "AssociateDatasetKmsKeyInput"[set into] {
     dataset_identifier : String, kms_key_arn : String } { _client }
 );
 /// Specifies the resource ARN and optional metric selections for a `CreateResourceMetricsConfiguration` request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateResourceMetricsConfigurationInput {
     /// The Amazon Resource Name (ARN) of the Amazon Web Services resource to enable detailed monitoring for.
@@ -31,10 +31,10 @@ pub struct CreateResourceMetricsConfigurationInput {
 }
 rboto::__structure!(
     CreateResourceMetricsConfigurationInput "CreateResourceMetricsConfigurationInput"[set
-    debug into] { resource_arn : String, metric_selections : Vec <
-    ResourceMetricSelection > } { _client }
+    into] { resource_arn : String, metric_selections = Vec < ResourceMetricSelection > }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteAlarmMuteRuleInput {
     /// The name of the alarm mute rule to delete.
@@ -42,10 +42,10 @@ pub struct DeleteAlarmMuteRuleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteAlarmMuteRuleInput "DeleteAlarmMuteRuleInput"[set debug into] {
-    alarm_mute_rule_name : String } { _client }
+    DeleteAlarmMuteRuleInput "DeleteAlarmMuteRuleInput"[set into] { alarm_mute_rule_name
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteAlarmsInput {
     /// The alarms to be deleted. Do not enclose the alarm names in quote marks.
@@ -53,10 +53,10 @@ pub struct DeleteAlarmsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteAlarmsInput "DeleteAlarmsInput"[set debug into] { alarm_names : Vec < String >
-    } { _client }
+    DeleteAlarmsInput "DeleteAlarmsInput"[set into] { alarm_names = Vec < String > } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteAnomalyDetectorInput {
     /// Specifies the unique identifier of the anomaly detector to delete. If you specify this parameter, you do not need to specify a metric to identify the detector.
@@ -84,13 +84,13 @@ pub struct DeleteAnomalyDetectorInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteAnomalyDetectorInput "DeleteAnomalyDetectorInput"[set debug into] {
-    anomaly_detector_id : String, namespace : String, metric_name : String, dimensions :
-    Vec < Dimension >, stat : String, single_metric_anomaly_detector :
-    SingleMetricAnomalyDetector, metric_math_anomaly_detector : MetricMathAnomalyDetector
+    DeleteAnomalyDetectorInput "DeleteAnomalyDetectorInput"[set into] {
+    anomaly_detector_id : String, namespace : String, metric_name : String, dimensions =
+    Vec < Dimension >, stat : String, single_metric_anomaly_detector =
+    SingleMetricAnomalyDetector, metric_math_anomaly_detector = MetricMathAnomalyDetector
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDashboardsInput {
     /// The dashboards to be deleted. This parameter is required.
@@ -98,10 +98,10 @@ pub struct DeleteDashboardsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDashboardsInput "DeleteDashboardsInput"[set debug into] { dashboard_names : Vec
-    < String > } { _client }
+    DeleteDashboardsInput "DeleteDashboardsInput"[set into] { dashboard_names = Vec <
+    String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteInsightRulesInput {
     /// An array of the rule names to delete. If you need to find out the names of your rules, use [DescribeInsightRules](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeInsightRules.html).
@@ -109,10 +109,10 @@ pub struct DeleteInsightRulesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteInsightRulesInput "DeleteInsightRulesInput"[set debug into] { rule_names : Vec
-    < String > } { _client }
+    DeleteInsightRulesInput "DeleteInsightRulesInput"[set into] { rule_names = Vec <
+    String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteMetricDataQueryDefinitionInput {
     /// The ID of the metric data query definition to delete.
@@ -120,10 +120,10 @@ pub struct DeleteMetricDataQueryDefinitionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteMetricDataQueryDefinitionInput "DeleteMetricDataQueryDefinitionInput"[set debug
-    into] { id : String } { _client }
+    DeleteMetricDataQueryDefinitionInput "DeleteMetricDataQueryDefinitionInput"[set into]
+    { id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteMetricStreamInput {
     /// The name of the metric stream to delete.
@@ -131,11 +131,11 @@ pub struct DeleteMetricStreamInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteMetricStreamInput "DeleteMetricStreamInput"[set debug into] { name : String } {
+    DeleteMetricStreamInput "DeleteMetricStreamInput"[set into] { name : String } {
     _client }
 );
 /// Specifies the resource ARN for a `DeleteResourceMetricsConfiguration` request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteResourceMetricsConfigurationInput {
     /// The Amazon Resource Name (ARN) of the Amazon Web Services resource to delete the resource metrics configuration for.
@@ -144,9 +144,9 @@ pub struct DeleteResourceMetricsConfigurationInput {
 }
 rboto::__structure!(
     DeleteResourceMetricsConfigurationInput "DeleteResourceMetricsConfigurationInput"[set
-    debug into] { resource_arn : String } { _client }
+    into] { resource_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAlarmContributorsInput {
     /// The name of the alarm for which to retrieve contributor information.
@@ -156,10 +156,10 @@ pub struct DescribeAlarmContributorsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAlarmContributorsInput "DescribeAlarmContributorsInput"[set debug into] {
+    DescribeAlarmContributorsInput "DescribeAlarmContributorsInput"[set into] {
     alarm_name : String, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAlarmHistoryInput {
     /// The name of the alarm.
@@ -183,13 +183,13 @@ pub struct DescribeAlarmHistoryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAlarmHistoryInput "DescribeAlarmHistoryInput"[set debug into] { alarm_name :
-    String, alarm_contributor_id : String, alarm_types : Vec < AlarmType >,
+    DescribeAlarmHistoryInput "DescribeAlarmHistoryInput"[set into] { alarm_name :
+    String, alarm_contributor_id : String, alarm_types = Vec < AlarmType >,
     history_item_type : HistoryItemType, start_date : rboto::DateTime, end_date :
     rboto::DateTime, max_records = i32, next_token : String, scan_by : ScanBy } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAlarmsForMetricInput {
     /// The name of the metric.
@@ -209,12 +209,11 @@ pub struct DescribeAlarmsForMetricInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAlarmsForMetricInput "DescribeAlarmsForMetricInput"[set debug into] {
-    metric_name : String, namespace : String, statistic : Statistic, extended_statistic :
-    String, dimensions : Vec < Dimension >, period = i32, unit : StandardUnit } { _client
-    }
+    DescribeAlarmsForMetricInput "DescribeAlarmsForMetricInput"[set into] { metric_name :
+    String, namespace : String, statistic : Statistic, extended_statistic : String,
+    dimensions = Vec < Dimension >, period = i32, unit : StandardUnit } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAlarmsInput {
     /// The names of the alarms to retrieve information about.
@@ -238,13 +237,12 @@ pub struct DescribeAlarmsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAlarmsInput "DescribeAlarmsInput"[set debug into] { alarm_names : Vec <
-    String >, alarm_name_prefix : String, alarm_types : Vec < AlarmType >,
-    children_of_alarm_name : String, parents_of_alarm_name : String, state_value :
-    StateValue, action_prefix : String, max_records = i32, next_token : String } {
-    _client }
+    DescribeAlarmsInput "DescribeAlarmsInput"[set into] { alarm_names = Vec < String >,
+    alarm_name_prefix : String, alarm_types = Vec < AlarmType >, children_of_alarm_name :
+    String, parents_of_alarm_name : String, state_value : StateValue, action_prefix :
+    String, max_records = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAnomalyDetectorsInput {
     /// Specifies the unique identifiers of the anomaly detectors to describe. You can specify up to 50 identifiers. If you specify this parameter, you cannot also specify the `Namespace`, `MetricName`, `Dimensions`, or `AnomalyDetectorTypes` metric filters.
@@ -264,12 +262,12 @@ pub struct DescribeAnomalyDetectorsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAnomalyDetectorsInput "DescribeAnomalyDetectorsInput"[set debug into] {
-    anomaly_detector_ids : Vec < String >, next_token : String, max_results = i32,
-    namespace : String, metric_name : String, dimensions : Vec < Dimension >,
-    anomaly_detector_types : Vec < AnomalyDetectorType > } { _client }
+    DescribeAnomalyDetectorsInput "DescribeAnomalyDetectorsInput"[set into] {
+    anomaly_detector_ids = Vec < String >, next_token : String, max_results = i32,
+    namespace : String, metric_name : String, dimensions = Vec < Dimension >,
+    anomaly_detector_types = Vec < AnomalyDetectorType > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeInsightRulesInput {
     /// Include this value, if it was returned by the previous operation, to get the next set of rules.
@@ -279,10 +277,10 @@ pub struct DescribeInsightRulesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeInsightRulesInput "DescribeInsightRulesInput"[set debug into] { next_token :
+    DescribeInsightRulesInput "DescribeInsightRulesInput"[set into] { next_token :
     String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableAlarmActionsInput {
     /// The names of the alarms.
@@ -290,10 +288,10 @@ pub struct DisableAlarmActionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisableAlarmActionsInput "DisableAlarmActionsInput"[set debug into] { alarm_names :
-    Vec < String > } { _client }
+    DisableAlarmActionsInput "DisableAlarmActionsInput"[set into] { alarm_names = Vec <
+    String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableInsightRulesInput {
     /// An array of the rule names to disable. If you need to find out the names of your rules, use [DescribeInsightRules](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeInsightRules.html).
@@ -301,10 +299,10 @@ pub struct DisableInsightRulesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisableInsightRulesInput "DisableInsightRulesInput"[set debug into] { rule_names :
-    Vec < String > } { _client }
+    DisableInsightRulesInput "DisableInsightRulesInput"[set into] { rule_names = Vec <
+    String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateDatasetKmsKeyInput {
     /// Specifies the identifier of the dataset from which to remove the KMS key association. For the `default` dataset, you can specify either `default` or the full dataset Amazon Resource Name (ARN) in the format `arn:aws:cloudwatch:Region:account-id:dataset/default`.
@@ -312,10 +310,10 @@ pub struct DisassociateDatasetKmsKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisassociateDatasetKmsKeyInput "DisassociateDatasetKmsKeyInput"[set debug into] {
+    DisassociateDatasetKmsKeyInput "DisassociateDatasetKmsKeyInput"[set into] {
     dataset_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableAlarmActionsInput {
     /// The names of the alarms.
@@ -323,10 +321,10 @@ pub struct EnableAlarmActionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableAlarmActionsInput "EnableAlarmActionsInput"[set debug into] { alarm_names : Vec
-    < String > } { _client }
+    EnableAlarmActionsInput "EnableAlarmActionsInput"[set into] { alarm_names = Vec <
+    String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableInsightRulesInput {
     /// An array of the rule names to enable. If you need to find out the names of your rules, use [DescribeInsightRules](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeInsightRules.html).
@@ -334,10 +332,10 @@ pub struct EnableInsightRulesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableInsightRulesInput "EnableInsightRulesInput"[set debug into] { rule_names : Vec
-    < String > } { _client }
+    EnableInsightRulesInput "EnableInsightRulesInput"[set into] { rule_names = Vec <
+    String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAlarmMuteRuleInput {
     /// The name of the alarm mute rule to retrieve.
@@ -345,10 +343,10 @@ pub struct GetAlarmMuteRuleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetAlarmMuteRuleInput "GetAlarmMuteRuleInput"[set debug into] { alarm_mute_rule_name
-    : String } { _client }
+    GetAlarmMuteRuleInput "GetAlarmMuteRuleInput"[set into] { alarm_mute_rule_name :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDashboardInput {
     /// The name of the dashboard to be described.
@@ -356,10 +354,10 @@ pub struct GetDashboardInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDashboardInput "GetDashboardInput"[set debug into] { dashboard_name : String } {
-    _client }
+    GetDashboardInput "GetDashboardInput"[set into] { dashboard_name : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDatasetInput {
     /// Specifies the identifier of the dataset to retrieve. For the `default` dataset, you can specify either `default` or the full dataset Amazon Resource Name (ARN) in the format `arn:aws:cloudwatch:Region:account-id:dataset/default`.
@@ -367,10 +365,10 @@ pub struct GetDatasetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDatasetInput "GetDatasetInput"[set debug into] { dataset_identifier : String } {
-    _client }
+    GetDatasetInput "GetDatasetInput"[set into] { dataset_identifier : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetInsightRuleReportInput {
     /// The name of the rule that you want to see data from.
@@ -390,12 +388,12 @@ pub struct GetInsightRuleReportInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetInsightRuleReportInput "GetInsightRuleReportInput"[set debug into] { rule_name :
-    String, start_time : rboto::DateTime, end_time : rboto::DateTime, period = i32,
-    max_contributor_count = i32, metrics : Vec < String >, order_by : String } { _client
+    GetInsightRuleReportInput "GetInsightRuleReportInput"[set into] { rule_name : String,
+    start_time : rboto::DateTime, end_time : rboto::DateTime, period = i32,
+    max_contributor_count = i32, metrics = Vec < String >, order_by : String } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetMetricDataInput {
     /// The metric queries to be returned. A single `GetMetricData` call can include as many as 500 `MetricDataQuery` structures. Each of these structures can specify either a metric to retrieve, a Metrics Insights query, or a math expression to perform on retrieved data.
@@ -415,12 +413,12 @@ pub struct GetMetricDataInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetMetricDataInput "GetMetricDataInput"[set debug into] { metric_data_queries : Vec <
+    GetMetricDataInput "GetMetricDataInput"[set into] { metric_data_queries = Vec <
     MetricDataQuery >, start_time : rboto::DateTime, end_time : rboto::DateTime,
-    next_token : String, scan_by : ScanBy, max_datapoints = i32, label_options :
+    next_token : String, scan_by : ScanBy, max_datapoints = i32, label_options =
     LabelOptions } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetMetricDataQueryDefinitionInput {
     /// The ID of the metric data query definition to retrieve.
@@ -428,10 +426,10 @@ pub struct GetMetricDataQueryDefinitionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetMetricDataQueryDefinitionInput "GetMetricDataQueryDefinitionInput"[set debug into]
-    { id : String } { _client }
+    GetMetricDataQueryDefinitionInput "GetMetricDataQueryDefinitionInput"[set into] { id
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetMetricStatisticsInput {
     /// The namespace of the metric, with or without spaces.
@@ -455,12 +453,12 @@ pub struct GetMetricStatisticsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetMetricStatisticsInput "GetMetricStatisticsInput"[set debug into] { namespace :
-    String, metric_name : String, dimensions : Vec < Dimension >, start_time :
-    rboto::DateTime, end_time : rboto::DateTime, period = i32, statistics : Vec <
-    Statistic >, extended_statistics : Vec < String >, unit : StandardUnit } { _client }
+    GetMetricStatisticsInput "GetMetricStatisticsInput"[set into] { namespace : String,
+    metric_name : String, dimensions = Vec < Dimension >, start_time : rboto::DateTime,
+    end_time : rboto::DateTime, period = i32, statistics = Vec < Statistic >,
+    extended_statistics = Vec < String >, unit : StandardUnit } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetMetricStreamInput {
     /// The name of the metric stream to retrieve information about.
@@ -468,10 +466,9 @@ pub struct GetMetricStreamInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetMetricStreamInput "GetMetricStreamInput"[set debug into] { name : String } {
-    _client }
+    GetMetricStreamInput "GetMetricStreamInput"[set into] { name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetMetricWidgetImageInput {
     /// A JSON string that defines the bitmap graph to be retrieved. The string includes the metrics to include in the graph, statistics, annotations, title, axis limits, and so on. You can include only one `MetricWidget` parameter in each `GetMetricWidgetImage` call.
@@ -481,19 +478,19 @@ pub struct GetMetricWidgetImageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetMetricWidgetImageInput "GetMetricWidgetImageInput"[set debug into] { metric_widget
-    : String, output_format : String } { _client }
+    GetMetricWidgetImageInput "GetMetricWidgetImageInput"[set into] { metric_widget :
+    String, output_format : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetOTelEnrichmentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetOTelEnrichmentInput "GetOTelEnrichmentInput"[set debug into] {} { _client }
+    GetOTelEnrichmentInput "GetOTelEnrichmentInput"[set into] {} { _client }
 );
 /// Specifies the resource ARN for a `GetResourceMetricsConfiguration` request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetResourceMetricsConfigurationInput {
     /// The Amazon Resource Name (ARN) of the Amazon Web Services resource to retrieve the resource metrics configuration for.
@@ -501,10 +498,10 @@ pub struct GetResourceMetricsConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetResourceMetricsConfigurationInput "GetResourceMetricsConfigurationInput"[set debug
-    into] { resource_arn : String } { _client }
+    GetResourceMetricsConfigurationInput "GetResourceMetricsConfigurationInput"[set into]
+    { resource_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAlarmMuteRulesInput {
     /// Filter results to show only mute rules that target the specified alarm name.
@@ -518,11 +515,11 @@ pub struct ListAlarmMuteRulesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListAlarmMuteRulesInput "ListAlarmMuteRulesInput"[set debug into] { alarm_name :
-    String, statuses : Vec < AlarmMuteRuleStatus >, max_records = i32, next_token :
-    String } { _client }
+    ListAlarmMuteRulesInput "ListAlarmMuteRulesInput"[set into] { alarm_name : String,
+    statuses = Vec < AlarmMuteRuleStatus >, max_records = i32, next_token : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDashboardsInput {
     /// If you specify this parameter, only the dashboards with names starting with the specified string are listed. The maximum length is 255, and valid characters are A-Z, a-z, 0-9, ".", "-", and "\_".
@@ -532,10 +529,10 @@ pub struct ListDashboardsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDashboardsInput "ListDashboardsInput"[set debug into] { dashboard_name_prefix :
-    String, next_token : String } { _client }
+    ListDashboardsInput "ListDashboardsInput"[set into] { dashboard_name_prefix : String,
+    next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListManagedInsightRulesInput {
     /// The ARN of an Amazon Web Services resource that has managed Contributor Insights rules.
@@ -547,10 +544,10 @@ pub struct ListManagedInsightRulesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListManagedInsightRulesInput "ListManagedInsightRulesInput"[set debug into] {
-    resource_arn : String, next_token : String, max_results = i32 } { _client }
+    ListManagedInsightRulesInput "ListManagedInsightRulesInput"[set into] { resource_arn
+    : String, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListMetricDataQueryDefinitionsInput {
     /// The maximum number of metric data query definitions to return in one call. The default is 100.
@@ -560,10 +557,10 @@ pub struct ListMetricDataQueryDefinitionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListMetricDataQueryDefinitionsInput "ListMetricDataQueryDefinitionsInput"[set debug
-    into] { max_results = i32, next_token : String } { _client }
+    ListMetricDataQueryDefinitionsInput "ListMetricDataQueryDefinitionsInput"[set into] {
+    max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListMetricStreamsInput {
     /// Include this value, if it was returned by the previous call, to get the next set of metric streams.
@@ -573,10 +570,10 @@ pub struct ListMetricStreamsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListMetricStreamsInput "ListMetricStreamsInput"[set debug into] { next_token :
-    String, max_results = i32 } { _client }
+    ListMetricStreamsInput "ListMetricStreamsInput"[set into] { next_token : String,
+    max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListMetricsInput {
     /// The metric namespace to filter against. Only the namespace that matches exactly will be returned.
@@ -596,12 +593,11 @@ pub struct ListMetricsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListMetricsInput "ListMetricsInput"[set debug into] { namespace : String, metric_name
-    : String, dimensions : Vec < DimensionFilter >, next_token : String, recently_active
-    : RecentlyActive, include_linked_accounts = bool, owning_account : String } { _client
-    }
+    ListMetricsInput "ListMetricsInput"[set into] { namespace : String, metric_name :
+    String, dimensions = Vec < DimensionFilter >, next_token : String, recently_active :
+    RecentlyActive, include_linked_accounts = bool, owning_account : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForResourceInput {
     /// The ARN of the CloudWatch resource that you want to view tags for.
@@ -609,10 +605,10 @@ pub struct ListTagsForResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForResourceInput "ListTagsForResourceInput"[set debug into] { resource_arn :
-    String } { _client }
+    ListTagsForResourceInput "ListTagsForResourceInput"[set into] { resource_arn : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutAlarmMuteRuleInput {
     /// The name of the alarm mute rule. This name must be unique within your Amazon Web Services account and region.
@@ -632,11 +628,11 @@ pub struct PutAlarmMuteRuleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutAlarmMuteRuleInput "PutAlarmMuteRuleInput"[set debug into] { name : String,
-    description : String, rule : Rule, mute_targets : MuteTargets, tags : Vec < Tag >,
-    start_date : rboto::DateTime, expire_date : rboto::DateTime } { _client }
+    PutAlarmMuteRuleInput "PutAlarmMuteRuleInput"[set into] { name : String, description
+    : String, rule = Rule, mute_targets = MuteTargets, tags = Vec < Tag >, start_date :
+    rboto::DateTime, expire_date : rboto::DateTime } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutAnomalyDetectorInput {
     /// The namespace of the metric to create the anomaly detection model for.
@@ -666,13 +662,13 @@ pub struct PutAnomalyDetectorInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutAnomalyDetectorInput "PutAnomalyDetectorInput"[set debug into] { namespace :
-    String, metric_name : String, dimensions : Vec < Dimension >, stat : String,
-    configuration : AnomalyDetectorConfiguration, metric_characteristics :
-    MetricCharacteristics, single_metric_anomaly_detector : SingleMetricAnomalyDetector,
-    metric_math_anomaly_detector : MetricMathAnomalyDetector } { _client }
+    PutAnomalyDetectorInput "PutAnomalyDetectorInput"[set into] { namespace : String,
+    metric_name : String, dimensions = Vec < Dimension >, stat : String, configuration =
+    AnomalyDetectorConfiguration, metric_characteristics = MetricCharacteristics,
+    single_metric_anomaly_detector = SingleMetricAnomalyDetector,
+    metric_math_anomaly_detector = MetricMathAnomalyDetector } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutCompositeAlarmInput {
     /// Indicates whether actions should be executed during any changes to the alarm state of the composite alarm. The default is `TRUE`.
@@ -702,14 +698,14 @@ pub struct PutCompositeAlarmInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutCompositeAlarmInput "PutCompositeAlarmInput"[set debug into] { actions_enabled =
-    bool, alarm_actions : Vec < String >, alarm_description : String, alarm_name :
-    String, alarm_rule : String, insufficient_data_actions : Vec < String >, ok_actions :
-    Vec < String >, tags : Vec < Tag >, actions_suppressor : String,
+    PutCompositeAlarmInput "PutCompositeAlarmInput"[set into] { actions_enabled = bool,
+    alarm_actions = Vec < String >, alarm_description : String, alarm_name : String,
+    alarm_rule : String, insufficient_data_actions = Vec < String >, ok_actions = Vec <
+    String >, tags = Vec < Tag >, actions_suppressor : String,
     actions_suppressor_wait_period = i32, actions_suppressor_extension_period = i32,
-    action_configuration : ActionConfiguration } { _client }
+    action_configuration = ActionConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutDashboardInput {
     /// The name of the dashboard. If a dashboard with this name already exists, this call modifies that dashboard, replacing its current contents. Otherwise, a new dashboard is created. The maximum length is 255, and valid characters are A-Z, a-z, 0-9, "-", and "\_". This parameter is required.
@@ -721,10 +717,10 @@ pub struct PutDashboardInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutDashboardInput "PutDashboardInput"[set debug into] { dashboard_name : String,
-    dashboard_body : String, tags : Vec < Tag > } { _client }
+    PutDashboardInput "PutDashboardInput"[set into] { dashboard_name : String,
+    dashboard_body : String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutInsightRuleInput {
     /// A unique name for the rule.
@@ -740,11 +736,11 @@ pub struct PutInsightRuleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutInsightRuleInput "PutInsightRuleInput"[set debug into] { rule_name : String,
-    rule_state : String, rule_definition : String, tags : Vec < Tag >,
-    apply_on_transformed_logs = bool } { _client }
+    PutInsightRuleInput "PutInsightRuleInput"[set into] { rule_name : String, rule_state
+    : String, rule_definition : String, tags = Vec < Tag >, apply_on_transformed_logs =
+    bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutLogAlarmInput {
     /// The name for the alarm. This name must be unique within the Amazon Web Services account and Region.
@@ -784,17 +780,17 @@ pub struct PutLogAlarmInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutLogAlarmInput "PutLogAlarmInput"[set debug into] { alarm_name : String,
-    alarm_description : String, scheduled_query_configuration :
+    PutLogAlarmInput "PutLogAlarmInput"[set into] { alarm_name : String,
+    alarm_description : String, scheduled_query_configuration =
     ScheduledQueryConfiguration, action_log_line_count = i32, action_log_line_role_arn :
-    String, actions_enabled = bool, ok_actions : Vec < String >, alarm_actions : Vec <
-    String >, insufficient_data_actions : Vec < String >, query_results_to_evaluate =
+    String, actions_enabled = bool, ok_actions = Vec < String >, alarm_actions = Vec <
+    String >, insufficient_data_actions = Vec < String >, query_results_to_evaluate =
     i32, query_results_to_alarm = i32, threshold = f64, comparison_operator :
-    ComparisonOperator, treat_missing_data : String, tags : Vec < Tag >,
-    warm_up_configuration : WarmUpConfiguration, action_configuration :
+    ComparisonOperator, treat_missing_data : String, tags = Vec < Tag >,
+    warm_up_configuration = WarmUpConfiguration, action_configuration =
     ActionConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutManagedInsightRulesInput {
     /// A list of `ManagedRules` to enable.
@@ -802,10 +798,10 @@ pub struct PutManagedInsightRulesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutManagedInsightRulesInput "PutManagedInsightRulesInput"[set debug into] {
-    managed_rules : Vec < ManagedRule > } { _client }
+    PutManagedInsightRulesInput "PutManagedInsightRulesInput"[set into] { managed_rules =
+    Vec < ManagedRule > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutMetricAlarmInput {
     /// The name for the alarm. This name must be unique within the Region.
@@ -865,20 +861,20 @@ pub struct PutMetricAlarmInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutMetricAlarmInput "PutMetricAlarmInput"[set debug into] { alarm_name : String,
-    alarm_description : String, actions_enabled = bool, ok_actions : Vec < String >,
-    alarm_actions : Vec < String >, insufficient_data_actions : Vec < String >,
+    PutMetricAlarmInput "PutMetricAlarmInput"[set into] { alarm_name : String,
+    alarm_description : String, actions_enabled = bool, ok_actions = Vec < String >,
+    alarm_actions = Vec < String >, insufficient_data_actions = Vec < String >,
     metric_name : String, namespace : String, statistic : Statistic, extended_statistic :
-    String, dimensions : Vec < Dimension >, period = i32, unit : StandardUnit,
+    String, dimensions = Vec < Dimension >, period = i32, unit : StandardUnit,
     evaluation_periods = i32, datapoints_to_alarm = i32, threshold = f64,
     comparison_operator : ComparisonOperator, treat_missing_data : String,
-    evaluate_low_sample_count_percentile : String, metrics : Vec < MetricDataQuery >,
-    tags : Vec < Tag >, threshold_metric_id : String, evaluation_window :
-    EvaluationWindow, warm_up_configuration : WarmUpConfiguration, evaluation_criteria :
-    EvaluationCriteria, evaluation_interval = i32, action_configuration :
+    evaluate_low_sample_count_percentile : String, metrics = Vec < MetricDataQuery >,
+    tags = Vec < Tag >, threshold_metric_id : String, evaluation_window =
+    EvaluationWindow, warm_up_configuration = WarmUpConfiguration, evaluation_criteria =
+    EvaluationCriteria, evaluation_interval = i32, action_configuration =
     ActionConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutMetricDataInput {
     /// The namespace for the metric data. You can use ASCII characters for the namespace, except for control characters which are not supported.
@@ -892,11 +888,11 @@ pub struct PutMetricDataInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutMetricDataInput "PutMetricDataInput"[set debug into] { namespace : String,
-    metric_data : Vec < MetricDatum >, entity_metric_data : Vec < EntityMetricData >,
+    PutMetricDataInput "PutMetricDataInput"[set into] { namespace : String, metric_data =
+    Vec < MetricDatum >, entity_metric_data = Vec < EntityMetricData >,
     strict_entity_validation = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PutMetricDataQueryDefinitionInput {
     /// The ID of the metric data query definition to update. Omit this parameter to create a definition. CloudWatch then generates the ID and returns it in the response.
@@ -914,9 +910,9 @@ pub struct PutMetricDataQueryDefinitionInput {
 rboto::__structure!(
     PutMetricDataQueryDefinitionInput "PutMetricDataQueryDefinitionInput"[set debug into]
     { id : String, path : String, expression : String[sensitive], type_ : QueryType, tags
-    : Vec < Tag > } { _client }
+    = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutMetricStreamInput {
     /// If you are creating a new metric stream, this is the name for the new stream. The name must be different than the names of other metric streams in this account and Region.
@@ -940,14 +936,14 @@ pub struct PutMetricStreamInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutMetricStreamInput "PutMetricStreamInput"[set debug into] { name : String,
-    include_filters : Vec < MetricStreamFilter >, exclude_filters : Vec <
+    PutMetricStreamInput "PutMetricStreamInput"[set into] { name : String,
+    include_filters = Vec < MetricStreamFilter >, exclude_filters = Vec <
     MetricStreamFilter >, firehose_arn : String, role_arn : String, output_format :
-    MetricStreamOutputFormat, tags : Vec < Tag >, statistics_configurations : Vec <
+    MetricStreamOutputFormat, tags = Vec < Tag >, statistics_configurations = Vec <
     MetricStreamStatisticsConfiguration >, include_linked_accounts_metrics = bool } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetAlarmStateInput {
     /// The name of the alarm.
@@ -961,11 +957,10 @@ pub struct SetAlarmStateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SetAlarmStateInput "SetAlarmStateInput"[set debug into] { alarm_name : String,
-    state_value : StateValue, state_reason : String, state_reason_data : String } {
-    _client }
+    SetAlarmStateInput "SetAlarmStateInput"[set into] { alarm_name : String, state_value
+    : StateValue, state_reason : String, state_reason_data : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartMetricStreamsInput {
     /// The array of the names of metric streams to start streaming.
@@ -973,10 +968,10 @@ pub struct StartMetricStreamsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartMetricStreamsInput "StartMetricStreamsInput"[set debug into] { names : Vec <
-    String > } { _client }
+    StartMetricStreamsInput "StartMetricStreamsInput"[set into] { names = Vec < String >
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartOTelEnrichmentInput {
     /// The metric namespaces, and the metric names, to enrich. If this parameter is omitted, every namespace that Amazon CloudWatch supports for enrichment is in scope.
@@ -986,11 +981,11 @@ pub struct StartOTelEnrichmentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartOTelEnrichmentInput "StartOTelEnrichmentInput"[set debug into] { include_filters
-    : Vec < OTelEnrichmentMetricSelector >, exclude_filters : Vec <
+    StartOTelEnrichmentInput "StartOTelEnrichmentInput"[set into] { include_filters = Vec
+    < OTelEnrichmentMetricSelector >, exclude_filters = Vec <
     OTelEnrichmentMetricSelector > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopMetricStreamsInput {
     /// The array of the names of metric streams to stop streaming.
@@ -998,18 +993,18 @@ pub struct StopMetricStreamsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopMetricStreamsInput "StopMetricStreamsInput"[set debug into] { names : Vec <
-    String > } { _client }
+    StopMetricStreamsInput "StopMetricStreamsInput"[set into] { names = Vec < String > }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopOTelEnrichmentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopOTelEnrichmentInput "StopOTelEnrichmentInput"[set debug into] {} { _client }
+    StopOTelEnrichmentInput "StopOTelEnrichmentInput"[set into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// The ARN of the CloudWatch resource that you're adding tags to.
@@ -1019,10 +1014,10 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceInput"[set debug into] { resource_arn : String, tags :
-    Vec < Tag > } { _client }
+    TagResourceInput "TagResourceInput"[set into] { resource_arn : String, tags = Vec <
+    Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// The ARN of the CloudWatch resource that you're removing tags from.
@@ -1032,10 +1027,10 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceInput"[set debug into] { resource_arn : String,
-    tag_keys : Vec < String > } { _client }
+    UntagResourceInput "UntagResourceInput"[set into] { resource_arn : String, tag_keys =
+    Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateOTelEnrichmentInput {
     /// The metric namespaces, and the metric names, to enrich. If this parameter is omitted, every namespace that Amazon CloudWatch supports for enrichment is in scope.
@@ -1045,12 +1040,12 @@ pub struct UpdateOTelEnrichmentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateOTelEnrichmentInput "UpdateOTelEnrichmentInput"[set debug into] {
-    include_filters : Vec < OTelEnrichmentMetricSelector >, exclude_filters : Vec <
+    UpdateOTelEnrichmentInput "UpdateOTelEnrichmentInput"[set into] { include_filters =
+    Vec < OTelEnrichmentMetricSelector >, exclude_filters = Vec <
     OTelEnrichmentMetricSelector > } { _client }
 );
 /// Specifies the resource ARN and optional replacement metric selections for an `UpdateResourceMetricsConfiguration` request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateResourceMetricsConfigurationInput {
     /// The Amazon Resource Name (ARN) of the Amazon Web Services resource to update the resource metrics configuration for.
@@ -1061,6 +1056,6 @@ pub struct UpdateResourceMetricsConfigurationInput {
 }
 rboto::__structure!(
     UpdateResourceMetricsConfigurationInput "UpdateResourceMetricsConfigurationInput"[set
-    debug into] { resource_arn : String, metric_selections : Vec <
-    ResourceMetricSelection > } { _client }
+    into] { resource_arn : String, metric_selections = Vec < ResourceMetricSelection > }
+    { _client }
 );

@@ -6,110 +6,68 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; AssociateDatasetKmsKeyInput => AssociateDatasetKmsKeyOutput
-    = super::schema::ops::ASSOCIATE_DATASET_KMS_KEY, "AssociateDatasetKmsKey";
-    CreateResourceMetricsConfigurationInput => CreateResourceMetricsConfigurationOutput =
-    super::schema::ops::CREATE_RESOURCE_METRICS_CONFIGURATION,
+    super::error::Exception, super::schema::SERVICE; AssociateDatasetKmsKeyInput =>
+    AssociateDatasetKmsKeyOutput, "AssociateDatasetKmsKey";
+    CreateResourceMetricsConfigurationInput => CreateResourceMetricsConfigurationOutput,
     "CreateResourceMetricsConfiguration"; DeleteAlarmMuteRuleInput =>
-    DeleteAlarmMuteRuleOutput = super::schema::ops::DELETE_ALARM_MUTE_RULE,
-    "DeleteAlarmMuteRule"; DeleteAlarmsInput => DeleteAlarmsOutput =
-    super::schema::ops::DELETE_ALARMS, "DeleteAlarms"; DeleteAnomalyDetectorInput =>
-    DeleteAnomalyDetectorOutput = super::schema::ops::DELETE_ANOMALY_DETECTOR,
-    "DeleteAnomalyDetector"; DeleteDashboardsInput => DeleteDashboardsOutput =
-    super::schema::ops::DELETE_DASHBOARDS, "DeleteDashboards"; DeleteInsightRulesInput =>
-    DeleteInsightRulesOutput = super::schema::ops::DELETE_INSIGHT_RULES,
-    "DeleteInsightRules"; DeleteMetricDataQueryDefinitionInput =>
-    DeleteMetricDataQueryDefinitionOutput =
-    super::schema::ops::DELETE_METRIC_DATA_QUERY_DEFINITION,
-    "DeleteMetricDataQueryDefinition"; DeleteMetricStreamInput =>
-    DeleteMetricStreamOutput = super::schema::ops::DELETE_METRIC_STREAM,
-    "DeleteMetricStream"; DeleteResourceMetricsConfigurationInput =>
-    DeleteResourceMetricsConfigurationOutput =
-    super::schema::ops::DELETE_RESOURCE_METRICS_CONFIGURATION,
+    DeleteAlarmMuteRuleOutput, "DeleteAlarmMuteRule"; DeleteAlarmsInput =>
+    DeleteAlarmsOutput, "DeleteAlarms"; DeleteAnomalyDetectorInput =>
+    DeleteAnomalyDetectorOutput, "DeleteAnomalyDetector"; DeleteDashboardsInput =>
+    DeleteDashboardsOutput, "DeleteDashboards"; DeleteInsightRulesInput =>
+    DeleteInsightRulesOutput, "DeleteInsightRules"; DeleteMetricDataQueryDefinitionInput
+    => DeleteMetricDataQueryDefinitionOutput, "DeleteMetricDataQueryDefinition";
+    DeleteMetricStreamInput => DeleteMetricStreamOutput, "DeleteMetricStream";
+    DeleteResourceMetricsConfigurationInput => DeleteResourceMetricsConfigurationOutput,
     "DeleteResourceMetricsConfiguration"; DescribeAlarmContributorsInput =>
-    DescribeAlarmContributorsOutput = super::schema::ops::DESCRIBE_ALARM_CONTRIBUTORS,
-    "DescribeAlarmContributors"; DescribeAlarmHistoryInput => DescribeAlarmHistoryOutput
-    = super::schema::ops::DESCRIBE_ALARM_HISTORY, "DescribeAlarmHistory";
-    DescribeAlarmsInput => DescribeAlarmsOutput = super::schema::ops::DESCRIBE_ALARMS,
-    "DescribeAlarms"; DescribeAlarmsForMetricInput => DescribeAlarmsForMetricOutput =
-    super::schema::ops::DESCRIBE_ALARMS_FOR_METRIC, "DescribeAlarmsForMetric";
-    DescribeAnomalyDetectorsInput => DescribeAnomalyDetectorsOutput =
-    super::schema::ops::DESCRIBE_ANOMALY_DETECTORS, "DescribeAnomalyDetectors";
-    DescribeInsightRulesInput => DescribeInsightRulesOutput =
-    super::schema::ops::DESCRIBE_INSIGHT_RULES, "DescribeInsightRules";
-    DisableAlarmActionsInput => DisableAlarmActionsOutput =
-    super::schema::ops::DISABLE_ALARM_ACTIONS, "DisableAlarmActions";
-    DisableInsightRulesInput => DisableInsightRulesOutput =
-    super::schema::ops::DISABLE_INSIGHT_RULES, "DisableInsightRules";
-    DisassociateDatasetKmsKeyInput => DisassociateDatasetKmsKeyOutput =
-    super::schema::ops::DISASSOCIATE_DATASET_KMS_KEY, "DisassociateDatasetKmsKey";
-    EnableAlarmActionsInput => EnableAlarmActionsOutput =
-    super::schema::ops::ENABLE_ALARM_ACTIONS, "EnableAlarmActions";
-    EnableInsightRulesInput => EnableInsightRulesOutput =
-    super::schema::ops::ENABLE_INSIGHT_RULES, "EnableInsightRules"; GetAlarmMuteRuleInput
-    => GetAlarmMuteRuleOutput = super::schema::ops::GET_ALARM_MUTE_RULE,
-    "GetAlarmMuteRule"; GetDashboardInput => GetDashboardOutput =
-    super::schema::ops::GET_DASHBOARD, "GetDashboard"; GetDatasetInput =>
-    GetDatasetOutput = super::schema::ops::GET_DATASET, "GetDataset";
-    GetInsightRuleReportInput => GetInsightRuleReportOutput =
-    super::schema::ops::GET_INSIGHT_RULE_REPORT, "GetInsightRuleReport";
-    GetMetricDataInput => GetMetricDataOutput = super::schema::ops::GET_METRIC_DATA,
-    "GetMetricData"; GetMetricDataQueryDefinitionInput =>
-    GetMetricDataQueryDefinitionOutput =
-    super::schema::ops::GET_METRIC_DATA_QUERY_DEFINITION, "GetMetricDataQueryDefinition";
-    GetMetricStatisticsInput => GetMetricStatisticsOutput =
-    super::schema::ops::GET_METRIC_STATISTICS, "GetMetricStatistics";
-    GetMetricStreamInput => GetMetricStreamOutput =
-    super::schema::ops::GET_METRIC_STREAM, "GetMetricStream"; GetMetricWidgetImageInput
-    => GetMetricWidgetImageOutput = super::schema::ops::GET_METRIC_WIDGET_IMAGE,
-    "GetMetricWidgetImage"; GetOTelEnrichmentInput => GetOTelEnrichmentOutput =
-    super::schema::ops::GET_O_TEL_ENRICHMENT, "GetOTelEnrichment";
-    GetResourceMetricsConfigurationInput => GetResourceMetricsConfigurationOutput =
-    super::schema::ops::GET_RESOURCE_METRICS_CONFIGURATION,
-    "GetResourceMetricsConfiguration"; ListAlarmMuteRulesInput =>
-    ListAlarmMuteRulesOutput = super::schema::ops::LIST_ALARM_MUTE_RULES,
-    "ListAlarmMuteRules"; ListDashboardsInput => ListDashboardsOutput =
-    super::schema::ops::LIST_DASHBOARDS, "ListDashboards"; ListManagedInsightRulesInput
-    => ListManagedInsightRulesOutput = super::schema::ops::LIST_MANAGED_INSIGHT_RULES,
+    DescribeAlarmContributorsOutput, "DescribeAlarmContributors";
+    DescribeAlarmHistoryInput => DescribeAlarmHistoryOutput, "DescribeAlarmHistory";
+    DescribeAlarmsInput => DescribeAlarmsOutput, "DescribeAlarms";
+    DescribeAlarmsForMetricInput => DescribeAlarmsForMetricOutput,
+    "DescribeAlarmsForMetric"; DescribeAnomalyDetectorsInput =>
+    DescribeAnomalyDetectorsOutput, "DescribeAnomalyDetectors"; DescribeInsightRulesInput
+    => DescribeInsightRulesOutput, "DescribeInsightRules"; DisableAlarmActionsInput =>
+    DisableAlarmActionsOutput, "DisableAlarmActions"; DisableInsightRulesInput =>
+    DisableInsightRulesOutput, "DisableInsightRules"; DisassociateDatasetKmsKeyInput =>
+    DisassociateDatasetKmsKeyOutput, "DisassociateDatasetKmsKey"; EnableAlarmActionsInput
+    => EnableAlarmActionsOutput, "EnableAlarmActions"; EnableInsightRulesInput =>
+    EnableInsightRulesOutput, "EnableInsightRules"; GetAlarmMuteRuleInput =>
+    GetAlarmMuteRuleOutput, "GetAlarmMuteRule"; GetDashboardInput => GetDashboardOutput,
+    "GetDashboard"; GetDatasetInput => GetDatasetOutput, "GetDataset";
+    GetInsightRuleReportInput => GetInsightRuleReportOutput, "GetInsightRuleReport";
+    GetMetricDataInput => GetMetricDataOutput, "GetMetricData";
+    GetMetricDataQueryDefinitionInput => GetMetricDataQueryDefinitionOutput,
+    "GetMetricDataQueryDefinition"; GetMetricStatisticsInput =>
+    GetMetricStatisticsOutput, "GetMetricStatistics"; GetMetricStreamInput =>
+    GetMetricStreamOutput, "GetMetricStream"; GetMetricWidgetImageInput =>
+    GetMetricWidgetImageOutput, "GetMetricWidgetImage"; GetOTelEnrichmentInput =>
+    GetOTelEnrichmentOutput, "GetOTelEnrichment"; GetResourceMetricsConfigurationInput =>
+    GetResourceMetricsConfigurationOutput, "GetResourceMetricsConfiguration";
+    ListAlarmMuteRulesInput => ListAlarmMuteRulesOutput, "ListAlarmMuteRules";
+    ListDashboardsInput => ListDashboardsOutput, "ListDashboards";
+    ListManagedInsightRulesInput => ListManagedInsightRulesOutput,
     "ListManagedInsightRules"; ListMetricDataQueryDefinitionsInput =>
-    ListMetricDataQueryDefinitionsOutput =
-    super::schema::ops::LIST_METRIC_DATA_QUERY_DEFINITIONS,
-    "ListMetricDataQueryDefinitions"; ListMetricStreamsInput => ListMetricStreamsOutput =
-    super::schema::ops::LIST_METRIC_STREAMS, "ListMetricStreams"; ListMetricsInput =>
-    ListMetricsOutput = super::schema::ops::LIST_METRICS, "ListMetrics";
-    ListTagsForResourceInput => ListTagsForResourceOutput =
-    super::schema::ops::LIST_TAGS_FOR_RESOURCE, "ListTagsForResource";
-    PutAlarmMuteRuleInput => PutAlarmMuteRuleOutput =
-    super::schema::ops::PUT_ALARM_MUTE_RULE, "PutAlarmMuteRule"; PutAnomalyDetectorInput
-    => PutAnomalyDetectorOutput = super::schema::ops::PUT_ANOMALY_DETECTOR,
-    "PutAnomalyDetector"; PutCompositeAlarmInput => PutCompositeAlarmOutput =
-    super::schema::ops::PUT_COMPOSITE_ALARM, "PutCompositeAlarm"; PutDashboardInput =>
-    PutDashboardOutput = super::schema::ops::PUT_DASHBOARD, "PutDashboard";
-    PutInsightRuleInput => PutInsightRuleOutput = super::schema::ops::PUT_INSIGHT_RULE,
-    "PutInsightRule"; PutLogAlarmInput => PutLogAlarmOutput =
-    super::schema::ops::PUT_LOG_ALARM, "PutLogAlarm"; PutManagedInsightRulesInput =>
-    PutManagedInsightRulesOutput = super::schema::ops::PUT_MANAGED_INSIGHT_RULES,
-    "PutManagedInsightRules"; PutMetricAlarmInput => PutMetricAlarmOutput =
-    super::schema::ops::PUT_METRIC_ALARM, "PutMetricAlarm"; PutMetricDataInput =>
-    PutMetricDataOutput = super::schema::ops::PUT_METRIC_DATA, "PutMetricData";
-    PutMetricDataQueryDefinitionInput => PutMetricDataQueryDefinitionOutput =
-    super::schema::ops::PUT_METRIC_DATA_QUERY_DEFINITION, "PutMetricDataQueryDefinition";
-    PutMetricStreamInput => PutMetricStreamOutput =
-    super::schema::ops::PUT_METRIC_STREAM, "PutMetricStream"; SetAlarmStateInput =>
-    SetAlarmStateOutput = super::schema::ops::SET_ALARM_STATE, "SetAlarmState";
-    StartMetricStreamsInput => StartMetricStreamsOutput =
-    super::schema::ops::START_METRIC_STREAMS, "StartMetricStreams";
-    StartOTelEnrichmentInput => StartOTelEnrichmentOutput =
-    super::schema::ops::START_O_TEL_ENRICHMENT, "StartOTelEnrichment";
-    StopMetricStreamsInput => StopMetricStreamsOutput =
-    super::schema::ops::STOP_METRIC_STREAMS, "StopMetricStreams"; StopOTelEnrichmentInput
-    => StopOTelEnrichmentOutput = super::schema::ops::STOP_O_TEL_ENRICHMENT,
-    "StopOTelEnrichment"; TagResourceInput => TagResourceOutput =
-    super::schema::ops::TAG_RESOURCE, "TagResource"; UntagResourceInput =>
-    UntagResourceOutput = super::schema::ops::UNTAG_RESOURCE, "UntagResource";
-    UpdateOTelEnrichmentInput => UpdateOTelEnrichmentOutput =
-    super::schema::ops::UPDATE_O_TEL_ENRICHMENT, "UpdateOTelEnrichment";
-    UpdateResourceMetricsConfigurationInput => UpdateResourceMetricsConfigurationOutput =
-    super::schema::ops::UPDATE_RESOURCE_METRICS_CONFIGURATION,
+    ListMetricDataQueryDefinitionsOutput, "ListMetricDataQueryDefinitions";
+    ListMetricStreamsInput => ListMetricStreamsOutput, "ListMetricStreams";
+    ListMetricsInput => ListMetricsOutput, "ListMetrics"; ListTagsForResourceInput =>
+    ListTagsForResourceOutput, "ListTagsForResource"; PutAlarmMuteRuleInput =>
+    PutAlarmMuteRuleOutput, "PutAlarmMuteRule"; PutAnomalyDetectorInput =>
+    PutAnomalyDetectorOutput, "PutAnomalyDetector"; PutCompositeAlarmInput =>
+    PutCompositeAlarmOutput, "PutCompositeAlarm"; PutDashboardInput =>
+    PutDashboardOutput, "PutDashboard"; PutInsightRuleInput => PutInsightRuleOutput,
+    "PutInsightRule"; PutLogAlarmInput => PutLogAlarmOutput, "PutLogAlarm";
+    PutManagedInsightRulesInput => PutManagedInsightRulesOutput,
+    "PutManagedInsightRules"; PutMetricAlarmInput => PutMetricAlarmOutput,
+    "PutMetricAlarm"; PutMetricDataInput => PutMetricDataOutput, "PutMetricData";
+    PutMetricDataQueryDefinitionInput => PutMetricDataQueryDefinitionOutput,
+    "PutMetricDataQueryDefinition"; PutMetricStreamInput => PutMetricStreamOutput,
+    "PutMetricStream"; SetAlarmStateInput => SetAlarmStateOutput, "SetAlarmState";
+    StartMetricStreamsInput => StartMetricStreamsOutput, "StartMetricStreams";
+    StartOTelEnrichmentInput => StartOTelEnrichmentOutput, "StartOTelEnrichment";
+    StopMetricStreamsInput => StopMetricStreamsOutput, "StopMetricStreams";
+    StopOTelEnrichmentInput => StopOTelEnrichmentOutput, "StopOTelEnrichment";
+    TagResourceInput => TagResourceOutput, "TagResource"; UntagResourceInput =>
+    UntagResourceOutput, "UntagResource"; UpdateOTelEnrichmentInput =>
+    UpdateOTelEnrichmentOutput, "UpdateOTelEnrichment";
+    UpdateResourceMetricsConfigurationInput => UpdateResourceMetricsConfigurationOutput,
     "UpdateResourceMetricsConfiguration";
 );

@@ -6,17 +6,16 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateDatasetKmsKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateDatasetKmsKeyOutput "AssociateDatasetKmsKeyOutput"[debug from output] {} {
-    _meta }
+    AssociateDatasetKmsKeyOutput "AssociateDatasetKmsKeyOutput"[from output] {} { _meta }
 );
 /// Returns the newly created resource metrics configuration.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResourceMetricsConfigurationOutput {
     /// The resource metrics configuration that was created by this operation.
@@ -25,27 +24,26 @@ pub struct CreateResourceMetricsConfigurationOutput {
 }
 rboto::__structure!(
     CreateResourceMetricsConfigurationOutput
-    "CreateResourceMetricsConfigurationOutput"[debug from output] {
-    resource_metrics_configuration : ResourceMetricsConfiguration } { _meta }
+    "CreateResourceMetricsConfigurationOutput"[from output] {
+    resource_metrics_configuration = ResourceMetricsConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAnomalyDetectorOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteAnomalyDetectorOutput "DeleteAnomalyDetectorOutput"[debug from output] {} {
-    _meta }
+    DeleteAnomalyDetectorOutput "DeleteAnomalyDetectorOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDashboardsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDashboardsOutput "DeleteDashboardsOutput"[debug from output] {} { _meta }
+    DeleteDashboardsOutput "DeleteDashboardsOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteInsightRulesOutput {
     /// An array listing the rules that could not be deleted. You cannot delete built-in rules.
@@ -53,37 +51,37 @@ pub struct DeleteInsightRulesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteInsightRulesOutput "DeleteInsightRulesOutput"[debug from output] { failures :
-    Vec < PartialFailure > } { _meta }
+    DeleteInsightRulesOutput "DeleteInsightRulesOutput"[from output] { failures = Vec <
+    PartialFailure > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteMetricDataQueryDefinitionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteMetricDataQueryDefinitionOutput "DeleteMetricDataQueryDefinitionOutput"[debug
-    from output] {} { _meta }
+    DeleteMetricDataQueryDefinitionOutput "DeleteMetricDataQueryDefinitionOutput"[from
+    output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteMetricStreamOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteMetricStreamOutput "DeleteMetricStreamOutput"[debug from output] {} { _meta }
+    DeleteMetricStreamOutput "DeleteMetricStreamOutput"[from output] {} { _meta }
 );
 /// No data is returned.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResourceMetricsConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     DeleteResourceMetricsConfigurationOutput
-    "DeleteResourceMetricsConfigurationOutput"[debug from output] {} { _meta }
+    "DeleteResourceMetricsConfigurationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAlarmContributorsOutput {
     /// A list of alarm contributors that provide details about the individual time series contributing to the alarm's state.
@@ -93,10 +91,10 @@ pub struct DescribeAlarmContributorsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAlarmContributorsOutput "DescribeAlarmContributorsOutput"[debug from output]
-    { alarm_contributors : Vec < AlarmContributor >, next_token : String } { _meta }
+    DescribeAlarmContributorsOutput "DescribeAlarmContributorsOutput"[from output] {
+    alarm_contributors = Vec < AlarmContributor >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAlarmHistoryOutput {
     /// The alarm histories, in JSON format.
@@ -106,10 +104,10 @@ pub struct DescribeAlarmHistoryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAlarmHistoryOutput "DescribeAlarmHistoryOutput"[debug from output] {
-    alarm_history_items : Vec < AlarmHistoryItem >, next_token : String } { _meta }
+    DescribeAlarmHistoryOutput "DescribeAlarmHistoryOutput"[from output] {
+    alarm_history_items = Vec < AlarmHistoryItem >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAlarmsForMetricOutput {
     /// The information for each alarm with the specified metric.
@@ -117,10 +115,10 @@ pub struct DescribeAlarmsForMetricOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAlarmsForMetricOutput "DescribeAlarmsForMetricOutput"[debug from output] {
-    metric_alarms : Vec < MetricAlarm > } { _meta }
+    DescribeAlarmsForMetricOutput "DescribeAlarmsForMetricOutput"[from output] {
+    metric_alarms = Vec < MetricAlarm > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAlarmsOutput {
     /// The information about any composite alarms returned by the operation.
@@ -134,11 +132,11 @@ pub struct DescribeAlarmsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAlarmsOutput "DescribeAlarmsOutput"[debug from output] { composite_alarms :
-    Vec < CompositeAlarm >, metric_alarms : Vec < MetricAlarm >, log_alarms : Vec <
-    LogAlarm >, next_token : String } { _meta }
+    DescribeAlarmsOutput "DescribeAlarmsOutput"[from output] { composite_alarms = Vec <
+    CompositeAlarm >, metric_alarms = Vec < MetricAlarm >, log_alarms = Vec < LogAlarm >,
+    next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAnomalyDetectorsOutput {
     /// The list of anomaly detection models returned by the operation.
@@ -148,10 +146,10 @@ pub struct DescribeAnomalyDetectorsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAnomalyDetectorsOutput "DescribeAnomalyDetectorsOutput"[debug from output] {
-    anomaly_detectors : Vec < AnomalyDetector >, next_token : String } { _meta }
+    DescribeAnomalyDetectorsOutput "DescribeAnomalyDetectorsOutput"[from output] {
+    anomaly_detectors = Vec < AnomalyDetector >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInsightRulesOutput {
     /// If this parameter is present, it is a token that marks the start of the next batch of returned results.
@@ -161,10 +159,10 @@ pub struct DescribeInsightRulesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeInsightRulesOutput "DescribeInsightRulesOutput"[debug from output] {
-    next_token : String, insight_rules : Vec < InsightRule > } { _meta }
+    DescribeInsightRulesOutput "DescribeInsightRulesOutput"[from output] { next_token :
+    String, insight_rules = Vec < InsightRule > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableInsightRulesOutput {
     /// An array listing the rules that could not be disabled. You cannot disable built-in rules.
@@ -172,19 +170,19 @@ pub struct DisableInsightRulesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisableInsightRulesOutput "DisableInsightRulesOutput"[debug from output] { failures :
-    Vec < PartialFailure > } { _meta }
+    DisableInsightRulesOutput "DisableInsightRulesOutput"[from output] { failures = Vec <
+    PartialFailure > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateDatasetKmsKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisassociateDatasetKmsKeyOutput "DisassociateDatasetKmsKeyOutput"[debug from output]
-    {} { _meta }
+    DisassociateDatasetKmsKeyOutput "DisassociateDatasetKmsKeyOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableInsightRulesOutput {
     /// An array listing the rules that could not be enabled. You cannot disable or enable built-in rules.
@@ -192,10 +190,10 @@ pub struct EnableInsightRulesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableInsightRulesOutput "EnableInsightRulesOutput"[debug from output] { failures :
-    Vec < PartialFailure > } { _meta }
+    EnableInsightRulesOutput "EnableInsightRulesOutput"[from output] { failures = Vec <
+    PartialFailure > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAlarmMuteRuleOutput {
     /// The name of the alarm mute rule.
@@ -221,13 +219,13 @@ pub struct GetAlarmMuteRuleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetAlarmMuteRuleOutput "GetAlarmMuteRuleOutput"[debug from output] { name : String,
-    alarm_mute_rule_arn : String, description : String, rule : Rule, mute_targets :
+    GetAlarmMuteRuleOutput "GetAlarmMuteRuleOutput"[from output] { name : String,
+    alarm_mute_rule_arn : String, description : String, rule = Rule, mute_targets =
     MuteTargets, start_date : rboto::DateTime, expire_date : rboto::DateTime, status :
     AlarmMuteRuleStatus, last_updated_timestamp : rboto::DateTime, mute_type : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDashboardOutput {
     /// The Amazon Resource Name (ARN) of the dashboard.
@@ -239,10 +237,10 @@ pub struct GetDashboardOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDashboardOutput "GetDashboardOutput"[debug from output] { dashboard_arn : String,
+    GetDashboardOutput "GetDashboardOutput"[from output] { dashboard_arn : String,
     dashboard_body : String, dashboard_name : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDatasetOutput {
     /// Returns the identifier of the dataset.
@@ -254,10 +252,10 @@ pub struct GetDatasetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDatasetOutput "GetDatasetOutput"[debug from output] { dataset_id : String, arn :
-    String, kms_key_arn : String } { _meta }
+    GetDatasetOutput "GetDatasetOutput"[from output] { dataset_id : String, arn : String,
+    kms_key_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetInsightRuleReportOutput {
     /// An array of the strings used as the keys for this rule. The keys are the dimensions used to classify contributors. If the rule contains more than one key, then each unique combination of values for the keys is counted as a unique contributor.
@@ -275,12 +273,12 @@ pub struct GetInsightRuleReportOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetInsightRuleReportOutput "GetInsightRuleReportOutput"[debug from output] {
-    key_labels : Vec < String >, aggregation_statistic : String, aggregate_value = f64,
-    approximate_unique_count = i64, contributors : Vec < InsightRuleContributor >,
-    metric_datapoints : Vec < InsightRuleMetricDatapoint > } { _meta }
+    GetInsightRuleReportOutput "GetInsightRuleReportOutput"[from output] { key_labels =
+    Vec < String >, aggregation_statistic : String, aggregate_value = f64,
+    approximate_unique_count = i64, contributors = Vec < InsightRuleContributor >,
+    metric_datapoints = Vec < InsightRuleMetricDatapoint > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetMetricDataOutput {
     /// The metrics that are returned, including the metric name, namespace, and dimensions.
@@ -292,9 +290,8 @@ pub struct GetMetricDataOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetMetricDataOutput "GetMetricDataOutput"[debug from output] { metric_data_results :
-    Vec < MetricDataResult >, next_token : String, messages : Vec < MessageData > } {
-    _meta }
+    GetMetricDataOutput "GetMetricDataOutput"[from output] { metric_data_results = Vec <
+    MetricDataResult >, next_token : String, messages = Vec < MessageData > } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -321,7 +318,7 @@ rboto::__structure!(
     type_ : QueryType, created_at : rboto::DateTime, updated_at : rboto::DateTime } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetMetricStatisticsOutput {
     /// A label for the specified metric.
@@ -331,10 +328,10 @@ pub struct GetMetricStatisticsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetMetricStatisticsOutput "GetMetricStatisticsOutput"[debug from output] { label :
-    String, datapoints : Vec < Datapoint > } { _meta }
+    GetMetricStatisticsOutput "GetMetricStatisticsOutput"[from output] { label : String,
+    datapoints = Vec < Datapoint > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetMetricStreamOutput {
     /// The ARN of the metric stream.
@@ -364,15 +361,15 @@ pub struct GetMetricStreamOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetMetricStreamOutput "GetMetricStreamOutput"[debug from output] { arn : String, name
-    : String, include_filters : Vec < MetricStreamFilter >, exclude_filters : Vec <
+    GetMetricStreamOutput "GetMetricStreamOutput"[from output] { arn : String, name :
+    String, include_filters = Vec < MetricStreamFilter >, exclude_filters = Vec <
     MetricStreamFilter >, firehose_arn : String, role_arn : String, state : String,
     creation_date : rboto::DateTime, last_update_date : rboto::DateTime, output_format :
-    MetricStreamOutputFormat, statistics_configurations : Vec <
+    MetricStreamOutputFormat, statistics_configurations = Vec <
     MetricStreamStatisticsConfiguration >, include_linked_accounts_metrics = bool } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetMetricWidgetImageOutput {
     /// The image of the graph, in the output format specified. The output is base64-encoded.
@@ -380,10 +377,10 @@ pub struct GetMetricWidgetImageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetMetricWidgetImageOutput "GetMetricWidgetImageOutput"[debug from output] {
+    GetMetricWidgetImageOutput "GetMetricWidgetImageOutput"[from output] {
     metric_widget_image : rboto::Blob } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetOTelEnrichmentOutput {
     /// The status of OTel enrichment for the account. Valid values are `Running` (enrichment is enabled) and `Stopped` (enrichment is disabled).
@@ -399,13 +396,13 @@ pub struct GetOTelEnrichmentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetOTelEnrichmentOutput "GetOTelEnrichmentOutput"[debug from output] { status :
-    OTelEnrichmentStatus, include_filters : Vec < OTelEnrichmentMetricSelector >,
-    exclude_filters : Vec < OTelEnrichmentMetricSelector >, created_at : rboto::DateTime,
+    GetOTelEnrichmentOutput "GetOTelEnrichmentOutput"[from output] { status :
+    OTelEnrichmentStatus, include_filters = Vec < OTelEnrichmentMetricSelector >,
+    exclude_filters = Vec < OTelEnrichmentMetricSelector >, created_at : rboto::DateTime,
     updated_at : rboto::DateTime } { _meta }
 );
 /// Returns the current resource metrics configuration for the specified resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetResourceMetricsConfigurationOutput {
     /// The resource metrics configuration for the specified resource.
@@ -413,11 +410,10 @@ pub struct GetResourceMetricsConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetResourceMetricsConfigurationOutput "GetResourceMetricsConfigurationOutput"[debug
-    from output] { resource_metrics_configuration : ResourceMetricsConfiguration } {
-    _meta }
+    GetResourceMetricsConfigurationOutput "GetResourceMetricsConfigurationOutput"[from
+    output] { resource_metrics_configuration = ResourceMetricsConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAlarmMuteRulesOutput {
     /// A list of alarm mute rule summaries.
@@ -427,11 +423,11 @@ pub struct ListAlarmMuteRulesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListAlarmMuteRulesOutput "ListAlarmMuteRulesOutput"[debug from output] {
-    alarm_mute_rule_summaries : Vec < AlarmMuteRuleSummary >, next_token : String } {
+    ListAlarmMuteRulesOutput "ListAlarmMuteRulesOutput"[from output] {
+    alarm_mute_rule_summaries = Vec < AlarmMuteRuleSummary >, next_token : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDashboardsOutput {
     /// The list of matching dashboards.
@@ -441,10 +437,10 @@ pub struct ListDashboardsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDashboardsOutput "ListDashboardsOutput"[debug from output] { dashboard_entries :
-    Vec < DashboardEntry >, next_token : String } { _meta }
+    ListDashboardsOutput "ListDashboardsOutput"[from output] { dashboard_entries = Vec <
+    DashboardEntry >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListManagedInsightRulesOutput {
     /// The managed rules that are available for the specified Amazon Web Services resource.
@@ -454,10 +450,10 @@ pub struct ListManagedInsightRulesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListManagedInsightRulesOutput "ListManagedInsightRulesOutput"[debug from output] {
-    managed_rules : Vec < ManagedRuleDescription >, next_token : String } { _meta }
+    ListManagedInsightRulesOutput "ListManagedInsightRulesOutput"[from output] {
+    managed_rules = Vec < ManagedRuleDescription >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListMetricDataQueryDefinitionsOutput {
     /// A list of metric data query definition summaries.
@@ -467,11 +463,11 @@ pub struct ListMetricDataQueryDefinitionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListMetricDataQueryDefinitionsOutput "ListMetricDataQueryDefinitionsOutput"[debug
-    from output] { items : Vec < MetricDataQueryDefinitionSummary >, next_token : String
-    } { _meta }
+    ListMetricDataQueryDefinitionsOutput "ListMetricDataQueryDefinitionsOutput"[from
+    output] { items = Vec < MetricDataQueryDefinitionSummary >, next_token : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListMetricStreamsOutput {
     /// The token that marks the start of the next batch of returned results. You can use this token in a subsequent operation to get the next batch of results.
@@ -481,10 +477,10 @@ pub struct ListMetricStreamsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListMetricStreamsOutput "ListMetricStreamsOutput"[debug from output] { next_token :
-    String, entries : Vec < MetricStreamEntry > } { _meta }
+    ListMetricStreamsOutput "ListMetricStreamsOutput"[from output] { next_token : String,
+    entries = Vec < MetricStreamEntry > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListMetricsOutput {
     /// The metrics that match your request.
@@ -496,10 +492,10 @@ pub struct ListMetricsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListMetricsOutput "ListMetricsOutput"[debug from output] { metrics : Vec < Metric >,
-    next_token : String, owning_accounts : Vec < String > } { _meta }
+    ListMetricsOutput "ListMetricsOutput"[from output] { metrics = Vec < Metric >,
+    next_token : String, owning_accounts = Vec < String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourceOutput {
     /// The list of tag keys and values associated with the resource you specified.
@@ -507,10 +503,10 @@ pub struct ListTagsForResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForResourceOutput "ListTagsForResourceOutput"[debug from output] { tags : Vec
-    < Tag > } { _meta }
+    ListTagsForResourceOutput "ListTagsForResourceOutput"[from output] { tags = Vec < Tag
+    > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutAnomalyDetectorOutput {
     /// The unique identifier of the anomaly detector that you created or updated.
@@ -518,10 +514,10 @@ pub struct PutAnomalyDetectorOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutAnomalyDetectorOutput "PutAnomalyDetectorOutput"[debug from output] {
+    PutAnomalyDetectorOutput "PutAnomalyDetectorOutput"[from output] {
     anomaly_detector_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutDashboardOutput {
     /// If the input for `PutDashboard` was correct and the dashboard was successfully created or modified, this result is empty.
@@ -529,18 +525,18 @@ pub struct PutDashboardOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutDashboardOutput "PutDashboardOutput"[debug from output] {
-    dashboard_validation_messages : Vec < DashboardValidationMessage > } { _meta }
+    PutDashboardOutput "PutDashboardOutput"[from output] { dashboard_validation_messages
+    = Vec < DashboardValidationMessage > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutInsightRuleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutInsightRuleOutput "PutInsightRuleOutput"[debug from output] {} { _meta }
+    PutInsightRuleOutput "PutInsightRuleOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutManagedInsightRulesOutput {
     /// An array that lists the rules that could not be enabled.
@@ -548,8 +544,8 @@ pub struct PutManagedInsightRulesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutManagedInsightRulesOutput "PutManagedInsightRulesOutput"[debug from output] {
-    failures : Vec < PartialFailure > } { _meta }
+    PutManagedInsightRulesOutput "PutManagedInsightRulesOutput"[from output] { failures =
+    Vec < PartialFailure > } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -576,7 +572,7 @@ rboto::__structure!(
     type_ : QueryType, created_at : rboto::DateTime, updated_at : rboto::DateTime } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutMetricStreamOutput {
     /// The ARN of the metric stream.
@@ -584,18 +580,17 @@ pub struct PutMetricStreamOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutMetricStreamOutput "PutMetricStreamOutput"[debug from output] { arn : String } {
-    _meta }
+    PutMetricStreamOutput "PutMetricStreamOutput"[from output] { arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartMetricStreamsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartMetricStreamsOutput "StartMetricStreamsOutput"[debug from output] {} { _meta }
+    StartMetricStreamsOutput "StartMetricStreamsOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartOTelEnrichmentOutput {
     /// The include filters that are stored for the account.
@@ -609,44 +604,40 @@ pub struct StartOTelEnrichmentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartOTelEnrichmentOutput "StartOTelEnrichmentOutput"[debug from output] {
-    include_filters : Vec < OTelEnrichmentMetricSelector >, exclude_filters : Vec <
+    StartOTelEnrichmentOutput "StartOTelEnrichmentOutput"[from output] { include_filters
+    = Vec < OTelEnrichmentMetricSelector >, exclude_filters = Vec <
     OTelEnrichmentMetricSelector >, created_at : rboto::DateTime, updated_at :
     rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopMetricStreamsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StopMetricStreamsOutput "StopMetricStreamsOutput"[debug from output] {} { _meta }
+    StopMetricStreamsOutput "StopMetricStreamsOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopOTelEnrichmentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StopOTelEnrichmentOutput "StopOTelEnrichmentOutput"[debug from output] {} { _meta }
+    StopOTelEnrichmentOutput "StopOTelEnrichmentOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagResourceOutput "TagResourceOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    UntagResourceOutput "UntagResourceOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(UntagResourceOutput "UntagResourceOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateOTelEnrichmentOutput {
     /// The include filters that are stored for the account after the replacement. This parameter is omitted when the request cleared the include filters, which means that every supported namespace is in scope.
@@ -660,13 +651,13 @@ pub struct UpdateOTelEnrichmentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateOTelEnrichmentOutput "UpdateOTelEnrichmentOutput"[debug from output] {
-    include_filters : Vec < OTelEnrichmentMetricSelector >, exclude_filters : Vec <
+    UpdateOTelEnrichmentOutput "UpdateOTelEnrichmentOutput"[from output] {
+    include_filters = Vec < OTelEnrichmentMetricSelector >, exclude_filters = Vec <
     OTelEnrichmentMetricSelector >, created_at : rboto::DateTime, updated_at :
     rboto::DateTime } { _meta }
 );
 /// Returns the updated resource metrics configuration.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateResourceMetricsConfigurationOutput {
     /// The resource metrics configuration after the update was applied.
@@ -675,86 +666,78 @@ pub struct UpdateResourceMetricsConfigurationOutput {
 }
 rboto::__structure!(
     UpdateResourceMetricsConfigurationOutput
-    "UpdateResourceMetricsConfigurationOutput"[debug from output] {
-    resource_metrics_configuration : ResourceMetricsConfiguration } { _meta }
+    "UpdateResourceMetricsConfigurationOutput"[from output] {
+    resource_metrics_configuration = ResourceMetricsConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAlarmMuteRuleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteAlarmMuteRuleOutput "DeleteAlarmMuteRuleOutput"[debug from output] {} { _meta }
+    DeleteAlarmMuteRuleOutput "DeleteAlarmMuteRuleOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAlarmsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteAlarmsOutput "DeleteAlarmsOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteAlarmsOutput "DeleteAlarmsOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableAlarmActionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisableAlarmActionsOutput "DisableAlarmActionsOutput"[debug from output] {} { _meta }
+    DisableAlarmActionsOutput "DisableAlarmActionsOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableAlarmActionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableAlarmActionsOutput "EnableAlarmActionsOutput"[debug from output] {} { _meta }
+    EnableAlarmActionsOutput "EnableAlarmActionsOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutAlarmMuteRuleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutAlarmMuteRuleOutput "PutAlarmMuteRuleOutput"[debug from output] {} { _meta }
+    PutAlarmMuteRuleOutput "PutAlarmMuteRuleOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutCompositeAlarmOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutCompositeAlarmOutput "PutCompositeAlarmOutput"[debug from output] {} { _meta }
+    PutCompositeAlarmOutput "PutCompositeAlarmOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutLogAlarmOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    PutLogAlarmOutput "PutLogAlarmOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(PutLogAlarmOutput "PutLogAlarmOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutMetricAlarmOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutMetricAlarmOutput "PutMetricAlarmOutput"[debug from output] {} { _meta }
+    PutMetricAlarmOutput "PutMetricAlarmOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutMetricDataOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    PutMetricDataOutput "PutMetricDataOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(PutMetricDataOutput "PutMetricDataOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetAlarmStateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    SetAlarmStateOutput "SetAlarmStateOutput"[debug from output] {} { _meta }
-);
+rboto::__structure!(SetAlarmStateOutput "SetAlarmStateOutput"[from output] {} { _meta });

@@ -14,12 +14,12 @@ pub struct ActionConfiguration {
     pub alarm_tags_propagation: Option<AlarmTagsPropagation>,
 }
 rboto::__structure!(
-    ActionConfiguration "ActionConfiguration"[set into from] { alarm_tags_propagation :
+    ActionConfiguration "ActionConfiguration"[set into from] { alarm_tags_propagation =
     AlarmTagsPropagation } {}
 );
 rboto::__string_enum!(
-    ActionsSuppressedBy { WaitPeriod = "WaitPeriod", ExtensionPeriod = "ExtensionPeriod",
-    Alarm = "Alarm" }
+    ActionsSuppressedBy { 0 WaitPeriod = "WaitPeriod", 1 ExtensionPeriod =
+    "ExtensionPeriod", 2 Alarm = "Alarm" }
 );
 /// Represents an individual contributor to a multi-timeseries alarm, containing information about a specific time series and its contribution to the alarm's state.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -35,7 +35,7 @@ pub struct AlarmContributor {
     pub state_transitioned_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    AlarmContributor "AlarmContributor"[set from] { contributor_id : String,
+    AlarmContributor "AlarmContributor"[from] { contributor_id : String,
     contributor_attributes : HashMap < String, String >, state_reason : String,
     state_transitioned_timestamp : rboto::DateTime } {}
 );
@@ -61,14 +61,14 @@ pub struct AlarmHistoryItem {
     pub alarm_contributor_attributes: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    AlarmHistoryItem "AlarmHistoryItem"[set from] { alarm_name : String,
-    alarm_contributor_id : String, alarm_type : AlarmType, timestamp : rboto::DateTime,
-    history_item_type : HistoryItemType, history_summary : String, history_data : String,
+    AlarmHistoryItem "AlarmHistoryItem"[from] { alarm_name : String, alarm_contributor_id
+    : String, alarm_type : AlarmType, timestamp : rboto::DateTime, history_item_type :
+    HistoryItemType, history_summary : String, history_data : String,
     alarm_contributor_attributes : HashMap < String, String > } {}
 );
 rboto::__string_enum!(
-    AlarmMuteRuleStatus { Scheduled = "SCHEDULED", Active = "ACTIVE", Expired = "EXPIRED"
-    }
+    AlarmMuteRuleStatus { 0 Scheduled = "SCHEDULED", 1 Active = "ACTIVE", 2 Expired =
+    "EXPIRED" }
 );
 /// Summary information about an alarm mute rule, including its name, status, and configuration details.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -86,7 +86,7 @@ pub struct AlarmMuteRuleSummary {
     pub last_updated_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    AlarmMuteRuleSummary "AlarmMuteRuleSummary"[set from] { alarm_mute_rule_arn : String,
+    AlarmMuteRuleSummary "AlarmMuteRuleSummary"[from] { alarm_mute_rule_arn : String,
     expire_date : rboto::DateTime, status : AlarmMuteRuleStatus, mute_type : String,
     last_updated_timestamp : rboto::DateTime } {}
 );
@@ -118,11 +118,11 @@ pub struct AlarmTagsPropagation {
 }
 rboto::__structure!(
     AlarmTagsPropagation "AlarmTagsPropagation"[set into from] { enabled = bool,
-    included_tag_keys : Vec < String >, excluded_tag_keys : Vec < String > } {}
+    included_tag_keys = Vec < String >, excluded_tag_keys = Vec < String > } {}
 );
 rboto::__string_enum!(
-    AlarmType { CompositeAlarm = "CompositeAlarm", MetricAlarm = "MetricAlarm", LogAlarm
-    = "LogAlarm" }
+    AlarmType { 0 CompositeAlarm = "CompositeAlarm", 1 MetricAlarm = "MetricAlarm", 2
+    LogAlarm = "LogAlarm" }
 );
 /// An anomaly detection model associated with a particular CloudWatch metric, statistic, or metric math expression. You can use the model to display a band of expected, normal values when the metric is graphed.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -158,15 +158,16 @@ pub struct AnomalyDetector {
     pub metric_math_anomaly_detector: Option<MetricMathAnomalyDetector>,
 }
 rboto::__structure!(
-    AnomalyDetector "AnomalyDetector"[set from] { anomaly_detector_id : String, namespace
-    : String, metric_name : String, dimensions : Vec < Dimension >, stat : String,
-    configuration : AnomalyDetectorConfiguration, state_value :
-    AnomalyDetectorStateValue, metric_characteristics : MetricCharacteristics,
-    single_metric_anomaly_detector : SingleMetricAnomalyDetector,
-    metric_math_anomaly_detector : MetricMathAnomalyDetector } {}
+    AnomalyDetector "AnomalyDetector"[from] { anomaly_detector_id : String, namespace :
+    String, metric_name : String, dimensions = Vec < Dimension >, stat : String,
+    configuration = AnomalyDetectorConfiguration, state_value :
+    AnomalyDetectorStateValue, metric_characteristics = MetricCharacteristics,
+    single_metric_anomaly_detector = SingleMetricAnomalyDetector,
+    metric_math_anomaly_detector = MetricMathAnomalyDetector } {}
 );
 rboto::__string_enum!(
-    AnomalyDetectorAdaptationSpeed { Fast = "FAST", Normal = "NORMAL", Slow = "SLOW" }
+    AnomalyDetectorAdaptationSpeed { 0 Fast = "FAST", 1 Normal = "NORMAL", 2 Slow =
+    "SLOW" }
 );
 /// The configuration specifies details about how the anomaly detection model is to be trained, including time ranges to exclude from use for training the model and the time zone to use for the metric.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -183,28 +184,29 @@ pub struct AnomalyDetectorConfiguration {
 }
 rboto::__structure!(
     AnomalyDetectorConfiguration "AnomalyDetectorConfiguration"[set into from] {
-    excluded_time_ranges : Vec < Range >, metric_timezone : String, adaptation_speed :
+    excluded_time_ranges = Vec < Range >, metric_timezone : String, adaptation_speed :
     AnomalyDetectorAdaptationSpeed, outlier_filtering_strength :
     AnomalyDetectorOutlierFilteringStrength } {}
 );
 rboto::__string_enum!(
-    AnomalyDetectorOutlierFilteringStrength { Minimal = "MINIMAL", Moderate = "MODERATE",
-    Strict = "STRICT" }
+    AnomalyDetectorOutlierFilteringStrength { 0 Minimal = "MINIMAL", 1 Moderate =
+    "MODERATE", 2 Strict = "STRICT" }
 );
 rboto::__string_enum!(
-    AnomalyDetectorStateValue { PendingTraining = "PENDING_TRAINING",
-    TrainedInsufficientData = "TRAINED_INSUFFICIENT_DATA", Trained = "TRAINED" }
+    AnomalyDetectorStateValue { 0 PendingTraining = "PENDING_TRAINING", 1
+    TrainedInsufficientData = "TRAINED_INSUFFICIENT_DATA", 2 Trained = "TRAINED" }
 );
 rboto::__string_enum!(
-    AnomalyDetectorType { SingleMetric = "SINGLE_METRIC", MetricMath = "METRIC_MATH" }
+    AnomalyDetectorType { 0 SingleMetric = "SINGLE_METRIC", 1 MetricMath = "METRIC_MATH"
+    }
 );
 rboto::__string_enum!(
-    ComparisonOperator { GreaterThanOrEqualToThreshold = "GreaterThanOrEqualToThreshold",
-    GreaterThanThreshold = "GreaterThanThreshold", LessThanThreshold =
-    "LessThanThreshold", LessThanOrEqualToThreshold = "LessThanOrEqualToThreshold",
-    LessThanLowerOrGreaterThanUpperThreshold =
-    "LessThanLowerOrGreaterThanUpperThreshold", LessThanLowerThreshold =
-    "LessThanLowerThreshold", GreaterThanUpperThreshold = "GreaterThanUpperThreshold" }
+    ComparisonOperator { 0 GreaterThanOrEqualToThreshold =
+    "GreaterThanOrEqualToThreshold", 1 GreaterThanThreshold = "GreaterThanThreshold", 2
+    LessThanThreshold = "LessThanThreshold", 3 LessThanOrEqualToThreshold =
+    "LessThanOrEqualToThreshold", 4 LessThanLowerOrGreaterThanUpperThreshold =
+    "LessThanLowerOrGreaterThanUpperThreshold", 5 LessThanLowerThreshold =
+    "LessThanLowerThreshold", 6 GreaterThanUpperThreshold = "GreaterThanUpperThreshold" }
 );
 /// The details about a composite alarm.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -252,16 +254,16 @@ pub struct CompositeAlarm {
     pub action_configuration: Option<ActionConfiguration>,
 }
 rboto::__structure!(
-    CompositeAlarm "CompositeAlarm"[set from] { actions_enabled = bool, alarm_actions :
-    Vec < String >, alarm_arn : String, alarm_configuration_updated_timestamp :
+    CompositeAlarm "CompositeAlarm"[from] { actions_enabled = bool, alarm_actions = Vec <
+    String >, alarm_arn : String, alarm_configuration_updated_timestamp :
     rboto::DateTime, alarm_description : String, alarm_name : String, alarm_rule :
-    String, insufficient_data_actions : Vec < String >, ok_actions : Vec < String >,
+    String, insufficient_data_actions = Vec < String >, ok_actions = Vec < String >,
     state_reason : String, state_reason_data : String, state_updated_timestamp :
     rboto::DateTime, state_value : StateValue, state_transitioned_timestamp :
     rboto::DateTime, actions_suppressed_by : ActionsSuppressedBy,
     actions_suppressed_reason : String, actions_suppressor : String,
     actions_suppressor_wait_period = i32, actions_suppressor_extension_period = i32,
-    action_configuration : ActionConfiguration } {}
+    action_configuration = ActionConfiguration } {}
 );
 /// Represents a specific dashboard.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -277,7 +279,7 @@ pub struct DashboardEntry {
     pub size: Option<i64>,
 }
 rboto::__structure!(
-    DashboardEntry "DashboardEntry"[set from] { dashboard_name : String, dashboard_arn :
+    DashboardEntry "DashboardEntry"[from] { dashboard_name : String, dashboard_arn :
     String, last_modified : rboto::DateTime, size = i64 } {}
 );
 /// An error or warning for the operation.
@@ -290,8 +292,8 @@ pub struct DashboardValidationMessage {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    DashboardValidationMessage "DashboardValidationMessage"[set from] { data_path :
-    String, message : String } {}
+    DashboardValidationMessage "DashboardValidationMessage"[from] { data_path : String,
+    message : String } {}
 );
 /// Encapsulates the statistical data that CloudWatch computes from metric data.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -315,7 +317,7 @@ pub struct Datapoint {
     pub extended_statistics: Option<HashMap<String, f64>>,
 }
 rboto::__structure!(
-    Datapoint "Datapoint"[set from] { timestamp : rboto::DateTime, sample_count = f64,
+    Datapoint "Datapoint"[from] { timestamp : rboto::DateTime, sample_count = f64,
     average = f64, sum = f64, minimum = f64, maximum = f64, unit : StandardUnit,
     extended_statistics : HashMap < String, f64 > } {}
 );
@@ -366,7 +368,7 @@ pub struct EntityMetricData {
     pub metric_data: Option<Vec<MetricDatum>>,
 }
 rboto::__structure!(
-    EntityMetricData "EntityMetricData"[set into] { entity : Entity, metric_data : Vec <
+    EntityMetricData "EntityMetricData"[set into] { entity = Entity, metric_data = Vec <
     MetricDatum > } {}
 );
 /// The evaluation criteria for an alarm. This is a union type that currently supports `PromQLCriteria`.
@@ -398,8 +400,8 @@ impl rv::FromValue for EvaluationCriteria {
     }
 }
 rboto::__string_enum!(
-    EvaluationState { PartialData = "PARTIAL_DATA", EvaluationFailure =
-    "EVALUATION_FAILURE", EvaluationError = "EVALUATION_ERROR" }
+    EvaluationState { 0 PartialData = "PARTIAL_DATA", 1 EvaluationFailure =
+    "EVALUATION_FAILURE", 2 EvaluationError = "EVALUATION_ERROR" }
 );
 /// The evaluation window that an alarm uses to select the range of metric data that it evaluates each time it runs. This is a union type. Set exactly one of its members, `SlidingWindow` or `WallClockWindow`. If you don't set `EvaluationWindow`, the alarm uses a `SlidingWindow` by default.
 #[derive(Clone, PartialEq)]
@@ -434,9 +436,9 @@ impl rv::FromValue for EvaluationWindow {
     }
 }
 rboto::__string_enum!(
-    HistoryItemType { ConfigurationUpdate = "ConfigurationUpdate", StateUpdate =
-    "StateUpdate", Action = "Action", AlarmContributorStateUpdate =
-    "AlarmContributorStateUpdate", AlarmContributorAction = "AlarmContributorAction" }
+    HistoryItemType { 0 ConfigurationUpdate = "ConfigurationUpdate", 1 StateUpdate =
+    "StateUpdate", 2 Action = "Action", 3 AlarmContributorStateUpdate =
+    "AlarmContributorStateUpdate", 4 AlarmContributorAction = "AlarmContributorAction" }
 );
 /// This structure contains the definition for a Contributor Insights rule. For more information about this rule, see [Using Constributor Insights to analyze high-cardinality data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights.html) in the *Amazon CloudWatch User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -456,7 +458,7 @@ pub struct InsightRule {
     pub apply_on_transformed_logs: Option<bool>,
 }
 rboto::__structure!(
-    InsightRule "InsightRule"[set from] { name : String, state : String, schema : String,
+    InsightRule "InsightRule"[from] { name : String, state : String, schema : String,
     definition : String, managed_rule = bool, apply_on_transformed_logs = bool } {}
 );
 /// One of the unique contributors found by a Contributor Insights rule. If the rule contains multiple keys, then a unique contributor is a unique combination of values from all the keys in the rule.
@@ -471,8 +473,8 @@ pub struct InsightRuleContributor {
     pub datapoints: Option<Vec<InsightRuleContributorDatapoint>>,
 }
 rboto::__structure!(
-    InsightRuleContributor "InsightRuleContributor"[set from] { keys : Vec < String >,
-    approximate_aggregate_value = f64, datapoints : Vec < InsightRuleContributorDatapoint
+    InsightRuleContributor "InsightRuleContributor"[from] { keys = Vec < String >,
+    approximate_aggregate_value = f64, datapoints = Vec < InsightRuleContributorDatapoint
     > } {}
 );
 /// One data point related to one contributor.
@@ -485,8 +487,8 @@ pub struct InsightRuleContributorDatapoint {
     pub approximate_value: Option<f64>,
 }
 rboto::__structure!(
-    InsightRuleContributorDatapoint "InsightRuleContributorDatapoint"[set from] {
-    timestamp : rboto::DateTime, approximate_value = f64 } {}
+    InsightRuleContributorDatapoint "InsightRuleContributorDatapoint"[from] { timestamp :
+    rboto::DateTime, approximate_value = f64 } {}
 );
 /// One data point from the metric time series returned in a Contributor Insights rule report.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -510,7 +512,7 @@ pub struct InsightRuleMetricDatapoint {
     pub maximum: Option<f64>,
 }
 rboto::__structure!(
-    InsightRuleMetricDatapoint "InsightRuleMetricDatapoint"[set from] { timestamp :
+    InsightRuleMetricDatapoint "InsightRuleMetricDatapoint"[from] { timestamp :
     rboto::DateTime, unique_contributors = f64, max_contributor_value = f64, sample_count
     = f64, average = f64, sum = f64, minimum = f64, maximum = f64 } {}
 );
@@ -576,17 +578,17 @@ pub struct LogAlarm {
     pub action_configuration: Option<ActionConfiguration>,
 }
 rboto::__structure!(
-    LogAlarm "LogAlarm"[set from] { alarm_name : String, alarm_arn : String,
+    LogAlarm "LogAlarm"[from] { alarm_name : String, alarm_arn : String,
     alarm_description : String, alarm_configuration_updated_timestamp : rboto::DateTime,
-    actions_enabled = bool, ok_actions : Vec < String >, alarm_actions : Vec < String >,
-    insufficient_data_actions : Vec < String >, state_value : StateValue, state_reason :
+    actions_enabled = bool, ok_actions = Vec < String >, alarm_actions = Vec < String >,
+    insufficient_data_actions = Vec < String >, state_value : StateValue, state_reason :
     String, state_reason_data : String, state_updated_timestamp : rboto::DateTime,
-    scheduled_query_configuration : ScheduledQueryConfiguration,
+    scheduled_query_configuration = ScheduledQueryConfiguration,
     query_results_to_evaluate = i32, query_results_to_alarm = i32, threshold = f64,
     comparison_operator : ComparisonOperator, treat_missing_data : String,
     state_transitioned_timestamp : rboto::DateTime, evaluation_state : EvaluationState,
     action_log_line_count = i32, action_log_line_role_arn : String, warm_up_configuration
-    : WarmUpConfiguration, action_configuration : ActionConfiguration } {}
+    = WarmUpConfiguration, action_configuration = ActionConfiguration } {}
 );
 /// Contains the information that's required to enable a managed Contributor Insights rule for an Amazon Web Services resource.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -601,7 +603,7 @@ pub struct ManagedRule {
 }
 rboto::__structure!(
     ManagedRule "ManagedRule"[set into] { template_name : String, resource_arn : String,
-    tags : Vec < Tag > } {}
+    tags = Vec < Tag > } {}
 );
 /// Contains information about managed Contributor Insights rules, as returned by `ListManagedInsightRules`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -615,8 +617,8 @@ pub struct ManagedRuleDescription {
     pub rule_state: Option<ManagedRuleState>,
 }
 rboto::__structure!(
-    ManagedRuleDescription "ManagedRuleDescription"[set from] { template_name : String,
-    resource_arn : String, rule_state : ManagedRuleState } {}
+    ManagedRuleDescription "ManagedRuleDescription"[from] { template_name : String,
+    resource_arn : String, rule_state = ManagedRuleState } {}
 );
 /// The status of a managed Contributor Insights rule.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -628,8 +630,7 @@ pub struct ManagedRuleState {
     pub state: Option<String>,
 }
 rboto::__structure!(
-    ManagedRuleState "ManagedRuleState"[set from] { rule_name : String, state : String }
-    {}
+    ManagedRuleState "ManagedRuleState"[from] { rule_name : String, state : String } {}
 );
 /// A message returned by the `GetMetricData`API, including a code and a description.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -641,7 +642,7 @@ pub struct MessageData {
     pub value: Option<String>,
 }
 rboto::__structure!(
-    MessageData "MessageData"[set from] { code : String, value : String } {}
+    MessageData "MessageData"[from] { code : String, value : String } {}
 );
 /// Represents a specific metric.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -656,7 +657,7 @@ pub struct Metric {
 }
 rboto::__structure!(
     Metric "Metric"[set into from] { namespace : String, metric_name : String, dimensions
-    : Vec < Dimension > } {}
+    = Vec < Dimension > } {}
 );
 /// The details about a metric alarm.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -732,20 +733,20 @@ pub struct MetricAlarm {
     pub action_configuration: Option<ActionConfiguration>,
 }
 rboto::__structure!(
-    MetricAlarm "MetricAlarm"[set from] { alarm_name : String, alarm_arn : String,
+    MetricAlarm "MetricAlarm"[from] { alarm_name : String, alarm_arn : String,
     alarm_description : String, alarm_configuration_updated_timestamp : rboto::DateTime,
-    actions_enabled = bool, ok_actions : Vec < String >, alarm_actions : Vec < String >,
-    insufficient_data_actions : Vec < String >, state_value : StateValue, state_reason :
+    actions_enabled = bool, ok_actions = Vec < String >, alarm_actions = Vec < String >,
+    insufficient_data_actions = Vec < String >, state_value : StateValue, state_reason :
     String, state_reason_data : String, state_updated_timestamp : rboto::DateTime,
     metric_name : String, namespace : String, statistic : Statistic, extended_statistic :
-    String, dimensions : Vec < Dimension >, period = i32, unit : StandardUnit,
+    String, dimensions = Vec < Dimension >, period = i32, unit : StandardUnit,
     evaluation_periods = i32, datapoints_to_alarm = i32, threshold = f64,
     comparison_operator : ComparisonOperator, treat_missing_data : String,
-    evaluate_low_sample_count_percentile : String, metrics : Vec < MetricDataQuery >,
+    evaluate_low_sample_count_percentile : String, metrics = Vec < MetricDataQuery >,
     threshold_metric_id : String, evaluation_state : EvaluationState,
-    state_transitioned_timestamp : rboto::DateTime, evaluation_window : EvaluationWindow,
-    warm_up_configuration : WarmUpConfiguration, evaluation_criteria :
-    EvaluationCriteria, evaluation_interval = i32, action_configuration :
+    state_transitioned_timestamp : rboto::DateTime, evaluation_window = EvaluationWindow,
+    warm_up_configuration = WarmUpConfiguration, evaluation_criteria =
+    EvaluationCriteria, evaluation_interval = i32, action_configuration =
     ActionConfiguration } {}
 );
 /// This object includes parameters that you can use to provide information to CloudWatch to help it build more accurate anomaly detection models.
@@ -779,7 +780,7 @@ pub struct MetricDataQuery {
     pub account_id: Option<String>,
 }
 rboto::__structure!(
-    MetricDataQuery "MetricDataQuery"[set into from] { id : String, metric_stat :
+    MetricDataQuery "MetricDataQuery"[set into from] { id : String, metric_stat =
     MetricStat, expression : String, label : String, return_data = bool, period = i32,
     account_id : String } {}
 );
@@ -797,7 +798,7 @@ pub struct MetricDataQueryDefinitionSummary {
     pub updated_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    MetricDataQueryDefinitionSummary "MetricDataQueryDefinitionSummary"[set from] { id :
+    MetricDataQueryDefinitionSummary "MetricDataQueryDefinitionSummary"[from] { id :
     String, path : String, type_ : QueryType, updated_at : rboto::DateTime } {}
 );
 /// A `GetMetricData` call returns an array of `MetricDataResult` structures. Each of these structures includes the data points for that metric, along with the timestamps of those data points and other identifying information.
@@ -818,9 +819,9 @@ pub struct MetricDataResult {
     pub messages: Option<Vec<MessageData>>,
 }
 rboto::__structure!(
-    MetricDataResult "MetricDataResult"[set from] { id : String, label : String,
-    timestamps : Vec < rboto::DateTime >, values : Vec < f64 >, status_code : StatusCode,
-    messages : Vec < MessageData > } {}
+    MetricDataResult "MetricDataResult"[from] { id : String, label : String, timestamps =
+    Vec < rboto::DateTime >, values = Vec < f64 >, status_code : StatusCode, messages =
+    Vec < MessageData > } {}
 );
 /// Encapsulates the information sent to either create a metric or add new values to be aggregated into an existing metric.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -846,9 +847,9 @@ pub struct MetricDatum {
     pub storage_resolution: Option<i32>,
 }
 rboto::__structure!(
-    MetricDatum "MetricDatum"[set into] { metric_name : String, dimensions : Vec <
-    Dimension >, timestamp : rboto::DateTime, value = f64, statistic_values :
-    StatisticSet, values : Vec < f64 >, counts : Vec < f64 >, unit : StandardUnit,
+    MetricDatum "MetricDatum"[set into] { metric_name : String, dimensions = Vec <
+    Dimension >, timestamp : rboto::DateTime, value = f64, statistic_values =
+    StatisticSet, values = Vec < f64 >, counts = Vec < f64 >, unit : StandardUnit,
     storage_resolution = i32 } {}
 );
 /// Indicates the CloudWatch math expression that provides the time series the anomaly detector uses as input. The designated math expression must return a single time series.
@@ -860,7 +861,7 @@ pub struct MetricMathAnomalyDetector {
 }
 rboto::__structure!(
     MetricMathAnomalyDetector "MetricMathAnomalyDetector"[set into from] {
-    metric_data_queries : Vec < MetricDataQuery > } {}
+    metric_data_queries = Vec < MetricDataQuery > } {}
 );
 /// This structure defines the metric to be returned, along with the statistics, period, and units.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -876,7 +877,7 @@ pub struct MetricStat {
     pub unit: Option<StandardUnit>,
 }
 rboto::__structure!(
-    MetricStat "MetricStat"[set into from] { metric : Metric, period = i32, stat :
+    MetricStat "MetricStat"[set into from] { metric = Metric, period = i32, stat :
     String, unit : StandardUnit } {}
 );
 /// This structure contains the configuration information about one metric stream.
@@ -899,7 +900,7 @@ pub struct MetricStreamEntry {
     pub output_format: Option<MetricStreamOutputFormat>,
 }
 rboto::__structure!(
-    MetricStreamEntry "MetricStreamEntry"[set from] { arn : String, creation_date :
+    MetricStreamEntry "MetricStreamEntry"[from] { arn : String, creation_date :
     rboto::DateTime, last_update_date : rboto::DateTime, name : String, firehose_arn :
     String, state : String, output_format : MetricStreamOutputFormat } {}
 );
@@ -914,11 +915,11 @@ pub struct MetricStreamFilter {
 }
 rboto::__structure!(
     MetricStreamFilter "MetricStreamFilter"[set into from] { namespace : String,
-    metric_names : Vec < String > } {}
+    metric_names = Vec < String > } {}
 );
 rboto::__string_enum!(
-    MetricStreamOutputFormat { Json = "json", Opentelemetry0_7 = "opentelemetry0.7",
-    Opentelemetry1_0 = "opentelemetry1.0" }
+    MetricStreamOutputFormat { 0 Json = "json", 1 Opentelemetry0_7 = "opentelemetry0.7",
+    2 Opentelemetry1_0 = "opentelemetry1.0" }
 );
 /// By default, a metric stream always sends the `MAX`, `MIN`, `SUM`, and `SAMPLECOUNT` statistics for each metric that is streamed. This structure contains information for one metric that includes additional statistics in the stream.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -931,8 +932,8 @@ pub struct MetricStreamStatisticsConfiguration {
 }
 rboto::__structure!(
     MetricStreamStatisticsConfiguration "MetricStreamStatisticsConfiguration"[set into
-    from] { include_metrics : Vec < MetricStreamStatisticsMetric >, additional_statistics
-    : Vec < String > } {}
+    from] { include_metrics = Vec < MetricStreamStatisticsMetric >, additional_statistics
+    = Vec < String > } {}
 );
 /// This object contains the information for one metric that is to be streamed with additional statistics.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -955,7 +956,7 @@ pub struct MuteTargets {
     pub alarm_names: Option<Vec<String>>,
 }
 rboto::__structure!(
-    MuteTargets "MuteTargets"[set into from] { alarm_names : Vec < String > } {}
+    MuteTargets "MuteTargets"[set into from] { alarm_names = Vec < String > } {}
 );
 /// Selects the metrics in one namespace, for use in the `IncludeFilters` or `ExcludeFilters` parameter of [StartOTelEnrichment](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_StartOTelEnrichment.html) or [UpdateOTelEnrichment](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_UpdateOTelEnrichment.html).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -968,11 +969,11 @@ pub struct OTelEnrichmentMetricSelector {
 }
 rboto::__structure!(
     OTelEnrichmentMetricSelector "OTelEnrichmentMetricSelector"[set into from] {
-    namespace : String, metric_names : Vec < String > } {}
+    namespace : String, metric_names = Vec < String > } {}
 );
 rboto::__string_enum!(
-    #[doc = " The status of OTel enrichment for the account."] OTelEnrichmentStatus {
-    Running = "Running", Stopped = "Stopped" }
+    #[doc = " The status of OTel enrichment for the account."] OTelEnrichmentStatus { 0
+    Running = "Running", 1 Stopped = "Stopped" }
 );
 /// This array is empty if the API operation was successful for all the rules specified in the request. If the operation could not process one of the rules, the following data is returned for each of those rules.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -988,11 +989,11 @@ pub struct PartialFailure {
     pub failure_description: Option<String>,
 }
 rboto::__structure!(
-    PartialFailure "PartialFailure"[set from] { failure_resource : String, exception_type
-    : String, failure_code : String, failure_description : String } {}
+    PartialFailure "PartialFailure"[from] { failure_resource : String, exception_type :
+    String, failure_code : String, failure_description : String } {}
 );
 rboto::__string_enum!(
-    QueryType { Promql = "PROMQL", Sql = "SQL", MetricMath = "METRIC_MATH" }
+    QueryType { 0 Promql = "PROMQL", 1 Sql = "SQL", 2 MetricMath = "METRIC_MATH" }
 );
 /// Specifies one range of days or times to exclude from use for training an anomaly detection model.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1007,7 +1008,7 @@ rboto::__structure!(
     Range "Range"[set into from] { start_time : rboto::DateTime, end_time :
     rboto::DateTime } {}
 );
-rboto::__string_enum!(RecentlyActive { Pt3h = "PT3H" });
+rboto::__string_enum!(RecentlyActive { 0 Pt3h = "PT3H" });
 /// Specifies which metrics Amazon CloudWatch collects for a resource metrics configuration. Include this in a [CreateResourceMetricsConfiguration](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_CreateResourceMetricsConfiguration.html) or…
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1016,7 +1017,7 @@ pub struct ResourceMetricSelection {
     pub include_metrics: Option<Vec<String>>,
 }
 rboto::__structure!(
-    ResourceMetricSelection "ResourceMetricSelection"[set into from] { include_metrics :
+    ResourceMetricSelection "ResourceMetricSelection"[set into from] { include_metrics =
     Vec < String > } {}
 );
 /// Represents a resource metrics configuration for an Amazon Web Services resource. A resource metrics configuration enables detailed metric collection for the resource that is identified by its Amazon Resource Name (ARN). Each Amazon Web Services resource can have only one resource metrics configuration.
@@ -1033,9 +1034,9 @@ pub struct ResourceMetricsConfiguration {
     pub metric_selections: Option<Vec<ResourceMetricSelection>>,
 }
 rboto::__structure!(
-    ResourceMetricsConfiguration "ResourceMetricsConfiguration"[set from] { resource_arn
-    : String, created_at : rboto::DateTime, updated_at : rboto::DateTime,
-    metric_selections : Vec < ResourceMetricSelection > } {}
+    ResourceMetricsConfiguration "ResourceMetricsConfiguration"[from] { resource_arn :
+    String, created_at : rboto::DateTime, updated_at : rboto::DateTime, metric_selections
+    = Vec < ResourceMetricSelection > } {}
 );
 /// Defines the schedule configuration for an alarm mute rule.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1044,9 +1045,9 @@ pub struct Rule {
     /// The schedule configuration that defines when the mute rule activates and how long it remains active.
     pub schedule: Option<Schedule>,
 }
-rboto::__structure!(Rule "Rule"[set into from] { schedule : Schedule } {});
+rboto::__structure!(Rule "Rule"[set into from] { schedule = Schedule } {});
 rboto::__string_enum!(
-    ScanBy { TimestampDescending = "TimestampDescending", TimestampAscending =
+    ScanBy { 0 TimestampDescending = "TimestampDescending", 1 TimestampAscending =
     "TimestampAscending" }
 );
 /// Specifies when and how long an alarm mute rule is active.
@@ -1100,9 +1101,9 @@ pub struct ScheduledQueryConfiguration {
 }
 rboto::__structure!(
     ScheduledQueryConfiguration "ScheduledQueryConfiguration"[set into from] {
-    query_string : String, log_group_identifiers : Vec < String >, query_arn : String,
-    scheduled_query_role_arn : String, schedule_configuration : ScheduleConfiguration,
-    aggregation_expression : String, tags : Vec < Tag > } {}
+    query_string : String, log_group_identifiers = Vec < String >, query_arn : String,
+    scheduled_query_role_arn : String, schedule_configuration = ScheduleConfiguration,
+    aggregation_expression : String, tags = Vec < Tag > } {}
 );
 /// Designates the CloudWatch metric and statistic that provides the time series the anomaly detector uses as input. If you have enabled unified cross-account observability, and this account is a monitoring account, the metric can be in the same account or a source account.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1121,7 +1122,7 @@ pub struct SingleMetricAnomalyDetector {
 }
 rboto::__structure!(
     SingleMetricAnomalyDetector "SingleMetricAnomalyDetector"[set into from] { account_id
-    : String, namespace : String, metric_name : String, dimensions : Vec < Dimension >,
+    : String, namespace : String, metric_name : String, dimensions = Vec < Dimension >,
     stat : String } {}
 );
 /// An evaluation window that advances each time the alarm is evaluated, forming a rolling time window. This is the default evaluation window. A sliding window has no additional configuration options.
@@ -1130,23 +1131,25 @@ rboto::__structure!(
 pub struct SlidingWindow {}
 rboto::__structure!(SlidingWindow "SlidingWindow"[set into from] {} {});
 rboto::__string_enum!(
-    StandardUnit { Seconds = "Seconds", Microseconds = "Microseconds", Milliseconds =
-    "Milliseconds", Bytes = "Bytes", Kilobytes = "Kilobytes", Megabytes = "Megabytes",
-    Gigabytes = "Gigabytes", Terabytes = "Terabytes", Bits = "Bits", Kilobits =
-    "Kilobits", Megabits = "Megabits", Gigabits = "Gigabits", Terabits = "Terabits",
-    Percent = "Percent", Count = "Count", BytesSecond = "Bytes/Second", KilobytesSecond =
-    "Kilobytes/Second", MegabytesSecond = "Megabytes/Second", GigabytesSecond =
-    "Gigabytes/Second", TerabytesSecond = "Terabytes/Second", BitsSecond = "Bits/Second",
-    KilobitsSecond = "Kilobits/Second", MegabitsSecond = "Megabits/Second",
-    GigabitsSecond = "Gigabits/Second", TerabitsSecond = "Terabits/Second", CountSecond =
-    "Count/Second", None = "None" }
+    StandardUnit { 0 Seconds = "Seconds", 1 Microseconds = "Microseconds", 2 Milliseconds
+    = "Milliseconds", 3 Bytes = "Bytes", 4 Kilobytes = "Kilobytes", 5 Megabytes =
+    "Megabytes", 6 Gigabytes = "Gigabytes", 7 Terabytes = "Terabytes", 8 Bits = "Bits", 9
+    Kilobits = "Kilobits", 10 Megabits = "Megabits", 11 Gigabits = "Gigabits", 12
+    Terabits = "Terabits", 13 Percent = "Percent", 14 Count = "Count", 15 BytesSecond =
+    "Bytes/Second", 16 KilobytesSecond = "Kilobytes/Second", 17 MegabytesSecond =
+    "Megabytes/Second", 18 GigabytesSecond = "Gigabytes/Second", 19 TerabytesSecond =
+    "Terabytes/Second", 20 BitsSecond = "Bits/Second", 21 KilobitsSecond =
+    "Kilobits/Second", 22 MegabitsSecond = "Megabits/Second", 23 GigabitsSecond =
+    "Gigabits/Second", 24 TerabitsSecond = "Terabits/Second", 25 CountSecond =
+    "Count/Second", 26 None = "None" }
 );
 rboto::__string_enum!(
-    StateValue { Ok = "OK", Alarm = "ALARM", InsufficientData = "INSUFFICIENT_DATA" }
+    StateValue { 0 Ok = "OK", 1 Alarm = "ALARM", 2 InsufficientData = "INSUFFICIENT_DATA"
+    }
 );
 rboto::__string_enum!(
-    Statistic { SampleCount = "SampleCount", Average = "Average", Sum = "Sum", Minimum =
-    "Minimum", Maximum = "Maximum" }
+    Statistic { 0 SampleCount = "SampleCount", 1 Average = "Average", 2 Sum = "Sum", 3
+    Minimum = "Minimum", 4 Maximum = "Maximum" }
 );
 /// Represents a set of statistics that describes a specific metric.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1166,8 +1169,8 @@ rboto::__structure!(
     maximum = f64 } {}
 );
 rboto::__string_enum!(
-    StatusCode { Complete = "Complete", InternalError = "InternalError", PartialData =
-    "PartialData", Forbidden = "Forbidden" }
+    StatusCode { 0 Complete = "Complete", 1 InternalError = "InternalError", 2
+    PartialData = "PartialData", 3 Forbidden = "Forbidden" }
 );
 /// A key-value pair associated with a CloudWatch resource.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -7,7 +7,7 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// Represents the request to add custom attributes.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AddCustomAttributesInput {
     /// The ID of the user pool where you want to add custom attributes.
@@ -17,11 +17,11 @@ pub struct AddCustomAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AddCustomAttributesInput "AddCustomAttributesRequest"[set debug into] { user_pool_id
-    : String, custom_attributes : Vec < SchemaAttributeType > } { _client }
+    AddCustomAttributesInput "AddCustomAttributesRequest"[set into] { user_pool_id :
+    String, custom_attributes = Vec < SchemaAttributeType > } { _client }
 );
 /// The request to create a new client secret for a user pool app client.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AddUserPoolClientSecretInput {
     /// The ID of the user pool that contains the app client.
@@ -37,7 +37,7 @@ rboto::__structure!(
     user_pool_id : String, client_id : String[sensitive], client_secret :
     String[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdminAddUserToGroupInput {
     /// The ID of the user pool that contains the group that you want to add the user to.
@@ -53,7 +53,7 @@ rboto::__structure!(
     : String, username : String[sensitive], group_name : String } { _client }
 );
 /// Confirm a user's registration as a user pool administrator.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdminConfirmSignUpInput {
     /// The ID of the user pool where you want to confirm a user's sign-up request.
@@ -70,7 +70,7 @@ rboto::__structure!(
     { _client }
 );
 /// Creates a new user in the specified user pool.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdminCreateUserInput {
     /// The ID of the user pool where you want to create a user.
@@ -95,13 +95,13 @@ pub struct AdminCreateUserInput {
 }
 rboto::__structure!(
     AdminCreateUserInput "AdminCreateUserRequest"[set debug into] { user_pool_id :
-    String, username : String[sensitive], user_attributes : Vec < AttributeType >,
-    validation_data : Vec < AttributeType >, temporary_password : String[sensitive],
+    String, username : String[sensitive], user_attributes = Vec < AttributeType >,
+    validation_data = Vec < AttributeType >, temporary_password : String[sensitive],
     force_alias_creation = bool, message_action : MessageActionType,
-    desired_delivery_mediums : Vec < DeliveryMediumType >, client_metadata : HashMap <
+    desired_delivery_mediums = Vec < DeliveryMediumType >, client_metadata : HashMap <
     String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdminDeleteSoftwareTokenInput {
     /// The ID of the user pool where you want to delete the user's software token.
@@ -115,7 +115,7 @@ rboto::__structure!(
     user_pool_id : String, username : String[sensitive] } { _client }
 );
 /// Represents the request to delete user attributes as an administrator.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdminDeleteUserAttributesInput {
     /// The ID of the user pool where you want to delete user attributes.
@@ -128,11 +128,11 @@ pub struct AdminDeleteUserAttributesInput {
 }
 rboto::__structure!(
     AdminDeleteUserAttributesInput "AdminDeleteUserAttributesRequest"[set debug into] {
-    user_pool_id : String, username : String[sensitive], user_attribute_names : Vec <
+    user_pool_id : String, username : String[sensitive], user_attribute_names = Vec <
     String > } { _client }
 );
 /// Represents the request to delete a user as an administrator.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdminDeleteUserInput {
     /// The ID of the user pool where you want to delete the user.
@@ -145,7 +145,7 @@ rboto::__structure!(
     AdminDeleteUserInput "AdminDeleteUserRequest"[set debug into] { user_pool_id :
     String, username : String[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AdminDisableProviderForUserInput {
     /// The ID of the user pool where you want to delete the user's linked identities.
@@ -155,11 +155,11 @@ pub struct AdminDisableProviderForUserInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AdminDisableProviderForUserInput "AdminDisableProviderForUserRequest"[set debug into]
-    { user_pool_id : String, user : ProviderUserIdentifierType } { _client }
+    AdminDisableProviderForUserInput "AdminDisableProviderForUserRequest"[set into] {
+    user_pool_id : String, user = ProviderUserIdentifierType } { _client }
 );
 /// Represents the request to disable the user as an administrator.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdminDisableUserInput {
     /// The ID of the user pool where you want to disable the user.
@@ -173,7 +173,7 @@ rboto::__structure!(
     String, username : String[sensitive] } { _client }
 );
 /// Represents the request that enables the user as an administrator.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdminEnableUserInput {
     /// The ID of the user pool where you want to activate sign-in for the user.
@@ -187,7 +187,7 @@ rboto::__structure!(
     String, username : String[sensitive] } { _client }
 );
 /// Sends the forgot device request, as an administrator.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdminForgetDeviceInput {
     /// The ID of the user pool where the device owner is a user.
@@ -203,7 +203,7 @@ rboto::__structure!(
     String, username : String[sensitive], device_key : String } { _client }
 );
 /// Represents the request to get the device, as an administrator.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdminGetDeviceInput {
     /// The key of the device that you want to delete.
@@ -218,7 +218,7 @@ rboto::__structure!(
     AdminGetDeviceInput "AdminGetDeviceRequest"[set debug into] { device_key : String,
     user_pool_id : String, username : String[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdminGetUserAuthFactorsInput {
     /// The ID of the user pool where you want to get information about the user's authentication factors.
@@ -232,7 +232,7 @@ rboto::__structure!(
     user_pool_id : String, username : String[sensitive] } { _client }
 );
 /// Represents the request to get the specified user as an administrator.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdminGetUserInput {
     /// The ID of the user pool where you want to get information about the user.
@@ -246,7 +246,7 @@ rboto::__structure!(
     username : String[sensitive] } { _client }
 );
 /// Initiates the authorization request, as an administrator.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdminInitiateAuthInput {
     /// The ID of the user pool where the user wants to sign in.
@@ -271,10 +271,10 @@ rboto::__structure!(
     AdminInitiateAuthInput "AdminInitiateAuthRequest"[set debug into] { user_pool_id :
     String, client_id : String[sensitive], auth_flow : AuthFlowType, auth_parameters :
     HashMap < String, String > [sensitive], client_metadata : HashMap < String, String >,
-    analytics_metadata : AnalyticsMetadataType, context_data : ContextDataType, session :
+    analytics_metadata = AnalyticsMetadataType, context_data = ContextDataType, session :
     String[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AdminLinkProviderForUserInput {
     /// The ID of the user pool where you want to link a federated identity.
@@ -286,12 +286,12 @@ pub struct AdminLinkProviderForUserInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AdminLinkProviderForUserInput "AdminLinkProviderForUserRequest"[set debug into] {
-    user_pool_id : String, destination_user : ProviderUserIdentifierType, source_user :
+    AdminLinkProviderForUserInput "AdminLinkProviderForUserRequest"[set into] {
+    user_pool_id : String, destination_user = ProviderUserIdentifierType, source_user =
     ProviderUserIdentifierType } { _client }
 );
 /// Represents the request to list devices, as an administrator.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdminListDevicesInput {
     /// The ID of the user pool where the device owner is a user.
@@ -309,7 +309,7 @@ rboto::__structure!(
     String, username : String[sensitive], limit = i32, pagination_token : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdminListGroupsForUserInput {
     /// The name of the user that you want to query or modify. The value of this parameter is typically your user's username, but it can be any of their alias attributes. If `username` isn't an alias attribute in your user pool, this value must be the `sub` of a local user or the username of a user from a third-party IdP.
@@ -327,7 +327,7 @@ rboto::__structure!(
     username : String[sensitive], user_pool_id : String, limit = i32, next_token : String
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdminListUserAuthEventsInput {
     /// The Id of the user pool that contains the user profile with the logged events.
@@ -345,7 +345,7 @@ rboto::__structure!(
     user_pool_id : String, username : String[sensitive], max_results = i32, next_token :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdminListUserSessionsInput {
     /// The ID of the user pool that contains the user.
@@ -361,7 +361,7 @@ rboto::__structure!(
     user_pool_id : String, username : String[sensitive], next_token : String } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdminRemoveUserFromGroupInput {
     /// The ID of the user pool that contains the group and the user that you want to remove.
@@ -378,7 +378,7 @@ rboto::__structure!(
     }
 );
 /// Represents the request to reset a user's password as an administrator.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdminResetUserPasswordInput {
     /// The ID of the user pool where you want to reset the user's password.
@@ -395,7 +395,7 @@ rboto::__structure!(
     String, String > } { _client }
 );
 /// The request to respond to the authentication challenge, as an administrator.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdminRespondToAuthChallengeInput {
     /// The ID of the user pool where you want to respond to an authentication challenge.
@@ -420,10 +420,10 @@ rboto::__structure!(
     AdminRespondToAuthChallengeInput "AdminRespondToAuthChallengeRequest"[set debug into]
     { user_pool_id : String, client_id : String[sensitive], challenge_name :
     ChallengeNameType, challenge_responses : HashMap < String, String > [sensitive],
-    session : String[sensitive], analytics_metadata : AnalyticsMetadataType, context_data
-    : ContextDataType, client_metadata : HashMap < String, String > } { _client }
+    session : String[sensitive], analytics_metadata = AnalyticsMetadataType, context_data
+    = ContextDataType, client_metadata : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdminRevokeUserSessionInput {
     /// The ID of the user pool that contains the session.
@@ -441,7 +441,7 @@ rboto::__structure!(
     user_pool_id : String, username : String[sensitive], session_id : String,
     revoke_associated_sessions : RevokeAssociatedSessionsType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdminSetUserMfaPreferenceInput {
     /// User preferences for SMS message MFA. Activates or deactivates SMS MFA and sets it as the preferred MFA method when multiple methods are available.
@@ -460,12 +460,12 @@ pub struct AdminSetUserMfaPreferenceInput {
 }
 rboto::__structure!(
     AdminSetUserMfaPreferenceInput "AdminSetUserMFAPreferenceRequest"[set debug into] {
-    sms_mfa_settings : SmsMfaSettingsType, software_token_mfa_settings :
-    SoftwareTokenMfaSettingsType, email_mfa_settings : EmailMfaSettingsType,
-    web_authn_mfa_settings : WebAuthnMfaSettingsType, username : String[sensitive],
+    sms_mfa_settings = SmsMfaSettingsType, software_token_mfa_settings =
+    SoftwareTokenMfaSettingsType, email_mfa_settings = EmailMfaSettingsType,
+    web_authn_mfa_settings = WebAuthnMfaSettingsType, username : String[sensitive],
     user_pool_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdminSetUserPasswordInput {
     /// The ID of the user pool where you want to set the user's password.
@@ -484,7 +484,7 @@ rboto::__structure!(
     permanent = bool } { _client }
 );
 /// You can use this parameter to set an MFA configuration that uses the SMS delivery medium.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdminSetUserSettingsInput {
     /// The ID of the user pool that contains the user whose options you're setting.
@@ -497,10 +497,10 @@ pub struct AdminSetUserSettingsInput {
 }
 rboto::__structure!(
     AdminSetUserSettingsInput "AdminSetUserSettingsRequest"[set debug into] {
-    user_pool_id : String, username : String[sensitive], mfa_options : Vec <
+    user_pool_id : String, username : String[sensitive], mfa_options = Vec <
     MfaOptionType > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdminUpdateAuthEventFeedbackInput {
     /// The ID of the user pool where you want to submit authentication-event feedback.
@@ -519,7 +519,7 @@ rboto::__structure!(
     feedback_value : FeedbackValueType } { _client }
 );
 /// The request to update the device status, as an administrator.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdminUpdateDeviceStatusInput {
     /// The ID of the user pool where you want to change a user's device status.
@@ -538,7 +538,7 @@ rboto::__structure!(
     device_remembered_status : DeviceRememberedStatusType } { _client }
 );
 /// Represents the request to update the user's attributes as an administrator.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdminUpdateUserAttributesInput {
     /// The ID of the user pool where you want to update user attributes.
@@ -553,11 +553,11 @@ pub struct AdminUpdateUserAttributesInput {
 }
 rboto::__structure!(
     AdminUpdateUserAttributesInput "AdminUpdateUserAttributesRequest"[set debug into] {
-    user_pool_id : String, username : String[sensitive], user_attributes : Vec <
+    user_pool_id : String, username : String[sensitive], user_attributes = Vec <
     AttributeType >, client_metadata : HashMap < String, String > } { _client }
 );
 /// The request to sign out of all devices, as an administrator.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdminUserGlobalSignOutInput {
     /// The ID of the user pool where you want to sign out a user.
@@ -570,7 +570,7 @@ rboto::__structure!(
     AdminUserGlobalSignOutInput "AdminUserGlobalSignOutRequest"[set debug into] {
     user_pool_id : String, username : String[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AssociateSoftwareTokenInput {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -584,7 +584,7 @@ rboto::__structure!(
     access_token : String[sensitive], session : String[sensitive] } { _client }
 );
 /// Represents the request to change a user password.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ChangePasswordInput {
     /// The user's previous password. Required if the user has a password. If the user has no password and only signs in with passwordless authentication options, you can omit this parameter.
@@ -600,7 +600,7 @@ rboto::__structure!(
     String[sensitive], proposed_password : String[sensitive], access_token :
     String[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CompleteWebAuthnRegistrationInput {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -611,10 +611,10 @@ pub struct CompleteWebAuthnRegistrationInput {
 }
 rboto::__structure!(
     CompleteWebAuthnRegistrationInput "CompleteWebAuthnRegistrationRequest"[set debug
-    into] { access_token : String[sensitive], credential : rboto::Document } { _client }
+    into] { access_token : String[sensitive], credential = rboto::Document } { _client }
 );
 /// The confirm-device request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfirmDeviceInput {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -629,11 +629,11 @@ pub struct ConfirmDeviceInput {
 }
 rboto::__structure!(
     ConfirmDeviceInput "ConfirmDeviceRequest"[set debug into] { access_token :
-    String[sensitive], device_key : String, device_secret_verifier_config :
+    String[sensitive], device_key : String, device_secret_verifier_config =
     DeviceSecretVerifierConfigType, device_name : String } { _client }
 );
 /// The request representing the confirmation for a password reset.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfirmForgotPasswordInput {
     /// The ID of the app client where the user wants to reset their password. This parameter is an identifier of the client application that users are resetting their password from, but this operation resets users' irrespective of the app clients they sign in to.
@@ -657,12 +657,12 @@ pub struct ConfirmForgotPasswordInput {
 rboto::__structure!(
     ConfirmForgotPasswordInput "ConfirmForgotPasswordRequest"[set debug into] { client_id
     : String[sensitive], secret_hash : String[sensitive], username : String[sensitive],
-    confirmation_code : String, password : String[sensitive], analytics_metadata :
-    AnalyticsMetadataType, user_context_data : UserContextDataType[sensitive],
+    confirmation_code : String, password : String[sensitive], analytics_metadata =
+    AnalyticsMetadataType, user_context_data = UserContextDataType[sensitive],
     client_metadata : HashMap < String, String > } { _client }
 );
 /// Represents the request to confirm registration of a user.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfirmSignUpInput {
     /// The ID of the app client associated with the user pool.
@@ -688,12 +688,12 @@ pub struct ConfirmSignUpInput {
 rboto::__structure!(
     ConfirmSignUpInput "ConfirmSignUpRequest"[set debug into] { client_id :
     String[sensitive], secret_hash : String[sensitive], username : String[sensitive],
-    confirmation_code : String, force_alias_creation = bool, analytics_metadata :
-    AnalyticsMetadataType, user_context_data : UserContextDataType[sensitive],
+    confirmation_code : String, force_alias_creation = bool, analytics_metadata =
+    AnalyticsMetadataType, user_context_data = UserContextDataType[sensitive],
     client_metadata : HashMap < String, String >, session : String[sensitive] } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateGroupInput {
     /// A name for the group. This name must be unique in your user pool.
@@ -709,11 +709,10 @@ pub struct CreateGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateGroupInput "CreateGroupRequest"[set debug into] { group_name : String,
-    user_pool_id : String, description : String, role_arn : String, precedence = i32 } {
-    _client }
+    CreateGroupInput "CreateGroupRequest"[set into] { group_name : String, user_pool_id :
+    String, description : String, role_arn : String, precedence = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateIdentityProviderInput {
     /// The Id of the user pool where you want to create an IdP.
@@ -733,13 +732,13 @@ pub struct CreateIdentityProviderInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateIdentityProviderInput "CreateIdentityProviderRequest"[set debug into] {
-    user_pool_id : String, provider_name : String, provider_type :
-    IdentityProviderTypeType, provider_details : HashMap < String, String >,
-    attribute_mapping : HashMap < String, String >, idp_identifiers : Vec < String >,
-    acr_mapping : HashMap < String, String > } { _client }
+    CreateIdentityProviderInput "CreateIdentityProviderRequest"[set into] { user_pool_id
+    : String, provider_name : String, provider_type : IdentityProviderTypeType,
+    provider_details : HashMap < String, String >, attribute_mapping : HashMap < String,
+    String >, idp_identifiers = Vec < String >, acr_mapping : HashMap < String, String >
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateManagedLoginBrandingInput {
     /// The ID of the user pool where you want to create a new branding style.
@@ -757,9 +756,9 @@ pub struct CreateManagedLoginBrandingInput {
 rboto::__structure!(
     CreateManagedLoginBrandingInput "CreateManagedLoginBrandingRequest"[set debug into] {
     user_pool_id : String, client_id : String[sensitive], use_cognito_provided_values =
-    bool, settings : rboto::Document, assets : Vec < AssetType > } { _client }
+    bool, settings = rboto::Document, assets = Vec < AssetType > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateResourceServerInput {
     /// The ID of the user pool where you want to create a resource server.
@@ -773,11 +772,11 @@ pub struct CreateResourceServerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateResourceServerInput "CreateResourceServerRequest"[set debug into] {
-    user_pool_id : String, identifier : String, name : String, scopes : Vec <
-    ResourceServerScopeType > } { _client }
+    CreateResourceServerInput "CreateResourceServerRequest"[set into] { user_pool_id :
+    String, identifier : String, name : String, scopes = Vec < ResourceServerScopeType >
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateTermsInput {
     /// The ID of the user pool where you want to create terms documents.
@@ -800,7 +799,7 @@ rboto::__structure!(
     enforcement : TermsEnforcementType, links : HashMap < String, String > } { _client }
 );
 /// Represents the request to create the user import job.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateUserImportJobInput {
     /// A friendly name for the user import job.
@@ -814,12 +813,12 @@ pub struct CreateUserImportJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateUserImportJobInput "CreateUserImportJobRequest"[set debug into] { job_name :
-    String, user_pool_id : String, cloud_watch_logs_role_arn : String,
-    password_hashing_algorithm : PasswordHashingAlgorithmType } { _client }
+    CreateUserImportJobInput "CreateUserImportJobRequest"[set into] { job_name : String,
+    user_pool_id : String, cloud_watch_logs_role_arn : String, password_hashing_algorithm
+    : PasswordHashingAlgorithmType } { _client }
 );
 /// Represents the request to create a user pool client.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateUserPoolClientInput {
     /// The ID of the user pool where you want to create an app client.
@@ -876,18 +875,18 @@ rboto::__structure!(
     CreateUserPoolClientInput "CreateUserPoolClientRequest"[set debug into] {
     user_pool_id : String, client_name : String, generate_secret = bool, client_secret :
     String[sensitive], refresh_token_validity = i32, access_token_validity = i32,
-    id_token_validity = i32, token_validity_units : TokenValidityUnitsType,
-    read_attributes : Vec < String >, write_attributes : Vec < String >,
-    explicit_auth_flows : Vec < ExplicitAuthFlowsType >, supported_identity_providers :
-    Vec < String >, callback_ur_ls : Vec < String >, logout_ur_ls : Vec < String >,
-    default_redirect_uri : String, allowed_o_auth_flows : Vec < OAuthFlowType >,
-    allowed_o_auth_scopes : Vec < String >, allowed_o_auth_flows_user_pool_client = bool,
-    analytics_configuration : AnalyticsConfigurationType, prevent_user_existence_errors :
+    id_token_validity = i32, token_validity_units = TokenValidityUnitsType,
+    read_attributes = Vec < String >, write_attributes = Vec < String >,
+    explicit_auth_flows = Vec < ExplicitAuthFlowsType >, supported_identity_providers =
+    Vec < String >, callback_ur_ls = Vec < String >, logout_ur_ls = Vec < String >,
+    default_redirect_uri : String, allowed_o_auth_flows = Vec < OAuthFlowType >,
+    allowed_o_auth_scopes = Vec < String >, allowed_o_auth_flows_user_pool_client = bool,
+    analytics_configuration = AnalyticsConfigurationType, prevent_user_existence_errors :
     PreventUserExistenceErrorTypes, enable_token_revocation = bool,
     enable_propagate_additional_user_context_data = bool, auth_session_validity = i32,
-    refresh_token_rotation : RefreshTokenRotationType } { _client }
+    refresh_token_rotation = RefreshTokenRotationType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateUserPoolDomainInput {
     /// The domain string. For custom domains, this is the fully-qualified domain name, such as `auth.example.com`. For prefix domains, this is the prefix alone, such as `myprefix`. A prefix value of `myprefix` for a user pool in the `us-east-1` Region results in a domain of `myprefix.auth.us-east-1.amazoncognito.com`.
@@ -903,11 +902,11 @@ pub struct CreateUserPoolDomainInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateUserPoolDomainInput "CreateUserPoolDomainRequest"[set debug into] { domain :
-    String, user_pool_id : String, managed_login_version = i32, custom_domain_config :
-    CustomDomainConfigType, routing : RoutingType } { _client }
+    CreateUserPoolDomainInput "CreateUserPoolDomainRequest"[set into] { domain : String,
+    user_pool_id : String, managed_login_version = i32, custom_domain_config =
+    CustomDomainConfigType, routing = RoutingType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateUserPoolReplicaInput {
     /// The ID of the user pool to replicate.
@@ -919,12 +918,12 @@ pub struct CreateUserPoolReplicaInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateUserPoolReplicaInput "CreateUserPoolReplicaRequest"[set debug into] {
-    user_pool_id : String, region_name : String, user_pool_tags : HashMap < String,
-    String > } { _client }
+    CreateUserPoolReplicaInput "CreateUserPoolReplicaRequest"[set into] { user_pool_id :
+    String, region_name : String, user_pool_tags : HashMap < String, String > } { _client
+    }
 );
 /// Represents the request to create a user pool.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateUserPoolInput {
     /// A friendly name for your user pool.
@@ -986,26 +985,26 @@ pub struct CreateUserPoolInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateUserPoolInput "CreateUserPoolRequest"[set debug into] { pool_name : String,
-    policies : UserPoolPolicyType, deletion_protection : DeletionProtectionType,
-    lambda_config : LambdaConfigType, auto_verified_attributes : Vec <
-    VerifiedAttributeType >, alias_attributes : Vec < AliasAttributeType >,
-    username_attributes : Vec < UsernameAttributeType >, sms_verification_message :
-    String, email_verification_message : String, email_verification_subject : String,
-    verification_message_template : VerificationMessageTemplateType,
+    CreateUserPoolInput "CreateUserPoolRequest"[set into] { pool_name : String, policies
+    = UserPoolPolicyType, deletion_protection : DeletionProtectionType, lambda_config =
+    LambdaConfigType, auto_verified_attributes = Vec < VerifiedAttributeType >,
+    alias_attributes = Vec < AliasAttributeType >, username_attributes = Vec <
+    UsernameAttributeType >, sms_verification_message : String,
+    email_verification_message : String, email_verification_subject : String,
+    verification_message_template = VerificationMessageTemplateType,
     sms_authentication_message : String, mfa_configuration : UserPoolMfaType,
-    user_attribute_update_settings : UserAttributeUpdateSettingsType,
-    device_configuration : DeviceConfigurationType, email_configuration :
-    EmailConfigurationType, sms_configuration : SmsConfigurationType, user_pool_tags :
-    HashMap < String, String >, admin_create_user_config : AdminCreateUserConfigType,
-    schema : Vec < SchemaAttributeType >, user_pool_add_ons : UserPoolAddOnsType,
-    dcr_configuration : DcrConfigurationType, username_configuration :
-    UsernameConfigurationType, account_recovery_setting : AccountRecoverySettingType,
-    user_pool_tier : UserPoolTierType, key_configuration : KeyConfigurationType,
-    issuer_configuration : IssuerConfigurationType, acr_configuration : HashMap < String,
+    user_attribute_update_settings = UserAttributeUpdateSettingsType,
+    device_configuration = DeviceConfigurationType, email_configuration =
+    EmailConfigurationType, sms_configuration = SmsConfigurationType, user_pool_tags :
+    HashMap < String, String >, admin_create_user_config = AdminCreateUserConfigType,
+    schema = Vec < SchemaAttributeType >, user_pool_add_ons = UserPoolAddOnsType,
+    dcr_configuration = DcrConfigurationType, username_configuration =
+    UsernameConfigurationType, account_recovery_setting = AccountRecoverySettingType,
+    user_pool_tier : UserPoolTierType, key_configuration = KeyConfigurationType,
+    issuer_configuration = IssuerConfigurationType, acr_configuration : HashMap < String,
     AcrLevelConfigType > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteGroupInput {
     /// The name of the group that you want to delete.
@@ -1015,10 +1014,10 @@ pub struct DeleteGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteGroupInput "DeleteGroupRequest"[set debug into] { group_name : String,
-    user_pool_id : String } { _client }
+    DeleteGroupInput "DeleteGroupRequest"[set into] { group_name : String, user_pool_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteIdentityProviderInput {
     /// The ID of the user pool where you want to delete the identity provider.
@@ -1028,10 +1027,10 @@ pub struct DeleteIdentityProviderInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteIdentityProviderInput "DeleteIdentityProviderRequest"[set debug into] {
-    user_pool_id : String, provider_name : String } { _client }
+    DeleteIdentityProviderInput "DeleteIdentityProviderRequest"[set into] { user_pool_id
+    : String, provider_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteManagedLoginBrandingInput {
     /// The ID of the managed login branding style that you want to delete.
@@ -1041,10 +1040,10 @@ pub struct DeleteManagedLoginBrandingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteManagedLoginBrandingInput "DeleteManagedLoginBrandingRequest"[set debug into] {
+    DeleteManagedLoginBrandingInput "DeleteManagedLoginBrandingRequest"[set into] {
     managed_login_branding_id : String, user_pool_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteResourceServerInput {
     /// The ID of the user pool where you want to delete the resource server.
@@ -1054,10 +1053,10 @@ pub struct DeleteResourceServerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteResourceServerInput "DeleteResourceServerRequest"[set debug into] {
-    user_pool_id : String, identifier : String } { _client }
+    DeleteResourceServerInput "DeleteResourceServerRequest"[set into] { user_pool_id :
+    String, identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTermsInput {
     /// The ID of the terms documents that you want to delete.
@@ -1067,11 +1066,11 @@ pub struct DeleteTermsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTermsInput "DeleteTermsRequest"[set debug into] { terms_id : String,
-    user_pool_id : String } { _client }
+    DeleteTermsInput "DeleteTermsRequest"[set into] { terms_id : String, user_pool_id :
+    String } { _client }
 );
 /// Represents the request to delete user attributes.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteUserAttributesInput {
     /// An array of strings representing the user attribute names you want to delete.
@@ -1082,10 +1081,10 @@ pub struct DeleteUserAttributesInput {
 }
 rboto::__structure!(
     DeleteUserAttributesInput "DeleteUserAttributesRequest"[set debug into] {
-    user_attribute_names : Vec < String >, access_token : String[sensitive] } { _client }
+    user_attribute_names = Vec < String >, access_token : String[sensitive] } { _client }
 );
 /// Represents the request to delete a user pool client.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteUserPoolClientInput {
     /// The ID of the user pool where you want to delete the client.
@@ -1099,7 +1098,7 @@ rboto::__structure!(
     user_pool_id : String, client_id : String[sensitive] } { _client }
 );
 /// The request to delete a specific client secret from a user pool app client.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteUserPoolClientSecretInput {
     /// The ID of the user pool that contains the app client.
@@ -1115,7 +1114,7 @@ rboto::__structure!(
     user_pool_id : String, client_id : String[sensitive], client_secret_id : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteUserPoolDomainInput {
     /// The domain that you want to delete. For custom domains, this is the fully-qualified domain name like `auth.example.com`. For Amazon Cognito prefix domains, this is the prefix alone, like `myprefix`.
@@ -1125,10 +1124,10 @@ pub struct DeleteUserPoolDomainInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteUserPoolDomainInput "DeleteUserPoolDomainRequest"[set debug into] { domain :
-    String, user_pool_id : String } { _client }
+    DeleteUserPoolDomainInput "DeleteUserPoolDomainRequest"[set into] { domain : String,
+    user_pool_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteUserPoolReplicaInput {
     /// The ID of the user pool that contains the replica to delete.
@@ -1138,11 +1137,11 @@ pub struct DeleteUserPoolReplicaInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteUserPoolReplicaInput "DeleteUserPoolReplicaRequest"[set debug into] {
-    user_pool_id : String, region_name : String } { _client }
+    DeleteUserPoolReplicaInput "DeleteUserPoolReplicaRequest"[set into] { user_pool_id :
+    String, region_name : String } { _client }
 );
 /// Represents the request to delete a user pool.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteUserPoolInput {
     /// The ID of the user pool that you want to delete.
@@ -1150,11 +1149,11 @@ pub struct DeleteUserPoolInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteUserPoolInput "DeleteUserPoolRequest"[set debug into] { user_pool_id : String }
-    { _client }
+    DeleteUserPoolInput "DeleteUserPoolRequest"[set into] { user_pool_id : String } {
+    _client }
 );
 /// Represents the request to delete a user.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteUserInput {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -1165,7 +1164,7 @@ rboto::__structure!(
     DeleteUserInput "DeleteUserRequest"[set debug into] { access_token :
     String[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteWebAuthnCredentialInput {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -1178,7 +1177,7 @@ rboto::__structure!(
     DeleteWebAuthnCredentialInput "DeleteWebAuthnCredentialRequest"[set debug into] {
     access_token : String[sensitive], credential_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeIdentityProviderInput {
     /// The ID of the user pool that has the IdP that you want to describe..
@@ -1188,10 +1187,10 @@ pub struct DescribeIdentityProviderInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeIdentityProviderInput "DescribeIdentityProviderRequest"[set debug into] {
+    DescribeIdentityProviderInput "DescribeIdentityProviderRequest"[set into] {
     user_pool_id : String, provider_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeManagedLoginBrandingByClientInput {
     /// The ID of the user pool that contains the app client where you want more information about the managed login branding style.
@@ -1207,7 +1206,7 @@ rboto::__structure!(
     "DescribeManagedLoginBrandingByClientRequest"[set debug into] { user_pool_id :
     String, client_id : String[sensitive], return_merged_resources = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeManagedLoginBrandingInput {
     /// The ID of the user pool that contains the managed login branding style that you want to get information about.
@@ -1219,11 +1218,11 @@ pub struct DescribeManagedLoginBrandingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeManagedLoginBrandingInput "DescribeManagedLoginBrandingRequest"[set debug
-    into] { user_pool_id : String, managed_login_branding_id : String,
-    return_merged_resources = bool } { _client }
+    DescribeManagedLoginBrandingInput "DescribeManagedLoginBrandingRequest"[set into] {
+    user_pool_id : String, managed_login_branding_id : String, return_merged_resources =
+    bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeResourceServerInput {
     /// The ID of the user pool that hosts the resource server.
@@ -1233,10 +1232,10 @@ pub struct DescribeResourceServerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeResourceServerInput "DescribeResourceServerRequest"[set debug into] {
-    user_pool_id : String, identifier : String } { _client }
+    DescribeResourceServerInput "DescribeResourceServerRequest"[set into] { user_pool_id
+    : String, identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeRiskConfigurationInput {
     /// The ID of the user pool with the risk configuration that you want to inspect. You can apply default risk configuration at the user pool level and further customize it from user pool defaults at the app-client level. Specify `ClientId` to inspect client-level configuration, or `UserPoolId` to inspect pool-level configuration.
@@ -1249,7 +1248,7 @@ rboto::__structure!(
     DescribeRiskConfigurationInput "DescribeRiskConfigurationRequest"[set debug into] {
     user_pool_id : String, client_id : String[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeTermsByClientInput {
     /// The ID of the app client that the terms documents are associated with.
@@ -1264,7 +1263,7 @@ rboto::__structure!(
     DescribeTermsByClientInput "DescribeTermsByClientRequest"[set debug into] { client_id
     : String[sensitive], user_pool_id : String, terms_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTermsInput {
     /// The ID of the terms documents that you want to describe.
@@ -1274,11 +1273,11 @@ pub struct DescribeTermsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTermsInput "DescribeTermsRequest"[set debug into] { terms_id : String,
-    user_pool_id : String } { _client }
+    DescribeTermsInput "DescribeTermsRequest"[set into] { terms_id : String, user_pool_id
+    : String } { _client }
 );
 /// Represents the request to describe the user import job.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeUserImportJobInput {
     /// The ID of the user pool that's associated with the import job.
@@ -1288,11 +1287,11 @@ pub struct DescribeUserImportJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeUserImportJobInput "DescribeUserImportJobRequest"[set debug into] {
-    user_pool_id : String, job_id : String } { _client }
+    DescribeUserImportJobInput "DescribeUserImportJobRequest"[set into] { user_pool_id :
+    String, job_id : String } { _client }
 );
 /// Represents the request to describe a user pool client.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeUserPoolClientInput {
     /// The ID of the user pool that contains the app client you want to describe.
@@ -1305,7 +1304,7 @@ rboto::__structure!(
     DescribeUserPoolClientInput "DescribeUserPoolClientRequest"[set debug into] {
     user_pool_id : String, client_id : String[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeUserPoolDomainInput {
     /// The domain that you want to describe. For custom domains, this is the fully-qualified domain name, such as `auth.example.com`. For Amazon Cognito prefix domains, this is the prefix alone, such as `auth`.
@@ -1313,11 +1312,11 @@ pub struct DescribeUserPoolDomainInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeUserPoolDomainInput "DescribeUserPoolDomainRequest"[set debug into] { domain
-    : String } { _client }
+    DescribeUserPoolDomainInput "DescribeUserPoolDomainRequest"[set into] { domain :
+    String } { _client }
 );
 /// Represents the request to describe the user pool.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeUserPoolInput {
     /// The ID of the user pool you want to describe.
@@ -1325,11 +1324,11 @@ pub struct DescribeUserPoolInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeUserPoolInput "DescribeUserPoolRequest"[set debug into] { user_pool_id :
-    String } { _client }
+    DescribeUserPoolInput "DescribeUserPoolRequest"[set into] { user_pool_id : String } {
+    _client }
 );
 /// Represents the request to forget the device.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ForgetDeviceInput {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -1343,7 +1342,7 @@ rboto::__structure!(
     String[sensitive], device_key : String } { _client }
 );
 /// Represents the request to reset a user's password.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ForgotPasswordInput {
     /// The ID of the user pool app client associated with the current signed-in user.
@@ -1362,12 +1361,12 @@ pub struct ForgotPasswordInput {
 }
 rboto::__structure!(
     ForgotPasswordInput "ForgotPasswordRequest"[set debug into] { client_id :
-    String[sensitive], secret_hash : String[sensitive], user_context_data :
-    UserContextDataType[sensitive], username : String[sensitive], analytics_metadata :
+    String[sensitive], secret_hash : String[sensitive], user_context_data =
+    UserContextDataType[sensitive], username : String[sensitive], analytics_metadata =
     AnalyticsMetadataType, client_metadata : HashMap < String, String > } { _client }
 );
 /// Represents the request to get the header information of the CSV file for the user import job.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCsvHeaderInput {
     /// The ID of the user pool that you want to import users into.
@@ -1375,10 +1374,10 @@ pub struct GetCsvHeaderInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCsvHeaderInput "GetCSVHeaderRequest"[set debug into] { user_pool_id : String } {
-    _client }
+    GetCsvHeaderInput "GetCSVHeaderRequest"[set into] { user_pool_id : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GetClientTokenInput {
     /// The ID of the app client that requests the access token. The app client must have a client secret and the `ALLOW_CLIENT_TOKEN_AUTH` authentication flow.
@@ -1393,11 +1392,11 @@ pub struct GetClientTokenInput {
 }
 rboto::__structure!(
     GetClientTokenInput "GetClientTokenRequest"[set debug into] { client_id :
-    String[sensitive], secret : String[sensitive], scopes : Vec < String >,
+    String[sensitive], secret : String[sensitive], scopes = Vec < String >,
     client_metadata : HashMap < String, String > } { _client }
 );
 /// Represents the request to exchange a subject token for a new token.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GetDerivedTokenInput {
     /// The ID of the app client that requests the token exchange.
@@ -1432,11 +1431,11 @@ rboto::__structure!(
     String[sensitive], subject_token_type : TokenTypeIdentifierType,
     subject_token_provider_name : String, actor_token : String[sensitive],
     actor_token_type : TokenTypeIdentifierType, actor_token_provider_name : String,
-    scopes : Vec < String >, audiences : Vec < String >, resources : Vec < String >,
+    scopes = Vec < String >, audiences = Vec < String >, resources = Vec < String >,
     requested_token_type : IssuedTokenTypeIdentifierType } { _client }
 );
 /// Represents the request to get the device.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GetDeviceInput {
     /// The key of the device that you want to get information about.
@@ -1449,7 +1448,7 @@ rboto::__structure!(
     GetDeviceInput "GetDeviceRequest"[set debug into] { device_key : String, access_token
     : String[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetGroupInput {
     /// The name of the group that you want to get information about.
@@ -1459,10 +1458,10 @@ pub struct GetGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetGroupInput "GetGroupRequest"[set debug into] { group_name : String, user_pool_id :
+    GetGroupInput "GetGroupRequest"[set into] { group_name : String, user_pool_id :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIdentityProviderByIdentifierInput {
     /// The ID of the user pool where you want to get information about the IdP.
@@ -1473,9 +1472,9 @@ pub struct GetIdentityProviderByIdentifierInput {
 }
 rboto::__structure!(
     GetIdentityProviderByIdentifierInput "GetIdentityProviderByIdentifierRequest"[set
-    debug into] { user_pool_id : String, idp_identifier : String } { _client }
+    into] { user_pool_id : String, idp_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetLogDeliveryConfigurationInput {
     /// The ID of the user pool that has the logging configuration that you want to view.
@@ -1483,10 +1482,10 @@ pub struct GetLogDeliveryConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetLogDeliveryConfigurationInput "GetLogDeliveryConfigurationRequest"[set debug into]
-    { user_pool_id : String } { _client }
+    GetLogDeliveryConfigurationInput "GetLogDeliveryConfigurationRequest"[set into] {
+    user_pool_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetProvisionedLimitInput {
     /// The limit to retrieve. Specify the limit class and the attributes that identify the limit.
@@ -1494,11 +1493,11 @@ pub struct GetProvisionedLimitInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetProvisionedLimitInput "GetProvisionedLimitRequest"[set debug into] {
-    limit_definition : LimitDefinitionType } { _client }
+    GetProvisionedLimitInput "GetProvisionedLimitRequest"[set into] { limit_definition =
+    LimitDefinitionType } { _client }
 );
 /// Request to get a signing certificate from Amazon Cognito.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSigningCertificateInput {
     /// The ID of the user pool where you want to view the signing certificate.
@@ -1506,10 +1505,10 @@ pub struct GetSigningCertificateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSigningCertificateInput "GetSigningCertificateRequest"[set debug into] {
-    user_pool_id : String } { _client }
+    GetSigningCertificateInput "GetSigningCertificateRequest"[set into] { user_pool_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GetTokensFromRefreshTokenInput {
     /// A valid refresh token that can authorize the request for new tokens. When refresh token rotation is active in the requested app client, this token is invalidated after the request is complete and after an optional grace period.
@@ -1530,7 +1529,7 @@ rboto::__structure!(
     String[sensitive], device_key : String, client_metadata : HashMap < String, String >
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GetUiCustomizationInput {
     /// The ID of the user pool that you want to query for branding settings.
@@ -1544,7 +1543,7 @@ rboto::__structure!(
     String, client_id : String[sensitive] } { _client }
 );
 /// Represents the request to get user attribute verification.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GetUserAttributeVerificationCodeInput {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -1560,7 +1559,7 @@ rboto::__structure!(
     debug into] { access_token : String[sensitive], attribute_name : String,
     client_metadata : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GetUserAuthFactorsInput {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -1571,7 +1570,7 @@ rboto::__structure!(
     GetUserAuthFactorsInput "GetUserAuthFactorsRequest"[set debug into] { access_token :
     String[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GetUserPoolClientSessionConfigurationInput {
     /// The ID of the user pool that contains the app client.
@@ -1585,7 +1584,7 @@ rboto::__structure!(
     "GetUserPoolClientSessionConfigurationRequest"[set debug into] { user_pool_id :
     String, client_id : String[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetUserPoolMfaConfigInput {
     /// The ID of the user pool where you want to query WebAuthn and MFA configuration.
@@ -1593,10 +1592,10 @@ pub struct GetUserPoolMfaConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetUserPoolMfaConfigInput "GetUserPoolMfaConfigRequest"[set debug into] {
-    user_pool_id : String } { _client }
+    GetUserPoolMfaConfigInput "GetUserPoolMfaConfigRequest"[set into] { user_pool_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetUserPoolSessionConfigurationInput {
     /// The ID of the user pool where you want to retrieve the session configuration.
@@ -1605,10 +1604,10 @@ pub struct GetUserPoolSessionConfigurationInput {
 }
 rboto::__structure!(
     GetUserPoolSessionConfigurationInput "GetUserPoolSessionConfigurationRequest"[set
-    debug into] { user_pool_id : String } { _client }
+    into] { user_pool_id : String } { _client }
 );
 /// Represents the request to get information about the user.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GetUserInput {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -1620,7 +1619,7 @@ rboto::__structure!(
     _client }
 );
 /// Represents the request to sign out all devices.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GlobalSignOutInput {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -1632,7 +1631,7 @@ rboto::__structure!(
     String[sensitive] } { _client }
 );
 /// Initiates the authentication request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InitiateAuthInput {
     /// The authentication flow that you want to initiate. Each `AuthFlow` has linked `AuthParameters` that you must submit. The following are some example flows.
@@ -1654,12 +1653,12 @@ pub struct InitiateAuthInput {
 rboto::__structure!(
     InitiateAuthInput "InitiateAuthRequest"[set debug into] { auth_flow : AuthFlowType,
     auth_parameters : HashMap < String, String > [sensitive], client_metadata : HashMap <
-    String, String >, client_id : String[sensitive], analytics_metadata :
-    AnalyticsMetadataType, user_context_data : UserContextDataType[sensitive], session :
+    String, String >, client_id : String[sensitive], analytics_metadata =
+    AnalyticsMetadataType, user_context_data = UserContextDataType[sensitive], session :
     String[sensitive] } { _client }
 );
 /// Represents the request to list the devices.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ListDevicesInput {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -1674,7 +1673,7 @@ rboto::__structure!(
     ListDevicesInput "ListDevicesRequest"[set debug into] { access_token :
     String[sensitive], limit = i32, pagination_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListGroupsInput {
     /// The ID of the user pool where you want to list user groups.
@@ -1686,10 +1685,10 @@ pub struct ListGroupsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListGroupsInput "ListGroupsRequest"[set debug into] { user_pool_id : String, limit =
-    i32, next_token : String } { _client }
+    ListGroupsInput "ListGroupsRequest"[set into] { user_pool_id : String, limit = i32,
+    next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListIdentityProvidersInput {
     /// The ID of the user pool where you want to list IdPs.
@@ -1701,10 +1700,10 @@ pub struct ListIdentityProvidersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListIdentityProvidersInput "ListIdentityProvidersRequest"[set debug into] {
-    user_pool_id : String, max_results = i32, next_token : String } { _client }
+    ListIdentityProvidersInput "ListIdentityProvidersRequest"[set into] { user_pool_id :
+    String, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListResourceServersInput {
     /// The ID of the user pool where you want to list resource servers.
@@ -1716,10 +1715,10 @@ pub struct ListResourceServersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListResourceServersInput "ListResourceServersRequest"[set debug into] { user_pool_id
-    : String, max_results = i32, next_token : String } { _client }
+    ListResourceServersInput "ListResourceServersRequest"[set into] { user_pool_id :
+    String, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForResourceInput {
     /// The Amazon Resource Name (ARN) of the user pool that the tags are assigned to.
@@ -1727,10 +1726,10 @@ pub struct ListTagsForResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForResourceInput "ListTagsForResourceRequest"[set debug into] { resource_arn
-    : String } { _client }
+    ListTagsForResourceInput "ListTagsForResourceRequest"[set into] { resource_arn :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTermsInput {
     /// The ID of the user pool where you want to list terms documents.
@@ -1742,11 +1741,11 @@ pub struct ListTermsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTermsInput "ListTermsRequest"[set debug into] { user_pool_id : String,
-    max_results = i32, next_token : String } { _client }
+    ListTermsInput "ListTermsRequest"[set into] { user_pool_id : String, max_results =
+    i32, next_token : String } { _client }
 );
 /// Represents the request to list the user import jobs.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListUserImportJobsInput {
     /// The ID of the user pool where you want to list import jobs.
@@ -1758,11 +1757,11 @@ pub struct ListUserImportJobsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListUserImportJobsInput "ListUserImportJobsRequest"[set debug into] { user_pool_id :
+    ListUserImportJobsInput "ListUserImportJobsRequest"[set into] { user_pool_id :
     String, max_results = i32, pagination_token : String } { _client }
 );
 /// The request to list client secrets for a user pool app client.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ListUserPoolClientSecretsInput {
     /// The ID of the user pool that contains the app client.
@@ -1779,7 +1778,7 @@ rboto::__structure!(
     }
 );
 /// Represents the request to list the user pool clients.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListUserPoolClientsInput {
     /// The ID of the user pool where you want to list user pool clients.
@@ -1793,11 +1792,11 @@ pub struct ListUserPoolClientsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListUserPoolClientsInput "ListUserPoolClientsRequest"[set debug into] { user_pool_id
-    : String, max_results = i32, next_token : String, client_type : ClientTypeType } {
+    ListUserPoolClientsInput "ListUserPoolClientsRequest"[set into] { user_pool_id :
+    String, max_results = i32, next_token : String, client_type : ClientTypeType } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListUserPoolReplicasInput {
     /// The ID of the user pool for which to list replicas.
@@ -1807,11 +1806,11 @@ pub struct ListUserPoolReplicasInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListUserPoolReplicasInput "ListUserPoolReplicasRequest"[set debug into] {
-    user_pool_id : String, next_token : String } { _client }
+    ListUserPoolReplicasInput "ListUserPoolReplicasRequest"[set into] { user_pool_id :
+    String, next_token : String } { _client }
 );
 /// Represents the request to list user pools.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListUserPoolsInput {
     /// This API operation returns a limited number of results. The pagination token is an identifier that you can present in an additional API request with the same parameters. When you include the pagination token, Amazon Cognito returns the next set of items after the current list. Subsequent requests return a new pagination token. By use of this token, you can paginate through the full list of items.
@@ -1821,10 +1820,10 @@ pub struct ListUserPoolsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListUserPoolsInput "ListUserPoolsRequest"[set debug into] { next_token : String,
+    ListUserPoolsInput "ListUserPoolsRequest"[set into] { next_token : String,
     max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ListUserSessionsInput {
     /// A valid access token that Amazon Cognito issued to the user whose sessions you want to list. Amazon Cognito derives the user pool and username from this token.
@@ -1837,7 +1836,7 @@ rboto::__structure!(
     ListUserSessionsInput "ListUserSessionsRequest"[set debug into] { access_token :
     String[sensitive], next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListUsersInGroupInput {
     /// The ID of the user pool where you want to view the membership of the requested group.
@@ -1851,11 +1850,11 @@ pub struct ListUsersInGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListUsersInGroupInput "ListUsersInGroupRequest"[set debug into] { user_pool_id :
-    String, group_name : String, limit = i32, next_token : String } { _client }
+    ListUsersInGroupInput "ListUsersInGroupRequest"[set into] { user_pool_id : String,
+    group_name : String, limit = i32, next_token : String } { _client }
 );
 /// Represents the request to list users.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListUsersInput {
     /// The ID of the user pool where you want to display or search for users.
@@ -1871,11 +1870,11 @@ pub struct ListUsersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListUsersInput "ListUsersRequest"[set debug into] { user_pool_id : String,
-    attributes_to_get : Vec < String >, limit = i32, pagination_token : String, filter :
+    ListUsersInput "ListUsersRequest"[set into] { user_pool_id : String,
+    attributes_to_get = Vec < String >, limit = i32, pagination_token : String, filter :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ListWebAuthnCredentialsInput {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -1892,7 +1891,7 @@ rboto::__structure!(
     }
 );
 /// Represents the request to resend the confirmation code.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ResendConfirmationCodeInput {
     /// The ID of the user pool app client where the user signed up.
@@ -1911,12 +1910,12 @@ pub struct ResendConfirmationCodeInput {
 }
 rboto::__structure!(
     ResendConfirmationCodeInput "ResendConfirmationCodeRequest"[set debug into] {
-    client_id : String[sensitive], secret_hash : String[sensitive], user_context_data :
-    UserContextDataType[sensitive], username : String[sensitive], analytics_metadata :
+    client_id : String[sensitive], secret_hash : String[sensitive], user_context_data =
+    UserContextDataType[sensitive], username : String[sensitive], analytics_metadata =
     AnalyticsMetadataType, client_metadata : HashMap < String, String > } { _client }
 );
 /// The request to respond to an authentication challenge.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RespondToAuthChallengeInput {
     /// The ID of the app client where the user is signing in.
@@ -1939,11 +1938,11 @@ rboto::__structure!(
     RespondToAuthChallengeInput "RespondToAuthChallengeRequest"[set debug into] {
     client_id : String[sensitive], challenge_name : ChallengeNameType, session :
     String[sensitive], challenge_responses : HashMap < String, String > [sensitive],
-    analytics_metadata : AnalyticsMetadataType, user_context_data :
+    analytics_metadata = AnalyticsMetadataType, user_context_data =
     UserContextDataType[sensitive], client_metadata : HashMap < String, String > } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RevokeTokenInput {
     /// The refresh token that you want to revoke.
@@ -1961,7 +1960,7 @@ rboto::__structure!(
     client_id : String[sensitive], client_secret : String[sensitive],
     revoke_associated_sessions : RevokeAssociatedSessionsType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RevokeUserSessionInput {
     /// A valid access token that Amazon Cognito issued to the user. Amazon Cognito uses this token to authorize the request and to identify the user.
@@ -1977,7 +1976,7 @@ rboto::__structure!(
     String[sensitive], session_id : String, revoke_associated_sessions :
     RevokeAssociatedSessionsType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetLogDeliveryConfigurationInput {
     /// The ID of the user pool where you want to configure logging.
@@ -1987,11 +1986,11 @@ pub struct SetLogDeliveryConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SetLogDeliveryConfigurationInput "SetLogDeliveryConfigurationRequest"[set debug into]
-    { user_pool_id : String, log_configurations : Vec < LogConfigurationType > } {
-    _client }
+    SetLogDeliveryConfigurationInput "SetLogDeliveryConfigurationRequest"[set into] {
+    user_pool_id : String, log_configurations = Vec < LogConfigurationType > } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SetRiskConfigurationInput {
     /// The ID of the user pool where you want to set a risk configuration. If you include `UserPoolId` in your request, don't include `ClientId`. When the client ID is null, the same risk configuration is applied to all the clients in the userPool. When you include both `ClientId` and `UserPoolId`, Amazon Cognito maps the configuration to the app client only.
@@ -2013,12 +2012,12 @@ pub struct SetRiskConfigurationInput {
 rboto::__structure!(
     SetRiskConfigurationInput "SetRiskConfigurationRequest"[set debug into] {
     user_pool_id : String, client_id : String[sensitive],
-    compromised_credentials_risk_configuration :
-    CompromisedCredentialsRiskConfigurationType, account_takeover_risk_configuration :
-    AccountTakeoverRiskConfigurationType, risk_exception_configuration :
+    compromised_credentials_risk_configuration =
+    CompromisedCredentialsRiskConfigurationType, account_takeover_risk_configuration =
+    AccountTakeoverRiskConfigurationType, risk_exception_configuration =
     RiskExceptionConfigurationType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SetUiCustomizationInput {
     /// The ID of the user pool where you want to apply branding to the classic hosted UI.
@@ -2036,7 +2035,7 @@ rboto::__structure!(
     String, client_id : String[sensitive], css : String, image_file : rboto::Blob } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SetUserMfaPreferenceInput {
     /// User preferences for SMS message MFA. Activates or deactivates SMS MFA and sets it as the preferred MFA method when multiple methods are available.
@@ -2053,12 +2052,12 @@ pub struct SetUserMfaPreferenceInput {
 }
 rboto::__structure!(
     SetUserMfaPreferenceInput "SetUserMFAPreferenceRequest"[set debug into] {
-    sms_mfa_settings : SmsMfaSettingsType, software_token_mfa_settings :
-    SoftwareTokenMfaSettingsType, email_mfa_settings : EmailMfaSettingsType,
-    web_authn_mfa_settings : WebAuthnMfaSettingsType, access_token : String[sensitive] }
+    sms_mfa_settings = SmsMfaSettingsType, software_token_mfa_settings =
+    SoftwareTokenMfaSettingsType, email_mfa_settings = EmailMfaSettingsType,
+    web_authn_mfa_settings = WebAuthnMfaSettingsType, access_token : String[sensitive] }
     { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SetUserPoolClientSessionConfigurationInput {
     /// The ID of the user pool that contains the app client.
@@ -2072,10 +2071,10 @@ pub struct SetUserPoolClientSessionConfigurationInput {
 rboto::__structure!(
     SetUserPoolClientSessionConfigurationInput
     "SetUserPoolClientSessionConfigurationRequest"[set debug into] { user_pool_id :
-    String, client_id : String[sensitive], sso_session : ClientSsoSessionConfigType } {
+    String, client_id : String[sensitive], sso_session = ClientSsoSessionConfigType } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetUserPoolMfaConfigInput {
     /// The user pool ID.
@@ -2093,13 +2092,13 @@ pub struct SetUserPoolMfaConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SetUserPoolMfaConfigInput "SetUserPoolMfaConfigRequest"[set debug into] {
-    user_pool_id : String, sms_mfa_configuration : SmsMfaConfigType,
-    software_token_mfa_configuration : SoftwareTokenMfaConfigType,
-    email_mfa_configuration : EmailMfaConfigType, mfa_configuration : UserPoolMfaType,
-    web_authn_configuration : WebAuthnConfigurationType } { _client }
+    SetUserPoolMfaConfigInput "SetUserPoolMfaConfigRequest"[set into] { user_pool_id :
+    String, sms_mfa_configuration = SmsMfaConfigType, software_token_mfa_configuration =
+    SoftwareTokenMfaConfigType, email_mfa_configuration = EmailMfaConfigType,
+    mfa_configuration : UserPoolMfaType, web_authn_configuration =
+    WebAuthnConfigurationType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetUserPoolSessionConfigurationInput {
     /// The ID of the user pool where you want to configure session tracking.
@@ -2112,11 +2111,11 @@ pub struct SetUserPoolSessionConfigurationInput {
 }
 rboto::__structure!(
     SetUserPoolSessionConfigurationInput "SetUserPoolSessionConfigurationRequest"[set
-    debug into] { user_pool_id : String, user_session_tracking : UserSessionTrackingType,
-    token_session : UserPoolTokenSessionConfigType } { _client }
+    into] { user_pool_id : String, user_session_tracking : UserSessionTrackingType,
+    token_session = UserPoolTokenSessionConfigType } { _client }
 );
 /// Represents the request to set user settings.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SetUserSettingsInput {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -2127,10 +2126,10 @@ pub struct SetUserSettingsInput {
 }
 rboto::__structure!(
     SetUserSettingsInput "SetUserSettingsRequest"[set debug into] { access_token :
-    String[sensitive], mfa_options : Vec < MfaOptionType > } { _client }
+    String[sensitive], mfa_options = Vec < MfaOptionType > } { _client }
 );
 /// Represents the request to register a user.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SignUpInput {
     /// The ID of the app client where the user wants to sign up.
@@ -2156,13 +2155,13 @@ pub struct SignUpInput {
 rboto::__structure!(
     SignUpInput "SignUpRequest"[set debug into] { client_id : String[sensitive],
     secret_hash : String[sensitive], username : String[sensitive], password :
-    String[sensitive], user_attributes : Vec < AttributeType >, validation_data : Vec <
-    AttributeType >, analytics_metadata : AnalyticsMetadataType, user_context_data :
+    String[sensitive], user_attributes = Vec < AttributeType >, validation_data = Vec <
+    AttributeType >, analytics_metadata = AnalyticsMetadataType, user_context_data =
     UserContextDataType[sensitive], client_metadata : HashMap < String, String > } {
     _client }
 );
 /// Represents the request to start the user import job.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartUserImportJobInput {
     /// The ID of the user pool that you want to start importing users into.
@@ -2172,10 +2171,10 @@ pub struct StartUserImportJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartUserImportJobInput "StartUserImportJobRequest"[set debug into] { user_pool_id :
+    StartUserImportJobInput "StartUserImportJobRequest"[set into] { user_pool_id :
     String, job_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct StartWebAuthnRegistrationInput {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -2187,7 +2186,7 @@ rboto::__structure!(
     access_token : String[sensitive] } { _client }
 );
 /// Represents the request to stop the user import job.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopUserImportJobInput {
     /// The ID of the user pool that you want to stop.
@@ -2197,10 +2196,10 @@ pub struct StopUserImportJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopUserImportJobInput "StopUserImportJobRequest"[set debug into] { user_pool_id :
-    String, job_id : String } { _client }
+    StopUserImportJobInput "StopUserImportJobRequest"[set into] { user_pool_id : String,
+    job_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// The Amazon Resource Name (ARN) of the user pool to assign the tags to.
@@ -2210,10 +2209,10 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceRequest"[set debug into] { resource_arn : String, tags :
+    TagResourceInput "TagResourceRequest"[set into] { resource_arn : String, tags :
     HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// The Amazon Resource Name (ARN) of the user pool that the tags are assigned to.
@@ -2223,10 +2222,10 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceRequest"[set debug into] { resource_arn : String,
-    tag_keys : Vec < String > } { _client }
+    UntagResourceInput "UntagResourceRequest"[set into] { resource_arn : String, tag_keys
+    = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateAuthEventFeedbackInput {
     /// The ID of the user pool where you want to update auth event feedback.
@@ -2247,7 +2246,7 @@ rboto::__structure!(
     feedback_token : String[sensitive], feedback_value : FeedbackValueType } { _client }
 );
 /// Represents the request to update the device status.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateDeviceStatusInput {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -2263,7 +2262,7 @@ rboto::__structure!(
     String[sensitive], device_key : String, device_remembered_status :
     DeviceRememberedStatusType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateGroupInput {
     /// The name of the group that you want to update.
@@ -2279,11 +2278,10 @@ pub struct UpdateGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateGroupInput "UpdateGroupRequest"[set debug into] { group_name : String,
-    user_pool_id : String, description : String, role_arn : String, precedence = i32 } {
-    _client }
+    UpdateGroupInput "UpdateGroupRequest"[set into] { group_name : String, user_pool_id :
+    String, description : String, role_arn : String, precedence = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateIdentityProviderInput {
     /// The Id of the user pool where you want to update your IdP.
@@ -2301,12 +2299,12 @@ pub struct UpdateIdentityProviderInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateIdentityProviderInput "UpdateIdentityProviderRequest"[set debug into] {
-    user_pool_id : String, provider_name : String, provider_details : HashMap < String,
-    String >, attribute_mapping : HashMap < String, String >, idp_identifiers : Vec <
-    String >, acr_mapping : HashMap < String, String > } { _client }
+    UpdateIdentityProviderInput "UpdateIdentityProviderRequest"[set into] { user_pool_id
+    : String, provider_name : String, provider_details : HashMap < String, String >,
+    attribute_mapping : HashMap < String, String >, idp_identifiers = Vec < String >,
+    acr_mapping : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateManagedLoginBrandingInput {
     /// The ID of the user pool that contains the managed login branding style that you want to update.
@@ -2322,12 +2320,12 @@ pub struct UpdateManagedLoginBrandingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateManagedLoginBrandingInput "UpdateManagedLoginBrandingRequest"[set debug into] {
+    UpdateManagedLoginBrandingInput "UpdateManagedLoginBrandingRequest"[set into] {
     user_pool_id : String, managed_login_branding_id : String,
-    use_cognito_provided_values = bool, settings : rboto::Document, assets : Vec <
+    use_cognito_provided_values = bool, settings = rboto::Document, assets = Vec <
     AssetType > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateProvisionedLimitInput {
     /// The limit to update. Specify the limit class and the attributes that identify the limit.
@@ -2337,10 +2335,10 @@ pub struct UpdateProvisionedLimitInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateProvisionedLimitInput "UpdateProvisionedLimitRequest"[set debug into] {
-    limit_definition : LimitDefinitionType, requested_limit_value = i32 } { _client }
+    UpdateProvisionedLimitInput "UpdateProvisionedLimitRequest"[set into] {
+    limit_definition = LimitDefinitionType, requested_limit_value = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateResourceServerInput {
     /// The ID of the user pool that contains the resource server that you want to update.
@@ -2354,11 +2352,11 @@ pub struct UpdateResourceServerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateResourceServerInput "UpdateResourceServerRequest"[set debug into] {
-    user_pool_id : String, identifier : String, name : String, scopes : Vec <
-    ResourceServerScopeType > } { _client }
+    UpdateResourceServerInput "UpdateResourceServerRequest"[set into] { user_pool_id :
+    String, identifier : String, name : String, scopes = Vec < ResourceServerScopeType >
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateTermsInput {
     /// The ID of the terms document that you want to update.
@@ -2376,12 +2374,12 @@ pub struct UpdateTermsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateTermsInput "UpdateTermsRequest"[set debug into] { terms_id : String,
-    user_pool_id : String, terms_name : String, terms_source : TermsSourceType,
-    enforcement : TermsEnforcementType, links : HashMap < String, String > } { _client }
+    UpdateTermsInput "UpdateTermsRequest"[set into] { terms_id : String, user_pool_id :
+    String, terms_name : String, terms_source : TermsSourceType, enforcement :
+    TermsEnforcementType, links : HashMap < String, String > } { _client }
 );
 /// Represents the request to update user attributes.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateUserAttributesInput {
     /// An array of name-value pairs representing user attributes.
@@ -2394,11 +2392,11 @@ pub struct UpdateUserAttributesInput {
 }
 rboto::__structure!(
     UpdateUserAttributesInput "UpdateUserAttributesRequest"[set debug into] {
-    user_attributes : Vec < AttributeType >, access_token : String[sensitive],
+    user_attributes = Vec < AttributeType >, access_token : String[sensitive],
     client_metadata : HashMap < String, String > } { _client }
 );
 /// Represents the request to update the user pool client.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateUserPoolClientInput {
     /// The ID of the user pool where you want to update the app client.
@@ -2453,19 +2451,19 @@ rboto::__structure!(
     UpdateUserPoolClientInput "UpdateUserPoolClientRequest"[set debug into] {
     user_pool_id : String, client_id : String[sensitive], client_name : String,
     refresh_token_validity = i32, access_token_validity = i32, id_token_validity = i32,
-    token_validity_units : TokenValidityUnitsType, read_attributes : Vec < String >,
-    write_attributes : Vec < String >, explicit_auth_flows : Vec < ExplicitAuthFlowsType
-    >, supported_identity_providers : Vec < String >, callback_ur_ls : Vec < String >,
-    logout_ur_ls : Vec < String >, default_redirect_uri : String, allowed_o_auth_flows :
-    Vec < OAuthFlowType >, allowed_o_auth_scopes : Vec < String >,
-    allowed_o_auth_flows_user_pool_client = bool, analytics_configuration :
+    token_validity_units = TokenValidityUnitsType, read_attributes = Vec < String >,
+    write_attributes = Vec < String >, explicit_auth_flows = Vec < ExplicitAuthFlowsType
+    >, supported_identity_providers = Vec < String >, callback_ur_ls = Vec < String >,
+    logout_ur_ls = Vec < String >, default_redirect_uri : String, allowed_o_auth_flows =
+    Vec < OAuthFlowType >, allowed_o_auth_scopes = Vec < String >,
+    allowed_o_auth_flows_user_pool_client = bool, analytics_configuration =
     AnalyticsConfigurationType, prevent_user_existence_errors :
     PreventUserExistenceErrorTypes, enable_token_revocation = bool,
     enable_propagate_additional_user_context_data = bool, auth_session_validity = i32,
-    refresh_token_rotation : RefreshTokenRotationType } { _client }
+    refresh_token_rotation = RefreshTokenRotationType } { _client }
 );
 /// The UpdateUserPoolDomain request input.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateUserPoolDomainInput {
     /// The name of the domain that you want to update. For custom domains, this is the fully-qualified domain name, for example `auth.example.com`. For prefix domains, this is the prefix alone, such as `myprefix`.
@@ -2481,11 +2479,11 @@ pub struct UpdateUserPoolDomainInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateUserPoolDomainInput "UpdateUserPoolDomainRequest"[set debug into] { domain :
-    String, user_pool_id : String, managed_login_version = i32, custom_domain_config :
-    CustomDomainConfigType, routing : RoutingType } { _client }
+    UpdateUserPoolDomainInput "UpdateUserPoolDomainRequest"[set into] { domain : String,
+    user_pool_id : String, managed_login_version = i32, custom_domain_config =
+    CustomDomainConfigType, routing = RoutingType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateUserPoolReplicaInput {
     /// The ID of the user pool that contains the replica to update.
@@ -2497,12 +2495,11 @@ pub struct UpdateUserPoolReplicaInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateUserPoolReplicaInput "UpdateUserPoolReplicaRequest"[set debug into] {
-    user_pool_id : String, region_name : String, status : UpdateReplicaStatusType } {
-    _client }
+    UpdateUserPoolReplicaInput "UpdateUserPoolReplicaRequest"[set into] { user_pool_id :
+    String, region_name : String, status : UpdateReplicaStatusType } { _client }
 );
 /// Represents the request to update the user pool.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateUserPoolInput {
     /// The ID of the user pool you want to update.
@@ -2558,24 +2555,24 @@ pub struct UpdateUserPoolInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateUserPoolInput "UpdateUserPoolRequest"[set debug into] { user_pool_id : String,
-    policies : UserPoolPolicyType, deletion_protection : DeletionProtectionType,
-    lambda_config : LambdaConfigType, auto_verified_attributes : Vec <
+    UpdateUserPoolInput "UpdateUserPoolRequest"[set into] { user_pool_id : String,
+    policies = UserPoolPolicyType, deletion_protection : DeletionProtectionType,
+    lambda_config = LambdaConfigType, auto_verified_attributes = Vec <
     VerifiedAttributeType >, sms_verification_message : String,
     email_verification_message : String, email_verification_subject : String,
-    verification_message_template : VerificationMessageTemplateType,
-    sms_authentication_message : String, user_attribute_update_settings :
+    verification_message_template = VerificationMessageTemplateType,
+    sms_authentication_message : String, user_attribute_update_settings =
     UserAttributeUpdateSettingsType, mfa_configuration : UserPoolMfaType,
-    device_configuration : DeviceConfigurationType, email_configuration :
-    EmailConfigurationType, sms_configuration : SmsConfigurationType, user_pool_tags :
-    HashMap < String, String >, admin_create_user_config : AdminCreateUserConfigType,
-    user_pool_add_ons : UserPoolAddOnsType, dcr_configuration : DcrConfigurationType,
-    account_recovery_setting : AccountRecoverySettingType, pool_name : String,
-    user_pool_tier : UserPoolTierType, key_configuration : KeyConfigurationType,
-    issuer_configuration : IssuerConfigurationType, acr_configuration : HashMap < String,
+    device_configuration = DeviceConfigurationType, email_configuration =
+    EmailConfigurationType, sms_configuration = SmsConfigurationType, user_pool_tags :
+    HashMap < String, String >, admin_create_user_config = AdminCreateUserConfigType,
+    user_pool_add_ons = UserPoolAddOnsType, dcr_configuration = DcrConfigurationType,
+    account_recovery_setting = AccountRecoverySettingType, pool_name : String,
+    user_pool_tier : UserPoolTierType, key_configuration = KeyConfigurationType,
+    issuer_configuration = IssuerConfigurationType, acr_configuration : HashMap < String,
     AcrLevelConfigType > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VerifySoftwareTokenInput {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -2594,7 +2591,7 @@ rboto::__structure!(
     friendly_device_name : String } { _client }
 );
 /// Represents the request to verify user attributes.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VerifyUserAttributeInput {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.

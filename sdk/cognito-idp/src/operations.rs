@@ -6,257 +6,158 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; AddCustomAttributesInput => AddCustomAttributesOutput =
-    super::schema::ops::ADD_CUSTOM_ATTRIBUTES, "AddCustomAttributes";
-    AddUserPoolClientSecretInput => AddUserPoolClientSecretOutput =
-    super::schema::ops::ADD_USER_POOL_CLIENT_SECRET, "AddUserPoolClientSecret";
-    AdminAddUserToGroupInput => AdminAddUserToGroupOutput =
-    super::schema::ops::ADMIN_ADD_USER_TO_GROUP, "AdminAddUserToGroup";
-    AdminConfirmSignUpInput => AdminConfirmSignUpOutput =
-    super::schema::ops::ADMIN_CONFIRM_SIGN_UP, "AdminConfirmSignUp"; AdminCreateUserInput
-    => AdminCreateUserOutput = super::schema::ops::ADMIN_CREATE_USER, "AdminCreateUser";
-    AdminDeleteSoftwareTokenInput => AdminDeleteSoftwareTokenOutput =
-    super::schema::ops::ADMIN_DELETE_SOFTWARE_TOKEN, "AdminDeleteSoftwareToken";
-    AdminDeleteUserInput => AdminDeleteUserOutput =
-    super::schema::ops::ADMIN_DELETE_USER, "AdminDeleteUser";
-    AdminDeleteUserAttributesInput => AdminDeleteUserAttributesOutput =
-    super::schema::ops::ADMIN_DELETE_USER_ATTRIBUTES, "AdminDeleteUserAttributes";
-    AdminDisableProviderForUserInput => AdminDisableProviderForUserOutput =
-    super::schema::ops::ADMIN_DISABLE_PROVIDER_FOR_USER, "AdminDisableProviderForUser";
-    AdminDisableUserInput => AdminDisableUserOutput =
-    super::schema::ops::ADMIN_DISABLE_USER, "AdminDisableUser"; AdminEnableUserInput =>
-    AdminEnableUserOutput = super::schema::ops::ADMIN_ENABLE_USER, "AdminEnableUser";
-    AdminForgetDeviceInput => AdminForgetDeviceOutput =
-    super::schema::ops::ADMIN_FORGET_DEVICE, "AdminForgetDevice"; AdminGetDeviceInput =>
-    AdminGetDeviceOutput = super::schema::ops::ADMIN_GET_DEVICE, "AdminGetDevice";
-    AdminGetUserInput => AdminGetUserOutput = super::schema::ops::ADMIN_GET_USER,
-    "AdminGetUser"; AdminGetUserAuthFactorsInput => AdminGetUserAuthFactorsOutput =
-    super::schema::ops::ADMIN_GET_USER_AUTH_FACTORS, "AdminGetUserAuthFactors";
-    AdminInitiateAuthInput => AdminInitiateAuthOutput =
-    super::schema::ops::ADMIN_INITIATE_AUTH, "AdminInitiateAuth";
-    AdminLinkProviderForUserInput => AdminLinkProviderForUserOutput =
-    super::schema::ops::ADMIN_LINK_PROVIDER_FOR_USER, "AdminLinkProviderForUser";
-    AdminListDevicesInput => AdminListDevicesOutput =
-    super::schema::ops::ADMIN_LIST_DEVICES, "AdminListDevices";
-    AdminListGroupsForUserInput => AdminListGroupsForUserOutput =
-    super::schema::ops::ADMIN_LIST_GROUPS_FOR_USER, "AdminListGroupsForUser";
-    AdminListUserAuthEventsInput => AdminListUserAuthEventsOutput =
-    super::schema::ops::ADMIN_LIST_USER_AUTH_EVENTS, "AdminListUserAuthEvents";
-    AdminListUserSessionsInput => AdminListUserSessionsOutput =
-    super::schema::ops::ADMIN_LIST_USER_SESSIONS, "AdminListUserSessions";
-    AdminRemoveUserFromGroupInput => AdminRemoveUserFromGroupOutput =
-    super::schema::ops::ADMIN_REMOVE_USER_FROM_GROUP, "AdminRemoveUserFromGroup";
-    AdminResetUserPasswordInput => AdminResetUserPasswordOutput =
-    super::schema::ops::ADMIN_RESET_USER_PASSWORD, "AdminResetUserPassword";
-    AdminRespondToAuthChallengeInput => AdminRespondToAuthChallengeOutput =
-    super::schema::ops::ADMIN_RESPOND_TO_AUTH_CHALLENGE, "AdminRespondToAuthChallenge";
-    AdminRevokeUserSessionInput => AdminRevokeUserSessionOutput =
-    super::schema::ops::ADMIN_REVOKE_USER_SESSION, "AdminRevokeUserSession";
-    AdminSetUserMfaPreferenceInput => AdminSetUserMfaPreferenceOutput =
-    super::schema::ops::ADMIN_SET_USER_MFA_PREFERENCE, "AdminSetUserMFAPreference";
-    AdminSetUserPasswordInput => AdminSetUserPasswordOutput =
-    super::schema::ops::ADMIN_SET_USER_PASSWORD, "AdminSetUserPassword";
-    AdminSetUserSettingsInput => AdminSetUserSettingsOutput =
-    super::schema::ops::ADMIN_SET_USER_SETTINGS, "AdminSetUserSettings";
-    AdminUpdateAuthEventFeedbackInput => AdminUpdateAuthEventFeedbackOutput =
-    super::schema::ops::ADMIN_UPDATE_AUTH_EVENT_FEEDBACK, "AdminUpdateAuthEventFeedback";
-    AdminUpdateDeviceStatusInput => AdminUpdateDeviceStatusOutput =
-    super::schema::ops::ADMIN_UPDATE_DEVICE_STATUS, "AdminUpdateDeviceStatus";
-    AdminUpdateUserAttributesInput => AdminUpdateUserAttributesOutput =
-    super::schema::ops::ADMIN_UPDATE_USER_ATTRIBUTES, "AdminUpdateUserAttributes";
-    AdminUserGlobalSignOutInput => AdminUserGlobalSignOutOutput =
-    super::schema::ops::ADMIN_USER_GLOBAL_SIGN_OUT, "AdminUserGlobalSignOut";
-    AssociateSoftwareTokenInput => AssociateSoftwareTokenOutput =
-    super::schema::ops::ASSOCIATE_SOFTWARE_TOKEN, "AssociateSoftwareToken";
-    ChangePasswordInput => ChangePasswordOutput = super::schema::ops::CHANGE_PASSWORD,
-    "ChangePassword"; CompleteWebAuthnRegistrationInput =>
-    CompleteWebAuthnRegistrationOutput =
-    super::schema::ops::COMPLETE_WEB_AUTHN_REGISTRATION, "CompleteWebAuthnRegistration";
-    ConfirmDeviceInput => ConfirmDeviceOutput = super::schema::ops::CONFIRM_DEVICE,
-    "ConfirmDevice"; ConfirmForgotPasswordInput => ConfirmForgotPasswordOutput =
-    super::schema::ops::CONFIRM_FORGOT_PASSWORD, "ConfirmForgotPassword";
-    ConfirmSignUpInput => ConfirmSignUpOutput = super::schema::ops::CONFIRM_SIGN_UP,
-    "ConfirmSignUp"; CreateGroupInput => CreateGroupOutput =
-    super::schema::ops::CREATE_GROUP, "CreateGroup"; CreateIdentityProviderInput =>
-    CreateIdentityProviderOutput = super::schema::ops::CREATE_IDENTITY_PROVIDER,
-    "CreateIdentityProvider"; CreateManagedLoginBrandingInput =>
-    CreateManagedLoginBrandingOutput = super::schema::ops::CREATE_MANAGED_LOGIN_BRANDING,
-    "CreateManagedLoginBranding"; CreateResourceServerInput => CreateResourceServerOutput
-    = super::schema::ops::CREATE_RESOURCE_SERVER, "CreateResourceServer";
-    CreateTermsInput => CreateTermsOutput = super::schema::ops::CREATE_TERMS,
-    "CreateTerms"; CreateUserImportJobInput => CreateUserImportJobOutput =
-    super::schema::ops::CREATE_USER_IMPORT_JOB, "CreateUserImportJob";
-    CreateUserPoolInput => CreateUserPoolOutput = super::schema::ops::CREATE_USER_POOL,
-    "CreateUserPool"; CreateUserPoolClientInput => CreateUserPoolClientOutput =
-    super::schema::ops::CREATE_USER_POOL_CLIENT, "CreateUserPoolClient";
-    CreateUserPoolDomainInput => CreateUserPoolDomainOutput =
-    super::schema::ops::CREATE_USER_POOL_DOMAIN, "CreateUserPoolDomain";
-    CreateUserPoolReplicaInput => CreateUserPoolReplicaOutput =
-    super::schema::ops::CREATE_USER_POOL_REPLICA, "CreateUserPoolReplica";
-    DeleteGroupInput => DeleteGroupOutput = super::schema::ops::DELETE_GROUP,
-    "DeleteGroup"; DeleteIdentityProviderInput => DeleteIdentityProviderOutput =
-    super::schema::ops::DELETE_IDENTITY_PROVIDER, "DeleteIdentityProvider";
-    DeleteManagedLoginBrandingInput => DeleteManagedLoginBrandingOutput =
-    super::schema::ops::DELETE_MANAGED_LOGIN_BRANDING, "DeleteManagedLoginBranding";
-    DeleteResourceServerInput => DeleteResourceServerOutput =
-    super::schema::ops::DELETE_RESOURCE_SERVER, "DeleteResourceServer"; DeleteTermsInput
-    => DeleteTermsOutput = super::schema::ops::DELETE_TERMS, "DeleteTerms";
-    DeleteUserInput => DeleteUserOutput = super::schema::ops::DELETE_USER, "DeleteUser";
-    DeleteUserAttributesInput => DeleteUserAttributesOutput =
-    super::schema::ops::DELETE_USER_ATTRIBUTES, "DeleteUserAttributes";
-    DeleteUserPoolInput => DeleteUserPoolOutput = super::schema::ops::DELETE_USER_POOL,
-    "DeleteUserPool"; DeleteUserPoolClientInput => DeleteUserPoolClientOutput =
-    super::schema::ops::DELETE_USER_POOL_CLIENT, "DeleteUserPoolClient";
-    DeleteUserPoolClientSecretInput => DeleteUserPoolClientSecretOutput =
-    super::schema::ops::DELETE_USER_POOL_CLIENT_SECRET, "DeleteUserPoolClientSecret";
-    DeleteUserPoolDomainInput => DeleteUserPoolDomainOutput =
-    super::schema::ops::DELETE_USER_POOL_DOMAIN, "DeleteUserPoolDomain";
-    DeleteUserPoolReplicaInput => DeleteUserPoolReplicaOutput =
-    super::schema::ops::DELETE_USER_POOL_REPLICA, "DeleteUserPoolReplica";
-    DeleteWebAuthnCredentialInput => DeleteWebAuthnCredentialOutput =
-    super::schema::ops::DELETE_WEB_AUTHN_CREDENTIAL, "DeleteWebAuthnCredential";
-    DescribeIdentityProviderInput => DescribeIdentityProviderOutput =
-    super::schema::ops::DESCRIBE_IDENTITY_PROVIDER, "DescribeIdentityProvider";
-    DescribeManagedLoginBrandingInput => DescribeManagedLoginBrandingOutput =
-    super::schema::ops::DESCRIBE_MANAGED_LOGIN_BRANDING, "DescribeManagedLoginBranding";
+    super::error::Exception, super::schema::SERVICE; AddCustomAttributesInput =>
+    AddCustomAttributesOutput, "AddCustomAttributes"; AddUserPoolClientSecretInput =>
+    AddUserPoolClientSecretOutput, "AddUserPoolClientSecret"; AdminAddUserToGroupInput =>
+    AdminAddUserToGroupOutput, "AdminAddUserToGroup"; AdminConfirmSignUpInput =>
+    AdminConfirmSignUpOutput, "AdminConfirmSignUp"; AdminCreateUserInput =>
+    AdminCreateUserOutput, "AdminCreateUser"; AdminDeleteSoftwareTokenInput =>
+    AdminDeleteSoftwareTokenOutput, "AdminDeleteSoftwareToken"; AdminDeleteUserInput =>
+    AdminDeleteUserOutput, "AdminDeleteUser"; AdminDeleteUserAttributesInput =>
+    AdminDeleteUserAttributesOutput, "AdminDeleteUserAttributes";
+    AdminDisableProviderForUserInput => AdminDisableProviderForUserOutput,
+    "AdminDisableProviderForUser"; AdminDisableUserInput => AdminDisableUserOutput,
+    "AdminDisableUser"; AdminEnableUserInput => AdminEnableUserOutput, "AdminEnableUser";
+    AdminForgetDeviceInput => AdminForgetDeviceOutput, "AdminForgetDevice";
+    AdminGetDeviceInput => AdminGetDeviceOutput, "AdminGetDevice"; AdminGetUserInput =>
+    AdminGetUserOutput, "AdminGetUser"; AdminGetUserAuthFactorsInput =>
+    AdminGetUserAuthFactorsOutput, "AdminGetUserAuthFactors"; AdminInitiateAuthInput =>
+    AdminInitiateAuthOutput, "AdminInitiateAuth"; AdminLinkProviderForUserInput =>
+    AdminLinkProviderForUserOutput, "AdminLinkProviderForUser"; AdminListDevicesInput =>
+    AdminListDevicesOutput, "AdminListDevices"; AdminListGroupsForUserInput =>
+    AdminListGroupsForUserOutput, "AdminListGroupsForUser"; AdminListUserAuthEventsInput
+    => AdminListUserAuthEventsOutput, "AdminListUserAuthEvents";
+    AdminListUserSessionsInput => AdminListUserSessionsOutput, "AdminListUserSessions";
+    AdminRemoveUserFromGroupInput => AdminRemoveUserFromGroupOutput,
+    "AdminRemoveUserFromGroup"; AdminResetUserPasswordInput =>
+    AdminResetUserPasswordOutput, "AdminResetUserPassword";
+    AdminRespondToAuthChallengeInput => AdminRespondToAuthChallengeOutput,
+    "AdminRespondToAuthChallenge"; AdminRevokeUserSessionInput =>
+    AdminRevokeUserSessionOutput, "AdminRevokeUserSession";
+    AdminSetUserMfaPreferenceInput => AdminSetUserMfaPreferenceOutput,
+    "AdminSetUserMFAPreference"; AdminSetUserPasswordInput => AdminSetUserPasswordOutput,
+    "AdminSetUserPassword"; AdminSetUserSettingsInput => AdminSetUserSettingsOutput,
+    "AdminSetUserSettings"; AdminUpdateAuthEventFeedbackInput =>
+    AdminUpdateAuthEventFeedbackOutput, "AdminUpdateAuthEventFeedback";
+    AdminUpdateDeviceStatusInput => AdminUpdateDeviceStatusOutput,
+    "AdminUpdateDeviceStatus"; AdminUpdateUserAttributesInput =>
+    AdminUpdateUserAttributesOutput, "AdminUpdateUserAttributes";
+    AdminUserGlobalSignOutInput => AdminUserGlobalSignOutOutput,
+    "AdminUserGlobalSignOut"; AssociateSoftwareTokenInput =>
+    AssociateSoftwareTokenOutput, "AssociateSoftwareToken"; ChangePasswordInput =>
+    ChangePasswordOutput, "ChangePassword"; CompleteWebAuthnRegistrationInput =>
+    CompleteWebAuthnRegistrationOutput, "CompleteWebAuthnRegistration";
+    ConfirmDeviceInput => ConfirmDeviceOutput, "ConfirmDevice";
+    ConfirmForgotPasswordInput => ConfirmForgotPasswordOutput, "ConfirmForgotPassword";
+    ConfirmSignUpInput => ConfirmSignUpOutput, "ConfirmSignUp"; CreateGroupInput =>
+    CreateGroupOutput, "CreateGroup"; CreateIdentityProviderInput =>
+    CreateIdentityProviderOutput, "CreateIdentityProvider";
+    CreateManagedLoginBrandingInput => CreateManagedLoginBrandingOutput,
+    "CreateManagedLoginBranding"; CreateResourceServerInput =>
+    CreateResourceServerOutput, "CreateResourceServer"; CreateTermsInput =>
+    CreateTermsOutput, "CreateTerms"; CreateUserImportJobInput =>
+    CreateUserImportJobOutput, "CreateUserImportJob"; CreateUserPoolInput =>
+    CreateUserPoolOutput, "CreateUserPool"; CreateUserPoolClientInput =>
+    CreateUserPoolClientOutput, "CreateUserPoolClient"; CreateUserPoolDomainInput =>
+    CreateUserPoolDomainOutput, "CreateUserPoolDomain"; CreateUserPoolReplicaInput =>
+    CreateUserPoolReplicaOutput, "CreateUserPoolReplica"; DeleteGroupInput =>
+    DeleteGroupOutput, "DeleteGroup"; DeleteIdentityProviderInput =>
+    DeleteIdentityProviderOutput, "DeleteIdentityProvider";
+    DeleteManagedLoginBrandingInput => DeleteManagedLoginBrandingOutput,
+    "DeleteManagedLoginBranding"; DeleteResourceServerInput =>
+    DeleteResourceServerOutput, "DeleteResourceServer"; DeleteTermsInput =>
+    DeleteTermsOutput, "DeleteTerms"; DeleteUserInput => DeleteUserOutput, "DeleteUser";
+    DeleteUserAttributesInput => DeleteUserAttributesOutput, "DeleteUserAttributes";
+    DeleteUserPoolInput => DeleteUserPoolOutput, "DeleteUserPool";
+    DeleteUserPoolClientInput => DeleteUserPoolClientOutput, "DeleteUserPoolClient";
+    DeleteUserPoolClientSecretInput => DeleteUserPoolClientSecretOutput,
+    "DeleteUserPoolClientSecret"; DeleteUserPoolDomainInput =>
+    DeleteUserPoolDomainOutput, "DeleteUserPoolDomain"; DeleteUserPoolReplicaInput =>
+    DeleteUserPoolReplicaOutput, "DeleteUserPoolReplica"; DeleteWebAuthnCredentialInput
+    => DeleteWebAuthnCredentialOutput, "DeleteWebAuthnCredential";
+    DescribeIdentityProviderInput => DescribeIdentityProviderOutput,
+    "DescribeIdentityProvider"; DescribeManagedLoginBrandingInput =>
+    DescribeManagedLoginBrandingOutput, "DescribeManagedLoginBranding";
     DescribeManagedLoginBrandingByClientInput =>
-    DescribeManagedLoginBrandingByClientOutput =
-    super::schema::ops::DESCRIBE_MANAGED_LOGIN_BRANDING_BY_CLIENT,
-    "DescribeManagedLoginBrandingByClient"; DescribeResourceServerInput =>
-    DescribeResourceServerOutput = super::schema::ops::DESCRIBE_RESOURCE_SERVER,
+    DescribeManagedLoginBrandingByClientOutput, "DescribeManagedLoginBrandingByClient";
+    DescribeResourceServerInput => DescribeResourceServerOutput,
     "DescribeResourceServer"; DescribeRiskConfigurationInput =>
-    DescribeRiskConfigurationOutput = super::schema::ops::DESCRIBE_RISK_CONFIGURATION,
-    "DescribeRiskConfiguration"; DescribeTermsInput => DescribeTermsOutput =
-    super::schema::ops::DESCRIBE_TERMS, "DescribeTerms"; DescribeTermsByClientInput =>
-    DescribeTermsByClientOutput = super::schema::ops::DESCRIBE_TERMS_BY_CLIENT,
-    "DescribeTermsByClient"; DescribeUserImportJobInput => DescribeUserImportJobOutput =
-    super::schema::ops::DESCRIBE_USER_IMPORT_JOB, "DescribeUserImportJob";
-    DescribeUserPoolInput => DescribeUserPoolOutput =
-    super::schema::ops::DESCRIBE_USER_POOL, "DescribeUserPool";
-    DescribeUserPoolClientInput => DescribeUserPoolClientOutput =
-    super::schema::ops::DESCRIBE_USER_POOL_CLIENT, "DescribeUserPoolClient";
-    DescribeUserPoolDomainInput => DescribeUserPoolDomainOutput =
-    super::schema::ops::DESCRIBE_USER_POOL_DOMAIN, "DescribeUserPoolDomain";
-    ForgetDeviceInput => ForgetDeviceOutput = super::schema::ops::FORGET_DEVICE,
-    "ForgetDevice"; ForgotPasswordInput => ForgotPasswordOutput =
-    super::schema::ops::FORGOT_PASSWORD, "ForgotPassword"; GetCsvHeaderInput =>
-    GetCsvHeaderOutput = super::schema::ops::GET_CSV_HEADER, "GetCSVHeader";
-    GetClientTokenInput => GetClientTokenOutput = super::schema::ops::GET_CLIENT_TOKEN,
-    "GetClientToken"; GetDerivedTokenInput => GetDerivedTokenOutput =
-    super::schema::ops::GET_DERIVED_TOKEN, "GetDerivedToken"; GetDeviceInput =>
-    GetDeviceOutput = super::schema::ops::GET_DEVICE, "GetDevice"; GetGroupInput =>
-    GetGroupOutput = super::schema::ops::GET_GROUP, "GetGroup";
-    GetIdentityProviderByIdentifierInput => GetIdentityProviderByIdentifierOutput =
-    super::schema::ops::GET_IDENTITY_PROVIDER_BY_IDENTIFIER,
+    DescribeRiskConfigurationOutput, "DescribeRiskConfiguration"; DescribeTermsInput =>
+    DescribeTermsOutput, "DescribeTerms"; DescribeTermsByClientInput =>
+    DescribeTermsByClientOutput, "DescribeTermsByClient"; DescribeUserImportJobInput =>
+    DescribeUserImportJobOutput, "DescribeUserImportJob"; DescribeUserPoolInput =>
+    DescribeUserPoolOutput, "DescribeUserPool"; DescribeUserPoolClientInput =>
+    DescribeUserPoolClientOutput, "DescribeUserPoolClient"; DescribeUserPoolDomainInput
+    => DescribeUserPoolDomainOutput, "DescribeUserPoolDomain"; ForgetDeviceInput =>
+    ForgetDeviceOutput, "ForgetDevice"; ForgotPasswordInput => ForgotPasswordOutput,
+    "ForgotPassword"; GetCsvHeaderInput => GetCsvHeaderOutput, "GetCSVHeader";
+    GetClientTokenInput => GetClientTokenOutput, "GetClientToken"; GetDerivedTokenInput
+    => GetDerivedTokenOutput, "GetDerivedToken"; GetDeviceInput => GetDeviceOutput,
+    "GetDevice"; GetGroupInput => GetGroupOutput, "GetGroup";
+    GetIdentityProviderByIdentifierInput => GetIdentityProviderByIdentifierOutput,
     "GetIdentityProviderByIdentifier"; GetLogDeliveryConfigurationInput =>
-    GetLogDeliveryConfigurationOutput =
-    super::schema::ops::GET_LOG_DELIVERY_CONFIGURATION, "GetLogDeliveryConfiguration";
-    GetProvisionedLimitInput => GetProvisionedLimitOutput =
-    super::schema::ops::GET_PROVISIONED_LIMIT, "GetProvisionedLimit";
-    GetSigningCertificateInput => GetSigningCertificateOutput =
-    super::schema::ops::GET_SIGNING_CERTIFICATE, "GetSigningCertificate";
-    GetTokensFromRefreshTokenInput => GetTokensFromRefreshTokenOutput =
-    super::schema::ops::GET_TOKENS_FROM_REFRESH_TOKEN, "GetTokensFromRefreshToken";
-    GetUiCustomizationInput => GetUiCustomizationOutput =
-    super::schema::ops::GET_UI_CUSTOMIZATION, "GetUICustomization"; GetUserInput =>
-    GetUserOutput = super::schema::ops::GET_USER, "GetUser";
-    GetUserAttributeVerificationCodeInput => GetUserAttributeVerificationCodeOutput =
-    super::schema::ops::GET_USER_ATTRIBUTE_VERIFICATION_CODE,
+    GetLogDeliveryConfigurationOutput, "GetLogDeliveryConfiguration";
+    GetProvisionedLimitInput => GetProvisionedLimitOutput, "GetProvisionedLimit";
+    GetSigningCertificateInput => GetSigningCertificateOutput, "GetSigningCertificate";
+    GetTokensFromRefreshTokenInput => GetTokensFromRefreshTokenOutput,
+    "GetTokensFromRefreshToken"; GetUiCustomizationInput => GetUiCustomizationOutput,
+    "GetUICustomization"; GetUserInput => GetUserOutput, "GetUser";
+    GetUserAttributeVerificationCodeInput => GetUserAttributeVerificationCodeOutput,
     "GetUserAttributeVerificationCode"; GetUserAuthFactorsInput =>
-    GetUserAuthFactorsOutput = super::schema::ops::GET_USER_AUTH_FACTORS,
-    "GetUserAuthFactors"; GetUserPoolClientSessionConfigurationInput =>
-    GetUserPoolClientSessionConfigurationOutput =
-    super::schema::ops::GET_USER_POOL_CLIENT_SESSION_CONFIGURATION,
-    "GetUserPoolClientSessionConfiguration"; GetUserPoolMfaConfigInput =>
-    GetUserPoolMfaConfigOutput = super::schema::ops::GET_USER_POOL_MFA_CONFIG,
-    "GetUserPoolMfaConfig"; GetUserPoolSessionConfigurationInput =>
-    GetUserPoolSessionConfigurationOutput =
-    super::schema::ops::GET_USER_POOL_SESSION_CONFIGURATION,
-    "GetUserPoolSessionConfiguration"; GlobalSignOutInput => GlobalSignOutOutput =
-    super::schema::ops::GLOBAL_SIGN_OUT, "GlobalSignOut"; InitiateAuthInput =>
-    InitiateAuthOutput = super::schema::ops::INITIATE_AUTH, "InitiateAuth";
-    ListDevicesInput => ListDevicesOutput = super::schema::ops::LIST_DEVICES,
-    "ListDevices"; ListGroupsInput => ListGroupsOutput = super::schema::ops::LIST_GROUPS,
-    "ListGroups"; ListIdentityProvidersInput => ListIdentityProvidersOutput =
-    super::schema::ops::LIST_IDENTITY_PROVIDERS, "ListIdentityProviders";
-    ListResourceServersInput => ListResourceServersOutput =
-    super::schema::ops::LIST_RESOURCE_SERVERS, "ListResourceServers";
-    ListTagsForResourceInput => ListTagsForResourceOutput =
-    super::schema::ops::LIST_TAGS_FOR_RESOURCE, "ListTagsForResource"; ListTermsInput =>
-    ListTermsOutput = super::schema::ops::LIST_TERMS, "ListTerms";
-    ListUserImportJobsInput => ListUserImportJobsOutput =
-    super::schema::ops::LIST_USER_IMPORT_JOBS, "ListUserImportJobs";
-    ListUserPoolClientSecretsInput => ListUserPoolClientSecretsOutput =
-    super::schema::ops::LIST_USER_POOL_CLIENT_SECRETS, "ListUserPoolClientSecrets";
-    ListUserPoolClientsInput => ListUserPoolClientsOutput =
-    super::schema::ops::LIST_USER_POOL_CLIENTS, "ListUserPoolClients";
-    ListUserPoolReplicasInput => ListUserPoolReplicasOutput =
-    super::schema::ops::LIST_USER_POOL_REPLICAS, "ListUserPoolReplicas";
-    ListUserPoolsInput => ListUserPoolsOutput = super::schema::ops::LIST_USER_POOLS,
-    "ListUserPools"; ListUserSessionsInput => ListUserSessionsOutput =
-    super::schema::ops::LIST_USER_SESSIONS, "ListUserSessions"; ListUsersInput =>
-    ListUsersOutput = super::schema::ops::LIST_USERS, "ListUsers"; ListUsersInGroupInput
-    => ListUsersInGroupOutput = super::schema::ops::LIST_USERS_IN_GROUP,
-    "ListUsersInGroup"; ListWebAuthnCredentialsInput => ListWebAuthnCredentialsOutput =
-    super::schema::ops::LIST_WEB_AUTHN_CREDENTIALS, "ListWebAuthnCredentials";
-    ResendConfirmationCodeInput => ResendConfirmationCodeOutput =
-    super::schema::ops::RESEND_CONFIRMATION_CODE, "ResendConfirmationCode";
-    RespondToAuthChallengeInput => RespondToAuthChallengeOutput =
-    super::schema::ops::RESPOND_TO_AUTH_CHALLENGE, "RespondToAuthChallenge";
-    RevokeTokenInput => RevokeTokenOutput = super::schema::ops::REVOKE_TOKEN,
-    "RevokeToken"; RevokeUserSessionInput => RevokeUserSessionOutput =
-    super::schema::ops::REVOKE_USER_SESSION, "RevokeUserSession";
-    SetLogDeliveryConfigurationInput => SetLogDeliveryConfigurationOutput =
-    super::schema::ops::SET_LOG_DELIVERY_CONFIGURATION, "SetLogDeliveryConfiguration";
-    SetRiskConfigurationInput => SetRiskConfigurationOutput =
-    super::schema::ops::SET_RISK_CONFIGURATION, "SetRiskConfiguration";
-    SetUiCustomizationInput => SetUiCustomizationOutput =
-    super::schema::ops::SET_UI_CUSTOMIZATION, "SetUICustomization";
-    SetUserMfaPreferenceInput => SetUserMfaPreferenceOutput =
-    super::schema::ops::SET_USER_MFA_PREFERENCE, "SetUserMFAPreference";
+    GetUserAuthFactorsOutput, "GetUserAuthFactors";
+    GetUserPoolClientSessionConfigurationInput =>
+    GetUserPoolClientSessionConfigurationOutput, "GetUserPoolClientSessionConfiguration";
+    GetUserPoolMfaConfigInput => GetUserPoolMfaConfigOutput, "GetUserPoolMfaConfig";
+    GetUserPoolSessionConfigurationInput => GetUserPoolSessionConfigurationOutput,
+    "GetUserPoolSessionConfiguration"; GlobalSignOutInput => GlobalSignOutOutput,
+    "GlobalSignOut"; InitiateAuthInput => InitiateAuthOutput, "InitiateAuth";
+    ListDevicesInput => ListDevicesOutput, "ListDevices"; ListGroupsInput =>
+    ListGroupsOutput, "ListGroups"; ListIdentityProvidersInput =>
+    ListIdentityProvidersOutput, "ListIdentityProviders"; ListResourceServersInput =>
+    ListResourceServersOutput, "ListResourceServers"; ListTagsForResourceInput =>
+    ListTagsForResourceOutput, "ListTagsForResource"; ListTermsInput => ListTermsOutput,
+    "ListTerms"; ListUserImportJobsInput => ListUserImportJobsOutput,
+    "ListUserImportJobs"; ListUserPoolClientSecretsInput =>
+    ListUserPoolClientSecretsOutput, "ListUserPoolClientSecrets";
+    ListUserPoolClientsInput => ListUserPoolClientsOutput, "ListUserPoolClients";
+    ListUserPoolReplicasInput => ListUserPoolReplicasOutput, "ListUserPoolReplicas";
+    ListUserPoolsInput => ListUserPoolsOutput, "ListUserPools"; ListUserSessionsInput =>
+    ListUserSessionsOutput, "ListUserSessions"; ListUsersInput => ListUsersOutput,
+    "ListUsers"; ListUsersInGroupInput => ListUsersInGroupOutput, "ListUsersInGroup";
+    ListWebAuthnCredentialsInput => ListWebAuthnCredentialsOutput,
+    "ListWebAuthnCredentials"; ResendConfirmationCodeInput =>
+    ResendConfirmationCodeOutput, "ResendConfirmationCode"; RespondToAuthChallengeInput
+    => RespondToAuthChallengeOutput, "RespondToAuthChallenge"; RevokeTokenInput =>
+    RevokeTokenOutput, "RevokeToken"; RevokeUserSessionInput => RevokeUserSessionOutput,
+    "RevokeUserSession"; SetLogDeliveryConfigurationInput =>
+    SetLogDeliveryConfigurationOutput, "SetLogDeliveryConfiguration";
+    SetRiskConfigurationInput => SetRiskConfigurationOutput, "SetRiskConfiguration";
+    SetUiCustomizationInput => SetUiCustomizationOutput, "SetUICustomization";
+    SetUserMfaPreferenceInput => SetUserMfaPreferenceOutput, "SetUserMFAPreference";
     SetUserPoolClientSessionConfigurationInput =>
-    SetUserPoolClientSessionConfigurationOutput =
-    super::schema::ops::SET_USER_POOL_CLIENT_SESSION_CONFIGURATION,
-    "SetUserPoolClientSessionConfiguration"; SetUserPoolMfaConfigInput =>
-    SetUserPoolMfaConfigOutput = super::schema::ops::SET_USER_POOL_MFA_CONFIG,
-    "SetUserPoolMfaConfig"; SetUserPoolSessionConfigurationInput =>
-    SetUserPoolSessionConfigurationOutput =
-    super::schema::ops::SET_USER_POOL_SESSION_CONFIGURATION,
-    "SetUserPoolSessionConfiguration"; SetUserSettingsInput => SetUserSettingsOutput =
-    super::schema::ops::SET_USER_SETTINGS, "SetUserSettings"; SignUpInput => SignUpOutput
-    = super::schema::ops::SIGN_UP, "SignUp"; StartUserImportJobInput =>
-    StartUserImportJobOutput = super::schema::ops::START_USER_IMPORT_JOB,
-    "StartUserImportJob"; StartWebAuthnRegistrationInput =>
-    StartWebAuthnRegistrationOutput = super::schema::ops::START_WEB_AUTHN_REGISTRATION,
-    "StartWebAuthnRegistration"; StopUserImportJobInput => StopUserImportJobOutput =
-    super::schema::ops::STOP_USER_IMPORT_JOB, "StopUserImportJob"; TagResourceInput =>
-    TagResourceOutput = super::schema::ops::TAG_RESOURCE, "TagResource";
-    UntagResourceInput => UntagResourceOutput = super::schema::ops::UNTAG_RESOURCE,
-    "UntagResource"; UpdateAuthEventFeedbackInput => UpdateAuthEventFeedbackOutput =
-    super::schema::ops::UPDATE_AUTH_EVENT_FEEDBACK, "UpdateAuthEventFeedback";
-    UpdateDeviceStatusInput => UpdateDeviceStatusOutput =
-    super::schema::ops::UPDATE_DEVICE_STATUS, "UpdateDeviceStatus"; UpdateGroupInput =>
-    UpdateGroupOutput = super::schema::ops::UPDATE_GROUP, "UpdateGroup";
-    UpdateIdentityProviderInput => UpdateIdentityProviderOutput =
-    super::schema::ops::UPDATE_IDENTITY_PROVIDER, "UpdateIdentityProvider";
-    UpdateManagedLoginBrandingInput => UpdateManagedLoginBrandingOutput =
-    super::schema::ops::UPDATE_MANAGED_LOGIN_BRANDING, "UpdateManagedLoginBranding";
-    UpdateProvisionedLimitInput => UpdateProvisionedLimitOutput =
-    super::schema::ops::UPDATE_PROVISIONED_LIMIT, "UpdateProvisionedLimit";
-    UpdateResourceServerInput => UpdateResourceServerOutput =
-    super::schema::ops::UPDATE_RESOURCE_SERVER, "UpdateResourceServer"; UpdateTermsInput
-    => UpdateTermsOutput = super::schema::ops::UPDATE_TERMS, "UpdateTerms";
-    UpdateUserAttributesInput => UpdateUserAttributesOutput =
-    super::schema::ops::UPDATE_USER_ATTRIBUTES, "UpdateUserAttributes";
-    UpdateUserPoolInput => UpdateUserPoolOutput = super::schema::ops::UPDATE_USER_POOL,
-    "UpdateUserPool"; UpdateUserPoolClientInput => UpdateUserPoolClientOutput =
-    super::schema::ops::UPDATE_USER_POOL_CLIENT, "UpdateUserPoolClient";
-    UpdateUserPoolDomainInput => UpdateUserPoolDomainOutput =
-    super::schema::ops::UPDATE_USER_POOL_DOMAIN, "UpdateUserPoolDomain";
-    UpdateUserPoolReplicaInput => UpdateUserPoolReplicaOutput =
-    super::schema::ops::UPDATE_USER_POOL_REPLICA, "UpdateUserPoolReplica";
-    VerifySoftwareTokenInput => VerifySoftwareTokenOutput =
-    super::schema::ops::VERIFY_SOFTWARE_TOKEN, "VerifySoftwareToken";
-    VerifyUserAttributeInput => VerifyUserAttributeOutput =
-    super::schema::ops::VERIFY_USER_ATTRIBUTE, "VerifyUserAttribute";
+    SetUserPoolClientSessionConfigurationOutput, "SetUserPoolClientSessionConfiguration";
+    SetUserPoolMfaConfigInput => SetUserPoolMfaConfigOutput, "SetUserPoolMfaConfig";
+    SetUserPoolSessionConfigurationInput => SetUserPoolSessionConfigurationOutput,
+    "SetUserPoolSessionConfiguration"; SetUserSettingsInput => SetUserSettingsOutput,
+    "SetUserSettings"; SignUpInput => SignUpOutput, "SignUp"; StartUserImportJobInput =>
+    StartUserImportJobOutput, "StartUserImportJob"; StartWebAuthnRegistrationInput =>
+    StartWebAuthnRegistrationOutput, "StartWebAuthnRegistration"; StopUserImportJobInput
+    => StopUserImportJobOutput, "StopUserImportJob"; TagResourceInput =>
+    TagResourceOutput, "TagResource"; UntagResourceInput => UntagResourceOutput,
+    "UntagResource"; UpdateAuthEventFeedbackInput => UpdateAuthEventFeedbackOutput,
+    "UpdateAuthEventFeedback"; UpdateDeviceStatusInput => UpdateDeviceStatusOutput,
+    "UpdateDeviceStatus"; UpdateGroupInput => UpdateGroupOutput, "UpdateGroup";
+    UpdateIdentityProviderInput => UpdateIdentityProviderOutput,
+    "UpdateIdentityProvider"; UpdateManagedLoginBrandingInput =>
+    UpdateManagedLoginBrandingOutput, "UpdateManagedLoginBranding";
+    UpdateProvisionedLimitInput => UpdateProvisionedLimitOutput,
+    "UpdateProvisionedLimit"; UpdateResourceServerInput => UpdateResourceServerOutput,
+    "UpdateResourceServer"; UpdateTermsInput => UpdateTermsOutput, "UpdateTerms";
+    UpdateUserAttributesInput => UpdateUserAttributesOutput, "UpdateUserAttributes";
+    UpdateUserPoolInput => UpdateUserPoolOutput, "UpdateUserPool";
+    UpdateUserPoolClientInput => UpdateUserPoolClientOutput, "UpdateUserPoolClient";
+    UpdateUserPoolDomainInput => UpdateUserPoolDomainOutput, "UpdateUserPoolDomain";
+    UpdateUserPoolReplicaInput => UpdateUserPoolReplicaOutput, "UpdateUserPoolReplica";
+    VerifySoftwareTokenInput => VerifySoftwareTokenOutput, "VerifySoftwareToken";
+    VerifyUserAttributeInput => VerifyUserAttributeOutput, "VerifyUserAttribute";
 );

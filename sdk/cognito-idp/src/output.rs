@@ -7,17 +7,16 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// Represents the response from the server for the request to add custom attributes.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddCustomAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AddCustomAttributesOutput "AddCustomAttributesResponse"[debug from output] {} { _meta
-    }
+    AddCustomAttributesOutput "AddCustomAttributesResponse"[from output] {} { _meta }
 );
 /// The response from creating a new client secret.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddUserPoolClientSecretOutput {
     /// The details of the newly created client secret, including its unique identifier and creation timestamp. The ClientSecretValue is only returned when Amazon Cognito generates the secret. For custom secrets that you provide, the ClientSecretValue is not included in the response.
@@ -25,20 +24,20 @@ pub struct AddUserPoolClientSecretOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AddUserPoolClientSecretOutput "AddUserPoolClientSecretResponse"[debug from output] {
-    client_secret_descriptor : ClientSecretDescriptorType } { _meta }
+    AddUserPoolClientSecretOutput "AddUserPoolClientSecretResponse"[from output] {
+    client_secret_descriptor = ClientSecretDescriptorType } { _meta }
 );
 /// Represents the response from the server for the request to confirm registration.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminConfirmSignUpOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AdminConfirmSignUpOutput "AdminConfirmSignUpResponse"[debug from output] {} { _meta }
+    AdminConfirmSignUpOutput "AdminConfirmSignUpResponse"[from output] {} { _meta }
 );
 /// Represents the response from the server to the request to create the user.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminCreateUserOutput {
     /// The new user's profile details.
@@ -46,57 +45,57 @@ pub struct AdminCreateUserOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AdminCreateUserOutput "AdminCreateUserResponse"[debug from output] { user : UserType
-    } { _meta }
+    AdminCreateUserOutput "AdminCreateUserResponse"[from output] { user = UserType } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminDeleteSoftwareTokenOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AdminDeleteSoftwareTokenOutput "AdminDeleteSoftwareTokenResponse"[debug from output]
-    {} { _meta }
+    AdminDeleteSoftwareTokenOutput "AdminDeleteSoftwareTokenResponse"[from output] {} {
+    _meta }
 );
 /// Represents the response received from the server for a request to delete user attributes.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminDeleteUserAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AdminDeleteUserAttributesOutput "AdminDeleteUserAttributesResponse"[debug from
-    output] {} { _meta }
+    AdminDeleteUserAttributesOutput "AdminDeleteUserAttributesResponse"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminDisableProviderForUserOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AdminDisableProviderForUserOutput "AdminDisableProviderForUserResponse"[debug from
-    output] {} { _meta }
+    AdminDisableProviderForUserOutput "AdminDisableProviderForUserResponse"[from output]
+    {} { _meta }
 );
 /// Represents the response received from the server to disable the user as an administrator.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminDisableUserOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AdminDisableUserOutput "AdminDisableUserResponse"[debug from output] {} { _meta }
+    AdminDisableUserOutput "AdminDisableUserResponse"[from output] {} { _meta }
 );
 /// Represents the response from the server for the request to enable a user as an administrator.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminEnableUserOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AdminEnableUserOutput "AdminEnableUserResponse"[debug from output] {} { _meta }
+    AdminEnableUserOutput "AdminEnableUserResponse"[from output] {} { _meta }
 );
 /// Gets the device response, as an administrator.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminGetDeviceOutput {
     /// Details of the requested device. Includes device information, last-accessed and created dates, and the device key.
@@ -104,8 +103,8 @@ pub struct AdminGetDeviceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AdminGetDeviceOutput "AdminGetDeviceResponse"[debug from output] { device :
-    DeviceType } { _meta }
+    AdminGetDeviceOutput "AdminGetDeviceResponse"[from output] { device = DeviceType } {
+    _meta }
 );
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -122,8 +121,8 @@ pub struct AdminGetUserAuthFactorsOutput {
 }
 rboto::__structure!(
     AdminGetUserAuthFactorsOutput "AdminGetUserAuthFactorsResponse"[debug from output] {
-    username : String[sensitive], preferred_mfa_setting : String, user_mfa_setting_list :
-    Vec < String >, configured_user_auth_factors : Vec < AuthFactorType > } { _meta }
+    username : String[sensitive], preferred_mfa_setting : String, user_mfa_setting_list =
+    Vec < String >, configured_user_auth_factors = Vec < AuthFactorType > } { _meta }
 );
 /// Represents the response from the server from the request to get the specified user as an administrator.
 #[derive(Clone, Default, PartialEq)]
@@ -151,10 +150,10 @@ pub struct AdminGetUserOutput {
 }
 rboto::__structure!(
     AdminGetUserOutput "AdminGetUserResponse"[debug from output] { username :
-    String[sensitive], user_attributes : Vec < AttributeType >, user_create_date :
+    String[sensitive], user_attributes = Vec < AttributeType >, user_create_date :
     rboto::DateTime, user_last_modified_date : rboto::DateTime, enabled = bool,
-    user_status : UserStatusType, mfa_options : Vec < MfaOptionType >,
-    preferred_mfa_setting : String, user_mfa_setting_list : Vec < String > } { _meta }
+    user_status : UserStatusType, mfa_options = Vec < MfaOptionType >,
+    preferred_mfa_setting : String, user_mfa_setting_list = Vec < String > } { _meta }
 );
 /// Initiates the authentication response, as an administrator.
 #[derive(Clone, Default, PartialEq)]
@@ -175,20 +174,20 @@ pub struct AdminInitiateAuthOutput {
 rboto::__structure!(
     AdminInitiateAuthOutput "AdminInitiateAuthResponse"[debug from output] {
     challenge_name : ChallengeNameType, session : String[sensitive], challenge_parameters
-    : HashMap < String, String >, authentication_result : AuthenticationResultType,
-    available_challenges : Vec < ChallengeNameType > } { _meta }
+    : HashMap < String, String >, authentication_result = AuthenticationResultType,
+    available_challenges = Vec < ChallengeNameType > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminLinkProviderForUserOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AdminLinkProviderForUserOutput "AdminLinkProviderForUserResponse"[debug from output]
-    {} { _meta }
+    AdminLinkProviderForUserOutput "AdminLinkProviderForUserResponse"[from output] {} {
+    _meta }
 );
 /// Lists the device's response, as an administrator.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminListDevicesOutput {
     /// An array of devices and their information. Each entry that's returned includes device information, last-accessed and created dates, and the device key.
@@ -198,10 +197,10 @@ pub struct AdminListDevicesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AdminListDevicesOutput "AdminListDevicesResponse"[debug from output] { devices : Vec
-    < DeviceType >, pagination_token : String } { _meta }
+    AdminListDevicesOutput "AdminListDevicesResponse"[from output] { devices = Vec <
+    DeviceType >, pagination_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminListGroupsForUserOutput {
     /// An array of groups and information about them.
@@ -211,10 +210,10 @@ pub struct AdminListGroupsForUserOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AdminListGroupsForUserOutput "AdminListGroupsForUserResponse"[debug from output] {
-    groups : Vec < GroupType >, next_token : String } { _meta }
+    AdminListGroupsForUserOutput "AdminListGroupsForUserResponse"[from output] { groups =
+    Vec < GroupType >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminListUserAuthEventsOutput {
     /// The response object. It includes the `EventID`, `EventType`, `CreationDate`, `EventRisk`, and `EventResponse`.
@@ -224,10 +223,10 @@ pub struct AdminListUserAuthEventsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AdminListUserAuthEventsOutput "AdminListUserAuthEventsResponse"[debug from output] {
-    auth_events : Vec < AuthEventType >, next_token : String } { _meta }
+    AdminListUserAuthEventsOutput "AdminListUserAuthEventsResponse"[from output] {
+    auth_events = Vec < AuthEventType >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminListUserSessionsOutput {
     /// A list of the user's active sessions. Each element describes one token session or SSO session.
@@ -237,18 +236,18 @@ pub struct AdminListUserSessionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AdminListUserSessionsOutput "AdminListUserSessionsResponse"[debug from output] {
-    sessions : Vec < SessionDescriptionType >, next_token : String } { _meta }
+    AdminListUserSessionsOutput "AdminListUserSessionsResponse"[from output] { sessions =
+    Vec < SessionDescriptionType >, next_token : String } { _meta }
 );
 /// Represents the response from the server to reset a user password as an administrator.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminResetUserPasswordOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AdminResetUserPasswordOutput "AdminResetUserPasswordResponse"[debug from output] {} {
-    _meta }
+    AdminResetUserPasswordOutput "AdminResetUserPasswordResponse"[from output] {} { _meta
+    }
 );
 /// Responds to the authentication challenge, as an administrator.
 #[derive(Clone, Default, PartialEq)]
@@ -269,85 +268,83 @@ pub struct AdminRespondToAuthChallengeOutput {
 rboto::__structure!(
     AdminRespondToAuthChallengeOutput "AdminRespondToAuthChallengeResponse"[debug from
     output] { challenge_name : ChallengeNameType, session : String[sensitive],
-    challenge_parameters : HashMap < String, String >, authentication_result :
-    AuthenticationResultType, available_challenges : Vec < ChallengeNameType > } { _meta
+    challenge_parameters : HashMap < String, String >, authentication_result =
+    AuthenticationResultType, available_challenges = Vec < ChallengeNameType > } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminRevokeUserSessionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AdminRevokeUserSessionOutput "AdminRevokeUserSessionResponse"[debug from output] {} {
-    _meta }
+    AdminRevokeUserSessionOutput "AdminRevokeUserSessionResponse"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminSetUserMfaPreferenceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AdminSetUserMfaPreferenceOutput "AdminSetUserMFAPreferenceResponse"[debug from
-    output] {} { _meta }
+    AdminSetUserMfaPreferenceOutput "AdminSetUserMFAPreferenceResponse"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminSetUserPasswordOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AdminSetUserPasswordOutput "AdminSetUserPasswordResponse"[debug from output] {} {
-    _meta }
+    AdminSetUserPasswordOutput "AdminSetUserPasswordResponse"[from output] {} { _meta }
 );
 /// Represents the response from the server to set user settings as an administrator.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminSetUserSettingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AdminSetUserSettingsOutput "AdminSetUserSettingsResponse"[debug from output] {} {
-    _meta }
+    AdminSetUserSettingsOutput "AdminSetUserSettingsResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminUpdateAuthEventFeedbackOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AdminUpdateAuthEventFeedbackOutput "AdminUpdateAuthEventFeedbackResponse"[debug from
+    AdminUpdateAuthEventFeedbackOutput "AdminUpdateAuthEventFeedbackResponse"[from
     output] {} { _meta }
 );
 /// The status response to the request to update the device, as an administrator.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminUpdateDeviceStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AdminUpdateDeviceStatusOutput "AdminUpdateDeviceStatusResponse"[debug from output] {}
-    { _meta }
+    AdminUpdateDeviceStatusOutput "AdminUpdateDeviceStatusResponse"[from output] {} {
+    _meta }
 );
 /// Represents the response from the server for the request to update user attributes as an administrator.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminUpdateUserAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AdminUpdateUserAttributesOutput "AdminUpdateUserAttributesResponse"[debug from
-    output] {} { _meta }
+    AdminUpdateUserAttributesOutput "AdminUpdateUserAttributesResponse"[from output] {} {
+    _meta }
 );
 /// The global sign-out response, as an administrator.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminUserGlobalSignOutOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AdminUserGlobalSignOutOutput "AdminUserGlobalSignOutResponse"[debug from output] {} {
-    _meta }
+    AdminUserGlobalSignOutOutput "AdminUserGlobalSignOutResponse"[from output] {} { _meta
+    }
 );
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -363,25 +360,25 @@ rboto::__structure!(
     secret_code : String[sensitive], session : String[sensitive] } { _meta }
 );
 /// The response from the server to the change password request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChangePasswordOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ChangePasswordOutput "ChangePasswordResponse"[debug from output] {} { _meta }
+    ChangePasswordOutput "ChangePasswordResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CompleteWebAuthnRegistrationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CompleteWebAuthnRegistrationOutput "CompleteWebAuthnRegistrationResponse"[debug from
+    CompleteWebAuthnRegistrationOutput "CompleteWebAuthnRegistrationResponse"[from
     output] {} { _meta }
 );
 /// The confirm-device response.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConfirmDeviceOutput {
     /// When `true`, your user must confirm that they want to remember the device. Prompt the user for an answer.
@@ -389,18 +386,17 @@ pub struct ConfirmDeviceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ConfirmDeviceOutput "ConfirmDeviceResponse"[debug from output] {
+    ConfirmDeviceOutput "ConfirmDeviceResponse"[from output] {
     user_confirmation_necessary = bool } { _meta }
 );
 /// The response from the server that results from a user's request to retrieve a forgotten password.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConfirmForgotPasswordOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ConfirmForgotPasswordOutput "ConfirmForgotPasswordResponse"[debug from output] {} {
-    _meta }
+    ConfirmForgotPasswordOutput "ConfirmForgotPasswordResponse"[from output] {} { _meta }
 );
 /// Represents the response from the server for the registration confirmation.
 #[derive(Clone, Default, PartialEq)]
@@ -414,7 +410,7 @@ rboto::__structure!(
     ConfirmSignUpOutput "ConfirmSignUpResponse"[debug from output] { session :
     String[sensitive] } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGroupOutput {
     /// The response object for a created group.
@@ -422,10 +418,9 @@ pub struct CreateGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateGroupOutput "CreateGroupResponse"[debug from output] { group : GroupType } {
-    _meta }
+    CreateGroupOutput "CreateGroupResponse"[from output] { group = GroupType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateIdentityProviderOutput {
     /// The details of the new user pool IdP.
@@ -433,10 +428,10 @@ pub struct CreateIdentityProviderOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateIdentityProviderOutput "CreateIdentityProviderResponse"[debug from output] {
-    identity_provider : IdentityProviderType } { _meta }
+    CreateIdentityProviderOutput "CreateIdentityProviderResponse"[from output] {
+    identity_provider = IdentityProviderType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateManagedLoginBrandingOutput {
     /// The details of the branding style that you created.
@@ -444,10 +439,10 @@ pub struct CreateManagedLoginBrandingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateManagedLoginBrandingOutput "CreateManagedLoginBrandingResponse"[debug from
-    output] { managed_login_branding : ManagedLoginBrandingType } { _meta }
+    CreateManagedLoginBrandingOutput "CreateManagedLoginBrandingResponse"[from output] {
+    managed_login_branding = ManagedLoginBrandingType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResourceServerOutput {
     /// The details of the new resource server.
@@ -455,10 +450,10 @@ pub struct CreateResourceServerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateResourceServerOutput "CreateResourceServerResponse"[debug from output] {
-    resource_server : ResourceServerType } { _meta }
+    CreateResourceServerOutput "CreateResourceServerResponse"[from output] {
+    resource_server = ResourceServerType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTermsOutput {
     /// A summary of your terms documents. Includes a unique identifier for later changes to the terms documents.
@@ -466,11 +461,10 @@ pub struct CreateTermsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTermsOutput "CreateTermsResponse"[debug from output] { terms : TermsType } {
-    _meta }
+    CreateTermsOutput "CreateTermsResponse"[from output] { terms = TermsType } { _meta }
 );
 /// Represents the response from the server to the request to create the user import job.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUserImportJobOutput {
     /// The details of the user import job. Includes logging destination, status, and the Amazon S3 pre-signed URL for CSV upload.
@@ -478,11 +472,11 @@ pub struct CreateUserImportJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateUserImportJobOutput "CreateUserImportJobResponse"[debug from output] {
-    user_import_job : UserImportJobType } { _meta }
+    CreateUserImportJobOutput "CreateUserImportJobResponse"[from output] {
+    user_import_job = UserImportJobType } { _meta }
 );
 /// Represents the response from the server to create a user pool client.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUserPoolClientOutput {
     /// The details of the new app client.
@@ -490,10 +484,10 @@ pub struct CreateUserPoolClientOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateUserPoolClientOutput "CreateUserPoolClientResponse"[debug from output] {
-    user_pool_client : UserPoolClientType } { _meta }
+    CreateUserPoolClientOutput "CreateUserPoolClientResponse"[from output] {
+    user_pool_client = UserPoolClientType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUserPoolDomainOutput {
     /// The version of managed login branding applied your domain. A value of `1` indicates hosted UI (classic) and a version of `2` indicates managed login.
@@ -505,11 +499,11 @@ pub struct CreateUserPoolDomainOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateUserPoolDomainOutput "CreateUserPoolDomainResponse"[debug from output] {
-    managed_login_version = i32, cloud_front_domain : String, routing : RoutingType } {
+    CreateUserPoolDomainOutput "CreateUserPoolDomainResponse"[from output] {
+    managed_login_version = i32, cloud_front_domain : String, routing = RoutingType } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUserPoolReplicaOutput {
     /// Information about the created user pool replica, including its status and role.
@@ -517,11 +511,11 @@ pub struct CreateUserPoolReplicaOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateUserPoolReplicaOutput "CreateUserPoolReplicaResponse"[debug from output] {
-    user_pool_replica : UserPoolReplicaType } { _meta }
+    CreateUserPoolReplicaOutput "CreateUserPoolReplicaResponse"[from output] {
+    user_pool_replica = UserPoolReplicaType } { _meta }
 );
 /// Represents the response from the server for the request to create a user pool.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUserPoolOutput {
     /// The details of the created user pool.
@@ -529,39 +523,37 @@ pub struct CreateUserPoolOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateUserPoolOutput "CreateUserPoolResponse"[debug from output] { user_pool :
-    UserPoolType } { _meta }
+    CreateUserPoolOutput "CreateUserPoolResponse"[from output] { user_pool = UserPoolType
+    } { _meta }
 );
 /// Represents the response from the server to delete user attributes.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteUserAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteUserAttributesOutput "DeleteUserAttributesResponse"[debug from output] {} {
-    _meta }
+    DeleteUserAttributesOutput "DeleteUserAttributesResponse"[from output] {} { _meta }
 );
 /// The response from deleting a client secret.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteUserPoolClientSecretOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteUserPoolClientSecretOutput "DeleteUserPoolClientSecretResponse"[debug from
-    output] {} { _meta }
+    DeleteUserPoolClientSecretOutput "DeleteUserPoolClientSecretResponse"[from output] {}
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteUserPoolDomainOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteUserPoolDomainOutput "DeleteUserPoolDomainResponse"[debug from output] {} {
-    _meta }
+    DeleteUserPoolDomainOutput "DeleteUserPoolDomainResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteUserPoolReplicaOutput {
     /// Information about the deleted user pool replica.
@@ -569,19 +561,19 @@ pub struct DeleteUserPoolReplicaOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteUserPoolReplicaOutput "DeleteUserPoolReplicaResponse"[debug from output] {
-    user_pool_replica : UserPoolReplicaType } { _meta }
+    DeleteUserPoolReplicaOutput "DeleteUserPoolReplicaResponse"[from output] {
+    user_pool_replica = UserPoolReplicaType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteWebAuthnCredentialOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteWebAuthnCredentialOutput "DeleteWebAuthnCredentialResponse"[debug from output]
-    {} { _meta }
+    DeleteWebAuthnCredentialOutput "DeleteWebAuthnCredentialResponse"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIdentityProviderOutput {
     /// The details of the requested IdP.
@@ -589,10 +581,10 @@ pub struct DescribeIdentityProviderOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeIdentityProviderOutput "DescribeIdentityProviderResponse"[debug from output]
-    { identity_provider : IdentityProviderType } { _meta }
+    DescribeIdentityProviderOutput "DescribeIdentityProviderResponse"[from output] {
+    identity_provider = IdentityProviderType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeManagedLoginBrandingByClientOutput {
     /// The details of the requested branding style.
@@ -601,10 +593,10 @@ pub struct DescribeManagedLoginBrandingByClientOutput {
 }
 rboto::__structure!(
     DescribeManagedLoginBrandingByClientOutput
-    "DescribeManagedLoginBrandingByClientResponse"[debug from output] {
-    managed_login_branding : ManagedLoginBrandingType } { _meta }
+    "DescribeManagedLoginBrandingByClientResponse"[from output] { managed_login_branding
+    = ManagedLoginBrandingType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeManagedLoginBrandingOutput {
     /// The details of the requested branding style.
@@ -612,10 +604,10 @@ pub struct DescribeManagedLoginBrandingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeManagedLoginBrandingOutput "DescribeManagedLoginBrandingResponse"[debug from
-    output] { managed_login_branding : ManagedLoginBrandingType } { _meta }
+    DescribeManagedLoginBrandingOutput "DescribeManagedLoginBrandingResponse"[from
+    output] { managed_login_branding = ManagedLoginBrandingType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeResourceServerOutput {
     /// The details of the requested resource server.
@@ -623,10 +615,10 @@ pub struct DescribeResourceServerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeResourceServerOutput "DescribeResourceServerResponse"[debug from output] {
-    resource_server : ResourceServerType } { _meta }
+    DescribeResourceServerOutput "DescribeResourceServerResponse"[from output] {
+    resource_server = ResourceServerType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRiskConfigurationOutput {
     /// The details of the requested risk configuration.
@@ -634,10 +626,10 @@ pub struct DescribeRiskConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeRiskConfigurationOutput "DescribeRiskConfigurationResponse"[debug from
-    output] { risk_configuration : RiskConfigurationType } { _meta }
+    DescribeRiskConfigurationOutput "DescribeRiskConfigurationResponse"[from output] {
+    risk_configuration = RiskConfigurationType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTermsByClientOutput {
     /// A summary of the requested terms documents, including a unique identifier for later changes to the terms documents.
@@ -645,10 +637,10 @@ pub struct DescribeTermsByClientOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTermsByClientOutput "DescribeTermsByClientResponse"[debug from output] {
-    terms : TermsType } { _meta }
+    DescribeTermsByClientOutput "DescribeTermsByClientResponse"[from output] { terms =
+    TermsType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTermsOutput {
     /// A summary of the requested terms documents. Includes a unique identifier for later changes to the terms documents.
@@ -656,11 +648,11 @@ pub struct DescribeTermsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTermsOutput "DescribeTermsResponse"[debug from output] { terms : TermsType }
-    { _meta }
+    DescribeTermsOutput "DescribeTermsResponse"[from output] { terms = TermsType } {
+    _meta }
 );
 /// Represents the response from the server to the request to describe the user import job.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeUserImportJobOutput {
     /// The details of the user import job. Includes logging destination, status, and the Amazon S3 pre-signed URL for CSV upload.
@@ -668,11 +660,11 @@ pub struct DescribeUserImportJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeUserImportJobOutput "DescribeUserImportJobResponse"[debug from output] {
-    user_import_job : UserImportJobType } { _meta }
+    DescribeUserImportJobOutput "DescribeUserImportJobResponse"[from output] {
+    user_import_job = UserImportJobType } { _meta }
 );
 /// Represents the response from the server from a request to describe the user pool client.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeUserPoolClientOutput {
     /// The details of the request app client.
@@ -680,10 +672,10 @@ pub struct DescribeUserPoolClientOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeUserPoolClientOutput "DescribeUserPoolClientResponse"[debug from output] {
-    user_pool_client : UserPoolClientType } { _meta }
+    DescribeUserPoolClientOutput "DescribeUserPoolClientResponse"[from output] {
+    user_pool_client = UserPoolClientType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeUserPoolDomainOutput {
     /// The details of the requested user pool domain.
@@ -691,11 +683,11 @@ pub struct DescribeUserPoolDomainOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeUserPoolDomainOutput "DescribeUserPoolDomainResponse"[debug from output] {
-    domain_description : DomainDescriptionType } { _meta }
+    DescribeUserPoolDomainOutput "DescribeUserPoolDomainResponse"[from output] {
+    domain_description = DomainDescriptionType } { _meta }
 );
 /// Represents the response to describe the user pool.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeUserPoolOutput {
     /// The details of the requested user pool.
@@ -703,11 +695,11 @@ pub struct DescribeUserPoolOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeUserPoolOutput "DescribeUserPoolResponse"[debug from output] { user_pool :
+    DescribeUserPoolOutput "DescribeUserPoolResponse"[from output] { user_pool =
     UserPoolType } { _meta }
 );
 /// The response from Amazon Cognito to a request to reset a password.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ForgotPasswordOutput {
     /// Information about the phone number or email address that Amazon Cognito sent the password-recovery code to.
@@ -715,11 +707,11 @@ pub struct ForgotPasswordOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ForgotPasswordOutput "ForgotPasswordResponse"[debug from output] {
-    code_delivery_details : CodeDeliveryDetailsType } { _meta }
+    ForgotPasswordOutput "ForgotPasswordResponse"[from output] { code_delivery_details =
+    CodeDeliveryDetailsType } { _meta }
 );
 /// Represents the response from the server to the request to get the header information of the CSV file for the user import job.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCsvHeaderOutput {
     /// The ID of the requested user pool.
@@ -729,10 +721,10 @@ pub struct GetCsvHeaderOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetCsvHeaderOutput "GetCSVHeaderResponse"[debug from output] { user_pool_id : String,
-    csv_header : Vec < String > } { _meta }
+    GetCsvHeaderOutput "GetCSVHeaderResponse"[from output] { user_pool_id : String,
+    csv_header = Vec < String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetClientTokenOutput {
     /// The access token that Amazon Cognito issues for the app client, and its metadata.
@@ -740,8 +732,8 @@ pub struct GetClientTokenOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetClientTokenOutput "GetClientTokenResponse"[debug from output] {
-    client_authentication_result : ClientAuthenticationResultType } { _meta }
+    GetClientTokenOutput "GetClientTokenResponse"[from output] {
+    client_authentication_result = ClientAuthenticationResultType } { _meta }
 );
 /// Represents the response to a token exchange request.
 #[derive(Clone, Default, PartialEq)]
@@ -762,10 +754,10 @@ pub struct GetDerivedTokenOutput {
 rboto::__structure!(
     GetDerivedTokenOutput "GetDerivedTokenResponse"[debug from output] { issued_token :
     String[sensitive], issued_token_type : IssuedTokenTypeIdentifierType, token_type :
-    OAuthTokenTypeType, expires_in = i32, scopes : Vec < String > } { _meta }
+    OAuthTokenTypeType, expires_in = i32, scopes = Vec < String > } { _meta }
 );
 /// Gets the device response.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDeviceOutput {
     /// Details of the requested device. Includes device information, last-accessed and created dates, and the device key.
@@ -773,10 +765,9 @@ pub struct GetDeviceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDeviceOutput "GetDeviceResponse"[debug from output] { device : DeviceType } {
-    _meta }
+    GetDeviceOutput "GetDeviceResponse"[from output] { device = DeviceType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetGroupOutput {
     /// A container for the requested group. Includes description, precedence, and IAM role values.
@@ -784,9 +775,9 @@ pub struct GetGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetGroupOutput "GetGroupResponse"[debug from output] { group : GroupType } { _meta }
+    GetGroupOutput "GetGroupResponse"[from output] { group = GroupType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIdentityProviderByIdentifierOutput {
     /// The configuration of the IdP in your user pool. Includes additional identifiers, the IdP name and type, and trust-relationship details like the issuer URL.
@@ -794,10 +785,10 @@ pub struct GetIdentityProviderByIdentifierOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetIdentityProviderByIdentifierOutput "GetIdentityProviderByIdentifierResponse"[debug
-    from output] { identity_provider : IdentityProviderType } { _meta }
+    GetIdentityProviderByIdentifierOutput "GetIdentityProviderByIdentifierResponse"[from
+    output] { identity_provider = IdentityProviderType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetLogDeliveryConfigurationOutput {
     /// The logging configuration of the requested user pool. Includes types of logs configured and their destinations.
@@ -805,10 +796,10 @@ pub struct GetLogDeliveryConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetLogDeliveryConfigurationOutput "GetLogDeliveryConfigurationResponse"[debug from
-    output] { log_delivery_configuration : LogDeliveryConfigurationType } { _meta }
+    GetLogDeliveryConfigurationOutput "GetLogDeliveryConfigurationResponse"[from output]
+    { log_delivery_configuration = LogDeliveryConfigurationType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetProvisionedLimitOutput {
     /// The provisioned and default limit values for the requested limit.
@@ -816,11 +807,11 @@ pub struct GetProvisionedLimitOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetProvisionedLimitOutput "GetProvisionedLimitResponse"[debug from output] { limit :
+    GetProvisionedLimitOutput "GetProvisionedLimitResponse"[from output] { limit =
     LimitType } { _meta }
 );
 /// Response from Amazon Cognito for a signing certificate request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSigningCertificateOutput {
     /// The x.509 certificate that signs SAML 2.0 authentication requests for your user pool.
@@ -828,20 +819,20 @@ pub struct GetSigningCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSigningCertificateOutput "GetSigningCertificateResponse"[debug from output] {
+    GetSigningCertificateOutput "GetSigningCertificateResponse"[from output] {
     certificate : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTokensFromRefreshTokenOutput {
     pub authentication_result: Option<AuthenticationResultType>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetTokensFromRefreshTokenOutput "GetTokensFromRefreshTokenResponse"[debug from
-    output] { authentication_result : AuthenticationResultType } { _meta }
+    GetTokensFromRefreshTokenOutput "GetTokensFromRefreshTokenResponse"[from output] {
+    authentication_result = AuthenticationResultType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetUiCustomizationOutput {
     /// Information about the classic hosted UI custom CSS and logo-image branding that you applied to the user pool or app client.
@@ -849,11 +840,11 @@ pub struct GetUiCustomizationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetUiCustomizationOutput "GetUICustomizationResponse"[debug from output] {
-    ui_customization : UiCustomizationType } { _meta }
+    GetUiCustomizationOutput "GetUICustomizationResponse"[from output] { ui_customization
+    = UiCustomizationType } { _meta }
 );
 /// The verification code response returned by the server response to get the user attribute verification code.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetUserAttributeVerificationCodeOutput {
     /// Information about the delivery destination of the user attribute verification code.
@@ -862,8 +853,8 @@ pub struct GetUserAttributeVerificationCodeOutput {
 }
 rboto::__structure!(
     GetUserAttributeVerificationCodeOutput
-    "GetUserAttributeVerificationCodeResponse"[debug from output] { code_delivery_details
-    : CodeDeliveryDetailsType } { _meta }
+    "GetUserAttributeVerificationCodeResponse"[from output] { code_delivery_details =
+    CodeDeliveryDetailsType } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -880,8 +871,8 @@ pub struct GetUserAuthFactorsOutput {
 }
 rboto::__structure!(
     GetUserAuthFactorsOutput "GetUserAuthFactorsResponse"[debug from output] { username :
-    String[sensitive], preferred_mfa_setting : String, user_mfa_setting_list : Vec <
-    String >, configured_user_auth_factors : Vec < AuthFactorType > } { _meta }
+    String[sensitive], preferred_mfa_setting : String, user_mfa_setting_list = Vec <
+    String >, configured_user_auth_factors = Vec < AuthFactorType > } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -897,10 +888,10 @@ pub struct GetUserPoolClientSessionConfigurationOutput {
 rboto::__structure!(
     GetUserPoolClientSessionConfigurationOutput
     "GetUserPoolClientSessionConfigurationResponse"[debug from output] { user_pool_id :
-    String, client_id : String[sensitive], sso_session : ClientSsoSessionConfigType } {
+    String, client_id : String[sensitive], sso_session = ClientSsoSessionConfigType } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetUserPoolMfaConfigOutput {
     /// Shows user pool configuration for SMS message MFA. Includes the message template and the SMS message sending configuration for Amazon SNS.
@@ -916,13 +907,13 @@ pub struct GetUserPoolMfaConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetUserPoolMfaConfigOutput "GetUserPoolMfaConfigResponse"[debug from output] {
-    sms_mfa_configuration : SmsMfaConfigType, software_token_mfa_configuration :
-    SoftwareTokenMfaConfigType, email_mfa_configuration : EmailMfaConfigType,
-    mfa_configuration : UserPoolMfaType, web_authn_configuration :
+    GetUserPoolMfaConfigOutput "GetUserPoolMfaConfigResponse"[from output] {
+    sms_mfa_configuration = SmsMfaConfigType, software_token_mfa_configuration =
+    SoftwareTokenMfaConfigType, email_mfa_configuration = EmailMfaConfigType,
+    mfa_configuration : UserPoolMfaType, web_authn_configuration =
     WebAuthnConfigurationType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetUserPoolSessionConfigurationOutput {
     /// The ID of the user pool that the session configuration applies to.
@@ -934,9 +925,9 @@ pub struct GetUserPoolSessionConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetUserPoolSessionConfigurationOutput "GetUserPoolSessionConfigurationResponse"[debug
-    from output] { user_pool_id : String, user_session_tracking :
-    UserSessionTrackingType, token_session : UserPoolTokenSessionConfigType } { _meta }
+    GetUserPoolSessionConfigurationOutput "GetUserPoolSessionConfigurationResponse"[from
+    output] { user_pool_id : String, user_session_tracking : UserSessionTrackingType,
+    token_session = UserPoolTokenSessionConfigType } { _meta }
 );
 /// Represents the response from the server from the request to get information about the user.
 #[derive(Clone, Default, PartialEq)]
@@ -956,17 +947,17 @@ pub struct GetUserOutput {
 }
 rboto::__structure!(
     GetUserOutput "GetUserResponse"[debug from output] { username : String[sensitive],
-    user_attributes : Vec < AttributeType >, mfa_options : Vec < MfaOptionType >,
-    preferred_mfa_setting : String, user_mfa_setting_list : Vec < String > } { _meta }
+    user_attributes = Vec < AttributeType >, mfa_options = Vec < MfaOptionType >,
+    preferred_mfa_setting : String, user_mfa_setting_list = Vec < String > } { _meta }
 );
 /// The response to the request to sign out all devices.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GlobalSignOutOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GlobalSignOutOutput "GlobalSignOutResponse"[debug from output] {} { _meta }
+    GlobalSignOutOutput "GlobalSignOutResponse"[from output] {} { _meta }
 );
 /// Initiates the authentication response.
 #[derive(Clone, Default, PartialEq)]
@@ -987,11 +978,11 @@ pub struct InitiateAuthOutput {
 rboto::__structure!(
     InitiateAuthOutput "InitiateAuthResponse"[debug from output] { challenge_name :
     ChallengeNameType, session : String[sensitive], challenge_parameters : HashMap <
-    String, String >, authentication_result : AuthenticationResultType,
-    available_challenges : Vec < ChallengeNameType > } { _meta }
+    String, String >, authentication_result = AuthenticationResultType,
+    available_challenges = Vec < ChallengeNameType > } { _meta }
 );
 /// Represents the response to list devices.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDevicesOutput {
     /// An array of devices and their details. Each entry that's returned includes device information, last-accessed and created dates, and the device key.
@@ -1001,10 +992,10 @@ pub struct ListDevicesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDevicesOutput "ListDevicesResponse"[debug from output] { devices : Vec <
-    DeviceType >, pagination_token : String } { _meta }
+    ListDevicesOutput "ListDevicesResponse"[from output] { devices = Vec < DeviceType >,
+    pagination_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListGroupsOutput {
     /// An array of groups and their details. Each entry that's returned includes description, precedence, and IAM role values.
@@ -1014,10 +1005,10 @@ pub struct ListGroupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListGroupsOutput "ListGroupsResponse"[debug from output] { groups : Vec < GroupType
-    >, next_token : String } { _meta }
+    ListGroupsOutput "ListGroupsResponse"[from output] { groups = Vec < GroupType >,
+    next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListIdentityProvidersOutput {
     /// An array of the IdPs in your user pool. For each, the response includes identifiers, the IdP name and type, and trust-relationship details like the issuer URL.
@@ -1027,10 +1018,10 @@ pub struct ListIdentityProvidersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListIdentityProvidersOutput "ListIdentityProvidersResponse"[debug from output] {
-    providers : Vec < ProviderDescription >, next_token : String } { _meta }
+    ListIdentityProvidersOutput "ListIdentityProvidersResponse"[from output] { providers
+    = Vec < ProviderDescription >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListResourceServersOutput {
     /// An array of resource servers and the details of their configuration. For each, the response includes names, identifiers, and custom scopes.
@@ -1040,10 +1031,10 @@ pub struct ListResourceServersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListResourceServersOutput "ListResourceServersResponse"[debug from output] {
-    resource_servers : Vec < ResourceServerType >, next_token : String } { _meta }
+    ListResourceServersOutput "ListResourceServersResponse"[from output] {
+    resource_servers = Vec < ResourceServerType >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourceOutput {
     /// The tags that are assigned to the user pool.
@@ -1051,10 +1042,10 @@ pub struct ListTagsForResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForResourceOutput "ListTagsForResourceResponse"[debug from output] { tags :
-    HashMap < String, String > } { _meta }
+    ListTagsForResourceOutput "ListTagsForResourceResponse"[from output] { tags : HashMap
+    < String, String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTermsOutput {
     /// A summary of the requested terms documents. Includes unique identifiers for later changes to the terms documents.
@@ -1064,11 +1055,11 @@ pub struct ListTermsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTermsOutput "ListTermsResponse"[debug from output] { terms : Vec <
-    TermsDescriptionType >, next_token : String } { _meta }
+    ListTermsOutput "ListTermsResponse"[from output] { terms = Vec < TermsDescriptionType
+    >, next_token : String } { _meta }
 );
 /// Represents the response from the server to the request to list the user import jobs.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListUserImportJobsOutput {
     /// An array of user import jobs from the requested user pool. For each, the response includes logging destination, status, and the Amazon S3 pre-signed URL for CSV upload.
@@ -1078,11 +1069,11 @@ pub struct ListUserImportJobsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListUserImportJobsOutput "ListUserImportJobsResponse"[debug from output] {
-    user_import_jobs : Vec < UserImportJobType >, pagination_token : String } { _meta }
+    ListUserImportJobsOutput "ListUserImportJobsResponse"[from output] { user_import_jobs
+    = Vec < UserImportJobType >, pagination_token : String } { _meta }
 );
 /// The response containing the list of client secret metadata. This response does not include a NextToken field as all secrets are returned in a single response.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListUserPoolClientSecretsOutput {
     /// A list of client secret descriptors containing the identifier and creation date for each secret. For security reasons, the response never reveals the actual secret value in ClientSecretValue.
@@ -1092,12 +1083,11 @@ pub struct ListUserPoolClientSecretsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListUserPoolClientSecretsOutput "ListUserPoolClientSecretsResponse"[debug from
-    output] { client_secrets : Vec < ClientSecretDescriptorType >, next_token : String }
-    { _meta }
+    ListUserPoolClientSecretsOutput "ListUserPoolClientSecretsResponse"[from output] {
+    client_secrets = Vec < ClientSecretDescriptorType >, next_token : String } { _meta }
 );
 /// Represents the response from the server that lists user pool clients.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListUserPoolClientsOutput {
     /// An array of app clients and their details. Includes app client ID and name.
@@ -1107,11 +1097,11 @@ pub struct ListUserPoolClientsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListUserPoolClientsOutput "ListUserPoolClientsResponse"[debug from output] {
-    user_pool_clients : Vec < UserPoolClientDescription >, next_token : String } { _meta
+    ListUserPoolClientsOutput "ListUserPoolClientsResponse"[from output] {
+    user_pool_clients = Vec < UserPoolClientDescription >, next_token : String } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListUserPoolReplicasOutput {
     /// A list of user pool replicas, including information about their status, role, and Region.
@@ -1121,11 +1111,11 @@ pub struct ListUserPoolReplicasOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListUserPoolReplicasOutput "ListUserPoolReplicasResponse"[debug from output] {
-    user_pool_replicas : Vec < UserPoolReplicaType >, next_token : String } { _meta }
+    ListUserPoolReplicasOutput "ListUserPoolReplicasResponse"[from output] {
+    user_pool_replicas = Vec < UserPoolReplicaType >, next_token : String } { _meta }
 );
 /// Represents the response to list user pools.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListUserPoolsOutput {
     /// An array of user pools and their configuration details.
@@ -1135,10 +1125,10 @@ pub struct ListUserPoolsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListUserPoolsOutput "ListUserPoolsResponse"[debug from output] { user_pools : Vec <
+    ListUserPoolsOutput "ListUserPoolsResponse"[from output] { user_pools = Vec <
     UserPoolDescriptionType >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListUserSessionsOutput {
     /// A list of the user's active sessions. Each element describes one token session or SSO session.
@@ -1148,10 +1138,10 @@ pub struct ListUserSessionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListUserSessionsOutput "ListUserSessionsResponse"[debug from output] { sessions : Vec
-    < SessionDescriptionType >, next_token : String } { _meta }
+    ListUserSessionsOutput "ListUserSessionsResponse"[from output] { sessions = Vec <
+    SessionDescriptionType >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListUsersInGroupOutput {
     /// An array of users who are members in the group, and their attributes.
@@ -1161,11 +1151,11 @@ pub struct ListUsersInGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListUsersInGroupOutput "ListUsersInGroupResponse"[debug from output] { users : Vec <
+    ListUsersInGroupOutput "ListUsersInGroupResponse"[from output] { users = Vec <
     UserType >, next_token : String } { _meta }
 );
 /// The response from the request to list users.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListUsersOutput {
     /// An array of user pool users who match your query, and their attributes. Between different requests, you might observe variations in the sequence that users in this response object are sorted into. The sort order of users isn't guaranteed to follow a single pattern, but the paginated list from a single chain of requests won't return duplicates.
@@ -1175,10 +1165,10 @@ pub struct ListUsersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListUsersOutput "ListUsersResponse"[debug from output] { users : Vec < UserType >,
+    ListUsersOutput "ListUsersResponse"[from output] { users = Vec < UserType >,
     pagination_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListWebAuthnCredentialsOutput {
     /// A list of registered passkeys for a user.
@@ -1188,11 +1178,11 @@ pub struct ListWebAuthnCredentialsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListWebAuthnCredentialsOutput "ListWebAuthnCredentialsResponse"[debug from output] {
-    credentials : Vec < WebAuthnCredentialDescription >, next_token : String } { _meta }
+    ListWebAuthnCredentialsOutput "ListWebAuthnCredentialsResponse"[from output] {
+    credentials = Vec < WebAuthnCredentialDescription >, next_token : String } { _meta }
 );
 /// The response from the server when Amazon Cognito makes the request to resend a confirmation code.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResendConfirmationCodeOutput {
     /// Information about the phone number or email address that Amazon Cognito sent the confirmation code to.
@@ -1200,8 +1190,8 @@ pub struct ResendConfirmationCodeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ResendConfirmationCodeOutput "ResendConfirmationCodeResponse"[debug from output] {
-    code_delivery_details : CodeDeliveryDetailsType } { _meta }
+    ResendConfirmationCodeOutput "ResendConfirmationCodeResponse"[from output] {
+    code_delivery_details = CodeDeliveryDetailsType } { _meta }
 );
 /// The response to respond to the authentication challenge.
 #[derive(Clone, Default, PartialEq)]
@@ -1222,26 +1212,24 @@ pub struct RespondToAuthChallengeOutput {
 rboto::__structure!(
     RespondToAuthChallengeOutput "RespondToAuthChallengeResponse"[debug from output] {
     challenge_name : ChallengeNameType, session : String[sensitive], challenge_parameters
-    : HashMap < String, String >, authentication_result : AuthenticationResultType,
-    available_challenges : Vec < ChallengeNameType > } { _meta }
+    : HashMap < String, String >, authentication_result = AuthenticationResultType,
+    available_challenges = Vec < ChallengeNameType > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeTokenOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    RevokeTokenOutput "RevokeTokenResponse"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(RevokeTokenOutput "RevokeTokenResponse"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeUserSessionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RevokeUserSessionOutput "RevokeUserSessionResponse"[debug from output] {} { _meta }
+    RevokeUserSessionOutput "RevokeUserSessionResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetLogDeliveryConfigurationOutput {
     /// The logging configuration that you applied to the requested user pool.
@@ -1249,10 +1237,10 @@ pub struct SetLogDeliveryConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SetLogDeliveryConfigurationOutput "SetLogDeliveryConfigurationResponse"[debug from
-    output] { log_delivery_configuration : LogDeliveryConfigurationType } { _meta }
+    SetLogDeliveryConfigurationOutput "SetLogDeliveryConfigurationResponse"[from output]
+    { log_delivery_configuration = LogDeliveryConfigurationType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetRiskConfigurationOutput {
     /// The API response that contains the risk configuration that you set and the timestamp of the most recent change.
@@ -1260,10 +1248,10 @@ pub struct SetRiskConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SetRiskConfigurationOutput "SetRiskConfigurationResponse"[debug from output] {
-    risk_configuration : RiskConfigurationType } { _meta }
+    SetRiskConfigurationOutput "SetRiskConfigurationResponse"[from output] {
+    risk_configuration = RiskConfigurationType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetUiCustomizationOutput {
     /// Information about the hosted UI branding that you applied.
@@ -1271,17 +1259,16 @@ pub struct SetUiCustomizationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SetUiCustomizationOutput "SetUICustomizationResponse"[debug from output] {
-    ui_customization : UiCustomizationType } { _meta }
+    SetUiCustomizationOutput "SetUICustomizationResponse"[from output] { ui_customization
+    = UiCustomizationType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetUserMfaPreferenceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SetUserMfaPreferenceOutput "SetUserMFAPreferenceResponse"[debug from output] {} {
-    _meta }
+    SetUserMfaPreferenceOutput "SetUserMFAPreferenceResponse"[from output] {} { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -1297,10 +1284,10 @@ pub struct SetUserPoolClientSessionConfigurationOutput {
 rboto::__structure!(
     SetUserPoolClientSessionConfigurationOutput
     "SetUserPoolClientSessionConfigurationResponse"[debug from output] { user_pool_id :
-    String, client_id : String[sensitive], sso_session : ClientSsoSessionConfigType } {
+    String, client_id : String[sensitive], sso_session = ClientSsoSessionConfigType } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetUserPoolMfaConfigOutput {
     /// Shows user pool SMS message configuration for MFA and sign-in with SMS-message OTPs. Includes the message template and the SMS message sending configuration for Amazon SNS.
@@ -1316,13 +1303,13 @@ pub struct SetUserPoolMfaConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SetUserPoolMfaConfigOutput "SetUserPoolMfaConfigResponse"[debug from output] {
-    sms_mfa_configuration : SmsMfaConfigType, software_token_mfa_configuration :
-    SoftwareTokenMfaConfigType, email_mfa_configuration : EmailMfaConfigType,
-    mfa_configuration : UserPoolMfaType, web_authn_configuration :
+    SetUserPoolMfaConfigOutput "SetUserPoolMfaConfigResponse"[from output] {
+    sms_mfa_configuration = SmsMfaConfigType, software_token_mfa_configuration =
+    SoftwareTokenMfaConfigType, email_mfa_configuration = EmailMfaConfigType,
+    mfa_configuration : UserPoolMfaType, web_authn_configuration =
     WebAuthnConfigurationType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetUserPoolSessionConfigurationOutput {
     /// The ID of the user pool that the session configuration was applied to.
@@ -1334,18 +1321,18 @@ pub struct SetUserPoolSessionConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SetUserPoolSessionConfigurationOutput "SetUserPoolSessionConfigurationResponse"[debug
-    from output] { user_pool_id : String, user_session_tracking :
-    UserSessionTrackingType, token_session : UserPoolTokenSessionConfigType } { _meta }
+    SetUserPoolSessionConfigurationOutput "SetUserPoolSessionConfigurationResponse"[from
+    output] { user_pool_id : String, user_session_tracking : UserSessionTrackingType,
+    token_session = UserPoolTokenSessionConfigType } { _meta }
 );
 /// The response from the server for a set user settings request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetUserSettingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SetUserSettingsOutput "SetUserSettingsResponse"[debug from output] {} { _meta }
+    SetUserSettingsOutput "SetUserSettingsResponse"[from output] {} { _meta }
 );
 /// The response from the server for a registration request.
 #[derive(Clone, Default, PartialEq)]
@@ -1363,11 +1350,11 @@ pub struct SignUpOutput {
 }
 rboto::__structure!(
     SignUpOutput "SignUpResponse"[debug from output] { user_confirmed = bool,
-    code_delivery_details : CodeDeliveryDetailsType, user_sub : String, session :
+    code_delivery_details = CodeDeliveryDetailsType, user_sub : String, session :
     String[sensitive] } { _meta }
 );
 /// Represents the response from the server to the request to start the user import job.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartUserImportJobOutput {
     /// The details of the user import job. Includes logging destination, status, and the Amazon S3 pre-signed URL for CSV upload.
@@ -1375,10 +1362,10 @@ pub struct StartUserImportJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartUserImportJobOutput "StartUserImportJobResponse"[debug from output] {
-    user_import_job : UserImportJobType } { _meta }
+    StartUserImportJobOutput "StartUserImportJobResponse"[from output] { user_import_job
+    = UserImportJobType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartWebAuthnRegistrationOutput {
     /// The information that a user can provide in their request to register with their passkey provider.
@@ -1386,11 +1373,11 @@ pub struct StartWebAuthnRegistrationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartWebAuthnRegistrationOutput "StartWebAuthnRegistrationResponse"[debug from
-    output] { credential_creation_options : rboto::Document } { _meta }
+    StartWebAuthnRegistrationOutput "StartWebAuthnRegistrationResponse"[from output] {
+    credential_creation_options = rboto::Document } { _meta }
 );
 /// Represents the response from the server to the request to stop the user import job.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopUserImportJobOutput {
     /// The details of the user import job. Includes logging destination, status, and the Amazon S3 pre-signed URL for CSV upload.
@@ -1398,44 +1385,42 @@ pub struct StopUserImportJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StopUserImportJobOutput "StopUserImportJobResponse"[debug from output] {
-    user_import_job : UserImportJobType } { _meta }
+    StopUserImportJobOutput "StopUserImportJobResponse"[from output] { user_import_job =
+    UserImportJobType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceResponse"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagResourceOutput "TagResourceResponse"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UntagResourceOutput "UntagResourceResponse"[debug from output] {} { _meta }
+    UntagResourceOutput "UntagResourceResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAuthEventFeedbackOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateAuthEventFeedbackOutput "UpdateAuthEventFeedbackResponse"[debug from output] {}
-    { _meta }
+    UpdateAuthEventFeedbackOutput "UpdateAuthEventFeedbackResponse"[from output] {} {
+    _meta }
 );
 /// The response to the request to update the device status.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDeviceStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateDeviceStatusOutput "UpdateDeviceStatusResponse"[debug from output] {} { _meta }
+    UpdateDeviceStatusOutput "UpdateDeviceStatusResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateGroupOutput {
     /// Contains the updated details of the group, including precedence, IAM role, and description.
@@ -1443,10 +1428,9 @@ pub struct UpdateGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateGroupOutput "UpdateGroupResponse"[debug from output] { group : GroupType } {
-    _meta }
+    UpdateGroupOutput "UpdateGroupResponse"[from output] { group = GroupType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateIdentityProviderOutput {
     /// The identity provider details.
@@ -1454,10 +1438,10 @@ pub struct UpdateIdentityProviderOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateIdentityProviderOutput "UpdateIdentityProviderResponse"[debug from output] {
-    identity_provider : IdentityProviderType } { _meta }
+    UpdateIdentityProviderOutput "UpdateIdentityProviderResponse"[from output] {
+    identity_provider = IdentityProviderType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateManagedLoginBrandingOutput {
     /// The details of the branding style that you updated.
@@ -1465,10 +1449,10 @@ pub struct UpdateManagedLoginBrandingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateManagedLoginBrandingOutput "UpdateManagedLoginBrandingResponse"[debug from
-    output] { managed_login_branding : ManagedLoginBrandingType } { _meta }
+    UpdateManagedLoginBrandingOutput "UpdateManagedLoginBrandingResponse"[from output] {
+    managed_login_branding = ManagedLoginBrandingType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateProvisionedLimitOutput {
     /// The updated provisioned and default limit values.
@@ -1476,10 +1460,10 @@ pub struct UpdateProvisionedLimitOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateProvisionedLimitOutput "UpdateProvisionedLimitResponse"[debug from output] {
-    limit : LimitType } { _meta }
+    UpdateProvisionedLimitOutput "UpdateProvisionedLimitResponse"[from output] { limit =
+    LimitType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateResourceServerOutput {
     /// The updated details of the requested resource server.
@@ -1487,10 +1471,10 @@ pub struct UpdateResourceServerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateResourceServerOutput "UpdateResourceServerResponse"[debug from output] {
-    resource_server : ResourceServerType } { _meta }
+    UpdateResourceServerOutput "UpdateResourceServerResponse"[from output] {
+    resource_server = ResourceServerType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTermsOutput {
     /// A summary of the updates to your terms documents.
@@ -1498,11 +1482,10 @@ pub struct UpdateTermsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateTermsOutput "UpdateTermsResponse"[debug from output] { terms : TermsType } {
-    _meta }
+    UpdateTermsOutput "UpdateTermsResponse"[from output] { terms = TermsType } { _meta }
 );
 /// Represents the response from the server for the request to update user attributes.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateUserAttributesOutput {
     /// When the attribute-update request includes an email address or phone number attribute, Amazon Cognito sends a message to users with a code that confirms ownership of the new value that they entered. The `CodeDeliveryDetails` object is information about the delivery destination for that link or code. This behavior happens in user pools configured to automatically verify changes to those attributes.
@@ -1510,11 +1493,11 @@ pub struct UpdateUserAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateUserAttributesOutput "UpdateUserAttributesResponse"[debug from output] {
-    code_delivery_details_list : Vec < CodeDeliveryDetailsType > } { _meta }
+    UpdateUserAttributesOutput "UpdateUserAttributesResponse"[from output] {
+    code_delivery_details_list = Vec < CodeDeliveryDetailsType > } { _meta }
 );
 /// Represents the response from the server to the request to update the user pool client.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateUserPoolClientOutput {
     /// The updated details of your app client.
@@ -1522,11 +1505,11 @@ pub struct UpdateUserPoolClientOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateUserPoolClientOutput "UpdateUserPoolClientResponse"[debug from output] {
-    user_pool_client : UserPoolClientType } { _meta }
+    UpdateUserPoolClientOutput "UpdateUserPoolClientResponse"[from output] {
+    user_pool_client = UserPoolClientType } { _meta }
 );
 /// The UpdateUserPoolDomain response output.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateUserPoolDomainOutput {
     /// A version number that indicates the state of managed login for your domain. Version `1` is hosted UI (classic). Version `2` is the newer managed login with the branding editor. For more information, see [Managed login](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-managed-login.html).
@@ -1538,11 +1521,11 @@ pub struct UpdateUserPoolDomainOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateUserPoolDomainOutput "UpdateUserPoolDomainResponse"[debug from output] {
-    managed_login_version = i32, cloud_front_domain : String, routing : RoutingType } {
+    UpdateUserPoolDomainOutput "UpdateUserPoolDomainResponse"[from output] {
+    managed_login_version = i32, cloud_front_domain : String, routing = RoutingType } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateUserPoolReplicaOutput {
     /// Information about the updated user pool replica.
@@ -1550,17 +1533,17 @@ pub struct UpdateUserPoolReplicaOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateUserPoolReplicaOutput "UpdateUserPoolReplicaResponse"[debug from output] {
-    user_pool_replica : UserPoolReplicaType } { _meta }
+    UpdateUserPoolReplicaOutput "UpdateUserPoolReplicaResponse"[from output] {
+    user_pool_replica = UserPoolReplicaType } { _meta }
 );
 /// Represents the response from the server when you make a request to update the user pool.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateUserPoolOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateUserPoolOutput "UpdateUserPoolResponse"[debug from output] {} { _meta }
+    UpdateUserPoolOutput "UpdateUserPoolResponse"[from output] {} { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -1576,119 +1559,109 @@ rboto::__structure!(
     VerifySoftwareTokenResponseType, session : String[sensitive] } { _meta }
 );
 /// A container representing the response from the server from the request to verify user attributes.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyUserAttributeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    VerifyUserAttributeOutput "VerifyUserAttributeResponse"[debug from output] {} { _meta
-    }
+    VerifyUserAttributeOutput "VerifyUserAttributeResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminAddUserToGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AdminAddUserToGroupOutput "AdminAddUserToGroupOutput"[debug from output] {} { _meta }
+    AdminAddUserToGroupOutput "AdminAddUserToGroupOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminDeleteUserOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AdminDeleteUserOutput "AdminDeleteUserOutput"[debug from output] {} { _meta }
+    AdminDeleteUserOutput "AdminDeleteUserOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminForgetDeviceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AdminForgetDeviceOutput "AdminForgetDeviceOutput"[debug from output] {} { _meta }
+    AdminForgetDeviceOutput "AdminForgetDeviceOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminRemoveUserFromGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AdminRemoveUserFromGroupOutput "AdminRemoveUserFromGroupOutput"[debug from output] {}
-    { _meta }
+    AdminRemoveUserFromGroupOutput "AdminRemoveUserFromGroupOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteGroupOutput "DeleteGroupOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteGroupOutput "DeleteGroupOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteIdentityProviderOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteIdentityProviderOutput "DeleteIdentityProviderOutput"[debug from output] {} {
-    _meta }
+    DeleteIdentityProviderOutput "DeleteIdentityProviderOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteManagedLoginBrandingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteManagedLoginBrandingOutput "DeleteManagedLoginBrandingOutput"[debug from
-    output] {} { _meta }
+    DeleteManagedLoginBrandingOutput "DeleteManagedLoginBrandingOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResourceServerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteResourceServerOutput "DeleteResourceServerOutput"[debug from output] {} { _meta
-    }
+    DeleteResourceServerOutput "DeleteResourceServerOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTermsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteTermsOutput "DeleteTermsOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteTermsOutput "DeleteTermsOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteUserOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(DeleteUserOutput "DeleteUserOutput"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteUserOutput "DeleteUserOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteUserPoolOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteUserPoolOutput "DeleteUserPoolOutput"[debug from output] {} { _meta }
+    DeleteUserPoolOutput "DeleteUserPoolOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteUserPoolClientOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteUserPoolClientOutput "DeleteUserPoolClientOutput"[debug from output] {} { _meta
-    }
+    DeleteUserPoolClientOutput "DeleteUserPoolClientOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ForgetDeviceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    ForgetDeviceOutput "ForgetDeviceOutput"[debug from output] {} { _meta }
-);
+rboto::__structure!(ForgetDeviceOutput "ForgetDeviceOutput"[from output] {} { _meta });

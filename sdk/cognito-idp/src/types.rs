@@ -15,7 +15,7 @@ pub struct AccountRecoverySettingType {
 }
 rboto::__structure!(
     AccountRecoverySettingType "AccountRecoverySettingType"[set into from] {
-    recovery_mechanisms : Vec < RecoveryOptionType > } {}
+    recovery_mechanisms = Vec < RecoveryOptionType > } {}
 );
 /// The automated response to a risk level for adaptive authentication in full-function, or `ENFORCED`, mode. You can assign an action to each risk level that threat protection evaluates.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -42,13 +42,13 @@ pub struct AccountTakeoverActionsType {
     pub high_action: Option<AccountTakeoverActionType>,
 }
 rboto::__structure!(
-    AccountTakeoverActionsType "AccountTakeoverActionsType"[set into from] { low_action :
-    AccountTakeoverActionType, medium_action : AccountTakeoverActionType, high_action :
+    AccountTakeoverActionsType "AccountTakeoverActionsType"[set into from] { low_action =
+    AccountTakeoverActionType, medium_action = AccountTakeoverActionType, high_action =
     AccountTakeoverActionType } {}
 );
 rboto::__string_enum!(
-    AccountTakeoverEventActionType { Block = "BLOCK", MfaIfConfigured =
-    "MFA_IF_CONFIGURED", MfaRequired = "MFA_REQUIRED", NoAction = "NO_ACTION" }
+    AccountTakeoverEventActionType { 0 Block = "BLOCK", 1 MfaIfConfigured =
+    "MFA_IF_CONFIGURED", 2 MfaRequired = "MFA_REQUIRED", 3 NoAction = "NO_ACTION" }
 );
 /// The settings for automated responses and notification templates for adaptive authentication with threat protection features.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -61,7 +61,7 @@ pub struct AccountTakeoverRiskConfigurationType {
 }
 rboto::__structure!(
     AccountTakeoverRiskConfigurationType "AccountTakeoverRiskConfigurationType"[set into
-    from] { notify_configuration : NotifyConfigurationType, actions :
+    from] { notify_configuration = NotifyConfigurationType, actions =
     AccountTakeoverActionsType } {}
 );
 /// The configuration for a single authentication context class reference (ACR) level in a user pool. Each entry in an `AcrConfiguration` map associates a level (`Level1` through `Level4`) with this configuration, which provides the custom name that Amazon Cognito reports for that level in the `acr` token claim.
@@ -88,7 +88,7 @@ pub struct AdminCreateUserConfigType {
 rboto::__structure!(
     AdminCreateUserConfigType "AdminCreateUserConfigType"[set into from] {
     allow_admin_create_user_only = bool, unused_account_validity_days = i32,
-    invite_message_template : MessageTemplateType } {}
+    invite_message_template = MessageTemplateType } {}
 );
 /// Threat protection configuration options for additional authentication types in your user pool, including custom authentication.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -102,14 +102,15 @@ rboto::__structure!(
     from] { custom_auth_mode : AdvancedSecurityEnabledModeType } {}
 );
 rboto::__string_enum!(
-    AdvancedSecurityEnabledModeType { Audit = "AUDIT", Enforced = "ENFORCED" }
+    AdvancedSecurityEnabledModeType { 0 Audit = "AUDIT", 1 Enforced = "ENFORCED" }
 );
 rboto::__string_enum!(
-    AdvancedSecurityModeType { Off = "OFF", Audit = "AUDIT", Enforced = "ENFORCED" }
+    AdvancedSecurityModeType { 0 Off = "OFF", 1 Audit = "AUDIT", 2 Enforced = "ENFORCED"
+    }
 );
 rboto::__string_enum!(
-    AliasAttributeType { PhoneNumber = "phone_number", Email = "email", PreferredUsername
-    = "preferred_username" }
+    AliasAttributeType { 0 PhoneNumber = "phone_number", 1 Email = "email", 2
+    PreferredUsername = "preferred_username" }
 );
 /// The settings for Amazon Pinpoint analytics configuration. With an analytics configuration, your application can collect user-activity metrics for user notifications with a Amazon Pinpoint campaign.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -143,17 +144,18 @@ rboto::__structure!(
     String } {}
 );
 rboto::__string_enum!(
-    AssetCategoryType { FaviconIco = "FAVICON_ICO", FaviconSvg = "FAVICON_SVG",
-    EmailGraphic = "EMAIL_GRAPHIC", SmsGraphic = "SMS_GRAPHIC", AuthAppGraphic =
-    "AUTH_APP_GRAPHIC", PasswordGraphic = "PASSWORD_GRAPHIC", PasskeyGraphic =
-    "PASSKEY_GRAPHIC", PageHeaderLogo = "PAGE_HEADER_LOGO", PageHeaderBackground =
-    "PAGE_HEADER_BACKGROUND", PageFooterLogo = "PAGE_FOOTER_LOGO", PageFooterBackground =
-    "PAGE_FOOTER_BACKGROUND", PageBackground = "PAGE_BACKGROUND", FormBackground =
-    "FORM_BACKGROUND", FormLogo = "FORM_LOGO", IdpButtonIcon = "IDP_BUTTON_ICON" }
+    AssetCategoryType { 0 FaviconIco = "FAVICON_ICO", 1 FaviconSvg = "FAVICON_SVG", 2
+    EmailGraphic = "EMAIL_GRAPHIC", 3 SmsGraphic = "SMS_GRAPHIC", 4 AuthAppGraphic =
+    "AUTH_APP_GRAPHIC", 5 PasswordGraphic = "PASSWORD_GRAPHIC", 6 PasskeyGraphic =
+    "PASSKEY_GRAPHIC", 7 PageHeaderLogo = "PAGE_HEADER_LOGO", 8 PageHeaderBackground =
+    "PAGE_HEADER_BACKGROUND", 9 PageFooterLogo = "PAGE_FOOTER_LOGO", 10
+    PageFooterBackground = "PAGE_FOOTER_BACKGROUND", 11 PageBackground =
+    "PAGE_BACKGROUND", 12 FormBackground = "FORM_BACKGROUND", 13 FormLogo = "FORM_LOGO",
+    14 IdpButtonIcon = "IDP_BUTTON_ICON" }
 );
 rboto::__string_enum!(
-    AssetExtensionType { Ico = "ICO", Jpeg = "JPEG", Png = "PNG", Svg = "SVG", Webp =
-    "WEBP" }
+    AssetExtensionType { 0 Ico = "ICO", 1 Jpeg = "JPEG", 2 Png = "PNG", 3 Svg = "SVG", 4
+    Webp = "WEBP" }
 );
 /// An image file from a managed login branding style in a user pool.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -176,8 +178,8 @@ rboto::__structure!(
     : String } {}
 );
 rboto::__string_enum!(
-    AttributeDataType { String = "String", Number = "Number", DateTime = "DateTime",
-    Boolean = "Boolean" }
+    AttributeDataType { 0 String = "String", 1 Number = "Number", 2 DateTime =
+    "DateTime", 3 Boolean = "Boolean" }
 );
 /// The name and value of a user attribute.
 #[derive(Clone, Default, PartialEq)]
@@ -214,20 +216,20 @@ pub struct AuthEventType {
     pub event_feedback: Option<EventFeedbackType>,
 }
 rboto::__structure!(
-    AuthEventType "AuthEventType"[set from] { event_id : String, event_type : EventType,
-    creation_date : rboto::DateTime, event_response : EventResponseType, event_risk :
-    EventRiskType, challenge_responses : Vec < ChallengeResponseType >,
-    event_context_data : EventContextDataType, event_feedback : EventFeedbackType } {}
+    AuthEventType "AuthEventType"[from] { event_id : String, event_type : EventType,
+    creation_date : rboto::DateTime, event_response : EventResponseType, event_risk =
+    EventRiskType, challenge_responses = Vec < ChallengeResponseType >,
+    event_context_data = EventContextDataType, event_feedback = EventFeedbackType } {}
 );
 rboto::__string_enum!(
-    AuthFactorType { Password = "PASSWORD", EmailOtp = "EMAIL_OTP", SmsOtp = "SMS_OTP",
-    WebAuthn = "WEB_AUTHN", SoftwareToken = "SOFTWARE_TOKEN" }
+    AuthFactorType { 0 Password = "PASSWORD", 1 EmailOtp = "EMAIL_OTP", 2 SmsOtp =
+    "SMS_OTP", 3 WebAuthn = "WEB_AUTHN", 4 SoftwareToken = "SOFTWARE_TOKEN" }
 );
 rboto::__string_enum!(
-    AuthFlowType { UserSrpAuth = "USER_SRP_AUTH", RefreshTokenAuth =
-    "REFRESH_TOKEN_AUTH", RefreshToken = "REFRESH_TOKEN", CustomAuth = "CUSTOM_AUTH",
-    AdminNoSrpAuth = "ADMIN_NO_SRP_AUTH", UserPasswordAuth = "USER_PASSWORD_AUTH",
-    AdminUserPasswordAuth = "ADMIN_USER_PASSWORD_AUTH", UserAuth = "USER_AUTH" }
+    AuthFlowType { 0 UserSrpAuth = "USER_SRP_AUTH", 1 RefreshTokenAuth =
+    "REFRESH_TOKEN_AUTH", 2 RefreshToken = "REFRESH_TOKEN", 3 CustomAuth = "CUSTOM_AUTH",
+    4 AdminNoSrpAuth = "ADMIN_NO_SRP_AUTH", 5 UserPasswordAuth = "USER_PASSWORD_AUTH", 6
+    AdminUserPasswordAuth = "ADMIN_USER_PASSWORD_AUTH", 7 UserAuth = "USER_AUTH" }
 );
 /// The object that your application receives after authentication. Contains tokens and information for device authentication.
 #[derive(Clone, Default, PartialEq)]
@@ -247,23 +249,25 @@ pub struct AuthenticationResultType {
     pub new_device_metadata: Option<NewDeviceMetadataType>,
 }
 rboto::__structure!(
-    AuthenticationResultType "AuthenticationResultType"[set debug from] { access_token :
+    AuthenticationResultType "AuthenticationResultType"[debug from] { access_token :
     String[sensitive], expires_in = i32, token_type : String, refresh_token :
-    String[sensitive], id_token : String[sensitive], new_device_metadata :
+    String[sensitive], id_token : String[sensitive], new_device_metadata =
     NewDeviceMetadataType } {}
 );
-rboto::__string_enum!(ChallengeName { Password = "Password", Mfa = "Mfa" });
+rboto::__string_enum!(ChallengeName { 0 Password = "Password", 1 Mfa = "Mfa" });
 rboto::__string_enum!(
-    ChallengeNameType { SmsMfa = "SMS_MFA", EmailOtp = "EMAIL_OTP", SoftwareTokenMfa =
-    "SOFTWARE_TOKEN_MFA", SelectMfaType = "SELECT_MFA_TYPE", MfaSetup = "MFA_SETUP",
-    PasswordVerifier = "PASSWORD_VERIFIER", CustomChallenge = "CUSTOM_CHALLENGE",
-    SelectChallenge = "SELECT_CHALLENGE", DeviceSrpAuth = "DEVICE_SRP_AUTH",
-    DevicePasswordVerifier = "DEVICE_PASSWORD_VERIFIER", AdminNoSrpAuth =
-    "ADMIN_NO_SRP_AUTH", NewPasswordRequired = "NEW_PASSWORD_REQUIRED", SmsOtp =
-    "SMS_OTP", Password = "PASSWORD", WebAuthn = "WEB_AUTHN", PasswordSrp =
-    "PASSWORD_SRP" }
+    ChallengeNameType { 0 SmsMfa = "SMS_MFA", 1 EmailOtp = "EMAIL_OTP", 2
+    SoftwareTokenMfa = "SOFTWARE_TOKEN_MFA", 3 SelectMfaType = "SELECT_MFA_TYPE", 4
+    MfaSetup = "MFA_SETUP", 5 PasswordVerifier = "PASSWORD_VERIFIER", 6 CustomChallenge =
+    "CUSTOM_CHALLENGE", 7 SelectChallenge = "SELECT_CHALLENGE", 8 DeviceSrpAuth =
+    "DEVICE_SRP_AUTH", 9 DevicePasswordVerifier = "DEVICE_PASSWORD_VERIFIER", 10
+    AdminNoSrpAuth = "ADMIN_NO_SRP_AUTH", 11 NewPasswordRequired =
+    "NEW_PASSWORD_REQUIRED", 12 SmsOtp = "SMS_OTP", 13 Password = "PASSWORD", 14 WebAuthn
+    = "WEB_AUTHN", 15 PasswordSrp = "PASSWORD_SRP" }
 );
-rboto::__string_enum!(ChallengeResponse { Success = "Success", Failure = "Failure" });
+rboto::__string_enum!(
+    ChallengeResponse { 0 Success = "Success", 1 Failure = "Failure" }
+);
 /// The responses to the challenge that you received in the previous request. Each challenge has its own required response parameters. The following examples are partial JSON request bodies that highlight challenge-response parameters.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -274,8 +278,8 @@ pub struct ChallengeResponseType {
     pub challenge_response: Option<ChallengeResponse>,
 }
 rboto::__structure!(
-    ChallengeResponseType "ChallengeResponseType"[set from] { challenge_name :
-    ChallengeName, challenge_response : ChallengeResponse } {}
+    ChallengeResponseType "ChallengeResponseType"[from] { challenge_name : ChallengeName,
+    challenge_response : ChallengeResponse } {}
 );
 /// The access token and its metadata from a machine-to-machine (M2M) client credentials grant.
 #[derive(Clone, Default, PartialEq)]
@@ -289,7 +293,7 @@ pub struct ClientAuthenticationResultType {
     pub token_type: Option<String>,
 }
 rboto::__structure!(
-    ClientAuthenticationResultType "ClientAuthenticationResultType"[set debug from] {
+    ClientAuthenticationResultType "ClientAuthenticationResultType"[debug from] {
     access_token : String[sensitive], expires_in = i32, token_type : String } {}
 );
 /// The SSO session settings for a user pool app client.
@@ -315,11 +319,11 @@ pub struct ClientSecretDescriptorType {
     pub client_secret_create_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ClientSecretDescriptorType "ClientSecretDescriptorType"[set debug from] {
+    ClientSecretDescriptorType "ClientSecretDescriptorType"[debug from] {
     client_secret_id : String, client_secret_value : String[sensitive],
     client_secret_create_date : rboto::DateTime } {}
 );
-rboto::__string_enum!(ClientTypeType { Regular = "REGULAR", Dcr = "DCR" });
+rboto::__string_enum!(ClientTypeType { 0 Regular = "REGULAR", 1 Dcr = "DCR" });
 /// Configuration for the CloudWatch log group destination of user pool detailed activity logging, or of user activity log export with threat protection.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -343,11 +347,11 @@ pub struct CodeDeliveryDetailsType {
     pub attribute_name: Option<String>,
 }
 rboto::__structure!(
-    CodeDeliveryDetailsType "CodeDeliveryDetailsType"[set from] { destination : String,
+    CodeDeliveryDetailsType "CodeDeliveryDetailsType"[from] { destination : String,
     delivery_medium : DeliveryMediumType, attribute_name : String } {}
 );
 rboto::__string_enum!(
-    ColorSchemeModeType { Light = "LIGHT", Dark = "DARK", Dynamic = "DYNAMIC" }
+    ColorSchemeModeType { 0 Light = "LIGHT", 1 Dark = "DARK", 2 Dynamic = "DYNAMIC" }
 );
 /// Settings for user pool actions when Amazon Cognito detects compromised credentials with threat protection in full-function `ENFORCED` mode.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -361,7 +365,7 @@ rboto::__structure!(
     { event_action : CompromisedCredentialsEventActionType } {}
 );
 rboto::__string_enum!(
-    CompromisedCredentialsEventActionType { Block = "BLOCK", NoAction = "NO_ACTION" }
+    CompromisedCredentialsEventActionType { 0 Block = "BLOCK", 1 NoAction = "NO_ACTION" }
 );
 /// Settings for compromised-credentials actions and authentication-event sources with threat protection in full-function `ENFORCED` mode.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -374,8 +378,8 @@ pub struct CompromisedCredentialsRiskConfigurationType {
 }
 rboto::__structure!(
     CompromisedCredentialsRiskConfigurationType
-    "CompromisedCredentialsRiskConfigurationType"[set into from] { event_filter : Vec <
-    EventFilterType >, actions : CompromisedCredentialsActionsType } {}
+    "CompromisedCredentialsRiskConfigurationType"[set into from] { event_filter = Vec <
+    EventFilterType >, actions = CompromisedCredentialsActionsType } {}
 );
 /// Contextual user data used for evaluating the risk of an authentication event by user pool threat protection.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -394,7 +398,7 @@ pub struct ContextDataType {
 }
 rboto::__structure!(
     ContextDataType "ContextDataType"[set into] { ip_address : String, server_name :
-    String, server_path : String, http_headers : Vec < HttpHeader >, encoded_data :
+    String, server_path : String, http_headers = Vec < HttpHeader >, encoded_data :
     String } {}
 );
 /// The configuration for a custom domain, including the SSL certificate and TLS security policy.
@@ -423,7 +427,7 @@ rboto::__structure!(
     CustomEmailLambdaVersionConfigType "CustomEmailLambdaVersionConfigType"[set into
     from] { lambda_version : CustomEmailSenderLambdaVersionType, lambda_arn : String } {}
 );
-rboto::__string_enum!(CustomEmailSenderLambdaVersionType { V1_0 = "V1_0" });
+rboto::__string_enum!(CustomEmailSenderLambdaVersionType { 0 V1_0 = "V1_0" });
 /// The properties of a custom SMS sender Lambda trigger.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -437,7 +441,7 @@ rboto::__structure!(
     CustomSmsLambdaVersionConfigType "CustomSMSLambdaVersionConfigType"[set into from] {
     lambda_version : CustomSmsSenderLambdaVersionType, lambda_arn : String } {}
 );
-rboto::__string_enum!(CustomSmsSenderLambdaVersionType { V1_0 = "V1_0" });
+rboto::__string_enum!(CustomSmsSenderLambdaVersionType { 0 V1_0 = "V1_0" });
 /// The dynamic client registration configuration for a user pool. Dynamic client registration lets applications register their own app clients at runtime through the registration endpoint of your user pool domain. To activate this setting, your user pool must be in the [Essentials tier](https://docs.aws.amazon.com/cognito/latest/developerguide/feature-plans-features-essentials.html) or higher.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -455,17 +459,17 @@ pub struct DcrConfigurationType {
 }
 rboto::__structure!(
     DcrConfigurationType "DcrConfigurationType"[set into from] { enable_status :
-    StatusType, open_dcr_enabled = bool, authenticated_grant_types : Vec < OAuthFlowType
-    >, open_dcr_grant_types : Vec < OAuthFlowType >, allowed_scopes : Vec < String > } {}
+    StatusType, open_dcr_enabled = bool, authenticated_grant_types = Vec < OAuthFlowType
+    >, open_dcr_grant_types = Vec < OAuthFlowType >, allowed_scopes = Vec < String > } {}
 );
 rboto::__string_enum!(
-    DefaultEmailOptionType { ConfirmWithLink = "CONFIRM_WITH_LINK", ConfirmWithCode =
+    DefaultEmailOptionType { 0 ConfirmWithLink = "CONFIRM_WITH_LINK", 1 ConfirmWithCode =
     "CONFIRM_WITH_CODE" }
 );
 rboto::__string_enum!(
-    DeletionProtectionType { Active = "ACTIVE", Inactive = "INACTIVE" }
+    DeletionProtectionType { 0 Active = "ACTIVE", 1 Inactive = "INACTIVE" }
 );
-rboto::__string_enum!(DeliveryMediumType { Sms = "SMS", Email = "EMAIL" });
+rboto::__string_enum!(DeliveryMediumType { 0 Sms = "SMS", 1 Email = "EMAIL" });
 /// The device-remembering configuration for a user pool.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -481,7 +485,7 @@ rboto::__structure!(
     } {}
 );
 rboto::__string_enum!(
-    DeviceRememberedStatusType { Remembered = "remembered", NotRemembered =
+    DeviceRememberedStatusType { 0 Remembered = "remembered", 1 NotRemembered =
     "not_remembered" }
 );
 /// A Secure Remote Password (SRP) value that your application generates when you register a user's device. For more information, see [Getting a device key](https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-device-tracking.html#user-pools-remembered-devices-getting-a-device-key).
@@ -513,7 +517,7 @@ pub struct DeviceType {
     pub device_last_authenticated_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    DeviceType "DeviceType"[set from] { device_key : String, device_attributes : Vec <
+    DeviceType "DeviceType"[from] { device_key : String, device_attributes = Vec <
     AttributeType >, device_create_date : rboto::DateTime, device_last_modified_date :
     rboto::DateTime, device_last_authenticated_date : rboto::DateTime } {}
 );
@@ -543,15 +547,15 @@ pub struct DomainDescriptionType {
     pub routing: Option<RoutingType>,
 }
 rboto::__structure!(
-    DomainDescriptionType "DomainDescriptionType"[set from] { user_pool_id : String,
+    DomainDescriptionType "DomainDescriptionType"[from] { user_pool_id : String,
     aws_account_id : String, domain : String, s3_bucket : String,
     cloud_front_distribution : String, version : String, status : DomainStatusType,
-    custom_domain_config : CustomDomainConfigType, managed_login_version = i32, routing :
+    custom_domain_config = CustomDomainConfigType, managed_login_version = i32, routing =
     RoutingType } {}
 );
 rboto::__string_enum!(
-    DomainStatusType { Creating = "CREATING", Deleting = "DELETING", Updating =
-    "UPDATING", Active = "ACTIVE", Failed = "FAILED" }
+    DomainStatusType { 0 Creating = "CREATING", 1 Deleting = "DELETING", 2 Updating =
+    "UPDATING", 3 Active = "ACTIVE", 4 Failed = "FAILED" }
 );
 /// The email configuration of your user pool. The email configuration type sets your preferred sending method, Amazon Web Services Region, and sender for messages from your user pool.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -600,11 +604,11 @@ rboto::__structure!(
     = bool } {}
 );
 rboto::__string_enum!(
-    EmailSendingAccountType { CognitoDefault = "COGNITO_DEFAULT", Developer = "DEVELOPER"
-    }
+    EmailSendingAccountType { 0 CognitoDefault = "COGNITO_DEFAULT", 1 Developer =
+    "DEVELOPER" }
 );
 rboto::__string_enum!(
-    EncryptionKeyType { AwsOwnedKey = "AWS_OWNED_KEY", CustomerManagedKey =
+    EncryptionKeyType { 0 AwsOwnedKey = "AWS_OWNED_KEY", 1 CustomerManagedKey =
     "CUSTOMER_MANAGED_KEY" }
 );
 /// The configuration that Amazon Cognito uses to send SMS messages through Amazon Web Services End User Messaging SMS. Provide this structure in the `EumsSms` member of `SmsConfigurationType` to use Amazon Web Services End User Messaging SMS instead of Amazon SNS.
@@ -647,8 +651,8 @@ pub struct EventContextDataType {
     pub country: Option<String>,
 }
 rboto::__structure!(
-    EventContextDataType "EventContextDataType"[set from] { ip_address : String,
-    device_name : String, timezone : String, city : String, country : String } {}
+    EventContextDataType "EventContextDataType"[from] { ip_address : String, device_name
+    : String, timezone : String, city : String, country : String } {}
 );
 /// The feedback that your application submitted to a threat protection event log, as displayed in an `AdminListUserAuthEvents` response.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -662,15 +666,15 @@ pub struct EventFeedbackType {
     pub feedback_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    EventFeedbackType "EventFeedbackType"[set from] { feedback_value : FeedbackValueType,
+    EventFeedbackType "EventFeedbackType"[from] { feedback_value : FeedbackValueType,
     provider : String, feedback_date : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    EventFilterType { SignIn = "SIGN_IN", PasswordChange = "PASSWORD_CHANGE", SignUp =
-    "SIGN_UP" }
+    EventFilterType { 0 SignIn = "SIGN_IN", 1 PasswordChange = "PASSWORD_CHANGE", 2
+    SignUp = "SIGN_UP" }
 );
 rboto::__string_enum!(
-    EventResponseType { Pass = "Pass", Fail = "Fail", InProgress = "InProgress" }
+    EventResponseType { 0 Pass = "Pass", 1 Fail = "Fail", 2 InProgress = "InProgress" }
 );
 /// The risk evaluation by adaptive authentication, as displayed in an `AdminListUserAuthEvents` response. Contains evaluations of compromised-credentials detection and assessed risk level and action taken by adaptive authentication.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -684,25 +688,25 @@ pub struct EventRiskType {
     pub compromised_credentials_detected: Option<bool>,
 }
 rboto::__structure!(
-    EventRiskType "EventRiskType"[set from] { risk_decision : RiskDecisionType,
-    risk_level : RiskLevelType, compromised_credentials_detected = bool } {}
+    EventRiskType "EventRiskType"[from] { risk_decision : RiskDecisionType, risk_level :
+    RiskLevelType, compromised_credentials_detected = bool } {}
 );
 rboto::__string_enum!(
-    EventSourceName { UserNotification = "userNotification", UserAuthEvents =
+    EventSourceName { 0 UserNotification = "userNotification", 1 UserAuthEvents =
     "userAuthEvents" }
 );
 rboto::__string_enum!(
-    EventType { SignIn = "SignIn", SignUp = "SignUp", ForgotPassword = "ForgotPassword",
-    PasswordChange = "PasswordChange", ResendCode = "ResendCode" }
+    EventType { 0 SignIn = "SignIn", 1 SignUp = "SignUp", 2 ForgotPassword =
+    "ForgotPassword", 3 PasswordChange = "PasswordChange", 4 ResendCode = "ResendCode" }
 );
 rboto::__string_enum!(
-    ExplicitAuthFlowsType { AdminNoSrpAuth = "ADMIN_NO_SRP_AUTH", CustomAuthFlowOnly =
-    "CUSTOM_AUTH_FLOW_ONLY", UserPasswordAuth = "USER_PASSWORD_AUTH",
-    AllowAdminUserPasswordAuth = "ALLOW_ADMIN_USER_PASSWORD_AUTH", AllowCustomAuth =
-    "ALLOW_CUSTOM_AUTH", AllowUserPasswordAuth = "ALLOW_USER_PASSWORD_AUTH",
-    AllowUserSrpAuth = "ALLOW_USER_SRP_AUTH", AllowRefreshTokenAuth =
-    "ALLOW_REFRESH_TOKEN_AUTH", AllowUserAuth = "ALLOW_USER_AUTH",
-    AllowTokenExchangeDelegation = "ALLOW_TOKEN_EXCHANGE_DELEGATION",
+    ExplicitAuthFlowsType { 0 AdminNoSrpAuth = "ADMIN_NO_SRP_AUTH", 1 CustomAuthFlowOnly
+    = "CUSTOM_AUTH_FLOW_ONLY", 2 UserPasswordAuth = "USER_PASSWORD_AUTH", 3
+    AllowAdminUserPasswordAuth = "ALLOW_ADMIN_USER_PASSWORD_AUTH", 4 AllowCustomAuth =
+    "ALLOW_CUSTOM_AUTH", 5 AllowUserPasswordAuth = "ALLOW_USER_PASSWORD_AUTH", 6
+    AllowUserSrpAuth = "ALLOW_USER_SRP_AUTH", 7 AllowRefreshTokenAuth =
+    "ALLOW_REFRESH_TOKEN_AUTH", 8 AllowUserAuth = "ALLOW_USER_AUTH", 9
+    AllowTokenExchangeDelegation = "ALLOW_TOKEN_EXCHANGE_DELEGATION", 10
     AllowTokenExchangeImpersonation = "ALLOW_TOKEN_EXCHANGE_IMPERSONATION" }
 );
 /// Specifies failover configuration for multi-region user pool domains. Contains settings for the secondary region and health check configuration.
@@ -718,8 +722,8 @@ rboto::__structure!(
     FailoverType "FailoverType"[set into from] { secondary_region : String,
     primary_route53_health_check_id : String } {}
 );
-rboto::__string_enum!(FeatureType { Enabled = "ENABLED", Disabled = "DISABLED" });
-rboto::__string_enum!(FeedbackValueType { Valid = "Valid", Invalid = "Invalid" });
+rboto::__string_enum!(FeatureType { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" });
+rboto::__string_enum!(FeedbackValueType { 0 Valid = "Valid", 1 Invalid = "Invalid" });
 /// Configuration for the Amazon Data Firehose stream destination of user activity log export with threat protection.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -751,9 +755,9 @@ pub struct GroupType {
     pub creation_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    GroupType "GroupType"[set from] { group_name : String, user_pool_id : String,
-    description : String, role_arn : String, precedence = i32, last_modified_date :
-    rboto::DateTime, creation_date : rboto::DateTime } {}
+    GroupType "GroupType"[from] { group_name : String, user_pool_id : String, description
+    : String, role_arn : String, precedence = i32, last_modified_date : rboto::DateTime,
+    creation_date : rboto::DateTime } {}
 );
 /// The HTTP header in the `ContextData` parameter.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -791,16 +795,16 @@ pub struct IdentityProviderType {
     pub creation_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    IdentityProviderType "IdentityProviderType"[set from] { user_pool_id : String,
+    IdentityProviderType "IdentityProviderType"[from] { user_pool_id : String,
     provider_name : String, provider_type : IdentityProviderTypeType, provider_details :
     HashMap < String, String >, attribute_mapping : HashMap < String, String >,
-    idp_identifiers : Vec < String >, acr_mapping : HashMap < String, String >,
+    idp_identifiers = Vec < String >, acr_mapping : HashMap < String, String >,
     last_modified_date : rboto::DateTime, creation_date : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    IdentityProviderTypeType { Saml = "SAML", Facebook = "Facebook", Google = "Google",
-    LoginWithAmazon = "LoginWithAmazon", SignInWithApple = "SignInWithApple", Oidc =
-    "OIDC" }
+    IdentityProviderTypeType { 0 Saml = "SAML", 1 Facebook = "Facebook", 2 Google =
+    "Google", 3 LoginWithAmazon = "LoginWithAmazon", 4 SignInWithApple =
+    "SignInWithApple", 5 Oidc = "OIDC" }
 );
 /// The properties of an inbound federation Lambda trigger.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -815,9 +819,10 @@ rboto::__structure!(
     InboundFederationLambdaType "InboundFederationLambdaType"[set into from] {
     lambda_version : InboundFederationLambdaVersionType, lambda_arn : String } {}
 );
-rboto::__string_enum!(InboundFederationLambdaVersionType { V1_0 = "V1_0" });
+rboto::__string_enum!(InboundFederationLambdaVersionType { 0 V1_0 = "V1_0" });
 rboto::__string_enum!(
-    IssuedTokenTypeIdentifierType { AccessToken = "ACCESS_TOKEN", IdToken = "ID_TOKEN" }
+    IssuedTokenTypeIdentifierType { 0 AccessToken = "ACCESS_TOKEN", 1 IdToken =
+    "ID_TOKEN" }
 );
 /// Specifies the issuer configuration for a user pool. Contains settings that determine how tokens are issued and validated.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -830,7 +835,7 @@ rboto::__structure!(
     IssuerConfigurationType "IssuerConfigurationType"[set into from] { type_ : IssuerType
     } {}
 );
-rboto::__string_enum!(IssuerType { Original = "ORIGINAL", Updated = "UPDATED" });
+rboto::__string_enum!(IssuerType { 0 Original = "ORIGINAL", 1 Updated = "UPDATED" });
 /// Specifies the key configuration for a user pool. Contains settings for encryption keys used to secure user pool data.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -884,13 +889,13 @@ rboto::__structure!(
     custom_message : String, post_confirmation : String, pre_authentication : String,
     post_authentication : String, define_auth_challenge : String, create_auth_challenge :
     String, verify_auth_challenge_response : String, pre_token_generation : String,
-    user_migration : String, pre_token_generation_config :
-    PreTokenGenerationVersionConfigType, custom_sms_sender :
-    CustomSmsLambdaVersionConfigType, custom_email_sender :
-    CustomEmailLambdaVersionConfigType, kms_key_id : String, inbound_federation :
+    user_migration : String, pre_token_generation_config =
+    PreTokenGenerationVersionConfigType, custom_sms_sender =
+    CustomSmsLambdaVersionConfigType, custom_email_sender =
+    CustomEmailLambdaVersionConfigType, kms_key_id : String, inbound_federation =
     InboundFederationLambdaType } {}
 );
-rboto::__string_enum!(LimitClass { ApiCategory = "API_CATEGORY" });
+rboto::__string_enum!(LimitClass { 0 ApiCategory = "API_CATEGORY" });
 /// The class and attributes that identify a specific limit at the account level.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -916,7 +921,7 @@ pub struct LimitType {
     pub free_limit_value: Option<i32>,
 }
 rboto::__structure!(
-    LimitType "LimitType"[set from] { limit_definition : LimitDefinitionType,
+    LimitType "LimitType"[from] { limit_definition = LimitDefinitionType,
     provisioned_limit_value = i32, free_limit_value = i32 } {}
 );
 /// The configuration of user event logs to an external Amazon Web Services service like Amazon Data Firehose, Amazon S3, or Amazon CloudWatch Logs.
@@ -936,9 +941,9 @@ pub struct LogConfigurationType {
 }
 rboto::__structure!(
     LogConfigurationType "LogConfigurationType"[set into from] { log_level : LogLevel,
-    event_source : EventSourceName, cloud_watch_logs_configuration :
-    CloudWatchLogsConfigurationType, s3_configuration : S3ConfigurationType,
-    firehose_configuration : FirehoseConfigurationType } {}
+    event_source : EventSourceName, cloud_watch_logs_configuration =
+    CloudWatchLogsConfigurationType, s3_configuration = S3ConfigurationType,
+    firehose_configuration = FirehoseConfigurationType } {}
 );
 /// The logging parameters of a user pool, as returned in the response to a `GetLogDeliveryConfiguration` request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -950,10 +955,10 @@ pub struct LogDeliveryConfigurationType {
     pub log_configurations: Option<Vec<LogConfigurationType>>,
 }
 rboto::__structure!(
-    LogDeliveryConfigurationType "LogDeliveryConfigurationType"[set from] { user_pool_id
-    : String, log_configurations : Vec < LogConfigurationType > } {}
+    LogDeliveryConfigurationType "LogDeliveryConfigurationType"[from] { user_pool_id :
+    String, log_configurations = Vec < LogConfigurationType > } {}
 );
-rboto::__string_enum!(LogLevel { Error = "ERROR", Info = "INFO" });
+rboto::__string_enum!(LogLevel { 0 Error = "ERROR", 1 Info = "INFO" });
 /// *This data type is no longer supported.* Applies only to SMS multi-factor authentication (MFA) configurations. Does not apply to time-based one-time password (TOTP) software token MFA configurations.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -987,13 +992,14 @@ pub struct ManagedLoginBrandingType {
     pub last_modified_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ManagedLoginBrandingType "ManagedLoginBrandingType"[set from] {
-    managed_login_branding_id : String, user_pool_id : String,
-    use_cognito_provided_values = bool, settings : rboto::Document, assets : Vec <
-    AssetType >, creation_date : rboto::DateTime, last_modified_date : rboto::DateTime }
-    {}
+    ManagedLoginBrandingType "ManagedLoginBrandingType"[from] { managed_login_branding_id
+    : String, user_pool_id : String, use_cognito_provided_values = bool, settings =
+    rboto::Document, assets = Vec < AssetType >, creation_date : rboto::DateTime,
+    last_modified_date : rboto::DateTime } {}
 );
-rboto::__string_enum!(MessageActionType { Resend = "RESEND", Suppress = "SUPPRESS" });
+rboto::__string_enum!(
+    MessageActionType { 0 Resend = "RESEND", 1 Suppress = "SUPPRESS" }
+);
 /// The message template structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1019,7 +1025,7 @@ pub struct NewDeviceMetadataType {
     pub device_group_key: Option<String>,
 }
 rboto::__structure!(
-    NewDeviceMetadataType "NewDeviceMetadataType"[set from] { device_key : String,
+    NewDeviceMetadataType "NewDeviceMetadataType"[from] { device_key : String,
     device_group_key : String } {}
 );
 /// The configuration for Amazon SES email messages that threat protection sends to a user when your adaptive authentication automated response has a *Notify* action.
@@ -1041,8 +1047,8 @@ pub struct NotifyConfigurationType {
 }
 rboto::__structure!(
     NotifyConfigurationType "NotifyConfigurationType"[set into from] { from : String,
-    reply_to : String, source_arn : String, block_email : NotifyEmailType,
-    no_action_email : NotifyEmailType, mfa_email : NotifyEmailType } {}
+    reply_to : String, source_arn : String, block_email = NotifyEmailType,
+    no_action_email = NotifyEmailType, mfa_email = NotifyEmailType } {}
 );
 /// The template for email messages that threat protection sends to a user when your threat protection automated response has a *Notify* action.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1073,13 +1079,13 @@ rboto::__structure!(
     min_value : String, max_value : String } {}
 );
 rboto::__string_enum!(
-    OAuthFlowType { Code = "code", Implicit = "implicit", ClientCredentials =
+    OAuthFlowType { 0 Code = "code", 1 Implicit = "implicit", 2 ClientCredentials =
     "client_credentials" }
 );
-rboto::__string_enum!(OAuthTokenTypeType { Bearer = "Bearer", NA = "N_A" });
+rboto::__string_enum!(OAuthTokenTypeType { 0 Bearer = "Bearer", 1 NA = "N_A" });
 rboto::__string_enum!(
-    PasswordHashingAlgorithmType { Bcrypt = "BCRYPT", Scrypt = "SCRYPT", Argon2id =
-    "ARGON2ID", Pbkdf2Sha256 = "PBKDF2_SHA256" }
+    PasswordHashingAlgorithmType { 0 Bcrypt = "BCRYPT", 1 Scrypt = "SCRYPT", 2 Argon2id =
+    "ARGON2ID", 3 Pbkdf2Sha256 = "PBKDF2_SHA256" }
 );
 /// The password policy settings for a user pool, including complexity, history, and length requirements.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1107,7 +1113,8 @@ rboto::__structure!(
     = i32 } {}
 );
 rboto::__string_enum!(
-    PreTokenGenerationLambdaVersionType { V1_0 = "V1_0", V2_0 = "V2_0", V3_0 = "V3_0" }
+    PreTokenGenerationLambdaVersionType { 0 V1_0 = "V1_0", 1 V2_0 = "V2_0", 2 V3_0 =
+    "V3_0" }
 );
 /// The properties of a pre token generation Lambda trigger.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1124,7 +1131,7 @@ rboto::__structure!(
     {}
 );
 rboto::__string_enum!(
-    PreventUserExistenceErrorTypes { Legacy = "LEGACY", Enabled = "ENABLED" }
+    PreventUserExistenceErrorTypes { 0 Legacy = "LEGACY", 1 Enabled = "ENABLED" }
 );
 /// The details of a user pool identity provider (IdP), including name and type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1140,7 +1147,7 @@ pub struct ProviderDescription {
     pub creation_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ProviderDescription "ProviderDescription"[set from] { provider_name : String,
+    ProviderDescription "ProviderDescription"[from] { provider_name : String,
     provider_type : IdentityProviderTypeType, last_modified_date : rboto::DateTime,
     creation_date : rboto::DateTime } {}
 );
@@ -1160,8 +1167,8 @@ rboto::__structure!(
     String, provider_attribute_name : String, provider_attribute_value : String } {}
 );
 rboto::__string_enum!(
-    RecoveryOptionNameType { VerifiedEmail = "verified_email", VerifiedPhoneNumber =
-    "verified_phone_number", AdminOnly = "admin_only" }
+    RecoveryOptionNameType { 0 VerifiedEmail = "verified_email", 1 VerifiedPhoneNumber =
+    "verified_phone_number", 2 AdminOnly = "admin_only" }
 );
 /// A recovery option for a user. The `AccountRecoverySettingType` data type is an array of this object. Each `RecoveryOptionType` has a priority property that determines whether it is a primary or secondary option.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1189,12 +1196,14 @@ rboto::__structure!(
     RefreshTokenRotationType "RefreshTokenRotationType"[set into from] { feature :
     FeatureType, retry_grace_period_seconds = i32 } {}
 );
-rboto::__string_enum!(ReplicaRoleType { Primary = "PRIMARY", Secondary = "SECONDARY" });
 rboto::__string_enum!(
-    ReplicaStatusType { Creating = "CREATING", Active = "ACTIVE", Inactive = "INACTIVE",
-    Deleting = "DELETING" }
+    ReplicaRoleType { 0 Primary = "PRIMARY", 1 Secondary = "SECONDARY" }
 );
-rboto::__string_enum!(ResourceServerManagedByType { Cognito = "COGNITO" });
+rboto::__string_enum!(
+    ReplicaStatusType { 0 Creating = "CREATING", 1 Active = "ACTIVE", 2 Inactive =
+    "INACTIVE", 3 Deleting = "DELETING" }
+);
+rboto::__string_enum!(ResourceServerManagedByType { 0 Cognito = "COGNITO" });
 /// One custom scope associated with a user pool resource server. This data type is a member of `ResourceServerScopeType`. For more information, see [Scopes, M2M, and API authorization with resource servers](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-define-resource-servers.html).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1224,14 +1233,14 @@ pub struct ResourceServerType {
     pub managed_by: Option<ResourceServerManagedByType>,
 }
 rboto::__structure!(
-    ResourceServerType "ResourceServerType"[set from] { user_pool_id : String, identifier
-    : String, name : String, scopes : Vec < ResourceServerScopeType >, managed_by :
+    ResourceServerType "ResourceServerType"[from] { user_pool_id : String, identifier :
+    String, name : String, scopes = Vec < ResourceServerScopeType >, managed_by :
     ResourceServerManagedByType } {}
 );
 rboto::__string_enum!(
     #[doc =
     " Controls whether revoking a session also revokes the sessions that are linked to it. `NONE` revokes only the targeted session."]
-    RevokeAssociatedSessionsType { None = "NONE", Linked = "LINKED" }
+    RevokeAssociatedSessionsType { 0 None = "NONE", 1 Linked = "LINKED" }
 );
 /// The settings of risk configuration for threat protection with threat protection in a user pool.
 #[derive(Clone, Default, PartialEq)]
@@ -1255,15 +1264,15 @@ pub struct RiskConfigurationType {
     pub last_modified_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    RiskConfigurationType "RiskConfigurationType"[set debug from] { user_pool_id :
-    String, client_id : String[sensitive], compromised_credentials_risk_configuration :
-    CompromisedCredentialsRiskConfigurationType, account_takeover_risk_configuration :
-    AccountTakeoverRiskConfigurationType, risk_exception_configuration :
+    RiskConfigurationType "RiskConfigurationType"[debug from] { user_pool_id : String,
+    client_id : String[sensitive], compromised_credentials_risk_configuration =
+    CompromisedCredentialsRiskConfigurationType, account_takeover_risk_configuration =
+    AccountTakeoverRiskConfigurationType, risk_exception_configuration =
     RiskExceptionConfigurationType, last_modified_date : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    RiskDecisionType { NoRisk = "NoRisk", AccountTakeover = "AccountTakeover", Block =
-    "Block" }
+    RiskDecisionType { 0 NoRisk = "NoRisk", 1 AccountTakeover = "AccountTakeover", 2
+    Block = "Block" }
 );
 /// Exceptions to the risk evaluation configuration, including always-allow and always-block IP address ranges.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1276,9 +1285,11 @@ pub struct RiskExceptionConfigurationType {
 }
 rboto::__structure!(
     RiskExceptionConfigurationType "RiskExceptionConfigurationType"[set into from] {
-    blocked_ip_range_list : Vec < String >, skipped_ip_range_list : Vec < String > } {}
+    blocked_ip_range_list = Vec < String >, skipped_ip_range_list = Vec < String > } {}
 );
-rboto::__string_enum!(RiskLevelType { Low = "Low", Medium = "Medium", High = "High" });
+rboto::__string_enum!(
+    RiskLevelType { 0 Low = "Low", 1 Medium = "Medium", 2 High = "High" }
+);
 /// Specifies routing configuration for user pool domains. Contains failover settings for multi-region deployments.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1287,7 +1298,7 @@ pub struct RoutingType {
     pub failover: Option<FailoverType>,
 }
 rboto::__structure!(
-    RoutingType "RoutingType"[set into from] { failover : FailoverType } {}
+    RoutingType "RoutingType"[set into from] { failover = FailoverType } {}
 );
 /// Configuration for the Amazon S3 bucket destination of user activity log export with threat protection.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1334,12 +1345,12 @@ pub struct SchemaAttributeType {
 rboto::__structure!(
     SchemaAttributeType "SchemaAttributeType"[set into from] { name : String,
     attribute_data_type : AttributeDataType, developer_only_attribute = bool, mutable =
-    bool, required = bool, number_attribute_constraints : NumberAttributeConstraintsType,
-    string_attribute_constraints : StringAttributeConstraintsType } {}
+    bool, required = bool, number_attribute_constraints = NumberAttributeConstraintsType,
+    string_attribute_constraints = StringAttributeConstraintsType } {}
 );
 rboto::__string_enum!(
-    SecurityPolicyType { TlsV1 = "TLS_V1", TlsV1_2_2021 = "TLS_V1_2_2021", TlsV1_3_2025 =
-    "TLS_V1_3_2025" }
+    SecurityPolicyType { 0 TlsV1 = "TLS_V1", 1 TlsV1_2_2021 = "TLS_V1_2_2021", 2
+    TlsV1_3_2025 = "TLS_V1_3_2025" }
 );
 /// Describes an active user session. Amazon Cognito returns this type in the responses of `ListUserSessions` and `AdminListUserSessions`, for both token sessions and SSO sessions.
 #[derive(Clone, Default, PartialEq)]
@@ -1367,10 +1378,10 @@ pub struct SessionDescriptionType {
     pub is_current_session: Option<bool>,
 }
 rboto::__structure!(
-    SessionDescriptionType "SessionDescriptionType"[set debug from] { session_id :
-    String, session_type : SessionTypeType, client_id : String[sensitive], create_date :
+    SessionDescriptionType "SessionDescriptionType"[debug from] { session_id : String,
+    session_type : SessionTypeType, client_id : String[sensitive], create_date :
     rboto::DateTime, last_active_date : rboto::DateTime, device_type : String,
-    last_ip_address : String[sensitive], last_location : SessionLocationType,
+    last_ip_address : String[sensitive], last_location = SessionLocationType,
     origin_session_id : String, is_current_session = bool } {}
 );
 /// The geographic location of the most recent activity on a session, derived from the IP address.
@@ -1383,13 +1394,13 @@ pub struct SessionLocationType {
     pub country: Option<String>,
 }
 rboto::__structure!(
-    SessionLocationType "SessionLocationType"[set from] { city : String, country : String
-    } {}
+    SessionLocationType "SessionLocationType"[from] { city : String, country : String }
+    {}
 );
 rboto::__string_enum!(
     #[doc =
     " The type of a user session. `TOKEN` identifies a token session, which represents an app's authenticated session for a user and is tied to a refresh token. `SSO` identifies an SSO session, which is a single sign-on (SSO) session that records an authentication through managed login and can let the user sign in to other apps without re-authenticating."]
-    SessionTypeType { Token = "TOKEN", Sso = "SSO" }
+    SessionTypeType { 0 Token = "TOKEN", 1 Sso = "SSO" }
 );
 /// The policy for allowed types of authentication in a user pool. To activate this setting, your user pool must be in the [Essentials tier](https://docs.aws.amazon.com/cognito/latest/developerguide/feature-plans-features-essentials.html) or higher.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1399,7 +1410,7 @@ pub struct SignInPolicyType {
     pub allowed_first_auth_factors: Option<Vec<AuthFactorType>>,
 }
 rboto::__structure!(
-    SignInPolicyType "SignInPolicyType"[set into from] { allowed_first_auth_factors : Vec
+    SignInPolicyType "SignInPolicyType"[set into from] { allowed_first_auth_factors = Vec
     < AuthFactorType > } {}
 );
 /// User pool configuration for delivery of SMS messages with Amazon Simple Notification Service. To send SMS messages with Amazon SNS in the Amazon Web Services Region that you want, the Amazon Cognito user pool uses an Identity and Access Management (IAM) role in your Amazon Web Services account.
@@ -1417,7 +1428,7 @@ pub struct SmsConfigurationType {
 }
 rboto::__structure!(
     SmsConfigurationType "SmsConfigurationType"[set into from] { sns_caller_arn : String,
-    external_id : String, sns_region : String, eums_sms : EumsSmsConfigurationType } {}
+    external_id : String, sns_region : String, eums_sms = EumsSmsConfigurationType } {}
 );
 /// The configuration of multi-factor authentication (MFA) with SMS messages in a user pool.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1430,7 +1441,7 @@ pub struct SmsMfaConfigType {
 }
 rboto::__structure!(
     SmsMfaConfigType "SmsMfaConfigType"[set into from] { sms_authentication_message :
-    String, sms_configuration : SmsConfigurationType } {}
+    String, sms_configuration = SmsConfigurationType } {}
 );
 /// Settings for time-based one-time password (TOTP) multi-factor authentication (MFA) in a user pool. Enables and disables availability of this feature.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1456,7 +1467,7 @@ rboto::__structure!(
     SoftwareTokenMfaSettingsType "SoftwareTokenMfaSettingsType"[set into] { enabled =
     bool, preferred_mfa = bool } {}
 );
-rboto::__string_enum!(StatusType { Enabled = "Enabled", Disabled = "Disabled" });
+rboto::__string_enum!(StatusType { 0 Enabled = "Enabled", 1 Disabled = "Disabled" });
 /// The minimum and maximum length values of an attribute that is of the string type, for example `custom:department`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1486,12 +1497,12 @@ pub struct TermsDescriptionType {
     pub last_modified_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    TermsDescriptionType "TermsDescriptionType"[set from] { terms_id : String, terms_name
-    : String, enforcement : TermsEnforcementType, creation_date : rboto::DateTime,
+    TermsDescriptionType "TermsDescriptionType"[from] { terms_id : String, terms_name :
+    String, enforcement : TermsEnforcementType, creation_date : rboto::DateTime,
     last_modified_date : rboto::DateTime } {}
 );
-rboto::__string_enum!(TermsEnforcementType { None = "NONE" });
-rboto::__string_enum!(TermsSourceType { Link = "LINK" });
+rboto::__string_enum!(TermsEnforcementType { 0 None = "NONE" });
+rboto::__string_enum!(TermsSourceType { 0 Link = "LINK" });
 /// The details of a set of terms documents. For more information, see [Terms documents](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-managed-login.html#managed-login-terms-documents).
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -1516,18 +1527,18 @@ pub struct TermsType {
     pub last_modified_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    TermsType "TermsType"[set debug from] { terms_id : String, user_pool_id : String,
+    TermsType "TermsType"[debug from] { terms_id : String, user_pool_id : String,
     client_id : String[sensitive], terms_name : String, terms_source : TermsSourceType,
     enforcement : TermsEnforcementType, links : HashMap < String, String >, creation_date
     : rboto::DateTime, last_modified_date : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    TimeUnitsType { Seconds = "seconds", Minutes = "minutes", Hours = "hours", Days =
-    "days" }
+    TimeUnitsType { 0 Seconds = "seconds", 1 Minutes = "minutes", 2 Hours = "hours", 3
+    Days = "days" }
 );
 rboto::__string_enum!(
-    TokenTypeIdentifierType { AccessToken = "ACCESS_TOKEN", IdToken = "ID_TOKEN", Saml2 =
-    "SAML2" }
+    TokenTypeIdentifierType { 0 AccessToken = "ACCESS_TOKEN", 1 IdToken = "ID_TOKEN", 2
+    Saml2 = "SAML2" }
 );
 /// The time units that, with `IdTokenValidity`, `AccessTokenValidity`, and `RefreshTokenValidity`, set and display the duration of ID, access, and refresh tokens for an app client. You can assign a separate token validity unit to each type of token.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1564,12 +1575,12 @@ pub struct UiCustomizationType {
     pub creation_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    UiCustomizationType "UICustomizationType"[set debug from] { user_pool_id : String,
+    UiCustomizationType "UICustomizationType"[debug from] { user_pool_id : String,
     client_id : String[sensitive], image_url : String, css : String, css_version :
     String, last_modified_date : rboto::DateTime, creation_date : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    UpdateReplicaStatusType { Active = "ACTIVE", Inactive = "INACTIVE" }
+    UpdateReplicaStatusType { 0 Active = "ACTIVE", 1 Inactive = "INACTIVE" }
 );
 /// The settings for updates to user attributes. These settings include the property `AttributesRequireVerificationBeforeUpdate`, a user-pool setting that tells Amazon Cognito how to handle changes to the value of your users' email address and phone number attributes.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1582,7 +1593,7 @@ pub struct UserAttributeUpdateSettingsType {
 }
 rboto::__structure!(
     UserAttributeUpdateSettingsType "UserAttributeUpdateSettingsType"[set into from] {
-    attributes_require_verification_before_update : Vec < VerifiedAttributeType > } {}
+    attributes_require_verification_before_update = Vec < VerifiedAttributeType > } {}
 );
 /// Contextual data, such as the user's device fingerprint, IP address, or location, used for evaluating the risk of an unexpected event by Amazon Cognito threat protection.
 #[derive(Clone, Default, PartialEq)]
@@ -1598,9 +1609,9 @@ rboto::__structure!(
     String, encoded_data : String } {}
 );
 rboto::__string_enum!(
-    UserImportJobStatusType { Created = "Created", Pending = "Pending", InProgress =
-    "InProgress", Stopping = "Stopping", Expired = "Expired", Stopped = "Stopped", Failed
-    = "Failed", Succeeded = "Succeeded" }
+    UserImportJobStatusType { 0 Created = "Created", 1 Pending = "Pending", 2 InProgress
+    = "InProgress", 3 Stopping = "Stopping", 4 Expired = "Expired", 5 Stopped =
+    "Stopped", 6 Failed = "Failed", 7 Succeeded = "Succeeded" }
 );
 /// A user import job in a user pool. Describes the status of user import with a CSV file. For more information, see [Importing users into user pools from a CSV file](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-using-import-tool.html).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1636,7 +1647,7 @@ pub struct UserImportJobType {
     pub password_hashing_algorithm: Option<PasswordHashingAlgorithmType>,
 }
 rboto::__structure!(
-    UserImportJobType "UserImportJobType"[set from] { job_name : String, job_id : String,
+    UserImportJobType "UserImportJobType"[from] { job_name : String, job_id : String,
     user_pool_id : String, pre_signed_url : String, creation_date : rboto::DateTime,
     start_date : rboto::DateTime, completion_date : rboto::DateTime, status :
     UserImportJobStatusType, cloud_watch_logs_role_arn : String, imported_users = i64,
@@ -1654,7 +1665,7 @@ pub struct UserPoolAddOnsType {
 }
 rboto::__structure!(
     UserPoolAddOnsType "UserPoolAddOnsType"[set into from] { advanced_security_mode :
-    AdvancedSecurityModeType, advanced_security_additional_flows :
+    AdvancedSecurityModeType, advanced_security_additional_flows =
     AdvancedSecurityAdditionalFlowsType } {}
 );
 /// A short description of a user pool app client.
@@ -1669,7 +1680,7 @@ pub struct UserPoolClientDescription {
     pub client_name: Option<String>,
 }
 rboto::__structure!(
-    UserPoolClientDescription "UserPoolClientDescription"[set debug from] { client_id :
+    UserPoolClientDescription "UserPoolClientDescription"[debug from] { client_id :
     String[sensitive], user_pool_id : String, client_name : String } {}
 );
 /// The configuration of a user pool client.
@@ -1732,20 +1743,20 @@ pub struct UserPoolClientType {
     pub client_type: Option<ClientTypeType>,
 }
 rboto::__structure!(
-    UserPoolClientType "UserPoolClientType"[set debug from] { user_pool_id : String,
+    UserPoolClientType "UserPoolClientType"[debug from] { user_pool_id : String,
     client_name : String, client_id : String[sensitive], client_secret :
     String[sensitive], last_modified_date : rboto::DateTime, creation_date :
     rboto::DateTime, refresh_token_validity = i32, access_token_validity = i32,
-    id_token_validity = i32, token_validity_units : TokenValidityUnitsType,
-    read_attributes : Vec < String >, write_attributes : Vec < String >,
-    explicit_auth_flows : Vec < ExplicitAuthFlowsType >, supported_identity_providers :
-    Vec < String >, callback_ur_ls : Vec < String >, logout_ur_ls : Vec < String >,
-    default_redirect_uri : String, allowed_o_auth_flows : Vec < OAuthFlowType >,
-    allowed_o_auth_scopes : Vec < String >, allowed_o_auth_flows_user_pool_client = bool,
-    analytics_configuration : AnalyticsConfigurationType, prevent_user_existence_errors :
+    id_token_validity = i32, token_validity_units = TokenValidityUnitsType,
+    read_attributes = Vec < String >, write_attributes = Vec < String >,
+    explicit_auth_flows = Vec < ExplicitAuthFlowsType >, supported_identity_providers =
+    Vec < String >, callback_ur_ls = Vec < String >, logout_ur_ls = Vec < String >,
+    default_redirect_uri : String, allowed_o_auth_flows = Vec < OAuthFlowType >,
+    allowed_o_auth_scopes = Vec < String >, allowed_o_auth_flows_user_pool_client = bool,
+    analytics_configuration = AnalyticsConfigurationType, prevent_user_existence_errors :
     PreventUserExistenceErrorTypes, enable_token_revocation = bool,
     enable_propagate_additional_user_context_data = bool, auth_session_validity = i32,
-    refresh_token_rotation : RefreshTokenRotationType, client_type : ClientTypeType } {}
+    refresh_token_rotation = RefreshTokenRotationType, client_type : ClientTypeType } {}
 );
 /// A short description of a user pool.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1769,12 +1780,14 @@ pub struct UserPoolDescriptionType {
     pub replica_regions: Option<Vec<String>>,
 }
 rboto::__structure!(
-    UserPoolDescriptionType "UserPoolDescriptionType"[set from] { id : String, name :
-    String, lambda_config : LambdaConfigType, status : StatusType, last_modified_date :
-    rboto::DateTime, creation_date : rboto::DateTime, replica_regions : Vec < String > }
+    UserPoolDescriptionType "UserPoolDescriptionType"[from] { id : String, name : String,
+    lambda_config = LambdaConfigType, status : StatusType, last_modified_date :
+    rboto::DateTime, creation_date : rboto::DateTime, replica_regions = Vec < String > }
     {}
 );
-rboto::__string_enum!(UserPoolMfaType { Off = "OFF", On = "ON", Optional = "OPTIONAL" });
+rboto::__string_enum!(
+    UserPoolMfaType { 0 Off = "OFF", 1 On = "ON", 2 Optional = "OPTIONAL" }
+);
 /// A list of user pool policies. Contains the policy that sets password-complexity requirements.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1785,8 +1798,8 @@ pub struct UserPoolPolicyType {
     pub sign_in_policy: Option<SignInPolicyType>,
 }
 rboto::__structure!(
-    UserPoolPolicyType "UserPoolPolicyType"[set into from] { password_policy :
-    PasswordPolicyType, sign_in_policy : SignInPolicyType } {}
+    UserPoolPolicyType "UserPoolPolicyType"[set into from] { password_policy =
+    PasswordPolicyType, sign_in_policy = SignInPolicyType } {}
 );
 /// Contains information about a replica user pool, including Region, status, role, and ARN.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1802,11 +1815,11 @@ pub struct UserPoolReplicaType {
     pub user_pool_arn: Option<String>,
 }
 rboto::__structure!(
-    UserPoolReplicaType "UserPoolReplicaType"[set from] { region_name : String, status :
+    UserPoolReplicaType "UserPoolReplicaType"[from] { region_name : String, status :
     ReplicaStatusType, role : ReplicaRoleType, user_pool_arn : String } {}
 );
 rboto::__string_enum!(
-    UserPoolTierType { Lite = "LITE", Essentials = "ESSENTIALS", Plus = "PLUS" }
+    UserPoolTierType { 0 Lite = "LITE", 1 Essentials = "ESSENTIALS", 2 Plus = "PLUS" }
 );
 /// The pool-wide token session settings for a user pool.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1903,36 +1916,36 @@ pub struct UserPoolType {
     pub acr_configuration: Option<HashMap<String, AcrLevelConfigType>>,
 }
 rboto::__structure!(
-    UserPoolType "UserPoolType"[set from] { id : String, name : String, policies :
-    UserPoolPolicyType, deletion_protection : DeletionProtectionType, lambda_config :
+    UserPoolType "UserPoolType"[from] { id : String, name : String, policies =
+    UserPoolPolicyType, deletion_protection : DeletionProtectionType, lambda_config =
     LambdaConfigType, status : StatusType, last_modified_date : rboto::DateTime,
-    creation_date : rboto::DateTime, schema_attributes : Vec < SchemaAttributeType >,
-    auto_verified_attributes : Vec < VerifiedAttributeType >, alias_attributes : Vec <
-    AliasAttributeType >, username_attributes : Vec < UsernameAttributeType >,
+    creation_date : rboto::DateTime, schema_attributes = Vec < SchemaAttributeType >,
+    auto_verified_attributes = Vec < VerifiedAttributeType >, alias_attributes = Vec <
+    AliasAttributeType >, username_attributes = Vec < UsernameAttributeType >,
     sms_verification_message : String, email_verification_message : String,
-    email_verification_subject : String, verification_message_template :
+    email_verification_subject : String, verification_message_template =
     VerificationMessageTemplateType, sms_authentication_message : String,
-    user_attribute_update_settings : UserAttributeUpdateSettingsType, mfa_configuration :
-    UserPoolMfaType, device_configuration : DeviceConfigurationType,
-    estimated_number_of_users = i32, email_configuration : EmailConfigurationType,
-    sms_configuration : SmsConfigurationType, user_pool_tags : HashMap < String, String
+    user_attribute_update_settings = UserAttributeUpdateSettingsType, mfa_configuration :
+    UserPoolMfaType, device_configuration = DeviceConfigurationType,
+    estimated_number_of_users = i32, email_configuration = EmailConfigurationType,
+    sms_configuration = SmsConfigurationType, user_pool_tags : HashMap < String, String
     >, sms_configuration_failure : String, email_configuration_failure : String, domain :
-    String, custom_domain : String, admin_create_user_config : AdminCreateUserConfigType,
-    user_pool_add_ons : UserPoolAddOnsType, dcr_configuration : DcrConfigurationType,
-    username_configuration : UsernameConfigurationType, arn : String,
-    account_recovery_setting : AccountRecoverySettingType, user_pool_tier :
-    UserPoolTierType, key_configuration : KeyConfigurationType, issuer_configuration :
+    String, custom_domain : String, admin_create_user_config = AdminCreateUserConfigType,
+    user_pool_add_ons = UserPoolAddOnsType, dcr_configuration = DcrConfigurationType,
+    username_configuration = UsernameConfigurationType, arn : String,
+    account_recovery_setting = AccountRecoverySettingType, user_pool_tier :
+    UserPoolTierType, key_configuration = KeyConfigurationType, issuer_configuration =
     IssuerConfigurationType, acr_configuration : HashMap < String, AcrLevelConfigType > }
     {}
 );
 rboto::__string_enum!(
-    UserSessionTrackingType { Enabled = "ENABLED", Disabled = "DISABLED" }
+    UserSessionTrackingType { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
 );
 rboto::__string_enum!(
-    UserStatusType { Unconfirmed = "UNCONFIRMED", Confirmed = "CONFIRMED", Archived =
-    "ARCHIVED", Compromised = "COMPROMISED", UnknownValue = "UNKNOWN", ResetRequired =
-    "RESET_REQUIRED", ForceChangePassword = "FORCE_CHANGE_PASSWORD", ExternalProvider =
-    "EXTERNAL_PROVIDER" }
+    UserStatusType { 0 Unconfirmed = "UNCONFIRMED", 1 Confirmed = "CONFIRMED", 2 Archived
+    = "ARCHIVED", 3 Compromised = "COMPROMISED", 4 UnknownValue = "UNKNOWN", 5
+    ResetRequired = "RESET_REQUIRED", 6 ForceChangePassword = "FORCE_CHANGE_PASSWORD", 7
+    ExternalProvider = "EXTERNAL_PROVIDER" }
 );
 /// A user profile in a Amazon Cognito user pool.
 #[derive(Clone, Default, PartialEq)]
@@ -1954,16 +1967,16 @@ pub struct UserType {
     pub mfa_options: Option<Vec<MfaOptionType>>,
 }
 rboto::__structure!(
-    UserType "UserType"[set debug from] { username : String[sensitive], attributes : Vec
-    < AttributeType >, user_create_date : rboto::DateTime, user_last_modified_date :
-    rboto::DateTime, enabled = bool, user_status : UserStatusType, mfa_options : Vec <
+    UserType "UserType"[debug from] { username : String[sensitive], attributes = Vec <
+    AttributeType >, user_create_date : rboto::DateTime, user_last_modified_date :
+    rboto::DateTime, enabled = bool, user_status : UserStatusType, mfa_options = Vec <
     MfaOptionType > } {}
 );
 rboto::__string_enum!(
-    UserVerificationType { Required = "required", Preferred = "preferred" }
+    UserVerificationType { 0 Required = "required", 1 Preferred = "preferred" }
 );
 rboto::__string_enum!(
-    UsernameAttributeType { PhoneNumber = "phone_number", Email = "email" }
+    UsernameAttributeType { 0 PhoneNumber = "phone_number", 1 Email = "email" }
 );
 /// The configuration of a user pool for username case sensitivity.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2000,10 +2013,10 @@ rboto::__structure!(
     : DefaultEmailOptionType } {}
 );
 rboto::__string_enum!(
-    VerifiedAttributeType { PhoneNumber = "phone_number", Email = "email" }
+    VerifiedAttributeType { 0 PhoneNumber = "phone_number", 1 Email = "email" }
 );
 rboto::__string_enum!(
-    VerifySoftwareTokenResponseType { Success = "SUCCESS", Error = "ERROR" }
+    VerifySoftwareTokenResponseType { 0 Success = "SUCCESS", 1 Error = "ERROR" }
 );
 /// Settings for authentication (MFA) with passkey, or webauthN, biometric and security-key devices in a user pool. Configures the following:
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2039,15 +2052,15 @@ pub struct WebAuthnCredentialDescription {
     pub created_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    WebAuthnCredentialDescription "WebAuthnCredentialDescription"[set from] {
-    credential_id : String, friendly_credential_name : String, relying_party_id : String,
-    authenticator_attachment : String, authenticator_transports : Vec < String >,
+    WebAuthnCredentialDescription "WebAuthnCredentialDescription"[from] { credential_id :
+    String, friendly_credential_name : String, relying_party_id : String,
+    authenticator_attachment : String, authenticator_transports = Vec < String >,
     created_at : rboto::DateTime } {}
 );
 rboto::__string_enum!(
     #[doc =
     " The configuration of passkey authentication as a single factor or a multi-factor authentication (MFA) method. When set to `MULTI_FACTOR_WITH_USER_VERIFICATION`, your user pool requires passkey authenticators to perform [user verification](https://www.w3.org/TR/webauthn-2/#user-verification), for example a biometric or PIN."]
-    WebAuthnFactorConfigurationType { SingleFactor = "SINGLE_FACTOR",
+    WebAuthnFactorConfigurationType { 0 SingleFactor = "SINGLE_FACTOR", 1
     MultiFactorWithUserVerification = "MULTI_FACTOR_WITH_USER_VERIFICATION" }
 );
 /// A user's preference for using passkey, or WebAuthn, multi-factor authentication (MFA). Turns passkey MFA on and off for the user. Unlike other MFA settings types, this type doesn't include a `PreferredMfa` option because passkey MFA applies only when passkey is the first authentication factor.

@@ -476,7 +476,7 @@ pub struct ProvisionedThroughputExceededException {
 }
 rboto::__structure!(
     ProvisionedThroughputExceededException "ProvisionedThroughputExceededException"[from]
-    { message : String, throttling_reasons : Vec < ThrottlingReason > } {}
+    { message : String, throttling_reasons = Vec < ThrottlingReason > } {}
 );
 /// The specified replica is already part of the global table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -517,7 +517,7 @@ pub struct RequestLimitExceeded {
 }
 rboto::__structure!(
     RequestLimitExceeded "RequestLimitExceeded"[from] { message : String,
-    throttling_reasons : Vec < ThrottlingReason > } {}
+    throttling_reasons = Vec < ThrottlingReason > } {}
 );
 /// The operation conflicts with the resource's availability. For example:
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -577,7 +577,7 @@ pub struct ThrottlingException {
 }
 rboto::__structure!(
     ThrottlingException "ThrottlingException"[from] { message : String,
-    throttling_reasons : Vec < ThrottlingReason > } {}
+    throttling_reasons = Vec < ThrottlingReason > } {}
 );
 /// The entire transaction request was canceled.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -589,7 +589,7 @@ pub struct TransactionCanceledException {
 }
 rboto::__structure!(
     TransactionCanceledException "TransactionCanceledException"[from] { message : String,
-    cancellation_reasons : Vec < CancellationReason > } {}
+    cancellation_reasons = Vec < CancellationReason > } {}
 );
 /// Operation was rejected because there is an ongoing transaction for the item.
 #[derive(Clone, Debug, Default, PartialEq)]

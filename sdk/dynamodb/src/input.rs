@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchExecuteStatementInput {
     /// The list of PartiQL statements representing the batch to run.
@@ -15,12 +15,12 @@ pub struct BatchExecuteStatementInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchExecuteStatementInput "BatchExecuteStatementInput"[set debug into] { statements
-    : Vec < BatchStatementRequest >, return_consumed_capacity : ReturnConsumedCapacity }
-    { _client }
+    BatchExecuteStatementInput "BatchExecuteStatementInput"[set into] { statements = Vec
+    < BatchStatementRequest >, return_consumed_capacity : ReturnConsumedCapacity } {
+    _client }
 );
 /// Represents the input of a `BatchGetItem` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchGetItemInput {
     /// A map of one or more table names or table ARNs and, for each table, a map that describes one or more items to retrieve from that table. Each table name or ARN can be used only once per `BatchGetItem` request.
@@ -29,12 +29,11 @@ pub struct BatchGetItemInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchGetItemInput "BatchGetItemInput"[set debug into] { request_items : HashMap <
-    String, KeysAndAttributes >, return_consumed_capacity : ReturnConsumedCapacity } {
-    _client }
+    BatchGetItemInput "BatchGetItemInput"[set into] { request_items : HashMap < String,
+    KeysAndAttributes >, return_consumed_capacity : ReturnConsumedCapacity } { _client }
 );
 /// Represents the input of a `BatchWriteItem` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchWriteItemInput {
     /// A map of one or more table names or table ARNs and, for each table, a list of operations to be performed (`DeleteRequest` or `PutRequest`). Each element in the map consists of the following:
@@ -45,11 +44,11 @@ pub struct BatchWriteItemInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchWriteItemInput "BatchWriteItemInput"[set debug into] { request_items : HashMap <
+    BatchWriteItemInput "BatchWriteItemInput"[set into] { request_items : HashMap <
     String, Vec < WriteRequest > >, return_consumed_capacity : ReturnConsumedCapacity,
     return_item_collection_metrics : ReturnItemCollectionMetrics } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelBulkOperationInput {
     /// The Amazon Resource Name (ARN) of the bulk operation to cancel.
@@ -57,10 +56,10 @@ pub struct CancelBulkOperationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelBulkOperationInput "CancelBulkOperationInput"[set debug into] {
-    bulk_operation_arn : String } { _client }
+    CancelBulkOperationInput "CancelBulkOperationInput"[set into] { bulk_operation_arn :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateBackupInput {
     /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -70,10 +69,10 @@ pub struct CreateBackupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateBackupInput "CreateBackupInput"[set debug into] { table_name : String,
-    backup_name : String } { _client }
+    CreateBackupInput "CreateBackupInput"[set into] { table_name : String, backup_name :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateGlobalTableInput {
     /// The global table name.
@@ -83,11 +82,11 @@ pub struct CreateGlobalTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateGlobalTableInput "CreateGlobalTableInput"[set debug into] { global_table_name :
-    String, replication_group : Vec < Replica > } { _client }
+    CreateGlobalTableInput "CreateGlobalTableInput"[set into] { global_table_name :
+    String, replication_group = Vec < Replica > } { _client }
 );
 /// Represents the input of a `CreateTable` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTableInput {
     /// An array of attributes that describe the key schema for the table and indexes.
@@ -131,18 +130,18 @@ pub struct CreateTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateTableInput "CreateTableInput"[set debug into] { attribute_definitions : Vec <
-    AttributeDefinition >, table_name : String, key_schema : Vec < KeySchemaElement >,
-    local_secondary_indexes : Vec < LocalSecondaryIndex >, global_secondary_indexes : Vec
-    < GlobalSecondaryIndex >, billing_mode : BillingMode, provisioned_throughput :
-    ProvisionedThroughput, stream_specification : StreamSpecification, sse_specification
-    : SseSpecification, tags : Vec < Tag >, table_class : TableClass,
-    deletion_protection_enabled = bool, warm_throughput : WarmThroughput, resource_policy
-    : String, on_demand_throughput : OnDemandThroughput, global_table_source_arn :
+    CreateTableInput "CreateTableInput"[set into] { attribute_definitions = Vec <
+    AttributeDefinition >, table_name : String, key_schema = Vec < KeySchemaElement >,
+    local_secondary_indexes = Vec < LocalSecondaryIndex >, global_secondary_indexes = Vec
+    < GlobalSecondaryIndex >, billing_mode : BillingMode, provisioned_throughput =
+    ProvisionedThroughput, stream_specification = StreamSpecification, sse_specification
+    = SseSpecification, tags = Vec < Tag >, table_class : TableClass,
+    deletion_protection_enabled = bool, warm_throughput = WarmThroughput, resource_policy
+    : String, on_demand_throughput = OnDemandThroughput, global_table_source_arn :
     String, global_table_settings_replication_mode : GlobalTableSettingsReplicationMode,
-    vector_indexes : Vec < VectorIndex > } { _client }
+    vector_indexes = Vec < VectorIndex > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteBackupInput {
     /// The ARN associated with the backup.
@@ -150,11 +149,10 @@ pub struct DeleteBackupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteBackupInput "DeleteBackupInput"[set debug into] { backup_arn : String } {
-    _client }
+    DeleteBackupInput "DeleteBackupInput"[set into] { backup_arn : String } { _client }
 );
 /// Represents the input of a `DeleteItem` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteItemInput {
     /// The name of the table from which to delete the item. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -183,17 +181,16 @@ pub struct DeleteItemInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteItemInput "DeleteItemInput"[set debug into] { table_name : String, key :
-    HashMap < String, AttributeValue >, expected : HashMap < String,
-    ExpectedAttributeValue >, conditional_operator : ConditionalOperator, return_values :
-    ReturnValue, return_consumed_capacity : ReturnConsumedCapacity,
-    return_item_collection_metrics : ReturnItemCollectionMetrics, condition_expression :
-    String, expression_attribute_names : HashMap < String, String >,
-    expression_attribute_values : HashMap < String, AttributeValue >,
-    return_values_on_condition_check_failure : ReturnValuesOnConditionCheckFailure } {
-    _client }
+    DeleteItemInput "DeleteItemInput"[set into] { table_name : String, key : HashMap <
+    String, AttributeValue >, expected : HashMap < String, ExpectedAttributeValue >,
+    conditional_operator : ConditionalOperator, return_values : ReturnValue,
+    return_consumed_capacity : ReturnConsumedCapacity, return_item_collection_metrics :
+    ReturnItemCollectionMetrics, condition_expression : String,
+    expression_attribute_names : HashMap < String, String >, expression_attribute_values
+    : HashMap < String, AttributeValue >, return_values_on_condition_check_failure :
+    ReturnValuesOnConditionCheckFailure } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the DynamoDB resource from which the policy will be removed. The resources you can specify include tables and streams. If you remove the policy of a table, it will also remove the permissions for the table's indexes defined in that policy document. This is because index permissions are defined in the table's policy.
@@ -203,11 +200,11 @@ pub struct DeleteResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteResourcePolicyInput "DeleteResourcePolicyInput"[set debug into] { resource_arn
-    : String, expected_revision_id : String } { _client }
+    DeleteResourcePolicyInput "DeleteResourcePolicyInput"[set into] { resource_arn :
+    String, expected_revision_id : String } { _client }
 );
 /// Represents the input of a `DeleteTable` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTableInput {
     /// The name of the table to delete. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -215,10 +212,9 @@ pub struct DeleteTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTableInput "DeleteTableInput"[set debug into] { table_name : String } { _client
-    }
+    DeleteTableInput "DeleteTableInput"[set into] { table_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeBackupInput {
     /// The Amazon Resource Name (ARN) associated with the backup.
@@ -226,10 +222,10 @@ pub struct DescribeBackupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeBackupInput "DescribeBackupInput"[set debug into] { backup_arn : String } {
-    _client }
+    DescribeBackupInput "DescribeBackupInput"[set into] { backup_arn : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeBulkOperationInput {
     /// The Amazon Resource Name (ARN) of the bulk operation to describe.
@@ -237,10 +233,10 @@ pub struct DescribeBulkOperationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeBulkOperationInput "DescribeBulkOperationInput"[set debug into] {
+    DescribeBulkOperationInput "DescribeBulkOperationInput"[set into] {
     bulk_operation_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeContinuousBackupsInput {
     /// Name of the table for which the customer wants to check the continuous backups and point in time recovery settings.
@@ -248,10 +244,10 @@ pub struct DescribeContinuousBackupsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeContinuousBackupsInput "DescribeContinuousBackupsInput"[set debug into] {
+    DescribeContinuousBackupsInput "DescribeContinuousBackupsInput"[set into] {
     table_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeContributorInsightsInput {
     /// The name of the table to describe. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -261,18 +257,18 @@ pub struct DescribeContributorInsightsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeContributorInsightsInput "DescribeContributorInsightsInput"[set debug into] {
+    DescribeContributorInsightsInput "DescribeContributorInsightsInput"[set into] {
     table_name : String, index_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeEndpointsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeEndpointsInput "DescribeEndpointsRequest"[set debug into] {} { _client }
+    DescribeEndpointsInput "DescribeEndpointsRequest"[set into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeExportInput {
     /// The Amazon Resource Name (ARN) associated with the export.
@@ -280,10 +276,10 @@ pub struct DescribeExportInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeExportInput "DescribeExportInput"[set debug into] { export_arn : String } {
-    _client }
+    DescribeExportInput "DescribeExportInput"[set into] { export_arn : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeGlobalTableInput {
     /// The name of the global table.
@@ -291,10 +287,10 @@ pub struct DescribeGlobalTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeGlobalTableInput "DescribeGlobalTableInput"[set debug into] {
-    global_table_name : String } { _client }
+    DescribeGlobalTableInput "DescribeGlobalTableInput"[set into] { global_table_name :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeGlobalTableSettingsInput {
     /// The name of the global table to describe.
@@ -302,10 +298,10 @@ pub struct DescribeGlobalTableSettingsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeGlobalTableSettingsInput "DescribeGlobalTableSettingsInput"[set debug into] {
+    DescribeGlobalTableSettingsInput "DescribeGlobalTableSettingsInput"[set into] {
     global_table_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeImportInput {
     /// The Amazon Resource Name (ARN) associated with the table you're importing to.
@@ -313,10 +309,10 @@ pub struct DescribeImportInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeImportInput "DescribeImportInput"[set debug into] { import_arn : String } {
-    _client }
+    DescribeImportInput "DescribeImportInput"[set into] { import_arn : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeKinesisStreamingDestinationInput {
     /// The name of the table being described. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -325,20 +321,18 @@ pub struct DescribeKinesisStreamingDestinationInput {
 }
 rboto::__structure!(
     DescribeKinesisStreamingDestinationInput
-    "DescribeKinesisStreamingDestinationInput"[set debug into] { table_name : String } {
+    "DescribeKinesisStreamingDestinationInput"[set into] { table_name : String } {
     _client }
 );
 /// Represents the input of a `DescribeLimits` operation. Has no content.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeLimitsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
-rboto::__structure!(
-    DescribeLimitsInput "DescribeLimitsInput"[set debug into] {} { _client }
-);
+rboto::__structure!(DescribeLimitsInput "DescribeLimitsInput"[set into] {} { _client });
 /// Represents the input of a `DescribeTable` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTableInput {
     /// The name of the table to describe. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -346,10 +340,9 @@ pub struct DescribeTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTableInput "DescribeTableInput"[set debug into] { table_name : String } {
-    _client }
+    DescribeTableInput "DescribeTableInput"[set into] { table_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTableReplicaAutoScalingInput {
     /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -357,10 +350,10 @@ pub struct DescribeTableReplicaAutoScalingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTableReplicaAutoScalingInput "DescribeTableReplicaAutoScalingInput"[set debug
-    into] { table_name : String } { _client }
+    DescribeTableReplicaAutoScalingInput "DescribeTableReplicaAutoScalingInput"[set into]
+    { table_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTimeToLiveInput {
     /// The name of the table to be described. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -368,10 +361,10 @@ pub struct DescribeTimeToLiveInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTimeToLiveInput "DescribeTimeToLiveInput"[set debug into] { table_name :
-    String } { _client }
+    DescribeTimeToLiveInput "DescribeTimeToLiveInput"[set into] { table_name : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ExecuteStatementInput {
     /// The PartiQL statement representing the operation to run.
@@ -392,13 +385,13 @@ pub struct ExecuteStatementInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ExecuteStatementInput "ExecuteStatementInput"[set debug into] { statement : String,
-    parameters : Vec < AttributeValue >, consistent_read = bool, next_token : String,
+    ExecuteStatementInput "ExecuteStatementInput"[set into] { statement : String,
+    parameters = Vec < AttributeValue >, consistent_read = bool, next_token : String,
     return_consumed_capacity : ReturnConsumedCapacity, limit = i32,
     return_values_on_condition_check_failure : ReturnValuesOnConditionCheckFailure } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ExecuteTransactionInput {
     /// The list of PartiQL statements representing the transaction to run.
@@ -410,11 +403,11 @@ pub struct ExecuteTransactionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ExecuteTransactionInput "ExecuteTransactionInput"[set debug into] {
-    transact_statements : Vec < ParameterizedStatement >, client_request_token : String,
+    ExecuteTransactionInput "ExecuteTransactionInput"[set into] { transact_statements =
+    Vec < ParameterizedStatement >, client_request_token : String,
     return_consumed_capacity : ReturnConsumedCapacity } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ExportTableToPointInTimeInput {
     /// The Amazon Resource Name (ARN) associated with the table to export.
@@ -444,15 +437,15 @@ pub struct ExportTableToPointInTimeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ExportTableToPointInTimeInput "ExportTableToPointInTimeInput"[set debug into] {
-    table_arn : String, export_time : rboto::DateTime, client_token : String, s3_bucket :
-    String, s3_bucket_owner : String, s3_prefix : String, s3_sse_algorithm :
-    S3SseAlgorithm, s3_sse_kms_key_id : String, export_format : ExportFormat, export_type
-    : ExportType, incremental_export_specification : IncrementalExportSpecification,
-    filter_specification : FilterSpecification } { _client }
+    ExportTableToPointInTimeInput "ExportTableToPointInTimeInput"[set into] { table_arn :
+    String, export_time : rboto::DateTime, client_token : String, s3_bucket : String,
+    s3_bucket_owner : String, s3_prefix : String, s3_sse_algorithm : S3SseAlgorithm,
+    s3_sse_kms_key_id : String, export_format : ExportFormat, export_type : ExportType,
+    incremental_export_specification = IncrementalExportSpecification,
+    filter_specification = FilterSpecification } { _client }
 );
 /// Represents the input of a `GetItem` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetItemInput {
     /// The name of the table containing the requested item. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -471,12 +464,12 @@ pub struct GetItemInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetItemInput "GetItemInput"[set debug into] { table_name : String, key : HashMap <
-    String, AttributeValue >, attributes_to_get : Vec < String >, consistent_read = bool,
+    GetItemInput "GetItemInput"[set into] { table_name : String, key : HashMap < String,
+    AttributeValue >, attributes_to_get = Vec < String >, consistent_read = bool,
     return_consumed_capacity : ReturnConsumedCapacity, projection_expression : String,
     expression_attribute_names : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the DynamoDB resource to which the policy is attached. The resources you can specify include tables and streams.
@@ -484,10 +477,10 @@ pub struct GetResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetResourcePolicyInput "GetResourcePolicyInput"[set debug into] { resource_arn :
-    String } { _client }
+    GetResourcePolicyInput "GetResourcePolicyInput"[set into] { resource_arn : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ImportTableInput {
     /// Providing a `ClientToken` makes the call to `ImportTableInput` idempotent, meaning that multiple identical calls have the same effect as one single call.
@@ -505,12 +498,12 @@ pub struct ImportTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ImportTableInput "ImportTableInput"[set debug into] { client_token : String,
-    s3_bucket_source : S3BucketSource, input_format : InputFormat, input_format_options :
+    ImportTableInput "ImportTableInput"[set into] { client_token : String,
+    s3_bucket_source = S3BucketSource, input_format : InputFormat, input_format_options =
     InputFormatOptions, input_compression_type : InputCompressionType,
-    table_creation_parameters : TableCreationParameters } { _client }
+    table_creation_parameters = TableCreationParameters } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListBackupsInput {
     /// Lists the backups from the table specified in `TableName`. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -528,12 +521,11 @@ pub struct ListBackupsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListBackupsInput "ListBackupsInput"[set debug into] { table_name : String, limit =
-    i32, time_range_lower_bound : rboto::DateTime, time_range_upper_bound :
-    rboto::DateTime, exclusive_start_backup_arn : String, backup_type : BackupTypeFilter
-    } { _client }
+    ListBackupsInput "ListBackupsInput"[set into] { table_name : String, limit = i32,
+    time_range_lower_bound : rboto::DateTime, time_range_upper_bound : rboto::DateTime,
+    exclusive_start_backup_arn : String, backup_type : BackupTypeFilter } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListBulkOperationsInput {
     /// The maximum number of bulk operation summaries to return in one page. If you don't specify a value, DynamoDB uses 10.
@@ -543,10 +535,10 @@ pub struct ListBulkOperationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListBulkOperationsInput "ListBulkOperationsInput"[set debug into] { max_results =
-    i32, next_token : String } { _client }
+    ListBulkOperationsInput "ListBulkOperationsInput"[set into] { max_results = i32,
+    next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListContributorInsightsInput {
     /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -558,10 +550,10 @@ pub struct ListContributorInsightsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListContributorInsightsInput "ListContributorInsightsInput"[set debug into] {
-    table_name : String, next_token : String, max_results = i32 } { _client }
+    ListContributorInsightsInput "ListContributorInsightsInput"[set into] { table_name :
+    String, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListExportsInput {
     /// The Amazon Resource Name (ARN) associated with the exported table.
@@ -573,10 +565,10 @@ pub struct ListExportsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListExportsInput "ListExportsInput"[set debug into] { table_arn : String, max_results
-    = i32, next_token : String } { _client }
+    ListExportsInput "ListExportsInput"[set into] { table_arn : String, max_results =
+    i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListGlobalTablesInput {
     /// The first global table name that this operation will evaluate.
@@ -588,11 +580,11 @@ pub struct ListGlobalTablesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListGlobalTablesInput "ListGlobalTablesInput"[set debug into] {
+    ListGlobalTablesInput "ListGlobalTablesInput"[set into] {
     exclusive_start_global_table_name : String, limit = i32, region_name : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListImportsInput {
     /// The Amazon Resource Name (ARN) associated with the table that was imported to.
@@ -604,11 +596,11 @@ pub struct ListImportsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListImportsInput "ListImportsInput"[set debug into] { table_arn : String, page_size =
-    i32, next_token : String } { _client }
+    ListImportsInput "ListImportsInput"[set into] { table_arn : String, page_size = i32,
+    next_token : String } { _client }
 );
 /// Represents the input of a `ListTables` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTablesInput {
     /// The first table name that this operation will evaluate. Use the value that was returned for `LastEvaluatedTableName` in a previous operation, so that you can obtain the next page of results.
@@ -618,10 +610,10 @@ pub struct ListTablesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTablesInput "ListTablesInput"[set debug into] { exclusive_start_table_name :
-    String, limit = i32 } { _client }
+    ListTablesInput "ListTablesInput"[set into] { exclusive_start_table_name : String,
+    limit = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsOfResourceInput {
     /// The Amazon DynamoDB resource with tags to be listed. This value is an Amazon Resource Name (ARN).
@@ -631,11 +623,11 @@ pub struct ListTagsOfResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsOfResourceInput "ListTagsOfResourceInput"[set debug into] { resource_arn :
-    String, next_token : String } { _client }
+    ListTagsOfResourceInput "ListTagsOfResourceInput"[set into] { resource_arn : String,
+    next_token : String } { _client }
 );
 /// Represents the input of a `PutItem` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutItemInput {
     /// The name of the table to contain the item. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -664,8 +656,8 @@ pub struct PutItemInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutItemInput "PutItemInput"[set debug into] { table_name : String, item : HashMap <
-    String, AttributeValue >, expected : HashMap < String, ExpectedAttributeValue >,
+    PutItemInput "PutItemInput"[set into] { table_name : String, item : HashMap < String,
+    AttributeValue >, expected : HashMap < String, ExpectedAttributeValue >,
     return_values : ReturnValue, return_consumed_capacity : ReturnConsumedCapacity,
     return_item_collection_metrics : ReturnItemCollectionMetrics, conditional_operator :
     ConditionalOperator, condition_expression : String, expression_attribute_names :
@@ -673,7 +665,7 @@ rboto::__structure!(
     AttributeValue >, return_values_on_condition_check_failure :
     ReturnValuesOnConditionCheckFailure } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the DynamoDB resource to which the policy will be attached. The resources you can specify include tables and streams.
@@ -687,12 +679,12 @@ pub struct PutResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutResourcePolicyInput "PutResourcePolicyInput"[set debug into] { resource_arn :
-    String, policy : String, expected_revision_id : String,
-    confirm_remove_self_resource_access = bool } { _client }
+    PutResourcePolicyInput "PutResourcePolicyInput"[set into] { resource_arn : String,
+    policy : String, expected_revision_id : String, confirm_remove_self_resource_access =
+    bool } { _client }
 );
 /// Represents the input of a `Query` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct QueryInput {
     /// The name of the table containing the requested items. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -731,17 +723,17 @@ pub struct QueryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    QueryInput "QueryInput"[set debug into] { table_name : String, index_name : String,
-    select : Select, attributes_to_get : Vec < String >, limit = i32, consistent_read =
-    bool, key_conditions : HashMap < String, Condition >, query_filter : HashMap <
-    String, Condition >, conditional_operator : ConditionalOperator, scan_index_forward =
-    bool, exclusive_start_key : HashMap < String, AttributeValue >,
-    return_consumed_capacity : ReturnConsumedCapacity, projection_expression : String,
-    filter_expression : String, key_condition_expression : String,
-    expression_attribute_names : HashMap < String, String >, expression_attribute_values
-    : HashMap < String, AttributeValue > } { _client }
+    QueryInput "QueryInput"[set into] { table_name : String, index_name : String, select
+    : Select, attributes_to_get = Vec < String >, limit = i32, consistent_read = bool,
+    key_conditions : HashMap < String, Condition >, query_filter : HashMap < String,
+    Condition >, conditional_operator : ConditionalOperator, scan_index_forward = bool,
+    exclusive_start_key : HashMap < String, AttributeValue >, return_consumed_capacity :
+    ReturnConsumedCapacity, projection_expression : String, filter_expression : String,
+    key_condition_expression : String, expression_attribute_names : HashMap < String,
+    String >, expression_attribute_values : HashMap < String, AttributeValue > } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RestoreTableFromBackupInput {
     /// The name of the new table to which the backup must be restored.
@@ -764,15 +756,15 @@ pub struct RestoreTableFromBackupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RestoreTableFromBackupInput "RestoreTableFromBackupInput"[set debug into] {
+    RestoreTableFromBackupInput "RestoreTableFromBackupInput"[set into] {
     target_table_name : String, backup_arn : String, billing_mode_override : BillingMode,
-    global_secondary_index_override : Vec < GlobalSecondaryIndex >,
-    local_secondary_index_override : Vec < LocalSecondaryIndex >,
-    provisioned_throughput_override : ProvisionedThroughput,
-    on_demand_throughput_override : OnDemandThroughput, sse_specification_override :
-    SseSpecification, vector_index_override : Vec < VectorIndex > } { _client }
+    global_secondary_index_override = Vec < GlobalSecondaryIndex >,
+    local_secondary_index_override = Vec < LocalSecondaryIndex >,
+    provisioned_throughput_override = ProvisionedThroughput,
+    on_demand_throughput_override = OnDemandThroughput, sse_specification_override =
+    SseSpecification, vector_index_override = Vec < VectorIndex > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RestoreTableToPointInTimeInput {
     /// The DynamoDB table that will be restored. This value is an Amazon Resource Name (ARN).
@@ -801,17 +793,17 @@ pub struct RestoreTableToPointInTimeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RestoreTableToPointInTimeInput "RestoreTableToPointInTimeInput"[set debug into] {
+    RestoreTableToPointInTimeInput "RestoreTableToPointInTimeInput"[set into] {
     source_table_arn : String, source_table_name : String, target_table_name : String,
     use_latest_restorable_time = bool, restore_date_time : rboto::DateTime,
-    billing_mode_override : BillingMode, global_secondary_index_override : Vec <
-    GlobalSecondaryIndex >, local_secondary_index_override : Vec < LocalSecondaryIndex >,
-    provisioned_throughput_override : ProvisionedThroughput,
-    on_demand_throughput_override : OnDemandThroughput, sse_specification_override :
-    SseSpecification, vector_index_override : Vec < VectorIndex > } { _client }
+    billing_mode_override : BillingMode, global_secondary_index_override = Vec <
+    GlobalSecondaryIndex >, local_secondary_index_override = Vec < LocalSecondaryIndex >,
+    provisioned_throughput_override = ProvisionedThroughput,
+    on_demand_throughput_override = OnDemandThroughput, sse_specification_override =
+    SseSpecification, vector_index_override = Vec < VectorIndex > } { _client }
 );
 /// Represents the input of a `Scan` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ScanInput {
     /// The name of the table containing the requested items or if you provide `IndexName`, the name of the table to which that index belongs.
@@ -848,8 +840,8 @@ pub struct ScanInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ScanInput "ScanInput"[set debug into] { table_name : String, index_name : String,
-    attributes_to_get : Vec < String >, limit = i32, select : Select, scan_filter :
+    ScanInput "ScanInput"[set into] { table_name : String, index_name : String,
+    attributes_to_get = Vec < String >, limit = i32, select : Select, scan_filter :
     HashMap < String, Condition >, conditional_operator : ConditionalOperator,
     exclusive_start_key : HashMap < String, AttributeValue >, return_consumed_capacity :
     ReturnConsumedCapacity, total_segments = i32, segment = i32, projection_expression :
@@ -857,7 +849,7 @@ rboto::__structure!(
     String >, expression_attribute_values : HashMap < String, AttributeValue >,
     consistent_read = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SearchVectorsInput {
     /// The name or Amazon Resource Name (ARN) of the table containing the vector index.
@@ -880,14 +872,13 @@ pub struct SearchVectorsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SearchVectorsInput "SearchVectorsInput"[set debug into] { table_name : String,
-    index_name : String, return_consumed_capacity : ReturnConsumedCapacity,
-    expression_attribute_names : HashMap < String, String >, expression_attribute_values
-    : HashMap < String, AttributeValue >, projection_expression : String, search_vector :
-    Vec < AttributeValue >, search_condition_expression : String, top_k = i32 } { _client
-    }
+    SearchVectorsInput "SearchVectorsInput"[set into] { table_name : String, index_name :
+    String, return_consumed_capacity : ReturnConsumedCapacity, expression_attribute_names
+    : HashMap < String, String >, expression_attribute_values : HashMap < String,
+    AttributeValue >, projection_expression : String, search_vector = Vec <
+    AttributeValue >, search_condition_expression : String, top_k = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartBulkPutItemsInput {
     /// A unique, case-sensitive identifier that ensures the bulk operation starts no more than one time. During the 8 hours after the initial request, repeated requests that use the same token and parameters return the same bulk operation. If a request reuses the token with different parameters, DynamoDB returns an `IdempotentParameterMismatchException`.
@@ -905,12 +896,12 @@ pub struct StartBulkPutItemsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartBulkPutItemsInput "StartBulkPutItemsInput"[set debug into] { client_token :
-    String, input_s3_configuration : InputS3Configuration, output_s3_configuration :
+    StartBulkPutItemsInput "StartBulkPutItemsInput"[set into] { client_token : String,
+    input_s3_configuration = InputS3Configuration, output_s3_configuration =
     OutputS3Configuration, table_name : String, max_write_request_units = i64,
     performance_tier : BulkOperationPerformanceTier } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// Identifies the Amazon DynamoDB resource to which tags should be added. This value is an Amazon Resource Name (ARN).
@@ -920,10 +911,10 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceInput"[set debug into] { resource_arn : String, tags :
-    Vec < Tag > } { _client }
+    TagResourceInput "TagResourceInput"[set into] { resource_arn : String, tags = Vec <
+    Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TransactGetItemsInput {
     /// An ordered array of up to 100 `TransactGetItem` objects, each of which contains a `Get` structure.
@@ -933,10 +924,10 @@ pub struct TransactGetItemsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TransactGetItemsInput "TransactGetItemsInput"[set debug into] { transact_items : Vec
-    < TransactGetItem >, return_consumed_capacity : ReturnConsumedCapacity } { _client }
+    TransactGetItemsInput "TransactGetItemsInput"[set into] { transact_items = Vec <
+    TransactGetItem >, return_consumed_capacity : ReturnConsumedCapacity } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TransactWriteItemsInput {
     /// An ordered array of up to 100 `TransactWriteItem` objects, each of which contains a `ConditionCheck`, `Put`, `Update`, or `Delete` object. These can operate on items in different tables, but the tables must reside in the same Amazon Web Services account and Region, and no two of them can operate on the same item.
@@ -949,12 +940,12 @@ pub struct TransactWriteItemsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TransactWriteItemsInput "TransactWriteItemsInput"[set debug into] { transact_items :
-    Vec < TransactWriteItem >, return_consumed_capacity : ReturnConsumedCapacity,
+    TransactWriteItemsInput "TransactWriteItemsInput"[set into] { transact_items = Vec <
+    TransactWriteItem >, return_consumed_capacity : ReturnConsumedCapacity,
     return_item_collection_metrics : ReturnItemCollectionMetrics, client_request_token :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// The DynamoDB resource that the tags will be removed from. This value is an Amazon Resource Name (ARN).
@@ -964,10 +955,10 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceInput"[set debug into] { resource_arn : String,
-    tag_keys : Vec < String > } { _client }
+    UntagResourceInput "UntagResourceInput"[set into] { resource_arn : String, tag_keys =
+    Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateContinuousBackupsInput {
     /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -977,11 +968,11 @@ pub struct UpdateContinuousBackupsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateContinuousBackupsInput "UpdateContinuousBackupsInput"[set debug into] {
-    table_name : String, point_in_time_recovery_specification :
-    PointInTimeRecoverySpecification } { _client }
+    UpdateContinuousBackupsInput "UpdateContinuousBackupsInput"[set into] { table_name :
+    String, point_in_time_recovery_specification = PointInTimeRecoverySpecification } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateContributorInsightsInput {
     /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -995,12 +986,12 @@ pub struct UpdateContributorInsightsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateContributorInsightsInput "UpdateContributorInsightsInput"[set debug into] {
+    UpdateContributorInsightsInput "UpdateContributorInsightsInput"[set into] {
     table_name : String, index_name : String, contributor_insights_action :
     ContributorInsightsAction, contributor_insights_mode : ContributorInsightsMode } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateGlobalTableInput {
     /// The global table name.
@@ -1010,10 +1001,10 @@ pub struct UpdateGlobalTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateGlobalTableInput "UpdateGlobalTableInput"[set debug into] { global_table_name :
-    String, replica_updates : Vec < ReplicaUpdate > } { _client }
+    UpdateGlobalTableInput "UpdateGlobalTableInput"[set into] { global_table_name :
+    String, replica_updates = Vec < ReplicaUpdate > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateGlobalTableSettingsInput {
     /// The name of the global table
@@ -1035,16 +1026,16 @@ pub struct UpdateGlobalTableSettingsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateGlobalTableSettingsInput "UpdateGlobalTableSettingsInput"[set debug into] {
+    UpdateGlobalTableSettingsInput "UpdateGlobalTableSettingsInput"[set into] {
     global_table_name : String, global_table_billing_mode : BillingMode,
     global_table_provisioned_write_capacity_units = i64,
-    global_table_provisioned_write_capacity_auto_scaling_settings_update :
-    AutoScalingSettingsUpdate, global_table_global_secondary_index_settings_update : Vec
-    < GlobalTableGlobalSecondaryIndexSettingsUpdate >, replica_settings_update : Vec <
+    global_table_provisioned_write_capacity_auto_scaling_settings_update =
+    AutoScalingSettingsUpdate, global_table_global_secondary_index_settings_update = Vec
+    < GlobalTableGlobalSecondaryIndexSettingsUpdate >, replica_settings_update = Vec <
     ReplicaSettingsUpdate > } { _client }
 );
 /// Represents the input of an `UpdateItem` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateItemInput {
     /// The name of the table containing the item to update. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -1077,18 +1068,17 @@ pub struct UpdateItemInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateItemInput "UpdateItemInput"[set debug into] { table_name : String, key :
-    HashMap < String, AttributeValue >, attribute_updates : HashMap < String,
-    AttributeValueUpdate >, expected : HashMap < String, ExpectedAttributeValue >,
-    conditional_operator : ConditionalOperator, return_values : ReturnValue,
-    return_consumed_capacity : ReturnConsumedCapacity, return_item_collection_metrics :
-    ReturnItemCollectionMetrics, update_expression : String, condition_expression :
-    String, expression_attribute_names : HashMap < String, String >,
-    expression_attribute_values : HashMap < String, AttributeValue >,
-    return_values_on_condition_check_failure : ReturnValuesOnConditionCheckFailure } {
-    _client }
+    UpdateItemInput "UpdateItemInput"[set into] { table_name : String, key : HashMap <
+    String, AttributeValue >, attribute_updates : HashMap < String, AttributeValueUpdate
+    >, expected : HashMap < String, ExpectedAttributeValue >, conditional_operator :
+    ConditionalOperator, return_values : ReturnValue, return_consumed_capacity :
+    ReturnConsumedCapacity, return_item_collection_metrics : ReturnItemCollectionMetrics,
+    update_expression : String, condition_expression : String, expression_attribute_names
+    : HashMap < String, String >, expression_attribute_values : HashMap < String,
+    AttributeValue >, return_values_on_condition_check_failure :
+    ReturnValuesOnConditionCheckFailure } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateKinesisStreamingDestinationInput {
     /// The table name for the Kinesis streaming destination input. You can also provide the ARN of the table in this parameter.
@@ -1103,12 +1093,12 @@ pub struct UpdateKinesisStreamingDestinationInput {
 }
 rboto::__structure!(
     UpdateKinesisStreamingDestinationInput "UpdateKinesisStreamingDestinationInput"[set
-    debug into] { table_name : String, stream_arn : String,
-    update_kinesis_streaming_configuration : UpdateKinesisStreamingConfiguration } {
+    into] { table_name : String, stream_arn : String,
+    update_kinesis_streaming_configuration = UpdateKinesisStreamingConfiguration } {
     _client }
 );
 /// Represents the input of an `UpdateTable` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateTableInput {
     /// An array of attributes that describe the key schema for the table and indexes. If you are adding a new global secondary index to the table, `AttributeDefinitions` must include the key element(s) of the new index.
@@ -1150,19 +1140,19 @@ pub struct UpdateTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateTableInput "UpdateTableInput"[set debug into] { attribute_definitions : Vec <
+    UpdateTableInput "UpdateTableInput"[set into] { attribute_definitions = Vec <
     AttributeDefinition >, table_name : String, billing_mode : BillingMode,
-    provisioned_throughput : ProvisionedThroughput, global_secondary_index_updates : Vec
-    < GlobalSecondaryIndexUpdate >, stream_specification : StreamSpecification,
-    sse_specification : SseSpecification, replica_updates : Vec < ReplicationGroupUpdate
+    provisioned_throughput = ProvisionedThroughput, global_secondary_index_updates = Vec
+    < GlobalSecondaryIndexUpdate >, stream_specification = StreamSpecification,
+    sse_specification = SseSpecification, replica_updates = Vec < ReplicationGroupUpdate
     >, table_class : TableClass, deletion_protection_enabled = bool,
-    multi_region_consistency : MultiRegionConsistency, global_table_witness_updates : Vec
-    < GlobalTableWitnessGroupUpdate >, on_demand_throughput : OnDemandThroughput,
-    warm_throughput : WarmThroughput, global_table_settings_replication_mode :
+    multi_region_consistency : MultiRegionConsistency, global_table_witness_updates = Vec
+    < GlobalTableWitnessGroupUpdate >, on_demand_throughput = OnDemandThroughput,
+    warm_throughput = WarmThroughput, global_table_settings_replication_mode :
     GlobalTableSettingsReplicationMode, disassociation_protection_enabled = bool,
-    vector_index_updates : Vec < VectorIndexUpdate > } { _client }
+    vector_index_updates = Vec < VectorIndexUpdate > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateTableReplicaAutoScalingInput {
     /// Represents the auto scaling settings of the global secondary indexes of the replica to be updated.
@@ -1179,14 +1169,14 @@ pub struct UpdateTableReplicaAutoScalingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateTableReplicaAutoScalingInput "UpdateTableReplicaAutoScalingInput"[set debug
-    into] { global_secondary_index_updates : Vec < GlobalSecondaryIndexAutoScalingUpdate
-    >, table_name : String, provisioned_write_capacity_auto_scaling_update :
-    AutoScalingSettingsUpdate, replica_updates : Vec < ReplicaAutoScalingUpdate > } {
+    UpdateTableReplicaAutoScalingInput "UpdateTableReplicaAutoScalingInput"[set into] {
+    global_secondary_index_updates = Vec < GlobalSecondaryIndexAutoScalingUpdate >,
+    table_name : String, provisioned_write_capacity_auto_scaling_update =
+    AutoScalingSettingsUpdate, replica_updates = Vec < ReplicaAutoScalingUpdate > } {
     _client }
 );
 /// Represents the input of an `UpdateTimeToLive` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateTimeToLiveInput {
     /// The name of the table to be configured. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -1196,10 +1186,10 @@ pub struct UpdateTimeToLiveInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateTimeToLiveInput "UpdateTimeToLiveInput"[set debug into] { table_name : String,
-    time_to_live_specification : TimeToLiveSpecification } { _client }
+    UpdateTimeToLiveInput "UpdateTimeToLiveInput"[set into] { table_name : String,
+    time_to_live_specification = TimeToLiveSpecification } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableKinesisStreamingDestinationInput {
     /// The name of the DynamoDB table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -1213,12 +1203,11 @@ pub struct DisableKinesisStreamingDestinationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisableKinesisStreamingDestinationInput "KinesisStreamingDestinationInput"[set debug
-    into] { table_name : String, stream_arn : String,
-    enable_kinesis_streaming_configuration : EnableKinesisStreamingConfiguration } {
-    _client }
+    DisableKinesisStreamingDestinationInput "KinesisStreamingDestinationInput"[set into]
+    { table_name : String, stream_arn : String, enable_kinesis_streaming_configuration =
+    EnableKinesisStreamingConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableKinesisStreamingDestinationInput {
     /// The name of the DynamoDB table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -1232,8 +1221,7 @@ pub struct EnableKinesisStreamingDestinationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableKinesisStreamingDestinationInput "KinesisStreamingDestinationInput"[set debug
-    into] { table_name : String, stream_arn : String,
-    enable_kinesis_streaming_configuration : EnableKinesisStreamingConfiguration } {
-    _client }
+    EnableKinesisStreamingDestinationInput "KinesisStreamingDestinationInput"[set into] {
+    table_name : String, stream_arn : String, enable_kinesis_streaming_configuration =
+    EnableKinesisStreamingConfiguration } { _client }
 );

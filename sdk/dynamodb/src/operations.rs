@@ -6,105 +6,67 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; BatchExecuteStatementInput => BatchExecuteStatementOutput =
-    super::schema::ops::BATCH_EXECUTE_STATEMENT, "BatchExecuteStatement";
-    BatchGetItemInput => BatchGetItemOutput = super::schema::ops::BATCH_GET_ITEM,
-    "BatchGetItem"; BatchWriteItemInput => BatchWriteItemOutput =
-    super::schema::ops::BATCH_WRITE_ITEM, "BatchWriteItem"; CancelBulkOperationInput =>
-    CancelBulkOperationOutput = super::schema::ops::CANCEL_BULK_OPERATION,
-    "CancelBulkOperation"; CreateBackupInput => CreateBackupOutput =
-    super::schema::ops::CREATE_BACKUP, "CreateBackup"; CreateGlobalTableInput =>
-    CreateGlobalTableOutput = super::schema::ops::CREATE_GLOBAL_TABLE,
-    "CreateGlobalTable"; CreateTableInput => CreateTableOutput =
-    super::schema::ops::CREATE_TABLE, "CreateTable"; DeleteBackupInput =>
-    DeleteBackupOutput = super::schema::ops::DELETE_BACKUP, "DeleteBackup";
-    DeleteItemInput => DeleteItemOutput = super::schema::ops::DELETE_ITEM, "DeleteItem";
-    DeleteResourcePolicyInput => DeleteResourcePolicyOutput =
-    super::schema::ops::DELETE_RESOURCE_POLICY, "DeleteResourcePolicy"; DeleteTableInput
-    => DeleteTableOutput = super::schema::ops::DELETE_TABLE, "DeleteTable";
-    DescribeBackupInput => DescribeBackupOutput = super::schema::ops::DESCRIBE_BACKUP,
-    "DescribeBackup"; DescribeBulkOperationInput => DescribeBulkOperationOutput =
-    super::schema::ops::DESCRIBE_BULK_OPERATION, "DescribeBulkOperation";
-    DescribeContinuousBackupsInput => DescribeContinuousBackupsOutput =
-    super::schema::ops::DESCRIBE_CONTINUOUS_BACKUPS, "DescribeContinuousBackups";
-    DescribeContributorInsightsInput => DescribeContributorInsightsOutput =
-    super::schema::ops::DESCRIBE_CONTRIBUTOR_INSIGHTS, "DescribeContributorInsights";
-    DescribeEndpointsInput => DescribeEndpointsOutput =
-    super::schema::ops::DESCRIBE_ENDPOINTS, "DescribeEndpoints"; DescribeExportInput =>
-    DescribeExportOutput = super::schema::ops::DESCRIBE_EXPORT, "DescribeExport";
-    DescribeGlobalTableInput => DescribeGlobalTableOutput =
-    super::schema::ops::DESCRIBE_GLOBAL_TABLE, "DescribeGlobalTable";
-    DescribeGlobalTableSettingsInput => DescribeGlobalTableSettingsOutput =
-    super::schema::ops::DESCRIBE_GLOBAL_TABLE_SETTINGS, "DescribeGlobalTableSettings";
-    DescribeImportInput => DescribeImportOutput = super::schema::ops::DESCRIBE_IMPORT,
+    super::error::Exception, super::schema::SERVICE; BatchExecuteStatementInput =>
+    BatchExecuteStatementOutput, "BatchExecuteStatement"; BatchGetItemInput =>
+    BatchGetItemOutput, "BatchGetItem"; BatchWriteItemInput => BatchWriteItemOutput,
+    "BatchWriteItem"; CancelBulkOperationInput => CancelBulkOperationOutput,
+    "CancelBulkOperation"; CreateBackupInput => CreateBackupOutput, "CreateBackup";
+    CreateGlobalTableInput => CreateGlobalTableOutput, "CreateGlobalTable";
+    CreateTableInput => CreateTableOutput, "CreateTable"; DeleteBackupInput =>
+    DeleteBackupOutput, "DeleteBackup"; DeleteItemInput => DeleteItemOutput,
+    "DeleteItem"; DeleteResourcePolicyInput => DeleteResourcePolicyOutput,
+    "DeleteResourcePolicy"; DeleteTableInput => DeleteTableOutput, "DeleteTable";
+    DescribeBackupInput => DescribeBackupOutput, "DescribeBackup";
+    DescribeBulkOperationInput => DescribeBulkOperationOutput, "DescribeBulkOperation";
+    DescribeContinuousBackupsInput => DescribeContinuousBackupsOutput,
+    "DescribeContinuousBackups"; DescribeContributorInsightsInput =>
+    DescribeContributorInsightsOutput, "DescribeContributorInsights";
+    DescribeEndpointsInput => DescribeEndpointsOutput, "DescribeEndpoints";
+    DescribeExportInput => DescribeExportOutput, "DescribeExport";
+    DescribeGlobalTableInput => DescribeGlobalTableOutput, "DescribeGlobalTable";
+    DescribeGlobalTableSettingsInput => DescribeGlobalTableSettingsOutput,
+    "DescribeGlobalTableSettings"; DescribeImportInput => DescribeImportOutput,
     "DescribeImport"; DescribeKinesisStreamingDestinationInput =>
-    DescribeKinesisStreamingDestinationOutput =
-    super::schema::ops::DESCRIBE_KINESIS_STREAMING_DESTINATION,
-    "DescribeKinesisStreamingDestination"; DescribeLimitsInput => DescribeLimitsOutput =
-    super::schema::ops::DESCRIBE_LIMITS, "DescribeLimits"; DescribeTableInput =>
-    DescribeTableOutput = super::schema::ops::DESCRIBE_TABLE, "DescribeTable";
-    DescribeTableReplicaAutoScalingInput => DescribeTableReplicaAutoScalingOutput =
-    super::schema::ops::DESCRIBE_TABLE_REPLICA_AUTO_SCALING,
-    "DescribeTableReplicaAutoScaling"; DescribeTimeToLiveInput =>
-    DescribeTimeToLiveOutput = super::schema::ops::DESCRIBE_TIME_TO_LIVE,
-    "DescribeTimeToLive"; DisableKinesisStreamingDestinationInput =>
-    DisableKinesisStreamingDestinationOutput =
-    super::schema::ops::DISABLE_KINESIS_STREAMING_DESTINATION,
+    DescribeKinesisStreamingDestinationOutput, "DescribeKinesisStreamingDestination";
+    DescribeLimitsInput => DescribeLimitsOutput, "DescribeLimits"; DescribeTableInput =>
+    DescribeTableOutput, "DescribeTable"; DescribeTableReplicaAutoScalingInput =>
+    DescribeTableReplicaAutoScalingOutput, "DescribeTableReplicaAutoScaling";
+    DescribeTimeToLiveInput => DescribeTimeToLiveOutput, "DescribeTimeToLive";
+    DisableKinesisStreamingDestinationInput => DisableKinesisStreamingDestinationOutput,
     "DisableKinesisStreamingDestination"; EnableKinesisStreamingDestinationInput =>
-    EnableKinesisStreamingDestinationOutput =
-    super::schema::ops::ENABLE_KINESIS_STREAMING_DESTINATION,
-    "EnableKinesisStreamingDestination"; ExecuteStatementInput => ExecuteStatementOutput
-    = super::schema::ops::EXECUTE_STATEMENT, "ExecuteStatement"; ExecuteTransactionInput
-    => ExecuteTransactionOutput = super::schema::ops::EXECUTE_TRANSACTION,
-    "ExecuteTransaction"; ExportTableToPointInTimeInput => ExportTableToPointInTimeOutput
-    = super::schema::ops::EXPORT_TABLE_TO_POINT_IN_TIME, "ExportTableToPointInTime";
-    GetItemInput => GetItemOutput = super::schema::ops::GET_ITEM, "GetItem";
-    GetResourcePolicyInput => GetResourcePolicyOutput =
-    super::schema::ops::GET_RESOURCE_POLICY, "GetResourcePolicy"; ImportTableInput =>
-    ImportTableOutput = super::schema::ops::IMPORT_TABLE, "ImportTable"; ListBackupsInput
-    => ListBackupsOutput = super::schema::ops::LIST_BACKUPS, "ListBackups";
-    ListBulkOperationsInput => ListBulkOperationsOutput =
-    super::schema::ops::LIST_BULK_OPERATIONS, "ListBulkOperations";
-    ListContributorInsightsInput => ListContributorInsightsOutput =
-    super::schema::ops::LIST_CONTRIBUTOR_INSIGHTS, "ListContributorInsights";
-    ListExportsInput => ListExportsOutput = super::schema::ops::LIST_EXPORTS,
-    "ListExports"; ListGlobalTablesInput => ListGlobalTablesOutput =
-    super::schema::ops::LIST_GLOBAL_TABLES, "ListGlobalTables"; ListImportsInput =>
-    ListImportsOutput = super::schema::ops::LIST_IMPORTS, "ListImports"; ListTablesInput
-    => ListTablesOutput = super::schema::ops::LIST_TABLES, "ListTables";
-    ListTagsOfResourceInput => ListTagsOfResourceOutput =
-    super::schema::ops::LIST_TAGS_OF_RESOURCE, "ListTagsOfResource"; PutItemInput =>
-    PutItemOutput = super::schema::ops::PUT_ITEM, "PutItem"; PutResourcePolicyInput =>
-    PutResourcePolicyOutput = super::schema::ops::PUT_RESOURCE_POLICY,
-    "PutResourcePolicy"; QueryInput => QueryOutput = super::schema::ops::QUERY, "Query";
-    RestoreTableFromBackupInput => RestoreTableFromBackupOutput =
-    super::schema::ops::RESTORE_TABLE_FROM_BACKUP, "RestoreTableFromBackup";
-    RestoreTableToPointInTimeInput => RestoreTableToPointInTimeOutput =
-    super::schema::ops::RESTORE_TABLE_TO_POINT_IN_TIME, "RestoreTableToPointInTime";
-    ScanInput => ScanOutput = super::schema::ops::SCAN, "Scan"; SearchVectorsInput =>
-    SearchVectorsOutput = super::schema::ops::SEARCH_VECTORS, "SearchVectors";
-    StartBulkPutItemsInput => StartBulkPutItemsOutput =
-    super::schema::ops::START_BULK_PUT_ITEMS, "StartBulkPutItems"; TagResourceInput =>
-    TagResourceOutput = super::schema::ops::TAG_RESOURCE, "TagResource";
-    TransactGetItemsInput => TransactGetItemsOutput =
-    super::schema::ops::TRANSACT_GET_ITEMS, "TransactGetItems"; TransactWriteItemsInput
-    => TransactWriteItemsOutput = super::schema::ops::TRANSACT_WRITE_ITEMS,
-    "TransactWriteItems"; UntagResourceInput => UntagResourceOutput =
-    super::schema::ops::UNTAG_RESOURCE, "UntagResource"; UpdateContinuousBackupsInput =>
-    UpdateContinuousBackupsOutput = super::schema::ops::UPDATE_CONTINUOUS_BACKUPS,
+    EnableKinesisStreamingDestinationOutput, "EnableKinesisStreamingDestination";
+    ExecuteStatementInput => ExecuteStatementOutput, "ExecuteStatement";
+    ExecuteTransactionInput => ExecuteTransactionOutput, "ExecuteTransaction";
+    ExportTableToPointInTimeInput => ExportTableToPointInTimeOutput,
+    "ExportTableToPointInTime"; GetItemInput => GetItemOutput, "GetItem";
+    GetResourcePolicyInput => GetResourcePolicyOutput, "GetResourcePolicy";
+    ImportTableInput => ImportTableOutput, "ImportTable"; ListBackupsInput =>
+    ListBackupsOutput, "ListBackups"; ListBulkOperationsInput =>
+    ListBulkOperationsOutput, "ListBulkOperations"; ListContributorInsightsInput =>
+    ListContributorInsightsOutput, "ListContributorInsights"; ListExportsInput =>
+    ListExportsOutput, "ListExports"; ListGlobalTablesInput => ListGlobalTablesOutput,
+    "ListGlobalTables"; ListImportsInput => ListImportsOutput, "ListImports";
+    ListTablesInput => ListTablesOutput, "ListTables"; ListTagsOfResourceInput =>
+    ListTagsOfResourceOutput, "ListTagsOfResource"; PutItemInput => PutItemOutput,
+    "PutItem"; PutResourcePolicyInput => PutResourcePolicyOutput, "PutResourcePolicy";
+    QueryInput => QueryOutput, "Query"; RestoreTableFromBackupInput =>
+    RestoreTableFromBackupOutput, "RestoreTableFromBackup";
+    RestoreTableToPointInTimeInput => RestoreTableToPointInTimeOutput,
+    "RestoreTableToPointInTime"; ScanInput => ScanOutput, "Scan"; SearchVectorsInput =>
+    SearchVectorsOutput, "SearchVectors"; StartBulkPutItemsInput =>
+    StartBulkPutItemsOutput, "StartBulkPutItems"; TagResourceInput => TagResourceOutput,
+    "TagResource"; TransactGetItemsInput => TransactGetItemsOutput, "TransactGetItems";
+    TransactWriteItemsInput => TransactWriteItemsOutput, "TransactWriteItems";
+    UntagResourceInput => UntagResourceOutput, "UntagResource";
+    UpdateContinuousBackupsInput => UpdateContinuousBackupsOutput,
     "UpdateContinuousBackups"; UpdateContributorInsightsInput =>
-    UpdateContributorInsightsOutput = super::schema::ops::UPDATE_CONTRIBUTOR_INSIGHTS,
-    "UpdateContributorInsights"; UpdateGlobalTableInput => UpdateGlobalTableOutput =
-    super::schema::ops::UPDATE_GLOBAL_TABLE, "UpdateGlobalTable";
-    UpdateGlobalTableSettingsInput => UpdateGlobalTableSettingsOutput =
-    super::schema::ops::UPDATE_GLOBAL_TABLE_SETTINGS, "UpdateGlobalTableSettings";
-    UpdateItemInput => UpdateItemOutput = super::schema::ops::UPDATE_ITEM, "UpdateItem";
-    UpdateKinesisStreamingDestinationInput => UpdateKinesisStreamingDestinationOutput =
-    super::schema::ops::UPDATE_KINESIS_STREAMING_DESTINATION,
-    "UpdateKinesisStreamingDestination"; UpdateTableInput => UpdateTableOutput =
-    super::schema::ops::UPDATE_TABLE, "UpdateTable"; UpdateTableReplicaAutoScalingInput
-    => UpdateTableReplicaAutoScalingOutput =
-    super::schema::ops::UPDATE_TABLE_REPLICA_AUTO_SCALING,
-    "UpdateTableReplicaAutoScaling"; UpdateTimeToLiveInput => UpdateTimeToLiveOutput =
-    super::schema::ops::UPDATE_TIME_TO_LIVE, "UpdateTimeToLive";
+    UpdateContributorInsightsOutput, "UpdateContributorInsights"; UpdateGlobalTableInput
+    => UpdateGlobalTableOutput, "UpdateGlobalTable"; UpdateGlobalTableSettingsInput =>
+    UpdateGlobalTableSettingsOutput, "UpdateGlobalTableSettings"; UpdateItemInput =>
+    UpdateItemOutput, "UpdateItem"; UpdateKinesisStreamingDestinationInput =>
+    UpdateKinesisStreamingDestinationOutput, "UpdateKinesisStreamingDestination";
+    UpdateTableInput => UpdateTableOutput, "UpdateTable";
+    UpdateTableReplicaAutoScalingInput => UpdateTableReplicaAutoScalingOutput,
+    "UpdateTableReplicaAutoScaling"; UpdateTimeToLiveInput => UpdateTimeToLiveOutput,
+    "UpdateTimeToLive";
 );

@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchExecuteStatementOutput {
     /// The response to each PartiQL statement in the batch. The values of the list are ordered according to the ordering of the request statements.
@@ -16,12 +16,12 @@ pub struct BatchExecuteStatementOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchExecuteStatementOutput "BatchExecuteStatementOutput"[debug from output] {
-    responses : Vec < BatchStatementResponse >, consumed_capacity : Vec <
-    ConsumedCapacity > } { _meta }
+    BatchExecuteStatementOutput "BatchExecuteStatementOutput"[from output] { responses =
+    Vec < BatchStatementResponse >, consumed_capacity = Vec < ConsumedCapacity > } {
+    _meta }
 );
 /// Represents the output of a `BatchGetItem` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchGetItemOutput {
     /// A map of table name or table ARN to a list of items. Each object in `Responses` consists of a table name or ARN, along with a map of attribute data consisting of the data type and attribute value.
@@ -33,12 +33,12 @@ pub struct BatchGetItemOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchGetItemOutput "BatchGetItemOutput"[debug from output] { responses : HashMap <
-    String, Vec < HashMap < String, AttributeValue > > >, unprocessed_keys : HashMap <
-    String, KeysAndAttributes >, consumed_capacity : Vec < ConsumedCapacity > } { _meta }
+    BatchGetItemOutput "BatchGetItemOutput"[from output] { responses : HashMap < String,
+    Vec < HashMap < String, AttributeValue > > >, unprocessed_keys : HashMap < String,
+    KeysAndAttributes >, consumed_capacity = Vec < ConsumedCapacity > } { _meta }
 );
 /// Represents the output of a `BatchWriteItem` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchWriteItemOutput {
     /// A map of tables and requests against those tables that were not processed. The `UnprocessedItems` value is in the same form as `RequestItems`, so you can provide this value directly to a subsequent `BatchWriteItem` operation. For more information, see `RequestItems` in the Request Parameters section.
@@ -50,12 +50,12 @@ pub struct BatchWriteItemOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchWriteItemOutput "BatchWriteItemOutput"[debug from output] { unprocessed_items :
+    BatchWriteItemOutput "BatchWriteItemOutput"[from output] { unprocessed_items :
     HashMap < String, Vec < WriteRequest > >, item_collection_metrics : HashMap < String,
-    Vec < ItemCollectionMetrics > >, consumed_capacity : Vec < ConsumedCapacity > } {
+    Vec < ItemCollectionMetrics > >, consumed_capacity = Vec < ConsumedCapacity > } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelBulkOperationOutput {
     /// The Amazon Resource Name (ARN) of the bulk operation for which DynamoDB accepted the cancellation request.
@@ -65,10 +65,10 @@ pub struct CancelBulkOperationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelBulkOperationOutput "CancelBulkOperationOutput"[debug from output] {
+    CancelBulkOperationOutput "CancelBulkOperationOutput"[from output] {
     bulk_operation_arn : String, bulk_operation_status : BulkOperationStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateBackupOutput {
     /// Contains the details of the backup created for the table.
@@ -76,10 +76,10 @@ pub struct CreateBackupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateBackupOutput "CreateBackupOutput"[debug from output] { backup_details :
-    BackupDetails } { _meta }
+    CreateBackupOutput "CreateBackupOutput"[from output] { backup_details = BackupDetails
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGlobalTableOutput {
     /// Contains the details of the global table.
@@ -87,11 +87,11 @@ pub struct CreateGlobalTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateGlobalTableOutput "CreateGlobalTableOutput"[debug from output] {
-    global_table_description : GlobalTableDescription } { _meta }
+    CreateGlobalTableOutput "CreateGlobalTableOutput"[from output] {
+    global_table_description = GlobalTableDescription } { _meta }
 );
 /// Represents the output of a `CreateTable` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTableOutput {
     /// Represents the properties of the table.
@@ -99,10 +99,10 @@ pub struct CreateTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTableOutput "CreateTableOutput"[debug from output] { table_description :
+    CreateTableOutput "CreateTableOutput"[from output] { table_description =
     TableDescription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteBackupOutput {
     /// Contains the description of the backup created for the table.
@@ -110,11 +110,11 @@ pub struct DeleteBackupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteBackupOutput "DeleteBackupOutput"[debug from output] { backup_description :
+    DeleteBackupOutput "DeleteBackupOutput"[from output] { backup_description =
     BackupDescription } { _meta }
 );
 /// Represents the output of a `DeleteItem` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteItemOutput {
     /// A map of attribute names to `AttributeValue` objects, representing the item as it appeared before the `DeleteItem` operation. This map appears in the response only if `ReturnValues` was specified as `ALL_OLD` in the request.
@@ -126,11 +126,11 @@ pub struct DeleteItemOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteItemOutput "DeleteItemOutput"[debug from output] { attributes : HashMap <
-    String, AttributeValue >, consumed_capacity : ConsumedCapacity,
-    item_collection_metrics : ItemCollectionMetrics } { _meta }
+    DeleteItemOutput "DeleteItemOutput"[from output] { attributes : HashMap < String,
+    AttributeValue >, consumed_capacity = ConsumedCapacity, item_collection_metrics =
+    ItemCollectionMetrics } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResourcePolicyOutput {
     /// A unique string that represents the revision ID of the policy. If you're comparing revision IDs, make sure to always use string comparison logic.
@@ -138,11 +138,11 @@ pub struct DeleteResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteResourcePolicyOutput "DeleteResourcePolicyOutput"[debug from output] {
-    revision_id : String } { _meta }
+    DeleteResourcePolicyOutput "DeleteResourcePolicyOutput"[from output] { revision_id :
+    String } { _meta }
 );
 /// Represents the output of a `DeleteTable` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTableOutput {
     /// Represents the properties of a table.
@@ -150,10 +150,10 @@ pub struct DeleteTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteTableOutput "DeleteTableOutput"[debug from output] { table_description :
+    DeleteTableOutput "DeleteTableOutput"[from output] { table_description =
     TableDescription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeBackupOutput {
     /// Contains the description of the backup created for the table.
@@ -161,10 +161,10 @@ pub struct DescribeBackupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeBackupOutput "DescribeBackupOutput"[debug from output] { backup_description :
+    DescribeBackupOutput "DescribeBackupOutput"[from output] { backup_description =
     BackupDescription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeBulkOperationOutput {
     /// Contains detailed information about the bulk operation.
@@ -172,10 +172,10 @@ pub struct DescribeBulkOperationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeBulkOperationOutput "DescribeBulkOperationOutput"[debug from output] {
-    bulk_operation_description : BulkOperationDescription } { _meta }
+    DescribeBulkOperationOutput "DescribeBulkOperationOutput"[from output] {
+    bulk_operation_description = BulkOperationDescription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeContinuousBackupsOutput {
     /// Represents the continuous backups and point in time recovery settings on the table.
@@ -183,10 +183,10 @@ pub struct DescribeContinuousBackupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeContinuousBackupsOutput "DescribeContinuousBackupsOutput"[debug from output]
-    { continuous_backups_description : ContinuousBackupsDescription } { _meta }
+    DescribeContinuousBackupsOutput "DescribeContinuousBackupsOutput"[from output] {
+    continuous_backups_description = ContinuousBackupsDescription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeContributorInsightsOutput {
     /// The name of the table being described.
@@ -206,13 +206,13 @@ pub struct DescribeContributorInsightsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeContributorInsightsOutput "DescribeContributorInsightsOutput"[debug from
-    output] { table_name : String, index_name : String, contributor_insights_rule_list :
-    Vec < String >, contributor_insights_status : ContributorInsightsStatus,
-    last_update_date_time : rboto::DateTime, failure_exception : FailureException,
+    DescribeContributorInsightsOutput "DescribeContributorInsightsOutput"[from output] {
+    table_name : String, index_name : String, contributor_insights_rule_list = Vec <
+    String >, contributor_insights_status : ContributorInsightsStatus,
+    last_update_date_time : rboto::DateTime, failure_exception = FailureException,
     contributor_insights_mode : ContributorInsightsMode } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEndpointsOutput {
     /// List of endpoints.
@@ -220,10 +220,10 @@ pub struct DescribeEndpointsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeEndpointsOutput "DescribeEndpointsResponse"[debug from output] { endpoints :
-    Vec < Endpoint > } { _meta }
+    DescribeEndpointsOutput "DescribeEndpointsResponse"[from output] { endpoints = Vec <
+    Endpoint > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeExportOutput {
     /// Represents the properties of the export.
@@ -231,10 +231,10 @@ pub struct DescribeExportOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeExportOutput "DescribeExportOutput"[debug from output] { export_description :
+    DescribeExportOutput "DescribeExportOutput"[from output] { export_description =
     ExportDescription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGlobalTableOutput {
     /// Contains the details of the global table.
@@ -242,10 +242,10 @@ pub struct DescribeGlobalTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeGlobalTableOutput "DescribeGlobalTableOutput"[debug from output] {
-    global_table_description : GlobalTableDescription } { _meta }
+    DescribeGlobalTableOutput "DescribeGlobalTableOutput"[from output] {
+    global_table_description = GlobalTableDescription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGlobalTableSettingsOutput {
     /// The name of the global table.
@@ -255,11 +255,11 @@ pub struct DescribeGlobalTableSettingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeGlobalTableSettingsOutput "DescribeGlobalTableSettingsOutput"[debug from
-    output] { global_table_name : String, replica_settings : Vec <
-    ReplicaSettingsDescription > } { _meta }
+    DescribeGlobalTableSettingsOutput "DescribeGlobalTableSettingsOutput"[from output] {
+    global_table_name : String, replica_settings = Vec < ReplicaSettingsDescription > } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeImportOutput {
     /// Represents the properties of the table created for the import, and parameters of the import. The import parameters include import status, how many items were processed, and how many errors were encountered.
@@ -267,10 +267,10 @@ pub struct DescribeImportOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeImportOutput "DescribeImportOutput"[debug from output] {
-    import_table_description : ImportTableDescription } { _meta }
+    DescribeImportOutput "DescribeImportOutput"[from output] { import_table_description =
+    ImportTableDescription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeKinesisStreamingDestinationOutput {
     /// The name of the table being described.
@@ -281,11 +281,11 @@ pub struct DescribeKinesisStreamingDestinationOutput {
 }
 rboto::__structure!(
     DescribeKinesisStreamingDestinationOutput
-    "DescribeKinesisStreamingDestinationOutput"[debug from output] { table_name : String,
-    kinesis_data_stream_destinations : Vec < KinesisDataStreamDestination > } { _meta }
+    "DescribeKinesisStreamingDestinationOutput"[from output] { table_name : String,
+    kinesis_data_stream_destinations = Vec < KinesisDataStreamDestination > } { _meta }
 );
 /// Represents the output of a `DescribeLimits` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLimitsOutput {
     /// The maximum total read capacity units that your account allows you to provision across all of your tables in this Region.
@@ -299,12 +299,12 @@ pub struct DescribeLimitsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeLimitsOutput "DescribeLimitsOutput"[debug from output] {
+    DescribeLimitsOutput "DescribeLimitsOutput"[from output] {
     account_max_read_capacity_units = i64, account_max_write_capacity_units = i64,
     table_max_read_capacity_units = i64, table_max_write_capacity_units = i64 } { _meta }
 );
 /// Represents the output of a `DescribeTable` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTableOutput {
     /// The properties of the table.
@@ -312,10 +312,10 @@ pub struct DescribeTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTableOutput "DescribeTableOutput"[debug from output] { table :
-    TableDescription } { _meta }
+    DescribeTableOutput "DescribeTableOutput"[from output] { table = TableDescription } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTableReplicaAutoScalingOutput {
     /// Represents the auto scaling properties of the table.
@@ -323,21 +323,20 @@ pub struct DescribeTableReplicaAutoScalingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTableReplicaAutoScalingOutput "DescribeTableReplicaAutoScalingOutput"[debug
-    from output] { table_auto_scaling_description : TableAutoScalingDescription } { _meta
-    }
+    DescribeTableReplicaAutoScalingOutput "DescribeTableReplicaAutoScalingOutput"[from
+    output] { table_auto_scaling_description = TableAutoScalingDescription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTimeToLiveOutput {
     pub time_to_live_description: Option<TimeToLiveDescription>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTimeToLiveOutput "DescribeTimeToLiveOutput"[debug from output] {
-    time_to_live_description : TimeToLiveDescription } { _meta }
+    DescribeTimeToLiveOutput "DescribeTimeToLiveOutput"[from output] {
+    time_to_live_description = TimeToLiveDescription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExecuteStatementOutput {
     /// If a read operation was used, this property will contain the result of the read operation; a map of attribute names and their values. For the write operations this value will be empty.
@@ -350,11 +349,11 @@ pub struct ExecuteStatementOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ExecuteStatementOutput "ExecuteStatementOutput"[debug from output] { items : Vec <
-    HashMap < String, AttributeValue > >, next_token : String, consumed_capacity :
+    ExecuteStatementOutput "ExecuteStatementOutput"[from output] { items = Vec < HashMap
+    < String, AttributeValue > >, next_token : String, consumed_capacity =
     ConsumedCapacity, last_evaluated_key : HashMap < String, AttributeValue > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExecuteTransactionOutput {
     /// The response to a PartiQL transaction.
@@ -364,10 +363,10 @@ pub struct ExecuteTransactionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ExecuteTransactionOutput "ExecuteTransactionOutput"[debug from output] { responses :
-    Vec < ItemResponse >, consumed_capacity : Vec < ConsumedCapacity > } { _meta }
+    ExecuteTransactionOutput "ExecuteTransactionOutput"[from output] { responses = Vec <
+    ItemResponse >, consumed_capacity = Vec < ConsumedCapacity > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExportTableToPointInTimeOutput {
     /// Contains a description of the table export.
@@ -375,11 +374,11 @@ pub struct ExportTableToPointInTimeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ExportTableToPointInTimeOutput "ExportTableToPointInTimeOutput"[debug from output] {
-    export_description : ExportDescription } { _meta }
+    ExportTableToPointInTimeOutput "ExportTableToPointInTimeOutput"[from output] {
+    export_description = ExportDescription } { _meta }
 );
 /// Represents the output of a `GetItem` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetItemOutput {
     /// A map of attribute names to `AttributeValue` objects, as specified by `ProjectionExpression`.
@@ -389,10 +388,10 @@ pub struct GetItemOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetItemOutput "GetItemOutput"[debug from output] { item : HashMap < String,
-    AttributeValue >, consumed_capacity : ConsumedCapacity } { _meta }
+    GetItemOutput "GetItemOutput"[from output] { item : HashMap < String, AttributeValue
+    >, consumed_capacity = ConsumedCapacity } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetResourcePolicyOutput {
     /// The resource-based policy document attached to the resource, which can be a table or stream, in JSON format.
@@ -402,10 +401,10 @@ pub struct GetResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetResourcePolicyOutput "GetResourcePolicyOutput"[debug from output] { policy :
-    String, revision_id : String } { _meta }
+    GetResourcePolicyOutput "GetResourcePolicyOutput"[from output] { policy : String,
+    revision_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImportTableOutput {
     /// Represents the properties of the table created for the import, and parameters of the import. The import parameters include import status, how many items were processed, and how many errors were encountered.
@@ -413,10 +412,10 @@ pub struct ImportTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ImportTableOutput "ImportTableOutput"[debug from output] { import_table_description :
+    ImportTableOutput "ImportTableOutput"[from output] { import_table_description =
     ImportTableDescription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListBackupsOutput {
     /// List of `BackupSummary` objects.
@@ -426,10 +425,10 @@ pub struct ListBackupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListBackupsOutput "ListBackupsOutput"[debug from output] { backup_summaries : Vec <
+    ListBackupsOutput "ListBackupsOutput"[from output] { backup_summaries = Vec <
     BackupSummary >, last_evaluated_backup_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListBulkOperationsOutput {
     /// A list of bulk operation summaries for the current Amazon Web Services account and Amazon Web Services Region.
@@ -439,11 +438,11 @@ pub struct ListBulkOperationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListBulkOperationsOutput "ListBulkOperationsOutput"[debug from output] {
-    bulk_operations_summary_list : Vec < BulkOperationSummary >, next_token : String } {
+    ListBulkOperationsOutput "ListBulkOperationsOutput"[from output] {
+    bulk_operations_summary_list = Vec < BulkOperationSummary >, next_token : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListContributorInsightsOutput {
     /// A list of ContributorInsightsSummary.
@@ -453,11 +452,11 @@ pub struct ListContributorInsightsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListContributorInsightsOutput "ListContributorInsightsOutput"[debug from output] {
-    contributor_insights_summaries : Vec < ContributorInsightsSummary >, next_token :
+    ListContributorInsightsOutput "ListContributorInsightsOutput"[from output] {
+    contributor_insights_summaries = Vec < ContributorInsightsSummary >, next_token :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListExportsOutput {
     /// A list of `ExportSummary` objects.
@@ -467,10 +466,10 @@ pub struct ListExportsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListExportsOutput "ListExportsOutput"[debug from output] { export_summaries : Vec <
+    ListExportsOutput "ListExportsOutput"[from output] { export_summaries = Vec <
     ExportSummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListGlobalTablesOutput {
     /// List of global table names.
@@ -480,10 +479,10 @@ pub struct ListGlobalTablesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListGlobalTablesOutput "ListGlobalTablesOutput"[debug from output] { global_tables :
-    Vec < GlobalTable >, last_evaluated_global_table_name : String } { _meta }
+    ListGlobalTablesOutput "ListGlobalTablesOutput"[from output] { global_tables = Vec <
+    GlobalTable >, last_evaluated_global_table_name : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListImportsOutput {
     /// A list of `ImportSummary` objects.
@@ -493,11 +492,11 @@ pub struct ListImportsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListImportsOutput "ListImportsOutput"[debug from output] { import_summary_list : Vec
-    < ImportSummary >, next_token : String } { _meta }
+    ListImportsOutput "ListImportsOutput"[from output] { import_summary_list = Vec <
+    ImportSummary >, next_token : String } { _meta }
 );
 /// Represents the output of a `ListTables` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTablesOutput {
     /// The names of the tables associated with the current account at the current endpoint. The maximum size of this array is 100.
@@ -507,10 +506,10 @@ pub struct ListTablesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTablesOutput "ListTablesOutput"[debug from output] { table_names : Vec < String
-    >, last_evaluated_table_name : String } { _meta }
+    ListTablesOutput "ListTablesOutput"[from output] { table_names = Vec < String >,
+    last_evaluated_table_name : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsOfResourceOutput {
     /// The tags currently associated with the Amazon DynamoDB resource.
@@ -520,11 +519,11 @@ pub struct ListTagsOfResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsOfResourceOutput "ListTagsOfResourceOutput"[debug from output] { tags : Vec <
-    Tag >, next_token : String } { _meta }
+    ListTagsOfResourceOutput "ListTagsOfResourceOutput"[from output] { tags = Vec < Tag
+    >, next_token : String } { _meta }
 );
 /// Represents the output of a `PutItem` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutItemOutput {
     /// The attribute values as they appeared before the `PutItem` operation, but only if `ReturnValues` is specified as `ALL_OLD` in the request. Each element consists of an attribute name and an attribute value.
@@ -536,11 +535,11 @@ pub struct PutItemOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutItemOutput "PutItemOutput"[debug from output] { attributes : HashMap < String,
-    AttributeValue >, consumed_capacity : ConsumedCapacity, item_collection_metrics :
+    PutItemOutput "PutItemOutput"[from output] { attributes : HashMap < String,
+    AttributeValue >, consumed_capacity = ConsumedCapacity, item_collection_metrics =
     ItemCollectionMetrics } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutResourcePolicyOutput {
     /// A unique string that represents the revision ID of the policy. If you're comparing revision IDs, make sure to always use string comparison logic.
@@ -548,11 +547,11 @@ pub struct PutResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutResourcePolicyOutput "PutResourcePolicyOutput"[debug from output] { revision_id :
-    String } { _meta }
+    PutResourcePolicyOutput "PutResourcePolicyOutput"[from output] { revision_id : String
+    } { _meta }
 );
 /// Represents the output of a `Query` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryOutput {
     /// An array of item attributes that match the query criteria. Each element in this array consists of an attribute name and the value for that attribute.
@@ -568,11 +567,11 @@ pub struct QueryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    QueryOutput "QueryOutput"[debug from output] { items : Vec < HashMap < String,
+    QueryOutput "QueryOutput"[from output] { items = Vec < HashMap < String,
     AttributeValue > >, count = i32, scanned_count = i32, last_evaluated_key : HashMap <
-    String, AttributeValue >, consumed_capacity : ConsumedCapacity } { _meta }
+    String, AttributeValue >, consumed_capacity = ConsumedCapacity } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RestoreTableFromBackupOutput {
     /// The description of the table created from an existing backup.
@@ -580,10 +579,10 @@ pub struct RestoreTableFromBackupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RestoreTableFromBackupOutput "RestoreTableFromBackupOutput"[debug from output] {
-    table_description : TableDescription } { _meta }
+    RestoreTableFromBackupOutput "RestoreTableFromBackupOutput"[from output] {
+    table_description = TableDescription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RestoreTableToPointInTimeOutput {
     /// Represents the properties of a table.
@@ -591,11 +590,11 @@ pub struct RestoreTableToPointInTimeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RestoreTableToPointInTimeOutput "RestoreTableToPointInTimeOutput"[debug from output]
-    { table_description : TableDescription } { _meta }
+    RestoreTableToPointInTimeOutput "RestoreTableToPointInTimeOutput"[from output] {
+    table_description = TableDescription } { _meta }
 );
 /// Represents the output of a `Scan` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScanOutput {
     /// An array of item attributes that match the scan criteria. Each element in this array consists of an attribute name and the value for that attribute.
@@ -611,11 +610,11 @@ pub struct ScanOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ScanOutput "ScanOutput"[debug from output] { items : Vec < HashMap < String,
-    AttributeValue > >, count = i32, scanned_count = i32, last_evaluated_key : HashMap <
-    String, AttributeValue >, consumed_capacity : ConsumedCapacity } { _meta }
+    ScanOutput "ScanOutput"[from output] { items = Vec < HashMap < String, AttributeValue
+    > >, count = i32, scanned_count = i32, last_evaluated_key : HashMap < String,
+    AttributeValue >, consumed_capacity = ConsumedCapacity } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SearchVectorsOutput {
     /// The capacity units consumed by the `SearchVectors` operation. Contains `VectorSearchRequestBytes`, which represents the vector search capacity consumed.
@@ -625,10 +624,10 @@ pub struct SearchVectorsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SearchVectorsOutput "SearchVectorsOutput"[debug from output] { consumed_capacity :
-    VectorCapacity, search_results : Vec < SearchResultItem > } { _meta }
+    SearchVectorsOutput "SearchVectorsOutput"[from output] { consumed_capacity =
+    VectorCapacity, search_results = Vec < SearchResultItem > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartBulkPutItemsOutput {
     /// Contains detailed information about a bulk operation.
@@ -636,10 +635,10 @@ pub struct StartBulkPutItemsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartBulkPutItemsOutput "StartBulkPutItemsOutput"[debug from output] {
-    bulk_operation_description : BulkOperationDescription } { _meta }
+    StartBulkPutItemsOutput "StartBulkPutItemsOutput"[from output] {
+    bulk_operation_description = BulkOperationDescription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TransactGetItemsOutput {
     /// If the *ReturnConsumedCapacity* value was `TOTAL`, this is an array of `ConsumedCapacity` objects, one for each table addressed by `TransactGetItem` objects in the *TransactItems* parameter. These `ConsumedCapacity` objects report the read-capacity units consumed by the `TransactGetItems` call in that table.
@@ -649,11 +648,10 @@ pub struct TransactGetItemsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    TransactGetItemsOutput "TransactGetItemsOutput"[debug from output] {
-    consumed_capacity : Vec < ConsumedCapacity >, responses : Vec < ItemResponse > } {
-    _meta }
+    TransactGetItemsOutput "TransactGetItemsOutput"[from output] { consumed_capacity =
+    Vec < ConsumedCapacity >, responses = Vec < ItemResponse > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TransactWriteItemsOutput {
     /// The capacity units consumed by the entire `TransactWriteItems` operation. The values of the list are ordered according to the ordering of the `TransactItems` request parameter.
@@ -663,11 +661,11 @@ pub struct TransactWriteItemsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    TransactWriteItemsOutput "TransactWriteItemsOutput"[debug from output] {
-    consumed_capacity : Vec < ConsumedCapacity >, item_collection_metrics : HashMap <
-    String, Vec < ItemCollectionMetrics > > } { _meta }
+    TransactWriteItemsOutput "TransactWriteItemsOutput"[from output] { consumed_capacity
+    = Vec < ConsumedCapacity >, item_collection_metrics : HashMap < String, Vec <
+    ItemCollectionMetrics > > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateContinuousBackupsOutput {
     /// Represents the continuous backups and point in time recovery settings on the table.
@@ -675,10 +673,10 @@ pub struct UpdateContinuousBackupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateContinuousBackupsOutput "UpdateContinuousBackupsOutput"[debug from output] {
-    continuous_backups_description : ContinuousBackupsDescription } { _meta }
+    UpdateContinuousBackupsOutput "UpdateContinuousBackupsOutput"[from output] {
+    continuous_backups_description = ContinuousBackupsDescription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateContributorInsightsOutput {
     /// The name of the table.
@@ -692,12 +690,12 @@ pub struct UpdateContributorInsightsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateContributorInsightsOutput "UpdateContributorInsightsOutput"[debug from output]
-    { table_name : String, index_name : String, contributor_insights_status :
+    UpdateContributorInsightsOutput "UpdateContributorInsightsOutput"[from output] {
+    table_name : String, index_name : String, contributor_insights_status :
     ContributorInsightsStatus, contributor_insights_mode : ContributorInsightsMode } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateGlobalTableOutput {
     /// Contains the details of the global table.
@@ -705,10 +703,10 @@ pub struct UpdateGlobalTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateGlobalTableOutput "UpdateGlobalTableOutput"[debug from output] {
-    global_table_description : GlobalTableDescription } { _meta }
+    UpdateGlobalTableOutput "UpdateGlobalTableOutput"[from output] {
+    global_table_description = GlobalTableDescription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateGlobalTableSettingsOutput {
     /// The name of the global table.
@@ -718,12 +716,12 @@ pub struct UpdateGlobalTableSettingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateGlobalTableSettingsOutput "UpdateGlobalTableSettingsOutput"[debug from output]
-    { global_table_name : String, replica_settings : Vec < ReplicaSettingsDescription > }
-    { _meta }
+    UpdateGlobalTableSettingsOutput "UpdateGlobalTableSettingsOutput"[from output] {
+    global_table_name : String, replica_settings = Vec < ReplicaSettingsDescription > } {
+    _meta }
 );
 /// Represents the output of an `UpdateItem` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateItemOutput {
     /// A map of attribute values as they appear before or after the `UpdateItem` operation, as determined by the `ReturnValues` parameter.
@@ -735,11 +733,11 @@ pub struct UpdateItemOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateItemOutput "UpdateItemOutput"[debug from output] { attributes : HashMap <
-    String, AttributeValue >, consumed_capacity : ConsumedCapacity,
-    item_collection_metrics : ItemCollectionMetrics } { _meta }
+    UpdateItemOutput "UpdateItemOutput"[from output] { attributes : HashMap < String,
+    AttributeValue >, consumed_capacity = ConsumedCapacity, item_collection_metrics =
+    ItemCollectionMetrics } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateKinesisStreamingDestinationOutput {
     /// The table name for the Kinesis streaming destination output.
@@ -756,13 +754,13 @@ pub struct UpdateKinesisStreamingDestinationOutput {
 }
 rboto::__structure!(
     UpdateKinesisStreamingDestinationOutput
-    "UpdateKinesisStreamingDestinationOutput"[debug from output] { table_name : String,
+    "UpdateKinesisStreamingDestinationOutput"[from output] { table_name : String,
     stream_arn : String, destination_status : DestinationStatus,
-    update_kinesis_streaming_configuration : UpdateKinesisStreamingConfiguration } {
+    update_kinesis_streaming_configuration = UpdateKinesisStreamingConfiguration } {
     _meta }
 );
 /// Represents the output of an `UpdateTable` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTableOutput {
     /// Represents the properties of the table.
@@ -770,10 +768,10 @@ pub struct UpdateTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateTableOutput "UpdateTableOutput"[debug from output] { table_description :
+    UpdateTableOutput "UpdateTableOutput"[from output] { table_description =
     TableDescription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTableReplicaAutoScalingOutput {
     /// Returns information about the auto scaling settings of a table with replicas.
@@ -781,10 +779,10 @@ pub struct UpdateTableReplicaAutoScalingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateTableReplicaAutoScalingOutput "UpdateTableReplicaAutoScalingOutput"[debug from
-    output] { table_auto_scaling_description : TableAutoScalingDescription } { _meta }
+    UpdateTableReplicaAutoScalingOutput "UpdateTableReplicaAutoScalingOutput"[from
+    output] { table_auto_scaling_description = TableAutoScalingDescription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTimeToLiveOutput {
     /// Represents the output of an `UpdateTimeToLive` operation.
@@ -792,10 +790,10 @@ pub struct UpdateTimeToLiveOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateTimeToLiveOutput "UpdateTimeToLiveOutput"[debug from output] {
-    time_to_live_specification : TimeToLiveSpecification } { _meta }
+    UpdateTimeToLiveOutput "UpdateTimeToLiveOutput"[from output] {
+    time_to_live_specification = TimeToLiveSpecification } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableKinesisStreamingDestinationOutput {
     /// The name of the table being modified.
@@ -811,12 +809,12 @@ pub struct DisableKinesisStreamingDestinationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisableKinesisStreamingDestinationOutput "KinesisStreamingDestinationOutput"[debug
-    from output] { table_name : String, stream_arn : String, destination_status :
-    DestinationStatus, enable_kinesis_streaming_configuration :
+    DisableKinesisStreamingDestinationOutput "KinesisStreamingDestinationOutput"[from
+    output] { table_name : String, stream_arn : String, destination_status :
+    DestinationStatus, enable_kinesis_streaming_configuration =
     EnableKinesisStreamingConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableKinesisStreamingDestinationOutput {
     /// The name of the table being modified.
@@ -832,24 +830,20 @@ pub struct EnableKinesisStreamingDestinationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableKinesisStreamingDestinationOutput "KinesisStreamingDestinationOutput"[debug
-    from output] { table_name : String, stream_arn : String, destination_status :
-    DestinationStatus, enable_kinesis_streaming_configuration :
+    EnableKinesisStreamingDestinationOutput "KinesisStreamingDestinationOutput"[from
+    output] { table_name : String, stream_arn : String, destination_status :
+    DestinationStatus, enable_kinesis_streaming_configuration =
     EnableKinesisStreamingConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagResourceOutput "TagResourceOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    UntagResourceOutput "UntagResourceOutput"[debug from output] {} { _meta }
-);
+rboto::__structure!(UntagResourceOutput "UntagResourceOutput"[from output] {} { _meta });

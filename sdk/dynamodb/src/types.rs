@@ -7,7 +7,7 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__string_enum!(
-    ApproximateCreationDateTimePrecision { Millisecond = "MILLISECOND", Microsecond =
+    ApproximateCreationDateTimePrecision { 0 Millisecond = "MILLISECOND", 1 Microsecond =
     "MICROSECOND" }
 );
 /// Contains details of a table archival operation.
@@ -22,10 +22,12 @@ pub struct ArchivalSummary {
     pub archival_backup_arn: Option<String>,
 }
 rboto::__structure!(
-    ArchivalSummary "ArchivalSummary"[set from] { archival_date_time : rboto::DateTime,
+    ArchivalSummary "ArchivalSummary"[from] { archival_date_time : rboto::DateTime,
     archival_reason : String, archival_backup_arn : String } {}
 );
-rboto::__string_enum!(AttributeAction { Add = "ADD", Put = "PUT", Delete = "DELETE" });
+rboto::__string_enum!(
+    AttributeAction { 0 Add = "ADD", 1 Put = "PUT", 2 Delete = "DELETE" }
+);
 /// Represents an attribute for describing the schema for the table and indexes.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -66,8 +68,8 @@ pub struct AttributeValue {
 }
 rboto::__structure!(
     AttributeValue "AttributeValue"[set into from] { s : String, n : String, b :
-    rboto::Blob, ss : Vec < String >, ns : Vec < String >, bs : Vec < rboto::Blob >, m :
-    HashMap < String, AttributeValue >, l : Vec < AttributeValue >, null = bool, bool =
+    rboto::Blob, ss = Vec < String >, ns = Vec < String >, bs = Vec < rboto::Blob >, m :
+    HashMap < String, AttributeValue >, l = Vec < AttributeValue >, null = bool, bool =
     bool } {}
 );
 /// For the `UpdateItem` operation, represents the attributes to be modified, the action to perform on each, and the new value for each.
@@ -80,7 +82,7 @@ pub struct AttributeValueUpdate {
     pub action: Option<AttributeAction>,
 }
 rboto::__structure!(
-    AttributeValueUpdate "AttributeValueUpdate"[set into] { value : AttributeValue,
+    AttributeValueUpdate "AttributeValueUpdate"[set into] { value = AttributeValue,
     action : AttributeAction } {}
 );
 /// Represents the properties of the scaling policy.
@@ -95,8 +97,8 @@ pub struct AutoScalingPolicyDescription {
     >,
 }
 rboto::__structure!(
-    AutoScalingPolicyDescription "AutoScalingPolicyDescription"[set from] { policy_name :
-    String, target_tracking_scaling_policy_configuration :
+    AutoScalingPolicyDescription "AutoScalingPolicyDescription"[from] { policy_name :
+    String, target_tracking_scaling_policy_configuration =
     AutoScalingTargetTrackingScalingPolicyConfigurationDescription } {}
 );
 /// Represents the auto scaling policy to be modified.
@@ -112,7 +114,7 @@ pub struct AutoScalingPolicyUpdate {
 }
 rboto::__structure!(
     AutoScalingPolicyUpdate "AutoScalingPolicyUpdate"[set into] { policy_name : String,
-    target_tracking_scaling_policy_configuration :
+    target_tracking_scaling_policy_configuration =
     AutoScalingTargetTrackingScalingPolicyConfigurationUpdate } {}
 );
 /// Represents the auto scaling settings for a global table or global secondary index.
@@ -131,10 +133,9 @@ pub struct AutoScalingSettingsDescription {
     pub scaling_policies: Option<Vec<AutoScalingPolicyDescription>>,
 }
 rboto::__structure!(
-    AutoScalingSettingsDescription "AutoScalingSettingsDescription"[set from] {
-    minimum_units = i64, maximum_units = i64, auto_scaling_disabled = bool,
-    auto_scaling_role_arn : String, scaling_policies : Vec < AutoScalingPolicyDescription
-    > } {}
+    AutoScalingSettingsDescription "AutoScalingSettingsDescription"[from] { minimum_units
+    = i64, maximum_units = i64, auto_scaling_disabled = bool, auto_scaling_role_arn :
+    String, scaling_policies = Vec < AutoScalingPolicyDescription > } {}
 );
 /// Represents the auto scaling settings to be modified for a global table or global secondary index.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -154,7 +155,7 @@ pub struct AutoScalingSettingsUpdate {
 rboto::__structure!(
     AutoScalingSettingsUpdate "AutoScalingSettingsUpdate"[set into] { minimum_units =
     i64, maximum_units = i64, auto_scaling_disabled = bool, auto_scaling_role_arn :
-    String, scaling_policy_update : AutoScalingPolicyUpdate } {}
+    String, scaling_policy_update = AutoScalingPolicyUpdate } {}
 );
 /// Represents the properties of a target tracking scaling policy.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -171,7 +172,7 @@ pub struct AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
 }
 rboto::__structure!(
     AutoScalingTargetTrackingScalingPolicyConfigurationDescription
-    "AutoScalingTargetTrackingScalingPolicyConfigurationDescription"[set from] {
+    "AutoScalingTargetTrackingScalingPolicyConfigurationDescription"[from] {
     disable_scale_in = bool, scale_in_cooldown = i32, scale_out_cooldown = i32,
     target_value = f64 } {}
 );
@@ -206,8 +207,8 @@ pub struct BackupDescription {
     pub source_table_feature_details: Option<SourceTableFeatureDetails>,
 }
 rboto::__structure!(
-    BackupDescription "BackupDescription"[set from] { backup_details : BackupDetails,
-    source_table_details : SourceTableDetails, source_table_feature_details :
+    BackupDescription "BackupDescription"[from] { backup_details = BackupDetails,
+    source_table_details = SourceTableDetails, source_table_feature_details =
     SourceTableFeatureDetails } {}
 );
 /// Contains the details of the backup created for the table.
@@ -230,13 +231,14 @@ pub struct BackupDetails {
     pub backup_expiry_date_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    BackupDetails "BackupDetails"[set from] { backup_arn : String, backup_name : String,
+    BackupDetails "BackupDetails"[from] { backup_arn : String, backup_name : String,
     backup_size_bytes = i64, backup_status : BackupStatus, backup_type : BackupType,
     backup_creation_date_time : rboto::DateTime, backup_expiry_date_time :
     rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    BackupStatus { Creating = "CREATING", Deleted = "DELETED", Available = "AVAILABLE" }
+    BackupStatus { 0 Creating = "CREATING", 1 Deleted = "DELETED", 2 Available =
+    "AVAILABLE" }
 );
 /// Contains details for the backup.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -264,18 +266,18 @@ pub struct BackupSummary {
     pub backup_size_bytes: Option<i64>,
 }
 rboto::__structure!(
-    BackupSummary "BackupSummary"[set from] { table_name : String, table_id : String,
+    BackupSummary "BackupSummary"[from] { table_name : String, table_id : String,
     table_arn : String, backup_arn : String, backup_name : String,
     backup_creation_date_time : rboto::DateTime, backup_expiry_date_time :
     rboto::DateTime, backup_status : BackupStatus, backup_type : BackupType,
     backup_size_bytes = i64 } {}
 );
 rboto::__string_enum!(
-    BackupType { User = "USER", System = "SYSTEM", AwsBackup = "AWS_BACKUP" }
+    BackupType { 0 User = "USER", 1 System = "SYSTEM", 2 AwsBackup = "AWS_BACKUP" }
 );
 rboto::__string_enum!(
-    BackupTypeFilter { User = "USER", System = "SYSTEM", AwsBackup = "AWS_BACKUP", All =
-    "ALL" }
+    BackupTypeFilter { 0 User = "USER", 1 System = "SYSTEM", 2 AwsBackup = "AWS_BACKUP",
+    3 All = "ALL" }
 );
 /// An error associated with a statement in a PartiQL batch that was run.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -289,18 +291,17 @@ pub struct BatchStatementError {
     pub item: Option<HashMap<String, AttributeValue>>,
 }
 rboto::__structure!(
-    BatchStatementError "BatchStatementError"[set from] { code :
-    BatchStatementErrorCodeEnum, message : String, item : HashMap < String,
-    AttributeValue > } {}
+    BatchStatementError "BatchStatementError"[from] { code : BatchStatementErrorCodeEnum,
+    message : String, item : HashMap < String, AttributeValue > } {}
 );
 rboto::__string_enum!(
-    BatchStatementErrorCodeEnum { ConditionalCheckFailed = "ConditionalCheckFailed",
-    ItemCollectionSizeLimitExceeded = "ItemCollectionSizeLimitExceeded",
-    RequestLimitExceeded = "RequestLimitExceeded", ValidationError = "ValidationError",
-    ProvisionedThroughputExceeded = "ProvisionedThroughputExceeded", TransactionConflict
-    = "TransactionConflict", ThrottlingError = "ThrottlingError", InternalServerError =
-    "InternalServerError", ResourceNotFound = "ResourceNotFound", AccessDenied =
-    "AccessDenied", DuplicateItem = "DuplicateItem" }
+    BatchStatementErrorCodeEnum { 0 ConditionalCheckFailed = "ConditionalCheckFailed", 1
+    ItemCollectionSizeLimitExceeded = "ItemCollectionSizeLimitExceeded", 2
+    RequestLimitExceeded = "RequestLimitExceeded", 3 ValidationError = "ValidationError",
+    4 ProvisionedThroughputExceeded = "ProvisionedThroughputExceeded", 5
+    TransactionConflict = "TransactionConflict", 6 ThrottlingError = "ThrottlingError", 7
+    InternalServerError = "InternalServerError", 8 ResourceNotFound = "ResourceNotFound",
+    9 AccessDenied = "AccessDenied", 10 DuplicateItem = "DuplicateItem" }
 );
 /// A PartiQL batch statement request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -319,7 +320,7 @@ pub struct BatchStatementRequest {
 }
 rboto::__structure!(
     BatchStatementRequest "BatchStatementRequest"[set into] { statement : String,
-    parameters : Vec < AttributeValue >, consistent_read = bool,
+    parameters = Vec < AttributeValue >, consistent_read = bool,
     return_values_on_condition_check_failure : ReturnValuesOnConditionCheckFailure } {}
 );
 /// A PartiQL batch statement response..
@@ -334,12 +335,11 @@ pub struct BatchStatementResponse {
     pub item: Option<HashMap<String, AttributeValue>>,
 }
 rboto::__structure!(
-    BatchStatementResponse "BatchStatementResponse"[set from] { error :
-    BatchStatementError, table_name : String, item : HashMap < String, AttributeValue > }
-    {}
+    BatchStatementResponse "BatchStatementResponse"[from] { error = BatchStatementError,
+    table_name : String, item : HashMap < String, AttributeValue > } {}
 );
 rboto::__string_enum!(
-    BillingMode { Provisioned = "PROVISIONED", PayPerRequest = "PAY_PER_REQUEST" }
+    BillingMode { 0 Provisioned = "PROVISIONED", 1 PayPerRequest = "PAY_PER_REQUEST" }
 );
 /// Contains the details for the read/write capacity mode. This page talks about `PROVISIONED` and `PAY_PER_REQUEST` billing modes. For more information about these modes, see [Read/write capacity mode](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadWriteCapacityMode.html).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -351,7 +351,7 @@ pub struct BillingModeSummary {
     pub last_update_to_pay_per_request_date_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    BillingModeSummary "BillingModeSummary"[set from] { billing_mode : BillingMode,
+    BillingModeSummary "BillingModeSummary"[from] { billing_mode : BillingMode,
     last_update_to_pay_per_request_date_time : rboto::DateTime } {}
 );
 /// Contains the bulk put bytes used during a bulk operation.
@@ -362,7 +362,7 @@ pub struct BulkOperationBytes {
     pub bulk_put_bytes: Option<i64>,
 }
 rboto::__structure!(
-    BulkOperationBytes "BulkOperationBytes"[set from] { bulk_put_bytes = i64 } {}
+    BulkOperationBytes "BulkOperationBytes"[from] { bulk_put_bytes = i64 } {}
 );
 /// Contains detailed information about a bulk operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -404,26 +404,27 @@ pub struct BulkOperationDescription {
     pub performance_tier: Option<BulkOperationPerformanceTier>,
 }
 rboto::__structure!(
-    BulkOperationDescription "BulkOperationDescription"[set from] { bulk_operation_arn :
-    String, bulk_operation_status : BulkOperationStatus, table_details : Vec <
-    BulkOperationTableDetail >, client_token : String, input_s3_configuration :
-    InputS3Configuration, output_s3_configuration : OutputS3Configuration, start_time :
+    BulkOperationDescription "BulkOperationDescription"[from] { bulk_operation_arn :
+    String, bulk_operation_status : BulkOperationStatus, table_details = Vec <
+    BulkOperationTableDetail >, client_token : String, input_s3_configuration =
+    InputS3Configuration, output_s3_configuration = OutputS3Configuration, start_time :
     rboto::DateTime, end_time : rboto::DateTime, processed_item_count = i64,
-    processed_input_bytes = i64, total_input_bytes = i64, bulk_operation_usage : Vec <
+    processed_input_bytes = i64, total_input_bytes = i64, bulk_operation_usage = Vec <
     BulkOperationUsage >, failed_item_count = i64, failure_code : String, failure_message
     : String, max_write_request_units = i64, performance_tier :
     BulkOperationPerformanceTier } {}
 );
 rboto::__string_enum!(
-    BulkOperationInputFormat { DynamodbJson = "DYNAMODB_JSON", Ion = "ION" }
+    BulkOperationInputFormat { 0 DynamodbJson = "DYNAMODB_JSON", 1 Ion = "ION" }
 );
 rboto::__string_enum!(
-    BulkOperationPerformanceTier { Standard = "STANDARD", Accelerated = "ACCELERATED" }
+    BulkOperationPerformanceTier { 0 Standard = "STANDARD", 1 Accelerated = "ACCELERATED"
+    }
 );
 rboto::__string_enum!(
-    BulkOperationStatus { InProgress = "IN_PROGRESS", Completed = "COMPLETED",
-    CompletedWithErrors = "COMPLETED_WITH_ERRORS", Cancelling = "CANCELLING", Cancelled =
-    "CANCELLED", Failed = "FAILED" }
+    BulkOperationStatus { 0 InProgress = "IN_PROGRESS", 1 Completed = "COMPLETED", 2
+    CompletedWithErrors = "COMPLETED_WITH_ERRORS", 3 Cancelling = "CANCELLING", 4
+    Cancelled = "CANCELLED", 5 Failed = "FAILED" }
 );
 /// Contains summary information about a bulk operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -439,7 +440,7 @@ pub struct BulkOperationSummary {
     pub end_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    BulkOperationSummary "BulkOperationSummary"[set from] { bulk_operation_arn : String,
+    BulkOperationSummary "BulkOperationSummary"[from] { bulk_operation_arn : String,
     bulk_operation_status : BulkOperationStatus, start_time : rboto::DateTime, end_time :
     rboto::DateTime } {}
 );
@@ -453,7 +454,7 @@ pub struct BulkOperationTableDetail {
     pub table_id: Option<String>,
 }
 rboto::__structure!(
-    BulkOperationTableDetail "BulkOperationTableDetail"[set from] { table_name : String,
+    BulkOperationTableDetail "BulkOperationTableDetail"[from] { table_name : String,
     table_id : String } {}
 );
 /// Contains the bytes used during a bulk operation, including a breakdown for the table and its indexes.
@@ -474,11 +475,10 @@ pub struct BulkOperationUsage {
     pub vector_indexes: Option<HashMap<String, BulkOperationVectorBytes>>,
 }
 rboto::__structure!(
-    BulkOperationUsage "BulkOperationUsage"[set from] { table_name : String,
-    bulk_put_bytes = i64, table : BulkOperationBytes, local_secondary_indexes : HashMap <
-    String, BulkOperationBytes >, global_secondary_indexes : HashMap < String,
-    BulkOperationBytes >, vector_indexes : HashMap < String, BulkOperationVectorBytes > }
-    {}
+    BulkOperationUsage "BulkOperationUsage"[from] { table_name : String, bulk_put_bytes =
+    i64, table = BulkOperationBytes, local_secondary_indexes : HashMap < String,
+    BulkOperationBytes >, global_secondary_indexes : HashMap < String, BulkOperationBytes
+    >, vector_indexes : HashMap < String, BulkOperationVectorBytes > } {}
 );
 /// Contains the bulk put vector bytes used by a vector index during a bulk operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -488,8 +488,8 @@ pub struct BulkOperationVectorBytes {
     pub bulk_put_vector_bytes: Option<i64>,
 }
 rboto::__structure!(
-    BulkOperationVectorBytes "BulkOperationVectorBytes"[set from] { bulk_put_vector_bytes
-    = i64 } {}
+    BulkOperationVectorBytes "BulkOperationVectorBytes"[from] { bulk_put_vector_bytes =
+    i64 } {}
 );
 /// An ordered list of errors for each item in the request which caused the transaction to get cancelled. The values of the list are ordered according to the ordering of the `TransactWriteItems` request parameter. If no error occurred for the associated item an error with a Null code and Null message will be present.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -503,7 +503,7 @@ pub struct CancellationReason {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    CancellationReason "CancellationReason"[set from] { item : HashMap < String,
+    CancellationReason "CancellationReason"[from] { item : HashMap < String,
     AttributeValue >, code : String, message : String } {}
 );
 /// Represents the amount of provisioned throughput capacity consumed on a table or an index.
@@ -518,13 +518,14 @@ pub struct Capacity {
     pub capacity_units: Option<f64>,
 }
 rboto::__structure!(
-    Capacity "Capacity"[set from] { read_capacity_units = f64, write_capacity_units =
-    f64, capacity_units = f64 } {}
+    Capacity "Capacity"[from] { read_capacity_units = f64, write_capacity_units = f64,
+    capacity_units = f64 } {}
 );
 rboto::__string_enum!(
-    ComparisonOperator { Eq = "EQ", Ne = "NE", In = "IN", Le = "LE", Lt = "LT", Ge =
-    "GE", Gt = "GT", Between = "BETWEEN", NotNull = "NOT_NULL", Null = "NULL", Contains =
-    "CONTAINS", NotContains = "NOT_CONTAINS", BeginsWith = "BEGINS_WITH" }
+    ComparisonOperator { 0 Eq = "EQ", 1 Ne = "NE", 2 In = "IN", 3 Le = "LE", 4 Lt = "LT",
+    5 Ge = "GE", 6 Gt = "GT", 7 Between = "BETWEEN", 8 NotNull = "NOT_NULL", 9 Null =
+    "NULL", 10 Contains = "CONTAINS", 11 NotContains = "NOT_CONTAINS", 12 BeginsWith =
+    "BEGINS_WITH" }
 );
 /// Represents the selection criteria for a `Query` or `Scan` operation:
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -536,7 +537,7 @@ pub struct Condition {
     pub comparison_operator: Option<ComparisonOperator>,
 }
 rboto::__structure!(
-    Condition "Condition"[set into] { attribute_value_list : Vec < AttributeValue >,
+    Condition "Condition"[set into] { attribute_value_list = Vec < AttributeValue >,
     comparison_operator : ComparisonOperator } {}
 );
 /// Represents a request to perform a check that an item exists or to check the condition of specific attributes of the item.
@@ -565,7 +566,7 @@ rboto::__structure!(
     AttributeValue >, return_values_on_condition_check_failure :
     ReturnValuesOnConditionCheckFailure } {}
 );
-rboto::__string_enum!(ConditionalOperator { And = "AND", Or = "OR" });
+rboto::__string_enum!(ConditionalOperator { 0 And = "AND", 1 Or = "OR" });
 /// The capacity units consumed by an operation. The data returned includes the total provisioned throughput consumed, along with statistics for the table and any indexes involved in the operation. `ConsumedCapacity` is only returned if the request asked for it.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -588,8 +589,8 @@ pub struct ConsumedCapacity {
     pub vector_indexes: Option<HashMap<String, VectorCapacity>>,
 }
 rboto::__structure!(
-    ConsumedCapacity "ConsumedCapacity"[set from] { table_name : String, capacity_units =
-    f64, read_capacity_units = f64, write_capacity_units = f64, table : Capacity,
+    ConsumedCapacity "ConsumedCapacity"[from] { table_name : String, capacity_units =
+    f64, read_capacity_units = f64, write_capacity_units = f64, table = Capacity,
     local_secondary_indexes : HashMap < String, Capacity >, global_secondary_indexes :
     HashMap < String, Capacity >, vector_indexes : HashMap < String, VectorCapacity > }
     {}
@@ -604,23 +605,23 @@ pub struct ContinuousBackupsDescription {
     pub point_in_time_recovery_description: Option<PointInTimeRecoveryDescription>,
 }
 rboto::__structure!(
-    ContinuousBackupsDescription "ContinuousBackupsDescription"[set from] {
+    ContinuousBackupsDescription "ContinuousBackupsDescription"[from] {
     continuous_backups_status : ContinuousBackupsStatus,
-    point_in_time_recovery_description : PointInTimeRecoveryDescription } {}
+    point_in_time_recovery_description = PointInTimeRecoveryDescription } {}
 );
 rboto::__string_enum!(
-    ContinuousBackupsStatus { Enabled = "ENABLED", Disabled = "DISABLED" }
+    ContinuousBackupsStatus { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
 );
 rboto::__string_enum!(
-    ContributorInsightsAction { Enable = "ENABLE", Disable = "DISABLE" }
+    ContributorInsightsAction { 0 Enable = "ENABLE", 1 Disable = "DISABLE" }
 );
 rboto::__string_enum!(
-    ContributorInsightsMode { AccessedAndThrottledKeys = "ACCESSED_AND_THROTTLED_KEYS",
-    ThrottledKeys = "THROTTLED_KEYS" }
+    ContributorInsightsMode { 0 AccessedAndThrottledKeys = "ACCESSED_AND_THROTTLED_KEYS",
+    1 ThrottledKeys = "THROTTLED_KEYS" }
 );
 rboto::__string_enum!(
-    ContributorInsightsStatus { Enabling = "ENABLING", Enabled = "ENABLED", Disabling =
-    "DISABLING", Disabled = "DISABLED", Failed = "FAILED" }
+    ContributorInsightsStatus { 0 Enabling = "ENABLING", 1 Enabled = "ENABLED", 2
+    Disabling = "DISABLING", 3 Disabled = "DISABLED", 4 Failed = "FAILED" }
 );
 /// Represents a Contributor Insights summary entry.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -636,8 +637,8 @@ pub struct ContributorInsightsSummary {
     pub contributor_insights_mode: Option<ContributorInsightsMode>,
 }
 rboto::__structure!(
-    ContributorInsightsSummary "ContributorInsightsSummary"[set from] { table_name :
-    String, index_name : String, contributor_insights_status : ContributorInsightsStatus,
+    ContributorInsightsSummary "ContributorInsightsSummary"[from] { table_name : String,
+    index_name : String, contributor_insights_status : ContributorInsightsStatus,
     contributor_insights_mode : ContributorInsightsMode } {}
 );
 /// Represents a new global secondary index to be added to an existing table.
@@ -659,9 +660,9 @@ pub struct CreateGlobalSecondaryIndexAction {
 }
 rboto::__structure!(
     CreateGlobalSecondaryIndexAction "CreateGlobalSecondaryIndexAction"[set into] {
-    index_name : String, key_schema : Vec < KeySchemaElement >, projection : Projection,
-    provisioned_throughput : ProvisionedThroughput, on_demand_throughput :
-    OnDemandThroughput, warm_throughput : WarmThroughput } {}
+    index_name : String, key_schema = Vec < KeySchemaElement >, projection = Projection,
+    provisioned_throughput = ProvisionedThroughput, on_demand_throughput =
+    OnDemandThroughput, warm_throughput = WarmThroughput } {}
 );
 /// Specifies the action to add a new witness Region to a MRSC global table. A MRSC global table can be configured with either three replicas, or with two replicas and one witness.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -703,9 +704,9 @@ pub struct CreateReplicationGroupMemberAction {
 }
 rboto::__structure!(
     CreateReplicationGroupMemberAction "CreateReplicationGroupMemberAction"[set into] {
-    region_name : String, kms_master_key_id : String, provisioned_throughput_override :
-    ProvisionedThroughputOverride, on_demand_throughput_override :
-    OnDemandThroughputOverride, global_secondary_indexes : Vec <
+    region_name : String, kms_master_key_id : String, provisioned_throughput_override =
+    ProvisionedThroughputOverride, on_demand_throughput_override =
+    OnDemandThroughputOverride, global_secondary_indexes = Vec <
     ReplicaGlobalSecondaryIndex >, table_class_override : TableClass } {}
 );
 /// A new vector index to be added to a table.
@@ -727,8 +728,8 @@ pub struct CreateVectorIndexAction {
 }
 rboto::__structure!(
     CreateVectorIndexAction "CreateVectorIndexAction"[set into] { index_name : String,
-    vector_attribute : VectorAttributeDefinition, search_schema : Vec <
-    SearchSchemaElement >, projection : Projection, dimensions = i64, distance_function :
+    vector_attribute = VectorAttributeDefinition, search_schema = Vec <
+    SearchSchemaElement >, projection = Projection, dimensions = i64, distance_function :
     VectorDistanceFunction } {}
 );
 /// Processing options for the CSV file being imported.
@@ -741,7 +742,7 @@ pub struct CsvOptions {
     pub header_list: Option<Vec<String>>,
 }
 rboto::__structure!(
-    CsvOptions "CsvOptions"[set into from] { delimiter : String, header_list : Vec <
+    CsvOptions "CsvOptions"[set into from] { delimiter : String, header_list = Vec <
     String > } {}
 );
 /// Represents a request to perform a `DeleteItem` operation.
@@ -835,8 +836,8 @@ rboto::__structure!(
     {}
 );
 rboto::__string_enum!(
-    DestinationStatus { Enabling = "ENABLING", Active = "ACTIVE", Disabling =
-    "DISABLING", Disabled = "DISABLED", EnableFailed = "ENABLE_FAILED", Updating =
+    DestinationStatus { 0 Enabling = "ENABLING", 1 Active = "ACTIVE", 2 Disabling =
+    "DISABLING", 3 Disabled = "DISABLED", 4 EnableFailed = "ENABLE_FAILED", 5 Updating =
     "UPDATING" }
 );
 /// The parameters for disassociating the local replica from a global table using Version 2019.11.21 with multi-Region eventual consistency (MREC).
@@ -856,7 +857,7 @@ rboto::__structure!(
 rboto::__string_enum!(
     #[doc =
     " Specifies how pending replication is handled before a replica is disassociated. `WAIT_FOR_REPLICATION` is the only supported value."]
-    DisassociationMode { WaitForReplication = "WAIT_FOR_REPLICATION" }
+    DisassociationMode { 0 WaitForReplication = "WAIT_FOR_REPLICATION" }
 );
 /// Enables setting the configuration for Kinesis Streaming.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -882,7 +883,7 @@ pub struct Endpoint {
     pub cache_period_in_minutes: Option<i64>,
 }
 rboto::__structure!(
-    Endpoint "Endpoint"[set from] { address : String, cache_period_in_minutes = i64 } {}
+    Endpoint "Endpoint"[from] { address : String, cache_period_in_minutes = i64 } {}
 );
 /// Represents a condition to be compared with an attribute value. This condition can be used with `DeleteItem`, `PutItem`, or `UpdateItem` operations; if the comparison evaluates to true, the operation succeeds; if not, the operation fails. You can use `ExpectedAttributeValue` in one of two different ways:
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -898,8 +899,8 @@ pub struct ExpectedAttributeValue {
     pub attribute_value_list: Option<Vec<AttributeValue>>,
 }
 rboto::__structure!(
-    ExpectedAttributeValue "ExpectedAttributeValue"[set into] { value : AttributeValue,
-    exists = bool, comparison_operator : ComparisonOperator, attribute_value_list : Vec <
+    ExpectedAttributeValue "ExpectedAttributeValue"[set into] { value = AttributeValue,
+    exists = bool, comparison_operator : ComparisonOperator, attribute_value_list = Vec <
     AttributeValue > } {}
 );
 /// Represents the properties of the exported table.
@@ -952,20 +953,20 @@ pub struct ExportDescription {
     pub filter_specification: Option<FilterSpecification>,
 }
 rboto::__structure!(
-    ExportDescription "ExportDescription"[set from] { export_arn : String, export_status
-    : ExportStatus, start_time : rboto::DateTime, end_time : rboto::DateTime,
+    ExportDescription "ExportDescription"[from] { export_arn : String, export_status :
+    ExportStatus, start_time : rboto::DateTime, end_time : rboto::DateTime,
     export_manifest : String, table_arn : String, table_id : String, export_time :
     rboto::DateTime, client_token : String, s3_bucket : String, s3_bucket_owner : String,
     s3_prefix : String, s3_sse_algorithm : S3SseAlgorithm, s3_sse_kms_key_id : String,
     failure_code : String, failure_message : String, export_format : ExportFormat,
     billed_size_bytes = i64, item_count = i64, export_type : ExportType,
-    incremental_export_specification : IncrementalExportSpecification,
-    filter_specification : FilterSpecification } {}
+    incremental_export_specification = IncrementalExportSpecification,
+    filter_specification = FilterSpecification } {}
 );
-rboto::__string_enum!(ExportFormat { DynamodbJson = "DYNAMODB_JSON", Ion = "ION" });
+rboto::__string_enum!(ExportFormat { 0 DynamodbJson = "DYNAMODB_JSON", 1 Ion = "ION" });
 rboto::__string_enum!(
-    ExportStatus { InProgress = "IN_PROGRESS", Completed = "COMPLETED", Failed = "FAILED"
-    }
+    ExportStatus { 0 InProgress = "IN_PROGRESS", 1 Completed = "COMPLETED", 2 Failed =
+    "FAILED" }
 );
 /// Summary information about an export task.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -979,14 +980,15 @@ pub struct ExportSummary {
     pub export_type: Option<ExportType>,
 }
 rboto::__structure!(
-    ExportSummary "ExportSummary"[set from] { export_arn : String, export_status :
+    ExportSummary "ExportSummary"[from] { export_arn : String, export_status :
     ExportStatus, export_type : ExportType } {}
 );
 rboto::__string_enum!(
-    ExportType { FullExport = "FULL_EXPORT", IncrementalExport = "INCREMENTAL_EXPORT" }
+    ExportType { 0 FullExport = "FULL_EXPORT", 1 IncrementalExport = "INCREMENTAL_EXPORT"
+    }
 );
 rboto::__string_enum!(
-    ExportViewType { NewImage = "NEW_IMAGE", NewAndOldImages = "NEW_AND_OLD_IMAGES" }
+    ExportViewType { 0 NewImage = "NEW_IMAGE", 1 NewAndOldImages = "NEW_AND_OLD_IMAGES" }
 );
 /// Represents a failure a contributor insights operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -998,7 +1000,7 @@ pub struct FailureException {
     pub exception_description: Option<String>,
 }
 rboto::__structure!(
-    FailureException "FailureException"[set from] { exception_name : String,
+    FailureException "FailureException"[from] { exception_name : String,
     exception_description : String } {}
 );
 /// Contains the filter criteria used to limit which items are included in an export. If you don't include this parameter, all items and attributes are exported.
@@ -1059,9 +1061,9 @@ pub struct GlobalSecondaryIndex {
 }
 rboto::__structure!(
     GlobalSecondaryIndex "GlobalSecondaryIndex"[set into from] { index_name : String,
-    key_schema : Vec < KeySchemaElement >, projection : Projection,
-    provisioned_throughput : ProvisionedThroughput, on_demand_throughput :
-    OnDemandThroughput, warm_throughput : WarmThroughput } {}
+    key_schema = Vec < KeySchemaElement >, projection = Projection,
+    provisioned_throughput = ProvisionedThroughput, on_demand_throughput =
+    OnDemandThroughput, warm_throughput = WarmThroughput } {}
 );
 /// Represents the auto scaling settings of a global secondary index for a global table that will be modified.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1075,7 +1077,7 @@ pub struct GlobalSecondaryIndexAutoScalingUpdate {
 }
 rboto::__structure!(
     GlobalSecondaryIndexAutoScalingUpdate "GlobalSecondaryIndexAutoScalingUpdate"[set
-    into] { index_name : String, provisioned_write_capacity_auto_scaling_update :
+    into] { index_name : String, provisioned_write_capacity_auto_scaling_update =
     AutoScalingSettingsUpdate } {}
 );
 /// Represents the properties of a global secondary index.
@@ -1106,11 +1108,11 @@ pub struct GlobalSecondaryIndexDescription {
     pub warm_throughput: Option<GlobalSecondaryIndexWarmThroughputDescription>,
 }
 rboto::__structure!(
-    GlobalSecondaryIndexDescription "GlobalSecondaryIndexDescription"[set from] {
-    index_name : String, key_schema : Vec < KeySchemaElement >, projection : Projection,
-    index_status : IndexStatus, backfilling = bool, provisioned_throughput :
+    GlobalSecondaryIndexDescription "GlobalSecondaryIndexDescription"[from] { index_name
+    : String, key_schema = Vec < KeySchemaElement >, projection = Projection,
+    index_status : IndexStatus, backfilling = bool, provisioned_throughput =
     ProvisionedThroughputDescription, index_size_bytes = i64, item_count = i64, index_arn
-    : String, on_demand_throughput : OnDemandThroughput, warm_throughput :
+    : String, on_demand_throughput = OnDemandThroughput, warm_throughput =
     GlobalSecondaryIndexWarmThroughputDescription } {}
 );
 /// Represents the properties of a global secondary index for the table when the backup was created.
@@ -1128,9 +1130,9 @@ pub struct GlobalSecondaryIndexInfo {
     pub on_demand_throughput: Option<OnDemandThroughput>,
 }
 rboto::__structure!(
-    GlobalSecondaryIndexInfo "GlobalSecondaryIndexInfo"[set from] { index_name : String,
-    key_schema : Vec < KeySchemaElement >, projection : Projection,
-    provisioned_throughput : ProvisionedThroughput, on_demand_throughput :
+    GlobalSecondaryIndexInfo "GlobalSecondaryIndexInfo"[from] { index_name : String,
+    key_schema = Vec < KeySchemaElement >, projection = Projection,
+    provisioned_throughput = ProvisionedThroughput, on_demand_throughput =
     OnDemandThroughput } {}
 );
 /// Represents one of the following:
@@ -1145,8 +1147,8 @@ pub struct GlobalSecondaryIndexUpdate {
     pub delete: Option<DeleteGlobalSecondaryIndexAction>,
 }
 rboto::__structure!(
-    GlobalSecondaryIndexUpdate "GlobalSecondaryIndexUpdate"[set into] { update :
-    UpdateGlobalSecondaryIndexAction, create : CreateGlobalSecondaryIndexAction, delete :
+    GlobalSecondaryIndexUpdate "GlobalSecondaryIndexUpdate"[set into] { update =
+    UpdateGlobalSecondaryIndexAction, create = CreateGlobalSecondaryIndexAction, delete =
     DeleteGlobalSecondaryIndexAction } {}
 );
 /// The description of the warm throughput value on a global secondary index.
@@ -1162,8 +1164,8 @@ pub struct GlobalSecondaryIndexWarmThroughputDescription {
 }
 rboto::__structure!(
     GlobalSecondaryIndexWarmThroughputDescription
-    "GlobalSecondaryIndexWarmThroughputDescription"[set from] { read_units_per_second =
-    i64, write_units_per_second = i64, status : IndexStatus } {}
+    "GlobalSecondaryIndexWarmThroughputDescription"[from] { read_units_per_second = i64,
+    write_units_per_second = i64, status : IndexStatus } {}
 );
 /// Represents the properties of a global table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1175,8 +1177,8 @@ pub struct GlobalTable {
     pub replication_group: Option<Vec<Replica>>,
 }
 rboto::__structure!(
-    GlobalTable "GlobalTable"[set from] { global_table_name : String, replication_group :
-    Vec < Replica > } {}
+    GlobalTable "GlobalTable"[from] { global_table_name : String, replication_group = Vec
+    < Replica > } {}
 );
 /// Contains details about the global table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1194,7 +1196,7 @@ pub struct GlobalTableDescription {
     pub global_table_name: Option<String>,
 }
 rboto::__structure!(
-    GlobalTableDescription "GlobalTableDescription"[set from] { replication_group : Vec <
+    GlobalTableDescription "GlobalTableDescription"[from] { replication_group = Vec <
     ReplicaDescription >, global_table_arn : String, creation_date_time :
     rboto::DateTime, global_table_status : GlobalTableStatus, global_table_name : String
     } {}
@@ -1216,16 +1218,16 @@ rboto::__structure!(
     GlobalTableGlobalSecondaryIndexSettingsUpdate
     "GlobalTableGlobalSecondaryIndexSettingsUpdate"[set into] { index_name : String,
     provisioned_write_capacity_units = i64,
-    provisioned_write_capacity_auto_scaling_settings_update : AutoScalingSettingsUpdate }
+    provisioned_write_capacity_auto_scaling_settings_update = AutoScalingSettingsUpdate }
     {}
 );
 rboto::__string_enum!(
-    GlobalTableSettingsReplicationMode { Enabled = "ENABLED", Disabled = "DISABLED",
-    EnabledWithOverrides = "ENABLED_WITH_OVERRIDES" }
+    GlobalTableSettingsReplicationMode { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED",
+    2 EnabledWithOverrides = "ENABLED_WITH_OVERRIDES" }
 );
 rboto::__string_enum!(
-    GlobalTableStatus { Creating = "CREATING", Active = "ACTIVE", Deleting = "DELETING",
-    Updating = "UPDATING" }
+    GlobalTableStatus { 0 Creating = "CREATING", 1 Active = "ACTIVE", 2 Deleting =
+    "DELETING", 3 Updating = "UPDATING" }
 );
 /// Represents the properties of a witness Region in a MRSC global table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1237,8 +1239,8 @@ pub struct GlobalTableWitnessDescription {
     pub witness_status: Option<WitnessStatus>,
 }
 rboto::__structure!(
-    GlobalTableWitnessDescription "GlobalTableWitnessDescription"[set from] { region_name
-    : String, witness_status : WitnessStatus } {}
+    GlobalTableWitnessDescription "GlobalTableWitnessDescription"[from] { region_name :
+    String, witness_status : WitnessStatus } {}
 );
 /// Represents one of the following:
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1250,13 +1252,13 @@ pub struct GlobalTableWitnessGroupUpdate {
     pub delete: Option<DeleteGlobalTableWitnessGroupMemberAction>,
 }
 rboto::__structure!(
-    GlobalTableWitnessGroupUpdate "GlobalTableWitnessGroupUpdate"[set into] { create :
-    CreateGlobalTableWitnessGroupMemberAction, delete :
+    GlobalTableWitnessGroupUpdate "GlobalTableWitnessGroupUpdate"[set into] { create =
+    CreateGlobalTableWitnessGroupMemberAction, delete =
     DeleteGlobalTableWitnessGroupMemberAction } {}
 );
 rboto::__string_enum!(
-    ImportStatus { InProgress = "IN_PROGRESS", Completed = "COMPLETED", Cancelling =
-    "CANCELLING", Cancelled = "CANCELLED", Failed = "FAILED" }
+    ImportStatus { 0 InProgress = "IN_PROGRESS", 1 Completed = "COMPLETED", 2 Cancelling
+    = "CANCELLING", 3 Cancelled = "CANCELLED", 4 Failed = "FAILED" }
 );
 /// Summary information about the source file for the import.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1280,8 +1282,8 @@ pub struct ImportSummary {
     pub end_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ImportSummary "ImportSummary"[set from] { import_arn : String, import_status :
-    ImportStatus, table_arn : String, s3_bucket_source : S3BucketSource,
+    ImportSummary "ImportSummary"[from] { import_arn : String, import_status :
+    ImportStatus, table_arn : String, s3_bucket_source = S3BucketSource,
     cloud_watch_log_group_arn : String, input_format : InputFormat, start_time :
     rboto::DateTime, end_time : rboto::DateTime } {}
 );
@@ -1329,12 +1331,12 @@ pub struct ImportTableDescription {
     pub failure_message: Option<String>,
 }
 rboto::__structure!(
-    ImportTableDescription "ImportTableDescription"[set from] { import_arn : String,
+    ImportTableDescription "ImportTableDescription"[from] { import_arn : String,
     import_status : ImportStatus, table_arn : String, table_id : String, client_token :
-    String, s3_bucket_source : S3BucketSource, error_count = i64,
+    String, s3_bucket_source = S3BucketSource, error_count = i64,
     cloud_watch_log_group_arn : String, input_format : InputFormat, input_format_options
-    : InputFormatOptions, input_compression_type : InputCompressionType,
-    table_creation_parameters : TableCreationParameters, start_time : rboto::DateTime,
+    = InputFormatOptions, input_compression_type : InputCompressionType,
+    table_creation_parameters = TableCreationParameters, start_time : rboto::DateTime,
     end_time : rboto::DateTime, processed_size_bytes = i64, processed_item_count = i64,
     imported_item_count = i64, failure_code : String, failure_message : String } {}
 );
@@ -1355,14 +1357,14 @@ rboto::__structure!(
     export_view_type : ExportViewType } {}
 );
 rboto::__string_enum!(
-    IndexStatus { Creating = "CREATING", Updating = "UPDATING", Deleting = "DELETING",
-    Active = "ACTIVE" }
+    IndexStatus { 0 Creating = "CREATING", 1 Updating = "UPDATING", 2 Deleting =
+    "DELETING", 3 Active = "ACTIVE" }
 );
 rboto::__string_enum!(
-    InputCompressionType { Gzip = "GZIP", Zstd = "ZSTD", None = "NONE" }
+    InputCompressionType { 0 Gzip = "GZIP", 1 Zstd = "ZSTD", 2 None = "NONE" }
 );
 rboto::__string_enum!(
-    InputFormat { DynamodbJson = "DYNAMODB_JSON", Ion = "ION", Csv = "CSV" }
+    InputFormat { 0 DynamodbJson = "DYNAMODB_JSON", 1 Ion = "ION", 2 Csv = "CSV" }
 );
 /// The format options for the data that was imported into the target table. There is one value, CsvOption.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1372,7 +1374,7 @@ pub struct InputFormatOptions {
     pub csv: Option<CsvOptions>,
 }
 rboto::__structure!(
-    InputFormatOptions "InputFormatOptions"[set into from] { csv : CsvOptions } {}
+    InputFormatOptions "InputFormatOptions"[set into from] { csv = CsvOptions } {}
 );
 /// Contains the Amazon S3 location and format settings for bulk operation input. The `S3Bucket` and `InputFormat` fields are required.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1404,8 +1406,8 @@ pub struct ItemCollectionMetrics {
     pub size_estimate_range_gb: Option<Vec<f64>>,
 }
 rboto::__structure!(
-    ItemCollectionMetrics "ItemCollectionMetrics"[set from] { item_collection_key :
-    HashMap < String, AttributeValue >, size_estimate_range_gb : Vec < f64 > } {}
+    ItemCollectionMetrics "ItemCollectionMetrics"[from] { item_collection_key : HashMap <
+    String, AttributeValue >, size_estimate_range_gb = Vec < f64 > } {}
 );
 /// Details for the requested item.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1415,8 +1417,7 @@ pub struct ItemResponse {
     pub item: Option<HashMap<String, AttributeValue>>,
 }
 rboto::__structure!(
-    ItemResponse "ItemResponse"[set from] { item : HashMap < String, AttributeValue > }
-    {}
+    ItemResponse "ItemResponse"[from] { item : HashMap < String, AttributeValue > } {}
 );
 /// Represents *a single element* of a key schema. A key schema specifies the attributes that make up the primary key of a table, or the key attributes of an index.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1431,7 +1432,7 @@ rboto::__structure!(
     KeySchemaElement "KeySchemaElement"[set into from] { attribute_name : String,
     key_type : KeyType } {}
 );
-rboto::__string_enum!(KeyType { Hash = "HASH", Range = "RANGE" });
+rboto::__string_enum!(KeyType { 0 Hash = "HASH", 1 Range = "RANGE" });
 /// Represents a set of primary keys and, for each key, the attributes to retrieve from the table.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1448,8 +1449,8 @@ pub struct KeysAndAttributes {
     pub expression_attribute_names: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    KeysAndAttributes "KeysAndAttributes"[set into from] { keys : Vec < HashMap < String,
-    AttributeValue > >, attributes_to_get : Vec < String >, consistent_read = bool,
+    KeysAndAttributes "KeysAndAttributes"[set into from] { keys = Vec < HashMap < String,
+    AttributeValue > >, attributes_to_get = Vec < String >, consistent_read = bool,
     projection_expression : String, expression_attribute_names : HashMap < String, String
     > } {}
 );
@@ -1469,7 +1470,7 @@ pub struct KinesisDataStreamDestination {
     >,
 }
 rboto::__structure!(
-    KinesisDataStreamDestination "KinesisDataStreamDestination"[set from] { stream_arn :
+    KinesisDataStreamDestination "KinesisDataStreamDestination"[from] { stream_arn :
     String, destination_status : DestinationStatus, destination_status_description :
     String, approximate_creation_date_time_precision :
     ApproximateCreationDateTimePrecision } {}
@@ -1488,7 +1489,7 @@ pub struct KinesisStreamingDestinationInput {
 }
 rboto::__structure!(
     KinesisStreamingDestinationInput "KinesisStreamingDestinationInput"[set into] {
-    table_name : String, stream_arn : String, enable_kinesis_streaming_configuration :
+    table_name : String, stream_arn : String, enable_kinesis_streaming_configuration =
     EnableKinesisStreamingConfiguration } {}
 );
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1506,9 +1507,9 @@ pub struct KinesisStreamingDestinationOutput {
     >,
 }
 rboto::__structure!(
-    KinesisStreamingDestinationOutput "KinesisStreamingDestinationOutput"[set from] {
+    KinesisStreamingDestinationOutput "KinesisStreamingDestinationOutput"[from] {
     table_name : String, stream_arn : String, destination_status : DestinationStatus,
-    enable_kinesis_streaming_configuration : EnableKinesisStreamingConfiguration } {}
+    enable_kinesis_streaming_configuration = EnableKinesisStreamingConfiguration } {}
 );
 /// Represents the properties of a local secondary index.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1523,7 +1524,7 @@ pub struct LocalSecondaryIndex {
 }
 rboto::__structure!(
     LocalSecondaryIndex "LocalSecondaryIndex"[set into] { index_name : String, key_schema
-    : Vec < KeySchemaElement >, projection : Projection } {}
+    = Vec < KeySchemaElement >, projection = Projection } {}
 );
 /// Represents the properties of a local secondary index.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1543,8 +1544,8 @@ pub struct LocalSecondaryIndexDescription {
     pub index_arn: Option<String>,
 }
 rboto::__structure!(
-    LocalSecondaryIndexDescription "LocalSecondaryIndexDescription"[set from] {
-    index_name : String, key_schema : Vec < KeySchemaElement >, projection : Projection,
+    LocalSecondaryIndexDescription "LocalSecondaryIndexDescription"[from] { index_name :
+    String, key_schema = Vec < KeySchemaElement >, projection = Projection,
     index_size_bytes = i64, item_count = i64, index_arn : String } {}
 );
 /// Represents the properties of a local secondary index for the table when the backup was created.
@@ -1559,11 +1560,11 @@ pub struct LocalSecondaryIndexInfo {
     pub projection: Option<Projection>,
 }
 rboto::__structure!(
-    LocalSecondaryIndexInfo "LocalSecondaryIndexInfo"[set from] { index_name : String,
-    key_schema : Vec < KeySchemaElement >, projection : Projection } {}
+    LocalSecondaryIndexInfo "LocalSecondaryIndexInfo"[from] { index_name : String,
+    key_schema = Vec < KeySchemaElement >, projection = Projection } {}
 );
 rboto::__string_enum!(
-    MultiRegionConsistency { Eventual = "EVENTUAL", Strong = "STRONG" }
+    MultiRegionConsistency { 0 Eventual = "EVENTUAL", 1 Strong = "STRONG" }
 );
 /// Sets the maximum number of read and write units for the specified on-demand table. If you use this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`, or both.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1609,10 +1610,11 @@ pub struct OutputS3Configuration {
 rboto::__structure!(
     OutputS3Configuration "OutputS3Configuration"[set into from] { s3_bucket_owner :
     String, s3_bucket : String, s3_key_prefix : String, s3_sse_algorithm :
-    S3SseAlgorithm, s3_sse_kms_key_id : String, output_type : Vec < OutputTypeEnum > } {}
+    S3SseAlgorithm, s3_sse_kms_key_id : String, output_type = Vec < OutputTypeEnum > } {}
 );
 rboto::__string_enum!(
-    OutputTypeEnum { Error = "ERROR", ConditionCheckFailure = "CONDITION_CHECK_FAILURE" }
+    OutputTypeEnum { 0 Error = "ERROR", 1 ConditionCheckFailure =
+    "CONDITION_CHECK_FAILURE" }
 );
 /// Represents a PartiQL statement that uses parameters.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1629,7 +1631,7 @@ pub struct ParameterizedStatement {
 }
 rboto::__structure!(
     ParameterizedStatement "ParameterizedStatement"[set into] { statement : String,
-    parameters : Vec < AttributeValue >, return_values_on_condition_check_failure :
+    parameters = Vec < AttributeValue >, return_values_on_condition_check_failure :
     ReturnValuesOnConditionCheckFailure } {}
 );
 /// The description of the point in time settings applied to the table.
@@ -1646,7 +1648,7 @@ pub struct PointInTimeRecoveryDescription {
     pub latest_restorable_date_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    PointInTimeRecoveryDescription "PointInTimeRecoveryDescription"[set from] {
+    PointInTimeRecoveryDescription "PointInTimeRecoveryDescription"[from] {
     point_in_time_recovery_status : PointInTimeRecoveryStatus, recovery_period_in_days =
     i32, earliest_restorable_date_time : rboto::DateTime, latest_restorable_date_time :
     rboto::DateTime } {}
@@ -1665,7 +1667,7 @@ rboto::__structure!(
     point_in_time_recovery_enabled = bool, recovery_period_in_days = i32 } {}
 );
 rboto::__string_enum!(
-    PointInTimeRecoveryStatus { Enabled = "ENABLED", Disabled = "DISABLED" }
+    PointInTimeRecoveryStatus { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
 );
 /// Represents attributes that are copied (projected) from the table into an index. These are in addition to the primary key attributes and index key attributes, which are automatically projected.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1678,10 +1680,10 @@ pub struct Projection {
 }
 rboto::__structure!(
     Projection "Projection"[set into from] { projection_type : ProjectionType,
-    non_key_attributes : Vec < String > } {}
+    non_key_attributes = Vec < String > } {}
 );
 rboto::__string_enum!(
-    ProjectionType { All = "ALL", KeysOnly = "KEYS_ONLY", Include = "INCLUDE" }
+    ProjectionType { 0 All = "ALL", 1 KeysOnly = "KEYS_ONLY", 2 Include = "INCLUDE" }
 );
 /// Represents the provisioned throughput settings for the specified global secondary index. You must use `ProvisionedThroughput` or `OnDemandThroughput` based on your table’s capacity mode.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1712,7 +1714,7 @@ pub struct ProvisionedThroughputDescription {
     pub write_capacity_units: Option<i64>,
 }
 rboto::__structure!(
-    ProvisionedThroughputDescription "ProvisionedThroughputDescription"[set from] {
+    ProvisionedThroughputDescription "ProvisionedThroughputDescription"[from] {
     last_increase_date_time : rboto::DateTime, last_decrease_date_time : rboto::DateTime,
     number_of_decreases_today = i64, read_capacity_units = i64, write_capacity_units =
     i64 } {}
@@ -1792,12 +1794,12 @@ pub struct ReplicaAutoScalingDescription {
     pub replica_status: Option<ReplicaStatus>,
 }
 rboto::__structure!(
-    ReplicaAutoScalingDescription "ReplicaAutoScalingDescription"[set from] { region_name
-    : String, global_secondary_indexes : Vec <
+    ReplicaAutoScalingDescription "ReplicaAutoScalingDescription"[from] { region_name :
+    String, global_secondary_indexes = Vec <
     ReplicaGlobalSecondaryIndexAutoScalingDescription >,
-    replica_provisioned_read_capacity_auto_scaling_settings :
+    replica_provisioned_read_capacity_auto_scaling_settings =
     AutoScalingSettingsDescription,
-    replica_provisioned_write_capacity_auto_scaling_settings :
+    replica_provisioned_write_capacity_auto_scaling_settings =
     AutoScalingSettingsDescription, replica_status : ReplicaStatus } {}
 );
 /// Represents the auto scaling settings of a replica that will be modified.
@@ -1816,9 +1818,9 @@ pub struct ReplicaAutoScalingUpdate {
 }
 rboto::__structure!(
     ReplicaAutoScalingUpdate "ReplicaAutoScalingUpdate"[set into] { region_name : String,
-    replica_global_secondary_index_updates : Vec <
+    replica_global_secondary_index_updates = Vec <
     ReplicaGlobalSecondaryIndexAutoScalingUpdate >,
-    replica_provisioned_read_capacity_auto_scaling_update : AutoScalingSettingsUpdate }
+    replica_provisioned_read_capacity_auto_scaling_update = AutoScalingSettingsUpdate }
     {}
 );
 /// Contains the details of the replica.
@@ -1854,14 +1856,14 @@ pub struct ReplicaDescription {
     >,
 }
 rboto::__structure!(
-    ReplicaDescription "ReplicaDescription"[set from] { region_name : String,
-    replica_status : ReplicaStatus, replica_arn : String, replica_status_description :
-    String, replica_status_percent_progress : String, kms_master_key_id : String,
-    provisioned_throughput_override : ProvisionedThroughputOverride,
-    on_demand_throughput_override : OnDemandThroughputOverride, warm_throughput :
-    TableWarmThroughputDescription, global_secondary_indexes : Vec <
+    ReplicaDescription "ReplicaDescription"[from] { region_name : String, replica_status
+    : ReplicaStatus, replica_arn : String, replica_status_description : String,
+    replica_status_percent_progress : String, kms_master_key_id : String,
+    provisioned_throughput_override = ProvisionedThroughputOverride,
+    on_demand_throughput_override = OnDemandThroughputOverride, warm_throughput =
+    TableWarmThroughputDescription, global_secondary_indexes = Vec <
     ReplicaGlobalSecondaryIndexDescription >, replica_inaccessible_date_time :
-    rboto::DateTime, replica_table_class_summary : TableClassSummary,
+    rboto::DateTime, replica_table_class_summary = TableClassSummary,
     global_table_settings_replication_mode : GlobalTableSettingsReplicationMode } {}
 );
 /// Represents the properties of a replica global secondary index.
@@ -1877,8 +1879,8 @@ pub struct ReplicaGlobalSecondaryIndex {
 }
 rboto::__structure!(
     ReplicaGlobalSecondaryIndex "ReplicaGlobalSecondaryIndex"[set into] { index_name :
-    String, provisioned_throughput_override : ProvisionedThroughputOverride,
-    on_demand_throughput_override : OnDemandThroughputOverride } {}
+    String, provisioned_throughput_override = ProvisionedThroughputOverride,
+    on_demand_throughput_override = OnDemandThroughputOverride } {}
 );
 /// Represents the auto scaling configuration for a replica global secondary index.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1897,9 +1899,9 @@ pub struct ReplicaGlobalSecondaryIndexAutoScalingDescription {
 }
 rboto::__structure!(
     ReplicaGlobalSecondaryIndexAutoScalingDescription
-    "ReplicaGlobalSecondaryIndexAutoScalingDescription"[set from] { index_name : String,
-    index_status : IndexStatus, provisioned_read_capacity_auto_scaling_settings :
-    AutoScalingSettingsDescription, provisioned_write_capacity_auto_scaling_settings :
+    "ReplicaGlobalSecondaryIndexAutoScalingDescription"[from] { index_name : String,
+    index_status : IndexStatus, provisioned_read_capacity_auto_scaling_settings =
+    AutoScalingSettingsDescription, provisioned_write_capacity_auto_scaling_settings =
     AutoScalingSettingsDescription } {}
 );
 /// Represents the auto scaling settings of a global secondary index for a replica that will be modified.
@@ -1913,7 +1915,7 @@ pub struct ReplicaGlobalSecondaryIndexAutoScalingUpdate {
 rboto::__structure!(
     ReplicaGlobalSecondaryIndexAutoScalingUpdate
     "ReplicaGlobalSecondaryIndexAutoScalingUpdate"[set into] { index_name : String,
-    provisioned_read_capacity_auto_scaling_update : AutoScalingSettingsUpdate } {}
+    provisioned_read_capacity_auto_scaling_update = AutoScalingSettingsUpdate } {}
 );
 /// Represents the properties of a replica global secondary index.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1929,10 +1931,10 @@ pub struct ReplicaGlobalSecondaryIndexDescription {
     pub warm_throughput: Option<GlobalSecondaryIndexWarmThroughputDescription>,
 }
 rboto::__structure!(
-    ReplicaGlobalSecondaryIndexDescription "ReplicaGlobalSecondaryIndexDescription"[set
-    from] { index_name : String, provisioned_throughput_override :
-    ProvisionedThroughputOverride, on_demand_throughput_override :
-    OnDemandThroughputOverride, warm_throughput :
+    ReplicaGlobalSecondaryIndexDescription "ReplicaGlobalSecondaryIndexDescription"[from]
+    { index_name : String, provisioned_throughput_override =
+    ProvisionedThroughputOverride, on_demand_throughput_override =
+    OnDemandThroughputOverride, warm_throughput =
     GlobalSecondaryIndexWarmThroughputDescription } {}
 );
 /// Represents the properties of a global secondary index.
@@ -1958,11 +1960,11 @@ pub struct ReplicaGlobalSecondaryIndexSettingsDescription {
 }
 rboto::__structure!(
     ReplicaGlobalSecondaryIndexSettingsDescription
-    "ReplicaGlobalSecondaryIndexSettingsDescription"[set from] { index_name : String,
+    "ReplicaGlobalSecondaryIndexSettingsDescription"[from] { index_name : String,
     index_status : IndexStatus, provisioned_read_capacity_units = i64,
-    provisioned_read_capacity_auto_scaling_settings : AutoScalingSettingsDescription,
+    provisioned_read_capacity_auto_scaling_settings = AutoScalingSettingsDescription,
     provisioned_write_capacity_units = i64,
-    provisioned_write_capacity_auto_scaling_settings : AutoScalingSettingsDescription }
+    provisioned_write_capacity_auto_scaling_settings = AutoScalingSettingsDescription }
     {}
 );
 /// Represents the settings of a global secondary index for a global table that will be modified.
@@ -1982,7 +1984,7 @@ rboto::__structure!(
     ReplicaGlobalSecondaryIndexSettingsUpdate
     "ReplicaGlobalSecondaryIndexSettingsUpdate"[set into] { index_name : String,
     provisioned_read_capacity_units = i64,
-    provisioned_read_capacity_auto_scaling_settings_update : AutoScalingSettingsUpdate }
+    provisioned_read_capacity_auto_scaling_settings_update = AutoScalingSettingsUpdate }
     {}
 );
 /// Represents the properties of a replica.
@@ -2014,14 +2016,14 @@ pub struct ReplicaSettingsDescription {
     pub replica_table_class_summary: Option<TableClassSummary>,
 }
 rboto::__structure!(
-    ReplicaSettingsDescription "ReplicaSettingsDescription"[set from] { region_name :
-    String, replica_status : ReplicaStatus, replica_billing_mode_summary :
-    BillingModeSummary, replica_provisioned_read_capacity_units = i64,
-    replica_provisioned_read_capacity_auto_scaling_settings :
+    ReplicaSettingsDescription "ReplicaSettingsDescription"[from] { region_name : String,
+    replica_status : ReplicaStatus, replica_billing_mode_summary = BillingModeSummary,
+    replica_provisioned_read_capacity_units = i64,
+    replica_provisioned_read_capacity_auto_scaling_settings =
     AutoScalingSettingsDescription, replica_provisioned_write_capacity_units = i64,
-    replica_provisioned_write_capacity_auto_scaling_settings :
-    AutoScalingSettingsDescription, replica_global_secondary_index_settings : Vec <
-    ReplicaGlobalSecondaryIndexSettingsDescription >, replica_table_class_summary :
+    replica_provisioned_write_capacity_auto_scaling_settings =
+    AutoScalingSettingsDescription, replica_global_secondary_index_settings = Vec <
+    ReplicaGlobalSecondaryIndexSettingsDescription >, replica_table_class_summary =
     TableClassSummary } {}
 );
 /// Represents the settings for a global table in a Region that will be modified.
@@ -2046,16 +2048,16 @@ pub struct ReplicaSettingsUpdate {
 rboto::__structure!(
     ReplicaSettingsUpdate "ReplicaSettingsUpdate"[set into] { region_name : String,
     replica_provisioned_read_capacity_units = i64,
-    replica_provisioned_read_capacity_auto_scaling_settings_update :
-    AutoScalingSettingsUpdate, replica_global_secondary_index_settings_update : Vec <
+    replica_provisioned_read_capacity_auto_scaling_settings_update =
+    AutoScalingSettingsUpdate, replica_global_secondary_index_settings_update = Vec <
     ReplicaGlobalSecondaryIndexSettingsUpdate >, replica_table_class : TableClass } {}
 );
 rboto::__string_enum!(
-    ReplicaStatus { Creating = "CREATING", CreationFailed = "CREATION_FAILED", Updating =
-    "UPDATING", Deleting = "DELETING", Active = "ACTIVE", RegionDisabled =
-    "REGION_DISABLED", InaccessibleEncryptionCredentials =
-    "INACCESSIBLE_ENCRYPTION_CREDENTIALS", Archiving = "ARCHIVING", Archived =
-    "ARCHIVED", ReplicationNotAuthorized = "REPLICATION_NOT_AUTHORIZED" }
+    ReplicaStatus { 0 Creating = "CREATING", 1 CreationFailed = "CREATION_FAILED", 2
+    Updating = "UPDATING", 3 Deleting = "DELETING", 4 Active = "ACTIVE", 5 RegionDisabled
+    = "REGION_DISABLED", 6 InaccessibleEncryptionCredentials =
+    "INACCESSIBLE_ENCRYPTION_CREDENTIALS", 7 Archiving = "ARCHIVING", 8 Archived =
+    "ARCHIVED", 9 ReplicationNotAuthorized = "REPLICATION_NOT_AUTHORIZED" }
 );
 /// Represents one of the following:
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2067,7 +2069,7 @@ pub struct ReplicaUpdate {
     pub delete: Option<DeleteReplicaAction>,
 }
 rboto::__structure!(
-    ReplicaUpdate "ReplicaUpdate"[set into] { create : CreateReplicaAction, delete :
+    ReplicaUpdate "ReplicaUpdate"[set into] { create = CreateReplicaAction, delete =
     DeleteReplicaAction } {}
 );
 /// Represents one of the following:
@@ -2084,9 +2086,9 @@ pub struct ReplicationGroupUpdate {
     pub disassociate: Option<DisassociateReplicationGroupMemberAction>,
 }
 rboto::__structure!(
-    ReplicationGroupUpdate "ReplicationGroupUpdate"[set into] { create :
-    CreateReplicationGroupMemberAction, update : UpdateReplicationGroupMemberAction,
-    delete : DeleteReplicationGroupMemberAction, disassociate :
+    ReplicationGroupUpdate "ReplicationGroupUpdate"[set into] { create =
+    CreateReplicationGroupMemberAction, update = UpdateReplicationGroupMemberAction,
+    delete = DeleteReplicationGroupMemberAction, disassociate =
     DisassociateReplicationGroupMemberAction } {}
 );
 /// Contains details for the restore.
@@ -2103,22 +2105,21 @@ pub struct RestoreSummary {
     pub restore_in_progress: Option<bool>,
 }
 rboto::__structure!(
-    RestoreSummary "RestoreSummary"[set from] { source_backup_arn : String,
-    source_table_arn : String, restore_date_time : rboto::DateTime, restore_in_progress =
-    bool } {}
+    RestoreSummary "RestoreSummary"[from] { source_backup_arn : String, source_table_arn
+    : String, restore_date_time : rboto::DateTime, restore_in_progress = bool } {}
 );
 rboto::__string_enum!(
     #[doc =
     " Determines the level of detail about either provisioned or on-demand throughput consumption that is returned in the response:"]
-    ReturnConsumedCapacity { Indexes = "INDEXES", Total = "TOTAL", None = "NONE" }
+    ReturnConsumedCapacity { 0 Indexes = "INDEXES", 1 Total = "TOTAL", 2 None = "NONE" }
 );
-rboto::__string_enum!(ReturnItemCollectionMetrics { Size = "SIZE", None = "NONE" });
+rboto::__string_enum!(ReturnItemCollectionMetrics { 0 Size = "SIZE", 1 None = "NONE" });
 rboto::__string_enum!(
-    ReturnValue { None = "NONE", AllOld = "ALL_OLD", UpdatedOld = "UPDATED_OLD", AllNew =
-    "ALL_NEW", UpdatedNew = "UPDATED_NEW" }
+    ReturnValue { 0 None = "NONE", 1 AllOld = "ALL_OLD", 2 UpdatedOld = "UPDATED_OLD", 3
+    AllNew = "ALL_NEW", 4 UpdatedNew = "UPDATED_NEW" }
 );
 rboto::__string_enum!(
-    ReturnValuesOnConditionCheckFailure { AllOld = "ALL_OLD", None = "NONE" }
+    ReturnValuesOnConditionCheckFailure { 0 AllOld = "ALL_OLD", 1 None = "NONE" }
 );
 /// The S3 bucket that is being imported from.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2135,7 +2136,7 @@ rboto::__structure!(
     S3BucketSource "S3BucketSource"[set into from] { s3_bucket_owner : String, s3_bucket
     : String, s3_key_prefix : String } {}
 );
-rboto::__string_enum!(S3SseAlgorithm { Aes256 = "AES256", Kms = "KMS" });
+rboto::__string_enum!(S3SseAlgorithm { 0 Aes256 = "AES256", 1 Kms = "KMS" });
 /// The description of the server-side encryption status on the specified table.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2150,7 +2151,7 @@ pub struct SseDescription {
     pub inaccessible_encryption_date_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    SseDescription "SSEDescription"[set from] { status : SseStatus, sse_type : SseType,
+    SseDescription "SSEDescription"[from] { status : SseStatus, sse_type : SseType,
     kms_master_key_arn : String, inaccessible_encryption_date_time : rboto::DateTime } {}
 );
 /// Represents the settings used to enable server-side encryption.
@@ -2169,11 +2170,11 @@ rboto::__structure!(
     SseType, kms_master_key_id : String } {}
 );
 rboto::__string_enum!(
-    SseStatus { Enabling = "ENABLING", Enabled = "ENABLED", Disabling = "DISABLING",
-    Disabled = "DISABLED", Updating = "UPDATING" }
+    SseStatus { 0 Enabling = "ENABLING", 1 Enabled = "ENABLED", 2 Disabling =
+    "DISABLING", 3 Disabled = "DISABLED", 4 Updating = "UPDATING" }
 );
-rboto::__string_enum!(SseType { Aes256 = "AES256", Kms = "KMS" });
-rboto::__string_enum!(ScalarAttributeType { S = "S", N = "N", B = "B" });
+rboto::__string_enum!(SseType { 0 Aes256 = "AES256", 1 Kms = "KMS" });
+rboto::__string_enum!(ScalarAttributeType { 0 S = "S", 1 N = "N", 2 B = "B" });
 /// A single result from a `SearchVectors` operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2184,8 +2185,8 @@ pub struct SearchResultItem {
     pub score: Option<f64>,
 }
 rboto::__structure!(
-    SearchResultItem "SearchResultItem"[set from] { item : HashMap < String,
-    AttributeValue >, score = f64 } {}
+    SearchResultItem "SearchResultItem"[from] { item : HashMap < String, AttributeValue
+    >, score = f64 } {}
 );
 /// An element in the search schema of a vector index.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2201,11 +2202,11 @@ rboto::__structure!(
     search_schema_element_type : SearchSchemaElementType } {}
 );
 rboto::__string_enum!(
-    SearchSchemaElementType { Hash = "HASH", InlineFilter = "INLINE_FILTER" }
+    SearchSchemaElementType { 0 Hash = "HASH", 1 InlineFilter = "INLINE_FILTER" }
 );
 rboto::__string_enum!(
-    Select { AllAttributes = "ALL_ATTRIBUTES", AllProjectedAttributes =
-    "ALL_PROJECTED_ATTRIBUTES", SpecificAttributes = "SPECIFIC_ATTRIBUTES", Count =
+    Select { 0 AllAttributes = "ALL_ATTRIBUTES", 1 AllProjectedAttributes =
+    "ALL_PROJECTED_ATTRIBUTES", 2 SpecificAttributes = "SPECIFIC_ATTRIBUTES", 3 Count =
     "COUNT" }
 );
 /// Contains the details of the table when the backup was created.
@@ -2233,10 +2234,10 @@ pub struct SourceTableDetails {
     pub billing_mode: Option<BillingMode>,
 }
 rboto::__structure!(
-    SourceTableDetails "SourceTableDetails"[set from] { table_name : String, table_id :
-    String, table_arn : String, table_size_bytes = i64, key_schema : Vec <
+    SourceTableDetails "SourceTableDetails"[from] { table_name : String, table_id :
+    String, table_arn : String, table_size_bytes = i64, key_schema = Vec <
     KeySchemaElement >, table_creation_date_time : rboto::DateTime,
-    provisioned_throughput : ProvisionedThroughput, on_demand_throughput :
+    provisioned_throughput = ProvisionedThroughput, on_demand_throughput =
     OnDemandThroughput, item_count = i64, billing_mode : BillingMode } {}
 );
 /// Contains the details of the features enabled on the table when the backup was created. For example, LSIs, GSIs, streams, TTL.
@@ -2257,11 +2258,11 @@ pub struct SourceTableFeatureDetails {
     pub vector_indexes: Option<Vec<VectorIndexInfo>>,
 }
 rboto::__structure!(
-    SourceTableFeatureDetails "SourceTableFeatureDetails"[set from] {
-    local_secondary_indexes : Vec < LocalSecondaryIndexInfo >, global_secondary_indexes :
-    Vec < GlobalSecondaryIndexInfo >, stream_description : StreamSpecification,
-    time_to_live_description : TimeToLiveDescription, sse_description : SseDescription,
-    vector_indexes : Vec < VectorIndexInfo > } {}
+    SourceTableFeatureDetails "SourceTableFeatureDetails"[from] { local_secondary_indexes
+    = Vec < LocalSecondaryIndexInfo >, global_secondary_indexes = Vec <
+    GlobalSecondaryIndexInfo >, stream_description = StreamSpecification,
+    time_to_live_description = TimeToLiveDescription, sse_description = SseDescription,
+    vector_indexes = Vec < VectorIndexInfo > } {}
 );
 /// Represents the DynamoDB Streams configuration for a table in DynamoDB.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2277,8 +2278,8 @@ rboto::__structure!(
     stream_view_type : StreamViewType } {}
 );
 rboto::__string_enum!(
-    StreamViewType { NewImage = "NEW_IMAGE", OldImage = "OLD_IMAGE", NewAndOldImages =
-    "NEW_AND_OLD_IMAGES", KeysOnly = "KEYS_ONLY" }
+    StreamViewType { 0 NewImage = "NEW_IMAGE", 1 OldImage = "OLD_IMAGE", 2
+    NewAndOldImages = "NEW_AND_OLD_IMAGES", 3 KeysOnly = "KEYS_ONLY" }
 );
 /// Represents the auto scaling configuration for a global table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2292,12 +2293,12 @@ pub struct TableAutoScalingDescription {
     pub replicas: Option<Vec<ReplicaAutoScalingDescription>>,
 }
 rboto::__structure!(
-    TableAutoScalingDescription "TableAutoScalingDescription"[set from] { table_name :
-    String, table_status : TableStatus, replicas : Vec < ReplicaAutoScalingDescription >
+    TableAutoScalingDescription "TableAutoScalingDescription"[from] { table_name :
+    String, table_status : TableStatus, replicas = Vec < ReplicaAutoScalingDescription >
     } {}
 );
 rboto::__string_enum!(
-    TableClass { Standard = "STANDARD", StandardInfrequentAccess =
+    TableClass { 0 Standard = "STANDARD", 1 StandardInfrequentAccess =
     "STANDARD_INFREQUENT_ACCESS" }
 );
 /// Contains details of the table class.
@@ -2310,7 +2311,7 @@ pub struct TableClassSummary {
     pub last_update_date_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    TableClassSummary "TableClassSummary"[set from] { table_class : TableClass,
+    TableClassSummary "TableClassSummary"[from] { table_class : TableClass,
     last_update_date_time : rboto::DateTime } {}
 );
 /// The parameters for the table created as part of the import operation.
@@ -2335,11 +2336,11 @@ pub struct TableCreationParameters {
 }
 rboto::__structure!(
     TableCreationParameters "TableCreationParameters"[set into from] { table_name :
-    String, attribute_definitions : Vec < AttributeDefinition >, key_schema : Vec <
-    KeySchemaElement >, billing_mode : BillingMode, provisioned_throughput :
-    ProvisionedThroughput, on_demand_throughput : OnDemandThroughput, sse_specification :
-    SseSpecification, global_secondary_indexes : Vec < GlobalSecondaryIndex >,
-    vector_indexes : Vec < VectorIndex > } {}
+    String, attribute_definitions = Vec < AttributeDefinition >, key_schema = Vec <
+    KeySchemaElement >, billing_mode : BillingMode, provisioned_throughput =
+    ProvisionedThroughput, on_demand_throughput = OnDemandThroughput, sse_specification =
+    SseSpecification, global_secondary_indexes = Vec < GlobalSecondaryIndex >,
+    vector_indexes = Vec < VectorIndex > } {}
 );
 /// Represents the properties of a table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2409,29 +2410,29 @@ pub struct TableDescription {
     pub vector_indexes: Option<Vec<VectorIndexDescription>>,
 }
 rboto::__structure!(
-    TableDescription "TableDescription"[set from] { attribute_definitions : Vec <
-    AttributeDefinition >, table_name : String, key_schema : Vec < KeySchemaElement >,
+    TableDescription "TableDescription"[from] { attribute_definitions = Vec <
+    AttributeDefinition >, table_name : String, key_schema = Vec < KeySchemaElement >,
     table_status : TableStatus, creation_date_time : rboto::DateTime,
-    provisioned_throughput : ProvisionedThroughputDescription, table_size_bytes = i64,
-    item_count = i64, table_arn : String, table_id : String, billing_mode_summary :
-    BillingModeSummary, local_secondary_indexes : Vec < LocalSecondaryIndexDescription >,
-    global_secondary_indexes : Vec < GlobalSecondaryIndexDescription >,
-    stream_specification : StreamSpecification, latest_stream_label : String,
-    latest_stream_arn : String, global_table_version : String, replicas : Vec <
-    ReplicaDescription >, global_table_witnesses : Vec < GlobalTableWitnessDescription >,
+    provisioned_throughput = ProvisionedThroughputDescription, table_size_bytes = i64,
+    item_count = i64, table_arn : String, table_id : String, billing_mode_summary =
+    BillingModeSummary, local_secondary_indexes = Vec < LocalSecondaryIndexDescription >,
+    global_secondary_indexes = Vec < GlobalSecondaryIndexDescription >,
+    stream_specification = StreamSpecification, latest_stream_label : String,
+    latest_stream_arn : String, global_table_version : String, replicas = Vec <
+    ReplicaDescription >, global_table_witnesses = Vec < GlobalTableWitnessDescription >,
     global_table_settings_replication_mode : GlobalTableSettingsReplicationMode,
-    restore_summary : RestoreSummary, sse_description : SseDescription, archival_summary
-    : ArchivalSummary, table_class_summary : TableClassSummary,
+    restore_summary = RestoreSummary, sse_description = SseDescription, archival_summary
+    = ArchivalSummary, table_class_summary = TableClassSummary,
     deletion_protection_enabled = bool, disassociation_protection_enabled = bool,
-    on_demand_throughput : OnDemandThroughput, warm_throughput :
+    on_demand_throughput = OnDemandThroughput, warm_throughput =
     TableWarmThroughputDescription, multi_region_consistency : MultiRegionConsistency,
-    vector_indexes : Vec < VectorIndexDescription > } {}
+    vector_indexes = Vec < VectorIndexDescription > } {}
 );
 rboto::__string_enum!(
-    TableStatus { Creating = "CREATING", Updating = "UPDATING", Deleting = "DELETING",
-    Active = "ACTIVE", InaccessibleEncryptionCredentials =
-    "INACCESSIBLE_ENCRYPTION_CREDENTIALS", Archiving = "ARCHIVING", Archived =
-    "ARCHIVED", ReplicationNotAuthorized = "REPLICATION_NOT_AUTHORIZED" }
+    TableStatus { 0 Creating = "CREATING", 1 Updating = "UPDATING", 2 Deleting =
+    "DELETING", 3 Active = "ACTIVE", 4 InaccessibleEncryptionCredentials =
+    "INACCESSIBLE_ENCRYPTION_CREDENTIALS", 5 Archiving = "ARCHIVING", 6 Archived =
+    "ARCHIVED", 7 ReplicationNotAuthorized = "REPLICATION_NOT_AUTHORIZED" }
 );
 /// Represents the warm throughput value (in read units per second and write units per second) of the table. Warm throughput is applicable for DynamoDB Standard-IA tables and specifies the minimum provisioned capacity maintained for immediate data access.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2445,7 +2446,7 @@ pub struct TableWarmThroughputDescription {
     pub status: Option<TableStatus>,
 }
 rboto::__structure!(
-    TableWarmThroughputDescription "TableWarmThroughputDescription"[set from] {
+    TableWarmThroughputDescription "TableWarmThroughputDescription"[from] {
     read_units_per_second = i64, write_units_per_second = i64, status : TableStatus } {}
 );
 /// Describes a tag. A tag is a key-value pair. You can add up to 50 tags to a single DynamoDB table.
@@ -2468,8 +2469,7 @@ pub struct ThrottlingReason {
     pub resource: Option<String>,
 }
 rboto::__structure!(
-    ThrottlingReason "ThrottlingReason"[set from] { reason : String, resource : String }
-    {}
+    ThrottlingReason "ThrottlingReason"[from] { reason : String, resource : String } {}
 );
 /// The description of the Time to Live (TTL) status on the specified table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2481,7 +2481,7 @@ pub struct TimeToLiveDescription {
     pub attribute_name: Option<String>,
 }
 rboto::__structure!(
-    TimeToLiveDescription "TimeToLiveDescription"[set from] { time_to_live_status :
+    TimeToLiveDescription "TimeToLiveDescription"[from] { time_to_live_status :
     TimeToLiveStatus, attribute_name : String } {}
 );
 /// Represents the settings used to enable or disable Time to Live (TTL) for the specified table.
@@ -2498,8 +2498,8 @@ rboto::__structure!(
     attribute_name : String } {}
 );
 rboto::__string_enum!(
-    TimeToLiveStatus { Enabling = "ENABLING", Disabling = "DISABLING", Enabled =
-    "ENABLED", Disabled = "DISABLED" }
+    TimeToLiveStatus { 0 Enabling = "ENABLING", 1 Disabling = "DISABLING", 2 Enabled =
+    "ENABLED", 3 Disabled = "DISABLED" }
 );
 /// Specifies an item to be retrieved as part of the transaction.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2508,7 +2508,7 @@ pub struct TransactGetItem {
     /// Contains the primary key that identifies the item to get, together with the name of the table that contains the item, and optionally the specific attributes of the item to retrieve.
     pub get: Option<Get>,
 }
-rboto::__structure!(TransactGetItem "TransactGetItem"[set into] { get : Get } {});
+rboto::__structure!(TransactGetItem "TransactGetItem"[set into] { get = Get } {});
 /// A list of requests that can perform update, put, delete, or check operations on multiple items in one or more tables atomically.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2523,8 +2523,8 @@ pub struct TransactWriteItem {
     pub update: Option<Update>,
 }
 rboto::__structure!(
-    TransactWriteItem "TransactWriteItem"[set into] { condition_check : ConditionCheck,
-    put : Put, delete : Delete, update : Update } {}
+    TransactWriteItem "TransactWriteItem"[set into] { condition_check = ConditionCheck,
+    put = Put, delete = Delete, update = Update } {}
 );
 /// Represents a request to perform an `UpdateItem` operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2569,8 +2569,8 @@ pub struct UpdateGlobalSecondaryIndexAction {
 }
 rboto::__structure!(
     UpdateGlobalSecondaryIndexAction "UpdateGlobalSecondaryIndexAction"[set into] {
-    index_name : String, provisioned_throughput : ProvisionedThroughput,
-    on_demand_throughput : OnDemandThroughput, warm_throughput : WarmThroughput } {}
+    index_name : String, provisioned_throughput = ProvisionedThroughput,
+    on_demand_throughput = OnDemandThroughput, warm_throughput = WarmThroughput } {}
 );
 /// Enables updating the configuration for Kinesis Streaming.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2605,9 +2605,9 @@ pub struct UpdateReplicationGroupMemberAction {
 }
 rboto::__structure!(
     UpdateReplicationGroupMemberAction "UpdateReplicationGroupMemberAction"[set into] {
-    region_name : String, kms_master_key_id : String, provisioned_throughput_override :
-    ProvisionedThroughputOverride, on_demand_throughput_override :
-    OnDemandThroughputOverride, global_secondary_indexes : Vec <
+    region_name : String, kms_master_key_id : String, provisioned_throughput_override =
+    ProvisionedThroughputOverride, on_demand_throughput_override =
+    OnDemandThroughputOverride, global_secondary_indexes = Vec <
     ReplicaGlobalSecondaryIndex >, table_class_override : TableClass } {}
 );
 /// The definition of a vector attribute for a vector index.
@@ -2631,12 +2631,12 @@ pub struct VectorCapacity {
     pub vector_write_request_bytes: Option<f64>,
 }
 rboto::__structure!(
-    VectorCapacity "VectorCapacity"[set from] { vector_search_request_bytes = f64,
+    VectorCapacity "VectorCapacity"[from] { vector_search_request_bytes = f64,
     vector_write_request_bytes = f64 } {}
 );
 rboto::__string_enum!(
-    VectorDistanceFunction { Cosine = "COSINE", DotProduct = "DOT_PRODUCT", Euclidean =
-    "EUCLIDEAN" }
+    VectorDistanceFunction { 0 Cosine = "COSINE", 1 DotProduct = "DOT_PRODUCT", 2
+    Euclidean = "EUCLIDEAN" }
 );
 /// Contains the configuration settings for a vector index, including the index name, vector attribute, dimensions, distance function, search schema, and projection.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2656,8 +2656,8 @@ pub struct VectorIndex {
     pub distance_function: Option<VectorDistanceFunction>,
 }
 rboto::__structure!(
-    VectorIndex "VectorIndex"[set into from] { index_name : String, vector_attribute :
-    VectorAttributeDefinition, search_schema : Vec < SearchSchemaElement >, projection :
+    VectorIndex "VectorIndex"[set into from] { index_name : String, vector_attribute =
+    VectorAttributeDefinition, search_schema = Vec < SearchSchemaElement >, projection =
     Projection, dimensions = i64, distance_function : VectorDistanceFunction } {}
 );
 /// Contains the current state and configuration of a vector index, including its status, size, item count, and the settings specified when the index was created.
@@ -2688,9 +2688,9 @@ pub struct VectorIndexDescription {
     pub index_arn: Option<String>,
 }
 rboto::__structure!(
-    VectorIndexDescription "VectorIndexDescription"[set from] { index_name : String,
-    search_schema : Vec < SearchSchemaElement >, projection : Projection,
-    vector_attribute : VectorAttributeDefinition, dimensions = i64, distance_function :
+    VectorIndexDescription "VectorIndexDescription"[from] { index_name : String,
+    search_schema = Vec < SearchSchemaElement >, projection = Projection,
+    vector_attribute = VectorAttributeDefinition, dimensions = i64, distance_function :
     VectorDistanceFunction, index_status : IndexStatus, backfilling = bool,
     index_size_bytes = i64, item_count = i64, index_arn : String } {}
 );
@@ -2712,8 +2712,8 @@ pub struct VectorIndexInfo {
     pub distance_function: Option<VectorDistanceFunction>,
 }
 rboto::__structure!(
-    VectorIndexInfo "VectorIndexInfo"[set from] { index_name : String, vector_attribute :
-    VectorAttributeDefinition, search_schema : Vec < SearchSchemaElement >, projection :
+    VectorIndexInfo "VectorIndexInfo"[from] { index_name : String, vector_attribute =
+    VectorAttributeDefinition, search_schema = Vec < SearchSchemaElement >, projection =
     Projection, dimensions = i64, distance_function : VectorDistanceFunction } {}
 );
 /// A vector index to be added to or removed from a table.
@@ -2726,8 +2726,8 @@ pub struct VectorIndexUpdate {
     pub delete: Option<DeleteVectorIndexAction>,
 }
 rboto::__structure!(
-    VectorIndexUpdate "VectorIndexUpdate"[set into] { create : CreateVectorIndexAction,
-    delete : DeleteVectorIndexAction } {}
+    VectorIndexUpdate "VectorIndexUpdate"[set into] { create = CreateVectorIndexAction,
+    delete = DeleteVectorIndexAction } {}
 );
 /// Provides visibility into the number of read and write operations your table or secondary index can instantaneously support. The settings can be modified using the `UpdateTable` operation to meet the throughput requirements of an upcoming peak event.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2743,7 +2743,8 @@ rboto::__structure!(
     write_units_per_second = i64 } {}
 );
 rboto::__string_enum!(
-    WitnessStatus { Creating = "CREATING", Deleting = "DELETING", Active = "ACTIVE" }
+    WitnessStatus { 0 Creating = "CREATING", 1 Deleting = "DELETING", 2 Active = "ACTIVE"
+    }
 );
 /// Represents an operation to perform - either `DeleteItem` or `PutItem`. You can only request one of these operations, not both, in a single `WriteRequest`. If you do need to perform both of these operations, you need to provide two separate `WriteRequest` objects.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2755,6 +2756,6 @@ pub struct WriteRequest {
     pub delete_request: Option<DeleteRequest>,
 }
 rboto::__structure!(
-    WriteRequest "WriteRequest"[set into from] { put_request : PutRequest, delete_request
-    : DeleteRequest } {}
+    WriteRequest "WriteRequest"[set into from] { put_request = PutRequest, delete_request
+    = DeleteRequest } {}
 );

@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AcceptAddressTransferInput {
     /// The Elastic IP address you are accepting for transfer.
@@ -18,10 +18,10 @@ pub struct AcceptAddressTransferInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AcceptAddressTransferInput "AcceptAddressTransferRequest"[set debug into] { address :
-    String, tag_specifications : Vec < TagSpecification >, dry_run = bool } { _client }
+    AcceptAddressTransferInput "AcceptAddressTransferRequest"[set into] { address :
+    String, tag_specifications = Vec < TagSpecification >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AcceptCapacityReservationBillingOwnershipInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -32,11 +32,11 @@ pub struct AcceptCapacityReservationBillingOwnershipInput {
 }
 rboto::__structure!(
     AcceptCapacityReservationBillingOwnershipInput
-    "AcceptCapacityReservationBillingOwnershipRequest"[set debug into] { dry_run = bool,
+    "AcceptCapacityReservationBillingOwnershipRequest"[set into] { dry_run = bool,
     capacity_reservation_id : String } { _client }
 );
 /// Contains the parameters for accepting the quote.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AcceptReservedInstancesExchangeQuoteInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -49,11 +49,11 @@ pub struct AcceptReservedInstancesExchangeQuoteInput {
 }
 rboto::__structure!(
     AcceptReservedInstancesExchangeQuoteInput
-    "AcceptReservedInstancesExchangeQuoteRequest"[set debug into] { dry_run = bool,
-    reserved_instance_ids : Vec < String >, target_configurations : Vec <
+    "AcceptReservedInstancesExchangeQuoteRequest"[set into] { dry_run = bool,
+    reserved_instance_ids = Vec < String >, target_configurations = Vec <
     TargetConfigurationRequest > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AcceptTransitGatewayClientVpnAttachmentInput {
     /// The ID of the Transit Gateway attachment.
@@ -64,10 +64,10 @@ pub struct AcceptTransitGatewayClientVpnAttachmentInput {
 }
 rboto::__structure!(
     AcceptTransitGatewayClientVpnAttachmentInput
-    "AcceptTransitGatewayClientVpnAttachmentRequest"[set debug into] {
+    "AcceptTransitGatewayClientVpnAttachmentRequest"[set into] {
     transit_gateway_attachment_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AcceptTransitGatewayMulticastDomainAssociationsInput {
     /// The ID of the transit gateway multicast domain.
@@ -82,11 +82,11 @@ pub struct AcceptTransitGatewayMulticastDomainAssociationsInput {
 }
 rboto::__structure!(
     AcceptTransitGatewayMulticastDomainAssociationsInput
-    "AcceptTransitGatewayMulticastDomainAssociationsRequest"[set debug into] {
+    "AcceptTransitGatewayMulticastDomainAssociationsRequest"[set into] {
     transit_gateway_multicast_domain_id : String, transit_gateway_attachment_id : String,
-    subnet_ids : Vec < String >, dry_run = bool } { _client }
+    subnet_ids = Vec < String >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AcceptTransitGatewayPeeringAttachmentInput {
     /// The ID of the transit gateway attachment.
@@ -97,10 +97,10 @@ pub struct AcceptTransitGatewayPeeringAttachmentInput {
 }
 rboto::__structure!(
     AcceptTransitGatewayPeeringAttachmentInput
-    "AcceptTransitGatewayPeeringAttachmentRequest"[set debug into] {
+    "AcceptTransitGatewayPeeringAttachmentRequest"[set into] {
     transit_gateway_attachment_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AcceptTransitGatewayVpcAttachmentInput {
     /// The ID of the attachment.
@@ -111,9 +111,9 @@ pub struct AcceptTransitGatewayVpcAttachmentInput {
 }
 rboto::__structure!(
     AcceptTransitGatewayVpcAttachmentInput "AcceptTransitGatewayVpcAttachmentRequest"[set
-    debug into] { transit_gateway_attachment_id : String, dry_run = bool } { _client }
+    into] { transit_gateway_attachment_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AcceptVpcEndpointConnectionsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -127,11 +127,11 @@ pub struct AcceptVpcEndpointConnectionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AcceptVpcEndpointConnectionsInput "AcceptVpcEndpointConnectionsRequest"[set debug
-    into] { dry_run = bool, service_id : String, vpc_endpoint_ids : Vec < String >,
-    transit_gateway_attachment_ids : Vec < String > } { _client }
+    AcceptVpcEndpointConnectionsInput "AcceptVpcEndpointConnectionsRequest"[set into] {
+    dry_run = bool, service_id : String, vpc_endpoint_ids = Vec < String >,
+    transit_gateway_attachment_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AcceptVpcPeeringConnectionInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -141,10 +141,10 @@ pub struct AcceptVpcPeeringConnectionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AcceptVpcPeeringConnectionInput "AcceptVpcPeeringConnectionRequest"[set debug into] {
+    AcceptVpcPeeringConnectionInput "AcceptVpcPeeringConnectionRequest"[set into] {
     dry_run = bool, vpc_peering_connection_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AdvertiseByoipCidrInput {
     /// The address range, in CIDR notation. This must be the exact range that you provisioned. You can't advertise only a portion of the provisioned range.
@@ -158,10 +158,10 @@ pub struct AdvertiseByoipCidrInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AdvertiseByoipCidrInput "AdvertiseByoipCidrRequest"[set debug into] { cidr : String,
-    asn : String, dry_run = bool, network_border_group : String } { _client }
+    AdvertiseByoipCidrInput "AdvertiseByoipCidrRequest"[set into] { cidr : String, asn :
+    String, dry_run = bool, network_border_group : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AllocateAddressInput {
     /// The network (`vpc`).
@@ -183,12 +183,12 @@ pub struct AllocateAddressInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AllocateAddressInput "AllocateAddressRequest"[set debug into] { domain : DomainType,
+    AllocateAddressInput "AllocateAddressRequest"[set into] { domain : DomainType,
     address : String, public_ipv4_pool : String, network_border_group : String,
-    customer_owned_ipv4_pool : String, tag_specifications : Vec < TagSpecification >,
+    customer_owned_ipv4_pool : String, tag_specifications = Vec < TagSpecification >,
     ipam_pool_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AllocateHostsInput {
     /// Specifies the instance family to be supported by the Dedicated Hosts. If you specify an instance family, the Dedicated Hosts support multiple instance types within that instance family.
@@ -220,14 +220,14 @@ pub struct AllocateHostsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AllocateHostsInput "AllocateHostsRequest"[set debug into] { instance_family : String,
-    tag_specifications : Vec < TagSpecification >, host_recovery : HostRecovery,
-    outpost_arn : String, host_maintenance : HostMaintenance, asset_ids : Vec < String >,
-    availability_zone_id : String, cpu_options : HostCpuOptionsRequest, auto_placement :
+    AllocateHostsInput "AllocateHostsRequest"[set into] { instance_family : String,
+    tag_specifications = Vec < TagSpecification >, host_recovery : HostRecovery,
+    outpost_arn : String, host_maintenance : HostMaintenance, asset_ids = Vec < String >,
+    availability_zone_id : String, cpu_options = HostCpuOptionsRequest, auto_placement :
     AutoPlacement, client_token : String, instance_type : String, quantity = i32,
     availability_zone : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AllocateIpamPoolCidrInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -253,13 +253,13 @@ pub struct AllocateIpamPoolCidrInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AllocateIpamPoolCidrInput "AllocateIpamPoolCidrRequest"[set debug into] { dry_run =
-    bool, ipam_pool_id : String, cidr : String, netmask_length = i32, client_token :
-    String, description : String, preview_next_cidr = bool, allowed_cidrs : Vec < String
-    >, disallowed_cidrs : Vec < String >, tag_specifications : Vec < TagSpecification > }
-    { _client }
+    AllocateIpamPoolCidrInput "AllocateIpamPoolCidrRequest"[set into] { dry_run = bool,
+    ipam_pool_id : String, cidr : String, netmask_length = i32, client_token : String,
+    description : String, preview_next_cidr = bool, allowed_cidrs = Vec < String >,
+    disallowed_cidrs = Vec < String >, tag_specifications = Vec < TagSpecification > } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ApplySecurityGroupsToClientVpnTargetNetworkInput {
     /// The ID of the Client VPN endpoint.
@@ -274,11 +274,11 @@ pub struct ApplySecurityGroupsToClientVpnTargetNetworkInput {
 }
 rboto::__structure!(
     ApplySecurityGroupsToClientVpnTargetNetworkInput
-    "ApplySecurityGroupsToClientVpnTargetNetworkRequest"[set debug into] {
-    client_vpn_endpoint_id : String, vpc_id : String, security_group_ids : Vec < String
+    "ApplySecurityGroupsToClientVpnTargetNetworkRequest"[set into] {
+    client_vpn_endpoint_id : String, vpc_id : String, security_group_ids = Vec < String
     >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssignIpv6AddressesInput {
     /// The number of IPv6 prefixes that Amazon Web Services automatically assigns to the network interface. You cannot use this option if you use the `Ipv6Prefixes` option.
@@ -294,12 +294,12 @@ pub struct AssignIpv6AddressesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssignIpv6AddressesInput "AssignIpv6AddressesRequest"[set debug into] {
-    ipv6_prefix_count = i32, ipv6_prefixes : Vec < String >, network_interface_id :
-    String, ipv6_addresses : Vec < String >, ipv6_address_count = i32 } { _client }
+    AssignIpv6AddressesInput "AssignIpv6AddressesRequest"[set into] { ipv6_prefix_count =
+    i32, ipv6_prefixes = Vec < String >, network_interface_id : String, ipv6_addresses =
+    Vec < String >, ipv6_address_count = i32 } { _client }
 );
 /// Contains the parameters for AssignPrivateIpAddresses.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssignPrivateIpAddressesInput {
     /// One or more IPv4 prefixes assigned to the network interface. You can't use this option if you use the `Ipv4PrefixCount` option.
@@ -317,12 +317,12 @@ pub struct AssignPrivateIpAddressesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssignPrivateIpAddressesInput "AssignPrivateIpAddressesRequest"[set debug into] {
-    ipv4_prefixes : Vec < String >, ipv4_prefix_count = i32, network_interface_id :
-    String, private_ip_addresses : Vec < String >, secondary_private_ip_address_count =
+    AssignPrivateIpAddressesInput "AssignPrivateIpAddressesRequest"[set into] {
+    ipv4_prefixes = Vec < String >, ipv4_prefix_count = i32, network_interface_id :
+    String, private_ip_addresses = Vec < String >, secondary_private_ip_address_count =
     i32, allow_reassignment = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssignPrivateNatGatewayAddressInput {
     /// The ID of the NAT gateway.
@@ -336,11 +336,11 @@ pub struct AssignPrivateNatGatewayAddressInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssignPrivateNatGatewayAddressInput "AssignPrivateNatGatewayAddressRequest"[set debug
-    into] { nat_gateway_id : String, private_ip_addresses : Vec < String >,
+    AssignPrivateNatGatewayAddressInput "AssignPrivateNatGatewayAddressRequest"[set into]
+    { nat_gateway_id : String, private_ip_addresses = Vec < String >,
     private_ip_address_count = i32, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateAddressInput {
     /// The allocation ID. This is required.
@@ -360,12 +360,11 @@ pub struct AssociateAddressInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssociateAddressInput "AssociateAddressRequest"[set debug into] { allocation_id :
-    String, instance_id : String, public_ip : String, dry_run = bool,
-    network_interface_id : String, private_ip_address : String, allow_reassociation =
-    bool } { _client }
+    AssociateAddressInput "AssociateAddressRequest"[set into] { allocation_id : String,
+    instance_id : String, public_ip : String, dry_run = bool, network_interface_id :
+    String, private_ip_address : String, allow_reassociation = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateApplicationStatusCheckInput {
     /// The ID of the application status check to associate.
@@ -382,11 +381,11 @@ pub struct AssociateApplicationStatusCheckInput {
 }
 rboto::__structure!(
     AssociateApplicationStatusCheckInput "AssociateApplicationStatusCheckRequest"[set
-    debug into] { application_status_check_id : String, target_tag_associations : Vec <
-    CustomTagKeyValueRequestPair >, instance_ids : Vec < String >, client_token : String,
+    into] { application_status_check_id : String, target_tag_associations = Vec <
+    CustomTagKeyValueRequestPair >, instance_ids = Vec < String >, client_token : String,
     dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateCapacityReservationBillingOwnerInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -399,11 +398,11 @@ pub struct AssociateCapacityReservationBillingOwnerInput {
 }
 rboto::__structure!(
     AssociateCapacityReservationBillingOwnerInput
-    "AssociateCapacityReservationBillingOwnerRequest"[set debug into] { dry_run = bool,
+    "AssociateCapacityReservationBillingOwnerRequest"[set into] { dry_run = bool,
     capacity_reservation_id : String, unused_reservation_billing_owner_id : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateClientVpnTargetNetworkInput {
     /// The ID of the Client VPN endpoint.
@@ -422,11 +421,11 @@ pub struct AssociateClientVpnTargetNetworkInput {
 }
 rboto::__structure!(
     AssociateClientVpnTargetNetworkInput "AssociateClientVpnTargetNetworkRequest"[set
-    debug into] { client_vpn_endpoint_id : String, subnet_id : String, client_token :
-    String, dry_run = bool, availability_zone : String, availability_zone_id : String } {
-    _client }
+    into] { client_vpn_endpoint_id : String, subnet_id : String, client_token : String,
+    dry_run = bool, availability_zone : String, availability_zone_id : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateDhcpOptionsInput {
     /// The ID of the DHCP options set, or `default` to associate no DHCP options with the VPC.
@@ -438,10 +437,10 @@ pub struct AssociateDhcpOptionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssociateDhcpOptionsInput "AssociateDhcpOptionsRequest"[set debug into] {
-    dhcp_options_id : String, vpc_id : String, dry_run = bool } { _client }
+    AssociateDhcpOptionsInput "AssociateDhcpOptionsRequest"[set into] { dhcp_options_id :
+    String, vpc_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateEnclaveCertificateIamRoleInput {
     /// The ARN of the ACM certificate with which to associate the IAM role.
@@ -454,10 +453,10 @@ pub struct AssociateEnclaveCertificateIamRoleInput {
 }
 rboto::__structure!(
     AssociateEnclaveCertificateIamRoleInput
-    "AssociateEnclaveCertificateIamRoleRequest"[set debug into] { certificate_arn :
-    String, role_arn : String, dry_run = bool } { _client }
+    "AssociateEnclaveCertificateIamRoleRequest"[set into] { certificate_arn : String,
+    role_arn : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateIamInstanceProfileInput {
     /// The IAM instance profile.
@@ -467,11 +466,11 @@ pub struct AssociateIamInstanceProfileInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssociateIamInstanceProfileInput "AssociateIamInstanceProfileRequest"[set debug into]
-    { iam_instance_profile : IamInstanceProfileSpecification, instance_id : String } {
+    AssociateIamInstanceProfileInput "AssociateIamInstanceProfileRequest"[set into] {
+    iam_instance_profile = IamInstanceProfileSpecification, instance_id : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateInstanceEventWindowInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -483,11 +482,11 @@ pub struct AssociateInstanceEventWindowInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssociateInstanceEventWindowInput "AssociateInstanceEventWindowRequest"[set debug
-    into] { dry_run = bool, instance_event_window_id : String, association_target :
+    AssociateInstanceEventWindowInput "AssociateInstanceEventWindowRequest"[set into] {
+    dry_run = bool, instance_event_window_id : String, association_target =
     InstanceEventWindowAssociationRequest } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateIpamByoasnInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -499,10 +498,10 @@ pub struct AssociateIpamByoasnInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssociateIpamByoasnInput "AssociateIpamByoasnRequest"[set debug into] { dry_run =
-    bool, asn : String, cidr : String } { _client }
+    AssociateIpamByoasnInput "AssociateIpamByoasnRequest"[set into] { dry_run = bool, asn
+    : String, cidr : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateIpamResourceDiscoveryInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -518,11 +517,11 @@ pub struct AssociateIpamResourceDiscoveryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssociateIpamResourceDiscoveryInput "AssociateIpamResourceDiscoveryRequest"[set debug
-    into] { dry_run = bool, ipam_id : String, ipam_resource_discovery_id : String,
-    tag_specifications : Vec < TagSpecification >, client_token : String } { _client }
+    AssociateIpamResourceDiscoveryInput "AssociateIpamResourceDiscoveryRequest"[set into]
+    { dry_run = bool, ipam_id : String, ipam_resource_discovery_id : String,
+    tag_specifications = Vec < TagSpecification >, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateKmsKeyIdInput {
     /// The ID of the Amazon EBS snapshot.
@@ -534,10 +533,10 @@ pub struct AssociateKmsKeyIdInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssociateKmsKeyIdInput "AssociateKmsKeyIdRequest"[set debug into] { snapshot_id :
-    String, kms_key_id : String, dry_run = bool } { _client }
+    AssociateKmsKeyIdInput "AssociateKmsKeyIdRequest"[set into] { snapshot_id : String,
+    kms_key_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateNatGatewayAddressInput {
     /// The ID of the NAT gateway.
@@ -555,12 +554,12 @@ pub struct AssociateNatGatewayAddressInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssociateNatGatewayAddressInput "AssociateNatGatewayAddressRequest"[set debug into] {
-    nat_gateway_id : String, allocation_ids : Vec < String >, private_ip_addresses : Vec
+    AssociateNatGatewayAddressInput "AssociateNatGatewayAddressRequest"[set into] {
+    nat_gateway_id : String, allocation_ids = Vec < String >, private_ip_addresses = Vec
     < String >, dry_run = bool, availability_zone : String, availability_zone_id : String
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateNetworkingFlexCostAllocationPolicyInput {
     /// The ID of the flex cost allocation policy to associate. This parameter is required.
@@ -577,12 +576,12 @@ pub struct AssociateNetworkingFlexCostAllocationPolicyInput {
 }
 rboto::__structure!(
     AssociateNetworkingFlexCostAllocationPolicyInput
-    "AssociateNetworkingFlexCostAllocationPolicyRequest"[set debug into] { fca_policy_id
-    : String, network_resource_ids : Vec < String >, network_resource_scope :
+    "AssociateNetworkingFlexCostAllocationPolicyRequest"[set into] { fca_policy_id :
+    String, network_resource_ids = Vec < String >, network_resource_scope =
     FlexCostAllocationNetworkResourceScope, client_token : String, dry_run = bool } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateRouteServerInput {
     /// The unique identifier for the route server to be associated.
@@ -594,10 +593,10 @@ pub struct AssociateRouteServerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssociateRouteServerInput "AssociateRouteServerRequest"[set debug into] {
-    route_server_id : String, vpc_id : String, dry_run = bool } { _client }
+    AssociateRouteServerInput "AssociateRouteServerRequest"[set into] { route_server_id :
+    String, vpc_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateRouteTableInput {
     /// The ID of the internet gateway or virtual private gateway.
@@ -613,11 +612,11 @@ pub struct AssociateRouteTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssociateRouteTableInput "AssociateRouteTableRequest"[set debug into] { gateway_id :
+    AssociateRouteTableInput "AssociateRouteTableRequest"[set into] { gateway_id :
     String, public_ipv4_pool : String, dry_run = bool, subnet_id : String, route_table_id
     : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateSecurityGroupVpcInput {
     /// A security group ID.
@@ -629,10 +628,10 @@ pub struct AssociateSecurityGroupVpcInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssociateSecurityGroupVpcInput "AssociateSecurityGroupVpcRequest"[set debug into] {
+    AssociateSecurityGroupVpcInput "AssociateSecurityGroupVpcRequest"[set into] {
     group_id : String, vpc_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateSubnetCidrBlockInput {
     /// An IPv6 IPAM pool ID.
@@ -646,11 +645,11 @@ pub struct AssociateSubnetCidrBlockInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssociateSubnetCidrBlockInput "AssociateSubnetCidrBlockRequest"[set debug into] {
+    AssociateSubnetCidrBlockInput "AssociateSubnetCidrBlockRequest"[set into] {
     ipv6_ipam_pool_id : String, ipv6_netmask_length = i32, subnet_id : String,
     ipv6_cidr_block : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateTransitGatewayMulticastDomainInput {
     /// The ID of the transit gateway multicast domain.
@@ -665,11 +664,11 @@ pub struct AssociateTransitGatewayMulticastDomainInput {
 }
 rboto::__structure!(
     AssociateTransitGatewayMulticastDomainInput
-    "AssociateTransitGatewayMulticastDomainRequest"[set debug into] {
+    "AssociateTransitGatewayMulticastDomainRequest"[set into] {
     transit_gateway_multicast_domain_id : String, transit_gateway_attachment_id : String,
-    subnet_ids : Vec < String >, dry_run = bool } { _client }
+    subnet_ids = Vec < String >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateTransitGatewayPolicyTableInput {
     /// The ID of the transit gateway policy table to associate with the transit gateway attachment.
@@ -682,11 +681,11 @@ pub struct AssociateTransitGatewayPolicyTableInput {
 }
 rboto::__structure!(
     AssociateTransitGatewayPolicyTableInput
-    "AssociateTransitGatewayPolicyTableRequest"[set debug into] {
+    "AssociateTransitGatewayPolicyTableRequest"[set into] {
     transit_gateway_policy_table_id : String, transit_gateway_attachment_id : String,
     dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateTransitGatewayRouteTableInput {
     /// The ID of the transit gateway route table.
@@ -699,10 +698,10 @@ pub struct AssociateTransitGatewayRouteTableInput {
 }
 rboto::__structure!(
     AssociateTransitGatewayRouteTableInput "AssociateTransitGatewayRouteTableRequest"[set
-    debug into] { transit_gateway_route_table_id : String, transit_gateway_attachment_id
-    : String, dry_run = bool } { _client }
+    into] { transit_gateway_route_table_id : String, transit_gateway_attachment_id :
+    String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateTrunkInterfaceInput {
     /// The ID of the branch network interface.
@@ -720,11 +719,11 @@ pub struct AssociateTrunkInterfaceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssociateTrunkInterfaceInput "AssociateTrunkInterfaceRequest"[set debug into] {
+    AssociateTrunkInterfaceInput "AssociateTrunkInterfaceRequest"[set into] {
     branch_interface_id : String, trunk_interface_id : String, vlan_id = i32, gre_key =
     i32, client_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateVpcCidrBlockInput {
     /// An IPv4 CIDR block to associate with the VPC.
@@ -750,13 +749,13 @@ pub struct AssociateVpcCidrBlockInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssociateVpcCidrBlockInput "AssociateVpcCidrBlockRequest"[set debug into] {
-    cidr_block : String, ipv6_cidr_block_network_border_group : String, ipv6_pool :
-    String, ipv6_cidr_block : String, ipv4_ipam_pool_id : String, ipv4_netmask_length =
-    i32, ipv6_ipam_pool_id : String, ipv6_netmask_length = i32, vpc_id : String,
+    AssociateVpcCidrBlockInput "AssociateVpcCidrBlockRequest"[set into] { cidr_block :
+    String, ipv6_cidr_block_network_border_group : String, ipv6_pool : String,
+    ipv6_cidr_block : String, ipv4_ipam_pool_id : String, ipv4_netmask_length = i32,
+    ipv6_ipam_pool_id : String, ipv6_netmask_length = i32, vpc_id : String,
     amazon_provided_ipv6_cidr_block = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AttachClassicLinkVpcInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -770,10 +769,10 @@ pub struct AttachClassicLinkVpcInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AttachClassicLinkVpcInput "AttachClassicLinkVpcRequest"[set debug into] { dry_run =
-    bool, instance_id : String, vpc_id : String, groups : Vec < String > } { _client }
+    AttachClassicLinkVpcInput "AttachClassicLinkVpcRequest"[set into] { dry_run = bool,
+    instance_id : String, vpc_id : String, groups = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AttachImageWatermarkInput {
     /// The ID of the AMI.
@@ -785,10 +784,10 @@ pub struct AttachImageWatermarkInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AttachImageWatermarkInput "AttachImageWatermarkRequest"[set debug into] { image_id :
+    AttachImageWatermarkInput "AttachImageWatermarkRequest"[set into] { image_id :
     String, watermark_name : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AttachInternetGatewayInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -800,11 +799,11 @@ pub struct AttachInternetGatewayInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AttachInternetGatewayInput "AttachInternetGatewayRequest"[set debug into] { dry_run =
-    bool, internet_gateway_id : String, vpc_id : String } { _client }
+    AttachInternetGatewayInput "AttachInternetGatewayRequest"[set into] { dry_run = bool,
+    internet_gateway_id : String, vpc_id : String } { _client }
 );
 /// Contains the parameters for AttachNetworkInterface.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AttachNetworkInterfaceInput {
     /// The index of the network card. Some instance types support multiple network cards. The primary network interface must be assigned to network card index 0. The default is network card index 0.
@@ -824,12 +823,12 @@ pub struct AttachNetworkInterfaceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AttachNetworkInterfaceInput "AttachNetworkInterfaceRequest"[set debug into] {
-    network_card_index = i32, ena_srd_specification : EnaSrdSpecification,
+    AttachNetworkInterfaceInput "AttachNetworkInterfaceRequest"[set into] {
+    network_card_index = i32, ena_srd_specification = EnaSrdSpecification,
     ena_queue_count = i32, dry_run = bool, network_interface_id : String, instance_id :
     String, device_index = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AttachVerifiedAccessTrustProviderInput {
     /// The ID of the Verified Access instance.
@@ -844,10 +843,10 @@ pub struct AttachVerifiedAccessTrustProviderInput {
 }
 rboto::__structure!(
     AttachVerifiedAccessTrustProviderInput "AttachVerifiedAccessTrustProviderRequest"[set
-    debug into] { verified_access_instance_id : String, verified_access_trust_provider_id
-    : String, client_token : String, dry_run = bool } { _client }
+    into] { verified_access_instance_id : String, verified_access_trust_provider_id :
+    String, client_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AttachVolumeInput {
     /// The device name (for example, `/dev/sdh` or `xvdh`).
@@ -863,12 +862,11 @@ pub struct AttachVolumeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AttachVolumeInput "AttachVolumeRequest"[set debug into] { device : String,
-    instance_id : String, volume_id : String, ebs_card_index = i32, dry_run = bool } {
-    _client }
+    AttachVolumeInput "AttachVolumeRequest"[set into] { device : String, instance_id :
+    String, volume_id : String, ebs_card_index = i32, dry_run = bool } { _client }
 );
 /// Contains the parameters for AttachVpnGateway.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AttachVpnGatewayInput {
     /// The ID of the VPC.
@@ -880,10 +878,10 @@ pub struct AttachVpnGatewayInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AttachVpnGatewayInput "AttachVpnGatewayRequest"[set debug into] { vpc_id : String,
+    AttachVpnGatewayInput "AttachVpnGatewayRequest"[set into] { vpc_id : String,
     vpn_gateway_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AuthorizeClientVpnIngressInput {
     /// The ID of the Client VPN endpoint.
@@ -903,12 +901,12 @@ pub struct AuthorizeClientVpnIngressInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AuthorizeClientVpnIngressInput "AuthorizeClientVpnIngressRequest"[set debug into] {
+    AuthorizeClientVpnIngressInput "AuthorizeClientVpnIngressRequest"[set into] {
     client_vpn_endpoint_id : String, target_network_cidr : String, access_group_id :
     String, authorize_all_groups = bool, description : String, client_token : String,
     dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AuthorizeSecurityGroupEgressInput {
     /// The tags applied to the security group rule.
@@ -934,13 +932,13 @@ pub struct AuthorizeSecurityGroupEgressInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AuthorizeSecurityGroupEgressInput "AuthorizeSecurityGroupEgressRequest"[set debug
-    into] { tag_specifications : Vec < TagSpecification >, dry_run = bool, group_id :
-    String, source_security_group_name : String, source_security_group_owner_id : String,
+    AuthorizeSecurityGroupEgressInput "AuthorizeSecurityGroupEgressRequest"[set into] {
+    tag_specifications = Vec < TagSpecification >, dry_run = bool, group_id : String,
+    source_security_group_name : String, source_security_group_owner_id : String,
     ip_protocol : String, from_port = i32, to_port = i32, cidr_ip : String,
-    ip_permissions : Vec < IpPermission > } { _client }
+    ip_permissions = Vec < IpPermission > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AuthorizeSecurityGroupIngressInput {
     /// The IPv4 address range, in CIDR format.
@@ -968,13 +966,13 @@ pub struct AuthorizeSecurityGroupIngressInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AuthorizeSecurityGroupIngressInput "AuthorizeSecurityGroupIngressRequest"[set debug
-    into] { cidr_ip : String, from_port = i32, group_id : String, group_name : String,
-    ip_permissions : Vec < IpPermission >, ip_protocol : String,
+    AuthorizeSecurityGroupIngressInput "AuthorizeSecurityGroupIngressRequest"[set into] {
+    cidr_ip : String, from_port = i32, group_id : String, group_name : String,
+    ip_permissions = Vec < IpPermission >, ip_protocol : String,
     source_security_group_name : String, source_security_group_owner_id : String, to_port
-    = i32, tag_specifications : Vec < TagSpecification >, dry_run = bool } { _client }
+    = i32, tag_specifications = Vec < TagSpecification >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchModifyIpamRoutingPolicyRegistrationsInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -991,12 +989,12 @@ pub struct BatchModifyIpamRoutingPolicyRegistrationsInput {
 }
 rboto::__structure!(
     BatchModifyIpamRoutingPolicyRegistrationsInput
-    "BatchModifyIpamRoutingPolicyRegistrationsRequest"[set debug into] { dry_run = bool,
+    "BatchModifyIpamRoutingPolicyRegistrationsRequest"[set into] { dry_run = bool,
     ipam_internet_registry_association_id : String, delta_json : String, force = bool,
     client_token : String } { _client }
 );
 /// Contains the parameters for BundleInstance.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BundleInstanceInput {
     /// The ID of the instance to bundle.
@@ -1008,11 +1006,11 @@ pub struct BundleInstanceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BundleInstanceInput "BundleInstanceRequest"[set debug into] { instance_id : String,
-    storage : Storage, dry_run = bool } { _client }
+    BundleInstanceInput "BundleInstanceRequest"[set into] { instance_id : String, storage
+    = Storage, dry_run = bool } { _client }
 );
 /// Contains the parameters for CancelBundleTask.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelBundleTaskInput {
     /// The ID of the bundle task.
@@ -1022,10 +1020,10 @@ pub struct CancelBundleTaskInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelBundleTaskInput "CancelBundleTaskRequest"[set debug into] { bundle_id : String,
+    CancelBundleTaskInput "CancelBundleTaskRequest"[set into] { bundle_id : String,
     dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelCapacityReservationFleetsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1036,10 +1034,9 @@ pub struct CancelCapacityReservationFleetsInput {
 }
 rboto::__structure!(
     CancelCapacityReservationFleetsInput "CancelCapacityReservationFleetsRequest"[set
-    debug into] { dry_run = bool, capacity_reservation_fleet_ids : Vec < String > } {
-    _client }
+    into] { dry_run = bool, capacity_reservation_fleet_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelCapacityReservationInput {
     /// The ID of the Capacity Reservation to be cancelled.
@@ -1053,11 +1050,11 @@ pub struct CancelCapacityReservationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelCapacityReservationInput "CancelCapacityReservationRequest"[set debug into] {
+    CancelCapacityReservationInput "CancelCapacityReservationRequest"[set into] {
     capacity_reservation_id : String, dry_run = bool, apply_cancellation_charges :
     ApplyCancellationCharges, quote_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelConversionTaskInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1069,10 +1066,10 @@ pub struct CancelConversionTaskInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelConversionTaskInput "CancelConversionRequest"[set debug into] { dry_run = bool,
+    CancelConversionTaskInput "CancelConversionRequest"[set into] { dry_run = bool,
     conversion_task_id : String, reason_message : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelDeclarativePoliciesReportInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1083,9 +1080,9 @@ pub struct CancelDeclarativePoliciesReportInput {
 }
 rboto::__structure!(
     CancelDeclarativePoliciesReportInput "CancelDeclarativePoliciesReportRequest"[set
-    debug into] { dry_run = bool, report_id : String } { _client }
+    into] { dry_run = bool, report_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelExportTaskInput {
     /// The ID of the export task. This is the ID returned by the `CreateInstanceExportTask` and `ExportImage` operations.
@@ -1093,10 +1090,10 @@ pub struct CancelExportTaskInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelExportTaskInput "CancelExportTaskRequest"[set debug into] { export_task_id :
-    String } { _client }
+    CancelExportTaskInput "CancelExportTaskRequest"[set into] { export_task_id : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelImageLaunchPermissionInput {
     /// The ID of the AMI that was shared with your Amazon Web Services account.
@@ -1106,10 +1103,10 @@ pub struct CancelImageLaunchPermissionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelImageLaunchPermissionInput "CancelImageLaunchPermissionRequest"[set debug into]
-    { image_id : String, dry_run = bool } { _client }
+    CancelImageLaunchPermissionInput "CancelImageLaunchPermissionRequest"[set into] {
+    image_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelImportTaskInput {
     /// The reason for canceling the task.
@@ -1121,11 +1118,11 @@ pub struct CancelImportTaskInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelImportTaskInput "CancelImportTaskRequest"[set debug into] { cancel_reason :
-    String, dry_run = bool, import_task_id : String } { _client }
+    CancelImportTaskInput "CancelImportTaskRequest"[set into] { cancel_reason : String,
+    dry_run = bool, import_task_id : String } { _client }
 );
 /// Contains the parameters for CancelReservedInstancesListing.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelReservedInstancesListingInput {
     /// The ID of the Reserved Instance listing.
@@ -1133,11 +1130,11 @@ pub struct CancelReservedInstancesListingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelReservedInstancesListingInput "CancelReservedInstancesListingRequest"[set debug
-    into] { reserved_instances_listing_id : String } { _client }
+    CancelReservedInstancesListingInput "CancelReservedInstancesListingRequest"[set into]
+    { reserved_instances_listing_id : String } { _client }
 );
 /// Contains the parameters for CancelSpotFleetRequests.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelSpotFleetRequestsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1149,12 +1146,12 @@ pub struct CancelSpotFleetRequestsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelSpotFleetRequestsInput "CancelSpotFleetRequestsRequest"[set debug into] {
-    dry_run = bool, spot_fleet_request_ids : Vec < String >, terminate_instances = bool }
-    { _client }
+    CancelSpotFleetRequestsInput "CancelSpotFleetRequestsRequest"[set into] { dry_run =
+    bool, spot_fleet_request_ids = Vec < String >, terminate_instances = bool } { _client
+    }
 );
 /// Contains the parameters for CancelSpotInstanceRequests.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelSpotInstanceRequestsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1164,10 +1161,10 @@ pub struct CancelSpotInstanceRequestsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelSpotInstanceRequestsInput "CancelSpotInstanceRequestsRequest"[set debug into] {
-    dry_run = bool, spot_instance_request_ids : Vec < String > } { _client }
+    CancelSpotInstanceRequestsInput "CancelSpotInstanceRequestsRequest"[set into] {
+    dry_run = bool, spot_instance_request_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ConfirmProductInstanceInput {
     /// The ID of the instance.
@@ -1179,10 +1176,10 @@ pub struct ConfirmProductInstanceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ConfirmProductInstanceInput "ConfirmProductInstanceRequest"[set debug into] {
-    instance_id : String, product_code : String, dry_run = bool } { _client }
+    ConfirmProductInstanceInput "ConfirmProductInstanceRequest"[set into] { instance_id :
+    String, product_code : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CopyFpgaImageInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1200,12 +1197,12 @@ pub struct CopyFpgaImageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CopyFpgaImageInput "CopyFpgaImageRequest"[set debug into] { dry_run = bool,
+    CopyFpgaImageInput "CopyFpgaImageRequest"[set into] { dry_run = bool,
     source_fpga_image_id : String, description : String, name : String, source_region :
     String, client_token : String } { _client }
 );
 /// Contains the parameters for CopyImage.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CopyImageInput {
     /// Unique, case-sensitive identifier you provide to ensure idempotency of the request. For more information, see [Ensuring idempotency in Amazon EC2 API requests](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html) in the *Amazon EC2 API Reference*.
@@ -1239,14 +1236,14 @@ pub struct CopyImageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CopyImageInput "CopyImageRequest"[set debug into] { client_token : String,
-    description : String, encrypted = bool, kms_key_id : String, name : String,
-    source_image_id : String, source_region : String, destination_outpost_arn : String,
-    copy_image_tags = bool, tag_specifications : Vec < TagSpecification >,
+    CopyImageInput "CopyImageRequest"[set into] { client_token : String, description :
+    String, encrypted = bool, kms_key_id : String, name : String, source_image_id :
+    String, source_region : String, destination_outpost_arn : String, copy_image_tags =
+    bool, tag_specifications = Vec < TagSpecification >,
     snapshot_copy_completion_duration_minutes = i64, destination_availability_zone :
     String, destination_availability_zone_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CopySnapshotInput {
     /// A description for the EBS snapshot.
@@ -1279,11 +1276,11 @@ rboto::__structure!(
     CopySnapshotInput "CopySnapshotRequest"[set debug into] { description : String,
     destination_outpost_arn : String, destination_region : String, encrypted = bool,
     kms_key_id : String, presigned_url : String[sensitive], source_region : String,
-    source_snapshot_id : String, tag_specifications : Vec < TagSpecification >,
+    source_snapshot_id : String, tag_specifications = Vec < TagSpecification >,
     completion_duration_minutes = i32, destination_availability_zone : String, dry_run =
     bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CopyVolumesInput {
     /// The ID of the source EBS volume to copy.
@@ -1311,12 +1308,12 @@ pub struct CopyVolumesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CopyVolumesInput "CopyVolumesRequest"[set debug into] { source_volume_id : String,
-    iops = i32, size = i32, volume_type : VolumeType, dry_run = bool, tag_specifications
-    : Vec < TagSpecification >, multi_attach_enabled = bool, throughput = i32,
-    client_token : String, encrypted = bool, kms_key_id : String } { _client }
+    CopyVolumesInput "CopyVolumesRequest"[set into] { source_volume_id : String, iops =
+    i32, size = i32, volume_type : VolumeType, dry_run = bool, tag_specifications = Vec <
+    TagSpecification >, multi_attach_enabled = bool, throughput = i32, client_token :
+    String, encrypted = bool, kms_key_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateApplicationStatusCheckInput {
     /// The health check paths to use for the application status check. Health check paths define the network path from a source subnet to one or more destination subnets for cross-Availability Zone or Availability Zone to Local Zone health checking. If omitted, health checks are performed in the same subnet as the instance.
@@ -1356,16 +1353,16 @@ pub struct CreateApplicationStatusCheckInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateApplicationStatusCheckInput "CreateApplicationStatusCheckRequest"[set debug
-    into] { health_check_paths : Vec < HealthCheckPathRequestObject >, aggregation :
+    CreateApplicationStatusCheckInput "CreateApplicationStatusCheckRequest"[set into] {
+    health_check_paths = Vec < HealthCheckPathRequestObject >, aggregation :
     AggregationStatusEnum, protocol : NetworkProtocolEnum, port = i32, path : String,
     device_index = i32, ip_version : IpVersionEnum, ip_scope : IpScopeEnum, interval =
     i32, timeout = i32, failure_threshold = i32, success_threshold = i32,
     status_code_matcher : String, initialization_grace_period_seconds = i32,
-    tag_specifications : Vec < TagSpecification >, client_token : String, dry_run = bool
+    tag_specifications = Vec < TagSpecification >, client_token : String, dry_run = bool
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateCapacityManagerDataExportInput {
     /// The name of the S3 bucket where the capacity data export files will be delivered. The bucket must exist and you must have write permissions to it.
@@ -1386,11 +1383,11 @@ pub struct CreateCapacityManagerDataExportInput {
 }
 rboto::__structure!(
     CreateCapacityManagerDataExportInput "CreateCapacityManagerDataExportRequest"[set
-    debug into] { s3_bucket_name : String, s3_bucket_prefix : String, schedule :
-    Schedule, output_format : OutputFormat, client_token : String, dry_run = bool,
-    tag_specifications : Vec < TagSpecification > } { _client }
+    into] { s3_bucket_name : String, s3_bucket_prefix : String, schedule : Schedule,
+    output_format : OutputFormat, client_token : String, dry_run = bool,
+    tag_specifications = Vec < TagSpecification > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateCapacityReservationBySplittingInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1407,11 +1404,11 @@ pub struct CreateCapacityReservationBySplittingInput {
 }
 rboto::__structure!(
     CreateCapacityReservationBySplittingInput
-    "CreateCapacityReservationBySplittingRequest"[set debug into] { dry_run = bool,
+    "CreateCapacityReservationBySplittingRequest"[set into] { dry_run = bool,
     client_token : String, source_capacity_reservation_id : String, instance_count = i32,
-    tag_specifications : Vec < TagSpecification > } { _client }
+    tag_specifications = Vec < TagSpecification > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateCapacityReservationCancellationQuoteInput {
     /// The ID of the Capacity Reservation.
@@ -1426,11 +1423,11 @@ pub struct CreateCapacityReservationCancellationQuoteInput {
 }
 rboto::__structure!(
     CreateCapacityReservationCancellationQuoteInput
-    "CreateCapacityReservationCancellationQuoteRequest"[set debug into] {
-    capacity_reservation_id : String, client_token : String, tag_specifications : Vec <
+    "CreateCapacityReservationCancellationQuoteRequest"[set into] {
+    capacity_reservation_id : String, client_token : String, tag_specifications = Vec <
     TagSpecification >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateCapacityReservationDateChangeQuoteInput {
     /// The ID of the Capacity Reservation.
@@ -1447,11 +1444,11 @@ pub struct CreateCapacityReservationDateChangeQuoteInput {
 }
 rboto::__structure!(
     CreateCapacityReservationDateChangeQuoteInput
-    "CreateCapacityReservationDateChangeQuoteRequest"[set debug into] {
-    capacity_reservation_id : String, new_start_date : rboto::DateTime, client_token :
-    String, tag_specifications : Vec < TagSpecification >, dry_run = bool } { _client }
+    "CreateCapacityReservationDateChangeQuoteRequest"[set into] { capacity_reservation_id
+    : String, new_start_date : rboto::DateTime, client_token : String, tag_specifications
+    = Vec < TagSpecification >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateCapacityReservationFleetInput {
     /// The strategy used by the Capacity Reservation Fleet to determine which of the specified instance types to use. Currently, only the `prioritized` allocation strategy is supported. For more information, see [Allocation strategy](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#allocation-strategy) in the *Amazon EC2 User Guide*.
@@ -1481,16 +1478,15 @@ pub struct CreateCapacityReservationFleetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateCapacityReservationFleetInput "CreateCapacityReservationFleetRequest"[set debug
-    into] { allocation_strategy : String, client_token : String,
-    instance_type_specifications : Vec < ReservationFleetInstanceSpecification >,
-    instance_requirements : InstanceRequirementsRequest, availability_zone : String,
-    availability_zone_id : String, tenancy : FleetCapacityReservationTenancy,
-    total_target_capacity = i32, end_date : rboto::DateTime, instance_match_criteria :
-    FleetInstanceMatchCriteria, tag_specifications : Vec < TagSpecification >, dry_run =
-    bool } { _client }
+    CreateCapacityReservationFleetInput "CreateCapacityReservationFleetRequest"[set into]
+    { allocation_strategy : String, client_token : String, instance_type_specifications =
+    Vec < ReservationFleetInstanceSpecification >, instance_requirements =
+    InstanceRequirementsRequest, availability_zone : String, availability_zone_id :
+    String, tenancy : FleetCapacityReservationTenancy, total_target_capacity = i32,
+    end_date : rboto::DateTime, instance_match_criteria : FleetInstanceMatchCriteria,
+    tag_specifications = Vec < TagSpecification >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateCapacityReservationInput {
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
@@ -1534,17 +1530,17 @@ pub struct CreateCapacityReservationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateCapacityReservationInput "CreateCapacityReservationRequest"[set debug into] {
+    CreateCapacityReservationInput "CreateCapacityReservationRequest"[set into] {
     client_token : String, instance_type : String, instance_platform :
     CapacityReservationInstancePlatform, availability_zone : String, availability_zone_id
     : String, tenancy : CapacityReservationTenancy, instance_count = i32, ebs_optimized =
     bool, ephemeral_storage = bool, end_date : rboto::DateTime, end_date_type :
-    EndDateType, instance_match_criteria : InstanceMatchCriteria, tag_specifications :
+    EndDateType, instance_match_criteria : InstanceMatchCriteria, tag_specifications =
     Vec < TagSpecification >, dry_run = bool, outpost_arn : String, placement_group_arn :
     String, start_date : rboto::DateTime, commitment_duration = i64, delivery_preference
     : CapacityReservationDeliveryPreference } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateCarrierGatewayInput {
     /// The ID of the VPC to associate with the carrier gateway.
@@ -1558,11 +1554,11 @@ pub struct CreateCarrierGatewayInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateCarrierGatewayInput "CreateCarrierGatewayRequest"[set debug into] { vpc_id :
-    String, tag_specifications : Vec < TagSpecification >, dry_run = bool, client_token :
-    String } { _client }
+    CreateCarrierGatewayInput "CreateCarrierGatewayRequest"[set into] { vpc_id : String,
+    tag_specifications = Vec < TagSpecification >, dry_run = bool, client_token : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateClientVpnEndpointInput {
     /// The IPv4 address range, in CIDR notation, from which to assign client IP addresses. The address range cannot overlap with the local CIDR of the VPC in which the associated subnet is located, or the routes that you add manually. The address range cannot be changed after the Client VPN endpoint has been created. Client CIDR range must have a size of at least /22 and must not be greater than /12.
@@ -1616,22 +1612,22 @@ pub struct CreateClientVpnEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateClientVpnEndpointInput "CreateClientVpnEndpointRequest"[set debug into] {
-    client_cidr_block : String, server_certificate_arn : String, authentication_options :
-    Vec < ClientVpnAuthenticationRequest >, connection_log_options :
-    ConnectionLogOptions, dns_servers : Vec < String >, transport_protocol :
+    CreateClientVpnEndpointInput "CreateClientVpnEndpointRequest"[set into] {
+    client_cidr_block : String, server_certificate_arn : String, authentication_options =
+    Vec < ClientVpnAuthenticationRequest >, connection_log_options =
+    ConnectionLogOptions, dns_servers = Vec < String >, transport_protocol :
     TransportProtocol, vpn_port = i32, description : String, split_tunnel = bool, dry_run
-    = bool, client_token : String, tag_specifications : Vec < TagSpecification >,
-    security_group_ids : Vec < String >, vpc_id : String, self_service_portal :
-    SelfServicePortal, client_connect_options : ClientConnectOptions,
-    session_timeout_hours = i32, client_login_banner_options : ClientLoginBannerOptions,
-    client_route_enforcement_options : ClientRouteEnforcementOptions,
+    = bool, client_token : String, tag_specifications = Vec < TagSpecification >,
+    security_group_ids = Vec < String >, vpc_id : String, self_service_portal :
+    SelfServicePortal, client_connect_options = ClientConnectOptions,
+    session_timeout_hours = i32, client_login_banner_options = ClientLoginBannerOptions,
+    client_route_enforcement_options = ClientRouteEnforcementOptions,
     disconnect_on_session_timeout = bool, endpoint_ip_address_type :
     EndpointIpAddressType, traffic_ip_address_type : TrafficIpAddressType,
-    transit_gateway_configuration : TransitGatewayConfigurationInputStructure,
-    device_posture_options : DevicePostureOptions } { _client }
+    transit_gateway_configuration = TransitGatewayConfigurationInputStructure,
+    device_posture_options = DevicePostureOptions } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateClientVpnRouteInput {
     /// The ID of the Client VPN endpoint to which to add the route.
@@ -1649,12 +1645,12 @@ pub struct CreateClientVpnRouteInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateClientVpnRouteInput "CreateClientVpnRouteRequest"[set debug into] {
+    CreateClientVpnRouteInput "CreateClientVpnRouteRequest"[set into] {
     client_vpn_endpoint_id : String, destination_cidr_block : String,
     target_vpc_subnet_id : String, description : String, client_token : String, dry_run =
     bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateCoipCidrInput {
     /// A customer-owned IP address range to create.
@@ -1666,10 +1662,10 @@ pub struct CreateCoipCidrInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateCoipCidrInput "CreateCoipCidrRequest"[set debug into] { cidr : String,
-    coip_pool_id : String, dry_run = bool } { _client }
+    CreateCoipCidrInput "CreateCoipCidrRequest"[set into] { cidr : String, coip_pool_id :
+    String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateCoipPoolInput {
     /// The ID of the local gateway route table.
@@ -1681,12 +1677,11 @@ pub struct CreateCoipPoolInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateCoipPoolInput "CreateCoipPoolRequest"[set debug into] {
-    local_gateway_route_table_id : String, tag_specifications : Vec < TagSpecification >,
-    dry_run = bool } { _client }
+    CreateCoipPoolInput "CreateCoipPoolRequest"[set into] { local_gateway_route_table_id
+    : String, tag_specifications = Vec < TagSpecification >, dry_run = bool } { _client }
 );
 /// Contains the parameters for CreateCustomerGateway.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateCustomerGatewayInput {
     /// For customer gateway devices that support BGP, specify the device's ASN. You must specify either `BgpAsn` or `BgpAsnExtended` when creating the customer gateway. If the ASN is larger than `2,147,483,647`, you must use `BgpAsnExtended`.
@@ -1710,12 +1705,12 @@ pub struct CreateCustomerGatewayInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateCustomerGatewayInput "CreateCustomerGatewayRequest"[set debug into] { bgp_asn =
-    i32, public_ip : String, certificate_arn : String, type_ : GatewayType,
-    tag_specifications : Vec < TagSpecification >, device_name : String, ip_address :
-    String, bgp_asn_extended = i64, dry_run = bool } { _client }
+    CreateCustomerGatewayInput "CreateCustomerGatewayRequest"[set into] { bgp_asn = i32,
+    public_ip : String, certificate_arn : String, type_ : GatewayType, tag_specifications
+    = Vec < TagSpecification >, device_name : String, ip_address : String,
+    bgp_asn_extended = i64, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDefaultSubnetInput {
     /// The Availability Zone in which to create the default subnet.
@@ -1729,11 +1724,11 @@ pub struct CreateDefaultSubnetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDefaultSubnetInput "CreateDefaultSubnetRequest"[set debug into] {
-    availability_zone : String, dry_run = bool, ipv6_native = bool, availability_zone_id
-    : String } { _client }
+    CreateDefaultSubnetInput "CreateDefaultSubnetRequest"[set into] { availability_zone :
+    String, dry_run = bool, ipv6_native = bool, availability_zone_id : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDefaultVpcInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1741,10 +1736,10 @@ pub struct CreateDefaultVpcInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDefaultVpcInput "CreateDefaultVpcRequest"[set debug into] { dry_run = bool } {
+    CreateDefaultVpcInput "CreateDefaultVpcRequest"[set into] { dry_run = bool } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateDelegateMacVolumeOwnershipTaskInput {
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
@@ -1763,9 +1758,9 @@ rboto::__structure!(
     CreateDelegateMacVolumeOwnershipTaskInput
     "CreateDelegateMacVolumeOwnershipTaskRequest"[set debug into] { client_token :
     String, dry_run = bool, instance_id : String, mac_credentials : String[sensitive],
-    tag_specifications : Vec < TagSpecification > } { _client }
+    tag_specifications = Vec < TagSpecification > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDhcpOptionsInput {
     /// A DHCP configuration option.
@@ -1777,11 +1772,11 @@ pub struct CreateDhcpOptionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDhcpOptionsInput "CreateDhcpOptionsRequest"[set debug into] {
-    dhcp_configurations : Vec < NewDhcpConfiguration >, tag_specifications : Vec <
-    TagSpecification >, dry_run = bool } { _client }
+    CreateDhcpOptionsInput "CreateDhcpOptionsRequest"[set into] { dhcp_configurations =
+    Vec < NewDhcpConfiguration >, tag_specifications = Vec < TagSpecification >, dry_run
+    = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateEgressOnlyInternetGatewayInput {
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -1796,10 +1791,10 @@ pub struct CreateEgressOnlyInternetGatewayInput {
 }
 rboto::__structure!(
     CreateEgressOnlyInternetGatewayInput "CreateEgressOnlyInternetGatewayRequest"[set
-    debug into] { client_token : String, dry_run = bool, vpc_id : String,
-    tag_specifications : Vec < TagSpecification > } { _client }
+    into] { client_token : String, dry_run = bool, vpc_id : String, tag_specifications =
+    Vec < TagSpecification > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateFleetInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1835,17 +1830,17 @@ pub struct CreateFleetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateFleetInput "CreateFleetRequest"[set debug into] { dry_run = bool, client_token
-    : String, spot_options : SpotOptionsRequest, on_demand_options :
-    OnDemandOptionsRequest, reserved_capacity_options : ReservedCapacityOptionsRequest,
+    CreateFleetInput "CreateFleetRequest"[set into] { dry_run = bool, client_token :
+    String, spot_options = SpotOptionsRequest, on_demand_options =
+    OnDemandOptionsRequest, reserved_capacity_options = ReservedCapacityOptionsRequest,
     excess_capacity_termination_policy : FleetExcessCapacityTerminationPolicy,
-    launch_template_configs : Vec < FleetLaunchTemplateConfigRequest >,
-    target_capacity_specification : TargetCapacitySpecificationRequest,
+    launch_template_configs = Vec < FleetLaunchTemplateConfigRequest >,
+    target_capacity_specification = TargetCapacitySpecificationRequest,
     terminate_instances_with_expiration = bool, type_ : FleetType, valid_from :
     rboto::DateTime, valid_until : rboto::DateTime, replace_unhealthy_instances = bool,
-    tag_specifications : Vec < TagSpecification >, context : String } { _client }
+    tag_specifications = Vec < TagSpecification >, context : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateFlowLogsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1881,16 +1876,16 @@ pub struct CreateFlowLogsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateFlowLogsInput "CreateFlowLogsRequest"[set debug into] { dry_run = bool,
-    client_token : String, deliver_logs_permission_arn : String,
-    deliver_cross_account_role : String, log_group_name : String, resource_ids : Vec <
-    String >, resource_type : FlowLogsResourceType, traffic_type : TrafficType,
-    log_destination_type : LogDestinationType, log_destination : String, log_format :
-    String, tag_specifications : Vec < TagSpecification >, max_aggregation_interval =
-    i32, destination_options : DestinationOptionsRequest, tag_field_specifications : Vec
-    < TagFieldSpecificationRequest > } { _client }
+    CreateFlowLogsInput "CreateFlowLogsRequest"[set into] { dry_run = bool, client_token
+    : String, deliver_logs_permission_arn : String, deliver_cross_account_role : String,
+    log_group_name : String, resource_ids = Vec < String >, resource_type :
+    FlowLogsResourceType, traffic_type : TrafficType, log_destination_type :
+    LogDestinationType, log_destination : String, log_format : String, tag_specifications
+    = Vec < TagSpecification >, max_aggregation_interval = i32, destination_options =
+    DestinationOptionsRequest, tag_field_specifications = Vec <
+    TagFieldSpecificationRequest > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateFpgaImageInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1910,12 +1905,12 @@ pub struct CreateFpgaImageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateFpgaImageInput "CreateFpgaImageRequest"[set debug into] { dry_run = bool,
-    input_storage_location : StorageLocation, logs_storage_location : StorageLocation,
-    description : String, name : String, client_token : String, tag_specifications : Vec
+    CreateFpgaImageInput "CreateFpgaImageRequest"[set into] { dry_run = bool,
+    input_storage_location = StorageLocation, logs_storage_location = StorageLocation,
+    description : String, name : String, client_token : String, tag_specifications = Vec
     < TagSpecification > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateImageInput {
     /// The tags to apply to the AMI and snapshots on creation. You can tag the AMI, the snapshots, or both.
@@ -1939,13 +1934,13 @@ pub struct CreateImageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateImageInput "CreateImageRequest"[set debug into] { tag_specifications : Vec <
+    CreateImageInput "CreateImageRequest"[set into] { tag_specifications = Vec <
     TagSpecification >, snapshot_location : SnapshotLocationEnum, boot_mode_override :
     BootModeOverrideValues, dry_run = bool, instance_id : String, name : String,
-    description : String, no_reboot = bool, block_device_mappings : Vec <
+    description : String, no_reboot = bool, block_device_mappings = Vec <
     BlockDeviceMapping > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateImageUsageReportInput {
     /// The ID of the image to report on.
@@ -1963,12 +1958,12 @@ pub struct CreateImageUsageReportInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateImageUsageReportInput "CreateImageUsageReportRequest"[set debug into] {
-    image_id : String, dry_run = bool, resource_types : Vec <
-    ImageUsageResourceTypeRequest >, account_ids : Vec < String >, client_token : String,
-    tag_specifications : Vec < TagSpecification > } { _client }
+    CreateImageUsageReportInput "CreateImageUsageReportRequest"[set into] { image_id :
+    String, dry_run = bool, resource_types = Vec < ImageUsageResourceTypeRequest >,
+    account_ids = Vec < String >, client_token : String, tag_specifications = Vec <
+    TagSpecification > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateInstanceConnectEndpointInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1988,12 +1983,12 @@ pub struct CreateInstanceConnectEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateInstanceConnectEndpointInput "CreateInstanceConnectEndpointRequest"[set debug
-    into] { dry_run = bool, subnet_id : String, security_group_ids : Vec < String >,
-    preserve_client_ip = bool, client_token : String, tag_specifications : Vec <
+    CreateInstanceConnectEndpointInput "CreateInstanceConnectEndpointRequest"[set into] {
+    dry_run = bool, subnet_id : String, security_group_ids = Vec < String >,
+    preserve_client_ip = bool, client_token : String, tag_specifications = Vec <
     TagSpecification >, ip_address_type : IpAddressType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateInstanceEventWindowInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -2009,12 +2004,11 @@ pub struct CreateInstanceEventWindowInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateInstanceEventWindowInput "CreateInstanceEventWindowRequest"[set debug into] {
-    dry_run = bool, name : String, time_ranges : Vec <
-    InstanceEventWindowTimeRangeRequest >, cron_expression : String, tag_specifications :
-    Vec < TagSpecification > } { _client }
+    CreateInstanceEventWindowInput "CreateInstanceEventWindowRequest"[set into] { dry_run
+    = bool, name : String, time_ranges = Vec < InstanceEventWindowTimeRangeRequest >,
+    cron_expression : String, tag_specifications = Vec < TagSpecification > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateInstanceExportTaskInput {
     /// The tags to apply to the export instance task during creation.
@@ -2030,12 +2024,12 @@ pub struct CreateInstanceExportTaskInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateInstanceExportTaskInput "CreateInstanceExportTaskRequest"[set debug into] {
-    tag_specifications : Vec < TagSpecification >, description : String, instance_id :
-    String, target_environment : ExportEnvironment, export_to_s3_task :
+    CreateInstanceExportTaskInput "CreateInstanceExportTaskRequest"[set into] {
+    tag_specifications = Vec < TagSpecification >, description : String, instance_id :
+    String, target_environment : ExportEnvironment, export_to_s3_task =
     ExportToS3TaskSpecification } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateInternetGatewayInput {
     /// The tags to assign to the internet gateway.
@@ -2045,10 +2039,10 @@ pub struct CreateInternetGatewayInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateInternetGatewayInput "CreateInternetGatewayRequest"[set debug into] {
-    tag_specifications : Vec < TagSpecification >, dry_run = bool } { _client }
+    CreateInternetGatewayInput "CreateInternetGatewayRequest"[set into] {
+    tag_specifications = Vec < TagSpecification >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateInterruptibleCapacityReservationAllocationInput {
     /// The ID of the source Capacity Reservation from which to create the interruptible Capacity Reservation. Your Capacity Reservation must be in active state with no end date set and have available capacity for allocation.
@@ -2067,12 +2061,12 @@ pub struct CreateInterruptibleCapacityReservationAllocationInput {
 }
 rboto::__structure!(
     CreateInterruptibleCapacityReservationAllocationInput
-    "CreateInterruptibleCapacityReservationAllocationRequest"[set debug into] {
+    "CreateInterruptibleCapacityReservationAllocationRequest"[set into] {
     capacity_reservation_id : String, instance_count = i32, client_token : String,
-    dry_run = bool, tag_specifications : Vec < TagSpecification >, zero_size_preference :
+    dry_run = bool, tag_specifications = Vec < TagSpecification >, zero_size_preference :
     ZeroSizePreference } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateIpamExternalResourceVerificationTokenInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -2087,11 +2081,11 @@ pub struct CreateIpamExternalResourceVerificationTokenInput {
 }
 rboto::__structure!(
     CreateIpamExternalResourceVerificationTokenInput
-    "CreateIpamExternalResourceVerificationTokenRequest"[set debug into] { dry_run =
-    bool, ipam_id : String, tag_specifications : Vec < TagSpecification >, client_token :
+    "CreateIpamExternalResourceVerificationTokenRequest"[set into] { dry_run = bool,
+    ipam_id : String, tag_specifications = Vec < TagSpecification >, client_token :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateIpamInternetRegistryAssociationInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -2112,11 +2106,11 @@ pub struct CreateIpamInternetRegistryAssociationInput {
 }
 rboto::__structure!(
     CreateIpamInternetRegistryAssociationInput
-    "CreateIpamInternetRegistryAssociationRequest"[set debug into] { dry_run = bool,
-    ipam_id : String, rir : Rir, organization_handle : String, description : String,
-    tag_specifications : Vec < TagSpecification >, client_token : String } { _client }
+    "CreateIpamInternetRegistryAssociationRequest"[set into] { dry_run = bool, ipam_id :
+    String, rir : Rir, organization_handle : String, description : String,
+    tag_specifications = Vec < TagSpecification >, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateIpamPolicyInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -2130,11 +2124,11 @@ pub struct CreateIpamPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateIpamPolicyInput "CreateIpamPolicyRequest"[set debug into] { dry_run = bool,
-    tag_specifications : Vec < TagSpecification >, client_token : String, ipam_id :
+    CreateIpamPolicyInput "CreateIpamPolicyRequest"[set into] { dry_run = bool,
+    tag_specifications = Vec < TagSpecification >, client_token : String, ipam_id :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateIpamPoolInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -2174,16 +2168,16 @@ pub struct CreateIpamPoolInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateIpamPoolInput "CreateIpamPoolRequest"[set debug into] { dry_run = bool,
-    ipam_scope_id : String, locale : String, source_ipam_pool_id : String, description :
-    String, address_family : AddressFamily, auto_import = bool, publicly_advertisable =
-    bool, allocation_min_netmask_length = i32, allocation_max_netmask_length = i32,
-    allocation_default_netmask_length = i32, allocation_resource_tags : Vec <
-    RequestIpamResourceTag >, tag_specifications : Vec < TagSpecification >, client_token
+    CreateIpamPoolInput "CreateIpamPoolRequest"[set into] { dry_run = bool, ipam_scope_id
+    : String, locale : String, source_ipam_pool_id : String, description : String,
+    address_family : AddressFamily, auto_import = bool, publicly_advertisable = bool,
+    allocation_min_netmask_length = i32, allocation_max_netmask_length = i32,
+    allocation_default_netmask_length = i32, allocation_resource_tags = Vec <
+    RequestIpamResourceTag >, tag_specifications = Vec < TagSpecification >, client_token
     : String, aws_service : IpamPoolAwsService, public_ip_source :
-    IpamPoolPublicIpSource, source_resource : IpamPoolSourceResourceRequest } { _client }
+    IpamPoolPublicIpSource, source_resource = IpamPoolSourceResourceRequest } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateIpamPrefixListResolverInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -2203,12 +2197,12 @@ pub struct CreateIpamPrefixListResolverInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateIpamPrefixListResolverInput "CreateIpamPrefixListResolverRequest"[set debug
-    into] { dry_run = bool, ipam_id : String, description : String, address_family :
-    AddressFamily, rules : Vec < IpamPrefixListResolverRuleRequest >, tag_specifications
-    : Vec < TagSpecification >, client_token : String } { _client }
+    CreateIpamPrefixListResolverInput "CreateIpamPrefixListResolverRequest"[set into] {
+    dry_run = bool, ipam_id : String, description : String, address_family :
+    AddressFamily, rules = Vec < IpamPrefixListResolverRuleRequest >, tag_specifications
+    = Vec < TagSpecification >, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateIpamPrefixListResolverTargetInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -2231,12 +2225,12 @@ pub struct CreateIpamPrefixListResolverTargetInput {
 }
 rboto::__structure!(
     CreateIpamPrefixListResolverTargetInput
-    "CreateIpamPrefixListResolverTargetRequest"[set debug into] { dry_run = bool,
+    "CreateIpamPrefixListResolverTargetRequest"[set into] { dry_run = bool,
     ipam_prefix_list_resolver_id : String, prefix_list_id : String, prefix_list_region :
-    String, desired_version = i64, track_latest_version = bool, tag_specifications : Vec
+    String, desired_version = i64, track_latest_version = bool, tag_specifications = Vec
     < TagSpecification >, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateIpamInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -2258,12 +2252,12 @@ pub struct CreateIpamInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateIpamInput "CreateIpamRequest"[set debug into] { dry_run = bool, description :
-    String, operating_regions : Vec < AddIpamOperatingRegion >, tag_specifications : Vec
-    < TagSpecification >, client_token : String, tier : IpamTier, enable_private_gua =
+    CreateIpamInput "CreateIpamRequest"[set into] { dry_run = bool, description : String,
+    operating_regions = Vec < AddIpamOperatingRegion >, tag_specifications = Vec <
+    TagSpecification >, client_token : String, tier : IpamTier, enable_private_gua =
     bool, metered_account : IpamMeteredAccount } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateIpamResourceDiscoveryInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -2279,12 +2273,12 @@ pub struct CreateIpamResourceDiscoveryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateIpamResourceDiscoveryInput "CreateIpamResourceDiscoveryRequest"[set debug into]
-    { dry_run = bool, description : String, operating_regions : Vec <
-    AddIpamOperatingRegion >, tag_specifications : Vec < TagSpecification >, client_token
+    CreateIpamResourceDiscoveryInput "CreateIpamResourceDiscoveryRequest"[set into] {
+    dry_run = bool, description : String, operating_regions = Vec <
+    AddIpamOperatingRegion >, tag_specifications = Vec < TagSpecification >, client_token
     : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateIpamRoutingPolicyRegistrationInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -2309,12 +2303,12 @@ pub struct CreateIpamRoutingPolicyRegistrationInput {
 }
 rboto::__structure!(
     CreateIpamRoutingPolicyRegistrationInput
-    "CreateIpamRoutingPolicyRegistrationRequest"[set debug into] { dry_run = bool,
-    ipam_internet_registry_association_id : String, cidr : String, asns : Vec < String >,
+    "CreateIpamRoutingPolicyRegistrationRequest"[set into] { dry_run = bool,
+    ipam_internet_registry_association_id : String, cidr : String, asns = Vec < String >,
     permit_more_specific_announcements = bool, max_length = i32, description : String,
     force = bool, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateIpamScopeInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -2332,12 +2326,12 @@ pub struct CreateIpamScopeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateIpamScopeInput "CreateIpamScopeRequest"[set debug into] { dry_run = bool,
-    ipam_id : String, description : String, tag_specifications : Vec < TagSpecification
-    >, client_token : String, external_authority_configuration :
+    CreateIpamScopeInput "CreateIpamScopeRequest"[set into] { dry_run = bool, ipam_id :
+    String, description : String, tag_specifications = Vec < TagSpecification >,
+    client_token : String, external_authority_configuration =
     ExternalAuthorityConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateKeyPairInput {
     /// A unique name for the key pair.
@@ -2353,11 +2347,11 @@ pub struct CreateKeyPairInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateKeyPairInput "CreateKeyPairRequest"[set debug into] { key_name : String,
-    key_type : KeyType, tag_specifications : Vec < TagSpecification >, key_format :
-    KeyFormat, dry_run = bool } { _client }
+    CreateKeyPairInput "CreateKeyPairRequest"[set into] { key_name : String, key_type :
+    KeyType, tag_specifications = Vec < TagSpecification >, key_format : KeyFormat,
+    dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -2377,12 +2371,12 @@ pub struct CreateLaunchTemplateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateLaunchTemplateInput "CreateLaunchTemplateRequest"[set debug into] { dry_run =
-    bool, client_token : String, launch_template_name : String, version_description :
-    String, launch_template_data : RequestLaunchTemplateData, operator : OperatorRequest,
-    tag_specifications : Vec < TagSpecification > } { _client }
+    CreateLaunchTemplateInput "CreateLaunchTemplateRequest"[set into] { dry_run = bool,
+    client_token : String, launch_template_name : String, version_description : String,
+    launch_template_data = RequestLaunchTemplateData, operator = OperatorRequest,
+    tag_specifications = Vec < TagSpecification > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateVersionInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -2404,12 +2398,12 @@ pub struct CreateLaunchTemplateVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateLaunchTemplateVersionInput "CreateLaunchTemplateVersionRequest"[set debug into]
-    { dry_run = bool, client_token : String, launch_template_id : String,
+    CreateLaunchTemplateVersionInput "CreateLaunchTemplateVersionRequest"[set into] {
+    dry_run = bool, client_token : String, launch_template_id : String,
     launch_template_name : String, source_version : String, version_description : String,
-    launch_template_data : RequestLaunchTemplateData, resolve_alias = bool } { _client }
+    launch_template_data = RequestLaunchTemplateData, resolve_alias = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateLocalGatewayRouteInput {
     /// The CIDR range used for destination matches. Routing decisions are based on the most specific match.
@@ -2427,12 +2421,12 @@ pub struct CreateLocalGatewayRouteInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateLocalGatewayRouteInput "CreateLocalGatewayRouteRequest"[set debug into] {
+    CreateLocalGatewayRouteInput "CreateLocalGatewayRouteRequest"[set into] {
     destination_cidr_block : String, local_gateway_route_table_id : String,
     local_gateway_virtual_interface_group_id : String, dry_run = bool,
     network_interface_id : String, destination_prefix_list_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateLocalGatewayRouteTableInput {
     /// The ID of the local gateway.
@@ -2446,11 +2440,11 @@ pub struct CreateLocalGatewayRouteTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateLocalGatewayRouteTableInput "CreateLocalGatewayRouteTableRequest"[set debug
-    into] { local_gateway_id : String, mode : LocalGatewayRouteTableMode,
-    tag_specifications : Vec < TagSpecification >, dry_run = bool } { _client }
+    CreateLocalGatewayRouteTableInput "CreateLocalGatewayRouteTableRequest"[set into] {
+    local_gateway_id : String, mode : LocalGatewayRouteTableMode, tag_specifications =
+    Vec < TagSpecification >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationInput {
     /// The ID of the local gateway route table.
@@ -2465,11 +2459,11 @@ pub struct CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationInput {
 }
 rboto::__structure!(
     CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationInput
-    "CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest"[set debug into]
-    { local_gateway_route_table_id : String, local_gateway_virtual_interface_group_id :
-    String, tag_specifications : Vec < TagSpecification >, dry_run = bool } { _client }
+    "CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest"[set into] {
+    local_gateway_route_table_id : String, local_gateway_virtual_interface_group_id :
+    String, tag_specifications = Vec < TagSpecification >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateLocalGatewayRouteTableVpcAssociationInput {
     /// The ID of the local gateway route table.
@@ -2484,11 +2478,11 @@ pub struct CreateLocalGatewayRouteTableVpcAssociationInput {
 }
 rboto::__structure!(
     CreateLocalGatewayRouteTableVpcAssociationInput
-    "CreateLocalGatewayRouteTableVpcAssociationRequest"[set debug into] {
-    local_gateway_route_table_id : String, vpc_id : String, tag_specifications : Vec <
+    "CreateLocalGatewayRouteTableVpcAssociationRequest"[set into] {
+    local_gateway_route_table_id : String, vpc_id : String, tag_specifications = Vec <
     TagSpecification >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateLocalGatewayVirtualInterfaceGroupInput {
     /// The ID of the local gateway.
@@ -2505,11 +2499,11 @@ pub struct CreateLocalGatewayVirtualInterfaceGroupInput {
 }
 rboto::__structure!(
     CreateLocalGatewayVirtualInterfaceGroupInput
-    "CreateLocalGatewayVirtualInterfaceGroupRequest"[set debug into] { local_gateway_id :
-    String, local_bgp_asn = i32, local_bgp_asn_extended = i64, tag_specifications : Vec <
+    "CreateLocalGatewayVirtualInterfaceGroupRequest"[set into] { local_gateway_id :
+    String, local_bgp_asn = i32, local_bgp_asn_extended = i64, tag_specifications = Vec <
     TagSpecification >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateLocalGatewayVirtualInterfaceInput {
     /// The ID of the local gateway virtual interface group.
@@ -2534,13 +2528,13 @@ pub struct CreateLocalGatewayVirtualInterfaceInput {
 }
 rboto::__structure!(
     CreateLocalGatewayVirtualInterfaceInput
-    "CreateLocalGatewayVirtualInterfaceRequest"[set debug into] {
+    "CreateLocalGatewayVirtualInterfaceRequest"[set into] {
     local_gateway_virtual_interface_group_id : String, outpost_lag_id : String, vlan =
     i32, local_address : String, peer_address : String, peer_bgp_asn = i32,
-    tag_specifications : Vec < TagSpecification >, dry_run = bool, peer_bgp_asn_extended
+    tag_specifications = Vec < TagSpecification >, dry_run = bool, peer_bgp_asn_extended
     = i64 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateMacSystemIntegrityProtectionModificationTaskInput {
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
@@ -2567,12 +2561,12 @@ rboto::__structure!(
     CreateMacSystemIntegrityProtectionModificationTaskInput
     "CreateMacSystemIntegrityProtectionModificationTaskRequest"[set debug into] {
     client_token : String, dry_run = bool, instance_id : String, mac_credentials :
-    String[sensitive], mac_system_integrity_protection_configuration :
+    String[sensitive], mac_system_integrity_protection_configuration =
     MacSystemIntegrityProtectionConfigurationRequest,
     mac_system_integrity_protection_status : MacSystemIntegrityProtectionSettingStatus,
-    tag_specifications : Vec < TagSpecification > } { _client }
+    tag_specifications = Vec < TagSpecification > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateManagedPrefixListInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -2592,12 +2586,12 @@ pub struct CreateManagedPrefixListInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateManagedPrefixListInput "CreateManagedPrefixListRequest"[set debug into] {
-    dry_run = bool, prefix_list_name : String, entries : Vec < AddPrefixListEntry >,
-    max_entries = i32, tag_specifications : Vec < TagSpecification >, address_family :
-    String, client_token : String } { _client }
+    CreateManagedPrefixListInput "CreateManagedPrefixListRequest"[set into] { dry_run =
+    bool, prefix_list_name : String, entries = Vec < AddPrefixListEntry >, max_entries =
+    i32, tag_specifications = Vec < TagSpecification >, address_family : String,
+    client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateMetricCategoryInput {
     /// The names of the metrics to include in the metric category.
@@ -2611,11 +2605,11 @@ pub struct CreateMetricCategoryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateMetricCategoryInput "CreateMetricCategoryRequest"[set debug into] { metrics :
-    Vec < String >, tag_specifications : Vec < TagSpecification >, client_token : String,
+    CreateMetricCategoryInput "CreateMetricCategoryRequest"[set into] { metrics = Vec <
+    String >, tag_specifications = Vec < TagSpecification >, client_token : String,
     dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateNatGatewayInput {
     /// Specifies whether to create a zonal (single-AZ) or regional (multi-AZ) NAT gateway. Defaults to `zonal`.
@@ -2647,15 +2641,15 @@ pub struct CreateNatGatewayInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateNatGatewayInput "CreateNatGatewayRequest"[set debug into] { availability_mode :
+    CreateNatGatewayInput "CreateNatGatewayRequest"[set into] { availability_mode :
     AvailabilityMode, allocation_id : String, client_token : String, dry_run = bool,
-    subnet_id : String, vpc_id : String, availability_zone_addresses : Vec <
-    AvailabilityZoneAddress >, tag_specifications : Vec < TagSpecification >,
+    subnet_id : String, vpc_id : String, availability_zone_addresses = Vec <
+    AvailabilityZoneAddress >, tag_specifications = Vec < TagSpecification >,
     connectivity_type : ConnectivityType, private_ip_address : String,
-    secondary_allocation_ids : Vec < String >, secondary_private_ip_addresses : Vec <
+    secondary_allocation_ids = Vec < String >, secondary_private_ip_addresses = Vec <
     String >, secondary_private_ip_address_count = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateNetworkAclEntryInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -2681,12 +2675,12 @@ pub struct CreateNetworkAclEntryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateNetworkAclEntryInput "CreateNetworkAclEntryRequest"[set debug into] { dry_run =
-    bool, network_acl_id : String, rule_number = i32, protocol : String, rule_action :
+    CreateNetworkAclEntryInput "CreateNetworkAclEntryRequest"[set into] { dry_run = bool,
+    network_acl_id : String, rule_number = i32, protocol : String, rule_action :
     RuleAction, egress = bool, cidr_block : String, ipv6_cidr_block : String,
-    icmp_type_code : IcmpTypeCode, port_range : PortRange } { _client }
+    icmp_type_code = IcmpTypeCode, port_range = PortRange } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateNetworkAclInput {
     /// The tags to assign to the network ACL.
@@ -2700,11 +2694,11 @@ pub struct CreateNetworkAclInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateNetworkAclInput "CreateNetworkAclRequest"[set debug into] { tag_specifications
-    : Vec < TagSpecification >, client_token : String, dry_run = bool, vpc_id : String }
-    { _client }
+    CreateNetworkAclInput "CreateNetworkAclRequest"[set into] { tag_specifications = Vec
+    < TagSpecification >, client_token : String, dry_run = bool, vpc_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateNetworkInsightsAccessScopeInput {
     /// The paths to match.
@@ -2721,11 +2715,11 @@ pub struct CreateNetworkInsightsAccessScopeInput {
 }
 rboto::__structure!(
     CreateNetworkInsightsAccessScopeInput "CreateNetworkInsightsAccessScopeRequest"[set
-    debug into] { match_paths : Vec < AccessScopePathRequest >, exclude_paths : Vec <
-    AccessScopePathRequest >, client_token : String, tag_specifications : Vec <
+    into] { match_paths = Vec < AccessScopePathRequest >, exclude_paths = Vec <
+    AccessScopePathRequest >, client_token : String, tag_specifications = Vec <
     TagSpecification >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateNetworkInsightsPathInput {
     /// The IP address of the source.
@@ -2753,14 +2747,14 @@ pub struct CreateNetworkInsightsPathInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateNetworkInsightsPathInput "CreateNetworkInsightsPathRequest"[set debug into] {
+    CreateNetworkInsightsPathInput "CreateNetworkInsightsPathRequest"[set into] {
     source_ip : String, destination_ip : String, source : String, destination : String,
-    protocol : Protocol, destination_port = i32, tag_specifications : Vec <
-    TagSpecification >, dry_run = bool, client_token : String, filter_at_source :
-    PathRequestFilter, filter_at_destination : PathRequestFilter } { _client }
+    protocol : Protocol, destination_port = i32, tag_specifications = Vec <
+    TagSpecification >, dry_run = bool, client_token : String, filter_at_source =
+    PathRequestFilter, filter_at_destination = PathRequestFilter } { _client }
 );
 /// Contains the parameters for CreateNetworkInterfacePermission.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateNetworkInterfacePermissionInput {
     /// The ID of the network interface.
@@ -2777,10 +2771,10 @@ pub struct CreateNetworkInterfacePermissionInput {
 }
 rboto::__structure!(
     CreateNetworkInterfacePermissionInput "CreateNetworkInterfacePermissionRequest"[set
-    debug into] { network_interface_id : String, aws_account_id : String, aws_service :
-    String, permission : InterfacePermissionType, dry_run = bool } { _client }
+    into] { network_interface_id : String, aws_account_id : String, aws_service : String,
+    permission : InterfacePermissionType, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateNetworkInterfaceInput {
     /// The IPv4 prefixes assigned to the network interface.
@@ -2826,19 +2820,18 @@ pub struct CreateNetworkInterfaceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateNetworkInterfaceInput "CreateNetworkInterfaceRequest"[set debug into] {
-    ipv4_prefixes : Vec < Ipv4PrefixSpecificationRequest >, ipv4_prefix_count = i32,
-    ipv6_prefixes : Vec < Ipv6PrefixSpecificationRequest >, ipv6_prefix_count = i32,
-    interface_type : NetworkInterfaceCreationType, tag_specifications : Vec <
-    TagSpecification >, client_token : String, enable_primary_ipv6 = bool,
-    connection_tracking_specification : ConnectionTrackingSpecificationRequest, operator
-    : OperatorRequest, subnet_id : String, description : String, private_ip_address :
-    String, groups : Vec < String >, private_ip_addresses : Vec <
-    PrivateIpAddressSpecification >, secondary_private_ip_address_count = i32,
-    ipv6_addresses : Vec < InstanceIpv6Address >, ipv6_address_count = i32, dry_run =
-    bool } { _client }
+    CreateNetworkInterfaceInput "CreateNetworkInterfaceRequest"[set into] { ipv4_prefixes
+    = Vec < Ipv4PrefixSpecificationRequest >, ipv4_prefix_count = i32, ipv6_prefixes =
+    Vec < Ipv6PrefixSpecificationRequest >, ipv6_prefix_count = i32, interface_type :
+    NetworkInterfaceCreationType, tag_specifications = Vec < TagSpecification >,
+    client_token : String, enable_primary_ipv6 = bool, connection_tracking_specification
+    = ConnectionTrackingSpecificationRequest, operator = OperatorRequest, subnet_id :
+    String, description : String, private_ip_address : String, groups = Vec < String >,
+    private_ip_addresses = Vec < PrivateIpAddressSpecification >,
+    secondary_private_ip_address_count = i32, ipv6_addresses = Vec < InstanceIpv6Address
+    >, ipv6_address_count = i32, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateNetworkingFlexCostAllocationPolicyInput {
     /// The type of network resource that the policy applies to. This parameter is required. Valid values are `natgw` (NAT gateway), `pcx` (Amazon VPC peering connection), and `ec2` (EC2 instance).
@@ -2863,15 +2856,15 @@ pub struct CreateNetworkingFlexCostAllocationPolicyInput {
 }
 rboto::__structure!(
     CreateNetworkingFlexCostAllocationPolicyInput
-    "CreateNetworkingFlexCostAllocationPolicyRequest"[set debug into] {
-    network_resource_type : FlexCostAllocationNetworkResourceType,
-    nat_fca_policy_document : NatFlexCostAllocationPolicyDocument,
-    instance_fca_policy_document : InstanceFlexCostAllocationPolicyDocument,
-    pcx_fca_policy_document : PcxFlexCostAllocationPolicyDocument, show_back_enabled =
-    bool, description : String, tag_specifications : Vec < TagSpecification >,
-    client_token : String, dry_run = bool } { _client }
+    "CreateNetworkingFlexCostAllocationPolicyRequest"[set into] { network_resource_type :
+    FlexCostAllocationNetworkResourceType, nat_fca_policy_document =
+    NatFlexCostAllocationPolicyDocument, instance_fca_policy_document =
+    InstanceFlexCostAllocationPolicyDocument, pcx_fca_policy_document =
+    PcxFlexCostAllocationPolicyDocument, show_back_enabled = bool, description : String,
+    tag_specifications = Vec < TagSpecification >, client_token : String, dry_run = bool
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreatePlacementGroupInput {
     /// The number of partitions. Valid only when **Strategy** is set to `partition`.
@@ -2895,13 +2888,12 @@ pub struct CreatePlacementGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreatePlacementGroupInput "CreatePlacementGroupRequest"[set debug into] {
-    partition_count = i32, tag_specifications : Vec < TagSpecification >, spread_level :
-    SpreadLevel, linked_group_id : String, operator : OperatorRequest, parent_group_id :
-    String, dry_run = bool, group_name : String, strategy : PlacementStrategy } { _client
-    }
+    CreatePlacementGroupInput "CreatePlacementGroupRequest"[set into] { partition_count =
+    i32, tag_specifications = Vec < TagSpecification >, spread_level : SpreadLevel,
+    linked_group_id : String, operator = OperatorRequest, parent_group_id : String,
+    dry_run = bool, group_name : String, strategy : PlacementStrategy } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreatePublicIpv4PoolInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -2913,11 +2905,11 @@ pub struct CreatePublicIpv4PoolInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreatePublicIpv4PoolInput "CreatePublicIpv4PoolRequest"[set debug into] { dry_run =
-    bool, tag_specifications : Vec < TagSpecification >, network_border_group : String }
-    { _client }
+    CreatePublicIpv4PoolInput "CreatePublicIpv4PoolRequest"[set into] { dry_run = bool,
+    tag_specifications = Vec < TagSpecification >, network_border_group : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateReplaceRootVolumeTaskInput {
     /// The ID of the instance for which to replace the root volume.
@@ -2941,14 +2933,14 @@ pub struct CreateReplaceRootVolumeTaskInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateReplaceRootVolumeTaskInput "CreateReplaceRootVolumeTaskRequest"[set debug into]
-    { instance_id : String, snapshot_id : String, client_token : String, dry_run = bool,
-    tag_specifications : Vec < TagSpecification >, image_id : String,
+    CreateReplaceRootVolumeTaskInput "CreateReplaceRootVolumeTaskRequest"[set into] {
+    instance_id : String, snapshot_id : String, client_token : String, dry_run = bool,
+    tag_specifications = Vec < TagSpecification >, image_id : String,
     delete_replaced_root_volume = bool, volume_initialization_rate = i64, volume_id :
     String } { _client }
 );
 /// Contains the parameters for CreateReservedInstancesListing.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateReservedInstancesListingInput {
     /// The ID of the active Standard Reserved Instance.
@@ -2962,11 +2954,11 @@ pub struct CreateReservedInstancesListingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateReservedInstancesListingInput "CreateReservedInstancesListingRequest"[set debug
-    into] { reserved_instances_id : String, instance_count = i32, price_schedules : Vec <
+    CreateReservedInstancesListingInput "CreateReservedInstancesListingRequest"[set into]
+    { reserved_instances_id : String, instance_count = i32, price_schedules = Vec <
     PriceScheduleSpecification >, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateRestoreImageTaskInput {
     /// The name of the Amazon S3 bucket that contains the stored AMI object.
@@ -2982,11 +2974,11 @@ pub struct CreateRestoreImageTaskInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateRestoreImageTaskInput "CreateRestoreImageTaskRequest"[set debug into] { bucket
-    : String, object_key : String, name : String, tag_specifications : Vec <
+    CreateRestoreImageTaskInput "CreateRestoreImageTaskRequest"[set into] { bucket :
+    String, object_key : String, name : String, tag_specifications = Vec <
     TagSpecification >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateRouteInput {
     /// The ID of a prefix list used for the destination match.
@@ -3026,7 +3018,7 @@ pub struct CreateRouteInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateRouteInput "CreateRouteRequest"[set debug into] { destination_prefix_list_id :
+    CreateRouteInput "CreateRouteRequest"[set into] { destination_prefix_list_id :
     String, vpc_endpoint_id : String, transit_gateway_id : String, local_gateway_id :
     String, carrier_gateway_id : String, core_network_arn : String, odb_network_arn :
     String, dry_run = bool, route_table_id : String, destination_cidr_block : String,
@@ -3034,7 +3026,7 @@ rboto::__structure!(
     egress_only_internet_gateway_id : String, instance_id : String, network_interface_id
     : String, vpc_peering_connection_id : String, nat_gateway_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateRouteServerEndpointInput {
     /// The ID of the route server for which to create an endpoint.
@@ -3050,11 +3042,11 @@ pub struct CreateRouteServerEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateRouteServerEndpointInput "CreateRouteServerEndpointRequest"[set debug into] {
+    CreateRouteServerEndpointInput "CreateRouteServerEndpointRequest"[set into] {
     route_server_id : String, subnet_id : String, client_token : String, dry_run = bool,
-    tag_specifications : Vec < TagSpecification > } { _client }
+    tag_specifications = Vec < TagSpecification > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateRouteServerPeerInput {
     /// The ID of the route server endpoint for which to create a peer.
@@ -3070,12 +3062,12 @@ pub struct CreateRouteServerPeerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateRouteServerPeerInput "CreateRouteServerPeerRequest"[set debug into] {
-    route_server_endpoint_id : String, peer_address : String, bgp_options :
-    RouteServerBgpOptionsRequest, dry_run = bool, tag_specifications : Vec <
+    CreateRouteServerPeerInput "CreateRouteServerPeerRequest"[set into] {
+    route_server_endpoint_id : String, peer_address : String, bgp_options =
+    RouteServerBgpOptionsRequest, dry_run = bool, tag_specifications = Vec <
     TagSpecification > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateRouteServerInput {
     /// The private Autonomous System Number (ASN) for the Amazon side of the BGP session. Valid values are from 1 to 4294967295. We recommend using a private ASN in the 64512–65534 (16-bit ASN) or 4200000000–4294967294 (32-bit ASN) range.
@@ -3095,13 +3087,13 @@ pub struct CreateRouteServerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateRouteServerInput "CreateRouteServerRequest"[set debug into] { amazon_side_asn =
-    i64, client_token : String, dry_run = bool, persist_routes :
+    CreateRouteServerInput "CreateRouteServerRequest"[set into] { amazon_side_asn = i64,
+    client_token : String, dry_run = bool, persist_routes :
     RouteServerPersistRoutesAction, persist_routes_duration = i64,
-    sns_notifications_enabled = bool, tag_specifications : Vec < TagSpecification > } {
+    sns_notifications_enabled = bool, tag_specifications = Vec < TagSpecification > } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateRouteTableInput {
     /// The tags to assign to the route table.
@@ -3115,11 +3107,11 @@ pub struct CreateRouteTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateRouteTableInput "CreateRouteTableRequest"[set debug into] { tag_specifications
-    : Vec < TagSpecification >, client_token : String, dry_run = bool, vpc_id : String }
-    { _client }
+    CreateRouteTableInput "CreateRouteTableRequest"[set into] { tag_specifications = Vec
+    < TagSpecification >, client_token : String, dry_run = bool, vpc_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateSecondaryNetworkInput {
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -3135,11 +3127,11 @@ pub struct CreateSecondaryNetworkInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateSecondaryNetworkInput "CreateSecondaryNetworkRequest"[set debug into] {
-    client_token : String, dry_run = bool, ipv4_cidr_block : String, network_type :
-    SecondaryNetworkType, tag_specifications : Vec < TagSpecification > } { _client }
+    CreateSecondaryNetworkInput "CreateSecondaryNetworkRequest"[set into] { client_token
+    : String, dry_run = bool, ipv4_cidr_block : String, network_type :
+    SecondaryNetworkType, tag_specifications = Vec < TagSpecification > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateSecondarySubnetInput {
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -3159,12 +3151,12 @@ pub struct CreateSecondarySubnetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateSecondarySubnetInput "CreateSecondarySubnetRequest"[set debug into] {
-    client_token : String, availability_zone : String, availability_zone_id : String,
-    dry_run = bool, ipv4_cidr_block : String, secondary_network_id : String,
-    tag_specifications : Vec < TagSpecification > } { _client }
+    CreateSecondarySubnetInput "CreateSecondarySubnetRequest"[set into] { client_token :
+    String, availability_zone : String, availability_zone_id : String, dry_run = bool,
+    ipv4_cidr_block : String, secondary_network_id : String, tag_specifications = Vec <
+    TagSpecification > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupInput {
     /// A description for the security group.
@@ -3180,11 +3172,11 @@ pub struct CreateSecurityGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateSecurityGroupInput "CreateSecurityGroupRequest"[set debug into] { description :
-    String, group_name : String, vpc_id : String, tag_specifications : Vec <
+    CreateSecurityGroupInput "CreateSecurityGroupRequest"[set into] { description :
+    String, group_name : String, vpc_id : String, tag_specifications = Vec <
     TagSpecification >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateSnapshotInput {
     /// A description for the snapshot.
@@ -3202,11 +3194,11 @@ pub struct CreateSnapshotInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateSnapshotInput "CreateSnapshotRequest"[set debug into] { description : String,
-    outpost_arn : String, volume_id : String, tag_specifications : Vec < TagSpecification
+    CreateSnapshotInput "CreateSnapshotRequest"[set into] { description : String,
+    outpost_arn : String, volume_id : String, tag_specifications = Vec < TagSpecification
     >, location : SnapshotLocationEnum, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateSnapshotsInput {
     /// A description propagated to every snapshot specified by the instance.
@@ -3226,13 +3218,13 @@ pub struct CreateSnapshotsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateSnapshotsInput "CreateSnapshotsRequest"[set debug into] { description : String,
-    instance_specification : InstanceSpecification, outpost_arn : String,
-    tag_specifications : Vec < TagSpecification >, dry_run = bool, copy_tags_from_source
+    CreateSnapshotsInput "CreateSnapshotsRequest"[set into] { description : String,
+    instance_specification = InstanceSpecification, outpost_arn : String,
+    tag_specifications = Vec < TagSpecification >, dry_run = bool, copy_tags_from_source
     : CopyTagsFromSource, location : SnapshotLocationEnum } { _client }
 );
 /// Contains the parameters for CreateSpotDatafeedSubscription.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateSpotDatafeedSubscriptionInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -3244,10 +3236,10 @@ pub struct CreateSpotDatafeedSubscriptionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateSpotDatafeedSubscriptionInput "CreateSpotDatafeedSubscriptionRequest"[set debug
-    into] { dry_run = bool, bucket : String, prefix : String } { _client }
+    CreateSpotDatafeedSubscriptionInput "CreateSpotDatafeedSubscriptionRequest"[set into]
+    { dry_run = bool, bucket : String, prefix : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateStoreImageTaskInput {
     /// The ID of the AMI.
@@ -3261,11 +3253,11 @@ pub struct CreateStoreImageTaskInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateStoreImageTaskInput "CreateStoreImageTaskRequest"[set debug into] { image_id :
-    String, bucket : String, s3_object_tags : Vec < S3ObjectTag >, dry_run = bool } {
+    CreateStoreImageTaskInput "CreateStoreImageTaskRequest"[set into] { image_id :
+    String, bucket : String, s3_object_tags = Vec < S3ObjectTag >, dry_run = bool } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateSubnetCidrReservationInput {
     /// The ID of the subnet.
@@ -3283,12 +3275,12 @@ pub struct CreateSubnetCidrReservationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateSubnetCidrReservationInput "CreateSubnetCidrReservationRequest"[set debug into]
-    { subnet_id : String, cidr : String, reservation_type : SubnetCidrReservationType,
-    description : String, dry_run = bool, tag_specifications : Vec < TagSpecification > }
+    CreateSubnetCidrReservationInput "CreateSubnetCidrReservationRequest"[set into] {
+    subnet_id : String, cidr : String, reservation_type : SubnetCidrReservationType,
+    description : String, dry_run = bool, tag_specifications = Vec < TagSpecification > }
     { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateSubnetInput {
     /// The tags to assign to the subnet.
@@ -3320,13 +3312,13 @@ pub struct CreateSubnetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateSubnetInput "CreateSubnetRequest"[set debug into] { tag_specifications : Vec <
+    CreateSubnetInput "CreateSubnetRequest"[set into] { tag_specifications = Vec <
     TagSpecification >, availability_zone : String, availability_zone_id : String,
     cidr_block : String, ipv6_cidr_block : String, outpost_arn : String, vpc_id : String,
     ipv6_native = bool, ipv4_ipam_pool_id : String, ipv4_netmask_length = i32,
     ipv6_ipam_pool_id : String, ipv6_netmask_length = i32, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTagsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -3338,10 +3330,10 @@ pub struct CreateTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateTagsInput "CreateTagsRequest"[set debug into] { dry_run = bool, resources : Vec
-    < String >, tags : Vec < Tag > } { _client }
+    CreateTagsInput "CreateTagsRequest"[set into] { dry_run = bool, resources = Vec <
+    String >, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorFilterInput {
     /// The description of the Traffic Mirror filter.
@@ -3355,11 +3347,11 @@ pub struct CreateTrafficMirrorFilterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateTrafficMirrorFilterInput "CreateTrafficMirrorFilterRequest"[set debug into] {
-    description : String, tag_specifications : Vec < TagSpecification >, dry_run = bool,
+    CreateTrafficMirrorFilterInput "CreateTrafficMirrorFilterRequest"[set into] {
+    description : String, tag_specifications = Vec < TagSpecification >, dry_run = bool,
     client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorFilterRuleInput {
     /// The ID of the filter that this rule is associated with.
@@ -3391,15 +3383,15 @@ pub struct CreateTrafficMirrorFilterRuleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateTrafficMirrorFilterRuleInput "CreateTrafficMirrorFilterRuleRequest"[set debug
-    into] { traffic_mirror_filter_id : String, traffic_direction : TrafficDirection,
-    rule_number = i32, rule_action : TrafficMirrorRuleAction, destination_port_range :
-    TrafficMirrorPortRangeRequest, source_port_range : TrafficMirrorPortRangeRequest,
+    CreateTrafficMirrorFilterRuleInput "CreateTrafficMirrorFilterRuleRequest"[set into] {
+    traffic_mirror_filter_id : String, traffic_direction : TrafficDirection, rule_number
+    = i32, rule_action : TrafficMirrorRuleAction, destination_port_range =
+    TrafficMirrorPortRangeRequest, source_port_range = TrafficMirrorPortRangeRequest,
     protocol = i32, destination_cidr_block : String, source_cidr_block : String,
-    description : String, dry_run = bool, client_token : String, tag_specifications : Vec
+    description : String, dry_run = bool, client_token : String, tag_specifications = Vec
     < TagSpecification > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorSessionInput {
     /// The ID of the source network interface.
@@ -3425,13 +3417,13 @@ pub struct CreateTrafficMirrorSessionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateTrafficMirrorSessionInput "CreateTrafficMirrorSessionRequest"[set debug into] {
+    CreateTrafficMirrorSessionInput "CreateTrafficMirrorSessionRequest"[set into] {
     network_interface_id : String, traffic_mirror_target_id : String,
     traffic_mirror_filter_id : String, packet_length = i32, session_number = i32,
-    virtual_network_id = i32, description : String, tag_specifications : Vec <
+    virtual_network_id = i32, description : String, tag_specifications = Vec <
     TagSpecification >, dry_run = bool, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorTargetInput {
     /// The network interface ID that is associated with the target.
@@ -3451,12 +3443,12 @@ pub struct CreateTrafficMirrorTargetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateTrafficMirrorTargetInput "CreateTrafficMirrorTargetRequest"[set debug into] {
+    CreateTrafficMirrorTargetInput "CreateTrafficMirrorTargetRequest"[set into] {
     network_interface_id : String, network_load_balancer_arn : String, description :
-    String, tag_specifications : Vec < TagSpecification >, dry_run = bool, client_token :
+    String, tag_specifications = Vec < TagSpecification >, dry_run = bool, client_token :
     String, gateway_load_balancer_endpoint_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayConnectPeerInput {
     /// The ID of the Connect attachment.
@@ -3477,12 +3469,12 @@ pub struct CreateTransitGatewayConnectPeerInput {
 }
 rboto::__structure!(
     CreateTransitGatewayConnectPeerInput "CreateTransitGatewayConnectPeerRequest"[set
-    debug into] { transit_gateway_attachment_id : String, transit_gateway_address :
-    String, peer_address : String, bgp_options : TransitGatewayConnectRequestBgpOptions,
-    inside_cidr_blocks : Vec < String >, tag_specifications : Vec < TagSpecification >,
+    into] { transit_gateway_attachment_id : String, transit_gateway_address : String,
+    peer_address : String, bgp_options = TransitGatewayConnectRequestBgpOptions,
+    inside_cidr_blocks = Vec < String >, tag_specifications = Vec < TagSpecification >,
     dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayConnectInput {
     /// The ID of the transit gateway attachment. You can specify a VPC attachment or Amazon Web Services Direct Connect attachment.
@@ -3496,12 +3488,12 @@ pub struct CreateTransitGatewayConnectInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateTransitGatewayConnectInput "CreateTransitGatewayConnectRequest"[set debug into]
-    { transport_transit_gateway_attachment_id : String, options :
-    CreateTransitGatewayConnectRequestOptions, tag_specifications : Vec <
+    CreateTransitGatewayConnectInput "CreateTransitGatewayConnectRequest"[set into] {
+    transport_transit_gateway_attachment_id : String, options =
+    CreateTransitGatewayConnectRequestOptions, tag_specifications = Vec <
     TagSpecification >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayMeteringPolicyEntryInput {
     /// The ID of the transit gateway metering policy to add the entry to.
@@ -3538,7 +3530,7 @@ pub struct CreateTransitGatewayMeteringPolicyEntryInput {
 }
 rboto::__structure!(
     CreateTransitGatewayMeteringPolicyEntryInput
-    "CreateTransitGatewayMeteringPolicyEntryRequest"[set debug into] {
+    "CreateTransitGatewayMeteringPolicyEntryRequest"[set into] {
     transit_gateway_metering_policy_id : String, policy_rule_number = i32,
     source_transit_gateway_attachment_id : String, source_transit_gateway_attachment_type
     : TransitGatewayAttachmentResourceType, source_cidr_block : String, source_port_range
@@ -3547,7 +3539,7 @@ rboto::__structure!(
     destination_cidr_block : String, destination_port_range : String, protocol : String,
     metered_account : TransitGatewayMeteringPayerType, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayMeteringPolicyInput {
     /// The ID of the transit gateway for which to create the metering policy.
@@ -3562,11 +3554,11 @@ pub struct CreateTransitGatewayMeteringPolicyInput {
 }
 rboto::__structure!(
     CreateTransitGatewayMeteringPolicyInput
-    "CreateTransitGatewayMeteringPolicyRequest"[set debug into] { transit_gateway_id :
-    String, middlebox_attachment_ids : Vec < String >, tag_specifications : Vec <
+    "CreateTransitGatewayMeteringPolicyRequest"[set into] { transit_gateway_id : String,
+    middlebox_attachment_ids = Vec < String >, tag_specifications = Vec <
     TagSpecification >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayMulticastDomainInput {
     /// The ID of the transit gateway.
@@ -3581,11 +3573,11 @@ pub struct CreateTransitGatewayMulticastDomainInput {
 }
 rboto::__structure!(
     CreateTransitGatewayMulticastDomainInput
-    "CreateTransitGatewayMulticastDomainRequest"[set debug into] { transit_gateway_id :
-    String, options : CreateTransitGatewayMulticastDomainRequestOptions,
-    tag_specifications : Vec < TagSpecification >, dry_run = bool } { _client }
+    "CreateTransitGatewayMulticastDomainRequest"[set into] { transit_gateway_id : String,
+    options = CreateTransitGatewayMulticastDomainRequestOptions, tag_specifications = Vec
+    < TagSpecification >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayNetworkFunctionAttachmentInput {
     /// The ID of the transit gateway. The transit gateway must be in the `available` state.
@@ -3604,12 +3596,12 @@ pub struct CreateTransitGatewayNetworkFunctionAttachmentInput {
 }
 rboto::__structure!(
     CreateTransitGatewayNetworkFunctionAttachmentInput
-    "CreateTransitGatewayNetworkFunctionAttachmentRequest"[set debug into] {
-    transit_gateway_id : String, service_name : String, availability_zones : Vec < String
-    >, availability_zone_ids : Vec < String >, tag_specifications : Vec <
-    TagSpecification >, dry_run = bool } { _client }
+    "CreateTransitGatewayNetworkFunctionAttachmentRequest"[set into] { transit_gateway_id
+    : String, service_name : String, availability_zones = Vec < String >,
+    availability_zone_ids = Vec < String >, tag_specifications = Vec < TagSpecification
+    >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayPeeringAttachmentInput {
     /// The ID of the transit gateway.
@@ -3630,12 +3622,12 @@ pub struct CreateTransitGatewayPeeringAttachmentInput {
 }
 rboto::__structure!(
     CreateTransitGatewayPeeringAttachmentInput
-    "CreateTransitGatewayPeeringAttachmentRequest"[set debug into] { transit_gateway_id :
+    "CreateTransitGatewayPeeringAttachmentRequest"[set into] { transit_gateway_id :
     String, peer_transit_gateway_id : String, peer_account_id : String, peer_region :
-    String, options : CreateTransitGatewayPeeringAttachmentRequestOptions,
-    tag_specifications : Vec < TagSpecification >, dry_run = bool } { _client }
+    String, options = CreateTransitGatewayPeeringAttachmentRequestOptions,
+    tag_specifications = Vec < TagSpecification >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayPolicyTableEntryInput {
     /// The ID of the transit gateway policy table.
@@ -3652,12 +3644,12 @@ pub struct CreateTransitGatewayPolicyTableEntryInput {
 }
 rboto::__structure!(
     CreateTransitGatewayPolicyTableEntryInput
-    "CreateTransitGatewayPolicyTableEntryRequest"[set debug into] {
-    transit_gateway_policy_table_id : String, policy_rule_number : String, policy_rule :
+    "CreateTransitGatewayPolicyTableEntryRequest"[set into] {
+    transit_gateway_policy_table_id : String, policy_rule_number : String, policy_rule =
     TransitGatewayRequestPolicyRule, target_route_table_id : String, dry_run = bool } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayPolicyTableInput {
     /// The ID of the transit gateway used for the policy table.
@@ -3670,10 +3662,10 @@ pub struct CreateTransitGatewayPolicyTableInput {
 }
 rboto::__structure!(
     CreateTransitGatewayPolicyTableInput "CreateTransitGatewayPolicyTableRequest"[set
-    debug into] { transit_gateway_id : String, tag_specifications : Vec <
-    TagSpecification >, dry_run = bool } { _client }
+    into] { transit_gateway_id : String, tag_specifications = Vec < TagSpecification >,
+    dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayPrefixListReferenceInput {
     /// The ID of the transit gateway route table.
@@ -3690,12 +3682,12 @@ pub struct CreateTransitGatewayPrefixListReferenceInput {
 }
 rboto::__structure!(
     CreateTransitGatewayPrefixListReferenceInput
-    "CreateTransitGatewayPrefixListReferenceRequest"[set debug into] {
+    "CreateTransitGatewayPrefixListReferenceRequest"[set into] {
     transit_gateway_route_table_id : String, prefix_list_id : String,
     transit_gateway_attachment_id : String, blackhole = bool, dry_run = bool } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayInput {
     /// A description of the transit gateway.
@@ -3709,11 +3701,11 @@ pub struct CreateTransitGatewayInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateTransitGatewayInput "CreateTransitGatewayRequest"[set debug into] { description
-    : String, options : TransitGatewayRequestOptions, tag_specifications : Vec <
+    CreateTransitGatewayInput "CreateTransitGatewayRequest"[set into] { description :
+    String, options = TransitGatewayRequestOptions, tag_specifications = Vec <
     TagSpecification >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayRouteInput {
     /// The CIDR range used for destination matches. Routing decisions are based on the most specific match.
@@ -3729,12 +3721,12 @@ pub struct CreateTransitGatewayRouteInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateTransitGatewayRouteInput "CreateTransitGatewayRouteRequest"[set debug into] {
+    CreateTransitGatewayRouteInput "CreateTransitGatewayRouteRequest"[set into] {
     destination_cidr_block : String, transit_gateway_route_table_id : String,
     transit_gateway_attachment_id : String, blackhole = bool, dry_run = bool } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayRouteTableAnnouncementInput {
     /// The ID of the transit gateway route table.
@@ -3749,11 +3741,11 @@ pub struct CreateTransitGatewayRouteTableAnnouncementInput {
 }
 rboto::__structure!(
     CreateTransitGatewayRouteTableAnnouncementInput
-    "CreateTransitGatewayRouteTableAnnouncementRequest"[set debug into] {
+    "CreateTransitGatewayRouteTableAnnouncementRequest"[set into] {
     transit_gateway_route_table_id : String, peering_attachment_id : String,
-    tag_specifications : Vec < TagSpecification >, dry_run = bool } { _client }
+    tag_specifications = Vec < TagSpecification >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayRouteTableInput {
     /// The ID of the transit gateway.
@@ -3765,11 +3757,11 @@ pub struct CreateTransitGatewayRouteTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateTransitGatewayRouteTableInput "CreateTransitGatewayRouteTableRequest"[set debug
-    into] { transit_gateway_id : String, tag_specifications : Vec < TagSpecification >,
-    dry_run = bool } { _client }
+    CreateTransitGatewayRouteTableInput "CreateTransitGatewayRouteTableRequest"[set into]
+    { transit_gateway_id : String, tag_specifications = Vec < TagSpecification >, dry_run
+    = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayVpcAttachmentInput {
     /// The ID of the transit gateway.
@@ -3788,11 +3780,11 @@ pub struct CreateTransitGatewayVpcAttachmentInput {
 }
 rboto::__structure!(
     CreateTransitGatewayVpcAttachmentInput "CreateTransitGatewayVpcAttachmentRequest"[set
-    debug into] { transit_gateway_id : String, vpc_id : String, subnet_ids : Vec < String
-    >, options : CreateTransitGatewayVpcAttachmentRequestOptions, tag_specifications :
-    Vec < TagSpecification >, dry_run = bool } { _client }
+    into] { transit_gateway_id : String, vpc_id : String, subnet_ids = Vec < String >,
+    options = CreateTransitGatewayVpcAttachmentRequestOptions, tag_specifications = Vec <
+    TagSpecification >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateVerifiedAccessEndpointInput {
     /// The ID of the Verified Access group to associate the endpoint with.
@@ -3832,19 +3824,19 @@ pub struct CreateVerifiedAccessEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateVerifiedAccessEndpointInput "CreateVerifiedAccessEndpointRequest"[set debug
-    into] { verified_access_group_id : String, endpoint_type :
-    VerifiedAccessEndpointType, attachment_type : VerifiedAccessEndpointAttachmentType,
-    domain_certificate_arn : String, application_domain : String, endpoint_domain_prefix
-    : String, security_group_ids : Vec < String >, load_balancer_options :
-    CreateVerifiedAccessEndpointLoadBalancerOptions, network_interface_options :
+    CreateVerifiedAccessEndpointInput "CreateVerifiedAccessEndpointRequest"[set into] {
+    verified_access_group_id : String, endpoint_type : VerifiedAccessEndpointType,
+    attachment_type : VerifiedAccessEndpointAttachmentType, domain_certificate_arn :
+    String, application_domain : String, endpoint_domain_prefix : String,
+    security_group_ids = Vec < String >, load_balancer_options =
+    CreateVerifiedAccessEndpointLoadBalancerOptions, network_interface_options =
     CreateVerifiedAccessEndpointEniOptions, description : String, policy_document :
-    String, tag_specifications : Vec < TagSpecification >, client_token : String, dry_run
-    = bool, sse_specification : VerifiedAccessSseSpecificationRequest, rds_options :
-    CreateVerifiedAccessEndpointRdsOptions, cidr_options :
+    String, tag_specifications = Vec < TagSpecification >, client_token : String, dry_run
+    = bool, sse_specification = VerifiedAccessSseSpecificationRequest, rds_options =
+    CreateVerifiedAccessEndpointRdsOptions, cidr_options =
     CreateVerifiedAccessEndpointCidrOptions } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateVerifiedAccessGroupInput {
     /// The ID of the Verified Access instance.
@@ -3864,12 +3856,12 @@ pub struct CreateVerifiedAccessGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateVerifiedAccessGroupInput "CreateVerifiedAccessGroupRequest"[set debug into] {
+    CreateVerifiedAccessGroupInput "CreateVerifiedAccessGroupRequest"[set into] {
     verified_access_instance_id : String, description : String, policy_document : String,
-    tag_specifications : Vec < TagSpecification >, client_token : String, dry_run = bool,
-    sse_specification : VerifiedAccessSseSpecificationRequest } { _client }
+    tag_specifications = Vec < TagSpecification >, client_token : String, dry_run = bool,
+    sse_specification = VerifiedAccessSseSpecificationRequest } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateVerifiedAccessInstanceInput {
     /// A description for the Verified Access instance.
@@ -3887,12 +3879,12 @@ pub struct CreateVerifiedAccessInstanceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateVerifiedAccessInstanceInput "CreateVerifiedAccessInstanceRequest"[set debug
-    into] { description : String, tag_specifications : Vec < TagSpecification >,
-    client_token : String, dry_run = bool, fips_enabled = bool,
-    cidr_endpoints_custom_sub_domain : String } { _client }
+    CreateVerifiedAccessInstanceInput "CreateVerifiedAccessInstanceRequest"[set into] {
+    description : String, tag_specifications = Vec < TagSpecification >, client_token :
+    String, dry_run = bool, fips_enabled = bool, cidr_endpoints_custom_sub_domain :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateVerifiedAccessTrustProviderInput {
     /// The type of trust provider.
@@ -3925,16 +3917,16 @@ pub struct CreateVerifiedAccessTrustProviderInput {
 }
 rboto::__structure!(
     CreateVerifiedAccessTrustProviderInput "CreateVerifiedAccessTrustProviderRequest"[set
-    debug into] { trust_provider_type : TrustProviderType, user_trust_provider_type :
+    into] { trust_provider_type : TrustProviderType, user_trust_provider_type :
     UserTrustProviderType, device_trust_provider_type : DeviceTrustProviderType,
-    oidc_options : CreateVerifiedAccessTrustProviderOidcOptions, device_options :
+    oidc_options = CreateVerifiedAccessTrustProviderOidcOptions, device_options =
     CreateVerifiedAccessTrustProviderDeviceOptions, policy_reference_name : String,
-    description : String, tag_specifications : Vec < TagSpecification >, client_token :
-    String, dry_run = bool, sse_specification : VerifiedAccessSseSpecificationRequest,
-    native_application_oidc_options : CreateVerifiedAccessNativeApplicationOidcOptions }
+    description : String, tag_specifications = Vec < TagSpecification >, client_token :
+    String, dry_run = bool, sse_specification = VerifiedAccessSseSpecificationRequest,
+    native_application_oidc_options = CreateVerifiedAccessNativeApplicationOidcOptions }
     { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateVolumeInput {
     /// The ID of the Availability Zone in which to create the volume. For example, `us-east-1a`.
@@ -3972,14 +3964,14 @@ pub struct CreateVolumeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateVolumeInput "CreateVolumeRequest"[set debug into] { availability_zone : String,
+    CreateVolumeInput "CreateVolumeRequest"[set into] { availability_zone : String,
     availability_zone_id : String, encrypted = bool, iops = i32, kms_key_id : String,
     outpost_arn : String, size = i32, snapshot_id : String, volume_type : VolumeType,
-    tag_specifications : Vec < TagSpecification >, multi_attach_enabled = bool,
-    throughput = i32, client_token : String, volume_initialization_rate = i32, operator :
+    tag_specifications = Vec < TagSpecification >, multi_attach_enabled = bool,
+    throughput = i32, client_token : String, volume_initialization_rate = i32, operator =
     OperatorRequest, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateVpcBlockPublicAccessExclusionInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -3996,12 +3988,12 @@ pub struct CreateVpcBlockPublicAccessExclusionInput {
 }
 rboto::__structure!(
     CreateVpcBlockPublicAccessExclusionInput
-    "CreateVpcBlockPublicAccessExclusionRequest"[set debug into] { dry_run = bool,
-    subnet_id : String, vpc_id : String, internet_gateway_exclusion_mode :
-    InternetGatewayExclusionMode, tag_specifications : Vec < TagSpecification > } {
+    "CreateVpcBlockPublicAccessExclusionRequest"[set into] { dry_run = bool, subnet_id :
+    String, vpc_id : String, internet_gateway_exclusion_mode :
+    InternetGatewayExclusionMode, tag_specifications = Vec < TagSpecification > } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateVpcEncryptionControlInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4013,11 +4005,11 @@ pub struct CreateVpcEncryptionControlInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateVpcEncryptionControlInput "CreateVpcEncryptionControlRequest"[set debug into] {
-    dry_run = bool, vpc_id : String, tag_specifications : Vec < TagSpecification > } {
+    CreateVpcEncryptionControlInput "CreateVpcEncryptionControlRequest"[set into] {
+    dry_run = bool, vpc_id : String, tag_specifications = Vec < TagSpecification > } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateVpcEndpointConnectionNotificationInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4036,11 +4028,11 @@ pub struct CreateVpcEndpointConnectionNotificationInput {
 }
 rboto::__structure!(
     CreateVpcEndpointConnectionNotificationInput
-    "CreateVpcEndpointConnectionNotificationRequest"[set debug into] { dry_run = bool,
+    "CreateVpcEndpointConnectionNotificationRequest"[set into] { dry_run = bool,
     service_id : String, vpc_endpoint_id : String, connection_notification_arn : String,
-    connection_events : Vec < String >, client_token : String } { _client }
+    connection_events = Vec < String >, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateVpcEndpointInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4080,16 +4072,16 @@ pub struct CreateVpcEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateVpcEndpointInput "CreateVpcEndpointRequest"[set debug into] { dry_run = bool,
+    CreateVpcEndpointInput "CreateVpcEndpointRequest"[set into] { dry_run = bool,
     vpc_endpoint_type : VpcEndpointType, vpc_id : String, service_name : String,
-    policy_document : String, route_table_ids : Vec < String >, subnet_ids : Vec < String
-    >, security_group_ids : Vec < String >, ip_address_type : IpAddressType, dns_options
-    : DnsOptionsSpecification, client_token : String, private_dns_enabled = bool,
-    tag_specifications : Vec < TagSpecification >, subnet_configurations : Vec <
+    policy_document : String, route_table_ids = Vec < String >, subnet_ids = Vec < String
+    >, security_group_ids = Vec < String >, ip_address_type : IpAddressType, dns_options
+    = DnsOptionsSpecification, client_token : String, private_dns_enabled = bool,
+    tag_specifications = Vec < TagSpecification >, subnet_configurations = Vec <
     SubnetConfiguration >, service_network_arn : String, resource_configuration_arn :
     String, service_region : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateVpcEndpointServiceConfigurationInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4114,13 +4106,13 @@ pub struct CreateVpcEndpointServiceConfigurationInput {
 }
 rboto::__structure!(
     CreateVpcEndpointServiceConfigurationInput
-    "CreateVpcEndpointServiceConfigurationRequest"[set debug into] { dry_run = bool,
-    acceptance_required = bool, private_dns_name : String, network_load_balancer_arns :
-    Vec < String >, gateway_load_balancer_arns : Vec < String >,
-    supported_ip_address_types : Vec < String >, supported_regions : Vec < String >,
-    client_token : String, tag_specifications : Vec < TagSpecification > } { _client }
+    "CreateVpcEndpointServiceConfigurationRequest"[set into] { dry_run = bool,
+    acceptance_required = bool, private_dns_name : String, network_load_balancer_arns =
+    Vec < String >, gateway_load_balancer_arns = Vec < String >,
+    supported_ip_address_types = Vec < String >, supported_regions = Vec < String >,
+    client_token : String, tag_specifications = Vec < TagSpecification > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateVpcPeeringConnectionInput {
     /// The Region code for the accepter VPC, if the accepter VPC is located in a Region other than the Region in which you make the request.
@@ -4142,12 +4134,12 @@ pub struct CreateVpcPeeringConnectionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateVpcPeeringConnectionInput "CreateVpcPeeringConnectionRequest"[set debug into] {
-    peer_region : String, tag_specifications : Vec < TagSpecification >,
-    requester_peering_connection_options : CreatePeeringConnectionOptionsRequest, dry_run
+    CreateVpcPeeringConnectionInput "CreateVpcPeeringConnectionRequest"[set into] {
+    peer_region : String, tag_specifications = Vec < TagSpecification >,
+    requester_peering_connection_options = CreatePeeringConnectionOptionsRequest, dry_run
     = bool, vpc_id : String, peer_vpc_id : String, peer_owner_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateVpcInput {
     /// The IPv4 network range for the VPC, in CIDR notation. For example, `10.0.0.0/16`. We modify the specified CIDR block to its canonical form; for example, if you specify `100.68.0.18/18`, we modify it to `100.68.0.0/18`.
@@ -4179,15 +4171,15 @@ pub struct CreateVpcInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateVpcInput "CreateVpcRequest"[set debug into] { cidr_block : String, ipv6_pool :
+    CreateVpcInput "CreateVpcRequest"[set into] { cidr_block : String, ipv6_pool :
     String, ipv6_cidr_block : String, ipv4_ipam_pool_id : String, ipv4_netmask_length =
     i32, ipv6_ipam_pool_id : String, ipv6_netmask_length = i32,
-    ipv6_cidr_block_network_border_group : String, vpc_encryption_control :
-    VpcEncryptionControlConfiguration, tag_specifications : Vec < TagSpecification >,
+    ipv6_cidr_block_network_border_group : String, vpc_encryption_control =
+    VpcEncryptionControlConfiguration, tag_specifications = Vec < TagSpecification >,
     dry_run = bool, instance_tenancy : Tenancy, amazon_provided_ipv6_cidr_block = bool }
     { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateVpnConcentratorInput {
     /// The type of VPN concentrator to create.
@@ -4201,12 +4193,12 @@ pub struct CreateVpnConcentratorInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateVpnConcentratorInput "CreateVpnConcentratorRequest"[set debug into] { type_ :
-    VpnConcentratorType, transit_gateway_id : String, tag_specifications : Vec <
+    CreateVpnConcentratorInput "CreateVpnConcentratorRequest"[set into] { type_ :
+    VpnConcentratorType, transit_gateway_id : String, tag_specifications = Vec <
     TagSpecification >, dry_run = bool } { _client }
 );
 /// Contains the parameters for CreateVpnConnection.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateVpnConnectionInput {
     /// The ID of the customer gateway.
@@ -4230,14 +4222,14 @@ pub struct CreateVpnConnectionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateVpnConnectionInput "CreateVpnConnectionRequest"[set debug into] {
-    customer_gateway_id : String, type_ : String, vpn_gateway_id : String,
-    transit_gateway_id : String, vpn_concentrator_id : String, tag_specifications : Vec <
-    TagSpecification >, pre_shared_key_storage : String, dry_run = bool, options :
+    CreateVpnConnectionInput "CreateVpnConnectionRequest"[set into] { customer_gateway_id
+    : String, type_ : String, vpn_gateway_id : String, transit_gateway_id : String,
+    vpn_concentrator_id : String, tag_specifications = Vec < TagSpecification >,
+    pre_shared_key_storage : String, dry_run = bool, options =
     VpnConnectionOptionsSpecification } { _client }
 );
 /// Contains the parameters for CreateVpnConnectionRoute.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateVpnConnectionRouteInput {
     /// The CIDR block associated with the local subnet of the customer network.
@@ -4247,11 +4239,11 @@ pub struct CreateVpnConnectionRouteInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateVpnConnectionRouteInput "CreateVpnConnectionRouteRequest"[set debug into] {
+    CreateVpnConnectionRouteInput "CreateVpnConnectionRouteRequest"[set into] {
     destination_cidr_block : String, vpn_connection_id : String } { _client }
 );
 /// Contains the parameters for CreateVpnGateway.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateVpnGatewayInput {
     /// The Availability Zone for the virtual private gateway.
@@ -4267,11 +4259,11 @@ pub struct CreateVpnGatewayInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateVpnGatewayInput "CreateVpnGatewayRequest"[set debug into] { availability_zone :
-    String, type_ : GatewayType, tag_specifications : Vec < TagSpecification >,
+    CreateVpnGatewayInput "CreateVpnGatewayRequest"[set into] { availability_zone :
+    String, type_ : GatewayType, tag_specifications = Vec < TagSpecification >,
     amazon_side_asn = i64, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteApplicationStatusCheckInput {
     /// The ID of the application status check to delete.
@@ -4283,11 +4275,11 @@ pub struct DeleteApplicationStatusCheckInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteApplicationStatusCheckInput "DeleteApplicationStatusCheckRequest"[set debug
-    into] { application_status_check_id : String, client_token : String, dry_run = bool }
-    { _client }
+    DeleteApplicationStatusCheckInput "DeleteApplicationStatusCheckRequest"[set into] {
+    application_status_check_id : String, client_token : String, dry_run = bool } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteCapacityManagerDataExportInput {
     /// The unique identifier of the data export configuration to delete.
@@ -4298,9 +4290,9 @@ pub struct DeleteCapacityManagerDataExportInput {
 }
 rboto::__structure!(
     DeleteCapacityManagerDataExportInput "DeleteCapacityManagerDataExportRequest"[set
-    debug into] { capacity_manager_data_export_id : String, dry_run = bool } { _client }
+    into] { capacity_manager_data_export_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteCarrierGatewayInput {
     /// The ID of the carrier gateway.
@@ -4310,10 +4302,10 @@ pub struct DeleteCarrierGatewayInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteCarrierGatewayInput "DeleteCarrierGatewayRequest"[set debug into] {
+    DeleteCarrierGatewayInput "DeleteCarrierGatewayRequest"[set into] {
     carrier_gateway_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteClientVpnEndpointAuthorizationPolicyInput {
     /// The ID of the Client VPN endpoint.
@@ -4324,10 +4316,10 @@ pub struct DeleteClientVpnEndpointAuthorizationPolicyInput {
 }
 rboto::__structure!(
     DeleteClientVpnEndpointAuthorizationPolicyInput
-    "DeleteClientVpnEndpointAuthorizationPolicyRequest"[set debug into] {
+    "DeleteClientVpnEndpointAuthorizationPolicyRequest"[set into] {
     client_vpn_endpoint_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteClientVpnEndpointInput {
     /// The ID of the Client VPN to be deleted.
@@ -4337,10 +4329,10 @@ pub struct DeleteClientVpnEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteClientVpnEndpointInput "DeleteClientVpnEndpointRequest"[set debug into] {
+    DeleteClientVpnEndpointInput "DeleteClientVpnEndpointRequest"[set into] {
     client_vpn_endpoint_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteClientVpnRouteInput {
     /// The ID of the Client VPN endpoint from which the route is to be deleted.
@@ -4354,11 +4346,11 @@ pub struct DeleteClientVpnRouteInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteClientVpnRouteInput "DeleteClientVpnRouteRequest"[set debug into] {
+    DeleteClientVpnRouteInput "DeleteClientVpnRouteRequest"[set into] {
     client_vpn_endpoint_id : String, target_vpc_subnet_id : String,
     destination_cidr_block : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteCoipCidrInput {
     /// A customer-owned IP address range that you want to delete.
@@ -4370,10 +4362,10 @@ pub struct DeleteCoipCidrInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteCoipCidrInput "DeleteCoipCidrRequest"[set debug into] { cidr : String,
-    coip_pool_id : String, dry_run = bool } { _client }
+    DeleteCoipCidrInput "DeleteCoipCidrRequest"[set into] { cidr : String, coip_pool_id :
+    String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteCoipPoolInput {
     /// The ID of the CoIP pool that you want to delete.
@@ -4383,11 +4375,11 @@ pub struct DeleteCoipPoolInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteCoipPoolInput "DeleteCoipPoolRequest"[set debug into] { coip_pool_id : String,
+    DeleteCoipPoolInput "DeleteCoipPoolRequest"[set into] { coip_pool_id : String,
     dry_run = bool } { _client }
 );
 /// Contains the parameters for DeleteCustomerGateway.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteCustomerGatewayInput {
     /// The ID of the customer gateway.
@@ -4397,10 +4389,10 @@ pub struct DeleteCustomerGatewayInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteCustomerGatewayInput "DeleteCustomerGatewayRequest"[set debug into] {
+    DeleteCustomerGatewayInput "DeleteCustomerGatewayRequest"[set into] {
     customer_gateway_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDhcpOptionsInput {
     /// The ID of the DHCP options set.
@@ -4410,10 +4402,10 @@ pub struct DeleteDhcpOptionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDhcpOptionsInput "DeleteDhcpOptionsRequest"[set debug into] { dhcp_options_id :
+    DeleteDhcpOptionsInput "DeleteDhcpOptionsRequest"[set into] { dhcp_options_id :
     String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteEgressOnlyInternetGatewayInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4424,9 +4416,9 @@ pub struct DeleteEgressOnlyInternetGatewayInput {
 }
 rboto::__structure!(
     DeleteEgressOnlyInternetGatewayInput "DeleteEgressOnlyInternetGatewayRequest"[set
-    debug into] { dry_run = bool, egress_only_internet_gateway_id : String } { _client }
+    into] { dry_run = bool, egress_only_internet_gateway_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteFleetsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4438,10 +4430,10 @@ pub struct DeleteFleetsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteFleetsInput "DeleteFleetsRequest"[set debug into] { dry_run = bool, fleet_ids :
-    Vec < String >, terminate_instances = bool } { _client }
+    DeleteFleetsInput "DeleteFleetsRequest"[set into] { dry_run = bool, fleet_ids = Vec <
+    String >, terminate_instances = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteFlowLogsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4451,10 +4443,10 @@ pub struct DeleteFlowLogsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteFlowLogsInput "DeleteFlowLogsRequest"[set debug into] { dry_run = bool,
-    flow_log_ids : Vec < String > } { _client }
+    DeleteFlowLogsInput "DeleteFlowLogsRequest"[set into] { dry_run = bool, flow_log_ids
+    = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteFpgaImageInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4464,10 +4456,10 @@ pub struct DeleteFpgaImageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteFpgaImageInput "DeleteFpgaImageRequest"[set debug into] { dry_run = bool,
+    DeleteFpgaImageInput "DeleteFpgaImageRequest"[set into] { dry_run = bool,
     fpga_image_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteImageUsageReportInput {
     /// The ID of the report to delete.
@@ -4477,10 +4469,10 @@ pub struct DeleteImageUsageReportInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteImageUsageReportInput "DeleteImageUsageReportRequest"[set debug into] {
-    report_id : String, dry_run = bool } { _client }
+    DeleteImageUsageReportInput "DeleteImageUsageReportRequest"[set into] { report_id :
+    String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteInstanceConnectEndpointInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4490,10 +4482,10 @@ pub struct DeleteInstanceConnectEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteInstanceConnectEndpointInput "DeleteInstanceConnectEndpointRequest"[set debug
-    into] { dry_run = bool, instance_connect_endpoint_id : String } { _client }
+    DeleteInstanceConnectEndpointInput "DeleteInstanceConnectEndpointRequest"[set into] {
+    dry_run = bool, instance_connect_endpoint_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteInstanceEventWindowInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4505,10 +4497,10 @@ pub struct DeleteInstanceEventWindowInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteInstanceEventWindowInput "DeleteInstanceEventWindowRequest"[set debug into] {
-    dry_run = bool, force_delete = bool, instance_event_window_id : String } { _client }
+    DeleteInstanceEventWindowInput "DeleteInstanceEventWindowRequest"[set into] { dry_run
+    = bool, force_delete = bool, instance_event_window_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteInternetGatewayInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4518,10 +4510,10 @@ pub struct DeleteInternetGatewayInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteInternetGatewayInput "DeleteInternetGatewayRequest"[set debug into] { dry_run =
-    bool, internet_gateway_id : String } { _client }
+    DeleteInternetGatewayInput "DeleteInternetGatewayRequest"[set into] { dry_run = bool,
+    internet_gateway_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteIpamExternalResourceVerificationTokenInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4532,10 +4524,10 @@ pub struct DeleteIpamExternalResourceVerificationTokenInput {
 }
 rboto::__structure!(
     DeleteIpamExternalResourceVerificationTokenInput
-    "DeleteIpamExternalResourceVerificationTokenRequest"[set debug into] { dry_run =
-    bool, ipam_external_resource_verification_token_id : String } { _client }
+    "DeleteIpamExternalResourceVerificationTokenRequest"[set into] { dry_run = bool,
+    ipam_external_resource_verification_token_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteIpamInternetRegistryAssociationInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4546,10 +4538,10 @@ pub struct DeleteIpamInternetRegistryAssociationInput {
 }
 rboto::__structure!(
     DeleteIpamInternetRegistryAssociationInput
-    "DeleteIpamInternetRegistryAssociationRequest"[set debug into] { dry_run = bool,
+    "DeleteIpamInternetRegistryAssociationRequest"[set into] { dry_run = bool,
     ipam_internet_registry_association_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteIpamPolicyInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4559,10 +4551,10 @@ pub struct DeleteIpamPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteIpamPolicyInput "DeleteIpamPolicyRequest"[set debug into] { dry_run = bool,
+    DeleteIpamPolicyInput "DeleteIpamPolicyRequest"[set into] { dry_run = bool,
     ipam_policy_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteIpamPoolInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4574,10 +4566,10 @@ pub struct DeleteIpamPoolInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteIpamPoolInput "DeleteIpamPoolRequest"[set debug into] { dry_run = bool,
-    ipam_pool_id : String, cascade = bool } { _client }
+    DeleteIpamPoolInput "DeleteIpamPoolRequest"[set into] { dry_run = bool, ipam_pool_id
+    : String, cascade = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteIpamPrefixListResolverInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4587,10 +4579,10 @@ pub struct DeleteIpamPrefixListResolverInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteIpamPrefixListResolverInput "DeleteIpamPrefixListResolverRequest"[set debug
-    into] { dry_run = bool, ipam_prefix_list_resolver_id : String } { _client }
+    DeleteIpamPrefixListResolverInput "DeleteIpamPrefixListResolverRequest"[set into] {
+    dry_run = bool, ipam_prefix_list_resolver_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteIpamPrefixListResolverTargetInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4601,10 +4593,10 @@ pub struct DeleteIpamPrefixListResolverTargetInput {
 }
 rboto::__structure!(
     DeleteIpamPrefixListResolverTargetInput
-    "DeleteIpamPrefixListResolverTargetRequest"[set debug into] { dry_run = bool,
+    "DeleteIpamPrefixListResolverTargetRequest"[set into] { dry_run = bool,
     ipam_prefix_list_resolver_target_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteIpamInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4616,10 +4608,10 @@ pub struct DeleteIpamInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteIpamInput "DeleteIpamRequest"[set debug into] { dry_run = bool, ipam_id :
-    String, cascade = bool } { _client }
+    DeleteIpamInput "DeleteIpamRequest"[set into] { dry_run = bool, ipam_id : String,
+    cascade = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteIpamResourceDiscoveryInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4629,10 +4621,10 @@ pub struct DeleteIpamResourceDiscoveryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteIpamResourceDiscoveryInput "DeleteIpamResourceDiscoveryRequest"[set debug into]
-    { dry_run = bool, ipam_resource_discovery_id : String } { _client }
+    DeleteIpamResourceDiscoveryInput "DeleteIpamResourceDiscoveryRequest"[set into] {
+    dry_run = bool, ipam_resource_discovery_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteIpamRoutingPolicyRegistrationInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4649,11 +4641,11 @@ pub struct DeleteIpamRoutingPolicyRegistrationInput {
 }
 rboto::__structure!(
     DeleteIpamRoutingPolicyRegistrationInput
-    "DeleteIpamRoutingPolicyRegistrationRequest"[set debug into] { dry_run = bool,
+    "DeleteIpamRoutingPolicyRegistrationRequest"[set into] { dry_run = bool,
     ipam_internet_registry_association_id : String, cidr : String, force = bool,
     client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteIpamScopeInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4663,10 +4655,10 @@ pub struct DeleteIpamScopeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteIpamScopeInput "DeleteIpamScopeRequest"[set debug into] { dry_run = bool,
+    DeleteIpamScopeInput "DeleteIpamScopeRequest"[set into] { dry_run = bool,
     ipam_scope_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteKeyPairInput {
     /// The name of the key pair.
@@ -4678,10 +4670,10 @@ pub struct DeleteKeyPairInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteKeyPairInput "DeleteKeyPairRequest"[set debug into] { key_name : String,
-    key_pair_id : String, dry_run = bool } { _client }
+    DeleteKeyPairInput "DeleteKeyPairRequest"[set into] { key_name : String, key_pair_id
+    : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteLaunchTemplateInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4693,10 +4685,10 @@ pub struct DeleteLaunchTemplateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteLaunchTemplateInput "DeleteLaunchTemplateRequest"[set debug into] { dry_run =
-    bool, launch_template_id : String, launch_template_name : String } { _client }
+    DeleteLaunchTemplateInput "DeleteLaunchTemplateRequest"[set into] { dry_run = bool,
+    launch_template_id : String, launch_template_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteLaunchTemplateVersionsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4710,11 +4702,11 @@ pub struct DeleteLaunchTemplateVersionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteLaunchTemplateVersionsInput "DeleteLaunchTemplateVersionsRequest"[set debug
-    into] { dry_run = bool, launch_template_id : String, launch_template_name : String,
-    versions : Vec < String > } { _client }
+    DeleteLaunchTemplateVersionsInput "DeleteLaunchTemplateVersionsRequest"[set into] {
+    dry_run = bool, launch_template_id : String, launch_template_name : String, versions
+    = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteLocalGatewayRouteInput {
     /// The CIDR range for the route. This must match the CIDR for the route exactly.
@@ -4728,11 +4720,11 @@ pub struct DeleteLocalGatewayRouteInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteLocalGatewayRouteInput "DeleteLocalGatewayRouteRequest"[set debug into] {
+    DeleteLocalGatewayRouteInput "DeleteLocalGatewayRouteRequest"[set into] {
     destination_cidr_block : String, local_gateway_route_table_id : String, dry_run =
     bool, destination_prefix_list_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteLocalGatewayRouteTableInput {
     /// The ID of the local gateway route table.
@@ -4742,10 +4734,10 @@ pub struct DeleteLocalGatewayRouteTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteLocalGatewayRouteTableInput "DeleteLocalGatewayRouteTableRequest"[set debug
-    into] { local_gateway_route_table_id : String, dry_run = bool } { _client }
+    DeleteLocalGatewayRouteTableInput "DeleteLocalGatewayRouteTableRequest"[set into] {
+    local_gateway_route_table_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationInput {
     /// The ID of the local gateway route table virtual interface group association.
@@ -4756,11 +4748,11 @@ pub struct DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationInput {
 }
 rboto::__structure!(
     DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationInput
-    "DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest"[set debug into]
-    { local_gateway_route_table_virtual_interface_group_association_id : String, dry_run
-    = bool } { _client }
+    "DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest"[set into] {
+    local_gateway_route_table_virtual_interface_group_association_id : String, dry_run =
+    bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteLocalGatewayRouteTableVpcAssociationInput {
     /// The ID of the association.
@@ -4771,10 +4763,10 @@ pub struct DeleteLocalGatewayRouteTableVpcAssociationInput {
 }
 rboto::__structure!(
     DeleteLocalGatewayRouteTableVpcAssociationInput
-    "DeleteLocalGatewayRouteTableVpcAssociationRequest"[set debug into] {
+    "DeleteLocalGatewayRouteTableVpcAssociationRequest"[set into] {
     local_gateway_route_table_vpc_association_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteLocalGatewayVirtualInterfaceGroupInput {
     /// The ID of the local gateway virtual interface group to delete.
@@ -4785,10 +4777,10 @@ pub struct DeleteLocalGatewayVirtualInterfaceGroupInput {
 }
 rboto::__structure!(
     DeleteLocalGatewayVirtualInterfaceGroupInput
-    "DeleteLocalGatewayVirtualInterfaceGroupRequest"[set debug into] {
+    "DeleteLocalGatewayVirtualInterfaceGroupRequest"[set into] {
     local_gateway_virtual_interface_group_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteLocalGatewayVirtualInterfaceInput {
     /// The ID of the local virtual interface to delete.
@@ -4799,10 +4791,10 @@ pub struct DeleteLocalGatewayVirtualInterfaceInput {
 }
 rboto::__structure!(
     DeleteLocalGatewayVirtualInterfaceInput
-    "DeleteLocalGatewayVirtualInterfaceRequest"[set debug into] {
+    "DeleteLocalGatewayVirtualInterfaceRequest"[set into] {
     local_gateway_virtual_interface_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteManagedPrefixListInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4812,10 +4804,10 @@ pub struct DeleteManagedPrefixListInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteManagedPrefixListInput "DeleteManagedPrefixListRequest"[set debug into] {
-    dry_run = bool, prefix_list_id : String } { _client }
+    DeleteManagedPrefixListInput "DeleteManagedPrefixListRequest"[set into] { dry_run =
+    bool, prefix_list_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteMetricCategoryInput {
     /// The ID of the metric category.
@@ -4825,10 +4817,10 @@ pub struct DeleteMetricCategoryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteMetricCategoryInput "DeleteMetricCategoryRequest"[set debug into] {
+    DeleteMetricCategoryInput "DeleteMetricCategoryRequest"[set into] {
     metric_category_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteNatGatewayInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4838,10 +4830,10 @@ pub struct DeleteNatGatewayInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteNatGatewayInput "DeleteNatGatewayRequest"[set debug into] { dry_run = bool,
+    DeleteNatGatewayInput "DeleteNatGatewayRequest"[set into] { dry_run = bool,
     nat_gateway_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteNetworkAclEntryInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4855,10 +4847,10 @@ pub struct DeleteNetworkAclEntryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteNetworkAclEntryInput "DeleteNetworkAclEntryRequest"[set debug into] { dry_run =
-    bool, network_acl_id : String, rule_number = i32, egress = bool } { _client }
+    DeleteNetworkAclEntryInput "DeleteNetworkAclEntryRequest"[set into] { dry_run = bool,
+    network_acl_id : String, rule_number = i32, egress = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteNetworkAclInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4868,10 +4860,10 @@ pub struct DeleteNetworkAclInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteNetworkAclInput "DeleteNetworkAclRequest"[set debug into] { dry_run = bool,
+    DeleteNetworkAclInput "DeleteNetworkAclRequest"[set into] { dry_run = bool,
     network_acl_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteNetworkInsightsAccessScopeAnalysisInput {
     /// The ID of the Network Access Scope analysis.
@@ -4882,10 +4874,10 @@ pub struct DeleteNetworkInsightsAccessScopeAnalysisInput {
 }
 rboto::__structure!(
     DeleteNetworkInsightsAccessScopeAnalysisInput
-    "DeleteNetworkInsightsAccessScopeAnalysisRequest"[set debug into] {
+    "DeleteNetworkInsightsAccessScopeAnalysisRequest"[set into] {
     network_insights_access_scope_analysis_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteNetworkInsightsAccessScopeInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4896,9 +4888,9 @@ pub struct DeleteNetworkInsightsAccessScopeInput {
 }
 rboto::__structure!(
     DeleteNetworkInsightsAccessScopeInput "DeleteNetworkInsightsAccessScopeRequest"[set
-    debug into] { dry_run = bool, network_insights_access_scope_id : String } { _client }
+    into] { dry_run = bool, network_insights_access_scope_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteNetworkInsightsAnalysisInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4908,10 +4900,10 @@ pub struct DeleteNetworkInsightsAnalysisInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteNetworkInsightsAnalysisInput "DeleteNetworkInsightsAnalysisRequest"[set debug
-    into] { dry_run = bool, network_insights_analysis_id : String } { _client }
+    DeleteNetworkInsightsAnalysisInput "DeleteNetworkInsightsAnalysisRequest"[set into] {
+    dry_run = bool, network_insights_analysis_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteNetworkInsightsPathInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4921,11 +4913,11 @@ pub struct DeleteNetworkInsightsPathInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteNetworkInsightsPathInput "DeleteNetworkInsightsPathRequest"[set debug into] {
-    dry_run = bool, network_insights_path_id : String } { _client }
+    DeleteNetworkInsightsPathInput "DeleteNetworkInsightsPathRequest"[set into] { dry_run
+    = bool, network_insights_path_id : String } { _client }
 );
 /// Contains the parameters for DeleteNetworkInterfacePermission.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteNetworkInterfacePermissionInput {
     /// The ID of the network interface permission.
@@ -4938,11 +4930,11 @@ pub struct DeleteNetworkInterfacePermissionInput {
 }
 rboto::__structure!(
     DeleteNetworkInterfacePermissionInput "DeleteNetworkInterfacePermissionRequest"[set
-    debug into] { network_interface_permission_id : String, force = bool, dry_run = bool
-    } { _client }
+    into] { network_interface_permission_id : String, force = bool, dry_run = bool } {
+    _client }
 );
 /// Contains the parameters for DeleteNetworkInterface.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteNetworkInterfaceInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4952,10 +4944,10 @@ pub struct DeleteNetworkInterfaceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteNetworkInterfaceInput "DeleteNetworkInterfaceRequest"[set debug into] { dry_run
-    = bool, network_interface_id : String } { _client }
+    DeleteNetworkInterfaceInput "DeleteNetworkInterfaceRequest"[set into] { dry_run =
+    bool, network_interface_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteNetworkingFlexCostAllocationPoliciesInput {
     /// The IDs of the flex cost allocation policies to delete. You can specify up to 50 policy IDs. This parameter is required.
@@ -4966,10 +4958,10 @@ pub struct DeleteNetworkingFlexCostAllocationPoliciesInput {
 }
 rboto::__structure!(
     DeleteNetworkingFlexCostAllocationPoliciesInput
-    "DeleteNetworkingFlexCostAllocationPoliciesRequest"[set debug into] { fca_policy_ids
-    : Vec < String >, dry_run = bool } { _client }
+    "DeleteNetworkingFlexCostAllocationPoliciesRequest"[set into] { fca_policy_ids = Vec
+    < String >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeletePlacementGroupInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4979,10 +4971,10 @@ pub struct DeletePlacementGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeletePlacementGroupInput "DeletePlacementGroupRequest"[set debug into] { dry_run =
-    bool, group_name : String } { _client }
+    DeletePlacementGroupInput "DeletePlacementGroupRequest"[set into] { dry_run = bool,
+    group_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeletePublicIpv4PoolInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -4994,10 +4986,10 @@ pub struct DeletePublicIpv4PoolInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeletePublicIpv4PoolInput "DeletePublicIpv4PoolRequest"[set debug into] { dry_run =
-    bool, pool_id : String, network_border_group : String } { _client }
+    DeletePublicIpv4PoolInput "DeletePublicIpv4PoolRequest"[set into] { dry_run = bool,
+    pool_id : String, network_border_group : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteQueuedReservedInstancesInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -5007,10 +4999,10 @@ pub struct DeleteQueuedReservedInstancesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteQueuedReservedInstancesInput "DeleteQueuedReservedInstancesRequest"[set debug
-    into] { dry_run = bool, reserved_instances_ids : Vec < String > } { _client }
+    DeleteQueuedReservedInstancesInput "DeleteQueuedReservedInstancesRequest"[set into] {
+    dry_run = bool, reserved_instances_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteRouteInput {
     /// The ID of the prefix list for the route.
@@ -5026,11 +5018,11 @@ pub struct DeleteRouteInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteRouteInput "DeleteRouteRequest"[set debug into] { destination_prefix_list_id :
+    DeleteRouteInput "DeleteRouteRequest"[set into] { destination_prefix_list_id :
     String, dry_run = bool, route_table_id : String, destination_cidr_block : String,
     destination_ipv6_cidr_block : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteRouteServerEndpointInput {
     /// The ID of the route server endpoint to delete.
@@ -5040,10 +5032,10 @@ pub struct DeleteRouteServerEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteRouteServerEndpointInput "DeleteRouteServerEndpointRequest"[set debug into] {
+    DeleteRouteServerEndpointInput "DeleteRouteServerEndpointRequest"[set into] {
     route_server_endpoint_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteRouteServerPeerInput {
     /// The ID of the route server peer to delete.
@@ -5053,10 +5045,10 @@ pub struct DeleteRouteServerPeerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteRouteServerPeerInput "DeleteRouteServerPeerRequest"[set debug into] {
+    DeleteRouteServerPeerInput "DeleteRouteServerPeerRequest"[set into] {
     route_server_peer_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteRouteServerInput {
     /// The ID of the route server to delete.
@@ -5066,10 +5058,10 @@ pub struct DeleteRouteServerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteRouteServerInput "DeleteRouteServerRequest"[set debug into] { route_server_id :
+    DeleteRouteServerInput "DeleteRouteServerRequest"[set into] { route_server_id :
     String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteRouteTableInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -5079,10 +5071,10 @@ pub struct DeleteRouteTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteRouteTableInput "DeleteRouteTableRequest"[set debug into] { dry_run = bool,
+    DeleteRouteTableInput "DeleteRouteTableRequest"[set into] { dry_run = bool,
     route_table_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteSecondaryNetworkInput {
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -5094,10 +5086,10 @@ pub struct DeleteSecondaryNetworkInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteSecondaryNetworkInput "DeleteSecondaryNetworkRequest"[set debug into] {
-    client_token : String, dry_run = bool, secondary_network_id : String } { _client }
+    DeleteSecondaryNetworkInput "DeleteSecondaryNetworkRequest"[set into] { client_token
+    : String, dry_run = bool, secondary_network_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteSecondarySubnetInput {
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -5109,10 +5101,10 @@ pub struct DeleteSecondarySubnetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteSecondarySubnetInput "DeleteSecondarySubnetRequest"[set debug into] {
-    client_token : String, dry_run = bool, secondary_subnet_id : String } { _client }
+    DeleteSecondarySubnetInput "DeleteSecondarySubnetRequest"[set into] { client_token :
+    String, dry_run = bool, secondary_subnet_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupInput {
     /// The ID of the security group.
@@ -5124,10 +5116,10 @@ pub struct DeleteSecurityGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteSecurityGroupInput "DeleteSecurityGroupRequest"[set debug into] { group_id :
-    String, group_name : String, dry_run = bool } { _client }
+    DeleteSecurityGroupInput "DeleteSecurityGroupRequest"[set into] { group_id : String,
+    group_name : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteSnapshotInput {
     /// The ID of the EBS snapshot.
@@ -5137,11 +5129,11 @@ pub struct DeleteSnapshotInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteSnapshotInput "DeleteSnapshotRequest"[set debug into] { snapshot_id : String,
-    dry_run = bool } { _client }
+    DeleteSnapshotInput "DeleteSnapshotRequest"[set into] { snapshot_id : String, dry_run
+    = bool } { _client }
 );
 /// Contains the parameters for DeleteSpotDatafeedSubscription.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteSpotDatafeedSubscriptionInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -5149,10 +5141,10 @@ pub struct DeleteSpotDatafeedSubscriptionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteSpotDatafeedSubscriptionInput "DeleteSpotDatafeedSubscriptionRequest"[set debug
-    into] { dry_run = bool } { _client }
+    DeleteSpotDatafeedSubscriptionInput "DeleteSpotDatafeedSubscriptionRequest"[set into]
+    { dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteSubnetCidrReservationInput {
     /// The ID of the subnet CIDR reservation.
@@ -5162,10 +5154,10 @@ pub struct DeleteSubnetCidrReservationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteSubnetCidrReservationInput "DeleteSubnetCidrReservationRequest"[set debug into]
-    { subnet_cidr_reservation_id : String, dry_run = bool } { _client }
+    DeleteSubnetCidrReservationInput "DeleteSubnetCidrReservationRequest"[set into] {
+    subnet_cidr_reservation_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteSubnetInput {
     /// The ID of the subnet.
@@ -5175,10 +5167,10 @@ pub struct DeleteSubnetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteSubnetInput "DeleteSubnetRequest"[set debug into] { subnet_id : String, dry_run
-    = bool } { _client }
+    DeleteSubnetInput "DeleteSubnetRequest"[set into] { subnet_id : String, dry_run =
+    bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTagsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -5190,10 +5182,10 @@ pub struct DeleteTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTagsInput "DeleteTagsRequest"[set debug into] { dry_run = bool, resources : Vec
-    < String >, tags : Vec < Tag > } { _client }
+    DeleteTagsInput "DeleteTagsRequest"[set into] { dry_run = bool, resources = Vec <
+    String >, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTrafficMirrorFilterInput {
     /// The ID of the Traffic Mirror filter.
@@ -5203,10 +5195,10 @@ pub struct DeleteTrafficMirrorFilterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTrafficMirrorFilterInput "DeleteTrafficMirrorFilterRequest"[set debug into] {
+    DeleteTrafficMirrorFilterInput "DeleteTrafficMirrorFilterRequest"[set into] {
     traffic_mirror_filter_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTrafficMirrorFilterRuleInput {
     /// The ID of the Traffic Mirror rule.
@@ -5216,10 +5208,10 @@ pub struct DeleteTrafficMirrorFilterRuleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTrafficMirrorFilterRuleInput "DeleteTrafficMirrorFilterRuleRequest"[set debug
-    into] { traffic_mirror_filter_rule_id : String, dry_run = bool } { _client }
+    DeleteTrafficMirrorFilterRuleInput "DeleteTrafficMirrorFilterRuleRequest"[set into] {
+    traffic_mirror_filter_rule_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTrafficMirrorSessionInput {
     /// The ID of the Traffic Mirror session.
@@ -5229,10 +5221,10 @@ pub struct DeleteTrafficMirrorSessionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTrafficMirrorSessionInput "DeleteTrafficMirrorSessionRequest"[set debug into] {
+    DeleteTrafficMirrorSessionInput "DeleteTrafficMirrorSessionRequest"[set into] {
     traffic_mirror_session_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTrafficMirrorTargetInput {
     /// The ID of the Traffic Mirror target.
@@ -5242,10 +5234,10 @@ pub struct DeleteTrafficMirrorTargetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTrafficMirrorTargetInput "DeleteTrafficMirrorTargetRequest"[set debug into] {
+    DeleteTrafficMirrorTargetInput "DeleteTrafficMirrorTargetRequest"[set into] {
     traffic_mirror_target_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayClientVpnAttachmentInput {
     /// The ID of the Transit Gateway attachment.
@@ -5256,10 +5248,10 @@ pub struct DeleteTransitGatewayClientVpnAttachmentInput {
 }
 rboto::__structure!(
     DeleteTransitGatewayClientVpnAttachmentInput
-    "DeleteTransitGatewayClientVpnAttachmentRequest"[set debug into] {
+    "DeleteTransitGatewayClientVpnAttachmentRequest"[set into] {
     transit_gateway_attachment_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayConnectPeerInput {
     /// The ID of the Connect peer.
@@ -5270,9 +5262,9 @@ pub struct DeleteTransitGatewayConnectPeerInput {
 }
 rboto::__structure!(
     DeleteTransitGatewayConnectPeerInput "DeleteTransitGatewayConnectPeerRequest"[set
-    debug into] { transit_gateway_connect_peer_id : String, dry_run = bool } { _client }
+    into] { transit_gateway_connect_peer_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayConnectInput {
     /// The ID of the Connect attachment.
@@ -5282,10 +5274,10 @@ pub struct DeleteTransitGatewayConnectInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTransitGatewayConnectInput "DeleteTransitGatewayConnectRequest"[set debug into]
-    { transit_gateway_attachment_id : String, dry_run = bool } { _client }
+    DeleteTransitGatewayConnectInput "DeleteTransitGatewayConnectRequest"[set into] {
+    transit_gateway_attachment_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayMeteringPolicyEntryInput {
     /// The ID of the transit gateway metering policy containing the entry to delete.
@@ -5298,11 +5290,11 @@ pub struct DeleteTransitGatewayMeteringPolicyEntryInput {
 }
 rboto::__structure!(
     DeleteTransitGatewayMeteringPolicyEntryInput
-    "DeleteTransitGatewayMeteringPolicyEntryRequest"[set debug into] {
+    "DeleteTransitGatewayMeteringPolicyEntryRequest"[set into] {
     transit_gateway_metering_policy_id : String, policy_rule_number = i32, dry_run = bool
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayMeteringPolicyInput {
     /// The ID of the transit gateway metering policy to delete.
@@ -5313,10 +5305,10 @@ pub struct DeleteTransitGatewayMeteringPolicyInput {
 }
 rboto::__structure!(
     DeleteTransitGatewayMeteringPolicyInput
-    "DeleteTransitGatewayMeteringPolicyRequest"[set debug into] {
+    "DeleteTransitGatewayMeteringPolicyRequest"[set into] {
     transit_gateway_metering_policy_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayMulticastDomainInput {
     /// The ID of the transit gateway multicast domain.
@@ -5327,10 +5319,10 @@ pub struct DeleteTransitGatewayMulticastDomainInput {
 }
 rboto::__structure!(
     DeleteTransitGatewayMulticastDomainInput
-    "DeleteTransitGatewayMulticastDomainRequest"[set debug into] {
+    "DeleteTransitGatewayMulticastDomainRequest"[set into] {
     transit_gateway_multicast_domain_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayNetworkFunctionAttachmentInput {
     /// The ID of the network function attachment.
@@ -5341,10 +5333,10 @@ pub struct DeleteTransitGatewayNetworkFunctionAttachmentInput {
 }
 rboto::__structure!(
     DeleteTransitGatewayNetworkFunctionAttachmentInput
-    "DeleteTransitGatewayNetworkFunctionAttachmentRequest"[set debug into] {
+    "DeleteTransitGatewayNetworkFunctionAttachmentRequest"[set into] {
     transit_gateway_attachment_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayPeeringAttachmentInput {
     /// The ID of the transit gateway peering attachment.
@@ -5355,10 +5347,10 @@ pub struct DeleteTransitGatewayPeeringAttachmentInput {
 }
 rboto::__structure!(
     DeleteTransitGatewayPeeringAttachmentInput
-    "DeleteTransitGatewayPeeringAttachmentRequest"[set debug into] {
+    "DeleteTransitGatewayPeeringAttachmentRequest"[set into] {
     transit_gateway_attachment_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayPolicyTableEntryInput {
     /// The ID of the transit gateway policy table.
@@ -5371,11 +5363,11 @@ pub struct DeleteTransitGatewayPolicyTableEntryInput {
 }
 rboto::__structure!(
     DeleteTransitGatewayPolicyTableEntryInput
-    "DeleteTransitGatewayPolicyTableEntryRequest"[set debug into] {
+    "DeleteTransitGatewayPolicyTableEntryRequest"[set into] {
     transit_gateway_policy_table_id : String, policy_rule_number : String, dry_run = bool
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayPolicyTableInput {
     /// The transit gateway policy table to delete.
@@ -5386,9 +5378,9 @@ pub struct DeleteTransitGatewayPolicyTableInput {
 }
 rboto::__structure!(
     DeleteTransitGatewayPolicyTableInput "DeleteTransitGatewayPolicyTableRequest"[set
-    debug into] { transit_gateway_policy_table_id : String, dry_run = bool } { _client }
+    into] { transit_gateway_policy_table_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayPrefixListReferenceInput {
     /// The ID of the route table.
@@ -5401,11 +5393,11 @@ pub struct DeleteTransitGatewayPrefixListReferenceInput {
 }
 rboto::__structure!(
     DeleteTransitGatewayPrefixListReferenceInput
-    "DeleteTransitGatewayPrefixListReferenceRequest"[set debug into] {
+    "DeleteTransitGatewayPrefixListReferenceRequest"[set into] {
     transit_gateway_route_table_id : String, prefix_list_id : String, dry_run = bool } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayInput {
     /// The ID of the transit gateway.
@@ -5415,10 +5407,10 @@ pub struct DeleteTransitGatewayInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTransitGatewayInput "DeleteTransitGatewayRequest"[set debug into] {
+    DeleteTransitGatewayInput "DeleteTransitGatewayRequest"[set into] {
     transit_gateway_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayRouteInput {
     /// The ID of the transit gateway route table.
@@ -5430,11 +5422,11 @@ pub struct DeleteTransitGatewayRouteInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTransitGatewayRouteInput "DeleteTransitGatewayRouteRequest"[set debug into] {
+    DeleteTransitGatewayRouteInput "DeleteTransitGatewayRouteRequest"[set into] {
     transit_gateway_route_table_id : String, destination_cidr_block : String, dry_run =
     bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayRouteTableAnnouncementInput {
     /// The transit gateway route table ID that's being deleted.
@@ -5445,10 +5437,10 @@ pub struct DeleteTransitGatewayRouteTableAnnouncementInput {
 }
 rboto::__structure!(
     DeleteTransitGatewayRouteTableAnnouncementInput
-    "DeleteTransitGatewayRouteTableAnnouncementRequest"[set debug into] {
+    "DeleteTransitGatewayRouteTableAnnouncementRequest"[set into] {
     transit_gateway_route_table_announcement_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayRouteTableInput {
     /// The ID of the transit gateway route table.
@@ -5458,10 +5450,10 @@ pub struct DeleteTransitGatewayRouteTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTransitGatewayRouteTableInput "DeleteTransitGatewayRouteTableRequest"[set debug
-    into] { transit_gateway_route_table_id : String, dry_run = bool } { _client }
+    DeleteTransitGatewayRouteTableInput "DeleteTransitGatewayRouteTableRequest"[set into]
+    { transit_gateway_route_table_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayVpcAttachmentInput {
     /// The ID of the attachment.
@@ -5472,9 +5464,9 @@ pub struct DeleteTransitGatewayVpcAttachmentInput {
 }
 rboto::__structure!(
     DeleteTransitGatewayVpcAttachmentInput "DeleteTransitGatewayVpcAttachmentRequest"[set
-    debug into] { transit_gateway_attachment_id : String, dry_run = bool } { _client }
+    into] { transit_gateway_attachment_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteVerifiedAccessEndpointInput {
     /// The ID of the Verified Access endpoint.
@@ -5486,11 +5478,11 @@ pub struct DeleteVerifiedAccessEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteVerifiedAccessEndpointInput "DeleteVerifiedAccessEndpointRequest"[set debug
-    into] { verified_access_endpoint_id : String, client_token : String, dry_run = bool }
-    { _client }
+    DeleteVerifiedAccessEndpointInput "DeleteVerifiedAccessEndpointRequest"[set into] {
+    verified_access_endpoint_id : String, client_token : String, dry_run = bool } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteVerifiedAccessGroupInput {
     /// The ID of the Verified Access group.
@@ -5502,11 +5494,11 @@ pub struct DeleteVerifiedAccessGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteVerifiedAccessGroupInput "DeleteVerifiedAccessGroupRequest"[set debug into] {
+    DeleteVerifiedAccessGroupInput "DeleteVerifiedAccessGroupRequest"[set into] {
     verified_access_group_id : String, client_token : String, dry_run = bool } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteVerifiedAccessInstanceInput {
     /// The ID of the Verified Access instance.
@@ -5518,11 +5510,11 @@ pub struct DeleteVerifiedAccessInstanceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteVerifiedAccessInstanceInput "DeleteVerifiedAccessInstanceRequest"[set debug
-    into] { verified_access_instance_id : String, dry_run = bool, client_token : String }
-    { _client }
+    DeleteVerifiedAccessInstanceInput "DeleteVerifiedAccessInstanceRequest"[set into] {
+    verified_access_instance_id : String, dry_run = bool, client_token : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteVerifiedAccessTrustProviderInput {
     /// The ID of the Verified Access trust provider.
@@ -5535,10 +5527,10 @@ pub struct DeleteVerifiedAccessTrustProviderInput {
 }
 rboto::__structure!(
     DeleteVerifiedAccessTrustProviderInput "DeleteVerifiedAccessTrustProviderRequest"[set
-    debug into] { verified_access_trust_provider_id : String, dry_run = bool,
-    client_token : String } { _client }
+    into] { verified_access_trust_provider_id : String, dry_run = bool, client_token :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteVolumeInput {
     /// The ID of the volume.
@@ -5548,10 +5540,10 @@ pub struct DeleteVolumeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteVolumeInput "DeleteVolumeRequest"[set debug into] { volume_id : String, dry_run
-    = bool } { _client }
+    DeleteVolumeInput "DeleteVolumeRequest"[set into] { volume_id : String, dry_run =
+    bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteVpcBlockPublicAccessExclusionInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -5562,10 +5554,10 @@ pub struct DeleteVpcBlockPublicAccessExclusionInput {
 }
 rboto::__structure!(
     DeleteVpcBlockPublicAccessExclusionInput
-    "DeleteVpcBlockPublicAccessExclusionRequest"[set debug into] { dry_run = bool,
-    exclusion_id : String } { _client }
+    "DeleteVpcBlockPublicAccessExclusionRequest"[set into] { dry_run = bool, exclusion_id
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteVpcEncryptionControlInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -5575,10 +5567,10 @@ pub struct DeleteVpcEncryptionControlInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteVpcEncryptionControlInput "DeleteVpcEncryptionControlRequest"[set debug into] {
+    DeleteVpcEncryptionControlInput "DeleteVpcEncryptionControlRequest"[set into] {
     dry_run = bool, vpc_encryption_control_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteVpcEndpointConnectionNotificationsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -5589,10 +5581,10 @@ pub struct DeleteVpcEndpointConnectionNotificationsInput {
 }
 rboto::__structure!(
     DeleteVpcEndpointConnectionNotificationsInput
-    "DeleteVpcEndpointConnectionNotificationsRequest"[set debug into] { dry_run = bool,
-    connection_notification_ids : Vec < String > } { _client }
+    "DeleteVpcEndpointConnectionNotificationsRequest"[set into] { dry_run = bool,
+    connection_notification_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteVpcEndpointServiceConfigurationsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -5603,10 +5595,10 @@ pub struct DeleteVpcEndpointServiceConfigurationsInput {
 }
 rboto::__structure!(
     DeleteVpcEndpointServiceConfigurationsInput
-    "DeleteVpcEndpointServiceConfigurationsRequest"[set debug into] { dry_run = bool,
-    service_ids : Vec < String > } { _client }
+    "DeleteVpcEndpointServiceConfigurationsRequest"[set into] { dry_run = bool,
+    service_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteVpcEndpointsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -5616,10 +5608,10 @@ pub struct DeleteVpcEndpointsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteVpcEndpointsInput "DeleteVpcEndpointsRequest"[set debug into] { dry_run = bool,
-    vpc_endpoint_ids : Vec < String > } { _client }
+    DeleteVpcEndpointsInput "DeleteVpcEndpointsRequest"[set into] { dry_run = bool,
+    vpc_endpoint_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteVpcPeeringConnectionInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -5629,10 +5621,10 @@ pub struct DeleteVpcPeeringConnectionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteVpcPeeringConnectionInput "DeleteVpcPeeringConnectionRequest"[set debug into] {
+    DeleteVpcPeeringConnectionInput "DeleteVpcPeeringConnectionRequest"[set into] {
     dry_run = bool, vpc_peering_connection_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteVpcInput {
     /// The ID of the VPC.
@@ -5642,10 +5634,10 @@ pub struct DeleteVpcInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteVpcInput "DeleteVpcRequest"[set debug into] { vpc_id : String, dry_run = bool }
-    { _client }
+    DeleteVpcInput "DeleteVpcRequest"[set into] { vpc_id : String, dry_run = bool } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteVpnConcentratorInput {
     /// The ID of the VPN concentrator to delete.
@@ -5655,11 +5647,11 @@ pub struct DeleteVpnConcentratorInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteVpnConcentratorInput "DeleteVpnConcentratorRequest"[set debug into] {
+    DeleteVpnConcentratorInput "DeleteVpnConcentratorRequest"[set into] {
     vpn_concentrator_id : String, dry_run = bool } { _client }
 );
 /// Contains the parameters for DeleteVpnConnection.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteVpnConnectionInput {
     /// The ID of the VPN connection.
@@ -5669,11 +5661,11 @@ pub struct DeleteVpnConnectionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteVpnConnectionInput "DeleteVpnConnectionRequest"[set debug into] {
-    vpn_connection_id : String, dry_run = bool } { _client }
+    DeleteVpnConnectionInput "DeleteVpnConnectionRequest"[set into] { vpn_connection_id :
+    String, dry_run = bool } { _client }
 );
 /// Contains the parameters for DeleteVpnConnectionRoute.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteVpnConnectionRouteInput {
     /// The CIDR block associated with the local subnet of the customer network.
@@ -5683,11 +5675,11 @@ pub struct DeleteVpnConnectionRouteInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteVpnConnectionRouteInput "DeleteVpnConnectionRouteRequest"[set debug into] {
+    DeleteVpnConnectionRouteInput "DeleteVpnConnectionRouteRequest"[set into] {
     destination_cidr_block : String, vpn_connection_id : String } { _client }
 );
 /// Contains the parameters for DeleteVpnGateway.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteVpnGatewayInput {
     /// The ID of the virtual private gateway.
@@ -5697,10 +5689,10 @@ pub struct DeleteVpnGatewayInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteVpnGatewayInput "DeleteVpnGatewayRequest"[set debug into] { vpn_gateway_id :
-    String, dry_run = bool } { _client }
+    DeleteVpnGatewayInput "DeleteVpnGatewayRequest"[set into] { vpn_gateway_id : String,
+    dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeprovisionByoipCidrInput {
     /// The address range, in CIDR notation. The prefix must be the same prefix that you specified when you provisioned the address range.
@@ -5710,10 +5702,10 @@ pub struct DeprovisionByoipCidrInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeprovisionByoipCidrInput "DeprovisionByoipCidrRequest"[set debug into] { cidr :
-    String, dry_run = bool } { _client }
+    DeprovisionByoipCidrInput "DeprovisionByoipCidrRequest"[set into] { cidr : String,
+    dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeprovisionIpamByoasnInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -5725,10 +5717,10 @@ pub struct DeprovisionIpamByoasnInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeprovisionIpamByoasnInput "DeprovisionIpamByoasnRequest"[set debug into] { dry_run =
-    bool, ipam_id : String, asn : String } { _client }
+    DeprovisionIpamByoasnInput "DeprovisionIpamByoasnRequest"[set into] { dry_run = bool,
+    ipam_id : String, asn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeprovisionIpamPoolCidrInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -5740,10 +5732,10 @@ pub struct DeprovisionIpamPoolCidrInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeprovisionIpamPoolCidrInput "DeprovisionIpamPoolCidrRequest"[set debug into] {
-    dry_run = bool, ipam_pool_id : String, cidr : String } { _client }
+    DeprovisionIpamPoolCidrInput "DeprovisionIpamPoolCidrRequest"[set into] { dry_run =
+    bool, ipam_pool_id : String, cidr : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeprovisionPublicIpv4PoolCidrInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -5755,11 +5747,11 @@ pub struct DeprovisionPublicIpv4PoolCidrInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeprovisionPublicIpv4PoolCidrInput "DeprovisionPublicIpv4PoolCidrRequest"[set debug
-    into] { dry_run = bool, pool_id : String, cidr : String } { _client }
+    DeprovisionPublicIpv4PoolCidrInput "DeprovisionPublicIpv4PoolCidrRequest"[set into] {
+    dry_run = bool, pool_id : String, cidr : String } { _client }
 );
 /// Contains the parameters for DeregisterImage.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeregisterImageInput {
     /// The ID of the AMI.
@@ -5771,10 +5763,10 @@ pub struct DeregisterImageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeregisterImageInput "DeregisterImageRequest"[set debug into] { image_id : String,
+    DeregisterImageInput "DeregisterImageRequest"[set into] { image_id : String,
     delete_associated_snapshots = bool, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeregisterInstanceEventNotificationAttributesInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -5785,10 +5777,10 @@ pub struct DeregisterInstanceEventNotificationAttributesInput {
 }
 rboto::__structure!(
     DeregisterInstanceEventNotificationAttributesInput
-    "DeregisterInstanceEventNotificationAttributesRequest"[set debug into] { dry_run =
-    bool, instance_tag_attribute : DeregisterInstanceTagAttributeRequest } { _client }
+    "DeregisterInstanceEventNotificationAttributesRequest"[set into] { dry_run = bool,
+    instance_tag_attribute = DeregisterInstanceTagAttributeRequest } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeregisterTransitGatewayMulticastGroupMembersInput {
     /// The ID of the transit gateway multicast domain.
@@ -5803,11 +5795,11 @@ pub struct DeregisterTransitGatewayMulticastGroupMembersInput {
 }
 rboto::__structure!(
     DeregisterTransitGatewayMulticastGroupMembersInput
-    "DeregisterTransitGatewayMulticastGroupMembersRequest"[set debug into] {
+    "DeregisterTransitGatewayMulticastGroupMembersRequest"[set into] {
     transit_gateway_multicast_domain_id : String, group_ip_address : String,
-    network_interface_ids : Vec < String >, dry_run = bool } { _client }
+    network_interface_ids = Vec < String >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeregisterTransitGatewayMulticastGroupSourcesInput {
     /// The ID of the transit gateway multicast domain.
@@ -5822,11 +5814,11 @@ pub struct DeregisterTransitGatewayMulticastGroupSourcesInput {
 }
 rboto::__structure!(
     DeregisterTransitGatewayMulticastGroupSourcesInput
-    "DeregisterTransitGatewayMulticastGroupSourcesRequest"[set debug into] {
+    "DeregisterTransitGatewayMulticastGroupSourcesRequest"[set into] {
     transit_gateway_multicast_domain_id : String, group_ip_address : String,
-    network_interface_ids : Vec < String >, dry_run = bool } { _client }
+    network_interface_ids = Vec < String >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAccountAttributesInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -5836,10 +5828,10 @@ pub struct DescribeAccountAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAccountAttributesInput "DescribeAccountAttributesRequest"[set debug into] {
-    dry_run = bool, attribute_names : Vec < AccountAttributeName > } { _client }
+    DescribeAccountAttributesInput "DescribeAccountAttributesRequest"[set into] { dry_run
+    = bool, attribute_names = Vec < AccountAttributeName > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAccountVpcEncryptionControlInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -5848,10 +5840,9 @@ pub struct DescribeAccountVpcEncryptionControlInput {
 }
 rboto::__structure!(
     DescribeAccountVpcEncryptionControlInput
-    "DescribeAccountVpcEncryptionControlRequest"[set debug into] { dry_run = bool } {
-    _client }
+    "DescribeAccountVpcEncryptionControlRequest"[set into] { dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAddressTransfersInput {
     /// The allocation IDs of Elastic IP addresses.
@@ -5865,11 +5856,11 @@ pub struct DescribeAddressTransfersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAddressTransfersInput "DescribeAddressTransfersRequest"[set debug into] {
-    allocation_ids : Vec < String >, next_token : String, max_results = i32, dry_run =
+    DescribeAddressTransfersInput "DescribeAddressTransfersRequest"[set into] {
+    allocation_ids = Vec < String >, next_token : String, max_results = i32, dry_run =
     bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAddressesAttributeInput {
     /// \[EC2-VPC\] The allocation IDs.
@@ -5885,11 +5876,11 @@ pub struct DescribeAddressesAttributeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAddressesAttributeInput "DescribeAddressesAttributeRequest"[set debug into] {
-    allocation_ids : Vec < String >, attribute : AddressAttributeName, next_token :
+    DescribeAddressesAttributeInput "DescribeAddressesAttributeRequest"[set into] {
+    allocation_ids = Vec < String >, attribute : AddressAttributeName, next_token :
     String, max_results = i32, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAddressesInput {
     /// One or more Elastic IP addresses.
@@ -5903,11 +5894,11 @@ pub struct DescribeAddressesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAddressesInput "DescribeAddressesRequest"[set debug into] { public_ips : Vec
-    < String >, dry_run = bool, filters : Vec < Filter >, allocation_ids : Vec < String >
-    } { _client }
+    DescribeAddressesInput "DescribeAddressesRequest"[set into] { public_ips = Vec <
+    String >, dry_run = bool, filters = Vec < Filter >, allocation_ids = Vec < String > }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAggregateIdFormatInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -5915,10 +5906,10 @@ pub struct DescribeAggregateIdFormatInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAggregateIdFormatInput "DescribeAggregateIdFormatRequest"[set debug into] {
-    dry_run = bool } { _client }
+    DescribeAggregateIdFormatInput "DescribeAggregateIdFormatRequest"[set into] { dry_run
+    = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeApplicationStatusCheckAssociationsInput {
     /// The IDs of the application status checks for which to describe associations.
@@ -5935,11 +5926,11 @@ pub struct DescribeApplicationStatusCheckAssociationsInput {
 }
 rboto::__structure!(
     DescribeApplicationStatusCheckAssociationsInput
-    "DescribeApplicationStatusCheckAssociationsRequest"[set debug into] {
-    application_status_check_ids : Vec < String >, filters : Vec < Filter >, max_results
+    "DescribeApplicationStatusCheckAssociationsRequest"[set into] {
+    application_status_check_ids = Vec < String >, filters = Vec < Filter >, max_results
     = i32, next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeApplicationStatusChecksInput {
     /// The IDs of the application status checks to describe.
@@ -5958,11 +5949,11 @@ pub struct DescribeApplicationStatusChecksInput {
 }
 rboto::__structure!(
     DescribeApplicationStatusChecksInput "DescribeApplicationStatusChecksRequest"[set
-    debug into] { application_status_check_ids : Vec < String >, filters : Vec < Filter
-    >, max_results = i32, next_token : String, include_all = bool, dry_run = bool } {
+    into] { application_status_check_ids = Vec < String >, filters = Vec < Filter >,
+    max_results = i32, next_token : String, include_all = bool, dry_run = bool } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeApplicationStatusInput {
     /// The IDs of the instances for which to describe application status.
@@ -5978,11 +5969,11 @@ pub struct DescribeApplicationStatusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeApplicationStatusInput "DescribeApplicationStatusRequest"[set debug into] {
-    instance_ids : Vec < String >, filters : Vec < Filter >, max_results = i32,
+    DescribeApplicationStatusInput "DescribeApplicationStatusRequest"[set into] {
+    instance_ids = Vec < String >, filters = Vec < Filter >, max_results = i32,
     next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAvailabilityZonesInput {
     /// The names of the Availability Zones, Local Zones, and Wavelength Zones.
@@ -5998,11 +5989,11 @@ pub struct DescribeAvailabilityZonesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAvailabilityZonesInput "DescribeAvailabilityZonesRequest"[set debug into] {
-    zone_names : Vec < String >, zone_ids : Vec < String >, all_availability_zones =
-    bool, dry_run = bool, filters : Vec < Filter > } { _client }
+    DescribeAvailabilityZonesInput "DescribeAvailabilityZonesRequest"[set into] {
+    zone_names = Vec < String >, zone_ids = Vec < String >, all_availability_zones =
+    bool, dry_run = bool, filters = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAwsNetworkPerformanceMetricSubscriptionsInput {
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -6017,11 +6008,10 @@ pub struct DescribeAwsNetworkPerformanceMetricSubscriptionsInput {
 }
 rboto::__structure!(
     DescribeAwsNetworkPerformanceMetricSubscriptionsInput
-    "DescribeAwsNetworkPerformanceMetricSubscriptionsRequest"[set debug into] {
-    max_results = i32, next_token : String, filters : Vec < Filter >, dry_run = bool } {
-    _client }
+    "DescribeAwsNetworkPerformanceMetricSubscriptionsRequest"[set into] { max_results =
+    i32, next_token : String, filters = Vec < Filter >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeBundleTasksInput {
     /// The bundle task IDs.
@@ -6033,10 +6023,10 @@ pub struct DescribeBundleTasksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeBundleTasksInput "DescribeBundleTasksRequest"[set debug into] { bundle_ids :
-    Vec < String >, dry_run = bool, filters : Vec < Filter > } { _client }
+    DescribeBundleTasksInput "DescribeBundleTasksRequest"[set into] { bundle_ids = Vec <
+    String >, dry_run = bool, filters = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeByoipCidrsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -6048,10 +6038,10 @@ pub struct DescribeByoipCidrsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeByoipCidrsInput "DescribeByoipCidrsRequest"[set debug into] { dry_run = bool,
+    DescribeByoipCidrsInput "DescribeByoipCidrsRequest"[set into] { dry_run = bool,
     max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeCapacityBlockExtensionHistoryInput {
     /// The IDs of Capacity Block reservations that you want to display the history for.
@@ -6068,11 +6058,11 @@ pub struct DescribeCapacityBlockExtensionHistoryInput {
 }
 rboto::__structure!(
     DescribeCapacityBlockExtensionHistoryInput
-    "DescribeCapacityBlockExtensionHistoryRequest"[set debug into] {
-    capacity_reservation_ids : Vec < String >, next_token : String, max_results = i32,
-    filters : Vec < Filter >, dry_run = bool } { _client }
+    "DescribeCapacityBlockExtensionHistoryRequest"[set into] { capacity_reservation_ids =
+    Vec < String >, next_token : String, max_results = i32, filters = Vec < Filter >,
+    dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeCapacityBlockExtensionOfferingsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -6089,11 +6079,11 @@ pub struct DescribeCapacityBlockExtensionOfferingsInput {
 }
 rboto::__structure!(
     DescribeCapacityBlockExtensionOfferingsInput
-    "DescribeCapacityBlockExtensionOfferingsRequest"[set debug into] { dry_run = bool,
+    "DescribeCapacityBlockExtensionOfferingsRequest"[set into] { dry_run = bool,
     capacity_block_extension_duration_hours = i32, capacity_reservation_id : String,
     next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeCapacityBlockOfferingsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -6123,14 +6113,14 @@ pub struct DescribeCapacityBlockOfferingsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeCapacityBlockOfferingsInput "DescribeCapacityBlockOfferingsRequest"[set debug
-    into] { dry_run = bool, instance_type : String, instance_count = i32,
-    start_date_range : rboto::DateTime, end_date_range : rboto::DateTime,
-    capacity_duration_hours = i32, next_token : String, max_results = i32,
-    ultraserver_type : String, ultraserver_count = i32, all_availability_zones = bool,
-    instance_type_preferences : Vec < CapacityBlockInstanceTypePreference > } { _client }
+    DescribeCapacityBlockOfferingsInput "DescribeCapacityBlockOfferingsRequest"[set into]
+    { dry_run = bool, instance_type : String, instance_count = i32, start_date_range :
+    rboto::DateTime, end_date_range : rboto::DateTime, capacity_duration_hours = i32,
+    next_token : String, max_results = i32, ultraserver_type : String, ultraserver_count
+    = i32, all_availability_zones = bool, instance_type_preferences = Vec <
+    CapacityBlockInstanceTypePreference > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeCapacityBlockStatusInput {
     /// The ID of the Capacity Block.
@@ -6146,11 +6136,11 @@ pub struct DescribeCapacityBlockStatusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeCapacityBlockStatusInput "DescribeCapacityBlockStatusRequest"[set debug into]
-    { capacity_block_ids : Vec < String >, next_token : String, max_results = i32,
-    filters : Vec < Filter >, dry_run = bool } { _client }
+    DescribeCapacityBlockStatusInput "DescribeCapacityBlockStatusRequest"[set into] {
+    capacity_block_ids = Vec < String >, next_token : String, max_results = i32, filters
+    = Vec < Filter >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeCapacityBlocksInput {
     /// The IDs of the Capacity Blocks.
@@ -6166,11 +6156,11 @@ pub struct DescribeCapacityBlocksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeCapacityBlocksInput "DescribeCapacityBlocksRequest"[set debug into] {
-    capacity_block_ids : Vec < String >, next_token : String, max_results = i32, filters
-    : Vec < Filter >, dry_run = bool } { _client }
+    DescribeCapacityBlocksInput "DescribeCapacityBlocksRequest"[set into] {
+    capacity_block_ids = Vec < String >, next_token : String, max_results = i32, filters
+    = Vec < Filter >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeCapacityManagerDataExportsInput {
     /// The IDs of the data export configurations to describe. If not specified, all export configurations are returned.
@@ -6187,11 +6177,11 @@ pub struct DescribeCapacityManagerDataExportsInput {
 }
 rboto::__structure!(
     DescribeCapacityManagerDataExportsInput
-    "DescribeCapacityManagerDataExportsRequest"[set debug into] {
-    capacity_manager_data_export_ids : Vec < String >, max_results = i32, next_token :
-    String, dry_run = bool, filters : Vec < Filter > } { _client }
+    "DescribeCapacityManagerDataExportsRequest"[set into] {
+    capacity_manager_data_export_ids = Vec < String >, max_results = i32, next_token :
+    String, dry_run = bool, filters = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeCapacityReservationBillingRequestsInput {
     /// The ID of the Capacity Reservation.
@@ -6210,11 +6200,11 @@ pub struct DescribeCapacityReservationBillingRequestsInput {
 }
 rboto::__structure!(
     DescribeCapacityReservationBillingRequestsInput
-    "DescribeCapacityReservationBillingRequestsRequest"[set debug into] {
-    capacity_reservation_ids : Vec < String >, role : CallerRole, next_token : String,
-    max_results = i32, filters : Vec < Filter >, dry_run = bool } { _client }
+    "DescribeCapacityReservationBillingRequestsRequest"[set into] {
+    capacity_reservation_ids = Vec < String >, role : CallerRole, next_token : String,
+    max_results = i32, filters = Vec < Filter >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeCapacityReservationCancellationQuotesInput {
     /// The IDs of the cancellation quotes to describe.
@@ -6231,11 +6221,11 @@ pub struct DescribeCapacityReservationCancellationQuotesInput {
 }
 rboto::__structure!(
     DescribeCapacityReservationCancellationQuotesInput
-    "DescribeCapacityReservationCancellationQuotesRequest"[set debug into] {
-    capacity_reservation_cancellation_quote_ids : Vec < String >, max_results = i32,
-    next_token : String, dry_run = bool, filters : Vec < Filter > } { _client }
+    "DescribeCapacityReservationCancellationQuotesRequest"[set into] {
+    capacity_reservation_cancellation_quote_ids = Vec < String >, max_results = i32,
+    next_token : String, dry_run = bool, filters = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeCapacityReservationDateChangeQuotesInput {
     /// The IDs of the date change quotes to describe.
@@ -6252,11 +6242,11 @@ pub struct DescribeCapacityReservationDateChangeQuotesInput {
 }
 rboto::__structure!(
     DescribeCapacityReservationDateChangeQuotesInput
-    "DescribeCapacityReservationDateChangeQuotesRequest"[set debug into] {
-    capacity_reservation_modification_quote_ids : Vec < String >, max_results = i32,
-    next_token : String, dry_run = bool, filters : Vec < Filter > } { _client }
+    "DescribeCapacityReservationDateChangeQuotesRequest"[set into] {
+    capacity_reservation_modification_quote_ids = Vec < String >, max_results = i32,
+    next_token : String, dry_run = bool, filters = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeCapacityReservationFleetsInput {
     /// The IDs of the Capacity Reservation Fleets to describe.
@@ -6273,10 +6263,10 @@ pub struct DescribeCapacityReservationFleetsInput {
 }
 rboto::__structure!(
     DescribeCapacityReservationFleetsInput "DescribeCapacityReservationFleetsRequest"[set
-    debug into] { capacity_reservation_fleet_ids : Vec < String >, next_token : String,
-    max_results = i32, filters : Vec < Filter >, dry_run = bool } { _client }
+    into] { capacity_reservation_fleet_ids = Vec < String >, next_token : String,
+    max_results = i32, filters = Vec < Filter >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeCapacityReservationTopologyInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -6293,11 +6283,11 @@ pub struct DescribeCapacityReservationTopologyInput {
 }
 rboto::__structure!(
     DescribeCapacityReservationTopologyInput
-    "DescribeCapacityReservationTopologyRequest"[set debug into] { dry_run = bool,
-    next_token : String, max_results = i32, capacity_reservation_ids : Vec < String >,
-    filters : Vec < Filter > } { _client }
+    "DescribeCapacityReservationTopologyRequest"[set into] { dry_run = bool, next_token :
+    String, max_results = i32, capacity_reservation_ids = Vec < String >, filters = Vec <
+    Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeCapacityReservationsInput {
     /// The ID of the Capacity Reservation.
@@ -6313,11 +6303,11 @@ pub struct DescribeCapacityReservationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeCapacityReservationsInput "DescribeCapacityReservationsRequest"[set debug
-    into] { capacity_reservation_ids : Vec < String >, next_token : String, max_results =
-    i32, filters : Vec < Filter >, dry_run = bool } { _client }
+    DescribeCapacityReservationsInput "DescribeCapacityReservationsRequest"[set into] {
+    capacity_reservation_ids = Vec < String >, next_token : String, max_results = i32,
+    filters = Vec < Filter >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeCarrierGatewaysInput {
     /// One or more carrier gateway IDs.
@@ -6333,11 +6323,11 @@ pub struct DescribeCarrierGatewaysInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeCarrierGatewaysInput "DescribeCarrierGatewaysRequest"[set debug into] {
-    carrier_gateway_ids : Vec < String >, filters : Vec < Filter >, max_results = i32,
+    DescribeCarrierGatewaysInput "DescribeCarrierGatewaysRequest"[set into] {
+    carrier_gateway_ids = Vec < String >, filters = Vec < Filter >, max_results = i32,
     next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeClassicLinkInstancesInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -6353,11 +6343,11 @@ pub struct DescribeClassicLinkInstancesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeClassicLinkInstancesInput "DescribeClassicLinkInstancesRequest"[set debug
-    into] { dry_run = bool, instance_ids : Vec < String >, filters : Vec < Filter >,
-    next_token : String, max_results = i32 } { _client }
+    DescribeClassicLinkInstancesInput "DescribeClassicLinkInstancesRequest"[set into] {
+    dry_run = bool, instance_ids = Vec < String >, filters = Vec < Filter >, next_token :
+    String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeClientVpnAuthorizationRulesInput {
     /// The ID of the Client VPN endpoint.
@@ -6374,11 +6364,11 @@ pub struct DescribeClientVpnAuthorizationRulesInput {
 }
 rboto::__structure!(
     DescribeClientVpnAuthorizationRulesInput
-    "DescribeClientVpnAuthorizationRulesRequest"[set debug into] { client_vpn_endpoint_id
-    : String, dry_run = bool, next_token : String, filters : Vec < Filter >, max_results
-    = i32 } { _client }
+    "DescribeClientVpnAuthorizationRulesRequest"[set into] { client_vpn_endpoint_id :
+    String, dry_run = bool, next_token : String, filters = Vec < Filter >, max_results =
+    i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeClientVpnConnectionsInput {
     /// The ID of the Client VPN endpoint.
@@ -6394,11 +6384,11 @@ pub struct DescribeClientVpnConnectionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeClientVpnConnectionsInput "DescribeClientVpnConnectionsRequest"[set debug
-    into] { client_vpn_endpoint_id : String, filters : Vec < Filter >, next_token :
-    String, max_results = i32, dry_run = bool } { _client }
+    DescribeClientVpnConnectionsInput "DescribeClientVpnConnectionsRequest"[set into] {
+    client_vpn_endpoint_id : String, filters = Vec < Filter >, next_token : String,
+    max_results = i32, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeClientVpnEndpointsInput {
     /// The ID of the Client VPN endpoint.
@@ -6414,11 +6404,11 @@ pub struct DescribeClientVpnEndpointsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeClientVpnEndpointsInput "DescribeClientVpnEndpointsRequest"[set debug into] {
-    client_vpn_endpoint_ids : Vec < String >, max_results = i32, next_token : String,
-    filters : Vec < Filter >, dry_run = bool } { _client }
+    DescribeClientVpnEndpointsInput "DescribeClientVpnEndpointsRequest"[set into] {
+    client_vpn_endpoint_ids = Vec < String >, max_results = i32, next_token : String,
+    filters = Vec < Filter >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeClientVpnRoutesInput {
     /// The ID of the Client VPN endpoint.
@@ -6434,11 +6424,11 @@ pub struct DescribeClientVpnRoutesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeClientVpnRoutesInput "DescribeClientVpnRoutesRequest"[set debug into] {
-    client_vpn_endpoint_id : String, filters : Vec < Filter >, max_results = i32,
+    DescribeClientVpnRoutesInput "DescribeClientVpnRoutesRequest"[set into] {
+    client_vpn_endpoint_id : String, filters = Vec < Filter >, max_results = i32,
     next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeClientVpnTargetNetworksInput {
     /// The ID of the Client VPN endpoint.
@@ -6457,11 +6447,11 @@ pub struct DescribeClientVpnTargetNetworksInput {
 }
 rboto::__structure!(
     DescribeClientVpnTargetNetworksInput "DescribeClientVpnTargetNetworksRequest"[set
-    debug into] { client_vpn_endpoint_id : String, association_ids : Vec < String >,
-    max_results = i32, next_token : String, filters : Vec < Filter >, dry_run = bool } {
+    into] { client_vpn_endpoint_id : String, association_ids = Vec < String >,
+    max_results = i32, next_token : String, filters = Vec < Filter >, dry_run = bool } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeCoipPoolsInput {
     /// The IDs of the address pools.
@@ -6477,11 +6467,11 @@ pub struct DescribeCoipPoolsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeCoipPoolsInput "DescribeCoipPoolsRequest"[set debug into] { pool_ids : Vec <
-    String >, filters : Vec < Filter >, max_results = i32, next_token : String, dry_run =
-    bool } { _client }
+    DescribeCoipPoolsInput "DescribeCoipPoolsRequest"[set into] { pool_ids = Vec < String
+    >, filters = Vec < Filter >, max_results = i32, next_token : String, dry_run = bool }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeConversionTasksInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -6491,11 +6481,11 @@ pub struct DescribeConversionTasksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeConversionTasksInput "DescribeConversionTasksRequest"[set debug into] {
-    dry_run = bool, conversion_task_ids : Vec < String > } { _client }
+    DescribeConversionTasksInput "DescribeConversionTasksRequest"[set into] { dry_run =
+    bool, conversion_task_ids = Vec < String > } { _client }
 );
 /// Contains the parameters for DescribeCustomerGateways.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeCustomerGatewaysInput {
     /// One or more customer gateway IDs.
@@ -6507,11 +6497,11 @@ pub struct DescribeCustomerGatewaysInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeCustomerGatewaysInput "DescribeCustomerGatewaysRequest"[set debug into] {
-    customer_gateway_ids : Vec < String >, filters : Vec < Filter >, dry_run = bool } {
+    DescribeCustomerGatewaysInput "DescribeCustomerGatewaysRequest"[set into] {
+    customer_gateway_ids = Vec < String >, filters = Vec < Filter >, dry_run = bool } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDeclarativePoliciesReportsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -6526,10 +6516,10 @@ pub struct DescribeDeclarativePoliciesReportsInput {
 }
 rboto::__structure!(
     DescribeDeclarativePoliciesReportsInput
-    "DescribeDeclarativePoliciesReportsRequest"[set debug into] { dry_run = bool,
-    next_token : String, max_results = i32, report_ids : Vec < String > } { _client }
+    "DescribeDeclarativePoliciesReportsRequest"[set into] { dry_run = bool, next_token :
+    String, max_results = i32, report_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDhcpOptionsInput {
     /// The IDs of DHCP option sets.
@@ -6545,11 +6535,11 @@ pub struct DescribeDhcpOptionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDhcpOptionsInput "DescribeDhcpOptionsRequest"[set debug into] {
-    dhcp_options_ids : Vec < String >, next_token : String, max_results = i32, dry_run =
-    bool, filters : Vec < Filter > } { _client }
+    DescribeDhcpOptionsInput "DescribeDhcpOptionsRequest"[set into] { dhcp_options_ids =
+    Vec < String >, next_token : String, max_results = i32, dry_run = bool, filters = Vec
+    < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeEgressOnlyInternetGatewaysInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -6566,11 +6556,11 @@ pub struct DescribeEgressOnlyInternetGatewaysInput {
 }
 rboto::__structure!(
     DescribeEgressOnlyInternetGatewaysInput
-    "DescribeEgressOnlyInternetGatewaysRequest"[set debug into] { dry_run = bool,
-    egress_only_internet_gateway_ids : Vec < String >, max_results = i32, next_token :
-    String, filters : Vec < Filter > } { _client }
+    "DescribeEgressOnlyInternetGatewaysRequest"[set into] { dry_run = bool,
+    egress_only_internet_gateway_ids = Vec < String >, max_results = i32, next_token :
+    String, filters = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeElasticGpusInput {
     /// The Elastic Graphics accelerator IDs.
@@ -6586,11 +6576,11 @@ pub struct DescribeElasticGpusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeElasticGpusInput "DescribeElasticGpusRequest"[set debug into] {
-    elastic_gpu_ids : Vec < String >, dry_run = bool, filters : Vec < Filter >,
-    max_results = i32, next_token : String } { _client }
+    DescribeElasticGpusInput "DescribeElasticGpusRequest"[set into] { elastic_gpu_ids =
+    Vec < String >, dry_run = bool, filters = Vec < Filter >, max_results = i32,
+    next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeExportImageTasksInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -6606,11 +6596,11 @@ pub struct DescribeExportImageTasksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeExportImageTasksInput "DescribeExportImageTasksRequest"[set debug into] {
-    dry_run = bool, filters : Vec < Filter >, export_image_task_ids : Vec < String >,
-    max_results = i32, next_token : String } { _client }
+    DescribeExportImageTasksInput "DescribeExportImageTasksRequest"[set into] { dry_run =
+    bool, filters = Vec < Filter >, export_image_task_ids = Vec < String >, max_results =
+    i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeExportTasksInput {
     /// the filters for the export tasks.
@@ -6620,10 +6610,10 @@ pub struct DescribeExportTasksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeExportTasksInput "DescribeExportTasksRequest"[set debug into] { filters : Vec
-    < Filter >, export_task_ids : Vec < String > } { _client }
+    DescribeExportTasksInput "DescribeExportTasksRequest"[set into] { filters = Vec <
+    Filter >, export_task_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeFastLaunchImagesInput {
     /// Specify one or more Windows AMI image IDs for the request.
@@ -6639,11 +6629,11 @@ pub struct DescribeFastLaunchImagesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeFastLaunchImagesInput "DescribeFastLaunchImagesRequest"[set debug into] {
-    image_ids : Vec < String >, filters : Vec < Filter >, max_results = i32, next_token :
-    String, dry_run = bool } { _client }
+    DescribeFastLaunchImagesInput "DescribeFastLaunchImagesRequest"[set into] { image_ids
+    = Vec < String >, filters = Vec < Filter >, max_results = i32, next_token : String,
+    dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeFastSnapshotRestoresInput {
     /// The filters. The possible values are:
@@ -6657,11 +6647,11 @@ pub struct DescribeFastSnapshotRestoresInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeFastSnapshotRestoresInput "DescribeFastSnapshotRestoresRequest"[set debug
-    into] { filters : Vec < Filter >, max_results = i32, next_token : String, dry_run =
-    bool } { _client }
+    DescribeFastSnapshotRestoresInput "DescribeFastSnapshotRestoresRequest"[set into] {
+    filters = Vec < Filter >, max_results = i32, next_token : String, dry_run = bool } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeFleetHistoryInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -6679,11 +6669,11 @@ pub struct DescribeFleetHistoryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeFleetHistoryInput "DescribeFleetHistoryRequest"[set debug into] { dry_run =
-    bool, event_type : FleetEventType, max_results = i32, next_token : String, fleet_id :
+    DescribeFleetHistoryInput "DescribeFleetHistoryRequest"[set into] { dry_run = bool,
+    event_type : FleetEventType, max_results = i32, next_token : String, fleet_id :
     String, start_time : rboto::DateTime } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeFleetInstancesInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -6699,11 +6689,11 @@ pub struct DescribeFleetInstancesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeFleetInstancesInput "DescribeFleetInstancesRequest"[set debug into] { dry_run
-    = bool, max_results = i32, next_token : String, fleet_id : String, filters : Vec <
+    DescribeFleetInstancesInput "DescribeFleetInstancesRequest"[set into] { dry_run =
+    bool, max_results = i32, next_token : String, fleet_id : String, filters = Vec <
     Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeFleetsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -6719,11 +6709,11 @@ pub struct DescribeFleetsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeFleetsInput "DescribeFleetsRequest"[set debug into] { dry_run = bool,
-    max_results = i32, next_token : String, fleet_ids : Vec < String >, filters : Vec <
-    Filter > } { _client }
+    DescribeFleetsInput "DescribeFleetsRequest"[set into] { dry_run = bool, max_results =
+    i32, next_token : String, fleet_ids = Vec < String >, filters = Vec < Filter > } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeFlowLogsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -6739,11 +6729,11 @@ pub struct DescribeFlowLogsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeFlowLogsInput "DescribeFlowLogsRequest"[set debug into] { dry_run = bool,
-    filter : Vec < Filter >, flow_log_ids : Vec < String >, max_results = i32, next_token
-    : String } { _client }
+    DescribeFlowLogsInput "DescribeFlowLogsRequest"[set into] { dry_run = bool, filter =
+    Vec < Filter >, flow_log_ids = Vec < String >, max_results = i32, next_token : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeFpgaImageAttributeInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -6755,11 +6745,11 @@ pub struct DescribeFpgaImageAttributeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeFpgaImageAttributeInput "DescribeFpgaImageAttributeRequest"[set debug into] {
+    DescribeFpgaImageAttributeInput "DescribeFpgaImageAttributeRequest"[set into] {
     dry_run = bool, fpga_image_id : String, attribute : FpgaImageAttributeName } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeFpgaImagesInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -6777,11 +6767,11 @@ pub struct DescribeFpgaImagesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeFpgaImagesInput "DescribeFpgaImagesRequest"[set debug into] { dry_run = bool,
-    fpga_image_ids : Vec < String >, owners : Vec < String >, filters : Vec < Filter >,
+    DescribeFpgaImagesInput "DescribeFpgaImagesRequest"[set into] { dry_run = bool,
+    fpga_image_ids = Vec < String >, owners = Vec < String >, filters = Vec < Filter >,
     next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeHostReservationOfferingsInput {
     /// The filters.
@@ -6800,10 +6790,10 @@ pub struct DescribeHostReservationOfferingsInput {
 }
 rboto::__structure!(
     DescribeHostReservationOfferingsInput "DescribeHostReservationOfferingsRequest"[set
-    debug into] { filter : Vec < Filter >, max_duration = i32, max_results = i32,
-    min_duration = i32, next_token : String, offering_id : String } { _client }
+    into] { filter = Vec < Filter >, max_duration = i32, max_results = i32, min_duration
+    = i32, next_token : String, offering_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeHostReservationsInput {
     /// The filters.
@@ -6817,11 +6807,11 @@ pub struct DescribeHostReservationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeHostReservationsInput "DescribeHostReservationsRequest"[set debug into] {
-    filter : Vec < Filter >, host_reservation_id_set : Vec < String >, max_results = i32,
+    DescribeHostReservationsInput "DescribeHostReservationsRequest"[set into] { filter =
+    Vec < Filter >, host_reservation_id_set = Vec < String >, max_results = i32,
     next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeHostsInput {
     /// The IDs of the Dedicated Hosts. The IDs are used for targeted instance launches.
@@ -6835,10 +6825,10 @@ pub struct DescribeHostsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeHostsInput "DescribeHostsRequest"[set debug into] { host_ids : Vec < String
-    >, next_token : String, max_results = i32, filter : Vec < Filter > } { _client }
+    DescribeHostsInput "DescribeHostsRequest"[set into] { host_ids = Vec < String >,
+    next_token : String, max_results = i32, filter = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeIamInstanceProfileAssociationsInput {
     /// The IAM instance profile associations.
@@ -6853,11 +6843,11 @@ pub struct DescribeIamInstanceProfileAssociationsInput {
 }
 rboto::__structure!(
     DescribeIamInstanceProfileAssociationsInput
-    "DescribeIamInstanceProfileAssociationsRequest"[set debug into] { association_ids :
-    Vec < String >, filters : Vec < Filter >, max_results = i32, next_token : String } {
+    "DescribeIamInstanceProfileAssociationsRequest"[set into] { association_ids = Vec <
+    String >, filters = Vec < Filter >, max_results = i32, next_token : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeIdFormatInput {
     /// The type of resource: `bundle` | `conversion-task` | `customer-gateway` | `dhcp-options` | `elastic-ip-allocation` | `elastic-ip-association` | `export-task` | `flow-log` | `image` | `import-task` | `instance` | `internet-gateway` | `network-acl` | `network-acl-association` | `network-interface` | `network-interface-attachment` | `prefix-list` | `reservation` | `route-table` |…
@@ -6865,10 +6855,10 @@ pub struct DescribeIdFormatInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeIdFormatInput "DescribeIdFormatRequest"[set debug into] { resource : String }
-    { _client }
+    DescribeIdFormatInput "DescribeIdFormatRequest"[set into] { resource : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeIdentityIdFormatInput {
     /// The type of resource: `bundle` | `conversion-task` | `customer-gateway` | `dhcp-options` | `elastic-ip-allocation` | `elastic-ip-association` | `export-task` | `flow-log` | `image` | `import-task` | `instance` | `internet-gateway` | `network-acl` | `network-acl-association` | `network-interface` | `network-interface-attachment` | `prefix-list` | `reservation` | `route-table` |…
@@ -6878,11 +6868,11 @@ pub struct DescribeIdentityIdFormatInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeIdentityIdFormatInput "DescribeIdentityIdFormatRequest"[set debug into] {
-    resource : String, principal_arn : String } { _client }
+    DescribeIdentityIdFormatInput "DescribeIdentityIdFormatRequest"[set into] { resource
+    : String, principal_arn : String } { _client }
 );
 /// Contains the parameters for DescribeImageAttribute.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeImageAttributeInput {
     /// The AMI attribute.
@@ -6894,10 +6884,10 @@ pub struct DescribeImageAttributeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeImageAttributeInput "DescribeImageAttributeRequest"[set debug into] {
-    attribute : ImageAttributeName, image_id : String, dry_run = bool } { _client }
+    DescribeImageAttributeInput "DescribeImageAttributeRequest"[set into] { attribute :
+    ImageAttributeName, image_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeImageReferencesInput {
     /// The IDs of the images to check for resource references.
@@ -6915,12 +6905,12 @@ pub struct DescribeImageReferencesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeImageReferencesInput "DescribeImageReferencesRequest"[set debug into] {
-    image_ids : Vec < String >, include_all_resource_types = bool, resource_types : Vec <
+    DescribeImageReferencesInput "DescribeImageReferencesRequest"[set into] { image_ids =
+    Vec < String >, include_all_resource_types = bool, resource_types = Vec <
     ResourceTypeRequest >, next_token : String, dry_run = bool, max_results = i32 } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeImageUsageReportEntriesInput {
     /// The IDs of the images for filtering the report entries. If specified, only report entries containing these images are returned.
@@ -6939,10 +6929,10 @@ pub struct DescribeImageUsageReportEntriesInput {
 }
 rboto::__structure!(
     DescribeImageUsageReportEntriesInput "DescribeImageUsageReportEntriesRequest"[set
-    debug into] { image_ids : Vec < String >, report_ids : Vec < String >, next_token :
-    String, filters : Vec < Filter >, dry_run = bool, max_results = i32 } { _client }
+    into] { image_ids = Vec < String >, report_ids = Vec < String >, next_token : String,
+    filters = Vec < Filter >, dry_run = bool, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeImageUsageReportsInput {
     /// The IDs of the images for filtering the reports. If specified, only reports containing these images are returned.
@@ -6960,11 +6950,11 @@ pub struct DescribeImageUsageReportsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeImageUsageReportsInput "DescribeImageUsageReportsRequest"[set debug into] {
-    image_ids : Vec < String >, report_ids : Vec < String >, next_token : String, filters
-    : Vec < Filter >, dry_run = bool, max_results = i32 } { _client }
+    DescribeImageUsageReportsInput "DescribeImageUsageReportsRequest"[set into] {
+    image_ids = Vec < String >, report_ids = Vec < String >, next_token : String, filters
+    = Vec < Filter >, dry_run = bool, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeImagesInput {
     /// Scopes the images by users with explicit launch permissions. Specify an Amazon Web Services account ID, `self` (the sender of the request), or `all` (public AMIs).
@@ -6988,12 +6978,12 @@ pub struct DescribeImagesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeImagesInput "DescribeImagesRequest"[set debug into] { executable_users : Vec
-    < String >, image_ids : Vec < String >, owners : Vec < String >, include_deprecated =
+    DescribeImagesInput "DescribeImagesRequest"[set into] { executable_users = Vec <
+    String >, image_ids = Vec < String >, owners = Vec < String >, include_deprecated =
     bool, include_disabled = bool, max_results = i32, next_token : String, dry_run =
-    bool, filters : Vec < Filter > } { _client }
+    bool, filters = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeImportImageTasksInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -7009,11 +6999,11 @@ pub struct DescribeImportImageTasksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeImportImageTasksInput "DescribeImportImageTasksRequest"[set debug into] {
-    dry_run = bool, filters : Vec < Filter >, import_task_ids : Vec < String >,
-    max_results = i32, next_token : String } { _client }
+    DescribeImportImageTasksInput "DescribeImportImageTasksRequest"[set into] { dry_run =
+    bool, filters = Vec < Filter >, import_task_ids = Vec < String >, max_results = i32,
+    next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeImportSnapshotTasksInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -7029,11 +7019,11 @@ pub struct DescribeImportSnapshotTasksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeImportSnapshotTasksInput "DescribeImportSnapshotTasksRequest"[set debug into]
-    { dry_run = bool, filters : Vec < Filter >, import_task_ids : Vec < String >,
+    DescribeImportSnapshotTasksInput "DescribeImportSnapshotTasksRequest"[set into] {
+    dry_run = bool, filters = Vec < Filter >, import_task_ids = Vec < String >,
     max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceAttributeInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -7045,10 +7035,10 @@ pub struct DescribeInstanceAttributeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeInstanceAttributeInput "DescribeInstanceAttributeRequest"[set debug into] {
-    dry_run = bool, instance_id : String, attribute : InstanceAttributeName } { _client }
+    DescribeInstanceAttributeInput "DescribeInstanceAttributeRequest"[set into] { dry_run
+    = bool, instance_id : String, attribute : InstanceAttributeName } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceConnectEndpointsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -7065,10 +7055,10 @@ pub struct DescribeInstanceConnectEndpointsInput {
 }
 rboto::__structure!(
     DescribeInstanceConnectEndpointsInput "DescribeInstanceConnectEndpointsRequest"[set
-    debug into] { dry_run = bool, max_results = i32, next_token : String, filters : Vec <
-    Filter >, instance_connect_endpoint_ids : Vec < String > } { _client }
+    into] { dry_run = bool, max_results = i32, next_token : String, filters = Vec <
+    Filter >, instance_connect_endpoint_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceCreditSpecificationsInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -7085,11 +7075,11 @@ pub struct DescribeInstanceCreditSpecificationsInput {
 }
 rboto::__structure!(
     DescribeInstanceCreditSpecificationsInput
-    "DescribeInstanceCreditSpecificationsRequest"[set debug into] { dry_run = bool,
-    filters : Vec < Filter >, instance_ids : Vec < String >, max_results = i32,
-    next_token : String } { _client }
+    "DescribeInstanceCreditSpecificationsRequest"[set into] { dry_run = bool, filters =
+    Vec < Filter >, instance_ids = Vec < String >, max_results = i32, next_token : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceEventNotificationAttributesInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -7098,11 +7088,11 @@ pub struct DescribeInstanceEventNotificationAttributesInput {
 }
 rboto::__structure!(
     DescribeInstanceEventNotificationAttributesInput
-    "DescribeInstanceEventNotificationAttributesRequest"[set debug into] { dry_run = bool
-    } { _client }
+    "DescribeInstanceEventNotificationAttributesRequest"[set into] { dry_run = bool } {
+    _client }
 );
 /// Describe instance event windows by InstanceEventWindow.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceEventWindowsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -7118,11 +7108,11 @@ pub struct DescribeInstanceEventWindowsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeInstanceEventWindowsInput "DescribeInstanceEventWindowsRequest"[set debug
-    into] { dry_run = bool, instance_event_window_ids : Vec < String >, filters : Vec <
-    Filter >, max_results = i32, next_token : String } { _client }
+    DescribeInstanceEventWindowsInput "DescribeInstanceEventWindowsRequest"[set into] {
+    dry_run = bool, instance_event_window_ids = Vec < String >, filters = Vec < Filter >,
+    max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceImageMetadataInput {
     /// The filters.
@@ -7138,11 +7128,11 @@ pub struct DescribeInstanceImageMetadataInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeInstanceImageMetadataInput "DescribeInstanceImageMetadataRequest"[set debug
-    into] { filters : Vec < Filter >, instance_ids : Vec < String >, max_results = i32,
+    DescribeInstanceImageMetadataInput "DescribeInstanceImageMetadataRequest"[set into] {
+    filters = Vec < Filter >, instance_ids = Vec < String >, max_results = i32,
     next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceSqlHaHistoryStatesInput {
     /// The IDs of the SQL Server High Availability instances to describe. If omitted, the API returns historical states for all SQL Server High Availability instances.
@@ -7163,11 +7153,11 @@ pub struct DescribeInstanceSqlHaHistoryStatesInput {
 }
 rboto::__structure!(
     DescribeInstanceSqlHaHistoryStatesInput
-    "DescribeInstanceSqlHaHistoryStatesRequest"[set debug into] { instance_ids : Vec <
-    String >, start_time : rboto::DateTime, end_time : rboto::DateTime, next_token :
-    String, max_results = i32, filters : Vec < Filter >, dry_run = bool } { _client }
+    "DescribeInstanceSqlHaHistoryStatesRequest"[set into] { instance_ids = Vec < String
+    >, start_time : rboto::DateTime, end_time : rboto::DateTime, next_token : String,
+    max_results = i32, filters = Vec < Filter >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceSqlHaStatesInput {
     /// The IDs of the SQL Server High Availability instances to describe. If omitted, the API returns SQL Server High Availability states for all SQL Server High Availability instances.
@@ -7183,11 +7173,11 @@ pub struct DescribeInstanceSqlHaStatesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeInstanceSqlHaStatesInput "DescribeInstanceSqlHaStatesRequest"[set debug into]
-    { instance_ids : Vec < String >, next_token : String, max_results = i32, filters :
-    Vec < Filter >, dry_run = bool } { _client }
+    DescribeInstanceSqlHaStatesInput "DescribeInstanceSqlHaStatesRequest"[set into] {
+    instance_ids = Vec < String >, next_token : String, max_results = i32, filters = Vec
+    < Filter >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceStatusInput {
     /// The instance IDs.
@@ -7207,12 +7197,12 @@ pub struct DescribeInstanceStatusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeInstanceStatusInput "DescribeInstanceStatusRequest"[set debug into] {
-    instance_ids : Vec < String >, max_results = i32, next_token : String,
-    include_managed_resources = bool, dry_run = bool, filters : Vec < Filter >,
-    include_all_instances = bool } { _client }
+    DescribeInstanceStatusInput "DescribeInstanceStatusRequest"[set into] { instance_ids
+    = Vec < String >, max_results = i32, next_token : String, include_managed_resources =
+    bool, dry_run = bool, filters = Vec < Filter >, include_all_instances = bool } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceTopologyInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -7230,11 +7220,11 @@ pub struct DescribeInstanceTopologyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeInstanceTopologyInput "DescribeInstanceTopologyRequest"[set debug into] {
-    dry_run = bool, next_token : String, max_results = i32, instance_ids : Vec < String
-    >, group_names : Vec < String >, filters : Vec < Filter > } { _client }
+    DescribeInstanceTopologyInput "DescribeInstanceTopologyRequest"[set into] { dry_run =
+    bool, next_token : String, max_results = i32, instance_ids = Vec < String >,
+    group_names = Vec < String >, filters = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceTypeOfferingsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -7250,11 +7240,11 @@ pub struct DescribeInstanceTypeOfferingsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeInstanceTypeOfferingsInput "DescribeInstanceTypeOfferingsRequest"[set debug
-    into] { dry_run = bool, location_type : LocationType, filters : Vec < Filter >,
-    max_results = i32, next_token : String } { _client }
+    DescribeInstanceTypeOfferingsInput "DescribeInstanceTypeOfferingsRequest"[set into] {
+    dry_run = bool, location_type : LocationType, filters = Vec < Filter >, max_results =
+    i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceTypesInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -7272,11 +7262,11 @@ pub struct DescribeInstanceTypesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeInstanceTypesInput "DescribeInstanceTypesRequest"[set debug into] { dry_run =
-    bool, instance_types : Vec < InstanceType >, filters : Vec < Filter >, max_results =
-    i32, next_token : String, include_unsupported_in_region = bool } { _client }
+    DescribeInstanceTypesInput "DescribeInstanceTypesRequest"[set into] { dry_run = bool,
+    instance_types = Vec < InstanceType >, filters = Vec < Filter >, max_results = i32,
+    next_token : String, include_unsupported_in_region = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancesInput {
     /// The instance IDs.
@@ -7294,11 +7284,11 @@ pub struct DescribeInstancesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeInstancesInput "DescribeInstancesRequest"[set debug into] { instance_ids :
-    Vec < String >, include_managed_resources = bool, dry_run = bool, filters : Vec <
-    Filter >, next_token : String, max_results = i32 } { _client }
+    DescribeInstancesInput "DescribeInstancesRequest"[set into] { instance_ids = Vec <
+    String >, include_managed_resources = bool, dry_run = bool, filters = Vec < Filter >,
+    next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeInternetGatewaysInput {
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -7314,11 +7304,11 @@ pub struct DescribeInternetGatewaysInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeInternetGatewaysInput "DescribeInternetGatewaysRequest"[set debug into] {
-    next_token : String, max_results = i32, dry_run = bool, internet_gateway_ids : Vec <
-    String >, filters : Vec < Filter > } { _client }
+    DescribeInternetGatewaysInput "DescribeInternetGatewaysRequest"[set into] {
+    next_token : String, max_results = i32, dry_run = bool, internet_gateway_ids = Vec <
+    String >, filters = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeIpamByoasnInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -7330,10 +7320,10 @@ pub struct DescribeIpamByoasnInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeIpamByoasnInput "DescribeIpamByoasnRequest"[set debug into] { dry_run = bool,
+    DescribeIpamByoasnInput "DescribeIpamByoasnRequest"[set into] { dry_run = bool,
     max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeIpamExternalResourceVerificationTokensInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -7350,11 +7340,11 @@ pub struct DescribeIpamExternalResourceVerificationTokensInput {
 }
 rboto::__structure!(
     DescribeIpamExternalResourceVerificationTokensInput
-    "DescribeIpamExternalResourceVerificationTokensRequest"[set debug into] { dry_run =
-    bool, filters : Vec < Filter >, next_token : String, max_results = i32,
-    ipam_external_resource_verification_token_ids : Vec < String > } { _client }
+    "DescribeIpamExternalResourceVerificationTokensRequest"[set into] { dry_run = bool,
+    filters = Vec < Filter >, next_token : String, max_results = i32,
+    ipam_external_resource_verification_token_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeIpamInternetRegistryAssociationsInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -7371,11 +7361,11 @@ pub struct DescribeIpamInternetRegistryAssociationsInput {
 }
 rboto::__structure!(
     DescribeIpamInternetRegistryAssociationsInput
-    "DescribeIpamInternetRegistryAssociationsRequest"[set debug into] { dry_run = bool,
-    ipam_internet_registry_association_ids : Vec < String >, max_results = i32,
-    next_token : String, filters : Vec < Filter > } { _client }
+    "DescribeIpamInternetRegistryAssociationsRequest"[set into] { dry_run = bool,
+    ipam_internet_registry_association_ids = Vec < String >, max_results = i32,
+    next_token : String, filters = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeIpamPoliciesInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -7391,11 +7381,11 @@ pub struct DescribeIpamPoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeIpamPoliciesInput "DescribeIpamPoliciesRequest"[set debug into] { dry_run =
-    bool, filters : Vec < Filter >, max_results = i32, next_token : String,
-    ipam_policy_ids : Vec < String > } { _client }
+    DescribeIpamPoliciesInput "DescribeIpamPoliciesRequest"[set into] { dry_run = bool,
+    filters = Vec < Filter >, max_results = i32, next_token : String, ipam_policy_ids =
+    Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeIpamPoolAllocationsInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -7411,11 +7401,11 @@ pub struct DescribeIpamPoolAllocationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeIpamPoolAllocationsInput "DescribeIpamPoolAllocationsRequest"[set debug into]
-    { dry_run = bool, ipam_pool_allocation_ids : Vec < String >, filters : Vec < Filter
-    >, max_results = i32, next_token : String } { _client }
+    DescribeIpamPoolAllocationsInput "DescribeIpamPoolAllocationsRequest"[set into] {
+    dry_run = bool, ipam_pool_allocation_ids = Vec < String >, filters = Vec < Filter >,
+    max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeIpamPoolsInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -7431,11 +7421,11 @@ pub struct DescribeIpamPoolsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeIpamPoolsInput "DescribeIpamPoolsRequest"[set debug into] { dry_run = bool,
-    filters : Vec < Filter >, max_results = i32, next_token : String, ipam_pool_ids : Vec
-    < String > } { _client }
+    DescribeIpamPoolsInput "DescribeIpamPoolsRequest"[set into] { dry_run = bool, filters
+    = Vec < Filter >, max_results = i32, next_token : String, ipam_pool_ids = Vec <
+    String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeIpamPrefixListResolverTargetsInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -7454,12 +7444,12 @@ pub struct DescribeIpamPrefixListResolverTargetsInput {
 }
 rboto::__structure!(
     DescribeIpamPrefixListResolverTargetsInput
-    "DescribeIpamPrefixListResolverTargetsRequest"[set debug into] { dry_run = bool,
-    filters : Vec < Filter >, max_results = i32, next_token : String,
-    ipam_prefix_list_resolver_target_ids : Vec < String >, ipam_prefix_list_resolver_id :
+    "DescribeIpamPrefixListResolverTargetsRequest"[set into] { dry_run = bool, filters =
+    Vec < Filter >, max_results = i32, next_token : String,
+    ipam_prefix_list_resolver_target_ids = Vec < String >, ipam_prefix_list_resolver_id :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeIpamPrefixListResolversInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -7476,10 +7466,10 @@ pub struct DescribeIpamPrefixListResolversInput {
 }
 rboto::__structure!(
     DescribeIpamPrefixListResolversInput "DescribeIpamPrefixListResolversRequest"[set
-    debug into] { dry_run = bool, filters : Vec < Filter >, max_results = i32, next_token
-    : String, ipam_prefix_list_resolver_ids : Vec < String > } { _client }
+    into] { dry_run = bool, filters = Vec < Filter >, max_results = i32, next_token :
+    String, ipam_prefix_list_resolver_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeIpamResourceDiscoveriesInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -7496,10 +7486,10 @@ pub struct DescribeIpamResourceDiscoveriesInput {
 }
 rboto::__structure!(
     DescribeIpamResourceDiscoveriesInput "DescribeIpamResourceDiscoveriesRequest"[set
-    debug into] { dry_run = bool, ipam_resource_discovery_ids : Vec < String >,
-    next_token : String, max_results = i32, filters : Vec < Filter > } { _client }
+    into] { dry_run = bool, ipam_resource_discovery_ids = Vec < String >, next_token :
+    String, max_results = i32, filters = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeIpamResourceDiscoveryAssociationsInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -7516,11 +7506,11 @@ pub struct DescribeIpamResourceDiscoveryAssociationsInput {
 }
 rboto::__structure!(
     DescribeIpamResourceDiscoveryAssociationsInput
-    "DescribeIpamResourceDiscoveryAssociationsRequest"[set debug into] { dry_run = bool,
-    ipam_resource_discovery_association_ids : Vec < String >, next_token : String,
-    max_results = i32, filters : Vec < Filter > } { _client }
+    "DescribeIpamResourceDiscoveryAssociationsRequest"[set into] { dry_run = bool,
+    ipam_resource_discovery_association_ids = Vec < String >, next_token : String,
+    max_results = i32, filters = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeIpamScopesInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -7536,11 +7526,11 @@ pub struct DescribeIpamScopesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeIpamScopesInput "DescribeIpamScopesRequest"[set debug into] { dry_run = bool,
-    filters : Vec < Filter >, max_results = i32, next_token : String, ipam_scope_ids :
+    DescribeIpamScopesInput "DescribeIpamScopesRequest"[set into] { dry_run = bool,
+    filters = Vec < Filter >, max_results = i32, next_token : String, ipam_scope_ids =
     Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeIpamsInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -7556,11 +7546,11 @@ pub struct DescribeIpamsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeIpamsInput "DescribeIpamsRequest"[set debug into] { dry_run = bool, filters :
-    Vec < Filter >, max_results = i32, next_token : String, ipam_ids : Vec < String > } {
+    DescribeIpamsInput "DescribeIpamsRequest"[set into] { dry_run = bool, filters = Vec <
+    Filter >, max_results = i32, next_token : String, ipam_ids = Vec < String > } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeIpv6PoolsInput {
     /// The IDs of the IPv6 address pools.
@@ -7576,11 +7566,11 @@ pub struct DescribeIpv6PoolsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeIpv6PoolsInput "DescribeIpv6PoolsRequest"[set debug into] { pool_ids : Vec <
-    String >, next_token : String, max_results = i32, dry_run = bool, filters : Vec <
-    Filter > } { _client }
+    DescribeIpv6PoolsInput "DescribeIpv6PoolsRequest"[set into] { pool_ids = Vec < String
+    >, next_token : String, max_results = i32, dry_run = bool, filters = Vec < Filter > }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeKeyPairsInput {
     /// The key pair names.
@@ -7596,11 +7586,11 @@ pub struct DescribeKeyPairsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeKeyPairsInput "DescribeKeyPairsRequest"[set debug into] { key_names : Vec <
-    String >, key_pair_ids : Vec < String >, include_public_key = bool, dry_run = bool,
-    filters : Vec < Filter > } { _client }
+    DescribeKeyPairsInput "DescribeKeyPairsRequest"[set into] { key_names = Vec < String
+    >, key_pair_ids = Vec < String >, include_public_key = bool, dry_run = bool, filters
+    = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeLaunchTemplateVersionsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -7628,13 +7618,13 @@ pub struct DescribeLaunchTemplateVersionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeLaunchTemplateVersionsInput "DescribeLaunchTemplateVersionsRequest"[set debug
-    into] { dry_run = bool, launch_template_id : String, launch_template_name : String,
-    versions : Vec < String >, min_version : String, max_version : String, next_token :
-    String, max_results = i32, filters : Vec < Filter >, resolve_alias = bool,
+    DescribeLaunchTemplateVersionsInput "DescribeLaunchTemplateVersionsRequest"[set into]
+    { dry_run = bool, launch_template_id : String, launch_template_name : String,
+    versions = Vec < String >, min_version : String, max_version : String, next_token :
+    String, max_results = i32, filters = Vec < Filter >, resolve_alias = bool,
     include_managed_resources = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeLaunchTemplatesInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -7654,12 +7644,12 @@ pub struct DescribeLaunchTemplatesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeLaunchTemplatesInput "DescribeLaunchTemplatesRequest"[set debug into] {
-    dry_run = bool, launch_template_ids : Vec < String >, launch_template_names : Vec <
-    String >, filters : Vec < Filter >, next_token : String, max_results = i32,
+    DescribeLaunchTemplatesInput "DescribeLaunchTemplatesRequest"[set into] { dry_run =
+    bool, launch_template_ids = Vec < String >, launch_template_names = Vec < String >,
+    filters = Vec < Filter >, next_token : String, max_results = i32,
     include_managed_resources = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsInput {
     /// The IDs of the associations.
@@ -7678,12 +7668,12 @@ pub struct DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsInput 
 }
 rboto::__structure!(
     DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsInput
-    "DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest"[set debug
-    into] { local_gateway_route_table_virtual_interface_group_association_ids : Vec <
-    String >, filters : Vec < Filter >, max_results = i32, next_token : String, dry_run =
-    bool } { _client }
+    "DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest"[set into] {
+    local_gateway_route_table_virtual_interface_group_association_ids = Vec < String >,
+    filters = Vec < Filter >, max_results = i32, next_token : String, dry_run = bool } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeLocalGatewayRouteTableVpcAssociationsInput {
     /// The IDs of the associations.
@@ -7700,11 +7690,11 @@ pub struct DescribeLocalGatewayRouteTableVpcAssociationsInput {
 }
 rboto::__structure!(
     DescribeLocalGatewayRouteTableVpcAssociationsInput
-    "DescribeLocalGatewayRouteTableVpcAssociationsRequest"[set debug into] {
-    local_gateway_route_table_vpc_association_ids : Vec < String >, filters : Vec <
+    "DescribeLocalGatewayRouteTableVpcAssociationsRequest"[set into] {
+    local_gateway_route_table_vpc_association_ids = Vec < String >, filters = Vec <
     Filter >, max_results = i32, next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeLocalGatewayRouteTablesInput {
     /// The IDs of the local gateway route tables.
@@ -7721,10 +7711,10 @@ pub struct DescribeLocalGatewayRouteTablesInput {
 }
 rboto::__structure!(
     DescribeLocalGatewayRouteTablesInput "DescribeLocalGatewayRouteTablesRequest"[set
-    debug into] { local_gateway_route_table_ids : Vec < String >, filters : Vec < Filter
-    >, max_results = i32, next_token : String, dry_run = bool } { _client }
+    into] { local_gateway_route_table_ids = Vec < String >, filters = Vec < Filter >,
+    max_results = i32, next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeLocalGatewayVirtualInterfaceGroupsInput {
     /// The IDs of the virtual interface groups.
@@ -7741,11 +7731,11 @@ pub struct DescribeLocalGatewayVirtualInterfaceGroupsInput {
 }
 rboto::__structure!(
     DescribeLocalGatewayVirtualInterfaceGroupsInput
-    "DescribeLocalGatewayVirtualInterfaceGroupsRequest"[set debug into] {
-    local_gateway_virtual_interface_group_ids : Vec < String >, filters : Vec < Filter >,
+    "DescribeLocalGatewayVirtualInterfaceGroupsRequest"[set into] {
+    local_gateway_virtual_interface_group_ids = Vec < String >, filters = Vec < Filter >,
     max_results = i32, next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeLocalGatewayVirtualInterfacesInput {
     /// The IDs of the virtual interfaces.
@@ -7762,11 +7752,11 @@ pub struct DescribeLocalGatewayVirtualInterfacesInput {
 }
 rboto::__structure!(
     DescribeLocalGatewayVirtualInterfacesInput
-    "DescribeLocalGatewayVirtualInterfacesRequest"[set debug into] {
-    local_gateway_virtual_interface_ids : Vec < String >, filters : Vec < Filter >,
+    "DescribeLocalGatewayVirtualInterfacesRequest"[set into] {
+    local_gateway_virtual_interface_ids = Vec < String >, filters = Vec < Filter >,
     max_results = i32, next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeLocalGatewaysInput {
     /// The IDs of the local gateways.
@@ -7782,11 +7772,11 @@ pub struct DescribeLocalGatewaysInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeLocalGatewaysInput "DescribeLocalGatewaysRequest"[set debug into] {
-    local_gateway_ids : Vec < String >, filters : Vec < Filter >, max_results = i32,
+    DescribeLocalGatewaysInput "DescribeLocalGatewaysRequest"[set into] {
+    local_gateway_ids = Vec < String >, filters = Vec < Filter >, max_results = i32,
     next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeLockedSnapshotsInput {
     /// The filters.
@@ -7802,11 +7792,11 @@ pub struct DescribeLockedSnapshotsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeLockedSnapshotsInput "DescribeLockedSnapshotsRequest"[set debug into] {
-    filters : Vec < Filter >, max_results = i32, next_token : String, snapshot_ids : Vec
-    < String >, dry_run = bool } { _client }
+    DescribeLockedSnapshotsInput "DescribeLockedSnapshotsRequest"[set into] { filters =
+    Vec < Filter >, max_results = i32, next_token : String, snapshot_ids = Vec < String
+    >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeMacHostsInput {
     /// The filters.
@@ -7820,11 +7810,10 @@ pub struct DescribeMacHostsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeMacHostsInput "DescribeMacHostsRequest"[set debug into] { filters : Vec <
-    Filter >, host_ids : Vec < String >, max_results = i32, next_token : String } {
-    _client }
+    DescribeMacHostsInput "DescribeMacHostsRequest"[set into] { filters = Vec < Filter >,
+    host_ids = Vec < String >, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeMacModificationTasksInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -7840,11 +7829,11 @@ pub struct DescribeMacModificationTasksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeMacModificationTasksInput "DescribeMacModificationTasksRequest"[set debug
-    into] { dry_run = bool, filters : Vec < Filter >, mac_modification_task_ids : Vec <
-    String >, max_results = i32, next_token : String } { _client }
+    DescribeMacModificationTasksInput "DescribeMacModificationTasksRequest"[set into] {
+    dry_run = bool, filters = Vec < Filter >, mac_modification_task_ids = Vec < String >,
+    max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeManagedPrefixListsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -7860,11 +7849,11 @@ pub struct DescribeManagedPrefixListsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeManagedPrefixListsInput "DescribeManagedPrefixListsRequest"[set debug into] {
-    dry_run = bool, filters : Vec < Filter >, max_results = i32, next_token : String,
-    prefix_list_ids : Vec < String > } { _client }
+    DescribeManagedPrefixListsInput "DescribeManagedPrefixListsRequest"[set into] {
+    dry_run = bool, filters = Vec < Filter >, max_results = i32, next_token : String,
+    prefix_list_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeMetricCategoriesInput {
     /// The IDs of the metric categories. If you specify IDs, you can't specify `MaxResults` or `NextToken`.
@@ -7880,11 +7869,11 @@ pub struct DescribeMetricCategoriesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeMetricCategoriesInput "DescribeMetricCategoriesRequest"[set debug into] {
-    metric_category_ids : Vec < String >, filters : Vec < Filter >, max_results = i32,
+    DescribeMetricCategoriesInput "DescribeMetricCategoriesRequest"[set into] {
+    metric_category_ids = Vec < String >, filters = Vec < Filter >, max_results = i32,
     next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeMovingAddressesInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -7900,11 +7889,11 @@ pub struct DescribeMovingAddressesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeMovingAddressesInput "DescribeMovingAddressesRequest"[set debug into] {
-    dry_run = bool, public_ips : Vec < String >, next_token : String, filters : Vec <
-    Filter >, max_results = i32 } { _client }
+    DescribeMovingAddressesInput "DescribeMovingAddressesRequest"[set into] { dry_run =
+    bool, public_ips = Vec < String >, next_token : String, filters = Vec < Filter >,
+    max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeNatGatewaysInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -7920,11 +7909,11 @@ pub struct DescribeNatGatewaysInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeNatGatewaysInput "DescribeNatGatewaysRequest"[set debug into] { dry_run =
-    bool, filter : Vec < Filter >, max_results = i32, nat_gateway_ids : Vec < String >,
+    DescribeNatGatewaysInput "DescribeNatGatewaysRequest"[set into] { dry_run = bool,
+    filter = Vec < Filter >, max_results = i32, nat_gateway_ids = Vec < String >,
     next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeNetworkAclsInput {
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -7940,11 +7929,11 @@ pub struct DescribeNetworkAclsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeNetworkAclsInput "DescribeNetworkAclsRequest"[set debug into] { next_token :
-    String, max_results = i32, dry_run = bool, network_acl_ids : Vec < String >, filters
-    : Vec < Filter > } { _client }
+    DescribeNetworkAclsInput "DescribeNetworkAclsRequest"[set into] { next_token :
+    String, max_results = i32, dry_run = bool, network_acl_ids = Vec < String >, filters
+    = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeNetworkInsightsAccessScopeAnalysesInput {
     /// The IDs of the Network Access Scope analyses.
@@ -7967,13 +7956,13 @@ pub struct DescribeNetworkInsightsAccessScopeAnalysesInput {
 }
 rboto::__structure!(
     DescribeNetworkInsightsAccessScopeAnalysesInput
-    "DescribeNetworkInsightsAccessScopeAnalysesRequest"[set debug into] {
-    network_insights_access_scope_analysis_ids : Vec < String >,
+    "DescribeNetworkInsightsAccessScopeAnalysesRequest"[set into] {
+    network_insights_access_scope_analysis_ids = Vec < String >,
     network_insights_access_scope_id : String, analysis_start_time_begin :
-    rboto::DateTime, analysis_start_time_end : rboto::DateTime, filters : Vec < Filter >,
+    rboto::DateTime, analysis_start_time_end : rboto::DateTime, filters = Vec < Filter >,
     max_results = i32, dry_run = bool, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeNetworkInsightsAccessScopesInput {
     /// The IDs of the Network Access Scopes.
@@ -7990,11 +7979,11 @@ pub struct DescribeNetworkInsightsAccessScopesInput {
 }
 rboto::__structure!(
     DescribeNetworkInsightsAccessScopesInput
-    "DescribeNetworkInsightsAccessScopesRequest"[set debug into] {
-    network_insights_access_scope_ids : Vec < String >, filters : Vec < Filter >,
+    "DescribeNetworkInsightsAccessScopesRequest"[set into] {
+    network_insights_access_scope_ids = Vec < String >, filters = Vec < Filter >,
     max_results = i32, dry_run = bool, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeNetworkInsightsAnalysesInput {
     /// The ID of the network insights analyses. You must specify either analysis IDs or a path ID.
@@ -8017,12 +8006,12 @@ pub struct DescribeNetworkInsightsAnalysesInput {
 }
 rboto::__structure!(
     DescribeNetworkInsightsAnalysesInput "DescribeNetworkInsightsAnalysesRequest"[set
-    debug into] { network_insights_analysis_ids : Vec < String >,
-    network_insights_path_id : String, analysis_start_time : rboto::DateTime,
-    analysis_end_time : rboto::DateTime, filters : Vec < Filter >, max_results = i32,
-    dry_run = bool, next_token : String } { _client }
+    into] { network_insights_analysis_ids = Vec < String >, network_insights_path_id :
+    String, analysis_start_time : rboto::DateTime, analysis_end_time : rboto::DateTime,
+    filters = Vec < Filter >, max_results = i32, dry_run = bool, next_token : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeNetworkInsightsPathsInput {
     /// The IDs of the paths.
@@ -8038,12 +8027,12 @@ pub struct DescribeNetworkInsightsPathsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeNetworkInsightsPathsInput "DescribeNetworkInsightsPathsRequest"[set debug
-    into] { network_insights_path_ids : Vec < String >, filters : Vec < Filter >,
-    max_results = i32, dry_run = bool, next_token : String } { _client }
+    DescribeNetworkInsightsPathsInput "DescribeNetworkInsightsPathsRequest"[set into] {
+    network_insights_path_ids = Vec < String >, filters = Vec < Filter >, max_results =
+    i32, dry_run = bool, next_token : String } { _client }
 );
 /// Contains the parameters for DescribeNetworkInterfaceAttribute.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfaceAttributeInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -8056,11 +8045,11 @@ pub struct DescribeNetworkInterfaceAttributeInput {
 }
 rboto::__structure!(
     DescribeNetworkInterfaceAttributeInput "DescribeNetworkInterfaceAttributeRequest"[set
-    debug into] { dry_run = bool, network_interface_id : String, attribute :
+    into] { dry_run = bool, network_interface_id : String, attribute :
     NetworkInterfaceAttribute } { _client }
 );
 /// Contains the parameters for DescribeNetworkInterfacePermissions.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacePermissionsInput {
     /// The network interface permission IDs.
@@ -8075,12 +8064,12 @@ pub struct DescribeNetworkInterfacePermissionsInput {
 }
 rboto::__structure!(
     DescribeNetworkInterfacePermissionsInput
-    "DescribeNetworkInterfacePermissionsRequest"[set debug into] {
-    network_interface_permission_ids : Vec < String >, filters : Vec < Filter >,
+    "DescribeNetworkInterfacePermissionsRequest"[set into] {
+    network_interface_permission_ids = Vec < String >, filters = Vec < Filter >,
     next_token : String, max_results = i32 } { _client }
 );
 /// Contains the parameters for DescribeNetworkInterfaces.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesInput {
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -8098,11 +8087,11 @@ pub struct DescribeNetworkInterfacesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeNetworkInterfacesInput "DescribeNetworkInterfacesRequest"[set debug into] {
+    DescribeNetworkInterfacesInput "DescribeNetworkInterfacesRequest"[set into] {
     next_token : String, max_results = i32, include_managed_resources = bool, dry_run =
-    bool, network_interface_ids : Vec < String >, filters : Vec < Filter > } { _client }
+    bool, network_interface_ids = Vec < String >, filters = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeNetworkingFlexCostAllocationPoliciesInput {
     /// The IDs of the flex cost allocation policies to describe.
@@ -8119,11 +8108,11 @@ pub struct DescribeNetworkingFlexCostAllocationPoliciesInput {
 }
 rboto::__structure!(
     DescribeNetworkingFlexCostAllocationPoliciesInput
-    "DescribeNetworkingFlexCostAllocationPoliciesRequest"[set debug into] {
-    fca_policy_ids : Vec < String >, max_results = i32, filters : Vec < Filter >,
-    next_token : String, dry_run = bool } { _client }
+    "DescribeNetworkingFlexCostAllocationPoliciesRequest"[set into] { fca_policy_ids =
+    Vec < String >, max_results = i32, filters = Vec < Filter >, next_token : String,
+    dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeNetworkingFlexCostAllocationPolicyAssociationsInput {
     /// The IDs of the policy associations to describe.
@@ -8140,11 +8129,11 @@ pub struct DescribeNetworkingFlexCostAllocationPolicyAssociationsInput {
 }
 rboto::__structure!(
     DescribeNetworkingFlexCostAllocationPolicyAssociationsInput
-    "DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest"[set debug into] {
-    fca_policy_association_ids : Vec < String >, max_results = i32, filters : Vec <
+    "DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest"[set into] {
+    fca_policy_association_ids = Vec < String >, max_results = i32, filters = Vec <
     Filter >, next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeOutpostLagsInput {
     /// The IDs of the Outpost LAGs.
@@ -8160,11 +8149,11 @@ pub struct DescribeOutpostLagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeOutpostLagsInput "DescribeOutpostLagsRequest"[set debug into] {
-    outpost_lag_ids : Vec < String >, filters : Vec < Filter >, max_results = i32,
-    next_token : String, dry_run = bool } { _client }
+    DescribeOutpostLagsInput "DescribeOutpostLagsRequest"[set into] { outpost_lag_ids =
+    Vec < String >, filters = Vec < Filter >, max_results = i32, next_token : String,
+    dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribePlacementGroupsInput {
     /// The IDs of the placement groups.
@@ -8178,11 +8167,11 @@ pub struct DescribePlacementGroupsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribePlacementGroupsInput "DescribePlacementGroupsRequest"[set debug into] {
-    group_ids : Vec < String >, dry_run = bool, group_names : Vec < String >, filters :
-    Vec < Filter > } { _client }
+    DescribePlacementGroupsInput "DescribePlacementGroupsRequest"[set into] { group_ids =
+    Vec < String >, dry_run = bool, group_names = Vec < String >, filters = Vec < Filter
+    > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribePrefixListsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -8198,11 +8187,11 @@ pub struct DescribePrefixListsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribePrefixListsInput "DescribePrefixListsRequest"[set debug into] { dry_run =
-    bool, filters : Vec < Filter >, max_results = i32, next_token : String,
-    prefix_list_ids : Vec < String > } { _client }
+    DescribePrefixListsInput "DescribePrefixListsRequest"[set into] { dry_run = bool,
+    filters = Vec < Filter >, max_results = i32, next_token : String, prefix_list_ids =
+    Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribePrincipalIdFormatInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -8216,11 +8205,11 @@ pub struct DescribePrincipalIdFormatInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribePrincipalIdFormatInput "DescribePrincipalIdFormatRequest"[set debug into] {
-    dry_run = bool, resources : Vec < String >, max_results = i32, next_token : String }
-    { _client }
+    DescribePrincipalIdFormatInput "DescribePrincipalIdFormatRequest"[set into] { dry_run
+    = bool, resources = Vec < String >, max_results = i32, next_token : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribePublicIpv4PoolsInput {
     /// The IDs of the address pools.
@@ -8234,11 +8223,11 @@ pub struct DescribePublicIpv4PoolsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribePublicIpv4PoolsInput "DescribePublicIpv4PoolsRequest"[set debug into] {
-    pool_ids : Vec < String >, next_token : String, max_results = i32, filters : Vec <
-    Filter > } { _client }
+    DescribePublicIpv4PoolsInput "DescribePublicIpv4PoolsRequest"[set into] { pool_ids =
+    Vec < String >, next_token : String, max_results = i32, filters = Vec < Filter > } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeRegionsInput {
     /// The names of the Regions. You can specify any Regions, whether they are enabled and disabled for your account.
@@ -8252,10 +8241,10 @@ pub struct DescribeRegionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeRegionsInput "DescribeRegionsRequest"[set debug into] { region_names : Vec <
-    String >, all_regions = bool, dry_run = bool, filters : Vec < Filter > } { _client }
+    DescribeRegionsInput "DescribeRegionsRequest"[set into] { region_names = Vec < String
+    >, all_regions = bool, dry_run = bool, filters = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeReplaceRootVolumeTasksInput {
     /// The ID of the root volume replacement task to view.
@@ -8271,12 +8260,12 @@ pub struct DescribeReplaceRootVolumeTasksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeReplaceRootVolumeTasksInput "DescribeReplaceRootVolumeTasksRequest"[set debug
-    into] { replace_root_volume_task_ids : Vec < String >, filters : Vec < Filter >,
+    DescribeReplaceRootVolumeTasksInput "DescribeReplaceRootVolumeTasksRequest"[set into]
+    { replace_root_volume_task_ids = Vec < String >, filters = Vec < Filter >,
     max_results = i32, next_token : String, dry_run = bool } { _client }
 );
 /// Contains the parameters for DescribeReservedInstancesListings.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeReservedInstancesListingsInput {
     /// One or more Reserved Instance IDs.
@@ -8289,11 +8278,11 @@ pub struct DescribeReservedInstancesListingsInput {
 }
 rboto::__structure!(
     DescribeReservedInstancesListingsInput "DescribeReservedInstancesListingsRequest"[set
-    debug into] { reserved_instances_id : String, reserved_instances_listing_id : String,
-    filters : Vec < Filter > } { _client }
+    into] { reserved_instances_id : String, reserved_instances_listing_id : String,
+    filters = Vec < Filter > } { _client }
 );
 /// Contains the parameters for DescribeReservedInstancesModifications.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeReservedInstancesModificationsInput {
     /// IDs for the submitted modification request.
@@ -8306,12 +8295,12 @@ pub struct DescribeReservedInstancesModificationsInput {
 }
 rboto::__structure!(
     DescribeReservedInstancesModificationsInput
-    "DescribeReservedInstancesModificationsRequest"[set debug into] {
-    reserved_instances_modification_ids : Vec < String >, next_token : String, filters :
+    "DescribeReservedInstancesModificationsRequest"[set into] {
+    reserved_instances_modification_ids = Vec < String >, next_token : String, filters =
     Vec < Filter > } { _client }
 );
 /// Contains the parameters for DescribeReservedInstancesOfferings.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeReservedInstancesOfferingsInput {
     /// The Availability Zone in which the Reserved Instance can be used.
@@ -8350,16 +8339,16 @@ pub struct DescribeReservedInstancesOfferingsInput {
 }
 rboto::__structure!(
     DescribeReservedInstancesOfferingsInput
-    "DescribeReservedInstancesOfferingsRequest"[set debug into] { availability_zone :
-    String, include_marketplace = bool, instance_type : InstanceType, max_duration = i64,
+    "DescribeReservedInstancesOfferingsRequest"[set into] { availability_zone : String,
+    include_marketplace = bool, instance_type : InstanceType, max_duration = i64,
     max_instance_count = i32, min_duration = i64, offering_class : OfferingClassType,
-    product_description : RiProductDescription, reserved_instances_offering_ids : Vec <
-    String >, availability_zone_id : String, dry_run = bool, filters : Vec < Filter >,
+    product_description : RiProductDescription, reserved_instances_offering_ids = Vec <
+    String >, availability_zone_id : String, dry_run = bool, filters = Vec < Filter >,
     instance_tenancy : Tenancy, offering_type : OfferingTypeValues, next_token : String,
     max_results = i32 } { _client }
 );
 /// Contains the parameters for DescribeReservedInstances.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeReservedInstancesInput {
     /// Describes whether the Reserved Instance is Standard or Convertible.
@@ -8375,11 +8364,11 @@ pub struct DescribeReservedInstancesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeReservedInstancesInput "DescribeReservedInstancesRequest"[set debug into] {
-    offering_class : OfferingClassType, reserved_instances_ids : Vec < String >, dry_run
-    = bool, filters : Vec < Filter >, offering_type : OfferingTypeValues } { _client }
+    DescribeReservedInstancesInput "DescribeReservedInstancesRequest"[set into] {
+    offering_class : OfferingClassType, reserved_instances_ids = Vec < String >, dry_run
+    = bool, filters = Vec < Filter >, offering_type : OfferingTypeValues } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeRouteServerEndpointsInput {
     /// The IDs of the route server endpoints to describe.
@@ -8395,11 +8384,11 @@ pub struct DescribeRouteServerEndpointsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeRouteServerEndpointsInput "DescribeRouteServerEndpointsRequest"[set debug
-    into] { route_server_endpoint_ids : Vec < String >, next_token : String, max_results
-    = i32, filters : Vec < Filter >, dry_run = bool } { _client }
+    DescribeRouteServerEndpointsInput "DescribeRouteServerEndpointsRequest"[set into] {
+    route_server_endpoint_ids = Vec < String >, next_token : String, max_results = i32,
+    filters = Vec < Filter >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeRouteServerPeersInput {
     /// The IDs of the route server peers to describe.
@@ -8415,11 +8404,11 @@ pub struct DescribeRouteServerPeersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeRouteServerPeersInput "DescribeRouteServerPeersRequest"[set debug into] {
-    route_server_peer_ids : Vec < String >, next_token : String, max_results = i32,
-    filters : Vec < Filter >, dry_run = bool } { _client }
+    DescribeRouteServerPeersInput "DescribeRouteServerPeersRequest"[set into] {
+    route_server_peer_ids = Vec < String >, next_token : String, max_results = i32,
+    filters = Vec < Filter >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeRouteServersInput {
     /// The IDs of the route servers to describe.
@@ -8435,11 +8424,11 @@ pub struct DescribeRouteServersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeRouteServersInput "DescribeRouteServersRequest"[set debug into] {
-    route_server_ids : Vec < String >, next_token : String, max_results = i32, filters :
-    Vec < Filter >, dry_run = bool } { _client }
+    DescribeRouteServersInput "DescribeRouteServersRequest"[set into] { route_server_ids
+    = Vec < String >, next_token : String, max_results = i32, filters = Vec < Filter >,
+    dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeRouteTablesInput {
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -8455,12 +8444,12 @@ pub struct DescribeRouteTablesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeRouteTablesInput "DescribeRouteTablesRequest"[set debug into] { next_token :
-    String, max_results = i32, dry_run = bool, route_table_ids : Vec < String >, filters
-    : Vec < Filter > } { _client }
+    DescribeRouteTablesInput "DescribeRouteTablesRequest"[set into] { next_token :
+    String, max_results = i32, dry_run = bool, route_table_ids = Vec < String >, filters
+    = Vec < Filter > } { _client }
 );
 /// Contains the parameters for DescribeScheduledInstanceAvailability.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeScheduledInstanceAvailabilityInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -8483,14 +8472,13 @@ pub struct DescribeScheduledInstanceAvailabilityInput {
 }
 rboto::__structure!(
     DescribeScheduledInstanceAvailabilityInput
-    "DescribeScheduledInstanceAvailabilityRequest"[set debug into] { dry_run = bool,
-    filters : Vec < Filter >, first_slot_start_time_range : SlotDateTimeRangeRequest,
-    max_results = i32, max_slot_duration_in_hours = i32, min_slot_duration_in_hours =
-    i32, next_token : String, recurrence : ScheduledInstanceRecurrenceRequest } { _client
-    }
+    "DescribeScheduledInstanceAvailabilityRequest"[set into] { dry_run = bool, filters =
+    Vec < Filter >, first_slot_start_time_range = SlotDateTimeRangeRequest, max_results =
+    i32, max_slot_duration_in_hours = i32, min_slot_duration_in_hours = i32, next_token :
+    String, recurrence = ScheduledInstanceRecurrenceRequest } { _client }
 );
 /// Contains the parameters for DescribeScheduledInstances.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeScheduledInstancesInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -8508,12 +8496,12 @@ pub struct DescribeScheduledInstancesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeScheduledInstancesInput "DescribeScheduledInstancesRequest"[set debug into] {
-    dry_run = bool, filters : Vec < Filter >, max_results = i32, next_token : String,
-    scheduled_instance_ids : Vec < String >, slot_start_time_range :
+    DescribeScheduledInstancesInput "DescribeScheduledInstancesRequest"[set into] {
+    dry_run = bool, filters = Vec < Filter >, max_results = i32, next_token : String,
+    scheduled_instance_ids = Vec < String >, slot_start_time_range =
     SlotStartTimeRangeRequest } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeSecondaryInterfacesInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -8529,11 +8517,11 @@ pub struct DescribeSecondaryInterfacesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeSecondaryInterfacesInput "DescribeSecondaryInterfacesRequest"[set debug into]
-    { dry_run = bool, filters : Vec < Filter >, max_results = i32, next_token : String,
-    secondary_interface_ids : Vec < String > } { _client }
+    DescribeSecondaryInterfacesInput "DescribeSecondaryInterfacesRequest"[set into] {
+    dry_run = bool, filters = Vec < Filter >, max_results = i32, next_token : String,
+    secondary_interface_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeSecondaryNetworksInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -8549,11 +8537,11 @@ pub struct DescribeSecondaryNetworksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeSecondaryNetworksInput "DescribeSecondaryNetworksRequest"[set debug into] {
-    dry_run = bool, filters : Vec < Filter >, max_results = i32, next_token : String,
-    secondary_network_ids : Vec < String > } { _client }
+    DescribeSecondaryNetworksInput "DescribeSecondaryNetworksRequest"[set into] { dry_run
+    = bool, filters = Vec < Filter >, max_results = i32, next_token : String,
+    secondary_network_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeSecondarySubnetsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -8569,11 +8557,11 @@ pub struct DescribeSecondarySubnetsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeSecondarySubnetsInput "DescribeSecondarySubnetsRequest"[set debug into] {
-    dry_run = bool, filters : Vec < Filter >, max_results = i32, next_token : String,
-    secondary_subnet_ids : Vec < String > } { _client }
+    DescribeSecondarySubnetsInput "DescribeSecondarySubnetsRequest"[set into] { dry_run =
+    bool, filters = Vec < Filter >, max_results = i32, next_token : String,
+    secondary_subnet_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupReferencesInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -8584,9 +8572,9 @@ pub struct DescribeSecurityGroupReferencesInput {
 }
 rboto::__structure!(
     DescribeSecurityGroupReferencesInput "DescribeSecurityGroupReferencesRequest"[set
-    debug into] { dry_run = bool, group_id : Vec < String > } { _client }
+    into] { dry_run = bool, group_id = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupRulesInput {
     /// One or more filters.
@@ -8602,11 +8590,11 @@ pub struct DescribeSecurityGroupRulesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeSecurityGroupRulesInput "DescribeSecurityGroupRulesRequest"[set debug into] {
-    filters : Vec < Filter >, security_group_rule_ids : Vec < String >, dry_run = bool,
+    DescribeSecurityGroupRulesInput "DescribeSecurityGroupRulesRequest"[set into] {
+    filters = Vec < Filter >, security_group_rule_ids = Vec < String >, dry_run = bool,
     next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupVpcAssociationsInput {
     /// Security group VPC association filters.
@@ -8621,10 +8609,10 @@ pub struct DescribeSecurityGroupVpcAssociationsInput {
 }
 rboto::__structure!(
     DescribeSecurityGroupVpcAssociationsInput
-    "DescribeSecurityGroupVpcAssociationsRequest"[set debug into] { filters : Vec <
-    Filter >, next_token : String, max_results = i32, dry_run = bool } { _client }
+    "DescribeSecurityGroupVpcAssociationsRequest"[set into] { filters = Vec < Filter >,
+    next_token : String, max_results = i32, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupsInput {
     /// The IDs of the security groups. Required for security groups in a nondefault VPC.
@@ -8642,11 +8630,11 @@ pub struct DescribeSecurityGroupsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeSecurityGroupsInput "DescribeSecurityGroupsRequest"[set debug into] {
-    group_ids : Vec < String >, group_names : Vec < String >, next_token : String,
-    max_results = i32, dry_run = bool, filters : Vec < Filter > } { _client }
+    DescribeSecurityGroupsInput "DescribeSecurityGroupsRequest"[set into] { group_ids =
+    Vec < String >, group_names = Vec < String >, next_token : String, max_results = i32,
+    dry_run = bool, filters = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeServiceLinkVirtualInterfacesInput {
     /// The IDs of the service link virtual interfaces.
@@ -8663,11 +8651,11 @@ pub struct DescribeServiceLinkVirtualInterfacesInput {
 }
 rboto::__structure!(
     DescribeServiceLinkVirtualInterfacesInput
-    "DescribeServiceLinkVirtualInterfacesRequest"[set debug into] {
-    service_link_virtual_interface_ids : Vec < String >, filters : Vec < Filter >,
+    "DescribeServiceLinkVirtualInterfacesRequest"[set into] {
+    service_link_virtual_interface_ids = Vec < String >, filters = Vec < Filter >,
     max_results = i32, next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeSnapshotAttributeInput {
     /// The snapshot attribute you would like to view.
@@ -8679,10 +8667,10 @@ pub struct DescribeSnapshotAttributeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeSnapshotAttributeInput "DescribeSnapshotAttributeRequest"[set debug into] {
+    DescribeSnapshotAttributeInput "DescribeSnapshotAttributeRequest"[set into] {
     attribute : SnapshotAttributeName, snapshot_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeSnapshotTierStatusInput {
     /// The filters.
@@ -8696,11 +8684,11 @@ pub struct DescribeSnapshotTierStatusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeSnapshotTierStatusInput "DescribeSnapshotTierStatusRequest"[set debug into] {
-    filters : Vec < Filter >, dry_run = bool, next_token : String, max_results = i32 } {
+    DescribeSnapshotTierStatusInput "DescribeSnapshotTierStatusRequest"[set into] {
+    filters = Vec < Filter >, dry_run = bool, next_token : String, max_results = i32 } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeSnapshotsInput {
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -8720,13 +8708,13 @@ pub struct DescribeSnapshotsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeSnapshotsInput "DescribeSnapshotsRequest"[set debug into] { max_results =
-    i32, next_token : String, owner_ids : Vec < String >, restorable_by_user_ids : Vec <
-    String >, snapshot_ids : Vec < String >, dry_run = bool, filters : Vec < Filter > } {
+    DescribeSnapshotsInput "DescribeSnapshotsRequest"[set into] { max_results = i32,
+    next_token : String, owner_ids = Vec < String >, restorable_by_user_ids = Vec <
+    String >, snapshot_ids = Vec < String >, dry_run = bool, filters = Vec < Filter > } {
     _client }
 );
 /// Contains the parameters for DescribeSpotDatafeedSubscription.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeSpotDatafeedSubscriptionInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -8735,10 +8723,10 @@ pub struct DescribeSpotDatafeedSubscriptionInput {
 }
 rboto::__structure!(
     DescribeSpotDatafeedSubscriptionInput "DescribeSpotDatafeedSubscriptionRequest"[set
-    debug into] { dry_run = bool } { _client }
+    into] { dry_run = bool } { _client }
 );
 /// Contains the parameters for DescribeSpotFleetInstances.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeSpotFleetInstancesInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -8752,12 +8740,12 @@ pub struct DescribeSpotFleetInstancesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeSpotFleetInstancesInput "DescribeSpotFleetInstancesRequest"[set debug into] {
+    DescribeSpotFleetInstancesInput "DescribeSpotFleetInstancesRequest"[set into] {
     dry_run = bool, spot_fleet_request_id : String, next_token : String, max_results =
     i32 } { _client }
 );
 /// Contains the parameters for DescribeSpotFleetRequestHistory.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeSpotFleetRequestHistoryInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -8776,11 +8764,11 @@ pub struct DescribeSpotFleetRequestHistoryInput {
 }
 rboto::__structure!(
     DescribeSpotFleetRequestHistoryInput "DescribeSpotFleetRequestHistoryRequest"[set
-    debug into] { dry_run = bool, spot_fleet_request_id : String, event_type : EventType,
+    into] { dry_run = bool, spot_fleet_request_id : String, event_type : EventType,
     start_time : rboto::DateTime, next_token : String, max_results = i32 } { _client }
 );
 /// Contains the parameters for DescribeSpotFleetRequests.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeSpotFleetRequestsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -8794,12 +8782,12 @@ pub struct DescribeSpotFleetRequestsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeSpotFleetRequestsInput "DescribeSpotFleetRequestsRequest"[set debug into] {
-    dry_run = bool, spot_fleet_request_ids : Vec < String >, next_token : String,
-    max_results = i32 } { _client }
+    DescribeSpotFleetRequestsInput "DescribeSpotFleetRequestsRequest"[set into] { dry_run
+    = bool, spot_fleet_request_ids = Vec < String >, next_token : String, max_results =
+    i32 } { _client }
 );
 /// Contains the parameters for DescribeSpotInstanceRequests.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeSpotInstanceRequestsInput {
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -8815,12 +8803,12 @@ pub struct DescribeSpotInstanceRequestsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeSpotInstanceRequestsInput "DescribeSpotInstanceRequestsRequest"[set debug
-    into] { next_token : String, max_results = i32, dry_run = bool,
-    spot_instance_request_ids : Vec < String >, filters : Vec < Filter > } { _client }
+    DescribeSpotInstanceRequestsInput "DescribeSpotInstanceRequestsRequest"[set into] {
+    next_token : String, max_results = i32, dry_run = bool, spot_instance_request_ids =
+    Vec < String >, filters = Vec < Filter > } { _client }
 );
 /// Contains the parameters for DescribeSpotPriceHistory.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeSpotPriceHistoryInput {
     /// Filters the results by the specified ID of the Availability Zone.
@@ -8846,13 +8834,13 @@ pub struct DescribeSpotPriceHistoryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeSpotPriceHistoryInput "DescribeSpotPriceHistoryRequest"[set debug into] {
+    DescribeSpotPriceHistoryInput "DescribeSpotPriceHistoryRequest"[set into] {
     availability_zone_id : String, dry_run = bool, start_time : rboto::DateTime, end_time
-    : rboto::DateTime, instance_types : Vec < InstanceType >, product_descriptions : Vec
-    < String >, filters : Vec < Filter >, availability_zone : String, max_results = i32,
+    : rboto::DateTime, instance_types = Vec < InstanceType >, product_descriptions = Vec
+    < String >, filters = Vec < Filter >, availability_zone : String, max_results = i32,
     next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeStaleSecurityGroupsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -8866,11 +8854,10 @@ pub struct DescribeStaleSecurityGroupsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeStaleSecurityGroupsInput "DescribeStaleSecurityGroupsRequest"[set debug into]
-    { dry_run = bool, max_results = i32, next_token : String, vpc_id : String } { _client
-    }
+    DescribeStaleSecurityGroupsInput "DescribeStaleSecurityGroupsRequest"[set into] {
+    dry_run = bool, max_results = i32, next_token : String, vpc_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeStoreImageTasksInput {
     /// The AMI IDs for which to show progress. Up to 20 AMI IDs can be included in a request.
@@ -8886,11 +8873,11 @@ pub struct DescribeStoreImageTasksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeStoreImageTasksInput "DescribeStoreImageTasksRequest"[set debug into] {
-    image_ids : Vec < String >, dry_run = bool, filters : Vec < Filter >, next_token :
-    String, max_results = i32 } { _client }
+    DescribeStoreImageTasksInput "DescribeStoreImageTasksRequest"[set into] { image_ids =
+    Vec < String >, dry_run = bool, filters = Vec < Filter >, next_token : String,
+    max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeSubnetsInput {
     /// The filters.
@@ -8906,11 +8893,11 @@ pub struct DescribeSubnetsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeSubnetsInput "DescribeSubnetsRequest"[set debug into] { filters : Vec <
-    Filter >, subnet_ids : Vec < String >, next_token : String, max_results = i32,
-    dry_run = bool } { _client }
+    DescribeSubnetsInput "DescribeSubnetsRequest"[set into] { filters = Vec < Filter >,
+    subnet_ids = Vec < String >, next_token : String, max_results = i32, dry_run = bool }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTagsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -8924,10 +8911,10 @@ pub struct DescribeTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTagsInput "DescribeTagsRequest"[set debug into] { dry_run = bool, filters :
-    Vec < Filter >, max_results = i32, next_token : String } { _client }
+    DescribeTagsInput "DescribeTagsRequest"[set into] { dry_run = bool, filters = Vec <
+    Filter >, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTrafficMirrorFilterRulesInput {
     /// Traffic filter rule IDs.
@@ -8946,11 +8933,11 @@ pub struct DescribeTrafficMirrorFilterRulesInput {
 }
 rboto::__structure!(
     DescribeTrafficMirrorFilterRulesInput "DescribeTrafficMirrorFilterRulesRequest"[set
-    debug into] { traffic_mirror_filter_rule_ids : Vec < String >,
-    traffic_mirror_filter_id : String, dry_run = bool, filters : Vec < Filter >,
-    max_results = i32, next_token : String } { _client }
+    into] { traffic_mirror_filter_rule_ids = Vec < String >, traffic_mirror_filter_id :
+    String, dry_run = bool, filters = Vec < Filter >, max_results = i32, next_token :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTrafficMirrorFiltersInput {
     /// The ID of the Traffic Mirror filter.
@@ -8966,11 +8953,11 @@ pub struct DescribeTrafficMirrorFiltersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTrafficMirrorFiltersInput "DescribeTrafficMirrorFiltersRequest"[set debug
-    into] { traffic_mirror_filter_ids : Vec < String >, dry_run = bool, filters : Vec <
-    Filter >, max_results = i32, next_token : String } { _client }
+    DescribeTrafficMirrorFiltersInput "DescribeTrafficMirrorFiltersRequest"[set into] {
+    traffic_mirror_filter_ids = Vec < String >, dry_run = bool, filters = Vec < Filter >,
+    max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTrafficMirrorSessionsInput {
     /// The ID of the Traffic Mirror session.
@@ -8986,11 +8973,11 @@ pub struct DescribeTrafficMirrorSessionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTrafficMirrorSessionsInput "DescribeTrafficMirrorSessionsRequest"[set debug
-    into] { traffic_mirror_session_ids : Vec < String >, dry_run = bool, filters : Vec <
-    Filter >, max_results = i32, next_token : String } { _client }
+    DescribeTrafficMirrorSessionsInput "DescribeTrafficMirrorSessionsRequest"[set into] {
+    traffic_mirror_session_ids = Vec < String >, dry_run = bool, filters = Vec < Filter
+    >, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTrafficMirrorTargetsInput {
     /// The ID of the Traffic Mirror targets.
@@ -9006,11 +8993,11 @@ pub struct DescribeTrafficMirrorTargetsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTrafficMirrorTargetsInput "DescribeTrafficMirrorTargetsRequest"[set debug
-    into] { traffic_mirror_target_ids : Vec < String >, dry_run = bool, filters : Vec <
-    Filter >, max_results = i32, next_token : String } { _client }
+    DescribeTrafficMirrorTargetsInput "DescribeTrafficMirrorTargetsRequest"[set into] {
+    traffic_mirror_target_ids = Vec < String >, dry_run = bool, filters = Vec < Filter >,
+    max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTransitGatewayAttachmentsInput {
     /// The IDs of the attachments.
@@ -9027,10 +9014,10 @@ pub struct DescribeTransitGatewayAttachmentsInput {
 }
 rboto::__structure!(
     DescribeTransitGatewayAttachmentsInput "DescribeTransitGatewayAttachmentsRequest"[set
-    debug into] { transit_gateway_attachment_ids : Vec < String >, filters : Vec < Filter
-    >, max_results = i32, next_token : String, dry_run = bool } { _client }
+    into] { transit_gateway_attachment_ids = Vec < String >, filters = Vec < Filter >,
+    max_results = i32, next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTransitGatewayConnectPeersInput {
     /// The IDs of the Connect peers.
@@ -9047,11 +9034,11 @@ pub struct DescribeTransitGatewayConnectPeersInput {
 }
 rboto::__structure!(
     DescribeTransitGatewayConnectPeersInput
-    "DescribeTransitGatewayConnectPeersRequest"[set debug into] {
-    transit_gateway_connect_peer_ids : Vec < String >, filters : Vec < Filter >,
+    "DescribeTransitGatewayConnectPeersRequest"[set into] {
+    transit_gateway_connect_peer_ids = Vec < String >, filters = Vec < Filter >,
     max_results = i32, next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTransitGatewayConnectsInput {
     /// The IDs of the attachments.
@@ -9067,11 +9054,11 @@ pub struct DescribeTransitGatewayConnectsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTransitGatewayConnectsInput "DescribeTransitGatewayConnectsRequest"[set debug
-    into] { transit_gateway_attachment_ids : Vec < String >, filters : Vec < Filter >,
+    DescribeTransitGatewayConnectsInput "DescribeTransitGatewayConnectsRequest"[set into]
+    { transit_gateway_attachment_ids = Vec < String >, filters = Vec < Filter >,
     max_results = i32, next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTransitGatewayMeteringPoliciesInput {
     /// The IDs of the transit gateway metering policies to describe.
@@ -9088,11 +9075,11 @@ pub struct DescribeTransitGatewayMeteringPoliciesInput {
 }
 rboto::__structure!(
     DescribeTransitGatewayMeteringPoliciesInput
-    "DescribeTransitGatewayMeteringPoliciesRequest"[set debug into] {
-    transit_gateway_metering_policy_ids : Vec < String >, filters : Vec < Filter >,
+    "DescribeTransitGatewayMeteringPoliciesRequest"[set into] {
+    transit_gateway_metering_policy_ids = Vec < String >, filters = Vec < Filter >,
     max_results = i32, next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTransitGatewayMulticastDomainsInput {
     /// The ID of the transit gateway multicast domain.
@@ -9109,11 +9096,11 @@ pub struct DescribeTransitGatewayMulticastDomainsInput {
 }
 rboto::__structure!(
     DescribeTransitGatewayMulticastDomainsInput
-    "DescribeTransitGatewayMulticastDomainsRequest"[set debug into] {
-    transit_gateway_multicast_domain_ids : Vec < String >, filters : Vec < Filter >,
+    "DescribeTransitGatewayMulticastDomainsRequest"[set into] {
+    transit_gateway_multicast_domain_ids = Vec < String >, filters = Vec < Filter >,
     max_results = i32, next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTransitGatewayNetworkFunctionAttachmentsInput {
     /// The IDs of the network function attachments.
@@ -9130,11 +9117,11 @@ pub struct DescribeTransitGatewayNetworkFunctionAttachmentsInput {
 }
 rboto::__structure!(
     DescribeTransitGatewayNetworkFunctionAttachmentsInput
-    "DescribeTransitGatewayNetworkFunctionAttachmentsRequest"[set debug into] {
-    transit_gateway_attachment_ids : Vec < String >, filters : Vec < Filter >,
+    "DescribeTransitGatewayNetworkFunctionAttachmentsRequest"[set into] {
+    transit_gateway_attachment_ids = Vec < String >, filters = Vec < Filter >,
     max_results = i32, next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTransitGatewayPeeringAttachmentsInput {
     /// One or more IDs of the transit gateway peering attachments.
@@ -9151,11 +9138,11 @@ pub struct DescribeTransitGatewayPeeringAttachmentsInput {
 }
 rboto::__structure!(
     DescribeTransitGatewayPeeringAttachmentsInput
-    "DescribeTransitGatewayPeeringAttachmentsRequest"[set debug into] {
-    transit_gateway_attachment_ids : Vec < String >, filters : Vec < Filter >,
+    "DescribeTransitGatewayPeeringAttachmentsRequest"[set into] {
+    transit_gateway_attachment_ids = Vec < String >, filters = Vec < Filter >,
     max_results = i32, next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTransitGatewayPolicyTablesInput {
     /// The IDs of the transit gateway policy tables.
@@ -9172,11 +9159,11 @@ pub struct DescribeTransitGatewayPolicyTablesInput {
 }
 rboto::__structure!(
     DescribeTransitGatewayPolicyTablesInput
-    "DescribeTransitGatewayPolicyTablesRequest"[set debug into] {
-    transit_gateway_policy_table_ids : Vec < String >, filters : Vec < Filter >,
+    "DescribeTransitGatewayPolicyTablesRequest"[set into] {
+    transit_gateway_policy_table_ids = Vec < String >, filters = Vec < Filter >,
     max_results = i32, next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTransitGatewayRouteTableAnnouncementsInput {
     /// The IDs of the transit gateway route tables that are being advertised.
@@ -9193,11 +9180,11 @@ pub struct DescribeTransitGatewayRouteTableAnnouncementsInput {
 }
 rboto::__structure!(
     DescribeTransitGatewayRouteTableAnnouncementsInput
-    "DescribeTransitGatewayRouteTableAnnouncementsRequest"[set debug into] {
-    transit_gateway_route_table_announcement_ids : Vec < String >, filters : Vec < Filter
+    "DescribeTransitGatewayRouteTableAnnouncementsRequest"[set into] {
+    transit_gateway_route_table_announcement_ids = Vec < String >, filters = Vec < Filter
     >, max_results = i32, next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTransitGatewayRouteTablesInput {
     /// The IDs of the transit gateway route tables.
@@ -9214,10 +9201,10 @@ pub struct DescribeTransitGatewayRouteTablesInput {
 }
 rboto::__structure!(
     DescribeTransitGatewayRouteTablesInput "DescribeTransitGatewayRouteTablesRequest"[set
-    debug into] { transit_gateway_route_table_ids : Vec < String >, filters : Vec <
-    Filter >, max_results = i32, next_token : String, dry_run = bool } { _client }
+    into] { transit_gateway_route_table_ids = Vec < String >, filters = Vec < Filter >,
+    max_results = i32, next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTransitGatewayVpcAttachmentsInput {
     /// The IDs of the attachments.
@@ -9234,11 +9221,11 @@ pub struct DescribeTransitGatewayVpcAttachmentsInput {
 }
 rboto::__structure!(
     DescribeTransitGatewayVpcAttachmentsInput
-    "DescribeTransitGatewayVpcAttachmentsRequest"[set debug into] {
-    transit_gateway_attachment_ids : Vec < String >, filters : Vec < Filter >,
+    "DescribeTransitGatewayVpcAttachmentsRequest"[set into] {
+    transit_gateway_attachment_ids = Vec < String >, filters = Vec < Filter >,
     max_results = i32, next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTransitGatewaysInput {
     /// The IDs of the transit gateways.
@@ -9254,11 +9241,11 @@ pub struct DescribeTransitGatewaysInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTransitGatewaysInput "DescribeTransitGatewaysRequest"[set debug into] {
-    transit_gateway_ids : Vec < String >, filters : Vec < Filter >, max_results = i32,
+    DescribeTransitGatewaysInput "DescribeTransitGatewaysRequest"[set into] {
+    transit_gateway_ids = Vec < String >, filters = Vec < Filter >, max_results = i32,
     next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTrunkInterfaceAssociationsInput {
     /// The IDs of the associations.
@@ -9275,11 +9262,11 @@ pub struct DescribeTrunkInterfaceAssociationsInput {
 }
 rboto::__structure!(
     DescribeTrunkInterfaceAssociationsInput
-    "DescribeTrunkInterfaceAssociationsRequest"[set debug into] { association_ids : Vec <
-    String >, dry_run = bool, filters : Vec < Filter >, next_token : String, max_results
+    "DescribeTrunkInterfaceAssociationsRequest"[set into] { association_ids = Vec <
+    String >, dry_run = bool, filters = Vec < Filter >, next_token : String, max_results
     = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeVerifiedAccessEndpointsInput {
     /// The ID of the Verified Access endpoint.
@@ -9300,11 +9287,11 @@ pub struct DescribeVerifiedAccessEndpointsInput {
 }
 rboto::__structure!(
     DescribeVerifiedAccessEndpointsInput "DescribeVerifiedAccessEndpointsRequest"[set
-    debug into] { verified_access_endpoint_ids : Vec < String >,
-    verified_access_instance_id : String, verified_access_group_id : String, max_results
-    = i32, next_token : String, filters : Vec < Filter >, dry_run = bool } { _client }
+    into] { verified_access_endpoint_ids = Vec < String >, verified_access_instance_id :
+    String, verified_access_group_id : String, max_results = i32, next_token : String,
+    filters = Vec < Filter >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeVerifiedAccessGroupsInput {
     /// The ID of the Verified Access groups.
@@ -9322,12 +9309,12 @@ pub struct DescribeVerifiedAccessGroupsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeVerifiedAccessGroupsInput "DescribeVerifiedAccessGroupsRequest"[set debug
-    into] { verified_access_group_ids : Vec < String >, verified_access_instance_id :
-    String, max_results = i32, next_token : String, filters : Vec < Filter >, dry_run =
-    bool } { _client }
+    DescribeVerifiedAccessGroupsInput "DescribeVerifiedAccessGroupsRequest"[set into] {
+    verified_access_group_ids = Vec < String >, verified_access_instance_id : String,
+    max_results = i32, next_token : String, filters = Vec < Filter >, dry_run = bool } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeVerifiedAccessInstanceLoggingConfigurationsInput {
     /// The IDs of the Verified Access instances.
@@ -9344,11 +9331,11 @@ pub struct DescribeVerifiedAccessInstanceLoggingConfigurationsInput {
 }
 rboto::__structure!(
     DescribeVerifiedAccessInstanceLoggingConfigurationsInput
-    "DescribeVerifiedAccessInstanceLoggingConfigurationsRequest"[set debug into] {
-    verified_access_instance_ids : Vec < String >, max_results = i32, next_token :
-    String, filters : Vec < Filter >, dry_run = bool } { _client }
+    "DescribeVerifiedAccessInstanceLoggingConfigurationsRequest"[set into] {
+    verified_access_instance_ids = Vec < String >, max_results = i32, next_token :
+    String, filters = Vec < Filter >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeVerifiedAccessInstancesInput {
     /// The IDs of the Verified Access instances.
@@ -9365,10 +9352,10 @@ pub struct DescribeVerifiedAccessInstancesInput {
 }
 rboto::__structure!(
     DescribeVerifiedAccessInstancesInput "DescribeVerifiedAccessInstancesRequest"[set
-    debug into] { verified_access_instance_ids : Vec < String >, max_results = i32,
-    next_token : String, filters : Vec < Filter >, dry_run = bool } { _client }
+    into] { verified_access_instance_ids = Vec < String >, max_results = i32, next_token
+    : String, filters = Vec < Filter >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeVerifiedAccessTrustProvidersInput {
     /// The IDs of the Verified Access trust providers.
@@ -9385,11 +9372,11 @@ pub struct DescribeVerifiedAccessTrustProvidersInput {
 }
 rboto::__structure!(
     DescribeVerifiedAccessTrustProvidersInput
-    "DescribeVerifiedAccessTrustProvidersRequest"[set debug into] {
-    verified_access_trust_provider_ids : Vec < String >, max_results = i32, next_token :
-    String, filters : Vec < Filter >, dry_run = bool } { _client }
+    "DescribeVerifiedAccessTrustProvidersRequest"[set into] {
+    verified_access_trust_provider_ids = Vec < String >, max_results = i32, next_token :
+    String, filters = Vec < Filter >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeVolumeAttributeInput {
     /// The attribute of the volume. This parameter is required.
@@ -9401,10 +9388,10 @@ pub struct DescribeVolumeAttributeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeVolumeAttributeInput "DescribeVolumeAttributeRequest"[set debug into] {
-    attribute : VolumeAttributeName, volume_id : String, dry_run = bool } { _client }
+    DescribeVolumeAttributeInput "DescribeVolumeAttributeRequest"[set into] { attribute :
+    VolumeAttributeName, volume_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeVolumeStatusInput {
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -9422,11 +9409,11 @@ pub struct DescribeVolumeStatusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeVolumeStatusInput "DescribeVolumeStatusRequest"[set debug into] { max_results
-    = i32, next_token : String, volume_ids : Vec < String >, include_managed_resources =
-    bool, dry_run = bool, filters : Vec < Filter > } { _client }
+    DescribeVolumeStatusInput "DescribeVolumeStatusRequest"[set into] { max_results =
+    i32, next_token : String, volume_ids = Vec < String >, include_managed_resources =
+    bool, dry_run = bool, filters = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeVolumesModificationsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -9444,12 +9431,11 @@ pub struct DescribeVolumesModificationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeVolumesModificationsInput "DescribeVolumesModificationsRequest"[set debug
-    into] { dry_run = bool, volume_ids : Vec < String >, filters : Vec < Filter >,
-    next_token : String, max_results = i32, include_managed_resources = bool } { _client
-    }
+    DescribeVolumesModificationsInput "DescribeVolumesModificationsRequest"[set into] {
+    dry_run = bool, volume_ids = Vec < String >, filters = Vec < Filter >, next_token :
+    String, max_results = i32, include_managed_resources = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeVolumesInput {
     /// The volume IDs. If not specified, then all volumes are included in the response.
@@ -9467,11 +9453,11 @@ pub struct DescribeVolumesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeVolumesInput "DescribeVolumesRequest"[set debug into] { volume_ids : Vec <
-    String >, include_managed_resources = bool, dry_run = bool, filters : Vec < Filter >,
+    DescribeVolumesInput "DescribeVolumesRequest"[set into] { volume_ids = Vec < String
+    >, include_managed_resources = bool, dry_run = bool, filters = Vec < Filter >,
     next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeVpcAttributeInput {
     /// The VPC attribute.
@@ -9483,10 +9469,10 @@ pub struct DescribeVpcAttributeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeVpcAttributeInput "DescribeVpcAttributeRequest"[set debug into] { attribute :
+    DescribeVpcAttributeInput "DescribeVpcAttributeRequest"[set into] { attribute :
     VpcAttributeName, vpc_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeVpcBlockPublicAccessExclusionsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -9503,11 +9489,11 @@ pub struct DescribeVpcBlockPublicAccessExclusionsInput {
 }
 rboto::__structure!(
     DescribeVpcBlockPublicAccessExclusionsInput
-    "DescribeVpcBlockPublicAccessExclusionsRequest"[set debug into] { dry_run = bool,
-    filters : Vec < Filter >, exclusion_ids : Vec < String >, next_token : String,
-    max_results = i32 } { _client }
+    "DescribeVpcBlockPublicAccessExclusionsRequest"[set into] { dry_run = bool, filters =
+    Vec < Filter >, exclusion_ids = Vec < String >, next_token : String, max_results =
+    i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeVpcBlockPublicAccessOptionsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -9516,10 +9502,9 @@ pub struct DescribeVpcBlockPublicAccessOptionsInput {
 }
 rboto::__structure!(
     DescribeVpcBlockPublicAccessOptionsInput
-    "DescribeVpcBlockPublicAccessOptionsRequest"[set debug into] { dry_run = bool } {
-    _client }
+    "DescribeVpcBlockPublicAccessOptionsRequest"[set into] { dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeVpcClassicLinkDnsSupportInput {
     /// The IDs of the VPCs.
@@ -9532,10 +9517,10 @@ pub struct DescribeVpcClassicLinkDnsSupportInput {
 }
 rboto::__structure!(
     DescribeVpcClassicLinkDnsSupportInput "DescribeVpcClassicLinkDnsSupportRequest"[set
-    debug into] { vpc_ids : Vec < String >, max_results = i32, next_token : String } {
-    _client }
+    into] { vpc_ids = Vec < String >, max_results = i32, next_token : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeVpcClassicLinkInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -9547,10 +9532,10 @@ pub struct DescribeVpcClassicLinkInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeVpcClassicLinkInput "DescribeVpcClassicLinkRequest"[set debug into] { dry_run
-    = bool, vpc_ids : Vec < String >, filters : Vec < Filter > } { _client }
+    DescribeVpcClassicLinkInput "DescribeVpcClassicLinkRequest"[set into] { dry_run =
+    bool, vpc_ids = Vec < String >, filters = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeVpcEncryptionControlsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -9568,12 +9553,11 @@ pub struct DescribeVpcEncryptionControlsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeVpcEncryptionControlsInput "DescribeVpcEncryptionControlsRequest"[set debug
-    into] { dry_run = bool, filters : Vec < Filter >, vpc_encryption_control_ids : Vec <
-    String >, vpc_ids : Vec < String >, next_token : String, max_results = i32 } {
-    _client }
+    DescribeVpcEncryptionControlsInput "DescribeVpcEncryptionControlsRequest"[set into] {
+    dry_run = bool, filters = Vec < Filter >, vpc_encryption_control_ids = Vec < String
+    >, vpc_ids = Vec < String >, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeVpcEndpointAssociationsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -9590,10 +9574,10 @@ pub struct DescribeVpcEndpointAssociationsInput {
 }
 rboto::__structure!(
     DescribeVpcEndpointAssociationsInput "DescribeVpcEndpointAssociationsRequest"[set
-    debug into] { dry_run = bool, vpc_endpoint_ids : Vec < String >, filters : Vec <
-    Filter >, max_results = i32, next_token : String } { _client }
+    into] { dry_run = bool, vpc_endpoint_ids = Vec < String >, filters = Vec < Filter >,
+    max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeVpcEndpointConnectionNotificationsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -9610,11 +9594,11 @@ pub struct DescribeVpcEndpointConnectionNotificationsInput {
 }
 rboto::__structure!(
     DescribeVpcEndpointConnectionNotificationsInput
-    "DescribeVpcEndpointConnectionNotificationsRequest"[set debug into] { dry_run = bool,
-    connection_notification_id : String, filters : Vec < Filter >, max_results = i32,
+    "DescribeVpcEndpointConnectionNotificationsRequest"[set into] { dry_run = bool,
+    connection_notification_id : String, filters = Vec < Filter >, max_results = i32,
     next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeVpcEndpointConnectionsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -9628,11 +9612,11 @@ pub struct DescribeVpcEndpointConnectionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeVpcEndpointConnectionsInput "DescribeVpcEndpointConnectionsRequest"[set debug
-    into] { dry_run = bool, filters : Vec < Filter >, max_results = i32, next_token :
-    String } { _client }
+    DescribeVpcEndpointConnectionsInput "DescribeVpcEndpointConnectionsRequest"[set into]
+    { dry_run = bool, filters = Vec < Filter >, max_results = i32, next_token : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeVpcEndpointServiceConfigurationsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -9649,11 +9633,11 @@ pub struct DescribeVpcEndpointServiceConfigurationsInput {
 }
 rboto::__structure!(
     DescribeVpcEndpointServiceConfigurationsInput
-    "DescribeVpcEndpointServiceConfigurationsRequest"[set debug into] { dry_run = bool,
-    service_ids : Vec < String >, filters : Vec < Filter >, max_results = i32, next_token
+    "DescribeVpcEndpointServiceConfigurationsRequest"[set into] { dry_run = bool,
+    service_ids = Vec < String >, filters = Vec < Filter >, max_results = i32, next_token
     : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeVpcEndpointServicePermissionsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -9670,11 +9654,11 @@ pub struct DescribeVpcEndpointServicePermissionsInput {
 }
 rboto::__structure!(
     DescribeVpcEndpointServicePermissionsInput
-    "DescribeVpcEndpointServicePermissionsRequest"[set debug into] { dry_run = bool,
-    service_id : String, filters : Vec < Filter >, max_results = i32, next_token : String
-    } { _client }
+    "DescribeVpcEndpointServicePermissionsRequest"[set into] { dry_run = bool, service_id
+    : String, filters = Vec < Filter >, max_results = i32, next_token : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeVpcEndpointServicesInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -9692,12 +9676,11 @@ pub struct DescribeVpcEndpointServicesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeVpcEndpointServicesInput "DescribeVpcEndpointServicesRequest"[set debug into]
-    { dry_run = bool, service_names : Vec < String >, filters : Vec < Filter >,
-    max_results = i32, next_token : String, service_regions : Vec < String > } { _client
-    }
+    DescribeVpcEndpointServicesInput "DescribeVpcEndpointServicesRequest"[set into] {
+    dry_run = bool, service_names = Vec < String >, filters = Vec < Filter >, max_results
+    = i32, next_token : String, service_regions = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeVpcEndpointsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -9713,11 +9696,11 @@ pub struct DescribeVpcEndpointsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeVpcEndpointsInput "DescribeVpcEndpointsRequest"[set debug into] { dry_run =
-    bool, vpc_endpoint_ids : Vec < String >, filters : Vec < Filter >, max_results = i32,
+    DescribeVpcEndpointsInput "DescribeVpcEndpointsRequest"[set into] { dry_run = bool,
+    vpc_endpoint_ids = Vec < String >, filters = Vec < Filter >, max_results = i32,
     next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeVpcPeeringConnectionsInput {
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -9733,11 +9716,11 @@ pub struct DescribeVpcPeeringConnectionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeVpcPeeringConnectionsInput "DescribeVpcPeeringConnectionsRequest"[set debug
-    into] { next_token : String, max_results = i32, dry_run = bool,
-    vpc_peering_connection_ids : Vec < String >, filters : Vec < Filter > } { _client }
+    DescribeVpcPeeringConnectionsInput "DescribeVpcPeeringConnectionsRequest"[set into] {
+    next_token : String, max_results = i32, dry_run = bool, vpc_peering_connection_ids =
+    Vec < String >, filters = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeVpcsInput {
     /// The filters.
@@ -9753,11 +9736,11 @@ pub struct DescribeVpcsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeVpcsInput "DescribeVpcsRequest"[set debug into] { filters : Vec < Filter >,
-    vpc_ids : Vec < String >, next_token : String, max_results = i32, dry_run = bool } {
-    _client }
+    DescribeVpcsInput "DescribeVpcsRequest"[set into] { filters = Vec < Filter >, vpc_ids
+    = Vec < String >, next_token : String, max_results = i32, dry_run = bool } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeVpnConcentratorsInput {
     /// One or more VPN concentrator IDs.
@@ -9773,12 +9756,12 @@ pub struct DescribeVpnConcentratorsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeVpnConcentratorsInput "DescribeVpnConcentratorsRequest"[set debug into] {
-    vpn_concentrator_ids : Vec < String >, filters : Vec < Filter >, max_results = i32,
+    DescribeVpnConcentratorsInput "DescribeVpnConcentratorsRequest"[set into] {
+    vpn_concentrator_ids = Vec < String >, filters = Vec < Filter >, max_results = i32,
     next_token : String, dry_run = bool } { _client }
 );
 /// Contains the parameters for DescribeVpnConnections.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeVpnConnectionsInput {
     /// One or more filters.
@@ -9790,11 +9773,11 @@ pub struct DescribeVpnConnectionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeVpnConnectionsInput "DescribeVpnConnectionsRequest"[set debug into] { filters
-    : Vec < Filter >, vpn_connection_ids : Vec < String >, dry_run = bool } { _client }
+    DescribeVpnConnectionsInput "DescribeVpnConnectionsRequest"[set into] { filters = Vec
+    < Filter >, vpn_connection_ids = Vec < String >, dry_run = bool } { _client }
 );
 /// Contains the parameters for DescribeVpnGateways.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeVpnGatewaysInput {
     /// One or more filters.
@@ -9806,10 +9789,10 @@ pub struct DescribeVpnGatewaysInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeVpnGatewaysInput "DescribeVpnGatewaysRequest"[set debug into] { filters : Vec
-    < Filter >, vpn_gateway_ids : Vec < String >, dry_run = bool } { _client }
+    DescribeVpnGatewaysInput "DescribeVpnGatewaysRequest"[set into] { filters = Vec <
+    Filter >, vpn_gateway_ids = Vec < String >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DetachClassicLinkVpcInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -9821,10 +9804,10 @@ pub struct DetachClassicLinkVpcInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DetachClassicLinkVpcInput "DetachClassicLinkVpcRequest"[set debug into] { dry_run =
-    bool, instance_id : String, vpc_id : String } { _client }
+    DetachClassicLinkVpcInput "DetachClassicLinkVpcRequest"[set into] { dry_run = bool,
+    instance_id : String, vpc_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DetachImageWatermarkInput {
     /// The ID of the AMI.
@@ -9836,10 +9819,10 @@ pub struct DetachImageWatermarkInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DetachImageWatermarkInput "DetachImageWatermarkRequest"[set debug into] { image_id :
+    DetachImageWatermarkInput "DetachImageWatermarkRequest"[set into] { image_id :
     String, watermark_key : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DetachInternetGatewayInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -9851,11 +9834,11 @@ pub struct DetachInternetGatewayInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DetachInternetGatewayInput "DetachInternetGatewayRequest"[set debug into] { dry_run =
-    bool, internet_gateway_id : String, vpc_id : String } { _client }
+    DetachInternetGatewayInput "DetachInternetGatewayRequest"[set into] { dry_run = bool,
+    internet_gateway_id : String, vpc_id : String } { _client }
 );
 /// Contains the parameters for DetachNetworkInterface.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DetachNetworkInterfaceInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -9867,10 +9850,10 @@ pub struct DetachNetworkInterfaceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DetachNetworkInterfaceInput "DetachNetworkInterfaceRequest"[set debug into] { dry_run
-    = bool, attachment_id : String, force = bool } { _client }
+    DetachNetworkInterfaceInput "DetachNetworkInterfaceRequest"[set into] { dry_run =
+    bool, attachment_id : String, force = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DetachVerifiedAccessTrustProviderInput {
     /// The ID of the Verified Access instance.
@@ -9885,10 +9868,10 @@ pub struct DetachVerifiedAccessTrustProviderInput {
 }
 rboto::__structure!(
     DetachVerifiedAccessTrustProviderInput "DetachVerifiedAccessTrustProviderRequest"[set
-    debug into] { verified_access_instance_id : String, verified_access_trust_provider_id
-    : String, client_token : String, dry_run = bool } { _client }
+    into] { verified_access_instance_id : String, verified_access_trust_provider_id :
+    String, client_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DetachVolumeInput {
     /// The device name.
@@ -9904,11 +9887,11 @@ pub struct DetachVolumeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DetachVolumeInput "DetachVolumeRequest"[set debug into] { device : String, force =
-    bool, instance_id : String, volume_id : String, dry_run = bool } { _client }
+    DetachVolumeInput "DetachVolumeRequest"[set into] { device : String, force = bool,
+    instance_id : String, volume_id : String, dry_run = bool } { _client }
 );
 /// Contains the parameters for DetachVpnGateway.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DetachVpnGatewayInput {
     /// The ID of the VPC.
@@ -9920,10 +9903,10 @@ pub struct DetachVpnGatewayInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DetachVpnGatewayInput "DetachVpnGatewayRequest"[set debug into] { vpc_id : String,
+    DetachVpnGatewayInput "DetachVpnGatewayRequest"[set into] { vpc_id : String,
     vpn_gateway_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableAddressTransferInput {
     /// The allocation ID of an Elastic IP address.
@@ -9933,10 +9916,10 @@ pub struct DisableAddressTransferInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisableAddressTransferInput "DisableAddressTransferRequest"[set debug into] {
-    allocation_id : String, dry_run = bool } { _client }
+    DisableAddressTransferInput "DisableAddressTransferRequest"[set into] { allocation_id
+    : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableAllowedImagesSettingsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -9944,10 +9927,10 @@ pub struct DisableAllowedImagesSettingsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisableAllowedImagesSettingsInput "DisableAllowedImagesSettingsRequest"[set debug
-    into] { dry_run = bool } { _client }
+    DisableAllowedImagesSettingsInput "DisableAllowedImagesSettingsRequest"[set into] {
+    dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableApplicationStatusCheckSuppressionInput {
     /// The IDs of the instances for which to disable application status check suppression.
@@ -9960,10 +9943,10 @@ pub struct DisableApplicationStatusCheckSuppressionInput {
 }
 rboto::__structure!(
     DisableApplicationStatusCheckSuppressionInput
-    "DisableApplicationStatusCheckSuppressionRequest"[set debug into] { instance_ids :
-    Vec < String >, client_token : String, dry_run = bool } { _client }
+    "DisableApplicationStatusCheckSuppressionRequest"[set into] { instance_ids = Vec <
+    String >, client_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableAwsNetworkPerformanceMetricSubscriptionInput {
     /// The source Region or Availability Zone that the metric subscription is disabled for. For example, `us-east-1`.
@@ -9980,11 +9963,11 @@ pub struct DisableAwsNetworkPerformanceMetricSubscriptionInput {
 }
 rboto::__structure!(
     DisableAwsNetworkPerformanceMetricSubscriptionInput
-    "DisableAwsNetworkPerformanceMetricSubscriptionRequest"[set debug into] { source :
-    String, destination : String, metric : MetricType, statistic : StatisticType, dry_run
-    = bool } { _client }
+    "DisableAwsNetworkPerformanceMetricSubscriptionRequest"[set into] { source : String,
+    destination : String, metric : MetricType, statistic : StatisticType, dry_run = bool
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableCapacityManagerInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -9994,10 +9977,10 @@ pub struct DisableCapacityManagerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisableCapacityManagerInput "DisableCapacityManagerRequest"[set debug into] { dry_run
-    = bool, client_token : String } { _client }
+    DisableCapacityManagerInput "DisableCapacityManagerRequest"[set into] { dry_run =
+    bool, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableEbsEncryptionByDefaultInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -10005,10 +9988,10 @@ pub struct DisableEbsEncryptionByDefaultInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisableEbsEncryptionByDefaultInput "DisableEbsEncryptionByDefaultRequest"[set debug
-    into] { dry_run = bool } { _client }
+    DisableEbsEncryptionByDefaultInput "DisableEbsEncryptionByDefaultRequest"[set into] {
+    dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableFastLaunchInput {
     /// Specify the ID of the image for which to disable Windows fast launch.
@@ -10020,10 +10003,10 @@ pub struct DisableFastLaunchInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisableFastLaunchInput "DisableFastLaunchRequest"[set debug into] { image_id :
-    String, force = bool, dry_run = bool } { _client }
+    DisableFastLaunchInput "DisableFastLaunchRequest"[set into] { image_id : String,
+    force = bool, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableFastSnapshotRestoresInput {
     /// One or more Availability Zones. For example, `us-east-2a`.
@@ -10037,11 +10020,11 @@ pub struct DisableFastSnapshotRestoresInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisableFastSnapshotRestoresInput "DisableFastSnapshotRestoresRequest"[set debug into]
-    { availability_zones : Vec < String >, availability_zone_ids : Vec < String >,
-    source_snapshot_ids : Vec < String >, dry_run = bool } { _client }
+    DisableFastSnapshotRestoresInput "DisableFastSnapshotRestoresRequest"[set into] {
+    availability_zones = Vec < String >, availability_zone_ids = Vec < String >,
+    source_snapshot_ids = Vec < String >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableImageBlockPublicAccessInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -10049,10 +10032,10 @@ pub struct DisableImageBlockPublicAccessInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisableImageBlockPublicAccessInput "DisableImageBlockPublicAccessRequest"[set debug
-    into] { dry_run = bool } { _client }
+    DisableImageBlockPublicAccessInput "DisableImageBlockPublicAccessRequest"[set into] {
+    dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableImageDeprecationInput {
     /// The ID of the AMI.
@@ -10062,10 +10045,10 @@ pub struct DisableImageDeprecationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisableImageDeprecationInput "DisableImageDeprecationRequest"[set debug into] {
-    image_id : String, dry_run = bool } { _client }
+    DisableImageDeprecationInput "DisableImageDeprecationRequest"[set into] { image_id :
+    String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableImageDeregistrationProtectionInput {
     /// The ID of the AMI.
@@ -10076,10 +10059,10 @@ pub struct DisableImageDeregistrationProtectionInput {
 }
 rboto::__structure!(
     DisableImageDeregistrationProtectionInput
-    "DisableImageDeregistrationProtectionRequest"[set debug into] { image_id : String,
-    dry_run = bool } { _client }
+    "DisableImageDeregistrationProtectionRequest"[set into] { image_id : String, dry_run
+    = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableImageInput {
     /// The ID of the AMI.
@@ -10089,10 +10072,10 @@ pub struct DisableImageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisableImageInput "DisableImageRequest"[set debug into] { image_id : String, dry_run
-    = bool } { _client }
+    DisableImageInput "DisableImageRequest"[set into] { image_id : String, dry_run = bool
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableInstanceSqlHaStandbyDetectionsInput {
     /// The IDs of the instances to disable from SQL Server High Availability standby detection monitoring.
@@ -10103,10 +10086,10 @@ pub struct DisableInstanceSqlHaStandbyDetectionsInput {
 }
 rboto::__structure!(
     DisableInstanceSqlHaStandbyDetectionsInput
-    "DisableInstanceSqlHaStandbyDetectionsRequest"[set debug into] { instance_ids : Vec <
+    "DisableInstanceSqlHaStandbyDetectionsRequest"[set into] { instance_ids = Vec <
     String >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableIpamOrganizationAdminAccountInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -10117,10 +10100,10 @@ pub struct DisableIpamOrganizationAdminAccountInput {
 }
 rboto::__structure!(
     DisableIpamOrganizationAdminAccountInput
-    "DisableIpamOrganizationAdminAccountRequest"[set debug into] { dry_run = bool,
+    "DisableIpamOrganizationAdminAccountRequest"[set into] { dry_run = bool,
     delegated_admin_account_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableIpamPolicyInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -10132,10 +10115,10 @@ pub struct DisableIpamPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisableIpamPolicyInput "DisableIpamPolicyRequest"[set debug into] { dry_run = bool,
+    DisableIpamPolicyInput "DisableIpamPolicyRequest"[set into] { dry_run = bool,
     ipam_policy_id : String, organization_target_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableRouteServerPropagationInput {
     /// The ID of the route server for which to disable propagation.
@@ -10147,11 +10130,10 @@ pub struct DisableRouteServerPropagationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisableRouteServerPropagationInput "DisableRouteServerPropagationRequest"[set debug
-    into] { route_server_id : String, route_table_id : String, dry_run = bool } { _client
-    }
+    DisableRouteServerPropagationInput "DisableRouteServerPropagationRequest"[set into] {
+    route_server_id : String, route_table_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableSerialConsoleAccessInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -10159,10 +10141,10 @@ pub struct DisableSerialConsoleAccessInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisableSerialConsoleAccessInput "DisableSerialConsoleAccessRequest"[set debug into] {
+    DisableSerialConsoleAccessInput "DisableSerialConsoleAccessRequest"[set into] {
     dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableSnapshotBlockPublicAccessInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -10171,9 +10153,9 @@ pub struct DisableSnapshotBlockPublicAccessInput {
 }
 rboto::__structure!(
     DisableSnapshotBlockPublicAccessInput "DisableSnapshotBlockPublicAccessRequest"[set
-    debug into] { dry_run = bool } { _client }
+    into] { dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableTransitGatewayRouteTablePropagationInput {
     /// The ID of the propagation route table.
@@ -10188,12 +10170,12 @@ pub struct DisableTransitGatewayRouteTablePropagationInput {
 }
 rboto::__structure!(
     DisableTransitGatewayRouteTablePropagationInput
-    "DisableTransitGatewayRouteTablePropagationRequest"[set debug into] {
+    "DisableTransitGatewayRouteTablePropagationRequest"[set into] {
     transit_gateway_route_table_id : String, transit_gateway_attachment_id : String,
     dry_run = bool, transit_gateway_route_table_announcement_id : String } { _client }
 );
 /// Contains the parameters for DisableVgwRoutePropagation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableVgwRoutePropagationInput {
     /// The ID of the virtual private gateway.
@@ -10205,10 +10187,10 @@ pub struct DisableVgwRoutePropagationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisableVgwRoutePropagationInput "DisableVgwRoutePropagationRequest"[set debug into] {
+    DisableVgwRoutePropagationInput "DisableVgwRoutePropagationRequest"[set into] {
     gateway_id : String, route_table_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableVpcClassicLinkDnsSupportInput {
     /// The ID of the VPC.
@@ -10217,9 +10199,9 @@ pub struct DisableVpcClassicLinkDnsSupportInput {
 }
 rboto::__structure!(
     DisableVpcClassicLinkDnsSupportInput "DisableVpcClassicLinkDnsSupportRequest"[set
-    debug into] { vpc_id : String } { _client }
+    into] { vpc_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableVpcClassicLinkInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -10229,10 +10211,10 @@ pub struct DisableVpcClassicLinkInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisableVpcClassicLinkInput "DisableVpcClassicLinkRequest"[set debug into] { dry_run =
-    bool, vpc_id : String } { _client }
+    DisableVpcClassicLinkInput "DisableVpcClassicLinkRequest"[set into] { dry_run = bool,
+    vpc_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateAddressInput {
     /// The association ID. This parameter is required.
@@ -10244,10 +10226,10 @@ pub struct DisassociateAddressInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisassociateAddressInput "DisassociateAddressRequest"[set debug into] {
-    association_id : String, public_ip : String, dry_run = bool } { _client }
+    DisassociateAddressInput "DisassociateAddressRequest"[set into] { association_id :
+    String, public_ip : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateApplicationStatusCheckInput {
     /// The ID of the application status check to disassociate.
@@ -10264,12 +10246,11 @@ pub struct DisassociateApplicationStatusCheckInput {
 }
 rboto::__structure!(
     DisassociateApplicationStatusCheckInput
-    "DisassociateApplicationStatusCheckRequest"[set debug into] {
-    application_status_check_id : String, target_tag_associations : Vec <
-    CustomTagKeyValueRequestPair >, instance_ids : Vec < String >, client_token : String,
-    dry_run = bool } { _client }
+    "DisassociateApplicationStatusCheckRequest"[set into] { application_status_check_id :
+    String, target_tag_associations = Vec < CustomTagKeyValueRequestPair >, instance_ids
+    = Vec < String >, client_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateCapacityReservationBillingOwnerInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -10282,11 +10263,11 @@ pub struct DisassociateCapacityReservationBillingOwnerInput {
 }
 rboto::__structure!(
     DisassociateCapacityReservationBillingOwnerInput
-    "DisassociateCapacityReservationBillingOwnerRequest"[set debug into] { dry_run =
-    bool, capacity_reservation_id : String, unused_reservation_billing_owner_id : String
-    } { _client }
+    "DisassociateCapacityReservationBillingOwnerRequest"[set into] { dry_run = bool,
+    capacity_reservation_id : String, unused_reservation_billing_owner_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateClientVpnTargetNetworkInput {
     /// The ID of the Client VPN endpoint from which to disassociate the target network.
@@ -10299,10 +10280,10 @@ pub struct DisassociateClientVpnTargetNetworkInput {
 }
 rboto::__structure!(
     DisassociateClientVpnTargetNetworkInput
-    "DisassociateClientVpnTargetNetworkRequest"[set debug into] { client_vpn_endpoint_id
-    : String, association_id : String, dry_run = bool } { _client }
+    "DisassociateClientVpnTargetNetworkRequest"[set into] { client_vpn_endpoint_id :
+    String, association_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateEnclaveCertificateIamRoleInput {
     /// The ARN of the ACM certificate from which to disassociate the IAM role.
@@ -10315,10 +10296,10 @@ pub struct DisassociateEnclaveCertificateIamRoleInput {
 }
 rboto::__structure!(
     DisassociateEnclaveCertificateIamRoleInput
-    "DisassociateEnclaveCertificateIamRoleRequest"[set debug into] { certificate_arn :
-    String, role_arn : String, dry_run = bool } { _client }
+    "DisassociateEnclaveCertificateIamRoleRequest"[set into] { certificate_arn : String,
+    role_arn : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateIamInstanceProfileInput {
     /// The ID of the IAM instance profile association.
@@ -10326,10 +10307,10 @@ pub struct DisassociateIamInstanceProfileInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisassociateIamInstanceProfileInput "DisassociateIamInstanceProfileRequest"[set debug
-    into] { association_id : String } { _client }
+    DisassociateIamInstanceProfileInput "DisassociateIamInstanceProfileRequest"[set into]
+    { association_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateInstanceEventWindowInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -10342,10 +10323,10 @@ pub struct DisassociateInstanceEventWindowInput {
 }
 rboto::__structure!(
     DisassociateInstanceEventWindowInput "DisassociateInstanceEventWindowRequest"[set
-    debug into] { dry_run = bool, instance_event_window_id : String, association_target :
+    into] { dry_run = bool, instance_event_window_id : String, association_target =
     InstanceEventWindowDisassociationRequest } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateIpamByoasnInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -10357,10 +10338,10 @@ pub struct DisassociateIpamByoasnInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisassociateIpamByoasnInput "DisassociateIpamByoasnRequest"[set debug into] { dry_run
-    = bool, asn : String, cidr : String } { _client }
+    DisassociateIpamByoasnInput "DisassociateIpamByoasnRequest"[set into] { dry_run =
+    bool, asn : String, cidr : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateIpamResourceDiscoveryInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -10371,10 +10352,9 @@ pub struct DisassociateIpamResourceDiscoveryInput {
 }
 rboto::__structure!(
     DisassociateIpamResourceDiscoveryInput "DisassociateIpamResourceDiscoveryRequest"[set
-    debug into] { dry_run = bool, ipam_resource_discovery_association_id : String } {
-    _client }
+    into] { dry_run = bool, ipam_resource_discovery_association_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateKmsKeyIdInput {
     /// The ID of the Amazon EBS snapshot.
@@ -10386,10 +10366,10 @@ pub struct DisassociateKmsKeyIdInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisassociateKmsKeyIdInput "DisassociateKmsKeyIdRequest"[set debug into] { snapshot_id
-    : String, kms_key_id : String, dry_run = bool } { _client }
+    DisassociateKmsKeyIdInput "DisassociateKmsKeyIdRequest"[set into] { snapshot_id :
+    String, kms_key_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateNatGatewayAddressInput {
     /// The ID of the NAT gateway.
@@ -10403,11 +10383,11 @@ pub struct DisassociateNatGatewayAddressInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisassociateNatGatewayAddressInput "DisassociateNatGatewayAddressRequest"[set debug
-    into] { nat_gateway_id : String, association_ids : Vec < String >,
-    max_drain_duration_seconds = i32, dry_run = bool } { _client }
+    DisassociateNatGatewayAddressInput "DisassociateNatGatewayAddressRequest"[set into] {
+    nat_gateway_id : String, association_ids = Vec < String >, max_drain_duration_seconds
+    = i32, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateNetworkingFlexCostAllocationPolicyInput {
     /// The IDs of the policy associations to remove. You can specify up to 100 association IDs. This parameter is required.
@@ -10418,10 +10398,10 @@ pub struct DisassociateNetworkingFlexCostAllocationPolicyInput {
 }
 rboto::__structure!(
     DisassociateNetworkingFlexCostAllocationPolicyInput
-    "DisassociateNetworkingFlexCostAllocationPolicyRequest"[set debug into] {
-    fca_policy_association_ids : Vec < String >, dry_run = bool } { _client }
+    "DisassociateNetworkingFlexCostAllocationPolicyRequest"[set into] {
+    fca_policy_association_ids = Vec < String >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateRouteServerInput {
     /// The ID of the route server to disassociate.
@@ -10433,10 +10413,10 @@ pub struct DisassociateRouteServerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisassociateRouteServerInput "DisassociateRouteServerRequest"[set debug into] {
+    DisassociateRouteServerInput "DisassociateRouteServerRequest"[set into] {
     route_server_id : String, vpc_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateRouteTableInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -10446,10 +10426,10 @@ pub struct DisassociateRouteTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisassociateRouteTableInput "DisassociateRouteTableRequest"[set debug into] { dry_run
-    = bool, association_id : String } { _client }
+    DisassociateRouteTableInput "DisassociateRouteTableRequest"[set into] { dry_run =
+    bool, association_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateSecurityGroupVpcInput {
     /// A security group ID.
@@ -10461,10 +10441,10 @@ pub struct DisassociateSecurityGroupVpcInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisassociateSecurityGroupVpcInput "DisassociateSecurityGroupVpcRequest"[set debug
-    into] { group_id : String, vpc_id : String, dry_run = bool } { _client }
+    DisassociateSecurityGroupVpcInput "DisassociateSecurityGroupVpcRequest"[set into] {
+    group_id : String, vpc_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateSubnetCidrBlockInput {
     /// The association ID for the CIDR block.
@@ -10472,10 +10452,10 @@ pub struct DisassociateSubnetCidrBlockInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisassociateSubnetCidrBlockInput "DisassociateSubnetCidrBlockRequest"[set debug into]
-    { association_id : String } { _client }
+    DisassociateSubnetCidrBlockInput "DisassociateSubnetCidrBlockRequest"[set into] {
+    association_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateTransitGatewayMulticastDomainInput {
     /// The ID of the transit gateway multicast domain.
@@ -10490,11 +10470,11 @@ pub struct DisassociateTransitGatewayMulticastDomainInput {
 }
 rboto::__structure!(
     DisassociateTransitGatewayMulticastDomainInput
-    "DisassociateTransitGatewayMulticastDomainRequest"[set debug into] {
+    "DisassociateTransitGatewayMulticastDomainRequest"[set into] {
     transit_gateway_multicast_domain_id : String, transit_gateway_attachment_id : String,
-    subnet_ids : Vec < String >, dry_run = bool } { _client }
+    subnet_ids = Vec < String >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateTransitGatewayPolicyTableInput {
     /// The ID of the disassociated policy table.
@@ -10507,11 +10487,11 @@ pub struct DisassociateTransitGatewayPolicyTableInput {
 }
 rboto::__structure!(
     DisassociateTransitGatewayPolicyTableInput
-    "DisassociateTransitGatewayPolicyTableRequest"[set debug into] {
+    "DisassociateTransitGatewayPolicyTableRequest"[set into] {
     transit_gateway_policy_table_id : String, transit_gateway_attachment_id : String,
     dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateTransitGatewayRouteTableInput {
     /// The ID of the transit gateway route table.
@@ -10524,11 +10504,11 @@ pub struct DisassociateTransitGatewayRouteTableInput {
 }
 rboto::__structure!(
     DisassociateTransitGatewayRouteTableInput
-    "DisassociateTransitGatewayRouteTableRequest"[set debug into] {
+    "DisassociateTransitGatewayRouteTableRequest"[set into] {
     transit_gateway_route_table_id : String, transit_gateway_attachment_id : String,
     dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateTrunkInterfaceInput {
     /// The ID of the association
@@ -10540,10 +10520,10 @@ pub struct DisassociateTrunkInterfaceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisassociateTrunkInterfaceInput "DisassociateTrunkInterfaceRequest"[set debug into] {
+    DisassociateTrunkInterfaceInput "DisassociateTrunkInterfaceRequest"[set into] {
     association_id : String, client_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateVpcCidrBlockInput {
     /// The association ID for the CIDR block.
@@ -10551,10 +10531,10 @@ pub struct DisassociateVpcCidrBlockInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisassociateVpcCidrBlockInput "DisassociateVpcCidrBlockRequest"[set debug into] {
+    DisassociateVpcCidrBlockInput "DisassociateVpcCidrBlockRequest"[set into] {
     association_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableAddressTransferInput {
     /// The allocation ID of an Elastic IP address.
@@ -10566,10 +10546,10 @@ pub struct EnableAddressTransferInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableAddressTransferInput "EnableAddressTransferRequest"[set debug into] {
-    allocation_id : String, transfer_account_id : String, dry_run = bool } { _client }
+    EnableAddressTransferInput "EnableAddressTransferRequest"[set into] { allocation_id :
+    String, transfer_account_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableAllowedImagesSettingsInput {
     /// Specify `enabled` to apply the image criteria specified by the Allowed AMIs settings. Specify `audit-mode` so that you can check which AMIs will be allowed or not allowed by the image criteria.
@@ -10579,11 +10559,11 @@ pub struct EnableAllowedImagesSettingsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableAllowedImagesSettingsInput "EnableAllowedImagesSettingsRequest"[set debug into]
-    { allowed_images_settings_state : AllowedImagesSettingsEnabledState, dry_run = bool }
-    { _client }
+    EnableAllowedImagesSettingsInput "EnableAllowedImagesSettingsRequest"[set into] {
+    allowed_images_settings_state : AllowedImagesSettingsEnabledState, dry_run = bool } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableApplicationStatusCheckSuppressionInput {
     /// The IDs of the instances for which to suppress application status checks.
@@ -10598,11 +10578,10 @@ pub struct EnableApplicationStatusCheckSuppressionInput {
 }
 rboto::__structure!(
     EnableApplicationStatusCheckSuppressionInput
-    "EnableApplicationStatusCheckSuppressionRequest"[set debug into] { instance_ids : Vec
-    < String >, duration_seconds = i32, client_token : String, dry_run = bool } { _client
-    }
+    "EnableApplicationStatusCheckSuppressionRequest"[set into] { instance_ids = Vec <
+    String >, duration_seconds = i32, client_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableAwsNetworkPerformanceMetricSubscriptionInput {
     /// The source Region (like `us-east-1`) or Availability Zone ID (like `use1-az1`) that the metric subscription is enabled for. If you use Availability Zone IDs, the Source and Destination Availability Zones must be in the same Region.
@@ -10619,11 +10598,11 @@ pub struct EnableAwsNetworkPerformanceMetricSubscriptionInput {
 }
 rboto::__structure!(
     EnableAwsNetworkPerformanceMetricSubscriptionInput
-    "EnableAwsNetworkPerformanceMetricSubscriptionRequest"[set debug into] { source :
-    String, destination : String, metric : MetricType, statistic : StatisticType, dry_run
-    = bool } { _client }
+    "EnableAwsNetworkPerformanceMetricSubscriptionRequest"[set into] { source : String,
+    destination : String, metric : MetricType, statistic : StatisticType, dry_run = bool
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableCapacityManagerInput {
     /// Specifies whether to enable cross-account access for Amazon Web Services Organizations. When enabled, Capacity Manager can aggregate data from all accounts in your organization. Default is false.
@@ -10635,10 +10614,10 @@ pub struct EnableCapacityManagerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableCapacityManagerInput "EnableCapacityManagerRequest"[set debug into] {
+    EnableCapacityManagerInput "EnableCapacityManagerRequest"[set into] {
     organizations_access = bool, dry_run = bool, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableEbsEncryptionByDefaultInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -10646,10 +10625,10 @@ pub struct EnableEbsEncryptionByDefaultInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableEbsEncryptionByDefaultInput "EnableEbsEncryptionByDefaultRequest"[set debug
-    into] { dry_run = bool } { _client }
+    EnableEbsEncryptionByDefaultInput "EnableEbsEncryptionByDefaultRequest"[set into] {
+    dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableFastLaunchInput {
     /// Specify the ID of the image for which to enable Windows fast launch.
@@ -10667,13 +10646,13 @@ pub struct EnableFastLaunchInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableFastLaunchInput "EnableFastLaunchRequest"[set debug into] { image_id : String,
-    resource_type : String, snapshot_configuration :
-    FastLaunchSnapshotConfigurationRequest, launch_template :
+    EnableFastLaunchInput "EnableFastLaunchRequest"[set into] { image_id : String,
+    resource_type : String, snapshot_configuration =
+    FastLaunchSnapshotConfigurationRequest, launch_template =
     FastLaunchLaunchTemplateSpecificationRequest, max_parallel_launches = i32, dry_run =
     bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableFastSnapshotRestoresInput {
     /// One or more Availability Zones. For example, `us-east-2a`.
@@ -10687,11 +10666,11 @@ pub struct EnableFastSnapshotRestoresInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableFastSnapshotRestoresInput "EnableFastSnapshotRestoresRequest"[set debug into] {
-    availability_zones : Vec < String >, availability_zone_ids : Vec < String >,
-    source_snapshot_ids : Vec < String >, dry_run = bool } { _client }
+    EnableFastSnapshotRestoresInput "EnableFastSnapshotRestoresRequest"[set into] {
+    availability_zones = Vec < String >, availability_zone_ids = Vec < String >,
+    source_snapshot_ids = Vec < String >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableImageBlockPublicAccessInput {
     /// Specify `block-new-sharing` to enable block public access for AMIs at the account level in the specified Region. This will block any attempt to publicly share your AMIs in the specified Region.
@@ -10701,11 +10680,11 @@ pub struct EnableImageBlockPublicAccessInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableImageBlockPublicAccessInput "EnableImageBlockPublicAccessRequest"[set debug
-    into] { image_block_public_access_state : ImageBlockPublicAccessEnabledState, dry_run
-    = bool } { _client }
+    EnableImageBlockPublicAccessInput "EnableImageBlockPublicAccessRequest"[set into] {
+    image_block_public_access_state : ImageBlockPublicAccessEnabledState, dry_run = bool
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableImageDeprecationInput {
     /// The ID of the AMI.
@@ -10717,10 +10696,10 @@ pub struct EnableImageDeprecationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableImageDeprecationInput "EnableImageDeprecationRequest"[set debug into] {
-    image_id : String, deprecate_at : rboto::DateTime, dry_run = bool } { _client }
+    EnableImageDeprecationInput "EnableImageDeprecationRequest"[set into] { image_id :
+    String, deprecate_at : rboto::DateTime, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableImageDeregistrationProtectionInput {
     /// The ID of the AMI.
@@ -10733,10 +10712,10 @@ pub struct EnableImageDeregistrationProtectionInput {
 }
 rboto::__structure!(
     EnableImageDeregistrationProtectionInput
-    "EnableImageDeregistrationProtectionRequest"[set debug into] { image_id : String,
+    "EnableImageDeregistrationProtectionRequest"[set into] { image_id : String,
     with_cooldown = bool, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableImageInput {
     /// The ID of the AMI.
@@ -10746,10 +10725,10 @@ pub struct EnableImageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableImageInput "EnableImageRequest"[set debug into] { image_id : String, dry_run =
-    bool } { _client }
+    EnableImageInput "EnableImageRequest"[set into] { image_id : String, dry_run = bool }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableInstanceSqlHaStandbyDetectionsInput {
     /// The IDs of the instances to enable for SQL Server High Availability standby detection monitoring.
@@ -10762,10 +10741,10 @@ pub struct EnableInstanceSqlHaStandbyDetectionsInput {
 }
 rboto::__structure!(
     EnableInstanceSqlHaStandbyDetectionsInput
-    "EnableInstanceSqlHaStandbyDetectionsRequest"[set debug into] { instance_ids : Vec <
-    String >, sql_server_credentials : String, dry_run = bool } { _client }
+    "EnableInstanceSqlHaStandbyDetectionsRequest"[set into] { instance_ids = Vec < String
+    >, sql_server_credentials : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableIpamInternetRegistryAssociationInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -10788,12 +10767,12 @@ pub struct EnableIpamInternetRegistryAssociationInput {
 }
 rboto::__structure!(
     EnableIpamInternetRegistryAssociationInput
-    "EnableIpamInternetRegistryAssociationRequest"[set debug into] { dry_run = bool,
+    "EnableIpamInternetRegistryAssociationRequest"[set into] { dry_run = bool,
     ipam_internet_registry_association_id : String, rpki_version : String, service_uri :
     String, child_handle : String, parent_handle : String, parent_bpki_ta : String,
     client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableIpamOrganizationAdminAccountInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -10804,10 +10783,10 @@ pub struct EnableIpamOrganizationAdminAccountInput {
 }
 rboto::__structure!(
     EnableIpamOrganizationAdminAccountInput
-    "EnableIpamOrganizationAdminAccountRequest"[set debug into] { dry_run = bool,
+    "EnableIpamOrganizationAdminAccountRequest"[set into] { dry_run = bool,
     delegated_admin_account_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableIpamPolicyInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -10819,10 +10798,10 @@ pub struct EnableIpamPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableIpamPolicyInput "EnableIpamPolicyRequest"[set debug into] { dry_run = bool,
+    EnableIpamPolicyInput "EnableIpamPolicyRequest"[set into] { dry_run = bool,
     ipam_policy_id : String, organization_target_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableReachabilityAnalyzerOrganizationSharingInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -10831,10 +10810,10 @@ pub struct EnableReachabilityAnalyzerOrganizationSharingInput {
 }
 rboto::__structure!(
     EnableReachabilityAnalyzerOrganizationSharingInput
-    "EnableReachabilityAnalyzerOrganizationSharingRequest"[set debug into] { dry_run =
-    bool } { _client }
+    "EnableReachabilityAnalyzerOrganizationSharingRequest"[set into] { dry_run = bool } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableRouteServerPropagationInput {
     /// The ID of the route server for which to enable propagation.
@@ -10846,11 +10825,10 @@ pub struct EnableRouteServerPropagationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableRouteServerPropagationInput "EnableRouteServerPropagationRequest"[set debug
-    into] { route_server_id : String, route_table_id : String, dry_run = bool } { _client
-    }
+    EnableRouteServerPropagationInput "EnableRouteServerPropagationRequest"[set into] {
+    route_server_id : String, route_table_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableSerialConsoleAccessInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -10858,10 +10836,10 @@ pub struct EnableSerialConsoleAccessInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableSerialConsoleAccessInput "EnableSerialConsoleAccessRequest"[set debug into] {
-    dry_run = bool } { _client }
+    EnableSerialConsoleAccessInput "EnableSerialConsoleAccessRequest"[set into] { dry_run
+    = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableSnapshotBlockPublicAccessInput {
     /// The mode in which to enable block public access for snapshots for the Region. Specify one of the following values:
@@ -10872,9 +10850,9 @@ pub struct EnableSnapshotBlockPublicAccessInput {
 }
 rboto::__structure!(
     EnableSnapshotBlockPublicAccessInput "EnableSnapshotBlockPublicAccessRequest"[set
-    debug into] { state : SnapshotBlockPublicAccessState, dry_run = bool } { _client }
+    into] { state : SnapshotBlockPublicAccessState, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableTransitGatewayRouteTablePropagationInput {
     /// The ID of the propagation route table.
@@ -10889,12 +10867,12 @@ pub struct EnableTransitGatewayRouteTablePropagationInput {
 }
 rboto::__structure!(
     EnableTransitGatewayRouteTablePropagationInput
-    "EnableTransitGatewayRouteTablePropagationRequest"[set debug into] {
+    "EnableTransitGatewayRouteTablePropagationRequest"[set into] {
     transit_gateway_route_table_id : String, transit_gateway_attachment_id : String,
     dry_run = bool, transit_gateway_route_table_announcement_id : String } { _client }
 );
 /// Contains the parameters for EnableVgwRoutePropagation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableVgwRoutePropagationInput {
     /// The ID of the virtual private gateway that is attached to a VPC. The virtual private gateway must be attached to the same VPC that the routing tables are associated with.
@@ -10906,10 +10884,10 @@ pub struct EnableVgwRoutePropagationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableVgwRoutePropagationInput "EnableVgwRoutePropagationRequest"[set debug into] {
+    EnableVgwRoutePropagationInput "EnableVgwRoutePropagationRequest"[set into] {
     gateway_id : String, route_table_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableVolumeIoInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -10919,10 +10897,10 @@ pub struct EnableVolumeIoInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableVolumeIoInput "EnableVolumeIORequest"[set debug into] { dry_run = bool,
-    volume_id : String } { _client }
+    EnableVolumeIoInput "EnableVolumeIORequest"[set into] { dry_run = bool, volume_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableVpcClassicLinkDnsSupportInput {
     /// The ID of the VPC.
@@ -10930,10 +10908,10 @@ pub struct EnableVpcClassicLinkDnsSupportInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableVpcClassicLinkDnsSupportInput "EnableVpcClassicLinkDnsSupportRequest"[set debug
-    into] { vpc_id : String } { _client }
+    EnableVpcClassicLinkDnsSupportInput "EnableVpcClassicLinkDnsSupportRequest"[set into]
+    { vpc_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableVpcClassicLinkInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -10943,10 +10921,10 @@ pub struct EnableVpcClassicLinkInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableVpcClassicLinkInput "EnableVpcClassicLinkRequest"[set debug into] { dry_run =
-    bool, vpc_id : String } { _client }
+    EnableVpcClassicLinkInput "EnableVpcClassicLinkRequest"[set into] { dry_run = bool,
+    vpc_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ExportClientVpnClientCertificateRevocationListInput {
     /// The ID of the Client VPN endpoint.
@@ -10957,10 +10935,10 @@ pub struct ExportClientVpnClientCertificateRevocationListInput {
 }
 rboto::__structure!(
     ExportClientVpnClientCertificateRevocationListInput
-    "ExportClientVpnClientCertificateRevocationListRequest"[set debug into] {
+    "ExportClientVpnClientCertificateRevocationListRequest"[set into] {
     client_vpn_endpoint_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ExportClientVpnClientConfigurationInput {
     /// The ID of the Client VPN endpoint.
@@ -10971,10 +10949,10 @@ pub struct ExportClientVpnClientConfigurationInput {
 }
 rboto::__structure!(
     ExportClientVpnClientConfigurationInput
-    "ExportClientVpnClientConfigurationRequest"[set debug into] { client_vpn_endpoint_id
-    : String, dry_run = bool } { _client }
+    "ExportClientVpnClientConfigurationRequest"[set into] { client_vpn_endpoint_id :
+    String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ExportImageInput {
     /// Token to enable idempotency for export image requests.
@@ -10996,12 +10974,12 @@ pub struct ExportImageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ExportImageInput "ExportImageRequest"[set debug into] { client_token : String,
-    description : String, disk_image_format : DiskImageFormat, dry_run = bool, image_id :
-    String, s3_export_location : ExportTaskS3LocationRequest, role_name : String,
-    tag_specifications : Vec < TagSpecification > } { _client }
+    ExportImageInput "ExportImageRequest"[set into] { client_token : String, description
+    : String, disk_image_format : DiskImageFormat, dry_run = bool, image_id : String,
+    s3_export_location = ExportTaskS3LocationRequest, role_name : String,
+    tag_specifications = Vec < TagSpecification > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ExportTransitGatewayRoutesInput {
     /// The ID of the route table.
@@ -11015,11 +10993,11 @@ pub struct ExportTransitGatewayRoutesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ExportTransitGatewayRoutesInput "ExportTransitGatewayRoutesRequest"[set debug into] {
-    transit_gateway_route_table_id : String, filters : Vec < Filter >, s3_bucket :
+    ExportTransitGatewayRoutesInput "ExportTransitGatewayRoutesRequest"[set into] {
+    transit_gateway_route_table_id : String, filters = Vec < Filter >, s3_bucket :
     String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ExportVerifiedAccessInstanceClientConfigurationInput {
     /// The ID of the Verified Access instance.
@@ -11030,10 +11008,10 @@ pub struct ExportVerifiedAccessInstanceClientConfigurationInput {
 }
 rboto::__structure!(
     ExportVerifiedAccessInstanceClientConfigurationInput
-    "ExportVerifiedAccessInstanceClientConfigurationRequest"[set debug into] {
+    "ExportVerifiedAccessInstanceClientConfigurationRequest"[set into] {
     verified_access_instance_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetActiveVpnTunnelStatusInput {
     /// The ID of the VPN connection for which to retrieve the active tunnel status.
@@ -11045,11 +11023,11 @@ pub struct GetActiveVpnTunnelStatusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetActiveVpnTunnelStatusInput "GetActiveVpnTunnelStatusRequest"[set debug into] {
+    GetActiveVpnTunnelStatusInput "GetActiveVpnTunnelStatusRequest"[set into] {
     vpn_connection_id : String, vpn_tunnel_outside_ip_address : String, dry_run = bool }
     { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAllowedImagesSettingsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11057,10 +11035,10 @@ pub struct GetAllowedImagesSettingsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetAllowedImagesSettingsInput "GetAllowedImagesSettingsRequest"[set debug into] {
-    dry_run = bool } { _client }
+    GetAllowedImagesSettingsInput "GetAllowedImagesSettingsRequest"[set into] { dry_run =
+    bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAssociatedEnclaveCertificateIamRolesInput {
     /// The ARN of the ACM certificate for which to view the associated IAM roles, encryption keys, and Amazon S3 object information.
@@ -11071,10 +11049,10 @@ pub struct GetAssociatedEnclaveCertificateIamRolesInput {
 }
 rboto::__structure!(
     GetAssociatedEnclaveCertificateIamRolesInput
-    "GetAssociatedEnclaveCertificateIamRolesRequest"[set debug into] { certificate_arn :
+    "GetAssociatedEnclaveCertificateIamRolesRequest"[set into] { certificate_arn :
     String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAssociatedIpv6PoolCidrsInput {
     /// The ID of the IPv6 address pool.
@@ -11088,11 +11066,11 @@ pub struct GetAssociatedIpv6PoolCidrsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetAssociatedIpv6PoolCidrsInput "GetAssociatedIpv6PoolCidrsRequest"[set debug into] {
+    GetAssociatedIpv6PoolCidrsInput "GetAssociatedIpv6PoolCidrsRequest"[set into] {
     pool_id : String, next_token : String, max_results = i32, dry_run = bool } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAwsNetworkPerformanceDataInput {
     /// A list of network performance data queries.
@@ -11110,11 +11088,11 @@ pub struct GetAwsNetworkPerformanceDataInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetAwsNetworkPerformanceDataInput "GetAwsNetworkPerformanceDataRequest"[set debug
-    into] { data_queries : Vec < DataQuery >, start_time : rboto::DateTime, end_time :
+    GetAwsNetworkPerformanceDataInput "GetAwsNetworkPerformanceDataRequest"[set into] {
+    data_queries = Vec < DataQuery >, start_time : rboto::DateTime, end_time :
     rboto::DateTime, max_results = i32, next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCapacityManagerAttributesInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11122,10 +11100,10 @@ pub struct GetCapacityManagerAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCapacityManagerAttributesInput "GetCapacityManagerAttributesRequest"[set debug
-    into] { dry_run = bool } { _client }
+    GetCapacityManagerAttributesInput "GetCapacityManagerAttributesRequest"[set into] {
+    dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCapacityManagerMetricDataInput {
     /// The names of the metrics to retrieve. Maximum of 10 metrics per request.
@@ -11149,13 +11127,13 @@ pub struct GetCapacityManagerMetricDataInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCapacityManagerMetricDataInput "GetCapacityManagerMetricDataRequest"[set debug
-    into] { metric_names : Vec < Metric >, start_time : rboto::DateTime, end_time :
-    rboto::DateTime, period = i32, group_by : Vec < GroupBy >, filter_by : Vec <
+    GetCapacityManagerMetricDataInput "GetCapacityManagerMetricDataRequest"[set into] {
+    metric_names = Vec < Metric >, start_time : rboto::DateTime, end_time :
+    rboto::DateTime, period = i32, group_by = Vec < GroupBy >, filter_by = Vec <
     CapacityManagerCondition >, max_results = i32, next_token : String, dry_run = bool }
     { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCapacityManagerMetricDimensionsInput {
     /// The dimensions to group by when retrieving available dimension values. This determines which dimension combinations are returned. Required parameter.
@@ -11178,12 +11156,12 @@ pub struct GetCapacityManagerMetricDimensionsInput {
 }
 rboto::__structure!(
     GetCapacityManagerMetricDimensionsInput
-    "GetCapacityManagerMetricDimensionsRequest"[set debug into] { group_by : Vec <
-    GroupBy >, filter_by : Vec < CapacityManagerCondition >, start_time :
-    rboto::DateTime, end_time : rboto::DateTime, metric_names : Vec < Metric >,
-    max_results = i32, next_token : String, dry_run = bool } { _client }
+    "GetCapacityManagerMetricDimensionsRequest"[set into] { group_by = Vec < GroupBy >,
+    filter_by = Vec < CapacityManagerCondition >, start_time : rboto::DateTime, end_time
+    : rboto::DateTime, metric_names = Vec < Metric >, max_results = i32, next_token :
+    String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCapacityManagerMonitoredTagKeysInput {
     /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. If not specified, up to 1000 results are returned.
@@ -11196,10 +11174,10 @@ pub struct GetCapacityManagerMonitoredTagKeysInput {
 }
 rboto::__structure!(
     GetCapacityManagerMonitoredTagKeysInput
-    "GetCapacityManagerMonitoredTagKeysRequest"[set debug into] { max_results = i32,
-    next_token : String, dry_run = bool } { _client }
+    "GetCapacityManagerMonitoredTagKeysRequest"[set into] { max_results = i32, next_token
+    : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCapacityManagerSupportabilityScoresInput {
     /// The capacity market to score.
@@ -11222,13 +11200,13 @@ pub struct GetCapacityManagerSupportabilityScoresInput {
 }
 rboto::__structure!(
     GetCapacityManagerSupportabilityScoresInput
-    "GetCapacityManagerSupportabilityScoresRequest"[set debug into] { market_type :
+    "GetCapacityManagerSupportabilityScoresRequest"[set into] { market_type :
     SupportabilityMarketType, capacity_amount = i32, capacity_unit : CapacityUnit,
-    capacity_availability_zone_ids : Vec < String >, instance_types : Vec < String >,
-    instance_requirements_with_metadata : InstanceRequirementsWithMetadataRequest,
+    capacity_availability_zone_ids = Vec < String >, instance_types = Vec < String >,
+    instance_requirements_with_metadata = InstanceRequirementsWithMetadataRequest,
     dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCapacityReservationUsageInput {
     /// The ID of the Capacity Reservation.
@@ -11242,11 +11220,11 @@ pub struct GetCapacityReservationUsageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCapacityReservationUsageInput "GetCapacityReservationUsageRequest"[set debug into]
-    { capacity_reservation_id : String, next_token : String, max_results = i32, dry_run =
+    GetCapacityReservationUsageInput "GetCapacityReservationUsageRequest"[set into] {
+    capacity_reservation_id : String, next_token : String, max_results = i32, dry_run =
     bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetClientVpnEndpointAuthorizationPolicyInput {
     /// The ID of the Client VPN endpoint.
@@ -11257,10 +11235,10 @@ pub struct GetClientVpnEndpointAuthorizationPolicyInput {
 }
 rboto::__structure!(
     GetClientVpnEndpointAuthorizationPolicyInput
-    "GetClientVpnEndpointAuthorizationPolicyRequest"[set debug into] {
-    client_vpn_endpoint_id : String, dry_run = bool } { _client }
+    "GetClientVpnEndpointAuthorizationPolicyRequest"[set into] { client_vpn_endpoint_id :
+    String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCoipPoolUsageInput {
     /// The ID of the address pool.
@@ -11276,11 +11254,11 @@ pub struct GetCoipPoolUsageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCoipPoolUsageInput "GetCoipPoolUsageRequest"[set debug into] { pool_id : String,
-    filters : Vec < Filter >, max_results = i32, next_token : String, dry_run = bool } {
-    _client }
+    GetCoipPoolUsageInput "GetCoipPoolUsageRequest"[set into] { pool_id : String, filters
+    = Vec < Filter >, max_results = i32, next_token : String, dry_run = bool } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetConsoleOutputInput {
     /// The ID of the instance.
@@ -11292,10 +11270,10 @@ pub struct GetConsoleOutputInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetConsoleOutputInput "GetConsoleOutputRequest"[set debug into] { instance_id :
-    String, latest = bool, dry_run = bool } { _client }
+    GetConsoleOutputInput "GetConsoleOutputRequest"[set into] { instance_id : String,
+    latest = bool, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetConsoleScreenshotInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11307,10 +11285,10 @@ pub struct GetConsoleScreenshotInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetConsoleScreenshotInput "GetConsoleScreenshotRequest"[set debug into] { dry_run =
-    bool, instance_id : String, wake_up = bool } { _client }
+    GetConsoleScreenshotInput "GetConsoleScreenshotRequest"[set into] { dry_run = bool,
+    instance_id : String, wake_up = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDeclarativePoliciesReportSummaryInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11321,10 +11299,10 @@ pub struct GetDeclarativePoliciesReportSummaryInput {
 }
 rboto::__structure!(
     GetDeclarativePoliciesReportSummaryInput
-    "GetDeclarativePoliciesReportSummaryRequest"[set debug into] { dry_run = bool,
-    report_id : String } { _client }
+    "GetDeclarativePoliciesReportSummaryRequest"[set into] { dry_run = bool, report_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDefaultCreditSpecificationInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11334,11 +11312,10 @@ pub struct GetDefaultCreditSpecificationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDefaultCreditSpecificationInput "GetDefaultCreditSpecificationRequest"[set debug
-    into] { dry_run = bool, instance_family : UnlimitedSupportedInstanceFamily } {
-    _client }
+    GetDefaultCreditSpecificationInput "GetDefaultCreditSpecificationRequest"[set into] {
+    dry_run = bool, instance_family : UnlimitedSupportedInstanceFamily } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetEbsDefaultKmsKeyIdInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11346,10 +11323,10 @@ pub struct GetEbsDefaultKmsKeyIdInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetEbsDefaultKmsKeyIdInput "GetEbsDefaultKmsKeyIdRequest"[set debug into] { dry_run =
-    bool } { _client }
+    GetEbsDefaultKmsKeyIdInput "GetEbsDefaultKmsKeyIdRequest"[set into] { dry_run = bool
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetEbsEncryptionByDefaultInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11357,10 +11334,10 @@ pub struct GetEbsEncryptionByDefaultInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetEbsEncryptionByDefaultInput "GetEbsEncryptionByDefaultRequest"[set debug into] {
-    dry_run = bool } { _client }
+    GetEbsEncryptionByDefaultInput "GetEbsEncryptionByDefaultRequest"[set into] { dry_run
+    = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetEnabledIpamPolicyInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11368,10 +11345,10 @@ pub struct GetEnabledIpamPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetEnabledIpamPolicyInput "GetEnabledIpamPolicyRequest"[set debug into] { dry_run =
-    bool } { _client }
+    GetEnabledIpamPolicyInput "GetEnabledIpamPolicyRequest"[set into] { dry_run = bool }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetFlowLogsIntegrationTemplateInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11385,11 +11362,11 @@ pub struct GetFlowLogsIntegrationTemplateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetFlowLogsIntegrationTemplateInput "GetFlowLogsIntegrationTemplateRequest"[set debug
-    into] { dry_run = bool, flow_log_id : String, config_delivery_s3_destination_arn :
-    String, integrate_services : IntegrateServices } { _client }
+    GetFlowLogsIntegrationTemplateInput "GetFlowLogsIntegrationTemplateRequest"[set into]
+    { dry_run = bool, flow_log_id : String, config_delivery_s3_destination_arn : String,
+    integrate_services = IntegrateServices } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetGroupsForCapacityReservationInput {
     /// The ID of the Capacity Reservation. If you specify a Capacity Reservation that is shared with you, the operation returns only Capacity Reservation groups that you own.
@@ -11404,10 +11381,10 @@ pub struct GetGroupsForCapacityReservationInput {
 }
 rboto::__structure!(
     GetGroupsForCapacityReservationInput "GetGroupsForCapacityReservationRequest"[set
-    debug into] { capacity_reservation_id : String, next_token : String, max_results =
-    i32, dry_run = bool } { _client }
+    into] { capacity_reservation_id : String, next_token : String, max_results = i32,
+    dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetHostReservationPurchasePreviewInput {
     /// The IDs of the Dedicated Hosts with which the reservation is associated.
@@ -11418,9 +11395,9 @@ pub struct GetHostReservationPurchasePreviewInput {
 }
 rboto::__structure!(
     GetHostReservationPurchasePreviewInput "GetHostReservationPurchasePreviewRequest"[set
-    debug into] { host_id_set : Vec < String >, offering_id : String } { _client }
+    into] { host_id_set = Vec < String >, offering_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetImageAncestryInput {
     /// The ID of the AMI whose ancestry you want to trace.
@@ -11430,10 +11407,10 @@ pub struct GetImageAncestryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetImageAncestryInput "GetImageAncestryRequest"[set debug into] { image_id : String,
+    GetImageAncestryInput "GetImageAncestryRequest"[set into] { image_id : String,
     dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetImageBlockPublicAccessStateInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11441,10 +11418,10 @@ pub struct GetImageBlockPublicAccessStateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetImageBlockPublicAccessStateInput "GetImageBlockPublicAccessStateRequest"[set debug
-    into] { dry_run = bool } { _client }
+    GetImageBlockPublicAccessStateInput "GetImageBlockPublicAccessStateRequest"[set into]
+    { dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetImageFindingsInput {
     /// The ID of the AMI.
@@ -11458,10 +11435,10 @@ pub struct GetImageFindingsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetImageFindingsInput "GetImageFindingsRequest"[set debug into] { image_id : String,
+    GetImageFindingsInput "GetImageFindingsRequest"[set into] { image_id : String,
     max_results = i32, next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetInstanceMetadataDefaultsInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11469,10 +11446,10 @@ pub struct GetInstanceMetadataDefaultsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetInstanceMetadataDefaultsInput "GetInstanceMetadataDefaultsRequest"[set debug into]
-    { dry_run = bool } { _client }
+    GetInstanceMetadataDefaultsInput "GetInstanceMetadataDefaultsRequest"[set into] {
+    dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetInstanceTpmEkPubInput {
     /// The ID of the instance for which to get the public endorsement key.
@@ -11486,11 +11463,11 @@ pub struct GetInstanceTpmEkPubInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetInstanceTpmEkPubInput "GetInstanceTpmEkPubRequest"[set debug into] { instance_id :
+    GetInstanceTpmEkPubInput "GetInstanceTpmEkPubRequest"[set into] { instance_id :
     String, key_type : EkPubKeyType, key_format : EkPubKeyFormat, dry_run = bool } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetInstanceTypesFromInstanceRequirementsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11511,12 +11488,12 @@ pub struct GetInstanceTypesFromInstanceRequirementsInput {
 }
 rboto::__structure!(
     GetInstanceTypesFromInstanceRequirementsInput
-    "GetInstanceTypesFromInstanceRequirementsRequest"[set debug into] { dry_run = bool,
-    architecture_types : Vec < ArchitectureType >, virtualization_types : Vec <
-    VirtualizationType >, instance_requirements : InstanceRequirementsRequest,
+    "GetInstanceTypesFromInstanceRequirementsRequest"[set into] { dry_run = bool,
+    architecture_types = Vec < ArchitectureType >, virtualization_types = Vec <
+    VirtualizationType >, instance_requirements = InstanceRequirementsRequest,
     max_results = i32, next_token : String, context : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetInstanceUefiDataInput {
     /// The ID of the instance from which to retrieve the UEFI data.
@@ -11526,10 +11503,10 @@ pub struct GetInstanceUefiDataInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetInstanceUefiDataInput "GetInstanceUefiDataRequest"[set debug into] { instance_id :
+    GetInstanceUefiDataInput "GetInstanceUefiDataRequest"[set into] { instance_id :
     String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIpamAddressHistoryInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11551,12 +11528,11 @@ pub struct GetIpamAddressHistoryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetIpamAddressHistoryInput "GetIpamAddressHistoryRequest"[set debug into] { dry_run =
-    bool, cidr : String, ipam_scope_id : String, vpc_id : String, start_time :
-    rboto::DateTime, end_time : rboto::DateTime, max_results = i32, next_token : String }
-    { _client }
+    GetIpamAddressHistoryInput "GetIpamAddressHistoryRequest"[set into] { dry_run = bool,
+    cidr : String, ipam_scope_id : String, vpc_id : String, start_time : rboto::DateTime,
+    end_time : rboto::DateTime, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIpamDiscoveredAccountsInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11574,11 +11550,11 @@ pub struct GetIpamDiscoveredAccountsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetIpamDiscoveredAccountsInput "GetIpamDiscoveredAccountsRequest"[set debug into] {
-    dry_run = bool, ipam_resource_discovery_id : String, discovery_region : String,
-    filters : Vec < Filter >, next_token : String, max_results = i32 } { _client }
+    GetIpamDiscoveredAccountsInput "GetIpamDiscoveredAccountsRequest"[set into] { dry_run
+    = bool, ipam_resource_discovery_id : String, discovery_region : String, filters = Vec
+    < Filter >, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIpamDiscoveredPublicAddressesInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11597,11 +11573,10 @@ pub struct GetIpamDiscoveredPublicAddressesInput {
 }
 rboto::__structure!(
     GetIpamDiscoveredPublicAddressesInput "GetIpamDiscoveredPublicAddressesRequest"[set
-    debug into] { dry_run = bool, ipam_resource_discovery_id : String, address_region :
-    String, filters : Vec < Filter >, next_token : String, max_results = i32 } { _client
-    }
+    into] { dry_run = bool, ipam_resource_discovery_id : String, address_region : String,
+    filters = Vec < Filter >, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIpamDiscoveredResourceCidrsInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11619,12 +11594,11 @@ pub struct GetIpamDiscoveredResourceCidrsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetIpamDiscoveredResourceCidrsInput "GetIpamDiscoveredResourceCidrsRequest"[set debug
-    into] { dry_run = bool, ipam_resource_discovery_id : String, resource_region :
-    String, filters : Vec < Filter >, next_token : String, max_results = i32 } { _client
-    }
+    GetIpamDiscoveredResourceCidrsInput "GetIpamDiscoveredResourceCidrsRequest"[set into]
+    { dry_run = bool, ipam_resource_discovery_id : String, resource_region : String,
+    filters = Vec < Filter >, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIpamDiscoveredRoutesInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11642,11 +11616,11 @@ pub struct GetIpamDiscoveredRoutesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetIpamDiscoveredRoutesInput "GetIpamDiscoveredRoutesRequest"[set debug into] {
-    dry_run = bool, ipam_resource_discovery_id : String, resource_region : String,
-    filters : Vec < Filter >, next_token : String, max_results = i32 } { _client }
+    GetIpamDiscoveredRoutesInput "GetIpamDiscoveredRoutesRequest"[set into] { dry_run =
+    bool, ipam_resource_discovery_id : String, resource_region : String, filters = Vec <
+    Filter >, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIpamInternetRegistryAssociationAsnsInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11663,11 +11637,11 @@ pub struct GetIpamInternetRegistryAssociationAsnsInput {
 }
 rboto::__structure!(
     GetIpamInternetRegistryAssociationAsnsInput
-    "GetIpamInternetRegistryAssociationAsnsRequest"[set debug into] { dry_run = bool,
+    "GetIpamInternetRegistryAssociationAsnsRequest"[set into] { dry_run = bool,
     ipam_internet_registry_association_id : String, max_results = i32, next_token :
-    String, filters : Vec < Filter > } { _client }
+    String, filters = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIpamInternetRegistryAssociationCidrsInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11684,11 +11658,11 @@ pub struct GetIpamInternetRegistryAssociationCidrsInput {
 }
 rboto::__structure!(
     GetIpamInternetRegistryAssociationCidrsInput
-    "GetIpamInternetRegistryAssociationCidrsRequest"[set debug into] { dry_run = bool,
+    "GetIpamInternetRegistryAssociationCidrsRequest"[set into] { dry_run = bool,
     ipam_internet_registry_association_id : String, max_results = i32, next_token :
-    String, filters : Vec < Filter > } { _client }
+    String, filters = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIpamPolicyAllocationRulesInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11708,12 +11682,12 @@ pub struct GetIpamPolicyAllocationRulesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetIpamPolicyAllocationRulesInput "GetIpamPolicyAllocationRulesRequest"[set debug
-    into] { dry_run = bool, ipam_policy_id : String, filters : Vec < Filter >, locale :
-    String, resource_type : IpamPolicyResourceType, max_results = i32, next_token :
-    String } { _client }
+    GetIpamPolicyAllocationRulesInput "GetIpamPolicyAllocationRulesRequest"[set into] {
+    dry_run = bool, ipam_policy_id : String, filters = Vec < Filter >, locale : String,
+    resource_type : IpamPolicyResourceType, max_results = i32, next_token : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIpamPolicyOrganizationTargetsInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11730,10 +11704,10 @@ pub struct GetIpamPolicyOrganizationTargetsInput {
 }
 rboto::__structure!(
     GetIpamPolicyOrganizationTargetsInput "GetIpamPolicyOrganizationTargetsRequest"[set
-    debug into] { dry_run = bool, max_results = i32, next_token : String, ipam_policy_id
-    : String, filters : Vec < Filter > } { _client }
+    into] { dry_run = bool, max_results = i32, next_token : String, ipam_policy_id :
+    String, filters = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIpamPoolAllocationsInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11751,11 +11725,11 @@ pub struct GetIpamPoolAllocationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetIpamPoolAllocationsInput "GetIpamPoolAllocationsRequest"[set debug into] { dry_run
-    = bool, ipam_pool_id : String, ipam_pool_allocation_id : String, filters : Vec <
-    Filter >, max_results = i32, next_token : String } { _client }
+    GetIpamPoolAllocationsInput "GetIpamPoolAllocationsRequest"[set into] { dry_run =
+    bool, ipam_pool_id : String, ipam_pool_allocation_id : String, filters = Vec < Filter
+    >, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIpamPoolCidrsInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11771,11 +11745,11 @@ pub struct GetIpamPoolCidrsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetIpamPoolCidrsInput "GetIpamPoolCidrsRequest"[set debug into] { dry_run = bool,
-    ipam_pool_id : String, filters : Vec < Filter >, max_results = i32, next_token :
+    GetIpamPoolCidrsInput "GetIpamPoolCidrsRequest"[set into] { dry_run = bool,
+    ipam_pool_id : String, filters = Vec < Filter >, max_results = i32, next_token :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIpamPrefixListResolverRulesInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11791,11 +11765,11 @@ pub struct GetIpamPrefixListResolverRulesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetIpamPrefixListResolverRulesInput "GetIpamPrefixListResolverRulesRequest"[set debug
-    into] { dry_run = bool, ipam_prefix_list_resolver_id : String, filters : Vec < Filter
-    >, max_results = i32, next_token : String } { _client }
+    GetIpamPrefixListResolverRulesInput "GetIpamPrefixListResolverRulesRequest"[set into]
+    { dry_run = bool, ipam_prefix_list_resolver_id : String, filters = Vec < Filter >,
+    max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIpamPrefixListResolverVersionEntriesInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11812,11 +11786,11 @@ pub struct GetIpamPrefixListResolverVersionEntriesInput {
 }
 rboto::__structure!(
     GetIpamPrefixListResolverVersionEntriesInput
-    "GetIpamPrefixListResolverVersionEntriesRequest"[set debug into] { dry_run = bool,
+    "GetIpamPrefixListResolverVersionEntriesRequest"[set into] { dry_run = bool,
     ipam_prefix_list_resolver_id : String, ipam_prefix_list_resolver_version = i64,
     max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIpamPrefixListResolverVersionsInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11835,11 +11809,11 @@ pub struct GetIpamPrefixListResolverVersionsInput {
 }
 rboto::__structure!(
     GetIpamPrefixListResolverVersionsInput "GetIpamPrefixListResolverVersionsRequest"[set
-    debug into] { dry_run = bool, ipam_prefix_list_resolver_id : String,
-    ipam_prefix_list_resolver_versions : Vec < i64 >, max_results = i32, filters : Vec <
+    into] { dry_run = bool, ipam_prefix_list_resolver_id : String,
+    ipam_prefix_list_resolver_versions = Vec < i64 >, max_results = i32, filters = Vec <
     Filter >, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIpamResourceCidrsInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11865,13 +11839,13 @@ pub struct GetIpamResourceCidrsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetIpamResourceCidrsInput "GetIpamResourceCidrsRequest"[set debug into] { dry_run =
-    bool, filters : Vec < Filter >, max_results = i32, next_token : String, ipam_scope_id
-    : String, ipam_pool_id : String, resource_id : String, resource_type :
-    IpamResourceType, resource_tag : RequestIpamResourceTag, resource_owner : String } {
+    GetIpamResourceCidrsInput "GetIpamResourceCidrsRequest"[set into] { dry_run = bool,
+    filters = Vec < Filter >, max_results = i32, next_token : String, ipam_scope_id :
+    String, ipam_pool_id : String, resource_id : String, resource_type :
+    IpamResourceType, resource_tag = RequestIpamResourceTag, resource_owner : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIpamRouteOriginAuthorizationsInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11888,10 +11862,10 @@ pub struct GetIpamRouteOriginAuthorizationsInput {
 }
 rboto::__structure!(
     GetIpamRouteOriginAuthorizationsInput "GetIpamRouteOriginAuthorizationsRequest"[set
-    debug into] { dry_run = bool, ipam_internet_registry_association_id : String, cidr :
+    into] { dry_run = bool, ipam_internet_registry_association_id : String, cidr :
     String, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIpamRouteProtectionFindingsInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11907,11 +11881,11 @@ pub struct GetIpamRouteProtectionFindingsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetIpamRouteProtectionFindingsInput "GetIpamRouteProtectionFindingsRequest"[set debug
-    into] { dry_run = bool, ipam_id : String, filters : Vec < Filter >, next_token :
-    String, max_results = i32 } { _client }
+    GetIpamRouteProtectionFindingsInput "GetIpamRouteProtectionFindingsRequest"[set into]
+    { dry_run = bool, ipam_id : String, filters = Vec < Filter >, next_token : String,
+    max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIpamRoutingPolicyRegistrationDeltasInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11934,12 +11908,12 @@ pub struct GetIpamRoutingPolicyRegistrationDeltasInput {
 }
 rboto::__structure!(
     GetIpamRoutingPolicyRegistrationDeltasInput
-    "GetIpamRoutingPolicyRegistrationDeltasRequest"[set debug into] { dry_run = bool,
+    "GetIpamRoutingPolicyRegistrationDeltasRequest"[set into] { dry_run = bool,
     ipam_internet_registry_association_id : String, delta_id : String, start_time :
     rboto::DateTime, end_time : rboto::DateTime, chronological_order :
     ChronologicalOrder, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIpamRoutingPolicyRegistrationsInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11956,10 +11930,10 @@ pub struct GetIpamRoutingPolicyRegistrationsInput {
 }
 rboto::__structure!(
     GetIpamRoutingPolicyRegistrationsInput "GetIpamRoutingPolicyRegistrationsRequest"[set
-    debug into] { dry_run = bool, ipam_internet_registry_association_id : String, cidr :
+    into] { dry_run = bool, ipam_internet_registry_association_id : String, cidr :
     String, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetLaunchTemplateDataInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11969,10 +11943,10 @@ pub struct GetLaunchTemplateDataInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetLaunchTemplateDataInput "GetLaunchTemplateDataRequest"[set debug into] { dry_run =
-    bool, instance_id : String } { _client }
+    GetLaunchTemplateDataInput "GetLaunchTemplateDataRequest"[set into] { dry_run = bool,
+    instance_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetManagedPrefixListAssociationsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -11987,10 +11961,10 @@ pub struct GetManagedPrefixListAssociationsInput {
 }
 rboto::__structure!(
     GetManagedPrefixListAssociationsInput "GetManagedPrefixListAssociationsRequest"[set
-    debug into] { dry_run = bool, prefix_list_id : String, max_results = i32, next_token
-    : String } { _client }
+    into] { dry_run = bool, prefix_list_id : String, max_results = i32, next_token :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetManagedPrefixListEntriesInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -12006,11 +11980,11 @@ pub struct GetManagedPrefixListEntriesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetManagedPrefixListEntriesInput "GetManagedPrefixListEntriesRequest"[set debug into]
-    { dry_run = bool, prefix_list_id : String, target_version = i64, max_results = i32,
+    GetManagedPrefixListEntriesInput "GetManagedPrefixListEntriesRequest"[set into] {
+    dry_run = bool, prefix_list_id : String, target_version = i64, max_results = i32,
     next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetManagedResourceVisibilityInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -12018,10 +11992,10 @@ pub struct GetManagedResourceVisibilityInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetManagedResourceVisibilityInput "GetManagedResourceVisibilityRequest"[set debug
-    into] { dry_run = bool } { _client }
+    GetManagedResourceVisibilityInput "GetManagedResourceVisibilityRequest"[set into] {
+    dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetNetworkInsightsAccessScopeAnalysisFindingsInput {
     /// The ID of the Network Access Scope analysis.
@@ -12036,11 +12010,11 @@ pub struct GetNetworkInsightsAccessScopeAnalysisFindingsInput {
 }
 rboto::__structure!(
     GetNetworkInsightsAccessScopeAnalysisFindingsInput
-    "GetNetworkInsightsAccessScopeAnalysisFindingsRequest"[set debug into] {
+    "GetNetworkInsightsAccessScopeAnalysisFindingsRequest"[set into] {
     network_insights_access_scope_analysis_id : String, max_results = i32, next_token :
     String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetNetworkInsightsAccessScopeContentInput {
     /// The ID of the Network Access Scope.
@@ -12051,10 +12025,10 @@ pub struct GetNetworkInsightsAccessScopeContentInput {
 }
 rboto::__structure!(
     GetNetworkInsightsAccessScopeContentInput
-    "GetNetworkInsightsAccessScopeContentRequest"[set debug into] {
+    "GetNetworkInsightsAccessScopeContentRequest"[set into] {
     network_insights_access_scope_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetNetworkingFlexCostAllocationPolicyVersionsInput {
     /// The ID of the flex cost allocation policy. This parameter is required.
@@ -12067,11 +12041,10 @@ pub struct GetNetworkingFlexCostAllocationPolicyVersionsInput {
 }
 rboto::__structure!(
     GetNetworkingFlexCostAllocationPolicyVersionsInput
-    "GetNetworkingFlexCostAllocationPolicyVersionsRequest"[set debug into] {
-    fca_policy_id : String, versions_to_include : Vec < i32 >, dry_run = bool } { _client
-    }
+    "GetNetworkingFlexCostAllocationPolicyVersionsRequest"[set into] { fca_policy_id :
+    String, versions_to_include = Vec < i32 >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetPasswordDataInput {
     /// The ID of the Windows instance.
@@ -12081,11 +12054,11 @@ pub struct GetPasswordDataInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetPasswordDataInput "GetPasswordDataRequest"[set debug into] { instance_id : String,
+    GetPasswordDataInput "GetPasswordDataRequest"[set into] { instance_id : String,
     dry_run = bool } { _client }
 );
 /// Contains the parameters for GetReservedInstanceExchangeQuote.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetReservedInstancesExchangeQuoteInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -12098,10 +12071,10 @@ pub struct GetReservedInstancesExchangeQuoteInput {
 }
 rboto::__structure!(
     GetReservedInstancesExchangeQuoteInput "GetReservedInstancesExchangeQuoteRequest"[set
-    debug into] { dry_run = bool, reserved_instance_ids : Vec < String >,
-    target_configurations : Vec < TargetConfigurationRequest > } { _client }
+    into] { dry_run = bool, reserved_instance_ids = Vec < String >, target_configurations
+    = Vec < TargetConfigurationRequest > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetRouteServerAssociationsInput {
     /// The ID of the route server for which to get association information.
@@ -12111,10 +12084,10 @@ pub struct GetRouteServerAssociationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetRouteServerAssociationsInput "GetRouteServerAssociationsRequest"[set debug into] {
+    GetRouteServerAssociationsInput "GetRouteServerAssociationsRequest"[set into] {
     route_server_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetRouteServerPropagationsInput {
     /// The ID of the route server for which to get propagation information.
@@ -12126,10 +12099,10 @@ pub struct GetRouteServerPropagationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetRouteServerPropagationsInput "GetRouteServerPropagationsRequest"[set debug into] {
+    GetRouteServerPropagationsInput "GetRouteServerPropagationsRequest"[set into] {
     route_server_id : String, route_table_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetRouteServerRoutingDatabaseInput {
     /// The ID of the route server for which to get the routing database.
@@ -12145,11 +12118,11 @@ pub struct GetRouteServerRoutingDatabaseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetRouteServerRoutingDatabaseInput "GetRouteServerRoutingDatabaseRequest"[set debug
-    into] { route_server_id : String, next_token : String, max_results = i32, dry_run =
-    bool, filters : Vec < Filter > } { _client }
+    GetRouteServerRoutingDatabaseInput "GetRouteServerRoutingDatabaseRequest"[set into] {
+    route_server_id : String, next_token : String, max_results = i32, dry_run = bool,
+    filters = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSecurityGroupsForVpcInput {
     /// The VPC ID where the security group can be used.
@@ -12165,11 +12138,11 @@ pub struct GetSecurityGroupsForVpcInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSecurityGroupsForVpcInput "GetSecurityGroupsForVpcRequest"[set debug into] {
-    vpc_id : String, next_token : String, max_results = i32, filters : Vec < Filter >,
-    dry_run = bool } { _client }
+    GetSecurityGroupsForVpcInput "GetSecurityGroupsForVpcRequest"[set into] { vpc_id :
+    String, next_token : String, max_results = i32, filters = Vec < Filter >, dry_run =
+    bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSerialConsoleAccessStatusInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -12177,10 +12150,10 @@ pub struct GetSerialConsoleAccessStatusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSerialConsoleAccessStatusInput "GetSerialConsoleAccessStatusRequest"[set debug
-    into] { dry_run = bool } { _client }
+    GetSerialConsoleAccessStatusInput "GetSerialConsoleAccessStatusRequest"[set into] {
+    dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSnapshotBlockPublicAccessStateInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -12189,9 +12162,9 @@ pub struct GetSnapshotBlockPublicAccessStateInput {
 }
 rboto::__structure!(
     GetSnapshotBlockPublicAccessStateInput "GetSnapshotBlockPublicAccessStateRequest"[set
-    debug into] { dry_run = bool } { _client }
+    into] { dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSpotPlacementScoresInput {
     /// The instance types. We recommend that you specify at least three instance types. If you specify one or two instance types, or specify variations of a single instance type (for example, an `m3.xlarge` with and without instance storage), the returned placement score will always be low.
@@ -12219,14 +12192,14 @@ pub struct GetSpotPlacementScoresInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSpotPlacementScoresInput "GetSpotPlacementScoresRequest"[set debug into] {
-    instance_types : Vec < String >, target_capacity = i32, target_capacity_unit_type :
-    TargetCapacityUnitType, single_availability_zone = bool, region_names : Vec < String
-    >, instance_requirements_with_metadata : InstanceRequirementsWithMetadataRequest,
+    GetSpotPlacementScoresInput "GetSpotPlacementScoresRequest"[set into] {
+    instance_types = Vec < String >, target_capacity = i32, target_capacity_unit_type :
+    TargetCapacityUnitType, single_availability_zone = bool, region_names = Vec < String
+    >, instance_requirements_with_metadata = InstanceRequirementsWithMetadataRequest,
     dry_run = bool, max_results = i32, next_token : String, include_local_zones = bool }
     { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSubnetCidrReservationsInput {
     /// One or more filters.
@@ -12242,11 +12215,11 @@ pub struct GetSubnetCidrReservationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSubnetCidrReservationsInput "GetSubnetCidrReservationsRequest"[set debug into] {
-    filters : Vec < Filter >, subnet_id : String, dry_run = bool, next_token : String,
+    GetSubnetCidrReservationsInput "GetSubnetCidrReservationsRequest"[set into] { filters
+    = Vec < Filter >, subnet_id : String, dry_run = bool, next_token : String,
     max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTransitGatewayAttachmentNatConfigurationInput {
     /// The ID of the transit gateway attachment.
@@ -12257,10 +12230,10 @@ pub struct GetTransitGatewayAttachmentNatConfigurationInput {
 }
 rboto::__structure!(
     GetTransitGatewayAttachmentNatConfigurationInput
-    "GetTransitGatewayAttachmentNatConfigurationRequest"[set debug into] {
+    "GetTransitGatewayAttachmentNatConfigurationRequest"[set into] {
     transit_gateway_attachment_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTransitGatewayAttachmentPropagationsInput {
     /// The ID of the attachment.
@@ -12277,11 +12250,11 @@ pub struct GetTransitGatewayAttachmentPropagationsInput {
 }
 rboto::__structure!(
     GetTransitGatewayAttachmentPropagationsInput
-    "GetTransitGatewayAttachmentPropagationsRequest"[set debug into] {
-    transit_gateway_attachment_id : String, filters : Vec < Filter >, max_results = i32,
+    "GetTransitGatewayAttachmentPropagationsRequest"[set into] {
+    transit_gateway_attachment_id : String, filters = Vec < Filter >, max_results = i32,
     next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTransitGatewayMeteringPolicyEntriesInput {
     /// The ID of the transit gateway metering policy to retrieve entries for.
@@ -12298,11 +12271,11 @@ pub struct GetTransitGatewayMeteringPolicyEntriesInput {
 }
 rboto::__structure!(
     GetTransitGatewayMeteringPolicyEntriesInput
-    "GetTransitGatewayMeteringPolicyEntriesRequest"[set debug into] {
-    transit_gateway_metering_policy_id : String, filters : Vec < Filter >, max_results =
+    "GetTransitGatewayMeteringPolicyEntriesRequest"[set into] {
+    transit_gateway_metering_policy_id : String, filters = Vec < Filter >, max_results =
     i32, next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTransitGatewayMulticastDomainAssociationsInput {
     /// The ID of the transit gateway multicast domain.
@@ -12319,11 +12292,11 @@ pub struct GetTransitGatewayMulticastDomainAssociationsInput {
 }
 rboto::__structure!(
     GetTransitGatewayMulticastDomainAssociationsInput
-    "GetTransitGatewayMulticastDomainAssociationsRequest"[set debug into] {
-    transit_gateway_multicast_domain_id : String, filters : Vec < Filter >, max_results =
+    "GetTransitGatewayMulticastDomainAssociationsRequest"[set into] {
+    transit_gateway_multicast_domain_id : String, filters = Vec < Filter >, max_results =
     i32, next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTransitGatewayPolicyTableAssociationsInput {
     /// The ID of the transit gateway policy table.
@@ -12340,11 +12313,11 @@ pub struct GetTransitGatewayPolicyTableAssociationsInput {
 }
 rboto::__structure!(
     GetTransitGatewayPolicyTableAssociationsInput
-    "GetTransitGatewayPolicyTableAssociationsRequest"[set debug into] {
-    transit_gateway_policy_table_id : String, filters : Vec < Filter >, max_results =
+    "GetTransitGatewayPolicyTableAssociationsRequest"[set into] {
+    transit_gateway_policy_table_id : String, filters = Vec < Filter >, max_results =
     i32, next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTransitGatewayPolicyTableEntriesInput {
     /// The ID of the transit gateway policy table.
@@ -12361,11 +12334,11 @@ pub struct GetTransitGatewayPolicyTableEntriesInput {
 }
 rboto::__structure!(
     GetTransitGatewayPolicyTableEntriesInput
-    "GetTransitGatewayPolicyTableEntriesRequest"[set debug into] {
-    transit_gateway_policy_table_id : String, filters : Vec < Filter >, max_results =
+    "GetTransitGatewayPolicyTableEntriesRequest"[set into] {
+    transit_gateway_policy_table_id : String, filters = Vec < Filter >, max_results =
     i32, next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTransitGatewayPrefixListReferencesInput {
     /// The ID of the transit gateway route table.
@@ -12382,11 +12355,11 @@ pub struct GetTransitGatewayPrefixListReferencesInput {
 }
 rboto::__structure!(
     GetTransitGatewayPrefixListReferencesInput
-    "GetTransitGatewayPrefixListReferencesRequest"[set debug into] {
-    transit_gateway_route_table_id : String, filters : Vec < Filter >, max_results = i32,
+    "GetTransitGatewayPrefixListReferencesRequest"[set into] {
+    transit_gateway_route_table_id : String, filters = Vec < Filter >, max_results = i32,
     next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTransitGatewayRouteTableAssociationsInput {
     /// The ID of the transit gateway route table.
@@ -12403,11 +12376,11 @@ pub struct GetTransitGatewayRouteTableAssociationsInput {
 }
 rboto::__structure!(
     GetTransitGatewayRouteTableAssociationsInput
-    "GetTransitGatewayRouteTableAssociationsRequest"[set debug into] {
-    transit_gateway_route_table_id : String, filters : Vec < Filter >, max_results = i32,
+    "GetTransitGatewayRouteTableAssociationsRequest"[set into] {
+    transit_gateway_route_table_id : String, filters = Vec < Filter >, max_results = i32,
     next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTransitGatewayRouteTablePropagationsInput {
     /// The ID of the transit gateway route table.
@@ -12424,11 +12397,11 @@ pub struct GetTransitGatewayRouteTablePropagationsInput {
 }
 rboto::__structure!(
     GetTransitGatewayRouteTablePropagationsInput
-    "GetTransitGatewayRouteTablePropagationsRequest"[set debug into] {
-    transit_gateway_route_table_id : String, filters : Vec < Filter >, max_results = i32,
+    "GetTransitGatewayRouteTablePropagationsRequest"[set into] {
+    transit_gateway_route_table_id : String, filters = Vec < Filter >, max_results = i32,
     next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetVerifiedAccessEndpointPolicyInput {
     /// The ID of the Verified Access endpoint.
@@ -12439,9 +12412,9 @@ pub struct GetVerifiedAccessEndpointPolicyInput {
 }
 rboto::__structure!(
     GetVerifiedAccessEndpointPolicyInput "GetVerifiedAccessEndpointPolicyRequest"[set
-    debug into] { verified_access_endpoint_id : String, dry_run = bool } { _client }
+    into] { verified_access_endpoint_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetVerifiedAccessEndpointTargetsInput {
     /// The ID of the network CIDR endpoint.
@@ -12456,10 +12429,10 @@ pub struct GetVerifiedAccessEndpointTargetsInput {
 }
 rboto::__structure!(
     GetVerifiedAccessEndpointTargetsInput "GetVerifiedAccessEndpointTargetsRequest"[set
-    debug into] { verified_access_endpoint_id : String, max_results = i32, next_token :
-    String, dry_run = bool } { _client }
+    into] { verified_access_endpoint_id : String, max_results = i32, next_token : String,
+    dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetVerifiedAccessGroupPolicyInput {
     /// The ID of the Verified Access group.
@@ -12469,10 +12442,10 @@ pub struct GetVerifiedAccessGroupPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetVerifiedAccessGroupPolicyInput "GetVerifiedAccessGroupPolicyRequest"[set debug
-    into] { verified_access_group_id : String, dry_run = bool } { _client }
+    GetVerifiedAccessGroupPolicyInput "GetVerifiedAccessGroupPolicyRequest"[set into] {
+    verified_access_group_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetVpcResourcesBlockingEncryptionEnforcementInput {
     /// The ID of the VPC to check for resources blocking encryption enforcement.
@@ -12487,10 +12460,10 @@ pub struct GetVpcResourcesBlockingEncryptionEnforcementInput {
 }
 rboto::__structure!(
     GetVpcResourcesBlockingEncryptionEnforcementInput
-    "GetVpcResourcesBlockingEncryptionEnforcementRequest"[set debug into] { vpc_id :
-    String, max_results = i32, next_token : String, dry_run = bool } { _client }
+    "GetVpcResourcesBlockingEncryptionEnforcementRequest"[set into] { vpc_id : String,
+    max_results = i32, next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetVpnConnectionDeviceSampleConfigurationInput {
     /// The `VpnConnectionId` specifies the Site-to-Site VPN connection used for the sample configuration.
@@ -12507,12 +12480,11 @@ pub struct GetVpnConnectionDeviceSampleConfigurationInput {
 }
 rboto::__structure!(
     GetVpnConnectionDeviceSampleConfigurationInput
-    "GetVpnConnectionDeviceSampleConfigurationRequest"[set debug into] {
-    vpn_connection_id : String, vpn_connection_device_type_id : String,
-    internet_key_exchange_version : String, sample_type : String, dry_run = bool } {
-    _client }
+    "GetVpnConnectionDeviceSampleConfigurationRequest"[set into] { vpn_connection_id :
+    String, vpn_connection_device_type_id : String, internet_key_exchange_version :
+    String, sample_type : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetVpnConnectionDeviceTypesInput {
     /// The maximum number of results returned by `GetVpnConnectionDeviceTypes` in paginated output. When this parameter is used, `GetVpnConnectionDeviceTypes` only returns `MaxResults` results in a single page along with a `NextToken` response element. The remaining results of the initial request can be seen by sending another `GetVpnConnectionDeviceTypes` request with the returned `NextToken` value.
@@ -12524,10 +12496,10 @@ pub struct GetVpnConnectionDeviceTypesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetVpnConnectionDeviceTypesInput "GetVpnConnectionDeviceTypesRequest"[set debug into]
-    { max_results = i32, next_token : String, dry_run = bool } { _client }
+    GetVpnConnectionDeviceTypesInput "GetVpnConnectionDeviceTypesRequest"[set into] {
+    max_results = i32, next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetVpnTunnelReplacementStatusInput {
     /// The ID of the Site-to-Site VPN connection.
@@ -12539,11 +12511,11 @@ pub struct GetVpnTunnelReplacementStatusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetVpnTunnelReplacementStatusInput "GetVpnTunnelReplacementStatusRequest"[set debug
-    into] { vpn_connection_id : String, vpn_tunnel_outside_ip_address : String, dry_run =
-    bool } { _client }
+    GetVpnTunnelReplacementStatusInput "GetVpnTunnelReplacementStatusRequest"[set into] {
+    vpn_connection_id : String, vpn_tunnel_outside_ip_address : String, dry_run = bool }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ImportClientVpnClientCertificateRevocationListInput {
     /// The ID of the Client VPN endpoint to which the client certificate revocation list applies.
@@ -12556,11 +12528,11 @@ pub struct ImportClientVpnClientCertificateRevocationListInput {
 }
 rboto::__structure!(
     ImportClientVpnClientCertificateRevocationListInput
-    "ImportClientVpnClientCertificateRevocationListRequest"[set debug into] {
+    "ImportClientVpnClientCertificateRevocationListRequest"[set into] {
     client_vpn_endpoint_id : String, certificate_revocation_list : String, dry_run = bool
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ImportImageInput {
     /// The architecture of the virtual machine.
@@ -12598,15 +12570,15 @@ pub struct ImportImageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ImportImageInput "ImportImageRequest"[set debug into] { architecture : String,
-    client_data : ClientData, client_token : String, description : String,
-    disk_containers : Vec < ImageDiskContainer >, dry_run = bool, encrypted = bool,
-    hypervisor : String, kms_key_id : String, license_type : String, platform : String,
-    role_name : String, license_specifications : Vec <
-    ImportImageLicenseConfigurationRequest >, tag_specifications : Vec < TagSpecification
-    >, usage_operation : String, boot_mode : BootModeValues } { _client }
+    ImportImageInput "ImportImageRequest"[set into] { architecture : String, client_data
+    = ClientData, client_token : String, description : String, disk_containers = Vec <
+    ImageDiskContainer >, dry_run = bool, encrypted = bool, hypervisor : String,
+    kms_key_id : String, license_type : String, platform : String, role_name : String,
+    license_specifications = Vec < ImportImageLicenseConfigurationRequest >,
+    tag_specifications = Vec < TagSpecification >, usage_operation : String, boot_mode :
+    BootModeValues } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ImportInstanceInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -12622,11 +12594,11 @@ pub struct ImportInstanceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ImportInstanceInput "ImportInstanceRequest"[set debug into] { dry_run = bool,
-    description : String, launch_specification : ImportInstanceLaunchSpecification,
-    disk_images : Vec < DiskImage >, platform : PlatformValues } { _client }
+    ImportInstanceInput "ImportInstanceRequest"[set into] { dry_run = bool, description :
+    String, launch_specification = ImportInstanceLaunchSpecification, disk_images = Vec <
+    DiskImage >, platform : PlatformValues } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ImportKeyPairInput {
     /// The tags to apply to the imported key pair.
@@ -12640,11 +12612,11 @@ pub struct ImportKeyPairInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ImportKeyPairInput "ImportKeyPairRequest"[set debug into] { tag_specifications : Vec
-    < TagSpecification >, dry_run = bool, key_name : String, public_key_material :
+    ImportKeyPairInput "ImportKeyPairRequest"[set into] { tag_specifications = Vec <
+    TagSpecification >, dry_run = bool, key_name : String, public_key_material :
     rboto::Blob } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ImportSnapshotInput {
     /// The client-specific data.
@@ -12668,12 +12640,12 @@ pub struct ImportSnapshotInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ImportSnapshotInput "ImportSnapshotRequest"[set debug into] { client_data :
-    ClientData, client_token : String, description : String, disk_container :
-    SnapshotDiskContainer, dry_run = bool, encrypted = bool, kms_key_id : String,
-    role_name : String, tag_specifications : Vec < TagSpecification > } { _client }
+    ImportSnapshotInput "ImportSnapshotRequest"[set into] { client_data = ClientData,
+    client_token : String, description : String, disk_container = SnapshotDiskContainer,
+    dry_run = bool, encrypted = bool, kms_key_id : String, role_name : String,
+    tag_specifications = Vec < TagSpecification > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ImportVolumeInput {
     /// The ID of the Availability Zone for the resulting EBS volume.
@@ -12691,11 +12663,11 @@ pub struct ImportVolumeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ImportVolumeInput "ImportVolumeRequest"[set debug into] { availability_zone_id :
-    String, dry_run = bool, availability_zone : String, image : DiskImageDetail,
-    description : String, volume : VolumeDetail } { _client }
+    ImportVolumeInput "ImportVolumeRequest"[set into] { availability_zone_id : String,
+    dry_run = bool, availability_zone : String, image = DiskImageDetail, description :
+    String, volume = VolumeDetail } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListImagesInRecycleBinInput {
     /// The IDs of the AMIs to list. Omit this parameter to list all of the AMIs that are in the Recycle Bin. You can specify up to 20 IDs in a single request.
@@ -12709,11 +12681,10 @@ pub struct ListImagesInRecycleBinInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListImagesInRecycleBinInput "ListImagesInRecycleBinRequest"[set debug into] {
-    image_ids : Vec < String >, next_token : String, max_results = i32, dry_run = bool }
-    { _client }
+    ListImagesInRecycleBinInput "ListImagesInRecycleBinRequest"[set into] { image_ids =
+    Vec < String >, next_token : String, max_results = i32, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListSnapshotsInRecycleBinInput {
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -12727,11 +12698,11 @@ pub struct ListSnapshotsInRecycleBinInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListSnapshotsInRecycleBinInput "ListSnapshotsInRecycleBinRequest"[set debug into] {
-    max_results = i32, next_token : String, snapshot_ids : Vec < String >, dry_run = bool
+    ListSnapshotsInRecycleBinInput "ListSnapshotsInRecycleBinRequest"[set into] {
+    max_results = i32, next_token : String, snapshot_ids = Vec < String >, dry_run = bool
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListVolumesInRecycleBinInput {
     /// The IDs of the volumes to list. Omit this parameter to list all of the volumes that are in the Recycle Bin.
@@ -12745,11 +12716,11 @@ pub struct ListVolumesInRecycleBinInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListVolumesInRecycleBinInput "ListVolumesInRecycleBinRequest"[set debug into] {
-    volume_ids : Vec < String >, dry_run = bool, max_results = i32, next_token : String }
-    { _client }
+    ListVolumesInRecycleBinInput "ListVolumesInRecycleBinRequest"[set into] { volume_ids
+    = Vec < String >, dry_run = bool, max_results = i32, next_token : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct LockSnapshotInput {
     /// The ID of the snapshot to lock.
@@ -12767,11 +12738,11 @@ pub struct LockSnapshotInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    LockSnapshotInput "LockSnapshotRequest"[set debug into] { snapshot_id : String,
-    dry_run = bool, lock_mode : LockMode, cool_off_period = i32, lock_duration = i32,
+    LockSnapshotInput "LockSnapshotRequest"[set into] { snapshot_id : String, dry_run =
+    bool, lock_mode : LockMode, cool_off_period = i32, lock_duration = i32,
     expiration_date : rboto::DateTime } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyAccountVpcEncryptionControlInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -12802,9 +12773,9 @@ pub struct ModifyAccountVpcEncryptionControlInput {
 }
 rboto::__structure!(
     ModifyAccountVpcEncryptionControlInput "ModifyAccountVpcEncryptionControlRequest"[set
-    debug into] { dry_run = bool, mode : AccountVpcEncryptionControlMode,
-    internet_gateway : VpcEncryptionControlExclusionStateInput,
-    egress_only_internet_gateway : VpcEncryptionControlExclusionStateInput, nat_gateway :
+    into] { dry_run = bool, mode : AccountVpcEncryptionControlMode, internet_gateway :
+    VpcEncryptionControlExclusionStateInput, egress_only_internet_gateway :
+    VpcEncryptionControlExclusionStateInput, nat_gateway :
     VpcEncryptionControlExclusionStateInput, virtual_private_gateway :
     VpcEncryptionControlExclusionStateInput, vpc_peering :
     VpcEncryptionControlExclusionStateInput, lambda :
@@ -12814,7 +12785,7 @@ rboto::__structure!(
     VpcEncryptionControlExclusionStateInput, api_gateway_v2 :
     VpcEncryptionControlExclusionStateInput } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyAddressAttributeInput {
     /// \[EC2-VPC\] The allocation ID.
@@ -12826,10 +12797,10 @@ pub struct ModifyAddressAttributeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyAddressAttributeInput "ModifyAddressAttributeRequest"[set debug into] {
-    allocation_id : String, domain_name : String, dry_run = bool } { _client }
+    ModifyAddressAttributeInput "ModifyAddressAttributeRequest"[set into] { allocation_id
+    : String, domain_name : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyApplicationStatusCheckInput {
     /// The ID of the application status check to modify.
@@ -12869,16 +12840,16 @@ pub struct ModifyApplicationStatusCheckInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyApplicationStatusCheckInput "ModifyApplicationStatusCheckRequest"[set debug
-    into] { application_status_check_id : String, aggregation : AggregationStatusEnum,
-    health_check_paths : Vec < HealthCheckPathRequestObject >, protocol :
+    ModifyApplicationStatusCheckInput "ModifyApplicationStatusCheckRequest"[set into] {
+    application_status_check_id : String, aggregation : AggregationStatusEnum,
+    health_check_paths = Vec < HealthCheckPathRequestObject >, protocol :
     NetworkProtocolEnum, port = i32, path : String, device_index = i32, ip_version :
     IpVersionEnum, ip_scope : IpScopeEnum, interval = i32, timeout = i32,
     failure_threshold = i32, success_threshold = i32, status_code_matcher : String,
     initialization_grace_period_seconds = i32, client_token : String, dry_run = bool } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyAvailabilityZoneGroupInput {
     /// The name of the Availability Zone group, Local Zone group, or Wavelength Zone group.
@@ -12890,11 +12861,11 @@ pub struct ModifyAvailabilityZoneGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyAvailabilityZoneGroupInput "ModifyAvailabilityZoneGroupRequest"[set debug into]
-    { group_name : String, opt_in_status : ModifyAvailabilityZoneOptInStatus, dry_run =
+    ModifyAvailabilityZoneGroupInput "ModifyAvailabilityZoneGroupRequest"[set into] {
+    group_name : String, opt_in_status : ModifyAvailabilityZoneOptInStatus, dry_run =
     bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyCapacityReservationFleetInput {
     /// The ID of the Capacity Reservation Fleet to modify.
@@ -12910,11 +12881,11 @@ pub struct ModifyCapacityReservationFleetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyCapacityReservationFleetInput "ModifyCapacityReservationFleetRequest"[set debug
-    into] { capacity_reservation_fleet_id : String, total_target_capacity = i32, end_date
-    : rboto::DateTime, dry_run = bool, remove_end_date = bool } { _client }
+    ModifyCapacityReservationFleetInput "ModifyCapacityReservationFleetRequest"[set into]
+    { capacity_reservation_fleet_id : String, total_target_capacity = i32, end_date :
+    rboto::DateTime, dry_run = bool, remove_end_date = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyCapacityReservationInput {
     /// The ID of the Capacity Reservation.
@@ -12942,13 +12913,13 @@ pub struct ModifyCapacityReservationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyCapacityReservationInput "ModifyCapacityReservationRequest"[set debug into] {
+    ModifyCapacityReservationInput "ModifyCapacityReservationRequest"[set into] {
     capacity_reservation_id : String, instance_count = i32, end_date : rboto::DateTime,
     end_date_type : EndDateType, accept = bool, dry_run = bool, additional_info : String,
     instance_match_criteria : InstanceMatchCriteria, accept_modification_terms = bool,
     start_date : rboto::DateTime, quote_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyClientVpnEndpointAuthorizationPolicyInput {
     /// The ID of the Client VPN endpoint.
@@ -12967,12 +12938,12 @@ pub struct ModifyClientVpnEndpointAuthorizationPolicyInput {
 }
 rboto::__structure!(
     ModifyClientVpnEndpointAuthorizationPolicyInput
-    "ModifyClientVpnEndpointAuthorizationPolicyRequest"[set debug into] {
+    "ModifyClientVpnEndpointAuthorizationPolicyRequest"[set into] {
     client_vpn_endpoint_id : String, policy_document : String, description : String,
     shadow_mode : ClientVpnAuthorizationPolicyShadowMode, client_token : String, dry_run
     = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyClientVpnEndpointInput {
     /// The ID of the Client VPN endpoint to modify.
@@ -13014,19 +12985,19 @@ pub struct ModifyClientVpnEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyClientVpnEndpointInput "ModifyClientVpnEndpointRequest"[set debug into] {
+    ModifyClientVpnEndpointInput "ModifyClientVpnEndpointRequest"[set into] {
     client_vpn_endpoint_id : String, server_certificate_arn : String,
-    connection_log_options : ConnectionLogOptions, dns_servers :
+    connection_log_options = ConnectionLogOptions, dns_servers =
     DnsServersOptionsModifyStructure, vpn_port = i32, description : String, split_tunnel
-    = bool, dry_run = bool, security_group_ids : Vec < String >, vpc_id : String,
-    self_service_portal : SelfServicePortal, client_connect_options :
-    ClientConnectOptions, session_timeout_hours = i32, client_login_banner_options :
-    ClientLoginBannerOptions, client_route_enforcement_options :
+    = bool, dry_run = bool, security_group_ids = Vec < String >, vpc_id : String,
+    self_service_portal : SelfServicePortal, client_connect_options =
+    ClientConnectOptions, session_timeout_hours = i32, client_login_banner_options =
+    ClientLoginBannerOptions, client_route_enforcement_options =
     ClientRouteEnforcementOptions, disconnect_on_session_timeout = bool,
-    transit_gateway_configuration : TransitGatewayConfigurationInputStructure,
-    device_posture_options : DevicePostureOptions } { _client }
+    transit_gateway_configuration = TransitGatewayConfigurationInputStructure,
+    device_posture_options = DevicePostureOptions } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyDefaultCreditSpecificationInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -13039,10 +13010,10 @@ pub struct ModifyDefaultCreditSpecificationInput {
 }
 rboto::__structure!(
     ModifyDefaultCreditSpecificationInput "ModifyDefaultCreditSpecificationRequest"[set
-    debug into] { dry_run = bool, instance_family : UnlimitedSupportedInstanceFamily,
+    into] { dry_run = bool, instance_family : UnlimitedSupportedInstanceFamily,
     cpu_credits : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyEbsDefaultKmsKeyIdInput {
     /// The identifier of the KMS key to use for Amazon EBS encryption. If this parameter is not specified, your KMS key for Amazon EBS is used. If `KmsKeyId` is specified, the encrypted state must be `true`.
@@ -13052,10 +13023,10 @@ pub struct ModifyEbsDefaultKmsKeyIdInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyEbsDefaultKmsKeyIdInput "ModifyEbsDefaultKmsKeyIdRequest"[set debug into] {
+    ModifyEbsDefaultKmsKeyIdInput "ModifyEbsDefaultKmsKeyIdRequest"[set into] {
     kms_key_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyFleetInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -13073,13 +13044,13 @@ pub struct ModifyFleetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyFleetInput "ModifyFleetRequest"[set debug into] { dry_run = bool,
+    ModifyFleetInput "ModifyFleetRequest"[set into] { dry_run = bool,
     excess_capacity_termination_policy : FleetExcessCapacityTerminationPolicy,
-    launch_template_configs : Vec < FleetLaunchTemplateConfigRequest >, fleet_id :
-    String, target_capacity_specification : TargetCapacitySpecificationRequest, context :
+    launch_template_configs = Vec < FleetLaunchTemplateConfigRequest >, fleet_id :
+    String, target_capacity_specification = TargetCapacitySpecificationRequest, context :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyFpgaImageAttributeInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -13105,13 +13076,13 @@ pub struct ModifyFpgaImageAttributeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyFpgaImageAttributeInput "ModifyFpgaImageAttributeRequest"[set debug into] {
-    dry_run = bool, fpga_image_id : String, attribute : FpgaImageAttributeName,
-    operation_type : OperationType, user_ids : Vec < String >, user_groups : Vec < String
-    >, product_codes : Vec < String >, load_permission : LoadPermissionModifications,
-    description : String, name : String } { _client }
+    ModifyFpgaImageAttributeInput "ModifyFpgaImageAttributeRequest"[set into] { dry_run =
+    bool, fpga_image_id : String, attribute : FpgaImageAttributeName, operation_type :
+    OperationType, user_ids = Vec < String >, user_groups = Vec < String >, product_codes
+    = Vec < String >, load_permission = LoadPermissionModifications, description :
+    String, name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyHostsInput {
     /// Indicates whether to enable or disable host recovery for the Dedicated Host. For more information, see [Host recovery](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-recovery.html) in the *Amazon EC2 User Guide*.
@@ -13129,11 +13100,11 @@ pub struct ModifyHostsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyHostsInput "ModifyHostsRequest"[set debug into] { host_recovery : HostRecovery,
+    ModifyHostsInput "ModifyHostsRequest"[set into] { host_recovery : HostRecovery,
     instance_type : String, instance_family : String, host_maintenance : HostMaintenance,
-    host_ids : Vec < String >, auto_placement : AutoPlacement } { _client }
+    host_ids = Vec < String >, auto_placement : AutoPlacement } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyIdFormatInput {
     /// The type of resource: `bundle` | `conversion-task` | `customer-gateway` | `dhcp-options` | `elastic-ip-allocation` | `elastic-ip-association` | `export-task` | `flow-log` | `image` | `import-task` | `internet-gateway` | `network-acl` | `network-acl-association` | `network-interface` | `network-interface-attachment` | `prefix-list` | `route-table` | `route-table-association` | `security-group` |…
@@ -13143,10 +13114,10 @@ pub struct ModifyIdFormatInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyIdFormatInput "ModifyIdFormatRequest"[set debug into] { resource : String,
+    ModifyIdFormatInput "ModifyIdFormatRequest"[set into] { resource : String,
     use_long_ids = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyIdentityIdFormatInput {
     /// The type of resource: `bundle` | `conversion-task` | `customer-gateway` | `dhcp-options` | `elastic-ip-allocation` | `elastic-ip-association` | `export-task` | `flow-log` | `image` | `import-task` | `internet-gateway` | `network-acl` | `network-acl-association` | `network-interface` | `network-interface-attachment` | `prefix-list` | `route-table` | `route-table-association` | `security-group` |…
@@ -13158,11 +13129,11 @@ pub struct ModifyIdentityIdFormatInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyIdentityIdFormatInput "ModifyIdentityIdFormatRequest"[set debug into] {
-    resource : String, use_long_ids = bool, principal_arn : String } { _client }
+    ModifyIdentityIdFormatInput "ModifyIdentityIdFormatRequest"[set into] { resource :
+    String, use_long_ids = bool, principal_arn : String } { _client }
 );
 /// Contains the parameters for ModifyImageAttribute.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyImageAttributeInput {
     /// The name of the attribute to modify.
@@ -13194,14 +13165,14 @@ pub struct ModifyImageAttributeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyImageAttributeInput "ModifyImageAttributeRequest"[set debug into] { attribute :
-    String, description : AttributeValue, image_id : String, launch_permission :
-    LaunchPermissionModifications, operation_type : OperationType, product_codes : Vec <
-    String >, user_groups : Vec < String >, user_ids : Vec < String >, value : String,
-    organization_arns : Vec < String >, organizational_unit_arns : Vec < String >,
-    imds_support : AttributeValue, dry_run = bool } { _client }
+    ModifyImageAttributeInput "ModifyImageAttributeRequest"[set into] { attribute :
+    String, description = AttributeValue, image_id : String, launch_permission =
+    LaunchPermissionModifications, operation_type : OperationType, product_codes = Vec <
+    String >, user_groups = Vec < String >, user_ids = Vec < String >, value : String,
+    organization_arns = Vec < String >, organizational_unit_arns = Vec < String >,
+    imds_support = AttributeValue, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyInstanceAttributeInput {
     /// Enable or disable source/destination checks, which ensure that the instance is either the source or the destination of any traffic that it receives. If the value is `true`, source/destination checks are enabled; otherwise, they are disabled. The default value is `true`.
@@ -13244,17 +13215,17 @@ pub struct ModifyInstanceAttributeInput {
 }
 rboto::__structure!(
     ModifyInstanceAttributeInput "ModifyInstanceAttributeRequest"[set debug into] {
-    source_dest_check : AttributeBooleanValue, enclave_options : EnclaveOptionsRequest,
-    disable_api_stop : AttributeBooleanValue, dry_run = bool, instance_id : String,
-    attribute : InstanceAttributeName, value : String[sensitive], block_device_mappings :
-    Vec < InstanceBlockDeviceMappingSpecification >, disable_api_termination :
-    AttributeBooleanValue, instance_type : AttributeValue, kernel : AttributeValue,
-    ramdisk : AttributeValue, user_data : SecureBlobAttributeValue,
-    instance_initiated_shutdown_behavior : AttributeValue, groups : Vec < String >,
-    ebs_optimized : AttributeBooleanValue, sriov_net_support : AttributeValue,
-    ena_support : AttributeBooleanValue } { _client }
+    source_dest_check = AttributeBooleanValue, enclave_options = EnclaveOptionsRequest,
+    disable_api_stop = AttributeBooleanValue, dry_run = bool, instance_id : String,
+    attribute : InstanceAttributeName, value : String[sensitive], block_device_mappings =
+    Vec < InstanceBlockDeviceMappingSpecification >, disable_api_termination =
+    AttributeBooleanValue, instance_type = AttributeValue, kernel = AttributeValue,
+    ramdisk = AttributeValue, user_data = SecureBlobAttributeValue,
+    instance_initiated_shutdown_behavior = AttributeValue, groups = Vec < String >,
+    ebs_optimized = AttributeBooleanValue, sriov_net_support = AttributeValue,
+    ena_support = AttributeBooleanValue } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyInstanceCapacityReservationAttributesInput {
     /// The ID of the instance to be modified.
@@ -13267,11 +13238,11 @@ pub struct ModifyInstanceCapacityReservationAttributesInput {
 }
 rboto::__structure!(
     ModifyInstanceCapacityReservationAttributesInput
-    "ModifyInstanceCapacityReservationAttributesRequest"[set debug into] { instance_id :
-    String, capacity_reservation_specification : CapacityReservationSpecification,
+    "ModifyInstanceCapacityReservationAttributesRequest"[set into] { instance_id :
+    String, capacity_reservation_specification = CapacityReservationSpecification,
     dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyInstanceConnectEndpointInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -13287,12 +13258,12 @@ pub struct ModifyInstanceConnectEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyInstanceConnectEndpointInput "ModifyInstanceConnectEndpointRequest"[set debug
-    into] { dry_run = bool, instance_connect_endpoint_id : String, ip_address_type :
-    IpAddressType, security_group_ids : Vec < String >, preserve_client_ip = bool } {
+    ModifyInstanceConnectEndpointInput "ModifyInstanceConnectEndpointRequest"[set into] {
+    dry_run = bool, instance_connect_endpoint_id : String, ip_address_type :
+    IpAddressType, security_group_ids = Vec < String >, preserve_client_ip = bool } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyInstanceCpuOptionsInput {
     /// The ID of the instance to update.
@@ -13308,11 +13279,11 @@ pub struct ModifyInstanceCpuOptionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyInstanceCpuOptionsInput "ModifyInstanceCpuOptionsRequest"[set debug into] {
+    ModifyInstanceCpuOptionsInput "ModifyInstanceCpuOptionsRequest"[set into] {
     instance_id : String, core_count = i32, threads_per_core = i32, nested_virtualization
     : NestedVirtualizationSpecification, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyInstanceCreditSpecificationInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -13325,10 +13296,10 @@ pub struct ModifyInstanceCreditSpecificationInput {
 }
 rboto::__structure!(
     ModifyInstanceCreditSpecificationInput "ModifyInstanceCreditSpecificationRequest"[set
-    debug into] { dry_run = bool, client_token : String, instance_credit_specifications :
-    Vec < InstanceCreditSpecificationRequest > } { _client }
+    into] { dry_run = bool, client_token : String, instance_credit_specifications = Vec <
+    InstanceCreditSpecificationRequest > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyInstanceEventStartTimeInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -13342,11 +13313,11 @@ pub struct ModifyInstanceEventStartTimeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyInstanceEventStartTimeInput "ModifyInstanceEventStartTimeRequest"[set debug
-    into] { dry_run = bool, instance_id : String, instance_event_id : String, not_before
-    : rboto::DateTime } { _client }
+    ModifyInstanceEventStartTimeInput "ModifyInstanceEventStartTimeRequest"[set into] {
+    dry_run = bool, instance_id : String, instance_event_id : String, not_before :
+    rboto::DateTime } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyInstanceEventWindowInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -13362,11 +13333,11 @@ pub struct ModifyInstanceEventWindowInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyInstanceEventWindowInput "ModifyInstanceEventWindowRequest"[set debug into] {
-    dry_run = bool, name : String, instance_event_window_id : String, time_ranges : Vec <
+    ModifyInstanceEventWindowInput "ModifyInstanceEventWindowRequest"[set into] { dry_run
+    = bool, name : String, instance_event_window_id : String, time_ranges = Vec <
     InstanceEventWindowTimeRangeRequest >, cron_expression : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyInstanceMaintenanceOptionsInput {
     /// The ID of the instance.
@@ -13381,10 +13352,10 @@ pub struct ModifyInstanceMaintenanceOptionsInput {
 }
 rboto::__structure!(
     ModifyInstanceMaintenanceOptionsInput "ModifyInstanceMaintenanceOptionsRequest"[set
-    debug into] { instance_id : String, auto_recovery : InstanceAutoRecoveryState,
+    into] { instance_id : String, auto_recovery : InstanceAutoRecoveryState,
     reboot_migration : InstanceRebootMigrationState, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyInstanceMetadataDefaultsInput {
     /// Indicates whether IMDSv2 is required.
@@ -13402,13 +13373,13 @@ pub struct ModifyInstanceMetadataDefaultsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyInstanceMetadataDefaultsInput "ModifyInstanceMetadataDefaultsRequest"[set debug
-    into] { http_tokens : MetadataDefaultHttpTokensState, http_put_response_hop_limit =
-    i32, http_endpoint : DefaultInstanceMetadataEndpointState, instance_metadata_tags :
+    ModifyInstanceMetadataDefaultsInput "ModifyInstanceMetadataDefaultsRequest"[set into]
+    { http_tokens : MetadataDefaultHttpTokensState, http_put_response_hop_limit = i32,
+    http_endpoint : DefaultInstanceMetadataEndpointState, instance_metadata_tags :
     DefaultInstanceMetadataTagsState, dry_run = bool, http_tokens_enforced :
     DefaultHttpTokensEnforcedState } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyInstanceMetadataOptionsInput {
     /// The ID of the instance.
@@ -13428,13 +13399,13 @@ pub struct ModifyInstanceMetadataOptionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyInstanceMetadataOptionsInput "ModifyInstanceMetadataOptionsRequest"[set debug
-    into] { instance_id : String, http_tokens : HttpTokensState,
-    http_put_response_hop_limit = i32, http_endpoint : InstanceMetadataEndpointState,
-    dry_run = bool, http_protocol_ipv6 : InstanceMetadataProtocolState,
-    instance_metadata_tags : InstanceMetadataTagsState } { _client }
+    ModifyInstanceMetadataOptionsInput "ModifyInstanceMetadataOptionsRequest"[set into] {
+    instance_id : String, http_tokens : HttpTokensState, http_put_response_hop_limit =
+    i32, http_endpoint : InstanceMetadataEndpointState, dry_run = bool,
+    http_protocol_ipv6 : InstanceMetadataProtocolState, instance_metadata_tags :
+    InstanceMetadataTagsState } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyInstanceNetworkPerformanceOptionsInput {
     /// The ID of the instance to update.
@@ -13447,10 +13418,10 @@ pub struct ModifyInstanceNetworkPerformanceOptionsInput {
 }
 rboto::__structure!(
     ModifyInstanceNetworkPerformanceOptionsInput
-    "ModifyInstanceNetworkPerformanceRequest"[set debug into] { instance_id : String,
+    "ModifyInstanceNetworkPerformanceRequest"[set into] { instance_id : String,
     bandwidth_weighting : InstanceBandwidthWeighting, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyInstancePlacementInput {
     /// The name of the placement group in which to place the instance. For spread placement groups, the instance must have a tenancy of `default`. For cluster and partition placement groups, the instance must have a tenancy of `default` or `dedicated`.
@@ -13472,12 +13443,12 @@ pub struct ModifyInstancePlacementInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyInstancePlacementInput "ModifyInstancePlacementRequest"[set debug into] {
-    group_name : String, partition_number = i32, host_resource_group_arn : String,
-    group_id : String, instance_id : String, tenancy : HostTenancy, affinity : Affinity,
-    host_id : String } { _client }
+    ModifyInstancePlacementInput "ModifyInstancePlacementRequest"[set into] { group_name
+    : String, partition_number = i32, host_resource_group_arn : String, group_id :
+    String, instance_id : String, tenancy : HostTenancy, affinity : Affinity, host_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyIpamPolicyAllocationRulesInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -13494,11 +13465,11 @@ pub struct ModifyIpamPolicyAllocationRulesInput {
 }
 rboto::__structure!(
     ModifyIpamPolicyAllocationRulesInput "ModifyIpamPolicyAllocationRulesRequest"[set
-    debug into] { dry_run = bool, ipam_policy_id : String, locale : String, resource_type
-    : IpamPolicyResourceType, allocation_rules : Vec < IpamPolicyAllocationRuleRequest >
-    } { _client }
+    into] { dry_run = bool, ipam_policy_id : String, locale : String, resource_type :
+    IpamPolicyResourceType, allocation_rules = Vec < IpamPolicyAllocationRuleRequest > }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyIpamPoolAllocationInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -13510,10 +13481,10 @@ pub struct ModifyIpamPoolAllocationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyIpamPoolAllocationInput "ModifyIpamPoolAllocationRequest"[set debug into] {
-    dry_run = bool, ipam_pool_allocation_id : String, description : String } { _client }
+    ModifyIpamPoolAllocationInput "ModifyIpamPoolAllocationRequest"[set into] { dry_run =
+    bool, ipam_pool_allocation_id : String, description : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyIpamPoolInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -13539,14 +13510,14 @@ pub struct ModifyIpamPoolInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyIpamPoolInput "ModifyIpamPoolRequest"[set debug into] { dry_run = bool,
-    ipam_pool_id : String, description : String, auto_import = bool,
-    allocation_min_netmask_length = i32, allocation_max_netmask_length = i32,
-    allocation_default_netmask_length = i32, clear_allocation_default_netmask_length =
-    bool, add_allocation_resource_tags : Vec < RequestIpamResourceTag >,
-    remove_allocation_resource_tags : Vec < RequestIpamResourceTag > } { _client }
+    ModifyIpamPoolInput "ModifyIpamPoolRequest"[set into] { dry_run = bool, ipam_pool_id
+    : String, description : String, auto_import = bool, allocation_min_netmask_length =
+    i32, allocation_max_netmask_length = i32, allocation_default_netmask_length = i32,
+    clear_allocation_default_netmask_length = bool, add_allocation_resource_tags = Vec <
+    RequestIpamResourceTag >, remove_allocation_resource_tags = Vec <
+    RequestIpamResourceTag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyIpamPrefixListResolverInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -13560,11 +13531,11 @@ pub struct ModifyIpamPrefixListResolverInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyIpamPrefixListResolverInput "ModifyIpamPrefixListResolverRequest"[set debug
-    into] { dry_run = bool, ipam_prefix_list_resolver_id : String, description : String,
-    rules : Vec < IpamPrefixListResolverRuleRequest > } { _client }
+    ModifyIpamPrefixListResolverInput "ModifyIpamPrefixListResolverRequest"[set into] {
+    dry_run = bool, ipam_prefix_list_resolver_id : String, description : String, rules =
+    Vec < IpamPrefixListResolverRuleRequest > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyIpamPrefixListResolverTargetInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -13581,11 +13552,11 @@ pub struct ModifyIpamPrefixListResolverTargetInput {
 }
 rboto::__structure!(
     ModifyIpamPrefixListResolverTargetInput
-    "ModifyIpamPrefixListResolverTargetRequest"[set debug into] { dry_run = bool,
+    "ModifyIpamPrefixListResolverTargetRequest"[set into] { dry_run = bool,
     ipam_prefix_list_resolver_target_id : String, desired_version = i64,
     track_latest_version = bool, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyIpamInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -13607,12 +13578,12 @@ pub struct ModifyIpamInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyIpamInput "ModifyIpamRequest"[set debug into] { dry_run = bool, ipam_id :
-    String, description : String, add_operating_regions : Vec < AddIpamOperatingRegion >,
-    remove_operating_regions : Vec < RemoveIpamOperatingRegion >, tier : IpamTier,
+    ModifyIpamInput "ModifyIpamRequest"[set into] { dry_run = bool, ipam_id : String,
+    description : String, add_operating_regions = Vec < AddIpamOperatingRegion >,
+    remove_operating_regions = Vec < RemoveIpamOperatingRegion >, tier : IpamTier,
     enable_private_gua = bool, metered_account : IpamMeteredAccount } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyIpamResourceCidrInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -13632,12 +13603,12 @@ pub struct ModifyIpamResourceCidrInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyIpamResourceCidrInput "ModifyIpamResourceCidrRequest"[set debug into] { dry_run
-    = bool, resource_id : String, resource_cidr : String, resource_region : String,
+    ModifyIpamResourceCidrInput "ModifyIpamResourceCidrRequest"[set into] { dry_run =
+    bool, resource_id : String, resource_cidr : String, resource_region : String,
     current_ipam_scope_id : String, destination_ipam_scope_id : String, monitored = bool
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyIpamResourceDiscoveryInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -13661,14 +13632,14 @@ pub struct ModifyIpamResourceDiscoveryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyIpamResourceDiscoveryInput "ModifyIpamResourceDiscoveryRequest"[set debug into]
-    { dry_run = bool, ipam_resource_discovery_id : String, description : String,
-    add_operating_regions : Vec < AddIpamOperatingRegion >, remove_operating_regions :
-    Vec < RemoveIpamOperatingRegion >, add_organizational_unit_exclusions : Vec <
-    AddIpamOrganizationalUnitExclusion >, remove_organizational_unit_exclusions : Vec <
+    ModifyIpamResourceDiscoveryInput "ModifyIpamResourceDiscoveryRequest"[set into] {
+    dry_run = bool, ipam_resource_discovery_id : String, description : String,
+    add_operating_regions = Vec < AddIpamOperatingRegion >, remove_operating_regions =
+    Vec < RemoveIpamOperatingRegion >, add_organizational_unit_exclusions = Vec <
+    AddIpamOrganizationalUnitExclusion >, remove_organizational_unit_exclusions = Vec <
     RemoveIpamOrganizationalUnitExclusion > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyIpamRoutingPolicyRegistrationInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -13693,12 +13664,12 @@ pub struct ModifyIpamRoutingPolicyRegistrationInput {
 }
 rboto::__structure!(
     ModifyIpamRoutingPolicyRegistrationInput
-    "ModifyIpamRoutingPolicyRegistrationRequest"[set debug into] { dry_run = bool,
-    ipam_internet_registry_association_id : String, cidr : String, asns : Vec < String >,
+    "ModifyIpamRoutingPolicyRegistrationRequest"[set into] { dry_run = bool,
+    ipam_internet_registry_association_id : String, cidr : String, asns = Vec < String >,
     permit_more_specific_announcements = bool, max_length = i32, description : String,
     force = bool, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyIpamScopeInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -13714,12 +13685,12 @@ pub struct ModifyIpamScopeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyIpamScopeInput "ModifyIpamScopeRequest"[set debug into] { dry_run = bool,
-    ipam_scope_id : String, description : String, external_authority_configuration :
+    ModifyIpamScopeInput "ModifyIpamScopeRequest"[set into] { dry_run = bool,
+    ipam_scope_id : String, description : String, external_authority_configuration =
     ExternalAuthorityConfiguration, remove_external_authority_configuration = bool } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyLaunchTemplateInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -13735,11 +13706,11 @@ pub struct ModifyLaunchTemplateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyLaunchTemplateInput "ModifyLaunchTemplateRequest"[set debug into] { dry_run =
-    bool, client_token : String, launch_template_id : String, launch_template_name :
-    String, default_version : String } { _client }
+    ModifyLaunchTemplateInput "ModifyLaunchTemplateRequest"[set into] { dry_run = bool,
+    client_token : String, launch_template_id : String, launch_template_name : String,
+    default_version : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyLocalGatewayRouteInput {
     /// The CIDR block used for destination matches. The value that you provide must match the CIDR of an existing route in the table.
@@ -13757,12 +13728,12 @@ pub struct ModifyLocalGatewayRouteInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyLocalGatewayRouteInput "ModifyLocalGatewayRouteRequest"[set debug into] {
+    ModifyLocalGatewayRouteInput "ModifyLocalGatewayRouteRequest"[set into] {
     destination_cidr_block : String, local_gateway_route_table_id : String,
     local_gateway_virtual_interface_group_id : String, network_interface_id : String,
     dry_run = bool, destination_prefix_list_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyManagedPrefixListInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -13784,13 +13755,13 @@ pub struct ModifyManagedPrefixListInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyManagedPrefixListInput "ModifyManagedPrefixListRequest"[set debug into] {
-    dry_run = bool, prefix_list_id : String, current_version = i64, prefix_list_name :
-    String, add_entries : Vec < AddPrefixListEntry >, remove_entries : Vec <
+    ModifyManagedPrefixListInput "ModifyManagedPrefixListRequest"[set into] { dry_run =
+    bool, prefix_list_id : String, current_version = i64, prefix_list_name : String,
+    add_entries = Vec < AddPrefixListEntry >, remove_entries = Vec <
     RemovePrefixListEntry >, max_entries = i32, ipam_prefix_list_resolver_sync_enabled =
     bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyManagedResourceVisibilityInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -13801,10 +13772,10 @@ pub struct ModifyManagedResourceVisibilityInput {
 }
 rboto::__structure!(
     ModifyManagedResourceVisibilityInput "ModifyManagedResourceVisibilityRequest"[set
-    debug into] { dry_run = bool, default_visibility : ManagedResourceDefaultVisibility }
-    { _client }
+    into] { dry_run = bool, default_visibility : ManagedResourceDefaultVisibility } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyMetricCategoryInput {
     /// The ID of the metric category.
@@ -13816,11 +13787,11 @@ pub struct ModifyMetricCategoryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyMetricCategoryInput "ModifyMetricCategoryRequest"[set debug into] {
-    metric_category_id : String, metrics : Vec < String >, dry_run = bool } { _client }
+    ModifyMetricCategoryInput "ModifyMetricCategoryRequest"[set into] {
+    metric_category_id : String, metrics = Vec < String >, dry_run = bool } { _client }
 );
 /// Contains the parameters for ModifyNetworkInterfaceAttribute.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyNetworkInterfaceAttributeInput {
     /// Updates the ENA Express configuration for the network interface that’s attached to the instance.
@@ -13851,14 +13822,14 @@ pub struct ModifyNetworkInterfaceAttributeInput {
 }
 rboto::__structure!(
     ModifyNetworkInterfaceAttributeInput "ModifyNetworkInterfaceAttributeRequest"[set
-    debug into] { ena_srd_specification : EnaSrdSpecification, enable_primary_ipv6 =
-    bool, connection_tracking_specification : ConnectionTrackingSpecificationRequest,
-    associate_public_ip_address = bool, associated_subnet_ids : Vec < String >, dry_run =
-    bool, network_interface_id : String, description : AttributeValue, source_dest_check
-    : AttributeBooleanValue, groups : Vec < String >, attachment :
+    into] { ena_srd_specification = EnaSrdSpecification, enable_primary_ipv6 = bool,
+    connection_tracking_specification = ConnectionTrackingSpecificationRequest,
+    associate_public_ip_address = bool, associated_subnet_ids = Vec < String >, dry_run =
+    bool, network_interface_id : String, description = AttributeValue, source_dest_check
+    = AttributeBooleanValue, groups = Vec < String >, attachment =
     NetworkInterfaceAttachmentChanges } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyNetworkingFlexCostAllocationPolicyInput {
     /// The ID of the flex cost allocation policy to modify. This parameter is required.
@@ -13881,13 +13852,13 @@ pub struct ModifyNetworkingFlexCostAllocationPolicyInput {
 }
 rboto::__structure!(
     ModifyNetworkingFlexCostAllocationPolicyInput
-    "ModifyNetworkingFlexCostAllocationPolicyRequest"[set debug into] { fca_policy_id :
-    String, nat_fca_policy_document : NatFlexCostAllocationPolicyDocument,
-    instance_fca_policy_document : InstanceFlexCostAllocationPolicyDocument,
-    pcx_fca_policy_document : PcxFlexCostAllocationPolicyDocument, show_back_enabled =
+    "ModifyNetworkingFlexCostAllocationPolicyRequest"[set into] { fca_policy_id : String,
+    nat_fca_policy_document = NatFlexCostAllocationPolicyDocument,
+    instance_fca_policy_document = InstanceFlexCostAllocationPolicyDocument,
+    pcx_fca_policy_document = PcxFlexCostAllocationPolicyDocument, show_back_enabled =
     bool, description : String, client_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyPrivateDnsNameOptionsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -13903,12 +13874,12 @@ pub struct ModifyPrivateDnsNameOptionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyPrivateDnsNameOptionsInput "ModifyPrivateDnsNameOptionsRequest"[set debug into]
-    { dry_run = bool, instance_id : String, private_dns_hostname_type : HostnameType,
+    ModifyPrivateDnsNameOptionsInput "ModifyPrivateDnsNameOptionsRequest"[set into] {
+    dry_run = bool, instance_id : String, private_dns_hostname_type : HostnameType,
     enable_resource_name_dns_a_record = bool, enable_resource_name_dns_aaaa_record = bool
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyPublicIpDnsNameOptionsInput {
     /// A network interface ID.
@@ -13920,12 +13891,12 @@ pub struct ModifyPublicIpDnsNameOptionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyPublicIpDnsNameOptionsInput "ModifyPublicIpDnsNameOptionsRequest"[set debug
-    into] { network_interface_id : String, hostname_type : PublicIpDnsOption, dry_run =
-    bool } { _client }
+    ModifyPublicIpDnsNameOptionsInput "ModifyPublicIpDnsNameOptionsRequest"[set into] {
+    network_interface_id : String, hostname_type : PublicIpDnsOption, dry_run = bool } {
+    _client }
 );
 /// Contains the parameters for ModifyReservedInstances.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyReservedInstancesInput {
     /// The IDs of the Reserved Instances to modify.
@@ -13937,11 +13908,11 @@ pub struct ModifyReservedInstancesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyReservedInstancesInput "ModifyReservedInstancesRequest"[set debug into] {
-    reserved_instances_ids : Vec < String >, client_token : String, target_configurations
-    : Vec < ReservedInstancesConfiguration > } { _client }
+    ModifyReservedInstancesInput "ModifyReservedInstancesRequest"[set into] {
+    reserved_instances_ids = Vec < String >, client_token : String, target_configurations
+    = Vec < ReservedInstancesConfiguration > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyRouteServerInput {
     /// The ID of the route server to modify.
@@ -13957,11 +13928,11 @@ pub struct ModifyRouteServerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyRouteServerInput "ModifyRouteServerRequest"[set debug into] { route_server_id :
+    ModifyRouteServerInput "ModifyRouteServerRequest"[set into] { route_server_id :
     String, persist_routes : RouteServerPersistRoutesAction, persist_routes_duration =
     i64, sns_notifications_enabled = bool, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupRulesInput {
     /// The ID of the security group.
@@ -13973,11 +13944,11 @@ pub struct ModifySecurityGroupRulesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifySecurityGroupRulesInput "ModifySecurityGroupRulesRequest"[set debug into] {
-    group_id : String, security_group_rules : Vec < SecurityGroupRuleUpdate >, dry_run =
-    bool } { _client }
+    ModifySecurityGroupRulesInput "ModifySecurityGroupRulesRequest"[set into] { group_id
+    : String, security_group_rules = Vec < SecurityGroupRuleUpdate >, dry_run = bool } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifySnapshotAttributeInput {
     /// The snapshot attribute to modify. Only volume creation permissions can be modified.
@@ -13997,13 +13968,13 @@ pub struct ModifySnapshotAttributeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifySnapshotAttributeInput "ModifySnapshotAttributeRequest"[set debug into] {
-    attribute : SnapshotAttributeName, create_volume_permission :
-    CreateVolumePermissionModifications, group_names : Vec < String >, operation_type :
-    OperationType, snapshot_id : String, user_ids : Vec < String >, dry_run = bool } {
+    ModifySnapshotAttributeInput "ModifySnapshotAttributeRequest"[set into] { attribute :
+    SnapshotAttributeName, create_volume_permission =
+    CreateVolumePermissionModifications, group_names = Vec < String >, operation_type :
+    OperationType, snapshot_id : String, user_ids = Vec < String >, dry_run = bool } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifySnapshotTierInput {
     /// The ID of the snapshot.
@@ -14015,11 +13986,11 @@ pub struct ModifySnapshotTierInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifySnapshotTierInput "ModifySnapshotTierRequest"[set debug into] { snapshot_id :
-    String, storage_tier : TargetStorageTier, dry_run = bool } { _client }
+    ModifySnapshotTierInput "ModifySnapshotTierRequest"[set into] { snapshot_id : String,
+    storage_tier : TargetStorageTier, dry_run = bool } { _client }
 );
 /// Contains the parameters for ModifySpotFleetRequest.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifySpotFleetRequestInput {
     /// The launch template and overrides. You can only use this parameter if you specified a launch template (`LaunchTemplateConfigs`) in your Spot Fleet request. If you specified `LaunchSpecifications` in your Spot Fleet request, then omit this parameter.
@@ -14037,12 +14008,12 @@ pub struct ModifySpotFleetRequestInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifySpotFleetRequestInput "ModifySpotFleetRequestRequest"[set debug into] {
-    launch_template_configs : Vec < LaunchTemplateConfig >, on_demand_target_capacity =
+    ModifySpotFleetRequestInput "ModifySpotFleetRequestRequest"[set into] {
+    launch_template_configs = Vec < LaunchTemplateConfig >, on_demand_target_capacity =
     i32, context : String, spot_fleet_request_id : String, target_capacity = i32,
     excess_capacity_termination_policy : ExcessCapacityTerminationPolicy } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifySubnetAttributeInput {
     /// Specify `true` to indicate that network interfaces created in the specified subnet should be assigned an IPv6 address. This includes a network interface that's created when launching an instance into the subnet (the instance therefore receives an IPv6 address).
@@ -14070,17 +14041,17 @@ pub struct ModifySubnetAttributeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifySubnetAttributeInput "ModifySubnetAttributeRequest"[set debug into] {
-    assign_ipv6_address_on_creation : AttributeBooleanValue, map_public_ip_on_launch :
-    AttributeBooleanValue, subnet_id : String, map_customer_owned_ip_on_launch :
-    AttributeBooleanValue, customer_owned_ipv4_pool : String, enable_dns64 :
+    ModifySubnetAttributeInput "ModifySubnetAttributeRequest"[set into] {
+    assign_ipv6_address_on_creation = AttributeBooleanValue, map_public_ip_on_launch =
+    AttributeBooleanValue, subnet_id : String, map_customer_owned_ip_on_launch =
+    AttributeBooleanValue, customer_owned_ipv4_pool : String, enable_dns64 =
     AttributeBooleanValue, private_dns_hostname_type_on_launch : HostnameType,
-    enable_resource_name_dns_a_record_on_launch : AttributeBooleanValue,
-    enable_resource_name_dns_aaaa_record_on_launch : AttributeBooleanValue,
-    enable_lni_at_device_index = i32, disable_lni_at_device_index : AttributeBooleanValue
+    enable_resource_name_dns_a_record_on_launch = AttributeBooleanValue,
+    enable_resource_name_dns_aaaa_record_on_launch = AttributeBooleanValue,
+    enable_lni_at_device_index = i32, disable_lni_at_device_index = AttributeBooleanValue
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyTrafficMirrorFilterNetworkServicesInput {
     /// The ID of the Traffic Mirror filter.
@@ -14095,12 +14066,12 @@ pub struct ModifyTrafficMirrorFilterNetworkServicesInput {
 }
 rboto::__structure!(
     ModifyTrafficMirrorFilterNetworkServicesInput
-    "ModifyTrafficMirrorFilterNetworkServicesRequest"[set debug into] {
-    traffic_mirror_filter_id : String, add_network_services : Vec <
-    TrafficMirrorNetworkService >, remove_network_services : Vec <
+    "ModifyTrafficMirrorFilterNetworkServicesRequest"[set into] {
+    traffic_mirror_filter_id : String, add_network_services = Vec <
+    TrafficMirrorNetworkService >, remove_network_services = Vec <
     TrafficMirrorNetworkService >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyTrafficMirrorFilterRuleInput {
     /// The ID of the Traffic Mirror rule.
@@ -14130,15 +14101,15 @@ pub struct ModifyTrafficMirrorFilterRuleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyTrafficMirrorFilterRuleInput "ModifyTrafficMirrorFilterRuleRequest"[set debug
-    into] { traffic_mirror_filter_rule_id : String, traffic_direction : TrafficDirection,
-    rule_number = i32, rule_action : TrafficMirrorRuleAction, destination_port_range :
-    TrafficMirrorPortRangeRequest, source_port_range : TrafficMirrorPortRangeRequest,
+    ModifyTrafficMirrorFilterRuleInput "ModifyTrafficMirrorFilterRuleRequest"[set into] {
+    traffic_mirror_filter_rule_id : String, traffic_direction : TrafficDirection,
+    rule_number = i32, rule_action : TrafficMirrorRuleAction, destination_port_range =
+    TrafficMirrorPortRangeRequest, source_port_range = TrafficMirrorPortRangeRequest,
     protocol = i32, destination_cidr_block : String, source_cidr_block : String,
-    description : String, remove_fields : Vec < TrafficMirrorFilterRuleField >, dry_run =
+    description : String, remove_fields = Vec < TrafficMirrorFilterRuleField >, dry_run =
     bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyTrafficMirrorSessionInput {
     /// The ID of the Traffic Mirror session.
@@ -14162,13 +14133,13 @@ pub struct ModifyTrafficMirrorSessionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyTrafficMirrorSessionInput "ModifyTrafficMirrorSessionRequest"[set debug into] {
+    ModifyTrafficMirrorSessionInput "ModifyTrafficMirrorSessionRequest"[set into] {
     traffic_mirror_session_id : String, traffic_mirror_target_id : String,
     traffic_mirror_filter_id : String, packet_length = i32, session_number = i32,
-    virtual_network_id = i32, description : String, remove_fields : Vec <
+    virtual_network_id = i32, description : String, remove_fields = Vec <
     TrafficMirrorSessionField >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyTransitGatewayAttachmentNatConfigurationInput {
     /// The ID of the transit gateway attachment.
@@ -14189,14 +14160,14 @@ pub struct ModifyTransitGatewayAttachmentNatConfigurationInput {
 }
 rboto::__structure!(
     ModifyTransitGatewayAttachmentNatConfigurationInput
-    "ModifyTransitGatewayAttachmentNatConfigurationRequest"[set debug into] {
+    "ModifyTransitGatewayAttachmentNatConfigurationRequest"[set into] {
     transit_gateway_attachment_id : String, nat_gateway_support :
     TransitGatewayAttachmentNatGatewaySupportValue, nat_system_route_support :
-    TransitGatewayAttachmentNatSystemRouteSupportValue, nat_gateway_rules : Vec <
+    TransitGatewayAttachmentNatSystemRouteSupportValue, nat_gateway_rules = Vec <
     TransitGatewayNatRuleRequest >, reset_nat_gateway_rules = bool, dry_run = bool } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyTransitGatewayMeteringPolicyInput {
     /// The ID of the transit gateway metering policy to modify.
@@ -14211,12 +14182,12 @@ pub struct ModifyTransitGatewayMeteringPolicyInput {
 }
 rboto::__structure!(
     ModifyTransitGatewayMeteringPolicyInput
-    "ModifyTransitGatewayMeteringPolicyRequest"[set debug into] {
-    transit_gateway_metering_policy_id : String, add_middlebox_attachment_ids : Vec <
-    String >, remove_middlebox_attachment_ids : Vec < String >, dry_run = bool } {
+    "ModifyTransitGatewayMeteringPolicyRequest"[set into] {
+    transit_gateway_metering_policy_id : String, add_middlebox_attachment_ids = Vec <
+    String >, remove_middlebox_attachment_ids = Vec < String >, dry_run = bool } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyTransitGatewayNetworkFunctionAttachmentInput {
     /// The ID of the network function attachment.
@@ -14235,12 +14206,12 @@ pub struct ModifyTransitGatewayNetworkFunctionAttachmentInput {
 }
 rboto::__structure!(
     ModifyTransitGatewayNetworkFunctionAttachmentInput
-    "ModifyTransitGatewayNetworkFunctionAttachmentRequest"[set debug into] {
-    transit_gateway_attachment_id : String, add_availability_zones : Vec < String >,
-    add_availability_zone_ids : Vec < String >, remove_availability_zones : Vec < String
-    >, remove_availability_zone_ids : Vec < String >, dry_run = bool } { _client }
+    "ModifyTransitGatewayNetworkFunctionAttachmentRequest"[set into] {
+    transit_gateway_attachment_id : String, add_availability_zones = Vec < String >,
+    add_availability_zone_ids = Vec < String >, remove_availability_zones = Vec < String
+    >, remove_availability_zone_ids = Vec < String >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyTransitGatewayPeeringAttachmentInput {
     /// The ID of the transit gateway peering attachment.
@@ -14253,11 +14224,11 @@ pub struct ModifyTransitGatewayPeeringAttachmentInput {
 }
 rboto::__structure!(
     ModifyTransitGatewayPeeringAttachmentInput
-    "ModifyTransitGatewayPeeringAttachmentRequest"[set debug into] {
-    transit_gateway_attachment_id : String, options :
+    "ModifyTransitGatewayPeeringAttachmentRequest"[set into] {
+    transit_gateway_attachment_id : String, options =
     ModifyTransitGatewayPeeringAttachmentRequestOptions, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyTransitGatewayPolicyTableEntryInput {
     /// The ID of the transit gateway policy table.
@@ -14274,12 +14245,12 @@ pub struct ModifyTransitGatewayPolicyTableEntryInput {
 }
 rboto::__structure!(
     ModifyTransitGatewayPolicyTableEntryInput
-    "ModifyTransitGatewayPolicyTableEntryRequest"[set debug into] {
-    transit_gateway_policy_table_id : String, policy_rule_number : String, policy_rule :
+    "ModifyTransitGatewayPolicyTableEntryRequest"[set into] {
+    transit_gateway_policy_table_id : String, policy_rule_number : String, policy_rule =
     TransitGatewayRequestPolicyRule, target_route_table_id : String, dry_run = bool } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyTransitGatewayPrefixListReferenceInput {
     /// The ID of the transit gateway route table.
@@ -14296,12 +14267,12 @@ pub struct ModifyTransitGatewayPrefixListReferenceInput {
 }
 rboto::__structure!(
     ModifyTransitGatewayPrefixListReferenceInput
-    "ModifyTransitGatewayPrefixListReferenceRequest"[set debug into] {
+    "ModifyTransitGatewayPrefixListReferenceRequest"[set into] {
     transit_gateway_route_table_id : String, prefix_list_id : String,
     transit_gateway_attachment_id : String, blackhole = bool, dry_run = bool } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyTransitGatewayInput {
     /// The ID of the transit gateway.
@@ -14315,11 +14286,11 @@ pub struct ModifyTransitGatewayInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyTransitGatewayInput "ModifyTransitGatewayRequest"[set debug into] {
-    transit_gateway_id : String, description : String, options :
+    ModifyTransitGatewayInput "ModifyTransitGatewayRequest"[set into] {
+    transit_gateway_id : String, description : String, options =
     ModifyTransitGatewayOptions, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyTransitGatewayVpcAttachmentInput {
     /// The ID of the attachment.
@@ -14336,11 +14307,11 @@ pub struct ModifyTransitGatewayVpcAttachmentInput {
 }
 rboto::__structure!(
     ModifyTransitGatewayVpcAttachmentInput "ModifyTransitGatewayVpcAttachmentRequest"[set
-    debug into] { transit_gateway_attachment_id : String, add_subnet_ids : Vec < String
-    >, remove_subnet_ids : Vec < String >, options :
+    into] { transit_gateway_attachment_id : String, add_subnet_ids = Vec < String >,
+    remove_subnet_ids = Vec < String >, options =
     ModifyTransitGatewayVpcAttachmentRequestOptions, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyVerifiedAccessEndpointPolicyInput {
     /// The ID of the Verified Access endpoint.
@@ -14359,12 +14330,12 @@ pub struct ModifyVerifiedAccessEndpointPolicyInput {
 }
 rboto::__structure!(
     ModifyVerifiedAccessEndpointPolicyInput
-    "ModifyVerifiedAccessEndpointPolicyRequest"[set debug into] {
-    verified_access_endpoint_id : String, policy_enabled = bool, policy_document :
-    String, client_token : String, dry_run = bool, sse_specification :
-    VerifiedAccessSseSpecificationRequest } { _client }
+    "ModifyVerifiedAccessEndpointPolicyRequest"[set into] { verified_access_endpoint_id :
+    String, policy_enabled = bool, policy_document : String, client_token : String,
+    dry_run = bool, sse_specification = VerifiedAccessSseSpecificationRequest } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyVerifiedAccessEndpointInput {
     /// The ID of the Verified Access endpoint.
@@ -14388,15 +14359,15 @@ pub struct ModifyVerifiedAccessEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyVerifiedAccessEndpointInput "ModifyVerifiedAccessEndpointRequest"[set debug
-    into] { verified_access_endpoint_id : String, verified_access_group_id : String,
-    load_balancer_options : ModifyVerifiedAccessEndpointLoadBalancerOptions,
-    network_interface_options : ModifyVerifiedAccessEndpointEniOptions, description :
-    String, client_token : String, dry_run = bool, rds_options :
-    ModifyVerifiedAccessEndpointRdsOptions, cidr_options :
+    ModifyVerifiedAccessEndpointInput "ModifyVerifiedAccessEndpointRequest"[set into] {
+    verified_access_endpoint_id : String, verified_access_group_id : String,
+    load_balancer_options = ModifyVerifiedAccessEndpointLoadBalancerOptions,
+    network_interface_options = ModifyVerifiedAccessEndpointEniOptions, description :
+    String, client_token : String, dry_run = bool, rds_options =
+    ModifyVerifiedAccessEndpointRdsOptions, cidr_options =
     ModifyVerifiedAccessEndpointCidrOptions } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyVerifiedAccessGroupPolicyInput {
     /// The ID of the Verified Access group.
@@ -14415,11 +14386,11 @@ pub struct ModifyVerifiedAccessGroupPolicyInput {
 }
 rboto::__structure!(
     ModifyVerifiedAccessGroupPolicyInput "ModifyVerifiedAccessGroupPolicyRequest"[set
-    debug into] { verified_access_group_id : String, policy_enabled = bool,
-    policy_document : String, client_token : String, dry_run = bool, sse_specification :
+    into] { verified_access_group_id : String, policy_enabled = bool, policy_document :
+    String, client_token : String, dry_run = bool, sse_specification =
     VerifiedAccessSseSpecificationRequest } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyVerifiedAccessGroupInput {
     /// The ID of the Verified Access group.
@@ -14435,11 +14406,11 @@ pub struct ModifyVerifiedAccessGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyVerifiedAccessGroupInput "ModifyVerifiedAccessGroupRequest"[set debug into] {
+    ModifyVerifiedAccessGroupInput "ModifyVerifiedAccessGroupRequest"[set into] {
     verified_access_group_id : String, verified_access_instance_id : String, description
     : String, client_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyVerifiedAccessInstanceLoggingConfigurationInput {
     /// The ID of the Verified Access instance.
@@ -14454,11 +14425,11 @@ pub struct ModifyVerifiedAccessInstanceLoggingConfigurationInput {
 }
 rboto::__structure!(
     ModifyVerifiedAccessInstanceLoggingConfigurationInput
-    "ModifyVerifiedAccessInstanceLoggingConfigurationRequest"[set debug into] {
-    verified_access_instance_id : String, access_logs : VerifiedAccessLogOptions, dry_run
+    "ModifyVerifiedAccessInstanceLoggingConfigurationRequest"[set into] {
+    verified_access_instance_id : String, access_logs = VerifiedAccessLogOptions, dry_run
     = bool, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyVerifiedAccessInstanceInput {
     /// The ID of the Verified Access instance.
@@ -14474,11 +14445,11 @@ pub struct ModifyVerifiedAccessInstanceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyVerifiedAccessInstanceInput "ModifyVerifiedAccessInstanceRequest"[set debug
-    into] { verified_access_instance_id : String, description : String, dry_run = bool,
+    ModifyVerifiedAccessInstanceInput "ModifyVerifiedAccessInstanceRequest"[set into] {
+    verified_access_instance_id : String, description : String, dry_run = bool,
     client_token : String, cidr_endpoints_custom_sub_domain : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyVerifiedAccessTrustProviderInput {
     /// The ID of the Verified Access trust provider.
@@ -14503,14 +14474,14 @@ pub struct ModifyVerifiedAccessTrustProviderInput {
 }
 rboto::__structure!(
     ModifyVerifiedAccessTrustProviderInput "ModifyVerifiedAccessTrustProviderRequest"[set
-    debug into] { verified_access_trust_provider_id : String, oidc_options :
-    ModifyVerifiedAccessTrustProviderOidcOptions, device_options :
+    into] { verified_access_trust_provider_id : String, oidc_options =
+    ModifyVerifiedAccessTrustProviderOidcOptions, device_options =
     ModifyVerifiedAccessTrustProviderDeviceOptions, description : String, dry_run = bool,
-    client_token : String, sse_specification : VerifiedAccessSseSpecificationRequest,
-    native_application_oidc_options : ModifyVerifiedAccessNativeApplicationOidcOptions }
+    client_token : String, sse_specification = VerifiedAccessSseSpecificationRequest,
+    native_application_oidc_options = ModifyVerifiedAccessNativeApplicationOidcOptions }
     { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyVolumeAttributeInput {
     /// Indicates whether the volume should be auto-enabled for I/O operations.
@@ -14522,11 +14493,10 @@ pub struct ModifyVolumeAttributeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyVolumeAttributeInput "ModifyVolumeAttributeRequest"[set debug into] {
-    auto_enable_io : AttributeBooleanValue, volume_id : String, dry_run = bool } {
-    _client }
+    ModifyVolumeAttributeInput "ModifyVolumeAttributeRequest"[set into] { auto_enable_io
+    = AttributeBooleanValue, volume_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyVolumeInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -14546,11 +14516,11 @@ pub struct ModifyVolumeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyVolumeInput "ModifyVolumeRequest"[set debug into] { dry_run = bool, volume_id :
+    ModifyVolumeInput "ModifyVolumeRequest"[set into] { dry_run = bool, volume_id :
     String, size = i32, volume_type : VolumeType, iops = i32, throughput = i32,
     multi_attach_enabled = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyVpcAttributeInput {
     /// Indicates whether the instances launched in the VPC get DNS hostnames. If enabled, instances in the VPC get DNS hostnames; otherwise, they do not.
@@ -14564,12 +14534,11 @@ pub struct ModifyVpcAttributeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyVpcAttributeInput "ModifyVpcAttributeRequest"[set debug into] {
-    enable_dns_hostnames : AttributeBooleanValue, enable_dns_support :
-    AttributeBooleanValue, vpc_id : String, enable_network_address_usage_metrics :
-    AttributeBooleanValue } { _client }
+    ModifyVpcAttributeInput "ModifyVpcAttributeRequest"[set into] { enable_dns_hostnames
+    = AttributeBooleanValue, enable_dns_support = AttributeBooleanValue, vpc_id : String,
+    enable_network_address_usage_metrics = AttributeBooleanValue } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyVpcBlockPublicAccessExclusionInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -14582,11 +14551,11 @@ pub struct ModifyVpcBlockPublicAccessExclusionInput {
 }
 rboto::__structure!(
     ModifyVpcBlockPublicAccessExclusionInput
-    "ModifyVpcBlockPublicAccessExclusionRequest"[set debug into] { dry_run = bool,
-    exclusion_id : String, internet_gateway_exclusion_mode : InternetGatewayExclusionMode
-    } { _client }
+    "ModifyVpcBlockPublicAccessExclusionRequest"[set into] { dry_run = bool, exclusion_id
+    : String, internet_gateway_exclusion_mode : InternetGatewayExclusionMode } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyVpcBlockPublicAccessOptionsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -14597,10 +14566,10 @@ pub struct ModifyVpcBlockPublicAccessOptionsInput {
 }
 rboto::__structure!(
     ModifyVpcBlockPublicAccessOptionsInput "ModifyVpcBlockPublicAccessOptionsRequest"[set
-    debug into] { dry_run = bool, internet_gateway_block_mode : InternetGatewayBlockMode
-    } { _client }
+    into] { dry_run = bool, internet_gateway_block_mode : InternetGatewayBlockMode } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyVpcEncryptionControlInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -14636,7 +14605,7 @@ pub struct ModifyVpcEncryptionControlInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyVpcEncryptionControlInput "ModifyVpcEncryptionControlRequest"[set debug into] {
+    ModifyVpcEncryptionControlInput "ModifyVpcEncryptionControlRequest"[set into] {
     dry_run = bool, vpc_encryption_control_id : String, mode : VpcEncryptionControlMode,
     internet_gateway_exclusion : VpcEncryptionControlExclusionStateInput,
     egress_only_internet_gateway_exclusion : VpcEncryptionControlExclusionStateInput,
@@ -14649,7 +14618,7 @@ rboto::__structure!(
     VpcEncryptionControlExclusionStateInput, api_gateway_v2_exclusion :
     VpcEncryptionControlExclusionStateInput } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyVpcEndpointConnectionNotificationInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -14664,11 +14633,11 @@ pub struct ModifyVpcEndpointConnectionNotificationInput {
 }
 rboto::__structure!(
     ModifyVpcEndpointConnectionNotificationInput
-    "ModifyVpcEndpointConnectionNotificationRequest"[set debug into] { dry_run = bool,
+    "ModifyVpcEndpointConnectionNotificationRequest"[set into] { dry_run = bool,
     connection_notification_id : String, connection_notification_arn : String,
-    connection_events : Vec < String > } { _client }
+    connection_events = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyVpcEndpointPayerResponsibilityInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -14685,11 +14654,11 @@ pub struct ModifyVpcEndpointPayerResponsibilityInput {
 }
 rboto::__structure!(
     ModifyVpcEndpointPayerResponsibilityInput
-    "ModifyVpcEndpointPayerResponsibilityRequest"[set debug into] { dry_run = bool,
-    service_id : String, vpc_endpoint_id : String, payer_responsibility :
-    PayerResponsibilityType, scope : PayerResponsibilityScope } { _client }
+    "ModifyVpcEndpointPayerResponsibilityRequest"[set into] { dry_run = bool, service_id
+    : String, vpc_endpoint_id : String, payer_responsibility : PayerResponsibilityType,
+    scope : PayerResponsibilityScope } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyVpcEndpointInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -14723,16 +14692,16 @@ pub struct ModifyVpcEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyVpcEndpointInput "ModifyVpcEndpointRequest"[set debug into] { dry_run = bool,
+    ModifyVpcEndpointInput "ModifyVpcEndpointRequest"[set into] { dry_run = bool,
     vpc_endpoint_id : String, reset_policy = bool, policy_document : String,
-    add_route_table_ids : Vec < String >, remove_route_table_ids : Vec < String >,
-    add_subnet_ids : Vec < String >, remove_subnet_ids : Vec < String >,
-    add_security_group_ids : Vec < String >, remove_security_group_ids : Vec < String >,
-    ip_address_type : IpAddressType, dns_options : DnsOptionsSpecification,
-    private_dns_enabled = bool, subnet_configurations : Vec < SubnetConfiguration > } {
+    add_route_table_ids = Vec < String >, remove_route_table_ids = Vec < String >,
+    add_subnet_ids = Vec < String >, remove_subnet_ids = Vec < String >,
+    add_security_group_ids = Vec < String >, remove_security_group_ids = Vec < String >,
+    ip_address_type : IpAddressType, dns_options = DnsOptionsSpecification,
+    private_dns_enabled = bool, subnet_configurations = Vec < SubnetConfiguration > } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyVpcEndpointServiceConfigurationInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -14765,16 +14734,16 @@ pub struct ModifyVpcEndpointServiceConfigurationInput {
 }
 rboto::__structure!(
     ModifyVpcEndpointServiceConfigurationInput
-    "ModifyVpcEndpointServiceConfigurationRequest"[set debug into] { dry_run = bool,
-    service_id : String, private_dns_name : String, remove_private_dns_name = bool,
-    acceptance_required = bool, add_network_load_balancer_arns : Vec < String >,
-    remove_network_load_balancer_arns : Vec < String >, add_gateway_load_balancer_arns :
-    Vec < String >, remove_gateway_load_balancer_arns : Vec < String >,
-    add_supported_ip_address_types : Vec < String >, remove_supported_ip_address_types :
-    Vec < String >, add_supported_regions : Vec < String >, remove_supported_regions :
+    "ModifyVpcEndpointServiceConfigurationRequest"[set into] { dry_run = bool, service_id
+    : String, private_dns_name : String, remove_private_dns_name = bool,
+    acceptance_required = bool, add_network_load_balancer_arns = Vec < String >,
+    remove_network_load_balancer_arns = Vec < String >, add_gateway_load_balancer_arns =
+    Vec < String >, remove_gateway_load_balancer_arns = Vec < String >,
+    add_supported_ip_address_types = Vec < String >, remove_supported_ip_address_types =
+    Vec < String >, add_supported_regions = Vec < String >, remove_supported_regions =
     Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyVpcEndpointServicePayerResponsibilityInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -14787,10 +14756,10 @@ pub struct ModifyVpcEndpointServicePayerResponsibilityInput {
 }
 rboto::__structure!(
     ModifyVpcEndpointServicePayerResponsibilityInput
-    "ModifyVpcEndpointServicePayerResponsibilityRequest"[set debug into] { dry_run =
-    bool, service_id : String, payer_responsibility : PayerResponsibility } { _client }
+    "ModifyVpcEndpointServicePayerResponsibilityRequest"[set into] { dry_run = bool,
+    service_id : String, payer_responsibility : PayerResponsibility } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyVpcEndpointServicePermissionsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -14807,12 +14776,11 @@ pub struct ModifyVpcEndpointServicePermissionsInput {
 }
 rboto::__structure!(
     ModifyVpcEndpointServicePermissionsInput
-    "ModifyVpcEndpointServicePermissionsRequest"[set debug into] { dry_run = bool,
-    service_id : String, add_allowed_principals : Vec < String >,
-    remove_allowed_principals : Vec < String >, permission_type : PermissionType } {
-    _client }
+    "ModifyVpcEndpointServicePermissionsRequest"[set into] { dry_run = bool, service_id :
+    String, add_allowed_principals = Vec < String >, remove_allowed_principals = Vec <
+    String >, permission_type : PermissionType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyVpcPeeringConnectionOptionsInput {
     /// The VPC peering connection options for the accepter VPC.
@@ -14827,11 +14795,11 @@ pub struct ModifyVpcPeeringConnectionOptionsInput {
 }
 rboto::__structure!(
     ModifyVpcPeeringConnectionOptionsInput "ModifyVpcPeeringConnectionOptionsRequest"[set
-    debug into] { accepter_peering_connection_options : PeeringConnectionOptionsRequest,
-    dry_run = bool, requester_peering_connection_options :
+    into] { accepter_peering_connection_options = PeeringConnectionOptionsRequest,
+    dry_run = bool, requester_peering_connection_options =
     PeeringConnectionOptionsRequest, vpc_peering_connection_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyVpcTenancyInput {
     /// The ID of the VPC.
@@ -14843,10 +14811,10 @@ pub struct ModifyVpcTenancyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyVpcTenancyInput "ModifyVpcTenancyRequest"[set debug into] { vpc_id : String,
+    ModifyVpcTenancyInput "ModifyVpcTenancyRequest"[set into] { vpc_id : String,
     instance_tenancy : VpcTenancy, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyVpnConnectionOptionsInput {
     /// The ID of the Site-to-Site VPN connection.
@@ -14866,13 +14834,13 @@ pub struct ModifyVpnConnectionOptionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyVpnConnectionOptionsInput "ModifyVpnConnectionOptionsRequest"[set debug into] {
+    ModifyVpnConnectionOptionsInput "ModifyVpnConnectionOptionsRequest"[set into] {
     vpn_connection_id : String, local_ipv4_network_cidr : String,
     remote_ipv4_network_cidr : String, local_ipv6_network_cidr : String,
     remote_ipv6_network_cidr : String, tunnel_bandwidth : VpnTunnelBandwidth, dry_run =
     bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyVpnConnectionInput {
     /// The ID of the VPN connection.
@@ -14888,11 +14856,11 @@ pub struct ModifyVpnConnectionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyVpnConnectionInput "ModifyVpnConnectionRequest"[set debug into] {
-    vpn_connection_id : String, transit_gateway_id : String, customer_gateway_id :
-    String, vpn_gateway_id : String, dry_run = bool } { _client }
+    ModifyVpnConnectionInput "ModifyVpnConnectionRequest"[set into] { vpn_connection_id :
+    String, transit_gateway_id : String, customer_gateway_id : String, vpn_gateway_id :
+    String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyVpnTunnelCertificateInput {
     /// The ID of the Amazon Web Services Site-to-Site VPN connection.
@@ -14904,11 +14872,11 @@ pub struct ModifyVpnTunnelCertificateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyVpnTunnelCertificateInput "ModifyVpnTunnelCertificateRequest"[set debug into] {
+    ModifyVpnTunnelCertificateInput "ModifyVpnTunnelCertificateRequest"[set into] {
     vpn_connection_id : String, vpn_tunnel_outside_ip_address : String, dry_run = bool }
     { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyVpnTunnelOptionsInput {
     /// The ID of the Amazon Web Services Site-to-Site VPN connection.
@@ -14927,11 +14895,11 @@ pub struct ModifyVpnTunnelOptionsInput {
 }
 rboto::__structure!(
     ModifyVpnTunnelOptionsInput "ModifyVpnTunnelOptionsRequest"[set debug into] {
-    vpn_connection_id : String, vpn_tunnel_outside_ip_address : String, tunnel_options :
+    vpn_connection_id : String, vpn_tunnel_outside_ip_address : String, tunnel_options =
     ModifyVpnTunnelOptionsSpecification[sensitive], dry_run = bool,
     skip_tunnel_replacement = bool, pre_shared_key_storage : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct MonitorInstancesInput {
     /// The IDs of the instances.
@@ -14943,10 +14911,10 @@ pub struct MonitorInstancesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    MonitorInstancesInput "MonitorInstancesRequest"[set debug into] { instance_ids : Vec
-    < String >, metric_category_ids : Vec < String >, dry_run = bool } { _client }
+    MonitorInstancesInput "MonitorInstancesRequest"[set into] { instance_ids = Vec <
+    String >, metric_category_ids = Vec < String >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct MoveAddressToVpcInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -14956,10 +14924,10 @@ pub struct MoveAddressToVpcInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    MoveAddressToVpcInput "MoveAddressToVpcRequest"[set debug into] { dry_run = bool,
-    public_ip : String } { _client }
+    MoveAddressToVpcInput "MoveAddressToVpcRequest"[set into] { dry_run = bool, public_ip
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct MoveByoipCidrToIpamInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -14973,10 +14941,10 @@ pub struct MoveByoipCidrToIpamInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    MoveByoipCidrToIpamInput "MoveByoipCidrToIpamRequest"[set debug into] { dry_run =
-    bool, cidr : String, ipam_pool_id : String, ipam_pool_owner : String } { _client }
+    MoveByoipCidrToIpamInput "MoveByoipCidrToIpamRequest"[set into] { dry_run = bool,
+    cidr : String, ipam_pool_id : String, ipam_pool_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct MoveCapacityReservationInstancesInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -14993,11 +14961,11 @@ pub struct MoveCapacityReservationInstancesInput {
 }
 rboto::__structure!(
     MoveCapacityReservationInstancesInput "MoveCapacityReservationInstancesRequest"[set
-    debug into] { dry_run = bool, client_token : String, source_capacity_reservation_id :
+    into] { dry_run = bool, client_token : String, source_capacity_reservation_id :
     String, destination_capacity_reservation_id : String, instance_count = i32 } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ProvisionByoipCidrInput {
     /// The public IPv4 or IPv6 address range, in CIDR notation. The most specific IPv4 prefix that you can specify is /24. The most specific IPv6 address range that you can bring is /48 for CIDRs that are publicly advertisable and /56 for CIDRs that are not publicly advertisable. The address range cannot overlap with another address range that you've brought to this or another Region.
@@ -15019,12 +14987,12 @@ pub struct ProvisionByoipCidrInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ProvisionByoipCidrInput "ProvisionByoipCidrRequest"[set debug into] { cidr : String,
-    cidr_authorization_context : CidrAuthorizationContext, publicly_advertisable = bool,
-    description : String, dry_run = bool, pool_tag_specifications : Vec <
+    ProvisionByoipCidrInput "ProvisionByoipCidrRequest"[set into] { cidr : String,
+    cidr_authorization_context = CidrAuthorizationContext, publicly_advertisable = bool,
+    description : String, dry_run = bool, pool_tag_specifications = Vec <
     TagSpecification >, multi_region = bool, network_border_group : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ProvisionIpamByoasnInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -15038,11 +15006,11 @@ pub struct ProvisionIpamByoasnInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ProvisionIpamByoasnInput "ProvisionIpamByoasnRequest"[set debug into] { dry_run =
-    bool, ipam_id : String, asn : String, asn_authorization_context :
-    AsnAuthorizationContext } { _client }
+    ProvisionIpamByoasnInput "ProvisionIpamByoasnRequest"[set into] { dry_run = bool,
+    ipam_id : String, asn : String, asn_authorization_context = AsnAuthorizationContext }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ProvisionIpamPoolCidrInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -15064,13 +15032,13 @@ pub struct ProvisionIpamPoolCidrInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ProvisionIpamPoolCidrInput "ProvisionIpamPoolCidrRequest"[set debug into] { dry_run =
-    bool, ipam_pool_id : String, cidr : String, cidr_authorization_context :
+    ProvisionIpamPoolCidrInput "ProvisionIpamPoolCidrRequest"[set into] { dry_run = bool,
+    ipam_pool_id : String, cidr : String, cidr_authorization_context =
     IpamCidrAuthorizationContext, netmask_length = i32, client_token : String,
     verification_method : VerificationMethod,
     ipam_external_resource_verification_token_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ProvisionPublicIpv4PoolCidrInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -15086,11 +15054,11 @@ pub struct ProvisionPublicIpv4PoolCidrInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ProvisionPublicIpv4PoolCidrInput "ProvisionPublicIpv4PoolCidrRequest"[set debug into]
-    { dry_run = bool, ipam_pool_id : String, pool_id : String, netmask_length = i32,
+    ProvisionPublicIpv4PoolCidrInput "ProvisionPublicIpv4PoolCidrRequest"[set into] {
+    dry_run = bool, ipam_pool_id : String, pool_id : String, netmask_length = i32,
     network_border_group : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PurchaseCapacityBlockExtensionInput {
     /// The ID of the Capacity Block extension offering to purchase.
@@ -15102,11 +15070,11 @@ pub struct PurchaseCapacityBlockExtensionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PurchaseCapacityBlockExtensionInput "PurchaseCapacityBlockExtensionRequest"[set debug
-    into] { capacity_block_extension_offering_id : String, capacity_reservation_id :
-    String, dry_run = bool } { _client }
+    PurchaseCapacityBlockExtensionInput "PurchaseCapacityBlockExtensionRequest"[set into]
+    { capacity_block_extension_offering_id : String, capacity_reservation_id : String,
+    dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PurchaseCapacityBlockInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -15120,11 +15088,11 @@ pub struct PurchaseCapacityBlockInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PurchaseCapacityBlockInput "PurchaseCapacityBlockRequest"[set debug into] { dry_run =
-    bool, tag_specifications : Vec < TagSpecification >, capacity_block_offering_id :
-    String, instance_platform : CapacityReservationInstancePlatform } { _client }
+    PurchaseCapacityBlockInput "PurchaseCapacityBlockRequest"[set into] { dry_run = bool,
+    tag_specifications = Vec < TagSpecification >, capacity_block_offering_id : String,
+    instance_platform : CapacityReservationInstancePlatform } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PurchaseHostReservationInput {
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
@@ -15142,13 +15110,13 @@ pub struct PurchaseHostReservationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PurchaseHostReservationInput "PurchaseHostReservationRequest"[set debug into] {
-    client_token : String, currency_code : CurrencyCodeValues, host_id_set : Vec < String
-    >, limit_price : String, offering_id : String, tag_specifications : Vec <
+    PurchaseHostReservationInput "PurchaseHostReservationRequest"[set into] {
+    client_token : String, currency_code : CurrencyCodeValues, host_id_set = Vec < String
+    >, limit_price : String, offering_id : String, tag_specifications = Vec <
     TagSpecification > } { _client }
 );
 /// Contains the parameters for PurchaseReservedInstancesOffering.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PurchaseReservedInstancesOfferingInput {
     /// The number of Reserved Instances to purchase.
@@ -15165,12 +15133,12 @@ pub struct PurchaseReservedInstancesOfferingInput {
 }
 rboto::__structure!(
     PurchaseReservedInstancesOfferingInput "PurchaseReservedInstancesOfferingRequest"[set
-    debug into] { instance_count = i32, reserved_instances_offering_id : String,
-    purchase_time : rboto::DateTime, dry_run = bool, limit_price :
-    ReservedInstanceLimitPrice } { _client }
+    into] { instance_count = i32, reserved_instances_offering_id : String, purchase_time
+    : rboto::DateTime, dry_run = bool, limit_price = ReservedInstanceLimitPrice } {
+    _client }
 );
 /// Contains the parameters for PurchaseScheduledInstances.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PurchaseScheduledInstancesInput {
     /// Unique, case-sensitive identifier that ensures the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
@@ -15182,11 +15150,11 @@ pub struct PurchaseScheduledInstancesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PurchaseScheduledInstancesInput "PurchaseScheduledInstancesRequest"[set debug into] {
-    client_token : String, dry_run = bool, purchase_requests : Vec < PurchaseRequest > }
+    PurchaseScheduledInstancesInput "PurchaseScheduledInstancesRequest"[set into] {
+    client_token : String, dry_run = bool, purchase_requests = Vec < PurchaseRequest > }
     { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RebootInstancesInput {
     /// The instance IDs.
@@ -15196,11 +15164,11 @@ pub struct RebootInstancesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RebootInstancesInput "RebootInstancesRequest"[set debug into] { instance_ids : Vec <
-    String >, dry_run = bool } { _client }
+    RebootInstancesInput "RebootInstancesRequest"[set into] { instance_ids = Vec < String
+    >, dry_run = bool } { _client }
 );
 /// Contains the parameters for RegisterImage.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RegisterImageInput {
     /// The full path to your AMI manifest in Amazon S3 storage. The specified bucket must have the `aws-exec-read` canned access control list (ACL) to ensure that it can be accessed by Amazon EC2. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#canned-acl) in the *Amazon S3 Service Developer Guide*.
@@ -15243,15 +15211,15 @@ pub struct RegisterImageInput {
 }
 rboto::__structure!(
     RegisterImageInput "RegisterImageRequest"[set debug into] { image_location : String,
-    billing_products : Vec < String >, boot_mode : BootModeValues, tpm_support :
+    billing_products = Vec < String >, boot_mode : BootModeValues, tpm_support :
     TpmSupportValues, uefi_data : String[sensitive], imds_support : ImdsSupportValues,
-    tag_specifications : Vec < TagSpecification >, dry_run = bool, name : String,
+    tag_specifications = Vec < TagSpecification >, dry_run = bool, name : String,
     description : String, architecture : ArchitectureValues, kernel_id : String,
-    ramdisk_id : String, root_device_name : String, block_device_mappings : Vec <
+    ramdisk_id : String, root_device_name : String, block_device_mappings = Vec <
     BlockDeviceMapping >, virtualization_type : String, sriov_net_support : String,
     ena_support = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RegisterInstanceEventNotificationAttributesInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -15262,10 +15230,10 @@ pub struct RegisterInstanceEventNotificationAttributesInput {
 }
 rboto::__structure!(
     RegisterInstanceEventNotificationAttributesInput
-    "RegisterInstanceEventNotificationAttributesRequest"[set debug into] { dry_run =
-    bool, instance_tag_attribute : RegisterInstanceTagAttributeRequest } { _client }
+    "RegisterInstanceEventNotificationAttributesRequest"[set into] { dry_run = bool,
+    instance_tag_attribute = RegisterInstanceTagAttributeRequest } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RegisterTransitGatewayMulticastGroupMembersInput {
     /// The ID of the transit gateway multicast domain.
@@ -15280,11 +15248,11 @@ pub struct RegisterTransitGatewayMulticastGroupMembersInput {
 }
 rboto::__structure!(
     RegisterTransitGatewayMulticastGroupMembersInput
-    "RegisterTransitGatewayMulticastGroupMembersRequest"[set debug into] {
+    "RegisterTransitGatewayMulticastGroupMembersRequest"[set into] {
     transit_gateway_multicast_domain_id : String, group_ip_address : String,
-    network_interface_ids : Vec < String >, dry_run = bool } { _client }
+    network_interface_ids = Vec < String >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RegisterTransitGatewayMulticastGroupSourcesInput {
     /// The ID of the transit gateway multicast domain.
@@ -15299,11 +15267,11 @@ pub struct RegisterTransitGatewayMulticastGroupSourcesInput {
 }
 rboto::__structure!(
     RegisterTransitGatewayMulticastGroupSourcesInput
-    "RegisterTransitGatewayMulticastGroupSourcesRequest"[set debug into] {
+    "RegisterTransitGatewayMulticastGroupSourcesRequest"[set into] {
     transit_gateway_multicast_domain_id : String, group_ip_address : String,
-    network_interface_ids : Vec < String >, dry_run = bool } { _client }
+    network_interface_ids = Vec < String >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RejectCapacityReservationBillingOwnershipInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -15314,10 +15282,10 @@ pub struct RejectCapacityReservationBillingOwnershipInput {
 }
 rboto::__structure!(
     RejectCapacityReservationBillingOwnershipInput
-    "RejectCapacityReservationBillingOwnershipRequest"[set debug into] { dry_run = bool,
+    "RejectCapacityReservationBillingOwnershipRequest"[set into] { dry_run = bool,
     capacity_reservation_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RejectTransitGatewayClientVpnAttachmentInput {
     /// The ID of the Transit Gateway attachment.
@@ -15328,10 +15296,10 @@ pub struct RejectTransitGatewayClientVpnAttachmentInput {
 }
 rboto::__structure!(
     RejectTransitGatewayClientVpnAttachmentInput
-    "RejectTransitGatewayClientVpnAttachmentRequest"[set debug into] {
+    "RejectTransitGatewayClientVpnAttachmentRequest"[set into] {
     transit_gateway_attachment_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RejectTransitGatewayMulticastDomainAssociationsInput {
     /// The ID of the transit gateway multicast domain.
@@ -15346,11 +15314,11 @@ pub struct RejectTransitGatewayMulticastDomainAssociationsInput {
 }
 rboto::__structure!(
     RejectTransitGatewayMulticastDomainAssociationsInput
-    "RejectTransitGatewayMulticastDomainAssociationsRequest"[set debug into] {
+    "RejectTransitGatewayMulticastDomainAssociationsRequest"[set into] {
     transit_gateway_multicast_domain_id : String, transit_gateway_attachment_id : String,
-    subnet_ids : Vec < String >, dry_run = bool } { _client }
+    subnet_ids = Vec < String >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RejectTransitGatewayPeeringAttachmentInput {
     /// The ID of the transit gateway peering attachment.
@@ -15361,10 +15329,10 @@ pub struct RejectTransitGatewayPeeringAttachmentInput {
 }
 rboto::__structure!(
     RejectTransitGatewayPeeringAttachmentInput
-    "RejectTransitGatewayPeeringAttachmentRequest"[set debug into] {
+    "RejectTransitGatewayPeeringAttachmentRequest"[set into] {
     transit_gateway_attachment_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RejectTransitGatewayVpcAttachmentInput {
     /// The ID of the attachment.
@@ -15375,9 +15343,9 @@ pub struct RejectTransitGatewayVpcAttachmentInput {
 }
 rboto::__structure!(
     RejectTransitGatewayVpcAttachmentInput "RejectTransitGatewayVpcAttachmentRequest"[set
-    debug into] { transit_gateway_attachment_id : String, dry_run = bool } { _client }
+    into] { transit_gateway_attachment_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RejectVpcEndpointConnectionsInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -15391,11 +15359,11 @@ pub struct RejectVpcEndpointConnectionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RejectVpcEndpointConnectionsInput "RejectVpcEndpointConnectionsRequest"[set debug
-    into] { dry_run = bool, service_id : String, vpc_endpoint_ids : Vec < String >,
-    transit_gateway_attachment_ids : Vec < String > } { _client }
+    RejectVpcEndpointConnectionsInput "RejectVpcEndpointConnectionsRequest"[set into] {
+    dry_run = bool, service_id : String, vpc_endpoint_ids = Vec < String >,
+    transit_gateway_attachment_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RejectVpcPeeringConnectionInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -15405,10 +15373,10 @@ pub struct RejectVpcPeeringConnectionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RejectVpcPeeringConnectionInput "RejectVpcPeeringConnectionRequest"[set debug into] {
+    RejectVpcPeeringConnectionInput "RejectVpcPeeringConnectionRequest"[set into] {
     dry_run = bool, vpc_peering_connection_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ReleaseAddressInput {
     /// The allocation ID. This parameter is required.
@@ -15422,10 +15390,10 @@ pub struct ReleaseAddressInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ReleaseAddressInput "ReleaseAddressRequest"[set debug into] { allocation_id : String,
+    ReleaseAddressInput "ReleaseAddressRequest"[set into] { allocation_id : String,
     public_ip : String, network_border_group : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ReleaseHostsInput {
     /// The IDs of the Dedicated Hosts to release.
@@ -15433,10 +15401,10 @@ pub struct ReleaseHostsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ReleaseHostsInput "ReleaseHostsRequest"[set debug into] { host_ids : Vec < String > }
-    { _client }
+    ReleaseHostsInput "ReleaseHostsRequest"[set into] { host_ids = Vec < String > } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ReleaseIpamPoolAllocationInput {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -15450,11 +15418,11 @@ pub struct ReleaseIpamPoolAllocationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ReleaseIpamPoolAllocationInput "ReleaseIpamPoolAllocationRequest"[set debug into] {
-    dry_run = bool, ipam_pool_id : String, cidr : String, ipam_pool_allocation_id :
-    String } { _client }
+    ReleaseIpamPoolAllocationInput "ReleaseIpamPoolAllocationRequest"[set into] { dry_run
+    = bool, ipam_pool_id : String, cidr : String, ipam_pool_allocation_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ReplaceIamInstanceProfileAssociationInput {
     /// The IAM instance profile.
@@ -15465,10 +15433,10 @@ pub struct ReplaceIamInstanceProfileAssociationInput {
 }
 rboto::__structure!(
     ReplaceIamInstanceProfileAssociationInput
-    "ReplaceIamInstanceProfileAssociationRequest"[set debug into] { iam_instance_profile
-    : IamInstanceProfileSpecification, association_id : String } { _client }
+    "ReplaceIamInstanceProfileAssociationRequest"[set into] { iam_instance_profile =
+    IamInstanceProfileSpecification, association_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ReplaceImageCriteriaInAllowedImagesSettingsInput {
     /// The list of criteria that are evaluated to determine whether AMIs are discoverable and usable in the account in the specified Amazon Web Services Region.
@@ -15479,10 +15447,10 @@ pub struct ReplaceImageCriteriaInAllowedImagesSettingsInput {
 }
 rboto::__structure!(
     ReplaceImageCriteriaInAllowedImagesSettingsInput
-    "ReplaceImageCriteriaInAllowedImagesSettingsRequest"[set debug into] { image_criteria
-    : Vec < ImageCriterionRequest >, dry_run = bool } { _client }
+    "ReplaceImageCriteriaInAllowedImagesSettingsRequest"[set into] { image_criteria = Vec
+    < ImageCriterionRequest >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ReplaceImageInstanceTypeSpecificationInput {
     /// The ID of the AMI.
@@ -15495,11 +15463,11 @@ pub struct ReplaceImageInstanceTypeSpecificationInput {
 }
 rboto::__structure!(
     ReplaceImageInstanceTypeSpecificationInput
-    "ReplaceImageInstanceTypeSpecificationRequest"[set debug into] { image_id : String,
-    instance_type_specification : InstanceTypeSpecificationRequest, dry_run = bool } {
+    "ReplaceImageInstanceTypeSpecificationRequest"[set into] { image_id : String,
+    instance_type_specification = InstanceTypeSpecificationRequest, dry_run = bool } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ReplaceNetworkAclAssociationInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -15511,11 +15479,10 @@ pub struct ReplaceNetworkAclAssociationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ReplaceNetworkAclAssociationInput "ReplaceNetworkAclAssociationRequest"[set debug
-    into] { dry_run = bool, association_id : String, network_acl_id : String } { _client
-    }
+    ReplaceNetworkAclAssociationInput "ReplaceNetworkAclAssociationRequest"[set into] {
+    dry_run = bool, association_id : String, network_acl_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ReplaceNetworkAclEntryInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -15541,12 +15508,12 @@ pub struct ReplaceNetworkAclEntryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ReplaceNetworkAclEntryInput "ReplaceNetworkAclEntryRequest"[set debug into] { dry_run
-    = bool, network_acl_id : String, rule_number = i32, protocol : String, rule_action :
+    ReplaceNetworkAclEntryInput "ReplaceNetworkAclEntryRequest"[set into] { dry_run =
+    bool, network_acl_id : String, rule_number = i32, protocol : String, rule_action :
     RuleAction, egress = bool, cidr_block : String, ipv6_cidr_block : String,
-    icmp_type_code : IcmpTypeCode, port_range : PortRange } { _client }
+    icmp_type_code = IcmpTypeCode, port_range = PortRange } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ReplaceRouteInput {
     /// The ID of the prefix list for the route.
@@ -15588,8 +15555,8 @@ pub struct ReplaceRouteInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ReplaceRouteInput "ReplaceRouteRequest"[set debug into] { destination_prefix_list_id
-    : String, vpc_endpoint_id : String, local_target = bool, transit_gateway_id : String,
+    ReplaceRouteInput "ReplaceRouteRequest"[set into] { destination_prefix_list_id :
+    String, vpc_endpoint_id : String, local_target = bool, transit_gateway_id : String,
     local_gateway_id : String, carrier_gateway_id : String, core_network_arn : String,
     odb_network_arn : String, dry_run = bool, route_table_id : String,
     destination_cidr_block : String, gateway_id : String, destination_ipv6_cidr_block :
@@ -15597,7 +15564,7 @@ rboto::__structure!(
     network_interface_id : String, vpc_peering_connection_id : String, nat_gateway_id :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ReplaceRouteTableAssociationInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -15609,11 +15576,10 @@ pub struct ReplaceRouteTableAssociationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ReplaceRouteTableAssociationInput "ReplaceRouteTableAssociationRequest"[set debug
-    into] { dry_run = bool, association_id : String, route_table_id : String } { _client
-    }
+    ReplaceRouteTableAssociationInput "ReplaceRouteTableAssociationRequest"[set into] {
+    dry_run = bool, association_id : String, route_table_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ReplaceTransitGatewayRouteInput {
     /// The CIDR range used for the destination match. Routing decisions are based on the most specific match.
@@ -15629,12 +15595,12 @@ pub struct ReplaceTransitGatewayRouteInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ReplaceTransitGatewayRouteInput "ReplaceTransitGatewayRouteRequest"[set debug into] {
+    ReplaceTransitGatewayRouteInput "ReplaceTransitGatewayRouteRequest"[set into] {
     destination_cidr_block : String, transit_gateway_route_table_id : String,
     transit_gateway_attachment_id : String, blackhole = bool, dry_run = bool } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ReplaceVpnTunnelInput {
     /// The ID of the Site-to-Site VPN connection.
@@ -15648,11 +15614,11 @@ pub struct ReplaceVpnTunnelInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ReplaceVpnTunnelInput "ReplaceVpnTunnelRequest"[set debug into] { vpn_connection_id :
+    ReplaceVpnTunnelInput "ReplaceVpnTunnelRequest"[set into] { vpn_connection_id :
     String, vpn_tunnel_outside_ip_address : String, apply_pending_maintenance = bool,
     dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ReportInstanceStatusInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -15675,12 +15641,12 @@ pub struct ReportInstanceStatusInput {
 }
 rboto::__structure!(
     ReportInstanceStatusInput "ReportInstanceStatusRequest"[set debug into] { dry_run =
-    bool, instances : Vec < String >, status : ReportStatusType, start_time :
-    rboto::DateTime, end_time : rboto::DateTime, reason_codes : Vec <
+    bool, instances = Vec < String >, status : ReportStatusType, start_time :
+    rboto::DateTime, end_time : rboto::DateTime, reason_codes = Vec <
     ReportInstanceReasonCodes >, description : String[sensitive] } { _client }
 );
 /// Contains the parameters for RequestSpotFleet.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RequestSpotFleetInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -15690,11 +15656,11 @@ pub struct RequestSpotFleetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RequestSpotFleetInput "RequestSpotFleetRequest"[set debug into] { dry_run = bool,
-    spot_fleet_request_config : SpotFleetRequestConfigData } { _client }
+    RequestSpotFleetInput "RequestSpotFleetRequest"[set into] { dry_run = bool,
+    spot_fleet_request_config = SpotFleetRequestConfigData } { _client }
 );
 /// Contains the parameters for RequestSpotInstances.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RequestSpotInstancesInput {
     /// The launch specification.
@@ -15726,15 +15692,15 @@ pub struct RequestSpotInstancesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RequestSpotInstancesInput "RequestSpotInstancesRequest"[set debug into] {
-    launch_specification : RequestSpotLaunchSpecification, tag_specifications : Vec <
+    RequestSpotInstancesInput "RequestSpotInstancesRequest"[set into] {
+    launch_specification = RequestSpotLaunchSpecification, tag_specifications = Vec <
     TagSpecification >, instance_interruption_behavior : InstanceInterruptionBehavior,
     dry_run = bool, spot_price : String, client_token : String, instance_count = i32,
     type_ : SpotInstanceType, valid_from : rboto::DateTime, valid_until :
     rboto::DateTime, launch_group : String, availability_zone_group : String,
     block_duration_minutes = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ResetAddressAttributeInput {
     /// \[EC2-VPC\] The allocation ID.
@@ -15746,11 +15712,10 @@ pub struct ResetAddressAttributeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ResetAddressAttributeInput "ResetAddressAttributeRequest"[set debug into] {
-    allocation_id : String, attribute : AddressAttributeName, dry_run = bool } { _client
-    }
+    ResetAddressAttributeInput "ResetAddressAttributeRequest"[set into] { allocation_id :
+    String, attribute : AddressAttributeName, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ResetEbsDefaultKmsKeyIdInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -15758,10 +15723,10 @@ pub struct ResetEbsDefaultKmsKeyIdInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ResetEbsDefaultKmsKeyIdInput "ResetEbsDefaultKmsKeyIdRequest"[set debug into] {
-    dry_run = bool } { _client }
+    ResetEbsDefaultKmsKeyIdInput "ResetEbsDefaultKmsKeyIdRequest"[set into] { dry_run =
+    bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ResetFpgaImageAttributeInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -15773,12 +15738,11 @@ pub struct ResetFpgaImageAttributeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ResetFpgaImageAttributeInput "ResetFpgaImageAttributeRequest"[set debug into] {
-    dry_run = bool, fpga_image_id : String, attribute : ResetFpgaImageAttributeName } {
-    _client }
+    ResetFpgaImageAttributeInput "ResetFpgaImageAttributeRequest"[set into] { dry_run =
+    bool, fpga_image_id : String, attribute : ResetFpgaImageAttributeName } { _client }
 );
 /// Contains the parameters for ResetImageAttribute.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ResetImageAttributeInput {
     /// The attribute to reset (currently you can only reset the launch permission attribute).
@@ -15790,10 +15754,10 @@ pub struct ResetImageAttributeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ResetImageAttributeInput "ResetImageAttributeRequest"[set debug into] { attribute :
+    ResetImageAttributeInput "ResetImageAttributeRequest"[set into] { attribute :
     ResetImageAttributeName, image_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ResetInstanceAttributeInput {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -15805,11 +15769,11 @@ pub struct ResetInstanceAttributeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ResetInstanceAttributeInput "ResetInstanceAttributeRequest"[set debug into] { dry_run
-    = bool, instance_id : String, attribute : InstanceAttributeName } { _client }
+    ResetInstanceAttributeInput "ResetInstanceAttributeRequest"[set into] { dry_run =
+    bool, instance_id : String, attribute : InstanceAttributeName } { _client }
 );
 /// Contains the parameters for ResetNetworkInterfaceAttribute.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ResetNetworkInterfaceAttributeInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -15821,11 +15785,11 @@ pub struct ResetNetworkInterfaceAttributeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ResetNetworkInterfaceAttributeInput "ResetNetworkInterfaceAttributeRequest"[set debug
-    into] { dry_run = bool, network_interface_id : String, source_dest_check : String } {
+    ResetNetworkInterfaceAttributeInput "ResetNetworkInterfaceAttributeRequest"[set into]
+    { dry_run = bool, network_interface_id : String, source_dest_check : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ResetSnapshotAttributeInput {
     /// The attribute to reset. Currently, only the attribute for permission to create volumes can be reset.
@@ -15837,10 +15801,10 @@ pub struct ResetSnapshotAttributeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ResetSnapshotAttributeInput "ResetSnapshotAttributeRequest"[set debug into] {
-    attribute : SnapshotAttributeName, snapshot_id : String, dry_run = bool } { _client }
+    ResetSnapshotAttributeInput "ResetSnapshotAttributeRequest"[set into] { attribute :
+    SnapshotAttributeName, snapshot_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RestoreAddressToClassicInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -15850,10 +15814,10 @@ pub struct RestoreAddressToClassicInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RestoreAddressToClassicInput "RestoreAddressToClassicRequest"[set debug into] {
-    dry_run = bool, public_ip : String } { _client }
+    RestoreAddressToClassicInput "RestoreAddressToClassicRequest"[set into] { dry_run =
+    bool, public_ip : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RestoreImageFromRecycleBinInput {
     /// The ID of the AMI to restore.
@@ -15863,10 +15827,10 @@ pub struct RestoreImageFromRecycleBinInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RestoreImageFromRecycleBinInput "RestoreImageFromRecycleBinRequest"[set debug into] {
+    RestoreImageFromRecycleBinInput "RestoreImageFromRecycleBinRequest"[set into] {
     image_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RestoreManagedPrefixListVersionInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -15881,10 +15845,10 @@ pub struct RestoreManagedPrefixListVersionInput {
 }
 rboto::__structure!(
     RestoreManagedPrefixListVersionInput "RestoreManagedPrefixListVersionRequest"[set
-    debug into] { dry_run = bool, prefix_list_id : String, previous_version = i64,
+    into] { dry_run = bool, prefix_list_id : String, previous_version = i64,
     current_version = i64 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RestoreSnapshotFromRecycleBinInput {
     /// The ID of the snapshot to restore.
@@ -15894,10 +15858,10 @@ pub struct RestoreSnapshotFromRecycleBinInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RestoreSnapshotFromRecycleBinInput "RestoreSnapshotFromRecycleBinRequest"[set debug
-    into] { snapshot_id : String, dry_run = bool } { _client }
+    RestoreSnapshotFromRecycleBinInput "RestoreSnapshotFromRecycleBinRequest"[set into] {
+    snapshot_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RestoreSnapshotTierInput {
     /// The ID of the snapshot to restore.
@@ -15911,11 +15875,11 @@ pub struct RestoreSnapshotTierInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RestoreSnapshotTierInput "RestoreSnapshotTierRequest"[set debug into] { snapshot_id :
+    RestoreSnapshotTierInput "RestoreSnapshotTierRequest"[set into] { snapshot_id :
     String, temporary_restore_days = i32, permanent_restore = bool, dry_run = bool } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RestoreVolumeFromRecycleBinInput {
     /// The ID of the volume to restore.
@@ -15925,10 +15889,10 @@ pub struct RestoreVolumeFromRecycleBinInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RestoreVolumeFromRecycleBinInput "RestoreVolumeFromRecycleBinRequest"[set debug into]
-    { volume_id : String, dry_run = bool } { _client }
+    RestoreVolumeFromRecycleBinInput "RestoreVolumeFromRecycleBinRequest"[set into] {
+    volume_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RevokeClientVpnIngressInput {
     /// The ID of the Client VPN endpoint with which the authorization rule is associated.
@@ -15944,11 +15908,11 @@ pub struct RevokeClientVpnIngressInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RevokeClientVpnIngressInput "RevokeClientVpnIngressRequest"[set debug into] {
+    RevokeClientVpnIngressInput "RevokeClientVpnIngressRequest"[set into] {
     client_vpn_endpoint_id : String, target_network_cidr : String, access_group_id :
     String, revoke_all_groups = bool, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RevokeSecurityGroupEgressInput {
     /// The IDs of the security group rules.
@@ -15974,13 +15938,13 @@ pub struct RevokeSecurityGroupEgressInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RevokeSecurityGroupEgressInput "RevokeSecurityGroupEgressRequest"[set debug into] {
-    security_group_rule_ids : Vec < String >, dry_run = bool, group_id : String,
+    RevokeSecurityGroupEgressInput "RevokeSecurityGroupEgressRequest"[set into] {
+    security_group_rule_ids = Vec < String >, dry_run = bool, group_id : String,
     source_security_group_name : String, source_security_group_owner_id : String,
     ip_protocol : String, from_port = i32, to_port = i32, cidr_ip : String,
-    ip_permissions : Vec < IpPermission > } { _client }
+    ip_permissions = Vec < IpPermission > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RevokeSecurityGroupIngressInput {
     /// The CIDR IP address range. You can't specify this parameter when specifying a source security group.
@@ -16008,13 +15972,13 @@ pub struct RevokeSecurityGroupIngressInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RevokeSecurityGroupIngressInput "RevokeSecurityGroupIngressRequest"[set debug into] {
+    RevokeSecurityGroupIngressInput "RevokeSecurityGroupIngressRequest"[set into] {
     cidr_ip : String, from_port = i32, group_id : String, group_name : String,
-    ip_permissions : Vec < IpPermission >, ip_protocol : String,
+    ip_permissions = Vec < IpPermission >, ip_protocol : String,
     source_security_group_name : String, source_security_group_owner_id : String, to_port
-    = i32, security_group_rule_ids : Vec < String >, dry_run = bool } { _client }
+    = i32, security_group_rule_ids = Vec < String >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RunInstancesInput {
     /// The block device mapping, which defines the EBS volumes and instance store volumes to attach to the instance at launch. For more information, see [Block device mappings](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-device-mapping-concepts.html) in the *Amazon EC2 User Guide*.
@@ -16114,34 +16078,34 @@ pub struct RunInstancesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RunInstancesInput "RunInstancesRequest"[set debug into] { block_device_mappings : Vec
+    RunInstancesInput "RunInstancesRequest"[set debug into] { block_device_mappings = Vec
     < BlockDeviceMapping >, image_id : String, instance_type : InstanceType,
-    ipv6_address_count = i32, ipv6_addresses : Vec < InstanceIpv6Address >, kernel_id :
-    String, key_name : String, max_count = i32, min_count = i32, monitoring :
-    RunInstancesMonitoringEnabled, placement : Placement, ramdisk_id : String,
-    security_group_ids : Vec < String >, security_groups : Vec < String >, subnet_id :
-    String, user_data : String[sensitive], elastic_gpu_specification : Vec <
-    ElasticGpuSpecification >, elastic_inference_accelerators : Vec <
-    ElasticInferenceAccelerator >, tag_specifications : Vec < TagSpecification >,
-    launch_template : LaunchTemplateSpecification, instance_market_options :
-    InstanceMarketOptionsRequest, credit_specification : CreditSpecificationRequest,
-    cpu_options : CpuOptionsRequest, capacity_reservation_specification :
-    CapacityReservationSpecification, hibernation_options : HibernationOptionsRequest,
-    license_specifications : Vec < LicenseConfigurationRequest >, metadata_options :
-    InstanceMetadataOptionsRequest, enclave_options : EnclaveOptionsRequest,
-    private_dns_name_options : PrivateDnsNameOptionsRequest, maintenance_options :
+    ipv6_address_count = i32, ipv6_addresses = Vec < InstanceIpv6Address >, kernel_id :
+    String, key_name : String, max_count = i32, min_count = i32, monitoring =
+    RunInstancesMonitoringEnabled, placement = Placement, ramdisk_id : String,
+    security_group_ids = Vec < String >, security_groups = Vec < String >, subnet_id :
+    String, user_data : String[sensitive], elastic_gpu_specification = Vec <
+    ElasticGpuSpecification >, elastic_inference_accelerators = Vec <
+    ElasticInferenceAccelerator >, tag_specifications = Vec < TagSpecification >,
+    launch_template = LaunchTemplateSpecification, instance_market_options =
+    InstanceMarketOptionsRequest, credit_specification = CreditSpecificationRequest,
+    cpu_options = CpuOptionsRequest, capacity_reservation_specification =
+    CapacityReservationSpecification, hibernation_options = HibernationOptionsRequest,
+    license_specifications = Vec < LicenseConfigurationRequest >, metadata_options =
+    InstanceMetadataOptionsRequest, enclave_options = EnclaveOptionsRequest,
+    private_dns_name_options = PrivateDnsNameOptionsRequest, maintenance_options =
     InstanceMaintenanceOptionsRequest, disable_api_stop = bool, enable_primary_ipv6 =
-    bool, network_performance_options : InstanceNetworkPerformanceOptionsRequest,
-    operator : OperatorRequest, secondary_interfaces : Vec <
+    bool, network_performance_options = InstanceNetworkPerformanceOptionsRequest,
+    operator = OperatorRequest, secondary_interfaces = Vec <
     InstanceSecondaryInterfaceSpecificationRequest >, dry_run = bool,
     disable_api_termination = bool, instance_initiated_shutdown_behavior :
     ShutdownBehavior, private_ip_address : String, client_token : String, additional_info
-    : String, network_interfaces : Vec < InstanceNetworkInterfaceSpecification >,
-    iam_instance_profile : IamInstanceProfileSpecification, ebs_optimized = bool } {
+    : String, network_interfaces = Vec < InstanceNetworkInterfaceSpecification >,
+    iam_instance_profile = IamInstanceProfileSpecification, ebs_optimized = bool } {
     _client }
 );
 /// Contains the parameters for RunScheduledInstances.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RunScheduledInstancesInput {
     /// Unique, case-sensitive identifier that ensures the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
@@ -16158,11 +16122,11 @@ pub struct RunScheduledInstancesInput {
 }
 rboto::__structure!(
     RunScheduledInstancesInput "RunScheduledInstancesRequest"[set debug into] {
-    client_token : String, dry_run = bool, instance_count = i32, launch_specification :
+    client_token : String, dry_run = bool, instance_count = i32, launch_specification =
     ScheduledInstancesLaunchSpecification[sensitive], scheduled_instance_id : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SearchLocalGatewayRoutesInput {
     /// The ID of the local gateway route table.
@@ -16178,11 +16142,11 @@ pub struct SearchLocalGatewayRoutesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SearchLocalGatewayRoutesInput "SearchLocalGatewayRoutesRequest"[set debug into] {
-    local_gateway_route_table_id : String, filters : Vec < Filter >, max_results = i32,
+    SearchLocalGatewayRoutesInput "SearchLocalGatewayRoutesRequest"[set into] {
+    local_gateway_route_table_id : String, filters = Vec < Filter >, max_results = i32,
     next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SearchTransitGatewayMulticastGroupsInput {
     /// The ID of the transit gateway multicast domain.
@@ -16199,11 +16163,11 @@ pub struct SearchTransitGatewayMulticastGroupsInput {
 }
 rboto::__structure!(
     SearchTransitGatewayMulticastGroupsInput
-    "SearchTransitGatewayMulticastGroupsRequest"[set debug into] {
-    transit_gateway_multicast_domain_id : String, filters : Vec < Filter >, max_results =
+    "SearchTransitGatewayMulticastGroupsRequest"[set into] {
+    transit_gateway_multicast_domain_id : String, filters = Vec < Filter >, max_results =
     i32, next_token : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SearchTransitGatewayRoutesInput {
     /// The ID of the transit gateway route table.
@@ -16219,11 +16183,11 @@ pub struct SearchTransitGatewayRoutesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SearchTransitGatewayRoutesInput "SearchTransitGatewayRoutesRequest"[set debug into] {
-    transit_gateway_route_table_id : String, filters : Vec < Filter >, max_results = i32,
+    SearchTransitGatewayRoutesInput "SearchTransitGatewayRoutesRequest"[set into] {
+    transit_gateway_route_table_id : String, filters = Vec < Filter >, max_results = i32,
     dry_run = bool, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SendDiagnosticInterruptInput {
     /// The ID of the instance.
@@ -16233,10 +16197,10 @@ pub struct SendDiagnosticInterruptInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SendDiagnosticInterruptInput "SendDiagnosticInterruptRequest"[set debug into] {
-    instance_id : String, dry_run = bool } { _client }
+    SendDiagnosticInterruptInput "SendDiagnosticInterruptRequest"[set into] { instance_id
+    : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartDeclarativePoliciesReportInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -16252,11 +16216,11 @@ pub struct StartDeclarativePoliciesReportInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartDeclarativePoliciesReportInput "StartDeclarativePoliciesReportRequest"[set debug
-    into] { dry_run = bool, s3_bucket : String, s3_prefix : String, target_id : String,
-    tag_specifications : Vec < TagSpecification > } { _client }
+    StartDeclarativePoliciesReportInput "StartDeclarativePoliciesReportRequest"[set into]
+    { dry_run = bool, s3_bucket : String, s3_prefix : String, target_id : String,
+    tag_specifications = Vec < TagSpecification > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartInstancesInput {
     /// The IDs of the instances.
@@ -16268,10 +16232,10 @@ pub struct StartInstancesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartInstancesInput "StartInstancesRequest"[set debug into] { instance_ids : Vec <
-    String >, additional_info : String, dry_run = bool } { _client }
+    StartInstancesInput "StartInstancesRequest"[set into] { instance_ids = Vec < String
+    >, additional_info : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartNetworkInsightsAccessScopeAnalysisInput {
     /// The ID of the Network Access Scope.
@@ -16286,11 +16250,11 @@ pub struct StartNetworkInsightsAccessScopeAnalysisInput {
 }
 rboto::__structure!(
     StartNetworkInsightsAccessScopeAnalysisInput
-    "StartNetworkInsightsAccessScopeAnalysisRequest"[set debug into] {
-    network_insights_access_scope_id : String, dry_run = bool, tag_specifications : Vec <
+    "StartNetworkInsightsAccessScopeAnalysisRequest"[set into] {
+    network_insights_access_scope_id : String, dry_run = bool, tag_specifications = Vec <
     TagSpecification >, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartNetworkInsightsAnalysisInput {
     /// The ID of the path.
@@ -16310,12 +16274,12 @@ pub struct StartNetworkInsightsAnalysisInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartNetworkInsightsAnalysisInput "StartNetworkInsightsAnalysisRequest"[set debug
-    into] { network_insights_path_id : String, additional_accounts : Vec < String >,
-    filter_in_arns : Vec < String >, filter_out_arns : Vec < String >, dry_run = bool,
-    tag_specifications : Vec < TagSpecification >, client_token : String } { _client }
+    StartNetworkInsightsAnalysisInput "StartNetworkInsightsAnalysisRequest"[set into] {
+    network_insights_path_id : String, additional_accounts = Vec < String >,
+    filter_in_arns = Vec < String >, filter_out_arns = Vec < String >, dry_run = bool,
+    tag_specifications = Vec < TagSpecification >, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartVpcEndpointServicePrivateDnsVerificationInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -16326,10 +16290,10 @@ pub struct StartVpcEndpointServicePrivateDnsVerificationInput {
 }
 rboto::__structure!(
     StartVpcEndpointServicePrivateDnsVerificationInput
-    "StartVpcEndpointServicePrivateDnsVerificationRequest"[set debug into] { dry_run =
-    bool, service_id : String } { _client }
+    "StartVpcEndpointServicePrivateDnsVerificationRequest"[set into] { dry_run = bool,
+    service_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopInstancesInput {
     /// The IDs of the instances.
@@ -16345,11 +16309,10 @@ pub struct StopInstancesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopInstancesInput "StopInstancesRequest"[set debug into] { instance_ids : Vec <
-    String >, hibernate = bool, skip_os_shutdown = bool, dry_run = bool, force = bool } {
-    _client }
+    StopInstancesInput "StopInstancesRequest"[set into] { instance_ids = Vec < String >,
+    hibernate = bool, skip_os_shutdown = bool, dry_run = bool, force = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TerminateClientVpnConnectionsInput {
     /// The ID of the Client VPN endpoint to which the client is connected.
@@ -16363,11 +16326,11 @@ pub struct TerminateClientVpnConnectionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TerminateClientVpnConnectionsInput "TerminateClientVpnConnectionsRequest"[set debug
-    into] { client_vpn_endpoint_id : String, connection_id : String, username : String,
-    dry_run = bool } { _client }
+    TerminateClientVpnConnectionsInput "TerminateClientVpnConnectionsRequest"[set into] {
+    client_vpn_endpoint_id : String, connection_id : String, username : String, dry_run =
+    bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TerminateInstancesInput {
     /// The IDs of the instances.
@@ -16381,10 +16344,10 @@ pub struct TerminateInstancesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TerminateInstancesInput "TerminateInstancesRequest"[set debug into] { instance_ids :
-    Vec < String >, force = bool, skip_os_shutdown = bool, dry_run = bool } { _client }
+    TerminateInstancesInput "TerminateInstancesRequest"[set into] { instance_ids = Vec <
+    String >, force = bool, skip_os_shutdown = bool, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UnassignIpv6AddressesInput {
     /// The IPv6 prefixes to unassign from the network interface.
@@ -16396,12 +16359,12 @@ pub struct UnassignIpv6AddressesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UnassignIpv6AddressesInput "UnassignIpv6AddressesRequest"[set debug into] {
-    ipv6_prefixes : Vec < String >, network_interface_id : String, ipv6_addresses : Vec <
-    String > } { _client }
+    UnassignIpv6AddressesInput "UnassignIpv6AddressesRequest"[set into] { ipv6_prefixes =
+    Vec < String >, network_interface_id : String, ipv6_addresses = Vec < String > } {
+    _client }
 );
 /// Contains the parameters for UnassignPrivateIpAddresses.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UnassignPrivateIpAddressesInput {
     /// The IPv4 prefixes to unassign from the network interface.
@@ -16413,11 +16376,11 @@ pub struct UnassignPrivateIpAddressesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UnassignPrivateIpAddressesInput "UnassignPrivateIpAddressesRequest"[set debug into] {
-    ipv4_prefixes : Vec < String >, network_interface_id : String, private_ip_addresses :
+    UnassignPrivateIpAddressesInput "UnassignPrivateIpAddressesRequest"[set into] {
+    ipv4_prefixes = Vec < String >, network_interface_id : String, private_ip_addresses =
     Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UnassignPrivateNatGatewayAddressInput {
     /// The ID of the NAT gateway.
@@ -16432,10 +16395,10 @@ pub struct UnassignPrivateNatGatewayAddressInput {
 }
 rboto::__structure!(
     UnassignPrivateNatGatewayAddressInput "UnassignPrivateNatGatewayAddressRequest"[set
-    debug into] { nat_gateway_id : String, private_ip_addresses : Vec < String >,
+    into] { nat_gateway_id : String, private_ip_addresses = Vec < String >,
     max_drain_duration_seconds = i32, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UnlockSnapshotInput {
     /// The ID of the snapshot to unlock.
@@ -16445,10 +16408,10 @@ pub struct UnlockSnapshotInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UnlockSnapshotInput "UnlockSnapshotRequest"[set debug into] { snapshot_id : String,
-    dry_run = bool } { _client }
+    UnlockSnapshotInput "UnlockSnapshotRequest"[set into] { snapshot_id : String, dry_run
+    = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UnmonitorInstancesInput {
     /// The IDs of the instances.
@@ -16460,10 +16423,10 @@ pub struct UnmonitorInstancesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UnmonitorInstancesInput "UnmonitorInstancesRequest"[set debug into] { instance_ids :
-    Vec < String >, metric_category_ids : Vec < String >, dry_run = bool } { _client }
+    UnmonitorInstancesInput "UnmonitorInstancesRequest"[set into] { instance_ids = Vec <
+    String >, metric_category_ids = Vec < String >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateCapacityManagerMonitoredTagKeysInput {
     /// The tag keys to activate for monitoring. Once activated, these tag keys will be included as dimensions in capacity metric data.
@@ -16478,11 +16441,11 @@ pub struct UpdateCapacityManagerMonitoredTagKeysInput {
 }
 rboto::__structure!(
     UpdateCapacityManagerMonitoredTagKeysInput
-    "UpdateCapacityManagerMonitoredTagKeysRequest"[set debug into] { activate_tag_keys :
-    Vec < String >, deactivate_tag_keys : Vec < String >, dry_run = bool, client_token :
-    String } { _client }
+    "UpdateCapacityManagerMonitoredTagKeysRequest"[set into] { activate_tag_keys = Vec <
+    String >, deactivate_tag_keys = Vec < String >, dry_run = bool, client_token : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateCapacityManagerOrganizationsAccessInput {
     /// Specifies whether to enable or disable cross-account access for Amazon Web Services Organizations. When enabled, Capacity Manager aggregates data from all accounts in your organization.
@@ -16495,10 +16458,10 @@ pub struct UpdateCapacityManagerOrganizationsAccessInput {
 }
 rboto::__structure!(
     UpdateCapacityManagerOrganizationsAccessInput
-    "UpdateCapacityManagerOrganizationsAccessRequest"[set debug into] {
-    organizations_access = bool, dry_run = bool, client_token : String } { _client }
+    "UpdateCapacityManagerOrganizationsAccessRequest"[set into] { organizations_access =
+    bool, dry_run = bool, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateInterruptibleCapacityReservationAllocationInput {
     /// The ID of the source Capacity Reservation containing the interruptible allocation to modify.
@@ -16513,11 +16476,11 @@ pub struct UpdateInterruptibleCapacityReservationAllocationInput {
 }
 rboto::__structure!(
     UpdateInterruptibleCapacityReservationAllocationInput
-    "UpdateInterruptibleCapacityReservationAllocationRequest"[set debug into] {
+    "UpdateInterruptibleCapacityReservationAllocationRequest"[set into] {
     capacity_reservation_id : String, target_instance_count = i32, dry_run = bool,
     zero_size_preference : ZeroSizePreference } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateSecurityGroupRuleDescriptionsEgressInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -16534,11 +16497,11 @@ pub struct UpdateSecurityGroupRuleDescriptionsEgressInput {
 }
 rboto::__structure!(
     UpdateSecurityGroupRuleDescriptionsEgressInput
-    "UpdateSecurityGroupRuleDescriptionsEgressRequest"[set debug into] { dry_run = bool,
-    group_id : String, group_name : String, ip_permissions : Vec < IpPermission >,
-    security_group_rule_descriptions : Vec < SecurityGroupRuleDescription > } { _client }
+    "UpdateSecurityGroupRuleDescriptionsEgressRequest"[set into] { dry_run = bool,
+    group_id : String, group_name : String, ip_permissions = Vec < IpPermission >,
+    security_group_rule_descriptions = Vec < SecurityGroupRuleDescription > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateSecurityGroupRuleDescriptionsIngressInput {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -16555,11 +16518,11 @@ pub struct UpdateSecurityGroupRuleDescriptionsIngressInput {
 }
 rboto::__structure!(
     UpdateSecurityGroupRuleDescriptionsIngressInput
-    "UpdateSecurityGroupRuleDescriptionsIngressRequest"[set debug into] { dry_run = bool,
-    group_id : String, group_name : String, ip_permissions : Vec < IpPermission >,
-    security_group_rule_descriptions : Vec < SecurityGroupRuleDescription > } { _client }
+    "UpdateSecurityGroupRuleDescriptionsIngressRequest"[set into] { dry_run = bool,
+    group_id : String, group_name : String, ip_permissions = Vec < IpPermission >,
+    security_group_rule_descriptions = Vec < SecurityGroupRuleDescription > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ValidateSecurityGroupQuotasForInterfaceInput {
     /// The IDs of the security groups to validate for association with a single network interface. You must specify at least one ID, and each ID must be unique. The number of IDs cannot exceed the maximum number of security groups allowed per network interface.
@@ -16570,10 +16533,10 @@ pub struct ValidateSecurityGroupQuotasForInterfaceInput {
 }
 rboto::__structure!(
     ValidateSecurityGroupQuotasForInterfaceInput
-    "ValidateSecurityGroupQuotasForInterfaceRequest"[set debug into] { security_group_ids
-    : Vec < String >, dry_run = bool } { _client }
+    "ValidateSecurityGroupQuotasForInterfaceRequest"[set into] { security_group_ids = Vec
+    < String >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct WithdrawByoipCidrInput {
     /// The address range, in CIDR notation.
@@ -16583,6 +16546,6 @@ pub struct WithdrawByoipCidrInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    WithdrawByoipCidrInput "WithdrawByoipCidrRequest"[set debug into] { cidr : String,
-    dry_run = bool } { _client }
+    WithdrawByoipCidrInput "WithdrawByoipCidrRequest"[set into] { cidr : String, dry_run
+    = bool } { _client }
 );

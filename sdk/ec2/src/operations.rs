@@ -6,1978 +6,1268 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; AcceptAddressTransferInput => AcceptAddressTransferOutput =
-    super::schema::ops::ACCEPT_ADDRESS_TRANSFER, "AcceptAddressTransfer";
+    super::error::Exception, super::schema::SERVICE; AcceptAddressTransferInput =>
+    AcceptAddressTransferOutput, "AcceptAddressTransfer";
     AcceptCapacityReservationBillingOwnershipInput =>
-    AcceptCapacityReservationBillingOwnershipOutput =
-    super::schema::ops::ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP,
+    AcceptCapacityReservationBillingOwnershipOutput,
     "AcceptCapacityReservationBillingOwnership";
     AcceptReservedInstancesExchangeQuoteInput =>
-    AcceptReservedInstancesExchangeQuoteOutput =
-    super::schema::ops::ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE,
-    "AcceptReservedInstancesExchangeQuote"; AcceptTransitGatewayClientVpnAttachmentInput
-    => AcceptTransitGatewayClientVpnAttachmentOutput =
-    super::schema::ops::ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
+    AcceptReservedInstancesExchangeQuoteOutput, "AcceptReservedInstancesExchangeQuote";
+    AcceptTransitGatewayClientVpnAttachmentInput =>
+    AcceptTransitGatewayClientVpnAttachmentOutput,
     "AcceptTransitGatewayClientVpnAttachment";
     AcceptTransitGatewayMulticastDomainAssociationsInput =>
-    AcceptTransitGatewayMulticastDomainAssociationsOutput =
-    super::schema::ops::ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS,
+    AcceptTransitGatewayMulticastDomainAssociationsOutput,
     "AcceptTransitGatewayMulticastDomainAssociations";
     AcceptTransitGatewayPeeringAttachmentInput =>
-    AcceptTransitGatewayPeeringAttachmentOutput =
-    super::schema::ops::ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT,
-    "AcceptTransitGatewayPeeringAttachment"; AcceptTransitGatewayVpcAttachmentInput =>
-    AcceptTransitGatewayVpcAttachmentOutput =
-    super::schema::ops::ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT,
+    AcceptTransitGatewayPeeringAttachmentOutput, "AcceptTransitGatewayPeeringAttachment";
+    AcceptTransitGatewayVpcAttachmentInput => AcceptTransitGatewayVpcAttachmentOutput,
     "AcceptTransitGatewayVpcAttachment"; AcceptVpcEndpointConnectionsInput =>
-    AcceptVpcEndpointConnectionsOutput =
-    super::schema::ops::ACCEPT_VPC_ENDPOINT_CONNECTIONS, "AcceptVpcEndpointConnections";
-    AcceptVpcPeeringConnectionInput => AcceptVpcPeeringConnectionOutput =
-    super::schema::ops::ACCEPT_VPC_PEERING_CONNECTION, "AcceptVpcPeeringConnection";
-    AdvertiseByoipCidrInput => AdvertiseByoipCidrOutput =
-    super::schema::ops::ADVERTISE_BYOIP_CIDR, "AdvertiseByoipCidr"; AllocateAddressInput
-    => AllocateAddressOutput = super::schema::ops::ALLOCATE_ADDRESS, "AllocateAddress";
-    AllocateHostsInput => AllocateHostsOutput = super::schema::ops::ALLOCATE_HOSTS,
-    "AllocateHosts"; AllocateIpamPoolCidrInput => AllocateIpamPoolCidrOutput =
-    super::schema::ops::ALLOCATE_IPAM_POOL_CIDR, "AllocateIpamPoolCidr";
+    AcceptVpcEndpointConnectionsOutput, "AcceptVpcEndpointConnections";
+    AcceptVpcPeeringConnectionInput => AcceptVpcPeeringConnectionOutput,
+    "AcceptVpcPeeringConnection"; AdvertiseByoipCidrInput => AdvertiseByoipCidrOutput,
+    "AdvertiseByoipCidr"; AllocateAddressInput => AllocateAddressOutput,
+    "AllocateAddress"; AllocateHostsInput => AllocateHostsOutput, "AllocateHosts";
+    AllocateIpamPoolCidrInput => AllocateIpamPoolCidrOutput, "AllocateIpamPoolCidr";
     ApplySecurityGroupsToClientVpnTargetNetworkInput =>
-    ApplySecurityGroupsToClientVpnTargetNetworkOutput =
-    super::schema::ops::APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK,
+    ApplySecurityGroupsToClientVpnTargetNetworkOutput,
     "ApplySecurityGroupsToClientVpnTargetNetwork"; AssignIpv6AddressesInput =>
-    AssignIpv6AddressesOutput = super::schema::ops::ASSIGN_IPV6_ADDRESSES,
-    "AssignIpv6Addresses"; AssignPrivateIpAddressesInput =>
-    AssignPrivateIpAddressesOutput = super::schema::ops::ASSIGN_PRIVATE_IP_ADDRESSES,
-    "AssignPrivateIpAddresses"; AssignPrivateNatGatewayAddressInput =>
-    AssignPrivateNatGatewayAddressOutput =
-    super::schema::ops::ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS,
-    "AssignPrivateNatGatewayAddress"; AssociateAddressInput => AssociateAddressOutput =
-    super::schema::ops::ASSOCIATE_ADDRESS, "AssociateAddress";
-    AssociateApplicationStatusCheckInput => AssociateApplicationStatusCheckOutput =
-    super::schema::ops::ASSOCIATE_APPLICATION_STATUS_CHECK,
-    "AssociateApplicationStatusCheck"; AssociateCapacityReservationBillingOwnerInput =>
-    AssociateCapacityReservationBillingOwnerOutput =
-    super::schema::ops::ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER,
+    AssignIpv6AddressesOutput, "AssignIpv6Addresses"; AssignPrivateIpAddressesInput =>
+    AssignPrivateIpAddressesOutput, "AssignPrivateIpAddresses";
+    AssignPrivateNatGatewayAddressInput => AssignPrivateNatGatewayAddressOutput,
+    "AssignPrivateNatGatewayAddress"; AssociateAddressInput => AssociateAddressOutput,
+    "AssociateAddress"; AssociateApplicationStatusCheckInput =>
+    AssociateApplicationStatusCheckOutput, "AssociateApplicationStatusCheck";
+    AssociateCapacityReservationBillingOwnerInput =>
+    AssociateCapacityReservationBillingOwnerOutput,
     "AssociateCapacityReservationBillingOwner"; AssociateClientVpnTargetNetworkInput =>
-    AssociateClientVpnTargetNetworkOutput =
-    super::schema::ops::ASSOCIATE_CLIENT_VPN_TARGET_NETWORK,
-    "AssociateClientVpnTargetNetwork"; AssociateDhcpOptionsInput =>
-    AssociateDhcpOptionsOutput = super::schema::ops::ASSOCIATE_DHCP_OPTIONS,
-    "AssociateDhcpOptions"; AssociateEnclaveCertificateIamRoleInput =>
-    AssociateEnclaveCertificateIamRoleOutput =
-    super::schema::ops::ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE,
+    AssociateClientVpnTargetNetworkOutput, "AssociateClientVpnTargetNetwork";
+    AssociateDhcpOptionsInput => AssociateDhcpOptionsOutput, "AssociateDhcpOptions";
+    AssociateEnclaveCertificateIamRoleInput => AssociateEnclaveCertificateIamRoleOutput,
     "AssociateEnclaveCertificateIamRole"; AssociateIamInstanceProfileInput =>
-    AssociateIamInstanceProfileOutput =
-    super::schema::ops::ASSOCIATE_IAM_INSTANCE_PROFILE, "AssociateIamInstanceProfile";
-    AssociateInstanceEventWindowInput => AssociateInstanceEventWindowOutput =
-    super::schema::ops::ASSOCIATE_INSTANCE_EVENT_WINDOW, "AssociateInstanceEventWindow";
-    AssociateIpamByoasnInput => AssociateIpamByoasnOutput =
-    super::schema::ops::ASSOCIATE_IPAM_BYOASN, "AssociateIpamByoasn";
-    AssociateIpamResourceDiscoveryInput => AssociateIpamResourceDiscoveryOutput =
-    super::schema::ops::ASSOCIATE_IPAM_RESOURCE_DISCOVERY,
-    "AssociateIpamResourceDiscovery"; AssociateKmsKeyIdInput => AssociateKmsKeyIdOutput =
-    super::schema::ops::ASSOCIATE_KMS_KEY_ID, "AssociateKmsKeyId";
-    AssociateNatGatewayAddressInput => AssociateNatGatewayAddressOutput =
-    super::schema::ops::ASSOCIATE_NAT_GATEWAY_ADDRESS, "AssociateNatGatewayAddress";
-    AssociateNetworkingFlexCostAllocationPolicyInput =>
-    AssociateNetworkingFlexCostAllocationPolicyOutput =
-    super::schema::ops::ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
+    AssociateIamInstanceProfileOutput, "AssociateIamInstanceProfile";
+    AssociateInstanceEventWindowInput => AssociateInstanceEventWindowOutput,
+    "AssociateInstanceEventWindow"; AssociateIpamByoasnInput =>
+    AssociateIpamByoasnOutput, "AssociateIpamByoasn"; AssociateIpamResourceDiscoveryInput
+    => AssociateIpamResourceDiscoveryOutput, "AssociateIpamResourceDiscovery";
+    AssociateKmsKeyIdInput => AssociateKmsKeyIdOutput, "AssociateKmsKeyId";
+    AssociateNatGatewayAddressInput => AssociateNatGatewayAddressOutput,
+    "AssociateNatGatewayAddress"; AssociateNetworkingFlexCostAllocationPolicyInput =>
+    AssociateNetworkingFlexCostAllocationPolicyOutput,
     "AssociateNetworkingFlexCostAllocationPolicy"; AssociateRouteServerInput =>
-    AssociateRouteServerOutput = super::schema::ops::ASSOCIATE_ROUTE_SERVER,
-    "AssociateRouteServer"; AssociateRouteTableInput => AssociateRouteTableOutput =
-    super::schema::ops::ASSOCIATE_ROUTE_TABLE, "AssociateRouteTable";
-    AssociateSecurityGroupVpcInput => AssociateSecurityGroupVpcOutput =
-    super::schema::ops::ASSOCIATE_SECURITY_GROUP_VPC, "AssociateSecurityGroupVpc";
-    AssociateSubnetCidrBlockInput => AssociateSubnetCidrBlockOutput =
-    super::schema::ops::ASSOCIATE_SUBNET_CIDR_BLOCK, "AssociateSubnetCidrBlock";
-    AssociateTransitGatewayMulticastDomainInput =>
-    AssociateTransitGatewayMulticastDomainOutput =
-    super::schema::ops::ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN,
+    AssociateRouteServerOutput, "AssociateRouteServer"; AssociateRouteTableInput =>
+    AssociateRouteTableOutput, "AssociateRouteTable"; AssociateSecurityGroupVpcInput =>
+    AssociateSecurityGroupVpcOutput, "AssociateSecurityGroupVpc";
+    AssociateSubnetCidrBlockInput => AssociateSubnetCidrBlockOutput,
+    "AssociateSubnetCidrBlock"; AssociateTransitGatewayMulticastDomainInput =>
+    AssociateTransitGatewayMulticastDomainOutput,
     "AssociateTransitGatewayMulticastDomain"; AssociateTransitGatewayPolicyTableInput =>
-    AssociateTransitGatewayPolicyTableOutput =
-    super::schema::ops::ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE,
-    "AssociateTransitGatewayPolicyTable"; AssociateTransitGatewayRouteTableInput =>
-    AssociateTransitGatewayRouteTableOutput =
-    super::schema::ops::ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE,
+    AssociateTransitGatewayPolicyTableOutput, "AssociateTransitGatewayPolicyTable";
+    AssociateTransitGatewayRouteTableInput => AssociateTransitGatewayRouteTableOutput,
     "AssociateTransitGatewayRouteTable"; AssociateTrunkInterfaceInput =>
-    AssociateTrunkInterfaceOutput = super::schema::ops::ASSOCIATE_TRUNK_INTERFACE,
-    "AssociateTrunkInterface"; AssociateVpcCidrBlockInput => AssociateVpcCidrBlockOutput
-    = super::schema::ops::ASSOCIATE_VPC_CIDR_BLOCK, "AssociateVpcCidrBlock";
-    AttachClassicLinkVpcInput => AttachClassicLinkVpcOutput =
-    super::schema::ops::ATTACH_CLASSIC_LINK_VPC, "AttachClassicLinkVpc";
-    AttachImageWatermarkInput => AttachImageWatermarkOutput =
-    super::schema::ops::ATTACH_IMAGE_WATERMARK, "AttachImageWatermark";
-    AttachInternetGatewayInput => AttachInternetGatewayOutput =
-    super::schema::ops::ATTACH_INTERNET_GATEWAY, "AttachInternetGateway";
-    AttachNetworkInterfaceInput => AttachNetworkInterfaceOutput =
-    super::schema::ops::ATTACH_NETWORK_INTERFACE, "AttachNetworkInterface";
-    AttachVerifiedAccessTrustProviderInput => AttachVerifiedAccessTrustProviderOutput =
-    super::schema::ops::ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER,
-    "AttachVerifiedAccessTrustProvider"; AttachVolumeInput => AttachVolumeOutput =
-    super::schema::ops::ATTACH_VOLUME, "AttachVolume"; AttachVpnGatewayInput =>
-    AttachVpnGatewayOutput = super::schema::ops::ATTACH_VPN_GATEWAY, "AttachVpnGateway";
-    AuthorizeClientVpnIngressInput => AuthorizeClientVpnIngressOutput =
-    super::schema::ops::AUTHORIZE_CLIENT_VPN_INGRESS, "AuthorizeClientVpnIngress";
-    AuthorizeSecurityGroupEgressInput => AuthorizeSecurityGroupEgressOutput =
-    super::schema::ops::AUTHORIZE_SECURITY_GROUP_EGRESS, "AuthorizeSecurityGroupEgress";
-    AuthorizeSecurityGroupIngressInput => AuthorizeSecurityGroupIngressOutput =
-    super::schema::ops::AUTHORIZE_SECURITY_GROUP_INGRESS,
+    AssociateTrunkInterfaceOutput, "AssociateTrunkInterface"; AssociateVpcCidrBlockInput
+    => AssociateVpcCidrBlockOutput, "AssociateVpcCidrBlock"; AttachClassicLinkVpcInput =>
+    AttachClassicLinkVpcOutput, "AttachClassicLinkVpc"; AttachImageWatermarkInput =>
+    AttachImageWatermarkOutput, "AttachImageWatermark"; AttachInternetGatewayInput =>
+    AttachInternetGatewayOutput, "AttachInternetGateway"; AttachNetworkInterfaceInput =>
+    AttachNetworkInterfaceOutput, "AttachNetworkInterface";
+    AttachVerifiedAccessTrustProviderInput => AttachVerifiedAccessTrustProviderOutput,
+    "AttachVerifiedAccessTrustProvider"; AttachVolumeInput => AttachVolumeOutput,
+    "AttachVolume"; AttachVpnGatewayInput => AttachVpnGatewayOutput, "AttachVpnGateway";
+    AuthorizeClientVpnIngressInput => AuthorizeClientVpnIngressOutput,
+    "AuthorizeClientVpnIngress"; AuthorizeSecurityGroupEgressInput =>
+    AuthorizeSecurityGroupEgressOutput, "AuthorizeSecurityGroupEgress";
+    AuthorizeSecurityGroupIngressInput => AuthorizeSecurityGroupIngressOutput,
     "AuthorizeSecurityGroupIngress"; BatchModifyIpamRoutingPolicyRegistrationsInput =>
-    BatchModifyIpamRoutingPolicyRegistrationsOutput =
-    super::schema::ops::BATCH_MODIFY_IPAM_ROUTING_POLICY_REGISTRATIONS,
+    BatchModifyIpamRoutingPolicyRegistrationsOutput,
     "BatchModifyIpamRoutingPolicyRegistrations"; BundleInstanceInput =>
-    BundleInstanceOutput = super::schema::ops::BUNDLE_INSTANCE, "BundleInstance";
-    CancelBundleTaskInput => CancelBundleTaskOutput =
-    super::schema::ops::CANCEL_BUNDLE_TASK, "CancelBundleTask";
-    CancelCapacityReservationInput => CancelCapacityReservationOutput =
-    super::schema::ops::CANCEL_CAPACITY_RESERVATION, "CancelCapacityReservation";
-    CancelCapacityReservationFleetsInput => CancelCapacityReservationFleetsOutput =
-    super::schema::ops::CANCEL_CAPACITY_RESERVATION_FLEETS,
+    BundleInstanceOutput, "BundleInstance"; CancelBundleTaskInput =>
+    CancelBundleTaskOutput, "CancelBundleTask"; CancelCapacityReservationInput =>
+    CancelCapacityReservationOutput, "CancelCapacityReservation";
+    CancelCapacityReservationFleetsInput => CancelCapacityReservationFleetsOutput,
     "CancelCapacityReservationFleets"; CancelConversionTaskInput =>
-    CancelConversionTaskOutput = super::schema::ops::CANCEL_CONVERSION_TASK,
-    "CancelConversionTask"; CancelDeclarativePoliciesReportInput =>
-    CancelDeclarativePoliciesReportOutput =
-    super::schema::ops::CANCEL_DECLARATIVE_POLICIES_REPORT,
-    "CancelDeclarativePoliciesReport"; CancelExportTaskInput => CancelExportTaskOutput =
-    super::schema::ops::CANCEL_EXPORT_TASK, "CancelExportTask";
-    CancelImageLaunchPermissionInput => CancelImageLaunchPermissionOutput =
-    super::schema::ops::CANCEL_IMAGE_LAUNCH_PERMISSION, "CancelImageLaunchPermission";
-    CancelImportTaskInput => CancelImportTaskOutput =
-    super::schema::ops::CANCEL_IMPORT_TASK, "CancelImportTask";
-    CancelReservedInstancesListingInput => CancelReservedInstancesListingOutput =
-    super::schema::ops::CANCEL_RESERVED_INSTANCES_LISTING,
+    CancelConversionTaskOutput, "CancelConversionTask";
+    CancelDeclarativePoliciesReportInput => CancelDeclarativePoliciesReportOutput,
+    "CancelDeclarativePoliciesReport"; CancelExportTaskInput => CancelExportTaskOutput,
+    "CancelExportTask"; CancelImageLaunchPermissionInput =>
+    CancelImageLaunchPermissionOutput, "CancelImageLaunchPermission";
+    CancelImportTaskInput => CancelImportTaskOutput, "CancelImportTask";
+    CancelReservedInstancesListingInput => CancelReservedInstancesListingOutput,
     "CancelReservedInstancesListing"; CancelSpotFleetRequestsInput =>
-    CancelSpotFleetRequestsOutput = super::schema::ops::CANCEL_SPOT_FLEET_REQUESTS,
-    "CancelSpotFleetRequests"; CancelSpotInstanceRequestsInput =>
-    CancelSpotInstanceRequestsOutput = super::schema::ops::CANCEL_SPOT_INSTANCE_REQUESTS,
+    CancelSpotFleetRequestsOutput, "CancelSpotFleetRequests";
+    CancelSpotInstanceRequestsInput => CancelSpotInstanceRequestsOutput,
     "CancelSpotInstanceRequests"; ConfirmProductInstanceInput =>
-    ConfirmProductInstanceOutput = super::schema::ops::CONFIRM_PRODUCT_INSTANCE,
-    "ConfirmProductInstance"; CopyFpgaImageInput => CopyFpgaImageOutput =
-    super::schema::ops::COPY_FPGA_IMAGE, "CopyFpgaImage"; CopyImageInput =>
-    CopyImageOutput = super::schema::ops::COPY_IMAGE, "CopyImage"; CopySnapshotInput =>
-    CopySnapshotOutput = super::schema::ops::COPY_SNAPSHOT, "CopySnapshot";
-    CopyVolumesInput => CopyVolumesOutput = super::schema::ops::COPY_VOLUMES,
-    "CopyVolumes"; CreateApplicationStatusCheckInput =>
-    CreateApplicationStatusCheckOutput =
-    super::schema::ops::CREATE_APPLICATION_STATUS_CHECK, "CreateApplicationStatusCheck";
-    CreateCapacityManagerDataExportInput => CreateCapacityManagerDataExportOutput =
-    super::schema::ops::CREATE_CAPACITY_MANAGER_DATA_EXPORT,
+    ConfirmProductInstanceOutput, "ConfirmProductInstance"; CopyFpgaImageInput =>
+    CopyFpgaImageOutput, "CopyFpgaImage"; CopyImageInput => CopyImageOutput, "CopyImage";
+    CopySnapshotInput => CopySnapshotOutput, "CopySnapshot"; CopyVolumesInput =>
+    CopyVolumesOutput, "CopyVolumes"; CreateApplicationStatusCheckInput =>
+    CreateApplicationStatusCheckOutput, "CreateApplicationStatusCheck";
+    CreateCapacityManagerDataExportInput => CreateCapacityManagerDataExportOutput,
     "CreateCapacityManagerDataExport"; CreateCapacityReservationInput =>
-    CreateCapacityReservationOutput = super::schema::ops::CREATE_CAPACITY_RESERVATION,
-    "CreateCapacityReservation"; CreateCapacityReservationBySplittingInput =>
-    CreateCapacityReservationBySplittingOutput =
-    super::schema::ops::CREATE_CAPACITY_RESERVATION_BY_SPLITTING,
-    "CreateCapacityReservationBySplitting";
+    CreateCapacityReservationOutput, "CreateCapacityReservation";
+    CreateCapacityReservationBySplittingInput =>
+    CreateCapacityReservationBySplittingOutput, "CreateCapacityReservationBySplitting";
     CreateCapacityReservationCancellationQuoteInput =>
-    CreateCapacityReservationCancellationQuoteOutput =
-    super::schema::ops::CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE,
+    CreateCapacityReservationCancellationQuoteOutput,
     "CreateCapacityReservationCancellationQuote";
     CreateCapacityReservationDateChangeQuoteInput =>
-    CreateCapacityReservationDateChangeQuoteOutput =
-    super::schema::ops::CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE,
+    CreateCapacityReservationDateChangeQuoteOutput,
     "CreateCapacityReservationDateChangeQuote"; CreateCapacityReservationFleetInput =>
-    CreateCapacityReservationFleetOutput =
-    super::schema::ops::CREATE_CAPACITY_RESERVATION_FLEET,
-    "CreateCapacityReservationFleet"; CreateCarrierGatewayInput =>
-    CreateCarrierGatewayOutput = super::schema::ops::CREATE_CARRIER_GATEWAY,
-    "CreateCarrierGateway"; CreateClientVpnEndpointInput => CreateClientVpnEndpointOutput
-    = super::schema::ops::CREATE_CLIENT_VPN_ENDPOINT, "CreateClientVpnEndpoint";
-    CreateClientVpnRouteInput => CreateClientVpnRouteOutput =
-    super::schema::ops::CREATE_CLIENT_VPN_ROUTE, "CreateClientVpnRoute";
-    CreateCoipCidrInput => CreateCoipCidrOutput = super::schema::ops::CREATE_COIP_CIDR,
-    "CreateCoipCidr"; CreateCoipPoolInput => CreateCoipPoolOutput =
-    super::schema::ops::CREATE_COIP_POOL, "CreateCoipPool"; CreateCustomerGatewayInput =>
-    CreateCustomerGatewayOutput = super::schema::ops::CREATE_CUSTOMER_GATEWAY,
-    "CreateCustomerGateway"; CreateDefaultSubnetInput => CreateDefaultSubnetOutput =
-    super::schema::ops::CREATE_DEFAULT_SUBNET, "CreateDefaultSubnet";
-    CreateDefaultVpcInput => CreateDefaultVpcOutput =
-    super::schema::ops::CREATE_DEFAULT_VPC, "CreateDefaultVpc";
+    CreateCapacityReservationFleetOutput, "CreateCapacityReservationFleet";
+    CreateCarrierGatewayInput => CreateCarrierGatewayOutput, "CreateCarrierGateway";
+    CreateClientVpnEndpointInput => CreateClientVpnEndpointOutput,
+    "CreateClientVpnEndpoint"; CreateClientVpnRouteInput => CreateClientVpnRouteOutput,
+    "CreateClientVpnRoute"; CreateCoipCidrInput => CreateCoipCidrOutput,
+    "CreateCoipCidr"; CreateCoipPoolInput => CreateCoipPoolOutput, "CreateCoipPool";
+    CreateCustomerGatewayInput => CreateCustomerGatewayOutput, "CreateCustomerGateway";
+    CreateDefaultSubnetInput => CreateDefaultSubnetOutput, "CreateDefaultSubnet";
+    CreateDefaultVpcInput => CreateDefaultVpcOutput, "CreateDefaultVpc";
     CreateDelegateMacVolumeOwnershipTaskInput =>
-    CreateDelegateMacVolumeOwnershipTaskOutput =
-    super::schema::ops::CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK,
-    "CreateDelegateMacVolumeOwnershipTask"; CreateDhcpOptionsInput =>
-    CreateDhcpOptionsOutput = super::schema::ops::CREATE_DHCP_OPTIONS,
-    "CreateDhcpOptions"; CreateEgressOnlyInternetGatewayInput =>
-    CreateEgressOnlyInternetGatewayOutput =
-    super::schema::ops::CREATE_EGRESS_ONLY_INTERNET_GATEWAY,
-    "CreateEgressOnlyInternetGateway"; CreateFleetInput => CreateFleetOutput =
-    super::schema::ops::CREATE_FLEET, "CreateFleet"; CreateFlowLogsInput =>
-    CreateFlowLogsOutput = super::schema::ops::CREATE_FLOW_LOGS, "CreateFlowLogs";
-    CreateFpgaImageInput => CreateFpgaImageOutput =
-    super::schema::ops::CREATE_FPGA_IMAGE, "CreateFpgaImage"; CreateImageInput =>
-    CreateImageOutput = super::schema::ops::CREATE_IMAGE, "CreateImage";
-    CreateImageUsageReportInput => CreateImageUsageReportOutput =
-    super::schema::ops::CREATE_IMAGE_USAGE_REPORT, "CreateImageUsageReport";
-    CreateInstanceConnectEndpointInput => CreateInstanceConnectEndpointOutput =
-    super::schema::ops::CREATE_INSTANCE_CONNECT_ENDPOINT,
+    CreateDelegateMacVolumeOwnershipTaskOutput, "CreateDelegateMacVolumeOwnershipTask";
+    CreateDhcpOptionsInput => CreateDhcpOptionsOutput, "CreateDhcpOptions";
+    CreateEgressOnlyInternetGatewayInput => CreateEgressOnlyInternetGatewayOutput,
+    "CreateEgressOnlyInternetGateway"; CreateFleetInput => CreateFleetOutput,
+    "CreateFleet"; CreateFlowLogsInput => CreateFlowLogsOutput, "CreateFlowLogs";
+    CreateFpgaImageInput => CreateFpgaImageOutput, "CreateFpgaImage"; CreateImageInput =>
+    CreateImageOutput, "CreateImage"; CreateImageUsageReportInput =>
+    CreateImageUsageReportOutput, "CreateImageUsageReport";
+    CreateInstanceConnectEndpointInput => CreateInstanceConnectEndpointOutput,
     "CreateInstanceConnectEndpoint"; CreateInstanceEventWindowInput =>
-    CreateInstanceEventWindowOutput = super::schema::ops::CREATE_INSTANCE_EVENT_WINDOW,
-    "CreateInstanceEventWindow"; CreateInstanceExportTaskInput =>
-    CreateInstanceExportTaskOutput = super::schema::ops::CREATE_INSTANCE_EXPORT_TASK,
-    "CreateInstanceExportTask"; CreateInternetGatewayInput => CreateInternetGatewayOutput
-    = super::schema::ops::CREATE_INTERNET_GATEWAY, "CreateInternetGateway";
+    CreateInstanceEventWindowOutput, "CreateInstanceEventWindow";
+    CreateInstanceExportTaskInput => CreateInstanceExportTaskOutput,
+    "CreateInstanceExportTask"; CreateInternetGatewayInput =>
+    CreateInternetGatewayOutput, "CreateInternetGateway";
     CreateInterruptibleCapacityReservationAllocationInput =>
-    CreateInterruptibleCapacityReservationAllocationOutput =
-    super::schema::ops::CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION,
+    CreateInterruptibleCapacityReservationAllocationOutput,
     "CreateInterruptibleCapacityReservationAllocation"; CreateIpamInput =>
-    CreateIpamOutput = super::schema::ops::CREATE_IPAM, "CreateIpam";
-    CreateIpamExternalResourceVerificationTokenInput =>
-    CreateIpamExternalResourceVerificationTokenOutput =
-    super::schema::ops::CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN,
+    CreateIpamOutput, "CreateIpam"; CreateIpamExternalResourceVerificationTokenInput =>
+    CreateIpamExternalResourceVerificationTokenOutput,
     "CreateIpamExternalResourceVerificationToken";
     CreateIpamInternetRegistryAssociationInput =>
-    CreateIpamInternetRegistryAssociationOutput =
-    super::schema::ops::CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION,
-    "CreateIpamInternetRegistryAssociation"; CreateIpamPolicyInput =>
-    CreateIpamPolicyOutput = super::schema::ops::CREATE_IPAM_POLICY, "CreateIpamPolicy";
-    CreateIpamPoolInput => CreateIpamPoolOutput = super::schema::ops::CREATE_IPAM_POOL,
-    "CreateIpamPool"; CreateIpamPrefixListResolverInput =>
-    CreateIpamPrefixListResolverOutput =
-    super::schema::ops::CREATE_IPAM_PREFIX_LIST_RESOLVER, "CreateIpamPrefixListResolver";
-    CreateIpamPrefixListResolverTargetInput => CreateIpamPrefixListResolverTargetOutput =
-    super::schema::ops::CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET,
-    "CreateIpamPrefixListResolverTarget"; CreateIpamResourceDiscoveryInput =>
-    CreateIpamResourceDiscoveryOutput =
-    super::schema::ops::CREATE_IPAM_RESOURCE_DISCOVERY, "CreateIpamResourceDiscovery";
-    CreateIpamRoutingPolicyRegistrationInput => CreateIpamRoutingPolicyRegistrationOutput
-    = super::schema::ops::CREATE_IPAM_ROUTING_POLICY_REGISTRATION,
-    "CreateIpamRoutingPolicyRegistration"; CreateIpamScopeInput => CreateIpamScopeOutput
-    = super::schema::ops::CREATE_IPAM_SCOPE, "CreateIpamScope"; CreateKeyPairInput =>
-    CreateKeyPairOutput = super::schema::ops::CREATE_KEY_PAIR, "CreateKeyPair";
-    CreateLaunchTemplateInput => CreateLaunchTemplateOutput =
-    super::schema::ops::CREATE_LAUNCH_TEMPLATE, "CreateLaunchTemplate";
-    CreateLaunchTemplateVersionInput => CreateLaunchTemplateVersionOutput =
-    super::schema::ops::CREATE_LAUNCH_TEMPLATE_VERSION, "CreateLaunchTemplateVersion";
-    CreateLocalGatewayRouteInput => CreateLocalGatewayRouteOutput =
-    super::schema::ops::CREATE_LOCAL_GATEWAY_ROUTE, "CreateLocalGatewayRoute";
-    CreateLocalGatewayRouteTableInput => CreateLocalGatewayRouteTableOutput =
-    super::schema::ops::CREATE_LOCAL_GATEWAY_ROUTE_TABLE, "CreateLocalGatewayRouteTable";
+    CreateIpamInternetRegistryAssociationOutput, "CreateIpamInternetRegistryAssociation";
+    CreateIpamPolicyInput => CreateIpamPolicyOutput, "CreateIpamPolicy";
+    CreateIpamPoolInput => CreateIpamPoolOutput, "CreateIpamPool";
+    CreateIpamPrefixListResolverInput => CreateIpamPrefixListResolverOutput,
+    "CreateIpamPrefixListResolver"; CreateIpamPrefixListResolverTargetInput =>
+    CreateIpamPrefixListResolverTargetOutput, "CreateIpamPrefixListResolverTarget";
+    CreateIpamResourceDiscoveryInput => CreateIpamResourceDiscoveryOutput,
+    "CreateIpamResourceDiscovery"; CreateIpamRoutingPolicyRegistrationInput =>
+    CreateIpamRoutingPolicyRegistrationOutput, "CreateIpamRoutingPolicyRegistration";
+    CreateIpamScopeInput => CreateIpamScopeOutput, "CreateIpamScope"; CreateKeyPairInput
+    => CreateKeyPairOutput, "CreateKeyPair"; CreateLaunchTemplateInput =>
+    CreateLaunchTemplateOutput, "CreateLaunchTemplate"; CreateLaunchTemplateVersionInput
+    => CreateLaunchTemplateVersionOutput, "CreateLaunchTemplateVersion";
+    CreateLocalGatewayRouteInput => CreateLocalGatewayRouteOutput,
+    "CreateLocalGatewayRoute"; CreateLocalGatewayRouteTableInput =>
+    CreateLocalGatewayRouteTableOutput, "CreateLocalGatewayRouteTable";
     CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationInput =>
-    CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationOutput =
-    super::schema::ops::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION,
+    CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationOutput,
     "CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation";
     CreateLocalGatewayRouteTableVpcAssociationInput =>
-    CreateLocalGatewayRouteTableVpcAssociationOutput =
-    super::schema::ops::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION,
+    CreateLocalGatewayRouteTableVpcAssociationOutput,
     "CreateLocalGatewayRouteTableVpcAssociation"; CreateLocalGatewayVirtualInterfaceInput
-    => CreateLocalGatewayVirtualInterfaceOutput =
-    super::schema::ops::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE,
-    "CreateLocalGatewayVirtualInterface"; CreateLocalGatewayVirtualInterfaceGroupInput =>
-    CreateLocalGatewayVirtualInterfaceGroupOutput =
-    super::schema::ops::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP,
+    => CreateLocalGatewayVirtualInterfaceOutput, "CreateLocalGatewayVirtualInterface";
+    CreateLocalGatewayVirtualInterfaceGroupInput =>
+    CreateLocalGatewayVirtualInterfaceGroupOutput,
     "CreateLocalGatewayVirtualInterfaceGroup";
     CreateMacSystemIntegrityProtectionModificationTaskInput =>
-    CreateMacSystemIntegrityProtectionModificationTaskOutput =
-    super::schema::ops::CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK,
+    CreateMacSystemIntegrityProtectionModificationTaskOutput,
     "CreateMacSystemIntegrityProtectionModificationTask"; CreateManagedPrefixListInput =>
-    CreateManagedPrefixListOutput = super::schema::ops::CREATE_MANAGED_PREFIX_LIST,
-    "CreateManagedPrefixList"; CreateMetricCategoryInput => CreateMetricCategoryOutput =
-    super::schema::ops::CREATE_METRIC_CATEGORY, "CreateMetricCategory";
-    CreateNatGatewayInput => CreateNatGatewayOutput =
-    super::schema::ops::CREATE_NAT_GATEWAY, "CreateNatGateway"; CreateNetworkAclInput =>
-    CreateNetworkAclOutput = super::schema::ops::CREATE_NETWORK_ACL, "CreateNetworkAcl";
-    CreateNetworkAclEntryInput => CreateNetworkAclEntryOutput =
-    super::schema::ops::CREATE_NETWORK_ACL_ENTRY, "CreateNetworkAclEntry";
-    CreateNetworkInsightsAccessScopeInput => CreateNetworkInsightsAccessScopeOutput =
-    super::schema::ops::CREATE_NETWORK_INSIGHTS_ACCESS_SCOPE,
+    CreateManagedPrefixListOutput, "CreateManagedPrefixList"; CreateMetricCategoryInput
+    => CreateMetricCategoryOutput, "CreateMetricCategory"; CreateNatGatewayInput =>
+    CreateNatGatewayOutput, "CreateNatGateway"; CreateNetworkAclInput =>
+    CreateNetworkAclOutput, "CreateNetworkAcl"; CreateNetworkAclEntryInput =>
+    CreateNetworkAclEntryOutput, "CreateNetworkAclEntry";
+    CreateNetworkInsightsAccessScopeInput => CreateNetworkInsightsAccessScopeOutput,
     "CreateNetworkInsightsAccessScope"; CreateNetworkInsightsPathInput =>
-    CreateNetworkInsightsPathOutput = super::schema::ops::CREATE_NETWORK_INSIGHTS_PATH,
-    "CreateNetworkInsightsPath"; CreateNetworkInterfaceInput =>
-    CreateNetworkInterfaceOutput = super::schema::ops::CREATE_NETWORK_INTERFACE,
+    CreateNetworkInsightsPathOutput, "CreateNetworkInsightsPath";
+    CreateNetworkInterfaceInput => CreateNetworkInterfaceOutput,
     "CreateNetworkInterface"; CreateNetworkInterfacePermissionInput =>
-    CreateNetworkInterfacePermissionOutput =
-    super::schema::ops::CREATE_NETWORK_INTERFACE_PERMISSION,
-    "CreateNetworkInterfacePermission"; CreateNetworkingFlexCostAllocationPolicyInput =>
-    CreateNetworkingFlexCostAllocationPolicyOutput =
-    super::schema::ops::CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
+    CreateNetworkInterfacePermissionOutput, "CreateNetworkInterfacePermission";
+    CreateNetworkingFlexCostAllocationPolicyInput =>
+    CreateNetworkingFlexCostAllocationPolicyOutput,
     "CreateNetworkingFlexCostAllocationPolicy"; CreatePlacementGroupInput =>
-    CreatePlacementGroupOutput = super::schema::ops::CREATE_PLACEMENT_GROUP,
-    "CreatePlacementGroup"; CreatePublicIpv4PoolInput => CreatePublicIpv4PoolOutput =
-    super::schema::ops::CREATE_PUBLIC_IPV4_POOL, "CreatePublicIpv4Pool";
-    CreateReplaceRootVolumeTaskInput => CreateReplaceRootVolumeTaskOutput =
-    super::schema::ops::CREATE_REPLACE_ROOT_VOLUME_TASK, "CreateReplaceRootVolumeTask";
-    CreateReservedInstancesListingInput => CreateReservedInstancesListingOutput =
-    super::schema::ops::CREATE_RESERVED_INSTANCES_LISTING,
+    CreatePlacementGroupOutput, "CreatePlacementGroup"; CreatePublicIpv4PoolInput =>
+    CreatePublicIpv4PoolOutput, "CreatePublicIpv4Pool"; CreateReplaceRootVolumeTaskInput
+    => CreateReplaceRootVolumeTaskOutput, "CreateReplaceRootVolumeTask";
+    CreateReservedInstancesListingInput => CreateReservedInstancesListingOutput,
     "CreateReservedInstancesListing"; CreateRestoreImageTaskInput =>
-    CreateRestoreImageTaskOutput = super::schema::ops::CREATE_RESTORE_IMAGE_TASK,
-    "CreateRestoreImageTask"; CreateRouteInput => CreateRouteOutput =
-    super::schema::ops::CREATE_ROUTE, "CreateRoute"; CreateRouteServerInput =>
-    CreateRouteServerOutput = super::schema::ops::CREATE_ROUTE_SERVER,
+    CreateRestoreImageTaskOutput, "CreateRestoreImageTask"; CreateRouteInput =>
+    CreateRouteOutput, "CreateRoute"; CreateRouteServerInput => CreateRouteServerOutput,
     "CreateRouteServer"; CreateRouteServerEndpointInput =>
-    CreateRouteServerEndpointOutput = super::schema::ops::CREATE_ROUTE_SERVER_ENDPOINT,
-    "CreateRouteServerEndpoint"; CreateRouteServerPeerInput =>
-    CreateRouteServerPeerOutput = super::schema::ops::CREATE_ROUTE_SERVER_PEER,
-    "CreateRouteServerPeer"; CreateRouteTableInput => CreateRouteTableOutput =
-    super::schema::ops::CREATE_ROUTE_TABLE, "CreateRouteTable";
-    CreateSecondaryNetworkInput => CreateSecondaryNetworkOutput =
-    super::schema::ops::CREATE_SECONDARY_NETWORK, "CreateSecondaryNetwork";
-    CreateSecondarySubnetInput => CreateSecondarySubnetOutput =
-    super::schema::ops::CREATE_SECONDARY_SUBNET, "CreateSecondarySubnet";
-    CreateSecurityGroupInput => CreateSecurityGroupOutput =
-    super::schema::ops::CREATE_SECURITY_GROUP, "CreateSecurityGroup"; CreateSnapshotInput
-    => CreateSnapshotOutput = super::schema::ops::CREATE_SNAPSHOT, "CreateSnapshot";
-    CreateSnapshotsInput => CreateSnapshotsOutput = super::schema::ops::CREATE_SNAPSHOTS,
-    "CreateSnapshots"; CreateSpotDatafeedSubscriptionInput =>
-    CreateSpotDatafeedSubscriptionOutput =
-    super::schema::ops::CREATE_SPOT_DATAFEED_SUBSCRIPTION,
+    CreateRouteServerEndpointOutput, "CreateRouteServerEndpoint";
+    CreateRouteServerPeerInput => CreateRouteServerPeerOutput, "CreateRouteServerPeer";
+    CreateRouteTableInput => CreateRouteTableOutput, "CreateRouteTable";
+    CreateSecondaryNetworkInput => CreateSecondaryNetworkOutput,
+    "CreateSecondaryNetwork"; CreateSecondarySubnetInput => CreateSecondarySubnetOutput,
+    "CreateSecondarySubnet"; CreateSecurityGroupInput => CreateSecurityGroupOutput,
+    "CreateSecurityGroup"; CreateSnapshotInput => CreateSnapshotOutput, "CreateSnapshot";
+    CreateSnapshotsInput => CreateSnapshotsOutput, "CreateSnapshots";
+    CreateSpotDatafeedSubscriptionInput => CreateSpotDatafeedSubscriptionOutput,
     "CreateSpotDatafeedSubscription"; CreateStoreImageTaskInput =>
-    CreateStoreImageTaskOutput = super::schema::ops::CREATE_STORE_IMAGE_TASK,
-    "CreateStoreImageTask"; CreateSubnetInput => CreateSubnetOutput =
-    super::schema::ops::CREATE_SUBNET, "CreateSubnet"; CreateSubnetCidrReservationInput
-    => CreateSubnetCidrReservationOutput =
-    super::schema::ops::CREATE_SUBNET_CIDR_RESERVATION, "CreateSubnetCidrReservation";
-    CreateTagsInput => CreateTagsOutput = super::schema::ops::CREATE_TAGS, "CreateTags";
-    CreateTrafficMirrorFilterInput => CreateTrafficMirrorFilterOutput =
-    super::schema::ops::CREATE_TRAFFIC_MIRROR_FILTER, "CreateTrafficMirrorFilter";
-    CreateTrafficMirrorFilterRuleInput => CreateTrafficMirrorFilterRuleOutput =
-    super::schema::ops::CREATE_TRAFFIC_MIRROR_FILTER_RULE,
+    CreateStoreImageTaskOutput, "CreateStoreImageTask"; CreateSubnetInput =>
+    CreateSubnetOutput, "CreateSubnet"; CreateSubnetCidrReservationInput =>
+    CreateSubnetCidrReservationOutput, "CreateSubnetCidrReservation"; CreateTagsInput =>
+    CreateTagsOutput, "CreateTags"; CreateTrafficMirrorFilterInput =>
+    CreateTrafficMirrorFilterOutput, "CreateTrafficMirrorFilter";
+    CreateTrafficMirrorFilterRuleInput => CreateTrafficMirrorFilterRuleOutput,
     "CreateTrafficMirrorFilterRule"; CreateTrafficMirrorSessionInput =>
-    CreateTrafficMirrorSessionOutput = super::schema::ops::CREATE_TRAFFIC_MIRROR_SESSION,
-    "CreateTrafficMirrorSession"; CreateTrafficMirrorTargetInput =>
-    CreateTrafficMirrorTargetOutput = super::schema::ops::CREATE_TRAFFIC_MIRROR_TARGET,
-    "CreateTrafficMirrorTarget"; CreateTransitGatewayInput => CreateTransitGatewayOutput
-    = super::schema::ops::CREATE_TRANSIT_GATEWAY, "CreateTransitGateway";
-    CreateTransitGatewayConnectInput => CreateTransitGatewayConnectOutput =
-    super::schema::ops::CREATE_TRANSIT_GATEWAY_CONNECT, "CreateTransitGatewayConnect";
-    CreateTransitGatewayConnectPeerInput => CreateTransitGatewayConnectPeerOutput =
-    super::schema::ops::CREATE_TRANSIT_GATEWAY_CONNECT_PEER,
+    CreateTrafficMirrorSessionOutput, "CreateTrafficMirrorSession";
+    CreateTrafficMirrorTargetInput => CreateTrafficMirrorTargetOutput,
+    "CreateTrafficMirrorTarget"; CreateTransitGatewayInput => CreateTransitGatewayOutput,
+    "CreateTransitGateway"; CreateTransitGatewayConnectInput =>
+    CreateTransitGatewayConnectOutput, "CreateTransitGatewayConnect";
+    CreateTransitGatewayConnectPeerInput => CreateTransitGatewayConnectPeerOutput,
     "CreateTransitGatewayConnectPeer"; CreateTransitGatewayMeteringPolicyInput =>
-    CreateTransitGatewayMeteringPolicyOutput =
-    super::schema::ops::CREATE_TRANSIT_GATEWAY_METERING_POLICY,
-    "CreateTransitGatewayMeteringPolicy"; CreateTransitGatewayMeteringPolicyEntryInput =>
-    CreateTransitGatewayMeteringPolicyEntryOutput =
-    super::schema::ops::CREATE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY,
+    CreateTransitGatewayMeteringPolicyOutput, "CreateTransitGatewayMeteringPolicy";
+    CreateTransitGatewayMeteringPolicyEntryInput =>
+    CreateTransitGatewayMeteringPolicyEntryOutput,
     "CreateTransitGatewayMeteringPolicyEntry"; CreateTransitGatewayMulticastDomainInput
-    => CreateTransitGatewayMulticastDomainOutput =
-    super::schema::ops::CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN,
-    "CreateTransitGatewayMulticastDomain";
+    => CreateTransitGatewayMulticastDomainOutput, "CreateTransitGatewayMulticastDomain";
     CreateTransitGatewayNetworkFunctionAttachmentInput =>
-    CreateTransitGatewayNetworkFunctionAttachmentOutput =
-    super::schema::ops::CREATE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
+    CreateTransitGatewayNetworkFunctionAttachmentOutput,
     "CreateTransitGatewayNetworkFunctionAttachment";
     CreateTransitGatewayPeeringAttachmentInput =>
-    CreateTransitGatewayPeeringAttachmentOutput =
-    super::schema::ops::CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT,
-    "CreateTransitGatewayPeeringAttachment"; CreateTransitGatewayPolicyTableInput =>
-    CreateTransitGatewayPolicyTableOutput =
-    super::schema::ops::CREATE_TRANSIT_GATEWAY_POLICY_TABLE,
+    CreateTransitGatewayPeeringAttachmentOutput, "CreateTransitGatewayPeeringAttachment";
+    CreateTransitGatewayPolicyTableInput => CreateTransitGatewayPolicyTableOutput,
     "CreateTransitGatewayPolicyTable"; CreateTransitGatewayPolicyTableEntryInput =>
-    CreateTransitGatewayPolicyTableEntryOutput =
-    super::schema::ops::CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY,
-    "CreateTransitGatewayPolicyTableEntry"; CreateTransitGatewayPrefixListReferenceInput
-    => CreateTransitGatewayPrefixListReferenceOutput =
-    super::schema::ops::CREATE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE,
+    CreateTransitGatewayPolicyTableEntryOutput, "CreateTransitGatewayPolicyTableEntry";
+    CreateTransitGatewayPrefixListReferenceInput =>
+    CreateTransitGatewayPrefixListReferenceOutput,
     "CreateTransitGatewayPrefixListReference"; CreateTransitGatewayRouteInput =>
-    CreateTransitGatewayRouteOutput = super::schema::ops::CREATE_TRANSIT_GATEWAY_ROUTE,
-    "CreateTransitGatewayRoute"; CreateTransitGatewayRouteTableInput =>
-    CreateTransitGatewayRouteTableOutput =
-    super::schema::ops::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE,
+    CreateTransitGatewayRouteOutput, "CreateTransitGatewayRoute";
+    CreateTransitGatewayRouteTableInput => CreateTransitGatewayRouteTableOutput,
     "CreateTransitGatewayRouteTable"; CreateTransitGatewayRouteTableAnnouncementInput =>
-    CreateTransitGatewayRouteTableAnnouncementOutput =
-    super::schema::ops::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT,
+    CreateTransitGatewayRouteTableAnnouncementOutput,
     "CreateTransitGatewayRouteTableAnnouncement"; CreateTransitGatewayVpcAttachmentInput
-    => CreateTransitGatewayVpcAttachmentOutput =
-    super::schema::ops::CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT,
-    "CreateTransitGatewayVpcAttachment"; CreateVerifiedAccessEndpointInput =>
-    CreateVerifiedAccessEndpointOutput =
-    super::schema::ops::CREATE_VERIFIED_ACCESS_ENDPOINT, "CreateVerifiedAccessEndpoint";
-    CreateVerifiedAccessGroupInput => CreateVerifiedAccessGroupOutput =
-    super::schema::ops::CREATE_VERIFIED_ACCESS_GROUP, "CreateVerifiedAccessGroup";
-    CreateVerifiedAccessInstanceInput => CreateVerifiedAccessInstanceOutput =
-    super::schema::ops::CREATE_VERIFIED_ACCESS_INSTANCE, "CreateVerifiedAccessInstance";
-    CreateVerifiedAccessTrustProviderInput => CreateVerifiedAccessTrustProviderOutput =
-    super::schema::ops::CREATE_VERIFIED_ACCESS_TRUST_PROVIDER,
-    "CreateVerifiedAccessTrustProvider"; CreateVolumeInput => CreateVolumeOutput =
-    super::schema::ops::CREATE_VOLUME, "CreateVolume"; CreateVpcInput => CreateVpcOutput
-    = super::schema::ops::CREATE_VPC, "CreateVpc";
-    CreateVpcBlockPublicAccessExclusionInput => CreateVpcBlockPublicAccessExclusionOutput
-    = super::schema::ops::CREATE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION,
-    "CreateVpcBlockPublicAccessExclusion"; CreateVpcEncryptionControlInput =>
-    CreateVpcEncryptionControlOutput = super::schema::ops::CREATE_VPC_ENCRYPTION_CONTROL,
-    "CreateVpcEncryptionControl"; CreateVpcEndpointInput => CreateVpcEndpointOutput =
-    super::schema::ops::CREATE_VPC_ENDPOINT, "CreateVpcEndpoint";
-    CreateVpcEndpointConnectionNotificationInput =>
-    CreateVpcEndpointConnectionNotificationOutput =
-    super::schema::ops::CREATE_VPC_ENDPOINT_CONNECTION_NOTIFICATION,
+    => CreateTransitGatewayVpcAttachmentOutput, "CreateTransitGatewayVpcAttachment";
+    CreateVerifiedAccessEndpointInput => CreateVerifiedAccessEndpointOutput,
+    "CreateVerifiedAccessEndpoint"; CreateVerifiedAccessGroupInput =>
+    CreateVerifiedAccessGroupOutput, "CreateVerifiedAccessGroup";
+    CreateVerifiedAccessInstanceInput => CreateVerifiedAccessInstanceOutput,
+    "CreateVerifiedAccessInstance"; CreateVerifiedAccessTrustProviderInput =>
+    CreateVerifiedAccessTrustProviderOutput, "CreateVerifiedAccessTrustProvider";
+    CreateVolumeInput => CreateVolumeOutput, "CreateVolume"; CreateVpcInput =>
+    CreateVpcOutput, "CreateVpc"; CreateVpcBlockPublicAccessExclusionInput =>
+    CreateVpcBlockPublicAccessExclusionOutput, "CreateVpcBlockPublicAccessExclusion";
+    CreateVpcEncryptionControlInput => CreateVpcEncryptionControlOutput,
+    "CreateVpcEncryptionControl"; CreateVpcEndpointInput => CreateVpcEndpointOutput,
+    "CreateVpcEndpoint"; CreateVpcEndpointConnectionNotificationInput =>
+    CreateVpcEndpointConnectionNotificationOutput,
     "CreateVpcEndpointConnectionNotification"; CreateVpcEndpointServiceConfigurationInput
-    => CreateVpcEndpointServiceConfigurationOutput =
-    super::schema::ops::CREATE_VPC_ENDPOINT_SERVICE_CONFIGURATION,
+    => CreateVpcEndpointServiceConfigurationOutput,
     "CreateVpcEndpointServiceConfiguration"; CreateVpcPeeringConnectionInput =>
-    CreateVpcPeeringConnectionOutput = super::schema::ops::CREATE_VPC_PEERING_CONNECTION,
-    "CreateVpcPeeringConnection"; CreateVpnConcentratorInput =>
-    CreateVpnConcentratorOutput = super::schema::ops::CREATE_VPN_CONCENTRATOR,
-    "CreateVpnConcentrator"; CreateVpnConnectionInput => CreateVpnConnectionOutput =
-    super::schema::ops::CREATE_VPN_CONNECTION, "CreateVpnConnection";
-    CreateVpnConnectionRouteInput => CreateVpnConnectionRouteOutput =
-    super::schema::ops::CREATE_VPN_CONNECTION_ROUTE, "CreateVpnConnectionRoute";
-    CreateVpnGatewayInput => CreateVpnGatewayOutput =
-    super::schema::ops::CREATE_VPN_GATEWAY, "CreateVpnGateway";
-    DeleteApplicationStatusCheckInput => DeleteApplicationStatusCheckOutput =
-    super::schema::ops::DELETE_APPLICATION_STATUS_CHECK, "DeleteApplicationStatusCheck";
-    DeleteCapacityManagerDataExportInput => DeleteCapacityManagerDataExportOutput =
-    super::schema::ops::DELETE_CAPACITY_MANAGER_DATA_EXPORT,
+    CreateVpcPeeringConnectionOutput, "CreateVpcPeeringConnection";
+    CreateVpnConcentratorInput => CreateVpnConcentratorOutput, "CreateVpnConcentrator";
+    CreateVpnConnectionInput => CreateVpnConnectionOutput, "CreateVpnConnection";
+    CreateVpnConnectionRouteInput => CreateVpnConnectionRouteOutput,
+    "CreateVpnConnectionRoute"; CreateVpnGatewayInput => CreateVpnGatewayOutput,
+    "CreateVpnGateway"; DeleteApplicationStatusCheckInput =>
+    DeleteApplicationStatusCheckOutput, "DeleteApplicationStatusCheck";
+    DeleteCapacityManagerDataExportInput => DeleteCapacityManagerDataExportOutput,
     "DeleteCapacityManagerDataExport"; DeleteCarrierGatewayInput =>
-    DeleteCarrierGatewayOutput = super::schema::ops::DELETE_CARRIER_GATEWAY,
-    "DeleteCarrierGateway"; DeleteClientVpnEndpointInput => DeleteClientVpnEndpointOutput
-    = super::schema::ops::DELETE_CLIENT_VPN_ENDPOINT, "DeleteClientVpnEndpoint";
+    DeleteCarrierGatewayOutput, "DeleteCarrierGateway"; DeleteClientVpnEndpointInput =>
+    DeleteClientVpnEndpointOutput, "DeleteClientVpnEndpoint";
     DeleteClientVpnEndpointAuthorizationPolicyInput =>
-    DeleteClientVpnEndpointAuthorizationPolicyOutput =
-    super::schema::ops::DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY,
+    DeleteClientVpnEndpointAuthorizationPolicyOutput,
     "DeleteClientVpnEndpointAuthorizationPolicy"; DeleteClientVpnRouteInput =>
-    DeleteClientVpnRouteOutput = super::schema::ops::DELETE_CLIENT_VPN_ROUTE,
-    "DeleteClientVpnRoute"; DeleteCoipCidrInput => DeleteCoipCidrOutput =
-    super::schema::ops::DELETE_COIP_CIDR, "DeleteCoipCidr"; DeleteCoipPoolInput =>
-    DeleteCoipPoolOutput = super::schema::ops::DELETE_COIP_POOL, "DeleteCoipPool";
-    DeleteCustomerGatewayInput => DeleteCustomerGatewayOutput =
-    super::schema::ops::DELETE_CUSTOMER_GATEWAY, "DeleteCustomerGateway";
-    DeleteDhcpOptionsInput => DeleteDhcpOptionsOutput =
-    super::schema::ops::DELETE_DHCP_OPTIONS, "DeleteDhcpOptions";
-    DeleteEgressOnlyInternetGatewayInput => DeleteEgressOnlyInternetGatewayOutput =
-    super::schema::ops::DELETE_EGRESS_ONLY_INTERNET_GATEWAY,
-    "DeleteEgressOnlyInternetGateway"; DeleteFleetsInput => DeleteFleetsOutput =
-    super::schema::ops::DELETE_FLEETS, "DeleteFleets"; DeleteFlowLogsInput =>
-    DeleteFlowLogsOutput = super::schema::ops::DELETE_FLOW_LOGS, "DeleteFlowLogs";
-    DeleteFpgaImageInput => DeleteFpgaImageOutput =
-    super::schema::ops::DELETE_FPGA_IMAGE, "DeleteFpgaImage"; DeleteImageUsageReportInput
-    => DeleteImageUsageReportOutput = super::schema::ops::DELETE_IMAGE_USAGE_REPORT,
-    "DeleteImageUsageReport"; DeleteInstanceConnectEndpointInput =>
-    DeleteInstanceConnectEndpointOutput =
-    super::schema::ops::DELETE_INSTANCE_CONNECT_ENDPOINT,
+    DeleteClientVpnRouteOutput, "DeleteClientVpnRoute"; DeleteCoipCidrInput =>
+    DeleteCoipCidrOutput, "DeleteCoipCidr"; DeleteCoipPoolInput => DeleteCoipPoolOutput,
+    "DeleteCoipPool"; DeleteCustomerGatewayInput => DeleteCustomerGatewayOutput,
+    "DeleteCustomerGateway"; DeleteDhcpOptionsInput => DeleteDhcpOptionsOutput,
+    "DeleteDhcpOptions"; DeleteEgressOnlyInternetGatewayInput =>
+    DeleteEgressOnlyInternetGatewayOutput, "DeleteEgressOnlyInternetGateway";
+    DeleteFleetsInput => DeleteFleetsOutput, "DeleteFleets"; DeleteFlowLogsInput =>
+    DeleteFlowLogsOutput, "DeleteFlowLogs"; DeleteFpgaImageInput =>
+    DeleteFpgaImageOutput, "DeleteFpgaImage"; DeleteImageUsageReportInput =>
+    DeleteImageUsageReportOutput, "DeleteImageUsageReport";
+    DeleteInstanceConnectEndpointInput => DeleteInstanceConnectEndpointOutput,
     "DeleteInstanceConnectEndpoint"; DeleteInstanceEventWindowInput =>
-    DeleteInstanceEventWindowOutput = super::schema::ops::DELETE_INSTANCE_EVENT_WINDOW,
-    "DeleteInstanceEventWindow"; DeleteInternetGatewayInput =>
-    DeleteInternetGatewayOutput = super::schema::ops::DELETE_INTERNET_GATEWAY,
-    "DeleteInternetGateway"; DeleteIpamInput => DeleteIpamOutput =
-    super::schema::ops::DELETE_IPAM, "DeleteIpam";
+    DeleteInstanceEventWindowOutput, "DeleteInstanceEventWindow";
+    DeleteInternetGatewayInput => DeleteInternetGatewayOutput, "DeleteInternetGateway";
+    DeleteIpamInput => DeleteIpamOutput, "DeleteIpam";
     DeleteIpamExternalResourceVerificationTokenInput =>
-    DeleteIpamExternalResourceVerificationTokenOutput =
-    super::schema::ops::DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN,
+    DeleteIpamExternalResourceVerificationTokenOutput,
     "DeleteIpamExternalResourceVerificationToken";
     DeleteIpamInternetRegistryAssociationInput =>
-    DeleteIpamInternetRegistryAssociationOutput =
-    super::schema::ops::DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION,
-    "DeleteIpamInternetRegistryAssociation"; DeleteIpamPolicyInput =>
-    DeleteIpamPolicyOutput = super::schema::ops::DELETE_IPAM_POLICY, "DeleteIpamPolicy";
-    DeleteIpamPoolInput => DeleteIpamPoolOutput = super::schema::ops::DELETE_IPAM_POOL,
-    "DeleteIpamPool"; DeleteIpamPrefixListResolverInput =>
-    DeleteIpamPrefixListResolverOutput =
-    super::schema::ops::DELETE_IPAM_PREFIX_LIST_RESOLVER, "DeleteIpamPrefixListResolver";
-    DeleteIpamPrefixListResolverTargetInput => DeleteIpamPrefixListResolverTargetOutput =
-    super::schema::ops::DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET,
-    "DeleteIpamPrefixListResolverTarget"; DeleteIpamResourceDiscoveryInput =>
-    DeleteIpamResourceDiscoveryOutput =
-    super::schema::ops::DELETE_IPAM_RESOURCE_DISCOVERY, "DeleteIpamResourceDiscovery";
-    DeleteIpamRoutingPolicyRegistrationInput => DeleteIpamRoutingPolicyRegistrationOutput
-    = super::schema::ops::DELETE_IPAM_ROUTING_POLICY_REGISTRATION,
-    "DeleteIpamRoutingPolicyRegistration"; DeleteIpamScopeInput => DeleteIpamScopeOutput
-    = super::schema::ops::DELETE_IPAM_SCOPE, "DeleteIpamScope"; DeleteKeyPairInput =>
-    DeleteKeyPairOutput = super::schema::ops::DELETE_KEY_PAIR, "DeleteKeyPair";
-    DeleteLaunchTemplateInput => DeleteLaunchTemplateOutput =
-    super::schema::ops::DELETE_LAUNCH_TEMPLATE, "DeleteLaunchTemplate";
-    DeleteLaunchTemplateVersionsInput => DeleteLaunchTemplateVersionsOutput =
-    super::schema::ops::DELETE_LAUNCH_TEMPLATE_VERSIONS, "DeleteLaunchTemplateVersions";
-    DeleteLocalGatewayRouteInput => DeleteLocalGatewayRouteOutput =
-    super::schema::ops::DELETE_LOCAL_GATEWAY_ROUTE, "DeleteLocalGatewayRoute";
-    DeleteLocalGatewayRouteTableInput => DeleteLocalGatewayRouteTableOutput =
-    super::schema::ops::DELETE_LOCAL_GATEWAY_ROUTE_TABLE, "DeleteLocalGatewayRouteTable";
+    DeleteIpamInternetRegistryAssociationOutput, "DeleteIpamInternetRegistryAssociation";
+    DeleteIpamPolicyInput => DeleteIpamPolicyOutput, "DeleteIpamPolicy";
+    DeleteIpamPoolInput => DeleteIpamPoolOutput, "DeleteIpamPool";
+    DeleteIpamPrefixListResolverInput => DeleteIpamPrefixListResolverOutput,
+    "DeleteIpamPrefixListResolver"; DeleteIpamPrefixListResolverTargetInput =>
+    DeleteIpamPrefixListResolverTargetOutput, "DeleteIpamPrefixListResolverTarget";
+    DeleteIpamResourceDiscoveryInput => DeleteIpamResourceDiscoveryOutput,
+    "DeleteIpamResourceDiscovery"; DeleteIpamRoutingPolicyRegistrationInput =>
+    DeleteIpamRoutingPolicyRegistrationOutput, "DeleteIpamRoutingPolicyRegistration";
+    DeleteIpamScopeInput => DeleteIpamScopeOutput, "DeleteIpamScope"; DeleteKeyPairInput
+    => DeleteKeyPairOutput, "DeleteKeyPair"; DeleteLaunchTemplateInput =>
+    DeleteLaunchTemplateOutput, "DeleteLaunchTemplate"; DeleteLaunchTemplateVersionsInput
+    => DeleteLaunchTemplateVersionsOutput, "DeleteLaunchTemplateVersions";
+    DeleteLocalGatewayRouteInput => DeleteLocalGatewayRouteOutput,
+    "DeleteLocalGatewayRoute"; DeleteLocalGatewayRouteTableInput =>
+    DeleteLocalGatewayRouteTableOutput, "DeleteLocalGatewayRouteTable";
     DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationInput =>
-    DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationOutput =
-    super::schema::ops::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION,
+    DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationOutput,
     "DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation";
     DeleteLocalGatewayRouteTableVpcAssociationInput =>
-    DeleteLocalGatewayRouteTableVpcAssociationOutput =
-    super::schema::ops::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION,
+    DeleteLocalGatewayRouteTableVpcAssociationOutput,
     "DeleteLocalGatewayRouteTableVpcAssociation"; DeleteLocalGatewayVirtualInterfaceInput
-    => DeleteLocalGatewayVirtualInterfaceOutput =
-    super::schema::ops::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE,
-    "DeleteLocalGatewayVirtualInterface"; DeleteLocalGatewayVirtualInterfaceGroupInput =>
-    DeleteLocalGatewayVirtualInterfaceGroupOutput =
-    super::schema::ops::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP,
+    => DeleteLocalGatewayVirtualInterfaceOutput, "DeleteLocalGatewayVirtualInterface";
+    DeleteLocalGatewayVirtualInterfaceGroupInput =>
+    DeleteLocalGatewayVirtualInterfaceGroupOutput,
     "DeleteLocalGatewayVirtualInterfaceGroup"; DeleteManagedPrefixListInput =>
-    DeleteManagedPrefixListOutput = super::schema::ops::DELETE_MANAGED_PREFIX_LIST,
-    "DeleteManagedPrefixList"; DeleteMetricCategoryInput => DeleteMetricCategoryOutput =
-    super::schema::ops::DELETE_METRIC_CATEGORY, "DeleteMetricCategory";
-    DeleteNatGatewayInput => DeleteNatGatewayOutput =
-    super::schema::ops::DELETE_NAT_GATEWAY, "DeleteNatGateway"; DeleteNetworkAclInput =>
-    DeleteNetworkAclOutput = super::schema::ops::DELETE_NETWORK_ACL, "DeleteNetworkAcl";
-    DeleteNetworkAclEntryInput => DeleteNetworkAclEntryOutput =
-    super::schema::ops::DELETE_NETWORK_ACL_ENTRY, "DeleteNetworkAclEntry";
-    DeleteNetworkInsightsAccessScopeInput => DeleteNetworkInsightsAccessScopeOutput =
-    super::schema::ops::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE,
+    DeleteManagedPrefixListOutput, "DeleteManagedPrefixList"; DeleteMetricCategoryInput
+    => DeleteMetricCategoryOutput, "DeleteMetricCategory"; DeleteNatGatewayInput =>
+    DeleteNatGatewayOutput, "DeleteNatGateway"; DeleteNetworkAclInput =>
+    DeleteNetworkAclOutput, "DeleteNetworkAcl"; DeleteNetworkAclEntryInput =>
+    DeleteNetworkAclEntryOutput, "DeleteNetworkAclEntry";
+    DeleteNetworkInsightsAccessScopeInput => DeleteNetworkInsightsAccessScopeOutput,
     "DeleteNetworkInsightsAccessScope"; DeleteNetworkInsightsAccessScopeAnalysisInput =>
-    DeleteNetworkInsightsAccessScopeAnalysisOutput =
-    super::schema::ops::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS,
+    DeleteNetworkInsightsAccessScopeAnalysisOutput,
     "DeleteNetworkInsightsAccessScopeAnalysis"; DeleteNetworkInsightsAnalysisInput =>
-    DeleteNetworkInsightsAnalysisOutput =
-    super::schema::ops::DELETE_NETWORK_INSIGHTS_ANALYSIS,
-    "DeleteNetworkInsightsAnalysis"; DeleteNetworkInsightsPathInput =>
-    DeleteNetworkInsightsPathOutput = super::schema::ops::DELETE_NETWORK_INSIGHTS_PATH,
+    DeleteNetworkInsightsAnalysisOutput, "DeleteNetworkInsightsAnalysis";
+    DeleteNetworkInsightsPathInput => DeleteNetworkInsightsPathOutput,
     "DeleteNetworkInsightsPath"; DeleteNetworkInterfaceInput =>
-    DeleteNetworkInterfaceOutput = super::schema::ops::DELETE_NETWORK_INTERFACE,
-    "DeleteNetworkInterface"; DeleteNetworkInterfacePermissionInput =>
-    DeleteNetworkInterfacePermissionOutput =
-    super::schema::ops::DELETE_NETWORK_INTERFACE_PERMISSION,
+    DeleteNetworkInterfaceOutput, "DeleteNetworkInterface";
+    DeleteNetworkInterfacePermissionInput => DeleteNetworkInterfacePermissionOutput,
     "DeleteNetworkInterfacePermission"; DeleteNetworkingFlexCostAllocationPoliciesInput
-    => DeleteNetworkingFlexCostAllocationPoliciesOutput =
-    super::schema::ops::DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES,
+    => DeleteNetworkingFlexCostAllocationPoliciesOutput,
     "DeleteNetworkingFlexCostAllocationPolicies"; DeletePlacementGroupInput =>
-    DeletePlacementGroupOutput = super::schema::ops::DELETE_PLACEMENT_GROUP,
-    "DeletePlacementGroup"; DeletePublicIpv4PoolInput => DeletePublicIpv4PoolOutput =
-    super::schema::ops::DELETE_PUBLIC_IPV4_POOL, "DeletePublicIpv4Pool";
-    DeleteQueuedReservedInstancesInput => DeleteQueuedReservedInstancesOutput =
-    super::schema::ops::DELETE_QUEUED_RESERVED_INSTANCES,
-    "DeleteQueuedReservedInstances"; DeleteRouteInput => DeleteRouteOutput =
-    super::schema::ops::DELETE_ROUTE, "DeleteRoute"; DeleteRouteServerInput =>
-    DeleteRouteServerOutput = super::schema::ops::DELETE_ROUTE_SERVER,
+    DeletePlacementGroupOutput, "DeletePlacementGroup"; DeletePublicIpv4PoolInput =>
+    DeletePublicIpv4PoolOutput, "DeletePublicIpv4Pool";
+    DeleteQueuedReservedInstancesInput => DeleteQueuedReservedInstancesOutput,
+    "DeleteQueuedReservedInstances"; DeleteRouteInput => DeleteRouteOutput,
+    "DeleteRoute"; DeleteRouteServerInput => DeleteRouteServerOutput,
     "DeleteRouteServer"; DeleteRouteServerEndpointInput =>
-    DeleteRouteServerEndpointOutput = super::schema::ops::DELETE_ROUTE_SERVER_ENDPOINT,
-    "DeleteRouteServerEndpoint"; DeleteRouteServerPeerInput =>
-    DeleteRouteServerPeerOutput = super::schema::ops::DELETE_ROUTE_SERVER_PEER,
-    "DeleteRouteServerPeer"; DeleteRouteTableInput => DeleteRouteTableOutput =
-    super::schema::ops::DELETE_ROUTE_TABLE, "DeleteRouteTable";
-    DeleteSecondaryNetworkInput => DeleteSecondaryNetworkOutput =
-    super::schema::ops::DELETE_SECONDARY_NETWORK, "DeleteSecondaryNetwork";
-    DeleteSecondarySubnetInput => DeleteSecondarySubnetOutput =
-    super::schema::ops::DELETE_SECONDARY_SUBNET, "DeleteSecondarySubnet";
-    DeleteSecurityGroupInput => DeleteSecurityGroupOutput =
-    super::schema::ops::DELETE_SECURITY_GROUP, "DeleteSecurityGroup"; DeleteSnapshotInput
-    => DeleteSnapshotOutput = super::schema::ops::DELETE_SNAPSHOT, "DeleteSnapshot";
-    DeleteSpotDatafeedSubscriptionInput => DeleteSpotDatafeedSubscriptionOutput =
-    super::schema::ops::DELETE_SPOT_DATAFEED_SUBSCRIPTION,
-    "DeleteSpotDatafeedSubscription"; DeleteSubnetInput => DeleteSubnetOutput =
-    super::schema::ops::DELETE_SUBNET, "DeleteSubnet"; DeleteSubnetCidrReservationInput
-    => DeleteSubnetCidrReservationOutput =
-    super::schema::ops::DELETE_SUBNET_CIDR_RESERVATION, "DeleteSubnetCidrReservation";
-    DeleteTagsInput => DeleteTagsOutput = super::schema::ops::DELETE_TAGS, "DeleteTags";
-    DeleteTrafficMirrorFilterInput => DeleteTrafficMirrorFilterOutput =
-    super::schema::ops::DELETE_TRAFFIC_MIRROR_FILTER, "DeleteTrafficMirrorFilter";
-    DeleteTrafficMirrorFilterRuleInput => DeleteTrafficMirrorFilterRuleOutput =
-    super::schema::ops::DELETE_TRAFFIC_MIRROR_FILTER_RULE,
+    DeleteRouteServerEndpointOutput, "DeleteRouteServerEndpoint";
+    DeleteRouteServerPeerInput => DeleteRouteServerPeerOutput, "DeleteRouteServerPeer";
+    DeleteRouteTableInput => DeleteRouteTableOutput, "DeleteRouteTable";
+    DeleteSecondaryNetworkInput => DeleteSecondaryNetworkOutput,
+    "DeleteSecondaryNetwork"; DeleteSecondarySubnetInput => DeleteSecondarySubnetOutput,
+    "DeleteSecondarySubnet"; DeleteSecurityGroupInput => DeleteSecurityGroupOutput,
+    "DeleteSecurityGroup"; DeleteSnapshotInput => DeleteSnapshotOutput, "DeleteSnapshot";
+    DeleteSpotDatafeedSubscriptionInput => DeleteSpotDatafeedSubscriptionOutput,
+    "DeleteSpotDatafeedSubscription"; DeleteSubnetInput => DeleteSubnetOutput,
+    "DeleteSubnet"; DeleteSubnetCidrReservationInput =>
+    DeleteSubnetCidrReservationOutput, "DeleteSubnetCidrReservation"; DeleteTagsInput =>
+    DeleteTagsOutput, "DeleteTags"; DeleteTrafficMirrorFilterInput =>
+    DeleteTrafficMirrorFilterOutput, "DeleteTrafficMirrorFilter";
+    DeleteTrafficMirrorFilterRuleInput => DeleteTrafficMirrorFilterRuleOutput,
     "DeleteTrafficMirrorFilterRule"; DeleteTrafficMirrorSessionInput =>
-    DeleteTrafficMirrorSessionOutput = super::schema::ops::DELETE_TRAFFIC_MIRROR_SESSION,
-    "DeleteTrafficMirrorSession"; DeleteTrafficMirrorTargetInput =>
-    DeleteTrafficMirrorTargetOutput = super::schema::ops::DELETE_TRAFFIC_MIRROR_TARGET,
-    "DeleteTrafficMirrorTarget"; DeleteTransitGatewayInput => DeleteTransitGatewayOutput
-    = super::schema::ops::DELETE_TRANSIT_GATEWAY, "DeleteTransitGateway";
-    DeleteTransitGatewayClientVpnAttachmentInput =>
-    DeleteTransitGatewayClientVpnAttachmentOutput =
-    super::schema::ops::DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
+    DeleteTrafficMirrorSessionOutput, "DeleteTrafficMirrorSession";
+    DeleteTrafficMirrorTargetInput => DeleteTrafficMirrorTargetOutput,
+    "DeleteTrafficMirrorTarget"; DeleteTransitGatewayInput => DeleteTransitGatewayOutput,
+    "DeleteTransitGateway"; DeleteTransitGatewayClientVpnAttachmentInput =>
+    DeleteTransitGatewayClientVpnAttachmentOutput,
     "DeleteTransitGatewayClientVpnAttachment"; DeleteTransitGatewayConnectInput =>
-    DeleteTransitGatewayConnectOutput =
-    super::schema::ops::DELETE_TRANSIT_GATEWAY_CONNECT, "DeleteTransitGatewayConnect";
-    DeleteTransitGatewayConnectPeerInput => DeleteTransitGatewayConnectPeerOutput =
-    super::schema::ops::DELETE_TRANSIT_GATEWAY_CONNECT_PEER,
+    DeleteTransitGatewayConnectOutput, "DeleteTransitGatewayConnect";
+    DeleteTransitGatewayConnectPeerInput => DeleteTransitGatewayConnectPeerOutput,
     "DeleteTransitGatewayConnectPeer"; DeleteTransitGatewayMeteringPolicyInput =>
-    DeleteTransitGatewayMeteringPolicyOutput =
-    super::schema::ops::DELETE_TRANSIT_GATEWAY_METERING_POLICY,
-    "DeleteTransitGatewayMeteringPolicy"; DeleteTransitGatewayMeteringPolicyEntryInput =>
-    DeleteTransitGatewayMeteringPolicyEntryOutput =
-    super::schema::ops::DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY,
+    DeleteTransitGatewayMeteringPolicyOutput, "DeleteTransitGatewayMeteringPolicy";
+    DeleteTransitGatewayMeteringPolicyEntryInput =>
+    DeleteTransitGatewayMeteringPolicyEntryOutput,
     "DeleteTransitGatewayMeteringPolicyEntry"; DeleteTransitGatewayMulticastDomainInput
-    => DeleteTransitGatewayMulticastDomainOutput =
-    super::schema::ops::DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN,
-    "DeleteTransitGatewayMulticastDomain";
+    => DeleteTransitGatewayMulticastDomainOutput, "DeleteTransitGatewayMulticastDomain";
     DeleteTransitGatewayNetworkFunctionAttachmentInput =>
-    DeleteTransitGatewayNetworkFunctionAttachmentOutput =
-    super::schema::ops::DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
+    DeleteTransitGatewayNetworkFunctionAttachmentOutput,
     "DeleteTransitGatewayNetworkFunctionAttachment";
     DeleteTransitGatewayPeeringAttachmentInput =>
-    DeleteTransitGatewayPeeringAttachmentOutput =
-    super::schema::ops::DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT,
-    "DeleteTransitGatewayPeeringAttachment"; DeleteTransitGatewayPolicyTableInput =>
-    DeleteTransitGatewayPolicyTableOutput =
-    super::schema::ops::DELETE_TRANSIT_GATEWAY_POLICY_TABLE,
+    DeleteTransitGatewayPeeringAttachmentOutput, "DeleteTransitGatewayPeeringAttachment";
+    DeleteTransitGatewayPolicyTableInput => DeleteTransitGatewayPolicyTableOutput,
     "DeleteTransitGatewayPolicyTable"; DeleteTransitGatewayPolicyTableEntryInput =>
-    DeleteTransitGatewayPolicyTableEntryOutput =
-    super::schema::ops::DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY,
-    "DeleteTransitGatewayPolicyTableEntry"; DeleteTransitGatewayPrefixListReferenceInput
-    => DeleteTransitGatewayPrefixListReferenceOutput =
-    super::schema::ops::DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE,
+    DeleteTransitGatewayPolicyTableEntryOutput, "DeleteTransitGatewayPolicyTableEntry";
+    DeleteTransitGatewayPrefixListReferenceInput =>
+    DeleteTransitGatewayPrefixListReferenceOutput,
     "DeleteTransitGatewayPrefixListReference"; DeleteTransitGatewayRouteInput =>
-    DeleteTransitGatewayRouteOutput = super::schema::ops::DELETE_TRANSIT_GATEWAY_ROUTE,
-    "DeleteTransitGatewayRoute"; DeleteTransitGatewayRouteTableInput =>
-    DeleteTransitGatewayRouteTableOutput =
-    super::schema::ops::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE,
+    DeleteTransitGatewayRouteOutput, "DeleteTransitGatewayRoute";
+    DeleteTransitGatewayRouteTableInput => DeleteTransitGatewayRouteTableOutput,
     "DeleteTransitGatewayRouteTable"; DeleteTransitGatewayRouteTableAnnouncementInput =>
-    DeleteTransitGatewayRouteTableAnnouncementOutput =
-    super::schema::ops::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT,
+    DeleteTransitGatewayRouteTableAnnouncementOutput,
     "DeleteTransitGatewayRouteTableAnnouncement"; DeleteTransitGatewayVpcAttachmentInput
-    => DeleteTransitGatewayVpcAttachmentOutput =
-    super::schema::ops::DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT,
-    "DeleteTransitGatewayVpcAttachment"; DeleteVerifiedAccessEndpointInput =>
-    DeleteVerifiedAccessEndpointOutput =
-    super::schema::ops::DELETE_VERIFIED_ACCESS_ENDPOINT, "DeleteVerifiedAccessEndpoint";
-    DeleteVerifiedAccessGroupInput => DeleteVerifiedAccessGroupOutput =
-    super::schema::ops::DELETE_VERIFIED_ACCESS_GROUP, "DeleteVerifiedAccessGroup";
-    DeleteVerifiedAccessInstanceInput => DeleteVerifiedAccessInstanceOutput =
-    super::schema::ops::DELETE_VERIFIED_ACCESS_INSTANCE, "DeleteVerifiedAccessInstance";
-    DeleteVerifiedAccessTrustProviderInput => DeleteVerifiedAccessTrustProviderOutput =
-    super::schema::ops::DELETE_VERIFIED_ACCESS_TRUST_PROVIDER,
-    "DeleteVerifiedAccessTrustProvider"; DeleteVolumeInput => DeleteVolumeOutput =
-    super::schema::ops::DELETE_VOLUME, "DeleteVolume"; DeleteVpcInput => DeleteVpcOutput
-    = super::schema::ops::DELETE_VPC, "DeleteVpc";
-    DeleteVpcBlockPublicAccessExclusionInput => DeleteVpcBlockPublicAccessExclusionOutput
-    = super::schema::ops::DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION,
-    "DeleteVpcBlockPublicAccessExclusion"; DeleteVpcEncryptionControlInput =>
-    DeleteVpcEncryptionControlOutput = super::schema::ops::DELETE_VPC_ENCRYPTION_CONTROL,
+    => DeleteTransitGatewayVpcAttachmentOutput, "DeleteTransitGatewayVpcAttachment";
+    DeleteVerifiedAccessEndpointInput => DeleteVerifiedAccessEndpointOutput,
+    "DeleteVerifiedAccessEndpoint"; DeleteVerifiedAccessGroupInput =>
+    DeleteVerifiedAccessGroupOutput, "DeleteVerifiedAccessGroup";
+    DeleteVerifiedAccessInstanceInput => DeleteVerifiedAccessInstanceOutput,
+    "DeleteVerifiedAccessInstance"; DeleteVerifiedAccessTrustProviderInput =>
+    DeleteVerifiedAccessTrustProviderOutput, "DeleteVerifiedAccessTrustProvider";
+    DeleteVolumeInput => DeleteVolumeOutput, "DeleteVolume"; DeleteVpcInput =>
+    DeleteVpcOutput, "DeleteVpc"; DeleteVpcBlockPublicAccessExclusionInput =>
+    DeleteVpcBlockPublicAccessExclusionOutput, "DeleteVpcBlockPublicAccessExclusion";
+    DeleteVpcEncryptionControlInput => DeleteVpcEncryptionControlOutput,
     "DeleteVpcEncryptionControl"; DeleteVpcEndpointConnectionNotificationsInput =>
-    DeleteVpcEndpointConnectionNotificationsOutput =
-    super::schema::ops::DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS,
+    DeleteVpcEndpointConnectionNotificationsOutput,
     "DeleteVpcEndpointConnectionNotifications";
     DeleteVpcEndpointServiceConfigurationsInput =>
-    DeleteVpcEndpointServiceConfigurationsOutput =
-    super::schema::ops::DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS,
+    DeleteVpcEndpointServiceConfigurationsOutput,
     "DeleteVpcEndpointServiceConfigurations"; DeleteVpcEndpointsInput =>
-    DeleteVpcEndpointsOutput = super::schema::ops::DELETE_VPC_ENDPOINTS,
-    "DeleteVpcEndpoints"; DeleteVpcPeeringConnectionInput =>
-    DeleteVpcPeeringConnectionOutput = super::schema::ops::DELETE_VPC_PEERING_CONNECTION,
-    "DeleteVpcPeeringConnection"; DeleteVpnConcentratorInput =>
-    DeleteVpnConcentratorOutput = super::schema::ops::DELETE_VPN_CONCENTRATOR,
-    "DeleteVpnConcentrator"; DeleteVpnConnectionInput => DeleteVpnConnectionOutput =
-    super::schema::ops::DELETE_VPN_CONNECTION, "DeleteVpnConnection";
-    DeleteVpnConnectionRouteInput => DeleteVpnConnectionRouteOutput =
-    super::schema::ops::DELETE_VPN_CONNECTION_ROUTE, "DeleteVpnConnectionRoute";
-    DeleteVpnGatewayInput => DeleteVpnGatewayOutput =
-    super::schema::ops::DELETE_VPN_GATEWAY, "DeleteVpnGateway"; DeprovisionByoipCidrInput
-    => DeprovisionByoipCidrOutput = super::schema::ops::DEPROVISION_BYOIP_CIDR,
-    "DeprovisionByoipCidr"; DeprovisionIpamByoasnInput => DeprovisionIpamByoasnOutput =
-    super::schema::ops::DEPROVISION_IPAM_BYOASN, "DeprovisionIpamByoasn";
-    DeprovisionIpamPoolCidrInput => DeprovisionIpamPoolCidrOutput =
-    super::schema::ops::DEPROVISION_IPAM_POOL_CIDR, "DeprovisionIpamPoolCidr";
-    DeprovisionPublicIpv4PoolCidrInput => DeprovisionPublicIpv4PoolCidrOutput =
-    super::schema::ops::DEPROVISION_PUBLIC_IPV4_POOL_CIDR,
-    "DeprovisionPublicIpv4PoolCidr"; DeregisterImageInput => DeregisterImageOutput =
-    super::schema::ops::DEREGISTER_IMAGE, "DeregisterImage";
-    DeregisterInstanceEventNotificationAttributesInput =>
-    DeregisterInstanceEventNotificationAttributesOutput =
-    super::schema::ops::DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES,
+    DeleteVpcEndpointsOutput, "DeleteVpcEndpoints"; DeleteVpcPeeringConnectionInput =>
+    DeleteVpcPeeringConnectionOutput, "DeleteVpcPeeringConnection";
+    DeleteVpnConcentratorInput => DeleteVpnConcentratorOutput, "DeleteVpnConcentrator";
+    DeleteVpnConnectionInput => DeleteVpnConnectionOutput, "DeleteVpnConnection";
+    DeleteVpnConnectionRouteInput => DeleteVpnConnectionRouteOutput,
+    "DeleteVpnConnectionRoute"; DeleteVpnGatewayInput => DeleteVpnGatewayOutput,
+    "DeleteVpnGateway"; DeprovisionByoipCidrInput => DeprovisionByoipCidrOutput,
+    "DeprovisionByoipCidr"; DeprovisionIpamByoasnInput => DeprovisionIpamByoasnOutput,
+    "DeprovisionIpamByoasn"; DeprovisionIpamPoolCidrInput =>
+    DeprovisionIpamPoolCidrOutput, "DeprovisionIpamPoolCidr";
+    DeprovisionPublicIpv4PoolCidrInput => DeprovisionPublicIpv4PoolCidrOutput,
+    "DeprovisionPublicIpv4PoolCidr"; DeregisterImageInput => DeregisterImageOutput,
+    "DeregisterImage"; DeregisterInstanceEventNotificationAttributesInput =>
+    DeregisterInstanceEventNotificationAttributesOutput,
     "DeregisterInstanceEventNotificationAttributes";
     DeregisterTransitGatewayMulticastGroupMembersInput =>
-    DeregisterTransitGatewayMulticastGroupMembersOutput =
-    super::schema::ops::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS,
+    DeregisterTransitGatewayMulticastGroupMembersOutput,
     "DeregisterTransitGatewayMulticastGroupMembers";
     DeregisterTransitGatewayMulticastGroupSourcesInput =>
-    DeregisterTransitGatewayMulticastGroupSourcesOutput =
-    super::schema::ops::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES,
+    DeregisterTransitGatewayMulticastGroupSourcesOutput,
     "DeregisterTransitGatewayMulticastGroupSources"; DescribeAccountAttributesInput =>
-    DescribeAccountAttributesOutput = super::schema::ops::DESCRIBE_ACCOUNT_ATTRIBUTES,
-    "DescribeAccountAttributes"; DescribeAccountVpcEncryptionControlInput =>
-    DescribeAccountVpcEncryptionControlOutput =
-    super::schema::ops::DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL,
-    "DescribeAccountVpcEncryptionControl"; DescribeAddressTransfersInput =>
-    DescribeAddressTransfersOutput = super::schema::ops::DESCRIBE_ADDRESS_TRANSFERS,
-    "DescribeAddressTransfers"; DescribeAddressesInput => DescribeAddressesOutput =
-    super::schema::ops::DESCRIBE_ADDRESSES, "DescribeAddresses";
-    DescribeAddressesAttributeInput => DescribeAddressesAttributeOutput =
-    super::schema::ops::DESCRIBE_ADDRESSES_ATTRIBUTE, "DescribeAddressesAttribute";
-    DescribeAggregateIdFormatInput => DescribeAggregateIdFormatOutput =
-    super::schema::ops::DESCRIBE_AGGREGATE_ID_FORMAT, "DescribeAggregateIdFormat";
-    DescribeApplicationStatusInput => DescribeApplicationStatusOutput =
-    super::schema::ops::DESCRIBE_APPLICATION_STATUS, "DescribeApplicationStatus";
+    DescribeAccountAttributesOutput, "DescribeAccountAttributes";
+    DescribeAccountVpcEncryptionControlInput =>
+    DescribeAccountVpcEncryptionControlOutput, "DescribeAccountVpcEncryptionControl";
+    DescribeAddressTransfersInput => DescribeAddressTransfersOutput,
+    "DescribeAddressTransfers"; DescribeAddressesInput => DescribeAddressesOutput,
+    "DescribeAddresses"; DescribeAddressesAttributeInput =>
+    DescribeAddressesAttributeOutput, "DescribeAddressesAttribute";
+    DescribeAggregateIdFormatInput => DescribeAggregateIdFormatOutput,
+    "DescribeAggregateIdFormat"; DescribeApplicationStatusInput =>
+    DescribeApplicationStatusOutput, "DescribeApplicationStatus";
     DescribeApplicationStatusCheckAssociationsInput =>
-    DescribeApplicationStatusCheckAssociationsOutput =
-    super::schema::ops::DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS,
+    DescribeApplicationStatusCheckAssociationsOutput,
     "DescribeApplicationStatusCheckAssociations"; DescribeApplicationStatusChecksInput =>
-    DescribeApplicationStatusChecksOutput =
-    super::schema::ops::DESCRIBE_APPLICATION_STATUS_CHECKS,
-    "DescribeApplicationStatusChecks"; DescribeAvailabilityZonesInput =>
-    DescribeAvailabilityZonesOutput = super::schema::ops::DESCRIBE_AVAILABILITY_ZONES,
+    DescribeApplicationStatusChecksOutput, "DescribeApplicationStatusChecks";
+    DescribeAvailabilityZonesInput => DescribeAvailabilityZonesOutput,
     "DescribeAvailabilityZones"; DescribeAwsNetworkPerformanceMetricSubscriptionsInput =>
-    DescribeAwsNetworkPerformanceMetricSubscriptionsOutput =
-    super::schema::ops::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS,
+    DescribeAwsNetworkPerformanceMetricSubscriptionsOutput,
     "DescribeAwsNetworkPerformanceMetricSubscriptions"; DescribeBundleTasksInput =>
-    DescribeBundleTasksOutput = super::schema::ops::DESCRIBE_BUNDLE_TASKS,
-    "DescribeBundleTasks"; DescribeByoipCidrsInput => DescribeByoipCidrsOutput =
-    super::schema::ops::DESCRIBE_BYOIP_CIDRS, "DescribeByoipCidrs";
+    DescribeBundleTasksOutput, "DescribeBundleTasks"; DescribeByoipCidrsInput =>
+    DescribeByoipCidrsOutput, "DescribeByoipCidrs";
     DescribeCapacityBlockExtensionHistoryInput =>
-    DescribeCapacityBlockExtensionHistoryOutput =
-    super::schema::ops::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY,
-    "DescribeCapacityBlockExtensionHistory"; DescribeCapacityBlockExtensionOfferingsInput
-    => DescribeCapacityBlockExtensionOfferingsOutput =
-    super::schema::ops::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS,
+    DescribeCapacityBlockExtensionHistoryOutput, "DescribeCapacityBlockExtensionHistory";
+    DescribeCapacityBlockExtensionOfferingsInput =>
+    DescribeCapacityBlockExtensionOfferingsOutput,
     "DescribeCapacityBlockExtensionOfferings"; DescribeCapacityBlockOfferingsInput =>
-    DescribeCapacityBlockOfferingsOutput =
-    super::schema::ops::DESCRIBE_CAPACITY_BLOCK_OFFERINGS,
-    "DescribeCapacityBlockOfferings"; DescribeCapacityBlockStatusInput =>
-    DescribeCapacityBlockStatusOutput =
-    super::schema::ops::DESCRIBE_CAPACITY_BLOCK_STATUS, "DescribeCapacityBlockStatus";
-    DescribeCapacityBlocksInput => DescribeCapacityBlocksOutput =
-    super::schema::ops::DESCRIBE_CAPACITY_BLOCKS, "DescribeCapacityBlocks";
-    DescribeCapacityManagerDataExportsInput => DescribeCapacityManagerDataExportsOutput =
-    super::schema::ops::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS,
+    DescribeCapacityBlockOfferingsOutput, "DescribeCapacityBlockOfferings";
+    DescribeCapacityBlockStatusInput => DescribeCapacityBlockStatusOutput,
+    "DescribeCapacityBlockStatus"; DescribeCapacityBlocksInput =>
+    DescribeCapacityBlocksOutput, "DescribeCapacityBlocks";
+    DescribeCapacityManagerDataExportsInput => DescribeCapacityManagerDataExportsOutput,
     "DescribeCapacityManagerDataExports"; DescribeCapacityReservationBillingRequestsInput
-    => DescribeCapacityReservationBillingRequestsOutput =
-    super::schema::ops::DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS,
+    => DescribeCapacityReservationBillingRequestsOutput,
     "DescribeCapacityReservationBillingRequests";
     DescribeCapacityReservationCancellationQuotesInput =>
-    DescribeCapacityReservationCancellationQuotesOutput =
-    super::schema::ops::DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES,
+    DescribeCapacityReservationCancellationQuotesOutput,
     "DescribeCapacityReservationCancellationQuotes";
     DescribeCapacityReservationDateChangeQuotesInput =>
-    DescribeCapacityReservationDateChangeQuotesOutput =
-    super::schema::ops::DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES,
+    DescribeCapacityReservationDateChangeQuotesOutput,
     "DescribeCapacityReservationDateChangeQuotes"; DescribeCapacityReservationFleetsInput
-    => DescribeCapacityReservationFleetsOutput =
-    super::schema::ops::DESCRIBE_CAPACITY_RESERVATION_FLEETS,
-    "DescribeCapacityReservationFleets"; DescribeCapacityReservationTopologyInput =>
-    DescribeCapacityReservationTopologyOutput =
-    super::schema::ops::DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY,
-    "DescribeCapacityReservationTopology"; DescribeCapacityReservationsInput =>
-    DescribeCapacityReservationsOutput =
-    super::schema::ops::DESCRIBE_CAPACITY_RESERVATIONS, "DescribeCapacityReservations";
-    DescribeCarrierGatewaysInput => DescribeCarrierGatewaysOutput =
-    super::schema::ops::DESCRIBE_CARRIER_GATEWAYS, "DescribeCarrierGateways";
-    DescribeClassicLinkInstancesInput => DescribeClassicLinkInstancesOutput =
-    super::schema::ops::DESCRIBE_CLASSIC_LINK_INSTANCES, "DescribeClassicLinkInstances";
-    DescribeClientVpnAuthorizationRulesInput => DescribeClientVpnAuthorizationRulesOutput
-    = super::schema::ops::DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES,
-    "DescribeClientVpnAuthorizationRules"; DescribeClientVpnConnectionsInput =>
-    DescribeClientVpnConnectionsOutput =
-    super::schema::ops::DESCRIBE_CLIENT_VPN_CONNECTIONS, "DescribeClientVpnConnections";
-    DescribeClientVpnEndpointsInput => DescribeClientVpnEndpointsOutput =
-    super::schema::ops::DESCRIBE_CLIENT_VPN_ENDPOINTS, "DescribeClientVpnEndpoints";
-    DescribeClientVpnRoutesInput => DescribeClientVpnRoutesOutput =
-    super::schema::ops::DESCRIBE_CLIENT_VPN_ROUTES, "DescribeClientVpnRoutes";
-    DescribeClientVpnTargetNetworksInput => DescribeClientVpnTargetNetworksOutput =
-    super::schema::ops::DESCRIBE_CLIENT_VPN_TARGET_NETWORKS,
-    "DescribeClientVpnTargetNetworks"; DescribeCoipPoolsInput => DescribeCoipPoolsOutput
-    = super::schema::ops::DESCRIBE_COIP_POOLS, "DescribeCoipPools";
-    DescribeConversionTasksInput => DescribeConversionTasksOutput =
-    super::schema::ops::DESCRIBE_CONVERSION_TASKS, "DescribeConversionTasks";
-    DescribeCustomerGatewaysInput => DescribeCustomerGatewaysOutput =
-    super::schema::ops::DESCRIBE_CUSTOMER_GATEWAYS, "DescribeCustomerGateways";
-    DescribeDeclarativePoliciesReportsInput => DescribeDeclarativePoliciesReportsOutput =
-    super::schema::ops::DESCRIBE_DECLARATIVE_POLICIES_REPORTS,
+    => DescribeCapacityReservationFleetsOutput, "DescribeCapacityReservationFleets";
+    DescribeCapacityReservationTopologyInput =>
+    DescribeCapacityReservationTopologyOutput, "DescribeCapacityReservationTopology";
+    DescribeCapacityReservationsInput => DescribeCapacityReservationsOutput,
+    "DescribeCapacityReservations"; DescribeCarrierGatewaysInput =>
+    DescribeCarrierGatewaysOutput, "DescribeCarrierGateways";
+    DescribeClassicLinkInstancesInput => DescribeClassicLinkInstancesOutput,
+    "DescribeClassicLinkInstances"; DescribeClientVpnAuthorizationRulesInput =>
+    DescribeClientVpnAuthorizationRulesOutput, "DescribeClientVpnAuthorizationRules";
+    DescribeClientVpnConnectionsInput => DescribeClientVpnConnectionsOutput,
+    "DescribeClientVpnConnections"; DescribeClientVpnEndpointsInput =>
+    DescribeClientVpnEndpointsOutput, "DescribeClientVpnEndpoints";
+    DescribeClientVpnRoutesInput => DescribeClientVpnRoutesOutput,
+    "DescribeClientVpnRoutes"; DescribeClientVpnTargetNetworksInput =>
+    DescribeClientVpnTargetNetworksOutput, "DescribeClientVpnTargetNetworks";
+    DescribeCoipPoolsInput => DescribeCoipPoolsOutput, "DescribeCoipPools";
+    DescribeConversionTasksInput => DescribeConversionTasksOutput,
+    "DescribeConversionTasks"; DescribeCustomerGatewaysInput =>
+    DescribeCustomerGatewaysOutput, "DescribeCustomerGateways";
+    DescribeDeclarativePoliciesReportsInput => DescribeDeclarativePoliciesReportsOutput,
     "DescribeDeclarativePoliciesReports"; DescribeDhcpOptionsInput =>
-    DescribeDhcpOptionsOutput = super::schema::ops::DESCRIBE_DHCP_OPTIONS,
-    "DescribeDhcpOptions"; DescribeEgressOnlyInternetGatewaysInput =>
-    DescribeEgressOnlyInternetGatewaysOutput =
-    super::schema::ops::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS,
+    DescribeDhcpOptionsOutput, "DescribeDhcpOptions";
+    DescribeEgressOnlyInternetGatewaysInput => DescribeEgressOnlyInternetGatewaysOutput,
     "DescribeEgressOnlyInternetGateways"; DescribeElasticGpusInput =>
-    DescribeElasticGpusOutput = super::schema::ops::DESCRIBE_ELASTIC_GPUS,
-    "DescribeElasticGpus"; DescribeExportImageTasksInput =>
-    DescribeExportImageTasksOutput = super::schema::ops::DESCRIBE_EXPORT_IMAGE_TASKS,
-    "DescribeExportImageTasks"; DescribeExportTasksInput => DescribeExportTasksOutput =
-    super::schema::ops::DESCRIBE_EXPORT_TASKS, "DescribeExportTasks";
-    DescribeFastLaunchImagesInput => DescribeFastLaunchImagesOutput =
-    super::schema::ops::DESCRIBE_FAST_LAUNCH_IMAGES, "DescribeFastLaunchImages";
-    DescribeFastSnapshotRestoresInput => DescribeFastSnapshotRestoresOutput =
-    super::schema::ops::DESCRIBE_FAST_SNAPSHOT_RESTORES, "DescribeFastSnapshotRestores";
-    DescribeFleetHistoryInput => DescribeFleetHistoryOutput =
-    super::schema::ops::DESCRIBE_FLEET_HISTORY, "DescribeFleetHistory";
-    DescribeFleetInstancesInput => DescribeFleetInstancesOutput =
-    super::schema::ops::DESCRIBE_FLEET_INSTANCES, "DescribeFleetInstances";
-    DescribeFleetsInput => DescribeFleetsOutput = super::schema::ops::DESCRIBE_FLEETS,
-    "DescribeFleets"; DescribeFlowLogsInput => DescribeFlowLogsOutput =
-    super::schema::ops::DESCRIBE_FLOW_LOGS, "DescribeFlowLogs";
-    DescribeFpgaImageAttributeInput => DescribeFpgaImageAttributeOutput =
-    super::schema::ops::DESCRIBE_FPGA_IMAGE_ATTRIBUTE, "DescribeFpgaImageAttribute";
-    DescribeFpgaImagesInput => DescribeFpgaImagesOutput =
-    super::schema::ops::DESCRIBE_FPGA_IMAGES, "DescribeFpgaImages";
-    DescribeHostReservationOfferingsInput => DescribeHostReservationOfferingsOutput =
-    super::schema::ops::DESCRIBE_HOST_RESERVATION_OFFERINGS,
+    DescribeElasticGpusOutput, "DescribeElasticGpus"; DescribeExportImageTasksInput =>
+    DescribeExportImageTasksOutput, "DescribeExportImageTasks"; DescribeExportTasksInput
+    => DescribeExportTasksOutput, "DescribeExportTasks"; DescribeFastLaunchImagesInput =>
+    DescribeFastLaunchImagesOutput, "DescribeFastLaunchImages";
+    DescribeFastSnapshotRestoresInput => DescribeFastSnapshotRestoresOutput,
+    "DescribeFastSnapshotRestores"; DescribeFleetHistoryInput =>
+    DescribeFleetHistoryOutput, "DescribeFleetHistory"; DescribeFleetInstancesInput =>
+    DescribeFleetInstancesOutput, "DescribeFleetInstances"; DescribeFleetsInput =>
+    DescribeFleetsOutput, "DescribeFleets"; DescribeFlowLogsInput =>
+    DescribeFlowLogsOutput, "DescribeFlowLogs"; DescribeFpgaImageAttributeInput =>
+    DescribeFpgaImageAttributeOutput, "DescribeFpgaImageAttribute";
+    DescribeFpgaImagesInput => DescribeFpgaImagesOutput, "DescribeFpgaImages";
+    DescribeHostReservationOfferingsInput => DescribeHostReservationOfferingsOutput,
     "DescribeHostReservationOfferings"; DescribeHostReservationsInput =>
-    DescribeHostReservationsOutput = super::schema::ops::DESCRIBE_HOST_RESERVATIONS,
-    "DescribeHostReservations"; DescribeHostsInput => DescribeHostsOutput =
-    super::schema::ops::DESCRIBE_HOSTS, "DescribeHosts";
-    DescribeIamInstanceProfileAssociationsInput =>
-    DescribeIamInstanceProfileAssociationsOutput =
-    super::schema::ops::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS,
+    DescribeHostReservationsOutput, "DescribeHostReservations"; DescribeHostsInput =>
+    DescribeHostsOutput, "DescribeHosts"; DescribeIamInstanceProfileAssociationsInput =>
+    DescribeIamInstanceProfileAssociationsOutput,
     "DescribeIamInstanceProfileAssociations"; DescribeIdFormatInput =>
-    DescribeIdFormatOutput = super::schema::ops::DESCRIBE_ID_FORMAT, "DescribeIdFormat";
-    DescribeIdentityIdFormatInput => DescribeIdentityIdFormatOutput =
-    super::schema::ops::DESCRIBE_IDENTITY_ID_FORMAT, "DescribeIdentityIdFormat";
-    DescribeImageAttributeInput => DescribeImageAttributeOutput =
-    super::schema::ops::DESCRIBE_IMAGE_ATTRIBUTE, "DescribeImageAttribute";
-    DescribeImageReferencesInput => DescribeImageReferencesOutput =
-    super::schema::ops::DESCRIBE_IMAGE_REFERENCES, "DescribeImageReferences";
-    DescribeImageUsageReportEntriesInput => DescribeImageUsageReportEntriesOutput =
-    super::schema::ops::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES,
+    DescribeIdFormatOutput, "DescribeIdFormat"; DescribeIdentityIdFormatInput =>
+    DescribeIdentityIdFormatOutput, "DescribeIdentityIdFormat";
+    DescribeImageAttributeInput => DescribeImageAttributeOutput,
+    "DescribeImageAttribute"; DescribeImageReferencesInput =>
+    DescribeImageReferencesOutput, "DescribeImageReferences";
+    DescribeImageUsageReportEntriesInput => DescribeImageUsageReportEntriesOutput,
     "DescribeImageUsageReportEntries"; DescribeImageUsageReportsInput =>
-    DescribeImageUsageReportsOutput = super::schema::ops::DESCRIBE_IMAGE_USAGE_REPORTS,
-    "DescribeImageUsageReports"; DescribeImagesInput => DescribeImagesOutput =
-    super::schema::ops::DESCRIBE_IMAGES, "DescribeImages"; DescribeImportImageTasksInput
-    => DescribeImportImageTasksOutput = super::schema::ops::DESCRIBE_IMPORT_IMAGE_TASKS,
-    "DescribeImportImageTasks"; DescribeImportSnapshotTasksInput =>
-    DescribeImportSnapshotTasksOutput =
-    super::schema::ops::DESCRIBE_IMPORT_SNAPSHOT_TASKS, "DescribeImportSnapshotTasks";
-    DescribeInstanceAttributeInput => DescribeInstanceAttributeOutput =
-    super::schema::ops::DESCRIBE_INSTANCE_ATTRIBUTE, "DescribeInstanceAttribute";
-    DescribeInstanceConnectEndpointsInput => DescribeInstanceConnectEndpointsOutput =
-    super::schema::ops::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS,
+    DescribeImageUsageReportsOutput, "DescribeImageUsageReports"; DescribeImagesInput =>
+    DescribeImagesOutput, "DescribeImages"; DescribeImportImageTasksInput =>
+    DescribeImportImageTasksOutput, "DescribeImportImageTasks";
+    DescribeImportSnapshotTasksInput => DescribeImportSnapshotTasksOutput,
+    "DescribeImportSnapshotTasks"; DescribeInstanceAttributeInput =>
+    DescribeInstanceAttributeOutput, "DescribeInstanceAttribute";
+    DescribeInstanceConnectEndpointsInput => DescribeInstanceConnectEndpointsOutput,
     "DescribeInstanceConnectEndpoints"; DescribeInstanceCreditSpecificationsInput =>
-    DescribeInstanceCreditSpecificationsOutput =
-    super::schema::ops::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS,
-    "DescribeInstanceCreditSpecifications";
+    DescribeInstanceCreditSpecificationsOutput, "DescribeInstanceCreditSpecifications";
     DescribeInstanceEventNotificationAttributesInput =>
-    DescribeInstanceEventNotificationAttributesOutput =
-    super::schema::ops::DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES,
+    DescribeInstanceEventNotificationAttributesOutput,
     "DescribeInstanceEventNotificationAttributes"; DescribeInstanceEventWindowsInput =>
-    DescribeInstanceEventWindowsOutput =
-    super::schema::ops::DESCRIBE_INSTANCE_EVENT_WINDOWS, "DescribeInstanceEventWindows";
-    DescribeInstanceImageMetadataInput => DescribeInstanceImageMetadataOutput =
-    super::schema::ops::DESCRIBE_INSTANCE_IMAGE_METADATA,
+    DescribeInstanceEventWindowsOutput, "DescribeInstanceEventWindows";
+    DescribeInstanceImageMetadataInput => DescribeInstanceImageMetadataOutput,
     "DescribeInstanceImageMetadata"; DescribeInstanceSqlHaHistoryStatesInput =>
-    DescribeInstanceSqlHaHistoryStatesOutput =
-    super::schema::ops::DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES,
-    "DescribeInstanceSqlHaHistoryStates"; DescribeInstanceSqlHaStatesInput =>
-    DescribeInstanceSqlHaStatesOutput =
-    super::schema::ops::DESCRIBE_INSTANCE_SQL_HA_STATES, "DescribeInstanceSqlHaStates";
-    DescribeInstanceStatusInput => DescribeInstanceStatusOutput =
-    super::schema::ops::DESCRIBE_INSTANCE_STATUS, "DescribeInstanceStatus";
-    DescribeInstanceTopologyInput => DescribeInstanceTopologyOutput =
-    super::schema::ops::DESCRIBE_INSTANCE_TOPOLOGY, "DescribeInstanceTopology";
-    DescribeInstanceTypeOfferingsInput => DescribeInstanceTypeOfferingsOutput =
-    super::schema::ops::DESCRIBE_INSTANCE_TYPE_OFFERINGS,
+    DescribeInstanceSqlHaHistoryStatesOutput, "DescribeInstanceSqlHaHistoryStates";
+    DescribeInstanceSqlHaStatesInput => DescribeInstanceSqlHaStatesOutput,
+    "DescribeInstanceSqlHaStates"; DescribeInstanceStatusInput =>
+    DescribeInstanceStatusOutput, "DescribeInstanceStatus"; DescribeInstanceTopologyInput
+    => DescribeInstanceTopologyOutput, "DescribeInstanceTopology";
+    DescribeInstanceTypeOfferingsInput => DescribeInstanceTypeOfferingsOutput,
     "DescribeInstanceTypeOfferings"; DescribeInstanceTypesInput =>
-    DescribeInstanceTypesOutput = super::schema::ops::DESCRIBE_INSTANCE_TYPES,
-    "DescribeInstanceTypes"; DescribeInstancesInput => DescribeInstancesOutput =
-    super::schema::ops::DESCRIBE_INSTANCES, "DescribeInstances";
-    DescribeInternetGatewaysInput => DescribeInternetGatewaysOutput =
-    super::schema::ops::DESCRIBE_INTERNET_GATEWAYS, "DescribeInternetGateways";
-    DescribeIpamByoasnInput => DescribeIpamByoasnOutput =
-    super::schema::ops::DESCRIBE_IPAM_BYOASN, "DescribeIpamByoasn";
+    DescribeInstanceTypesOutput, "DescribeInstanceTypes"; DescribeInstancesInput =>
+    DescribeInstancesOutput, "DescribeInstances"; DescribeInternetGatewaysInput =>
+    DescribeInternetGatewaysOutput, "DescribeInternetGateways"; DescribeIpamByoasnInput
+    => DescribeIpamByoasnOutput, "DescribeIpamByoasn";
     DescribeIpamExternalResourceVerificationTokensInput =>
-    DescribeIpamExternalResourceVerificationTokensOutput =
-    super::schema::ops::DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS,
+    DescribeIpamExternalResourceVerificationTokensOutput,
     "DescribeIpamExternalResourceVerificationTokens";
     DescribeIpamInternetRegistryAssociationsInput =>
-    DescribeIpamInternetRegistryAssociationsOutput =
-    super::schema::ops::DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS,
+    DescribeIpamInternetRegistryAssociationsOutput,
     "DescribeIpamInternetRegistryAssociations"; DescribeIpamPoliciesInput =>
-    DescribeIpamPoliciesOutput = super::schema::ops::DESCRIBE_IPAM_POLICIES,
-    "DescribeIpamPolicies"; DescribeIpamPoolAllocationsInput =>
-    DescribeIpamPoolAllocationsOutput =
-    super::schema::ops::DESCRIBE_IPAM_POOL_ALLOCATIONS, "DescribeIpamPoolAllocations";
-    DescribeIpamPoolsInput => DescribeIpamPoolsOutput =
-    super::schema::ops::DESCRIBE_IPAM_POOLS, "DescribeIpamPools";
+    DescribeIpamPoliciesOutput, "DescribeIpamPolicies"; DescribeIpamPoolAllocationsInput
+    => DescribeIpamPoolAllocationsOutput, "DescribeIpamPoolAllocations";
+    DescribeIpamPoolsInput => DescribeIpamPoolsOutput, "DescribeIpamPools";
     DescribeIpamPrefixListResolverTargetsInput =>
-    DescribeIpamPrefixListResolverTargetsOutput =
-    super::schema::ops::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS,
-    "DescribeIpamPrefixListResolverTargets"; DescribeIpamPrefixListResolversInput =>
-    DescribeIpamPrefixListResolversOutput =
-    super::schema::ops::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS,
+    DescribeIpamPrefixListResolverTargetsOutput, "DescribeIpamPrefixListResolverTargets";
+    DescribeIpamPrefixListResolversInput => DescribeIpamPrefixListResolversOutput,
     "DescribeIpamPrefixListResolvers"; DescribeIpamResourceDiscoveriesInput =>
-    DescribeIpamResourceDiscoveriesOutput =
-    super::schema::ops::DESCRIBE_IPAM_RESOURCE_DISCOVERIES,
-    "DescribeIpamResourceDiscoveries"; DescribeIpamResourceDiscoveryAssociationsInput =>
-    DescribeIpamResourceDiscoveryAssociationsOutput =
-    super::schema::ops::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS,
+    DescribeIpamResourceDiscoveriesOutput, "DescribeIpamResourceDiscoveries";
+    DescribeIpamResourceDiscoveryAssociationsInput =>
+    DescribeIpamResourceDiscoveryAssociationsOutput,
     "DescribeIpamResourceDiscoveryAssociations"; DescribeIpamScopesInput =>
-    DescribeIpamScopesOutput = super::schema::ops::DESCRIBE_IPAM_SCOPES,
-    "DescribeIpamScopes"; DescribeIpamsInput => DescribeIpamsOutput =
-    super::schema::ops::DESCRIBE_IPAMS, "DescribeIpams"; DescribeIpv6PoolsInput =>
-    DescribeIpv6PoolsOutput = super::schema::ops::DESCRIBE_IPV6_POOLS,
-    "DescribeIpv6Pools"; DescribeKeyPairsInput => DescribeKeyPairsOutput =
-    super::schema::ops::DESCRIBE_KEY_PAIRS, "DescribeKeyPairs";
-    DescribeLaunchTemplateVersionsInput => DescribeLaunchTemplateVersionsOutput =
-    super::schema::ops::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS,
-    "DescribeLaunchTemplateVersions"; DescribeLaunchTemplatesInput =>
-    DescribeLaunchTemplatesOutput = super::schema::ops::DESCRIBE_LAUNCH_TEMPLATES,
+    DescribeIpamScopesOutput, "DescribeIpamScopes"; DescribeIpamsInput =>
+    DescribeIpamsOutput, "DescribeIpams"; DescribeIpv6PoolsInput =>
+    DescribeIpv6PoolsOutput, "DescribeIpv6Pools"; DescribeKeyPairsInput =>
+    DescribeKeyPairsOutput, "DescribeKeyPairs"; DescribeLaunchTemplateVersionsInput =>
+    DescribeLaunchTemplateVersionsOutput, "DescribeLaunchTemplateVersions";
+    DescribeLaunchTemplatesInput => DescribeLaunchTemplatesOutput,
     "DescribeLaunchTemplates";
     DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsInput =>
-    DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsOutput =
-    super::schema::ops::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS,
+    DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsOutput,
     "DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations";
     DescribeLocalGatewayRouteTableVpcAssociationsInput =>
-    DescribeLocalGatewayRouteTableVpcAssociationsOutput =
-    super::schema::ops::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS,
+    DescribeLocalGatewayRouteTableVpcAssociationsOutput,
     "DescribeLocalGatewayRouteTableVpcAssociations"; DescribeLocalGatewayRouteTablesInput
-    => DescribeLocalGatewayRouteTablesOutput =
-    super::schema::ops::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES,
-    "DescribeLocalGatewayRouteTables"; DescribeLocalGatewayVirtualInterfaceGroupsInput =>
-    DescribeLocalGatewayVirtualInterfaceGroupsOutput =
-    super::schema::ops::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS,
+    => DescribeLocalGatewayRouteTablesOutput, "DescribeLocalGatewayRouteTables";
+    DescribeLocalGatewayVirtualInterfaceGroupsInput =>
+    DescribeLocalGatewayVirtualInterfaceGroupsOutput,
     "DescribeLocalGatewayVirtualInterfaceGroups";
     DescribeLocalGatewayVirtualInterfacesInput =>
-    DescribeLocalGatewayVirtualInterfacesOutput =
-    super::schema::ops::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES,
-    "DescribeLocalGatewayVirtualInterfaces"; DescribeLocalGatewaysInput =>
-    DescribeLocalGatewaysOutput = super::schema::ops::DESCRIBE_LOCAL_GATEWAYS,
-    "DescribeLocalGateways"; DescribeLockedSnapshotsInput =>
-    DescribeLockedSnapshotsOutput = super::schema::ops::DESCRIBE_LOCKED_SNAPSHOTS,
-    "DescribeLockedSnapshots"; DescribeMacHostsInput => DescribeMacHostsOutput =
-    super::schema::ops::DESCRIBE_MAC_HOSTS, "DescribeMacHosts";
-    DescribeMacModificationTasksInput => DescribeMacModificationTasksOutput =
-    super::schema::ops::DESCRIBE_MAC_MODIFICATION_TASKS, "DescribeMacModificationTasks";
-    DescribeManagedPrefixListsInput => DescribeManagedPrefixListsOutput =
-    super::schema::ops::DESCRIBE_MANAGED_PREFIX_LISTS, "DescribeManagedPrefixLists";
-    DescribeMetricCategoriesInput => DescribeMetricCategoriesOutput =
-    super::schema::ops::DESCRIBE_METRIC_CATEGORIES, "DescribeMetricCategories";
-    DescribeMovingAddressesInput => DescribeMovingAddressesOutput =
-    super::schema::ops::DESCRIBE_MOVING_ADDRESSES, "DescribeMovingAddresses";
-    DescribeNatGatewaysInput => DescribeNatGatewaysOutput =
-    super::schema::ops::DESCRIBE_NAT_GATEWAYS, "DescribeNatGateways";
-    DescribeNetworkAclsInput => DescribeNetworkAclsOutput =
-    super::schema::ops::DESCRIBE_NETWORK_ACLS, "DescribeNetworkAcls";
-    DescribeNetworkInsightsAccessScopeAnalysesInput =>
-    DescribeNetworkInsightsAccessScopeAnalysesOutput =
-    super::schema::ops::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES,
+    DescribeLocalGatewayVirtualInterfacesOutput, "DescribeLocalGatewayVirtualInterfaces";
+    DescribeLocalGatewaysInput => DescribeLocalGatewaysOutput, "DescribeLocalGateways";
+    DescribeLockedSnapshotsInput => DescribeLockedSnapshotsOutput,
+    "DescribeLockedSnapshots"; DescribeMacHostsInput => DescribeMacHostsOutput,
+    "DescribeMacHosts"; DescribeMacModificationTasksInput =>
+    DescribeMacModificationTasksOutput, "DescribeMacModificationTasks";
+    DescribeManagedPrefixListsInput => DescribeManagedPrefixListsOutput,
+    "DescribeManagedPrefixLists"; DescribeMetricCategoriesInput =>
+    DescribeMetricCategoriesOutput, "DescribeMetricCategories";
+    DescribeMovingAddressesInput => DescribeMovingAddressesOutput,
+    "DescribeMovingAddresses"; DescribeNatGatewaysInput => DescribeNatGatewaysOutput,
+    "DescribeNatGateways"; DescribeNetworkAclsInput => DescribeNetworkAclsOutput,
+    "DescribeNetworkAcls"; DescribeNetworkInsightsAccessScopeAnalysesInput =>
+    DescribeNetworkInsightsAccessScopeAnalysesOutput,
     "DescribeNetworkInsightsAccessScopeAnalyses";
-    DescribeNetworkInsightsAccessScopesInput => DescribeNetworkInsightsAccessScopesOutput
-    = super::schema::ops::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES,
-    "DescribeNetworkInsightsAccessScopes"; DescribeNetworkInsightsAnalysesInput =>
-    DescribeNetworkInsightsAnalysesOutput =
-    super::schema::ops::DESCRIBE_NETWORK_INSIGHTS_ANALYSES,
+    DescribeNetworkInsightsAccessScopesInput =>
+    DescribeNetworkInsightsAccessScopesOutput, "DescribeNetworkInsightsAccessScopes";
+    DescribeNetworkInsightsAnalysesInput => DescribeNetworkInsightsAnalysesOutput,
     "DescribeNetworkInsightsAnalyses"; DescribeNetworkInsightsPathsInput =>
-    DescribeNetworkInsightsPathsOutput =
-    super::schema::ops::DESCRIBE_NETWORK_INSIGHTS_PATHS, "DescribeNetworkInsightsPaths";
-    DescribeNetworkInterfaceAttributeInput => DescribeNetworkInterfaceAttributeOutput =
-    super::schema::ops::DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE,
+    DescribeNetworkInsightsPathsOutput, "DescribeNetworkInsightsPaths";
+    DescribeNetworkInterfaceAttributeInput => DescribeNetworkInterfaceAttributeOutput,
     "DescribeNetworkInterfaceAttribute"; DescribeNetworkInterfacePermissionsInput =>
-    DescribeNetworkInterfacePermissionsOutput =
-    super::schema::ops::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS,
-    "DescribeNetworkInterfacePermissions"; DescribeNetworkInterfacesInput =>
-    DescribeNetworkInterfacesOutput = super::schema::ops::DESCRIBE_NETWORK_INTERFACES,
+    DescribeNetworkInterfacePermissionsOutput, "DescribeNetworkInterfacePermissions";
+    DescribeNetworkInterfacesInput => DescribeNetworkInterfacesOutput,
     "DescribeNetworkInterfaces"; DescribeNetworkingFlexCostAllocationPoliciesInput =>
-    DescribeNetworkingFlexCostAllocationPoliciesOutput =
-    super::schema::ops::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES,
+    DescribeNetworkingFlexCostAllocationPoliciesOutput,
     "DescribeNetworkingFlexCostAllocationPolicies";
     DescribeNetworkingFlexCostAllocationPolicyAssociationsInput =>
-    DescribeNetworkingFlexCostAllocationPolicyAssociationsOutput =
-    super::schema::ops::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS,
+    DescribeNetworkingFlexCostAllocationPolicyAssociationsOutput,
     "DescribeNetworkingFlexCostAllocationPolicyAssociations"; DescribeOutpostLagsInput =>
-    DescribeOutpostLagsOutput = super::schema::ops::DESCRIBE_OUTPOST_LAGS,
-    "DescribeOutpostLags"; DescribePlacementGroupsInput => DescribePlacementGroupsOutput
-    = super::schema::ops::DESCRIBE_PLACEMENT_GROUPS, "DescribePlacementGroups";
-    DescribePrefixListsInput => DescribePrefixListsOutput =
-    super::schema::ops::DESCRIBE_PREFIX_LISTS, "DescribePrefixLists";
-    DescribePrincipalIdFormatInput => DescribePrincipalIdFormatOutput =
-    super::schema::ops::DESCRIBE_PRINCIPAL_ID_FORMAT, "DescribePrincipalIdFormat";
-    DescribePublicIpv4PoolsInput => DescribePublicIpv4PoolsOutput =
-    super::schema::ops::DESCRIBE_PUBLIC_IPV4_POOLS, "DescribePublicIpv4Pools";
-    DescribeRegionsInput => DescribeRegionsOutput = super::schema::ops::DESCRIBE_REGIONS,
+    DescribeOutpostLagsOutput, "DescribeOutpostLags"; DescribePlacementGroupsInput =>
+    DescribePlacementGroupsOutput, "DescribePlacementGroups"; DescribePrefixListsInput =>
+    DescribePrefixListsOutput, "DescribePrefixLists"; DescribePrincipalIdFormatInput =>
+    DescribePrincipalIdFormatOutput, "DescribePrincipalIdFormat";
+    DescribePublicIpv4PoolsInput => DescribePublicIpv4PoolsOutput,
+    "DescribePublicIpv4Pools"; DescribeRegionsInput => DescribeRegionsOutput,
     "DescribeRegions"; DescribeReplaceRootVolumeTasksInput =>
-    DescribeReplaceRootVolumeTasksOutput =
-    super::schema::ops::DESCRIBE_REPLACE_ROOT_VOLUME_TASKS,
-    "DescribeReplaceRootVolumeTasks"; DescribeReservedInstancesInput =>
-    DescribeReservedInstancesOutput = super::schema::ops::DESCRIBE_RESERVED_INSTANCES,
+    DescribeReplaceRootVolumeTasksOutput, "DescribeReplaceRootVolumeTasks";
+    DescribeReservedInstancesInput => DescribeReservedInstancesOutput,
     "DescribeReservedInstances"; DescribeReservedInstancesListingsInput =>
-    DescribeReservedInstancesListingsOutput =
-    super::schema::ops::DESCRIBE_RESERVED_INSTANCES_LISTINGS,
-    "DescribeReservedInstancesListings"; DescribeReservedInstancesModificationsInput =>
-    DescribeReservedInstancesModificationsOutput =
-    super::schema::ops::DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS,
+    DescribeReservedInstancesListingsOutput, "DescribeReservedInstancesListings";
+    DescribeReservedInstancesModificationsInput =>
+    DescribeReservedInstancesModificationsOutput,
     "DescribeReservedInstancesModifications"; DescribeReservedInstancesOfferingsInput =>
-    DescribeReservedInstancesOfferingsOutput =
-    super::schema::ops::DESCRIBE_RESERVED_INSTANCES_OFFERINGS,
-    "DescribeReservedInstancesOfferings"; DescribeRouteServerEndpointsInput =>
-    DescribeRouteServerEndpointsOutput =
-    super::schema::ops::DESCRIBE_ROUTE_SERVER_ENDPOINTS, "DescribeRouteServerEndpoints";
-    DescribeRouteServerPeersInput => DescribeRouteServerPeersOutput =
-    super::schema::ops::DESCRIBE_ROUTE_SERVER_PEERS, "DescribeRouteServerPeers";
-    DescribeRouteServersInput => DescribeRouteServersOutput =
-    super::schema::ops::DESCRIBE_ROUTE_SERVERS, "DescribeRouteServers";
-    DescribeRouteTablesInput => DescribeRouteTablesOutput =
-    super::schema::ops::DESCRIBE_ROUTE_TABLES, "DescribeRouteTables";
+    DescribeReservedInstancesOfferingsOutput, "DescribeReservedInstancesOfferings";
+    DescribeRouteServerEndpointsInput => DescribeRouteServerEndpointsOutput,
+    "DescribeRouteServerEndpoints"; DescribeRouteServerPeersInput =>
+    DescribeRouteServerPeersOutput, "DescribeRouteServerPeers"; DescribeRouteServersInput
+    => DescribeRouteServersOutput, "DescribeRouteServers"; DescribeRouteTablesInput =>
+    DescribeRouteTablesOutput, "DescribeRouteTables";
     DescribeScheduledInstanceAvailabilityInput =>
-    DescribeScheduledInstanceAvailabilityOutput =
-    super::schema::ops::DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY,
-    "DescribeScheduledInstanceAvailability"; DescribeScheduledInstancesInput =>
-    DescribeScheduledInstancesOutput = super::schema::ops::DESCRIBE_SCHEDULED_INSTANCES,
+    DescribeScheduledInstanceAvailabilityOutput, "DescribeScheduledInstanceAvailability";
+    DescribeScheduledInstancesInput => DescribeScheduledInstancesOutput,
     "DescribeScheduledInstances"; DescribeSecondaryInterfacesInput =>
-    DescribeSecondaryInterfacesOutput =
-    super::schema::ops::DESCRIBE_SECONDARY_INTERFACES, "DescribeSecondaryInterfaces";
-    DescribeSecondaryNetworksInput => DescribeSecondaryNetworksOutput =
-    super::schema::ops::DESCRIBE_SECONDARY_NETWORKS, "DescribeSecondaryNetworks";
-    DescribeSecondarySubnetsInput => DescribeSecondarySubnetsOutput =
-    super::schema::ops::DESCRIBE_SECONDARY_SUBNETS, "DescribeSecondarySubnets";
-    DescribeSecurityGroupReferencesInput => DescribeSecurityGroupReferencesOutput =
-    super::schema::ops::DESCRIBE_SECURITY_GROUP_REFERENCES,
+    DescribeSecondaryInterfacesOutput, "DescribeSecondaryInterfaces";
+    DescribeSecondaryNetworksInput => DescribeSecondaryNetworksOutput,
+    "DescribeSecondaryNetworks"; DescribeSecondarySubnetsInput =>
+    DescribeSecondarySubnetsOutput, "DescribeSecondarySubnets";
+    DescribeSecurityGroupReferencesInput => DescribeSecurityGroupReferencesOutput,
     "DescribeSecurityGroupReferences"; DescribeSecurityGroupRulesInput =>
-    DescribeSecurityGroupRulesOutput = super::schema::ops::DESCRIBE_SECURITY_GROUP_RULES,
-    "DescribeSecurityGroupRules"; DescribeSecurityGroupVpcAssociationsInput =>
-    DescribeSecurityGroupVpcAssociationsOutput =
-    super::schema::ops::DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS,
-    "DescribeSecurityGroupVpcAssociations"; DescribeSecurityGroupsInput =>
-    DescribeSecurityGroupsOutput = super::schema::ops::DESCRIBE_SECURITY_GROUPS,
+    DescribeSecurityGroupRulesOutput, "DescribeSecurityGroupRules";
+    DescribeSecurityGroupVpcAssociationsInput =>
+    DescribeSecurityGroupVpcAssociationsOutput, "DescribeSecurityGroupVpcAssociations";
+    DescribeSecurityGroupsInput => DescribeSecurityGroupsOutput,
     "DescribeSecurityGroups"; DescribeServiceLinkVirtualInterfacesInput =>
-    DescribeServiceLinkVirtualInterfacesOutput =
-    super::schema::ops::DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES,
-    "DescribeServiceLinkVirtualInterfaces"; DescribeSnapshotAttributeInput =>
-    DescribeSnapshotAttributeOutput = super::schema::ops::DESCRIBE_SNAPSHOT_ATTRIBUTE,
+    DescribeServiceLinkVirtualInterfacesOutput, "DescribeServiceLinkVirtualInterfaces";
+    DescribeSnapshotAttributeInput => DescribeSnapshotAttributeOutput,
     "DescribeSnapshotAttribute"; DescribeSnapshotTierStatusInput =>
-    DescribeSnapshotTierStatusOutput = super::schema::ops::DESCRIBE_SNAPSHOT_TIER_STATUS,
-    "DescribeSnapshotTierStatus"; DescribeSnapshotsInput => DescribeSnapshotsOutput =
-    super::schema::ops::DESCRIBE_SNAPSHOTS, "DescribeSnapshots";
-    DescribeSpotDatafeedSubscriptionInput => DescribeSpotDatafeedSubscriptionOutput =
-    super::schema::ops::DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION,
+    DescribeSnapshotTierStatusOutput, "DescribeSnapshotTierStatus";
+    DescribeSnapshotsInput => DescribeSnapshotsOutput, "DescribeSnapshots";
+    DescribeSpotDatafeedSubscriptionInput => DescribeSpotDatafeedSubscriptionOutput,
     "DescribeSpotDatafeedSubscription"; DescribeSpotFleetInstancesInput =>
-    DescribeSpotFleetInstancesOutput = super::schema::ops::DESCRIBE_SPOT_FLEET_INSTANCES,
-    "DescribeSpotFleetInstances"; DescribeSpotFleetRequestHistoryInput =>
-    DescribeSpotFleetRequestHistoryOutput =
-    super::schema::ops::DESCRIBE_SPOT_FLEET_REQUEST_HISTORY,
+    DescribeSpotFleetInstancesOutput, "DescribeSpotFleetInstances";
+    DescribeSpotFleetRequestHistoryInput => DescribeSpotFleetRequestHistoryOutput,
     "DescribeSpotFleetRequestHistory"; DescribeSpotFleetRequestsInput =>
-    DescribeSpotFleetRequestsOutput = super::schema::ops::DESCRIBE_SPOT_FLEET_REQUESTS,
-    "DescribeSpotFleetRequests"; DescribeSpotInstanceRequestsInput =>
-    DescribeSpotInstanceRequestsOutput =
-    super::schema::ops::DESCRIBE_SPOT_INSTANCE_REQUESTS, "DescribeSpotInstanceRequests";
-    DescribeSpotPriceHistoryInput => DescribeSpotPriceHistoryOutput =
-    super::schema::ops::DESCRIBE_SPOT_PRICE_HISTORY, "DescribeSpotPriceHistory";
-    DescribeStaleSecurityGroupsInput => DescribeStaleSecurityGroupsOutput =
-    super::schema::ops::DESCRIBE_STALE_SECURITY_GROUPS, "DescribeStaleSecurityGroups";
-    DescribeStoreImageTasksInput => DescribeStoreImageTasksOutput =
-    super::schema::ops::DESCRIBE_STORE_IMAGE_TASKS, "DescribeStoreImageTasks";
-    DescribeSubnetsInput => DescribeSubnetsOutput = super::schema::ops::DESCRIBE_SUBNETS,
-    "DescribeSubnets"; DescribeTagsInput => DescribeTagsOutput =
-    super::schema::ops::DESCRIBE_TAGS, "DescribeTags";
-    DescribeTrafficMirrorFilterRulesInput => DescribeTrafficMirrorFilterRulesOutput =
-    super::schema::ops::DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES,
-    "DescribeTrafficMirrorFilterRules"; DescribeTrafficMirrorFiltersInput =>
-    DescribeTrafficMirrorFiltersOutput =
-    super::schema::ops::DESCRIBE_TRAFFIC_MIRROR_FILTERS, "DescribeTrafficMirrorFilters";
-    DescribeTrafficMirrorSessionsInput => DescribeTrafficMirrorSessionsOutput =
-    super::schema::ops::DESCRIBE_TRAFFIC_MIRROR_SESSIONS,
-    "DescribeTrafficMirrorSessions"; DescribeTrafficMirrorTargetsInput =>
-    DescribeTrafficMirrorTargetsOutput =
-    super::schema::ops::DESCRIBE_TRAFFIC_MIRROR_TARGETS, "DescribeTrafficMirrorTargets";
-    DescribeTransitGatewayAttachmentsInput => DescribeTransitGatewayAttachmentsOutput =
-    super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS,
-    "DescribeTransitGatewayAttachments"; DescribeTransitGatewayConnectPeersInput =>
-    DescribeTransitGatewayConnectPeersOutput =
-    super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS,
+    DescribeSpotFleetRequestsOutput, "DescribeSpotFleetRequests";
+    DescribeSpotInstanceRequestsInput => DescribeSpotInstanceRequestsOutput,
+    "DescribeSpotInstanceRequests"; DescribeSpotPriceHistoryInput =>
+    DescribeSpotPriceHistoryOutput, "DescribeSpotPriceHistory";
+    DescribeStaleSecurityGroupsInput => DescribeStaleSecurityGroupsOutput,
+    "DescribeStaleSecurityGroups"; DescribeStoreImageTasksInput =>
+    DescribeStoreImageTasksOutput, "DescribeStoreImageTasks"; DescribeSubnetsInput =>
+    DescribeSubnetsOutput, "DescribeSubnets"; DescribeTagsInput => DescribeTagsOutput,
+    "DescribeTags"; DescribeTrafficMirrorFilterRulesInput =>
+    DescribeTrafficMirrorFilterRulesOutput, "DescribeTrafficMirrorFilterRules";
+    DescribeTrafficMirrorFiltersInput => DescribeTrafficMirrorFiltersOutput,
+    "DescribeTrafficMirrorFilters"; DescribeTrafficMirrorSessionsInput =>
+    DescribeTrafficMirrorSessionsOutput, "DescribeTrafficMirrorSessions";
+    DescribeTrafficMirrorTargetsInput => DescribeTrafficMirrorTargetsOutput,
+    "DescribeTrafficMirrorTargets"; DescribeTransitGatewayAttachmentsInput =>
+    DescribeTransitGatewayAttachmentsOutput, "DescribeTransitGatewayAttachments";
+    DescribeTransitGatewayConnectPeersInput => DescribeTransitGatewayConnectPeersOutput,
     "DescribeTransitGatewayConnectPeers"; DescribeTransitGatewayConnectsInput =>
-    DescribeTransitGatewayConnectsOutput =
-    super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_CONNECTS,
-    "DescribeTransitGatewayConnects"; DescribeTransitGatewayMeteringPoliciesInput =>
-    DescribeTransitGatewayMeteringPoliciesOutput =
-    super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES,
+    DescribeTransitGatewayConnectsOutput, "DescribeTransitGatewayConnects";
+    DescribeTransitGatewayMeteringPoliciesInput =>
+    DescribeTransitGatewayMeteringPoliciesOutput,
     "DescribeTransitGatewayMeteringPolicies"; DescribeTransitGatewayMulticastDomainsInput
-    => DescribeTransitGatewayMulticastDomainsOutput =
-    super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS,
+    => DescribeTransitGatewayMulticastDomainsOutput,
     "DescribeTransitGatewayMulticastDomains";
     DescribeTransitGatewayNetworkFunctionAttachmentsInput =>
-    DescribeTransitGatewayNetworkFunctionAttachmentsOutput =
-    super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS,
+    DescribeTransitGatewayNetworkFunctionAttachmentsOutput,
     "DescribeTransitGatewayNetworkFunctionAttachments";
     DescribeTransitGatewayPeeringAttachmentsInput =>
-    DescribeTransitGatewayPeeringAttachmentsOutput =
-    super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS,
+    DescribeTransitGatewayPeeringAttachmentsOutput,
     "DescribeTransitGatewayPeeringAttachments"; DescribeTransitGatewayPolicyTablesInput
-    => DescribeTransitGatewayPolicyTablesOutput =
-    super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES,
-    "DescribeTransitGatewayPolicyTables";
+    => DescribeTransitGatewayPolicyTablesOutput, "DescribeTransitGatewayPolicyTables";
     DescribeTransitGatewayRouteTableAnnouncementsInput =>
-    DescribeTransitGatewayRouteTableAnnouncementsOutput =
-    super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS,
+    DescribeTransitGatewayRouteTableAnnouncementsOutput,
     "DescribeTransitGatewayRouteTableAnnouncements";
-    DescribeTransitGatewayRouteTablesInput => DescribeTransitGatewayRouteTablesOutput =
-    super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES,
+    DescribeTransitGatewayRouteTablesInput => DescribeTransitGatewayRouteTablesOutput,
     "DescribeTransitGatewayRouteTables"; DescribeTransitGatewayVpcAttachmentsInput =>
-    DescribeTransitGatewayVpcAttachmentsOutput =
-    super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS,
-    "DescribeTransitGatewayVpcAttachments"; DescribeTransitGatewaysInput =>
-    DescribeTransitGatewaysOutput = super::schema::ops::DESCRIBE_TRANSIT_GATEWAYS,
+    DescribeTransitGatewayVpcAttachmentsOutput, "DescribeTransitGatewayVpcAttachments";
+    DescribeTransitGatewaysInput => DescribeTransitGatewaysOutput,
     "DescribeTransitGateways"; DescribeTrunkInterfaceAssociationsInput =>
-    DescribeTrunkInterfaceAssociationsOutput =
-    super::schema::ops::DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS,
-    "DescribeTrunkInterfaceAssociations"; DescribeVerifiedAccessEndpointsInput =>
-    DescribeVerifiedAccessEndpointsOutput =
-    super::schema::ops::DESCRIBE_VERIFIED_ACCESS_ENDPOINTS,
+    DescribeTrunkInterfaceAssociationsOutput, "DescribeTrunkInterfaceAssociations";
+    DescribeVerifiedAccessEndpointsInput => DescribeVerifiedAccessEndpointsOutput,
     "DescribeVerifiedAccessEndpoints"; DescribeVerifiedAccessGroupsInput =>
-    DescribeVerifiedAccessGroupsOutput =
-    super::schema::ops::DESCRIBE_VERIFIED_ACCESS_GROUPS, "DescribeVerifiedAccessGroups";
+    DescribeVerifiedAccessGroupsOutput, "DescribeVerifiedAccessGroups";
     DescribeVerifiedAccessInstanceLoggingConfigurationsInput =>
-    DescribeVerifiedAccessInstanceLoggingConfigurationsOutput =
-    super::schema::ops::DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS,
+    DescribeVerifiedAccessInstanceLoggingConfigurationsOutput,
     "DescribeVerifiedAccessInstanceLoggingConfigurations";
-    DescribeVerifiedAccessInstancesInput => DescribeVerifiedAccessInstancesOutput =
-    super::schema::ops::DESCRIBE_VERIFIED_ACCESS_INSTANCES,
+    DescribeVerifiedAccessInstancesInput => DescribeVerifiedAccessInstancesOutput,
     "DescribeVerifiedAccessInstances"; DescribeVerifiedAccessTrustProvidersInput =>
-    DescribeVerifiedAccessTrustProvidersOutput =
-    super::schema::ops::DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS,
-    "DescribeVerifiedAccessTrustProviders"; DescribeVolumeAttributeInput =>
-    DescribeVolumeAttributeOutput = super::schema::ops::DESCRIBE_VOLUME_ATTRIBUTE,
-    "DescribeVolumeAttribute"; DescribeVolumeStatusInput => DescribeVolumeStatusOutput =
-    super::schema::ops::DESCRIBE_VOLUME_STATUS, "DescribeVolumeStatus";
-    DescribeVolumesInput => DescribeVolumesOutput = super::schema::ops::DESCRIBE_VOLUMES,
+    DescribeVerifiedAccessTrustProvidersOutput, "DescribeVerifiedAccessTrustProviders";
+    DescribeVolumeAttributeInput => DescribeVolumeAttributeOutput,
+    "DescribeVolumeAttribute"; DescribeVolumeStatusInput => DescribeVolumeStatusOutput,
+    "DescribeVolumeStatus"; DescribeVolumesInput => DescribeVolumesOutput,
     "DescribeVolumes"; DescribeVolumesModificationsInput =>
-    DescribeVolumesModificationsOutput =
-    super::schema::ops::DESCRIBE_VOLUMES_MODIFICATIONS, "DescribeVolumesModifications";
-    DescribeVpcAttributeInput => DescribeVpcAttributeOutput =
-    super::schema::ops::DESCRIBE_VPC_ATTRIBUTE, "DescribeVpcAttribute";
+    DescribeVolumesModificationsOutput, "DescribeVolumesModifications";
+    DescribeVpcAttributeInput => DescribeVpcAttributeOutput, "DescribeVpcAttribute";
     DescribeVpcBlockPublicAccessExclusionsInput =>
-    DescribeVpcBlockPublicAccessExclusionsOutput =
-    super::schema::ops::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS,
+    DescribeVpcBlockPublicAccessExclusionsOutput,
     "DescribeVpcBlockPublicAccessExclusions"; DescribeVpcBlockPublicAccessOptionsInput =>
-    DescribeVpcBlockPublicAccessOptionsOutput =
-    super::schema::ops::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS,
-    "DescribeVpcBlockPublicAccessOptions"; DescribeVpcClassicLinkInput =>
-    DescribeVpcClassicLinkOutput = super::schema::ops::DESCRIBE_VPC_CLASSIC_LINK,
+    DescribeVpcBlockPublicAccessOptionsOutput, "DescribeVpcBlockPublicAccessOptions";
+    DescribeVpcClassicLinkInput => DescribeVpcClassicLinkOutput,
     "DescribeVpcClassicLink"; DescribeVpcClassicLinkDnsSupportInput =>
-    DescribeVpcClassicLinkDnsSupportOutput =
-    super::schema::ops::DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT,
-    "DescribeVpcClassicLinkDnsSupport"; DescribeVpcEncryptionControlsInput =>
-    DescribeVpcEncryptionControlsOutput =
-    super::schema::ops::DESCRIBE_VPC_ENCRYPTION_CONTROLS,
+    DescribeVpcClassicLinkDnsSupportOutput, "DescribeVpcClassicLinkDnsSupport";
+    DescribeVpcEncryptionControlsInput => DescribeVpcEncryptionControlsOutput,
     "DescribeVpcEncryptionControls"; DescribeVpcEndpointAssociationsInput =>
-    DescribeVpcEndpointAssociationsOutput =
-    super::schema::ops::DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS,
-    "DescribeVpcEndpointAssociations"; DescribeVpcEndpointConnectionNotificationsInput =>
-    DescribeVpcEndpointConnectionNotificationsOutput =
-    super::schema::ops::DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS,
+    DescribeVpcEndpointAssociationsOutput, "DescribeVpcEndpointAssociations";
+    DescribeVpcEndpointConnectionNotificationsInput =>
+    DescribeVpcEndpointConnectionNotificationsOutput,
     "DescribeVpcEndpointConnectionNotifications"; DescribeVpcEndpointConnectionsInput =>
-    DescribeVpcEndpointConnectionsOutput =
-    super::schema::ops::DESCRIBE_VPC_ENDPOINT_CONNECTIONS,
-    "DescribeVpcEndpointConnections"; DescribeVpcEndpointServiceConfigurationsInput =>
-    DescribeVpcEndpointServiceConfigurationsOutput =
-    super::schema::ops::DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS,
+    DescribeVpcEndpointConnectionsOutput, "DescribeVpcEndpointConnections";
+    DescribeVpcEndpointServiceConfigurationsInput =>
+    DescribeVpcEndpointServiceConfigurationsOutput,
     "DescribeVpcEndpointServiceConfigurations";
     DescribeVpcEndpointServicePermissionsInput =>
-    DescribeVpcEndpointServicePermissionsOutput =
-    super::schema::ops::DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS,
-    "DescribeVpcEndpointServicePermissions"; DescribeVpcEndpointServicesInput =>
-    DescribeVpcEndpointServicesOutput =
-    super::schema::ops::DESCRIBE_VPC_ENDPOINT_SERVICES, "DescribeVpcEndpointServices";
-    DescribeVpcEndpointsInput => DescribeVpcEndpointsOutput =
-    super::schema::ops::DESCRIBE_VPC_ENDPOINTS, "DescribeVpcEndpoints";
-    DescribeVpcPeeringConnectionsInput => DescribeVpcPeeringConnectionsOutput =
-    super::schema::ops::DESCRIBE_VPC_PEERING_CONNECTIONS,
-    "DescribeVpcPeeringConnections"; DescribeVpcsInput => DescribeVpcsOutput =
-    super::schema::ops::DESCRIBE_VPCS, "DescribeVpcs"; DescribeVpnConcentratorsInput =>
-    DescribeVpnConcentratorsOutput = super::schema::ops::DESCRIBE_VPN_CONCENTRATORS,
+    DescribeVpcEndpointServicePermissionsOutput, "DescribeVpcEndpointServicePermissions";
+    DescribeVpcEndpointServicesInput => DescribeVpcEndpointServicesOutput,
+    "DescribeVpcEndpointServices"; DescribeVpcEndpointsInput =>
+    DescribeVpcEndpointsOutput, "DescribeVpcEndpoints";
+    DescribeVpcPeeringConnectionsInput => DescribeVpcPeeringConnectionsOutput,
+    "DescribeVpcPeeringConnections"; DescribeVpcsInput => DescribeVpcsOutput,
+    "DescribeVpcs"; DescribeVpnConcentratorsInput => DescribeVpnConcentratorsOutput,
     "DescribeVpnConcentrators"; DescribeVpnConnectionsInput =>
-    DescribeVpnConnectionsOutput = super::schema::ops::DESCRIBE_VPN_CONNECTIONS,
-    "DescribeVpnConnections"; DescribeVpnGatewaysInput => DescribeVpnGatewaysOutput =
-    super::schema::ops::DESCRIBE_VPN_GATEWAYS, "DescribeVpnGateways";
-    DetachClassicLinkVpcInput => DetachClassicLinkVpcOutput =
-    super::schema::ops::DETACH_CLASSIC_LINK_VPC, "DetachClassicLinkVpc";
-    DetachImageWatermarkInput => DetachImageWatermarkOutput =
-    super::schema::ops::DETACH_IMAGE_WATERMARK, "DetachImageWatermark";
-    DetachInternetGatewayInput => DetachInternetGatewayOutput =
-    super::schema::ops::DETACH_INTERNET_GATEWAY, "DetachInternetGateway";
-    DetachNetworkInterfaceInput => DetachNetworkInterfaceOutput =
-    super::schema::ops::DETACH_NETWORK_INTERFACE, "DetachNetworkInterface";
-    DetachVerifiedAccessTrustProviderInput => DetachVerifiedAccessTrustProviderOutput =
-    super::schema::ops::DETACH_VERIFIED_ACCESS_TRUST_PROVIDER,
-    "DetachVerifiedAccessTrustProvider"; DetachVolumeInput => DetachVolumeOutput =
-    super::schema::ops::DETACH_VOLUME, "DetachVolume"; DetachVpnGatewayInput =>
-    DetachVpnGatewayOutput = super::schema::ops::DETACH_VPN_GATEWAY, "DetachVpnGateway";
-    DisableAddressTransferInput => DisableAddressTransferOutput =
-    super::schema::ops::DISABLE_ADDRESS_TRANSFER, "DisableAddressTransfer";
-    DisableAllowedImagesSettingsInput => DisableAllowedImagesSettingsOutput =
-    super::schema::ops::DISABLE_ALLOWED_IMAGES_SETTINGS, "DisableAllowedImagesSettings";
+    DescribeVpnConnectionsOutput, "DescribeVpnConnections"; DescribeVpnGatewaysInput =>
+    DescribeVpnGatewaysOutput, "DescribeVpnGateways"; DetachClassicLinkVpcInput =>
+    DetachClassicLinkVpcOutput, "DetachClassicLinkVpc"; DetachImageWatermarkInput =>
+    DetachImageWatermarkOutput, "DetachImageWatermark"; DetachInternetGatewayInput =>
+    DetachInternetGatewayOutput, "DetachInternetGateway"; DetachNetworkInterfaceInput =>
+    DetachNetworkInterfaceOutput, "DetachNetworkInterface";
+    DetachVerifiedAccessTrustProviderInput => DetachVerifiedAccessTrustProviderOutput,
+    "DetachVerifiedAccessTrustProvider"; DetachVolumeInput => DetachVolumeOutput,
+    "DetachVolume"; DetachVpnGatewayInput => DetachVpnGatewayOutput, "DetachVpnGateway";
+    DisableAddressTransferInput => DisableAddressTransferOutput,
+    "DisableAddressTransfer"; DisableAllowedImagesSettingsInput =>
+    DisableAllowedImagesSettingsOutput, "DisableAllowedImagesSettings";
     DisableApplicationStatusCheckSuppressionInput =>
-    DisableApplicationStatusCheckSuppressionOutput =
-    super::schema::ops::DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION,
+    DisableApplicationStatusCheckSuppressionOutput,
     "DisableApplicationStatusCheckSuppression";
     DisableAwsNetworkPerformanceMetricSubscriptionInput =>
-    DisableAwsNetworkPerformanceMetricSubscriptionOutput =
-    super::schema::ops::DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION,
+    DisableAwsNetworkPerformanceMetricSubscriptionOutput,
     "DisableAwsNetworkPerformanceMetricSubscription"; DisableCapacityManagerInput =>
-    DisableCapacityManagerOutput = super::schema::ops::DISABLE_CAPACITY_MANAGER,
-    "DisableCapacityManager"; DisableEbsEncryptionByDefaultInput =>
-    DisableEbsEncryptionByDefaultOutput =
-    super::schema::ops::DISABLE_EBS_ENCRYPTION_BY_DEFAULT,
-    "DisableEbsEncryptionByDefault"; DisableFastLaunchInput => DisableFastLaunchOutput =
-    super::schema::ops::DISABLE_FAST_LAUNCH, "DisableFastLaunch";
-    DisableFastSnapshotRestoresInput => DisableFastSnapshotRestoresOutput =
-    super::schema::ops::DISABLE_FAST_SNAPSHOT_RESTORES, "DisableFastSnapshotRestores";
-    DisableImageInput => DisableImageOutput = super::schema::ops::DISABLE_IMAGE,
-    "DisableImage"; DisableImageBlockPublicAccessInput =>
-    DisableImageBlockPublicAccessOutput =
-    super::schema::ops::DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS,
-    "DisableImageBlockPublicAccess"; DisableImageDeprecationInput =>
-    DisableImageDeprecationOutput = super::schema::ops::DISABLE_IMAGE_DEPRECATION,
+    DisableCapacityManagerOutput, "DisableCapacityManager";
+    DisableEbsEncryptionByDefaultInput => DisableEbsEncryptionByDefaultOutput,
+    "DisableEbsEncryptionByDefault"; DisableFastLaunchInput => DisableFastLaunchOutput,
+    "DisableFastLaunch"; DisableFastSnapshotRestoresInput =>
+    DisableFastSnapshotRestoresOutput, "DisableFastSnapshotRestores"; DisableImageInput
+    => DisableImageOutput, "DisableImage"; DisableImageBlockPublicAccessInput =>
+    DisableImageBlockPublicAccessOutput, "DisableImageBlockPublicAccess";
+    DisableImageDeprecationInput => DisableImageDeprecationOutput,
     "DisableImageDeprecation"; DisableImageDeregistrationProtectionInput =>
-    DisableImageDeregistrationProtectionOutput =
-    super::schema::ops::DISABLE_IMAGE_DEREGISTRATION_PROTECTION,
-    "DisableImageDeregistrationProtection"; DisableInstanceSqlHaStandbyDetectionsInput =>
-    DisableInstanceSqlHaStandbyDetectionsOutput =
-    super::schema::ops::DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS,
-    "DisableInstanceSqlHaStandbyDetections"; DisableIpamOrganizationAdminAccountInput =>
-    DisableIpamOrganizationAdminAccountOutput =
-    super::schema::ops::DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT,
-    "DisableIpamOrganizationAdminAccount"; DisableIpamPolicyInput =>
-    DisableIpamPolicyOutput = super::schema::ops::DISABLE_IPAM_POLICY,
-    "DisableIpamPolicy"; DisableRouteServerPropagationInput =>
-    DisableRouteServerPropagationOutput =
-    super::schema::ops::DISABLE_ROUTE_SERVER_PROPAGATION,
+    DisableImageDeregistrationProtectionOutput, "DisableImageDeregistrationProtection";
+    DisableInstanceSqlHaStandbyDetectionsInput =>
+    DisableInstanceSqlHaStandbyDetectionsOutput, "DisableInstanceSqlHaStandbyDetections";
+    DisableIpamOrganizationAdminAccountInput =>
+    DisableIpamOrganizationAdminAccountOutput, "DisableIpamOrganizationAdminAccount";
+    DisableIpamPolicyInput => DisableIpamPolicyOutput, "DisableIpamPolicy";
+    DisableRouteServerPropagationInput => DisableRouteServerPropagationOutput,
     "DisableRouteServerPropagation"; DisableSerialConsoleAccessInput =>
-    DisableSerialConsoleAccessOutput = super::schema::ops::DISABLE_SERIAL_CONSOLE_ACCESS,
-    "DisableSerialConsoleAccess"; DisableSnapshotBlockPublicAccessInput =>
-    DisableSnapshotBlockPublicAccessOutput =
-    super::schema::ops::DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS,
+    DisableSerialConsoleAccessOutput, "DisableSerialConsoleAccess";
+    DisableSnapshotBlockPublicAccessInput => DisableSnapshotBlockPublicAccessOutput,
     "DisableSnapshotBlockPublicAccess"; DisableTransitGatewayRouteTablePropagationInput
-    => DisableTransitGatewayRouteTablePropagationOutput =
-    super::schema::ops::DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION,
+    => DisableTransitGatewayRouteTablePropagationOutput,
     "DisableTransitGatewayRouteTablePropagation"; DisableVgwRoutePropagationInput =>
-    DisableVgwRoutePropagationOutput = super::schema::ops::DISABLE_VGW_ROUTE_PROPAGATION,
-    "DisableVgwRoutePropagation"; DisableVpcClassicLinkInput =>
-    DisableVpcClassicLinkOutput = super::schema::ops::DISABLE_VPC_CLASSIC_LINK,
-    "DisableVpcClassicLink"; DisableVpcClassicLinkDnsSupportInput =>
-    DisableVpcClassicLinkDnsSupportOutput =
-    super::schema::ops::DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT,
+    DisableVgwRoutePropagationOutput, "DisableVgwRoutePropagation";
+    DisableVpcClassicLinkInput => DisableVpcClassicLinkOutput, "DisableVpcClassicLink";
+    DisableVpcClassicLinkDnsSupportInput => DisableVpcClassicLinkDnsSupportOutput,
     "DisableVpcClassicLinkDnsSupport"; DisassociateAddressInput =>
-    DisassociateAddressOutput = super::schema::ops::DISASSOCIATE_ADDRESS,
-    "DisassociateAddress"; DisassociateApplicationStatusCheckInput =>
-    DisassociateApplicationStatusCheckOutput =
-    super::schema::ops::DISASSOCIATE_APPLICATION_STATUS_CHECK,
+    DisassociateAddressOutput, "DisassociateAddress";
+    DisassociateApplicationStatusCheckInput => DisassociateApplicationStatusCheckOutput,
     "DisassociateApplicationStatusCheck";
     DisassociateCapacityReservationBillingOwnerInput =>
-    DisassociateCapacityReservationBillingOwnerOutput =
-    super::schema::ops::DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER,
+    DisassociateCapacityReservationBillingOwnerOutput,
     "DisassociateCapacityReservationBillingOwner";
-    DisassociateClientVpnTargetNetworkInput => DisassociateClientVpnTargetNetworkOutput =
-    super::schema::ops::DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK,
+    DisassociateClientVpnTargetNetworkInput => DisassociateClientVpnTargetNetworkOutput,
     "DisassociateClientVpnTargetNetwork"; DisassociateEnclaveCertificateIamRoleInput =>
-    DisassociateEnclaveCertificateIamRoleOutput =
-    super::schema::ops::DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE,
-    "DisassociateEnclaveCertificateIamRole"; DisassociateIamInstanceProfileInput =>
-    DisassociateIamInstanceProfileOutput =
-    super::schema::ops::DISASSOCIATE_IAM_INSTANCE_PROFILE,
+    DisassociateEnclaveCertificateIamRoleOutput, "DisassociateEnclaveCertificateIamRole";
+    DisassociateIamInstanceProfileInput => DisassociateIamInstanceProfileOutput,
     "DisassociateIamInstanceProfile"; DisassociateInstanceEventWindowInput =>
-    DisassociateInstanceEventWindowOutput =
-    super::schema::ops::DISASSOCIATE_INSTANCE_EVENT_WINDOW,
-    "DisassociateInstanceEventWindow"; DisassociateIpamByoasnInput =>
-    DisassociateIpamByoasnOutput = super::schema::ops::DISASSOCIATE_IPAM_BYOASN,
+    DisassociateInstanceEventWindowOutput, "DisassociateInstanceEventWindow";
+    DisassociateIpamByoasnInput => DisassociateIpamByoasnOutput,
     "DisassociateIpamByoasn"; DisassociateIpamResourceDiscoveryInput =>
-    DisassociateIpamResourceDiscoveryOutput =
-    super::schema::ops::DISASSOCIATE_IPAM_RESOURCE_DISCOVERY,
-    "DisassociateIpamResourceDiscovery"; DisassociateKmsKeyIdInput =>
-    DisassociateKmsKeyIdOutput = super::schema::ops::DISASSOCIATE_KMS_KEY_ID,
-    "DisassociateKmsKeyId"; DisassociateNatGatewayAddressInput =>
-    DisassociateNatGatewayAddressOutput =
-    super::schema::ops::DISASSOCIATE_NAT_GATEWAY_ADDRESS,
+    DisassociateIpamResourceDiscoveryOutput, "DisassociateIpamResourceDiscovery";
+    DisassociateKmsKeyIdInput => DisassociateKmsKeyIdOutput, "DisassociateKmsKeyId";
+    DisassociateNatGatewayAddressInput => DisassociateNatGatewayAddressOutput,
     "DisassociateNatGatewayAddress"; DisassociateNetworkingFlexCostAllocationPolicyInput
-    => DisassociateNetworkingFlexCostAllocationPolicyOutput =
-    super::schema::ops::DISASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
+    => DisassociateNetworkingFlexCostAllocationPolicyOutput,
     "DisassociateNetworkingFlexCostAllocationPolicy"; DisassociateRouteServerInput =>
-    DisassociateRouteServerOutput = super::schema::ops::DISASSOCIATE_ROUTE_SERVER,
-    "DisassociateRouteServer"; DisassociateRouteTableInput =>
-    DisassociateRouteTableOutput = super::schema::ops::DISASSOCIATE_ROUTE_TABLE,
-    "DisassociateRouteTable"; DisassociateSecurityGroupVpcInput =>
-    DisassociateSecurityGroupVpcOutput =
-    super::schema::ops::DISASSOCIATE_SECURITY_GROUP_VPC, "DisassociateSecurityGroupVpc";
-    DisassociateSubnetCidrBlockInput => DisassociateSubnetCidrBlockOutput =
-    super::schema::ops::DISASSOCIATE_SUBNET_CIDR_BLOCK, "DisassociateSubnetCidrBlock";
+    DisassociateRouteServerOutput, "DisassociateRouteServer"; DisassociateRouteTableInput
+    => DisassociateRouteTableOutput, "DisassociateRouteTable";
+    DisassociateSecurityGroupVpcInput => DisassociateSecurityGroupVpcOutput,
+    "DisassociateSecurityGroupVpc"; DisassociateSubnetCidrBlockInput =>
+    DisassociateSubnetCidrBlockOutput, "DisassociateSubnetCidrBlock";
     DisassociateTransitGatewayMulticastDomainInput =>
-    DisassociateTransitGatewayMulticastDomainOutput =
-    super::schema::ops::DISASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN,
+    DisassociateTransitGatewayMulticastDomainOutput,
     "DisassociateTransitGatewayMulticastDomain";
     DisassociateTransitGatewayPolicyTableInput =>
-    DisassociateTransitGatewayPolicyTableOutput =
-    super::schema::ops::DISASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE,
-    "DisassociateTransitGatewayPolicyTable"; DisassociateTransitGatewayRouteTableInput =>
-    DisassociateTransitGatewayRouteTableOutput =
-    super::schema::ops::DISASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE,
-    "DisassociateTransitGatewayRouteTable"; DisassociateTrunkInterfaceInput =>
-    DisassociateTrunkInterfaceOutput = super::schema::ops::DISASSOCIATE_TRUNK_INTERFACE,
+    DisassociateTransitGatewayPolicyTableOutput, "DisassociateTransitGatewayPolicyTable";
+    DisassociateTransitGatewayRouteTableInput =>
+    DisassociateTransitGatewayRouteTableOutput, "DisassociateTransitGatewayRouteTable";
+    DisassociateTrunkInterfaceInput => DisassociateTrunkInterfaceOutput,
     "DisassociateTrunkInterface"; DisassociateVpcCidrBlockInput =>
-    DisassociateVpcCidrBlockOutput = super::schema::ops::DISASSOCIATE_VPC_CIDR_BLOCK,
-    "DisassociateVpcCidrBlock"; EnableAddressTransferInput => EnableAddressTransferOutput
-    = super::schema::ops::ENABLE_ADDRESS_TRANSFER, "EnableAddressTransfer";
-    EnableAllowedImagesSettingsInput => EnableAllowedImagesSettingsOutput =
-    super::schema::ops::ENABLE_ALLOWED_IMAGES_SETTINGS, "EnableAllowedImagesSettings";
-    EnableApplicationStatusCheckSuppressionInput =>
-    EnableApplicationStatusCheckSuppressionOutput =
-    super::schema::ops::ENABLE_APPLICATION_STATUS_CHECK_SUPPRESSION,
+    DisassociateVpcCidrBlockOutput, "DisassociateVpcCidrBlock";
+    EnableAddressTransferInput => EnableAddressTransferOutput, "EnableAddressTransfer";
+    EnableAllowedImagesSettingsInput => EnableAllowedImagesSettingsOutput,
+    "EnableAllowedImagesSettings"; EnableApplicationStatusCheckSuppressionInput =>
+    EnableApplicationStatusCheckSuppressionOutput,
     "EnableApplicationStatusCheckSuppression";
     EnableAwsNetworkPerformanceMetricSubscriptionInput =>
-    EnableAwsNetworkPerformanceMetricSubscriptionOutput =
-    super::schema::ops::ENABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION,
+    EnableAwsNetworkPerformanceMetricSubscriptionOutput,
     "EnableAwsNetworkPerformanceMetricSubscription"; EnableCapacityManagerInput =>
-    EnableCapacityManagerOutput = super::schema::ops::ENABLE_CAPACITY_MANAGER,
-    "EnableCapacityManager"; EnableEbsEncryptionByDefaultInput =>
-    EnableEbsEncryptionByDefaultOutput =
-    super::schema::ops::ENABLE_EBS_ENCRYPTION_BY_DEFAULT, "EnableEbsEncryptionByDefault";
-    EnableFastLaunchInput => EnableFastLaunchOutput =
-    super::schema::ops::ENABLE_FAST_LAUNCH, "EnableFastLaunch";
-    EnableFastSnapshotRestoresInput => EnableFastSnapshotRestoresOutput =
-    super::schema::ops::ENABLE_FAST_SNAPSHOT_RESTORES, "EnableFastSnapshotRestores";
-    EnableImageInput => EnableImageOutput = super::schema::ops::ENABLE_IMAGE,
-    "EnableImage"; EnableImageBlockPublicAccessInput =>
-    EnableImageBlockPublicAccessOutput =
-    super::schema::ops::ENABLE_IMAGE_BLOCK_PUBLIC_ACCESS, "EnableImageBlockPublicAccess";
-    EnableImageDeprecationInput => EnableImageDeprecationOutput =
-    super::schema::ops::ENABLE_IMAGE_DEPRECATION, "EnableImageDeprecation";
-    EnableImageDeregistrationProtectionInput => EnableImageDeregistrationProtectionOutput
-    = super::schema::ops::ENABLE_IMAGE_DEREGISTRATION_PROTECTION,
-    "EnableImageDeregistrationProtection"; EnableInstanceSqlHaStandbyDetectionsInput =>
-    EnableInstanceSqlHaStandbyDetectionsOutput =
-    super::schema::ops::ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS,
-    "EnableInstanceSqlHaStandbyDetections"; EnableIpamInternetRegistryAssociationInput =>
-    EnableIpamInternetRegistryAssociationOutput =
-    super::schema::ops::ENABLE_IPAM_INTERNET_REGISTRY_ASSOCIATION,
-    "EnableIpamInternetRegistryAssociation"; EnableIpamOrganizationAdminAccountInput =>
-    EnableIpamOrganizationAdminAccountOutput =
-    super::schema::ops::ENABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT,
-    "EnableIpamOrganizationAdminAccount"; EnableIpamPolicyInput => EnableIpamPolicyOutput
-    = super::schema::ops::ENABLE_IPAM_POLICY, "EnableIpamPolicy";
+    EnableCapacityManagerOutput, "EnableCapacityManager";
+    EnableEbsEncryptionByDefaultInput => EnableEbsEncryptionByDefaultOutput,
+    "EnableEbsEncryptionByDefault"; EnableFastLaunchInput => EnableFastLaunchOutput,
+    "EnableFastLaunch"; EnableFastSnapshotRestoresInput =>
+    EnableFastSnapshotRestoresOutput, "EnableFastSnapshotRestores"; EnableImageInput =>
+    EnableImageOutput, "EnableImage"; EnableImageBlockPublicAccessInput =>
+    EnableImageBlockPublicAccessOutput, "EnableImageBlockPublicAccess";
+    EnableImageDeprecationInput => EnableImageDeprecationOutput,
+    "EnableImageDeprecation"; EnableImageDeregistrationProtectionInput =>
+    EnableImageDeregistrationProtectionOutput, "EnableImageDeregistrationProtection";
+    EnableInstanceSqlHaStandbyDetectionsInput =>
+    EnableInstanceSqlHaStandbyDetectionsOutput, "EnableInstanceSqlHaStandbyDetections";
+    EnableIpamInternetRegistryAssociationInput =>
+    EnableIpamInternetRegistryAssociationOutput, "EnableIpamInternetRegistryAssociation";
+    EnableIpamOrganizationAdminAccountInput => EnableIpamOrganizationAdminAccountOutput,
+    "EnableIpamOrganizationAdminAccount"; EnableIpamPolicyInput =>
+    EnableIpamPolicyOutput, "EnableIpamPolicy";
     EnableReachabilityAnalyzerOrganizationSharingInput =>
-    EnableReachabilityAnalyzerOrganizationSharingOutput =
-    super::schema::ops::ENABLE_REACHABILITY_ANALYZER_ORGANIZATION_SHARING,
+    EnableReachabilityAnalyzerOrganizationSharingOutput,
     "EnableReachabilityAnalyzerOrganizationSharing"; EnableRouteServerPropagationInput =>
-    EnableRouteServerPropagationOutput =
-    super::schema::ops::ENABLE_ROUTE_SERVER_PROPAGATION, "EnableRouteServerPropagation";
-    EnableSerialConsoleAccessInput => EnableSerialConsoleAccessOutput =
-    super::schema::ops::ENABLE_SERIAL_CONSOLE_ACCESS, "EnableSerialConsoleAccess";
-    EnableSnapshotBlockPublicAccessInput => EnableSnapshotBlockPublicAccessOutput =
-    super::schema::ops::ENABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS,
-    "EnableSnapshotBlockPublicAccess"; EnableTransitGatewayRouteTablePropagationInput =>
-    EnableTransitGatewayRouteTablePropagationOutput =
-    super::schema::ops::ENABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION,
+    EnableRouteServerPropagationOutput, "EnableRouteServerPropagation";
+    EnableSerialConsoleAccessInput => EnableSerialConsoleAccessOutput,
+    "EnableSerialConsoleAccess"; EnableSnapshotBlockPublicAccessInput =>
+    EnableSnapshotBlockPublicAccessOutput, "EnableSnapshotBlockPublicAccess";
+    EnableTransitGatewayRouteTablePropagationInput =>
+    EnableTransitGatewayRouteTablePropagationOutput,
     "EnableTransitGatewayRouteTablePropagation"; EnableVgwRoutePropagationInput =>
-    EnableVgwRoutePropagationOutput = super::schema::ops::ENABLE_VGW_ROUTE_PROPAGATION,
-    "EnableVgwRoutePropagation"; EnableVolumeIoInput => EnableVolumeIoOutput =
-    super::schema::ops::ENABLE_VOLUME_IO, "EnableVolumeIO"; EnableVpcClassicLinkInput =>
-    EnableVpcClassicLinkOutput = super::schema::ops::ENABLE_VPC_CLASSIC_LINK,
-    "EnableVpcClassicLink"; EnableVpcClassicLinkDnsSupportInput =>
-    EnableVpcClassicLinkDnsSupportOutput =
-    super::schema::ops::ENABLE_VPC_CLASSIC_LINK_DNS_SUPPORT,
+    EnableVgwRoutePropagationOutput, "EnableVgwRoutePropagation"; EnableVolumeIoInput =>
+    EnableVolumeIoOutput, "EnableVolumeIO"; EnableVpcClassicLinkInput =>
+    EnableVpcClassicLinkOutput, "EnableVpcClassicLink";
+    EnableVpcClassicLinkDnsSupportInput => EnableVpcClassicLinkDnsSupportOutput,
     "EnableVpcClassicLinkDnsSupport"; ExportClientVpnClientCertificateRevocationListInput
-    => ExportClientVpnClientCertificateRevocationListOutput =
-    super::schema::ops::EXPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST,
+    => ExportClientVpnClientCertificateRevocationListOutput,
     "ExportClientVpnClientCertificateRevocationList";
-    ExportClientVpnClientConfigurationInput => ExportClientVpnClientConfigurationOutput =
-    super::schema::ops::EXPORT_CLIENT_VPN_CLIENT_CONFIGURATION,
-    "ExportClientVpnClientConfiguration"; ExportImageInput => ExportImageOutput =
-    super::schema::ops::EXPORT_IMAGE, "ExportImage"; ExportTransitGatewayRoutesInput =>
-    ExportTransitGatewayRoutesOutput = super::schema::ops::EXPORT_TRANSIT_GATEWAY_ROUTES,
+    ExportClientVpnClientConfigurationInput => ExportClientVpnClientConfigurationOutput,
+    "ExportClientVpnClientConfiguration"; ExportImageInput => ExportImageOutput,
+    "ExportImage"; ExportTransitGatewayRoutesInput => ExportTransitGatewayRoutesOutput,
     "ExportTransitGatewayRoutes"; ExportVerifiedAccessInstanceClientConfigurationInput =>
-    ExportVerifiedAccessInstanceClientConfigurationOutput =
-    super::schema::ops::EXPORT_VERIFIED_ACCESS_INSTANCE_CLIENT_CONFIGURATION,
+    ExportVerifiedAccessInstanceClientConfigurationOutput,
     "ExportVerifiedAccessInstanceClientConfiguration"; GetActiveVpnTunnelStatusInput =>
-    GetActiveVpnTunnelStatusOutput = super::schema::ops::GET_ACTIVE_VPN_TUNNEL_STATUS,
-    "GetActiveVpnTunnelStatus"; GetAllowedImagesSettingsInput =>
-    GetAllowedImagesSettingsOutput = super::schema::ops::GET_ALLOWED_IMAGES_SETTINGS,
+    GetActiveVpnTunnelStatusOutput, "GetActiveVpnTunnelStatus";
+    GetAllowedImagesSettingsInput => GetAllowedImagesSettingsOutput,
     "GetAllowedImagesSettings"; GetAssociatedEnclaveCertificateIamRolesInput =>
-    GetAssociatedEnclaveCertificateIamRolesOutput =
-    super::schema::ops::GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES,
+    GetAssociatedEnclaveCertificateIamRolesOutput,
     "GetAssociatedEnclaveCertificateIamRoles"; GetAssociatedIpv6PoolCidrsInput =>
-    GetAssociatedIpv6PoolCidrsOutput =
-    super::schema::ops::GET_ASSOCIATED_IPV6_POOL_CIDRS, "GetAssociatedIpv6PoolCidrs";
-    GetAwsNetworkPerformanceDataInput => GetAwsNetworkPerformanceDataOutput =
-    super::schema::ops::GET_AWS_NETWORK_PERFORMANCE_DATA, "GetAwsNetworkPerformanceData";
-    GetCapacityManagerAttributesInput => GetCapacityManagerAttributesOutput =
-    super::schema::ops::GET_CAPACITY_MANAGER_ATTRIBUTES, "GetCapacityManagerAttributes";
-    GetCapacityManagerMetricDataInput => GetCapacityManagerMetricDataOutput =
-    super::schema::ops::GET_CAPACITY_MANAGER_METRIC_DATA, "GetCapacityManagerMetricData";
-    GetCapacityManagerMetricDimensionsInput => GetCapacityManagerMetricDimensionsOutput =
-    super::schema::ops::GET_CAPACITY_MANAGER_METRIC_DIMENSIONS,
-    "GetCapacityManagerMetricDimensions"; GetCapacityManagerMonitoredTagKeysInput =>
-    GetCapacityManagerMonitoredTagKeysOutput =
-    super::schema::ops::GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS,
+    GetAssociatedIpv6PoolCidrsOutput, "GetAssociatedIpv6PoolCidrs";
+    GetAwsNetworkPerformanceDataInput => GetAwsNetworkPerformanceDataOutput,
+    "GetAwsNetworkPerformanceData"; GetCapacityManagerAttributesInput =>
+    GetCapacityManagerAttributesOutput, "GetCapacityManagerAttributes";
+    GetCapacityManagerMetricDataInput => GetCapacityManagerMetricDataOutput,
+    "GetCapacityManagerMetricData"; GetCapacityManagerMetricDimensionsInput =>
+    GetCapacityManagerMetricDimensionsOutput, "GetCapacityManagerMetricDimensions";
+    GetCapacityManagerMonitoredTagKeysInput => GetCapacityManagerMonitoredTagKeysOutput,
     "GetCapacityManagerMonitoredTagKeys"; GetCapacityManagerSupportabilityScoresInput =>
-    GetCapacityManagerSupportabilityScoresOutput =
-    super::schema::ops::GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES,
+    GetCapacityManagerSupportabilityScoresOutput,
     "GetCapacityManagerSupportabilityScores"; GetCapacityReservationUsageInput =>
-    GetCapacityReservationUsageOutput =
-    super::schema::ops::GET_CAPACITY_RESERVATION_USAGE, "GetCapacityReservationUsage";
+    GetCapacityReservationUsageOutput, "GetCapacityReservationUsage";
     GetClientVpnEndpointAuthorizationPolicyInput =>
-    GetClientVpnEndpointAuthorizationPolicyOutput =
-    super::schema::ops::GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY,
+    GetClientVpnEndpointAuthorizationPolicyOutput,
     "GetClientVpnEndpointAuthorizationPolicy"; GetCoipPoolUsageInput =>
-    GetCoipPoolUsageOutput = super::schema::ops::GET_COIP_POOL_USAGE, "GetCoipPoolUsage";
-    GetConsoleOutputInput => GetConsoleOutputOutput =
-    super::schema::ops::GET_CONSOLE_OUTPUT, "GetConsoleOutput"; GetConsoleScreenshotInput
-    => GetConsoleScreenshotOutput = super::schema::ops::GET_CONSOLE_SCREENSHOT,
-    "GetConsoleScreenshot"; GetDeclarativePoliciesReportSummaryInput =>
-    GetDeclarativePoliciesReportSummaryOutput =
-    super::schema::ops::GET_DECLARATIVE_POLICIES_REPORT_SUMMARY,
-    "GetDeclarativePoliciesReportSummary"; GetDefaultCreditSpecificationInput =>
-    GetDefaultCreditSpecificationOutput =
-    super::schema::ops::GET_DEFAULT_CREDIT_SPECIFICATION,
+    GetCoipPoolUsageOutput, "GetCoipPoolUsage"; GetConsoleOutputInput =>
+    GetConsoleOutputOutput, "GetConsoleOutput"; GetConsoleScreenshotInput =>
+    GetConsoleScreenshotOutput, "GetConsoleScreenshot";
+    GetDeclarativePoliciesReportSummaryInput =>
+    GetDeclarativePoliciesReportSummaryOutput, "GetDeclarativePoliciesReportSummary";
+    GetDefaultCreditSpecificationInput => GetDefaultCreditSpecificationOutput,
     "GetDefaultCreditSpecification"; GetEbsDefaultKmsKeyIdInput =>
-    GetEbsDefaultKmsKeyIdOutput = super::schema::ops::GET_EBS_DEFAULT_KMS_KEY_ID,
-    "GetEbsDefaultKmsKeyId"; GetEbsEncryptionByDefaultInput =>
-    GetEbsEncryptionByDefaultOutput = super::schema::ops::GET_EBS_ENCRYPTION_BY_DEFAULT,
-    "GetEbsEncryptionByDefault"; GetEnabledIpamPolicyInput => GetEnabledIpamPolicyOutput
-    = super::schema::ops::GET_ENABLED_IPAM_POLICY, "GetEnabledIpamPolicy";
-    GetFlowLogsIntegrationTemplateInput => GetFlowLogsIntegrationTemplateOutput =
-    super::schema::ops::GET_FLOW_LOGS_INTEGRATION_TEMPLATE,
+    GetEbsDefaultKmsKeyIdOutput, "GetEbsDefaultKmsKeyId"; GetEbsEncryptionByDefaultInput
+    => GetEbsEncryptionByDefaultOutput, "GetEbsEncryptionByDefault";
+    GetEnabledIpamPolicyInput => GetEnabledIpamPolicyOutput, "GetEnabledIpamPolicy";
+    GetFlowLogsIntegrationTemplateInput => GetFlowLogsIntegrationTemplateOutput,
     "GetFlowLogsIntegrationTemplate"; GetGroupsForCapacityReservationInput =>
-    GetGroupsForCapacityReservationOutput =
-    super::schema::ops::GET_GROUPS_FOR_CAPACITY_RESERVATION,
-    "GetGroupsForCapacityReservation"; GetHostReservationPurchasePreviewInput =>
-    GetHostReservationPurchasePreviewOutput =
-    super::schema::ops::GET_HOST_RESERVATION_PURCHASE_PREVIEW,
-    "GetHostReservationPurchasePreview"; GetImageAncestryInput => GetImageAncestryOutput
-    = super::schema::ops::GET_IMAGE_ANCESTRY, "GetImageAncestry";
-    GetImageBlockPublicAccessStateInput => GetImageBlockPublicAccessStateOutput =
-    super::schema::ops::GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE,
-    "GetImageBlockPublicAccessState"; GetImageFindingsInput => GetImageFindingsOutput =
-    super::schema::ops::GET_IMAGE_FINDINGS, "GetImageFindings";
-    GetInstanceMetadataDefaultsInput => GetInstanceMetadataDefaultsOutput =
-    super::schema::ops::GET_INSTANCE_METADATA_DEFAULTS, "GetInstanceMetadataDefaults";
-    GetInstanceTpmEkPubInput => GetInstanceTpmEkPubOutput =
-    super::schema::ops::GET_INSTANCE_TPM_EK_PUB, "GetInstanceTpmEkPub";
-    GetInstanceTypesFromInstanceRequirementsInput =>
-    GetInstanceTypesFromInstanceRequirementsOutput =
-    super::schema::ops::GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS,
+    GetGroupsForCapacityReservationOutput, "GetGroupsForCapacityReservation";
+    GetHostReservationPurchasePreviewInput => GetHostReservationPurchasePreviewOutput,
+    "GetHostReservationPurchasePreview"; GetImageAncestryInput => GetImageAncestryOutput,
+    "GetImageAncestry"; GetImageBlockPublicAccessStateInput =>
+    GetImageBlockPublicAccessStateOutput, "GetImageBlockPublicAccessState";
+    GetImageFindingsInput => GetImageFindingsOutput, "GetImageFindings";
+    GetInstanceMetadataDefaultsInput => GetInstanceMetadataDefaultsOutput,
+    "GetInstanceMetadataDefaults"; GetInstanceTpmEkPubInput => GetInstanceTpmEkPubOutput,
+    "GetInstanceTpmEkPub"; GetInstanceTypesFromInstanceRequirementsInput =>
+    GetInstanceTypesFromInstanceRequirementsOutput,
     "GetInstanceTypesFromInstanceRequirements"; GetInstanceUefiDataInput =>
-    GetInstanceUefiDataOutput = super::schema::ops::GET_INSTANCE_UEFI_DATA,
-    "GetInstanceUefiData"; GetIpamAddressHistoryInput => GetIpamAddressHistoryOutput =
-    super::schema::ops::GET_IPAM_ADDRESS_HISTORY, "GetIpamAddressHistory";
-    GetIpamDiscoveredAccountsInput => GetIpamDiscoveredAccountsOutput =
-    super::schema::ops::GET_IPAM_DISCOVERED_ACCOUNTS, "GetIpamDiscoveredAccounts";
-    GetIpamDiscoveredPublicAddressesInput => GetIpamDiscoveredPublicAddressesOutput =
-    super::schema::ops::GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES,
+    GetInstanceUefiDataOutput, "GetInstanceUefiData"; GetIpamAddressHistoryInput =>
+    GetIpamAddressHistoryOutput, "GetIpamAddressHistory"; GetIpamDiscoveredAccountsInput
+    => GetIpamDiscoveredAccountsOutput, "GetIpamDiscoveredAccounts";
+    GetIpamDiscoveredPublicAddressesInput => GetIpamDiscoveredPublicAddressesOutput,
     "GetIpamDiscoveredPublicAddresses"; GetIpamDiscoveredResourceCidrsInput =>
-    GetIpamDiscoveredResourceCidrsOutput =
-    super::schema::ops::GET_IPAM_DISCOVERED_RESOURCE_CIDRS,
-    "GetIpamDiscoveredResourceCidrs"; GetIpamDiscoveredRoutesInput =>
-    GetIpamDiscoveredRoutesOutput = super::schema::ops::GET_IPAM_DISCOVERED_ROUTES,
+    GetIpamDiscoveredResourceCidrsOutput, "GetIpamDiscoveredResourceCidrs";
+    GetIpamDiscoveredRoutesInput => GetIpamDiscoveredRoutesOutput,
     "GetIpamDiscoveredRoutes"; GetIpamInternetRegistryAssociationAsnsInput =>
-    GetIpamInternetRegistryAssociationAsnsOutput =
-    super::schema::ops::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS,
+    GetIpamInternetRegistryAssociationAsnsOutput,
     "GetIpamInternetRegistryAssociationAsns";
     GetIpamInternetRegistryAssociationCidrsInput =>
-    GetIpamInternetRegistryAssociationCidrsOutput =
-    super::schema::ops::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS,
+    GetIpamInternetRegistryAssociationCidrsOutput,
     "GetIpamInternetRegistryAssociationCidrs"; GetIpamPolicyAllocationRulesInput =>
-    GetIpamPolicyAllocationRulesOutput =
-    super::schema::ops::GET_IPAM_POLICY_ALLOCATION_RULES, "GetIpamPolicyAllocationRules";
-    GetIpamPolicyOrganizationTargetsInput => GetIpamPolicyOrganizationTargetsOutput =
-    super::schema::ops::GET_IPAM_POLICY_ORGANIZATION_TARGETS,
+    GetIpamPolicyAllocationRulesOutput, "GetIpamPolicyAllocationRules";
+    GetIpamPolicyOrganizationTargetsInput => GetIpamPolicyOrganizationTargetsOutput,
     "GetIpamPolicyOrganizationTargets"; GetIpamPoolAllocationsInput =>
-    GetIpamPoolAllocationsOutput = super::schema::ops::GET_IPAM_POOL_ALLOCATIONS,
-    "GetIpamPoolAllocations"; GetIpamPoolCidrsInput => GetIpamPoolCidrsOutput =
-    super::schema::ops::GET_IPAM_POOL_CIDRS, "GetIpamPoolCidrs";
-    GetIpamPrefixListResolverRulesInput => GetIpamPrefixListResolverRulesOutput =
-    super::schema::ops::GET_IPAM_PREFIX_LIST_RESOLVER_RULES,
-    "GetIpamPrefixListResolverRules"; GetIpamPrefixListResolverVersionEntriesInput =>
-    GetIpamPrefixListResolverVersionEntriesOutput =
-    super::schema::ops::GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES,
+    GetIpamPoolAllocationsOutput, "GetIpamPoolAllocations"; GetIpamPoolCidrsInput =>
+    GetIpamPoolCidrsOutput, "GetIpamPoolCidrs"; GetIpamPrefixListResolverRulesInput =>
+    GetIpamPrefixListResolverRulesOutput, "GetIpamPrefixListResolverRules";
+    GetIpamPrefixListResolverVersionEntriesInput =>
+    GetIpamPrefixListResolverVersionEntriesOutput,
     "GetIpamPrefixListResolverVersionEntries"; GetIpamPrefixListResolverVersionsInput =>
-    GetIpamPrefixListResolverVersionsOutput =
-    super::schema::ops::GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS,
-    "GetIpamPrefixListResolverVersions"; GetIpamResourceCidrsInput =>
-    GetIpamResourceCidrsOutput = super::schema::ops::GET_IPAM_RESOURCE_CIDRS,
-    "GetIpamResourceCidrs"; GetIpamRouteOriginAuthorizationsInput =>
-    GetIpamRouteOriginAuthorizationsOutput =
-    super::schema::ops::GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS,
+    GetIpamPrefixListResolverVersionsOutput, "GetIpamPrefixListResolverVersions";
+    GetIpamResourceCidrsInput => GetIpamResourceCidrsOutput, "GetIpamResourceCidrs";
+    GetIpamRouteOriginAuthorizationsInput => GetIpamRouteOriginAuthorizationsOutput,
     "GetIpamRouteOriginAuthorizations"; GetIpamRouteProtectionFindingsInput =>
-    GetIpamRouteProtectionFindingsOutput =
-    super::schema::ops::GET_IPAM_ROUTE_PROTECTION_FINDINGS,
-    "GetIpamRouteProtectionFindings"; GetIpamRoutingPolicyRegistrationDeltasInput =>
-    GetIpamRoutingPolicyRegistrationDeltasOutput =
-    super::schema::ops::GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS,
+    GetIpamRouteProtectionFindingsOutput, "GetIpamRouteProtectionFindings";
+    GetIpamRoutingPolicyRegistrationDeltasInput =>
+    GetIpamRoutingPolicyRegistrationDeltasOutput,
     "GetIpamRoutingPolicyRegistrationDeltas"; GetIpamRoutingPolicyRegistrationsInput =>
-    GetIpamRoutingPolicyRegistrationsOutput =
-    super::schema::ops::GET_IPAM_ROUTING_POLICY_REGISTRATIONS,
-    "GetIpamRoutingPolicyRegistrations"; GetLaunchTemplateDataInput =>
-    GetLaunchTemplateDataOutput = super::schema::ops::GET_LAUNCH_TEMPLATE_DATA,
-    "GetLaunchTemplateData"; GetManagedPrefixListAssociationsInput =>
-    GetManagedPrefixListAssociationsOutput =
-    super::schema::ops::GET_MANAGED_PREFIX_LIST_ASSOCIATIONS,
+    GetIpamRoutingPolicyRegistrationsOutput, "GetIpamRoutingPolicyRegistrations";
+    GetLaunchTemplateDataInput => GetLaunchTemplateDataOutput, "GetLaunchTemplateData";
+    GetManagedPrefixListAssociationsInput => GetManagedPrefixListAssociationsOutput,
     "GetManagedPrefixListAssociations"; GetManagedPrefixListEntriesInput =>
-    GetManagedPrefixListEntriesOutput =
-    super::schema::ops::GET_MANAGED_PREFIX_LIST_ENTRIES, "GetManagedPrefixListEntries";
-    GetManagedResourceVisibilityInput => GetManagedResourceVisibilityOutput =
-    super::schema::ops::GET_MANAGED_RESOURCE_VISIBILITY, "GetManagedResourceVisibility";
-    GetNetworkInsightsAccessScopeAnalysisFindingsInput =>
-    GetNetworkInsightsAccessScopeAnalysisFindingsOutput =
-    super::schema::ops::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS,
+    GetManagedPrefixListEntriesOutput, "GetManagedPrefixListEntries";
+    GetManagedResourceVisibilityInput => GetManagedResourceVisibilityOutput,
+    "GetManagedResourceVisibility"; GetNetworkInsightsAccessScopeAnalysisFindingsInput =>
+    GetNetworkInsightsAccessScopeAnalysisFindingsOutput,
     "GetNetworkInsightsAccessScopeAnalysisFindings";
     GetNetworkInsightsAccessScopeContentInput =>
-    GetNetworkInsightsAccessScopeContentOutput =
-    super::schema::ops::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT,
-    "GetNetworkInsightsAccessScopeContent";
+    GetNetworkInsightsAccessScopeContentOutput, "GetNetworkInsightsAccessScopeContent";
     GetNetworkingFlexCostAllocationPolicyVersionsInput =>
-    GetNetworkingFlexCostAllocationPolicyVersionsOutput =
-    super::schema::ops::GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS,
+    GetNetworkingFlexCostAllocationPolicyVersionsOutput,
     "GetNetworkingFlexCostAllocationPolicyVersions"; GetPasswordDataInput =>
-    GetPasswordDataOutput = super::schema::ops::GET_PASSWORD_DATA, "GetPasswordData";
-    GetReservedInstancesExchangeQuoteInput => GetReservedInstancesExchangeQuoteOutput =
-    super::schema::ops::GET_RESERVED_INSTANCES_EXCHANGE_QUOTE,
-    "GetReservedInstancesExchangeQuote"; GetRouteServerAssociationsInput =>
-    GetRouteServerAssociationsOutput = super::schema::ops::GET_ROUTE_SERVER_ASSOCIATIONS,
+    GetPasswordDataOutput, "GetPasswordData"; GetReservedInstancesExchangeQuoteInput =>
+    GetReservedInstancesExchangeQuoteOutput, "GetReservedInstancesExchangeQuote";
+    GetRouteServerAssociationsInput => GetRouteServerAssociationsOutput,
     "GetRouteServerAssociations"; GetRouteServerPropagationsInput =>
-    GetRouteServerPropagationsOutput = super::schema::ops::GET_ROUTE_SERVER_PROPAGATIONS,
-    "GetRouteServerPropagations"; GetRouteServerRoutingDatabaseInput =>
-    GetRouteServerRoutingDatabaseOutput =
-    super::schema::ops::GET_ROUTE_SERVER_ROUTING_DATABASE,
+    GetRouteServerPropagationsOutput, "GetRouteServerPropagations";
+    GetRouteServerRoutingDatabaseInput => GetRouteServerRoutingDatabaseOutput,
     "GetRouteServerRoutingDatabase"; GetSecurityGroupsForVpcInput =>
-    GetSecurityGroupsForVpcOutput = super::schema::ops::GET_SECURITY_GROUPS_FOR_VPC,
-    "GetSecurityGroupsForVpc"; GetSerialConsoleAccessStatusInput =>
-    GetSerialConsoleAccessStatusOutput =
-    super::schema::ops::GET_SERIAL_CONSOLE_ACCESS_STATUS, "GetSerialConsoleAccessStatus";
-    GetSnapshotBlockPublicAccessStateInput => GetSnapshotBlockPublicAccessStateOutput =
-    super::schema::ops::GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE,
-    "GetSnapshotBlockPublicAccessState"; GetSpotPlacementScoresInput =>
-    GetSpotPlacementScoresOutput = super::schema::ops::GET_SPOT_PLACEMENT_SCORES,
+    GetSecurityGroupsForVpcOutput, "GetSecurityGroupsForVpc";
+    GetSerialConsoleAccessStatusInput => GetSerialConsoleAccessStatusOutput,
+    "GetSerialConsoleAccessStatus"; GetSnapshotBlockPublicAccessStateInput =>
+    GetSnapshotBlockPublicAccessStateOutput, "GetSnapshotBlockPublicAccessState";
+    GetSpotPlacementScoresInput => GetSpotPlacementScoresOutput,
     "GetSpotPlacementScores"; GetSubnetCidrReservationsInput =>
-    GetSubnetCidrReservationsOutput = super::schema::ops::GET_SUBNET_CIDR_RESERVATIONS,
-    "GetSubnetCidrReservations"; GetTransitGatewayAttachmentNatConfigurationInput =>
-    GetTransitGatewayAttachmentNatConfigurationOutput =
-    super::schema::ops::GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION,
+    GetSubnetCidrReservationsOutput, "GetSubnetCidrReservations";
+    GetTransitGatewayAttachmentNatConfigurationInput =>
+    GetTransitGatewayAttachmentNatConfigurationOutput,
     "GetTransitGatewayAttachmentNatConfiguration";
     GetTransitGatewayAttachmentPropagationsInput =>
-    GetTransitGatewayAttachmentPropagationsOutput =
-    super::schema::ops::GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS,
+    GetTransitGatewayAttachmentPropagationsOutput,
     "GetTransitGatewayAttachmentPropagations";
     GetTransitGatewayMeteringPolicyEntriesInput =>
-    GetTransitGatewayMeteringPolicyEntriesOutput =
-    super::schema::ops::GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES,
+    GetTransitGatewayMeteringPolicyEntriesOutput,
     "GetTransitGatewayMeteringPolicyEntries";
     GetTransitGatewayMulticastDomainAssociationsInput =>
-    GetTransitGatewayMulticastDomainAssociationsOutput =
-    super::schema::ops::GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS,
+    GetTransitGatewayMulticastDomainAssociationsOutput,
     "GetTransitGatewayMulticastDomainAssociations";
     GetTransitGatewayPolicyTableAssociationsInput =>
-    GetTransitGatewayPolicyTableAssociationsOutput =
-    super::schema::ops::GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS,
+    GetTransitGatewayPolicyTableAssociationsOutput,
     "GetTransitGatewayPolicyTableAssociations"; GetTransitGatewayPolicyTableEntriesInput
-    => GetTransitGatewayPolicyTableEntriesOutput =
-    super::schema::ops::GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES,
-    "GetTransitGatewayPolicyTableEntries"; GetTransitGatewayPrefixListReferencesInput =>
-    GetTransitGatewayPrefixListReferencesOutput =
-    super::schema::ops::GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES,
-    "GetTransitGatewayPrefixListReferences"; GetTransitGatewayRouteTableAssociationsInput
-    => GetTransitGatewayRouteTableAssociationsOutput =
-    super::schema::ops::GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS,
+    => GetTransitGatewayPolicyTableEntriesOutput, "GetTransitGatewayPolicyTableEntries";
+    GetTransitGatewayPrefixListReferencesInput =>
+    GetTransitGatewayPrefixListReferencesOutput, "GetTransitGatewayPrefixListReferences";
+    GetTransitGatewayRouteTableAssociationsInput =>
+    GetTransitGatewayRouteTableAssociationsOutput,
     "GetTransitGatewayRouteTableAssociations";
     GetTransitGatewayRouteTablePropagationsInput =>
-    GetTransitGatewayRouteTablePropagationsOutput =
-    super::schema::ops::GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS,
+    GetTransitGatewayRouteTablePropagationsOutput,
     "GetTransitGatewayRouteTablePropagations"; GetVerifiedAccessEndpointPolicyInput =>
-    GetVerifiedAccessEndpointPolicyOutput =
-    super::schema::ops::GET_VERIFIED_ACCESS_ENDPOINT_POLICY,
-    "GetVerifiedAccessEndpointPolicy"; GetVerifiedAccessEndpointTargetsInput =>
-    GetVerifiedAccessEndpointTargetsOutput =
-    super::schema::ops::GET_VERIFIED_ACCESS_ENDPOINT_TARGETS,
+    GetVerifiedAccessEndpointPolicyOutput, "GetVerifiedAccessEndpointPolicy";
+    GetVerifiedAccessEndpointTargetsInput => GetVerifiedAccessEndpointTargetsOutput,
     "GetVerifiedAccessEndpointTargets"; GetVerifiedAccessGroupPolicyInput =>
-    GetVerifiedAccessGroupPolicyOutput =
-    super::schema::ops::GET_VERIFIED_ACCESS_GROUP_POLICY, "GetVerifiedAccessGroupPolicy";
+    GetVerifiedAccessGroupPolicyOutput, "GetVerifiedAccessGroupPolicy";
     GetVpcResourcesBlockingEncryptionEnforcementInput =>
-    GetVpcResourcesBlockingEncryptionEnforcementOutput =
-    super::schema::ops::GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT,
+    GetVpcResourcesBlockingEncryptionEnforcementOutput,
     "GetVpcResourcesBlockingEncryptionEnforcement";
     GetVpnConnectionDeviceSampleConfigurationInput =>
-    GetVpnConnectionDeviceSampleConfigurationOutput =
-    super::schema::ops::GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION,
+    GetVpnConnectionDeviceSampleConfigurationOutput,
     "GetVpnConnectionDeviceSampleConfiguration"; GetVpnConnectionDeviceTypesInput =>
-    GetVpnConnectionDeviceTypesOutput =
-    super::schema::ops::GET_VPN_CONNECTION_DEVICE_TYPES, "GetVpnConnectionDeviceTypes";
-    GetVpnTunnelReplacementStatusInput => GetVpnTunnelReplacementStatusOutput =
-    super::schema::ops::GET_VPN_TUNNEL_REPLACEMENT_STATUS,
+    GetVpnConnectionDeviceTypesOutput, "GetVpnConnectionDeviceTypes";
+    GetVpnTunnelReplacementStatusInput => GetVpnTunnelReplacementStatusOutput,
     "GetVpnTunnelReplacementStatus"; ImportClientVpnClientCertificateRevocationListInput
-    => ImportClientVpnClientCertificateRevocationListOutput =
-    super::schema::ops::IMPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST,
+    => ImportClientVpnClientCertificateRevocationListOutput,
     "ImportClientVpnClientCertificateRevocationList"; ImportImageInput =>
-    ImportImageOutput = super::schema::ops::IMPORT_IMAGE, "ImportImage";
-    ImportInstanceInput => ImportInstanceOutput = super::schema::ops::IMPORT_INSTANCE,
-    "ImportInstance"; ImportKeyPairInput => ImportKeyPairOutput =
-    super::schema::ops::IMPORT_KEY_PAIR, "ImportKeyPair"; ImportSnapshotInput =>
-    ImportSnapshotOutput = super::schema::ops::IMPORT_SNAPSHOT, "ImportSnapshot";
-    ImportVolumeInput => ImportVolumeOutput = super::schema::ops::IMPORT_VOLUME,
-    "ImportVolume"; ListImagesInRecycleBinInput => ListImagesInRecycleBinOutput =
-    super::schema::ops::LIST_IMAGES_IN_RECYCLE_BIN, "ListImagesInRecycleBin";
-    ListSnapshotsInRecycleBinInput => ListSnapshotsInRecycleBinOutput =
-    super::schema::ops::LIST_SNAPSHOTS_IN_RECYCLE_BIN, "ListSnapshotsInRecycleBin";
-    ListVolumesInRecycleBinInput => ListVolumesInRecycleBinOutput =
-    super::schema::ops::LIST_VOLUMES_IN_RECYCLE_BIN, "ListVolumesInRecycleBin";
-    LockSnapshotInput => LockSnapshotOutput = super::schema::ops::LOCK_SNAPSHOT,
-    "LockSnapshot"; ModifyAccountVpcEncryptionControlInput =>
-    ModifyAccountVpcEncryptionControlOutput =
-    super::schema::ops::MODIFY_ACCOUNT_VPC_ENCRYPTION_CONTROL,
-    "ModifyAccountVpcEncryptionControl"; ModifyAddressAttributeInput =>
-    ModifyAddressAttributeOutput = super::schema::ops::MODIFY_ADDRESS_ATTRIBUTE,
+    ImportImageOutput, "ImportImage"; ImportInstanceInput => ImportInstanceOutput,
+    "ImportInstance"; ImportKeyPairInput => ImportKeyPairOutput, "ImportKeyPair";
+    ImportSnapshotInput => ImportSnapshotOutput, "ImportSnapshot"; ImportVolumeInput =>
+    ImportVolumeOutput, "ImportVolume"; ListImagesInRecycleBinInput =>
+    ListImagesInRecycleBinOutput, "ListImagesInRecycleBin";
+    ListSnapshotsInRecycleBinInput => ListSnapshotsInRecycleBinOutput,
+    "ListSnapshotsInRecycleBin"; ListVolumesInRecycleBinInput =>
+    ListVolumesInRecycleBinOutput, "ListVolumesInRecycleBin"; LockSnapshotInput =>
+    LockSnapshotOutput, "LockSnapshot"; ModifyAccountVpcEncryptionControlInput =>
+    ModifyAccountVpcEncryptionControlOutput, "ModifyAccountVpcEncryptionControl";
+    ModifyAddressAttributeInput => ModifyAddressAttributeOutput,
     "ModifyAddressAttribute"; ModifyApplicationStatusCheckInput =>
-    ModifyApplicationStatusCheckOutput =
-    super::schema::ops::MODIFY_APPLICATION_STATUS_CHECK, "ModifyApplicationStatusCheck";
-    ModifyAvailabilityZoneGroupInput => ModifyAvailabilityZoneGroupOutput =
-    super::schema::ops::MODIFY_AVAILABILITY_ZONE_GROUP, "ModifyAvailabilityZoneGroup";
-    ModifyCapacityReservationInput => ModifyCapacityReservationOutput =
-    super::schema::ops::MODIFY_CAPACITY_RESERVATION, "ModifyCapacityReservation";
-    ModifyCapacityReservationFleetInput => ModifyCapacityReservationFleetOutput =
-    super::schema::ops::MODIFY_CAPACITY_RESERVATION_FLEET,
+    ModifyApplicationStatusCheckOutput, "ModifyApplicationStatusCheck";
+    ModifyAvailabilityZoneGroupInput => ModifyAvailabilityZoneGroupOutput,
+    "ModifyAvailabilityZoneGroup"; ModifyCapacityReservationInput =>
+    ModifyCapacityReservationOutput, "ModifyCapacityReservation";
+    ModifyCapacityReservationFleetInput => ModifyCapacityReservationFleetOutput,
     "ModifyCapacityReservationFleet"; ModifyClientVpnEndpointInput =>
-    ModifyClientVpnEndpointOutput = super::schema::ops::MODIFY_CLIENT_VPN_ENDPOINT,
-    "ModifyClientVpnEndpoint"; ModifyClientVpnEndpointAuthorizationPolicyInput =>
-    ModifyClientVpnEndpointAuthorizationPolicyOutput =
-    super::schema::ops::MODIFY_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY,
+    ModifyClientVpnEndpointOutput, "ModifyClientVpnEndpoint";
+    ModifyClientVpnEndpointAuthorizationPolicyInput =>
+    ModifyClientVpnEndpointAuthorizationPolicyOutput,
     "ModifyClientVpnEndpointAuthorizationPolicy"; ModifyDefaultCreditSpecificationInput
-    => ModifyDefaultCreditSpecificationOutput =
-    super::schema::ops::MODIFY_DEFAULT_CREDIT_SPECIFICATION,
-    "ModifyDefaultCreditSpecification"; ModifyEbsDefaultKmsKeyIdInput =>
-    ModifyEbsDefaultKmsKeyIdOutput = super::schema::ops::MODIFY_EBS_DEFAULT_KMS_KEY_ID,
-    "ModifyEbsDefaultKmsKeyId"; ModifyFleetInput => ModifyFleetOutput =
-    super::schema::ops::MODIFY_FLEET, "ModifyFleet"; ModifyFpgaImageAttributeInput =>
-    ModifyFpgaImageAttributeOutput = super::schema::ops::MODIFY_FPGA_IMAGE_ATTRIBUTE,
-    "ModifyFpgaImageAttribute"; ModifyHostsInput => ModifyHostsOutput =
-    super::schema::ops::MODIFY_HOSTS, "ModifyHosts"; ModifyIdFormatInput =>
-    ModifyIdFormatOutput = super::schema::ops::MODIFY_ID_FORMAT, "ModifyIdFormat";
-    ModifyIdentityIdFormatInput => ModifyIdentityIdFormatOutput =
-    super::schema::ops::MODIFY_IDENTITY_ID_FORMAT, "ModifyIdentityIdFormat";
-    ModifyImageAttributeInput => ModifyImageAttributeOutput =
-    super::schema::ops::MODIFY_IMAGE_ATTRIBUTE, "ModifyImageAttribute";
-    ModifyInstanceAttributeInput => ModifyInstanceAttributeOutput =
-    super::schema::ops::MODIFY_INSTANCE_ATTRIBUTE, "ModifyInstanceAttribute";
+    => ModifyDefaultCreditSpecificationOutput, "ModifyDefaultCreditSpecification";
+    ModifyEbsDefaultKmsKeyIdInput => ModifyEbsDefaultKmsKeyIdOutput,
+    "ModifyEbsDefaultKmsKeyId"; ModifyFleetInput => ModifyFleetOutput, "ModifyFleet";
+    ModifyFpgaImageAttributeInput => ModifyFpgaImageAttributeOutput,
+    "ModifyFpgaImageAttribute"; ModifyHostsInput => ModifyHostsOutput, "ModifyHosts";
+    ModifyIdFormatInput => ModifyIdFormatOutput, "ModifyIdFormat";
+    ModifyIdentityIdFormatInput => ModifyIdentityIdFormatOutput,
+    "ModifyIdentityIdFormat"; ModifyImageAttributeInput => ModifyImageAttributeOutput,
+    "ModifyImageAttribute"; ModifyInstanceAttributeInput =>
+    ModifyInstanceAttributeOutput, "ModifyInstanceAttribute";
     ModifyInstanceCapacityReservationAttributesInput =>
-    ModifyInstanceCapacityReservationAttributesOutput =
-    super::schema::ops::MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES,
+    ModifyInstanceCapacityReservationAttributesOutput,
     "ModifyInstanceCapacityReservationAttributes"; ModifyInstanceConnectEndpointInput =>
-    ModifyInstanceConnectEndpointOutput =
-    super::schema::ops::MODIFY_INSTANCE_CONNECT_ENDPOINT,
-    "ModifyInstanceConnectEndpoint"; ModifyInstanceCpuOptionsInput =>
-    ModifyInstanceCpuOptionsOutput = super::schema::ops::MODIFY_INSTANCE_CPU_OPTIONS,
+    ModifyInstanceConnectEndpointOutput, "ModifyInstanceConnectEndpoint";
+    ModifyInstanceCpuOptionsInput => ModifyInstanceCpuOptionsOutput,
     "ModifyInstanceCpuOptions"; ModifyInstanceCreditSpecificationInput =>
-    ModifyInstanceCreditSpecificationOutput =
-    super::schema::ops::MODIFY_INSTANCE_CREDIT_SPECIFICATION,
-    "ModifyInstanceCreditSpecification"; ModifyInstanceEventStartTimeInput =>
-    ModifyInstanceEventStartTimeOutput =
-    super::schema::ops::MODIFY_INSTANCE_EVENT_START_TIME, "ModifyInstanceEventStartTime";
-    ModifyInstanceEventWindowInput => ModifyInstanceEventWindowOutput =
-    super::schema::ops::MODIFY_INSTANCE_EVENT_WINDOW, "ModifyInstanceEventWindow";
-    ModifyInstanceMaintenanceOptionsInput => ModifyInstanceMaintenanceOptionsOutput =
-    super::schema::ops::MODIFY_INSTANCE_MAINTENANCE_OPTIONS,
+    ModifyInstanceCreditSpecificationOutput, "ModifyInstanceCreditSpecification";
+    ModifyInstanceEventStartTimeInput => ModifyInstanceEventStartTimeOutput,
+    "ModifyInstanceEventStartTime"; ModifyInstanceEventWindowInput =>
+    ModifyInstanceEventWindowOutput, "ModifyInstanceEventWindow";
+    ModifyInstanceMaintenanceOptionsInput => ModifyInstanceMaintenanceOptionsOutput,
     "ModifyInstanceMaintenanceOptions"; ModifyInstanceMetadataDefaultsInput =>
-    ModifyInstanceMetadataDefaultsOutput =
-    super::schema::ops::MODIFY_INSTANCE_METADATA_DEFAULTS,
-    "ModifyInstanceMetadataDefaults"; ModifyInstanceMetadataOptionsInput =>
-    ModifyInstanceMetadataOptionsOutput =
-    super::schema::ops::MODIFY_INSTANCE_METADATA_OPTIONS,
+    ModifyInstanceMetadataDefaultsOutput, "ModifyInstanceMetadataDefaults";
+    ModifyInstanceMetadataOptionsInput => ModifyInstanceMetadataOptionsOutput,
     "ModifyInstanceMetadataOptions"; ModifyInstanceNetworkPerformanceOptionsInput =>
-    ModifyInstanceNetworkPerformanceOptionsOutput =
-    super::schema::ops::MODIFY_INSTANCE_NETWORK_PERFORMANCE_OPTIONS,
+    ModifyInstanceNetworkPerformanceOptionsOutput,
     "ModifyInstanceNetworkPerformanceOptions"; ModifyInstancePlacementInput =>
-    ModifyInstancePlacementOutput = super::schema::ops::MODIFY_INSTANCE_PLACEMENT,
-    "ModifyInstancePlacement"; ModifyIpamInput => ModifyIpamOutput =
-    super::schema::ops::MODIFY_IPAM, "ModifyIpam"; ModifyIpamPolicyAllocationRulesInput
-    => ModifyIpamPolicyAllocationRulesOutput =
-    super::schema::ops::MODIFY_IPAM_POLICY_ALLOCATION_RULES,
-    "ModifyIpamPolicyAllocationRules"; ModifyIpamPoolInput => ModifyIpamPoolOutput =
-    super::schema::ops::MODIFY_IPAM_POOL, "ModifyIpamPool"; ModifyIpamPoolAllocationInput
-    => ModifyIpamPoolAllocationOutput = super::schema::ops::MODIFY_IPAM_POOL_ALLOCATION,
+    ModifyInstancePlacementOutput, "ModifyInstancePlacement"; ModifyIpamInput =>
+    ModifyIpamOutput, "ModifyIpam"; ModifyIpamPolicyAllocationRulesInput =>
+    ModifyIpamPolicyAllocationRulesOutput, "ModifyIpamPolicyAllocationRules";
+    ModifyIpamPoolInput => ModifyIpamPoolOutput, "ModifyIpamPool";
+    ModifyIpamPoolAllocationInput => ModifyIpamPoolAllocationOutput,
     "ModifyIpamPoolAllocation"; ModifyIpamPrefixListResolverInput =>
-    ModifyIpamPrefixListResolverOutput =
-    super::schema::ops::MODIFY_IPAM_PREFIX_LIST_RESOLVER, "ModifyIpamPrefixListResolver";
-    ModifyIpamPrefixListResolverTargetInput => ModifyIpamPrefixListResolverTargetOutput =
-    super::schema::ops::MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET,
+    ModifyIpamPrefixListResolverOutput, "ModifyIpamPrefixListResolver";
+    ModifyIpamPrefixListResolverTargetInput => ModifyIpamPrefixListResolverTargetOutput,
     "ModifyIpamPrefixListResolverTarget"; ModifyIpamResourceCidrInput =>
-    ModifyIpamResourceCidrOutput = super::schema::ops::MODIFY_IPAM_RESOURCE_CIDR,
-    "ModifyIpamResourceCidr"; ModifyIpamResourceDiscoveryInput =>
-    ModifyIpamResourceDiscoveryOutput =
-    super::schema::ops::MODIFY_IPAM_RESOURCE_DISCOVERY, "ModifyIpamResourceDiscovery";
-    ModifyIpamRoutingPolicyRegistrationInput => ModifyIpamRoutingPolicyRegistrationOutput
-    = super::schema::ops::MODIFY_IPAM_ROUTING_POLICY_REGISTRATION,
-    "ModifyIpamRoutingPolicyRegistration"; ModifyIpamScopeInput => ModifyIpamScopeOutput
-    = super::schema::ops::MODIFY_IPAM_SCOPE, "ModifyIpamScope"; ModifyLaunchTemplateInput
-    => ModifyLaunchTemplateOutput = super::schema::ops::MODIFY_LAUNCH_TEMPLATE,
-    "ModifyLaunchTemplate"; ModifyLocalGatewayRouteInput => ModifyLocalGatewayRouteOutput
-    = super::schema::ops::MODIFY_LOCAL_GATEWAY_ROUTE, "ModifyLocalGatewayRoute";
-    ModifyManagedPrefixListInput => ModifyManagedPrefixListOutput =
-    super::schema::ops::MODIFY_MANAGED_PREFIX_LIST, "ModifyManagedPrefixList";
-    ModifyManagedResourceVisibilityInput => ModifyManagedResourceVisibilityOutput =
-    super::schema::ops::MODIFY_MANAGED_RESOURCE_VISIBILITY,
+    ModifyIpamResourceCidrOutput, "ModifyIpamResourceCidr";
+    ModifyIpamResourceDiscoveryInput => ModifyIpamResourceDiscoveryOutput,
+    "ModifyIpamResourceDiscovery"; ModifyIpamRoutingPolicyRegistrationInput =>
+    ModifyIpamRoutingPolicyRegistrationOutput, "ModifyIpamRoutingPolicyRegistration";
+    ModifyIpamScopeInput => ModifyIpamScopeOutput, "ModifyIpamScope";
+    ModifyLaunchTemplateInput => ModifyLaunchTemplateOutput, "ModifyLaunchTemplate";
+    ModifyLocalGatewayRouteInput => ModifyLocalGatewayRouteOutput,
+    "ModifyLocalGatewayRoute"; ModifyManagedPrefixListInput =>
+    ModifyManagedPrefixListOutput, "ModifyManagedPrefixList";
+    ModifyManagedResourceVisibilityInput => ModifyManagedResourceVisibilityOutput,
     "ModifyManagedResourceVisibility"; ModifyMetricCategoryInput =>
-    ModifyMetricCategoryOutput = super::schema::ops::MODIFY_METRIC_CATEGORY,
-    "ModifyMetricCategory"; ModifyNetworkInterfaceAttributeInput =>
-    ModifyNetworkInterfaceAttributeOutput =
-    super::schema::ops::MODIFY_NETWORK_INTERFACE_ATTRIBUTE,
+    ModifyMetricCategoryOutput, "ModifyMetricCategory";
+    ModifyNetworkInterfaceAttributeInput => ModifyNetworkInterfaceAttributeOutput,
     "ModifyNetworkInterfaceAttribute"; ModifyNetworkingFlexCostAllocationPolicyInput =>
-    ModifyNetworkingFlexCostAllocationPolicyOutput =
-    super::schema::ops::MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
+    ModifyNetworkingFlexCostAllocationPolicyOutput,
     "ModifyNetworkingFlexCostAllocationPolicy"; ModifyPrivateDnsNameOptionsInput =>
-    ModifyPrivateDnsNameOptionsOutput =
-    super::schema::ops::MODIFY_PRIVATE_DNS_NAME_OPTIONS, "ModifyPrivateDnsNameOptions";
-    ModifyPublicIpDnsNameOptionsInput => ModifyPublicIpDnsNameOptionsOutput =
-    super::schema::ops::MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS,
+    ModifyPrivateDnsNameOptionsOutput, "ModifyPrivateDnsNameOptions";
+    ModifyPublicIpDnsNameOptionsInput => ModifyPublicIpDnsNameOptionsOutput,
     "ModifyPublicIpDnsNameOptions"; ModifyReservedInstancesInput =>
-    ModifyReservedInstancesOutput = super::schema::ops::MODIFY_RESERVED_INSTANCES,
-    "ModifyReservedInstances"; ModifyRouteServerInput => ModifyRouteServerOutput =
-    super::schema::ops::MODIFY_ROUTE_SERVER, "ModifyRouteServer";
-    ModifySecurityGroupRulesInput => ModifySecurityGroupRulesOutput =
-    super::schema::ops::MODIFY_SECURITY_GROUP_RULES, "ModifySecurityGroupRules";
-    ModifySnapshotAttributeInput => ModifySnapshotAttributeOutput =
-    super::schema::ops::MODIFY_SNAPSHOT_ATTRIBUTE, "ModifySnapshotAttribute";
-    ModifySnapshotTierInput => ModifySnapshotTierOutput =
-    super::schema::ops::MODIFY_SNAPSHOT_TIER, "ModifySnapshotTier";
-    ModifySpotFleetRequestInput => ModifySpotFleetRequestOutput =
-    super::schema::ops::MODIFY_SPOT_FLEET_REQUEST, "ModifySpotFleetRequest";
-    ModifySubnetAttributeInput => ModifySubnetAttributeOutput =
-    super::schema::ops::MODIFY_SUBNET_ATTRIBUTE, "ModifySubnetAttribute";
-    ModifyTrafficMirrorFilterNetworkServicesInput =>
-    ModifyTrafficMirrorFilterNetworkServicesOutput =
-    super::schema::ops::MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES,
+    ModifyReservedInstancesOutput, "ModifyReservedInstances"; ModifyRouteServerInput =>
+    ModifyRouteServerOutput, "ModifyRouteServer"; ModifySecurityGroupRulesInput =>
+    ModifySecurityGroupRulesOutput, "ModifySecurityGroupRules";
+    ModifySnapshotAttributeInput => ModifySnapshotAttributeOutput,
+    "ModifySnapshotAttribute"; ModifySnapshotTierInput => ModifySnapshotTierOutput,
+    "ModifySnapshotTier"; ModifySpotFleetRequestInput => ModifySpotFleetRequestOutput,
+    "ModifySpotFleetRequest"; ModifySubnetAttributeInput => ModifySubnetAttributeOutput,
+    "ModifySubnetAttribute"; ModifyTrafficMirrorFilterNetworkServicesInput =>
+    ModifyTrafficMirrorFilterNetworkServicesOutput,
     "ModifyTrafficMirrorFilterNetworkServices"; ModifyTrafficMirrorFilterRuleInput =>
-    ModifyTrafficMirrorFilterRuleOutput =
-    super::schema::ops::MODIFY_TRAFFIC_MIRROR_FILTER_RULE,
-    "ModifyTrafficMirrorFilterRule"; ModifyTrafficMirrorSessionInput =>
-    ModifyTrafficMirrorSessionOutput = super::schema::ops::MODIFY_TRAFFIC_MIRROR_SESSION,
-    "ModifyTrafficMirrorSession"; ModifyTransitGatewayInput => ModifyTransitGatewayOutput
-    = super::schema::ops::MODIFY_TRANSIT_GATEWAY, "ModifyTransitGateway";
+    ModifyTrafficMirrorFilterRuleOutput, "ModifyTrafficMirrorFilterRule";
+    ModifyTrafficMirrorSessionInput => ModifyTrafficMirrorSessionOutput,
+    "ModifyTrafficMirrorSession"; ModifyTransitGatewayInput =>
+    ModifyTransitGatewayOutput, "ModifyTransitGateway";
     ModifyTransitGatewayAttachmentNatConfigurationInput =>
-    ModifyTransitGatewayAttachmentNatConfigurationOutput =
-    super::schema::ops::MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION,
+    ModifyTransitGatewayAttachmentNatConfigurationOutput,
     "ModifyTransitGatewayAttachmentNatConfiguration";
-    ModifyTransitGatewayMeteringPolicyInput => ModifyTransitGatewayMeteringPolicyOutput =
-    super::schema::ops::MODIFY_TRANSIT_GATEWAY_METERING_POLICY,
+    ModifyTransitGatewayMeteringPolicyInput => ModifyTransitGatewayMeteringPolicyOutput,
     "ModifyTransitGatewayMeteringPolicy";
     ModifyTransitGatewayNetworkFunctionAttachmentInput =>
-    ModifyTransitGatewayNetworkFunctionAttachmentOutput =
-    super::schema::ops::MODIFY_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
+    ModifyTransitGatewayNetworkFunctionAttachmentOutput,
     "ModifyTransitGatewayNetworkFunctionAttachment";
     ModifyTransitGatewayPeeringAttachmentInput =>
-    ModifyTransitGatewayPeeringAttachmentOutput =
-    super::schema::ops::MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT,
-    "ModifyTransitGatewayPeeringAttachment"; ModifyTransitGatewayPolicyTableEntryInput =>
-    ModifyTransitGatewayPolicyTableEntryOutput =
-    super::schema::ops::MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY,
-    "ModifyTransitGatewayPolicyTableEntry"; ModifyTransitGatewayPrefixListReferenceInput
-    => ModifyTransitGatewayPrefixListReferenceOutput =
-    super::schema::ops::MODIFY_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE,
+    ModifyTransitGatewayPeeringAttachmentOutput, "ModifyTransitGatewayPeeringAttachment";
+    ModifyTransitGatewayPolicyTableEntryInput =>
+    ModifyTransitGatewayPolicyTableEntryOutput, "ModifyTransitGatewayPolicyTableEntry";
+    ModifyTransitGatewayPrefixListReferenceInput =>
+    ModifyTransitGatewayPrefixListReferenceOutput,
     "ModifyTransitGatewayPrefixListReference"; ModifyTransitGatewayVpcAttachmentInput =>
-    ModifyTransitGatewayVpcAttachmentOutput =
-    super::schema::ops::MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT,
-    "ModifyTransitGatewayVpcAttachment"; ModifyVerifiedAccessEndpointInput =>
-    ModifyVerifiedAccessEndpointOutput =
-    super::schema::ops::MODIFY_VERIFIED_ACCESS_ENDPOINT, "ModifyVerifiedAccessEndpoint";
-    ModifyVerifiedAccessEndpointPolicyInput => ModifyVerifiedAccessEndpointPolicyOutput =
-    super::schema::ops::MODIFY_VERIFIED_ACCESS_ENDPOINT_POLICY,
-    "ModifyVerifiedAccessEndpointPolicy"; ModifyVerifiedAccessGroupInput =>
-    ModifyVerifiedAccessGroupOutput = super::schema::ops::MODIFY_VERIFIED_ACCESS_GROUP,
+    ModifyTransitGatewayVpcAttachmentOutput, "ModifyTransitGatewayVpcAttachment";
+    ModifyVerifiedAccessEndpointInput => ModifyVerifiedAccessEndpointOutput,
+    "ModifyVerifiedAccessEndpoint"; ModifyVerifiedAccessEndpointPolicyInput =>
+    ModifyVerifiedAccessEndpointPolicyOutput, "ModifyVerifiedAccessEndpointPolicy";
+    ModifyVerifiedAccessGroupInput => ModifyVerifiedAccessGroupOutput,
     "ModifyVerifiedAccessGroup"; ModifyVerifiedAccessGroupPolicyInput =>
-    ModifyVerifiedAccessGroupPolicyOutput =
-    super::schema::ops::MODIFY_VERIFIED_ACCESS_GROUP_POLICY,
-    "ModifyVerifiedAccessGroupPolicy"; ModifyVerifiedAccessInstanceInput =>
-    ModifyVerifiedAccessInstanceOutput =
-    super::schema::ops::MODIFY_VERIFIED_ACCESS_INSTANCE, "ModifyVerifiedAccessInstance";
-    ModifyVerifiedAccessInstanceLoggingConfigurationInput =>
-    ModifyVerifiedAccessInstanceLoggingConfigurationOutput =
-    super::schema::ops::MODIFY_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION,
+    ModifyVerifiedAccessGroupPolicyOutput, "ModifyVerifiedAccessGroupPolicy";
+    ModifyVerifiedAccessInstanceInput => ModifyVerifiedAccessInstanceOutput,
+    "ModifyVerifiedAccessInstance"; ModifyVerifiedAccessInstanceLoggingConfigurationInput
+    => ModifyVerifiedAccessInstanceLoggingConfigurationOutput,
     "ModifyVerifiedAccessInstanceLoggingConfiguration";
-    ModifyVerifiedAccessTrustProviderInput => ModifyVerifiedAccessTrustProviderOutput =
-    super::schema::ops::MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER,
-    "ModifyVerifiedAccessTrustProvider"; ModifyVolumeInput => ModifyVolumeOutput =
-    super::schema::ops::MODIFY_VOLUME, "ModifyVolume"; ModifyVolumeAttributeInput =>
-    ModifyVolumeAttributeOutput = super::schema::ops::MODIFY_VOLUME_ATTRIBUTE,
-    "ModifyVolumeAttribute"; ModifyVpcAttributeInput => ModifyVpcAttributeOutput =
-    super::schema::ops::MODIFY_VPC_ATTRIBUTE, "ModifyVpcAttribute";
-    ModifyVpcBlockPublicAccessExclusionInput => ModifyVpcBlockPublicAccessExclusionOutput
-    = super::schema::ops::MODIFY_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION,
-    "ModifyVpcBlockPublicAccessExclusion"; ModifyVpcBlockPublicAccessOptionsInput =>
-    ModifyVpcBlockPublicAccessOptionsOutput =
-    super::schema::ops::MODIFY_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS,
+    ModifyVerifiedAccessTrustProviderInput => ModifyVerifiedAccessTrustProviderOutput,
+    "ModifyVerifiedAccessTrustProvider"; ModifyVolumeInput => ModifyVolumeOutput,
+    "ModifyVolume"; ModifyVolumeAttributeInput => ModifyVolumeAttributeOutput,
+    "ModifyVolumeAttribute"; ModifyVpcAttributeInput => ModifyVpcAttributeOutput,
+    "ModifyVpcAttribute"; ModifyVpcBlockPublicAccessExclusionInput =>
+    ModifyVpcBlockPublicAccessExclusionOutput, "ModifyVpcBlockPublicAccessExclusion";
+    ModifyVpcBlockPublicAccessOptionsInput => ModifyVpcBlockPublicAccessOptionsOutput,
     "ModifyVpcBlockPublicAccessOptions"; ModifyVpcEncryptionControlInput =>
-    ModifyVpcEncryptionControlOutput = super::schema::ops::MODIFY_VPC_ENCRYPTION_CONTROL,
-    "ModifyVpcEncryptionControl"; ModifyVpcEndpointInput => ModifyVpcEndpointOutput =
-    super::schema::ops::MODIFY_VPC_ENDPOINT, "ModifyVpcEndpoint";
+    ModifyVpcEncryptionControlOutput, "ModifyVpcEncryptionControl";
+    ModifyVpcEndpointInput => ModifyVpcEndpointOutput, "ModifyVpcEndpoint";
     ModifyVpcEndpointConnectionNotificationInput =>
-    ModifyVpcEndpointConnectionNotificationOutput =
-    super::schema::ops::MODIFY_VPC_ENDPOINT_CONNECTION_NOTIFICATION,
+    ModifyVpcEndpointConnectionNotificationOutput,
     "ModifyVpcEndpointConnectionNotification"; ModifyVpcEndpointPayerResponsibilityInput
-    => ModifyVpcEndpointPayerResponsibilityOutput =
-    super::schema::ops::MODIFY_VPC_ENDPOINT_PAYER_RESPONSIBILITY,
+    => ModifyVpcEndpointPayerResponsibilityOutput,
     "ModifyVpcEndpointPayerResponsibility"; ModifyVpcEndpointServiceConfigurationInput =>
-    ModifyVpcEndpointServiceConfigurationOutput =
-    super::schema::ops::MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION,
-    "ModifyVpcEndpointServiceConfiguration";
+    ModifyVpcEndpointServiceConfigurationOutput, "ModifyVpcEndpointServiceConfiguration";
     ModifyVpcEndpointServicePayerResponsibilityInput =>
-    ModifyVpcEndpointServicePayerResponsibilityOutput =
-    super::schema::ops::MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY,
+    ModifyVpcEndpointServicePayerResponsibilityOutput,
     "ModifyVpcEndpointServicePayerResponsibility";
-    ModifyVpcEndpointServicePermissionsInput => ModifyVpcEndpointServicePermissionsOutput
-    = super::schema::ops::MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS,
-    "ModifyVpcEndpointServicePermissions"; ModifyVpcPeeringConnectionOptionsInput =>
-    ModifyVpcPeeringConnectionOptionsOutput =
-    super::schema::ops::MODIFY_VPC_PEERING_CONNECTION_OPTIONS,
-    "ModifyVpcPeeringConnectionOptions"; ModifyVpcTenancyInput => ModifyVpcTenancyOutput
-    = super::schema::ops::MODIFY_VPC_TENANCY, "ModifyVpcTenancy";
-    ModifyVpnConnectionInput => ModifyVpnConnectionOutput =
-    super::schema::ops::MODIFY_VPN_CONNECTION, "ModifyVpnConnection";
-    ModifyVpnConnectionOptionsInput => ModifyVpnConnectionOptionsOutput =
-    super::schema::ops::MODIFY_VPN_CONNECTION_OPTIONS, "ModifyVpnConnectionOptions";
-    ModifyVpnTunnelCertificateInput => ModifyVpnTunnelCertificateOutput =
-    super::schema::ops::MODIFY_VPN_TUNNEL_CERTIFICATE, "ModifyVpnTunnelCertificate";
-    ModifyVpnTunnelOptionsInput => ModifyVpnTunnelOptionsOutput =
-    super::schema::ops::MODIFY_VPN_TUNNEL_OPTIONS, "ModifyVpnTunnelOptions";
-    MonitorInstancesInput => MonitorInstancesOutput =
-    super::schema::ops::MONITOR_INSTANCES, "MonitorInstances"; MoveAddressToVpcInput =>
-    MoveAddressToVpcOutput = super::schema::ops::MOVE_ADDRESS_TO_VPC, "MoveAddressToVpc";
-    MoveByoipCidrToIpamInput => MoveByoipCidrToIpamOutput =
-    super::schema::ops::MOVE_BYOIP_CIDR_TO_IPAM, "MoveByoipCidrToIpam";
-    MoveCapacityReservationInstancesInput => MoveCapacityReservationInstancesOutput =
-    super::schema::ops::MOVE_CAPACITY_RESERVATION_INSTANCES,
+    ModifyVpcEndpointServicePermissionsInput =>
+    ModifyVpcEndpointServicePermissionsOutput, "ModifyVpcEndpointServicePermissions";
+    ModifyVpcPeeringConnectionOptionsInput => ModifyVpcPeeringConnectionOptionsOutput,
+    "ModifyVpcPeeringConnectionOptions"; ModifyVpcTenancyInput => ModifyVpcTenancyOutput,
+    "ModifyVpcTenancy"; ModifyVpnConnectionInput => ModifyVpnConnectionOutput,
+    "ModifyVpnConnection"; ModifyVpnConnectionOptionsInput =>
+    ModifyVpnConnectionOptionsOutput, "ModifyVpnConnectionOptions";
+    ModifyVpnTunnelCertificateInput => ModifyVpnTunnelCertificateOutput,
+    "ModifyVpnTunnelCertificate"; ModifyVpnTunnelOptionsInput =>
+    ModifyVpnTunnelOptionsOutput, "ModifyVpnTunnelOptions"; MonitorInstancesInput =>
+    MonitorInstancesOutput, "MonitorInstances"; MoveAddressToVpcInput =>
+    MoveAddressToVpcOutput, "MoveAddressToVpc"; MoveByoipCidrToIpamInput =>
+    MoveByoipCidrToIpamOutput, "MoveByoipCidrToIpam";
+    MoveCapacityReservationInstancesInput => MoveCapacityReservationInstancesOutput,
     "MoveCapacityReservationInstances"; ProvisionByoipCidrInput =>
-    ProvisionByoipCidrOutput = super::schema::ops::PROVISION_BYOIP_CIDR,
-    "ProvisionByoipCidr"; ProvisionIpamByoasnInput => ProvisionIpamByoasnOutput =
-    super::schema::ops::PROVISION_IPAM_BYOASN, "ProvisionIpamByoasn";
-    ProvisionIpamPoolCidrInput => ProvisionIpamPoolCidrOutput =
-    super::schema::ops::PROVISION_IPAM_POOL_CIDR, "ProvisionIpamPoolCidr";
-    ProvisionPublicIpv4PoolCidrInput => ProvisionPublicIpv4PoolCidrOutput =
-    super::schema::ops::PROVISION_PUBLIC_IPV4_POOL_CIDR, "ProvisionPublicIpv4PoolCidr";
-    PurchaseCapacityBlockInput => PurchaseCapacityBlockOutput =
-    super::schema::ops::PURCHASE_CAPACITY_BLOCK, "PurchaseCapacityBlock";
-    PurchaseCapacityBlockExtensionInput => PurchaseCapacityBlockExtensionOutput =
-    super::schema::ops::PURCHASE_CAPACITY_BLOCK_EXTENSION,
+    ProvisionByoipCidrOutput, "ProvisionByoipCidr"; ProvisionIpamByoasnInput =>
+    ProvisionIpamByoasnOutput, "ProvisionIpamByoasn"; ProvisionIpamPoolCidrInput =>
+    ProvisionIpamPoolCidrOutput, "ProvisionIpamPoolCidr";
+    ProvisionPublicIpv4PoolCidrInput => ProvisionPublicIpv4PoolCidrOutput,
+    "ProvisionPublicIpv4PoolCidr"; PurchaseCapacityBlockInput =>
+    PurchaseCapacityBlockOutput, "PurchaseCapacityBlock";
+    PurchaseCapacityBlockExtensionInput => PurchaseCapacityBlockExtensionOutput,
     "PurchaseCapacityBlockExtension"; PurchaseHostReservationInput =>
-    PurchaseHostReservationOutput = super::schema::ops::PURCHASE_HOST_RESERVATION,
-    "PurchaseHostReservation"; PurchaseReservedInstancesOfferingInput =>
-    PurchaseReservedInstancesOfferingOutput =
-    super::schema::ops::PURCHASE_RESERVED_INSTANCES_OFFERING,
+    PurchaseHostReservationOutput, "PurchaseHostReservation";
+    PurchaseReservedInstancesOfferingInput => PurchaseReservedInstancesOfferingOutput,
     "PurchaseReservedInstancesOffering"; PurchaseScheduledInstancesInput =>
-    PurchaseScheduledInstancesOutput = super::schema::ops::PURCHASE_SCHEDULED_INSTANCES,
-    "PurchaseScheduledInstances"; RebootInstancesInput => RebootInstancesOutput =
-    super::schema::ops::REBOOT_INSTANCES, "RebootInstances"; RegisterImageInput =>
-    RegisterImageOutput = super::schema::ops::REGISTER_IMAGE, "RegisterImage";
+    PurchaseScheduledInstancesOutput, "PurchaseScheduledInstances"; RebootInstancesInput
+    => RebootInstancesOutput, "RebootInstances"; RegisterImageInput =>
+    RegisterImageOutput, "RegisterImage";
     RegisterInstanceEventNotificationAttributesInput =>
-    RegisterInstanceEventNotificationAttributesOutput =
-    super::schema::ops::REGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES,
+    RegisterInstanceEventNotificationAttributesOutput,
     "RegisterInstanceEventNotificationAttributes";
     RegisterTransitGatewayMulticastGroupMembersInput =>
-    RegisterTransitGatewayMulticastGroupMembersOutput =
-    super::schema::ops::REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS,
+    RegisterTransitGatewayMulticastGroupMembersOutput,
     "RegisterTransitGatewayMulticastGroupMembers";
     RegisterTransitGatewayMulticastGroupSourcesInput =>
-    RegisterTransitGatewayMulticastGroupSourcesOutput =
-    super::schema::ops::REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES,
+    RegisterTransitGatewayMulticastGroupSourcesOutput,
     "RegisterTransitGatewayMulticastGroupSources";
     RejectCapacityReservationBillingOwnershipInput =>
-    RejectCapacityReservationBillingOwnershipOutput =
-    super::schema::ops::REJECT_CAPACITY_RESERVATION_BILLING_OWNERSHIP,
+    RejectCapacityReservationBillingOwnershipOutput,
     "RejectCapacityReservationBillingOwnership";
     RejectTransitGatewayClientVpnAttachmentInput =>
-    RejectTransitGatewayClientVpnAttachmentOutput =
-    super::schema::ops::REJECT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
+    RejectTransitGatewayClientVpnAttachmentOutput,
     "RejectTransitGatewayClientVpnAttachment";
     RejectTransitGatewayMulticastDomainAssociationsInput =>
-    RejectTransitGatewayMulticastDomainAssociationsOutput =
-    super::schema::ops::REJECT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS,
+    RejectTransitGatewayMulticastDomainAssociationsOutput,
     "RejectTransitGatewayMulticastDomainAssociations";
     RejectTransitGatewayPeeringAttachmentInput =>
-    RejectTransitGatewayPeeringAttachmentOutput =
-    super::schema::ops::REJECT_TRANSIT_GATEWAY_PEERING_ATTACHMENT,
-    "RejectTransitGatewayPeeringAttachment"; RejectTransitGatewayVpcAttachmentInput =>
-    RejectTransitGatewayVpcAttachmentOutput =
-    super::schema::ops::REJECT_TRANSIT_GATEWAY_VPC_ATTACHMENT,
+    RejectTransitGatewayPeeringAttachmentOutput, "RejectTransitGatewayPeeringAttachment";
+    RejectTransitGatewayVpcAttachmentInput => RejectTransitGatewayVpcAttachmentOutput,
     "RejectTransitGatewayVpcAttachment"; RejectVpcEndpointConnectionsInput =>
-    RejectVpcEndpointConnectionsOutput =
-    super::schema::ops::REJECT_VPC_ENDPOINT_CONNECTIONS, "RejectVpcEndpointConnections";
-    RejectVpcPeeringConnectionInput => RejectVpcPeeringConnectionOutput =
-    super::schema::ops::REJECT_VPC_PEERING_CONNECTION, "RejectVpcPeeringConnection";
-    ReleaseAddressInput => ReleaseAddressOutput = super::schema::ops::RELEASE_ADDRESS,
-    "ReleaseAddress"; ReleaseHostsInput => ReleaseHostsOutput =
-    super::schema::ops::RELEASE_HOSTS, "ReleaseHosts"; ReleaseIpamPoolAllocationInput =>
-    ReleaseIpamPoolAllocationOutput = super::schema::ops::RELEASE_IPAM_POOL_ALLOCATION,
+    RejectVpcEndpointConnectionsOutput, "RejectVpcEndpointConnections";
+    RejectVpcPeeringConnectionInput => RejectVpcPeeringConnectionOutput,
+    "RejectVpcPeeringConnection"; ReleaseAddressInput => ReleaseAddressOutput,
+    "ReleaseAddress"; ReleaseHostsInput => ReleaseHostsOutput, "ReleaseHosts";
+    ReleaseIpamPoolAllocationInput => ReleaseIpamPoolAllocationOutput,
     "ReleaseIpamPoolAllocation"; ReplaceIamInstanceProfileAssociationInput =>
-    ReplaceIamInstanceProfileAssociationOutput =
-    super::schema::ops::REPLACE_IAM_INSTANCE_PROFILE_ASSOCIATION,
-    "ReplaceIamInstanceProfileAssociation";
+    ReplaceIamInstanceProfileAssociationOutput, "ReplaceIamInstanceProfileAssociation";
     ReplaceImageCriteriaInAllowedImagesSettingsInput =>
-    ReplaceImageCriteriaInAllowedImagesSettingsOutput =
-    super::schema::ops::REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS,
+    ReplaceImageCriteriaInAllowedImagesSettingsOutput,
     "ReplaceImageCriteriaInAllowedImagesSettings";
     ReplaceImageInstanceTypeSpecificationInput =>
-    ReplaceImageInstanceTypeSpecificationOutput =
-    super::schema::ops::REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION,
-    "ReplaceImageInstanceTypeSpecification"; ReplaceNetworkAclAssociationInput =>
-    ReplaceNetworkAclAssociationOutput =
-    super::schema::ops::REPLACE_NETWORK_ACL_ASSOCIATION, "ReplaceNetworkAclAssociation";
-    ReplaceNetworkAclEntryInput => ReplaceNetworkAclEntryOutput =
-    super::schema::ops::REPLACE_NETWORK_ACL_ENTRY, "ReplaceNetworkAclEntry";
-    ReplaceRouteInput => ReplaceRouteOutput = super::schema::ops::REPLACE_ROUTE,
-    "ReplaceRoute"; ReplaceRouteTableAssociationInput =>
-    ReplaceRouteTableAssociationOutput =
-    super::schema::ops::REPLACE_ROUTE_TABLE_ASSOCIATION, "ReplaceRouteTableAssociation";
-    ReplaceTransitGatewayRouteInput => ReplaceTransitGatewayRouteOutput =
-    super::schema::ops::REPLACE_TRANSIT_GATEWAY_ROUTE, "ReplaceTransitGatewayRoute";
-    ReplaceVpnTunnelInput => ReplaceVpnTunnelOutput =
-    super::schema::ops::REPLACE_VPN_TUNNEL, "ReplaceVpnTunnel"; ReportInstanceStatusInput
-    => ReportInstanceStatusOutput = super::schema::ops::REPORT_INSTANCE_STATUS,
-    "ReportInstanceStatus"; RequestSpotFleetInput => RequestSpotFleetOutput =
-    super::schema::ops::REQUEST_SPOT_FLEET, "RequestSpotFleet"; RequestSpotInstancesInput
-    => RequestSpotInstancesOutput = super::schema::ops::REQUEST_SPOT_INSTANCES,
-    "RequestSpotInstances"; ResetAddressAttributeInput => ResetAddressAttributeOutput =
-    super::schema::ops::RESET_ADDRESS_ATTRIBUTE, "ResetAddressAttribute";
-    ResetEbsDefaultKmsKeyIdInput => ResetEbsDefaultKmsKeyIdOutput =
-    super::schema::ops::RESET_EBS_DEFAULT_KMS_KEY_ID, "ResetEbsDefaultKmsKeyId";
-    ResetFpgaImageAttributeInput => ResetFpgaImageAttributeOutput =
-    super::schema::ops::RESET_FPGA_IMAGE_ATTRIBUTE, "ResetFpgaImageAttribute";
-    ResetImageAttributeInput => ResetImageAttributeOutput =
-    super::schema::ops::RESET_IMAGE_ATTRIBUTE, "ResetImageAttribute";
-    ResetInstanceAttributeInput => ResetInstanceAttributeOutput =
-    super::schema::ops::RESET_INSTANCE_ATTRIBUTE, "ResetInstanceAttribute";
-    ResetNetworkInterfaceAttributeInput => ResetNetworkInterfaceAttributeOutput =
-    super::schema::ops::RESET_NETWORK_INTERFACE_ATTRIBUTE,
-    "ResetNetworkInterfaceAttribute"; ResetSnapshotAttributeInput =>
-    ResetSnapshotAttributeOutput = super::schema::ops::RESET_SNAPSHOT_ATTRIBUTE,
+    ReplaceImageInstanceTypeSpecificationOutput, "ReplaceImageInstanceTypeSpecification";
+    ReplaceNetworkAclAssociationInput => ReplaceNetworkAclAssociationOutput,
+    "ReplaceNetworkAclAssociation"; ReplaceNetworkAclEntryInput =>
+    ReplaceNetworkAclEntryOutput, "ReplaceNetworkAclEntry"; ReplaceRouteInput =>
+    ReplaceRouteOutput, "ReplaceRoute"; ReplaceRouteTableAssociationInput =>
+    ReplaceRouteTableAssociationOutput, "ReplaceRouteTableAssociation";
+    ReplaceTransitGatewayRouteInput => ReplaceTransitGatewayRouteOutput,
+    "ReplaceTransitGatewayRoute"; ReplaceVpnTunnelInput => ReplaceVpnTunnelOutput,
+    "ReplaceVpnTunnel"; ReportInstanceStatusInput => ReportInstanceStatusOutput,
+    "ReportInstanceStatus"; RequestSpotFleetInput => RequestSpotFleetOutput,
+    "RequestSpotFleet"; RequestSpotInstancesInput => RequestSpotInstancesOutput,
+    "RequestSpotInstances"; ResetAddressAttributeInput => ResetAddressAttributeOutput,
+    "ResetAddressAttribute"; ResetEbsDefaultKmsKeyIdInput =>
+    ResetEbsDefaultKmsKeyIdOutput, "ResetEbsDefaultKmsKeyId";
+    ResetFpgaImageAttributeInput => ResetFpgaImageAttributeOutput,
+    "ResetFpgaImageAttribute"; ResetImageAttributeInput => ResetImageAttributeOutput,
+    "ResetImageAttribute"; ResetInstanceAttributeInput => ResetInstanceAttributeOutput,
+    "ResetInstanceAttribute"; ResetNetworkInterfaceAttributeInput =>
+    ResetNetworkInterfaceAttributeOutput, "ResetNetworkInterfaceAttribute";
+    ResetSnapshotAttributeInput => ResetSnapshotAttributeOutput,
     "ResetSnapshotAttribute"; RestoreAddressToClassicInput =>
-    RestoreAddressToClassicOutput = super::schema::ops::RESTORE_ADDRESS_TO_CLASSIC,
-    "RestoreAddressToClassic"; RestoreImageFromRecycleBinInput =>
-    RestoreImageFromRecycleBinOutput =
-    super::schema::ops::RESTORE_IMAGE_FROM_RECYCLE_BIN, "RestoreImageFromRecycleBin";
-    RestoreManagedPrefixListVersionInput => RestoreManagedPrefixListVersionOutput =
-    super::schema::ops::RESTORE_MANAGED_PREFIX_LIST_VERSION,
-    "RestoreManagedPrefixListVersion"; RestoreSnapshotFromRecycleBinInput =>
-    RestoreSnapshotFromRecycleBinOutput =
-    super::schema::ops::RESTORE_SNAPSHOT_FROM_RECYCLE_BIN,
+    RestoreAddressToClassicOutput, "RestoreAddressToClassic";
+    RestoreImageFromRecycleBinInput => RestoreImageFromRecycleBinOutput,
+    "RestoreImageFromRecycleBin"; RestoreManagedPrefixListVersionInput =>
+    RestoreManagedPrefixListVersionOutput, "RestoreManagedPrefixListVersion";
+    RestoreSnapshotFromRecycleBinInput => RestoreSnapshotFromRecycleBinOutput,
     "RestoreSnapshotFromRecycleBin"; RestoreSnapshotTierInput =>
-    RestoreSnapshotTierOutput = super::schema::ops::RESTORE_SNAPSHOT_TIER,
-    "RestoreSnapshotTier"; RestoreVolumeFromRecycleBinInput =>
-    RestoreVolumeFromRecycleBinOutput =
-    super::schema::ops::RESTORE_VOLUME_FROM_RECYCLE_BIN, "RestoreVolumeFromRecycleBin";
-    RevokeClientVpnIngressInput => RevokeClientVpnIngressOutput =
-    super::schema::ops::REVOKE_CLIENT_VPN_INGRESS, "RevokeClientVpnIngress";
-    RevokeSecurityGroupEgressInput => RevokeSecurityGroupEgressOutput =
-    super::schema::ops::REVOKE_SECURITY_GROUP_EGRESS, "RevokeSecurityGroupEgress";
-    RevokeSecurityGroupIngressInput => RevokeSecurityGroupIngressOutput =
-    super::schema::ops::REVOKE_SECURITY_GROUP_INGRESS, "RevokeSecurityGroupIngress";
-    RunInstancesInput => RunInstancesOutput = super::schema::ops::RUN_INSTANCES,
-    "RunInstances"; RunScheduledInstancesInput => RunScheduledInstancesOutput =
-    super::schema::ops::RUN_SCHEDULED_INSTANCES, "RunScheduledInstances";
-    SearchLocalGatewayRoutesInput => SearchLocalGatewayRoutesOutput =
-    super::schema::ops::SEARCH_LOCAL_GATEWAY_ROUTES, "SearchLocalGatewayRoutes";
-    SearchTransitGatewayMulticastGroupsInput => SearchTransitGatewayMulticastGroupsOutput
-    = super::schema::ops::SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS,
-    "SearchTransitGatewayMulticastGroups"; SearchTransitGatewayRoutesInput =>
-    SearchTransitGatewayRoutesOutput = super::schema::ops::SEARCH_TRANSIT_GATEWAY_ROUTES,
+    RestoreSnapshotTierOutput, "RestoreSnapshotTier"; RestoreVolumeFromRecycleBinInput =>
+    RestoreVolumeFromRecycleBinOutput, "RestoreVolumeFromRecycleBin";
+    RevokeClientVpnIngressInput => RevokeClientVpnIngressOutput,
+    "RevokeClientVpnIngress"; RevokeSecurityGroupEgressInput =>
+    RevokeSecurityGroupEgressOutput, "RevokeSecurityGroupEgress";
+    RevokeSecurityGroupIngressInput => RevokeSecurityGroupIngressOutput,
+    "RevokeSecurityGroupIngress"; RunInstancesInput => RunInstancesOutput,
+    "RunInstances"; RunScheduledInstancesInput => RunScheduledInstancesOutput,
+    "RunScheduledInstances"; SearchLocalGatewayRoutesInput =>
+    SearchLocalGatewayRoutesOutput, "SearchLocalGatewayRoutes";
+    SearchTransitGatewayMulticastGroupsInput =>
+    SearchTransitGatewayMulticastGroupsOutput, "SearchTransitGatewayMulticastGroups";
+    SearchTransitGatewayRoutesInput => SearchTransitGatewayRoutesOutput,
     "SearchTransitGatewayRoutes"; SendDiagnosticInterruptInput =>
-    SendDiagnosticInterruptOutput = super::schema::ops::SEND_DIAGNOSTIC_INTERRUPT,
-    "SendDiagnosticInterrupt"; StartDeclarativePoliciesReportInput =>
-    StartDeclarativePoliciesReportOutput =
-    super::schema::ops::START_DECLARATIVE_POLICIES_REPORT,
-    "StartDeclarativePoliciesReport"; StartInstancesInput => StartInstancesOutput =
-    super::schema::ops::START_INSTANCES, "StartInstances";
-    StartNetworkInsightsAccessScopeAnalysisInput =>
-    StartNetworkInsightsAccessScopeAnalysisOutput =
-    super::schema::ops::START_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS,
+    SendDiagnosticInterruptOutput, "SendDiagnosticInterrupt";
+    StartDeclarativePoliciesReportInput => StartDeclarativePoliciesReportOutput,
+    "StartDeclarativePoliciesReport"; StartInstancesInput => StartInstancesOutput,
+    "StartInstances"; StartNetworkInsightsAccessScopeAnalysisInput =>
+    StartNetworkInsightsAccessScopeAnalysisOutput,
     "StartNetworkInsightsAccessScopeAnalysis"; StartNetworkInsightsAnalysisInput =>
-    StartNetworkInsightsAnalysisOutput =
-    super::schema::ops::START_NETWORK_INSIGHTS_ANALYSIS, "StartNetworkInsightsAnalysis";
+    StartNetworkInsightsAnalysisOutput, "StartNetworkInsightsAnalysis";
     StartVpcEndpointServicePrivateDnsVerificationInput =>
-    StartVpcEndpointServicePrivateDnsVerificationOutput =
-    super::schema::ops::START_VPC_ENDPOINT_SERVICE_PRIVATE_DNS_VERIFICATION,
+    StartVpcEndpointServicePrivateDnsVerificationOutput,
     "StartVpcEndpointServicePrivateDnsVerification"; StopInstancesInput =>
-    StopInstancesOutput = super::schema::ops::STOP_INSTANCES, "StopInstances";
-    TerminateClientVpnConnectionsInput => TerminateClientVpnConnectionsOutput =
-    super::schema::ops::TERMINATE_CLIENT_VPN_CONNECTIONS,
-    "TerminateClientVpnConnections"; TerminateInstancesInput => TerminateInstancesOutput
-    = super::schema::ops::TERMINATE_INSTANCES, "TerminateInstances";
-    UnassignIpv6AddressesInput => UnassignIpv6AddressesOutput =
-    super::schema::ops::UNASSIGN_IPV6_ADDRESSES, "UnassignIpv6Addresses";
-    UnassignPrivateIpAddressesInput => UnassignPrivateIpAddressesOutput =
-    super::schema::ops::UNASSIGN_PRIVATE_IP_ADDRESSES, "UnassignPrivateIpAddresses";
-    UnassignPrivateNatGatewayAddressInput => UnassignPrivateNatGatewayAddressOutput =
-    super::schema::ops::UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS,
-    "UnassignPrivateNatGatewayAddress"; UnlockSnapshotInput => UnlockSnapshotOutput =
-    super::schema::ops::UNLOCK_SNAPSHOT, "UnlockSnapshot"; UnmonitorInstancesInput =>
-    UnmonitorInstancesOutput = super::schema::ops::UNMONITOR_INSTANCES,
-    "UnmonitorInstances"; UpdateCapacityManagerMonitoredTagKeysInput =>
-    UpdateCapacityManagerMonitoredTagKeysOutput =
-    super::schema::ops::UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS,
-    "UpdateCapacityManagerMonitoredTagKeys";
+    StopInstancesOutput, "StopInstances"; TerminateClientVpnConnectionsInput =>
+    TerminateClientVpnConnectionsOutput, "TerminateClientVpnConnections";
+    TerminateInstancesInput => TerminateInstancesOutput, "TerminateInstances";
+    UnassignIpv6AddressesInput => UnassignIpv6AddressesOutput, "UnassignIpv6Addresses";
+    UnassignPrivateIpAddressesInput => UnassignPrivateIpAddressesOutput,
+    "UnassignPrivateIpAddresses"; UnassignPrivateNatGatewayAddressInput =>
+    UnassignPrivateNatGatewayAddressOutput, "UnassignPrivateNatGatewayAddress";
+    UnlockSnapshotInput => UnlockSnapshotOutput, "UnlockSnapshot";
+    UnmonitorInstancesInput => UnmonitorInstancesOutput, "UnmonitorInstances";
+    UpdateCapacityManagerMonitoredTagKeysInput =>
+    UpdateCapacityManagerMonitoredTagKeysOutput, "UpdateCapacityManagerMonitoredTagKeys";
     UpdateCapacityManagerOrganizationsAccessInput =>
-    UpdateCapacityManagerOrganizationsAccessOutput =
-    super::schema::ops::UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS,
+    UpdateCapacityManagerOrganizationsAccessOutput,
     "UpdateCapacityManagerOrganizationsAccess";
     UpdateInterruptibleCapacityReservationAllocationInput =>
-    UpdateInterruptibleCapacityReservationAllocationOutput =
-    super::schema::ops::UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION,
+    UpdateInterruptibleCapacityReservationAllocationOutput,
     "UpdateInterruptibleCapacityReservationAllocation";
     UpdateSecurityGroupRuleDescriptionsEgressInput =>
-    UpdateSecurityGroupRuleDescriptionsEgressOutput =
-    super::schema::ops::UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS,
+    UpdateSecurityGroupRuleDescriptionsEgressOutput,
     "UpdateSecurityGroupRuleDescriptionsEgress";
     UpdateSecurityGroupRuleDescriptionsIngressInput =>
-    UpdateSecurityGroupRuleDescriptionsIngressOutput =
-    super::schema::ops::UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_INGRESS,
+    UpdateSecurityGroupRuleDescriptionsIngressOutput,
     "UpdateSecurityGroupRuleDescriptionsIngress";
     ValidateSecurityGroupQuotasForInterfaceInput =>
-    ValidateSecurityGroupQuotasForInterfaceOutput =
-    super::schema::ops::VALIDATE_SECURITY_GROUP_QUOTAS_FOR_INTERFACE,
+    ValidateSecurityGroupQuotasForInterfaceOutput,
     "ValidateSecurityGroupQuotasForInterface"; WithdrawByoipCidrInput =>
-    WithdrawByoipCidrOutput = super::schema::ops::WITHDRAW_BYOIP_CIDR,
-    "WithdrawByoipCidr";
+    WithdrawByoipCidrOutput, "WithdrawByoipCidr";
 );

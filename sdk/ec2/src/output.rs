@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AcceptAddressTransferOutput {
     /// An Elastic IP address transfer.
@@ -14,10 +14,10 @@ pub struct AcceptAddressTransferOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AcceptAddressTransferOutput "AcceptAddressTransferResult"[debug from output] {
-    address_transfer : AddressTransfer } { _meta }
+    AcceptAddressTransferOutput "AcceptAddressTransferResult"[from output] {
+    address_transfer = AddressTransfer } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AcceptCapacityReservationBillingOwnershipOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -26,11 +26,11 @@ pub struct AcceptCapacityReservationBillingOwnershipOutput {
 }
 rboto::__structure!(
     AcceptCapacityReservationBillingOwnershipOutput
-    "AcceptCapacityReservationBillingOwnershipResult"[debug from output] { return_ = bool
-    } { _meta }
+    "AcceptCapacityReservationBillingOwnershipResult"[from output] { return_ = bool } {
+    _meta }
 );
 /// The result of the exchange and whether it was `successful`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AcceptReservedInstancesExchangeQuoteOutput {
     /// The ID of the successful exchange.
@@ -39,10 +39,10 @@ pub struct AcceptReservedInstancesExchangeQuoteOutput {
 }
 rboto::__structure!(
     AcceptReservedInstancesExchangeQuoteOutput
-    "AcceptReservedInstancesExchangeQuoteResult"[debug from output] { exchange_id :
-    String } { _meta }
+    "AcceptReservedInstancesExchangeQuoteResult"[from output] { exchange_id : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AcceptTransitGatewayClientVpnAttachmentOutput {
     /// Information about the Transit Gateway Client VPN attachment.
@@ -51,10 +51,10 @@ pub struct AcceptTransitGatewayClientVpnAttachmentOutput {
 }
 rboto::__structure!(
     AcceptTransitGatewayClientVpnAttachmentOutput
-    "AcceptTransitGatewayClientVpnAttachmentResult"[debug from output] {
-    transit_gateway_client_vpn_attachment : TransitGatewayClientVpnAttachment } { _meta }
+    "AcceptTransitGatewayClientVpnAttachmentResult"[from output] {
+    transit_gateway_client_vpn_attachment = TransitGatewayClientVpnAttachment } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AcceptTransitGatewayMulticastDomainAssociationsOutput {
     /// Information about the multicast domain associations.
@@ -63,10 +63,10 @@ pub struct AcceptTransitGatewayMulticastDomainAssociationsOutput {
 }
 rboto::__structure!(
     AcceptTransitGatewayMulticastDomainAssociationsOutput
-    "AcceptTransitGatewayMulticastDomainAssociationsResult"[debug from output] {
-    associations : TransitGatewayMulticastDomainAssociations } { _meta }
+    "AcceptTransitGatewayMulticastDomainAssociationsResult"[from output] { associations =
+    TransitGatewayMulticastDomainAssociations } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AcceptTransitGatewayPeeringAttachmentOutput {
     /// The transit gateway peering attachment.
@@ -75,10 +75,10 @@ pub struct AcceptTransitGatewayPeeringAttachmentOutput {
 }
 rboto::__structure!(
     AcceptTransitGatewayPeeringAttachmentOutput
-    "AcceptTransitGatewayPeeringAttachmentResult"[debug from output] {
-    transit_gateway_peering_attachment : TransitGatewayPeeringAttachment } { _meta }
+    "AcceptTransitGatewayPeeringAttachmentResult"[from output] {
+    transit_gateway_peering_attachment = TransitGatewayPeeringAttachment } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AcceptTransitGatewayVpcAttachmentOutput {
     /// The VPC attachment.
@@ -87,10 +87,10 @@ pub struct AcceptTransitGatewayVpcAttachmentOutput {
 }
 rboto::__structure!(
     AcceptTransitGatewayVpcAttachmentOutput
-    "AcceptTransitGatewayVpcAttachmentResult"[debug from output] {
-    transit_gateway_vpc_attachment : TransitGatewayVpcAttachment } { _meta }
+    "AcceptTransitGatewayVpcAttachmentResult"[from output] {
+    transit_gateway_vpc_attachment = TransitGatewayVpcAttachment } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AcceptVpcEndpointConnectionsOutput {
     /// Information about the interface endpoints that were not accepted, if applicable.
@@ -98,10 +98,10 @@ pub struct AcceptVpcEndpointConnectionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AcceptVpcEndpointConnectionsOutput "AcceptVpcEndpointConnectionsResult"[debug from
-    output] { unsuccessful : Vec < UnsuccessfulItem > } { _meta }
+    AcceptVpcEndpointConnectionsOutput "AcceptVpcEndpointConnectionsResult"[from output]
+    { unsuccessful = Vec < UnsuccessfulItem > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AcceptVpcPeeringConnectionOutput {
     /// Information about the VPC peering connection.
@@ -109,10 +109,10 @@ pub struct AcceptVpcPeeringConnectionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AcceptVpcPeeringConnectionOutput "AcceptVpcPeeringConnectionResult"[debug from
-    output] { vpc_peering_connection : VpcPeeringConnection } { _meta }
+    AcceptVpcPeeringConnectionOutput "AcceptVpcPeeringConnectionResult"[from output] {
+    vpc_peering_connection = VpcPeeringConnection } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdvertiseByoipCidrOutput {
     /// Information about the address range.
@@ -120,10 +120,10 @@ pub struct AdvertiseByoipCidrOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AdvertiseByoipCidrOutput "AdvertiseByoipCidrResult"[debug from output] { byoip_cidr :
+    AdvertiseByoipCidrOutput "AdvertiseByoipCidrResult"[from output] { byoip_cidr =
     ByoipCidr } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AllocateAddressOutput {
     /// The ID that represents the allocation of the Elastic IP address.
@@ -145,13 +145,13 @@ pub struct AllocateAddressOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AllocateAddressOutput "AllocateAddressResult"[debug from output] { allocation_id :
-    String, public_ipv4_pool : String, network_border_group : String, domain :
-    DomainType, customer_owned_ip : String, customer_owned_ipv4_pool : String, carrier_ip
-    : String, public_ip : String } { _meta }
+    AllocateAddressOutput "AllocateAddressResult"[from output] { allocation_id : String,
+    public_ipv4_pool : String, network_border_group : String, domain : DomainType,
+    customer_owned_ip : String, customer_owned_ipv4_pool : String, carrier_ip : String,
+    public_ip : String } { _meta }
 );
 /// Contains the output of AllocateHosts.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AllocateHostsOutput {
     /// The ID of the allocated Dedicated Host. This is used to launch an instance onto a specific host.
@@ -159,10 +159,10 @@ pub struct AllocateHostsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AllocateHostsOutput "AllocateHostsResult"[debug from output] { host_ids : Vec <
-    String > } { _meta }
+    AllocateHostsOutput "AllocateHostsResult"[from output] { host_ids = Vec < String > }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AllocateIpamPoolCidrOutput {
     /// Information about the allocation created.
@@ -170,10 +170,10 @@ pub struct AllocateIpamPoolCidrOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AllocateIpamPoolCidrOutput "AllocateIpamPoolCidrResult"[debug from output] {
-    ipam_pool_allocation : IpamPoolAllocation } { _meta }
+    AllocateIpamPoolCidrOutput "AllocateIpamPoolCidrResult"[from output] {
+    ipam_pool_allocation = IpamPoolAllocation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ApplySecurityGroupsToClientVpnTargetNetworkOutput {
     /// The IDs of the applied security groups.
@@ -182,10 +182,10 @@ pub struct ApplySecurityGroupsToClientVpnTargetNetworkOutput {
 }
 rboto::__structure!(
     ApplySecurityGroupsToClientVpnTargetNetworkOutput
-    "ApplySecurityGroupsToClientVpnTargetNetworkResult"[debug from output] {
-    security_group_ids : Vec < String > } { _meta }
+    "ApplySecurityGroupsToClientVpnTargetNetworkResult"[from output] { security_group_ids
+    = Vec < String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssignIpv6AddressesOutput {
     /// The new IPv6 addresses assigned to the network interface. Existing IPv6 addresses that were assigned to the network interface before the request are not included.
@@ -197,11 +197,11 @@ pub struct AssignIpv6AddressesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssignIpv6AddressesOutput "AssignIpv6AddressesResult"[debug from output] {
-    assigned_ipv6_addresses : Vec < String >, assigned_ipv6_prefixes : Vec < String >,
+    AssignIpv6AddressesOutput "AssignIpv6AddressesResult"[from output] {
+    assigned_ipv6_addresses = Vec < String >, assigned_ipv6_prefixes = Vec < String >,
     network_interface_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssignPrivateIpAddressesOutput {
     /// The ID of the network interface.
@@ -213,12 +213,12 @@ pub struct AssignPrivateIpAddressesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssignPrivateIpAddressesOutput "AssignPrivateIpAddressesResult"[debug from output] {
-    network_interface_id : String, assigned_private_ip_addresses : Vec <
-    AssignedPrivateIpAddress >, assigned_ipv4_prefixes : Vec < Ipv4PrefixSpecification >
+    AssignPrivateIpAddressesOutput "AssignPrivateIpAddressesResult"[from output] {
+    network_interface_id : String, assigned_private_ip_addresses = Vec <
+    AssignedPrivateIpAddress >, assigned_ipv4_prefixes = Vec < Ipv4PrefixSpecification >
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssignPrivateNatGatewayAddressOutput {
     /// The ID of the NAT gateway.
@@ -228,11 +228,11 @@ pub struct AssignPrivateNatGatewayAddressOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssignPrivateNatGatewayAddressOutput "AssignPrivateNatGatewayAddressResult"[debug
-    from output] { nat_gateway_id : String, nat_gateway_addresses : Vec <
-    NatGatewayAddress > } { _meta }
+    AssignPrivateNatGatewayAddressOutput "AssignPrivateNatGatewayAddressResult"[from
+    output] { nat_gateway_id : String, nat_gateway_addresses = Vec < NatGatewayAddress >
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateAddressOutput {
     /// The ID that represents the association of the Elastic IP address with an instance.
@@ -240,10 +240,10 @@ pub struct AssociateAddressOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateAddressOutput "AssociateAddressResult"[debug from output] { association_id :
+    AssociateAddressOutput "AssociateAddressResult"[from output] { association_id :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateApplicationStatusCheckOutput {
     /// The associations that were successfully created.
@@ -253,11 +253,11 @@ pub struct AssociateApplicationStatusCheckOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateApplicationStatusCheckOutput "AssociateApplicationStatusCheckResult"[debug
-    from output] { successful_results : Vec < SuccessfulAssociationResponseObject >,
-    unsuccessful_results : Vec < UnsuccessfulAssociationResponseObject > } { _meta }
+    AssociateApplicationStatusCheckOutput "AssociateApplicationStatusCheckResult"[from
+    output] { successful_results = Vec < SuccessfulAssociationResponseObject >,
+    unsuccessful_results = Vec < UnsuccessfulAssociationResponseObject > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateCapacityReservationBillingOwnerOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -266,10 +266,10 @@ pub struct AssociateCapacityReservationBillingOwnerOutput {
 }
 rboto::__structure!(
     AssociateCapacityReservationBillingOwnerOutput
-    "AssociateCapacityReservationBillingOwnerResult"[debug from output] { return_ = bool
-    } { _meta }
+    "AssociateCapacityReservationBillingOwnerResult"[from output] { return_ = bool } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateClientVpnTargetNetworkOutput {
     /// The unique ID of the target network association.
@@ -279,10 +279,10 @@ pub struct AssociateClientVpnTargetNetworkOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateClientVpnTargetNetworkOutput "AssociateClientVpnTargetNetworkResult"[debug
-    from output] { association_id : String, status : AssociationStatus } { _meta }
+    AssociateClientVpnTargetNetworkOutput "AssociateClientVpnTargetNetworkResult"[from
+    output] { association_id : String, status = AssociationStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateEnclaveCertificateIamRoleOutput {
     /// The name of the Amazon S3 bucket to which the certificate was uploaded.
@@ -295,11 +295,11 @@ pub struct AssociateEnclaveCertificateIamRoleOutput {
 }
 rboto::__structure!(
     AssociateEnclaveCertificateIamRoleOutput
-    "AssociateEnclaveCertificateIamRoleResult"[debug from output] {
-    certificate_s3_bucket_name : String, certificate_s3_object_key : String,
-    encryption_kms_key_id : String } { _meta }
+    "AssociateEnclaveCertificateIamRoleResult"[from output] { certificate_s3_bucket_name
+    : String, certificate_s3_object_key : String, encryption_kms_key_id : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateIamInstanceProfileOutput {
     /// Information about the IAM instance profile association.
@@ -307,11 +307,10 @@ pub struct AssociateIamInstanceProfileOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateIamInstanceProfileOutput "AssociateIamInstanceProfileResult"[debug from
-    output] { iam_instance_profile_association : IamInstanceProfileAssociation } { _meta
-    }
+    AssociateIamInstanceProfileOutput "AssociateIamInstanceProfileResult"[from output] {
+    iam_instance_profile_association = IamInstanceProfileAssociation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateInstanceEventWindowOutput {
     /// Information about the event window.
@@ -319,10 +318,10 @@ pub struct AssociateInstanceEventWindowOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateInstanceEventWindowOutput "AssociateInstanceEventWindowResult"[debug from
-    output] { instance_event_window : InstanceEventWindow } { _meta }
+    AssociateInstanceEventWindowOutput "AssociateInstanceEventWindowResult"[from output]
+    { instance_event_window = InstanceEventWindow } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateIpamByoasnOutput {
     /// The ASN and BYOIP CIDR association.
@@ -330,10 +329,10 @@ pub struct AssociateIpamByoasnOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateIpamByoasnOutput "AssociateIpamByoasnResult"[debug from output] {
-    asn_association : AsnAssociation } { _meta }
+    AssociateIpamByoasnOutput "AssociateIpamByoasnResult"[from output] { asn_association
+    = AsnAssociation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateIpamResourceDiscoveryOutput {
     /// A resource discovery association. An associated resource discovery is a resource discovery that has been associated with an IPAM.
@@ -341,11 +340,11 @@ pub struct AssociateIpamResourceDiscoveryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateIpamResourceDiscoveryOutput "AssociateIpamResourceDiscoveryResult"[debug
-    from output] { ipam_resource_discovery_association : IpamResourceDiscoveryAssociation
-    } { _meta }
+    AssociateIpamResourceDiscoveryOutput "AssociateIpamResourceDiscoveryResult"[from
+    output] { ipam_resource_discovery_association = IpamResourceDiscoveryAssociation } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateKmsKeyIdOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -353,10 +352,10 @@ pub struct AssociateKmsKeyIdOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateKmsKeyIdOutput "AssociateKmsKeyIdResult"[debug from output] { return_ = bool
-    } { _meta }
+    AssociateKmsKeyIdOutput "AssociateKmsKeyIdResult"[from output] { return_ = bool } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateNatGatewayAddressOutput {
     /// The ID of the NAT gateway.
@@ -366,11 +365,11 @@ pub struct AssociateNatGatewayAddressOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateNatGatewayAddressOutput "AssociateNatGatewayAddressResult"[debug from
-    output] { nat_gateway_id : String, nat_gateway_addresses : Vec < NatGatewayAddress >
-    } { _meta }
+    AssociateNatGatewayAddressOutput "AssociateNatGatewayAddressResult"[from output] {
+    nat_gateway_id : String, nat_gateway_addresses = Vec < NatGatewayAddress > } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateNetworkingFlexCostAllocationPolicyOutput {
     /// Information about the policy associations that were created.
@@ -383,12 +382,12 @@ pub struct AssociateNetworkingFlexCostAllocationPolicyOutput {
 }
 rboto::__structure!(
     AssociateNetworkingFlexCostAllocationPolicyOutput
-    "AssociateNetworkingFlexCostAllocationPolicyResult"[debug from output] {
-    fca_policy_associations : Vec < FlexCostAllocationPolicyAssociationDescription >,
-    fca_policy_association_failures : Vec < FlexCostAllocationOperationFailure > } {
+    "AssociateNetworkingFlexCostAllocationPolicyResult"[from output] {
+    fca_policy_associations = Vec < FlexCostAllocationPolicyAssociationDescription >,
+    fca_policy_association_failures = Vec < FlexCostAllocationOperationFailure > } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateRouteServerOutput {
     /// Information about the association between the route server and the VPC.
@@ -396,10 +395,10 @@ pub struct AssociateRouteServerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateRouteServerOutput "AssociateRouteServerResult"[debug from output] {
-    route_server_association : RouteServerAssociation } { _meta }
+    AssociateRouteServerOutput "AssociateRouteServerResult"[from output] {
+    route_server_association = RouteServerAssociation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateRouteTableOutput {
     /// The route table association ID. This ID is required for disassociating the route table.
@@ -409,10 +408,10 @@ pub struct AssociateRouteTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateRouteTableOutput "AssociateRouteTableResult"[debug from output] {
-    association_id : String, association_state : RouteTableAssociationState } { _meta }
+    AssociateRouteTableOutput "AssociateRouteTableResult"[from output] { association_id :
+    String, association_state = RouteTableAssociationState } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateSecurityGroupVpcOutput {
     /// The state of the association.
@@ -420,10 +419,10 @@ pub struct AssociateSecurityGroupVpcOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateSecurityGroupVpcOutput "AssociateSecurityGroupVpcResult"[debug from output]
-    { state : SecurityGroupVpcAssociationState } { _meta }
+    AssociateSecurityGroupVpcOutput "AssociateSecurityGroupVpcResult"[from output] {
+    state : SecurityGroupVpcAssociationState } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateSubnetCidrBlockOutput {
     /// Information about the IPv6 association.
@@ -433,11 +432,11 @@ pub struct AssociateSubnetCidrBlockOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateSubnetCidrBlockOutput "AssociateSubnetCidrBlockResult"[debug from output] {
-    ipv6_cidr_block_association : SubnetIpv6CidrBlockAssociation, subnet_id : String } {
+    AssociateSubnetCidrBlockOutput "AssociateSubnetCidrBlockResult"[from output] {
+    ipv6_cidr_block_association = SubnetIpv6CidrBlockAssociation, subnet_id : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateTransitGatewayMulticastDomainOutput {
     /// Information about the transit gateway multicast domain associations.
@@ -446,10 +445,10 @@ pub struct AssociateTransitGatewayMulticastDomainOutput {
 }
 rboto::__structure!(
     AssociateTransitGatewayMulticastDomainOutput
-    "AssociateTransitGatewayMulticastDomainResult"[debug from output] { associations :
+    "AssociateTransitGatewayMulticastDomainResult"[from output] { associations =
     TransitGatewayMulticastDomainAssociations } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateTransitGatewayPolicyTableOutput {
     /// Describes the association of a transit gateway and a transit gateway policy table.
@@ -458,10 +457,10 @@ pub struct AssociateTransitGatewayPolicyTableOutput {
 }
 rboto::__structure!(
     AssociateTransitGatewayPolicyTableOutput
-    "AssociateTransitGatewayPolicyTableResult"[debug from output] { association :
+    "AssociateTransitGatewayPolicyTableResult"[from output] { association =
     TransitGatewayPolicyTableAssociation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateTransitGatewayRouteTableOutput {
     /// The ID of the association.
@@ -470,10 +469,10 @@ pub struct AssociateTransitGatewayRouteTableOutput {
 }
 rboto::__structure!(
     AssociateTransitGatewayRouteTableOutput
-    "AssociateTransitGatewayRouteTableResult"[debug from output] { association :
+    "AssociateTransitGatewayRouteTableResult"[from output] { association =
     TransitGatewayAssociation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateTrunkInterfaceOutput {
     /// Information about the association between the trunk network interface and branch network interface.
@@ -483,10 +482,10 @@ pub struct AssociateTrunkInterfaceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateTrunkInterfaceOutput "AssociateTrunkInterfaceResult"[debug from output] {
-    interface_association : TrunkInterfaceAssociation, client_token : String } { _meta }
+    AssociateTrunkInterfaceOutput "AssociateTrunkInterfaceResult"[from output] {
+    interface_association = TrunkInterfaceAssociation, client_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateVpcCidrBlockOutput {
     /// Information about the IPv6 CIDR block association.
@@ -498,11 +497,11 @@ pub struct AssociateVpcCidrBlockOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateVpcCidrBlockOutput "AssociateVpcCidrBlockResult"[debug from output] {
-    ipv6_cidr_block_association : VpcIpv6CidrBlockAssociation, cidr_block_association :
+    AssociateVpcCidrBlockOutput "AssociateVpcCidrBlockResult"[from output] {
+    ipv6_cidr_block_association = VpcIpv6CidrBlockAssociation, cidr_block_association =
     VpcCidrBlockAssociation, vpc_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AttachClassicLinkVpcOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -510,10 +509,10 @@ pub struct AttachClassicLinkVpcOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AttachClassicLinkVpcOutput "AttachClassicLinkVpcResult"[debug from output] { return_
-    = bool } { _meta }
+    AttachClassicLinkVpcOutput "AttachClassicLinkVpcResult"[from output] { return_ = bool
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AttachImageWatermarkOutput {
     /// The watermark identifier, in `accountId:watermarkName` format (for example, `123456789012:approvedAmi`).
@@ -521,11 +520,11 @@ pub struct AttachImageWatermarkOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AttachImageWatermarkOutput "AttachImageWatermarkResult"[debug from output] {
-    watermark_key : String } { _meta }
+    AttachImageWatermarkOutput "AttachImageWatermarkResult"[from output] { watermark_key
+    : String } { _meta }
 );
 /// Contains the output of AttachNetworkInterface.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AttachNetworkInterfaceOutput {
     /// The ID of the network interface attachment.
@@ -535,10 +534,10 @@ pub struct AttachNetworkInterfaceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AttachNetworkInterfaceOutput "AttachNetworkInterfaceResult"[debug from output] {
+    AttachNetworkInterfaceOutput "AttachNetworkInterfaceResult"[from output] {
     attachment_id : String, network_card_index = i32 } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AttachVerifiedAccessTrustProviderOutput {
     /// Details about the Verified Access trust provider.
@@ -549,12 +548,12 @@ pub struct AttachVerifiedAccessTrustProviderOutput {
 }
 rboto::__structure!(
     AttachVerifiedAccessTrustProviderOutput
-    "AttachVerifiedAccessTrustProviderResult"[debug from output] {
-    verified_access_trust_provider : VerifiedAccessTrustProvider,
-    verified_access_instance : VerifiedAccessInstance } { _meta }
+    "AttachVerifiedAccessTrustProviderResult"[from output] {
+    verified_access_trust_provider = VerifiedAccessTrustProvider,
+    verified_access_instance = VerifiedAccessInstance } { _meta }
 );
 /// Contains the output of AttachVpnGateway.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AttachVpnGatewayOutput {
     /// Information about the attachment.
@@ -562,10 +561,10 @@ pub struct AttachVpnGatewayOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AttachVpnGatewayOutput "AttachVpnGatewayResult"[debug from output] { vpc_attachment :
+    AttachVpnGatewayOutput "AttachVpnGatewayResult"[from output] { vpc_attachment =
     VpcAttachment } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuthorizeClientVpnIngressOutput {
     /// The current state of the authorization rule.
@@ -573,10 +572,10 @@ pub struct AuthorizeClientVpnIngressOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AuthorizeClientVpnIngressOutput "AuthorizeClientVpnIngressResult"[debug from output]
-    { status : ClientVpnAuthorizationRuleStatus } { _meta }
+    AuthorizeClientVpnIngressOutput "AuthorizeClientVpnIngressResult"[from output] {
+    status = ClientVpnAuthorizationRuleStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuthorizeSecurityGroupEgressOutput {
     /// Returns `true` if the request succeeds; otherwise, returns an error.
@@ -586,11 +585,10 @@ pub struct AuthorizeSecurityGroupEgressOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AuthorizeSecurityGroupEgressOutput "AuthorizeSecurityGroupEgressResult"[debug from
-    output] { return_ = bool, security_group_rules : Vec < SecurityGroupRule > } { _meta
-    }
+    AuthorizeSecurityGroupEgressOutput "AuthorizeSecurityGroupEgressResult"[from output]
+    { return_ = bool, security_group_rules = Vec < SecurityGroupRule > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuthorizeSecurityGroupIngressOutput {
     /// Returns `true` if the request succeeds; otherwise, returns an error.
@@ -600,11 +598,11 @@ pub struct AuthorizeSecurityGroupIngressOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AuthorizeSecurityGroupIngressOutput "AuthorizeSecurityGroupIngressResult"[debug from
-    output] { return_ = bool, security_group_rules : Vec < SecurityGroupRule > } { _meta
+    AuthorizeSecurityGroupIngressOutput "AuthorizeSecurityGroupIngressResult"[from
+    output] { return_ = bool, security_group_rules = Vec < SecurityGroupRule > } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchModifyIpamRoutingPolicyRegistrationsOutput {
     /// Information about the routing policy registration delta created by this batch operation.
@@ -615,12 +613,12 @@ pub struct BatchModifyIpamRoutingPolicyRegistrationsOutput {
 }
 rboto::__structure!(
     BatchModifyIpamRoutingPolicyRegistrationsOutput
-    "BatchModifyIpamRoutingPolicyRegistrationsResult"[debug from output] {
-    ipam_routing_policy_registration_delta : IpamRoutingPolicyRegistrationDelta } { _meta
+    "BatchModifyIpamRoutingPolicyRegistrationsResult"[from output] {
+    ipam_routing_policy_registration_delta = IpamRoutingPolicyRegistrationDelta } { _meta
     }
 );
 /// Contains the output of BundleInstance.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BundleInstanceOutput {
     /// Information about the bundle task.
@@ -628,11 +626,11 @@ pub struct BundleInstanceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BundleInstanceOutput "BundleInstanceResult"[debug from output] { bundle_task :
-    BundleTask } { _meta }
+    BundleInstanceOutput "BundleInstanceResult"[from output] { bundle_task = BundleTask }
+    { _meta }
 );
 /// Contains the output of CancelBundleTask.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelBundleTaskOutput {
     /// Information about the bundle task.
@@ -640,10 +638,10 @@ pub struct CancelBundleTaskOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelBundleTaskOutput "CancelBundleTaskResult"[debug from output] { bundle_task :
+    CancelBundleTaskOutput "CancelBundleTaskResult"[from output] { bundle_task =
     BundleTask } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelCapacityReservationFleetsOutput {
     /// Information about the Capacity Reservation Fleets that were successfully cancelled.
@@ -657,12 +655,12 @@ pub struct CancelCapacityReservationFleetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelCapacityReservationFleetsOutput "CancelCapacityReservationFleetsResult"[debug
-    from output] { successful_fleet_cancellations : Vec <
-    CapacityReservationFleetCancellationState >, failed_fleet_cancellations : Vec <
+    CancelCapacityReservationFleetsOutput "CancelCapacityReservationFleetsResult"[from
+    output] { successful_fleet_cancellations = Vec <
+    CapacityReservationFleetCancellationState >, failed_fleet_cancellations = Vec <
     FailedCapacityReservationFleetCancellationResult > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelCapacityReservationOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -670,10 +668,10 @@ pub struct CancelCapacityReservationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelCapacityReservationOutput "CancelCapacityReservationResult"[debug from output]
-    { return_ = bool } { _meta }
+    CancelCapacityReservationOutput "CancelCapacityReservationResult"[from output] {
+    return_ = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelDeclarativePoliciesReportOutput {
     /// Is `true` if the request succeeds, and an error otherwise.
@@ -681,10 +679,10 @@ pub struct CancelDeclarativePoliciesReportOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelDeclarativePoliciesReportOutput "CancelDeclarativePoliciesReportResult"[debug
-    from output] { return_ = bool } { _meta }
+    CancelDeclarativePoliciesReportOutput "CancelDeclarativePoliciesReportResult"[from
+    output] { return_ = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelImageLaunchPermissionOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -692,10 +690,10 @@ pub struct CancelImageLaunchPermissionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelImageLaunchPermissionOutput "CancelImageLaunchPermissionResult"[debug from
-    output] { return_ = bool } { _meta }
+    CancelImageLaunchPermissionOutput "CancelImageLaunchPermissionResult"[from output] {
+    return_ = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelImportTaskOutput {
     /// The ID of the task being canceled.
@@ -707,11 +705,11 @@ pub struct CancelImportTaskOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelImportTaskOutput "CancelImportTaskResult"[debug from output] { import_task_id :
+    CancelImportTaskOutput "CancelImportTaskResult"[from output] { import_task_id :
     String, previous_state : String, state : String } { _meta }
 );
 /// Contains the output of CancelReservedInstancesListing.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelReservedInstancesListingOutput {
     /// The Reserved Instance listing.
@@ -719,12 +717,11 @@ pub struct CancelReservedInstancesListingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelReservedInstancesListingOutput "CancelReservedInstancesListingResult"[debug
-    from output] { reserved_instances_listings : Vec < ReservedInstancesListing > } {
-    _meta }
+    CancelReservedInstancesListingOutput "CancelReservedInstancesListingResult"[from
+    output] { reserved_instances_listings = Vec < ReservedInstancesListing > } { _meta }
 );
 /// Contains the output of CancelSpotFleetRequests.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelSpotFleetRequestsOutput {
     /// Information about the Spot Fleet requests that are successfully canceled.
@@ -734,12 +731,12 @@ pub struct CancelSpotFleetRequestsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelSpotFleetRequestsOutput "CancelSpotFleetRequestsResponse"[debug from output] {
-    successful_fleet_requests : Vec < CancelSpotFleetRequestsSuccessItem >,
-    unsuccessful_fleet_requests : Vec < CancelSpotFleetRequestsErrorItem > } { _meta }
+    CancelSpotFleetRequestsOutput "CancelSpotFleetRequestsResponse"[from output] {
+    successful_fleet_requests = Vec < CancelSpotFleetRequestsSuccessItem >,
+    unsuccessful_fleet_requests = Vec < CancelSpotFleetRequestsErrorItem > } { _meta }
 );
 /// Contains the output of CancelSpotInstanceRequests.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelSpotInstanceRequestsOutput {
     /// The Spot Instance requests.
@@ -747,11 +744,10 @@ pub struct CancelSpotInstanceRequestsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelSpotInstanceRequestsOutput "CancelSpotInstanceRequestsResult"[debug from
-    output] { cancelled_spot_instance_requests : Vec < CancelledSpotInstanceRequest > } {
-    _meta }
+    CancelSpotInstanceRequestsOutput "CancelSpotInstanceRequestsResult"[from output] {
+    cancelled_spot_instance_requests = Vec < CancelledSpotInstanceRequest > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConfirmProductInstanceOutput {
     /// The return value of the request. Returns `true` if the specified product code is owned by the requester and associated with the specified instance.
@@ -761,10 +757,10 @@ pub struct ConfirmProductInstanceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ConfirmProductInstanceOutput "ConfirmProductInstanceResult"[debug from output] {
-    return_ = bool, owner_id : String } { _meta }
+    ConfirmProductInstanceOutput "ConfirmProductInstanceResult"[from output] { return_ =
+    bool, owner_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopyFpgaImageOutput {
     /// The ID of the new AFI.
@@ -772,11 +768,11 @@ pub struct CopyFpgaImageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CopyFpgaImageOutput "CopyFpgaImageResult"[debug from output] { fpga_image_id : String
-    } { _meta }
+    CopyFpgaImageOutput "CopyFpgaImageResult"[from output] { fpga_image_id : String } {
+    _meta }
 );
 /// Contains the output of CopyImage.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopyImageOutput {
     /// The ID of the new AMI.
@@ -784,9 +780,9 @@ pub struct CopyImageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CopyImageOutput "CopyImageResult"[debug from output] { image_id : String } { _meta }
+    CopyImageOutput "CopyImageResult"[from output] { image_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopySnapshotOutput {
     /// Any tags applied to the new snapshot.
@@ -796,10 +792,10 @@ pub struct CopySnapshotOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CopySnapshotOutput "CopySnapshotResult"[debug from output] { tags : Vec < Tag >,
+    CopySnapshotOutput "CopySnapshotResult"[from output] { tags = Vec < Tag >,
     snapshot_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopyVolumesOutput {
     /// Information about the volume copy.
@@ -807,10 +803,10 @@ pub struct CopyVolumesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CopyVolumesOutput "CopyVolumesResult"[debug from output] { volumes : Vec < Volume > }
-    { _meta }
+    CopyVolumesOutput "CopyVolumesResult"[from output] { volumes = Vec < Volume > } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateApplicationStatusCheckOutput {
     /// Information about the application status check.
@@ -818,10 +814,10 @@ pub struct CreateApplicationStatusCheckOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateApplicationStatusCheckOutput "CreateApplicationStatusCheckResult"[debug from
-    output] { application_status_check : ApplicationStatusCheckResponseObject } { _meta }
+    CreateApplicationStatusCheckOutput "CreateApplicationStatusCheckResult"[from output]
+    { application_status_check = ApplicationStatusCheckResponseObject } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCapacityManagerDataExportOutput {
     /// The unique identifier for the created data export configuration. Use this ID to reference the export in other API calls.
@@ -829,10 +825,10 @@ pub struct CreateCapacityManagerDataExportOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateCapacityManagerDataExportOutput "CreateCapacityManagerDataExportResult"[debug
-    from output] { capacity_manager_data_export_id : String } { _meta }
+    CreateCapacityManagerDataExportOutput "CreateCapacityManagerDataExportResult"[from
+    output] { capacity_manager_data_export_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCapacityReservationBySplittingOutput {
     /// Information about the source Capacity Reservation.
@@ -845,11 +841,11 @@ pub struct CreateCapacityReservationBySplittingOutput {
 }
 rboto::__structure!(
     CreateCapacityReservationBySplittingOutput
-    "CreateCapacityReservationBySplittingResult"[debug from output] {
-    source_capacity_reservation : CapacityReservation, destination_capacity_reservation :
+    "CreateCapacityReservationBySplittingResult"[from output] {
+    source_capacity_reservation = CapacityReservation, destination_capacity_reservation =
     CapacityReservation, instance_count = i32 } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCapacityReservationCancellationQuoteOutput {
     /// Information about the Capacity Reservation cancellation quote.
@@ -860,11 +856,11 @@ pub struct CreateCapacityReservationCancellationQuoteOutput {
 }
 rboto::__structure!(
     CreateCapacityReservationCancellationQuoteOutput
-    "CreateCapacityReservationCancellationQuoteResult"[debug from output] {
-    capacity_reservation_cancellation_quote : CapacityReservationCancellationQuote } {
+    "CreateCapacityReservationCancellationQuoteResult"[from output] {
+    capacity_reservation_cancellation_quote = CapacityReservationCancellationQuote } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCapacityReservationDateChangeQuoteOutput {
     /// Information about the Capacity Reservation date change quote.
@@ -875,11 +871,11 @@ pub struct CreateCapacityReservationDateChangeQuoteOutput {
 }
 rboto::__structure!(
     CreateCapacityReservationDateChangeQuoteOutput
-    "CreateCapacityReservationDateChangeQuoteResult"[debug from output] {
-    capacity_reservation_modification_quote : CapacityReservationModificationQuote } {
+    "CreateCapacityReservationDateChangeQuoteResult"[from output] {
+    capacity_reservation_modification_quote = CapacityReservationModificationQuote } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCapacityReservationFleetOutput {
     /// The ID of the Capacity Reservation Fleet.
@@ -907,15 +903,15 @@ pub struct CreateCapacityReservationFleetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateCapacityReservationFleetOutput "CreateCapacityReservationFleetResult"[debug
-    from output] { capacity_reservation_fleet_id : String, state :
+    CreateCapacityReservationFleetOutput "CreateCapacityReservationFleetResult"[from
+    output] { capacity_reservation_fleet_id : String, state :
     CapacityReservationFleetState, total_target_capacity = i32, total_fulfilled_capacity
     = f64, instance_match_criteria : FleetInstanceMatchCriteria, allocation_strategy :
     String, create_time : rboto::DateTime, end_date : rboto::DateTime, tenancy :
-    FleetCapacityReservationTenancy, fleet_capacity_reservations : Vec <
-    FleetCapacityReservation >, tags : Vec < Tag > } { _meta }
+    FleetCapacityReservationTenancy, fleet_capacity_reservations = Vec <
+    FleetCapacityReservation >, tags = Vec < Tag > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCapacityReservationOutput {
     /// Information about the Capacity Reservation.
@@ -923,10 +919,10 @@ pub struct CreateCapacityReservationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateCapacityReservationOutput "CreateCapacityReservationResult"[debug from output]
-    { capacity_reservation : CapacityReservation } { _meta }
+    CreateCapacityReservationOutput "CreateCapacityReservationResult"[from output] {
+    capacity_reservation = CapacityReservation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCarrierGatewayOutput {
     /// Information about the carrier gateway.
@@ -934,10 +930,10 @@ pub struct CreateCarrierGatewayOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateCarrierGatewayOutput "CreateCarrierGatewayResult"[debug from output] {
-    carrier_gateway : CarrierGateway } { _meta }
+    CreateCarrierGatewayOutput "CreateCarrierGatewayResult"[from output] {
+    carrier_gateway = CarrierGateway } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateClientVpnEndpointOutput {
     /// The ID of the Client VPN endpoint.
@@ -949,11 +945,11 @@ pub struct CreateClientVpnEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateClientVpnEndpointOutput "CreateClientVpnEndpointResult"[debug from output] {
-    client_vpn_endpoint_id : String, status : ClientVpnEndpointStatus, dns_name : String
+    CreateClientVpnEndpointOutput "CreateClientVpnEndpointResult"[from output] {
+    client_vpn_endpoint_id : String, status = ClientVpnEndpointStatus, dns_name : String
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateClientVpnRouteOutput {
     /// The current state of the route.
@@ -961,10 +957,10 @@ pub struct CreateClientVpnRouteOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateClientVpnRouteOutput "CreateClientVpnRouteResult"[debug from output] { status :
+    CreateClientVpnRouteOutput "CreateClientVpnRouteResult"[from output] { status =
     ClientVpnRouteStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCoipCidrOutput {
     /// Information about a range of customer-owned IP addresses.
@@ -972,10 +968,10 @@ pub struct CreateCoipCidrOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateCoipCidrOutput "CreateCoipCidrResult"[debug from output] { coip_cidr : CoipCidr
-    } { _meta }
+    CreateCoipCidrOutput "CreateCoipCidrResult"[from output] { coip_cidr = CoipCidr } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCoipPoolOutput {
     /// Information about the CoIP address pool.
@@ -983,11 +979,11 @@ pub struct CreateCoipPoolOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateCoipPoolOutput "CreateCoipPoolResult"[debug from output] { coip_pool : CoipPool
-    } { _meta }
+    CreateCoipPoolOutput "CreateCoipPoolResult"[from output] { coip_pool = CoipPool } {
+    _meta }
 );
 /// Contains the output of CreateCustomerGateway.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCustomerGatewayOutput {
     /// Information about the customer gateway.
@@ -995,10 +991,10 @@ pub struct CreateCustomerGatewayOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateCustomerGatewayOutput "CreateCustomerGatewayResult"[debug from output] {
-    customer_gateway : CustomerGateway } { _meta }
+    CreateCustomerGatewayOutput "CreateCustomerGatewayResult"[from output] {
+    customer_gateway = CustomerGateway } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDefaultSubnetOutput {
     /// Information about the subnet.
@@ -1006,10 +1002,10 @@ pub struct CreateDefaultSubnetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDefaultSubnetOutput "CreateDefaultSubnetResult"[debug from output] { subnet :
-    Subnet } { _meta }
+    CreateDefaultSubnetOutput "CreateDefaultSubnetResult"[from output] { subnet = Subnet
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDefaultVpcOutput {
     /// Information about the VPC.
@@ -1017,10 +1013,9 @@ pub struct CreateDefaultVpcOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDefaultVpcOutput "CreateDefaultVpcResult"[debug from output] { vpc : Vpc } {
-    _meta }
+    CreateDefaultVpcOutput "CreateDefaultVpcResult"[from output] { vpc = Vpc } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDelegateMacVolumeOwnershipTaskOutput {
     /// Information about the volume ownership delegation task.
@@ -1029,10 +1024,10 @@ pub struct CreateDelegateMacVolumeOwnershipTaskOutput {
 }
 rboto::__structure!(
     CreateDelegateMacVolumeOwnershipTaskOutput
-    "CreateDelegateMacVolumeOwnershipTaskResult"[debug from output] {
-    mac_modification_task : MacModificationTask } { _meta }
+    "CreateDelegateMacVolumeOwnershipTaskResult"[from output] { mac_modification_task =
+    MacModificationTask } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDhcpOptionsOutput {
     /// A set of DHCP options.
@@ -1040,10 +1035,10 @@ pub struct CreateDhcpOptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDhcpOptionsOutput "CreateDhcpOptionsResult"[debug from output] { dhcp_options :
+    CreateDhcpOptionsOutput "CreateDhcpOptionsResult"[from output] { dhcp_options =
     DhcpOptions } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateEgressOnlyInternetGatewayOutput {
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
@@ -1053,11 +1048,11 @@ pub struct CreateEgressOnlyInternetGatewayOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateEgressOnlyInternetGatewayOutput "CreateEgressOnlyInternetGatewayResult"[debug
-    from output] { client_token : String, egress_only_internet_gateway :
+    CreateEgressOnlyInternetGatewayOutput "CreateEgressOnlyInternetGatewayResult"[from
+    output] { client_token : String, egress_only_internet_gateway =
     EgressOnlyInternetGateway } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateFleetOutput {
     /// The ID of the EC2 Fleet.
@@ -1069,10 +1064,10 @@ pub struct CreateFleetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateFleetOutput "CreateFleetResult"[debug from output] { fleet_id : String, errors
-    : Vec < CreateFleetError >, instances : Vec < CreateFleetInstance > } { _meta }
+    CreateFleetOutput "CreateFleetResult"[from output] { fleet_id : String, errors = Vec
+    < CreateFleetError >, instances = Vec < CreateFleetInstance > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateFlowLogsOutput {
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
@@ -1084,11 +1079,10 @@ pub struct CreateFlowLogsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateFlowLogsOutput "CreateFlowLogsResult"[debug from output] { client_token :
-    String, flow_log_ids : Vec < String >, unsuccessful : Vec < UnsuccessfulItem > } {
-    _meta }
+    CreateFlowLogsOutput "CreateFlowLogsResult"[from output] { client_token : String,
+    flow_log_ids = Vec < String >, unsuccessful = Vec < UnsuccessfulItem > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateFpgaImageOutput {
     /// The FPGA image identifier (AFI ID).
@@ -1098,10 +1092,10 @@ pub struct CreateFpgaImageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateFpgaImageOutput "CreateFpgaImageResult"[debug from output] { fpga_image_id :
-    String, fpga_image_global_id : String } { _meta }
+    CreateFpgaImageOutput "CreateFpgaImageResult"[from output] { fpga_image_id : String,
+    fpga_image_global_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateImageOutput {
     /// The ID of the new AMI.
@@ -1109,10 +1103,9 @@ pub struct CreateImageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateImageOutput "CreateImageResult"[debug from output] { image_id : String } {
-    _meta }
+    CreateImageOutput "CreateImageResult"[from output] { image_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateImageUsageReportOutput {
     /// The ID of the report.
@@ -1120,10 +1113,10 @@ pub struct CreateImageUsageReportOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateImageUsageReportOutput "CreateImageUsageReportResult"[debug from output] {
-    report_id : String } { _meta }
+    CreateImageUsageReportOutput "CreateImageUsageReportResult"[from output] { report_id
+    : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateInstanceConnectEndpointOutput {
     /// Information about the EC2 Instance Connect Endpoint.
@@ -1133,11 +1126,11 @@ pub struct CreateInstanceConnectEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateInstanceConnectEndpointOutput "CreateInstanceConnectEndpointResult"[debug from
-    output] { instance_connect_endpoint : Ec2InstanceConnectEndpoint, client_token :
+    CreateInstanceConnectEndpointOutput "CreateInstanceConnectEndpointResult"[from
+    output] { instance_connect_endpoint = Ec2InstanceConnectEndpoint, client_token :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateInstanceEventWindowOutput {
     /// Information about the event window.
@@ -1145,10 +1138,10 @@ pub struct CreateInstanceEventWindowOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateInstanceEventWindowOutput "CreateInstanceEventWindowResult"[debug from output]
-    { instance_event_window : InstanceEventWindow } { _meta }
+    CreateInstanceEventWindowOutput "CreateInstanceEventWindowResult"[from output] {
+    instance_event_window = InstanceEventWindow } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateInstanceExportTaskOutput {
     /// Information about the export instance task.
@@ -1156,10 +1149,10 @@ pub struct CreateInstanceExportTaskOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateInstanceExportTaskOutput "CreateInstanceExportTaskResult"[debug from output] {
-    export_task : ExportTask } { _meta }
+    CreateInstanceExportTaskOutput "CreateInstanceExportTaskResult"[from output] {
+    export_task = ExportTask } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateInternetGatewayOutput {
     /// Information about the internet gateway.
@@ -1167,10 +1160,10 @@ pub struct CreateInternetGatewayOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateInternetGatewayOutput "CreateInternetGatewayResult"[debug from output] {
-    internet_gateway : InternetGateway } { _meta }
+    CreateInternetGatewayOutput "CreateInternetGatewayResult"[from output] {
+    internet_gateway = InternetGateway } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateInterruptibleCapacityReservationAllocationOutput {
     /// The ID of the source Capacity Reservation from which the interruptible Capacity Reservation was created.
@@ -1185,12 +1178,12 @@ pub struct CreateInterruptibleCapacityReservationAllocationOutput {
 }
 rboto::__structure!(
     CreateInterruptibleCapacityReservationAllocationOutput
-    "CreateInterruptibleCapacityReservationAllocationResult"[debug from output] {
+    "CreateInterruptibleCapacityReservationAllocationResult"[from output] {
     source_capacity_reservation_id : String, target_instance_count = i32, status :
     InterruptibleCapacityReservationAllocationStatus, interruption_type :
     InterruptionType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateIpamExternalResourceVerificationTokenOutput {
     /// The verification token.
@@ -1201,11 +1194,11 @@ pub struct CreateIpamExternalResourceVerificationTokenOutput {
 }
 rboto::__structure!(
     CreateIpamExternalResourceVerificationTokenOutput
-    "CreateIpamExternalResourceVerificationTokenResult"[debug from output] {
-    ipam_external_resource_verification_token : IpamExternalResourceVerificationToken } {
+    "CreateIpamExternalResourceVerificationTokenResult"[from output] {
+    ipam_external_resource_verification_token = IpamExternalResourceVerificationToken } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateIpamInternetRegistryAssociationOutput {
     /// Information about the internet registry association.
@@ -1214,10 +1207,10 @@ pub struct CreateIpamInternetRegistryAssociationOutput {
 }
 rboto::__structure!(
     CreateIpamInternetRegistryAssociationOutput
-    "CreateIpamInternetRegistryAssociationResult"[debug from output] {
-    ipam_internet_registry_association : IpamInternetRegistryAssociation } { _meta }
+    "CreateIpamInternetRegistryAssociationResult"[from output] {
+    ipam_internet_registry_association = IpamInternetRegistryAssociation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateIpamPolicyOutput {
     /// Information about the created IPAM policy.
@@ -1225,10 +1218,10 @@ pub struct CreateIpamPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateIpamPolicyOutput "CreateIpamPolicyResult"[debug from output] { ipam_policy :
+    CreateIpamPolicyOutput "CreateIpamPolicyResult"[from output] { ipam_policy =
     IpamPolicy } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateIpamPoolOutput {
     /// Information about the IPAM pool created.
@@ -1236,10 +1229,10 @@ pub struct CreateIpamPoolOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateIpamPoolOutput "CreateIpamPoolResult"[debug from output] { ipam_pool : IpamPool
-    } { _meta }
+    CreateIpamPoolOutput "CreateIpamPoolResult"[from output] { ipam_pool = IpamPool } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateIpamPrefixListResolverOutput {
     /// Information about the IPAM prefix list resolver that was created.
@@ -1247,10 +1240,10 @@ pub struct CreateIpamPrefixListResolverOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateIpamPrefixListResolverOutput "CreateIpamPrefixListResolverResult"[debug from
-    output] { ipam_prefix_list_resolver : IpamPrefixListResolver } { _meta }
+    CreateIpamPrefixListResolverOutput "CreateIpamPrefixListResolverResult"[from output]
+    { ipam_prefix_list_resolver = IpamPrefixListResolver } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateIpamPrefixListResolverTargetOutput {
     /// Information about the IPAM prefix list resolver target that was created.
@@ -1259,10 +1252,10 @@ pub struct CreateIpamPrefixListResolverTargetOutput {
 }
 rboto::__structure!(
     CreateIpamPrefixListResolverTargetOutput
-    "CreateIpamPrefixListResolverTargetResult"[debug from output] {
-    ipam_prefix_list_resolver_target : IpamPrefixListResolverTarget } { _meta }
+    "CreateIpamPrefixListResolverTargetResult"[from output] {
+    ipam_prefix_list_resolver_target = IpamPrefixListResolverTarget } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateIpamResourceDiscoveryOutput {
     /// An IPAM resource discovery.
@@ -1270,10 +1263,10 @@ pub struct CreateIpamResourceDiscoveryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateIpamResourceDiscoveryOutput "CreateIpamResourceDiscoveryResult"[debug from
-    output] { ipam_resource_discovery : IpamResourceDiscovery } { _meta }
+    CreateIpamResourceDiscoveryOutput "CreateIpamResourceDiscoveryResult"[from output] {
+    ipam_resource_discovery = IpamResourceDiscovery } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateIpamOutput {
     /// Information about the IPAM created.
@@ -1281,9 +1274,9 @@ pub struct CreateIpamOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateIpamOutput "CreateIpamResult"[debug from output] { ipam : Ipam } { _meta }
+    CreateIpamOutput "CreateIpamResult"[from output] { ipam = Ipam } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateIpamRoutingPolicyRegistrationOutput {
     /// Information about the routing policy registration delta created by this operation.
@@ -1294,11 +1287,11 @@ pub struct CreateIpamRoutingPolicyRegistrationOutput {
 }
 rboto::__structure!(
     CreateIpamRoutingPolicyRegistrationOutput
-    "CreateIpamRoutingPolicyRegistrationResult"[debug from output] {
-    ipam_routing_policy_registration_delta : IpamRoutingPolicyRegistrationDelta } { _meta
+    "CreateIpamRoutingPolicyRegistrationResult"[from output] {
+    ipam_routing_policy_registration_delta = IpamRoutingPolicyRegistrationDelta } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateIpamScopeOutput {
     /// Information about the created scope.
@@ -1306,10 +1299,10 @@ pub struct CreateIpamScopeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateIpamScopeOutput "CreateIpamScopeResult"[debug from output] { ipam_scope :
-    IpamScope } { _meta }
+    CreateIpamScopeOutput "CreateIpamScopeResult"[from output] { ipam_scope = IpamScope }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateOutput {
     /// Information about the launch template.
@@ -1319,10 +1312,10 @@ pub struct CreateLaunchTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateLaunchTemplateOutput "CreateLaunchTemplateResult"[debug from output] {
-    launch_template : LaunchTemplate, warning : ValidationWarning } { _meta }
+    CreateLaunchTemplateOutput "CreateLaunchTemplateResult"[from output] {
+    launch_template = LaunchTemplate, warning = ValidationWarning } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateVersionOutput {
     /// Information about the launch template version.
@@ -1332,11 +1325,11 @@ pub struct CreateLaunchTemplateVersionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateLaunchTemplateVersionOutput "CreateLaunchTemplateVersionResult"[debug from
-    output] { launch_template_version : LaunchTemplateVersion, warning :
-    ValidationWarning } { _meta }
+    CreateLaunchTemplateVersionOutput "CreateLaunchTemplateVersionResult"[from output] {
+    launch_template_version = LaunchTemplateVersion, warning = ValidationWarning } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLocalGatewayRouteOutput {
     /// Information about the route.
@@ -1344,10 +1337,10 @@ pub struct CreateLocalGatewayRouteOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateLocalGatewayRouteOutput "CreateLocalGatewayRouteResult"[debug from output] {
-    route : LocalGatewayRoute } { _meta }
+    CreateLocalGatewayRouteOutput "CreateLocalGatewayRouteResult"[from output] { route =
+    LocalGatewayRoute } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLocalGatewayRouteTableOutput {
     /// Information about the local gateway route table.
@@ -1355,10 +1348,10 @@ pub struct CreateLocalGatewayRouteTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateLocalGatewayRouteTableOutput "CreateLocalGatewayRouteTableResult"[debug from
-    output] { local_gateway_route_table : LocalGatewayRouteTable } { _meta }
+    CreateLocalGatewayRouteTableOutput "CreateLocalGatewayRouteTableResult"[from output]
+    { local_gateway_route_table = LocalGatewayRouteTable } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationOutput {
     /// Information about the local gateway route table virtual interface group association.
@@ -1369,11 +1362,11 @@ pub struct CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationOutput {
 }
 rboto::__structure!(
     CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationOutput
-    "CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult"[debug from
-    output] { local_gateway_route_table_virtual_interface_group_association :
+    "CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult"[from output] {
+    local_gateway_route_table_virtual_interface_group_association =
     LocalGatewayRouteTableVirtualInterfaceGroupAssociation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLocalGatewayRouteTableVpcAssociationOutput {
     /// Information about the association.
@@ -1384,11 +1377,11 @@ pub struct CreateLocalGatewayRouteTableVpcAssociationOutput {
 }
 rboto::__structure!(
     CreateLocalGatewayRouteTableVpcAssociationOutput
-    "CreateLocalGatewayRouteTableVpcAssociationResult"[debug from output] {
-    local_gateway_route_table_vpc_association : LocalGatewayRouteTableVpcAssociation } {
+    "CreateLocalGatewayRouteTableVpcAssociationResult"[from output] {
+    local_gateway_route_table_vpc_association = LocalGatewayRouteTableVpcAssociation } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLocalGatewayVirtualInterfaceGroupOutput {
     /// Information about the created local gateway virtual interface group.
@@ -1397,10 +1390,10 @@ pub struct CreateLocalGatewayVirtualInterfaceGroupOutput {
 }
 rboto::__structure!(
     CreateLocalGatewayVirtualInterfaceGroupOutput
-    "CreateLocalGatewayVirtualInterfaceGroupResult"[debug from output] {
-    local_gateway_virtual_interface_group : LocalGatewayVirtualInterfaceGroup } { _meta }
+    "CreateLocalGatewayVirtualInterfaceGroupResult"[from output] {
+    local_gateway_virtual_interface_group = LocalGatewayVirtualInterfaceGroup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLocalGatewayVirtualInterfaceOutput {
     /// Information about the local gateway virtual interface.
@@ -1409,10 +1402,10 @@ pub struct CreateLocalGatewayVirtualInterfaceOutput {
 }
 rboto::__structure!(
     CreateLocalGatewayVirtualInterfaceOutput
-    "CreateLocalGatewayVirtualInterfaceResult"[debug from output] {
-    local_gateway_virtual_interface : LocalGatewayVirtualInterface } { _meta }
+    "CreateLocalGatewayVirtualInterfaceResult"[from output] {
+    local_gateway_virtual_interface = LocalGatewayVirtualInterface } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateMacSystemIntegrityProtectionModificationTaskOutput {
     /// Information about the SIP modification task.
@@ -1421,10 +1414,10 @@ pub struct CreateMacSystemIntegrityProtectionModificationTaskOutput {
 }
 rboto::__structure!(
     CreateMacSystemIntegrityProtectionModificationTaskOutput
-    "CreateMacSystemIntegrityProtectionModificationTaskResult"[debug from output] {
-    mac_modification_task : MacModificationTask } { _meta }
+    "CreateMacSystemIntegrityProtectionModificationTaskResult"[from output] {
+    mac_modification_task = MacModificationTask } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateManagedPrefixListOutput {
     /// Information about the prefix list.
@@ -1432,10 +1425,10 @@ pub struct CreateManagedPrefixListOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateManagedPrefixListOutput "CreateManagedPrefixListResult"[debug from output] {
-    prefix_list : ManagedPrefixList } { _meta }
+    CreateManagedPrefixListOutput "CreateManagedPrefixListResult"[from output] {
+    prefix_list = ManagedPrefixList } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateMetricCategoryOutput {
     /// Information about the metric category.
@@ -1443,10 +1436,10 @@ pub struct CreateMetricCategoryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateMetricCategoryOutput "CreateMetricCategoryResult"[debug from output] {
-    metric_category : MetricCategory } { _meta }
+    CreateMetricCategoryOutput "CreateMetricCategoryResult"[from output] {
+    metric_category = MetricCategory } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateNatGatewayOutput {
     /// Unique, case-sensitive identifier to ensure the idempotency of the request. Only returned if a client token was provided in the request.
@@ -1456,10 +1449,10 @@ pub struct CreateNatGatewayOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateNatGatewayOutput "CreateNatGatewayResult"[debug from output] { client_token :
-    String, nat_gateway : NatGateway } { _meta }
+    CreateNatGatewayOutput "CreateNatGatewayResult"[from output] { client_token : String,
+    nat_gateway = NatGateway } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateNetworkAclOutput {
     /// Information about the network ACL.
@@ -1469,10 +1462,10 @@ pub struct CreateNetworkAclOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateNetworkAclOutput "CreateNetworkAclResult"[debug from output] { network_acl :
+    CreateNetworkAclOutput "CreateNetworkAclResult"[from output] { network_acl =
     NetworkAcl, client_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateNetworkInsightsAccessScopeOutput {
     /// The Network Access Scope.
@@ -1482,11 +1475,11 @@ pub struct CreateNetworkInsightsAccessScopeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateNetworkInsightsAccessScopeOutput "CreateNetworkInsightsAccessScopeResult"[debug
-    from output] { network_insights_access_scope : NetworkInsightsAccessScope,
-    network_insights_access_scope_content : NetworkInsightsAccessScopeContent } { _meta }
+    CreateNetworkInsightsAccessScopeOutput "CreateNetworkInsightsAccessScopeResult"[from
+    output] { network_insights_access_scope = NetworkInsightsAccessScope,
+    network_insights_access_scope_content = NetworkInsightsAccessScopeContent } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateNetworkInsightsPathOutput {
     /// Information about the path.
@@ -1494,11 +1487,11 @@ pub struct CreateNetworkInsightsPathOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateNetworkInsightsPathOutput "CreateNetworkInsightsPathResult"[debug from output]
-    { network_insights_path : NetworkInsightsPath } { _meta }
+    CreateNetworkInsightsPathOutput "CreateNetworkInsightsPathResult"[from output] {
+    network_insights_path = NetworkInsightsPath } { _meta }
 );
 /// Contains the output of CreateNetworkInterfacePermission.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateNetworkInterfacePermissionOutput {
     /// Information about the permission for the network interface.
@@ -1506,10 +1499,10 @@ pub struct CreateNetworkInterfacePermissionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateNetworkInterfacePermissionOutput "CreateNetworkInterfacePermissionResult"[debug
-    from output] { interface_permission : NetworkInterfacePermission } { _meta }
+    CreateNetworkInterfacePermissionOutput "CreateNetworkInterfacePermissionResult"[from
+    output] { interface_permission = NetworkInterfacePermission } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateNetworkInterfaceOutput {
     /// Information about the network interface.
@@ -1519,10 +1512,10 @@ pub struct CreateNetworkInterfaceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateNetworkInterfaceOutput "CreateNetworkInterfaceResult"[debug from output] {
-    network_interface : NetworkInterface, client_token : String } { _meta }
+    CreateNetworkInterfaceOutput "CreateNetworkInterfaceResult"[from output] {
+    network_interface = NetworkInterface, client_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateNetworkingFlexCostAllocationPolicyOutput {
     /// The ID of the flex cost allocation policy.
@@ -1537,11 +1530,11 @@ pub struct CreateNetworkingFlexCostAllocationPolicyOutput {
 }
 rboto::__structure!(
     CreateNetworkingFlexCostAllocationPolicyOutput
-    "CreateNetworkingFlexCostAllocationPolicyResult"[debug from output] { fca_policy_id :
+    "CreateNetworkingFlexCostAllocationPolicyResult"[from output] { fca_policy_id :
     String, fca_policy_arn : String, created_at : rboto::DateTime, expected_effective_at
     : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePlacementGroupOutput {
     /// Information about the placement group.
@@ -1549,10 +1542,10 @@ pub struct CreatePlacementGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreatePlacementGroupOutput "CreatePlacementGroupResult"[debug from output] {
-    placement_group : PlacementGroup } { _meta }
+    CreatePlacementGroupOutput "CreatePlacementGroupResult"[from output] {
+    placement_group = PlacementGroup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePublicIpv4PoolOutput {
     /// The ID of the public IPv4 pool.
@@ -1560,10 +1553,10 @@ pub struct CreatePublicIpv4PoolOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreatePublicIpv4PoolOutput "CreatePublicIpv4PoolResult"[debug from output] { pool_id
-    : String } { _meta }
+    CreatePublicIpv4PoolOutput "CreatePublicIpv4PoolResult"[from output] { pool_id :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateReplaceRootVolumeTaskOutput {
     /// Information about the root volume replacement task.
@@ -1571,11 +1564,11 @@ pub struct CreateReplaceRootVolumeTaskOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateReplaceRootVolumeTaskOutput "CreateReplaceRootVolumeTaskResult"[debug from
-    output] { replace_root_volume_task : ReplaceRootVolumeTask } { _meta }
+    CreateReplaceRootVolumeTaskOutput "CreateReplaceRootVolumeTaskResult"[from output] {
+    replace_root_volume_task = ReplaceRootVolumeTask } { _meta }
 );
 /// Contains the output of CreateReservedInstancesListing.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateReservedInstancesListingOutput {
     /// Information about the Standard Reserved Instance listing.
@@ -1583,11 +1576,10 @@ pub struct CreateReservedInstancesListingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateReservedInstancesListingOutput "CreateReservedInstancesListingResult"[debug
-    from output] { reserved_instances_listings : Vec < ReservedInstancesListing > } {
-    _meta }
+    CreateReservedInstancesListingOutput "CreateReservedInstancesListingResult"[from
+    output] { reserved_instances_listings = Vec < ReservedInstancesListing > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRestoreImageTaskOutput {
     /// The AMI ID.
@@ -1595,10 +1587,10 @@ pub struct CreateRestoreImageTaskOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateRestoreImageTaskOutput "CreateRestoreImageTaskResult"[debug from output] {
-    image_id : String } { _meta }
+    CreateRestoreImageTaskOutput "CreateRestoreImageTaskResult"[from output] { image_id :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRouteOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -1606,9 +1598,9 @@ pub struct CreateRouteOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateRouteOutput "CreateRouteResult"[debug from output] { return_ = bool } { _meta }
+    CreateRouteOutput "CreateRouteResult"[from output] { return_ = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRouteServerEndpointOutput {
     /// Information about the created route server endpoint.
@@ -1616,10 +1608,10 @@ pub struct CreateRouteServerEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateRouteServerEndpointOutput "CreateRouteServerEndpointResult"[debug from output]
-    { route_server_endpoint : RouteServerEndpoint } { _meta }
+    CreateRouteServerEndpointOutput "CreateRouteServerEndpointResult"[from output] {
+    route_server_endpoint = RouteServerEndpoint } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRouteServerPeerOutput {
     /// Information about the created route server peer.
@@ -1627,10 +1619,10 @@ pub struct CreateRouteServerPeerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateRouteServerPeerOutput "CreateRouteServerPeerResult"[debug from output] {
-    route_server_peer : RouteServerPeer } { _meta }
+    CreateRouteServerPeerOutput "CreateRouteServerPeerResult"[from output] {
+    route_server_peer = RouteServerPeer } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRouteServerOutput {
     /// Information about the created route server.
@@ -1638,10 +1630,10 @@ pub struct CreateRouteServerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateRouteServerOutput "CreateRouteServerResult"[debug from output] { route_server :
+    CreateRouteServerOutput "CreateRouteServerResult"[from output] { route_server =
     RouteServer } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRouteTableOutput {
     /// Information about the route table.
@@ -1651,10 +1643,10 @@ pub struct CreateRouteTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateRouteTableOutput "CreateRouteTableResult"[debug from output] { route_table :
+    CreateRouteTableOutput "CreateRouteTableResult"[from output] { route_table =
     RouteTable, client_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSecondaryNetworkOutput {
     /// Information about the secondary network.
@@ -1664,10 +1656,10 @@ pub struct CreateSecondaryNetworkOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateSecondaryNetworkOutput "CreateSecondaryNetworkResult"[debug from output] {
-    secondary_network : SecondaryNetwork, client_token : String } { _meta }
+    CreateSecondaryNetworkOutput "CreateSecondaryNetworkResult"[from output] {
+    secondary_network = SecondaryNetwork, client_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSecondarySubnetOutput {
     /// Information about the secondary subnet.
@@ -1677,10 +1669,10 @@ pub struct CreateSecondarySubnetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateSecondarySubnetOutput "CreateSecondarySubnetResult"[debug from output] {
-    secondary_subnet : SecondarySubnet, client_token : String } { _meta }
+    CreateSecondarySubnetOutput "CreateSecondarySubnetResult"[from output] {
+    secondary_subnet = SecondarySubnet, client_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupOutput {
     /// The ID of the security group.
@@ -1692,10 +1684,10 @@ pub struct CreateSecurityGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateSecurityGroupOutput "CreateSecurityGroupResult"[debug from output] { group_id :
-    String, tags : Vec < Tag >, security_group_arn : String } { _meta }
+    CreateSecurityGroupOutput "CreateSecurityGroupResult"[from output] { group_id :
+    String, tags = Vec < Tag >, security_group_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSnapshotsOutput {
     /// List of snapshots.
@@ -1703,11 +1695,11 @@ pub struct CreateSnapshotsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateSnapshotsOutput "CreateSnapshotsResult"[debug from output] { snapshots : Vec <
+    CreateSnapshotsOutput "CreateSnapshotsResult"[from output] { snapshots = Vec <
     SnapshotInfo > } { _meta }
 );
 /// Contains the output of CreateSpotDatafeedSubscription.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSpotDatafeedSubscriptionOutput {
     /// The Spot Instance data feed subscription.
@@ -1715,10 +1707,10 @@ pub struct CreateSpotDatafeedSubscriptionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateSpotDatafeedSubscriptionOutput "CreateSpotDatafeedSubscriptionResult"[debug
-    from output] { spot_datafeed_subscription : SpotDatafeedSubscription } { _meta }
+    CreateSpotDatafeedSubscriptionOutput "CreateSpotDatafeedSubscriptionResult"[from
+    output] { spot_datafeed_subscription = SpotDatafeedSubscription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateStoreImageTaskOutput {
     /// The name of the stored AMI object in the S3 bucket.
@@ -1726,10 +1718,10 @@ pub struct CreateStoreImageTaskOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateStoreImageTaskOutput "CreateStoreImageTaskResult"[debug from output] {
-    object_key : String } { _meta }
+    CreateStoreImageTaskOutput "CreateStoreImageTaskResult"[from output] { object_key :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSubnetCidrReservationOutput {
     /// Information about the created subnet CIDR reservation.
@@ -1737,10 +1729,10 @@ pub struct CreateSubnetCidrReservationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateSubnetCidrReservationOutput "CreateSubnetCidrReservationResult"[debug from
-    output] { subnet_cidr_reservation : SubnetCidrReservation } { _meta }
+    CreateSubnetCidrReservationOutput "CreateSubnetCidrReservationResult"[from output] {
+    subnet_cidr_reservation = SubnetCidrReservation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSubnetOutput {
     /// Information about the subnet.
@@ -1748,10 +1740,9 @@ pub struct CreateSubnetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateSubnetOutput "CreateSubnetResult"[debug from output] { subnet : Subnet } {
-    _meta }
+    CreateSubnetOutput "CreateSubnetResult"[from output] { subnet = Subnet } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorFilterOutput {
     /// Information about the Traffic Mirror filter.
@@ -1761,10 +1752,10 @@ pub struct CreateTrafficMirrorFilterOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTrafficMirrorFilterOutput "CreateTrafficMirrorFilterResult"[debug from output]
-    { traffic_mirror_filter : TrafficMirrorFilter, client_token : String } { _meta }
+    CreateTrafficMirrorFilterOutput "CreateTrafficMirrorFilterResult"[from output] {
+    traffic_mirror_filter = TrafficMirrorFilter, client_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorFilterRuleOutput {
     /// The Traffic Mirror rule.
@@ -1774,11 +1765,11 @@ pub struct CreateTrafficMirrorFilterRuleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTrafficMirrorFilterRuleOutput "CreateTrafficMirrorFilterRuleResult"[debug from
-    output] { traffic_mirror_filter_rule : TrafficMirrorFilterRule, client_token : String
+    CreateTrafficMirrorFilterRuleOutput "CreateTrafficMirrorFilterRuleResult"[from
+    output] { traffic_mirror_filter_rule = TrafficMirrorFilterRule, client_token : String
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorSessionOutput {
     /// Information about the Traffic Mirror session.
@@ -1788,11 +1779,10 @@ pub struct CreateTrafficMirrorSessionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTrafficMirrorSessionOutput "CreateTrafficMirrorSessionResult"[debug from
-    output] { traffic_mirror_session : TrafficMirrorSession, client_token : String } {
-    _meta }
+    CreateTrafficMirrorSessionOutput "CreateTrafficMirrorSessionResult"[from output] {
+    traffic_mirror_session = TrafficMirrorSession, client_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorTargetOutput {
     /// Information about the Traffic Mirror target.
@@ -1802,10 +1792,10 @@ pub struct CreateTrafficMirrorTargetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTrafficMirrorTargetOutput "CreateTrafficMirrorTargetResult"[debug from output]
-    { traffic_mirror_target : TrafficMirrorTarget, client_token : String } { _meta }
+    CreateTrafficMirrorTargetOutput "CreateTrafficMirrorTargetResult"[from output] {
+    traffic_mirror_target = TrafficMirrorTarget, client_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayConnectPeerOutput {
     /// Information about the Connect peer.
@@ -1813,10 +1803,10 @@ pub struct CreateTransitGatewayConnectPeerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTransitGatewayConnectPeerOutput "CreateTransitGatewayConnectPeerResult"[debug
-    from output] { transit_gateway_connect_peer : TransitGatewayConnectPeer } { _meta }
+    CreateTransitGatewayConnectPeerOutput "CreateTransitGatewayConnectPeerResult"[from
+    output] { transit_gateway_connect_peer = TransitGatewayConnectPeer } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayConnectOutput {
     /// Information about the Connect attachment.
@@ -1824,10 +1814,10 @@ pub struct CreateTransitGatewayConnectOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTransitGatewayConnectOutput "CreateTransitGatewayConnectResult"[debug from
-    output] { transit_gateway_connect : TransitGatewayConnect } { _meta }
+    CreateTransitGatewayConnectOutput "CreateTransitGatewayConnectResult"[from output] {
+    transit_gateway_connect = TransitGatewayConnect } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayMeteringPolicyEntryOutput {
     /// Information about the created transit gateway metering policy entry.
@@ -1836,10 +1826,10 @@ pub struct CreateTransitGatewayMeteringPolicyEntryOutput {
 }
 rboto::__structure!(
     CreateTransitGatewayMeteringPolicyEntryOutput
-    "CreateTransitGatewayMeteringPolicyEntryResult"[debug from output] {
-    transit_gateway_metering_policy_entry : TransitGatewayMeteringPolicyEntry } { _meta }
+    "CreateTransitGatewayMeteringPolicyEntryResult"[from output] {
+    transit_gateway_metering_policy_entry = TransitGatewayMeteringPolicyEntry } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayMeteringPolicyOutput {
     /// Information about the created transit gateway metering policy.
@@ -1848,10 +1838,10 @@ pub struct CreateTransitGatewayMeteringPolicyOutput {
 }
 rboto::__structure!(
     CreateTransitGatewayMeteringPolicyOutput
-    "CreateTransitGatewayMeteringPolicyResult"[debug from output] {
-    transit_gateway_metering_policy : TransitGatewayMeteringPolicy } { _meta }
+    "CreateTransitGatewayMeteringPolicyResult"[from output] {
+    transit_gateway_metering_policy = TransitGatewayMeteringPolicy } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayMulticastDomainOutput {
     /// Information about the transit gateway multicast domain.
@@ -1860,10 +1850,10 @@ pub struct CreateTransitGatewayMulticastDomainOutput {
 }
 rboto::__structure!(
     CreateTransitGatewayMulticastDomainOutput
-    "CreateTransitGatewayMulticastDomainResult"[debug from output] {
-    transit_gateway_multicast_domain : TransitGatewayMulticastDomain } { _meta }
+    "CreateTransitGatewayMulticastDomainResult"[from output] {
+    transit_gateway_multicast_domain = TransitGatewayMulticastDomain } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayNetworkFunctionAttachmentOutput {
     /// Information about the network function attachment.
@@ -1874,11 +1864,11 @@ pub struct CreateTransitGatewayNetworkFunctionAttachmentOutput {
 }
 rboto::__structure!(
     CreateTransitGatewayNetworkFunctionAttachmentOutput
-    "CreateTransitGatewayNetworkFunctionAttachmentResult"[debug from output] {
-    transit_gateway_network_function_attachment : TransitGatewayNetworkFunctionAttachment
+    "CreateTransitGatewayNetworkFunctionAttachmentResult"[from output] {
+    transit_gateway_network_function_attachment = TransitGatewayNetworkFunctionAttachment
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayPeeringAttachmentOutput {
     /// The transit gateway peering attachment.
@@ -1887,10 +1877,10 @@ pub struct CreateTransitGatewayPeeringAttachmentOutput {
 }
 rboto::__structure!(
     CreateTransitGatewayPeeringAttachmentOutput
-    "CreateTransitGatewayPeeringAttachmentResult"[debug from output] {
-    transit_gateway_peering_attachment : TransitGatewayPeeringAttachment } { _meta }
+    "CreateTransitGatewayPeeringAttachmentResult"[from output] {
+    transit_gateway_peering_attachment = TransitGatewayPeeringAttachment } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayPolicyTableEntryOutput {
     /// Describes a transit gateway policy table entry
@@ -1899,10 +1889,10 @@ pub struct CreateTransitGatewayPolicyTableEntryOutput {
 }
 rboto::__structure!(
     CreateTransitGatewayPolicyTableEntryOutput
-    "CreateTransitGatewayPolicyTableEntryResult"[debug from output] {
-    transit_gateway_policy_table_entry : TransitGatewayPolicyTableEntry } { _meta }
+    "CreateTransitGatewayPolicyTableEntryResult"[from output] {
+    transit_gateway_policy_table_entry = TransitGatewayPolicyTableEntry } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayPolicyTableOutput {
     /// Describes the created transit gateway policy table.
@@ -1910,10 +1900,10 @@ pub struct CreateTransitGatewayPolicyTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTransitGatewayPolicyTableOutput "CreateTransitGatewayPolicyTableResult"[debug
-    from output] { transit_gateway_policy_table : TransitGatewayPolicyTable } { _meta }
+    CreateTransitGatewayPolicyTableOutput "CreateTransitGatewayPolicyTableResult"[from
+    output] { transit_gateway_policy_table = TransitGatewayPolicyTable } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayPrefixListReferenceOutput {
     /// Information about the prefix list reference.
@@ -1922,10 +1912,10 @@ pub struct CreateTransitGatewayPrefixListReferenceOutput {
 }
 rboto::__structure!(
     CreateTransitGatewayPrefixListReferenceOutput
-    "CreateTransitGatewayPrefixListReferenceResult"[debug from output] {
-    transit_gateway_prefix_list_reference : TransitGatewayPrefixListReference } { _meta }
+    "CreateTransitGatewayPrefixListReferenceResult"[from output] {
+    transit_gateway_prefix_list_reference = TransitGatewayPrefixListReference } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayOutput {
     /// Information about the transit gateway.
@@ -1933,10 +1923,10 @@ pub struct CreateTransitGatewayOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTransitGatewayOutput "CreateTransitGatewayResult"[debug from output] {
-    transit_gateway : TransitGateway } { _meta }
+    CreateTransitGatewayOutput "CreateTransitGatewayResult"[from output] {
+    transit_gateway = TransitGateway } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayRouteOutput {
     /// Information about the route.
@@ -1944,10 +1934,10 @@ pub struct CreateTransitGatewayRouteOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTransitGatewayRouteOutput "CreateTransitGatewayRouteResult"[debug from output]
-    { route : TransitGatewayRoute } { _meta }
+    CreateTransitGatewayRouteOutput "CreateTransitGatewayRouteResult"[from output] {
+    route = TransitGatewayRoute } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayRouteTableAnnouncementOutput {
     /// Provides details about the transit gateway route table announcement.
@@ -1958,11 +1948,11 @@ pub struct CreateTransitGatewayRouteTableAnnouncementOutput {
 }
 rboto::__structure!(
     CreateTransitGatewayRouteTableAnnouncementOutput
-    "CreateTransitGatewayRouteTableAnnouncementResult"[debug from output] {
-    transit_gateway_route_table_announcement : TransitGatewayRouteTableAnnouncement } {
+    "CreateTransitGatewayRouteTableAnnouncementResult"[from output] {
+    transit_gateway_route_table_announcement = TransitGatewayRouteTableAnnouncement } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayRouteTableOutput {
     /// Information about the transit gateway route table.
@@ -1970,10 +1960,10 @@ pub struct CreateTransitGatewayRouteTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTransitGatewayRouteTableOutput "CreateTransitGatewayRouteTableResult"[debug
-    from output] { transit_gateway_route_table : TransitGatewayRouteTable } { _meta }
+    CreateTransitGatewayRouteTableOutput "CreateTransitGatewayRouteTableResult"[from
+    output] { transit_gateway_route_table = TransitGatewayRouteTable } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTransitGatewayVpcAttachmentOutput {
     /// Information about the VPC attachment.
@@ -1982,10 +1972,10 @@ pub struct CreateTransitGatewayVpcAttachmentOutput {
 }
 rboto::__structure!(
     CreateTransitGatewayVpcAttachmentOutput
-    "CreateTransitGatewayVpcAttachmentResult"[debug from output] {
-    transit_gateway_vpc_attachment : TransitGatewayVpcAttachment } { _meta }
+    "CreateTransitGatewayVpcAttachmentResult"[from output] {
+    transit_gateway_vpc_attachment = TransitGatewayVpcAttachment } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVerifiedAccessEndpointOutput {
     /// Details about the Verified Access endpoint.
@@ -1993,10 +1983,10 @@ pub struct CreateVerifiedAccessEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateVerifiedAccessEndpointOutput "CreateVerifiedAccessEndpointResult"[debug from
-    output] { verified_access_endpoint : VerifiedAccessEndpoint } { _meta }
+    CreateVerifiedAccessEndpointOutput "CreateVerifiedAccessEndpointResult"[from output]
+    { verified_access_endpoint = VerifiedAccessEndpoint } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVerifiedAccessGroupOutput {
     /// Details about the Verified Access group.
@@ -2004,10 +1994,10 @@ pub struct CreateVerifiedAccessGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateVerifiedAccessGroupOutput "CreateVerifiedAccessGroupResult"[debug from output]
-    { verified_access_group : VerifiedAccessGroup } { _meta }
+    CreateVerifiedAccessGroupOutput "CreateVerifiedAccessGroupResult"[from output] {
+    verified_access_group = VerifiedAccessGroup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVerifiedAccessInstanceOutput {
     /// Details about the Verified Access instance.
@@ -2015,10 +2005,10 @@ pub struct CreateVerifiedAccessInstanceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateVerifiedAccessInstanceOutput "CreateVerifiedAccessInstanceResult"[debug from
-    output] { verified_access_instance : VerifiedAccessInstance } { _meta }
+    CreateVerifiedAccessInstanceOutput "CreateVerifiedAccessInstanceResult"[from output]
+    { verified_access_instance = VerifiedAccessInstance } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVerifiedAccessTrustProviderOutput {
     /// Details about the Verified Access trust provider.
@@ -2027,10 +2017,10 @@ pub struct CreateVerifiedAccessTrustProviderOutput {
 }
 rboto::__structure!(
     CreateVerifiedAccessTrustProviderOutput
-    "CreateVerifiedAccessTrustProviderResult"[debug from output] {
-    verified_access_trust_provider : VerifiedAccessTrustProvider } { _meta }
+    "CreateVerifiedAccessTrustProviderResult"[from output] {
+    verified_access_trust_provider = VerifiedAccessTrustProvider } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVpcBlockPublicAccessExclusionOutput {
     /// Details about an exclusion.
@@ -2039,10 +2029,10 @@ pub struct CreateVpcBlockPublicAccessExclusionOutput {
 }
 rboto::__structure!(
     CreateVpcBlockPublicAccessExclusionOutput
-    "CreateVpcBlockPublicAccessExclusionResult"[debug from output] {
-    vpc_block_public_access_exclusion : VpcBlockPublicAccessExclusion } { _meta }
+    "CreateVpcBlockPublicAccessExclusionResult"[from output] {
+    vpc_block_public_access_exclusion = VpcBlockPublicAccessExclusion } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVpcEncryptionControlOutput {
     /// Information about the VPC Encryption Control configuration.
@@ -2050,10 +2040,10 @@ pub struct CreateVpcEncryptionControlOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateVpcEncryptionControlOutput "CreateVpcEncryptionControlResult"[debug from
-    output] { vpc_encryption_control : VpcEncryptionControl } { _meta }
+    CreateVpcEncryptionControlOutput "CreateVpcEncryptionControlResult"[from output] {
+    vpc_encryption_control = VpcEncryptionControl } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVpcEndpointConnectionNotificationOutput {
     /// Information about the notification.
@@ -2064,10 +2054,10 @@ pub struct CreateVpcEndpointConnectionNotificationOutput {
 }
 rboto::__structure!(
     CreateVpcEndpointConnectionNotificationOutput
-    "CreateVpcEndpointConnectionNotificationResult"[debug from output] {
-    connection_notification : ConnectionNotification, client_token : String } { _meta }
+    "CreateVpcEndpointConnectionNotificationResult"[from output] {
+    connection_notification = ConnectionNotification, client_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVpcEndpointOutput {
     /// Information about the endpoint.
@@ -2077,10 +2067,10 @@ pub struct CreateVpcEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateVpcEndpointOutput "CreateVpcEndpointResult"[debug from output] { vpc_endpoint :
+    CreateVpcEndpointOutput "CreateVpcEndpointResult"[from output] { vpc_endpoint =
     VpcEndpoint, client_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVpcEndpointServiceConfigurationOutput {
     /// Information about the service configuration.
@@ -2091,10 +2081,10 @@ pub struct CreateVpcEndpointServiceConfigurationOutput {
 }
 rboto::__structure!(
     CreateVpcEndpointServiceConfigurationOutput
-    "CreateVpcEndpointServiceConfigurationResult"[debug from output] {
-    service_configuration : ServiceConfiguration, client_token : String } { _meta }
+    "CreateVpcEndpointServiceConfigurationResult"[from output] { service_configuration =
+    ServiceConfiguration, client_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVpcPeeringConnectionOutput {
     /// Information about the VPC peering connection.
@@ -2102,10 +2092,10 @@ pub struct CreateVpcPeeringConnectionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateVpcPeeringConnectionOutput "CreateVpcPeeringConnectionResult"[debug from
-    output] { vpc_peering_connection : VpcPeeringConnection } { _meta }
+    CreateVpcPeeringConnectionOutput "CreateVpcPeeringConnectionResult"[from output] {
+    vpc_peering_connection = VpcPeeringConnection } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVpcOutput {
     /// Information about the VPC.
@@ -2113,9 +2103,9 @@ pub struct CreateVpcOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateVpcOutput "CreateVpcResult"[debug from output] { vpc : Vpc } { _meta }
+    CreateVpcOutput "CreateVpcResult"[from output] { vpc = Vpc } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVpnConcentratorOutput {
     /// Information about the VPN concentrator.
@@ -2123,11 +2113,11 @@ pub struct CreateVpnConcentratorOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateVpnConcentratorOutput "CreateVpnConcentratorResult"[debug from output] {
-    vpn_concentrator : VpnConcentrator } { _meta }
+    CreateVpnConcentratorOutput "CreateVpnConcentratorResult"[from output] {
+    vpn_concentrator = VpnConcentrator } { _meta }
 );
 /// Contains the output of CreateVpnConnection.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVpnConnectionOutput {
     /// Information about the VPN connection.
@@ -2135,11 +2125,11 @@ pub struct CreateVpnConnectionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateVpnConnectionOutput "CreateVpnConnectionResult"[debug from output] {
-    vpn_connection : VpnConnection } { _meta }
+    CreateVpnConnectionOutput "CreateVpnConnectionResult"[from output] { vpn_connection =
+    VpnConnection } { _meta }
 );
 /// Contains the output of CreateVpnGateway.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVpnGatewayOutput {
     /// Information about the virtual private gateway.
@@ -2147,10 +2137,10 @@ pub struct CreateVpnGatewayOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateVpnGatewayOutput "CreateVpnGatewayResult"[debug from output] { vpn_gateway :
+    CreateVpnGatewayOutput "CreateVpnGatewayResult"[from output] { vpn_gateway =
     VpnGateway } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteApplicationStatusCheckOutput {
     /// Information about the deleted application status check.
@@ -2158,10 +2148,10 @@ pub struct DeleteApplicationStatusCheckOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteApplicationStatusCheckOutput "DeleteApplicationStatusCheckResult"[debug from
-    output] { application_status_check : ApplicationStatusCheckResponseObject } { _meta }
+    DeleteApplicationStatusCheckOutput "DeleteApplicationStatusCheckResult"[from output]
+    { application_status_check = ApplicationStatusCheckResponseObject } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCapacityManagerDataExportOutput {
     /// The unique identifier of the deleted data export configuration.
@@ -2169,10 +2159,10 @@ pub struct DeleteCapacityManagerDataExportOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteCapacityManagerDataExportOutput "DeleteCapacityManagerDataExportResult"[debug
-    from output] { capacity_manager_data_export_id : String } { _meta }
+    DeleteCapacityManagerDataExportOutput "DeleteCapacityManagerDataExportResult"[from
+    output] { capacity_manager_data_export_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCarrierGatewayOutput {
     /// Information about the carrier gateway.
@@ -2180,10 +2170,10 @@ pub struct DeleteCarrierGatewayOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteCarrierGatewayOutput "DeleteCarrierGatewayResult"[debug from output] {
-    carrier_gateway : CarrierGateway } { _meta }
+    DeleteCarrierGatewayOutput "DeleteCarrierGatewayResult"[from output] {
+    carrier_gateway = CarrierGateway } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteClientVpnEndpointAuthorizationPolicyOutput {
     /// The current state of the authorization policy.
@@ -2192,10 +2182,10 @@ pub struct DeleteClientVpnEndpointAuthorizationPolicyOutput {
 }
 rboto::__structure!(
     DeleteClientVpnEndpointAuthorizationPolicyOutput
-    "DeleteClientVpnEndpointAuthorizationPolicyResult"[debug from output] { status :
+    "DeleteClientVpnEndpointAuthorizationPolicyResult"[from output] { status :
     ClientVpnAuthorizationPolicyStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteClientVpnEndpointOutput {
     /// The current state of the Client VPN endpoint.
@@ -2203,10 +2193,10 @@ pub struct DeleteClientVpnEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteClientVpnEndpointOutput "DeleteClientVpnEndpointResult"[debug from output] {
-    status : ClientVpnEndpointStatus } { _meta }
+    DeleteClientVpnEndpointOutput "DeleteClientVpnEndpointResult"[from output] { status =
+    ClientVpnEndpointStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteClientVpnRouteOutput {
     /// The current state of the route.
@@ -2214,10 +2204,10 @@ pub struct DeleteClientVpnRouteOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteClientVpnRouteOutput "DeleteClientVpnRouteResult"[debug from output] { status :
+    DeleteClientVpnRouteOutput "DeleteClientVpnRouteResult"[from output] { status =
     ClientVpnRouteStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCoipCidrOutput {
     /// Information about a range of customer-owned IP addresses.
@@ -2225,10 +2215,10 @@ pub struct DeleteCoipCidrOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteCoipCidrOutput "DeleteCoipCidrResult"[debug from output] { coip_cidr : CoipCidr
-    } { _meta }
+    DeleteCoipCidrOutput "DeleteCoipCidrResult"[from output] { coip_cidr = CoipCidr } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCoipPoolOutput {
     /// Information about the CoIP address pool.
@@ -2236,10 +2226,10 @@ pub struct DeleteCoipPoolOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteCoipPoolOutput "DeleteCoipPoolResult"[debug from output] { coip_pool : CoipPool
-    } { _meta }
+    DeleteCoipPoolOutput "DeleteCoipPoolResult"[from output] { coip_pool = CoipPool } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteEgressOnlyInternetGatewayOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -2247,10 +2237,10 @@ pub struct DeleteEgressOnlyInternetGatewayOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteEgressOnlyInternetGatewayOutput "DeleteEgressOnlyInternetGatewayResult"[debug
-    from output] { return_code = bool } { _meta }
+    DeleteEgressOnlyInternetGatewayOutput "DeleteEgressOnlyInternetGatewayResult"[from
+    output] { return_code = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteFleetsOutput {
     /// Information about the EC2 Fleets that are successfully deleted.
@@ -2260,11 +2250,11 @@ pub struct DeleteFleetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteFleetsOutput "DeleteFleetsResult"[debug from output] {
-    successful_fleet_deletions : Vec < DeleteFleetSuccessItem >,
-    unsuccessful_fleet_deletions : Vec < DeleteFleetErrorItem > } { _meta }
+    DeleteFleetsOutput "DeleteFleetsResult"[from output] { successful_fleet_deletions =
+    Vec < DeleteFleetSuccessItem >, unsuccessful_fleet_deletions = Vec <
+    DeleteFleetErrorItem > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteFlowLogsOutput {
     /// Information about the flow logs that could not be deleted successfully.
@@ -2272,10 +2262,10 @@ pub struct DeleteFlowLogsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteFlowLogsOutput "DeleteFlowLogsResult"[debug from output] { unsuccessful : Vec <
+    DeleteFlowLogsOutput "DeleteFlowLogsResult"[from output] { unsuccessful = Vec <
     UnsuccessfulItem > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteFpgaImageOutput {
     /// Is `true` if the request succeeds, and an error otherwise.
@@ -2283,10 +2273,10 @@ pub struct DeleteFpgaImageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteFpgaImageOutput "DeleteFpgaImageResult"[debug from output] { return_ = bool } {
-    _meta }
+    DeleteFpgaImageOutput "DeleteFpgaImageResult"[from output] { return_ = bool } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteImageUsageReportOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -2294,10 +2284,10 @@ pub struct DeleteImageUsageReportOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteImageUsageReportOutput "DeleteImageUsageReportResult"[debug from output] {
-    return_ = bool } { _meta }
+    DeleteImageUsageReportOutput "DeleteImageUsageReportResult"[from output] { return_ =
+    bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteInstanceConnectEndpointOutput {
     /// Information about the EC2 Instance Connect Endpoint.
@@ -2305,10 +2295,10 @@ pub struct DeleteInstanceConnectEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteInstanceConnectEndpointOutput "DeleteInstanceConnectEndpointResult"[debug from
-    output] { instance_connect_endpoint : Ec2InstanceConnectEndpoint } { _meta }
+    DeleteInstanceConnectEndpointOutput "DeleteInstanceConnectEndpointResult"[from
+    output] { instance_connect_endpoint = Ec2InstanceConnectEndpoint } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteInstanceEventWindowOutput {
     /// The state of the event window.
@@ -2316,10 +2306,10 @@ pub struct DeleteInstanceEventWindowOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteInstanceEventWindowOutput "DeleteInstanceEventWindowResult"[debug from output]
-    { instance_event_window_state : InstanceEventWindowStateChange } { _meta }
+    DeleteInstanceEventWindowOutput "DeleteInstanceEventWindowResult"[from output] {
+    instance_event_window_state = InstanceEventWindowStateChange } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteIpamExternalResourceVerificationTokenOutput {
     /// The verification token.
@@ -2330,11 +2320,11 @@ pub struct DeleteIpamExternalResourceVerificationTokenOutput {
 }
 rboto::__structure!(
     DeleteIpamExternalResourceVerificationTokenOutput
-    "DeleteIpamExternalResourceVerificationTokenResult"[debug from output] {
-    ipam_external_resource_verification_token : IpamExternalResourceVerificationToken } {
+    "DeleteIpamExternalResourceVerificationTokenResult"[from output] {
+    ipam_external_resource_verification_token = IpamExternalResourceVerificationToken } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteIpamInternetRegistryAssociationOutput {
     /// Information about the deleted internet registry association.
@@ -2343,10 +2333,10 @@ pub struct DeleteIpamInternetRegistryAssociationOutput {
 }
 rboto::__structure!(
     DeleteIpamInternetRegistryAssociationOutput
-    "DeleteIpamInternetRegistryAssociationResult"[debug from output] {
-    ipam_internet_registry_association : IpamInternetRegistryAssociation } { _meta }
+    "DeleteIpamInternetRegistryAssociationResult"[from output] {
+    ipam_internet_registry_association = IpamInternetRegistryAssociation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteIpamPolicyOutput {
     /// Information about the deleted IPAM policy.
@@ -2354,10 +2344,10 @@ pub struct DeleteIpamPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteIpamPolicyOutput "DeleteIpamPolicyResult"[debug from output] { ipam_policy :
+    DeleteIpamPolicyOutput "DeleteIpamPolicyResult"[from output] { ipam_policy =
     IpamPolicy } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteIpamPoolOutput {
     /// Information about the results of the deletion.
@@ -2365,10 +2355,10 @@ pub struct DeleteIpamPoolOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteIpamPoolOutput "DeleteIpamPoolResult"[debug from output] { ipam_pool : IpamPool
-    } { _meta }
+    DeleteIpamPoolOutput "DeleteIpamPoolResult"[from output] { ipam_pool = IpamPool } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteIpamPrefixListResolverOutput {
     /// Information about the IPAM prefix list resolver that was deleted.
@@ -2376,10 +2366,10 @@ pub struct DeleteIpamPrefixListResolverOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteIpamPrefixListResolverOutput "DeleteIpamPrefixListResolverResult"[debug from
-    output] { ipam_prefix_list_resolver : IpamPrefixListResolver } { _meta }
+    DeleteIpamPrefixListResolverOutput "DeleteIpamPrefixListResolverResult"[from output]
+    { ipam_prefix_list_resolver = IpamPrefixListResolver } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteIpamPrefixListResolverTargetOutput {
     /// Information about the IPAM prefix list resolver target that was deleted.
@@ -2388,10 +2378,10 @@ pub struct DeleteIpamPrefixListResolverTargetOutput {
 }
 rboto::__structure!(
     DeleteIpamPrefixListResolverTargetOutput
-    "DeleteIpamPrefixListResolverTargetResult"[debug from output] {
-    ipam_prefix_list_resolver_target : IpamPrefixListResolverTarget } { _meta }
+    "DeleteIpamPrefixListResolverTargetResult"[from output] {
+    ipam_prefix_list_resolver_target = IpamPrefixListResolverTarget } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteIpamResourceDiscoveryOutput {
     /// The IPAM resource discovery.
@@ -2399,10 +2389,10 @@ pub struct DeleteIpamResourceDiscoveryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteIpamResourceDiscoveryOutput "DeleteIpamResourceDiscoveryResult"[debug from
-    output] { ipam_resource_discovery : IpamResourceDiscovery } { _meta }
+    DeleteIpamResourceDiscoveryOutput "DeleteIpamResourceDiscoveryResult"[from output] {
+    ipam_resource_discovery = IpamResourceDiscovery } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteIpamOutput {
     /// Information about the results of the deletion.
@@ -2410,9 +2400,9 @@ pub struct DeleteIpamOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteIpamOutput "DeleteIpamResult"[debug from output] { ipam : Ipam } { _meta }
+    DeleteIpamOutput "DeleteIpamResult"[from output] { ipam = Ipam } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteIpamRoutingPolicyRegistrationOutput {
     /// Information about the routing policy registration delta created by this deletion.
@@ -2423,11 +2413,11 @@ pub struct DeleteIpamRoutingPolicyRegistrationOutput {
 }
 rboto::__structure!(
     DeleteIpamRoutingPolicyRegistrationOutput
-    "DeleteIpamRoutingPolicyRegistrationResult"[debug from output] {
-    ipam_routing_policy_registration_delta : IpamRoutingPolicyRegistrationDelta } { _meta
+    "DeleteIpamRoutingPolicyRegistrationResult"[from output] {
+    ipam_routing_policy_registration_delta = IpamRoutingPolicyRegistrationDelta } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteIpamScopeOutput {
     /// Information about the results of the deletion.
@@ -2435,10 +2425,10 @@ pub struct DeleteIpamScopeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteIpamScopeOutput "DeleteIpamScopeResult"[debug from output] { ipam_scope :
-    IpamScope } { _meta }
+    DeleteIpamScopeOutput "DeleteIpamScopeResult"[from output] { ipam_scope = IpamScope }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteKeyPairOutput {
     /// Is `true` if the request succeeds, and an error otherwise.
@@ -2448,10 +2438,10 @@ pub struct DeleteKeyPairOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteKeyPairOutput "DeleteKeyPairResult"[debug from output] { return_ = bool,
-    key_pair_id : String } { _meta }
+    DeleteKeyPairOutput "DeleteKeyPairResult"[from output] { return_ = bool, key_pair_id
+    : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLaunchTemplateOutput {
     /// Information about the launch template.
@@ -2459,10 +2449,10 @@ pub struct DeleteLaunchTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteLaunchTemplateOutput "DeleteLaunchTemplateResult"[debug from output] {
-    launch_template : LaunchTemplate } { _meta }
+    DeleteLaunchTemplateOutput "DeleteLaunchTemplateResult"[from output] {
+    launch_template = LaunchTemplate } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLaunchTemplateVersionsOutput {
     /// Information about the launch template versions that were successfully deleted.
@@ -2476,13 +2466,13 @@ pub struct DeleteLaunchTemplateVersionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteLaunchTemplateVersionsOutput "DeleteLaunchTemplateVersionsResult"[debug from
-    output] { successfully_deleted_launch_template_versions : Vec <
+    DeleteLaunchTemplateVersionsOutput "DeleteLaunchTemplateVersionsResult"[from output]
+    { successfully_deleted_launch_template_versions = Vec <
     DeleteLaunchTemplateVersionsResponseSuccessItem >,
-    unsuccessfully_deleted_launch_template_versions : Vec <
+    unsuccessfully_deleted_launch_template_versions = Vec <
     DeleteLaunchTemplateVersionsResponseErrorItem > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLocalGatewayRouteOutput {
     /// Information about the route.
@@ -2490,10 +2480,10 @@ pub struct DeleteLocalGatewayRouteOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteLocalGatewayRouteOutput "DeleteLocalGatewayRouteResult"[debug from output] {
-    route : LocalGatewayRoute } { _meta }
+    DeleteLocalGatewayRouteOutput "DeleteLocalGatewayRouteResult"[from output] { route =
+    LocalGatewayRoute } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLocalGatewayRouteTableOutput {
     /// Information about the local gateway route table.
@@ -2501,10 +2491,10 @@ pub struct DeleteLocalGatewayRouteTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteLocalGatewayRouteTableOutput "DeleteLocalGatewayRouteTableResult"[debug from
-    output] { local_gateway_route_table : LocalGatewayRouteTable } { _meta }
+    DeleteLocalGatewayRouteTableOutput "DeleteLocalGatewayRouteTableResult"[from output]
+    { local_gateway_route_table = LocalGatewayRouteTable } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationOutput {
     /// Information about the association.
@@ -2515,11 +2505,11 @@ pub struct DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationOutput {
 }
 rboto::__structure!(
     DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationOutput
-    "DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult"[debug from
-    output] { local_gateway_route_table_virtual_interface_group_association :
+    "DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult"[from output] {
+    local_gateway_route_table_virtual_interface_group_association =
     LocalGatewayRouteTableVirtualInterfaceGroupAssociation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLocalGatewayRouteTableVpcAssociationOutput {
     /// Information about the association.
@@ -2530,11 +2520,11 @@ pub struct DeleteLocalGatewayRouteTableVpcAssociationOutput {
 }
 rboto::__structure!(
     DeleteLocalGatewayRouteTableVpcAssociationOutput
-    "DeleteLocalGatewayRouteTableVpcAssociationResult"[debug from output] {
-    local_gateway_route_table_vpc_association : LocalGatewayRouteTableVpcAssociation } {
+    "DeleteLocalGatewayRouteTableVpcAssociationResult"[from output] {
+    local_gateway_route_table_vpc_association = LocalGatewayRouteTableVpcAssociation } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLocalGatewayVirtualInterfaceGroupOutput {
     /// Information about the deleted local gateway virtual interface group.
@@ -2543,10 +2533,10 @@ pub struct DeleteLocalGatewayVirtualInterfaceGroupOutput {
 }
 rboto::__structure!(
     DeleteLocalGatewayVirtualInterfaceGroupOutput
-    "DeleteLocalGatewayVirtualInterfaceGroupResult"[debug from output] {
-    local_gateway_virtual_interface_group : LocalGatewayVirtualInterfaceGroup } { _meta }
+    "DeleteLocalGatewayVirtualInterfaceGroupResult"[from output] {
+    local_gateway_virtual_interface_group = LocalGatewayVirtualInterfaceGroup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLocalGatewayVirtualInterfaceOutput {
     /// Information about the deleted local gateway virtual interface.
@@ -2555,10 +2545,10 @@ pub struct DeleteLocalGatewayVirtualInterfaceOutput {
 }
 rboto::__structure!(
     DeleteLocalGatewayVirtualInterfaceOutput
-    "DeleteLocalGatewayVirtualInterfaceResult"[debug from output] {
-    local_gateway_virtual_interface : LocalGatewayVirtualInterface } { _meta }
+    "DeleteLocalGatewayVirtualInterfaceResult"[from output] {
+    local_gateway_virtual_interface = LocalGatewayVirtualInterface } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteManagedPrefixListOutput {
     /// Information about the prefix list.
@@ -2566,10 +2556,10 @@ pub struct DeleteManagedPrefixListOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteManagedPrefixListOutput "DeleteManagedPrefixListResult"[debug from output] {
-    prefix_list : ManagedPrefixList } { _meta }
+    DeleteManagedPrefixListOutput "DeleteManagedPrefixListResult"[from output] {
+    prefix_list = ManagedPrefixList } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteMetricCategoryOutput {
     /// The ID of the metric category that was deleted.
@@ -2577,10 +2567,10 @@ pub struct DeleteMetricCategoryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteMetricCategoryOutput "DeleteMetricCategoryResult"[debug from output] {
+    DeleteMetricCategoryOutput "DeleteMetricCategoryResult"[from output] {
     metric_category_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteNatGatewayOutput {
     /// The ID of the NAT gateway.
@@ -2588,10 +2578,10 @@ pub struct DeleteNatGatewayOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteNatGatewayOutput "DeleteNatGatewayResult"[debug from output] { nat_gateway_id :
+    DeleteNatGatewayOutput "DeleteNatGatewayResult"[from output] { nat_gateway_id :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteNetworkInsightsAccessScopeAnalysisOutput {
     /// The ID of the Network Access Scope analysis.
@@ -2600,10 +2590,10 @@ pub struct DeleteNetworkInsightsAccessScopeAnalysisOutput {
 }
 rboto::__structure!(
     DeleteNetworkInsightsAccessScopeAnalysisOutput
-    "DeleteNetworkInsightsAccessScopeAnalysisResult"[debug from output] {
+    "DeleteNetworkInsightsAccessScopeAnalysisResult"[from output] {
     network_insights_access_scope_analysis_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteNetworkInsightsAccessScopeOutput {
     /// The ID of the Network Access Scope.
@@ -2611,10 +2601,10 @@ pub struct DeleteNetworkInsightsAccessScopeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteNetworkInsightsAccessScopeOutput "DeleteNetworkInsightsAccessScopeResult"[debug
-    from output] { network_insights_access_scope_id : String } { _meta }
+    DeleteNetworkInsightsAccessScopeOutput "DeleteNetworkInsightsAccessScopeResult"[from
+    output] { network_insights_access_scope_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteNetworkInsightsAnalysisOutput {
     /// The ID of the network insights analysis.
@@ -2622,10 +2612,10 @@ pub struct DeleteNetworkInsightsAnalysisOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteNetworkInsightsAnalysisOutput "DeleteNetworkInsightsAnalysisResult"[debug from
+    DeleteNetworkInsightsAnalysisOutput "DeleteNetworkInsightsAnalysisResult"[from
     output] { network_insights_analysis_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteNetworkInsightsPathOutput {
     /// The ID of the path.
@@ -2633,11 +2623,11 @@ pub struct DeleteNetworkInsightsPathOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteNetworkInsightsPathOutput "DeleteNetworkInsightsPathResult"[debug from output]
-    { network_insights_path_id : String } { _meta }
+    DeleteNetworkInsightsPathOutput "DeleteNetworkInsightsPathResult"[from output] {
+    network_insights_path_id : String } { _meta }
 );
 /// Contains the output for DeleteNetworkInterfacePermission.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteNetworkInterfacePermissionOutput {
     /// Is `true` if the request succeeds and an error otherwise.
@@ -2645,10 +2635,10 @@ pub struct DeleteNetworkInterfacePermissionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteNetworkInterfacePermissionOutput "DeleteNetworkInterfacePermissionResult"[debug
-    from output] { return_ = bool } { _meta }
+    DeleteNetworkInterfacePermissionOutput "DeleteNetworkInterfacePermissionResult"[from
+    output] { return_ = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteNetworkingFlexCostAllocationPoliciesOutput {
     /// The IDs of the policies that were successfully deleted.
@@ -2659,10 +2649,10 @@ pub struct DeleteNetworkingFlexCostAllocationPoliciesOutput {
 }
 rboto::__structure!(
     DeleteNetworkingFlexCostAllocationPoliciesOutput
-    "DeleteNetworkingFlexCostAllocationPoliciesResult"[debug from output] { successful :
-    Vec < String >, failed : Vec < FlexCostAllocationOperationFailure > } { _meta }
+    "DeleteNetworkingFlexCostAllocationPoliciesResult"[from output] { successful = Vec <
+    String >, failed = Vec < FlexCostAllocationOperationFailure > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePublicIpv4PoolOutput {
     /// Information about the result of deleting the public IPv4 pool.
@@ -2670,10 +2660,10 @@ pub struct DeletePublicIpv4PoolOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeletePublicIpv4PoolOutput "DeletePublicIpv4PoolResult"[debug from output] {
-    return_value = bool } { _meta }
+    DeletePublicIpv4PoolOutput "DeletePublicIpv4PoolResult"[from output] { return_value =
+    bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteQueuedReservedInstancesOutput {
     /// Information about the queued purchases that were successfully deleted.
@@ -2685,12 +2675,12 @@ pub struct DeleteQueuedReservedInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteQueuedReservedInstancesOutput "DeleteQueuedReservedInstancesResult"[debug from
-    output] { successful_queued_purchase_deletions : Vec <
-    SuccessfulQueuedPurchaseDeletion >, failed_queued_purchase_deletions : Vec <
+    DeleteQueuedReservedInstancesOutput "DeleteQueuedReservedInstancesResult"[from
+    output] { successful_queued_purchase_deletions = Vec <
+    SuccessfulQueuedPurchaseDeletion >, failed_queued_purchase_deletions = Vec <
     FailedQueuedPurchaseDeletion > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRouteServerEndpointOutput {
     /// Information about the deleted route server endpoint.
@@ -2698,10 +2688,10 @@ pub struct DeleteRouteServerEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteRouteServerEndpointOutput "DeleteRouteServerEndpointResult"[debug from output]
-    { route_server_endpoint : RouteServerEndpoint } { _meta }
+    DeleteRouteServerEndpointOutput "DeleteRouteServerEndpointResult"[from output] {
+    route_server_endpoint = RouteServerEndpoint } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRouteServerPeerOutput {
     /// Information about the deleted route server peer.
@@ -2709,10 +2699,10 @@ pub struct DeleteRouteServerPeerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteRouteServerPeerOutput "DeleteRouteServerPeerResult"[debug from output] {
-    route_server_peer : RouteServerPeer } { _meta }
+    DeleteRouteServerPeerOutput "DeleteRouteServerPeerResult"[from output] {
+    route_server_peer = RouteServerPeer } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRouteServerOutput {
     /// Information about the deleted route server.
@@ -2720,10 +2710,10 @@ pub struct DeleteRouteServerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteRouteServerOutput "DeleteRouteServerResult"[debug from output] { route_server :
+    DeleteRouteServerOutput "DeleteRouteServerResult"[from output] { route_server =
     RouteServer } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSecondaryNetworkOutput {
     /// Information about the secondary network.
@@ -2733,10 +2723,10 @@ pub struct DeleteSecondaryNetworkOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteSecondaryNetworkOutput "DeleteSecondaryNetworkResult"[debug from output] {
-    secondary_network : SecondaryNetwork, client_token : String } { _meta }
+    DeleteSecondaryNetworkOutput "DeleteSecondaryNetworkResult"[from output] {
+    secondary_network = SecondaryNetwork, client_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSecondarySubnetOutput {
     /// Information about the secondary subnet being deleted.
@@ -2746,10 +2736,10 @@ pub struct DeleteSecondarySubnetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteSecondarySubnetOutput "DeleteSecondarySubnetResult"[debug from output] {
-    secondary_subnet : SecondarySubnet, client_token : String } { _meta }
+    DeleteSecondarySubnetOutput "DeleteSecondarySubnetResult"[from output] {
+    secondary_subnet = SecondarySubnet, client_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupOutput {
     /// Returns `true` if the request succeeds; otherwise, returns an error.
@@ -2759,10 +2749,10 @@ pub struct DeleteSecurityGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteSecurityGroupOutput "DeleteSecurityGroupResult"[debug from output] { return_ =
-    bool, group_id : String } { _meta }
+    DeleteSecurityGroupOutput "DeleteSecurityGroupResult"[from output] { return_ = bool,
+    group_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSubnetCidrReservationOutput {
     /// Information about the deleted subnet CIDR reservation.
@@ -2770,10 +2760,10 @@ pub struct DeleteSubnetCidrReservationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteSubnetCidrReservationOutput "DeleteSubnetCidrReservationResult"[debug from
-    output] { deleted_subnet_cidr_reservation : SubnetCidrReservation } { _meta }
+    DeleteSubnetCidrReservationOutput "DeleteSubnetCidrReservationResult"[from output] {
+    deleted_subnet_cidr_reservation = SubnetCidrReservation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTrafficMirrorFilterOutput {
     /// The ID of the Traffic Mirror filter.
@@ -2781,10 +2771,10 @@ pub struct DeleteTrafficMirrorFilterOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteTrafficMirrorFilterOutput "DeleteTrafficMirrorFilterResult"[debug from output]
-    { traffic_mirror_filter_id : String } { _meta }
+    DeleteTrafficMirrorFilterOutput "DeleteTrafficMirrorFilterResult"[from output] {
+    traffic_mirror_filter_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTrafficMirrorFilterRuleOutput {
     /// The ID of the deleted Traffic Mirror rule.
@@ -2792,10 +2782,10 @@ pub struct DeleteTrafficMirrorFilterRuleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteTrafficMirrorFilterRuleOutput "DeleteTrafficMirrorFilterRuleResult"[debug from
+    DeleteTrafficMirrorFilterRuleOutput "DeleteTrafficMirrorFilterRuleResult"[from
     output] { traffic_mirror_filter_rule_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTrafficMirrorSessionOutput {
     /// The ID of the deleted Traffic Mirror session.
@@ -2803,10 +2793,10 @@ pub struct DeleteTrafficMirrorSessionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteTrafficMirrorSessionOutput "DeleteTrafficMirrorSessionResult"[debug from
-    output] { traffic_mirror_session_id : String } { _meta }
+    DeleteTrafficMirrorSessionOutput "DeleteTrafficMirrorSessionResult"[from output] {
+    traffic_mirror_session_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTrafficMirrorTargetOutput {
     /// The ID of the deleted Traffic Mirror target.
@@ -2814,10 +2804,10 @@ pub struct DeleteTrafficMirrorTargetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteTrafficMirrorTargetOutput "DeleteTrafficMirrorTargetResult"[debug from output]
-    { traffic_mirror_target_id : String } { _meta }
+    DeleteTrafficMirrorTargetOutput "DeleteTrafficMirrorTargetResult"[from output] {
+    traffic_mirror_target_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayClientVpnAttachmentOutput {
     /// Information about the Transit Gateway Client VPN attachment.
@@ -2826,10 +2816,10 @@ pub struct DeleteTransitGatewayClientVpnAttachmentOutput {
 }
 rboto::__structure!(
     DeleteTransitGatewayClientVpnAttachmentOutput
-    "DeleteTransitGatewayClientVpnAttachmentResult"[debug from output] {
-    transit_gateway_client_vpn_attachment : TransitGatewayClientVpnAttachment } { _meta }
+    "DeleteTransitGatewayClientVpnAttachmentResult"[from output] {
+    transit_gateway_client_vpn_attachment = TransitGatewayClientVpnAttachment } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayConnectPeerOutput {
     /// Information about the deleted Connect peer.
@@ -2837,10 +2827,10 @@ pub struct DeleteTransitGatewayConnectPeerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteTransitGatewayConnectPeerOutput "DeleteTransitGatewayConnectPeerResult"[debug
-    from output] { transit_gateway_connect_peer : TransitGatewayConnectPeer } { _meta }
+    DeleteTransitGatewayConnectPeerOutput "DeleteTransitGatewayConnectPeerResult"[from
+    output] { transit_gateway_connect_peer = TransitGatewayConnectPeer } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayConnectOutput {
     /// Information about the deleted Connect attachment.
@@ -2848,10 +2838,10 @@ pub struct DeleteTransitGatewayConnectOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteTransitGatewayConnectOutput "DeleteTransitGatewayConnectResult"[debug from
-    output] { transit_gateway_connect : TransitGatewayConnect } { _meta }
+    DeleteTransitGatewayConnectOutput "DeleteTransitGatewayConnectResult"[from output] {
+    transit_gateway_connect = TransitGatewayConnect } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayMeteringPolicyEntryOutput {
     /// Information about the deleted transit gateway metering policy entry.
@@ -2860,10 +2850,10 @@ pub struct DeleteTransitGatewayMeteringPolicyEntryOutput {
 }
 rboto::__structure!(
     DeleteTransitGatewayMeteringPolicyEntryOutput
-    "DeleteTransitGatewayMeteringPolicyEntryResult"[debug from output] {
-    transit_gateway_metering_policy_entry : TransitGatewayMeteringPolicyEntry } { _meta }
+    "DeleteTransitGatewayMeteringPolicyEntryResult"[from output] {
+    transit_gateway_metering_policy_entry = TransitGatewayMeteringPolicyEntry } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayMeteringPolicyOutput {
     /// Information about the deleted transit gateway metering policy.
@@ -2872,10 +2862,10 @@ pub struct DeleteTransitGatewayMeteringPolicyOutput {
 }
 rboto::__structure!(
     DeleteTransitGatewayMeteringPolicyOutput
-    "DeleteTransitGatewayMeteringPolicyResult"[debug from output] {
-    transit_gateway_metering_policy : TransitGatewayMeteringPolicy } { _meta }
+    "DeleteTransitGatewayMeteringPolicyResult"[from output] {
+    transit_gateway_metering_policy = TransitGatewayMeteringPolicy } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayMulticastDomainOutput {
     /// Information about the deleted transit gateway multicast domain.
@@ -2884,10 +2874,10 @@ pub struct DeleteTransitGatewayMulticastDomainOutput {
 }
 rboto::__structure!(
     DeleteTransitGatewayMulticastDomainOutput
-    "DeleteTransitGatewayMulticastDomainResult"[debug from output] {
-    transit_gateway_multicast_domain : TransitGatewayMulticastDomain } { _meta }
+    "DeleteTransitGatewayMulticastDomainResult"[from output] {
+    transit_gateway_multicast_domain = TransitGatewayMulticastDomain } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayNetworkFunctionAttachmentOutput {
     /// Information about the deleted network function attachment.
@@ -2898,11 +2888,11 @@ pub struct DeleteTransitGatewayNetworkFunctionAttachmentOutput {
 }
 rboto::__structure!(
     DeleteTransitGatewayNetworkFunctionAttachmentOutput
-    "DeleteTransitGatewayNetworkFunctionAttachmentResult"[debug from output] {
-    transit_gateway_network_function_attachment : TransitGatewayNetworkFunctionAttachment
+    "DeleteTransitGatewayNetworkFunctionAttachmentResult"[from output] {
+    transit_gateway_network_function_attachment = TransitGatewayNetworkFunctionAttachment
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayPeeringAttachmentOutput {
     /// The transit gateway peering attachment.
@@ -2911,10 +2901,10 @@ pub struct DeleteTransitGatewayPeeringAttachmentOutput {
 }
 rboto::__structure!(
     DeleteTransitGatewayPeeringAttachmentOutput
-    "DeleteTransitGatewayPeeringAttachmentResult"[debug from output] {
-    transit_gateway_peering_attachment : TransitGatewayPeeringAttachment } { _meta }
+    "DeleteTransitGatewayPeeringAttachmentResult"[from output] {
+    transit_gateway_peering_attachment = TransitGatewayPeeringAttachment } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayPolicyTableEntryOutput {
     /// Describes a transit gateway policy table entry
@@ -2923,10 +2913,10 @@ pub struct DeleteTransitGatewayPolicyTableEntryOutput {
 }
 rboto::__structure!(
     DeleteTransitGatewayPolicyTableEntryOutput
-    "DeleteTransitGatewayPolicyTableEntryResult"[debug from output] {
-    transit_gateway_policy_table_entry : TransitGatewayPolicyTableEntry } { _meta }
+    "DeleteTransitGatewayPolicyTableEntryResult"[from output] {
+    transit_gateway_policy_table_entry = TransitGatewayPolicyTableEntry } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayPolicyTableOutput {
     /// Provides details about the deleted transit gateway policy table.
@@ -2934,10 +2924,10 @@ pub struct DeleteTransitGatewayPolicyTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteTransitGatewayPolicyTableOutput "DeleteTransitGatewayPolicyTableResult"[debug
-    from output] { transit_gateway_policy_table : TransitGatewayPolicyTable } { _meta }
+    DeleteTransitGatewayPolicyTableOutput "DeleteTransitGatewayPolicyTableResult"[from
+    output] { transit_gateway_policy_table = TransitGatewayPolicyTable } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayPrefixListReferenceOutput {
     /// Information about the deleted prefix list reference.
@@ -2946,10 +2936,10 @@ pub struct DeleteTransitGatewayPrefixListReferenceOutput {
 }
 rboto::__structure!(
     DeleteTransitGatewayPrefixListReferenceOutput
-    "DeleteTransitGatewayPrefixListReferenceResult"[debug from output] {
-    transit_gateway_prefix_list_reference : TransitGatewayPrefixListReference } { _meta }
+    "DeleteTransitGatewayPrefixListReferenceResult"[from output] {
+    transit_gateway_prefix_list_reference = TransitGatewayPrefixListReference } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayOutput {
     /// Information about the deleted transit gateway.
@@ -2957,10 +2947,10 @@ pub struct DeleteTransitGatewayOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteTransitGatewayOutput "DeleteTransitGatewayResult"[debug from output] {
-    transit_gateway : TransitGateway } { _meta }
+    DeleteTransitGatewayOutput "DeleteTransitGatewayResult"[from output] {
+    transit_gateway = TransitGateway } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayRouteOutput {
     /// Information about the route.
@@ -2968,10 +2958,10 @@ pub struct DeleteTransitGatewayRouteOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteTransitGatewayRouteOutput "DeleteTransitGatewayRouteResult"[debug from output]
-    { route : TransitGatewayRoute } { _meta }
+    DeleteTransitGatewayRouteOutput "DeleteTransitGatewayRouteResult"[from output] {
+    route = TransitGatewayRoute } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayRouteTableAnnouncementOutput {
     /// Provides details about a deleted transit gateway route table.
@@ -2982,11 +2972,11 @@ pub struct DeleteTransitGatewayRouteTableAnnouncementOutput {
 }
 rboto::__structure!(
     DeleteTransitGatewayRouteTableAnnouncementOutput
-    "DeleteTransitGatewayRouteTableAnnouncementResult"[debug from output] {
-    transit_gateway_route_table_announcement : TransitGatewayRouteTableAnnouncement } {
+    "DeleteTransitGatewayRouteTableAnnouncementResult"[from output] {
+    transit_gateway_route_table_announcement = TransitGatewayRouteTableAnnouncement } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayRouteTableOutput {
     /// Information about the deleted transit gateway route table.
@@ -2994,10 +2984,10 @@ pub struct DeleteTransitGatewayRouteTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteTransitGatewayRouteTableOutput "DeleteTransitGatewayRouteTableResult"[debug
-    from output] { transit_gateway_route_table : TransitGatewayRouteTable } { _meta }
+    DeleteTransitGatewayRouteTableOutput "DeleteTransitGatewayRouteTableResult"[from
+    output] { transit_gateway_route_table = TransitGatewayRouteTable } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTransitGatewayVpcAttachmentOutput {
     /// Information about the deleted VPC attachment.
@@ -3006,10 +2996,10 @@ pub struct DeleteTransitGatewayVpcAttachmentOutput {
 }
 rboto::__structure!(
     DeleteTransitGatewayVpcAttachmentOutput
-    "DeleteTransitGatewayVpcAttachmentResult"[debug from output] {
-    transit_gateway_vpc_attachment : TransitGatewayVpcAttachment } { _meta }
+    "DeleteTransitGatewayVpcAttachmentResult"[from output] {
+    transit_gateway_vpc_attachment = TransitGatewayVpcAttachment } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteVerifiedAccessEndpointOutput {
     /// Details about the Verified Access endpoint.
@@ -3017,10 +3007,10 @@ pub struct DeleteVerifiedAccessEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteVerifiedAccessEndpointOutput "DeleteVerifiedAccessEndpointResult"[debug from
-    output] { verified_access_endpoint : VerifiedAccessEndpoint } { _meta }
+    DeleteVerifiedAccessEndpointOutput "DeleteVerifiedAccessEndpointResult"[from output]
+    { verified_access_endpoint = VerifiedAccessEndpoint } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteVerifiedAccessGroupOutput {
     /// Details about the Verified Access group.
@@ -3028,10 +3018,10 @@ pub struct DeleteVerifiedAccessGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteVerifiedAccessGroupOutput "DeleteVerifiedAccessGroupResult"[debug from output]
-    { verified_access_group : VerifiedAccessGroup } { _meta }
+    DeleteVerifiedAccessGroupOutput "DeleteVerifiedAccessGroupResult"[from output] {
+    verified_access_group = VerifiedAccessGroup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteVerifiedAccessInstanceOutput {
     /// Details about the Verified Access instance.
@@ -3039,10 +3029,10 @@ pub struct DeleteVerifiedAccessInstanceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteVerifiedAccessInstanceOutput "DeleteVerifiedAccessInstanceResult"[debug from
-    output] { verified_access_instance : VerifiedAccessInstance } { _meta }
+    DeleteVerifiedAccessInstanceOutput "DeleteVerifiedAccessInstanceResult"[from output]
+    { verified_access_instance = VerifiedAccessInstance } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteVerifiedAccessTrustProviderOutput {
     /// Details about the Verified Access trust provider.
@@ -3051,10 +3041,10 @@ pub struct DeleteVerifiedAccessTrustProviderOutput {
 }
 rboto::__structure!(
     DeleteVerifiedAccessTrustProviderOutput
-    "DeleteVerifiedAccessTrustProviderResult"[debug from output] {
-    verified_access_trust_provider : VerifiedAccessTrustProvider } { _meta }
+    "DeleteVerifiedAccessTrustProviderResult"[from output] {
+    verified_access_trust_provider = VerifiedAccessTrustProvider } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteVpcBlockPublicAccessExclusionOutput {
     /// Details about an exclusion.
@@ -3063,10 +3053,10 @@ pub struct DeleteVpcBlockPublicAccessExclusionOutput {
 }
 rboto::__structure!(
     DeleteVpcBlockPublicAccessExclusionOutput
-    "DeleteVpcBlockPublicAccessExclusionResult"[debug from output] {
-    vpc_block_public_access_exclusion : VpcBlockPublicAccessExclusion } { _meta }
+    "DeleteVpcBlockPublicAccessExclusionResult"[from output] {
+    vpc_block_public_access_exclusion = VpcBlockPublicAccessExclusion } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteVpcEncryptionControlOutput {
     /// Information about the deleted VPC Encryption Control configuration.
@@ -3074,10 +3064,10 @@ pub struct DeleteVpcEncryptionControlOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteVpcEncryptionControlOutput "DeleteVpcEncryptionControlResult"[debug from
-    output] { vpc_encryption_control : VpcEncryptionControl } { _meta }
+    DeleteVpcEncryptionControlOutput "DeleteVpcEncryptionControlResult"[from output] {
+    vpc_encryption_control = VpcEncryptionControl } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteVpcEndpointConnectionNotificationsOutput {
     /// Information about the notifications that could not be deleted successfully.
@@ -3086,10 +3076,10 @@ pub struct DeleteVpcEndpointConnectionNotificationsOutput {
 }
 rboto::__structure!(
     DeleteVpcEndpointConnectionNotificationsOutput
-    "DeleteVpcEndpointConnectionNotificationsResult"[debug from output] { unsuccessful :
-    Vec < UnsuccessfulItem > } { _meta }
+    "DeleteVpcEndpointConnectionNotificationsResult"[from output] { unsuccessful = Vec <
+    UnsuccessfulItem > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteVpcEndpointServiceConfigurationsOutput {
     /// Information about the service configurations that were not deleted, if applicable.
@@ -3098,10 +3088,10 @@ pub struct DeleteVpcEndpointServiceConfigurationsOutput {
 }
 rboto::__structure!(
     DeleteVpcEndpointServiceConfigurationsOutput
-    "DeleteVpcEndpointServiceConfigurationsResult"[debug from output] { unsuccessful :
-    Vec < UnsuccessfulItem > } { _meta }
+    "DeleteVpcEndpointServiceConfigurationsResult"[from output] { unsuccessful = Vec <
+    UnsuccessfulItem > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteVpcEndpointsOutput {
     /// Information about the VPC endpoints that were not successfully deleted.
@@ -3109,10 +3099,10 @@ pub struct DeleteVpcEndpointsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteVpcEndpointsOutput "DeleteVpcEndpointsResult"[debug from output] { unsuccessful
-    : Vec < UnsuccessfulItem > } { _meta }
+    DeleteVpcEndpointsOutput "DeleteVpcEndpointsResult"[from output] { unsuccessful = Vec
+    < UnsuccessfulItem > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteVpcPeeringConnectionOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -3120,10 +3110,10 @@ pub struct DeleteVpcPeeringConnectionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteVpcPeeringConnectionOutput "DeleteVpcPeeringConnectionResult"[debug from
-    output] { return_ = bool } { _meta }
+    DeleteVpcPeeringConnectionOutput "DeleteVpcPeeringConnectionResult"[from output] {
+    return_ = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteVpnConcentratorOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -3131,10 +3121,10 @@ pub struct DeleteVpnConcentratorOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteVpnConcentratorOutput "DeleteVpnConcentratorResult"[debug from output] {
-    return_ = bool } { _meta }
+    DeleteVpnConcentratorOutput "DeleteVpnConcentratorResult"[from output] { return_ =
+    bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeprovisionByoipCidrOutput {
     /// Information about the address range.
@@ -3142,10 +3132,10 @@ pub struct DeprovisionByoipCidrOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeprovisionByoipCidrOutput "DeprovisionByoipCidrResult"[debug from output] {
-    byoip_cidr : ByoipCidr } { _meta }
+    DeprovisionByoipCidrOutput "DeprovisionByoipCidrResult"[from output] { byoip_cidr =
+    ByoipCidr } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeprovisionIpamByoasnOutput {
     /// An ASN and BYOIP CIDR association.
@@ -3153,10 +3143,10 @@ pub struct DeprovisionIpamByoasnOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeprovisionIpamByoasnOutput "DeprovisionIpamByoasnResult"[debug from output] { byoasn
-    : Byoasn } { _meta }
+    DeprovisionIpamByoasnOutput "DeprovisionIpamByoasnResult"[from output] { byoasn =
+    Byoasn } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeprovisionIpamPoolCidrOutput {
     /// The deprovisioned pool CIDR.
@@ -3164,10 +3154,10 @@ pub struct DeprovisionIpamPoolCidrOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeprovisionIpamPoolCidrOutput "DeprovisionIpamPoolCidrResult"[debug from output] {
-    ipam_pool_cidr : IpamPoolCidr } { _meta }
+    DeprovisionIpamPoolCidrOutput "DeprovisionIpamPoolCidrResult"[from output] {
+    ipam_pool_cidr = IpamPoolCidr } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeprovisionPublicIpv4PoolCidrOutput {
     /// The ID of the pool that you deprovisioned the CIDR from.
@@ -3177,10 +3167,10 @@ pub struct DeprovisionPublicIpv4PoolCidrOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeprovisionPublicIpv4PoolCidrOutput "DeprovisionPublicIpv4PoolCidrResult"[debug from
-    output] { pool_id : String, deprovisioned_addresses : Vec < String > } { _meta }
+    DeprovisionPublicIpv4PoolCidrOutput "DeprovisionPublicIpv4PoolCidrResult"[from
+    output] { pool_id : String, deprovisioned_addresses = Vec < String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeregisterImageOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -3190,10 +3180,10 @@ pub struct DeregisterImageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeregisterImageOutput "DeregisterImageResult"[debug from output] { return_ = bool,
-    delete_snapshot_results : Vec < DeleteSnapshotReturnCode > } { _meta }
+    DeregisterImageOutput "DeregisterImageResult"[from output] { return_ = bool,
+    delete_snapshot_results = Vec < DeleteSnapshotReturnCode > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeregisterInstanceEventNotificationAttributesOutput {
     /// The resulting set of tag keys.
@@ -3202,10 +3192,10 @@ pub struct DeregisterInstanceEventNotificationAttributesOutput {
 }
 rboto::__structure!(
     DeregisterInstanceEventNotificationAttributesOutput
-    "DeregisterInstanceEventNotificationAttributesResult"[debug from output] {
-    instance_tag_attribute : InstanceTagNotificationAttribute } { _meta }
+    "DeregisterInstanceEventNotificationAttributesResult"[from output] {
+    instance_tag_attribute = InstanceTagNotificationAttribute } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeregisterTransitGatewayMulticastGroupMembersOutput {
     /// Information about the deregistered members.
@@ -3216,11 +3206,11 @@ pub struct DeregisterTransitGatewayMulticastGroupMembersOutput {
 }
 rboto::__structure!(
     DeregisterTransitGatewayMulticastGroupMembersOutput
-    "DeregisterTransitGatewayMulticastGroupMembersResult"[debug from output] {
-    deregistered_multicast_group_members :
+    "DeregisterTransitGatewayMulticastGroupMembersResult"[from output] {
+    deregistered_multicast_group_members =
     TransitGatewayMulticastDeregisteredGroupMembers } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeregisterTransitGatewayMulticastGroupSourcesOutput {
     /// Information about the deregistered group sources.
@@ -3231,11 +3221,11 @@ pub struct DeregisterTransitGatewayMulticastGroupSourcesOutput {
 }
 rboto::__structure!(
     DeregisterTransitGatewayMulticastGroupSourcesOutput
-    "DeregisterTransitGatewayMulticastGroupSourcesResult"[debug from output] {
-    deregistered_multicast_group_sources :
+    "DeregisterTransitGatewayMulticastGroupSourcesResult"[from output] {
+    deregistered_multicast_group_sources =
     TransitGatewayMulticastDeregisteredGroupSources } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAccountAttributesOutput {
     /// Information about the account attributes.
@@ -3243,10 +3233,10 @@ pub struct DescribeAccountAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAccountAttributesOutput "DescribeAccountAttributesResult"[debug from output]
-    { account_attributes : Vec < AccountAttribute > } { _meta }
+    DescribeAccountAttributesOutput "DescribeAccountAttributesResult"[from output] {
+    account_attributes = Vec < AccountAttribute > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAccountVpcEncryptionControlOutput {
     /// Information about the account-level VPC Encryption Control configuration.
@@ -3255,10 +3245,10 @@ pub struct DescribeAccountVpcEncryptionControlOutput {
 }
 rboto::__structure!(
     DescribeAccountVpcEncryptionControlOutput
-    "DescribeAccountVpcEncryptionControlResult"[debug from output] {
-    account_vpc_encryption_control : AccountVpcEncryptionControl } { _meta }
+    "DescribeAccountVpcEncryptionControlResult"[from output] {
+    account_vpc_encryption_control = AccountVpcEncryptionControl } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAddressTransfersOutput {
     /// The Elastic IP address transfer.
@@ -3268,10 +3258,10 @@ pub struct DescribeAddressTransfersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAddressTransfersOutput "DescribeAddressTransfersResult"[debug from output] {
-    address_transfers : Vec < AddressTransfer >, next_token : String } { _meta }
+    DescribeAddressTransfersOutput "DescribeAddressTransfersResult"[from output] {
+    address_transfers = Vec < AddressTransfer >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAddressesAttributeOutput {
     /// Information about the IP addresses.
@@ -3281,10 +3271,10 @@ pub struct DescribeAddressesAttributeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAddressesAttributeOutput "DescribeAddressesAttributeResult"[debug from
-    output] { addresses : Vec < AddressAttribute >, next_token : String } { _meta }
+    DescribeAddressesAttributeOutput "DescribeAddressesAttributeResult"[from output] {
+    addresses = Vec < AddressAttribute >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAddressesOutput {
     /// Information about the Elastic IP addresses.
@@ -3292,10 +3282,10 @@ pub struct DescribeAddressesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAddressesOutput "DescribeAddressesResult"[debug from output] { addresses :
-    Vec < Address > } { _meta }
+    DescribeAddressesOutput "DescribeAddressesResult"[from output] { addresses = Vec <
+    Address > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAggregateIdFormatOutput {
     /// Indicates whether all resource types in the Region are configured to use longer IDs. This value is only `true` if all users are configured to use longer IDs for all resources types in the Region.
@@ -3305,10 +3295,10 @@ pub struct DescribeAggregateIdFormatOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAggregateIdFormatOutput "DescribeAggregateIdFormatResult"[debug from output]
-    { use_long_ids_aggregated = bool, statuses : Vec < IdFormat > } { _meta }
+    DescribeAggregateIdFormatOutput "DescribeAggregateIdFormatResult"[from output] {
+    use_long_ids_aggregated = bool, statuses = Vec < IdFormat > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeApplicationStatusCheckAssociationsOutput {
     /// The associations for the specified application status checks.
@@ -3321,11 +3311,11 @@ pub struct DescribeApplicationStatusCheckAssociationsOutput {
 }
 rboto::__structure!(
     DescribeApplicationStatusCheckAssociationsOutput
-    "DescribeApplicationStatusCheckAssociationsResult"[debug from output] { associations
-    : Vec < ApplicationStatusCheckAssociationObject >, next_token : String, tags : Vec <
-    Tag > } { _meta }
+    "DescribeApplicationStatusCheckAssociationsResult"[from output] { associations = Vec
+    < ApplicationStatusCheckAssociationObject >, next_token : String, tags = Vec < Tag >
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeApplicationStatusChecksOutput {
     /// Information about the application status checks.
@@ -3335,11 +3325,11 @@ pub struct DescribeApplicationStatusChecksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeApplicationStatusChecksOutput "DescribeApplicationStatusChecksResult"[debug
-    from output] { application_status_checks : Vec < ApplicationStatusCheckResponseObject
-    >, next_token : String } { _meta }
+    DescribeApplicationStatusChecksOutput "DescribeApplicationStatusChecksResult"[from
+    output] { application_status_checks = Vec < ApplicationStatusCheckResponseObject >,
+    next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeApplicationStatusOutput {
     /// The application statuses for the specified instances.
@@ -3349,11 +3339,11 @@ pub struct DescribeApplicationStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeApplicationStatusOutput "DescribeApplicationStatusResult"[debug from output]
-    { application_statuses : ApplicationStatusesResponseType, next_token : String } {
-    _meta }
+    DescribeApplicationStatusOutput "DescribeApplicationStatusResult"[from output] {
+    application_statuses = ApplicationStatusesResponseType, next_token : String } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAvailabilityZonesOutput {
     /// Information about the Availability Zones, Local Zones, and Wavelength Zones.
@@ -3361,10 +3351,10 @@ pub struct DescribeAvailabilityZonesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAvailabilityZonesOutput "DescribeAvailabilityZonesResult"[debug from output]
-    { availability_zones : Vec < AvailabilityZone > } { _meta }
+    DescribeAvailabilityZonesOutput "DescribeAvailabilityZonesResult"[from output] {
+    availability_zones = Vec < AvailabilityZone > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAwsNetworkPerformanceMetricSubscriptionsOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
@@ -3375,10 +3365,10 @@ pub struct DescribeAwsNetworkPerformanceMetricSubscriptionsOutput {
 }
 rboto::__structure!(
     DescribeAwsNetworkPerformanceMetricSubscriptionsOutput
-    "DescribeAwsNetworkPerformanceMetricSubscriptionsResult"[debug from output] {
-    next_token : String, subscriptions : Vec < Subscription > } { _meta }
+    "DescribeAwsNetworkPerformanceMetricSubscriptionsResult"[from output] { next_token :
+    String, subscriptions = Vec < Subscription > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeBundleTasksOutput {
     /// Information about the bundle tasks.
@@ -3386,10 +3376,10 @@ pub struct DescribeBundleTasksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeBundleTasksOutput "DescribeBundleTasksResult"[debug from output] {
-    bundle_tasks : Vec < BundleTask > } { _meta }
+    DescribeBundleTasksOutput "DescribeBundleTasksResult"[from output] { bundle_tasks =
+    Vec < BundleTask > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeByoipCidrsOutput {
     /// Information about your address ranges.
@@ -3399,10 +3389,10 @@ pub struct DescribeByoipCidrsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeByoipCidrsOutput "DescribeByoipCidrsResult"[debug from output] { byoip_cidrs
-    : Vec < ByoipCidr >, next_token : String } { _meta }
+    DescribeByoipCidrsOutput "DescribeByoipCidrsResult"[from output] { byoip_cidrs = Vec
+    < ByoipCidr >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCapacityBlockExtensionHistoryOutput {
     /// Describes one or more of your Capacity Block extensions. The results describe only the Capacity Block extensions in the Amazon Web Services Region that you're currently using.
@@ -3413,11 +3403,11 @@ pub struct DescribeCapacityBlockExtensionHistoryOutput {
 }
 rboto::__structure!(
     DescribeCapacityBlockExtensionHistoryOutput
-    "DescribeCapacityBlockExtensionHistoryResult"[debug from output] {
-    capacity_block_extensions : Vec < CapacityBlockExtension >, next_token : String } {
+    "DescribeCapacityBlockExtensionHistoryResult"[from output] {
+    capacity_block_extensions = Vec < CapacityBlockExtension >, next_token : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCapacityBlockExtensionOfferingsOutput {
     /// The recommended Capacity Block extension offerings for the dates specified.
@@ -3428,11 +3418,11 @@ pub struct DescribeCapacityBlockExtensionOfferingsOutput {
 }
 rboto::__structure!(
     DescribeCapacityBlockExtensionOfferingsOutput
-    "DescribeCapacityBlockExtensionOfferingsResult"[debug from output] {
-    capacity_block_extension_offerings : Vec < CapacityBlockExtensionOffering >,
+    "DescribeCapacityBlockExtensionOfferingsResult"[from output] {
+    capacity_block_extension_offerings = Vec < CapacityBlockExtensionOffering >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCapacityBlockOfferingsOutput {
     /// The recommended Capacity Block offering for the dates specified.
@@ -3442,11 +3432,11 @@ pub struct DescribeCapacityBlockOfferingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeCapacityBlockOfferingsOutput "DescribeCapacityBlockOfferingsResult"[debug
-    from output] { capacity_block_offerings : Vec < CapacityBlockOffering >, next_token :
+    DescribeCapacityBlockOfferingsOutput "DescribeCapacityBlockOfferingsResult"[from
+    output] { capacity_block_offerings = Vec < CapacityBlockOffering >, next_token :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCapacityBlockStatusOutput {
     /// The availability of capacity for a Capacity Block.
@@ -3456,11 +3446,11 @@ pub struct DescribeCapacityBlockStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeCapacityBlockStatusOutput "DescribeCapacityBlockStatusResult"[debug from
-    output] { capacity_block_statuses : Vec < CapacityBlockStatus >, next_token : String
-    } { _meta }
+    DescribeCapacityBlockStatusOutput "DescribeCapacityBlockStatusResult"[from output] {
+    capacity_block_statuses = Vec < CapacityBlockStatus >, next_token : String } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCapacityBlocksOutput {
     /// The Capacity Blocks.
@@ -3470,10 +3460,10 @@ pub struct DescribeCapacityBlocksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeCapacityBlocksOutput "DescribeCapacityBlocksResult"[debug from output] {
-    capacity_blocks : Vec < CapacityBlock >, next_token : String } { _meta }
+    DescribeCapacityBlocksOutput "DescribeCapacityBlocksResult"[from output] {
+    capacity_blocks = Vec < CapacityBlock >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCapacityManagerDataExportsOutput {
     /// Information about the data export configurations, including export settings, delivery status, and recent activity.
@@ -3484,11 +3474,11 @@ pub struct DescribeCapacityManagerDataExportsOutput {
 }
 rboto::__structure!(
     DescribeCapacityManagerDataExportsOutput
-    "DescribeCapacityManagerDataExportsResult"[debug from output] {
-    capacity_manager_data_exports : Vec < CapacityManagerDataExportResponse >, next_token
+    "DescribeCapacityManagerDataExportsResult"[from output] {
+    capacity_manager_data_exports = Vec < CapacityManagerDataExportResponse >, next_token
     : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCapacityReservationBillingRequestsOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
@@ -3501,11 +3491,11 @@ pub struct DescribeCapacityReservationBillingRequestsOutput {
 }
 rboto::__structure!(
     DescribeCapacityReservationBillingRequestsOutput
-    "DescribeCapacityReservationBillingRequestsResult"[debug from output] { next_token :
-    String, capacity_reservation_billing_requests : Vec <
+    "DescribeCapacityReservationBillingRequestsResult"[from output] { next_token :
+    String, capacity_reservation_billing_requests = Vec <
     CapacityReservationBillingRequest > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCapacityReservationCancellationQuotesOutput {
     /// Information about the Capacity Reservation cancellation quotes.
@@ -3518,11 +3508,11 @@ pub struct DescribeCapacityReservationCancellationQuotesOutput {
 }
 rboto::__structure!(
     DescribeCapacityReservationCancellationQuotesOutput
-    "DescribeCapacityReservationCancellationQuotesResult"[debug from output] {
-    capacity_reservation_cancellation_quotes : Vec < CapacityReservationCancellationQuote
+    "DescribeCapacityReservationCancellationQuotesResult"[from output] {
+    capacity_reservation_cancellation_quotes = Vec < CapacityReservationCancellationQuote
     >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCapacityReservationDateChangeQuotesOutput {
     /// Information about the Capacity Reservation date change quotes.
@@ -3535,11 +3525,11 @@ pub struct DescribeCapacityReservationDateChangeQuotesOutput {
 }
 rboto::__structure!(
     DescribeCapacityReservationDateChangeQuotesOutput
-    "DescribeCapacityReservationDateChangeQuotesResult"[debug from output] {
-    capacity_reservation_modification_quotes : Vec < CapacityReservationModificationQuote
+    "DescribeCapacityReservationDateChangeQuotesResult"[from output] {
+    capacity_reservation_modification_quotes = Vec < CapacityReservationModificationQuote
     >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCapacityReservationFleetsOutput {
     /// Information about the Capacity Reservation Fleets.
@@ -3550,11 +3540,10 @@ pub struct DescribeCapacityReservationFleetsOutput {
 }
 rboto::__structure!(
     DescribeCapacityReservationFleetsOutput
-    "DescribeCapacityReservationFleetsResult"[debug from output] {
-    capacity_reservation_fleets : Vec < CapacityReservationFleet >, next_token : String }
-    { _meta }
+    "DescribeCapacityReservationFleetsResult"[from output] { capacity_reservation_fleets
+    = Vec < CapacityReservationFleet >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCapacityReservationTopologyOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
@@ -3565,10 +3554,10 @@ pub struct DescribeCapacityReservationTopologyOutput {
 }
 rboto::__structure!(
     DescribeCapacityReservationTopologyOutput
-    "DescribeCapacityReservationTopologyResult"[debug from output] { next_token : String,
-    capacity_reservations : Vec < CapacityReservationTopology > } { _meta }
+    "DescribeCapacityReservationTopologyResult"[from output] { next_token : String,
+    capacity_reservations = Vec < CapacityReservationTopology > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCapacityReservationsOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
@@ -3578,11 +3567,11 @@ pub struct DescribeCapacityReservationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeCapacityReservationsOutput "DescribeCapacityReservationsResult"[debug from
-    output] { next_token : String, capacity_reservations : Vec < CapacityReservation > }
-    { _meta }
+    DescribeCapacityReservationsOutput "DescribeCapacityReservationsResult"[from output]
+    { next_token : String, capacity_reservations = Vec < CapacityReservation > } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCarrierGatewaysOutput {
     /// Information about the carrier gateway.
@@ -3592,10 +3581,10 @@ pub struct DescribeCarrierGatewaysOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeCarrierGatewaysOutput "DescribeCarrierGatewaysResult"[debug from output] {
-    carrier_gateways : Vec < CarrierGateway >, next_token : String } { _meta }
+    DescribeCarrierGatewaysOutput "DescribeCarrierGatewaysResult"[from output] {
+    carrier_gateways = Vec < CarrierGateway >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClassicLinkInstancesOutput {
     /// Information about one or more linked EC2-Classic instances.
@@ -3605,10 +3594,10 @@ pub struct DescribeClassicLinkInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeClassicLinkInstancesOutput "DescribeClassicLinkInstancesResult"[debug from
-    output] { instances : Vec < ClassicLinkInstance >, next_token : String } { _meta }
+    DescribeClassicLinkInstancesOutput "DescribeClassicLinkInstancesResult"[from output]
+    { instances = Vec < ClassicLinkInstance >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClientVpnAuthorizationRulesOutput {
     /// Information about the authorization rules.
@@ -3619,10 +3608,10 @@ pub struct DescribeClientVpnAuthorizationRulesOutput {
 }
 rboto::__structure!(
     DescribeClientVpnAuthorizationRulesOutput
-    "DescribeClientVpnAuthorizationRulesResult"[debug from output] { authorization_rules
-    : Vec < AuthorizationRule >, next_token : String } { _meta }
+    "DescribeClientVpnAuthorizationRulesResult"[from output] { authorization_rules = Vec
+    < AuthorizationRule >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClientVpnConnectionsOutput {
     /// Information about the active and terminated client connections.
@@ -3632,10 +3621,10 @@ pub struct DescribeClientVpnConnectionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeClientVpnConnectionsOutput "DescribeClientVpnConnectionsResult"[debug from
-    output] { connections : Vec < ClientVpnConnection >, next_token : String } { _meta }
+    DescribeClientVpnConnectionsOutput "DescribeClientVpnConnectionsResult"[from output]
+    { connections = Vec < ClientVpnConnection >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClientVpnEndpointsOutput {
     /// Information about the Client VPN endpoints.
@@ -3645,11 +3634,10 @@ pub struct DescribeClientVpnEndpointsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeClientVpnEndpointsOutput "DescribeClientVpnEndpointsResult"[debug from
-    output] { client_vpn_endpoints : Vec < ClientVpnEndpoint >, next_token : String } {
-    _meta }
+    DescribeClientVpnEndpointsOutput "DescribeClientVpnEndpointsResult"[from output] {
+    client_vpn_endpoints = Vec < ClientVpnEndpoint >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClientVpnRoutesOutput {
     /// Information about the Client VPN endpoint routes.
@@ -3659,10 +3647,10 @@ pub struct DescribeClientVpnRoutesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeClientVpnRoutesOutput "DescribeClientVpnRoutesResult"[debug from output] {
-    routes : Vec < ClientVpnRoute >, next_token : String } { _meta }
+    DescribeClientVpnRoutesOutput "DescribeClientVpnRoutesResult"[from output] { routes =
+    Vec < ClientVpnRoute >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClientVpnTargetNetworksOutput {
     /// Information about the associated target networks.
@@ -3672,11 +3660,11 @@ pub struct DescribeClientVpnTargetNetworksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeClientVpnTargetNetworksOutput "DescribeClientVpnTargetNetworksResult"[debug
-    from output] { client_vpn_target_networks : Vec < TargetNetwork >, next_token :
-    String } { _meta }
+    DescribeClientVpnTargetNetworksOutput "DescribeClientVpnTargetNetworksResult"[from
+    output] { client_vpn_target_networks = Vec < TargetNetwork >, next_token : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCoipPoolsOutput {
     /// Information about the address pools.
@@ -3686,10 +3674,10 @@ pub struct DescribeCoipPoolsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeCoipPoolsOutput "DescribeCoipPoolsResult"[debug from output] { coip_pools :
-    Vec < CoipPool >, next_token : String } { _meta }
+    DescribeCoipPoolsOutput "DescribeCoipPoolsResult"[from output] { coip_pools = Vec <
+    CoipPool >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeConversionTasksOutput {
     /// Information about the conversion tasks.
@@ -3697,11 +3685,11 @@ pub struct DescribeConversionTasksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeConversionTasksOutput "DescribeConversionTasksResult"[debug from output] {
-    conversion_tasks : Vec < ConversionTask > } { _meta }
+    DescribeConversionTasksOutput "DescribeConversionTasksResult"[from output] {
+    conversion_tasks = Vec < ConversionTask > } { _meta }
 );
 /// Contains the output of DescribeCustomerGateways.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCustomerGatewaysOutput {
     /// Information about one or more customer gateways.
@@ -3709,10 +3697,10 @@ pub struct DescribeCustomerGatewaysOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeCustomerGatewaysOutput "DescribeCustomerGatewaysResult"[debug from output] {
-    customer_gateways : Vec < CustomerGateway > } { _meta }
+    DescribeCustomerGatewaysOutput "DescribeCustomerGatewaysResult"[from output] {
+    customer_gateways = Vec < CustomerGateway > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDeclarativePoliciesReportsOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
@@ -3723,10 +3711,10 @@ pub struct DescribeDeclarativePoliciesReportsOutput {
 }
 rboto::__structure!(
     DescribeDeclarativePoliciesReportsOutput
-    "DescribeDeclarativePoliciesReportsResult"[debug from output] { next_token : String,
-    reports : Vec < DeclarativePoliciesReport > } { _meta }
+    "DescribeDeclarativePoliciesReportsResult"[from output] { next_token : String,
+    reports = Vec < DeclarativePoliciesReport > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDhcpOptionsOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
@@ -3736,10 +3724,10 @@ pub struct DescribeDhcpOptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDhcpOptionsOutput "DescribeDhcpOptionsResult"[debug from output] { next_token
-    : String, dhcp_options : Vec < DhcpOptions > } { _meta }
+    DescribeDhcpOptionsOutput "DescribeDhcpOptionsResult"[from output] { next_token :
+    String, dhcp_options = Vec < DhcpOptions > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEgressOnlyInternetGatewaysOutput {
     /// Information about the egress-only internet gateways.
@@ -3750,11 +3738,11 @@ pub struct DescribeEgressOnlyInternetGatewaysOutput {
 }
 rboto::__structure!(
     DescribeEgressOnlyInternetGatewaysOutput
-    "DescribeEgressOnlyInternetGatewaysResult"[debug from output] {
-    egress_only_internet_gateways : Vec < EgressOnlyInternetGateway >, next_token :
+    "DescribeEgressOnlyInternetGatewaysResult"[from output] {
+    egress_only_internet_gateways = Vec < EgressOnlyInternetGateway >, next_token :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeElasticGpusOutput {
     /// Information about the Elastic Graphics accelerators.
@@ -3766,11 +3754,10 @@ pub struct DescribeElasticGpusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeElasticGpusOutput "DescribeElasticGpusResult"[debug from output] {
-    elastic_gpu_set : Vec < ElasticGpus >, max_results = i32, next_token : String } {
-    _meta }
+    DescribeElasticGpusOutput "DescribeElasticGpusResult"[from output] { elastic_gpu_set
+    = Vec < ElasticGpus >, max_results = i32, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeExportImageTasksOutput {
     /// Information about the export image tasks.
@@ -3780,10 +3767,10 @@ pub struct DescribeExportImageTasksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeExportImageTasksOutput "DescribeExportImageTasksResult"[debug from output] {
-    export_image_tasks : Vec < ExportImageTask >, next_token : String } { _meta }
+    DescribeExportImageTasksOutput "DescribeExportImageTasksResult"[from output] {
+    export_image_tasks = Vec < ExportImageTask >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeExportTasksOutput {
     /// Information about the export tasks.
@@ -3791,10 +3778,10 @@ pub struct DescribeExportTasksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeExportTasksOutput "DescribeExportTasksResult"[debug from output] {
-    export_tasks : Vec < ExportTask > } { _meta }
+    DescribeExportTasksOutput "DescribeExportTasksResult"[from output] { export_tasks =
+    Vec < ExportTask > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeFastLaunchImagesOutput {
     /// A collection of details about the fast-launch enabled Windows images that meet the requested criteria.
@@ -3804,11 +3791,11 @@ pub struct DescribeFastLaunchImagesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeFastLaunchImagesOutput "DescribeFastLaunchImagesResult"[debug from output] {
-    fast_launch_images : Vec < DescribeFastLaunchImagesSuccessItem >, next_token : String
+    DescribeFastLaunchImagesOutput "DescribeFastLaunchImagesResult"[from output] {
+    fast_launch_images = Vec < DescribeFastLaunchImagesSuccessItem >, next_token : String
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeFastSnapshotRestoresOutput {
     /// Information about the state of fast snapshot restores.
@@ -3818,11 +3805,11 @@ pub struct DescribeFastSnapshotRestoresOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeFastSnapshotRestoresOutput "DescribeFastSnapshotRestoresResult"[debug from
-    output] { fast_snapshot_restores : Vec < DescribeFastSnapshotRestoreSuccessItem >,
-    next_token : String } { _meta }
+    DescribeFastSnapshotRestoresOutput "DescribeFastSnapshotRestoresResult"[from output]
+    { fast_snapshot_restores = Vec < DescribeFastSnapshotRestoreSuccessItem >, next_token
+    : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeFleetHistoryOutput {
     /// Information about the events in the history of the EC2 Fleet.
@@ -3838,11 +3825,11 @@ pub struct DescribeFleetHistoryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeFleetHistoryOutput "DescribeFleetHistoryResult"[debug from output] {
-    history_records : Vec < HistoryRecordEntry >, last_evaluated_time : rboto::DateTime,
+    DescribeFleetHistoryOutput "DescribeFleetHistoryResult"[from output] {
+    history_records = Vec < HistoryRecordEntry >, last_evaluated_time : rboto::DateTime,
     next_token : String, fleet_id : String, start_time : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeFleetInstancesOutput {
     /// The running instances. This list is refreshed periodically and might be out of date.
@@ -3854,11 +3841,11 @@ pub struct DescribeFleetInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeFleetInstancesOutput "DescribeFleetInstancesResult"[debug from output] {
-    active_instances : Vec < ActiveInstance >, next_token : String, fleet_id : String } {
+    DescribeFleetInstancesOutput "DescribeFleetInstancesResult"[from output] {
+    active_instances = Vec < ActiveInstance >, next_token : String, fleet_id : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeFleetsOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
@@ -3868,10 +3855,10 @@ pub struct DescribeFleetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeFleetsOutput "DescribeFleetsResult"[debug from output] { next_token : String,
-    fleets : Vec < FleetData > } { _meta }
+    DescribeFleetsOutput "DescribeFleetsResult"[from output] { next_token : String,
+    fleets = Vec < FleetData > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeFlowLogsOutput {
     /// Information about the flow logs.
@@ -3881,10 +3868,10 @@ pub struct DescribeFlowLogsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeFlowLogsOutput "DescribeFlowLogsResult"[debug from output] { flow_logs : Vec
-    < FlowLog >, next_token : String } { _meta }
+    DescribeFlowLogsOutput "DescribeFlowLogsResult"[from output] { flow_logs = Vec <
+    FlowLog >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeFpgaImageAttributeOutput {
     /// Information about the attribute.
@@ -3892,10 +3879,10 @@ pub struct DescribeFpgaImageAttributeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeFpgaImageAttributeOutput "DescribeFpgaImageAttributeResult"[debug from
-    output] { fpga_image_attribute : FpgaImageAttribute } { _meta }
+    DescribeFpgaImageAttributeOutput "DescribeFpgaImageAttributeResult"[from output] {
+    fpga_image_attribute = FpgaImageAttribute } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeFpgaImagesOutput {
     /// Information about the FPGA images.
@@ -3905,10 +3892,10 @@ pub struct DescribeFpgaImagesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeFpgaImagesOutput "DescribeFpgaImagesResult"[debug from output] { fpga_images
-    : Vec < FpgaImage >, next_token : String } { _meta }
+    DescribeFpgaImagesOutput "DescribeFpgaImagesResult"[from output] { fpga_images = Vec
+    < FpgaImage >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeHostReservationOfferingsOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
@@ -3918,10 +3905,10 @@ pub struct DescribeHostReservationOfferingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeHostReservationOfferingsOutput "DescribeHostReservationOfferingsResult"[debug
-    from output] { next_token : String, offering_set : Vec < HostOffering > } { _meta }
+    DescribeHostReservationOfferingsOutput "DescribeHostReservationOfferingsResult"[from
+    output] { next_token : String, offering_set = Vec < HostOffering > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeHostReservationsOutput {
     /// Details about the reservation's configuration.
@@ -3931,10 +3918,10 @@ pub struct DescribeHostReservationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeHostReservationsOutput "DescribeHostReservationsResult"[debug from output] {
-    host_reservation_set : Vec < HostReservation >, next_token : String } { _meta }
+    DescribeHostReservationsOutput "DescribeHostReservationsResult"[from output] {
+    host_reservation_set = Vec < HostReservation >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeHostsOutput {
     /// Information about the Dedicated Hosts.
@@ -3944,10 +3931,10 @@ pub struct DescribeHostsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeHostsOutput "DescribeHostsResult"[debug from output] { hosts : Vec < Host >,
+    DescribeHostsOutput "DescribeHostsResult"[from output] { hosts = Vec < Host >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIamInstanceProfileAssociationsOutput {
     /// Information about the IAM instance profile associations.
@@ -3958,11 +3945,11 @@ pub struct DescribeIamInstanceProfileAssociationsOutput {
 }
 rboto::__structure!(
     DescribeIamInstanceProfileAssociationsOutput
-    "DescribeIamInstanceProfileAssociationsResult"[debug from output] {
-    iam_instance_profile_associations : Vec < IamInstanceProfileAssociation >, next_token
+    "DescribeIamInstanceProfileAssociationsResult"[from output] {
+    iam_instance_profile_associations = Vec < IamInstanceProfileAssociation >, next_token
     : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIdFormatOutput {
     /// Information about the ID format for the resource.
@@ -3970,10 +3957,10 @@ pub struct DescribeIdFormatOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeIdFormatOutput "DescribeIdFormatResult"[debug from output] { statuses : Vec <
+    DescribeIdFormatOutput "DescribeIdFormatResult"[from output] { statuses = Vec <
     IdFormat > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIdentityIdFormatOutput {
     /// Information about the ID format for the resources.
@@ -3981,10 +3968,10 @@ pub struct DescribeIdentityIdFormatOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeIdentityIdFormatOutput "DescribeIdentityIdFormatResult"[debug from output] {
-    statuses : Vec < IdFormat > } { _meta }
+    DescribeIdentityIdFormatOutput "DescribeIdentityIdFormatResult"[from output] {
+    statuses = Vec < IdFormat > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeImageReferencesOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
@@ -3994,10 +3981,10 @@ pub struct DescribeImageReferencesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeImageReferencesOutput "DescribeImageReferencesResult"[debug from output] {
-    next_token : String, image_references : Vec < ImageReference > } { _meta }
+    DescribeImageReferencesOutput "DescribeImageReferencesResult"[from output] {
+    next_token : String, image_references = Vec < ImageReference > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeImageUsageReportEntriesOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
@@ -4007,11 +3994,11 @@ pub struct DescribeImageUsageReportEntriesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeImageUsageReportEntriesOutput "DescribeImageUsageReportEntriesResult"[debug
-    from output] { next_token : String, image_usage_report_entries : Vec <
+    DescribeImageUsageReportEntriesOutput "DescribeImageUsageReportEntriesResult"[from
+    output] { next_token : String, image_usage_report_entries = Vec <
     ImageUsageReportEntry > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeImageUsageReportsOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
@@ -4021,10 +4008,10 @@ pub struct DescribeImageUsageReportsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeImageUsageReportsOutput "DescribeImageUsageReportsResult"[debug from output]
-    { next_token : String, image_usage_reports : Vec < ImageUsageReport > } { _meta }
+    DescribeImageUsageReportsOutput "DescribeImageUsageReportsResult"[from output] {
+    next_token : String, image_usage_reports = Vec < ImageUsageReport > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeImagesOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
@@ -4034,10 +4021,10 @@ pub struct DescribeImagesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeImagesOutput "DescribeImagesResult"[debug from output] { next_token : String,
-    images : Vec < Image > } { _meta }
+    DescribeImagesOutput "DescribeImagesResult"[from output] { next_token : String,
+    images = Vec < Image > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeImportImageTasksOutput {
     /// A list of zero or more import image tasks that are currently active or were completed or canceled in the previous 7 days.
@@ -4047,10 +4034,10 @@ pub struct DescribeImportImageTasksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeImportImageTasksOutput "DescribeImportImageTasksResult"[debug from output] {
-    import_image_tasks : Vec < ImportImageTask >, next_token : String } { _meta }
+    DescribeImportImageTasksOutput "DescribeImportImageTasksResult"[from output] {
+    import_image_tasks = Vec < ImportImageTask >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeImportSnapshotTasksOutput {
     /// A list of zero or more import snapshot tasks that are currently active or were completed or canceled in the previous 7 days.
@@ -4060,11 +4047,10 @@ pub struct DescribeImportSnapshotTasksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeImportSnapshotTasksOutput "DescribeImportSnapshotTasksResult"[debug from
-    output] { import_snapshot_tasks : Vec < ImportSnapshotTask >, next_token : String } {
-    _meta }
+    DescribeImportSnapshotTasksOutput "DescribeImportSnapshotTasksResult"[from output] {
+    import_snapshot_tasks = Vec < ImportSnapshotTask >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceConnectEndpointsOutput {
     /// Information about the EC2 Instance Connect Endpoints.
@@ -4074,11 +4060,11 @@ pub struct DescribeInstanceConnectEndpointsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeInstanceConnectEndpointsOutput "DescribeInstanceConnectEndpointsResult"[debug
-    from output] { instance_connect_endpoints : Vec < Ec2InstanceConnectEndpoint >,
-    next_token : String } { _meta }
+    DescribeInstanceConnectEndpointsOutput "DescribeInstanceConnectEndpointsResult"[from
+    output] { instance_connect_endpoints = Vec < Ec2InstanceConnectEndpoint >, next_token
+    : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceCreditSpecificationsOutput {
     /// Information about the credit option for CPU usage of an instance.
@@ -4089,11 +4075,11 @@ pub struct DescribeInstanceCreditSpecificationsOutput {
 }
 rboto::__structure!(
     DescribeInstanceCreditSpecificationsOutput
-    "DescribeInstanceCreditSpecificationsResult"[debug from output] {
-    instance_credit_specifications : Vec < InstanceCreditSpecification >, next_token :
+    "DescribeInstanceCreditSpecificationsResult"[from output] {
+    instance_credit_specifications = Vec < InstanceCreditSpecification >, next_token :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceEventNotificationAttributesOutput {
     /// Information about the registered tag keys.
@@ -4102,10 +4088,10 @@ pub struct DescribeInstanceEventNotificationAttributesOutput {
 }
 rboto::__structure!(
     DescribeInstanceEventNotificationAttributesOutput
-    "DescribeInstanceEventNotificationAttributesResult"[debug from output] {
-    instance_tag_attribute : InstanceTagNotificationAttribute } { _meta }
+    "DescribeInstanceEventNotificationAttributesResult"[from output] {
+    instance_tag_attribute = InstanceTagNotificationAttribute } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceEventWindowsOutput {
     /// Information about the event windows.
@@ -4115,11 +4101,11 @@ pub struct DescribeInstanceEventWindowsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeInstanceEventWindowsOutput "DescribeInstanceEventWindowsResult"[debug from
-    output] { instance_event_windows : Vec < InstanceEventWindow >, next_token : String }
-    { _meta }
+    DescribeInstanceEventWindowsOutput "DescribeInstanceEventWindowsResult"[from output]
+    { instance_event_windows = Vec < InstanceEventWindow >, next_token : String } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceImageMetadataOutput {
     /// Information about the instance and the AMI used to launch the instance.
@@ -4129,11 +4115,11 @@ pub struct DescribeInstanceImageMetadataOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeInstanceImageMetadataOutput "DescribeInstanceImageMetadataResult"[debug from
-    output] { instance_image_metadata : Vec < InstanceImageMetadata >, next_token :
+    DescribeInstanceImageMetadataOutput "DescribeInstanceImageMetadataResult"[from
+    output] { instance_image_metadata = Vec < InstanceImageMetadata >, next_token :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceSqlHaHistoryStatesOutput {
     /// Information about the historical SQL Server High Availability states of the SQL Server High Availability instances.
@@ -4144,10 +4130,10 @@ pub struct DescribeInstanceSqlHaHistoryStatesOutput {
 }
 rboto::__structure!(
     DescribeInstanceSqlHaHistoryStatesOutput
-    "DescribeInstanceSqlHaHistoryStatesResult"[debug from output] { instances : Vec <
+    "DescribeInstanceSqlHaHistoryStatesResult"[from output] { instances = Vec <
     RegisteredInstance >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceSqlHaStatesOutput {
     /// Information about the SQL Server High Availability instances.
@@ -4157,10 +4143,10 @@ pub struct DescribeInstanceSqlHaStatesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeInstanceSqlHaStatesOutput "DescribeInstanceSqlHaStatesResult"[debug from
-    output] { instances : Vec < RegisteredInstance >, next_token : String } { _meta }
+    DescribeInstanceSqlHaStatesOutput "DescribeInstanceSqlHaStatesResult"[from output] {
+    instances = Vec < RegisteredInstance >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceStatusOutput {
     /// Information about the status of the instances.
@@ -4170,10 +4156,10 @@ pub struct DescribeInstanceStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeInstanceStatusOutput "DescribeInstanceStatusResult"[debug from output] {
-    instance_statuses : Vec < InstanceStatus >, next_token : String } { _meta }
+    DescribeInstanceStatusOutput "DescribeInstanceStatusResult"[from output] {
+    instance_statuses = Vec < InstanceStatus >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceTopologyOutput {
     /// Information about the topology of each instance.
@@ -4183,10 +4169,10 @@ pub struct DescribeInstanceTopologyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeInstanceTopologyOutput "DescribeInstanceTopologyResult"[debug from output] {
-    instances : Vec < InstanceTopology >, next_token : String } { _meta }
+    DescribeInstanceTopologyOutput "DescribeInstanceTopologyResult"[from output] {
+    instances = Vec < InstanceTopology >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceTypeOfferingsOutput {
     /// The instance types offered in the location.
@@ -4196,11 +4182,11 @@ pub struct DescribeInstanceTypeOfferingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeInstanceTypeOfferingsOutput "DescribeInstanceTypeOfferingsResult"[debug from
-    output] { instance_type_offerings : Vec < InstanceTypeOffering >, next_token : String
+    DescribeInstanceTypeOfferingsOutput "DescribeInstanceTypeOfferingsResult"[from
+    output] { instance_type_offerings = Vec < InstanceTypeOffering >, next_token : String
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceTypesOutput {
     /// The instance type.
@@ -4210,10 +4196,10 @@ pub struct DescribeInstanceTypesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeInstanceTypesOutput "DescribeInstanceTypesResult"[debug from output] {
-    instance_types : Vec < InstanceTypeInfo >, next_token : String } { _meta }
+    DescribeInstanceTypesOutput "DescribeInstanceTypesResult"[from output] {
+    instance_types = Vec < InstanceTypeInfo >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstancesOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
@@ -4223,10 +4209,10 @@ pub struct DescribeInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeInstancesOutput "DescribeInstancesResult"[debug from output] { next_token :
-    String, reservations : Vec < Reservation > } { _meta }
+    DescribeInstancesOutput "DescribeInstancesResult"[from output] { next_token : String,
+    reservations = Vec < Reservation > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInternetGatewaysOutput {
     /// Information about the internet gateways.
@@ -4236,10 +4222,10 @@ pub struct DescribeInternetGatewaysOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeInternetGatewaysOutput "DescribeInternetGatewaysResult"[debug from output] {
-    internet_gateways : Vec < InternetGateway >, next_token : String } { _meta }
+    DescribeInternetGatewaysOutput "DescribeInternetGatewaysResult"[from output] {
+    internet_gateways = Vec < InternetGateway >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIpamByoasnOutput {
     /// ASN and BYOIP CIDR associations.
@@ -4249,10 +4235,10 @@ pub struct DescribeIpamByoasnOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeIpamByoasnOutput "DescribeIpamByoasnResult"[debug from output] { byoasns :
-    Vec < Byoasn >, next_token : String } { _meta }
+    DescribeIpamByoasnOutput "DescribeIpamByoasnResult"[from output] { byoasns = Vec <
+    Byoasn >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIpamExternalResourceVerificationTokensOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
@@ -4265,11 +4251,11 @@ pub struct DescribeIpamExternalResourceVerificationTokensOutput {
 }
 rboto::__structure!(
     DescribeIpamExternalResourceVerificationTokensOutput
-    "DescribeIpamExternalResourceVerificationTokensResult"[debug from output] {
-    next_token : String, ipam_external_resource_verification_tokens : Vec <
+    "DescribeIpamExternalResourceVerificationTokensResult"[from output] { next_token :
+    String, ipam_external_resource_verification_tokens = Vec <
     IpamExternalResourceVerificationToken > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIpamInternetRegistryAssociationsOutput {
     /// The token to use to retrieve the next page of results.
@@ -4282,11 +4268,11 @@ pub struct DescribeIpamInternetRegistryAssociationsOutput {
 }
 rboto::__structure!(
     DescribeIpamInternetRegistryAssociationsOutput
-    "DescribeIpamInternetRegistryAssociationsResult"[debug from output] { next_token :
-    String, ipam_internet_registry_associations : Vec < IpamInternetRegistryAssociation >
-    } { _meta }
+    "DescribeIpamInternetRegistryAssociationsResult"[from output] { next_token : String,
+    ipam_internet_registry_associations = Vec < IpamInternetRegistryAssociation > } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIpamPoliciesOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
@@ -4296,10 +4282,10 @@ pub struct DescribeIpamPoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeIpamPoliciesOutput "DescribeIpamPoliciesResult"[debug from output] {
-    next_token : String, ipam_policies : Vec < IpamPolicy > } { _meta }
+    DescribeIpamPoliciesOutput "DescribeIpamPoliciesResult"[from output] { next_token :
+    String, ipam_policies = Vec < IpamPolicy > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIpamPoolAllocationsOutput {
     /// Information about the IPAM pool allocations.
@@ -4309,11 +4295,10 @@ pub struct DescribeIpamPoolAllocationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeIpamPoolAllocationsOutput "DescribeIpamPoolAllocationsResult"[debug from
-    output] { ipam_pool_allocations : Vec < IpamPoolAllocation >, next_token : String } {
-    _meta }
+    DescribeIpamPoolAllocationsOutput "DescribeIpamPoolAllocationsResult"[from output] {
+    ipam_pool_allocations = Vec < IpamPoolAllocation >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIpamPoolsOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
@@ -4323,10 +4308,10 @@ pub struct DescribeIpamPoolsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeIpamPoolsOutput "DescribeIpamPoolsResult"[debug from output] { next_token :
-    String, ipam_pools : Vec < IpamPool > } { _meta }
+    DescribeIpamPoolsOutput "DescribeIpamPoolsResult"[from output] { next_token : String,
+    ipam_pools = Vec < IpamPool > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIpamPrefixListResolverTargetsOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
@@ -4337,11 +4322,10 @@ pub struct DescribeIpamPrefixListResolverTargetsOutput {
 }
 rboto::__structure!(
     DescribeIpamPrefixListResolverTargetsOutput
-    "DescribeIpamPrefixListResolverTargetsResult"[debug from output] { next_token :
-    String, ipam_prefix_list_resolver_targets : Vec < IpamPrefixListResolverTarget > } {
-    _meta }
+    "DescribeIpamPrefixListResolverTargetsResult"[from output] { next_token : String,
+    ipam_prefix_list_resolver_targets = Vec < IpamPrefixListResolverTarget > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIpamPrefixListResolversOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
@@ -4351,11 +4335,11 @@ pub struct DescribeIpamPrefixListResolversOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeIpamPrefixListResolversOutput "DescribeIpamPrefixListResolversResult"[debug
-    from output] { next_token : String, ipam_prefix_list_resolvers : Vec <
+    DescribeIpamPrefixListResolversOutput "DescribeIpamPrefixListResolversResult"[from
+    output] { next_token : String, ipam_prefix_list_resolvers = Vec <
     IpamPrefixListResolver > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIpamResourceDiscoveriesOutput {
     /// The resource discoveries.
@@ -4365,11 +4349,11 @@ pub struct DescribeIpamResourceDiscoveriesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeIpamResourceDiscoveriesOutput "DescribeIpamResourceDiscoveriesResult"[debug
-    from output] { ipam_resource_discoveries : Vec < IpamResourceDiscovery >, next_token
-    : String } { _meta }
+    DescribeIpamResourceDiscoveriesOutput "DescribeIpamResourceDiscoveriesResult"[from
+    output] { ipam_resource_discoveries = Vec < IpamResourceDiscovery >, next_token :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIpamResourceDiscoveryAssociationsOutput {
     /// The resource discovery associations.
@@ -4382,11 +4366,11 @@ pub struct DescribeIpamResourceDiscoveryAssociationsOutput {
 }
 rboto::__structure!(
     DescribeIpamResourceDiscoveryAssociationsOutput
-    "DescribeIpamResourceDiscoveryAssociationsResult"[debug from output] {
-    ipam_resource_discovery_associations : Vec < IpamResourceDiscoveryAssociation >,
+    "DescribeIpamResourceDiscoveryAssociationsResult"[from output] {
+    ipam_resource_discovery_associations = Vec < IpamResourceDiscoveryAssociation >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIpamScopesOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
@@ -4396,10 +4380,10 @@ pub struct DescribeIpamScopesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeIpamScopesOutput "DescribeIpamScopesResult"[debug from output] { next_token :
-    String, ipam_scopes : Vec < IpamScope > } { _meta }
+    DescribeIpamScopesOutput "DescribeIpamScopesResult"[from output] { next_token :
+    String, ipam_scopes = Vec < IpamScope > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIpamsOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
@@ -4409,10 +4393,10 @@ pub struct DescribeIpamsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeIpamsOutput "DescribeIpamsResult"[debug from output] { next_token : String,
-    ipams : Vec < Ipam > } { _meta }
+    DescribeIpamsOutput "DescribeIpamsResult"[from output] { next_token : String, ipams =
+    Vec < Ipam > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIpv6PoolsOutput {
     /// Information about the IPv6 address pools.
@@ -4422,10 +4406,10 @@ pub struct DescribeIpv6PoolsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeIpv6PoolsOutput "DescribeIpv6PoolsResult"[debug from output] { ipv6_pools :
-    Vec < Ipv6Pool >, next_token : String } { _meta }
+    DescribeIpv6PoolsOutput "DescribeIpv6PoolsResult"[from output] { ipv6_pools = Vec <
+    Ipv6Pool >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeKeyPairsOutput {
     /// Information about the key pairs.
@@ -4433,10 +4417,10 @@ pub struct DescribeKeyPairsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeKeyPairsOutput "DescribeKeyPairsResult"[debug from output] { key_pairs : Vec
-    < KeyPairInfo > } { _meta }
+    DescribeKeyPairsOutput "DescribeKeyPairsResult"[from output] { key_pairs = Vec <
+    KeyPairInfo > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLaunchTemplateVersionsOutput {
     /// Information about the launch template versions.
@@ -4446,11 +4430,11 @@ pub struct DescribeLaunchTemplateVersionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeLaunchTemplateVersionsOutput "DescribeLaunchTemplateVersionsResult"[debug
-    from output] { launch_template_versions : Vec < LaunchTemplateVersion >, next_token :
+    DescribeLaunchTemplateVersionsOutput "DescribeLaunchTemplateVersionsResult"[from
+    output] { launch_template_versions = Vec < LaunchTemplateVersion >, next_token :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLaunchTemplatesOutput {
     /// Information about the launch templates.
@@ -4460,10 +4444,10 @@ pub struct DescribeLaunchTemplatesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeLaunchTemplatesOutput "DescribeLaunchTemplatesResult"[debug from output] {
-    launch_templates : Vec < LaunchTemplate >, next_token : String } { _meta }
+    DescribeLaunchTemplatesOutput "DescribeLaunchTemplatesResult"[from output] {
+    launch_templates = Vec < LaunchTemplate >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsOutput {
     /// Information about the associations.
@@ -4476,12 +4460,12 @@ pub struct DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsOutput
 }
 rboto::__structure!(
     DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsOutput
-    "DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult"[debug from
-    output] { local_gateway_route_table_virtual_interface_group_associations : Vec <
+    "DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult"[from output]
+    { local_gateway_route_table_virtual_interface_group_associations = Vec <
     LocalGatewayRouteTableVirtualInterfaceGroupAssociation >, next_token : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLocalGatewayRouteTableVpcAssociationsOutput {
     /// Information about the associations.
@@ -4494,11 +4478,11 @@ pub struct DescribeLocalGatewayRouteTableVpcAssociationsOutput {
 }
 rboto::__structure!(
     DescribeLocalGatewayRouteTableVpcAssociationsOutput
-    "DescribeLocalGatewayRouteTableVpcAssociationsResult"[debug from output] {
-    local_gateway_route_table_vpc_associations : Vec <
+    "DescribeLocalGatewayRouteTableVpcAssociationsResult"[from output] {
+    local_gateway_route_table_vpc_associations = Vec <
     LocalGatewayRouteTableVpcAssociation >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLocalGatewayRouteTablesOutput {
     /// Information about the local gateway route tables.
@@ -4508,11 +4492,11 @@ pub struct DescribeLocalGatewayRouteTablesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeLocalGatewayRouteTablesOutput "DescribeLocalGatewayRouteTablesResult"[debug
-    from output] { local_gateway_route_tables : Vec < LocalGatewayRouteTable >,
-    next_token : String } { _meta }
+    DescribeLocalGatewayRouteTablesOutput "DescribeLocalGatewayRouteTablesResult"[from
+    output] { local_gateway_route_tables = Vec < LocalGatewayRouteTable >, next_token :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLocalGatewayVirtualInterfaceGroupsOutput {
     /// The virtual interface groups.
@@ -4525,11 +4509,11 @@ pub struct DescribeLocalGatewayVirtualInterfaceGroupsOutput {
 }
 rboto::__structure!(
     DescribeLocalGatewayVirtualInterfaceGroupsOutput
-    "DescribeLocalGatewayVirtualInterfaceGroupsResult"[debug from output] {
-    local_gateway_virtual_interface_groups : Vec < LocalGatewayVirtualInterfaceGroup >,
+    "DescribeLocalGatewayVirtualInterfaceGroupsResult"[from output] {
+    local_gateway_virtual_interface_groups = Vec < LocalGatewayVirtualInterfaceGroup >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLocalGatewayVirtualInterfacesOutput {
     /// Information about the virtual interfaces.
@@ -4540,11 +4524,11 @@ pub struct DescribeLocalGatewayVirtualInterfacesOutput {
 }
 rboto::__structure!(
     DescribeLocalGatewayVirtualInterfacesOutput
-    "DescribeLocalGatewayVirtualInterfacesResult"[debug from output] {
-    local_gateway_virtual_interfaces : Vec < LocalGatewayVirtualInterface >, next_token :
+    "DescribeLocalGatewayVirtualInterfacesResult"[from output] {
+    local_gateway_virtual_interfaces = Vec < LocalGatewayVirtualInterface >, next_token :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLocalGatewaysOutput {
     /// Information about the local gateways.
@@ -4554,10 +4538,10 @@ pub struct DescribeLocalGatewaysOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeLocalGatewaysOutput "DescribeLocalGatewaysResult"[debug from output] {
-    local_gateways : Vec < LocalGateway >, next_token : String } { _meta }
+    DescribeLocalGatewaysOutput "DescribeLocalGatewaysResult"[from output] {
+    local_gateways = Vec < LocalGateway >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLockedSnapshotsOutput {
     /// Information about the snapshots.
@@ -4567,10 +4551,10 @@ pub struct DescribeLockedSnapshotsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeLockedSnapshotsOutput "DescribeLockedSnapshotsResult"[debug from output] {
-    snapshots : Vec < LockedSnapshotsInfo >, next_token : String } { _meta }
+    DescribeLockedSnapshotsOutput "DescribeLockedSnapshotsResult"[from output] {
+    snapshots = Vec < LockedSnapshotsInfo >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeMacHostsOutput {
     /// Information about the EC2 Mac Dedicated Hosts.
@@ -4580,10 +4564,10 @@ pub struct DescribeMacHostsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeMacHostsOutput "DescribeMacHostsResult"[debug from output] { mac_hosts : Vec
-    < MacHost >, next_token : String } { _meta }
+    DescribeMacHostsOutput "DescribeMacHostsResult"[from output] { mac_hosts = Vec <
+    MacHost >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeMacModificationTasksOutput {
     /// Information about the tasks.
@@ -4593,11 +4577,11 @@ pub struct DescribeMacModificationTasksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeMacModificationTasksOutput "DescribeMacModificationTasksResult"[debug from
-    output] { mac_modification_tasks : Vec < MacModificationTask >, next_token : String }
-    { _meta }
+    DescribeMacModificationTasksOutput "DescribeMacModificationTasksResult"[from output]
+    { mac_modification_tasks = Vec < MacModificationTask >, next_token : String } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeManagedPrefixListsOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
@@ -4607,10 +4591,10 @@ pub struct DescribeManagedPrefixListsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeManagedPrefixListsOutput "DescribeManagedPrefixListsResult"[debug from
-    output] { next_token : String, prefix_lists : Vec < ManagedPrefixList > } { _meta }
+    DescribeManagedPrefixListsOutput "DescribeManagedPrefixListsResult"[from output] {
+    next_token : String, prefix_lists = Vec < ManagedPrefixList > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeMetricCategoriesOutput {
     /// Information about the metric categories.
@@ -4620,10 +4604,10 @@ pub struct DescribeMetricCategoriesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeMetricCategoriesOutput "DescribeMetricCategoriesResult"[debug from output] {
-    metric_categories : Vec < MetricCategory >, next_token : String } { _meta }
+    DescribeMetricCategoriesOutput "DescribeMetricCategoriesResult"[from output] {
+    metric_categories = Vec < MetricCategory >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeMovingAddressesOutput {
     /// The status for each Elastic IP address.
@@ -4633,11 +4617,11 @@ pub struct DescribeMovingAddressesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeMovingAddressesOutput "DescribeMovingAddressesResult"[debug from output] {
-    moving_address_statuses : Vec < MovingAddressStatus >, next_token : String } { _meta
+    DescribeMovingAddressesOutput "DescribeMovingAddressesResult"[from output] {
+    moving_address_statuses = Vec < MovingAddressStatus >, next_token : String } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeNatGatewaysOutput {
     /// Information about the NAT gateways.
@@ -4647,10 +4631,10 @@ pub struct DescribeNatGatewaysOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeNatGatewaysOutput "DescribeNatGatewaysResult"[debug from output] {
-    nat_gateways : Vec < NatGateway >, next_token : String } { _meta }
+    DescribeNatGatewaysOutput "DescribeNatGatewaysResult"[from output] { nat_gateways =
+    Vec < NatGateway >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeNetworkAclsOutput {
     /// Information about the network ACLs.
@@ -4660,10 +4644,10 @@ pub struct DescribeNetworkAclsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeNetworkAclsOutput "DescribeNetworkAclsResult"[debug from output] {
-    network_acls : Vec < NetworkAcl >, next_token : String } { _meta }
+    DescribeNetworkAclsOutput "DescribeNetworkAclsResult"[from output] { network_acls =
+    Vec < NetworkAcl >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeNetworkInsightsAccessScopeAnalysesOutput {
     /// The Network Access Scope analyses.
@@ -4676,11 +4660,11 @@ pub struct DescribeNetworkInsightsAccessScopeAnalysesOutput {
 }
 rboto::__structure!(
     DescribeNetworkInsightsAccessScopeAnalysesOutput
-    "DescribeNetworkInsightsAccessScopeAnalysesResult"[debug from output] {
-    network_insights_access_scope_analyses : Vec < NetworkInsightsAccessScopeAnalysis >,
+    "DescribeNetworkInsightsAccessScopeAnalysesResult"[from output] {
+    network_insights_access_scope_analyses = Vec < NetworkInsightsAccessScopeAnalysis >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeNetworkInsightsAccessScopesOutput {
     /// The Network Access Scopes.
@@ -4691,11 +4675,11 @@ pub struct DescribeNetworkInsightsAccessScopesOutput {
 }
 rboto::__structure!(
     DescribeNetworkInsightsAccessScopesOutput
-    "DescribeNetworkInsightsAccessScopesResult"[debug from output] {
-    network_insights_access_scopes : Vec < NetworkInsightsAccessScope >, next_token :
+    "DescribeNetworkInsightsAccessScopesResult"[from output] {
+    network_insights_access_scopes = Vec < NetworkInsightsAccessScope >, next_token :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeNetworkInsightsAnalysesOutput {
     /// Information about the network insights analyses.
@@ -4705,11 +4689,11 @@ pub struct DescribeNetworkInsightsAnalysesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeNetworkInsightsAnalysesOutput "DescribeNetworkInsightsAnalysesResult"[debug
-    from output] { network_insights_analyses : Vec < NetworkInsightsAnalysis >,
-    next_token : String } { _meta }
+    DescribeNetworkInsightsAnalysesOutput "DescribeNetworkInsightsAnalysesResult"[from
+    output] { network_insights_analyses = Vec < NetworkInsightsAnalysis >, next_token :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeNetworkInsightsPathsOutput {
     /// Information about the paths.
@@ -4719,12 +4703,12 @@ pub struct DescribeNetworkInsightsPathsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeNetworkInsightsPathsOutput "DescribeNetworkInsightsPathsResult"[debug from
-    output] { network_insights_paths : Vec < NetworkInsightsPath >, next_token : String }
-    { _meta }
+    DescribeNetworkInsightsPathsOutput "DescribeNetworkInsightsPathsResult"[from output]
+    { network_insights_paths = Vec < NetworkInsightsPath >, next_token : String } { _meta
+    }
 );
 /// Contains the output of DescribeNetworkInterfaceAttribute.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfaceAttributeOutput {
     /// The attachment (if any) of the network interface.
@@ -4743,13 +4727,13 @@ pub struct DescribeNetworkInterfaceAttributeOutput {
 }
 rboto::__structure!(
     DescribeNetworkInterfaceAttributeOutput
-    "DescribeNetworkInterfaceAttributeResult"[debug from output] { attachment :
-    NetworkInterfaceAttachment, description : AttributeValue, groups : Vec <
-    GroupIdentifier >, network_interface_id : String, source_dest_check :
+    "DescribeNetworkInterfaceAttributeResult"[from output] { attachment =
+    NetworkInterfaceAttachment, description = AttributeValue, groups = Vec <
+    GroupIdentifier >, network_interface_id : String, source_dest_check =
     AttributeBooleanValue, associate_public_ip_address = bool } { _meta }
 );
 /// Contains the output for DescribeNetworkInterfacePermissions.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacePermissionsOutput {
     /// The network interface permissions.
@@ -4760,11 +4744,11 @@ pub struct DescribeNetworkInterfacePermissionsOutput {
 }
 rboto::__structure!(
     DescribeNetworkInterfacePermissionsOutput
-    "DescribeNetworkInterfacePermissionsResult"[debug from output] {
-    network_interface_permissions : Vec < NetworkInterfacePermission >, next_token :
+    "DescribeNetworkInterfacePermissionsResult"[from output] {
+    network_interface_permissions = Vec < NetworkInterfacePermission >, next_token :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesOutput {
     /// Information about the network interfaces.
@@ -4774,10 +4758,10 @@ pub struct DescribeNetworkInterfacesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeNetworkInterfacesOutput "DescribeNetworkInterfacesResult"[debug from output]
-    { network_interfaces : Vec < NetworkInterface >, next_token : String } { _meta }
+    DescribeNetworkInterfacesOutput "DescribeNetworkInterfacesResult"[from output] {
+    network_interfaces = Vec < NetworkInterface >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeNetworkingFlexCostAllocationPoliciesOutput {
     /// Information about the flex cost allocation policies.
@@ -4788,11 +4772,11 @@ pub struct DescribeNetworkingFlexCostAllocationPoliciesOutput {
 }
 rboto::__structure!(
     DescribeNetworkingFlexCostAllocationPoliciesOutput
-    "DescribeNetworkingFlexCostAllocationPoliciesResult"[debug from output] {
-    flex_cost_allocation_policies : Vec < FlexCostAllocationPolicyDescription >,
+    "DescribeNetworkingFlexCostAllocationPoliciesResult"[from output] {
+    flex_cost_allocation_policies = Vec < FlexCostAllocationPolicyDescription >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeNetworkingFlexCostAllocationPolicyAssociationsOutput {
     /// Information about the policy associations.
@@ -4805,11 +4789,11 @@ pub struct DescribeNetworkingFlexCostAllocationPolicyAssociationsOutput {
 }
 rboto::__structure!(
     DescribeNetworkingFlexCostAllocationPolicyAssociationsOutput
-    "DescribeNetworkingFlexCostAllocationPolicyAssociationsResult"[debug from output] {
-    fca_policy_associations : Vec < FlexCostAllocationPolicyAssociationDescription >,
+    "DescribeNetworkingFlexCostAllocationPolicyAssociationsResult"[from output] {
+    fca_policy_associations = Vec < FlexCostAllocationPolicyAssociationDescription >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeOutpostLagsOutput {
     /// The Outpost LAGs.
@@ -4819,10 +4803,10 @@ pub struct DescribeOutpostLagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeOutpostLagsOutput "DescribeOutpostLagsResult"[debug from output] {
-    outpost_lags : Vec < OutpostLag >, next_token : String } { _meta }
+    DescribeOutpostLagsOutput "DescribeOutpostLagsResult"[from output] { outpost_lags =
+    Vec < OutpostLag >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePlacementGroupsOutput {
     /// Information about the placement groups.
@@ -4830,10 +4814,10 @@ pub struct DescribePlacementGroupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribePlacementGroupsOutput "DescribePlacementGroupsResult"[debug from output] {
-    placement_groups : Vec < PlacementGroup > } { _meta }
+    DescribePlacementGroupsOutput "DescribePlacementGroupsResult"[from output] {
+    placement_groups = Vec < PlacementGroup > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePrefixListsOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
@@ -4843,10 +4827,10 @@ pub struct DescribePrefixListsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribePrefixListsOutput "DescribePrefixListsResult"[debug from output] { next_token
-    : String, prefix_lists : Vec < PrefixList > } { _meta }
+    DescribePrefixListsOutput "DescribePrefixListsResult"[from output] { next_token :
+    String, prefix_lists = Vec < PrefixList > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePrincipalIdFormatOutput {
     /// Information about the ID format settings for the ARN.
@@ -4856,10 +4840,10 @@ pub struct DescribePrincipalIdFormatOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribePrincipalIdFormatOutput "DescribePrincipalIdFormatResult"[debug from output]
-    { principals : Vec < PrincipalIdFormat >, next_token : String } { _meta }
+    DescribePrincipalIdFormatOutput "DescribePrincipalIdFormatResult"[from output] {
+    principals = Vec < PrincipalIdFormat >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePublicIpv4PoolsOutput {
     /// Information about the address pools.
@@ -4869,10 +4853,10 @@ pub struct DescribePublicIpv4PoolsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribePublicIpv4PoolsOutput "DescribePublicIpv4PoolsResult"[debug from output] {
-    public_ipv4_pools : Vec < PublicIpv4Pool >, next_token : String } { _meta }
+    DescribePublicIpv4PoolsOutput "DescribePublicIpv4PoolsResult"[from output] {
+    public_ipv4_pools = Vec < PublicIpv4Pool >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRegionsOutput {
     /// Information about the Regions.
@@ -4880,10 +4864,10 @@ pub struct DescribeRegionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeRegionsOutput "DescribeRegionsResult"[debug from output] { regions : Vec <
-    Region > } { _meta }
+    DescribeRegionsOutput "DescribeRegionsResult"[from output] { regions = Vec < Region >
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeReplaceRootVolumeTasksOutput {
     /// Information about the root volume replacement task.
@@ -4893,12 +4877,12 @@ pub struct DescribeReplaceRootVolumeTasksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeReplaceRootVolumeTasksOutput "DescribeReplaceRootVolumeTasksResult"[debug
-    from output] { replace_root_volume_tasks : Vec < ReplaceRootVolumeTask >, next_token
-    : String } { _meta }
+    DescribeReplaceRootVolumeTasksOutput "DescribeReplaceRootVolumeTasksResult"[from
+    output] { replace_root_volume_tasks = Vec < ReplaceRootVolumeTask >, next_token :
+    String } { _meta }
 );
 /// Contains the output of DescribeReservedInstancesListings.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeReservedInstancesListingsOutput {
     /// Information about the Reserved Instance listing.
@@ -4907,11 +4891,11 @@ pub struct DescribeReservedInstancesListingsOutput {
 }
 rboto::__structure!(
     DescribeReservedInstancesListingsOutput
-    "DescribeReservedInstancesListingsResult"[debug from output] {
-    reserved_instances_listings : Vec < ReservedInstancesListing > } { _meta }
+    "DescribeReservedInstancesListingsResult"[from output] { reserved_instances_listings
+    = Vec < ReservedInstancesListing > } { _meta }
 );
 /// Contains the output of DescribeReservedInstancesModifications.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeReservedInstancesModificationsOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
@@ -4922,12 +4906,11 @@ pub struct DescribeReservedInstancesModificationsOutput {
 }
 rboto::__structure!(
     DescribeReservedInstancesModificationsOutput
-    "DescribeReservedInstancesModificationsResult"[debug from output] { next_token :
-    String, reserved_instances_modifications : Vec < ReservedInstancesModification > } {
-    _meta }
+    "DescribeReservedInstancesModificationsResult"[from output] { next_token : String,
+    reserved_instances_modifications = Vec < ReservedInstancesModification > } { _meta }
 );
 /// Contains the output of DescribeReservedInstancesOfferings.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeReservedInstancesOfferingsOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
@@ -4938,11 +4921,11 @@ pub struct DescribeReservedInstancesOfferingsOutput {
 }
 rboto::__structure!(
     DescribeReservedInstancesOfferingsOutput
-    "DescribeReservedInstancesOfferingsResult"[debug from output] { next_token : String,
-    reserved_instances_offerings : Vec < ReservedInstancesOffering > } { _meta }
+    "DescribeReservedInstancesOfferingsResult"[from output] { next_token : String,
+    reserved_instances_offerings = Vec < ReservedInstancesOffering > } { _meta }
 );
 /// Contains the output for DescribeReservedInstances.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeReservedInstancesOutput {
     /// A list of Reserved Instances.
@@ -4950,10 +4933,10 @@ pub struct DescribeReservedInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeReservedInstancesOutput "DescribeReservedInstancesResult"[debug from output]
-    { reserved_instances : Vec < ReservedInstances > } { _meta }
+    DescribeReservedInstancesOutput "DescribeReservedInstancesResult"[from output] {
+    reserved_instances = Vec < ReservedInstances > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRouteServerEndpointsOutput {
     /// Information about the described route server endpoints.
@@ -4963,11 +4946,11 @@ pub struct DescribeRouteServerEndpointsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeRouteServerEndpointsOutput "DescribeRouteServerEndpointsResult"[debug from
-    output] { route_server_endpoints : Vec < RouteServerEndpoint >, next_token : String }
-    { _meta }
+    DescribeRouteServerEndpointsOutput "DescribeRouteServerEndpointsResult"[from output]
+    { route_server_endpoints = Vec < RouteServerEndpoint >, next_token : String } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRouteServerPeersOutput {
     /// Information about the described route server peers.
@@ -4977,10 +4960,10 @@ pub struct DescribeRouteServerPeersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeRouteServerPeersOutput "DescribeRouteServerPeersResult"[debug from output] {
-    route_server_peers : Vec < RouteServerPeer >, next_token : String } { _meta }
+    DescribeRouteServerPeersOutput "DescribeRouteServerPeersResult"[from output] {
+    route_server_peers = Vec < RouteServerPeer >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRouteServersOutput {
     /// Information about the described route servers.
@@ -4990,11 +4973,11 @@ pub struct DescribeRouteServersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeRouteServersOutput "DescribeRouteServersResult"[debug from output] {
-    route_servers : Vec < RouteServer >, next_token : String } { _meta }
+    DescribeRouteServersOutput "DescribeRouteServersResult"[from output] { route_servers
+    = Vec < RouteServer >, next_token : String } { _meta }
 );
 /// Contains the output of DescribeRouteTables.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRouteTablesOutput {
     /// Information about the route tables.
@@ -5004,11 +4987,11 @@ pub struct DescribeRouteTablesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeRouteTablesOutput "DescribeRouteTablesResult"[debug from output] {
-    route_tables : Vec < RouteTable >, next_token : String } { _meta }
+    DescribeRouteTablesOutput "DescribeRouteTablesResult"[from output] { route_tables =
+    Vec < RouteTable >, next_token : String } { _meta }
 );
 /// Contains the output of DescribeScheduledInstanceAvailability.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeScheduledInstanceAvailabilityOutput {
     /// The token required to retrieve the next set of results. This value is `null` when there are no more results to return.
@@ -5019,12 +5002,12 @@ pub struct DescribeScheduledInstanceAvailabilityOutput {
 }
 rboto::__structure!(
     DescribeScheduledInstanceAvailabilityOutput
-    "DescribeScheduledInstanceAvailabilityResult"[debug from output] { next_token :
-    String, scheduled_instance_availability_set : Vec < ScheduledInstanceAvailability > }
-    { _meta }
+    "DescribeScheduledInstanceAvailabilityResult"[from output] { next_token : String,
+    scheduled_instance_availability_set = Vec < ScheduledInstanceAvailability > } { _meta
+    }
 );
 /// Contains the output of DescribeScheduledInstances.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeScheduledInstancesOutput {
     /// The token required to retrieve the next set of results. This value is `null` when there are no more results to return.
@@ -5034,11 +5017,10 @@ pub struct DescribeScheduledInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeScheduledInstancesOutput "DescribeScheduledInstancesResult"[debug from
-    output] { next_token : String, scheduled_instance_set : Vec < ScheduledInstance > } {
-    _meta }
+    DescribeScheduledInstancesOutput "DescribeScheduledInstancesResult"[from output] {
+    next_token : String, scheduled_instance_set = Vec < ScheduledInstance > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSecondaryInterfacesOutput {
     /// Information about the secondary interfaces.
@@ -5048,11 +5030,10 @@ pub struct DescribeSecondaryInterfacesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeSecondaryInterfacesOutput "DescribeSecondaryInterfacesResult"[debug from
-    output] { secondary_interfaces : Vec < SecondaryInterface >, next_token : String } {
-    _meta }
+    DescribeSecondaryInterfacesOutput "DescribeSecondaryInterfacesResult"[from output] {
+    secondary_interfaces = Vec < SecondaryInterface >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSecondaryNetworksOutput {
     /// Information about the secondary networks.
@@ -5062,10 +5043,10 @@ pub struct DescribeSecondaryNetworksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeSecondaryNetworksOutput "DescribeSecondaryNetworksResult"[debug from output]
-    { secondary_networks : Vec < SecondaryNetwork >, next_token : String } { _meta }
+    DescribeSecondaryNetworksOutput "DescribeSecondaryNetworksResult"[from output] {
+    secondary_networks = Vec < SecondaryNetwork >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSecondarySubnetsOutput {
     /// Information about the secondary subnets.
@@ -5075,10 +5056,10 @@ pub struct DescribeSecondarySubnetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeSecondarySubnetsOutput "DescribeSecondarySubnetsResult"[debug from output] {
-    secondary_subnets : Vec < SecondarySubnet >, next_token : String } { _meta }
+    DescribeSecondarySubnetsOutput "DescribeSecondarySubnetsResult"[from output] {
+    secondary_subnets = Vec < SecondarySubnet >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupReferencesOutput {
     /// Information about the VPCs with the referencing security groups.
@@ -5086,11 +5067,10 @@ pub struct DescribeSecurityGroupReferencesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeSecurityGroupReferencesOutput "DescribeSecurityGroupReferencesResult"[debug
-    from output] { security_group_reference_set : Vec < SecurityGroupReference > } {
-    _meta }
+    DescribeSecurityGroupReferencesOutput "DescribeSecurityGroupReferencesResult"[from
+    output] { security_group_reference_set = Vec < SecurityGroupReference > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupRulesOutput {
     /// Information about security group rules.
@@ -5100,11 +5080,10 @@ pub struct DescribeSecurityGroupRulesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeSecurityGroupRulesOutput "DescribeSecurityGroupRulesResult"[debug from
-    output] { security_group_rules : Vec < SecurityGroupRule >, next_token : String } {
-    _meta }
+    DescribeSecurityGroupRulesOutput "DescribeSecurityGroupRulesResult"[from output] {
+    security_group_rules = Vec < SecurityGroupRule >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupVpcAssociationsOutput {
     /// The security group VPC associations.
@@ -5115,11 +5094,11 @@ pub struct DescribeSecurityGroupVpcAssociationsOutput {
 }
 rboto::__structure!(
     DescribeSecurityGroupVpcAssociationsOutput
-    "DescribeSecurityGroupVpcAssociationsResult"[debug from output] {
-    security_group_vpc_associations : Vec < SecurityGroupVpcAssociation >, next_token :
+    "DescribeSecurityGroupVpcAssociationsResult"[from output] {
+    security_group_vpc_associations = Vec < SecurityGroupVpcAssociation >, next_token :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupsOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
@@ -5129,10 +5108,10 @@ pub struct DescribeSecurityGroupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeSecurityGroupsOutput "DescribeSecurityGroupsResult"[debug from output] {
-    next_token : String, security_groups : Vec < SecurityGroup > } { _meta }
+    DescribeSecurityGroupsOutput "DescribeSecurityGroupsResult"[from output] { next_token
+    : String, security_groups = Vec < SecurityGroup > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeServiceLinkVirtualInterfacesOutput {
     /// Describes the service link virtual interfaces.
@@ -5143,11 +5122,11 @@ pub struct DescribeServiceLinkVirtualInterfacesOutput {
 }
 rboto::__structure!(
     DescribeServiceLinkVirtualInterfacesOutput
-    "DescribeServiceLinkVirtualInterfacesResult"[debug from output] {
-    service_link_virtual_interfaces : Vec < ServiceLinkVirtualInterface >, next_token :
+    "DescribeServiceLinkVirtualInterfacesResult"[from output] {
+    service_link_virtual_interfaces = Vec < ServiceLinkVirtualInterface >, next_token :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSnapshotAttributeOutput {
     /// The product codes.
@@ -5159,11 +5138,11 @@ pub struct DescribeSnapshotAttributeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeSnapshotAttributeOutput "DescribeSnapshotAttributeResult"[debug from output]
-    { product_codes : Vec < ProductCode >, snapshot_id : String,
-    create_volume_permissions : Vec < CreateVolumePermission > } { _meta }
+    DescribeSnapshotAttributeOutput "DescribeSnapshotAttributeResult"[from output] {
+    product_codes = Vec < ProductCode >, snapshot_id : String, create_volume_permissions
+    = Vec < CreateVolumePermission > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSnapshotTierStatusOutput {
     /// Information about the snapshot's storage tier.
@@ -5173,11 +5152,10 @@ pub struct DescribeSnapshotTierStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeSnapshotTierStatusOutput "DescribeSnapshotTierStatusResult"[debug from
-    output] { snapshot_tier_statuses : Vec < SnapshotTierStatus >, next_token : String }
-    { _meta }
+    DescribeSnapshotTierStatusOutput "DescribeSnapshotTierStatusResult"[from output] {
+    snapshot_tier_statuses = Vec < SnapshotTierStatus >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSnapshotsOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
@@ -5187,11 +5165,11 @@ pub struct DescribeSnapshotsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeSnapshotsOutput "DescribeSnapshotsResult"[debug from output] { next_token :
-    String, snapshots : Vec < Snapshot > } { _meta }
+    DescribeSnapshotsOutput "DescribeSnapshotsResult"[from output] { next_token : String,
+    snapshots = Vec < Snapshot > } { _meta }
 );
 /// Contains the output of DescribeSpotDatafeedSubscription.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSpotDatafeedSubscriptionOutput {
     /// The Spot Instance data feed subscription.
@@ -5199,11 +5177,11 @@ pub struct DescribeSpotDatafeedSubscriptionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeSpotDatafeedSubscriptionOutput "DescribeSpotDatafeedSubscriptionResult"[debug
-    from output] { spot_datafeed_subscription : SpotDatafeedSubscription } { _meta }
+    DescribeSpotDatafeedSubscriptionOutput "DescribeSpotDatafeedSubscriptionResult"[from
+    output] { spot_datafeed_subscription = SpotDatafeedSubscription } { _meta }
 );
 /// Contains the output of DescribeSpotFleetInstances.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSpotFleetInstancesOutput {
     /// The running instances. This list is refreshed periodically and might be out of date.
@@ -5215,12 +5193,12 @@ pub struct DescribeSpotFleetInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeSpotFleetInstancesOutput "DescribeSpotFleetInstancesResponse"[debug from
-    output] { active_instances : Vec < ActiveInstance >, next_token : String,
-    spot_fleet_request_id : String } { _meta }
+    DescribeSpotFleetInstancesOutput "DescribeSpotFleetInstancesResponse"[from output] {
+    active_instances = Vec < ActiveInstance >, next_token : String, spot_fleet_request_id
+    : String } { _meta }
 );
 /// Contains the output of DescribeSpotFleetRequestHistory.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSpotFleetRequestHistoryOutput {
     /// Information about the events in the history of the Spot Fleet request.
@@ -5236,13 +5214,13 @@ pub struct DescribeSpotFleetRequestHistoryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeSpotFleetRequestHistoryOutput "DescribeSpotFleetRequestHistoryResponse"[debug
-    from output] { history_records : Vec < HistoryRecord >, last_evaluated_time :
+    DescribeSpotFleetRequestHistoryOutput "DescribeSpotFleetRequestHistoryResponse"[from
+    output] { history_records = Vec < HistoryRecord >, last_evaluated_time :
     rboto::DateTime, next_token : String, spot_fleet_request_id : String, start_time :
     rboto::DateTime } { _meta }
 );
 /// Contains the output of DescribeSpotFleetRequests.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSpotFleetRequestsOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
@@ -5252,12 +5230,12 @@ pub struct DescribeSpotFleetRequestsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeSpotFleetRequestsOutput "DescribeSpotFleetRequestsResponse"[debug from
-    output] { next_token : String, spot_fleet_request_configs : Vec <
-    SpotFleetRequestConfig > } { _meta }
+    DescribeSpotFleetRequestsOutput "DescribeSpotFleetRequestsResponse"[from output] {
+    next_token : String, spot_fleet_request_configs = Vec < SpotFleetRequestConfig > } {
+    _meta }
 );
 /// Contains the output of DescribeSpotInstanceRequests.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSpotInstanceRequestsOutput {
     /// The Spot Instance requests.
@@ -5267,12 +5245,12 @@ pub struct DescribeSpotInstanceRequestsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeSpotInstanceRequestsOutput "DescribeSpotInstanceRequestsResult"[debug from
-    output] { spot_instance_requests : Vec < SpotInstanceRequest >, next_token : String }
-    { _meta }
+    DescribeSpotInstanceRequestsOutput "DescribeSpotInstanceRequestsResult"[from output]
+    { spot_instance_requests = Vec < SpotInstanceRequest >, next_token : String } { _meta
+    }
 );
 /// Contains the output of DescribeSpotPriceHistory.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSpotPriceHistoryOutput {
     /// The token to include in another request to get the next page of items. This value is an empty string (`""`) or `null` when there are no more items to return.
@@ -5282,10 +5260,10 @@ pub struct DescribeSpotPriceHistoryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeSpotPriceHistoryOutput "DescribeSpotPriceHistoryResult"[debug from output] {
-    next_token : String, spot_price_history : Vec < SpotPrice > } { _meta }
+    DescribeSpotPriceHistoryOutput "DescribeSpotPriceHistoryResult"[from output] {
+    next_token : String, spot_price_history = Vec < SpotPrice > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStaleSecurityGroupsOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
@@ -5295,11 +5273,11 @@ pub struct DescribeStaleSecurityGroupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeStaleSecurityGroupsOutput "DescribeStaleSecurityGroupsResult"[debug from
-    output] { next_token : String, stale_security_group_set : Vec < StaleSecurityGroup >
-    } { _meta }
+    DescribeStaleSecurityGroupsOutput "DescribeStaleSecurityGroupsResult"[from output] {
+    next_token : String, stale_security_group_set = Vec < StaleSecurityGroup > } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStoreImageTasksOutput {
     /// The information about the AMI store tasks.
@@ -5309,11 +5287,11 @@ pub struct DescribeStoreImageTasksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeStoreImageTasksOutput "DescribeStoreImageTasksResult"[debug from output] {
-    store_image_task_results : Vec < StoreImageTaskResult >, next_token : String } {
+    DescribeStoreImageTasksOutput "DescribeStoreImageTasksResult"[from output] {
+    store_image_task_results = Vec < StoreImageTaskResult >, next_token : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSubnetsOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
@@ -5323,10 +5301,10 @@ pub struct DescribeSubnetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeSubnetsOutput "DescribeSubnetsResult"[debug from output] { next_token :
-    String, subnets : Vec < Subnet > } { _meta }
+    DescribeSubnetsOutput "DescribeSubnetsResult"[from output] { next_token : String,
+    subnets = Vec < Subnet > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTagsOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
@@ -5336,10 +5314,10 @@ pub struct DescribeTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTagsOutput "DescribeTagsResult"[debug from output] { next_token : String,
-    tags : Vec < TagDescription > } { _meta }
+    DescribeTagsOutput "DescribeTagsResult"[from output] { next_token : String, tags =
+    Vec < TagDescription > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTrafficMirrorFilterRulesOutput {
     /// Traffic mirror rules.
@@ -5349,11 +5327,11 @@ pub struct DescribeTrafficMirrorFilterRulesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTrafficMirrorFilterRulesOutput "DescribeTrafficMirrorFilterRulesResult"[debug
-    from output] { traffic_mirror_filter_rules : Vec < TrafficMirrorFilterRule >,
-    next_token : String } { _meta }
+    DescribeTrafficMirrorFilterRulesOutput "DescribeTrafficMirrorFilterRulesResult"[from
+    output] { traffic_mirror_filter_rules = Vec < TrafficMirrorFilterRule >, next_token :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTrafficMirrorFiltersOutput {
     /// Information about one or more Traffic Mirror filters.
@@ -5363,11 +5341,11 @@ pub struct DescribeTrafficMirrorFiltersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTrafficMirrorFiltersOutput "DescribeTrafficMirrorFiltersResult"[debug from
-    output] { traffic_mirror_filters : Vec < TrafficMirrorFilter >, next_token : String }
-    { _meta }
+    DescribeTrafficMirrorFiltersOutput "DescribeTrafficMirrorFiltersResult"[from output]
+    { traffic_mirror_filters = Vec < TrafficMirrorFilter >, next_token : String } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTrafficMirrorSessionsOutput {
     /// Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results.
@@ -5377,11 +5355,11 @@ pub struct DescribeTrafficMirrorSessionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTrafficMirrorSessionsOutput "DescribeTrafficMirrorSessionsResult"[debug from
-    output] { traffic_mirror_sessions : Vec < TrafficMirrorSession >, next_token : String
+    DescribeTrafficMirrorSessionsOutput "DescribeTrafficMirrorSessionsResult"[from
+    output] { traffic_mirror_sessions = Vec < TrafficMirrorSession >, next_token : String
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTrafficMirrorTargetsOutput {
     /// Information about one or more Traffic Mirror targets.
@@ -5391,11 +5369,11 @@ pub struct DescribeTrafficMirrorTargetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTrafficMirrorTargetsOutput "DescribeTrafficMirrorTargetsResult"[debug from
-    output] { traffic_mirror_targets : Vec < TrafficMirrorTarget >, next_token : String }
-    { _meta }
+    DescribeTrafficMirrorTargetsOutput "DescribeTrafficMirrorTargetsResult"[from output]
+    { traffic_mirror_targets = Vec < TrafficMirrorTarget >, next_token : String } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTransitGatewayAttachmentsOutput {
     /// Information about the attachments.
@@ -5406,11 +5384,10 @@ pub struct DescribeTransitGatewayAttachmentsOutput {
 }
 rboto::__structure!(
     DescribeTransitGatewayAttachmentsOutput
-    "DescribeTransitGatewayAttachmentsResult"[debug from output] {
-    transit_gateway_attachments : Vec < TransitGatewayAttachment >, next_token : String }
-    { _meta }
+    "DescribeTransitGatewayAttachmentsResult"[from output] { transit_gateway_attachments
+    = Vec < TransitGatewayAttachment >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTransitGatewayConnectPeersOutput {
     /// Information about the Connect peers.
@@ -5421,11 +5398,11 @@ pub struct DescribeTransitGatewayConnectPeersOutput {
 }
 rboto::__structure!(
     DescribeTransitGatewayConnectPeersOutput
-    "DescribeTransitGatewayConnectPeersResult"[debug from output] {
-    transit_gateway_connect_peers : Vec < TransitGatewayConnectPeer >, next_token :
+    "DescribeTransitGatewayConnectPeersResult"[from output] {
+    transit_gateway_connect_peers = Vec < TransitGatewayConnectPeer >, next_token :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTransitGatewayConnectsOutput {
     /// Information about the Connect attachments.
@@ -5435,11 +5412,11 @@ pub struct DescribeTransitGatewayConnectsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTransitGatewayConnectsOutput "DescribeTransitGatewayConnectsResult"[debug
-    from output] { transit_gateway_connects : Vec < TransitGatewayConnect >, next_token :
+    DescribeTransitGatewayConnectsOutput "DescribeTransitGatewayConnectsResult"[from
+    output] { transit_gateway_connects = Vec < TransitGatewayConnect >, next_token :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTransitGatewayMeteringPoliciesOutput {
     /// Information about the transit gateway metering policies.
@@ -5450,11 +5427,11 @@ pub struct DescribeTransitGatewayMeteringPoliciesOutput {
 }
 rboto::__structure!(
     DescribeTransitGatewayMeteringPoliciesOutput
-    "DescribeTransitGatewayMeteringPoliciesResult"[debug from output] {
-    transit_gateway_metering_policies : Vec < TransitGatewayMeteringPolicy >, next_token
+    "DescribeTransitGatewayMeteringPoliciesResult"[from output] {
+    transit_gateway_metering_policies = Vec < TransitGatewayMeteringPolicy >, next_token
     : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTransitGatewayMulticastDomainsOutput {
     /// Information about the transit gateway multicast domains.
@@ -5465,11 +5442,11 @@ pub struct DescribeTransitGatewayMulticastDomainsOutput {
 }
 rboto::__structure!(
     DescribeTransitGatewayMulticastDomainsOutput
-    "DescribeTransitGatewayMulticastDomainsResult"[debug from output] {
-    transit_gateway_multicast_domains : Vec < TransitGatewayMulticastDomain >, next_token
+    "DescribeTransitGatewayMulticastDomainsResult"[from output] {
+    transit_gateway_multicast_domains = Vec < TransitGatewayMulticastDomain >, next_token
     : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTransitGatewayNetworkFunctionAttachmentsOutput {
     /// Information about the network function attachments.
@@ -5482,11 +5459,11 @@ pub struct DescribeTransitGatewayNetworkFunctionAttachmentsOutput {
 }
 rboto::__structure!(
     DescribeTransitGatewayNetworkFunctionAttachmentsOutput
-    "DescribeTransitGatewayNetworkFunctionAttachmentsResult"[debug from output] {
-    transit_gateway_network_function_attachments : Vec <
+    "DescribeTransitGatewayNetworkFunctionAttachmentsResult"[from output] {
+    transit_gateway_network_function_attachments = Vec <
     TransitGatewayNetworkFunctionAttachment >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTransitGatewayPeeringAttachmentsOutput {
     /// The transit gateway peering attachments.
@@ -5499,11 +5476,11 @@ pub struct DescribeTransitGatewayPeeringAttachmentsOutput {
 }
 rboto::__structure!(
     DescribeTransitGatewayPeeringAttachmentsOutput
-    "DescribeTransitGatewayPeeringAttachmentsResult"[debug from output] {
-    transit_gateway_peering_attachments : Vec < TransitGatewayPeeringAttachment >,
+    "DescribeTransitGatewayPeeringAttachmentsResult"[from output] {
+    transit_gateway_peering_attachments = Vec < TransitGatewayPeeringAttachment >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTransitGatewayPolicyTablesOutput {
     /// Describes the transit gateway policy tables.
@@ -5514,11 +5491,11 @@ pub struct DescribeTransitGatewayPolicyTablesOutput {
 }
 rboto::__structure!(
     DescribeTransitGatewayPolicyTablesOutput
-    "DescribeTransitGatewayPolicyTablesResult"[debug from output] {
-    transit_gateway_policy_tables : Vec < TransitGatewayPolicyTable >, next_token :
+    "DescribeTransitGatewayPolicyTablesResult"[from output] {
+    transit_gateway_policy_tables = Vec < TransitGatewayPolicyTable >, next_token :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTransitGatewayRouteTableAnnouncementsOutput {
     /// Describes the transit gateway route table announcement.
@@ -5531,11 +5508,11 @@ pub struct DescribeTransitGatewayRouteTableAnnouncementsOutput {
 }
 rboto::__structure!(
     DescribeTransitGatewayRouteTableAnnouncementsOutput
-    "DescribeTransitGatewayRouteTableAnnouncementsResult"[debug from output] {
-    transit_gateway_route_table_announcements : Vec <
+    "DescribeTransitGatewayRouteTableAnnouncementsResult"[from output] {
+    transit_gateway_route_table_announcements = Vec <
     TransitGatewayRouteTableAnnouncement >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTransitGatewayRouteTablesOutput {
     /// Information about the transit gateway route tables.
@@ -5546,11 +5523,10 @@ pub struct DescribeTransitGatewayRouteTablesOutput {
 }
 rboto::__structure!(
     DescribeTransitGatewayRouteTablesOutput
-    "DescribeTransitGatewayRouteTablesResult"[debug from output] {
-    transit_gateway_route_tables : Vec < TransitGatewayRouteTable >, next_token : String
-    } { _meta }
+    "DescribeTransitGatewayRouteTablesResult"[from output] { transit_gateway_route_tables
+    = Vec < TransitGatewayRouteTable >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTransitGatewayVpcAttachmentsOutput {
     /// Information about the VPC attachments.
@@ -5561,11 +5537,11 @@ pub struct DescribeTransitGatewayVpcAttachmentsOutput {
 }
 rboto::__structure!(
     DescribeTransitGatewayVpcAttachmentsOutput
-    "DescribeTransitGatewayVpcAttachmentsResult"[debug from output] {
-    transit_gateway_vpc_attachments : Vec < TransitGatewayVpcAttachment >, next_token :
+    "DescribeTransitGatewayVpcAttachmentsResult"[from output] {
+    transit_gateway_vpc_attachments = Vec < TransitGatewayVpcAttachment >, next_token :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTransitGatewaysOutput {
     /// Information about the transit gateways.
@@ -5575,10 +5551,10 @@ pub struct DescribeTransitGatewaysOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTransitGatewaysOutput "DescribeTransitGatewaysResult"[debug from output] {
-    transit_gateways : Vec < TransitGateway >, next_token : String } { _meta }
+    DescribeTransitGatewaysOutput "DescribeTransitGatewaysResult"[from output] {
+    transit_gateways = Vec < TransitGateway >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTrunkInterfaceAssociationsOutput {
     /// Information about the trunk associations.
@@ -5589,11 +5565,10 @@ pub struct DescribeTrunkInterfaceAssociationsOutput {
 }
 rboto::__structure!(
     DescribeTrunkInterfaceAssociationsOutput
-    "DescribeTrunkInterfaceAssociationsResult"[debug from output] {
-    interface_associations : Vec < TrunkInterfaceAssociation >, next_token : String } {
-    _meta }
+    "DescribeTrunkInterfaceAssociationsResult"[from output] { interface_associations =
+    Vec < TrunkInterfaceAssociation >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVerifiedAccessEndpointsOutput {
     /// Details about the Verified Access endpoints.
@@ -5603,11 +5578,11 @@ pub struct DescribeVerifiedAccessEndpointsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeVerifiedAccessEndpointsOutput "DescribeVerifiedAccessEndpointsResult"[debug
-    from output] { verified_access_endpoints : Vec < VerifiedAccessEndpoint >, next_token
-    : String } { _meta }
+    DescribeVerifiedAccessEndpointsOutput "DescribeVerifiedAccessEndpointsResult"[from
+    output] { verified_access_endpoints = Vec < VerifiedAccessEndpoint >, next_token :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVerifiedAccessGroupsOutput {
     /// Details about the Verified Access groups.
@@ -5617,11 +5592,11 @@ pub struct DescribeVerifiedAccessGroupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeVerifiedAccessGroupsOutput "DescribeVerifiedAccessGroupsResult"[debug from
-    output] { verified_access_groups : Vec < VerifiedAccessGroup >, next_token : String }
-    { _meta }
+    DescribeVerifiedAccessGroupsOutput "DescribeVerifiedAccessGroupsResult"[from output]
+    { verified_access_groups = Vec < VerifiedAccessGroup >, next_token : String } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVerifiedAccessInstanceLoggingConfigurationsOutput {
     /// The logging configuration for the Verified Access instances.
@@ -5632,11 +5607,11 @@ pub struct DescribeVerifiedAccessInstanceLoggingConfigurationsOutput {
 }
 rboto::__structure!(
     DescribeVerifiedAccessInstanceLoggingConfigurationsOutput
-    "DescribeVerifiedAccessInstanceLoggingConfigurationsResult"[debug from output] {
-    logging_configurations : Vec < VerifiedAccessInstanceLoggingConfiguration >,
+    "DescribeVerifiedAccessInstanceLoggingConfigurationsResult"[from output] {
+    logging_configurations = Vec < VerifiedAccessInstanceLoggingConfiguration >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVerifiedAccessInstancesOutput {
     /// Details about the Verified Access instances.
@@ -5646,11 +5621,11 @@ pub struct DescribeVerifiedAccessInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeVerifiedAccessInstancesOutput "DescribeVerifiedAccessInstancesResult"[debug
-    from output] { verified_access_instances : Vec < VerifiedAccessInstance >, next_token
-    : String } { _meta }
+    DescribeVerifiedAccessInstancesOutput "DescribeVerifiedAccessInstancesResult"[from
+    output] { verified_access_instances = Vec < VerifiedAccessInstance >, next_token :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVerifiedAccessTrustProvidersOutput {
     /// Details about the Verified Access trust providers.
@@ -5661,11 +5636,11 @@ pub struct DescribeVerifiedAccessTrustProvidersOutput {
 }
 rboto::__structure!(
     DescribeVerifiedAccessTrustProvidersOutput
-    "DescribeVerifiedAccessTrustProvidersResult"[debug from output] {
-    verified_access_trust_providers : Vec < VerifiedAccessTrustProvider >, next_token :
+    "DescribeVerifiedAccessTrustProvidersResult"[from output] {
+    verified_access_trust_providers = Vec < VerifiedAccessTrustProvider >, next_token :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVolumeAttributeOutput {
     /// The state of `autoEnableIO` attribute.
@@ -5677,11 +5652,11 @@ pub struct DescribeVolumeAttributeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeVolumeAttributeOutput "DescribeVolumeAttributeResult"[debug from output] {
-    auto_enable_io : AttributeBooleanValue, product_codes : Vec < ProductCode >,
+    DescribeVolumeAttributeOutput "DescribeVolumeAttributeResult"[from output] {
+    auto_enable_io = AttributeBooleanValue, product_codes = Vec < ProductCode >,
     volume_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVolumeStatusOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
@@ -5691,10 +5666,10 @@ pub struct DescribeVolumeStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeVolumeStatusOutput "DescribeVolumeStatusResult"[debug from output] {
-    next_token : String, volume_statuses : Vec < VolumeStatusItem > } { _meta }
+    DescribeVolumeStatusOutput "DescribeVolumeStatusResult"[from output] { next_token :
+    String, volume_statuses = Vec < VolumeStatusItem > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVolumesModificationsOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
@@ -5704,11 +5679,10 @@ pub struct DescribeVolumesModificationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeVolumesModificationsOutput "DescribeVolumesModificationsResult"[debug from
-    output] { next_token : String, volumes_modifications : Vec < VolumeModification > } {
-    _meta }
+    DescribeVolumesModificationsOutput "DescribeVolumesModificationsResult"[from output]
+    { next_token : String, volumes_modifications = Vec < VolumeModification > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVolumesOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
@@ -5718,10 +5692,10 @@ pub struct DescribeVolumesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeVolumesOutput "DescribeVolumesResult"[debug from output] { next_token :
-    String, volumes : Vec < Volume > } { _meta }
+    DescribeVolumesOutput "DescribeVolumesResult"[from output] { next_token : String,
+    volumes = Vec < Volume > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVpcAttributeOutput {
     /// Indicates whether the instances launched in the VPC get DNS hostnames. If this attribute is `true`, instances in the VPC get DNS hostnames; otherwise, they do not.
@@ -5735,12 +5709,12 @@ pub struct DescribeVpcAttributeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeVpcAttributeOutput "DescribeVpcAttributeResult"[debug from output] {
-    enable_dns_hostnames : AttributeBooleanValue, enable_dns_support :
-    AttributeBooleanValue, enable_network_address_usage_metrics : AttributeBooleanValue,
+    DescribeVpcAttributeOutput "DescribeVpcAttributeResult"[from output] {
+    enable_dns_hostnames = AttributeBooleanValue, enable_dns_support =
+    AttributeBooleanValue, enable_network_address_usage_metrics = AttributeBooleanValue,
     vpc_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVpcBlockPublicAccessExclusionsOutput {
     /// Details related to the exclusions.
@@ -5751,11 +5725,11 @@ pub struct DescribeVpcBlockPublicAccessExclusionsOutput {
 }
 rboto::__structure!(
     DescribeVpcBlockPublicAccessExclusionsOutput
-    "DescribeVpcBlockPublicAccessExclusionsResult"[debug from output] {
-    vpc_block_public_access_exclusions : Vec < VpcBlockPublicAccessExclusion >,
+    "DescribeVpcBlockPublicAccessExclusionsResult"[from output] {
+    vpc_block_public_access_exclusions = Vec < VpcBlockPublicAccessExclusion >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVpcBlockPublicAccessOptionsOutput {
     /// Details related to the options.
@@ -5764,10 +5738,10 @@ pub struct DescribeVpcBlockPublicAccessOptionsOutput {
 }
 rboto::__structure!(
     DescribeVpcBlockPublicAccessOptionsOutput
-    "DescribeVpcBlockPublicAccessOptionsResult"[debug from output] {
-    vpc_block_public_access_options : VpcBlockPublicAccessOptions } { _meta }
+    "DescribeVpcBlockPublicAccessOptionsResult"[from output] {
+    vpc_block_public_access_options = VpcBlockPublicAccessOptions } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVpcClassicLinkDnsSupportOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
@@ -5777,10 +5751,10 @@ pub struct DescribeVpcClassicLinkDnsSupportOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeVpcClassicLinkDnsSupportOutput "DescribeVpcClassicLinkDnsSupportResult"[debug
-    from output] { next_token : String, vpcs : Vec < ClassicLinkDnsSupport > } { _meta }
+    DescribeVpcClassicLinkDnsSupportOutput "DescribeVpcClassicLinkDnsSupportResult"[from
+    output] { next_token : String, vpcs = Vec < ClassicLinkDnsSupport > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVpcClassicLinkOutput {
     /// The ClassicLink status of the VPCs.
@@ -5788,10 +5762,10 @@ pub struct DescribeVpcClassicLinkOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeVpcClassicLinkOutput "DescribeVpcClassicLinkResult"[debug from output] { vpcs
-    : Vec < VpcClassicLink > } { _meta }
+    DescribeVpcClassicLinkOutput "DescribeVpcClassicLinkResult"[from output] { vpcs = Vec
+    < VpcClassicLink > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVpcEncryptionControlsOutput {
     /// Information about the VPC Encryption Control configurations.
@@ -5801,11 +5775,11 @@ pub struct DescribeVpcEncryptionControlsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeVpcEncryptionControlsOutput "DescribeVpcEncryptionControlsResult"[debug from
-    output] { vpc_encryption_controls : Vec < VpcEncryptionControl >, next_token : String
+    DescribeVpcEncryptionControlsOutput "DescribeVpcEncryptionControlsResult"[from
+    output] { vpc_encryption_controls = Vec < VpcEncryptionControl >, next_token : String
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVpcEndpointAssociationsOutput {
     /// Details of the endpoint associations.
@@ -5815,11 +5789,11 @@ pub struct DescribeVpcEndpointAssociationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeVpcEndpointAssociationsOutput "DescribeVpcEndpointAssociationsResult"[debug
-    from output] { vpc_endpoint_associations : Vec < VpcEndpointAssociation >, next_token
-    : String } { _meta }
+    DescribeVpcEndpointAssociationsOutput "DescribeVpcEndpointAssociationsResult"[from
+    output] { vpc_endpoint_associations = Vec < VpcEndpointAssociation >, next_token :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVpcEndpointConnectionNotificationsOutput {
     /// The notifications.
@@ -5830,11 +5804,11 @@ pub struct DescribeVpcEndpointConnectionNotificationsOutput {
 }
 rboto::__structure!(
     DescribeVpcEndpointConnectionNotificationsOutput
-    "DescribeVpcEndpointConnectionNotificationsResult"[debug from output] {
-    connection_notification_set : Vec < ConnectionNotification >, next_token : String } {
+    "DescribeVpcEndpointConnectionNotificationsResult"[from output] {
+    connection_notification_set = Vec < ConnectionNotification >, next_token : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVpcEndpointConnectionsOutput {
     /// Information about the VPC endpoint connections.
@@ -5844,11 +5818,11 @@ pub struct DescribeVpcEndpointConnectionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeVpcEndpointConnectionsOutput "DescribeVpcEndpointConnectionsResult"[debug
-    from output] { vpc_endpoint_connections : Vec < VpcEndpointConnection >, next_token :
+    DescribeVpcEndpointConnectionsOutput "DescribeVpcEndpointConnectionsResult"[from
+    output] { vpc_endpoint_connections = Vec < VpcEndpointConnection >, next_token :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVpcEndpointServiceConfigurationsOutput {
     /// Information about the services.
@@ -5859,11 +5833,11 @@ pub struct DescribeVpcEndpointServiceConfigurationsOutput {
 }
 rboto::__structure!(
     DescribeVpcEndpointServiceConfigurationsOutput
-    "DescribeVpcEndpointServiceConfigurationsResult"[debug from output] {
-    service_configurations : Vec < ServiceConfiguration >, next_token : String } { _meta
+    "DescribeVpcEndpointServiceConfigurationsResult"[from output] {
+    service_configurations = Vec < ServiceConfiguration >, next_token : String } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVpcEndpointServicePermissionsOutput {
     /// Information about the allowed principals.
@@ -5874,10 +5848,10 @@ pub struct DescribeVpcEndpointServicePermissionsOutput {
 }
 rboto::__structure!(
     DescribeVpcEndpointServicePermissionsOutput
-    "DescribeVpcEndpointServicePermissionsResult"[debug from output] { allowed_principals
-    : Vec < AllowedPrincipal >, next_token : String } { _meta }
+    "DescribeVpcEndpointServicePermissionsResult"[from output] { allowed_principals = Vec
+    < AllowedPrincipal >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVpcEndpointServicesOutput {
     /// The supported services.
@@ -5889,11 +5863,11 @@ pub struct DescribeVpcEndpointServicesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeVpcEndpointServicesOutput "DescribeVpcEndpointServicesResult"[debug from
-    output] { service_names : Vec < String >, service_details : Vec < ServiceDetail >,
-    next_token : String } { _meta }
+    DescribeVpcEndpointServicesOutput "DescribeVpcEndpointServicesResult"[from output] {
+    service_names = Vec < String >, service_details = Vec < ServiceDetail >, next_token :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVpcEndpointsOutput {
     /// Information about the VPC endpoints.
@@ -5903,10 +5877,10 @@ pub struct DescribeVpcEndpointsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeVpcEndpointsOutput "DescribeVpcEndpointsResult"[debug from output] {
-    vpc_endpoints : Vec < VpcEndpoint >, next_token : String } { _meta }
+    DescribeVpcEndpointsOutput "DescribeVpcEndpointsResult"[from output] { vpc_endpoints
+    = Vec < VpcEndpoint >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVpcPeeringConnectionsOutput {
     /// Information about the VPC peering connections.
@@ -5916,11 +5890,11 @@ pub struct DescribeVpcPeeringConnectionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeVpcPeeringConnectionsOutput "DescribeVpcPeeringConnectionsResult"[debug from
-    output] { vpc_peering_connections : Vec < VpcPeeringConnection >, next_token : String
+    DescribeVpcPeeringConnectionsOutput "DescribeVpcPeeringConnectionsResult"[from
+    output] { vpc_peering_connections = Vec < VpcPeeringConnection >, next_token : String
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVpcsOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
@@ -5930,10 +5904,10 @@ pub struct DescribeVpcsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeVpcsOutput "DescribeVpcsResult"[debug from output] { next_token : String,
-    vpcs : Vec < Vpc > } { _meta }
+    DescribeVpcsOutput "DescribeVpcsResult"[from output] { next_token : String, vpcs =
+    Vec < Vpc > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVpnConcentratorsOutput {
     /// Information about the VPN concentrators.
@@ -5943,11 +5917,11 @@ pub struct DescribeVpnConcentratorsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeVpnConcentratorsOutput "DescribeVpnConcentratorsResult"[debug from output] {
-    vpn_concentrators : Vec < VpnConcentrator >, next_token : String } { _meta }
+    DescribeVpnConcentratorsOutput "DescribeVpnConcentratorsResult"[from output] {
+    vpn_concentrators = Vec < VpnConcentrator >, next_token : String } { _meta }
 );
 /// Contains the output of DescribeVpnConnections.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVpnConnectionsOutput {
     /// Information about one or more VPN connections.
@@ -5955,11 +5929,11 @@ pub struct DescribeVpnConnectionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeVpnConnectionsOutput "DescribeVpnConnectionsResult"[debug from output] {
-    vpn_connections : Vec < VpnConnection > } { _meta }
+    DescribeVpnConnectionsOutput "DescribeVpnConnectionsResult"[from output] {
+    vpn_connections = Vec < VpnConnection > } { _meta }
 );
 /// Contains the output of DescribeVpnGateways.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVpnGatewaysOutput {
     /// Information about one or more virtual private gateways.
@@ -5967,10 +5941,10 @@ pub struct DescribeVpnGatewaysOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeVpnGatewaysOutput "DescribeVpnGatewaysResult"[debug from output] {
-    vpn_gateways : Vec < VpnGateway > } { _meta }
+    DescribeVpnGatewaysOutput "DescribeVpnGatewaysResult"[from output] { vpn_gateways =
+    Vec < VpnGateway > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DetachClassicLinkVpcOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -5978,10 +5952,10 @@ pub struct DetachClassicLinkVpcOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DetachClassicLinkVpcOutput "DetachClassicLinkVpcResult"[debug from output] { return_
-    = bool } { _meta }
+    DetachClassicLinkVpcOutput "DetachClassicLinkVpcResult"[from output] { return_ = bool
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DetachImageWatermarkOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -5989,10 +5963,10 @@ pub struct DetachImageWatermarkOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DetachImageWatermarkOutput "DetachImageWatermarkResult"[debug from output] { return_
-    = bool } { _meta }
+    DetachImageWatermarkOutput "DetachImageWatermarkResult"[from output] { return_ = bool
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DetachVerifiedAccessTrustProviderOutput {
     /// Details about the Verified Access trust provider.
@@ -6003,11 +5977,11 @@ pub struct DetachVerifiedAccessTrustProviderOutput {
 }
 rboto::__structure!(
     DetachVerifiedAccessTrustProviderOutput
-    "DetachVerifiedAccessTrustProviderResult"[debug from output] {
-    verified_access_trust_provider : VerifiedAccessTrustProvider,
-    verified_access_instance : VerifiedAccessInstance } { _meta }
+    "DetachVerifiedAccessTrustProviderResult"[from output] {
+    verified_access_trust_provider = VerifiedAccessTrustProvider,
+    verified_access_instance = VerifiedAccessInstance } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableAddressTransferOutput {
     /// An Elastic IP address transfer.
@@ -6015,10 +5989,10 @@ pub struct DisableAddressTransferOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisableAddressTransferOutput "DisableAddressTransferResult"[debug from output] {
-    address_transfer : AddressTransfer } { _meta }
+    DisableAddressTransferOutput "DisableAddressTransferResult"[from output] {
+    address_transfer = AddressTransfer } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableAllowedImagesSettingsOutput {
     /// Returns `disabled` if the request succeeds; otherwise, it returns an error.
@@ -6026,11 +6000,10 @@ pub struct DisableAllowedImagesSettingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisableAllowedImagesSettingsOutput "DisableAllowedImagesSettingsResult"[debug from
-    output] { allowed_images_settings_state : AllowedImagesSettingsDisabledState } {
-    _meta }
+    DisableAllowedImagesSettingsOutput "DisableAllowedImagesSettingsResult"[from output]
+    { allowed_images_settings_state : AllowedImagesSettingsDisabledState } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableApplicationStatusCheckSuppressionOutput {
     /// The instances for which suppression was successfully disabled.
@@ -6041,11 +6014,11 @@ pub struct DisableApplicationStatusCheckSuppressionOutput {
 }
 rboto::__structure!(
     DisableApplicationStatusCheckSuppressionOutput
-    "DisableApplicationStatusCheckSuppressionResult"[debug from output] {
-    successful_results : Vec < SuccessfulSuppressionResponseObject >,
-    unsuccessful_results : Vec < UnsuccessfulSuppressionResponseObject > } { _meta }
+    "DisableApplicationStatusCheckSuppressionResult"[from output] { successful_results =
+    Vec < SuccessfulSuppressionResponseObject >, unsuccessful_results = Vec <
+    UnsuccessfulSuppressionResponseObject > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableAwsNetworkPerformanceMetricSubscriptionOutput {
     /// Indicates whether the unsubscribe action was successful.
@@ -6054,10 +6027,10 @@ pub struct DisableAwsNetworkPerformanceMetricSubscriptionOutput {
 }
 rboto::__structure!(
     DisableAwsNetworkPerformanceMetricSubscriptionOutput
-    "DisableAwsNetworkPerformanceMetricSubscriptionResult"[debug from output] { output =
-    bool } { _meta }
+    "DisableAwsNetworkPerformanceMetricSubscriptionResult"[from output] { output = bool }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableCapacityManagerOutput {
     /// The current status of Capacity Manager after the disable operation.
@@ -6067,11 +6040,11 @@ pub struct DisableCapacityManagerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisableCapacityManagerOutput "DisableCapacityManagerResult"[debug from output] {
+    DisableCapacityManagerOutput "DisableCapacityManagerResult"[from output] {
     capacity_manager_status : CapacityManagerStatus, organizations_access = bool } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableEbsEncryptionByDefaultOutput {
     /// The updated status of encryption by default.
@@ -6079,10 +6052,10 @@ pub struct DisableEbsEncryptionByDefaultOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisableEbsEncryptionByDefaultOutput "DisableEbsEncryptionByDefaultResult"[debug from
+    DisableEbsEncryptionByDefaultOutput "DisableEbsEncryptionByDefaultResult"[from
     output] { ebs_encryption_by_default = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableFastLaunchOutput {
     /// The ID of the image for which Windows fast launch was disabled.
@@ -6106,14 +6079,14 @@ pub struct DisableFastLaunchOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisableFastLaunchOutput "DisableFastLaunchResult"[debug from output] { image_id :
-    String, resource_type : FastLaunchResourceType, snapshot_configuration :
-    FastLaunchSnapshotConfigurationResponse, launch_template :
+    DisableFastLaunchOutput "DisableFastLaunchResult"[from output] { image_id : String,
+    resource_type : FastLaunchResourceType, snapshot_configuration =
+    FastLaunchSnapshotConfigurationResponse, launch_template =
     FastLaunchLaunchTemplateSpecificationResponse, max_parallel_launches = i32, owner_id
     : String, state : FastLaunchStateCode, state_transition_reason : String,
     state_transition_time : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableFastSnapshotRestoresOutput {
     /// Information about the snapshots for which fast snapshot restores were successfully disabled.
@@ -6123,11 +6096,11 @@ pub struct DisableFastSnapshotRestoresOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisableFastSnapshotRestoresOutput "DisableFastSnapshotRestoresResult"[debug from
-    output] { successful : Vec < DisableFastSnapshotRestoreSuccessItem >, unsuccessful :
-    Vec < DisableFastSnapshotRestoreErrorItem > } { _meta }
+    DisableFastSnapshotRestoresOutput "DisableFastSnapshotRestoresResult"[from output] {
+    successful = Vec < DisableFastSnapshotRestoreSuccessItem >, unsuccessful = Vec <
+    DisableFastSnapshotRestoreErrorItem > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableImageBlockPublicAccessOutput {
     /// Returns `unblocked` if the request succeeds; otherwise, it returns an error.
@@ -6135,11 +6108,11 @@ pub struct DisableImageBlockPublicAccessOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisableImageBlockPublicAccessOutput "DisableImageBlockPublicAccessResult"[debug from
+    DisableImageBlockPublicAccessOutput "DisableImageBlockPublicAccessResult"[from
     output] { image_block_public_access_state : ImageBlockPublicAccessDisabledState } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableImageDeprecationOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -6147,10 +6120,10 @@ pub struct DisableImageDeprecationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisableImageDeprecationOutput "DisableImageDeprecationResult"[debug from output] {
-    return_ = bool } { _meta }
+    DisableImageDeprecationOutput "DisableImageDeprecationResult"[from output] { return_
+    = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableImageDeregistrationProtectionOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -6159,10 +6132,10 @@ pub struct DisableImageDeregistrationProtectionOutput {
 }
 rboto::__structure!(
     DisableImageDeregistrationProtectionOutput
-    "DisableImageDeregistrationProtectionResult"[debug from output] { return_ : String }
-    { _meta }
+    "DisableImageDeregistrationProtectionResult"[from output] { return_ : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableImageOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -6170,10 +6143,9 @@ pub struct DisableImageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisableImageOutput "DisableImageResult"[debug from output] { return_ = bool } { _meta
-    }
+    DisableImageOutput "DisableImageResult"[from output] { return_ = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableInstanceSqlHaStandbyDetectionsOutput {
     /// Information about the instances that were disabled from SQL Server High Availability standby detection monitoring.
@@ -6182,10 +6154,10 @@ pub struct DisableInstanceSqlHaStandbyDetectionsOutput {
 }
 rboto::__structure!(
     DisableInstanceSqlHaStandbyDetectionsOutput
-    "DisableInstanceSqlHaStandbyDetectionsResult"[debug from output] { instances : Vec <
+    "DisableInstanceSqlHaStandbyDetectionsResult"[from output] { instances = Vec <
     RegisteredInstance > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableIpamOrganizationAdminAccountOutput {
     /// The result of disabling the IPAM account.
@@ -6194,10 +6166,9 @@ pub struct DisableIpamOrganizationAdminAccountOutput {
 }
 rboto::__structure!(
     DisableIpamOrganizationAdminAccountOutput
-    "DisableIpamOrganizationAdminAccountResult"[debug from output] { success = bool } {
-    _meta }
+    "DisableIpamOrganizationAdminAccountResult"[from output] { success = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableIpamPolicyOutput {
     /// Returns true if the IPAM policy was successfully disabled.
@@ -6205,10 +6176,10 @@ pub struct DisableIpamPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisableIpamPolicyOutput "DisableIpamPolicyResult"[debug from output] { return_ = bool
-    } { _meta }
+    DisableIpamPolicyOutput "DisableIpamPolicyResult"[from output] { return_ = bool } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableRouteServerPropagationOutput {
     /// Information about the disabled route server propagation.
@@ -6216,10 +6187,10 @@ pub struct DisableRouteServerPropagationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisableRouteServerPropagationOutput "DisableRouteServerPropagationResult"[debug from
-    output] { route_server_propagation : RouteServerPropagation } { _meta }
+    DisableRouteServerPropagationOutput "DisableRouteServerPropagationResult"[from
+    output] { route_server_propagation = RouteServerPropagation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableSerialConsoleAccessOutput {
     /// If `true`, access to the EC2 serial console of all instances is enabled for your account. If `false`, access to the EC2 serial console of all instances is disabled for your account.
@@ -6227,10 +6198,10 @@ pub struct DisableSerialConsoleAccessOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisableSerialConsoleAccessOutput "DisableSerialConsoleAccessResult"[debug from
-    output] { serial_console_access_enabled = bool } { _meta }
+    DisableSerialConsoleAccessOutput "DisableSerialConsoleAccessResult"[from output] {
+    serial_console_access_enabled = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableSnapshotBlockPublicAccessOutput {
     /// Returns `unblocked` if the request succeeds.
@@ -6238,10 +6209,10 @@ pub struct DisableSnapshotBlockPublicAccessOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisableSnapshotBlockPublicAccessOutput "DisableSnapshotBlockPublicAccessResult"[debug
-    from output] { state : SnapshotBlockPublicAccessState } { _meta }
+    DisableSnapshotBlockPublicAccessOutput "DisableSnapshotBlockPublicAccessResult"[from
+    output] { state : SnapshotBlockPublicAccessState } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableTransitGatewayRouteTablePropagationOutput {
     /// Information about route propagation.
@@ -6250,10 +6221,10 @@ pub struct DisableTransitGatewayRouteTablePropagationOutput {
 }
 rboto::__structure!(
     DisableTransitGatewayRouteTablePropagationOutput
-    "DisableTransitGatewayRouteTablePropagationResult"[debug from output] { propagation :
+    "DisableTransitGatewayRouteTablePropagationResult"[from output] { propagation =
     TransitGatewayPropagation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableVpcClassicLinkDnsSupportOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -6261,10 +6232,10 @@ pub struct DisableVpcClassicLinkDnsSupportOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisableVpcClassicLinkDnsSupportOutput "DisableVpcClassicLinkDnsSupportResult"[debug
-    from output] { return_ = bool } { _meta }
+    DisableVpcClassicLinkDnsSupportOutput "DisableVpcClassicLinkDnsSupportResult"[from
+    output] { return_ = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableVpcClassicLinkOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -6272,10 +6243,10 @@ pub struct DisableVpcClassicLinkOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisableVpcClassicLinkOutput "DisableVpcClassicLinkResult"[debug from output] {
-    return_ = bool } { _meta }
+    DisableVpcClassicLinkOutput "DisableVpcClassicLinkResult"[from output] { return_ =
+    bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateApplicationStatusCheckOutput {
     /// The associations that were successfully removed.
@@ -6286,11 +6257,11 @@ pub struct DisassociateApplicationStatusCheckOutput {
 }
 rboto::__structure!(
     DisassociateApplicationStatusCheckOutput
-    "DisassociateApplicationStatusCheckResult"[debug from output] { successful_results :
-    Vec < SuccessfulAssociationResponseObject >, unsuccessful_results : Vec <
+    "DisassociateApplicationStatusCheckResult"[from output] { successful_results = Vec <
+    SuccessfulAssociationResponseObject >, unsuccessful_results = Vec <
     UnsuccessfulAssociationResponseObject > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateCapacityReservationBillingOwnerOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -6299,10 +6270,10 @@ pub struct DisassociateCapacityReservationBillingOwnerOutput {
 }
 rboto::__structure!(
     DisassociateCapacityReservationBillingOwnerOutput
-    "DisassociateCapacityReservationBillingOwnerResult"[debug from output] { return_ =
-    bool } { _meta }
+    "DisassociateCapacityReservationBillingOwnerResult"[from output] { return_ = bool } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateClientVpnTargetNetworkOutput {
     /// The ID of the target network association.
@@ -6313,10 +6284,10 @@ pub struct DisassociateClientVpnTargetNetworkOutput {
 }
 rboto::__structure!(
     DisassociateClientVpnTargetNetworkOutput
-    "DisassociateClientVpnTargetNetworkResult"[debug from output] { association_id :
-    String, status : AssociationStatus } { _meta }
+    "DisassociateClientVpnTargetNetworkResult"[from output] { association_id : String,
+    status = AssociationStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateEnclaveCertificateIamRoleOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -6325,10 +6296,10 @@ pub struct DisassociateEnclaveCertificateIamRoleOutput {
 }
 rboto::__structure!(
     DisassociateEnclaveCertificateIamRoleOutput
-    "DisassociateEnclaveCertificateIamRoleResult"[debug from output] { return_ = bool } {
-    _meta }
+    "DisassociateEnclaveCertificateIamRoleResult"[from output] { return_ = bool } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateIamInstanceProfileOutput {
     /// Information about the IAM instance profile association.
@@ -6336,11 +6307,11 @@ pub struct DisassociateIamInstanceProfileOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisassociateIamInstanceProfileOutput "DisassociateIamInstanceProfileResult"[debug
-    from output] { iam_instance_profile_association : IamInstanceProfileAssociation } {
-    _meta }
+    DisassociateIamInstanceProfileOutput "DisassociateIamInstanceProfileResult"[from
+    output] { iam_instance_profile_association = IamInstanceProfileAssociation } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateInstanceEventWindowOutput {
     /// Information about the event window.
@@ -6348,10 +6319,10 @@ pub struct DisassociateInstanceEventWindowOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisassociateInstanceEventWindowOutput "DisassociateInstanceEventWindowResult"[debug
-    from output] { instance_event_window : InstanceEventWindow } { _meta }
+    DisassociateInstanceEventWindowOutput "DisassociateInstanceEventWindowResult"[from
+    output] { instance_event_window = InstanceEventWindow } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateIpamByoasnOutput {
     /// An ASN and BYOIP CIDR association.
@@ -6359,10 +6330,10 @@ pub struct DisassociateIpamByoasnOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisassociateIpamByoasnOutput "DisassociateIpamByoasnResult"[debug from output] {
-    asn_association : AsnAssociation } { _meta }
+    DisassociateIpamByoasnOutput "DisassociateIpamByoasnResult"[from output] {
+    asn_association = AsnAssociation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateIpamResourceDiscoveryOutput {
     /// A resource discovery association.
@@ -6371,10 +6342,10 @@ pub struct DisassociateIpamResourceDiscoveryOutput {
 }
 rboto::__structure!(
     DisassociateIpamResourceDiscoveryOutput
-    "DisassociateIpamResourceDiscoveryResult"[debug from output] {
-    ipam_resource_discovery_association : IpamResourceDiscoveryAssociation } { _meta }
+    "DisassociateIpamResourceDiscoveryResult"[from output] {
+    ipam_resource_discovery_association = IpamResourceDiscoveryAssociation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateKmsKeyIdOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -6382,10 +6353,10 @@ pub struct DisassociateKmsKeyIdOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisassociateKmsKeyIdOutput "DisassociateKmsKeyIdResult"[debug from output] { return_
-    = bool } { _meta }
+    DisassociateKmsKeyIdOutput "DisassociateKmsKeyIdResult"[from output] { return_ = bool
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateNatGatewayAddressOutput {
     /// The ID of the NAT gateway.
@@ -6395,11 +6366,11 @@ pub struct DisassociateNatGatewayAddressOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisassociateNatGatewayAddressOutput "DisassociateNatGatewayAddressResult"[debug from
-    output] { nat_gateway_id : String, nat_gateway_addresses : Vec < NatGatewayAddress >
+    DisassociateNatGatewayAddressOutput "DisassociateNatGatewayAddressResult"[from
+    output] { nat_gateway_id : String, nat_gateway_addresses = Vec < NatGatewayAddress >
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateNetworkingFlexCostAllocationPolicyOutput {
     /// The IDs of the policy associations that were removed.
@@ -6412,11 +6383,11 @@ pub struct DisassociateNetworkingFlexCostAllocationPolicyOutput {
 }
 rboto::__structure!(
     DisassociateNetworkingFlexCostAllocationPolicyOutput
-    "DisassociateNetworkingFlexCostAllocationPolicyResult"[debug from output] {
-    fca_policy_disassociations : Vec < String >, fca_policy_disassociation_failures : Vec
+    "DisassociateNetworkingFlexCostAllocationPolicyResult"[from output] {
+    fca_policy_disassociations = Vec < String >, fca_policy_disassociation_failures = Vec
     < FlexCostAllocationOperationFailure > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateRouteServerOutput {
     /// Information about the disassociated route server.
@@ -6424,10 +6395,10 @@ pub struct DisassociateRouteServerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisassociateRouteServerOutput "DisassociateRouteServerResult"[debug from output] {
-    route_server_association : RouteServerAssociation } { _meta }
+    DisassociateRouteServerOutput "DisassociateRouteServerResult"[from output] {
+    route_server_association = RouteServerAssociation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateSecurityGroupVpcOutput {
     /// The state of the disassociation.
@@ -6435,10 +6406,10 @@ pub struct DisassociateSecurityGroupVpcOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisassociateSecurityGroupVpcOutput "DisassociateSecurityGroupVpcResult"[debug from
-    output] { state : SecurityGroupVpcAssociationState } { _meta }
+    DisassociateSecurityGroupVpcOutput "DisassociateSecurityGroupVpcResult"[from output]
+    { state : SecurityGroupVpcAssociationState } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateSubnetCidrBlockOutput {
     /// Information about the IPv6 CIDR block association.
@@ -6448,11 +6419,11 @@ pub struct DisassociateSubnetCidrBlockOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisassociateSubnetCidrBlockOutput "DisassociateSubnetCidrBlockResult"[debug from
-    output] { ipv6_cidr_block_association : SubnetIpv6CidrBlockAssociation, subnet_id :
-    String } { _meta }
+    DisassociateSubnetCidrBlockOutput "DisassociateSubnetCidrBlockResult"[from output] {
+    ipv6_cidr_block_association = SubnetIpv6CidrBlockAssociation, subnet_id : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateTransitGatewayMulticastDomainOutput {
     /// Information about the association.
@@ -6461,10 +6432,10 @@ pub struct DisassociateTransitGatewayMulticastDomainOutput {
 }
 rboto::__structure!(
     DisassociateTransitGatewayMulticastDomainOutput
-    "DisassociateTransitGatewayMulticastDomainResult"[debug from output] { associations :
+    "DisassociateTransitGatewayMulticastDomainResult"[from output] { associations =
     TransitGatewayMulticastDomainAssociations } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateTransitGatewayPolicyTableOutput {
     /// Returns details about the transit gateway policy table disassociation.
@@ -6473,10 +6444,10 @@ pub struct DisassociateTransitGatewayPolicyTableOutput {
 }
 rboto::__structure!(
     DisassociateTransitGatewayPolicyTableOutput
-    "DisassociateTransitGatewayPolicyTableResult"[debug from output] { association :
+    "DisassociateTransitGatewayPolicyTableResult"[from output] { association =
     TransitGatewayPolicyTableAssociation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateTransitGatewayRouteTableOutput {
     /// Information about the association.
@@ -6485,10 +6456,10 @@ pub struct DisassociateTransitGatewayRouteTableOutput {
 }
 rboto::__structure!(
     DisassociateTransitGatewayRouteTableOutput
-    "DisassociateTransitGatewayRouteTableResult"[debug from output] { association :
+    "DisassociateTransitGatewayRouteTableResult"[from output] { association =
     TransitGatewayAssociation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateTrunkInterfaceOutput {
     /// Is `true` if the request succeeds and an error otherwise.
@@ -6498,10 +6469,10 @@ pub struct DisassociateTrunkInterfaceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisassociateTrunkInterfaceOutput "DisassociateTrunkInterfaceResult"[debug from
-    output] { return_ = bool, client_token : String } { _meta }
+    DisassociateTrunkInterfaceOutput "DisassociateTrunkInterfaceResult"[from output] {
+    return_ = bool, client_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateVpcCidrBlockOutput {
     /// Information about the IPv6 CIDR block association.
@@ -6513,11 +6484,11 @@ pub struct DisassociateVpcCidrBlockOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisassociateVpcCidrBlockOutput "DisassociateVpcCidrBlockResult"[debug from output] {
-    ipv6_cidr_block_association : VpcIpv6CidrBlockAssociation, cidr_block_association :
+    DisassociateVpcCidrBlockOutput "DisassociateVpcCidrBlockResult"[from output] {
+    ipv6_cidr_block_association = VpcIpv6CidrBlockAssociation, cidr_block_association =
     VpcCidrBlockAssociation, vpc_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableAddressTransferOutput {
     /// An Elastic IP address transfer.
@@ -6525,10 +6496,10 @@ pub struct EnableAddressTransferOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableAddressTransferOutput "EnableAddressTransferResult"[debug from output] {
-    address_transfer : AddressTransfer } { _meta }
+    EnableAddressTransferOutput "EnableAddressTransferResult"[from output] {
+    address_transfer = AddressTransfer } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableAllowedImagesSettingsOutput {
     /// Returns `enabled` or `audit-mode` if the request succeeds; otherwise, it returns an error.
@@ -6536,11 +6507,10 @@ pub struct EnableAllowedImagesSettingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableAllowedImagesSettingsOutput "EnableAllowedImagesSettingsResult"[debug from
-    output] { allowed_images_settings_state : AllowedImagesSettingsEnabledState } { _meta
-    }
+    EnableAllowedImagesSettingsOutput "EnableAllowedImagesSettingsResult"[from output] {
+    allowed_images_settings_state : AllowedImagesSettingsEnabledState } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableApplicationStatusCheckSuppressionOutput {
     /// The instances for which suppression was successfully enabled.
@@ -6551,11 +6521,11 @@ pub struct EnableApplicationStatusCheckSuppressionOutput {
 }
 rboto::__structure!(
     EnableApplicationStatusCheckSuppressionOutput
-    "EnableApplicationStatusCheckSuppressionResult"[debug from output] {
-    successful_results : Vec < SuccessfulSuppressionResponseObject >,
-    unsuccessful_results : Vec < UnsuccessfulSuppressionResponseObject > } { _meta }
+    "EnableApplicationStatusCheckSuppressionResult"[from output] { successful_results =
+    Vec < SuccessfulSuppressionResponseObject >, unsuccessful_results = Vec <
+    UnsuccessfulSuppressionResponseObject > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableAwsNetworkPerformanceMetricSubscriptionOutput {
     /// Indicates whether the subscribe action was successful.
@@ -6564,10 +6534,10 @@ pub struct EnableAwsNetworkPerformanceMetricSubscriptionOutput {
 }
 rboto::__structure!(
     EnableAwsNetworkPerformanceMetricSubscriptionOutput
-    "EnableAwsNetworkPerformanceMetricSubscriptionResult"[debug from output] { output =
-    bool } { _meta }
+    "EnableAwsNetworkPerformanceMetricSubscriptionResult"[from output] { output = bool }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableCapacityManagerOutput {
     /// The current status of Capacity Manager after the enable operation.
@@ -6577,11 +6547,11 @@ pub struct EnableCapacityManagerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableCapacityManagerOutput "EnableCapacityManagerResult"[debug from output] {
+    EnableCapacityManagerOutput "EnableCapacityManagerResult"[from output] {
     capacity_manager_status : CapacityManagerStatus, organizations_access = bool } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableEbsEncryptionByDefaultOutput {
     /// The updated status of encryption by default.
@@ -6589,10 +6559,10 @@ pub struct EnableEbsEncryptionByDefaultOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableEbsEncryptionByDefaultOutput "EnableEbsEncryptionByDefaultResult"[debug from
-    output] { ebs_encryption_by_default = bool } { _meta }
+    EnableEbsEncryptionByDefaultOutput "EnableEbsEncryptionByDefaultResult"[from output]
+    { ebs_encryption_by_default = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableFastLaunchOutput {
     /// The image ID that identifies the AMI for which Windows fast launch was enabled.
@@ -6616,14 +6586,14 @@ pub struct EnableFastLaunchOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableFastLaunchOutput "EnableFastLaunchResult"[debug from output] { image_id :
-    String, resource_type : FastLaunchResourceType, snapshot_configuration :
-    FastLaunchSnapshotConfigurationResponse, launch_template :
+    EnableFastLaunchOutput "EnableFastLaunchResult"[from output] { image_id : String,
+    resource_type : FastLaunchResourceType, snapshot_configuration =
+    FastLaunchSnapshotConfigurationResponse, launch_template =
     FastLaunchLaunchTemplateSpecificationResponse, max_parallel_launches = i32, owner_id
     : String, state : FastLaunchStateCode, state_transition_reason : String,
     state_transition_time : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableFastSnapshotRestoresOutput {
     /// Information about the snapshots for which fast snapshot restores were successfully enabled.
@@ -6633,11 +6603,11 @@ pub struct EnableFastSnapshotRestoresOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableFastSnapshotRestoresOutput "EnableFastSnapshotRestoresResult"[debug from
-    output] { successful : Vec < EnableFastSnapshotRestoreSuccessItem >, unsuccessful :
-    Vec < EnableFastSnapshotRestoreErrorItem > } { _meta }
+    EnableFastSnapshotRestoresOutput "EnableFastSnapshotRestoresResult"[from output] {
+    successful = Vec < EnableFastSnapshotRestoreSuccessItem >, unsuccessful = Vec <
+    EnableFastSnapshotRestoreErrorItem > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableImageBlockPublicAccessOutput {
     /// Returns `block-new-sharing` if the request succeeds; otherwise, it returns an error.
@@ -6645,11 +6615,10 @@ pub struct EnableImageBlockPublicAccessOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableImageBlockPublicAccessOutput "EnableImageBlockPublicAccessResult"[debug from
-    output] { image_block_public_access_state : ImageBlockPublicAccessEnabledState } {
-    _meta }
+    EnableImageBlockPublicAccessOutput "EnableImageBlockPublicAccessResult"[from output]
+    { image_block_public_access_state : ImageBlockPublicAccessEnabledState } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableImageDeprecationOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -6657,10 +6626,10 @@ pub struct EnableImageDeprecationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableImageDeprecationOutput "EnableImageDeprecationResult"[debug from output] {
-    return_ = bool } { _meta }
+    EnableImageDeprecationOutput "EnableImageDeprecationResult"[from output] { return_ =
+    bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableImageDeregistrationProtectionOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -6669,10 +6638,10 @@ pub struct EnableImageDeregistrationProtectionOutput {
 }
 rboto::__structure!(
     EnableImageDeregistrationProtectionOutput
-    "EnableImageDeregistrationProtectionResult"[debug from output] { return_ : String } {
-    _meta }
+    "EnableImageDeregistrationProtectionResult"[from output] { return_ : String } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableImageOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -6680,9 +6649,9 @@ pub struct EnableImageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableImageOutput "EnableImageResult"[debug from output] { return_ = bool } { _meta }
+    EnableImageOutput "EnableImageResult"[from output] { return_ = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableInstanceSqlHaStandbyDetectionsOutput {
     /// Information about the instances that were enabled for SQL Server High Availability standby detection monitoring.
@@ -6691,10 +6660,10 @@ pub struct EnableInstanceSqlHaStandbyDetectionsOutput {
 }
 rboto::__structure!(
     EnableInstanceSqlHaStandbyDetectionsOutput
-    "EnableInstanceSqlHaStandbyDetectionsResult"[debug from output] { instances : Vec <
+    "EnableInstanceSqlHaStandbyDetectionsResult"[from output] { instances = Vec <
     RegisteredInstance > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableIpamInternetRegistryAssociationOutput {
     /// Information about the enabled internet registry association.
@@ -6703,10 +6672,10 @@ pub struct EnableIpamInternetRegistryAssociationOutput {
 }
 rboto::__structure!(
     EnableIpamInternetRegistryAssociationOutput
-    "EnableIpamInternetRegistryAssociationResult"[debug from output] {
-    ipam_internet_registry_association : IpamInternetRegistryAssociation } { _meta }
+    "EnableIpamInternetRegistryAssociationResult"[from output] {
+    ipam_internet_registry_association = IpamInternetRegistryAssociation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableIpamOrganizationAdminAccountOutput {
     /// The result of enabling the IPAM account.
@@ -6715,10 +6684,9 @@ pub struct EnableIpamOrganizationAdminAccountOutput {
 }
 rboto::__structure!(
     EnableIpamOrganizationAdminAccountOutput
-    "EnableIpamOrganizationAdminAccountResult"[debug from output] { success = bool } {
-    _meta }
+    "EnableIpamOrganizationAdminAccountResult"[from output] { success = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableIpamPolicyOutput {
     /// The ID of the IPAM policy that was enabled.
@@ -6726,10 +6694,10 @@ pub struct EnableIpamPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableIpamPolicyOutput "EnableIpamPolicyResult"[debug from output] { ipam_policy_id :
+    EnableIpamPolicyOutput "EnableIpamPolicyResult"[from output] { ipam_policy_id :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableReachabilityAnalyzerOrganizationSharingOutput {
     /// Returns `true` if the request succeeds; otherwise, returns an error.
@@ -6738,10 +6706,10 @@ pub struct EnableReachabilityAnalyzerOrganizationSharingOutput {
 }
 rboto::__structure!(
     EnableReachabilityAnalyzerOrganizationSharingOutput
-    "EnableReachabilityAnalyzerOrganizationSharingResult"[debug from output] {
-    return_value = bool } { _meta }
+    "EnableReachabilityAnalyzerOrganizationSharingResult"[from output] { return_value =
+    bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableRouteServerPropagationOutput {
     /// Information about the enabled route server propagation.
@@ -6749,10 +6717,10 @@ pub struct EnableRouteServerPropagationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableRouteServerPropagationOutput "EnableRouteServerPropagationResult"[debug from
-    output] { route_server_propagation : RouteServerPropagation } { _meta }
+    EnableRouteServerPropagationOutput "EnableRouteServerPropagationResult"[from output]
+    { route_server_propagation = RouteServerPropagation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableSerialConsoleAccessOutput {
     /// If `true`, access to the EC2 serial console of all instances is enabled for your account. If `false`, access to the EC2 serial console of all instances is disabled for your account.
@@ -6760,10 +6728,10 @@ pub struct EnableSerialConsoleAccessOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableSerialConsoleAccessOutput "EnableSerialConsoleAccessResult"[debug from output]
-    { serial_console_access_enabled = bool } { _meta }
+    EnableSerialConsoleAccessOutput "EnableSerialConsoleAccessResult"[from output] {
+    serial_console_access_enabled = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableSnapshotBlockPublicAccessOutput {
     /// The state of block public access for snapshots for the account and Region. Returns either `block-all-sharing` or `block-new-sharing` if the request succeeds.
@@ -6771,10 +6739,10 @@ pub struct EnableSnapshotBlockPublicAccessOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableSnapshotBlockPublicAccessOutput "EnableSnapshotBlockPublicAccessResult"[debug
-    from output] { state : SnapshotBlockPublicAccessState } { _meta }
+    EnableSnapshotBlockPublicAccessOutput "EnableSnapshotBlockPublicAccessResult"[from
+    output] { state : SnapshotBlockPublicAccessState } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableTransitGatewayRouteTablePropagationOutput {
     /// Information about route propagation.
@@ -6783,10 +6751,10 @@ pub struct EnableTransitGatewayRouteTablePropagationOutput {
 }
 rboto::__structure!(
     EnableTransitGatewayRouteTablePropagationOutput
-    "EnableTransitGatewayRouteTablePropagationResult"[debug from output] { propagation :
+    "EnableTransitGatewayRouteTablePropagationResult"[from output] { propagation =
     TransitGatewayPropagation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableVpcClassicLinkDnsSupportOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -6794,10 +6762,10 @@ pub struct EnableVpcClassicLinkDnsSupportOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableVpcClassicLinkDnsSupportOutput "EnableVpcClassicLinkDnsSupportResult"[debug
-    from output] { return_ = bool } { _meta }
+    EnableVpcClassicLinkDnsSupportOutput "EnableVpcClassicLinkDnsSupportResult"[from
+    output] { return_ = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableVpcClassicLinkOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -6805,10 +6773,10 @@ pub struct EnableVpcClassicLinkOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableVpcClassicLinkOutput "EnableVpcClassicLinkResult"[debug from output] { return_
-    = bool } { _meta }
+    EnableVpcClassicLinkOutput "EnableVpcClassicLinkResult"[from output] { return_ = bool
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExportClientVpnClientCertificateRevocationListOutput {
     /// Information about the client certificate revocation list.
@@ -6819,11 +6787,11 @@ pub struct ExportClientVpnClientCertificateRevocationListOutput {
 }
 rboto::__structure!(
     ExportClientVpnClientCertificateRevocationListOutput
-    "ExportClientVpnClientCertificateRevocationListResult"[debug from output] {
-    certificate_revocation_list : String, status : ClientCertificateRevocationListStatus
+    "ExportClientVpnClientCertificateRevocationListResult"[from output] {
+    certificate_revocation_list : String, status = ClientCertificateRevocationListStatus
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExportClientVpnClientConfigurationOutput {
     /// The contents of the Client VPN endpoint configuration file.
@@ -6832,10 +6800,10 @@ pub struct ExportClientVpnClientConfigurationOutput {
 }
 rboto::__structure!(
     ExportClientVpnClientConfigurationOutput
-    "ExportClientVpnClientConfigurationResult"[debug from output] { client_configuration
-    : String } { _meta }
+    "ExportClientVpnClientConfigurationResult"[from output] { client_configuration :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExportImageOutput {
     /// A description of the image being exported.
@@ -6861,13 +6829,13 @@ pub struct ExportImageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ExportImageOutput "ExportImageResult"[debug from output] { description : String,
+    ExportImageOutput "ExportImageResult"[from output] { description : String,
     disk_image_format : DiskImageFormat, export_image_task_id : String, image_id :
-    String, role_name : String, progress : String, s3_export_location :
-    ExportTaskS3Location, status : String, status_message : String, tags : Vec < Tag > }
+    String, role_name : String, progress : String, s3_export_location =
+    ExportTaskS3Location, status : String, status_message : String, tags = Vec < Tag > }
     { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExportTransitGatewayRoutesOutput {
     /// The URL of the exported file in Amazon S3. For example, s3://*bucket_name*/VPCTransitGateway/TransitGatewayRouteTables/*file_name*.
@@ -6875,10 +6843,10 @@ pub struct ExportTransitGatewayRoutesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ExportTransitGatewayRoutesOutput "ExportTransitGatewayRoutesResult"[debug from
-    output] { s3_location : String } { _meta }
+    ExportTransitGatewayRoutesOutput "ExportTransitGatewayRoutesResult"[from output] {
+    s3_location : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExportVerifiedAccessInstanceClientConfigurationOutput {
     /// The version.
@@ -6901,13 +6869,13 @@ pub struct ExportVerifiedAccessInstanceClientConfigurationOutput {
 }
 rboto::__structure!(
     ExportVerifiedAccessInstanceClientConfigurationOutput
-    "ExportVerifiedAccessInstanceClientConfigurationResult"[debug from output] { version
-    : String, verified_access_instance_id : String, region : String,
-    device_trust_providers : Vec < DeviceTrustProviderType >, user_trust_provider :
-    VerifiedAccessInstanceUserTrustProviderClientConfiguration, open_vpn_configurations :
+    "ExportVerifiedAccessInstanceClientConfigurationResult"[from output] { version :
+    String, verified_access_instance_id : String, region : String, device_trust_providers
+    = Vec < DeviceTrustProviderType >, user_trust_provider =
+    VerifiedAccessInstanceUserTrustProviderClientConfiguration, open_vpn_configurations =
     Vec < VerifiedAccessInstanceOpenVpnClientConfiguration > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetActiveVpnTunnelStatusOutput {
     /// Information about the current security configuration of the VPN tunnel.
@@ -6915,10 +6883,10 @@ pub struct GetActiveVpnTunnelStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetActiveVpnTunnelStatusOutput "GetActiveVpnTunnelStatusResult"[debug from output] {
-    active_vpn_tunnel_status : ActiveVpnTunnelStatus } { _meta }
+    GetActiveVpnTunnelStatusOutput "GetActiveVpnTunnelStatusResult"[from output] {
+    active_vpn_tunnel_status = ActiveVpnTunnelStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAllowedImagesSettingsOutput {
     /// The current state of the Allowed AMIs setting at the account level in the specified Amazon Web Services Region.
@@ -6930,11 +6898,10 @@ pub struct GetAllowedImagesSettingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetAllowedImagesSettingsOutput "GetAllowedImagesSettingsResult"[debug from output] {
-    state : String, image_criteria : Vec < ImageCriterion >, managed_by : ManagedBy } {
-    _meta }
+    GetAllowedImagesSettingsOutput "GetAllowedImagesSettingsResult"[from output] { state
+    : String, image_criteria = Vec < ImageCriterion >, managed_by : ManagedBy } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAssociatedEnclaveCertificateIamRolesOutput {
     /// Information about the associated IAM roles.
@@ -6943,10 +6910,10 @@ pub struct GetAssociatedEnclaveCertificateIamRolesOutput {
 }
 rboto::__structure!(
     GetAssociatedEnclaveCertificateIamRolesOutput
-    "GetAssociatedEnclaveCertificateIamRolesResult"[debug from output] { associated_roles
-    : Vec < AssociatedRole > } { _meta }
+    "GetAssociatedEnclaveCertificateIamRolesResult"[from output] { associated_roles = Vec
+    < AssociatedRole > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAssociatedIpv6PoolCidrsOutput {
     /// Information about the IPv6 CIDR block associations.
@@ -6956,11 +6923,10 @@ pub struct GetAssociatedIpv6PoolCidrsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetAssociatedIpv6PoolCidrsOutput "GetAssociatedIpv6PoolCidrsResult"[debug from
-    output] { ipv6_cidr_associations : Vec < Ipv6CidrAssociation >, next_token : String }
-    { _meta }
+    GetAssociatedIpv6PoolCidrsOutput "GetAssociatedIpv6PoolCidrsResult"[from output] {
+    ipv6_cidr_associations = Vec < Ipv6CidrAssociation >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAwsNetworkPerformanceDataOutput {
     /// The list of data responses.
@@ -6970,10 +6936,10 @@ pub struct GetAwsNetworkPerformanceDataOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetAwsNetworkPerformanceDataOutput "GetAwsNetworkPerformanceDataResult"[debug from
-    output] { data_responses : Vec < DataResponse >, next_token : String } { _meta }
+    GetAwsNetworkPerformanceDataOutput "GetAwsNetworkPerformanceDataResult"[from output]
+    { data_responses = Vec < DataResponse >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCapacityManagerAttributesOutput {
     /// The current status of Capacity Manager.
@@ -6993,13 +6959,13 @@ pub struct GetCapacityManagerAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetCapacityManagerAttributesOutput "GetCapacityManagerAttributesResult"[debug from
-    output] { capacity_manager_status : CapacityManagerStatus, organizations_access =
-    bool, data_export_count = i32, ingestion_status : IngestionStatus,
-    ingestion_status_message : String, earliest_datapoint_timestamp : rboto::DateTime,
-    latest_datapoint_timestamp : rboto::DateTime } { _meta }
+    GetCapacityManagerAttributesOutput "GetCapacityManagerAttributesResult"[from output]
+    { capacity_manager_status : CapacityManagerStatus, organizations_access = bool,
+    data_export_count = i32, ingestion_status : IngestionStatus, ingestion_status_message
+    : String, earliest_datapoint_timestamp : rboto::DateTime, latest_datapoint_timestamp
+    : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCapacityManagerMetricDataOutput {
     /// The metric data points returned by the query. Each result contains dimension values, timestamp, and metric values with their associated statistics.
@@ -7009,11 +6975,10 @@ pub struct GetCapacityManagerMetricDataOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetCapacityManagerMetricDataOutput "GetCapacityManagerMetricDataResult"[debug from
-    output] { metric_data_results : Vec < MetricDataResult >, next_token : String } {
-    _meta }
+    GetCapacityManagerMetricDataOutput "GetCapacityManagerMetricDataResult"[from output]
+    { metric_data_results = Vec < MetricDataResult >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCapacityManagerMetricDimensionsOutput {
     /// The available dimension combinations that have data within the specified time range and filters.
@@ -7024,11 +6989,10 @@ pub struct GetCapacityManagerMetricDimensionsOutput {
 }
 rboto::__structure!(
     GetCapacityManagerMetricDimensionsOutput
-    "GetCapacityManagerMetricDimensionsResult"[debug from output] {
-    metric_dimension_results : Vec < CapacityManagerDimension >, next_token : String } {
-    _meta }
+    "GetCapacityManagerMetricDimensionsResult"[from output] { metric_dimension_results =
+    Vec < CapacityManagerDimension >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCapacityManagerMonitoredTagKeysOutput {
     /// The list of tag keys being monitored by Capacity Manager, including their current status and metadata.
@@ -7039,11 +7003,10 @@ pub struct GetCapacityManagerMonitoredTagKeysOutput {
 }
 rboto::__structure!(
     GetCapacityManagerMonitoredTagKeysOutput
-    "GetCapacityManagerMonitoredTagKeysResult"[debug from output] {
-    capacity_manager_tag_keys : Vec < CapacityManagerMonitoredTagKey >, next_token :
-    String } { _meta }
+    "GetCapacityManagerMonitoredTagKeysResult"[from output] { capacity_manager_tag_keys =
+    Vec < CapacityManagerMonitoredTagKey >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCapacityManagerSupportabilityScoresOutput {
     /// The score for all instance type and Availability Zone combinations in the request together. A `high` aggregate score with lower individual scores means that no single combination can support the full request, but the combinations together can.
@@ -7056,11 +7019,11 @@ pub struct GetCapacityManagerSupportabilityScoresOutput {
 }
 rboto::__structure!(
     GetCapacityManagerSupportabilityScoresOutput
-    "GetCapacityManagerSupportabilityScoresResult"[debug from output] { aggregate_score :
-    SupportabilityScore, capacity_manager_supportability_scores : Vec <
+    "GetCapacityManagerSupportabilityScoresResult"[from output] { aggregate_score :
+    SupportabilityScore, capacity_manager_supportability_scores = Vec <
     CapacityManagerSupportabilityScore > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCapacityReservationUsageOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
@@ -7086,14 +7049,14 @@ pub struct GetCapacityReservationUsageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetCapacityReservationUsageOutput "GetCapacityReservationUsageResult"[debug from
-    output] { next_token : String, capacity_reservation_id : String, instance_type :
-    String, total_instance_count = i32, available_instance_count = i32, state :
-    CapacityReservationState, instance_usages : Vec < InstanceUsage >, interruptible =
-    bool, interruptible_capacity_allocation : InterruptibleCapacityAllocation,
-    interruption_info : InterruptionInfo } { _meta }
+    GetCapacityReservationUsageOutput "GetCapacityReservationUsageResult"[from output] {
+    next_token : String, capacity_reservation_id : String, instance_type : String,
+    total_instance_count = i32, available_instance_count = i32, state :
+    CapacityReservationState, instance_usages = Vec < InstanceUsage >, interruptible =
+    bool, interruptible_capacity_allocation = InterruptibleCapacityAllocation,
+    interruption_info = InterruptionInfo } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetClientVpnEndpointAuthorizationPolicyOutput {
     /// The ID of the Client VPN endpoint.
@@ -7110,12 +7073,12 @@ pub struct GetClientVpnEndpointAuthorizationPolicyOutput {
 }
 rboto::__structure!(
     GetClientVpnEndpointAuthorizationPolicyOutput
-    "GetClientVpnEndpointAuthorizationPolicyResult"[debug from output] {
-    client_vpn_endpoint_id : String, policy_document : String, description : String,
-    shadow_mode : ClientVpnAuthorizationPolicyShadowMode, status :
-    ClientVpnAuthorizationPolicyStatus } { _meta }
+    "GetClientVpnEndpointAuthorizationPolicyResult"[from output] { client_vpn_endpoint_id
+    : String, policy_document : String, description : String, shadow_mode :
+    ClientVpnAuthorizationPolicyShadowMode, status : ClientVpnAuthorizationPolicyStatus }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCoipPoolUsageOutput {
     /// The ID of the customer-owned address pool.
@@ -7129,11 +7092,11 @@ pub struct GetCoipPoolUsageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetCoipPoolUsageOutput "GetCoipPoolUsageResult"[debug from output] { coip_pool_id :
-    String, coip_address_usages : Vec < CoipAddressUsage >, local_gateway_route_table_id
-    : String, next_token : String } { _meta }
+    GetCoipPoolUsageOutput "GetCoipPoolUsageResult"[from output] { coip_pool_id : String,
+    coip_address_usages = Vec < CoipAddressUsage >, local_gateway_route_table_id :
+    String, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetConsoleOutputOutput {
     /// The ID of the instance.
@@ -7145,10 +7108,10 @@ pub struct GetConsoleOutputOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetConsoleOutputOutput "GetConsoleOutputResult"[debug from output] { instance_id :
-    String, timestamp : rboto::DateTime, output : String } { _meta }
+    GetConsoleOutputOutput "GetConsoleOutputResult"[from output] { instance_id : String,
+    timestamp : rboto::DateTime, output : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetConsoleScreenshotOutput {
     /// The data that comprises the image.
@@ -7158,10 +7121,10 @@ pub struct GetConsoleScreenshotOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetConsoleScreenshotOutput "GetConsoleScreenshotResult"[debug from output] {
-    image_data : String, instance_id : String } { _meta }
+    GetConsoleScreenshotOutput "GetConsoleScreenshotResult"[from output] { image_data :
+    String, instance_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDeclarativePoliciesReportSummaryOutput {
     /// The ID of the report.
@@ -7186,13 +7149,13 @@ pub struct GetDeclarativePoliciesReportSummaryOutput {
 }
 rboto::__structure!(
     GetDeclarativePoliciesReportSummaryOutput
-    "GetDeclarativePoliciesReportSummaryResult"[debug from output] { report_id : String,
+    "GetDeclarativePoliciesReportSummaryResult"[from output] { report_id : String,
     s3_bucket : String, s3_prefix : String, target_id : String, start_time :
     rboto::DateTime, end_time : rboto::DateTime, number_of_accounts = i32,
-    number_of_failed_accounts = i32, attribute_summaries : Vec < AttributeSummary > } {
+    number_of_failed_accounts = i32, attribute_summaries = Vec < AttributeSummary > } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDefaultCreditSpecificationOutput {
     /// The default credit option for CPU usage of the instance family.
@@ -7200,11 +7163,11 @@ pub struct GetDefaultCreditSpecificationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDefaultCreditSpecificationOutput "GetDefaultCreditSpecificationResult"[debug from
-    output] { instance_family_credit_specification : InstanceFamilyCreditSpecification }
+    GetDefaultCreditSpecificationOutput "GetDefaultCreditSpecificationResult"[from
+    output] { instance_family_credit_specification = InstanceFamilyCreditSpecification }
     { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetEbsDefaultKmsKeyIdOutput {
     /// The Amazon Resource Name (ARN) of the default KMS key for encryption by default.
@@ -7212,10 +7175,10 @@ pub struct GetEbsDefaultKmsKeyIdOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetEbsDefaultKmsKeyIdOutput "GetEbsDefaultKmsKeyIdResult"[debug from output] {
-    kms_key_id : String } { _meta }
+    GetEbsDefaultKmsKeyIdOutput "GetEbsDefaultKmsKeyIdResult"[from output] { kms_key_id :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetEbsEncryptionByDefaultOutput {
     /// Indicates whether encryption by default is enabled.
@@ -7225,10 +7188,10 @@ pub struct GetEbsEncryptionByDefaultOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetEbsEncryptionByDefaultOutput "GetEbsEncryptionByDefaultResult"[debug from output]
-    { ebs_encryption_by_default = bool, sse_type : SseType } { _meta }
+    GetEbsEncryptionByDefaultOutput "GetEbsEncryptionByDefaultResult"[from output] {
+    ebs_encryption_by_default = bool, sse_type : SseType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetEnabledIpamPolicyOutput {
     /// Indicates whether the IPAM policy is enabled.
@@ -7240,11 +7203,11 @@ pub struct GetEnabledIpamPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetEnabledIpamPolicyOutput "GetEnabledIpamPolicyResult"[debug from output] {
+    GetEnabledIpamPolicyOutput "GetEnabledIpamPolicyResult"[from output] {
     ipam_policy_enabled = bool, ipam_policy_id : String, managed_by : IpamPolicyManagedBy
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetFlowLogsIntegrationTemplateOutput {
     /// The generated CloudFormation template.
@@ -7252,10 +7215,10 @@ pub struct GetFlowLogsIntegrationTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetFlowLogsIntegrationTemplateOutput "GetFlowLogsIntegrationTemplateResult"[debug
-    from output] { result : String } { _meta }
+    GetFlowLogsIntegrationTemplateOutput "GetFlowLogsIntegrationTemplateResult"[from
+    output] { result : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetGroupsForCapacityReservationOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
@@ -7265,11 +7228,11 @@ pub struct GetGroupsForCapacityReservationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetGroupsForCapacityReservationOutput "GetGroupsForCapacityReservationResult"[debug
-    from output] { next_token : String, capacity_reservation_groups : Vec <
+    GetGroupsForCapacityReservationOutput "GetGroupsForCapacityReservationResult"[from
+    output] { next_token : String, capacity_reservation_groups = Vec <
     CapacityReservationGroup > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetHostReservationPurchasePreviewOutput {
     /// The currency in which the `totalUpfrontPrice` and `totalHourlyPrice` amounts are specified. At this time, the only supported currency is `USD`.
@@ -7284,11 +7247,11 @@ pub struct GetHostReservationPurchasePreviewOutput {
 }
 rboto::__structure!(
     GetHostReservationPurchasePreviewOutput
-    "GetHostReservationPurchasePreviewResult"[debug from output] { currency_code :
-    CurrencyCodeValues, purchase : Vec < Purchase >, total_hourly_price : String,
+    "GetHostReservationPurchasePreviewResult"[from output] { currency_code :
+    CurrencyCodeValues, purchase = Vec < Purchase >, total_hourly_price : String,
     total_upfront_price : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetImageAncestryOutput {
     /// A list of entries in the AMI ancestry chain, from the specified AMI to the root AMI.
@@ -7296,10 +7259,10 @@ pub struct GetImageAncestryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetImageAncestryOutput "GetImageAncestryResult"[debug from output] {
-    image_ancestry_entries : Vec < ImageAncestryEntry > } { _meta }
+    GetImageAncestryOutput "GetImageAncestryResult"[from output] { image_ancestry_entries
+    = Vec < ImageAncestryEntry > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetImageBlockPublicAccessStateOutput {
     /// The current state of block public access for AMIs at the account level in the specified Amazon Web Services Region.
@@ -7309,11 +7272,11 @@ pub struct GetImageBlockPublicAccessStateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetImageBlockPublicAccessStateOutput "GetImageBlockPublicAccessStateResult"[debug
-    from output] { image_block_public_access_state : String, managed_by : ManagedBy } {
-    _meta }
+    GetImageBlockPublicAccessStateOutput "GetImageBlockPublicAccessStateResult"[from
+    output] { image_block_public_access_state : String, managed_by : ManagedBy } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetImageFindingsOutput {
     /// The Amazon Inspector findings for the AMI.
@@ -7323,10 +7286,10 @@ pub struct GetImageFindingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetImageFindingsOutput "GetImageFindingsResult"[debug from output] { image_findings :
-    Vec < ImageFinding >, next_token : String } { _meta }
+    GetImageFindingsOutput "GetImageFindingsResult"[from output] { image_findings = Vec <
+    ImageFinding >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetInstanceMetadataDefaultsOutput {
     /// The account-level default IMDS settings.
@@ -7334,8 +7297,8 @@ pub struct GetInstanceMetadataDefaultsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetInstanceMetadataDefaultsOutput "GetInstanceMetadataDefaultsResult"[debug from
-    output] { account_level : InstanceMetadataDefaultsResponse } { _meta }
+    GetInstanceMetadataDefaultsOutput "GetInstanceMetadataDefaultsResult"[from output] {
+    account_level = InstanceMetadataDefaultsResponse } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -7355,7 +7318,7 @@ rboto::__structure!(
     instance_id : String, key_type : EkPubKeyType, key_format : EkPubKeyFormat, key_value
     : String[sensitive] } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetInstanceTypesFromInstanceRequirementsOutput {
     /// The instance types with the specified instance attributes.
@@ -7366,8 +7329,8 @@ pub struct GetInstanceTypesFromInstanceRequirementsOutput {
 }
 rboto::__structure!(
     GetInstanceTypesFromInstanceRequirementsOutput
-    "GetInstanceTypesFromInstanceRequirementsResult"[debug from output] { instance_types
-    : Vec < InstanceTypeInfoFromInstanceRequirements >, next_token : String } { _meta }
+    "GetInstanceTypesFromInstanceRequirementsResult"[from output] { instance_types = Vec
+    < InstanceTypeInfoFromInstanceRequirements >, next_token : String } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -7382,7 +7345,7 @@ rboto::__structure!(
     GetInstanceUefiDataOutput "GetInstanceUefiDataResult"[debug from output] {
     instance_id : String, uefi_data : String[sensitive] } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIpamAddressHistoryOutput {
     /// A historical record for a CIDR within an IPAM scope. If the CIDR is associated with an EC2 instance, you will see an object in the response for the instance and one for the network interface.
@@ -7392,10 +7355,10 @@ pub struct GetIpamAddressHistoryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetIpamAddressHistoryOutput "GetIpamAddressHistoryResult"[debug from output] {
-    history_records : Vec < IpamAddressHistoryRecord >, next_token : String } { _meta }
+    GetIpamAddressHistoryOutput "GetIpamAddressHistoryResult"[from output] {
+    history_records = Vec < IpamAddressHistoryRecord >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIpamDiscoveredAccountsOutput {
     /// Discovered accounts.
@@ -7405,11 +7368,11 @@ pub struct GetIpamDiscoveredAccountsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetIpamDiscoveredAccountsOutput "GetIpamDiscoveredAccountsResult"[debug from output]
-    { ipam_discovered_accounts : Vec < IpamDiscoveredAccount >, next_token : String } {
+    GetIpamDiscoveredAccountsOutput "GetIpamDiscoveredAccountsResult"[from output] {
+    ipam_discovered_accounts = Vec < IpamDiscoveredAccount >, next_token : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIpamDiscoveredPublicAddressesOutput {
     /// IPAM discovered public addresses.
@@ -7421,11 +7384,11 @@ pub struct GetIpamDiscoveredPublicAddressesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetIpamDiscoveredPublicAddressesOutput "GetIpamDiscoveredPublicAddressesResult"[debug
-    from output] { ipam_discovered_public_addresses : Vec < IpamDiscoveredPublicAddress
-    >, oldest_sample_time : rboto::DateTime, next_token : String } { _meta }
+    GetIpamDiscoveredPublicAddressesOutput "GetIpamDiscoveredPublicAddressesResult"[from
+    output] { ipam_discovered_public_addresses = Vec < IpamDiscoveredPublicAddress >,
+    oldest_sample_time : rboto::DateTime, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIpamDiscoveredResourceCidrsOutput {
     /// Discovered resource CIDRs.
@@ -7435,11 +7398,11 @@ pub struct GetIpamDiscoveredResourceCidrsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetIpamDiscoveredResourceCidrsOutput "GetIpamDiscoveredResourceCidrsResult"[debug
-    from output] { ipam_discovered_resource_cidrs : Vec < IpamDiscoveredResourceCidr >,
+    GetIpamDiscoveredResourceCidrsOutput "GetIpamDiscoveredResourceCidrsResult"[from
+    output] { ipam_discovered_resource_cidrs = Vec < IpamDiscoveredResourceCidr >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIpamDiscoveredRoutesOutput {
     /// The discovered BGP routes.
@@ -7449,10 +7412,10 @@ pub struct GetIpamDiscoveredRoutesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetIpamDiscoveredRoutesOutput "GetIpamDiscoveredRoutesResult"[debug from output] {
-    ipam_discovered_routes : Vec < IpamDiscoveredRoute >, next_token : String } { _meta }
+    GetIpamDiscoveredRoutesOutput "GetIpamDiscoveredRoutesResult"[from output] {
+    ipam_discovered_routes = Vec < IpamDiscoveredRoute >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIpamInternetRegistryAssociationAsnsOutput {
     /// The token to use to retrieve the next page of results.
@@ -7465,11 +7428,11 @@ pub struct GetIpamInternetRegistryAssociationAsnsOutput {
 }
 rboto::__structure!(
     GetIpamInternetRegistryAssociationAsnsOutput
-    "GetIpamInternetRegistryAssociationAsnsResult"[debug from output] { next_token :
-    String, ipam_internet_registry_association_asns : Vec <
-    IpamInternetRegistryAssociationAsn > } { _meta }
+    "GetIpamInternetRegistryAssociationAsnsResult"[from output] { next_token : String,
+    ipam_internet_registry_association_asns = Vec < IpamInternetRegistryAssociationAsn >
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIpamInternetRegistryAssociationCidrsOutput {
     /// The token to use to retrieve the next page of results.
@@ -7482,11 +7445,11 @@ pub struct GetIpamInternetRegistryAssociationCidrsOutput {
 }
 rboto::__structure!(
     GetIpamInternetRegistryAssociationCidrsOutput
-    "GetIpamInternetRegistryAssociationCidrsResult"[debug from output] { next_token :
-    String, ipam_internet_registry_association_cidrs : Vec <
-    IpamInternetRegistryAssociationCidr > } { _meta }
+    "GetIpamInternetRegistryAssociationCidrsResult"[from output] { next_token : String,
+    ipam_internet_registry_association_cidrs = Vec < IpamInternetRegistryAssociationCidr
+    > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIpamPolicyAllocationRulesOutput {
     /// The IPAM policy documents containing the allocation rules.
@@ -7496,11 +7459,10 @@ pub struct GetIpamPolicyAllocationRulesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetIpamPolicyAllocationRulesOutput "GetIpamPolicyAllocationRulesResult"[debug from
-    output] { ipam_policy_documents : Vec < IpamPolicyDocument >, next_token : String } {
-    _meta }
+    GetIpamPolicyAllocationRulesOutput "GetIpamPolicyAllocationRulesResult"[from output]
+    { ipam_policy_documents = Vec < IpamPolicyDocument >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIpamPolicyOrganizationTargetsOutput {
     /// The IDs of the Amazon Web Services Organizations targets.
@@ -7510,11 +7472,11 @@ pub struct GetIpamPolicyOrganizationTargetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetIpamPolicyOrganizationTargetsOutput "GetIpamPolicyOrganizationTargetsResult"[debug
-    from output] { organization_targets : Vec < IpamPolicyOrganizationTarget >,
-    next_token : String } { _meta }
+    GetIpamPolicyOrganizationTargetsOutput "GetIpamPolicyOrganizationTargetsResult"[from
+    output] { organization_targets = Vec < IpamPolicyOrganizationTarget >, next_token :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIpamPoolAllocationsOutput {
     /// The IPAM pool allocations you want information on.
@@ -7524,10 +7486,10 @@ pub struct GetIpamPoolAllocationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetIpamPoolAllocationsOutput "GetIpamPoolAllocationsResult"[debug from output] {
-    ipam_pool_allocations : Vec < IpamPoolAllocation >, next_token : String } { _meta }
+    GetIpamPoolAllocationsOutput "GetIpamPoolAllocationsResult"[from output] {
+    ipam_pool_allocations = Vec < IpamPoolAllocation >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIpamPoolCidrsOutput {
     /// Information about the CIDRs provisioned to an IPAM pool.
@@ -7537,10 +7499,10 @@ pub struct GetIpamPoolCidrsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetIpamPoolCidrsOutput "GetIpamPoolCidrsResult"[debug from output] { ipam_pool_cidrs
-    : Vec < IpamPoolCidr >, next_token : String } { _meta }
+    GetIpamPoolCidrsOutput "GetIpamPoolCidrsResult"[from output] { ipam_pool_cidrs = Vec
+    < IpamPoolCidr >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIpamPrefixListResolverRulesOutput {
     /// The CIDR selection rules for the IPAM prefix list resolver.
@@ -7550,11 +7512,10 @@ pub struct GetIpamPrefixListResolverRulesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetIpamPrefixListResolverRulesOutput "GetIpamPrefixListResolverRulesResult"[debug
-    from output] { rules : Vec < IpamPrefixListResolverRule >, next_token : String } {
-    _meta }
+    GetIpamPrefixListResolverRulesOutput "GetIpamPrefixListResolverRulesResult"[from
+    output] { rules = Vec < IpamPrefixListResolverRule >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIpamPrefixListResolverVersionEntriesOutput {
     /// The CIDR entries for the specified resolver version.
@@ -7565,10 +7526,10 @@ pub struct GetIpamPrefixListResolverVersionEntriesOutput {
 }
 rboto::__structure!(
     GetIpamPrefixListResolverVersionEntriesOutput
-    "GetIpamPrefixListResolverVersionEntriesResult"[debug from output] { entries : Vec <
+    "GetIpamPrefixListResolverVersionEntriesResult"[from output] { entries = Vec <
     IpamPrefixListResolverVersionEntry >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIpamPrefixListResolverVersionsOutput {
     /// Information about the IPAM prefix list resolver versions.
@@ -7579,11 +7540,11 @@ pub struct GetIpamPrefixListResolverVersionsOutput {
 }
 rboto::__structure!(
     GetIpamPrefixListResolverVersionsOutput
-    "GetIpamPrefixListResolverVersionsResult"[debug from output] {
-    ipam_prefix_list_resolver_versions : Vec < IpamPrefixListResolverVersion >,
+    "GetIpamPrefixListResolverVersionsResult"[from output] {
+    ipam_prefix_list_resolver_versions = Vec < IpamPrefixListResolverVersion >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIpamResourceCidrsOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
@@ -7593,10 +7554,10 @@ pub struct GetIpamResourceCidrsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetIpamResourceCidrsOutput "GetIpamResourceCidrsResult"[debug from output] {
-    next_token : String, ipam_resource_cidrs : Vec < IpamResourceCidr > } { _meta }
+    GetIpamResourceCidrsOutput "GetIpamResourceCidrsResult"[from output] { next_token :
+    String, ipam_resource_cidrs = Vec < IpamResourceCidr > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIpamRouteOriginAuthorizationsOutput {
     /// The Route Origin Authorizations published to the RPKI.
@@ -7606,11 +7567,11 @@ pub struct GetIpamRouteOriginAuthorizationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetIpamRouteOriginAuthorizationsOutput "GetIpamRouteOriginAuthorizationsResult"[debug
-    from output] { ipam_route_origin_authorizations : Vec <
-    IpamRouteOriginAuthorizationInfo >, next_token : String } { _meta }
+    GetIpamRouteOriginAuthorizationsOutput "GetIpamRouteOriginAuthorizationsResult"[from
+    output] { ipam_route_origin_authorizations = Vec < IpamRouteOriginAuthorizationInfo
+    >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIpamRouteProtectionFindingsOutput {
     /// The ID of the IPAM.
@@ -7622,11 +7583,11 @@ pub struct GetIpamRouteProtectionFindingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetIpamRouteProtectionFindingsOutput "GetIpamRouteProtectionFindingsResult"[debug
-    from output] { ipam_id : String, route_protection_findings : Vec <
+    GetIpamRouteProtectionFindingsOutput "GetIpamRouteProtectionFindingsResult"[from
+    output] { ipam_id : String, route_protection_findings = Vec <
     IpamRouteProtectionFinding >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIpamRoutingPolicyRegistrationDeltasOutput {
     /// The routing policy registration deltas.
@@ -7639,11 +7600,11 @@ pub struct GetIpamRoutingPolicyRegistrationDeltasOutput {
 }
 rboto::__structure!(
     GetIpamRoutingPolicyRegistrationDeltasOutput
-    "GetIpamRoutingPolicyRegistrationDeltasResult"[debug from output] {
-    ipam_routing_policy_registration_deltas : Vec < IpamRoutingPolicyRegistrationDelta >,
+    "GetIpamRoutingPolicyRegistrationDeltasResult"[from output] {
+    ipam_routing_policy_registration_deltas = Vec < IpamRoutingPolicyRegistrationDelta >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIpamRoutingPolicyRegistrationsOutput {
     /// The routing policy registrations.
@@ -7654,11 +7615,11 @@ pub struct GetIpamRoutingPolicyRegistrationsOutput {
 }
 rboto::__structure!(
     GetIpamRoutingPolicyRegistrationsOutput
-    "GetIpamRoutingPolicyRegistrationsResult"[debug from output] {
-    ipam_routing_policy_registrations : Vec < IpamRoutingPolicyRegistration >, next_token
+    "GetIpamRoutingPolicyRegistrationsResult"[from output] {
+    ipam_routing_policy_registrations = Vec < IpamRoutingPolicyRegistration >, next_token
     : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetLaunchTemplateDataOutput {
     /// The instance data.
@@ -7666,10 +7627,10 @@ pub struct GetLaunchTemplateDataOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetLaunchTemplateDataOutput "GetLaunchTemplateDataResult"[debug from output] {
-    launch_template_data : ResponseLaunchTemplateData } { _meta }
+    GetLaunchTemplateDataOutput "GetLaunchTemplateDataResult"[from output] {
+    launch_template_data = ResponseLaunchTemplateData } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetManagedPrefixListAssociationsOutput {
     /// Information about the associations.
@@ -7679,11 +7640,11 @@ pub struct GetManagedPrefixListAssociationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetManagedPrefixListAssociationsOutput "GetManagedPrefixListAssociationsResult"[debug
-    from output] { prefix_list_associations : Vec < PrefixListAssociation >, next_token :
+    GetManagedPrefixListAssociationsOutput "GetManagedPrefixListAssociationsResult"[from
+    output] { prefix_list_associations = Vec < PrefixListAssociation >, next_token :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetManagedPrefixListEntriesOutput {
     /// Information about the prefix list entries.
@@ -7693,10 +7654,10 @@ pub struct GetManagedPrefixListEntriesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetManagedPrefixListEntriesOutput "GetManagedPrefixListEntriesResult"[debug from
-    output] { entries : Vec < PrefixListEntry >, next_token : String } { _meta }
+    GetManagedPrefixListEntriesOutput "GetManagedPrefixListEntriesResult"[from output] {
+    entries = Vec < PrefixListEntry >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetManagedResourceVisibilityOutput {
     /// The managed resource visibility settings for the account.
@@ -7704,10 +7665,10 @@ pub struct GetManagedResourceVisibilityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetManagedResourceVisibilityOutput "GetManagedResourceVisibilityResult"[debug from
-    output] { visibility : ManagedResourceVisibilitySettings } { _meta }
+    GetManagedResourceVisibilityOutput "GetManagedResourceVisibilityResult"[from output]
+    { visibility = ManagedResourceVisibilitySettings } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetNetworkInsightsAccessScopeAnalysisFindingsOutput {
     /// The ID of the Network Access Scope analysis.
@@ -7722,12 +7683,12 @@ pub struct GetNetworkInsightsAccessScopeAnalysisFindingsOutput {
 }
 rboto::__structure!(
     GetNetworkInsightsAccessScopeAnalysisFindingsOutput
-    "GetNetworkInsightsAccessScopeAnalysisFindingsResult"[debug from output] {
+    "GetNetworkInsightsAccessScopeAnalysisFindingsResult"[from output] {
     network_insights_access_scope_analysis_id : String, analysis_status : AnalysisStatus,
-    analysis_findings : Vec < AccessScopeAnalysisFinding >, next_token : String } { _meta
+    analysis_findings = Vec < AccessScopeAnalysisFinding >, next_token : String } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetNetworkInsightsAccessScopeContentOutput {
     /// The Network Access Scope content.
@@ -7736,10 +7697,10 @@ pub struct GetNetworkInsightsAccessScopeContentOutput {
 }
 rboto::__structure!(
     GetNetworkInsightsAccessScopeContentOutput
-    "GetNetworkInsightsAccessScopeContentResult"[debug from output] {
-    network_insights_access_scope_content : NetworkInsightsAccessScopeContent } { _meta }
+    "GetNetworkInsightsAccessScopeContentResult"[from output] {
+    network_insights_access_scope_content = NetworkInsightsAccessScopeContent } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetNetworkingFlexCostAllocationPolicyVersionsOutput {
     /// Information about the policy versions.
@@ -7748,8 +7709,8 @@ pub struct GetNetworkingFlexCostAllocationPolicyVersionsOutput {
 }
 rboto::__structure!(
     GetNetworkingFlexCostAllocationPolicyVersionsOutput
-    "GetNetworkingFlexCostAllocationPolicyVersionsResult"[debug from output] {
-    fca_policy_versions : Vec < FlexCostAllocationPolicyVersion > } { _meta }
+    "GetNetworkingFlexCostAllocationPolicyVersionsResult"[from output] {
+    fca_policy_versions = Vec < FlexCostAllocationPolicyVersion > } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -7767,7 +7728,7 @@ rboto::__structure!(
     String, timestamp : rboto::DateTime, password_data : String[sensitive] } { _meta }
 );
 /// Contains the output of GetReservedInstancesExchangeQuote.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetReservedInstancesExchangeQuoteOutput {
     /// The currency of the transaction.
@@ -7792,15 +7753,14 @@ pub struct GetReservedInstancesExchangeQuoteOutput {
 }
 rboto::__structure!(
     GetReservedInstancesExchangeQuoteOutput
-    "GetReservedInstancesExchangeQuoteResult"[debug from output] { currency_code :
-    String, is_valid_exchange = bool, output_reserved_instances_will_expire_at :
-    rboto::DateTime, payment_due : String, reserved_instance_value_rollup :
-    ReservationValue, reserved_instance_value_set : Vec <
-    ReservedInstanceReservationValue >, target_configuration_value_rollup :
-    ReservationValue, target_configuration_value_set : Vec < TargetReservationValue >,
-    validation_failure_reason : String } { _meta }
+    "GetReservedInstancesExchangeQuoteResult"[from output] { currency_code : String,
+    is_valid_exchange = bool, output_reserved_instances_will_expire_at : rboto::DateTime,
+    payment_due : String, reserved_instance_value_rollup = ReservationValue,
+    reserved_instance_value_set = Vec < ReservedInstanceReservationValue >,
+    target_configuration_value_rollup = ReservationValue, target_configuration_value_set
+    = Vec < TargetReservationValue >, validation_failure_reason : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRouteServerAssociationsOutput {
     /// Information about the associations for the specified route server.
@@ -7808,10 +7768,10 @@ pub struct GetRouteServerAssociationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetRouteServerAssociationsOutput "GetRouteServerAssociationsResult"[debug from
-    output] { route_server_associations : Vec < RouteServerAssociation > } { _meta }
+    GetRouteServerAssociationsOutput "GetRouteServerAssociationsResult"[from output] {
+    route_server_associations = Vec < RouteServerAssociation > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRouteServerPropagationsOutput {
     /// Information about the route propagations for the specified route server.
@@ -7819,10 +7779,10 @@ pub struct GetRouteServerPropagationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetRouteServerPropagationsOutput "GetRouteServerPropagationsResult"[debug from
-    output] { route_server_propagations : Vec < RouteServerPropagation > } { _meta }
+    GetRouteServerPropagationsOutput "GetRouteServerPropagationsResult"[from output] {
+    route_server_propagations = Vec < RouteServerPropagation > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRouteServerRoutingDatabaseOutput {
     /// Indicates whether routes are being persisted in the routing database.
@@ -7834,11 +7794,11 @@ pub struct GetRouteServerRoutingDatabaseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetRouteServerRoutingDatabaseOutput "GetRouteServerRoutingDatabaseResult"[debug from
-    output] { are_routes_persisted = bool, routes : Vec < RouteServerRoute >, next_token
+    GetRouteServerRoutingDatabaseOutput "GetRouteServerRoutingDatabaseResult"[from
+    output] { are_routes_persisted = bool, routes = Vec < RouteServerRoute >, next_token
     : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSecurityGroupsForVpcOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
@@ -7848,11 +7808,11 @@ pub struct GetSecurityGroupsForVpcOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSecurityGroupsForVpcOutput "GetSecurityGroupsForVpcResult"[debug from output] {
-    next_token : String, security_group_for_vpcs : Vec < SecurityGroupForVpc > } { _meta
+    GetSecurityGroupsForVpcOutput "GetSecurityGroupsForVpcResult"[from output] {
+    next_token : String, security_group_for_vpcs = Vec < SecurityGroupForVpc > } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSerialConsoleAccessStatusOutput {
     /// If `true`, access to the EC2 serial console of all instances is enabled for your account. If `false`, access to the EC2 serial console of all instances is disabled for your account.
@@ -7862,10 +7822,10 @@ pub struct GetSerialConsoleAccessStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSerialConsoleAccessStatusOutput "GetSerialConsoleAccessStatusResult"[debug from
-    output] { serial_console_access_enabled = bool, managed_by : ManagedBy } { _meta }
+    GetSerialConsoleAccessStatusOutput "GetSerialConsoleAccessStatusResult"[from output]
+    { serial_console_access_enabled = bool, managed_by : ManagedBy } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSnapshotBlockPublicAccessStateOutput {
     /// The current state of block public access for snapshots. Possible values include:
@@ -7876,10 +7836,10 @@ pub struct GetSnapshotBlockPublicAccessStateOutput {
 }
 rboto::__structure!(
     GetSnapshotBlockPublicAccessStateOutput
-    "GetSnapshotBlockPublicAccessStateResult"[debug from output] { state :
+    "GetSnapshotBlockPublicAccessStateResult"[from output] { state :
     SnapshotBlockPublicAccessState, managed_by : ManagedBy } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSpotPlacementScoresOutput {
     /// The Spot placement score for the top 10 Regions or Availability Zones, scored on a scale from 1 to 10. Each score reflects how likely it is that each Region or Availability Zone will succeed at fulfilling the specified target capacity *at the time of the Spot placement score request*.
@@ -7889,10 +7849,10 @@ pub struct GetSpotPlacementScoresOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSpotPlacementScoresOutput "GetSpotPlacementScoresResult"[debug from output] {
-    spot_placement_scores : Vec < SpotPlacementScore >, next_token : String } { _meta }
+    GetSpotPlacementScoresOutput "GetSpotPlacementScoresResult"[from output] {
+    spot_placement_scores = Vec < SpotPlacementScore >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSubnetCidrReservationsOutput {
     /// Information about the IPv4 subnet CIDR reservations.
@@ -7904,12 +7864,12 @@ pub struct GetSubnetCidrReservationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSubnetCidrReservationsOutput "GetSubnetCidrReservationsResult"[debug from output]
-    { subnet_ipv4_cidr_reservations : Vec < SubnetCidrReservation >,
-    subnet_ipv6_cidr_reservations : Vec < SubnetCidrReservation >, next_token : String }
+    GetSubnetCidrReservationsOutput "GetSubnetCidrReservationsResult"[from output] {
+    subnet_ipv4_cidr_reservations = Vec < SubnetCidrReservation >,
+    subnet_ipv6_cidr_reservations = Vec < SubnetCidrReservation >, next_token : String }
     { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTransitGatewayAttachmentNatConfigurationOutput {
     /// The ID of the transit gateway attachment.
@@ -7926,13 +7886,13 @@ pub struct GetTransitGatewayAttachmentNatConfigurationOutput {
 }
 rboto::__structure!(
     GetTransitGatewayAttachmentNatConfigurationOutput
-    "GetTransitGatewayAttachmentNatConfigurationResult"[debug from output] {
+    "GetTransitGatewayAttachmentNatConfigurationResult"[from output] {
     transit_gateway_attachment_id : String, nat_gateway_support :
     TransitGatewayAttachmentNatGatewaySupportState, nat_system_route_support :
-    TransitGatewayAttachmentNatSystemRouteSupportValue, nat_gateway_rules : Vec <
+    TransitGatewayAttachmentNatSystemRouteSupportValue, nat_gateway_rules = Vec <
     TransitGatewayNatRule > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTransitGatewayAttachmentPropagationsOutput {
     /// Information about the propagation route tables.
@@ -7945,11 +7905,11 @@ pub struct GetTransitGatewayAttachmentPropagationsOutput {
 }
 rboto::__structure!(
     GetTransitGatewayAttachmentPropagationsOutput
-    "GetTransitGatewayAttachmentPropagationsResult"[debug from output] {
-    transit_gateway_attachment_propagations : Vec < TransitGatewayAttachmentPropagation
+    "GetTransitGatewayAttachmentPropagationsResult"[from output] {
+    transit_gateway_attachment_propagations = Vec < TransitGatewayAttachmentPropagation
     >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTransitGatewayMeteringPolicyEntriesOutput {
     /// Information about the transit gateway metering policy entries.
@@ -7962,11 +7922,11 @@ pub struct GetTransitGatewayMeteringPolicyEntriesOutput {
 }
 rboto::__structure!(
     GetTransitGatewayMeteringPolicyEntriesOutput
-    "GetTransitGatewayMeteringPolicyEntriesResult"[debug from output] {
-    transit_gateway_metering_policy_entries : Vec < TransitGatewayMeteringPolicyEntry >,
+    "GetTransitGatewayMeteringPolicyEntriesResult"[from output] {
+    transit_gateway_metering_policy_entries = Vec < TransitGatewayMeteringPolicyEntry >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTransitGatewayMulticastDomainAssociationsOutput {
     /// Information about the multicast domain associations.
@@ -7979,11 +7939,11 @@ pub struct GetTransitGatewayMulticastDomainAssociationsOutput {
 }
 rboto::__structure!(
     GetTransitGatewayMulticastDomainAssociationsOutput
-    "GetTransitGatewayMulticastDomainAssociationsResult"[debug from output] {
-    multicast_domain_associations : Vec < TransitGatewayMulticastDomainAssociation >,
+    "GetTransitGatewayMulticastDomainAssociationsResult"[from output] {
+    multicast_domain_associations = Vec < TransitGatewayMulticastDomainAssociation >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTransitGatewayPolicyTableAssociationsOutput {
     /// Returns details about the transit gateway policy table association.
@@ -7994,10 +7954,10 @@ pub struct GetTransitGatewayPolicyTableAssociationsOutput {
 }
 rboto::__structure!(
     GetTransitGatewayPolicyTableAssociationsOutput
-    "GetTransitGatewayPolicyTableAssociationsResult"[debug from output] { associations :
-    Vec < TransitGatewayPolicyTableAssociation >, next_token : String } { _meta }
+    "GetTransitGatewayPolicyTableAssociationsResult"[from output] { associations = Vec <
+    TransitGatewayPolicyTableAssociation >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTransitGatewayPolicyTableEntriesOutput {
     /// The entries for the transit gateway policy table.
@@ -8010,11 +7970,11 @@ pub struct GetTransitGatewayPolicyTableEntriesOutput {
 }
 rboto::__structure!(
     GetTransitGatewayPolicyTableEntriesOutput
-    "GetTransitGatewayPolicyTableEntriesResult"[debug from output] {
-    transit_gateway_policy_table_entries : Vec < TransitGatewayPolicyTableEntry >,
+    "GetTransitGatewayPolicyTableEntriesResult"[from output] {
+    transit_gateway_policy_table_entries = Vec < TransitGatewayPolicyTableEntry >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTransitGatewayPrefixListReferencesOutput {
     /// Information about the prefix list references.
@@ -8027,11 +7987,11 @@ pub struct GetTransitGatewayPrefixListReferencesOutput {
 }
 rboto::__structure!(
     GetTransitGatewayPrefixListReferencesOutput
-    "GetTransitGatewayPrefixListReferencesResult"[debug from output] {
-    transit_gateway_prefix_list_references : Vec < TransitGatewayPrefixListReference >,
+    "GetTransitGatewayPrefixListReferencesResult"[from output] {
+    transit_gateway_prefix_list_references = Vec < TransitGatewayPrefixListReference >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTransitGatewayRouteTableAssociationsOutput {
     /// Information about the associations.
@@ -8042,10 +8002,10 @@ pub struct GetTransitGatewayRouteTableAssociationsOutput {
 }
 rboto::__structure!(
     GetTransitGatewayRouteTableAssociationsOutput
-    "GetTransitGatewayRouteTableAssociationsResult"[debug from output] { associations :
-    Vec < TransitGatewayRouteTableAssociation >, next_token : String } { _meta }
+    "GetTransitGatewayRouteTableAssociationsResult"[from output] { associations = Vec <
+    TransitGatewayRouteTableAssociation >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTransitGatewayRouteTablePropagationsOutput {
     /// Information about the route table propagations.
@@ -8058,11 +8018,11 @@ pub struct GetTransitGatewayRouteTablePropagationsOutput {
 }
 rboto::__structure!(
     GetTransitGatewayRouteTablePropagationsOutput
-    "GetTransitGatewayRouteTablePropagationsResult"[debug from output] {
-    transit_gateway_route_table_propagations : Vec < TransitGatewayRouteTablePropagation
+    "GetTransitGatewayRouteTablePropagationsResult"[from output] {
+    transit_gateway_route_table_propagations = Vec < TransitGatewayRouteTablePropagation
     >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetVerifiedAccessEndpointPolicyOutput {
     /// The status of the Verified Access policy.
@@ -8072,10 +8032,10 @@ pub struct GetVerifiedAccessEndpointPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetVerifiedAccessEndpointPolicyOutput "GetVerifiedAccessEndpointPolicyResult"[debug
-    from output] { policy_enabled = bool, policy_document : String } { _meta }
+    GetVerifiedAccessEndpointPolicyOutput "GetVerifiedAccessEndpointPolicyResult"[from
+    output] { policy_enabled = bool, policy_document : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetVerifiedAccessEndpointTargetsOutput {
     /// The Verified Access targets.
@@ -8085,11 +8045,11 @@ pub struct GetVerifiedAccessEndpointTargetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetVerifiedAccessEndpointTargetsOutput "GetVerifiedAccessEndpointTargetsResult"[debug
-    from output] { verified_access_endpoint_targets : Vec < VerifiedAccessEndpointTarget
-    >, next_token : String } { _meta }
+    GetVerifiedAccessEndpointTargetsOutput "GetVerifiedAccessEndpointTargetsResult"[from
+    output] { verified_access_endpoint_targets = Vec < VerifiedAccessEndpointTarget >,
+    next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetVerifiedAccessGroupPolicyOutput {
     /// The status of the Verified Access policy.
@@ -8099,10 +8059,10 @@ pub struct GetVerifiedAccessGroupPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetVerifiedAccessGroupPolicyOutput "GetVerifiedAccessGroupPolicyResult"[debug from
-    output] { policy_enabled = bool, policy_document : String } { _meta }
+    GetVerifiedAccessGroupPolicyOutput "GetVerifiedAccessGroupPolicyResult"[from output]
+    { policy_enabled = bool, policy_document : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetVpcResourcesBlockingEncryptionEnforcementOutput {
     /// Information about resources that are blocking encryption enforcement.
@@ -8113,8 +8073,8 @@ pub struct GetVpcResourcesBlockingEncryptionEnforcementOutput {
 }
 rboto::__structure!(
     GetVpcResourcesBlockingEncryptionEnforcementOutput
-    "GetVpcResourcesBlockingEncryptionEnforcementResult"[debug from output] {
-    non_compliant_resources : Vec < VpcEncryptionNonCompliantResource >, next_token :
+    "GetVpcResourcesBlockingEncryptionEnforcementResult"[from output] {
+    non_compliant_resources = Vec < VpcEncryptionNonCompliantResource >, next_token :
     String } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
@@ -8129,7 +8089,7 @@ rboto::__structure!(
     "GetVpnConnectionDeviceSampleConfigurationResult"[debug from output] {
     vpn_connection_device_sample_configuration : String[sensitive] } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetVpnConnectionDeviceTypesOutput {
     /// List of customer gateway devices that have a sample configuration file available for use.
@@ -8139,11 +8099,11 @@ pub struct GetVpnConnectionDeviceTypesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetVpnConnectionDeviceTypesOutput "GetVpnConnectionDeviceTypesResult"[debug from
-    output] { vpn_connection_device_types : Vec < VpnConnectionDeviceType >, next_token :
-    String } { _meta }
+    GetVpnConnectionDeviceTypesOutput "GetVpnConnectionDeviceTypesResult"[from output] {
+    vpn_connection_device_types = Vec < VpnConnectionDeviceType >, next_token : String }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetVpnTunnelReplacementStatusOutput {
     /// The ID of the Site-to-Site VPN connection.
@@ -8161,13 +8121,13 @@ pub struct GetVpnTunnelReplacementStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetVpnTunnelReplacementStatusOutput "GetVpnTunnelReplacementStatusResult"[debug from
+    GetVpnTunnelReplacementStatusOutput "GetVpnTunnelReplacementStatusResult"[from
     output] { vpn_connection_id : String, transit_gateway_id : String,
     customer_gateway_id : String, vpn_gateway_id : String, vpn_tunnel_outside_ip_address
-    : String, maintenance_details : MaintenanceDetails } { _meta }
+    : String, maintenance_details = MaintenanceDetails } { _meta }
 );
 /// Describes an image attribute.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeImageAttributeOutput {
     /// A description for the AMI.
@@ -8201,15 +8161,15 @@ pub struct DescribeImageAttributeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeImageAttributeOutput "ImageAttribute"[debug from output] { description :
-    AttributeValue, kernel_id : AttributeValue, ramdisk_id : AttributeValue,
-    sriov_net_support : AttributeValue, boot_mode : AttributeValue, tpm_support :
-    AttributeValue, uefi_data : AttributeValue, last_launched_time : AttributeValue,
-    imds_support : AttributeValue, deregistration_protection : AttributeValue, image_id :
-    String, launch_permissions : Vec < LaunchPermission >, product_codes : Vec <
-    ProductCode >, block_device_mappings : Vec < BlockDeviceMapping > } { _meta }
+    DescribeImageAttributeOutput "ImageAttribute"[from output] { description =
+    AttributeValue, kernel_id = AttributeValue, ramdisk_id = AttributeValue,
+    sriov_net_support = AttributeValue, boot_mode = AttributeValue, tpm_support =
+    AttributeValue, uefi_data = AttributeValue, last_launched_time = AttributeValue,
+    imds_support = AttributeValue, deregistration_protection = AttributeValue, image_id :
+    String, launch_permissions = Vec < LaunchPermission >, product_codes = Vec <
+    ProductCode >, block_device_mappings = Vec < BlockDeviceMapping > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImportClientVpnClientCertificateRevocationListOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -8218,10 +8178,10 @@ pub struct ImportClientVpnClientCertificateRevocationListOutput {
 }
 rboto::__structure!(
     ImportClientVpnClientCertificateRevocationListOutput
-    "ImportClientVpnClientCertificateRevocationListResult"[debug from output] { return_ =
-    bool } { _meta }
+    "ImportClientVpnClientCertificateRevocationListResult"[from output] { return_ = bool
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImportImageOutput {
     /// The architecture of the virtual machine.
@@ -8259,15 +8219,15 @@ pub struct ImportImageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ImportImageOutput "ImportImageResult"[debug from output] { architecture : String,
+    ImportImageOutput "ImportImageResult"[from output] { architecture : String,
     description : String, encrypted = bool, hypervisor : String, image_id : String,
     import_task_id : String, kms_key_id : String, license_type : String, platform :
-    String, progress : String, snapshot_details : Vec < SnapshotDetail >, status :
-    String, status_message : String, license_specifications : Vec <
-    ImportImageLicenseConfigurationResponse >, tags : Vec < Tag >, usage_operation :
+    String, progress : String, snapshot_details = Vec < SnapshotDetail >, status :
+    String, status_message : String, license_specifications = Vec <
+    ImportImageLicenseConfigurationResponse >, tags = Vec < Tag >, usage_operation :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImportInstanceOutput {
     /// Information about the conversion task.
@@ -8275,10 +8235,10 @@ pub struct ImportInstanceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ImportInstanceOutput "ImportInstanceResult"[debug from output] { conversion_task :
+    ImportInstanceOutput "ImportInstanceResult"[from output] { conversion_task =
     ConversionTask } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImportKeyPairOutput {
     /// For RSA key pairs, the key fingerprint is the MD5 public key fingerprint as specified in section 4 of RFC 4716.
@@ -8292,10 +8252,10 @@ pub struct ImportKeyPairOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ImportKeyPairOutput "ImportKeyPairResult"[debug from output] { key_fingerprint :
-    String, key_name : String, key_pair_id : String, tags : Vec < Tag > } { _meta }
+    ImportKeyPairOutput "ImportKeyPairResult"[from output] { key_fingerprint : String,
+    key_name : String, key_pair_id : String, tags = Vec < Tag > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImportSnapshotOutput {
     /// A description of the import snapshot task.
@@ -8309,11 +8269,11 @@ pub struct ImportSnapshotOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ImportSnapshotOutput "ImportSnapshotResult"[debug from output] { description :
-    String, import_task_id : String, snapshot_task_detail : SnapshotTaskDetail, tags :
-    Vec < Tag > } { _meta }
+    ImportSnapshotOutput "ImportSnapshotResult"[from output] { description : String,
+    import_task_id : String, snapshot_task_detail = SnapshotTaskDetail, tags = Vec < Tag
+    > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImportVolumeOutput {
     /// Information about the conversion task.
@@ -8321,11 +8281,11 @@ pub struct ImportVolumeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ImportVolumeOutput "ImportVolumeResult"[debug from output] { conversion_task :
+    ImportVolumeOutput "ImportVolumeResult"[from output] { conversion_task =
     ConversionTask } { _meta }
 );
 /// Describes an instance attribute.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceAttributeOutput {
     /// The block device mapping of the instance.
@@ -8365,15 +8325,15 @@ pub struct DescribeInstanceAttributeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeInstanceAttributeOutput "InstanceAttribute"[debug from output] {
-    block_device_mappings : Vec < InstanceBlockDeviceMapping >, disable_api_termination :
-    AttributeBooleanValue, ena_support : AttributeBooleanValue, enclave_options :
-    EnclaveOptions, ebs_optimized : AttributeBooleanValue, instance_id : String,
-    instance_initiated_shutdown_behavior : AttributeValue, instance_type :
-    AttributeValue, kernel_id : AttributeValue, product_codes : Vec < ProductCode >,
-    ramdisk_id : AttributeValue, root_device_name : AttributeValue, source_dest_check :
-    AttributeBooleanValue, sriov_net_support : AttributeValue, user_data :
-    AttributeValue, disable_api_stop : AttributeBooleanValue, groups : Vec <
+    DescribeInstanceAttributeOutput "InstanceAttribute"[from output] {
+    block_device_mappings = Vec < InstanceBlockDeviceMapping >, disable_api_termination =
+    AttributeBooleanValue, ena_support = AttributeBooleanValue, enclave_options =
+    EnclaveOptions, ebs_optimized = AttributeBooleanValue, instance_id : String,
+    instance_initiated_shutdown_behavior = AttributeValue, instance_type =
+    AttributeValue, kernel_id = AttributeValue, product_codes = Vec < ProductCode >,
+    ramdisk_id = AttributeValue, root_device_name = AttributeValue, source_dest_check =
+    AttributeBooleanValue, sriov_net_support = AttributeValue, user_data =
+    AttributeValue, disable_api_stop = AttributeBooleanValue, groups = Vec <
     GroupIdentifier > } { _meta }
 );
 /// Describes a key pair.
@@ -8393,11 +8353,11 @@ pub struct CreateKeyPairOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateKeyPairOutput "KeyPair"[debug from output] { key_pair_id : String, tags : Vec <
+    CreateKeyPairOutput "KeyPair"[debug from output] { key_pair_id : String, tags = Vec <
     Tag >, key_name : String, key_fingerprint : String, key_material : String[sensitive]
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListImagesInRecycleBinOutput {
     /// Information about the AMIs.
@@ -8407,10 +8367,10 @@ pub struct ListImagesInRecycleBinOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListImagesInRecycleBinOutput "ListImagesInRecycleBinResult"[debug from output] {
-    images : Vec < ImageRecycleBinInfo >, next_token : String } { _meta }
+    ListImagesInRecycleBinOutput "ListImagesInRecycleBinResult"[from output] { images =
+    Vec < ImageRecycleBinInfo >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSnapshotsInRecycleBinOutput {
     /// Information about the snapshots.
@@ -8420,10 +8380,10 @@ pub struct ListSnapshotsInRecycleBinOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListSnapshotsInRecycleBinOutput "ListSnapshotsInRecycleBinResult"[debug from output]
-    { snapshots : Vec < SnapshotRecycleBinInfo >, next_token : String } { _meta }
+    ListSnapshotsInRecycleBinOutput "ListSnapshotsInRecycleBinResult"[from output] {
+    snapshots = Vec < SnapshotRecycleBinInfo >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListVolumesInRecycleBinOutput {
     /// Information about the volumes.
@@ -8433,10 +8393,10 @@ pub struct ListVolumesInRecycleBinOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListVolumesInRecycleBinOutput "ListVolumesInRecycleBinResult"[debug from output] {
-    volumes : Vec < VolumeRecycleBinInfo >, next_token : String } { _meta }
+    ListVolumesInRecycleBinOutput "ListVolumesInRecycleBinResult"[from output] { volumes
+    = Vec < VolumeRecycleBinInfo >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LockSnapshotOutput {
     /// The ID of the snapshot
@@ -8458,13 +8418,13 @@ pub struct LockSnapshotOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    LockSnapshotOutput "LockSnapshotResult"[debug from output] { snapshot_id : String,
+    LockSnapshotOutput "LockSnapshotResult"[from output] { snapshot_id : String,
     lock_state : LockState, lock_duration = i32, cool_off_period = i32,
     cool_off_period_expires_on : rboto::DateTime, lock_created_on : rboto::DateTime,
     lock_expires_on : rboto::DateTime, lock_duration_start_time : rboto::DateTime } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyAccountVpcEncryptionControlOutput {
     /// Information about the account-level VPC Encryption Control configuration.
@@ -8473,10 +8433,10 @@ pub struct ModifyAccountVpcEncryptionControlOutput {
 }
 rboto::__structure!(
     ModifyAccountVpcEncryptionControlOutput
-    "ModifyAccountVpcEncryptionControlResult"[debug from output] {
-    account_vpc_encryption_control : AccountVpcEncryptionControl } { _meta }
+    "ModifyAccountVpcEncryptionControlResult"[from output] {
+    account_vpc_encryption_control = AccountVpcEncryptionControl } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyAddressAttributeOutput {
     /// Information about the Elastic IP address.
@@ -8484,10 +8444,10 @@ pub struct ModifyAddressAttributeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyAddressAttributeOutput "ModifyAddressAttributeResult"[debug from output] {
-    address : AddressAttribute } { _meta }
+    ModifyAddressAttributeOutput "ModifyAddressAttributeResult"[from output] { address =
+    AddressAttribute } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyApplicationStatusCheckOutput {
     /// Information about the modified application status check.
@@ -8495,10 +8455,10 @@ pub struct ModifyApplicationStatusCheckOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyApplicationStatusCheckOutput "ModifyApplicationStatusCheckResult"[debug from
-    output] { application_status_check : ApplicationStatusCheckResponseObject } { _meta }
+    ModifyApplicationStatusCheckOutput "ModifyApplicationStatusCheckResult"[from output]
+    { application_status_check = ApplicationStatusCheckResponseObject } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyAvailabilityZoneGroupOutput {
     /// Is `true` if the request succeeds, and an error otherwise.
@@ -8506,10 +8466,10 @@ pub struct ModifyAvailabilityZoneGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyAvailabilityZoneGroupOutput "ModifyAvailabilityZoneGroupResult"[debug from
-    output] { return_ = bool } { _meta }
+    ModifyAvailabilityZoneGroupOutput "ModifyAvailabilityZoneGroupResult"[from output] {
+    return_ = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyCapacityReservationFleetOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -8517,10 +8477,10 @@ pub struct ModifyCapacityReservationFleetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyCapacityReservationFleetOutput "ModifyCapacityReservationFleetResult"[debug
-    from output] { return_ = bool } { _meta }
+    ModifyCapacityReservationFleetOutput "ModifyCapacityReservationFleetResult"[from
+    output] { return_ = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyCapacityReservationOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -8532,11 +8492,11 @@ pub struct ModifyCapacityReservationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyCapacityReservationOutput "ModifyCapacityReservationResult"[debug from output]
-    { return_ = bool, adjustment_status : CapacityReservationAdjustmentStatus,
-    adjustment_details : CapacityReservationAdjustmentDetails } { _meta }
+    ModifyCapacityReservationOutput "ModifyCapacityReservationResult"[from output] {
+    return_ = bool, adjustment_status : CapacityReservationAdjustmentStatus,
+    adjustment_details = CapacityReservationAdjustmentDetails } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyClientVpnEndpointAuthorizationPolicyOutput {
     /// The current state of the authorization policy.
@@ -8545,10 +8505,10 @@ pub struct ModifyClientVpnEndpointAuthorizationPolicyOutput {
 }
 rboto::__structure!(
     ModifyClientVpnEndpointAuthorizationPolicyOutput
-    "ModifyClientVpnEndpointAuthorizationPolicyResult"[debug from output] { status :
+    "ModifyClientVpnEndpointAuthorizationPolicyResult"[from output] { status :
     ClientVpnAuthorizationPolicyStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyClientVpnEndpointOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -8556,10 +8516,10 @@ pub struct ModifyClientVpnEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyClientVpnEndpointOutput "ModifyClientVpnEndpointResult"[debug from output] {
-    return_ = bool } { _meta }
+    ModifyClientVpnEndpointOutput "ModifyClientVpnEndpointResult"[from output] { return_
+    = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDefaultCreditSpecificationOutput {
     /// The default credit option for CPU usage of the instance family.
@@ -8567,11 +8527,11 @@ pub struct ModifyDefaultCreditSpecificationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyDefaultCreditSpecificationOutput "ModifyDefaultCreditSpecificationResult"[debug
-    from output] { instance_family_credit_specification :
-    InstanceFamilyCreditSpecification } { _meta }
+    ModifyDefaultCreditSpecificationOutput "ModifyDefaultCreditSpecificationResult"[from
+    output] { instance_family_credit_specification = InstanceFamilyCreditSpecification }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyEbsDefaultKmsKeyIdOutput {
     /// The Amazon Resource Name (ARN) of the default KMS key for encryption by default.
@@ -8579,10 +8539,10 @@ pub struct ModifyEbsDefaultKmsKeyIdOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyEbsDefaultKmsKeyIdOutput "ModifyEbsDefaultKmsKeyIdResult"[debug from output] {
+    ModifyEbsDefaultKmsKeyIdOutput "ModifyEbsDefaultKmsKeyIdResult"[from output] {
     kms_key_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyFleetOutput {
     /// If the request succeeds, the response returns `true`. If the request fails, no response is returned, and instead an error message is returned.
@@ -8590,9 +8550,9 @@ pub struct ModifyFleetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyFleetOutput "ModifyFleetResult"[debug from output] { return_ = bool } { _meta }
+    ModifyFleetOutput "ModifyFleetResult"[from output] { return_ = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyFpgaImageAttributeOutput {
     /// Information about the attribute.
@@ -8600,10 +8560,10 @@ pub struct ModifyFpgaImageAttributeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyFpgaImageAttributeOutput "ModifyFpgaImageAttributeResult"[debug from output] {
-    fpga_image_attribute : FpgaImageAttribute } { _meta }
+    ModifyFpgaImageAttributeOutput "ModifyFpgaImageAttributeResult"[from output] {
+    fpga_image_attribute = FpgaImageAttribute } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyHostsOutput {
     /// The IDs of the Dedicated Hosts that were successfully modified.
@@ -8613,10 +8573,10 @@ pub struct ModifyHostsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyHostsOutput "ModifyHostsResult"[debug from output] { successful : Vec < String
-    >, unsuccessful : Vec < UnsuccessfulItem > } { _meta }
+    ModifyHostsOutput "ModifyHostsResult"[from output] { successful = Vec < String >,
+    unsuccessful = Vec < UnsuccessfulItem > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyInstanceCapacityReservationAttributesOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -8625,10 +8585,10 @@ pub struct ModifyInstanceCapacityReservationAttributesOutput {
 }
 rboto::__structure!(
     ModifyInstanceCapacityReservationAttributesOutput
-    "ModifyInstanceCapacityReservationAttributesResult"[debug from output] { return_ =
-    bool } { _meta }
+    "ModifyInstanceCapacityReservationAttributesResult"[from output] { return_ = bool } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyInstanceConnectEndpointOutput {
     /// Is `true` if the request succeeds and an error otherwise.
@@ -8636,10 +8596,10 @@ pub struct ModifyInstanceConnectEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyInstanceConnectEndpointOutput "ModifyInstanceConnectEndpointResult"[debug from
+    ModifyInstanceConnectEndpointOutput "ModifyInstanceConnectEndpointResult"[from
     output] { return_ = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyInstanceCpuOptionsOutput {
     /// The ID of the instance that was updated.
@@ -8653,11 +8613,11 @@ pub struct ModifyInstanceCpuOptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyInstanceCpuOptionsOutput "ModifyInstanceCpuOptionsResult"[debug from output] {
+    ModifyInstanceCpuOptionsOutput "ModifyInstanceCpuOptionsResult"[from output] {
     instance_id : String, core_count = i32, threads_per_core = i32, nested_virtualization
     : NestedVirtualizationSpecification } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyInstanceCreditSpecificationOutput {
     /// Information about the instances whose credit option for CPU usage was successfully modified.
@@ -8672,13 +8632,13 @@ pub struct ModifyInstanceCreditSpecificationOutput {
 }
 rboto::__structure!(
     ModifyInstanceCreditSpecificationOutput
-    "ModifyInstanceCreditSpecificationResult"[debug from output] {
-    successful_instance_credit_specifications : Vec <
+    "ModifyInstanceCreditSpecificationResult"[from output] {
+    successful_instance_credit_specifications = Vec <
     SuccessfulInstanceCreditSpecificationItem >,
-    unsuccessful_instance_credit_specifications : Vec <
+    unsuccessful_instance_credit_specifications = Vec <
     UnsuccessfulInstanceCreditSpecificationItem > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyInstanceEventStartTimeOutput {
     /// Information about the event.
@@ -8686,10 +8646,10 @@ pub struct ModifyInstanceEventStartTimeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyInstanceEventStartTimeOutput "ModifyInstanceEventStartTimeResult"[debug from
-    output] { event : InstanceStatusEvent } { _meta }
+    ModifyInstanceEventStartTimeOutput "ModifyInstanceEventStartTimeResult"[from output]
+    { event = InstanceStatusEvent } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyInstanceEventWindowOutput {
     /// Information about the event window.
@@ -8697,10 +8657,10 @@ pub struct ModifyInstanceEventWindowOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyInstanceEventWindowOutput "ModifyInstanceEventWindowResult"[debug from output]
-    { instance_event_window : InstanceEventWindow } { _meta }
+    ModifyInstanceEventWindowOutput "ModifyInstanceEventWindowResult"[from output] {
+    instance_event_window = InstanceEventWindow } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyInstanceMaintenanceOptionsOutput {
     /// The ID of the instance.
@@ -8712,11 +8672,11 @@ pub struct ModifyInstanceMaintenanceOptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyInstanceMaintenanceOptionsOutput "ModifyInstanceMaintenanceOptionsResult"[debug
-    from output] { instance_id : String, auto_recovery : InstanceAutoRecoveryState,
+    ModifyInstanceMaintenanceOptionsOutput "ModifyInstanceMaintenanceOptionsResult"[from
+    output] { instance_id : String, auto_recovery : InstanceAutoRecoveryState,
     reboot_migration : InstanceRebootMigrationState } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyInstanceMetadataDefaultsOutput {
     /// If the request succeeds, the response returns `true`. If the request fails, no response is returned, and instead an error message is returned.
@@ -8724,10 +8684,10 @@ pub struct ModifyInstanceMetadataDefaultsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyInstanceMetadataDefaultsOutput "ModifyInstanceMetadataDefaultsResult"[debug
-    from output] { return_ = bool } { _meta }
+    ModifyInstanceMetadataDefaultsOutput "ModifyInstanceMetadataDefaultsResult"[from
+    output] { return_ = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyInstanceMetadataOptionsOutput {
     /// The ID of the instance.
@@ -8737,11 +8697,11 @@ pub struct ModifyInstanceMetadataOptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyInstanceMetadataOptionsOutput "ModifyInstanceMetadataOptionsResult"[debug from
-    output] { instance_id : String, instance_metadata_options :
+    ModifyInstanceMetadataOptionsOutput "ModifyInstanceMetadataOptionsResult"[from
+    output] { instance_id : String, instance_metadata_options =
     InstanceMetadataOptionsResponse } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyInstanceNetworkPerformanceOptionsOutput {
     /// The instance ID that was updated.
@@ -8752,10 +8712,10 @@ pub struct ModifyInstanceNetworkPerformanceOptionsOutput {
 }
 rboto::__structure!(
     ModifyInstanceNetworkPerformanceOptionsOutput
-    "ModifyInstanceNetworkPerformanceResult"[debug from output] { instance_id : String,
+    "ModifyInstanceNetworkPerformanceResult"[from output] { instance_id : String,
     bandwidth_weighting : InstanceBandwidthWeighting } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyInstancePlacementOutput {
     /// Is `true` if the request succeeds, and an error otherwise.
@@ -8763,10 +8723,10 @@ pub struct ModifyInstancePlacementOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyInstancePlacementOutput "ModifyInstancePlacementResult"[debug from output] {
-    return_ = bool } { _meta }
+    ModifyInstancePlacementOutput "ModifyInstancePlacementResult"[from output] { return_
+    = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyIpamPolicyAllocationRulesOutput {
     /// The modified IPAM policy containing the updated allocation rules.
@@ -8774,10 +8734,10 @@ pub struct ModifyIpamPolicyAllocationRulesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyIpamPolicyAllocationRulesOutput "ModifyIpamPolicyAllocationRulesResult"[debug
-    from output] { ipam_policy_document : IpamPolicyDocument } { _meta }
+    ModifyIpamPolicyAllocationRulesOutput "ModifyIpamPolicyAllocationRulesResult"[from
+    output] { ipam_policy_document = IpamPolicyDocument } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyIpamPoolAllocationOutput {
     /// The modified IPAM pool allocation.
@@ -8785,10 +8745,10 @@ pub struct ModifyIpamPoolAllocationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyIpamPoolAllocationOutput "ModifyIpamPoolAllocationResult"[debug from output] {
-    ipam_pool_allocation : IpamPoolAllocation } { _meta }
+    ModifyIpamPoolAllocationOutput "ModifyIpamPoolAllocationResult"[from output] {
+    ipam_pool_allocation = IpamPoolAllocation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyIpamPoolOutput {
     /// The results of the modification.
@@ -8796,10 +8756,10 @@ pub struct ModifyIpamPoolOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyIpamPoolOutput "ModifyIpamPoolResult"[debug from output] { ipam_pool : IpamPool
-    } { _meta }
+    ModifyIpamPoolOutput "ModifyIpamPoolResult"[from output] { ipam_pool = IpamPool } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyIpamPrefixListResolverOutput {
     /// Information about the modified IPAM prefix list resolver.
@@ -8807,10 +8767,10 @@ pub struct ModifyIpamPrefixListResolverOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyIpamPrefixListResolverOutput "ModifyIpamPrefixListResolverResult"[debug from
-    output] { ipam_prefix_list_resolver : IpamPrefixListResolver } { _meta }
+    ModifyIpamPrefixListResolverOutput "ModifyIpamPrefixListResolverResult"[from output]
+    { ipam_prefix_list_resolver = IpamPrefixListResolver } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyIpamPrefixListResolverTargetOutput {
     /// Information about the modified IPAM prefix list resolver target.
@@ -8819,10 +8779,10 @@ pub struct ModifyIpamPrefixListResolverTargetOutput {
 }
 rboto::__structure!(
     ModifyIpamPrefixListResolverTargetOutput
-    "ModifyIpamPrefixListResolverTargetResult"[debug from output] {
-    ipam_prefix_list_resolver_target : IpamPrefixListResolverTarget } { _meta }
+    "ModifyIpamPrefixListResolverTargetResult"[from output] {
+    ipam_prefix_list_resolver_target = IpamPrefixListResolverTarget } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyIpamResourceCidrOutput {
     /// The CIDR of the resource.
@@ -8830,10 +8790,10 @@ pub struct ModifyIpamResourceCidrOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyIpamResourceCidrOutput "ModifyIpamResourceCidrResult"[debug from output] {
-    ipam_resource_cidr : IpamResourceCidr } { _meta }
+    ModifyIpamResourceCidrOutput "ModifyIpamResourceCidrResult"[from output] {
+    ipam_resource_cidr = IpamResourceCidr } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyIpamResourceDiscoveryOutput {
     /// A resource discovery.
@@ -8841,10 +8801,10 @@ pub struct ModifyIpamResourceDiscoveryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyIpamResourceDiscoveryOutput "ModifyIpamResourceDiscoveryResult"[debug from
-    output] { ipam_resource_discovery : IpamResourceDiscovery } { _meta }
+    ModifyIpamResourceDiscoveryOutput "ModifyIpamResourceDiscoveryResult"[from output] {
+    ipam_resource_discovery = IpamResourceDiscovery } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyIpamOutput {
     /// The results of the modification.
@@ -8852,9 +8812,9 @@ pub struct ModifyIpamOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyIpamOutput "ModifyIpamResult"[debug from output] { ipam : Ipam } { _meta }
+    ModifyIpamOutput "ModifyIpamResult"[from output] { ipam = Ipam } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyIpamRoutingPolicyRegistrationOutput {
     /// Information about the routing policy registration delta created by this modification.
@@ -8865,11 +8825,11 @@ pub struct ModifyIpamRoutingPolicyRegistrationOutput {
 }
 rboto::__structure!(
     ModifyIpamRoutingPolicyRegistrationOutput
-    "ModifyIpamRoutingPolicyRegistrationResult"[debug from output] {
-    ipam_routing_policy_registration_delta : IpamRoutingPolicyRegistrationDelta } { _meta
+    "ModifyIpamRoutingPolicyRegistrationResult"[from output] {
+    ipam_routing_policy_registration_delta = IpamRoutingPolicyRegistrationDelta } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyIpamScopeOutput {
     /// The results of the modification.
@@ -8877,10 +8837,10 @@ pub struct ModifyIpamScopeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyIpamScopeOutput "ModifyIpamScopeResult"[debug from output] { ipam_scope :
-    IpamScope } { _meta }
+    ModifyIpamScopeOutput "ModifyIpamScopeResult"[from output] { ipam_scope = IpamScope }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyLaunchTemplateOutput {
     /// Information about the launch template.
@@ -8888,10 +8848,10 @@ pub struct ModifyLaunchTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyLaunchTemplateOutput "ModifyLaunchTemplateResult"[debug from output] {
-    launch_template : LaunchTemplate } { _meta }
+    ModifyLaunchTemplateOutput "ModifyLaunchTemplateResult"[from output] {
+    launch_template = LaunchTemplate } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyLocalGatewayRouteOutput {
     /// Information about the local gateway route table.
@@ -8899,10 +8859,10 @@ pub struct ModifyLocalGatewayRouteOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyLocalGatewayRouteOutput "ModifyLocalGatewayRouteResult"[debug from output] {
-    route : LocalGatewayRoute } { _meta }
+    ModifyLocalGatewayRouteOutput "ModifyLocalGatewayRouteResult"[from output] { route =
+    LocalGatewayRoute } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyManagedPrefixListOutput {
     /// Information about the prefix list.
@@ -8910,10 +8870,10 @@ pub struct ModifyManagedPrefixListOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyManagedPrefixListOutput "ModifyManagedPrefixListResult"[debug from output] {
-    prefix_list : ManagedPrefixList } { _meta }
+    ModifyManagedPrefixListOutput "ModifyManagedPrefixListResult"[from output] {
+    prefix_list = ManagedPrefixList } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyManagedResourceVisibilityOutput {
     /// The updated managed resource visibility settings for the account.
@@ -8921,10 +8881,10 @@ pub struct ModifyManagedResourceVisibilityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyManagedResourceVisibilityOutput "ModifyManagedResourceVisibilityResult"[debug
-    from output] { visibility : ManagedResourceVisibilitySettings } { _meta }
+    ModifyManagedResourceVisibilityOutput "ModifyManagedResourceVisibilityResult"[from
+    output] { visibility = ManagedResourceVisibilitySettings } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyMetricCategoryOutput {
     /// Information about the metric category.
@@ -8932,10 +8892,10 @@ pub struct ModifyMetricCategoryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyMetricCategoryOutput "ModifyMetricCategoryResult"[debug from output] {
-    metric_category : MetricCategory } { _meta }
+    ModifyMetricCategoryOutput "ModifyMetricCategoryResult"[from output] {
+    metric_category = MetricCategory } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyNetworkingFlexCostAllocationPolicyOutput {
     /// The ID of the flex cost allocation policy.
@@ -8950,11 +8910,11 @@ pub struct ModifyNetworkingFlexCostAllocationPolicyOutput {
 }
 rboto::__structure!(
     ModifyNetworkingFlexCostAllocationPolicyOutput
-    "ModifyNetworkingFlexCostAllocationPolicyResult"[debug from output] { fca_policy_id :
+    "ModifyNetworkingFlexCostAllocationPolicyResult"[from output] { fca_policy_id :
     String, updated_at : rboto::DateTime, version = i32, version_expected_effective_at :
     rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyPrivateDnsNameOptionsOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -8962,10 +8922,10 @@ pub struct ModifyPrivateDnsNameOptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyPrivateDnsNameOptionsOutput "ModifyPrivateDnsNameOptionsResult"[debug from
-    output] { return_ = bool } { _meta }
+    ModifyPrivateDnsNameOptionsOutput "ModifyPrivateDnsNameOptionsResult"[from output] {
+    return_ = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyPublicIpDnsNameOptionsOutput {
     /// Whether or not the request was successful.
@@ -8973,11 +8933,11 @@ pub struct ModifyPublicIpDnsNameOptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyPublicIpDnsNameOptionsOutput "ModifyPublicIpDnsNameOptionsResult"[debug from
-    output] { successful = bool } { _meta }
+    ModifyPublicIpDnsNameOptionsOutput "ModifyPublicIpDnsNameOptionsResult"[from output]
+    { successful = bool } { _meta }
 );
 /// Contains the output of ModifyReservedInstances.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyReservedInstancesOutput {
     /// The ID for the modification.
@@ -8985,10 +8945,10 @@ pub struct ModifyReservedInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyReservedInstancesOutput "ModifyReservedInstancesResult"[debug from output] {
+    ModifyReservedInstancesOutput "ModifyReservedInstancesResult"[from output] {
     reserved_instances_modification_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyRouteServerOutput {
     /// Information about the modified route server.
@@ -8996,10 +8956,10 @@ pub struct ModifyRouteServerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyRouteServerOutput "ModifyRouteServerResult"[debug from output] { route_server :
+    ModifyRouteServerOutput "ModifyRouteServerResult"[from output] { route_server =
     RouteServer } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupRulesOutput {
     /// Returns `true` if the request succeeds; otherwise, returns an error.
@@ -9007,10 +8967,10 @@ pub struct ModifySecurityGroupRulesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifySecurityGroupRulesOutput "ModifySecurityGroupRulesResult"[debug from output] {
+    ModifySecurityGroupRulesOutput "ModifySecurityGroupRulesResult"[from output] {
     return_ = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySnapshotTierOutput {
     /// The ID of the snapshot.
@@ -9020,11 +8980,11 @@ pub struct ModifySnapshotTierOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifySnapshotTierOutput "ModifySnapshotTierResult"[debug from output] { snapshot_id
-    : String, tiering_start_time : rboto::DateTime } { _meta }
+    ModifySnapshotTierOutput "ModifySnapshotTierResult"[from output] { snapshot_id :
+    String, tiering_start_time : rboto::DateTime } { _meta }
 );
 /// Contains the output of ModifySpotFleetRequest.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySpotFleetRequestOutput {
     /// If the request succeeds, the response returns `true`. If the request fails, no response is returned, and instead an error message is returned.
@@ -9032,10 +8992,10 @@ pub struct ModifySpotFleetRequestOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifySpotFleetRequestOutput "ModifySpotFleetRequestResponse"[debug from output] {
-    return_ = bool } { _meta }
+    ModifySpotFleetRequestOutput "ModifySpotFleetRequestResponse"[from output] { return_
+    = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyTrafficMirrorFilterNetworkServicesOutput {
     /// The Traffic Mirror filter that the network service is associated with.
@@ -9044,10 +9004,10 @@ pub struct ModifyTrafficMirrorFilterNetworkServicesOutput {
 }
 rboto::__structure!(
     ModifyTrafficMirrorFilterNetworkServicesOutput
-    "ModifyTrafficMirrorFilterNetworkServicesResult"[debug from output] {
-    traffic_mirror_filter : TrafficMirrorFilter } { _meta }
+    "ModifyTrafficMirrorFilterNetworkServicesResult"[from output] { traffic_mirror_filter
+    = TrafficMirrorFilter } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyTrafficMirrorFilterRuleOutput {
     /// **Note:** Tags are not returned for ModifyTrafficMirrorFilterRule.
@@ -9055,10 +9015,10 @@ pub struct ModifyTrafficMirrorFilterRuleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyTrafficMirrorFilterRuleOutput "ModifyTrafficMirrorFilterRuleResult"[debug from
-    output] { traffic_mirror_filter_rule : TrafficMirrorFilterRule } { _meta }
+    ModifyTrafficMirrorFilterRuleOutput "ModifyTrafficMirrorFilterRuleResult"[from
+    output] { traffic_mirror_filter_rule = TrafficMirrorFilterRule } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyTrafficMirrorSessionOutput {
     /// Information about the Traffic Mirror session.
@@ -9066,10 +9026,10 @@ pub struct ModifyTrafficMirrorSessionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyTrafficMirrorSessionOutput "ModifyTrafficMirrorSessionResult"[debug from
-    output] { traffic_mirror_session : TrafficMirrorSession } { _meta }
+    ModifyTrafficMirrorSessionOutput "ModifyTrafficMirrorSessionResult"[from output] {
+    traffic_mirror_session = TrafficMirrorSession } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyTransitGatewayAttachmentNatConfigurationOutput {
     /// The ID of the transit gateway attachment.
@@ -9086,13 +9046,13 @@ pub struct ModifyTransitGatewayAttachmentNatConfigurationOutput {
 }
 rboto::__structure!(
     ModifyTransitGatewayAttachmentNatConfigurationOutput
-    "ModifyTransitGatewayAttachmentNatConfigurationResult"[debug from output] {
+    "ModifyTransitGatewayAttachmentNatConfigurationResult"[from output] {
     transit_gateway_attachment_id : String, nat_gateway_support :
     TransitGatewayAttachmentNatGatewaySupportState, nat_system_route_support :
-    TransitGatewayAttachmentNatSystemRouteSupportValue, nat_gateway_rules : Vec <
+    TransitGatewayAttachmentNatSystemRouteSupportValue, nat_gateway_rules = Vec <
     TransitGatewayNatRule > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyTransitGatewayMeteringPolicyOutput {
     /// Information about the modified transit gateway metering policy.
@@ -9101,10 +9061,10 @@ pub struct ModifyTransitGatewayMeteringPolicyOutput {
 }
 rboto::__structure!(
     ModifyTransitGatewayMeteringPolicyOutput
-    "ModifyTransitGatewayMeteringPolicyResult"[debug from output] {
-    transit_gateway_metering_policy : TransitGatewayMeteringPolicy } { _meta }
+    "ModifyTransitGatewayMeteringPolicyResult"[from output] {
+    transit_gateway_metering_policy = TransitGatewayMeteringPolicy } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyTransitGatewayNetworkFunctionAttachmentOutput {
     /// Information about the network function attachment.
@@ -9115,11 +9075,11 @@ pub struct ModifyTransitGatewayNetworkFunctionAttachmentOutput {
 }
 rboto::__structure!(
     ModifyTransitGatewayNetworkFunctionAttachmentOutput
-    "ModifyTransitGatewayNetworkFunctionAttachmentResult"[debug from output] {
-    transit_gateway_network_function_attachment : TransitGatewayNetworkFunctionAttachment
+    "ModifyTransitGatewayNetworkFunctionAttachmentResult"[from output] {
+    transit_gateway_network_function_attachment = TransitGatewayNetworkFunctionAttachment
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyTransitGatewayPeeringAttachmentOutput {
     /// Information about the transit gateway peering attachment.
@@ -9128,10 +9088,10 @@ pub struct ModifyTransitGatewayPeeringAttachmentOutput {
 }
 rboto::__structure!(
     ModifyTransitGatewayPeeringAttachmentOutput
-    "ModifyTransitGatewayPeeringAttachmentResult"[debug from output] {
-    transit_gateway_peering_attachment : TransitGatewayPeeringAttachment } { _meta }
+    "ModifyTransitGatewayPeeringAttachmentResult"[from output] {
+    transit_gateway_peering_attachment = TransitGatewayPeeringAttachment } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyTransitGatewayPolicyTableEntryOutput {
     /// Describes a transit gateway policy table entry
@@ -9140,10 +9100,10 @@ pub struct ModifyTransitGatewayPolicyTableEntryOutput {
 }
 rboto::__structure!(
     ModifyTransitGatewayPolicyTableEntryOutput
-    "ModifyTransitGatewayPolicyTableEntryResult"[debug from output] {
-    transit_gateway_policy_table_entry : TransitGatewayPolicyTableEntry } { _meta }
+    "ModifyTransitGatewayPolicyTableEntryResult"[from output] {
+    transit_gateway_policy_table_entry = TransitGatewayPolicyTableEntry } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyTransitGatewayPrefixListReferenceOutput {
     /// Information about the prefix list reference.
@@ -9152,10 +9112,10 @@ pub struct ModifyTransitGatewayPrefixListReferenceOutput {
 }
 rboto::__structure!(
     ModifyTransitGatewayPrefixListReferenceOutput
-    "ModifyTransitGatewayPrefixListReferenceResult"[debug from output] {
-    transit_gateway_prefix_list_reference : TransitGatewayPrefixListReference } { _meta }
+    "ModifyTransitGatewayPrefixListReferenceResult"[from output] {
+    transit_gateway_prefix_list_reference = TransitGatewayPrefixListReference } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyTransitGatewayOutput {
     /// Information about the transit gateway.
@@ -9163,10 +9123,10 @@ pub struct ModifyTransitGatewayOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyTransitGatewayOutput "ModifyTransitGatewayResult"[debug from output] {
-    transit_gateway : TransitGateway } { _meta }
+    ModifyTransitGatewayOutput "ModifyTransitGatewayResult"[from output] {
+    transit_gateway = TransitGateway } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyTransitGatewayVpcAttachmentOutput {
     /// Information about the modified attachment.
@@ -9175,10 +9135,10 @@ pub struct ModifyTransitGatewayVpcAttachmentOutput {
 }
 rboto::__structure!(
     ModifyTransitGatewayVpcAttachmentOutput
-    "ModifyTransitGatewayVpcAttachmentResult"[debug from output] {
-    transit_gateway_vpc_attachment : TransitGatewayVpcAttachment } { _meta }
+    "ModifyTransitGatewayVpcAttachmentResult"[from output] {
+    transit_gateway_vpc_attachment = TransitGatewayVpcAttachment } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVerifiedAccessEndpointPolicyOutput {
     /// The status of the Verified Access policy.
@@ -9191,11 +9151,11 @@ pub struct ModifyVerifiedAccessEndpointPolicyOutput {
 }
 rboto::__structure!(
     ModifyVerifiedAccessEndpointPolicyOutput
-    "ModifyVerifiedAccessEndpointPolicyResult"[debug from output] { policy_enabled =
-    bool, policy_document : String, sse_specification :
-    VerifiedAccessSseSpecificationResponse } { _meta }
+    "ModifyVerifiedAccessEndpointPolicyResult"[from output] { policy_enabled = bool,
+    policy_document : String, sse_specification = VerifiedAccessSseSpecificationResponse
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVerifiedAccessEndpointOutput {
     /// Details about the Verified Access endpoint.
@@ -9203,10 +9163,10 @@ pub struct ModifyVerifiedAccessEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyVerifiedAccessEndpointOutput "ModifyVerifiedAccessEndpointResult"[debug from
-    output] { verified_access_endpoint : VerifiedAccessEndpoint } { _meta }
+    ModifyVerifiedAccessEndpointOutput "ModifyVerifiedAccessEndpointResult"[from output]
+    { verified_access_endpoint = VerifiedAccessEndpoint } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVerifiedAccessGroupPolicyOutput {
     /// The status of the Verified Access policy.
@@ -9218,11 +9178,11 @@ pub struct ModifyVerifiedAccessGroupPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyVerifiedAccessGroupPolicyOutput "ModifyVerifiedAccessGroupPolicyResult"[debug
-    from output] { policy_enabled = bool, policy_document : String, sse_specification :
+    ModifyVerifiedAccessGroupPolicyOutput "ModifyVerifiedAccessGroupPolicyResult"[from
+    output] { policy_enabled = bool, policy_document : String, sse_specification =
     VerifiedAccessSseSpecificationResponse } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVerifiedAccessGroupOutput {
     /// Details about the Verified Access group.
@@ -9230,10 +9190,10 @@ pub struct ModifyVerifiedAccessGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyVerifiedAccessGroupOutput "ModifyVerifiedAccessGroupResult"[debug from output]
-    { verified_access_group : VerifiedAccessGroup } { _meta }
+    ModifyVerifiedAccessGroupOutput "ModifyVerifiedAccessGroupResult"[from output] {
+    verified_access_group = VerifiedAccessGroup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVerifiedAccessInstanceLoggingConfigurationOutput {
     /// The logging configuration for the Verified Access instance.
@@ -9242,10 +9202,10 @@ pub struct ModifyVerifiedAccessInstanceLoggingConfigurationOutput {
 }
 rboto::__structure!(
     ModifyVerifiedAccessInstanceLoggingConfigurationOutput
-    "ModifyVerifiedAccessInstanceLoggingConfigurationResult"[debug from output] {
-    logging_configuration : VerifiedAccessInstanceLoggingConfiguration } { _meta }
+    "ModifyVerifiedAccessInstanceLoggingConfigurationResult"[from output] {
+    logging_configuration = VerifiedAccessInstanceLoggingConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVerifiedAccessInstanceOutput {
     /// Details about the Verified Access instance.
@@ -9253,10 +9213,10 @@ pub struct ModifyVerifiedAccessInstanceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyVerifiedAccessInstanceOutput "ModifyVerifiedAccessInstanceResult"[debug from
-    output] { verified_access_instance : VerifiedAccessInstance } { _meta }
+    ModifyVerifiedAccessInstanceOutput "ModifyVerifiedAccessInstanceResult"[from output]
+    { verified_access_instance = VerifiedAccessInstance } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVerifiedAccessTrustProviderOutput {
     /// Details about the Verified Access trust provider.
@@ -9265,10 +9225,10 @@ pub struct ModifyVerifiedAccessTrustProviderOutput {
 }
 rboto::__structure!(
     ModifyVerifiedAccessTrustProviderOutput
-    "ModifyVerifiedAccessTrustProviderResult"[debug from output] {
-    verified_access_trust_provider : VerifiedAccessTrustProvider } { _meta }
+    "ModifyVerifiedAccessTrustProviderResult"[from output] {
+    verified_access_trust_provider = VerifiedAccessTrustProvider } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVolumeOutput {
     /// Information about the volume modification.
@@ -9276,10 +9236,10 @@ pub struct ModifyVolumeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyVolumeOutput "ModifyVolumeResult"[debug from output] { volume_modification :
+    ModifyVolumeOutput "ModifyVolumeResult"[from output] { volume_modification =
     VolumeModification } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVpcBlockPublicAccessExclusionOutput {
     /// Details related to the exclusion.
@@ -9288,10 +9248,10 @@ pub struct ModifyVpcBlockPublicAccessExclusionOutput {
 }
 rboto::__structure!(
     ModifyVpcBlockPublicAccessExclusionOutput
-    "ModifyVpcBlockPublicAccessExclusionResult"[debug from output] {
-    vpc_block_public_access_exclusion : VpcBlockPublicAccessExclusion } { _meta }
+    "ModifyVpcBlockPublicAccessExclusionResult"[from output] {
+    vpc_block_public_access_exclusion = VpcBlockPublicAccessExclusion } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVpcBlockPublicAccessOptionsOutput {
     /// Details related to the VPC Block Public Access (BPA) options.
@@ -9300,10 +9260,10 @@ pub struct ModifyVpcBlockPublicAccessOptionsOutput {
 }
 rboto::__structure!(
     ModifyVpcBlockPublicAccessOptionsOutput
-    "ModifyVpcBlockPublicAccessOptionsResult"[debug from output] {
-    vpc_block_public_access_options : VpcBlockPublicAccessOptions } { _meta }
+    "ModifyVpcBlockPublicAccessOptionsResult"[from output] {
+    vpc_block_public_access_options = VpcBlockPublicAccessOptions } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVpcEncryptionControlOutput {
     /// Information about the VPC Encryption Control configuration.
@@ -9311,10 +9271,10 @@ pub struct ModifyVpcEncryptionControlOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyVpcEncryptionControlOutput "ModifyVpcEncryptionControlResult"[debug from
-    output] { vpc_encryption_control : VpcEncryptionControl } { _meta }
+    ModifyVpcEncryptionControlOutput "ModifyVpcEncryptionControlResult"[from output] {
+    vpc_encryption_control = VpcEncryptionControl } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVpcEndpointConnectionNotificationOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -9323,10 +9283,10 @@ pub struct ModifyVpcEndpointConnectionNotificationOutput {
 }
 rboto::__structure!(
     ModifyVpcEndpointConnectionNotificationOutput
-    "ModifyVpcEndpointConnectionNotificationResult"[debug from output] { return_value =
-    bool } { _meta }
+    "ModifyVpcEndpointConnectionNotificationResult"[from output] { return_value = bool }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVpcEndpointPayerResponsibilityOutput {
     /// The ID of the VPC endpoint.
@@ -9337,10 +9297,10 @@ pub struct ModifyVpcEndpointPayerResponsibilityOutput {
 }
 rboto::__structure!(
     ModifyVpcEndpointPayerResponsibilityOutput
-    "ModifyVpcEndpointPayerResponsibilityResult"[debug from output] { vpc_endpoint_id :
-    String, payer_responsibilities : Vec < PayerResponsibilityEntry > } { _meta }
+    "ModifyVpcEndpointPayerResponsibilityResult"[from output] { vpc_endpoint_id : String,
+    payer_responsibilities = Vec < PayerResponsibilityEntry > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVpcEndpointOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -9348,10 +9308,10 @@ pub struct ModifyVpcEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyVpcEndpointOutput "ModifyVpcEndpointResult"[debug from output] { return_ = bool
-    } { _meta }
+    ModifyVpcEndpointOutput "ModifyVpcEndpointResult"[from output] { return_ = bool } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVpcEndpointServiceConfigurationOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -9360,10 +9320,10 @@ pub struct ModifyVpcEndpointServiceConfigurationOutput {
 }
 rboto::__structure!(
     ModifyVpcEndpointServiceConfigurationOutput
-    "ModifyVpcEndpointServiceConfigurationResult"[debug from output] { return_ = bool } {
-    _meta }
+    "ModifyVpcEndpointServiceConfigurationResult"[from output] { return_ = bool } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVpcEndpointServicePayerResponsibilityOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -9372,10 +9332,10 @@ pub struct ModifyVpcEndpointServicePayerResponsibilityOutput {
 }
 rboto::__structure!(
     ModifyVpcEndpointServicePayerResponsibilityOutput
-    "ModifyVpcEndpointServicePayerResponsibilityResult"[debug from output] { return_value
-    = bool } { _meta }
+    "ModifyVpcEndpointServicePayerResponsibilityResult"[from output] { return_value =
+    bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVpcEndpointServicePermissionsOutput {
     /// Information about the added principals.
@@ -9386,10 +9346,10 @@ pub struct ModifyVpcEndpointServicePermissionsOutput {
 }
 rboto::__structure!(
     ModifyVpcEndpointServicePermissionsOutput
-    "ModifyVpcEndpointServicePermissionsResult"[debug from output] { added_principals :
-    Vec < AddedPrincipal >, return_value = bool } { _meta }
+    "ModifyVpcEndpointServicePermissionsResult"[from output] { added_principals = Vec <
+    AddedPrincipal >, return_value = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVpcPeeringConnectionOptionsOutput {
     /// Information about the VPC peering connection options for the accepter VPC.
@@ -9400,11 +9360,11 @@ pub struct ModifyVpcPeeringConnectionOptionsOutput {
 }
 rboto::__structure!(
     ModifyVpcPeeringConnectionOptionsOutput
-    "ModifyVpcPeeringConnectionOptionsResult"[debug from output] {
-    accepter_peering_connection_options : PeeringConnectionOptions,
-    requester_peering_connection_options : PeeringConnectionOptions } { _meta }
+    "ModifyVpcPeeringConnectionOptionsResult"[from output] {
+    accepter_peering_connection_options = PeeringConnectionOptions,
+    requester_peering_connection_options = PeeringConnectionOptions } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVpcTenancyOutput {
     /// Returns `true` if the request succeeds; otherwise, returns an error.
@@ -9412,10 +9372,10 @@ pub struct ModifyVpcTenancyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyVpcTenancyOutput "ModifyVpcTenancyResult"[debug from output] { return_value =
-    bool } { _meta }
+    ModifyVpcTenancyOutput "ModifyVpcTenancyResult"[from output] { return_value = bool }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVpnConnectionOptionsOutput {
     /// Information about the VPN connection.
@@ -9423,10 +9383,10 @@ pub struct ModifyVpnConnectionOptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyVpnConnectionOptionsOutput "ModifyVpnConnectionOptionsResult"[debug from
-    output] { vpn_connection : VpnConnection } { _meta }
+    ModifyVpnConnectionOptionsOutput "ModifyVpnConnectionOptionsResult"[from output] {
+    vpn_connection = VpnConnection } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVpnConnectionOutput {
     /// Information about the VPN connection.
@@ -9434,10 +9394,10 @@ pub struct ModifyVpnConnectionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyVpnConnectionOutput "ModifyVpnConnectionResult"[debug from output] {
-    vpn_connection : VpnConnection } { _meta }
+    ModifyVpnConnectionOutput "ModifyVpnConnectionResult"[from output] { vpn_connection =
+    VpnConnection } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVpnTunnelCertificateOutput {
     /// Information about the VPN connection.
@@ -9445,10 +9405,10 @@ pub struct ModifyVpnTunnelCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyVpnTunnelCertificateOutput "ModifyVpnTunnelCertificateResult"[debug from
-    output] { vpn_connection : VpnConnection } { _meta }
+    ModifyVpnTunnelCertificateOutput "ModifyVpnTunnelCertificateResult"[from output] {
+    vpn_connection = VpnConnection } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVpnTunnelOptionsOutput {
     /// Information about the VPN connection.
@@ -9456,10 +9416,10 @@ pub struct ModifyVpnTunnelOptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyVpnTunnelOptionsOutput "ModifyVpnTunnelOptionsResult"[debug from output] {
-    vpn_connection : VpnConnection } { _meta }
+    ModifyVpnTunnelOptionsOutput "ModifyVpnTunnelOptionsResult"[from output] {
+    vpn_connection = VpnConnection } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MonitorInstancesOutput {
     /// The monitoring information.
@@ -9467,10 +9427,10 @@ pub struct MonitorInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    MonitorInstancesOutput "MonitorInstancesResult"[debug from output] {
-    instance_monitorings : Vec < InstanceMonitoring > } { _meta }
+    MonitorInstancesOutput "MonitorInstancesResult"[from output] { instance_monitorings =
+    Vec < InstanceMonitoring > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MoveAddressToVpcOutput {
     /// The allocation ID for the Elastic IP address.
@@ -9480,10 +9440,10 @@ pub struct MoveAddressToVpcOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    MoveAddressToVpcOutput "MoveAddressToVpcResult"[debug from output] { allocation_id :
+    MoveAddressToVpcOutput "MoveAddressToVpcResult"[from output] { allocation_id :
     String, status : Status } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MoveByoipCidrToIpamOutput {
     /// The BYOIP CIDR.
@@ -9491,10 +9451,10 @@ pub struct MoveByoipCidrToIpamOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    MoveByoipCidrToIpamOutput "MoveByoipCidrToIpamResult"[debug from output] { byoip_cidr
-    : ByoipCidr } { _meta }
+    MoveByoipCidrToIpamOutput "MoveByoipCidrToIpamResult"[from output] { byoip_cidr =
+    ByoipCidr } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MoveCapacityReservationInstancesOutput {
     /// Information about the source Capacity Reservation.
@@ -9506,12 +9466,12 @@ pub struct MoveCapacityReservationInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    MoveCapacityReservationInstancesOutput "MoveCapacityReservationInstancesResult"[debug
-    from output] { source_capacity_reservation : CapacityReservation,
-    destination_capacity_reservation : CapacityReservation, instance_count = i32 } {
+    MoveCapacityReservationInstancesOutput "MoveCapacityReservationInstancesResult"[from
+    output] { source_capacity_reservation = CapacityReservation,
+    destination_capacity_reservation = CapacityReservation, instance_count = i32 } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProvisionByoipCidrOutput {
     /// Information about the address range.
@@ -9519,10 +9479,10 @@ pub struct ProvisionByoipCidrOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ProvisionByoipCidrOutput "ProvisionByoipCidrResult"[debug from output] { byoip_cidr :
+    ProvisionByoipCidrOutput "ProvisionByoipCidrResult"[from output] { byoip_cidr =
     ByoipCidr } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProvisionIpamByoasnOutput {
     /// An ASN and BYOIP CIDR association.
@@ -9530,10 +9490,10 @@ pub struct ProvisionIpamByoasnOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ProvisionIpamByoasnOutput "ProvisionIpamByoasnResult"[debug from output] { byoasn :
-    Byoasn } { _meta }
+    ProvisionIpamByoasnOutput "ProvisionIpamByoasnResult"[from output] { byoasn = Byoasn
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProvisionIpamPoolCidrOutput {
     /// Information about the provisioned CIDR.
@@ -9541,10 +9501,10 @@ pub struct ProvisionIpamPoolCidrOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ProvisionIpamPoolCidrOutput "ProvisionIpamPoolCidrResult"[debug from output] {
-    ipam_pool_cidr : IpamPoolCidr } { _meta }
+    ProvisionIpamPoolCidrOutput "ProvisionIpamPoolCidrResult"[from output] {
+    ipam_pool_cidr = IpamPoolCidr } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProvisionPublicIpv4PoolCidrOutput {
     /// The ID of the pool that you want to provision the CIDR to.
@@ -9554,10 +9514,10 @@ pub struct ProvisionPublicIpv4PoolCidrOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ProvisionPublicIpv4PoolCidrOutput "ProvisionPublicIpv4PoolCidrResult"[debug from
-    output] { pool_id : String, pool_address_range : PublicIpv4PoolRange } { _meta }
+    ProvisionPublicIpv4PoolCidrOutput "ProvisionPublicIpv4PoolCidrResult"[from output] {
+    pool_id : String, pool_address_range = PublicIpv4PoolRange } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PurchaseCapacityBlockExtensionOutput {
     /// The purchased Capacity Block extensions.
@@ -9565,10 +9525,10 @@ pub struct PurchaseCapacityBlockExtensionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PurchaseCapacityBlockExtensionOutput "PurchaseCapacityBlockExtensionResult"[debug
-    from output] { capacity_block_extensions : Vec < CapacityBlockExtension > } { _meta }
+    PurchaseCapacityBlockExtensionOutput "PurchaseCapacityBlockExtensionResult"[from
+    output] { capacity_block_extensions = Vec < CapacityBlockExtension > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PurchaseCapacityBlockOutput {
     /// The Capacity Reservation.
@@ -9580,11 +9540,11 @@ pub struct PurchaseCapacityBlockOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PurchaseCapacityBlockOutput "PurchaseCapacityBlockResult"[debug from output] {
-    capacity_reservation : CapacityReservation, capacity_blocks : Vec < CapacityBlock >,
-    capacity_reservations : Vec < CapacityReservation > } { _meta }
+    PurchaseCapacityBlockOutput "PurchaseCapacityBlockResult"[from output] {
+    capacity_reservation = CapacityReservation, capacity_blocks = Vec < CapacityBlock >,
+    capacity_reservations = Vec < CapacityReservation > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PurchaseHostReservationOutput {
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
@@ -9600,12 +9560,12 @@ pub struct PurchaseHostReservationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PurchaseHostReservationOutput "PurchaseHostReservationResult"[debug from output] {
-    client_token : String, currency_code : CurrencyCodeValues, purchase : Vec < Purchase
+    PurchaseHostReservationOutput "PurchaseHostReservationResult"[from output] {
+    client_token : String, currency_code : CurrencyCodeValues, purchase = Vec < Purchase
     >, total_hourly_price : String, total_upfront_price : String } { _meta }
 );
 /// Contains the output of PurchaseReservedInstancesOffering.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PurchaseReservedInstancesOfferingOutput {
     /// The IDs of the purchased Reserved Instances. If your purchase crosses into a discounted pricing tier, the final Reserved Instances IDs might change. For more information, see [Crossing pricing tiers](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/concepts-reserved-instances-application.html#crossing-pricing-tiers) in the *Amazon EC2 User Guide*.
@@ -9614,11 +9574,11 @@ pub struct PurchaseReservedInstancesOfferingOutput {
 }
 rboto::__structure!(
     PurchaseReservedInstancesOfferingOutput
-    "PurchaseReservedInstancesOfferingResult"[debug from output] { reserved_instances_id
-    : String } { _meta }
+    "PurchaseReservedInstancesOfferingResult"[from output] { reserved_instances_id :
+    String } { _meta }
 );
 /// Contains the output of PurchaseScheduledInstances.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PurchaseScheduledInstancesOutput {
     /// Information about the Scheduled Instances.
@@ -9626,11 +9586,11 @@ pub struct PurchaseScheduledInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PurchaseScheduledInstancesOutput "PurchaseScheduledInstancesResult"[debug from
-    output] { scheduled_instance_set : Vec < ScheduledInstance > } { _meta }
+    PurchaseScheduledInstancesOutput "PurchaseScheduledInstancesResult"[from output] {
+    scheduled_instance_set = Vec < ScheduledInstance > } { _meta }
 );
 /// Contains the output of RegisterImage.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterImageOutput {
     /// The ID of the newly registered AMI.
@@ -9638,10 +9598,10 @@ pub struct RegisterImageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RegisterImageOutput "RegisterImageResult"[debug from output] { image_id : String } {
-    _meta }
+    RegisterImageOutput "RegisterImageResult"[from output] { image_id : String } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterInstanceEventNotificationAttributesOutput {
     /// The resulting set of tag keys.
@@ -9650,10 +9610,10 @@ pub struct RegisterInstanceEventNotificationAttributesOutput {
 }
 rboto::__structure!(
     RegisterInstanceEventNotificationAttributesOutput
-    "RegisterInstanceEventNotificationAttributesResult"[debug from output] {
-    instance_tag_attribute : InstanceTagNotificationAttribute } { _meta }
+    "RegisterInstanceEventNotificationAttributesResult"[from output] {
+    instance_tag_attribute = InstanceTagNotificationAttribute } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterTransitGatewayMulticastGroupMembersOutput {
     /// Information about the registered transit gateway multicast group members.
@@ -9664,11 +9624,11 @@ pub struct RegisterTransitGatewayMulticastGroupMembersOutput {
 }
 rboto::__structure!(
     RegisterTransitGatewayMulticastGroupMembersOutput
-    "RegisterTransitGatewayMulticastGroupMembersResult"[debug from output] {
-    registered_multicast_group_members : TransitGatewayMulticastRegisteredGroupMembers }
+    "RegisterTransitGatewayMulticastGroupMembersResult"[from output] {
+    registered_multicast_group_members = TransitGatewayMulticastRegisteredGroupMembers }
     { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterTransitGatewayMulticastGroupSourcesOutput {
     /// Information about the transit gateway multicast group sources.
@@ -9679,11 +9639,11 @@ pub struct RegisterTransitGatewayMulticastGroupSourcesOutput {
 }
 rboto::__structure!(
     RegisterTransitGatewayMulticastGroupSourcesOutput
-    "RegisterTransitGatewayMulticastGroupSourcesResult"[debug from output] {
-    registered_multicast_group_sources : TransitGatewayMulticastRegisteredGroupSources }
+    "RegisterTransitGatewayMulticastGroupSourcesResult"[from output] {
+    registered_multicast_group_sources = TransitGatewayMulticastRegisteredGroupSources }
     { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RejectCapacityReservationBillingOwnershipOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -9692,10 +9652,10 @@ pub struct RejectCapacityReservationBillingOwnershipOutput {
 }
 rboto::__structure!(
     RejectCapacityReservationBillingOwnershipOutput
-    "RejectCapacityReservationBillingOwnershipResult"[debug from output] { return_ = bool
-    } { _meta }
+    "RejectCapacityReservationBillingOwnershipResult"[from output] { return_ = bool } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RejectTransitGatewayClientVpnAttachmentOutput {
     /// Information about the Transit Gateway Client VPN attachment.
@@ -9704,10 +9664,10 @@ pub struct RejectTransitGatewayClientVpnAttachmentOutput {
 }
 rboto::__structure!(
     RejectTransitGatewayClientVpnAttachmentOutput
-    "RejectTransitGatewayClientVpnAttachmentResult"[debug from output] {
-    transit_gateway_client_vpn_attachment : TransitGatewayClientVpnAttachment } { _meta }
+    "RejectTransitGatewayClientVpnAttachmentResult"[from output] {
+    transit_gateway_client_vpn_attachment = TransitGatewayClientVpnAttachment } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RejectTransitGatewayMulticastDomainAssociationsOutput {
     /// Information about the multicast domain associations.
@@ -9716,10 +9676,10 @@ pub struct RejectTransitGatewayMulticastDomainAssociationsOutput {
 }
 rboto::__structure!(
     RejectTransitGatewayMulticastDomainAssociationsOutput
-    "RejectTransitGatewayMulticastDomainAssociationsResult"[debug from output] {
-    associations : TransitGatewayMulticastDomainAssociations } { _meta }
+    "RejectTransitGatewayMulticastDomainAssociationsResult"[from output] { associations =
+    TransitGatewayMulticastDomainAssociations } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RejectTransitGatewayPeeringAttachmentOutput {
     /// The transit gateway peering attachment.
@@ -9728,10 +9688,10 @@ pub struct RejectTransitGatewayPeeringAttachmentOutput {
 }
 rboto::__structure!(
     RejectTransitGatewayPeeringAttachmentOutput
-    "RejectTransitGatewayPeeringAttachmentResult"[debug from output] {
-    transit_gateway_peering_attachment : TransitGatewayPeeringAttachment } { _meta }
+    "RejectTransitGatewayPeeringAttachmentResult"[from output] {
+    transit_gateway_peering_attachment = TransitGatewayPeeringAttachment } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RejectTransitGatewayVpcAttachmentOutput {
     /// Information about the attachment.
@@ -9740,10 +9700,10 @@ pub struct RejectTransitGatewayVpcAttachmentOutput {
 }
 rboto::__structure!(
     RejectTransitGatewayVpcAttachmentOutput
-    "RejectTransitGatewayVpcAttachmentResult"[debug from output] {
-    transit_gateway_vpc_attachment : TransitGatewayVpcAttachment } { _meta }
+    "RejectTransitGatewayVpcAttachmentResult"[from output] {
+    transit_gateway_vpc_attachment = TransitGatewayVpcAttachment } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RejectVpcEndpointConnectionsOutput {
     /// Information about the endpoints that were not rejected, if applicable.
@@ -9751,10 +9711,10 @@ pub struct RejectVpcEndpointConnectionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RejectVpcEndpointConnectionsOutput "RejectVpcEndpointConnectionsResult"[debug from
-    output] { unsuccessful : Vec < UnsuccessfulItem > } { _meta }
+    RejectVpcEndpointConnectionsOutput "RejectVpcEndpointConnectionsResult"[from output]
+    { unsuccessful = Vec < UnsuccessfulItem > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RejectVpcPeeringConnectionOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -9762,10 +9722,10 @@ pub struct RejectVpcPeeringConnectionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RejectVpcPeeringConnectionOutput "RejectVpcPeeringConnectionResult"[debug from
-    output] { return_ = bool } { _meta }
+    RejectVpcPeeringConnectionOutput "RejectVpcPeeringConnectionResult"[from output] {
+    return_ = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReleaseHostsOutput {
     /// The IDs of the Dedicated Hosts that were successfully released.
@@ -9775,10 +9735,10 @@ pub struct ReleaseHostsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ReleaseHostsOutput "ReleaseHostsResult"[debug from output] { successful : Vec <
-    String >, unsuccessful : Vec < UnsuccessfulItem > } { _meta }
+    ReleaseHostsOutput "ReleaseHostsResult"[from output] { successful = Vec < String >,
+    unsuccessful = Vec < UnsuccessfulItem > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReleaseIpamPoolAllocationOutput {
     /// Indicates if the release was successful.
@@ -9786,10 +9746,10 @@ pub struct ReleaseIpamPoolAllocationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ReleaseIpamPoolAllocationOutput "ReleaseIpamPoolAllocationResult"[debug from output]
-    { success = bool } { _meta }
+    ReleaseIpamPoolAllocationOutput "ReleaseIpamPoolAllocationResult"[from output] {
+    success = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceIamInstanceProfileAssociationOutput {
     /// Information about the IAM instance profile association.
@@ -9798,10 +9758,10 @@ pub struct ReplaceIamInstanceProfileAssociationOutput {
 }
 rboto::__structure!(
     ReplaceIamInstanceProfileAssociationOutput
-    "ReplaceIamInstanceProfileAssociationResult"[debug from output] {
-    iam_instance_profile_association : IamInstanceProfileAssociation } { _meta }
+    "ReplaceIamInstanceProfileAssociationResult"[from output] {
+    iam_instance_profile_association = IamInstanceProfileAssociation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceImageCriteriaInAllowedImagesSettingsOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -9810,10 +9770,10 @@ pub struct ReplaceImageCriteriaInAllowedImagesSettingsOutput {
 }
 rboto::__structure!(
     ReplaceImageCriteriaInAllowedImagesSettingsOutput
-    "ReplaceImageCriteriaInAllowedImagesSettingsResult"[debug from output] { return_value
-    = bool } { _meta }
+    "ReplaceImageCriteriaInAllowedImagesSettingsResult"[from output] { return_value =
+    bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceImageInstanceTypeSpecificationOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -9822,10 +9782,10 @@ pub struct ReplaceImageInstanceTypeSpecificationOutput {
 }
 rboto::__structure!(
     ReplaceImageInstanceTypeSpecificationOutput
-    "ReplaceImageInstanceTypeSpecificationResult"[debug from output] { return_value =
-    bool } { _meta }
+    "ReplaceImageInstanceTypeSpecificationResult"[from output] { return_value = bool } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceNetworkAclAssociationOutput {
     /// The ID of the new association.
@@ -9833,10 +9793,10 @@ pub struct ReplaceNetworkAclAssociationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ReplaceNetworkAclAssociationOutput "ReplaceNetworkAclAssociationResult"[debug from
-    output] { new_association_id : String } { _meta }
+    ReplaceNetworkAclAssociationOutput "ReplaceNetworkAclAssociationResult"[from output]
+    { new_association_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceRouteTableAssociationOutput {
     /// The ID of the new association.
@@ -9846,11 +9806,11 @@ pub struct ReplaceRouteTableAssociationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ReplaceRouteTableAssociationOutput "ReplaceRouteTableAssociationResult"[debug from
-    output] { new_association_id : String, association_state : RouteTableAssociationState
-    } { _meta }
+    ReplaceRouteTableAssociationOutput "ReplaceRouteTableAssociationResult"[from output]
+    { new_association_id : String, association_state = RouteTableAssociationState } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceTransitGatewayRouteOutput {
     /// Information about the modified route.
@@ -9858,10 +9818,10 @@ pub struct ReplaceTransitGatewayRouteOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ReplaceTransitGatewayRouteOutput "ReplaceTransitGatewayRouteResult"[debug from
-    output] { route : TransitGatewayRoute } { _meta }
+    ReplaceTransitGatewayRouteOutput "ReplaceTransitGatewayRouteResult"[from output] {
+    route = TransitGatewayRoute } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceVpnTunnelOutput {
     /// Confirmation of replace tunnel operation.
@@ -9869,11 +9829,11 @@ pub struct ReplaceVpnTunnelOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ReplaceVpnTunnelOutput "ReplaceVpnTunnelResult"[debug from output] { return_ = bool }
-    { _meta }
+    ReplaceVpnTunnelOutput "ReplaceVpnTunnelResult"[from output] { return_ = bool } {
+    _meta }
 );
 /// Contains the output of RequestSpotFleet.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RequestSpotFleetOutput {
     /// The ID of the Spot Fleet request.
@@ -9881,11 +9841,11 @@ pub struct RequestSpotFleetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RequestSpotFleetOutput "RequestSpotFleetResponse"[debug from output] {
+    RequestSpotFleetOutput "RequestSpotFleetResponse"[from output] {
     spot_fleet_request_id : String } { _meta }
 );
 /// Contains the output of RequestSpotInstances.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RequestSpotInstancesOutput {
     /// The Spot Instance requests.
@@ -9893,10 +9853,10 @@ pub struct RequestSpotInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RequestSpotInstancesOutput "RequestSpotInstancesResult"[debug from output] {
-    spot_instance_requests : Vec < SpotInstanceRequest > } { _meta }
+    RequestSpotInstancesOutput "RequestSpotInstancesResult"[from output] {
+    spot_instance_requests = Vec < SpotInstanceRequest > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResetAddressAttributeOutput {
     /// Information about the IP address.
@@ -9904,10 +9864,10 @@ pub struct ResetAddressAttributeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ResetAddressAttributeOutput "ResetAddressAttributeResult"[debug from output] {
-    address : AddressAttribute } { _meta }
+    ResetAddressAttributeOutput "ResetAddressAttributeResult"[from output] { address =
+    AddressAttribute } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResetEbsDefaultKmsKeyIdOutput {
     /// The Amazon Resource Name (ARN) of the default KMS key for EBS encryption by default.
@@ -9915,10 +9875,10 @@ pub struct ResetEbsDefaultKmsKeyIdOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ResetEbsDefaultKmsKeyIdOutput "ResetEbsDefaultKmsKeyIdResult"[debug from output] {
+    ResetEbsDefaultKmsKeyIdOutput "ResetEbsDefaultKmsKeyIdResult"[from output] {
     kms_key_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResetFpgaImageAttributeOutput {
     /// Is `true` if the request succeeds, and an error otherwise.
@@ -9926,10 +9886,10 @@ pub struct ResetFpgaImageAttributeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ResetFpgaImageAttributeOutput "ResetFpgaImageAttributeResult"[debug from output] {
-    return_ = bool } { _meta }
+    ResetFpgaImageAttributeOutput "ResetFpgaImageAttributeResult"[from output] { return_
+    = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RestoreAddressToClassicOutput {
     /// The Elastic IP address.
@@ -9939,10 +9899,10 @@ pub struct RestoreAddressToClassicOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RestoreAddressToClassicOutput "RestoreAddressToClassicResult"[debug from output] {
+    RestoreAddressToClassicOutput "RestoreAddressToClassicResult"[from output] {
     public_ip : String, status : Status } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RestoreImageFromRecycleBinOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -9950,10 +9910,10 @@ pub struct RestoreImageFromRecycleBinOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RestoreImageFromRecycleBinOutput "RestoreImageFromRecycleBinResult"[debug from
-    output] { return_ = bool } { _meta }
+    RestoreImageFromRecycleBinOutput "RestoreImageFromRecycleBinResult"[from output] {
+    return_ = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RestoreManagedPrefixListVersionOutput {
     /// Information about the prefix list.
@@ -9961,10 +9921,10 @@ pub struct RestoreManagedPrefixListVersionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RestoreManagedPrefixListVersionOutput "RestoreManagedPrefixListVersionResult"[debug
-    from output] { prefix_list : ManagedPrefixList } { _meta }
+    RestoreManagedPrefixListVersionOutput "RestoreManagedPrefixListVersionResult"[from
+    output] { prefix_list = ManagedPrefixList } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RestoreSnapshotFromRecycleBinOutput {
     /// The ID of the snapshot.
@@ -9992,12 +9952,12 @@ pub struct RestoreSnapshotFromRecycleBinOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RestoreSnapshotFromRecycleBinOutput "RestoreSnapshotFromRecycleBinResult"[debug from
+    RestoreSnapshotFromRecycleBinOutput "RestoreSnapshotFromRecycleBinResult"[from
     output] { snapshot_id : String, outpost_arn : String, description : String, encrypted
     = bool, owner_id : String, progress : String, start_time : rboto::DateTime, state :
     SnapshotState, volume_id : String, volume_size = i32, sse_type : SseType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RestoreSnapshotTierOutput {
     /// The ID of the snapshot.
@@ -10011,11 +9971,11 @@ pub struct RestoreSnapshotTierOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RestoreSnapshotTierOutput "RestoreSnapshotTierResult"[debug from output] {
-    snapshot_id : String, restore_start_time : rboto::DateTime, restore_duration = i32,
+    RestoreSnapshotTierOutput "RestoreSnapshotTierResult"[from output] { snapshot_id :
+    String, restore_start_time : rboto::DateTime, restore_duration = i32,
     is_permanent_restore = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RestoreVolumeFromRecycleBinOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -10023,10 +9983,10 @@ pub struct RestoreVolumeFromRecycleBinOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RestoreVolumeFromRecycleBinOutput "RestoreVolumeFromRecycleBinResult"[debug from
-    output] { return_ = bool } { _meta }
+    RestoreVolumeFromRecycleBinOutput "RestoreVolumeFromRecycleBinResult"[from output] {
+    return_ = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeClientVpnIngressOutput {
     /// The current state of the authorization rule.
@@ -10034,10 +9994,10 @@ pub struct RevokeClientVpnIngressOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RevokeClientVpnIngressOutput "RevokeClientVpnIngressResult"[debug from output] {
-    status : ClientVpnAuthorizationRuleStatus } { _meta }
+    RevokeClientVpnIngressOutput "RevokeClientVpnIngressResult"[from output] { status =
+    ClientVpnAuthorizationRuleStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeSecurityGroupEgressOutput {
     /// Returns `true` if the request succeeds; otherwise, returns an error.
@@ -10049,11 +10009,11 @@ pub struct RevokeSecurityGroupEgressOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RevokeSecurityGroupEgressOutput "RevokeSecurityGroupEgressResult"[debug from output]
-    { return_ = bool, unknown_ip_permissions : Vec < IpPermission >,
-    revoked_security_group_rules : Vec < RevokedSecurityGroupRule > } { _meta }
+    RevokeSecurityGroupEgressOutput "RevokeSecurityGroupEgressResult"[from output] {
+    return_ = bool, unknown_ip_permissions = Vec < IpPermission >,
+    revoked_security_group_rules = Vec < RevokedSecurityGroupRule > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeSecurityGroupIngressOutput {
     /// Returns `true` if the request succeeds; otherwise, returns an error.
@@ -10065,12 +10025,12 @@ pub struct RevokeSecurityGroupIngressOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RevokeSecurityGroupIngressOutput "RevokeSecurityGroupIngressResult"[debug from
-    output] { return_ = bool, unknown_ip_permissions : Vec < IpPermission >,
-    revoked_security_group_rules : Vec < RevokedSecurityGroupRule > } { _meta }
+    RevokeSecurityGroupIngressOutput "RevokeSecurityGroupIngressResult"[from output] {
+    return_ = bool, unknown_ip_permissions = Vec < IpPermission >,
+    revoked_security_group_rules = Vec < RevokedSecurityGroupRule > } { _meta }
 );
 /// Contains the output of RunScheduledInstances.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RunScheduledInstancesOutput {
     /// The IDs of the newly launched instances.
@@ -10078,10 +10038,10 @@ pub struct RunScheduledInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RunScheduledInstancesOutput "RunScheduledInstancesResult"[debug from output] {
-    instance_id_set : Vec < String > } { _meta }
+    RunScheduledInstancesOutput "RunScheduledInstancesResult"[from output] {
+    instance_id_set = Vec < String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SearchLocalGatewayRoutesOutput {
     /// Information about the routes.
@@ -10091,10 +10051,10 @@ pub struct SearchLocalGatewayRoutesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SearchLocalGatewayRoutesOutput "SearchLocalGatewayRoutesResult"[debug from output] {
-    routes : Vec < LocalGatewayRoute >, next_token : String } { _meta }
+    SearchLocalGatewayRoutesOutput "SearchLocalGatewayRoutesResult"[from output] { routes
+    = Vec < LocalGatewayRoute >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SearchTransitGatewayMulticastGroupsOutput {
     /// Information about the transit gateway multicast group.
@@ -10105,10 +10065,10 @@ pub struct SearchTransitGatewayMulticastGroupsOutput {
 }
 rboto::__structure!(
     SearchTransitGatewayMulticastGroupsOutput
-    "SearchTransitGatewayMulticastGroupsResult"[debug from output] { multicast_groups :
-    Vec < TransitGatewayMulticastGroup >, next_token : String } { _meta }
+    "SearchTransitGatewayMulticastGroupsResult"[from output] { multicast_groups = Vec <
+    TransitGatewayMulticastGroup >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SearchTransitGatewayRoutesOutput {
     /// Information about the routes.
@@ -10120,11 +10080,11 @@ pub struct SearchTransitGatewayRoutesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SearchTransitGatewayRoutesOutput "SearchTransitGatewayRoutesResult"[debug from
-    output] { routes : Vec < TransitGatewayRoute >, additional_routes_available = bool,
-    next_token : String } { _meta }
+    SearchTransitGatewayRoutesOutput "SearchTransitGatewayRoutesResult"[from output] {
+    routes = Vec < TransitGatewayRoute >, additional_routes_available = bool, next_token
+    : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartDeclarativePoliciesReportOutput {
     /// The ID of the report.
@@ -10132,10 +10092,10 @@ pub struct StartDeclarativePoliciesReportOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartDeclarativePoliciesReportOutput "StartDeclarativePoliciesReportResult"[debug
-    from output] { report_id : String } { _meta }
+    StartDeclarativePoliciesReportOutput "StartDeclarativePoliciesReportResult"[from
+    output] { report_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartInstancesOutput {
     /// Information about the started instances.
@@ -10143,10 +10103,10 @@ pub struct StartInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartInstancesOutput "StartInstancesResult"[debug from output] { starting_instances :
-    Vec < InstanceStateChange > } { _meta }
+    StartInstancesOutput "StartInstancesResult"[from output] { starting_instances = Vec <
+    InstanceStateChange > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartNetworkInsightsAccessScopeAnalysisOutput {
     /// The Network Access Scope analysis.
@@ -10157,11 +10117,11 @@ pub struct StartNetworkInsightsAccessScopeAnalysisOutput {
 }
 rboto::__structure!(
     StartNetworkInsightsAccessScopeAnalysisOutput
-    "StartNetworkInsightsAccessScopeAnalysisResult"[debug from output] {
-    network_insights_access_scope_analysis : NetworkInsightsAccessScopeAnalysis } { _meta
+    "StartNetworkInsightsAccessScopeAnalysisResult"[from output] {
+    network_insights_access_scope_analysis = NetworkInsightsAccessScopeAnalysis } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartNetworkInsightsAnalysisOutput {
     /// Information about the network insights analysis.
@@ -10169,10 +10129,10 @@ pub struct StartNetworkInsightsAnalysisOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartNetworkInsightsAnalysisOutput "StartNetworkInsightsAnalysisResult"[debug from
-    output] { network_insights_analysis : NetworkInsightsAnalysis } { _meta }
+    StartNetworkInsightsAnalysisOutput "StartNetworkInsightsAnalysisResult"[from output]
+    { network_insights_analysis = NetworkInsightsAnalysis } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartVpcEndpointServicePrivateDnsVerificationOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
@@ -10181,10 +10141,10 @@ pub struct StartVpcEndpointServicePrivateDnsVerificationOutput {
 }
 rboto::__structure!(
     StartVpcEndpointServicePrivateDnsVerificationOutput
-    "StartVpcEndpointServicePrivateDnsVerificationResult"[debug from output] {
-    return_value = bool } { _meta }
+    "StartVpcEndpointServicePrivateDnsVerificationResult"[from output] { return_value =
+    bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopInstancesOutput {
     /// Information about the stopped instances.
@@ -10192,10 +10152,10 @@ pub struct StopInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StopInstancesOutput "StopInstancesResult"[debug from output] { stopping_instances :
-    Vec < InstanceStateChange > } { _meta }
+    StopInstancesOutput "StopInstancesResult"[from output] { stopping_instances = Vec <
+    InstanceStateChange > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TerminateClientVpnConnectionsOutput {
     /// The ID of the Client VPN endpoint.
@@ -10207,11 +10167,11 @@ pub struct TerminateClientVpnConnectionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    TerminateClientVpnConnectionsOutput "TerminateClientVpnConnectionsResult"[debug from
-    output] { client_vpn_endpoint_id : String, username : String, connection_statuses :
+    TerminateClientVpnConnectionsOutput "TerminateClientVpnConnectionsResult"[from
+    output] { client_vpn_endpoint_id : String, username : String, connection_statuses =
     Vec < TerminateConnectionStatus > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TerminateInstancesOutput {
     /// Information about the terminated instances.
@@ -10219,10 +10179,10 @@ pub struct TerminateInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    TerminateInstancesOutput "TerminateInstancesResult"[debug from output] {
-    terminating_instances : Vec < InstanceStateChange > } { _meta }
+    TerminateInstancesOutput "TerminateInstancesResult"[from output] {
+    terminating_instances = Vec < InstanceStateChange > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnassignIpv6AddressesOutput {
     /// The ID of the network interface.
@@ -10234,11 +10194,11 @@ pub struct UnassignIpv6AddressesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UnassignIpv6AddressesOutput "UnassignIpv6AddressesResult"[debug from output] {
-    network_interface_id : String, unassigned_ipv6_addresses : Vec < String >,
-    unassigned_ipv6_prefixes : Vec < String > } { _meta }
+    UnassignIpv6AddressesOutput "UnassignIpv6AddressesResult"[from output] {
+    network_interface_id : String, unassigned_ipv6_addresses = Vec < String >,
+    unassigned_ipv6_prefixes = Vec < String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnassignPrivateNatGatewayAddressOutput {
     /// The ID of the NAT gateway.
@@ -10248,11 +10208,11 @@ pub struct UnassignPrivateNatGatewayAddressOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UnassignPrivateNatGatewayAddressOutput "UnassignPrivateNatGatewayAddressResult"[debug
-    from output] { nat_gateway_id : String, nat_gateway_addresses : Vec <
-    NatGatewayAddress > } { _meta }
+    UnassignPrivateNatGatewayAddressOutput "UnassignPrivateNatGatewayAddressResult"[from
+    output] { nat_gateway_id : String, nat_gateway_addresses = Vec < NatGatewayAddress >
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnlockSnapshotOutput {
     /// The ID of the snapshot.
@@ -10260,10 +10220,10 @@ pub struct UnlockSnapshotOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UnlockSnapshotOutput "UnlockSnapshotResult"[debug from output] { snapshot_id : String
-    } { _meta }
+    UnlockSnapshotOutput "UnlockSnapshotResult"[from output] { snapshot_id : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnmonitorInstancesOutput {
     /// The monitoring information.
@@ -10271,10 +10231,10 @@ pub struct UnmonitorInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UnmonitorInstancesOutput "UnmonitorInstancesResult"[debug from output] {
-    instance_monitorings : Vec < InstanceMonitoring > } { _meta }
+    UnmonitorInstancesOutput "UnmonitorInstancesResult"[from output] {
+    instance_monitorings = Vec < InstanceMonitoring > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCapacityManagerMonitoredTagKeysOutput {
     /// The list of tag keys affected by the update, including their current status and metadata.
@@ -10283,10 +10243,10 @@ pub struct UpdateCapacityManagerMonitoredTagKeysOutput {
 }
 rboto::__structure!(
     UpdateCapacityManagerMonitoredTagKeysOutput
-    "UpdateCapacityManagerMonitoredTagKeysResult"[debug from output] {
-    capacity_manager_tag_keys : Vec < CapacityManagerMonitoredTagKey > } { _meta }
+    "UpdateCapacityManagerMonitoredTagKeysResult"[from output] {
+    capacity_manager_tag_keys = Vec < CapacityManagerMonitoredTagKey > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCapacityManagerOrganizationsAccessOutput {
     /// The current status of Capacity Manager after the update operation.
@@ -10297,11 +10257,11 @@ pub struct UpdateCapacityManagerOrganizationsAccessOutput {
 }
 rboto::__structure!(
     UpdateCapacityManagerOrganizationsAccessOutput
-    "UpdateCapacityManagerOrganizationsAccessResult"[debug from output] {
+    "UpdateCapacityManagerOrganizationsAccessResult"[from output] {
     capacity_manager_status : CapacityManagerStatus, organizations_access = bool } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateInterruptibleCapacityReservationAllocationOutput {
     /// The ID of the interruptible Capacity Reservation that was modified.
@@ -10320,13 +10280,13 @@ pub struct UpdateInterruptibleCapacityReservationAllocationOutput {
 }
 rboto::__structure!(
     UpdateInterruptibleCapacityReservationAllocationOutput
-    "UpdateInterruptibleCapacityReservationAllocationResult"[debug from output] {
+    "UpdateInterruptibleCapacityReservationAllocationResult"[from output] {
     interruptible_capacity_reservation_id : String, source_capacity_reservation_id :
     String, instance_count = i32, target_instance_count = i32, status :
     InterruptibleCapacityReservationAllocationStatus, interruption_type :
     InterruptionType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSecurityGroupRuleDescriptionsEgressOutput {
     /// Returns `true` if the request succeeds; otherwise, returns an error.
@@ -10335,10 +10295,10 @@ pub struct UpdateSecurityGroupRuleDescriptionsEgressOutput {
 }
 rboto::__structure!(
     UpdateSecurityGroupRuleDescriptionsEgressOutput
-    "UpdateSecurityGroupRuleDescriptionsEgressResult"[debug from output] { return_ = bool
-    } { _meta }
+    "UpdateSecurityGroupRuleDescriptionsEgressResult"[from output] { return_ = bool } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSecurityGroupRuleDescriptionsIngressOutput {
     /// Returns `true` if the request succeeds; otherwise, returns an error.
@@ -10347,10 +10307,10 @@ pub struct UpdateSecurityGroupRuleDescriptionsIngressOutput {
 }
 rboto::__structure!(
     UpdateSecurityGroupRuleDescriptionsIngressOutput
-    "UpdateSecurityGroupRuleDescriptionsIngressResult"[debug from output] { return_ =
-    bool } { _meta }
+    "UpdateSecurityGroupRuleDescriptionsIngressResult"[from output] { return_ = bool } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValidateSecurityGroupQuotasForInterfaceOutput {
     /// Specifies whether the specified security groups can be associated with a single network interface without exceeding the quotas. If associating the security groups would exceed a quota, the operation returns an error.
@@ -10359,10 +10319,10 @@ pub struct ValidateSecurityGroupQuotasForInterfaceOutput {
 }
 rboto::__structure!(
     ValidateSecurityGroupQuotasForInterfaceOutput
-    "ValidateSecurityGroupQuotasForInterfaceResult"[debug from output] { valid = bool } {
-    _meta }
+    "ValidateSecurityGroupQuotasForInterfaceResult"[from output] { valid = bool } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WithdrawByoipCidrOutput {
     /// Information about the address pool.
@@ -10370,29 +10330,27 @@ pub struct WithdrawByoipCidrOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    WithdrawByoipCidrOutput "WithdrawByoipCidrResult"[debug from output] { byoip_cidr :
+    WithdrawByoipCidrOutput "WithdrawByoipCidrResult"[from output] { byoip_cidr =
     ByoipCidr } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateDhcpOptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateDhcpOptionsOutput "AssociateDhcpOptionsOutput"[debug from output] {} { _meta
-    }
+    AssociateDhcpOptionsOutput "AssociateDhcpOptionsOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AttachInternetGatewayOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AttachInternetGatewayOutput "AttachInternetGatewayOutput"[debug from output] {} {
-    _meta }
+    AttachInternetGatewayOutput "AttachInternetGatewayOutput"[from output] {} { _meta }
 );
 /// Describes volume attachment details.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AttachVolumeOutput {
     /// Indicates whether the EBS volume is deleted on instance termination.
@@ -10416,39 +10374,37 @@ pub struct AttachVolumeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AttachVolumeOutput "VolumeAttachment"[debug from output] { delete_on_termination =
-    bool, associated_resource : String, instance_owning_service : String, ebs_card_index
-    = i32, volume_id : String, instance_id : String, device : String, state :
+    AttachVolumeOutput "VolumeAttachment"[from output] { delete_on_termination = bool,
+    associated_resource : String, instance_owning_service : String, ebs_card_index = i32,
+    volume_id : String, instance_id : String, device : String, state :
     VolumeAttachmentState, attach_time : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelConversionTaskOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelConversionTaskOutput "CancelConversionTaskOutput"[debug from output] {} { _meta
-    }
+    CancelConversionTaskOutput "CancelConversionTaskOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelExportTaskOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelExportTaskOutput "CancelExportTaskOutput"[debug from output] {} { _meta }
+    CancelExportTaskOutput "CancelExportTaskOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateNetworkAclEntryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateNetworkAclEntryOutput "CreateNetworkAclEntryOutput"[debug from output] {} {
-    _meta }
+    CreateNetworkAclEntryOutput "CreateNetworkAclEntryOutput"[from output] {} { _meta }
 );
 /// Describes a snapshot.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSnapshotOutput {
     /// The Amazon Web Services owner alias, from an Amazon-maintained list (`amazon`). This is not the user-configured Amazon Web Services account alias set using the IAM console.
@@ -10502,24 +10458,24 @@ pub struct CreateSnapshotOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateSnapshotOutput "Snapshot"[debug from output] { owner_alias : String,
-    outpost_arn : String, tags : Vec < Tag >, storage_tier : StorageTier,
-    restore_expiry_time : rboto::DateTime, sse_type : SseType, availability_zone :
-    String, transfer_type : TransferType, completion_duration_minutes = i32,
-    completion_time : rboto::DateTime, full_snapshot_size_in_bytes = i64,
-    associated_kms_keys : Vec < AssociatedKmsKey >, snapshot_id : String, volume_id :
-    String, state : SnapshotState, state_message : String, start_time : rboto::DateTime,
-    progress : String, owner_id : String, description : String, volume_size = i32,
-    encrypted = bool, kms_key_id : String, data_encryption_key_id : String } { _meta }
+    CreateSnapshotOutput "Snapshot"[from output] { owner_alias : String, outpost_arn :
+    String, tags = Vec < Tag >, storage_tier : StorageTier, restore_expiry_time :
+    rboto::DateTime, sse_type : SseType, availability_zone : String, transfer_type :
+    TransferType, completion_duration_minutes = i32, completion_time : rboto::DateTime,
+    full_snapshot_size_in_bytes = i64, associated_kms_keys = Vec < AssociatedKmsKey >,
+    snapshot_id : String, volume_id : String, state : SnapshotState, state_message :
+    String, start_time : rboto::DateTime, progress : String, owner_id : String,
+    description : String, volume_size = i32, encrypted = bool, kms_key_id : String,
+    data_encryption_key_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(CreateTagsOutput "CreateTagsOutput"[debug from output] {} { _meta });
+rboto::__structure!(CreateTagsOutput "CreateTagsOutput"[from output] {} { _meta });
 /// Describes a volume.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVolumeOutput {
     /// The ID of the Availability Zone for the volume.
@@ -10571,191 +10527,178 @@ pub struct CreateVolumeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateVolumeOutput "Volume"[debug from output] { availability_zone_id : String,
-    outpost_arn : String, source_volume_id : String, iops = i32, tags : Vec < Tag >,
-    volume_type : VolumeType, fast_restored = bool, multi_attach_enabled = bool,
-    throughput = i32, sse_type : SseType, operator : OperatorResponse,
-    volume_initialization_rate = i32, volume_arn : String, owner_id : String, volume_id :
-    String, size = i32, snapshot_id : String, availability_zone : String, state :
-    VolumeState, create_time : rboto::DateTime, attachments : Vec < VolumeAttachment >,
-    encrypted = bool, kms_key_id : String } { _meta }
+    CreateVolumeOutput "Volume"[from output] { availability_zone_id : String, outpost_arn
+    : String, source_volume_id : String, iops = i32, tags = Vec < Tag >, volume_type :
+    VolumeType, fast_restored = bool, multi_attach_enabled = bool, throughput = i32,
+    sse_type : SseType, operator = OperatorResponse, volume_initialization_rate = i32,
+    volume_arn : String, owner_id : String, volume_id : String, size = i32, snapshot_id :
+    String, availability_zone : String, state : VolumeState, create_time :
+    rboto::DateTime, attachments = Vec < VolumeAttachment >, encrypted = bool, kms_key_id
+    : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVpnConnectionRouteOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateVpnConnectionRouteOutput "CreateVpnConnectionRouteOutput"[debug from output] {}
-    { _meta }
+    CreateVpnConnectionRouteOutput "CreateVpnConnectionRouteOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCustomerGatewayOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteCustomerGatewayOutput "DeleteCustomerGatewayOutput"[debug from output] {} {
-    _meta }
+    DeleteCustomerGatewayOutput "DeleteCustomerGatewayOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDhcpOptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDhcpOptionsOutput "DeleteDhcpOptionsOutput"[debug from output] {} { _meta }
+    DeleteDhcpOptionsOutput "DeleteDhcpOptionsOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteInternetGatewayOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteInternetGatewayOutput "DeleteInternetGatewayOutput"[debug from output] {} {
-    _meta }
+    DeleteInternetGatewayOutput "DeleteInternetGatewayOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteNetworkAclOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteNetworkAclOutput "DeleteNetworkAclOutput"[debug from output] {} { _meta }
+    DeleteNetworkAclOutput "DeleteNetworkAclOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteNetworkAclEntryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteNetworkAclEntryOutput "DeleteNetworkAclEntryOutput"[debug from output] {} {
-    _meta }
+    DeleteNetworkAclEntryOutput "DeleteNetworkAclEntryOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteNetworkInterfaceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteNetworkInterfaceOutput "DeleteNetworkInterfaceOutput"[debug from output] {} {
-    _meta }
+    DeleteNetworkInterfaceOutput "DeleteNetworkInterfaceOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePlacementGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeletePlacementGroupOutput "DeletePlacementGroupOutput"[debug from output] {} { _meta
-    }
+    DeletePlacementGroupOutput "DeletePlacementGroupOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRouteOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteRouteOutput "DeleteRouteOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteRouteOutput "DeleteRouteOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRouteTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteRouteTableOutput "DeleteRouteTableOutput"[debug from output] {} { _meta }
+    DeleteRouteTableOutput "DeleteRouteTableOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSnapshotOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteSnapshotOutput "DeleteSnapshotOutput"[debug from output] {} { _meta }
+    DeleteSnapshotOutput "DeleteSnapshotOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSpotDatafeedSubscriptionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteSpotDatafeedSubscriptionOutput "DeleteSpotDatafeedSubscriptionOutput"[debug
-    from output] {} { _meta }
+    DeleteSpotDatafeedSubscriptionOutput "DeleteSpotDatafeedSubscriptionOutput"[from
+    output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSubnetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteSubnetOutput "DeleteSubnetOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteSubnetOutput "DeleteSubnetOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(DeleteTagsOutput "DeleteTagsOutput"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteTagsOutput "DeleteTagsOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteVolumeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteVolumeOutput "DeleteVolumeOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteVolumeOutput "DeleteVolumeOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteVpcOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(DeleteVpcOutput "DeleteVpcOutput"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteVpcOutput "DeleteVpcOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteVpnConnectionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteVpnConnectionOutput "DeleteVpnConnectionOutput"[debug from output] {} { _meta }
+    DeleteVpnConnectionOutput "DeleteVpnConnectionOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteVpnConnectionRouteOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteVpnConnectionRouteOutput "DeleteVpnConnectionRouteOutput"[debug from output] {}
-    { _meta }
+    DeleteVpnConnectionRouteOutput "DeleteVpnConnectionRouteOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteVpnGatewayOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteVpnGatewayOutput "DeleteVpnGatewayOutput"[debug from output] {} { _meta }
+    DeleteVpnGatewayOutput "DeleteVpnGatewayOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DetachInternetGatewayOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DetachInternetGatewayOutput "DetachInternetGatewayOutput"[debug from output] {} {
-    _meta }
+    DetachInternetGatewayOutput "DetachInternetGatewayOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DetachNetworkInterfaceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DetachNetworkInterfaceOutput "DetachNetworkInterfaceOutput"[debug from output] {} {
-    _meta }
+    DetachNetworkInterfaceOutput "DetachNetworkInterfaceOutput"[from output] {} { _meta }
 );
 /// Describes volume attachment details.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DetachVolumeOutput {
     /// Indicates whether the EBS volume is deleted on instance termination.
@@ -10779,220 +10722,209 @@ pub struct DetachVolumeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DetachVolumeOutput "VolumeAttachment"[debug from output] { delete_on_termination =
-    bool, associated_resource : String, instance_owning_service : String, ebs_card_index
-    = i32, volume_id : String, instance_id : String, device : String, state :
+    DetachVolumeOutput "VolumeAttachment"[from output] { delete_on_termination = bool,
+    associated_resource : String, instance_owning_service : String, ebs_card_index = i32,
+    volume_id : String, instance_id : String, device : String, state :
     VolumeAttachmentState, attach_time : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DetachVpnGatewayOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DetachVpnGatewayOutput "DetachVpnGatewayOutput"[debug from output] {} { _meta }
+    DetachVpnGatewayOutput "DetachVpnGatewayOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableVgwRoutePropagationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisableVgwRoutePropagationOutput "DisableVgwRoutePropagationOutput"[debug from
-    output] {} { _meta }
+    DisableVgwRoutePropagationOutput "DisableVgwRoutePropagationOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateAddressOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisassociateAddressOutput "DisassociateAddressOutput"[debug from output] {} { _meta }
+    DisassociateAddressOutput "DisassociateAddressOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateRouteTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisassociateRouteTableOutput "DisassociateRouteTableOutput"[debug from output] {} {
-    _meta }
+    DisassociateRouteTableOutput "DisassociateRouteTableOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableVgwRoutePropagationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableVgwRoutePropagationOutput "EnableVgwRoutePropagationOutput"[debug from output]
-    {} { _meta }
+    EnableVgwRoutePropagationOutput "EnableVgwRoutePropagationOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableVolumeIoOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableVolumeIoOutput "EnableVolumeIoOutput"[debug from output] {} { _meta }
+    EnableVolumeIoOutput "EnableVolumeIoOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyIdFormatOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyIdFormatOutput "ModifyIdFormatOutput"[debug from output] {} { _meta }
+    ModifyIdFormatOutput "ModifyIdFormatOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyIdentityIdFormatOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyIdentityIdFormatOutput "ModifyIdentityIdFormatOutput"[debug from output] {} {
-    _meta }
+    ModifyIdentityIdFormatOutput "ModifyIdentityIdFormatOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyImageAttributeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyImageAttributeOutput "ModifyImageAttributeOutput"[debug from output] {} { _meta
-    }
+    ModifyImageAttributeOutput "ModifyImageAttributeOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyInstanceAttributeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyInstanceAttributeOutput "ModifyInstanceAttributeOutput"[debug from output] {} {
-    _meta }
+    ModifyInstanceAttributeOutput "ModifyInstanceAttributeOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyNetworkInterfaceAttributeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyNetworkInterfaceAttributeOutput "ModifyNetworkInterfaceAttributeOutput"[debug
-    from output] {} { _meta }
+    ModifyNetworkInterfaceAttributeOutput "ModifyNetworkInterfaceAttributeOutput"[from
+    output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySnapshotAttributeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifySnapshotAttributeOutput "ModifySnapshotAttributeOutput"[debug from output] {} {
-    _meta }
+    ModifySnapshotAttributeOutput "ModifySnapshotAttributeOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySubnetAttributeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifySubnetAttributeOutput "ModifySubnetAttributeOutput"[debug from output] {} {
-    _meta }
+    ModifySubnetAttributeOutput "ModifySubnetAttributeOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVolumeAttributeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyVolumeAttributeOutput "ModifyVolumeAttributeOutput"[debug from output] {} {
-    _meta }
+    ModifyVolumeAttributeOutput "ModifyVolumeAttributeOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVpcAttributeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyVpcAttributeOutput "ModifyVpcAttributeOutput"[debug from output] {} { _meta }
+    ModifyVpcAttributeOutput "ModifyVpcAttributeOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RebootInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RebootInstancesOutput "RebootInstancesOutput"[debug from output] {} { _meta }
+    RebootInstancesOutput "RebootInstancesOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReleaseAddressOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ReleaseAddressOutput "ReleaseAddressOutput"[debug from output] {} { _meta }
+    ReleaseAddressOutput "ReleaseAddressOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceNetworkAclEntryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ReplaceNetworkAclEntryOutput "ReplaceNetworkAclEntryOutput"[debug from output] {} {
-    _meta }
+    ReplaceNetworkAclEntryOutput "ReplaceNetworkAclEntryOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceRouteOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    ReplaceRouteOutput "ReplaceRouteOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(ReplaceRouteOutput "ReplaceRouteOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReportInstanceStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ReportInstanceStatusOutput "ReportInstanceStatusOutput"[debug from output] {} { _meta
-    }
+    ReportInstanceStatusOutput "ReportInstanceStatusOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResetImageAttributeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ResetImageAttributeOutput "ResetImageAttributeOutput"[debug from output] {} { _meta }
+    ResetImageAttributeOutput "ResetImageAttributeOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResetInstanceAttributeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ResetInstanceAttributeOutput "ResetInstanceAttributeOutput"[debug from output] {} {
-    _meta }
+    ResetInstanceAttributeOutput "ResetInstanceAttributeOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResetNetworkInterfaceAttributeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ResetNetworkInterfaceAttributeOutput "ResetNetworkInterfaceAttributeOutput"[debug
-    from output] {} { _meta }
+    ResetNetworkInterfaceAttributeOutput "ResetNetworkInterfaceAttributeOutput"[from
+    output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResetSnapshotAttributeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ResetSnapshotAttributeOutput "ResetSnapshotAttributeOutput"[debug from output] {} {
-    _meta }
+    ResetSnapshotAttributeOutput "ResetSnapshotAttributeOutput"[from output] {} { _meta }
 );
 /// Describes a launch request for one or more instances, and includes owner, requester, and security group information that applies to all instances in the launch request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RunInstancesOutput {
     /// The ID of the reservation.
@@ -11008,25 +10940,25 @@ pub struct RunInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RunInstancesOutput "Reservation"[debug from output] { reservation_id : String,
-    owner_id : String, requester_id : String, groups : Vec < GroupIdentifier >, instances
-    : Vec < Instance > } { _meta }
+    RunInstancesOutput "Reservation"[from output] { reservation_id : String, owner_id :
+    String, requester_id : String, groups = Vec < GroupIdentifier >, instances = Vec <
+    Instance > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SendDiagnosticInterruptOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SendDiagnosticInterruptOutput "SendDiagnosticInterruptOutput"[debug from output] {} {
-    _meta }
+    SendDiagnosticInterruptOutput "SendDiagnosticInterruptOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnassignPrivateIpAddressesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UnassignPrivateIpAddressesOutput "UnassignPrivateIpAddressesOutput"[debug from
-    output] {} { _meta }
+    UnassignPrivateIpAddressesOutput "UnassignPrivateIpAddressesOutput"[from output] {} {
+    _meta }
 );

@@ -32,15 +32,15 @@ rboto::__structure!(
     i32 } {}
 );
 rboto::__string_enum!(
-    AcceleratorManufacturer { AmazonWebServices = "amazon-web-services", Amd = "amd",
-    Nvidia = "nvidia", Xilinx = "xilinx", Habana = "habana" }
+    AcceleratorManufacturer { 0 AmazonWebServices = "amazon-web-services", 1 Amd = "amd",
+    2 Nvidia = "nvidia", 3 Xilinx = "xilinx", 4 Habana = "habana" }
 );
 rboto::__string_enum!(
-    AcceleratorName { A100 = "a100", Inferentia = "inferentia", K520 = "k520", K80 =
-    "k80", M60 = "m60", RadeonProV520 = "radeon-pro-v520", T4 = "t4", Vu9p = "vu9p", V100
-    = "v100", A10g = "a10g", H100 = "h100", T4g = "t4g", L40s = "l40s", L4 = "l4",
-    GaudiHl205 = "gaudi-hl-205", Inferentia2 = "inferentia2", Trainium = "trainium",
-    Trainium2 = "trainium2", U30 = "u30" }
+    AcceleratorName { 0 A100 = "a100", 1 Inferentia = "inferentia", 2 K520 = "k520", 3
+    K80 = "k80", 4 M60 = "m60", 5 RadeonProV520 = "radeon-pro-v520", 6 T4 = "t4", 7 Vu9p
+    = "vu9p", 8 V100 = "v100", 9 A10g = "a10g", 10 H100 = "h100", 11 T4g = "t4g", 12 L40s
+    = "l40s", 13 L4 = "l4", 14 GaudiHl205 = "gaudi-hl-205", 15 Inferentia2 =
+    "inferentia2", 16 Trainium = "trainium", 17 Trainium2 = "trainium2", 18 U30 = "u30" }
 );
 /// The minimum and maximum amount of total accelerator memory, in MiB.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -69,8 +69,8 @@ rboto::__structure!(
     min = i32, max = i32 } {}
 );
 rboto::__string_enum!(
-    AcceleratorType { Gpu = "gpu", Fpga = "fpga", Inference = "inference", Media =
-    "media" }
+    AcceleratorType { 0 Gpu = "gpu", 1 Fpga = "fpga", 2 Inference = "inference", 3 Media
+    = "media" }
 );
 /// Describes a finding for a Network Access Scope.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -86,9 +86,9 @@ pub struct AccessScopeAnalysisFinding {
     pub finding_components: Option<Vec<PathComponent>>,
 }
 rboto::__structure!(
-    AccessScopeAnalysisFinding "AccessScopeAnalysisFinding"[set from] {
+    AccessScopeAnalysisFinding "AccessScopeAnalysisFinding"[from] {
     network_insights_access_scope_analysis_id : String, network_insights_access_scope_id
-    : String, finding_id : String, finding_components : Vec < PathComponent > } {}
+    : String, finding_id : String, finding_components = Vec < PathComponent > } {}
 );
 /// Describes a path.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -102,8 +102,8 @@ pub struct AccessScopePath {
     pub through_resources: Option<Vec<ThroughResourcesStatement>>,
 }
 rboto::__structure!(
-    AccessScopePath "AccessScopePath"[set from] { source : PathStatement, destination :
-    PathStatement, through_resources : Vec < ThroughResourcesStatement > } {}
+    AccessScopePath "AccessScopePath"[from] { source = PathStatement, destination =
+    PathStatement, through_resources = Vec < ThroughResourcesStatement > } {}
 );
 /// Describes a path.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -117,8 +117,8 @@ pub struct AccessScopePathRequest {
     pub through_resources: Option<Vec<ThroughResourcesStatementRequest>>,
 }
 rboto::__structure!(
-    AccessScopePathRequest "AccessScopePathRequest"[set into] { source :
-    PathStatementRequest, destination : PathStatementRequest, through_resources : Vec <
+    AccessScopePathRequest "AccessScopePathRequest"[set into] { source =
+    PathStatementRequest, destination = PathStatementRequest, through_resources = Vec <
     ThroughResourcesStatementRequest > } {}
 );
 /// Describes an account attribute.
@@ -131,11 +131,11 @@ pub struct AccountAttribute {
     pub attribute_values: Option<Vec<AccountAttributeValue>>,
 }
 rboto::__structure!(
-    AccountAttribute "AccountAttribute"[set from] { attribute_name : String,
-    attribute_values : Vec < AccountAttributeValue > } {}
+    AccountAttribute "AccountAttribute"[from] { attribute_name : String, attribute_values
+    = Vec < AccountAttributeValue > } {}
 );
 rboto::__string_enum!(
-    AccountAttributeName { SupportedPlatforms = "supported-platforms", DefaultVpc =
+    AccountAttributeName { 0 SupportedPlatforms = "supported-platforms", 1 DefaultVpc =
     "default-vpc" }
 );
 /// Describes a value of an account attribute.
@@ -146,8 +146,7 @@ pub struct AccountAttributeValue {
     pub attribute_value: Option<String>,
 }
 rboto::__structure!(
-    AccountAttributeValue "AccountAttributeValue"[set from] { attribute_value : String }
-    {}
+    AccountAttributeValue "AccountAttributeValue"[from] { attribute_value : String } {}
 );
 /// Describes the account-level VPC Encryption Control configuration, including its mode, state, and exclusions.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -165,9 +164,9 @@ pub struct AccountVpcEncryptionControl {
     pub last_update_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    AccountVpcEncryptionControl "AccountVpcEncryptionControl"[set from] { state :
+    AccountVpcEncryptionControl "AccountVpcEncryptionControl"[from] { state :
     AccountVpcEncryptionControlState, mode : AccountVpcEncryptionControlMode, exclusions
-    : AccountVpcEncryptionControlExclusions, managed_by : ManagedBy,
+    = AccountVpcEncryptionControlExclusions, managed_by : ManagedBy,
     last_update_timestamp : rboto::DateTime } {}
 );
 /// Describes the exclusion configurations for the various resource types in the account-level VPC Encryption Control configuration.
@@ -196,26 +195,25 @@ pub struct AccountVpcEncryptionControlExclusions {
     pub api_gateway_v2: Option<VpcEncryptionControlExclusionState>,
 }
 rboto::__structure!(
-    AccountVpcEncryptionControlExclusions "AccountVpcEncryptionControlExclusions"[set
-    from] { internet_gateway : VpcEncryptionControlExclusionState,
-    egress_only_internet_gateway : VpcEncryptionControlExclusionState, nat_gateway :
-    VpcEncryptionControlExclusionState, virtual_private_gateway :
-    VpcEncryptionControlExclusionState, vpc_peering : VpcEncryptionControlExclusionState,
-    lambda : VpcEncryptionControlExclusionState, vpc_lattice :
-    VpcEncryptionControlExclusionState, elastic_file_system :
+    AccountVpcEncryptionControlExclusions "AccountVpcEncryptionControlExclusions"[from] {
+    internet_gateway : VpcEncryptionControlExclusionState, egress_only_internet_gateway :
+    VpcEncryptionControlExclusionState, nat_gateway : VpcEncryptionControlExclusionState,
+    virtual_private_gateway : VpcEncryptionControlExclusionState, vpc_peering :
+    VpcEncryptionControlExclusionState, lambda : VpcEncryptionControlExclusionState,
+    vpc_lattice : VpcEncryptionControlExclusionState, elastic_file_system :
     VpcEncryptionControlExclusionState, global_accelerator :
     VpcEncryptionControlExclusionState, api_gateway_v2 :
     VpcEncryptionControlExclusionState } {}
 );
 rboto::__string_enum!(
-    AccountVpcEncryptionControlMode { Unmanaged = "unmanaged", AttemptMonitor =
-    "attempt-monitor", AttemptEnforce = "attempt-enforce" }
+    AccountVpcEncryptionControlMode { 0 Unmanaged = "unmanaged", 1 AttemptMonitor =
+    "attempt-monitor", 2 AttemptEnforce = "attempt-enforce" }
 );
 rboto::__string_enum!(
-    AccountVpcEncryptionControlState { DefaultState = "default-state",
-    TransitionsInProgress = "transitions-in-progress", TransitionsPartiallySuccessful =
-    "transitions-partially-successful", TransitionsSuccessful = "transitions-successful",
-    TransitionsFailed = "transitions-failed" }
+    AccountVpcEncryptionControlState { 0 DefaultState = "default-state", 1
+    TransitionsInProgress = "transitions-in-progress", 2 TransitionsPartiallySuccessful =
+    "transitions-partially-successful", 3 TransitionsSuccessful =
+    "transitions-successful", 4 TransitionsFailed = "transitions-failed" }
 );
 /// Describes a running instance in a Spot Fleet.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -231,9 +229,8 @@ pub struct ActiveInstance {
     pub instance_health: Option<InstanceHealthStatus>,
 }
 rboto::__structure!(
-    ActiveInstance "ActiveInstance"[set from] { instance_id : String, instance_type :
-    String, spot_instance_request_id : String, instance_health : InstanceHealthStatus }
-    {}
+    ActiveInstance "ActiveInstance"[from] { instance_id : String, instance_type : String,
+    spot_instance_request_id : String, instance_health : InstanceHealthStatus } {}
 );
 /// Describes an additional key exchange round negotiated for an active VPN tunnel.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -245,8 +242,8 @@ pub struct ActiveVpnTunnelAdditionalKeyExchange {
     pub key_exchange_method: Option<i32>,
 }
 rboto::__structure!(
-    ActiveVpnTunnelAdditionalKeyExchange "ActiveVpnTunnelAdditionalKeyExchange"[set from]
-    { additional_key_exchange_round = i32, key_exchange_method = i32 } {}
+    ActiveVpnTunnelAdditionalKeyExchange "ActiveVpnTunnelAdditionalKeyExchange"[from] {
+    additional_key_exchange_round = i32, key_exchange_method = i32 } {}
 );
 /// Contains information about the current security configuration of an active VPN tunnel.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -280,17 +277,17 @@ pub struct ActiveVpnTunnelStatus {
     >,
 }
 rboto::__structure!(
-    ActiveVpnTunnelStatus "ActiveVpnTunnelStatus"[set from] { phase1_encryption_algorithm
-    : String, phase2_encryption_algorithm : String, phase1_integrity_algorithm : String,
+    ActiveVpnTunnelStatus "ActiveVpnTunnelStatus"[from] { phase1_encryption_algorithm :
+    String, phase2_encryption_algorithm : String, phase1_integrity_algorithm : String,
     phase2_integrity_algorithm : String, phase1_dh_group = i32, phase2_dh_group = i32,
     ike_version : String, provisioning_status : VpnTunnelProvisioningStatus,
-    provisioning_status_reason : String, phase1_additional_key_exchanges : Vec <
-    ActiveVpnTunnelAdditionalKeyExchange >, phase2_additional_key_exchanges : Vec <
+    provisioning_status_reason : String, phase1_additional_key_exchanges = Vec <
+    ActiveVpnTunnelAdditionalKeyExchange >, phase2_additional_key_exchanges = Vec <
     ActiveVpnTunnelAdditionalKeyExchange > } {}
 );
 rboto::__string_enum!(
-    ActivityStatus { Error = "error", PendingFulfillment = "pending_fulfillment",
-    PendingTermination = "pending_termination", Fulfilled = "fulfilled" }
+    ActivityStatus { 0 Error = "error", 1 PendingFulfillment = "pending_fulfillment", 2
+    PendingTermination = "pending_termination", 3 Fulfilled = "fulfilled" }
 );
 /// Add an operating Region to an IPAM. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -342,8 +339,8 @@ pub struct AddedPrincipal {
     pub permission_type: Option<PermissionType>,
 }
 rboto::__structure!(
-    AddedPrincipal "AddedPrincipal"[set from] { principal_type : PrincipalType, principal
-    : String, service_permission_id : String, service_id : String, permission_type :
+    AddedPrincipal "AddedPrincipal"[from] { principal_type : PrincipalType, principal :
+    String, service_permission_id : String, service_id : String, permission_type :
     PermissionType } {}
 );
 /// Describes an additional detail for a path analysis. For more information, see [Reachability Analyzer additional detail codes](https://docs.aws.amazon.com/vpc/latest/reachability/additional-detail-codes.html).
@@ -368,11 +365,11 @@ pub struct AdditionalDetail {
     pub load_balancers: Option<Vec<AnalysisComponent>>,
 }
 rboto::__structure!(
-    AdditionalDetail "AdditionalDetail"[set from] { additional_detail_type : String,
-    component : AnalysisComponent, vpc_endpoint_service : AnalysisComponent, rule_options
-    : Vec < RuleOption >, rule_group_type_pairs : Vec < RuleGroupTypePair >,
-    rule_group_rule_options_pairs : Vec < RuleGroupRuleOptionsPair >, service_name :
-    String, load_balancers : Vec < AnalysisComponent > } {}
+    AdditionalDetail "AdditionalDetail"[from] { additional_detail_type : String,
+    component = AnalysisComponent, vpc_endpoint_service = AnalysisComponent, rule_options
+    = Vec < RuleOption >, rule_group_type_pairs = Vec < RuleGroupTypePair >,
+    rule_group_rule_options_pairs = Vec < RuleGroupRuleOptionsPair >, service_name :
+    String, load_balancers = Vec < AnalysisComponent > } {}
 );
 /// The key exchange method number that is permitted for an additional key exchange round.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -382,8 +379,8 @@ pub struct AdditionalKeyExchangeMethodsListValue {
     pub value: Option<i32>,
 }
 rboto::__structure!(
-    AdditionalKeyExchangeMethodsListValue "AdditionalKeyExchangeMethodsListValue"[set
-    from] { value = i32 } {}
+    AdditionalKeyExchangeMethodsListValue "AdditionalKeyExchangeMethodsListValue"[from] {
+    value = i32 } {}
 );
 /// Specifies a key exchange method number that is permitted for an additional key exchange round.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -397,7 +394,7 @@ rboto::__structure!(
     "AdditionalKeyExchangeMethodsRequestListValue"[set into] { value = i32 } {}
 );
 rboto::__string_enum!(
-    AdditionalKeyExchangeRequirement { Required = "required", Optional = "optional" }
+    AdditionalKeyExchangeRequirement { 0 Required = "required", 1 Optional = "optional" }
 );
 /// Describes an Elastic IP address, or a carrier IP address.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -437,9 +434,9 @@ pub struct Address {
     pub public_ip: Option<String>,
 }
 rboto::__structure!(
-    Address "Address"[set from] { allocation_id : String, association_id : String, domain
-    : DomainType, network_interface_id : String, network_interface_owner_id : String,
-    private_ip_address : String, tags : Vec < Tag >, public_ipv4_pool : String,
+    Address "Address"[from] { allocation_id : String, association_id : String, domain :
+    DomainType, network_interface_id : String, network_interface_owner_id : String,
+    private_ip_address : String, tags = Vec < Tag >, public_ipv4_pool : String,
     network_border_group : String, customer_owned_ip : String, customer_owned_ipv4_pool :
     String, carrier_ip : String, subnet_id : String, service_managed : ServiceManaged,
     instance_id : String, public_ip : String } {}
@@ -458,11 +455,11 @@ pub struct AddressAttribute {
     pub ptr_record_update: Option<PtrUpdateStatus>,
 }
 rboto::__structure!(
-    AddressAttribute "AddressAttribute"[set from] { public_ip : String, allocation_id :
-    String, ptr_record : String, ptr_record_update : PtrUpdateStatus } {}
+    AddressAttribute "AddressAttribute"[from] { public_ip : String, allocation_id :
+    String, ptr_record : String, ptr_record_update = PtrUpdateStatus } {}
 );
-rboto::__string_enum!(AddressAttributeName { DomainName = "domain-name" });
-rboto::__string_enum!(AddressFamily { Ipv4 = "ipv4", Ipv6 = "ipv6" });
+rboto::__string_enum!(AddressAttributeName { 0 DomainName = "domain-name" });
+rboto::__string_enum!(AddressFamily { 0 Ipv4 = "ipv4", 1 Ipv6 = "ipv6" });
 /// Details on the Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -481,36 +478,37 @@ pub struct AddressTransfer {
     pub address_transfer_status: Option<AddressTransferStatus>,
 }
 rboto::__structure!(
-    AddressTransfer "AddressTransfer"[set from] { public_ip : String, allocation_id :
-    String, transfer_account_id : String, transfer_offer_expiration_timestamp :
-    rboto::DateTime, transfer_offer_accepted_timestamp : rboto::DateTime,
-    address_transfer_status : AddressTransferStatus } {}
+    AddressTransfer "AddressTransfer"[from] { public_ip : String, allocation_id : String,
+    transfer_account_id : String, transfer_offer_expiration_timestamp : rboto::DateTime,
+    transfer_offer_accepted_timestamp : rboto::DateTime, address_transfer_status :
+    AddressTransferStatus } {}
 );
 rboto::__string_enum!(
-    AddressTransferStatus { Pending = "pending", Disabled = "disabled", Accepted =
+    AddressTransferStatus { 0 Pending = "pending", 1 Disabled = "disabled", 2 Accepted =
     "accepted" }
 );
-rboto::__string_enum!(Affinity { Default = "default", Host = "host" });
+rboto::__string_enum!(Affinity { 0 Default = "default", 1 Host = "host" });
 rboto::__string_enum!(
-    AggregationStatusEnum { Included = "included", Excluded = "excluded" }
+    AggregationStatusEnum { 0 Included = "included", 1 Excluded = "excluded" }
 );
 rboto::__string_enum!(
-    AllocationState { Available = "available", UnderAssessment = "under-assessment",
-    PermanentFailure = "permanent-failure", Released = "released",
-    ReleasedPermanentFailure = "released-permanent-failure", Pending = "pending",
+    AllocationState { 0 Available = "available", 1 UnderAssessment = "under-assessment",
+    2 PermanentFailure = "permanent-failure", 3 Released = "released", 4
+    ReleasedPermanentFailure = "released-permanent-failure", 5 Pending = "pending", 6
     Configuring = "configuring" }
 );
 rboto::__string_enum!(
-    AllocationStrategy { LowestPrice = "lowestPrice", Diversified = "diversified",
-    CapacityOptimized = "capacityOptimized", CapacityOptimizedPrioritized =
-    "capacityOptimizedPrioritized", PriceCapacityOptimized = "priceCapacityOptimized" }
+    AllocationStrategy { 0 LowestPrice = "lowestPrice", 1 Diversified = "diversified", 2
+    CapacityOptimized = "capacityOptimized", 3 CapacityOptimizedPrioritized =
+    "capacityOptimizedPrioritized", 4 PriceCapacityOptimized = "priceCapacityOptimized" }
 );
 rboto::__string_enum!(
-    AllocationType { Used = "used", Future = "future", Cancelling = "cancelling" }
+    AllocationType { 0 Used = "used", 1 Future = "future", 2 Cancelling = "cancelling" }
 );
-rboto::__string_enum!(AllowedImagesSettingsDisabledState { Disabled = "disabled" });
+rboto::__string_enum!(AllowedImagesSettingsDisabledState { 0 Disabled = "disabled" });
 rboto::__string_enum!(
-    AllowedImagesSettingsEnabledState { Enabled = "enabled", AuditMode = "audit-mode" }
+    AllowedImagesSettingsEnabledState { 0 Enabled = "enabled", 1 AuditMode = "audit-mode"
+    }
 );
 /// Describes a principal.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -530,11 +528,11 @@ pub struct AllowedPrincipal {
     pub permission_type: Option<PermissionType>,
 }
 rboto::__structure!(
-    AllowedPrincipal "AllowedPrincipal"[set from] { principal_type : PrincipalType,
-    principal : String, service_permission_id : String, tags : Vec < Tag >, service_id :
-    String, permission_type : PermissionType } {}
+    AllowedPrincipal "AllowedPrincipal"[from] { principal_type : PrincipalType, principal
+    : String, service_permission_id : String, tags = Vec < Tag >, service_id : String,
+    permission_type : PermissionType } {}
 );
-rboto::__string_enum!(AllowsMultipleInstanceTypes { On = "on", Off = "off" });
+rboto::__string_enum!(AllowsMultipleInstanceTypes { 0 On = "on", 1 Off = "off" });
 /// Describes an potential intermediate component of a feasible path.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -545,12 +543,12 @@ pub struct AlternatePathHint {
     pub component_arn: Option<String>,
 }
 rboto::__structure!(
-    AlternatePathHint "AlternatePathHint"[set from] { component_id : String,
-    component_arn : String } {}
+    AlternatePathHint "AlternatePathHint"[from] { component_id : String, component_arn :
+    String } {}
 );
-rboto::__string_enum!(AmdSevSnp { Enabled = "enabled", Disabled = "disabled" });
+rboto::__string_enum!(AmdSevSnp { 0 Enabled = "enabled", 1 Disabled = "disabled" });
 rboto::__string_enum!(
-    AmdSevSnpSpecification { Enabled = "enabled", Disabled = "disabled" }
+    AmdSevSnpSpecification { 0 Enabled = "enabled", 1 Disabled = "disabled" }
 );
 /// Describes a network access control (ACL) rule.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -570,9 +568,8 @@ pub struct AnalysisAclRule {
     pub rule_number: Option<i32>,
 }
 rboto::__structure!(
-    AnalysisAclRule "AnalysisAclRule"[set from] { cidr : String, egress = bool,
-    port_range : PortRange, protocol : String, rule_action : String, rule_number = i32 }
-    {}
+    AnalysisAclRule "AnalysisAclRule"[from] { cidr : String, egress = bool, port_range =
+    PortRange, protocol : String, rule_action : String, rule_number = i32 } {}
 );
 /// Describes a path component.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -586,7 +583,7 @@ pub struct AnalysisComponent {
     pub name: Option<String>,
 }
 rboto::__structure!(
-    AnalysisComponent "AnalysisComponent"[set from] { id : String, arn : String, name :
+    AnalysisComponent "AnalysisComponent"[from] { id : String, arn : String, name :
     String } {}
 );
 /// Describes a load balancer listener.
@@ -599,7 +596,7 @@ pub struct AnalysisLoadBalancerListener {
     pub instance_port: Option<i32>,
 }
 rboto::__structure!(
-    AnalysisLoadBalancerListener "AnalysisLoadBalancerListener"[set from] {
+    AnalysisLoadBalancerListener "AnalysisLoadBalancerListener"[from] {
     load_balancer_port = i32, instance_port = i32 } {}
 );
 /// Describes a load balancer target.
@@ -618,8 +615,8 @@ pub struct AnalysisLoadBalancerTarget {
     pub port: Option<i32>,
 }
 rboto::__structure!(
-    AnalysisLoadBalancerTarget "AnalysisLoadBalancerTarget"[set from] { address : String,
-    availability_zone : String, availability_zone_id : String, instance :
+    AnalysisLoadBalancerTarget "AnalysisLoadBalancerTarget"[from] { address : String,
+    availability_zone : String, availability_zone_id : String, instance =
     AnalysisComponent, port = i32 } {}
 );
 /// Describes a header. Reflects any changes made by a component as traffic passes through. The fields of an inbound header are null except for the first component of a path.
@@ -638,9 +635,9 @@ pub struct AnalysisPacketHeader {
     pub source_port_ranges: Option<Vec<PortRange>>,
 }
 rboto::__structure!(
-    AnalysisPacketHeader "AnalysisPacketHeader"[set from] { destination_addresses : Vec <
-    String >, destination_port_ranges : Vec < PortRange >, protocol : String,
-    source_addresses : Vec < String >, source_port_ranges : Vec < PortRange > } {}
+    AnalysisPacketHeader "AnalysisPacketHeader"[from] { destination_addresses = Vec <
+    String >, destination_port_ranges = Vec < PortRange >, protocol : String,
+    source_addresses = Vec < String >, source_port_ranges = Vec < PortRange > } {}
 );
 /// Describes a route table route.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -676,9 +673,9 @@ pub struct AnalysisRouteTableRoute {
     pub local_gateway_id: Option<String>,
 }
 rboto::__structure!(
-    AnalysisRouteTableRoute "AnalysisRouteTableRoute"[set from] { destination_cidr :
-    String, destination_prefix_list_id : String, egress_only_internet_gateway_id :
-    String, gateway_id : String, instance_id : String, nat_gateway_id : String,
+    AnalysisRouteTableRoute "AnalysisRouteTableRoute"[from] { destination_cidr : String,
+    destination_prefix_list_id : String, egress_only_internet_gateway_id : String,
+    gateway_id : String, instance_id : String, nat_gateway_id : String,
     network_interface_id : String, origin : String, transit_gateway_id : String,
     vpc_peering_connection_id : String, state : String, carrier_gateway_id : String,
     core_network_arn : String, local_gateway_id : String } {}
@@ -701,12 +698,13 @@ pub struct AnalysisSecurityGroupRule {
     pub protocol: Option<String>,
 }
 rboto::__structure!(
-    AnalysisSecurityGroupRule "AnalysisSecurityGroupRule"[set from] { cidr : String,
-    direction : String, security_group_id : String, port_range : PortRange,
+    AnalysisSecurityGroupRule "AnalysisSecurityGroupRule"[from] { cidr : String,
+    direction : String, security_group_id : String, port_range = PortRange,
     prefix_list_id : String, protocol : String } {}
 );
 rboto::__string_enum!(
-    AnalysisStatus { Running = "running", Succeeded = "succeeded", Failed = "failed" }
+    AnalysisStatus { 0 Running = "running", 1 Succeeded = "succeeded", 2 Failed =
+    "failed" }
 );
 /// Describes an entry in a transit gateway policy table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -728,13 +726,13 @@ pub struct AnalysisTransitGatewayPolicyTableEntry {
     pub target_route_table_id: Option<String>,
 }
 rboto::__structure!(
-    AnalysisTransitGatewayPolicyTableEntry "AnalysisTransitGatewayPolicyTableEntry"[set
-    from] { rule_number = i32, protocol : String, source_cidr : String, destination_cidr
-    : String, source_port_range : PortRange, destination_port_range : PortRange,
+    AnalysisTransitGatewayPolicyTableEntry "AnalysisTransitGatewayPolicyTableEntry"[from]
+    { rule_number = i32, protocol : String, source_cidr : String, destination_cidr :
+    String, source_port_range = PortRange, destination_port_range = PortRange,
     target_route_table_id : String } {}
 );
 rboto::__string_enum!(
-    ApplianceModeSupportValue { Enable = "enable", Disable = "disable" }
+    ApplianceModeSupportValue { 0 Enable = "enable", 1 Disable = "disable" }
 );
 /// Describes the application-level health status for an instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -752,9 +750,9 @@ pub struct ApplicationStatus {
     pub details: Option<Vec<ApplicationStatusDetail>>,
 }
 rboto::__structure!(
-    ApplicationStatus "ApplicationStatus"[set from] { status : ApplicationStatusEnum,
+    ApplicationStatus "ApplicationStatus"[from] { status : ApplicationStatusEnum,
     status_time_stamp : rboto::DateTime, status_since : rboto::DateTime, resume_at :
-    rboto::DateTime, details : Vec < ApplicationStatusDetail > } {}
+    rboto::DateTime, details = Vec < ApplicationStatusDetail > } {}
 );
 /// Information about an application status check association. Each item in the `associationSet` of a `DescribeApplicationStatusCheckAssociations` response is of this type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -770,13 +768,13 @@ pub struct ApplicationStatusCheckAssociationObject {
     pub value: Option<String>,
 }
 rboto::__structure!(
-    ApplicationStatusCheckAssociationObject "ApplicationStatusCheckAssociationObject"[set
-    from] { application_status_check_id : String, association_type : AssociationTypeEnum,
-    key : String, value : String } {}
+    ApplicationStatusCheckAssociationObject
+    "ApplicationStatusCheckAssociationObject"[from] { application_status_check_id :
+    String, association_type : AssociationTypeEnum, key : String, value : String } {}
 );
 rboto::__string_enum!(
-    ApplicationStatusCheckEnum { Passed = "passed", Failed = "failed", Initializing =
-    "initializing", InsufficientData = "insufficient-data", NotApplicable =
+    ApplicationStatusCheckEnum { 0 Passed = "passed", 1 Failed = "failed", 2 Initializing
+    = "initializing", 3 InsufficientData = "insufficient-data", 4 NotApplicable =
     "not-applicable" }
 );
 /// Describes an application status check.
@@ -827,14 +825,14 @@ pub struct ApplicationStatusCheckResponseObject {
     pub deletion_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ApplicationStatusCheckResponseObject "ApplicationStatusCheckResponseObject"[set from]
-    { application_status_check_id : String, aggregation : AggregationStatusEnum,
-    health_check_paths : Vec < HealthCheckPathResponseObject >, protocol :
+    ApplicationStatusCheckResponseObject "ApplicationStatusCheckResponseObject"[from] {
+    application_status_check_id : String, aggregation : AggregationStatusEnum,
+    health_check_paths = Vec < HealthCheckPathResponseObject >, protocol :
     NetworkProtocolEnum, port = i32, path : String, device_index = i32, ip_version :
     IpVersionEnum, ip_scope : IpScopeEnum, interval = i32, timeout = i32,
     failure_threshold = i32, success_threshold = i32, status_code_matcher : String,
     initialization_grace_period_seconds = i32, last_updated_at : rboto::DateTime,
-    target_tag_associations : Vec < CustomTagKeyValueResponsePair >, tags : Vec < Tag >,
+    target_tag_associations = Vec < CustomTagKeyValueResponsePair >, tags = Vec < Tag >,
     creation_time : rboto::DateTime, modify_time : rboto::DateTime, deletion_time :
     rboto::DateTime } {}
 );
@@ -858,16 +856,15 @@ pub struct ApplicationStatusDetail {
     pub reason: Option<ApplicationStatusReason>,
 }
 rboto::__structure!(
-    ApplicationStatusDetail "ApplicationStatusDetail"[set from] {
-    application_status_check_id : String, check_update_time : rboto::DateTime,
-    aggregation : AggregationStatusEnum, status : ApplicationStatusCheckEnum,
-    status_time_stamp : rboto::DateTime, status_since : rboto::DateTime, reason :
-    ApplicationStatusReason } {}
+    ApplicationStatusDetail "ApplicationStatusDetail"[from] { application_status_check_id
+    : String, check_update_time : rboto::DateTime, aggregation : AggregationStatusEnum,
+    status : ApplicationStatusCheckEnum, status_time_stamp : rboto::DateTime,
+    status_since : rboto::DateTime, reason = ApplicationStatusReason } {}
 );
 rboto::__string_enum!(
-    ApplicationStatusEnum { Ok = "ok", Impaired = "impaired", Initializing =
-    "initializing", InsufficientData = "insufficient-data", NotApplicable =
-    "not-applicable", Suppressed = "suppressed" }
+    ApplicationStatusEnum { 0 Ok = "ok", 1 Impaired = "impaired", 2 Initializing =
+    "initializing", 3 InsufficientData = "insufficient-data", 4 NotApplicable =
+    "not-applicable", 5 Suppressed = "suppressed" }
 );
 /// Describes the reason for an application status check result.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -881,8 +878,8 @@ pub struct ApplicationStatusReason {
     pub protocol: Option<String>,
 }
 rboto::__structure!(
-    ApplicationStatusReason "ApplicationStatusReason"[set from] { code : String,
-    status_code = i32, protocol : String } {}
+    ApplicationStatusReason "ApplicationStatusReason"[from] { code : String, status_code
+    = i32, protocol : String } {}
 );
 /// Provides a summary of the application-level health status for an instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -894,8 +891,8 @@ pub struct ApplicationStatusSummary {
     pub impaired_since: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ApplicationStatusSummary "ApplicationStatusSummary"[set from] { status :
-    SummaryStatus, impaired_since : rboto::DateTime } {}
+    ApplicationStatusSummary "ApplicationStatusSummary"[from] { status : SummaryStatus,
+    impaired_since : rboto::DateTime } {}
 );
 /// Describes the application statuses for instances.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -905,19 +902,19 @@ pub struct ApplicationStatusesResponseType {
     pub instances: Option<Vec<InstanceApplicationStatus>>,
 }
 rboto::__structure!(
-    ApplicationStatusesResponseType "ApplicationStatusesResponseType"[set from] {
-    instances : Vec < InstanceApplicationStatus > } {}
+    ApplicationStatusesResponseType "ApplicationStatusesResponseType"[from] { instances =
+    Vec < InstanceApplicationStatus > } {}
 );
 rboto::__string_enum!(
-    ApplyCancellationCharges { CommitmentWindDown = "commitment-wind-down" }
+    ApplyCancellationCharges { 0 CommitmentWindDown = "commitment-wind-down" }
 );
 rboto::__string_enum!(
-    ArchitectureType { I386 = "i386", X86_64 = "x86_64", Arm64 = "arm64", X86_64Mac =
-    "x86_64_mac", Arm64Mac = "arm64_mac" }
+    ArchitectureType { 0 I386 = "i386", 1 X86_64 = "x86_64", 2 Arm64 = "arm64", 3
+    X86_64Mac = "x86_64_mac", 4 Arm64Mac = "arm64_mac" }
 );
 rboto::__string_enum!(
-    ArchitectureValues { I386 = "i386", X86_64 = "x86_64", Arm64 = "arm64", X86_64Mac =
-    "x86_64_mac", Arm64Mac = "arm64_mac" }
+    ArchitectureValues { 0 I386 = "i386", 1 X86_64 = "x86_64", 2 Arm64 = "arm64", 3
+    X86_64Mac = "x86_64_mac", 4 Arm64Mac = "arm64_mac" }
 );
 /// An Autonomous System Number (ASN) and BYOIP CIDR association.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -933,14 +930,14 @@ pub struct AsnAssociation {
     pub state: Option<AsnAssociationState>,
 }
 rboto::__structure!(
-    AsnAssociation "AsnAssociation"[set from] { asn : String, cidr : String,
-    status_message : String, state : AsnAssociationState } {}
+    AsnAssociation "AsnAssociation"[from] { asn : String, cidr : String, status_message :
+    String, state : AsnAssociationState } {}
 );
 rboto::__string_enum!(
-    AsnAssociationState { Disassociated = "disassociated", FailedDisassociation =
-    "failed-disassociation", FailedAssociation = "failed-association",
-    PendingDisassociation = "pending-disassociation", PendingAssociation =
-    "pending-association", Associated = "associated" }
+    AsnAssociationState { 0 Disassociated = "disassociated", 1 FailedDisassociation =
+    "failed-disassociation", 2 FailedAssociation = "failed-association", 3
+    PendingDisassociation = "pending-disassociation", 4 PendingAssociation =
+    "pending-association", 5 Associated = "associated" }
 );
 /// Provides authorization for Amazon to bring an Autonomous System Number (ASN) to a specific Amazon Web Services account using bring your own ASN (BYOASN). For details on the format of the message and signature, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -956,9 +953,10 @@ rboto::__structure!(
     signature : String } {}
 );
 rboto::__string_enum!(
-    AsnState { Deprovisioned = "deprovisioned", FailedDeprovision = "failed-deprovision",
-    FailedProvision = "failed-provision", PendingDeprovision = "pending-deprovision",
-    PendingProvision = "pending-provision", Provisioned = "provisioned" }
+    AsnState { 0 Deprovisioned = "deprovisioned", 1 FailedDeprovision =
+    "failed-deprovision", 2 FailedProvision = "failed-provision", 3 PendingDeprovision =
+    "pending-deprovision", 4 PendingProvision = "pending-provision", 5 Provisioned =
+    "provisioned" }
 );
 /// Describes the private IP addresses assigned to a network interface.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -968,7 +966,7 @@ pub struct AssignedPrivateIpAddress {
     pub private_ip_address: Option<String>,
 }
 rboto::__structure!(
-    AssignedPrivateIpAddress "AssignedPrivateIpAddress"[set from] { private_ip_address :
+    AssignedPrivateIpAddress "AssignedPrivateIpAddress"[from] { private_ip_address :
     String } {}
 );
 /// Describes an KMS key that is associated with an Amazon EBS snapshot, in addition to the key the snapshot is encrypted under. An associated key provides a second way to access the snapshot's data for cross-account sharing and copying.
@@ -979,9 +977,9 @@ pub struct AssociatedKmsKey {
     pub kms_key_id: Option<String>,
 }
 rboto::__structure!(
-    AssociatedKmsKey "AssociatedKmsKey"[set from] { kms_key_id : String } {}
+    AssociatedKmsKey "AssociatedKmsKey"[from] { kms_key_id : String } {}
 );
-rboto::__string_enum!(AssociatedNetworkType { Vpc = "vpc" });
+rboto::__string_enum!(AssociatedNetworkType { 0 Vpc = "vpc" });
 /// Information about the associated IAM roles.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -996,7 +994,7 @@ pub struct AssociatedRole {
     pub encryption_kms_key_id: Option<String>,
 }
 rboto::__structure!(
-    AssociatedRole "AssociatedRole"[set from] { associated_role_arn : String,
+    AssociatedRole "AssociatedRole"[from] { associated_role_arn : String,
     certificate_s3_bucket_name : String, certificate_s3_object_key : String,
     encryption_kms_key_id : String } {}
 );
@@ -1010,7 +1008,7 @@ pub struct AssociatedTargetNetwork {
     pub network_type: Option<AssociatedNetworkType>,
 }
 rboto::__structure!(
-    AssociatedTargetNetwork "AssociatedTargetNetwork"[set from] { network_id : String,
+    AssociatedTargetNetwork "AssociatedTargetNetwork"[from] { network_id : String,
     network_type : AssociatedNetworkType } {}
 );
 /// Describes the state of a target network association.
@@ -1023,15 +1021,17 @@ pub struct AssociationStatus {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    AssociationStatus "AssociationStatus"[set from] { code : AssociationStatusCode,
-    message : String } {}
+    AssociationStatus "AssociationStatus"[from] { code : AssociationStatusCode, message :
+    String } {}
 );
 rboto::__string_enum!(
-    AssociationStatusCode { Associating = "associating", Associated = "associated",
-    AssociationFailed = "association-failed", Disassociating = "disassociating",
+    AssociationStatusCode { 0 Associating = "associating", 1 Associated = "associated", 2
+    AssociationFailed = "association-failed", 3 Disassociating = "disassociating", 4
     Disassociated = "disassociated" }
 );
-rboto::__string_enum!(AssociationTypeEnum { Tag = "tag", InstanceId = "instance-id" });
+rboto::__string_enum!(
+    AssociationTypeEnum { 0 Tag = "tag", 1 InstanceId = "instance-id" }
+);
 /// Describes integration options for Amazon Athena.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1061,9 +1061,8 @@ pub struct AttachmentEnaSrdSpecification {
     pub ena_srd_udp_specification: Option<AttachmentEnaSrdUdpSpecification>,
 }
 rboto::__structure!(
-    AttachmentEnaSrdSpecification "AttachmentEnaSrdSpecification"[set from] {
-    ena_srd_enabled = bool, ena_srd_udp_specification : AttachmentEnaSrdUdpSpecification
-    } {}
+    AttachmentEnaSrdSpecification "AttachmentEnaSrdSpecification"[from] { ena_srd_enabled
+    = bool, ena_srd_udp_specification = AttachmentEnaSrdUdpSpecification } {}
 );
 /// ENA Express is compatible with both TCP and UDP transport protocols. When it's enabled, TCP traffic automatically uses it. However, some UDP-based applications are designed to handle network packets that are out of order, without a need for retransmission, such as live video broadcasting or other near-real-time applications.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1073,15 +1072,15 @@ pub struct AttachmentEnaSrdUdpSpecification {
     pub ena_srd_udp_enabled: Option<bool>,
 }
 rboto::__structure!(
-    AttachmentEnaSrdUdpSpecification "AttachmentEnaSrdUdpSpecification"[set from] {
+    AttachmentEnaSrdUdpSpecification "AttachmentEnaSrdUdpSpecification"[from] {
     ena_srd_udp_enabled = bool } {}
 );
 rboto::__string_enum!(
-    AttachmentLimitType { Shared = "shared", Dedicated = "dedicated" }
+    AttachmentLimitType { 0 Shared = "shared", 1 Dedicated = "dedicated" }
 );
 rboto::__string_enum!(
-    AttachmentStatus { Attaching = "attaching", Attached = "attached", Detaching =
-    "detaching", Detached = "detached" }
+    AttachmentStatus { 0 Attaching = "attaching", 1 Attached = "attached", 2 Detaching =
+    "detaching", 3 Detached = "detached" }
 );
 /// Describes a value for a resource attribute that is a Boolean value.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1109,9 +1108,9 @@ pub struct AttributeSummary {
     pub regional_summaries: Option<Vec<RegionalSummary>>,
 }
 rboto::__structure!(
-    AttributeSummary "AttributeSummary"[set from] { attribute_name : String,
+    AttributeSummary "AttributeSummary"[from] { attribute_name : String,
     most_frequent_value : String, number_of_matched_accounts = i32,
-    number_of_unmatched_accounts = i32, regional_summaries : Vec < RegionalSummary > } {}
+    number_of_unmatched_accounts = i32, regional_summaries = Vec < RegionalSummary > } {}
 );
 /// Describes a value for a resource attribute that is a String.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1141,24 +1140,24 @@ pub struct AuthorizationRule {
     pub status: Option<ClientVpnAuthorizationRuleStatus>,
 }
 rboto::__structure!(
-    AuthorizationRule "AuthorizationRule"[set from] { client_vpn_endpoint_id : String,
+    AuthorizationRule "AuthorizationRule"[from] { client_vpn_endpoint_id : String,
     description : String, group_id : String, access_all = bool, destination_cidr :
-    String, status : ClientVpnAuthorizationRuleStatus } {}
+    String, status = ClientVpnAuthorizationRuleStatus } {}
 );
 rboto::__string_enum!(
-    AutoAcceptSharedAssociationsValue { Enable = "enable", Disable = "disable" }
+    AutoAcceptSharedAssociationsValue { 0 Enable = "enable", 1 Disable = "disable" }
 );
 rboto::__string_enum!(
-    AutoAcceptSharedAttachmentsValue { Enable = "enable", Disable = "disable" }
+    AutoAcceptSharedAttachmentsValue { 0 Enable = "enable", 1 Disable = "disable" }
 );
-rboto::__string_enum!(AutoPlacement { On = "on", Off = "off" });
+rboto::__string_enum!(AutoPlacement { 0 On = "on", 1 Off = "off" });
 rboto::__string_enum!(
-    AutoProvisionZonesState { Enabled = "enabled", Disabled = "disabled" }
+    AutoProvisionZonesState { 0 Enabled = "enabled", 1 Disabled = "disabled" }
 );
 rboto::__string_enum!(
-    AutoScalingIpsState { Enabled = "enabled", Disabled = "disabled" }
+    AutoScalingIpsState { 0 Enabled = "enabled", 1 Disabled = "disabled" }
 );
-rboto::__string_enum!(AvailabilityMode { Zonal = "zonal", Regional = "regional" });
+rboto::__string_enum!(AvailabilityMode { 0 Zonal = "zonal", 1 Regional = "regional" });
 /// Describes Availability Zones, Local Zones, and Wavelength Zones.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1193,12 +1192,12 @@ pub struct AvailabilityZone {
     pub state: Option<AvailabilityZoneState>,
 }
 rboto::__structure!(
-    AvailabilityZone "AvailabilityZone"[set from] { opt_in_status :
-    AvailabilityZoneOptInStatus, messages : Vec < AvailabilityZoneMessage >, region_name
+    AvailabilityZone "AvailabilityZone"[from] { opt_in_status :
+    AvailabilityZoneOptInStatus, messages = Vec < AvailabilityZoneMessage >, region_name
     : String, zone_name : String, zone_id : String, group_name : String,
     network_border_group : String, zone_type : String, parent_zone_name : String,
-    parent_zone_id : String, group_long_name : String, geography : Vec <
-    AvailabilityZoneGeography >, sub_geography : Vec < AvailabilityZoneSubGeography >,
+    parent_zone_id : String, group_long_name : String, geography = Vec <
+    AvailabilityZoneGeography >, sub_geography = Vec < AvailabilityZoneSubGeography >,
     state : AvailabilityZoneState } {}
 );
 /// For regional NAT gateways only: The configuration specifying which Elastic IP address (EIP) to use for handling outbound NAT traffic from a specific Availability Zone.
@@ -1214,7 +1213,7 @@ pub struct AvailabilityZoneAddress {
 }
 rboto::__structure!(
     AvailabilityZoneAddress "AvailabilityZoneAddress"[set into] { availability_zone :
-    String, availability_zone_id : String, allocation_ids : Vec < String > } {}
+    String, availability_zone_id : String, allocation_ids = Vec < String > } {}
 );
 /// Describes the geography information for an Availability Zone or Local Zone.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1224,7 +1223,7 @@ pub struct AvailabilityZoneGeography {
     pub name: Option<String>,
 }
 rboto::__structure!(
-    AvailabilityZoneGeography "AvailabilityZoneGeography"[set from] { name : String } {}
+    AvailabilityZoneGeography "AvailabilityZoneGeography"[from] { name : String } {}
 );
 /// Describes a message about an Availability Zone, Local Zone, or Wavelength Zone.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1234,15 +1233,15 @@ pub struct AvailabilityZoneMessage {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    AvailabilityZoneMessage "AvailabilityZoneMessage"[set from] { message : String } {}
+    AvailabilityZoneMessage "AvailabilityZoneMessage"[from] { message : String } {}
 );
 rboto::__string_enum!(
-    AvailabilityZoneOptInStatus { OptInNotRequired = "opt-in-not-required", OptedIn =
-    "opted-in", NotOptedIn = "not-opted-in" }
+    AvailabilityZoneOptInStatus { 0 OptInNotRequired = "opt-in-not-required", 1 OptedIn =
+    "opted-in", 2 NotOptedIn = "not-opted-in" }
 );
 rboto::__string_enum!(
-    AvailabilityZoneState { Available = "available", Information = "information",
-    Impaired = "impaired", Unavailable = "unavailable", Constrained = "constrained" }
+    AvailabilityZoneState { 0 Available = "available", 1 Information = "information", 2
+    Impaired = "impaired", 3 Unavailable = "unavailable", 4 Constrained = "constrained" }
 );
 /// Describes the sub-geography information for an Availability Zone or Local Zone.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1252,8 +1251,8 @@ pub struct AvailabilityZoneSubGeography {
     pub name: Option<String>,
 }
 rboto::__structure!(
-    AvailabilityZoneSubGeography "AvailabilityZoneSubGeography"[set from] { name : String
-    } {}
+    AvailabilityZoneSubGeography "AvailabilityZoneSubGeography"[from] { name : String }
+    {}
 );
 /// The capacity information for instances that can be launched onto the Dedicated Host.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1265,14 +1264,15 @@ pub struct AvailableCapacity {
     pub available_v_cpus: Option<i32>,
 }
 rboto::__structure!(
-    AvailableCapacity "AvailableCapacity"[set from] { available_instance_capacity : Vec <
+    AvailableCapacity "AvailableCapacity"[from] { available_instance_capacity = Vec <
     InstanceCapacity >, available_v_cpus = i32 } {}
 );
 rboto::__string_enum!(
-    BandwidthWeightingType { Default = "default", Vpc1 = "vpc-1", Ebs1 = "ebs-1" }
+    BandwidthWeightingType { 0 Default = "default", 1 Vpc1 = "vpc-1", 2 Ebs1 = "ebs-1" }
 );
 rboto::__string_enum!(
-    BareMetal { Included = "included", Required = "required", Excluded = "excluded" }
+    BareMetal { 0 Included = "included", 1 Required = "required", 2 Excluded = "excluded"
+    }
 );
 /// The minimum and maximum baseline bandwidth to Amazon EBS, in Mbps. For more information, see [Amazon EBS–optimized instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1308,7 +1308,7 @@ pub struct BaselinePerformanceFactors {
     pub cpu: Option<CpuPerformanceFactor>,
 }
 rboto::__structure!(
-    BaselinePerformanceFactors "BaselinePerformanceFactors"[set into from] { cpu :
+    BaselinePerformanceFactors "BaselinePerformanceFactors"[set into from] { cpu =
     CpuPerformanceFactor } {}
 );
 /// The baseline performance to consider, using an instance family as a baseline reference. The instance family establishes the lowest acceptable level of performance. Amazon EC2 uses this baseline to guide instance type selection, but there is no guarantee that the selected instance types will always exceed the baseline for every application.
@@ -1320,14 +1320,14 @@ pub struct BaselinePerformanceFactorsRequest {
 }
 rboto::__structure!(
     BaselinePerformanceFactorsRequest "BaselinePerformanceFactorsRequest"[set into from]
-    { cpu : CpuPerformanceFactorRequest } {}
+    { cpu = CpuPerformanceFactorRequest } {}
 );
 rboto::__string_enum!(
-    BatchState { Submitted = "submitted", Active = "active", Cancelled = "cancelled",
-    Failed = "failed", CancelledRunning = "cancelled_running", CancelledTerminating =
-    "cancelled_terminating", Modifying = "modifying" }
+    BatchState { 0 Submitted = "submitted", 1 Active = "active", 2 Cancelled =
+    "cancelled", 3 Failed = "failed", 4 CancelledRunning = "cancelled_running", 5
+    CancelledTerminating = "cancelled_terminating", 6 Modifying = "modifying" }
 );
-rboto::__string_enum!(BgpStatus { Up = "up", Down = "down" });
+rboto::__string_enum!(BgpStatus { 0 Up = "up", 1 Down = "down" });
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BlobAttributeValue {
@@ -1350,7 +1350,7 @@ pub struct BlockDeviceMapping {
     pub virtual_name: Option<String>,
 }
 rboto::__structure!(
-    BlockDeviceMapping "BlockDeviceMapping"[set into from] { ebs : EbsBlockDevice,
+    BlockDeviceMapping "BlockDeviceMapping"[set into from] { ebs = EbsBlockDevice,
     no_device : String, device_name : String, virtual_name : String } {}
 );
 /// Describes a block device mapping, which defines the EBS volumes and instance store volumes to attach to an instance at launch.
@@ -1367,12 +1367,12 @@ pub struct BlockDeviceMappingResponse {
     pub no_device: Option<String>,
 }
 rboto::__structure!(
-    BlockDeviceMappingResponse "BlockDeviceMappingResponse"[set from] { device_name :
-    String, virtual_name : String, ebs : EbsBlockDeviceResponse, no_device : String } {}
+    BlockDeviceMappingResponse "BlockDeviceMappingResponse"[from] { device_name : String,
+    virtual_name : String, ebs = EbsBlockDeviceResponse, no_device : String } {}
 );
 rboto::__string_enum!(
-    BlockPublicAccessMode { Off = "off", BlockBidirectional = "block-bidirectional",
-    BlockIngress = "block-ingress" }
+    BlockPublicAccessMode { 0 Off = "off", 1 BlockBidirectional = "block-bidirectional",
+    2 BlockIngress = "block-ingress" }
 );
 /// The state of VPC Block Public Access (BPA).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1382,13 +1382,13 @@ pub struct BlockPublicAccessStates {
     pub internet_gateway_block_mode: Option<BlockPublicAccessMode>,
 }
 rboto::__structure!(
-    BlockPublicAccessStates "BlockPublicAccessStates"[set from] {
-    internet_gateway_block_mode : BlockPublicAccessMode } {}
+    BlockPublicAccessStates "BlockPublicAccessStates"[from] { internet_gateway_block_mode
+    : BlockPublicAccessMode } {}
 );
-rboto::__string_enum!(BootModeOverrideValues { Uefi = "uefi" });
-rboto::__string_enum!(BootModeType { LegacyBios = "legacy-bios", Uefi = "uefi" });
+rboto::__string_enum!(BootModeOverrideValues { 0 Uefi = "uefi" });
+rboto::__string_enum!(BootModeType { 0 LegacyBios = "legacy-bios", 1 Uefi = "uefi" });
 rboto::__string_enum!(
-    BootModeValues { LegacyBios = "legacy-bios", Uefi = "uefi", UefiPreferred =
+    BootModeValues { 0 LegacyBios = "legacy-bios", 1 Uefi = "uefi", 2 UefiPreferred =
     "uefi-preferred" }
 );
 /// Describes a bundle task.
@@ -1413,9 +1413,9 @@ pub struct BundleTask {
     pub bundle_task_error: Option<BundleTaskError>,
 }
 rboto::__structure!(
-    BundleTask "BundleTask"[set from] { instance_id : String, bundle_id : String, state :
+    BundleTask "BundleTask"[from] { instance_id : String, bundle_id : String, state :
     BundleTaskState, start_time : rboto::DateTime, update_time : rboto::DateTime, storage
-    : Storage, progress : String, bundle_task_error : BundleTaskError } {}
+    = Storage, progress : String, bundle_task_error = BundleTaskError } {}
 );
 /// Describes an error for BundleInstance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1427,15 +1427,15 @@ pub struct BundleTaskError {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    BundleTaskError "BundleTaskError"[set from] { code : String, message : String } {}
+    BundleTaskError "BundleTaskError"[from] { code : String, message : String } {}
 );
 rboto::__string_enum!(
-    BundleTaskState { Pending = "pending", WaitingForShutdown = "waiting-for-shutdown",
-    Bundling = "bundling", Storing = "storing", Cancelling = "cancelling", Complete =
-    "complete", Failed = "failed" }
+    BundleTaskState { 0 Pending = "pending", 1 WaitingForShutdown =
+    "waiting-for-shutdown", 2 Bundling = "bundling", 3 Storing = "storing", 4 Cancelling
+    = "cancelling", 5 Complete = "complete", 6 Failed = "failed" }
 );
 rboto::__string_enum!(
-    BurstablePerformance { Included = "included", Required = "required", Excluded =
+    BurstablePerformance { 0 Included = "included", 1 Required = "required", 2 Excluded =
     "excluded" }
 );
 /// The Autonomous System Number (ASN) and BYOIP CIDR association.
@@ -1452,7 +1452,7 @@ pub struct Byoasn {
     pub state: Option<AsnState>,
 }
 rboto::__structure!(
-    Byoasn "Byoasn"[set from] { asn : String, ipam_id : String, status_message : String,
+    Byoasn "Byoasn"[from] { asn : String, ipam_id : String, status_message : String,
     state : AsnState } {}
 );
 /// Information about an address range that is provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP).
@@ -1479,27 +1479,27 @@ pub struct ByoipCidr {
     pub ipam_pool_id: Option<String>,
 }
 rboto::__structure!(
-    ByoipCidr "ByoipCidr"[set from] { cidr : String, description : String,
-    asn_associations : Vec < AsnAssociation >, status_message : String, state :
-    ByoipCidrState, network_border_group : String, advertisement_type : String, pool_id :
-    String, ipam_pool_id : String } {}
+    ByoipCidr "ByoipCidr"[from] { cidr : String, description : String, asn_associations =
+    Vec < AsnAssociation >, status_message : String, state : ByoipCidrState,
+    network_border_group : String, advertisement_type : String, pool_id : String,
+    ipam_pool_id : String } {}
 );
 rboto::__string_enum!(
-    ByoipCidrState { Advertised = "advertised", Deprovisioned = "deprovisioned",
-    FailedDeprovision = "failed-deprovision", FailedProvision = "failed-provision",
-    PendingAdvertising = "pending-advertising", PendingDeprovision =
-    "pending-deprovision", PendingProvision = "pending-provision", PendingWithdrawal =
-    "pending-withdrawal", Provisioned = "provisioned", ProvisionedNotPubliclyAdvertisable
-    = "provisioned-not-publicly-advertisable" }
+    ByoipCidrState { 0 Advertised = "advertised", 1 Deprovisioned = "deprovisioned", 2
+    FailedDeprovision = "failed-deprovision", 3 FailedProvision = "failed-provision", 4
+    PendingAdvertising = "pending-advertising", 5 PendingDeprovision =
+    "pending-deprovision", 6 PendingProvision = "pending-provision", 7 PendingWithdrawal
+    = "pending-withdrawal", 8 Provisioned = "provisioned", 9
+    ProvisionedNotPubliclyAdvertisable = "provisioned-not-publicly-advertisable" }
 );
 rboto::__string_enum!(
-    CallerRole { OdcrOwner = "odcr-owner", UnusedReservationBillingOwner =
+    CallerRole { 0 OdcrOwner = "odcr-owner", 1 UnusedReservationBillingOwner =
     "unused-reservation-billing-owner" }
 );
 rboto::__string_enum!(
-    CancelBatchErrorCode { FleetRequestIdDoesNotExist = "fleetRequestIdDoesNotExist",
-    FleetRequestIdMalformed = "fleetRequestIdMalformed",
-    FleetRequestNotInCancellableState = "fleetRequestNotInCancellableState",
+    CancelBatchErrorCode { 0 FleetRequestIdDoesNotExist = "fleetRequestIdDoesNotExist", 1
+    FleetRequestIdMalformed = "fleetRequestIdMalformed", 2
+    FleetRequestNotInCancellableState = "fleetRequestNotInCancellableState", 3
     UnexpectedError = "unexpectedError" }
 );
 /// Describes a Capacity Reservation Fleet cancellation error.
@@ -1512,7 +1512,7 @@ pub struct CancelCapacityReservationFleetError {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    CancelCapacityReservationFleetError "CancelCapacityReservationFleetError"[set from] {
+    CancelCapacityReservationFleetError "CancelCapacityReservationFleetError"[from] {
     code : String, message : String } {}
 );
 /// Describes a Spot Fleet error.
@@ -1525,7 +1525,7 @@ pub struct CancelSpotFleetRequestsError {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    CancelSpotFleetRequestsError "CancelSpotFleetRequestsError"[set from] { code :
+    CancelSpotFleetRequestsError "CancelSpotFleetRequestsError"[from] { code :
     CancelBatchErrorCode, message : String } {}
 );
 /// Describes a Spot Fleet request that was not successfully canceled.
@@ -1538,8 +1538,8 @@ pub struct CancelSpotFleetRequestsErrorItem {
     pub spot_fleet_request_id: Option<String>,
 }
 rboto::__structure!(
-    CancelSpotFleetRequestsErrorItem "CancelSpotFleetRequestsErrorItem"[set from] { error
-    : CancelSpotFleetRequestsError, spot_fleet_request_id : String } {}
+    CancelSpotFleetRequestsErrorItem "CancelSpotFleetRequestsErrorItem"[from] { error =
+    CancelSpotFleetRequestsError, spot_fleet_request_id : String } {}
 );
 /// Describes a Spot Fleet request that was successfully canceled.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1553,13 +1553,13 @@ pub struct CancelSpotFleetRequestsSuccessItem {
     pub spot_fleet_request_id: Option<String>,
 }
 rboto::__structure!(
-    CancelSpotFleetRequestsSuccessItem "CancelSpotFleetRequestsSuccessItem"[set from] {
+    CancelSpotFleetRequestsSuccessItem "CancelSpotFleetRequestsSuccessItem"[from] {
     current_spot_fleet_request_state : BatchState, previous_spot_fleet_request_state :
     BatchState, spot_fleet_request_id : String } {}
 );
 rboto::__string_enum!(
-    CancelSpotInstanceRequestState { Active = "active", Open = "open", Closed = "closed",
-    Cancelled = "cancelled", Completed = "completed" }
+    CancelSpotInstanceRequestState { 0 Active = "active", 1 Open = "open", 2 Closed =
+    "closed", 3 Cancelled = "cancelled", 4 Completed = "completed" }
 );
 /// Describes the cancellation terms for cancelling a future-dated Capacity Reservation during its commitment duration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1577,7 +1577,7 @@ pub struct CancellationTerms {
     pub charge_end_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    CancellationTerms "CancellationTerms"[set from] { cancellation_type :
+    CancellationTerms "CancellationTerms"[from] { cancellation_type :
     ApplyCancellationCharges, reservation_state : String, committed_instance_count = i32,
     charge_commitment_duration_hours = i64, charge_end_date : rboto::DateTime } {}
 );
@@ -1591,7 +1591,7 @@ pub struct CancelledSpotInstanceRequest {
     pub state: Option<CancelSpotInstanceRequestState>,
 }
 rboto::__structure!(
-    CancelledSpotInstanceRequest "CancelledSpotInstanceRequest"[set from] {
+    CancelledSpotInstanceRequest "CancelledSpotInstanceRequest"[from] {
     spot_instance_request_id : String, state : CancelSpotInstanceRequestState } {}
 );
 /// Information about instance capacity usage for a Capacity Reservation.
@@ -1606,8 +1606,8 @@ pub struct CapacityAllocation {
     pub allocation_metadata: Option<Vec<CapacityAllocationMetadataEntry>>,
 }
 rboto::__structure!(
-    CapacityAllocation "CapacityAllocation"[set from] { allocation_type : AllocationType,
-    count = i32, allocation_metadata : Vec < CapacityAllocationMetadataEntry > } {}
+    CapacityAllocation "CapacityAllocation"[from] { allocation_type : AllocationType,
+    count = i32, allocation_metadata = Vec < CapacityAllocationMetadataEntry > } {}
 );
 /// A key-value pair that provides additional metadata about a capacity allocation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1619,7 +1619,7 @@ pub struct CapacityAllocationMetadataEntry {
     pub value: Option<String>,
 }
 rboto::__structure!(
-    CapacityAllocationMetadataEntry "CapacityAllocationMetadataEntry"[set from] { key :
+    CapacityAllocationMetadataEntry "CapacityAllocationMetadataEntry"[from] { key :
     String, value : String } {}
 );
 /// Reserve powerful GPU instances on a future date to support your short duration machine learning (ML) workloads. Instances that run inside a Capacity Block are automatically placed close together inside [Amazon EC2 UltraClusters](http://aws.amazon.com/ec2/ultraclusters/), for low-latency, petabit-scale, non-blocking networking.
@@ -1648,11 +1648,11 @@ pub struct CapacityBlock {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    CapacityBlock "CapacityBlock"[set from] { capacity_block_id : String,
-    ultraserver_type : String, availability_zone : String, availability_zone_id : String,
-    capacity_reservation_ids : Vec < String >, start_date : rboto::DateTime, end_date :
+    CapacityBlock "CapacityBlock"[from] { capacity_block_id : String, ultraserver_type :
+    String, availability_zone : String, availability_zone_id : String,
+    capacity_reservation_ids = Vec < String >, start_date : rboto::DateTime, end_date :
     rboto::DateTime, create_date : rboto::DateTime, state : CapacityBlockResourceState,
-    tags : Vec < Tag > } {}
+    tags = Vec < Tag > } {}
 );
 /// Describes a Capacity Block extension. With an extension, you can extend the duration of time for an existing Capacity Block.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1688,7 +1688,7 @@ pub struct CapacityBlockExtension {
     pub zone_type: Option<String>,
 }
 rboto::__structure!(
-    CapacityBlockExtension "CapacityBlockExtension"[set from] { capacity_reservation_id :
+    CapacityBlockExtension "CapacityBlockExtension"[from] { capacity_reservation_id :
     String, instance_type : String, instance_count = i32, availability_zone : String,
     availability_zone_id : String, capacity_block_extension_offering_id : String,
     capacity_block_extension_duration_hours = i32, capacity_block_extension_status :
@@ -1729,7 +1729,7 @@ pub struct CapacityBlockExtensionOffering {
     pub zone_type: Option<String>,
 }
 rboto::__structure!(
-    CapacityBlockExtensionOffering "CapacityBlockExtensionOffering"[set from] {
+    CapacityBlockExtensionOffering "CapacityBlockExtensionOffering"[from] {
     capacity_block_extension_offering_id : String, instance_type : String, instance_count
     = i32, availability_zone : String, availability_zone_id : String, start_date :
     rboto::DateTime, capacity_block_extension_start_date : rboto::DateTime,
@@ -1738,8 +1738,8 @@ rboto::__structure!(
     String, tenancy : CapacityReservationTenancy, zone_type : String } {}
 );
 rboto::__string_enum!(
-    CapacityBlockExtensionStatus { PaymentPending = "payment-pending", PaymentFailed =
-    "payment-failed", PaymentSucceeded = "payment-succeeded" }
+    CapacityBlockExtensionStatus { 0 PaymentPending = "payment-pending", 1 PaymentFailed
+    = "payment-failed", 2 PaymentSucceeded = "payment-succeeded" }
 );
 /// Instance type preference for a Capacity Block search. Specifies one or more instance types to evaluate when searching for available Capacity Blocks.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1753,8 +1753,8 @@ rboto::__structure!(
     instance_type : String } {}
 );
 rboto::__string_enum!(
-    CapacityBlockInterconnectStatus { Ok = "ok", Impaired = "impaired", InsufficientData
-    = "insufficient-data" }
+    CapacityBlockInterconnectStatus { 0 Ok = "ok", 1 Impaired = "impaired", 2
+    InsufficientData = "insufficient-data" }
 );
 /// The recommended Capacity Block that fits your search requirements.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1792,13 +1792,13 @@ pub struct CapacityBlockOffering {
     pub capacity_block_offering_segments: Option<Vec<CapacityBlockOfferingSegment>>,
 }
 rboto::__structure!(
-    CapacityBlockOffering "CapacityBlockOffering"[set from] { capacity_block_offering_id
-    : String, instance_type : String, availability_zone : String, instance_count = i32,
+    CapacityBlockOffering "CapacityBlockOffering"[from] { capacity_block_offering_id :
+    String, instance_type : String, availability_zone : String, instance_count = i32,
     start_date : rboto::DateTime, end_date : rboto::DateTime,
     capacity_block_duration_hours = i32, upfront_fee : String, currency_code : String,
     tenancy : CapacityReservationTenancy, ultraserver_type : String, ultraserver_count =
     i32, capacity_block_duration_minutes = i32, zone_type : String,
-    capacity_block_offering_segments : Vec < CapacityBlockOfferingSegment > } {}
+    capacity_block_offering_segments = Vec < CapacityBlockOfferingSegment > } {}
 );
 /// Describes an individual segment within a Capacity Block offering. Each segment represents a distinct block of capacity with its own Availability Zone, instance type, duration, pricing, and schedule.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1828,16 +1828,17 @@ pub struct CapacityBlockOfferingSegment {
     pub zone_type: Option<String>,
 }
 rboto::__structure!(
-    CapacityBlockOfferingSegment "CapacityBlockOfferingSegment"[set from] { instance_type
-    : String, availability_zone : String, availability_zone_id : String, instance_count =
+    CapacityBlockOfferingSegment "CapacityBlockOfferingSegment"[from] { instance_type :
+    String, availability_zone : String, availability_zone_id : String, instance_count =
     i32, start_date : rboto::DateTime, end_date : rboto::DateTime,
     capacity_block_duration_hours = i32, capacity_block_duration_minutes = i32,
     upfront_fee : String, currency_code : String, zone_type : String } {}
 );
 rboto::__string_enum!(
-    CapacityBlockResourceState { Active = "active", Expired = "expired", Unavailable =
-    "unavailable", Cancelled = "cancelled", Failed = "failed", Scheduled = "scheduled",
-    PaymentPending = "payment-pending", PaymentFailed = "payment-failed" }
+    CapacityBlockResourceState { 0 Active = "active", 1 Expired = "expired", 2
+    Unavailable = "unavailable", 3 Cancelled = "cancelled", 4 Failed = "failed", 5
+    Scheduled = "scheduled", 6 PaymentPending = "payment-pending", 7 PaymentFailed =
+    "payment-failed" }
 );
 /// Describes the availability of capacity for a Capacity Block.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1857,10 +1858,10 @@ pub struct CapacityBlockStatus {
     pub capacity_reservation_statuses: Option<Vec<CapacityReservationStatus>>,
 }
 rboto::__structure!(
-    CapacityBlockStatus "CapacityBlockStatus"[set from] { capacity_block_id : String,
+    CapacityBlockStatus "CapacityBlockStatus"[from] { capacity_block_id : String,
     interconnect_status : CapacityBlockInterconnectStatus, total_capacity = i32,
     total_available_capacity = i32, total_unavailable_capacity = i32,
-    capacity_reservation_statuses : Vec < CapacityReservationStatus > } {}
+    capacity_reservation_statuses = Vec < CapacityReservationStatus > } {}
 );
 /// Represents a filter condition for Capacity Manager queries. Contains dimension-based filtering criteria used to narrow down metric data and dimension results.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1870,7 +1871,7 @@ pub struct CapacityManagerCondition {
     pub dimension_condition: Option<DimensionCondition>,
 }
 rboto::__structure!(
-    CapacityManagerCondition "CapacityManagerCondition"[set into] { dimension_condition :
+    CapacityManagerCondition "CapacityManagerCondition"[set into] { dimension_condition =
     DimensionCondition } {}
 );
 /// Contains information about a Capacity Manager data export configuration, including export settings, delivery status, and recent export activity.
@@ -1901,16 +1902,16 @@ pub struct CapacityManagerDataExportResponse {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    CapacityManagerDataExportResponse "CapacityManagerDataExportResponse"[set from] {
+    CapacityManagerDataExportResponse "CapacityManagerDataExportResponse"[from] {
     capacity_manager_data_export_id : String, s3_bucket_name : String, s3_bucket_prefix :
     String, schedule : Schedule, output_format : OutputFormat, create_time :
     rboto::DateTime, latest_delivery_status : CapacityManagerDataExportStatus,
     latest_delivery_status_message : String, latest_delivery_s3_location_uri : String,
-    latest_delivery_time : rboto::DateTime, tags : Vec < Tag > } {}
+    latest_delivery_time : rboto::DateTime, tags = Vec < Tag > } {}
 );
 rboto::__string_enum!(
-    CapacityManagerDataExportStatus { Pending = "pending", InProgress = "in-progress",
-    Delivered = "delivered", Failed = "failed" }
+    CapacityManagerDataExportStatus { 0 Pending = "pending", 1 InProgress =
+    "in-progress", 2 Delivered = "delivered", 3 Failed = "failed" }
 );
 /// Represents dimension values for capacity metrics, including resource identifiers, geographic information, and reservation details used for grouping and filtering capacity data.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1956,8 +1957,8 @@ pub struct CapacityManagerDimension {
     pub tags: Option<Vec<CapacityManagerTagDimension>>,
 }
 rboto::__structure!(
-    CapacityManagerDimension "CapacityManagerDimension"[set from] { resource_region :
-    String, availability_zone_id : String, account_id : String, account_name : String,
+    CapacityManagerDimension "CapacityManagerDimension"[from] { resource_region : String,
+    availability_zone_id : String, account_id : String, account_name : String,
     instance_family : String, instance_type : String, instance_platform : String,
     reservation_arn : String, reservation_id : String, reservation_type :
     ReservationType, reservation_create_timestamp : rboto::DateTime,
@@ -1965,7 +1966,7 @@ rboto::__structure!(
     rboto::DateTime, reservation_end_date_type : ReservationEndDateType, tenancy :
     CapacityTenancy, reservation_state : ReservationState,
     reservation_instance_match_criteria : String, reservation_unused_financial_owner :
-    String, tags : Vec < CapacityManagerTagDimension > } {}
+    String, tags = Vec < CapacityManagerTagDimension > } {}
 );
 /// Describes a tag key that is being monitored by Capacity Manager, including its activation status and the earliest available data point.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1983,16 +1984,16 @@ pub struct CapacityManagerMonitoredTagKey {
     pub earliest_datapoint_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    CapacityManagerMonitoredTagKey "CapacityManagerMonitoredTagKey"[set from] { tag_key :
+    CapacityManagerMonitoredTagKey "CapacityManagerMonitoredTagKey"[from] { tag_key :
     String, status : CapacityManagerMonitoredTagKeyStatus, status_message : String,
     capacity_manager_provided = bool, earliest_datapoint_timestamp : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    CapacityManagerMonitoredTagKeyStatus { Activating = "activating", Activated =
-    "activated", Deactivating = "deactivating", Suspended = "suspended" }
+    CapacityManagerMonitoredTagKeyStatus { 0 Activating = "activating", 1 Activated =
+    "activated", 2 Deactivating = "deactivating", 3 Suspended = "suspended" }
 );
 rboto::__string_enum!(
-    CapacityManagerStatus { Enabled = "enabled", Disabled = "disabled" }
+    CapacityManagerStatus { 0 Enabled = "enabled", 1 Disabled = "disabled" }
 );
 /// The supportability score for a single instance type and Availability Zone combination.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2006,7 +2007,7 @@ pub struct CapacityManagerSupportabilityScore {
     pub score: Option<SupportabilityScore>,
 }
 rboto::__structure!(
-    CapacityManagerSupportabilityScore "CapacityManagerSupportabilityScore"[set from] {
+    CapacityManagerSupportabilityScore "CapacityManagerSupportabilityScore"[from] {
     instance_type : String, availability_zone_id : String, score : SupportabilityScore }
     {}
 );
@@ -2020,8 +2021,8 @@ pub struct CapacityManagerTagDimension {
     pub value: Option<String>,
 }
 rboto::__structure!(
-    CapacityManagerTagDimension "CapacityManagerTagDimension"[set from] { key : String,
-    value : String } {}
+    CapacityManagerTagDimension "CapacityManagerTagDimension"[from] { key : String, value
+    : String } {}
 );
 /// Describes a Capacity Reservation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2101,23 +2102,22 @@ pub struct CapacityReservation {
     pub launch_status: Option<CapacityReservationLaunchStatus>,
 }
 rboto::__structure!(
-    CapacityReservation "CapacityReservation"[set from] { capacity_reservation_id :
-    String, owner_id : String, capacity_reservation_arn : String, availability_zone_id :
-    String, instance_type : String, instance_platform :
-    CapacityReservationInstancePlatform, availability_zone : String, tenancy :
-    CapacityReservationTenancy, total_instance_count = i32, available_instance_count =
-    i32, ebs_optimized = bool, ephemeral_storage = bool, state :
-    CapacityReservationState, start_date : rboto::DateTime, end_date : rboto::DateTime,
-    end_date_type : EndDateType, instance_match_criteria : InstanceMatchCriteria,
-    create_date : rboto::DateTime, tags : Vec < Tag >, outpost_arn : String,
-    capacity_reservation_fleet_id : String, placement_group_arn : String,
-    capacity_allocations : Vec < CapacityAllocation >, reservation_type :
-    CapacityReservationType, unused_reservation_billing_owner_id : String,
-    commitment_info : CapacityReservationCommitmentInfo, delivery_preference :
+    CapacityReservation "CapacityReservation"[from] { capacity_reservation_id : String,
+    owner_id : String, capacity_reservation_arn : String, availability_zone_id : String,
+    instance_type : String, instance_platform : CapacityReservationInstancePlatform,
+    availability_zone : String, tenancy : CapacityReservationTenancy,
+    total_instance_count = i32, available_instance_count = i32, ebs_optimized = bool,
+    ephemeral_storage = bool, state : CapacityReservationState, start_date :
+    rboto::DateTime, end_date : rboto::DateTime, end_date_type : EndDateType,
+    instance_match_criteria : InstanceMatchCriteria, create_date : rboto::DateTime, tags
+    = Vec < Tag >, outpost_arn : String, capacity_reservation_fleet_id : String,
+    placement_group_arn : String, capacity_allocations = Vec < CapacityAllocation >,
+    reservation_type : CapacityReservationType, unused_reservation_billing_owner_id :
+    String, commitment_info = CapacityReservationCommitmentInfo, delivery_preference :
     CapacityReservationDeliveryPreference, capacity_block_id : String, interruptible =
-    bool, interruptible_capacity_allocation : InterruptibleCapacityAllocation,
-    interruption_info : InterruptionInfo, adjustment_status :
-    CapacityReservationAdjustmentStatus, adjustment_details :
+    bool, interruptible_capacity_allocation = InterruptibleCapacityAllocation,
+    interruption_info = InterruptionInfo, adjustment_status :
+    CapacityReservationAdjustmentStatus, adjustment_details =
     CapacityReservationAdjustmentDetails, original_start_date : rboto::DateTime,
     zero_size_preference : ZeroSizePreference, launch_status :
     CapacityReservationLaunchStatus } {}
@@ -2138,13 +2138,13 @@ pub struct CapacityReservationAdjustmentDetails {
     pub commitment_duration: Option<i64>,
 }
 rboto::__structure!(
-    CapacityReservationAdjustmentDetails "CapacityReservationAdjustmentDetails"[set from]
-    { start_date : rboto::DateTime, end_date : rboto::DateTime, commitment_end_date :
+    CapacityReservationAdjustmentDetails "CapacityReservationAdjustmentDetails"[from] {
+    start_date : rboto::DateTime, end_date : rboto::DateTime, commitment_end_date :
     rboto::DateTime, end_date_type : String, commitment_duration = i64 } {}
 );
 rboto::__string_enum!(
-    CapacityReservationAdjustmentStatus { Requested = "requested", Applied = "applied",
-    Rejected = "rejected" }
+    CapacityReservationAdjustmentStatus { 0 Requested = "requested", 1 Applied =
+    "applied", 2 Rejected = "rejected" }
 );
 /// Information about a request to assign billing of the unused capacity of a Capacity Reservation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2166,16 +2166,16 @@ pub struct CapacityReservationBillingRequest {
     pub capacity_reservation_info: Option<CapacityReservationInfo>,
 }
 rboto::__structure!(
-    CapacityReservationBillingRequest "CapacityReservationBillingRequest"[set from] {
+    CapacityReservationBillingRequest "CapacityReservationBillingRequest"[from] {
     capacity_reservation_id : String, requested_by : String,
     unused_reservation_billing_owner_id : String, last_update_time : rboto::DateTime,
     status : CapacityReservationBillingRequestStatus, status_message : String,
-    capacity_reservation_info : CapacityReservationInfo } {}
+    capacity_reservation_info = CapacityReservationInfo } {}
 );
 rboto::__string_enum!(
-    CapacityReservationBillingRequestStatus { Pending = "pending", Accepted = "accepted",
-    Rejected = "rejected", Cancelled = "cancelled", Revoked = "revoked", Expired =
-    "expired" }
+    CapacityReservationBillingRequestStatus { 0 Pending = "pending", 1 Accepted =
+    "accepted", 2 Rejected = "rejected", 3 Cancelled = "cancelled", 4 Revoked =
+    "revoked", 5 Expired = "expired" }
 );
 /// Describes a Capacity Reservation cancellation quote, which provides the cancellation terms for cancelling a future-dated Capacity Reservation during its commitment duration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2199,16 +2199,16 @@ pub struct CapacityReservationCancellationQuote {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    CapacityReservationCancellationQuote "CapacityReservationCancellationQuote"[set from]
-    { capacity_reservation_cancellation_quote_id : String, capacity_reservation_id :
+    CapacityReservationCancellationQuote "CapacityReservationCancellationQuote"[from] {
+    capacity_reservation_cancellation_quote_id : String, capacity_reservation_id :
     String, create_time : rboto::DateTime, expiration_time : rboto::DateTime, quote_state
-    : CapacityReservationCancellationQuoteState, current_configuration :
-    CapacityReservationConfiguration, cancellation_terms : Vec < CancellationTerms >,
-    tags : Vec < Tag > } {}
+    : CapacityReservationCancellationQuoteState, current_configuration =
+    CapacityReservationConfiguration, cancellation_terms = Vec < CancellationTerms >,
+    tags = Vec < Tag > } {}
 );
 rboto::__string_enum!(
-    CapacityReservationCancellationQuoteState { Pending = "pending", Active = "active",
-    Expired = "expired" }
+    CapacityReservationCancellationQuoteState { 0 Pending = "pending", 1 Active =
+    "active", 2 Expired = "expired" }
 );
 /// Information about your commitment for a future-dated Capacity Reservation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2222,7 +2222,7 @@ pub struct CapacityReservationCommitmentInfo {
     pub commitment_duration: Option<i64>,
 }
 rboto::__structure!(
-    CapacityReservationCommitmentInfo "CapacityReservationCommitmentInfo"[set from] {
+    CapacityReservationCommitmentInfo "CapacityReservationCommitmentInfo"[from] {
     committed_instance_count = i32, commitment_end_date : rboto::DateTime,
     commitment_duration = i64 } {}
 );
@@ -2236,12 +2236,12 @@ pub struct CapacityReservationConfiguration {
     pub reservation_state: Option<String>,
 }
 rboto::__structure!(
-    CapacityReservationConfiguration "CapacityReservationConfiguration"[set from] {
+    CapacityReservationConfiguration "CapacityReservationConfiguration"[from] {
     instance_count = i32, reservation_state : String } {}
 );
 rboto::__string_enum!(
-    CapacityReservationDeliveryPreference { Fixed = "fixed", Incremental = "incremental"
-    }
+    CapacityReservationDeliveryPreference { 0 Fixed = "fixed", 1 Incremental =
+    "incremental" }
 );
 /// Information about a Capacity Reservation Fleet.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2279,15 +2279,15 @@ pub struct CapacityReservationFleet {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    CapacityReservationFleet "CapacityReservationFleet"[set from] {
+    CapacityReservationFleet "CapacityReservationFleet"[from] {
     capacity_reservation_fleet_id : String, capacity_reservation_fleet_arn : String,
     state : CapacityReservationFleetState, total_target_capacity = i32,
     total_fulfilled_capacity = f64, tenancy : FleetCapacityReservationTenancy, end_date :
     rboto::DateTime, create_time : rboto::DateTime, instance_match_criteria :
     FleetInstanceMatchCriteria, allocation_strategy : String,
-    instance_type_specifications : Vec < FleetCapacityReservation >,
-    instance_requirements : InstanceRequirementsRequest, availability_zone : String,
-    availability_zone_id : String, tags : Vec < Tag > } {}
+    instance_type_specifications = Vec < FleetCapacityReservation >,
+    instance_requirements = InstanceRequirementsRequest, availability_zone : String,
+    availability_zone_id : String, tags = Vec < Tag > } {}
 );
 /// Describes a Capacity Reservation Fleet that was successfully cancelled.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2302,15 +2302,15 @@ pub struct CapacityReservationFleetCancellationState {
 }
 rboto::__structure!(
     CapacityReservationFleetCancellationState
-    "CapacityReservationFleetCancellationState"[set from] { current_fleet_state :
+    "CapacityReservationFleetCancellationState"[from] { current_fleet_state :
     CapacityReservationFleetState, previous_fleet_state : CapacityReservationFleetState,
     capacity_reservation_fleet_id : String } {}
 );
 rboto::__string_enum!(
-    CapacityReservationFleetState { Submitted = "submitted", Modifying = "modifying",
-    Active = "active", PartiallyFulfilled = "partially_fulfilled", Expiring = "expiring",
-    Expired = "expired", Cancelling = "cancelling", Cancelled = "cancelled", Failed =
-    "failed" }
+    CapacityReservationFleetState { 0 Submitted = "submitted", 1 Modifying = "modifying",
+    2 Active = "active", 3 PartiallyFulfilled = "partially_fulfilled", 4 Expiring =
+    "expiring", 5 Expired = "expired", 6 Cancelling = "cancelling", 7 Cancelled =
+    "cancelled", 8 Failed = "failed" }
 );
 /// Describes a resource group to which a Capacity Reservation has been added.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2322,7 +2322,7 @@ pub struct CapacityReservationGroup {
     pub owner_id: Option<String>,
 }
 rboto::__structure!(
-    CapacityReservationGroup "CapacityReservationGroup"[set from] { group_arn : String,
+    CapacityReservationGroup "CapacityReservationGroup"[from] { group_arn : String,
     owner_id : String } {}
 );
 /// Information about a Capacity Reservation.
@@ -2339,28 +2339,29 @@ pub struct CapacityReservationInfo {
     pub availability_zone_id: Option<String>,
 }
 rboto::__structure!(
-    CapacityReservationInfo "CapacityReservationInfo"[set from] { instance_type : String,
+    CapacityReservationInfo "CapacityReservationInfo"[from] { instance_type : String,
     availability_zone : String, tenancy : CapacityReservationTenancy,
     availability_zone_id : String } {}
 );
 rboto::__string_enum!(
-    CapacityReservationInstancePlatform { LinuxUnix = "Linux/UNIX", RedHatEnterpriseLinux
-    = "Red Hat Enterprise Linux", SuseLinux = "SUSE Linux", Windows = "Windows",
-    WindowsWithSqlServer = "Windows with SQL Server", WindowsWithSqlServerEnterprise =
-    "Windows with SQL Server Enterprise", WindowsWithSqlServerStandard =
-    "Windows with SQL Server Standard", WindowsWithSqlServerWeb =
-    "Windows with SQL Server Web", LinuxWithSqlServerStandard =
-    "Linux with SQL Server Standard", LinuxWithSqlServerWeb =
-    "Linux with SQL Server Web", LinuxWithSqlServerEnterprise =
-    "Linux with SQL Server Enterprise", RhelWithSqlServerStandard =
-    "RHEL with SQL Server Standard", RhelWithSqlServerEnterprise =
-    "RHEL with SQL Server Enterprise", RhelWithSqlServerWeb = "RHEL with SQL Server Web",
-    RhelWithHa = "RHEL with HA", RhelWithHaAndSqlServerStandard =
-    "RHEL with HA and SQL Server Standard", RhelWithHaAndSqlServerEnterprise =
-    "RHEL with HA and SQL Server Enterprise", UbuntuPro = "Ubuntu Pro" }
+    CapacityReservationInstancePlatform { 0 LinuxUnix = "Linux/UNIX", 1
+    RedHatEnterpriseLinux = "Red Hat Enterprise Linux", 2 SuseLinux = "SUSE Linux", 3
+    Windows = "Windows", 4 WindowsWithSqlServer = "Windows with SQL Server", 5
+    WindowsWithSqlServerEnterprise = "Windows with SQL Server Enterprise", 6
+    WindowsWithSqlServerStandard = "Windows with SQL Server Standard", 7
+    WindowsWithSqlServerWeb = "Windows with SQL Server Web", 8 LinuxWithSqlServerStandard
+    = "Linux with SQL Server Standard", 9 LinuxWithSqlServerWeb =
+    "Linux with SQL Server Web", 10 LinuxWithSqlServerEnterprise =
+    "Linux with SQL Server Enterprise", 11 RhelWithSqlServerStandard =
+    "RHEL with SQL Server Standard", 12 RhelWithSqlServerEnterprise =
+    "RHEL with SQL Server Enterprise", 13 RhelWithSqlServerWeb =
+    "RHEL with SQL Server Web", 14 RhelWithHa = "RHEL with HA", 15
+    RhelWithHaAndSqlServerStandard = "RHEL with HA and SQL Server Standard", 16
+    RhelWithHaAndSqlServerEnterprise = "RHEL with HA and SQL Server Enterprise", 17
+    UbuntuPro = "Ubuntu Pro" }
 );
 rboto::__string_enum!(
-    CapacityReservationLaunchStatus { Launchable = "launchable", Unlaunchable =
+    CapacityReservationLaunchStatus { 0 Launchable = "launchable", 1 Unlaunchable =
     "unlaunchable" }
 );
 /// Describes a Capacity Reservation modification quote, which provides the terms for changing the start date or the commitment of a future-dated Capacity Reservation.
@@ -2385,15 +2386,16 @@ pub struct CapacityReservationModificationQuote {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    CapacityReservationModificationQuote "CapacityReservationModificationQuote"[set from]
-    { capacity_reservation_modification_quote_id : String, capacity_reservation_id :
+    CapacityReservationModificationQuote "CapacityReservationModificationQuote"[from] {
+    capacity_reservation_modification_quote_id : String, capacity_reservation_id :
     String, create_time : rboto::DateTime, expiration_time : rboto::DateTime, quote_state
-    : CapacityReservationModificationQuoteState, current_configuration :
-    ModificationQuoteCurrentConfiguration, modification_terms : ModificationTerms, tags :
+    : CapacityReservationModificationQuoteState, current_configuration =
+    ModificationQuoteCurrentConfiguration, modification_terms = ModificationTerms, tags =
     Vec < Tag > } {}
 );
 rboto::__string_enum!(
-    CapacityReservationModificationQuoteState { Active = "active", Expired = "expired" }
+    CapacityReservationModificationQuoteState { 0 Active = "active", 1 Expired =
+    "expired" }
 );
 /// Describes the strategy for using unused Capacity Reservations for fulfilling On-Demand capacity.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2403,7 +2405,7 @@ pub struct CapacityReservationOptions {
     pub usage_strategy: Option<FleetCapacityReservationUsageStrategy>,
 }
 rboto::__structure!(
-    CapacityReservationOptions "CapacityReservationOptions"[set from] { usage_strategy :
+    CapacityReservationOptions "CapacityReservationOptions"[from] { usage_strategy :
     FleetCapacityReservationUsageStrategy } {}
 );
 /// Describes the strategy for using unused Capacity Reservations for fulfilling On-Demand capacity.
@@ -2418,8 +2420,8 @@ rboto::__structure!(
     usage_strategy : FleetCapacityReservationUsageStrategy } {}
 );
 rboto::__string_enum!(
-    CapacityReservationPreference { CapacityReservationsOnly =
-    "capacity-reservations-only", Open = "open", None = "none" }
+    CapacityReservationPreference { 0 CapacityReservationsOnly =
+    "capacity-reservations-only", 1 Open = "open", 2 None = "none" }
 );
 /// Describes an instance's Capacity Reservation targeting option.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2433,7 +2435,7 @@ pub struct CapacityReservationSpecification {
 rboto::__structure!(
     CapacityReservationSpecification "CapacityReservationSpecification"[set into] {
     capacity_reservation_preference : CapacityReservationPreference,
-    capacity_reservation_target : CapacityReservationTarget } {}
+    capacity_reservation_target = CapacityReservationTarget } {}
 );
 /// Describes the instance's Capacity Reservation targeting preferences. The action returns the `capacityReservationPreference` response element if the instance is configured to run in On-Demand capacity, or if it is configured in run in any `open` Capacity Reservation that has matching attributes (instance type, platform, Availability Zone).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2446,16 +2448,16 @@ pub struct CapacityReservationSpecificationResponse {
 }
 rboto::__structure!(
     CapacityReservationSpecificationResponse
-    "CapacityReservationSpecificationResponse"[set from] {
-    capacity_reservation_preference : CapacityReservationPreference,
-    capacity_reservation_target : CapacityReservationTargetResponse } {}
+    "CapacityReservationSpecificationResponse"[from] { capacity_reservation_preference :
+    CapacityReservationPreference, capacity_reservation_target =
+    CapacityReservationTargetResponse } {}
 );
 rboto::__string_enum!(
-    CapacityReservationState { Active = "active", Expired = "expired", Cancelled =
-    "cancelled", Pending = "pending", Failed = "failed", Scheduled = "scheduled",
-    PaymentPending = "payment-pending", PaymentFailed = "payment-failed", Assessing =
-    "assessing", Delayed = "delayed", Unsupported = "unsupported", Cancelling =
-    "cancelling", Unavailable = "unavailable" }
+    CapacityReservationState { 0 Active = "active", 1 Expired = "expired", 2 Cancelled =
+    "cancelled", 3 Pending = "pending", 4 Failed = "failed", 5 Scheduled = "scheduled", 6
+    PaymentPending = "payment-pending", 7 PaymentFailed = "payment-failed", 8 Assessing =
+    "assessing", 9 Delayed = "delayed", 10 Unsupported = "unsupported", 11 Cancelling =
+    "cancelling", 12 Unavailable = "unavailable" }
 );
 /// Describes the availability of capacity for a Capacity Reservation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2471,9 +2473,9 @@ pub struct CapacityReservationStatus {
     pub total_unavailable_capacity: Option<i32>,
 }
 rboto::__structure!(
-    CapacityReservationStatus "CapacityReservationStatus"[set from] {
-    capacity_reservation_id : String, total_capacity = i32, total_available_capacity =
-    i32, total_unavailable_capacity = i32 } {}
+    CapacityReservationStatus "CapacityReservationStatus"[from] { capacity_reservation_id
+    : String, total_capacity = i32, total_available_capacity = i32,
+    total_unavailable_capacity = i32 } {}
 );
 /// Describes a target Capacity Reservation or Capacity Reservation group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2499,12 +2501,12 @@ pub struct CapacityReservationTargetResponse {
     pub capacity_reservation_resource_group_arn: Option<String>,
 }
 rboto::__structure!(
-    CapacityReservationTargetResponse "CapacityReservationTargetResponse"[set from] {
+    CapacityReservationTargetResponse "CapacityReservationTargetResponse"[from] {
     capacity_reservation_id : String, capacity_reservation_resource_group_arn : String }
     {}
 );
 rboto::__string_enum!(
-    CapacityReservationTenancy { Default = "default", Dedicated = "dedicated" }
+    CapacityReservationTenancy { 0 Default = "default", 1 Dedicated = "dedicated" }
 );
 /// Information about the Capacity Reservation topology.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2528,16 +2530,18 @@ pub struct CapacityReservationTopology {
     pub availability_zone: Option<String>,
 }
 rboto::__structure!(
-    CapacityReservationTopology "CapacityReservationTopology"[set from] {
+    CapacityReservationTopology "CapacityReservationTopology"[from] {
     capacity_reservation_id : String, capacity_block_id : String, state : String,
-    instance_type : String, group_name : String, network_nodes : Vec < String >,
+    instance_type : String, group_name : String, network_nodes = Vec < String >,
     availability_zone_id : String, availability_zone : String } {}
 );
 rboto::__string_enum!(
-    CapacityReservationType { Default = "default", CapacityBlock = "capacity-block" }
+    CapacityReservationType { 0 Default = "default", 1 CapacityBlock = "capacity-block" }
 );
-rboto::__string_enum!(CapacityTenancy { Default = "default", Dedicated = "dedicated" });
-rboto::__string_enum!(CapacityUnit { Vcpus = "vcpus", Instances = "instances" });
+rboto::__string_enum!(
+    CapacityTenancy { 0 Default = "default", 1 Dedicated = "dedicated" }
+);
+rboto::__string_enum!(CapacityUnit { 0 Vcpus = "vcpus", 1 Instances = "instances" });
 /// Describes a carrier gateway.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2554,12 +2558,12 @@ pub struct CarrierGateway {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    CarrierGateway "CarrierGateway"[set from] { carrier_gateway_id : String, vpc_id :
-    String, state : CarrierGatewayState, owner_id : String, tags : Vec < Tag > } {}
+    CarrierGateway "CarrierGateway"[from] { carrier_gateway_id : String, vpc_id : String,
+    state : CarrierGatewayState, owner_id : String, tags = Vec < Tag > } {}
 );
 rboto::__string_enum!(
-    CarrierGatewayState { Pending = "pending", Available = "available", Deleting =
-    "deleting", Deleted = "deleted" }
+    CarrierGatewayState { 0 Pending = "pending", 1 Available = "available", 2 Deleting =
+    "deleting", 3 Deleted = "deleted" }
 );
 /// Information about the client certificate used for authentication.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2569,7 +2573,7 @@ pub struct CertificateAuthentication {
     pub client_root_certificate_chain: Option<String>,
 }
 rboto::__structure!(
-    CertificateAuthentication "CertificateAuthentication"[set from] {
+    CertificateAuthentication "CertificateAuthentication"[from] {
     client_root_certificate_chain : String } {}
 );
 /// Information about the client certificate to be used for authentication.
@@ -2584,8 +2588,8 @@ rboto::__structure!(
     client_root_certificate_chain_arn : String } {}
 );
 rboto::__string_enum!(
-    #[doc = " The chronological order for returning results."] ChronologicalOrder {
-    Forward = "forward", Reverse = "reverse" }
+    #[doc = " The chronological order for returning results."] ChronologicalOrder { 0
+    Forward = "forward", 1 Reverse = "reverse" }
 );
 /// Provides authorization for Amazon to bring a specific IP address range to a specific Amazon Web Services account using bring your own IP addresses (BYOIP). For more information, see [Configuring your BYOIP address range](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html#prepare-for-byoip) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2607,7 +2611,7 @@ pub struct CidrBlock {
     /// The IPv4 CIDR block.
     pub cidr_block: Option<String>,
 }
-rboto::__structure!(CidrBlock "CidrBlock"[set from] { cidr_block : String } {});
+rboto::__structure!(CidrBlock "CidrBlock"[from] { cidr_block : String } {});
 /// **Note:** Deprecated.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2618,8 +2622,8 @@ pub struct ClassicLinkDnsSupport {
     pub vpc_id: Option<String>,
 }
 rboto::__structure!(
-    ClassicLinkDnsSupport "ClassicLinkDnsSupport"[set from] { classic_link_dns_supported
-    = bool, vpc_id : String } {}
+    ClassicLinkDnsSupport "ClassicLinkDnsSupport"[from] { classic_link_dns_supported =
+    bool, vpc_id : String } {}
 );
 /// **Note:** Deprecated.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2635,8 +2639,8 @@ pub struct ClassicLinkInstance {
     pub vpc_id: Option<String>,
 }
 rboto::__structure!(
-    ClassicLinkInstance "ClassicLinkInstance"[set from] { groups : Vec < GroupIdentifier
-    >, instance_id : String, tags : Vec < Tag >, vpc_id : String } {}
+    ClassicLinkInstance "ClassicLinkInstance"[from] { groups = Vec < GroupIdentifier >,
+    instance_id : String, tags = Vec < Tag >, vpc_id : String } {}
 );
 /// Describes a Classic Load Balancer.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2657,7 +2661,7 @@ pub struct ClassicLoadBalancersConfig {
 }
 rboto::__structure!(
     ClassicLoadBalancersConfig "ClassicLoadBalancersConfig"[set into from] {
-    classic_load_balancers : Vec < ClassicLoadBalancer > } {}
+    classic_load_balancers = Vec < ClassicLoadBalancer > } {}
 );
 /// Describes the state of a client certificate revocation list.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2669,11 +2673,12 @@ pub struct ClientCertificateRevocationListStatus {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    ClientCertificateRevocationListStatus "ClientCertificateRevocationListStatus"[set
-    from] { code : ClientCertificateRevocationListStatusCode, message : String } {}
+    ClientCertificateRevocationListStatus "ClientCertificateRevocationListStatus"[from] {
+    code : ClientCertificateRevocationListStatusCode, message : String } {}
 );
 rboto::__string_enum!(
-    ClientCertificateRevocationListStatusCode { Pending = "pending", Active = "active" }
+    ClientCertificateRevocationListStatusCode { 0 Pending = "pending", 1 Active =
+    "active" }
 );
 /// The options for managing connection authorization for new client connections.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2700,8 +2705,8 @@ pub struct ClientConnectResponseOptions {
     pub status: Option<ClientVpnEndpointAttributeStatus>,
 }
 rboto::__structure!(
-    ClientConnectResponseOptions "ClientConnectResponseOptions"[set from] { enabled =
-    bool, lambda_function_arn : String, status : ClientVpnEndpointAttributeStatus } {}
+    ClientConnectResponseOptions "ClientConnectResponseOptions"[from] { enabled = bool,
+    lambda_function_arn : String, status = ClientVpnEndpointAttributeStatus } {}
 );
 /// Describes the client-specific data.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2743,8 +2748,8 @@ pub struct ClientLoginBannerResponseOptions {
     pub banner_text: Option<String>,
 }
 rboto::__structure!(
-    ClientLoginBannerResponseOptions "ClientLoginBannerResponseOptions"[set from] {
-    enabled = bool, banner_text : String } {}
+    ClientLoginBannerResponseOptions "ClientLoginBannerResponseOptions"[from] { enabled =
+    bool, banner_text : String } {}
 );
 /// Client Route Enforcement is a feature of Client VPN that helps enforce administrator defined routes on devices connected through the VPN. This feature helps improve your security posture by ensuring that network traffic originating from a connected client is not inadvertently sent outside the VPN tunnel.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2765,8 +2770,8 @@ pub struct ClientRouteEnforcementResponseOptions {
     pub enforced: Option<bool>,
 }
 rboto::__structure!(
-    ClientRouteEnforcementResponseOptions "ClientRouteEnforcementResponseOptions"[set
-    from] { enforced = bool } {}
+    ClientRouteEnforcementResponseOptions "ClientRouteEnforcementResponseOptions"[from] {
+    enforced = bool } {}
 );
 /// Describes the authentication methods used by a Client VPN endpoint. For more information, see [Authentication](https://docs.aws.amazon.com/vpn/latest/clientvpn-admin/client-authentication.html) in the *Client VPN Administrator Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2782,9 +2787,9 @@ pub struct ClientVpnAuthentication {
     pub federated_authentication: Option<FederatedAuthentication>,
 }
 rboto::__structure!(
-    ClientVpnAuthentication "ClientVpnAuthentication"[set from] { type_ :
-    ClientVpnAuthenticationType, active_directory : DirectoryServiceAuthentication,
-    mutual_authentication : CertificateAuthentication, federated_authentication :
+    ClientVpnAuthentication "ClientVpnAuthentication"[from] { type_ :
+    ClientVpnAuthenticationType, active_directory = DirectoryServiceAuthentication,
+    mutual_authentication = CertificateAuthentication, federated_authentication =
     FederatedAuthentication } {}
 );
 /// Describes the authentication method to be used by a Client VPN endpoint. For more information, see [Authentication](https://docs.aws.amazon.com/vpn/latest/clientvpn-admin/authentication-authrization.html#client-authentication) in the *Client VPN Administrator Guide*.
@@ -2802,27 +2807,28 @@ pub struct ClientVpnAuthenticationRequest {
 }
 rboto::__structure!(
     ClientVpnAuthenticationRequest "ClientVpnAuthenticationRequest"[set into] { type_ :
-    ClientVpnAuthenticationType, active_directory :
-    DirectoryServiceAuthenticationRequest, mutual_authentication :
-    CertificateAuthenticationRequest, federated_authentication :
+    ClientVpnAuthenticationType, active_directory =
+    DirectoryServiceAuthenticationRequest, mutual_authentication =
+    CertificateAuthenticationRequest, federated_authentication =
     FederatedAuthenticationRequest } {}
 );
 rboto::__string_enum!(
-    ClientVpnAuthenticationType { CertificateAuthentication =
-    "certificate-authentication", DirectoryServiceAuthentication =
-    "directory-service-authentication", FederatedAuthentication =
+    ClientVpnAuthenticationType { 0 CertificateAuthentication =
+    "certificate-authentication", 1 DirectoryServiceAuthentication =
+    "directory-service-authentication", 2 FederatedAuthentication =
     "federated-authentication" }
 );
 rboto::__string_enum!(
     #[doc =
     " Indicates whether the authorization policy for a Client VPN endpoint is evaluated in shadow mode. Possible values include:"]
-    ClientVpnAuthorizationPolicyShadowMode { Enabled = "enabled", Disabled = "disabled" }
+    ClientVpnAuthorizationPolicyShadowMode { 0 Enabled = "enabled", 1 Disabled =
+    "disabled" }
 );
 rboto::__string_enum!(
     #[doc =
     " Describes the state of an authorization policy for a Client VPN endpoint. Possible states include:"]
-    ClientVpnAuthorizationPolicyStatus { Creating = "creating", Updating = "updating",
-    Active = "active", Failed = "failed", Deleting = "deleting" }
+    ClientVpnAuthorizationPolicyStatus { 0 Creating = "creating", 1 Updating =
+    "updating", 2 Active = "active", 3 Failed = "failed", 4 Deleting = "deleting" }
 );
 /// Describes the state of an authorization rule.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2834,12 +2840,12 @@ pub struct ClientVpnAuthorizationRuleStatus {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    ClientVpnAuthorizationRuleStatus "ClientVpnAuthorizationRuleStatus"[set from] { code
-    : ClientVpnAuthorizationRuleStatusCode, message : String } {}
+    ClientVpnAuthorizationRuleStatus "ClientVpnAuthorizationRuleStatus"[from] { code :
+    ClientVpnAuthorizationRuleStatusCode, message : String } {}
 );
 rboto::__string_enum!(
-    ClientVpnAuthorizationRuleStatusCode { Authorizing = "authorizing", Active =
-    "active", Failed = "failed", Revoking = "revoking" }
+    ClientVpnAuthorizationRuleStatusCode { 0 Authorizing = "authorizing", 1 Active =
+    "active", 2 Failed = "failed", 3 Revoking = "revoking" }
 );
 /// Describes a client connection.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2879,13 +2885,13 @@ pub struct ClientVpnConnection {
     pub authorization_policy_last_evaluated_time: Option<String>,
 }
 rboto::__structure!(
-    ClientVpnConnection "ClientVpnConnection"[set from] { client_vpn_endpoint_id :
-    String, timestamp : String, connection_id : String, username : String,
+    ClientVpnConnection "ClientVpnConnection"[from] { client_vpn_endpoint_id : String,
+    timestamp : String, connection_id : String, username : String,
     connection_established_time : String, ingress_bytes : String, egress_bytes : String,
     ingress_packets : String, egress_packets : String, client_ip : String,
-    client_ipv6_address : String, common_name : String, status :
+    client_ipv6_address : String, common_name : String, status =
     ClientVpnConnectionStatus, connection_end_time : String, posture_compliance_statuses
-    : Vec < String >, authorization_policy_last_evaluated_time : String } {}
+    = Vec < String >, authorization_policy_last_evaluated_time : String } {}
 );
 /// Describes the status of a client connection.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2897,15 +2903,15 @@ pub struct ClientVpnConnectionStatus {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    ClientVpnConnectionStatus "ClientVpnConnectionStatus"[set from] { code :
+    ClientVpnConnectionStatus "ClientVpnConnectionStatus"[from] { code :
     ClientVpnConnectionStatusCode, message : String } {}
 );
 rboto::__string_enum!(
-    ClientVpnConnectionStatusCode { Active = "active", FailedToTerminate =
-    "failed-to-terminate", Terminating = "terminating", Terminated = "terminated" }
+    ClientVpnConnectionStatusCode { 0 Active = "active", 1 FailedToTerminate =
+    "failed-to-terminate", 2 Terminating = "terminating", 3 Terminated = "terminated" }
 );
 rboto::__string_enum!(
-    ClientVpnDeviceTrustProviderType { Crowdstrike = "crowdstrike", Jamf = "jamf",
+    ClientVpnDeviceTrustProviderType { 0 Crowdstrike = "crowdstrike", 1 Jamf = "jamf", 2
     Jumpcloud = "jumpcloud" }
 );
 /// Describes a Client VPN endpoint.
@@ -2976,22 +2982,22 @@ pub struct ClientVpnEndpoint {
     pub device_posture_options: Option<DevicePostureResponseOptions>,
 }
 rboto::__structure!(
-    ClientVpnEndpoint "ClientVpnEndpoint"[set from] { client_vpn_endpoint_id : String,
-    description : String, status : ClientVpnEndpointStatus, creation_time : String,
-    deletion_time : String, dns_name : String, client_cidr_block : String, dns_servers :
+    ClientVpnEndpoint "ClientVpnEndpoint"[from] { client_vpn_endpoint_id : String,
+    description : String, status = ClientVpnEndpointStatus, creation_time : String,
+    deletion_time : String, dns_name : String, client_cidr_block : String, dns_servers =
     Vec < String >, split_tunnel = bool, vpn_protocol : VpnProtocol, transport_protocol :
-    TransportProtocol, vpn_port = i32, associated_target_networks : Vec <
-    AssociatedTargetNetwork >, server_certificate_arn : String, authentication_options :
-    Vec < ClientVpnAuthentication >, connection_log_options :
-    ConnectionLogResponseOptions, tags : Vec < Tag >, security_group_ids : Vec < String
-    >, vpc_id : String, self_service_portal_url : String, client_connect_options :
+    TransportProtocol, vpn_port = i32, associated_target_networks = Vec <
+    AssociatedTargetNetwork >, server_certificate_arn : String, authentication_options =
+    Vec < ClientVpnAuthentication >, connection_log_options =
+    ConnectionLogResponseOptions, tags = Vec < Tag >, security_group_ids = Vec < String
+    >, vpc_id : String, self_service_portal_url : String, client_connect_options =
     ClientConnectResponseOptions, session_timeout_hours = i32,
-    client_login_banner_options : ClientLoginBannerResponseOptions,
-    client_route_enforcement_options : ClientRouteEnforcementResponseOptions,
+    client_login_banner_options = ClientLoginBannerResponseOptions,
+    client_route_enforcement_options = ClientRouteEnforcementResponseOptions,
     disconnect_on_session_timeout = bool, endpoint_ip_address_type :
     EndpointIpAddressType, traffic_ip_address_type : TrafficIpAddressType,
-    transit_gateway_configuration : TransitGatewayConfigurationDescribeEndpointStructure,
-    device_posture_options : DevicePostureResponseOptions } {}
+    transit_gateway_configuration = TransitGatewayConfigurationDescribeEndpointStructure,
+    device_posture_options = DevicePostureResponseOptions } {}
 );
 /// Describes the status of the Client VPN endpoint attribute.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3003,11 +3009,12 @@ pub struct ClientVpnEndpointAttributeStatus {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    ClientVpnEndpointAttributeStatus "ClientVpnEndpointAttributeStatus"[set from] { code
-    : ClientVpnEndpointAttributeStatusCode, message : String } {}
+    ClientVpnEndpointAttributeStatus "ClientVpnEndpointAttributeStatus"[from] { code :
+    ClientVpnEndpointAttributeStatusCode, message : String } {}
 );
 rboto::__string_enum!(
-    ClientVpnEndpointAttributeStatusCode { Applying = "applying", Applied = "applied" }
+    ClientVpnEndpointAttributeStatusCode { 0 Applying = "applying", 1 Applied = "applied"
+    }
 );
 /// Describes the state of a Client VPN endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3019,12 +3026,12 @@ pub struct ClientVpnEndpointStatus {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    ClientVpnEndpointStatus "ClientVpnEndpointStatus"[set from] { code :
+    ClientVpnEndpointStatus "ClientVpnEndpointStatus"[from] { code :
     ClientVpnEndpointStatusCode, message : String } {}
 );
 rboto::__string_enum!(
-    ClientVpnEndpointStatusCode { PendingAssociate = "pending-associate", Available =
-    "available", Deleting = "deleting", Deleted = "deleted", Pending = "pending" }
+    ClientVpnEndpointStatusCode { 0 PendingAssociate = "pending-associate", 1 Available =
+    "available", 2 Deleting = "deleting", 3 Deleted = "deleted", 4 Pending = "pending" }
 );
 /// Information about a Client VPN endpoint route.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3048,9 +3055,9 @@ pub struct ClientVpnRoute {
     pub transit_gateway_attachment_id: Option<String>,
 }
 rboto::__structure!(
-    ClientVpnRoute "ClientVpnRoute"[set from] { client_vpn_endpoint_id : String,
+    ClientVpnRoute "ClientVpnRoute"[from] { client_vpn_endpoint_id : String,
     destination_cidr : String, target_subnet : String, type_ : String, origin : String,
-    status : ClientVpnRouteStatus, description : String, transit_gateway_attachment_id :
+    status = ClientVpnRouteStatus, description : String, transit_gateway_attachment_id :
     String } {}
 );
 /// Describes the state of a Client VPN endpoint route.
@@ -3063,12 +3070,12 @@ pub struct ClientVpnRouteStatus {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    ClientVpnRouteStatus "ClientVpnRouteStatus"[set from] { code :
-    ClientVpnRouteStatusCode, message : String } {}
+    ClientVpnRouteStatus "ClientVpnRouteStatus"[from] { code : ClientVpnRouteStatusCode,
+    message : String } {}
 );
 rboto::__string_enum!(
-    ClientVpnRouteStatusCode { Creating = "creating", Active = "active", Failed =
-    "failed", Deleting = "deleting" }
+    ClientVpnRouteStatusCode { 0 Creating = "creating", 1 Active = "active", 2 Failed =
+    "failed", 3 Deleting = "deleting" }
 );
 /// Information about a device trust provider configured for a Client VPN endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3082,7 +3089,7 @@ pub struct ClientVpnTrustProvider {
     pub public_signing_key_url: Option<String>,
 }
 rboto::__structure!(
-    ClientVpnTrustProvider "ClientVpnTrustProvider"[set from] { trust_provider_type :
+    ClientVpnTrustProvider "ClientVpnTrustProvider"[from] { trust_provider_type :
     ClientVpnDeviceTrustProviderType, tenant_id : String, public_signing_key_url : String
     } {}
 );
@@ -3120,9 +3127,9 @@ pub struct CloudWatchLogOptions {
     pub bgp_log_output_format: Option<String>,
 }
 rboto::__structure!(
-    CloudWatchLogOptions "CloudWatchLogOptions"[set from] { log_enabled = bool,
-    log_group_arn : String, log_output_format : String, bgp_log_enabled = bool,
-    bgp_log_group_arn : String, bgp_log_output_format : String } {}
+    CloudWatchLogOptions "CloudWatchLogOptions"[from] { log_enabled = bool, log_group_arn
+    : String, log_output_format : String, bgp_log_enabled = bool, bgp_log_group_arn :
+    String, bgp_log_output_format : String } {}
 );
 /// Options for sending VPN tunnel logs to CloudWatch.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3161,8 +3168,8 @@ pub struct CoipAddressUsage {
     pub co_ip: Option<String>,
 }
 rboto::__structure!(
-    CoipAddressUsage "CoipAddressUsage"[set from] { allocation_id : String,
-    aws_account_id : String, aws_service : String, co_ip : String } {}
+    CoipAddressUsage "CoipAddressUsage"[from] { allocation_id : String, aws_account_id :
+    String, aws_service : String, co_ip : String } {}
 );
 /// Information about a customer-owned IP address range.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3176,7 +3183,7 @@ pub struct CoipCidr {
     pub local_gateway_route_table_id: Option<String>,
 }
 rboto::__structure!(
-    CoipCidr "CoipCidr"[set from] { cidr : String, coip_pool_id : String,
+    CoipCidr "CoipCidr"[from] { cidr : String, coip_pool_id : String,
     local_gateway_route_table_id : String } {}
 );
 /// Describes a customer-owned address pool.
@@ -3195,10 +3202,10 @@ pub struct CoipPool {
     pub pool_arn: Option<String>,
 }
 rboto::__structure!(
-    CoipPool "CoipPool"[set from] { pool_id : String, pool_cidrs : Vec < String >,
-    local_gateway_route_table_id : String, tags : Vec < Tag >, pool_arn : String } {}
+    CoipPool "CoipPool"[from] { pool_id : String, pool_cidrs = Vec < String >,
+    local_gateway_route_table_id : String, tags = Vec < Tag >, pool_arn : String } {}
 );
-rboto::__string_enum!(Comparison { Equals = "equals", In = "in" });
+rboto::__string_enum!(Comparison { 0 Equals = "equals", 1 In = "in" });
 /// Describes the client connection logging options for the Client VPN endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -3231,8 +3238,8 @@ pub struct ConnectionLogResponseOptions {
     pub include_authorization_policy_context: Option<bool>,
 }
 rboto::__structure!(
-    ConnectionLogResponseOptions "ConnectionLogResponseOptions"[set from] { enabled =
-    bool, cloudwatch_log_group : String, cloudwatch_log_stream : String,
+    ConnectionLogResponseOptions "ConnectionLogResponseOptions"[from] { enabled = bool,
+    cloudwatch_log_group : String, cloudwatch_log_stream : String,
     include_authorization_policy_context = bool } {}
 );
 /// Describes a connection notification for a VPC endpoint or VPC endpoint service.
@@ -3257,17 +3264,16 @@ pub struct ConnectionNotification {
     pub service_region: Option<String>,
 }
 rboto::__structure!(
-    ConnectionNotification "ConnectionNotification"[set from] {
-    connection_notification_id : String, service_id : String, vpc_endpoint_id : String,
-    connection_notification_type : ConnectionNotificationType,
-    connection_notification_arn : String, connection_events : Vec < String >,
-    connection_notification_state : ConnectionNotificationState, service_region : String
-    } {}
+    ConnectionNotification "ConnectionNotification"[from] { connection_notification_id :
+    String, service_id : String, vpc_endpoint_id : String, connection_notification_type :
+    ConnectionNotificationType, connection_notification_arn : String, connection_events =
+    Vec < String >, connection_notification_state : ConnectionNotificationState,
+    service_region : String } {}
 );
 rboto::__string_enum!(
-    ConnectionNotificationState { Enabled = "Enabled", Disabled = "Disabled" }
+    ConnectionNotificationState { 0 Enabled = "Enabled", 1 Disabled = "Disabled" }
 );
-rboto::__string_enum!(ConnectionNotificationType { Topic = "Topic" });
+rboto::__string_enum!(ConnectionNotificationType { 0 Topic = "Topic" });
 /// A security group connection tracking configuration that enables you to set the idle timeout for connection tracking on an Elastic network interface. For more information, see [Connection tracking timeouts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -3280,7 +3286,7 @@ pub struct ConnectionTrackingConfiguration {
     pub udp_timeout: Option<i32>,
 }
 rboto::__structure!(
-    ConnectionTrackingConfiguration "ConnectionTrackingConfiguration"[set from] {
+    ConnectionTrackingConfiguration "ConnectionTrackingConfiguration"[from] {
     tcp_established_timeout = i32, udp_stream_timeout = i32, udp_timeout = i32 } {}
 );
 /// A security group connection tracking specification that enables you to set the idle timeout for connection tracking on an Elastic network interface. For more information, see [Connection tracking timeouts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts) in the *Amazon EC2 User Guide*.
@@ -3295,7 +3301,7 @@ pub struct ConnectionTrackingSpecification {
     pub udp_stream_timeout: Option<i32>,
 }
 rboto::__structure!(
-    ConnectionTrackingSpecification "ConnectionTrackingSpecification"[set from] {
+    ConnectionTrackingSpecification "ConnectionTrackingSpecification"[from] {
     tcp_established_timeout = i32, udp_timeout = i32, udp_stream_timeout = i32 } {}
 );
 /// A security group connection tracking specification request that enables you to set the idle timeout for connection tracking on an Elastic network interface. For more information, see [Connection tracking timeouts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts) in the *Amazon EC2 User Guide*.
@@ -3326,12 +3332,12 @@ pub struct ConnectionTrackingSpecificationResponse {
     pub udp_timeout: Option<i32>,
 }
 rboto::__structure!(
-    ConnectionTrackingSpecificationResponse "ConnectionTrackingSpecificationResponse"[set
-    from] { tcp_established_timeout = i32, udp_stream_timeout = i32, udp_timeout = i32 }
-    {}
+    ConnectionTrackingSpecificationResponse
+    "ConnectionTrackingSpecificationResponse"[from] { tcp_established_timeout = i32,
+    udp_stream_timeout = i32, udp_timeout = i32 } {}
 );
-rboto::__string_enum!(ConnectivityType { Private = "private", Public = "public" });
-rboto::__string_enum!(ContainerFormat { Ova = "ova" });
+rboto::__string_enum!(ConnectivityType { 0 Private = "private", 1 Public = "public" });
+rboto::__string_enum!(ContainerFormat { 0 Ova = "ova" });
 /// Describes a conversion task.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -3352,19 +3358,19 @@ pub struct ConversionTask {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    ConversionTask "ConversionTask"[set from] { conversion_task_id : String,
-    expiration_time : String, import_instance : ImportInstanceTaskDetails, import_volume
-    : ImportVolumeTaskDetails, state : ConversionTaskState, status_message : String, tags
-    : Vec < Tag > } {}
+    ConversionTask "ConversionTask"[from] { conversion_task_id : String, expiration_time
+    : String, import_instance = ImportInstanceTaskDetails, import_volume =
+    ImportVolumeTaskDetails, state : ConversionTaskState, status_message : String, tags =
+    Vec < Tag > } {}
 );
 rboto::__string_enum!(
-    ConversionTaskState { Active = "active", Cancelling = "cancelling", Cancelled =
-    "cancelled", Completed = "completed" }
+    ConversionTaskState { 0 Active = "active", 1 Cancelling = "cancelling", 2 Cancelled =
+    "cancelled", 3 Completed = "completed" }
 );
-rboto::__string_enum!(CopyTagsFromSource { Volume = "volume" });
+rboto::__string_enum!(CopyTagsFromSource { 0 Volume = "volume" });
 rboto::__string_enum!(
-    CpuManufacturer { Intel = "intel", Amd = "amd", AmazonWebServices =
-    "amazon-web-services", Apple = "apple" }
+    CpuManufacturer { 0 Intel = "intel", 1 Amd = "amd", 2 AmazonWebServices =
+    "amazon-web-services", 3 Apple = "apple" }
 );
 /// The CPU options for the instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3380,9 +3386,9 @@ pub struct CpuOptions {
     pub nested_virtualization: Option<NestedVirtualizationSpecification>,
 }
 rboto::__structure!(
-    CpuOptions "CpuOptions"[set from] { core_count = i32, threads_per_core = i32,
-    amd_sev_snp : AmdSevSnpSpecification, nested_virtualization :
-    NestedVirtualizationSpecification } {}
+    CpuOptions "CpuOptions"[from] { core_count = i32, threads_per_core = i32, amd_sev_snp
+    : AmdSevSnpSpecification, nested_virtualization : NestedVirtualizationSpecification }
+    {}
 );
 /// The CPU options for the instance. Both the core count and threads per core must be specified in the request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3410,7 +3416,7 @@ pub struct CpuPerformanceFactor {
     pub references: Option<Vec<PerformanceFactorReference>>,
 }
 rboto::__structure!(
-    CpuPerformanceFactor "CpuPerformanceFactor"[set into from] { references : Vec <
+    CpuPerformanceFactor "CpuPerformanceFactor"[set into from] { references = Vec <
     PerformanceFactorReference > } {}
 );
 /// The CPU performance to consider, using an instance family as the baseline reference.
@@ -3422,7 +3428,7 @@ pub struct CpuPerformanceFactorRequest {
 }
 rboto::__structure!(
     CpuPerformanceFactorRequest "CpuPerformanceFactorRequest"[set into from] { references
-    : Vec < PerformanceFactorReferenceRequest > } {}
+    = Vec < PerformanceFactorReferenceRequest > } {}
 );
 /// Describes the instances that could not be launched by the fleet.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3438,7 +3444,7 @@ pub struct CreateFleetError {
     pub error_message: Option<String>,
 }
 rboto::__structure!(
-    CreateFleetError "CreateFleetError"[set from] { launch_template_and_overrides :
+    CreateFleetError "CreateFleetError"[from] { launch_template_and_overrides =
     LaunchTemplateAndOverridesResponse, lifecycle : InstanceLifecycle, error_code :
     String, error_message : String } {}
 );
@@ -3464,8 +3470,8 @@ pub struct CreateFleetInstance {
     pub subnet_id: Option<String>,
 }
 rboto::__structure!(
-    CreateFleetInstance "CreateFleetInstance"[set from] { launch_template_and_overrides :
-    LaunchTemplateAndOverridesResponse, lifecycle : InstanceLifecycle, instance_ids : Vec
+    CreateFleetInstance "CreateFleetInstance"[from] { launch_template_and_overrides =
+    LaunchTemplateAndOverridesResponse, lifecycle : InstanceLifecycle, instance_ids = Vec
     < String >, instance_type : InstanceType, platform : PlatformValues,
     availability_zone_id : String, availability_zone : String, subnet_id : String } {}
 );
@@ -3565,8 +3571,8 @@ pub struct CreateVerifiedAccessEndpointCidrOptions {
 }
 rboto::__structure!(
     CreateVerifiedAccessEndpointCidrOptions "CreateVerifiedAccessEndpointCidrOptions"[set
-    into] { protocol : VerifiedAccessEndpointProtocol, subnet_ids : Vec < String >, cidr
-    : String, port_ranges : Vec < CreateVerifiedAccessEndpointPortRange > } {}
+    into] { protocol : VerifiedAccessEndpointProtocol, subnet_ids = Vec < String >, cidr
+    : String, port_ranges = Vec < CreateVerifiedAccessEndpointPortRange > } {}
 );
 /// Describes the network interface options when creating an Amazon Web Services Verified Access endpoint using the `network-interface` type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3584,7 +3590,7 @@ pub struct CreateVerifiedAccessEndpointEniOptions {
 rboto::__structure!(
     CreateVerifiedAccessEndpointEniOptions "CreateVerifiedAccessEndpointEniOptions"[set
     into] { network_interface_id : String, protocol : VerifiedAccessEndpointProtocol,
-    port = i32, port_ranges : Vec < CreateVerifiedAccessEndpointPortRange > } {}
+    port = i32, port_ranges = Vec < CreateVerifiedAccessEndpointPortRange > } {}
 );
 /// Describes the load balancer options when creating an Amazon Web Services Verified Access endpoint using the `load-balancer` type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3604,8 +3610,8 @@ pub struct CreateVerifiedAccessEndpointLoadBalancerOptions {
 rboto::__structure!(
     CreateVerifiedAccessEndpointLoadBalancerOptions
     "CreateVerifiedAccessEndpointLoadBalancerOptions"[set into] { protocol :
-    VerifiedAccessEndpointProtocol, port = i32, load_balancer_arn : String, subnet_ids :
-    Vec < String >, port_ranges : Vec < CreateVerifiedAccessEndpointPortRange > } {}
+    VerifiedAccessEndpointProtocol, port = i32, load_balancer_arn : String, subnet_ids =
+    Vec < String >, port_ranges = Vec < CreateVerifiedAccessEndpointPortRange > } {}
 );
 /// Describes the port range for a Verified Access endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3643,7 +3649,7 @@ rboto::__structure!(
     CreateVerifiedAccessEndpointRdsOptions "CreateVerifiedAccessEndpointRdsOptions"[set
     into] { protocol : VerifiedAccessEndpointProtocol, port = i32, rds_db_instance_arn :
     String, rds_db_cluster_arn : String, rds_db_proxy_arn : String, rds_endpoint :
-    String, subnet_ids : Vec < String > } {}
+    String, subnet_ids = Vec < String > } {}
 );
 /// Describes the OpenID Connect (OIDC) options.
 #[derive(Clone, Default, PartialEq)]
@@ -3736,7 +3742,7 @@ pub struct CreateVolumePermissionModifications {
 }
 rboto::__structure!(
     CreateVolumePermissionModifications "CreateVolumePermissionModifications"[set into] {
-    add : Vec < CreateVolumePermission >, remove : Vec < CreateVolumePermission > } {}
+    add = Vec < CreateVolumePermission >, remove = Vec < CreateVolumePermission > } {}
 );
 /// The maximum age for allowed images.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3746,8 +3752,8 @@ pub struct CreationDateCondition {
     pub maximum_days_since_created: Option<i32>,
 }
 rboto::__structure!(
-    CreationDateCondition "CreationDateCondition"[set from] { maximum_days_since_created
-    = i32 } {}
+    CreationDateCondition "CreationDateCondition"[from] { maximum_days_since_created =
+    i32 } {}
 );
 /// The maximum age for allowed images.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3768,7 +3774,7 @@ pub struct CreditSpecification {
     pub cpu_credits: Option<String>,
 }
 rboto::__structure!(
-    CreditSpecification "CreditSpecification"[set from] { cpu_credits : String } {}
+    CreditSpecification "CreditSpecification"[from] { cpu_credits : String } {}
 );
 /// The credit option for CPU usage of a T instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3781,7 +3787,7 @@ rboto::__structure!(
     CreditSpecificationRequest "CreditSpecificationRequest"[set into] { cpu_credits :
     String } {}
 );
-rboto::__string_enum!(CurrencyCodeValues { Usd = "USD" });
+rboto::__string_enum!(CurrencyCodeValues { 0 Usd = "USD" });
 /// Describes a tag key-value pair for an application status check association request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -3805,8 +3811,8 @@ pub struct CustomTagKeyValueResponsePair {
     pub value: Option<String>,
 }
 rboto::__structure!(
-    CustomTagKeyValueResponsePair "CustomTagKeyValueResponsePair"[set from] { key :
-    String, value : String } {}
+    CustomTagKeyValueResponsePair "CustomTagKeyValueResponsePair"[from] { key : String,
+    value : String } {}
 );
 /// Describes a customer gateway.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3832,8 +3838,8 @@ pub struct CustomerGateway {
     pub bgp_asn: Option<String>,
 }
 rboto::__structure!(
-    CustomerGateway "CustomerGateway"[set from] { certificate_arn : String, device_name :
-    String, tags : Vec < Tag >, bgp_asn_extended : String, customer_gateway_id : String,
+    CustomerGateway "CustomerGateway"[from] { certificate_arn : String, device_name :
+    String, tags = Vec < Tag >, bgp_asn_extended : String, customer_gateway_id : String,
     state : String, type_ : String, ip_address : String, bgp_asn : String } {}
 );
 /// A query used for retrieving network health data.
@@ -3877,12 +3883,12 @@ pub struct DataResponse {
     pub metric_points: Option<Vec<MetricPoint>>,
 }
 rboto::__structure!(
-    DataResponse "DataResponse"[set from] { id : String, source : String, destination :
+    DataResponse "DataResponse"[from] { id : String, source : String, destination :
     String, metric : MetricType, statistic : StatisticType, period : PeriodType,
-    metric_points : Vec < MetricPoint > } {}
+    metric_points = Vec < MetricPoint > } {}
 );
 rboto::__string_enum!(
-    DatafeedSubscriptionState { Active = "Active", Inactive = "Inactive" }
+    DatafeedSubscriptionState { 0 Active = "Active", 1 Inactive = "Inactive" }
 );
 /// Describes the metadata of the account status report.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3906,9 +3912,9 @@ pub struct DeclarativePoliciesReport {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    DeclarativePoliciesReport "DeclarativePoliciesReport"[set from] { report_id : String,
+    DeclarativePoliciesReport "DeclarativePoliciesReport"[from] { report_id : String,
     s3_bucket : String, s3_prefix : String, target_id : String, start_time :
-    rboto::DateTime, end_time : rboto::DateTime, status : ReportState, tags : Vec < Tag >
+    rboto::DateTime, end_time : rboto::DateTime, status : ReportState, tags = Vec < Tag >
     } {}
 );
 /// Indicates default conntrack information for the instance type. For more information, see [Connection tracking timeouts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts) in the Amazon EC2 User Guide.
@@ -3923,31 +3929,31 @@ pub struct DefaultConnectionTrackingConfiguration {
     pub default_udp_stream_timeout: Option<i32>,
 }
 rboto::__structure!(
-    DefaultConnectionTrackingConfiguration "DefaultConnectionTrackingConfiguration"[set
-    from] { default_tcp_established_timeout = i32, default_udp_timeout = i32,
+    DefaultConnectionTrackingConfiguration "DefaultConnectionTrackingConfiguration"[from]
+    { default_tcp_established_timeout = i32, default_udp_timeout = i32,
     default_udp_stream_timeout = i32 } {}
 );
 rboto::__string_enum!(
-    DefaultHttpTokensEnforcedState { Disabled = "disabled", Enabled = "enabled",
+    DefaultHttpTokensEnforcedState { 0 Disabled = "disabled", 1 Enabled = "enabled", 2
     NoPreference = "no-preference" }
 );
 rboto::__string_enum!(
-    DefaultInstanceMetadataEndpointState { Disabled = "disabled", Enabled = "enabled",
+    DefaultInstanceMetadataEndpointState { 0 Disabled = "disabled", 1 Enabled =
+    "enabled", 2 NoPreference = "no-preference" }
+);
+rboto::__string_enum!(
+    DefaultInstanceMetadataTagsState { 0 Disabled = "disabled", 1 Enabled = "enabled", 2
     NoPreference = "no-preference" }
 );
 rboto::__string_enum!(
-    DefaultInstanceMetadataTagsState { Disabled = "disabled", Enabled = "enabled",
-    NoPreference = "no-preference" }
+    DefaultRouteTableAssociationValue { 0 Enable = "enable", 1 Disable = "disable" }
 );
 rboto::__string_enum!(
-    DefaultRouteTableAssociationValue { Enable = "enable", Disable = "disable" }
+    DefaultRouteTablePropagationValue { 0 Enable = "enable", 1 Disable = "disable" }
 );
 rboto::__string_enum!(
-    DefaultRouteTablePropagationValue { Enable = "enable", Disable = "disable" }
-);
-rboto::__string_enum!(
-    DefaultTargetCapacityType { Spot = "spot", OnDemand = "on-demand", CapacityBlock =
-    "capacity-block", ReservedCapacity = "reserved-capacity" }
+    DefaultTargetCapacityType { 0 Spot = "spot", 1 OnDemand = "on-demand", 2
+    CapacityBlock = "capacity-block", 3 ReservedCapacity = "reserved-capacity" }
 );
 /// Describes an EC2 Fleet error.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3959,13 +3965,13 @@ pub struct DeleteFleetError {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    DeleteFleetError "DeleteFleetError"[set from] { code : DeleteFleetErrorCode, message
-    : String } {}
+    DeleteFleetError "DeleteFleetError"[from] { code : DeleteFleetErrorCode, message :
+    String } {}
 );
 rboto::__string_enum!(
-    DeleteFleetErrorCode { FleetIdDoesNotExist = "fleetIdDoesNotExist", FleetIdMalformed
-    = "fleetIdMalformed", FleetNotInDeletableState = "fleetNotInDeletableState",
-    UnexpectedError = "unexpectedError" }
+    DeleteFleetErrorCode { 0 FleetIdDoesNotExist = "fleetIdDoesNotExist", 1
+    FleetIdMalformed = "fleetIdMalformed", 2 FleetNotInDeletableState =
+    "fleetNotInDeletableState", 3 UnexpectedError = "unexpectedError" }
 );
 /// Describes an EC2 Fleet that was not successfully deleted.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3977,7 +3983,7 @@ pub struct DeleteFleetErrorItem {
     pub fleet_id: Option<String>,
 }
 rboto::__structure!(
-    DeleteFleetErrorItem "DeleteFleetErrorItem"[set from] { error : DeleteFleetError,
+    DeleteFleetErrorItem "DeleteFleetErrorItem"[from] { error = DeleteFleetError,
     fleet_id : String } {}
 );
 /// Describes an EC2 Fleet that was successfully deleted.
@@ -3992,7 +3998,7 @@ pub struct DeleteFleetSuccessItem {
     pub fleet_id: Option<String>,
 }
 rboto::__structure!(
-    DeleteFleetSuccessItem "DeleteFleetSuccessItem"[set from] { current_fleet_state :
+    DeleteFleetSuccessItem "DeleteFleetSuccessItem"[from] { current_fleet_state :
     FleetStateCode, previous_fleet_state : FleetStateCode, fleet_id : String } {}
 );
 /// Describes a launch template version that could not be deleted.
@@ -4010,9 +4016,9 @@ pub struct DeleteLaunchTemplateVersionsResponseErrorItem {
 }
 rboto::__structure!(
     DeleteLaunchTemplateVersionsResponseErrorItem
-    "DeleteLaunchTemplateVersionsResponseErrorItem"[set from] { launch_template_id :
-    String, launch_template_name : String, version_number = i64, response_error :
-    ResponseError } {}
+    "DeleteLaunchTemplateVersionsResponseErrorItem"[from] { launch_template_id : String,
+    launch_template_name : String, version_number = i64, response_error = ResponseError }
+    {}
 );
 /// Describes a launch template version that was successfully deleted.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4027,7 +4033,7 @@ pub struct DeleteLaunchTemplateVersionsResponseSuccessItem {
 }
 rboto::__structure!(
     DeleteLaunchTemplateVersionsResponseSuccessItem
-    "DeleteLaunchTemplateVersionsResponseSuccessItem"[set from] { launch_template_id :
+    "DeleteLaunchTemplateVersionsResponseSuccessItem"[from] { launch_template_id :
     String, launch_template_name : String, version_number = i64 } {}
 );
 /// Describes the error for a Reserved Instance whose queued purchase could not be deleted.
@@ -4040,13 +4046,13 @@ pub struct DeleteQueuedReservedInstancesError {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    DeleteQueuedReservedInstancesError "DeleteQueuedReservedInstancesError"[set from] {
-    code : DeleteQueuedReservedInstancesErrorCode, message : String } {}
+    DeleteQueuedReservedInstancesError "DeleteQueuedReservedInstancesError"[from] { code
+    : DeleteQueuedReservedInstancesErrorCode, message : String } {}
 );
 rboto::__string_enum!(
-    DeleteQueuedReservedInstancesErrorCode { ReservedInstancesIdInvalid =
-    "reserved-instances-id-invalid", ReservedInstancesNotInQueuedState =
-    "reserved-instances-not-in-queued-state", UnexpectedError = "unexpected-error" }
+    DeleteQueuedReservedInstancesErrorCode { 0 ReservedInstancesIdInvalid =
+    "reserved-instances-id-invalid", 1 ReservedInstancesNotInQueuedState =
+    "reserved-instances-not-in-queued-state", 2 UnexpectedError = "unexpected-error" }
 );
 /// The snapshot ID and its deletion result code.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4058,7 +4064,7 @@ pub struct DeleteSnapshotReturnCode {
     pub return_code: Option<SnapshotReturnCodes>,
 }
 rboto::__structure!(
-    DeleteSnapshotReturnCode "DeleteSnapshotReturnCode"[set from] { snapshot_id : String,
+    DeleteSnapshotReturnCode "DeleteSnapshotReturnCode"[from] { snapshot_id : String,
     return_code : SnapshotReturnCodes } {}
 );
 /// The maximum period since deprecation for allowed images.
@@ -4069,7 +4075,7 @@ pub struct DeprecationTimeCondition {
     pub maximum_days_since_deprecated: Option<i32>,
 }
 rboto::__structure!(
-    DeprecationTimeCondition "DeprecationTimeCondition"[set from] {
+    DeprecationTimeCondition "DeprecationTimeCondition"[from] {
     maximum_days_since_deprecated = i32 } {}
 );
 /// The maximum period since deprecation for allowed images.
@@ -4094,7 +4100,7 @@ pub struct DeregisterInstanceTagAttributeRequest {
 }
 rboto::__structure!(
     DeregisterInstanceTagAttributeRequest "DeregisterInstanceTagAttributeRequest"[set
-    into] { include_all_tags_of_instance = bool, instance_tag_keys : Vec < String > } {}
+    into] { include_all_tags_of_instance = bool, instance_tag_keys = Vec < String > } {}
 );
 /// Describe details about a Windows image with Windows fast launch enabled that meets the requested criteria. Criteria are defined by the `DescribeFastLaunchImages` action filters.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4120,9 +4126,9 @@ pub struct DescribeFastLaunchImagesSuccessItem {
     pub state_transition_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    DescribeFastLaunchImagesSuccessItem "DescribeFastLaunchImagesSuccessItem"[set from] {
-    image_id : String, resource_type : FastLaunchResourceType, snapshot_configuration :
-    FastLaunchSnapshotConfigurationResponse, launch_template :
+    DescribeFastLaunchImagesSuccessItem "DescribeFastLaunchImagesSuccessItem"[from] {
+    image_id : String, resource_type : FastLaunchResourceType, snapshot_configuration =
+    FastLaunchSnapshotConfigurationResponse, launch_template =
     FastLaunchLaunchTemplateSpecificationResponse, max_parallel_launches = i32, owner_id
     : String, state : FastLaunchStateCode, state_transition_reason : String,
     state_transition_time : rboto::DateTime } {}
@@ -4157,12 +4163,12 @@ pub struct DescribeFastSnapshotRestoreSuccessItem {
     pub disabled_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    DescribeFastSnapshotRestoreSuccessItem "DescribeFastSnapshotRestoreSuccessItem"[set
-    from] { snapshot_id : String, availability_zone : String, availability_zone_id :
-    String, state : FastSnapshotRestoreStateCode, state_transition_reason : String,
-    owner_id : String, owner_alias : String, enabling_time : rboto::DateTime,
-    optimizing_time : rboto::DateTime, enabled_time : rboto::DateTime, disabling_time :
-    rboto::DateTime, disabled_time : rboto::DateTime } {}
+    DescribeFastSnapshotRestoreSuccessItem "DescribeFastSnapshotRestoreSuccessItem"[from]
+    { snapshot_id : String, availability_zone : String, availability_zone_id : String,
+    state : FastSnapshotRestoreStateCode, state_transition_reason : String, owner_id :
+    String, owner_alias : String, enabling_time : rboto::DateTime, optimizing_time :
+    rboto::DateTime, enabled_time : rboto::DateTime, disabling_time : rboto::DateTime,
+    disabled_time : rboto::DateTime } {}
 );
 /// Describes the instances that could not be launched by the fleet.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4178,7 +4184,7 @@ pub struct DescribeFleetError {
     pub error_message: Option<String>,
 }
 rboto::__structure!(
-    DescribeFleetError "DescribeFleetError"[set from] { launch_template_and_overrides :
+    DescribeFleetError "DescribeFleetError"[from] { launch_template_and_overrides =
     LaunchTemplateAndOverridesResponse, lifecycle : InstanceLifecycle, error_code :
     String, error_message : String } {}
 );
@@ -4198,13 +4204,13 @@ pub struct DescribeFleetsInstances {
     pub platform: Option<PlatformValues>,
 }
 rboto::__structure!(
-    DescribeFleetsInstances "DescribeFleetsInstances"[set from] {
-    launch_template_and_overrides : LaunchTemplateAndOverridesResponse, lifecycle :
-    InstanceLifecycle, instance_ids : Vec < String >, instance_type : InstanceType,
+    DescribeFleetsInstances "DescribeFleetsInstances"[from] {
+    launch_template_and_overrides = LaunchTemplateAndOverridesResponse, lifecycle :
+    InstanceLifecycle, instance_ids = Vec < String >, instance_type : InstanceType,
     platform : PlatformValues } {}
 );
 rboto::__string_enum!(
-    DestinationFileFormat { PlainText = "plain-text", Parquet = "parquet" }
+    DestinationFileFormat { 0 PlainText = "plain-text", 1 Parquet = "parquet" }
 );
 /// Describes the destination options for a flow log.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4234,7 +4240,7 @@ pub struct DestinationOptionsResponse {
     pub per_hour_partition: Option<bool>,
 }
 rboto::__structure!(
-    DestinationOptionsResponse "DestinationOptionsResponse"[set from] { file_format :
+    DestinationOptionsResponse "DestinationOptionsResponse"[from] { file_format :
     DestinationFileFormat, hive_compatible_partitions = bool, per_hour_partition = bool }
     {}
 );
@@ -4248,8 +4254,8 @@ pub struct DeviceOptions {
     pub public_signing_key_url: Option<String>,
 }
 rboto::__structure!(
-    DeviceOptions "DeviceOptions"[set from] { tenant_id : String, public_signing_key_url
-    : String } {}
+    DeviceOptions "DeviceOptions"[from] { tenant_id : String, public_signing_key_url :
+    String } {}
 );
 /// Describes the device posture options for a Client VPN endpoint. Device posture options specify the device trust providers that the endpoint uses to evaluate the security posture of connecting devices.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4261,7 +4267,7 @@ pub struct DevicePostureOptions {
     pub enabled: Option<bool>,
 }
 rboto::__structure!(
-    DevicePostureOptions "DevicePostureOptions"[set into] { trust_providers : Vec <
+    DevicePostureOptions "DevicePostureOptions"[set into] { trust_providers = Vec <
     ClientVpnTrustProviderRequest >, enabled = bool } {}
 );
 /// Information about the device posture options for a Client VPN endpoint.
@@ -4272,14 +4278,14 @@ pub struct DevicePostureResponseOptions {
     pub trust_providers: Option<Vec<ClientVpnTrustProvider>>,
 }
 rboto::__structure!(
-    DevicePostureResponseOptions "DevicePostureResponseOptions"[set from] {
-    trust_providers : Vec < ClientVpnTrustProvider > } {}
+    DevicePostureResponseOptions "DevicePostureResponseOptions"[from] { trust_providers =
+    Vec < ClientVpnTrustProvider > } {}
 );
 rboto::__string_enum!(
-    DeviceTrustProviderType { Jamf = "jamf", Crowdstrike = "crowdstrike", Jumpcloud =
-    "jumpcloud" }
+    DeviceTrustProviderType { 0 Jamf = "jamf", 1 Crowdstrike = "crowdstrike", 2 Jumpcloud
+    = "jumpcloud" }
 );
-rboto::__string_enum!(DeviceType { Ebs = "ebs", InstanceStore = "instance-store" });
+rboto::__string_enum!(DeviceType { 0 Ebs = "ebs", 1 InstanceStore = "instance-store" });
 /// Describes a DHCP configuration option.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -4290,7 +4296,7 @@ pub struct DhcpConfiguration {
     pub values: Option<Vec<AttributeValue>>,
 }
 rboto::__structure!(
-    DhcpConfiguration "DhcpConfiguration"[set from] { key : String, values : Vec <
+    DhcpConfiguration "DhcpConfiguration"[from] { key : String, values = Vec <
     AttributeValue > } {}
 );
 /// The set of DHCP options.
@@ -4307,8 +4313,8 @@ pub struct DhcpOptions {
     pub dhcp_configurations: Option<Vec<DhcpConfiguration>>,
 }
 rboto::__structure!(
-    DhcpOptions "DhcpOptions"[set from] { owner_id : String, tags : Vec < Tag >,
-    dhcp_options_id : String, dhcp_configurations : Vec < DhcpConfiguration > } {}
+    DhcpOptions "DhcpOptions"[from] { owner_id : String, tags = Vec < Tag >,
+    dhcp_options_id : String, dhcp_configurations = Vec < DhcpConfiguration > } {}
 );
 /// Specifies a condition for filtering capacity data based on dimension values. Used to create precise filters for metric queries and dimension lookups.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4323,7 +4329,7 @@ pub struct DimensionCondition {
 }
 rboto::__structure!(
     DimensionCondition "DimensionCondition"[set into] { dimension : FilterByDimension,
-    comparison : Comparison, values : Vec < String > } {}
+    comparison : Comparison, values = Vec < String > } {}
 );
 /// Describes an Active Directory.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4333,8 +4339,8 @@ pub struct DirectoryServiceAuthentication {
     pub directory_id: Option<String>,
 }
 rboto::__structure!(
-    DirectoryServiceAuthentication "DirectoryServiceAuthentication"[set from] {
-    directory_id : String } {}
+    DirectoryServiceAuthentication "DirectoryServiceAuthentication"[from] { directory_id
+    : String } {}
 );
 /// Describes the Active Directory to be used for client authentication.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4359,8 +4365,8 @@ pub struct DisableFastSnapshotRestoreErrorItem {
     >,
 }
 rboto::__structure!(
-    DisableFastSnapshotRestoreErrorItem "DisableFastSnapshotRestoreErrorItem"[set from] {
-    snapshot_id : String, fast_snapshot_restore_state_errors : Vec <
+    DisableFastSnapshotRestoreErrorItem "DisableFastSnapshotRestoreErrorItem"[from] {
+    snapshot_id : String, fast_snapshot_restore_state_errors = Vec <
     DisableFastSnapshotRestoreStateErrorItem > } {}
 );
 /// Describes an error that occurred when disabling fast snapshot restores.
@@ -4373,8 +4379,8 @@ pub struct DisableFastSnapshotRestoreStateError {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    DisableFastSnapshotRestoreStateError "DisableFastSnapshotRestoreStateError"[set from]
-    { code : String, message : String } {}
+    DisableFastSnapshotRestoreStateError "DisableFastSnapshotRestoreStateError"[from] {
+    code : String, message : String } {}
 );
 /// Contains information about an error that occurred when disabling fast snapshot restores.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4389,8 +4395,8 @@ pub struct DisableFastSnapshotRestoreStateErrorItem {
 }
 rboto::__structure!(
     DisableFastSnapshotRestoreStateErrorItem
-    "DisableFastSnapshotRestoreStateErrorItem"[set from] { availability_zone : String,
-    availability_zone_id : String, error : DisableFastSnapshotRestoreStateError } {}
+    "DisableFastSnapshotRestoreStateErrorItem"[from] { availability_zone : String,
+    availability_zone_id : String, error = DisableFastSnapshotRestoreStateError } {}
 );
 /// Describes fast snapshot restores that were successfully disabled.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4422,12 +4428,12 @@ pub struct DisableFastSnapshotRestoreSuccessItem {
     pub disabled_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    DisableFastSnapshotRestoreSuccessItem "DisableFastSnapshotRestoreSuccessItem"[set
-    from] { snapshot_id : String, availability_zone : String, availability_zone_id :
-    String, state : FastSnapshotRestoreStateCode, state_transition_reason : String,
-    owner_id : String, owner_alias : String, enabling_time : rboto::DateTime,
-    optimizing_time : rboto::DateTime, enabled_time : rboto::DateTime, disabling_time :
-    rboto::DateTime, disabled_time : rboto::DateTime } {}
+    DisableFastSnapshotRestoreSuccessItem "DisableFastSnapshotRestoreSuccessItem"[from] {
+    snapshot_id : String, availability_zone : String, availability_zone_id : String,
+    state : FastSnapshotRestoreStateCode, state_transition_reason : String, owner_id :
+    String, owner_alias : String, enabling_time : rboto::DateTime, optimizing_time :
+    rboto::DateTime, enabled_time : rboto::DateTime, disabling_time : rboto::DateTime,
+    disabled_time : rboto::DateTime } {}
 );
 /// Describes a disk image.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4441,8 +4447,8 @@ pub struct DiskImage {
     pub volume: Option<VolumeDetail>,
 }
 rboto::__structure!(
-    DiskImage "DiskImage"[set into] { description : String, image : DiskImageDetail,
-    volume : VolumeDetail } {}
+    DiskImage "DiskImage"[set into] { description : String, image = DiskImageDetail,
+    volume = VolumeDetail } {}
 );
 /// Describes a disk image.
 #[derive(Clone, Default, PartialEq)]
@@ -4458,8 +4464,8 @@ pub struct DiskImageDescription {
     pub size: Option<i64>,
 }
 rboto::__structure!(
-    DiskImageDescription "DiskImageDescription"[set debug from] { checksum : String,
-    format : DiskImageFormat, import_manifest_url : String[sensitive], size = i64 } {}
+    DiskImageDescription "DiskImageDescription"[debug from] { checksum : String, format :
+    DiskImageFormat, import_manifest_url : String[sensitive], size = i64 } {}
 );
 /// Describes a disk image.
 #[derive(Clone, Default, PartialEq)]
@@ -4476,7 +4482,7 @@ rboto::__structure!(
     DiskImageDetail "DiskImageDetail"[set debug into] { format : DiskImageFormat, bytes =
     i64, import_manifest_url : String[sensitive] } {}
 );
-rboto::__string_enum!(DiskImageFormat { Vmdk = "VMDK", Raw = "RAW", Vhd = "VHD" });
+rboto::__string_enum!(DiskImageFormat { 0 Vmdk = "VMDK", 1 Raw = "RAW", 2 Vhd = "VHD" });
 /// Describes a disk image volume.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -4487,8 +4493,8 @@ pub struct DiskImageVolumeDescription {
     pub size: Option<i64>,
 }
 rboto::__structure!(
-    DiskImageVolumeDescription "DiskImageVolumeDescription"[set from] { id : String, size
-    = i64 } {}
+    DiskImageVolumeDescription "DiskImageVolumeDescription"[from] { id : String, size =
+    i64 } {}
 );
 /// Describes a disk.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4502,9 +4508,9 @@ pub struct DiskInfo {
     pub type_: Option<DiskType>,
 }
 rboto::__structure!(
-    DiskInfo "DiskInfo"[set from] { size_in_gb = i64, count = i32, type_ : DiskType } {}
+    DiskInfo "DiskInfo"[from] { size_in_gb = i64, count = i32, type_ : DiskType } {}
 );
-rboto::__string_enum!(DiskType { Hdd = "hdd", Ssd = "ssd" });
+rboto::__string_enum!(DiskType { 0 Hdd = "hdd", 1 Ssd = "ssd" });
 /// Describes a DNS entry.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -4515,11 +4521,11 @@ pub struct DnsEntry {
     pub hosted_zone_id: Option<String>,
 }
 rboto::__structure!(
-    DnsEntry "DnsEntry"[set from] { dns_name : String, hosted_zone_id : String } {}
+    DnsEntry "DnsEntry"[from] { dns_name : String, hosted_zone_id : String } {}
 );
 rboto::__string_enum!(
-    DnsNameState { PendingVerification = "pendingVerification", Verified = "verified",
-    Failed = "failed" }
+    DnsNameState { 0 PendingVerification = "pendingVerification", 1 Verified =
+    "verified", 2 Failed = "failed" }
 );
 /// Describes the DNS options for an endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4535,9 +4541,9 @@ pub struct DnsOptions {
     pub private_dns_specified_domains: Option<Vec<String>>,
 }
 rboto::__structure!(
-    DnsOptions "DnsOptions"[set from] { dns_record_ip_type : DnsRecordIpType,
+    DnsOptions "DnsOptions"[from] { dns_record_ip_type : DnsRecordIpType,
     private_dns_only_for_inbound_resolver_endpoint = bool, private_dns_preference :
-    String, private_dns_specified_domains : Vec < String > } {}
+    String, private_dns_specified_domains = Vec < String > } {}
 );
 /// Describes the DNS options for an endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4555,10 +4561,10 @@ pub struct DnsOptionsSpecification {
 rboto::__structure!(
     DnsOptionsSpecification "DnsOptionsSpecification"[set into] { dns_record_ip_type :
     DnsRecordIpType, private_dns_only_for_inbound_resolver_endpoint = bool,
-    private_dns_preference : String, private_dns_specified_domains : Vec < String > } {}
+    private_dns_preference : String, private_dns_specified_domains = Vec < String > } {}
 );
 rboto::__string_enum!(
-    DnsRecordIpType { Ipv4 = "ipv4", Dualstack = "dualstack", Ipv6 = "ipv6",
+    DnsRecordIpType { 0 Ipv4 = "ipv4", 1 Dualstack = "dualstack", 2 Ipv6 = "ipv6", 3
     ServiceDefined = "service-defined" }
 );
 /// Information about the DNS server to be used.
@@ -4572,11 +4578,13 @@ pub struct DnsServersOptionsModifyStructure {
 }
 rboto::__structure!(
     DnsServersOptionsModifyStructure "DnsServersOptionsModifyStructure"[set into] {
-    custom_dns_servers : Vec < String >, enabled = bool } {}
+    custom_dns_servers = Vec < String >, enabled = bool } {}
 );
-rboto::__string_enum!(DnsSupportValue { Enable = "enable", Disable = "disable" });
-rboto::__string_enum!(DomainType { Vpc = "vpc", Standard = "standard" });
-rboto::__string_enum!(DynamicRoutingValue { Enable = "enable", Disable = "disable" });
+rboto::__string_enum!(DnsSupportValue { 0 Enable = "enable", 1 Disable = "disable" });
+rboto::__string_enum!(DomainType { 0 Vpc = "vpc", 1 Standard = "standard" });
+rboto::__string_enum!(
+    DynamicRoutingValue { 0 Enable = "enable", 1 Disable = "disable" }
+);
 /// Describes a block device for an EBS volume.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -4637,7 +4645,7 @@ pub struct EbsBlockDeviceResponse {
     pub volume_type: Option<VolumeType>,
 }
 rboto::__structure!(
-    EbsBlockDeviceResponse "EbsBlockDeviceResponse"[set from] { encrypted = bool,
+    EbsBlockDeviceResponse "EbsBlockDeviceResponse"[from] { encrypted = bool,
     delete_on_termination = bool, iops = i32, throughput = i32, kms_key_id : String,
     snapshot_id : String, volume_size = i32, volume_type : VolumeType } {}
 );
@@ -4661,13 +4669,13 @@ pub struct EbsCardInfo {
     pub maximum_iops: Option<i32>,
 }
 rboto::__structure!(
-    EbsCardInfo "EbsCardInfo"[set from] { ebs_card_index = i32,
-    baseline_bandwidth_in_mbps = i32, baseline_throughput_in_m_bps = f64, baseline_iops =
-    i32, maximum_bandwidth_in_mbps = i32, maximum_throughput_in_m_bps = f64, maximum_iops
-    = i32 } {}
+    EbsCardInfo "EbsCardInfo"[from] { ebs_card_index = i32, baseline_bandwidth_in_mbps =
+    i32, baseline_throughput_in_m_bps = f64, baseline_iops = i32,
+    maximum_bandwidth_in_mbps = i32, maximum_throughput_in_m_bps = f64, maximum_iops =
+    i32 } {}
 );
 rboto::__string_enum!(
-    EbsEncryptionSupport { Unsupported = "unsupported", Supported = "supported" }
+    EbsEncryptionSupport { 0 Unsupported = "unsupported", 1 Supported = "supported" }
 );
 /// Describes the Amazon EBS features supported by the instance type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4691,10 +4699,10 @@ pub struct EbsInfo {
     pub ebs_cards: Option<Vec<EbsCardInfo>>,
 }
 rboto::__structure!(
-    EbsInfo "EbsInfo"[set from] { ebs_optimized_support : EbsOptimizedSupport,
-    encryption_support : EbsEncryptionSupport, ebs_optimized_info : EbsOptimizedInfo,
+    EbsInfo "EbsInfo"[from] { ebs_optimized_support : EbsOptimizedSupport,
+    encryption_support : EbsEncryptionSupport, ebs_optimized_info = EbsOptimizedInfo,
     nvme_support : EbsNvmeSupport, maximum_ebs_attachments = i32, attachment_limit_type :
-    AttachmentLimitType, maximum_ebs_cards = i32, ebs_cards : Vec < EbsCardInfo > } {}
+    AttachmentLimitType, maximum_ebs_cards = i32, ebs_cards = Vec < EbsCardInfo > } {}
 );
 /// Describes a parameter used to set up an EBS volume in a block device mapping.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4718,9 +4726,9 @@ pub struct EbsInstanceBlockDevice {
     pub ebs_card_index: Option<i32>,
 }
 rboto::__structure!(
-    EbsInstanceBlockDevice "EbsInstanceBlockDevice"[set from] { attach_time :
+    EbsInstanceBlockDevice "EbsInstanceBlockDevice"[from] { attach_time :
     rboto::DateTime, delete_on_termination = bool, status : AttachmentStatus, volume_id :
-    String, associated_resource : String, volume_owner_id : String, operator :
+    String, associated_resource : String, volume_owner_id : String, operator =
     OperatorResponse, ebs_card_index = i32 } {}
 );
 /// Describes information used to set up an EBS volume specified in a block device mapping.
@@ -4737,8 +4745,8 @@ rboto::__structure!(
     volume_id : String, delete_on_termination = bool } {}
 );
 rboto::__string_enum!(
-    EbsNvmeSupport { Unsupported = "unsupported", Supported = "supported", Required =
-    "required" }
+    EbsNvmeSupport { 0 Unsupported = "unsupported", 1 Supported = "supported", 2 Required
+    = "required" }
 );
 /// Describes the optimized EBS performance for supported instance types.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4758,13 +4766,13 @@ pub struct EbsOptimizedInfo {
     pub maximum_iops: Option<i32>,
 }
 rboto::__structure!(
-    EbsOptimizedInfo "EbsOptimizedInfo"[set from] { baseline_bandwidth_in_mbps = i32,
+    EbsOptimizedInfo "EbsOptimizedInfo"[from] { baseline_bandwidth_in_mbps = i32,
     baseline_throughput_in_m_bps = f64, baseline_iops = i32, maximum_bandwidth_in_mbps =
     i32, maximum_throughput_in_m_bps = f64, maximum_iops = i32 } {}
 );
 rboto::__string_enum!(
-    EbsOptimizedSupport { Unsupported = "unsupported", Supported = "supported", Default =
-    "default" }
+    EbsOptimizedSupport { 0 Unsupported = "unsupported", 1 Supported = "supported", 2
+    Default = "default" }
 );
 /// Describes the attached EBS status check for an instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4778,8 +4786,8 @@ pub struct EbsStatusDetails {
     pub status: Option<StatusType>,
 }
 rboto::__structure!(
-    EbsStatusDetails "EbsStatusDetails"[set from] { impaired_since : rboto::DateTime,
-    name : StatusName, status : StatusType } {}
+    EbsStatusDetails "EbsStatusDetails"[from] { impaired_since : rboto::DateTime, name :
+    StatusName, status : StatusType } {}
 );
 /// Provides a summary of the attached EBS volume status for an instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4791,7 +4799,7 @@ pub struct EbsStatusSummary {
     pub status: Option<SummaryStatus>,
 }
 rboto::__structure!(
-    EbsStatusSummary "EbsStatusSummary"[set from] { details : Vec < EbsStatusDetails >,
+    EbsStatusSummary "EbsStatusSummary"[from] { details = Vec < EbsStatusDetails >,
     status : SummaryStatus } {}
 );
 /// Describes an EC2 Instance Connect Endpoint.
@@ -4836,21 +4844,21 @@ pub struct Ec2InstanceConnectEndpoint {
     pub availability_zone_id: Option<String>,
 }
 rboto::__structure!(
-    Ec2InstanceConnectEndpoint "Ec2InstanceConnectEndpoint"[set from] { owner_id :
-    String, instance_connect_endpoint_id : String, instance_connect_endpoint_arn :
-    String, state : Ec2InstanceConnectEndpointState, state_message : String, dns_name :
-    String, fips_dns_name : String, network_interface_ids : Vec < String >, vpc_id :
-    String, availability_zone : String, created_at : rboto::DateTime, subnet_id : String,
-    preserve_client_ip = bool, security_group_ids : Vec < String >, tags : Vec < Tag >,
-    ip_address_type : IpAddressType, public_dns_names :
+    Ec2InstanceConnectEndpoint "Ec2InstanceConnectEndpoint"[from] { owner_id : String,
+    instance_connect_endpoint_id : String, instance_connect_endpoint_arn : String, state
+    : Ec2InstanceConnectEndpointState, state_message : String, dns_name : String,
+    fips_dns_name : String, network_interface_ids = Vec < String >, vpc_id : String,
+    availability_zone : String, created_at : rboto::DateTime, subnet_id : String,
+    preserve_client_ip = bool, security_group_ids = Vec < String >, tags = Vec < Tag >,
+    ip_address_type : IpAddressType, public_dns_names =
     InstanceConnectEndpointPublicDnsNames, availability_zone_id : String } {}
 );
 rboto::__string_enum!(
-    Ec2InstanceConnectEndpointState { CreateInProgress = "create-in-progress",
-    CreateComplete = "create-complete", CreateFailed = "create-failed", DeleteInProgress
-    = "delete-in-progress", DeleteComplete = "delete-complete", DeleteFailed =
-    "delete-failed", UpdateInProgress = "update-in-progress", UpdateComplete =
-    "update-complete", UpdateFailed = "update-failed" }
+    Ec2InstanceConnectEndpointState { 0 CreateInProgress = "create-in-progress", 1
+    CreateComplete = "create-complete", 2 CreateFailed = "create-failed", 3
+    DeleteInProgress = "delete-in-progress", 4 DeleteComplete = "delete-complete", 5
+    DeleteFailed = "delete-failed", 6 UpdateInProgress = "update-in-progress", 7
+    UpdateComplete = "update-complete", 8 UpdateFailed = "update-failed" }
 );
 /// Describes the Elastic Fabric Adapters for the instance type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4859,7 +4867,7 @@ pub struct EfaInfo {
     /// The maximum number of Elastic Fabric Adapters for the instance type.
     pub maximum_efa_interfaces: Option<i32>,
 }
-rboto::__structure!(EfaInfo "EfaInfo"[set from] { maximum_efa_interfaces = i32 } {});
+rboto::__structure!(EfaInfo "EfaInfo"[from] { maximum_efa_interfaces = i32 } {});
 /// Describes an egress-only internet gateway.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -4872,13 +4880,13 @@ pub struct EgressOnlyInternetGateway {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    EgressOnlyInternetGateway "EgressOnlyInternetGateway"[set from] { attachments : Vec <
-    InternetGatewayAttachment >, egress_only_internet_gateway_id : String, tags : Vec <
+    EgressOnlyInternetGateway "EgressOnlyInternetGateway"[from] { attachments = Vec <
+    InternetGatewayAttachment >, egress_only_internet_gateway_id : String, tags = Vec <
     Tag > } {}
 );
-rboto::__string_enum!(EkPubKeyFormat { Der = "der", Tpmt = "tpmt" });
+rboto::__string_enum!(EkPubKeyFormat { 0 Der = "der", 1 Tpmt = "tpmt" });
 rboto::__string_enum!(
-    EkPubKeyType { Rsa2048 = "rsa-2048", EccSecP384 = "ecc-sec-p384" }
+    EkPubKeyType { 0 Rsa2048 = "rsa-2048", 1 EccSecP384 = "ecc-sec-p384" }
 );
 /// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4894,7 +4902,7 @@ pub struct ElasticGpuAssociation {
     pub elastic_gpu_association_time: Option<String>,
 }
 rboto::__structure!(
-    ElasticGpuAssociation "ElasticGpuAssociation"[set from] { elastic_gpu_id : String,
+    ElasticGpuAssociation "ElasticGpuAssociation"[from] { elastic_gpu_id : String,
     elastic_gpu_association_id : String, elastic_gpu_association_state : String,
     elastic_gpu_association_time : String } {}
 );
@@ -4906,7 +4914,7 @@ pub struct ElasticGpuHealth {
     pub status: Option<ElasticGpuStatus>,
 }
 rboto::__structure!(
-    ElasticGpuHealth "ElasticGpuHealth"[set from] { status : ElasticGpuStatus } {}
+    ElasticGpuHealth "ElasticGpuHealth"[from] { status : ElasticGpuStatus } {}
 );
 /// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4926,11 +4934,11 @@ pub struct ElasticGpuSpecificationResponse {
     pub type_: Option<String>,
 }
 rboto::__structure!(
-    ElasticGpuSpecificationResponse "ElasticGpuSpecificationResponse"[set from] { type_ :
+    ElasticGpuSpecificationResponse "ElasticGpuSpecificationResponse"[from] { type_ :
     String } {}
 );
-rboto::__string_enum!(ElasticGpuState { Attached = "ATTACHED" });
-rboto::__string_enum!(ElasticGpuStatus { Ok = "OK", Impaired = "IMPAIRED" });
+rboto::__string_enum!(ElasticGpuState { 0 Attached = "ATTACHED" });
+rboto::__string_enum!(ElasticGpuStatus { 0 Ok = "OK", 1 Impaired = "IMPAIRED" });
 /// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -4951,9 +4959,9 @@ pub struct ElasticGpus {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    ElasticGpus "ElasticGpus"[set from] { elastic_gpu_id : String, availability_zone :
-    String, elastic_gpu_type : String, elastic_gpu_health : ElasticGpuHealth,
-    elastic_gpu_state : ElasticGpuState, instance_id : String, tags : Vec < Tag > } {}
+    ElasticGpus "ElasticGpus"[from] { elastic_gpu_id : String, availability_zone :
+    String, elastic_gpu_type : String, elastic_gpu_health = ElasticGpuHealth,
+    elastic_gpu_state : ElasticGpuState, instance_id : String, tags = Vec < Tag > } {}
 );
 /// **Note:** Amazon Elastic Inference is no longer available.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4982,8 +4990,8 @@ pub struct ElasticInferenceAcceleratorAssociation {
     pub elastic_inference_accelerator_association_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ElasticInferenceAcceleratorAssociation "ElasticInferenceAcceleratorAssociation"[set
-    from] { elastic_inference_accelerator_arn : String,
+    ElasticInferenceAcceleratorAssociation "ElasticInferenceAcceleratorAssociation"[from]
+    { elastic_inference_accelerator_arn : String,
     elastic_inference_accelerator_association_id : String,
     elastic_inference_accelerator_association_state : String,
     elastic_inference_accelerator_association_time : rboto::DateTime } {}
@@ -4999,7 +5007,7 @@ pub struct EnaSrdSpecification {
 }
 rboto::__structure!(
     EnaSrdSpecification "EnaSrdSpecification"[set into] { ena_srd_enabled = bool,
-    ena_srd_udp_specification : EnaSrdUdpSpecification } {}
+    ena_srd_udp_specification = EnaSrdUdpSpecification } {}
 );
 /// Launch instances with ENA Express settings configured from your launch template.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5012,7 +5020,7 @@ pub struct EnaSrdSpecificationRequest {
 }
 rboto::__structure!(
     EnaSrdSpecificationRequest "EnaSrdSpecificationRequest"[set into from] {
-    ena_srd_enabled = bool, ena_srd_udp_specification : EnaSrdUdpSpecificationRequest }
+    ena_srd_enabled = bool, ena_srd_udp_specification = EnaSrdUdpSpecificationRequest }
     {}
 );
 /// ENA Express is compatible with both TCP and UDP transport protocols. When it's enabled, TCP traffic automatically uses it. However, some UDP-based applications are designed to handle network packets that are out of order, without a need for retransmission, such as live video broadcasting or other near-real-time applications.
@@ -5038,7 +5046,7 @@ rboto::__structure!(
     ena_srd_udp_enabled = bool } {}
 );
 rboto::__string_enum!(
-    EnaSupport { Unsupported = "unsupported", Supported = "supported", Required =
+    EnaSupport { 0 Unsupported = "unsupported", 1 Supported = "supported", 2 Required =
     "required" }
 );
 /// Contains information about the errors that occurred when enabling fast snapshot restores.
@@ -5053,8 +5061,8 @@ pub struct EnableFastSnapshotRestoreErrorItem {
     >,
 }
 rboto::__structure!(
-    EnableFastSnapshotRestoreErrorItem "EnableFastSnapshotRestoreErrorItem"[set from] {
-    snapshot_id : String, fast_snapshot_restore_state_errors : Vec <
+    EnableFastSnapshotRestoreErrorItem "EnableFastSnapshotRestoreErrorItem"[from] {
+    snapshot_id : String, fast_snapshot_restore_state_errors = Vec <
     EnableFastSnapshotRestoreStateErrorItem > } {}
 );
 /// Describes an error that occurred when enabling fast snapshot restores.
@@ -5067,7 +5075,7 @@ pub struct EnableFastSnapshotRestoreStateError {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    EnableFastSnapshotRestoreStateError "EnableFastSnapshotRestoreStateError"[set from] {
+    EnableFastSnapshotRestoreStateError "EnableFastSnapshotRestoreStateError"[from] {
     code : String, message : String } {}
 );
 /// Contains information about an error that occurred when enabling fast snapshot restores.
@@ -5082,9 +5090,9 @@ pub struct EnableFastSnapshotRestoreStateErrorItem {
     pub error: Option<EnableFastSnapshotRestoreStateError>,
 }
 rboto::__structure!(
-    EnableFastSnapshotRestoreStateErrorItem "EnableFastSnapshotRestoreStateErrorItem"[set
-    from] { availability_zone : String, availability_zone_id : String, error :
-    EnableFastSnapshotRestoreStateError } {}
+    EnableFastSnapshotRestoreStateErrorItem
+    "EnableFastSnapshotRestoreStateErrorItem"[from] { availability_zone : String,
+    availability_zone_id : String, error = EnableFastSnapshotRestoreStateError } {}
 );
 /// Describes fast snapshot restores that were successfully enabled.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5116,8 +5124,8 @@ pub struct EnableFastSnapshotRestoreSuccessItem {
     pub disabled_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    EnableFastSnapshotRestoreSuccessItem "EnableFastSnapshotRestoreSuccessItem"[set from]
-    { snapshot_id : String, availability_zone : String, availability_zone_id : String,
+    EnableFastSnapshotRestoreSuccessItem "EnableFastSnapshotRestoreSuccessItem"[from] {
+    snapshot_id : String, availability_zone : String, availability_zone_id : String,
     state : FastSnapshotRestoreStateCode, state_transition_reason : String, owner_id :
     String, owner_alias : String, enabling_time : rboto::DateTime, optimizing_time :
     rboto::DateTime, enabled_time : rboto::DateTime, disabling_time : rboto::DateTime,
@@ -5130,7 +5138,7 @@ pub struct EnclaveOptions {
     /// If this parameter is set to `true`, the instance is enabled for Amazon Web Services Nitro Enclaves; otherwise, it is not enabled for Amazon Web Services Nitro Enclaves.
     pub enabled: Option<bool>,
 }
-rboto::__structure!(EnclaveOptions "EnclaveOptions"[set from] { enabled = bool } {});
+rboto::__structure!(EnclaveOptions "EnclaveOptions"[from] { enabled = bool } {});
 /// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves. For more information, see [What is Amazon Web Services Nitro Enclaves?](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html) in the *Amazon Web Services Nitro Enclaves User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -5142,8 +5150,8 @@ rboto::__structure!(
     EnclaveOptionsRequest "EnclaveOptionsRequest"[set into] { enabled = bool } {}
 );
 rboto::__string_enum!(
-    EncryptionStateValue { Enabling = "enabling", Enabled = "enabled", Disabling =
-    "disabling", Disabled = "disabled" }
+    EncryptionStateValue { 0 Enabling = "enabling", 1 Enabled = "enabled", 2 Disabling =
+    "disabling", 3 Disabled = "disabled" }
 );
 /// Describes the encryption support status for a transit gateway.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5155,24 +5163,25 @@ pub struct EncryptionSupport {
     pub state_message: Option<String>,
 }
 rboto::__structure!(
-    EncryptionSupport "EncryptionSupport"[set from] { encryption_state :
+    EncryptionSupport "EncryptionSupport"[from] { encryption_state :
     EncryptionStateValue, state_message : String } {}
 );
 rboto::__string_enum!(
-    EncryptionSupportOptionValue { Enable = "enable", Disable = "disable" }
+    EncryptionSupportOptionValue { 0 Enable = "enable", 1 Disable = "disable" }
 );
-rboto::__string_enum!(EndDateType { Unlimited = "unlimited", Limited = "limited" });
+rboto::__string_enum!(EndDateType { 0 Unlimited = "unlimited", 1 Limited = "limited" });
 rboto::__string_enum!(
-    EndpointIpAddressType { Ipv4 = "ipv4", Ipv6 = "ipv6", DualStack = "dual-stack" }
-);
-rboto::__string_enum!(
-    EphemeralNvmeSupport { Unsupported = "unsupported", Supported = "supported", Required
-    = "required" }
+    EndpointIpAddressType { 0 Ipv4 = "ipv4", 1 Ipv6 = "ipv6", 2 DualStack = "dual-stack"
+    }
 );
 rboto::__string_enum!(
-    EventCode { InstanceReboot = "instance-reboot", SystemReboot = "system-reboot",
-    SystemMaintenance = "system-maintenance", InstanceRetirement = "instance-retirement",
-    InstanceStop = "instance-stop" }
+    EphemeralNvmeSupport { 0 Unsupported = "unsupported", 1 Supported = "supported", 2
+    Required = "required" }
+);
+rboto::__string_enum!(
+    EventCode { 0 InstanceReboot = "instance-reboot", 1 SystemReboot = "system-reboot", 2
+    SystemMaintenance = "system-maintenance", 3 InstanceRetirement =
+    "instance-retirement", 4 InstanceStop = "instance-stop" }
 );
 /// Describes an EC2 Fleet or Spot Fleet event.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5186,15 +5195,15 @@ pub struct EventInformation {
     pub instance_id: Option<String>,
 }
 rboto::__structure!(
-    EventInformation "EventInformation"[set from] { event_description : String,
+    EventInformation "EventInformation"[from] { event_description : String,
     event_sub_type : String, instance_id : String } {}
 );
 rboto::__string_enum!(
-    EventType { InstanceChange = "instanceChange", FleetRequestChange =
-    "fleetRequestChange", Error = "error", Information = "information" }
+    EventType { 0 InstanceChange = "instanceChange", 1 FleetRequestChange =
+    "fleetRequestChange", 2 Error = "error", 3 Information = "information" }
 );
 rboto::__string_enum!(
-    ExcessCapacityTerminationPolicy { NoTermination = "noTermination", Default =
+    ExcessCapacityTerminationPolicy { 0 NoTermination = "noTermination", 1 Default =
     "default" }
 );
 /// Describes an explanation code for an unreachable path. For more information, see [Reachability Analyzer explanation codes](https://docs.aws.amazon.com/vpc/latest/reachability/explanation-codes.html).
@@ -5317,36 +5326,37 @@ pub struct Explanation {
     pub firewall_stateful_rule: Option<FirewallStatefulRule>,
 }
 rboto::__structure!(
-    Explanation "Explanation"[set from] { acl : AnalysisComponent, acl_rule :
-    AnalysisAclRule, address : String, addresses : Vec < String >, attached_to :
-    AnalysisComponent, availability_zones : Vec < String >, availability_zone_ids : Vec <
-    String >, cidrs : Vec < String >, component : AnalysisComponent, customer_gateway :
-    AnalysisComponent, destination : AnalysisComponent, destination_vpc :
+    Explanation "Explanation"[from] { acl = AnalysisComponent, acl_rule =
+    AnalysisAclRule, address : String, addresses = Vec < String >, attached_to =
+    AnalysisComponent, availability_zones = Vec < String >, availability_zone_ids = Vec <
+    String >, cidrs = Vec < String >, component = AnalysisComponent, customer_gateway =
+    AnalysisComponent, destination = AnalysisComponent, destination_vpc =
     AnalysisComponent, direction : String, explanation_code : String, ingress_route_table
-    : AnalysisComponent, internet_gateway : AnalysisComponent, load_balancer_arn :
-    String, classic_load_balancer_listener : AnalysisLoadBalancerListener,
-    load_balancer_listener_port = i32, load_balancer_target : AnalysisLoadBalancerTarget,
-    load_balancer_target_group : AnalysisComponent, load_balancer_target_groups : Vec <
+    = AnalysisComponent, internet_gateway = AnalysisComponent, load_balancer_arn :
+    String, classic_load_balancer_listener = AnalysisLoadBalancerListener,
+    load_balancer_listener_port = i32, load_balancer_target = AnalysisLoadBalancerTarget,
+    load_balancer_target_group = AnalysisComponent, load_balancer_target_groups = Vec <
     AnalysisComponent >, load_balancer_target_port = i32, elastic_load_balancer_listener
-    : AnalysisComponent, missing_component : String, nat_gateway : AnalysisComponent,
-    network_interface : AnalysisComponent, packet_field : String, vpc_peering_connection
-    : AnalysisComponent, port = i32, port_ranges : Vec < PortRange >, prefix_list :
-    AnalysisComponent, protocols : Vec < String >, route_table_route :
-    AnalysisRouteTableRoute, route_table : AnalysisComponent, security_group :
-    AnalysisComponent, security_group_rule : AnalysisSecurityGroupRule, security_groups :
-    Vec < AnalysisComponent >, source_vpc : AnalysisComponent, state : String, subnet :
-    AnalysisComponent, subnet_route_table : AnalysisComponent, vpc : AnalysisComponent,
-    vpc_endpoint : AnalysisComponent, vpn_connection : AnalysisComponent, vpn_gateway :
-    AnalysisComponent, transit_gateway : AnalysisComponent, transit_gateway_route_table :
-    AnalysisComponent, transit_gateway_route_table_route : TransitGatewayRouteTableRoute,
-    transit_gateway_policy_table : AnalysisComponent, transit_gateway_policy_table_entry
-    : AnalysisTransitGatewayPolicyTableEntry, transit_gateway_attachment :
+    = AnalysisComponent, missing_component : String, nat_gateway = AnalysisComponent,
+    network_interface = AnalysisComponent, packet_field : String, vpc_peering_connection
+    = AnalysisComponent, port = i32, port_ranges = Vec < PortRange >, prefix_list =
+    AnalysisComponent, protocols = Vec < String >, route_table_route =
+    AnalysisRouteTableRoute, route_table = AnalysisComponent, security_group =
+    AnalysisComponent, security_group_rule = AnalysisSecurityGroupRule, security_groups =
+    Vec < AnalysisComponent >, source_vpc = AnalysisComponent, state : String, subnet =
+    AnalysisComponent, subnet_route_table = AnalysisComponent, vpc = AnalysisComponent,
+    vpc_endpoint = AnalysisComponent, vpn_connection = AnalysisComponent, vpn_gateway =
+    AnalysisComponent, transit_gateway = AnalysisComponent, transit_gateway_route_table =
+    AnalysisComponent, transit_gateway_route_table_route = TransitGatewayRouteTableRoute,
+    transit_gateway_policy_table = AnalysisComponent, transit_gateway_policy_table_entry
+    = AnalysisTransitGatewayPolicyTableEntry, transit_gateway_attachment =
     AnalysisComponent, component_account : String, component_region : String,
-    firewall_stateless_rule : FirewallStatelessRule, firewall_stateful_rule :
+    firewall_stateless_rule = FirewallStatelessRule, firewall_stateful_rule =
     FirewallStatefulRule } {}
 );
 rboto::__string_enum!(
-    ExportEnvironment { Citrix = "citrix", Vmware = "vmware", Microsoft = "microsoft" }
+    ExportEnvironment { 0 Citrix = "citrix", 1 Vmware = "vmware", 2 Microsoft =
+    "microsoft" }
 );
 /// Describes an export image task.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5370,10 +5380,10 @@ pub struct ExportImageTask {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    ExportImageTask "ExportImageTask"[set from] { description : String,
-    export_image_task_id : String, image_id : String, progress : String,
-    s3_export_location : ExportTaskS3Location, status : String, status_message : String,
-    tags : Vec < Tag > } {}
+    ExportImageTask "ExportImageTask"[from] { description : String, export_image_task_id
+    : String, image_id : String, progress : String, s3_export_location =
+    ExportTaskS3Location, status : String, status_message : String, tags = Vec < Tag > }
+    {}
 );
 /// Describes an export instance task.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5395,9 +5405,9 @@ pub struct ExportTask {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    ExportTask "ExportTask"[set from] { description : String, export_task_id : String,
-    export_to_s3_task : ExportToS3Task, instance_export_details : InstanceExportDetails,
-    state : ExportTaskState, status_message : String, tags : Vec < Tag > } {}
+    ExportTask "ExportTask"[from] { description : String, export_task_id : String,
+    export_to_s3_task = ExportToS3Task, instance_export_details = InstanceExportDetails,
+    state : ExportTaskState, status_message : String, tags = Vec < Tag > } {}
 );
 /// Describes the destination for an export image task.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5409,8 +5419,8 @@ pub struct ExportTaskS3Location {
     pub s3_prefix: Option<String>,
 }
 rboto::__structure!(
-    ExportTaskS3Location "ExportTaskS3Location"[set from] { s3_bucket : String, s3_prefix
-    : String } {}
+    ExportTaskS3Location "ExportTaskS3Location"[from] { s3_bucket : String, s3_prefix :
+    String } {}
 );
 /// Describes the destination for an export image task.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5426,8 +5436,8 @@ rboto::__structure!(
     String, s3_prefix : String } {}
 );
 rboto::__string_enum!(
-    ExportTaskState { Active = "active", Cancelling = "cancelling", Cancelled =
-    "cancelled", Completed = "completed" }
+    ExportTaskState { 0 Active = "active", 1 Cancelling = "cancelling", 2 Cancelled =
+    "cancelled", 3 Completed = "completed" }
 );
 /// Describes the format and location for the export task.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5443,7 +5453,7 @@ pub struct ExportToS3Task {
     pub s3_key: Option<String>,
 }
 rboto::__structure!(
-    ExportToS3Task "ExportToS3Task"[set from] { container_format : ContainerFormat,
+    ExportToS3Task "ExportToS3Task"[from] { container_format : ContainerFormat,
     disk_image_format : DiskImageFormat, s3_bucket : String, s3_key : String } {}
 );
 /// Describes an export instance task.
@@ -5490,8 +5500,8 @@ pub struct FailedCapacityReservationFleetCancellationResult {
 }
 rboto::__structure!(
     FailedCapacityReservationFleetCancellationResult
-    "FailedCapacityReservationFleetCancellationResult"[set from] {
-    capacity_reservation_fleet_id : String, cancel_capacity_reservation_fleet_error :
+    "FailedCapacityReservationFleetCancellationResult"[from] {
+    capacity_reservation_fleet_id : String, cancel_capacity_reservation_fleet_error =
     CancelCapacityReservationFleetError } {}
 );
 /// Describes a Reserved Instance whose queued purchase was not deleted.
@@ -5504,7 +5514,7 @@ pub struct FailedQueuedPurchaseDeletion {
     pub reserved_instances_id: Option<String>,
 }
 rboto::__structure!(
-    FailedQueuedPurchaseDeletion "FailedQueuedPurchaseDeletion"[set from] { error :
+    FailedQueuedPurchaseDeletion "FailedQueuedPurchaseDeletion"[from] { error =
     DeleteQueuedReservedInstancesError, reserved_instances_id : String } {}
 );
 /// Request to create a launch template for a Windows fast launch enabled AMI.
@@ -5536,10 +5546,10 @@ pub struct FastLaunchLaunchTemplateSpecificationResponse {
 }
 rboto::__structure!(
     FastLaunchLaunchTemplateSpecificationResponse
-    "FastLaunchLaunchTemplateSpecificationResponse"[set from] { launch_template_id :
-    String, launch_template_name : String, version : String } {}
+    "FastLaunchLaunchTemplateSpecificationResponse"[from] { launch_template_id : String,
+    launch_template_name : String, version : String } {}
 );
-rboto::__string_enum!(FastLaunchResourceType { Snapshot = "snapshot" });
+rboto::__string_enum!(FastLaunchResourceType { 0 Snapshot = "snapshot" });
 /// Configuration settings for creating and managing pre-provisioned snapshots for a Windows fast launch enabled AMI.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -5559,17 +5569,17 @@ pub struct FastLaunchSnapshotConfigurationResponse {
     pub target_resource_count: Option<i32>,
 }
 rboto::__structure!(
-    FastLaunchSnapshotConfigurationResponse "FastLaunchSnapshotConfigurationResponse"[set
-    from] { target_resource_count = i32 } {}
+    FastLaunchSnapshotConfigurationResponse
+    "FastLaunchSnapshotConfigurationResponse"[from] { target_resource_count = i32 } {}
 );
 rboto::__string_enum!(
-    FastLaunchStateCode { Enabling = "enabling", EnablingFailed = "enabling-failed",
-    Enabled = "enabled", EnabledFailed = "enabled-failed", Disabling = "disabling",
-    DisablingFailed = "disabling-failed" }
+    FastLaunchStateCode { 0 Enabling = "enabling", 1 EnablingFailed = "enabling-failed",
+    2 Enabled = "enabled", 3 EnabledFailed = "enabled-failed", 4 Disabling = "disabling",
+    5 DisablingFailed = "disabling-failed" }
 );
 rboto::__string_enum!(
-    FastSnapshotRestoreStateCode { Enabling = "enabling", Optimizing = "optimizing",
-    Enabled = "enabled", Disabling = "disabling", Disabled = "disabled" }
+    FastSnapshotRestoreStateCode { 0 Enabling = "enabling", 1 Optimizing = "optimizing",
+    2 Enabled = "enabled", 3 Disabling = "disabling", 4 Disabled = "disabled" }
 );
 /// Describes the IAM SAML identity providers used for federated authentication.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5581,8 +5591,8 @@ pub struct FederatedAuthentication {
     pub self_service_saml_provider_arn: Option<String>,
 }
 rboto::__structure!(
-    FederatedAuthentication "FederatedAuthentication"[set from] { saml_provider_arn :
-    String, self_service_saml_provider_arn : String } {}
+    FederatedAuthentication "FederatedAuthentication"[from] { saml_provider_arn : String,
+    self_service_saml_provider_arn : String } {}
 );
 /// The IAM SAML identity provider used for federated authentication.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5607,19 +5617,20 @@ pub struct Filter {
     pub values: Option<Vec<String>>,
 }
 rboto::__structure!(
-    Filter "Filter"[set into] { name : String, values : Vec < String > } {}
+    Filter "Filter"[set into] { name : String, values = Vec < String > } {}
 );
 rboto::__string_enum!(
-    FilterByDimension { ResourceRegion = "resource-region", AvailabilityZoneId =
-    "availability-zone-id", AccountId = "account-id", AccountName = "account-name",
-    InstanceFamily = "instance-family", InstanceType = "instance-type", InstancePlatform
-    = "instance-platform", ReservationArn = "reservation-arn", ReservationId =
-    "reservation-id", ReservationType = "reservation-type", ReservationCreateTimestamp =
-    "reservation-create-timestamp", ReservationStartTimestamp =
-    "reservation-start-timestamp", ReservationEndTimestamp = "reservation-end-timestamp",
-    ReservationEndDateType = "reservation-end-date-type", Tenancy = "tenancy",
-    ReservationState = "reservation-state", ReservationInstanceMatchCriteria =
-    "reservation-instance-match-criteria", ReservationUnusedFinancialOwner =
+    FilterByDimension { 0 ResourceRegion = "resource-region", 1 AvailabilityZoneId =
+    "availability-zone-id", 2 AccountId = "account-id", 3 AccountName = "account-name", 4
+    InstanceFamily = "instance-family", 5 InstanceType = "instance-type", 6
+    InstancePlatform = "instance-platform", 7 ReservationArn = "reservation-arn", 8
+    ReservationId = "reservation-id", 9 ReservationType = "reservation-type", 10
+    ReservationCreateTimestamp = "reservation-create-timestamp", 11
+    ReservationStartTimestamp = "reservation-start-timestamp", 12 ReservationEndTimestamp
+    = "reservation-end-timestamp", 13 ReservationEndDateType =
+    "reservation-end-date-type", 14 Tenancy = "tenancy", 15 ReservationState =
+    "reservation-state", 16 ReservationInstanceMatchCriteria =
+    "reservation-instance-match-criteria", 17 ReservationUnusedFinancialOwner =
     "reservation-unused-financial-owner" }
 );
 /// Describes a port range.
@@ -5632,10 +5643,10 @@ pub struct FilterPortRange {
     pub to_port: Option<i32>,
 }
 rboto::__structure!(
-    FilterPortRange "FilterPortRange"[set from] { from_port = i32, to_port = i32 } {}
+    FilterPortRange "FilterPortRange"[from] { from_port = i32, to_port = i32 } {}
 );
 rboto::__string_enum!(
-    FindingsFound { True = "true", False = "false", UnknownValue = "unknown" }
+    FindingsFound { 0 True = "true", 1 False = "false", 2 UnknownValue = "unknown" }
 );
 /// Describes a stateful rule.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5659,10 +5670,10 @@ pub struct FirewallStatefulRule {
     pub direction: Option<String>,
 }
 rboto::__structure!(
-    FirewallStatefulRule "FirewallStatefulRule"[set from] { rule_group_arn : String,
-    sources : Vec < String >, destinations : Vec < String >, source_ports : Vec <
-    PortRange >, destination_ports : Vec < PortRange >, protocol : String, rule_action :
-    String, direction : String } {}
+    FirewallStatefulRule "FirewallStatefulRule"[from] { rule_group_arn : String, sources
+    = Vec < String >, destinations = Vec < String >, source_ports = Vec < PortRange >,
+    destination_ports = Vec < PortRange >, protocol : String, rule_action : String,
+    direction : String } {}
 );
 /// Describes a stateless rule.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5686,14 +5697,15 @@ pub struct FirewallStatelessRule {
     pub priority: Option<i32>,
 }
 rboto::__structure!(
-    FirewallStatelessRule "FirewallStatelessRule"[set from] { rule_group_arn : String,
-    sources : Vec < String >, destinations : Vec < String >, source_ports : Vec <
-    PortRange >, destination_ports : Vec < PortRange >, protocols : Vec < i32 >,
+    FirewallStatelessRule "FirewallStatelessRule"[from] { rule_group_arn : String,
+    sources = Vec < String >, destinations = Vec < String >, source_ports = Vec <
+    PortRange >, destination_ports = Vec < PortRange >, protocols = Vec < i32 >,
     rule_action : String, priority = i32 } {}
 );
 rboto::__string_enum!(
-    FleetActivityStatus { Error = "error", PendingFulfillment = "pending_fulfillment",
-    PendingTermination = "pending_termination", Fulfilled = "fulfilled" }
+    FleetActivityStatus { 0 Error = "error", 1 PendingFulfillment =
+    "pending_fulfillment", 2 PendingTermination = "pending_termination", 3 Fulfilled =
+    "fulfilled" }
 );
 /// Describes a block device mapping, which defines the EBS volumes and instance store volumes to attach to an instance at launch.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5710,7 +5722,7 @@ pub struct FleetBlockDeviceMappingRequest {
 }
 rboto::__structure!(
     FleetBlockDeviceMappingRequest "FleetBlockDeviceMappingRequest"[set into] {
-    device_name : String, virtual_name : String, ebs : FleetEbsBlockDeviceRequest,
+    device_name : String, virtual_name : String, ebs = FleetEbsBlockDeviceRequest,
     no_device : String } {}
 );
 /// Information about a Capacity Reservation in a Capacity Reservation Fleet.
@@ -5741,12 +5753,11 @@ pub struct FleetCapacityReservation {
     pub priority: Option<i32>,
 }
 rboto::__structure!(
-    FleetCapacityReservation "FleetCapacityReservation"[set from] {
-    capacity_reservation_id : String, availability_zone_id : String, instance_type :
-    InstanceType, instance_platform : CapacityReservationInstancePlatform,
-    availability_zone : String, total_instance_count = i32, fulfilled_capacity = f64,
-    ebs_optimized = bool, create_date : rboto::DateTime, weight = f64, priority = i32 }
-    {}
+    FleetCapacityReservation "FleetCapacityReservation"[from] { capacity_reservation_id :
+    String, availability_zone_id : String, instance_type : InstanceType,
+    instance_platform : CapacityReservationInstancePlatform, availability_zone : String,
+    total_instance_count = i32, fulfilled_capacity = f64, ebs_optimized = bool,
+    create_date : rboto::DateTime, weight = f64, priority = i32 } {}
 );
 /// Describes the target Capacity Reservations or Capacity Reservation Resource Groups for an EC2 Fleet that launches into reserved capacity. You can specify Capacity Reservation IDs or a Capacity Reservation Resource Group ARN, but not both.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5759,12 +5770,12 @@ pub struct FleetCapacityReservationTargetRequest {
 }
 rboto::__structure!(
     FleetCapacityReservationTargetRequest "FleetCapacityReservationTargetRequest"[set
-    into] { capacity_reservation_ids : Vec < String >,
-    capacity_reservation_resource_group_arns : Vec < String > } {}
+    into] { capacity_reservation_ids = Vec < String >,
+    capacity_reservation_resource_group_arns = Vec < String > } {}
 );
-rboto::__string_enum!(FleetCapacityReservationTenancy { Default = "default" });
+rboto::__string_enum!(FleetCapacityReservationTenancy { 0 Default = "default" });
 rboto::__string_enum!(
-    FleetCapacityReservationUsageStrategy { UseCapacityReservationsFirst =
+    FleetCapacityReservationUsageStrategy { 0 UseCapacityReservationsFirst =
     "use-capacity-reservations-first" }
 );
 /// Describes an EC2 Fleet.
@@ -5817,16 +5828,16 @@ pub struct FleetData {
     pub context: Option<String>,
 }
 rboto::__structure!(
-    FleetData "FleetData"[set from] { activity_status : FleetActivityStatus, create_time
-    : rboto::DateTime, fleet_id : String, fleet_state : FleetStateCode, client_token :
+    FleetData "FleetData"[from] { activity_status : FleetActivityStatus, create_time :
+    rboto::DateTime, fleet_id : String, fleet_state : FleetStateCode, client_token :
     String, excess_capacity_termination_policy : FleetExcessCapacityTerminationPolicy,
     fulfilled_capacity = f64, fulfilled_on_demand_capacity = f64, launch_template_configs
-    : Vec < FleetLaunchTemplateConfig >, target_capacity_specification :
+    = Vec < FleetLaunchTemplateConfig >, target_capacity_specification =
     TargetCapacitySpecification, terminate_instances_with_expiration = bool, type_ :
     FleetType, valid_from : rboto::DateTime, valid_until : rboto::DateTime,
-    replace_unhealthy_instances = bool, spot_options : SpotOptions, on_demand_options :
-    OnDemandOptions, reserved_capacity_options : ReservedCapacityOptions, tags : Vec <
-    Tag >, errors : Vec < DescribeFleetError >, instances : Vec < DescribeFleetsInstances
+    replace_unhealthy_instances = bool, spot_options = SpotOptions, on_demand_options =
+    OnDemandOptions, reserved_capacity_options = ReservedCapacityOptions, tags = Vec <
+    Tag >, errors = Vec < DescribeFleetError >, instances = Vec < DescribeFleetsInstances
     >, context : String } {}
 );
 /// Describes a block device for an EBS volume.
@@ -5856,15 +5867,15 @@ rboto::__structure!(
     snapshot_id : String, volume_size = i32, volume_type : VolumeType } {}
 );
 rboto::__string_enum!(
-    FleetEventType { InstanceChange = "instance-change", FleetChange = "fleet-change",
-    ServiceError = "service-error" }
+    FleetEventType { 0 InstanceChange = "instance-change", 1 FleetChange =
+    "fleet-change", 2 ServiceError = "service-error" }
 );
 rboto::__string_enum!(
-    FleetExcessCapacityTerminationPolicy { NoTermination = "no-termination", Termination
-    = "termination" }
+    FleetExcessCapacityTerminationPolicy { 0 NoTermination = "no-termination", 1
+    Termination = "termination" }
 );
 rboto::__string_enum!(
-    FleetHttpTokensState { Optional = "optional", Required = "required" }
+    FleetHttpTokensState { 0 Optional = "optional", 1 Required = "required" }
 );
 /// Describes an IAM instance profile. Supported only for fleets of type `instant`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5880,9 +5891,9 @@ rboto::__structure!(
     "FleetIamInstanceProfileSpecificationRequest"[set into] { arn : String, name : String
     } {}
 );
-rboto::__string_enum!(FleetInstanceMatchCriteria { Open = "open" });
+rboto::__string_enum!(FleetInstanceMatchCriteria { 0 Open = "open" });
 rboto::__string_enum!(
-    FleetInstanceMetadataEndpointState { Disabled = "disabled", Enabled = "enabled" }
+    FleetInstanceMetadataEndpointState { 0 Disabled = "disabled", 1 Enabled = "enabled" }
 );
 /// Describes the metadata options for the instances. Supported only for fleets of type `instant`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5910,8 +5921,8 @@ pub struct FleetLaunchTemplateConfig {
     pub overrides: Option<Vec<FleetLaunchTemplateOverrides>>,
 }
 rboto::__structure!(
-    FleetLaunchTemplateConfig "FleetLaunchTemplateConfig"[set from] {
-    launch_template_specification : FleetLaunchTemplateSpecification, overrides : Vec <
+    FleetLaunchTemplateConfig "FleetLaunchTemplateConfig"[from] {
+    launch_template_specification = FleetLaunchTemplateSpecification, overrides = Vec <
     FleetLaunchTemplateOverrides > } {}
 );
 /// Describes a launch template and overrides.
@@ -5925,7 +5936,7 @@ pub struct FleetLaunchTemplateConfigRequest {
 }
 rboto::__structure!(
     FleetLaunchTemplateConfigRequest "FleetLaunchTemplateConfigRequest"[set into] {
-    launch_template_specification : FleetLaunchTemplateSpecificationRequest, overrides :
+    launch_template_specification = FleetLaunchTemplateSpecificationRequest, overrides =
     Vec < FleetLaunchTemplateOverridesRequest > } {}
 );
 /// Describes overrides for a launch template.
@@ -5956,11 +5967,11 @@ pub struct FleetLaunchTemplateOverrides {
     pub availability_zone_id: Option<String>,
 }
 rboto::__structure!(
-    FleetLaunchTemplateOverrides "FleetLaunchTemplateOverrides"[set from] { instance_type
-    : InstanceType, max_price : String, subnet_id : String, availability_zone : String,
-    weighted_capacity = f64, priority = f64, placement : PlacementResponse,
-    instance_requirements : InstanceRequirements, image_id : String,
-    block_device_mappings : Vec < BlockDeviceMappingResponse >, availability_zone_id :
+    FleetLaunchTemplateOverrides "FleetLaunchTemplateOverrides"[from] { instance_type :
+    InstanceType, max_price : String, subnet_id : String, availability_zone : String,
+    weighted_capacity = f64, priority = f64, placement = PlacementResponse,
+    instance_requirements = InstanceRequirements, image_id : String,
+    block_device_mappings = Vec < BlockDeviceMappingResponse >, availability_zone_id :
     String } {}
 );
 /// Describes overrides for a launch template.
@@ -5999,11 +6010,11 @@ pub struct FleetLaunchTemplateOverridesRequest {
 rboto::__structure!(
     FleetLaunchTemplateOverridesRequest "FleetLaunchTemplateOverridesRequest"[set into] {
     instance_type : InstanceType, max_price : String, subnet_id : String,
-    availability_zone : String, weighted_capacity = f64, priority = f64, placement :
-    Placement, key_name : String, block_device_mappings : Vec <
-    FleetBlockDeviceMappingRequest >, iam_instance_profile :
-    FleetIamInstanceProfileSpecificationRequest, metadata_options :
-    FleetInstanceMetadataOptionsRequest, instance_requirements :
+    availability_zone : String, weighted_capacity = f64, priority = f64, placement =
+    Placement, key_name : String, block_device_mappings = Vec <
+    FleetBlockDeviceMappingRequest >, iam_instance_profile =
+    FleetIamInstanceProfileSpecificationRequest, metadata_options =
+    FleetInstanceMetadataOptionsRequest, instance_requirements =
     InstanceRequirementsRequest, image_id : String, availability_zone_id : String } {}
 );
 /// The Amazon EC2 launch template that can be used by a Spot Fleet to configure Amazon EC2 instances. You must specify either the ID or name of the launch template in the request, but not both.
@@ -6040,16 +6051,16 @@ rboto::__structure!(
     String, launch_template_specification_user_data : String[sensitive] } {}
 );
 rboto::__string_enum!(
-    FleetOnDemandAllocationStrategy { LowestPrice = "lowest-price", Prioritized =
+    FleetOnDemandAllocationStrategy { 0 LowestPrice = "lowest-price", 1 Prioritized =
     "prioritized" }
 );
 rboto::__string_enum!(
-    FleetReplacementStrategy { Launch = "launch", LaunchBeforeTerminate =
+    FleetReplacementStrategy { 0 Launch = "launch", 1 LaunchBeforeTerminate =
     "launch-before-terminate" }
 );
 rboto::__string_enum!(
-    FleetReservationType { OnDemandCapacityReservation =
-    "on-demand-capacity-reservation", CapacityBlock = "capacity-block",
+    FleetReservationType { 0 OnDemandCapacityReservation =
+    "on-demand-capacity-reservation", 1 CapacityBlock = "capacity-block", 2
     InterruptibleCapacityReservation = "interruptible-capacity-reservation" }
 );
 /// The strategy to use when Amazon EC2 emits a signal that your Spot Instance is at an elevated risk of being interrupted.
@@ -6062,8 +6073,8 @@ pub struct FleetSpotCapacityRebalance {
     pub termination_delay: Option<i32>,
 }
 rboto::__structure!(
-    FleetSpotCapacityRebalance "FleetSpotCapacityRebalance"[set from] {
-    replacement_strategy : FleetReplacementStrategy, termination_delay = i32 } {}
+    FleetSpotCapacityRebalance "FleetSpotCapacityRebalance"[from] { replacement_strategy
+    : FleetReplacementStrategy, termination_delay = i32 } {}
 );
 /// The Spot Instance replacement strategy to use when Amazon EC2 emits a rebalance notification signal that your Spot Instance is at an elevated risk of being interrupted. For more information, see [Capacity rebalancing](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-capacity-rebalance.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6086,8 +6097,8 @@ pub struct FleetSpotMaintenanceStrategies {
     pub capacity_rebalance: Option<FleetSpotCapacityRebalance>,
 }
 rboto::__structure!(
-    FleetSpotMaintenanceStrategies "FleetSpotMaintenanceStrategies"[set from] {
-    capacity_rebalance : FleetSpotCapacityRebalance } {}
+    FleetSpotMaintenanceStrategies "FleetSpotMaintenanceStrategies"[from] {
+    capacity_rebalance = FleetSpotCapacityRebalance } {}
 );
 /// The strategies for managing your Spot Instances that are at an elevated risk of being interrupted.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6098,19 +6109,19 @@ pub struct FleetSpotMaintenanceStrategiesRequest {
 }
 rboto::__structure!(
     FleetSpotMaintenanceStrategiesRequest "FleetSpotMaintenanceStrategiesRequest"[set
-    into] { capacity_rebalance : FleetSpotCapacityRebalanceRequest } {}
+    into] { capacity_rebalance = FleetSpotCapacityRebalanceRequest } {}
 );
 rboto::__string_enum!(
-    FleetStateCode { Submitted = "submitted", Active = "active", Deleted = "deleted",
-    Failed = "failed", DeletedRunning = "deleted_running", DeletedTerminating =
-    "deleted_terminating", Modifying = "modifying" }
+    FleetStateCode { 0 Submitted = "submitted", 1 Active = "active", 2 Deleted =
+    "deleted", 3 Failed = "failed", 4 DeletedRunning = "deleted_running", 5
+    DeletedTerminating = "deleted_terminating", 6 Modifying = "modifying" }
 );
 rboto::__string_enum!(
-    FleetType { Request = "request", Maintain = "maintain", Instant = "instant" }
+    FleetType { 0 Request = "request", 1 Maintain = "maintain", 2 Instant = "instant" }
 );
 rboto::__string_enum!(
     #[doc = " The mode of a policy association. Valid values:"]
-    FlexCostAllocationAssociationMode { Direct = "direct", Scope = "scope" }
+    FlexCostAllocationAssociationMode { 0 Direct = "direct", 1 Scope = "scope" }
 );
 /// Maps a CIDR range to a label for cost allocation reporting.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6137,13 +6148,13 @@ pub struct FlexCostAllocationCidrRangeSpecifications {
 rboto::__structure!(
     FlexCostAllocationCidrRangeSpecifications
     "FlexCostAllocationCidrRangeSpecifications"[set into from] { prefixes_type : String,
-    prefixes : Vec < FlexCostAllocationCidrMapping > } {}
+    prefixes = Vec < FlexCostAllocationCidrMapping > } {}
 );
 rboto::__string_enum!(
     #[doc =
     " A cost dimension used for allocation. Valid values are `data-transfer` and `data-processing`. `data-processing` is valid only in a `NatFcaPolicyDocument`."]
-    FlexCostAllocationCostDimension { DataTransfer = "data-transfer", DataProcessing =
-    "data-processing" }
+    FlexCostAllocationCostDimension { 0 DataTransfer = "data-transfer", 1 DataProcessing
+    = "data-processing" }
 );
 /// Specifies a scope of network resources for a scope-based policy association.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6156,19 +6167,20 @@ pub struct FlexCostAllocationNetworkResourceScope {
 }
 rboto::__structure!(
     FlexCostAllocationNetworkResourceScope "FlexCostAllocationNetworkResourceScope"[set
-    into] { resource_type : FlexCostAllocationNetworkResourceScopeType, resource_ids :
+    into] { resource_type : FlexCostAllocationNetworkResourceScopeType, resource_ids =
     Vec < String > } {}
 );
 rboto::__string_enum!(
     #[doc =
     " The type of scope used for a scope-based policy association. Valid values are `account`, `vpc`, and `subnet`."]
-    FlexCostAllocationNetworkResourceScopeType { Account = "account", Vpc = "vpc", Subnet
-    = "subnet" }
+    FlexCostAllocationNetworkResourceScopeType { 0 Account = "account", 1 Vpc = "vpc", 2
+    Subnet = "subnet" }
 );
 rboto::__string_enum!(
     #[doc =
     " The type of network resource that a flex cost allocation policy applies to. Valid values are `natgw` (NAT gateway), `pcx` (Amazon VPC peering connection), and `ec2` (EC2 instance)."]
-    FlexCostAllocationNetworkResourceType { Natgw = "natgw", Pcx = "pcx", Ec2 = "ec2" }
+    FlexCostAllocationNetworkResourceType { 0 Natgw = "natgw", 1 Pcx = "pcx", 2 Ec2 =
+    "ec2" }
 );
 /// Describes a policy, association, or network resource that a Networking Flexible Cost Allocation operation failed to process.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6182,7 +6194,7 @@ pub struct FlexCostAllocationOperationFailure {
     pub failure_reason: Option<String>,
 }
 rboto::__structure!(
-    FlexCostAllocationOperationFailure "FlexCostAllocationOperationFailure"[set from] {
+    FlexCostAllocationOperationFailure "FlexCostAllocationOperationFailure"[from] {
     resource_id : String, failure_code : String, failure_reason : String } {}
 );
 /// Describes an association between a flex cost allocation policy and a network resource.
@@ -6208,11 +6220,10 @@ pub struct FlexCostAllocationPolicyAssociationDescription {
 }
 rboto::__structure!(
     FlexCostAllocationPolicyAssociationDescription
-    "FlexCostAllocationPolicyAssociationDescription"[set from] {
-    fca_policy_association_id : String, fca_policy_id : String, network_resource_id :
-    String, owner_account : String, associated_at : rboto::DateTime,
-    expected_effective_at : rboto::DateTime, association_mode :
-    FlexCostAllocationAssociationMode, managed_by : ManagedBy } {}
+    "FlexCostAllocationPolicyAssociationDescription"[from] { fca_policy_association_id :
+    String, fca_policy_id : String, network_resource_id : String, owner_account : String,
+    associated_at : rboto::DateTime, expected_effective_at : rboto::DateTime,
+    association_mode : FlexCostAllocationAssociationMode, managed_by : ManagedBy } {}
 );
 /// Describes a flex cost allocation policy.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6250,15 +6261,15 @@ pub struct FlexCostAllocationPolicyDescription {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    FlexCostAllocationPolicyDescription "FlexCostAllocationPolicyDescription"[set from] {
+    FlexCostAllocationPolicyDescription "FlexCostAllocationPolicyDescription"[from] {
     fca_policy_id : String, fca_policy_arn : String, network_resource_type :
-    FlexCostAllocationNetworkResourceType, nat_fca_policy_document :
-    NatFlexCostAllocationPolicyDocument, instance_fca_policy_document :
-    InstanceFlexCostAllocationPolicyDocument, pcx_fca_policy_document :
+    FlexCostAllocationNetworkResourceType, nat_fca_policy_document =
+    NatFlexCostAllocationPolicyDocument, instance_fca_policy_document =
+    InstanceFlexCostAllocationPolicyDocument, pcx_fca_policy_document =
     PcxFlexCostAllocationPolicyDocument, show_back_enabled = bool, owner_account :
     String, description : String, latest_version = i32, version_expected_effective_at :
     rboto::DateTime, policy_created_at : rboto::DateTime, updated_at : rboto::DateTime,
-    managed_by : ManagedBy, tags : Vec < Tag > } {}
+    managed_by : ManagedBy, tags = Vec < Tag > } {}
 );
 /// Describes a version of a flex cost allocation policy.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6286,22 +6297,23 @@ pub struct FlexCostAllocationPolicyVersion {
     pub created_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    FlexCostAllocationPolicyVersion "FlexCostAllocationPolicyVersion"[set from] {
+    FlexCostAllocationPolicyVersion "FlexCostAllocationPolicyVersion"[from] {
     fca_policy_id : String, version = i32, network_resource_type :
-    FlexCostAllocationNetworkResourceType, nat_fca_policy_document :
-    NatFlexCostAllocationPolicyDocument, instance_fca_policy_document :
-    InstanceFlexCostAllocationPolicyDocument, pcx_fca_policy_document :
+    FlexCostAllocationNetworkResourceType, nat_fca_policy_document =
+    NatFlexCostAllocationPolicyDocument, instance_fca_policy_document =
+    InstanceFlexCostAllocationPolicyDocument, pcx_fca_policy_document =
     PcxFlexCostAllocationPolicyDocument, show_back_enabled = bool, description : String,
     expected_effective_at : rboto::DateTime, created_at : rboto::DateTime } {}
 );
 rboto::__string_enum!(
     #[doc =
     " The resource granularity level at which networking costs are allocated. Valid values are `eni`, `ec2`, `subnet`, `vpc`, `account`, `peering-id`, and `cidr`."]
-    FlexCostAllocationReportingGranularity { Eni = "eni", Ec2 = "ec2", Subnet = "subnet",
-    Vpc = "vpc", Account = "account", PeeringId = "peering-id", Cidr = "cidr" }
+    FlexCostAllocationReportingGranularity { 0 Eni = "eni", 1 Ec2 = "ec2", 2 Subnet =
+    "subnet", 3 Vpc = "vpc", 4 Account = "account", 5 PeeringId = "peering-id", 6 Cidr =
+    "cidr" }
 );
 rboto::__string_enum!(
-    FlexibleEnaQueuesSupport { Unsupported = "unsupported", Supported = "supported" }
+    FlexibleEnaQueuesSupport { 0 Unsupported = "unsupported", 1 Supported = "supported" }
 );
 /// Describes a flow log.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6343,21 +6355,21 @@ pub struct FlowLog {
     pub tag_field_specifications: Option<Vec<TagFieldSpecificationResponse>>,
 }
 rboto::__structure!(
-    FlowLog "FlowLog"[set from] { creation_time : rboto::DateTime,
-    deliver_logs_error_message : String, deliver_logs_permission_arn : String,
-    deliver_cross_account_role : String, deliver_logs_status : String, flow_log_id :
-    String, flow_log_status : String, log_group_name : String, resource_id : String,
-    traffic_type : TrafficType, log_destination_type : LogDestinationType,
-    log_destination : String, log_format : String, tags : Vec < Tag >,
-    max_aggregation_interval = i32, destination_options : DestinationOptionsResponse,
-    tag_field_specifications : Vec < TagFieldSpecificationResponse > } {}
+    FlowLog "FlowLog"[from] { creation_time : rboto::DateTime, deliver_logs_error_message
+    : String, deliver_logs_permission_arn : String, deliver_cross_account_role : String,
+    deliver_logs_status : String, flow_log_id : String, flow_log_status : String,
+    log_group_name : String, resource_id : String, traffic_type : TrafficType,
+    log_destination_type : LogDestinationType, log_destination : String, log_format :
+    String, tags = Vec < Tag >, max_aggregation_interval = i32, destination_options =
+    DestinationOptionsResponse, tag_field_specifications = Vec <
+    TagFieldSpecificationResponse > } {}
 );
 rboto::__string_enum!(
-    FlowLogsResourceType { Vpc = "VPC", Subnet = "Subnet", NetworkInterface =
-    "NetworkInterface", TransitGateway = "TransitGateway", TransitGatewayAttachment =
-    "TransitGatewayAttachment", RegionalNatGateway = "RegionalNatGateway", CoreNetwork =
-    "CoreNetwork", CoreNetworkEdge = "CoreNetworkEdge", CoreNetworkAttachment =
-    "CoreNetworkAttachment" }
+    FlowLogsResourceType { 0 Vpc = "VPC", 1 Subnet = "Subnet", 2 NetworkInterface =
+    "NetworkInterface", 3 TransitGateway = "TransitGateway", 4 TransitGatewayAttachment =
+    "TransitGatewayAttachment", 5 RegionalNatGateway = "RegionalNatGateway", 6
+    CoreNetwork = "CoreNetwork", 7 CoreNetworkEdge = "CoreNetworkEdge", 8
+    CoreNetworkAttachment = "CoreNetworkAttachment" }
 );
 /// Describes the FPGA accelerator for the instance type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6373,8 +6385,8 @@ pub struct FpgaDeviceInfo {
     pub memory_info: Option<FpgaDeviceMemoryInfo>,
 }
 rboto::__structure!(
-    FpgaDeviceInfo "FpgaDeviceInfo"[set from] { name : String, manufacturer : String,
-    count = i32, memory_info : FpgaDeviceMemoryInfo } {}
+    FpgaDeviceInfo "FpgaDeviceInfo"[from] { name : String, manufacturer : String, count =
+    i32, memory_info = FpgaDeviceMemoryInfo } {}
 );
 /// Describes the memory for the FPGA accelerator for the instance type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6384,7 +6396,7 @@ pub struct FpgaDeviceMemoryInfo {
     pub size_in_mi_b: Option<i32>,
 }
 rboto::__structure!(
-    FpgaDeviceMemoryInfo "FpgaDeviceMemoryInfo"[set from] { size_in_mi_b = i32 } {}
+    FpgaDeviceMemoryInfo "FpgaDeviceMemoryInfo"[from] { size_in_mi_b = i32 } {}
 );
 /// Describes an Amazon FPGA image (AFI).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6424,11 +6436,11 @@ pub struct FpgaImage {
     pub instance_types: Option<Vec<String>>,
 }
 rboto::__structure!(
-    FpgaImage "FpgaImage"[set from] { fpga_image_id : String, fpga_image_global_id :
-    String, name : String, description : String, shell_version : String, pci_id : PciId,
-    state : FpgaImageState, create_time : rboto::DateTime, update_time : rboto::DateTime,
-    owner_id : String, owner_alias : String, product_codes : Vec < ProductCode >, tags :
-    Vec < Tag >, public = bool, data_retention_support = bool, instance_types : Vec <
+    FpgaImage "FpgaImage"[from] { fpga_image_id : String, fpga_image_global_id : String,
+    name : String, description : String, shell_version : String, pci_id = PciId, state =
+    FpgaImageState, create_time : rboto::DateTime, update_time : rboto::DateTime,
+    owner_id : String, owner_alias : String, product_codes = Vec < ProductCode >, tags =
+    Vec < Tag >, public = bool, data_retention_support = bool, instance_types = Vec <
     String > } {}
 );
 /// Describes an Amazon FPGA image (AFI) attribute.
@@ -6447,13 +6459,13 @@ pub struct FpgaImageAttribute {
     pub product_codes: Option<Vec<ProductCode>>,
 }
 rboto::__structure!(
-    FpgaImageAttribute "FpgaImageAttribute"[set from] { fpga_image_id : String, name :
-    String, description : String, load_permissions : Vec < LoadPermission >,
-    product_codes : Vec < ProductCode > } {}
+    FpgaImageAttribute "FpgaImageAttribute"[from] { fpga_image_id : String, name :
+    String, description : String, load_permissions = Vec < LoadPermission >,
+    product_codes = Vec < ProductCode > } {}
 );
 rboto::__string_enum!(
-    FpgaImageAttributeName { Description = "description", Name = "name", LoadPermission =
-    "loadPermission", ProductCodes = "productCodes" }
+    FpgaImageAttributeName { 0 Description = "description", 1 Name = "name", 2
+    LoadPermission = "loadPermission", 3 ProductCodes = "productCodes" }
 );
 /// Describes the state of the bitstream generation process for an Amazon FPGA image (AFI).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6465,12 +6477,12 @@ pub struct FpgaImageState {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    FpgaImageState "FpgaImageState"[set from] { code : FpgaImageStateCode, message :
-    String } {}
+    FpgaImageState "FpgaImageState"[from] { code : FpgaImageStateCode, message : String }
+    {}
 );
 rboto::__string_enum!(
-    FpgaImageStateCode { Pending = "pending", Failed = "failed", Available = "available",
-    Unavailable = "unavailable" }
+    FpgaImageStateCode { 0 Pending = "pending", 1 Failed = "failed", 2 Available =
+    "available", 3 Unavailable = "unavailable" }
 );
 /// Describes the FPGAs for the instance type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6482,14 +6494,15 @@ pub struct FpgaInfo {
     pub total_fpga_memory_in_mi_b: Option<i32>,
 }
 rboto::__structure!(
-    FpgaInfo "FpgaInfo"[set from] { fpgas : Vec < FpgaDeviceInfo >,
-    total_fpga_memory_in_mi_b = i32 } {}
+    FpgaInfo "FpgaInfo"[from] { fpgas = Vec < FpgaDeviceInfo >, total_fpga_memory_in_mi_b
+    = i32 } {}
 );
 rboto::__string_enum!(
-    GatewayAssociationState { Associated = "associated", NotAssociated =
-    "not-associated", Associating = "associating", Disassociating = "disassociating" }
+    GatewayAssociationState { 0 Associated = "associated", 1 NotAssociated =
+    "not-associated", 2 Associating = "associating", 3 Disassociating = "disassociating"
+    }
 );
-rboto::__string_enum!(GatewayType { Ipsec1 = "ipsec.1" });
+rboto::__string_enum!(GatewayType { 0 Ipsec1 = "ipsec.1" });
 /// Describes the GPU accelerators for the instance type.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -6510,9 +6523,9 @@ pub struct GpuDeviceInfo {
     pub memory_info: Option<GpuDeviceMemoryInfo>,
 }
 rboto::__structure!(
-    GpuDeviceInfo "GpuDeviceInfo"[set from] { name : String, manufacturer : String, count
-    = i32, logical_gpu_count = i32, gpu_partition_size = f64, workloads : Vec < String >,
-    memory_info : GpuDeviceMemoryInfo } {}
+    GpuDeviceInfo "GpuDeviceInfo"[from] { name : String, manufacturer : String, count =
+    i32, logical_gpu_count = i32, gpu_partition_size = f64, workloads = Vec < String >,
+    memory_info = GpuDeviceMemoryInfo } {}
 );
 /// Describes the memory available to the GPU accelerator.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6522,7 +6535,7 @@ pub struct GpuDeviceMemoryInfo {
     pub size_in_mi_b: Option<i32>,
 }
 rboto::__structure!(
-    GpuDeviceMemoryInfo "GpuDeviceMemoryInfo"[set from] { size_in_mi_b = i32 } {}
+    GpuDeviceMemoryInfo "GpuDeviceMemoryInfo"[from] { size_in_mi_b = i32 } {}
 );
 /// Describes the GPU accelerators for the instance type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6534,20 +6547,21 @@ pub struct GpuInfo {
     pub total_gpu_memory_in_mi_b: Option<i32>,
 }
 rboto::__structure!(
-    GpuInfo "GpuInfo"[set from] { gpus : Vec < GpuDeviceInfo >, total_gpu_memory_in_mi_b
-    = i32 } {}
+    GpuInfo "GpuInfo"[from] { gpus = Vec < GpuDeviceInfo >, total_gpu_memory_in_mi_b =
+    i32 } {}
 );
 rboto::__string_enum!(
-    GroupBy { ResourceRegion = "resource-region", AvailabilityZoneId =
-    "availability-zone-id", AccountId = "account-id", AccountName = "account-name",
-    InstanceFamily = "instance-family", InstanceType = "instance-type", InstancePlatform
-    = "instance-platform", ReservationArn = "reservation-arn", ReservationId =
-    "reservation-id", ReservationType = "reservation-type", ReservationCreateTimestamp =
-    "reservation-create-timestamp", ReservationStartTimestamp =
-    "reservation-start-timestamp", ReservationEndTimestamp = "reservation-end-timestamp",
-    ReservationEndDateType = "reservation-end-date-type", Tenancy = "tenancy",
-    ReservationState = "reservation-state", ReservationInstanceMatchCriteria =
-    "reservation-instance-match-criteria", ReservationUnusedFinancialOwner =
+    GroupBy { 0 ResourceRegion = "resource-region", 1 AvailabilityZoneId =
+    "availability-zone-id", 2 AccountId = "account-id", 3 AccountName = "account-name", 4
+    InstanceFamily = "instance-family", 5 InstanceType = "instance-type", 6
+    InstancePlatform = "instance-platform", 7 ReservationArn = "reservation-arn", 8
+    ReservationId = "reservation-id", 9 ReservationType = "reservation-type", 10
+    ReservationCreateTimestamp = "reservation-create-timestamp", 11
+    ReservationStartTimestamp = "reservation-start-timestamp", 12 ReservationEndTimestamp
+    = "reservation-end-timestamp", 13 ReservationEndDateType =
+    "reservation-end-date-type", 14 Tenancy = "tenancy", 15 ReservationState =
+    "reservation-state", 16 ReservationInstanceMatchCriteria =
+    "reservation-instance-match-criteria", 17 ReservationUnusedFinancialOwner =
     "reservation-unused-financial-owner" }
 );
 /// Describes a security group.
@@ -6564,8 +6578,8 @@ rboto::__structure!(
     String } {}
 );
 rboto::__string_enum!(
-    HaStatus { Processing = "processing", Active = "active", Standby = "standby", Invalid
-    = "invalid" }
+    HaStatus { 0 Processing = "processing", 1 Active = "active", 2 Standby = "standby", 3
+    Invalid = "invalid" }
 );
 /// Describes a destination for a health check path in a request. Destinations can be in a different Availability Zone than the source (cross-AZ) or in a Local Zone (AZ to Local Zone), enabling remote health validation of your application.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6591,7 +6605,7 @@ pub struct HealthCheckPathDestinationResponseObject {
 }
 rboto::__structure!(
     HealthCheckPathDestinationResponseObject
-    "HealthCheckPathDestinationResponseObject"[set from] { subnet_id : String,
+    "HealthCheckPathDestinationResponseObject"[from] { subnet_id : String,
     security_group_id : String } {}
 );
 /// Describes a health check path for an application status check request.
@@ -6604,8 +6618,8 @@ pub struct HealthCheckPathRequestObject {
     pub destinations: Option<Vec<HealthCheckPathDestinationRequestObject>>,
 }
 rboto::__structure!(
-    HealthCheckPathRequestObject "HealthCheckPathRequestObject"[set into] { source :
-    HealthCheckPathSourceRequestObject, destinations : Vec <
+    HealthCheckPathRequestObject "HealthCheckPathRequestObject"[set into] { source =
+    HealthCheckPathSourceRequestObject, destinations = Vec <
     HealthCheckPathDestinationRequestObject > } {}
 );
 /// Describes a health check path for an application status check.
@@ -6618,8 +6632,8 @@ pub struct HealthCheckPathResponseObject {
     pub destinations: Option<Vec<HealthCheckPathDestinationResponseObject>>,
 }
 rboto::__structure!(
-    HealthCheckPathResponseObject "HealthCheckPathResponseObject"[set from] { source :
-    HealthCheckPathSourceResponseObject, destinations : Vec <
+    HealthCheckPathResponseObject "HealthCheckPathResponseObject"[from] { source =
+    HealthCheckPathSourceResponseObject, destinations = Vec <
     HealthCheckPathDestinationResponseObject > } {}
 );
 /// Describes the source for a health check path in a request. The source defines the subnet and security group where a health check elastic network interface (ENI) is created to originate health check traffic.
@@ -6645,7 +6659,7 @@ pub struct HealthCheckPathSourceResponseObject {
     pub security_group_id: Option<String>,
 }
 rboto::__structure!(
-    HealthCheckPathSourceResponseObject "HealthCheckPathSourceResponseObject"[set from] {
+    HealthCheckPathSourceResponseObject "HealthCheckPathSourceResponseObject"[from] {
     subnet_id : String, security_group_id : String } {}
 );
 /// Indicates whether your instance is configured for hibernation. This parameter is valid only if the instance meets the [hibernation prerequisites](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html). For more information, see [Hibernate your Amazon EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html) in the *Amazon EC2 User Guide*.
@@ -6656,7 +6670,7 @@ pub struct HibernationOptions {
     pub configured: Option<bool>,
 }
 rboto::__structure!(
-    HibernationOptions "HibernationOptions"[set from] { configured = bool } {}
+    HibernationOptions "HibernationOptions"[from] { configured = bool } {}
 );
 /// Indicates whether your instance is configured for hibernation. This parameter is valid only if the instance meets the [hibernation prerequisites](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html). For more information, see [Hibernate your Amazon EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6681,7 +6695,7 @@ pub struct HistoryRecord {
     pub timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    HistoryRecord "HistoryRecord"[set from] { event_information : EventInformation,
+    HistoryRecord "HistoryRecord"[from] { event_information = EventInformation,
     event_type : EventType, timestamp : rboto::DateTime } {}
 );
 /// Describes an event in the history of an EC2 Fleet.
@@ -6696,8 +6710,8 @@ pub struct HistoryRecordEntry {
     pub timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    HistoryRecordEntry "HistoryRecordEntry"[set from] { event_information :
-    EventInformation, event_type : FleetEventType, timestamp : rboto::DateTime } {}
+    HistoryRecordEntry "HistoryRecordEntry"[from] { event_information = EventInformation,
+    event_type : FleetEventType, timestamp : rboto::DateTime } {}
 );
 /// Describes the properties of the Dedicated Host.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6747,15 +6761,15 @@ pub struct Host {
     pub cpu_options: Option<HostCpuOptions>,
 }
 rboto::__structure!(
-    Host "Host"[set from] { auto_placement : AutoPlacement, availability_zone : String,
-    available_capacity : AvailableCapacity, client_token : String, host_id : String,
-    host_properties : HostProperties, host_reservation_id : String, instances : Vec <
+    Host "Host"[from] { auto_placement : AutoPlacement, availability_zone : String,
+    available_capacity = AvailableCapacity, client_token : String, host_id : String,
+    host_properties = HostProperties, host_reservation_id : String, instances = Vec <
     HostInstance >, state : AllocationState, allocation_time : rboto::DateTime,
-    release_time : rboto::DateTime, tags : Vec < Tag >, host_recovery : HostRecovery,
+    release_time : rboto::DateTime, tags = Vec < Tag >, host_recovery : HostRecovery,
     allows_multiple_instance_types : AllowsMultipleInstanceTypes, owner_id : String,
     availability_zone_id : String, member_of_service_linked_resource_group = bool,
     outpost_arn : String, host_maintenance : HostMaintenance, asset_id : String,
-    cpu_options : HostCpuOptions } {}
+    cpu_options = HostCpuOptions } {}
 );
 /// Contains the CPU options for a Dedicated Host, including AMD Secure Encrypted Virtualization-Secure Nested Paging (AMD SEV-SNP) settings.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6765,7 +6779,7 @@ pub struct HostCpuOptions {
     pub amd_sev_snp: Option<AmdSevSnp>,
 }
 rboto::__structure!(
-    HostCpuOptions "HostCpuOptions"[set from] { amd_sev_snp : AmdSevSnp } {}
+    HostCpuOptions "HostCpuOptions"[from] { amd_sev_snp : AmdSevSnp } {}
 );
 /// Contains the CPU configuration options for a Dedicated Host allocation request. Options include AMD Secure Encrypted Virtualization-Secure Nested Paging (AMD SEV-SNP) settings.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6790,10 +6804,10 @@ pub struct HostInstance {
     pub owner_id: Option<String>,
 }
 rboto::__structure!(
-    HostInstance "HostInstance"[set from] { instance_id : String, instance_type : String,
+    HostInstance "HostInstance"[from] { instance_id : String, instance_type : String,
     owner_id : String } {}
 );
-rboto::__string_enum!(HostMaintenance { On = "on", Off = "off" });
+rboto::__string_enum!(HostMaintenance { 0 On = "on", 1 Off = "off" });
 /// Details about the Dedicated Host Reservation offering.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -6814,8 +6828,8 @@ pub struct HostOffering {
     pub upfront_price: Option<String>,
 }
 rboto::__structure!(
-    HostOffering "HostOffering"[set from] { currency_code : CurrencyCodeValues, duration
-    = i32, hourly_price : String, instance_family : String, offering_id : String,
+    HostOffering "HostOffering"[from] { currency_code : CurrencyCodeValues, duration =
+    i32, hourly_price : String, instance_family : String, offering_id : String,
     payment_option : PaymentOption, upfront_price : String } {}
 );
 /// Describes the properties of a Dedicated Host.
@@ -6834,10 +6848,10 @@ pub struct HostProperties {
     pub total_v_cpus: Option<i32>,
 }
 rboto::__structure!(
-    HostProperties "HostProperties"[set from] { cores = i32, instance_type : String,
+    HostProperties "HostProperties"[from] { cores = i32, instance_type : String,
     instance_family : String, sockets = i32, total_v_cpus = i32 } {}
 );
-rboto::__string_enum!(HostRecovery { On = "on", Off = "off" });
+rboto::__string_enum!(HostRecovery { 0 On = "on", 1 Off = "off" });
 /// Details about the Dedicated Host Reservation and associated Dedicated Hosts.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -6872,23 +6886,25 @@ pub struct HostReservation {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    HostReservation "HostReservation"[set from] { count = i32, currency_code :
-    CurrencyCodeValues, duration = i32, end : rboto::DateTime, host_id_set : Vec < String
+    HostReservation "HostReservation"[from] { count = i32, currency_code :
+    CurrencyCodeValues, duration = i32, end : rboto::DateTime, host_id_set = Vec < String
     >, host_reservation_id : String, hourly_price : String, instance_family : String,
     offering_id : String, payment_option : PaymentOption, start : rboto::DateTime, state
-    : ReservationState, upfront_price : String, tags : Vec < Tag > } {}
+    : ReservationState, upfront_price : String, tags = Vec < Tag > } {}
 );
 rboto::__string_enum!(
-    HostTenancy { Default = "default", Dedicated = "dedicated", Host = "host" }
+    HostTenancy { 0 Default = "default", 1 Dedicated = "dedicated", 2 Host = "host" }
 );
 rboto::__string_enum!(
-    HostnameType { IpName = "ip-name", ResourceName = "resource-name" }
+    HostnameType { 0 IpName = "ip-name", 1 ResourceName = "resource-name" }
 );
 rboto::__string_enum!(
-    HttpTokensEnforcedState { Disabled = "disabled", Enabled = "enabled" }
+    HttpTokensEnforcedState { 0 Disabled = "disabled", 1 Enabled = "enabled" }
 );
-rboto::__string_enum!(HttpTokensState { Optional = "optional", Required = "required" });
-rboto::__string_enum!(HypervisorType { Ovm = "ovm", Xen = "xen" });
+rboto::__string_enum!(
+    HttpTokensState { 0 Optional = "optional", 1 Required = "required" }
+);
+rboto::__string_enum!(HypervisorType { 0 Ovm = "ovm", 1 Xen = "xen" });
 /// The internet key exchange (IKE) version permitted for the VPN tunnel.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -6897,7 +6913,7 @@ pub struct IkeVersionsListValue {
     pub value: Option<String>,
 }
 rboto::__structure!(
-    IkeVersionsListValue "IKEVersionsListValue"[set from] { value : String } {}
+    IkeVersionsListValue "IKEVersionsListValue"[from] { value : String } {}
 );
 /// The IKE version that is permitted for the VPN tunnel.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6920,7 +6936,7 @@ pub struct IamInstanceProfile {
     pub id: Option<String>,
 }
 rboto::__structure!(
-    IamInstanceProfile "IamInstanceProfile"[set from] { arn : String, id : String } {}
+    IamInstanceProfile "IamInstanceProfile"[from] { arn : String, id : String } {}
 );
 /// Describes an association between an IAM instance profile and an instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6938,14 +6954,14 @@ pub struct IamInstanceProfileAssociation {
     pub timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    IamInstanceProfileAssociation "IamInstanceProfileAssociation"[set from] {
-    association_id : String, instance_id : String, iam_instance_profile :
-    IamInstanceProfile, state : IamInstanceProfileAssociationState, timestamp :
-    rboto::DateTime } {}
+    IamInstanceProfileAssociation "IamInstanceProfileAssociation"[from] { association_id
+    : String, instance_id : String, iam_instance_profile = IamInstanceProfile, state :
+    IamInstanceProfileAssociationState, timestamp : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    IamInstanceProfileAssociationState { Associating = "associating", Associated =
-    "associated", Disassociating = "disassociating", Disassociated = "disassociated" }
+    IamInstanceProfileAssociationState { 0 Associating = "associating", 1 Associated =
+    "associated", 2 Disassociating = "disassociating", 3 Disassociated = "disassociated"
+    }
 );
 /// Describes an IAM instance profile.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6984,10 +7000,10 @@ pub struct IdFormat {
     pub use_long_ids: Option<bool>,
 }
 rboto::__structure!(
-    IdFormat "IdFormat"[set from] { deadline : rboto::DateTime, resource : String,
+    IdFormat "IdFormat"[from] { deadline : rboto::DateTime, resource : String,
     use_long_ids = bool } {}
 );
-rboto::__string_enum!(Igmpv2SupportValue { Enable = "enable", Disable = "disable" });
+rboto::__string_enum!(Igmpv2SupportValue { 0 Enable = "enable", 1 Disable = "disable" });
 /// Describes an image.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -7076,19 +7092,19 @@ pub struct Image {
     pub platform: Option<PlatformValues>,
 }
 rboto::__structure!(
-    Image "Image"[set from] { platform_details : String, usage_operation : String,
-    block_device_mappings : Vec < BlockDeviceMapping >, description : String, ena_support
+    Image "Image"[from] { platform_details : String, usage_operation : String,
+    block_device_mappings = Vec < BlockDeviceMapping >, description : String, ena_support
     = bool, hypervisor : HypervisorType, image_owner_alias : String, name : String,
     root_device_name : String, root_device_type : DeviceType, sriov_net_support : String,
-    state_reason : StateReason, tags : Vec < Tag >, virtualization_type :
+    state_reason = StateReason, tags = Vec < Tag >, virtualization_type :
     VirtualizationType, boot_mode : BootModeValues, tpm_support : TpmSupportValues,
     deprecation_time : String, imds_support : ImdsSupportValues, source_instance_id :
     String, deregistration_protection : String, last_launched_time : String,
     image_allowed = bool, source_image_id : String, source_image_region : String,
-    free_tier_eligible = bool, public_ssm_parameter_name : String, image_watermarks : Vec
-    < ImageWatermark >, scan_results : ScanResults, instance_type_specification :
+    free_tier_eligible = bool, public_ssm_parameter_name : String, image_watermarks = Vec
+    < ImageWatermark >, scan_results = ScanResults, instance_type_specification =
     InstanceTypeSpecification, image_id : String, image_location : String, state :
-    ImageState, owner_id : String, creation_date : String, public = bool, product_codes :
+    ImageState, owner_id : String, creation_date : String, public = bool, product_codes =
     Vec < ProductCode >, architecture : ArchitectureValues, image_type : ImageTypeValues,
     kernel_id : String, ramdisk_id : String, platform : PlatformValues } {}
 );
@@ -7108,21 +7124,21 @@ pub struct ImageAncestryEntry {
     pub source_image_region: Option<String>,
 }
 rboto::__structure!(
-    ImageAncestryEntry "ImageAncestryEntry"[set from] { creation_date : rboto::DateTime,
+    ImageAncestryEntry "ImageAncestryEntry"[from] { creation_date : rboto::DateTime,
     image_id : String, image_owner_alias : String, source_image_id : String,
     source_image_region : String } {}
 );
 rboto::__string_enum!(
-    ImageAttributeName { Description = "description", Kernel = "kernel", Ramdisk =
-    "ramdisk", LaunchPermission = "launchPermission", ProductCodes = "productCodes",
-    BlockDeviceMapping = "blockDeviceMapping", SriovNetSupport = "sriovNetSupport",
-    BootMode = "bootMode", TpmSupport = "tpmSupport", UefiData = "uefiData",
-    LastLaunchedTime = "lastLaunchedTime", ImdsSupport = "imdsSupport",
+    ImageAttributeName { 0 Description = "description", 1 Kernel = "kernel", 2 Ramdisk =
+    "ramdisk", 3 LaunchPermission = "launchPermission", 4 ProductCodes = "productCodes",
+    5 BlockDeviceMapping = "blockDeviceMapping", 6 SriovNetSupport = "sriovNetSupport", 7
+    BootMode = "bootMode", 8 TpmSupport = "tpmSupport", 9 UefiData = "uefiData", 10
+    LastLaunchedTime = "lastLaunchedTime", 11 ImdsSupport = "imdsSupport", 12
     DeregistrationProtection = "deregistrationProtection" }
 );
-rboto::__string_enum!(ImageBlockPublicAccessDisabledState { Unblocked = "unblocked" });
+rboto::__string_enum!(ImageBlockPublicAccessDisabledState { 0 Unblocked = "unblocked" });
 rboto::__string_enum!(
-    ImageBlockPublicAccessEnabledState { BlockNewSharing = "block-new-sharing" }
+    ImageBlockPublicAccessEnabledState { 0 BlockNewSharing = "block-new-sharing" }
 );
 /// The criteria that are evaluated to determine which AMIs are discoverable and usable in your account for the specified Amazon Web Services Region.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7144,11 +7160,11 @@ pub struct ImageCriterion {
     pub scan_result_condition: Option<ScanResultCondition>,
 }
 rboto::__structure!(
-    ImageCriterion "ImageCriterion"[set from] { image_providers : Vec < String >,
-    marketplace_product_codes : Vec < String >, image_names : Vec < String >,
-    deprecation_time_condition : DeprecationTimeCondition, creation_date_condition :
-    CreationDateCondition, image_watermarks : Vec < ImageWatermarkFilterResponse >,
-    scan_result_condition : ScanResultCondition } {}
+    ImageCriterion "ImageCriterion"[from] { image_providers = Vec < String >,
+    marketplace_product_codes = Vec < String >, image_names = Vec < String >,
+    deprecation_time_condition = DeprecationTimeCondition, creation_date_condition =
+    CreationDateCondition, image_watermarks = Vec < ImageWatermarkFilterResponse >,
+    scan_result_condition = ScanResultCondition } {}
 );
 /// The criteria that are evaluated to determine which AMIs are discoverable and usable in your account for the specified Amazon Web Services Region.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7170,11 +7186,11 @@ pub struct ImageCriterionRequest {
     pub scan_result_condition: Option<ScanResultConditionRequest>,
 }
 rboto::__structure!(
-    ImageCriterionRequest "ImageCriterionRequest"[set into] { image_providers : Vec <
-    String >, marketplace_product_codes : Vec < String >, image_names : Vec < String >,
-    deprecation_time_condition : DeprecationTimeConditionRequest, creation_date_condition
-    : CreationDateConditionRequest, image_watermarks : Vec < ImageWatermarkFilterRequest
-    >, scan_result_condition : ScanResultConditionRequest } {}
+    ImageCriterionRequest "ImageCriterionRequest"[set into] { image_providers = Vec <
+    String >, marketplace_product_codes = Vec < String >, image_names = Vec < String >,
+    deprecation_time_condition = DeprecationTimeConditionRequest, creation_date_condition
+    = CreationDateConditionRequest, image_watermarks = Vec < ImageWatermarkFilterRequest
+    >, scan_result_condition = ScanResultConditionRequest } {}
 );
 /// Describes the disk container object for an import image task.
 #[derive(Clone, Default, PartialEq)]
@@ -7196,7 +7212,7 @@ pub struct ImageDiskContainer {
 rboto::__structure!(
     ImageDiskContainer "ImageDiskContainer"[set debug into] { description : String,
     device_name : String, format : String, snapshot_id : String, url : String[sensitive],
-    user_bucket : UserBucket } {}
+    user_bucket = UserBucket } {}
 );
 /// Describes an Amazon Inspector vulnerability finding for an AMI.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7220,9 +7236,9 @@ pub struct ImageFinding {
     pub snapshot_id: Option<String>,
 }
 rboto::__structure!(
-    ImageFinding "ImageFinding"[set from] { fix_available = bool, score = f64,
+    ImageFinding "ImageFinding"[from] { fix_available = bool, score = f64,
     first_observed_at : rboto::DateTime, updated_at : rboto::DateTime, title : String,
-    paths : Vec < String >, severity_label : SeverityLabel, snapshot_id : String } {}
+    paths = Vec < String >, severity_label : SeverityLabel, snapshot_id : String } {}
 );
 /// Information about the AMI.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7250,9 +7266,9 @@ pub struct ImageMetadata {
     pub image_watermarks: Option<Vec<ImageWatermark>>,
 }
 rboto::__structure!(
-    ImageMetadata "ImageMetadata"[set from] { image_id : String, name : String, owner_id
-    : String, state : ImageState, image_owner_alias : String, creation_date : String,
-    deprecation_time : String, image_allowed = bool, is_public = bool, image_watermarks :
+    ImageMetadata "ImageMetadata"[from] { image_id : String, name : String, owner_id :
+    String, state : ImageState, image_owner_alias : String, creation_date : String,
+    deprecation_time : String, image_allowed = bool, is_public = bool, image_watermarks =
     Vec < ImageWatermark > } {}
 );
 /// Information about an AMI that is currently in the Recycle Bin.
@@ -7271,9 +7287,9 @@ pub struct ImageRecycleBinInfo {
     pub recycle_bin_exit_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ImageRecycleBinInfo "ImageRecycleBinInfo"[set from] { image_id : String, name :
-    String, description : String, recycle_bin_enter_time : rboto::DateTime,
-    recycle_bin_exit_time : rboto::DateTime } {}
+    ImageRecycleBinInfo "ImageRecycleBinInfo"[from] { image_id : String, name : String,
+    description : String, recycle_bin_enter_time : rboto::DateTime, recycle_bin_exit_time
+    : rboto::DateTime } {}
 );
 /// A resource that is referencing an image.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7287,25 +7303,26 @@ pub struct ImageReference {
     pub arn: Option<String>,
 }
 rboto::__structure!(
-    ImageReference "ImageReference"[set from] { image_id : String, resource_type :
+    ImageReference "ImageReference"[from] { image_id : String, resource_type :
     ImageReferenceResourceType, arn : String } {}
 );
 rboto::__string_enum!(
-    ImageReferenceOptionName { StateName = "state-name", VersionDepth = "version-depth" }
+    ImageReferenceOptionName { 0 StateName = "state-name", 1 VersionDepth =
+    "version-depth" }
 );
 rboto::__string_enum!(
-    ImageReferenceResourceType { Ec2Instance = "ec2:Instance", Ec2LaunchTemplate =
-    "ec2:LaunchTemplate", SsmParameter = "ssm:Parameter", ImagebuilderImageRecipe =
-    "imagebuilder:ImageRecipe", ImagebuilderContainerRecipe =
+    ImageReferenceResourceType { 0 Ec2Instance = "ec2:Instance", 1 Ec2LaunchTemplate =
+    "ec2:LaunchTemplate", 2 SsmParameter = "ssm:Parameter", 3 ImagebuilderImageRecipe =
+    "imagebuilder:ImageRecipe", 4 ImagebuilderContainerRecipe =
     "imagebuilder:ContainerRecipe" }
 );
 rboto::__string_enum!(
-    ImageState { Pending = "pending", Available = "available", Invalid = "invalid",
-    Deregistered = "deregistered", Transient = "transient", Failed = "failed", Error =
-    "error", Disabled = "disabled" }
+    ImageState { 0 Pending = "pending", 1 Available = "available", 2 Invalid = "invalid",
+    3 Deregistered = "deregistered", 4 Transient = "transient", 5 Failed = "failed", 6
+    Error = "error", 7 Disabled = "disabled" }
 );
 rboto::__string_enum!(
-    ImageTypeValues { Machine = "machine", Kernel = "kernel", Ramdisk = "ramdisk" }
+    ImageTypeValues { 0 Machine = "machine", 1 Kernel = "kernel", 2 Ramdisk = "ramdisk" }
 );
 /// The configuration and status of an image usage report.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7331,10 +7348,10 @@ pub struct ImageUsageReport {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    ImageUsageReport "ImageUsageReport"[set from] { image_id : String, report_id :
-    String, resource_types : Vec < ImageUsageResourceType >, account_ids : Vec < String
-    >, state : String, state_reason : String, creation_time : rboto::DateTime,
-    expiration_time : rboto::DateTime, tags : Vec < Tag > } {}
+    ImageUsageReport "ImageUsageReport"[from] { image_id : String, report_id : String,
+    resource_types = Vec < ImageUsageResourceType >, account_ids = Vec < String >, state
+    : String, state_reason : String, creation_time : rboto::DateTime, expiration_time :
+    rboto::DateTime, tags = Vec < Tag > } {}
 );
 /// A single entry in an image usage report, detailing how an image is being used by a specific Amazon Web Services account and resource type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7354,7 +7371,7 @@ pub struct ImageUsageReportEntry {
     pub report_creation_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ImageUsageReportEntry "ImageUsageReportEntry"[set from] { resource_type : String,
+    ImageUsageReportEntry "ImageUsageReportEntry"[from] { resource_type : String,
     report_id : String, usage_count = i64, account_id : String, image_id : String,
     report_creation_time : rboto::DateTime } {}
 );
@@ -7368,8 +7385,8 @@ pub struct ImageUsageResourceType {
     pub resource_type_options: Option<Vec<ImageUsageResourceTypeOption>>,
 }
 rboto::__structure!(
-    ImageUsageResourceType "ImageUsageResourceType"[set from] { resource_type : String,
-    resource_type_options : Vec < ImageUsageResourceTypeOption > } {}
+    ImageUsageResourceType "ImageUsageResourceType"[from] { resource_type : String,
+    resource_type_options = Vec < ImageUsageResourceTypeOption > } {}
 );
 /// The options that affect the scope of the report.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7381,8 +7398,8 @@ pub struct ImageUsageResourceTypeOption {
     pub option_values: Option<Vec<String>>,
 }
 rboto::__structure!(
-    ImageUsageResourceTypeOption "ImageUsageResourceTypeOption"[set from] { option_name :
-    String, option_values : Vec < String > } {}
+    ImageUsageResourceTypeOption "ImageUsageResourceTypeOption"[from] { option_name :
+    String, option_values = Vec < String > } {}
 );
 /// The options that affect the scope of the report.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7395,7 +7412,7 @@ pub struct ImageUsageResourceTypeOptionRequest {
 }
 rboto::__structure!(
     ImageUsageResourceTypeOptionRequest "ImageUsageResourceTypeOptionRequest"[set into] {
-    option_name : String, option_values : Vec < String > } {}
+    option_name : String, option_values = Vec < String > } {}
 );
 /// A resource type to include in the report. Associated options can also be specified if the resource type is a launch template.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7408,7 +7425,7 @@ pub struct ImageUsageResourceTypeRequest {
 }
 rboto::__structure!(
     ImageUsageResourceTypeRequest "ImageUsageResourceTypeRequest"[set into] {
-    resource_type : String, resource_type_options : Vec <
+    resource_type : String, resource_type_options = Vec <
     ImageUsageResourceTypeOptionRequest > } {}
 );
 /// Describes a watermark attached to an AMI.
@@ -7427,9 +7444,9 @@ pub struct ImageWatermark {
     pub watermark_creation_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ImageWatermark "ImageWatermark"[set from] { watermark_key : String,
-    source_image_region : String, source_image_id : String, source_image_creation_time :
-    rboto::DateTime, watermark_creation_time : rboto::DateTime } {}
+    ImageWatermark "ImageWatermark"[from] { watermark_key : String, source_image_region :
+    String, source_image_id : String, source_image_creation_time : rboto::DateTime,
+    watermark_creation_time : rboto::DateTime } {}
 );
 /// The watermark filter criteria for an allowed image. Each entry can specify one or more fields. All specified fields must match the same watermark on the image.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7463,11 +7480,11 @@ pub struct ImageWatermarkFilterResponse {
     pub maximum_days_since_watermark_created: Option<i32>,
 }
 rboto::__structure!(
-    ImageWatermarkFilterResponse "ImageWatermarkFilterResponse"[set from] { watermark_key
-    : String, source_image_region : String, maximum_days_since_source_image_created =
-    i32, maximum_days_since_watermark_created = i32 } {}
+    ImageWatermarkFilterResponse "ImageWatermarkFilterResponse"[from] { watermark_key :
+    String, source_image_region : String, maximum_days_since_source_image_created = i32,
+    maximum_days_since_watermark_created = i32 } {}
 );
-rboto::__string_enum!(ImdsSupportValues { V2_0 = "v2.0" });
+rboto::__string_enum!(ImdsSupportValues { 0 V2_0 = "v2.0" });
 /// The request information of license configurations.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -7487,8 +7504,9 @@ pub struct ImportImageLicenseConfigurationResponse {
     pub license_configuration_arn: Option<String>,
 }
 rboto::__structure!(
-    ImportImageLicenseConfigurationResponse "ImportImageLicenseConfigurationResponse"[set
-    from] { license_configuration_arn : String } {}
+    ImportImageLicenseConfigurationResponse
+    "ImportImageLicenseConfigurationResponse"[from] { license_configuration_arn : String
+    } {}
 );
 /// Describes an import image task.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7530,11 +7548,11 @@ pub struct ImportImageTask {
     pub boot_mode: Option<BootModeValues>,
 }
 rboto::__structure!(
-    ImportImageTask "ImportImageTask"[set from] { architecture : String, description :
+    ImportImageTask "ImportImageTask"[from] { architecture : String, description :
     String, encrypted = bool, hypervisor : String, image_id : String, import_task_id :
     String, kms_key_id : String, license_type : String, platform : String, progress :
-    String, snapshot_details : Vec < SnapshotDetail >, status : String, status_message :
-    String, tags : Vec < Tag >, license_specifications : Vec <
+    String, snapshot_details = Vec < SnapshotDetail >, status : String, status_message :
+    String, tags = Vec < Tag >, license_specifications = Vec <
     ImportImageLicenseConfigurationResponse >, usage_operation : String, boot_mode :
     BootModeValues } {}
 );
@@ -7567,9 +7585,9 @@ pub struct ImportInstanceLaunchSpecification {
 }
 rboto::__structure!(
     ImportInstanceLaunchSpecification "ImportInstanceLaunchSpecification"[set debug into]
-    { architecture : ArchitectureValues, group_names : Vec < String >, group_ids : Vec <
-    String >, additional_info : String, user_data : UserData[sensitive], instance_type :
-    InstanceType, placement : Placement, monitoring = bool, subnet_id : String,
+    { architecture : ArchitectureValues, group_names = Vec < String >, group_ids = Vec <
+    String >, additional_info : String, user_data = UserData[sensitive], instance_type :
+    InstanceType, placement = Placement, monitoring = bool, subnet_id : String,
     instance_initiated_shutdown_behavior : ShutdownBehavior, private_ip_address : String
     } {}
 );
@@ -7587,8 +7605,8 @@ pub struct ImportInstanceTaskDetails {
     pub volumes: Option<Vec<ImportInstanceVolumeDetailItem>>,
 }
 rboto::__structure!(
-    ImportInstanceTaskDetails "ImportInstanceTaskDetails"[set from] { description :
-    String, instance_id : String, platform : PlatformValues, volumes : Vec <
+    ImportInstanceTaskDetails "ImportInstanceTaskDetails"[from] { description : String,
+    instance_id : String, platform : PlatformValues, volumes = Vec <
     ImportInstanceVolumeDetailItem > } {}
 );
 /// Describes an import volume task.
@@ -7613,10 +7631,10 @@ pub struct ImportInstanceVolumeDetailItem {
     pub volume: Option<DiskImageVolumeDescription>,
 }
 rboto::__structure!(
-    ImportInstanceVolumeDetailItem "ImportInstanceVolumeDetailItem"[set from] {
+    ImportInstanceVolumeDetailItem "ImportInstanceVolumeDetailItem"[from] {
     availability_zone : String, availability_zone_id : String, bytes_converted = i64,
-    description : String, image : DiskImageDescription, status : String, status_message :
-    String, volume : DiskImageVolumeDescription } {}
+    description : String, image = DiskImageDescription, status : String, status_message :
+    String, volume = DiskImageVolumeDescription } {}
 );
 /// Describes an import snapshot task.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7632,9 +7650,8 @@ pub struct ImportSnapshotTask {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    ImportSnapshotTask "ImportSnapshotTask"[set from] { description : String,
-    import_task_id : String, snapshot_task_detail : SnapshotTaskDetail, tags : Vec < Tag
-    > } {}
+    ImportSnapshotTask "ImportSnapshotTask"[from] { description : String, import_task_id
+    : String, snapshot_task_detail = SnapshotTaskDetail, tags = Vec < Tag > } {}
 );
 /// Describes an import volume task.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7654,9 +7671,9 @@ pub struct ImportVolumeTaskDetails {
     pub volume: Option<DiskImageVolumeDescription>,
 }
 rboto::__structure!(
-    ImportVolumeTaskDetails "ImportVolumeTaskDetails"[set from] { availability_zone :
-    String, availability_zone_id : String, bytes_converted = i64, description : String,
-    image : DiskImageDescription, volume : DiskImageVolumeDescription } {}
+    ImportVolumeTaskDetails "ImportVolumeTaskDetails"[from] { availability_zone : String,
+    availability_zone_id : String, bytes_converted = i64, description : String, image =
+    DiskImageDescription, volume = DiskImageVolumeDescription } {}
 );
 /// **Note:** Amazon Elastic Inference is no longer available.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7668,7 +7685,7 @@ pub struct InferenceAcceleratorInfo {
     pub total_inference_memory_in_mi_b: Option<i32>,
 }
 rboto::__structure!(
-    InferenceAcceleratorInfo "InferenceAcceleratorInfo"[set from] { accelerators : Vec <
+    InferenceAcceleratorInfo "InferenceAcceleratorInfo"[from] { accelerators = Vec <
     InferenceDeviceInfo >, total_inference_memory_in_mi_b = i32 } {}
 );
 /// **Note:** Amazon Elastic Inference is no longer available.
@@ -7685,8 +7702,8 @@ pub struct InferenceDeviceInfo {
     pub memory_info: Option<InferenceDeviceMemoryInfo>,
 }
 rboto::__structure!(
-    InferenceDeviceInfo "InferenceDeviceInfo"[set from] { count = i32, name : String,
-    manufacturer : String, memory_info : InferenceDeviceMemoryInfo } {}
+    InferenceDeviceInfo "InferenceDeviceInfo"[from] { count = i32, name : String,
+    manufacturer : String, memory_info = InferenceDeviceMemoryInfo } {}
 );
 /// **Note:** Amazon Elastic Inference is no longer available.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7696,12 +7713,11 @@ pub struct InferenceDeviceMemoryInfo {
     pub size_in_mi_b: Option<i32>,
 }
 rboto::__structure!(
-    InferenceDeviceMemoryInfo "InferenceDeviceMemoryInfo"[set from] { size_in_mi_b = i32
-    } {}
+    InferenceDeviceMemoryInfo "InferenceDeviceMemoryInfo"[from] { size_in_mi_b = i32 } {}
 );
 rboto::__string_enum!(
-    IngestionStatus { InitialIngestionInProgress = "initial-ingestion-in-progress",
-    IngestionComplete = "ingestion-complete", IngestionFailed = "ingestion-failed" }
+    IngestionStatus { 0 InitialIngestionInProgress = "initial-ingestion-in-progress", 1
+    IngestionComplete = "ingestion-complete", 2 IngestionFailed = "ingestion-failed" }
 );
 /// Information about the volume initialization. For more information, see [Initialize Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/initalize-volume.html).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7715,12 +7731,12 @@ pub struct InitializationStatusDetails {
     pub estimated_time_to_complete_in_seconds: Option<i64>,
 }
 rboto::__structure!(
-    InitializationStatusDetails "InitializationStatusDetails"[set from] {
-    initialization_type : InitializationType, progress = i64,
-    estimated_time_to_complete_in_seconds = i64 } {}
+    InitializationStatusDetails "InitializationStatusDetails"[from] { initialization_type
+    : InitializationType, progress = i64, estimated_time_to_complete_in_seconds = i64 }
+    {}
 );
 rboto::__string_enum!(
-    InitializationType { Default = "default", ProvisionedRate = "provisioned-rate",
+    InitializationType { 0 Default = "default", 1 ProvisionedRate = "provisioned-rate", 2
     VolumeCopy = "volume-copy" }
 );
 /// Describes an instance.
@@ -7855,34 +7871,34 @@ pub struct Instance {
     pub public_ip_address: Option<String>,
 }
 rboto::__structure!(
-    Instance "Instance"[set from] { architecture : ArchitectureValues,
-    block_device_mappings : Vec < InstanceBlockDeviceMapping >, client_token : String,
-    ebs_optimized = bool, ena_support = bool, hypervisor : HypervisorType,
-    iam_instance_profile : IamInstanceProfile, instance_lifecycle :
-    InstanceLifecycleType, elastic_gpu_associations : Vec < ElasticGpuAssociation >,
-    elastic_inference_accelerator_associations : Vec <
-    ElasticInferenceAcceleratorAssociation >, network_interfaces : Vec <
+    Instance "Instance"[from] { architecture : ArchitectureValues, block_device_mappings
+    = Vec < InstanceBlockDeviceMapping >, client_token : String, ebs_optimized = bool,
+    ena_support = bool, hypervisor : HypervisorType, iam_instance_profile =
+    IamInstanceProfile, instance_lifecycle : InstanceLifecycleType,
+    elastic_gpu_associations = Vec < ElasticGpuAssociation >,
+    elastic_inference_accelerator_associations = Vec <
+    ElasticInferenceAcceleratorAssociation >, network_interfaces = Vec <
     InstanceNetworkInterface >, outpost_arn : String, root_device_name : String,
-    root_device_type : DeviceType, security_groups : Vec < GroupIdentifier >,
+    root_device_type : DeviceType, security_groups = Vec < GroupIdentifier >,
     source_dest_check = bool, spot_instance_request_id : String, sriov_net_support :
-    String, state_reason : StateReason, tags : Vec < Tag >, virtualization_type :
-    VirtualizationType, cpu_options : CpuOptions, capacity_block_id : String,
-    capacity_reservation_id : String, capacity_reservation_specification :
-    CapacityReservationSpecificationResponse, hibernation_options : HibernationOptions,
-    licenses : Vec < LicenseConfiguration >, metadata_options :
-    InstanceMetadataOptionsResponse, enclave_options : EnclaveOptions, boot_mode :
+    String, state_reason = StateReason, tags = Vec < Tag >, virtualization_type :
+    VirtualizationType, cpu_options = CpuOptions, capacity_block_id : String,
+    capacity_reservation_id : String, capacity_reservation_specification =
+    CapacityReservationSpecificationResponse, hibernation_options = HibernationOptions,
+    licenses = Vec < LicenseConfiguration >, metadata_options =
+    InstanceMetadataOptionsResponse, enclave_options = EnclaveOptions, boot_mode :
     BootModeValues, platform_details : String, usage_operation : String,
-    usage_operation_update_time : rboto::DateTime, private_dns_name_options :
+    usage_operation_update_time : rboto::DateTime, private_dns_name_options =
     PrivateDnsNameOptionsResponse, ipv6_address : String, tpm_support : String,
-    maintenance_options : InstanceMaintenanceOptions, current_instance_boot_mode :
-    InstanceBootModeValues, network_performance_options :
-    InstanceNetworkPerformanceOptions, operator : OperatorResponse, secondary_interfaces
-    : Vec < InstanceSecondaryInterface >, instance_id : String, image_id : String, state
-    : InstanceState, private_dns_name : String, public_dns_name : String,
+    maintenance_options = InstanceMaintenanceOptions, current_instance_boot_mode :
+    InstanceBootModeValues, network_performance_options =
+    InstanceNetworkPerformanceOptions, operator = OperatorResponse, secondary_interfaces
+    = Vec < InstanceSecondaryInterface >, instance_id : String, image_id : String, state
+    = InstanceState, private_dns_name : String, public_dns_name : String,
     state_transition_reason : String, key_name : String, ami_launch_index = i32,
-    product_codes : Vec < ProductCode >, instance_type : InstanceType, launch_time :
-    rboto::DateTime, placement : Placement, kernel_id : String, ramdisk_id : String,
-    platform : PlatformValues, monitoring : Monitoring, subnet_id : String, vpc_id :
+    product_codes = Vec < ProductCode >, instance_type : InstanceType, launch_time :
+    rboto::DateTime, placement = Placement, kernel_id : String, ramdisk_id : String,
+    platform : PlatformValues, monitoring = Monitoring, subnet_id : String, vpc_id :
     String, private_ip_address : String, public_ip_address : String } {}
 );
 /// Describes the application status for an instance.
@@ -7901,9 +7917,9 @@ pub struct InstanceApplicationStatus {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    InstanceApplicationStatus "InstanceApplicationStatus"[set from] { instance_id :
-    String, availability_zone : String, availability_zone_id : String, application_status
-    : ApplicationStatus, tags : Vec < Tag > } {}
+    InstanceApplicationStatus "InstanceApplicationStatus"[from] { instance_id : String,
+    availability_zone : String, availability_zone_id : String, application_status =
+    ApplicationStatus, tags = Vec < Tag > } {}
 );
 /// ENA Express uses Amazon Web Services Scalable Reliable Datagram (SRD) technology to increase the maximum bandwidth used per stream and minimize tail latency of network traffic between EC2 instances. With ENA Express, you can communicate between two EC2 instances in the same subnet within the same account, or in different accounts. Both sending and receiving instances must have ENA Express enabled.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7915,8 +7931,8 @@ pub struct InstanceAttachmentEnaSrdSpecification {
     pub ena_srd_udp_specification: Option<InstanceAttachmentEnaSrdUdpSpecification>,
 }
 rboto::__structure!(
-    InstanceAttachmentEnaSrdSpecification "InstanceAttachmentEnaSrdSpecification"[set
-    from] { ena_srd_enabled = bool, ena_srd_udp_specification :
+    InstanceAttachmentEnaSrdSpecification "InstanceAttachmentEnaSrdSpecification"[from] {
+    ena_srd_enabled = bool, ena_srd_udp_specification =
     InstanceAttachmentEnaSrdUdpSpecification } {}
 );
 /// ENA Express is compatible with both TCP and UDP transport protocols. When it's enabled, TCP traffic automatically uses it. However, some UDP-based applications are designed to handle network packets that are out of order, without a need for retransmission, such as live video broadcasting or other near-real-time applications.
@@ -7928,24 +7944,24 @@ pub struct InstanceAttachmentEnaSrdUdpSpecification {
 }
 rboto::__structure!(
     InstanceAttachmentEnaSrdUdpSpecification
-    "InstanceAttachmentEnaSrdUdpSpecification"[set from] { ena_srd_udp_enabled = bool }
-    {}
+    "InstanceAttachmentEnaSrdUdpSpecification"[from] { ena_srd_udp_enabled = bool } {}
 );
 rboto::__string_enum!(
-    InstanceAttributeName { InstanceType = "instanceType", Kernel = "kernel", Ramdisk =
-    "ramdisk", UserData = "userData", DisableApiTermination = "disableApiTermination",
-    InstanceInitiatedShutdownBehavior = "instanceInitiatedShutdownBehavior",
-    RootDeviceName = "rootDeviceName", BlockDeviceMapping = "blockDeviceMapping",
-    ProductCodes = "productCodes", SourceDestCheck = "sourceDestCheck", GroupSet =
-    "groupSet", EbsOptimized = "ebsOptimized", SriovNetSupport = "sriovNetSupport",
-    EnaSupport = "enaSupport", EnclaveOptions = "enclaveOptions", DisableApiStop =
-    "disableApiStop" }
+    InstanceAttributeName { 0 InstanceType = "instanceType", 1 Kernel = "kernel", 2
+    Ramdisk = "ramdisk", 3 UserData = "userData", 4 DisableApiTermination =
+    "disableApiTermination", 5 InstanceInitiatedShutdownBehavior =
+    "instanceInitiatedShutdownBehavior", 6 RootDeviceName = "rootDeviceName", 7
+    BlockDeviceMapping = "blockDeviceMapping", 8 ProductCodes = "productCodes", 9
+    SourceDestCheck = "sourceDestCheck", 10 GroupSet = "groupSet", 11 EbsOptimized =
+    "ebsOptimized", 12 SriovNetSupport = "sriovNetSupport", 13 EnaSupport = "enaSupport",
+    14 EnclaveOptions = "enclaveOptions", 15 DisableApiStop = "disableApiStop" }
 );
 rboto::__string_enum!(
-    InstanceAutoRecoveryState { Disabled = "disabled", Default = "default" }
+    InstanceAutoRecoveryState { 0 Disabled = "disabled", 1 Default = "default" }
 );
 rboto::__string_enum!(
-    InstanceBandwidthWeighting { Default = "default", Vpc1 = "vpc-1", Ebs1 = "ebs-1" }
+    InstanceBandwidthWeighting { 0 Default = "default", 1 Vpc1 = "vpc-1", 2 Ebs1 =
+    "ebs-1" }
 );
 /// Describes a block device mapping.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7957,8 +7973,8 @@ pub struct InstanceBlockDeviceMapping {
     pub ebs: Option<EbsInstanceBlockDevice>,
 }
 rboto::__structure!(
-    InstanceBlockDeviceMapping "InstanceBlockDeviceMapping"[set from] { device_name :
-    String, ebs : EbsInstanceBlockDevice } {}
+    InstanceBlockDeviceMapping "InstanceBlockDeviceMapping"[from] { device_name : String,
+    ebs = EbsInstanceBlockDevice } {}
 );
 /// Describes a block device mapping entry.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7975,11 +7991,11 @@ pub struct InstanceBlockDeviceMappingSpecification {
 }
 rboto::__structure!(
     InstanceBlockDeviceMappingSpecification "InstanceBlockDeviceMappingSpecification"[set
-    into] { device_name : String, ebs : EbsInstanceBlockDeviceSpecification, virtual_name
+    into] { device_name : String, ebs = EbsInstanceBlockDeviceSpecification, virtual_name
     : String, no_device : String } {}
 );
 rboto::__string_enum!(
-    InstanceBootModeValues { LegacyBios = "legacy-bios", Uefi = "uefi" }
+    InstanceBootModeValues { 0 LegacyBios = "legacy-bios", 1 Uefi = "uefi" }
 );
 /// Information about the number of instances that can be launched onto the Dedicated Host.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7993,8 +8009,8 @@ pub struct InstanceCapacity {
     pub total_capacity: Option<i32>,
 }
 rboto::__structure!(
-    InstanceCapacity "InstanceCapacity"[set from] { available_capacity = i32,
-    instance_type : String, total_capacity = i32 } {}
+    InstanceCapacity "InstanceCapacity"[from] { available_capacity = i32, instance_type :
+    String, total_capacity = i32 } {}
 );
 /// The DNS names of the endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8006,8 +8022,8 @@ pub struct InstanceConnectEndpointDnsNames {
     pub fips_dns_name: Option<String>,
 }
 rboto::__structure!(
-    InstanceConnectEndpointDnsNames "InstanceConnectEndpointDnsNames"[set from] {
-    dns_name : String, fips_dns_name : String } {}
+    InstanceConnectEndpointDnsNames "InstanceConnectEndpointDnsNames"[from] { dns_name :
+    String, fips_dns_name : String } {}
 );
 /// The public DNS names of the endpoint, including IPv4-only and dualstack DNS names.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8019,9 +8035,9 @@ pub struct InstanceConnectEndpointPublicDnsNames {
     pub dualstack: Option<InstanceConnectEndpointDnsNames>,
 }
 rboto::__structure!(
-    InstanceConnectEndpointPublicDnsNames "InstanceConnectEndpointPublicDnsNames"[set
-    from] { ipv4 : InstanceConnectEndpointDnsNames, dualstack :
-    InstanceConnectEndpointDnsNames } {}
+    InstanceConnectEndpointPublicDnsNames "InstanceConnectEndpointPublicDnsNames"[from] {
+    ipv4 = InstanceConnectEndpointDnsNames, dualstack = InstanceConnectEndpointDnsNames }
+    {}
 );
 /// Describes a Reserved Instance listing state.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8033,8 +8049,7 @@ pub struct InstanceCount {
     pub state: Option<ListingState>,
 }
 rboto::__structure!(
-    InstanceCount "InstanceCount"[set from] { instance_count = i32, state : ListingState
-    } {}
+    InstanceCount "InstanceCount"[from] { instance_count = i32, state : ListingState } {}
 );
 /// Describes the credit option for CPU usage of a burstable performance instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8046,7 +8061,7 @@ pub struct InstanceCreditSpecification {
     pub cpu_credits: Option<String>,
 }
 rboto::__structure!(
-    InstanceCreditSpecification "InstanceCreditSpecification"[set from] { instance_id :
+    InstanceCreditSpecification "InstanceCreditSpecification"[from] { instance_id :
     String, cpu_credits : String } {}
 );
 /// Describes the credit option for CPU usage of a burstable performance instance.
@@ -8082,10 +8097,10 @@ pub struct InstanceEventWindow {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    InstanceEventWindow "InstanceEventWindow"[set from] { instance_event_window_id :
-    String, time_ranges : Vec < InstanceEventWindowTimeRange >, name : String,
-    cron_expression : String, association_target : InstanceEventWindowAssociationTarget,
-    state : InstanceEventWindowState, tags : Vec < Tag > } {}
+    InstanceEventWindow "InstanceEventWindow"[from] { instance_event_window_id : String,
+    time_ranges = Vec < InstanceEventWindowTimeRange >, name : String, cron_expression :
+    String, association_target = InstanceEventWindowAssociationTarget, state :
+    InstanceEventWindowState, tags = Vec < Tag > } {}
 );
 /// One or more targets associated with the specified event window. Only one *type* of target (instance ID, instance tag, or Dedicated Host ID) can be associated with an event window.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8100,8 +8115,8 @@ pub struct InstanceEventWindowAssociationRequest {
 }
 rboto::__structure!(
     InstanceEventWindowAssociationRequest "InstanceEventWindowAssociationRequest"[set
-    into] { instance_ids : Vec < String >, instance_tags : Vec < Tag >,
-    dedicated_host_ids : Vec < String > } {}
+    into] { instance_ids = Vec < String >, instance_tags = Vec < Tag >,
+    dedicated_host_ids = Vec < String > } {}
 );
 /// One or more targets associated with the event window.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8115,9 +8130,9 @@ pub struct InstanceEventWindowAssociationTarget {
     pub dedicated_host_ids: Option<Vec<String>>,
 }
 rboto::__structure!(
-    InstanceEventWindowAssociationTarget "InstanceEventWindowAssociationTarget"[set from]
-    { instance_ids : Vec < String >, tags : Vec < Tag >, dedicated_host_ids : Vec <
-    String > } {}
+    InstanceEventWindowAssociationTarget "InstanceEventWindowAssociationTarget"[from] {
+    instance_ids = Vec < String >, tags = Vec < Tag >, dedicated_host_ids = Vec < String
+    > } {}
 );
 /// The targets to disassociate from the specified event window.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8132,12 +8147,12 @@ pub struct InstanceEventWindowDisassociationRequest {
 }
 rboto::__structure!(
     InstanceEventWindowDisassociationRequest
-    "InstanceEventWindowDisassociationRequest"[set into] { instance_ids : Vec < String >,
-    instance_tags : Vec < Tag >, dedicated_host_ids : Vec < String > } {}
+    "InstanceEventWindowDisassociationRequest"[set into] { instance_ids = Vec < String >,
+    instance_tags = Vec < Tag >, dedicated_host_ids = Vec < String > } {}
 );
 rboto::__string_enum!(
-    InstanceEventWindowState { Creating = "creating", Deleting = "deleting", Active =
-    "active", Deleted = "deleted" }
+    InstanceEventWindowState { 0 Creating = "creating", 1 Deleting = "deleting", 2 Active
+    = "active", 3 Deleted = "deleted" }
 );
 /// The state of the event window.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8149,7 +8164,7 @@ pub struct InstanceEventWindowStateChange {
     pub state: Option<InstanceEventWindowState>,
 }
 rboto::__structure!(
-    InstanceEventWindowStateChange "InstanceEventWindowStateChange"[set from] {
+    InstanceEventWindowStateChange "InstanceEventWindowStateChange"[from] {
     instance_event_window_id : String, state : InstanceEventWindowState } {}
 );
 /// The start day and time and the end day and time of the time range, in UTC.
@@ -8166,9 +8181,8 @@ pub struct InstanceEventWindowTimeRange {
     pub end_hour: Option<i32>,
 }
 rboto::__structure!(
-    InstanceEventWindowTimeRange "InstanceEventWindowTimeRange"[set from] {
-    start_week_day : WeekDay, start_hour = i32, end_week_day : WeekDay, end_hour = i32 }
-    {}
+    InstanceEventWindowTimeRange "InstanceEventWindowTimeRange"[from] { start_week_day :
+    WeekDay, start_hour = i32, end_week_day : WeekDay, end_hour = i32 } {}
 );
 /// The start day and time and the end day and time of the time range, in UTC.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8198,7 +8212,7 @@ pub struct InstanceExportDetails {
     pub target_environment: Option<ExportEnvironment>,
 }
 rboto::__structure!(
-    InstanceExportDetails "InstanceExportDetails"[set from] { instance_id : String,
+    InstanceExportDetails "InstanceExportDetails"[from] { instance_id : String,
     target_environment : ExportEnvironment } {}
 );
 /// Describes the default credit option for CPU usage of a burstable performance instance family.
@@ -8211,7 +8225,7 @@ pub struct InstanceFamilyCreditSpecification {
     pub cpu_credits: Option<String>,
 }
 rboto::__structure!(
-    InstanceFamilyCreditSpecification "InstanceFamilyCreditSpecification"[set from] {
+    InstanceFamilyCreditSpecification "InstanceFamilyCreditSpecification"[from] {
     instance_family : UnlimitedSupportedInstanceFamily, cpu_credits : String } {}
 );
 /// Describes the cost allocation policy document for EC2 instances.
@@ -8227,14 +8241,16 @@ pub struct InstanceFlexCostAllocationPolicyDocument {
 }
 rboto::__structure!(
     InstanceFlexCostAllocationPolicyDocument
-    "InstanceFlexCostAllocationPolicyDocument"[set into from] { reporting_granularity :
-    Vec < FlexCostAllocationReportingGranularity >, dimensions : Vec <
-    FlexCostAllocationCostDimension >, cidr_range_specifications :
+    "InstanceFlexCostAllocationPolicyDocument"[set into from] { reporting_granularity =
+    Vec < FlexCostAllocationReportingGranularity >, dimensions = Vec <
+    FlexCostAllocationCostDimension >, cidr_range_specifications =
     FlexCostAllocationCidrRangeSpecifications } {}
 );
-rboto::__string_enum!(InstanceGeneration { Current = "current", Previous = "previous" });
 rboto::__string_enum!(
-    InstanceHealthStatus { Healthy = "healthy", Unhealthy = "unhealthy" }
+    InstanceGeneration { 0 Current = "current", 1 Previous = "previous" }
+);
+rboto::__string_enum!(
+    InstanceHealthStatus { 0 Healthy = "healthy", 1 Unhealthy = "unhealthy" }
 );
 /// Information about the instance and the AMI used to launch the instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8262,14 +8278,14 @@ pub struct InstanceImageMetadata {
     pub operator: Option<OperatorResponse>,
 }
 rboto::__structure!(
-    InstanceImageMetadata "InstanceImageMetadata"[set from] { instance_id : String,
+    InstanceImageMetadata "InstanceImageMetadata"[from] { instance_id : String,
     instance_type : InstanceType, launch_time : rboto::DateTime, availability_zone :
-    String, zone_id : String, state : InstanceState, owner_id : String, tags : Vec < Tag
-    >, image_metadata : ImageMetadata, operator : OperatorResponse } {}
+    String, zone_id : String, state = InstanceState, owner_id : String, tags = Vec < Tag
+    >, image_metadata = ImageMetadata, operator = OperatorResponse } {}
 );
 rboto::__string_enum!(
-    InstanceInterruptionBehavior { Hibernate = "hibernate", Stop = "stop", Terminate =
-    "terminate" }
+    InstanceInterruptionBehavior { 0 Hibernate = "hibernate", 1 Stop = "stop", 2
+    Terminate = "terminate" }
 );
 /// Information about an IPv4 prefix.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8279,7 +8295,7 @@ pub struct InstanceIpv4Prefix {
     pub ipv4_prefix: Option<String>,
 }
 rboto::__structure!(
-    InstanceIpv4Prefix "InstanceIpv4Prefix"[set from] { ipv4_prefix : String } {}
+    InstanceIpv4Prefix "InstanceIpv4Prefix"[from] { ipv4_prefix : String } {}
 );
 /// Describes an IPv6 address.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8313,16 +8329,16 @@ pub struct InstanceIpv6Prefix {
     pub ipv6_prefix: Option<String>,
 }
 rboto::__structure!(
-    InstanceIpv6Prefix "InstanceIpv6Prefix"[set from] { ipv6_prefix : String } {}
+    InstanceIpv6Prefix "InstanceIpv6Prefix"[from] { ipv6_prefix : String } {}
 );
 rboto::__string_enum!(
-    InstanceLifecycle { Spot = "spot", OnDemand = "on-demand",
-    InterruptibleCapacityReservation = "interruptible-capacity-reservation",
+    InstanceLifecycle { 0 Spot = "spot", 1 OnDemand = "on-demand", 2
+    InterruptibleCapacityReservation = "interruptible-capacity-reservation", 3
     CapacityBlock = "capacity-block" }
 );
 rboto::__string_enum!(
-    InstanceLifecycleType { Spot = "spot", Scheduled = "scheduled", CapacityBlock =
-    "capacity-block", InterruptibleCapacityReservation =
+    InstanceLifecycleType { 0 Spot = "spot", 1 Scheduled = "scheduled", 2 CapacityBlock =
+    "capacity-block", 3 InterruptibleCapacityReservation =
     "interruptible-capacity-reservation" }
 );
 /// The maintenance options for the instance.
@@ -8335,7 +8351,7 @@ pub struct InstanceMaintenanceOptions {
     pub reboot_migration: Option<InstanceRebootMigrationState>,
 }
 rboto::__structure!(
-    InstanceMaintenanceOptions "InstanceMaintenanceOptions"[set from] { auto_recovery :
+    InstanceMaintenanceOptions "InstanceMaintenanceOptions"[from] { auto_recovery :
     InstanceAutoRecoveryState, reboot_migration : InstanceRebootMigrationState } {}
 );
 /// The maintenance options for the instance.
@@ -8360,9 +8376,11 @@ pub struct InstanceMarketOptionsRequest {
 }
 rboto::__structure!(
     InstanceMarketOptionsRequest "InstanceMarketOptionsRequest"[set into] { market_type :
-    MarketType, spot_options : SpotMarketOptions } {}
+    MarketType, spot_options = SpotMarketOptions } {}
 );
-rboto::__string_enum!(InstanceMatchCriteria { Open = "open", Targeted = "targeted" });
+rboto::__string_enum!(
+    InstanceMatchCriteria { 0 Open = "open", 1 Targeted = "targeted" }
+);
 /// The default instance metadata service (IMDS) settings that were set at the account level in the specified Amazon Web Services Region.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -8383,14 +8401,14 @@ pub struct InstanceMetadataDefaultsResponse {
     pub http_tokens_enforced: Option<HttpTokensEnforcedState>,
 }
 rboto::__structure!(
-    InstanceMetadataDefaultsResponse "InstanceMetadataDefaultsResponse"[set from] {
+    InstanceMetadataDefaultsResponse "InstanceMetadataDefaultsResponse"[from] {
     http_tokens : HttpTokensState, http_put_response_hop_limit = i32, http_endpoint :
     InstanceMetadataEndpointState, instance_metadata_tags : InstanceMetadataTagsState,
     managed_by : ManagedBy, managed_exception_message : String, http_tokens_enforced :
     HttpTokensEnforcedState } {}
 );
 rboto::__string_enum!(
-    InstanceMetadataEndpointState { Disabled = "disabled", Enabled = "enabled" }
+    InstanceMetadataEndpointState { 0 Disabled = "disabled", 1 Enabled = "enabled" }
 );
 /// The metadata options for the instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8431,20 +8449,20 @@ pub struct InstanceMetadataOptionsResponse {
     pub instance_metadata_tags: Option<InstanceMetadataTagsState>,
 }
 rboto::__structure!(
-    InstanceMetadataOptionsResponse "InstanceMetadataOptionsResponse"[set from] { state :
+    InstanceMetadataOptionsResponse "InstanceMetadataOptionsResponse"[from] { state :
     InstanceMetadataOptionsState, http_tokens : HttpTokensState,
     http_put_response_hop_limit = i32, http_endpoint : InstanceMetadataEndpointState,
     http_protocol_ipv6 : InstanceMetadataProtocolState, instance_metadata_tags :
     InstanceMetadataTagsState } {}
 );
 rboto::__string_enum!(
-    InstanceMetadataOptionsState { Pending = "pending", Applied = "applied" }
+    InstanceMetadataOptionsState { 0 Pending = "pending", 1 Applied = "applied" }
 );
 rboto::__string_enum!(
-    InstanceMetadataProtocolState { Disabled = "disabled", Enabled = "enabled" }
+    InstanceMetadataProtocolState { 0 Disabled = "disabled", 1 Enabled = "enabled" }
 );
 rboto::__string_enum!(
-    InstanceMetadataTagsState { Disabled = "disabled", Enabled = "enabled" }
+    InstanceMetadataTagsState { 0 Disabled = "disabled", 1 Enabled = "enabled" }
 );
 /// Describes the monitoring of an instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8456,8 +8474,8 @@ pub struct InstanceMonitoring {
     pub monitoring: Option<Monitoring>,
 }
 rboto::__structure!(
-    InstanceMonitoring "InstanceMonitoring"[set from] { instance_id : String, monitoring
-    : Monitoring } {}
+    InstanceMonitoring "InstanceMonitoring"[from] { instance_id : String, monitoring =
+    Monitoring } {}
 );
 /// Describes a network interface.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8507,16 +8525,16 @@ pub struct InstanceNetworkInterface {
     pub operator: Option<OperatorResponse>,
 }
 rboto::__structure!(
-    InstanceNetworkInterface "InstanceNetworkInterface"[set from] { association :
-    InstanceNetworkInterfaceAssociation, attachment : InstanceNetworkInterfaceAttachment,
-    description : String, groups : Vec < GroupIdentifier >, ipv6_addresses : Vec <
+    InstanceNetworkInterface "InstanceNetworkInterface"[from] { association =
+    InstanceNetworkInterfaceAssociation, attachment = InstanceNetworkInterfaceAttachment,
+    description : String, groups = Vec < GroupIdentifier >, ipv6_addresses = Vec <
     InstanceIpv6Address >, mac_address : String, network_interface_id : String, owner_id
     : String, private_dns_name : String, private_ip_address : String,
-    private_ip_addresses : Vec < InstancePrivateIpAddress >, source_dest_check = bool,
+    private_ip_addresses = Vec < InstancePrivateIpAddress >, source_dest_check = bool,
     status : NetworkInterfaceStatus, subnet_id : String, vpc_id : String, interface_type
-    : String, ipv4_prefixes : Vec < InstanceIpv4Prefix >, ipv6_prefixes : Vec <
-    InstanceIpv6Prefix >, connection_tracking_configuration :
-    ConnectionTrackingSpecificationResponse, operator : OperatorResponse } {}
+    : String, ipv4_prefixes = Vec < InstanceIpv4Prefix >, ipv6_prefixes = Vec <
+    InstanceIpv6Prefix >, connection_tracking_configuration =
+    ConnectionTrackingSpecificationResponse, operator = OperatorResponse } {}
 );
 /// Describes association information for an Elastic IP address (IPv4).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8534,7 +8552,7 @@ pub struct InstanceNetworkInterfaceAssociation {
     pub public_ip: Option<String>,
 }
 rboto::__structure!(
-    InstanceNetworkInterfaceAssociation "InstanceNetworkInterfaceAssociation"[set from] {
+    InstanceNetworkInterfaceAssociation "InstanceNetworkInterfaceAssociation"[from] {
     carrier_ip : String, customer_owned_ip : String, ip_owner_id : String,
     public_dns_name : String, public_ip : String } {}
 );
@@ -8560,10 +8578,10 @@ pub struct InstanceNetworkInterfaceAttachment {
     pub ena_queue_count: Option<i32>,
 }
 rboto::__structure!(
-    InstanceNetworkInterfaceAttachment "InstanceNetworkInterfaceAttachment"[set from] {
+    InstanceNetworkInterfaceAttachment "InstanceNetworkInterfaceAttachment"[from] {
     attach_time : rboto::DateTime, attachment_id : String, delete_on_termination = bool,
     device_index = i32, status : AttachmentStatus, network_card_index = i32,
-    ena_srd_specification : InstanceAttachmentEnaSrdSpecification, ena_queue_count = i32
+    ena_srd_specification = InstanceAttachmentEnaSrdSpecification, ena_queue_count = i32
     } {}
 );
 /// Describes a network interface.
@@ -8622,15 +8640,15 @@ pub struct InstanceNetworkInterfaceSpecification {
 rboto::__structure!(
     InstanceNetworkInterfaceSpecification "InstanceNetworkInterfaceSpecification"[set
     into from] { associate_public_ip_address = bool, delete_on_termination = bool,
-    description : String, device_index = i32, groups : Vec < String >, ipv6_address_count
-    = i32, ipv6_addresses : Vec < InstanceIpv6Address >, network_interface_id : String,
-    private_ip_address : String, private_ip_addresses : Vec <
+    description : String, device_index = i32, groups = Vec < String >, ipv6_address_count
+    = i32, ipv6_addresses = Vec < InstanceIpv6Address >, network_interface_id : String,
+    private_ip_address : String, private_ip_addresses = Vec <
     PrivateIpAddressSpecification >, secondary_private_ip_address_count = i32, subnet_id
     : String, associate_carrier_ip_address = bool, interface_type : String,
-    network_card_index = i32, ipv4_prefixes : Vec < Ipv4PrefixSpecificationRequest >,
-    ipv4_prefix_count = i32, ipv6_prefixes : Vec < Ipv6PrefixSpecificationRequest >,
-    ipv6_prefix_count = i32, primary_ipv6 = bool, ena_srd_specification :
-    EnaSrdSpecificationRequest, connection_tracking_specification :
+    network_card_index = i32, ipv4_prefixes = Vec < Ipv4PrefixSpecificationRequest >,
+    ipv4_prefix_count = i32, ipv6_prefixes = Vec < Ipv6PrefixSpecificationRequest >,
+    ipv6_prefix_count = i32, primary_ipv6 = bool, ena_srd_specification =
+    EnaSrdSpecificationRequest, connection_tracking_specification =
     ConnectionTrackingSpecificationRequest, ena_queue_count = i32 } {}
 );
 /// With network performance options, you can adjust your bandwidth preferences to meet the needs of the workload that runs on your instance.
@@ -8641,7 +8659,7 @@ pub struct InstanceNetworkPerformanceOptions {
     pub bandwidth_weighting: Option<InstanceBandwidthWeighting>,
 }
 rboto::__structure!(
-    InstanceNetworkPerformanceOptions "InstanceNetworkPerformanceOptions"[set from] {
+    InstanceNetworkPerformanceOptions "InstanceNetworkPerformanceOptions"[from] {
     bandwidth_weighting : InstanceBandwidthWeighting } {}
 );
 /// Configure network performance options for your instance that are geared towards performance improvements based on the workload that it runs.
@@ -8670,12 +8688,12 @@ pub struct InstancePrivateIpAddress {
     pub private_ip_address: Option<String>,
 }
 rboto::__structure!(
-    InstancePrivateIpAddress "InstancePrivateIpAddress"[set from] { association :
+    InstancePrivateIpAddress "InstancePrivateIpAddress"[from] { association =
     InstanceNetworkInterfaceAssociation, primary = bool, private_dns_name : String,
     private_ip_address : String } {}
 );
 rboto::__string_enum!(
-    InstanceRebootMigrationState { Disabled = "disabled", Default = "default" }
+    InstanceRebootMigrationState { 0 Disabled = "disabled", 1 Default = "default" }
 );
 /// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with these attributes.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8735,22 +8753,22 @@ pub struct InstanceRequirements {
     pub require_encryption_in_transit: Option<bool>,
 }
 rboto::__structure!(
-    InstanceRequirements "InstanceRequirements"[set into from] { v_cpu_count :
-    VCpuCountRange, memory_mi_b : MemoryMiB, cpu_manufacturers : Vec < CpuManufacturer >,
-    memory_gi_b_per_v_cpu : MemoryGiBPerVCpu, excluded_instance_types : Vec < String >,
-    instance_generations : Vec < InstanceGeneration >,
+    InstanceRequirements "InstanceRequirements"[set into from] { v_cpu_count =
+    VCpuCountRange, memory_mi_b = MemoryMiB, cpu_manufacturers = Vec < CpuManufacturer >,
+    memory_gi_b_per_v_cpu = MemoryGiBPerVCpu, excluded_instance_types = Vec < String >,
+    instance_generations = Vec < InstanceGeneration >,
     spot_max_price_percentage_over_lowest_price = i32,
     on_demand_max_price_percentage_over_lowest_price = i32, bare_metal : BareMetal,
     burstable_performance : BurstablePerformance, require_hibernate_support = bool,
-    network_interface_count : NetworkInterfaceCount, local_storage : LocalStorage,
-    local_storage_types : Vec < LocalStorageType >, total_local_storage_gb :
-    TotalLocalStorageGb, baseline_ebs_bandwidth_mbps : BaselineEbsBandwidthMbps,
-    accelerator_types : Vec < AcceleratorType >, accelerator_count : AcceleratorCount,
-    accelerator_manufacturers : Vec < AcceleratorManufacturer >, accelerator_names : Vec
-    < AcceleratorName >, accelerator_total_memory_mi_b : AcceleratorTotalMemoryMiB,
-    network_bandwidth_gbps : NetworkBandwidthGbps, allowed_instance_types : Vec < String
+    network_interface_count = NetworkInterfaceCount, local_storage : LocalStorage,
+    local_storage_types = Vec < LocalStorageType >, total_local_storage_gb =
+    TotalLocalStorageGb, baseline_ebs_bandwidth_mbps = BaselineEbsBandwidthMbps,
+    accelerator_types = Vec < AcceleratorType >, accelerator_count = AcceleratorCount,
+    accelerator_manufacturers = Vec < AcceleratorManufacturer >, accelerator_names = Vec
+    < AcceleratorName >, accelerator_total_memory_mi_b = AcceleratorTotalMemoryMiB,
+    network_bandwidth_gbps = NetworkBandwidthGbps, allowed_instance_types = Vec < String
     >, max_spot_price_as_percentage_of_optimal_on_demand_price = i32,
-    baseline_performance_factors : BaselinePerformanceFactors,
+    baseline_performance_factors = BaselinePerformanceFactors,
     require_encryption_in_transit = bool } {}
 );
 /// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with these attributes.
@@ -8812,23 +8830,23 @@ pub struct InstanceRequirementsRequest {
 }
 rboto::__structure!(
     InstanceRequirementsRequest "InstanceRequirementsRequest"[set into from] {
-    v_cpu_count : VCpuCountRangeRequest, memory_mi_b : MemoryMiBRequest,
-    cpu_manufacturers : Vec < CpuManufacturer >, memory_gi_b_per_v_cpu :
-    MemoryGiBPerVCpuRequest, excluded_instance_types : Vec < String >,
-    instance_generations : Vec < InstanceGeneration >,
+    v_cpu_count = VCpuCountRangeRequest, memory_mi_b = MemoryMiBRequest,
+    cpu_manufacturers = Vec < CpuManufacturer >, memory_gi_b_per_v_cpu =
+    MemoryGiBPerVCpuRequest, excluded_instance_types = Vec < String >,
+    instance_generations = Vec < InstanceGeneration >,
     spot_max_price_percentage_over_lowest_price = i32,
     on_demand_max_price_percentage_over_lowest_price = i32, bare_metal : BareMetal,
     burstable_performance : BurstablePerformance, require_hibernate_support = bool,
-    network_interface_count : NetworkInterfaceCountRequest, local_storage : LocalStorage,
-    local_storage_types : Vec < LocalStorageType >, total_local_storage_gb :
-    TotalLocalStorageGbRequest, baseline_ebs_bandwidth_mbps :
-    BaselineEbsBandwidthMbpsRequest, accelerator_types : Vec < AcceleratorType >,
-    accelerator_count : AcceleratorCountRequest, accelerator_manufacturers : Vec <
-    AcceleratorManufacturer >, accelerator_names : Vec < AcceleratorName >,
-    accelerator_total_memory_mi_b : AcceleratorTotalMemoryMiBRequest,
-    network_bandwidth_gbps : NetworkBandwidthGbpsRequest, allowed_instance_types : Vec <
+    network_interface_count = NetworkInterfaceCountRequest, local_storage : LocalStorage,
+    local_storage_types = Vec < LocalStorageType >, total_local_storage_gb =
+    TotalLocalStorageGbRequest, baseline_ebs_bandwidth_mbps =
+    BaselineEbsBandwidthMbpsRequest, accelerator_types = Vec < AcceleratorType >,
+    accelerator_count = AcceleratorCountRequest, accelerator_manufacturers = Vec <
+    AcceleratorManufacturer >, accelerator_names = Vec < AcceleratorName >,
+    accelerator_total_memory_mi_b = AcceleratorTotalMemoryMiBRequest,
+    network_bandwidth_gbps = NetworkBandwidthGbpsRequest, allowed_instance_types = Vec <
     String >, max_spot_price_as_percentage_of_optimal_on_demand_price = i32,
-    baseline_performance_factors : BaselinePerformanceFactorsRequest,
+    baseline_performance_factors = BaselinePerformanceFactorsRequest,
     require_encryption_in_transit = bool } {}
 );
 /// The architecture type, virtualization type, and other attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with those attributes.
@@ -8844,8 +8862,8 @@ pub struct InstanceRequirementsWithMetadataRequest {
 }
 rboto::__structure!(
     InstanceRequirementsWithMetadataRequest "InstanceRequirementsWithMetadataRequest"[set
-    into] { architecture_types : Vec < ArchitectureType >, virtualization_types : Vec <
-    VirtualizationType >, instance_requirements : InstanceRequirementsRequest } {}
+    into] { architecture_types = Vec < ArchitectureType >, virtualization_types = Vec <
+    VirtualizationType >, instance_requirements = InstanceRequirementsRequest } {}
 );
 /// Describes a secondary interface attached to an instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8873,9 +8891,9 @@ pub struct InstanceSecondaryInterface {
     pub interface_type: Option<SecondaryInterfaceType>,
 }
 rboto::__structure!(
-    InstanceSecondaryInterface "InstanceSecondaryInterface"[set from] { attachment :
+    InstanceSecondaryInterface "InstanceSecondaryInterface"[from] { attachment =
     InstanceSecondaryInterfaceAttachment, mac_address : String, secondary_interface_id :
-    String, owner_id : String, private_ip_addresses : Vec <
+    String, owner_id : String, private_ip_addresses = Vec <
     InstanceSecondaryInterfacePrivateIpAddress >, source_dest_check = bool, status :
     SecondaryInterfaceStatus, secondary_subnet_id : String, secondary_network_id :
     String, interface_type : SecondaryInterfaceType } {}
@@ -8898,9 +8916,9 @@ pub struct InstanceSecondaryInterfaceAttachment {
     pub network_card_index: Option<i32>,
 }
 rboto::__structure!(
-    InstanceSecondaryInterfaceAttachment "InstanceSecondaryInterfaceAttachment"[set from]
-    { attach_time : rboto::DateTime, attachment_id : String, delete_on_termination =
-    bool, device_index = i32, status : AttachmentStatus, network_card_index = i32 } {}
+    InstanceSecondaryInterfaceAttachment "InstanceSecondaryInterfaceAttachment"[from] {
+    attach_time : rboto::DateTime, attachment_id : String, delete_on_termination = bool,
+    device_index = i32, status : AttachmentStatus, network_card_index = i32 } {}
 );
 /// Describes a private IPv4 address for a secondary interface.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8911,8 +8929,7 @@ pub struct InstanceSecondaryInterfacePrivateIpAddress {
 }
 rboto::__structure!(
     InstanceSecondaryInterfacePrivateIpAddress
-    "InstanceSecondaryInterfacePrivateIpAddress"[set from] { private_ip_address : String
-    } {}
+    "InstanceSecondaryInterfacePrivateIpAddress"[from] { private_ip_address : String } {}
 );
 /// Describes a private IPv4 address for a secondary interface request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8950,7 +8967,7 @@ pub struct InstanceSecondaryInterfaceSpecificationRequest {
 rboto::__structure!(
     InstanceSecondaryInterfaceSpecificationRequest
     "InstanceSecondaryInterfaceSpecificationRequest"[set into] { delete_on_termination =
-    bool, device_index = i32, private_ip_addresses : Vec <
+    bool, device_index = i32, private_ip_addresses = Vec <
     InstanceSecondaryInterfacePrivateIpAddressRequest >, private_ip_address_count = i32,
     secondary_subnet_id : String, interface_type : SecondaryInterfaceType,
     network_card_index = i32 } {}
@@ -8968,7 +8985,7 @@ pub struct InstanceSpecification {
 }
 rboto::__structure!(
     InstanceSpecification "InstanceSpecification"[set into] { instance_id : String,
-    exclude_boot_volume = bool, exclude_data_volume_ids : Vec < String > } {}
+    exclude_boot_volume = bool, exclude_data_volume_ids = Vec < String > } {}
 );
 /// Describes the current state of an instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8980,7 +8997,7 @@ pub struct InstanceState {
     pub name: Option<InstanceStateName>,
 }
 rboto::__structure!(
-    InstanceState "InstanceState"[set from] { code = i32, name : InstanceStateName } {}
+    InstanceState "InstanceState"[from] { code = i32, name : InstanceStateName } {}
 );
 /// Describes an instance state change.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8994,12 +9011,12 @@ pub struct InstanceStateChange {
     pub previous_state: Option<InstanceState>,
 }
 rboto::__structure!(
-    InstanceStateChange "InstanceStateChange"[set from] { instance_id : String,
-    current_state : InstanceState, previous_state : InstanceState } {}
+    InstanceStateChange "InstanceStateChange"[from] { instance_id : String, current_state
+    = InstanceState, previous_state = InstanceState } {}
 );
 rboto::__string_enum!(
-    InstanceStateName { Pending = "pending", Running = "running", ShuttingDown =
-    "shutting-down", Terminated = "terminated", Stopping = "stopping", Stopped =
+    InstanceStateName { 0 Pending = "pending", 1 Running = "running", 2 ShuttingDown =
+    "shutting-down", 3 Terminated = "terminated", 4 Stopping = "stopping", 5 Stopped =
     "stopped" }
 );
 /// Describes the status of an instance, including system status, instance status, attached EBS status, application status, and performance status.
@@ -9032,12 +9049,12 @@ pub struct InstanceStatus {
     pub performance_status: Option<PerformanceStatusSummary>,
 }
 rboto::__structure!(
-    InstanceStatus "InstanceStatus"[set from] { availability_zone : String,
-    availability_zone_id : String, outpost_arn : String, operator : OperatorResponse,
-    events : Vec < InstanceStatusEvent >, instance_id : String, instance_state :
-    InstanceState, instance_status : InstanceStatusSummary, system_status :
-    InstanceStatusSummary, attached_ebs_status : EbsStatusSummary, application_status :
-    ApplicationStatusSummary, performance_status : PerformanceStatusSummary } {}
+    InstanceStatus "InstanceStatus"[from] { availability_zone : String,
+    availability_zone_id : String, outpost_arn : String, operator = OperatorResponse,
+    events = Vec < InstanceStatusEvent >, instance_id : String, instance_state =
+    InstanceState, instance_status = InstanceStatusSummary, system_status =
+    InstanceStatusSummary, attached_ebs_status = EbsStatusSummary, application_status =
+    ApplicationStatusSummary, performance_status = PerformanceStatusSummary } {}
 );
 /// Describes the instance status.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9051,7 +9068,7 @@ pub struct InstanceStatusDetails {
     pub status: Option<StatusType>,
 }
 rboto::__structure!(
-    InstanceStatusDetails "InstanceStatusDetails"[set from] { impaired_since :
+    InstanceStatusDetails "InstanceStatusDetails"[from] { impaired_since :
     rboto::DateTime, name : StatusName, status : StatusType } {}
 );
 /// Describes a scheduled event for an instance.
@@ -9072,8 +9089,8 @@ pub struct InstanceStatusEvent {
     pub not_before_deadline: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    InstanceStatusEvent "InstanceStatusEvent"[set from] { instance_event_id : String,
-    code : EventCode, description : String, not_after : rboto::DateTime, not_before :
+    InstanceStatusEvent "InstanceStatusEvent"[from] { instance_event_id : String, code :
+    EventCode, description : String, not_after : rboto::DateTime, not_before :
     rboto::DateTime, not_before_deadline : rboto::DateTime } {}
 );
 /// Describes the status of an instance.
@@ -9086,12 +9103,12 @@ pub struct InstanceStatusSummary {
     pub status: Option<SummaryStatus>,
 }
 rboto::__structure!(
-    InstanceStatusSummary "InstanceStatusSummary"[set from] { details : Vec <
+    InstanceStatusSummary "InstanceStatusSummary"[from] { details = Vec <
     InstanceStatusDetails >, status : SummaryStatus } {}
 );
 rboto::__string_enum!(
-    InstanceStorageEncryptionSupport { Unsupported = "unsupported", Required = "required"
-    }
+    InstanceStorageEncryptionSupport { 0 Unsupported = "unsupported", 1 Required =
+    "required" }
 );
 /// Describes the instance store features that are supported by the instance type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9107,8 +9124,8 @@ pub struct InstanceStorageInfo {
     pub encryption_support: Option<InstanceStorageEncryptionSupport>,
 }
 rboto::__structure!(
-    InstanceStorageInfo "InstanceStorageInfo"[set from] { total_size_in_gb = i64, disks :
-    Vec < DiskInfo >, nvme_support : EphemeralNvmeSupport, encryption_support :
+    InstanceStorageInfo "InstanceStorageInfo"[from] { total_size_in_gb = i64, disks = Vec
+    < DiskInfo >, nvme_support : EphemeralNvmeSupport, encryption_support :
     InstanceStorageEncryptionSupport } {}
 );
 /// Describes the registered tag keys for the current Region.
@@ -9121,8 +9138,8 @@ pub struct InstanceTagNotificationAttribute {
     pub include_all_tags_of_instance: Option<bool>,
 }
 rboto::__structure!(
-    InstanceTagNotificationAttribute "InstanceTagNotificationAttribute"[set from] {
-    instance_tag_keys : Vec < String >, include_all_tags_of_instance = bool } {}
+    InstanceTagNotificationAttribute "InstanceTagNotificationAttribute"[from] {
+    instance_tag_keys = Vec < String >, include_all_tags_of_instance = bool } {}
 );
 /// Information about the instance topology.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9144,547 +9161,623 @@ pub struct InstanceTopology {
     pub capacity_block_id: Option<String>,
 }
 rboto::__structure!(
-    InstanceTopology "InstanceTopology"[set from] { instance_id : String, instance_type :
-    String, group_name : String, network_nodes : Vec < String >, availability_zone :
+    InstanceTopology "InstanceTopology"[from] { instance_id : String, instance_type :
+    String, group_name : String, network_nodes = Vec < String >, availability_zone :
     String, zone_id : String, capacity_block_id : String } {}
 );
 rboto::__string_enum!(
-    InstanceType { A1Medium = "a1.medium", A1Large = "a1.large", A1Xlarge = "a1.xlarge",
-    A1_2xlarge = "a1.2xlarge", A1_4xlarge = "a1.4xlarge", A1Metal = "a1.metal", C1Medium
-    = "c1.medium", C1Xlarge = "c1.xlarge", C3Large = "c3.large", C3Xlarge = "c3.xlarge",
-    C3_2xlarge = "c3.2xlarge", C3_4xlarge = "c3.4xlarge", C3_8xlarge = "c3.8xlarge",
-    C4Large = "c4.large", C4Xlarge = "c4.xlarge", C4_2xlarge = "c4.2xlarge", C4_4xlarge =
-    "c4.4xlarge", C4_8xlarge = "c4.8xlarge", C5Large = "c5.large", C5Xlarge =
-    "c5.xlarge", C5_2xlarge = "c5.2xlarge", C5_4xlarge = "c5.4xlarge", C5_9xlarge =
-    "c5.9xlarge", C5_12xlarge = "c5.12xlarge", C5_18xlarge = "c5.18xlarge", C5_24xlarge =
-    "c5.24xlarge", C5Metal = "c5.metal", C5aLarge = "c5a.large", C5aXlarge =
-    "c5a.xlarge", C5a2xlarge = "c5a.2xlarge", C5a4xlarge = "c5a.4xlarge", C5a8xlarge =
-    "c5a.8xlarge", C5a12xlarge = "c5a.12xlarge", C5a16xlarge = "c5a.16xlarge",
-    C5a24xlarge = "c5a.24xlarge", C5adLarge = "c5ad.large", C5adXlarge = "c5ad.xlarge",
-    C5ad2xlarge = "c5ad.2xlarge", C5ad4xlarge = "c5ad.4xlarge", C5ad8xlarge =
-    "c5ad.8xlarge", C5ad12xlarge = "c5ad.12xlarge", C5ad16xlarge = "c5ad.16xlarge",
-    C5ad24xlarge = "c5ad.24xlarge", C5dLarge = "c5d.large", C5dXlarge = "c5d.xlarge",
-    C5d2xlarge = "c5d.2xlarge", C5d4xlarge = "c5d.4xlarge", C5d9xlarge = "c5d.9xlarge",
-    C5d12xlarge = "c5d.12xlarge", C5d18xlarge = "c5d.18xlarge", C5d24xlarge =
-    "c5d.24xlarge", C5dMetal = "c5d.metal", C5nLarge = "c5n.large", C5nXlarge =
-    "c5n.xlarge", C5n2xlarge = "c5n.2xlarge", C5n4xlarge = "c5n.4xlarge", C5n9xlarge =
-    "c5n.9xlarge", C5n18xlarge = "c5n.18xlarge", C5nMetal = "c5n.metal", C6gMedium =
-    "c6g.medium", C6gLarge = "c6g.large", C6gXlarge = "c6g.xlarge", C6g2xlarge =
-    "c6g.2xlarge", C6g4xlarge = "c6g.4xlarge", C6g8xlarge = "c6g.8xlarge", C6g12xlarge =
-    "c6g.12xlarge", C6g16xlarge = "c6g.16xlarge", C6gMetal = "c6g.metal", C6gdMedium =
-    "c6gd.medium", C6gdLarge = "c6gd.large", C6gdXlarge = "c6gd.xlarge", C6gd2xlarge =
-    "c6gd.2xlarge", C6gd4xlarge = "c6gd.4xlarge", C6gd8xlarge = "c6gd.8xlarge",
-    C6gd12xlarge = "c6gd.12xlarge", C6gd16xlarge = "c6gd.16xlarge", C6gdMetal =
-    "c6gd.metal", C6gnMedium = "c6gn.medium", C6gnLarge = "c6gn.large", C6gnXlarge =
-    "c6gn.xlarge", C6gn2xlarge = "c6gn.2xlarge", C6gn4xlarge = "c6gn.4xlarge",
-    C6gn8xlarge = "c6gn.8xlarge", C6gn12xlarge = "c6gn.12xlarge", C6gn16xlarge =
-    "c6gn.16xlarge", C6iLarge = "c6i.large", C6iXlarge = "c6i.xlarge", C6i2xlarge =
-    "c6i.2xlarge", C6i4xlarge = "c6i.4xlarge", C6i8xlarge = "c6i.8xlarge", C6i12xlarge =
-    "c6i.12xlarge", C6i16xlarge = "c6i.16xlarge", C6i24xlarge = "c6i.24xlarge",
-    C6i32xlarge = "c6i.32xlarge", C6iMetal = "c6i.metal", Cc1_4xlarge = "cc1.4xlarge",
-    Cc2_8xlarge = "cc2.8xlarge", Cg1_4xlarge = "cg1.4xlarge", Cr1_8xlarge =
-    "cr1.8xlarge", D2Xlarge = "d2.xlarge", D2_2xlarge = "d2.2xlarge", D2_4xlarge =
-    "d2.4xlarge", D2_8xlarge = "d2.8xlarge", D3Xlarge = "d3.xlarge", D3_2xlarge =
-    "d3.2xlarge", D3_4xlarge = "d3.4xlarge", D3_8xlarge = "d3.8xlarge", D3enXlarge =
-    "d3en.xlarge", D3en2xlarge = "d3en.2xlarge", D3en4xlarge = "d3en.4xlarge",
-    D3en6xlarge = "d3en.6xlarge", D3en8xlarge = "d3en.8xlarge", D3en12xlarge =
-    "d3en.12xlarge", Dl1_24xlarge = "dl1.24xlarge", F1_2xlarge = "f1.2xlarge", F1_4xlarge
-    = "f1.4xlarge", F1_16xlarge = "f1.16xlarge", G2_2xlarge = "g2.2xlarge", G2_8xlarge =
-    "g2.8xlarge", G3_4xlarge = "g3.4xlarge", G3_8xlarge = "g3.8xlarge", G3_16xlarge =
-    "g3.16xlarge", G3sXlarge = "g3s.xlarge", G4adXlarge = "g4ad.xlarge", G4ad2xlarge =
-    "g4ad.2xlarge", G4ad4xlarge = "g4ad.4xlarge", G4ad8xlarge = "g4ad.8xlarge",
-    G4ad16xlarge = "g4ad.16xlarge", G4dnXlarge = "g4dn.xlarge", G4dn2xlarge =
-    "g4dn.2xlarge", G4dn4xlarge = "g4dn.4xlarge", G4dn8xlarge = "g4dn.8xlarge",
-    G4dn12xlarge = "g4dn.12xlarge", G4dn16xlarge = "g4dn.16xlarge", G4dnMetal =
-    "g4dn.metal", G5Xlarge = "g5.xlarge", G5_2xlarge = "g5.2xlarge", G5_4xlarge =
-    "g5.4xlarge", G5_8xlarge = "g5.8xlarge", G5_12xlarge = "g5.12xlarge", G5_16xlarge =
-    "g5.16xlarge", G5_24xlarge = "g5.24xlarge", G5_48xlarge = "g5.48xlarge", G5gXlarge =
-    "g5g.xlarge", G5g2xlarge = "g5g.2xlarge", G5g4xlarge = "g5g.4xlarge", G5g8xlarge =
-    "g5g.8xlarge", G5g16xlarge = "g5g.16xlarge", G5gMetal = "g5g.metal", Hi1_4xlarge =
-    "hi1.4xlarge", Hpc6a48xlarge = "hpc6a.48xlarge", Hs1_8xlarge = "hs1.8xlarge",
-    H1_2xlarge = "h1.2xlarge", H1_4xlarge = "h1.4xlarge", H1_8xlarge = "h1.8xlarge",
-    H1_16xlarge = "h1.16xlarge", I2Xlarge = "i2.xlarge", I2_2xlarge = "i2.2xlarge",
-    I2_4xlarge = "i2.4xlarge", I2_8xlarge = "i2.8xlarge", I3Large = "i3.large", I3Xlarge
-    = "i3.xlarge", I3_2xlarge = "i3.2xlarge", I3_4xlarge = "i3.4xlarge", I3_8xlarge =
-    "i3.8xlarge", I3_16xlarge = "i3.16xlarge", I3Metal = "i3.metal", I3enLarge =
-    "i3en.large", I3enXlarge = "i3en.xlarge", I3en2xlarge = "i3en.2xlarge", I3en3xlarge =
-    "i3en.3xlarge", I3en6xlarge = "i3en.6xlarge", I3en12xlarge = "i3en.12xlarge",
-    I3en24xlarge = "i3en.24xlarge", I3enMetal = "i3en.metal", Im4gnLarge = "im4gn.large",
-    Im4gnXlarge = "im4gn.xlarge", Im4gn2xlarge = "im4gn.2xlarge", Im4gn4xlarge =
-    "im4gn.4xlarge", Im4gn8xlarge = "im4gn.8xlarge", Im4gn16xlarge = "im4gn.16xlarge",
-    Inf1Xlarge = "inf1.xlarge", Inf1_2xlarge = "inf1.2xlarge", Inf1_6xlarge =
-    "inf1.6xlarge", Inf1_24xlarge = "inf1.24xlarge", Is4genMedium = "is4gen.medium",
-    Is4genLarge = "is4gen.large", Is4genXlarge = "is4gen.xlarge", Is4gen2xlarge =
-    "is4gen.2xlarge", Is4gen4xlarge = "is4gen.4xlarge", Is4gen8xlarge = "is4gen.8xlarge",
-    M1Small = "m1.small", M1Medium = "m1.medium", M1Large = "m1.large", M1Xlarge =
-    "m1.xlarge", M2Xlarge = "m2.xlarge", M2_2xlarge = "m2.2xlarge", M2_4xlarge =
-    "m2.4xlarge", M3Medium = "m3.medium", M3Large = "m3.large", M3Xlarge = "m3.xlarge",
-    M3_2xlarge = "m3.2xlarge", M4Large = "m4.large", M4Xlarge = "m4.xlarge", M4_2xlarge =
-    "m4.2xlarge", M4_4xlarge = "m4.4xlarge", M4_10xlarge = "m4.10xlarge", M4_16xlarge =
-    "m4.16xlarge", M5Large = "m5.large", M5Xlarge = "m5.xlarge", M5_2xlarge =
-    "m5.2xlarge", M5_4xlarge = "m5.4xlarge", M5_8xlarge = "m5.8xlarge", M5_12xlarge =
-    "m5.12xlarge", M5_16xlarge = "m5.16xlarge", M5_24xlarge = "m5.24xlarge", M5Metal =
-    "m5.metal", M5aLarge = "m5a.large", M5aXlarge = "m5a.xlarge", M5a2xlarge =
-    "m5a.2xlarge", M5a4xlarge = "m5a.4xlarge", M5a8xlarge = "m5a.8xlarge", M5a12xlarge =
-    "m5a.12xlarge", M5a16xlarge = "m5a.16xlarge", M5a24xlarge = "m5a.24xlarge", M5adLarge
-    = "m5ad.large", M5adXlarge = "m5ad.xlarge", M5ad2xlarge = "m5ad.2xlarge", M5ad4xlarge
-    = "m5ad.4xlarge", M5ad8xlarge = "m5ad.8xlarge", M5ad12xlarge = "m5ad.12xlarge",
-    M5ad16xlarge = "m5ad.16xlarge", M5ad24xlarge = "m5ad.24xlarge", M5dLarge =
-    "m5d.large", M5dXlarge = "m5d.xlarge", M5d2xlarge = "m5d.2xlarge", M5d4xlarge =
-    "m5d.4xlarge", M5d8xlarge = "m5d.8xlarge", M5d12xlarge = "m5d.12xlarge", M5d16xlarge
-    = "m5d.16xlarge", M5d24xlarge = "m5d.24xlarge", M5dMetal = "m5d.metal", M5dnLarge =
-    "m5dn.large", M5dnXlarge = "m5dn.xlarge", M5dn2xlarge = "m5dn.2xlarge", M5dn4xlarge =
-    "m5dn.4xlarge", M5dn8xlarge = "m5dn.8xlarge", M5dn12xlarge = "m5dn.12xlarge",
-    M5dn16xlarge = "m5dn.16xlarge", M5dn24xlarge = "m5dn.24xlarge", M5dnMetal =
-    "m5dn.metal", M5nLarge = "m5n.large", M5nXlarge = "m5n.xlarge", M5n2xlarge =
-    "m5n.2xlarge", M5n4xlarge = "m5n.4xlarge", M5n8xlarge = "m5n.8xlarge", M5n12xlarge =
-    "m5n.12xlarge", M5n16xlarge = "m5n.16xlarge", M5n24xlarge = "m5n.24xlarge", M5nMetal
-    = "m5n.metal", M5znLarge = "m5zn.large", M5znXlarge = "m5zn.xlarge", M5zn2xlarge =
-    "m5zn.2xlarge", M5zn3xlarge = "m5zn.3xlarge", M5zn6xlarge = "m5zn.6xlarge",
-    M5zn12xlarge = "m5zn.12xlarge", M5znMetal = "m5zn.metal", M6aLarge = "m6a.large",
-    M6aXlarge = "m6a.xlarge", M6a2xlarge = "m6a.2xlarge", M6a4xlarge = "m6a.4xlarge",
-    M6a8xlarge = "m6a.8xlarge", M6a12xlarge = "m6a.12xlarge", M6a16xlarge =
-    "m6a.16xlarge", M6a24xlarge = "m6a.24xlarge", M6a32xlarge = "m6a.32xlarge",
-    M6a48xlarge = "m6a.48xlarge", M6gMetal = "m6g.metal", M6gMedium = "m6g.medium",
-    M6gLarge = "m6g.large", M6gXlarge = "m6g.xlarge", M6g2xlarge = "m6g.2xlarge",
-    M6g4xlarge = "m6g.4xlarge", M6g8xlarge = "m6g.8xlarge", M6g12xlarge = "m6g.12xlarge",
-    M6g16xlarge = "m6g.16xlarge", M6gdMetal = "m6gd.metal", M6gdMedium = "m6gd.medium",
-    M6gdLarge = "m6gd.large", M6gdXlarge = "m6gd.xlarge", M6gd2xlarge = "m6gd.2xlarge",
-    M6gd4xlarge = "m6gd.4xlarge", M6gd8xlarge = "m6gd.8xlarge", M6gd12xlarge =
-    "m6gd.12xlarge", M6gd16xlarge = "m6gd.16xlarge", M6iLarge = "m6i.large", M6iXlarge =
-    "m6i.xlarge", M6i2xlarge = "m6i.2xlarge", M6i4xlarge = "m6i.4xlarge", M6i8xlarge =
-    "m6i.8xlarge", M6i12xlarge = "m6i.12xlarge", M6i16xlarge = "m6i.16xlarge",
-    M6i24xlarge = "m6i.24xlarge", M6i32xlarge = "m6i.32xlarge", M6iMetal = "m6i.metal",
-    Mac1Metal = "mac1.metal", P2Xlarge = "p2.xlarge", P2_8xlarge = "p2.8xlarge",
-    P2_16xlarge = "p2.16xlarge", P3_2xlarge = "p3.2xlarge", P3_8xlarge = "p3.8xlarge",
-    P3_16xlarge = "p3.16xlarge", P3dn24xlarge = "p3dn.24xlarge", P4d24xlarge =
-    "p4d.24xlarge", R3Large = "r3.large", R3Xlarge = "r3.xlarge", R3_2xlarge =
-    "r3.2xlarge", R3_4xlarge = "r3.4xlarge", R3_8xlarge = "r3.8xlarge", R4Large =
-    "r4.large", R4Xlarge = "r4.xlarge", R4_2xlarge = "r4.2xlarge", R4_4xlarge =
-    "r4.4xlarge", R4_8xlarge = "r4.8xlarge", R4_16xlarge = "r4.16xlarge", R5Large =
-    "r5.large", R5Xlarge = "r5.xlarge", R5_2xlarge = "r5.2xlarge", R5_4xlarge =
-    "r5.4xlarge", R5_8xlarge = "r5.8xlarge", R5_12xlarge = "r5.12xlarge", R5_16xlarge =
-    "r5.16xlarge", R5_24xlarge = "r5.24xlarge", R5Metal = "r5.metal", R5aLarge =
-    "r5a.large", R5aXlarge = "r5a.xlarge", R5a2xlarge = "r5a.2xlarge", R5a4xlarge =
-    "r5a.4xlarge", R5a8xlarge = "r5a.8xlarge", R5a12xlarge = "r5a.12xlarge", R5a16xlarge
-    = "r5a.16xlarge", R5a24xlarge = "r5a.24xlarge", R5adLarge = "r5ad.large", R5adXlarge
-    = "r5ad.xlarge", R5ad2xlarge = "r5ad.2xlarge", R5ad4xlarge = "r5ad.4xlarge",
-    R5ad8xlarge = "r5ad.8xlarge", R5ad12xlarge = "r5ad.12xlarge", R5ad16xlarge =
-    "r5ad.16xlarge", R5ad24xlarge = "r5ad.24xlarge", R5bLarge = "r5b.large", R5bXlarge =
-    "r5b.xlarge", R5b2xlarge = "r5b.2xlarge", R5b4xlarge = "r5b.4xlarge", R5b8xlarge =
-    "r5b.8xlarge", R5b12xlarge = "r5b.12xlarge", R5b16xlarge = "r5b.16xlarge",
-    R5b24xlarge = "r5b.24xlarge", R5bMetal = "r5b.metal", R5dLarge = "r5d.large",
-    R5dXlarge = "r5d.xlarge", R5d2xlarge = "r5d.2xlarge", R5d4xlarge = "r5d.4xlarge",
-    R5d8xlarge = "r5d.8xlarge", R5d12xlarge = "r5d.12xlarge", R5d16xlarge =
-    "r5d.16xlarge", R5d24xlarge = "r5d.24xlarge", R5dMetal = "r5d.metal", R5dnLarge =
-    "r5dn.large", R5dnXlarge = "r5dn.xlarge", R5dn2xlarge = "r5dn.2xlarge", R5dn4xlarge =
-    "r5dn.4xlarge", R5dn8xlarge = "r5dn.8xlarge", R5dn12xlarge = "r5dn.12xlarge",
-    R5dn16xlarge = "r5dn.16xlarge", R5dn24xlarge = "r5dn.24xlarge", R5dnMetal =
-    "r5dn.metal", R5nLarge = "r5n.large", R5nXlarge = "r5n.xlarge", R5n2xlarge =
-    "r5n.2xlarge", R5n4xlarge = "r5n.4xlarge", R5n8xlarge = "r5n.8xlarge", R5n12xlarge =
-    "r5n.12xlarge", R5n16xlarge = "r5n.16xlarge", R5n24xlarge = "r5n.24xlarge", R5nMetal
-    = "r5n.metal", R6gMedium = "r6g.medium", R6gLarge = "r6g.large", R6gXlarge =
-    "r6g.xlarge", R6g2xlarge = "r6g.2xlarge", R6g4xlarge = "r6g.4xlarge", R6g8xlarge =
-    "r6g.8xlarge", R6g12xlarge = "r6g.12xlarge", R6g16xlarge = "r6g.16xlarge", R6gMetal =
-    "r6g.metal", R6gdMedium = "r6gd.medium", R6gdLarge = "r6gd.large", R6gdXlarge =
-    "r6gd.xlarge", R6gd2xlarge = "r6gd.2xlarge", R6gd4xlarge = "r6gd.4xlarge",
-    R6gd8xlarge = "r6gd.8xlarge", R6gd12xlarge = "r6gd.12xlarge", R6gd16xlarge =
-    "r6gd.16xlarge", R6gdMetal = "r6gd.metal", R6iLarge = "r6i.large", R6iXlarge =
-    "r6i.xlarge", R6i2xlarge = "r6i.2xlarge", R6i4xlarge = "r6i.4xlarge", R6i8xlarge =
-    "r6i.8xlarge", R6i12xlarge = "r6i.12xlarge", R6i16xlarge = "r6i.16xlarge",
-    R6i24xlarge = "r6i.24xlarge", R6i32xlarge = "r6i.32xlarge", R6iMetal = "r6i.metal",
-    T1Micro = "t1.micro", T2Nano = "t2.nano", T2Micro = "t2.micro", T2Small = "t2.small",
-    T2Medium = "t2.medium", T2Large = "t2.large", T2Xlarge = "t2.xlarge", T2_2xlarge =
-    "t2.2xlarge", T3Nano = "t3.nano", T3Micro = "t3.micro", T3Small = "t3.small",
-    T3Medium = "t3.medium", T3Large = "t3.large", T3Xlarge = "t3.xlarge", T3_2xlarge =
-    "t3.2xlarge", T3aNano = "t3a.nano", T3aMicro = "t3a.micro", T3aSmall = "t3a.small",
-    T3aMedium = "t3a.medium", T3aLarge = "t3a.large", T3aXlarge = "t3a.xlarge",
-    T3a2xlarge = "t3a.2xlarge", T4gNano = "t4g.nano", T4gMicro = "t4g.micro", T4gSmall =
-    "t4g.small", T4gMedium = "t4g.medium", T4gLarge = "t4g.large", T4gXlarge =
-    "t4g.xlarge", T4g2xlarge = "t4g.2xlarge", U6tb1_56xlarge = "u-6tb1.56xlarge",
-    U6tb1_112xlarge = "u-6tb1.112xlarge", U9tb1_112xlarge = "u-9tb1.112xlarge",
-    U12tb1_112xlarge = "u-12tb1.112xlarge", U6tb1Metal = "u-6tb1.metal", U9tb1Metal =
-    "u-9tb1.metal", U12tb1Metal = "u-12tb1.metal", U18tb1Metal = "u-18tb1.metal",
-    U24tb1Metal = "u-24tb1.metal", Vt1_3xlarge = "vt1.3xlarge", Vt1_6xlarge =
-    "vt1.6xlarge", Vt1_24xlarge = "vt1.24xlarge", X1_16xlarge = "x1.16xlarge",
-    X1_32xlarge = "x1.32xlarge", X1eXlarge = "x1e.xlarge", X1e2xlarge = "x1e.2xlarge",
-    X1e4xlarge = "x1e.4xlarge", X1e8xlarge = "x1e.8xlarge", X1e16xlarge = "x1e.16xlarge",
-    X1e32xlarge = "x1e.32xlarge", X2iezn2xlarge = "x2iezn.2xlarge", X2iezn4xlarge =
-    "x2iezn.4xlarge", X2iezn6xlarge = "x2iezn.6xlarge", X2iezn8xlarge = "x2iezn.8xlarge",
-    X2iezn12xlarge = "x2iezn.12xlarge", X2ieznMetal = "x2iezn.metal", X2gdMedium =
-    "x2gd.medium", X2gdLarge = "x2gd.large", X2gdXlarge = "x2gd.xlarge", X2gd2xlarge =
-    "x2gd.2xlarge", X2gd4xlarge = "x2gd.4xlarge", X2gd8xlarge = "x2gd.8xlarge",
-    X2gd12xlarge = "x2gd.12xlarge", X2gd16xlarge = "x2gd.16xlarge", X2gdMetal =
-    "x2gd.metal", Z1dLarge = "z1d.large", Z1dXlarge = "z1d.xlarge", Z1d2xlarge =
-    "z1d.2xlarge", Z1d3xlarge = "z1d.3xlarge", Z1d6xlarge = "z1d.6xlarge", Z1d12xlarge =
-    "z1d.12xlarge", Z1dMetal = "z1d.metal", X2idn16xlarge = "x2idn.16xlarge",
-    X2idn24xlarge = "x2idn.24xlarge", X2idn32xlarge = "x2idn.32xlarge", X2iednXlarge =
-    "x2iedn.xlarge", X2iedn2xlarge = "x2iedn.2xlarge", X2iedn4xlarge = "x2iedn.4xlarge",
-    X2iedn8xlarge = "x2iedn.8xlarge", X2iedn16xlarge = "x2iedn.16xlarge", X2iedn24xlarge
-    = "x2iedn.24xlarge", X2iedn32xlarge = "x2iedn.32xlarge", C6aLarge = "c6a.large",
-    C6aXlarge = "c6a.xlarge", C6a2xlarge = "c6a.2xlarge", C6a4xlarge = "c6a.4xlarge",
-    C6a8xlarge = "c6a.8xlarge", C6a12xlarge = "c6a.12xlarge", C6a16xlarge =
-    "c6a.16xlarge", C6a24xlarge = "c6a.24xlarge", C6a32xlarge = "c6a.32xlarge",
-    C6a48xlarge = "c6a.48xlarge", C6aMetal = "c6a.metal", M6aMetal = "m6a.metal",
-    I4iLarge = "i4i.large", I4iXlarge = "i4i.xlarge", I4i2xlarge = "i4i.2xlarge",
-    I4i4xlarge = "i4i.4xlarge", I4i8xlarge = "i4i.8xlarge", I4i16xlarge = "i4i.16xlarge",
-    I4i32xlarge = "i4i.32xlarge", I4iMetal = "i4i.metal", X2idnMetal = "x2idn.metal",
-    X2iednMetal = "x2iedn.metal", C7gMedium = "c7g.medium", C7gLarge = "c7g.large",
-    C7gXlarge = "c7g.xlarge", C7g2xlarge = "c7g.2xlarge", C7g4xlarge = "c7g.4xlarge",
-    C7g8xlarge = "c7g.8xlarge", C7g12xlarge = "c7g.12xlarge", C7g16xlarge =
-    "c7g.16xlarge", Mac2Metal = "mac2.metal", C6idLarge = "c6id.large", C6idXlarge =
-    "c6id.xlarge", C6id2xlarge = "c6id.2xlarge", C6id4xlarge = "c6id.4xlarge",
-    C6id8xlarge = "c6id.8xlarge", C6id12xlarge = "c6id.12xlarge", C6id16xlarge =
-    "c6id.16xlarge", C6id24xlarge = "c6id.24xlarge", C6id32xlarge = "c6id.32xlarge",
-    C6idMetal = "c6id.metal", M6idLarge = "m6id.large", M6idXlarge = "m6id.xlarge",
-    M6id2xlarge = "m6id.2xlarge", M6id4xlarge = "m6id.4xlarge", M6id8xlarge =
-    "m6id.8xlarge", M6id12xlarge = "m6id.12xlarge", M6id16xlarge = "m6id.16xlarge",
-    M6id24xlarge = "m6id.24xlarge", M6id32xlarge = "m6id.32xlarge", M6idMetal =
-    "m6id.metal", R6idLarge = "r6id.large", R6idXlarge = "r6id.xlarge", R6id2xlarge =
-    "r6id.2xlarge", R6id4xlarge = "r6id.4xlarge", R6id8xlarge = "r6id.8xlarge",
-    R6id12xlarge = "r6id.12xlarge", R6id16xlarge = "r6id.16xlarge", R6id24xlarge =
-    "r6id.24xlarge", R6id32xlarge = "r6id.32xlarge", R6idMetal = "r6id.metal", R6aLarge =
-    "r6a.large", R6aXlarge = "r6a.xlarge", R6a2xlarge = "r6a.2xlarge", R6a4xlarge =
-    "r6a.4xlarge", R6a8xlarge = "r6a.8xlarge", R6a12xlarge = "r6a.12xlarge", R6a16xlarge
-    = "r6a.16xlarge", R6a24xlarge = "r6a.24xlarge", R6a32xlarge = "r6a.32xlarge",
-    R6a48xlarge = "r6a.48xlarge", R6aMetal = "r6a.metal", P4de24xlarge = "p4de.24xlarge",
-    U3tb1_56xlarge = "u-3tb1.56xlarge", U18tb1_112xlarge = "u-18tb1.112xlarge",
-    U24tb1_112xlarge = "u-24tb1.112xlarge", Trn1_2xlarge = "trn1.2xlarge", Trn1_32xlarge
-    = "trn1.32xlarge", Hpc6id32xlarge = "hpc6id.32xlarge", C6inLarge = "c6in.large",
-    C6inXlarge = "c6in.xlarge", C6in2xlarge = "c6in.2xlarge", C6in4xlarge =
-    "c6in.4xlarge", C6in8xlarge = "c6in.8xlarge", C6in12xlarge = "c6in.12xlarge",
-    C6in16xlarge = "c6in.16xlarge", C6in24xlarge = "c6in.24xlarge", C6in32xlarge =
-    "c6in.32xlarge", M6inLarge = "m6in.large", M6inXlarge = "m6in.xlarge", M6in2xlarge =
-    "m6in.2xlarge", M6in4xlarge = "m6in.4xlarge", M6in8xlarge = "m6in.8xlarge",
-    M6in12xlarge = "m6in.12xlarge", M6in16xlarge = "m6in.16xlarge", M6in24xlarge =
-    "m6in.24xlarge", M6in32xlarge = "m6in.32xlarge", M6idnLarge = "m6idn.large",
-    M6idnXlarge = "m6idn.xlarge", M6idn2xlarge = "m6idn.2xlarge", M6idn4xlarge =
-    "m6idn.4xlarge", M6idn8xlarge = "m6idn.8xlarge", M6idn12xlarge = "m6idn.12xlarge",
-    M6idn16xlarge = "m6idn.16xlarge", M6idn24xlarge = "m6idn.24xlarge", M6idn32xlarge =
-    "m6idn.32xlarge", R6inLarge = "r6in.large", R6inXlarge = "r6in.xlarge", R6in2xlarge =
-    "r6in.2xlarge", R6in4xlarge = "r6in.4xlarge", R6in8xlarge = "r6in.8xlarge",
-    R6in12xlarge = "r6in.12xlarge", R6in16xlarge = "r6in.16xlarge", R6in24xlarge =
-    "r6in.24xlarge", R6in32xlarge = "r6in.32xlarge", R6idnLarge = "r6idn.large",
-    R6idnXlarge = "r6idn.xlarge", R6idn2xlarge = "r6idn.2xlarge", R6idn4xlarge =
-    "r6idn.4xlarge", R6idn8xlarge = "r6idn.8xlarge", R6idn12xlarge = "r6idn.12xlarge",
-    R6idn16xlarge = "r6idn.16xlarge", R6idn24xlarge = "r6idn.24xlarge", R6idn32xlarge =
-    "r6idn.32xlarge", C7gMetal = "c7g.metal", M7gMedium = "m7g.medium", M7gLarge =
-    "m7g.large", M7gXlarge = "m7g.xlarge", M7g2xlarge = "m7g.2xlarge", M7g4xlarge =
-    "m7g.4xlarge", M7g8xlarge = "m7g.8xlarge", M7g12xlarge = "m7g.12xlarge", M7g16xlarge
-    = "m7g.16xlarge", M7gMetal = "m7g.metal", R7gMedium = "r7g.medium", R7gLarge =
-    "r7g.large", R7gXlarge = "r7g.xlarge", R7g2xlarge = "r7g.2xlarge", R7g4xlarge =
-    "r7g.4xlarge", R7g8xlarge = "r7g.8xlarge", R7g12xlarge = "r7g.12xlarge", R7g16xlarge
-    = "r7g.16xlarge", R7gMetal = "r7g.metal", C6inMetal = "c6in.metal", M6inMetal =
-    "m6in.metal", M6idnMetal = "m6idn.metal", R6inMetal = "r6in.metal", R6idnMetal =
-    "r6idn.metal", Inf2Xlarge = "inf2.xlarge", Inf2_8xlarge = "inf2.8xlarge",
-    Inf2_24xlarge = "inf2.24xlarge", Inf2_48xlarge = "inf2.48xlarge", Trn1n32xlarge =
-    "trn1n.32xlarge", I4gLarge = "i4g.large", I4gXlarge = "i4g.xlarge", I4g2xlarge =
-    "i4g.2xlarge", I4g4xlarge = "i4g.4xlarge", I4g8xlarge = "i4g.8xlarge", I4g16xlarge =
-    "i4g.16xlarge", Hpc7g4xlarge = "hpc7g.4xlarge", Hpc7g8xlarge = "hpc7g.8xlarge",
-    Hpc7g16xlarge = "hpc7g.16xlarge", C7gnMedium = "c7gn.medium", C7gnLarge =
-    "c7gn.large", C7gnXlarge = "c7gn.xlarge", C7gn2xlarge = "c7gn.2xlarge", C7gn4xlarge =
-    "c7gn.4xlarge", C7gn8xlarge = "c7gn.8xlarge", C7gn12xlarge = "c7gn.12xlarge",
-    C7gn16xlarge = "c7gn.16xlarge", P5_48xlarge = "p5.48xlarge", M7iLarge = "m7i.large",
-    M7iXlarge = "m7i.xlarge", M7i2xlarge = "m7i.2xlarge", M7i4xlarge = "m7i.4xlarge",
-    M7i8xlarge = "m7i.8xlarge", M7i12xlarge = "m7i.12xlarge", M7i16xlarge =
-    "m7i.16xlarge", M7i24xlarge = "m7i.24xlarge", M7i48xlarge = "m7i.48xlarge",
-    M7iFlexLarge = "m7i-flex.large", M7iFlexXlarge = "m7i-flex.xlarge", M7iFlex2xlarge =
-    "m7i-flex.2xlarge", M7iFlex4xlarge = "m7i-flex.4xlarge", M7iFlex8xlarge =
-    "m7i-flex.8xlarge", M7aMedium = "m7a.medium", M7aLarge = "m7a.large", M7aXlarge =
-    "m7a.xlarge", M7a2xlarge = "m7a.2xlarge", M7a4xlarge = "m7a.4xlarge", M7a8xlarge =
-    "m7a.8xlarge", M7a12xlarge = "m7a.12xlarge", M7a16xlarge = "m7a.16xlarge",
-    M7a24xlarge = "m7a.24xlarge", M7a32xlarge = "m7a.32xlarge", M7a48xlarge =
-    "m7a.48xlarge", M7aMetal48xl = "m7a.metal-48xl", Hpc7a12xlarge = "hpc7a.12xlarge",
-    Hpc7a24xlarge = "hpc7a.24xlarge", Hpc7a48xlarge = "hpc7a.48xlarge", Hpc7a96xlarge =
-    "hpc7a.96xlarge", C7gdMedium = "c7gd.medium", C7gdLarge = "c7gd.large", C7gdXlarge =
-    "c7gd.xlarge", C7gd2xlarge = "c7gd.2xlarge", C7gd4xlarge = "c7gd.4xlarge",
-    C7gd8xlarge = "c7gd.8xlarge", C7gd12xlarge = "c7gd.12xlarge", C7gd16xlarge =
-    "c7gd.16xlarge", M7gdMedium = "m7gd.medium", M7gdLarge = "m7gd.large", M7gdXlarge =
-    "m7gd.xlarge", M7gd2xlarge = "m7gd.2xlarge", M7gd4xlarge = "m7gd.4xlarge",
-    M7gd8xlarge = "m7gd.8xlarge", M7gd12xlarge = "m7gd.12xlarge", M7gd16xlarge =
-    "m7gd.16xlarge", R7gdMedium = "r7gd.medium", R7gdLarge = "r7gd.large", R7gdXlarge =
-    "r7gd.xlarge", R7gd2xlarge = "r7gd.2xlarge", R7gd4xlarge = "r7gd.4xlarge",
-    R7gd8xlarge = "r7gd.8xlarge", R7gd12xlarge = "r7gd.12xlarge", R7gd16xlarge =
-    "r7gd.16xlarge", R7aMedium = "r7a.medium", R7aLarge = "r7a.large", R7aXlarge =
-    "r7a.xlarge", R7a2xlarge = "r7a.2xlarge", R7a4xlarge = "r7a.4xlarge", R7a8xlarge =
-    "r7a.8xlarge", R7a12xlarge = "r7a.12xlarge", R7a16xlarge = "r7a.16xlarge",
-    R7a24xlarge = "r7a.24xlarge", R7a32xlarge = "r7a.32xlarge", R7a48xlarge =
-    "r7a.48xlarge", C7iLarge = "c7i.large", C7iXlarge = "c7i.xlarge", C7i2xlarge =
-    "c7i.2xlarge", C7i4xlarge = "c7i.4xlarge", C7i8xlarge = "c7i.8xlarge", C7i12xlarge =
-    "c7i.12xlarge", C7i16xlarge = "c7i.16xlarge", C7i24xlarge = "c7i.24xlarge",
-    C7i48xlarge = "c7i.48xlarge", Mac2M2proMetal = "mac2-m2pro.metal", R7izLarge =
-    "r7iz.large", R7izXlarge = "r7iz.xlarge", R7iz2xlarge = "r7iz.2xlarge", R7iz4xlarge =
-    "r7iz.4xlarge", R7iz8xlarge = "r7iz.8xlarge", R7iz12xlarge = "r7iz.12xlarge",
-    R7iz16xlarge = "r7iz.16xlarge", R7iz32xlarge = "r7iz.32xlarge", C7aMedium =
-    "c7a.medium", C7aLarge = "c7a.large", C7aXlarge = "c7a.xlarge", C7a2xlarge =
-    "c7a.2xlarge", C7a4xlarge = "c7a.4xlarge", C7a8xlarge = "c7a.8xlarge", C7a12xlarge =
-    "c7a.12xlarge", C7a16xlarge = "c7a.16xlarge", C7a24xlarge = "c7a.24xlarge",
-    C7a32xlarge = "c7a.32xlarge", C7a48xlarge = "c7a.48xlarge", C7aMetal48xl =
-    "c7a.metal-48xl", R7aMetal48xl = "r7a.metal-48xl", R7iLarge = "r7i.large", R7iXlarge
-    = "r7i.xlarge", R7i2xlarge = "r7i.2xlarge", R7i4xlarge = "r7i.4xlarge", R7i8xlarge =
-    "r7i.8xlarge", R7i12xlarge = "r7i.12xlarge", R7i16xlarge = "r7i.16xlarge",
-    R7i24xlarge = "r7i.24xlarge", R7i48xlarge = "r7i.48xlarge", Dl2q24xlarge =
-    "dl2q.24xlarge", Mac2M2Metal = "mac2-m2.metal", I4i12xlarge = "i4i.12xlarge",
-    I4i24xlarge = "i4i.24xlarge", C7iMetal24xl = "c7i.metal-24xl", C7iMetal48xl =
-    "c7i.metal-48xl", M7iMetal24xl = "m7i.metal-24xl", M7iMetal48xl = "m7i.metal-48xl",
-    R7iMetal24xl = "r7i.metal-24xl", R7iMetal48xl = "r7i.metal-48xl", R7izMetal16xl =
-    "r7iz.metal-16xl", R7izMetal32xl = "r7iz.metal-32xl", C7gdMetal = "c7gd.metal",
-    M7gdMetal = "m7gd.metal", R7gdMetal = "r7gd.metal", G6Xlarge = "g6.xlarge",
-    G6_2xlarge = "g6.2xlarge", G6_4xlarge = "g6.4xlarge", G6_8xlarge = "g6.8xlarge",
-    G6_12xlarge = "g6.12xlarge", G6_16xlarge = "g6.16xlarge", G6_24xlarge =
-    "g6.24xlarge", G6_48xlarge = "g6.48xlarge", Gr6_4xlarge = "gr6.4xlarge", Gr6_8xlarge
-    = "gr6.8xlarge", C7iFlexLarge = "c7i-flex.large", C7iFlexXlarge = "c7i-flex.xlarge",
-    C7iFlex2xlarge = "c7i-flex.2xlarge", C7iFlex4xlarge = "c7i-flex.4xlarge",
-    C7iFlex8xlarge = "c7i-flex.8xlarge", U7i12tb224xlarge = "u7i-12tb.224xlarge",
-    U7in16tb224xlarge = "u7in-16tb.224xlarge", U7in24tb224xlarge = "u7in-24tb.224xlarge",
-    U7in32tb224xlarge = "u7in-32tb.224xlarge", U7ib12tb224xlarge = "u7ib-12tb.224xlarge",
-    C7gnMetal = "c7gn.metal", R8gMedium = "r8g.medium", R8gLarge = "r8g.large", R8gXlarge
-    = "r8g.xlarge", R8g2xlarge = "r8g.2xlarge", R8g4xlarge = "r8g.4xlarge", R8g8xlarge =
-    "r8g.8xlarge", R8g12xlarge = "r8g.12xlarge", R8g16xlarge = "r8g.16xlarge",
-    R8g24xlarge = "r8g.24xlarge", R8g48xlarge = "r8g.48xlarge", R8gMetal24xl =
-    "r8g.metal-24xl", R8gMetal48xl = "r8g.metal-48xl", Mac2M1ultraMetal =
-    "mac2-m1ultra.metal", G6eXlarge = "g6e.xlarge", G6e2xlarge = "g6e.2xlarge",
-    G6e4xlarge = "g6e.4xlarge", G6e8xlarge = "g6e.8xlarge", G6e12xlarge = "g6e.12xlarge",
-    G6e16xlarge = "g6e.16xlarge", G6e24xlarge = "g6e.24xlarge", G6e48xlarge =
-    "g6e.48xlarge", C8gMedium = "c8g.medium", C8gLarge = "c8g.large", C8gXlarge =
-    "c8g.xlarge", C8g2xlarge = "c8g.2xlarge", C8g4xlarge = "c8g.4xlarge", C8g8xlarge =
-    "c8g.8xlarge", C8g12xlarge = "c8g.12xlarge", C8g16xlarge = "c8g.16xlarge",
-    C8g24xlarge = "c8g.24xlarge", C8g48xlarge = "c8g.48xlarge", C8gMetal24xl =
-    "c8g.metal-24xl", C8gMetal48xl = "c8g.metal-48xl", M8gMedium = "m8g.medium", M8gLarge
-    = "m8g.large", M8gXlarge = "m8g.xlarge", M8g2xlarge = "m8g.2xlarge", M8g4xlarge =
-    "m8g.4xlarge", M8g8xlarge = "m8g.8xlarge", M8g12xlarge = "m8g.12xlarge", M8g16xlarge
-    = "m8g.16xlarge", M8g24xlarge = "m8g.24xlarge", M8g48xlarge = "m8g.48xlarge",
-    M8gMetal24xl = "m8g.metal-24xl", M8gMetal48xl = "m8g.metal-48xl", X8gMedium =
-    "x8g.medium", X8gLarge = "x8g.large", X8gXlarge = "x8g.xlarge", X8g2xlarge =
-    "x8g.2xlarge", X8g4xlarge = "x8g.4xlarge", X8g8xlarge = "x8g.8xlarge", X8g12xlarge =
-    "x8g.12xlarge", X8g16xlarge = "x8g.16xlarge", X8g24xlarge = "x8g.24xlarge",
-    X8g48xlarge = "x8g.48xlarge", X8gMetal24xl = "x8g.metal-24xl", X8gMetal48xl =
-    "x8g.metal-48xl", I7ieLarge = "i7ie.large", I7ieXlarge = "i7ie.xlarge", I7ie2xlarge =
-    "i7ie.2xlarge", I7ie3xlarge = "i7ie.3xlarge", I7ie6xlarge = "i7ie.6xlarge",
-    I7ie12xlarge = "i7ie.12xlarge", I7ie18xlarge = "i7ie.18xlarge", I7ie24xlarge =
-    "i7ie.24xlarge", I7ie48xlarge = "i7ie.48xlarge", I8gLarge = "i8g.large", I8gXlarge =
-    "i8g.xlarge", I8g2xlarge = "i8g.2xlarge", I8g4xlarge = "i8g.4xlarge", I8g8xlarge =
-    "i8g.8xlarge", I8g12xlarge = "i8g.12xlarge", I8g16xlarge = "i8g.16xlarge",
-    I8g24xlarge = "i8g.24xlarge", I8gMetal24xl = "i8g.metal-24xl", U7i6tb112xlarge =
-    "u7i-6tb.112xlarge", U7i8tb112xlarge = "u7i-8tb.112xlarge", U7inh32tb480xlarge =
-    "u7inh-32tb.480xlarge", P5e48xlarge = "p5e.48xlarge", P5en48xlarge = "p5en.48xlarge",
-    F2_12xlarge = "f2.12xlarge", F2_48xlarge = "f2.48xlarge", Trn2_48xlarge =
-    "trn2.48xlarge", C7iFlex12xlarge = "c7i-flex.12xlarge", C7iFlex16xlarge =
-    "c7i-flex.16xlarge", M7iFlex12xlarge = "m7i-flex.12xlarge", M7iFlex16xlarge =
-    "m7i-flex.16xlarge", I7ieMetal24xl = "i7ie.metal-24xl", I7ieMetal48xl =
-    "i7ie.metal-48xl", I8g48xlarge = "i8g.48xlarge", C8gdMedium = "c8gd.medium",
-    C8gdLarge = "c8gd.large", C8gdXlarge = "c8gd.xlarge", C8gd2xlarge = "c8gd.2xlarge",
-    C8gd4xlarge = "c8gd.4xlarge", C8gd8xlarge = "c8gd.8xlarge", C8gd12xlarge =
-    "c8gd.12xlarge", C8gd16xlarge = "c8gd.16xlarge", C8gd24xlarge = "c8gd.24xlarge",
-    C8gd48xlarge = "c8gd.48xlarge", C8gdMetal24xl = "c8gd.metal-24xl", C8gdMetal48xl =
-    "c8gd.metal-48xl", I7iLarge = "i7i.large", I7iXlarge = "i7i.xlarge", I7i2xlarge =
-    "i7i.2xlarge", I7i4xlarge = "i7i.4xlarge", I7i8xlarge = "i7i.8xlarge", I7i12xlarge =
-    "i7i.12xlarge", I7i16xlarge = "i7i.16xlarge", I7i24xlarge = "i7i.24xlarge",
-    I7i48xlarge = "i7i.48xlarge", I7iMetal24xl = "i7i.metal-24xl", I7iMetal48xl =
-    "i7i.metal-48xl", P6B200_48xlarge = "p6-b200.48xlarge", M8gdMedium = "m8gd.medium",
-    M8gdLarge = "m8gd.large", M8gdXlarge = "m8gd.xlarge", M8gd2xlarge = "m8gd.2xlarge",
-    M8gd4xlarge = "m8gd.4xlarge", M8gd8xlarge = "m8gd.8xlarge", M8gd12xlarge =
-    "m8gd.12xlarge", M8gd16xlarge = "m8gd.16xlarge", M8gd24xlarge = "m8gd.24xlarge",
-    M8gd48xlarge = "m8gd.48xlarge", M8gdMetal24xl = "m8gd.metal-24xl", M8gdMetal48xl =
-    "m8gd.metal-48xl", R8gdMedium = "r8gd.medium", R8gdLarge = "r8gd.large", R8gdXlarge =
-    "r8gd.xlarge", R8gd2xlarge = "r8gd.2xlarge", R8gd4xlarge = "r8gd.4xlarge",
-    R8gd8xlarge = "r8gd.8xlarge", R8gd12xlarge = "r8gd.12xlarge", R8gd16xlarge =
-    "r8gd.16xlarge", R8gd24xlarge = "r8gd.24xlarge", R8gd48xlarge = "r8gd.48xlarge",
-    R8gdMetal24xl = "r8gd.metal-24xl", R8gdMetal48xl = "r8gd.metal-48xl", C8gnMedium =
-    "c8gn.medium", C8gnLarge = "c8gn.large", C8gnXlarge = "c8gn.xlarge", C8gn2xlarge =
-    "c8gn.2xlarge", C8gn4xlarge = "c8gn.4xlarge", C8gn8xlarge = "c8gn.8xlarge",
-    C8gn12xlarge = "c8gn.12xlarge", C8gn16xlarge = "c8gn.16xlarge", C8gn24xlarge =
-    "c8gn.24xlarge", C8gn48xlarge = "c8gn.48xlarge", C8gnMetal24xl = "c8gn.metal-24xl",
-    C8gnMetal48xl = "c8gn.metal-48xl", F2_6xlarge = "f2.6xlarge", P6eGb200_36xlarge =
-    "p6e-gb200.36xlarge", G6fLarge = "g6f.large", G6fXlarge = "g6f.xlarge", G6f2xlarge =
-    "g6f.2xlarge", G6f4xlarge = "g6f.4xlarge", Gr6f4xlarge = "gr6f.4xlarge", P5_4xlarge =
-    "p5.4xlarge", R8iLarge = "r8i.large", R8iXlarge = "r8i.xlarge", R8i2xlarge =
-    "r8i.2xlarge", R8i4xlarge = "r8i.4xlarge", R8i8xlarge = "r8i.8xlarge", R8i12xlarge =
-    "r8i.12xlarge", R8i16xlarge = "r8i.16xlarge", R8i24xlarge = "r8i.24xlarge",
-    R8i32xlarge = "r8i.32xlarge", R8i48xlarge = "r8i.48xlarge", R8i96xlarge =
-    "r8i.96xlarge", R8iMetal48xl = "r8i.metal-48xl", R8iMetal96xl = "r8i.metal-96xl",
-    R8iFlexLarge = "r8i-flex.large", R8iFlexXlarge = "r8i-flex.xlarge", R8iFlex2xlarge =
-    "r8i-flex.2xlarge", R8iFlex4xlarge = "r8i-flex.4xlarge", R8iFlex8xlarge =
-    "r8i-flex.8xlarge", R8iFlex12xlarge = "r8i-flex.12xlarge", R8iFlex16xlarge =
-    "r8i-flex.16xlarge", M8iLarge = "m8i.large", M8iXlarge = "m8i.xlarge", M8i2xlarge =
-    "m8i.2xlarge", M8i4xlarge = "m8i.4xlarge", M8i8xlarge = "m8i.8xlarge", M8i12xlarge =
-    "m8i.12xlarge", M8i16xlarge = "m8i.16xlarge", M8i24xlarge = "m8i.24xlarge",
-    M8i32xlarge = "m8i.32xlarge", M8i48xlarge = "m8i.48xlarge", M8i96xlarge =
-    "m8i.96xlarge", M8iMetal48xl = "m8i.metal-48xl", M8iMetal96xl = "m8i.metal-96xl",
-    M8iFlexLarge = "m8i-flex.large", M8iFlexXlarge = "m8i-flex.xlarge", M8iFlex2xlarge =
-    "m8i-flex.2xlarge", M8iFlex4xlarge = "m8i-flex.4xlarge", M8iFlex8xlarge =
-    "m8i-flex.8xlarge", M8iFlex12xlarge = "m8i-flex.12xlarge", M8iFlex16xlarge =
-    "m8i-flex.16xlarge", I8geLarge = "i8ge.large", I8geXlarge = "i8ge.xlarge",
-    I8ge2xlarge = "i8ge.2xlarge", I8ge3xlarge = "i8ge.3xlarge", I8ge6xlarge =
-    "i8ge.6xlarge", I8ge12xlarge = "i8ge.12xlarge", I8ge18xlarge = "i8ge.18xlarge",
-    I8ge24xlarge = "i8ge.24xlarge", I8ge48xlarge = "i8ge.48xlarge", I8geMetal24xl =
-    "i8ge.metal-24xl", I8geMetal48xl = "i8ge.metal-48xl", MacM4Metal = "mac-m4.metal",
-    MacM4proMetal = "mac-m4pro.metal", R8gnMedium = "r8gn.medium", R8gnLarge =
-    "r8gn.large", R8gnXlarge = "r8gn.xlarge", R8gn2xlarge = "r8gn.2xlarge", R8gn4xlarge =
-    "r8gn.4xlarge", R8gn8xlarge = "r8gn.8xlarge", R8gn12xlarge = "r8gn.12xlarge",
-    R8gn16xlarge = "r8gn.16xlarge", R8gn24xlarge = "r8gn.24xlarge", R8gn48xlarge =
-    "r8gn.48xlarge", R8gnMetal24xl = "r8gn.metal-24xl", R8gnMetal48xl =
-    "r8gn.metal-48xl", C8iLarge = "c8i.large", C8iXlarge = "c8i.xlarge", C8i2xlarge =
-    "c8i.2xlarge", C8i4xlarge = "c8i.4xlarge", C8i8xlarge = "c8i.8xlarge", C8i12xlarge =
-    "c8i.12xlarge", C8i16xlarge = "c8i.16xlarge", C8i24xlarge = "c8i.24xlarge",
-    C8i32xlarge = "c8i.32xlarge", C8i48xlarge = "c8i.48xlarge", C8i96xlarge =
-    "c8i.96xlarge", C8iMetal48xl = "c8i.metal-48xl", C8iMetal96xl = "c8i.metal-96xl",
-    C8iFlexLarge = "c8i-flex.large", C8iFlexXlarge = "c8i-flex.xlarge", C8iFlex2xlarge =
-    "c8i-flex.2xlarge", C8iFlex4xlarge = "c8i-flex.4xlarge", C8iFlex8xlarge =
-    "c8i-flex.8xlarge", C8iFlex12xlarge = "c8i-flex.12xlarge", C8iFlex16xlarge =
-    "c8i-flex.16xlarge", R8gbMedium = "r8gb.medium", R8gbLarge = "r8gb.large", R8gbXlarge
-    = "r8gb.xlarge", R8gb2xlarge = "r8gb.2xlarge", R8gb4xlarge = "r8gb.4xlarge",
-    R8gb8xlarge = "r8gb.8xlarge", R8gb12xlarge = "r8gb.12xlarge", R8gb16xlarge =
-    "r8gb.16xlarge", R8gb24xlarge = "r8gb.24xlarge", R8gbMetal24xl = "r8gb.metal-24xl",
-    M8aMedium = "m8a.medium", M8aLarge = "m8a.large", M8aXlarge = "m8a.xlarge",
-    M8a2xlarge = "m8a.2xlarge", M8a4xlarge = "m8a.4xlarge", M8a8xlarge = "m8a.8xlarge",
-    M8a12xlarge = "m8a.12xlarge", M8a16xlarge = "m8a.16xlarge", M8a24xlarge =
-    "m8a.24xlarge", M8a48xlarge = "m8a.48xlarge", M8aMetal24xl = "m8a.metal-24xl",
-    M8aMetal48xl = "m8a.metal-48xl", Trn2_3xlarge = "trn2.3xlarge", R8aMedium =
-    "r8a.medium", R8aLarge = "r8a.large", R8aXlarge = "r8a.xlarge", R8a2xlarge =
-    "r8a.2xlarge", R8a4xlarge = "r8a.4xlarge", R8a8xlarge = "r8a.8xlarge", R8a12xlarge =
-    "r8a.12xlarge", R8a16xlarge = "r8a.16xlarge", R8a24xlarge = "r8a.24xlarge",
-    R8a48xlarge = "r8a.48xlarge", R8aMetal24xl = "r8a.metal-24xl", R8aMetal48xl =
-    "r8a.metal-48xl", P6B300_48xlarge = "p6-b300.48xlarge", C8aMedium = "c8a.medium",
-    C8aLarge = "c8a.large", C8aXlarge = "c8a.xlarge", C8a2xlarge = "c8a.2xlarge",
-    C8a4xlarge = "c8a.4xlarge", C8a8xlarge = "c8a.8xlarge", C8a12xlarge = "c8a.12xlarge",
-    C8a16xlarge = "c8a.16xlarge", C8a24xlarge = "c8a.24xlarge", C8a48xlarge =
-    "c8a.48xlarge", C8aMetal24xl = "c8a.metal-24xl", C8aMetal48xl = "c8a.metal-48xl",
-    C8gb12xlarge = "c8gb.12xlarge", C8gb16xlarge = "c8gb.16xlarge", C8gb24xlarge =
-    "c8gb.24xlarge", C8gb2xlarge = "c8gb.2xlarge", C8gb4xlarge = "c8gb.4xlarge",
-    C8gb8xlarge = "c8gb.8xlarge", C8gbLarge = "c8gb.large", C8gbMedium = "c8gb.medium",
-    C8gbMetal24xl = "c8gb.metal-24xl", C8gbXlarge = "c8gb.xlarge", C8gb48xlarge =
-    "c8gb.48xlarge", C8gbMetal48xl = "c8gb.metal-48xl", M8gb12xlarge = "m8gb.12xlarge",
-    M8gb16xlarge = "m8gb.16xlarge", M8gb24xlarge = "m8gb.24xlarge", M8gb2xlarge =
-    "m8gb.2xlarge", M8gb4xlarge = "m8gb.4xlarge", M8gb8xlarge = "m8gb.8xlarge", M8gbLarge
-    = "m8gb.large", M8gbMedium = "m8gb.medium", M8gbXlarge = "m8gb.xlarge", M8gb48xlarge
-    = "m8gb.48xlarge", M8gbMetal24xl = "m8gb.metal-24xl", M8gbMetal48xl =
-    "m8gb.metal-48xl", M8gn12xlarge = "m8gn.12xlarge", M8gn16xlarge = "m8gn.16xlarge",
-    M8gn24xlarge = "m8gn.24xlarge", M8gn2xlarge = "m8gn.2xlarge", M8gn48xlarge =
-    "m8gn.48xlarge", M8gn4xlarge = "m8gn.4xlarge", M8gn8xlarge = "m8gn.8xlarge",
-    M8gnLarge = "m8gn.large", M8gnMedium = "m8gn.medium", M8gnXlarge = "m8gn.xlarge",
-    M8gnMetal24xl = "m8gn.metal-24xl", M8gnMetal48xl = "m8gn.metal-48xl", X8aedz12xlarge
-    = "x8aedz.12xlarge", X8aedz24xlarge = "x8aedz.24xlarge", X8aedz3xlarge =
-    "x8aedz.3xlarge", X8aedz6xlarge = "x8aedz.6xlarge", X8aedzLarge = "x8aedz.large",
-    X8aedzMetal12xl = "x8aedz.metal-12xl", X8aedzMetal24xl = "x8aedz.metal-24xl",
-    X8aedzXlarge = "x8aedz.xlarge", M8aznMedium = "m8azn.medium", M8aznLarge =
-    "m8azn.large", M8aznXlarge = "m8azn.xlarge", M8azn3xlarge = "m8azn.3xlarge",
-    M8azn6xlarge = "m8azn.6xlarge", M8azn12xlarge = "m8azn.12xlarge", M8azn24xlarge =
-    "m8azn.24xlarge", M8aznMetal12xl = "m8azn.metal-12xl", M8aznMetal24xl =
-    "m8azn.metal-24xl", X8iLarge = "x8i.large", X8iXlarge = "x8i.xlarge", X8i2xlarge =
-    "x8i.2xlarge", X8i4xlarge = "x8i.4xlarge", X8i8xlarge = "x8i.8xlarge", X8i12xlarge =
-    "x8i.12xlarge", X8i16xlarge = "x8i.16xlarge", X8i24xlarge = "x8i.24xlarge",
-    X8i32xlarge = "x8i.32xlarge", X8i48xlarge = "x8i.48xlarge", X8i64xlarge =
-    "x8i.64xlarge", X8i96xlarge = "x8i.96xlarge", X8iMetal48xl = "x8i.metal-48xl",
-    X8iMetal96xl = "x8i.metal-96xl", MacM4maxMetal = "mac-m4max.metal", G7e2xlarge =
-    "g7e.2xlarge", G7e4xlarge = "g7e.4xlarge", G7e8xlarge = "g7e.8xlarge", G7e12xlarge =
-    "g7e.12xlarge", G7e24xlarge = "g7e.24xlarge", G7e48xlarge = "g7e.48xlarge", R8idLarge
-    = "r8id.large", R8idXlarge = "r8id.xlarge", R8id2xlarge = "r8id.2xlarge", R8id4xlarge
-    = "r8id.4xlarge", R8id8xlarge = "r8id.8xlarge", R8id12xlarge = "r8id.12xlarge",
-    R8id16xlarge = "r8id.16xlarge", R8id24xlarge = "r8id.24xlarge", R8id32xlarge =
-    "r8id.32xlarge", R8id48xlarge = "r8id.48xlarge", R8id96xlarge = "r8id.96xlarge",
-    R8idMetal48xl = "r8id.metal-48xl", R8idMetal96xl = "r8id.metal-96xl", C8idLarge =
-    "c8id.large", C8idXlarge = "c8id.xlarge", C8id2xlarge = "c8id.2xlarge", C8id4xlarge =
-    "c8id.4xlarge", C8id8xlarge = "c8id.8xlarge", C8id12xlarge = "c8id.12xlarge",
-    C8id16xlarge = "c8id.16xlarge", C8id24xlarge = "c8id.24xlarge", C8id32xlarge =
-    "c8id.32xlarge", C8id48xlarge = "c8id.48xlarge", C8id96xlarge = "c8id.96xlarge",
-    C8idMetal48xl = "c8id.metal-48xl", C8idMetal96xl = "c8id.metal-96xl", M8idLarge =
-    "m8id.large", M8idXlarge = "m8id.xlarge", M8id2xlarge = "m8id.2xlarge", M8id4xlarge =
-    "m8id.4xlarge", M8id8xlarge = "m8id.8xlarge", M8id12xlarge = "m8id.12xlarge",
-    M8id16xlarge = "m8id.16xlarge", M8id24xlarge = "m8id.24xlarge", M8id32xlarge =
-    "m8id.32xlarge", M8id48xlarge = "m8id.48xlarge", M8id96xlarge = "m8id.96xlarge",
-    M8idMetal48xl = "m8id.metal-48xl", M8idMetal96xl = "m8id.metal-96xl", Hpc8a96xlarge =
-    "hpc8a.96xlarge", C8inLarge = "c8in.large", C8inXlarge = "c8in.xlarge", C8in2xlarge =
-    "c8in.2xlarge", C8in4xlarge = "c8in.4xlarge", C8in8xlarge = "c8in.8xlarge",
-    C8in12xlarge = "c8in.12xlarge", C8in16xlarge = "c8in.16xlarge", C8in24xlarge =
-    "c8in.24xlarge", C8in32xlarge = "c8in.32xlarge", C8in48xlarge = "c8in.48xlarge",
-    C8in96xlarge = "c8in.96xlarge", C8inMetal48xl = "c8in.metal-48xl", C8inMetal96xl =
-    "c8in.metal-96xl", C8ibLarge = "c8ib.large", C8ibXlarge = "c8ib.xlarge", C8ib2xlarge
-    = "c8ib.2xlarge", C8ib4xlarge = "c8ib.4xlarge", C8ib8xlarge = "c8ib.8xlarge",
-    C8ib12xlarge = "c8ib.12xlarge", C8ib16xlarge = "c8ib.16xlarge", C8ib24xlarge =
-    "c8ib.24xlarge", C8ib32xlarge = "c8ib.32xlarge", C8ib48xlarge = "c8ib.48xlarge",
-    C8ib96xlarge = "c8ib.96xlarge", C8ibMetal48xl = "c8ib.metal-48xl", C8ibMetal96xl =
-    "c8ib.metal-96xl", R8inLarge = "r8in.large", R8inXlarge = "r8in.xlarge", R8in2xlarge
-    = "r8in.2xlarge", R8in4xlarge = "r8in.4xlarge", R8in8xlarge = "r8in.8xlarge",
-    R8in12xlarge = "r8in.12xlarge", R8in16xlarge = "r8in.16xlarge", R8in24xlarge =
-    "r8in.24xlarge", R8in32xlarge = "r8in.32xlarge", R8in48xlarge = "r8in.48xlarge",
-    R8in96xlarge = "r8in.96xlarge", R8ibLarge = "r8ib.large", R8ibXlarge = "r8ib.xlarge",
-    R8ib2xlarge = "r8ib.2xlarge", R8ib4xlarge = "r8ib.4xlarge", R8ib8xlarge =
-    "r8ib.8xlarge", R8ib12xlarge = "r8ib.12xlarge", R8ib16xlarge = "r8ib.16xlarge",
-    R8ib24xlarge = "r8ib.24xlarge", R8ib32xlarge = "r8ib.32xlarge", R8ib48xlarge =
-    "r8ib.48xlarge", R8ib96xlarge = "r8ib.96xlarge", M8inLarge = "m8in.large", M8inXlarge
-    = "m8in.xlarge", M8in2xlarge = "m8in.2xlarge", M8in4xlarge = "m8in.4xlarge",
-    M8in8xlarge = "m8in.8xlarge", M8in12xlarge = "m8in.12xlarge", M8in16xlarge =
-    "m8in.16xlarge", M8in24xlarge = "m8in.24xlarge", M8in32xlarge = "m8in.32xlarge",
-    M8in48xlarge = "m8in.48xlarge", M8in96xlarge = "m8in.96xlarge", M8ibLarge =
-    "m8ib.large", M8ibXlarge = "m8ib.xlarge", M8ib2xlarge = "m8ib.2xlarge", M8ib4xlarge =
-    "m8ib.4xlarge", M8ib8xlarge = "m8ib.8xlarge", M8ib12xlarge = "m8ib.12xlarge",
-    M8ib16xlarge = "m8ib.16xlarge", M8ib24xlarge = "m8ib.24xlarge", M8ib32xlarge =
-    "m8ib.32xlarge", M8ib48xlarge = "m8ib.48xlarge", M8ib96xlarge = "m8ib.96xlarge",
-    M8ineLarge = "m8ine.large", M8ineXlarge = "m8ine.xlarge", M8ine2xlarge =
-    "m8ine.2xlarge", M8ine4xlarge = "m8ine.4xlarge", M8ine8xlarge = "m8ine.8xlarge",
-    M8ine12xlarge = "m8ine.12xlarge", C8ineLarge = "c8ine.large", C8ineXlarge =
-    "c8ine.xlarge", C8ine2xlarge = "c8ine.2xlarge", C8ine4xlarge = "c8ine.4xlarge",
-    C8ine8xlarge = "c8ine.8xlarge", C8ine12xlarge = "c8ine.12xlarge", M8idnLarge =
-    "m8idn.large", M8idnXlarge = "m8idn.xlarge", M8idn2xlarge = "m8idn.2xlarge",
-    M8idn4xlarge = "m8idn.4xlarge", M8idn8xlarge = "m8idn.8xlarge", M8idn12xlarge =
-    "m8idn.12xlarge", M8idn16xlarge = "m8idn.16xlarge", M8idn24xlarge = "m8idn.24xlarge",
-    M8idn32xlarge = "m8idn.32xlarge", M8idn48xlarge = "m8idn.48xlarge", M8idn96xlarge =
-    "m8idn.96xlarge", R8idnLarge = "r8idn.large", R8idnXlarge = "r8idn.xlarge",
-    R8idn2xlarge = "r8idn.2xlarge", R8idn4xlarge = "r8idn.4xlarge", R8idn8xlarge =
-    "r8idn.8xlarge", R8idn12xlarge = "r8idn.12xlarge", R8idn16xlarge = "r8idn.16xlarge",
-    R8idn24xlarge = "r8idn.24xlarge", R8idn32xlarge = "r8idn.32xlarge", R8idn48xlarge =
-    "r8idn.48xlarge", R8idn96xlarge = "r8idn.96xlarge", M8idbLarge = "m8idb.large",
-    M8idbXlarge = "m8idb.xlarge", M8idb2xlarge = "m8idb.2xlarge", M8idb4xlarge =
-    "m8idb.4xlarge", M8idb8xlarge = "m8idb.8xlarge", M8idb12xlarge = "m8idb.12xlarge",
-    M8idb16xlarge = "m8idb.16xlarge", M8idb24xlarge = "m8idb.24xlarge", M8idb32xlarge =
-    "m8idb.32xlarge", M8idb48xlarge = "m8idb.48xlarge", M8idb96xlarge = "m8idb.96xlarge",
-    R8idbLarge = "r8idb.large", R8idbXlarge = "r8idb.xlarge", R8idb2xlarge =
-    "r8idb.2xlarge", R8idb4xlarge = "r8idb.4xlarge", R8idb8xlarge = "r8idb.8xlarge",
-    R8idb12xlarge = "r8idb.12xlarge", R8idb16xlarge = "r8idb.16xlarge", R8idb24xlarge =
-    "r8idb.24xlarge", R8idb32xlarge = "r8idb.32xlarge", R8idb48xlarge = "r8idb.48xlarge",
-    R8idb96xlarge = "r8idb.96xlarge", MacM3ultraMetal = "mac-m3ultra.metal", M9gLarge =
-    "m9g.large", M9gXlarge = "m9g.xlarge", M9g2xlarge = "m9g.2xlarge", M9g4xlarge =
-    "m9g.4xlarge", M9g8xlarge = "m9g.8xlarge", M9g12xlarge = "m9g.12xlarge", M9g16xlarge
-    = "m9g.16xlarge", M9g24xlarge = "m9g.24xlarge", M9g48xlarge = "m9g.48xlarge",
-    M9gMetal24xl = "m9g.metal-24xl", M9gMetal48xl = "m9g.metal-48xl", M9gdLarge =
-    "m9gd.large", M9gdXlarge = "m9gd.xlarge", M9gd2xlarge = "m9gd.2xlarge", M9gd4xlarge =
-    "m9gd.4xlarge", M9gd8xlarge = "m9gd.8xlarge", M9gd12xlarge = "m9gd.12xlarge",
-    M9gd16xlarge = "m9gd.16xlarge", M9gd24xlarge = "m9gd.24xlarge", M9gd48xlarge =
-    "m9gd.48xlarge", M9gdMetal24xl = "m9gd.metal-24xl", M9gdMetal48xl =
-    "m9gd.metal-48xl", R8inMetal48xl = "r8in.metal-48xl", R8inMetal96xl =
-    "r8in.metal-96xl", R8ibMetal48xl = "r8ib.metal-48xl", R8ibMetal96xl =
-    "r8ib.metal-96xl", R8idnMetal48xl = "r8idn.metal-48xl", R8idnMetal96xl =
-    "r8idn.metal-96xl", R8idbMetal48xl = "r8idb.metal-48xl", R8idbMetal96xl =
-    "r8idb.metal-96xl", M8inMetal48xl = "m8in.metal-48xl", M8inMetal96xl =
-    "m8in.metal-96xl", M8ibMetal48xl = "m8ib.metal-48xl", M8ibMetal96xl =
-    "m8ib.metal-96xl", M8idnMetal48xl = "m8idn.metal-48xl", M8idnMetal96xl =
-    "m8idn.metal-96xl", M8idbMetal48xl = "m8idb.metal-48xl", M8idbMetal96xl =
-    "m8idb.metal-96xl", G7_2xlarge = "g7.2xlarge", G7_4xlarge = "g7.4xlarge", G7_8xlarge
-    = "g7.8xlarge", G7_12xlarge = "g7.12xlarge", G7_24xlarge = "g7.24xlarge", G7_48xlarge
-    = "g7.48xlarge", C9gMedium = "c9g.medium", C9gLarge = "c9g.large", C9gXlarge =
-    "c9g.xlarge", C9g2xlarge = "c9g.2xlarge", C9g4xlarge = "c9g.4xlarge", C9g8xlarge =
-    "c9g.8xlarge", C9g12xlarge = "c9g.12xlarge", C9g16xlarge = "c9g.16xlarge",
-    C9g24xlarge = "c9g.24xlarge", C9g48xlarge = "c9g.48xlarge", C9gMetal48xl =
-    "c9g.metal-48xl", C9gdMedium = "c9gd.medium", C9gdLarge = "c9gd.large", C9gdXlarge =
-    "c9gd.xlarge", C9gd2xlarge = "c9gd.2xlarge", C9gd4xlarge = "c9gd.4xlarge",
-    C9gd8xlarge = "c9gd.8xlarge", C9gd12xlarge = "c9gd.12xlarge", C9gd16xlarge =
-    "c9gd.16xlarge", C9gd24xlarge = "c9gd.24xlarge", C9gd48xlarge = "c9gd.48xlarge",
-    C9gdMetal48xl = "c9gd.metal-48xl", R9gMedium = "r9g.medium", R9gLarge = "r9g.large",
-    R9gXlarge = "r9g.xlarge", R9g2xlarge = "r9g.2xlarge", R9g4xlarge = "r9g.4xlarge",
-    R9g8xlarge = "r9g.8xlarge", R9g12xlarge = "r9g.12xlarge", R9g16xlarge =
-    "r9g.16xlarge", R9g24xlarge = "r9g.24xlarge", R9g48xlarge = "r9g.48xlarge",
-    R9gMetal48xl = "r9g.metal-48xl", R9gdMedium = "r9gd.medium", R9gdLarge =
-    "r9gd.large", R9gdXlarge = "r9gd.xlarge", R9gd2xlarge = "r9gd.2xlarge", R9gd4xlarge =
-    "r9gd.4xlarge", R9gd8xlarge = "r9gd.8xlarge", R9gd12xlarge = "r9gd.12xlarge",
-    R9gd16xlarge = "r9gd.16xlarge", R9gd24xlarge = "r9gd.24xlarge", R9gd48xlarge =
-    "r9gd.48xlarge", R9gdMetal48xl = "r9gd.metal-48xl", M9gMedium = "m9g.medium", T8iNano
-    = "t8i.nano", T8iMicro = "t8i.micro", T8iSmall = "t8i.small", T8iMedium =
-    "t8i.medium", I8gMetal48xl = "i8g.metal-48xl", R8gb48xlarge = "r8gb.48xlarge",
-    R8gbMetal48xl = "r8gb.metal-48xl", M9gdMedium = "m9gd.medium", Trn2u48xlarge =
+    InstanceType { 0 A1Medium = "a1.medium", 1 A1Large = "a1.large", 2 A1Xlarge =
+    "a1.xlarge", 3 A1_2xlarge = "a1.2xlarge", 4 A1_4xlarge = "a1.4xlarge", 5 A1Metal =
+    "a1.metal", 6 C1Medium = "c1.medium", 7 C1Xlarge = "c1.xlarge", 8 C3Large =
+    "c3.large", 9 C3Xlarge = "c3.xlarge", 10 C3_2xlarge = "c3.2xlarge", 11 C3_4xlarge =
+    "c3.4xlarge", 12 C3_8xlarge = "c3.8xlarge", 13 C4Large = "c4.large", 14 C4Xlarge =
+    "c4.xlarge", 15 C4_2xlarge = "c4.2xlarge", 16 C4_4xlarge = "c4.4xlarge", 17
+    C4_8xlarge = "c4.8xlarge", 18 C5Large = "c5.large", 19 C5Xlarge = "c5.xlarge", 20
+    C5_2xlarge = "c5.2xlarge", 21 C5_4xlarge = "c5.4xlarge", 22 C5_9xlarge =
+    "c5.9xlarge", 23 C5_12xlarge = "c5.12xlarge", 24 C5_18xlarge = "c5.18xlarge", 25
+    C5_24xlarge = "c5.24xlarge", 26 C5Metal = "c5.metal", 27 C5aLarge = "c5a.large", 28
+    C5aXlarge = "c5a.xlarge", 29 C5a2xlarge = "c5a.2xlarge", 30 C5a4xlarge =
+    "c5a.4xlarge", 31 C5a8xlarge = "c5a.8xlarge", 32 C5a12xlarge = "c5a.12xlarge", 33
+    C5a16xlarge = "c5a.16xlarge", 34 C5a24xlarge = "c5a.24xlarge", 35 C5adLarge =
+    "c5ad.large", 36 C5adXlarge = "c5ad.xlarge", 37 C5ad2xlarge = "c5ad.2xlarge", 38
+    C5ad4xlarge = "c5ad.4xlarge", 39 C5ad8xlarge = "c5ad.8xlarge", 40 C5ad12xlarge =
+    "c5ad.12xlarge", 41 C5ad16xlarge = "c5ad.16xlarge", 42 C5ad24xlarge =
+    "c5ad.24xlarge", 43 C5dLarge = "c5d.large", 44 C5dXlarge = "c5d.xlarge", 45
+    C5d2xlarge = "c5d.2xlarge", 46 C5d4xlarge = "c5d.4xlarge", 47 C5d9xlarge =
+    "c5d.9xlarge", 48 C5d12xlarge = "c5d.12xlarge", 49 C5d18xlarge = "c5d.18xlarge", 50
+    C5d24xlarge = "c5d.24xlarge", 51 C5dMetal = "c5d.metal", 52 C5nLarge = "c5n.large",
+    53 C5nXlarge = "c5n.xlarge", 54 C5n2xlarge = "c5n.2xlarge", 55 C5n4xlarge =
+    "c5n.4xlarge", 56 C5n9xlarge = "c5n.9xlarge", 57 C5n18xlarge = "c5n.18xlarge", 58
+    C5nMetal = "c5n.metal", 59 C6gMedium = "c6g.medium", 60 C6gLarge = "c6g.large", 61
+    C6gXlarge = "c6g.xlarge", 62 C6g2xlarge = "c6g.2xlarge", 63 C6g4xlarge =
+    "c6g.4xlarge", 64 C6g8xlarge = "c6g.8xlarge", 65 C6g12xlarge = "c6g.12xlarge", 66
+    C6g16xlarge = "c6g.16xlarge", 67 C6gMetal = "c6g.metal", 68 C6gdMedium =
+    "c6gd.medium", 69 C6gdLarge = "c6gd.large", 70 C6gdXlarge = "c6gd.xlarge", 71
+    C6gd2xlarge = "c6gd.2xlarge", 72 C6gd4xlarge = "c6gd.4xlarge", 73 C6gd8xlarge =
+    "c6gd.8xlarge", 74 C6gd12xlarge = "c6gd.12xlarge", 75 C6gd16xlarge = "c6gd.16xlarge",
+    76 C6gdMetal = "c6gd.metal", 77 C6gnMedium = "c6gn.medium", 78 C6gnLarge =
+    "c6gn.large", 79 C6gnXlarge = "c6gn.xlarge", 80 C6gn2xlarge = "c6gn.2xlarge", 81
+    C6gn4xlarge = "c6gn.4xlarge", 82 C6gn8xlarge = "c6gn.8xlarge", 83 C6gn12xlarge =
+    "c6gn.12xlarge", 84 C6gn16xlarge = "c6gn.16xlarge", 85 C6iLarge = "c6i.large", 86
+    C6iXlarge = "c6i.xlarge", 87 C6i2xlarge = "c6i.2xlarge", 88 C6i4xlarge =
+    "c6i.4xlarge", 89 C6i8xlarge = "c6i.8xlarge", 90 C6i12xlarge = "c6i.12xlarge", 91
+    C6i16xlarge = "c6i.16xlarge", 92 C6i24xlarge = "c6i.24xlarge", 93 C6i32xlarge =
+    "c6i.32xlarge", 94 C6iMetal = "c6i.metal", 95 Cc1_4xlarge = "cc1.4xlarge", 96
+    Cc2_8xlarge = "cc2.8xlarge", 97 Cg1_4xlarge = "cg1.4xlarge", 98 Cr1_8xlarge =
+    "cr1.8xlarge", 99 D2Xlarge = "d2.xlarge", 100 D2_2xlarge = "d2.2xlarge", 101
+    D2_4xlarge = "d2.4xlarge", 102 D2_8xlarge = "d2.8xlarge", 103 D3Xlarge = "d3.xlarge",
+    104 D3_2xlarge = "d3.2xlarge", 105 D3_4xlarge = "d3.4xlarge", 106 D3_8xlarge =
+    "d3.8xlarge", 107 D3enXlarge = "d3en.xlarge", 108 D3en2xlarge = "d3en.2xlarge", 109
+    D3en4xlarge = "d3en.4xlarge", 110 D3en6xlarge = "d3en.6xlarge", 111 D3en8xlarge =
+    "d3en.8xlarge", 112 D3en12xlarge = "d3en.12xlarge", 113 Dl1_24xlarge =
+    "dl1.24xlarge", 114 F1_2xlarge = "f1.2xlarge", 115 F1_4xlarge = "f1.4xlarge", 116
+    F1_16xlarge = "f1.16xlarge", 117 G2_2xlarge = "g2.2xlarge", 118 G2_8xlarge =
+    "g2.8xlarge", 119 G3_4xlarge = "g3.4xlarge", 120 G3_8xlarge = "g3.8xlarge", 121
+    G3_16xlarge = "g3.16xlarge", 122 G3sXlarge = "g3s.xlarge", 123 G4adXlarge =
+    "g4ad.xlarge", 124 G4ad2xlarge = "g4ad.2xlarge", 125 G4ad4xlarge = "g4ad.4xlarge",
+    126 G4ad8xlarge = "g4ad.8xlarge", 127 G4ad16xlarge = "g4ad.16xlarge", 128 G4dnXlarge
+    = "g4dn.xlarge", 129 G4dn2xlarge = "g4dn.2xlarge", 130 G4dn4xlarge = "g4dn.4xlarge",
+    131 G4dn8xlarge = "g4dn.8xlarge", 132 G4dn12xlarge = "g4dn.12xlarge", 133
+    G4dn16xlarge = "g4dn.16xlarge", 134 G4dnMetal = "g4dn.metal", 135 G5Xlarge =
+    "g5.xlarge", 136 G5_2xlarge = "g5.2xlarge", 137 G5_4xlarge = "g5.4xlarge", 138
+    G5_8xlarge = "g5.8xlarge", 139 G5_12xlarge = "g5.12xlarge", 140 G5_16xlarge =
+    "g5.16xlarge", 141 G5_24xlarge = "g5.24xlarge", 142 G5_48xlarge = "g5.48xlarge", 143
+    G5gXlarge = "g5g.xlarge", 144 G5g2xlarge = "g5g.2xlarge", 145 G5g4xlarge =
+    "g5g.4xlarge", 146 G5g8xlarge = "g5g.8xlarge", 147 G5g16xlarge = "g5g.16xlarge", 148
+    G5gMetal = "g5g.metal", 149 Hi1_4xlarge = "hi1.4xlarge", 150 Hpc6a48xlarge =
+    "hpc6a.48xlarge", 151 Hs1_8xlarge = "hs1.8xlarge", 152 H1_2xlarge = "h1.2xlarge", 153
+    H1_4xlarge = "h1.4xlarge", 154 H1_8xlarge = "h1.8xlarge", 155 H1_16xlarge =
+    "h1.16xlarge", 156 I2Xlarge = "i2.xlarge", 157 I2_2xlarge = "i2.2xlarge", 158
+    I2_4xlarge = "i2.4xlarge", 159 I2_8xlarge = "i2.8xlarge", 160 I3Large = "i3.large",
+    161 I3Xlarge = "i3.xlarge", 162 I3_2xlarge = "i3.2xlarge", 163 I3_4xlarge =
+    "i3.4xlarge", 164 I3_8xlarge = "i3.8xlarge", 165 I3_16xlarge = "i3.16xlarge", 166
+    I3Metal = "i3.metal", 167 I3enLarge = "i3en.large", 168 I3enXlarge = "i3en.xlarge",
+    169 I3en2xlarge = "i3en.2xlarge", 170 I3en3xlarge = "i3en.3xlarge", 171 I3en6xlarge =
+    "i3en.6xlarge", 172 I3en12xlarge = "i3en.12xlarge", 173 I3en24xlarge =
+    "i3en.24xlarge", 174 I3enMetal = "i3en.metal", 175 Im4gnLarge = "im4gn.large", 176
+    Im4gnXlarge = "im4gn.xlarge", 177 Im4gn2xlarge = "im4gn.2xlarge", 178 Im4gn4xlarge =
+    "im4gn.4xlarge", 179 Im4gn8xlarge = "im4gn.8xlarge", 180 Im4gn16xlarge =
+    "im4gn.16xlarge", 181 Inf1Xlarge = "inf1.xlarge", 182 Inf1_2xlarge = "inf1.2xlarge",
+    183 Inf1_6xlarge = "inf1.6xlarge", 184 Inf1_24xlarge = "inf1.24xlarge", 185
+    Is4genMedium = "is4gen.medium", 186 Is4genLarge = "is4gen.large", 187 Is4genXlarge =
+    "is4gen.xlarge", 188 Is4gen2xlarge = "is4gen.2xlarge", 189 Is4gen4xlarge =
+    "is4gen.4xlarge", 190 Is4gen8xlarge = "is4gen.8xlarge", 191 M1Small = "m1.small", 192
+    M1Medium = "m1.medium", 193 M1Large = "m1.large", 194 M1Xlarge = "m1.xlarge", 195
+    M2Xlarge = "m2.xlarge", 196 M2_2xlarge = "m2.2xlarge", 197 M2_4xlarge = "m2.4xlarge",
+    198 M3Medium = "m3.medium", 199 M3Large = "m3.large", 200 M3Xlarge = "m3.xlarge", 201
+    M3_2xlarge = "m3.2xlarge", 202 M4Large = "m4.large", 203 M4Xlarge = "m4.xlarge", 204
+    M4_2xlarge = "m4.2xlarge", 205 M4_4xlarge = "m4.4xlarge", 206 M4_10xlarge =
+    "m4.10xlarge", 207 M4_16xlarge = "m4.16xlarge", 208 M5Large = "m5.large", 209
+    M5Xlarge = "m5.xlarge", 210 M5_2xlarge = "m5.2xlarge", 211 M5_4xlarge = "m5.4xlarge",
+    212 M5_8xlarge = "m5.8xlarge", 213 M5_12xlarge = "m5.12xlarge", 214 M5_16xlarge =
+    "m5.16xlarge", 215 M5_24xlarge = "m5.24xlarge", 216 M5Metal = "m5.metal", 217
+    M5aLarge = "m5a.large", 218 M5aXlarge = "m5a.xlarge", 219 M5a2xlarge = "m5a.2xlarge",
+    220 M5a4xlarge = "m5a.4xlarge", 221 M5a8xlarge = "m5a.8xlarge", 222 M5a12xlarge =
+    "m5a.12xlarge", 223 M5a16xlarge = "m5a.16xlarge", 224 M5a24xlarge = "m5a.24xlarge",
+    225 M5adLarge = "m5ad.large", 226 M5adXlarge = "m5ad.xlarge", 227 M5ad2xlarge =
+    "m5ad.2xlarge", 228 M5ad4xlarge = "m5ad.4xlarge", 229 M5ad8xlarge = "m5ad.8xlarge",
+    230 M5ad12xlarge = "m5ad.12xlarge", 231 M5ad16xlarge = "m5ad.16xlarge", 232
+    M5ad24xlarge = "m5ad.24xlarge", 233 M5dLarge = "m5d.large", 234 M5dXlarge =
+    "m5d.xlarge", 235 M5d2xlarge = "m5d.2xlarge", 236 M5d4xlarge = "m5d.4xlarge", 237
+    M5d8xlarge = "m5d.8xlarge", 238 M5d12xlarge = "m5d.12xlarge", 239 M5d16xlarge =
+    "m5d.16xlarge", 240 M5d24xlarge = "m5d.24xlarge", 241 M5dMetal = "m5d.metal", 242
+    M5dnLarge = "m5dn.large", 243 M5dnXlarge = "m5dn.xlarge", 244 M5dn2xlarge =
+    "m5dn.2xlarge", 245 M5dn4xlarge = "m5dn.4xlarge", 246 M5dn8xlarge = "m5dn.8xlarge",
+    247 M5dn12xlarge = "m5dn.12xlarge", 248 M5dn16xlarge = "m5dn.16xlarge", 249
+    M5dn24xlarge = "m5dn.24xlarge", 250 M5dnMetal = "m5dn.metal", 251 M5nLarge =
+    "m5n.large", 252 M5nXlarge = "m5n.xlarge", 253 M5n2xlarge = "m5n.2xlarge", 254
+    M5n4xlarge = "m5n.4xlarge", 255 M5n8xlarge = "m5n.8xlarge", 256 M5n12xlarge =
+    "m5n.12xlarge", 257 M5n16xlarge = "m5n.16xlarge", 258 M5n24xlarge = "m5n.24xlarge",
+    259 M5nMetal = "m5n.metal", 260 M5znLarge = "m5zn.large", 261 M5znXlarge =
+    "m5zn.xlarge", 262 M5zn2xlarge = "m5zn.2xlarge", 263 M5zn3xlarge = "m5zn.3xlarge",
+    264 M5zn6xlarge = "m5zn.6xlarge", 265 M5zn12xlarge = "m5zn.12xlarge", 266 M5znMetal =
+    "m5zn.metal", 267 M6aLarge = "m6a.large", 268 M6aXlarge = "m6a.xlarge", 269
+    M6a2xlarge = "m6a.2xlarge", 270 M6a4xlarge = "m6a.4xlarge", 271 M6a8xlarge =
+    "m6a.8xlarge", 272 M6a12xlarge = "m6a.12xlarge", 273 M6a16xlarge = "m6a.16xlarge",
+    274 M6a24xlarge = "m6a.24xlarge", 275 M6a32xlarge = "m6a.32xlarge", 276 M6a48xlarge =
+    "m6a.48xlarge", 277 M6gMetal = "m6g.metal", 278 M6gMedium = "m6g.medium", 279
+    M6gLarge = "m6g.large", 280 M6gXlarge = "m6g.xlarge", 281 M6g2xlarge = "m6g.2xlarge",
+    282 M6g4xlarge = "m6g.4xlarge", 283 M6g8xlarge = "m6g.8xlarge", 284 M6g12xlarge =
+    "m6g.12xlarge", 285 M6g16xlarge = "m6g.16xlarge", 286 M6gdMetal = "m6gd.metal", 287
+    M6gdMedium = "m6gd.medium", 288 M6gdLarge = "m6gd.large", 289 M6gdXlarge =
+    "m6gd.xlarge", 290 M6gd2xlarge = "m6gd.2xlarge", 291 M6gd4xlarge = "m6gd.4xlarge",
+    292 M6gd8xlarge = "m6gd.8xlarge", 293 M6gd12xlarge = "m6gd.12xlarge", 294
+    M6gd16xlarge = "m6gd.16xlarge", 295 M6iLarge = "m6i.large", 296 M6iXlarge =
+    "m6i.xlarge", 297 M6i2xlarge = "m6i.2xlarge", 298 M6i4xlarge = "m6i.4xlarge", 299
+    M6i8xlarge = "m6i.8xlarge", 300 M6i12xlarge = "m6i.12xlarge", 301 M6i16xlarge =
+    "m6i.16xlarge", 302 M6i24xlarge = "m6i.24xlarge", 303 M6i32xlarge = "m6i.32xlarge",
+    304 M6iMetal = "m6i.metal", 305 Mac1Metal = "mac1.metal", 306 P2Xlarge = "p2.xlarge",
+    307 P2_8xlarge = "p2.8xlarge", 308 P2_16xlarge = "p2.16xlarge", 309 P3_2xlarge =
+    "p3.2xlarge", 310 P3_8xlarge = "p3.8xlarge", 311 P3_16xlarge = "p3.16xlarge", 312
+    P3dn24xlarge = "p3dn.24xlarge", 313 P4d24xlarge = "p4d.24xlarge", 314 R3Large =
+    "r3.large", 315 R3Xlarge = "r3.xlarge", 316 R3_2xlarge = "r3.2xlarge", 317 R3_4xlarge
+    = "r3.4xlarge", 318 R3_8xlarge = "r3.8xlarge", 319 R4Large = "r4.large", 320 R4Xlarge
+    = "r4.xlarge", 321 R4_2xlarge = "r4.2xlarge", 322 R4_4xlarge = "r4.4xlarge", 323
+    R4_8xlarge = "r4.8xlarge", 324 R4_16xlarge = "r4.16xlarge", 325 R5Large = "r5.large",
+    326 R5Xlarge = "r5.xlarge", 327 R5_2xlarge = "r5.2xlarge", 328 R5_4xlarge =
+    "r5.4xlarge", 329 R5_8xlarge = "r5.8xlarge", 330 R5_12xlarge = "r5.12xlarge", 331
+    R5_16xlarge = "r5.16xlarge", 332 R5_24xlarge = "r5.24xlarge", 333 R5Metal =
+    "r5.metal", 334 R5aLarge = "r5a.large", 335 R5aXlarge = "r5a.xlarge", 336 R5a2xlarge
+    = "r5a.2xlarge", 337 R5a4xlarge = "r5a.4xlarge", 338 R5a8xlarge = "r5a.8xlarge", 339
+    R5a12xlarge = "r5a.12xlarge", 340 R5a16xlarge = "r5a.16xlarge", 341 R5a24xlarge =
+    "r5a.24xlarge", 342 R5adLarge = "r5ad.large", 343 R5adXlarge = "r5ad.xlarge", 344
+    R5ad2xlarge = "r5ad.2xlarge", 345 R5ad4xlarge = "r5ad.4xlarge", 346 R5ad8xlarge =
+    "r5ad.8xlarge", 347 R5ad12xlarge = "r5ad.12xlarge", 348 R5ad16xlarge =
+    "r5ad.16xlarge", 349 R5ad24xlarge = "r5ad.24xlarge", 350 R5bLarge = "r5b.large", 351
+    R5bXlarge = "r5b.xlarge", 352 R5b2xlarge = "r5b.2xlarge", 353 R5b4xlarge =
+    "r5b.4xlarge", 354 R5b8xlarge = "r5b.8xlarge", 355 R5b12xlarge = "r5b.12xlarge", 356
+    R5b16xlarge = "r5b.16xlarge", 357 R5b24xlarge = "r5b.24xlarge", 358 R5bMetal =
+    "r5b.metal", 359 R5dLarge = "r5d.large", 360 R5dXlarge = "r5d.xlarge", 361 R5d2xlarge
+    = "r5d.2xlarge", 362 R5d4xlarge = "r5d.4xlarge", 363 R5d8xlarge = "r5d.8xlarge", 364
+    R5d12xlarge = "r5d.12xlarge", 365 R5d16xlarge = "r5d.16xlarge", 366 R5d24xlarge =
+    "r5d.24xlarge", 367 R5dMetal = "r5d.metal", 368 R5dnLarge = "r5dn.large", 369
+    R5dnXlarge = "r5dn.xlarge", 370 R5dn2xlarge = "r5dn.2xlarge", 371 R5dn4xlarge =
+    "r5dn.4xlarge", 372 R5dn8xlarge = "r5dn.8xlarge", 373 R5dn12xlarge = "r5dn.12xlarge",
+    374 R5dn16xlarge = "r5dn.16xlarge", 375 R5dn24xlarge = "r5dn.24xlarge", 376 R5dnMetal
+    = "r5dn.metal", 377 R5nLarge = "r5n.large", 378 R5nXlarge = "r5n.xlarge", 379
+    R5n2xlarge = "r5n.2xlarge", 380 R5n4xlarge = "r5n.4xlarge", 381 R5n8xlarge =
+    "r5n.8xlarge", 382 R5n12xlarge = "r5n.12xlarge", 383 R5n16xlarge = "r5n.16xlarge",
+    384 R5n24xlarge = "r5n.24xlarge", 385 R5nMetal = "r5n.metal", 386 R6gMedium =
+    "r6g.medium", 387 R6gLarge = "r6g.large", 388 R6gXlarge = "r6g.xlarge", 389
+    R6g2xlarge = "r6g.2xlarge", 390 R6g4xlarge = "r6g.4xlarge", 391 R6g8xlarge =
+    "r6g.8xlarge", 392 R6g12xlarge = "r6g.12xlarge", 393 R6g16xlarge = "r6g.16xlarge",
+    394 R6gMetal = "r6g.metal", 395 R6gdMedium = "r6gd.medium", 396 R6gdLarge =
+    "r6gd.large", 397 R6gdXlarge = "r6gd.xlarge", 398 R6gd2xlarge = "r6gd.2xlarge", 399
+    R6gd4xlarge = "r6gd.4xlarge", 400 R6gd8xlarge = "r6gd.8xlarge", 401 R6gd12xlarge =
+    "r6gd.12xlarge", 402 R6gd16xlarge = "r6gd.16xlarge", 403 R6gdMetal = "r6gd.metal",
+    404 R6iLarge = "r6i.large", 405 R6iXlarge = "r6i.xlarge", 406 R6i2xlarge =
+    "r6i.2xlarge", 407 R6i4xlarge = "r6i.4xlarge", 408 R6i8xlarge = "r6i.8xlarge", 409
+    R6i12xlarge = "r6i.12xlarge", 410 R6i16xlarge = "r6i.16xlarge", 411 R6i24xlarge =
+    "r6i.24xlarge", 412 R6i32xlarge = "r6i.32xlarge", 413 R6iMetal = "r6i.metal", 414
+    T1Micro = "t1.micro", 415 T2Nano = "t2.nano", 416 T2Micro = "t2.micro", 417 T2Small =
+    "t2.small", 418 T2Medium = "t2.medium", 419 T2Large = "t2.large", 420 T2Xlarge =
+    "t2.xlarge", 421 T2_2xlarge = "t2.2xlarge", 422 T3Nano = "t3.nano", 423 T3Micro =
+    "t3.micro", 424 T3Small = "t3.small", 425 T3Medium = "t3.medium", 426 T3Large =
+    "t3.large", 427 T3Xlarge = "t3.xlarge", 428 T3_2xlarge = "t3.2xlarge", 429 T3aNano =
+    "t3a.nano", 430 T3aMicro = "t3a.micro", 431 T3aSmall = "t3a.small", 432 T3aMedium =
+    "t3a.medium", 433 T3aLarge = "t3a.large", 434 T3aXlarge = "t3a.xlarge", 435
+    T3a2xlarge = "t3a.2xlarge", 436 T4gNano = "t4g.nano", 437 T4gMicro = "t4g.micro", 438
+    T4gSmall = "t4g.small", 439 T4gMedium = "t4g.medium", 440 T4gLarge = "t4g.large", 441
+    T4gXlarge = "t4g.xlarge", 442 T4g2xlarge = "t4g.2xlarge", 443 U6tb1_56xlarge =
+    "u-6tb1.56xlarge", 444 U6tb1_112xlarge = "u-6tb1.112xlarge", 445 U9tb1_112xlarge =
+    "u-9tb1.112xlarge", 446 U12tb1_112xlarge = "u-12tb1.112xlarge", 447 U6tb1Metal =
+    "u-6tb1.metal", 448 U9tb1Metal = "u-9tb1.metal", 449 U12tb1Metal = "u-12tb1.metal",
+    450 U18tb1Metal = "u-18tb1.metal", 451 U24tb1Metal = "u-24tb1.metal", 452 Vt1_3xlarge
+    = "vt1.3xlarge", 453 Vt1_6xlarge = "vt1.6xlarge", 454 Vt1_24xlarge = "vt1.24xlarge",
+    455 X1_16xlarge = "x1.16xlarge", 456 X1_32xlarge = "x1.32xlarge", 457 X1eXlarge =
+    "x1e.xlarge", 458 X1e2xlarge = "x1e.2xlarge", 459 X1e4xlarge = "x1e.4xlarge", 460
+    X1e8xlarge = "x1e.8xlarge", 461 X1e16xlarge = "x1e.16xlarge", 462 X1e32xlarge =
+    "x1e.32xlarge", 463 X2iezn2xlarge = "x2iezn.2xlarge", 464 X2iezn4xlarge =
+    "x2iezn.4xlarge", 465 X2iezn6xlarge = "x2iezn.6xlarge", 466 X2iezn8xlarge =
+    "x2iezn.8xlarge", 467 X2iezn12xlarge = "x2iezn.12xlarge", 468 X2ieznMetal =
+    "x2iezn.metal", 469 X2gdMedium = "x2gd.medium", 470 X2gdLarge = "x2gd.large", 471
+    X2gdXlarge = "x2gd.xlarge", 472 X2gd2xlarge = "x2gd.2xlarge", 473 X2gd4xlarge =
+    "x2gd.4xlarge", 474 X2gd8xlarge = "x2gd.8xlarge", 475 X2gd12xlarge = "x2gd.12xlarge",
+    476 X2gd16xlarge = "x2gd.16xlarge", 477 X2gdMetal = "x2gd.metal", 478 Z1dLarge =
+    "z1d.large", 479 Z1dXlarge = "z1d.xlarge", 480 Z1d2xlarge = "z1d.2xlarge", 481
+    Z1d3xlarge = "z1d.3xlarge", 482 Z1d6xlarge = "z1d.6xlarge", 483 Z1d12xlarge =
+    "z1d.12xlarge", 484 Z1dMetal = "z1d.metal", 485 X2idn16xlarge = "x2idn.16xlarge", 486
+    X2idn24xlarge = "x2idn.24xlarge", 487 X2idn32xlarge = "x2idn.32xlarge", 488
+    X2iednXlarge = "x2iedn.xlarge", 489 X2iedn2xlarge = "x2iedn.2xlarge", 490
+    X2iedn4xlarge = "x2iedn.4xlarge", 491 X2iedn8xlarge = "x2iedn.8xlarge", 492
+    X2iedn16xlarge = "x2iedn.16xlarge", 493 X2iedn24xlarge = "x2iedn.24xlarge", 494
+    X2iedn32xlarge = "x2iedn.32xlarge", 495 C6aLarge = "c6a.large", 496 C6aXlarge =
+    "c6a.xlarge", 497 C6a2xlarge = "c6a.2xlarge", 498 C6a4xlarge = "c6a.4xlarge", 499
+    C6a8xlarge = "c6a.8xlarge", 500 C6a12xlarge = "c6a.12xlarge", 501 C6a16xlarge =
+    "c6a.16xlarge", 502 C6a24xlarge = "c6a.24xlarge", 503 C6a32xlarge = "c6a.32xlarge",
+    504 C6a48xlarge = "c6a.48xlarge", 505 C6aMetal = "c6a.metal", 506 M6aMetal =
+    "m6a.metal", 507 I4iLarge = "i4i.large", 508 I4iXlarge = "i4i.xlarge", 509 I4i2xlarge
+    = "i4i.2xlarge", 510 I4i4xlarge = "i4i.4xlarge", 511 I4i8xlarge = "i4i.8xlarge", 512
+    I4i16xlarge = "i4i.16xlarge", 513 I4i32xlarge = "i4i.32xlarge", 514 I4iMetal =
+    "i4i.metal", 515 X2idnMetal = "x2idn.metal", 516 X2iednMetal = "x2iedn.metal", 517
+    C7gMedium = "c7g.medium", 518 C7gLarge = "c7g.large", 519 C7gXlarge = "c7g.xlarge",
+    520 C7g2xlarge = "c7g.2xlarge", 521 C7g4xlarge = "c7g.4xlarge", 522 C7g8xlarge =
+    "c7g.8xlarge", 523 C7g12xlarge = "c7g.12xlarge", 524 C7g16xlarge = "c7g.16xlarge",
+    525 Mac2Metal = "mac2.metal", 526 C6idLarge = "c6id.large", 527 C6idXlarge =
+    "c6id.xlarge", 528 C6id2xlarge = "c6id.2xlarge", 529 C6id4xlarge = "c6id.4xlarge",
+    530 C6id8xlarge = "c6id.8xlarge", 531 C6id12xlarge = "c6id.12xlarge", 532
+    C6id16xlarge = "c6id.16xlarge", 533 C6id24xlarge = "c6id.24xlarge", 534 C6id32xlarge
+    = "c6id.32xlarge", 535 C6idMetal = "c6id.metal", 536 M6idLarge = "m6id.large", 537
+    M6idXlarge = "m6id.xlarge", 538 M6id2xlarge = "m6id.2xlarge", 539 M6id4xlarge =
+    "m6id.4xlarge", 540 M6id8xlarge = "m6id.8xlarge", 541 M6id12xlarge = "m6id.12xlarge",
+    542 M6id16xlarge = "m6id.16xlarge", 543 M6id24xlarge = "m6id.24xlarge", 544
+    M6id32xlarge = "m6id.32xlarge", 545 M6idMetal = "m6id.metal", 546 R6idLarge =
+    "r6id.large", 547 R6idXlarge = "r6id.xlarge", 548 R6id2xlarge = "r6id.2xlarge", 549
+    R6id4xlarge = "r6id.4xlarge", 550 R6id8xlarge = "r6id.8xlarge", 551 R6id12xlarge =
+    "r6id.12xlarge", 552 R6id16xlarge = "r6id.16xlarge", 553 R6id24xlarge =
+    "r6id.24xlarge", 554 R6id32xlarge = "r6id.32xlarge", 555 R6idMetal = "r6id.metal",
+    556 R6aLarge = "r6a.large", 557 R6aXlarge = "r6a.xlarge", 558 R6a2xlarge =
+    "r6a.2xlarge", 559 R6a4xlarge = "r6a.4xlarge", 560 R6a8xlarge = "r6a.8xlarge", 561
+    R6a12xlarge = "r6a.12xlarge", 562 R6a16xlarge = "r6a.16xlarge", 563 R6a24xlarge =
+    "r6a.24xlarge", 564 R6a32xlarge = "r6a.32xlarge", 565 R6a48xlarge = "r6a.48xlarge",
+    566 R6aMetal = "r6a.metal", 567 P4de24xlarge = "p4de.24xlarge", 568 U3tb1_56xlarge =
+    "u-3tb1.56xlarge", 569 U18tb1_112xlarge = "u-18tb1.112xlarge", 570 U24tb1_112xlarge =
+    "u-24tb1.112xlarge", 571 Trn1_2xlarge = "trn1.2xlarge", 572 Trn1_32xlarge =
+    "trn1.32xlarge", 573 Hpc6id32xlarge = "hpc6id.32xlarge", 574 C6inLarge =
+    "c6in.large", 575 C6inXlarge = "c6in.xlarge", 576 C6in2xlarge = "c6in.2xlarge", 577
+    C6in4xlarge = "c6in.4xlarge", 578 C6in8xlarge = "c6in.8xlarge", 579 C6in12xlarge =
+    "c6in.12xlarge", 580 C6in16xlarge = "c6in.16xlarge", 581 C6in24xlarge =
+    "c6in.24xlarge", 582 C6in32xlarge = "c6in.32xlarge", 583 M6inLarge = "m6in.large",
+    584 M6inXlarge = "m6in.xlarge", 585 M6in2xlarge = "m6in.2xlarge", 586 M6in4xlarge =
+    "m6in.4xlarge", 587 M6in8xlarge = "m6in.8xlarge", 588 M6in12xlarge = "m6in.12xlarge",
+    589 M6in16xlarge = "m6in.16xlarge", 590 M6in24xlarge = "m6in.24xlarge", 591
+    M6in32xlarge = "m6in.32xlarge", 592 M6idnLarge = "m6idn.large", 593 M6idnXlarge =
+    "m6idn.xlarge", 594 M6idn2xlarge = "m6idn.2xlarge", 595 M6idn4xlarge =
+    "m6idn.4xlarge", 596 M6idn8xlarge = "m6idn.8xlarge", 597 M6idn12xlarge =
+    "m6idn.12xlarge", 598 M6idn16xlarge = "m6idn.16xlarge", 599 M6idn24xlarge =
+    "m6idn.24xlarge", 600 M6idn32xlarge = "m6idn.32xlarge", 601 R6inLarge = "r6in.large",
+    602 R6inXlarge = "r6in.xlarge", 603 R6in2xlarge = "r6in.2xlarge", 604 R6in4xlarge =
+    "r6in.4xlarge", 605 R6in8xlarge = "r6in.8xlarge", 606 R6in12xlarge = "r6in.12xlarge",
+    607 R6in16xlarge = "r6in.16xlarge", 608 R6in24xlarge = "r6in.24xlarge", 609
+    R6in32xlarge = "r6in.32xlarge", 610 R6idnLarge = "r6idn.large", 611 R6idnXlarge =
+    "r6idn.xlarge", 612 R6idn2xlarge = "r6idn.2xlarge", 613 R6idn4xlarge =
+    "r6idn.4xlarge", 614 R6idn8xlarge = "r6idn.8xlarge", 615 R6idn12xlarge =
+    "r6idn.12xlarge", 616 R6idn16xlarge = "r6idn.16xlarge", 617 R6idn24xlarge =
+    "r6idn.24xlarge", 618 R6idn32xlarge = "r6idn.32xlarge", 619 C7gMetal = "c7g.metal",
+    620 M7gMedium = "m7g.medium", 621 M7gLarge = "m7g.large", 622 M7gXlarge =
+    "m7g.xlarge", 623 M7g2xlarge = "m7g.2xlarge", 624 M7g4xlarge = "m7g.4xlarge", 625
+    M7g8xlarge = "m7g.8xlarge", 626 M7g12xlarge = "m7g.12xlarge", 627 M7g16xlarge =
+    "m7g.16xlarge", 628 M7gMetal = "m7g.metal", 629 R7gMedium = "r7g.medium", 630
+    R7gLarge = "r7g.large", 631 R7gXlarge = "r7g.xlarge", 632 R7g2xlarge = "r7g.2xlarge",
+    633 R7g4xlarge = "r7g.4xlarge", 634 R7g8xlarge = "r7g.8xlarge", 635 R7g12xlarge =
+    "r7g.12xlarge", 636 R7g16xlarge = "r7g.16xlarge", 637 R7gMetal = "r7g.metal", 638
+    C6inMetal = "c6in.metal", 639 M6inMetal = "m6in.metal", 640 M6idnMetal =
+    "m6idn.metal", 641 R6inMetal = "r6in.metal", 642 R6idnMetal = "r6idn.metal", 643
+    Inf2Xlarge = "inf2.xlarge", 644 Inf2_8xlarge = "inf2.8xlarge", 645 Inf2_24xlarge =
+    "inf2.24xlarge", 646 Inf2_48xlarge = "inf2.48xlarge", 647 Trn1n32xlarge =
+    "trn1n.32xlarge", 648 I4gLarge = "i4g.large", 649 I4gXlarge = "i4g.xlarge", 650
+    I4g2xlarge = "i4g.2xlarge", 651 I4g4xlarge = "i4g.4xlarge", 652 I4g8xlarge =
+    "i4g.8xlarge", 653 I4g16xlarge = "i4g.16xlarge", 654 Hpc7g4xlarge = "hpc7g.4xlarge",
+    655 Hpc7g8xlarge = "hpc7g.8xlarge", 656 Hpc7g16xlarge = "hpc7g.16xlarge", 657
+    C7gnMedium = "c7gn.medium", 658 C7gnLarge = "c7gn.large", 659 C7gnXlarge =
+    "c7gn.xlarge", 660 C7gn2xlarge = "c7gn.2xlarge", 661 C7gn4xlarge = "c7gn.4xlarge",
+    662 C7gn8xlarge = "c7gn.8xlarge", 663 C7gn12xlarge = "c7gn.12xlarge", 664
+    C7gn16xlarge = "c7gn.16xlarge", 665 P5_48xlarge = "p5.48xlarge", 666 M7iLarge =
+    "m7i.large", 667 M7iXlarge = "m7i.xlarge", 668 M7i2xlarge = "m7i.2xlarge", 669
+    M7i4xlarge = "m7i.4xlarge", 670 M7i8xlarge = "m7i.8xlarge", 671 M7i12xlarge =
+    "m7i.12xlarge", 672 M7i16xlarge = "m7i.16xlarge", 673 M7i24xlarge = "m7i.24xlarge",
+    674 M7i48xlarge = "m7i.48xlarge", 675 M7iFlexLarge = "m7i-flex.large", 676
+    M7iFlexXlarge = "m7i-flex.xlarge", 677 M7iFlex2xlarge = "m7i-flex.2xlarge", 678
+    M7iFlex4xlarge = "m7i-flex.4xlarge", 679 M7iFlex8xlarge = "m7i-flex.8xlarge", 680
+    M7aMedium = "m7a.medium", 681 M7aLarge = "m7a.large", 682 M7aXlarge = "m7a.xlarge",
+    683 M7a2xlarge = "m7a.2xlarge", 684 M7a4xlarge = "m7a.4xlarge", 685 M7a8xlarge =
+    "m7a.8xlarge", 686 M7a12xlarge = "m7a.12xlarge", 687 M7a16xlarge = "m7a.16xlarge",
+    688 M7a24xlarge = "m7a.24xlarge", 689 M7a32xlarge = "m7a.32xlarge", 690 M7a48xlarge =
+    "m7a.48xlarge", 691 M7aMetal48xl = "m7a.metal-48xl", 692 Hpc7a12xlarge =
+    "hpc7a.12xlarge", 693 Hpc7a24xlarge = "hpc7a.24xlarge", 694 Hpc7a48xlarge =
+    "hpc7a.48xlarge", 695 Hpc7a96xlarge = "hpc7a.96xlarge", 696 C7gdMedium =
+    "c7gd.medium", 697 C7gdLarge = "c7gd.large", 698 C7gdXlarge = "c7gd.xlarge", 699
+    C7gd2xlarge = "c7gd.2xlarge", 700 C7gd4xlarge = "c7gd.4xlarge", 701 C7gd8xlarge =
+    "c7gd.8xlarge", 702 C7gd12xlarge = "c7gd.12xlarge", 703 C7gd16xlarge =
+    "c7gd.16xlarge", 704 M7gdMedium = "m7gd.medium", 705 M7gdLarge = "m7gd.large", 706
+    M7gdXlarge = "m7gd.xlarge", 707 M7gd2xlarge = "m7gd.2xlarge", 708 M7gd4xlarge =
+    "m7gd.4xlarge", 709 M7gd8xlarge = "m7gd.8xlarge", 710 M7gd12xlarge = "m7gd.12xlarge",
+    711 M7gd16xlarge = "m7gd.16xlarge", 712 R7gdMedium = "r7gd.medium", 713 R7gdLarge =
+    "r7gd.large", 714 R7gdXlarge = "r7gd.xlarge", 715 R7gd2xlarge = "r7gd.2xlarge", 716
+    R7gd4xlarge = "r7gd.4xlarge", 717 R7gd8xlarge = "r7gd.8xlarge", 718 R7gd12xlarge =
+    "r7gd.12xlarge", 719 R7gd16xlarge = "r7gd.16xlarge", 720 R7aMedium = "r7a.medium",
+    721 R7aLarge = "r7a.large", 722 R7aXlarge = "r7a.xlarge", 723 R7a2xlarge =
+    "r7a.2xlarge", 724 R7a4xlarge = "r7a.4xlarge", 725 R7a8xlarge = "r7a.8xlarge", 726
+    R7a12xlarge = "r7a.12xlarge", 727 R7a16xlarge = "r7a.16xlarge", 728 R7a24xlarge =
+    "r7a.24xlarge", 729 R7a32xlarge = "r7a.32xlarge", 730 R7a48xlarge = "r7a.48xlarge",
+    731 C7iLarge = "c7i.large", 732 C7iXlarge = "c7i.xlarge", 733 C7i2xlarge =
+    "c7i.2xlarge", 734 C7i4xlarge = "c7i.4xlarge", 735 C7i8xlarge = "c7i.8xlarge", 736
+    C7i12xlarge = "c7i.12xlarge", 737 C7i16xlarge = "c7i.16xlarge", 738 C7i24xlarge =
+    "c7i.24xlarge", 739 C7i48xlarge = "c7i.48xlarge", 740 Mac2M2proMetal =
+    "mac2-m2pro.metal", 741 R7izLarge = "r7iz.large", 742 R7izXlarge = "r7iz.xlarge", 743
+    R7iz2xlarge = "r7iz.2xlarge", 744 R7iz4xlarge = "r7iz.4xlarge", 745 R7iz8xlarge =
+    "r7iz.8xlarge", 746 R7iz12xlarge = "r7iz.12xlarge", 747 R7iz16xlarge =
+    "r7iz.16xlarge", 748 R7iz32xlarge = "r7iz.32xlarge", 749 C7aMedium = "c7a.medium",
+    750 C7aLarge = "c7a.large", 751 C7aXlarge = "c7a.xlarge", 752 C7a2xlarge =
+    "c7a.2xlarge", 753 C7a4xlarge = "c7a.4xlarge", 754 C7a8xlarge = "c7a.8xlarge", 755
+    C7a12xlarge = "c7a.12xlarge", 756 C7a16xlarge = "c7a.16xlarge", 757 C7a24xlarge =
+    "c7a.24xlarge", 758 C7a32xlarge = "c7a.32xlarge", 759 C7a48xlarge = "c7a.48xlarge",
+    760 C7aMetal48xl = "c7a.metal-48xl", 761 R7aMetal48xl = "r7a.metal-48xl", 762
+    R7iLarge = "r7i.large", 763 R7iXlarge = "r7i.xlarge", 764 R7i2xlarge = "r7i.2xlarge",
+    765 R7i4xlarge = "r7i.4xlarge", 766 R7i8xlarge = "r7i.8xlarge", 767 R7i12xlarge =
+    "r7i.12xlarge", 768 R7i16xlarge = "r7i.16xlarge", 769 R7i24xlarge = "r7i.24xlarge",
+    770 R7i48xlarge = "r7i.48xlarge", 771 Dl2q24xlarge = "dl2q.24xlarge", 772 Mac2M2Metal
+    = "mac2-m2.metal", 773 I4i12xlarge = "i4i.12xlarge", 774 I4i24xlarge =
+    "i4i.24xlarge", 775 C7iMetal24xl = "c7i.metal-24xl", 776 C7iMetal48xl =
+    "c7i.metal-48xl", 777 M7iMetal24xl = "m7i.metal-24xl", 778 M7iMetal48xl =
+    "m7i.metal-48xl", 779 R7iMetal24xl = "r7i.metal-24xl", 780 R7iMetal48xl =
+    "r7i.metal-48xl", 781 R7izMetal16xl = "r7iz.metal-16xl", 782 R7izMetal32xl =
+    "r7iz.metal-32xl", 783 C7gdMetal = "c7gd.metal", 784 M7gdMetal = "m7gd.metal", 785
+    R7gdMetal = "r7gd.metal", 786 G6Xlarge = "g6.xlarge", 787 G6_2xlarge = "g6.2xlarge",
+    788 G6_4xlarge = "g6.4xlarge", 789 G6_8xlarge = "g6.8xlarge", 790 G6_12xlarge =
+    "g6.12xlarge", 791 G6_16xlarge = "g6.16xlarge", 792 G6_24xlarge = "g6.24xlarge", 793
+    G6_48xlarge = "g6.48xlarge", 794 Gr6_4xlarge = "gr6.4xlarge", 795 Gr6_8xlarge =
+    "gr6.8xlarge", 796 C7iFlexLarge = "c7i-flex.large", 797 C7iFlexXlarge =
+    "c7i-flex.xlarge", 798 C7iFlex2xlarge = "c7i-flex.2xlarge", 799 C7iFlex4xlarge =
+    "c7i-flex.4xlarge", 800 C7iFlex8xlarge = "c7i-flex.8xlarge", 801 U7i12tb224xlarge =
+    "u7i-12tb.224xlarge", 802 U7in16tb224xlarge = "u7in-16tb.224xlarge", 803
+    U7in24tb224xlarge = "u7in-24tb.224xlarge", 804 U7in32tb224xlarge =
+    "u7in-32tb.224xlarge", 805 U7ib12tb224xlarge = "u7ib-12tb.224xlarge", 806 C7gnMetal =
+    "c7gn.metal", 807 R8gMedium = "r8g.medium", 808 R8gLarge = "r8g.large", 809 R8gXlarge
+    = "r8g.xlarge", 810 R8g2xlarge = "r8g.2xlarge", 811 R8g4xlarge = "r8g.4xlarge", 812
+    R8g8xlarge = "r8g.8xlarge", 813 R8g12xlarge = "r8g.12xlarge", 814 R8g16xlarge =
+    "r8g.16xlarge", 815 R8g24xlarge = "r8g.24xlarge", 816 R8g48xlarge = "r8g.48xlarge",
+    817 R8gMetal24xl = "r8g.metal-24xl", 818 R8gMetal48xl = "r8g.metal-48xl", 819
+    Mac2M1ultraMetal = "mac2-m1ultra.metal", 820 G6eXlarge = "g6e.xlarge", 821 G6e2xlarge
+    = "g6e.2xlarge", 822 G6e4xlarge = "g6e.4xlarge", 823 G6e8xlarge = "g6e.8xlarge", 824
+    G6e12xlarge = "g6e.12xlarge", 825 G6e16xlarge = "g6e.16xlarge", 826 G6e24xlarge =
+    "g6e.24xlarge", 827 G6e48xlarge = "g6e.48xlarge", 828 C8gMedium = "c8g.medium", 829
+    C8gLarge = "c8g.large", 830 C8gXlarge = "c8g.xlarge", 831 C8g2xlarge = "c8g.2xlarge",
+    832 C8g4xlarge = "c8g.4xlarge", 833 C8g8xlarge = "c8g.8xlarge", 834 C8g12xlarge =
+    "c8g.12xlarge", 835 C8g16xlarge = "c8g.16xlarge", 836 C8g24xlarge = "c8g.24xlarge",
+    837 C8g48xlarge = "c8g.48xlarge", 838 C8gMetal24xl = "c8g.metal-24xl", 839
+    C8gMetal48xl = "c8g.metal-48xl", 840 M8gMedium = "m8g.medium", 841 M8gLarge =
+    "m8g.large", 842 M8gXlarge = "m8g.xlarge", 843 M8g2xlarge = "m8g.2xlarge", 844
+    M8g4xlarge = "m8g.4xlarge", 845 M8g8xlarge = "m8g.8xlarge", 846 M8g12xlarge =
+    "m8g.12xlarge", 847 M8g16xlarge = "m8g.16xlarge", 848 M8g24xlarge = "m8g.24xlarge",
+    849 M8g48xlarge = "m8g.48xlarge", 850 M8gMetal24xl = "m8g.metal-24xl", 851
+    M8gMetal48xl = "m8g.metal-48xl", 852 X8gMedium = "x8g.medium", 853 X8gLarge =
+    "x8g.large", 854 X8gXlarge = "x8g.xlarge", 855 X8g2xlarge = "x8g.2xlarge", 856
+    X8g4xlarge = "x8g.4xlarge", 857 X8g8xlarge = "x8g.8xlarge", 858 X8g12xlarge =
+    "x8g.12xlarge", 859 X8g16xlarge = "x8g.16xlarge", 860 X8g24xlarge = "x8g.24xlarge",
+    861 X8g48xlarge = "x8g.48xlarge", 862 X8gMetal24xl = "x8g.metal-24xl", 863
+    X8gMetal48xl = "x8g.metal-48xl", 864 I7ieLarge = "i7ie.large", 865 I7ieXlarge =
+    "i7ie.xlarge", 866 I7ie2xlarge = "i7ie.2xlarge", 867 I7ie3xlarge = "i7ie.3xlarge",
+    868 I7ie6xlarge = "i7ie.6xlarge", 869 I7ie12xlarge = "i7ie.12xlarge", 870
+    I7ie18xlarge = "i7ie.18xlarge", 871 I7ie24xlarge = "i7ie.24xlarge", 872 I7ie48xlarge
+    = "i7ie.48xlarge", 873 I8gLarge = "i8g.large", 874 I8gXlarge = "i8g.xlarge", 875
+    I8g2xlarge = "i8g.2xlarge", 876 I8g4xlarge = "i8g.4xlarge", 877 I8g8xlarge =
+    "i8g.8xlarge", 878 I8g12xlarge = "i8g.12xlarge", 879 I8g16xlarge = "i8g.16xlarge",
+    880 I8g24xlarge = "i8g.24xlarge", 881 I8gMetal24xl = "i8g.metal-24xl", 882
+    U7i6tb112xlarge = "u7i-6tb.112xlarge", 883 U7i8tb112xlarge = "u7i-8tb.112xlarge", 884
+    U7inh32tb480xlarge = "u7inh-32tb.480xlarge", 885 P5e48xlarge = "p5e.48xlarge", 886
+    P5en48xlarge = "p5en.48xlarge", 887 F2_12xlarge = "f2.12xlarge", 888 F2_48xlarge =
+    "f2.48xlarge", 889 Trn2_48xlarge = "trn2.48xlarge", 890 C7iFlex12xlarge =
+    "c7i-flex.12xlarge", 891 C7iFlex16xlarge = "c7i-flex.16xlarge", 892 M7iFlex12xlarge =
+    "m7i-flex.12xlarge", 893 M7iFlex16xlarge = "m7i-flex.16xlarge", 894 I7ieMetal24xl =
+    "i7ie.metal-24xl", 895 I7ieMetal48xl = "i7ie.metal-48xl", 896 I8g48xlarge =
+    "i8g.48xlarge", 897 C8gdMedium = "c8gd.medium", 898 C8gdLarge = "c8gd.large", 899
+    C8gdXlarge = "c8gd.xlarge", 900 C8gd2xlarge = "c8gd.2xlarge", 901 C8gd4xlarge =
+    "c8gd.4xlarge", 902 C8gd8xlarge = "c8gd.8xlarge", 903 C8gd12xlarge = "c8gd.12xlarge",
+    904 C8gd16xlarge = "c8gd.16xlarge", 905 C8gd24xlarge = "c8gd.24xlarge", 906
+    C8gd48xlarge = "c8gd.48xlarge", 907 C8gdMetal24xl = "c8gd.metal-24xl", 908
+    C8gdMetal48xl = "c8gd.metal-48xl", 909 I7iLarge = "i7i.large", 910 I7iXlarge =
+    "i7i.xlarge", 911 I7i2xlarge = "i7i.2xlarge", 912 I7i4xlarge = "i7i.4xlarge", 913
+    I7i8xlarge = "i7i.8xlarge", 914 I7i12xlarge = "i7i.12xlarge", 915 I7i16xlarge =
+    "i7i.16xlarge", 916 I7i24xlarge = "i7i.24xlarge", 917 I7i48xlarge = "i7i.48xlarge",
+    918 I7iMetal24xl = "i7i.metal-24xl", 919 I7iMetal48xl = "i7i.metal-48xl", 920
+    P6B200_48xlarge = "p6-b200.48xlarge", 921 M8gdMedium = "m8gd.medium", 922 M8gdLarge =
+    "m8gd.large", 923 M8gdXlarge = "m8gd.xlarge", 924 M8gd2xlarge = "m8gd.2xlarge", 925
+    M8gd4xlarge = "m8gd.4xlarge", 926 M8gd8xlarge = "m8gd.8xlarge", 927 M8gd12xlarge =
+    "m8gd.12xlarge", 928 M8gd16xlarge = "m8gd.16xlarge", 929 M8gd24xlarge =
+    "m8gd.24xlarge", 930 M8gd48xlarge = "m8gd.48xlarge", 931 M8gdMetal24xl =
+    "m8gd.metal-24xl", 932 M8gdMetal48xl = "m8gd.metal-48xl", 933 R8gdMedium =
+    "r8gd.medium", 934 R8gdLarge = "r8gd.large", 935 R8gdXlarge = "r8gd.xlarge", 936
+    R8gd2xlarge = "r8gd.2xlarge", 937 R8gd4xlarge = "r8gd.4xlarge", 938 R8gd8xlarge =
+    "r8gd.8xlarge", 939 R8gd12xlarge = "r8gd.12xlarge", 940 R8gd16xlarge =
+    "r8gd.16xlarge", 941 R8gd24xlarge = "r8gd.24xlarge", 942 R8gd48xlarge =
+    "r8gd.48xlarge", 943 R8gdMetal24xl = "r8gd.metal-24xl", 944 R8gdMetal48xl =
+    "r8gd.metal-48xl", 945 C8gnMedium = "c8gn.medium", 946 C8gnLarge = "c8gn.large", 947
+    C8gnXlarge = "c8gn.xlarge", 948 C8gn2xlarge = "c8gn.2xlarge", 949 C8gn4xlarge =
+    "c8gn.4xlarge", 950 C8gn8xlarge = "c8gn.8xlarge", 951 C8gn12xlarge = "c8gn.12xlarge",
+    952 C8gn16xlarge = "c8gn.16xlarge", 953 C8gn24xlarge = "c8gn.24xlarge", 954
+    C8gn48xlarge = "c8gn.48xlarge", 955 C8gnMetal24xl = "c8gn.metal-24xl", 956
+    C8gnMetal48xl = "c8gn.metal-48xl", 957 F2_6xlarge = "f2.6xlarge", 958
+    P6eGb200_36xlarge = "p6e-gb200.36xlarge", 959 G6fLarge = "g6f.large", 960 G6fXlarge =
+    "g6f.xlarge", 961 G6f2xlarge = "g6f.2xlarge", 962 G6f4xlarge = "g6f.4xlarge", 963
+    Gr6f4xlarge = "gr6f.4xlarge", 964 P5_4xlarge = "p5.4xlarge", 965 R8iLarge =
+    "r8i.large", 966 R8iXlarge = "r8i.xlarge", 967 R8i2xlarge = "r8i.2xlarge", 968
+    R8i4xlarge = "r8i.4xlarge", 969 R8i8xlarge = "r8i.8xlarge", 970 R8i12xlarge =
+    "r8i.12xlarge", 971 R8i16xlarge = "r8i.16xlarge", 972 R8i24xlarge = "r8i.24xlarge",
+    973 R8i32xlarge = "r8i.32xlarge", 974 R8i48xlarge = "r8i.48xlarge", 975 R8i96xlarge =
+    "r8i.96xlarge", 976 R8iMetal48xl = "r8i.metal-48xl", 977 R8iMetal96xl =
+    "r8i.metal-96xl", 978 R8iFlexLarge = "r8i-flex.large", 979 R8iFlexXlarge =
+    "r8i-flex.xlarge", 980 R8iFlex2xlarge = "r8i-flex.2xlarge", 981 R8iFlex4xlarge =
+    "r8i-flex.4xlarge", 982 R8iFlex8xlarge = "r8i-flex.8xlarge", 983 R8iFlex12xlarge =
+    "r8i-flex.12xlarge", 984 R8iFlex16xlarge = "r8i-flex.16xlarge", 985 M8iLarge =
+    "m8i.large", 986 M8iXlarge = "m8i.xlarge", 987 M8i2xlarge = "m8i.2xlarge", 988
+    M8i4xlarge = "m8i.4xlarge", 989 M8i8xlarge = "m8i.8xlarge", 990 M8i12xlarge =
+    "m8i.12xlarge", 991 M8i16xlarge = "m8i.16xlarge", 992 M8i24xlarge = "m8i.24xlarge",
+    993 M8i32xlarge = "m8i.32xlarge", 994 M8i48xlarge = "m8i.48xlarge", 995 M8i96xlarge =
+    "m8i.96xlarge", 996 M8iMetal48xl = "m8i.metal-48xl", 997 M8iMetal96xl =
+    "m8i.metal-96xl", 998 M8iFlexLarge = "m8i-flex.large", 999 M8iFlexXlarge =
+    "m8i-flex.xlarge", 1000 M8iFlex2xlarge = "m8i-flex.2xlarge", 1001 M8iFlex4xlarge =
+    "m8i-flex.4xlarge", 1002 M8iFlex8xlarge = "m8i-flex.8xlarge", 1003 M8iFlex12xlarge =
+    "m8i-flex.12xlarge", 1004 M8iFlex16xlarge = "m8i-flex.16xlarge", 1005 I8geLarge =
+    "i8ge.large", 1006 I8geXlarge = "i8ge.xlarge", 1007 I8ge2xlarge = "i8ge.2xlarge",
+    1008 I8ge3xlarge = "i8ge.3xlarge", 1009 I8ge6xlarge = "i8ge.6xlarge", 1010
+    I8ge12xlarge = "i8ge.12xlarge", 1011 I8ge18xlarge = "i8ge.18xlarge", 1012
+    I8ge24xlarge = "i8ge.24xlarge", 1013 I8ge48xlarge = "i8ge.48xlarge", 1014
+    I8geMetal24xl = "i8ge.metal-24xl", 1015 I8geMetal48xl = "i8ge.metal-48xl", 1016
+    MacM4Metal = "mac-m4.metal", 1017 MacM4proMetal = "mac-m4pro.metal", 1018 R8gnMedium
+    = "r8gn.medium", 1019 R8gnLarge = "r8gn.large", 1020 R8gnXlarge = "r8gn.xlarge", 1021
+    R8gn2xlarge = "r8gn.2xlarge", 1022 R8gn4xlarge = "r8gn.4xlarge", 1023 R8gn8xlarge =
+    "r8gn.8xlarge", 1024 R8gn12xlarge = "r8gn.12xlarge", 1025 R8gn16xlarge =
+    "r8gn.16xlarge", 1026 R8gn24xlarge = "r8gn.24xlarge", 1027 R8gn48xlarge =
+    "r8gn.48xlarge", 1028 R8gnMetal24xl = "r8gn.metal-24xl", 1029 R8gnMetal48xl =
+    "r8gn.metal-48xl", 1030 C8iLarge = "c8i.large", 1031 C8iXlarge = "c8i.xlarge", 1032
+    C8i2xlarge = "c8i.2xlarge", 1033 C8i4xlarge = "c8i.4xlarge", 1034 C8i8xlarge =
+    "c8i.8xlarge", 1035 C8i12xlarge = "c8i.12xlarge", 1036 C8i16xlarge = "c8i.16xlarge",
+    1037 C8i24xlarge = "c8i.24xlarge", 1038 C8i32xlarge = "c8i.32xlarge", 1039
+    C8i48xlarge = "c8i.48xlarge", 1040 C8i96xlarge = "c8i.96xlarge", 1041 C8iMetal48xl =
+    "c8i.metal-48xl", 1042 C8iMetal96xl = "c8i.metal-96xl", 1043 C8iFlexLarge =
+    "c8i-flex.large", 1044 C8iFlexXlarge = "c8i-flex.xlarge", 1045 C8iFlex2xlarge =
+    "c8i-flex.2xlarge", 1046 C8iFlex4xlarge = "c8i-flex.4xlarge", 1047 C8iFlex8xlarge =
+    "c8i-flex.8xlarge", 1048 C8iFlex12xlarge = "c8i-flex.12xlarge", 1049 C8iFlex16xlarge
+    = "c8i-flex.16xlarge", 1050 R8gbMedium = "r8gb.medium", 1051 R8gbLarge =
+    "r8gb.large", 1052 R8gbXlarge = "r8gb.xlarge", 1053 R8gb2xlarge = "r8gb.2xlarge",
+    1054 R8gb4xlarge = "r8gb.4xlarge", 1055 R8gb8xlarge = "r8gb.8xlarge", 1056
+    R8gb12xlarge = "r8gb.12xlarge", 1057 R8gb16xlarge = "r8gb.16xlarge", 1058
+    R8gb24xlarge = "r8gb.24xlarge", 1059 R8gbMetal24xl = "r8gb.metal-24xl", 1060
+    M8aMedium = "m8a.medium", 1061 M8aLarge = "m8a.large", 1062 M8aXlarge = "m8a.xlarge",
+    1063 M8a2xlarge = "m8a.2xlarge", 1064 M8a4xlarge = "m8a.4xlarge", 1065 M8a8xlarge =
+    "m8a.8xlarge", 1066 M8a12xlarge = "m8a.12xlarge", 1067 M8a16xlarge = "m8a.16xlarge",
+    1068 M8a24xlarge = "m8a.24xlarge", 1069 M8a48xlarge = "m8a.48xlarge", 1070
+    M8aMetal24xl = "m8a.metal-24xl", 1071 M8aMetal48xl = "m8a.metal-48xl", 1072
+    Trn2_3xlarge = "trn2.3xlarge", 1073 R8aMedium = "r8a.medium", 1074 R8aLarge =
+    "r8a.large", 1075 R8aXlarge = "r8a.xlarge", 1076 R8a2xlarge = "r8a.2xlarge", 1077
+    R8a4xlarge = "r8a.4xlarge", 1078 R8a8xlarge = "r8a.8xlarge", 1079 R8a12xlarge =
+    "r8a.12xlarge", 1080 R8a16xlarge = "r8a.16xlarge", 1081 R8a24xlarge = "r8a.24xlarge",
+    1082 R8a48xlarge = "r8a.48xlarge", 1083 R8aMetal24xl = "r8a.metal-24xl", 1084
+    R8aMetal48xl = "r8a.metal-48xl", 1085 P6B300_48xlarge = "p6-b300.48xlarge", 1086
+    C8aMedium = "c8a.medium", 1087 C8aLarge = "c8a.large", 1088 C8aXlarge = "c8a.xlarge",
+    1089 C8a2xlarge = "c8a.2xlarge", 1090 C8a4xlarge = "c8a.4xlarge", 1091 C8a8xlarge =
+    "c8a.8xlarge", 1092 C8a12xlarge = "c8a.12xlarge", 1093 C8a16xlarge = "c8a.16xlarge",
+    1094 C8a24xlarge = "c8a.24xlarge", 1095 C8a48xlarge = "c8a.48xlarge", 1096
+    C8aMetal24xl = "c8a.metal-24xl", 1097 C8aMetal48xl = "c8a.metal-48xl", 1098
+    C8gb12xlarge = "c8gb.12xlarge", 1099 C8gb16xlarge = "c8gb.16xlarge", 1100
+    C8gb24xlarge = "c8gb.24xlarge", 1101 C8gb2xlarge = "c8gb.2xlarge", 1102 C8gb4xlarge =
+    "c8gb.4xlarge", 1103 C8gb8xlarge = "c8gb.8xlarge", 1104 C8gbLarge = "c8gb.large",
+    1105 C8gbMedium = "c8gb.medium", 1106 C8gbMetal24xl = "c8gb.metal-24xl", 1107
+    C8gbXlarge = "c8gb.xlarge", 1108 C8gb48xlarge = "c8gb.48xlarge", 1109 C8gbMetal48xl =
+    "c8gb.metal-48xl", 1110 M8gb12xlarge = "m8gb.12xlarge", 1111 M8gb16xlarge =
+    "m8gb.16xlarge", 1112 M8gb24xlarge = "m8gb.24xlarge", 1113 M8gb2xlarge =
+    "m8gb.2xlarge", 1114 M8gb4xlarge = "m8gb.4xlarge", 1115 M8gb8xlarge = "m8gb.8xlarge",
+    1116 M8gbLarge = "m8gb.large", 1117 M8gbMedium = "m8gb.medium", 1118 M8gbXlarge =
+    "m8gb.xlarge", 1119 M8gb48xlarge = "m8gb.48xlarge", 1120 M8gbMetal24xl =
+    "m8gb.metal-24xl", 1121 M8gbMetal48xl = "m8gb.metal-48xl", 1122 M8gn12xlarge =
+    "m8gn.12xlarge", 1123 M8gn16xlarge = "m8gn.16xlarge", 1124 M8gn24xlarge =
+    "m8gn.24xlarge", 1125 M8gn2xlarge = "m8gn.2xlarge", 1126 M8gn48xlarge =
+    "m8gn.48xlarge", 1127 M8gn4xlarge = "m8gn.4xlarge", 1128 M8gn8xlarge =
+    "m8gn.8xlarge", 1129 M8gnLarge = "m8gn.large", 1130 M8gnMedium = "m8gn.medium", 1131
+    M8gnXlarge = "m8gn.xlarge", 1132 M8gnMetal24xl = "m8gn.metal-24xl", 1133
+    M8gnMetal48xl = "m8gn.metal-48xl", 1134 X8aedz12xlarge = "x8aedz.12xlarge", 1135
+    X8aedz24xlarge = "x8aedz.24xlarge", 1136 X8aedz3xlarge = "x8aedz.3xlarge", 1137
+    X8aedz6xlarge = "x8aedz.6xlarge", 1138 X8aedzLarge = "x8aedz.large", 1139
+    X8aedzMetal12xl = "x8aedz.metal-12xl", 1140 X8aedzMetal24xl = "x8aedz.metal-24xl",
+    1141 X8aedzXlarge = "x8aedz.xlarge", 1142 M8aznMedium = "m8azn.medium", 1143
+    M8aznLarge = "m8azn.large", 1144 M8aznXlarge = "m8azn.xlarge", 1145 M8azn3xlarge =
+    "m8azn.3xlarge", 1146 M8azn6xlarge = "m8azn.6xlarge", 1147 M8azn12xlarge =
+    "m8azn.12xlarge", 1148 M8azn24xlarge = "m8azn.24xlarge", 1149 M8aznMetal12xl =
+    "m8azn.metal-12xl", 1150 M8aznMetal24xl = "m8azn.metal-24xl", 1151 X8iLarge =
+    "x8i.large", 1152 X8iXlarge = "x8i.xlarge", 1153 X8i2xlarge = "x8i.2xlarge", 1154
+    X8i4xlarge = "x8i.4xlarge", 1155 X8i8xlarge = "x8i.8xlarge", 1156 X8i12xlarge =
+    "x8i.12xlarge", 1157 X8i16xlarge = "x8i.16xlarge", 1158 X8i24xlarge = "x8i.24xlarge",
+    1159 X8i32xlarge = "x8i.32xlarge", 1160 X8i48xlarge = "x8i.48xlarge", 1161
+    X8i64xlarge = "x8i.64xlarge", 1162 X8i96xlarge = "x8i.96xlarge", 1163 X8iMetal48xl =
+    "x8i.metal-48xl", 1164 X8iMetal96xl = "x8i.metal-96xl", 1165 MacM4maxMetal =
+    "mac-m4max.metal", 1166 G7e2xlarge = "g7e.2xlarge", 1167 G7e4xlarge = "g7e.4xlarge",
+    1168 G7e8xlarge = "g7e.8xlarge", 1169 G7e12xlarge = "g7e.12xlarge", 1170 G7e24xlarge
+    = "g7e.24xlarge", 1171 G7e48xlarge = "g7e.48xlarge", 1172 R8idLarge = "r8id.large",
+    1173 R8idXlarge = "r8id.xlarge", 1174 R8id2xlarge = "r8id.2xlarge", 1175 R8id4xlarge
+    = "r8id.4xlarge", 1176 R8id8xlarge = "r8id.8xlarge", 1177 R8id12xlarge =
+    "r8id.12xlarge", 1178 R8id16xlarge = "r8id.16xlarge", 1179 R8id24xlarge =
+    "r8id.24xlarge", 1180 R8id32xlarge = "r8id.32xlarge", 1181 R8id48xlarge =
+    "r8id.48xlarge", 1182 R8id96xlarge = "r8id.96xlarge", 1183 R8idMetal48xl =
+    "r8id.metal-48xl", 1184 R8idMetal96xl = "r8id.metal-96xl", 1185 C8idLarge =
+    "c8id.large", 1186 C8idXlarge = "c8id.xlarge", 1187 C8id2xlarge = "c8id.2xlarge",
+    1188 C8id4xlarge = "c8id.4xlarge", 1189 C8id8xlarge = "c8id.8xlarge", 1190
+    C8id12xlarge = "c8id.12xlarge", 1191 C8id16xlarge = "c8id.16xlarge", 1192
+    C8id24xlarge = "c8id.24xlarge", 1193 C8id32xlarge = "c8id.32xlarge", 1194
+    C8id48xlarge = "c8id.48xlarge", 1195 C8id96xlarge = "c8id.96xlarge", 1196
+    C8idMetal48xl = "c8id.metal-48xl", 1197 C8idMetal96xl = "c8id.metal-96xl", 1198
+    M8idLarge = "m8id.large", 1199 M8idXlarge = "m8id.xlarge", 1200 M8id2xlarge =
+    "m8id.2xlarge", 1201 M8id4xlarge = "m8id.4xlarge", 1202 M8id8xlarge = "m8id.8xlarge",
+    1203 M8id12xlarge = "m8id.12xlarge", 1204 M8id16xlarge = "m8id.16xlarge", 1205
+    M8id24xlarge = "m8id.24xlarge", 1206 M8id32xlarge = "m8id.32xlarge", 1207
+    M8id48xlarge = "m8id.48xlarge", 1208 M8id96xlarge = "m8id.96xlarge", 1209
+    M8idMetal48xl = "m8id.metal-48xl", 1210 M8idMetal96xl = "m8id.metal-96xl", 1211
+    Hpc8a96xlarge = "hpc8a.96xlarge", 1212 C8inLarge = "c8in.large", 1213 C8inXlarge =
+    "c8in.xlarge", 1214 C8in2xlarge = "c8in.2xlarge", 1215 C8in4xlarge = "c8in.4xlarge",
+    1216 C8in8xlarge = "c8in.8xlarge", 1217 C8in12xlarge = "c8in.12xlarge", 1218
+    C8in16xlarge = "c8in.16xlarge", 1219 C8in24xlarge = "c8in.24xlarge", 1220
+    C8in32xlarge = "c8in.32xlarge", 1221 C8in48xlarge = "c8in.48xlarge", 1222
+    C8in96xlarge = "c8in.96xlarge", 1223 C8inMetal48xl = "c8in.metal-48xl", 1224
+    C8inMetal96xl = "c8in.metal-96xl", 1225 C8ibLarge = "c8ib.large", 1226 C8ibXlarge =
+    "c8ib.xlarge", 1227 C8ib2xlarge = "c8ib.2xlarge", 1228 C8ib4xlarge = "c8ib.4xlarge",
+    1229 C8ib8xlarge = "c8ib.8xlarge", 1230 C8ib12xlarge = "c8ib.12xlarge", 1231
+    C8ib16xlarge = "c8ib.16xlarge", 1232 C8ib24xlarge = "c8ib.24xlarge", 1233
+    C8ib32xlarge = "c8ib.32xlarge", 1234 C8ib48xlarge = "c8ib.48xlarge", 1235
+    C8ib96xlarge = "c8ib.96xlarge", 1236 C8ibMetal48xl = "c8ib.metal-48xl", 1237
+    C8ibMetal96xl = "c8ib.metal-96xl", 1238 R8inLarge = "r8in.large", 1239 R8inXlarge =
+    "r8in.xlarge", 1240 R8in2xlarge = "r8in.2xlarge", 1241 R8in4xlarge = "r8in.4xlarge",
+    1242 R8in8xlarge = "r8in.8xlarge", 1243 R8in12xlarge = "r8in.12xlarge", 1244
+    R8in16xlarge = "r8in.16xlarge", 1245 R8in24xlarge = "r8in.24xlarge", 1246
+    R8in32xlarge = "r8in.32xlarge", 1247 R8in48xlarge = "r8in.48xlarge", 1248
+    R8in96xlarge = "r8in.96xlarge", 1249 R8ibLarge = "r8ib.large", 1250 R8ibXlarge =
+    "r8ib.xlarge", 1251 R8ib2xlarge = "r8ib.2xlarge", 1252 R8ib4xlarge = "r8ib.4xlarge",
+    1253 R8ib8xlarge = "r8ib.8xlarge", 1254 R8ib12xlarge = "r8ib.12xlarge", 1255
+    R8ib16xlarge = "r8ib.16xlarge", 1256 R8ib24xlarge = "r8ib.24xlarge", 1257
+    R8ib32xlarge = "r8ib.32xlarge", 1258 R8ib48xlarge = "r8ib.48xlarge", 1259
+    R8ib96xlarge = "r8ib.96xlarge", 1260 M8inLarge = "m8in.large", 1261 M8inXlarge =
+    "m8in.xlarge", 1262 M8in2xlarge = "m8in.2xlarge", 1263 M8in4xlarge = "m8in.4xlarge",
+    1264 M8in8xlarge = "m8in.8xlarge", 1265 M8in12xlarge = "m8in.12xlarge", 1266
+    M8in16xlarge = "m8in.16xlarge", 1267 M8in24xlarge = "m8in.24xlarge", 1268
+    M8in32xlarge = "m8in.32xlarge", 1269 M8in48xlarge = "m8in.48xlarge", 1270
+    M8in96xlarge = "m8in.96xlarge", 1271 M8ibLarge = "m8ib.large", 1272 M8ibXlarge =
+    "m8ib.xlarge", 1273 M8ib2xlarge = "m8ib.2xlarge", 1274 M8ib4xlarge = "m8ib.4xlarge",
+    1275 M8ib8xlarge = "m8ib.8xlarge", 1276 M8ib12xlarge = "m8ib.12xlarge", 1277
+    M8ib16xlarge = "m8ib.16xlarge", 1278 M8ib24xlarge = "m8ib.24xlarge", 1279
+    M8ib32xlarge = "m8ib.32xlarge", 1280 M8ib48xlarge = "m8ib.48xlarge", 1281
+    M8ib96xlarge = "m8ib.96xlarge", 1282 M8ineLarge = "m8ine.large", 1283 M8ineXlarge =
+    "m8ine.xlarge", 1284 M8ine2xlarge = "m8ine.2xlarge", 1285 M8ine4xlarge =
+    "m8ine.4xlarge", 1286 M8ine8xlarge = "m8ine.8xlarge", 1287 M8ine12xlarge =
+    "m8ine.12xlarge", 1288 C8ineLarge = "c8ine.large", 1289 C8ineXlarge = "c8ine.xlarge",
+    1290 C8ine2xlarge = "c8ine.2xlarge", 1291 C8ine4xlarge = "c8ine.4xlarge", 1292
+    C8ine8xlarge = "c8ine.8xlarge", 1293 C8ine12xlarge = "c8ine.12xlarge", 1294
+    M8idnLarge = "m8idn.large", 1295 M8idnXlarge = "m8idn.xlarge", 1296 M8idn2xlarge =
+    "m8idn.2xlarge", 1297 M8idn4xlarge = "m8idn.4xlarge", 1298 M8idn8xlarge =
+    "m8idn.8xlarge", 1299 M8idn12xlarge = "m8idn.12xlarge", 1300 M8idn16xlarge =
+    "m8idn.16xlarge", 1301 M8idn24xlarge = "m8idn.24xlarge", 1302 M8idn32xlarge =
+    "m8idn.32xlarge", 1303 M8idn48xlarge = "m8idn.48xlarge", 1304 M8idn96xlarge =
+    "m8idn.96xlarge", 1305 R8idnLarge = "r8idn.large", 1306 R8idnXlarge = "r8idn.xlarge",
+    1307 R8idn2xlarge = "r8idn.2xlarge", 1308 R8idn4xlarge = "r8idn.4xlarge", 1309
+    R8idn8xlarge = "r8idn.8xlarge", 1310 R8idn12xlarge = "r8idn.12xlarge", 1311
+    R8idn16xlarge = "r8idn.16xlarge", 1312 R8idn24xlarge = "r8idn.24xlarge", 1313
+    R8idn32xlarge = "r8idn.32xlarge", 1314 R8idn48xlarge = "r8idn.48xlarge", 1315
+    R8idn96xlarge = "r8idn.96xlarge", 1316 M8idbLarge = "m8idb.large", 1317 M8idbXlarge =
+    "m8idb.xlarge", 1318 M8idb2xlarge = "m8idb.2xlarge", 1319 M8idb4xlarge =
+    "m8idb.4xlarge", 1320 M8idb8xlarge = "m8idb.8xlarge", 1321 M8idb12xlarge =
+    "m8idb.12xlarge", 1322 M8idb16xlarge = "m8idb.16xlarge", 1323 M8idb24xlarge =
+    "m8idb.24xlarge", 1324 M8idb32xlarge = "m8idb.32xlarge", 1325 M8idb48xlarge =
+    "m8idb.48xlarge", 1326 M8idb96xlarge = "m8idb.96xlarge", 1327 R8idbLarge =
+    "r8idb.large", 1328 R8idbXlarge = "r8idb.xlarge", 1329 R8idb2xlarge =
+    "r8idb.2xlarge", 1330 R8idb4xlarge = "r8idb.4xlarge", 1331 R8idb8xlarge =
+    "r8idb.8xlarge", 1332 R8idb12xlarge = "r8idb.12xlarge", 1333 R8idb16xlarge =
+    "r8idb.16xlarge", 1334 R8idb24xlarge = "r8idb.24xlarge", 1335 R8idb32xlarge =
+    "r8idb.32xlarge", 1336 R8idb48xlarge = "r8idb.48xlarge", 1337 R8idb96xlarge =
+    "r8idb.96xlarge", 1338 MacM3ultraMetal = "mac-m3ultra.metal", 1339 M9gLarge =
+    "m9g.large", 1340 M9gXlarge = "m9g.xlarge", 1341 M9g2xlarge = "m9g.2xlarge", 1342
+    M9g4xlarge = "m9g.4xlarge", 1343 M9g8xlarge = "m9g.8xlarge", 1344 M9g12xlarge =
+    "m9g.12xlarge", 1345 M9g16xlarge = "m9g.16xlarge", 1346 M9g24xlarge = "m9g.24xlarge",
+    1347 M9g48xlarge = "m9g.48xlarge", 1348 M9gMetal24xl = "m9g.metal-24xl", 1349
+    M9gMetal48xl = "m9g.metal-48xl", 1350 M9gdLarge = "m9gd.large", 1351 M9gdXlarge =
+    "m9gd.xlarge", 1352 M9gd2xlarge = "m9gd.2xlarge", 1353 M9gd4xlarge = "m9gd.4xlarge",
+    1354 M9gd8xlarge = "m9gd.8xlarge", 1355 M9gd12xlarge = "m9gd.12xlarge", 1356
+    M9gd16xlarge = "m9gd.16xlarge", 1357 M9gd24xlarge = "m9gd.24xlarge", 1358
+    M9gd48xlarge = "m9gd.48xlarge", 1359 M9gdMetal24xl = "m9gd.metal-24xl", 1360
+    M9gdMetal48xl = "m9gd.metal-48xl", 1361 R8inMetal48xl = "r8in.metal-48xl", 1362
+    R8inMetal96xl = "r8in.metal-96xl", 1363 R8ibMetal48xl = "r8ib.metal-48xl", 1364
+    R8ibMetal96xl = "r8ib.metal-96xl", 1365 R8idnMetal48xl = "r8idn.metal-48xl", 1366
+    R8idnMetal96xl = "r8idn.metal-96xl", 1367 R8idbMetal48xl = "r8idb.metal-48xl", 1368
+    R8idbMetal96xl = "r8idb.metal-96xl", 1369 M8inMetal48xl = "m8in.metal-48xl", 1370
+    M8inMetal96xl = "m8in.metal-96xl", 1371 M8ibMetal48xl = "m8ib.metal-48xl", 1372
+    M8ibMetal96xl = "m8ib.metal-96xl", 1373 M8idnMetal48xl = "m8idn.metal-48xl", 1374
+    M8idnMetal96xl = "m8idn.metal-96xl", 1375 M8idbMetal48xl = "m8idb.metal-48xl", 1376
+    M8idbMetal96xl = "m8idb.metal-96xl", 1377 G7_2xlarge = "g7.2xlarge", 1378 G7_4xlarge
+    = "g7.4xlarge", 1379 G7_8xlarge = "g7.8xlarge", 1380 G7_12xlarge = "g7.12xlarge",
+    1381 G7_24xlarge = "g7.24xlarge", 1382 G7_48xlarge = "g7.48xlarge", 1383 C9gMedium =
+    "c9g.medium", 1384 C9gLarge = "c9g.large", 1385 C9gXlarge = "c9g.xlarge", 1386
+    C9g2xlarge = "c9g.2xlarge", 1387 C9g4xlarge = "c9g.4xlarge", 1388 C9g8xlarge =
+    "c9g.8xlarge", 1389 C9g12xlarge = "c9g.12xlarge", 1390 C9g16xlarge = "c9g.16xlarge",
+    1391 C9g24xlarge = "c9g.24xlarge", 1392 C9g48xlarge = "c9g.48xlarge", 1393
+    C9gMetal48xl = "c9g.metal-48xl", 1394 C9gdMedium = "c9gd.medium", 1395 C9gdLarge =
+    "c9gd.large", 1396 C9gdXlarge = "c9gd.xlarge", 1397 C9gd2xlarge = "c9gd.2xlarge",
+    1398 C9gd4xlarge = "c9gd.4xlarge", 1399 C9gd8xlarge = "c9gd.8xlarge", 1400
+    C9gd12xlarge = "c9gd.12xlarge", 1401 C9gd16xlarge = "c9gd.16xlarge", 1402
+    C9gd24xlarge = "c9gd.24xlarge", 1403 C9gd48xlarge = "c9gd.48xlarge", 1404
+    C9gdMetal48xl = "c9gd.metal-48xl", 1405 R9gMedium = "r9g.medium", 1406 R9gLarge =
+    "r9g.large", 1407 R9gXlarge = "r9g.xlarge", 1408 R9g2xlarge = "r9g.2xlarge", 1409
+    R9g4xlarge = "r9g.4xlarge", 1410 R9g8xlarge = "r9g.8xlarge", 1411 R9g12xlarge =
+    "r9g.12xlarge", 1412 R9g16xlarge = "r9g.16xlarge", 1413 R9g24xlarge = "r9g.24xlarge",
+    1414 R9g48xlarge = "r9g.48xlarge", 1415 R9gMetal48xl = "r9g.metal-48xl", 1416
+    R9gdMedium = "r9gd.medium", 1417 R9gdLarge = "r9gd.large", 1418 R9gdXlarge =
+    "r9gd.xlarge", 1419 R9gd2xlarge = "r9gd.2xlarge", 1420 R9gd4xlarge = "r9gd.4xlarge",
+    1421 R9gd8xlarge = "r9gd.8xlarge", 1422 R9gd12xlarge = "r9gd.12xlarge", 1423
+    R9gd16xlarge = "r9gd.16xlarge", 1424 R9gd24xlarge = "r9gd.24xlarge", 1425
+    R9gd48xlarge = "r9gd.48xlarge", 1426 R9gdMetal48xl = "r9gd.metal-48xl", 1427
+    M9gMedium = "m9g.medium", 1428 T8iNano = "t8i.nano", 1429 T8iMicro = "t8i.micro",
+    1430 T8iSmall = "t8i.small", 1431 T8iMedium = "t8i.medium", 1432 I8gMetal48xl =
+    "i8g.metal-48xl", 1433 R8gb48xlarge = "r8gb.48xlarge", 1434 R8gbMetal48xl =
+    "r8gb.metal-48xl", 1435 M9gdMedium = "m9gd.medium", 1436 Trn2u48xlarge =
     "trn2u.48xlarge" }
 );
-rboto::__string_enum!(InstanceTypeHypervisor { Nitro = "nitro", Xen = "xen" });
+rboto::__string_enum!(InstanceTypeHypervisor { 0 Nitro = "nitro", 1 Xen = "xen" });
 /// Describes the instance type.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -9755,20 +9848,20 @@ pub struct InstanceTypeInfo {
     pub supported_in_region: Option<bool>,
 }
 rboto::__structure!(
-    InstanceTypeInfo "InstanceTypeInfo"[set from] { instance_type : InstanceType,
-    current_generation = bool, free_tier_eligible = bool, supported_usage_classes : Vec <
-    UsageClassType >, supported_root_device_types : Vec < RootDeviceType >,
-    supported_virtualization_types : Vec < VirtualizationType >, bare_metal = bool,
-    hypervisor : InstanceTypeHypervisor, processor_info : ProcessorInfo, v_cpu_info :
-    VCpuInfo, memory_info : MemoryInfo, instance_storage_supported = bool,
-    instance_storage_info : InstanceStorageInfo, ebs_info : EbsInfo, network_info :
-    NetworkInfo, gpu_info : GpuInfo, fpga_info : FpgaInfo, placement_group_info :
-    PlacementGroupInfo, inference_accelerator_info : InferenceAcceleratorInfo,
+    InstanceTypeInfo "InstanceTypeInfo"[from] { instance_type : InstanceType,
+    current_generation = bool, free_tier_eligible = bool, supported_usage_classes = Vec <
+    UsageClassType >, supported_root_device_types = Vec < RootDeviceType >,
+    supported_virtualization_types = Vec < VirtualizationType >, bare_metal = bool,
+    hypervisor : InstanceTypeHypervisor, processor_info = ProcessorInfo, v_cpu_info =
+    VCpuInfo, memory_info = MemoryInfo, instance_storage_supported = bool,
+    instance_storage_info = InstanceStorageInfo, ebs_info = EbsInfo, network_info =
+    NetworkInfo, gpu_info = GpuInfo, fpga_info = FpgaInfo, placement_group_info =
+    PlacementGroupInfo, inference_accelerator_info = InferenceAcceleratorInfo,
     hibernation_supported = bool, burstable_performance_supported = bool,
     dedicated_hosts_supported = bool, auto_recovery_supported = bool,
-    supported_boot_modes : Vec < BootModeType >, nitro_enclaves_support :
-    NitroEnclavesSupport, nitro_tpm_support : NitroTpmSupport, nitro_tpm_info :
-    NitroTpmInfo, media_accelerator_info : MediaAcceleratorInfo, neuron_info :
+    supported_boot_modes = Vec < BootModeType >, nitro_enclaves_support :
+    NitroEnclavesSupport, nitro_tpm_support : NitroTpmSupport, nitro_tpm_info =
+    NitroTpmInfo, media_accelerator_info = MediaAcceleratorInfo, neuron_info =
     NeuronInfo, phc_support : PhcSupport, reboot_migration_support :
     RebootMigrationSupport, supported_in_region = bool } {}
 );
@@ -9781,7 +9874,7 @@ pub struct InstanceTypeInfoFromInstanceRequirements {
 }
 rboto::__structure!(
     InstanceTypeInfoFromInstanceRequirements
-    "InstanceTypeInfoFromInstanceRequirements"[set from] { instance_type : String } {}
+    "InstanceTypeInfoFromInstanceRequirements"[from] { instance_type : String } {}
 );
 /// An instance type name or wildcard pattern in an instance type specification.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9791,7 +9884,7 @@ pub struct InstanceTypeItem {
     pub instance_type: Option<String>,
 }
 rboto::__structure!(
-    InstanceTypeItem "InstanceTypeItem"[set from] { instance_type : String } {}
+    InstanceTypeItem "InstanceTypeItem"[from] { instance_type : String } {}
 );
 /// The instance types offered.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9805,7 +9898,7 @@ pub struct InstanceTypeOffering {
     pub location: Option<String>,
 }
 rboto::__structure!(
-    InstanceTypeOffering "InstanceTypeOffering"[set from] { instance_type : InstanceType,
+    InstanceTypeOffering "InstanceTypeOffering"[from] { instance_type : InstanceType,
     location_type : LocationType, location : String } {}
 );
 /// Describes the instance type compatibility rules for an AMI, including lists of supported and unsupported instance type patterns.
@@ -9818,8 +9911,8 @@ pub struct InstanceTypeSpecification {
     pub unsupported_instance_types: Option<Vec<InstanceTypeItem>>,
 }
 rboto::__structure!(
-    InstanceTypeSpecification "InstanceTypeSpecification"[set from] {
-    supported_instance_types : Vec < InstanceTypeItem >, unsupported_instance_types : Vec
+    InstanceTypeSpecification "InstanceTypeSpecification"[from] {
+    supported_instance_types = Vec < InstanceTypeItem >, unsupported_instance_types = Vec
     < InstanceTypeItem > } {}
 );
 /// The instance type specification for an AMI, which contains lists of supported and unsupported instance types that define which instance types are compatible with the AMI.
@@ -9833,7 +9926,7 @@ pub struct InstanceTypeSpecificationRequest {
 }
 rboto::__structure!(
     InstanceTypeSpecificationRequest "InstanceTypeSpecificationRequest"[set into] {
-    supported_instance_types : Vec < String >, unsupported_instance_types : Vec < String
+    supported_instance_types = Vec < String >, unsupported_instance_types = Vec < String
     > } {}
 );
 /// Information about the Capacity Reservation usage.
@@ -9846,8 +9939,8 @@ pub struct InstanceUsage {
     pub used_instance_count: Option<i32>,
 }
 rboto::__structure!(
-    InstanceUsage "InstanceUsage"[set from] { account_id : String, used_instance_count =
-    i32 } {}
+    InstanceUsage "InstanceUsage"[from] { account_id : String, used_instance_count = i32
+    } {}
 );
 /// Describes service integrations with VPC Flow logs.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9857,14 +9950,14 @@ pub struct IntegrateServices {
     pub athena_integrations: Option<Vec<AthenaIntegration>>,
 }
 rboto::__structure!(
-    IntegrateServices "IntegrateServices"[set into] { athena_integrations : Vec <
+    IntegrateServices "IntegrateServices"[set into] { athena_integrations = Vec <
     AthenaIntegration > } {}
 );
 rboto::__string_enum!(
-    InterfacePermissionType { InstanceAttach = "INSTANCE-ATTACH", EipAssociate =
+    InterfacePermissionType { 0 InstanceAttach = "INSTANCE-ATTACH", 1 EipAssociate =
     "EIP-ASSOCIATE" }
 );
-rboto::__string_enum!(InterfaceProtocolType { Vlan = "VLAN", Gre = "GRE" });
+rboto::__string_enum!(InterfaceProtocolType { 0 Vlan = "VLAN", 1 Gre = "GRE" });
 /// Describes an internet gateway.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -9879,8 +9972,8 @@ pub struct InternetGateway {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    InternetGateway "InternetGateway"[set from] { attachments : Vec <
-    InternetGatewayAttachment >, internet_gateway_id : String, owner_id : String, tags :
+    InternetGateway "InternetGateway"[from] { attachments = Vec <
+    InternetGatewayAttachment >, internet_gateway_id : String, owner_id : String, tags =
     Vec < Tag > } {}
 );
 /// Describes the attachment of a VPC to an internet gateway or an egress-only internet gateway.
@@ -9893,15 +9986,15 @@ pub struct InternetGatewayAttachment {
     pub vpc_id: Option<String>,
 }
 rboto::__structure!(
-    InternetGatewayAttachment "InternetGatewayAttachment"[set from] { state :
+    InternetGatewayAttachment "InternetGatewayAttachment"[from] { state :
     AttachmentStatus, vpc_id : String } {}
 );
 rboto::__string_enum!(
-    InternetGatewayBlockMode { Off = "off", BlockBidirectional = "block-bidirectional",
-    BlockIngress = "block-ingress" }
+    InternetGatewayBlockMode { 0 Off = "off", 1 BlockBidirectional =
+    "block-bidirectional", 2 BlockIngress = "block-ingress" }
 );
 rboto::__string_enum!(
-    InternetGatewayExclusionMode { AllowBidirectional = "allow-bidirectional",
+    InternetGatewayExclusionMode { 0 AllowBidirectional = "allow-bidirectional", 1
     AllowEgress = "allow-egress" }
 );
 /// Represents the allocation of capacity from a source reservation to an interruptible reservation, tracking current and target instance counts for allocation management.
@@ -9922,16 +10015,16 @@ pub struct InterruptibleCapacityAllocation {
     pub zero_size_preference: Option<ZeroSizePreference>,
 }
 rboto::__structure!(
-    InterruptibleCapacityAllocation "InterruptibleCapacityAllocation"[set from] {
+    InterruptibleCapacityAllocation "InterruptibleCapacityAllocation"[from] {
     instance_count = i32, target_instance_count = i32, status :
     InterruptibleCapacityReservationAllocationStatus,
     interruptible_capacity_reservation_id : String, interruption_type : InterruptionType,
     zero_size_preference : ZeroSizePreference } {}
 );
 rboto::__string_enum!(
-    InterruptibleCapacityReservationAllocationStatus { Pending = "pending", Active =
-    "active", Updating = "updating", Canceling = "canceling", Canceled = "canceled",
-    Failed = "failed" }
+    InterruptibleCapacityReservationAllocationStatus { 0 Pending = "pending", 1 Active =
+    "active", 2 Updating = "updating", 3 Canceling = "canceling", 4 Canceled =
+    "canceled", 5 Failed = "failed" }
 );
 /// Contains information about how and when instances in an interruptible reservation can be terminated when capacity is reclaimed.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9943,12 +10036,12 @@ pub struct InterruptionInfo {
     pub interruption_type: Option<InterruptionType>,
 }
 rboto::__structure!(
-    InterruptionInfo "InterruptionInfo"[set from] { source_capacity_reservation_id :
-    String, interruption_type : InterruptionType } {}
+    InterruptionInfo "InterruptionInfo"[from] { source_capacity_reservation_id : String,
+    interruption_type : InterruptionType } {}
 );
-rboto::__string_enum!(InterruptionType { Adhoc = "adhoc" });
+rboto::__string_enum!(InterruptionType { 0 Adhoc = "adhoc" });
 rboto::__string_enum!(
-    IpAddressType { Ipv4 = "ipv4", Dualstack = "dualstack", Ipv6 = "ipv6" }
+    IpAddressType { 0 Ipv4 = "ipv4", 1 Dualstack = "dualstack", 2 Ipv6 = "ipv6" }
 );
 /// Describes the permissions for a security group rule.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9971,8 +10064,8 @@ pub struct IpPermission {
 }
 rboto::__structure!(
     IpPermission "IpPermission"[set into from] { ip_protocol : String, from_port = i32,
-    to_port = i32, user_id_group_pairs : Vec < UserIdGroupPair >, ip_ranges : Vec <
-    IpRange >, ipv6_ranges : Vec < Ipv6Range >, prefix_list_ids : Vec < PrefixListId > }
+    to_port = i32, user_id_group_pairs = Vec < UserIdGroupPair >, ip_ranges = Vec <
+    IpRange >, ipv6_ranges = Vec < Ipv6Range >, prefix_list_ids = Vec < PrefixListId > }
     {}
 );
 /// Describes an IPv4 address range.
@@ -9987,9 +10080,11 @@ pub struct IpRange {
 rboto::__structure!(
     IpRange "IpRange"[set into from] { description : String, cidr_ip : String } {}
 );
-rboto::__string_enum!(IpScopeEnum { Private = "private" });
-rboto::__string_enum!(IpSource { Amazon = "amazon", Byoip = "byoip", None = "none" });
-rboto::__string_enum!(IpVersionEnum { Ipv4 = "ipv4", Ipv6 = "ipv6" });
+rboto::__string_enum!(IpScopeEnum { 0 Private = "private" });
+rboto::__string_enum!(
+    IpSource { 0 Amazon = "amazon", 1 Byoip = "byoip", 2 None = "none" }
+);
+rboto::__string_enum!(IpVersionEnum { 0 Ipv4 = "ipv4", 1 Ipv6 = "ipv6" });
 /// IPAM is a VPC feature that you can use to automate your IP address management workflows including assigning, tracking, troubleshooting, and auditing IP addresses across Amazon Web Services Regions and accounts throughout your Amazon Web Services Organization.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -10032,10 +10127,10 @@ pub struct Ipam {
     pub metered_account: Option<IpamMeteredAccount>,
 }
 rboto::__structure!(
-    Ipam "Ipam"[set from] { owner_id : String, ipam_id : String, ipam_arn : String,
+    Ipam "Ipam"[from] { owner_id : String, ipam_id : String, ipam_arn : String,
     ipam_region : String, public_default_scope_id : String, private_default_scope_id :
-    String, scope_count = i32, description : String, operating_regions : Vec <
-    IpamOperatingRegion >, state : IpamState, tags : Vec < Tag >,
+    String, scope_count = i32, description : String, operating_regions = Vec <
+    IpamOperatingRegion >, state : IpamState, tags = Vec < Tag >,
     default_resource_discovery_id : String, default_resource_discovery_association_id :
     String, resource_discovery_association_count = i32, state_message : String, tier :
     IpamTier, enable_private_gua = bool, metered_account : IpamMeteredAccount } {}
@@ -10068,7 +10163,7 @@ pub struct IpamAddressHistoryRecord {
     pub sampled_end_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    IpamAddressHistoryRecord "IpamAddressHistoryRecord"[set from] { resource_owner_id :
+    IpamAddressHistoryRecord "IpamAddressHistoryRecord"[from] { resource_owner_id :
     String, resource_region : String, resource_type : IpamAddressHistoryResourceType,
     resource_id : String, resource_cidr : String, resource_name : String,
     resource_compliance_status : IpamComplianceStatus, resource_overlap_status :
@@ -10076,23 +10171,24 @@ rboto::__structure!(
     sampled_end_time : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    IpamAddressHistoryResourceType { Eip = "eip", Vpc = "vpc", Subnet = "subnet",
-    NetworkInterface = "network-interface", Instance = "instance" }
+    IpamAddressHistoryResourceType { 0 Eip = "eip", 1 Vpc = "vpc", 2 Subnet = "subnet", 3
+    NetworkInterface = "network-interface", 4 Instance = "instance" }
 );
 rboto::__string_enum!(
-    IpamAssociatedResourceDiscoveryStatus { Active = "active", NotFound = "not-found" }
+    IpamAssociatedResourceDiscoveryStatus { 0 Active = "active", 1 NotFound = "not-found"
+    }
 );
 rboto::__string_enum!(
-    #[doc = " The advertisement type of a BYOIP route."] IpamByoipAdvertisementType {
-    Regional = "regional", Global = "global" }
+    #[doc = " The advertisement type of a BYOIP route."] IpamByoipAdvertisementType { 0
+    Regional = "regional", 1 Global = "global" }
 );
 rboto::__string_enum!(
-    #[doc = " The state of a BYOIP CIDR."] IpamByoipCidrState { Advertised =
-    "advertised", Deprovisioned = "deprovisioned", FailedDeprovision =
-    "failed-deprovision", FailedProvision = "failed-provision", PendingAdvertising =
-    "pending-advertising", PendingDeprovision = "pending-deprovision", PendingProvision =
-    "pending-provision", PendingWithdrawal = "pending-withdrawal", Provisioned =
-    "provisioned", ProvisionedNotPubliclyAdvertisable =
+    #[doc = " The state of a BYOIP CIDR."] IpamByoipCidrState { 0 Advertised =
+    "advertised", 1 Deprovisioned = "deprovisioned", 2 FailedDeprovision =
+    "failed-deprovision", 3 FailedProvision = "failed-provision", 4 PendingAdvertising =
+    "pending-advertising", 5 PendingDeprovision = "pending-deprovision", 6
+    PendingProvision = "pending-provision", 7 PendingWithdrawal = "pending-withdrawal", 8
+    Provisioned = "provisioned", 9 ProvisionedNotPubliclyAdvertisable =
     "provisioned-not-publicly-advertisable" }
 );
 /// A signed document that proves that you are authorized to bring the specified IP address range to Amazon using BYOIP.
@@ -10109,8 +10205,8 @@ rboto::__structure!(
     String, signature : String } {}
 );
 rboto::__string_enum!(
-    IpamComplianceStatus { Compliant = "compliant", Noncompliant = "noncompliant",
-    Unmanaged = "unmanaged", Ignored = "ignored" }
+    IpamComplianceStatus { 0 Compliant = "compliant", 1 Noncompliant = "noncompliant", 2
+    Unmanaged = "unmanaged", 3 Ignored = "ignored" }
 );
 /// An IPAM discovered account. A discovered account is an Amazon Web Services account that is monitored under a resource discovery. If you have integrated IPAM with Amazon Web Services Organizations, all accounts in the organization are discovered accounts.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10130,8 +10226,8 @@ pub struct IpamDiscoveredAccount {
     pub organizational_unit_id: Option<String>,
 }
 rboto::__structure!(
-    IpamDiscoveredAccount "IpamDiscoveredAccount"[set from] { account_id : String,
-    discovery_region : String, failure_reason : IpamDiscoveryFailureReason,
+    IpamDiscoveredAccount "IpamDiscoveredAccount"[from] { account_id : String,
+    discovery_region : String, failure_reason = IpamDiscoveryFailureReason,
     last_attempted_discovery_time : rboto::DateTime, last_successful_discovery_time :
     rboto::DateTime, organizational_unit_id : String } {}
 );
@@ -10179,14 +10275,14 @@ pub struct IpamDiscoveredPublicAddress {
     pub sample_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    IpamDiscoveredPublicAddress "IpamDiscoveredPublicAddress"[set from] {
+    IpamDiscoveredPublicAddress "IpamDiscoveredPublicAddress"[from] {
     ipam_resource_discovery_id : String, address_region : String, address : String,
     address_owner_id : String, address_allocation_id : String, association_status :
     IpamPublicAddressAssociationStatus, address_type : IpamPublicAddressType, service :
     IpamPublicAddressAwsService, service_resource : String, vpc_id : String, subnet_id :
     String, public_ipv4_pool_id : String, network_interface_id : String,
-    network_interface_description : String, instance_id : String, tags :
-    IpamPublicAddressTags, network_border_group : String, security_groups : Vec <
+    network_interface_description : String, instance_id : String, tags =
+    IpamPublicAddressTags, network_border_group : String, security_groups = Vec <
     IpamPublicAddressSecurityGroup >, sample_time : rboto::DateTime } {}
 );
 /// An IPAM discovered resource CIDR. A discovered resource is a resource CIDR monitored under a resource discovery. The following resources can be discovered: VPCs, Public IPv4 pools, VPC subnets, and Elastic IP addresses. The discovered resource CIDR is the IP address range in CIDR notation that is associated with the resource.
@@ -10225,10 +10321,10 @@ pub struct IpamDiscoveredResourceCidr {
     pub availability_zone_id: Option<String>,
 }
 rboto::__structure!(
-    IpamDiscoveredResourceCidr "IpamDiscoveredResourceCidr"[set from] {
+    IpamDiscoveredResourceCidr "IpamDiscoveredResourceCidr"[from] {
     ipam_resource_discovery_id : String, resource_region : String, resource_id : String,
     resource_owner_id : String, resource_cidr : String, ip_source :
-    IpamResourceCidrIpSource, resource_type : IpamResourceType, resource_tags : Vec <
+    IpamResourceCidrIpSource, resource_type : IpamResourceType, resource_tags = Vec <
     IpamResourceTag >, ip_usage = f64, vpc_id : String, subnet_id : String,
     network_interface_attachment_status : IpamNetworkInterfaceAttachmentStatus,
     sample_time : rboto::DateTime, availability_zone_id : String } {}
@@ -10261,15 +10357,15 @@ pub struct IpamDiscoveredRoute {
     pub sample_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    IpamDiscoveredRoute "IpamDiscoveredRoute"[set from] { ipam_resource_discovery_id :
+    IpamDiscoveredRoute "IpamDiscoveredRoute"[from] { ipam_resource_discovery_id :
     String, resource_region : String, resource_owner_id : String, cidr : String, asn :
     String, state : IpamByoipCidrState, advertisement_type : IpamByoipAdvertisementType,
     network_border_group : String, pool_id : String, ipam_pool_id : String, sample_time :
     rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    IpamDiscoveryFailureCode { AssumeRoleFailure = "assume-role-failure",
-    ThrottlingFailure = "throttling-failure", UnauthorizedFailure =
+    IpamDiscoveryFailureCode { 0 AssumeRoleFailure = "assume-role-failure", 1
+    ThrottlingFailure = "throttling-failure", 2 UnauthorizedFailure =
     "unauthorized-failure" }
 );
 /// The discovery failure reason.
@@ -10282,7 +10378,7 @@ pub struct IpamDiscoveryFailureReason {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    IpamDiscoveryFailureReason "IpamDiscoveryFailureReason"[set from] { code :
+    IpamDiscoveryFailureReason "IpamDiscoveryFailureReason"[from] { code :
     IpamDiscoveryFailureCode, message : String } {}
 );
 /// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
@@ -10313,18 +10409,18 @@ pub struct IpamExternalResourceVerificationToken {
     pub state: Option<IpamExternalResourceVerificationTokenState>,
 }
 rboto::__structure!(
-    IpamExternalResourceVerificationToken "IpamExternalResourceVerificationToken"[set
-    from] { ipam_external_resource_verification_token_id : String,
+    IpamExternalResourceVerificationToken "IpamExternalResourceVerificationToken"[from] {
+    ipam_external_resource_verification_token_id : String,
     ipam_external_resource_verification_token_arn : String, ipam_id : String, ipam_arn :
     String, ipam_region : String, token_value : String, token_name : String, not_after :
-    rboto::DateTime, status : TokenState, tags : Vec < Tag >, state :
+    rboto::DateTime, status : TokenState, tags = Vec < Tag >, state :
     IpamExternalResourceVerificationTokenState } {}
 );
 rboto::__string_enum!(
-    IpamExternalResourceVerificationTokenState { CreateInProgress = "create-in-progress",
-    CreateComplete = "create-complete", CreateFailed = "create-failed", DeleteInProgress
-    = "delete-in-progress", DeleteComplete = "delete-complete", DeleteFailed =
-    "delete-failed" }
+    IpamExternalResourceVerificationTokenState { 0 CreateInProgress =
+    "create-in-progress", 1 CreateComplete = "create-complete", 2 CreateFailed =
+    "create-failed", 3 DeleteInProgress = "delete-in-progress", 4 DeleteComplete =
+    "delete-complete", 5 DeleteFailed = "delete-failed" }
 );
 /// Contains information about an association between an IPAM and a Regional Internet Registry (RIR) for delegated RPKI management.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10356,12 +10452,12 @@ pub struct IpamInternetRegistryAssociation {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    IpamInternetRegistryAssociation "IpamInternetRegistryAssociation"[set from] {
-    owner_id : String, ipam_internet_registry_association_id : String,
+    IpamInternetRegistryAssociation "IpamInternetRegistryAssociation"[from] { owner_id :
+    String, ipam_internet_registry_association_id : String,
     ipam_internet_registry_association_arn : String, ipam_id : String, ipam_region :
     String, rir : Rir, organization_handle : String, description : String, state :
     IpamInternetRegistryAssociationState, state_message : String, child_request_xml :
-    String, tags : Vec < Tag > } {}
+    String, tags = Vec < Tag > } {}
 );
 /// Contains information about an Autonomous System Number (ASN) registered at an internet registry and associated with an IPAM.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10373,8 +10469,8 @@ pub struct IpamInternetRegistryAssociationAsn {
     pub last_observed_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    IpamInternetRegistryAssociationAsn "IpamInternetRegistryAssociationAsn"[set from] {
-    asn : String, last_observed_at : rboto::DateTime } {}
+    IpamInternetRegistryAssociationAsn "IpamInternetRegistryAssociationAsn"[from] { asn :
+    String, last_observed_at : rboto::DateTime } {}
 );
 /// Contains information about an IP address CIDR registered at an internet registry and associated with an IPAM.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10386,28 +10482,29 @@ pub struct IpamInternetRegistryAssociationCidr {
     pub last_observed_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    IpamInternetRegistryAssociationCidr "IpamInternetRegistryAssociationCidr"[set from] {
+    IpamInternetRegistryAssociationCidr "IpamInternetRegistryAssociationCidr"[from] {
     cidr : String, last_observed_at : rboto::DateTime } {}
 );
 rboto::__string_enum!(
     #[doc = " The state of an IPAM internet registry association."]
-    IpamInternetRegistryAssociationState { PendingEnable = "pending-enable",
-    CreateInProgress = "create-in-progress", CreateFailed = "create-failed",
-    EnableInProgress = "enable-in-progress", EnableComplete = "enable-complete",
-    EnableFailed = "enable-failed", DisableInProgress = "disable-in-progress",
-    DisableComplete = "disable-complete", DisableFailed = "disable-failed",
-    DeleteInProgress = "delete-in-progress", DeleteComplete = "delete-complete",
+    IpamInternetRegistryAssociationState { 0 PendingEnable = "pending-enable", 1
+    CreateInProgress = "create-in-progress", 2 CreateFailed = "create-failed", 3
+    EnableInProgress = "enable-in-progress", 4 EnableComplete = "enable-complete", 5
+    EnableFailed = "enable-failed", 6 DisableInProgress = "disable-in-progress", 7
+    DisableComplete = "disable-complete", 8 DisableFailed = "disable-failed", 9
+    DeleteInProgress = "delete-in-progress", 10 DeleteComplete = "delete-complete", 11
     DeleteFailed = "delete-failed" }
 );
 rboto::__string_enum!(
-    IpamManagementState { Managed = "managed", Unmanaged = "unmanaged", Ignored =
+    IpamManagementState { 0 Managed = "managed", 1 Unmanaged = "unmanaged", 2 Ignored =
     "ignored" }
 );
 rboto::__string_enum!(
-    IpamMeteredAccount { IpamOwner = "ipam-owner", ResourceOwner = "resource-owner" }
+    IpamMeteredAccount { 0 IpamOwner = "ipam-owner", 1 ResourceOwner = "resource-owner" }
 );
 rboto::__string_enum!(
-    IpamNetworkInterfaceAttachmentStatus { Available = "available", InUse = "in-use" }
+    IpamNetworkInterfaceAttachmentStatus { 0 Available = "available", 1 InUse = "in-use"
+    }
 );
 /// The operating Regions for an IPAM. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10417,7 +10514,7 @@ pub struct IpamOperatingRegion {
     pub region_name: Option<String>,
 }
 rboto::__structure!(
-    IpamOperatingRegion "IpamOperatingRegion"[set from] { region_name : String } {}
+    IpamOperatingRegion "IpamOperatingRegion"[from] { region_name : String } {}
 );
 /// If your IPAM is integrated with Amazon Web Services Organizations and you add an organizational unit (OU) exclusion, IPAM will not manage the IP addresses in accounts in that OU exclusion.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10427,12 +10524,12 @@ pub struct IpamOrganizationalUnitExclusion {
     pub organizations_entity_path: Option<String>,
 }
 rboto::__structure!(
-    IpamOrganizationalUnitExclusion "IpamOrganizationalUnitExclusion"[set from] {
+    IpamOrganizationalUnitExclusion "IpamOrganizationalUnitExclusion"[from] {
     organizations_entity_path : String } {}
 );
 rboto::__string_enum!(
-    IpamOverlapStatus { Overlapping = "overlapping", Nonoverlapping = "nonoverlapping",
-    Ignored = "ignored" }
+    IpamOverlapStatus { 0 Overlapping = "overlapping", 1 Nonoverlapping =
+    "nonoverlapping", 2 Ignored = "ignored" }
 );
 /// Information about an IPAM policy.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10456,9 +10553,9 @@ pub struct IpamPolicy {
     pub ipam_id: Option<String>,
 }
 rboto::__structure!(
-    IpamPolicy "IpamPolicy"[set from] { owner_id : String, ipam_policy_id : String,
+    IpamPolicy "IpamPolicy"[from] { owner_id : String, ipam_policy_id : String,
     ipam_policy_arn : String, ipam_policy_region : String, state : IpamPolicyState,
-    state_message : String, tags : Vec < Tag >, ipam_id : String } {}
+    state_message : String, tags = Vec < Tag >, ipam_id : String } {}
 );
 /// Information about an IPAM policy allocation rule.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10468,7 +10565,7 @@ pub struct IpamPolicyAllocationRule {
     pub source_ipam_pool_id: Option<String>,
 }
 rboto::__structure!(
-    IpamPolicyAllocationRule "IpamPolicyAllocationRule"[set from] { source_ipam_pool_id :
+    IpamPolicyAllocationRule "IpamPolicyAllocationRule"[from] { source_ipam_pool_id :
     String } {}
 );
 /// Information about a requested IPAM policy allocation rule.
@@ -10496,12 +10593,12 @@ pub struct IpamPolicyDocument {
     pub allocation_rules: Option<Vec<IpamPolicyAllocationRule>>,
 }
 rboto::__structure!(
-    IpamPolicyDocument "IpamPolicyDocument"[set from] { ipam_policy_id : String, locale :
-    String, resource_type : IpamPolicyResourceType, allocation_rules : Vec <
+    IpamPolicyDocument "IpamPolicyDocument"[from] { ipam_policy_id : String, locale :
+    String, resource_type : IpamPolicyResourceType, allocation_rules = Vec <
     IpamPolicyAllocationRule > } {}
 );
 rboto::__string_enum!(
-    IpamPolicyManagedBy { Account = "account", DelegatedAdministratorForIpam =
+    IpamPolicyManagedBy { 0 Account = "account", 1 DelegatedAdministratorForIpam =
     "delegated-administrator-for-ipam" }
 );
 /// The Amazon Web Services Organizations target for an IPAM policy.
@@ -10512,20 +10609,21 @@ pub struct IpamPolicyOrganizationTarget {
     pub organization_target_id: Option<String>,
 }
 rboto::__structure!(
-    IpamPolicyOrganizationTarget "IpamPolicyOrganizationTarget"[set from] {
+    IpamPolicyOrganizationTarget "IpamPolicyOrganizationTarget"[from] {
     organization_target_id : String } {}
 );
 rboto::__string_enum!(
-    IpamPolicyResourceType { Alb = "alb", Eip = "eip", Rds = "rds", Rnat = "rnat" }
+    IpamPolicyResourceType { 0 Alb = "alb", 1 Eip = "eip", 2 Rds = "rds", 3 Rnat = "rnat"
+    }
 );
 rboto::__string_enum!(
-    IpamPolicyState { CreateInProgress = "create-in-progress", CreateComplete =
-    "create-complete", CreateFailed = "create-failed", ModifyInProgress =
-    "modify-in-progress", ModifyComplete = "modify-complete", ModifyFailed =
-    "modify-failed", DeleteInProgress = "delete-in-progress", DeleteComplete =
-    "delete-complete", DeleteFailed = "delete-failed", IsolateInProgress =
-    "isolate-in-progress", IsolateComplete = "isolate-complete", RestoreInProgress =
-    "restore-in-progress" }
+    IpamPolicyState { 0 CreateInProgress = "create-in-progress", 1 CreateComplete =
+    "create-complete", 2 CreateFailed = "create-failed", 3 ModifyInProgress =
+    "modify-in-progress", 4 ModifyComplete = "modify-complete", 5 ModifyFailed =
+    "modify-failed", 6 DeleteInProgress = "delete-in-progress", 7 DeleteComplete =
+    "delete-complete", 8 DeleteFailed = "delete-failed", 9 IsolateInProgress =
+    "isolate-in-progress", 10 IsolateComplete = "isolate-complete", 11 RestoreInProgress
+    = "restore-in-progress" }
 );
 /// In IPAM, a pool is a collection of contiguous IP addresses CIDRs. Pools enable you to organize your IP addresses according to your routing and security needs. For example, if you have separate routing and security needs for development and production applications, you can create a pool for each.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10581,15 +10679,15 @@ pub struct IpamPool {
     pub source_resource: Option<IpamPoolSourceResource>,
 }
 rboto::__structure!(
-    IpamPool "IpamPool"[set from] { owner_id : String, ipam_pool_id : String,
+    IpamPool "IpamPool"[from] { owner_id : String, ipam_pool_id : String,
     source_ipam_pool_id : String, ipam_pool_arn : String, ipam_scope_arn : String,
     ipam_scope_type : IpamScopeType, ipam_arn : String, ipam_region : String, locale :
     String, pool_depth = i32, state : IpamPoolState, state_message : String, description
     : String, auto_import = bool, publicly_advertisable = bool, address_family :
     AddressFamily, allocation_min_netmask_length = i32, allocation_max_netmask_length =
-    i32, allocation_default_netmask_length = i32, allocation_resource_tags : Vec <
-    IpamResourceTag >, tags : Vec < Tag >, aws_service : IpamPoolAwsService,
-    public_ip_source : IpamPoolPublicIpSource, source_resource : IpamPoolSourceResource }
+    i32, allocation_default_netmask_length = i32, allocation_resource_tags = Vec <
+    IpamResourceTag >, tags = Vec < Tag >, aws_service : IpamPoolAwsService,
+    public_ip_source : IpamPoolPublicIpSource, source_resource = IpamPoolSourceResource }
     {}
 );
 /// In IPAM, an allocation is a CIDR assignment from an IPAM pool to another IPAM pool or to a resource.
@@ -10614,18 +10712,18 @@ pub struct IpamPoolAllocation {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    IpamPoolAllocation "IpamPoolAllocation"[set from] { cidr : String,
+    IpamPoolAllocation "IpamPoolAllocation"[from] { cidr : String,
     ipam_pool_allocation_id : String, description : String, resource_id : String,
     resource_type : IpamPoolAllocationResourceType, resource_region : String,
-    resource_owner : String, tags : Vec < Tag > } {}
+    resource_owner : String, tags = Vec < Tag > } {}
 );
 rboto::__string_enum!(
-    IpamPoolAllocationResourceType { IpamPool = "ipam-pool", Vpc = "vpc",
-    Ec2PublicIpv4Pool = "ec2-public-ipv4-pool", Custom = "custom", Subnet = "subnet", Eip
-    = "eip", AnycastIpList = "anycast-ip-list" }
+    IpamPoolAllocationResourceType { 0 IpamPool = "ipam-pool", 1 Vpc = "vpc", 2
+    Ec2PublicIpv4Pool = "ec2-public-ipv4-pool", 3 Custom = "custom", 4 Subnet = "subnet",
+    5 Eip = "eip", 6 AnycastIpList = "anycast-ip-list" }
 );
 rboto::__string_enum!(
-    IpamPoolAwsService { Ec2 = "ec2", GlobalServices = "global-services" }
+    IpamPoolAwsService { 0 Ec2 = "ec2", 1 GlobalServices = "global-services" }
 );
 /// A CIDR provisioned to an IPAM pool.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10643,13 +10741,13 @@ pub struct IpamPoolCidr {
     pub netmask_length: Option<i32>,
 }
 rboto::__structure!(
-    IpamPoolCidr "IpamPoolCidr"[set from] { cidr : String, state : IpamPoolCidrState,
-    failure_reason : IpamPoolCidrFailureReason, ipam_pool_cidr_id : String,
+    IpamPoolCidr "IpamPoolCidr"[from] { cidr : String, state : IpamPoolCidrState,
+    failure_reason = IpamPoolCidrFailureReason, ipam_pool_cidr_id : String,
     netmask_length = i32 } {}
 );
 rboto::__string_enum!(
-    IpamPoolCidrFailureCode { CidrNotAvailable = "cidr-not-available", LimitExceeded =
-    "limit-exceeded" }
+    IpamPoolCidrFailureCode { 0 CidrNotAvailable = "cidr-not-available", 1 LimitExceeded
+    = "limit-exceeded" }
 );
 /// Details related to why an IPAM pool CIDR failed to be provisioned.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10661,17 +10759,17 @@ pub struct IpamPoolCidrFailureReason {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    IpamPoolCidrFailureReason "IpamPoolCidrFailureReason"[set from] { code :
+    IpamPoolCidrFailureReason "IpamPoolCidrFailureReason"[from] { code :
     IpamPoolCidrFailureCode, message : String } {}
 );
 rboto::__string_enum!(
-    IpamPoolCidrState { PendingProvision = "pending-provision", Provisioned =
-    "provisioned", FailedProvision = "failed-provision", PendingDeprovision =
-    "pending-deprovision", Deprovisioned = "deprovisioned", FailedDeprovision =
-    "failed-deprovision", PendingImport = "pending-import", FailedImport =
+    IpamPoolCidrState { 0 PendingProvision = "pending-provision", 1 Provisioned =
+    "provisioned", 2 FailedProvision = "failed-provision", 3 PendingDeprovision =
+    "pending-deprovision", 4 Deprovisioned = "deprovisioned", 5 FailedDeprovision =
+    "failed-deprovision", 6 PendingImport = "pending-import", 7 FailedImport =
     "failed-import" }
 );
-rboto::__string_enum!(IpamPoolPublicIpSource { Amazon = "amazon", Byoip = "byoip" });
+rboto::__string_enum!(IpamPoolPublicIpSource { 0 Amazon = "amazon", 1 Byoip = "byoip" });
 /// The resource used to provision CIDRs to a resource planning pool.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -10686,7 +10784,7 @@ pub struct IpamPoolSourceResource {
     pub resource_owner: Option<String>,
 }
 rboto::__structure!(
-    IpamPoolSourceResource "IpamPoolSourceResource"[set from] { resource_id : String,
+    IpamPoolSourceResource "IpamPoolSourceResource"[from] { resource_id : String,
     resource_type : IpamPoolSourceResourceType, resource_region : String, resource_owner
     : String } {}
 );
@@ -10708,15 +10806,15 @@ rboto::__structure!(
     : String, resource_type : IpamPoolSourceResourceType, resource_region : String,
     resource_owner : String } {}
 );
-rboto::__string_enum!(IpamPoolSourceResourceType { Vpc = "vpc" });
+rboto::__string_enum!(IpamPoolSourceResourceType { 0 Vpc = "vpc" });
 rboto::__string_enum!(
-    IpamPoolState { CreateInProgress = "create-in-progress", CreateComplete =
-    "create-complete", CreateFailed = "create-failed", ModifyInProgress =
-    "modify-in-progress", ModifyComplete = "modify-complete", ModifyFailed =
-    "modify-failed", DeleteInProgress = "delete-in-progress", DeleteComplete =
-    "delete-complete", DeleteFailed = "delete-failed", IsolateInProgress =
-    "isolate-in-progress", IsolateComplete = "isolate-complete", RestoreInProgress =
-    "restore-in-progress" }
+    IpamPoolState { 0 CreateInProgress = "create-in-progress", 1 CreateComplete =
+    "create-complete", 2 CreateFailed = "create-failed", 3 ModifyInProgress =
+    "modify-in-progress", 4 ModifyComplete = "modify-complete", 5 ModifyFailed =
+    "modify-failed", 6 DeleteInProgress = "delete-in-progress", 7 DeleteComplete =
+    "delete-complete", 8 DeleteFailed = "delete-failed", 9 IsolateInProgress =
+    "isolate-in-progress", 10 IsolateComplete = "isolate-complete", 11 RestoreInProgress
+    = "restore-in-progress" }
 );
 /// Describes an IPAM prefix list resolver.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10748,10 +10846,10 @@ pub struct IpamPrefixListResolver {
     pub last_version_creation_status_message: Option<String>,
 }
 rboto::__structure!(
-    IpamPrefixListResolver "IpamPrefixListResolver"[set from] { owner_id : String,
+    IpamPrefixListResolver "IpamPrefixListResolver"[from] { owner_id : String,
     ipam_prefix_list_resolver_id : String, ipam_prefix_list_resolver_arn : String,
     ipam_arn : String, ipam_region : String, description : String, address_family :
-    AddressFamily, state : IpamPrefixListResolverState, tags : Vec < Tag >,
+    AddressFamily, state : IpamPrefixListResolverState, tags = Vec < Tag >,
     last_version_creation_status : IpamPrefixListResolverVersionCreationStatus,
     last_version_creation_status_message : String } {}
 );
@@ -10771,9 +10869,9 @@ pub struct IpamPrefixListResolverRule {
     pub conditions: Option<Vec<IpamPrefixListResolverRuleCondition>>,
 }
 rboto::__structure!(
-    IpamPrefixListResolverRule "IpamPrefixListResolverRule"[set from] { rule_type :
+    IpamPrefixListResolverRule "IpamPrefixListResolverRule"[from] { rule_type :
     IpamPrefixListResolverRuleType, static_cidr : String, ipam_scope_id : String,
-    resource_type : IpamResourceType, conditions : Vec <
+    resource_type : IpamResourceType, conditions = Vec <
     IpamPrefixListResolverRuleCondition > } {}
 );
 /// Describes a condition within a CIDR selection rule. Conditions define the criteria for selecting CIDRs from IPAM's database based on resource attributes.
@@ -10796,14 +10894,14 @@ pub struct IpamPrefixListResolverRuleCondition {
     pub cidr: Option<String>,
 }
 rboto::__structure!(
-    IpamPrefixListResolverRuleCondition "IpamPrefixListResolverRuleCondition"[set from] {
+    IpamPrefixListResolverRuleCondition "IpamPrefixListResolverRuleCondition"[from] {
     operation : IpamPrefixListResolverRuleConditionOperation, ipam_pool_id : String,
     resource_id : String, resource_owner : String, resource_region : String, resource_tag
-    : IpamResourceTag, cidr : String } {}
+    = IpamResourceTag, cidr : String } {}
 );
 rboto::__string_enum!(
-    IpamPrefixListResolverRuleConditionOperation { Equals = "equals", NotEquals =
-    "not-equals", SubnetOf = "subnet-of" }
+    IpamPrefixListResolverRuleConditionOperation { 0 Equals = "equals", 1 NotEquals =
+    "not-equals", 2 SubnetOf = "subnet-of" }
 );
 /// Describes a condition used when creating or modifying resolver rules.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10828,7 +10926,7 @@ rboto::__structure!(
     IpamPrefixListResolverRuleConditionRequest
     "IpamPrefixListResolverRuleConditionRequest"[set into] { operation :
     IpamPrefixListResolverRuleConditionOperation, ipam_pool_id : String, resource_id :
-    String, resource_owner : String, resource_region : String, resource_tag :
+    String, resource_owner : String, resource_region : String, resource_tag =
     RequestIpamResourceTag, cidr : String } {}
 );
 /// Describes a CIDR selection rule to include in a request. This is used when creating or modifying resolver rules.
@@ -10849,21 +10947,21 @@ pub struct IpamPrefixListResolverRuleRequest {
 rboto::__structure!(
     IpamPrefixListResolverRuleRequest "IpamPrefixListResolverRuleRequest"[set into] {
     rule_type : IpamPrefixListResolverRuleType, static_cidr : String, ipam_scope_id :
-    String, resource_type : IpamResourceType, conditions : Vec <
+    String, resource_type : IpamResourceType, conditions = Vec <
     IpamPrefixListResolverRuleConditionRequest > } {}
 );
 rboto::__string_enum!(
-    IpamPrefixListResolverRuleType { StaticCidr = "static-cidr", IpamResourceCidr =
-    "ipam-resource-cidr", IpamPoolCidr = "ipam-pool-cidr" }
+    IpamPrefixListResolverRuleType { 0 StaticCidr = "static-cidr", 1 IpamResourceCidr =
+    "ipam-resource-cidr", 2 IpamPoolCidr = "ipam-pool-cidr" }
 );
 rboto::__string_enum!(
-    IpamPrefixListResolverState { CreateInProgress = "create-in-progress", CreateComplete
-    = "create-complete", CreateFailed = "create-failed", ModifyInProgress =
-    "modify-in-progress", ModifyComplete = "modify-complete", ModifyFailed =
-    "modify-failed", DeleteInProgress = "delete-in-progress", DeleteComplete =
-    "delete-complete", DeleteFailed = "delete-failed", IsolateInProgress =
-    "isolate-in-progress", IsolateComplete = "isolate-complete", RestoreInProgress =
-    "restore-in-progress" }
+    IpamPrefixListResolverState { 0 CreateInProgress = "create-in-progress", 1
+    CreateComplete = "create-complete", 2 CreateFailed = "create-failed", 3
+    ModifyInProgress = "modify-in-progress", 4 ModifyComplete = "modify-complete", 5
+    ModifyFailed = "modify-failed", 6 DeleteInProgress = "delete-in-progress", 7
+    DeleteComplete = "delete-complete", 8 DeleteFailed = "delete-failed", 9
+    IsolateInProgress = "isolate-in-progress", 10 IsolateComplete = "isolate-complete",
+    11 RestoreInProgress = "restore-in-progress" }
 );
 /// Describes an IPAM prefix list resolver target.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10895,22 +10993,22 @@ pub struct IpamPrefixListResolverTarget {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    IpamPrefixListResolverTarget "IpamPrefixListResolverTarget"[set from] {
+    IpamPrefixListResolverTarget "IpamPrefixListResolverTarget"[from] {
     ipam_prefix_list_resolver_target_id : String, ipam_prefix_list_resolver_target_arn :
     String, ipam_prefix_list_resolver_id : String, owner_id : String, prefix_list_id :
     String, prefix_list_region : String, desired_version = i64, last_synced_version =
     i64, track_latest_version = bool, state_message : String, state :
-    IpamPrefixListResolverTargetState, tags : Vec < Tag > } {}
+    IpamPrefixListResolverTargetState, tags = Vec < Tag > } {}
 );
 rboto::__string_enum!(
-    IpamPrefixListResolverTargetState { CreateInProgress = "create-in-progress",
-    CreateComplete = "create-complete", CreateFailed = "create-failed", ModifyInProgress
-    = "modify-in-progress", ModifyComplete = "modify-complete", ModifyFailed =
-    "modify-failed", SyncInProgress = "sync-in-progress", SyncComplete = "sync-complete",
-    SyncFailed = "sync-failed", DeleteInProgress = "delete-in-progress", DeleteComplete =
-    "delete-complete", DeleteFailed = "delete-failed", IsolateInProgress =
-    "isolate-in-progress", IsolateComplete = "isolate-complete", RestoreInProgress =
-    "restore-in-progress" }
+    IpamPrefixListResolverTargetState { 0 CreateInProgress = "create-in-progress", 1
+    CreateComplete = "create-complete", 2 CreateFailed = "create-failed", 3
+    ModifyInProgress = "modify-in-progress", 4 ModifyComplete = "modify-complete", 5
+    ModifyFailed = "modify-failed", 6 SyncInProgress = "sync-in-progress", 7 SyncComplete
+    = "sync-complete", 8 SyncFailed = "sync-failed", 9 DeleteInProgress =
+    "delete-in-progress", 10 DeleteComplete = "delete-complete", 11 DeleteFailed =
+    "delete-failed", 12 IsolateInProgress = "isolate-in-progress", 13 IsolateComplete =
+    "isolate-complete", 14 RestoreInProgress = "restore-in-progress" }
 );
 /// Describes a version of an IPAM prefix list resolver.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10920,12 +11018,12 @@ pub struct IpamPrefixListResolverVersion {
     pub version: Option<i64>,
 }
 rboto::__structure!(
-    IpamPrefixListResolverVersion "IpamPrefixListResolverVersion"[set from] { version =
-    i64 } {}
+    IpamPrefixListResolverVersion "IpamPrefixListResolverVersion"[from] { version = i64 }
+    {}
 );
 rboto::__string_enum!(
-    IpamPrefixListResolverVersionCreationStatus { Pending = "pending", Success =
-    "success", Failure = "failure" }
+    IpamPrefixListResolverVersionCreationStatus { 0 Pending = "pending", 1 Success =
+    "success", 2 Failure = "failure" }
 );
 /// Describes a CIDR entry in a specific version of an IPAM prefix list resolver. This represents a CIDR that was selected and synchronized at a particular point in time.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10935,20 +11033,20 @@ pub struct IpamPrefixListResolverVersionEntry {
     pub cidr: Option<String>,
 }
 rboto::__structure!(
-    IpamPrefixListResolverVersionEntry "IpamPrefixListResolverVersionEntry"[set from] {
-    cidr : String } {}
+    IpamPrefixListResolverVersionEntry "IpamPrefixListResolverVersionEntry"[from] { cidr
+    : String } {}
 );
 rboto::__string_enum!(
-    IpamPublicAddressAssociationStatus { Associated = "associated", Disassociated =
+    IpamPublicAddressAssociationStatus { 0 Associated = "associated", 1 Disassociated =
     "disassociated" }
 );
 rboto::__string_enum!(
-    IpamPublicAddressAwsService { NatGateway = "nat-gateway", DatabaseMigrationService =
-    "database-migration-service", Redshift = "redshift", ElasticContainerService =
-    "elastic-container-service", RelationalDatabaseService =
-    "relational-database-service", SiteToSiteVpn = "site-to-site-vpn", LoadBalancer =
-    "load-balancer", GlobalAccelerator = "global-accelerator", Cloudfront = "cloudfront",
-    Other = "other" }
+    IpamPublicAddressAwsService { 0 NatGateway = "nat-gateway", 1
+    DatabaseMigrationService = "database-migration-service", 2 Redshift = "redshift", 3
+    ElasticContainerService = "elastic-container-service", 4 RelationalDatabaseService =
+    "relational-database-service", 5 SiteToSiteVpn = "site-to-site-vpn", 6 LoadBalancer =
+    "load-balancer", 7 GlobalAccelerator = "global-accelerator", 8 Cloudfront =
+    "cloudfront", 9 Other = "other" }
 );
 /// The security group that the resource with the public IP address is in.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10960,8 +11058,8 @@ pub struct IpamPublicAddressSecurityGroup {
     pub group_id: Option<String>,
 }
 rboto::__structure!(
-    IpamPublicAddressSecurityGroup "IpamPublicAddressSecurityGroup"[set from] {
-    group_name : String, group_id : String } {}
+    IpamPublicAddressSecurityGroup "IpamPublicAddressSecurityGroup"[from] { group_name :
+    String, group_id : String } {}
 );
 /// A tag for a public IP address discovered by IPAM.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10973,8 +11071,7 @@ pub struct IpamPublicAddressTag {
     pub value: Option<String>,
 }
 rboto::__structure!(
-    IpamPublicAddressTag "IpamPublicAddressTag"[set from] { key : String, value : String
-    } {}
+    IpamPublicAddressTag "IpamPublicAddressTag"[from] { key : String, value : String } {}
 );
 /// Tags for a public IP address discovered by IPAM.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10984,14 +11081,14 @@ pub struct IpamPublicAddressTags {
     pub eip_tags: Option<Vec<IpamPublicAddressTag>>,
 }
 rboto::__structure!(
-    IpamPublicAddressTags "IpamPublicAddressTags"[set from] { eip_tags : Vec <
+    IpamPublicAddressTags "IpamPublicAddressTags"[from] { eip_tags = Vec <
     IpamPublicAddressTag > } {}
 );
 rboto::__string_enum!(
-    IpamPublicAddressType { ServiceManagedIp = "service-managed-ip", ServiceManagedByoip
-    = "service-managed-byoip", AmazonOwnedEip = "amazon-owned-eip", AmazonOwnedContig =
-    "amazon-owned-contig", Byoip = "byoip", Ec2PublicIp = "ec2-public-ip",
-    AnycastIpListIp = "anycast-ip-list-ip" }
+    IpamPublicAddressType { 0 ServiceManagedIp = "service-managed-ip", 1
+    ServiceManagedByoip = "service-managed-byoip", 2 AmazonOwnedEip = "amazon-owned-eip",
+    3 AmazonOwnedContig = "amazon-owned-contig", 4 Byoip = "byoip", 5 Ec2PublicIp =
+    "ec2-public-ip", 6 AnycastIpListIp = "anycast-ip-list-ip" }
 );
 /// The CIDR for an IPAM resource.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11031,16 +11128,16 @@ pub struct IpamResourceCidr {
     pub availability_zone_id: Option<String>,
 }
 rboto::__structure!(
-    IpamResourceCidr "IpamResourceCidr"[set from] { ipam_id : String, ipam_scope_id :
-    String, ipam_pool_id : String, resource_region : String, resource_owner_id : String,
+    IpamResourceCidr "IpamResourceCidr"[from] { ipam_id : String, ipam_scope_id : String,
+    ipam_pool_id : String, resource_region : String, resource_owner_id : String,
     resource_id : String, resource_name : String, resource_cidr : String, resource_type :
-    IpamResourceType, resource_tags : Vec < IpamResourceTag >, ip_usage = f64,
+    IpamResourceType, resource_tags = Vec < IpamResourceTag >, ip_usage = f64,
     compliance_status : IpamComplianceStatus, management_state : IpamManagementState,
     overlap_status : IpamOverlapStatus, vpc_id : String, availability_zone_id : String }
     {}
 );
 rboto::__string_enum!(
-    IpamResourceCidrIpSource { Amazon = "amazon", Byoip = "byoip", None = "none" }
+    IpamResourceCidrIpSource { 0 Amazon = "amazon", 1 Byoip = "byoip", 2 None = "none" }
 );
 /// A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11068,11 +11165,11 @@ pub struct IpamResourceDiscovery {
     pub organizational_unit_exclusions: Option<Vec<IpamOrganizationalUnitExclusion>>,
 }
 rboto::__structure!(
-    IpamResourceDiscovery "IpamResourceDiscovery"[set from] { owner_id : String,
+    IpamResourceDiscovery "IpamResourceDiscovery"[from] { owner_id : String,
     ipam_resource_discovery_id : String, ipam_resource_discovery_arn : String,
-    ipam_resource_discovery_region : String, description : String, operating_regions :
+    ipam_resource_discovery_region : String, description : String, operating_regions =
     Vec < IpamOperatingRegion >, is_default = bool, state : IpamResourceDiscoveryState,
-    tags : Vec < Tag >, organizational_unit_exclusions : Vec <
+    tags = Vec < Tag >, organizational_unit_exclusions = Vec <
     IpamOrganizationalUnitExclusion > } {}
 );
 /// An IPAM resource discovery association. An associated resource discovery is a resource discovery that has been associated with an IPAM. IPAM aggregates the resource CIDRs discovered by the associated resource discovery.
@@ -11103,29 +11200,30 @@ pub struct IpamResourceDiscoveryAssociation {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    IpamResourceDiscoveryAssociation "IpamResourceDiscoveryAssociation"[set from] {
-    owner_id : String, ipam_resource_discovery_association_id : String,
+    IpamResourceDiscoveryAssociation "IpamResourceDiscoveryAssociation"[from] { owner_id
+    : String, ipam_resource_discovery_association_id : String,
     ipam_resource_discovery_association_arn : String, ipam_resource_discovery_id :
     String, ipam_id : String, ipam_arn : String, ipam_region : String, is_default = bool,
     resource_discovery_status : IpamAssociatedResourceDiscoveryStatus, state :
-    IpamResourceDiscoveryAssociationState, tags : Vec < Tag > } {}
+    IpamResourceDiscoveryAssociationState, tags = Vec < Tag > } {}
 );
 rboto::__string_enum!(
-    IpamResourceDiscoveryAssociationState { AssociateInProgress =
-    "associate-in-progress", AssociateComplete = "associate-complete", AssociateFailed =
-    "associate-failed", DisassociateInProgress = "disassociate-in-progress",
-    DisassociateComplete = "disassociate-complete", DisassociateFailed =
-    "disassociate-failed", IsolateInProgress = "isolate-in-progress", IsolateComplete =
-    "isolate-complete", RestoreInProgress = "restore-in-progress" }
-);
-rboto::__string_enum!(
-    IpamResourceDiscoveryState { CreateInProgress = "create-in-progress", CreateComplete
-    = "create-complete", CreateFailed = "create-failed", ModifyInProgress =
-    "modify-in-progress", ModifyComplete = "modify-complete", ModifyFailed =
-    "modify-failed", DeleteInProgress = "delete-in-progress", DeleteComplete =
-    "delete-complete", DeleteFailed = "delete-failed", IsolateInProgress =
-    "isolate-in-progress", IsolateComplete = "isolate-complete", RestoreInProgress =
+    IpamResourceDiscoveryAssociationState { 0 AssociateInProgress =
+    "associate-in-progress", 1 AssociateComplete = "associate-complete", 2
+    AssociateFailed = "associate-failed", 3 DisassociateInProgress =
+    "disassociate-in-progress", 4 DisassociateComplete = "disassociate-complete", 5
+    DisassociateFailed = "disassociate-failed", 6 IsolateInProgress =
+    "isolate-in-progress", 7 IsolateComplete = "isolate-complete", 8 RestoreInProgress =
     "restore-in-progress" }
+);
+rboto::__string_enum!(
+    IpamResourceDiscoveryState { 0 CreateInProgress = "create-in-progress", 1
+    CreateComplete = "create-complete", 2 CreateFailed = "create-failed", 3
+    ModifyInProgress = "modify-in-progress", 4 ModifyComplete = "modify-complete", 5
+    ModifyFailed = "modify-failed", 6 DeleteInProgress = "delete-in-progress", 7
+    DeleteComplete = "delete-complete", 8 DeleteFailed = "delete-failed", 9
+    IsolateInProgress = "isolate-in-progress", 10 IsolateComplete = "isolate-complete",
+    11 RestoreInProgress = "restore-in-progress" }
 );
 /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11137,12 +11235,12 @@ pub struct IpamResourceTag {
     pub value: Option<String>,
 }
 rboto::__structure!(
-    IpamResourceTag "IpamResourceTag"[set from] { key : String, value : String } {}
+    IpamResourceTag "IpamResourceTag"[from] { key : String, value : String } {}
 );
 rboto::__string_enum!(
-    IpamResourceType { Vpc = "vpc", Subnet = "subnet", Eip = "eip", PublicIpv4Pool =
-    "public-ipv4-pool", Ipv6Pool = "ipv6-pool", Eni = "eni", AnycastIpList =
-    "anycast-ip-list" }
+    IpamResourceType { 0 Vpc = "vpc", 1 Subnet = "subnet", 2 Eip = "eip", 3
+    PublicIpv4Pool = "public-ipv4-pool", 4 Ipv6Pool = "ipv6-pool", 5 Eni = "eni", 6
+    AnycastIpList = "anycast-ip-list" }
 );
 /// Contains information about a Route Origin Authorization (ROA) published in the RPKI. A ROA cryptographically attests that a specific ASN is authorized to originate a specific IP address prefix.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11160,7 +11258,7 @@ pub struct IpamRouteOriginAuthorization {
     pub expiration: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    IpamRouteOriginAuthorization "IpamRouteOriginAuthorization"[set from] { asn : String,
+    IpamRouteOriginAuthorization "IpamRouteOriginAuthorization"[from] { asn : String,
     prefix : String, max_length = i32, match_ = bool, expiration : rboto::DateTime } {}
 );
 /// Contains information about a Route Origin Authorization (ROA) currently published in the RPKI.
@@ -11175,8 +11273,8 @@ pub struct IpamRouteOriginAuthorizationInfo {
     pub max_length: Option<i32>,
 }
 rboto::__structure!(
-    IpamRouteOriginAuthorizationInfo "IpamRouteOriginAuthorizationInfo"[set from] { cidr
-    : String, asn : String, max_length = i32 } {}
+    IpamRouteOriginAuthorizationInfo "IpamRouteOriginAuthorizationInfo"[from] { cidr :
+    String, asn : String, max_length = i32 } {}
 );
 /// Contains information about an overlapping route detected for a BYOIP prefix.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11190,7 +11288,7 @@ pub struct IpamRouteOverlap {
     pub detected_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    IpamRouteOverlap "IpamRouteOverlap"[set from] { prefix : String, asn : String,
+    IpamRouteOverlap "IpamRouteOverlap"[from] { prefix : String, asn : String,
     detected_at : rboto::DateTime } {}
 );
 /// Contains information about a route protection finding, including the RPKI validation status of a BYOIP route announcement.
@@ -11229,12 +11327,12 @@ pub struct IpamRouteProtectionFinding {
     pub roa_sample_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    IpamRouteProtectionFinding "IpamRouteProtectionFinding"[set from] { resource_owner_id
-    : String, resource_region : String, ipam_pool_id : String, cidr : String, state :
+    IpamRouteProtectionFinding "IpamRouteProtectionFinding"[from] { resource_owner_id :
+    String, resource_region : String, ipam_pool_id : String, cidr : String, state :
     IpamByoipCidrState, advertisement_type : IpamByoipAdvertisementType,
     network_border_group : String, pool_id : String, asn : String, rpki_status :
-    IpamRpkiStatus, rpki_strength : IpamRpkiStrength, roas : Vec <
-    IpamRouteOriginAuthorization >, route_overlaps : Vec < IpamRouteOverlap >,
+    IpamRpkiStatus, rpki_strength : IpamRpkiStrength, roas = Vec <
+    IpamRouteOriginAuthorization >, route_overlaps = Vec < IpamRouteOverlap >,
     sample_time : rboto::DateTime, roa_sample_time : rboto::DateTime } {}
 );
 /// Contains information about a routing policy registration that represents a Route Origin Authorization (ROA) managed through IPAM.
@@ -11257,9 +11355,9 @@ pub struct IpamRoutingPolicyRegistration {
     pub state: Option<IpamRoutingPolicyRegistrationState>,
 }
 rboto::__structure!(
-    IpamRoutingPolicyRegistration "IpamRoutingPolicyRegistration"[set from] { cidr :
-    String, asns : Vec < String >, permit_more_specific_announcements = bool, max_length
-    = i32, description : String, latest_delta_id : String, state :
+    IpamRoutingPolicyRegistration "IpamRoutingPolicyRegistration"[from] { cidr : String,
+    asns = Vec < String >, permit_more_specific_announcements = bool, max_length = i32,
+    description : String, latest_delta_id : String, state :
     IpamRoutingPolicyRegistrationState } {}
 );
 /// Contains information about a routing policy registration change, including the changes applied and their publication state.
@@ -11276,30 +11374,30 @@ pub struct IpamRoutingPolicyRegistrationDelta {
     pub state_message: Option<String>,
 }
 rboto::__structure!(
-    IpamRoutingPolicyRegistrationDelta "IpamRoutingPolicyRegistrationDelta"[set from] {
+    IpamRoutingPolicyRegistrationDelta "IpamRoutingPolicyRegistrationDelta"[from] {
     delta_id : String, delta_json : String, state :
     IpamRoutingPolicyRegistrationDeltaState, state_message : String } {}
 );
 rboto::__string_enum!(
     #[doc = " The state of a routing policy registration delta."]
-    IpamRoutingPolicyRegistrationDeltaState { Pending = "pending", Published =
-    "published", Failed = "failed" }
+    IpamRoutingPolicyRegistrationDeltaState { 0 Pending = "pending", 1 Published =
+    "published", 2 Failed = "failed" }
 );
 rboto::__string_enum!(
     #[doc = " The state of a routing policy registration."]
-    IpamRoutingPolicyRegistrationState { PendingActivate = "pending-activate",
-    ActivateFailed = "activate-failed", CreateInProgress = "create-in-progress",
-    CreateComplete = "create-complete", UpdateInProgress = "update-in-progress",
-    UpdateComplete = "update-complete", DeleteInProgress = "delete-in-progress",
+    IpamRoutingPolicyRegistrationState { 0 PendingActivate = "pending-activate", 1
+    ActivateFailed = "activate-failed", 2 CreateInProgress = "create-in-progress", 3
+    CreateComplete = "create-complete", 4 UpdateInProgress = "update-in-progress", 5
+    UpdateComplete = "update-complete", 6 DeleteInProgress = "delete-in-progress", 7
     DeleteComplete = "delete-complete" }
 );
 rboto::__string_enum!(
-    #[doc = " The RPKI validation status of a BGP route."] IpamRpkiStatus { Valid =
-    "valid", Invalid = "invalid", UnknownValue = "unknown" }
+    #[doc = " The RPKI validation status of a BGP route."] IpamRpkiStatus { 0 Valid =
+    "valid", 1 Invalid = "invalid", 2 UnknownValue = "unknown" }
 );
 rboto::__string_enum!(
-    #[doc = " The RPKI enforcement strength for route protection."] IpamRpkiStrength {
-    Strict = "strict", Permissive = "permissive" }
+    #[doc = " The RPKI enforcement strength for route protection."] IpamRpkiStrength { 0
+    Strict = "strict", 1 Permissive = "permissive" }
 );
 /// In IPAM, a scope is the highest-level container within IPAM. An IPAM contains two default scopes. Each scope represents the IP space for a single network. The private scope is intended for all private IP address space. The public scope is intended for all public IP address space.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11333,10 +11431,10 @@ pub struct IpamScope {
     >,
 }
 rboto::__structure!(
-    IpamScope "IpamScope"[set from] { owner_id : String, ipam_scope_id : String,
+    IpamScope "IpamScope"[from] { owner_id : String, ipam_scope_id : String,
     ipam_scope_arn : String, ipam_arn : String, ipam_region : String, ipam_scope_type :
     IpamScopeType, is_default = bool, description : String, pool_count = i32, state :
-    IpamScopeState, tags : Vec < Tag >, external_authority_configuration :
+    IpamScopeState, tags = Vec < Tag >, external_authority_configuration =
     IpamScopeExternalAuthorityConfiguration } {}
 );
 /// The configuration that links an Amazon VPC IPAM scope to an external authority system. It specifies the type of external system and the external resource identifier that identifies your account or instance in that system.
@@ -11349,31 +11447,31 @@ pub struct IpamScopeExternalAuthorityConfiguration {
     pub external_resource_identifier: Option<String>,
 }
 rboto::__structure!(
-    IpamScopeExternalAuthorityConfiguration "IpamScopeExternalAuthorityConfiguration"[set
-    from] { type_ : IpamScopeExternalAuthorityType, external_resource_identifier : String
-    } {}
+    IpamScopeExternalAuthorityConfiguration
+    "IpamScopeExternalAuthorityConfiguration"[from] { type_ :
+    IpamScopeExternalAuthorityType, external_resource_identifier : String } {}
 );
-rboto::__string_enum!(IpamScopeExternalAuthorityType { Infoblox = "infoblox" });
+rboto::__string_enum!(IpamScopeExternalAuthorityType { 0 Infoblox = "infoblox" });
 rboto::__string_enum!(
-    IpamScopeState { CreateInProgress = "create-in-progress", CreateComplete =
-    "create-complete", CreateFailed = "create-failed", ModifyInProgress =
-    "modify-in-progress", ModifyComplete = "modify-complete", ModifyFailed =
-    "modify-failed", DeleteInProgress = "delete-in-progress", DeleteComplete =
-    "delete-complete", DeleteFailed = "delete-failed", IsolateInProgress =
-    "isolate-in-progress", IsolateComplete = "isolate-complete", RestoreInProgress =
-    "restore-in-progress" }
+    IpamScopeState { 0 CreateInProgress = "create-in-progress", 1 CreateComplete =
+    "create-complete", 2 CreateFailed = "create-failed", 3 ModifyInProgress =
+    "modify-in-progress", 4 ModifyComplete = "modify-complete", 5 ModifyFailed =
+    "modify-failed", 6 DeleteInProgress = "delete-in-progress", 7 DeleteComplete =
+    "delete-complete", 8 DeleteFailed = "delete-failed", 9 IsolateInProgress =
+    "isolate-in-progress", 10 IsolateComplete = "isolate-complete", 11 RestoreInProgress
+    = "restore-in-progress" }
 );
-rboto::__string_enum!(IpamScopeType { Public = "public", Private = "private" });
+rboto::__string_enum!(IpamScopeType { 0 Public = "public", 1 Private = "private" });
 rboto::__string_enum!(
-    IpamState { CreateInProgress = "create-in-progress", CreateComplete =
-    "create-complete", CreateFailed = "create-failed", ModifyInProgress =
-    "modify-in-progress", ModifyComplete = "modify-complete", ModifyFailed =
-    "modify-failed", DeleteInProgress = "delete-in-progress", DeleteComplete =
-    "delete-complete", DeleteFailed = "delete-failed", IsolateInProgress =
-    "isolate-in-progress", IsolateComplete = "isolate-complete", RestoreInProgress =
-    "restore-in-progress" }
+    IpamState { 0 CreateInProgress = "create-in-progress", 1 CreateComplete =
+    "create-complete", 2 CreateFailed = "create-failed", 3 ModifyInProgress =
+    "modify-in-progress", 4 ModifyComplete = "modify-complete", 5 ModifyFailed =
+    "modify-failed", 6 DeleteInProgress = "delete-in-progress", 7 DeleteComplete =
+    "delete-complete", 8 DeleteFailed = "delete-failed", 9 IsolateInProgress =
+    "isolate-in-progress", 10 IsolateComplete = "isolate-complete", 11 RestoreInProgress
+    = "restore-in-progress" }
 );
-rboto::__string_enum!(IpamTier { Free = "free", Advanced = "advanced" });
+rboto::__string_enum!(IpamTier { 0 Free = "free", 1 Advanced = "advanced" });
 /// Describes an IPv4 prefix.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -11382,8 +11480,7 @@ pub struct Ipv4PrefixSpecification {
     pub ipv4_prefix: Option<String>,
 }
 rboto::__structure!(
-    Ipv4PrefixSpecification "Ipv4PrefixSpecification"[set from] { ipv4_prefix : String }
-    {}
+    Ipv4PrefixSpecification "Ipv4PrefixSpecification"[from] { ipv4_prefix : String } {}
 );
 /// Describes the IPv4 prefix option for a network interface.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11404,10 +11501,12 @@ pub struct Ipv4PrefixSpecificationResponse {
     pub ipv4_prefix: Option<String>,
 }
 rboto::__structure!(
-    Ipv4PrefixSpecificationResponse "Ipv4PrefixSpecificationResponse"[set from] {
-    ipv4_prefix : String } {}
+    Ipv4PrefixSpecificationResponse "Ipv4PrefixSpecificationResponse"[from] { ipv4_prefix
+    : String } {}
 );
-rboto::__string_enum!(Ipv6AddressAttribute { Public = "public", Private = "private" });
+rboto::__string_enum!(
+    Ipv6AddressAttribute { 0 Public = "public", 1 Private = "private" }
+);
 /// Describes an IPv6 CIDR block association.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -11418,7 +11517,7 @@ pub struct Ipv6CidrAssociation {
     pub associated_resource: Option<String>,
 }
 rboto::__structure!(
-    Ipv6CidrAssociation "Ipv6CidrAssociation"[set from] { ipv6_cidr : String,
+    Ipv6CidrAssociation "Ipv6CidrAssociation"[from] { ipv6_cidr : String,
     associated_resource : String } {}
 );
 /// Describes an IPv6 CIDR block.
@@ -11428,9 +11527,7 @@ pub struct Ipv6CidrBlock {
     /// The IPv6 CIDR block.
     pub ipv6_cidr_block: Option<String>,
 }
-rboto::__structure!(
-    Ipv6CidrBlock "Ipv6CidrBlock"[set from] { ipv6_cidr_block : String } {}
-);
+rboto::__structure!(Ipv6CidrBlock "Ipv6CidrBlock"[from] { ipv6_cidr_block : String } {});
 /// Describes an IPv6 address pool.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -11445,8 +11542,8 @@ pub struct Ipv6Pool {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    Ipv6Pool "Ipv6Pool"[set from] { pool_id : String, description : String,
-    pool_cidr_blocks : Vec < PoolCidrBlock >, tags : Vec < Tag > } {}
+    Ipv6Pool "Ipv6Pool"[from] { pool_id : String, description : String, pool_cidr_blocks
+    = Vec < PoolCidrBlock >, tags = Vec < Tag > } {}
 );
 /// Describes the IPv6 prefix.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11456,8 +11553,7 @@ pub struct Ipv6PrefixSpecification {
     pub ipv6_prefix: Option<String>,
 }
 rboto::__structure!(
-    Ipv6PrefixSpecification "Ipv6PrefixSpecification"[set from] { ipv6_prefix : String }
-    {}
+    Ipv6PrefixSpecification "Ipv6PrefixSpecification"[from] { ipv6_prefix : String } {}
 );
 /// Describes the IPv6 prefix option for a network interface.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11478,8 +11574,8 @@ pub struct Ipv6PrefixSpecificationResponse {
     pub ipv6_prefix: Option<String>,
 }
 rboto::__structure!(
-    Ipv6PrefixSpecificationResponse "Ipv6PrefixSpecificationResponse"[set from] {
-    ipv6_prefix : String } {}
+    Ipv6PrefixSpecificationResponse "Ipv6PrefixSpecificationResponse"[from] { ipv6_prefix
+    : String } {}
 );
 /// Describes an IPv6 address range.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11493,8 +11589,8 @@ pub struct Ipv6Range {
 rboto::__structure!(
     Ipv6Range "Ipv6Range"[set into from] { description : String, cidr_ipv6 : String } {}
 );
-rboto::__string_enum!(Ipv6SupportValue { Enable = "enable", Disable = "disable" });
-rboto::__string_enum!(KeyFormat { Pem = "pem", Ppk = "ppk" });
+rboto::__string_enum!(Ipv6SupportValue { 0 Enable = "enable", 1 Disable = "disable" });
+rboto::__string_enum!(KeyFormat { 0 Pem = "pem", 1 Ppk = "ppk" });
 /// Describes a key pair.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -11515,11 +11611,11 @@ pub struct KeyPairInfo {
     pub key_fingerprint: Option<String>,
 }
 rboto::__structure!(
-    KeyPairInfo "KeyPairInfo"[set from] { key_pair_id : String, key_type : KeyType, tags
-    : Vec < Tag >, public_key : String, create_time : rboto::DateTime, key_name : String,
+    KeyPairInfo "KeyPairInfo"[from] { key_pair_id : String, key_type : KeyType, tags =
+    Vec < Tag >, public_key : String, create_time : rboto::DateTime, key_name : String,
     key_fingerprint : String } {}
 );
-rboto::__string_enum!(KeyType { Rsa = "rsa", Ed25519 = "ed25519" });
+rboto::__string_enum!(KeyType { 0 Rsa = "rsa", 1 Ed25519 = "ed25519" });
 /// The last error that occurred for a VPC endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -11529,9 +11625,7 @@ pub struct LastError {
     /// The error code for the VPC endpoint error.
     pub code: Option<String>,
 }
-rboto::__structure!(
-    LastError "LastError"[set from] { message : String, code : String } {}
-);
+rboto::__structure!(LastError "LastError"[from] { message : String, code : String } {});
 /// Describes a launch permission.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -11559,8 +11653,8 @@ pub struct LaunchPermissionModifications {
     pub remove: Option<Vec<LaunchPermission>>,
 }
 rboto::__structure!(
-    LaunchPermissionModifications "LaunchPermissionModifications"[set into] { add : Vec <
-    LaunchPermission >, remove : Vec < LaunchPermission > } {}
+    LaunchPermissionModifications "LaunchPermissionModifications"[set into] { add = Vec <
+    LaunchPermission >, remove = Vec < LaunchPermission > } {}
 );
 /// Describes the launch specification for an instance.
 #[derive(Clone, Default, PartialEq)]
@@ -11597,13 +11691,13 @@ pub struct LaunchSpecification {
     pub monitoring: Option<RunInstancesMonitoringEnabled>,
 }
 rboto::__structure!(
-    LaunchSpecification "LaunchSpecification"[set debug from] { user_data :
-    String[sensitive], addressing_type : String, block_device_mappings : Vec <
-    BlockDeviceMapping >, ebs_optimized = bool, iam_instance_profile :
+    LaunchSpecification "LaunchSpecification"[debug from] { user_data :
+    String[sensitive], addressing_type : String, block_device_mappings = Vec <
+    BlockDeviceMapping >, ebs_optimized = bool, iam_instance_profile =
     IamInstanceProfileSpecification, image_id : String, instance_type : InstanceType,
-    kernel_id : String, key_name : String, network_interfaces : Vec <
-    InstanceNetworkInterfaceSpecification >, placement : SpotPlacement, ramdisk_id :
-    String, subnet_id : String, security_groups : Vec < GroupIdentifier >, monitoring :
+    kernel_id : String, key_name : String, network_interfaces = Vec <
+    InstanceNetworkInterfaceSpecification >, placement = SpotPlacement, ramdisk_id :
+    String, subnet_id : String, security_groups = Vec < GroupIdentifier >, monitoring =
     RunInstancesMonitoringEnabled } {}
 );
 /// Describes a launch template.
@@ -11628,10 +11722,10 @@ pub struct LaunchTemplate {
     pub operator: Option<OperatorResponse>,
 }
 rboto::__structure!(
-    LaunchTemplate "LaunchTemplate"[set from] { launch_template_id : String,
+    LaunchTemplate "LaunchTemplate"[from] { launch_template_id : String,
     launch_template_name : String, create_time : rboto::DateTime, created_by : String,
-    default_version_number = i64, latest_version_number = i64, tags : Vec < Tag >,
-    operator : OperatorResponse } {}
+    default_version_number = i64, latest_version_number = i64, tags = Vec < Tag >,
+    operator = OperatorResponse } {}
 );
 /// Describes a launch template and overrides.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11643,12 +11737,12 @@ pub struct LaunchTemplateAndOverridesResponse {
     pub overrides: Option<FleetLaunchTemplateOverrides>,
 }
 rboto::__structure!(
-    LaunchTemplateAndOverridesResponse "LaunchTemplateAndOverridesResponse"[set from] {
-    launch_template_specification : FleetLaunchTemplateSpecification, overrides :
+    LaunchTemplateAndOverridesResponse "LaunchTemplateAndOverridesResponse"[from] {
+    launch_template_specification = FleetLaunchTemplateSpecification, overrides =
     FleetLaunchTemplateOverrides } {}
 );
 rboto::__string_enum!(
-    LaunchTemplateAutoRecoveryState { Default = "default", Disabled = "disabled" }
+    LaunchTemplateAutoRecoveryState { 0 Default = "default", 1 Disabled = "disabled" }
 );
 /// Describes a block device mapping.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11664,8 +11758,8 @@ pub struct LaunchTemplateBlockDeviceMapping {
     pub no_device: Option<String>,
 }
 rboto::__structure!(
-    LaunchTemplateBlockDeviceMapping "LaunchTemplateBlockDeviceMapping"[set from] {
-    device_name : String, virtual_name : String, ebs : LaunchTemplateEbsBlockDevice,
+    LaunchTemplateBlockDeviceMapping "LaunchTemplateBlockDeviceMapping"[from] {
+    device_name : String, virtual_name : String, ebs = LaunchTemplateEbsBlockDevice,
     no_device : String } {}
 );
 /// Describes a block device mapping.
@@ -11683,7 +11777,7 @@ pub struct LaunchTemplateBlockDeviceMappingRequest {
 }
 rboto::__structure!(
     LaunchTemplateBlockDeviceMappingRequest "LaunchTemplateBlockDeviceMappingRequest"[set
-    into] { device_name : String, virtual_name : String, ebs :
+    into] { device_name : String, virtual_name : String, ebs =
     LaunchTemplateEbsBlockDeviceRequest, no_device : String } {}
 );
 /// Describes an instance's Capacity Reservation targeting option. You can specify only one option at a time. Use the `CapacityReservationPreference` parameter to configure the instance to run in On-Demand capacity or to run in any `open` Capacity Reservation that has matching attributes (instance type, platform, Availability Zone).
@@ -11699,7 +11793,7 @@ rboto::__structure!(
     LaunchTemplateCapacityReservationSpecificationRequest
     "LaunchTemplateCapacityReservationSpecificationRequest"[set into] {
     capacity_reservation_preference : CapacityReservationPreference,
-    capacity_reservation_target : CapacityReservationTarget } {}
+    capacity_reservation_target = CapacityReservationTarget } {}
 );
 /// Information about the Capacity Reservation targeting option.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11712,9 +11806,9 @@ pub struct LaunchTemplateCapacityReservationSpecificationResponse {
 }
 rboto::__structure!(
     LaunchTemplateCapacityReservationSpecificationResponse
-    "LaunchTemplateCapacityReservationSpecificationResponse"[set from] {
+    "LaunchTemplateCapacityReservationSpecificationResponse"[from] {
     capacity_reservation_preference : CapacityReservationPreference,
-    capacity_reservation_target : CapacityReservationTargetResponse } {}
+    capacity_reservation_target = CapacityReservationTargetResponse } {}
 );
 /// Describes a launch template and overrides.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11727,7 +11821,7 @@ pub struct LaunchTemplateConfig {
 }
 rboto::__structure!(
     LaunchTemplateConfig "LaunchTemplateConfig"[set into from] {
-    launch_template_specification : FleetLaunchTemplateSpecification, overrides : Vec <
+    launch_template_specification = FleetLaunchTemplateSpecification, overrides = Vec <
     LaunchTemplateOverrides > } {}
 );
 /// The CPU options for the instance.
@@ -11744,7 +11838,7 @@ pub struct LaunchTemplateCpuOptions {
     pub nested_virtualization: Option<NestedVirtualizationSpecification>,
 }
 rboto::__structure!(
-    LaunchTemplateCpuOptions "LaunchTemplateCpuOptions"[set from] { core_count = i32,
+    LaunchTemplateCpuOptions "LaunchTemplateCpuOptions"[from] { core_count = i32,
     threads_per_core = i32, amd_sev_snp : AmdSevSnpSpecification, nested_virtualization :
     NestedVirtualizationSpecification } {}
 );
@@ -11792,9 +11886,9 @@ pub struct LaunchTemplateEbsBlockDevice {
     pub ebs_card_index: Option<i32>,
 }
 rboto::__structure!(
-    LaunchTemplateEbsBlockDevice "LaunchTemplateEbsBlockDevice"[set from] { encrypted =
-    bool, delete_on_termination = bool, iops = i32, kms_key_id : String, snapshot_id :
-    String, volume_size = i32, volume_type : VolumeType, throughput = i32,
+    LaunchTemplateEbsBlockDevice "LaunchTemplateEbsBlockDevice"[from] { encrypted = bool,
+    delete_on_termination = bool, iops = i32, kms_key_id : String, snapshot_id : String,
+    volume_size = i32, volume_type : VolumeType, throughput = i32,
     volume_initialization_rate = i32, ebs_card_index = i32 } {}
 );
 /// The parameters for a block device for an EBS volume.
@@ -11853,8 +11947,8 @@ pub struct LaunchTemplateElasticInferenceAcceleratorResponse {
 }
 rboto::__structure!(
     LaunchTemplateElasticInferenceAcceleratorResponse
-    "LaunchTemplateElasticInferenceAcceleratorResponse"[set from] { type_ : String, count
-    = i32 } {}
+    "LaunchTemplateElasticInferenceAcceleratorResponse"[from] { type_ : String, count =
+    i32 } {}
 );
 /// ENA Express uses Amazon Web Services Scalable Reliable Datagram (SRD) technology to increase the maximum bandwidth used per stream and minimize tail latency of network traffic between EC2 instances. With ENA Express, you can communicate between two EC2 instances in the same subnet within the same account, or in different accounts. Both sending and receiving instances must have ENA Express enabled.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11866,8 +11960,8 @@ pub struct LaunchTemplateEnaSrdSpecification {
     pub ena_srd_udp_specification: Option<LaunchTemplateEnaSrdUdpSpecification>,
 }
 rboto::__structure!(
-    LaunchTemplateEnaSrdSpecification "LaunchTemplateEnaSrdSpecification"[set from] {
-    ena_srd_enabled = bool, ena_srd_udp_specification :
+    LaunchTemplateEnaSrdSpecification "LaunchTemplateEnaSrdSpecification"[from] {
+    ena_srd_enabled = bool, ena_srd_udp_specification =
     LaunchTemplateEnaSrdUdpSpecification } {}
 );
 /// ENA Express is compatible with both TCP and UDP transport protocols. When it's enabled, TCP traffic automatically uses it. However, some UDP-based applications are designed to handle network packets that are out of order, without a need for retransmission, such as live video broadcasting or other near-real-time applications.
@@ -11878,8 +11972,8 @@ pub struct LaunchTemplateEnaSrdUdpSpecification {
     pub ena_srd_udp_enabled: Option<bool>,
 }
 rboto::__structure!(
-    LaunchTemplateEnaSrdUdpSpecification "LaunchTemplateEnaSrdUdpSpecification"[set from]
-    { ena_srd_udp_enabled = bool } {}
+    LaunchTemplateEnaSrdUdpSpecification "LaunchTemplateEnaSrdUdpSpecification"[from] {
+    ena_srd_udp_enabled = bool } {}
 );
 /// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11889,8 +11983,8 @@ pub struct LaunchTemplateEnclaveOptions {
     pub enabled: Option<bool>,
 }
 rboto::__structure!(
-    LaunchTemplateEnclaveOptions "LaunchTemplateEnclaveOptions"[set from] { enabled =
-    bool } {}
+    LaunchTemplateEnclaveOptions "LaunchTemplateEnclaveOptions"[from] { enabled = bool }
+    {}
 );
 /// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves. For more information, see [What is Nitro Enclaves?](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html) in the *Amazon Web Services Nitro Enclaves User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11904,12 +11998,12 @@ rboto::__structure!(
     enabled = bool } {}
 );
 rboto::__string_enum!(
-    LaunchTemplateErrorCode { LaunchTemplateIdDoesNotExist =
-    "launchTemplateIdDoesNotExist", LaunchTemplateIdMalformed =
-    "launchTemplateIdMalformed", LaunchTemplateNameDoesNotExist =
-    "launchTemplateNameDoesNotExist", LaunchTemplateNameMalformed =
-    "launchTemplateNameMalformed", LaunchTemplateVersionDoesNotExist =
-    "launchTemplateVersionDoesNotExist", UnexpectedError = "unexpectedError" }
+    LaunchTemplateErrorCode { 0 LaunchTemplateIdDoesNotExist =
+    "launchTemplateIdDoesNotExist", 1 LaunchTemplateIdMalformed =
+    "launchTemplateIdMalformed", 2 LaunchTemplateNameDoesNotExist =
+    "launchTemplateNameDoesNotExist", 3 LaunchTemplateNameMalformed =
+    "launchTemplateNameMalformed", 4 LaunchTemplateVersionDoesNotExist =
+    "launchTemplateVersionDoesNotExist", 5 UnexpectedError = "unexpectedError" }
 );
 /// Indicates whether an instance is configured for hibernation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11919,7 +12013,7 @@ pub struct LaunchTemplateHibernationOptions {
     pub configured: Option<bool>,
 }
 rboto::__structure!(
-    LaunchTemplateHibernationOptions "LaunchTemplateHibernationOptions"[set from] {
+    LaunchTemplateHibernationOptions "LaunchTemplateHibernationOptions"[from] {
     configured = bool } {}
 );
 /// Indicates whether the instance is configured for hibernation. This parameter is valid only if the instance meets the [hibernation prerequisites](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html).
@@ -11934,7 +12028,7 @@ rboto::__structure!(
     into] { configured = bool } {}
 );
 rboto::__string_enum!(
-    LaunchTemplateHttpTokensState { Optional = "optional", Required = "required" }
+    LaunchTemplateHttpTokensState { 0 Optional = "optional", 1 Required = "required" }
 );
 /// Describes an IAM instance profile.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11947,8 +12041,8 @@ pub struct LaunchTemplateIamInstanceProfileSpecification {
 }
 rboto::__structure!(
     LaunchTemplateIamInstanceProfileSpecification
-    "LaunchTemplateIamInstanceProfileSpecification"[set from] { arn : String, name :
-    String } {}
+    "LaunchTemplateIamInstanceProfileSpecification"[from] { arn : String, name : String }
+    {}
 );
 /// An IAM instance profile.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11973,7 +12067,7 @@ pub struct LaunchTemplateInstanceMaintenanceOptions {
 }
 rboto::__structure!(
     LaunchTemplateInstanceMaintenanceOptions
-    "LaunchTemplateInstanceMaintenanceOptions"[set from] { auto_recovery :
+    "LaunchTemplateInstanceMaintenanceOptions"[from] { auto_recovery :
     LaunchTemplateAutoRecoveryState } {}
 );
 /// The maintenance options of your instance.
@@ -11998,8 +12092,8 @@ pub struct LaunchTemplateInstanceMarketOptions {
     pub spot_options: Option<LaunchTemplateSpotMarketOptions>,
 }
 rboto::__structure!(
-    LaunchTemplateInstanceMarketOptions "LaunchTemplateInstanceMarketOptions"[set from] {
-    market_type : MarketType, spot_options : LaunchTemplateSpotMarketOptions } {}
+    LaunchTemplateInstanceMarketOptions "LaunchTemplateInstanceMarketOptions"[from] {
+    market_type : MarketType, spot_options = LaunchTemplateSpotMarketOptions } {}
 );
 /// The market (purchasing) option for the instances.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12013,10 +12107,10 @@ pub struct LaunchTemplateInstanceMarketOptionsRequest {
 rboto::__structure!(
     LaunchTemplateInstanceMarketOptionsRequest
     "LaunchTemplateInstanceMarketOptionsRequest"[set into] { market_type : MarketType,
-    spot_options : LaunchTemplateSpotMarketOptionsRequest } {}
+    spot_options = LaunchTemplateSpotMarketOptionsRequest } {}
 );
 rboto::__string_enum!(
-    LaunchTemplateInstanceMetadataEndpointState { Disabled = "disabled", Enabled =
+    LaunchTemplateInstanceMetadataEndpointState { 0 Disabled = "disabled", 1 Enabled =
     "enabled" }
 );
 /// The metadata options for the instance. For more information, see [Use instance metadata to manage your EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html) in the *Amazon EC2 User Guide*.
@@ -12037,8 +12131,8 @@ pub struct LaunchTemplateInstanceMetadataOptions {
     pub instance_metadata_tags: Option<LaunchTemplateInstanceMetadataTagsState>,
 }
 rboto::__structure!(
-    LaunchTemplateInstanceMetadataOptions "LaunchTemplateInstanceMetadataOptions"[set
-    from] { state : LaunchTemplateInstanceMetadataOptionsState, http_tokens :
+    LaunchTemplateInstanceMetadataOptions "LaunchTemplateInstanceMetadataOptions"[from] {
+    state : LaunchTemplateInstanceMetadataOptionsState, http_tokens :
     LaunchTemplateHttpTokensState, http_put_response_hop_limit = i32, http_endpoint :
     LaunchTemplateInstanceMetadataEndpointState, http_protocol_ipv6 :
     LaunchTemplateInstanceMetadataProtocolIpv6, instance_metadata_tags :
@@ -12068,16 +12162,16 @@ rboto::__structure!(
     LaunchTemplateInstanceMetadataTagsState } {}
 );
 rboto::__string_enum!(
-    LaunchTemplateInstanceMetadataOptionsState { Pending = "pending", Applied = "applied"
-    }
+    LaunchTemplateInstanceMetadataOptionsState { 0 Pending = "pending", 1 Applied =
+    "applied" }
 );
 rboto::__string_enum!(
-    LaunchTemplateInstanceMetadataProtocolIpv6 { Disabled = "disabled", Enabled =
+    LaunchTemplateInstanceMetadataProtocolIpv6 { 0 Disabled = "disabled", 1 Enabled =
     "enabled" }
 );
 rboto::__string_enum!(
-    LaunchTemplateInstanceMetadataTagsState { Disabled = "disabled", Enabled = "enabled"
-    }
+    LaunchTemplateInstanceMetadataTagsState { 0 Disabled = "disabled", 1 Enabled =
+    "enabled" }
 );
 /// Describes a network interface.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12132,17 +12226,17 @@ pub struct LaunchTemplateInstanceNetworkInterfaceSpecification {
 }
 rboto::__structure!(
     LaunchTemplateInstanceNetworkInterfaceSpecification
-    "LaunchTemplateInstanceNetworkInterfaceSpecification"[set from] {
+    "LaunchTemplateInstanceNetworkInterfaceSpecification"[from] {
     associate_carrier_ip_address = bool, associate_public_ip_address = bool,
-    delete_on_termination = bool, description : String, device_index = i32, groups : Vec
-    < String >, interface_type : String, ipv6_address_count = i32, ipv6_addresses : Vec <
+    delete_on_termination = bool, description : String, device_index = i32, groups = Vec
+    < String >, interface_type : String, ipv6_address_count = i32, ipv6_addresses = Vec <
     InstanceIpv6Address >, network_interface_id : String, private_ip_address : String,
-    private_ip_addresses : Vec < PrivateIpAddressSpecification >,
+    private_ip_addresses = Vec < PrivateIpAddressSpecification >,
     secondary_private_ip_address_count = i32, subnet_id : String, network_card_index =
-    i32, ipv4_prefixes : Vec < Ipv4PrefixSpecificationResponse >, ipv4_prefix_count =
-    i32, ipv6_prefixes : Vec < Ipv6PrefixSpecificationResponse >, ipv6_prefix_count =
-    i32, primary_ipv6 = bool, ena_srd_specification : LaunchTemplateEnaSrdSpecification,
-    connection_tracking_specification : ConnectionTrackingSpecification, ena_queue_count
+    i32, ipv4_prefixes = Vec < Ipv4PrefixSpecificationResponse >, ipv4_prefix_count =
+    i32, ipv6_prefixes = Vec < Ipv6PrefixSpecificationResponse >, ipv6_prefix_count =
+    i32, primary_ipv6 = bool, ena_srd_specification = LaunchTemplateEnaSrdSpecification,
+    connection_tracking_specification = ConnectionTrackingSpecification, ena_queue_count
     = i32 } {}
 );
 /// The parameters for a network interface.
@@ -12202,15 +12296,15 @@ rboto::__structure!(
     LaunchTemplateInstanceNetworkInterfaceSpecificationRequest
     "LaunchTemplateInstanceNetworkInterfaceSpecificationRequest"[set into] {
     associate_carrier_ip_address = bool, associate_public_ip_address = bool,
-    delete_on_termination = bool, description : String, device_index = i32, groups : Vec
-    < String >, interface_type : String, ipv6_address_count = i32, ipv6_addresses : Vec <
+    delete_on_termination = bool, description : String, device_index = i32, groups = Vec
+    < String >, interface_type : String, ipv6_address_count = i32, ipv6_addresses = Vec <
     InstanceIpv6AddressRequest >, network_interface_id : String, private_ip_address :
-    String, private_ip_addresses : Vec < PrivateIpAddressSpecification >,
+    String, private_ip_addresses = Vec < PrivateIpAddressSpecification >,
     secondary_private_ip_address_count = i32, subnet_id : String, network_card_index =
-    i32, ipv4_prefixes : Vec < Ipv4PrefixSpecificationRequest >, ipv4_prefix_count = i32,
-    ipv6_prefixes : Vec < Ipv6PrefixSpecificationRequest >, ipv6_prefix_count = i32,
-    primary_ipv6 = bool, ena_srd_specification : EnaSrdSpecificationRequest,
-    connection_tracking_specification : ConnectionTrackingSpecificationRequest,
+    i32, ipv4_prefixes = Vec < Ipv4PrefixSpecificationRequest >, ipv4_prefix_count = i32,
+    ipv6_prefixes = Vec < Ipv6PrefixSpecificationRequest >, ipv6_prefix_count = i32,
+    primary_ipv6 = bool, ena_srd_specification = EnaSrdSpecificationRequest,
+    connection_tracking_specification = ConnectionTrackingSpecificationRequest,
     ena_queue_count = i32 } {}
 );
 /// Describes a secondary interface specification in a launch template.
@@ -12236,8 +12330,8 @@ pub struct LaunchTemplateInstanceSecondaryInterfaceSpecification {
 }
 rboto::__structure!(
     LaunchTemplateInstanceSecondaryInterfaceSpecification
-    "LaunchTemplateInstanceSecondaryInterfaceSpecification"[set from] {
-    delete_on_termination = bool, device_index = i32, private_ip_addresses : Vec <
+    "LaunchTemplateInstanceSecondaryInterfaceSpecification"[from] { delete_on_termination
+    = bool, device_index = i32, private_ip_addresses = Vec <
     SecondaryInterfacePrivateIpAddressSpecification >, private_ip_address_count = i32,
     secondary_subnet_id : String, interface_type : SecondaryInterfaceType,
     network_card_index = i32 } {}
@@ -12266,7 +12360,7 @@ pub struct LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest {
 rboto::__structure!(
     LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest
     "LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest"[set into] {
-    delete_on_termination = bool, device_index = i32, private_ip_addresses : Vec <
+    delete_on_termination = bool, device_index = i32, private_ip_addresses = Vec <
     SecondaryInterfacePrivateIpAddressSpecificationRequest >, private_ip_address_count =
     i32, secondary_subnet_id : String, interface_type : SecondaryInterfaceType,
     network_card_index = i32 } {}
@@ -12279,7 +12373,7 @@ pub struct LaunchTemplateLicenseConfiguration {
     pub license_configuration_arn: Option<String>,
 }
 rboto::__structure!(
-    LaunchTemplateLicenseConfiguration "LaunchTemplateLicenseConfiguration"[set from] {
+    LaunchTemplateLicenseConfiguration "LaunchTemplateLicenseConfiguration"[from] {
     license_configuration_arn : String } {}
 );
 /// Describes a license configuration.
@@ -12302,8 +12396,9 @@ pub struct LaunchTemplateNetworkPerformanceOptions {
     pub bandwidth_weighting: Option<InstanceBandwidthWeighting>,
 }
 rboto::__structure!(
-    LaunchTemplateNetworkPerformanceOptions "LaunchTemplateNetworkPerformanceOptions"[set
-    from] { bandwidth_weighting : InstanceBandwidthWeighting } {}
+    LaunchTemplateNetworkPerformanceOptions
+    "LaunchTemplateNetworkPerformanceOptions"[from] { bandwidth_weighting :
+    InstanceBandwidthWeighting } {}
 );
 /// When you configure network performance options in your launch template, your instance is geared for performance improvements based on the workload that it runs as soon as it's available.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12341,7 +12436,7 @@ pub struct LaunchTemplateOverrides {
 rboto::__structure!(
     LaunchTemplateOverrides "LaunchTemplateOverrides"[set into from] { instance_type :
     InstanceType, spot_price : String, subnet_id : String, availability_zone : String,
-    weighted_capacity = f64, priority = f64, instance_requirements :
+    weighted_capacity = f64, priority = f64, instance_requirements =
     InstanceRequirements, availability_zone_id : String } {}
 );
 /// Describes the placement of an instance.
@@ -12370,10 +12465,10 @@ pub struct LaunchTemplatePlacement {
     pub group_id: Option<String>,
 }
 rboto::__structure!(
-    LaunchTemplatePlacement "LaunchTemplatePlacement"[set from] { availability_zone :
-    String, availability_zone_id : String, affinity : String, group_name : String,
-    host_id : String, tenancy : Tenancy, spread_domain : String, host_resource_group_arn
-    : String, partition_number = i32, group_id : String } {}
+    LaunchTemplatePlacement "LaunchTemplatePlacement"[from] { availability_zone : String,
+    availability_zone_id : String, affinity : String, group_name : String, host_id :
+    String, tenancy : Tenancy, spread_domain : String, host_resource_group_arn : String,
+    partition_number = i32, group_id : String } {}
 );
 /// Describes the placement of an instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12418,7 +12513,7 @@ pub struct LaunchTemplatePrivateDnsNameOptions {
     pub enable_resource_name_dns_aaaa_record: Option<bool>,
 }
 rboto::__structure!(
-    LaunchTemplatePrivateDnsNameOptions "LaunchTemplatePrivateDnsNameOptions"[set from] {
+    LaunchTemplatePrivateDnsNameOptions "LaunchTemplatePrivateDnsNameOptions"[from] {
     hostname_type : HostnameType, enable_resource_name_dns_a_record = bool,
     enable_resource_name_dns_aaaa_record = bool } {}
 );
@@ -12470,9 +12565,9 @@ pub struct LaunchTemplateSpotMarketOptions {
     pub instance_interruption_behavior: Option<InstanceInterruptionBehavior>,
 }
 rboto::__structure!(
-    LaunchTemplateSpotMarketOptions "LaunchTemplateSpotMarketOptions"[set from] {
-    max_price : String, spot_instance_type : SpotInstanceType, block_duration_minutes =
-    i32, valid_until : rboto::DateTime, instance_interruption_behavior :
+    LaunchTemplateSpotMarketOptions "LaunchTemplateSpotMarketOptions"[from] { max_price :
+    String, spot_instance_type : SpotInstanceType, block_duration_minutes = i32,
+    valid_until : rboto::DateTime, instance_interruption_behavior :
     InstanceInterruptionBehavior } {}
 );
 /// The options for Spot Instances.
@@ -12506,8 +12601,8 @@ pub struct LaunchTemplateTagSpecification {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    LaunchTemplateTagSpecification "LaunchTemplateTagSpecification"[set from] {
-    resource_type : ResourceType, tags : Vec < Tag > } {}
+    LaunchTemplateTagSpecification "LaunchTemplateTagSpecification"[from] { resource_type
+    : ResourceType, tags = Vec < Tag > } {}
 );
 /// The tags specification for the resources that are created during instance launch.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12520,7 +12615,7 @@ pub struct LaunchTemplateTagSpecificationRequest {
 }
 rboto::__structure!(
     LaunchTemplateTagSpecificationRequest "LaunchTemplateTagSpecificationRequest"[set
-    into] { resource_type : ResourceType, tags : Vec < Tag > } {}
+    into] { resource_type : ResourceType, tags = Vec < Tag > } {}
 );
 /// Describes a launch template version.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12546,10 +12641,10 @@ pub struct LaunchTemplateVersion {
     pub operator: Option<OperatorResponse>,
 }
 rboto::__structure!(
-    LaunchTemplateVersion "LaunchTemplateVersion"[set from] { launch_template_id :
-    String, launch_template_name : String, version_number = i64, version_description :
-    String, create_time : rboto::DateTime, created_by : String, default_version = bool,
-    launch_template_data : ResponseLaunchTemplateData, operator : OperatorResponse } {}
+    LaunchTemplateVersion "LaunchTemplateVersion"[from] { launch_template_id : String,
+    launch_template_name : String, version_number = i64, version_description : String,
+    create_time : rboto::DateTime, created_by : String, default_version = bool,
+    launch_template_data = ResponseLaunchTemplateData, operator = OperatorResponse } {}
 );
 /// Describes the monitoring for the instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12561,8 +12656,8 @@ pub struct LaunchTemplatesMonitoring {
     pub metric_category_ids: Option<Vec<String>>,
 }
 rboto::__structure!(
-    LaunchTemplatesMonitoring "LaunchTemplatesMonitoring"[set from] { enabled = bool,
-    metric_category_ids : Vec < String > } {}
+    LaunchTemplatesMonitoring "LaunchTemplatesMonitoring"[from] { enabled = bool,
+    metric_category_ids = Vec < String > } {}
 );
 /// Describes the monitoring for the instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12575,7 +12670,7 @@ pub struct LaunchTemplatesMonitoringRequest {
 }
 rboto::__structure!(
     LaunchTemplatesMonitoringRequest "LaunchTemplatesMonitoringRequest"[set into] {
-    enabled = bool, metric_category_ids : Vec < String > } {}
+    enabled = bool, metric_category_ids = Vec < String > } {}
 );
 /// Describes a license configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12585,7 +12680,7 @@ pub struct LicenseConfiguration {
     pub license_configuration_arn: Option<String>,
 }
 rboto::__structure!(
-    LicenseConfiguration "LicenseConfiguration"[set from] { license_configuration_arn :
+    LicenseConfiguration "LicenseConfiguration"[from] { license_configuration_arn :
     String } {}
 );
 /// Describes a license configuration.
@@ -12600,12 +12695,12 @@ rboto::__structure!(
     license_configuration_arn : String } {}
 );
 rboto::__string_enum!(
-    ListingState { Available = "available", Sold = "sold", Cancelled = "cancelled",
-    Pending = "pending" }
+    ListingState { 0 Available = "available", 1 Sold = "sold", 2 Cancelled = "cancelled",
+    3 Pending = "pending" }
 );
 rboto::__string_enum!(
-    ListingStatus { Active = "active", Pending = "pending", Cancelled = "cancelled",
-    Closed = "closed" }
+    ListingStatus { 0 Active = "active", 1 Pending = "pending", 2 Cancelled =
+    "cancelled", 3 Closed = "closed" }
 );
 /// Describes the Classic Load Balancers and target groups to attach to a Spot Fleet request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12618,7 +12713,7 @@ pub struct LoadBalancersConfig {
 }
 rboto::__structure!(
     LoadBalancersConfig "LoadBalancersConfig"[set into from] {
-    classic_load_balancers_config : ClassicLoadBalancersConfig, target_groups_config :
+    classic_load_balancers_config = ClassicLoadBalancersConfig, target_groups_config =
     TargetGroupsConfig } {}
 );
 /// Describes a load permission.
@@ -12631,8 +12726,8 @@ pub struct LoadPermission {
     pub group: Option<PermissionGroup>,
 }
 rboto::__structure!(
-    LoadPermission "LoadPermission"[set from] { user_id : String, group : PermissionGroup
-    } {}
+    LoadPermission "LoadPermission"[from] { user_id : String, group : PermissionGroup }
+    {}
 );
 /// Describes modifications to the load permissions of an Amazon FPGA image (AFI).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12644,8 +12739,8 @@ pub struct LoadPermissionModifications {
     pub remove: Option<Vec<LoadPermissionRequest>>,
 }
 rboto::__structure!(
-    LoadPermissionModifications "LoadPermissionModifications"[set into] { add : Vec <
-    LoadPermissionRequest >, remove : Vec < LoadPermissionRequest > } {}
+    LoadPermissionModifications "LoadPermissionModifications"[set into] { add = Vec <
+    LoadPermissionRequest >, remove = Vec < LoadPermissionRequest > } {}
 );
 /// Describes a load permission.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12676,8 +12771,8 @@ pub struct LocalGateway {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    LocalGateway "LocalGateway"[set from] { local_gateway_id : String, outpost_arn :
-    String, owner_id : String, state : String, tags : Vec < Tag > } {}
+    LocalGateway "LocalGateway"[from] { local_gateway_id : String, outpost_arn : String,
+    owner_id : String, state : String, tags = Vec < Tag > } {}
 );
 /// Describes a route for a local gateway route table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12707,7 +12802,7 @@ pub struct LocalGatewayRoute {
     pub destination_prefix_list_id: Option<String>,
 }
 rboto::__structure!(
-    LocalGatewayRoute "LocalGatewayRoute"[set from] { destination_cidr_block : String,
+    LocalGatewayRoute "LocalGatewayRoute"[from] { destination_cidr_block : String,
     local_gateway_virtual_interface_group_id : String, type_ : LocalGatewayRouteType,
     state : LocalGatewayRouteState, local_gateway_route_table_id : String,
     local_gateway_route_table_arn : String, owner_id : String, subnet_id : String,
@@ -12715,8 +12810,8 @@ rboto::__structure!(
     String } {}
 );
 rboto::__string_enum!(
-    LocalGatewayRouteState { Pending = "pending", Active = "active", Blackhole =
-    "blackhole", Deleting = "deleting", Deleted = "deleted" }
+    LocalGatewayRouteState { 0 Pending = "pending", 1 Active = "active", 2 Blackhole =
+    "blackhole", 3 Deleting = "deleting", 4 Deleted = "deleted" }
 );
 /// Describes a local gateway route table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12742,14 +12837,14 @@ pub struct LocalGatewayRouteTable {
     pub state_reason: Option<StateReason>,
 }
 rboto::__structure!(
-    LocalGatewayRouteTable "LocalGatewayRouteTable"[set from] {
-    local_gateway_route_table_id : String, local_gateway_route_table_arn : String,
-    local_gateway_id : String, outpost_arn : String, owner_id : String, state : String,
-    tags : Vec < Tag >, mode : LocalGatewayRouteTableMode, state_reason : StateReason }
-    {}
+    LocalGatewayRouteTable "LocalGatewayRouteTable"[from] { local_gateway_route_table_id
+    : String, local_gateway_route_table_arn : String, local_gateway_id : String,
+    outpost_arn : String, owner_id : String, state : String, tags = Vec < Tag >, mode :
+    LocalGatewayRouteTableMode, state_reason = StateReason } {}
 );
 rboto::__string_enum!(
-    LocalGatewayRouteTableMode { DirectVpcRouting = "direct-vpc-routing", Coip = "coip" }
+    LocalGatewayRouteTableMode { 0 DirectVpcRouting = "direct-vpc-routing", 1 Coip =
+    "coip" }
 );
 /// Describes an association between a local gateway route table and a virtual interface group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12774,11 +12869,11 @@ pub struct LocalGatewayRouteTableVirtualInterfaceGroupAssociation {
 }
 rboto::__structure!(
     LocalGatewayRouteTableVirtualInterfaceGroupAssociation
-    "LocalGatewayRouteTableVirtualInterfaceGroupAssociation"[set from] {
+    "LocalGatewayRouteTableVirtualInterfaceGroupAssociation"[from] {
     local_gateway_route_table_virtual_interface_group_association_id : String,
     local_gateway_virtual_interface_group_id : String, local_gateway_id : String,
     local_gateway_route_table_id : String, local_gateway_route_table_arn : String,
-    owner_id : String, state : String, tags : Vec < Tag > } {}
+    owner_id : String, state : String, tags = Vec < Tag > } {}
 );
 /// Describes an association between a local gateway route table and a VPC.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12802,13 +12897,13 @@ pub struct LocalGatewayRouteTableVpcAssociation {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    LocalGatewayRouteTableVpcAssociation "LocalGatewayRouteTableVpcAssociation"[set from]
-    { local_gateway_route_table_vpc_association_id : String, local_gateway_route_table_id
-    : String, local_gateway_route_table_arn : String, local_gateway_id : String, vpc_id :
-    String, owner_id : String, state : String, tags : Vec < Tag > } {}
+    LocalGatewayRouteTableVpcAssociation "LocalGatewayRouteTableVpcAssociation"[from] {
+    local_gateway_route_table_vpc_association_id : String, local_gateway_route_table_id :
+    String, local_gateway_route_table_arn : String, local_gateway_id : String, vpc_id :
+    String, owner_id : String, state : String, tags = Vec < Tag > } {}
 );
 rboto::__string_enum!(
-    LocalGatewayRouteType { Static = "static", Propagated = "propagated" }
+    LocalGatewayRouteType { 0 Static = "static", 1 Propagated = "propagated" }
 );
 /// Describes a local gateway virtual interface.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12844,17 +12939,17 @@ pub struct LocalGatewayVirtualInterface {
     pub configuration_state: Option<LocalGatewayVirtualInterfaceConfigurationState>,
 }
 rboto::__structure!(
-    LocalGatewayVirtualInterface "LocalGatewayVirtualInterface"[set from] {
+    LocalGatewayVirtualInterface "LocalGatewayVirtualInterface"[from] {
     local_gateway_virtual_interface_id : String, local_gateway_id : String,
     local_gateway_virtual_interface_group_id : String,
     local_gateway_virtual_interface_arn : String, outpost_lag_id : String, vlan = i32,
     local_address : String, peer_address : String, local_bgp_asn = i32, peer_bgp_asn =
-    i32, peer_bgp_asn_extended = i64, owner_id : String, tags : Vec < Tag >,
+    i32, peer_bgp_asn_extended = i64, owner_id : String, tags = Vec < Tag >,
     configuration_state : LocalGatewayVirtualInterfaceConfigurationState } {}
 );
 rboto::__string_enum!(
-    LocalGatewayVirtualInterfaceConfigurationState { Pending = "pending", Available =
-    "available", Deleting = "deleting", Deleted = "deleted" }
+    LocalGatewayVirtualInterfaceConfigurationState { 0 Pending = "pending", 1 Available =
+    "available", 2 Deleting = "deleting", 3 Deleted = "deleted" }
 );
 /// Describes a local gateway virtual interface group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12880,29 +12975,33 @@ pub struct LocalGatewayVirtualInterfaceGroup {
     pub configuration_state: Option<LocalGatewayVirtualInterfaceGroupConfigurationState>,
 }
 rboto::__structure!(
-    LocalGatewayVirtualInterfaceGroup "LocalGatewayVirtualInterfaceGroup"[set from] {
+    LocalGatewayVirtualInterfaceGroup "LocalGatewayVirtualInterfaceGroup"[from] {
     local_gateway_virtual_interface_group_id : String,
-    local_gateway_virtual_interface_ids : Vec < String >, local_gateway_id : String,
+    local_gateway_virtual_interface_ids = Vec < String >, local_gateway_id : String,
     owner_id : String, local_bgp_asn = i32, local_bgp_asn_extended = i64,
-    local_gateway_virtual_interface_group_arn : String, tags : Vec < Tag >,
+    local_gateway_virtual_interface_group_arn : String, tags = Vec < Tag >,
     configuration_state : LocalGatewayVirtualInterfaceGroupConfigurationState } {}
 );
 rboto::__string_enum!(
-    LocalGatewayVirtualInterfaceGroupConfigurationState { Pending = "pending", Incomplete
-    = "incomplete", Available = "available", Deleting = "deleting", Deleted = "deleted" }
+    LocalGatewayVirtualInterfaceGroupConfigurationState { 0 Pending = "pending", 1
+    Incomplete = "incomplete", 2 Available = "available", 3 Deleting = "deleting", 4
+    Deleted = "deleted" }
 );
 rboto::__string_enum!(
-    LocalStorage { Included = "included", Required = "required", Excluded = "excluded" }
+    LocalStorage { 0 Included = "included", 1 Required = "required", 2 Excluded =
+    "excluded" }
 );
-rboto::__string_enum!(LocalStorageType { Hdd = "hdd", Ssd = "ssd" });
+rboto::__string_enum!(LocalStorageType { 0 Hdd = "hdd", 1 Ssd = "ssd" });
 rboto::__string_enum!(
-    LocationType { Region = "region", AvailabilityZone = "availability-zone",
-    AvailabilityZoneId = "availability-zone-id", Outpost = "outpost" }
+    LocationType { 0 Region = "region", 1 AvailabilityZone = "availability-zone", 2
+    AvailabilityZoneId = "availability-zone-id", 3 Outpost = "outpost" }
 );
-rboto::__string_enum!(LockMode { Compliance = "compliance", Governance = "governance" });
 rboto::__string_enum!(
-    LockState { Compliance = "compliance", Governance = "governance", ComplianceCooloff =
-    "compliance-cooloff", Expired = "expired" }
+    LockMode { 0 Compliance = "compliance", 1 Governance = "governance" }
+);
+rboto::__string_enum!(
+    LockState { 0 Compliance = "compliance", 1 Governance = "governance", 2
+    ComplianceCooloff = "compliance-cooloff", 3 Expired = "expired" }
 );
 /// Information about a locked snapshot.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12928,13 +13027,13 @@ pub struct LockedSnapshotsInfo {
     pub lock_expires_on: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    LockedSnapshotsInfo "LockedSnapshotsInfo"[set from] { owner_id : String, snapshot_id
-    : String, lock_state : LockState, lock_duration = i32, cool_off_period = i32,
+    LockedSnapshotsInfo "LockedSnapshotsInfo"[from] { owner_id : String, snapshot_id :
+    String, lock_state : LockState, lock_duration = i32, cool_off_period = i32,
     cool_off_period_expires_on : rboto::DateTime, lock_created_on : rboto::DateTime,
     lock_duration_start_time : rboto::DateTime, lock_expires_on : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    LogDestinationType { CloudWatchLogs = "cloud-watch-logs", S3 = "s3",
+    LogDestinationType { 0 CloudWatchLogs = "cloud-watch-logs", 1 S3 = "s3", 2
     KinesisDataFirehose = "kinesis-data-firehose" }
 );
 /// Information about the EC2 Mac Dedicated Host.
@@ -12947,8 +13046,8 @@ pub struct MacHost {
     pub mac_os_latest_supported_versions: Option<Vec<String>>,
 }
 rboto::__structure!(
-    MacHost "MacHost"[set from] { host_id : String, mac_os_latest_supported_versions :
-    Vec < String > } {}
+    MacHost "MacHost"[from] { host_id : String, mac_os_latest_supported_versions = Vec <
+    String > } {}
 );
 /// Information about a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12972,18 +13071,18 @@ pub struct MacModificationTask {
     pub task_type: Option<MacModificationTaskType>,
 }
 rboto::__structure!(
-    MacModificationTask "MacModificationTask"[set from] { instance_id : String,
-    mac_modification_task_id : String, mac_system_integrity_protection_config :
-    MacSystemIntegrityProtectionConfiguration, start_time : rboto::DateTime, tags : Vec <
+    MacModificationTask "MacModificationTask"[from] { instance_id : String,
+    mac_modification_task_id : String, mac_system_integrity_protection_config =
+    MacSystemIntegrityProtectionConfiguration, start_time : rboto::DateTime, tags = Vec <
     Tag >, task_state : MacModificationTaskState, task_type : MacModificationTaskType }
     {}
 );
 rboto::__string_enum!(
-    MacModificationTaskState { Successful = "successful", Failed = "failed", InProgress =
-    "in-progress", Pending = "pending" }
+    MacModificationTaskState { 0 Successful = "successful", 1 Failed = "failed", 2
+    InProgress = "in-progress", 3 Pending = "pending" }
 );
 rboto::__string_enum!(
-    MacModificationTaskType { SipModification = "sip-modification",
+    MacModificationTaskType { 0 SipModification = "sip-modification", 1
     VolumeOwnershipDelegation = "volume-ownership-delegation" }
 );
 /// Describes the configuration for a System Integrity Protection (SIP) modification task.
@@ -13009,7 +13108,7 @@ pub struct MacSystemIntegrityProtectionConfiguration {
 }
 rboto::__structure!(
     MacSystemIntegrityProtectionConfiguration
-    "MacSystemIntegrityProtectionConfiguration"[set from] { apple_internal :
+    "MacSystemIntegrityProtectionConfiguration"[from] { apple_internal :
     MacSystemIntegrityProtectionSettingStatus, base_system :
     MacSystemIntegrityProtectionSettingStatus, debugging_restrictions :
     MacSystemIntegrityProtectionSettingStatus, d_trace_restrictions :
@@ -13050,7 +13149,7 @@ rboto::__structure!(
     MacSystemIntegrityProtectionSettingStatus } {}
 );
 rboto::__string_enum!(
-    MacSystemIntegrityProtectionSettingStatus { Enabled = "enabled", Disabled =
+    MacSystemIntegrityProtectionSettingStatus { 0 Enabled = "enabled", 1 Disabled =
     "disabled" }
 );
 /// Details for Site-to-Site VPN tunnel endpoint maintenance events.
@@ -13065,12 +13164,12 @@ pub struct MaintenanceDetails {
     pub last_maintenance_applied: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    MaintenanceDetails "MaintenanceDetails"[set from] { pending_maintenance : String,
+    MaintenanceDetails "MaintenanceDetails"[from] { pending_maintenance : String,
     maintenance_auto_applied_after : rboto::DateTime, last_maintenance_applied :
     rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    ManagedBy { Account = "account", DeclarativePolicy = "declarative-policy" }
+    ManagedBy { 0 Account = "account", 1 DeclarativePolicy = "declarative-policy" }
 );
 /// Describes a managed prefix list.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13102,14 +13201,14 @@ pub struct ManagedPrefixList {
     pub ipam_prefix_list_resolver_sync_enabled: Option<bool>,
 }
 rboto::__structure!(
-    ManagedPrefixList "ManagedPrefixList"[set from] { prefix_list_id : String,
-    address_family : String, state : PrefixListState, state_message : String,
-    prefix_list_arn : String, prefix_list_name : String, max_entries = i32, version =
-    i64, tags : Vec < Tag >, owner_id : String, ipam_prefix_list_resolver_target_id :
-    String, ipam_prefix_list_resolver_sync_enabled = bool } {}
+    ManagedPrefixList "ManagedPrefixList"[from] { prefix_list_id : String, address_family
+    : String, state : PrefixListState, state_message : String, prefix_list_arn : String,
+    prefix_list_name : String, max_entries = i32, version = i64, tags = Vec < Tag >,
+    owner_id : String, ipam_prefix_list_resolver_target_id : String,
+    ipam_prefix_list_resolver_sync_enabled = bool } {}
 );
 rboto::__string_enum!(
-    ManagedResourceDefaultVisibility { Hidden = "hidden", Visible = "visible" }
+    ManagedResourceDefaultVisibility { 0 Hidden = "hidden", 1 Visible = "visible" }
 );
 /// Describes the managed resource visibility settings for the account.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13119,12 +13218,12 @@ pub struct ManagedResourceVisibilitySettings {
     pub default_visibility: Option<ManagedResourceDefaultVisibility>,
 }
 rboto::__structure!(
-    ManagedResourceVisibilitySettings "ManagedResourceVisibilitySettings"[set from] {
+    ManagedResourceVisibilitySettings "ManagedResourceVisibilitySettings"[from] {
     default_visibility : ManagedResourceDefaultVisibility } {}
 );
 rboto::__string_enum!(
-    MarketType { Spot = "spot", CapacityBlock = "capacity-block",
-    InterruptibleCapacityReservation = "interruptible-capacity-reservation", OnDemand =
+    MarketType { 0 Spot = "spot", 1 CapacityBlock = "capacity-block", 2
+    InterruptibleCapacityReservation = "interruptible-capacity-reservation", 3 OnDemand =
     "on-demand" }
 );
 /// Describes the media accelerators for the instance type.
@@ -13137,7 +13236,7 @@ pub struct MediaAcceleratorInfo {
     pub total_media_memory_in_mi_b: Option<i32>,
 }
 rboto::__structure!(
-    MediaAcceleratorInfo "MediaAcceleratorInfo"[set from] { accelerators : Vec <
+    MediaAcceleratorInfo "MediaAcceleratorInfo"[from] { accelerators = Vec <
     MediaDeviceInfo >, total_media_memory_in_mi_b = i32 } {}
 );
 /// Describes the media accelerators for the instance type.
@@ -13154,8 +13253,8 @@ pub struct MediaDeviceInfo {
     pub memory_info: Option<MediaDeviceMemoryInfo>,
 }
 rboto::__structure!(
-    MediaDeviceInfo "MediaDeviceInfo"[set from] { count = i32, name : String,
-    manufacturer : String, memory_info : MediaDeviceMemoryInfo } {}
+    MediaDeviceInfo "MediaDeviceInfo"[from] { count = i32, name : String, manufacturer :
+    String, memory_info = MediaDeviceMemoryInfo } {}
 );
 /// Describes the memory available to the media accelerator.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13165,9 +13264,9 @@ pub struct MediaDeviceMemoryInfo {
     pub size_in_mi_b: Option<i32>,
 }
 rboto::__structure!(
-    MediaDeviceMemoryInfo "MediaDeviceMemoryInfo"[set from] { size_in_mi_b = i32 } {}
+    MediaDeviceMemoryInfo "MediaDeviceMemoryInfo"[from] { size_in_mi_b = i32 } {}
 );
-rboto::__string_enum!(MembershipType { Static = "static", Igmp = "igmp" });
+rboto::__string_enum!(MembershipType { 0 Static = "static", 1 Igmp = "igmp" });
 /// The minimum and maximum amount of memory per vCPU, in GiB.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -13200,7 +13299,7 @@ pub struct MemoryInfo {
     /// The size of the memory, in MiB.
     pub size_in_mi_b: Option<i64>,
 }
-rboto::__structure!(MemoryInfo "MemoryInfo"[set from] { size_in_mi_b = i64 } {});
+rboto::__structure!(MemoryInfo "MemoryInfo"[from] { size_in_mi_b = i64 } {});
 /// The minimum and maximum amount of memory, in MiB.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -13224,65 +13323,67 @@ rboto::__structure!(
     MemoryMiBRequest "MemoryMiBRequest"[set into from] { min = i32, max = i32 } {}
 );
 rboto::__string_enum!(
-    MetadataDefaultHttpTokensState { Optional = "optional", Required = "required",
+    MetadataDefaultHttpTokensState { 0 Optional = "optional", 1 Required = "required", 2
     NoPreference = "no-preference" }
 );
 rboto::__string_enum!(
-    Metric { ReservationTotalCapacityHrsVcpu = "reservation-total-capacity-hrs-vcpu",
-    ReservationTotalCapacityHrsInst = "reservation-total-capacity-hrs-inst",
-    ReservationMaxSizeVcpu = "reservation-max-size-vcpu", ReservationMaxSizeInst =
-    "reservation-max-size-inst", ReservationMinSizeVcpu = "reservation-min-size-vcpu",
-    ReservationMinSizeInst = "reservation-min-size-inst",
+    Metric { 0 ReservationTotalCapacityHrsVcpu = "reservation-total-capacity-hrs-vcpu", 1
+    ReservationTotalCapacityHrsInst = "reservation-total-capacity-hrs-inst", 2
+    ReservationMaxSizeVcpu = "reservation-max-size-vcpu", 3 ReservationMaxSizeInst =
+    "reservation-max-size-inst", 4 ReservationMinSizeVcpu = "reservation-min-size-vcpu",
+    5 ReservationMinSizeInst = "reservation-min-size-inst", 6
     ReservationUnusedTotalCapacityHrsVcpu = "reservation-unused-total-capacity-hrs-vcpu",
-    ReservationUnusedTotalCapacityHrsInst = "reservation-unused-total-capacity-hrs-inst",
-    ReservationUnusedTotalEstimatedCost = "reservation-unused-total-estimated-cost",
-    ReservationMaxUnusedSizeVcpu = "reservation-max-unused-size-vcpu",
-    ReservationMaxUnusedSizeInst = "reservation-max-unused-size-inst",
-    ReservationMinUnusedSizeVcpu = "reservation-min-unused-size-vcpu",
-    ReservationMinUnusedSizeInst = "reservation-min-unused-size-inst",
-    ReservationMaxUtilization = "reservation-max-utilization", ReservationMinUtilization
-    = "reservation-min-utilization", ReservationAvgUtilizationVcpu =
-    "reservation-avg-utilization-vcpu", ReservationAvgUtilizationInst =
-    "reservation-avg-utilization-inst", ReservationTotalCount =
-    "reservation-total-count", ReservationTotalEstimatedCost =
-    "reservation-total-estimated-cost", ReservationAvgFutureSizeVcpu =
-    "reservation-avg-future-size-vcpu", ReservationAvgFutureSizeInst =
-    "reservation-avg-future-size-inst", ReservationMinFutureSizeVcpu =
-    "reservation-min-future-size-vcpu", ReservationMinFutureSizeInst =
-    "reservation-min-future-size-inst", ReservationMaxFutureSizeVcpu =
-    "reservation-max-future-size-vcpu", ReservationMaxFutureSizeInst =
-    "reservation-max-future-size-inst", ReservationAvgCommittedSizeVcpu =
-    "reservation-avg-committed-size-vcpu", ReservationAvgCommittedSizeInst =
-    "reservation-avg-committed-size-inst", ReservationMaxCommittedSizeVcpu =
-    "reservation-max-committed-size-vcpu", ReservationMaxCommittedSizeInst =
-    "reservation-max-committed-size-inst", ReservationMinCommittedSizeVcpu =
-    "reservation-min-committed-size-vcpu", ReservationMinCommittedSizeInst =
-    "reservation-min-committed-size-inst", ReservedTotalUsageHrsVcpu =
-    "reserved-total-usage-hrs-vcpu", ReservedTotalUsageHrsInst =
-    "reserved-total-usage-hrs-inst", ReservedTotalEstimatedCost =
-    "reserved-total-estimated-cost", UnreservedTotalUsageHrsVcpu =
-    "unreserved-total-usage-hrs-vcpu", UnreservedTotalUsageHrsInst =
-    "unreserved-total-usage-hrs-inst", UnreservedTotalEstimatedCost =
-    "unreserved-total-estimated-cost", SpotTotalUsageHrsVcpu =
-    "spot-total-usage-hrs-vcpu", SpotTotalUsageHrsInst = "spot-total-usage-hrs-inst",
-    SpotTotalEstimatedCost = "spot-total-estimated-cost",
+    7 ReservationUnusedTotalCapacityHrsInst =
+    "reservation-unused-total-capacity-hrs-inst", 8 ReservationUnusedTotalEstimatedCost =
+    "reservation-unused-total-estimated-cost", 9 ReservationMaxUnusedSizeVcpu =
+    "reservation-max-unused-size-vcpu", 10 ReservationMaxUnusedSizeInst =
+    "reservation-max-unused-size-inst", 11 ReservationMinUnusedSizeVcpu =
+    "reservation-min-unused-size-vcpu", 12 ReservationMinUnusedSizeInst =
+    "reservation-min-unused-size-inst", 13 ReservationMaxUtilization =
+    "reservation-max-utilization", 14 ReservationMinUtilization =
+    "reservation-min-utilization", 15 ReservationAvgUtilizationVcpu =
+    "reservation-avg-utilization-vcpu", 16 ReservationAvgUtilizationInst =
+    "reservation-avg-utilization-inst", 17 ReservationTotalCount =
+    "reservation-total-count", 18 ReservationTotalEstimatedCost =
+    "reservation-total-estimated-cost", 19 ReservationAvgFutureSizeVcpu =
+    "reservation-avg-future-size-vcpu", 20 ReservationAvgFutureSizeInst =
+    "reservation-avg-future-size-inst", 21 ReservationMinFutureSizeVcpu =
+    "reservation-min-future-size-vcpu", 22 ReservationMinFutureSizeInst =
+    "reservation-min-future-size-inst", 23 ReservationMaxFutureSizeVcpu =
+    "reservation-max-future-size-vcpu", 24 ReservationMaxFutureSizeInst =
+    "reservation-max-future-size-inst", 25 ReservationAvgCommittedSizeVcpu =
+    "reservation-avg-committed-size-vcpu", 26 ReservationAvgCommittedSizeInst =
+    "reservation-avg-committed-size-inst", 27 ReservationMaxCommittedSizeVcpu =
+    "reservation-max-committed-size-vcpu", 28 ReservationMaxCommittedSizeInst =
+    "reservation-max-committed-size-inst", 29 ReservationMinCommittedSizeVcpu =
+    "reservation-min-committed-size-vcpu", 30 ReservationMinCommittedSizeInst =
+    "reservation-min-committed-size-inst", 31 ReservedTotalUsageHrsVcpu =
+    "reserved-total-usage-hrs-vcpu", 32 ReservedTotalUsageHrsInst =
+    "reserved-total-usage-hrs-inst", 33 ReservedTotalEstimatedCost =
+    "reserved-total-estimated-cost", 34 UnreservedTotalUsageHrsVcpu =
+    "unreserved-total-usage-hrs-vcpu", 35 UnreservedTotalUsageHrsInst =
+    "unreserved-total-usage-hrs-inst", 36 UnreservedTotalEstimatedCost =
+    "unreserved-total-estimated-cost", 37 SpotTotalUsageHrsVcpu =
+    "spot-total-usage-hrs-vcpu", 38 SpotTotalUsageHrsInst = "spot-total-usage-hrs-inst",
+    39 SpotTotalEstimatedCost = "spot-total-estimated-cost", 40
     SpotAvgRunTimeBeforeInterruptionInst = "spot-avg-run-time-before-interruption-inst",
-    SpotMaxRunTimeBeforeInterruptionInst = "spot-max-run-time-before-interruption-inst",
-    SpotMinRunTimeBeforeInterruptionInst = "spot-min-run-time-before-interruption-inst",
-    SpotTotalInterruptionsInst = "spot-total-interruptions-inst",
-    SpotTotalInterruptionsVcpu = "spot-total-interruptions-vcpu", SpotTotalCountInst =
-    "spot-total-count-inst", SpotTotalCountVcpu = "spot-total-count-vcpu",
-    SpotInterruptionRateInst = "spot-interruption-rate-inst", SpotInterruptionRateVcpu =
-    "spot-interruption-rate-vcpu", CapacityTotalRequestedVcpu =
-    "capacity-total-requested-vcpu", CapacityTotalFulfilledVcpu =
-    "capacity-total-fulfilled-vcpu", SpotCapacityTotalRequestedVcpu =
-    "spot-capacity-total-requested-vcpu", SpotCapacityTotalFulfilledVcpu =
-    "spot-capacity-total-fulfilled-vcpu", CapacityRequestFulfillmentRate =
-    "capacity-request-fulfillment-rate", AvgInstAzCountPerRequestedVcpu =
-    "avg-inst-az-count-per-requested-vcpu", InstAzFulfillmentRate =
-    "inst-az-fulfillment-rate", SpotCapacityRequestFulfillmentRate =
-    "spot-capacity-request-fulfillment-rate", SpotAvgInstAzCountPerRequestedVcpu =
-    "spot-avg-inst-az-count-per-requested-vcpu", SpotInstAzFulfillmentRate =
+    41 SpotMaxRunTimeBeforeInterruptionInst =
+    "spot-max-run-time-before-interruption-inst", 42 SpotMinRunTimeBeforeInterruptionInst
+    = "spot-min-run-time-before-interruption-inst", 43 SpotTotalInterruptionsInst =
+    "spot-total-interruptions-inst", 44 SpotTotalInterruptionsVcpu =
+    "spot-total-interruptions-vcpu", 45 SpotTotalCountInst = "spot-total-count-inst", 46
+    SpotTotalCountVcpu = "spot-total-count-vcpu", 47 SpotInterruptionRateInst =
+    "spot-interruption-rate-inst", 48 SpotInterruptionRateVcpu =
+    "spot-interruption-rate-vcpu", 49 CapacityTotalRequestedVcpu =
+    "capacity-total-requested-vcpu", 50 CapacityTotalFulfilledVcpu =
+    "capacity-total-fulfilled-vcpu", 51 SpotCapacityTotalRequestedVcpu =
+    "spot-capacity-total-requested-vcpu", 52 SpotCapacityTotalFulfilledVcpu =
+    "spot-capacity-total-fulfilled-vcpu", 53 CapacityRequestFulfillmentRate =
+    "capacity-request-fulfillment-rate", 54 AvgInstAzCountPerRequestedVcpu =
+    "avg-inst-az-count-per-requested-vcpu", 55 InstAzFulfillmentRate =
+    "inst-az-fulfillment-rate", 56 SpotCapacityRequestFulfillmentRate =
+    "spot-capacity-request-fulfillment-rate", 57 SpotAvgInstAzCountPerRequestedVcpu =
+    "spot-avg-inst-az-count-per-requested-vcpu", 58 SpotInstAzFulfillmentRate =
     "spot-inst-az-fulfillment-rate" }
 );
 /// Describes a metric category. A metric category is a set of additional metrics that you can associate with an instance that has detailed monitoring enabled.
@@ -13297,8 +13398,8 @@ pub struct MetricCategory {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    MetricCategory "MetricCategory"[set from] { metric_category_id : String, metrics :
-    Vec < String >, tags : Vec < Tag > } {}
+    MetricCategory "MetricCategory"[from] { metric_category_id : String, metrics = Vec <
+    String >, tags = Vec < Tag > } {}
 );
 /// Contains a single data point from a capacity metrics query, including the dimension values, timestamp, and metric values for that specific combination.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13312,8 +13413,8 @@ pub struct MetricDataResult {
     pub metric_values: Option<Vec<MetricValue>>,
 }
 rboto::__structure!(
-    MetricDataResult "MetricDataResult"[set from] { dimension : CapacityManagerDimension,
-    timestamp : rboto::DateTime, metric_values : Vec < MetricValue > } {}
+    MetricDataResult "MetricDataResult"[from] { dimension = CapacityManagerDimension,
+    timestamp : rboto::DateTime, metric_values = Vec < MetricValue > } {}
 );
 /// Indicates whether the network was healthy or degraded at a particular point. The value is aggregated from the `startDate` to the `endDate`. Currently only `five_minutes` is supported.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13328,10 +13429,10 @@ pub struct MetricPoint {
     pub status: Option<String>,
 }
 rboto::__structure!(
-    MetricPoint "MetricPoint"[set from] { start_date : rboto::DateTime, end_date :
+    MetricPoint "MetricPoint"[from] { start_date : rboto::DateTime, end_date :
     rboto::DateTime, value = f32, status : String } {}
 );
-rboto::__string_enum!(MetricType { AggregateLatency = "aggregate-latency" });
+rboto::__string_enum!(MetricType { 0 AggregateLatency = "aggregate-latency" });
 /// Represents a single metric value with its associated statistic, such as the sum or average of unused capacity hours.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -13341,9 +13442,7 @@ pub struct MetricValue {
     /// The numerical value of the metric for the specified statistic and time period.
     pub value: Option<f64>,
 }
-rboto::__structure!(
-    MetricValue "MetricValue"[set from] { metric : Metric, value = f64 } {}
-);
+rboto::__structure!(MetricValue "MetricValue"[from] { metric : Metric, value = f64 } {});
 /// Describes the configuration that a Capacity Reservation has at the time a modification quote is generated.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -13358,9 +13457,9 @@ pub struct ModificationQuoteCurrentConfiguration {
     pub original_start_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ModificationQuoteCurrentConfiguration "ModificationQuoteCurrentConfiguration"[set
-    from] { instance_count = i32, reservation_state : String, start_date :
-    rboto::DateTime, original_start_date : rboto::DateTime } {}
+    ModificationQuoteCurrentConfiguration "ModificationQuoteCurrentConfiguration"[from] {
+    instance_count = i32, reservation_state : String, start_date : rboto::DateTime,
+    original_start_date : rboto::DateTime } {}
 );
 /// Describes the changes that a Capacity Reservation modification quote will apply to a Capacity Reservation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13374,7 +13473,7 @@ pub struct ModificationReservationUpdate {
     pub new_commitment_duration: Option<i32>,
 }
 rboto::__structure!(
-    ModificationReservationUpdate "ModificationReservationUpdate"[set from] {
+    ModificationReservationUpdate "ModificationReservationUpdate"[from] {
     new_commitment_end_date : rboto::DateTime, new_start_date : rboto::DateTime,
     new_commitment_duration = i32 } {}
 );
@@ -13386,12 +13485,12 @@ pub struct ModificationTerms {
     pub reservation_update: Option<ModificationReservationUpdate>,
 }
 rboto::__structure!(
-    ModificationTerms "ModificationTerms"[set from] { reservation_update :
+    ModificationTerms "ModificationTerms"[from] { reservation_update =
     ModificationReservationUpdate } {}
 );
 rboto::__string_enum!(
-    ModifyAvailabilityZoneOptInStatus { OptedIn = "opted-in", NotOptedIn = "not-opted-in"
-    }
+    ModifyAvailabilityZoneOptInStatus { 0 OptedIn = "opted-in", 1 NotOptedIn =
+    "not-opted-in" }
 );
 /// Describes Base64-encoded binary data.
 #[derive(Clone, Default, PartialEq)]
@@ -13435,8 +13534,8 @@ pub struct ModifyTransitGatewayOptions {
 }
 rboto::__structure!(
     ModifyTransitGatewayOptions "ModifyTransitGatewayOptions"[set into] {
-    add_transit_gateway_cidr_blocks : Vec < String >, remove_transit_gateway_cidr_blocks
-    : Vec < String >, vpn_ecmp_support : VpnEcmpSupportValue, dns_support :
+    add_transit_gateway_cidr_blocks = Vec < String >, remove_transit_gateway_cidr_blocks
+    = Vec < String >, vpn_ecmp_support : VpnEcmpSupportValue, dns_support :
     DnsSupportValue, security_group_referencing_support :
     SecurityGroupReferencingSupportValue, auto_accept_shared_attachments :
     AutoAcceptSharedAttachmentsValue, default_route_table_association :
@@ -13491,7 +13590,7 @@ pub struct ModifyVerifiedAccessEndpointCidrOptions {
 }
 rboto::__structure!(
     ModifyVerifiedAccessEndpointCidrOptions "ModifyVerifiedAccessEndpointCidrOptions"[set
-    into] { port_ranges : Vec < ModifyVerifiedAccessEndpointPortRange > } {}
+    into] { port_ranges = Vec < ModifyVerifiedAccessEndpointPortRange > } {}
 );
 /// Describes the options when modifying a Verified Access endpoint with the `network-interface` type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13506,7 +13605,7 @@ pub struct ModifyVerifiedAccessEndpointEniOptions {
 }
 rboto::__structure!(
     ModifyVerifiedAccessEndpointEniOptions "ModifyVerifiedAccessEndpointEniOptions"[set
-    into] { protocol : VerifiedAccessEndpointProtocol, port = i32, port_ranges : Vec <
+    into] { protocol : VerifiedAccessEndpointProtocol, port = i32, port_ranges = Vec <
     ModifyVerifiedAccessEndpointPortRange > } {}
 );
 /// Describes a load balancer when creating an Amazon Web Services Verified Access endpoint using the `load-balancer` type.
@@ -13524,8 +13623,8 @@ pub struct ModifyVerifiedAccessEndpointLoadBalancerOptions {
 }
 rboto::__structure!(
     ModifyVerifiedAccessEndpointLoadBalancerOptions
-    "ModifyVerifiedAccessEndpointLoadBalancerOptions"[set into] { subnet_ids : Vec <
-    String >, protocol : VerifiedAccessEndpointProtocol, port = i32, port_ranges : Vec <
+    "ModifyVerifiedAccessEndpointLoadBalancerOptions"[set into] { subnet_ids = Vec <
+    String >, protocol : VerifiedAccessEndpointProtocol, port = i32, port_ranges = Vec <
     ModifyVerifiedAccessEndpointPortRange > } {}
 );
 /// Describes the port range for a Verified Access endpoint.
@@ -13554,7 +13653,7 @@ pub struct ModifyVerifiedAccessEndpointRdsOptions {
 }
 rboto::__structure!(
     ModifyVerifiedAccessEndpointRdsOptions "ModifyVerifiedAccessEndpointRdsOptions"[set
-    into] { subnet_ids : Vec < String >, port = i32, rds_endpoint : String } {}
+    into] { subnet_ids = Vec < String >, port = i32, rds_endpoint : String } {}
 );
 /// Describes the OpenID Connect (OIDC) options.
 #[derive(Clone, Default, PartialEq)]
@@ -13684,17 +13783,17 @@ rboto::__structure!(
     pre_shared_key : String[sensitive], phase1_lifetime_seconds = i32,
     phase2_lifetime_seconds = i32, rekey_margin_time_seconds = i32, rekey_fuzz_percentage
     = i32, replay_window_size = i32, dpd_timeout_seconds = i32, dpd_timeout_action :
-    String, phase1_encryption_algorithms : Vec <
-    Phase1EncryptionAlgorithmsRequestListValue >, phase2_encryption_algorithms : Vec <
-    Phase2EncryptionAlgorithmsRequestListValue >, phase1_integrity_algorithms : Vec <
-    Phase1IntegrityAlgorithmsRequestListValue >, phase2_integrity_algorithms : Vec <
-    Phase2IntegrityAlgorithmsRequestListValue >, phase1_dh_group_numbers : Vec <
-    Phase1DhGroupNumbersRequestListValue >, phase2_dh_group_numbers : Vec <
-    Phase2DhGroupNumbersRequestListValue >, ike_versions : Vec <
-    IkeVersionsRequestListValue >, startup_action : String, log_options :
+    String, phase1_encryption_algorithms = Vec <
+    Phase1EncryptionAlgorithmsRequestListValue >, phase2_encryption_algorithms = Vec <
+    Phase2EncryptionAlgorithmsRequestListValue >, phase1_integrity_algorithms = Vec <
+    Phase1IntegrityAlgorithmsRequestListValue >, phase2_integrity_algorithms = Vec <
+    Phase2IntegrityAlgorithmsRequestListValue >, phase1_dh_group_numbers = Vec <
+    Phase1DhGroupNumbersRequestListValue >, phase2_dh_group_numbers = Vec <
+    Phase2DhGroupNumbersRequestListValue >, ike_versions = Vec <
+    IkeVersionsRequestListValue >, startup_action : String, log_options =
     VpnTunnelLogOptionsSpecification, enable_tunnel_lifecycle_control = bool,
-    phase1_additional_key_exchanges : Vec < VpnAdditionalKeyExchangeRequest >,
-    phase2_additional_key_exchanges : Vec < VpnAdditionalKeyExchangeRequest > } {}
+    phase1_additional_key_exchanges = Vec < VpnAdditionalKeyExchangeRequest >,
+    phase2_additional_key_exchanges = Vec < VpnAdditionalKeyExchangeRequest > } {}
 );
 /// Describes the monitoring of an instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13706,15 +13805,16 @@ pub struct Monitoring {
     pub state: Option<MonitoringState>,
 }
 rboto::__structure!(
-    Monitoring "Monitoring"[set from] { metric_category_ids : Vec < String >, state :
+    Monitoring "Monitoring"[from] { metric_category_ids = Vec < String >, state :
     MonitoringState } {}
 );
 rboto::__string_enum!(
-    MonitoringState { Disabled = "disabled", Disabling = "disabling", Enabled =
-    "enabled", Pending = "pending" }
+    MonitoringState { 0 Disabled = "disabled", 1 Disabling = "disabling", 2 Enabled =
+    "enabled", 3 Pending = "pending" }
 );
 rboto::__string_enum!(
-    MoveStatus { MovingToVpc = "movingToVpc", RestoringToClassic = "restoringToClassic" }
+    MoveStatus { 0 MovingToVpc = "movingToVpc", 1 RestoringToClassic =
+    "restoringToClassic" }
 );
 /// **Note:** This action is deprecated.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13726,14 +13826,16 @@ pub struct MovingAddressStatus {
     pub public_ip: Option<String>,
 }
 rboto::__structure!(
-    MovingAddressStatus "MovingAddressStatus"[set from] { move_status : MoveStatus,
-    public_ip : String } {}
+    MovingAddressStatus "MovingAddressStatus"[from] { move_status : MoveStatus, public_ip
+    : String } {}
 );
-rboto::__string_enum!(MulticastSupportValue { Enable = "enable", Disable = "disable" });
-rboto::__string_enum!(MultipathResilienceMode { AlwaysOn = "always-on" });
 rboto::__string_enum!(
-    MultipathResilienceStatus { Pending = "pending", Enabled = "enabled", Disabled =
-    "disabled" }
+    MulticastSupportValue { 0 Enable = "enable", 1 Disable = "disable" }
+);
+rboto::__string_enum!(MultipathResilienceMode { 0 AlwaysOn = "always-on" });
+rboto::__string_enum!(
+    MultipathResilienceStatus { 0 Pending = "pending", 1 Enabled = "enabled", 2 Disabled
+    = "disabled" }
 );
 /// Describes the cost allocation policy document for NAT gateways.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13748,8 +13850,8 @@ pub struct NatFlexCostAllocationPolicyDocument {
 }
 rboto::__structure!(
     NatFlexCostAllocationPolicyDocument "NatFlexCostAllocationPolicyDocument"[set into
-    from] { reporting_granularity : Vec < FlexCostAllocationReportingGranularity >,
-    dimensions : Vec < FlexCostAllocationCostDimension >, cidr_range_specifications :
+    from] { reporting_granularity = Vec < FlexCostAllocationReportingGranularity >,
+    dimensions = Vec < FlexCostAllocationCostDimension >, cidr_range_specifications =
     FlexCostAllocationCidrRangeSpecifications } {}
 );
 /// Describes a NAT gateway.
@@ -13792,13 +13894,13 @@ pub struct NatGateway {
     pub route_table_id: Option<String>,
 }
 rboto::__structure!(
-    NatGateway "NatGateway"[set from] { create_time : rboto::DateTime, delete_time :
+    NatGateway "NatGateway"[from] { create_time : rboto::DateTime, delete_time :
     rboto::DateTime, failure_code : String, failure_message : String,
-    nat_gateway_addresses : Vec < NatGatewayAddress >, nat_gateway_id : String,
-    provisioned_bandwidth : ProvisionedBandwidth, state : NatGatewayState, subnet_id :
-    String, vpc_id : String, tags : Vec < Tag >, connectivity_type : ConnectivityType,
+    nat_gateway_addresses = Vec < NatGatewayAddress >, nat_gateway_id : String,
+    provisioned_bandwidth = ProvisionedBandwidth, state : NatGatewayState, subnet_id :
+    String, vpc_id : String, tags = Vec < Tag >, connectivity_type : ConnectivityType,
     availability_mode : AvailabilityMode, auto_scaling_ips : AutoScalingIpsState,
-    auto_provision_zones : AutoProvisionZonesState, attached_appliances : Vec <
+    auto_provision_zones : AutoProvisionZonesState, attached_appliances = Vec <
     NatGatewayAttachedAppliance >, route_table_id : String } {}
 );
 /// Describes the IP addresses and network interface associated with a NAT gateway.
@@ -13827,28 +13929,28 @@ pub struct NatGatewayAddress {
     pub availability_zone_id: Option<String>,
 }
 rboto::__structure!(
-    NatGatewayAddress "NatGatewayAddress"[set from] { allocation_id : String,
+    NatGatewayAddress "NatGatewayAddress"[from] { allocation_id : String,
     network_interface_id : String, private_ip : String, public_ip : String,
     association_id : String, is_primary = bool, failure_message : String, status :
     NatGatewayAddressStatus, availability_zone : String, availability_zone_id : String }
     {}
 );
 rboto::__string_enum!(
-    NatGatewayAddressStatus { Assigning = "assigning", Unassigning = "unassigning",
-    Associating = "associating", Disassociating = "disassociating", Succeeded =
-    "succeeded", Failed = "failed" }
+    NatGatewayAddressStatus { 0 Assigning = "assigning", 1 Unassigning = "unassigning", 2
+    Associating = "associating", 3 Disassociating = "disassociating", 4 Succeeded =
+    "succeeded", 5 Failed = "failed" }
 );
 rboto::__string_enum!(
-    NatGatewayApplianceModifyState { Modifying = "modifying", Completed = "completed",
-    Failed = "failed" }
+    NatGatewayApplianceModifyState { 0 Modifying = "modifying", 1 Completed =
+    "completed", 2 Failed = "failed" }
 );
 rboto::__string_enum!(
-    NatGatewayApplianceState { Attaching = "attaching", Attached = "attached", Detaching
-    = "detaching", Detached = "detached", AttachFailed = "attach-failed", DetachFailed =
-    "detach-failed" }
+    NatGatewayApplianceState { 0 Attaching = "attaching", 1 Attached = "attached", 2
+    Detaching = "detaching", 3 Detached = "detached", 4 AttachFailed = "attach-failed", 5
+    DetachFailed = "detach-failed" }
 );
 rboto::__string_enum!(
-    NatGatewayApplianceType { NetworkFirewallProxy = "network-firewall-proxy" }
+    NatGatewayApplianceType { 0 NetworkFirewallProxy = "network-firewall-proxy" }
 );
 /// Information about an appliance attached to a NAT Gateway, providing managed security solutions for traffic filtering and inspection.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13870,14 +13972,14 @@ pub struct NatGatewayAttachedAppliance {
     pub failure_message: Option<String>,
 }
 rboto::__structure!(
-    NatGatewayAttachedAppliance "NatGatewayAttachedAppliance"[set from] { type_ :
+    NatGatewayAttachedAppliance "NatGatewayAttachedAppliance"[from] { type_ :
     NatGatewayApplianceType, appliance_arn : String, vpc_endpoint_id : String,
     attachment_state : NatGatewayApplianceState, modification_state :
     NatGatewayApplianceModifyState, failure_code : String, failure_message : String } {}
 );
 rboto::__string_enum!(
-    NatGatewayState { Pending = "pending", Failed = "failed", Available = "available",
-    Deleting = "deleting", Deleted = "deleted" }
+    NatGatewayState { 0 Pending = "pending", 1 Failed = "failed", 2 Available =
+    "available", 3 Deleting = "deleting", 4 Deleted = "deleted" }
 );
 /// Describes the OpenID Connect (OIDC) options.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13899,13 +14001,13 @@ pub struct NativeApplicationOidcOptions {
     pub scope: Option<String>,
 }
 rboto::__structure!(
-    NativeApplicationOidcOptions "NativeApplicationOidcOptions"[set from] {
+    NativeApplicationOidcOptions "NativeApplicationOidcOptions"[from] {
     public_signing_key_endpoint : String, issuer : String, authorization_endpoint :
     String, token_endpoint : String, user_info_endpoint : String, client_id : String,
     scope : String } {}
 );
 rboto::__string_enum!(
-    NestedVirtualizationSpecification { Enabled = "enabled", Disabled = "disabled" }
+    NestedVirtualizationSpecification { 0 Enabled = "enabled", 1 Disabled = "disabled" }
 );
 /// Describes a network ACL.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13927,9 +14029,9 @@ pub struct NetworkAcl {
     pub owner_id: Option<String>,
 }
 rboto::__structure!(
-    NetworkAcl "NetworkAcl"[set from] { associations : Vec < NetworkAclAssociation >,
-    entries : Vec < NetworkAclEntry >, is_default = bool, network_acl_id : String, tags :
-    Vec < Tag >, vpc_id : String, owner_id : String } {}
+    NetworkAcl "NetworkAcl"[from] { associations = Vec < NetworkAclAssociation >, entries
+    = Vec < NetworkAclEntry >, is_default = bool, network_acl_id : String, tags = Vec <
+    Tag >, vpc_id : String, owner_id : String } {}
 );
 /// Describes an association between a network ACL and a subnet.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13943,8 +14045,8 @@ pub struct NetworkAclAssociation {
     pub subnet_id: Option<String>,
 }
 rboto::__structure!(
-    NetworkAclAssociation "NetworkAclAssociation"[set from] { network_acl_association_id
-    : String, network_acl_id : String, subnet_id : String } {}
+    NetworkAclAssociation "NetworkAclAssociation"[from] { network_acl_association_id :
+    String, network_acl_id : String, subnet_id : String } {}
 );
 /// Describes an entry in a network ACL.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13968,8 +14070,8 @@ pub struct NetworkAclEntry {
     pub rule_number: Option<i32>,
 }
 rboto::__structure!(
-    NetworkAclEntry "NetworkAclEntry"[set from] { cidr_block : String, egress = bool,
-    icmp_type_code : IcmpTypeCode, ipv6_cidr_block : String, port_range : PortRange,
+    NetworkAclEntry "NetworkAclEntry"[from] { cidr_block : String, egress = bool,
+    icmp_type_code = IcmpTypeCode, ipv6_cidr_block : String, port_range = PortRange,
     protocol : String, rule_action : RuleAction, rule_number = i32 } {}
 );
 /// The minimum and maximum amount of network bandwidth, in gigabits per second (Gbps).
@@ -14024,16 +14126,16 @@ pub struct NetworkCardInfo {
     pub interface_types: Option<Vec<NetworkCardInterfaceType>>,
 }
 rboto::__structure!(
-    NetworkCardInfo "NetworkCardInfo"[set from] { network_card_index = i32,
+    NetworkCardInfo "NetworkCardInfo"[from] { network_card_index = i32,
     network_performance : String, maximum_network_interfaces = i32,
     additional_flexible_network_interfaces = i32, baseline_bandwidth_in_gbps = f64,
     peak_bandwidth_in_gbps = f64, default_ena_queue_count_per_interface = i32,
     maximum_ena_queue_count = i32, maximum_ena_queue_count_per_interface = i32,
-    interface_types : Vec < NetworkCardInterfaceType > } {}
+    interface_types = Vec < NetworkCardInterfaceType > } {}
 );
 rboto::__string_enum!(
-    NetworkCardInterfaceType { Interface = "interface", Efa = "efa", EfaOnly =
-    "efa-only", Secondary = "secondary" }
+    NetworkCardInterfaceType { 0 Interface = "interface", 1 Efa = "efa", 2 EfaOnly =
+    "efa-only", 3 Secondary = "secondary" }
 );
 /// Describes the networking features of the instance type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14081,14 +14183,14 @@ pub struct NetworkInfo {
     pub ipv4_addresses_per_secondary_interface: Option<i32>,
 }
 rboto::__structure!(
-    NetworkInfo "NetworkInfo"[set from] { network_performance : String,
+    NetworkInfo "NetworkInfo"[from] { network_performance : String,
     maximum_network_interfaces = i32, maximum_network_cards = i32,
-    default_network_card_index = i32, network_cards : Vec < NetworkCardInfo >,
+    default_network_card_index = i32, network_cards = Vec < NetworkCardInfo >,
     ipv4_addresses_per_interface = i32, ipv6_addresses_per_interface = i32,
-    ipv6_supported = bool, ena_support : EnaSupport, efa_supported = bool, efa_info :
+    ipv6_supported = bool, ena_support : EnaSupport, efa_supported = bool, efa_info =
     EfaInfo, encryption_in_transit_supported = bool, ena_srd_supported = bool,
-    bandwidth_weightings : Vec < BandwidthWeightingType >, flexible_ena_queues_support :
-    FlexibleEnaQueuesSupport, connection_tracking_configuration :
+    bandwidth_weightings = Vec < BandwidthWeightingType >, flexible_ena_queues_support :
+    FlexibleEnaQueuesSupport, connection_tracking_configuration =
     DefaultConnectionTrackingConfiguration, secondary_network_supported = bool,
     maximum_secondary_network_interfaces = i32, ipv4_addresses_per_secondary_interface =
     i32 } {}
@@ -14109,9 +14211,9 @@ pub struct NetworkInsightsAccessScope {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    NetworkInsightsAccessScope "NetworkInsightsAccessScope"[set from] {
+    NetworkInsightsAccessScope "NetworkInsightsAccessScope"[from] {
     network_insights_access_scope_id : String, network_insights_access_scope_arn :
-    String, created_date : rboto::DateTime, updated_date : rboto::DateTime, tags : Vec <
+    String, created_date : rboto::DateTime, updated_date : rboto::DateTime, tags = Vec <
     Tag > } {}
 );
 /// Describes a Network Access Scope analysis.
@@ -14142,12 +14244,12 @@ pub struct NetworkInsightsAccessScopeAnalysis {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    NetworkInsightsAccessScopeAnalysis "NetworkInsightsAccessScopeAnalysis"[set from] {
+    NetworkInsightsAccessScopeAnalysis "NetworkInsightsAccessScopeAnalysis"[from] {
     network_insights_access_scope_analysis_id : String,
     network_insights_access_scope_analysis_arn : String, network_insights_access_scope_id
     : String, status : AnalysisStatus, status_message : String, warning_message : String,
     start_date : rboto::DateTime, end_date : rboto::DateTime, findings_found :
-    FindingsFound, analyzed_eni_count = i32, tags : Vec < Tag > } {}
+    FindingsFound, analyzed_eni_count = i32, tags = Vec < Tag > } {}
 );
 /// Describes the Network Access Scope content.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14161,9 +14263,9 @@ pub struct NetworkInsightsAccessScopeContent {
     pub exclude_paths: Option<Vec<AccessScopePath>>,
 }
 rboto::__structure!(
-    NetworkInsightsAccessScopeContent "NetworkInsightsAccessScopeContent"[set from] {
-    network_insights_access_scope_id : String, match_paths : Vec < AccessScopePath >,
-    exclude_paths : Vec < AccessScopePath > } {}
+    NetworkInsightsAccessScopeContent "NetworkInsightsAccessScopeContent"[from] {
+    network_insights_access_scope_id : String, match_paths = Vec < AccessScopePath >,
+    exclude_paths = Vec < AccessScopePath > } {}
 );
 /// Describes a network insights analysis.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14205,15 +14307,15 @@ pub struct NetworkInsightsAnalysis {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    NetworkInsightsAnalysis "NetworkInsightsAnalysis"[set from] {
+    NetworkInsightsAnalysis "NetworkInsightsAnalysis"[from] {
     network_insights_analysis_id : String, network_insights_analysis_arn : String,
-    network_insights_path_id : String, additional_accounts : Vec < String >,
-    filter_in_arns : Vec < String >, filter_out_arns : Vec < String >, start_date :
+    network_insights_path_id : String, additional_accounts = Vec < String >,
+    filter_in_arns = Vec < String >, filter_out_arns = Vec < String >, start_date :
     rboto::DateTime, status : AnalysisStatus, status_message : String, warning_message :
-    String, network_path_found = bool, forward_path_components : Vec < PathComponent >,
-    return_path_components : Vec < PathComponent >, explanations : Vec < Explanation >,
-    alternate_path_hints : Vec < AlternatePathHint >, suggested_accounts : Vec < String
-    >, tags : Vec < Tag > } {}
+    String, network_path_found = bool, forward_path_components = Vec < PathComponent >,
+    return_path_components = Vec < PathComponent >, explanations = Vec < Explanation >,
+    alternate_path_hints = Vec < AlternatePathHint >, suggested_accounts = Vec < String
+    >, tags = Vec < Tag > } {}
 );
 /// Describes a path.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14249,12 +14351,11 @@ pub struct NetworkInsightsPath {
     pub filter_at_destination: Option<PathFilter>,
 }
 rboto::__structure!(
-    NetworkInsightsPath "NetworkInsightsPath"[set from] { network_insights_path_id :
-    String, network_insights_path_arn : String, created_date : rboto::DateTime, source :
-    String, destination : String, source_arn : String, destination_arn : String,
-    source_ip : String, destination_ip : String, protocol : Protocol, destination_port =
-    i32, tags : Vec < Tag >, filter_at_source : PathFilter, filter_at_destination :
-    PathFilter } {}
+    NetworkInsightsPath "NetworkInsightsPath"[from] { network_insights_path_id : String,
+    network_insights_path_arn : String, created_date : rboto::DateTime, source : String,
+    destination : String, source_arn : String, destination_arn : String, source_ip :
+    String, destination_ip : String, protocol : Protocol, destination_port = i32, tags =
+    Vec < Tag >, filter_at_source = PathFilter, filter_at_destination = PathFilter } {}
 );
 /// Describes a network interface.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14326,20 +14427,20 @@ pub struct NetworkInterface {
     pub availability_zone_id: Option<String>,
 }
 rboto::__structure!(
-    NetworkInterface "NetworkInterface"[set from] { association :
-    NetworkInterfaceAssociation, attachment : NetworkInterfaceAttachment,
-    availability_zone : String, connection_tracking_configuration :
-    ConnectionTrackingConfiguration, description : String, groups : Vec < GroupIdentifier
-    >, interface_type : NetworkInterfaceType, ipv6_addresses : Vec <
+    NetworkInterface "NetworkInterface"[from] { association =
+    NetworkInterfaceAssociation, attachment = NetworkInterfaceAttachment,
+    availability_zone : String, connection_tracking_configuration =
+    ConnectionTrackingConfiguration, description : String, groups = Vec < GroupIdentifier
+    >, interface_type : NetworkInterfaceType, ipv6_addresses = Vec <
     NetworkInterfaceIpv6Address >, mac_address : String, network_interface_id : String,
     outpost_arn : String, owner_id : String, private_dns_name : String, public_dns_name :
-    String, public_ip_dns_name_options : PublicIpDnsNameOptions, private_ip_address :
-    String, private_ip_addresses : Vec < NetworkInterfacePrivateIpAddress >,
-    ipv4_prefixes : Vec < Ipv4PrefixSpecification >, ipv6_prefixes : Vec <
+    String, public_ip_dns_name_options = PublicIpDnsNameOptions, private_ip_address :
+    String, private_ip_addresses = Vec < NetworkInterfacePrivateIpAddress >,
+    ipv4_prefixes = Vec < Ipv4PrefixSpecification >, ipv6_prefixes = Vec <
     Ipv6PrefixSpecification >, requester_id : String, requester_managed = bool,
     source_dest_check = bool, status : NetworkInterfaceStatus, subnet_id : String,
-    tag_set : Vec < Tag >, vpc_id : String, deny_all_igw_traffic = bool, ipv6_native =
-    bool, ipv6_address : String, operator : OperatorResponse, associated_subnets : Vec <
+    tag_set = Vec < Tag >, vpc_id : String, deny_all_igw_traffic = bool, ipv6_native =
+    bool, ipv6_address : String, operator = OperatorResponse, associated_subnets = Vec <
     String >, availability_zone_id : String } {}
 );
 /// Describes association information for an Elastic IP address (IPv4 only), or a Carrier IP address (for a network interface which resides in a subnet in a Wavelength Zone).
@@ -14362,7 +14463,7 @@ pub struct NetworkInterfaceAssociation {
     pub carrier_ip: Option<String>,
 }
 rboto::__structure!(
-    NetworkInterfaceAssociation "NetworkInterfaceAssociation"[set from] { allocation_id :
+    NetworkInterfaceAssociation "NetworkInterfaceAssociation"[from] { allocation_id :
     String, association_id : String, ip_owner_id : String, public_dns_name : String,
     public_ip : String, customer_owned_ip : String, carrier_ip : String } {}
 );
@@ -14392,10 +14493,10 @@ pub struct NetworkInterfaceAttachment {
     pub ena_queue_count: Option<i32>,
 }
 rboto::__structure!(
-    NetworkInterfaceAttachment "NetworkInterfaceAttachment"[set from] { attach_time :
+    NetworkInterfaceAttachment "NetworkInterfaceAttachment"[from] { attach_time :
     rboto::DateTime, attachment_id : String, delete_on_termination = bool, device_index =
     i32, network_card_index = i32, instance_id : String, instance_owner_id : String,
-    status : AttachmentStatus, ena_srd_specification : AttachmentEnaSrdSpecification,
+    status : AttachmentStatus, ena_srd_specification = AttachmentEnaSrdSpecification,
     ena_queue_count = i32 } {}
 );
 /// Describes an attachment change.
@@ -14417,8 +14518,8 @@ rboto::__structure!(
     delete_on_termination = bool } {}
 );
 rboto::__string_enum!(
-    NetworkInterfaceAttribute { Description = "description", GroupSet = "groupSet",
-    SourceDestCheck = "sourceDestCheck", Attachment = "attachment",
+    NetworkInterfaceAttribute { 0 Description = "description", 1 GroupSet = "groupSet", 2
+    SourceDestCheck = "sourceDestCheck", 3 Attachment = "attachment", 4
     AssociatePublicIpAddress = "associatePublicIpAddress" }
 );
 /// The minimum and maximum number of network interfaces.
@@ -14448,8 +14549,8 @@ rboto::__structure!(
     i32, max = i32 } {}
 );
 rboto::__string_enum!(
-    NetworkInterfaceCreationType { Efa = "efa", EfaOnly = "efa-only", Branch = "branch",
-    Trunk = "trunk" }
+    NetworkInterfaceCreationType { 0 Efa = "efa", 1 EfaOnly = "efa-only", 2 Branch =
+    "branch", 3 Trunk = "trunk" }
 );
 /// Describes an IPv6 address associated with a network interface.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14463,7 +14564,7 @@ pub struct NetworkInterfaceIpv6Address {
     pub is_primary_ipv6: Option<bool>,
 }
 rboto::__structure!(
-    NetworkInterfaceIpv6Address "NetworkInterfaceIpv6Address"[set from] { ipv6_address :
+    NetworkInterfaceIpv6Address "NetworkInterfaceIpv6Address"[from] { ipv6_address :
     String, public_ipv6_dns_name : String, is_primary_ipv6 = bool } {}
 );
 /// Describes a permission for a network interface.
@@ -14484,10 +14585,10 @@ pub struct NetworkInterfacePermission {
     pub permission_state: Option<NetworkInterfacePermissionState>,
 }
 rboto::__structure!(
-    NetworkInterfacePermission "NetworkInterfacePermission"[set from] {
+    NetworkInterfacePermission "NetworkInterfacePermission"[from] {
     network_interface_permission_id : String, network_interface_id : String,
     aws_account_id : String, aws_service : String, permission : InterfacePermissionType,
-    permission_state : NetworkInterfacePermissionState } {}
+    permission_state = NetworkInterfacePermissionState } {}
 );
 /// Describes the state of a network interface permission.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14499,12 +14600,12 @@ pub struct NetworkInterfacePermissionState {
     pub status_message: Option<String>,
 }
 rboto::__structure!(
-    NetworkInterfacePermissionState "NetworkInterfacePermissionState"[set from] { state :
+    NetworkInterfacePermissionState "NetworkInterfacePermissionState"[from] { state :
     NetworkInterfacePermissionStateCode, status_message : String } {}
 );
 rboto::__string_enum!(
-    NetworkInterfacePermissionStateCode { Pending = "pending", Granted = "granted",
-    Revoking = "revoking", Revoked = "revoked" }
+    NetworkInterfacePermissionStateCode { 0 Pending = "pending", 1 Granted = "granted", 2
+    Revoking = "revoking", 3 Revoked = "revoked" }
 );
 /// Describes the private IPv4 address of a network interface.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14520,26 +14621,26 @@ pub struct NetworkInterfacePrivateIpAddress {
     pub private_ip_address: Option<String>,
 }
 rboto::__structure!(
-    NetworkInterfacePrivateIpAddress "NetworkInterfacePrivateIpAddress"[set from] {
-    association : NetworkInterfaceAssociation, primary = bool, private_dns_name : String,
+    NetworkInterfacePrivateIpAddress "NetworkInterfacePrivateIpAddress"[from] {
+    association = NetworkInterfaceAssociation, primary = bool, private_dns_name : String,
     private_ip_address : String } {}
 );
 rboto::__string_enum!(
-    NetworkInterfaceStatus { Available = "available", Associated = "associated",
-    Attaching = "attaching", InUse = "in-use", Detaching = "detaching" }
+    NetworkInterfaceStatus { 0 Available = "available", 1 Associated = "associated", 2
+    Attaching = "attaching", 3 InUse = "in-use", 4 Detaching = "detaching" }
 );
 rboto::__string_enum!(
-    NetworkInterfaceType { Interface = "interface", NatGateway = "natGateway", Efa =
-    "efa", EfaOnly = "efa-only", Trunk = "trunk", LoadBalancer = "load_balancer",
-    NetworkLoadBalancer = "network_load_balancer", VpcEndpoint = "vpc_endpoint", Branch =
-    "branch", TransitGateway = "transit_gateway", Lambda = "lambda", Quicksight =
-    "quicksight", GlobalAcceleratorManaged = "global_accelerator_managed",
-    ApiGatewayManaged = "api_gateway_managed", GatewayLoadBalancer =
-    "gateway_load_balancer", GatewayLoadBalancerEndpoint =
-    "gateway_load_balancer_endpoint", IotRulesManaged = "iot_rules_managed",
+    NetworkInterfaceType { 0 Interface = "interface", 1 NatGateway = "natGateway", 2 Efa
+    = "efa", 3 EfaOnly = "efa-only", 4 Trunk = "trunk", 5 LoadBalancer = "load_balancer",
+    6 NetworkLoadBalancer = "network_load_balancer", 7 VpcEndpoint = "vpc_endpoint", 8
+    Branch = "branch", 9 TransitGateway = "transit_gateway", 10 Lambda = "lambda", 11
+    Quicksight = "quicksight", 12 GlobalAcceleratorManaged =
+    "global_accelerator_managed", 13 ApiGatewayManaged = "api_gateway_managed", 14
+    GatewayLoadBalancer = "gateway_load_balancer", 15 GatewayLoadBalancerEndpoint =
+    "gateway_load_balancer_endpoint", 16 IotRulesManaged = "iot_rules_managed", 17
     AwsCodestarConnectionsManaged = "aws_codestar_connections_managed" }
 );
-rboto::__string_enum!(NetworkProtocolEnum { Http = "http", Https = "https" });
+rboto::__string_enum!(NetworkProtocolEnum { 0 Http = "http", 1 Https = "https" });
 /// Describes the cores available to the neuron accelerator.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -14550,8 +14651,7 @@ pub struct NeuronDeviceCoreInfo {
     pub version: Option<i32>,
 }
 rboto::__structure!(
-    NeuronDeviceCoreInfo "NeuronDeviceCoreInfo"[set from] { count = i32, version = i32 }
-    {}
+    NeuronDeviceCoreInfo "NeuronDeviceCoreInfo"[from] { count = i32, version = i32 } {}
 );
 /// Describes the neuron accelerators for the instance type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14567,8 +14667,8 @@ pub struct NeuronDeviceInfo {
     pub memory_info: Option<NeuronDeviceMemoryInfo>,
 }
 rboto::__structure!(
-    NeuronDeviceInfo "NeuronDeviceInfo"[set from] { count = i32, name : String, core_info
-    : NeuronDeviceCoreInfo, memory_info : NeuronDeviceMemoryInfo } {}
+    NeuronDeviceInfo "NeuronDeviceInfo"[from] { count = i32, name : String, core_info =
+    NeuronDeviceCoreInfo, memory_info = NeuronDeviceMemoryInfo } {}
 );
 /// Describes the memory available to the neuron accelerator.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14578,7 +14678,7 @@ pub struct NeuronDeviceMemoryInfo {
     pub size_in_mi_b: Option<i32>,
 }
 rboto::__structure!(
-    NeuronDeviceMemoryInfo "NeuronDeviceMemoryInfo"[set from] { size_in_mi_b = i32 } {}
+    NeuronDeviceMemoryInfo "NeuronDeviceMemoryInfo"[from] { size_in_mi_b = i32 } {}
 );
 /// Describes the neuron accelerators for the instance type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14590,7 +14690,7 @@ pub struct NeuronInfo {
     pub total_neuron_device_memory_in_mi_b: Option<i32>,
 }
 rboto::__structure!(
-    NeuronInfo "NeuronInfo"[set from] { neuron_devices : Vec < NeuronDeviceInfo >,
+    NeuronInfo "NeuronInfo"[from] { neuron_devices = Vec < NeuronDeviceInfo >,
     total_neuron_device_memory_in_mi_b = i32 } {}
 );
 /// Describes a DHCP configuration option.
@@ -14603,11 +14703,11 @@ pub struct NewDhcpConfiguration {
     pub values: Option<Vec<String>>,
 }
 rboto::__structure!(
-    NewDhcpConfiguration "NewDhcpConfiguration"[set into] { key : String, values : Vec <
+    NewDhcpConfiguration "NewDhcpConfiguration"[set into] { key : String, values = Vec <
     String > } {}
 );
 rboto::__string_enum!(
-    NitroEnclavesSupport { Unsupported = "unsupported", Supported = "supported" }
+    NitroEnclavesSupport { 0 Unsupported = "unsupported", 1 Supported = "supported" }
 );
 /// Describes the supported NitroTPM versions for the instance type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14617,18 +14717,18 @@ pub struct NitroTpmInfo {
     pub supported_versions: Option<Vec<String>>,
 }
 rboto::__structure!(
-    NitroTpmInfo "NitroTpmInfo"[set from] { supported_versions : Vec < String > } {}
+    NitroTpmInfo "NitroTpmInfo"[from] { supported_versions = Vec < String > } {}
 );
 rboto::__string_enum!(
-    NitroTpmSupport { Unsupported = "unsupported", Supported = "supported" }
+    NitroTpmSupport { 0 Unsupported = "unsupported", 1 Supported = "supported" }
 );
 rboto::__string_enum!(
-    OfferingClassType { Standard = "standard", Convertible = "convertible" }
+    OfferingClassType { 0 Standard = "standard", 1 Convertible = "convertible" }
 );
 rboto::__string_enum!(
-    OfferingTypeValues { HeavyUtilization = "Heavy Utilization", MediumUtilization =
-    "Medium Utilization", LightUtilization = "Light Utilization", NoUpfront =
-    "No Upfront", PartialUpfront = "Partial Upfront", AllUpfront = "All Upfront" }
+    OfferingTypeValues { 0 HeavyUtilization = "Heavy Utilization", 1 MediumUtilization =
+    "Medium Utilization", 2 LightUtilization = "Light Utilization", 3 NoUpfront =
+    "No Upfront", 4 PartialUpfront = "Partial Upfront", 5 AllUpfront = "All Upfront" }
 );
 /// Describes the options for an OpenID Connect-compatible user-identity trust provider.
 #[derive(Clone, Default, PartialEq)]
@@ -14650,13 +14750,13 @@ pub struct OidcOptions {
     pub scope: Option<String>,
 }
 rboto::__structure!(
-    OidcOptions "OidcOptions"[set debug from] { issuer : String, authorization_endpoint :
+    OidcOptions "OidcOptions"[debug from] { issuer : String, authorization_endpoint :
     String, token_endpoint : String, user_info_endpoint : String, client_id : String,
     client_secret : String[sensitive], scope : String } {}
 );
 rboto::__string_enum!(
-    OnDemandAllocationStrategy { LowestPrice = "lowestPrice", Prioritized = "prioritized"
-    }
+    OnDemandAllocationStrategy { 0 LowestPrice = "lowestPrice", 1 Prioritized =
+    "prioritized" }
 );
 /// Describes the configuration of On-Demand Instances in an EC2 Fleet.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14676,8 +14776,8 @@ pub struct OnDemandOptions {
     pub max_total_price: Option<String>,
 }
 rboto::__structure!(
-    OnDemandOptions "OnDemandOptions"[set from] { allocation_strategy :
-    FleetOnDemandAllocationStrategy, capacity_reservation_options :
+    OnDemandOptions "OnDemandOptions"[from] { allocation_strategy :
+    FleetOnDemandAllocationStrategy, capacity_reservation_options =
     CapacityReservationOptions, single_instance_type = bool, single_availability_zone =
     bool, min_target_capacity = i32, max_total_price : String } {}
 );
@@ -14700,12 +14800,12 @@ pub struct OnDemandOptionsRequest {
 }
 rboto::__structure!(
     OnDemandOptionsRequest "OnDemandOptionsRequest"[set into] { allocation_strategy :
-    FleetOnDemandAllocationStrategy, capacity_reservation_options :
+    FleetOnDemandAllocationStrategy, capacity_reservation_options =
     CapacityReservationOptionsRequest, single_instance_type = bool,
     single_availability_zone = bool, min_target_capacity = i32, max_total_price : String
     } {}
 );
-rboto::__string_enum!(OperationType { Add = "add", Remove = "remove" });
+rboto::__string_enum!(OperationType { 0 Add = "add", 1 Remove = "remove" });
 /// The service provider that manages the resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -14728,7 +14828,7 @@ pub struct OperatorResponse {
     pub hidden_by_default: Option<bool>,
 }
 rboto::__structure!(
-    OperatorResponse "OperatorResponse"[set from] { managed = bool, principal : String,
+    OperatorResponse "OperatorResponse"[from] { managed = bool, principal : String,
     hidden_by_default = bool } {}
 );
 /// Describes an Outpost link aggregation group (LAG).
@@ -14751,11 +14851,11 @@ pub struct OutpostLag {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    OutpostLag "OutpostLag"[set from] { outpost_arn : String, owner_id : String, state :
-    String, outpost_lag_id : String, local_gateway_virtual_interface_ids : Vec < String
-    >, service_link_virtual_interface_ids : Vec < String >, tags : Vec < Tag > } {}
+    OutpostLag "OutpostLag"[from] { outpost_arn : String, owner_id : String, state :
+    String, outpost_lag_id : String, local_gateway_virtual_interface_ids = Vec < String
+    >, service_link_virtual_interface_ids = Vec < String >, tags = Vec < Tag > } {}
 );
-rboto::__string_enum!(OutputFormat { Csv = "csv", Parquet = "parquet" });
+rboto::__string_enum!(OutputFormat { 0 Csv = "csv", 1 Parquet = "parquet" });
 /// Describes a packet header statement.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -14776,10 +14876,10 @@ pub struct PacketHeaderStatement {
     pub protocols: Option<Vec<Protocol>>,
 }
 rboto::__structure!(
-    PacketHeaderStatement "PacketHeaderStatement"[set from] { source_addresses : Vec <
-    String >, destination_addresses : Vec < String >, source_ports : Vec < String >,
-    destination_ports : Vec < String >, source_prefix_lists : Vec < String >,
-    destination_prefix_lists : Vec < String >, protocols : Vec < Protocol > } {}
+    PacketHeaderStatement "PacketHeaderStatement"[from] { source_addresses = Vec < String
+    >, destination_addresses = Vec < String >, source_ports = Vec < String >,
+    destination_ports = Vec < String >, source_prefix_lists = Vec < String >,
+    destination_prefix_lists = Vec < String >, protocols = Vec < Protocol > } {}
 );
 /// Describes a packet header statement.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14802,14 +14902,14 @@ pub struct PacketHeaderStatementRequest {
 }
 rboto::__structure!(
     PacketHeaderStatementRequest "PacketHeaderStatementRequest"[set into] {
-    source_addresses : Vec < String >, destination_addresses : Vec < String >,
-    source_ports : Vec < String >, destination_ports : Vec < String >,
-    source_prefix_lists : Vec < String >, destination_prefix_lists : Vec < String >,
-    protocols : Vec < Protocol > } {}
+    source_addresses = Vec < String >, destination_addresses = Vec < String >,
+    source_ports = Vec < String >, destination_ports = Vec < String >,
+    source_prefix_lists = Vec < String >, destination_prefix_lists = Vec < String >,
+    protocols = Vec < Protocol > } {}
 );
 rboto::__string_enum!(
-    PartitionLoadFrequency { None = "none", Daily = "daily", Weekly = "weekly", Monthly =
-    "monthly" }
+    PartitionLoadFrequency { 0 None = "none", 1 Daily = "daily", 2 Weekly = "weekly", 3
+    Monthly = "monthly" }
 );
 /// Describes a path component.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14861,18 +14961,18 @@ pub struct PathComponent {
     pub service_name: Option<String>,
 }
 rboto::__structure!(
-    PathComponent "PathComponent"[set from] { sequence_number = i32, acl_rule :
-    AnalysisAclRule, attached_to : AnalysisComponent, component : AnalysisComponent,
-    destination_vpc : AnalysisComponent, outbound_header : AnalysisPacketHeader,
-    inbound_header : AnalysisPacketHeader, route_table_route : AnalysisRouteTableRoute,
-    security_group_rule : AnalysisSecurityGroupRule, source_vpc : AnalysisComponent,
-    subnet : AnalysisComponent, vpc : AnalysisComponent, additional_details : Vec <
-    AdditionalDetail >, transit_gateway : AnalysisComponent,
-    transit_gateway_route_table_route : TransitGatewayRouteTableRoute,
-    transit_gateway_policy_table_entry : AnalysisTransitGatewayPolicyTableEntry,
-    explanations : Vec < Explanation >, elastic_load_balancer_listener :
-    AnalysisComponent, firewall_stateless_rule : FirewallStatelessRule,
-    firewall_stateful_rule : FirewallStatefulRule, service_name : String } {}
+    PathComponent "PathComponent"[from] { sequence_number = i32, acl_rule =
+    AnalysisAclRule, attached_to = AnalysisComponent, component = AnalysisComponent,
+    destination_vpc = AnalysisComponent, outbound_header = AnalysisPacketHeader,
+    inbound_header = AnalysisPacketHeader, route_table_route = AnalysisRouteTableRoute,
+    security_group_rule = AnalysisSecurityGroupRule, source_vpc = AnalysisComponent,
+    subnet = AnalysisComponent, vpc = AnalysisComponent, additional_details = Vec <
+    AdditionalDetail >, transit_gateway = AnalysisComponent,
+    transit_gateway_route_table_route = TransitGatewayRouteTableRoute,
+    transit_gateway_policy_table_entry = AnalysisTransitGatewayPolicyTableEntry,
+    explanations = Vec < Explanation >, elastic_load_balancer_listener =
+    AnalysisComponent, firewall_stateless_rule = FirewallStatelessRule,
+    firewall_stateful_rule = FirewallStatefulRule, service_name : String } {}
 );
 /// Describes a set of filters for a path analysis. Use path filters to scope the analysis when there can be multiple resulting paths.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14888,8 +14988,8 @@ pub struct PathFilter {
     pub destination_port_range: Option<FilterPortRange>,
 }
 rboto::__structure!(
-    PathFilter "PathFilter"[set from] { source_address : String, source_port_range :
-    FilterPortRange, destination_address : String, destination_port_range :
+    PathFilter "PathFilter"[from] { source_address : String, source_port_range =
+    FilterPortRange, destination_address : String, destination_port_range =
     FilterPortRange } {}
 );
 /// Describes a set of filters for a path analysis. Use path filters to scope the analysis when there can be multiple resulting paths.
@@ -14907,8 +15007,8 @@ pub struct PathRequestFilter {
 }
 rboto::__structure!(
     PathRequestFilter "PathRequestFilter"[set into] { source_address : String,
-    source_port_range : RequestFilterPortRange, destination_address : String,
-    destination_port_range : RequestFilterPortRange } {}
+    source_port_range = RequestFilterPortRange, destination_address : String,
+    destination_port_range = RequestFilterPortRange } {}
 );
 /// Describes a path statement.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14920,8 +15020,8 @@ pub struct PathStatement {
     pub resource_statement: Option<ResourceStatement>,
 }
 rboto::__structure!(
-    PathStatement "PathStatement"[set from] { packet_header_statement :
-    PacketHeaderStatement, resource_statement : ResourceStatement } {}
+    PathStatement "PathStatement"[from] { packet_header_statement =
+    PacketHeaderStatement, resource_statement = ResourceStatement } {}
 );
 /// Describes a path statement.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14933,10 +15033,10 @@ pub struct PathStatementRequest {
     pub resource_statement: Option<ResourceStatementRequest>,
 }
 rboto::__structure!(
-    PathStatementRequest "PathStatementRequest"[set into] { packet_header_statement :
-    PacketHeaderStatementRequest, resource_statement : ResourceStatementRequest } {}
+    PathStatementRequest "PathStatementRequest"[set into] { packet_header_statement =
+    PacketHeaderStatementRequest, resource_statement = ResourceStatementRequest } {}
 );
-rboto::__string_enum!(PayerResponsibility { ServiceOwner = "ServiceOwner" });
+rboto::__string_enum!(PayerResponsibility { 0 ServiceOwner = "ServiceOwner" });
 /// Describes a payer responsibility setting for a VPC endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -14947,20 +15047,20 @@ pub struct PayerResponsibilityEntry {
     pub payer_responsibility_type: Option<PayerResponsibilityType>,
 }
 rboto::__structure!(
-    PayerResponsibilityEntry "PayerResponsibilityEntry"[set from] { scope :
+    PayerResponsibilityEntry "PayerResponsibilityEntry"[from] { scope :
     PayerResponsibilityScope, payer_responsibility_type : PayerResponsibilityType } {}
 );
 rboto::__string_enum!(
-    PayerResponsibilityScope { VpcEndpointCharges = "vpc-endpoint-charges",
+    PayerResponsibilityScope { 0 VpcEndpointCharges = "vpc-endpoint-charges", 1
     ResourceGatewayCharges = "resource-gateway-charges" }
 );
 rboto::__string_enum!(
-    PayerResponsibilityType { VpcEndpointAccount = "vpc-endpoint-account",
-    ResourceGatewayAccount = "resource-gateway-account", VpcEndpointServiceAccount =
+    PayerResponsibilityType { 0 VpcEndpointAccount = "vpc-endpoint-account", 1
+    ResourceGatewayAccount = "resource-gateway-account", 2 VpcEndpointServiceAccount =
     "vpc-endpoint-service-account" }
 );
 rboto::__string_enum!(
-    PaymentOption { AllUpfront = "AllUpfront", PartialUpfront = "PartialUpfront",
+    PaymentOption { 0 AllUpfront = "AllUpfront", 1 PartialUpfront = "PartialUpfront", 2
     NoUpfront = "NoUpfront" }
 );
 /// Describes the data that identifies an Amazon FPGA image (AFI) on the PCI bus.
@@ -14977,8 +15077,8 @@ pub struct PciId {
     pub subsystem_vendor_id: Option<String>,
 }
 rboto::__structure!(
-    PciId "PciId"[set from] { device_id : String, vendor_id : String, subsystem_id :
-    String, subsystem_vendor_id : String } {}
+    PciId "PciId"[from] { device_id : String, vendor_id : String, subsystem_id : String,
+    subsystem_vendor_id : String } {}
 );
 /// Describes the cost allocation policy document for Amazon VPC peering connections.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14993,8 +15093,8 @@ pub struct PcxFlexCostAllocationPolicyDocument {
 }
 rboto::__structure!(
     PcxFlexCostAllocationPolicyDocument "PcxFlexCostAllocationPolicyDocument"[set into
-    from] { reporting_granularity : Vec < FlexCostAllocationReportingGranularity >,
-    dimensions : Vec < FlexCostAllocationCostDimension >, cidr_range_specifications :
+    from] { reporting_granularity = Vec < FlexCostAllocationReportingGranularity >,
+    dimensions = Vec < FlexCostAllocationCostDimension >, cidr_range_specifications =
     FlexCostAllocationCidrRangeSpecifications } {}
 );
 /// The status of the transit gateway peering attachment.
@@ -15007,8 +15107,8 @@ pub struct PeeringAttachmentStatus {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    PeeringAttachmentStatus "PeeringAttachmentStatus"[set from] { code : String, message
-    : String } {}
+    PeeringAttachmentStatus "PeeringAttachmentStatus"[from] { code : String, message :
+    String } {}
 );
 /// Describes the VPC peering connection options.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15026,7 +15126,7 @@ pub struct PeeringConnectionOptions {
     pub multipath_resilience_mode: Option<MultipathResilienceMode>,
 }
 rboto::__structure!(
-    PeeringConnectionOptions "PeeringConnectionOptions"[set from] {
+    PeeringConnectionOptions "PeeringConnectionOptions"[from] {
     allow_dns_resolution_from_remote_vpc = bool,
     allow_egress_from_local_classic_link_to_remote_vpc = bool,
     allow_egress_from_local_vpc_to_remote_classic_link = bool, allow_multipath_resilience
@@ -15068,8 +15168,8 @@ pub struct PeeringTgwInfo {
     pub region: Option<String>,
 }
 rboto::__structure!(
-    PeeringTgwInfo "PeeringTgwInfo"[set from] { transit_gateway_id : String,
-    core_network_id : String, owner_id : String, region : String } {}
+    PeeringTgwInfo "PeeringTgwInfo"[from] { transit_gateway_id : String, core_network_id
+    : String, owner_id : String, region : String } {}
 );
 /// Specify an instance family to use as the baseline reference for CPU performance. All instance types that match your specified attributes will be compared against the CPU performance of the referenced instance family, regardless of CPU manufacturer or architecture.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15105,17 +15205,17 @@ pub struct PerformanceStatusSummary {
     pub remediation: Option<String>,
 }
 rboto::__structure!(
-    PerformanceStatusSummary "PerformanceStatusSummary"[set from] { status :
-    SummaryStatus, impaired_since : rboto::DateTime, remediation : String } {}
+    PerformanceStatusSummary "PerformanceStatusSummary"[from] { status : SummaryStatus,
+    impaired_since : rboto::DateTime, remediation : String } {}
 );
 rboto::__string_enum!(
-    PeriodType { FiveMinutes = "five-minutes", FifteenMinutes = "fifteen-minutes",
-    OneHour = "one-hour", ThreeHours = "three-hours", OneDay = "one-day", OneWeek =
+    PeriodType { 0 FiveMinutes = "five-minutes", 1 FifteenMinutes = "fifteen-minutes", 2
+    OneHour = "one-hour", 3 ThreeHours = "three-hours", 4 OneDay = "one-day", 5 OneWeek =
     "one-week" }
 );
-rboto::__string_enum!(PermissionGroup { All = "all" });
+rboto::__string_enum!(PermissionGroup { 0 All = "all" });
 rboto::__string_enum!(
-    PermissionType { VpcEndpoint = "vpc-endpoint", TransitGatewayAttachment =
+    PermissionType { 0 VpcEndpoint = "vpc-endpoint", 1 TransitGatewayAttachment =
     "transit-gateway-attachment" }
 );
 /// The Diffie-Hellmann group number for phase 1 IKE negotiations.
@@ -15126,8 +15226,8 @@ pub struct Phase1DhGroupNumbersListValue {
     pub value: Option<i32>,
 }
 rboto::__structure!(
-    Phase1DhGroupNumbersListValue "Phase1DHGroupNumbersListValue"[set from] { value = i32
-    } {}
+    Phase1DhGroupNumbersListValue "Phase1DHGroupNumbersListValue"[from] { value = i32 }
+    {}
 );
 /// Specifies a Diffie-Hellman group number for the VPN tunnel for phase 1 IKE negotiations.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15148,7 +15248,7 @@ pub struct Phase1EncryptionAlgorithmsListValue {
     pub value: Option<String>,
 }
 rboto::__structure!(
-    Phase1EncryptionAlgorithmsListValue "Phase1EncryptionAlgorithmsListValue"[set from] {
+    Phase1EncryptionAlgorithmsListValue "Phase1EncryptionAlgorithmsListValue"[from] {
     value : String } {}
 );
 /// Specifies the encryption algorithm for the VPN tunnel for phase 1 IKE negotiations.
@@ -15170,8 +15270,8 @@ pub struct Phase1IntegrityAlgorithmsListValue {
     pub value: Option<String>,
 }
 rboto::__structure!(
-    Phase1IntegrityAlgorithmsListValue "Phase1IntegrityAlgorithmsListValue"[set from] {
-    value : String } {}
+    Phase1IntegrityAlgorithmsListValue "Phase1IntegrityAlgorithmsListValue"[from] { value
+    : String } {}
 );
 /// Specifies the integrity algorithm for the VPN tunnel for phase 1 IKE negotiations.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15192,8 +15292,8 @@ pub struct Phase2DhGroupNumbersListValue {
     pub value: Option<i32>,
 }
 rboto::__structure!(
-    Phase2DhGroupNumbersListValue "Phase2DHGroupNumbersListValue"[set from] { value = i32
-    } {}
+    Phase2DhGroupNumbersListValue "Phase2DHGroupNumbersListValue"[from] { value = i32 }
+    {}
 );
 /// Specifies a Diffie-Hellman group number for the VPN tunnel for phase 2 IKE negotiations.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15214,7 +15314,7 @@ pub struct Phase2EncryptionAlgorithmsListValue {
     pub value: Option<String>,
 }
 rboto::__structure!(
-    Phase2EncryptionAlgorithmsListValue "Phase2EncryptionAlgorithmsListValue"[set from] {
+    Phase2EncryptionAlgorithmsListValue "Phase2EncryptionAlgorithmsListValue"[from] {
     value : String } {}
 );
 /// Specifies the encryption algorithm for the VPN tunnel for phase 2 IKE negotiations.
@@ -15236,8 +15336,8 @@ pub struct Phase2IntegrityAlgorithmsListValue {
     pub value: Option<String>,
 }
 rboto::__structure!(
-    Phase2IntegrityAlgorithmsListValue "Phase2IntegrityAlgorithmsListValue"[set from] {
-    value : String } {}
+    Phase2IntegrityAlgorithmsListValue "Phase2IntegrityAlgorithmsListValue"[from] { value
+    : String } {}
 );
 /// Specifies the integrity algorithm for the VPN tunnel for phase 2 IKE negotiations.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15251,7 +15351,7 @@ rboto::__structure!(
     "Phase2IntegrityAlgorithmsRequestListValue"[set into] { value : String } {}
 );
 rboto::__string_enum!(
-    PhcSupport { Unsupported = "unsupported", Supported = "supported" }
+    PhcSupport { 0 Unsupported = "unsupported", 1 Supported = "supported" }
 );
 /// Describes the placement of an instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15312,10 +15412,10 @@ pub struct PlacementGroup {
     pub parent_group_id: Option<String>,
 }
 rboto::__structure!(
-    PlacementGroup "PlacementGroup"[set from] { group_name : String, state :
+    PlacementGroup "PlacementGroup"[from] { group_name : String, state :
     PlacementGroupState, strategy : PlacementStrategy, partition_count = i32, group_id :
-    String, tags : Vec < Tag >, group_arn : String, spread_level : SpreadLevel,
-    linked_group_id : String, operator : OperatorResponse, parent_group_id : String } {}
+    String, tags = Vec < Tag >, group_arn : String, spread_level : SpreadLevel,
+    linked_group_id : String, operator = OperatorResponse, parent_group_id : String } {}
 );
 /// Describes the placement group support of the instance type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15325,15 +15425,15 @@ pub struct PlacementGroupInfo {
     pub supported_strategies: Option<Vec<PlacementGroupStrategy>>,
 }
 rboto::__structure!(
-    PlacementGroupInfo "PlacementGroupInfo"[set from] { supported_strategies : Vec <
+    PlacementGroupInfo "PlacementGroupInfo"[from] { supported_strategies = Vec <
     PlacementGroupStrategy > } {}
 );
 rboto::__string_enum!(
-    PlacementGroupState { Pending = "pending", Available = "available", Deleting =
-    "deleting", Deleted = "deleted" }
+    PlacementGroupState { 0 Pending = "pending", 1 Available = "available", 2 Deleting =
+    "deleting", 3 Deleted = "deleted" }
 );
 rboto::__string_enum!(
-    PlacementGroupStrategy { Cluster = "cluster", Partition = "partition", Spread =
+    PlacementGroupStrategy { 0 Cluster = "cluster", 1 Partition = "partition", 2 Spread =
     "spread" }
 );
 /// Describes the placement of an instance.
@@ -15344,13 +15444,13 @@ pub struct PlacementResponse {
     pub group_name: Option<String>,
 }
 rboto::__structure!(
-    PlacementResponse "PlacementResponse"[set from] { group_name : String } {}
+    PlacementResponse "PlacementResponse"[from] { group_name : String } {}
 );
 rboto::__string_enum!(
-    PlacementStrategy { Cluster = "cluster", Spread = "spread", Partition = "partition",
-    PrecisionTime = "precision-time" }
+    PlacementStrategy { 0 Cluster = "cluster", 1 Spread = "spread", 2 Partition =
+    "partition", 3 PrecisionTime = "precision-time" }
 );
-rboto::__string_enum!(PlatformValues { Windows = "Windows" });
+rboto::__string_enum!(PlatformValues { 0 Windows = "Windows" });
 /// Describes a CIDR block for an address pool.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -15358,7 +15458,7 @@ pub struct PoolCidrBlock {
     /// The CIDR block.
     pub cidr: Option<String>,
 }
-rboto::__structure!(PoolCidrBlock "PoolCidrBlock"[set from] { cidr : String } {});
+rboto::__structure!(PoolCidrBlock "PoolCidrBlock"[from] { cidr : String } {});
 /// Describes a range of ports.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -15381,7 +15481,7 @@ pub struct PrefixList {
     pub prefix_list_name: Option<String>,
 }
 rboto::__structure!(
-    PrefixList "PrefixList"[set from] { cidrs : Vec < String >, prefix_list_id : String,
+    PrefixList "PrefixList"[from] { cidrs = Vec < String >, prefix_list_id : String,
     prefix_list_name : String } {}
 );
 /// Describes the resource with which a prefix list is associated.
@@ -15394,7 +15494,7 @@ pub struct PrefixListAssociation {
     pub resource_owner: Option<String>,
 }
 rboto::__structure!(
-    PrefixListAssociation "PrefixListAssociation"[set from] { resource_id : String,
+    PrefixListAssociation "PrefixListAssociation"[from] { resource_id : String,
     resource_owner : String } {}
 );
 /// Describes a prefix list entry.
@@ -15407,8 +15507,7 @@ pub struct PrefixListEntry {
     pub description: Option<String>,
 }
 rboto::__structure!(
-    PrefixListEntry "PrefixListEntry"[set from] { cidr : String, description : String }
-    {}
+    PrefixListEntry "PrefixListEntry"[from] { cidr : String, description : String } {}
 );
 /// Describes a prefix list ID.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15424,12 +15523,12 @@ rboto::__structure!(
     String } {}
 );
 rboto::__string_enum!(
-    PrefixListState { CreateInProgress = "create-in-progress", CreateComplete =
-    "create-complete", CreateFailed = "create-failed", ModifyInProgress =
-    "modify-in-progress", ModifyComplete = "modify-complete", ModifyFailed =
-    "modify-failed", RestoreInProgress = "restore-in-progress", RestoreComplete =
-    "restore-complete", RestoreFailed = "restore-failed", DeleteInProgress =
-    "delete-in-progress", DeleteComplete = "delete-complete", DeleteFailed =
+    PrefixListState { 0 CreateInProgress = "create-in-progress", 1 CreateComplete =
+    "create-complete", 2 CreateFailed = "create-failed", 3 ModifyInProgress =
+    "modify-in-progress", 4 ModifyComplete = "modify-complete", 5 ModifyFailed =
+    "modify-failed", 6 RestoreInProgress = "restore-in-progress", 7 RestoreComplete =
+    "restore-complete", 8 RestoreFailed = "restore-failed", 9 DeleteInProgress =
+    "delete-in-progress", 10 DeleteComplete = "delete-complete", 11 DeleteFailed =
     "delete-failed" }
 );
 /// Describes the price for a Reserved Instance.
@@ -15446,7 +15545,7 @@ pub struct PriceSchedule {
     pub term: Option<i64>,
 }
 rboto::__structure!(
-    PriceSchedule "PriceSchedule"[set from] { active = bool, currency_code :
+    PriceSchedule "PriceSchedule"[from] { active = bool, currency_code :
     CurrencyCodeValues, price = f64, term = i64 } {}
 );
 /// Describes the price for a Reserved Instance.
@@ -15473,9 +15572,7 @@ pub struct PricingDetail {
     /// The price per instance.
     pub price: Option<f64>,
 }
-rboto::__structure!(
-    PricingDetail "PricingDetail"[set from] { count = i32, price = f64 } {}
-);
+rboto::__structure!(PricingDetail "PricingDetail"[from] { count = i32, price = f64 } {});
 /// PrincipalIdFormat description
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -15486,12 +15583,12 @@ pub struct PrincipalIdFormat {
     pub statuses: Option<Vec<IdFormat>>,
 }
 rboto::__structure!(
-    PrincipalIdFormat "PrincipalIdFormat"[set from] { arn : String, statuses : Vec <
-    IdFormat > } {}
+    PrincipalIdFormat "PrincipalIdFormat"[from] { arn : String, statuses = Vec < IdFormat
+    > } {}
 );
 rboto::__string_enum!(
-    PrincipalType { All = "All", Service = "Service", OrganizationUnit =
-    "OrganizationUnit", Account = "Account", User = "User", Role = "Role" }
+    PrincipalType { 0 All = "All", 1 Service = "Service", 2 OrganizationUnit =
+    "OrganizationUnit", 3 Account = "Account", 4 User = "User", 5 Role = "Role" }
 );
 /// Information about the Private DNS name for interface endpoints.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15501,7 +15598,7 @@ pub struct PrivateDnsDetails {
     pub private_dns_name: Option<String>,
 }
 rboto::__structure!(
-    PrivateDnsDetails "PrivateDnsDetails"[set from] { private_dns_name : String } {}
+    PrivateDnsDetails "PrivateDnsDetails"[from] { private_dns_name : String } {}
 );
 /// Information about the private DNS name for the service endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15517,7 +15614,7 @@ pub struct PrivateDnsNameConfiguration {
     pub name: Option<String>,
 }
 rboto::__structure!(
-    PrivateDnsNameConfiguration "PrivateDnsNameConfiguration"[set from] { state :
+    PrivateDnsNameConfiguration "PrivateDnsNameConfiguration"[from] { state :
     DnsNameState, type_ : String, value : String, name : String } {}
 );
 /// Describes the options for instance hostnames.
@@ -15532,8 +15629,8 @@ pub struct PrivateDnsNameOptionsOnLaunch {
     pub enable_resource_name_dns_aaaa_record: Option<bool>,
 }
 rboto::__structure!(
-    PrivateDnsNameOptionsOnLaunch "PrivateDnsNameOptionsOnLaunch"[set from] {
-    hostname_type : HostnameType, enable_resource_name_dns_a_record = bool,
+    PrivateDnsNameOptionsOnLaunch "PrivateDnsNameOptionsOnLaunch"[from] { hostname_type :
+    HostnameType, enable_resource_name_dns_a_record = bool,
     enable_resource_name_dns_aaaa_record = bool } {}
 );
 /// Describes the options for instance hostnames.
@@ -15564,8 +15661,8 @@ pub struct PrivateDnsNameOptionsResponse {
     pub enable_resource_name_dns_aaaa_record: Option<bool>,
 }
 rboto::__structure!(
-    PrivateDnsNameOptionsResponse "PrivateDnsNameOptionsResponse"[set from] {
-    hostname_type : HostnameType, enable_resource_name_dns_a_record = bool,
+    PrivateDnsNameOptionsResponse "PrivateDnsNameOptionsResponse"[from] { hostname_type :
+    HostnameType, enable_resource_name_dns_a_record = bool,
     enable_resource_name_dns_aaaa_record = bool } {}
 );
 /// Describes a secondary private IPv4 address for a network interface.
@@ -15595,8 +15692,8 @@ pub struct ProcessorInfo {
     pub manufacturer: Option<String>,
 }
 rboto::__structure!(
-    ProcessorInfo "ProcessorInfo"[set from] { supported_architectures : Vec <
-    ArchitectureType >, sustained_clock_speed_in_ghz = f64, supported_features : Vec <
+    ProcessorInfo "ProcessorInfo"[from] { supported_architectures = Vec <
+    ArchitectureType >, sustained_clock_speed_in_ghz = f64, supported_features = Vec <
     SupportedAdditionalProcessorFeature >, manufacturer : String } {}
 );
 /// Describes a product code.
@@ -15609,11 +15706,11 @@ pub struct ProductCode {
     pub product_code_type: Option<ProductCodeValues>,
 }
 rboto::__structure!(
-    ProductCode "ProductCode"[set from] { product_code_id : String, product_code_type :
+    ProductCode "ProductCode"[from] { product_code_id : String, product_code_type :
     ProductCodeValues } {}
 );
 rboto::__string_enum!(
-    ProductCodeValues { Devpay = "devpay", Marketplace = "marketplace" }
+    ProductCodeValues { 0 Devpay = "devpay", 1 Marketplace = "marketplace" }
 );
 /// Describes a virtual private gateway propagating route.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15622,11 +15719,9 @@ pub struct PropagatingVgw {
     /// The ID of the virtual private gateway.
     pub gateway_id: Option<String>,
 }
-rboto::__structure!(
-    PropagatingVgw "PropagatingVgw"[set from] { gateway_id : String } {}
-);
-rboto::__string_enum!(Protocol { Tcp = "tcp", Udp = "udp" });
-rboto::__string_enum!(ProtocolValue { Gre = "gre" });
+rboto::__structure!(PropagatingVgw "PropagatingVgw"[from] { gateway_id : String } {});
+rboto::__string_enum!(Protocol { 0 Tcp = "tcp", 1 Udp = "udp" });
+rboto::__string_enum!(ProtocolValue { 0 Gre = "gre" });
 /// Reserved. If you need to sustain traffic greater than the [documented limits](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-gateways), contact Amazon Web Services Support.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -15643,9 +15738,9 @@ pub struct ProvisionedBandwidth {
     pub status: Option<String>,
 }
 rboto::__structure!(
-    ProvisionedBandwidth "ProvisionedBandwidth"[set from] { provision_time :
-    rboto::DateTime, provisioned : String, request_time : rboto::DateTime, requested :
-    String, status : String } {}
+    ProvisionedBandwidth "ProvisionedBandwidth"[from] { provision_time : rboto::DateTime,
+    provisioned : String, request_time : rboto::DateTime, requested : String, status :
+    String } {}
 );
 /// The status of an updated pointer (PTR) record for an Elastic IP address.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15659,8 +15754,8 @@ pub struct PtrUpdateStatus {
     pub reason: Option<String>,
 }
 rboto::__structure!(
-    PtrUpdateStatus "PtrUpdateStatus"[set from] { value : String, status : String, reason
-    : String } {}
+    PtrUpdateStatus "PtrUpdateStatus"[from] { value : String, status : String, reason :
+    String } {}
 );
 /// Public hostname type options. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15676,13 +15771,13 @@ pub struct PublicIpDnsNameOptions {
     pub public_dual_stack_dns_name: Option<String>,
 }
 rboto::__structure!(
-    PublicIpDnsNameOptions "PublicIpDnsNameOptions"[set from] { dns_hostname_type :
-    String, public_ipv4_dns_name : String, public_ipv6_dns_name : String,
+    PublicIpDnsNameOptions "PublicIpDnsNameOptions"[from] { dns_hostname_type : String,
+    public_ipv4_dns_name : String, public_ipv6_dns_name : String,
     public_dual_stack_dns_name : String } {}
 );
 rboto::__string_enum!(
-    PublicIpDnsOption { PublicDualStackDnsName = "public-dual-stack-dns-name",
-    PublicIpv4DnsName = "public-ipv4-dns-name", PublicIpv6DnsName =
+    PublicIpDnsOption { 0 PublicDualStackDnsName = "public-dual-stack-dns-name", 1
+    PublicIpv4DnsName = "public-ipv4-dns-name", 2 PublicIpv6DnsName =
     "public-ipv6-dns-name" }
 );
 /// Describes an IPv4 address pool.
@@ -15705,9 +15800,9 @@ pub struct PublicIpv4Pool {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    PublicIpv4Pool "PublicIpv4Pool"[set from] { pool_id : String, description : String,
-    pool_address_ranges : Vec < PublicIpv4PoolRange >, total_address_count = i32,
-    total_available_address_count = i32, network_border_group : String, tags : Vec < Tag
+    PublicIpv4Pool "PublicIpv4Pool"[from] { pool_id : String, description : String,
+    pool_address_ranges = Vec < PublicIpv4PoolRange >, total_address_count = i32,
+    total_available_address_count = i32, network_border_group : String, tags = Vec < Tag
     > } {}
 );
 /// Describes an address range of an IPv4 address pool.
@@ -15724,7 +15819,7 @@ pub struct PublicIpv4PoolRange {
     pub available_address_count: Option<i32>,
 }
 rboto::__structure!(
-    PublicIpv4PoolRange "PublicIpv4PoolRange"[set from] { first_address : String,
+    PublicIpv4PoolRange "PublicIpv4PoolRange"[from] { first_address : String,
     last_address : String, address_count = i32, available_address_count = i32 } {}
 );
 /// Describes the result of the purchase.
@@ -15749,8 +15844,8 @@ pub struct Purchase {
     pub upfront_price: Option<String>,
 }
 rboto::__structure!(
-    Purchase "Purchase"[set from] { currency_code : CurrencyCodeValues, duration = i32,
-    host_id_set : Vec < String >, host_reservation_id : String, hourly_price : String,
+    Purchase "Purchase"[from] { currency_code : CurrencyCodeValues, duration = i32,
+    host_id_set = Vec < String >, host_reservation_id : String, hourly_price : String,
     instance_family : String, payment_option : PaymentOption, upfront_price : String } {}
 );
 /// Describes a request to purchase Scheduled Instances.
@@ -15767,12 +15862,12 @@ rboto::__structure!(
     String } {}
 );
 rboto::__string_enum!(
-    RiProductDescription { LinuxUnix = "Linux/UNIX", LinuxUnixAmazonVpc =
-    "Linux/UNIX (Amazon VPC)", Windows = "Windows", WindowsAmazonVpc =
+    RiProductDescription { 0 LinuxUnix = "Linux/UNIX", 1 LinuxUnixAmazonVpc =
+    "Linux/UNIX (Amazon VPC)", 2 Windows = "Windows", 3 WindowsAmazonVpc =
     "Windows (Amazon VPC)" }
 );
 rboto::__string_enum!(
-    RebootMigrationSupport { Unsupported = "unsupported", Supported = "supported" }
+    RebootMigrationSupport { 0 Unsupported = "unsupported", 1 Supported = "supported" }
 );
 /// Describes a recurring charge.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15784,10 +15879,10 @@ pub struct RecurringCharge {
     pub frequency: Option<RecurringChargeFrequency>,
 }
 rboto::__structure!(
-    RecurringCharge "RecurringCharge"[set from] { amount = f64, frequency :
+    RecurringCharge "RecurringCharge"[from] { amount = f64, frequency :
     RecurringChargeFrequency } {}
 );
-rboto::__string_enum!(RecurringChargeFrequency { Hourly = "Hourly" });
+rboto::__string_enum!(RecurringChargeFrequency { 0 Hourly = "Hourly" });
 /// Describes the security group that is referenced in the security group rule.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -15804,7 +15899,7 @@ pub struct ReferencedSecurityGroup {
     pub vpc_peering_connection_id: Option<String>,
 }
 rboto::__structure!(
-    ReferencedSecurityGroup "ReferencedSecurityGroup"[set from] { group_id : String,
+    ReferencedSecurityGroup "ReferencedSecurityGroup"[from] { group_id : String,
     peering_status : String, user_id : String, vpc_id : String, vpc_peering_connection_id
     : String } {}
 );
@@ -15822,8 +15917,8 @@ pub struct Region {
     pub endpoint: Option<String>,
 }
 rboto::__structure!(
-    Region "Region"[set from] { opt_in_status : String, geography : Vec < RegionGeography
-    >, region_name : String, endpoint : String } {}
+    Region "Region"[from] { opt_in_status : String, geography = Vec < RegionGeography >,
+    region_name : String, endpoint : String } {}
 );
 /// Describes the geography information for a Region.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15832,7 +15927,7 @@ pub struct RegionGeography {
     /// The name of the geography, for example, `United States of America`.
     pub name: Option<String>,
 }
-rboto::__structure!(RegionGeography "RegionGeography"[set from] { name : String } {});
+rboto::__structure!(RegionGeography "RegionGeography"[from] { name : String } {});
 /// A summary report for the attribute for a Region.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -15845,7 +15940,7 @@ pub struct RegionalSummary {
     pub number_of_unmatched_accounts: Option<i32>,
 }
 rboto::__structure!(
-    RegionalSummary "RegionalSummary"[set from] { region_name : String,
+    RegionalSummary "RegionalSummary"[from] { region_name : String,
     number_of_matched_accounts = i32, number_of_unmatched_accounts = i32 } {}
 );
 /// Information about the tag keys to register for the current Region. You can either specify individual tag keys or register all tag keys in the current Region. You must specify either `IncludeAllTagsOfInstance` or `InstanceTagKeys` in the request
@@ -15859,7 +15954,7 @@ pub struct RegisterInstanceTagAttributeRequest {
 }
 rboto::__structure!(
     RegisterInstanceTagAttributeRequest "RegisterInstanceTagAttributeRequest"[set into] {
-    include_all_tags_of_instance = bool, instance_tag_keys : Vec < String > } {}
+    include_all_tags_of_instance = bool, instance_tag_keys = Vec < String > } {}
 );
 /// Describes an Amazon EC2 instance that is enabled for SQL Server High Availability standby detection monitoring.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15881,10 +15976,10 @@ pub struct RegisteredInstance {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    RegisteredInstance "RegisteredInstance"[set from] { instance_id : String,
+    RegisteredInstance "RegisteredInstance"[from] { instance_id : String,
     sql_server_license_usage : SqlServerLicenseUsage, ha_status : HaStatus,
     processing_status : String, last_updated_time : rboto::DateTime,
-    sql_server_credentials : String, tags : Vec < Tag > } {}
+    sql_server_credentials : String, tags = Vec < Tag > } {}
 );
 /// Remove an operating Region from an IPAM. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15942,33 +16037,33 @@ pub struct ReplaceRootVolumeTask {
     pub delete_replaced_root_volume: Option<bool>,
 }
 rboto::__structure!(
-    ReplaceRootVolumeTask "ReplaceRootVolumeTask"[set from] { replace_root_volume_task_id
-    : String, instance_id : String, task_state : ReplaceRootVolumeTaskState, start_time :
-    String, complete_time : String, tags : Vec < Tag >, image_id : String, snapshot_id :
+    ReplaceRootVolumeTask "ReplaceRootVolumeTask"[from] { replace_root_volume_task_id :
+    String, instance_id : String, task_state : ReplaceRootVolumeTaskState, start_time :
+    String, complete_time : String, tags = Vec < Tag >, image_id : String, snapshot_id :
     String, delete_replaced_root_volume = bool } {}
 );
 rboto::__string_enum!(
-    ReplaceRootVolumeTaskState { Pending = "pending", InProgress = "in-progress", Failing
-    = "failing", Succeeded = "succeeded", Failed = "failed", FailedDetached =
-    "failed-detached" }
+    ReplaceRootVolumeTaskState { 0 Pending = "pending", 1 InProgress = "in-progress", 2
+    Failing = "failing", 3 Succeeded = "succeeded", 4 Failed = "failed", 5 FailedDetached
+    = "failed-detached" }
 );
 rboto::__string_enum!(
-    ReplacementStrategy { Launch = "launch", LaunchBeforeTerminate =
+    ReplacementStrategy { 0 Launch = "launch", 1 LaunchBeforeTerminate =
     "launch-before-terminate" }
 );
 rboto::__string_enum!(
-    ReportInstanceReasonCodes { InstanceStuckInState = "instance-stuck-in-state",
-    Unresponsive = "unresponsive", NotAcceptingCredentials = "not-accepting-credentials",
-    PasswordNotAvailable = "password-not-available", PerformanceNetwork =
-    "performance-network", PerformanceInstanceStore = "performance-instance-store",
-    PerformanceEbsVolume = "performance-ebs-volume", PerformanceOther =
-    "performance-other", Other = "other" }
+    ReportInstanceReasonCodes { 0 InstanceStuckInState = "instance-stuck-in-state", 1
+    Unresponsive = "unresponsive", 2 NotAcceptingCredentials =
+    "not-accepting-credentials", 3 PasswordNotAvailable = "password-not-available", 4
+    PerformanceNetwork = "performance-network", 5 PerformanceInstanceStore =
+    "performance-instance-store", 6 PerformanceEbsVolume = "performance-ebs-volume", 7
+    PerformanceOther = "performance-other", 8 Other = "other" }
 );
 rboto::__string_enum!(
-    ReportState { Running = "running", Cancelled = "cancelled", Complete = "complete",
-    Error = "error" }
+    ReportState { 0 Running = "running", 1 Cancelled = "cancelled", 2 Complete =
+    "complete", 3 Error = "error" }
 );
-rboto::__string_enum!(ReportStatusType { Ok = "ok", Impaired = "impaired" });
+rboto::__string_enum!(ReportStatusType { 0 Ok = "ok", 1 Impaired = "impaired" });
 /// Describes a port range.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -16086,31 +16181,31 @@ pub struct RequestLaunchTemplateData {
 }
 rboto::__structure!(
     RequestLaunchTemplateData "RequestLaunchTemplateData"[set debug into] { kernel_id :
-    String, ebs_optimized = bool, iam_instance_profile :
-    LaunchTemplateIamInstanceProfileSpecificationRequest, block_device_mappings : Vec <
-    LaunchTemplateBlockDeviceMappingRequest >, network_interfaces : Vec <
+    String, ebs_optimized = bool, iam_instance_profile =
+    LaunchTemplateIamInstanceProfileSpecificationRequest, block_device_mappings = Vec <
+    LaunchTemplateBlockDeviceMappingRequest >, network_interfaces = Vec <
     LaunchTemplateInstanceNetworkInterfaceSpecificationRequest >, image_id : String,
-    instance_type : InstanceType, key_name : String, monitoring :
-    LaunchTemplatesMonitoringRequest, placement : LaunchTemplatePlacementRequest,
+    instance_type : InstanceType, key_name : String, monitoring =
+    LaunchTemplatesMonitoringRequest, placement = LaunchTemplatePlacementRequest,
     ram_disk_id : String, disable_api_termination = bool,
     instance_initiated_shutdown_behavior : ShutdownBehavior, user_data :
-    String[sensitive], tag_specifications : Vec < LaunchTemplateTagSpecificationRequest
-    >, elastic_gpu_specifications : Vec < ElasticGpuSpecification >,
-    elastic_inference_accelerators : Vec < LaunchTemplateElasticInferenceAccelerator >,
-    security_group_ids : Vec < String >, security_groups : Vec < String >,
-    instance_market_options : LaunchTemplateInstanceMarketOptionsRequest,
-    credit_specification : CreditSpecificationRequest, cpu_options :
-    LaunchTemplateCpuOptionsRequest, capacity_reservation_specification :
-    LaunchTemplateCapacityReservationSpecificationRequest, license_specifications : Vec <
-    LaunchTemplateLicenseConfigurationRequest >, hibernation_options :
-    LaunchTemplateHibernationOptionsRequest, metadata_options :
-    LaunchTemplateInstanceMetadataOptionsRequest, enclave_options :
-    LaunchTemplateEnclaveOptionsRequest, instance_requirements :
-    InstanceRequirementsRequest, private_dns_name_options :
-    LaunchTemplatePrivateDnsNameOptionsRequest, maintenance_options :
-    LaunchTemplateInstanceMaintenanceOptionsRequest, disable_api_stop = bool, operator :
-    OperatorRequest, network_performance_options :
-    LaunchTemplateNetworkPerformanceOptionsRequest, secondary_interfaces : Vec <
+    String[sensitive], tag_specifications = Vec < LaunchTemplateTagSpecificationRequest
+    >, elastic_gpu_specifications = Vec < ElasticGpuSpecification >,
+    elastic_inference_accelerators = Vec < LaunchTemplateElasticInferenceAccelerator >,
+    security_group_ids = Vec < String >, security_groups = Vec < String >,
+    instance_market_options = LaunchTemplateInstanceMarketOptionsRequest,
+    credit_specification = CreditSpecificationRequest, cpu_options =
+    LaunchTemplateCpuOptionsRequest, capacity_reservation_specification =
+    LaunchTemplateCapacityReservationSpecificationRequest, license_specifications = Vec <
+    LaunchTemplateLicenseConfigurationRequest >, hibernation_options =
+    LaunchTemplateHibernationOptionsRequest, metadata_options =
+    LaunchTemplateInstanceMetadataOptionsRequest, enclave_options =
+    LaunchTemplateEnclaveOptionsRequest, instance_requirements =
+    InstanceRequirementsRequest, private_dns_name_options =
+    LaunchTemplatePrivateDnsNameOptionsRequest, maintenance_options =
+    LaunchTemplateInstanceMaintenanceOptionsRequest, disable_api_stop = bool, operator =
+    OperatorRequest, network_performance_options =
+    LaunchTemplateNetworkPerformanceOptionsRequest, secondary_interfaces = Vec <
     LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest > } {}
 );
 /// Describes the launch specification for an instance.
@@ -16152,12 +16247,12 @@ pub struct RequestSpotLaunchSpecification {
 }
 rboto::__structure!(
     RequestSpotLaunchSpecification "RequestSpotLaunchSpecification"[set debug into] {
-    security_group_ids : Vec < String >, security_groups : Vec < String >,
-    addressing_type : String, block_device_mappings : Vec < BlockDeviceMapping >,
-    ebs_optimized = bool, iam_instance_profile : IamInstanceProfileSpecification,
+    security_group_ids = Vec < String >, security_groups = Vec < String >,
+    addressing_type : String, block_device_mappings = Vec < BlockDeviceMapping >,
+    ebs_optimized = bool, iam_instance_profile = IamInstanceProfileSpecification,
     image_id : String, instance_type : InstanceType, kernel_id : String, key_name :
-    String, monitoring : RunInstancesMonitoringEnabled, network_interfaces : Vec <
-    InstanceNetworkInterfaceSpecification >, placement : SpotPlacement, ramdisk_id :
+    String, monitoring = RunInstancesMonitoringEnabled, network_interfaces = Vec <
+    InstanceNetworkInterfaceSpecification >, placement = SpotPlacement, ramdisk_id :
     String, subnet_id : String, user_data : String[sensitive] } {}
 );
 /// Describes a launch request for one or more instances, and includes owner, requester, and security group information that applies to all instances in the launch request.
@@ -16176,12 +16271,12 @@ pub struct Reservation {
     pub instances: Option<Vec<Instance>>,
 }
 rboto::__structure!(
-    Reservation "Reservation"[set from] { reservation_id : String, owner_id : String,
-    requester_id : String, groups : Vec < GroupIdentifier >, instances : Vec < Instance >
+    Reservation "Reservation"[from] { reservation_id : String, owner_id : String,
+    requester_id : String, groups = Vec < GroupIdentifier >, instances = Vec < Instance >
     } {}
 );
 rboto::__string_enum!(
-    ReservationEndDateType { Limited = "limited", Unlimited = "unlimited" }
+    ReservationEndDateType { 0 Limited = "limited", 1 Unlimited = "unlimited" }
 );
 /// Information about an instance type to use in a Capacity Reservation Fleet.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16209,13 +16304,13 @@ rboto::__structure!(
     availability_zone_id : String, ebs_optimized = bool, priority = i32 } {}
 );
 rboto::__string_enum!(
-    ReservationState { Active = "active", Expired = "expired", Cancelled = "cancelled",
-    Scheduled = "scheduled", Pending = "pending", Failed = "failed", Delayed = "delayed",
-    Unsupported = "unsupported", PaymentPending = "payment-pending", PaymentFailed =
-    "payment-failed", Retired = "retired" }
+    ReservationState { 0 Active = "active", 1 Expired = "expired", 2 Cancelled =
+    "cancelled", 3 Scheduled = "scheduled", 4 Pending = "pending", 5 Failed = "failed", 6
+    Delayed = "delayed", 7 Unsupported = "unsupported", 8 PaymentPending =
+    "payment-pending", 9 PaymentFailed = "payment-failed", 10 Retired = "retired" }
 );
 rboto::__string_enum!(
-    ReservationType { CapacityBlock = "capacity-block", Odcr = "odcr" }
+    ReservationType { 0 CapacityBlock = "capacity-block", 1 Odcr = "odcr" }
 );
 /// The cost associated with the Reserved Instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16229,13 +16324,13 @@ pub struct ReservationValue {
     pub remaining_upfront_value: Option<String>,
 }
 rboto::__structure!(
-    ReservationValue "ReservationValue"[set from] { hourly_price : String,
+    ReservationValue "ReservationValue"[from] { hourly_price : String,
     remaining_total_value : String, remaining_upfront_value : String } {}
 );
 rboto::__string_enum!(
-    ReservedCapacityAllocationStrategy { Prioritized = "prioritized" }
+    ReservedCapacityAllocationStrategy { 0 Prioritized = "prioritized" }
 );
-rboto::__string_enum!(ReservedCapacityFallbackMarketType { OnDemand = "on-demand" });
+rboto::__string_enum!(ReservedCapacityFallbackMarketType { 0 OnDemand = "on-demand" });
 /// Describes the fallback behavior for an EC2 Fleet that uses reserved capacity when the reserved capacity is not enough to meet the target capacity. If you don't specify fallback options, EC2 Fleet does not fall back to any other market type after the specified reservation types are exhausted.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -16244,8 +16339,8 @@ pub struct ReservedCapacityFallbackOptions {
     pub market_types: Option<Vec<ReservedCapacityFallbackMarketType>>,
 }
 rboto::__structure!(
-    ReservedCapacityFallbackOptions "ReservedCapacityFallbackOptions"[set from] {
-    market_types : Vec < ReservedCapacityFallbackMarketType > } {}
+    ReservedCapacityFallbackOptions "ReservedCapacityFallbackOptions"[from] {
+    market_types = Vec < ReservedCapacityFallbackMarketType > } {}
 );
 /// Describes the fallback behavior for an EC2 Fleet that uses reserved capacity when the reserved capacity is not enough to meet the target capacity. If you don't specify fallback options, EC2 Fleet does not fall back to any other market type after the specified reservation types are exhausted.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16256,7 +16351,7 @@ pub struct ReservedCapacityFallbackOptionsRequest {
 }
 rboto::__structure!(
     ReservedCapacityFallbackOptionsRequest "ReservedCapacityFallbackOptionsRequest"[set
-    into] { market_types : Vec < ReservedCapacityFallbackMarketType > } {}
+    into] { market_types = Vec < ReservedCapacityFallbackMarketType > } {}
 );
 /// Defines EC2 Fleet preferences for utilizing reserved capacity when `DefaultTargetCapacityType` is set to `reserved-capacity`. EC2 Fleet can fulfill reserved capacity using On-Demand Capacity Reservations, Capacity Blocks for ML, and interruptible Capacity Reservations.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16270,9 +16365,9 @@ pub struct ReservedCapacityOptions {
     pub reserved_capacity_fallback_options: Option<ReservedCapacityFallbackOptions>,
 }
 rboto::__structure!(
-    ReservedCapacityOptions "ReservedCapacityOptions"[set from] { allocation_strategy :
-    ReservedCapacityAllocationStrategy, reservation_types : Vec < FleetReservationType >,
-    reserved_capacity_fallback_options : ReservedCapacityFallbackOptions } {}
+    ReservedCapacityOptions "ReservedCapacityOptions"[from] { allocation_strategy :
+    ReservedCapacityAllocationStrategy, reservation_types = Vec < FleetReservationType >,
+    reserved_capacity_fallback_options = ReservedCapacityFallbackOptions } {}
 );
 /// Defines EC2 Fleet preferences for utilizing reserved capacity when `DefaultTargetCapacityType` is set to `reserved-capacity`. EC2 Fleet can fulfill reserved capacity using On-Demand Capacity Reservations, Capacity Blocks for ML, and interruptible Capacity Reservations.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16291,9 +16386,9 @@ pub struct ReservedCapacityOptionsRequest {
 }
 rboto::__structure!(
     ReservedCapacityOptionsRequest "ReservedCapacityOptionsRequest"[set into] {
-    allocation_strategy : ReservedCapacityAllocationStrategy, reservation_types : Vec <
-    FleetReservationType >, capacity_reservation_target :
-    FleetCapacityReservationTargetRequest, reserved_capacity_fallback_options :
+    allocation_strategy : ReservedCapacityAllocationStrategy, reservation_types = Vec <
+    FleetReservationType >, capacity_reservation_target =
+    FleetCapacityReservationTargetRequest, reserved_capacity_fallback_options =
     ReservedCapacityFallbackOptionsRequest } {}
 );
 /// Describes the limit price of a Reserved Instance offering.
@@ -16319,12 +16414,12 @@ pub struct ReservedInstanceReservationValue {
     pub reserved_instance_id: Option<String>,
 }
 rboto::__structure!(
-    ReservedInstanceReservationValue "ReservedInstanceReservationValue"[set from] {
-    reservation_value : ReservationValue, reserved_instance_id : String } {}
+    ReservedInstanceReservationValue "ReservedInstanceReservationValue"[from] {
+    reservation_value = ReservationValue, reserved_instance_id : String } {}
 );
 rboto::__string_enum!(
-    ReservedInstanceState { PaymentPending = "payment-pending", Active = "active",
-    PaymentFailed = "payment-failed", Retired = "retired", Queued = "queued",
+    ReservedInstanceState { 0 PaymentPending = "payment-pending", 1 Active = "active", 2
+    PaymentFailed = "payment-failed", 3 Retired = "retired", 4 Queued = "queued", 5
     QueuedDeleted = "queued-deleted" }
 );
 /// Describes a Reserved Instance.
@@ -16371,10 +16466,10 @@ pub struct ReservedInstances {
     pub state: Option<ReservedInstanceState>,
 }
 rboto::__structure!(
-    ReservedInstances "ReservedInstances"[set from] { currency_code : CurrencyCodeValues,
+    ReservedInstances "ReservedInstances"[from] { currency_code : CurrencyCodeValues,
     instance_tenancy : Tenancy, offering_class : OfferingClassType, offering_type :
-    OfferingTypeValues, recurring_charges : Vec < RecurringCharge >, scope : Scope, tags
-    : Vec < Tag >, availability_zone_id : String, reserved_instances_id : String,
+    OfferingTypeValues, recurring_charges = Vec < RecurringCharge >, scope : Scope, tags
+    = Vec < Tag >, availability_zone_id : String, reserved_instances_id : String,
     instance_type : InstanceType, availability_zone : String, start : rboto::DateTime,
     end : rboto::DateTime, duration = i64, usage_price = f32, fixed_price = f32,
     instance_count = i32, product_description : RiProductDescription, state :
@@ -16410,8 +16505,7 @@ pub struct ReservedInstancesId {
     pub reserved_instances_id: Option<String>,
 }
 rboto::__structure!(
-    ReservedInstancesId "ReservedInstancesId"[set from] { reserved_instances_id : String
-    } {}
+    ReservedInstancesId "ReservedInstancesId"[from] { reserved_instances_id : String } {}
 );
 /// Describes a Reserved Instance listing.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16439,11 +16533,11 @@ pub struct ReservedInstancesListing {
     pub update_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ReservedInstancesListing "ReservedInstancesListing"[set from] { client_token :
-    String, create_date : rboto::DateTime, instance_counts : Vec < InstanceCount >,
-    price_schedules : Vec < PriceSchedule >, reserved_instances_id : String,
+    ReservedInstancesListing "ReservedInstancesListing"[from] { client_token : String,
+    create_date : rboto::DateTime, instance_counts = Vec < InstanceCount >,
+    price_schedules = Vec < PriceSchedule >, reserved_instances_id : String,
     reserved_instances_listing_id : String, status : ListingStatus, status_message :
-    String, tags : Vec < Tag >, update_date : rboto::DateTime } {}
+    String, tags = Vec < Tag >, update_date : rboto::DateTime } {}
 );
 /// Describes a Reserved Instance modification.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16469,10 +16563,10 @@ pub struct ReservedInstancesModification {
     pub update_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ReservedInstancesModification "ReservedInstancesModification"[set from] {
-    client_token : String, create_date : rboto::DateTime, effective_date :
-    rboto::DateTime, modification_results : Vec < ReservedInstancesModificationResult >,
-    reserved_instances_ids : Vec < ReservedInstancesId >,
+    ReservedInstancesModification "ReservedInstancesModification"[from] { client_token :
+    String, create_date : rboto::DateTime, effective_date : rboto::DateTime,
+    modification_results = Vec < ReservedInstancesModificationResult >,
+    reserved_instances_ids = Vec < ReservedInstancesId >,
     reserved_instances_modification_id : String, status : String, status_message :
     String, update_date : rboto::DateTime } {}
 );
@@ -16486,8 +16580,8 @@ pub struct ReservedInstancesModificationResult {
     pub target_configuration: Option<ReservedInstancesConfiguration>,
 }
 rboto::__structure!(
-    ReservedInstancesModificationResult "ReservedInstancesModificationResult"[set from] {
-    reserved_instances_id : String, target_configuration : ReservedInstancesConfiguration
+    ReservedInstancesModificationResult "ReservedInstancesModificationResult"[from] {
+    reserved_instances_id : String, target_configuration = ReservedInstancesConfiguration
     } {}
 );
 /// Describes a Reserved Instance offering.
@@ -16528,16 +16622,20 @@ pub struct ReservedInstancesOffering {
     pub product_description: Option<RiProductDescription>,
 }
 rboto::__structure!(
-    ReservedInstancesOffering "ReservedInstancesOffering"[set from] { currency_code :
+    ReservedInstancesOffering "ReservedInstancesOffering"[from] { currency_code :
     CurrencyCodeValues, instance_tenancy : Tenancy, marketplace = bool, offering_class :
-    OfferingClassType, offering_type : OfferingTypeValues, pricing_details : Vec <
-    PricingDetail >, recurring_charges : Vec < RecurringCharge >, scope : Scope,
+    OfferingClassType, offering_type : OfferingTypeValues, pricing_details = Vec <
+    PricingDetail >, recurring_charges = Vec < RecurringCharge >, scope : Scope,
     availability_zone_id : String, reserved_instances_offering_id : String, instance_type
     : InstanceType, availability_zone : String, duration = i64, usage_price = f32,
     fixed_price = f32, product_description : RiProductDescription } {}
 );
-rboto::__string_enum!(ResetFpgaImageAttributeName { LoadPermission = "loadPermission" });
-rboto::__string_enum!(ResetImageAttributeName { LaunchPermission = "launchPermission" });
+rboto::__string_enum!(
+    ResetFpgaImageAttributeName { 0 LoadPermission = "loadPermission" }
+);
+rboto::__string_enum!(
+    ResetImageAttributeName { 0 LaunchPermission = "launchPermission" }
+);
 /// Describes a resource statement.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -16548,8 +16646,8 @@ pub struct ResourceStatement {
     pub resource_types: Option<Vec<String>>,
 }
 rboto::__structure!(
-    ResourceStatement "ResourceStatement"[set from] { resources : Vec < String >,
-    resource_types : Vec < String > } {}
+    ResourceStatement "ResourceStatement"[from] { resources = Vec < String >,
+    resource_types = Vec < String > } {}
 );
 /// Describes a resource statement.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16561,81 +16659,85 @@ pub struct ResourceStatementRequest {
     pub resource_types: Option<Vec<String>>,
 }
 rboto::__structure!(
-    ResourceStatementRequest "ResourceStatementRequest"[set into] { resources : Vec <
-    String >, resource_types : Vec < String > } {}
+    ResourceStatementRequest "ResourceStatementRequest"[set into] { resources = Vec <
+    String >, resource_types = Vec < String > } {}
 );
 rboto::__string_enum!(
-    ResourceType { CapacityReservation = "capacity-reservation", ClientVpnEndpoint =
-    "client-vpn-endpoint", CustomerGateway = "customer-gateway", CarrierGateway =
-    "carrier-gateway", CoipPool = "coip-pool", DeclarativePoliciesReport =
-    "declarative-policies-report", DedicatedHost = "dedicated-host", DhcpOptions =
-    "dhcp-options", EgressOnlyInternetGateway = "egress-only-internet-gateway", ElasticIp
-    = "elastic-ip", ElasticGpu = "elastic-gpu", ExportImageTask = "export-image-task",
-    ExportInstanceTask = "export-instance-task", FcaPolicy = "fca-policy", Fleet =
-    "fleet", FpgaImage = "fpga-image", HostReservation = "host-reservation", Image =
-    "image", ImageUsageReport = "image-usage-report", ImportImageTask =
-    "import-image-task", ImportSnapshotTask = "import-snapshot-task", Instance =
-    "instance", InstanceEventWindow = "instance-event-window", InternetGateway =
-    "internet-gateway", Ipam = "ipam", IpamPool = "ipam-pool", IpamScope = "ipam-scope",
-    Ipv4poolEc2 = "ipv4pool-ec2", Ipv6poolEc2 = "ipv6pool-ec2", KeyPair = "key-pair",
-    LaunchTemplate = "launch-template", LocalGateway = "local-gateway",
-    LocalGatewayRouteTable = "local-gateway-route-table", LocalGatewayVirtualInterface =
-    "local-gateway-virtual-interface", LocalGatewayVirtualInterfaceGroup =
-    "local-gateway-virtual-interface-group", LocalGatewayRouteTableVpcAssociation =
-    "local-gateway-route-table-vpc-association",
+    ResourceType { 0 CapacityReservation = "capacity-reservation", 1 ClientVpnEndpoint =
+    "client-vpn-endpoint", 2 CustomerGateway = "customer-gateway", 3 CarrierGateway =
+    "carrier-gateway", 4 CoipPool = "coip-pool", 5 DeclarativePoliciesReport =
+    "declarative-policies-report", 6 DedicatedHost = "dedicated-host", 7 DhcpOptions =
+    "dhcp-options", 8 EgressOnlyInternetGateway = "egress-only-internet-gateway", 9
+    ElasticIp = "elastic-ip", 10 ElasticGpu = "elastic-gpu", 11 ExportImageTask =
+    "export-image-task", 12 ExportInstanceTask = "export-instance-task", 13 FcaPolicy =
+    "fca-policy", 14 Fleet = "fleet", 15 FpgaImage = "fpga-image", 16 HostReservation =
+    "host-reservation", 17 Image = "image", 18 ImageUsageReport = "image-usage-report",
+    19 ImportImageTask = "import-image-task", 20 ImportSnapshotTask =
+    "import-snapshot-task", 21 Instance = "instance", 22 InstanceEventWindow =
+    "instance-event-window", 23 InternetGateway = "internet-gateway", 24 Ipam = "ipam",
+    25 IpamPool = "ipam-pool", 26 IpamScope = "ipam-scope", 27 Ipv4poolEc2 =
+    "ipv4pool-ec2", 28 Ipv6poolEc2 = "ipv6pool-ec2", 29 KeyPair = "key-pair", 30
+    LaunchTemplate = "launch-template", 31 LocalGateway = "local-gateway", 32
+    LocalGatewayRouteTable = "local-gateway-route-table", 33 LocalGatewayVirtualInterface
+    = "local-gateway-virtual-interface", 34 LocalGatewayVirtualInterfaceGroup =
+    "local-gateway-virtual-interface-group", 35 LocalGatewayRouteTableVpcAssociation =
+    "local-gateway-route-table-vpc-association", 36
     LocalGatewayRouteTableVirtualInterfaceGroupAssociation =
-    "local-gateway-route-table-virtual-interface-group-association", Natgateway =
-    "natgateway", NetworkAcl = "network-acl", NetworkInterface = "network-interface",
-    NetworkInsightsAnalysis = "network-insights-analysis", NetworkInsightsPath =
-    "network-insights-path", NetworkInsightsAccessScope =
-    "network-insights-access-scope", NetworkInsightsAccessScopeAnalysis =
-    "network-insights-access-scope-analysis", OutpostLag = "outpost-lag", PlacementGroup
-    = "placement-group", PrefixList = "prefix-list", ReplaceRootVolumeTask =
-    "replace-root-volume-task", ReservedInstances = "reserved-instances", RouteTable =
-    "route-table", SecurityGroup = "security-group", SecurityGroupRule =
-    "security-group-rule", ServiceLinkVirtualInterface =
-    "service-link-virtual-interface", Snapshot = "snapshot", SpotFleetRequest =
-    "spot-fleet-request", SpotInstancesRequest = "spot-instances-request", Subnet =
-    "subnet", SubnetCidrReservation = "subnet-cidr-reservation", TrafficMirrorFilter =
-    "traffic-mirror-filter", TrafficMirrorSession = "traffic-mirror-session",
-    TrafficMirrorTarget = "traffic-mirror-target", TransitGateway = "transit-gateway",
-    TransitGatewayAttachment = "transit-gateway-attachment", TransitGatewayConnectPeer =
-    "transit-gateway-connect-peer", TransitGatewayMulticastDomain =
-    "transit-gateway-multicast-domain", TransitGatewayPolicyTable =
-    "transit-gateway-policy-table", TransitGatewayMeteringPolicy =
-    "transit-gateway-metering-policy", TransitGatewayRouteTable =
-    "transit-gateway-route-table", TransitGatewayRouteTableAnnouncement =
-    "transit-gateway-route-table-announcement", Volume = "volume", Vpc = "vpc",
-    VpcEndpoint = "vpc-endpoint", VpcEndpointConnection = "vpc-endpoint-connection",
-    VpcEndpointService = "vpc-endpoint-service", VpcEndpointServicePermission =
-    "vpc-endpoint-service-permission", VpcPeeringConnection = "vpc-peering-connection",
-    VpnConnection = "vpn-connection", VpnGateway = "vpn-gateway", VpcFlowLog =
-    "vpc-flow-log", CapacityReservationFleet = "capacity-reservation-fleet",
-    TrafficMirrorFilterRule = "traffic-mirror-filter-rule",
-    VpcEndpointConnectionDeviceType = "vpc-endpoint-connection-device-type",
-    VerifiedAccessInstance = "verified-access-instance", VerifiedAccessGroup =
-    "verified-access-group", VerifiedAccessEndpoint = "verified-access-endpoint",
-    VerifiedAccessPolicy = "verified-access-policy", VerifiedAccessTrustProvider =
-    "verified-access-trust-provider", VpnConnectionDeviceType =
-    "vpn-connection-device-type", VpcBlockPublicAccessExclusion =
-    "vpc-block-public-access-exclusion", VpcEncryptionControl = "vpc-encryption-control",
-    RouteServer = "route-server", RouteServerEndpoint = "route-server-endpoint",
-    RouteServerPeer = "route-server-peer", IpamResourceDiscovery =
-    "ipam-resource-discovery", IpamResourceDiscoveryAssociation =
-    "ipam-resource-discovery-association", InstanceConnectEndpoint =
-    "instance-connect-endpoint", VerifiedAccessEndpointTarget =
-    "verified-access-endpoint-target", IpamExternalResourceVerificationToken =
-    "ipam-external-resource-verification-token", CapacityBlock = "capacity-block",
-    MacModificationTask = "mac-modification-task", IpamPrefixListResolver =
-    "ipam-prefix-list-resolver", IpamPolicy = "ipam-policy", IpamPrefixListResolverTarget
-    = "ipam-prefix-list-resolver-target", IpamInternetRegistryAssociation =
-    "ipam-internet-registry-association", SecondaryInterface = "secondary-interface",
-    SecondaryNetwork = "secondary-network", SecondarySubnet = "secondary-subnet",
-    CapacityManagerDataExport = "capacity-manager-data-export", VpnConcentrator =
-    "vpn-concentrator", IpamPoolAllocation = "ipam-pool-allocation",
-    CapacityReservationCancellationQuote = "capacity-reservation-cancellation-quote",
-    ApplicationStatusCheck = "application-status-check",
-    CapacityReservationModificationQuote = "capacity-reservation-modification-quote",
+    "local-gateway-route-table-virtual-interface-group-association", 37 Natgateway =
+    "natgateway", 38 NetworkAcl = "network-acl", 39 NetworkInterface =
+    "network-interface", 40 NetworkInsightsAnalysis = "network-insights-analysis", 41
+    NetworkInsightsPath = "network-insights-path", 42 NetworkInsightsAccessScope =
+    "network-insights-access-scope", 43 NetworkInsightsAccessScopeAnalysis =
+    "network-insights-access-scope-analysis", 44 OutpostLag = "outpost-lag", 45
+    PlacementGroup = "placement-group", 46 PrefixList = "prefix-list", 47
+    ReplaceRootVolumeTask = "replace-root-volume-task", 48 ReservedInstances =
+    "reserved-instances", 49 RouteTable = "route-table", 50 SecurityGroup =
+    "security-group", 51 SecurityGroupRule = "security-group-rule", 52
+    ServiceLinkVirtualInterface = "service-link-virtual-interface", 53 Snapshot =
+    "snapshot", 54 SpotFleetRequest = "spot-fleet-request", 55 SpotInstancesRequest =
+    "spot-instances-request", 56 Subnet = "subnet", 57 SubnetCidrReservation =
+    "subnet-cidr-reservation", 58 TrafficMirrorFilter = "traffic-mirror-filter", 59
+    TrafficMirrorSession = "traffic-mirror-session", 60 TrafficMirrorTarget =
+    "traffic-mirror-target", 61 TransitGateway = "transit-gateway", 62
+    TransitGatewayAttachment = "transit-gateway-attachment", 63 TransitGatewayConnectPeer
+    = "transit-gateway-connect-peer", 64 TransitGatewayMulticastDomain =
+    "transit-gateway-multicast-domain", 65 TransitGatewayPolicyTable =
+    "transit-gateway-policy-table", 66 TransitGatewayMeteringPolicy =
+    "transit-gateway-metering-policy", 67 TransitGatewayRouteTable =
+    "transit-gateway-route-table", 68 TransitGatewayRouteTableAnnouncement =
+    "transit-gateway-route-table-announcement", 69 Volume = "volume", 70 Vpc = "vpc", 71
+    VpcEndpoint = "vpc-endpoint", 72 VpcEndpointConnection = "vpc-endpoint-connection",
+    73 VpcEndpointService = "vpc-endpoint-service", 74 VpcEndpointServicePermission =
+    "vpc-endpoint-service-permission", 75 VpcPeeringConnection =
+    "vpc-peering-connection", 76 VpnConnection = "vpn-connection", 77 VpnGateway =
+    "vpn-gateway", 78 VpcFlowLog = "vpc-flow-log", 79 CapacityReservationFleet =
+    "capacity-reservation-fleet", 80 TrafficMirrorFilterRule =
+    "traffic-mirror-filter-rule", 81 VpcEndpointConnectionDeviceType =
+    "vpc-endpoint-connection-device-type", 82 VerifiedAccessInstance =
+    "verified-access-instance", 83 VerifiedAccessGroup = "verified-access-group", 84
+    VerifiedAccessEndpoint = "verified-access-endpoint", 85 VerifiedAccessPolicy =
+    "verified-access-policy", 86 VerifiedAccessTrustProvider =
+    "verified-access-trust-provider", 87 VpnConnectionDeviceType =
+    "vpn-connection-device-type", 88 VpcBlockPublicAccessExclusion =
+    "vpc-block-public-access-exclusion", 89 VpcEncryptionControl =
+    "vpc-encryption-control", 90 RouteServer = "route-server", 91 RouteServerEndpoint =
+    "route-server-endpoint", 92 RouteServerPeer = "route-server-peer", 93
+    IpamResourceDiscovery = "ipam-resource-discovery", 94
+    IpamResourceDiscoveryAssociation = "ipam-resource-discovery-association", 95
+    InstanceConnectEndpoint = "instance-connect-endpoint", 96
+    VerifiedAccessEndpointTarget = "verified-access-endpoint-target", 97
+    IpamExternalResourceVerificationToken = "ipam-external-resource-verification-token",
+    98 CapacityBlock = "capacity-block", 99 MacModificationTask =
+    "mac-modification-task", 100 IpamPrefixListResolver = "ipam-prefix-list-resolver",
+    101 IpamPolicy = "ipam-policy", 102 IpamPrefixListResolverTarget =
+    "ipam-prefix-list-resolver-target", 103 IpamInternetRegistryAssociation =
+    "ipam-internet-registry-association", 104 SecondaryInterface = "secondary-interface",
+    105 SecondaryNetwork = "secondary-network", 106 SecondarySubnet = "secondary-subnet",
+    107 CapacityManagerDataExport = "capacity-manager-data-export", 108 VpnConcentrator =
+    "vpn-concentrator", 109 IpamPoolAllocation = "ipam-pool-allocation", 110
+    CapacityReservationCancellationQuote = "capacity-reservation-cancellation-quote", 111
+    ApplicationStatusCheck = "application-status-check", 112
+    CapacityReservationModificationQuote = "capacity-reservation-modification-quote", 113
     MetricCategory = "metric-category" }
 );
 /// The options that affect the scope of the response.
@@ -16649,7 +16751,7 @@ pub struct ResourceTypeOption {
 }
 rboto::__structure!(
     ResourceTypeOption "ResourceTypeOption"[set into] { option_name :
-    ImageReferenceOptionName, option_values : Vec < String > } {}
+    ImageReferenceOptionName, option_values = Vec < String > } {}
 );
 /// A resource type to check for image references. Associated options can also be specified if the resource type is an EC2 instance or launch template.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16662,7 +16764,7 @@ pub struct ResourceTypeRequest {
 }
 rboto::__structure!(
     ResourceTypeRequest "ResourceTypeRequest"[set into] { resource_type :
-    ImageReferenceResourceType, resource_type_options : Vec < ResourceTypeOption > } {}
+    ImageReferenceResourceType, resource_type_options = Vec < ResourceTypeOption > } {}
 );
 /// Describes the error that's returned when you cannot delete a launch template version.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16674,7 +16776,7 @@ pub struct ResponseError {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    ResponseError "ResponseError"[set from] { code : LaunchTemplateErrorCode, message :
+    ResponseError "ResponseError"[from] { code : LaunchTemplateErrorCode, message :
     String } {}
 );
 /// The information for a launch template.
@@ -16759,30 +16861,30 @@ pub struct ResponseLaunchTemplateData {
     >,
 }
 rboto::__structure!(
-    ResponseLaunchTemplateData "ResponseLaunchTemplateData"[set debug from] { kernel_id :
-    String, ebs_optimized = bool, iam_instance_profile :
-    LaunchTemplateIamInstanceProfileSpecification, block_device_mappings : Vec <
-    LaunchTemplateBlockDeviceMapping >, network_interfaces : Vec <
+    ResponseLaunchTemplateData "ResponseLaunchTemplateData"[debug from] { kernel_id :
+    String, ebs_optimized = bool, iam_instance_profile =
+    LaunchTemplateIamInstanceProfileSpecification, block_device_mappings = Vec <
+    LaunchTemplateBlockDeviceMapping >, network_interfaces = Vec <
     LaunchTemplateInstanceNetworkInterfaceSpecification >, image_id : String,
-    instance_type : InstanceType, key_name : String, monitoring :
-    LaunchTemplatesMonitoring, placement : LaunchTemplatePlacement, ram_disk_id : String,
+    instance_type : InstanceType, key_name : String, monitoring =
+    LaunchTemplatesMonitoring, placement = LaunchTemplatePlacement, ram_disk_id : String,
     disable_api_termination = bool, instance_initiated_shutdown_behavior :
-    ShutdownBehavior, user_data : String[sensitive], tag_specifications : Vec <
-    LaunchTemplateTagSpecification >, elastic_gpu_specifications : Vec <
-    ElasticGpuSpecificationResponse >, elastic_inference_accelerators : Vec <
-    LaunchTemplateElasticInferenceAcceleratorResponse >, security_group_ids : Vec <
-    String >, security_groups : Vec < String >, instance_market_options :
-    LaunchTemplateInstanceMarketOptions, credit_specification : CreditSpecification,
-    cpu_options : LaunchTemplateCpuOptions, capacity_reservation_specification :
-    LaunchTemplateCapacityReservationSpecificationResponse, license_specifications : Vec
-    < LaunchTemplateLicenseConfiguration >, hibernation_options :
-    LaunchTemplateHibernationOptions, metadata_options :
-    LaunchTemplateInstanceMetadataOptions, enclave_options :
-    LaunchTemplateEnclaveOptions, instance_requirements : InstanceRequirements,
-    private_dns_name_options : LaunchTemplatePrivateDnsNameOptions, maintenance_options :
-    LaunchTemplateInstanceMaintenanceOptions, disable_api_stop = bool, operator :
-    OperatorResponse, network_performance_options :
-    LaunchTemplateNetworkPerformanceOptions, secondary_interfaces : Vec <
+    ShutdownBehavior, user_data : String[sensitive], tag_specifications = Vec <
+    LaunchTemplateTagSpecification >, elastic_gpu_specifications = Vec <
+    ElasticGpuSpecificationResponse >, elastic_inference_accelerators = Vec <
+    LaunchTemplateElasticInferenceAcceleratorResponse >, security_group_ids = Vec <
+    String >, security_groups = Vec < String >, instance_market_options =
+    LaunchTemplateInstanceMarketOptions, credit_specification = CreditSpecification,
+    cpu_options = LaunchTemplateCpuOptions, capacity_reservation_specification =
+    LaunchTemplateCapacityReservationSpecificationResponse, license_specifications = Vec
+    < LaunchTemplateLicenseConfiguration >, hibernation_options =
+    LaunchTemplateHibernationOptions, metadata_options =
+    LaunchTemplateInstanceMetadataOptions, enclave_options =
+    LaunchTemplateEnclaveOptions, instance_requirements = InstanceRequirements,
+    private_dns_name_options = LaunchTemplatePrivateDnsNameOptions, maintenance_options =
+    LaunchTemplateInstanceMaintenanceOptions, disable_api_stop = bool, operator =
+    OperatorResponse, network_performance_options =
+    LaunchTemplateNetworkPerformanceOptions, secondary_interfaces = Vec <
     LaunchTemplateInstanceSecondaryInterfaceSpecification > } {}
 );
 /// A security group rule removed with [RevokeSecurityGroupEgress](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RevokeSecurityGroupEgress.html) or [RevokeSecurityGroupIngress](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RevokeSecurityGroupIngress.html).
@@ -16813,16 +16915,18 @@ pub struct RevokedSecurityGroupRule {
     pub description: Option<String>,
 }
 rboto::__structure!(
-    RevokedSecurityGroupRule "RevokedSecurityGroupRule"[set from] {
-    security_group_rule_id : String, group_id : String, is_egress = bool, ip_protocol :
-    String, from_port = i32, to_port = i32, cidr_ipv4 : String, cidr_ipv6 : String,
-    prefix_list_id : String, referenced_group_id : String, description : String } {}
+    RevokedSecurityGroupRule "RevokedSecurityGroupRule"[from] { security_group_rule_id :
+    String, group_id : String, is_egress = bool, ip_protocol : String, from_port = i32,
+    to_port = i32, cidr_ipv4 : String, cidr_ipv6 : String, prefix_list_id : String,
+    referenced_group_id : String, description : String } {}
 );
 rboto::__string_enum!(
-    #[doc = " The Regional Internet Registry (RIR)."] Rir { Ripe = "ripe", Apnic =
-    "apnic", Arin = "arin", Lacnic = "lacnic", Nicbr = "nicbr" }
+    #[doc = " The Regional Internet Registry (RIR)."] Rir { 0 Ripe = "ripe", 1 Apnic =
+    "apnic", 2 Arin = "arin", 3 Lacnic = "lacnic", 4 Nicbr = "nicbr" }
 );
-rboto::__string_enum!(RootDeviceType { Ebs = "ebs", InstanceStore = "instance-store" });
+rboto::__string_enum!(
+    RootDeviceType { 0 Ebs = "ebs", 1 InstanceStore = "instance-store" }
+);
 /// Describes a route in a route table.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -16865,17 +16969,17 @@ pub struct Route {
     pub ip_address: Option<String>,
 }
 rboto::__structure!(
-    Route "Route"[set from] { destination_cidr_block : String,
-    destination_ipv6_cidr_block : String, destination_prefix_list_id : String,
-    egress_only_internet_gateway_id : String, gateway_id : String, instance_id : String,
-    instance_owner_id : String, nat_gateway_id : String, transit_gateway_id : String,
-    local_gateway_id : String, carrier_gateway_id : String, network_interface_id :
-    String, origin : RouteOrigin, state : RouteState, vpc_peering_connection_id : String,
-    core_network_arn : String, odb_network_arn : String, ip_address : String } {}
+    Route "Route"[from] { destination_cidr_block : String, destination_ipv6_cidr_block :
+    String, destination_prefix_list_id : String, egress_only_internet_gateway_id :
+    String, gateway_id : String, instance_id : String, instance_owner_id : String,
+    nat_gateway_id : String, transit_gateway_id : String, local_gateway_id : String,
+    carrier_gateway_id : String, network_interface_id : String, origin : RouteOrigin,
+    state : RouteState, vpc_peering_connection_id : String, core_network_arn : String,
+    odb_network_arn : String, ip_address : String } {}
 );
 rboto::__string_enum!(
-    RouteOrigin { CreateRouteTable = "CreateRouteTable", CreateRoute = "CreateRoute",
-    EnableVgwRoutePropagation = "EnableVgwRoutePropagation", Advertisement =
+    RouteOrigin { 0 CreateRouteTable = "CreateRouteTable", 1 CreateRoute = "CreateRoute",
+    2 EnableVgwRoutePropagation = "EnableVgwRoutePropagation", 3 Advertisement =
     "Advertisement" }
 );
 /// Describes a route server and its configuration.
@@ -16900,8 +17004,8 @@ pub struct RouteServer {
     pub sns_topic_arn: Option<String>,
 }
 rboto::__structure!(
-    RouteServer "RouteServer"[set from] { route_server_id : String, amazon_side_asn =
-    i64, state : RouteServerState, tags : Vec < Tag >, persist_routes_state :
+    RouteServer "RouteServer"[from] { route_server_id : String, amazon_side_asn = i64,
+    state : RouteServerState, tags = Vec < Tag >, persist_routes_state :
     RouteServerPersistRoutesState, persist_routes_duration = i64,
     sns_notifications_enabled = bool, sns_topic_arn : String } {}
 );
@@ -16917,14 +17021,14 @@ pub struct RouteServerAssociation {
     pub state: Option<RouteServerAssociationState>,
 }
 rboto::__structure!(
-    RouteServerAssociation "RouteServerAssociation"[set from] { route_server_id : String,
+    RouteServerAssociation "RouteServerAssociation"[from] { route_server_id : String,
     vpc_id : String, state : RouteServerAssociationState } {}
 );
 rboto::__string_enum!(
-    RouteServerAssociationState { Associating = "associating", Associated = "associated",
-    Disassociating = "disassociating" }
+    RouteServerAssociationState { 0 Associating = "associating", 1 Associated =
+    "associated", 2 Disassociating = "disassociating" }
 );
-rboto::__string_enum!(RouteServerBfdState { Up = "up", Down = "down" });
+rboto::__string_enum!(RouteServerBfdState { 0 Up = "up", 1 Down = "down" });
 /// The current status of Bidirectional Forwarding Detection (BFD) for a BGP session.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -16933,8 +17037,7 @@ pub struct RouteServerBfdStatus {
     pub status: Option<RouteServerBfdState>,
 }
 rboto::__structure!(
-    RouteServerBfdStatus "RouteServerBfdStatus"[set from] { status : RouteServerBfdState
-    } {}
+    RouteServerBfdStatus "RouteServerBfdStatus"[from] { status : RouteServerBfdState } {}
 );
 /// The BGP configuration options for a route server peer.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16946,7 +17049,7 @@ pub struct RouteServerBgpOptions {
     pub peer_liveness_detection: Option<RouteServerPeerLivenessMode>,
 }
 rboto::__structure!(
-    RouteServerBgpOptions "RouteServerBgpOptions"[set from] { peer_asn = i64,
+    RouteServerBgpOptions "RouteServerBgpOptions"[from] { peer_asn = i64,
     peer_liveness_detection : RouteServerPeerLivenessMode } {}
 );
 /// The BGP configuration options requested for a route server peer.
@@ -16962,7 +17065,7 @@ rboto::__structure!(
     RouteServerBgpOptionsRequest "RouteServerBgpOptionsRequest"[set into] { peer_asn =
     i64, peer_liveness_detection : RouteServerPeerLivenessMode } {}
 );
-rboto::__string_enum!(RouteServerBgpState { Up = "up", Down = "down" });
+rboto::__string_enum!(RouteServerBgpState { 0 Up = "up", 1 Down = "down" });
 /// The current status of a BGP session.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -16971,8 +17074,7 @@ pub struct RouteServerBgpStatus {
     pub status: Option<RouteServerBgpState>,
 }
 rboto::__structure!(
-    RouteServerBgpStatus "RouteServerBgpStatus"[set from] { status : RouteServerBgpState
-    } {}
+    RouteServerBgpStatus "RouteServerBgpStatus"[from] { status : RouteServerBgpState } {}
 );
 /// Describes a route server endpoint and its properties.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16998,15 +17100,15 @@ pub struct RouteServerEndpoint {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    RouteServerEndpoint "RouteServerEndpoint"[set from] { route_server_id : String,
+    RouteServerEndpoint "RouteServerEndpoint"[from] { route_server_id : String,
     route_server_endpoint_id : String, vpc_id : String, subnet_id : String, eni_id :
     String, eni_address : String, state : RouteServerEndpointState, failure_reason :
-    String, tags : Vec < Tag > } {}
+    String, tags = Vec < Tag > } {}
 );
 rboto::__string_enum!(
-    RouteServerEndpointState { Pending = "pending", Available = "available", Deleting =
-    "deleting", Deleted = "deleted", Failing = "failing", Failed = "failed", DeleteFailed
-    = "delete-failed" }
+    RouteServerEndpointState { 0 Pending = "pending", 1 Available = "available", 2
+    Deleting = "deleting", 3 Deleted = "deleted", 4 Failing = "failing", 5 Failed =
+    "failed", 6 DeleteFailed = "delete-failed" }
 );
 /// Describes a BGP peer configuration for a route server endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17042,28 +17144,28 @@ pub struct RouteServerPeer {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    RouteServerPeer "RouteServerPeer"[set from] { route_server_peer_id : String,
+    RouteServerPeer "RouteServerPeer"[from] { route_server_peer_id : String,
     route_server_endpoint_id : String, route_server_id : String, vpc_id : String,
     subnet_id : String, state : RouteServerPeerState, failure_reason : String,
     endpoint_eni_id : String, endpoint_eni_address : String, peer_address : String,
-    bgp_options : RouteServerBgpOptions, bgp_status : RouteServerBgpStatus, bfd_status :
-    RouteServerBfdStatus, tags : Vec < Tag > } {}
+    bgp_options = RouteServerBgpOptions, bgp_status = RouteServerBgpStatus, bfd_status =
+    RouteServerBfdStatus, tags = Vec < Tag > } {}
 );
 rboto::__string_enum!(
-    RouteServerPeerLivenessMode { Bfd = "bfd", BgpKeepalive = "bgp-keepalive" }
+    RouteServerPeerLivenessMode { 0 Bfd = "bfd", 1 BgpKeepalive = "bgp-keepalive" }
 );
 rboto::__string_enum!(
-    RouteServerPeerState { Pending = "pending", Available = "available", Deleting =
-    "deleting", Deleted = "deleted", Failing = "failing", Failed = "failed" }
+    RouteServerPeerState { 0 Pending = "pending", 1 Available = "available", 2 Deleting =
+    "deleting", 3 Deleted = "deleted", 4 Failing = "failing", 5 Failed = "failed" }
 );
 rboto::__string_enum!(
-    RouteServerPersistRoutesAction { Enable = "enable", Disable = "disable", Reset =
-    "reset" }
+    RouteServerPersistRoutesAction { 0 Enable = "enable", 1 Disable = "disable", 2 Reset
+    = "reset" }
 );
 rboto::__string_enum!(
-    RouteServerPersistRoutesState { Enabling = "enabling", Enabled = "enabled", Resetting
-    = "resetting", Disabling = "disabling", Disabled = "disabled", Modifying =
-    "modifying" }
+    RouteServerPersistRoutesState { 0 Enabling = "enabling", 1 Enabled = "enabled", 2
+    Resetting = "resetting", 3 Disabling = "disabling", 4 Disabled = "disabled", 5
+    Modifying = "modifying" }
 );
 /// Describes the route propagation configuration between a route server and a route table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17077,12 +17179,12 @@ pub struct RouteServerPropagation {
     pub state: Option<RouteServerPropagationState>,
 }
 rboto::__structure!(
-    RouteServerPropagation "RouteServerPropagation"[set from] { route_server_id : String,
+    RouteServerPropagation "RouteServerPropagation"[from] { route_server_id : String,
     route_table_id : String, state : RouteServerPropagationState } {}
 );
 rboto::__string_enum!(
-    RouteServerPropagationState { Pending = "pending", Available = "available", Deleting
-    = "deleting" }
+    RouteServerPropagationState { 0 Pending = "pending", 1 Available = "available", 2
+    Deleting = "deleting" }
 );
 /// Describes a route in the route server's routing database.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17106,10 +17208,10 @@ pub struct RouteServerRoute {
     pub next_hop_ip: Option<String>,
 }
 rboto::__structure!(
-    RouteServerRoute "RouteServerRoute"[set from] { route_server_endpoint_id : String,
-    route_server_peer_id : String, route_installation_details : Vec <
+    RouteServerRoute "RouteServerRoute"[from] { route_server_endpoint_id : String,
+    route_server_peer_id : String, route_installation_details = Vec <
     RouteServerRouteInstallationDetail >, route_status : RouteServerRouteStatus, prefix :
-    String, as_paths : Vec < String >, med = i32, next_hop_ip : String } {}
+    String, as_paths = Vec < String >, med = i32, next_hop_ip : String } {}
 );
 /// Describes the installation status of a route in a route table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17123,20 +17225,22 @@ pub struct RouteServerRouteInstallationDetail {
     pub route_installation_status_reason: Option<String>,
 }
 rboto::__structure!(
-    RouteServerRouteInstallationDetail "RouteServerRouteInstallationDetail"[set from] {
+    RouteServerRouteInstallationDetail "RouteServerRouteInstallationDetail"[from] {
     route_table_id : String, route_installation_status :
     RouteServerRouteInstallationStatus, route_installation_status_reason : String } {}
 );
 rboto::__string_enum!(
-    RouteServerRouteInstallationStatus { Installed = "installed", Rejected = "rejected" }
+    RouteServerRouteInstallationStatus { 0 Installed = "installed", 1 Rejected =
+    "rejected" }
 );
-rboto::__string_enum!(RouteServerRouteStatus { InRib = "in-rib", InFib = "in-fib" });
+rboto::__string_enum!(RouteServerRouteStatus { 0 InRib = "in-rib", 1 InFib = "in-fib" });
 rboto::__string_enum!(
-    RouteServerState { Pending = "pending", Available = "available", Modifying =
-    "modifying", Deleting = "deleting", Deleted = "deleted" }
+    RouteServerState { 0 Pending = "pending", 1 Available = "available", 2 Modifying =
+    "modifying", 3 Deleting = "deleting", 4 Deleted = "deleted" }
 );
 rboto::__string_enum!(
-    RouteState { Active = "active", Blackhole = "blackhole", Filtered = "filtered" }
+    RouteState { 0 Active = "active", 1 Blackhole = "blackhole", 2 Filtered = "filtered"
+    }
 );
 /// Describes a route table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17158,9 +17262,9 @@ pub struct RouteTable {
     pub owner_id: Option<String>,
 }
 rboto::__structure!(
-    RouteTable "RouteTable"[set from] { associations : Vec < RouteTableAssociation >,
-    propagating_vgws : Vec < PropagatingVgw >, route_table_id : String, routes : Vec <
-    Route >, tags : Vec < Tag >, vpc_id : String, owner_id : String } {}
+    RouteTable "RouteTable"[from] { associations = Vec < RouteTableAssociation >,
+    propagating_vgws = Vec < PropagatingVgw >, route_table_id : String, routes = Vec <
+    Route >, tags = Vec < Tag >, vpc_id : String, owner_id : String } {}
 );
 /// Describes an association between a route table and a subnet or gateway.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17182,9 +17286,9 @@ pub struct RouteTableAssociation {
     pub association_state: Option<RouteTableAssociationState>,
 }
 rboto::__structure!(
-    RouteTableAssociation "RouteTableAssociation"[set from] { main = bool,
+    RouteTableAssociation "RouteTableAssociation"[from] { main = bool,
     route_table_association_id : String, route_table_id : String, subnet_id : String,
-    gateway_id : String, public_ipv4_pool : String, association_state :
+    gateway_id : String, public_ipv4_pool : String, association_state =
     RouteTableAssociationState } {}
 );
 /// Describes the state of an association between a route table and a subnet or gateway.
@@ -17197,15 +17301,15 @@ pub struct RouteTableAssociationState {
     pub status_message: Option<String>,
 }
 rboto::__structure!(
-    RouteTableAssociationState "RouteTableAssociationState"[set from] { state :
+    RouteTableAssociationState "RouteTableAssociationState"[from] { state :
     RouteTableAssociationStateCode, status_message : String } {}
 );
 rboto::__string_enum!(
-    RouteTableAssociationStateCode { Associating = "associating", Associated =
-    "associated", Disassociating = "disassociating", Disassociated = "disassociated",
-    Failed = "failed" }
+    RouteTableAssociationStateCode { 0 Associating = "associating", 1 Associated =
+    "associated", 2 Disassociating = "disassociating", 3 Disassociated = "disassociated",
+    4 Failed = "failed" }
 );
-rboto::__string_enum!(RuleAction { Allow = "allow", Deny = "deny" });
+rboto::__string_enum!(RuleAction { 0 Allow = "allow", 1 Deny = "deny" });
 /// Describes the rule options for a stateful rule group.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -17216,8 +17320,8 @@ pub struct RuleGroupRuleOptionsPair {
     pub rule_options: Option<Vec<RuleOption>>,
 }
 rboto::__structure!(
-    RuleGroupRuleOptionsPair "RuleGroupRuleOptionsPair"[set from] { rule_group_arn :
-    String, rule_options : Vec < RuleOption > } {}
+    RuleGroupRuleOptionsPair "RuleGroupRuleOptionsPair"[from] { rule_group_arn : String,
+    rule_options = Vec < RuleOption > } {}
 );
 /// Describes the type of a stateful rule group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17229,7 +17333,7 @@ pub struct RuleGroupTypePair {
     pub rule_group_type: Option<String>,
 }
 rboto::__structure!(
-    RuleGroupTypePair "RuleGroupTypePair"[set from] { rule_group_arn : String,
+    RuleGroupTypePair "RuleGroupTypePair"[from] { rule_group_arn : String,
     rule_group_type : String } {}
 );
 /// Describes additional settings for a stateful rule.
@@ -17242,7 +17346,7 @@ pub struct RuleOption {
     pub settings: Option<Vec<String>>,
 }
 rboto::__structure!(
-    RuleOption "RuleOption"[set from] { keyword : String, settings : Vec < String > } {}
+    RuleOption "RuleOption"[from] { keyword : String, settings = Vec < String > } {}
 );
 /// Describes the monitoring of an instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17255,7 +17359,7 @@ pub struct RunInstancesMonitoringEnabled {
 }
 rboto::__structure!(
     RunInstancesMonitoringEnabled "RunInstancesMonitoringEnabled"[set into from] {
-    metric_category_ids : Vec < String >, enabled = bool } {}
+    metric_category_ids = Vec < String >, enabled = bool } {}
 );
 /// The tags to apply to the AMI object that will be stored in the Amazon S3 bucket. For more information, see [Categorizing your storage using tags](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-tagging.html) in the *Amazon Simple Storage Service User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17289,7 +17393,9 @@ rboto::__structure!(
     String, prefix : String, upload_policy : rboto::Blob[sensitive],
     upload_policy_signature : String[sensitive] } {}
 );
-rboto::__string_enum!(SseType { SseEbs = "sse-ebs", SseKms = "sse-kms", None = "none" });
+rboto::__string_enum!(
+    SseType { 0 SseEbs = "sse-ebs", 1 SseKms = "sse-kms", 2 None = "none" }
+);
 /// The Amazon Inspector scan-result criteria that an AMI must meet to be allowed. The criteria can limit the highest finding severity. They can also limit, for each severity, the days since Amazon Inspector reported a fix as available.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -17310,8 +17416,8 @@ pub struct ScanResultCondition {
     pub max_days_since_critical_fix_available: Option<i32>,
 }
 rboto::__structure!(
-    ScanResultCondition "ScanResultCondition"[set from] {
-    max_days_since_last_finding_scan = i32, maximum_severity_label : SeverityLabel,
+    ScanResultCondition "ScanResultCondition"[from] { max_days_since_last_finding_scan =
+    i32, maximum_severity_label : SeverityLabel,
     max_days_since_informational_fix_available = i32, max_days_since_low_fix_available =
     i32, max_days_since_medium_fix_available = i32, max_days_since_high_fix_available =
     i32, max_days_since_critical_fix_available = i32 } {}
@@ -17362,13 +17468,13 @@ pub struct ScanResults {
     pub critical_fix_available_since: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ScanResults "ScanResults"[set from] { highest_finding_severity_label : SeverityLabel,
+    ScanResults "ScanResults"[from] { highest_finding_severity_label : SeverityLabel,
     finding_scan_date : rboto::DateTime, informational_fix_available_since :
     rboto::DateTime, low_fix_available_since : rboto::DateTime,
     medium_fix_available_since : rboto::DateTime, high_fix_available_since :
     rboto::DateTime, critical_fix_available_since : rboto::DateTime } {}
 );
-rboto::__string_enum!(Schedule { Hourly = "hourly" });
+rboto::__string_enum!(Schedule { 0 Hourly = "hourly" });
 /// Describes a Scheduled Instance.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -17405,13 +17511,13 @@ pub struct ScheduledInstance {
     pub total_scheduled_instance_hours: Option<i32>,
 }
 rboto::__structure!(
-    ScheduledInstance "ScheduledInstance"[set from] { availability_zone : String,
-    create_date : rboto::DateTime, hourly_price : String, instance_count = i32,
-    instance_type : String, network_platform : String, next_slot_start_time :
-    rboto::DateTime, platform : String, previous_slot_end_time : rboto::DateTime,
-    recurrence : ScheduledInstanceRecurrence, scheduled_instance_id : String,
-    slot_duration_in_hours = i32, term_end_date : rboto::DateTime, term_start_date :
-    rboto::DateTime, total_scheduled_instance_hours = i32 } {}
+    ScheduledInstance "ScheduledInstance"[from] { availability_zone : String, create_date
+    : rboto::DateTime, hourly_price : String, instance_count = i32, instance_type :
+    String, network_platform : String, next_slot_start_time : rboto::DateTime, platform :
+    String, previous_slot_end_time : rboto::DateTime, recurrence =
+    ScheduledInstanceRecurrence, scheduled_instance_id : String, slot_duration_in_hours =
+    i32, term_end_date : rboto::DateTime, term_start_date : rboto::DateTime,
+    total_scheduled_instance_hours = i32 } {}
 );
 /// Describes a schedule that is available for your Scheduled Instances.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17445,11 +17551,11 @@ pub struct ScheduledInstanceAvailability {
     pub total_scheduled_instance_hours: Option<i32>,
 }
 rboto::__structure!(
-    ScheduledInstanceAvailability "ScheduledInstanceAvailability"[set from] {
+    ScheduledInstanceAvailability "ScheduledInstanceAvailability"[from] {
     availability_zone : String, available_instance_count = i32, first_slot_start_time :
     rboto::DateTime, hourly_price : String, instance_type : String,
     max_term_duration_in_days = i32, min_term_duration_in_days = i32, network_platform :
-    String, platform : String, purchase_token : String, recurrence :
+    String, platform : String, purchase_token : String, recurrence =
     ScheduledInstanceRecurrence, slot_duration_in_hours = i32,
     total_scheduled_instance_hours = i32 } {}
 );
@@ -17469,9 +17575,9 @@ pub struct ScheduledInstanceRecurrence {
     pub occurrence_unit: Option<String>,
 }
 rboto::__structure!(
-    ScheduledInstanceRecurrence "ScheduledInstanceRecurrence"[set from] { frequency :
-    String, interval = i32, occurrence_day_set : Vec < i32 >, occurrence_relative_to_end
-    = bool, occurrence_unit : String } {}
+    ScheduledInstanceRecurrence "ScheduledInstanceRecurrence"[from] { frequency : String,
+    interval = i32, occurrence_day_set = Vec < i32 >, occurrence_relative_to_end = bool,
+    occurrence_unit : String } {}
 );
 /// Describes the recurring schedule for a Scheduled Instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17490,7 +17596,7 @@ pub struct ScheduledInstanceRecurrenceRequest {
 }
 rboto::__structure!(
     ScheduledInstanceRecurrenceRequest "ScheduledInstanceRecurrenceRequest"[set into] {
-    frequency : String, interval = i32, occurrence_days : Vec < i32 >,
+    frequency : String, interval = i32, occurrence_days = Vec < i32 >,
     occurrence_relative_to_end = bool, occurrence_unit : String } {}
 );
 /// Describes a block device mapping for a Scheduled Instance.
@@ -17508,7 +17614,7 @@ pub struct ScheduledInstancesBlockDeviceMapping {
 }
 rboto::__structure!(
     ScheduledInstancesBlockDeviceMapping "ScheduledInstancesBlockDeviceMapping"[set into]
-    { device_name : String, ebs : ScheduledInstancesEbs, no_device : String, virtual_name
+    { device_name : String, ebs = ScheduledInstancesEbs, no_device : String, virtual_name
     : String } {}
 );
 /// Describes an EBS volume for a Scheduled Instance.
@@ -17592,12 +17698,12 @@ pub struct ScheduledInstancesLaunchSpecification {
 }
 rboto::__structure!(
     ScheduledInstancesLaunchSpecification "ScheduledInstancesLaunchSpecification"[set
-    debug_redacted into] { block_device_mappings : Vec <
-    ScheduledInstancesBlockDeviceMapping >, ebs_optimized = bool, iam_instance_profile :
+    debug_redacted into] { block_device_mappings = Vec <
+    ScheduledInstancesBlockDeviceMapping >, ebs_optimized = bool, iam_instance_profile =
     ScheduledInstancesIamInstanceProfile, image_id : String, instance_type : String,
-    kernel_id : String, key_name : String, monitoring : ScheduledInstancesMonitoring,
-    network_interfaces : Vec < ScheduledInstancesNetworkInterface >, placement :
-    ScheduledInstancesPlacement, ramdisk_id : String, security_group_ids : Vec < String
+    kernel_id : String, key_name : String, monitoring = ScheduledInstancesMonitoring,
+    network_interfaces = Vec < ScheduledInstancesNetworkInterface >, placement =
+    ScheduledInstancesPlacement, ramdisk_id : String, security_group_ids = Vec < String
     >, subnet_id : String, user_data : String } {}
 );
 /// Describes whether monitoring is enabled for a Scheduled Instance.
@@ -17645,9 +17751,9 @@ pub struct ScheduledInstancesNetworkInterface {
 rboto::__structure!(
     ScheduledInstancesNetworkInterface "ScheduledInstancesNetworkInterface"[set into] {
     associate_public_ip_address = bool, delete_on_termination = bool, description :
-    String, device_index = i32, groups : Vec < String >, ipv6_address_count = i32,
-    ipv6_addresses : Vec < ScheduledInstancesIpv6Address >, network_interface_id :
-    String, private_ip_address : String, private_ip_address_configs : Vec <
+    String, device_index = i32, groups = Vec < String >, ipv6_address_count = i32,
+    ipv6_addresses = Vec < ScheduledInstancesIpv6Address >, network_interface_id :
+    String, private_ip_address : String, private_ip_address_configs = Vec <
     ScheduledInstancesPrivateIpAddressConfig >, secondary_private_ip_address_count = i32,
     subnet_id : String } {}
 );
@@ -17714,14 +17820,14 @@ pub struct SecondaryInterface {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    SecondaryInterface "SecondaryInterface"[set from] { availability_zone : String,
-    availability_zone_id : String, attachment : SecondaryInterfaceAttachment, mac_address
-    : String, owner_id : String, private_ipv4_addresses : Vec <
+    SecondaryInterface "SecondaryInterface"[from] { availability_zone : String,
+    availability_zone_id : String, attachment = SecondaryInterfaceAttachment, mac_address
+    : String, owner_id : String, private_ipv4_addresses = Vec <
     SecondaryInterfaceIpv4Address >, secondary_interface_id : String,
     secondary_interface_arn : String, secondary_interface_type : SecondaryInterfaceType,
     secondary_subnet_id : String, secondary_network_id : String, secondary_network_type :
     SecondaryNetworkType, source_dest_check = bool, status : SecondaryInterfaceStatus,
-    tags : Vec < Tag > } {}
+    tags = Vec < Tag > } {}
 );
 /// Describes the attachment of a secondary interface to an instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17745,8 +17851,8 @@ pub struct SecondaryInterfaceAttachment {
     pub status: Option<AttachmentStatus>,
 }
 rboto::__structure!(
-    SecondaryInterfaceAttachment "SecondaryInterfaceAttachment"[set from] { attachment_id
-    : String, attach_time : rboto::DateTime, delete_on_termination = bool, device_index =
+    SecondaryInterfaceAttachment "SecondaryInterfaceAttachment"[from] { attachment_id :
+    String, attach_time : rboto::DateTime, delete_on_termination = bool, device_index =
     i32, instance_id : String, instance_owner_id : String, network_card_index = i32,
     status : AttachmentStatus } {}
 );
@@ -17758,7 +17864,7 @@ pub struct SecondaryInterfaceIpv4Address {
     pub private_ip_address: Option<String>,
 }
 rboto::__structure!(
-    SecondaryInterfaceIpv4Address "SecondaryInterfaceIpv4Address"[set from] {
+    SecondaryInterfaceIpv4Address "SecondaryInterfaceIpv4Address"[from] {
     private_ip_address : String } {}
 );
 /// Describes a private IPv4 address specification for a secondary interface.
@@ -17770,8 +17876,8 @@ pub struct SecondaryInterfacePrivateIpAddressSpecification {
 }
 rboto::__structure!(
     SecondaryInterfacePrivateIpAddressSpecification
-    "SecondaryInterfacePrivateIpAddressSpecification"[set from] { private_ip_address :
-    String } {}
+    "SecondaryInterfacePrivateIpAddressSpecification"[from] { private_ip_address : String
+    } {}
 );
 /// Describes a private IPv4 address specification for a secondary interface request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17786,9 +17892,9 @@ rboto::__structure!(
     private_ip_address : String } {}
 );
 rboto::__string_enum!(
-    SecondaryInterfaceStatus { Available = "available", InUse = "in-use" }
+    SecondaryInterfaceStatus { 0 Available = "available", 1 InUse = "in-use" }
 );
-rboto::__string_enum!(SecondaryInterfaceType { Secondary = "secondary" });
+rboto::__string_enum!(SecondaryInterfaceType { 0 Secondary = "secondary" });
 /// Describes a secondary network.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -17813,16 +17919,16 @@ pub struct SecondaryNetwork {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    SecondaryNetwork "SecondaryNetwork"[set from] { secondary_network_id : String,
+    SecondaryNetwork "SecondaryNetwork"[from] { secondary_network_id : String,
     secondary_network_arn : String, owner_id : String, type_ : SecondaryNetworkType,
-    state : SecondaryNetworkState, state_reason : String, ipv4_cidr_block_associations :
-    Vec < SecondaryNetworkIpv4CidrBlockAssociation >, tags : Vec < Tag > } {}
+    state : SecondaryNetworkState, state_reason : String, ipv4_cidr_block_associations =
+    Vec < SecondaryNetworkIpv4CidrBlockAssociation >, tags = Vec < Tag > } {}
 );
 rboto::__string_enum!(
-    SecondaryNetworkCidrBlockAssociationState { Associating = "associating", Associated =
-    "associated", AssociationFailed = "association-failed", Disassociating =
-    "disassociating", Disassociated = "disassociated", DisassociationFailed =
-    "disassociation-failed" }
+    SecondaryNetworkCidrBlockAssociationState { 0 Associating = "associating", 1
+    Associated = "associated", 2 AssociationFailed = "association-failed", 3
+    Disassociating = "disassociating", 4 Disassociated = "disassociated", 5
+    DisassociationFailed = "disassociation-failed" }
 );
 /// Describes an IPv4 CIDR block associated with a secondary network.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17839,17 +17945,17 @@ pub struct SecondaryNetworkIpv4CidrBlockAssociation {
 }
 rboto::__structure!(
     SecondaryNetworkIpv4CidrBlockAssociation
-    "SecondaryNetworkIpv4CidrBlockAssociation"[set from] { association_id : String,
+    "SecondaryNetworkIpv4CidrBlockAssociation"[from] { association_id : String,
     cidr_block : String, state : SecondaryNetworkCidrBlockAssociationState, state_reason
     : String } {}
 );
 rboto::__string_enum!(
-    SecondaryNetworkState { CreateInProgress = "create-in-progress", CreateComplete =
-    "create-complete", CreateFailed = "create-failed", DeleteInProgress =
-    "delete-in-progress", DeleteComplete = "delete-complete", DeleteFailed =
+    SecondaryNetworkState { 0 CreateInProgress = "create-in-progress", 1 CreateComplete =
+    "create-complete", 2 CreateFailed = "create-failed", 3 DeleteInProgress =
+    "delete-in-progress", 4 DeleteComplete = "delete-complete", 5 DeleteFailed =
     "delete-failed" }
 );
-rboto::__string_enum!(SecondaryNetworkType { Rdma = "rdma" });
+rboto::__string_enum!(SecondaryNetworkType { 0 Rdma = "rdma" });
 /// Describes a secondary subnet.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -17880,18 +17986,18 @@ pub struct SecondarySubnet {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    SecondarySubnet "SecondarySubnet"[set from] { secondary_subnet_id : String,
+    SecondarySubnet "SecondarySubnet"[from] { secondary_subnet_id : String,
     secondary_subnet_arn : String, secondary_network_id : String, secondary_network_type
     : SecondaryNetworkType, owner_id : String, availability_zone_id : String,
-    availability_zone : String, ipv4_cidr_block_associations : Vec <
+    availability_zone : String, ipv4_cidr_block_associations = Vec <
     SecondarySubnetIpv4CidrBlockAssociation >, state : SecondarySubnetState, state_reason
-    : String, tags : Vec < Tag > } {}
+    : String, tags = Vec < Tag > } {}
 );
 rboto::__string_enum!(
-    SecondarySubnetCidrBlockAssociationState { Associating = "associating", Associated =
-    "associated", AssociationFailed = "association-failed", Disassociating =
-    "disassociating", Disassociated = "disassociated", DisassociationFailed =
-    "disassociation-failed" }
+    SecondarySubnetCidrBlockAssociationState { 0 Associating = "associating", 1
+    Associated = "associated", 2 AssociationFailed = "association-failed", 3
+    Disassociating = "disassociating", 4 Disassociated = "disassociated", 5
+    DisassociationFailed = "disassociation-failed" }
 );
 /// Describes an IPv4 CIDR block associated with a secondary subnet.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17907,14 +18013,15 @@ pub struct SecondarySubnetIpv4CidrBlockAssociation {
     pub state_reason: Option<String>,
 }
 rboto::__structure!(
-    SecondarySubnetIpv4CidrBlockAssociation "SecondarySubnetIpv4CidrBlockAssociation"[set
-    from] { association_id : String, cidr_block : String, state :
-    SecondarySubnetCidrBlockAssociationState, state_reason : String } {}
+    SecondarySubnetIpv4CidrBlockAssociation
+    "SecondarySubnetIpv4CidrBlockAssociation"[from] { association_id : String, cidr_block
+    : String, state : SecondarySubnetCidrBlockAssociationState, state_reason : String }
+    {}
 );
 rboto::__string_enum!(
-    SecondarySubnetState { CreateInProgress = "create-in-progress", CreateComplete =
-    "create-complete", CreateFailed = "create-failed", DeleteInProgress =
-    "delete-in-progress", DeleteComplete = "delete-complete", DeleteFailed =
+    SecondarySubnetState { 0 CreateInProgress = "create-in-progress", 1 CreateComplete =
+    "create-complete", 2 CreateFailed = "create-failed", 3 DeleteInProgress =
+    "delete-in-progress", 4 DeleteComplete = "delete-complete", 5 DeleteFailed =
     "delete-failed" }
 );
 /// Describes a value for a resource attribute that is a Base64-encoded binary data object.
@@ -17952,10 +18059,10 @@ pub struct SecurityGroup {
     pub ip_permissions: Option<Vec<IpPermission>>,
 }
 rboto::__structure!(
-    SecurityGroup "SecurityGroup"[set from] { group_id : String, ip_permissions_egress :
-    Vec < IpPermission >, tags : Vec < Tag >, vpc_id : String, security_group_arn :
-    String, owner_id : String, group_name : String, description : String, ip_permissions
-    : Vec < IpPermission > } {}
+    SecurityGroup "SecurityGroup"[from] { group_id : String, ip_permissions_egress = Vec
+    < IpPermission >, tags = Vec < Tag >, vpc_id : String, security_group_arn : String,
+    owner_id : String, group_name : String, description : String, ip_permissions = Vec <
+    IpPermission > } {}
 );
 /// A security group that can be used by interfaces in the VPC.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17975,9 +18082,9 @@ pub struct SecurityGroupForVpc {
     pub primary_vpc_id: Option<String>,
 }
 rboto::__structure!(
-    SecurityGroupForVpc "SecurityGroupForVpc"[set from] { description : String,
-    group_name : String, owner_id : String, group_id : String, tags : Vec < Tag >,
-    primary_vpc_id : String } {}
+    SecurityGroupForVpc "SecurityGroupForVpc"[from] { description : String, group_name :
+    String, owner_id : String, group_id : String, tags = Vec < Tag >, primary_vpc_id :
+    String } {}
 );
 /// Describes a security group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17989,7 +18096,7 @@ pub struct SecurityGroupIdentifier {
     pub group_name: Option<String>,
 }
 rboto::__structure!(
-    SecurityGroupIdentifier "SecurityGroupIdentifier"[set from] { group_id : String,
+    SecurityGroupIdentifier "SecurityGroupIdentifier"[from] { group_id : String,
     group_name : String } {}
 );
 /// Describes a VPC with a security group that references your security group.
@@ -18006,12 +18113,12 @@ pub struct SecurityGroupReference {
     pub transit_gateway_id: Option<String>,
 }
 rboto::__structure!(
-    SecurityGroupReference "SecurityGroupReference"[set from] { group_id : String,
+    SecurityGroupReference "SecurityGroupReference"[from] { group_id : String,
     referencing_vpc_id : String, vpc_peering_connection_id : String, transit_gateway_id :
     String } {}
 );
 rboto::__string_enum!(
-    SecurityGroupReferencingSupportValue { Enable = "enable", Disable = "disable" }
+    SecurityGroupReferencingSupportValue { 0 Enable = "enable", 1 Disable = "disable" }
 );
 /// Describes a security group rule.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18047,11 +18154,11 @@ pub struct SecurityGroupRule {
     pub security_group_rule_arn: Option<String>,
 }
 rboto::__structure!(
-    SecurityGroupRule "SecurityGroupRule"[set from] { security_group_rule_id : String,
+    SecurityGroupRule "SecurityGroupRule"[from] { security_group_rule_id : String,
     group_id : String, group_owner_id : String, is_egress = bool, ip_protocol : String,
     from_port = i32, to_port = i32, cidr_ipv4 : String, cidr_ipv6 : String,
-    prefix_list_id : String, referenced_group_info : ReferencedSecurityGroup, description
-    : String, tags : Vec < Tag >, security_group_rule_arn : String } {}
+    prefix_list_id : String, referenced_group_info = ReferencedSecurityGroup, description
+    : String, tags = Vec < Tag >, security_group_rule_arn : String } {}
 );
 /// Describes the description of a security group rule.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18103,7 +18210,7 @@ pub struct SecurityGroupRuleUpdate {
 }
 rboto::__structure!(
     SecurityGroupRuleUpdate "SecurityGroupRuleUpdate"[set into] { security_group_rule_id
-    : String, security_group_rule : SecurityGroupRuleRequest } {}
+    : String, security_group_rule = SecurityGroupRuleRequest } {}
 );
 /// A security group association with a VPC that you made with [AssociateSecurityGroupVpc](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateSecurityGroupVpc.html).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18123,17 +18230,19 @@ pub struct SecurityGroupVpcAssociation {
     pub group_owner_id: Option<String>,
 }
 rboto::__structure!(
-    SecurityGroupVpcAssociation "SecurityGroupVpcAssociation"[set from] { group_id :
-    String, vpc_id : String, vpc_owner_id : String, state :
-    SecurityGroupVpcAssociationState, state_reason : String, group_owner_id : String } {}
+    SecurityGroupVpcAssociation "SecurityGroupVpcAssociation"[from] { group_id : String,
+    vpc_id : String, vpc_owner_id : String, state : SecurityGroupVpcAssociationState,
+    state_reason : String, group_owner_id : String } {}
 );
 rboto::__string_enum!(
-    SecurityGroupVpcAssociationState { Associating = "associating", Associated =
-    "associated", AssociationFailed = "association-failed", Disassociating =
-    "disassociating", Disassociated = "disassociated", DisassociationFailed =
+    SecurityGroupVpcAssociationState { 0 Associating = "associating", 1 Associated =
+    "associated", 2 AssociationFailed = "association-failed", 3 Disassociating =
+    "disassociating", 4 Disassociated = "disassociated", 5 DisassociationFailed =
     "disassociation-failed" }
 );
-rboto::__string_enum!(SelfServicePortal { Enabled = "enabled", Disabled = "disabled" });
+rboto::__string_enum!(
+    SelfServicePortal { 0 Enabled = "enabled", 1 Disabled = "disabled" }
+);
 /// Describes a service configuration for a VPC endpoint service.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -18176,18 +18285,18 @@ pub struct ServiceConfiguration {
     pub remote_access_enabled: Option<bool>,
 }
 rboto::__structure!(
-    ServiceConfiguration "ServiceConfiguration"[set from] { service_type : Vec <
+    ServiceConfiguration "ServiceConfiguration"[from] { service_type = Vec <
     ServiceTypeDetail >, service_id : String, service_name : String, service_state :
-    ServiceState, availability_zone_ids : Vec < String >, availability_zones : Vec <
+    ServiceState, availability_zone_ids = Vec < String >, availability_zones = Vec <
     String >, acceptance_required = bool, manages_vpc_endpoints = bool,
-    network_load_balancer_arns : Vec < String >, gateway_load_balancer_arns : Vec <
-    String >, supported_ip_address_types : Vec < ServiceConnectivityType >,
-    base_endpoint_dns_names : Vec < String >, private_dns_name : String,
-    private_dns_name_configuration : PrivateDnsNameConfiguration, payer_responsibility :
-    PayerResponsibility, tags : Vec < Tag >, supported_regions : Vec <
+    network_load_balancer_arns = Vec < String >, gateway_load_balancer_arns = Vec <
+    String >, supported_ip_address_types = Vec < ServiceConnectivityType >,
+    base_endpoint_dns_names = Vec < String >, private_dns_name : String,
+    private_dns_name_configuration = PrivateDnsNameConfiguration, payer_responsibility :
+    PayerResponsibility, tags = Vec < Tag >, supported_regions = Vec <
     SupportedRegionDetail >, remote_access_enabled = bool } {}
 );
-rboto::__string_enum!(ServiceConnectivityType { Ipv4 = "ipv4", Ipv6 = "ipv6" });
+rboto::__string_enum!(ServiceConnectivityType { 0 Ipv4 = "ipv4", 1 Ipv6 = "ipv6" });
 /// Describes a VPC endpoint service.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -18228,14 +18337,14 @@ pub struct ServiceDetail {
     pub supported_ip_address_types: Option<Vec<ServiceConnectivityType>>,
 }
 rboto::__structure!(
-    ServiceDetail "ServiceDetail"[set from] { service_name : String, service_id : String,
-    service_type : Vec < ServiceTypeDetail >, service_region : String,
-    availability_zone_ids : Vec < String >, availability_zones : Vec < String >, owner :
-    String, base_endpoint_dns_names : Vec < String >, private_dns_name : String,
-    private_dns_names : Vec < PrivateDnsDetails >, vpc_endpoint_policy_supported = bool,
+    ServiceDetail "ServiceDetail"[from] { service_name : String, service_id : String,
+    service_type = Vec < ServiceTypeDetail >, service_region : String,
+    availability_zone_ids = Vec < String >, availability_zones = Vec < String >, owner :
+    String, base_endpoint_dns_names = Vec < String >, private_dns_name : String,
+    private_dns_names = Vec < PrivateDnsDetails >, vpc_endpoint_policy_supported = bool,
     acceptance_required = bool, manages_vpc_endpoints = bool, payer_responsibility :
-    PayerResponsibility, tags : Vec < Tag >, private_dns_name_verification_state :
-    DnsNameState, supported_ip_address_types : Vec < ServiceConnectivityType > } {}
+    PayerResponsibility, tags = Vec < Tag >, private_dns_name_verification_state :
+    DnsNameState, supported_ip_address_types = Vec < ServiceConnectivityType > } {}
 );
 /// Describes the service link virtual interfaces that establish connectivity between Amazon Web Services Outpost and on-premises networks.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18267,27 +18376,27 @@ pub struct ServiceLinkVirtualInterface {
     pub configuration_state: Option<ServiceLinkVirtualInterfaceConfigurationState>,
 }
 rboto::__structure!(
-    ServiceLinkVirtualInterface "ServiceLinkVirtualInterface"[set from] {
+    ServiceLinkVirtualInterface "ServiceLinkVirtualInterface"[from] {
     service_link_virtual_interface_id : String, service_link_virtual_interface_arn :
     String, outpost_id : String, outpost_arn : String, owner_id : String, local_address :
     String, peer_address : String, peer_bgp_asn = i64, vlan = i32, outpost_lag_id :
-    String, tags : Vec < Tag >, configuration_state :
+    String, tags = Vec < Tag >, configuration_state :
     ServiceLinkVirtualInterfaceConfigurationState } {}
 );
 rboto::__string_enum!(
-    ServiceLinkVirtualInterfaceConfigurationState { Pending = "pending", Available =
-    "available", Deleting = "deleting", Deleted = "deleted" }
+    ServiceLinkVirtualInterfaceConfigurationState { 0 Pending = "pending", 1 Available =
+    "available", 2 Deleting = "deleting", 3 Deleted = "deleted" }
 );
 rboto::__string_enum!(
-    ServiceManaged { Alb = "alb", Nlb = "nlb", Rnat = "rnat", Rds = "rds" }
+    ServiceManaged { 0 Alb = "alb", 1 Nlb = "nlb", 2 Rnat = "rnat", 3 Rds = "rds" }
 );
 rboto::__string_enum!(
-    ServiceState { Pending = "Pending", Available = "Available", Deleting = "Deleting",
-    Deleted = "Deleted", Failed = "Failed" }
+    ServiceState { 0 Pending = "Pending", 1 Available = "Available", 2 Deleting =
+    "Deleting", 3 Deleted = "Deleted", 4 Failed = "Failed" }
 );
 rboto::__string_enum!(
-    ServiceType { Interface = "Interface", Gateway = "Gateway", GatewayLoadBalancer =
-    "GatewayLoadBalancer" }
+    ServiceType { 0 Interface = "Interface", 1 Gateway = "Gateway", 2 GatewayLoadBalancer
+    = "GatewayLoadBalancer" }
 );
 /// Describes the type of service for a VPC endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18297,13 +18406,13 @@ pub struct ServiceTypeDetail {
     pub service_type: Option<ServiceType>,
 }
 rboto::__structure!(
-    ServiceTypeDetail "ServiceTypeDetail"[set from] { service_type : ServiceType } {}
+    ServiceTypeDetail "ServiceTypeDetail"[from] { service_type : ServiceType } {}
 );
 rboto::__string_enum!(
-    SeverityLabel { Informational = "informational", Low = "low", Medium = "medium", High
-    = "high", Critical = "critical" }
+    SeverityLabel { 0 Informational = "informational", 1 Low = "low", 2 Medium =
+    "medium", 3 High = "high", 4 Critical = "critical" }
 );
-rboto::__string_enum!(ShutdownBehavior { Stop = "stop", Terminate = "terminate" });
+rboto::__string_enum!(ShutdownBehavior { 0 Stop = "stop", 1 Terminate = "terminate" });
 /// Describes the time period for a Scheduled Instance to start its first schedule. The time period must span less than one day.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -18384,23 +18493,23 @@ pub struct Snapshot {
     pub data_encryption_key_id: Option<String>,
 }
 rboto::__structure!(
-    Snapshot "Snapshot"[set from] { owner_alias : String, outpost_arn : String, tags :
-    Vec < Tag >, storage_tier : StorageTier, restore_expiry_time : rboto::DateTime,
-    sse_type : SseType, availability_zone : String, transfer_type : TransferType,
+    Snapshot "Snapshot"[from] { owner_alias : String, outpost_arn : String, tags = Vec <
+    Tag >, storage_tier : StorageTier, restore_expiry_time : rboto::DateTime, sse_type :
+    SseType, availability_zone : String, transfer_type : TransferType,
     completion_duration_minutes = i32, completion_time : rboto::DateTime,
-    full_snapshot_size_in_bytes = i64, associated_kms_keys : Vec < AssociatedKmsKey >,
+    full_snapshot_size_in_bytes = i64, associated_kms_keys = Vec < AssociatedKmsKey >,
     snapshot_id : String, volume_id : String, state : SnapshotState, state_message :
     String, start_time : rboto::DateTime, progress : String, owner_id : String,
     description : String, volume_size = i32, encrypted = bool, kms_key_id : String,
     data_encryption_key_id : String } {}
 );
 rboto::__string_enum!(
-    SnapshotAttributeName { ProductCodes = "productCodes", CreateVolumePermission =
+    SnapshotAttributeName { 0 ProductCodes = "productCodes", 1 CreateVolumePermission =
     "createVolumePermission" }
 );
 rboto::__string_enum!(
-    SnapshotBlockPublicAccessState { BlockAllSharing = "block-all-sharing",
-    BlockNewSharing = "block-new-sharing", Unblocked = "unblocked" }
+    SnapshotBlockPublicAccessState { 0 BlockAllSharing = "block-all-sharing", 1
+    BlockNewSharing = "block-new-sharing", 2 Unblocked = "unblocked" }
 );
 /// Describes the snapshot created from the imported disk.
 #[derive(Clone, Default, PartialEq)]
@@ -18428,10 +18537,10 @@ pub struct SnapshotDetail {
     pub user_bucket: Option<UserBucketDetails>,
 }
 rboto::__structure!(
-    SnapshotDetail "SnapshotDetail"[set debug from] { description : String, device_name :
+    SnapshotDetail "SnapshotDetail"[debug from] { description : String, device_name :
     String, disk_image_size = f64, format : String, progress : String, snapshot_id :
     String, status : String, status_message : String, url : String[sensitive],
-    user_bucket : UserBucketDetails } {}
+    user_bucket = UserBucketDetails } {}
 );
 /// The disk container object for the import snapshot request.
 #[derive(Clone, Default, PartialEq)]
@@ -18448,7 +18557,7 @@ pub struct SnapshotDiskContainer {
 }
 rboto::__structure!(
     SnapshotDiskContainer "SnapshotDiskContainer"[set debug into] { description : String,
-    format : String, url : String[sensitive], user_bucket : UserBucket } {}
+    format : String, url : String[sensitive], user_bucket = UserBucket } {}
 );
 /// Information about a snapshot.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18482,12 +18591,14 @@ pub struct SnapshotInfo {
     pub availability_zone: Option<String>,
 }
 rboto::__structure!(
-    SnapshotInfo "SnapshotInfo"[set from] { description : String, tags : Vec < Tag >,
+    SnapshotInfo "SnapshotInfo"[from] { description : String, tags = Vec < Tag >,
     encrypted = bool, volume_id : String, state : SnapshotState, volume_size = i32,
     start_time : rboto::DateTime, progress : String, owner_id : String, snapshot_id :
     String, outpost_arn : String, sse_type : SseType, availability_zone : String } {}
 );
-rboto::__string_enum!(SnapshotLocationEnum { Regional = "regional", Local = "local" });
+rboto::__string_enum!(
+    SnapshotLocationEnum { 0 Regional = "regional", 1 Local = "local" }
+);
 /// Information about a snapshot that is currently in the Recycle Bin.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -18504,18 +18615,18 @@ pub struct SnapshotRecycleBinInfo {
     pub volume_id: Option<String>,
 }
 rboto::__structure!(
-    SnapshotRecycleBinInfo "SnapshotRecycleBinInfo"[set from] { snapshot_id : String,
+    SnapshotRecycleBinInfo "SnapshotRecycleBinInfo"[from] { snapshot_id : String,
     recycle_bin_enter_time : rboto::DateTime, recycle_bin_exit_time : rboto::DateTime,
     description : String, volume_id : String } {}
 );
 rboto::__string_enum!(
-    SnapshotReturnCodes { Success = "success", Skipped = "skipped", MissingPermissions =
-    "missing-permissions", InternalError = "internal-error", ClientError = "client-error"
-    }
+    SnapshotReturnCodes { 0 Success = "success", 1 Skipped = "skipped", 2
+    MissingPermissions = "missing-permissions", 3 InternalError = "internal-error", 4
+    ClientError = "client-error" }
 );
 rboto::__string_enum!(
-    SnapshotState { Pending = "pending", Completed = "completed", Error = "error",
-    Recoverable = "recoverable", Recovering = "recovering" }
+    SnapshotState { 0 Pending = "pending", 1 Completed = "completed", 2 Error = "error",
+    3 Recoverable = "recoverable", 4 Recovering = "recovering" }
 );
 /// Details about the import snapshot task.
 #[derive(Clone, Default, PartialEq)]
@@ -18545,10 +18656,10 @@ pub struct SnapshotTaskDetail {
     pub user_bucket: Option<UserBucketDetails>,
 }
 rboto::__structure!(
-    SnapshotTaskDetail "SnapshotTaskDetail"[set debug from] { description : String,
+    SnapshotTaskDetail "SnapshotTaskDetail"[debug from] { description : String,
     disk_image_size = f64, encrypted = bool, format : String, kms_key_id : String,
     progress : String, snapshot_id : String, status : String, status_message : String,
-    url : String[sensitive], user_bucket : UserBucketDetails } {}
+    url : String[sensitive], user_bucket = UserBucketDetails } {}
 );
 /// Provides information about a snapshot's storage tier.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18580,18 +18691,18 @@ pub struct SnapshotTierStatus {
     pub restore_expiry_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    SnapshotTierStatus "SnapshotTierStatus"[set from] { snapshot_id : String, volume_id :
-    String, status : SnapshotState, owner_id : String, tags : Vec < Tag >, storage_tier :
+    SnapshotTierStatus "SnapshotTierStatus"[from] { snapshot_id : String, volume_id :
+    String, status : SnapshotState, owner_id : String, tags = Vec < Tag >, storage_tier :
     StorageTier, last_tiering_start_time : rboto::DateTime, last_tiering_progress = i32,
     last_tiering_operation_status : TieringOperationStatus,
     last_tiering_operation_status_detail : String, archival_complete_time :
     rboto::DateTime, restore_expiry_time : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    SpotAllocationStrategy { LowestPrice = "lowest-price", Diversified = "diversified",
-    CapacityOptimized = "capacity-optimized", CapacityOptimizedPrioritized =
-    "capacity-optimized-prioritized", PriceCapacityOptimized = "price-capacity-optimized"
-    }
+    SpotAllocationStrategy { 0 LowestPrice = "lowest-price", 1 Diversified =
+    "diversified", 2 CapacityOptimized = "capacity-optimized", 3
+    CapacityOptimizedPrioritized = "capacity-optimized-prioritized", 4
+    PriceCapacityOptimized = "price-capacity-optimized" }
 );
 /// The Spot Instance replacement strategy to use when Amazon EC2 emits a signal that your Spot Instance is at an elevated risk of being interrupted. For more information, see [Capacity rebalancing](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet-capacity-rebalance.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18622,8 +18733,8 @@ pub struct SpotDatafeedSubscription {
     pub state: Option<DatafeedSubscriptionState>,
 }
 rboto::__structure!(
-    SpotDatafeedSubscription "SpotDatafeedSubscription"[set from] { bucket : String,
-    fault : SpotInstanceStateFault, owner_id : String, prefix : String, state :
+    SpotDatafeedSubscription "SpotDatafeedSubscription"[from] { bucket : String, fault =
+    SpotInstanceStateFault, owner_id : String, prefix : String, state :
     DatafeedSubscriptionState } {}
 );
 /// Describes the launch specification for one or more Spot Instances. If you include On-Demand capacity in your fleet request or want to specify an EFA network device, you can't use `SpotFleetLaunchSpecification`; you must use [LaunchTemplateConfig](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_LaunchTemplateConfig.html).
@@ -18671,14 +18782,14 @@ pub struct SpotFleetLaunchSpecification {
 }
 rboto::__structure!(
     SpotFleetLaunchSpecification "SpotFleetLaunchSpecification"[set debug into from] {
-    addressing_type : String, block_device_mappings : Vec < BlockDeviceMapping >,
-    ebs_optimized = bool, iam_instance_profile : IamInstanceProfileSpecification,
+    addressing_type : String, block_device_mappings = Vec < BlockDeviceMapping >,
+    ebs_optimized = bool, iam_instance_profile = IamInstanceProfileSpecification,
     image_id : String, instance_type : InstanceType, kernel_id : String, key_name :
-    String, monitoring : SpotFleetMonitoring, network_interfaces : Vec <
-    InstanceNetworkInterfaceSpecification >, placement : SpotPlacement, ramdisk_id :
+    String, monitoring = SpotFleetMonitoring, network_interfaces = Vec <
+    InstanceNetworkInterfaceSpecification >, placement = SpotPlacement, ramdisk_id :
     String, spot_price : String, subnet_id : String, user_data : String[sensitive],
-    weighted_capacity = f64, tag_specifications : Vec < SpotFleetTagSpecification >,
-    instance_requirements : InstanceRequirements, security_groups : Vec < GroupIdentifier
+    weighted_capacity = f64, tag_specifications = Vec < SpotFleetTagSpecification >,
+    instance_requirements = InstanceRequirements, security_groups = Vec < GroupIdentifier
     > } {}
 );
 /// Describes whether monitoring is enabled.
@@ -18709,10 +18820,10 @@ pub struct SpotFleetRequestConfig {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    SpotFleetRequestConfig "SpotFleetRequestConfig"[set from] { activity_status :
-    ActivityStatus, create_time : rboto::DateTime, spot_fleet_request_config :
+    SpotFleetRequestConfig "SpotFleetRequestConfig"[from] { activity_status :
+    ActivityStatus, create_time : rboto::DateTime, spot_fleet_request_config =
     SpotFleetRequestConfigData, spot_fleet_request_id : String, spot_fleet_request_state
-    : BatchState, tags : Vec < Tag > } {}
+    : BatchState, tags = Vec < Tag > } {}
 );
 /// Describes the configuration of a Spot Fleet request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18774,19 +18885,19 @@ pub struct SpotFleetRequestConfigData {
 rboto::__structure!(
     SpotFleetRequestConfigData "SpotFleetRequestConfigData"[set into from] {
     allocation_strategy : AllocationStrategy, on_demand_allocation_strategy :
-    OnDemandAllocationStrategy, spot_maintenance_strategies : SpotMaintenanceStrategies,
+    OnDemandAllocationStrategy, spot_maintenance_strategies = SpotMaintenanceStrategies,
     client_token : String, excess_capacity_termination_policy :
     ExcessCapacityTerminationPolicy, fulfilled_capacity = f64,
-    on_demand_fulfilled_capacity = f64, iam_fleet_role : String, launch_specifications :
-    Vec < SpotFleetLaunchSpecification >, launch_template_configs : Vec <
+    on_demand_fulfilled_capacity = f64, iam_fleet_role : String, launch_specifications =
+    Vec < SpotFleetLaunchSpecification >, launch_template_configs = Vec <
     LaunchTemplateConfig >, spot_price : String, target_capacity = i32,
     on_demand_target_capacity = i32, on_demand_max_total_price : String,
     spot_max_total_price : String, terminate_instances_with_expiration = bool, type_ :
     FleetType, valid_from : rboto::DateTime, valid_until : rboto::DateTime,
     replace_unhealthy_instances = bool, instance_interruption_behavior :
-    InstanceInterruptionBehavior, load_balancers_config : LoadBalancersConfig,
+    InstanceInterruptionBehavior, load_balancers_config = LoadBalancersConfig,
     instance_pools_to_use_count = i32, context : String, target_capacity_unit_type :
-    TargetCapacityUnitType, tag_specifications : Vec < TagSpecification > } {}
+    TargetCapacityUnitType, tag_specifications = Vec < TagSpecification > } {}
 );
 /// The tags for a Spot Fleet resource.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18799,11 +18910,11 @@ pub struct SpotFleetTagSpecification {
 }
 rboto::__structure!(
     SpotFleetTagSpecification "SpotFleetTagSpecification"[set into from] { resource_type
-    : ResourceType, tags : Vec < Tag > } {}
+    : ResourceType, tags = Vec < Tag > } {}
 );
 rboto::__string_enum!(
-    SpotInstanceInterruptionBehavior { Hibernate = "hibernate", Stop = "stop", Terminate
-    = "terminate" }
+    SpotInstanceInterruptionBehavior { 0 Hibernate = "hibernate", 1 Stop = "stop", 2
+    Terminate = "terminate" }
 );
 /// Describes a Spot Instance request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18851,19 +18962,19 @@ pub struct SpotInstanceRequest {
     pub instance_interruption_behavior: Option<InstanceInterruptionBehavior>,
 }
 rboto::__structure!(
-    SpotInstanceRequest "SpotInstanceRequest"[set from] { actual_block_hourly_price :
-    String, availability_zone_group : String, block_duration_minutes = i32, create_time :
-    rboto::DateTime, fault : SpotInstanceStateFault, instance_id : String, launch_group :
-    String, launch_specification : LaunchSpecification, launched_availability_zone :
+    SpotInstanceRequest "SpotInstanceRequest"[from] { actual_block_hourly_price : String,
+    availability_zone_group : String, block_duration_minutes = i32, create_time :
+    rboto::DateTime, fault = SpotInstanceStateFault, instance_id : String, launch_group :
+    String, launch_specification = LaunchSpecification, launched_availability_zone :
     String, launched_availability_zone_id : String, product_description :
     RiProductDescription, spot_instance_request_id : String, spot_price : String, state :
-    SpotInstanceState, status : SpotInstanceStatus, tags : Vec < Tag >, type_ :
+    SpotInstanceState, status = SpotInstanceStatus, tags = Vec < Tag >, type_ :
     SpotInstanceType, valid_from : rboto::DateTime, valid_until : rboto::DateTime,
     instance_interruption_behavior : InstanceInterruptionBehavior } {}
 );
 rboto::__string_enum!(
-    SpotInstanceState { Open = "open", Active = "active", Closed = "closed", Cancelled =
-    "cancelled", Failed = "failed", Disabled = "disabled" }
+    SpotInstanceState { 0 Open = "open", 1 Active = "active", 2 Closed = "closed", 3
+    Cancelled = "cancelled", 4 Failed = "failed", 5 Disabled = "disabled" }
 );
 /// Describes a Spot Instance state change.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18875,7 +18986,7 @@ pub struct SpotInstanceStateFault {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    SpotInstanceStateFault "SpotInstanceStateFault"[set from] { code : String, message :
+    SpotInstanceStateFault "SpotInstanceStateFault"[from] { code : String, message :
     String } {}
 );
 /// Describes the status of a Spot Instance request.
@@ -18890,11 +19001,11 @@ pub struct SpotInstanceStatus {
     pub update_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    SpotInstanceStatus "SpotInstanceStatus"[set from] { code : String, message : String,
+    SpotInstanceStatus "SpotInstanceStatus"[from] { code : String, message : String,
     update_time : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    SpotInstanceType { OneTime = "one-time", Persistent = "persistent" }
+    SpotInstanceType { 0 OneTime = "one-time", 1 Persistent = "persistent" }
 );
 /// The strategies for managing your Spot Instances that are at an elevated risk of being interrupted.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18905,7 +19016,7 @@ pub struct SpotMaintenanceStrategies {
 }
 rboto::__structure!(
     SpotMaintenanceStrategies "SpotMaintenanceStrategies"[set into from] {
-    capacity_rebalance : SpotCapacityRebalance } {}
+    capacity_rebalance = SpotCapacityRebalance } {}
 );
 /// The options for Spot Instances.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18949,8 +19060,8 @@ pub struct SpotOptions {
     pub max_total_price: Option<String>,
 }
 rboto::__structure!(
-    SpotOptions "SpotOptions"[set from] { allocation_strategy : SpotAllocationStrategy,
-    maintenance_strategies : FleetSpotMaintenanceStrategies,
+    SpotOptions "SpotOptions"[from] { allocation_strategy : SpotAllocationStrategy,
+    maintenance_strategies = FleetSpotMaintenanceStrategies,
     instance_interruption_behavior : SpotInstanceInterruptionBehavior,
     instance_pools_to_use_count = i32, single_instance_type = bool,
     single_availability_zone = bool, min_target_capacity = i32, max_total_price : String
@@ -18979,7 +19090,7 @@ pub struct SpotOptionsRequest {
 }
 rboto::__structure!(
     SpotOptionsRequest "SpotOptionsRequest"[set into] { allocation_strategy :
-    SpotAllocationStrategy, maintenance_strategies :
+    SpotAllocationStrategy, maintenance_strategies =
     FleetSpotMaintenanceStrategiesRequest, instance_interruption_behavior :
     SpotInstanceInterruptionBehavior, instance_pools_to_use_count = i32,
     single_instance_type = bool, single_availability_zone = bool, min_target_capacity =
@@ -19014,8 +19125,8 @@ pub struct SpotPlacementScore {
     pub score: Option<i32>,
 }
 rboto::__structure!(
-    SpotPlacementScore "SpotPlacementScore"[set from] { region : String,
-    availability_zone_id : String, score = i32 } {}
+    SpotPlacementScore "SpotPlacementScore"[from] { region : String, availability_zone_id
+    : String, score = i32 } {}
 );
 /// The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19035,12 +19146,12 @@ pub struct SpotPrice {
     pub timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    SpotPrice "SpotPrice"[set from] { availability_zone : String, availability_zone_id :
+    SpotPrice "SpotPrice"[from] { availability_zone : String, availability_zone_id :
     String, instance_type : InstanceType, product_description : RiProductDescription,
     spot_price : String, timestamp : rboto::DateTime } {}
 );
-rboto::__string_enum!(SpreadLevel { Host = "host", Rack = "rack" });
-rboto::__string_enum!(SqlServerLicenseUsage { Full = "full", Waived = "waived" });
+rboto::__string_enum!(SpreadLevel { 0 Host = "host", 1 Rack = "rack" });
+rboto::__string_enum!(SqlServerLicenseUsage { 0 Full = "full", 1 Waived = "waived" });
 /// Describes a stale rule in a security group.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -19059,9 +19170,9 @@ pub struct StaleIpPermission {
     pub user_id_group_pairs: Option<Vec<UserIdGroupPair>>,
 }
 rboto::__structure!(
-    StaleIpPermission "StaleIpPermission"[set from] { from_port = i32, ip_protocol :
-    String, ip_ranges : Vec < String >, prefix_list_ids : Vec < String >, to_port = i32,
-    user_id_group_pairs : Vec < UserIdGroupPair > } {}
+    StaleIpPermission "StaleIpPermission"[from] { from_port = i32, ip_protocol : String,
+    ip_ranges = Vec < String >, prefix_list_ids = Vec < String >, to_port = i32,
+    user_id_group_pairs = Vec < UserIdGroupPair > } {}
 );
 /// Describes a stale security group (a security group that contains stale rules).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19081,14 +19192,14 @@ pub struct StaleSecurityGroup {
     pub vpc_id: Option<String>,
 }
 rboto::__structure!(
-    StaleSecurityGroup "StaleSecurityGroup"[set from] { description : String, group_id :
-    String, group_name : String, stale_ip_permissions : Vec < StaleIpPermission >,
-    stale_ip_permissions_egress : Vec < StaleIpPermission >, vpc_id : String } {}
+    StaleSecurityGroup "StaleSecurityGroup"[from] { description : String, group_id :
+    String, group_name : String, stale_ip_permissions = Vec < StaleIpPermission >,
+    stale_ip_permissions_egress = Vec < StaleIpPermission >, vpc_id : String } {}
 );
 rboto::__string_enum!(
-    State { PendingAcceptance = "PendingAcceptance", Pending = "Pending", Available =
-    "Available", Deleting = "Deleting", Deleted = "Deleted", Rejected = "Rejected",
-    Failed = "Failed", Expired = "Expired", Partial = "Partial" }
+    State { 0 PendingAcceptance = "PendingAcceptance", 1 Pending = "Pending", 2 Available
+    = "Available", 3 Deleting = "Deleting", 4 Deleted = "Deleted", 5 Rejected =
+    "Rejected", 6 Failed = "Failed", 7 Expired = "Expired", 8 Partial = "Partial" }
 );
 /// Describes a state change.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19100,20 +19211,20 @@ pub struct StateReason {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    StateReason "StateReason"[set from] { code : String, message : String } {}
+    StateReason "StateReason"[from] { code : String, message : String } {}
 );
 rboto::__string_enum!(
-    StaticSourcesSupportValue { Enable = "enable", Disable = "disable" }
+    StaticSourcesSupportValue { 0 Enable = "enable", 1 Disable = "disable" }
 );
-rboto::__string_enum!(StatisticType { P50 = "p50" });
+rboto::__string_enum!(StatisticType { 0 P50 = "p50" });
 rboto::__string_enum!(
-    Status { MoveInProgress = "MoveInProgress", InVpc = "InVpc", InClassic = "InClassic"
-    }
+    Status { 0 MoveInProgress = "MoveInProgress", 1 InVpc = "InVpc", 2 InClassic =
+    "InClassic" }
 );
-rboto::__string_enum!(StatusName { Reachability = "reachability" });
+rboto::__string_enum!(StatusName { 0 Reachability = "reachability" });
 rboto::__string_enum!(
-    StatusType { Passed = "passed", Failed = "failed", InsufficientData =
-    "insufficient-data", Initializing = "initializing" }
+    StatusType { 0 Passed = "passed", 1 Failed = "failed", 2 InsufficientData =
+    "insufficient-data", 3 Initializing = "initializing" }
 );
 /// Describes the storage location for an instance store-backed AMI.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19122,7 +19233,7 @@ pub struct Storage {
     /// An Amazon S3 storage location.
     pub s3: Option<S3Storage>,
 }
-rboto::__structure!(Storage "Storage"[set into from] { s3 : S3Storage } {});
+rboto::__structure!(Storage "Storage"[set into from] { s3 = S3Storage } {});
 /// Describes a storage location in Amazon S3.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -19135,7 +19246,7 @@ pub struct StorageLocation {
 rboto::__structure!(
     StorageLocation "StorageLocation"[set into] { bucket : String, key : String } {}
 );
-rboto::__string_enum!(StorageTier { Archive = "archive", Standard = "standard" });
+rboto::__string_enum!(StorageTier { 0 Archive = "archive", 1 Standard = "standard" });
 /// The information about the AMI store task, including the progress of the task.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -19156,10 +19267,9 @@ pub struct StoreImageTaskResult {
     pub store_task_failure_reason: Option<String>,
 }
 rboto::__structure!(
-    StoreImageTaskResult "StoreImageTaskResult"[set from] { ami_id : String,
-    task_start_time : rboto::DateTime, bucket : String, s3object_key : String,
-    progress_percentage = i32, store_task_state : String, store_task_failure_reason :
-    String } {}
+    StoreImageTaskResult "StoreImageTaskResult"[from] { ami_id : String, task_start_time
+    : rboto::DateTime, bucket : String, s3object_key : String, progress_percentage = i32,
+    store_task_state : String, store_task_failure_reason : String } {}
 );
 /// Describes a subnet.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19213,13 +19323,13 @@ pub struct Subnet {
     pub map_public_ip_on_launch: Option<bool>,
 }
 rboto::__structure!(
-    Subnet "Subnet"[set from] { availability_zone_id : String, enable_lni_at_device_index
-    = i32, map_customer_owned_ip_on_launch = bool, customer_owned_ipv4_pool : String,
+    Subnet "Subnet"[from] { availability_zone_id : String, enable_lni_at_device_index =
+    i32, map_customer_owned_ip_on_launch = bool, customer_owned_ipv4_pool : String,
     owner_id : String, assign_ipv6_address_on_creation = bool,
-    ipv6_cidr_block_association_set : Vec < SubnetIpv6CidrBlockAssociation >, tags : Vec
+    ipv6_cidr_block_association_set = Vec < SubnetIpv6CidrBlockAssociation >, tags = Vec
     < Tag >, subnet_arn : String, outpost_arn : String, enable_dns64 = bool, ipv6_native
-    = bool, private_dns_name_options_on_launch : PrivateDnsNameOptionsOnLaunch,
-    block_public_access_states : BlockPublicAccessStates, type_ : String, subnet_id :
+    = bool, private_dns_name_options_on_launch = PrivateDnsNameOptionsOnLaunch,
+    block_public_access_states = BlockPublicAccessStates, type_ : String, subnet_id :
     String, state : SubnetState, vpc_id : String, cidr_block : String,
     available_ip_address_count = i32, availability_zone : String, default_for_az = bool,
     map_public_ip_on_launch = bool } {}
@@ -19234,7 +19344,7 @@ pub struct SubnetAssociation {
     pub state: Option<TransitGatewayMulitcastDomainAssociationState>,
 }
 rboto::__structure!(
-    SubnetAssociation "SubnetAssociation"[set from] { subnet_id : String, state :
+    SubnetAssociation "SubnetAssociation"[from] { subnet_id : String, state :
     TransitGatewayMulitcastDomainAssociationState } {}
 );
 /// Describes the state of a CIDR block.
@@ -19247,13 +19357,13 @@ pub struct SubnetCidrBlockState {
     pub status_message: Option<String>,
 }
 rboto::__structure!(
-    SubnetCidrBlockState "SubnetCidrBlockState"[set from] { state :
-    SubnetCidrBlockStateCode, status_message : String } {}
+    SubnetCidrBlockState "SubnetCidrBlockState"[from] { state : SubnetCidrBlockStateCode,
+    status_message : String } {}
 );
 rboto::__string_enum!(
-    SubnetCidrBlockStateCode { Associating = "associating", Associated = "associated",
-    Disassociating = "disassociating", Disassociated = "disassociated", Failing =
-    "failing", Failed = "failed" }
+    SubnetCidrBlockStateCode { 0 Associating = "associating", 1 Associated =
+    "associated", 2 Disassociating = "disassociating", 3 Disassociated = "disassociated",
+    4 Failing = "failing", 5 Failed = "failed" }
 );
 /// Describes a subnet CIDR reservation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19275,13 +19385,13 @@ pub struct SubnetCidrReservation {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    SubnetCidrReservation "SubnetCidrReservation"[set from] { subnet_cidr_reservation_id
-    : String, subnet_id : String, cidr : String, reservation_type :
-    SubnetCidrReservationType, owner_id : String, description : String, tags : Vec < Tag
+    SubnetCidrReservation "SubnetCidrReservation"[from] { subnet_cidr_reservation_id :
+    String, subnet_id : String, cidr : String, reservation_type :
+    SubnetCidrReservationType, owner_id : String, description : String, tags = Vec < Tag
     > } {}
 );
 rboto::__string_enum!(
-    SubnetCidrReservationType { Prefix = "prefix", Explicit = "explicit" }
+    SubnetCidrReservationType { 0 Prefix = "prefix", 1 Explicit = "explicit" }
 );
 /// Describes the configuration of a subnet for a VPC endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19308,8 +19418,8 @@ pub struct SubnetIpPrefixes {
     pub ip_prefixes: Option<Vec<String>>,
 }
 rboto::__structure!(
-    SubnetIpPrefixes "SubnetIpPrefixes"[set from] { subnet_id : String, ip_prefixes : Vec
-    < String > } {}
+    SubnetIpPrefixes "SubnetIpPrefixes"[from] { subnet_id : String, ip_prefixes = Vec <
+    String > } {}
 );
 /// Describes an association between a subnet and an IPv6 CIDR block.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19327,14 +19437,14 @@ pub struct SubnetIpv6CidrBlockAssociation {
     pub ip_source: Option<IpSource>,
 }
 rboto::__structure!(
-    SubnetIpv6CidrBlockAssociation "SubnetIpv6CidrBlockAssociation"[set from] {
-    association_id : String, ipv6_cidr_block : String, ipv6_cidr_block_state :
+    SubnetIpv6CidrBlockAssociation "SubnetIpv6CidrBlockAssociation"[from] {
+    association_id : String, ipv6_cidr_block : String, ipv6_cidr_block_state =
     SubnetCidrBlockState, ipv6_address_attribute : Ipv6AddressAttribute, ip_source :
     IpSource } {}
 );
 rboto::__string_enum!(
-    SubnetState { Pending = "pending", Available = "available", Unavailable =
-    "unavailable", Failed = "failed", FailedInsufficientCapacity =
+    SubnetState { 0 Pending = "pending", 1 Available = "available", 2 Unavailable =
+    "unavailable", 3 Failed = "failed", 4 FailedInsufficientCapacity =
     "failed-insufficient-capacity" }
 );
 /// Describes an Infrastructure Performance subscription.
@@ -19353,8 +19463,8 @@ pub struct Subscription {
     pub period: Option<PeriodType>,
 }
 rboto::__structure!(
-    Subscription "Subscription"[set from] { source : String, destination : String, metric
-    : MetricType, statistic : StatisticType, period : PeriodType } {}
+    Subscription "Subscription"[from] { source : String, destination : String, metric :
+    MetricType, statistic : StatisticType, period : PeriodType } {}
 );
 /// Describes a successful application status check association.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19368,7 +19478,7 @@ pub struct SuccessfulAssociationResponseObject {
     pub association_value: Option<String>,
 }
 rboto::__structure!(
-    SuccessfulAssociationResponseObject "SuccessfulAssociationResponseObject"[set from] {
+    SuccessfulAssociationResponseObject "SuccessfulAssociationResponseObject"[from] {
     application_status_check_id : String, association_type : String, association_value :
     String } {}
 );
@@ -19381,7 +19491,7 @@ pub struct SuccessfulInstanceCreditSpecificationItem {
 }
 rboto::__structure!(
     SuccessfulInstanceCreditSpecificationItem
-    "SuccessfulInstanceCreditSpecificationItem"[set from] { instance_id : String } {}
+    "SuccessfulInstanceCreditSpecificationItem"[from] { instance_id : String } {}
 );
 /// Describes a Reserved Instance whose queued purchase was successfully deleted.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19391,7 +19501,7 @@ pub struct SuccessfulQueuedPurchaseDeletion {
     pub reserved_instances_id: Option<String>,
 }
 rboto::__structure!(
-    SuccessfulQueuedPurchaseDeletion "SuccessfulQueuedPurchaseDeletion"[set from] {
+    SuccessfulQueuedPurchaseDeletion "SuccessfulQueuedPurchaseDeletion"[from] {
     reserved_instances_id : String } {}
 );
 /// Describes a successful application status check suppression.
@@ -19406,24 +19516,24 @@ pub struct SuccessfulSuppressionResponseObject {
     pub resume_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    SuccessfulSuppressionResponseObject "SuccessfulSuppressionResponseObject"[set from] {
+    SuccessfulSuppressionResponseObject "SuccessfulSuppressionResponseObject"[from] {
     instance_id : String, suppress_at : rboto::DateTime, resume_at : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    SummaryStatus { Ok = "ok", Impaired = "impaired", InsufficientData =
-    "insufficient-data", NotApplicable = "not-applicable", Initializing = "initializing"
-    }
+    SummaryStatus { 0 Ok = "ok", 1 Impaired = "impaired", 2 InsufficientData =
+    "insufficient-data", 3 NotApplicable = "not-applicable", 4 Initializing =
+    "initializing" }
 );
 rboto::__string_enum!(
-    SupportabilityMarketType { OnDemand = "on-demand", Spot = "spot" }
+    SupportabilityMarketType { 0 OnDemand = "on-demand", 1 Spot = "spot" }
 );
 rboto::__string_enum!(
-    SupportabilityScore { High = "high", Medium = "medium", Low = "low", Unsupported =
-    "unsupported" }
+    SupportabilityScore { 0 High = "high", 1 Medium = "medium", 2 Low = "low", 3
+    Unsupported = "unsupported" }
 );
 rboto::__string_enum!(
-    SupportedAdditionalProcessorFeature { AmdSevSnp = "amd-sev-snp", NestedVirtualization
-    = "nested-virtualization" }
+    SupportedAdditionalProcessorFeature { 0 AmdSevSnp = "amd-sev-snp", 1
+    NestedVirtualization = "nested-virtualization" }
 );
 /// Describes a supported Region.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19435,8 +19545,8 @@ pub struct SupportedRegionDetail {
     pub service_state: Option<String>,
 }
 rboto::__structure!(
-    SupportedRegionDetail "SupportedRegionDetail"[set from] { region : String,
-    service_state : String } {}
+    SupportedRegionDetail "SupportedRegionDetail"[from] { region : String, service_state
+    : String } {}
 );
 /// Describes a tag.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19462,7 +19572,7 @@ pub struct TagDescription {
     pub value: Option<String>,
 }
 rboto::__structure!(
-    TagDescription "TagDescription"[set from] { key : String, resource_id : String,
+    TagDescription "TagDescription"[from] { key : String, resource_id : String,
     resource_type : ResourceType, value : String } {}
 );
 /// A single resource's tag configuration associated with the Flow Logs Amazon EC2 Tags feature fields in your custom log format.
@@ -19476,7 +19586,7 @@ pub struct TagFieldSpecificationRequest {
 }
 rboto::__structure!(
     TagFieldSpecificationRequest "TagFieldSpecificationRequest"[set into] { resource_type
-    : TaggableResourceType, tag_keys : Vec < String > } {}
+    : TaggableResourceType, tag_keys = Vec < String > } {}
 );
 /// A single resource's tag configuration associated with the Flow Logs Amazon EC2 Tags feature fields in your custom log format.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19488,8 +19598,8 @@ pub struct TagFieldSpecificationResponse {
     pub tag_keys: Option<Vec<String>>,
 }
 rboto::__structure!(
-    TagFieldSpecificationResponse "TagFieldSpecificationResponse"[set from] {
-    resource_type : TaggableResourceType, tag_keys : Vec < String > } {}
+    TagFieldSpecificationResponse "TagFieldSpecificationResponse"[from] { resource_type :
+    TaggableResourceType, tag_keys = Vec < String > } {}
 );
 /// The tags to apply to a resource when the resource is being created. When you specify a tag, you must specify the resource type to tag, otherwise the request will fail.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19502,11 +19612,11 @@ pub struct TagSpecification {
 }
 rboto::__structure!(
     TagSpecification "TagSpecification"[set into from] { resource_type : ResourceType,
-    tags : Vec < Tag > } {}
+    tags = Vec < Tag > } {}
 );
 rboto::__string_enum!(
-    TaggableResourceType { NetworkInterface = "network-interface", Instance = "instance",
-    AutoScalingGroup = "auto-scaling-group" }
+    TaggableResourceType { 0 NetworkInterface = "network-interface", 1 Instance =
+    "instance", 2 AutoScalingGroup = "auto-scaling-group" }
 );
 /// The number of units to request. You can choose to set the target capacity in terms of instances or a performance characteristic that is important to your application workload, such as vCPUs, memory, or I/O. If the request type is `maintain`, you can specify a target capacity of 0 and add capacity later.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19524,7 +19634,7 @@ pub struct TargetCapacitySpecification {
     pub target_capacity_unit_type: Option<TargetCapacityUnitType>,
 }
 rboto::__structure!(
-    TargetCapacitySpecification "TargetCapacitySpecification"[set from] {
+    TargetCapacitySpecification "TargetCapacitySpecification"[from] {
     total_target_capacity = i32, on_demand_target_capacity = i32, spot_target_capacity =
     i32, default_target_capacity_type : DefaultTargetCapacityType,
     target_capacity_unit_type : TargetCapacityUnitType } {}
@@ -19551,7 +19661,8 @@ rboto::__structure!(
     target_capacity_unit_type : TargetCapacityUnitType } {}
 );
 rboto::__string_enum!(
-    TargetCapacityUnitType { Vcpu = "vcpu", MemoryMib = "memory-mib", Units = "units" }
+    TargetCapacityUnitType { 0 Vcpu = "vcpu", 1 MemoryMib = "memory-mib", 2 Units =
+    "units" }
 );
 /// Information about the Convertible Reserved Instance offering.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19563,8 +19674,8 @@ pub struct TargetConfiguration {
     pub offering_id: Option<String>,
 }
 rboto::__structure!(
-    TargetConfiguration "TargetConfiguration"[set from] { instance_count = i32,
-    offering_id : String } {}
+    TargetConfiguration "TargetConfiguration"[from] { instance_count = i32, offering_id :
+    String } {}
 );
 /// Details about the target configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19595,7 +19706,7 @@ pub struct TargetGroupsConfig {
     pub target_groups: Option<Vec<TargetGroup>>,
 }
 rboto::__structure!(
-    TargetGroupsConfig "TargetGroupsConfig"[set into from] { target_groups : Vec <
+    TargetGroupsConfig "TargetGroupsConfig"[set into from] { target_groups = Vec <
     TargetGroup > } {}
 );
 /// Describes a target network associated with a Client VPN endpoint.
@@ -19620,10 +19731,10 @@ pub struct TargetNetwork {
     pub availability_zone_ids: Option<Vec<String>>,
 }
 rboto::__structure!(
-    TargetNetwork "TargetNetwork"[set from] { association_id : String, vpc_id : String,
-    target_network_id : String, client_vpn_endpoint_id : String, status :
-    AssociationStatus, security_groups : Vec < String >, availability_zones : Vec <
-    String >, availability_zone_ids : Vec < String > } {}
+    TargetNetwork "TargetNetwork"[from] { association_id : String, vpc_id : String,
+    target_network_id : String, client_vpn_endpoint_id : String, status =
+    AssociationStatus, security_groups = Vec < String >, availability_zones = Vec <
+    String >, availability_zone_ids = Vec < String > } {}
 );
 /// The total value of the new Convertible Reserved Instances.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19635,13 +19746,13 @@ pub struct TargetReservationValue {
     pub target_configuration: Option<TargetConfiguration>,
 }
 rboto::__structure!(
-    TargetReservationValue "TargetReservationValue"[set from] { reservation_value :
-    ReservationValue, target_configuration : TargetConfiguration } {}
+    TargetReservationValue "TargetReservationValue"[from] { reservation_value =
+    ReservationValue, target_configuration = TargetConfiguration } {}
 );
-rboto::__string_enum!(TargetStorageTier { Archive = "archive" });
-rboto::__string_enum!(TelemetryStatus { Up = "UP", Down = "DOWN" });
+rboto::__string_enum!(TargetStorageTier { 0 Archive = "archive" });
+rboto::__string_enum!(TelemetryStatus { 0 Up = "UP", 1 Down = "DOWN" });
 rboto::__string_enum!(
-    Tenancy { Default = "default", Dedicated = "dedicated", Host = "host" }
+    Tenancy { 0 Default = "default", 1 Dedicated = "dedicated", 2 Host = "host" }
 );
 /// Information about a terminated Client VPN endpoint client connection.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19655,8 +19766,8 @@ pub struct TerminateConnectionStatus {
     pub current_status: Option<ClientVpnConnectionStatus>,
 }
 rboto::__structure!(
-    TerminateConnectionStatus "TerminateConnectionStatus"[set from] { connection_id :
-    String, previous_status : ClientVpnConnectionStatus, current_status :
+    TerminateConnectionStatus "TerminateConnectionStatus"[from] { connection_id : String,
+    previous_status = ClientVpnConnectionStatus, current_status =
     ClientVpnConnectionStatus } {}
 );
 /// Describes a through resource statement.
@@ -19667,8 +19778,8 @@ pub struct ThroughResourcesStatement {
     pub resource_statement: Option<ResourceStatement>,
 }
 rboto::__structure!(
-    ThroughResourcesStatement "ThroughResourcesStatement"[set from] { resource_statement
-    : ResourceStatement } {}
+    ThroughResourcesStatement "ThroughResourcesStatement"[from] { resource_statement =
+    ResourceStatement } {}
 );
 /// Describes a through resource statement.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19679,18 +19790,19 @@ pub struct ThroughResourcesStatementRequest {
 }
 rboto::__structure!(
     ThroughResourcesStatementRequest "ThroughResourcesStatementRequest"[set into] {
-    resource_statement : ResourceStatementRequest } {}
+    resource_statement = ResourceStatementRequest } {}
 );
 rboto::__string_enum!(
-    TieringOperationStatus { ArchivalInProgress = "archival-in-progress",
-    ArchivalCompleted = "archival-completed", ArchivalFailed = "archival-failed",
-    TemporaryRestoreInProgress = "temporary-restore-in-progress",
-    TemporaryRestoreCompleted = "temporary-restore-completed", TemporaryRestoreFailed =
-    "temporary-restore-failed", PermanentRestoreInProgress =
-    "permanent-restore-in-progress", PermanentRestoreCompleted =
-    "permanent-restore-completed", PermanentRestoreFailed = "permanent-restore-failed" }
+    TieringOperationStatus { 0 ArchivalInProgress = "archival-in-progress", 1
+    ArchivalCompleted = "archival-completed", 2 ArchivalFailed = "archival-failed", 3
+    TemporaryRestoreInProgress = "temporary-restore-in-progress", 4
+    TemporaryRestoreCompleted = "temporary-restore-completed", 5 TemporaryRestoreFailed =
+    "temporary-restore-failed", 6 PermanentRestoreInProgress =
+    "permanent-restore-in-progress", 7 PermanentRestoreCompleted =
+    "permanent-restore-completed", 8 PermanentRestoreFailed = "permanent-restore-failed"
+    }
 );
-rboto::__string_enum!(TokenState { Valid = "valid", Expired = "expired" });
+rboto::__string_enum!(TokenState { 0 Valid = "valid", 1 Expired = "expired" });
 /// The minimum and maximum amount of total local storage, in GB.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -19716,10 +19828,10 @@ rboto::__structure!(
     TotalLocalStorageGbRequest "TotalLocalStorageGBRequest"[set into from] { min = f64,
     max = f64 } {}
 );
-rboto::__string_enum!(TpmSupportValues { V2_0 = "v2.0" });
-rboto::__string_enum!(TrafficDirection { Ingress = "ingress", Egress = "egress" });
+rboto::__string_enum!(TpmSupportValues { 0 V2_0 = "v2.0" });
+rboto::__string_enum!(TrafficDirection { 0 Ingress = "ingress", 1 Egress = "egress" });
 rboto::__string_enum!(
-    TrafficIpAddressType { Ipv4 = "ipv4", Ipv6 = "ipv6", DualStack = "dual-stack" }
+    TrafficIpAddressType { 0 Ipv4 = "ipv4", 1 Ipv6 = "ipv6", 2 DualStack = "dual-stack" }
 );
 /// Describes the Traffic Mirror filter.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19739,10 +19851,10 @@ pub struct TrafficMirrorFilter {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    TrafficMirrorFilter "TrafficMirrorFilter"[set from] { traffic_mirror_filter_id :
-    String, ingress_filter_rules : Vec < TrafficMirrorFilterRule >, egress_filter_rules :
-    Vec < TrafficMirrorFilterRule >, network_services : Vec < TrafficMirrorNetworkService
-    >, description : String, tags : Vec < Tag > } {}
+    TrafficMirrorFilter "TrafficMirrorFilter"[from] { traffic_mirror_filter_id : String,
+    ingress_filter_rules = Vec < TrafficMirrorFilterRule >, egress_filter_rules = Vec <
+    TrafficMirrorFilterRule >, network_services = Vec < TrafficMirrorNetworkService >,
+    description : String, tags = Vec < Tag > } {}
 );
 /// Describes the Traffic Mirror rule.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19774,20 +19886,20 @@ pub struct TrafficMirrorFilterRule {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    TrafficMirrorFilterRule "TrafficMirrorFilterRule"[set from] {
+    TrafficMirrorFilterRule "TrafficMirrorFilterRule"[from] {
     traffic_mirror_filter_rule_id : String, traffic_mirror_filter_id : String,
     traffic_direction : TrafficDirection, rule_number = i32, rule_action :
-    TrafficMirrorRuleAction, protocol = i32, destination_port_range :
-    TrafficMirrorPortRange, source_port_range : TrafficMirrorPortRange,
+    TrafficMirrorRuleAction, protocol = i32, destination_port_range =
+    TrafficMirrorPortRange, source_port_range = TrafficMirrorPortRange,
     destination_cidr_block : String, source_cidr_block : String, description : String,
-    tags : Vec < Tag > } {}
+    tags = Vec < Tag > } {}
 );
 rboto::__string_enum!(
-    TrafficMirrorFilterRuleField { DestinationPortRange = "destination-port-range",
-    SourcePortRange = "source-port-range", Protocol = "protocol", Description =
+    TrafficMirrorFilterRuleField { 0 DestinationPortRange = "destination-port-range", 1
+    SourcePortRange = "source-port-range", 2 Protocol = "protocol", 3 Description =
     "description" }
 );
-rboto::__string_enum!(TrafficMirrorNetworkService { AmazonDns = "amazon-dns" });
+rboto::__string_enum!(TrafficMirrorNetworkService { 0 AmazonDns = "amazon-dns" });
 /// Describes the Traffic Mirror port range.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -19798,8 +19910,8 @@ pub struct TrafficMirrorPortRange {
     pub to_port: Option<i32>,
 }
 rboto::__structure!(
-    TrafficMirrorPortRange "TrafficMirrorPortRange"[set from] { from_port = i32, to_port
-    = i32 } {}
+    TrafficMirrorPortRange "TrafficMirrorPortRange"[from] { from_port = i32, to_port =
+    i32 } {}
 );
 /// Information about the Traffic Mirror filter rule port range.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19814,7 +19926,9 @@ rboto::__structure!(
     TrafficMirrorPortRangeRequest "TrafficMirrorPortRangeRequest"[set into] { from_port =
     i32, to_port = i32 } {}
 );
-rboto::__string_enum!(TrafficMirrorRuleAction { Accept = "accept", Reject = "reject" });
+rboto::__string_enum!(
+    TrafficMirrorRuleAction { 0 Accept = "accept", 1 Reject = "reject" }
+);
 /// Describes a Traffic Mirror session.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -19841,14 +19955,14 @@ pub struct TrafficMirrorSession {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    TrafficMirrorSession "TrafficMirrorSession"[set from] { traffic_mirror_session_id :
+    TrafficMirrorSession "TrafficMirrorSession"[from] { traffic_mirror_session_id :
     String, traffic_mirror_target_id : String, traffic_mirror_filter_id : String,
     network_interface_id : String, owner_id : String, packet_length = i32, session_number
-    = i32, virtual_network_id = i32, description : String, tags : Vec < Tag > } {}
+    = i32, virtual_network_id = i32, description : String, tags = Vec < Tag > } {}
 );
 rboto::__string_enum!(
-    TrafficMirrorSessionField { PacketLength = "packet-length", Description =
-    "description", VirtualNetworkId = "virtual-network-id" }
+    TrafficMirrorSessionField { 0 PacketLength = "packet-length", 1 Description =
+    "description", 2 VirtualNetworkId = "virtual-network-id" }
 );
 /// Describes a Traffic Mirror target.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19872,18 +19986,22 @@ pub struct TrafficMirrorTarget {
     pub gateway_load_balancer_endpoint_id: Option<String>,
 }
 rboto::__structure!(
-    TrafficMirrorTarget "TrafficMirrorTarget"[set from] { traffic_mirror_target_id :
-    String, network_interface_id : String, network_load_balancer_arn : String, type_ :
-    TrafficMirrorTargetType, description : String, owner_id : String, tags : Vec < Tag >,
+    TrafficMirrorTarget "TrafficMirrorTarget"[from] { traffic_mirror_target_id : String,
+    network_interface_id : String, network_load_balancer_arn : String, type_ :
+    TrafficMirrorTargetType, description : String, owner_id : String, tags = Vec < Tag >,
     gateway_load_balancer_endpoint_id : String } {}
 );
 rboto::__string_enum!(
-    TrafficMirrorTargetType { NetworkInterface = "network-interface", NetworkLoadBalancer
-    = "network-load-balancer", GatewayLoadBalancerEndpoint =
+    TrafficMirrorTargetType { 0 NetworkInterface = "network-interface", 1
+    NetworkLoadBalancer = "network-load-balancer", 2 GatewayLoadBalancerEndpoint =
     "gateway-load-balancer-endpoint" }
 );
-rboto::__string_enum!(TrafficType { Accept = "ACCEPT", Reject = "REJECT", All = "ALL" });
-rboto::__string_enum!(TransferType { TimeBased = "time-based", Standard = "standard" });
+rboto::__string_enum!(
+    TrafficType { 0 Accept = "ACCEPT", 1 Reject = "REJECT", 2 All = "ALL" }
+);
+rboto::__string_enum!(
+    TransferType { 0 TimeBased = "time-based", 1 Standard = "standard" }
+);
 /// Describes a transit gateway.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -19906,10 +20024,10 @@ pub struct TransitGateway {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    TransitGateway "TransitGateway"[set from] { transit_gateway_id : String,
+    TransitGateway "TransitGateway"[from] { transit_gateway_id : String,
     transit_gateway_arn : String, state : TransitGatewayState, owner_id : String,
-    description : String, creation_time : rboto::DateTime, options :
-    TransitGatewayOptions, tags : Vec < Tag > } {}
+    description : String, creation_time : rboto::DateTime, options =
+    TransitGatewayOptions, tags = Vec < Tag > } {}
 );
 /// Describes an association between a resource attachment and a transit gateway route table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19927,14 +20045,15 @@ pub struct TransitGatewayAssociation {
     pub state: Option<TransitGatewayAssociationState>,
 }
 rboto::__structure!(
-    TransitGatewayAssociation "TransitGatewayAssociation"[set from] {
+    TransitGatewayAssociation "TransitGatewayAssociation"[from] {
     transit_gateway_route_table_id : String, transit_gateway_attachment_id : String,
     resource_id : String, resource_type : TransitGatewayAttachmentResourceType, state :
     TransitGatewayAssociationState } {}
 );
 rboto::__string_enum!(
-    TransitGatewayAssociationState { Associating = "associating", Associated =
-    "associated", Disassociating = "disassociating", Disassociated = "disassociated" }
+    TransitGatewayAssociationState { 0 Associating = "associating", 1 Associated =
+    "associated", 2 Disassociating = "disassociating", 3 Disassociated = "disassociated"
+    }
 );
 /// Describes an attachment between a resource and a transit gateway.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19964,12 +20083,12 @@ pub struct TransitGatewayAttachment {
     pub nat_gateway_support: Option<TransitGatewayAttachmentNatGatewaySupportState>,
 }
 rboto::__structure!(
-    TransitGatewayAttachment "TransitGatewayAttachment"[set from] {
+    TransitGatewayAttachment "TransitGatewayAttachment"[from] {
     transit_gateway_attachment_id : String, transit_gateway_id : String,
     transit_gateway_owner_id : String, resource_owner_id : String, resource_type :
     TransitGatewayAttachmentResourceType, resource_id : String, state :
-    TransitGatewayAttachmentState, association : TransitGatewayAttachmentAssociation,
-    creation_time : rboto::DateTime, tags : Vec < Tag >, nat_gateway_support :
+    TransitGatewayAttachmentState, association = TransitGatewayAttachmentAssociation,
+    creation_time : rboto::DateTime, tags = Vec < Tag >, nat_gateway_support :
     TransitGatewayAttachmentNatGatewaySupportState } {}
 );
 /// Describes an association.
@@ -19984,7 +20103,7 @@ pub struct TransitGatewayAttachmentAssociation {
     pub state: Option<TransitGatewayAssociationState>,
 }
 rboto::__structure!(
-    TransitGatewayAttachmentAssociation "TransitGatewayAttachmentAssociation"[set from] {
+    TransitGatewayAttachmentAssociation "TransitGatewayAttachmentAssociation"[from] {
     transit_gateway_route_table_id : String, transit_gateway_policy_table_id : String,
     state : TransitGatewayAssociationState } {}
 );
@@ -20005,20 +20124,20 @@ pub struct TransitGatewayAttachmentBgpConfiguration {
 }
 rboto::__structure!(
     TransitGatewayAttachmentBgpConfiguration
-    "TransitGatewayAttachmentBgpConfiguration"[set from] { transit_gateway_asn = i64,
+    "TransitGatewayAttachmentBgpConfiguration"[from] { transit_gateway_asn = i64,
     peer_asn = i64, transit_gateway_address : String, peer_address : String, bgp_status :
     BgpStatus } {}
 );
 rboto::__string_enum!(
-    TransitGatewayAttachmentNatGatewaySupportState { Enabled = "enabled", Disabled =
-    "disabled", Enabling = "enabling", Disabling = "disabling" }
+    TransitGatewayAttachmentNatGatewaySupportState { 0 Enabled = "enabled", 1 Disabled =
+    "disabled", 2 Enabling = "enabling", 3 Disabling = "disabling" }
 );
 rboto::__string_enum!(
-    TransitGatewayAttachmentNatGatewaySupportValue { Enable = "enable", Disable =
+    TransitGatewayAttachmentNatGatewaySupportValue { 0 Enable = "enable", 1 Disable =
     "disable" }
 );
 rboto::__string_enum!(
-    TransitGatewayAttachmentNatSystemRouteSupportValue { Enable = "enable", Disable =
+    TransitGatewayAttachmentNatSystemRouteSupportValue { 0 Enable = "enable", 1 Disable =
     "disable" }
 );
 /// Describes a propagation route table.
@@ -20031,26 +20150,26 @@ pub struct TransitGatewayAttachmentPropagation {
     pub state: Option<TransitGatewayPropagationState>,
 }
 rboto::__structure!(
-    TransitGatewayAttachmentPropagation "TransitGatewayAttachmentPropagation"[set from] {
+    TransitGatewayAttachmentPropagation "TransitGatewayAttachmentPropagation"[from] {
     transit_gateway_route_table_id : String, state : TransitGatewayPropagationState } {}
 );
 rboto::__string_enum!(
-    TransitGatewayAttachmentResourceType { Vpc = "vpc", Vpn = "vpn", VpnConcentrator =
-    "vpn-concentrator", DirectConnectGateway = "direct-connect-gateway", Connect =
-    "connect", Peering = "peering", TgwPeering = "tgw-peering", NetworkFunction =
-    "network-function", ClientVpn = "client-vpn" }
+    TransitGatewayAttachmentResourceType { 0 Vpc = "vpc", 1 Vpn = "vpn", 2
+    VpnConcentrator = "vpn-concentrator", 3 DirectConnectGateway =
+    "direct-connect-gateway", 4 Connect = "connect", 5 Peering = "peering", 6 TgwPeering
+    = "tgw-peering", 7 NetworkFunction = "network-function", 8 ClientVpn = "client-vpn" }
 );
 rboto::__string_enum!(
-    TransitGatewayAttachmentState { Initiating = "initiating", InitiatingRequest =
-    "initiatingRequest", PendingAcceptance = "pendingAcceptance", RollingBack =
-    "rollingBack", Pending = "pending", Available = "available", Modifying = "modifying",
-    Deleting = "deleting", Deleted = "deleted", Failed = "failed", Rejected = "rejected",
-    Rejecting = "rejecting", Failing = "failing" }
+    TransitGatewayAttachmentState { 0 Initiating = "initiating", 1 InitiatingRequest =
+    "initiatingRequest", 2 PendingAcceptance = "pendingAcceptance", 3 RollingBack =
+    "rollingBack", 4 Pending = "pending", 5 Available = "available", 6 Modifying =
+    "modifying", 7 Deleting = "deleting", 8 Deleted = "deleted", 9 Failed = "failed", 10
+    Rejected = "rejected", 11 Rejecting = "rejecting", 12 Failing = "failing" }
 );
 rboto::__string_enum!(
-    TransitGatewayAttachmentStatusType { PendingAcceptance = "pending-acceptance",
-    Pending = "pending", Rejected = "rejected", Available = "available", Deleting =
-    "deleting", Deleted = "deleted" }
+    TransitGatewayAttachmentStatusType { 0 PendingAcceptance = "pending-acceptance", 1
+    Pending = "pending", 2 Rejected = "rejected", 3 Available = "available", 4 Deleting =
+    "deleting", 5 Deleted = "deleted" }
 );
 /// Describes a Transit Gateway attachment for a Client VPN endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20070,7 +20189,7 @@ pub struct TransitGatewayClientVpnAttachment {
     pub creation_time: Option<String>,
 }
 rboto::__structure!(
-    TransitGatewayClientVpnAttachment "TransitGatewayClientVpnAttachment"[set from] {
+    TransitGatewayClientVpnAttachment "TransitGatewayClientVpnAttachment"[from] {
     transit_gateway_attachment_id : String, transit_gateway_id : String,
     client_vpn_endpoint_id : String, client_vpn_owner_id : String, state :
     TransitGatewayAttachmentStatusType, creation_time : String } {}
@@ -20090,9 +20209,9 @@ pub struct TransitGatewayConfigurationDescribeEndpointStructure {
 }
 rboto::__structure!(
     TransitGatewayConfigurationDescribeEndpointStructure
-    "TransitGatewayConfigurationDescribeEndpointStructure"[set from] { transit_gateway_id
-    : String, transit_gateway_attachment_id : String, availability_zones : Vec < String
-    >, availability_zone_ids : Vec < String > } {}
+    "TransitGatewayConfigurationDescribeEndpointStructure"[from] { transit_gateway_id :
+    String, transit_gateway_attachment_id : String, availability_zones = Vec < String >,
+    availability_zone_ids = Vec < String > } {}
 );
 /// The Transit Gateway configuration for a Client VPN endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20108,7 +20227,7 @@ pub struct TransitGatewayConfigurationInputStructure {
 rboto::__structure!(
     TransitGatewayConfigurationInputStructure
     "TransitGatewayConfigurationInputStructure"[set into] { transit_gateway_id : String,
-    availability_zones : Vec < String >, availability_zone_ids : Vec < String > } {}
+    availability_zones = Vec < String >, availability_zone_ids = Vec < String > } {}
 );
 /// Describes a transit gateway Connect attachment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20130,11 +20249,10 @@ pub struct TransitGatewayConnect {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    TransitGatewayConnect "TransitGatewayConnect"[set from] {
-    transit_gateway_attachment_id : String, transport_transit_gateway_attachment_id :
-    String, transit_gateway_id : String, state : TransitGatewayAttachmentState,
-    creation_time : rboto::DateTime, options : TransitGatewayConnectOptions, tags : Vec <
-    Tag > } {}
+    TransitGatewayConnect "TransitGatewayConnect"[from] { transit_gateway_attachment_id :
+    String, transport_transit_gateway_attachment_id : String, transit_gateway_id :
+    String, state : TransitGatewayAttachmentState, creation_time : rboto::DateTime,
+    options = TransitGatewayConnectOptions, tags = Vec < Tag > } {}
 );
 /// Describes the Connect attachment options.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20144,7 +20262,7 @@ pub struct TransitGatewayConnectOptions {
     pub protocol: Option<ProtocolValue>,
 }
 rboto::__structure!(
-    TransitGatewayConnectOptions "TransitGatewayConnectOptions"[set from] { protocol :
+    TransitGatewayConnectOptions "TransitGatewayConnectOptions"[from] { protocol :
     ProtocolValue } {}
 );
 /// Describes a transit gateway Connect peer.
@@ -20165,10 +20283,10 @@ pub struct TransitGatewayConnectPeer {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    TransitGatewayConnectPeer "TransitGatewayConnectPeer"[set from] {
+    TransitGatewayConnectPeer "TransitGatewayConnectPeer"[from] {
     transit_gateway_attachment_id : String, transit_gateway_connect_peer_id : String,
     state : TransitGatewayConnectPeerState, creation_time : rboto::DateTime,
-    connect_peer_configuration : TransitGatewayConnectPeerConfiguration, tags : Vec < Tag
+    connect_peer_configuration = TransitGatewayConnectPeerConfiguration, tags = Vec < Tag
     > } {}
 );
 /// Describes the Connect peer details.
@@ -20187,14 +20305,14 @@ pub struct TransitGatewayConnectPeerConfiguration {
     pub bgp_configurations: Option<Vec<TransitGatewayAttachmentBgpConfiguration>>,
 }
 rboto::__structure!(
-    TransitGatewayConnectPeerConfiguration "TransitGatewayConnectPeerConfiguration"[set
-    from] { transit_gateway_address : String, peer_address : String, inside_cidr_blocks :
-    Vec < String >, protocol : ProtocolValue, bgp_configurations : Vec <
+    TransitGatewayConnectPeerConfiguration "TransitGatewayConnectPeerConfiguration"[from]
+    { transit_gateway_address : String, peer_address : String, inside_cidr_blocks = Vec <
+    String >, protocol : ProtocolValue, bgp_configurations = Vec <
     TransitGatewayAttachmentBgpConfiguration > } {}
 );
 rboto::__string_enum!(
-    TransitGatewayConnectPeerState { Pending = "pending", Available = "available",
-    Deleting = "deleting", Deleted = "deleted" }
+    TransitGatewayConnectPeerState { 0 Pending = "pending", 1 Available = "available", 2
+    Deleting = "deleting", 3 Deleted = "deleted" }
 );
 /// The BGP options for the Connect attachment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20208,9 +20326,9 @@ rboto::__structure!(
     into] { peer_asn = i64 } {}
 );
 rboto::__string_enum!(
-    TransitGatewayMeteringPayerType { SourceAttachmentOwner = "source-attachment-owner",
-    DestinationAttachmentOwner = "destination-attachment-owner", TransitGatewayOwner =
-    "transit-gateway-owner" }
+    TransitGatewayMeteringPayerType { 0 SourceAttachmentOwner =
+    "source-attachment-owner", 1 DestinationAttachmentOwner =
+    "destination-attachment-owner", 2 TransitGatewayOwner = "transit-gateway-owner" }
 );
 /// Describes a transit gateway metering policy.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20230,10 +20348,10 @@ pub struct TransitGatewayMeteringPolicy {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    TransitGatewayMeteringPolicy "TransitGatewayMeteringPolicy"[set from] {
+    TransitGatewayMeteringPolicy "TransitGatewayMeteringPolicy"[from] {
     transit_gateway_metering_policy_id : String, transit_gateway_id : String,
-    middlebox_attachment_ids : Vec < String >, state : TransitGatewayMeteringPolicyState,
-    update_effective_at : rboto::DateTime, tags : Vec < Tag > } {}
+    middlebox_attachment_ids = Vec < String >, state : TransitGatewayMeteringPolicyState,
+    update_effective_at : rboto::DateTime, tags = Vec < Tag > } {}
 );
 /// Describes an entry in a transit gateway metering policy.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20253,15 +20371,15 @@ pub struct TransitGatewayMeteringPolicyEntry {
     pub metering_policy_rule: Option<TransitGatewayMeteringPolicyRule>,
 }
 rboto::__structure!(
-    TransitGatewayMeteringPolicyEntry "TransitGatewayMeteringPolicyEntry"[set from] {
+    TransitGatewayMeteringPolicyEntry "TransitGatewayMeteringPolicyEntry"[from] {
     policy_rule_number : String, metered_account : TransitGatewayMeteringPayerType, state
     : TransitGatewayMeteringPolicyEntryState, updated_at : rboto::DateTime,
-    update_effective_at : rboto::DateTime, metering_policy_rule :
+    update_effective_at : rboto::DateTime, metering_policy_rule =
     TransitGatewayMeteringPolicyRule } {}
 );
 rboto::__string_enum!(
-    TransitGatewayMeteringPolicyEntryState { Available = "available", Deleted = "deleted"
-    }
+    TransitGatewayMeteringPolicyEntryState { 0 Available = "available", 1 Deleted =
+    "deleted" }
 );
 /// Describes the traffic matching criteria for a transit gateway metering policy rule.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20291,7 +20409,7 @@ pub struct TransitGatewayMeteringPolicyRule {
     pub protocol: Option<String>,
 }
 rboto::__structure!(
-    TransitGatewayMeteringPolicyRule "TransitGatewayMeteringPolicyRule"[set from] {
+    TransitGatewayMeteringPolicyRule "TransitGatewayMeteringPolicyRule"[from] {
     source_transit_gateway_attachment_id : String, source_transit_gateway_attachment_type
     : TransitGatewayAttachmentResourceType, source_cidr_block : String, source_port_range
     : String, destination_transit_gateway_attachment_id : String,
@@ -20300,14 +20418,14 @@ rboto::__structure!(
     {}
 );
 rboto::__string_enum!(
-    TransitGatewayMeteringPolicyState { Available = "available", Deleted = "deleted",
-    Pending = "pending", Modifying = "modifying", Deleting = "deleting" }
+    TransitGatewayMeteringPolicyState { 0 Available = "available", 1 Deleted = "deleted",
+    2 Pending = "pending", 3 Modifying = "modifying", 4 Deleting = "deleting" }
 );
 rboto::__string_enum!(
-    TransitGatewayMulitcastDomainAssociationState { PendingAcceptance =
-    "pendingAcceptance", Associating = "associating", Associated = "associated",
-    Disassociating = "disassociating", Disassociated = "disassociated", Rejected =
-    "rejected", Failed = "failed" }
+    TransitGatewayMulitcastDomainAssociationState { 0 PendingAcceptance =
+    "pendingAcceptance", 1 Associating = "associating", 2 Associated = "associated", 3
+    Disassociating = "disassociating", 4 Disassociated = "disassociated", 5 Rejected =
+    "rejected", 6 Failed = "failed" }
 );
 /// Describes the deregistered transit gateway multicast group members.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20322,8 +20440,8 @@ pub struct TransitGatewayMulticastDeregisteredGroupMembers {
 }
 rboto::__structure!(
     TransitGatewayMulticastDeregisteredGroupMembers
-    "TransitGatewayMulticastDeregisteredGroupMembers"[set from] {
-    transit_gateway_multicast_domain_id : String, deregistered_network_interface_ids :
+    "TransitGatewayMulticastDeregisteredGroupMembers"[from] {
+    transit_gateway_multicast_domain_id : String, deregistered_network_interface_ids =
     Vec < String >, group_ip_address : String } {}
 );
 /// Describes the deregistered transit gateway multicast group sources.
@@ -20339,8 +20457,8 @@ pub struct TransitGatewayMulticastDeregisteredGroupSources {
 }
 rboto::__structure!(
     TransitGatewayMulticastDeregisteredGroupSources
-    "TransitGatewayMulticastDeregisteredGroupSources"[set from] {
-    transit_gateway_multicast_domain_id : String, deregistered_network_interface_ids :
+    "TransitGatewayMulticastDeregisteredGroupSources"[from] {
+    transit_gateway_multicast_domain_id : String, deregistered_network_interface_ids =
     Vec < String >, group_ip_address : String } {}
 );
 /// Describes the transit gateway multicast domain.
@@ -20365,11 +20483,11 @@ pub struct TransitGatewayMulticastDomain {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    TransitGatewayMulticastDomain "TransitGatewayMulticastDomain"[set from] {
+    TransitGatewayMulticastDomain "TransitGatewayMulticastDomain"[from] {
     transit_gateway_multicast_domain_id : String, transit_gateway_id : String,
-    transit_gateway_multicast_domain_arn : String, owner_id : String, options :
+    transit_gateway_multicast_domain_arn : String, owner_id : String, options =
     TransitGatewayMulticastDomainOptions, state : TransitGatewayMulticastDomainState,
-    creation_time : rboto::DateTime, tags : Vec < Tag > } {}
+    creation_time : rboto::DateTime, tags = Vec < Tag > } {}
 );
 /// Describes the resources associated with the transit gateway multicast domain.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20388,9 +20506,9 @@ pub struct TransitGatewayMulticastDomainAssociation {
 }
 rboto::__structure!(
     TransitGatewayMulticastDomainAssociation
-    "TransitGatewayMulticastDomainAssociation"[set from] { transit_gateway_attachment_id
-    : String, resource_id : String, resource_type : TransitGatewayAttachmentResourceType,
-    resource_owner_id : String, subnet : SubnetAssociation } {}
+    "TransitGatewayMulticastDomainAssociation"[from] { transit_gateway_attachment_id :
+    String, resource_id : String, resource_type : TransitGatewayAttachmentResourceType,
+    resource_owner_id : String, subnet = SubnetAssociation } {}
 );
 /// Describes the multicast domain associations.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20411,10 +20529,10 @@ pub struct TransitGatewayMulticastDomainAssociations {
 }
 rboto::__structure!(
     TransitGatewayMulticastDomainAssociations
-    "TransitGatewayMulticastDomainAssociations"[set from] {
+    "TransitGatewayMulticastDomainAssociations"[from] {
     transit_gateway_multicast_domain_id : String, transit_gateway_attachment_id : String,
     resource_id : String, resource_type : TransitGatewayAttachmentResourceType,
-    resource_owner_id : String, subnets : Vec < SubnetAssociation > } {}
+    resource_owner_id : String, subnets = Vec < SubnetAssociation > } {}
 );
 /// Describes the options for a transit gateway multicast domain.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20428,14 +20546,14 @@ pub struct TransitGatewayMulticastDomainOptions {
     pub auto_accept_shared_associations: Option<AutoAcceptSharedAssociationsValue>,
 }
 rboto::__structure!(
-    TransitGatewayMulticastDomainOptions "TransitGatewayMulticastDomainOptions"[set from]
-    { igmpv2_support : Igmpv2SupportValue, static_sources_support :
+    TransitGatewayMulticastDomainOptions "TransitGatewayMulticastDomainOptions"[from] {
+    igmpv2_support : Igmpv2SupportValue, static_sources_support :
     StaticSourcesSupportValue, auto_accept_shared_associations :
     AutoAcceptSharedAssociationsValue } {}
 );
 rboto::__string_enum!(
-    TransitGatewayMulticastDomainState { Pending = "pending", Available = "available",
-    Deleting = "deleting", Deleted = "deleted" }
+    TransitGatewayMulticastDomainState { 0 Pending = "pending", 1 Available =
+    "available", 2 Deleting = "deleting", 3 Deleted = "deleted" }
 );
 /// Describes the transit gateway multicast group resources.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20465,11 +20583,11 @@ pub struct TransitGatewayMulticastGroup {
     pub source_type: Option<MembershipType>,
 }
 rboto::__structure!(
-    TransitGatewayMulticastGroup "TransitGatewayMulticastGroup"[set from] {
-    group_ip_address : String, transit_gateway_attachment_id : String, subnet_id :
-    String, resource_id : String, resource_type : TransitGatewayAttachmentResourceType,
-    resource_owner_id : String, network_interface_id : String, group_member = bool,
-    group_source = bool, member_type : MembershipType, source_type : MembershipType } {}
+    TransitGatewayMulticastGroup "TransitGatewayMulticastGroup"[from] { group_ip_address
+    : String, transit_gateway_attachment_id : String, subnet_id : String, resource_id :
+    String, resource_type : TransitGatewayAttachmentResourceType, resource_owner_id :
+    String, network_interface_id : String, group_member = bool, group_source = bool,
+    member_type : MembershipType, source_type : MembershipType } {}
 );
 /// Describes the registered transit gateway multicast group members.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20484,8 +20602,8 @@ pub struct TransitGatewayMulticastRegisteredGroupMembers {
 }
 rboto::__structure!(
     TransitGatewayMulticastRegisteredGroupMembers
-    "TransitGatewayMulticastRegisteredGroupMembers"[set from] {
-    transit_gateway_multicast_domain_id : String, registered_network_interface_ids : Vec
+    "TransitGatewayMulticastRegisteredGroupMembers"[from] {
+    transit_gateway_multicast_domain_id : String, registered_network_interface_ids = Vec
     < String >, group_ip_address : String } {}
 );
 /// Describes the members registered with the transit gateway multicast group.
@@ -20501,8 +20619,8 @@ pub struct TransitGatewayMulticastRegisteredGroupSources {
 }
 rboto::__structure!(
     TransitGatewayMulticastRegisteredGroupSources
-    "TransitGatewayMulticastRegisteredGroupSources"[set from] {
-    transit_gateway_multicast_domain_id : String, registered_network_interface_ids : Vec
+    "TransitGatewayMulticastRegisteredGroupSources"[from] {
+    transit_gateway_multicast_domain_id : String, registered_network_interface_ids = Vec
     < String >, group_ip_address : String } {}
 );
 /// Contains information about a NAT gateway rule for a transit gateway attachment, including the rule number, the source CIDR block, the translated CIDR block, and the state of the rule.
@@ -20519,7 +20637,7 @@ pub struct TransitGatewayNatRule {
     pub state: Option<TransitGatewayNatRuleState>,
 }
 rboto::__structure!(
-    TransitGatewayNatRule "TransitGatewayNatRule"[set from] { rule_number = i32,
+    TransitGatewayNatRule "TransitGatewayNatRule"[from] { rule_number = i32,
     match_source_cidr : String, nat_cidr : String, state : TransitGatewayNatRuleState }
     {}
 );
@@ -20539,8 +20657,8 @@ rboto::__structure!(
     i32, match_source_cidr : String, nat_cidr : String } {}
 );
 rboto::__string_enum!(
-    TransitGatewayNatRuleState { Pending = "pending", Activated = "activated",
-    Deactivated = "deactivated", Deleting = "deleting" }
+    TransitGatewayNatRuleState { 0 Pending = "pending", 1 Activated = "activated", 2
+    Deactivated = "deactivated", 3 Deleting = "deleting" }
 );
 /// Contains information about a transit gateway network function attachment, including the attachment ID, the transit gateway, the endpoint service, the Availability Zones, and the state of the attachment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20568,12 +20686,12 @@ pub struct TransitGatewayNetworkFunctionAttachment {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    TransitGatewayNetworkFunctionAttachment "TransitGatewayNetworkFunctionAttachment"[set
-    from] { transit_gateway_attachment_id : String, transit_gateway_id : String,
-    transit_gateway_owner_id : String, resource_owner_id : String, resource_id : String,
-    availability_zones : Vec < String >, availability_zone_ids : Vec < String >, state :
-    TransitGatewayAttachmentState, creation_time : rboto::DateTime, tags : Vec < Tag > }
-    {}
+    TransitGatewayNetworkFunctionAttachment
+    "TransitGatewayNetworkFunctionAttachment"[from] { transit_gateway_attachment_id :
+    String, transit_gateway_id : String, transit_gateway_owner_id : String,
+    resource_owner_id : String, resource_id : String, availability_zones = Vec < String
+    >, availability_zone_ids = Vec < String >, state : TransitGatewayAttachmentState,
+    creation_time : rboto::DateTime, tags = Vec < Tag > } {}
 );
 /// Describes the options for a transit gateway.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20605,15 +20723,15 @@ pub struct TransitGatewayOptions {
     pub encryption_support: Option<EncryptionSupport>,
 }
 rboto::__structure!(
-    TransitGatewayOptions "TransitGatewayOptions"[set from] { amazon_side_asn = i64,
-    transit_gateway_cidr_blocks : Vec < String >, auto_accept_shared_attachments :
+    TransitGatewayOptions "TransitGatewayOptions"[from] { amazon_side_asn = i64,
+    transit_gateway_cidr_blocks = Vec < String >, auto_accept_shared_attachments :
     AutoAcceptSharedAttachmentsValue, default_route_table_association :
     DefaultRouteTableAssociationValue, association_default_route_table_id : String,
     default_route_table_propagation : DefaultRouteTablePropagationValue,
     propagation_default_route_table_id : String, vpn_ecmp_support : VpnEcmpSupportValue,
     dns_support : DnsSupportValue, security_group_referencing_support :
     SecurityGroupReferencingSupportValue, multicast_support : MulticastSupportValue,
-    encryption_support : EncryptionSupport } {}
+    encryption_support = EncryptionSupport } {}
 );
 /// Describes the transit gateway peering attachment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20639,19 +20757,19 @@ pub struct TransitGatewayPeeringAttachment {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    TransitGatewayPeeringAttachment "TransitGatewayPeeringAttachment"[set from] {
+    TransitGatewayPeeringAttachment "TransitGatewayPeeringAttachment"[from] {
     transit_gateway_attachment_id : String, accepter_transit_gateway_attachment_id :
-    String, requester_tgw_info : PeeringTgwInfo, accepter_tgw_info : PeeringTgwInfo,
-    options : TransitGatewayPeeringAttachmentOptions, status : PeeringAttachmentStatus,
-    state : TransitGatewayAttachmentState, creation_time : rboto::DateTime, tags : Vec <
+    String, requester_tgw_info = PeeringTgwInfo, accepter_tgw_info = PeeringTgwInfo,
+    options = TransitGatewayPeeringAttachmentOptions, status = PeeringAttachmentStatus,
+    state : TransitGatewayAttachmentState, creation_time : rboto::DateTime, tags = Vec <
     Tag > } {}
 );
 rboto::__string_enum!(
-    TransitGatewayPeeringAttachmentMultipathResilienceMode { AlwaysOn = "always-on" }
+    TransitGatewayPeeringAttachmentMultipathResilienceMode { 0 AlwaysOn = "always-on" }
 );
 rboto::__string_enum!(
-    TransitGatewayPeeringAttachmentMultipathResilienceStatus { Pending = "pending",
-    Enabled = "enabled", Disabled = "disabled" }
+    TransitGatewayPeeringAttachmentMultipathResilienceStatus { 0 Pending = "pending", 1
+    Enabled = "enabled", 2 Disabled = "disabled" }
 );
 /// Describes dynamic routing for the transit gateway peering attachment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20677,9 +20795,9 @@ pub struct TransitGatewayPeeringAttachmentOptions {
     >,
 }
 rboto::__structure!(
-    TransitGatewayPeeringAttachmentOptions "TransitGatewayPeeringAttachmentOptions"[set
-    from] { dynamic_routing : DynamicRoutingValue, requester_allow_multipath_resilience =
-    bool, requester_multipath_resilience_mode :
+    TransitGatewayPeeringAttachmentOptions "TransitGatewayPeeringAttachmentOptions"[from]
+    { dynamic_routing : DynamicRoutingValue, requester_allow_multipath_resilience = bool,
+    requester_multipath_resilience_mode :
     TransitGatewayPeeringAttachmentMultipathResilienceMode,
     accepter_allow_multipath_resilience = bool, accepter_multipath_resilience_mode :
     TransitGatewayPeeringAttachmentMultipathResilienceMode, multipath_resilience_status :
@@ -20703,9 +20821,9 @@ pub struct TransitGatewayPolicyRule {
     pub meta_data: Option<TransitGatewayPolicyRuleMetaData>,
 }
 rboto::__structure!(
-    TransitGatewayPolicyRule "TransitGatewayPolicyRule"[set from] { source_cidr_block :
+    TransitGatewayPolicyRule "TransitGatewayPolicyRule"[from] { source_cidr_block :
     String, source_port_range : String, destination_cidr_block : String,
-    destination_port_range : String, protocol : String, meta_data :
+    destination_port_range : String, protocol : String, meta_data =
     TransitGatewayPolicyRuleMetaData } {}
 );
 /// Describes the meta data tags associated with a transit gateway policy rule.
@@ -20718,7 +20836,7 @@ pub struct TransitGatewayPolicyRuleMetaData {
     pub meta_data_value: Option<String>,
 }
 rboto::__structure!(
-    TransitGatewayPolicyRuleMetaData "TransitGatewayPolicyRuleMetaData"[set from] {
+    TransitGatewayPolicyRuleMetaData "TransitGatewayPolicyRuleMetaData"[from] {
     meta_data_key : String, meta_data_value : String } {}
 );
 /// Describes a transit gateway policy table.
@@ -20737,9 +20855,9 @@ pub struct TransitGatewayPolicyTable {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    TransitGatewayPolicyTable "TransitGatewayPolicyTable"[set from] {
+    TransitGatewayPolicyTable "TransitGatewayPolicyTable"[from] {
     transit_gateway_policy_table_id : String, transit_gateway_id : String, state :
-    TransitGatewayPolicyTableState, creation_time : rboto::DateTime, tags : Vec < Tag > }
+    TransitGatewayPolicyTableState, creation_time : rboto::DateTime, tags = Vec < Tag > }
     {}
 );
 /// Describes a transit gateway policy table association.
@@ -20758,8 +20876,8 @@ pub struct TransitGatewayPolicyTableAssociation {
     pub state: Option<TransitGatewayAssociationState>,
 }
 rboto::__structure!(
-    TransitGatewayPolicyTableAssociation "TransitGatewayPolicyTableAssociation"[set from]
-    { transit_gateway_policy_table_id : String, transit_gateway_attachment_id : String,
+    TransitGatewayPolicyTableAssociation "TransitGatewayPolicyTableAssociation"[from] {
+    transit_gateway_policy_table_id : String, transit_gateway_attachment_id : String,
     resource_id : String, resource_type : TransitGatewayAttachmentResourceType, state :
     TransitGatewayAssociationState } {}
 );
@@ -20777,16 +20895,16 @@ pub struct TransitGatewayPolicyTableEntry {
     pub state: Option<TransitGatewayPolicyTableEntryState>,
 }
 rboto::__structure!(
-    TransitGatewayPolicyTableEntry "TransitGatewayPolicyTableEntry"[set from] {
-    policy_rule_number : String, policy_rule : TransitGatewayPolicyRule,
+    TransitGatewayPolicyTableEntry "TransitGatewayPolicyTableEntry"[from] {
+    policy_rule_number : String, policy_rule = TransitGatewayPolicyRule,
     target_route_table_id : String, state : TransitGatewayPolicyTableEntryState } {}
 );
 rboto::__string_enum!(
-    TransitGatewayPolicyTableEntryState { Active = "active", Deleted = "deleted" }
+    TransitGatewayPolicyTableEntryState { 0 Active = "active", 1 Deleted = "deleted" }
 );
 rboto::__string_enum!(
-    TransitGatewayPolicyTableState { Pending = "pending", Available = "available",
-    Deleting = "deleting", Deleted = "deleted" }
+    TransitGatewayPolicyTableState { 0 Pending = "pending", 1 Available = "available", 2
+    Deleting = "deleting", 3 Deleted = "deleted" }
 );
 /// Describes a transit gateway prefix list attachment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20800,7 +20918,7 @@ pub struct TransitGatewayPrefixListAttachment {
     pub resource_id: Option<String>,
 }
 rboto::__structure!(
-    TransitGatewayPrefixListAttachment "TransitGatewayPrefixListAttachment"[set from] {
+    TransitGatewayPrefixListAttachment "TransitGatewayPrefixListAttachment"[from] {
     transit_gateway_attachment_id : String, resource_type :
     TransitGatewayAttachmentResourceType, resource_id : String } {}
 );
@@ -20822,15 +20940,15 @@ pub struct TransitGatewayPrefixListReference {
     pub transit_gateway_attachment: Option<TransitGatewayPrefixListAttachment>,
 }
 rboto::__structure!(
-    TransitGatewayPrefixListReference "TransitGatewayPrefixListReference"[set from] {
+    TransitGatewayPrefixListReference "TransitGatewayPrefixListReference"[from] {
     transit_gateway_route_table_id : String, prefix_list_id : String,
     prefix_list_owner_id : String, state : TransitGatewayPrefixListReferenceState,
-    blackhole = bool, transit_gateway_attachment : TransitGatewayPrefixListAttachment }
+    blackhole = bool, transit_gateway_attachment = TransitGatewayPrefixListAttachment }
     {}
 );
 rboto::__string_enum!(
-    TransitGatewayPrefixListReferenceState { Pending = "pending", Available =
-    "available", Modifying = "modifying", Deleting = "deleting" }
+    TransitGatewayPrefixListReferenceState { 0 Pending = "pending", 1 Available =
+    "available", 2 Modifying = "modifying", 3 Deleting = "deleting" }
 );
 /// Describes route propagation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20850,15 +20968,15 @@ pub struct TransitGatewayPropagation {
     pub transit_gateway_route_table_announcement_id: Option<String>,
 }
 rboto::__structure!(
-    TransitGatewayPropagation "TransitGatewayPropagation"[set from] {
+    TransitGatewayPropagation "TransitGatewayPropagation"[from] {
     transit_gateway_attachment_id : String, resource_id : String, resource_type :
     TransitGatewayAttachmentResourceType, transit_gateway_route_table_id : String, state
     : TransitGatewayPropagationState, transit_gateway_route_table_announcement_id :
     String } {}
 );
 rboto::__string_enum!(
-    TransitGatewayPropagationState { Enabling = "enabling", Enabled = "enabled",
-    Disabling = "disabling", Disabled = "disabled" }
+    TransitGatewayPropagationState { 0 Enabling = "enabling", 1 Enabled = "enabled", 2
+    Disabling = "disabling", 3 Disabled = "disabled" }
 );
 /// Describes the options for a transit gateway.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20891,7 +21009,7 @@ rboto::__structure!(
     DefaultRouteTablePropagationValue, vpn_ecmp_support : VpnEcmpSupportValue,
     dns_support : DnsSupportValue, security_group_referencing_support :
     SecurityGroupReferencingSupportValue, multicast_support : MulticastSupportValue,
-    transit_gateway_cidr_blocks : Vec < String > } {}
+    transit_gateway_cidr_blocks = Vec < String > } {}
 );
 /// The matching criteria for a transit gateway policy table entry.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20913,7 +21031,7 @@ pub struct TransitGatewayRequestPolicyRule {
 rboto::__structure!(
     TransitGatewayRequestPolicyRule "TransitGatewayRequestPolicyRule"[set into] {
     source_cidr_block : String, source_port_range : String, destination_cidr_block :
-    String, destination_port_range : String, protocol : String, meta_data :
+    String, destination_port_range : String, protocol : String, meta_data =
     TransitGatewayRequestPolicyRuleMetaData } {}
 );
 /// A metadata key-value pair for a transit gateway policy rule.
@@ -20947,9 +21065,9 @@ pub struct TransitGatewayRoute {
     pub state: Option<TransitGatewayRouteState>,
 }
 rboto::__structure!(
-    TransitGatewayRoute "TransitGatewayRoute"[set from] { destination_cidr_block :
-    String, prefix_list_id : String, transit_gateway_route_table_announcement_id :
-    String, transit_gateway_attachments : Vec < TransitGatewayRouteAttachment >, type_ :
+    TransitGatewayRoute "TransitGatewayRoute"[from] { destination_cidr_block : String,
+    prefix_list_id : String, transit_gateway_route_table_announcement_id : String,
+    transit_gateway_attachments = Vec < TransitGatewayRouteAttachment >, type_ :
     TransitGatewayRouteType, state : TransitGatewayRouteState } {}
 );
 /// Describes a route attachment.
@@ -20964,13 +21082,13 @@ pub struct TransitGatewayRouteAttachment {
     pub resource_type: Option<TransitGatewayAttachmentResourceType>,
 }
 rboto::__structure!(
-    TransitGatewayRouteAttachment "TransitGatewayRouteAttachment"[set from] { resource_id
-    : String, transit_gateway_attachment_id : String, resource_type :
+    TransitGatewayRouteAttachment "TransitGatewayRouteAttachment"[from] { resource_id :
+    String, transit_gateway_attachment_id : String, resource_type :
     TransitGatewayAttachmentResourceType } {}
 );
 rboto::__string_enum!(
-    TransitGatewayRouteState { Pending = "pending", Active = "active", Blackhole =
-    "blackhole", Deleting = "deleting", Deleted = "deleted" }
+    TransitGatewayRouteState { 0 Pending = "pending", 1 Active = "active", 2 Blackhole =
+    "blackhole", 3 Deleting = "deleting", 4 Deleted = "deleted" }
 );
 /// Describes a transit gateway route table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20992,10 +21110,10 @@ pub struct TransitGatewayRouteTable {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    TransitGatewayRouteTable "TransitGatewayRouteTable"[set from] {
+    TransitGatewayRouteTable "TransitGatewayRouteTable"[from] {
     transit_gateway_route_table_id : String, transit_gateway_id : String, state :
     TransitGatewayRouteTableState, default_association_route_table = bool,
-    default_propagation_route_table = bool, creation_time : rboto::DateTime, tags : Vec <
+    default_propagation_route_table = bool, creation_time : rboto::DateTime, tags = Vec <
     Tag > } {}
 );
 /// Describes a transit gateway route table announcement.
@@ -21026,22 +21144,22 @@ pub struct TransitGatewayRouteTableAnnouncement {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    TransitGatewayRouteTableAnnouncement "TransitGatewayRouteTableAnnouncement"[set from]
-    { transit_gateway_route_table_announcement_id : String, transit_gateway_id : String,
+    TransitGatewayRouteTableAnnouncement "TransitGatewayRouteTableAnnouncement"[from] {
+    transit_gateway_route_table_announcement_id : String, transit_gateway_id : String,
     core_network_id : String, peer_transit_gateway_id : String, peer_core_network_id :
     String, peering_attachment_id : String, announcement_direction :
     TransitGatewayRouteTableAnnouncementDirection, transit_gateway_route_table_id :
     String, state : TransitGatewayRouteTableAnnouncementState, creation_time :
-    rboto::DateTime, tags : Vec < Tag > } {}
+    rboto::DateTime, tags = Vec < Tag > } {}
 );
 rboto::__string_enum!(
-    TransitGatewayRouteTableAnnouncementDirection { Outgoing = "outgoing", Incoming =
+    TransitGatewayRouteTableAnnouncementDirection { 0 Outgoing = "outgoing", 1 Incoming =
     "incoming" }
 );
 rboto::__string_enum!(
-    TransitGatewayRouteTableAnnouncementState { Available = "available", Pending =
-    "pending", Failing = "failing", Failed = "failed", Deleting = "deleting", Deleted =
-    "deleted" }
+    TransitGatewayRouteTableAnnouncementState { 0 Available = "available", 1 Pending =
+    "pending", 2 Failing = "failing", 3 Failed = "failed", 4 Deleting = "deleting", 5
+    Deleted = "deleted" }
 );
 /// Describes an association between a route table and a resource attachment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21057,7 +21175,7 @@ pub struct TransitGatewayRouteTableAssociation {
     pub state: Option<TransitGatewayAssociationState>,
 }
 rboto::__structure!(
-    TransitGatewayRouteTableAssociation "TransitGatewayRouteTableAssociation"[set from] {
+    TransitGatewayRouteTableAssociation "TransitGatewayRouteTableAssociation"[from] {
     transit_gateway_attachment_id : String, resource_id : String, resource_type :
     TransitGatewayAttachmentResourceType, state : TransitGatewayAssociationState } {}
 );
@@ -21077,7 +21195,7 @@ pub struct TransitGatewayRouteTablePropagation {
     pub transit_gateway_route_table_announcement_id: Option<String>,
 }
 rboto::__structure!(
-    TransitGatewayRouteTablePropagation "TransitGatewayRouteTablePropagation"[set from] {
+    TransitGatewayRouteTablePropagation "TransitGatewayRouteTablePropagation"[from] {
     transit_gateway_attachment_id : String, resource_id : String, resource_type :
     TransitGatewayAttachmentResourceType, state : TransitGatewayPropagationState,
     transit_gateway_route_table_announcement_id : String } {}
@@ -21102,21 +21220,21 @@ pub struct TransitGatewayRouteTableRoute {
     pub resource_type: Option<String>,
 }
 rboto::__structure!(
-    TransitGatewayRouteTableRoute "TransitGatewayRouteTableRoute"[set from] {
+    TransitGatewayRouteTableRoute "TransitGatewayRouteTableRoute"[from] {
     destination_cidr : String, state : String, route_origin : String, prefix_list_id :
     String, attachment_id : String, resource_id : String, resource_type : String } {}
 );
 rboto::__string_enum!(
-    TransitGatewayRouteTableState { Pending = "pending", Available = "available",
-    Deleting = "deleting", Deleted = "deleted" }
+    TransitGatewayRouteTableState { 0 Pending = "pending", 1 Available = "available", 2
+    Deleting = "deleting", 3 Deleted = "deleted" }
 );
 rboto::__string_enum!(
-    TransitGatewayRouteType { Static = "static", Propagated = "propagated", System =
-    "system" }
+    TransitGatewayRouteType { 0 Static = "static", 1 Propagated = "propagated", 2 System
+    = "system" }
 );
 rboto::__string_enum!(
-    TransitGatewayState { Pending = "pending", Available = "available", Modifying =
-    "modifying", Deleting = "deleting", Deleted = "deleted" }
+    TransitGatewayState { 0 Pending = "pending", 1 Available = "available", 2 Modifying =
+    "modifying", 3 Deleting = "deleting", 4 Deleted = "deleted" }
 );
 /// Describes a VPC attachment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21142,11 +21260,11 @@ pub struct TransitGatewayVpcAttachment {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    TransitGatewayVpcAttachment "TransitGatewayVpcAttachment"[set from] {
+    TransitGatewayVpcAttachment "TransitGatewayVpcAttachment"[from] {
     transit_gateway_attachment_id : String, transit_gateway_id : String, vpc_id : String,
-    vpc_owner_id : String, state : TransitGatewayAttachmentState, subnet_ids : Vec <
-    String >, creation_time : rboto::DateTime, options :
-    TransitGatewayVpcAttachmentOptions, tags : Vec < Tag > } {}
+    vpc_owner_id : String, state : TransitGatewayAttachmentState, subnet_ids = Vec <
+    String >, creation_time : rboto::DateTime, options =
+    TransitGatewayVpcAttachmentOptions, tags = Vec < Tag > } {}
 );
 /// Describes the VPC attachment options.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21162,12 +21280,12 @@ pub struct TransitGatewayVpcAttachmentOptions {
     pub appliance_mode_support: Option<ApplianceModeSupportValue>,
 }
 rboto::__structure!(
-    TransitGatewayVpcAttachmentOptions "TransitGatewayVpcAttachmentOptions"[set from] {
+    TransitGatewayVpcAttachmentOptions "TransitGatewayVpcAttachmentOptions"[from] {
     dns_support : DnsSupportValue, security_group_referencing_support :
     SecurityGroupReferencingSupportValue, ipv6_support : Ipv6SupportValue,
     appliance_mode_support : ApplianceModeSupportValue } {}
 );
-rboto::__string_enum!(TransportProtocol { Tcp = "tcp", Udp = "udp" });
+rboto::__string_enum!(TransportProtocol { 0 Tcp = "tcp", 1 Udp = "udp" });
 /// Information about an association between a branch network interface with a trunk network interface.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -21188,12 +21306,12 @@ pub struct TrunkInterfaceAssociation {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    TrunkInterfaceAssociation "TrunkInterfaceAssociation"[set from] { association_id :
+    TrunkInterfaceAssociation "TrunkInterfaceAssociation"[from] { association_id :
     String, branch_interface_id : String, trunk_interface_id : String, interface_protocol
-    : InterfaceProtocolType, vlan_id = i32, gre_key = i32, tags : Vec < Tag > } {}
+    : InterfaceProtocolType, vlan_id = i32, gre_key = i32, tags = Vec < Tag > } {}
 );
-rboto::__string_enum!(TrustProviderType { User = "user", Device = "device" });
-rboto::__string_enum!(TunnelInsideIpVersion { Ipv4 = "ipv4", Ipv6 = "ipv6" });
+rboto::__string_enum!(TrustProviderType { 0 User = "user", 1 Device = "device" });
+rboto::__string_enum!(TunnelInsideIpVersion { 0 Ipv4 = "ipv4", 1 Ipv6 = "ipv6" });
 /// The VPN tunnel options.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -21246,25 +21364,25 @@ pub struct TunnelOption {
     pub phase2_additional_key_exchanges: Option<Vec<VpnAdditionalKeyExchange>>,
 }
 rboto::__structure!(
-    TunnelOption "TunnelOption"[set debug from] { outside_ip_address : String,
+    TunnelOption "TunnelOption"[debug from] { outside_ip_address : String,
     tunnel_inside_cidr : String, tunnel_inside_ipv6_cidr : String, pre_shared_key :
     String[sensitive], phase1_lifetime_seconds = i32, phase2_lifetime_seconds = i32,
     rekey_margin_time_seconds = i32, rekey_fuzz_percentage = i32, replay_window_size =
     i32, dpd_timeout_seconds = i32, dpd_timeout_action : String,
-    phase1_encryption_algorithms : Vec < Phase1EncryptionAlgorithmsListValue >,
-    phase2_encryption_algorithms : Vec < Phase2EncryptionAlgorithmsListValue >,
-    phase1_integrity_algorithms : Vec < Phase1IntegrityAlgorithmsListValue >,
-    phase2_integrity_algorithms : Vec < Phase2IntegrityAlgorithmsListValue >,
-    phase1_dh_group_numbers : Vec < Phase1DhGroupNumbersListValue >,
-    phase2_dh_group_numbers : Vec < Phase2DhGroupNumbersListValue >, ike_versions : Vec <
-    IkeVersionsListValue >, startup_action : String, log_options : VpnTunnelLogOptions,
-    enable_tunnel_lifecycle_control = bool, phase1_additional_key_exchanges : Vec <
-    VpnAdditionalKeyExchange >, phase2_additional_key_exchanges : Vec <
+    phase1_encryption_algorithms = Vec < Phase1EncryptionAlgorithmsListValue >,
+    phase2_encryption_algorithms = Vec < Phase2EncryptionAlgorithmsListValue >,
+    phase1_integrity_algorithms = Vec < Phase1IntegrityAlgorithmsListValue >,
+    phase2_integrity_algorithms = Vec < Phase2IntegrityAlgorithmsListValue >,
+    phase1_dh_group_numbers = Vec < Phase1DhGroupNumbersListValue >,
+    phase2_dh_group_numbers = Vec < Phase2DhGroupNumbersListValue >, ike_versions = Vec <
+    IkeVersionsListValue >, startup_action : String, log_options = VpnTunnelLogOptions,
+    enable_tunnel_lifecycle_control = bool, phase1_additional_key_exchanges = Vec <
+    VpnAdditionalKeyExchange >, phase2_additional_key_exchanges = Vec <
     VpnAdditionalKeyExchange > } {}
 );
 rboto::__string_enum!(
-    UnlimitedSupportedInstanceFamily { T2 = "t2", T3 = "t3", T3a = "t3a", T4g = "t4g",
-    T8i = "t8i" }
+    UnlimitedSupportedInstanceFamily { 0 T2 = "t2", 1 T3 = "t3", 2 T3a = "t3a", 3 T4g =
+    "t4g", 4 T8i = "t8i" }
 );
 /// Describes an unsuccessful application status check association.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21280,14 +21398,14 @@ pub struct UnsuccessfulAssociationResponseObject {
     pub reason: Option<String>,
 }
 rboto::__structure!(
-    UnsuccessfulAssociationResponseObject "UnsuccessfulAssociationResponseObject"[set
-    from] { application_status_check_id : String, association_type : String,
-    association_value : String, reason : String } {}
+    UnsuccessfulAssociationResponseObject "UnsuccessfulAssociationResponseObject"[from] {
+    application_status_check_id : String, association_type : String, association_value :
+    String, reason : String } {}
 );
 rboto::__string_enum!(
-    UnsuccessfulInstanceCreditSpecificationErrorCode { InvalidInstanceIdMalformed =
-    "InvalidInstanceID.Malformed", InvalidInstanceIdNotFound =
-    "InvalidInstanceID.NotFound", IncorrectInstanceState = "IncorrectInstanceState",
+    UnsuccessfulInstanceCreditSpecificationErrorCode { 0 InvalidInstanceIdMalformed =
+    "InvalidInstanceID.Malformed", 1 InvalidInstanceIdNotFound =
+    "InvalidInstanceID.NotFound", 2 IncorrectInstanceState = "IncorrectInstanceState", 3
     InstanceCreditSpecificationNotSupported = "InstanceCreditSpecification.NotSupported"
     }
 );
@@ -21302,8 +21420,8 @@ pub struct UnsuccessfulInstanceCreditSpecificationItem {
 }
 rboto::__structure!(
     UnsuccessfulInstanceCreditSpecificationItem
-    "UnsuccessfulInstanceCreditSpecificationItem"[set from] { instance_id : String, error
-    : UnsuccessfulInstanceCreditSpecificationItemError } {}
+    "UnsuccessfulInstanceCreditSpecificationItem"[from] { instance_id : String, error =
+    UnsuccessfulInstanceCreditSpecificationItemError } {}
 );
 /// Information about the error for the burstable performance instance whose credit option for CPU usage was not modified.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21316,7 +21434,7 @@ pub struct UnsuccessfulInstanceCreditSpecificationItemError {
 }
 rboto::__structure!(
     UnsuccessfulInstanceCreditSpecificationItemError
-    "UnsuccessfulInstanceCreditSpecificationItemError"[set from] { code :
+    "UnsuccessfulInstanceCreditSpecificationItemError"[from] { code :
     UnsuccessfulInstanceCreditSpecificationErrorCode, message : String } {}
 );
 /// Information about items that were not successfully processed in a batch call.
@@ -21329,7 +21447,7 @@ pub struct UnsuccessfulItem {
     pub resource_id: Option<String>,
 }
 rboto::__structure!(
-    UnsuccessfulItem "UnsuccessfulItem"[set from] { error : UnsuccessfulItemError,
+    UnsuccessfulItem "UnsuccessfulItem"[from] { error = UnsuccessfulItemError,
     resource_id : String } {}
 );
 /// Information about the error that occurred. For more information about errors, see [Error codes](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
@@ -21342,8 +21460,8 @@ pub struct UnsuccessfulItemError {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    UnsuccessfulItemError "UnsuccessfulItemError"[set from] { code : String, message :
-    String } {}
+    UnsuccessfulItemError "UnsuccessfulItemError"[from] { code : String, message : String
+    } {}
 );
 /// Describes an unsuccessful application status check suppression.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21359,12 +21477,12 @@ pub struct UnsuccessfulSuppressionResponseObject {
     pub reason: Option<String>,
 }
 rboto::__structure!(
-    UnsuccessfulSuppressionResponseObject "UnsuccessfulSuppressionResponseObject"[set
-    from] { instance_id : String, suppress_at : rboto::DateTime, resume_at :
-    rboto::DateTime, reason : String } {}
+    UnsuccessfulSuppressionResponseObject "UnsuccessfulSuppressionResponseObject"[from] {
+    instance_id : String, suppress_at : rboto::DateTime, resume_at : rboto::DateTime,
+    reason : String } {}
 );
 rboto::__string_enum!(
-    UsageClassType { Spot = "spot", OnDemand = "on-demand", CapacityBlock =
+    UsageClassType { 0 Spot = "spot", 1 OnDemand = "on-demand", 2 CapacityBlock =
     "capacity-block" }
 );
 /// Describes the Amazon S3 bucket for the disk image.
@@ -21389,8 +21507,8 @@ pub struct UserBucketDetails {
     pub s3_key: Option<String>,
 }
 rboto::__structure!(
-    UserBucketDetails "UserBucketDetails"[set from] { s3_bucket : String, s3_key : String
-    } {}
+    UserBucketDetails "UserBucketDetails"[from] { s3_bucket : String, s3_key : String }
+    {}
 );
 /// Describes the user data for an instance.
 #[derive(Clone, Default, PartialEq)]
@@ -21425,7 +21543,8 @@ rboto::__structure!(
     vpc_peering_connection_id : String, peering_status : String } {}
 );
 rboto::__string_enum!(
-    UserTrustProviderType { IamIdentityCenter = "iam-identity-center", Oidc = "oidc" }
+    UserTrustProviderType { 0 IamIdentityCenter = "iam-identity-center", 1 Oidc = "oidc"
+    }
 );
 /// The minimum and maximum number of vCPUs.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21468,8 +21587,8 @@ pub struct VCpuInfo {
     pub valid_threads_per_core: Option<Vec<i32>>,
 }
 rboto::__structure!(
-    VCpuInfo "VCpuInfo"[set from] { default_v_cpus = i32, default_cores = i32,
-    default_threads_per_core = i32, valid_cores : Vec < i32 >, valid_threads_per_core :
+    VCpuInfo "VCpuInfo"[from] { default_v_cpus = i32, default_cores = i32,
+    default_threads_per_core = i32, valid_cores = Vec < i32 >, valid_threads_per_core =
     Vec < i32 > } {}
 );
 /// The error code and error message that is returned for a parameter or parameter combination that is not valid when a new launch template or new version of a launch template is created.
@@ -21482,7 +21601,7 @@ pub struct ValidationError {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    ValidationError "ValidationError"[set from] { code : String, message : String } {}
+    ValidationError "ValidationError"[from] { code : String, message : String } {}
 );
 /// The error codes and error messages that are returned for the parameters or parameter combinations that are not valid when a new launch template or new version of a launch template is created.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21492,11 +21611,10 @@ pub struct ValidationWarning {
     pub errors: Option<Vec<ValidationError>>,
 }
 rboto::__structure!(
-    ValidationWarning "ValidationWarning"[set from] { errors : Vec < ValidationError > }
-    {}
+    ValidationWarning "ValidationWarning"[from] { errors = Vec < ValidationError > } {}
 );
 rboto::__string_enum!(
-    VerificationMethod { RemarksX509 = "remarks-x509", DnsToken = "dns-token" }
+    VerificationMethod { 0 RemarksX509 = "remarks-x509", 1 DnsToken = "dns-token" }
 );
 /// An Amazon Web Services Verified Access endpoint specifies the application that Amazon Web Services Verified Access provides access to. It must be attached to an Amazon Web Services Verified Access group. An Amazon Web Services Verified Access endpoint must also have an attached access policy before you attached it to a group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21546,20 +21664,20 @@ pub struct VerifiedAccessEndpoint {
     pub cidr_options: Option<VerifiedAccessEndpointCidrOptions>,
 }
 rboto::__structure!(
-    VerifiedAccessEndpoint "VerifiedAccessEndpoint"[set from] {
-    verified_access_instance_id : String, verified_access_group_id : String,
-    verified_access_endpoint_id : String, application_domain : String, endpoint_type :
-    VerifiedAccessEndpointType, attachment_type : VerifiedAccessEndpointAttachmentType,
-    domain_certificate_arn : String, endpoint_domain : String, device_validation_domain :
-    String, security_group_ids : Vec < String >, load_balancer_options :
-    VerifiedAccessEndpointLoadBalancerOptions, network_interface_options :
-    VerifiedAccessEndpointEniOptions, status : VerifiedAccessEndpointStatus, description
+    VerifiedAccessEndpoint "VerifiedAccessEndpoint"[from] { verified_access_instance_id :
+    String, verified_access_group_id : String, verified_access_endpoint_id : String,
+    application_domain : String, endpoint_type : VerifiedAccessEndpointType,
+    attachment_type : VerifiedAccessEndpointAttachmentType, domain_certificate_arn :
+    String, endpoint_domain : String, device_validation_domain : String,
+    security_group_ids = Vec < String >, load_balancer_options =
+    VerifiedAccessEndpointLoadBalancerOptions, network_interface_options =
+    VerifiedAccessEndpointEniOptions, status = VerifiedAccessEndpointStatus, description
     : String, creation_time : String, last_updated_time : String, deletion_time : String,
-    tags : Vec < Tag >, sse_specification : VerifiedAccessSseSpecificationResponse,
-    rds_options : VerifiedAccessEndpointRdsOptions, cidr_options :
+    tags = Vec < Tag >, sse_specification = VerifiedAccessSseSpecificationResponse,
+    rds_options = VerifiedAccessEndpointRdsOptions, cidr_options =
     VerifiedAccessEndpointCidrOptions } {}
 );
-rboto::__string_enum!(VerifiedAccessEndpointAttachmentType { Vpc = "vpc" });
+rboto::__string_enum!(VerifiedAccessEndpointAttachmentType { 0 Vpc = "vpc" });
 /// Describes the CIDR options for a Verified Access endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -21574,9 +21692,9 @@ pub struct VerifiedAccessEndpointCidrOptions {
     pub subnet_ids: Option<Vec<String>>,
 }
 rboto::__structure!(
-    VerifiedAccessEndpointCidrOptions "VerifiedAccessEndpointCidrOptions"[set from] {
-    cidr : String, port_ranges : Vec < VerifiedAccessEndpointPortRange >, protocol :
-    VerifiedAccessEndpointProtocol, subnet_ids : Vec < String > } {}
+    VerifiedAccessEndpointCidrOptions "VerifiedAccessEndpointCidrOptions"[from] { cidr :
+    String, port_ranges = Vec < VerifiedAccessEndpointPortRange >, protocol :
+    VerifiedAccessEndpointProtocol, subnet_ids = Vec < String > } {}
 );
 /// Options for a network-interface type endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21592,9 +21710,9 @@ pub struct VerifiedAccessEndpointEniOptions {
     pub port_ranges: Option<Vec<VerifiedAccessEndpointPortRange>>,
 }
 rboto::__structure!(
-    VerifiedAccessEndpointEniOptions "VerifiedAccessEndpointEniOptions"[set from] {
+    VerifiedAccessEndpointEniOptions "VerifiedAccessEndpointEniOptions"[from] {
     network_interface_id : String, protocol : VerifiedAccessEndpointProtocol, port = i32,
-    port_ranges : Vec < VerifiedAccessEndpointPortRange > } {}
+    port_ranges = Vec < VerifiedAccessEndpointPortRange > } {}
 );
 /// Describes a load balancer when creating an Amazon Web Services Verified Access endpoint using the `load-balancer` type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21613,9 +21731,9 @@ pub struct VerifiedAccessEndpointLoadBalancerOptions {
 }
 rboto::__structure!(
     VerifiedAccessEndpointLoadBalancerOptions
-    "VerifiedAccessEndpointLoadBalancerOptions"[set from] { protocol :
-    VerifiedAccessEndpointProtocol, port = i32, load_balancer_arn : String, subnet_ids :
-    Vec < String >, port_ranges : Vec < VerifiedAccessEndpointPortRange > } {}
+    "VerifiedAccessEndpointLoadBalancerOptions"[from] { protocol :
+    VerifiedAccessEndpointProtocol, port = i32, load_balancer_arn : String, subnet_ids =
+    Vec < String >, port_ranges = Vec < VerifiedAccessEndpointPortRange > } {}
 );
 /// Describes a port range.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21627,11 +21745,11 @@ pub struct VerifiedAccessEndpointPortRange {
     pub to_port: Option<i32>,
 }
 rboto::__structure!(
-    VerifiedAccessEndpointPortRange "VerifiedAccessEndpointPortRange"[set from] {
-    from_port = i32, to_port = i32 } {}
+    VerifiedAccessEndpointPortRange "VerifiedAccessEndpointPortRange"[from] { from_port =
+    i32, to_port = i32 } {}
 );
 rboto::__string_enum!(
-    VerifiedAccessEndpointProtocol { Http = "http", Https = "https", Tcp = "tcp" }
+    VerifiedAccessEndpointProtocol { 0 Http = "http", 1 Https = "https", 2 Tcp = "tcp" }
 );
 /// Describes the RDS options for a Verified Access endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21653,10 +21771,10 @@ pub struct VerifiedAccessEndpointRdsOptions {
     pub subnet_ids: Option<Vec<String>>,
 }
 rboto::__structure!(
-    VerifiedAccessEndpointRdsOptions "VerifiedAccessEndpointRdsOptions"[set from] {
-    protocol : VerifiedAccessEndpointProtocol, port = i32, rds_db_instance_arn : String,
+    VerifiedAccessEndpointRdsOptions "VerifiedAccessEndpointRdsOptions"[from] { protocol
+    : VerifiedAccessEndpointProtocol, port = i32, rds_db_instance_arn : String,
     rds_db_cluster_arn : String, rds_db_proxy_arn : String, rds_endpoint : String,
-    subnet_ids : Vec < String > } {}
+    subnet_ids = Vec < String > } {}
 );
 /// Describes the status of a Verified Access endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21668,12 +21786,12 @@ pub struct VerifiedAccessEndpointStatus {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    VerifiedAccessEndpointStatus "VerifiedAccessEndpointStatus"[set from] { code :
+    VerifiedAccessEndpointStatus "VerifiedAccessEndpointStatus"[from] { code :
     VerifiedAccessEndpointStatusCode, message : String } {}
 );
 rboto::__string_enum!(
-    VerifiedAccessEndpointStatusCode { Pending = "pending", Active = "active", Updating =
-    "updating", Deleting = "deleting", Deleted = "deleted" }
+    VerifiedAccessEndpointStatusCode { 0 Pending = "pending", 1 Active = "active", 2
+    Updating = "updating", 3 Deleting = "deleting", 4 Deleted = "deleted" }
 );
 /// Describes the targets for the specified Verified Access endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21687,13 +21805,13 @@ pub struct VerifiedAccessEndpointTarget {
     pub verified_access_endpoint_target_dns: Option<String>,
 }
 rboto::__structure!(
-    VerifiedAccessEndpointTarget "VerifiedAccessEndpointTarget"[set from] {
+    VerifiedAccessEndpointTarget "VerifiedAccessEndpointTarget"[from] {
     verified_access_endpoint_id : String, verified_access_endpoint_target_ip_address :
     String, verified_access_endpoint_target_dns : String } {}
 );
 rboto::__string_enum!(
-    VerifiedAccessEndpointType { LoadBalancer = "load-balancer", NetworkInterface =
-    "network-interface", Rds = "rds", Cidr = "cidr" }
+    VerifiedAccessEndpointType { 0 LoadBalancer = "load-balancer", 1 NetworkInterface =
+    "network-interface", 2 Rds = "rds", 3 Cidr = "cidr" }
 );
 /// Describes a Verified Access group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21721,10 +21839,10 @@ pub struct VerifiedAccessGroup {
     pub sse_specification: Option<VerifiedAccessSseSpecificationResponse>,
 }
 rboto::__structure!(
-    VerifiedAccessGroup "VerifiedAccessGroup"[set from] { verified_access_group_id :
-    String, verified_access_instance_id : String, description : String, owner : String,
+    VerifiedAccessGroup "VerifiedAccessGroup"[from] { verified_access_group_id : String,
+    verified_access_instance_id : String, description : String, owner : String,
     verified_access_group_arn : String, creation_time : String, last_updated_time :
-    String, deletion_time : String, tags : Vec < Tag >, sse_specification :
+    String, deletion_time : String, tags = Vec < Tag >, sse_specification =
     VerifiedAccessSseSpecificationResponse } {}
 );
 /// Describes a Verified Access instance.
@@ -21751,11 +21869,11 @@ pub struct VerifiedAccessInstance {
     pub cidr_endpoints_custom_sub_domain: Option<VerifiedAccessInstanceCustomSubDomain>,
 }
 rboto::__structure!(
-    VerifiedAccessInstance "VerifiedAccessInstance"[set from] {
-    verified_access_instance_id : String, description : String,
-    verified_access_trust_providers : Vec < VerifiedAccessTrustProviderCondensed >,
-    creation_time : String, last_updated_time : String, tags : Vec < Tag >, fips_enabled
-    = bool, cidr_endpoints_custom_sub_domain : VerifiedAccessInstanceCustomSubDomain } {}
+    VerifiedAccessInstance "VerifiedAccessInstance"[from] { verified_access_instance_id :
+    String, description : String, verified_access_trust_providers = Vec <
+    VerifiedAccessTrustProviderCondensed >, creation_time : String, last_updated_time :
+    String, tags = Vec < Tag >, fips_enabled = bool, cidr_endpoints_custom_sub_domain =
+    VerifiedAccessInstanceCustomSubDomain } {}
 );
 /// Describes a custom subdomain for a network CIDR endpoint for Verified Access.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21767,8 +21885,8 @@ pub struct VerifiedAccessInstanceCustomSubDomain {
     pub nameservers: Option<Vec<String>>,
 }
 rboto::__structure!(
-    VerifiedAccessInstanceCustomSubDomain "VerifiedAccessInstanceCustomSubDomain"[set
-    from] { sub_domain : String, nameservers : Vec < String > } {}
+    VerifiedAccessInstanceCustomSubDomain "VerifiedAccessInstanceCustomSubDomain"[from] {
+    sub_domain : String, nameservers = Vec < String > } {}
 );
 /// Describes logging options for an Amazon Web Services Verified Access instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21781,8 +21899,8 @@ pub struct VerifiedAccessInstanceLoggingConfiguration {
 }
 rboto::__structure!(
     VerifiedAccessInstanceLoggingConfiguration
-    "VerifiedAccessInstanceLoggingConfiguration"[set from] { verified_access_instance_id
-    : String, access_logs : VerifiedAccessLogs } {}
+    "VerifiedAccessInstanceLoggingConfiguration"[from] { verified_access_instance_id :
+    String, access_logs = VerifiedAccessLogs } {}
 );
 /// Describes a set of routes.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21795,8 +21913,8 @@ pub struct VerifiedAccessInstanceOpenVpnClientConfiguration {
 }
 rboto::__structure!(
     VerifiedAccessInstanceOpenVpnClientConfiguration
-    "VerifiedAccessInstanceOpenVpnClientConfiguration"[set from] { config : String,
-    routes : Vec < VerifiedAccessInstanceOpenVpnClientConfigurationRoute > } {}
+    "VerifiedAccessInstanceOpenVpnClientConfiguration"[from] { config : String, routes =
+    Vec < VerifiedAccessInstanceOpenVpnClientConfigurationRoute > } {}
 );
 /// Describes a route.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21807,8 +21925,7 @@ pub struct VerifiedAccessInstanceOpenVpnClientConfigurationRoute {
 }
 rboto::__structure!(
     VerifiedAccessInstanceOpenVpnClientConfigurationRoute
-    "VerifiedAccessInstanceOpenVpnClientConfigurationRoute"[set from] { cidr : String }
-    {}
+    "VerifiedAccessInstanceOpenVpnClientConfigurationRoute"[from] { cidr : String } {}
 );
 /// Describes the trust provider.
 #[derive(Clone, Default, PartialEq)]
@@ -21837,8 +21954,8 @@ pub struct VerifiedAccessInstanceUserTrustProviderClientConfiguration {
 }
 rboto::__structure!(
     VerifiedAccessInstanceUserTrustProviderClientConfiguration
-    "VerifiedAccessInstanceUserTrustProviderClientConfiguration"[set debug from] { type_
-    : UserTrustProviderType, scopes : String, issuer : String, authorization_endpoint :
+    "VerifiedAccessInstanceUserTrustProviderClientConfiguration"[debug from] { type_ :
+    UserTrustProviderType, scopes : String, issuer : String, authorization_endpoint :
     String, public_signing_key_endpoint : String, token_endpoint : String,
     user_info_endpoint : String, client_id : String, client_secret : String[sensitive],
     pkce_enabled = bool } {}
@@ -21856,8 +21973,8 @@ pub struct VerifiedAccessLogCloudWatchLogsDestination {
 }
 rboto::__structure!(
     VerifiedAccessLogCloudWatchLogsDestination
-    "VerifiedAccessLogCloudWatchLogsDestination"[set from] { enabled = bool,
-    delivery_status : VerifiedAccessLogDeliveryStatus, log_group : String } {}
+    "VerifiedAccessLogCloudWatchLogsDestination"[from] { enabled = bool, delivery_status
+    = VerifiedAccessLogDeliveryStatus, log_group : String } {}
 );
 /// Options for CloudWatch Logs as a logging destination.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21883,11 +22000,11 @@ pub struct VerifiedAccessLogDeliveryStatus {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    VerifiedAccessLogDeliveryStatus "VerifiedAccessLogDeliveryStatus"[set from] { code :
+    VerifiedAccessLogDeliveryStatus "VerifiedAccessLogDeliveryStatus"[from] { code :
     VerifiedAccessLogDeliveryStatusCode, message : String } {}
 );
 rboto::__string_enum!(
-    VerifiedAccessLogDeliveryStatusCode { Success = "success", Failed = "failed" }
+    VerifiedAccessLogDeliveryStatusCode { 0 Success = "success", 1 Failed = "failed" }
 );
 /// Options for Kinesis as a logging destination.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21902,8 +22019,8 @@ pub struct VerifiedAccessLogKinesisDataFirehoseDestination {
 }
 rboto::__structure!(
     VerifiedAccessLogKinesisDataFirehoseDestination
-    "VerifiedAccessLogKinesisDataFirehoseDestination"[set from] { enabled = bool,
-    delivery_status : VerifiedAccessLogDeliveryStatus, delivery_stream : String } {}
+    "VerifiedAccessLogKinesisDataFirehoseDestination"[from] { enabled = bool,
+    delivery_status = VerifiedAccessLogDeliveryStatus, delivery_stream : String } {}
 );
 /// Describes Amazon Kinesis Data Firehose logging options.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21937,9 +22054,9 @@ pub struct VerifiedAccessLogOptions {
     pub include_trust_context: Option<bool>,
 }
 rboto::__structure!(
-    VerifiedAccessLogOptions "VerifiedAccessLogOptions"[set into] { s3 :
-    VerifiedAccessLogS3DestinationOptions, cloud_watch_logs :
-    VerifiedAccessLogCloudWatchLogsDestinationOptions, kinesis_data_firehose :
+    VerifiedAccessLogOptions "VerifiedAccessLogOptions"[set into] { s3 =
+    VerifiedAccessLogS3DestinationOptions, cloud_watch_logs =
+    VerifiedAccessLogCloudWatchLogsDestinationOptions, kinesis_data_firehose =
     VerifiedAccessLogKinesisDataFirehoseDestinationOptions, log_version : String,
     include_trust_context = bool } {}
 );
@@ -21959,8 +22076,8 @@ pub struct VerifiedAccessLogS3Destination {
     pub bucket_owner: Option<String>,
 }
 rboto::__structure!(
-    VerifiedAccessLogS3Destination "VerifiedAccessLogS3Destination"[set from] { enabled =
-    bool, delivery_status : VerifiedAccessLogDeliveryStatus, bucket_name : String, prefix
+    VerifiedAccessLogS3Destination "VerifiedAccessLogS3Destination"[from] { enabled =
+    bool, delivery_status = VerifiedAccessLogDeliveryStatus, bucket_name : String, prefix
     : String, bucket_owner : String } {}
 );
 /// Options for Amazon S3 as a logging destination.
@@ -21997,10 +22114,9 @@ pub struct VerifiedAccessLogs {
     pub include_trust_context: Option<bool>,
 }
 rboto::__structure!(
-    VerifiedAccessLogs "VerifiedAccessLogs"[set from] { s3 :
-    VerifiedAccessLogS3Destination, cloud_watch_logs :
-    VerifiedAccessLogCloudWatchLogsDestination, kinesis_data_firehose :
-    VerifiedAccessLogKinesisDataFirehoseDestination, log_version : String,
+    VerifiedAccessLogs "VerifiedAccessLogs"[from] { s3 = VerifiedAccessLogS3Destination,
+    cloud_watch_logs = VerifiedAccessLogCloudWatchLogsDestination, kinesis_data_firehose
+    = VerifiedAccessLogKinesisDataFirehoseDestination, log_version : String,
     include_trust_context = bool } {}
 );
 /// Verified Access provides server side encryption by default to data at rest using Amazon Web Services-owned KMS keys. You also have the option of using customer managed KMS keys, which can be specified using the options below.
@@ -22026,8 +22142,8 @@ pub struct VerifiedAccessSseSpecificationResponse {
     pub kms_key_arn: Option<String>,
 }
 rboto::__structure!(
-    VerifiedAccessSseSpecificationResponse "VerifiedAccessSseSpecificationResponse"[set
-    from] { customer_managed_key_enabled = bool, kms_key_arn : String } {}
+    VerifiedAccessSseSpecificationResponse "VerifiedAccessSseSpecificationResponse"[from]
+    { customer_managed_key_enabled = bool, kms_key_arn : String } {}
 );
 /// Describes a Verified Access trust provider.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22061,13 +22177,13 @@ pub struct VerifiedAccessTrustProvider {
     pub native_application_oidc_options: Option<NativeApplicationOidcOptions>,
 }
 rboto::__structure!(
-    VerifiedAccessTrustProvider "VerifiedAccessTrustProvider"[set from] {
+    VerifiedAccessTrustProvider "VerifiedAccessTrustProvider"[from] {
     verified_access_trust_provider_id : String, description : String, trust_provider_type
     : TrustProviderType, user_trust_provider_type : UserTrustProviderType,
-    device_trust_provider_type : DeviceTrustProviderType, oidc_options : OidcOptions,
-    device_options : DeviceOptions, policy_reference_name : String, creation_time :
-    String, last_updated_time : String, tags : Vec < Tag >, sse_specification :
-    VerifiedAccessSseSpecificationResponse, native_application_oidc_options :
+    device_trust_provider_type : DeviceTrustProviderType, oidc_options = OidcOptions,
+    device_options = DeviceOptions, policy_reference_name : String, creation_time :
+    String, last_updated_time : String, tags = Vec < Tag >, sse_specification =
+    VerifiedAccessSseSpecificationResponse, native_application_oidc_options =
     NativeApplicationOidcOptions } {}
 );
 /// Condensed information about a trust provider.
@@ -22086,10 +22202,10 @@ pub struct VerifiedAccessTrustProviderCondensed {
     pub device_trust_provider_type: Option<DeviceTrustProviderType>,
 }
 rboto::__structure!(
-    VerifiedAccessTrustProviderCondensed "VerifiedAccessTrustProviderCondensed"[set from]
-    { verified_access_trust_provider_id : String, description : String,
-    trust_provider_type : TrustProviderType, user_trust_provider_type :
-    UserTrustProviderType, device_trust_provider_type : DeviceTrustProviderType } {}
+    VerifiedAccessTrustProviderCondensed "VerifiedAccessTrustProviderCondensed"[from] {
+    verified_access_trust_provider_id : String, description : String, trust_provider_type
+    : TrustProviderType, user_trust_provider_type : UserTrustProviderType,
+    device_trust_provider_type : DeviceTrustProviderType } {}
 );
 /// Describes telemetry for a VPN tunnel.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22109,11 +22225,13 @@ pub struct VgwTelemetry {
     pub certificate_arn: Option<String>,
 }
 rboto::__structure!(
-    VgwTelemetry "VgwTelemetry"[set from] { accepted_route_count = i32,
-    last_status_change : rboto::DateTime, outside_ip_address : String, status :
-    TelemetryStatus, status_message : String, certificate_arn : String } {}
+    VgwTelemetry "VgwTelemetry"[from] { accepted_route_count = i32, last_status_change :
+    rboto::DateTime, outside_ip_address : String, status : TelemetryStatus,
+    status_message : String, certificate_arn : String } {}
 );
-rboto::__string_enum!(VirtualizationType { Hvm = "hvm", Paravirtual = "paravirtual" });
+rboto::__string_enum!(
+    VirtualizationType { 0 Hvm = "hvm", 1 Paravirtual = "paravirtual" }
+);
 /// Describes a volume.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -22166,13 +22284,13 @@ pub struct Volume {
     pub kms_key_id: Option<String>,
 }
 rboto::__structure!(
-    Volume "Volume"[set from] { availability_zone_id : String, outpost_arn : String,
-    source_volume_id : String, iops = i32, tags : Vec < Tag >, volume_type : VolumeType,
+    Volume "Volume"[from] { availability_zone_id : String, outpost_arn : String,
+    source_volume_id : String, iops = i32, tags = Vec < Tag >, volume_type : VolumeType,
     fast_restored = bool, multi_attach_enabled = bool, throughput = i32, sse_type :
-    SseType, operator : OperatorResponse, volume_initialization_rate = i32, volume_arn :
+    SseType, operator = OperatorResponse, volume_initialization_rate = i32, volume_arn :
     String, owner_id : String, volume_id : String, size = i32, snapshot_id : String,
     availability_zone : String, state : VolumeState, create_time : rboto::DateTime,
-    attachments : Vec < VolumeAttachment >, encrypted = bool, kms_key_id : String } {}
+    attachments = Vec < VolumeAttachment >, encrypted = bool, kms_key_id : String } {}
 );
 /// Describes volume attachment details.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22198,17 +22316,18 @@ pub struct VolumeAttachment {
     pub attach_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    VolumeAttachment "VolumeAttachment"[set from] { delete_on_termination = bool,
+    VolumeAttachment "VolumeAttachment"[from] { delete_on_termination = bool,
     associated_resource : String, instance_owning_service : String, ebs_card_index = i32,
     volume_id : String, instance_id : String, device : String, state :
     VolumeAttachmentState, attach_time : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    VolumeAttachmentState { Attaching = "attaching", Attached = "attached", Detaching =
-    "detaching", Detached = "detached", Busy = "busy" }
+    VolumeAttachmentState { 0 Attaching = "attaching", 1 Attached = "attached", 2
+    Detaching = "detaching", 3 Detached = "detached", 4 Busy = "busy" }
 );
 rboto::__string_enum!(
-    VolumeAttributeName { AutoEnableIo = "autoEnableIO", ProductCodes = "productCodes" }
+    VolumeAttributeName { 0 AutoEnableIo = "autoEnableIO", 1 ProductCodes =
+    "productCodes" }
 );
 /// Describes an EBS volume.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22258,17 +22377,17 @@ pub struct VolumeModification {
     pub operator: Option<OperatorResponse>,
 }
 rboto::__structure!(
-    VolumeModification "VolumeModification"[set from] { volume_id : String,
+    VolumeModification "VolumeModification"[from] { volume_id : String,
     modification_state : VolumeModificationState, status_message : String, target_size =
     i32, target_iops = i32, target_volume_type : VolumeType, target_throughput = i32,
     target_multi_attach_enabled = bool, original_size = i32, original_iops = i32,
     original_volume_type : VolumeType, original_throughput = i32,
     original_multi_attach_enabled = bool, progress = i64, start_time : rboto::DateTime,
-    end_time : rboto::DateTime, operator : OperatorResponse } {}
+    end_time : rboto::DateTime, operator = OperatorResponse } {}
 );
 rboto::__string_enum!(
-    VolumeModificationState { Modifying = "modifying", Optimizing = "optimizing",
-    Completed = "completed", Failed = "failed" }
+    VolumeModificationState { 0 Modifying = "modifying", 1 Optimizing = "optimizing", 2
+    Completed = "completed", 3 Failed = "failed" }
 );
 /// Information about a volume that is currently in the Recycle Bin.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22306,16 +22425,16 @@ pub struct VolumeRecycleBinInfo {
     pub recycle_bin_exit_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    VolumeRecycleBinInfo "VolumeRecycleBinInfo"[set from] { volume_id : String,
-    volume_type : VolumeType, state : VolumeState, size = i32, iops = i32, throughput =
-    i32, outpost_arn : String, availability_zone : String, availability_zone_id : String,
-    source_volume_id : String, snapshot_id : String, operator : OperatorResponse,
+    VolumeRecycleBinInfo "VolumeRecycleBinInfo"[from] { volume_id : String, volume_type :
+    VolumeType, state : VolumeState, size = i32, iops = i32, throughput = i32,
+    outpost_arn : String, availability_zone : String, availability_zone_id : String,
+    source_volume_id : String, snapshot_id : String, operator = OperatorResponse,
     create_time : rboto::DateTime, recycle_bin_enter_time : rboto::DateTime,
     recycle_bin_exit_time : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    VolumeState { Creating = "creating", Available = "available", InUse = "in-use",
-    Deleting = "deleting", Deleted = "deleted", Error = "error" }
+    VolumeState { 0 Creating = "creating", 1 Available = "available", 2 InUse = "in-use",
+    3 Deleting = "deleting", 4 Deleted = "deleted", 5 Error = "error" }
 );
 /// Describes a volume status operation code.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22331,8 +22450,8 @@ pub struct VolumeStatusAction {
     pub event_type: Option<String>,
 }
 rboto::__structure!(
-    VolumeStatusAction "VolumeStatusAction"[set from] { code : String, description :
-    String, event_id : String, event_type : String } {}
+    VolumeStatusAction "VolumeStatusAction"[from] { code : String, description : String,
+    event_id : String, event_type : String } {}
 );
 /// Information about the instances to which the volume is attached.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22344,8 +22463,8 @@ pub struct VolumeStatusAttachmentStatus {
     pub instance_id: Option<String>,
 }
 rboto::__structure!(
-    VolumeStatusAttachmentStatus "VolumeStatusAttachmentStatus"[set from] {
-    io_performance : String, instance_id : String } {}
+    VolumeStatusAttachmentStatus "VolumeStatusAttachmentStatus"[from] { io_performance :
+    String, instance_id : String } {}
 );
 /// Describes a volume status.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22357,8 +22476,8 @@ pub struct VolumeStatusDetails {
     pub status: Option<String>,
 }
 rboto::__structure!(
-    VolumeStatusDetails "VolumeStatusDetails"[set from] { name : VolumeStatusName, status
-    : String } {}
+    VolumeStatusDetails "VolumeStatusDetails"[from] { name : VolumeStatusName, status :
+    String } {}
 );
 /// Describes a volume status event.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22378,7 +22497,7 @@ pub struct VolumeStatusEvent {
     pub instance_id: Option<String>,
 }
 rboto::__structure!(
-    VolumeStatusEvent "VolumeStatusEvent"[set from] { description : String, event_id :
+    VolumeStatusEvent "VolumeStatusEvent"[from] { description : String, event_id :
     String, event_type : String, not_after : rboto::DateTime, not_before :
     rboto::DateTime, instance_id : String } {}
 );
@@ -22392,12 +22511,12 @@ pub struct VolumeStatusInfo {
     pub status: Option<VolumeStatusInfoStatus>,
 }
 rboto::__structure!(
-    VolumeStatusInfo "VolumeStatusInfo"[set from] { details : Vec < VolumeStatusDetails
-    >, status : VolumeStatusInfoStatus } {}
+    VolumeStatusInfo "VolumeStatusInfo"[from] { details = Vec < VolumeStatusDetails >,
+    status : VolumeStatusInfoStatus } {}
 );
 rboto::__string_enum!(
-    VolumeStatusInfoStatus { Ok = "ok", Impaired = "impaired", InsufficientData =
-    "insufficient-data", Warning = "warning" }
+    VolumeStatusInfoStatus { 0 Ok = "ok", 1 Impaired = "impaired", 2 InsufficientData =
+    "insufficient-data", 3 Warning = "warning" }
 );
 /// Describes the volume status.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22425,20 +22544,20 @@ pub struct VolumeStatusItem {
     pub operator: Option<OperatorResponse>,
 }
 rboto::__structure!(
-    VolumeStatusItem "VolumeStatusItem"[set from] { actions : Vec < VolumeStatusAction >,
-    availability_zone : String, outpost_arn : String, events : Vec < VolumeStatusEvent >,
-    volume_id : String, volume_status : VolumeStatusInfo, attachment_statuses : Vec <
-    VolumeStatusAttachmentStatus >, initialization_status_details :
-    InitializationStatusDetails, availability_zone_id : String, operator :
+    VolumeStatusItem "VolumeStatusItem"[from] { actions = Vec < VolumeStatusAction >,
+    availability_zone : String, outpost_arn : String, events = Vec < VolumeStatusEvent >,
+    volume_id : String, volume_status = VolumeStatusInfo, attachment_statuses = Vec <
+    VolumeStatusAttachmentStatus >, initialization_status_details =
+    InitializationStatusDetails, availability_zone_id : String, operator =
     OperatorResponse } {}
 );
 rboto::__string_enum!(
-    VolumeStatusName { IoEnabled = "io-enabled", IoPerformance = "io-performance",
+    VolumeStatusName { 0 IoEnabled = "io-enabled", 1 IoPerformance = "io-performance", 2
     InitializationState = "initialization-state" }
 );
 rboto::__string_enum!(
-    VolumeType { Standard = "standard", Io1 = "io1", Io2 = "io2", Gp2 = "gp2", Sc1 =
-    "sc1", St1 = "st1", Gp3 = "gp3" }
+    VolumeType { 0 Standard = "standard", 1 Io1 = "io1", 2 Io2 = "io2", 3 Gp2 = "gp2", 4
+    Sc1 = "sc1", 5 St1 = "st1", 6 Gp3 = "gp3" }
 );
 /// Describes a VPC.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22469,11 +22588,11 @@ pub struct Vpc {
     pub dhcp_options_id: Option<String>,
 }
 rboto::__structure!(
-    Vpc "Vpc"[set from] { owner_id : String, instance_tenancy : Tenancy,
-    ipv6_cidr_block_association_set : Vec < VpcIpv6CidrBlockAssociation >,
-    cidr_block_association_set : Vec < VpcCidrBlockAssociation >, is_default = bool,
-    encryption_control : VpcEncryptionControl, tags : Vec < Tag >,
-    block_public_access_states : BlockPublicAccessStates, vpc_id : String, state :
+    Vpc "Vpc"[from] { owner_id : String, instance_tenancy : Tenancy,
+    ipv6_cidr_block_association_set = Vec < VpcIpv6CidrBlockAssociation >,
+    cidr_block_association_set = Vec < VpcCidrBlockAssociation >, is_default = bool,
+    encryption_control = VpcEncryptionControl, tags = Vec < Tag >,
+    block_public_access_states = BlockPublicAccessStates, vpc_id : String, state :
     VpcState, cidr_block : String, dhcp_options_id : String } {}
 );
 /// Describes an attachment between a virtual private gateway and a VPC.
@@ -22486,12 +22605,11 @@ pub struct VpcAttachment {
     pub state: Option<AttachmentStatus>,
 }
 rboto::__structure!(
-    VpcAttachment "VpcAttachment"[set from] { vpc_id : String, state : AttachmentStatus }
-    {}
+    VpcAttachment "VpcAttachment"[from] { vpc_id : String, state : AttachmentStatus } {}
 );
 rboto::__string_enum!(
-    VpcAttributeName { EnableDnsSupport = "enableDnsSupport", EnableDnsHostnames =
-    "enableDnsHostnames", EnableNetworkAddressUsageMetrics =
+    VpcAttributeName { 0 EnableDnsSupport = "enableDnsSupport", 1 EnableDnsHostnames =
+    "enableDnsHostnames", 2 EnableNetworkAddressUsageMetrics =
     "enableNetworkAddressUsageMetrics" }
 );
 /// A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on.
@@ -22518,23 +22636,22 @@ pub struct VpcBlockPublicAccessExclusion {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    VpcBlockPublicAccessExclusion "VpcBlockPublicAccessExclusion"[set from] {
-    exclusion_id : String, internet_gateway_exclusion_mode :
-    InternetGatewayExclusionMode, resource_arn : String, state :
-    VpcBlockPublicAccessExclusionState, reason : String, creation_timestamp :
-    rboto::DateTime, last_update_timestamp : rboto::DateTime, deletion_timestamp :
-    rboto::DateTime, tags : Vec < Tag > } {}
+    VpcBlockPublicAccessExclusion "VpcBlockPublicAccessExclusion"[from] { exclusion_id :
+    String, internet_gateway_exclusion_mode : InternetGatewayExclusionMode, resource_arn
+    : String, state : VpcBlockPublicAccessExclusionState, reason : String,
+    creation_timestamp : rboto::DateTime, last_update_timestamp : rboto::DateTime,
+    deletion_timestamp : rboto::DateTime, tags = Vec < Tag > } {}
 );
 rboto::__string_enum!(
-    VpcBlockPublicAccessExclusionState { CreateInProgress = "create-in-progress",
-    CreateComplete = "create-complete", CreateFailed = "create-failed", UpdateInProgress
-    = "update-in-progress", UpdateComplete = "update-complete", UpdateFailed =
-    "update-failed", DeleteInProgress = "delete-in-progress", DeleteComplete =
-    "delete-complete", DisableInProgress = "disable-in-progress", DisableComplete =
-    "disable-complete" }
+    VpcBlockPublicAccessExclusionState { 0 CreateInProgress = "create-in-progress", 1
+    CreateComplete = "create-complete", 2 CreateFailed = "create-failed", 3
+    UpdateInProgress = "update-in-progress", 4 UpdateComplete = "update-complete", 5
+    UpdateFailed = "update-failed", 6 DeleteInProgress = "delete-in-progress", 7
+    DeleteComplete = "delete-complete", 8 DisableInProgress = "disable-in-progress", 9
+    DisableComplete = "disable-complete" }
 );
 rboto::__string_enum!(
-    VpcBlockPublicAccessExclusionsAllowed { Allowed = "allowed", NotAllowed =
+    VpcBlockPublicAccessExclusionsAllowed { 0 Allowed = "allowed", 1 NotAllowed =
     "not-allowed" }
 );
 /// VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
@@ -22559,15 +22676,15 @@ pub struct VpcBlockPublicAccessOptions {
     pub exclusions_allowed: Option<VpcBlockPublicAccessExclusionsAllowed>,
 }
 rboto::__structure!(
-    VpcBlockPublicAccessOptions "VpcBlockPublicAccessOptions"[set from] { aws_account_id
-    : String, aws_region : String, state : VpcBlockPublicAccessState,
+    VpcBlockPublicAccessOptions "VpcBlockPublicAccessOptions"[from] { aws_account_id :
+    String, aws_region : String, state : VpcBlockPublicAccessState,
     internet_gateway_block_mode : InternetGatewayBlockMode, reason : String,
     last_update_timestamp : rboto::DateTime, managed_by : ManagedBy, exclusions_allowed :
     VpcBlockPublicAccessExclusionsAllowed } {}
 );
 rboto::__string_enum!(
-    VpcBlockPublicAccessState { DefaultState = "default-state", UpdateInProgress =
-    "update-in-progress", UpdateComplete = "update-complete" }
+    VpcBlockPublicAccessState { 0 DefaultState = "default-state", 1 UpdateInProgress =
+    "update-in-progress", 2 UpdateComplete = "update-complete" }
 );
 /// Describes an IPv4 CIDR block associated with a VPC.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22581,8 +22698,8 @@ pub struct VpcCidrBlockAssociation {
     pub cidr_block_state: Option<VpcCidrBlockState>,
 }
 rboto::__structure!(
-    VpcCidrBlockAssociation "VpcCidrBlockAssociation"[set from] { association_id :
-    String, cidr_block : String, cidr_block_state : VpcCidrBlockState } {}
+    VpcCidrBlockAssociation "VpcCidrBlockAssociation"[from] { association_id : String,
+    cidr_block : String, cidr_block_state = VpcCidrBlockState } {}
 );
 /// Describes the state of a CIDR block.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22594,13 +22711,13 @@ pub struct VpcCidrBlockState {
     pub status_message: Option<String>,
 }
 rboto::__structure!(
-    VpcCidrBlockState "VpcCidrBlockState"[set from] { state : VpcCidrBlockStateCode,
+    VpcCidrBlockState "VpcCidrBlockState"[from] { state : VpcCidrBlockStateCode,
     status_message : String } {}
 );
 rboto::__string_enum!(
-    VpcCidrBlockStateCode { Associating = "associating", Associated = "associated",
-    Disassociating = "disassociating", Disassociated = "disassociated", Failing =
-    "failing", Failed = "failed" }
+    VpcCidrBlockStateCode { 0 Associating = "associating", 1 Associated = "associated", 2
+    Disassociating = "disassociating", 3 Disassociated = "disassociated", 4 Failing =
+    "failing", 5 Failed = "failed" }
 );
 /// **Note:** Deprecated.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22614,8 +22731,8 @@ pub struct VpcClassicLink {
     pub vpc_id: Option<String>,
 }
 rboto::__structure!(
-    VpcClassicLink "VpcClassicLink"[set from] { classic_link_enabled = bool, tags : Vec <
-    Tag >, vpc_id : String } {}
+    VpcClassicLink "VpcClassicLink"[from] { classic_link_enabled = bool, tags = Vec < Tag
+    >, vpc_id : String } {}
 );
 /// Describes the configuration and state of VPC encryption controls.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22637,10 +22754,10 @@ pub struct VpcEncryptionControl {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    VpcEncryptionControl "VpcEncryptionControl"[set from] { vpc_id : String,
+    VpcEncryptionControl "VpcEncryptionControl"[from] { vpc_id : String,
     vpc_encryption_control_id : String, mode : VpcEncryptionControlMode, state :
-    VpcEncryptionControlState, state_message : String, resource_exclusions :
-    VpcEncryptionControlExclusions, tags : Vec < Tag > } {}
+    VpcEncryptionControlState, state_message : String, resource_exclusions =
+    VpcEncryptionControlExclusions, tags = Vec < Tag > } {}
 );
 /// Describes the configuration settings for VPC Encryption Control.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22697,15 +22814,16 @@ pub struct VpcEncryptionControlExclusion {
     pub state_message: Option<String>,
 }
 rboto::__structure!(
-    VpcEncryptionControlExclusion "VpcEncryptionControlExclusion"[set from] { state :
+    VpcEncryptionControlExclusion "VpcEncryptionControlExclusion"[from] { state :
     VpcEncryptionControlExclusionState, state_message : String } {}
 );
 rboto::__string_enum!(
-    VpcEncryptionControlExclusionState { Enabling = "enabling", Enabled = "enabled",
-    Disabling = "disabling", Disabled = "disabled" }
+    VpcEncryptionControlExclusionState { 0 Enabling = "enabling", 1 Enabled = "enabled",
+    2 Disabling = "disabling", 3 Disabled = "disabled" }
 );
 rboto::__string_enum!(
-    VpcEncryptionControlExclusionStateInput { Enable = "enable", Disable = "disable" }
+    VpcEncryptionControlExclusionStateInput { 0 Enable = "enable", 1 Disable = "disable"
+    }
 );
 /// Describes the exclusion configurations for various resource types in VPC Encryption Control.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22733,23 +22851,23 @@ pub struct VpcEncryptionControlExclusions {
     pub api_gateway_v2: Option<VpcEncryptionControlExclusion>,
 }
 rboto::__structure!(
-    VpcEncryptionControlExclusions "VpcEncryptionControlExclusions"[set from] {
-    internet_gateway : VpcEncryptionControlExclusion, egress_only_internet_gateway :
-    VpcEncryptionControlExclusion, nat_gateway : VpcEncryptionControlExclusion,
-    virtual_private_gateway : VpcEncryptionControlExclusion, vpc_peering :
-    VpcEncryptionControlExclusion, lambda : VpcEncryptionControlExclusion, vpc_lattice :
-    VpcEncryptionControlExclusion, elastic_file_system : VpcEncryptionControlExclusion,
-    global_accelerator : VpcEncryptionControlExclusion, api_gateway_v2 :
+    VpcEncryptionControlExclusions "VpcEncryptionControlExclusions"[from] {
+    internet_gateway = VpcEncryptionControlExclusion, egress_only_internet_gateway =
+    VpcEncryptionControlExclusion, nat_gateway = VpcEncryptionControlExclusion,
+    virtual_private_gateway = VpcEncryptionControlExclusion, vpc_peering =
+    VpcEncryptionControlExclusion, lambda = VpcEncryptionControlExclusion, vpc_lattice =
+    VpcEncryptionControlExclusion, elastic_file_system = VpcEncryptionControlExclusion,
+    global_accelerator = VpcEncryptionControlExclusion, api_gateway_v2 =
     VpcEncryptionControlExclusion } {}
 );
 rboto::__string_enum!(
-    VpcEncryptionControlMode { Monitor = "monitor", Enforce = "enforce" }
+    VpcEncryptionControlMode { 0 Monitor = "monitor", 1 Enforce = "enforce" }
 );
 rboto::__string_enum!(
-    VpcEncryptionControlState { EnforceInProgress = "enforce-in-progress",
-    MonitorInProgress = "monitor-in-progress", EnforceFailed = "enforce-failed",
-    MonitorFailed = "monitor-failed", Deleting = "deleting", Deleted = "deleted",
-    Available = "available", Creating = "creating", DeleteFailed = "delete-failed" }
+    VpcEncryptionControlState { 0 EnforceInProgress = "enforce-in-progress", 1
+    MonitorInProgress = "monitor-in-progress", 2 EnforceFailed = "enforce-failed", 3
+    MonitorFailed = "monitor-failed", 4 Deleting = "deleting", 5 Deleted = "deleted", 6
+    Available = "available", 7 Creating = "creating", 8 DeleteFailed = "delete-failed" }
 );
 /// Describes a resource that is not compliant with VPC encryption requirements.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22765,8 +22883,8 @@ pub struct VpcEncryptionNonCompliantResource {
     pub is_excludable: Option<bool>,
 }
 rboto::__structure!(
-    VpcEncryptionNonCompliantResource "VpcEncryptionNonCompliantResource"[set from] { id
-    : String, type_ : String, description : String, is_excludable = bool } {}
+    VpcEncryptionNonCompliantResource "VpcEncryptionNonCompliantResource"[from] { id :
+    String, type_ : String, description : String, is_excludable = bool } {}
 );
 /// Describes a VPC endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22826,17 +22944,17 @@ pub struct VpcEndpoint {
     pub payer_responsibilities: Option<Vec<PayerResponsibilityEntry>>,
 }
 rboto::__structure!(
-    VpcEndpoint "VpcEndpoint"[set from] { vpc_endpoint_id : String, vpc_endpoint_type :
+    VpcEndpoint "VpcEndpoint"[from] { vpc_endpoint_id : String, vpc_endpoint_type :
     VpcEndpointType, vpc_id : String, service_name : String, state : State,
-    policy_document : String, route_table_ids : Vec < String >, subnet_ids : Vec < String
-    >, groups : Vec < SecurityGroupIdentifier >, ip_address_type : IpAddressType,
-    dns_options : DnsOptions, private_dns_enabled = bool, requester_managed = bool,
-    network_interface_ids : Vec < String >, dns_entries : Vec < DnsEntry >,
-    creation_timestamp : rboto::DateTime, tags : Vec < Tag >, owner_id : String,
-    last_error : LastError, ipv4_prefixes : Vec < SubnetIpPrefixes >, ipv6_prefixes : Vec
+    policy_document : String, route_table_ids = Vec < String >, subnet_ids = Vec < String
+    >, groups = Vec < SecurityGroupIdentifier >, ip_address_type : IpAddressType,
+    dns_options = DnsOptions, private_dns_enabled = bool, requester_managed = bool,
+    network_interface_ids = Vec < String >, dns_entries = Vec < DnsEntry >,
+    creation_timestamp : rboto::DateTime, tags = Vec < Tag >, owner_id : String,
+    last_error = LastError, ipv4_prefixes = Vec < SubnetIpPrefixes >, ipv6_prefixes = Vec
     < SubnetIpPrefixes >, failure_reason : String, service_network_arn : String,
     resource_configuration_arn : String, service_region : String, payer_responsibilities
-    : Vec < PayerResponsibilityEntry > } {}
+    = Vec < PayerResponsibilityEntry > } {}
 );
 /// Describes the VPC resources, VPC endpoint services, Lattice services, or service networks associated with the VPC endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22868,12 +22986,11 @@ pub struct VpcEndpointAssociation {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    VpcEndpointAssociation "VpcEndpointAssociation"[set from] { id : String,
-    vpc_endpoint_id : String, service_network_arn : String, service_network_name :
-    String, associated_resource_accessibility : String, failure_reason : String,
-    failure_code : String, dns_entry : DnsEntry, private_dns_entry : DnsEntry,
-    associated_resource_arn : String, resource_configuration_group_arn : String, tags :
-    Vec < Tag > } {}
+    VpcEndpointAssociation "VpcEndpointAssociation"[from] { id : String, vpc_endpoint_id
+    : String, service_network_arn : String, service_network_name : String,
+    associated_resource_accessibility : String, failure_reason : String, failure_code :
+    String, dns_entry = DnsEntry, private_dns_entry = DnsEntry, associated_resource_arn :
+    String, resource_configuration_group_arn : String, tags = Vec < Tag > } {}
 );
 /// Describes a VPC endpoint connection to a service.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22911,19 +23028,19 @@ pub struct VpcEndpointConnection {
     pub transit_gateway_attachment_owner: Option<String>,
 }
 rboto::__structure!(
-    VpcEndpointConnection "VpcEndpointConnection"[set from] { service_id : String,
+    VpcEndpointConnection "VpcEndpointConnection"[from] { service_id : String,
     vpc_endpoint_id : String, vpc_endpoint_owner : String, vpc_endpoint_state : State,
-    creation_timestamp : rboto::DateTime, dns_entries : Vec < DnsEntry >,
-    network_load_balancer_arns : Vec < String >, gateway_load_balancer_arns : Vec <
+    creation_timestamp : rboto::DateTime, dns_entries = Vec < DnsEntry >,
+    network_load_balancer_arns = Vec < String >, gateway_load_balancer_arns = Vec <
     String >, ip_address_type : IpAddressType, vpc_endpoint_connection_id : String, tags
-    : Vec < Tag >, vpc_endpoint_region : String, payer_responsibilities : Vec <
+    = Vec < Tag >, vpc_endpoint_region : String, payer_responsibilities = Vec <
     PayerResponsibilityEntry >, transit_gateway_attachment_id : String,
     transit_gateway_attachment_owner : String } {}
 );
 rboto::__string_enum!(
-    VpcEndpointType { Interface = "Interface", Gateway = "Gateway", GatewayLoadBalancer =
-    "GatewayLoadBalancer", Resource = "Resource", ServiceNetwork = "ServiceNetwork",
-    Tunnel = "Tunnel" }
+    VpcEndpointType { 0 Interface = "Interface", 1 Gateway = "Gateway", 2
+    GatewayLoadBalancer = "GatewayLoadBalancer", 3 Resource = "Resource", 4
+    ServiceNetwork = "ServiceNetwork", 5 Tunnel = "Tunnel" }
 );
 /// Describes an IPv6 CIDR block associated with a VPC.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22945,8 +23062,8 @@ pub struct VpcIpv6CidrBlockAssociation {
     pub ip_source: Option<IpSource>,
 }
 rboto::__structure!(
-    VpcIpv6CidrBlockAssociation "VpcIpv6CidrBlockAssociation"[set from] { association_id
-    : String, ipv6_cidr_block : String, ipv6_cidr_block_state : VpcCidrBlockState,
+    VpcIpv6CidrBlockAssociation "VpcIpv6CidrBlockAssociation"[from] { association_id :
+    String, ipv6_cidr_block : String, ipv6_cidr_block_state = VpcCidrBlockState,
     network_border_group : String, ipv6_pool : String, ipv6_address_attribute :
     Ipv6AddressAttribute, ip_source : IpSource } {}
 );
@@ -22970,9 +23087,9 @@ pub struct VpcPeeringConnection {
     pub multipath_resilience_status: Option<MultipathResilienceStatus>,
 }
 rboto::__structure!(
-    VpcPeeringConnection "VpcPeeringConnection"[set from] { accepter_vpc_info :
-    VpcPeeringConnectionVpcInfo, expiration_time : rboto::DateTime, requester_vpc_info :
-    VpcPeeringConnectionVpcInfo, status : VpcPeeringConnectionStateReason, tags : Vec <
+    VpcPeeringConnection "VpcPeeringConnection"[from] { accepter_vpc_info =
+    VpcPeeringConnectionVpcInfo, expiration_time : rboto::DateTime, requester_vpc_info =
+    VpcPeeringConnectionVpcInfo, status = VpcPeeringConnectionStateReason, tags = Vec <
     Tag >, vpc_peering_connection_id : String, multipath_resilience_status :
     MultipathResilienceStatus } {}
 );
@@ -22992,8 +23109,8 @@ pub struct VpcPeeringConnectionOptionsDescription {
     pub multipath_resilience_mode: Option<MultipathResilienceMode>,
 }
 rboto::__structure!(
-    VpcPeeringConnectionOptionsDescription "VpcPeeringConnectionOptionsDescription"[set
-    from] { allow_dns_resolution_from_remote_vpc = bool,
+    VpcPeeringConnectionOptionsDescription "VpcPeeringConnectionOptionsDescription"[from]
+    { allow_dns_resolution_from_remote_vpc = bool,
     allow_egress_from_local_classic_link_to_remote_vpc = bool,
     allow_egress_from_local_vpc_to_remote_classic_link = bool, allow_multipath_resilience
     = bool, multipath_resilience_mode : MultipathResilienceMode } {}
@@ -23008,14 +23125,14 @@ pub struct VpcPeeringConnectionStateReason {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    VpcPeeringConnectionStateReason "VpcPeeringConnectionStateReason"[set from] { code :
+    VpcPeeringConnectionStateReason "VpcPeeringConnectionStateReason"[from] { code :
     VpcPeeringConnectionStateReasonCode, message : String } {}
 );
 rboto::__string_enum!(
-    VpcPeeringConnectionStateReasonCode { InitiatingRequest = "initiating-request",
-    PendingAcceptance = "pending-acceptance", Active = "active", Deleted = "deleted",
-    Rejected = "rejected", Failed = "failed", Expired = "expired", Provisioning =
-    "provisioning", Deleting = "deleting" }
+    VpcPeeringConnectionStateReasonCode { 0 InitiatingRequest = "initiating-request", 1
+    PendingAcceptance = "pending-acceptance", 2 Active = "active", 3 Deleted = "deleted",
+    4 Rejected = "rejected", 5 Failed = "failed", 6 Expired = "expired", 7 Provisioning =
+    "provisioning", 8 Deleting = "deleting" }
 );
 /// Describes a VPC in a VPC peering connection.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23037,15 +23154,16 @@ pub struct VpcPeeringConnectionVpcInfo {
     pub region: Option<String>,
 }
 rboto::__structure!(
-    VpcPeeringConnectionVpcInfo "VpcPeeringConnectionVpcInfo"[set from] { cidr_block :
-    String, ipv6_cidr_block_set : Vec < Ipv6CidrBlock >, cidr_block_set : Vec < CidrBlock
-    >, owner_id : String, peering_options : VpcPeeringConnectionOptionsDescription,
+    VpcPeeringConnectionVpcInfo "VpcPeeringConnectionVpcInfo"[from] { cidr_block :
+    String, ipv6_cidr_block_set = Vec < Ipv6CidrBlock >, cidr_block_set = Vec < CidrBlock
+    >, owner_id : String, peering_options = VpcPeeringConnectionOptionsDescription,
     vpc_id : String, region : String } {}
 );
 rboto::__string_enum!(
-    VpcState { Pending = "pending", Available = "available", Deleting = "deleting" }
+    VpcState { 0 Pending = "pending", 1 Available = "available", 2 Deleting = "deleting"
+    }
 );
-rboto::__string_enum!(VpcTenancy { Default = "default" });
+rboto::__string_enum!(VpcTenancy { 0 Default = "default" });
 /// Describes an additional key exchange round that is permitted for the VPN tunnel.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -23058,8 +23176,8 @@ pub struct VpnAdditionalKeyExchange {
     pub requirement: Option<AdditionalKeyExchangeRequirement>,
 }
 rboto::__structure!(
-    VpnAdditionalKeyExchange "VpnAdditionalKeyExchange"[set from] {
-    additional_key_exchange_round = i32, key_exchange_methods : Vec <
+    VpnAdditionalKeyExchange "VpnAdditionalKeyExchange"[from] {
+    additional_key_exchange_round = i32, key_exchange_methods = Vec <
     AdditionalKeyExchangeMethodsListValue >, requirement :
     AdditionalKeyExchangeRequirement } {}
 );
@@ -23076,7 +23194,7 @@ pub struct VpnAdditionalKeyExchangeRequest {
 }
 rboto::__structure!(
     VpnAdditionalKeyExchangeRequest "VpnAdditionalKeyExchangeRequest"[set into] {
-    additional_key_exchange_round = i32, key_exchange_methods : Vec <
+    additional_key_exchange_round = i32, key_exchange_methods = Vec <
     AdditionalKeyExchangeMethodsRequestListValue >, requirement :
     AdditionalKeyExchangeRequirement } {}
 );
@@ -23098,11 +23216,11 @@ pub struct VpnConcentrator {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    VpnConcentrator "VpnConcentrator"[set from] { vpn_concentrator_id : String, state :
+    VpnConcentrator "VpnConcentrator"[from] { vpn_concentrator_id : String, state :
     String, transit_gateway_id : String, transit_gateway_attachment_id : String, type_ :
-    String, tags : Vec < Tag > } {}
+    String, tags = Vec < Tag > } {}
 );
-rboto::__string_enum!(VpnConcentratorType { Ipsec1 = "ipsec.1" });
+rboto::__string_enum!(VpnConcentratorType { 0 Ipsec1 = "ipsec.1" });
 /// Describes a VPN connection.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -23143,11 +23261,11 @@ pub struct VpnConnection {
     pub vpn_gateway_id: Option<String>,
 }
 rboto::__structure!(
-    VpnConnection "VpnConnection"[set debug from] { category : String, transit_gateway_id
-    : String, vpn_concentrator_id : String, core_network_arn : String,
+    VpnConnection "VpnConnection"[debug from] { category : String, transit_gateway_id :
+    String, vpn_concentrator_id : String, core_network_arn : String,
     core_network_attachment_arn : String, gateway_association_state :
-    GatewayAssociationState, options : VpnConnectionOptions, routes : Vec <
-    VpnStaticRoute >, tags : Vec < Tag >, vgw_telemetry : Vec < VgwTelemetry >,
+    GatewayAssociationState, options = VpnConnectionOptions, routes = Vec <
+    VpnStaticRoute >, tags = Vec < Tag >, vgw_telemetry = Vec < VgwTelemetry >,
     pre_shared_key_arn : String, vpn_connection_id : String, state : VpnState,
     customer_gateway_configuration : String[sensitive], type_ : GatewayType,
     customer_gateway_id : String, vpn_gateway_id : String } {}
@@ -23166,7 +23284,7 @@ pub struct VpnConnectionDeviceType {
     pub software: Option<String>,
 }
 rboto::__structure!(
-    VpnConnectionDeviceType "VpnConnectionDeviceType"[set from] {
+    VpnConnectionDeviceType "VpnConnectionDeviceType"[from] {
     vpn_connection_device_type_id : String, vendor : String, platform : String, software
     : String } {}
 );
@@ -23198,11 +23316,11 @@ pub struct VpnConnectionOptions {
     pub tunnel_bandwidth: Option<VpnTunnelBandwidth>,
 }
 rboto::__structure!(
-    VpnConnectionOptions "VpnConnectionOptions"[set from] { enable_acceleration = bool,
+    VpnConnectionOptions "VpnConnectionOptions"[from] { enable_acceleration = bool,
     static_routes_only = bool, local_ipv4_network_cidr : String, remote_ipv4_network_cidr
     : String, local_ipv6_network_cidr : String, remote_ipv6_network_cidr : String,
     outside_ip_address_type : String, transport_transit_gateway_attachment_id : String,
-    tunnel_inside_ip_version : TunnelInsideIpVersion, tunnel_options : Vec < TunnelOption
+    tunnel_inside_ip_version : TunnelInsideIpVersion, tunnel_options = Vec < TunnelOption
     >, tunnel_bandwidth : VpnTunnelBandwidth } {}
 );
 /// Describes VPN connection options.
@@ -23235,13 +23353,15 @@ pub struct VpnConnectionOptionsSpecification {
 rboto::__structure!(
     VpnConnectionOptionsSpecification "VpnConnectionOptionsSpecification"[set into] {
     enable_acceleration = bool, tunnel_inside_ip_version : TunnelInsideIpVersion,
-    tunnel_options : Vec < VpnTunnelOptionsSpecification >, local_ipv4_network_cidr :
+    tunnel_options = Vec < VpnTunnelOptionsSpecification >, local_ipv4_network_cidr :
     String, remote_ipv4_network_cidr : String, local_ipv6_network_cidr : String,
     remote_ipv6_network_cidr : String, outside_ip_address_type : String,
     transport_transit_gateway_attachment_id : String, tunnel_bandwidth :
     VpnTunnelBandwidth, static_routes_only = bool } {}
 );
-rboto::__string_enum!(VpnEcmpSupportValue { Enable = "enable", Disable = "disable" });
+rboto::__string_enum!(
+    VpnEcmpSupportValue { 0 Enable = "enable", 1 Disable = "disable" }
+);
 /// Describes a virtual private gateway.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -23262,14 +23382,14 @@ pub struct VpnGateway {
     pub vpc_attachments: Option<Vec<VpcAttachment>>,
 }
 rboto::__structure!(
-    VpnGateway "VpnGateway"[set from] { amazon_side_asn = i64, tags : Vec < Tag >,
+    VpnGateway "VpnGateway"[from] { amazon_side_asn = i64, tags = Vec < Tag >,
     vpn_gateway_id : String, state : VpnState, type_ : GatewayType, availability_zone :
-    String, vpc_attachments : Vec < VpcAttachment > } {}
+    String, vpc_attachments = Vec < VpcAttachment > } {}
 );
-rboto::__string_enum!(VpnProtocol { Openvpn = "openvpn" });
+rboto::__string_enum!(VpnProtocol { 0 Openvpn = "openvpn" });
 rboto::__string_enum!(
-    VpnState { Pending = "pending", Available = "available", Deleting = "deleting",
-    Deleted = "deleted" }
+    VpnState { 0 Pending = "pending", 1 Available = "available", 2 Deleting = "deleting",
+    3 Deleted = "deleted" }
 );
 /// Describes a static route for a VPN connection.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23283,11 +23403,11 @@ pub struct VpnStaticRoute {
     pub state: Option<VpnState>,
 }
 rboto::__structure!(
-    VpnStaticRoute "VpnStaticRoute"[set from] { destination_cidr_block : String, source :
+    VpnStaticRoute "VpnStaticRoute"[from] { destination_cidr_block : String, source :
     VpnStaticRouteSource, state : VpnState } {}
 );
-rboto::__string_enum!(VpnStaticRouteSource { Static = "Static" });
-rboto::__string_enum!(VpnTunnelBandwidth { Standard = "standard", Large = "large" });
+rboto::__string_enum!(VpnStaticRouteSource { 0 Static = "Static" });
+rboto::__string_enum!(VpnTunnelBandwidth { 0 Standard = "standard", 1 Large = "large" });
 /// Options for logging VPN tunnel activity.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -23296,7 +23416,7 @@ pub struct VpnTunnelLogOptions {
     pub cloud_watch_log_options: Option<CloudWatchLogOptions>,
 }
 rboto::__structure!(
-    VpnTunnelLogOptions "VpnTunnelLogOptions"[set from] { cloud_watch_log_options :
+    VpnTunnelLogOptions "VpnTunnelLogOptions"[from] { cloud_watch_log_options =
     CloudWatchLogOptions } {}
 );
 /// Options for logging VPN tunnel activity.
@@ -23308,7 +23428,7 @@ pub struct VpnTunnelLogOptionsSpecification {
 }
 rboto::__structure!(
     VpnTunnelLogOptionsSpecification "VpnTunnelLogOptionsSpecification"[set into] {
-    cloud_watch_log_options : CloudWatchLogOptionsSpecification } {}
+    cloud_watch_log_options = CloudWatchLogOptionsSpecification } {}
 );
 /// The tunnel options for a single VPN tunnel.
 #[derive(Clone, Default, PartialEq)]
@@ -23373,26 +23493,27 @@ rboto::__structure!(
     String[sensitive], phase1_lifetime_seconds = i32, phase2_lifetime_seconds = i32,
     rekey_margin_time_seconds = i32, rekey_fuzz_percentage = i32, replay_window_size =
     i32, dpd_timeout_seconds = i32, dpd_timeout_action : String,
-    phase1_encryption_algorithms : Vec < Phase1EncryptionAlgorithmsRequestListValue >,
-    phase2_encryption_algorithms : Vec < Phase2EncryptionAlgorithmsRequestListValue >,
-    phase1_integrity_algorithms : Vec < Phase1IntegrityAlgorithmsRequestListValue >,
-    phase2_integrity_algorithms : Vec < Phase2IntegrityAlgorithmsRequestListValue >,
-    phase1_dh_group_numbers : Vec < Phase1DhGroupNumbersRequestListValue >,
-    phase2_dh_group_numbers : Vec < Phase2DhGroupNumbersRequestListValue >, ike_versions
-    : Vec < IkeVersionsRequestListValue >, startup_action : String, log_options :
+    phase1_encryption_algorithms = Vec < Phase1EncryptionAlgorithmsRequestListValue >,
+    phase2_encryption_algorithms = Vec < Phase2EncryptionAlgorithmsRequestListValue >,
+    phase1_integrity_algorithms = Vec < Phase1IntegrityAlgorithmsRequestListValue >,
+    phase2_integrity_algorithms = Vec < Phase2IntegrityAlgorithmsRequestListValue >,
+    phase1_dh_group_numbers = Vec < Phase1DhGroupNumbersRequestListValue >,
+    phase2_dh_group_numbers = Vec < Phase2DhGroupNumbersRequestListValue >, ike_versions
+    = Vec < IkeVersionsRequestListValue >, startup_action : String, log_options =
     VpnTunnelLogOptionsSpecification, enable_tunnel_lifecycle_control = bool,
-    phase1_additional_key_exchanges : Vec < VpnAdditionalKeyExchangeRequest >,
-    phase2_additional_key_exchanges : Vec < VpnAdditionalKeyExchangeRequest > } {}
+    phase1_additional_key_exchanges = Vec < VpnAdditionalKeyExchangeRequest >,
+    phase2_additional_key_exchanges = Vec < VpnAdditionalKeyExchangeRequest > } {}
 );
 rboto::__string_enum!(
-    VpnTunnelProvisioningStatus { Available = "available", Pending = "pending", Failed =
-    "failed" }
+    VpnTunnelProvisioningStatus { 0 Available = "available", 1 Pending = "pending", 2
+    Failed = "failed" }
 );
 rboto::__string_enum!(
-    WeekDay { Sunday = "sunday", Monday = "monday", Tuesday = "tuesday", Wednesday =
-    "wednesday", Thursday = "thursday", Friday = "friday", Saturday = "saturday" }
+    WeekDay { 0 Sunday = "sunday", 1 Monday = "monday", 2 Tuesday = "tuesday", 3
+    Wednesday = "wednesday", 4 Thursday = "thursday", 5 Friday = "friday", 6 Saturday =
+    "saturday" }
 );
-rboto::__string_enum!(ZeroSizePreference { Retain = "retain", Default = "default" });
+rboto::__string_enum!(ZeroSizePreference { 0 Retain = "retain", 1 Default = "default" });
 rboto::__string_enum!(
-    Scope { AvailabilityZone = "Availability Zone", Region = "Region" }
+    Scope { 0 AvailabilityZone = "Availability Zone", 1 Region = "Region" }
 );

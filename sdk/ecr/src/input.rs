@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchCheckLayerAvailabilityInput {
     /// The Amazon Web Services account ID associated with the registry that contains the image layers to check. If you do not specify a registry, the default registry is assumed.
@@ -18,12 +18,12 @@ pub struct BatchCheckLayerAvailabilityInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchCheckLayerAvailabilityInput "BatchCheckLayerAvailabilityRequest"[set debug into]
-    { registry_id : String, repository_name : String, layer_digests : Vec < String > } {
+    BatchCheckLayerAvailabilityInput "BatchCheckLayerAvailabilityRequest"[set into] {
+    registry_id : String, repository_name : String, layer_digests = Vec < String > } {
     _client }
 );
 /// Deletes specified images within a specified repository. Images are specified with either the `imageTag` or `imageDigest`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchDeleteImageInput {
     /// The Amazon Web Services account ID associated with the registry that contains the image to delete. If you do not specify a registry, the default registry is assumed.
@@ -35,10 +35,10 @@ pub struct BatchDeleteImageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchDeleteImageInput "BatchDeleteImageRequest"[set debug into] { registry_id :
-    String, repository_name : String, image_ids : Vec < ImageIdentifier > } { _client }
+    BatchDeleteImageInput "BatchDeleteImageRequest"[set into] { registry_id : String,
+    repository_name : String, image_ids = Vec < ImageIdentifier > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchGetImageInput {
     /// The Amazon Web Services account ID associated with the registry that contains the images to describe. If you do not specify a registry, the default registry is assumed.
@@ -52,11 +52,11 @@ pub struct BatchGetImageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchGetImageInput "BatchGetImageRequest"[set debug into] { registry_id : String,
-    repository_name : String, image_ids : Vec < ImageIdentifier >, accepted_media_types :
+    BatchGetImageInput "BatchGetImageRequest"[set into] { registry_id : String,
+    repository_name : String, image_ids = Vec < ImageIdentifier >, accepted_media_types =
     Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchGetRepositoryScanningConfigurationInput {
     /// One or more repository names to get the scanning configuration for.
@@ -65,10 +65,10 @@ pub struct BatchGetRepositoryScanningConfigurationInput {
 }
 rboto::__structure!(
     BatchGetRepositoryScanningConfigurationInput
-    "BatchGetRepositoryScanningConfigurationRequest"[set debug into] { repository_names :
-    Vec < String > } { _client }
+    "BatchGetRepositoryScanningConfigurationRequest"[set into] { repository_names = Vec <
+    String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CompleteLayerUploadInput {
     /// The Amazon Web Services account ID associated with the registry to which to upload layers. If you do not specify a registry, the default registry is assumed.
@@ -82,11 +82,11 @@ pub struct CompleteLayerUploadInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CompleteLayerUploadInput "CompleteLayerUploadRequest"[set debug into] { registry_id :
-    String, repository_name : String, upload_id : String, layer_digests : Vec < String >
+    CompleteLayerUploadInput "CompleteLayerUploadRequest"[set into] { registry_id :
+    String, repository_name : String, upload_id : String, layer_digests = Vec < String >
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreatePullThroughCacheRuleInput {
     /// The repository name prefix to use when caching images from the source registry.
@@ -106,12 +106,12 @@ pub struct CreatePullThroughCacheRuleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreatePullThroughCacheRuleInput "CreatePullThroughCacheRuleRequest"[set debug into] {
+    CreatePullThroughCacheRuleInput "CreatePullThroughCacheRuleRequest"[set into] {
     ecr_repository_prefix : String, upstream_registry_url : String, registry_id : String,
     upstream_registry : UpstreamRegistry, credential_arn : String, custom_role_arn :
     String, upstream_repository_prefix : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateRepositoryCreationTemplateInput {
     /// The repository namespace prefix to associate with the template. All repositories created using this namespace prefix will have the settings defined in this template applied. For example, a prefix of `prod` would apply to all repositories beginning with `prod/`. Similarly, a prefix of `prod/team` would apply to all repositories beginning with `prod/team/`.
@@ -142,14 +142,14 @@ pub struct CreateRepositoryCreationTemplateInput {
 }
 rboto::__structure!(
     CreateRepositoryCreationTemplateInput "CreateRepositoryCreationTemplateRequest"[set
-    debug into] { prefix : String, description : String, encryption_configuration :
-    EncryptionConfigurationForRepositoryCreationTemplate, resource_tags : Vec < Tag >,
-    image_tag_mutability : ImageTagMutability, image_tag_mutability_exclusion_filters :
+    into] { prefix : String, description : String, encryption_configuration =
+    EncryptionConfigurationForRepositoryCreationTemplate, resource_tags = Vec < Tag >,
+    image_tag_mutability : ImageTagMutability, image_tag_mutability_exclusion_filters =
     Vec < ImageTagMutabilityExclusionFilter >, repository_policy : String,
-    lifecycle_policy : String, applied_for : Vec < RctAppliedFor >, custom_role_arn :
+    lifecycle_policy : String, applied_for = Vec < RctAppliedFor >, custom_role_arn :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateRepositoryInput {
     /// The Amazon Web Services account ID associated with the registry to create the repository. If you do not specify a registry, the default registry is assumed.
@@ -171,14 +171,14 @@ pub struct CreateRepositoryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateRepositoryInput "CreateRepositoryRequest"[set debug into] { registry_id :
-    String, repository_name : String, tags : Vec < Tag >, image_tag_mutability :
-    ImageTagMutability, image_tag_mutability_exclusion_filters : Vec <
-    ImageTagMutabilityExclusionFilter >, image_scanning_configuration :
-    ImageScanningConfiguration, encryption_configuration : EncryptionConfiguration } {
+    CreateRepositoryInput "CreateRepositoryRequest"[set into] { registry_id : String,
+    repository_name : String, tags = Vec < Tag >, image_tag_mutability :
+    ImageTagMutability, image_tag_mutability_exclusion_filters = Vec <
+    ImageTagMutabilityExclusionFilter >, image_scanning_configuration =
+    ImageScanningConfiguration, encryption_configuration = EncryptionConfiguration } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteLifecyclePolicyInput {
     /// The Amazon Web Services account ID associated with the registry that contains the repository. If you do not specify a registry, the default registry is assumed.
@@ -188,10 +188,10 @@ pub struct DeleteLifecyclePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteLifecyclePolicyInput "DeleteLifecyclePolicyRequest"[set debug into] {
-    registry_id : String, repository_name : String } { _client }
+    DeleteLifecyclePolicyInput "DeleteLifecyclePolicyRequest"[set into] { registry_id :
+    String, repository_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeletePullThroughCacheRuleInput {
     /// The Amazon ECR repository prefix associated with the pull through cache rule to delete.
@@ -201,19 +201,18 @@ pub struct DeletePullThroughCacheRuleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeletePullThroughCacheRuleInput "DeletePullThroughCacheRuleRequest"[set debug into] {
+    DeletePullThroughCacheRuleInput "DeletePullThroughCacheRuleRequest"[set into] {
     ecr_repository_prefix : String, registry_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteRegistryPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteRegistryPolicyInput "DeleteRegistryPolicyRequest"[set debug into] {} { _client
-    }
+    DeleteRegistryPolicyInput "DeleteRegistryPolicyRequest"[set into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteRepositoryCreationTemplateInput {
     /// The repository namespace prefix associated with the repository creation template.
@@ -222,9 +221,9 @@ pub struct DeleteRepositoryCreationTemplateInput {
 }
 rboto::__structure!(
     DeleteRepositoryCreationTemplateInput "DeleteRepositoryCreationTemplateRequest"[set
-    debug into] { prefix : String } { _client }
+    into] { prefix : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteRepositoryPolicyInput {
     /// The Amazon Web Services account ID associated with the registry that contains the repository policy to delete. If you do not specify a registry, the default registry is assumed.
@@ -234,10 +233,10 @@ pub struct DeleteRepositoryPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteRepositoryPolicyInput "DeleteRepositoryPolicyRequest"[set debug into] {
-    registry_id : String, repository_name : String } { _client }
+    DeleteRepositoryPolicyInput "DeleteRepositoryPolicyRequest"[set into] { registry_id :
+    String, repository_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteRepositoryInput {
     /// The Amazon Web Services account ID associated with the registry that contains the repository to delete. If you do not specify a registry, the default registry is assumed.
@@ -249,19 +248,19 @@ pub struct DeleteRepositoryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteRepositoryInput "DeleteRepositoryRequest"[set debug into] { registry_id :
-    String, repository_name : String, force = bool } { _client }
+    DeleteRepositoryInput "DeleteRepositoryRequest"[set into] { registry_id : String,
+    repository_name : String, force = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteSigningConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteSigningConfigurationInput "DeleteSigningConfigurationRequest"[set debug into]
-    {} { _client }
+    DeleteSigningConfigurationInput "DeleteSigningConfigurationRequest"[set into] {} {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeregisterPullTimeUpdateExclusionInput {
     /// The ARN of the IAM principal to remove from the pull time update exclusion list.
@@ -270,9 +269,9 @@ pub struct DeregisterPullTimeUpdateExclusionInput {
 }
 rboto::__structure!(
     DeregisterPullTimeUpdateExclusionInput "DeregisterPullTimeUpdateExclusionRequest"[set
-    debug into] { principal_arn : String } { _client }
+    into] { principal_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeImageReplicationStatusInput {
     /// The name of the repository that the image is in.
@@ -283,11 +282,11 @@ pub struct DescribeImageReplicationStatusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeImageReplicationStatusInput "DescribeImageReplicationStatusRequest"[set debug
-    into] { repository_name : String, image_id : ImageIdentifier, registry_id : String }
-    { _client }
+    DescribeImageReplicationStatusInput "DescribeImageReplicationStatusRequest"[set into]
+    { repository_name : String, image_id = ImageIdentifier, registry_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeImageScanFindingsInput {
     /// The Amazon Web Services account ID associated with the registry that contains the repository in which to describe the image scan findings for. If you do not specify a registry, the default registry is assumed.
@@ -302,11 +301,11 @@ pub struct DescribeImageScanFindingsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeImageScanFindingsInput "DescribeImageScanFindingsRequest"[set debug into] {
-    registry_id : String, repository_name : String, image_id : ImageIdentifier,
+    DescribeImageScanFindingsInput "DescribeImageScanFindingsRequest"[set into] {
+    registry_id : String, repository_name : String, image_id = ImageIdentifier,
     next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeImageSigningStatusInput {
     /// The name of the repository that contains the image.
@@ -318,11 +317,11 @@ pub struct DescribeImageSigningStatusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeImageSigningStatusInput "DescribeImageSigningStatusRequest"[set debug into] {
-    repository_name : String, image_id : ImageIdentifier, registry_id : String } {
+    DescribeImageSigningStatusInput "DescribeImageSigningStatusRequest"[set into] {
+    repository_name : String, image_id = ImageIdentifier, registry_id : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeImagesInput {
     /// The Amazon Web Services account ID associated with the registry that contains the repository in which to describe images. If you do not specify a registry, the default registry is assumed.
@@ -340,11 +339,11 @@ pub struct DescribeImagesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeImagesInput "DescribeImagesRequest"[set debug into] { registry_id : String,
-    repository_name : String, image_ids : Vec < ImageIdentifier >, next_token : String,
-    max_results = i32, filter : DescribeImagesFilter } { _client }
+    DescribeImagesInput "DescribeImagesRequest"[set into] { registry_id : String,
+    repository_name : String, image_ids = Vec < ImageIdentifier >, next_token : String,
+    max_results = i32, filter = DescribeImagesFilter } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribePullThroughCacheRulesInput {
     /// The Amazon Web Services account ID associated with the registry to return the pull through cache rules for. If you do not specify a registry, the default registry is assumed.
@@ -358,19 +357,19 @@ pub struct DescribePullThroughCacheRulesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribePullThroughCacheRulesInput "DescribePullThroughCacheRulesRequest"[set debug
-    into] { registry_id : String, ecr_repository_prefixes : Vec < String >, next_token :
-    String, max_results = i32 } { _client }
+    DescribePullThroughCacheRulesInput "DescribePullThroughCacheRulesRequest"[set into] {
+    registry_id : String, ecr_repository_prefixes = Vec < String >, next_token : String,
+    max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeRegistryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeRegistryInput "DescribeRegistryRequest"[set debug into] {} { _client }
+    DescribeRegistryInput "DescribeRegistryRequest"[set into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeReplicationBackfillResultsInput {
     /// The Amazon Web Services account ID associated with the registry that contains the replication backfill to describe. If you do not specify a registry, the default registry is assumed.
@@ -387,11 +386,11 @@ pub struct DescribeReplicationBackfillResultsInput {
 }
 rboto::__structure!(
     DescribeReplicationBackfillResultsInput
-    "DescribeReplicationBackfillResultsRequest"[set debug into] { registry_id : String,
+    "DescribeReplicationBackfillResultsRequest"[set into] { registry_id : String,
     replication_backfill_id : String, result_status_filter :
     ReplicationBackfillResultStatus, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeRepositoriesInput {
     /// The Amazon Web Services account ID associated with the registry that contains the repositories to be described. If you do not specify a registry, the default registry is assumed.
@@ -405,11 +404,11 @@ pub struct DescribeRepositoriesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeRepositoriesInput "DescribeRepositoriesRequest"[set debug into] { registry_id
-    : String, repository_names : Vec < String >, next_token : String, max_results = i32 }
-    { _client }
+    DescribeRepositoriesInput "DescribeRepositoriesRequest"[set into] { registry_id :
+    String, repository_names = Vec < String >, next_token : String, max_results = i32 } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeRepositoryCreationTemplatesInput {
     /// The repository namespace prefixes associated with the repository creation templates to describe. If this value is not specified, all repository creation templates are returned.
@@ -422,10 +421,10 @@ pub struct DescribeRepositoryCreationTemplatesInput {
 }
 rboto::__structure!(
     DescribeRepositoryCreationTemplatesInput
-    "DescribeRepositoryCreationTemplatesRequest"[set debug into] { prefixes : Vec <
-    String >, next_token : String, max_results = i32 } { _client }
+    "DescribeRepositoryCreationTemplatesRequest"[set into] { prefixes = Vec < String >,
+    next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAccountSettingInput {
     /// The name of the account setting, such as `BASIC_SCAN_TYPE_VERSION`, `REGISTRY_POLICY_SCOPE`, or `BLOB_MOUNTING`.
@@ -433,10 +432,10 @@ pub struct GetAccountSettingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetAccountSettingInput "GetAccountSettingRequest"[set debug into] { name : String } {
+    GetAccountSettingInput "GetAccountSettingRequest"[set into] { name : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAuthorizationTokenInput {
     /// A list of Amazon Web Services account IDs that are associated with the registries for which to get AuthorizationData objects. If you do not specify a registry, the default registry is assumed.
@@ -446,10 +445,10 @@ pub struct GetAuthorizationTokenInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetAuthorizationTokenInput "GetAuthorizationTokenRequest"[set debug into] {
-    registry_ids : Vec < String > } { _client }
+    GetAuthorizationTokenInput "GetAuthorizationTokenRequest"[set into] { registry_ids =
+    Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDownloadUrlForLayerInput {
     /// The Amazon Web Services account ID associated with the registry that contains the image layer to download. If you do not specify a registry, the default registry is assumed.
@@ -461,10 +460,10 @@ pub struct GetDownloadUrlForLayerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDownloadUrlForLayerInput "GetDownloadUrlForLayerRequest"[set debug into] {
-    registry_id : String, repository_name : String, layer_digest : String } { _client }
+    GetDownloadUrlForLayerInput "GetDownloadUrlForLayerRequest"[set into] { registry_id :
+    String, repository_name : String, layer_digest : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetLifecyclePolicyPreviewInput {
     /// The Amazon Web Services account ID associated with the registry that contains the repository. If you do not specify a registry, the default registry is assumed.
@@ -482,12 +481,12 @@ pub struct GetLifecyclePolicyPreviewInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetLifecyclePolicyPreviewInput "GetLifecyclePolicyPreviewRequest"[set debug into] {
-    registry_id : String, repository_name : String, image_ids : Vec < ImageIdentifier >,
-    next_token : String, max_results = i32, filter : LifecyclePolicyPreviewFilter } {
+    GetLifecyclePolicyPreviewInput "GetLifecyclePolicyPreviewRequest"[set into] {
+    registry_id : String, repository_name : String, image_ids = Vec < ImageIdentifier >,
+    next_token : String, max_results = i32, filter = LifecyclePolicyPreviewFilter } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetLifecyclePolicyInput {
     /// The Amazon Web Services account ID associated with the registry that contains the repository. If you do not specify a registry, the default registry is assumed.
@@ -497,27 +496,27 @@ pub struct GetLifecyclePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetLifecyclePolicyInput "GetLifecyclePolicyRequest"[set debug into] { registry_id :
-    String, repository_name : String } { _client }
+    GetLifecyclePolicyInput "GetLifecyclePolicyRequest"[set into] { registry_id : String,
+    repository_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetRegistryPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetRegistryPolicyInput "GetRegistryPolicyRequest"[set debug into] {} { _client }
+    GetRegistryPolicyInput "GetRegistryPolicyRequest"[set into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetRegistryScanningConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
     GetRegistryScanningConfigurationInput "GetRegistryScanningConfigurationRequest"[set
-    debug into] {} { _client }
+    into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetRepositoryPolicyInput {
     /// The Amazon Web Services account ID associated with the registry that contains the repository. If you do not specify a registry, the default registry is assumed.
@@ -527,19 +526,19 @@ pub struct GetRepositoryPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetRepositoryPolicyInput "GetRepositoryPolicyRequest"[set debug into] { registry_id :
+    GetRepositoryPolicyInput "GetRepositoryPolicyRequest"[set into] { registry_id :
     String, repository_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSigningConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSigningConfigurationInput "GetSigningConfigurationRequest"[set debug into] {} {
-    _client }
+    GetSigningConfigurationInput "GetSigningConfigurationRequest"[set into] {} { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct InitiateLayerUploadInput {
     /// The Amazon Web Services account ID associated with the registry to which you intend to upload layers. If you do not specify a registry, the default registry is assumed.
@@ -549,10 +548,10 @@ pub struct InitiateLayerUploadInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    InitiateLayerUploadInput "InitiateLayerUploadRequest"[set debug into] { registry_id :
+    InitiateLayerUploadInput "InitiateLayerUploadRequest"[set into] { registry_id :
     String, repository_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListImageReferrersInput {
     /// The Amazon Web Services account ID associated with the registry that contains the repository in which to list image referrers. If you do not specify a registry, the default registry is assumed.
@@ -570,11 +569,11 @@ pub struct ListImageReferrersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListImageReferrersInput "ListImageReferrersRequest"[set debug into] { registry_id :
-    String, repository_name : String, subject_id : SubjectIdentifier, filter :
+    ListImageReferrersInput "ListImageReferrersRequest"[set into] { registry_id : String,
+    repository_name : String, subject_id = SubjectIdentifier, filter =
     ListImageReferrersFilter, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListImagesInput {
     /// The Amazon Web Services account ID associated with the registry that contains the repository in which to list images. If you do not specify a registry, the default registry is assumed.
@@ -590,11 +589,11 @@ pub struct ListImagesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListImagesInput "ListImagesRequest"[set debug into] { registry_id : String,
-    repository_name : String, next_token : String, max_results = i32, filter :
-    ListImagesFilter } { _client }
+    ListImagesInput "ListImagesRequest"[set into] { registry_id : String, repository_name
+    : String, next_token : String, max_results = i32, filter = ListImagesFilter } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListPullTimeUpdateExclusionsInput {
     /// The maximum number of pull time update exclusion results returned by `ListPullTimeUpdateExclusions` in paginated output. When this parameter is used, `ListPullTimeUpdateExclusions` only returns `maxResults` results in a single page along with a `nextToken` response element.
@@ -604,10 +603,10 @@ pub struct ListPullTimeUpdateExclusionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListPullTimeUpdateExclusionsInput "ListPullTimeUpdateExclusionsRequest"[set debug
-    into] { max_results = i32, next_token : String } { _client }
+    ListPullTimeUpdateExclusionsInput "ListPullTimeUpdateExclusionsRequest"[set into] {
+    max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListReplicationBackfillsInput {
     /// The Amazon Web Services account ID associated with the registry for which to list replication backfills. If you do not specify a registry, the default registry is assumed.
@@ -619,10 +618,10 @@ pub struct ListReplicationBackfillsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListReplicationBackfillsInput "ListReplicationBackfillsRequest"[set debug into] {
+    ListReplicationBackfillsInput "ListReplicationBackfillsRequest"[set into] {
     registry_id : String, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForResourceInput {
     /// The Amazon Resource Name (ARN) that identifies the resource for which to list the tags. Currently, the only supported resource is an Amazon ECR repository.
@@ -630,10 +629,10 @@ pub struct ListTagsForResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForResourceInput "ListTagsForResourceRequest"[set debug into] { resource_arn
-    : String } { _client }
+    ListTagsForResourceInput "ListTagsForResourceRequest"[set into] { resource_arn :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutAccountSettingInput {
     /// The name of the account setting, such as `BASIC_SCAN_TYPE_VERSION`, `REGISTRY_POLICY_SCOPE`, or `BLOB_MOUNTING`.
@@ -643,10 +642,10 @@ pub struct PutAccountSettingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutAccountSettingInput "PutAccountSettingRequest"[set debug into] { name : String,
-    value : String } { _client }
+    PutAccountSettingInput "PutAccountSettingRequest"[set into] { name : String, value :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutImageInput {
     /// The Amazon Web Services account ID associated with the registry that contains the repository in which to put the image. If you do not specify a registry, the default registry is assumed.
@@ -664,11 +663,11 @@ pub struct PutImageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutImageInput "PutImageRequest"[set debug into] { registry_id : String,
-    repository_name : String, image_manifest : String, image_manifest_media_type :
-    String, image_tag : String, image_digest : String } { _client }
+    PutImageInput "PutImageRequest"[set into] { registry_id : String, repository_name :
+    String, image_manifest : String, image_manifest_media_type : String, image_tag :
+    String, image_digest : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutImageScanningConfigurationInput {
     /// The Amazon Web Services account ID associated with the registry that contains the repository in which to update the image scanning configuration setting. If you do not specify a registry, the default registry is assumed.
@@ -680,11 +679,11 @@ pub struct PutImageScanningConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutImageScanningConfigurationInput "PutImageScanningConfigurationRequest"[set debug
-    into] { registry_id : String, repository_name : String, image_scanning_configuration
-    : ImageScanningConfiguration } { _client }
+    PutImageScanningConfigurationInput "PutImageScanningConfigurationRequest"[set into] {
+    registry_id : String, repository_name : String, image_scanning_configuration =
+    ImageScanningConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutImageTagMutabilityInput {
     /// The Amazon Web Services account ID associated with the registry that contains the repository in which to update the image tag mutability settings. If you do not specify a registry, the default registry is assumed.
@@ -700,12 +699,12 @@ pub struct PutImageTagMutabilityInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutImageTagMutabilityInput "PutImageTagMutabilityRequest"[set debug into] {
-    registry_id : String, repository_name : String, image_tag_mutability :
-    ImageTagMutability, image_tag_mutability_exclusion_filters : Vec <
-    ImageTagMutabilityExclusionFilter > } { _client }
+    PutImageTagMutabilityInput "PutImageTagMutabilityRequest"[set into] { registry_id :
+    String, repository_name : String, image_tag_mutability : ImageTagMutability,
+    image_tag_mutability_exclusion_filters = Vec < ImageTagMutabilityExclusionFilter > }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutLifecyclePolicyInput {
     /// The Amazon Web Services account ID associated with the registry that contains the repository. If you do not specify a registry, the default registry is assumed.
@@ -717,10 +716,10 @@ pub struct PutLifecyclePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutLifecyclePolicyInput "PutLifecyclePolicyRequest"[set debug into] { registry_id :
-    String, repository_name : String, lifecycle_policy_text : String } { _client }
+    PutLifecyclePolicyInput "PutLifecyclePolicyRequest"[set into] { registry_id : String,
+    repository_name : String, lifecycle_policy_text : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutRegistryPolicyInput {
     /// The JSON policy text to apply to your registry. The policy text follows the same format as IAM policy text. For more information, see [Registry permissions](https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html) in the *Amazon Elastic Container Registry User Guide*.
@@ -728,10 +727,10 @@ pub struct PutRegistryPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutRegistryPolicyInput "PutRegistryPolicyRequest"[set debug into] { policy_text :
-    String } { _client }
+    PutRegistryPolicyInput "PutRegistryPolicyRequest"[set into] { policy_text : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutRegistryScanningConfigurationInput {
     /// The scanning type to set for the registry.
@@ -742,10 +741,9 @@ pub struct PutRegistryScanningConfigurationInput {
 }
 rboto::__structure!(
     PutRegistryScanningConfigurationInput "PutRegistryScanningConfigurationRequest"[set
-    debug into] { scan_type : ScanType, rules : Vec < RegistryScanningRule > } { _client
-    }
+    into] { scan_type : ScanType, rules = Vec < RegistryScanningRule > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutReplicationConfigurationInput {
     /// An object representing the replication configuration for a registry.
@@ -753,10 +751,10 @@ pub struct PutReplicationConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutReplicationConfigurationInput "PutReplicationConfigurationRequest"[set debug into]
-    { replication_configuration : ReplicationConfiguration } { _client }
+    PutReplicationConfigurationInput "PutReplicationConfigurationRequest"[set into] {
+    replication_configuration = ReplicationConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutSigningConfigurationInput {
     /// The signing configuration to assign to the registry.
@@ -764,10 +762,10 @@ pub struct PutSigningConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutSigningConfigurationInput "PutSigningConfigurationRequest"[set debug into] {
-    signing_configuration : SigningConfiguration } { _client }
+    PutSigningConfigurationInput "PutSigningConfigurationRequest"[set into] {
+    signing_configuration = SigningConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RegisterPullTimeUpdateExclusionInput {
     /// The ARN of the IAM principal to exclude from having image pull times recorded.
@@ -776,9 +774,9 @@ pub struct RegisterPullTimeUpdateExclusionInput {
 }
 rboto::__structure!(
     RegisterPullTimeUpdateExclusionInput "RegisterPullTimeUpdateExclusionRequest"[set
-    debug into] { principal_arn : String } { _client }
+    into] { principal_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetRepositoryPolicyInput {
     /// The Amazon Web Services account ID associated with the registry that contains the repository. If you do not specify a registry, the default registry is assumed.
@@ -792,10 +790,10 @@ pub struct SetRepositoryPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SetRepositoryPolicyInput "SetRepositoryPolicyRequest"[set debug into] { registry_id :
+    SetRepositoryPolicyInput "SetRepositoryPolicyRequest"[set into] { registry_id :
     String, repository_name : String, policy_text : String, force = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartImageScanInput {
     /// The Amazon Web Services account ID associated with the registry that contains the repository in which to start an image scan request. If you do not specify a registry, the default registry is assumed.
@@ -806,10 +804,10 @@ pub struct StartImageScanInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartImageScanInput "StartImageScanRequest"[set debug into] { registry_id : String,
-    repository_name : String, image_id : ImageIdentifier } { _client }
+    StartImageScanInput "StartImageScanRequest"[set into] { registry_id : String,
+    repository_name : String, image_id = ImageIdentifier } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartLifecyclePolicyPreviewInput {
     /// The Amazon Web Services account ID associated with the registry that contains the repository. If you do not specify a registry, the default registry is assumed.
@@ -821,11 +819,11 @@ pub struct StartLifecyclePolicyPreviewInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartLifecyclePolicyPreviewInput "StartLifecyclePolicyPreviewRequest"[set debug into]
-    { registry_id : String, repository_name : String, lifecycle_policy_text : String } {
+    StartLifecyclePolicyPreviewInput "StartLifecyclePolicyPreviewRequest"[set into] {
+    registry_id : String, repository_name : String, lifecycle_policy_text : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartReplicationBackfillInput {
     /// The Amazon Web Services account ID associated with the registry from which to start the replication backfill. If you do not specify a registry, the default registry is assumed.
@@ -835,10 +833,10 @@ pub struct StartReplicationBackfillInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartReplicationBackfillInput "StartReplicationBackfillRequest"[set debug into] {
-    registry_id : String, destination : ReplicationDestination } { _client }
+    StartReplicationBackfillInput "StartReplicationBackfillRequest"[set into] {
+    registry_id : String, destination = ReplicationDestination } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopReplicationBackfillInput {
     /// The Amazon Web Services account ID associated with the registry that contains the replication backfill to stop. If you do not specify a registry, the default registry is assumed.
@@ -848,10 +846,10 @@ pub struct StopReplicationBackfillInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopReplicationBackfillInput "StopReplicationBackfillRequest"[set debug into] {
-    registry_id : String, replication_backfill_id : String } { _client }
+    StopReplicationBackfillInput "StopReplicationBackfillRequest"[set into] { registry_id
+    : String, replication_backfill_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// The Amazon Resource Name (ARN) of the the resource to which to add tags. Currently, the only supported resource is an Amazon ECR repository.
@@ -861,10 +859,10 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceRequest"[set debug into] { resource_arn : String, tags :
-    Vec < Tag > } { _client }
+    TagResourceInput "TagResourceRequest"[set into] { resource_arn : String, tags = Vec <
+    Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// The Amazon Resource Name (ARN) of the resource from which to remove tags. Currently, the only supported resource is an Amazon ECR repository.
@@ -874,10 +872,10 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceRequest"[set debug into] { resource_arn : String,
-    tag_keys : Vec < String > } { _client }
+    UntagResourceInput "UntagResourceRequest"[set into] { resource_arn : String, tag_keys
+    = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateImageStorageClassInput {
     /// The Amazon Web Services account ID associated with the registry that contains the image to transition. If you do not specify a registry, the default registry is assumed.
@@ -890,11 +888,11 @@ pub struct UpdateImageStorageClassInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateImageStorageClassInput "UpdateImageStorageClassRequest"[set debug into] {
-    registry_id : String, repository_name : String, image_id : ImageIdentifier,
-    target_storage_class : TargetStorageClass } { _client }
+    UpdateImageStorageClassInput "UpdateImageStorageClassRequest"[set into] { registry_id
+    : String, repository_name : String, image_id = ImageIdentifier, target_storage_class
+    : TargetStorageClass } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdatePullThroughCacheRuleInput {
     /// The Amazon Web Services account ID associated with the registry associated with the pull through cache rule. If you do not specify a registry, the default registry is assumed.
@@ -908,11 +906,11 @@ pub struct UpdatePullThroughCacheRuleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdatePullThroughCacheRuleInput "UpdatePullThroughCacheRuleRequest"[set debug into] {
+    UpdatePullThroughCacheRuleInput "UpdatePullThroughCacheRuleRequest"[set into] {
     registry_id : String, ecr_repository_prefix : String, credential_arn : String,
     custom_role_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateRepositoryCreationTemplateInput {
     /// The repository namespace prefix that matches an existing repository creation template in the registry. All repositories created using this namespace prefix will have the settings defined in this template applied. For example, a prefix of `prod` would apply to all repositories beginning with `prod/`. This includes a repository named `prod/team1` as well as a repository named `prod/repository1`.
@@ -942,14 +940,14 @@ pub struct UpdateRepositoryCreationTemplateInput {
 }
 rboto::__structure!(
     UpdateRepositoryCreationTemplateInput "UpdateRepositoryCreationTemplateRequest"[set
-    debug into] { prefix : String, description : String, encryption_configuration :
-    EncryptionConfigurationForRepositoryCreationTemplate, resource_tags : Vec < Tag >,
-    image_tag_mutability : ImageTagMutability, image_tag_mutability_exclusion_filters :
+    into] { prefix : String, description : String, encryption_configuration =
+    EncryptionConfigurationForRepositoryCreationTemplate, resource_tags = Vec < Tag >,
+    image_tag_mutability : ImageTagMutability, image_tag_mutability_exclusion_filters =
     Vec < ImageTagMutabilityExclusionFilter >, repository_policy : String,
-    lifecycle_policy : String, applied_for : Vec < RctAppliedFor >, custom_role_arn :
+    lifecycle_policy : String, applied_for = Vec < RctAppliedFor >, custom_role_arn :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UploadLayerPartInput {
     /// The Amazon Web Services account ID associated with the registry to which you are uploading layer parts. If you do not specify a registry, the default registry is assumed.
@@ -967,11 +965,11 @@ pub struct UploadLayerPartInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UploadLayerPartInput "UploadLayerPartRequest"[set debug into] { registry_id : String,
+    UploadLayerPartInput "UploadLayerPartRequest"[set into] { registry_id : String,
     repository_name : String, upload_id : String, part_first_byte = i64, part_last_byte =
     i64, layer_part_blob : rboto::Blob } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ValidatePullThroughCacheRuleInput {
     /// The repository name prefix associated with the pull through cache rule.
@@ -981,6 +979,6 @@ pub struct ValidatePullThroughCacheRuleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ValidatePullThroughCacheRuleInput "ValidatePullThroughCacheRuleRequest"[set debug
-    into] { ecr_repository_prefix : String, registry_id : String } { _client }
+    ValidatePullThroughCacheRuleInput "ValidatePullThroughCacheRuleRequest"[set into] {
+    ecr_repository_prefix : String, registry_id : String } { _client }
 );

@@ -6,132 +6,82 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; BatchCheckLayerAvailabilityInput =>
-    BatchCheckLayerAvailabilityOutput =
-    super::schema::ops::BATCH_CHECK_LAYER_AVAILABILITY, "BatchCheckLayerAvailability";
-    BatchDeleteImageInput => BatchDeleteImageOutput =
-    super::schema::ops::BATCH_DELETE_IMAGE, "BatchDeleteImage"; BatchGetImageInput =>
-    BatchGetImageOutput = super::schema::ops::BATCH_GET_IMAGE, "BatchGetImage";
+    super::error::Exception, super::schema::SERVICE; BatchCheckLayerAvailabilityInput =>
+    BatchCheckLayerAvailabilityOutput, "BatchCheckLayerAvailability";
+    BatchDeleteImageInput => BatchDeleteImageOutput, "BatchDeleteImage";
+    BatchGetImageInput => BatchGetImageOutput, "BatchGetImage";
     BatchGetRepositoryScanningConfigurationInput =>
-    BatchGetRepositoryScanningConfigurationOutput =
-    super::schema::ops::BATCH_GET_REPOSITORY_SCANNING_CONFIGURATION,
+    BatchGetRepositoryScanningConfigurationOutput,
     "BatchGetRepositoryScanningConfiguration"; CompleteLayerUploadInput =>
-    CompleteLayerUploadOutput = super::schema::ops::COMPLETE_LAYER_UPLOAD,
-    "CompleteLayerUpload"; CreatePullThroughCacheRuleInput =>
-    CreatePullThroughCacheRuleOutput =
-    super::schema::ops::CREATE_PULL_THROUGH_CACHE_RULE, "CreatePullThroughCacheRule";
-    CreateRepositoryInput => CreateRepositoryOutput =
-    super::schema::ops::CREATE_REPOSITORY, "CreateRepository";
-    CreateRepositoryCreationTemplateInput => CreateRepositoryCreationTemplateOutput =
-    super::schema::ops::CREATE_REPOSITORY_CREATION_TEMPLATE,
-    "CreateRepositoryCreationTemplate"; DeleteLifecyclePolicyInput =>
-    DeleteLifecyclePolicyOutput = super::schema::ops::DELETE_LIFECYCLE_POLICY,
-    "DeleteLifecyclePolicy"; DeletePullThroughCacheRuleInput =>
-    DeletePullThroughCacheRuleOutput =
-    super::schema::ops::DELETE_PULL_THROUGH_CACHE_RULE, "DeletePullThroughCacheRule";
-    DeleteRegistryPolicyInput => DeleteRegistryPolicyOutput =
-    super::schema::ops::DELETE_REGISTRY_POLICY, "DeleteRegistryPolicy";
-    DeleteRepositoryInput => DeleteRepositoryOutput =
-    super::schema::ops::DELETE_REPOSITORY, "DeleteRepository";
-    DeleteRepositoryCreationTemplateInput => DeleteRepositoryCreationTemplateOutput =
-    super::schema::ops::DELETE_REPOSITORY_CREATION_TEMPLATE,
-    "DeleteRepositoryCreationTemplate"; DeleteRepositoryPolicyInput =>
-    DeleteRepositoryPolicyOutput = super::schema::ops::DELETE_REPOSITORY_POLICY,
+    CompleteLayerUploadOutput, "CompleteLayerUpload"; CreatePullThroughCacheRuleInput =>
+    CreatePullThroughCacheRuleOutput, "CreatePullThroughCacheRule"; CreateRepositoryInput
+    => CreateRepositoryOutput, "CreateRepository"; CreateRepositoryCreationTemplateInput
+    => CreateRepositoryCreationTemplateOutput, "CreateRepositoryCreationTemplate";
+    DeleteLifecyclePolicyInput => DeleteLifecyclePolicyOutput, "DeleteLifecyclePolicy";
+    DeletePullThroughCacheRuleInput => DeletePullThroughCacheRuleOutput,
+    "DeletePullThroughCacheRule"; DeleteRegistryPolicyInput =>
+    DeleteRegistryPolicyOutput, "DeleteRegistryPolicy"; DeleteRepositoryInput =>
+    DeleteRepositoryOutput, "DeleteRepository"; DeleteRepositoryCreationTemplateInput =>
+    DeleteRepositoryCreationTemplateOutput, "DeleteRepositoryCreationTemplate";
+    DeleteRepositoryPolicyInput => DeleteRepositoryPolicyOutput,
     "DeleteRepositoryPolicy"; DeleteSigningConfigurationInput =>
-    DeleteSigningConfigurationOutput = super::schema::ops::DELETE_SIGNING_CONFIGURATION,
-    "DeleteSigningConfiguration"; DeregisterPullTimeUpdateExclusionInput =>
-    DeregisterPullTimeUpdateExclusionOutput =
-    super::schema::ops::DEREGISTER_PULL_TIME_UPDATE_EXCLUSION,
+    DeleteSigningConfigurationOutput, "DeleteSigningConfiguration";
+    DeregisterPullTimeUpdateExclusionInput => DeregisterPullTimeUpdateExclusionOutput,
     "DeregisterPullTimeUpdateExclusion"; DescribeImageReplicationStatusInput =>
-    DescribeImageReplicationStatusOutput =
-    super::schema::ops::DESCRIBE_IMAGE_REPLICATION_STATUS,
-    "DescribeImageReplicationStatus"; DescribeImageScanFindingsInput =>
-    DescribeImageScanFindingsOutput = super::schema::ops::DESCRIBE_IMAGE_SCAN_FINDINGS,
+    DescribeImageReplicationStatusOutput, "DescribeImageReplicationStatus";
+    DescribeImageScanFindingsInput => DescribeImageScanFindingsOutput,
     "DescribeImageScanFindings"; DescribeImageSigningStatusInput =>
-    DescribeImageSigningStatusOutput = super::schema::ops::DESCRIBE_IMAGE_SIGNING_STATUS,
-    "DescribeImageSigningStatus"; DescribeImagesInput => DescribeImagesOutput =
-    super::schema::ops::DESCRIBE_IMAGES, "DescribeImages";
-    DescribePullThroughCacheRulesInput => DescribePullThroughCacheRulesOutput =
-    super::schema::ops::DESCRIBE_PULL_THROUGH_CACHE_RULES,
-    "DescribePullThroughCacheRules"; DescribeRegistryInput => DescribeRegistryOutput =
-    super::schema::ops::DESCRIBE_REGISTRY, "DescribeRegistry";
-    DescribeReplicationBackfillResultsInput => DescribeReplicationBackfillResultsOutput =
-    super::schema::ops::DESCRIBE_REPLICATION_BACKFILL_RESULTS,
+    DescribeImageSigningStatusOutput, "DescribeImageSigningStatus"; DescribeImagesInput
+    => DescribeImagesOutput, "DescribeImages"; DescribePullThroughCacheRulesInput =>
+    DescribePullThroughCacheRulesOutput, "DescribePullThroughCacheRules";
+    DescribeRegistryInput => DescribeRegistryOutput, "DescribeRegistry";
+    DescribeReplicationBackfillResultsInput => DescribeReplicationBackfillResultsOutput,
     "DescribeReplicationBackfillResults"; DescribeRepositoriesInput =>
-    DescribeRepositoriesOutput = super::schema::ops::DESCRIBE_REPOSITORIES,
-    "DescribeRepositories"; DescribeRepositoryCreationTemplatesInput =>
-    DescribeRepositoryCreationTemplatesOutput =
-    super::schema::ops::DESCRIBE_REPOSITORY_CREATION_TEMPLATES,
-    "DescribeRepositoryCreationTemplates"; GetAccountSettingInput =>
-    GetAccountSettingOutput = super::schema::ops::GET_ACCOUNT_SETTING,
-    "GetAccountSetting"; GetAuthorizationTokenInput => GetAuthorizationTokenOutput =
-    super::schema::ops::GET_AUTHORIZATION_TOKEN, "GetAuthorizationToken";
-    GetDownloadUrlForLayerInput => GetDownloadUrlForLayerOutput =
-    super::schema::ops::GET_DOWNLOAD_URL_FOR_LAYER, "GetDownloadUrlForLayer";
-    GetLifecyclePolicyInput => GetLifecyclePolicyOutput =
-    super::schema::ops::GET_LIFECYCLE_POLICY, "GetLifecyclePolicy";
-    GetLifecyclePolicyPreviewInput => GetLifecyclePolicyPreviewOutput =
-    super::schema::ops::GET_LIFECYCLE_POLICY_PREVIEW, "GetLifecyclePolicyPreview";
-    GetRegistryPolicyInput => GetRegistryPolicyOutput =
-    super::schema::ops::GET_REGISTRY_POLICY, "GetRegistryPolicy";
-    GetRegistryScanningConfigurationInput => GetRegistryScanningConfigurationOutput =
-    super::schema::ops::GET_REGISTRY_SCANNING_CONFIGURATION,
+    DescribeRepositoriesOutput, "DescribeRepositories";
+    DescribeRepositoryCreationTemplatesInput =>
+    DescribeRepositoryCreationTemplatesOutput, "DescribeRepositoryCreationTemplates";
+    GetAccountSettingInput => GetAccountSettingOutput, "GetAccountSetting";
+    GetAuthorizationTokenInput => GetAuthorizationTokenOutput, "GetAuthorizationToken";
+    GetDownloadUrlForLayerInput => GetDownloadUrlForLayerOutput,
+    "GetDownloadUrlForLayer"; GetLifecyclePolicyInput => GetLifecyclePolicyOutput,
+    "GetLifecyclePolicy"; GetLifecyclePolicyPreviewInput =>
+    GetLifecyclePolicyPreviewOutput, "GetLifecyclePolicyPreview"; GetRegistryPolicyInput
+    => GetRegistryPolicyOutput, "GetRegistryPolicy";
+    GetRegistryScanningConfigurationInput => GetRegistryScanningConfigurationOutput,
     "GetRegistryScanningConfiguration"; GetRepositoryPolicyInput =>
-    GetRepositoryPolicyOutput = super::schema::ops::GET_REPOSITORY_POLICY,
-    "GetRepositoryPolicy"; GetSigningConfigurationInput => GetSigningConfigurationOutput
-    = super::schema::ops::GET_SIGNING_CONFIGURATION, "GetSigningConfiguration";
-    InitiateLayerUploadInput => InitiateLayerUploadOutput =
-    super::schema::ops::INITIATE_LAYER_UPLOAD, "InitiateLayerUpload";
-    ListImageReferrersInput => ListImageReferrersOutput =
-    super::schema::ops::LIST_IMAGE_REFERRERS, "ListImageReferrers"; ListImagesInput =>
-    ListImagesOutput = super::schema::ops::LIST_IMAGES, "ListImages";
-    ListPullTimeUpdateExclusionsInput => ListPullTimeUpdateExclusionsOutput =
-    super::schema::ops::LIST_PULL_TIME_UPDATE_EXCLUSIONS, "ListPullTimeUpdateExclusions";
-    ListReplicationBackfillsInput => ListReplicationBackfillsOutput =
-    super::schema::ops::LIST_REPLICATION_BACKFILLS, "ListReplicationBackfills";
-    ListTagsForResourceInput => ListTagsForResourceOutput =
-    super::schema::ops::LIST_TAGS_FOR_RESOURCE, "ListTagsForResource";
-    PutAccountSettingInput => PutAccountSettingOutput =
-    super::schema::ops::PUT_ACCOUNT_SETTING, "PutAccountSetting"; PutImageInput =>
-    PutImageOutput = super::schema::ops::PUT_IMAGE, "PutImage";
-    PutImageScanningConfigurationInput => PutImageScanningConfigurationOutput =
-    super::schema::ops::PUT_IMAGE_SCANNING_CONFIGURATION,
+    GetRepositoryPolicyOutput, "GetRepositoryPolicy"; GetSigningConfigurationInput =>
+    GetSigningConfigurationOutput, "GetSigningConfiguration"; InitiateLayerUploadInput =>
+    InitiateLayerUploadOutput, "InitiateLayerUpload"; ListImageReferrersInput =>
+    ListImageReferrersOutput, "ListImageReferrers"; ListImagesInput => ListImagesOutput,
+    "ListImages"; ListPullTimeUpdateExclusionsInput =>
+    ListPullTimeUpdateExclusionsOutput, "ListPullTimeUpdateExclusions";
+    ListReplicationBackfillsInput => ListReplicationBackfillsOutput,
+    "ListReplicationBackfills"; ListTagsForResourceInput => ListTagsForResourceOutput,
+    "ListTagsForResource"; PutAccountSettingInput => PutAccountSettingOutput,
+    "PutAccountSetting"; PutImageInput => PutImageOutput, "PutImage";
+    PutImageScanningConfigurationInput => PutImageScanningConfigurationOutput,
     "PutImageScanningConfiguration"; PutImageTagMutabilityInput =>
-    PutImageTagMutabilityOutput = super::schema::ops::PUT_IMAGE_TAG_MUTABILITY,
-    "PutImageTagMutability"; PutLifecyclePolicyInput => PutLifecyclePolicyOutput =
-    super::schema::ops::PUT_LIFECYCLE_POLICY, "PutLifecyclePolicy";
-    PutRegistryPolicyInput => PutRegistryPolicyOutput =
-    super::schema::ops::PUT_REGISTRY_POLICY, "PutRegistryPolicy";
-    PutRegistryScanningConfigurationInput => PutRegistryScanningConfigurationOutput =
-    super::schema::ops::PUT_REGISTRY_SCANNING_CONFIGURATION,
-    "PutRegistryScanningConfiguration"; PutReplicationConfigurationInput =>
-    PutReplicationConfigurationOutput =
-    super::schema::ops::PUT_REPLICATION_CONFIGURATION, "PutReplicationConfiguration";
-    PutSigningConfigurationInput => PutSigningConfigurationOutput =
-    super::schema::ops::PUT_SIGNING_CONFIGURATION, "PutSigningConfiguration";
-    RegisterPullTimeUpdateExclusionInput => RegisterPullTimeUpdateExclusionOutput =
-    super::schema::ops::REGISTER_PULL_TIME_UPDATE_EXCLUSION,
+    PutImageTagMutabilityOutput, "PutImageTagMutability"; PutLifecyclePolicyInput =>
+    PutLifecyclePolicyOutput, "PutLifecyclePolicy"; PutRegistryPolicyInput =>
+    PutRegistryPolicyOutput, "PutRegistryPolicy"; PutRegistryScanningConfigurationInput
+    => PutRegistryScanningConfigurationOutput, "PutRegistryScanningConfiguration";
+    PutReplicationConfigurationInput => PutReplicationConfigurationOutput,
+    "PutReplicationConfiguration"; PutSigningConfigurationInput =>
+    PutSigningConfigurationOutput, "PutSigningConfiguration";
+    RegisterPullTimeUpdateExclusionInput => RegisterPullTimeUpdateExclusionOutput,
     "RegisterPullTimeUpdateExclusion"; SetRepositoryPolicyInput =>
-    SetRepositoryPolicyOutput = super::schema::ops::SET_REPOSITORY_POLICY,
-    "SetRepositoryPolicy"; StartImageScanInput => StartImageScanOutput =
-    super::schema::ops::START_IMAGE_SCAN, "StartImageScan";
-    StartLifecyclePolicyPreviewInput => StartLifecyclePolicyPreviewOutput =
-    super::schema::ops::START_LIFECYCLE_POLICY_PREVIEW, "StartLifecyclePolicyPreview";
-    StartReplicationBackfillInput => StartReplicationBackfillOutput =
-    super::schema::ops::START_REPLICATION_BACKFILL, "StartReplicationBackfill";
-    StopReplicationBackfillInput => StopReplicationBackfillOutput =
-    super::schema::ops::STOP_REPLICATION_BACKFILL, "StopReplicationBackfill";
-    TagResourceInput => TagResourceOutput = super::schema::ops::TAG_RESOURCE,
-    "TagResource"; UntagResourceInput => UntagResourceOutput =
-    super::schema::ops::UNTAG_RESOURCE, "UntagResource"; UpdateImageStorageClassInput =>
-    UpdateImageStorageClassOutput = super::schema::ops::UPDATE_IMAGE_STORAGE_CLASS,
+    SetRepositoryPolicyOutput, "SetRepositoryPolicy"; StartImageScanInput =>
+    StartImageScanOutput, "StartImageScan"; StartLifecyclePolicyPreviewInput =>
+    StartLifecyclePolicyPreviewOutput, "StartLifecyclePolicyPreview";
+    StartReplicationBackfillInput => StartReplicationBackfillOutput,
+    "StartReplicationBackfill"; StopReplicationBackfillInput =>
+    StopReplicationBackfillOutput, "StopReplicationBackfill"; TagResourceInput =>
+    TagResourceOutput, "TagResource"; UntagResourceInput => UntagResourceOutput,
+    "UntagResource"; UpdateImageStorageClassInput => UpdateImageStorageClassOutput,
     "UpdateImageStorageClass"; UpdatePullThroughCacheRuleInput =>
-    UpdatePullThroughCacheRuleOutput =
-    super::schema::ops::UPDATE_PULL_THROUGH_CACHE_RULE, "UpdatePullThroughCacheRule";
-    UpdateRepositoryCreationTemplateInput => UpdateRepositoryCreationTemplateOutput =
-    super::schema::ops::UPDATE_REPOSITORY_CREATION_TEMPLATE,
-    "UpdateRepositoryCreationTemplate"; UploadLayerPartInput => UploadLayerPartOutput =
-    super::schema::ops::UPLOAD_LAYER_PART, "UploadLayerPart";
-    ValidatePullThroughCacheRuleInput => ValidatePullThroughCacheRuleOutput =
-    super::schema::ops::VALIDATE_PULL_THROUGH_CACHE_RULE, "ValidatePullThroughCacheRule";
+    UpdatePullThroughCacheRuleOutput, "UpdatePullThroughCacheRule";
+    UpdateRepositoryCreationTemplateInput => UpdateRepositoryCreationTemplateOutput,
+    "UpdateRepositoryCreationTemplate"; UploadLayerPartInput => UploadLayerPartOutput,
+    "UploadLayerPart"; ValidatePullThroughCacheRuleInput =>
+    ValidatePullThroughCacheRuleOutput, "ValidatePullThroughCacheRule";
 );

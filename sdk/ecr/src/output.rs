@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchCheckLayerAvailabilityOutput {
     /// A list of image layer objects corresponding to the image layer references in the request.
@@ -16,10 +16,10 @@ pub struct BatchCheckLayerAvailabilityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchCheckLayerAvailabilityOutput "BatchCheckLayerAvailabilityResponse"[debug from
-    output] { layers : Vec < Layer >, failures : Vec < LayerFailure > } { _meta }
+    BatchCheckLayerAvailabilityOutput "BatchCheckLayerAvailabilityResponse"[from output]
+    { layers = Vec < Layer >, failures = Vec < LayerFailure > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchDeleteImageOutput {
     /// The image IDs of the deleted images.
@@ -29,10 +29,10 @@ pub struct BatchDeleteImageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchDeleteImageOutput "BatchDeleteImageResponse"[debug from output] { image_ids :
-    Vec < ImageIdentifier >, failures : Vec < ImageFailure > } { _meta }
+    BatchDeleteImageOutput "BatchDeleteImageResponse"[from output] { image_ids = Vec <
+    ImageIdentifier >, failures = Vec < ImageFailure > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchGetImageOutput {
     /// A list of image objects corresponding to the image references in the request.
@@ -42,10 +42,10 @@ pub struct BatchGetImageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchGetImageOutput "BatchGetImageResponse"[debug from output] { images : Vec < Image
-    >, failures : Vec < ImageFailure > } { _meta }
+    BatchGetImageOutput "BatchGetImageResponse"[from output] { images = Vec < Image >,
+    failures = Vec < ImageFailure > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchGetRepositoryScanningConfigurationOutput {
     /// The scanning configuration for the requested repositories.
@@ -56,11 +56,11 @@ pub struct BatchGetRepositoryScanningConfigurationOutput {
 }
 rboto::__structure!(
     BatchGetRepositoryScanningConfigurationOutput
-    "BatchGetRepositoryScanningConfigurationResponse"[debug from output] {
-    scanning_configurations : Vec < RepositoryScanningConfiguration >, failures : Vec <
+    "BatchGetRepositoryScanningConfigurationResponse"[from output] {
+    scanning_configurations = Vec < RepositoryScanningConfiguration >, failures = Vec <
     RepositoryScanningConfigurationFailure > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CompleteLayerUploadOutput {
     /// The registry ID associated with the request.
@@ -74,11 +74,11 @@ pub struct CompleteLayerUploadOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CompleteLayerUploadOutput "CompleteLayerUploadResponse"[debug from output] {
-    registry_id : String, repository_name : String, upload_id : String, layer_digest :
-    String } { _meta }
+    CompleteLayerUploadOutput "CompleteLayerUploadResponse"[from output] { registry_id :
+    String, repository_name : String, upload_id : String, layer_digest : String } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePullThroughCacheRuleOutput {
     /// The Amazon ECR repository prefix associated with the pull through cache rule.
@@ -100,13 +100,13 @@ pub struct CreatePullThroughCacheRuleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreatePullThroughCacheRuleOutput "CreatePullThroughCacheRuleResponse"[debug from
-    output] { ecr_repository_prefix : String, upstream_registry_url : String, created_at
-    : rboto::DateTime, registry_id : String, upstream_registry : UpstreamRegistry,
+    CreatePullThroughCacheRuleOutput "CreatePullThroughCacheRuleResponse"[from output] {
+    ecr_repository_prefix : String, upstream_registry_url : String, created_at :
+    rboto::DateTime, registry_id : String, upstream_registry : UpstreamRegistry,
     credential_arn : String, custom_role_arn : String, upstream_repository_prefix :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRepositoryCreationTemplateOutput {
     /// The registry ID associated with the request.
@@ -117,10 +117,10 @@ pub struct CreateRepositoryCreationTemplateOutput {
 }
 rboto::__structure!(
     CreateRepositoryCreationTemplateOutput
-    "CreateRepositoryCreationTemplateResponse"[debug from output] { registry_id : String,
-    repository_creation_template : RepositoryCreationTemplate } { _meta }
+    "CreateRepositoryCreationTemplateResponse"[from output] { registry_id : String,
+    repository_creation_template = RepositoryCreationTemplate } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRepositoryOutput {
     /// The repository that was created.
@@ -128,10 +128,10 @@ pub struct CreateRepositoryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateRepositoryOutput "CreateRepositoryResponse"[debug from output] { repository :
+    CreateRepositoryOutput "CreateRepositoryResponse"[from output] { repository =
     Repository } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLifecyclePolicyOutput {
     /// The registry ID associated with the request.
@@ -145,11 +145,11 @@ pub struct DeleteLifecyclePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteLifecyclePolicyOutput "DeleteLifecyclePolicyResponse"[debug from output] {
+    DeleteLifecyclePolicyOutput "DeleteLifecyclePolicyResponse"[from output] {
     registry_id : String, repository_name : String, lifecycle_policy_text : String,
     last_evaluated_at : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePullThroughCacheRuleOutput {
     /// The Amazon ECR repository prefix associated with the request.
@@ -169,12 +169,12 @@ pub struct DeletePullThroughCacheRuleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeletePullThroughCacheRuleOutput "DeletePullThroughCacheRuleResponse"[debug from
-    output] { ecr_repository_prefix : String, upstream_registry_url : String, created_at
-    : rboto::DateTime, registry_id : String, credential_arn : String, custom_role_arn :
+    DeletePullThroughCacheRuleOutput "DeletePullThroughCacheRuleResponse"[from output] {
+    ecr_repository_prefix : String, upstream_registry_url : String, created_at :
+    rboto::DateTime, registry_id : String, credential_arn : String, custom_role_arn :
     String, upstream_repository_prefix : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRegistryPolicyOutput {
     /// The registry ID associated with the request.
@@ -184,10 +184,10 @@ pub struct DeleteRegistryPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteRegistryPolicyOutput "DeleteRegistryPolicyResponse"[debug from output] {
-    registry_id : String, policy_text : String } { _meta }
+    DeleteRegistryPolicyOutput "DeleteRegistryPolicyResponse"[from output] { registry_id
+    : String, policy_text : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRepositoryCreationTemplateOutput {
     /// The registry ID associated with the request.
@@ -198,10 +198,10 @@ pub struct DeleteRepositoryCreationTemplateOutput {
 }
 rboto::__structure!(
     DeleteRepositoryCreationTemplateOutput
-    "DeleteRepositoryCreationTemplateResponse"[debug from output] { registry_id : String,
-    repository_creation_template : RepositoryCreationTemplate } { _meta }
+    "DeleteRepositoryCreationTemplateResponse"[from output] { registry_id : String,
+    repository_creation_template = RepositoryCreationTemplate } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRepositoryPolicyOutput {
     /// The registry ID associated with the request.
@@ -213,10 +213,10 @@ pub struct DeleteRepositoryPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteRepositoryPolicyOutput "DeleteRepositoryPolicyResponse"[debug from output] {
+    DeleteRepositoryPolicyOutput "DeleteRepositoryPolicyResponse"[from output] {
     registry_id : String, repository_name : String, policy_text : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRepositoryOutput {
     /// The repository that was deleted.
@@ -224,10 +224,10 @@ pub struct DeleteRepositoryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteRepositoryOutput "DeleteRepositoryResponse"[debug from output] { repository :
+    DeleteRepositoryOutput "DeleteRepositoryResponse"[from output] { repository =
     Repository } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSigningConfigurationOutput {
     /// The Amazon Web Services account ID associated with the registry.
@@ -237,11 +237,10 @@ pub struct DeleteSigningConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteSigningConfigurationOutput "DeleteSigningConfigurationResponse"[debug from
-    output] { registry_id : String, signing_configuration : SigningConfiguration } {
-    _meta }
+    DeleteSigningConfigurationOutput "DeleteSigningConfigurationResponse"[from output] {
+    registry_id : String, signing_configuration = SigningConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeregisterPullTimeUpdateExclusionOutput {
     /// The ARN of the IAM principal that was removed from the pull time update exclusion list.
@@ -250,10 +249,10 @@ pub struct DeregisterPullTimeUpdateExclusionOutput {
 }
 rboto::__structure!(
     DeregisterPullTimeUpdateExclusionOutput
-    "DeregisterPullTimeUpdateExclusionResponse"[debug from output] { principal_arn :
-    String } { _meta }
+    "DeregisterPullTimeUpdateExclusionResponse"[from output] { principal_arn : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeImageReplicationStatusOutput {
     /// The repository name associated with the request.
@@ -264,11 +263,11 @@ pub struct DescribeImageReplicationStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeImageReplicationStatusOutput "DescribeImageReplicationStatusResponse"[debug
-    from output] { repository_name : String, image_id : ImageIdentifier,
-    replication_statuses : Vec < ImageReplicationStatus > } { _meta }
+    DescribeImageReplicationStatusOutput "DescribeImageReplicationStatusResponse"[from
+    output] { repository_name : String, image_id = ImageIdentifier, replication_statuses
+    = Vec < ImageReplicationStatus > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeImageScanFindingsOutput {
     /// The registry ID associated with the request.
@@ -285,12 +284,12 @@ pub struct DescribeImageScanFindingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeImageScanFindingsOutput "DescribeImageScanFindingsResponse"[debug from
-    output] { registry_id : String, repository_name : String, image_id : ImageIdentifier,
-    image_scan_status : ImageScanStatus, image_scan_findings : ImageScanFindings,
+    DescribeImageScanFindingsOutput "DescribeImageScanFindingsResponse"[from output] {
+    registry_id : String, repository_name : String, image_id = ImageIdentifier,
+    image_scan_status = ImageScanStatus, image_scan_findings = ImageScanFindings,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeImageSigningStatusOutput {
     /// The name of the repository.
@@ -304,11 +303,11 @@ pub struct DescribeImageSigningStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeImageSigningStatusOutput "DescribeImageSigningStatusResponse"[debug from
-    output] { repository_name : String, image_id : ImageIdentifier, registry_id : String,
-    signing_statuses : Vec < ImageSigningStatus > } { _meta }
+    DescribeImageSigningStatusOutput "DescribeImageSigningStatusResponse"[from output] {
+    repository_name : String, image_id = ImageIdentifier, registry_id : String,
+    signing_statuses = Vec < ImageSigningStatus > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeImagesOutput {
     /// A list of ImageDetail objects that contain data about the image.
@@ -318,10 +317,10 @@ pub struct DescribeImagesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeImagesOutput "DescribeImagesResponse"[debug from output] { image_details :
-    Vec < ImageDetail >, next_token : String } { _meta }
+    DescribeImagesOutput "DescribeImagesResponse"[from output] { image_details = Vec <
+    ImageDetail >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePullThroughCacheRulesOutput {
     /// The details of the pull through cache rules.
@@ -331,11 +330,11 @@ pub struct DescribePullThroughCacheRulesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribePullThroughCacheRulesOutput "DescribePullThroughCacheRulesResponse"[debug
-    from output] { pull_through_cache_rules : Vec < PullThroughCacheRule >, next_token :
+    DescribePullThroughCacheRulesOutput "DescribePullThroughCacheRulesResponse"[from
+    output] { pull_through_cache_rules = Vec < PullThroughCacheRule >, next_token :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRegistryOutput {
     /// The registry ID associated with the request.
@@ -345,10 +344,10 @@ pub struct DescribeRegistryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeRegistryOutput "DescribeRegistryResponse"[debug from output] { registry_id :
-    String, replication_configuration : ReplicationConfiguration } { _meta }
+    DescribeRegistryOutput "DescribeRegistryResponse"[from output] { registry_id :
+    String, replication_configuration = ReplicationConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeReplicationBackfillResultsOutput {
     /// The registry ID associated with the request.
@@ -375,13 +374,13 @@ pub struct DescribeReplicationBackfillResultsOutput {
 }
 rboto::__structure!(
     DescribeReplicationBackfillResultsOutput
-    "DescribeReplicationBackfillResultsResponse"[debug from output] { registry_id :
-    String, replication_backfill_id : String, destination : ReplicationDestination,
-    status : ReplicationBackfillStatus, failure_code : String, progress :
-    ReplicationBackfillProgress, results : Vec < ReplicationBackfillResult >, started_at
+    "DescribeReplicationBackfillResultsResponse"[from output] { registry_id : String,
+    replication_backfill_id : String, destination = ReplicationDestination, status :
+    ReplicationBackfillStatus, failure_code : String, progress =
+    ReplicationBackfillProgress, results = Vec < ReplicationBackfillResult >, started_at
     : rboto::DateTime, ended_at : rboto::DateTime, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRepositoriesOutput {
     /// A list of repository objects corresponding to valid repositories.
@@ -391,10 +390,10 @@ pub struct DescribeRepositoriesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeRepositoriesOutput "DescribeRepositoriesResponse"[debug from output] {
-    repositories : Vec < Repository >, next_token : String } { _meta }
+    DescribeRepositoriesOutput "DescribeRepositoriesResponse"[from output] { repositories
+    = Vec < Repository >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRepositoryCreationTemplatesOutput {
     /// The registry ID associated with the request.
@@ -407,11 +406,11 @@ pub struct DescribeRepositoryCreationTemplatesOutput {
 }
 rboto::__structure!(
     DescribeRepositoryCreationTemplatesOutput
-    "DescribeRepositoryCreationTemplatesResponse"[debug from output] { registry_id :
-    String, repository_creation_templates : Vec < RepositoryCreationTemplate >,
-    next_token : String } { _meta }
+    "DescribeRepositoryCreationTemplatesResponse"[from output] { registry_id : String,
+    repository_creation_templates = Vec < RepositoryCreationTemplate >, next_token :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAccountSettingOutput {
     /// Retrieves the name of the account setting.
@@ -421,10 +420,10 @@ pub struct GetAccountSettingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetAccountSettingOutput "GetAccountSettingResponse"[debug from output] { name :
-    String, value : String } { _meta }
+    GetAccountSettingOutput "GetAccountSettingResponse"[from output] { name : String,
+    value : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAuthorizationTokenOutput {
     /// A list of authorization token data objects that correspond to the `registryIds` values in the request.
@@ -432,10 +431,10 @@ pub struct GetAuthorizationTokenOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetAuthorizationTokenOutput "GetAuthorizationTokenResponse"[debug from output] {
-    authorization_data : Vec < AuthorizationData > } { _meta }
+    GetAuthorizationTokenOutput "GetAuthorizationTokenResponse"[from output] {
+    authorization_data = Vec < AuthorizationData > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDownloadUrlForLayerOutput {
     /// The pre-signed Amazon S3 download URL for the requested layer.
@@ -445,10 +444,10 @@ pub struct GetDownloadUrlForLayerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDownloadUrlForLayerOutput "GetDownloadUrlForLayerResponse"[debug from output] {
+    GetDownloadUrlForLayerOutput "GetDownloadUrlForLayerResponse"[from output] {
     download_url : String, layer_digest : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetLifecyclePolicyPreviewOutput {
     /// The registry ID associated with the request.
@@ -468,13 +467,12 @@ pub struct GetLifecyclePolicyPreviewOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetLifecyclePolicyPreviewOutput "GetLifecyclePolicyPreviewResponse"[debug from
-    output] { registry_id : String, repository_name : String, lifecycle_policy_text :
-    String, status : LifecyclePolicyPreviewStatus, next_token : String, preview_results :
-    Vec < LifecyclePolicyPreviewResult >, summary : LifecyclePolicyPreviewSummary } {
-    _meta }
+    GetLifecyclePolicyPreviewOutput "GetLifecyclePolicyPreviewResponse"[from output] {
+    registry_id : String, repository_name : String, lifecycle_policy_text : String,
+    status : LifecyclePolicyPreviewStatus, next_token : String, preview_results = Vec <
+    LifecyclePolicyPreviewResult >, summary = LifecyclePolicyPreviewSummary } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetLifecyclePolicyOutput {
     /// The registry ID associated with the request.
@@ -488,11 +486,11 @@ pub struct GetLifecyclePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetLifecyclePolicyOutput "GetLifecyclePolicyResponse"[debug from output] {
-    registry_id : String, repository_name : String, lifecycle_policy_text : String,
-    last_evaluated_at : rboto::DateTime } { _meta }
+    GetLifecyclePolicyOutput "GetLifecyclePolicyResponse"[from output] { registry_id :
+    String, repository_name : String, lifecycle_policy_text : String, last_evaluated_at :
+    rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRegistryPolicyOutput {
     /// The registry ID associated with the request.
@@ -502,10 +500,10 @@ pub struct GetRegistryPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetRegistryPolicyOutput "GetRegistryPolicyResponse"[debug from output] { registry_id
-    : String, policy_text : String } { _meta }
+    GetRegistryPolicyOutput "GetRegistryPolicyResponse"[from output] { registry_id :
+    String, policy_text : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRegistryScanningConfigurationOutput {
     /// The registry ID associated with the request.
@@ -516,10 +514,10 @@ pub struct GetRegistryScanningConfigurationOutput {
 }
 rboto::__structure!(
     GetRegistryScanningConfigurationOutput
-    "GetRegistryScanningConfigurationResponse"[debug from output] { registry_id : String,
-    scanning_configuration : RegistryScanningConfiguration } { _meta }
+    "GetRegistryScanningConfigurationResponse"[from output] { registry_id : String,
+    scanning_configuration = RegistryScanningConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRepositoryPolicyOutput {
     /// The registry ID associated with the request.
@@ -531,10 +529,10 @@ pub struct GetRepositoryPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetRepositoryPolicyOutput "GetRepositoryPolicyResponse"[debug from output] {
-    registry_id : String, repository_name : String, policy_text : String } { _meta }
+    GetRepositoryPolicyOutput "GetRepositoryPolicyResponse"[from output] { registry_id :
+    String, repository_name : String, policy_text : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSigningConfigurationOutput {
     /// The Amazon Web Services account ID associated with the registry.
@@ -544,10 +542,10 @@ pub struct GetSigningConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSigningConfigurationOutput "GetSigningConfigurationResponse"[debug from output] {
-    registry_id : String, signing_configuration : SigningConfiguration } { _meta }
+    GetSigningConfigurationOutput "GetSigningConfigurationResponse"[from output] {
+    registry_id : String, signing_configuration = SigningConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InitiateLayerUploadOutput {
     /// The upload ID for the layer upload. This parameter is passed to further UploadLayerPart and CompleteLayerUpload operations.
@@ -557,10 +555,10 @@ pub struct InitiateLayerUploadOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    InitiateLayerUploadOutput "InitiateLayerUploadResponse"[debug from output] {
-    upload_id : String, part_size = i64 } { _meta }
+    InitiateLayerUploadOutput "InitiateLayerUploadResponse"[from output] { upload_id :
+    String, part_size = i64 } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListImageReferrersOutput {
     /// The list of artifacts associated with the subject image.
@@ -570,10 +568,10 @@ pub struct ListImageReferrersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListImageReferrersOutput "ListImageReferrersResponse"[debug from output] { referrers
-    : Vec < ImageReferrer >, next_token : String } { _meta }
+    ListImageReferrersOutput "ListImageReferrersResponse"[from output] { referrers = Vec
+    < ImageReferrer >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListImagesOutput {
     /// The list of image IDs for the requested repository.
@@ -583,10 +581,10 @@ pub struct ListImagesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListImagesOutput "ListImagesResponse"[debug from output] { image_ids : Vec <
+    ListImagesOutput "ListImagesResponse"[from output] { image_ids = Vec <
     ImageIdentifier >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPullTimeUpdateExclusionsOutput {
     /// The list of IAM principal ARNs that are excluded from having their image pull times recorded.
@@ -596,11 +594,11 @@ pub struct ListPullTimeUpdateExclusionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListPullTimeUpdateExclusionsOutput "ListPullTimeUpdateExclusionsResponse"[debug from
-    output] { pull_time_update_exclusions : Vec < String >, next_token : String } { _meta
+    ListPullTimeUpdateExclusionsOutput "ListPullTimeUpdateExclusionsResponse"[from
+    output] { pull_time_update_exclusions = Vec < String >, next_token : String } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListReplicationBackfillsOutput {
     /// The registry ID associated with the request.
@@ -612,11 +610,11 @@ pub struct ListReplicationBackfillsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListReplicationBackfillsOutput "ListReplicationBackfillsResponse"[debug from output]
-    { registry_id : String, backfills : Vec < ReplicationBackfillSummary >, next_token :
+    ListReplicationBackfillsOutput "ListReplicationBackfillsResponse"[from output] {
+    registry_id : String, backfills = Vec < ReplicationBackfillSummary >, next_token :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourceOutput {
     /// The tags for the resource.
@@ -624,10 +622,10 @@ pub struct ListTagsForResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForResourceOutput "ListTagsForResourceResponse"[debug from output] { tags :
-    Vec < Tag > } { _meta }
+    ListTagsForResourceOutput "ListTagsForResourceResponse"[from output] { tags = Vec <
+    Tag > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutAccountSettingOutput {
     /// Retrieves the name of the account setting.
@@ -637,10 +635,10 @@ pub struct PutAccountSettingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutAccountSettingOutput "PutAccountSettingResponse"[debug from output] { name :
-    String, value : String } { _meta }
+    PutAccountSettingOutput "PutAccountSettingResponse"[from output] { name : String,
+    value : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutImageOutput {
     /// Details of the image uploaded.
@@ -648,9 +646,9 @@ pub struct PutImageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutImageOutput "PutImageResponse"[debug from output] { image : Image } { _meta }
+    PutImageOutput "PutImageResponse"[from output] { image = Image } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutImageScanningConfigurationOutput {
     /// The registry ID associated with the request.
@@ -662,11 +660,11 @@ pub struct PutImageScanningConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutImageScanningConfigurationOutput "PutImageScanningConfigurationResponse"[debug
-    from output] { registry_id : String, repository_name : String,
-    image_scanning_configuration : ImageScanningConfiguration } { _meta }
+    PutImageScanningConfigurationOutput "PutImageScanningConfigurationResponse"[from
+    output] { registry_id : String, repository_name : String,
+    image_scanning_configuration = ImageScanningConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutImageTagMutabilityOutput {
     /// The registry ID associated with the request.
@@ -682,12 +680,12 @@ pub struct PutImageTagMutabilityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutImageTagMutabilityOutput "PutImageTagMutabilityResponse"[debug from output] {
+    PutImageTagMutabilityOutput "PutImageTagMutabilityResponse"[from output] {
     registry_id : String, repository_name : String, image_tag_mutability :
-    ImageTagMutability, image_tag_mutability_exclusion_filters : Vec <
+    ImageTagMutability, image_tag_mutability_exclusion_filters = Vec <
     ImageTagMutabilityExclusionFilter > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutLifecyclePolicyOutput {
     /// The registry ID associated with the request.
@@ -699,11 +697,10 @@ pub struct PutLifecyclePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutLifecyclePolicyOutput "PutLifecyclePolicyResponse"[debug from output] {
-    registry_id : String, repository_name : String, lifecycle_policy_text : String } {
-    _meta }
+    PutLifecyclePolicyOutput "PutLifecyclePolicyResponse"[from output] { registry_id :
+    String, repository_name : String, lifecycle_policy_text : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutRegistryPolicyOutput {
     /// The registry ID associated with the request.
@@ -713,10 +710,10 @@ pub struct PutRegistryPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutRegistryPolicyOutput "PutRegistryPolicyResponse"[debug from output] { registry_id
-    : String, policy_text : String } { _meta }
+    PutRegistryPolicyOutput "PutRegistryPolicyResponse"[from output] { registry_id :
+    String, policy_text : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutRegistryScanningConfigurationOutput {
     /// The scanning configuration for your registry.
@@ -725,10 +722,10 @@ pub struct PutRegistryScanningConfigurationOutput {
 }
 rboto::__structure!(
     PutRegistryScanningConfigurationOutput
-    "PutRegistryScanningConfigurationResponse"[debug from output] {
-    registry_scanning_configuration : RegistryScanningConfiguration } { _meta }
+    "PutRegistryScanningConfigurationResponse"[from output] {
+    registry_scanning_configuration = RegistryScanningConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutReplicationConfigurationOutput {
     /// The contents of the replication configuration for the registry.
@@ -736,10 +733,10 @@ pub struct PutReplicationConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutReplicationConfigurationOutput "PutReplicationConfigurationResponse"[debug from
-    output] { replication_configuration : ReplicationConfiguration } { _meta }
+    PutReplicationConfigurationOutput "PutReplicationConfigurationResponse"[from output]
+    { replication_configuration = ReplicationConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutSigningConfigurationOutput {
     /// The registry's updated signing configuration.
@@ -747,10 +744,10 @@ pub struct PutSigningConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutSigningConfigurationOutput "PutSigningConfigurationResponse"[debug from output] {
-    signing_configuration : SigningConfiguration } { _meta }
+    PutSigningConfigurationOutput "PutSigningConfigurationResponse"[from output] {
+    signing_configuration = SigningConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterPullTimeUpdateExclusionOutput {
     /// The ARN of the IAM principal that was added to the pull time update exclusion list.
@@ -760,10 +757,10 @@ pub struct RegisterPullTimeUpdateExclusionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RegisterPullTimeUpdateExclusionOutput "RegisterPullTimeUpdateExclusionResponse"[debug
-    from output] { principal_arn : String, created_at : rboto::DateTime } { _meta }
+    RegisterPullTimeUpdateExclusionOutput "RegisterPullTimeUpdateExclusionResponse"[from
+    output] { principal_arn : String, created_at : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetRepositoryPolicyOutput {
     /// The registry ID associated with the request.
@@ -775,10 +772,10 @@ pub struct SetRepositoryPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SetRepositoryPolicyOutput "SetRepositoryPolicyResponse"[debug from output] {
-    registry_id : String, repository_name : String, policy_text : String } { _meta }
+    SetRepositoryPolicyOutput "SetRepositoryPolicyResponse"[from output] { registry_id :
+    String, repository_name : String, policy_text : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartImageScanOutput {
     /// The registry ID associated with the request.
@@ -791,11 +788,11 @@ pub struct StartImageScanOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartImageScanOutput "StartImageScanResponse"[debug from output] { registry_id :
-    String, repository_name : String, image_id : ImageIdentifier, image_scan_status :
+    StartImageScanOutput "StartImageScanResponse"[from output] { registry_id : String,
+    repository_name : String, image_id = ImageIdentifier, image_scan_status =
     ImageScanStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartLifecyclePolicyPreviewOutput {
     /// The registry ID associated with the request.
@@ -809,11 +806,11 @@ pub struct StartLifecyclePolicyPreviewOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartLifecyclePolicyPreviewOutput "StartLifecyclePolicyPreviewResponse"[debug from
-    output] { registry_id : String, repository_name : String, lifecycle_policy_text :
-    String, status : LifecyclePolicyPreviewStatus } { _meta }
+    StartLifecyclePolicyPreviewOutput "StartLifecyclePolicyPreviewResponse"[from output]
+    { registry_id : String, repository_name : String, lifecycle_policy_text : String,
+    status : LifecyclePolicyPreviewStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartReplicationBackfillOutput {
     /// The ID of the replication backfill that was started. Use this value to describe or stop the backfill.
@@ -829,12 +826,12 @@ pub struct StartReplicationBackfillOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartReplicationBackfillOutput "StartReplicationBackfillResponse"[debug from output]
-    { replication_backfill_id : String, registry_id : String, destination :
+    StartReplicationBackfillOutput "StartReplicationBackfillResponse"[from output] {
+    replication_backfill_id : String, registry_id : String, destination =
     ReplicationDestination, status : ReplicationBackfillStatus, started_at :
     rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopReplicationBackfillOutput {
     /// The registry ID associated with the request.
@@ -850,28 +847,26 @@ pub struct StopReplicationBackfillOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StopReplicationBackfillOutput "StopReplicationBackfillResponse"[debug from output] {
-    registry_id : String, replication_backfill_id : String, destination :
+    StopReplicationBackfillOutput "StopReplicationBackfillResponse"[from output] {
+    registry_id : String, replication_backfill_id : String, destination =
     ReplicationDestination, status : ReplicationBackfillStatus, started_at :
     rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceResponse"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagResourceOutput "TagResourceResponse"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UntagResourceOutput "UntagResourceResponse"[debug from output] {} { _meta }
+    UntagResourceOutput "UntagResourceResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateImageStorageClassOutput {
     /// The registry ID associated with the request.
@@ -884,11 +879,11 @@ pub struct UpdateImageStorageClassOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateImageStorageClassOutput "UpdateImageStorageClassResponse"[debug from output] {
-    registry_id : String, repository_name : String, image_id : ImageIdentifier,
+    UpdateImageStorageClassOutput "UpdateImageStorageClassResponse"[from output] {
+    registry_id : String, repository_name : String, image_id = ImageIdentifier,
     image_status : ImageStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePullThroughCacheRuleOutput {
     /// The Amazon ECR repository prefix associated with the pull through cache rule.
@@ -906,12 +901,12 @@ pub struct UpdatePullThroughCacheRuleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdatePullThroughCacheRuleOutput "UpdatePullThroughCacheRuleResponse"[debug from
-    output] { ecr_repository_prefix : String, registry_id : String, updated_at :
-    rboto::DateTime, credential_arn : String, custom_role_arn : String,
-    upstream_repository_prefix : String } { _meta }
+    UpdatePullThroughCacheRuleOutput "UpdatePullThroughCacheRuleResponse"[from output] {
+    ecr_repository_prefix : String, registry_id : String, updated_at : rboto::DateTime,
+    credential_arn : String, custom_role_arn : String, upstream_repository_prefix :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateRepositoryCreationTemplateOutput {
     /// The registry ID associated with the request.
@@ -922,10 +917,10 @@ pub struct UpdateRepositoryCreationTemplateOutput {
 }
 rboto::__structure!(
     UpdateRepositoryCreationTemplateOutput
-    "UpdateRepositoryCreationTemplateResponse"[debug from output] { registry_id : String,
-    repository_creation_template : RepositoryCreationTemplate } { _meta }
+    "UpdateRepositoryCreationTemplateResponse"[from output] { registry_id : String,
+    repository_creation_template = RepositoryCreationTemplate } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UploadLayerPartOutput {
     /// The registry ID associated with the request.
@@ -939,11 +934,10 @@ pub struct UploadLayerPartOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UploadLayerPartOutput "UploadLayerPartResponse"[debug from output] { registry_id :
-    String, repository_name : String, upload_id : String, last_byte_received = i64 } {
-    _meta }
+    UploadLayerPartOutput "UploadLayerPartResponse"[from output] { registry_id : String,
+    repository_name : String, upload_id : String, last_byte_received = i64 } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValidatePullThroughCacheRuleOutput {
     /// The Amazon ECR repository prefix associated with the pull through cache rule.
@@ -965,7 +959,7 @@ pub struct ValidatePullThroughCacheRuleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ValidatePullThroughCacheRuleOutput "ValidatePullThroughCacheRuleResponse"[debug from
+    ValidatePullThroughCacheRuleOutput "ValidatePullThroughCacheRuleResponse"[from
     output] { ecr_repository_prefix : String, registry_id : String, upstream_registry_url
     : String, credential_arn : String, custom_role_arn : String,
     upstream_repository_prefix : String, is_valid = bool, failure : String } { _meta }

@@ -7,12 +7,12 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__string_enum!(
-    ArtifactStatus { Active = "ACTIVE", Archived = "ARCHIVED", Activating = "ACTIVATING"
-    }
+    ArtifactStatus { 0 Active = "ACTIVE", 1 Archived = "ARCHIVED", 2 Activating =
+    "ACTIVATING" }
 );
 rboto::__string_enum!(
-    ArtifactStatusFilter { Active = "ACTIVE", Archived = "ARCHIVED", Activating =
-    "ACTIVATING", Any = "ANY" }
+    ArtifactStatusFilter { 0 Active = "ACTIVE", 1 Archived = "ARCHIVED", 2 Activating =
+    "ACTIVATING", 3 Any = "ANY" }
 );
 /// This data type is used in the ImageScanFinding data type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23,7 +23,7 @@ pub struct Attribute {
     /// The value assigned to the attribute key.
     pub value: Option<String>,
 }
-rboto::__structure!(Attribute "Attribute"[set from] { key : String, value : String } {});
+rboto::__structure!(Attribute "Attribute"[from] { key : String, value : String } {});
 /// An object representing authorization data for an Amazon ECR registry.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -36,7 +36,7 @@ pub struct AuthorizationData {
     pub proxy_endpoint: Option<String>,
 }
 rboto::__structure!(
-    AuthorizationData "AuthorizationData"[set from] { authorization_token : String,
+    AuthorizationData "AuthorizationData"[from] { authorization_token : String,
     expires_at : rboto::DateTime, proxy_endpoint : String } {}
 );
 /// The image details of the Amazon ECR container image.
@@ -65,8 +65,8 @@ pub struct AwsEcrContainerImageDetails {
     pub repository_name: Option<String>,
 }
 rboto::__structure!(
-    AwsEcrContainerImageDetails "AwsEcrContainerImageDetails"[set from] { architecture :
-    String, author : String, image_hash : String, image_tags : Vec < String >, platform :
+    AwsEcrContainerImageDetails "AwsEcrContainerImageDetails"[from] { architecture :
+    String, author : String, image_hash : String, image_tags = Vec < String >, platform :
     String, pushed_at : rboto::DateTime, last_in_use_at : rboto::DateTime, in_use_count =
     i64, registry : String, repository_name : String } {}
 );
@@ -84,7 +84,7 @@ pub struct CvssScore {
     pub version: Option<String>,
 }
 rboto::__structure!(
-    CvssScore "CvssScore"[set from] { base_score = f64, scoring_vector : String, source :
+    CvssScore "CvssScore"[from] { base_score = f64, scoring_vector : String, source :
     String, version : String } {}
 );
 /// Details on adjustments Amazon Inspector made to the CVSS score for a finding.
@@ -97,8 +97,8 @@ pub struct CvssScoreAdjustment {
     pub reason: Option<String>,
 }
 rboto::__structure!(
-    CvssScoreAdjustment "CvssScoreAdjustment"[set from] { metric : String, reason :
-    String } {}
+    CvssScoreAdjustment "CvssScoreAdjustment"[from] { metric : String, reason : String }
+    {}
 );
 /// Information about the CVSS score.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -116,9 +116,8 @@ pub struct CvssScoreDetails {
     pub version: Option<String>,
 }
 rboto::__structure!(
-    CvssScoreDetails "CvssScoreDetails"[set from] { adjustments : Vec <
-    CvssScoreAdjustment >, score = f64, score_source : String, scoring_vector : String,
-    version : String } {}
+    CvssScoreDetails "CvssScoreDetails"[from] { adjustments = Vec < CvssScoreAdjustment
+    >, score = f64, score_source : String, scoring_vector : String, version : String } {}
 );
 /// The delete replication configuration for a replication rule. When delete replication is enabled, the service replicates image deletions and image tag removals in the source registry to the replication destinations.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -171,7 +170,7 @@ rboto::__structure!(
     encryption_type : EncryptionType, kms_key : String } {}
 );
 rboto::__string_enum!(
-    EncryptionType { Aes256 = "AES256", Kms = "KMS", KmsDsse = "KMS_DSSE" }
+    EncryptionType { 0 Aes256 = "AES256", 1 Kms = "KMS", 2 KmsDsse = "KMS_DSSE" }
 );
 /// The details of an enhanced image scan. This is returned when enhanced scanning is enabled for your private registry.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -213,17 +212,17 @@ pub struct EnhancedImageScanFinding {
     pub exploit_available: Option<String>,
 }
 rboto::__structure!(
-    EnhancedImageScanFinding "EnhancedImageScanFinding"[set from] { aws_account_id :
-    String, description : String, finding_arn : String, first_observed_at :
-    rboto::DateTime, last_observed_at : rboto::DateTime, package_vulnerability_details :
-    PackageVulnerabilityDetails, remediation : Remediation, resources : Vec < Resource >,
-    score = f64, score_details : ScoreDetails, severity : String, status : String, title
+    EnhancedImageScanFinding "EnhancedImageScanFinding"[from] { aws_account_id : String,
+    description : String, finding_arn : String, first_observed_at : rboto::DateTime,
+    last_observed_at : rboto::DateTime, package_vulnerability_details =
+    PackageVulnerabilityDetails, remediation = Remediation, resources = Vec < Resource >,
+    score = f64, score_details = ScoreDetails, severity : String, status : String, title
     : String, type_ : String, updated_at : rboto::DateTime, fix_available : String,
     exploit_available : String } {}
 );
 rboto::__string_enum!(
-    FindingSeverity { Informational = "INFORMATIONAL", Low = "LOW", Medium = "MEDIUM",
-    High = "HIGH", Critical = "CRITICAL", Undefined = "UNDEFINED" }
+    FindingSeverity { 0 Informational = "INFORMATIONAL", 1 Low = "LOW", 2 Medium =
+    "MEDIUM", 3 High = "HIGH", 4 Critical = "CRITICAL", 5 Undefined = "UNDEFINED" }
 );
 /// An object representing an Amazon ECR image.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -241,10 +240,12 @@ pub struct Image {
     pub image_manifest_media_type: Option<String>,
 }
 rboto::__structure!(
-    Image "Image"[set from] { registry_id : String, repository_name : String, image_id :
+    Image "Image"[from] { registry_id : String, repository_name : String, image_id =
     ImageIdentifier, image_manifest : String, image_manifest_media_type : String } {}
 );
-rboto::__string_enum!(ImageActionType { Expire = "EXPIRE", Transition = "TRANSITION" });
+rboto::__string_enum!(
+    ImageActionType { 0 Expire = "EXPIRE", 1 Transition = "TRANSITION" }
+);
 /// An object that describes an image returned by a DescribeImages operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -281,10 +282,10 @@ pub struct ImageDetail {
     pub last_activated_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ImageDetail "ImageDetail"[set from] { registry_id : String, repository_name : String,
-    image_digest : String, image_tags : Vec < String >, image_size_in_bytes = i64,
-    image_pushed_at : rboto::DateTime, image_scan_status : ImageScanStatus,
-    image_scan_findings_summary : ImageScanFindingsSummary, image_manifest_media_type :
+    ImageDetail "ImageDetail"[from] { registry_id : String, repository_name : String,
+    image_digest : String, image_tags = Vec < String >, image_size_in_bytes = i64,
+    image_pushed_at : rboto::DateTime, image_scan_status = ImageScanStatus,
+    image_scan_findings_summary = ImageScanFindingsSummary, image_manifest_media_type :
     String, artifact_media_type : String, last_recorded_pull_time : rboto::DateTime,
     subject_manifest_digest : String, image_status : ImageStatus, last_archived_at :
     rboto::DateTime, last_activated_at : rboto::DateTime } {}
@@ -301,17 +302,17 @@ pub struct ImageFailure {
     pub failure_reason: Option<String>,
 }
 rboto::__structure!(
-    ImageFailure "ImageFailure"[set from] { image_id : ImageIdentifier, failure_code :
+    ImageFailure "ImageFailure"[from] { image_id = ImageIdentifier, failure_code :
     ImageFailureCode, failure_reason : String } {}
 );
 rboto::__string_enum!(
-    ImageFailureCode { InvalidImageDigest = "InvalidImageDigest", InvalidImageTag =
-    "InvalidImageTag", ImageTagDoesNotMatchDigest = "ImageTagDoesNotMatchDigest",
-    ImageNotFound = "ImageNotFound", MissingDigestAndTag = "MissingDigestAndTag",
-    ImageReferencedByManifestList = "ImageReferencedByManifestList", KmsError =
-    "KmsError", UpstreamAccessDenied = "UpstreamAccessDenied", UpstreamTooManyRequests =
-    "UpstreamTooManyRequests", UpstreamUnavailable = "UpstreamUnavailable",
-    ImageInaccessible = "ImageInaccessible" }
+    ImageFailureCode { 0 InvalidImageDigest = "InvalidImageDigest", 1 InvalidImageTag =
+    "InvalidImageTag", 2 ImageTagDoesNotMatchDigest = "ImageTagDoesNotMatchDigest", 3
+    ImageNotFound = "ImageNotFound", 4 MissingDigestAndTag = "MissingDigestAndTag", 5
+    ImageReferencedByManifestList = "ImageReferencedByManifestList", 6 KmsError =
+    "KmsError", 7 UpstreamAccessDenied = "UpstreamAccessDenied", 8
+    UpstreamTooManyRequests = "UpstreamTooManyRequests", 9 UpstreamUnavailable =
+    "UpstreamUnavailable", 10 ImageInaccessible = "ImageInaccessible" }
 );
 /// An object with identifying information for an image in an Amazon ECR repository.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -344,7 +345,7 @@ pub struct ImageReferrer {
     pub artifact_status: Option<ArtifactStatus>,
 }
 rboto::__structure!(
-    ImageReferrer "ImageReferrer"[set from] { digest : String, media_type : String,
+    ImageReferrer "ImageReferrer"[from] { digest : String, media_type : String,
     artifact_type : String, size = i64, annotations : HashMap < String, String >,
     artifact_status : ArtifactStatus } {}
 );
@@ -362,8 +363,8 @@ pub struct ImageReplicationStatus {
     pub failure_code: Option<String>,
 }
 rboto::__structure!(
-    ImageReplicationStatus "ImageReplicationStatus"[set from] { region : String,
-    registry_id : String, status : ReplicationStatus, failure_code : String } {}
+    ImageReplicationStatus "ImageReplicationStatus"[from] { region : String, registry_id
+    : String, status : ReplicationStatus, failure_code : String } {}
 );
 /// Contains information about an image scan finding.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -381,8 +382,8 @@ pub struct ImageScanFinding {
     pub attributes: Option<Vec<Attribute>>,
 }
 rboto::__structure!(
-    ImageScanFinding "ImageScanFinding"[set from] { name : String, description : String,
-    uri : String, severity : FindingSeverity, attributes : Vec < Attribute > } {}
+    ImageScanFinding "ImageScanFinding"[from] { name : String, description : String, uri
+    : String, severity : FindingSeverity, attributes = Vec < Attribute > } {}
 );
 /// The details of an image scan.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -400,10 +401,10 @@ pub struct ImageScanFindings {
     pub enhanced_findings: Option<Vec<EnhancedImageScanFinding>>,
 }
 rboto::__structure!(
-    ImageScanFindings "ImageScanFindings"[set from] { image_scan_completed_at :
+    ImageScanFindings "ImageScanFindings"[from] { image_scan_completed_at :
     rboto::DateTime, vulnerability_source_updated_at : rboto::DateTime,
-    finding_severity_counts : HashMap < String, i32 >, findings : Vec < ImageScanFinding
-    >, enhanced_findings : Vec < EnhancedImageScanFinding > } {}
+    finding_severity_counts : HashMap < String, i32 >, findings = Vec < ImageScanFinding
+    >, enhanced_findings = Vec < EnhancedImageScanFinding > } {}
 );
 /// A summary of the last completed image scan.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -417,9 +418,9 @@ pub struct ImageScanFindingsSummary {
     pub finding_severity_counts: Option<HashMap<String, i32>>,
 }
 rboto::__structure!(
-    ImageScanFindingsSummary "ImageScanFindingsSummary"[set from] {
-    image_scan_completed_at : rboto::DateTime, vulnerability_source_updated_at :
-    rboto::DateTime, finding_severity_counts : HashMap < String, i32 > } {}
+    ImageScanFindingsSummary "ImageScanFindingsSummary"[from] { image_scan_completed_at :
+    rboto::DateTime, vulnerability_source_updated_at : rboto::DateTime,
+    finding_severity_counts : HashMap < String, i32 > } {}
 );
 /// The current status of an image scan.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -431,8 +432,8 @@ pub struct ImageScanStatus {
     pub description: Option<String>,
 }
 rboto::__structure!(
-    ImageScanStatus "ImageScanStatus"[set from] { status : ScanStatus, description :
-    String } {}
+    ImageScanStatus "ImageScanStatus"[from] { status : ScanStatus, description : String }
+    {}
 );
 /// The image scanning configuration for a repository.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -459,19 +460,20 @@ pub struct ImageSigningStatus {
     pub status: Option<SigningStatus>,
 }
 rboto::__structure!(
-    ImageSigningStatus "ImageSigningStatus"[set from] { signing_profile_arn : String,
+    ImageSigningStatus "ImageSigningStatus"[from] { signing_profile_arn : String,
     failure_code : String, failure_reason : String, status : SigningStatus } {}
 );
 rboto::__string_enum!(
-    ImageStatus { Active = "ACTIVE", Archived = "ARCHIVED", Activating = "ACTIVATING" }
+    ImageStatus { 0 Active = "ACTIVE", 1 Archived = "ARCHIVED", 2 Activating =
+    "ACTIVATING" }
 );
 rboto::__string_enum!(
-    ImageStatusFilter { Active = "ACTIVE", Archived = "ARCHIVED", Activating =
-    "ACTIVATING", Any = "ANY" }
+    ImageStatusFilter { 0 Active = "ACTIVE", 1 Archived = "ARCHIVED", 2 Activating =
+    "ACTIVATING", 3 Any = "ANY" }
 );
 rboto::__string_enum!(
-    ImageTagMutability { Mutable = "MUTABLE", Immutable = "IMMUTABLE",
-    ImmutableWithExclusion = "IMMUTABLE_WITH_EXCLUSION", MutableWithExclusion =
+    ImageTagMutability { 0 Mutable = "MUTABLE", 1 Immutable = "IMMUTABLE", 2
+    ImmutableWithExclusion = "IMMUTABLE_WITH_EXCLUSION", 3 MutableWithExclusion =
     "MUTABLE_WITH_EXCLUSION" }
 );
 /// A filter that specifies which image tags should be excluded from the repository's image tag mutability setting.
@@ -487,7 +489,7 @@ rboto::__structure!(
     ImageTagMutabilityExclusionFilter "ImageTagMutabilityExclusionFilter"[set into from]
     { filter_type : ImageTagMutabilityExclusionFilterType, filter : String } {}
 );
-rboto::__string_enum!(ImageTagMutabilityExclusionFilterType { Wildcard = "WILDCARD" });
+rboto::__string_enum!(ImageTagMutabilityExclusionFilterType { 0 Wildcard = "WILDCARD" });
 /// An object representing an Amazon ECR image layer.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -502,12 +504,12 @@ pub struct Layer {
     pub media_type: Option<String>,
 }
 rboto::__structure!(
-    Layer "Layer"[set from] { layer_digest : String, layer_availability :
-    LayerAvailability, layer_size = i64, media_type : String } {}
+    Layer "Layer"[from] { layer_digest : String, layer_availability : LayerAvailability,
+    layer_size = i64, media_type : String } {}
 );
 rboto::__string_enum!(
-    LayerAvailability { Available = "AVAILABLE", Unavailable = "UNAVAILABLE", Archived =
-    "ARCHIVED" }
+    LayerAvailability { 0 Available = "AVAILABLE", 1 Unavailable = "UNAVAILABLE", 2
+    Archived = "ARCHIVED" }
 );
 /// An object representing an Amazon ECR image layer failure.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -521,12 +523,12 @@ pub struct LayerFailure {
     pub failure_reason: Option<String>,
 }
 rboto::__structure!(
-    LayerFailure "LayerFailure"[set from] { layer_digest : String, failure_code :
+    LayerFailure "LayerFailure"[from] { layer_digest : String, failure_code :
     LayerFailureCode, failure_reason : String } {}
 );
 rboto::__string_enum!(
-    LayerFailureCode { InvalidLayerDigest = "InvalidLayerDigest", MissingLayerDigest =
-    "MissingLayerDigest" }
+    LayerFailureCode { 0 InvalidLayerDigest = "InvalidLayerDigest", 1 MissingLayerDigest
+    = "MissingLayerDigest" }
 );
 /// The filter for the lifecycle policy preview.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -557,14 +559,14 @@ pub struct LifecyclePolicyPreviewResult {
     pub storage_class: Option<LifecyclePolicyStorageClass>,
 }
 rboto::__structure!(
-    LifecyclePolicyPreviewResult "LifecyclePolicyPreviewResult"[set from] { image_tags :
-    Vec < String >, image_digest : String, image_pushed_at : rboto::DateTime, action :
+    LifecyclePolicyPreviewResult "LifecyclePolicyPreviewResult"[from] { image_tags = Vec
+    < String >, image_digest : String, image_pushed_at : rboto::DateTime, action =
     LifecyclePolicyRuleAction, applied_rule_priority = i32, storage_class :
     LifecyclePolicyStorageClass } {}
 );
 rboto::__string_enum!(
-    LifecyclePolicyPreviewStatus { InProgress = "IN_PROGRESS", Complete = "COMPLETE",
-    Expired = "EXPIRED", Failed = "FAILED" }
+    LifecyclePolicyPreviewStatus { 0 InProgress = "IN_PROGRESS", 1 Complete = "COMPLETE",
+    2 Expired = "EXPIRED", 3 Failed = "FAILED" }
 );
 /// The summary of the lifecycle policy preview request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -576,8 +578,8 @@ pub struct LifecyclePolicyPreviewSummary {
     pub transitioning_image_total_counts: Option<Vec<TransitioningImageTotalCount>>,
 }
 rboto::__structure!(
-    LifecyclePolicyPreviewSummary "LifecyclePolicyPreviewSummary"[set from] {
-    expiring_image_total_count = i32, transitioning_image_total_counts : Vec <
+    LifecyclePolicyPreviewSummary "LifecyclePolicyPreviewSummary"[from] {
+    expiring_image_total_count = i32, transitioning_image_total_counts = Vec <
     TransitioningImageTotalCount > } {}
 );
 /// The type of action to be taken.
@@ -590,13 +592,13 @@ pub struct LifecyclePolicyRuleAction {
     pub target_storage_class: Option<LifecyclePolicyTargetStorageClass>,
 }
 rboto::__structure!(
-    LifecyclePolicyRuleAction "LifecyclePolicyRuleAction"[set from] { type_ :
+    LifecyclePolicyRuleAction "LifecyclePolicyRuleAction"[from] { type_ :
     ImageActionType, target_storage_class : LifecyclePolicyTargetStorageClass } {}
 );
 rboto::__string_enum!(
-    LifecyclePolicyStorageClass { Archive = "ARCHIVE", Standard = "STANDARD" }
+    LifecyclePolicyStorageClass { 0 Archive = "ARCHIVE", 1 Standard = "STANDARD" }
 );
-rboto::__string_enum!(LifecyclePolicyTargetStorageClass { Archive = "ARCHIVE" });
+rboto::__string_enum!(LifecyclePolicyTargetStorageClass { 0 Archive = "ARCHIVE" });
 /// An object representing a filter on a ListImageReferrers operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -607,7 +609,7 @@ pub struct ListImageReferrersFilter {
     pub artifact_status: Option<ArtifactStatusFilter>,
 }
 rboto::__structure!(
-    ListImageReferrersFilter "ListImageReferrersFilter"[set into] { artifact_types : Vec
+    ListImageReferrersFilter "ListImageReferrersFilter"[set into] { artifact_types = Vec
     < String >, artifact_status : ArtifactStatusFilter } {}
 );
 /// An object representing a filter on a ListImages operation.
@@ -649,11 +651,11 @@ pub struct PackageVulnerabilityDetails {
     pub vulnerable_packages: Option<Vec<VulnerablePackage>>,
 }
 rboto::__structure!(
-    PackageVulnerabilityDetails "PackageVulnerabilityDetails"[set from] { cvss : Vec <
-    CvssScore >, reference_urls : Vec < String >, related_vulnerabilities : Vec < String
+    PackageVulnerabilityDetails "PackageVulnerabilityDetails"[from] { cvss = Vec <
+    CvssScore >, reference_urls = Vec < String >, related_vulnerabilities = Vec < String
     >, source : String, source_url : String, vendor_created_at : rboto::DateTime,
     vendor_severity : String, vendor_updated_at : rboto::DateTime, vulnerability_id :
-    String, vulnerable_packages : Vec < VulnerablePackage > } {}
+    String, vulnerable_packages = Vec < VulnerablePackage > } {}
 );
 /// The details of a pull through cache rule.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -679,14 +681,14 @@ pub struct PullThroughCacheRule {
     pub updated_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    PullThroughCacheRule "PullThroughCacheRule"[set from] { ecr_repository_prefix :
-    String, upstream_registry_url : String, created_at : rboto::DateTime, registry_id :
-    String, credential_arn : String, custom_role_arn : String, upstream_repository_prefix
-    : String, upstream_registry : UpstreamRegistry, updated_at : rboto::DateTime } {}
+    PullThroughCacheRule "PullThroughCacheRule"[from] { ecr_repository_prefix : String,
+    upstream_registry_url : String, created_at : rboto::DateTime, registry_id : String,
+    credential_arn : String, custom_role_arn : String, upstream_repository_prefix :
+    String, upstream_registry : UpstreamRegistry, updated_at : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    RctAppliedFor { Replication = "REPLICATION", PullThroughCache = "PULL_THROUGH_CACHE",
-    CreateOnPush = "CREATE_ON_PUSH" }
+    RctAppliedFor { 0 Replication = "REPLICATION", 1 PullThroughCache =
+    "PULL_THROUGH_CACHE", 2 CreateOnPush = "CREATE_ON_PUSH" }
 );
 /// Details about the recommended course of action to remediate the finding.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -698,7 +700,7 @@ pub struct Recommendation {
     pub text: Option<String>,
 }
 rboto::__structure!(
-    Recommendation "Recommendation"[set from] { url : String, text : String } {}
+    Recommendation "Recommendation"[from] { url : String, text : String } {}
 );
 /// The scanning configuration for a private registry.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -710,8 +712,8 @@ pub struct RegistryScanningConfiguration {
     pub rules: Option<Vec<RegistryScanningRule>>,
 }
 rboto::__structure!(
-    RegistryScanningConfiguration "RegistryScanningConfiguration"[set from] { scan_type :
-    ScanType, rules : Vec < RegistryScanningRule > } {}
+    RegistryScanningConfiguration "RegistryScanningConfiguration"[from] { scan_type :
+    ScanType, rules = Vec < RegistryScanningRule > } {}
 );
 /// The details of a scanning rule for a private registry.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -724,7 +726,7 @@ pub struct RegistryScanningRule {
 }
 rboto::__structure!(
     RegistryScanningRule "RegistryScanningRule"[set into from] { scan_frequency :
-    ScanFrequency, repository_filters : Vec < ScanningRepositoryFilter > } {}
+    ScanFrequency, repository_filters = Vec < ScanningRepositoryFilter > } {}
 );
 /// Information on how to remediate a finding.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -734,7 +736,7 @@ pub struct Remediation {
     pub recommendation: Option<Recommendation>,
 }
 rboto::__structure!(
-    Remediation "Remediation"[set from] { recommendation : Recommendation } {}
+    Remediation "Remediation"[from] { recommendation = Recommendation } {}
 );
 /// An object representing the progress of a replication backfill, including the total, completed, and failed replication counts.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -750,9 +752,9 @@ pub struct ReplicationBackfillProgress {
     pub failure_codes: Option<Vec<String>>,
 }
 rboto::__structure!(
-    ReplicationBackfillProgress "ReplicationBackfillProgress"[set from] {
+    ReplicationBackfillProgress "ReplicationBackfillProgress"[from] {
     total_replication_count = i32, completed_replication_count = i32,
-    failed_replication_count = i32, failure_codes : Vec < String > } {}
+    failed_replication_count = i32, failure_codes = Vec < String > } {}
 );
 /// An object representing the result of a single replication during a replication backfill. Each image and tag combination is replicated as a single replication.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -770,17 +772,17 @@ pub struct ReplicationBackfillResult {
     pub sub_image_failure_codes: Option<Vec<String>>,
 }
 rboto::__structure!(
-    ReplicationBackfillResult "ReplicationBackfillResult"[set from] { repository_name :
-    String, image_id : ImageIdentifier, status : ReplicationBackfillResultStatus,
-    failure_code : String, sub_image_failure_codes : Vec < String > } {}
+    ReplicationBackfillResult "ReplicationBackfillResult"[from] { repository_name :
+    String, image_id = ImageIdentifier, status : ReplicationBackfillResultStatus,
+    failure_code : String, sub_image_failure_codes = Vec < String > } {}
 );
 rboto::__string_enum!(
-    ReplicationBackfillResultStatus { Complete = "COMPLETE", Failed = "FAILED" }
+    ReplicationBackfillResultStatus { 0 Complete = "COMPLETE", 1 Failed = "FAILED" }
 );
 rboto::__string_enum!(
-    ReplicationBackfillStatus { Preparing = "PREPARING", InProgress = "IN_PROGRESS",
-    Complete = "COMPLETE", Failed = "FAILED", Stopping = "STOPPING", Stopped = "STOPPED"
-    }
+    ReplicationBackfillStatus { 0 Preparing = "PREPARING", 1 InProgress = "IN_PROGRESS",
+    2 Complete = "COMPLETE", 3 Failed = "FAILED", 4 Stopping = "STOPPING", 5 Stopped =
+    "STOPPED" }
 );
 /// An object representing a summary of a replication backfill, including its status, destination, progress, and start and end times.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -802,9 +804,9 @@ pub struct ReplicationBackfillSummary {
     pub ended_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ReplicationBackfillSummary "ReplicationBackfillSummary"[set from] {
-    replication_backfill_id : String, destination : ReplicationDestination, status :
-    ReplicationBackfillStatus, failure_code : String, progress :
+    ReplicationBackfillSummary "ReplicationBackfillSummary"[from] {
+    replication_backfill_id : String, destination = ReplicationDestination, status :
+    ReplicationBackfillStatus, failure_code : String, progress =
     ReplicationBackfillProgress, started_at : rboto::DateTime, ended_at : rboto::DateTime
     } {}
 );
@@ -816,7 +818,7 @@ pub struct ReplicationConfiguration {
     pub rules: Option<Vec<ReplicationRule>>,
 }
 rboto::__structure!(
-    ReplicationConfiguration "ReplicationConfiguration"[set into from] { rules : Vec <
+    ReplicationConfiguration "ReplicationConfiguration"[set into from] { rules = Vec <
     ReplicationRule > } {}
 );
 /// An array of objects representing the destination for a replication rule.
@@ -844,12 +846,12 @@ pub struct ReplicationRule {
     pub delete_replication: Option<DeleteReplication>,
 }
 rboto::__structure!(
-    ReplicationRule "ReplicationRule"[set into from] { destinations : Vec <
-    ReplicationDestination >, repository_filters : Vec < RepositoryFilter >,
-    delete_replication : DeleteReplication } {}
+    ReplicationRule "ReplicationRule"[set into from] { destinations = Vec <
+    ReplicationDestination >, repository_filters = Vec < RepositoryFilter >,
+    delete_replication = DeleteReplication } {}
 );
 rboto::__string_enum!(
-    ReplicationStatus { InProgress = "IN_PROGRESS", Complete = "COMPLETE", Failed =
+    ReplicationStatus { 0 InProgress = "IN_PROGRESS", 1 Complete = "COMPLETE", 2 Failed =
     "FAILED" }
 );
 /// An object representing a repository.
@@ -877,11 +879,11 @@ pub struct Repository {
     pub encryption_configuration: Option<EncryptionConfiguration>,
 }
 rboto::__structure!(
-    Repository "Repository"[set from] { repository_arn : String, registry_id : String,
+    Repository "Repository"[from] { repository_arn : String, registry_id : String,
     repository_name : String, repository_uri : String, created_at : rboto::DateTime,
-    image_tag_mutability : ImageTagMutability, image_tag_mutability_exclusion_filters :
-    Vec < ImageTagMutabilityExclusionFilter >, image_scanning_configuration :
-    ImageScanningConfiguration, encryption_configuration : EncryptionConfiguration } {}
+    image_tag_mutability : ImageTagMutability, image_tag_mutability_exclusion_filters =
+    Vec < ImageTagMutabilityExclusionFilter >, image_scanning_configuration =
+    ImageScanningConfiguration, encryption_configuration = EncryptionConfiguration } {}
 );
 /// The details of the repository creation template associated with the request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -917,12 +919,12 @@ pub struct RepositoryCreationTemplate {
     pub updated_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    RepositoryCreationTemplate "RepositoryCreationTemplate"[set from] { prefix : String,
-    description : String, encryption_configuration :
-    EncryptionConfigurationForRepositoryCreationTemplate, resource_tags : Vec < Tag >,
-    image_tag_mutability : ImageTagMutability, image_tag_mutability_exclusion_filters :
+    RepositoryCreationTemplate "RepositoryCreationTemplate"[from] { prefix : String,
+    description : String, encryption_configuration =
+    EncryptionConfigurationForRepositoryCreationTemplate, resource_tags = Vec < Tag >,
+    image_tag_mutability : ImageTagMutability, image_tag_mutability_exclusion_filters =
     Vec < ImageTagMutabilityExclusionFilter >, repository_policy : String,
-    lifecycle_policy : String, applied_for : Vec < RctAppliedFor >, custom_role_arn :
+    lifecycle_policy : String, applied_for = Vec < RctAppliedFor >, custom_role_arn :
     String, created_at : rboto::DateTime, updated_at : rboto::DateTime } {}
 );
 /// The filter settings used with image replication. Specifying a repository filter to a replication rule provides a method for controlling which repositories in a private registry are replicated. If no filters are added, the contents of all repositories are replicated.
@@ -938,7 +940,7 @@ rboto::__structure!(
     RepositoryFilter "RepositoryFilter"[set into from] { filter : String, filter_type :
     RepositoryFilterType } {}
 );
-rboto::__string_enum!(RepositoryFilterType { PrefixMatch = "PREFIX_MATCH" });
+rboto::__string_enum!(RepositoryFilterType { 0 PrefixMatch = "PREFIX_MATCH" });
 /// The details of the scanning configuration for a repository.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -955,9 +957,9 @@ pub struct RepositoryScanningConfiguration {
     pub applied_scan_filters: Option<Vec<ScanningRepositoryFilter>>,
 }
 rboto::__structure!(
-    RepositoryScanningConfiguration "RepositoryScanningConfiguration"[set from] {
+    RepositoryScanningConfiguration "RepositoryScanningConfiguration"[from] {
     repository_arn : String, repository_name : String, scan_on_push = bool,
-    scan_frequency : ScanFrequency, applied_scan_filters : Vec < ScanningRepositoryFilter
+    scan_frequency : ScanFrequency, applied_scan_filters = Vec < ScanningRepositoryFilter
     > } {}
 );
 /// The details about any failures associated with the scanning configuration of a repository.
@@ -972,8 +974,8 @@ pub struct RepositoryScanningConfigurationFailure {
     pub failure_reason: Option<String>,
 }
 rboto::__structure!(
-    RepositoryScanningConfigurationFailure "RepositoryScanningConfigurationFailure"[set
-    from] { repository_name : String, failure_code : ScanningConfigurationFailureCode,
+    RepositoryScanningConfigurationFailure "RepositoryScanningConfigurationFailure"[from]
+    { repository_name : String, failure_code : ScanningConfigurationFailureCode,
     failure_reason : String } {}
 );
 /// Details about the resource involved in a finding.
@@ -990,8 +992,8 @@ pub struct Resource {
     pub type_: Option<String>,
 }
 rboto::__structure!(
-    Resource "Resource"[set from] { details : ResourceDetails, id : String, tags :
-    HashMap < String, String >, type_ : String } {}
+    Resource "Resource"[from] { details = ResourceDetails, id : String, tags : HashMap <
+    String, String >, type_ : String } {}
 );
 /// Contains details about the resource involved in the finding.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1001,23 +1003,23 @@ pub struct ResourceDetails {
     pub aws_ecr_container_image: Option<AwsEcrContainerImageDetails>,
 }
 rboto::__structure!(
-    ResourceDetails "ResourceDetails"[set from] { aws_ecr_container_image :
+    ResourceDetails "ResourceDetails"[from] { aws_ecr_container_image =
     AwsEcrContainerImageDetails } {}
 );
 rboto::__string_enum!(
-    ScanFrequency { ScanOnPush = "SCAN_ON_PUSH", ContinuousScan = "CONTINUOUS_SCAN",
-    Manual = "MANUAL" }
+    ScanFrequency { 0 ScanOnPush = "SCAN_ON_PUSH", 1 ContinuousScan = "CONTINUOUS_SCAN",
+    2 Manual = "MANUAL" }
 );
 rboto::__string_enum!(
-    ScanStatus { InProgress = "IN_PROGRESS", Complete = "COMPLETE", Failed = "FAILED",
-    UnsupportedImage = "UNSUPPORTED_IMAGE", Active = "ACTIVE", Pending = "PENDING",
-    ScanEligibilityExpired = "SCAN_ELIGIBILITY_EXPIRED", FindingsUnavailable =
-    "FINDINGS_UNAVAILABLE", LimitExceeded = "LIMIT_EXCEEDED", ImageArchived =
-    "IMAGE_ARCHIVED", ImageSizeExceeded = "IMAGE_SIZE_EXCEEDED" }
+    ScanStatus { 0 InProgress = "IN_PROGRESS", 1 Complete = "COMPLETE", 2 Failed =
+    "FAILED", 3 UnsupportedImage = "UNSUPPORTED_IMAGE", 4 Active = "ACTIVE", 5 Pending =
+    "PENDING", 6 ScanEligibilityExpired = "SCAN_ELIGIBILITY_EXPIRED", 7
+    FindingsUnavailable = "FINDINGS_UNAVAILABLE", 8 LimitExceeded = "LIMIT_EXCEEDED", 9
+    ImageArchived = "IMAGE_ARCHIVED", 10 ImageSizeExceeded = "IMAGE_SIZE_EXCEEDED" }
 );
-rboto::__string_enum!(ScanType { Basic = "BASIC", Enhanced = "ENHANCED" });
+rboto::__string_enum!(ScanType { 0 Basic = "BASIC", 1 Enhanced = "ENHANCED" });
 rboto::__string_enum!(
-    ScanningConfigurationFailureCode { RepositoryNotFound = "REPOSITORY_NOT_FOUND" }
+    ScanningConfigurationFailureCode { 0 RepositoryNotFound = "REPOSITORY_NOT_FOUND" }
 );
 /// The details of a scanning repository filter. For more information on how to use filters, see [Using filters](https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning.html#image-scanning-filters) in the *Amazon Elastic Container Registry User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1032,7 +1034,7 @@ rboto::__structure!(
     ScanningRepositoryFilter "ScanningRepositoryFilter"[set into from] { filter : String,
     filter_type : ScanningRepositoryFilterType } {}
 );
-rboto::__string_enum!(ScanningRepositoryFilterType { Wildcard = "WILDCARD" });
+rboto::__string_enum!(ScanningRepositoryFilterType { 0 Wildcard = "WILDCARD" });
 /// Information about the Amazon Inspector score given to a finding.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1040,9 +1042,7 @@ pub struct ScoreDetails {
     /// An object that contains details about the CVSS score given to a finding.
     pub cvss: Option<CvssScoreDetails>,
 }
-rboto::__structure!(
-    ScoreDetails "ScoreDetails"[set from] { cvss : CvssScoreDetails } {}
-);
+rboto::__structure!(ScoreDetails "ScoreDetails"[from] { cvss = CvssScoreDetails } {});
 /// The signing configuration for a registry, which specifies rules for automatically signing images when pushed.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1051,7 +1051,7 @@ pub struct SigningConfiguration {
     pub rules: Option<Vec<SigningRule>>,
 }
 rboto::__structure!(
-    SigningConfiguration "SigningConfiguration"[set into from] { rules : Vec <
+    SigningConfiguration "SigningConfiguration"[set into from] { rules = Vec <
     SigningRule > } {}
 );
 /// A repository filter used to determine which repositories have their images automatically signed on push. Each filter consists of a filter type and filter value.
@@ -1070,7 +1070,7 @@ rboto::__structure!(
 rboto::__string_enum!(
     #[doc =
     " The type of filter to use when determining which repositories should have their images automatically signed."]
-    SigningRepositoryFilterType { WildcardMatch = "WILDCARD_MATCH" }
+    SigningRepositoryFilterType { 0 WildcardMatch = "WILDCARD_MATCH" }
 );
 /// A signing rule that specifies a signing profile and optional repository filters. When an image is pushed to a matching repository, a signing job is created using the specified profile.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1083,13 +1083,13 @@ pub struct SigningRule {
 }
 rboto::__structure!(
     SigningRule "SigningRule"[set into from] { signing_profile_arn : String,
-    repository_filters : Vec < SigningRepositoryFilter > } {}
+    repository_filters = Vec < SigningRepositoryFilter > } {}
 );
 rboto::__string_enum!(
     #[doc =
     " The image signing status. Possible values include `IN_PROGRESS`, `COMPLETE`, and `FAILED`."]
-    SigningStatus { InProgress = "IN_PROGRESS", Complete = "COMPLETE", Failed = "FAILED"
-    }
+    SigningStatus { 0 InProgress = "IN_PROGRESS", 1 Complete = "COMPLETE", 2 Failed =
+    "FAILED" }
 );
 /// An object that identifies an image subject.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1112,9 +1112,11 @@ pub struct Tag {
 }
 rboto::__structure!(Tag "Tag"[set into from] { key : String, value : String } {});
 rboto::__string_enum!(
-    TagStatus { Tagged = "TAGGED", Untagged = "UNTAGGED", Any = "ANY" }
+    TagStatus { 0 Tagged = "TAGGED", 1 Untagged = "UNTAGGED", 2 Any = "ANY" }
 );
-rboto::__string_enum!(TargetStorageClass { Standard = "STANDARD", Archive = "ARCHIVE" });
+rboto::__string_enum!(
+    TargetStorageClass { 0 Standard = "STANDARD", 1 Archive = "ARCHIVE" }
+);
 /// The total count of images transitioning to a storage class.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1125,15 +1127,15 @@ pub struct TransitioningImageTotalCount {
     pub image_total_count: Option<i32>,
 }
 rboto::__structure!(
-    TransitioningImageTotalCount "TransitioningImageTotalCount"[set from] {
+    TransitioningImageTotalCount "TransitioningImageTotalCount"[from] {
     target_storage_class : LifecyclePolicyTargetStorageClass, image_total_count = i32 }
     {}
 );
 rboto::__string_enum!(
-    UpstreamRegistry { Ecr = "ecr", EcrPublic = "ecr-public", Quay = "quay", K8s = "k8s",
-    DockerHub = "docker-hub", GithubContainerRegistry = "github-container-registry",
-    AzureContainerRegistry = "azure-container-registry", GitlabContainerRegistry =
-    "gitlab-container-registry", Chainguard = "chainguard" }
+    UpstreamRegistry { 0 Ecr = "ecr", 1 EcrPublic = "ecr-public", 2 Quay = "quay", 3 K8s
+    = "k8s", 4 DockerHub = "docker-hub", 5 GithubContainerRegistry =
+    "github-container-registry", 6 AzureContainerRegistry = "azure-container-registry", 7
+    GitlabContainerRegistry = "gitlab-container-registry", 8 Chainguard = "chainguard" }
 );
 /// Information on the vulnerable package identified by a finding.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1159,7 +1161,7 @@ pub struct VulnerablePackage {
     pub fixed_in_version: Option<String>,
 }
 rboto::__structure!(
-    VulnerablePackage "VulnerablePackage"[set from] { arch : String, epoch = i32,
-    file_path : String, name : String, package_manager : String, release : String,
-    source_layer_hash : String, version : String, fixed_in_version : String } {}
+    VulnerablePackage "VulnerablePackage"[from] { arch : String, epoch = i32, file_path :
+    String, name : String, package_manager : String, release : String, source_layer_hash
+    : String, version : String, fixed_in_version : String } {}
 );

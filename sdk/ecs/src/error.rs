@@ -362,7 +362,7 @@ pub struct ConflictException {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    ConflictException "ConflictException"[from] { resource_ids : Vec < String >, message
+    ConflictException "ConflictException"[from] { resource_ids = Vec < String >, message
     : String } {}
 );
 /// The specified daemon isn't active. You can't update a daemon that's inactive. If you have previously deleted a daemon, you can re-create it with [CreateDaemon](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateDaemon.html).

@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateGatewayWithClusterInput {
     /// The name or Amazon Resource Name (ARN) of the gateway to associate.
@@ -16,10 +16,10 @@ pub struct AssociateGatewayWithClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssociateGatewayWithClusterInput "AssociateGatewayWithClusterRequest"[set debug into]
-    { gateway : String, cluster : String } { _client }
+    AssociateGatewayWithClusterInput "AssociateGatewayWithClusterRequest"[set into] {
+    gateway : String, cluster : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ContinueServiceDeploymentInput {
     /// The ARN of the service deployment to continue or roll back.
@@ -31,11 +31,11 @@ pub struct ContinueServiceDeploymentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ContinueServiceDeploymentInput "ContinueServiceDeploymentRequest"[set debug into] {
+    ContinueServiceDeploymentInput "ContinueServiceDeploymentRequest"[set into] {
     service_deployment_arn : String, hook_id : String, action :
     DeploymentLifecycleHookAction } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateCapacityProviderInput {
     /// The name of the capacity provider. Up to 255 characters are allowed. They include letters (both upper and lowercase letters), numbers, underscores (\_), and hyphens (-). The name can't be prefixed with "`aws`", "`ecs`", or "`fargate`".
@@ -51,12 +51,12 @@ pub struct CreateCapacityProviderInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateCapacityProviderInput "CreateCapacityProviderRequest"[set debug into] { name :
-    String, cluster : String, auto_scaling_group_provider : AutoScalingGroupProvider,
-    managed_instances_provider : CreateManagedInstancesProviderConfiguration, tags : Vec
+    CreateCapacityProviderInput "CreateCapacityProviderRequest"[set into] { name :
+    String, cluster : String, auto_scaling_group_provider = AutoScalingGroupProvider,
+    managed_instances_provider = CreateManagedInstancesProviderConfiguration, tags = Vec
     < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateClusterInput {
     /// The name of your cluster. If you don't specify a name for your cluster, you create a cluster that's named `default`. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.
@@ -76,13 +76,13 @@ pub struct CreateClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateClusterInput "CreateClusterRequest"[set debug into] { cluster_name : String,
-    tags : Vec < Tag >, settings : Vec < ClusterSetting >, configuration :
-    ClusterConfiguration, capacity_providers : Vec < String >,
-    default_capacity_provider_strategy : Vec < CapacityProviderStrategyItem >,
-    service_connect_defaults : ClusterServiceConnectDefaultsRequest } { _client }
+    CreateClusterInput "CreateClusterRequest"[set into] { cluster_name : String, tags =
+    Vec < Tag >, settings = Vec < ClusterSetting >, configuration = ClusterConfiguration,
+    capacity_providers = Vec < String >, default_capacity_provider_strategy = Vec <
+    CapacityProviderStrategyItem >, service_connect_defaults =
+    ClusterServiceConnectDefaultsRequest } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDaemonInput {
     /// The name of the daemon. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.
@@ -110,13 +110,13 @@ pub struct CreateDaemonInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDaemonInput "CreateDaemonRequest"[set debug into] { daemon_name : String,
-    cluster_arn : String, daemon_task_definition_arn : String, capacity_provider_arns :
-    Vec < String >, deployment_configuration : DaemonDeploymentConfiguration, tags : Vec
-    < Tag >, propagate_tags : DaemonPropagateTags, enable_ecs_managed_tags = bool,
+    CreateDaemonInput "CreateDaemonRequest"[set into] { daemon_name : String, cluster_arn
+    : String, daemon_task_definition_arn : String, capacity_provider_arns = Vec < String
+    >, deployment_configuration = DaemonDeploymentConfiguration, tags = Vec < Tag >,
+    propagate_tags : DaemonPropagateTags, enable_ecs_managed_tags = bool,
     enable_execute_command = bool, client_token : String, critical = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateExpressGatewayServiceInput {
     /// The Amazon Resource Name (ARN) of the task execution role that grants the Amazon ECS container agent permission to make Amazon Web Services API calls on your behalf.
@@ -150,16 +150,16 @@ pub struct CreateExpressGatewayServiceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateExpressGatewayServiceInput "CreateExpressGatewayServiceRequest"[set debug into]
-    { execution_role_arn : String, infrastructure_role_arn : String, service_name :
-    String, cluster : String, health_check_path : String, primary_container :
-    ExpressGatewayContainer, task_role_arn : String, network_configuration :
+    CreateExpressGatewayServiceInput "CreateExpressGatewayServiceRequest"[set into] {
+    execution_role_arn : String, infrastructure_role_arn : String, service_name : String,
+    cluster : String, health_check_path : String, primary_container =
+    ExpressGatewayContainer, task_role_arn : String, network_configuration =
     ExpressGatewayServiceNetworkConfiguration, cpu : String, memory : String,
-    cpu_architecture : ExpressCpuArchitecture, scaling_target :
-    ExpressGatewayScalingTarget, tags : Vec < Tag >, task_definition_arn : String } {
+    cpu_architecture : ExpressCpuArchitecture, scaling_target =
+    ExpressGatewayScalingTarget, tags = Vec < Tag >, task_definition_arn : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateGatewayInput {
     /// The name for the gateway. The name must be unique within your account and can be up to 255 characters.
@@ -179,12 +179,12 @@ pub struct CreateGatewayInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateGatewayInput "CreateGatewayRequest"[set debug into] { name : String,
+    CreateGatewayInput "CreateGatewayRequest"[set into] { name : String,
     infrastructure_role_arn : String, client_token : String, deletion_protection = bool,
-    configuration : GatewayConfiguration, tags : Vec < Tag >, propagate_tags :
+    configuration = GatewayConfiguration, tags = Vec < Tag >, propagate_tags :
     PropagateGatewayTags } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateServiceInput {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that you run your service on. If you do not specify a cluster, the default cluster is assumed.
@@ -246,24 +246,24 @@ pub struct CreateServiceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateServiceInput "CreateServiceRequest"[set debug into] { cluster : String,
-    service_name : String, task_definition : String, availability_zone_rebalancing :
-    AvailabilityZoneRebalancing, load_balancers : Vec < LoadBalancer >,
-    service_registries : Vec < ServiceRegistry >, desired_count = i32, client_token :
-    String, launch_type : LaunchType, capacity_provider_strategy : Vec <
+    CreateServiceInput "CreateServiceRequest"[set into] { cluster : String, service_name
+    : String, task_definition : String, availability_zone_rebalancing :
+    AvailabilityZoneRebalancing, load_balancers = Vec < LoadBalancer >,
+    service_registries = Vec < ServiceRegistry >, desired_count = i32, client_token :
+    String, launch_type : LaunchType, capacity_provider_strategy = Vec <
     CapacityProviderStrategyItem >, platform_version : String, role : String,
-    deployment_configuration : DeploymentConfiguration, placement_constraints : Vec <
-    PlacementConstraint >, placement_strategy : Vec < PlacementStrategy >,
-    network_configuration : NetworkConfiguration, health_check_grace_period_seconds =
-    i32, scheduling_strategy : SchedulingStrategy, deployment_controller :
-    DeploymentController, tags : Vec < Tag >, enable_ecs_managed_tags = bool,
+    deployment_configuration = DeploymentConfiguration, placement_constraints = Vec <
+    PlacementConstraint >, placement_strategy = Vec < PlacementStrategy >,
+    network_configuration = NetworkConfiguration, health_check_grace_period_seconds =
+    i32, scheduling_strategy : SchedulingStrategy, deployment_controller =
+    DeploymentController, tags = Vec < Tag >, enable_ecs_managed_tags = bool,
     propagate_tags : PropagateTags, enable_execute_command = bool,
-    service_connect_configuration : ServiceConnectConfiguration, volume_configurations :
-    Vec < ServiceVolumeConfiguration >, vpc_lattice_configurations : Vec <
-    VpcLatticeConfiguration >, gateway_connectors : Vec < GatewayConnector >, monitoring
-    : MonitoringConfiguration } { _client }
+    service_connect_configuration = ServiceConnectConfiguration, volume_configurations =
+    Vec < ServiceVolumeConfiguration >, vpc_lattice_configurations = Vec <
+    VpcLatticeConfiguration >, gateway_connectors = Vec < GatewayConnector >, monitoring
+    = MonitoringConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTaskSetInput {
     /// The short name or full Amazon Resource Name (ARN) of the service to create the task set in.
@@ -295,14 +295,14 @@ pub struct CreateTaskSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateTaskSetInput "CreateTaskSetRequest"[set debug into] { service : String, cluster
-    : String, external_id : String, task_definition : String, network_configuration :
-    NetworkConfiguration, load_balancers : Vec < LoadBalancer >, service_registries : Vec
-    < ServiceRegistry >, launch_type : LaunchType, capacity_provider_strategy : Vec <
-    CapacityProviderStrategyItem >, platform_version : String, scale : Scale,
-    client_token : String, tags : Vec < Tag > } { _client }
+    CreateTaskSetInput "CreateTaskSetRequest"[set into] { service : String, cluster :
+    String, external_id : String, task_definition : String, network_configuration =
+    NetworkConfiguration, load_balancers = Vec < LoadBalancer >, service_registries = Vec
+    < ServiceRegistry >, launch_type : LaunchType, capacity_provider_strategy = Vec <
+    CapacityProviderStrategyItem >, platform_version : String, scale = Scale,
+    client_token : String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteAccountSettingInput {
     /// The resource name to disable the account setting for. If `serviceLongArnFormat` is specified, the ARN for your Amazon ECS services is affected. If `taskLongArnFormat` is specified, the ARN and resource ID for your Amazon ECS tasks is affected. If `containerInstanceLongArnFormat` is specified, the ARN and resource ID for your Amazon ECS container instances is affected.
@@ -312,10 +312,10 @@ pub struct DeleteAccountSettingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteAccountSettingInput "DeleteAccountSettingRequest"[set debug into] { name :
+    DeleteAccountSettingInput "DeleteAccountSettingRequest"[set into] { name :
     SettingName, principal_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteAttributesInput {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that contains the resource to delete attributes. If you do not specify a cluster, the default cluster is assumed.
@@ -325,10 +325,10 @@ pub struct DeleteAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteAttributesInput "DeleteAttributesRequest"[set debug into] { cluster : String,
-    attributes : Vec < Attribute > } { _client }
+    DeleteAttributesInput "DeleteAttributesRequest"[set into] { cluster : String,
+    attributes = Vec < Attribute > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteCapacityProviderInput {
     /// The short name or full Amazon Resource Name (ARN) of the capacity provider to delete.
@@ -338,10 +338,10 @@ pub struct DeleteCapacityProviderInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteCapacityProviderInput "DeleteCapacityProviderRequest"[set debug into] {
+    DeleteCapacityProviderInput "DeleteCapacityProviderRequest"[set into] {
     capacity_provider : String, cluster : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteClusterInput {
     /// The short name or full Amazon Resource Name (ARN) of the cluster to delete.
@@ -349,10 +349,9 @@ pub struct DeleteClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteClusterInput "DeleteClusterRequest"[set debug into] { cluster : String } {
-    _client }
+    DeleteClusterInput "DeleteClusterRequest"[set into] { cluster : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDaemonInput {
     /// The Amazon Resource Name (ARN) of the daemon to delete.
@@ -360,10 +359,9 @@ pub struct DeleteDaemonInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDaemonInput "DeleteDaemonRequest"[set debug into] { daemon_arn : String } {
-    _client }
+    DeleteDaemonInput "DeleteDaemonRequest"[set into] { daemon_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDaemonTaskDefinitionInput {
     /// The `family` and `revision` (`family:revision`) or full Amazon Resource Name (ARN) of the daemon task definition to delete.
@@ -371,10 +369,10 @@ pub struct DeleteDaemonTaskDefinitionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDaemonTaskDefinitionInput "DeleteDaemonTaskDefinitionRequest"[set debug into] {
+    DeleteDaemonTaskDefinitionInput "DeleteDaemonTaskDefinitionRequest"[set into] {
     daemon_task_definition : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteExpressGatewayServiceInput {
     /// The Amazon Resource Name (ARN) of the Express service to delete. The ARN uniquely identifies the service within your Amazon Web Services account and region.
@@ -382,10 +380,10 @@ pub struct DeleteExpressGatewayServiceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteExpressGatewayServiceInput "DeleteExpressGatewayServiceRequest"[set debug into]
-    { service_arn : String } { _client }
+    DeleteExpressGatewayServiceInput "DeleteExpressGatewayServiceRequest"[set into] {
+    service_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteGatewayInput {
     /// The name or Amazon Resource Name (ARN) of the gateway to delete.
@@ -393,10 +391,9 @@ pub struct DeleteGatewayInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteGatewayInput "DeleteGatewayRequest"[set debug into] { gateway : String } {
-    _client }
+    DeleteGatewayInput "DeleteGatewayRequest"[set into] { gateway : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteServiceInput {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service to delete. If you do not specify a cluster, the default cluster is assumed.
@@ -408,10 +405,10 @@ pub struct DeleteServiceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteServiceInput "DeleteServiceRequest"[set debug into] { cluster : String, service
-    : String, force = bool } { _client }
+    DeleteServiceInput "DeleteServiceRequest"[set into] { cluster : String, service :
+    String, force = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTaskDefinitionsInput {
     /// The `family` and `revision` (`family:revision`) or full Amazon Resource Name (ARN) of the task definition to delete. You must specify a `revision`.
@@ -419,10 +416,10 @@ pub struct DeleteTaskDefinitionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTaskDefinitionsInput "DeleteTaskDefinitionsRequest"[set debug into] {
-    task_definitions : Vec < String > } { _client }
+    DeleteTaskDefinitionsInput "DeleteTaskDefinitionsRequest"[set into] {
+    task_definitions = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTaskSetInput {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task set found in to delete.
@@ -436,10 +433,10 @@ pub struct DeleteTaskSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTaskSetInput "DeleteTaskSetRequest"[set debug into] { cluster : String, service
-    : String, task_set : String, force = bool } { _client }
+    DeleteTaskSetInput "DeleteTaskSetRequest"[set into] { cluster : String, service :
+    String, task_set : String, force = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeregisterContainerInstanceInput {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the container instance to deregister. If you do not specify a cluster, the default cluster is assumed.
@@ -451,10 +448,10 @@ pub struct DeregisterContainerInstanceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeregisterContainerInstanceInput "DeregisterContainerInstanceRequest"[set debug into]
-    { cluster : String, container_instance : String, force = bool } { _client }
+    DeregisterContainerInstanceInput "DeregisterContainerInstanceRequest"[set into] {
+    cluster : String, container_instance : String, force = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeregisterTaskDefinitionInput {
     /// The `family` and `revision` (`family:revision`) or full Amazon Resource Name (ARN) of the task definition to deregister. You must specify a `revision`.
@@ -462,10 +459,10 @@ pub struct DeregisterTaskDefinitionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeregisterTaskDefinitionInput "DeregisterTaskDefinitionRequest"[set debug into] {
+    DeregisterTaskDefinitionInput "DeregisterTaskDefinitionRequest"[set into] {
     task_definition : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeCapacityProvidersInput {
     /// The short name or full Amazon Resource Name (ARN) of one or more capacity providers. Up to `100` capacity providers can be described in an action.
@@ -481,11 +478,11 @@ pub struct DescribeCapacityProvidersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeCapacityProvidersInput "DescribeCapacityProvidersRequest"[set debug into] {
-    capacity_providers : Vec < String >, cluster : String, include : Vec <
+    DescribeCapacityProvidersInput "DescribeCapacityProvidersRequest"[set into] {
+    capacity_providers = Vec < String >, cluster : String, include = Vec <
     CapacityProviderField >, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeClustersInput {
     /// A list of up to 100 cluster names or full cluster Amazon Resource Name (ARN) entries. If you do not specify a cluster, the default cluster is assumed.
@@ -495,10 +492,10 @@ pub struct DescribeClustersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeClustersInput "DescribeClustersRequest"[set debug into] { clusters : Vec <
-    String >, include : Vec < ClusterField > } { _client }
+    DescribeClustersInput "DescribeClustersRequest"[set into] { clusters = Vec < String
+    >, include = Vec < ClusterField > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeContainerInstancesInput {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the container instances to describe. If you do not specify a cluster, the default cluster is assumed. This parameter is required if the container instance or container instances you are describing were launched in any cluster other than the default cluster.
@@ -510,11 +507,11 @@ pub struct DescribeContainerInstancesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeContainerInstancesInput "DescribeContainerInstancesRequest"[set debug into] {
-    cluster : String, container_instances : Vec < String >, include : Vec <
+    DescribeContainerInstancesInput "DescribeContainerInstancesRequest"[set into] {
+    cluster : String, container_instances = Vec < String >, include = Vec <
     ContainerInstanceField > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDaemonDeploymentsInput {
     /// The ARN of the daemon deployments to describe. You can specify up to 20 ARNs.
@@ -522,10 +519,10 @@ pub struct DescribeDaemonDeploymentsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDaemonDeploymentsInput "DescribeDaemonDeploymentsRequest"[set debug into] {
-    daemon_deployment_arns : Vec < String > } { _client }
+    DescribeDaemonDeploymentsInput "DescribeDaemonDeploymentsRequest"[set into] {
+    daemon_deployment_arns = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDaemonInput {
     /// The Amazon Resource Name (ARN) of the daemon to describe.
@@ -533,10 +530,10 @@ pub struct DescribeDaemonInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDaemonInput "DescribeDaemonRequest"[set debug into] { daemon_arn : String } {
+    DescribeDaemonInput "DescribeDaemonRequest"[set into] { daemon_arn : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDaemonRevisionsInput {
     /// The ARN of the daemon revisions to describe. You can specify up to 20 ARNs.
@@ -544,10 +541,10 @@ pub struct DescribeDaemonRevisionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDaemonRevisionsInput "DescribeDaemonRevisionsRequest"[set debug into] {
-    daemon_revision_arns : Vec < String > } { _client }
+    DescribeDaemonRevisionsInput "DescribeDaemonRevisionsRequest"[set into] {
+    daemon_revision_arns = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDaemonTaskDefinitionInput {
     /// The `family` for the latest `ACTIVE` revision, `family` and `revision` (`family:revision`) for a specific revision in the family, or full Amazon Resource Name (ARN) of the daemon task definition to describe.
@@ -555,10 +552,10 @@ pub struct DescribeDaemonTaskDefinitionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDaemonTaskDefinitionInput "DescribeDaemonTaskDefinitionRequest"[set debug
-    into] { daemon_task_definition : String } { _client }
+    DescribeDaemonTaskDefinitionInput "DescribeDaemonTaskDefinitionRequest"[set into] {
+    daemon_task_definition : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeExpressGatewayServiceInput {
     /// The Amazon Resource Name (ARN) of the Express service to describe. The ARN uniquely identifies the service within your Amazon Web Services account and region.
@@ -568,11 +565,10 @@ pub struct DescribeExpressGatewayServiceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeExpressGatewayServiceInput "DescribeExpressGatewayServiceRequest"[set debug
-    into] { service_arn : String, include : Vec < ExpressGatewayServiceInclude > } {
-    _client }
+    DescribeExpressGatewayServiceInput "DescribeExpressGatewayServiceRequest"[set into] {
+    service_arn : String, include = Vec < ExpressGatewayServiceInclude > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeGatewayInput {
     /// The name or Amazon Resource Name (ARN) of the gateway to describe.
@@ -580,10 +576,10 @@ pub struct DescribeGatewayInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeGatewayInput "DescribeGatewayRequest"[set debug into] { gateway : String } {
+    DescribeGatewayInput "DescribeGatewayRequest"[set into] { gateway : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeGatewayResourcesInput {
     /// The name or Amazon Resource Name (ARN) of the gateway.
@@ -595,10 +591,10 @@ pub struct DescribeGatewayResourcesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeGatewayResourcesInput "DescribeGatewayResourcesRequest"[set debug into] {
-    gateway : String, max_results = i32, next_token : String } { _client }
+    DescribeGatewayResourcesInput "DescribeGatewayResourcesRequest"[set into] { gateway :
+    String, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeGatewayRouteInput {
     /// The Amazon Resource Name (ARN) of the gateway route to describe.
@@ -606,10 +602,10 @@ pub struct DescribeGatewayRouteInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeGatewayRouteInput "DescribeGatewayRouteRequest"[set debug into] {
-    gateway_route_arn : String } { _client }
+    DescribeGatewayRouteInput "DescribeGatewayRouteRequest"[set into] { gateway_route_arn
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeServiceDeploymentsInput {
     /// The ARN of the service deployment.
@@ -617,10 +613,10 @@ pub struct DescribeServiceDeploymentsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeServiceDeploymentsInput "DescribeServiceDeploymentsRequest"[set debug into] {
-    service_deployment_arns : Vec < String > } { _client }
+    DescribeServiceDeploymentsInput "DescribeServiceDeploymentsRequest"[set into] {
+    service_deployment_arns = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeServiceRevisionsInput {
     /// The ARN of the service revision.
@@ -628,10 +624,10 @@ pub struct DescribeServiceRevisionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeServiceRevisionsInput "DescribeServiceRevisionsRequest"[set debug into] {
-    service_revision_arns : Vec < String > } { _client }
+    DescribeServiceRevisionsInput "DescribeServiceRevisionsRequest"[set into] {
+    service_revision_arns = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeServicesInput {
     /// The short name or full Amazon Resource Name (ARN)the cluster that hosts the service to describe. If you do not specify a cluster, the default cluster is assumed. This parameter is required if the service or services you are describing were launched in any cluster other than the default cluster.
@@ -643,10 +639,10 @@ pub struct DescribeServicesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeServicesInput "DescribeServicesRequest"[set debug into] { cluster : String,
-    services : Vec < String >, include : Vec < ServiceField > } { _client }
+    DescribeServicesInput "DescribeServicesRequest"[set into] { cluster : String,
+    services = Vec < String >, include = Vec < ServiceField > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTaskDefinitionInput {
     /// The `family` for the latest `ACTIVE` revision, `family` and `revision` (`family:revision`) for a specific revision in the family, or full Amazon Resource Name (ARN) of the task definition to describe.
@@ -656,10 +652,10 @@ pub struct DescribeTaskDefinitionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTaskDefinitionInput "DescribeTaskDefinitionRequest"[set debug into] {
-    task_definition : String, include : Vec < TaskDefinitionField > } { _client }
+    DescribeTaskDefinitionInput "DescribeTaskDefinitionRequest"[set into] {
+    task_definition : String, include = Vec < TaskDefinitionField > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTaskSetsInput {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task sets exist in.
@@ -673,11 +669,10 @@ pub struct DescribeTaskSetsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTaskSetsInput "DescribeTaskSetsRequest"[set debug into] { cluster : String,
-    service : String, task_sets : Vec < String >, include : Vec < TaskSetField > } {
-    _client }
+    DescribeTaskSetsInput "DescribeTaskSetsRequest"[set into] { cluster : String, service
+    : String, task_sets = Vec < String >, include = Vec < TaskSetField > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTasksInput {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task or tasks to describe. If you do not specify a cluster, the default cluster is assumed.
@@ -689,10 +684,10 @@ pub struct DescribeTasksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTasksInput "DescribeTasksRequest"[set debug into] { cluster : String, tasks :
-    Vec < String >, include : Vec < TaskField > } { _client }
+    DescribeTasksInput "DescribeTasksRequest"[set into] { cluster : String, tasks = Vec <
+    String >, include = Vec < TaskField > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateGatewayFromClusterInput {
     /// The name or Amazon Resource Name (ARN) of the gateway to disassociate.
@@ -702,10 +697,10 @@ pub struct DisassociateGatewayFromClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisassociateGatewayFromClusterInput "DisassociateGatewayFromClusterRequest"[set debug
-    into] { gateway : String, cluster : String } { _client }
+    DisassociateGatewayFromClusterInput "DisassociateGatewayFromClusterRequest"[set into]
+    { gateway : String, cluster : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DiscoverPollEndpointInput {
     /// The container instance ID or full ARN of the container instance. For more information about the ARN format, see [Amazon Resource Name (ARN)](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-account-settings.html#ecs-resource-ids) in the *Amazon ECS Developer Guide*.
@@ -715,10 +710,10 @@ pub struct DiscoverPollEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DiscoverPollEndpointInput "DiscoverPollEndpointRequest"[set debug into] {
+    DiscoverPollEndpointInput "DiscoverPollEndpointRequest"[set into] {
     container_instance : String, cluster : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ExecuteCommandInput {
     /// The Amazon Resource Name (ARN) or short name of the cluster the task is running in. If you do not specify a cluster, the default cluster is assumed.
@@ -734,10 +729,10 @@ pub struct ExecuteCommandInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ExecuteCommandInput "ExecuteCommandRequest"[set debug into] { cluster : String,
-    container : String, command : String, interactive = bool, task : String } { _client }
+    ExecuteCommandInput "ExecuteCommandRequest"[set into] { cluster : String, container :
+    String, command : String, interactive = bool, task : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTaskProtectionInput {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task sets exist in.
@@ -747,10 +742,10 @@ pub struct GetTaskProtectionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetTaskProtectionInput "GetTaskProtectionRequest"[set debug into] { cluster : String,
-    tasks : Vec < String > } { _client }
+    GetTaskProtectionInput "GetTaskProtectionRequest"[set into] { cluster : String, tasks
+    = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAccountSettingsInput {
     /// The name of the account setting you want to list the settings for.
@@ -768,11 +763,11 @@ pub struct ListAccountSettingsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListAccountSettingsInput "ListAccountSettingsRequest"[set debug into] { name :
-    SettingName, value : String, principal_arn : String, effective_settings = bool,
-    next_token : String, max_results = i32 } { _client }
+    ListAccountSettingsInput "ListAccountSettingsRequest"[set into] { name : SettingName,
+    value : String, principal_arn : String, effective_settings = bool, next_token :
+    String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAttributesInput {
     /// The short name or full Amazon Resource Name (ARN) of the cluster to list attributes. If you do not specify a cluster, the default cluster is assumed.
@@ -790,11 +785,11 @@ pub struct ListAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListAttributesInput "ListAttributesRequest"[set debug into] { cluster : String,
-    target_type : TargetType, attribute_name : String, attribute_value : String,
-    next_token : String, max_results = i32 } { _client }
+    ListAttributesInput "ListAttributesRequest"[set into] { cluster : String, target_type
+    : TargetType, attribute_name : String, attribute_value : String, next_token : String,
+    max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListClustersInput {
     /// The `nextToken` value returned from a `ListClusters` request indicating that more results are available to fulfill the request and further calls are needed. If `maxResults` was provided, it's possible the number of results to be fewer than `maxResults`.
@@ -804,10 +799,10 @@ pub struct ListClustersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListClustersInput "ListClustersRequest"[set debug into] { next_token : String,
-    max_results = i32 } { _client }
+    ListClustersInput "ListClustersRequest"[set into] { next_token : String, max_results
+    = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListContainerInstancesInput {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the container instances to list. If you do not specify a cluster, the default cluster is assumed.
@@ -823,11 +818,11 @@ pub struct ListContainerInstancesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListContainerInstancesInput "ListContainerInstancesRequest"[set debug into] { cluster
-    : String, filter : String, next_token : String, max_results = i32, status :
+    ListContainerInstancesInput "ListContainerInstancesRequest"[set into] { cluster :
+    String, filter : String, next_token : String, max_results = i32, status :
     ContainerInstanceStatus } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDaemonDeploymentsInput {
     /// The Amazon Resource Name (ARN) of the daemon to list deployments for.
@@ -843,11 +838,11 @@ pub struct ListDaemonDeploymentsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDaemonDeploymentsInput "ListDaemonDeploymentsRequest"[set debug into] {
-    daemon_arn : String, status : Vec < DaemonDeploymentStatus >, created_at : CreatedAt,
-    max_results = i32, next_token : String } { _client }
+    ListDaemonDeploymentsInput "ListDaemonDeploymentsRequest"[set into] { daemon_arn :
+    String, status = Vec < DaemonDeploymentStatus >, created_at = CreatedAt, max_results
+    = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDaemonTaskDefinitionsInput {
     /// The full family name to filter the `ListDaemonTaskDefinitions` results with. Specifying a `familyPrefix` limits the listed daemon task definitions to daemon task definition families that start with the `familyPrefix` string.
@@ -867,12 +862,12 @@ pub struct ListDaemonTaskDefinitionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDaemonTaskDefinitionsInput "ListDaemonTaskDefinitionsRequest"[set debug into] {
+    ListDaemonTaskDefinitionsInput "ListDaemonTaskDefinitionsRequest"[set into] {
     family_prefix : String, family : String, revision :
     DaemonTaskDefinitionRevisionFilter, status : DaemonTaskDefinitionStatusFilter, sort :
     SortOrder, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDaemonsInput {
     /// The Amazon Resource Name (ARN) of the cluster to filter daemons by. If you do not specify a cluster, the default cluster is assumed.
@@ -886,11 +881,11 @@ pub struct ListDaemonsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDaemonsInput "ListDaemonsRequest"[set debug into] { cluster_arn : String,
-    capacity_provider_arns : Vec < String >, max_results = i32, next_token : String } {
+    ListDaemonsInput "ListDaemonsRequest"[set into] { cluster_arn : String,
+    capacity_provider_arns = Vec < String >, max_results = i32, next_token : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListGatewayClusterAssociationsInput {
     /// The name or Amazon Resource Name (ARN) of a gateway to filter the results by.
@@ -906,12 +901,11 @@ pub struct ListGatewayClusterAssociationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListGatewayClusterAssociationsInput "ListGatewayClusterAssociationsRequest"[set debug
-    into] { gateway : String, cluster : String, status : Vec <
-    GatewayClusterAssociationStatus >, max_results = i32, next_token : String } { _client
-    }
+    ListGatewayClusterAssociationsInput "ListGatewayClusterAssociationsRequest"[set into]
+    { gateway : String, cluster : String, status = Vec < GatewayClusterAssociationStatus
+    >, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListGatewayRoutesInput {
     /// The name or Amazon Resource Name (ARN) of a gateway to filter the results by.
@@ -931,11 +925,11 @@ pub struct ListGatewayRoutesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListGatewayRoutesInput "ListGatewayRoutesRequest"[set debug into] { gateway : String,
-    cluster : String, service : String, service_container_port_name : String, status :
+    ListGatewayRoutesInput "ListGatewayRoutesRequest"[set into] { gateway : String,
+    cluster : String, service : String, service_container_port_name : String, status =
     Vec < GatewayRouteStatus >, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListGatewaysInput {
     /// The gateway names to filter the results by. You can specify up to 10 names.
@@ -949,10 +943,10 @@ pub struct ListGatewaysInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListGatewaysInput "ListGatewaysRequest"[set debug into] { names : Vec < String >,
-    status : Vec < GatewayStatus >, max_results = i32, next_token : String } { _client }
+    ListGatewaysInput "ListGatewaysRequest"[set into] { names = Vec < String >, status =
+    Vec < GatewayStatus >, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListServiceDeploymentsInput {
     /// The ARN or name of the service
@@ -970,11 +964,11 @@ pub struct ListServiceDeploymentsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListServiceDeploymentsInput "ListServiceDeploymentsRequest"[set debug into] { service
-    : String, cluster : String, status : Vec < ServiceDeploymentStatus >, created_at :
+    ListServiceDeploymentsInput "ListServiceDeploymentsRequest"[set into] { service :
+    String, cluster : String, status = Vec < ServiceDeploymentStatus >, created_at =
     CreatedAt, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListServicesByNamespaceInput {
     /// The namespace name or full Amazon Resource Name (ARN) of the Cloud Map namespace to list the services in.
@@ -986,10 +980,10 @@ pub struct ListServicesByNamespaceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListServicesByNamespaceInput "ListServicesByNamespaceRequest"[set debug into] {
-    namespace : String, next_token : String, max_results = i32 } { _client }
+    ListServicesByNamespaceInput "ListServicesByNamespaceRequest"[set into] { namespace :
+    String, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListServicesInput {
     /// The short name or full Amazon Resource Name (ARN) of the cluster to use when filtering the `ListServices` results. If you do not specify a cluster, the default cluster is assumed.
@@ -1007,11 +1001,11 @@ pub struct ListServicesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListServicesInput "ListServicesRequest"[set debug into] { cluster : String,
-    next_token : String, max_results = i32, launch_type : LaunchType, scheduling_strategy
-    : SchedulingStrategy, resource_management_type : ResourceManagementType } { _client }
+    ListServicesInput "ListServicesRequest"[set into] { cluster : String, next_token :
+    String, max_results = i32, launch_type : LaunchType, scheduling_strategy :
+    SchedulingStrategy, resource_management_type : ResourceManagementType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForResourceInput {
     /// The Amazon Resource Name (ARN) that identifies the resource to list the tags for. Currently, the supported resources are Amazon ECS tasks, services, task definitions, clusters, and container instances.
@@ -1019,10 +1013,10 @@ pub struct ListTagsForResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForResourceInput "ListTagsForResourceRequest"[set debug into] { resource_arn
-    : String } { _client }
+    ListTagsForResourceInput "ListTagsForResourceRequest"[set into] { resource_arn :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTaskDefinitionFamiliesInput {
     /// The `familyPrefix` is a string that's used to filter the results of `ListTaskDefinitionFamilies`. If you specify a `familyPrefix`, only task definition family names that begin with the `familyPrefix` string are returned.
@@ -1036,11 +1030,11 @@ pub struct ListTaskDefinitionFamiliesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTaskDefinitionFamiliesInput "ListTaskDefinitionFamiliesRequest"[set debug into] {
+    ListTaskDefinitionFamiliesInput "ListTaskDefinitionFamiliesRequest"[set into] {
     family_prefix : String, status : TaskDefinitionFamilyStatus, next_token : String,
     max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTaskDefinitionsInput {
     /// The full family name to filter the `ListTaskDefinitions` results with. Specifying a `familyPrefix` limits the listed task definitions to task definition revisions that belong to that family.
@@ -1056,11 +1050,11 @@ pub struct ListTaskDefinitionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTaskDefinitionsInput "ListTaskDefinitionsRequest"[set debug into] { family_prefix
-    : String, status : TaskDefinitionStatus, sort : SortOrder, next_token : String,
+    ListTaskDefinitionsInput "ListTaskDefinitionsRequest"[set into] { family_prefix :
+    String, status : TaskDefinitionStatus, sort : SortOrder, next_token : String,
     max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTasksInput {
     /// The short name or full Amazon Resource Name (ARN) of the cluster to use when filtering the `ListTasks` results. If you do not specify a cluster, the default cluster is assumed.
@@ -1086,12 +1080,12 @@ pub struct ListTasksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTasksInput "ListTasksRequest"[set debug into] { cluster : String,
-    container_instance : String, family : String, next_token : String, max_results = i32,
-    started_by : String, service_name : String, desired_status : DesiredStatus,
-    launch_type : LaunchType, daemon_name : String } { _client }
+    ListTasksInput "ListTasksRequest"[set into] { cluster : String, container_instance :
+    String, family : String, next_token : String, max_results = i32, started_by : String,
+    service_name : String, desired_status : DesiredStatus, launch_type : LaunchType,
+    daemon_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutAccountSettingDefaultInput {
     /// The resource name for which to modify the account setting.
@@ -1101,10 +1095,10 @@ pub struct PutAccountSettingDefaultInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutAccountSettingDefaultInput "PutAccountSettingDefaultRequest"[set debug into] {
-    name : SettingName, value : String } { _client }
+    PutAccountSettingDefaultInput "PutAccountSettingDefaultRequest"[set into] { name :
+    SettingName, value : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutAccountSettingInput {
     /// The Amazon ECS account setting name to modify.
@@ -1116,10 +1110,10 @@ pub struct PutAccountSettingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutAccountSettingInput "PutAccountSettingRequest"[set debug into] { name :
-    SettingName, value : String, principal_arn : String } { _client }
+    PutAccountSettingInput "PutAccountSettingRequest"[set into] { name : SettingName,
+    value : String, principal_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutAttributesInput {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that contains the resource to apply attributes. If you do not specify a cluster, the default cluster is assumed.
@@ -1129,10 +1123,10 @@ pub struct PutAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutAttributesInput "PutAttributesRequest"[set debug into] { cluster : String,
-    attributes : Vec < Attribute > } { _client }
+    PutAttributesInput "PutAttributesRequest"[set into] { cluster : String, attributes =
+    Vec < Attribute > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutClusterCapacityProvidersInput {
     /// The short name or full Amazon Resource Name (ARN) of the cluster to modify the capacity provider settings for. If you don't specify a cluster, the default cluster is assumed.
@@ -1144,12 +1138,12 @@ pub struct PutClusterCapacityProvidersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutClusterCapacityProvidersInput "PutClusterCapacityProvidersRequest"[set debug into]
-    { cluster : String, capacity_providers : Vec < String >,
-    default_capacity_provider_strategy : Vec < CapacityProviderStrategyItem > } { _client
+    PutClusterCapacityProvidersInput "PutClusterCapacityProvidersRequest"[set into] {
+    cluster : String, capacity_providers = Vec < String >,
+    default_capacity_provider_strategy = Vec < CapacityProviderStrategyItem > } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RegisterContainerInstanceInput {
     /// The short name or full Amazon Resource Name (ARN) of the cluster to register your container instance with. If you do not specify a cluster, the default cluster is assumed.
@@ -1173,14 +1167,13 @@ pub struct RegisterContainerInstanceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RegisterContainerInstanceInput "RegisterContainerInstanceRequest"[set debug into] {
-    cluster : String, instance_identity_document : String,
-    instance_identity_document_signature : String, total_resources : Vec < Resource >,
-    version_info : VersionInfo, container_instance_arn : String, attributes : Vec <
-    Attribute >, platform_devices : Vec < PlatformDevice >, tags : Vec < Tag > } {
-    _client }
+    RegisterContainerInstanceInput "RegisterContainerInstanceRequest"[set into] { cluster
+    : String, instance_identity_document : String, instance_identity_document_signature :
+    String, total_resources = Vec < Resource >, version_info = VersionInfo,
+    container_instance_arn : String, attributes = Vec < Attribute >, platform_devices =
+    Vec < PlatformDevice >, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RegisterDaemonTaskDefinitionInput {
     /// You must specify a `family` for a daemon task definition. This family is used as a name for your daemon task definition. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.
@@ -1206,13 +1199,13 @@ pub struct RegisterDaemonTaskDefinitionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RegisterDaemonTaskDefinitionInput "RegisterDaemonTaskDefinitionRequest"[set debug
-    into] { family : String, task_role_arn : String, execution_role_arn : String,
-    container_definitions : Vec < DaemonContainerDefinition >, cpu : String, memory :
-    String, volumes : Vec < DaemonVolume >, tags : Vec < Tag >, pid_mode : DaemonPidMode,
+    RegisterDaemonTaskDefinitionInput "RegisterDaemonTaskDefinitionRequest"[set into] {
+    family : String, task_role_arn : String, execution_role_arn : String,
+    container_definitions = Vec < DaemonContainerDefinition >, cpu : String, memory :
+    String, volumes = Vec < DaemonVolume >, tags = Vec < Tag >, pid_mode : DaemonPidMode,
     ipc_mode : DaemonIpcMode } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RegisterTaskDefinitionInput {
     /// You must specify a `family` for a task definition. You can use it track multiple versions of the same task definition. The `family` is used as a name for your task definition. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.
@@ -1258,18 +1251,18 @@ pub struct RegisterTaskDefinitionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RegisterTaskDefinitionInput "RegisterTaskDefinitionRequest"[set debug into] { family
-    : String, task_role_arn : String, execution_role_arn : String, network_mode :
-    NetworkMode, container_definitions : Vec < ContainerDefinition >, volumes : Vec <
-    Volume >, placement_constraints : Vec < TaskDefinitionPlacementConstraint >,
-    requires_compatibilities : Vec < Compatibility >, cpu : String, memory : String, tags
-    : Vec < Tag >, pid_mode : PidMode, ipc_mode : IpcMode, proxy_configuration :
-    ProxyConfiguration, inference_accelerators : Vec < InferenceAccelerator >,
-    ephemeral_storage : EphemeralStorage, runtime_platform : RuntimePlatform,
-    enable_fault_injection = bool, trusted_execution_configuration :
+    RegisterTaskDefinitionInput "RegisterTaskDefinitionRequest"[set into] { family :
+    String, task_role_arn : String, execution_role_arn : String, network_mode :
+    NetworkMode, container_definitions = Vec < ContainerDefinition >, volumes = Vec <
+    Volume >, placement_constraints = Vec < TaskDefinitionPlacementConstraint >,
+    requires_compatibilities = Vec < Compatibility >, cpu : String, memory : String, tags
+    = Vec < Tag >, pid_mode : PidMode, ipc_mode : IpcMode, proxy_configuration =
+    ProxyConfiguration, inference_accelerators = Vec < InferenceAccelerator >,
+    ephemeral_storage = EphemeralStorage, runtime_platform = RuntimePlatform,
+    enable_fault_injection = bool, trusted_execution_configuration =
     TrustedExecutionConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RunTaskInput {
     /// The capacity provider strategy to use for the task.
@@ -1313,17 +1306,17 @@ pub struct RunTaskInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RunTaskInput "RunTaskRequest"[set debug into] { capacity_provider_strategy : Vec <
+    RunTaskInput "RunTaskRequest"[set into] { capacity_provider_strategy = Vec <
     CapacityProviderStrategyItem >, cluster : String, count = i32,
     enable_ecs_managed_tags = bool, enable_execute_command = bool, group : String,
-    launch_type : LaunchType, network_configuration : NetworkConfiguration, overrides :
-    TaskOverride, placement_constraints : Vec < PlacementConstraint >, placement_strategy
-    : Vec < PlacementStrategy >, platform_version : String, propagate_tags :
-    PropagateTags, reference_id : String, started_by : String, tags : Vec < Tag >,
-    task_definition : String, client_token : String, volume_configurations : Vec <
+    launch_type : LaunchType, network_configuration = NetworkConfiguration, overrides =
+    TaskOverride, placement_constraints = Vec < PlacementConstraint >, placement_strategy
+    = Vec < PlacementStrategy >, platform_version : String, propagate_tags :
+    PropagateTags, reference_id : String, started_by : String, tags = Vec < Tag >,
+    task_definition : String, client_token : String, volume_configurations = Vec <
     TaskVolumeConfiguration > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartTaskInput {
     /// The short name or full Amazon Resource Name (ARN) of the cluster where to start your task. If you do not specify a cluster, the default cluster is assumed.
@@ -1355,14 +1348,14 @@ pub struct StartTaskInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartTaskInput "StartTaskRequest"[set debug into] { cluster : String,
-    container_instances : Vec < String >, enable_ecs_managed_tags = bool,
-    enable_execute_command = bool, group : String, network_configuration :
-    NetworkConfiguration, overrides : TaskOverride, propagate_tags : PropagateTags,
-    reference_id : String, started_by : String, tags : Vec < Tag >, task_definition :
-    String, volume_configurations : Vec < TaskVolumeConfiguration > } { _client }
+    StartTaskInput "StartTaskRequest"[set into] { cluster : String, container_instances =
+    Vec < String >, enable_ecs_managed_tags = bool, enable_execute_command = bool, group
+    : String, network_configuration = NetworkConfiguration, overrides = TaskOverride,
+    propagate_tags : PropagateTags, reference_id : String, started_by : String, tags =
+    Vec < Tag >, task_definition : String, volume_configurations = Vec <
+    TaskVolumeConfiguration > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopServiceDeploymentInput {
     /// The ARN of the service deployment that you want to stop.
@@ -1372,11 +1365,11 @@ pub struct StopServiceDeploymentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopServiceDeploymentInput "StopServiceDeploymentRequest"[set debug into] {
+    StopServiceDeploymentInput "StopServiceDeploymentRequest"[set into] {
     service_deployment_arn : String, stop_type : StopServiceDeploymentStopType } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopTaskInput {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task to stop. If you do not specify a cluster, the default cluster is assumed.
@@ -1388,10 +1381,10 @@ pub struct StopTaskInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopTaskInput "StopTaskRequest"[set debug into] { cluster : String, task : String,
-    reason : String } { _client }
+    StopTaskInput "StopTaskRequest"[set into] { cluster : String, task : String, reason :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SubmitAttachmentStateChangesInput {
     /// The short name or full ARN of the cluster that hosts the container instance the attachment belongs to.
@@ -1401,10 +1394,10 @@ pub struct SubmitAttachmentStateChangesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SubmitAttachmentStateChangesInput "SubmitAttachmentStateChangesRequest"[set debug
-    into] { cluster : String, attachments : Vec < AttachmentStateChange > } { _client }
+    SubmitAttachmentStateChangesInput "SubmitAttachmentStateChangesRequest"[set into] {
+    cluster : String, attachments = Vec < AttachmentStateChange > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SubmitContainerStateChangeInput {
     /// The short name or full ARN of the cluster that hosts the container.
@@ -1426,12 +1419,12 @@ pub struct SubmitContainerStateChangeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SubmitContainerStateChangeInput "SubmitContainerStateChangeRequest"[set debug into] {
+    SubmitContainerStateChangeInput "SubmitContainerStateChangeRequest"[set into] {
     cluster : String, task : String, container_name : String, runtime_id : String, status
-    : String, exit_code = i32, reason : String, network_bindings : Vec < NetworkBinding >
+    : String, exit_code = i32, reason : String, network_bindings = Vec < NetworkBinding >
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SubmitTaskStateChangeInput {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task.
@@ -1457,13 +1450,13 @@ pub struct SubmitTaskStateChangeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SubmitTaskStateChangeInput "SubmitTaskStateChangeRequest"[set debug into] { cluster :
-    String, task : String, status : String, reason : String, containers : Vec <
-    ContainerStateChange >, attachments : Vec < AttachmentStateChange >, managed_agents :
+    SubmitTaskStateChangeInput "SubmitTaskStateChangeRequest"[set into] { cluster :
+    String, task : String, status : String, reason : String, containers = Vec <
+    ContainerStateChange >, attachments = Vec < AttachmentStateChange >, managed_agents =
     Vec < ManagedAgentStateChange >, pull_started_at : rboto::DateTime, pull_stopped_at :
     rboto::DateTime, execution_stopped_at : rboto::DateTime } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// The Amazon Resource Name (ARN) of the resource to add tags to. Currently, the supported resources are Amazon ECS capacity providers, tasks, services, task definitions, clusters, and container instances.
@@ -1473,10 +1466,10 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceRequest"[set debug into] { resource_arn : String, tags :
-    Vec < Tag > } { _client }
+    TagResourceInput "TagResourceRequest"[set into] { resource_arn : String, tags = Vec <
+    Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// The Amazon Resource Name (ARN) of the resource to delete tags from. Currently, the supported resources are Amazon ECS capacity providers, tasks, services, task definitions, clusters, and container instances.
@@ -1486,10 +1479,10 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceRequest"[set debug into] { resource_arn : String,
-    tag_keys : Vec < String > } { _client }
+    UntagResourceInput "UntagResourceRequest"[set into] { resource_arn : String, tag_keys
+    = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateCapacityProviderInput {
     /// The name of the capacity provider to update.
@@ -1503,12 +1496,12 @@ pub struct UpdateCapacityProviderInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateCapacityProviderInput "UpdateCapacityProviderRequest"[set debug into] { name :
-    String, cluster : String, auto_scaling_group_provider :
-    AutoScalingGroupProviderUpdate, managed_instances_provider :
+    UpdateCapacityProviderInput "UpdateCapacityProviderRequest"[set into] { name :
+    String, cluster : String, auto_scaling_group_provider =
+    AutoScalingGroupProviderUpdate, managed_instances_provider =
     UpdateManagedInstancesProviderConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateClusterInput {
     /// The name of the cluster to modify the settings for.
@@ -1522,11 +1515,11 @@ pub struct UpdateClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateClusterInput "UpdateClusterRequest"[set debug into] { cluster : String,
-    settings : Vec < ClusterSetting >, configuration : ClusterConfiguration,
-    service_connect_defaults : ClusterServiceConnectDefaultsRequest } { _client }
+    UpdateClusterInput "UpdateClusterRequest"[set into] { cluster : String, settings =
+    Vec < ClusterSetting >, configuration = ClusterConfiguration,
+    service_connect_defaults = ClusterServiceConnectDefaultsRequest } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateClusterSettingsInput {
     /// The name of the cluster to modify the settings for.
@@ -1536,10 +1529,10 @@ pub struct UpdateClusterSettingsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateClusterSettingsInput "UpdateClusterSettingsRequest"[set debug into] { cluster :
-    String, settings : Vec < ClusterSetting > } { _client }
+    UpdateClusterSettingsInput "UpdateClusterSettingsRequest"[set into] { cluster :
+    String, settings = Vec < ClusterSetting > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateContainerAgentInput {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that your container instance is running on. If you do not specify a cluster, the default cluster is assumed.
@@ -1549,10 +1542,10 @@ pub struct UpdateContainerAgentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateContainerAgentInput "UpdateContainerAgentRequest"[set debug into] { cluster :
-    String, container_instance : String } { _client }
+    UpdateContainerAgentInput "UpdateContainerAgentRequest"[set into] { cluster : String,
+    container_instance : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateContainerInstancesStateInput {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the container instance to update. If you do not specify a cluster, the default cluster is assumed.
@@ -1564,11 +1557,11 @@ pub struct UpdateContainerInstancesStateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateContainerInstancesStateInput "UpdateContainerInstancesStateRequest"[set debug
-    into] { cluster : String, container_instances : Vec < String >, status :
+    UpdateContainerInstancesStateInput "UpdateContainerInstancesStateRequest"[set into] {
+    cluster : String, container_instances = Vec < String >, status :
     ContainerInstanceStatus } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateDaemonInput {
     /// The Amazon Resource Name (ARN) of the daemon to update.
@@ -1590,13 +1583,13 @@ pub struct UpdateDaemonInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateDaemonInput "UpdateDaemonRequest"[set debug into] { daemon_arn : String,
-    daemon_task_definition_arn : String, capacity_provider_arns : Vec < String >,
-    deployment_configuration : DaemonDeploymentConfiguration, propagate_tags :
+    UpdateDaemonInput "UpdateDaemonRequest"[set into] { daemon_arn : String,
+    daemon_task_definition_arn : String, capacity_provider_arns = Vec < String >,
+    deployment_configuration = DaemonDeploymentConfiguration, propagate_tags :
     DaemonPropagateTags, enable_ecs_managed_tags = bool, enable_execute_command = bool,
     critical = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateExpressGatewayServiceInput {
     /// The Amazon Resource Name (ARN) of the Express service to update.
@@ -1624,14 +1617,14 @@ pub struct UpdateExpressGatewayServiceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateExpressGatewayServiceInput "UpdateExpressGatewayServiceRequest"[set debug into]
-    { service_arn : String, execution_role_arn : String, health_check_path : String,
-    primary_container : ExpressGatewayContainer, task_role_arn : String,
-    network_configuration : ExpressGatewayServiceNetworkConfiguration, cpu : String,
-    memory : String, cpu_architecture : ExpressCpuArchitecture, scaling_target :
+    UpdateExpressGatewayServiceInput "UpdateExpressGatewayServiceRequest"[set into] {
+    service_arn : String, execution_role_arn : String, health_check_path : String,
+    primary_container = ExpressGatewayContainer, task_role_arn : String,
+    network_configuration = ExpressGatewayServiceNetworkConfiguration, cpu : String,
+    memory : String, cpu_architecture : ExpressCpuArchitecture, scaling_target =
     ExpressGatewayScalingTarget, task_definition_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateGatewayInput {
     /// The name or Amazon Resource Name (ARN) of the gateway to update.
@@ -1647,11 +1640,11 @@ pub struct UpdateGatewayInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateGatewayInput "UpdateGatewayRequest"[set debug into] { gateway : String,
-    infrastructure_role_arn : String, deletion_protection = bool, configuration :
+    UpdateGatewayInput "UpdateGatewayRequest"[set into] { gateway : String,
+    infrastructure_role_arn : String, deletion_protection = bool, configuration =
     UpdateGatewayConfiguration, propagate_tags : PropagateGatewayTags } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateServicePrimaryTaskSetInput {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task set exists in.
@@ -1663,10 +1656,10 @@ pub struct UpdateServicePrimaryTaskSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateServicePrimaryTaskSetInput "UpdateServicePrimaryTaskSetRequest"[set debug into]
-    { cluster : String, service : String, primary_task_set : String } { _client }
+    UpdateServicePrimaryTaskSetInput "UpdateServicePrimaryTaskSetRequest"[set into] {
+    cluster : String, service : String, primary_task_set : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateServiceInput {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that your service runs on. If you do not specify a cluster, the default cluster is assumed.
@@ -1719,22 +1712,22 @@ pub struct UpdateServiceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateServiceInput "UpdateServiceRequest"[set debug into] { cluster : String, service
-    : String, desired_count = i32, task_definition : String, capacity_provider_strategy :
-    Vec < CapacityProviderStrategyItem >, deployment_configuration :
+    UpdateServiceInput "UpdateServiceRequest"[set into] { cluster : String, service :
+    String, desired_count = i32, task_definition : String, capacity_provider_strategy =
+    Vec < CapacityProviderStrategyItem >, deployment_configuration =
     DeploymentConfiguration, availability_zone_rebalancing : AvailabilityZoneRebalancing,
-    network_configuration : NetworkConfiguration, placement_constraints : Vec <
-    PlacementConstraint >, placement_strategy : Vec < PlacementStrategy >,
+    network_configuration = NetworkConfiguration, placement_constraints = Vec <
+    PlacementConstraint >, placement_strategy = Vec < PlacementStrategy >,
     platform_version : String, force_new_deployment = bool,
-    health_check_grace_period_seconds = i32, deployment_controller :
+    health_check_grace_period_seconds = i32, deployment_controller =
     DeploymentController, enable_execute_command = bool, enable_ecs_managed_tags = bool,
-    load_balancers : Vec < LoadBalancer >, propagate_tags : PropagateTags,
-    service_registries : Vec < ServiceRegistry >, service_connect_configuration :
-    ServiceConnectConfiguration, volume_configurations : Vec < ServiceVolumeConfiguration
-    >, vpc_lattice_configurations : Vec < VpcLatticeConfiguration >, gateway_connectors :
-    Vec < GatewayConnector >, monitoring : MonitoringConfiguration } { _client }
+    load_balancers = Vec < LoadBalancer >, propagate_tags : PropagateTags,
+    service_registries = Vec < ServiceRegistry >, service_connect_configuration =
+    ServiceConnectConfiguration, volume_configurations = Vec < ServiceVolumeConfiguration
+    >, vpc_lattice_configurations = Vec < VpcLatticeConfiguration >, gateway_connectors =
+    Vec < GatewayConnector >, monitoring = MonitoringConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateTaskProtectionInput {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task sets exist in.
@@ -1748,11 +1741,11 @@ pub struct UpdateTaskProtectionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateTaskProtectionInput "UpdateTaskProtectionRequest"[set debug into] { cluster :
-    String, tasks : Vec < String >, protection_enabled = bool, expires_in_minutes = i32 }
-    { _client }
+    UpdateTaskProtectionInput "UpdateTaskProtectionRequest"[set into] { cluster : String,
+    tasks = Vec < String >, protection_enabled = bool, expires_in_minutes = i32 } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateTaskSetInput {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task set is found in.
@@ -1766,6 +1759,6 @@ pub struct UpdateTaskSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateTaskSetInput "UpdateTaskSetRequest"[set debug into] { cluster : String, service
-    : String, task_set : String, scale : Scale } { _client }
+    UpdateTaskSetInput "UpdateTaskSetRequest"[set into] { cluster : String, service :
+    String, task_set : String, scale = Scale } { _client }
 );

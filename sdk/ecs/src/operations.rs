@@ -6,159 +6,100 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; AssociateGatewayWithClusterInput =>
-    AssociateGatewayWithClusterOutput =
-    super::schema::ops::ASSOCIATE_GATEWAY_WITH_CLUSTER, "AssociateGatewayWithCluster";
-    ContinueServiceDeploymentInput => ContinueServiceDeploymentOutput =
-    super::schema::ops::CONTINUE_SERVICE_DEPLOYMENT, "ContinueServiceDeployment";
-    CreateCapacityProviderInput => CreateCapacityProviderOutput =
-    super::schema::ops::CREATE_CAPACITY_PROVIDER, "CreateCapacityProvider";
-    CreateClusterInput => CreateClusterOutput = super::schema::ops::CREATE_CLUSTER,
-    "CreateCluster"; CreateDaemonInput => CreateDaemonOutput =
-    super::schema::ops::CREATE_DAEMON, "CreateDaemon"; CreateExpressGatewayServiceInput
-    => CreateExpressGatewayServiceOutput =
-    super::schema::ops::CREATE_EXPRESS_GATEWAY_SERVICE, "CreateExpressGatewayService";
-    CreateGatewayInput => CreateGatewayOutput = super::schema::ops::CREATE_GATEWAY,
-    "CreateGateway"; CreateServiceInput => CreateServiceOutput =
-    super::schema::ops::CREATE_SERVICE, "CreateService"; CreateTaskSetInput =>
-    CreateTaskSetOutput = super::schema::ops::CREATE_TASK_SET, "CreateTaskSet";
-    DeleteAccountSettingInput => DeleteAccountSettingOutput =
-    super::schema::ops::DELETE_ACCOUNT_SETTING, "DeleteAccountSetting";
-    DeleteAttributesInput => DeleteAttributesOutput =
-    super::schema::ops::DELETE_ATTRIBUTES, "DeleteAttributes";
-    DeleteCapacityProviderInput => DeleteCapacityProviderOutput =
-    super::schema::ops::DELETE_CAPACITY_PROVIDER, "DeleteCapacityProvider";
-    DeleteClusterInput => DeleteClusterOutput = super::schema::ops::DELETE_CLUSTER,
-    "DeleteCluster"; DeleteDaemonInput => DeleteDaemonOutput =
-    super::schema::ops::DELETE_DAEMON, "DeleteDaemon"; DeleteDaemonTaskDefinitionInput =>
-    DeleteDaemonTaskDefinitionOutput = super::schema::ops::DELETE_DAEMON_TASK_DEFINITION,
+    super::error::Exception, super::schema::SERVICE; AssociateGatewayWithClusterInput =>
+    AssociateGatewayWithClusterOutput, "AssociateGatewayWithCluster";
+    ContinueServiceDeploymentInput => ContinueServiceDeploymentOutput,
+    "ContinueServiceDeployment"; CreateCapacityProviderInput =>
+    CreateCapacityProviderOutput, "CreateCapacityProvider"; CreateClusterInput =>
+    CreateClusterOutput, "CreateCluster"; CreateDaemonInput => CreateDaemonOutput,
+    "CreateDaemon"; CreateExpressGatewayServiceInput =>
+    CreateExpressGatewayServiceOutput, "CreateExpressGatewayService"; CreateGatewayInput
+    => CreateGatewayOutput, "CreateGateway"; CreateServiceInput => CreateServiceOutput,
+    "CreateService"; CreateTaskSetInput => CreateTaskSetOutput, "CreateTaskSet";
+    DeleteAccountSettingInput => DeleteAccountSettingOutput, "DeleteAccountSetting";
+    DeleteAttributesInput => DeleteAttributesOutput, "DeleteAttributes";
+    DeleteCapacityProviderInput => DeleteCapacityProviderOutput,
+    "DeleteCapacityProvider"; DeleteClusterInput => DeleteClusterOutput, "DeleteCluster";
+    DeleteDaemonInput => DeleteDaemonOutput, "DeleteDaemon";
+    DeleteDaemonTaskDefinitionInput => DeleteDaemonTaskDefinitionOutput,
     "DeleteDaemonTaskDefinition"; DeleteExpressGatewayServiceInput =>
-    DeleteExpressGatewayServiceOutput =
-    super::schema::ops::DELETE_EXPRESS_GATEWAY_SERVICE, "DeleteExpressGatewayService";
-    DeleteGatewayInput => DeleteGatewayOutput = super::schema::ops::DELETE_GATEWAY,
-    "DeleteGateway"; DeleteServiceInput => DeleteServiceOutput =
-    super::schema::ops::DELETE_SERVICE, "DeleteService"; DeleteTaskDefinitionsInput =>
-    DeleteTaskDefinitionsOutput = super::schema::ops::DELETE_TASK_DEFINITIONS,
-    "DeleteTaskDefinitions"; DeleteTaskSetInput => DeleteTaskSetOutput =
-    super::schema::ops::DELETE_TASK_SET, "DeleteTaskSet";
-    DeregisterContainerInstanceInput => DeregisterContainerInstanceOutput =
-    super::schema::ops::DEREGISTER_CONTAINER_INSTANCE, "DeregisterContainerInstance";
-    DeregisterTaskDefinitionInput => DeregisterTaskDefinitionOutput =
-    super::schema::ops::DEREGISTER_TASK_DEFINITION, "DeregisterTaskDefinition";
-    DescribeCapacityProvidersInput => DescribeCapacityProvidersOutput =
-    super::schema::ops::DESCRIBE_CAPACITY_PROVIDERS, "DescribeCapacityProviders";
-    DescribeClustersInput => DescribeClustersOutput =
-    super::schema::ops::DESCRIBE_CLUSTERS, "DescribeClusters";
-    DescribeContainerInstancesInput => DescribeContainerInstancesOutput =
-    super::schema::ops::DESCRIBE_CONTAINER_INSTANCES, "DescribeContainerInstances";
-    DescribeDaemonInput => DescribeDaemonOutput = super::schema::ops::DESCRIBE_DAEMON,
-    "DescribeDaemon"; DescribeDaemonDeploymentsInput => DescribeDaemonDeploymentsOutput =
-    super::schema::ops::DESCRIBE_DAEMON_DEPLOYMENTS, "DescribeDaemonDeployments";
-    DescribeDaemonRevisionsInput => DescribeDaemonRevisionsOutput =
-    super::schema::ops::DESCRIBE_DAEMON_REVISIONS, "DescribeDaemonRevisions";
-    DescribeDaemonTaskDefinitionInput => DescribeDaemonTaskDefinitionOutput =
-    super::schema::ops::DESCRIBE_DAEMON_TASK_DEFINITION, "DescribeDaemonTaskDefinition";
-    DescribeExpressGatewayServiceInput => DescribeExpressGatewayServiceOutput =
-    super::schema::ops::DESCRIBE_EXPRESS_GATEWAY_SERVICE,
-    "DescribeExpressGatewayService"; DescribeGatewayInput => DescribeGatewayOutput =
-    super::schema::ops::DESCRIBE_GATEWAY, "DescribeGateway";
-    DescribeGatewayResourcesInput => DescribeGatewayResourcesOutput =
-    super::schema::ops::DESCRIBE_GATEWAY_RESOURCES, "DescribeGatewayResources";
-    DescribeGatewayRouteInput => DescribeGatewayRouteOutput =
-    super::schema::ops::DESCRIBE_GATEWAY_ROUTE, "DescribeGatewayRoute";
-    DescribeServiceDeploymentsInput => DescribeServiceDeploymentsOutput =
-    super::schema::ops::DESCRIBE_SERVICE_DEPLOYMENTS, "DescribeServiceDeployments";
-    DescribeServiceRevisionsInput => DescribeServiceRevisionsOutput =
-    super::schema::ops::DESCRIBE_SERVICE_REVISIONS, "DescribeServiceRevisions";
-    DescribeServicesInput => DescribeServicesOutput =
-    super::schema::ops::DESCRIBE_SERVICES, "DescribeServices";
-    DescribeTaskDefinitionInput => DescribeTaskDefinitionOutput =
-    super::schema::ops::DESCRIBE_TASK_DEFINITION, "DescribeTaskDefinition";
-    DescribeTaskSetsInput => DescribeTaskSetsOutput =
-    super::schema::ops::DESCRIBE_TASK_SETS, "DescribeTaskSets"; DescribeTasksInput =>
-    DescribeTasksOutput = super::schema::ops::DESCRIBE_TASKS, "DescribeTasks";
-    DisassociateGatewayFromClusterInput => DisassociateGatewayFromClusterOutput =
-    super::schema::ops::DISASSOCIATE_GATEWAY_FROM_CLUSTER,
+    DeleteExpressGatewayServiceOutput, "DeleteExpressGatewayService"; DeleteGatewayInput
+    => DeleteGatewayOutput, "DeleteGateway"; DeleteServiceInput => DeleteServiceOutput,
+    "DeleteService"; DeleteTaskDefinitionsInput => DeleteTaskDefinitionsOutput,
+    "DeleteTaskDefinitions"; DeleteTaskSetInput => DeleteTaskSetOutput, "DeleteTaskSet";
+    DeregisterContainerInstanceInput => DeregisterContainerInstanceOutput,
+    "DeregisterContainerInstance"; DeregisterTaskDefinitionInput =>
+    DeregisterTaskDefinitionOutput, "DeregisterTaskDefinition";
+    DescribeCapacityProvidersInput => DescribeCapacityProvidersOutput,
+    "DescribeCapacityProviders"; DescribeClustersInput => DescribeClustersOutput,
+    "DescribeClusters"; DescribeContainerInstancesInput =>
+    DescribeContainerInstancesOutput, "DescribeContainerInstances"; DescribeDaemonInput
+    => DescribeDaemonOutput, "DescribeDaemon"; DescribeDaemonDeploymentsInput =>
+    DescribeDaemonDeploymentsOutput, "DescribeDaemonDeployments";
+    DescribeDaemonRevisionsInput => DescribeDaemonRevisionsOutput,
+    "DescribeDaemonRevisions"; DescribeDaemonTaskDefinitionInput =>
+    DescribeDaemonTaskDefinitionOutput, "DescribeDaemonTaskDefinition";
+    DescribeExpressGatewayServiceInput => DescribeExpressGatewayServiceOutput,
+    "DescribeExpressGatewayService"; DescribeGatewayInput => DescribeGatewayOutput,
+    "DescribeGateway"; DescribeGatewayResourcesInput => DescribeGatewayResourcesOutput,
+    "DescribeGatewayResources"; DescribeGatewayRouteInput => DescribeGatewayRouteOutput,
+    "DescribeGatewayRoute"; DescribeServiceDeploymentsInput =>
+    DescribeServiceDeploymentsOutput, "DescribeServiceDeployments";
+    DescribeServiceRevisionsInput => DescribeServiceRevisionsOutput,
+    "DescribeServiceRevisions"; DescribeServicesInput => DescribeServicesOutput,
+    "DescribeServices"; DescribeTaskDefinitionInput => DescribeTaskDefinitionOutput,
+    "DescribeTaskDefinition"; DescribeTaskSetsInput => DescribeTaskSetsOutput,
+    "DescribeTaskSets"; DescribeTasksInput => DescribeTasksOutput, "DescribeTasks";
+    DisassociateGatewayFromClusterInput => DisassociateGatewayFromClusterOutput,
     "DisassociateGatewayFromCluster"; DiscoverPollEndpointInput =>
-    DiscoverPollEndpointOutput = super::schema::ops::DISCOVER_POLL_ENDPOINT,
-    "DiscoverPollEndpoint"; ExecuteCommandInput => ExecuteCommandOutput =
-    super::schema::ops::EXECUTE_COMMAND, "ExecuteCommand"; GetTaskProtectionInput =>
-    GetTaskProtectionOutput = super::schema::ops::GET_TASK_PROTECTION,
-    "GetTaskProtection"; ListAccountSettingsInput => ListAccountSettingsOutput =
-    super::schema::ops::LIST_ACCOUNT_SETTINGS, "ListAccountSettings"; ListAttributesInput
-    => ListAttributesOutput = super::schema::ops::LIST_ATTRIBUTES, "ListAttributes";
-    ListClustersInput => ListClustersOutput = super::schema::ops::LIST_CLUSTERS,
-    "ListClusters"; ListContainerInstancesInput => ListContainerInstancesOutput =
-    super::schema::ops::LIST_CONTAINER_INSTANCES, "ListContainerInstances";
-    ListDaemonDeploymentsInput => ListDaemonDeploymentsOutput =
-    super::schema::ops::LIST_DAEMON_DEPLOYMENTS, "ListDaemonDeployments";
-    ListDaemonTaskDefinitionsInput => ListDaemonTaskDefinitionsOutput =
-    super::schema::ops::LIST_DAEMON_TASK_DEFINITIONS, "ListDaemonTaskDefinitions";
-    ListDaemonsInput => ListDaemonsOutput = super::schema::ops::LIST_DAEMONS,
-    "ListDaemons"; ListGatewayClusterAssociationsInput =>
-    ListGatewayClusterAssociationsOutput =
-    super::schema::ops::LIST_GATEWAY_CLUSTER_ASSOCIATIONS,
-    "ListGatewayClusterAssociations"; ListGatewayRoutesInput => ListGatewayRoutesOutput =
-    super::schema::ops::LIST_GATEWAY_ROUTES, "ListGatewayRoutes"; ListGatewaysInput =>
-    ListGatewaysOutput = super::schema::ops::LIST_GATEWAYS, "ListGateways";
-    ListServiceDeploymentsInput => ListServiceDeploymentsOutput =
-    super::schema::ops::LIST_SERVICE_DEPLOYMENTS, "ListServiceDeployments";
-    ListServicesInput => ListServicesOutput = super::schema::ops::LIST_SERVICES,
-    "ListServices"; ListServicesByNamespaceInput => ListServicesByNamespaceOutput =
-    super::schema::ops::LIST_SERVICES_BY_NAMESPACE, "ListServicesByNamespace";
-    ListTagsForResourceInput => ListTagsForResourceOutput =
-    super::schema::ops::LIST_TAGS_FOR_RESOURCE, "ListTagsForResource";
-    ListTaskDefinitionFamiliesInput => ListTaskDefinitionFamiliesOutput =
-    super::schema::ops::LIST_TASK_DEFINITION_FAMILIES, "ListTaskDefinitionFamilies";
-    ListTaskDefinitionsInput => ListTaskDefinitionsOutput =
-    super::schema::ops::LIST_TASK_DEFINITIONS, "ListTaskDefinitions"; ListTasksInput =>
-    ListTasksOutput = super::schema::ops::LIST_TASKS, "ListTasks"; PutAccountSettingInput
-    => PutAccountSettingOutput = super::schema::ops::PUT_ACCOUNT_SETTING,
-    "PutAccountSetting"; PutAccountSettingDefaultInput => PutAccountSettingDefaultOutput
-    = super::schema::ops::PUT_ACCOUNT_SETTING_DEFAULT, "PutAccountSettingDefault";
-    PutAttributesInput => PutAttributesOutput = super::schema::ops::PUT_ATTRIBUTES,
-    "PutAttributes"; PutClusterCapacityProvidersInput =>
-    PutClusterCapacityProvidersOutput =
-    super::schema::ops::PUT_CLUSTER_CAPACITY_PROVIDERS, "PutClusterCapacityProviders";
-    RegisterContainerInstanceInput => RegisterContainerInstanceOutput =
-    super::schema::ops::REGISTER_CONTAINER_INSTANCE, "RegisterContainerInstance";
-    RegisterDaemonTaskDefinitionInput => RegisterDaemonTaskDefinitionOutput =
-    super::schema::ops::REGISTER_DAEMON_TASK_DEFINITION, "RegisterDaemonTaskDefinition";
-    RegisterTaskDefinitionInput => RegisterTaskDefinitionOutput =
-    super::schema::ops::REGISTER_TASK_DEFINITION, "RegisterTaskDefinition"; RunTaskInput
-    => RunTaskOutput = super::schema::ops::RUN_TASK, "RunTask"; StartTaskInput =>
-    StartTaskOutput = super::schema::ops::START_TASK, "StartTask";
-    StopServiceDeploymentInput => StopServiceDeploymentOutput =
-    super::schema::ops::STOP_SERVICE_DEPLOYMENT, "StopServiceDeployment"; StopTaskInput
-    => StopTaskOutput = super::schema::ops::STOP_TASK, "StopTask";
-    SubmitAttachmentStateChangesInput => SubmitAttachmentStateChangesOutput =
-    super::schema::ops::SUBMIT_ATTACHMENT_STATE_CHANGES, "SubmitAttachmentStateChanges";
-    SubmitContainerStateChangeInput => SubmitContainerStateChangeOutput =
-    super::schema::ops::SUBMIT_CONTAINER_STATE_CHANGE, "SubmitContainerStateChange";
-    SubmitTaskStateChangeInput => SubmitTaskStateChangeOutput =
-    super::schema::ops::SUBMIT_TASK_STATE_CHANGE, "SubmitTaskStateChange";
-    TagResourceInput => TagResourceOutput = super::schema::ops::TAG_RESOURCE,
-    "TagResource"; UntagResourceInput => UntagResourceOutput =
-    super::schema::ops::UNTAG_RESOURCE, "UntagResource"; UpdateCapacityProviderInput =>
-    UpdateCapacityProviderOutput = super::schema::ops::UPDATE_CAPACITY_PROVIDER,
-    "UpdateCapacityProvider"; UpdateClusterInput => UpdateClusterOutput =
-    super::schema::ops::UPDATE_CLUSTER, "UpdateCluster"; UpdateClusterSettingsInput =>
-    UpdateClusterSettingsOutput = super::schema::ops::UPDATE_CLUSTER_SETTINGS,
-    "UpdateClusterSettings"; UpdateContainerAgentInput => UpdateContainerAgentOutput =
-    super::schema::ops::UPDATE_CONTAINER_AGENT, "UpdateContainerAgent";
-    UpdateContainerInstancesStateInput => UpdateContainerInstancesStateOutput =
-    super::schema::ops::UPDATE_CONTAINER_INSTANCES_STATE,
-    "UpdateContainerInstancesState"; UpdateDaemonInput => UpdateDaemonOutput =
-    super::schema::ops::UPDATE_DAEMON, "UpdateDaemon"; UpdateExpressGatewayServiceInput
-    => UpdateExpressGatewayServiceOutput =
-    super::schema::ops::UPDATE_EXPRESS_GATEWAY_SERVICE, "UpdateExpressGatewayService";
-    UpdateGatewayInput => UpdateGatewayOutput = super::schema::ops::UPDATE_GATEWAY,
-    "UpdateGateway"; UpdateServiceInput => UpdateServiceOutput =
-    super::schema::ops::UPDATE_SERVICE, "UpdateService"; UpdateServicePrimaryTaskSetInput
-    => UpdateServicePrimaryTaskSetOutput =
-    super::schema::ops::UPDATE_SERVICE_PRIMARY_TASK_SET, "UpdateServicePrimaryTaskSet";
-    UpdateTaskProtectionInput => UpdateTaskProtectionOutput =
-    super::schema::ops::UPDATE_TASK_PROTECTION, "UpdateTaskProtection";
-    UpdateTaskSetInput => UpdateTaskSetOutput = super::schema::ops::UPDATE_TASK_SET,
-    "UpdateTaskSet";
+    DiscoverPollEndpointOutput, "DiscoverPollEndpoint"; ExecuteCommandInput =>
+    ExecuteCommandOutput, "ExecuteCommand"; GetTaskProtectionInput =>
+    GetTaskProtectionOutput, "GetTaskProtection"; ListAccountSettingsInput =>
+    ListAccountSettingsOutput, "ListAccountSettings"; ListAttributesInput =>
+    ListAttributesOutput, "ListAttributes"; ListClustersInput => ListClustersOutput,
+    "ListClusters"; ListContainerInstancesInput => ListContainerInstancesOutput,
+    "ListContainerInstances"; ListDaemonDeploymentsInput => ListDaemonDeploymentsOutput,
+    "ListDaemonDeployments"; ListDaemonTaskDefinitionsInput =>
+    ListDaemonTaskDefinitionsOutput, "ListDaemonTaskDefinitions"; ListDaemonsInput =>
+    ListDaemonsOutput, "ListDaemons"; ListGatewayClusterAssociationsInput =>
+    ListGatewayClusterAssociationsOutput, "ListGatewayClusterAssociations";
+    ListGatewayRoutesInput => ListGatewayRoutesOutput, "ListGatewayRoutes";
+    ListGatewaysInput => ListGatewaysOutput, "ListGateways"; ListServiceDeploymentsInput
+    => ListServiceDeploymentsOutput, "ListServiceDeployments"; ListServicesInput =>
+    ListServicesOutput, "ListServices"; ListServicesByNamespaceInput =>
+    ListServicesByNamespaceOutput, "ListServicesByNamespace"; ListTagsForResourceInput =>
+    ListTagsForResourceOutput, "ListTagsForResource"; ListTaskDefinitionFamiliesInput =>
+    ListTaskDefinitionFamiliesOutput, "ListTaskDefinitionFamilies";
+    ListTaskDefinitionsInput => ListTaskDefinitionsOutput, "ListTaskDefinitions";
+    ListTasksInput => ListTasksOutput, "ListTasks"; PutAccountSettingInput =>
+    PutAccountSettingOutput, "PutAccountSetting"; PutAccountSettingDefaultInput =>
+    PutAccountSettingDefaultOutput, "PutAccountSettingDefault"; PutAttributesInput =>
+    PutAttributesOutput, "PutAttributes"; PutClusterCapacityProvidersInput =>
+    PutClusterCapacityProvidersOutput, "PutClusterCapacityProviders";
+    RegisterContainerInstanceInput => RegisterContainerInstanceOutput,
+    "RegisterContainerInstance"; RegisterDaemonTaskDefinitionInput =>
+    RegisterDaemonTaskDefinitionOutput, "RegisterDaemonTaskDefinition";
+    RegisterTaskDefinitionInput => RegisterTaskDefinitionOutput,
+    "RegisterTaskDefinition"; RunTaskInput => RunTaskOutput, "RunTask"; StartTaskInput =>
+    StartTaskOutput, "StartTask"; StopServiceDeploymentInput =>
+    StopServiceDeploymentOutput, "StopServiceDeployment"; StopTaskInput =>
+    StopTaskOutput, "StopTask"; SubmitAttachmentStateChangesInput =>
+    SubmitAttachmentStateChangesOutput, "SubmitAttachmentStateChanges";
+    SubmitContainerStateChangeInput => SubmitContainerStateChangeOutput,
+    "SubmitContainerStateChange"; SubmitTaskStateChangeInput =>
+    SubmitTaskStateChangeOutput, "SubmitTaskStateChange"; TagResourceInput =>
+    TagResourceOutput, "TagResource"; UntagResourceInput => UntagResourceOutput,
+    "UntagResource"; UpdateCapacityProviderInput => UpdateCapacityProviderOutput,
+    "UpdateCapacityProvider"; UpdateClusterInput => UpdateClusterOutput, "UpdateCluster";
+    UpdateClusterSettingsInput => UpdateClusterSettingsOutput, "UpdateClusterSettings";
+    UpdateContainerAgentInput => UpdateContainerAgentOutput, "UpdateContainerAgent";
+    UpdateContainerInstancesStateInput => UpdateContainerInstancesStateOutput,
+    "UpdateContainerInstancesState"; UpdateDaemonInput => UpdateDaemonOutput,
+    "UpdateDaemon"; UpdateExpressGatewayServiceInput =>
+    UpdateExpressGatewayServiceOutput, "UpdateExpressGatewayService"; UpdateGatewayInput
+    => UpdateGatewayOutput, "UpdateGateway"; UpdateServiceInput => UpdateServiceOutput,
+    "UpdateService"; UpdateServicePrimaryTaskSetInput =>
+    UpdateServicePrimaryTaskSetOutput, "UpdateServicePrimaryTaskSet";
+    UpdateTaskProtectionInput => UpdateTaskProtectionOutput, "UpdateTaskProtection";
+    UpdateTaskSetInput => UpdateTaskSetOutput, "UpdateTaskSet";
 );

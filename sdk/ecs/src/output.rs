@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateGatewayWithClusterOutput {
     /// The Amazon Resource Name (ARN) of the gateway.
@@ -18,11 +18,11 @@ pub struct AssociateGatewayWithClusterOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateGatewayWithClusterOutput "AssociateGatewayWithClusterResponse"[debug from
-    output] { gateway_arn : String, cluster_arn : String, status :
+    AssociateGatewayWithClusterOutput "AssociateGatewayWithClusterResponse"[from output]
+    { gateway_arn : String, cluster_arn : String, status :
     GatewayClusterAssociationStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContinueServiceDeploymentOutput {
     /// The ARN of the service deployment that was continued or rolled back.
@@ -30,10 +30,10 @@ pub struct ContinueServiceDeploymentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ContinueServiceDeploymentOutput "ContinueServiceDeploymentResponse"[debug from
-    output] { service_deployment_arn : String } { _meta }
+    ContinueServiceDeploymentOutput "ContinueServiceDeploymentResponse"[from output] {
+    service_deployment_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCapacityProviderOutput {
     /// The full description of the new capacity provider.
@@ -41,10 +41,10 @@ pub struct CreateCapacityProviderOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateCapacityProviderOutput "CreateCapacityProviderResponse"[debug from output] {
-    capacity_provider : CapacityProvider } { _meta }
+    CreateCapacityProviderOutput "CreateCapacityProviderResponse"[from output] {
+    capacity_provider = CapacityProvider } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateClusterOutput {
     /// The full description of your new cluster.
@@ -52,10 +52,10 @@ pub struct CreateClusterOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateClusterOutput "CreateClusterResponse"[debug from output] { cluster : Cluster }
-    { _meta }
+    CreateClusterOutput "CreateClusterResponse"[from output] { cluster = Cluster } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDaemonOutput {
     /// The Amazon Resource Name (ARN) of the daemon.
@@ -69,11 +69,10 @@ pub struct CreateDaemonOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDaemonOutput "CreateDaemonResponse"[debug from output] { daemon_arn : String,
-    status : DaemonStatus, created_at : rboto::DateTime, deployment_arn : String } {
-    _meta }
+    CreateDaemonOutput "CreateDaemonResponse"[from output] { daemon_arn : String, status
+    : DaemonStatus, created_at : rboto::DateTime, deployment_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateExpressGatewayServiceOutput {
     /// The full description of your Express service following the create operation.
@@ -81,10 +80,10 @@ pub struct CreateExpressGatewayServiceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateExpressGatewayServiceOutput "CreateExpressGatewayServiceResponse"[debug from
-    output] { service : EcsExpressGatewayService } { _meta }
+    CreateExpressGatewayServiceOutput "CreateExpressGatewayServiceResponse"[from output]
+    { service = EcsExpressGatewayService } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGatewayOutput {
     /// The Amazon Resource Name (ARN) of the gateway.
@@ -96,10 +95,10 @@ pub struct CreateGatewayOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateGatewayOutput "CreateGatewayResponse"[debug from output] { gateway_arn :
-    String, name : String, status : GatewayStatus } { _meta }
+    CreateGatewayOutput "CreateGatewayResponse"[from output] { gateway_arn : String, name
+    : String, status : GatewayStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateServiceOutput {
     /// The full description of your service following the create call.
@@ -107,10 +106,10 @@ pub struct CreateServiceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateServiceOutput "CreateServiceResponse"[debug from output] { service : Service }
-    { _meta }
+    CreateServiceOutput "CreateServiceResponse"[from output] { service = Service } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTaskSetOutput {
     /// Information about a set of Amazon ECS tasks in either an CodeDeploy or an `EXTERNAL` deployment. A task set includes details such as the desired number of tasks, how many tasks are running, and whether the task set serves production traffic.
@@ -118,10 +117,10 @@ pub struct CreateTaskSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTaskSetOutput "CreateTaskSetResponse"[debug from output] { task_set : TaskSet }
-    { _meta }
+    CreateTaskSetOutput "CreateTaskSetResponse"[from output] { task_set = TaskSet } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAccountSettingOutput {
     /// The account setting for the specified principal ARN.
@@ -129,10 +128,10 @@ pub struct DeleteAccountSettingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteAccountSettingOutput "DeleteAccountSettingResponse"[debug from output] {
-    setting : Setting } { _meta }
+    DeleteAccountSettingOutput "DeleteAccountSettingResponse"[from output] { setting =
+    Setting } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAttributesOutput {
     /// A list of attribute objects that were successfully deleted from your resource.
@@ -140,10 +139,10 @@ pub struct DeleteAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteAttributesOutput "DeleteAttributesResponse"[debug from output] { attributes :
-    Vec < Attribute > } { _meta }
+    DeleteAttributesOutput "DeleteAttributesResponse"[from output] { attributes = Vec <
+    Attribute > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCapacityProviderOutput {
     /// The details of the capacity provider.
@@ -151,10 +150,10 @@ pub struct DeleteCapacityProviderOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteCapacityProviderOutput "DeleteCapacityProviderResponse"[debug from output] {
-    capacity_provider : CapacityProvider } { _meta }
+    DeleteCapacityProviderOutput "DeleteCapacityProviderResponse"[from output] {
+    capacity_provider = CapacityProvider } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteClusterOutput {
     /// The full description of the deleted cluster.
@@ -162,10 +161,10 @@ pub struct DeleteClusterOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteClusterOutput "DeleteClusterResponse"[debug from output] { cluster : Cluster }
-    { _meta }
+    DeleteClusterOutput "DeleteClusterResponse"[from output] { cluster = Cluster } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDaemonOutput {
     /// The Amazon Resource Name (ARN) of the daemon.
@@ -181,11 +180,11 @@ pub struct DeleteDaemonOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDaemonOutput "DeleteDaemonResponse"[debug from output] { daemon_arn : String,
-    status : DaemonStatus, created_at : rboto::DateTime, updated_at : rboto::DateTime,
+    DeleteDaemonOutput "DeleteDaemonResponse"[from output] { daemon_arn : String, status
+    : DaemonStatus, created_at : rboto::DateTime, updated_at : rboto::DateTime,
     deployment_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDaemonTaskDefinitionOutput {
     /// The full Amazon Resource Name (ARN) of the deleted daemon task definition.
@@ -193,10 +192,10 @@ pub struct DeleteDaemonTaskDefinitionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDaemonTaskDefinitionOutput "DeleteDaemonTaskDefinitionResponse"[debug from
-    output] { daemon_task_definition_arn : String } { _meta }
+    DeleteDaemonTaskDefinitionOutput "DeleteDaemonTaskDefinitionResponse"[from output] {
+    daemon_task_definition_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteExpressGatewayServiceOutput {
     /// The full description of the deleted express service.
@@ -204,10 +203,10 @@ pub struct DeleteExpressGatewayServiceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteExpressGatewayServiceOutput "DeleteExpressGatewayServiceResponse"[debug from
-    output] { service : EcsExpressGatewayService } { _meta }
+    DeleteExpressGatewayServiceOutput "DeleteExpressGatewayServiceResponse"[from output]
+    { service = EcsExpressGatewayService } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteGatewayOutput {
     /// The Amazon Resource Name (ARN) of the deleted gateway.
@@ -219,10 +218,10 @@ pub struct DeleteGatewayOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteGatewayOutput "DeleteGatewayResponse"[debug from output] { gateway_arn :
-    String, name : String, status : GatewayStatus } { _meta }
+    DeleteGatewayOutput "DeleteGatewayResponse"[from output] { gateway_arn : String, name
+    : String, status : GatewayStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteServiceOutput {
     /// The full description of the deleted service.
@@ -230,10 +229,10 @@ pub struct DeleteServiceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteServiceOutput "DeleteServiceResponse"[debug from output] { service : Service }
-    { _meta }
+    DeleteServiceOutput "DeleteServiceResponse"[from output] { service = Service } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTaskDefinitionsOutput {
     /// The list of deleted task definitions.
@@ -243,10 +242,10 @@ pub struct DeleteTaskDefinitionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteTaskDefinitionsOutput "DeleteTaskDefinitionsResponse"[debug from output] {
-    task_definitions : Vec < TaskDefinition >, failures : Vec < Failure > } { _meta }
+    DeleteTaskDefinitionsOutput "DeleteTaskDefinitionsResponse"[from output] {
+    task_definitions = Vec < TaskDefinition >, failures = Vec < Failure > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTaskSetOutput {
     /// Details about the task set.
@@ -254,10 +253,10 @@ pub struct DeleteTaskSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteTaskSetOutput "DeleteTaskSetResponse"[debug from output] { task_set : TaskSet }
-    { _meta }
+    DeleteTaskSetOutput "DeleteTaskSetResponse"[from output] { task_set = TaskSet } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeregisterContainerInstanceOutput {
     /// The container instance that was deregistered.
@@ -265,10 +264,10 @@ pub struct DeregisterContainerInstanceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeregisterContainerInstanceOutput "DeregisterContainerInstanceResponse"[debug from
-    output] { container_instance : ContainerInstance } { _meta }
+    DeregisterContainerInstanceOutput "DeregisterContainerInstanceResponse"[from output]
+    { container_instance = ContainerInstance } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeregisterTaskDefinitionOutput {
     /// The full description of the deregistered task.
@@ -276,10 +275,10 @@ pub struct DeregisterTaskDefinitionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeregisterTaskDefinitionOutput "DeregisterTaskDefinitionResponse"[debug from output]
-    { task_definition : TaskDefinition } { _meta }
+    DeregisterTaskDefinitionOutput "DeregisterTaskDefinitionResponse"[from output] {
+    task_definition = TaskDefinition } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCapacityProvidersOutput {
     /// The list of capacity providers.
@@ -291,11 +290,11 @@ pub struct DescribeCapacityProvidersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeCapacityProvidersOutput "DescribeCapacityProvidersResponse"[debug from
-    output] { capacity_providers : Vec < CapacityProvider >, failures : Vec < Failure >,
-    next_token : String } { _meta }
+    DescribeCapacityProvidersOutput "DescribeCapacityProvidersResponse"[from output] {
+    capacity_providers = Vec < CapacityProvider >, failures = Vec < Failure >, next_token
+    : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClustersOutput {
     /// The list of clusters.
@@ -305,10 +304,10 @@ pub struct DescribeClustersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeClustersOutput "DescribeClustersResponse"[debug from output] { clusters : Vec
-    < Cluster >, failures : Vec < Failure > } { _meta }
+    DescribeClustersOutput "DescribeClustersResponse"[from output] { clusters = Vec <
+    Cluster >, failures = Vec < Failure > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeContainerInstancesOutput {
     /// The list of container instances.
@@ -318,11 +317,11 @@ pub struct DescribeContainerInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeContainerInstancesOutput "DescribeContainerInstancesResponse"[debug from
-    output] { container_instances : Vec < ContainerInstance >, failures : Vec < Failure >
-    } { _meta }
+    DescribeContainerInstancesOutput "DescribeContainerInstancesResponse"[from output] {
+    container_instances = Vec < ContainerInstance >, failures = Vec < Failure > } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDaemonDeploymentsOutput {
     /// Any failures associated with the call.
@@ -332,11 +331,10 @@ pub struct DescribeDaemonDeploymentsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDaemonDeploymentsOutput "DescribeDaemonDeploymentsResponse"[debug from
-    output] { failures : Vec < Failure >, daemon_deployments : Vec < DaemonDeployment > }
-    { _meta }
+    DescribeDaemonDeploymentsOutput "DescribeDaemonDeploymentsResponse"[from output] {
+    failures = Vec < Failure >, daemon_deployments = Vec < DaemonDeployment > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDaemonOutput {
     /// The full description of the daemon, including the current revisions, deployment ARN, cluster, and status information.
@@ -344,10 +342,10 @@ pub struct DescribeDaemonOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDaemonOutput "DescribeDaemonResponse"[debug from output] { daemon :
-    DaemonDetail } { _meta }
+    DescribeDaemonOutput "DescribeDaemonResponse"[from output] { daemon = DaemonDetail }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDaemonRevisionsOutput {
     /// The list of daemon revisions.
@@ -357,10 +355,10 @@ pub struct DescribeDaemonRevisionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDaemonRevisionsOutput "DescribeDaemonRevisionsResponse"[debug from output] {
-    daemon_revisions : Vec < DaemonRevision >, failures : Vec < Failure > } { _meta }
+    DescribeDaemonRevisionsOutput "DescribeDaemonRevisionsResponse"[from output] {
+    daemon_revisions = Vec < DaemonRevision >, failures = Vec < Failure > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDaemonTaskDefinitionOutput {
     /// The full daemon task definition description.
@@ -368,10 +366,10 @@ pub struct DescribeDaemonTaskDefinitionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDaemonTaskDefinitionOutput "DescribeDaemonTaskDefinitionResponse"[debug from
-    output] { daemon_task_definition : DaemonTaskDefinition } { _meta }
+    DescribeDaemonTaskDefinitionOutput "DescribeDaemonTaskDefinitionResponse"[from
+    output] { daemon_task_definition = DaemonTaskDefinition } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeExpressGatewayServiceOutput {
     /// The full description of the described express service.
@@ -379,10 +377,10 @@ pub struct DescribeExpressGatewayServiceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeExpressGatewayServiceOutput "DescribeExpressGatewayServiceResponse"[debug
-    from output] { service : EcsExpressGatewayService } { _meta }
+    DescribeExpressGatewayServiceOutput "DescribeExpressGatewayServiceResponse"[from
+    output] { service = EcsExpressGatewayService } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGatewayResourcesOutput {
     /// The infrastructure resources that the gateway manages, grouped by gateway type.
@@ -392,10 +390,10 @@ pub struct DescribeGatewayResourcesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeGatewayResourcesOutput "DescribeGatewayResourcesResponse"[debug from output]
-    { gateway_resources : GatewayResources, next_token : String } { _meta }
+    DescribeGatewayResourcesOutput "DescribeGatewayResourcesResponse"[from output] {
+    gateway_resources = GatewayResources, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGatewayOutput {
     /// The details of the gateway.
@@ -403,10 +401,10 @@ pub struct DescribeGatewayOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeGatewayOutput "DescribeGatewayResponse"[debug from output] { gateway :
-    Gateway } { _meta }
+    DescribeGatewayOutput "DescribeGatewayResponse"[from output] { gateway = Gateway } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGatewayRouteOutput {
     /// The details of the gateway route.
@@ -414,10 +412,10 @@ pub struct DescribeGatewayRouteOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeGatewayRouteOutput "DescribeGatewayRouteResponse"[debug from output] {
-    gateway_route : GatewayRoute } { _meta }
+    DescribeGatewayRouteOutput "DescribeGatewayRouteResponse"[from output] {
+    gateway_route = GatewayRoute } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeServiceDeploymentsOutput {
     /// The list of service deployments described.
@@ -427,11 +425,11 @@ pub struct DescribeServiceDeploymentsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeServiceDeploymentsOutput "DescribeServiceDeploymentsResponse"[debug from
-    output] { service_deployments : Vec < ServiceDeployment >, failures : Vec < Failure >
-    } { _meta }
+    DescribeServiceDeploymentsOutput "DescribeServiceDeploymentsResponse"[from output] {
+    service_deployments = Vec < ServiceDeployment >, failures = Vec < Failure > } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeServiceRevisionsOutput {
     /// The list of service revisions described.
@@ -441,10 +439,10 @@ pub struct DescribeServiceRevisionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeServiceRevisionsOutput "DescribeServiceRevisionsResponse"[debug from output]
-    { service_revisions : Vec < ServiceRevision >, failures : Vec < Failure > } { _meta }
+    DescribeServiceRevisionsOutput "DescribeServiceRevisionsResponse"[from output] {
+    service_revisions = Vec < ServiceRevision >, failures = Vec < Failure > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeServicesOutput {
     /// The list of services described.
@@ -454,10 +452,10 @@ pub struct DescribeServicesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeServicesOutput "DescribeServicesResponse"[debug from output] { services : Vec
-    < Service >, failures : Vec < Failure > } { _meta }
+    DescribeServicesOutput "DescribeServicesResponse"[from output] { services = Vec <
+    Service >, failures = Vec < Failure > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTaskDefinitionOutput {
     /// The full task definition description.
@@ -467,10 +465,10 @@ pub struct DescribeTaskDefinitionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTaskDefinitionOutput "DescribeTaskDefinitionResponse"[debug from output] {
-    task_definition : TaskDefinition, tags : Vec < Tag > } { _meta }
+    DescribeTaskDefinitionOutput "DescribeTaskDefinitionResponse"[from output] {
+    task_definition = TaskDefinition, tags = Vec < Tag > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTaskSetsOutput {
     /// The list of task sets described.
@@ -480,10 +478,10 @@ pub struct DescribeTaskSetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTaskSetsOutput "DescribeTaskSetsResponse"[debug from output] { task_sets :
-    Vec < TaskSet >, failures : Vec < Failure > } { _meta }
+    DescribeTaskSetsOutput "DescribeTaskSetsResponse"[from output] { task_sets = Vec <
+    TaskSet >, failures = Vec < Failure > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTasksOutput {
     /// The list of tasks.
@@ -493,10 +491,10 @@ pub struct DescribeTasksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTasksOutput "DescribeTasksResponse"[debug from output] { tasks : Vec < Task
-    >, failures : Vec < Failure > } { _meta }
+    DescribeTasksOutput "DescribeTasksResponse"[from output] { tasks = Vec < Task >,
+    failures = Vec < Failure > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateGatewayFromClusterOutput {
     /// The Amazon Resource Name (ARN) of the gateway.
@@ -508,11 +506,11 @@ pub struct DisassociateGatewayFromClusterOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisassociateGatewayFromClusterOutput "DisassociateGatewayFromClusterResponse"[debug
-    from output] { gateway_arn : String, cluster_arn : String, status :
+    DisassociateGatewayFromClusterOutput "DisassociateGatewayFromClusterResponse"[from
+    output] { gateway_arn : String, cluster_arn : String, status :
     GatewayClusterAssociationStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DiscoverPollEndpointOutput {
     /// The endpoint for the Amazon ECS agent to poll.
@@ -524,11 +522,10 @@ pub struct DiscoverPollEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DiscoverPollEndpointOutput "DiscoverPollEndpointResponse"[debug from output] {
-    endpoint : String, telemetry_endpoint : String, service_connect_endpoint : String } {
-    _meta }
+    DiscoverPollEndpointOutput "DiscoverPollEndpointResponse"[from output] { endpoint :
+    String, telemetry_endpoint : String, service_connect_endpoint : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExecuteCommandOutput {
     /// The Amazon Resource Name (ARN) of the cluster.
@@ -546,11 +543,11 @@ pub struct ExecuteCommandOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ExecuteCommandOutput "ExecuteCommandResponse"[debug from output] { cluster_arn :
-    String, container_arn : String, container_name : String, interactive = bool, session
-    : Session, task_arn : String } { _meta }
+    ExecuteCommandOutput "ExecuteCommandResponse"[from output] { cluster_arn : String,
+    container_arn : String, container_name : String, interactive = bool, session =
+    Session, task_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTaskProtectionOutput {
     /// A list of tasks with the following information.
@@ -560,10 +557,10 @@ pub struct GetTaskProtectionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetTaskProtectionOutput "GetTaskProtectionResponse"[debug from output] {
-    protected_tasks : Vec < ProtectedTask >, failures : Vec < Failure > } { _meta }
+    GetTaskProtectionOutput "GetTaskProtectionResponse"[from output] { protected_tasks =
+    Vec < ProtectedTask >, failures = Vec < Failure > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAccountSettingsOutput {
     /// The account settings for the resource.
@@ -573,10 +570,10 @@ pub struct ListAccountSettingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListAccountSettingsOutput "ListAccountSettingsResponse"[debug from output] { settings
-    : Vec < Setting >, next_token : String } { _meta }
+    ListAccountSettingsOutput "ListAccountSettingsResponse"[from output] { settings = Vec
+    < Setting >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAttributesOutput {
     /// A list of attribute objects that meet the criteria of the request.
@@ -586,10 +583,10 @@ pub struct ListAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListAttributesOutput "ListAttributesResponse"[debug from output] { attributes : Vec <
+    ListAttributesOutput "ListAttributesResponse"[from output] { attributes = Vec <
     Attribute >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListClustersOutput {
     /// The list of full Amazon Resource Name (ARN) entries for each cluster that's associated with your account.
@@ -599,10 +596,10 @@ pub struct ListClustersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListClustersOutput "ListClustersResponse"[debug from output] { cluster_arns : Vec <
-    String >, next_token : String } { _meta }
+    ListClustersOutput "ListClustersResponse"[from output] { cluster_arns = Vec < String
+    >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListContainerInstancesOutput {
     /// The list of container instances with full ARN entries for each container instance associated with the specified cluster.
@@ -612,10 +609,10 @@ pub struct ListContainerInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListContainerInstancesOutput "ListContainerInstancesResponse"[debug from output] {
-    container_instance_arns : Vec < String >, next_token : String } { _meta }
+    ListContainerInstancesOutput "ListContainerInstancesResponse"[from output] {
+    container_instance_arns = Vec < String >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDaemonDeploymentsOutput {
     /// The `nextToken` value to include in a future `ListDaemonDeployments` request. When the results of a `ListDaemonDeployments` request exceed `maxResults`, this value can be used to retrieve the next page of results.
@@ -625,10 +622,10 @@ pub struct ListDaemonDeploymentsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDaemonDeploymentsOutput "ListDaemonDeploymentsResponse"[debug from output] {
-    next_token : String, daemon_deployments : Vec < DaemonDeploymentSummary > } { _meta }
+    ListDaemonDeploymentsOutput "ListDaemonDeploymentsResponse"[from output] { next_token
+    : String, daemon_deployments = Vec < DaemonDeploymentSummary > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDaemonTaskDefinitionsOutput {
     /// The list of daemon task definition summaries.
@@ -638,11 +635,11 @@ pub struct ListDaemonTaskDefinitionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDaemonTaskDefinitionsOutput "ListDaemonTaskDefinitionsResponse"[debug from
-    output] { daemon_task_definitions : Vec < DaemonTaskDefinitionSummary >, next_token :
-    String } { _meta }
+    ListDaemonTaskDefinitionsOutput "ListDaemonTaskDefinitionsResponse"[from output] {
+    daemon_task_definitions = Vec < DaemonTaskDefinitionSummary >, next_token : String }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDaemonsOutput {
     /// The list of daemon summaries.
@@ -652,10 +649,10 @@ pub struct ListDaemonsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDaemonsOutput "ListDaemonsResponse"[debug from output] { daemon_summaries_list :
-    Vec < DaemonSummary >, next_token : String } { _meta }
+    ListDaemonsOutput "ListDaemonsResponse"[from output] { daemon_summaries_list = Vec <
+    DaemonSummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListGatewayClusterAssociationsOutput {
     /// The gateway-cluster associations that match the request.
@@ -665,11 +662,11 @@ pub struct ListGatewayClusterAssociationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListGatewayClusterAssociationsOutput "ListGatewayClusterAssociationsResponse"[debug
-    from output] { gateway_cluster_associations : Vec < GatewayClusterAssociationSummary
-    >, next_token : String } { _meta }
+    ListGatewayClusterAssociationsOutput "ListGatewayClusterAssociationsResponse"[from
+    output] { gateway_cluster_associations = Vec < GatewayClusterAssociationSummary >,
+    next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListGatewayRoutesOutput {
     /// The gateway routes that match the request.
@@ -679,10 +676,10 @@ pub struct ListGatewayRoutesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListGatewayRoutesOutput "ListGatewayRoutesResponse"[debug from output] {
-    gateway_routes : Vec < GatewayRouteSummary >, next_token : String } { _meta }
+    ListGatewayRoutesOutput "ListGatewayRoutesResponse"[from output] { gateway_routes =
+    Vec < GatewayRouteSummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListGatewaysOutput {
     /// The list of gateways that match the request.
@@ -692,10 +689,10 @@ pub struct ListGatewaysOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListGatewaysOutput "ListGatewaysResponse"[debug from output] { gateways : Vec <
+    ListGatewaysOutput "ListGatewaysResponse"[from output] { gateways = Vec <
     GatewaySummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListServiceDeploymentsOutput {
     /// An overview of the service deployment, including the following properties:
@@ -705,10 +702,10 @@ pub struct ListServiceDeploymentsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListServiceDeploymentsOutput "ListServiceDeploymentsResponse"[debug from output] {
-    service_deployments : Vec < ServiceDeploymentBrief >, next_token : String } { _meta }
+    ListServiceDeploymentsOutput "ListServiceDeploymentsResponse"[from output] {
+    service_deployments = Vec < ServiceDeploymentBrief >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListServicesByNamespaceOutput {
     /// The list of full ARN entries for each service that's associated with the specified namespace.
@@ -718,10 +715,10 @@ pub struct ListServicesByNamespaceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListServicesByNamespaceOutput "ListServicesByNamespaceResponse"[debug from output] {
-    service_arns : Vec < String >, next_token : String } { _meta }
+    ListServicesByNamespaceOutput "ListServicesByNamespaceResponse"[from output] {
+    service_arns = Vec < String >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListServicesOutput {
     /// The list of full ARN entries for each service that's associated with the specified cluster.
@@ -731,10 +728,10 @@ pub struct ListServicesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListServicesOutput "ListServicesResponse"[debug from output] { service_arns : Vec <
-    String >, next_token : String } { _meta }
+    ListServicesOutput "ListServicesResponse"[from output] { service_arns = Vec < String
+    >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourceOutput {
     /// The tags for the resource.
@@ -742,10 +739,10 @@ pub struct ListTagsForResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForResourceOutput "ListTagsForResourceResponse"[debug from output] { tags :
-    Vec < Tag > } { _meta }
+    ListTagsForResourceOutput "ListTagsForResourceResponse"[from output] { tags = Vec <
+    Tag > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTaskDefinitionFamiliesOutput {
     /// The list of task definition family names that match the `ListTaskDefinitionFamilies` request.
@@ -755,10 +752,10 @@ pub struct ListTaskDefinitionFamiliesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTaskDefinitionFamiliesOutput "ListTaskDefinitionFamiliesResponse"[debug from
-    output] { families : Vec < String >, next_token : String } { _meta }
+    ListTaskDefinitionFamiliesOutput "ListTaskDefinitionFamiliesResponse"[from output] {
+    families = Vec < String >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTaskDefinitionsOutput {
     /// The list of task definition Amazon Resource Name (ARN) entries for the `ListTaskDefinitions` request.
@@ -768,10 +765,10 @@ pub struct ListTaskDefinitionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTaskDefinitionsOutput "ListTaskDefinitionsResponse"[debug from output] {
-    task_definition_arns : Vec < String >, next_token : String } { _meta }
+    ListTaskDefinitionsOutput "ListTaskDefinitionsResponse"[from output] {
+    task_definition_arns = Vec < String >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTasksOutput {
     /// The list of task ARN entries for the `ListTasks` request.
@@ -781,10 +778,10 @@ pub struct ListTasksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTasksOutput "ListTasksResponse"[debug from output] { task_arns : Vec < String >,
+    ListTasksOutput "ListTasksResponse"[from output] { task_arns = Vec < String >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutAccountSettingDefaultOutput {
     /// The current setting for a resource.
@@ -792,10 +789,10 @@ pub struct PutAccountSettingDefaultOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutAccountSettingDefaultOutput "PutAccountSettingDefaultResponse"[debug from output]
-    { setting : Setting } { _meta }
+    PutAccountSettingDefaultOutput "PutAccountSettingDefaultResponse"[from output] {
+    setting = Setting } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutAccountSettingOutput {
     /// The current account setting for a resource.
@@ -803,10 +800,10 @@ pub struct PutAccountSettingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutAccountSettingOutput "PutAccountSettingResponse"[debug from output] { setting :
-    Setting } { _meta }
+    PutAccountSettingOutput "PutAccountSettingResponse"[from output] { setting = Setting
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutAttributesOutput {
     /// The attributes applied to your resource.
@@ -814,10 +811,10 @@ pub struct PutAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutAttributesOutput "PutAttributesResponse"[debug from output] { attributes : Vec <
+    PutAttributesOutput "PutAttributesResponse"[from output] { attributes = Vec <
     Attribute > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutClusterCapacityProvidersOutput {
     /// Details about the cluster.
@@ -825,10 +822,10 @@ pub struct PutClusterCapacityProvidersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutClusterCapacityProvidersOutput "PutClusterCapacityProvidersResponse"[debug from
-    output] { cluster : Cluster } { _meta }
+    PutClusterCapacityProvidersOutput "PutClusterCapacityProvidersResponse"[from output]
+    { cluster = Cluster } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterContainerInstanceOutput {
     /// The container instance that was registered.
@@ -836,10 +833,10 @@ pub struct RegisterContainerInstanceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RegisterContainerInstanceOutput "RegisterContainerInstanceResponse"[debug from
-    output] { container_instance : ContainerInstance } { _meta }
+    RegisterContainerInstanceOutput "RegisterContainerInstanceResponse"[from output] {
+    container_instance = ContainerInstance } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterDaemonTaskDefinitionOutput {
     /// The full Amazon Resource Name (ARN) of the registered daemon task definition.
@@ -847,10 +844,10 @@ pub struct RegisterDaemonTaskDefinitionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RegisterDaemonTaskDefinitionOutput "RegisterDaemonTaskDefinitionResponse"[debug from
+    RegisterDaemonTaskDefinitionOutput "RegisterDaemonTaskDefinitionResponse"[from
     output] { daemon_task_definition_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterTaskDefinitionOutput {
     /// The full description of the registered task definition.
@@ -860,10 +857,10 @@ pub struct RegisterTaskDefinitionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RegisterTaskDefinitionOutput "RegisterTaskDefinitionResponse"[debug from output] {
-    task_definition : TaskDefinition, tags : Vec < Tag > } { _meta }
+    RegisterTaskDefinitionOutput "RegisterTaskDefinitionResponse"[from output] {
+    task_definition = TaskDefinition, tags = Vec < Tag > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RunTaskOutput {
     /// A full description of the tasks that were run. The tasks that were successfully placed on your cluster are described here.
@@ -873,10 +870,10 @@ pub struct RunTaskOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RunTaskOutput "RunTaskResponse"[debug from output] { tasks : Vec < Task >, failures :
-    Vec < Failure > } { _meta }
+    RunTaskOutput "RunTaskResponse"[from output] { tasks = Vec < Task >, failures = Vec <
+    Failure > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartTaskOutput {
     /// A full description of the tasks that were started. Each task that was successfully placed on your container instances is described.
@@ -886,10 +883,10 @@ pub struct StartTaskOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartTaskOutput "StartTaskResponse"[debug from output] { tasks : Vec < Task >,
-    failures : Vec < Failure > } { _meta }
+    StartTaskOutput "StartTaskResponse"[from output] { tasks = Vec < Task >, failures =
+    Vec < Failure > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopServiceDeploymentOutput {
     /// The ARN of the stopped service deployment.
@@ -897,10 +894,10 @@ pub struct StopServiceDeploymentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StopServiceDeploymentOutput "StopServiceDeploymentResponse"[debug from output] {
+    StopServiceDeploymentOutput "StopServiceDeploymentResponse"[from output] {
     service_deployment_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopTaskOutput {
     /// The task that was stopped.
@@ -908,9 +905,9 @@ pub struct StopTaskOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StopTaskOutput "StopTaskResponse"[debug from output] { task : Task } { _meta }
+    StopTaskOutput "StopTaskResponse"[from output] { task = Task } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitAttachmentStateChangesOutput {
     /// Acknowledgement of the state change.
@@ -918,10 +915,10 @@ pub struct SubmitAttachmentStateChangesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SubmitAttachmentStateChangesOutput "SubmitAttachmentStateChangesResponse"[debug from
+    SubmitAttachmentStateChangesOutput "SubmitAttachmentStateChangesResponse"[from
     output] { acknowledgment : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitContainerStateChangeOutput {
     /// Acknowledgement of the state change.
@@ -929,10 +926,10 @@ pub struct SubmitContainerStateChangeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SubmitContainerStateChangeOutput "SubmitContainerStateChangeResponse"[debug from
-    output] { acknowledgment : String } { _meta }
+    SubmitContainerStateChangeOutput "SubmitContainerStateChangeResponse"[from output] {
+    acknowledgment : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitTaskStateChangeOutput {
     /// Acknowledgement of the state change.
@@ -940,26 +937,24 @@ pub struct SubmitTaskStateChangeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SubmitTaskStateChangeOutput "SubmitTaskStateChangeResponse"[debug from output] {
+    SubmitTaskStateChangeOutput "SubmitTaskStateChangeResponse"[from output] {
     acknowledgment : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceResponse"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagResourceOutput "TagResourceResponse"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UntagResourceOutput "UntagResourceResponse"[debug from output] {} { _meta }
+    UntagResourceOutput "UntagResourceResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCapacityProviderOutput {
     /// Details about the capacity provider.
@@ -967,10 +962,10 @@ pub struct UpdateCapacityProviderOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateCapacityProviderOutput "UpdateCapacityProviderResponse"[debug from output] {
-    capacity_provider : CapacityProvider } { _meta }
+    UpdateCapacityProviderOutput "UpdateCapacityProviderResponse"[from output] {
+    capacity_provider = CapacityProvider } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateClusterOutput {
     /// Details about the cluster.
@@ -978,10 +973,10 @@ pub struct UpdateClusterOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateClusterOutput "UpdateClusterResponse"[debug from output] { cluster : Cluster }
-    { _meta }
+    UpdateClusterOutput "UpdateClusterResponse"[from output] { cluster = Cluster } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateClusterSettingsOutput {
     /// Details about the cluster
@@ -989,10 +984,10 @@ pub struct UpdateClusterSettingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateClusterSettingsOutput "UpdateClusterSettingsResponse"[debug from output] {
-    cluster : Cluster } { _meta }
+    UpdateClusterSettingsOutput "UpdateClusterSettingsResponse"[from output] { cluster =
+    Cluster } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateContainerAgentOutput {
     /// The container instance that the container agent was updated for.
@@ -1000,10 +995,10 @@ pub struct UpdateContainerAgentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateContainerAgentOutput "UpdateContainerAgentResponse"[debug from output] {
-    container_instance : ContainerInstance } { _meta }
+    UpdateContainerAgentOutput "UpdateContainerAgentResponse"[from output] {
+    container_instance = ContainerInstance } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateContainerInstancesStateOutput {
     /// The list of container instances.
@@ -1013,11 +1008,11 @@ pub struct UpdateContainerInstancesStateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateContainerInstancesStateOutput "UpdateContainerInstancesStateResponse"[debug
-    from output] { container_instances : Vec < ContainerInstance >, failures : Vec <
-    Failure > } { _meta }
+    UpdateContainerInstancesStateOutput "UpdateContainerInstancesStateResponse"[from
+    output] { container_instances = Vec < ContainerInstance >, failures = Vec < Failure >
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDaemonOutput {
     /// The Amazon Resource Name (ARN) of the daemon.
@@ -1033,11 +1028,11 @@ pub struct UpdateDaemonOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateDaemonOutput "UpdateDaemonResponse"[debug from output] { daemon_arn : String,
-    status : DaemonStatus, created_at : rboto::DateTime, updated_at : rboto::DateTime,
+    UpdateDaemonOutput "UpdateDaemonResponse"[from output] { daemon_arn : String, status
+    : DaemonStatus, created_at : rboto::DateTime, updated_at : rboto::DateTime,
     deployment_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateExpressGatewayServiceOutput {
     /// The full description of your express gateway service following the update call.
@@ -1045,10 +1040,10 @@ pub struct UpdateExpressGatewayServiceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateExpressGatewayServiceOutput "UpdateExpressGatewayServiceResponse"[debug from
-    output] { service : UpdatedExpressGatewayService } { _meta }
+    UpdateExpressGatewayServiceOutput "UpdateExpressGatewayServiceResponse"[from output]
+    { service = UpdatedExpressGatewayService } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateGatewayOutput {
     /// The Amazon Resource Name (ARN) of the gateway.
@@ -1060,10 +1055,10 @@ pub struct UpdateGatewayOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateGatewayOutput "UpdateGatewayResponse"[debug from output] { gateway_arn :
-    String, name : String, status : GatewayStatus } { _meta }
+    UpdateGatewayOutput "UpdateGatewayResponse"[from output] { gateway_arn : String, name
+    : String, status : GatewayStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateServicePrimaryTaskSetOutput {
     /// The details about the task set.
@@ -1071,10 +1066,10 @@ pub struct UpdateServicePrimaryTaskSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateServicePrimaryTaskSetOutput "UpdateServicePrimaryTaskSetResponse"[debug from
-    output] { task_set : TaskSet } { _meta }
+    UpdateServicePrimaryTaskSetOutput "UpdateServicePrimaryTaskSetResponse"[from output]
+    { task_set = TaskSet } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateServiceOutput {
     /// The full description of your service following the update call.
@@ -1082,10 +1077,10 @@ pub struct UpdateServiceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateServiceOutput "UpdateServiceResponse"[debug from output] { service : Service }
-    { _meta }
+    UpdateServiceOutput "UpdateServiceResponse"[from output] { service = Service } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTaskProtectionOutput {
     /// A list of tasks with the following information.
@@ -1095,10 +1090,10 @@ pub struct UpdateTaskProtectionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateTaskProtectionOutput "UpdateTaskProtectionResponse"[debug from output] {
-    protected_tasks : Vec < ProtectedTask >, failures : Vec < Failure > } { _meta }
+    UpdateTaskProtectionOutput "UpdateTaskProtectionResponse"[from output] {
+    protected_tasks = Vec < ProtectedTask >, failures = Vec < Failure > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTaskSetOutput {
     /// Details about the task set.
@@ -1106,6 +1101,6 @@ pub struct UpdateTaskSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateTaskSetOutput "UpdateTaskSetResponse"[debug from output] { task_set : TaskSet }
-    { _meta }
+    UpdateTaskSetOutput "UpdateTaskSetResponse"[from output] { task_set = TaskSet } {
+    _meta }
 );

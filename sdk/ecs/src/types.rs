@@ -20,13 +20,14 @@ rboto::__structure!(
     i32 } {}
 );
 rboto::__string_enum!(
-    AcceleratorManufacturer { AmazonWebServices = "amazon-web-services", Amd = "amd",
-    Nvidia = "nvidia", Xilinx = "xilinx", Habana = "habana" }
+    AcceleratorManufacturer { 0 AmazonWebServices = "amazon-web-services", 1 Amd = "amd",
+    2 Nvidia = "nvidia", 3 Xilinx = "xilinx", 4 Habana = "habana" }
 );
 rboto::__string_enum!(
-    AcceleratorName { A100 = "a100", Inferentia = "inferentia", K520 = "k520", K80 =
-    "k80", M60 = "m60", RadeonProV520 = "radeon-pro-v520", T4 = "t4", Vu9p = "vu9p", V100
-    = "v100", A10g = "a10g", H100 = "h100", T4g = "t4g", L40s = "l40s", L4 = "l4" }
+    AcceleratorName { 0 A100 = "a100", 1 Inferentia = "inferentia", 2 K520 = "k520", 3
+    K80 = "k80", 4 M60 = "m60", 5 RadeonProV520 = "radeon-pro-v520", 6 T4 = "t4", 7 Vu9p
+    = "vu9p", 8 V100 = "v100", 9 A10g = "a10g", 10 H100 = "h100", 11 T4g = "t4g", 12 L40s
+    = "l40s", 13 L4 = "l4" }
 );
 /// The minimum and maximum total accelerator memory in mebibytes (MiB) for instance type selection. This is important for GPU workloads that require specific amounts of video memory.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -42,12 +43,12 @@ rboto::__structure!(
     min = i32, max = i32 } {}
 );
 rboto::__string_enum!(
-    AcceleratorType { Gpu = "gpu", Fpga = "fpga", Inference = "inference" }
+    AcceleratorType { 0 Gpu = "gpu", 1 Fpga = "fpga", 2 Inference = "inference" }
 );
 rboto::__string_enum!(
     #[doc =
     " Specifies whether a resource is publicly accessible from the internet or private to a VPC."]
-    AccessType { Public = "PUBLIC", Private = "PRIVATE" }
+    AccessType { 0 Public = "PUBLIC", 1 Private = "PRIVATE" }
 );
 /// The advanced settings for a load balancer used in blue/green deployments. Specify the alternate target group, listener rules, and IAM role required for traffic shifting during blue/green deployments.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -68,13 +69,13 @@ rboto::__structure!(
     test_listener_rule : String, role_arn : String } {}
 );
 rboto::__string_enum!(
-    AgentUpdateStatus { Pending = "PENDING", Staging = "STAGING", Staged = "STAGED",
-    Updating = "UPDATING", Updated = "UPDATED", Failed = "FAILED" }
+    AgentUpdateStatus { 0 Pending = "PENDING", 1 Staging = "STAGING", 2 Staged =
+    "STAGED", 3 Updating = "UPDATING", 4 Updated = "UPDATED", 5 Failed = "FAILED" }
 );
 rboto::__string_enum!(
-    ApplicationProtocol { Http = "http", Http2 = "http2", Grpc = "grpc" }
+    ApplicationProtocol { 0 Http = "http", 1 Http2 = "http2", 2 Grpc = "grpc" }
 );
-rboto::__string_enum!(AssignPublicIp { Enabled = "ENABLED", Disabled = "DISABLED" });
+rboto::__string_enum!(AssignPublicIp { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" });
 /// An object representing a container instance or task attachment.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -89,8 +90,8 @@ pub struct Attachment {
     pub details: Option<Vec<KeyValuePair>>,
 }
 rboto::__structure!(
-    Attachment "Attachment"[set from] { id : String, type_ : String, status : String,
-    details : Vec < KeyValuePair > } {}
+    Attachment "Attachment"[from] { id : String, type_ : String, status : String, details
+    = Vec < KeyValuePair > } {}
 );
 /// An object representing a change in state for a task attachment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -108,7 +109,7 @@ rboto::__structure!(
 rboto::__string_enum!(
     #[doc =
     " The status of the attestation policy for a task that uses the `CONFIDENTIAL_SANDBOX` isolation mode."]
-    AttestationPolicyStatus { Configured = "CONFIGURED" }
+    AttestationPolicyStatus { 0 Configured = "CONFIGURED" }
 );
 /// An attribute is a name-value pair that's associated with an Amazon ECS object. Use attributes to extend the Amazon ECS data model by adding custom metadata to your resources. For more information, see [Attributes](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement-constraints.html#attributes) in the *Amazon Elastic Container Service Developer Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -128,7 +129,7 @@ rboto::__structure!(
     TargetType, target_id : String } {}
 );
 rboto::__string_enum!(
-    AutoRepairActionsStatus { Enabled = "ENABLED", Disabled = "DISABLED" }
+    AutoRepairActionsStatus { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
 );
 /// The auto repair configuration for an Amazon ECS Managed Instances capacity provider. When enabled, Amazon ECS automatically replaces container instances that are detected as unhealthy based on container instance health checks, including accelerated compute device and daemon health checks.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -156,7 +157,7 @@ pub struct AutoScalingGroupProvider {
 }
 rboto::__structure!(
     AutoScalingGroupProvider "AutoScalingGroupProvider"[set into from] {
-    auto_scaling_group_arn : String, managed_scaling : ManagedScaling,
+    auto_scaling_group_arn : String, managed_scaling = ManagedScaling,
     managed_termination_protection : ManagedTerminationProtection, managed_draining :
     ManagedDraining } {}
 );
@@ -173,11 +174,11 @@ pub struct AutoScalingGroupProviderUpdate {
 }
 rboto::__structure!(
     AutoScalingGroupProviderUpdate "AutoScalingGroupProviderUpdate"[set into] {
-    managed_scaling : ManagedScaling, managed_termination_protection :
+    managed_scaling = ManagedScaling, managed_termination_protection :
     ManagedTerminationProtection, managed_draining : ManagedDraining } {}
 );
 rboto::__string_enum!(
-    AvailabilityZoneRebalancing { Enabled = "ENABLED", Disabled = "DISABLED" }
+    AvailabilityZoneRebalancing { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
 );
 /// An object representing the networking details for a task or service. For example `awsVpcConfiguration={subnets=["subnet-12344321"],securityGroups=["sg-12344321"]}`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -191,11 +192,12 @@ pub struct AwsVpcConfiguration {
     pub assign_public_ip: Option<AssignPublicIp>,
 }
 rboto::__structure!(
-    AwsVpcConfiguration "AwsVpcConfiguration"[set into from] { subnets : Vec < String >,
-    security_groups : Vec < String >, assign_public_ip : AssignPublicIp } {}
+    AwsVpcConfiguration "AwsVpcConfiguration"[set into from] { subnets = Vec < String >,
+    security_groups = Vec < String >, assign_public_ip : AssignPublicIp } {}
 );
 rboto::__string_enum!(
-    BareMetal { Included = "included", Required = "required", Excluded = "excluded" }
+    BareMetal { 0 Included = "included", 1 Required = "required", 2 Excluded = "excluded"
+    }
 );
 /// The minimum and maximum baseline Amazon EBS bandwidth in megabits per second (Mbps) for instance type selection. This is important for workloads with high storage I/O requirements.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -211,10 +213,10 @@ rboto::__structure!(
     min = i32, max = i32 } {}
 );
 rboto::__string_enum!(
-    BurstablePerformance { Included = "included", Required = "required", Excluded =
+    BurstablePerformance { 0 Included = "included", 1 Required = "required", 2 Excluded =
     "excluded" }
 );
-rboto::__string_enum!(CpuArchitecture { X86_64 = "X86_64", Arm64 = "ARM64" });
+rboto::__string_enum!(CpuArchitecture { 0 X86_64 = "X86_64", 1 Arm64 = "ARM64" });
 /// Configuration for a canary deployment strategy that shifts a fixed percentage of traffic to the new service revision, waits for a specified bake time, then shifts the remaining traffic.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -229,7 +231,8 @@ rboto::__structure!(
     canary_bake_time_in_minutes = i32 } {}
 );
 rboto::__string_enum!(
-    CapacityOptionType { OnDemand = "ON_DEMAND", Spot = "SPOT", Reserved = "RESERVED" }
+    CapacityOptionType { 0 OnDemand = "ON_DEMAND", 1 Spot = "SPOT", 2 Reserved =
+    "RESERVED" }
 );
 /// The details for a capacity provider.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -257,16 +260,16 @@ pub struct CapacityProvider {
     pub type_: Option<CapacityProviderType>,
 }
 rboto::__structure!(
-    CapacityProvider "CapacityProvider"[set from] { capacity_provider_arn : String, name
-    : String, cluster : String, status : CapacityProviderStatus,
-    auto_scaling_group_provider : AutoScalingGroupProvider, managed_instances_provider :
+    CapacityProvider "CapacityProvider"[from] { capacity_provider_arn : String, name :
+    String, cluster : String, status : CapacityProviderStatus,
+    auto_scaling_group_provider = AutoScalingGroupProvider, managed_instances_provider =
     ManagedInstancesProvider, update_status : CapacityProviderUpdateStatus,
-    update_status_reason : String, tags : Vec < Tag >, type_ : CapacityProviderType } {}
+    update_status_reason : String, tags = Vec < Tag >, type_ : CapacityProviderType } {}
 );
-rboto::__string_enum!(CapacityProviderField { Tags = "TAGS" });
+rboto::__string_enum!(CapacityProviderField { 0 Tags = "TAGS" });
 rboto::__string_enum!(
-    CapacityProviderStatus { Provisioning = "PROVISIONING", Active = "ACTIVE",
-    Deprovisioning = "DEPROVISIONING", Inactive = "INACTIVE" }
+    CapacityProviderStatus { 0 Provisioning = "PROVISIONING", 1 Active = "ACTIVE", 2
+    Deprovisioning = "DEPROVISIONING", 3 Inactive = "INACTIVE" }
 );
 /// The details of a capacity provider strategy. A capacity provider strategy can be set when using the [RunTask](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html)or [CreateCluster](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html) APIs or as the default capacity provider strategy for a cluster with the `CreateCluster` API.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -284,19 +287,19 @@ rboto::__structure!(
     capacity_provider : String, weight = i32, base = i32 } {}
 );
 rboto::__string_enum!(
-    CapacityProviderType { Ec2Autoscaling = "EC2_AUTOSCALING", ManagedInstances =
-    "MANAGED_INSTANCES", Fargate = "FARGATE", FargateSpot = "FARGATE_SPOT" }
+    CapacityProviderType { 0 Ec2Autoscaling = "EC2_AUTOSCALING", 1 ManagedInstances =
+    "MANAGED_INSTANCES", 2 Fargate = "FARGATE", 3 FargateSpot = "FARGATE_SPOT" }
 );
 rboto::__string_enum!(
-    CapacityProviderUpdateStatus { CreateInProgress = "CREATE_IN_PROGRESS",
-    CreateComplete = "CREATE_COMPLETE", CreateFailed = "CREATE_FAILED", DeleteInProgress
-    = "DELETE_IN_PROGRESS", DeleteComplete = "DELETE_COMPLETE", DeleteFailed =
-    "DELETE_FAILED", UpdateInProgress = "UPDATE_IN_PROGRESS", UpdateComplete =
-    "UPDATE_COMPLETE", UpdateFailed = "UPDATE_FAILED" }
+    CapacityProviderUpdateStatus { 0 CreateInProgress = "CREATE_IN_PROGRESS", 1
+    CreateComplete = "CREATE_COMPLETE", 2 CreateFailed = "CREATE_FAILED", 3
+    DeleteInProgress = "DELETE_IN_PROGRESS", 4 DeleteComplete = "DELETE_COMPLETE", 5
+    DeleteFailed = "DELETE_FAILED", 6 UpdateInProgress = "UPDATE_IN_PROGRESS", 7
+    UpdateComplete = "UPDATE_COMPLETE", 8 UpdateFailed = "UPDATE_FAILED" }
 );
 rboto::__string_enum!(
-    CapacityReservationPreference { ReservationsOnly = "RESERVATIONS_ONLY",
-    ReservationsFirst = "RESERVATIONS_FIRST", ReservationsExcluded =
+    CapacityReservationPreference { 0 ReservationsOnly = "RESERVATIONS_ONLY", 1
+    ReservationsFirst = "RESERVATIONS_FIRST", 2 ReservationsExcluded =
     "RESERVATIONS_EXCLUDED" }
 );
 /// The Capacity Reservation configurations to be used when using the `RESERVED` capacity option type.
@@ -351,14 +354,14 @@ pub struct Cluster {
     pub service_connect_defaults: Option<ClusterServiceConnectDefaults>,
 }
 rboto::__structure!(
-    Cluster "Cluster"[set from] { cluster_arn : String, cluster_name : String,
-    configuration : ClusterConfiguration, status : String,
-    registered_container_instances_count = i32, running_tasks_count = i32,
-    pending_tasks_count = i32, active_services_count = i32, statistics : Vec <
-    KeyValuePair >, tags : Vec < Tag >, settings : Vec < ClusterSetting >,
-    capacity_providers : Vec < String >, default_capacity_provider_strategy : Vec <
-    CapacityProviderStrategyItem >, attachments : Vec < Attachment >, attachments_status
-    : String, service_connect_defaults : ClusterServiceConnectDefaults } {}
+    Cluster "Cluster"[from] { cluster_arn : String, cluster_name : String, configuration
+    = ClusterConfiguration, status : String, registered_container_instances_count = i32,
+    running_tasks_count = i32, pending_tasks_count = i32, active_services_count = i32,
+    statistics = Vec < KeyValuePair >, tags = Vec < Tag >, settings = Vec <
+    ClusterSetting >, capacity_providers = Vec < String >,
+    default_capacity_provider_strategy = Vec < CapacityProviderStrategyItem >,
+    attachments = Vec < Attachment >, attachments_status : String,
+    service_connect_defaults = ClusterServiceConnectDefaults } {}
 );
 /// The execute command and managed storage configuration for the cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -371,12 +374,12 @@ pub struct ClusterConfiguration {
 }
 rboto::__structure!(
     ClusterConfiguration "ClusterConfiguration"[set into from] {
-    execute_command_configuration : ExecuteCommandConfiguration,
-    managed_storage_configuration : ManagedStorageConfiguration } {}
+    execute_command_configuration = ExecuteCommandConfiguration,
+    managed_storage_configuration = ManagedStorageConfiguration } {}
 );
 rboto::__string_enum!(
-    ClusterField { Attachments = "ATTACHMENTS", Configurations = "CONFIGURATIONS",
-    Settings = "SETTINGS", Statistics = "STATISTICS", Tags = "TAGS" }
+    ClusterField { 0 Attachments = "ATTACHMENTS", 1 Configurations = "CONFIGURATIONS", 2
+    Settings = "SETTINGS", 3 Statistics = "STATISTICS", 4 Tags = "TAGS" }
 );
 /// Use this parameter to set a default Service Connect namespace. After you set a default Service Connect namespace, any new services with Service Connect turned on that are created in the cluster are added as client services in the namespace. This setting only applies to new services that set the `enabled` parameter to `true` in the `ServiceConnectConfiguration`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -386,7 +389,7 @@ pub struct ClusterServiceConnectDefaults {
     pub namespace: Option<String>,
 }
 rboto::__structure!(
-    ClusterServiceConnectDefaults "ClusterServiceConnectDefaults"[set from] { namespace :
+    ClusterServiceConnectDefaults "ClusterServiceConnectDefaults"[from] { namespace :
     String } {}
 );
 /// Use this parameter to set a default Service Connect namespace. After you set a default Service Connect namespace, any new services with Service Connect turned on that are created in the cluster are added as client services in the namespace. This setting only applies to new services that set the `enabled` parameter to `true` in the `ServiceConnectConfiguration`.
@@ -413,13 +416,13 @@ rboto::__structure!(
     ClusterSetting "ClusterSetting"[set into from] { name : ClusterSettingName, value :
     String } {}
 );
-rboto::__string_enum!(ClusterSettingName { ContainerInsights = "containerInsights" });
+rboto::__string_enum!(ClusterSettingName { 0 ContainerInsights = "containerInsights" });
 rboto::__string_enum!(
-    Compatibility { Ec2 = "EC2", Fargate = "FARGATE", External = "EXTERNAL",
+    Compatibility { 0 Ec2 = "EC2", 1 Fargate = "FARGATE", 2 External = "EXTERNAL", 3
     ManagedInstances = "MANAGED_INSTANCES" }
 );
 rboto::__string_enum!(
-    Connectivity { Connected = "CONNECTED", Disconnected = "DISCONNECTED" }
+    Connectivity { 0 Connected = "CONNECTED", 1 Disconnected = "DISCONNECTED" }
 );
 /// A Docker container that's part of a task.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -465,17 +468,17 @@ pub struct Container {
     pub gpu_sharing_strategy: Option<SharingStrategy>,
 }
 rboto::__structure!(
-    Container "Container"[set from] { container_arn : String, task_arn : String, name :
+    Container "Container"[from] { container_arn : String, task_arn : String, name :
     String, image : String, image_digest : String, runtime_id : String, last_status :
-    String, exit_code = i32, reason : String, network_bindings : Vec < NetworkBinding >,
-    network_interfaces : Vec < NetworkInterface >, health_status : HealthStatus,
-    managed_agents : Vec < ManagedAgent >, cpu : String, memory : String,
-    memory_reservation : String, gpu_ids : Vec < String >, neuron_device_ids : Vec <
-    String >, gpu_sharing_strategy : SharingStrategy } {}
+    String, exit_code = i32, reason : String, network_bindings = Vec < NetworkBinding >,
+    network_interfaces = Vec < NetworkInterface >, health_status : HealthStatus,
+    managed_agents = Vec < ManagedAgent >, cpu : String, memory : String,
+    memory_reservation : String, gpu_ids = Vec < String >, neuron_device_ids = Vec <
+    String >, gpu_sharing_strategy = SharingStrategy } {}
 );
 rboto::__string_enum!(
-    ContainerCondition { Start = "START", Complete = "COMPLETE", Success = "SUCCESS",
-    Healthy = "HEALTHY" }
+    ContainerCondition { 0 Start = "START", 1 Complete = "COMPLETE", 2 Success =
+    "SUCCESS", 3 Healthy = "HEALTHY" }
 );
 /// Container definitions are used in task definitions to describe the different containers that are launched as part of a task.
 #[derive(Clone, Default, PartialEq)]
@@ -568,22 +571,22 @@ pub struct ContainerDefinition {
 }
 rboto::__structure!(
     ContainerDefinition "ContainerDefinition"[set debug into from] { name : String, image
-    : String, repository_credentials : RepositoryCredentials[sensitive], cpu = i32,
-    memory = i32, memory_reservation = i32, links : Vec < String >, port_mappings : Vec <
-    PortMapping >, essential = bool, restart_policy : ContainerRestartPolicy, entry_point
-    : Vec < String >, command : Vec < String >, environment : Vec < KeyValuePair >
-    [sensitive], environment_files : Vec < EnvironmentFile >, mount_points : Vec <
-    MountPoint >, volumes_from : Vec < VolumeFrom >, linux_parameters : LinuxParameters,
-    secrets : Vec < Secret >, depends_on : Vec < ContainerDependency >, start_timeout =
+    : String, repository_credentials = RepositoryCredentials[sensitive], cpu = i32,
+    memory = i32, memory_reservation = i32, links = Vec < String >, port_mappings = Vec <
+    PortMapping >, essential = bool, restart_policy = ContainerRestartPolicy, entry_point
+    = Vec < String >, command = Vec < String >, environment = Vec < KeyValuePair >
+    [sensitive], environment_files = Vec < EnvironmentFile >, mount_points = Vec <
+    MountPoint >, volumes_from = Vec < VolumeFrom >, linux_parameters = LinuxParameters,
+    secrets = Vec < Secret >, depends_on = Vec < ContainerDependency >, start_timeout =
     i32, stop_timeout = i32, version_consistency : VersionConsistency, hostname : String,
     user : String, working_directory : String, disable_networking = bool, privileged =
-    bool, readonly_root_filesystem = bool, dns_servers : Vec < String >,
-    dns_search_domains : Vec < String >, extra_hosts : Vec < HostEntry >,
-    docker_security_options : Vec < String >, interactive = bool, pseudo_terminal = bool,
-    docker_labels : HashMap < String, String >, ulimits : Vec < Ulimit >,
-    log_configuration : LogConfiguration, health_check : HealthCheck, system_controls :
-    Vec < SystemControl >, resource_requirements : Vec < ResourceRequirement >,
-    firelens_configuration : FirelensConfiguration, credential_specs : Vec < String > }
+    bool, readonly_root_filesystem = bool, dns_servers = Vec < String >,
+    dns_search_domains = Vec < String >, extra_hosts = Vec < HostEntry >,
+    docker_security_options = Vec < String >, interactive = bool, pseudo_terminal = bool,
+    docker_labels : HashMap < String, String >, ulimits = Vec < Ulimit >,
+    log_configuration = LogConfiguration, health_check = HealthCheck, system_controls =
+    Vec < SystemControl >, resource_requirements = Vec < ResourceRequirement >,
+    firelens_configuration = FirelensConfiguration, credential_specs = Vec < String > }
     {}
 );
 /// The dependencies defined for container startup and shutdown. A container can contain multiple dependencies. When a dependency is defined for container startup, for container shutdown it is reversed.
@@ -611,7 +614,7 @@ pub struct ContainerImage {
     pub image: Option<String>,
 }
 rboto::__structure!(
-    ContainerImage "ContainerImage"[set from] { container_name : String, image_digest :
+    ContainerImage "ContainerImage"[from] { container_name : String, image_digest :
     String, image : String } {}
 );
 /// An Amazon EC2 or External instance that's running the Amazon ECS agent and has been registered with a cluster.
@@ -658,18 +661,18 @@ pub struct ContainerInstance {
     pub gpu_devices: Option<Vec<GpuDevice>>,
 }
 rboto::__structure!(
-    ContainerInstance "ContainerInstance"[set from] { container_instance_arn : String,
+    ContainerInstance "ContainerInstance"[from] { container_instance_arn : String,
     ec2_instance_id : String, capacity_provider_name : String, version = i64,
-    version_info : VersionInfo, remaining_resources : Vec < Resource >,
-    registered_resources : Vec < Resource >, status : String, status_reason : String,
+    version_info = VersionInfo, remaining_resources = Vec < Resource >,
+    registered_resources = Vec < Resource >, status : String, status_reason : String,
     agent_connected = bool, running_tasks_count = i32, pending_tasks_count = i32,
-    agent_update_status : AgentUpdateStatus, attributes : Vec < Attribute >,
-    registered_at : rboto::DateTime, attachments : Vec < Attachment >, tags : Vec < Tag
-    >, health_status : ContainerInstanceHealthStatus, gpu_devices : Vec < GpuDevice > }
+    agent_update_status : AgentUpdateStatus, attributes = Vec < Attribute >,
+    registered_at : rboto::DateTime, attachments = Vec < Attachment >, tags = Vec < Tag
+    >, health_status = ContainerInstanceHealthStatus, gpu_devices = Vec < GpuDevice > }
     {}
 );
 rboto::__string_enum!(
-    ContainerInstanceField { Tags = "TAGS", ContainerInstanceHealth =
+    ContainerInstanceField { 0 Tags = "TAGS", 1 ContainerInstanceHealth =
     "CONTAINER_INSTANCE_HEALTH" }
 );
 /// An object representing the health status of the container instance.
@@ -682,13 +685,12 @@ pub struct ContainerInstanceHealthStatus {
     pub details: Option<Vec<InstanceHealthCheckResult>>,
 }
 rboto::__structure!(
-    ContainerInstanceHealthStatus "ContainerInstanceHealthStatus"[set from] {
-    overall_status : InstanceHealthCheckState, details : Vec < InstanceHealthCheckResult
-    > } {}
+    ContainerInstanceHealthStatus "ContainerInstanceHealthStatus"[from] { overall_status
+    : InstanceHealthCheckState, details = Vec < InstanceHealthCheckResult > } {}
 );
 rboto::__string_enum!(
-    ContainerInstanceStatus { Active = "ACTIVE", Draining = "DRAINING", Registering =
-    "REGISTERING", Deregistering = "DEREGISTERING", RegistrationFailed =
+    ContainerInstanceStatus { 0 Active = "ACTIVE", 1 Draining = "DRAINING", 2 Registering
+    = "REGISTERING", 3 Deregistering = "DEREGISTERING", 4 RegistrationFailed =
     "REGISTRATION_FAILED" }
 );
 /// The overrides that are sent to a container. An empty container override can be passed in. An example of an empty container override is `{"containerOverrides": [ ] }`. If a non-empty container override is specified, the `name` parameter must be included.
@@ -713,10 +715,10 @@ pub struct ContainerOverride {
     pub resource_requirements: Option<Vec<ResourceRequirement>>,
 }
 rboto::__structure!(
-    ContainerOverride "ContainerOverride"[set debug into from] { name : String, command :
-    Vec < String >, environment : Vec < KeyValuePair > [sensitive], environment_files :
+    ContainerOverride "ContainerOverride"[set debug into from] { name : String, command =
+    Vec < String >, environment = Vec < KeyValuePair > [sensitive], environment_files =
     Vec < EnvironmentFile >, cpu = i32, memory = i32, memory_reservation = i32,
-    resource_requirements : Vec < ResourceRequirement > } {}
+    resource_requirements = Vec < ResourceRequirement > } {}
 );
 /// You can enable a restart policy for each container defined in your task definition, to overcome transient failures faster and maintain task availability. When you enable a restart policy for a container, Amazon ECS can restart the container if it exits, without needing to replace the task.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -731,7 +733,7 @@ pub struct ContainerRestartPolicy {
 }
 rboto::__structure!(
     ContainerRestartPolicy "ContainerRestartPolicy"[set into from] { enabled = bool,
-    ignored_exit_codes : Vec < i32 >, restart_attempt_period = i32 } {}
+    ignored_exit_codes = Vec < i32 >, restart_attempt_period = i32 } {}
 );
 /// An object that represents a change in state for a container.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -754,11 +756,11 @@ pub struct ContainerStateChange {
 }
 rboto::__structure!(
     ContainerStateChange "ContainerStateChange"[set into] { container_name : String,
-    image_digest : String, runtime_id : String, exit_code = i32, network_bindings : Vec <
+    image_digest : String, runtime_id : String, exit_code = i32, network_bindings = Vec <
     NetworkBinding >, reason : String, status : String } {}
 );
 rboto::__string_enum!(
-    CpuManufacturer { Intel = "intel", Amd = "amd", AmazonWebServices =
+    CpuManufacturer { 0 Intel = "intel", 1 Amd = "amd", 2 AmazonWebServices =
     "amazon-web-services" }
 );
 /// The configuration for creating a Amazon ECS Managed Instances provider. This specifies how Amazon ECS should manage Amazon EC2 instances, including the infrastructure role, instance launch template, and whether to propagate tags from the capacity provider to the instances.
@@ -779,9 +781,9 @@ pub struct CreateManagedInstancesProviderConfiguration {
 rboto::__structure!(
     CreateManagedInstancesProviderConfiguration
     "CreateManagedInstancesProviderConfiguration"[set into] { infrastructure_role_arn :
-    String, instance_launch_template : InstanceLaunchTemplate, propagate_tags :
-    PropagateMiTags, infrastructure_optimization : InfrastructureOptimization,
-    auto_repair_configuration : AutoRepairConfiguration } {}
+    String, instance_launch_template = InstanceLaunchTemplate, propagate_tags :
+    PropagateMiTags, infrastructure_optimization = InfrastructureOptimization,
+    auto_repair_configuration = AutoRepairConfiguration } {}
 );
 /// The optional filter to narrow the `ListServiceDeployment` results.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -806,7 +808,7 @@ pub struct DaemonAlarmConfiguration {
     pub enable: Option<bool>,
 }
 rboto::__structure!(
-    DaemonAlarmConfiguration "DaemonAlarmConfiguration"[set into from] { alarm_names :
+    DaemonAlarmConfiguration "DaemonAlarmConfiguration"[set into from] { alarm_names =
     Vec < String >, enable = bool } {}
 );
 /// Information about a capacity provider associated with a daemon revision.
@@ -821,8 +823,8 @@ pub struct DaemonCapacityProvider {
     pub without_daemon_count: Option<i32>,
 }
 rboto::__structure!(
-    DaemonCapacityProvider "DaemonCapacityProvider"[set from] { arn : String,
-    running_count = i32, without_daemon_count = i32 } {}
+    DaemonCapacityProvider "DaemonCapacityProvider"[from] { arn : String, running_count =
+    i32, without_daemon_count = i32 } {}
 );
 /// Information about the circuit breaker used to determine when a daemon deployment has failed.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -836,7 +838,7 @@ pub struct DaemonCircuitBreaker {
     pub threshold: Option<i32>,
 }
 rboto::__structure!(
-    DaemonCircuitBreaker "DaemonCircuitBreaker"[set from] { failure_count = i32, status :
+    DaemonCircuitBreaker "DaemonCircuitBreaker"[from] { failure_count = i32, status :
     DaemonDeploymentRollbackMonitorsStatus, threshold = i32 } {}
 );
 /// A container definition for a daemon task. Daemon container definitions describe the containers that run as part of a daemon task on container instances managed by capacity providers.
@@ -905,16 +907,16 @@ pub struct DaemonContainerDefinition {
 rboto::__structure!(
     DaemonContainerDefinition "DaemonContainerDefinition"[set debug into from] { name :
     String, image : String, memory = i32, memory_reservation = i32,
-    repository_credentials : RepositoryCredentials[sensitive], health_check :
-    HealthCheck, cpu = i32, essential = bool, entry_point : Vec < String >, command : Vec
-    < String >, working_directory : String, environment_files : Vec < EnvironmentFile >,
-    environment : Vec < KeyValuePair > [sensitive], secrets : Vec < Secret >,
-    readonly_root_filesystem = bool, mount_points : Vec < MountPoint >, log_configuration
-    : LogConfiguration, firelens_configuration : FirelensConfiguration, privileged =
-    bool, user : String, ulimits : Vec < Ulimit >, linux_parameters :
-    DaemonLinuxParameters, depends_on : Vec < ContainerDependency >, start_timeout = i32,
-    stop_timeout = i32, system_controls : Vec < SystemControl >, interactive = bool,
-    pseudo_terminal = bool, restart_policy : ContainerRestartPolicy } {}
+    repository_credentials = RepositoryCredentials[sensitive], health_check =
+    HealthCheck, cpu = i32, essential = bool, entry_point = Vec < String >, command = Vec
+    < String >, working_directory : String, environment_files = Vec < EnvironmentFile >,
+    environment = Vec < KeyValuePair > [sensitive], secrets = Vec < Secret >,
+    readonly_root_filesystem = bool, mount_points = Vec < MountPoint >, log_configuration
+    = LogConfiguration, firelens_configuration = FirelensConfiguration, privileged =
+    bool, user : String, ulimits = Vec < Ulimit >, linux_parameters =
+    DaemonLinuxParameters, depends_on = Vec < ContainerDependency >, start_timeout = i32,
+    stop_timeout = i32, system_controls = Vec < SystemControl >, interactive = bool,
+    pseudo_terminal = bool, restart_policy = ContainerRestartPolicy } {}
 );
 /// The details about the container image a daemon revision uses.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -928,7 +930,7 @@ pub struct DaemonContainerImage {
     pub image: Option<String>,
 }
 rboto::__structure!(
-    DaemonContainerImage "DaemonContainerImage"[set from] { container_name : String,
+    DaemonContainerImage "DaemonContainerImage"[from] { container_name : String,
     image_digest : String, image : String } {}
 );
 /// Information about a daemon deployment. A daemon deployment orchestrates the progressive rollout of daemon task updates across container instances.
@@ -965,12 +967,12 @@ pub struct DaemonDeployment {
     pub finished_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    DaemonDeployment "DaemonDeployment"[set from] { daemon_deployment_arn : String,
+    DaemonDeployment "DaemonDeployment"[from] { daemon_deployment_arn : String,
     cluster_arn : String, status : DaemonDeploymentStatus, status_reason : String,
-    target_daemon_revision : DaemonDeploymentRevisionDetail, source_daemon_revisions :
-    Vec < DaemonDeploymentRevisionDetail >, circuit_breaker : DaemonCircuitBreaker,
-    alarms : DaemonDeploymentAlarms, rollback : DaemonRollback, deployment_configuration
-    : DaemonDeploymentConfiguration, created_at : rboto::DateTime, started_at :
+    target_daemon_revision = DaemonDeploymentRevisionDetail, source_daemon_revisions =
+    Vec < DaemonDeploymentRevisionDetail >, circuit_breaker = DaemonCircuitBreaker,
+    alarms = DaemonDeploymentAlarms, rollback = DaemonRollback, deployment_configuration
+    = DaemonDeploymentConfiguration, created_at : rboto::DateTime, started_at :
     rboto::DateTime, stopped_at : rboto::DateTime, finished_at : rboto::DateTime } {}
 );
 /// The CloudWatch alarms used to determine a daemon deployment failed.
@@ -985,9 +987,9 @@ pub struct DaemonDeploymentAlarms {
     pub triggered_alarm_names: Option<Vec<String>>,
 }
 rboto::__structure!(
-    DaemonDeploymentAlarms "DaemonDeploymentAlarms"[set from] { status :
-    DaemonDeploymentRollbackMonitorsStatus, alarm_names : Vec < String >,
-    triggered_alarm_names : Vec < String > } {}
+    DaemonDeploymentAlarms "DaemonDeploymentAlarms"[from] { status :
+    DaemonDeploymentRollbackMonitorsStatus, alarm_names = Vec < String >,
+    triggered_alarm_names = Vec < String > } {}
 );
 /// Information about a capacity provider during a daemon deployment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1003,7 +1005,7 @@ pub struct DaemonDeploymentCapacityProvider {
     pub draining_instance_count: Option<i32>,
 }
 rboto::__structure!(
-    DaemonDeploymentCapacityProvider "DaemonDeploymentCapacityProvider"[set from] { arn :
+    DaemonDeploymentCapacityProvider "DaemonDeploymentCapacityProvider"[from] { arn :
     String, running_instance_count = i32, without_daemon_instance_count = i32,
     draining_instance_count = i32 } {}
 );
@@ -1020,7 +1022,7 @@ pub struct DaemonDeploymentConfiguration {
 }
 rboto::__structure!(
     DaemonDeploymentConfiguration "DaemonDeploymentConfiguration"[set into from] {
-    drain_percent = f64, alarms : DaemonAlarmConfiguration, bake_time_in_minutes = i32 }
+    drain_percent = f64, alarms = DaemonAlarmConfiguration, bake_time_in_minutes = i32 }
     {}
 );
 /// Details about a daemon revision during a deployment, including running and draining instance counts per capacity provider.
@@ -1039,20 +1041,20 @@ pub struct DaemonDeploymentRevisionDetail {
     pub total_draining_instance_count: Option<i32>,
 }
 rboto::__structure!(
-    DaemonDeploymentRevisionDetail "DaemonDeploymentRevisionDetail"[set from] { arn :
-    String, capacity_providers : Vec < DaemonDeploymentCapacityProvider >,
+    DaemonDeploymentRevisionDetail "DaemonDeploymentRevisionDetail"[from] { arn : String,
+    capacity_providers = Vec < DaemonDeploymentCapacityProvider >,
     total_running_instance_count = i32, total_without_daemon_instance_count = i32,
     total_draining_instance_count = i32 } {}
 );
 rboto::__string_enum!(
-    DaemonDeploymentRollbackMonitorsStatus { Triggered = "TRIGGERED", Monitoring =
-    "MONITORING", MonitoringComplete = "MONITORING_COMPLETE", Disabled = "DISABLED" }
+    DaemonDeploymentRollbackMonitorsStatus { 0 Triggered = "TRIGGERED", 1 Monitoring =
+    "MONITORING", 2 MonitoringComplete = "MONITORING_COMPLETE", 3 Disabled = "DISABLED" }
 );
 rboto::__string_enum!(
-    DaemonDeploymentStatus { Pending = "PENDING", Successful = "SUCCESSFUL", Stopped =
-    "STOPPED", StopRequested = "STOP_REQUESTED", InProgress = "IN_PROGRESS",
-    RollbackInProgress = "ROLLBACK_IN_PROGRESS", RollbackSuccessful =
-    "ROLLBACK_SUCCESSFUL", RollbackFailed = "ROLLBACK_FAILED" }
+    DaemonDeploymentStatus { 0 Pending = "PENDING", 1 Successful = "SUCCESSFUL", 2
+    Stopped = "STOPPED", 3 StopRequested = "STOP_REQUESTED", 4 InProgress =
+    "IN_PROGRESS", 5 RollbackInProgress = "ROLLBACK_IN_PROGRESS", 6 RollbackSuccessful =
+    "ROLLBACK_SUCCESSFUL", 7 RollbackFailed = "ROLLBACK_FAILED" }
 );
 /// A summary of a daemon deployment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1080,7 +1082,7 @@ pub struct DaemonDeploymentSummary {
     pub finished_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    DaemonDeploymentSummary "DaemonDeploymentSummary"[set from] { daemon_deployment_arn :
+    DaemonDeploymentSummary "DaemonDeploymentSummary"[from] { daemon_deployment_arn :
     String, daemon_arn : String, cluster_arn : String, status : DaemonDeploymentStatus,
     status_reason : String, target_daemon_revision_arn : String, created_at :
     rboto::DateTime, started_at : rboto::DateTime, stopped_at : rboto::DateTime,
@@ -1106,12 +1108,11 @@ pub struct DaemonDetail {
     pub updated_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    DaemonDetail "DaemonDetail"[set from] { daemon_arn : String, cluster_arn : String,
-    status : DaemonStatus, current_revisions : Vec < DaemonRevisionDetail >,
-    deployment_arn : String, created_at : rboto::DateTime, updated_at : rboto::DateTime }
-    {}
+    DaemonDetail "DaemonDetail"[from] { daemon_arn : String, cluster_arn : String, status
+    : DaemonStatus, current_revisions = Vec < DaemonRevisionDetail >, deployment_arn :
+    String, created_at : rboto::DateTime, updated_at : rboto::DateTime } {}
 );
-rboto::__string_enum!(DaemonIpcMode { None = "none", Shared = "shared" });
+rboto::__string_enum!(DaemonIpcMode { 0 None = "none", 1 Shared = "shared" });
 /// The Linux-specific options that are applied to the daemon container, such as Linux kernel capabilities.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1126,12 +1127,12 @@ pub struct DaemonLinuxParameters {
     pub tmpfs: Option<Vec<Tmpfs>>,
 }
 rboto::__structure!(
-    DaemonLinuxParameters "DaemonLinuxParameters"[set into from] { capabilities :
-    KernelCapabilities, devices : Vec < Device >, init_process_enabled = bool, tmpfs :
+    DaemonLinuxParameters "DaemonLinuxParameters"[set into from] { capabilities =
+    KernelCapabilities, devices = Vec < Device >, init_process_enabled = bool, tmpfs =
     Vec < Tmpfs > } {}
 );
-rboto::__string_enum!(DaemonPidMode { None = "none", Shared = "shared" });
-rboto::__string_enum!(DaemonPropagateTags { Daemon = "DAEMON", None = "NONE" });
+rboto::__string_enum!(DaemonPidMode { 0 None = "none", 1 Shared = "shared" });
+rboto::__string_enum!(DaemonPropagateTags { 0 Daemon = "DAEMON", 1 None = "NONE" });
 /// Information about a daemon revision. A daemon revision is a snapshot of the daemon's configuration at the time a deployment was initiated.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1158,9 +1159,9 @@ pub struct DaemonRevision {
     pub critical: Option<bool>,
 }
 rboto::__structure!(
-    DaemonRevision "DaemonRevision"[set from] { daemon_revision_arn : String, cluster_arn
-    : String, daemon_arn : String, daemon_task_definition_arn : String, created_at :
-    rboto::DateTime, container_images : Vec < DaemonContainerImage >, propagate_tags :
+    DaemonRevision "DaemonRevision"[from] { daemon_revision_arn : String, cluster_arn :
+    String, daemon_arn : String, daemon_task_definition_arn : String, created_at :
+    rboto::DateTime, container_images = Vec < DaemonContainerImage >, propagate_tags :
     DaemonPropagateTags, enable_ecs_managed_tags = bool, enable_execute_command = bool,
     critical = bool } {}
 );
@@ -1178,8 +1179,8 @@ pub struct DaemonRevisionDetail {
     pub total_without_daemon_count: Option<i32>,
 }
 rboto::__structure!(
-    DaemonRevisionDetail "DaemonRevisionDetail"[set from] { arn : String,
-    capacity_providers : Vec < DaemonCapacityProvider >, total_running_count = i32,
+    DaemonRevisionDetail "DaemonRevisionDetail"[from] { arn : String, capacity_providers
+    = Vec < DaemonCapacityProvider >, total_running_count = i32,
     total_without_daemon_count = i32 } {}
 );
 /// Information about a daemon deployment rollback.
@@ -1196,12 +1197,12 @@ pub struct DaemonRollback {
     pub rollback_capacity_providers: Option<Vec<String>>,
 }
 rboto::__structure!(
-    DaemonRollback "DaemonRollback"[set from] { reason : String, started_at :
+    DaemonRollback "DaemonRollback"[from] { reason : String, started_at :
     rboto::DateTime, rollback_target_daemon_revision_arn : String,
-    rollback_capacity_providers : Vec < String > } {}
+    rollback_capacity_providers = Vec < String > } {}
 );
 rboto::__string_enum!(
-    DaemonStatus { Active = "ACTIVE", DeleteInProgress = "DELETE_IN_PROGRESS" }
+    DaemonStatus { 0 Active = "ACTIVE", 1 DeleteInProgress = "DELETE_IN_PROGRESS" }
 );
 /// A summary of a daemon.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1217,7 +1218,7 @@ pub struct DaemonSummary {
     pub updated_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    DaemonSummary "DaemonSummary"[set from] { daemon_arn : String, status : DaemonStatus,
+    DaemonSummary "DaemonSummary"[from] { daemon_arn : String, status : DaemonStatus,
     created_at : rboto::DateTime, updated_at : rboto::DateTime } {}
 );
 /// The details of a daemon task definition. A daemon task definition is a template that describes the containers that form a daemon. Daemons deploy cross-cutting software agents independently across your Amazon ECS infrastructure.
@@ -1256,23 +1257,23 @@ pub struct DaemonTaskDefinition {
     pub ipc_mode: Option<DaemonIpcMode>,
 }
 rboto::__structure!(
-    DaemonTaskDefinition "DaemonTaskDefinition"[set from] { daemon_task_definition_arn :
+    DaemonTaskDefinition "DaemonTaskDefinition"[from] { daemon_task_definition_arn :
     String, family : String, revision = i32, task_role_arn : String, execution_role_arn :
-    String, container_definitions : Vec < DaemonContainerDefinition >, volumes : Vec <
+    String, container_definitions = Vec < DaemonContainerDefinition >, volumes = Vec <
     DaemonVolume >, cpu : String, memory : String, status : DaemonTaskDefinitionStatus,
     registered_at : rboto::DateTime, delete_requested_at : rboto::DateTime, registered_by
     : String, pid_mode : DaemonPidMode, ipc_mode : DaemonIpcMode } {}
 );
 rboto::__string_enum!(
-    DaemonTaskDefinitionRevisionFilter { LastRegistered = "LAST_REGISTERED" }
+    DaemonTaskDefinitionRevisionFilter { 0 LastRegistered = "LAST_REGISTERED" }
 );
 rboto::__string_enum!(
-    DaemonTaskDefinitionStatus { Active = "ACTIVE", DeleteInProgress =
-    "DELETE_IN_PROGRESS", Deleted = "DELETED" }
+    DaemonTaskDefinitionStatus { 0 Active = "ACTIVE", 1 DeleteInProgress =
+    "DELETE_IN_PROGRESS", 2 Deleted = "DELETED" }
 );
 rboto::__string_enum!(
-    DaemonTaskDefinitionStatusFilter { Active = "ACTIVE", DeleteInProgress =
-    "DELETE_IN_PROGRESS", All = "ALL" }
+    DaemonTaskDefinitionStatusFilter { 0 Active = "ACTIVE", 1 DeleteInProgress =
+    "DELETE_IN_PROGRESS", 2 All = "ALL" }
 );
 /// A summary of a daemon task definition.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1290,7 +1291,7 @@ pub struct DaemonTaskDefinitionSummary {
     pub status: Option<DaemonTaskDefinitionStatus>,
 }
 rboto::__structure!(
-    DaemonTaskDefinitionSummary "DaemonTaskDefinitionSummary"[set from] { arn : String,
+    DaemonTaskDefinitionSummary "DaemonTaskDefinitionSummary"[from] { arn : String,
     registered_at : rboto::DateTime, registered_by : String, delete_requested_at :
     rboto::DateTime, status : DaemonTaskDefinitionStatus } {}
 );
@@ -1306,8 +1307,8 @@ pub struct DaemonVolume {
     pub log_driver_volume_configuration: Option<LogDriverVolumeConfiguration>,
 }
 rboto::__structure!(
-    DaemonVolume "DaemonVolume"[set into from] { name : String, host :
-    HostVolumeProperties, log_driver_volume_configuration : LogDriverVolumeConfiguration
+    DaemonVolume "DaemonVolume"[set into from] { name : String, host =
+    HostVolumeProperties, log_driver_volume_configuration = LogDriverVolumeConfiguration
     } {}
 );
 /// The details of an Amazon ECS service deployment. This is used only when a service uses the `ECS` deployment controller type.
@@ -1358,17 +1359,17 @@ pub struct Deployment {
     pub vpc_lattice_configurations: Option<Vec<VpcLatticeConfiguration>>,
 }
 rboto::__structure!(
-    Deployment "Deployment"[set from] { id : String, status : String, task_definition :
+    Deployment "Deployment"[from] { id : String, status : String, task_definition :
     String, desired_count = i32, pending_count = i32, running_count = i32, failed_tasks =
     i32, created_at : rboto::DateTime, updated_at : rboto::DateTime,
-    capacity_provider_strategy : Vec < CapacityProviderStrategyItem >, launch_type :
+    capacity_provider_strategy = Vec < CapacityProviderStrategyItem >, launch_type :
     LaunchType, platform_version : String, platform_family : String,
-    network_configuration : NetworkConfiguration, rollout_state : DeploymentRolloutState,
-    rollout_state_reason : String, service_connect_configuration :
-    ServiceConnectConfiguration, service_connect_resources : Vec <
-    ServiceConnectServiceResource >, volume_configurations : Vec <
-    ServiceVolumeConfiguration >, fargate_ephemeral_storage : DeploymentEphemeralStorage,
-    vpc_lattice_configurations : Vec < VpcLatticeConfiguration > } {}
+    network_configuration = NetworkConfiguration, rollout_state : DeploymentRolloutState,
+    rollout_state_reason : String, service_connect_configuration =
+    ServiceConnectConfiguration, service_connect_resources = Vec <
+    ServiceConnectServiceResource >, volume_configurations = Vec <
+    ServiceVolumeConfiguration >, fargate_ephemeral_storage = DeploymentEphemeralStorage,
+    vpc_lattice_configurations = Vec < VpcLatticeConfiguration > } {}
 );
 /// One of the methods which provide a way for you to quickly identify when a deployment has failed, and then to optionally roll back the failure to the last working deployment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1382,7 +1383,7 @@ pub struct DeploymentAlarms {
     pub enable: Option<bool>,
 }
 rboto::__structure!(
-    DeploymentAlarms "DeploymentAlarms"[set into from] { alarm_names : Vec < String >,
+    DeploymentAlarms "DeploymentAlarms"[set into from] { alarm_names = Vec < String >,
     rollback = bool, enable = bool } {}
 );
 /// **Note:** The deployment circuit breaker can only be used for services using the rolling update (`ECS`) deployment type.
@@ -1400,7 +1401,7 @@ pub struct DeploymentCircuitBreaker {
 }
 rboto::__structure!(
     DeploymentCircuitBreaker "DeploymentCircuitBreaker"[set into from] { enable = bool,
-    rollback = bool, reset_on_healthy_task = bool, threshold_configuration :
+    rollback = bool, reset_on_healthy_task = bool, threshold_configuration =
     ThresholdConfiguration } {}
 );
 /// Optional deployment parameters that control how many tasks run during a deployment and the ordering of stopping and starting tasks.
@@ -1430,11 +1431,11 @@ pub struct DeploymentConfiguration {
 }
 rboto::__structure!(
     DeploymentConfiguration "DeploymentConfiguration"[set into from] {
-    deployment_circuit_breaker : DeploymentCircuitBreaker, maximum_percent = i32,
-    minimum_healthy_percent = i32, alarms : DeploymentAlarms, strategy :
-    DeploymentStrategy, bake_time_in_minutes = i32, lifecycle_hooks : Vec <
-    DeploymentLifecycleHook >, linear_configuration : LinearConfiguration,
-    canary_configuration : CanaryConfiguration, early_success_criteria :
+    deployment_circuit_breaker = DeploymentCircuitBreaker, maximum_percent = i32,
+    minimum_healthy_percent = i32, alarms = DeploymentAlarms, strategy :
+    DeploymentStrategy, bake_time_in_minutes = i32, lifecycle_hooks = Vec <
+    DeploymentLifecycleHook >, linear_configuration = LinearConfiguration,
+    canary_configuration = CanaryConfiguration, early_success_criteria =
     DeploymentEarlySuccessCriteria } {}
 );
 /// The deployment controller to use for the service.
@@ -1449,7 +1450,7 @@ rboto::__structure!(
     DeploymentControllerType } {}
 );
 rboto::__string_enum!(
-    DeploymentControllerType { Ecs = "ECS", CodeDeploy = "CODE_DEPLOY", External =
+    DeploymentControllerType { 0 Ecs = "ECS", 1 CodeDeploy = "CODE_DEPLOY", 2 External =
     "EXTERNAL" }
 );
 /// **Note:** You can use early success criteria only with rolling deployment strategy.
@@ -1476,8 +1477,8 @@ pub struct DeploymentEphemeralStorage {
     pub kms_key_id: Option<String>,
 }
 rboto::__structure!(
-    DeploymentEphemeralStorage "DeploymentEphemeralStorage"[set from] { kms_key_id :
-    String } {}
+    DeploymentEphemeralStorage "DeploymentEphemeralStorage"[from] { kms_key_id : String }
+    {}
 );
 /// A deployment lifecycle hook runs custom logic or pauses the deployment at specific stages of the deployment process. You can use Lambda functions or pause hooks as hook targets.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1499,12 +1500,12 @@ pub struct DeploymentLifecycleHook {
 rboto::__structure!(
     DeploymentLifecycleHook "DeploymentLifecycleHook"[set into from] { target_type :
     DeploymentLifecycleHookTargetType, hook_target_arn : String, role_arn : String,
-    lifecycle_stages : Vec < DeploymentLifecycleHookStage >, hook_details :
-    rboto::Document, timeout_configuration : DeploymentLifecycleHookTimeoutConfiguration
+    lifecycle_stages = Vec < DeploymentLifecycleHookStage >, hook_details =
+    rboto::Document, timeout_configuration = DeploymentLifecycleHookTimeoutConfiguration
     } {}
 );
 rboto::__string_enum!(
-    DeploymentLifecycleHookAction { Rollback = "ROLLBACK", Continue = "CONTINUE" }
+    DeploymentLifecycleHookAction { 0 Rollback = "ROLLBACK", 1 Continue = "CONTINUE" }
 );
 /// The details of a deployment lifecycle hook that is active during a service deployment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1524,25 +1525,26 @@ pub struct DeploymentLifecycleHookDetail {
     pub timeout_action: Option<DeploymentLifecycleHookAction>,
 }
 rboto::__structure!(
-    DeploymentLifecycleHookDetail "DeploymentLifecycleHookDetail"[set from] { hook_id :
+    DeploymentLifecycleHookDetail "DeploymentLifecycleHookDetail"[from] { hook_id :
     String, target_type : DeploymentLifecycleHookTargetType, target_arn : String, status
     : DeploymentLifecycleHookStatus, expires_at : rboto::DateTime, timeout_action :
     DeploymentLifecycleHookAction } {}
 );
 rboto::__string_enum!(
-    DeploymentLifecycleHookStage { ReconcileService = "RECONCILE_SERVICE", PreScaleUp =
-    "PRE_SCALE_UP", PostScaleUp = "POST_SCALE_UP", TestTrafficShift =
-    "TEST_TRAFFIC_SHIFT", PostTestTrafficShift = "POST_TEST_TRAFFIC_SHIFT",
-    PreProductionTrafficShift = "PRE_PRODUCTION_TRAFFIC_SHIFT", ProductionTrafficShift =
-    "PRODUCTION_TRAFFIC_SHIFT", PostProductionTrafficShift =
+    DeploymentLifecycleHookStage { 0 ReconcileService = "RECONCILE_SERVICE", 1 PreScaleUp
+    = "PRE_SCALE_UP", 2 PostScaleUp = "POST_SCALE_UP", 3 TestTrafficShift =
+    "TEST_TRAFFIC_SHIFT", 4 PostTestTrafficShift = "POST_TEST_TRAFFIC_SHIFT", 5
+    PreProductionTrafficShift = "PRE_PRODUCTION_TRAFFIC_SHIFT", 6 ProductionTrafficShift
+    = "PRODUCTION_TRAFFIC_SHIFT", 7 PostProductionTrafficShift =
     "POST_PRODUCTION_TRAFFIC_SHIFT" }
 );
 rboto::__string_enum!(
-    DeploymentLifecycleHookStatus { AwaitingAction = "AWAITING_ACTION", InProgress =
-    "IN_PROGRESS", Succeeded = "SUCCEEDED", Failed = "FAILED", TimedOut = "TIMED_OUT" }
+    DeploymentLifecycleHookStatus { 0 AwaitingAction = "AWAITING_ACTION", 1 InProgress =
+    "IN_PROGRESS", 2 Succeeded = "SUCCEEDED", 3 Failed = "FAILED", 4 TimedOut =
+    "TIMED_OUT" }
 );
 rboto::__string_enum!(
-    DeploymentLifecycleHookTargetType { AwsLambda = "AWS_LAMBDA", Pause = "PAUSE" }
+    DeploymentLifecycleHookTargetType { 0 AwsLambda = "AWS_LAMBDA", 1 Pause = "PAUSE" }
 );
 /// The timeout configuration for a deployment lifecycle hook. This determines how long Amazon ECS waits for the hook to complete before taking the specified timeout action.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1559,12 +1561,12 @@ rboto::__structure!(
     i32, action : DeploymentLifecycleHookAction } {}
 );
 rboto::__string_enum!(
-    DeploymentRolloutState { Completed = "COMPLETED", Failed = "FAILED", InProgress =
-    "IN_PROGRESS" }
+    DeploymentRolloutState { 0 Completed = "COMPLETED", 1 Failed = "FAILED", 2 InProgress
+    = "IN_PROGRESS" }
 );
 rboto::__string_enum!(
-    DeploymentStrategy { Rolling = "ROLLING", BlueGreen = "BLUE_GREEN", Linear =
-    "LINEAR", Canary = "CANARY" }
+    DeploymentStrategy { 0 Rolling = "ROLLING", 1 BlueGreen = "BLUE_GREEN", 2 Linear =
+    "LINEAR", 3 Canary = "CANARY" }
 );
 /// The configuration for a gateway that uses shared Application Load Balancers, as returned by `DescribeGateway`. This includes the current number of load balancers in addition to the configured settings.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1592,11 +1594,11 @@ pub struct DescribeGatewayAlbConfiguration {
     pub test_traffic_rules: Option<GatewayAlbTestTrafficRules>,
 }
 rboto::__structure!(
-    DescribeGatewayAlbConfiguration "DescribeGatewayAlbConfiguration"[set from] {
-    network_configuration : GatewayElbNetworkConfiguration, scheme : GatewayElbScheme,
-    access_logs : GatewayElbAccessLogConfiguration, web_acl_arn : String, port = i32,
+    DescribeGatewayAlbConfiguration "DescribeGatewayAlbConfiguration"[from] {
+    network_configuration = GatewayElbNetworkConfiguration, scheme : GatewayElbScheme,
+    access_logs = GatewayElbAccessLogConfiguration, web_acl_arn : String, port = i32,
     protocol : GatewayAlbProtocol, max_alb_count = i32, current_alb_count = i32,
-    http_desync : GatewayAlbDesyncMitigationMode, test_traffic_rules :
+    http_desync : GatewayAlbDesyncMitigationMode, test_traffic_rules =
     GatewayAlbTestTrafficRules } {}
 );
 /// The type-specific configuration for a gateway that is returned by `DescribeGateway`.
@@ -1620,7 +1622,7 @@ impl rv::FromValue for DescribeGatewayConfiguration {
     }
 }
 rboto::__string_enum!(
-    DesiredStatus { Running = "RUNNING", Pending = "PENDING", Stopped = "STOPPED" }
+    DesiredStatus { 0 Running = "RUNNING", 1 Pending = "PENDING", 2 Stopped = "STOPPED" }
 );
 /// An object representing a container instance host device.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1635,10 +1637,10 @@ pub struct Device {
 }
 rboto::__structure!(
     Device "Device"[set into from] { host_path : String, container_path : String,
-    permissions : Vec < DeviceCgroupPermission > } {}
+    permissions = Vec < DeviceCgroupPermission > } {}
 );
 rboto::__string_enum!(
-    DeviceCgroupPermission { Read = "read", Write = "write", Mknod = "mknod" }
+    DeviceCgroupPermission { 0 Read = "read", 1 Write = "write", 2 Mknod = "mknod" }
 );
 /// This parameter is specified when you're using Docker volumes. Docker volumes are only supported when you're using the EC2 launch type. Windows containers only support the use of the `local` driver. To use bind mounts, specify a `host` instead.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1660,7 +1662,7 @@ rboto::__structure!(
     autoprovision = bool, driver : String, driver_opts : HashMap < String, String >,
     labels : HashMap < String, String > } {}
 );
-rboto::__string_enum!(EbsResourceType { Volume = "volume" });
+rboto::__string_enum!(EbsResourceType { 0 Volume = "volume" });
 /// The tag specifications of an Amazon EBS volume.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1674,7 +1676,7 @@ pub struct EbsTagSpecification {
 }
 rboto::__structure!(
     EbsTagSpecification "EBSTagSpecification"[set into from] { resource_type :
-    EbsResourceType, tags : Vec < Tag >, propagate_tags : PropagateTags } {}
+    EbsResourceType, tags = Vec < Tag >, propagate_tags : PropagateTags } {}
 );
 /// Represents an Express service, which provides a simplified way to deploy containerized web applications on Amazon ECS with managed Amazon Web Services infrastructure. An Express service automatically provisions and manages Application Load Balancers, target groups, security groups, and auto-scaling policies.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1702,10 +1704,10 @@ pub struct EcsExpressGatewayService {
     pub updated_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    EcsExpressGatewayService "ECSExpressGatewayService"[set from] { cluster : String,
+    EcsExpressGatewayService "ECSExpressGatewayService"[from] { cluster : String,
     service_name : String, service_arn : String, infrastructure_role_arn : String, status
-    : ExpressGatewayServiceStatus, current_deployment : String, active_configurations :
-    Vec < ExpressGatewayServiceConfiguration >, tags : Vec < Tag >, created_at :
+    = ExpressGatewayServiceStatus, current_deployment : String, active_configurations =
+    Vec < ExpressGatewayServiceConfiguration >, tags = Vec < Tag >, created_at :
     rboto::DateTime, updated_at : rboto::DateTime } {}
 );
 /// Represents the Amazon Web Services resources managed by Amazon ECS for an Express service, including ingress paths, auto-scaling policies, metric alarms, and security groups.
@@ -1726,10 +1728,10 @@ pub struct EcsManagedResources {
     pub gateway_connections: Option<Vec<GatewayConnection>>,
 }
 rboto::__structure!(
-    EcsManagedResources "ECSManagedResources"[set from] { ingress_paths : Vec <
-    ManagedIngressPath >, auto_scaling : ManagedAutoScaling, metric_alarms : Vec <
-    ManagedMetricAlarm >, service_security_groups : Vec < ManagedSecurityGroup >,
-    log_groups : Vec < ManagedLogGroup >, gateway_connections : Vec < GatewayConnection >
+    EcsManagedResources "ECSManagedResources"[from] { ingress_paths = Vec <
+    ManagedIngressPath >, auto_scaling = ManagedAutoScaling, metric_alarms = Vec <
+    ManagedMetricAlarm >, service_security_groups = Vec < ManagedSecurityGroup >,
+    log_groups = Vec < ManagedLogGroup >, gateway_connections = Vec < GatewayConnection >
     } {}
 );
 /// The authorization configuration details for the Amazon EFS file system.
@@ -1746,10 +1748,10 @@ rboto::__structure!(
     String, iam : EfsAuthorizationConfigIam } {}
 );
 rboto::__string_enum!(
-    EfsAuthorizationConfigIam { Enabled = "ENABLED", Disabled = "DISABLED" }
+    EfsAuthorizationConfigIam { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
 );
 rboto::__string_enum!(
-    EfsTransitEncryption { Enabled = "ENABLED", Disabled = "DISABLED" }
+    EfsTransitEncryption { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
 );
 /// This parameter is specified when you're using an Amazon Elastic File System file system for task storage. For more information, see [Amazon EFS volumes](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html) in the *Amazon Elastic Container Service Developer Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1769,7 +1771,7 @@ pub struct EfsVolumeConfiguration {
 rboto::__structure!(
     EfsVolumeConfiguration "EFSVolumeConfiguration"[set into from] { file_system_id :
     String, root_directory : String, transit_encryption : EfsTransitEncryption,
-    transit_encryption_port = i32, authorization_config : EfsAuthorizationConfig } {}
+    transit_encryption_port = i32, authorization_config = EfsAuthorizationConfig } {}
 );
 /// An Application Load Balancer and its associated resources that a gateway manages.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1785,8 +1787,8 @@ pub struct ElbGatewayResources {
     pub gateway_route_arns: Option<Vec<String>>,
 }
 rboto::__structure!(
-    ElbGatewayResources "ElbGatewayResources"[set from] { load_balancer_arn : String,
-    listener_arn : String, security_group : String, gateway_route_arns : Vec < String > }
+    ElbGatewayResources "ElbGatewayResources"[from] { load_balancer_arn : String,
+    listener_arn : String, security_group : String, gateway_route_arns = Vec < String > }
     {}
 );
 /// A list of files containing the environment variables to pass to a container. You can specify up to ten environment files. The file must have a `.env` file extension. Each line in an environment file should contain an environment variable in `VARIABLE=VALUE` format. Lines beginning with `#` are treated as comments and are ignored.
@@ -1802,7 +1804,7 @@ rboto::__structure!(
     EnvironmentFile "EnvironmentFile"[set into from] { value : String, type_ :
     EnvironmentFileType } {}
 );
-rboto::__string_enum!(EnvironmentFileType { S3 = "s3" });
+rboto::__string_enum!(EnvironmentFileType { 0 S3 = "s3" });
 /// The amount of ephemeral storage to allocate for the task. This parameter is used to expand the total amount of ephemeral storage available, beyond the default amount, for tasks hosted on Fargate. For more information, see [Using data volumes in tasks](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_data_volumes.html) in the *Amazon ECS Developer Guide;*.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1826,7 +1828,7 @@ pub struct ExecuteCommandConfiguration {
 }
 rboto::__structure!(
     ExecuteCommandConfiguration "ExecuteCommandConfiguration"[set into from] { kms_key_id
-    : String, logging : ExecuteCommandLogging, log_configuration :
+    : String, logging : ExecuteCommandLogging, log_configuration =
     ExecuteCommandLogConfiguration } {}
 );
 /// The log configuration for the results of the execute command actions. The logs can be sent to CloudWatch Logs or an Amazon S3 bucket.
@@ -1850,9 +1852,10 @@ rboto::__structure!(
     s3_bucket_name : String, s3_encryption_enabled = bool, s3_key_prefix : String } {}
 );
 rboto::__string_enum!(
-    ExecuteCommandLogging { None = "NONE", Default = "DEFAULT", Override = "OVERRIDE" }
+    ExecuteCommandLogging { 0 None = "NONE", 1 Default = "DEFAULT", 2 Override =
+    "OVERRIDE" }
 );
-rboto::__string_enum!(ExpressCpuArchitecture { X86_64 = "X86_64", Arm64 = "ARM64" });
+rboto::__string_enum!(ExpressCpuArchitecture { 0 X86_64 = "X86_64", 1 Arm64 = "ARM64" });
 /// Defines the configuration for the primary container in an Express service. This container receives traffic from the Application Load Balancer and runs your application code.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -1874,10 +1877,10 @@ pub struct ExpressGatewayContainer {
 }
 rboto::__structure!(
     ExpressGatewayContainer "ExpressGatewayContainer"[set debug into from] { image :
-    String, container_port = i32, aws_logs_configuration :
-    ExpressGatewayServiceAwsLogsConfiguration, repository_credentials :
-    ExpressGatewayRepositoryCredentials, command : Vec < String >, environment : Vec <
-    KeyValuePair > [sensitive], secrets : Vec < Secret > } {}
+    String, container_port = i32, aws_logs_configuration =
+    ExpressGatewayServiceAwsLogsConfiguration, repository_credentials =
+    ExpressGatewayRepositoryCredentials, command = Vec < String >, environment = Vec <
+    KeyValuePair > [sensitive], secrets = Vec < Secret > } {}
 );
 /// The repository credentials for private registry authentication to pass to the container.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1954,16 +1957,16 @@ pub struct ExpressGatewayServiceConfiguration {
     pub created_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ExpressGatewayServiceConfiguration "ExpressGatewayServiceConfiguration"[set from] {
+    ExpressGatewayServiceConfiguration "ExpressGatewayServiceConfiguration"[from] {
     service_revision_arn : String, execution_role_arn : String, task_role_arn : String,
     task_definition_arn : String, cpu : String, memory : String, cpu_architecture :
-    ExpressCpuArchitecture, network_configuration :
+    ExpressCpuArchitecture, network_configuration =
     ExpressGatewayServiceNetworkConfiguration, health_check_path : String,
-    primary_container : ExpressGatewayContainer, scaling_target :
-    ExpressGatewayScalingTarget, ingress_paths : Vec < IngressPathSummary >, created_at :
+    primary_container = ExpressGatewayContainer, scaling_target =
+    ExpressGatewayScalingTarget, ingress_paths = Vec < IngressPathSummary >, created_at :
     rboto::DateTime } {}
 );
-rboto::__string_enum!(ExpressGatewayServiceInclude { Tags = "TAGS" });
+rboto::__string_enum!(ExpressGatewayServiceInclude { 0 Tags = "TAGS" });
 /// The network configuration for an Express service. By default, an Express service utilizes subnets and security groups associated with the default VPC.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1975,12 +1978,12 @@ pub struct ExpressGatewayServiceNetworkConfiguration {
 }
 rboto::__structure!(
     ExpressGatewayServiceNetworkConfiguration
-    "ExpressGatewayServiceNetworkConfiguration"[set into from] { security_groups : Vec <
-    String >, subnets : Vec < String > } {}
+    "ExpressGatewayServiceNetworkConfiguration"[set into from] { security_groups = Vec <
+    String >, subnets = Vec < String > } {}
 );
 rboto::__string_enum!(
-    ExpressGatewayServiceScalingMetric { AverageCpu = "AVERAGE_CPU", AverageMemory =
-    "AVERAGE_MEMORY", RequestCountPerTarget = "REQUEST_COUNT_PER_TARGET" }
+    ExpressGatewayServiceScalingMetric { 0 AverageCpu = "AVERAGE_CPU", 1 AverageMemory =
+    "AVERAGE_MEMORY", 2 RequestCountPerTarget = "REQUEST_COUNT_PER_TARGET" }
 );
 /// An object that defines the status of Express service creation and information about the status of the service.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1992,12 +1995,12 @@ pub struct ExpressGatewayServiceStatus {
     pub status_reason: Option<String>,
 }
 rboto::__structure!(
-    ExpressGatewayServiceStatus "ExpressGatewayServiceStatus"[set from] { status_code :
+    ExpressGatewayServiceStatus "ExpressGatewayServiceStatus"[from] { status_code :
     ExpressGatewayServiceStatusCode, status_reason : String } {}
 );
 rboto::__string_enum!(
-    ExpressGatewayServiceStatusCode { Active = "ACTIVE", Draining = "DRAINING", Inactive
-    = "INACTIVE" }
+    ExpressGatewayServiceStatusCode { 0 Active = "ACTIVE", 1 Draining = "DRAINING", 2
+    Inactive = "INACTIVE" }
 );
 /// The authorization configuration details for Amazon FSx for Windows File Server file system. See [FSxWindowsFileServerVolumeConfiguration](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_FSxWindowsFileServerVolumeConfiguration.html) in the *Amazon ECS API Reference*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2025,7 +2028,7 @@ pub struct FSxWindowsFileServerVolumeConfiguration {
 }
 rboto::__structure!(
     FSxWindowsFileServerVolumeConfiguration "FSxWindowsFileServerVolumeConfiguration"[set
-    into from] { file_system_id : String, root_directory : String, authorization_config :
+    into from] { file_system_id : String, root_directory : String, authorization_config =
     FSxWindowsFileServerAuthorizationConfig } {}
 );
 /// A failed resource. For a list of common causes, see [API failure reasons](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/api_failures_messages.html) in the *Amazon Elastic Container Service Developer Guide*.
@@ -2040,7 +2043,7 @@ pub struct Failure {
     pub detail: Option<String>,
 }
 rboto::__structure!(
-    Failure "Failure"[set from] { arn : String, reason : String, detail : String } {}
+    Failure "Failure"[from] { arn : String, reason : String, detail : String } {}
 );
 /// The FireLens configuration for the container. This is used to specify and configure a log router for container logs. For more information, see [Custom log routing](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html) in the *Amazon Elastic Container Service Developer Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2056,7 +2059,7 @@ rboto::__structure!(
     FirelensConfigurationType, options : HashMap < String, String > } {}
 );
 rboto::__string_enum!(
-    FirelensConfigurationType { Fluentd = "fluentd", Fluentbit = "fluentbit" }
+    FirelensConfigurationType { 0 Fluentd = "fluentd", 1 Fluentbit = "fluentbit" }
 );
 /// The details of a gateway, including its configuration, status, and the infrastructure settings for its type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2090,22 +2093,22 @@ pub struct Gateway {
     pub updated_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    Gateway "Gateway"[set from] { gateway_arn : String, name : String, status :
-    GatewayStatus, status_reason : String, failures : Vec < GatewayResourceFailure >,
-    infrastructure_role_arn : String, deletion_protection = bool, configuration :
+    Gateway "Gateway"[from] { gateway_arn : String, name : String, status :
+    GatewayStatus, status_reason : String, failures = Vec < GatewayResourceFailure >,
+    infrastructure_role_arn : String, deletion_protection = bool, configuration =
     DescribeGatewayConfiguration, access_type : AccessType, propagate_tags :
-    PropagateGatewayTags, tags : Vec < Tag >, created_at : rboto::DateTime, updated_at :
+    PropagateGatewayTags, tags = Vec < Tag >, created_at : rboto::DateTime, updated_at :
     rboto::DateTime } {}
 );
 rboto::__string_enum!(
     #[doc =
     " The desync mitigation mode for a gateway's load balancers, which determines how the load balancers handle requests that might pose a security risk."]
-    GatewayAlbDesyncMitigationMode { Monitor = "monitor", Defensive = "defensive",
+    GatewayAlbDesyncMitigationMode { 0 Monitor = "monitor", 1 Defensive = "defensive", 2
     Strictest = "strictest" }
 );
 rboto::__string_enum!(
     #[doc = " The protocol for a gateway's load balancer listener."] GatewayAlbProtocol {
-    Http = "HTTP", Https = "HTTPS" }
+    0 Http = "HTTP", 1 Https = "HTTPS" }
 );
 /// The rules that route test traffic to services behind a gateway during progressive deployments.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2115,13 +2118,13 @@ pub struct GatewayAlbTestTrafficRules {
     pub header: Option<GatewayTestTrafficHeader>,
 }
 rboto::__structure!(
-    GatewayAlbTestTrafficRules "GatewayAlbTestTrafficRules"[set into from] { header :
+    GatewayAlbTestTrafficRules "GatewayAlbTestTrafficRules"[set into from] { header =
     GatewayTestTrafficHeader } {}
 );
 rboto::__string_enum!(
     #[doc = " The status of an association between a gateway and a cluster."]
-    GatewayClusterAssociationStatus { Active = "ACTIVE", Disassociating =
-    "DISASSOCIATING", Inactive = "INACTIVE" }
+    GatewayClusterAssociationStatus { 0 Active = "ACTIVE", 1 Disassociating =
+    "DISASSOCIATING", 2 Inactive = "INACTIVE" }
 );
 /// A summary of an association between a gateway and a cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2135,7 +2138,7 @@ pub struct GatewayClusterAssociationSummary {
     pub status: Option<GatewayClusterAssociationStatus>,
 }
 rboto::__structure!(
-    GatewayClusterAssociationSummary "GatewayClusterAssociationSummary"[set from] {
+    GatewayClusterAssociationSummary "GatewayClusterAssociationSummary"[from] {
     gateway_arn : String, cluster_arn : String, status : GatewayClusterAssociationStatus
     } {}
 );
@@ -2177,9 +2180,9 @@ pub struct GatewayConnection {
     pub resources: Option<GatewayConnectionResources>,
 }
 rboto::__structure!(
-    GatewayConnection "GatewayConnection"[set from] { gateway_arn : String,
-    gateway_route_arn : String, port_name : String, service_url : String, access_type :
-    AccessType, status : GatewayRouteStatus, resources : GatewayConnectionResources } {}
+    GatewayConnection "GatewayConnection"[from] { gateway_arn : String, gateway_route_arn
+    : String, port_name : String, service_url : String, access_type : AccessType, status
+    : GatewayRouteStatus, resources = GatewayConnectionResources } {}
 );
 /// The Application Load Balancer resources that a gateway created and manages for a connection.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2203,9 +2206,9 @@ pub struct GatewayConnectionAlbResources {
     pub alternate_target_group_arn: Option<String>,
 }
 rboto::__structure!(
-    GatewayConnectionAlbResources "GatewayConnectionAlbResources"[set from] {
+    GatewayConnectionAlbResources "GatewayConnectionAlbResources"[from] {
     acm_certificate_arn : String, load_balancer_arn : String,
-    load_balancer_security_group_arns : Vec < String >, listener_arn : String,
+    load_balancer_security_group_arns = Vec < String >, listener_arn : String,
     listener_rule_arn : String, test_listener_rule_arn : String, target_group_arn :
     String, alternate_target_group_arn : String } {}
 );
@@ -2244,8 +2247,8 @@ pub struct GatewayConnector {
 }
 rboto::__structure!(
     GatewayConnector "GatewayConnector"[set into from] { port_name : String, health_check
-    : GatewayConnectorHealthCheck, filters : GatewayConnectorFilters,
-    deregistration_delay : GatewayConnectorDeregistrationDelay } {}
+    = GatewayConnectorHealthCheck, filters = GatewayConnectorFilters,
+    deregistration_delay = GatewayConnectorDeregistrationDelay } {}
 );
 /// The amount of time to allow in-flight requests to complete before a deregistering target is removed.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2266,7 +2269,7 @@ pub struct GatewayConnectorFilters {
     pub access_types: Option<Vec<AccessType>>,
 }
 rboto::__structure!(
-    GatewayConnectorFilters "GatewayConnectorFilters"[set into from] { access_types : Vec
+    GatewayConnectorFilters "GatewayConnectorFilters"[set into from] { access_types = Vec
     < AccessType > } {}
 );
 /// The health check configuration that a gateway uses to evaluate the targets associated with a gateway connector.
@@ -2295,7 +2298,7 @@ rboto::__structure!(
     health_check_protocol : GatewayConnectorHealthCheckProtocol, health_check_port = i32,
     health_check_path : String, health_check_timeout_seconds = i32,
     health_check_interval_seconds = i32, healthy_threshold_count = i32,
-    unhealthy_threshold_count = i32, matcher : GatewayConnectorHealthCheckMatcher } {}
+    unhealthy_threshold_count = i32, matcher = GatewayConnectorHealthCheckMatcher } {}
 );
 /// The codes that indicate a successful health check response from a target.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2313,7 +2316,7 @@ rboto::__structure!(
 rboto::__string_enum!(
     #[doc =
     " The protocol that a gateway uses to perform health checks on connector targets."]
-    GatewayConnectorHealthCheckProtocol { Http = "HTTP", Https = "HTTPS" }
+    GatewayConnectorHealthCheckProtocol { 0 Http = "HTTP", 1 Https = "HTTPS" }
 );
 /// The access log configuration for the load balancers that a gateway manages.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2324,7 +2327,7 @@ pub struct GatewayElbAccessLogConfiguration {
 }
 rboto::__structure!(
     GatewayElbAccessLogConfiguration "GatewayElbAccessLogConfiguration"[set into from] {
-    destination : GatewayElbAccessLogDestination } {}
+    destination = GatewayElbAccessLogDestination } {}
 );
 /// The destination where the access logs for a gateway's load balancers are delivered.
 #[derive(Clone, PartialEq)]
@@ -2369,7 +2372,7 @@ rboto::__structure!(
 );
 rboto::__string_enum!(
     #[doc = " The IP address type for the load balancers that a gateway manages."]
-    GatewayElbIpAddressType { Ipv4 = "ipv4", Dualstack = "dualstack",
+    GatewayElbIpAddressType { 0 Ipv4 = "ipv4", 1 Dualstack = "dualstack", 2
     DualstackWithoutPublicIpv4 = "dualstack-without-public-ipv4" }
 );
 /// The network configuration for the load balancers that a gateway manages.
@@ -2385,13 +2388,13 @@ pub struct GatewayElbNetworkConfiguration {
 }
 rboto::__structure!(
     GatewayElbNetworkConfiguration "GatewayElbNetworkConfiguration"[set into from] {
-    inbound_security_group : String, subnets : Vec < String >, ip_address_type :
+    inbound_security_group : String, subnets = Vec < String >, ip_address_type :
     GatewayElbIpAddressType } {}
 );
 rboto::__string_enum!(
     #[doc =
     " Specifies whether the load balancers that a gateway manages are internet-facing or internal."]
-    GatewayElbScheme { InternetFacing = "internet-facing", Internal = "internal" }
+    GatewayElbScheme { 0 InternetFacing = "internet-facing", 1 Internal = "internal" }
 );
 /// The gateway-managed infrastructure in a `DescribeGatewayResources` response, as a union keyed by gateway type.
 #[derive(Clone, PartialEq)]
@@ -2425,7 +2428,7 @@ pub struct GatewayOperationError {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    GatewayOperationError "GatewayOperationError"[set from] { operation : String, code :
+    GatewayOperationError "GatewayOperationError"[from] { operation : String, code :
     String, message : String } {}
 );
 /// The failures for a single resource that was touched by an asynchronous gateway process.
@@ -2438,8 +2441,8 @@ pub struct GatewayResourceFailure {
     pub errors: Option<Vec<GatewayOperationError>>,
 }
 rboto::__structure!(
-    GatewayResourceFailure "GatewayResourceFailure"[set from] { arn : String, errors :
-    Vec < GatewayOperationError > } {}
+    GatewayResourceFailure "GatewayResourceFailure"[from] { arn : String, errors = Vec <
+    GatewayOperationError > } {}
 );
 /// `DescribeGatewayResources` returns the gateway-managed infrastructure, grouped by gateway type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2451,7 +2454,7 @@ pub struct GatewayResources {
     pub resources: Option<GatewayInfrastructureResources>,
 }
 rboto::__structure!(
-    GatewayResources "GatewayResources"[set from] { gateway_arn : String, resources :
+    GatewayResources "GatewayResources"[from] { gateway_arn : String, resources =
     GatewayInfrastructureResources } {}
 );
 /// A gateway route, which represents the association between a service and a gateway and the service-specific infrastructure that the gateway manages for the service's revisions.
@@ -2472,9 +2475,9 @@ pub struct GatewayRoute {
     pub resources: Option<GatewayRouteResources>,
 }
 rboto::__structure!(
-    GatewayRoute "GatewayRoute"[set from] { gateway_route_arn : String, service_arn :
-    String, service_container_port_name : String, status : GatewayRouteStatus,
-    service_url : String, resources : GatewayRouteResources } {}
+    GatewayRoute "GatewayRoute"[from] { gateway_route_arn : String, service_arn : String,
+    service_container_port_name : String, status : GatewayRouteStatus, service_url :
+    String, resources = GatewayRouteResources } {}
 );
 /// The Application Load Balancer resources that a gateway manages for a route.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2498,9 +2501,9 @@ pub struct GatewayRouteAlbResources {
     pub service_security_group_arn: Option<String>,
 }
 rboto::__structure!(
-    GatewayRouteAlbResources "GatewayRouteAlbResources"[set from] { acm_certificate_arn :
+    GatewayRouteAlbResources "GatewayRouteAlbResources"[from] { acm_certificate_arn :
     String, load_balancer_arn : String, listener_arn : String, listener_rule_arn :
-    String, test_listener_rule_arns : Vec < String >, load_balancer_security_groups : Vec
+    String, test_listener_rule_arns = Vec < String >, load_balancer_security_groups = Vec
     < GatewayRouteLoadBalancerSecurityGroup >, service_security_group_arn : String } {}
 );
 /// A security group attached to the load balancer for a gateway route.
@@ -2513,8 +2516,8 @@ pub struct GatewayRouteLoadBalancerSecurityGroup {
     pub rule_arns: Option<Vec<String>>,
 }
 rboto::__structure!(
-    GatewayRouteLoadBalancerSecurityGroup "GatewayRouteLoadBalancerSecurityGroup"[set
-    from] { arn : String, rule_arns : Vec < String > } {}
+    GatewayRouteLoadBalancerSecurityGroup "GatewayRouteLoadBalancerSecurityGroup"[from] {
+    arn : String, rule_arns = Vec < String > } {}
 );
 /// The service-specific infrastructure that a gateway manages for a route, keyed by gateway type.
 #[derive(Clone, PartialEq)]
@@ -2537,10 +2540,10 @@ impl rv::FromValue for GatewayRouteResources {
     }
 }
 rboto::__string_enum!(
-    #[doc = " The status of a gateway route."] GatewayRouteStatus { Active = "ACTIVE",
-    CreateInProgress = "CREATE_IN_PROGRESS", CreateFailed = "CREATE_FAILED",
-    UpdateInProgress = "UPDATE_IN_PROGRESS", UpdateFailed = "UPDATE_FAILED",
-    DeleteInProgress = "DELETE_IN_PROGRESS", DeleteFailed = "DELETE_FAILED" }
+    #[doc = " The status of a gateway route."] GatewayRouteStatus { 0 Active = "ACTIVE",
+    1 CreateInProgress = "CREATE_IN_PROGRESS", 2 CreateFailed = "CREATE_FAILED", 3
+    UpdateInProgress = "UPDATE_IN_PROGRESS", 4 UpdateFailed = "UPDATE_FAILED", 5
+    DeleteInProgress = "DELETE_IN_PROGRESS", 6 DeleteFailed = "DELETE_FAILED" }
 );
 /// A summary of a gateway route that is returned by the `ListGatewayRoutes` operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2560,14 +2563,14 @@ pub struct GatewayRouteSummary {
     pub status: Option<GatewayRouteStatus>,
 }
 rboto::__structure!(
-    GatewayRouteSummary "GatewayRouteSummary"[set from] { gateway_route_arn : String,
+    GatewayRouteSummary "GatewayRouteSummary"[from] { gateway_route_arn : String,
     gateway_arn : String, cluster_arn : String, service_arn : String,
     service_container_port_name : String, status : GatewayRouteStatus } {}
 );
 rboto::__string_enum!(
-    #[doc = " The status of a gateway."] GatewayStatus { Active = "ACTIVE",
-    UpdateInProgress = "UPDATE_IN_PROGRESS", UpdateComplete = "UPDATE_COMPLETE",
-    UpdateFailed = "UPDATE_FAILED", Deleted = "DELETED" }
+    #[doc = " The status of a gateway."] GatewayStatus { 0 Active = "ACTIVE", 1
+    UpdateInProgress = "UPDATE_IN_PROGRESS", 2 UpdateComplete = "UPDATE_COMPLETE", 3
+    UpdateFailed = "UPDATE_FAILED", 4 Deleted = "DELETED" }
 );
 /// A summary of a gateway that is returned by the `ListGateways` operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2583,8 +2586,8 @@ pub struct GatewaySummary {
     pub created_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    GatewaySummary "GatewaySummary"[set from] { gateway_arn : String, name : String,
-    status : GatewayStatus, created_at : rboto::DateTime } {}
+    GatewaySummary "GatewaySummary"[from] { gateway_arn : String, name : String, status :
+    GatewayStatus, created_at : rboto::DateTime } {}
 );
 /// A header-based rule that identifies test traffic for progressive deployments.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2597,7 +2600,7 @@ pub struct GatewayTestTrafficHeader {
 }
 rboto::__structure!(
     GatewayTestTrafficHeader "GatewayTestTrafficHeader"[set into from] { name : String,
-    values : Vec < String > } {}
+    values = Vec < String > } {}
 );
 /// The state of a GPU on a container instance, including its sharing mode and the memory that's available for new containers.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2615,13 +2618,14 @@ pub struct GpuDevice {
     pub container_count: Option<i32>,
 }
 rboto::__structure!(
-    GpuDevice "GpuDevice"[set from] { gpu_id : String, sharing_mode : GpuSharingMode,
+    GpuDevice "GpuDevice"[from] { gpu_id : String, sharing_mode : GpuSharingMode,
     total_memory_in_mi_b = i32, remaining_memory_in_mi_b = i32, container_count = i32 }
     {}
 );
 rboto::__string_enum!(
     #[doc = " Describes how a GPU on a container instance is shared between containers."]
-    GpuSharingMode { Idle = "IDLE", NvidiaMps = "NVIDIA_MPS", Dedicated = "DEDICATED" }
+    GpuSharingMode { 0 Idle = "IDLE", 1 NvidiaMps = "NVIDIA_MPS", 2 Dedicated =
+    "DEDICATED" }
 );
 /// An object representing a container health check. Health check parameters that are specified in a container definition override any Docker health checks that exist in the container image (such as those specified in a parent image or from the image's Dockerfile). This configuration maps to the `HEALTHCHECK` parameter of docker run.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2639,12 +2643,12 @@ pub struct HealthCheck {
     pub start_period: Option<i32>,
 }
 rboto::__structure!(
-    HealthCheck "HealthCheck"[set into from] { command : Vec < String >, interval = i32,
+    HealthCheck "HealthCheck"[set into from] { command = Vec < String >, interval = i32,
     timeout = i32, retries = i32, start_period = i32 } {}
 );
 rboto::__string_enum!(
-    HealthStatus { Healthy = "HEALTHY", Unhealthy = "UNHEALTHY", UnknownValue = "UNKNOWN"
-    }
+    HealthStatus { 0 Healthy = "HEALTHY", 1 Unhealthy = "UNHEALTHY", 2 UnknownValue =
+    "UNKNOWN" }
 );
 /// Hostnames and IP address entries that are added to the `/etc/hosts` file of a container via the `extraHosts` parameter of its [ContainerDefinition](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2683,10 +2687,10 @@ pub struct HostSharedAlbConfiguration {
 }
 rboto::__structure!(
     HostSharedAlbConfiguration "HostSharedAlbConfiguration"[set into] {
-    network_configuration : GatewayElbNetworkConfiguration, scheme : GatewayElbScheme,
-    web_acl_arn : String, access_logs : GatewayElbAccessLogConfiguration, port = i32,
+    network_configuration = GatewayElbNetworkConfiguration, scheme : GatewayElbScheme,
+    web_acl_arn : String, access_logs = GatewayElbAccessLogConfiguration, port = i32,
     protocol : GatewayAlbProtocol, max_alb_count = i32, http_desync :
-    GatewayAlbDesyncMitigationMode, test_traffic_rules : GatewayAlbTestTrafficRules } {}
+    GatewayAlbDesyncMitigationMode, test_traffic_rules = GatewayAlbTestTrafficRules } {}
 );
 /// Details on a container instance bind mount host volume.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2746,10 +2750,12 @@ pub struct IngressPathSummary {
     pub endpoint: Option<String>,
 }
 rboto::__structure!(
-    IngressPathSummary "IngressPathSummary"[set from] { access_type : AccessType,
-    endpoint : String } {}
+    IngressPathSummary "IngressPathSummary"[from] { access_type : AccessType, endpoint :
+    String } {}
 );
-rboto::__string_enum!(InstanceGeneration { Current = "current", Previous = "previous" });
+rboto::__string_enum!(
+    InstanceGeneration { 0 Current = "current", 1 Previous = "previous" }
+);
 /// An object representing the result of a container instance health status check.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2766,18 +2772,18 @@ pub struct InstanceHealthCheckResult {
     pub last_status_change: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    InstanceHealthCheckResult "InstanceHealthCheckResult"[set from] { type_ :
+    InstanceHealthCheckResult "InstanceHealthCheckResult"[from] { type_ :
     InstanceHealthCheckType, status : InstanceHealthCheckState, status_reason : String,
     last_updated : rboto::DateTime, last_status_change : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    InstanceHealthCheckState { Ok = "OK", Impaired = "IMPAIRED", InsufficientData =
-    "INSUFFICIENT_DATA", Initializing = "INITIALIZING" }
+    InstanceHealthCheckState { 0 Ok = "OK", 1 Impaired = "IMPAIRED", 2 InsufficientData =
+    "INSUFFICIENT_DATA", 3 Initializing = "INITIALIZING" }
 );
 rboto::__string_enum!(
-    InstanceHealthCheckType { ContainerRuntime = "CONTAINER_RUNTIME", AcceleratedCompute
-    = "ACCELERATED_COMPUTE", Daemon = "DAEMON", AgentConnectivity = "AGENT_CONNECTIVITY"
-    }
+    InstanceHealthCheckType { 0 ContainerRuntime = "CONTAINER_RUNTIME", 1
+    AcceleratedCompute = "ACCELERATED_COMPUTE", 2 Daemon = "DAEMON", 3 AgentConnectivity
+    = "AGENT_CONNECTIVITY" }
 );
 /// The launch template configuration for Amazon ECS Managed Instances. This defines how Amazon ECS launches Amazon EC2 instances, including the instance profile for your tasks, network and storage configuration, capacity options, and instance requirements for flexible instance type selection.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2808,13 +2814,13 @@ pub struct InstanceLaunchTemplate {
 }
 rboto::__structure!(
     InstanceLaunchTemplate "InstanceLaunchTemplate"[set into from] {
-    ec2_instance_profile_arn : String, network_configuration :
-    ManagedInstancesNetworkConfiguration, storage_configuration :
-    ManagedInstancesStorageConfiguration, local_storage_configuration :
+    ec2_instance_profile_arn : String, network_configuration =
+    ManagedInstancesNetworkConfiguration, storage_configuration =
+    ManagedInstancesStorageConfiguration, local_storage_configuration =
     ManagedInstancesLocalStorageConfiguration, monitoring :
     ManagedInstancesMonitoringOptions, capacity_option_type : CapacityOptionType,
-    instance_metadata_tags_propagation = bool, instance_requirements :
-    InstanceRequirementsRequest, fips_enabled = bool, capacity_reservations :
+    instance_metadata_tags_propagation = bool, instance_requirements =
+    InstanceRequirementsRequest, fips_enabled = bool, capacity_reservations =
     CapacityReservationRequest, nitro_enclaves_enabled = bool } {}
 );
 /// The updated launch template configuration for Amazon ECS Managed Instances. You can modify the instance profile, network configuration, storage settings, and instance requirements. Changes apply to new instances launched after the update.
@@ -2840,12 +2846,12 @@ pub struct InstanceLaunchTemplateUpdate {
 }
 rboto::__structure!(
     InstanceLaunchTemplateUpdate "InstanceLaunchTemplateUpdate"[set into] {
-    ec2_instance_profile_arn : String, network_configuration :
-    ManagedInstancesNetworkConfiguration, storage_configuration :
+    ec2_instance_profile_arn : String, network_configuration =
+    ManagedInstancesNetworkConfiguration, storage_configuration =
     ManagedInstancesStorageConfiguration, instance_metadata_tags_propagation = bool,
-    local_storage_configuration : ManagedInstancesLocalStorageConfiguration, monitoring :
-    ManagedInstancesMonitoringOptions, instance_requirements :
-    InstanceRequirementsRequest, capacity_reservations : CapacityReservationRequest } {}
+    local_storage_configuration = ManagedInstancesLocalStorageConfiguration, monitoring :
+    ManagedInstancesMonitoringOptions, instance_requirements =
+    InstanceRequirementsRequest, capacity_reservations = CapacityReservationRequest } {}
 );
 /// The instance requirements for attribute-based instance type selection. Instead of specifying exact instance types, you define requirements such as vCPU count, memory size, network performance, and accelerator specifications. Amazon ECS automatically selects Amazon EC2 instance types that match these requirements, providing flexibility and helping to mitigate capacity constraints.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2902,28 +2908,28 @@ pub struct InstanceRequirementsRequest {
 }
 rboto::__structure!(
     InstanceRequirementsRequest "InstanceRequirementsRequest"[set into from] {
-    v_cpu_count : VCpuCountRangeRequest, memory_mi_b : MemoryMiBRequest,
-    cpu_manufacturers : Vec < CpuManufacturer >, memory_gi_b_per_v_cpu :
-    MemoryGiBPerVCpuRequest, excluded_instance_types : Vec < String >,
-    instance_generations : Vec < InstanceGeneration >,
+    v_cpu_count = VCpuCountRangeRequest, memory_mi_b = MemoryMiBRequest,
+    cpu_manufacturers = Vec < CpuManufacturer >, memory_gi_b_per_v_cpu =
+    MemoryGiBPerVCpuRequest, excluded_instance_types = Vec < String >,
+    instance_generations = Vec < InstanceGeneration >,
     spot_max_price_percentage_over_lowest_price = i32,
     on_demand_max_price_percentage_over_lowest_price = i32, bare_metal : BareMetal,
     burstable_performance : BurstablePerformance, require_hibernate_support = bool,
-    network_interface_count : NetworkInterfaceCountRequest, local_storage : LocalStorage,
-    local_storage_types : Vec < LocalStorageType >, total_local_storage_gb :
-    TotalLocalStorageGbRequest, baseline_ebs_bandwidth_mbps :
-    BaselineEbsBandwidthMbpsRequest, accelerator_types : Vec < AcceleratorType >,
-    accelerator_count : AcceleratorCountRequest, accelerator_manufacturers : Vec <
-    AcceleratorManufacturer >, accelerator_names : Vec < AcceleratorName >,
-    accelerator_total_memory_mi_b : AcceleratorTotalMemoryMiBRequest,
-    network_bandwidth_gbps : NetworkBandwidthGbpsRequest, allowed_instance_types : Vec <
+    network_interface_count = NetworkInterfaceCountRequest, local_storage : LocalStorage,
+    local_storage_types = Vec < LocalStorageType >, total_local_storage_gb =
+    TotalLocalStorageGbRequest, baseline_ebs_bandwidth_mbps =
+    BaselineEbsBandwidthMbpsRequest, accelerator_types = Vec < AcceleratorType >,
+    accelerator_count = AcceleratorCountRequest, accelerator_manufacturers = Vec <
+    AcceleratorManufacturer >, accelerator_names = Vec < AcceleratorName >,
+    accelerator_total_memory_mi_b = AcceleratorTotalMemoryMiBRequest,
+    network_bandwidth_gbps = NetworkBandwidthGbpsRequest, allowed_instance_types = Vec <
     String >, max_spot_price_as_percentage_of_optimal_on_demand_price = i32 } {}
 );
-rboto::__string_enum!(IpcMode { Host = "host", Task = "task", None = "none" });
+rboto::__string_enum!(IpcMode { 0 Host = "host", 1 Task = "task", 2 None = "none" });
 rboto::__string_enum!(
     #[doc =
     " The isolation mode determines how a task is isolated from other tasks on the same Amazon EC2 instance."]
-    IsolationMode { Shared = "SHARED", IsolatedSandbox = "ISOLATED_SANDBOX",
+    IsolationMode { 0 Shared = "SHARED", 1 IsolatedSandbox = "ISOLATED_SANDBOX", 2
     ConfidentialSandbox = "CONFIDENTIAL_SANDBOX" }
 );
 /// The Linux capabilities to add or remove from the default Docker configuration for a container defined in the task definition. For more detailed information about these Linux capabilities, see the [capabilities(7)](http://man7.org/linux/man-pages/man7/capabilities.7.html) Linux manual page.
@@ -2936,7 +2942,7 @@ pub struct KernelCapabilities {
     pub drop: Option<Vec<String>>,
 }
 rboto::__structure!(
-    KernelCapabilities "KernelCapabilities"[set into from] { add : Vec < String >, drop :
+    KernelCapabilities "KernelCapabilities"[set into from] { add = Vec < String >, drop =
     Vec < String > } {}
 );
 /// A key-value pair object.
@@ -2952,7 +2958,7 @@ rboto::__structure!(
     KeyValuePair "KeyValuePair"[set into from] { name : String, value : String } {}
 );
 rboto::__string_enum!(
-    LaunchType { Ec2 = "EC2", Fargate = "FARGATE", External = "EXTERNAL",
+    LaunchType { 0 Ec2 = "EC2", 1 Fargate = "FARGATE", 2 External = "EXTERNAL", 3
     ManagedInstances = "MANAGED_INSTANCES" }
 );
 /// Configuration for linear deployment strategy that shifts production traffic in equal percentage increments with configurable wait times between each step until 100% of traffic is shifted to the new service revision. This is only valid when you run `CreateService` or `UpdateService` with `deploymentController` set to `ECS` and a `deploymentConfiguration` with a strategy set to `LINEAR`.
@@ -2988,9 +2994,9 @@ pub struct LinuxParameters {
     pub swappiness: Option<i32>,
 }
 rboto::__structure!(
-    LinuxParameters "LinuxParameters"[set into from] { capabilities : KernelCapabilities,
-    devices : Vec < Device >, init_process_enabled = bool, shared_memory_size = i32,
-    tmpfs : Vec < Tmpfs >, max_swap = i32, swappiness = i32 } {}
+    LinuxParameters "LinuxParameters"[set into from] { capabilities = KernelCapabilities,
+    devices = Vec < Device >, init_process_enabled = bool, shared_memory_size = i32,
+    tmpfs = Vec < Tmpfs >, max_swap = i32, swappiness = i32 } {}
 );
 /// The load balancer configuration to use with a service or task set.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3010,12 +3016,13 @@ pub struct LoadBalancer {
 rboto::__structure!(
     LoadBalancer "LoadBalancer"[set into from] { target_group_arn : String,
     load_balancer_name : String, container_name : String, container_port = i32,
-    advanced_configuration : AdvancedConfiguration } {}
+    advanced_configuration = AdvancedConfiguration } {}
 );
 rboto::__string_enum!(
-    LocalStorage { Included = "included", Required = "required", Excluded = "excluded" }
+    LocalStorage { 0 Included = "included", 1 Required = "required", 2 Excluded =
+    "excluded" }
 );
-rboto::__string_enum!(LocalStorageType { Hdd = "hdd", Ssd = "ssd" });
+rboto::__string_enum!(LocalStorageType { 0 Hdd = "hdd", 1 Ssd = "ssd" });
 /// The log configuration for the container. This parameter maps to `LogConfig` in the docker container create command and the `--log-driver` option to docker run.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -3029,12 +3036,12 @@ pub struct LogConfiguration {
 }
 rboto::__structure!(
     LogConfiguration "LogConfiguration"[set into from] { log_driver : LogDriver, options
-    : HashMap < String, String >, secret_options : Vec < Secret > } {}
+    : HashMap < String, String >, secret_options = Vec < Secret > } {}
 );
 rboto::__string_enum!(
-    LogDriver { JsonFile = "json-file", Syslog = "syslog", Journald = "journald", Gelf =
-    "gelf", Fluentd = "fluentd", Awslogs = "awslogs", Splunk = "splunk", Awsfirelens =
-    "awsfirelens" }
+    LogDriver { 0 JsonFile = "json-file", 1 Syslog = "syslog", 2 Journald = "journald", 3
+    Gelf = "gelf", 4 Fluentd = "fluentd", 5 Awslogs = "awslogs", 6 Splunk = "splunk", 7
+    Awsfirelens = "awsfirelens" }
 );
 /// The configuration for a log driver volume in a daemon task definition. The volume contains the log files for each container on the container instance that uses the specified log driver in its `logConfiguration`. Containers that use a different log driver don't write log files to the volume.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3061,10 +3068,12 @@ pub struct ManagedAgent {
     pub last_status: Option<String>,
 }
 rboto::__structure!(
-    ManagedAgent "ManagedAgent"[set from] { last_started_at : rboto::DateTime, name :
+    ManagedAgent "ManagedAgent"[from] { last_started_at : rboto::DateTime, name :
     ManagedAgentName, reason : String, last_status : String } {}
 );
-rboto::__string_enum!(ManagedAgentName { ExecuteCommandAgent = "ExecuteCommandAgent" });
+rboto::__string_enum!(
+    ManagedAgentName { 0 ExecuteCommandAgent = "ExecuteCommandAgent" }
+);
 /// An object representing a change in state for a managed agent.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -3102,8 +3111,8 @@ pub struct ManagedApplicationAutoScalingPolicy {
     pub metric: Option<String>,
 }
 rboto::__structure!(
-    ManagedApplicationAutoScalingPolicy "ManagedApplicationAutoScalingPolicy"[set from] {
-    arn : String, status : ManagedResourceStatus, status_reason : String, updated_at :
+    ManagedApplicationAutoScalingPolicy "ManagedApplicationAutoScalingPolicy"[from] { arn
+    : String, status : ManagedResourceStatus, status_reason : String, updated_at :
     rboto::DateTime, policy_type : String, target_value = f64, metric : String } {}
 );
 /// The auto scaling configuration created by Amazon ECS for an Express service.
@@ -3118,8 +3127,8 @@ pub struct ManagedAutoScaling {
     >,
 }
 rboto::__structure!(
-    ManagedAutoScaling "ManagedAutoScaling"[set from] { scalable_target :
-    ManagedScalableTarget, application_auto_scaling_policies : Vec <
+    ManagedAutoScaling "ManagedAutoScaling"[from] { scalable_target =
+    ManagedScalableTarget, application_auto_scaling_policies = Vec <
     ManagedApplicationAutoScalingPolicy > } {}
 );
 /// The ACM certificate associated with the HTTPS domain created for the Express service.
@@ -3138,11 +3147,13 @@ pub struct ManagedCertificate {
     pub domain_name: Option<String>,
 }
 rboto::__structure!(
-    ManagedCertificate "ManagedCertificate"[set from] { arn : String, status :
+    ManagedCertificate "ManagedCertificate"[from] { arn : String, status :
     ManagedResourceStatus, status_reason : String, updated_at : rboto::DateTime,
     domain_name : String } {}
 );
-rboto::__string_enum!(ManagedDraining { Enabled = "ENABLED", Disabled = "DISABLED" });
+rboto::__string_enum!(
+    ManagedDraining { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
+);
 /// The entry point into the Express service.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -3165,11 +3176,10 @@ pub struct ManagedIngressPath {
     pub target_groups: Option<Vec<ManagedTargetGroup>>,
 }
 rboto::__structure!(
-    ManagedIngressPath "ManagedIngressPath"[set from] { access_type : AccessType,
-    endpoint : String, load_balancer : ManagedLoadBalancer, load_balancer_security_groups
-    : Vec < ManagedSecurityGroup >, certificate : ManagedCertificate, listener :
-    ManagedListener, rule : ManagedListenerRule, target_groups : Vec < ManagedTargetGroup
-    > } {}
+    ManagedIngressPath "ManagedIngressPath"[from] { access_type : AccessType, endpoint :
+    String, load_balancer = ManagedLoadBalancer, load_balancer_security_groups = Vec <
+    ManagedSecurityGroup >, certificate = ManagedCertificate, listener = ManagedListener,
+    rule = ManagedListenerRule, target_groups = Vec < ManagedTargetGroup > } {}
 );
 /// The local storage configuration for Amazon ECS Managed Instances. This defines how ECS uses and configures instance store volumes available on container instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3184,7 +3194,7 @@ rboto::__structure!(
     } {}
 );
 rboto::__string_enum!(
-    ManagedInstancesMonitoringOptions { Basic = "BASIC", Detailed = "DETAILED" }
+    ManagedInstancesMonitoringOptions { 0 Basic = "BASIC", 1 Detailed = "DETAILED" }
 );
 /// The network configuration for Amazon ECS Managed Instances. This specifies the VPC subnets and security groups that instances use for network connectivity.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3197,7 +3207,7 @@ pub struct ManagedInstancesNetworkConfiguration {
 }
 rboto::__structure!(
     ManagedInstancesNetworkConfiguration "ManagedInstancesNetworkConfiguration"[set into
-    from] { subnets : Vec < String >, security_groups : Vec < String > } {}
+    from] { subnets = Vec < String >, security_groups = Vec < String > } {}
 );
 /// The configuration for a Amazon ECS Managed Instances provider. Amazon ECS uses this configuration to automatically launch, manage, and terminate Amazon EC2 instances on your behalf. Managed instances provide access to the full range of Amazon EC2 instance types and features while offloading infrastructure management to Amazon Web Services.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3215,10 +3225,10 @@ pub struct ManagedInstancesProvider {
     pub auto_repair_configuration: Option<AutoRepairConfiguration>,
 }
 rboto::__structure!(
-    ManagedInstancesProvider "ManagedInstancesProvider"[set from] {
-    infrastructure_role_arn : String, instance_launch_template : InstanceLaunchTemplate,
-    propagate_tags : PropagateMiTags, infrastructure_optimization :
-    InfrastructureOptimization, auto_repair_configuration : AutoRepairConfiguration } {}
+    ManagedInstancesProvider "ManagedInstancesProvider"[from] { infrastructure_role_arn :
+    String, instance_launch_template = InstanceLaunchTemplate, propagate_tags :
+    PropagateMiTags, infrastructure_optimization = InfrastructureOptimization,
+    auto_repair_configuration = AutoRepairConfiguration } {}
 );
 /// The storage configuration for Amazon ECS Managed Instances. This defines the data volume configuration for the instances.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3245,7 +3255,7 @@ pub struct ManagedListener {
     pub updated_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ManagedListener "ManagedListener"[set from] { arn : String, status :
+    ManagedListener "ManagedListener"[from] { arn : String, status :
     ManagedResourceStatus, status_reason : String, updated_at : rboto::DateTime } {}
 );
 /// The listener rule associated with the Express service's Application Load Balancer.
@@ -3262,7 +3272,7 @@ pub struct ManagedListenerRule {
     pub updated_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ManagedListenerRule "ManagedListenerRule"[set from] { arn : String, status :
+    ManagedListenerRule "ManagedListenerRule"[from] { arn : String, status :
     ManagedResourceStatus, status_reason : String, updated_at : rboto::DateTime } {}
 );
 /// The Application Load Balancer associated with the Express service.
@@ -3285,9 +3295,9 @@ pub struct ManagedLoadBalancer {
     pub security_group_ids: Option<Vec<String>>,
 }
 rboto::__structure!(
-    ManagedLoadBalancer "ManagedLoadBalancer"[set from] { arn : String, status :
+    ManagedLoadBalancer "ManagedLoadBalancer"[from] { arn : String, status :
     ManagedResourceStatus, status_reason : String, updated_at : rboto::DateTime, scheme :
-    String, subnet_ids : Vec < String >, security_group_ids : Vec < String > } {}
+    String, subnet_ids = Vec < String >, security_group_ids = Vec < String > } {}
 );
 /// The Cloudwatch Log Group created by Amazon ECS for an Express service.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3305,7 +3315,7 @@ pub struct ManagedLogGroup {
     pub log_group_name: Option<String>,
 }
 rboto::__structure!(
-    ManagedLogGroup "ManagedLogGroup"[set from] { arn : String, status :
+    ManagedLogGroup "ManagedLogGroup"[from] { arn : String, status :
     ManagedResourceStatus, status_reason : String, updated_at : rboto::DateTime,
     log_group_name : String } {}
 );
@@ -3323,12 +3333,12 @@ pub struct ManagedMetricAlarm {
     pub updated_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ManagedMetricAlarm "ManagedMetricAlarm"[set from] { arn : String, status :
+    ManagedMetricAlarm "ManagedMetricAlarm"[from] { arn : String, status :
     ManagedResourceStatus, status_reason : String, updated_at : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    ManagedResourceStatus { Provisioning = "PROVISIONING", Active = "ACTIVE",
-    Deprovisioning = "DEPROVISIONING", Deleted = "DELETED", Failed = "FAILED" }
+    ManagedResourceStatus { 0 Provisioning = "PROVISIONING", 1 Active = "ACTIVE", 2
+    Deprovisioning = "DEPROVISIONING", 3 Deleted = "DELETED", 4 Failed = "FAILED" }
 );
 /// Represents a scalable target.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3348,7 +3358,7 @@ pub struct ManagedScalableTarget {
     pub max_capacity: Option<i32>,
 }
 rboto::__structure!(
-    ManagedScalableTarget "ManagedScalableTarget"[set from] { arn : String, status :
+    ManagedScalableTarget "ManagedScalableTarget"[from] { arn : String, status :
     ManagedResourceStatus, status_reason : String, updated_at : rboto::DateTime,
     min_capacity = i32, max_capacity = i32 } {}
 );
@@ -3373,7 +3383,7 @@ rboto::__structure!(
     i32, instance_warmup_period = i32 } {}
 );
 rboto::__string_enum!(
-    ManagedScalingStatus { Enabled = "ENABLED", Disabled = "DISABLED" }
+    ManagedScalingStatus { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
 );
 /// A security group associated with the Express service.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3389,7 +3399,7 @@ pub struct ManagedSecurityGroup {
     pub updated_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ManagedSecurityGroup "ManagedSecurityGroup"[set from] { arn : String, status :
+    ManagedSecurityGroup "ManagedSecurityGroup"[from] { arn : String, status :
     ManagedResourceStatus, status_reason : String, updated_at : rboto::DateTime } {}
 );
 /// The managed storage configuration for the cluster.
@@ -3425,12 +3435,12 @@ pub struct ManagedTargetGroup {
     pub port: Option<i32>,
 }
 rboto::__structure!(
-    ManagedTargetGroup "ManagedTargetGroup"[set from] { arn : String, status :
+    ManagedTargetGroup "ManagedTargetGroup"[from] { arn : String, status :
     ManagedResourceStatus, status_reason : String, updated_at : rboto::DateTime,
     health_check_path : String, health_check_port = i32, port = i32 } {}
 );
 rboto::__string_enum!(
-    ManagedTerminationProtection { Enabled = "ENABLED", Disabled = "DISABLED" }
+    ManagedTerminationProtection { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
 );
 /// The minimum and maximum amount of memory per vCPU in gibibytes (GiB). This helps ensure that instance types have the appropriate memory-to-CPU ratio for your workloads.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3467,7 +3477,7 @@ pub struct MetricConfiguration {
     pub resolution_seconds: Option<i32>,
 }
 rboto::__structure!(
-    MetricConfiguration "MetricConfiguration"[set into from] { metric_names : Vec <
+    MetricConfiguration "MetricConfiguration"[set into from] { metric_names = Vec <
     String >, resolution_seconds = i32 } {}
 );
 /// The optional monitoring configuration for a service, which defines the resolution for the service-level `CPUUtilization` and `MemoryUtilization` Amazon CloudWatch metrics. When not specified, Amazon ECS uses the default resolution of `60` seconds.
@@ -3479,7 +3489,7 @@ pub struct MonitoringConfiguration {
 }
 rboto::__structure!(
     MonitoringConfiguration "MonitoringConfiguration"[set into from] {
-    metric_configurations : Vec < MetricConfiguration > } {}
+    metric_configurations = Vec < MetricConfiguration > } {}
 );
 /// The details for a volume mount point that's used in a container definition.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3539,7 +3549,7 @@ pub struct NetworkConfiguration {
     pub awsvpc_configuration: Option<AwsVpcConfiguration>,
 }
 rboto::__structure!(
-    NetworkConfiguration "NetworkConfiguration"[set into from] { awsvpc_configuration :
+    NetworkConfiguration "NetworkConfiguration"[set into from] { awsvpc_configuration =
     AwsVpcConfiguration } {}
 );
 /// An object representing the elastic network interface for tasks that use the `awsvpc` network mode.
@@ -3554,7 +3564,7 @@ pub struct NetworkInterface {
     pub ipv6_address: Option<String>,
 }
 rboto::__structure!(
-    NetworkInterface "NetworkInterface"[set from] { attachment_id : String,
+    NetworkInterface "NetworkInterface"[from] { attachment_id : String,
     private_ipv4_address : String, ipv6_address : String } {}
 );
 /// The minimum and maximum number of network interfaces for instance type selection. This is useful for workloads that require multiple network interfaces.
@@ -3571,7 +3581,8 @@ rboto::__structure!(
     i32, max = i32 } {}
 );
 rboto::__string_enum!(
-    NetworkMode { Bridge = "bridge", Host = "host", Awsvpc = "awsvpc", None = "none" }
+    NetworkMode { 0 Bridge = "bridge", 1 Host = "host", 2 Awsvpc = "awsvpc", 3 None =
+    "none" }
 );
 /// The GPU memory and compute limits for a container that shares a GPU by using NVIDIA Multi-Process Service (MPS). Amazon ECS assigns the container a single GPU that has enough memory available. Other containers that use MPS can share the same GPU.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3587,15 +3598,15 @@ rboto::__structure!(
     max_compute_percent = i32 } {}
 );
 rboto::__string_enum!(
-    OsFamily { WindowsServer2019Full = "WINDOWS_SERVER_2019_FULL", WindowsServer2019Core
-    = "WINDOWS_SERVER_2019_CORE", WindowsServer2016Full = "WINDOWS_SERVER_2016_FULL",
-    WindowsServer2004Core = "WINDOWS_SERVER_2004_CORE", WindowsServer2022Core =
-    "WINDOWS_SERVER_2022_CORE", WindowsServer2022Full = "WINDOWS_SERVER_2022_FULL",
-    WindowsServer2025Core = "WINDOWS_SERVER_2025_CORE", WindowsServer2025Full =
-    "WINDOWS_SERVER_2025_FULL", WindowsServer20h2Core = "WINDOWS_SERVER_20H2_CORE", Linux
-    = "LINUX" }
+    OsFamily { 0 WindowsServer2019Full = "WINDOWS_SERVER_2019_FULL", 1
+    WindowsServer2019Core = "WINDOWS_SERVER_2019_CORE", 2 WindowsServer2016Full =
+    "WINDOWS_SERVER_2016_FULL", 3 WindowsServer2004Core = "WINDOWS_SERVER_2004_CORE", 4
+    WindowsServer2022Core = "WINDOWS_SERVER_2022_CORE", 5 WindowsServer2022Full =
+    "WINDOWS_SERVER_2022_FULL", 6 WindowsServer2025Core = "WINDOWS_SERVER_2025_CORE", 7
+    WindowsServer2025Full = "WINDOWS_SERVER_2025_FULL", 8 WindowsServer20h2Core =
+    "WINDOWS_SERVER_20H2_CORE", 9 Linux = "LINUX" }
 );
-rboto::__string_enum!(PidMode { Host = "host", Task = "task" });
+rboto::__string_enum!(PidMode { 0 Host = "host", 1 Task = "task" });
 /// An object representing a constraint on task placement. For more information, see [Task placement constraints](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement-constraints.html) in the *Amazon Elastic Container Service Developer Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -3610,7 +3621,7 @@ rboto::__structure!(
     PlacementConstraintType, expression : String } {}
 );
 rboto::__string_enum!(
-    PlacementConstraintType { DistinctInstance = "distinctInstance", MemberOf =
+    PlacementConstraintType { 0 DistinctInstance = "distinctInstance", 1 MemberOf =
     "memberOf" }
 );
 /// The task placement strategy for a task or service. For more information, see [Task placement strategies](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement-strategies.html) in the *Amazon Elastic Container Service Developer Guide*.
@@ -3627,7 +3638,8 @@ rboto::__structure!(
     field : String } {}
 );
 rboto::__string_enum!(
-    PlacementStrategyType { Random = "random", Spread = "spread", Binpack = "binpack" }
+    PlacementStrategyType { 0 Random = "random", 1 Spread = "spread", 2 Binpack =
+    "binpack" }
 );
 /// The devices that are available on the container instance. The supported device types are GPUs and Neuron devices.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3643,7 +3655,7 @@ rboto::__structure!(
     {}
 );
 rboto::__string_enum!(
-    PlatformDeviceType { Gpu = "GPU", NeuronDevice = "NEURON_DEVICE" }
+    PlatformDeviceType { 0 Gpu = "GPU", 1 NeuronDevice = "NEURON_DEVICE" }
 );
 /// Port mappings allow containers to access ports on the host container instance to send or receive traffic. Port mappings are specified as part of the container definition.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3670,13 +3682,13 @@ rboto::__structure!(
 rboto::__string_enum!(
     #[doc =
     " Specifies whether the tags on a gateway are propagated to the infrastructure that the gateway manages."]
-    PropagateGatewayTags { None = "NONE", Gateway = "GATEWAY" }
+    PropagateGatewayTags { 0 None = "NONE", 1 Gateway = "GATEWAY" }
 );
 rboto::__string_enum!(
-    PropagateMiTags { CapacityProvider = "CAPACITY_PROVIDER", None = "NONE" }
+    PropagateMiTags { 0 CapacityProvider = "CAPACITY_PROVIDER", 1 None = "NONE" }
 );
 rboto::__string_enum!(
-    PropagateTags { TaskDefinition = "TASK_DEFINITION", Service = "SERVICE", None =
+    PropagateTags { 0 TaskDefinition = "TASK_DEFINITION", 1 Service = "SERVICE", 2 None =
     "NONE" }
 );
 /// An object representing the protection status details for a task. You can set the protection status with the [UpdateTaskProtection](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateTaskProtection.html) API and get the status of tasks with the [GetTaskProtection](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_GetTaskProtection.html) API.
@@ -3691,8 +3703,8 @@ pub struct ProtectedTask {
     pub expiration_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ProtectedTask "ProtectedTask"[set from] { task_arn : String, protection_enabled =
-    bool, expiration_date : rboto::DateTime } {}
+    ProtectedTask "ProtectedTask"[from] { task_arn : String, protection_enabled = bool,
+    expiration_date : rboto::DateTime } {}
 );
 /// The configuration details for the App Mesh proxy.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3707,10 +3719,10 @@ pub struct ProxyConfiguration {
 }
 rboto::__structure!(
     ProxyConfiguration "ProxyConfiguration"[set into from] { type_ :
-    ProxyConfigurationType, container_name : String, properties : Vec < KeyValuePair > }
+    ProxyConfigurationType, container_name : String, properties = Vec < KeyValuePair > }
     {}
 );
-rboto::__string_enum!(ProxyConfigurationType { Appmesh = "APPMESH" });
+rboto::__string_enum!(ProxyConfigurationType { 0 Appmesh = "APPMESH" });
 /// The repository credentials for private registry authentication.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -3732,8 +3744,8 @@ pub struct ResolvedConfiguration {
     pub vpc_lattice_configurations: Option<Vec<ServiceRevisionVpcLatticeConfiguration>>,
 }
 rboto::__structure!(
-    ResolvedConfiguration "ResolvedConfiguration"[set from] { load_balancers : Vec <
-    ServiceRevisionLoadBalancer >, vpc_lattice_configurations : Vec <
+    ResolvedConfiguration "ResolvedConfiguration"[from] { load_balancers = Vec <
+    ServiceRevisionLoadBalancer >, vpc_lattice_configurations = Vec <
     ServiceRevisionVpcLatticeConfiguration > } {}
 );
 /// Describes the resources available for a container instance.
@@ -3755,9 +3767,9 @@ pub struct Resource {
 }
 rboto::__structure!(
     Resource "Resource"[set into from] { name : String, type_ : String, double_value =
-    f64, long_value = i64, integer_value = i32, string_set_value : Vec < String > } {}
+    f64, long_value = i64, integer_value = i32, string_set_value = Vec < String > } {}
 );
-rboto::__string_enum!(ResourceManagementType { Customer = "CUSTOMER", Ecs = "ECS" });
+rboto::__string_enum!(ResourceManagementType { 0 Customer = "CUSTOMER", 1 Ecs = "ECS" });
 /// The type and amount of a resource to assign to a container. The supported resource types are GPUs, Neuron devices, and Elastic Inference accelerators.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -3771,10 +3783,10 @@ pub struct ResourceRequirement {
 }
 rboto::__structure!(
     ResourceRequirement "ResourceRequirement"[set into from] { value : String, type_ :
-    ResourceType, sharing_strategy : SharingStrategy } {}
+    ResourceType, sharing_strategy = SharingStrategy } {}
 );
 rboto::__string_enum!(
-    ResourceType { Gpu = "GPU", InferenceAccelerator = "InferenceAccelerator",
+    ResourceType { 0 Gpu = "GPU", 1 InferenceAccelerator = "InferenceAccelerator", 2
     NeuronDevice = "NeuronDevice" }
 );
 /// Information about the service deployment rollback.
@@ -3789,7 +3801,7 @@ pub struct Rollback {
     pub service_revision_arn: Option<String>,
 }
 rboto::__structure!(
-    Rollback "Rollback"[set from] { reason : String, started_at : rboto::DateTime,
+    Rollback "Rollback"[from] { reason : String, started_at : rboto::DateTime,
     service_revision_arn : String } {}
 );
 /// Information about the platform for the Amazon ECS service or task.
@@ -3813,8 +3825,8 @@ pub struct RuntimePlatformOverride {
     pub cpu_architecture: Option<String>,
 }
 rboto::__structure!(
-    RuntimePlatformOverride "RuntimePlatformOverride"[set from] { cpu_architecture :
-    String } {}
+    RuntimePlatformOverride "RuntimePlatformOverride"[from] { cpu_architecture : String }
+    {}
 );
 /// This parameter is specified when you're using an Amazon S3 Files file system for task storage. For more information, see [Amazon S3 Files volumes](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/s3files-volumes.html) in the *Amazon Elastic Container Service Developer Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3844,9 +3856,9 @@ pub struct Scale {
     pub unit: Option<ScaleUnit>,
 }
 rboto::__structure!(Scale "Scale"[set into from] { value = f64, unit : ScaleUnit } {});
-rboto::__string_enum!(ScaleUnit { Percent = "PERCENT" });
-rboto::__string_enum!(SchedulingStrategy { Replica = "REPLICA", Daemon = "DAEMON" });
-rboto::__string_enum!(Scope { Task = "task", Shared = "shared" });
+rboto::__string_enum!(ScaleUnit { 0 Percent = "PERCENT" });
+rboto::__string_enum!(SchedulingStrategy { 0 Replica = "REPLICA", 1 Daemon = "DAEMON" });
+rboto::__string_enum!(Scope { 0 Task = "task", 1 Shared = "shared" });
 /// An object representing the secret to expose to your container. Secrets can be exposed to a container in the following ways:
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -3935,19 +3947,19 @@ pub struct Service {
     pub resource_management_type: Option<ResourceManagementType>,
 }
 rboto::__structure!(
-    Service "Service"[set from] { service_arn : String, service_name : String,
-    cluster_arn : String, load_balancers : Vec < LoadBalancer >, service_registries : Vec
-    < ServiceRegistry >, status : String, desired_count = i32, running_count = i32,
-    pending_count = i32, launch_type : LaunchType, capacity_provider_strategy : Vec <
+    Service "Service"[from] { service_arn : String, service_name : String, cluster_arn :
+    String, load_balancers = Vec < LoadBalancer >, service_registries = Vec <
+    ServiceRegistry >, status : String, desired_count = i32, running_count = i32,
+    pending_count = i32, launch_type : LaunchType, capacity_provider_strategy = Vec <
     CapacityProviderStrategyItem >, platform_version : String, platform_family : String,
-    task_definition : String, deployment_configuration : DeploymentConfiguration,
-    task_sets : Vec < TaskSet >, deployments : Vec < Deployment >, role_arn : String,
-    events : Vec < ServiceEvent >, created_at : rboto::DateTime,
-    current_service_deployment : String, current_service_revisions : Vec <
-    ServiceCurrentRevisionSummary >, placement_constraints : Vec < PlacementConstraint >,
-    placement_strategy : Vec < PlacementStrategy >, network_configuration :
+    task_definition : String, deployment_configuration = DeploymentConfiguration,
+    task_sets = Vec < TaskSet >, deployments = Vec < Deployment >, role_arn : String,
+    events = Vec < ServiceEvent >, created_at : rboto::DateTime,
+    current_service_deployment : String, current_service_revisions = Vec <
+    ServiceCurrentRevisionSummary >, placement_constraints = Vec < PlacementConstraint >,
+    placement_strategy = Vec < PlacementStrategy >, network_configuration =
     NetworkConfiguration, health_check_grace_period_seconds = i32, scheduling_strategy :
-    SchedulingStrategy, deployment_controller : DeploymentController, tags : Vec < Tag >,
+    SchedulingStrategy, deployment_controller = DeploymentController, tags = Vec < Tag >,
     created_by : String, enable_ecs_managed_tags = bool, propagate_tags : PropagateTags,
     enable_execute_command = bool, availability_zone_rebalancing :
     AvailabilityZoneRebalancing, resource_management_type : ResourceManagementType } {}
@@ -3969,7 +3981,7 @@ rboto::__structure!(
 rboto::__string_enum!(
     #[doc =
     " The format for Service Connect access log output. Choose TEXT for human-readable logs or JSON for structured data that integrates well with log analysis tools."]
-    ServiceConnectAccessLoggingFormat { Text = "TEXT", Json = "JSON" }
+    ServiceConnectAccessLoggingFormat { 0 Text = "TEXT", 1 Json = "JSON" }
 );
 /// Each alias ("endpoint") is a fully-qualified name and port number that other tasks ("clients") can use to connect to this service.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3984,7 +3996,7 @@ pub struct ServiceConnectClientAlias {
 }
 rboto::__structure!(
     ServiceConnectClientAlias "ServiceConnectClientAlias"[set into from] { port = i32,
-    dns_name : String, test_traffic_rules : ServiceConnectTestTrafficRules } {}
+    dns_name : String, test_traffic_rules = ServiceConnectTestTrafficRules } {}
 );
 /// The Service Connect configuration of your Amazon ECS service. The configuration for this service to discover and connect to services, and be discovered by, and connected from, other services within a namespace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4004,9 +4016,9 @@ pub struct ServiceConnectConfiguration {
 }
 rboto::__structure!(
     ServiceConnectConfiguration "ServiceConnectConfiguration"[set into from] { enabled =
-    bool, namespace : String, services : Vec < ServiceConnectService >, log_configuration
-    : LogConfiguration, access_log_configuration : ServiceConnectAccessLogConfiguration,
-    container_configurations : Vec < ServiceConnectContainerConfiguration > } {}
+    bool, namespace : String, services = Vec < ServiceConnectService >, log_configuration
+    = LogConfiguration, access_log_configuration = ServiceConnectAccessLogConfiguration,
+    container_configurations = Vec < ServiceConnectContainerConfiguration > } {}
 );
 /// Contains a configuration setting for the Service Connect proxy container, such as the log level. Specify exactly one member in each object.
 #[derive(Clone, PartialEq)]
@@ -4040,12 +4052,13 @@ impl rv::FromValue for ServiceConnectContainerConfiguration {
 }
 rboto::__string_enum!(
     #[doc = " The log level of the Service Connect proxy container."]
-    ServiceConnectContainerLogLevel { Debug = "debug", Info = "info" }
+    ServiceConnectContainerLogLevel { 0 Debug = "debug", 1 Info = "info" }
 );
 rboto::__string_enum!(
     #[doc =
     " Controls whether query parameters are included in Service Connect access logs. Consider security and privacy implications when enabling this feature. By default, this parameter is `DISABLED`."]
-    ServiceConnectIncludeQueryParameters { Disabled = "DISABLED", Enabled = "ENABLED" }
+    ServiceConnectIncludeQueryParameters { 0 Disabled = "DISABLED", 1 Enabled = "ENABLED"
+    }
 );
 /// The Service Connect service object configuration. For more information, see [Service Connect](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect.html) in the *Amazon Elastic Container Service Developer Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4066,8 +4079,8 @@ pub struct ServiceConnectService {
 }
 rboto::__structure!(
     ServiceConnectService "ServiceConnectService"[set into from] { port_name : String,
-    discovery_name : String, client_aliases : Vec < ServiceConnectClientAlias >,
-    ingress_port_override = i32, timeout : TimeoutConfiguration, tls :
+    discovery_name : String, client_aliases = Vec < ServiceConnectClientAlias >,
+    ingress_port_override = i32, timeout = TimeoutConfiguration, tls =
     ServiceConnectTlsConfiguration } {}
 );
 /// The Service Connect resource. Each configuration maps a discovery name to a Cloud Map service name. The data is stored in Cloud Map as part of the Service Connect configuration for each discovery name of this Amazon ECS service.
@@ -4080,8 +4093,8 @@ pub struct ServiceConnectServiceResource {
     pub discovery_arn: Option<String>,
 }
 rboto::__structure!(
-    ServiceConnectServiceResource "ServiceConnectServiceResource"[set from] {
-    discovery_name : String, discovery_arn : String } {}
+    ServiceConnectServiceResource "ServiceConnectServiceResource"[from] { discovery_name
+    : String, discovery_arn : String } {}
 );
 /// The header matching rules for test traffic routing in Amazon ECS blue/green deployments. These rules determine how incoming requests are matched based on HTTP headers to route test traffic to the new service revision.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4105,7 +4118,7 @@ pub struct ServiceConnectTestTrafficHeaderRules {
 }
 rboto::__structure!(
     ServiceConnectTestTrafficHeaderRules "ServiceConnectTestTrafficHeaderRules"[set into
-    from] { name : String, value : ServiceConnectTestTrafficHeaderMatchRules } {}
+    from] { name : String, value = ServiceConnectTestTrafficHeaderMatchRules } {}
 );
 /// The test traffic routing configuration for Amazon ECS blue/green deployments. This configuration allows you to define rules for routing specific traffic to the new service revision during the deployment process, allowing for safe testing before full production traffic shift.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4116,7 +4129,7 @@ pub struct ServiceConnectTestTrafficRules {
 }
 rboto::__structure!(
     ServiceConnectTestTrafficRules "ServiceConnectTestTrafficRules"[set into from] {
-    header : ServiceConnectTestTrafficHeaderRules } {}
+    header = ServiceConnectTestTrafficHeaderRules } {}
 );
 /// The certificate root authority that secures your service.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4142,7 +4155,7 @@ pub struct ServiceConnectTlsConfiguration {
 }
 rboto::__structure!(
     ServiceConnectTlsConfiguration "ServiceConnectTlsConfiguration"[set into from] {
-    issuer_certificate_authority : ServiceConnectTlsCertificateAuthority, kms_key :
+    issuer_certificate_authority = ServiceConnectTlsCertificateAuthority, kms_key :
     String, role_arn : String } {}
 );
 /// The summary of the current service revision configuration
@@ -4159,9 +4172,8 @@ pub struct ServiceCurrentRevisionSummary {
     pub pending_task_count: Option<i32>,
 }
 rboto::__structure!(
-    ServiceCurrentRevisionSummary "ServiceCurrentRevisionSummary"[set from] { arn :
-    String, requested_task_count = i32, running_task_count = i32, pending_task_count =
-    i32 } {}
+    ServiceCurrentRevisionSummary "ServiceCurrentRevisionSummary"[from] { arn : String,
+    requested_task_count = i32, running_task_count = i32, pending_task_count = i32 } {}
 );
 /// Information about the service deployment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4204,16 +4216,16 @@ pub struct ServiceDeployment {
     pub alarms: Option<ServiceDeploymentAlarms>,
 }
 rboto::__structure!(
-    ServiceDeployment "ServiceDeployment"[set from] { service_deployment_arn : String,
+    ServiceDeployment "ServiceDeployment"[from] { service_deployment_arn : String,
     service_arn : String, cluster_arn : String, created_at : rboto::DateTime, started_at
     : rboto::DateTime, finished_at : rboto::DateTime, stopped_at : rboto::DateTime,
-    updated_at : rboto::DateTime, source_service_revisions : Vec < ServiceRevisionSummary
-    >, target_service_revision : ServiceRevisionSummary, status :
+    updated_at : rboto::DateTime, source_service_revisions = Vec < ServiceRevisionSummary
+    >, target_service_revision = ServiceRevisionSummary, status :
     ServiceDeploymentStatus, status_reason : String, lifecycle_stage :
-    ServiceDeploymentLifecycleStage, lifecycle_hook_details : Vec <
-    DeploymentLifecycleHookDetail >, deployment_configuration : DeploymentConfiguration,
-    rollback : Rollback, deployment_circuit_breaker : ServiceDeploymentCircuitBreaker,
-    alarms : ServiceDeploymentAlarms } {}
+    ServiceDeploymentLifecycleStage, lifecycle_hook_details = Vec <
+    DeploymentLifecycleHookDetail >, deployment_configuration = DeploymentConfiguration,
+    rollback = Rollback, deployment_circuit_breaker = ServiceDeploymentCircuitBreaker,
+    alarms = ServiceDeploymentAlarms } {}
 );
 /// The CloudWatch alarms used to determine a service deployment failed.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4227,9 +4239,9 @@ pub struct ServiceDeploymentAlarms {
     pub triggered_alarm_names: Option<Vec<String>>,
 }
 rboto::__structure!(
-    ServiceDeploymentAlarms "ServiceDeploymentAlarms"[set from] { status :
-    ServiceDeploymentRollbackMonitorsStatus, alarm_names : Vec < String >,
-    triggered_alarm_names : Vec < String > } {}
+    ServiceDeploymentAlarms "ServiceDeploymentAlarms"[from] { status :
+    ServiceDeploymentRollbackMonitorsStatus, alarm_names = Vec < String >,
+    triggered_alarm_names = Vec < String > } {}
 );
 /// The service deployment properties that are retured when you call `ListServiceDeployments`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4255,7 +4267,7 @@ pub struct ServiceDeploymentBrief {
     pub status_reason: Option<String>,
 }
 rboto::__structure!(
-    ServiceDeploymentBrief "ServiceDeploymentBrief"[set from] { service_deployment_arn :
+    ServiceDeploymentBrief "ServiceDeploymentBrief"[from] { service_deployment_arn :
     String, service_arn : String, cluster_arn : String, started_at : rboto::DateTime,
     created_at : rboto::DateTime, finished_at : rboto::DateTime,
     target_service_revision_arn : String, status : ServiceDeploymentStatus, status_reason
@@ -4273,27 +4285,27 @@ pub struct ServiceDeploymentCircuitBreaker {
     pub threshold: Option<i32>,
 }
 rboto::__structure!(
-    ServiceDeploymentCircuitBreaker "ServiceDeploymentCircuitBreaker"[set from] { status
-    : ServiceDeploymentRollbackMonitorsStatus, failure_count = i32, threshold = i32 } {}
+    ServiceDeploymentCircuitBreaker "ServiceDeploymentCircuitBreaker"[from] { status :
+    ServiceDeploymentRollbackMonitorsStatus, failure_count = i32, threshold = i32 } {}
 );
 rboto::__string_enum!(
-    ServiceDeploymentLifecycleStage { ReconcileService = "RECONCILE_SERVICE", PreScaleUp
-    = "PRE_SCALE_UP", ScaleUp = "SCALE_UP", PostScaleUp = "POST_SCALE_UP",
-    TestTrafficShift = "TEST_TRAFFIC_SHIFT", PostTestTrafficShift =
-    "POST_TEST_TRAFFIC_SHIFT", ProductionTrafficShift = "PRODUCTION_TRAFFIC_SHIFT",
-    PostProductionTrafficShift = "POST_PRODUCTION_TRAFFIC_SHIFT", BakeTime = "BAKE_TIME",
-    CleanUp = "CLEAN_UP" }
+    ServiceDeploymentLifecycleStage { 0 ReconcileService = "RECONCILE_SERVICE", 1
+    PreScaleUp = "PRE_SCALE_UP", 2 ScaleUp = "SCALE_UP", 3 PostScaleUp = "POST_SCALE_UP",
+    4 TestTrafficShift = "TEST_TRAFFIC_SHIFT", 5 PostTestTrafficShift =
+    "POST_TEST_TRAFFIC_SHIFT", 6 ProductionTrafficShift = "PRODUCTION_TRAFFIC_SHIFT", 7
+    PostProductionTrafficShift = "POST_PRODUCTION_TRAFFIC_SHIFT", 8 BakeTime =
+    "BAKE_TIME", 9 CleanUp = "CLEAN_UP" }
 );
 rboto::__string_enum!(
-    ServiceDeploymentRollbackMonitorsStatus { Triggered = "TRIGGERED", Monitoring =
-    "MONITORING", MonitoringComplete = "MONITORING_COMPLETE", Disabled = "DISABLED" }
+    ServiceDeploymentRollbackMonitorsStatus { 0 Triggered = "TRIGGERED", 1 Monitoring =
+    "MONITORING", 2 MonitoringComplete = "MONITORING_COMPLETE", 3 Disabled = "DISABLED" }
 );
 rboto::__string_enum!(
-    ServiceDeploymentStatus { Pending = "PENDING", Successful = "SUCCESSFUL", Stopped =
-    "STOPPED", StopRequested = "STOP_REQUESTED", InProgress = "IN_PROGRESS",
-    RollbackRequested = "ROLLBACK_REQUESTED", RollbackInProgress =
-    "ROLLBACK_IN_PROGRESS", RollbackSuccessful = "ROLLBACK_SUCCESSFUL", RollbackFailed =
-    "ROLLBACK_FAILED" }
+    ServiceDeploymentStatus { 0 Pending = "PENDING", 1 Successful = "SUCCESSFUL", 2
+    Stopped = "STOPPED", 3 StopRequested = "STOP_REQUESTED", 4 InProgress =
+    "IN_PROGRESS", 5 RollbackRequested = "ROLLBACK_REQUESTED", 6 RollbackInProgress =
+    "ROLLBACK_IN_PROGRESS", 7 RollbackSuccessful = "ROLLBACK_SUCCESSFUL", 8
+    RollbackFailed = "ROLLBACK_FAILED" }
 );
 /// The details for an event that's associated with a service.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4307,10 +4319,10 @@ pub struct ServiceEvent {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    ServiceEvent "ServiceEvent"[set from] { id : String, created_at : rboto::DateTime,
+    ServiceEvent "ServiceEvent"[from] { id : String, created_at : rboto::DateTime,
     message : String } {}
 );
-rboto::__string_enum!(ServiceField { Tags = "TAGS" });
+rboto::__string_enum!(ServiceField { 0 Tags = "TAGS" });
 /// The configuration for the Amazon EBS volume that Amazon ECS creates and manages on your behalf. These settings are used to create each Amazon EBS volume, with one volume created for each task in the service.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -4342,7 +4354,7 @@ rboto::__structure!(
     ServiceManagedEbsVolumeConfiguration "ServiceManagedEBSVolumeConfiguration"[set into
     from] { encrypted = bool, kms_key_id : String, volume_type : String, size_in_gi_b =
     i32, snapshot_id : String, volume_initialization_rate = i32, iops = i32, throughput =
-    i32, tag_specifications : Vec < EbsTagSpecification >, role_arn : String,
+    i32, tag_specifications = Vec < EbsTagSpecification >, role_arn : String,
     filesystem_type : TaskFilesystemType } {}
 );
 /// The details for the service registry.
@@ -4411,24 +4423,24 @@ pub struct ServiceRevision {
     pub monitoring: Option<MonitoringConfiguration>,
 }
 rboto::__structure!(
-    ServiceRevision "ServiceRevision"[set from] { service_revision_arn : String,
-    service_arn : String, cluster_arn : String, task_definition : String,
-    capacity_provider_strategy : Vec < CapacityProviderStrategyItem >, launch_type :
-    LaunchType, platform_version : String, platform_family : String, load_balancers : Vec
-    < LoadBalancer >, service_registries : Vec < ServiceRegistry >, network_configuration
-    : NetworkConfiguration, container_images : Vec < ContainerImage >, guard_duty_enabled
-    = bool, service_connect_configuration : ServiceConnectConfiguration,
-    volume_configurations : Vec < ServiceVolumeConfiguration >, fargate_ephemeral_storage
-    : DeploymentEphemeralStorage, created_at : rboto::DateTime,
-    vpc_lattice_configurations : Vec < VpcLatticeConfiguration >, resolved_configuration
-    : ResolvedConfiguration, ecs_managed_resources : EcsManagedResources, overrides :
-    ServiceRevisionOverrides, gateway_connectors : Vec < GatewayConnector >, monitoring :
+    ServiceRevision "ServiceRevision"[from] { service_revision_arn : String, service_arn
+    : String, cluster_arn : String, task_definition : String, capacity_provider_strategy
+    = Vec < CapacityProviderStrategyItem >, launch_type : LaunchType, platform_version :
+    String, platform_family : String, load_balancers = Vec < LoadBalancer >,
+    service_registries = Vec < ServiceRegistry >, network_configuration =
+    NetworkConfiguration, container_images = Vec < ContainerImage >, guard_duty_enabled =
+    bool, service_connect_configuration = ServiceConnectConfiguration,
+    volume_configurations = Vec < ServiceVolumeConfiguration >, fargate_ephemeral_storage
+    = DeploymentEphemeralStorage, created_at : rboto::DateTime,
+    vpc_lattice_configurations = Vec < VpcLatticeConfiguration >, resolved_configuration
+    = ResolvedConfiguration, ecs_managed_resources = EcsManagedResources, overrides =
+    ServiceRevisionOverrides, gateway_connectors = Vec < GatewayConnector >, monitoring =
     MonitoringConfiguration } {}
 );
 rboto::__string_enum!(
     #[doc =
     " The time when Amazon ECS removes the source revisions' tasks relative to deployment completion. When set to `BLOCKING`, Amazon ECS removes the previous tasks before completing the deployment. When set to `DEFERRED`, Amazon ECS completes the deployment first and removes the previous tasks in the background."]
-    ServiceRevisionCleanup { Blocking = "BLOCKING", Deferred = "DEFERRED" }
+    ServiceRevisionCleanup { 0 Blocking = "BLOCKING", 1 Deferred = "DEFERRED" }
 );
 /// The resolved load balancer configuration for a service revision. This includes information about which target groups serve traffic and which listener rules direct traffic to them.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4440,8 +4452,8 @@ pub struct ServiceRevisionLoadBalancer {
     pub production_listener_rule: Option<String>,
 }
 rboto::__structure!(
-    ServiceRevisionLoadBalancer "ServiceRevisionLoadBalancer"[set from] {
-    target_group_arn : String, production_listener_rule : String } {}
+    ServiceRevisionLoadBalancer "ServiceRevisionLoadBalancer"[from] { target_group_arn :
+    String, production_listener_rule : String } {}
 );
 /// Contains the runtime overrides that Amazon ECS automatically applies to a service revision when the effective runtime configuration differs from the task definition. This value is read-only.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4451,7 +4463,7 @@ pub struct ServiceRevisionOverrides {
     pub runtime_platform: Option<RuntimePlatformOverride>,
 }
 rboto::__structure!(
-    ServiceRevisionOverrides "ServiceRevisionOverrides"[set from] { runtime_platform :
+    ServiceRevisionOverrides "ServiceRevisionOverrides"[from] { runtime_platform =
     RuntimePlatformOverride } {}
 );
 /// The information about the number of requested, pending, and running tasks for a service revision.
@@ -4472,7 +4484,7 @@ pub struct ServiceRevisionSummary {
     pub requested_production_traffic_weight: Option<f64>,
 }
 rboto::__structure!(
-    ServiceRevisionSummary "ServiceRevisionSummary"[set from] { arn : String,
+    ServiceRevisionSummary "ServiceRevisionSummary"[from] { arn : String,
     requested_task_count = i32, running_task_count = i32, pending_task_count = i32,
     requested_test_traffic_weight = f64, requested_production_traffic_weight = f64 } {}
 );
@@ -4486,8 +4498,8 @@ pub struct ServiceRevisionVpcLatticeConfiguration {
     pub production_listener_rule: Option<String>,
 }
 rboto::__structure!(
-    ServiceRevisionVpcLatticeConfiguration "ServiceRevisionVpcLatticeConfiguration"[set
-    from] { target_group_arn : String, production_listener_rule : String } {}
+    ServiceRevisionVpcLatticeConfiguration "ServiceRevisionVpcLatticeConfiguration"[from]
+    { target_group_arn : String, production_listener_rule : String } {}
 );
 /// The configuration for a volume specified in the task definition as a volume that is configured at launch time. Currently, the only supported volume type is an Amazon EBS volume.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4500,7 +4512,7 @@ pub struct ServiceVolumeConfiguration {
 }
 rboto::__structure!(
     ServiceVolumeConfiguration "ServiceVolumeConfiguration"[set into from] { name :
-    String, managed_ebs_volume : ServiceManagedEbsVolumeConfiguration } {}
+    String, managed_ebs_volume = ServiceManagedEbsVolumeConfiguration } {}
 );
 /// The details for the execute command session.
 #[derive(Clone, Default, PartialEq)]
@@ -4514,8 +4526,8 @@ pub struct Session {
     pub token_value: Option<String>,
 }
 rboto::__structure!(
-    Session "Session"[set debug from] { session_id : String, stream_url : String,
-    token_value : String[sensitive] } {}
+    Session "Session"[debug from] { session_id : String, stream_url : String, token_value
+    : String[sensitive] } {}
 );
 /// The current account setting for a resource.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4531,20 +4543,20 @@ pub struct Setting {
     pub type_: Option<SettingType>,
 }
 rboto::__structure!(
-    Setting "Setting"[set from] { name : SettingName, value : String, principal_arn :
-    String, type_ : SettingType } {}
+    Setting "Setting"[from] { name : SettingName, value : String, principal_arn : String,
+    type_ : SettingType } {}
 );
 rboto::__string_enum!(
-    SettingName { ServiceLongArnFormat = "serviceLongArnFormat", TaskLongArnFormat =
-    "taskLongArnFormat", ContainerInstanceLongArnFormat =
-    "containerInstanceLongArnFormat", AwsvpcTrunking = "awsvpcTrunking",
-    ContainerInsights = "containerInsights", FargateFipsMode = "fargateFIPSMode",
-    TagResourceAuthorization = "tagResourceAuthorization",
-    FargateTaskRetirementWaitPeriod = "fargateTaskRetirementWaitPeriod",
-    GuardDutyActivate = "guardDutyActivate", DefaultLogDriverMode =
-    "defaultLogDriverMode", FargateEventWindows = "fargateEventWindows" }
+    SettingName { 0 ServiceLongArnFormat = "serviceLongArnFormat", 1 TaskLongArnFormat =
+    "taskLongArnFormat", 2 ContainerInstanceLongArnFormat =
+    "containerInstanceLongArnFormat", 3 AwsvpcTrunking = "awsvpcTrunking", 4
+    ContainerInsights = "containerInsights", 5 FargateFipsMode = "fargateFIPSMode", 6
+    TagResourceAuthorization = "tagResourceAuthorization", 7
+    FargateTaskRetirementWaitPeriod = "fargateTaskRetirementWaitPeriod", 8
+    GuardDutyActivate = "guardDutyActivate", 9 DefaultLogDriverMode =
+    "defaultLogDriverMode", 10 FargateEventWindows = "fargateEventWindows" }
 );
-rboto::__string_enum!(SettingType { User = "user", AwsManaged = "aws_managed" });
+rboto::__string_enum!(SettingType { 0 User = "user", 1 AwsManaged = "aws_managed" });
 /// The strategy that a container uses to share a GPU with other containers. Specify exactly one member.
 #[derive(Clone, PartialEq)]
 #[derive(Debug)]
@@ -4573,12 +4585,12 @@ impl rv::FromValue for SharingStrategy {
         )
     }
 }
-rboto::__string_enum!(SortOrder { Asc = "ASC", Desc = "DESC" });
+rboto::__string_enum!(SortOrder { 0 Asc = "ASC", 1 Desc = "DESC" });
 rboto::__string_enum!(
-    StabilityStatus { SteadyState = "STEADY_STATE", Stabilizing = "STABILIZING" }
+    StabilityStatus { 0 SteadyState = "STEADY_STATE", 1 Stabilizing = "STABILIZING" }
 );
 rboto::__string_enum!(
-    StopServiceDeploymentStopType { Abort = "ABORT", Rollback = "ROLLBACK" }
+    StopServiceDeploymentStopType { 0 Abort = "ABORT", 1 Rollback = "ROLLBACK" }
 );
 /// A list of namespaced kernel parameters to set in the container. This parameter maps to `Sysctls` in the docker container create command and the `--sysctl` option to docker run. For example, you can configure `net.ipv4.tcp_keepalive_time` setting to maintain longer lived connections.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4603,7 +4615,7 @@ pub struct Tag {
     pub value: Option<String>,
 }
 rboto::__structure!(Tag "Tag"[set into from] { key : String, value : String } {});
-rboto::__string_enum!(TargetType { ContainerInstance = "container-instance" });
+rboto::__string_enum!(TargetType { 0 ContainerInstance = "container-instance" });
 /// Details on a task in a cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -4686,20 +4698,20 @@ pub struct Task {
     pub trusted_execution_summary: Option<TrustedExecutionSummary>,
 }
 rboto::__structure!(
-    Task "Task"[set from] { attachments : Vec < Attachment >, attributes : Vec <
-    Attribute >, availability_zone : String, capacity_provider_name : String, cluster_arn
-    : String, connectivity : Connectivity, connectivity_at : rboto::DateTime,
-    container_instance_arn : String, containers : Vec < Container >, cpu : String,
+    Task "Task"[from] { attachments = Vec < Attachment >, attributes = Vec < Attribute >,
+    availability_zone : String, capacity_provider_name : String, cluster_arn : String,
+    connectivity : Connectivity, connectivity_at : rboto::DateTime,
+    container_instance_arn : String, containers = Vec < Container >, cpu : String,
     created_at : rboto::DateTime, desired_status : String, enable_execute_command = bool,
     execution_stopped_at : rboto::DateTime, group : String, health_status : HealthStatus,
-    inference_accelerators : Vec < InferenceAccelerator >, last_status : String,
-    launch_type : LaunchType, memory : String, overrides : TaskOverride, platform_version
+    inference_accelerators = Vec < InferenceAccelerator >, last_status : String,
+    launch_type : LaunchType, memory : String, overrides = TaskOverride, platform_version
     : String, platform_family : String, pull_started_at : rboto::DateTime,
     pull_stopped_at : rboto::DateTime, started_at : rboto::DateTime, started_by : String,
     stop_code : TaskStopCode, stopped_at : rboto::DateTime, stopped_reason : String,
-    stopping_at : rboto::DateTime, tags : Vec < Tag >, task_arn : String,
-    task_definition_arn : String, version = i64, ephemeral_storage : EphemeralStorage,
-    fargate_ephemeral_storage : TaskEphemeralStorage, trusted_execution_summary :
+    stopping_at : rboto::DateTime, tags = Vec < Tag >, task_arn : String,
+    task_definition_arn : String, version = i64, ephemeral_storage = EphemeralStorage,
+    fargate_ephemeral_storage = TaskEphemeralStorage, trusted_execution_summary =
     TrustedExecutionSummary } {}
 );
 /// The details of a task definition which describes the container and volume definitions of an Amazon Elastic Container Service task. You can specify which Docker images to use, the required resources, and other configurations related to launching the task definition through an Amazon ECS service or task.
@@ -4762,23 +4774,24 @@ pub struct TaskDefinition {
     pub trusted_execution_configuration: Option<TrustedExecutionConfiguration>,
 }
 rboto::__structure!(
-    TaskDefinition "TaskDefinition"[set from] { task_definition_arn : String,
-    container_definitions : Vec < ContainerDefinition >, family : String, task_role_arn :
+    TaskDefinition "TaskDefinition"[from] { task_definition_arn : String,
+    container_definitions = Vec < ContainerDefinition >, family : String, task_role_arn :
     String, execution_role_arn : String, network_mode : NetworkMode, revision = i32,
-    volumes : Vec < Volume >, status : TaskDefinitionStatus, requires_attributes : Vec <
-    Attribute >, placement_constraints : Vec < TaskDefinitionPlacementConstraint >,
-    compatibilities : Vec < Compatibility >, runtime_platform : RuntimePlatform,
-    requires_compatibilities : Vec < Compatibility >, cpu : String, memory : String,
-    inference_accelerators : Vec < InferenceAccelerator >, pid_mode : PidMode, ipc_mode :
-    IpcMode, proxy_configuration : ProxyConfiguration, registered_at : rboto::DateTime,
+    volumes = Vec < Volume >, status : TaskDefinitionStatus, requires_attributes = Vec <
+    Attribute >, placement_constraints = Vec < TaskDefinitionPlacementConstraint >,
+    compatibilities = Vec < Compatibility >, runtime_platform = RuntimePlatform,
+    requires_compatibilities = Vec < Compatibility >, cpu : String, memory : String,
+    inference_accelerators = Vec < InferenceAccelerator >, pid_mode : PidMode, ipc_mode :
+    IpcMode, proxy_configuration = ProxyConfiguration, registered_at : rboto::DateTime,
     deregistered_at : rboto::DateTime, delete_requested_at : rboto::DateTime,
-    registered_by : String, ephemeral_storage : EphemeralStorage, enable_fault_injection
-    = bool, trusted_execution_configuration : TrustedExecutionConfiguration } {}
+    registered_by : String, ephemeral_storage = EphemeralStorage, enable_fault_injection
+    = bool, trusted_execution_configuration = TrustedExecutionConfiguration } {}
 );
 rboto::__string_enum!(
-    TaskDefinitionFamilyStatus { Active = "ACTIVE", Inactive = "INACTIVE", All = "ALL" }
+    TaskDefinitionFamilyStatus { 0 Active = "ACTIVE", 1 Inactive = "INACTIVE", 2 All =
+    "ALL" }
 );
-rboto::__string_enum!(TaskDefinitionField { Tags = "TAGS" });
+rboto::__string_enum!(TaskDefinitionField { 0 Tags = "TAGS" });
 /// The constraint on task placement in the task definition. For more information, see [Task placement constraints](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement-constraints.html) in the *Amazon Elastic Container Service Developer Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -4792,10 +4805,10 @@ rboto::__structure!(
     TaskDefinitionPlacementConstraint "TaskDefinitionPlacementConstraint"[set into from]
     { type_ : TaskDefinitionPlacementConstraintType, expression : String } {}
 );
-rboto::__string_enum!(TaskDefinitionPlacementConstraintType { MemberOf = "memberOf" });
+rboto::__string_enum!(TaskDefinitionPlacementConstraintType { 0 MemberOf = "memberOf" });
 rboto::__string_enum!(
-    TaskDefinitionStatus { Active = "ACTIVE", Inactive = "INACTIVE", DeleteInProgress =
-    "DELETE_IN_PROGRESS" }
+    TaskDefinitionStatus { 0 Active = "ACTIVE", 1 Inactive = "INACTIVE", 2
+    DeleteInProgress = "DELETE_IN_PROGRESS" }
 );
 /// The amount of ephemeral storage to allocate for the task.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4807,12 +4820,13 @@ pub struct TaskEphemeralStorage {
     pub kms_key_id: Option<String>,
 }
 rboto::__structure!(
-    TaskEphemeralStorage "TaskEphemeralStorage"[set from] { size_in_gi_b = i32,
-    kms_key_id : String } {}
+    TaskEphemeralStorage "TaskEphemeralStorage"[from] { size_in_gi_b = i32, kms_key_id :
+    String } {}
 );
-rboto::__string_enum!(TaskField { Tags = "TAGS" });
+rboto::__string_enum!(TaskField { 0 Tags = "TAGS" });
 rboto::__string_enum!(
-    TaskFilesystemType { Ext3 = "ext3", Ext4 = "ext4", Xfs = "xfs", Ntfs = "ntfs" }
+    TaskFilesystemType { 0 Ext3 = "ext3", 1 Ext4 = "ext4", 2 Xfs = "xfs", 3 Ntfs = "ntfs"
+    }
 );
 /// The configuration for the Amazon EBS volume that Amazon ECS creates and manages on your behalf. These settings are used to create each Amazon EBS volume, with one volume created for each task.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4847,8 +4861,8 @@ rboto::__structure!(
     TaskManagedEbsVolumeConfiguration "TaskManagedEBSVolumeConfiguration"[set into] {
     encrypted = bool, kms_key_id : String, volume_type : String, size_in_gi_b = i32,
     snapshot_id : String, volume_initialization_rate = i32, iops = i32, throughput = i32,
-    tag_specifications : Vec < EbsTagSpecification >, role_arn : String,
-    termination_policy : TaskManagedEbsVolumeTerminationPolicy, filesystem_type :
+    tag_specifications = Vec < EbsTagSpecification >, role_arn : String,
+    termination_policy = TaskManagedEbsVolumeTerminationPolicy, filesystem_type :
     TaskFilesystemType } {}
 );
 /// The termination policy for the Amazon EBS volume when the task exits. For more information, see [Amazon ECS volume termination policy](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ebs-volumes.html#ebs-volume-types).
@@ -4882,10 +4896,10 @@ pub struct TaskOverride {
     pub ephemeral_storage: Option<EphemeralStorage>,
 }
 rboto::__structure!(
-    TaskOverride "TaskOverride"[set into from] { container_overrides : Vec <
-    ContainerOverride >, cpu : String, inference_accelerator_overrides : Vec <
+    TaskOverride "TaskOverride"[set into from] { container_overrides = Vec <
+    ContainerOverride >, cpu : String, inference_accelerator_overrides = Vec <
     InferenceAcceleratorOverride >, execution_role_arn : String, memory : String,
-    task_role_arn : String, ephemeral_storage : EphemeralStorage } {}
+    task_role_arn : String, ephemeral_storage = EphemeralStorage } {}
 );
 /// Information about a set of Amazon ECS tasks in either an CodeDeploy or an `EXTERNAL` deployment. An Amazon ECS task set includes details such as the desired number of tasks, how many tasks are running, and whether the task set serves production traffic.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4943,24 +4957,24 @@ pub struct TaskSet {
     pub fargate_ephemeral_storage: Option<DeploymentEphemeralStorage>,
 }
 rboto::__structure!(
-    TaskSet "TaskSet"[set from] { id : String, task_set_arn : String, service_arn :
-    String, cluster_arn : String, started_by : String, external_id : String, status :
-    String, task_definition : String, computed_desired_count = i32, pending_count = i32,
+    TaskSet "TaskSet"[from] { id : String, task_set_arn : String, service_arn : String,
+    cluster_arn : String, started_by : String, external_id : String, status : String,
+    task_definition : String, computed_desired_count = i32, pending_count = i32,
     running_count = i32, created_at : rboto::DateTime, updated_at : rboto::DateTime,
-    launch_type : LaunchType, capacity_provider_strategy : Vec <
+    launch_type : LaunchType, capacity_provider_strategy = Vec <
     CapacityProviderStrategyItem >, platform_version : String, platform_family : String,
-    network_configuration : NetworkConfiguration, load_balancers : Vec < LoadBalancer >,
-    service_registries : Vec < ServiceRegistry >, scale : Scale, stability_status :
-    StabilityStatus, stability_status_at : rboto::DateTime, tags : Vec < Tag >,
-    fargate_ephemeral_storage : DeploymentEphemeralStorage } {}
+    network_configuration = NetworkConfiguration, load_balancers = Vec < LoadBalancer >,
+    service_registries = Vec < ServiceRegistry >, scale = Scale, stability_status :
+    StabilityStatus, stability_status_at : rboto::DateTime, tags = Vec < Tag >,
+    fargate_ephemeral_storage = DeploymentEphemeralStorage } {}
 );
-rboto::__string_enum!(TaskSetField { Tags = "TAGS" });
+rboto::__string_enum!(TaskSetField { 0 Tags = "TAGS" });
 rboto::__string_enum!(
-    TaskStopCode { TaskFailedToStart = "TaskFailedToStart", EssentialContainerExited =
-    "EssentialContainerExited", UserInitiated = "UserInitiated",
-    ServiceSchedulerInitiated = "ServiceSchedulerInitiated", SpotInterruption =
-    "SpotInterruption", TerminationNotice = "TerminationNotice", InfrastructureHealth =
-    "InfrastructureHealth" }
+    TaskStopCode { 0 TaskFailedToStart = "TaskFailedToStart", 1 EssentialContainerExited
+    = "EssentialContainerExited", 2 UserInitiated = "UserInitiated", 3
+    ServiceSchedulerInitiated = "ServiceSchedulerInitiated", 4 SpotInterruption =
+    "SpotInterruption", 5 TerminationNotice = "TerminationNotice", 6 InfrastructureHealth
+    = "InfrastructureHealth" }
 );
 /// Configuration settings for the task volume that was `configuredAtLaunch` that weren't set during `RegisterTaskDef`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4973,7 +4987,7 @@ pub struct TaskVolumeConfiguration {
 }
 rboto::__structure!(
     TaskVolumeConfiguration "TaskVolumeConfiguration"[set into] { name : String,
-    managed_ebs_volume : TaskManagedEbsVolumeConfiguration } {}
+    managed_ebs_volume = TaskManagedEbsVolumeConfiguration } {}
 );
 /// Defines the failure threshold that the deployment circuit breaker uses to monitor a deployment. The `type` and `value` together determine the number of task failures that are tolerated before the circuit breaker triggers.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4991,8 +5005,8 @@ rboto::__structure!(
 rboto::__string_enum!(
     #[doc =
     " Determines how the deployment circuit breaker calculates the number of task failures tolerated before it triggers, based on the configured `value`."]
-    ThresholdType { Count = "COUNT", BoundedPercent = "BOUNDED_PERCENT", UnboundedPercent
-    = "UNBOUNDED_PERCENT" }
+    ThresholdType { 0 Count = "COUNT", 1 BoundedPercent = "BOUNDED_PERCENT", 2
+    UnboundedPercent = "UNBOUNDED_PERCENT" }
 );
 /// An object that represents the timeout configurations for Service Connect.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5019,7 +5033,7 @@ pub struct Tmpfs {
     pub mount_options: Option<Vec<String>>,
 }
 rboto::__structure!(
-    Tmpfs "Tmpfs"[set into from] { container_path : String, size = i32, mount_options :
+    Tmpfs "Tmpfs"[set into from] { container_path : String, size = i32, mount_options =
     Vec < String > } {}
 );
 /// The minimum and maximum total local storage in gigabytes (GB) for instance types with local storage. This is useful for workloads that require local storage for temporary data or caching.
@@ -5035,7 +5049,7 @@ rboto::__structure!(
     TotalLocalStorageGbRequest "TotalLocalStorageGBRequest"[set into from] { min = f64,
     max = f64 } {}
 );
-rboto::__string_enum!(TransportProtocol { Tcp = "tcp", Udp = "udp" });
+rboto::__string_enum!(TransportProtocol { 0 Tcp = "tcp", 1 Udp = "udp" });
 /// The trusted execution configuration for a task. This configuration controls the isolation mode and attestation policy. You set this configuration when you register a task definition.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -5059,7 +5073,7 @@ pub struct TrustedExecutionSummary {
     pub attestation_policy_status: Option<AttestationPolicyStatus>,
 }
 rboto::__structure!(
-    TrustedExecutionSummary "TrustedExecutionSummary"[set from] { isolation_mode :
+    TrustedExecutionSummary "TrustedExecutionSummary"[from] { isolation_mode :
     IsolationMode, attestation_policy_status : AttestationPolicyStatus } {}
 );
 /// The `ulimit` settings to pass to the container.
@@ -5078,10 +5092,10 @@ rboto::__structure!(
     i32 } {}
 );
 rboto::__string_enum!(
-    UlimitName { Core = "core", Cpu = "cpu", Data = "data", Fsize = "fsize", Locks =
-    "locks", Memlock = "memlock", Msgqueue = "msgqueue", Nice = "nice", Nofile =
-    "nofile", Nproc = "nproc", Rss = "rss", Rtprio = "rtprio", Rttime = "rttime",
-    Sigpending = "sigpending", Stack = "stack" }
+    UlimitName { 0 Core = "core", 1 Cpu = "cpu", 2 Data = "data", 3 Fsize = "fsize", 4
+    Locks = "locks", 5 Memlock = "memlock", 6 Msgqueue = "msgqueue", 7 Nice = "nice", 8
+    Nofile = "nofile", 9 Nproc = "nproc", 10 Rss = "rss", 11 Rtprio = "rtprio", 12 Rttime
+    = "rttime", 13 Sigpending = "sigpending", 14 Stack = "stack" }
 );
 /// The mutable configuration fields for a gateway that uses shared Application Load Balancers. Only fields that can be changed without interrupting traffic are included.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5102,9 +5116,9 @@ pub struct UpdateGatewayAlbConfiguration {
 }
 rboto::__structure!(
     UpdateGatewayAlbConfiguration "UpdateGatewayAlbConfiguration"[set into] {
-    network_configuration : UpdateGatewayNetworkConfiguration, max_alb_count = i32,
-    web_acl_arn : String, access_logs : GatewayElbAccessLogConfiguration, http_desync :
-    GatewayAlbDesyncMitigationMode, test_traffic_rules : GatewayAlbTestTrafficRules } {}
+    network_configuration = UpdateGatewayNetworkConfiguration, max_alb_count = i32,
+    web_acl_arn : String, access_logs = GatewayElbAccessLogConfiguration, http_desync :
+    GatewayAlbDesyncMitigationMode, test_traffic_rules = GatewayAlbTestTrafficRules } {}
 );
 /// The type-specific configuration to change on a gateway. The variant must match the gateway's existing type.
 #[derive(Clone, PartialEq)]
@@ -5153,9 +5167,9 @@ pub struct UpdateManagedInstancesProviderConfiguration {
 rboto::__structure!(
     UpdateManagedInstancesProviderConfiguration
     "UpdateManagedInstancesProviderConfiguration"[set into] { infrastructure_role_arn :
-    String, instance_launch_template : InstanceLaunchTemplateUpdate, propagate_tags :
-    PropagateMiTags, infrastructure_optimization : InfrastructureOptimization,
-    auto_repair_configuration : AutoRepairConfiguration } {}
+    String, instance_launch_template = InstanceLaunchTemplateUpdate, propagate_tags :
+    PropagateMiTags, infrastructure_optimization = InfrastructureOptimization,
+    auto_repair_configuration = AutoRepairConfiguration } {}
 );
 /// An object that describes an Express service to be updated.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5177,9 +5191,9 @@ pub struct UpdatedExpressGatewayService {
     pub updated_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    UpdatedExpressGatewayService "UpdatedExpressGatewayService"[set from] { service_arn :
-    String, cluster : String, service_name : String, status :
-    ExpressGatewayServiceStatus, target_configuration :
+    UpdatedExpressGatewayService "UpdatedExpressGatewayService"[from] { service_arn :
+    String, cluster : String, service_name : String, status =
+    ExpressGatewayServiceStatus, target_configuration =
     ExpressGatewayServiceConfiguration, created_at : rboto::DateTime, updated_at :
     rboto::DateTime } {}
 );
@@ -5196,7 +5210,9 @@ rboto::__structure!(
     VCpuCountRangeRequest "VCpuCountRangeRequest"[set into from] { min = i32, max = i32 }
     {}
 );
-rboto::__string_enum!(VersionConsistency { Enabled = "enabled", Disabled = "disabled" });
+rboto::__string_enum!(
+    VersionConsistency { 0 Enabled = "enabled", 1 Disabled = "disabled" }
+);
 /// The Docker and Amazon ECS container agent version information about a container instance.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -5234,10 +5250,10 @@ pub struct Volume {
     pub configured_at_launch: Option<bool>,
 }
 rboto::__structure!(
-    Volume "Volume"[set into from] { name : String, host : HostVolumeProperties,
-    docker_volume_configuration : DockerVolumeConfiguration, efs_volume_configuration :
-    EfsVolumeConfiguration, s3files_volume_configuration : S3FilesVolumeConfiguration,
-    fsx_windows_file_server_volume_configuration :
+    Volume "Volume"[set into from] { name : String, host = HostVolumeProperties,
+    docker_volume_configuration = DockerVolumeConfiguration, efs_volume_configuration =
+    EfsVolumeConfiguration, s3files_volume_configuration = S3FilesVolumeConfiguration,
+    fsx_windows_file_server_volume_configuration =
     FSxWindowsFileServerVolumeConfiguration, configured_at_launch = bool } {}
 );
 /// Details on a data volume from another container in the same task definition.
@@ -5283,6 +5299,6 @@ pub struct VpcLatticeConfiguration {
 }
 rboto::__structure!(
     VpcLatticeConfiguration "VpcLatticeConfiguration"[set into from] { role_arn : String,
-    target_group_arn : String, port_name : String, advanced_configuration :
+    target_group_arn : String, port_name : String, advanced_configuration =
     VpcLatticeAdvancedConfiguration } {}
 );

@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateAccessPointInput {
     /// A string of up to 64 ASCII characters that Amazon EFS uses to ensure idempotent creation.
@@ -22,11 +22,11 @@ pub struct CreateAccessPointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateAccessPointInput "CreateAccessPointRequest"[set debug into] { client_token :
-    String, tags : Vec < Tag >, file_system_id : String, posix_user : PosixUser,
-    root_directory : RootDirectory } { _client }
+    CreateAccessPointInput "CreateAccessPointRequest"[set into] { client_token : String,
+    tags = Vec < Tag >, file_system_id : String, posix_user = PosixUser, root_directory =
+    RootDirectory } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateFileSystemInput {
     /// A string of up to 64 ASCII characters. Amazon EFS uses this to ensure idempotent creation.
@@ -50,12 +50,12 @@ pub struct CreateFileSystemInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateFileSystemInput "CreateFileSystemRequest"[set debug into] { creation_token :
-    String, performance_mode : PerformanceMode, encrypted = bool, kms_key_id : String,
+    CreateFileSystemInput "CreateFileSystemRequest"[set into] { creation_token : String,
+    performance_mode : PerformanceMode, encrypted = bool, kms_key_id : String,
     throughput_mode : ThroughputMode, provisioned_throughput_in_mibps = f64,
-    availability_zone_name : String, backup = bool, tags : Vec < Tag > } { _client }
+    availability_zone_name : String, backup = bool, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateMountTargetInput {
     /// The ID of the file system for which to create the mount target.
@@ -73,11 +73,11 @@ pub struct CreateMountTargetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateMountTargetInput "CreateMountTargetRequest"[set debug into] { file_system_id :
+    CreateMountTargetInput "CreateMountTargetRequest"[set into] { file_system_id :
     String, subnet_id : String, ip_address : String, ipv6_address : String,
-    ip_address_type : IpAddressType, security_groups : Vec < String > } { _client }
+    ip_address_type : IpAddressType, security_groups = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateReplicationConfigurationInput {
     /// Specifies the Amazon EFS file system that you want to replicate. This file system cannot already be a source or destination file system in another replication configuration.
@@ -87,11 +87,11 @@ pub struct CreateReplicationConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateReplicationConfigurationInput "CreateReplicationConfigurationRequest"[set debug
-    into] { source_file_system_id : String, destinations : Vec < DestinationToCreate > }
-    { _client }
+    CreateReplicationConfigurationInput "CreateReplicationConfigurationRequest"[set into]
+    { source_file_system_id : String, destinations = Vec < DestinationToCreate > } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTagsInput {
     /// The ID of the file system whose tags you want to modify (String). This operation modifies the tags only, not the file system.
@@ -101,10 +101,10 @@ pub struct CreateTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateTagsInput "CreateTagsRequest"[set debug into] { file_system_id : String, tags :
-    Vec < Tag > } { _client }
+    CreateTagsInput "CreateTagsRequest"[set into] { file_system_id : String, tags = Vec <
+    Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteAccessPointInput {
     /// The ID of the access point that you want to delete.
@@ -112,10 +112,10 @@ pub struct DeleteAccessPointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteAccessPointInput "DeleteAccessPointRequest"[set debug into] { access_point_id :
+    DeleteAccessPointInput "DeleteAccessPointRequest"[set into] { access_point_id :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteFileSystemPolicyInput {
     /// Specifies the EFS file system for which to delete the `FileSystemPolicy`.
@@ -123,10 +123,10 @@ pub struct DeleteFileSystemPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteFileSystemPolicyInput "DeleteFileSystemPolicyRequest"[set debug into] {
+    DeleteFileSystemPolicyInput "DeleteFileSystemPolicyRequest"[set into] {
     file_system_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteFileSystemInput {
     /// The ID of the file system you want to delete.
@@ -134,10 +134,10 @@ pub struct DeleteFileSystemInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteFileSystemInput "DeleteFileSystemRequest"[set debug into] { file_system_id :
-    String } { _client }
+    DeleteFileSystemInput "DeleteFileSystemRequest"[set into] { file_system_id : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteMountTargetInput {
     /// The ID of the mount target to delete (String).
@@ -145,10 +145,10 @@ pub struct DeleteMountTargetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteMountTargetInput "DeleteMountTargetRequest"[set debug into] { mount_target_id :
+    DeleteMountTargetInput "DeleteMountTargetRequest"[set into] { mount_target_id :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteReplicationConfigurationInput {
     /// The ID of the source file system in the replication configuration.
@@ -158,10 +158,10 @@ pub struct DeleteReplicationConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteReplicationConfigurationInput "DeleteReplicationConfigurationRequest"[set debug
-    into] { source_file_system_id : String, deletion_mode : DeletionMode } { _client }
+    DeleteReplicationConfigurationInput "DeleteReplicationConfigurationRequest"[set into]
+    { source_file_system_id : String, deletion_mode : DeletionMode } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTagsInput {
     /// The ID of the file system whose tags you want to delete (String).
@@ -171,10 +171,10 @@ pub struct DeleteTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTagsInput "DeleteTagsRequest"[set debug into] { file_system_id : String,
-    tag_keys : Vec < String > } { _client }
+    DeleteTagsInput "DeleteTagsRequest"[set into] { file_system_id : String, tag_keys =
+    Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAccessPointsInput {
     /// (Optional) When retrieving all access points for a file system, you can optionally specify the `MaxItems` parameter to limit the number of objects returned in a response. The default value is 100.
@@ -188,11 +188,11 @@ pub struct DescribeAccessPointsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAccessPointsInput "DescribeAccessPointsRequest"[set debug into] { max_results
-    = i32, next_token : String, access_point_id : String, file_system_id : String } {
+    DescribeAccessPointsInput "DescribeAccessPointsRequest"[set into] { max_results =
+    i32, next_token : String, access_point_id : String, file_system_id : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAccountPreferencesInput {
     /// (Optional) You can use `NextToken` in a subsequent request to fetch the next page of Amazon Web Services account preferences if the response payload was paginated.
@@ -202,10 +202,10 @@ pub struct DescribeAccountPreferencesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAccountPreferencesInput "DescribeAccountPreferencesRequest"[set debug into] {
+    DescribeAccountPreferencesInput "DescribeAccountPreferencesRequest"[set into] {
     next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeBackupPolicyInput {
     /// Specifies which EFS file system for which to retrieve the `BackupPolicy`.
@@ -213,10 +213,10 @@ pub struct DescribeBackupPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeBackupPolicyInput "DescribeBackupPolicyRequest"[set debug into] {
-    file_system_id : String } { _client }
+    DescribeBackupPolicyInput "DescribeBackupPolicyRequest"[set into] { file_system_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeFileSystemPolicyInput {
     /// Specifies which EFS file system to retrieve the `FileSystemPolicy` for.
@@ -224,10 +224,10 @@ pub struct DescribeFileSystemPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeFileSystemPolicyInput "DescribeFileSystemPolicyRequest"[set debug into] {
+    DescribeFileSystemPolicyInput "DescribeFileSystemPolicyRequest"[set into] {
     file_system_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeFileSystemsInput {
     /// (Optional) Specifies the maximum number of file systems to return in the response (integer). This number is automatically set to 100. The response is paginated at 100 per page if you have more than 100 file systems.
@@ -241,10 +241,10 @@ pub struct DescribeFileSystemsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeFileSystemsInput "DescribeFileSystemsRequest"[set debug into] { max_items =
-    i32, marker : String, creation_token : String, file_system_id : String } { _client }
+    DescribeFileSystemsInput "DescribeFileSystemsRequest"[set into] { max_items = i32,
+    marker : String, creation_token : String, file_system_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeLifecycleConfigurationInput {
     /// The ID of the file system whose `LifecycleConfiguration` object you want to retrieve (String).
@@ -252,10 +252,10 @@ pub struct DescribeLifecycleConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeLifecycleConfigurationInput "DescribeLifecycleConfigurationRequest"[set debug
-    into] { file_system_id : String } { _client }
+    DescribeLifecycleConfigurationInput "DescribeLifecycleConfigurationRequest"[set into]
+    { file_system_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeMountTargetSecurityGroupsInput {
     /// The ID of the mount target whose security groups you want to retrieve.
@@ -264,9 +264,9 @@ pub struct DescribeMountTargetSecurityGroupsInput {
 }
 rboto::__structure!(
     DescribeMountTargetSecurityGroupsInput "DescribeMountTargetSecurityGroupsRequest"[set
-    debug into] { mount_target_id : String } { _client }
+    into] { mount_target_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeMountTargetsInput {
     /// (Optional) Maximum number of mount targets to return in the response. Currently, this number is automatically set to 10, and other values are ignored. The response is paginated at 100 per page if you have more than 100 mount targets.
@@ -282,11 +282,11 @@ pub struct DescribeMountTargetsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeMountTargetsInput "DescribeMountTargetsRequest"[set debug into] { max_items =
-    i32, marker : String, file_system_id : String, mount_target_id : String,
-    access_point_id : String } { _client }
+    DescribeMountTargetsInput "DescribeMountTargetsRequest"[set into] { max_items = i32,
+    marker : String, file_system_id : String, mount_target_id : String, access_point_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeReplicationConfigurationsInput {
     /// You can retrieve the replication configuration for a specific file system by providing its file system ID. For cross-account,cross-region replication, an account can only describe the replication configuration for a file system in its own Region.
@@ -299,10 +299,9 @@ pub struct DescribeReplicationConfigurationsInput {
 }
 rboto::__structure!(
     DescribeReplicationConfigurationsInput "DescribeReplicationConfigurationsRequest"[set
-    debug into] { file_system_id : String, next_token : String, max_results = i32 } {
-    _client }
+    into] { file_system_id : String, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTagsInput {
     /// (Optional) The maximum number of file system tags to return in the response. Currently, this number is automatically set to 100, and other values are ignored. The response is paginated at 100 per page if you have more than 100 tags.
@@ -314,10 +313,10 @@ pub struct DescribeTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTagsInput "DescribeTagsRequest"[set debug into] { max_items = i32, marker :
-    String, file_system_id : String } { _client }
+    DescribeTagsInput "DescribeTagsRequest"[set into] { max_items = i32, marker : String,
+    file_system_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForResourceInput {
     /// Specifies the EFS resource you want to retrieve tags for. You can retrieve tags for EFS file systems and access points using this API endpoint.
@@ -329,10 +328,10 @@ pub struct ListTagsForResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForResourceInput "ListTagsForResourceRequest"[set debug into] { resource_id :
+    ListTagsForResourceInput "ListTagsForResourceRequest"[set into] { resource_id :
     String, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyMountTargetSecurityGroupsInput {
     /// The ID of the mount target whose security groups you want to modify.
@@ -343,10 +342,9 @@ pub struct ModifyMountTargetSecurityGroupsInput {
 }
 rboto::__structure!(
     ModifyMountTargetSecurityGroupsInput "ModifyMountTargetSecurityGroupsRequest"[set
-    debug into] { mount_target_id : String, security_groups : Vec < String > } { _client
-    }
+    into] { mount_target_id : String, security_groups = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutAccountPreferencesInput {
     /// Specifies the EFS resource ID preference to set for the user's Amazon Web Services account, in the current Amazon Web Services Region, either `LONG_ID` (17 characters), or `SHORT_ID` (8 characters).
@@ -354,10 +352,10 @@ pub struct PutAccountPreferencesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutAccountPreferencesInput "PutAccountPreferencesRequest"[set debug into] {
+    PutAccountPreferencesInput "PutAccountPreferencesRequest"[set into] {
     resource_id_type : ResourceIdType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutBackupPolicyInput {
     /// Specifies which EFS file system to update the backup policy for.
@@ -367,10 +365,10 @@ pub struct PutBackupPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutBackupPolicyInput "PutBackupPolicyRequest"[set debug into] { file_system_id :
-    String, backup_policy : BackupPolicy } { _client }
+    PutBackupPolicyInput "PutBackupPolicyRequest"[set into] { file_system_id : String,
+    backup_policy = BackupPolicy } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutFileSystemPolicyInput {
     /// The ID of the EFS file system that you want to create or update the `FileSystemPolicy` for.
@@ -382,11 +380,10 @@ pub struct PutFileSystemPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutFileSystemPolicyInput "PutFileSystemPolicyRequest"[set debug into] {
-    file_system_id : String, policy : String, bypass_policy_lockout_safety_check = bool }
-    { _client }
+    PutFileSystemPolicyInput "PutFileSystemPolicyRequest"[set into] { file_system_id :
+    String, policy : String, bypass_policy_lockout_safety_check = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutLifecycleConfigurationInput {
     /// The ID of the file system for which you are creating the `LifecycleConfiguration` object (String).
@@ -396,10 +393,10 @@ pub struct PutLifecycleConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutLifecycleConfigurationInput "PutLifecycleConfigurationRequest"[set debug into] {
-    file_system_id : String, lifecycle_policies : Vec < LifecyclePolicy > } { _client }
+    PutLifecycleConfigurationInput "PutLifecycleConfigurationRequest"[set into] {
+    file_system_id : String, lifecycle_policies = Vec < LifecyclePolicy > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// The ID specifying the EFS resource that you want to create a tag for.
@@ -409,10 +406,10 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceRequest"[set debug into] { resource_id : String, tags :
-    Vec < Tag > } { _client }
+    TagResourceInput "TagResourceRequest"[set into] { resource_id : String, tags = Vec <
+    Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// Specifies the EFS resource that you want to remove tags from.
@@ -422,10 +419,10 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceRequest"[set debug into] { resource_id : String,
-    tag_keys : Vec < String > } { _client }
+    UntagResourceInput "UntagResourceRequest"[set into] { resource_id : String, tag_keys
+    = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateFileSystemProtectionInput {
     /// The ID of the file system to update.
@@ -435,11 +432,11 @@ pub struct UpdateFileSystemProtectionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateFileSystemProtectionInput "UpdateFileSystemProtectionRequest"[set debug into] {
+    UpdateFileSystemProtectionInput "UpdateFileSystemProtectionRequest"[set into] {
     file_system_id : String, replication_overwrite_protection :
     ReplicationOverwriteProtection } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateFileSystemInput {
     /// The ID of the file system that you want to update.
@@ -451,7 +448,6 @@ pub struct UpdateFileSystemInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateFileSystemInput "UpdateFileSystemRequest"[set debug into] { file_system_id :
-    String, throughput_mode : ThroughputMode, provisioned_throughput_in_mibps = f64 } {
-    _client }
+    UpdateFileSystemInput "UpdateFileSystemRequest"[set into] { file_system_id : String,
+    throughput_mode : ThroughputMode, provisioned_throughput_in_mibps = f64 } { _client }
 );

@@ -6,63 +6,39 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; CreateAccessPointInput => CreateAccessPointOutput =
-    super::schema::ops::CREATE_ACCESS_POINT, "CreateAccessPoint"; CreateFileSystemInput
-    => CreateFileSystemOutput = super::schema::ops::CREATE_FILE_SYSTEM,
-    "CreateFileSystem"; CreateMountTargetInput => CreateMountTargetOutput =
-    super::schema::ops::CREATE_MOUNT_TARGET, "CreateMountTarget";
-    CreateReplicationConfigurationInput => CreateReplicationConfigurationOutput =
-    super::schema::ops::CREATE_REPLICATION_CONFIGURATION,
-    "CreateReplicationConfiguration"; CreateTagsInput => CreateTagsOutput =
-    super::schema::ops::CREATE_TAGS, "CreateTags"; DeleteAccessPointInput =>
-    DeleteAccessPointOutput = super::schema::ops::DELETE_ACCESS_POINT,
-    "DeleteAccessPoint"; DeleteFileSystemInput => DeleteFileSystemOutput =
-    super::schema::ops::DELETE_FILE_SYSTEM, "DeleteFileSystem";
-    DeleteFileSystemPolicyInput => DeleteFileSystemPolicyOutput =
-    super::schema::ops::DELETE_FILE_SYSTEM_POLICY, "DeleteFileSystemPolicy";
-    DeleteMountTargetInput => DeleteMountTargetOutput =
-    super::schema::ops::DELETE_MOUNT_TARGET, "DeleteMountTarget";
-    DeleteReplicationConfigurationInput => DeleteReplicationConfigurationOutput =
-    super::schema::ops::DELETE_REPLICATION_CONFIGURATION,
-    "DeleteReplicationConfiguration"; DeleteTagsInput => DeleteTagsOutput =
-    super::schema::ops::DELETE_TAGS, "DeleteTags"; DescribeAccessPointsInput =>
-    DescribeAccessPointsOutput = super::schema::ops::DESCRIBE_ACCESS_POINTS,
-    "DescribeAccessPoints"; DescribeAccountPreferencesInput =>
-    DescribeAccountPreferencesOutput = super::schema::ops::DESCRIBE_ACCOUNT_PREFERENCES,
-    "DescribeAccountPreferences"; DescribeBackupPolicyInput => DescribeBackupPolicyOutput
-    = super::schema::ops::DESCRIBE_BACKUP_POLICY, "DescribeBackupPolicy";
-    DescribeFileSystemPolicyInput => DescribeFileSystemPolicyOutput =
-    super::schema::ops::DESCRIBE_FILE_SYSTEM_POLICY, "DescribeFileSystemPolicy";
-    DescribeFileSystemsInput => DescribeFileSystemsOutput =
-    super::schema::ops::DESCRIBE_FILE_SYSTEMS, "DescribeFileSystems";
-    DescribeLifecycleConfigurationInput => DescribeLifecycleConfigurationOutput =
-    super::schema::ops::DESCRIBE_LIFECYCLE_CONFIGURATION,
-    "DescribeLifecycleConfiguration"; DescribeMountTargetSecurityGroupsInput =>
-    DescribeMountTargetSecurityGroupsOutput =
-    super::schema::ops::DESCRIBE_MOUNT_TARGET_SECURITY_GROUPS,
+    super::error::Exception, super::schema::SERVICE; CreateAccessPointInput =>
+    CreateAccessPointOutput, "CreateAccessPoint"; CreateFileSystemInput =>
+    CreateFileSystemOutput, "CreateFileSystem"; CreateMountTargetInput =>
+    CreateMountTargetOutput, "CreateMountTarget"; CreateReplicationConfigurationInput =>
+    CreateReplicationConfigurationOutput, "CreateReplicationConfiguration";
+    CreateTagsInput => CreateTagsOutput, "CreateTags"; DeleteAccessPointInput =>
+    DeleteAccessPointOutput, "DeleteAccessPoint"; DeleteFileSystemInput =>
+    DeleteFileSystemOutput, "DeleteFileSystem"; DeleteFileSystemPolicyInput =>
+    DeleteFileSystemPolicyOutput, "DeleteFileSystemPolicy"; DeleteMountTargetInput =>
+    DeleteMountTargetOutput, "DeleteMountTarget"; DeleteReplicationConfigurationInput =>
+    DeleteReplicationConfigurationOutput, "DeleteReplicationConfiguration";
+    DeleteTagsInput => DeleteTagsOutput, "DeleteTags"; DescribeAccessPointsInput =>
+    DescribeAccessPointsOutput, "DescribeAccessPoints"; DescribeAccountPreferencesInput
+    => DescribeAccountPreferencesOutput, "DescribeAccountPreferences";
+    DescribeBackupPolicyInput => DescribeBackupPolicyOutput, "DescribeBackupPolicy";
+    DescribeFileSystemPolicyInput => DescribeFileSystemPolicyOutput,
+    "DescribeFileSystemPolicy"; DescribeFileSystemsInput => DescribeFileSystemsOutput,
+    "DescribeFileSystems"; DescribeLifecycleConfigurationInput =>
+    DescribeLifecycleConfigurationOutput, "DescribeLifecycleConfiguration";
+    DescribeMountTargetSecurityGroupsInput => DescribeMountTargetSecurityGroupsOutput,
     "DescribeMountTargetSecurityGroups"; DescribeMountTargetsInput =>
-    DescribeMountTargetsOutput = super::schema::ops::DESCRIBE_MOUNT_TARGETS,
-    "DescribeMountTargets"; DescribeReplicationConfigurationsInput =>
-    DescribeReplicationConfigurationsOutput =
-    super::schema::ops::DESCRIBE_REPLICATION_CONFIGURATIONS,
-    "DescribeReplicationConfigurations"; DescribeTagsInput => DescribeTagsOutput =
-    super::schema::ops::DESCRIBE_TAGS, "DescribeTags"; ListTagsForResourceInput =>
-    ListTagsForResourceOutput = super::schema::ops::LIST_TAGS_FOR_RESOURCE,
+    DescribeMountTargetsOutput, "DescribeMountTargets";
+    DescribeReplicationConfigurationsInput => DescribeReplicationConfigurationsOutput,
+    "DescribeReplicationConfigurations"; DescribeTagsInput => DescribeTagsOutput,
+    "DescribeTags"; ListTagsForResourceInput => ListTagsForResourceOutput,
     "ListTagsForResource"; ModifyMountTargetSecurityGroupsInput =>
-    ModifyMountTargetSecurityGroupsOutput =
-    super::schema::ops::MODIFY_MOUNT_TARGET_SECURITY_GROUPS,
-    "ModifyMountTargetSecurityGroups"; PutAccountPreferencesInput =>
-    PutAccountPreferencesOutput = super::schema::ops::PUT_ACCOUNT_PREFERENCES,
-    "PutAccountPreferences"; PutBackupPolicyInput => PutBackupPolicyOutput =
-    super::schema::ops::PUT_BACKUP_POLICY, "PutBackupPolicy"; PutFileSystemPolicyInput =>
-    PutFileSystemPolicyOutput = super::schema::ops::PUT_FILE_SYSTEM_POLICY,
-    "PutFileSystemPolicy"; PutLifecycleConfigurationInput =>
-    PutLifecycleConfigurationOutput = super::schema::ops::PUT_LIFECYCLE_CONFIGURATION,
-    "PutLifecycleConfiguration"; TagResourceInput => TagResourceOutput =
-    super::schema::ops::TAG_RESOURCE, "TagResource"; UntagResourceInput =>
-    UntagResourceOutput = super::schema::ops::UNTAG_RESOURCE, "UntagResource";
-    UpdateFileSystemInput => UpdateFileSystemOutput =
-    super::schema::ops::UPDATE_FILE_SYSTEM, "UpdateFileSystem";
-    UpdateFileSystemProtectionInput => UpdateFileSystemProtectionOutput =
-    super::schema::ops::UPDATE_FILE_SYSTEM_PROTECTION, "UpdateFileSystemProtection";
+    ModifyMountTargetSecurityGroupsOutput, "ModifyMountTargetSecurityGroups";
+    PutAccountPreferencesInput => PutAccountPreferencesOutput, "PutAccountPreferences";
+    PutBackupPolicyInput => PutBackupPolicyOutput, "PutBackupPolicy";
+    PutFileSystemPolicyInput => PutFileSystemPolicyOutput, "PutFileSystemPolicy";
+    PutLifecycleConfigurationInput => PutLifecycleConfigurationOutput,
+    "PutLifecycleConfiguration"; TagResourceInput => TagResourceOutput, "TagResource";
+    UntagResourceInput => UntagResourceOutput, "UntagResource"; UpdateFileSystemInput =>
+    UpdateFileSystemOutput, "UpdateFileSystem"; UpdateFileSystemProtectionInput =>
+    UpdateFileSystemProtectionOutput, "UpdateFileSystemProtection";
 );

@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAccessPointsOutput {
     /// An array of access point descriptions.
@@ -16,10 +16,10 @@ pub struct DescribeAccessPointsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAccessPointsOutput "DescribeAccessPointsResponse"[debug from output] {
-    access_points : Vec < AccessPointDescription >, next_token : String } { _meta }
+    DescribeAccessPointsOutput "DescribeAccessPointsResponse"[from output] {
+    access_points = Vec < AccessPointDescription >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAccountPreferencesOutput {
     /// Describes the resource ID preference setting for the Amazon Web Services account associated with the user making the request, in the current Amazon Web Services Region.
@@ -29,11 +29,10 @@ pub struct DescribeAccountPreferencesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAccountPreferencesOutput "DescribeAccountPreferencesResponse"[debug from
-    output] { resource_id_preference : ResourceIdPreference, next_token : String } {
-    _meta }
+    DescribeAccountPreferencesOutput "DescribeAccountPreferencesResponse"[from output] {
+    resource_id_preference = ResourceIdPreference, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeFileSystemsOutput {
     /// Present if provided by caller in the request (String).
@@ -45,11 +44,11 @@ pub struct DescribeFileSystemsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeFileSystemsOutput "DescribeFileSystemsResponse"[debug from output] { marker :
-    String, file_systems : Vec < FileSystemDescription >, next_marker : String } { _meta
+    DescribeFileSystemsOutput "DescribeFileSystemsResponse"[from output] { marker :
+    String, file_systems = Vec < FileSystemDescription >, next_marker : String } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeMountTargetSecurityGroupsOutput {
     /// An array of security groups.
@@ -58,10 +57,10 @@ pub struct DescribeMountTargetSecurityGroupsOutput {
 }
 rboto::__structure!(
     DescribeMountTargetSecurityGroupsOutput
-    "DescribeMountTargetSecurityGroupsResponse"[debug from output] { security_groups :
-    Vec < String > } { _meta }
+    "DescribeMountTargetSecurityGroupsResponse"[from output] { security_groups = Vec <
+    String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeMountTargetsOutput {
     /// If the request included the `Marker`, the response returns that value in this field.
@@ -73,11 +72,11 @@ pub struct DescribeMountTargetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeMountTargetsOutput "DescribeMountTargetsResponse"[debug from output] { marker
-    : String, mount_targets : Vec < MountTargetDescription >, next_marker : String } {
+    DescribeMountTargetsOutput "DescribeMountTargetsResponse"[from output] { marker :
+    String, mount_targets = Vec < MountTargetDescription >, next_marker : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeReplicationConfigurationsOutput {
     /// The collection of replication configurations that is returned.
@@ -88,10 +87,10 @@ pub struct DescribeReplicationConfigurationsOutput {
 }
 rboto::__structure!(
     DescribeReplicationConfigurationsOutput
-    "DescribeReplicationConfigurationsResponse"[debug from output] { replications : Vec <
+    "DescribeReplicationConfigurationsResponse"[from output] { replications = Vec <
     ReplicationConfigurationDescription >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTagsOutput {
     /// If the request included a `Marker`, the response returns that value in this field.
@@ -103,10 +102,10 @@ pub struct DescribeTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTagsOutput "DescribeTagsResponse"[debug from output] { marker : String, tags
-    : Vec < Tag >, next_marker : String } { _meta }
+    DescribeTagsOutput "DescribeTagsResponse"[from output] { marker : String, tags = Vec
+    < Tag >, next_marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourceOutput {
     /// An array of the tags for the specified EFS resource.
@@ -116,21 +115,21 @@ pub struct ListTagsForResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForResourceOutput "ListTagsForResourceResponse"[debug from output] { tags :
-    Vec < Tag >, next_token : String } { _meta }
+    ListTagsForResourceOutput "ListTagsForResourceResponse"[from output] { tags = Vec <
+    Tag >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutAccountPreferencesOutput {
     pub resource_id_preference: Option<ResourceIdPreference>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutAccountPreferencesOutput "PutAccountPreferencesResponse"[debug from output] {
-    resource_id_preference : ResourceIdPreference } { _meta }
+    PutAccountPreferencesOutput "PutAccountPreferencesResponse"[from output] {
+    resource_id_preference = ResourceIdPreference } { _meta }
 );
 /// Provides a description of an EFS file system access point.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAccessPointOutput {
     /// The opaque string specified in the request to ensure idempotent creation.
@@ -156,13 +155,13 @@ pub struct CreateAccessPointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateAccessPointOutput "AccessPointDescription"[debug from output] { client_token :
-    String, name : String, tags : Vec < Tag >, access_point_id : String, access_point_arn
-    : String, file_system_id : String, posix_user : PosixUser, root_directory :
+    CreateAccessPointOutput "AccessPointDescription"[from output] { client_token :
+    String, name : String, tags = Vec < Tag >, access_point_id : String, access_point_arn
+    : String, file_system_id : String, posix_user = PosixUser, root_directory =
     RootDirectory, owner_id : String, life_cycle_state : LifeCycleState } { _meta }
 );
 /// A description of the file system.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateFileSystemOutput {
     /// The Amazon Web Services account that created the file system.
@@ -204,17 +203,17 @@ pub struct CreateFileSystemOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateFileSystemOutput "FileSystemDescription"[debug from output] { owner_id :
-    String, creation_token : String, file_system_id : String, file_system_arn : String,
+    CreateFileSystemOutput "FileSystemDescription"[from output] { owner_id : String,
+    creation_token : String, file_system_id : String, file_system_arn : String,
     creation_time : rboto::DateTime, life_cycle_state : LifeCycleState, name : String,
-    number_of_mount_targets = i32, size_in_bytes : FileSystemSize, performance_mode :
+    number_of_mount_targets = i32, size_in_bytes = FileSystemSize, performance_mode :
     PerformanceMode, encrypted = bool, kms_key_id : String, throughput_mode :
     ThroughputMode, provisioned_throughput_in_mibps = f64, availability_zone_name :
-    String, availability_zone_id : String, tags : Vec < Tag >, file_system_protection :
+    String, availability_zone_id : String, tags = Vec < Tag >, file_system_protection =
     FileSystemProtectionDescription } { _meta }
 );
 /// Provides a description of a mount target.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateMountTargetOutput {
     /// Amazon Web Services account ID that owns the resource.
@@ -242,14 +241,14 @@ pub struct CreateMountTargetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateMountTargetOutput "MountTargetDescription"[debug from output] { owner_id :
-    String, mount_target_id : String, file_system_id : String, subnet_id : String,
+    CreateMountTargetOutput "MountTargetDescription"[from output] { owner_id : String,
+    mount_target_id : String, file_system_id : String, subnet_id : String,
     life_cycle_state : LifeCycleState, ip_address : String, ipv6_address : String,
     network_interface_id : String, availability_zone_id : String, availability_zone_name
     : String, vpc_id : String } { _meta }
 );
 /// Describes the replication configuration for a specific file system.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateReplicationConfigurationOutput {
     /// The ID of the source Amazon EFS file system that is being replicated.
@@ -269,67 +268,66 @@ pub struct CreateReplicationConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateReplicationConfigurationOutput "ReplicationConfigurationDescription"[debug from
+    CreateReplicationConfigurationOutput "ReplicationConfigurationDescription"[from
     output] { source_file_system_id : String, source_file_system_region : String,
     source_file_system_arn : String, original_source_file_system_arn : String,
-    creation_time : rboto::DateTime, destinations : Vec < Destination >,
+    creation_time : rboto::DateTime, destinations = Vec < Destination >,
     source_file_system_owner_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(CreateTagsOutput "CreateTagsOutput"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(CreateTagsOutput "CreateTagsOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAccessPointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteAccessPointOutput "DeleteAccessPointOutput"[debug from output] {} { _meta }
+    DeleteAccessPointOutput "DeleteAccessPointOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteFileSystemOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteFileSystemOutput "DeleteFileSystemOutput"[debug from output] {} { _meta }
+    DeleteFileSystemOutput "DeleteFileSystemOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteFileSystemPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteFileSystemPolicyOutput "DeleteFileSystemPolicyOutput"[debug from output] {} {
-    _meta }
+    DeleteFileSystemPolicyOutput "DeleteFileSystemPolicyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteMountTargetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteMountTargetOutput "DeleteMountTargetOutput"[debug from output] {} { _meta }
+    DeleteMountTargetOutput "DeleteMountTargetOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteReplicationConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteReplicationConfigurationOutput "DeleteReplicationConfigurationOutput"[debug
-    from output] {} { _meta }
+    DeleteReplicationConfigurationOutput "DeleteReplicationConfigurationOutput"[from
+    output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(DeleteTagsOutput "DeleteTagsOutput"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteTagsOutput "DeleteTagsOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeBackupPolicyOutput {
     /// Describes the file system's backup policy, indicating whether automatic backups are turned on or off.
@@ -337,10 +335,10 @@ pub struct DescribeBackupPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeBackupPolicyOutput "BackupPolicyDescription"[debug from output] {
-    backup_policy : BackupPolicy } { _meta }
+    DescribeBackupPolicyOutput "BackupPolicyDescription"[from output] { backup_policy =
+    BackupPolicy } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeFileSystemPolicyOutput {
     /// Specifies the EFS file system to which the `FileSystemPolicy` applies.
@@ -350,10 +348,10 @@ pub struct DescribeFileSystemPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeFileSystemPolicyOutput "FileSystemPolicyDescription"[debug from output] {
+    DescribeFileSystemPolicyOutput "FileSystemPolicyDescription"[from output] {
     file_system_id : String, policy : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLifecycleConfigurationOutput {
     /// An array of lifecycle management policies. EFS supports a maximum of one policy per file system.
@@ -361,19 +359,19 @@ pub struct DescribeLifecycleConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeLifecycleConfigurationOutput "LifecycleConfigurationDescription"[debug from
-    output] { lifecycle_policies : Vec < LifecyclePolicy > } { _meta }
+    DescribeLifecycleConfigurationOutput "LifecycleConfigurationDescription"[from output]
+    { lifecycle_policies = Vec < LifecyclePolicy > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyMountTargetSecurityGroupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyMountTargetSecurityGroupsOutput "ModifyMountTargetSecurityGroupsOutput"[debug
-    from output] {} { _meta }
+    ModifyMountTargetSecurityGroupsOutput "ModifyMountTargetSecurityGroupsOutput"[from
+    output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutBackupPolicyOutput {
     /// Describes the file system's backup policy, indicating whether automatic backups are turned on or off.
@@ -381,10 +379,10 @@ pub struct PutBackupPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutBackupPolicyOutput "BackupPolicyDescription"[debug from output] { backup_policy :
+    PutBackupPolicyOutput "BackupPolicyDescription"[from output] { backup_policy =
     BackupPolicy } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutFileSystemPolicyOutput {
     /// Specifies the EFS file system to which the `FileSystemPolicy` applies.
@@ -394,10 +392,10 @@ pub struct PutFileSystemPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutFileSystemPolicyOutput "FileSystemPolicyDescription"[debug from output] {
-    file_system_id : String, policy : String } { _meta }
+    PutFileSystemPolicyOutput "FileSystemPolicyDescription"[from output] { file_system_id
+    : String, policy : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutLifecycleConfigurationOutput {
     /// An array of lifecycle management policies. EFS supports a maximum of one policy per file system.
@@ -405,27 +403,23 @@ pub struct PutLifecycleConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutLifecycleConfigurationOutput "LifecycleConfigurationDescription"[debug from
-    output] { lifecycle_policies : Vec < LifecyclePolicy > } { _meta }
+    PutLifecycleConfigurationOutput "LifecycleConfigurationDescription"[from output] {
+    lifecycle_policies = Vec < LifecyclePolicy > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagResourceOutput "TagResourceOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    UntagResourceOutput "UntagResourceOutput"[debug from output] {} { _meta }
-);
+rboto::__structure!(UntagResourceOutput "UntagResourceOutput"[from output] {} { _meta });
 /// A description of the file system.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateFileSystemOutput {
     /// The Amazon Web Services account that created the file system.
@@ -467,17 +461,17 @@ pub struct UpdateFileSystemOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateFileSystemOutput "FileSystemDescription"[debug from output] { owner_id :
-    String, creation_token : String, file_system_id : String, file_system_arn : String,
+    UpdateFileSystemOutput "FileSystemDescription"[from output] { owner_id : String,
+    creation_token : String, file_system_id : String, file_system_arn : String,
     creation_time : rboto::DateTime, life_cycle_state : LifeCycleState, name : String,
-    number_of_mount_targets = i32, size_in_bytes : FileSystemSize, performance_mode :
+    number_of_mount_targets = i32, size_in_bytes = FileSystemSize, performance_mode :
     PerformanceMode, encrypted = bool, kms_key_id : String, throughput_mode :
     ThroughputMode, provisioned_throughput_in_mibps = f64, availability_zone_name :
-    String, availability_zone_id : String, tags : Vec < Tag >, file_system_protection :
+    String, availability_zone_id : String, tags = Vec < Tag >, file_system_protection =
     FileSystemProtectionDescription } { _meta }
 );
 /// Describes the protection on a file system.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateFileSystemProtectionOutput {
     /// The status of the file system's replication overwrite protection.
@@ -485,6 +479,6 @@ pub struct UpdateFileSystemProtectionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateFileSystemProtectionOutput "FileSystemProtectionDescription"[debug from output]
-    { replication_overwrite_protection : ReplicationOverwriteProtection } { _meta }
+    UpdateFileSystemProtectionOutput "FileSystemProtectionDescription"[from output] {
+    replication_overwrite_protection : ReplicationOverwriteProtection } { _meta }
 );

@@ -32,10 +32,10 @@ pub struct AccessPointDescription {
     pub life_cycle_state: Option<LifeCycleState>,
 }
 rboto::__structure!(
-    AccessPointDescription "AccessPointDescription"[set from] { client_token : String,
-    name : String, tags : Vec < Tag >, access_point_id : String, access_point_arn :
-    String, file_system_id : String, posix_user : PosixUser, root_directory :
-    RootDirectory, owner_id : String, life_cycle_state : LifeCycleState } {}
+    AccessPointDescription "AccessPointDescription"[from] { client_token : String, name :
+    String, tags = Vec < Tag >, access_point_id : String, access_point_arn : String,
+    file_system_id : String, posix_user = PosixUser, root_directory = RootDirectory,
+    owner_id : String, life_cycle_state : LifeCycleState } {}
 );
 /// The backup policy for the file system used to create automatic daily backups. If status has a value of `ENABLED`, the file system is being automatically backed up. For more information, see [Automatic backups](https://docs.aws.amazon.com/efs/latest/ug/awsbackup.html#automatic-backups).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -52,7 +52,7 @@ pub struct BackupPolicyDescription {
     pub backup_policy: Option<BackupPolicy>,
 }
 rboto::__structure!(
-    BackupPolicyDescription "BackupPolicyDescription"[set from] { backup_policy :
+    BackupPolicyDescription "BackupPolicyDescription"[from] { backup_policy =
     BackupPolicy } {}
 );
 /// Required if the `RootDirectory` \> `Path` specified does not exist. Specifies the POSIX IDs and permissions to apply to the access point's `RootDirectory` \> `Path`. If the access point root directory does not exist, EFS creates it with these settings when a client connects to the access point. When specifying `CreationInfo`, you must include values for all properties.
@@ -71,7 +71,7 @@ rboto::__structure!(
     permissions : String } {}
 );
 rboto::__string_enum!(
-    DeletionMode { AllConfigurations = "ALL_CONFIGURATIONS", LocalConfigurationOnly =
+    DeletionMode { 0 AllConfigurations = "ALL_CONFIGURATIONS", 1 LocalConfigurationOnly =
     "LOCAL_CONFIGURATION_ONLY" }
 );
 /// Describes the destination file system in the replication configuration.
@@ -94,7 +94,7 @@ pub struct Destination {
     pub role_arn: Option<String>,
 }
 rboto::__structure!(
-    Destination "Destination"[set from] { status : ReplicationStatus, file_system_id :
+    Destination "Destination"[from] { status : ReplicationStatus, file_system_id :
     String, region : String, last_replicated_timestamp : rboto::DateTime, owner_id :
     String, status_message : String, role_arn : String } {}
 );
@@ -160,13 +160,13 @@ pub struct FileSystemDescription {
     pub file_system_protection: Option<FileSystemProtectionDescription>,
 }
 rboto::__structure!(
-    FileSystemDescription "FileSystemDescription"[set from] { owner_id : String,
+    FileSystemDescription "FileSystemDescription"[from] { owner_id : String,
     creation_token : String, file_system_id : String, file_system_arn : String,
     creation_time : rboto::DateTime, life_cycle_state : LifeCycleState, name : String,
-    number_of_mount_targets = i32, size_in_bytes : FileSystemSize, performance_mode :
+    number_of_mount_targets = i32, size_in_bytes = FileSystemSize, performance_mode :
     PerformanceMode, encrypted = bool, kms_key_id : String, throughput_mode :
     ThroughputMode, provisioned_throughput_in_mibps = f64, availability_zone_name :
-    String, availability_zone_id : String, tags : Vec < Tag >, file_system_protection :
+    String, availability_zone_id : String, tags = Vec < Tag >, file_system_protection =
     FileSystemProtectionDescription } {}
 );
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -178,8 +178,8 @@ pub struct FileSystemPolicyDescription {
     pub policy: Option<String>,
 }
 rboto::__structure!(
-    FileSystemPolicyDescription "FileSystemPolicyDescription"[set from] { file_system_id
-    : String, policy : String } {}
+    FileSystemPolicyDescription "FileSystemPolicyDescription"[from] { file_system_id :
+    String, policy : String } {}
 );
 /// Describes the protection on a file system.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -189,7 +189,7 @@ pub struct FileSystemProtectionDescription {
     pub replication_overwrite_protection: Option<ReplicationOverwriteProtection>,
 }
 rboto::__structure!(
-    FileSystemProtectionDescription "FileSystemProtectionDescription"[set from] {
+    FileSystemProtectionDescription "FileSystemProtectionDescription"[from] {
     replication_overwrite_protection : ReplicationOverwriteProtection } {}
 );
 /// The latest known metered size (in bytes) of data stored in the file system, in its `Value` field, and the time at which that size was determined in its `Timestamp` field. The value doesn't represent the size of a consistent snapshot of the file system, but it is eventually consistent when there are no writes to the file system.
@@ -208,16 +208,16 @@ pub struct FileSystemSize {
     pub value_in_archive: Option<i64>,
 }
 rboto::__structure!(
-    FileSystemSize "FileSystemSize"[set from] { value = i64, timestamp : rboto::DateTime,
+    FileSystemSize "FileSystemSize"[from] { value = i64, timestamp : rboto::DateTime,
     value_in_ia = i64, value_in_standard = i64, value_in_archive = i64 } {}
 );
 rboto::__string_enum!(
-    IpAddressType { Ipv4Only = "IPV4_ONLY", Ipv6Only = "IPV6_ONLY", DualStack =
+    IpAddressType { 0 Ipv4Only = "IPV4_ONLY", 1 Ipv6Only = "IPV6_ONLY", 2 DualStack =
     "DUAL_STACK" }
 );
 rboto::__string_enum!(
-    LifeCycleState { Creating = "creating", Available = "available", Updating =
-    "updating", Deleting = "deleting", Deleted = "deleted", Error = "error" }
+    LifeCycleState { 0 Creating = "creating", 1 Available = "available", 2 Updating =
+    "updating", 3 Deleting = "deleting", 4 Deleted = "deleted", 5 Error = "error" }
 );
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -226,8 +226,8 @@ pub struct LifecycleConfigurationDescription {
     pub lifecycle_policies: Option<Vec<LifecyclePolicy>>,
 }
 rboto::__structure!(
-    LifecycleConfigurationDescription "LifecycleConfigurationDescription"[set from] {
-    lifecycle_policies : Vec < LifecyclePolicy > } {}
+    LifecycleConfigurationDescription "LifecycleConfigurationDescription"[from] {
+    lifecycle_policies = Vec < LifecyclePolicy > } {}
 );
 /// Describes a policy used by lifecycle management that specifies when to transition files into and out of storage classes. For more information, see [Managing file system storage](https://docs.aws.amazon.com/efs/latest/ug/lifecycle-management-efs.html).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -276,14 +276,14 @@ pub struct MountTargetDescription {
     pub vpc_id: Option<String>,
 }
 rboto::__structure!(
-    MountTargetDescription "MountTargetDescription"[set from] { owner_id : String,
+    MountTargetDescription "MountTargetDescription"[from] { owner_id : String,
     mount_target_id : String, file_system_id : String, subnet_id : String,
     life_cycle_state : LifeCycleState, ip_address : String, ipv6_address : String,
     network_interface_id : String, availability_zone_id : String, availability_zone_name
     : String, vpc_id : String } {}
 );
 rboto::__string_enum!(
-    PerformanceMode { GeneralPurpose = "generalPurpose", MaxIo = "maxIO" }
+    PerformanceMode { 0 GeneralPurpose = "generalPurpose", 1 MaxIo = "maxIO" }
 );
 /// The full POSIX identity, including the user ID, group ID, and any secondary group IDs, on the access point that is used for all file system operations performed by NFS clients using the access point.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -297,7 +297,7 @@ pub struct PosixUser {
     pub secondary_gids: Option<Vec<i64>>,
 }
 rboto::__structure!(
-    PosixUser "PosixUser"[set into from] { uid = i64, gid = i64, secondary_gids : Vec <
+    PosixUser "PosixUser"[set into from] { uid = i64, gid = i64, secondary_gids = Vec <
     i64 > } {}
 );
 /// Describes the replication configuration for a specific file system.
@@ -320,23 +320,23 @@ pub struct ReplicationConfigurationDescription {
     pub source_file_system_owner_id: Option<String>,
 }
 rboto::__structure!(
-    ReplicationConfigurationDescription "ReplicationConfigurationDescription"[set from] {
+    ReplicationConfigurationDescription "ReplicationConfigurationDescription"[from] {
     source_file_system_id : String, source_file_system_region : String,
     source_file_system_arn : String, original_source_file_system_arn : String,
-    creation_time : rboto::DateTime, destinations : Vec < Destination >,
+    creation_time : rboto::DateTime, destinations = Vec < Destination >,
     source_file_system_owner_id : String } {}
 );
 rboto::__string_enum!(
-    ReplicationOverwriteProtection { Enabled = "ENABLED", Disabled = "DISABLED",
+    ReplicationOverwriteProtection { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED", 2
     Replicating = "REPLICATING" }
 );
 rboto::__string_enum!(
-    ReplicationStatus { Enabled = "ENABLED", Enabling = "ENABLING", Deleting =
-    "DELETING", Error = "ERROR", Paused = "PAUSED", Pausing = "PAUSING" }
+    ReplicationStatus { 0 Enabled = "ENABLED", 1 Enabling = "ENABLING", 2 Deleting =
+    "DELETING", 3 Error = "ERROR", 4 Paused = "PAUSED", 5 Pausing = "PAUSING" }
 );
 rboto::__string_enum!(
     #[doc = " An EFS resource, for example a file system or a mount target."] Resource {
-    FileSystem = "FILE_SYSTEM", MountTarget = "MOUNT_TARGET" }
+    0 FileSystem = "FILE_SYSTEM", 1 MountTarget = "MOUNT_TARGET" }
 );
 /// Describes the resource type and its ID preference for the user's Amazon Web Services account, in the current Amazon Web Services Region.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -348,13 +348,13 @@ pub struct ResourceIdPreference {
     pub resources: Option<Vec<Resource>>,
 }
 rboto::__structure!(
-    ResourceIdPreference "ResourceIdPreference"[set from] { resource_id_type :
-    ResourceIdType, resources : Vec < Resource > } {}
+    ResourceIdPreference "ResourceIdPreference"[from] { resource_id_type :
+    ResourceIdType, resources = Vec < Resource > } {}
 );
 rboto::__string_enum!(
     #[doc =
     " A preference indicating a choice to use 63bit/32bit IDs for all applicable resources."]
-    ResourceIdType { LongId = "LONG_ID", ShortId = "SHORT_ID" }
+    ResourceIdType { 0 LongId = "LONG_ID", 1 ShortId = "SHORT_ID" }
 );
 /// Specifies the directory on the Amazon EFS file system that the access point provides access to. The access point exposes the specified file system path as the root directory of your file system to applications using the access point. NFS clients using the access point can only access data in the access point's `RootDirectory` and its subdirectories.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -366,12 +366,12 @@ pub struct RootDirectory {
     pub creation_info: Option<CreationInfo>,
 }
 rboto::__structure!(
-    RootDirectory "RootDirectory"[set into from] { path : String, creation_info :
+    RootDirectory "RootDirectory"[set into from] { path : String, creation_info =
     CreationInfo } {}
 );
 rboto::__string_enum!(
-    Status { Enabled = "ENABLED", Enabling = "ENABLING", Disabled = "DISABLED", Disabling
-    = "DISABLING" }
+    Status { 0 Enabled = "ENABLED", 1 Enabling = "ENABLING", 2 Disabled = "DISABLED", 3
+    Disabling = "DISABLING" }
 );
 /// A tag is a key-value pair. Allowed characters are letters, white space, and numbers that can be represented in UTF-8, and the following characters:`+ - = . _ : /`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -384,21 +384,22 @@ pub struct Tag {
 }
 rboto::__structure!(Tag "Tag"[set into from] { key : String, value : String } {});
 rboto::__string_enum!(
-    ThroughputMode { Bursting = "bursting", Provisioned = "provisioned", Elastic =
+    ThroughputMode { 0 Bursting = "bursting", 1 Provisioned = "provisioned", 2 Elastic =
     "elastic" }
 );
 rboto::__string_enum!(
-    TransitionToArchiveRules { After1Day = "AFTER_1_DAY", After7Days = "AFTER_7_DAYS",
-    After14Days = "AFTER_14_DAYS", After30Days = "AFTER_30_DAYS", After60Days =
-    "AFTER_60_DAYS", After90Days = "AFTER_90_DAYS", After180Days = "AFTER_180_DAYS",
-    After270Days = "AFTER_270_DAYS", After365Days = "AFTER_365_DAYS" }
+    TransitionToArchiveRules { 0 After1Day = "AFTER_1_DAY", 1 After7Days =
+    "AFTER_7_DAYS", 2 After14Days = "AFTER_14_DAYS", 3 After30Days = "AFTER_30_DAYS", 4
+    After60Days = "AFTER_60_DAYS", 5 After90Days = "AFTER_90_DAYS", 6 After180Days =
+    "AFTER_180_DAYS", 7 After270Days = "AFTER_270_DAYS", 8 After365Days =
+    "AFTER_365_DAYS" }
 );
 rboto::__string_enum!(
-    TransitionToIaRules { After7Days = "AFTER_7_DAYS", After14Days = "AFTER_14_DAYS",
-    After30Days = "AFTER_30_DAYS", After60Days = "AFTER_60_DAYS", After90Days =
-    "AFTER_90_DAYS", After1Day = "AFTER_1_DAY", After180Days = "AFTER_180_DAYS",
-    After270Days = "AFTER_270_DAYS", After365Days = "AFTER_365_DAYS" }
+    TransitionToIaRules { 0 After7Days = "AFTER_7_DAYS", 1 After14Days = "AFTER_14_DAYS",
+    2 After30Days = "AFTER_30_DAYS", 3 After60Days = "AFTER_60_DAYS", 4 After90Days =
+    "AFTER_90_DAYS", 5 After1Day = "AFTER_1_DAY", 6 After180Days = "AFTER_180_DAYS", 7
+    After270Days = "AFTER_270_DAYS", 8 After365Days = "AFTER_365_DAYS" }
 );
 rboto::__string_enum!(
-    TransitionToPrimaryStorageClassRules { After1Access = "AFTER_1_ACCESS" }
+    TransitionToPrimaryStorageClassRules { 0 After1Access = "AFTER_1_ACCESS" }
 );

@@ -344,6 +344,6 @@ pub struct UnsupportedAvailabilityZoneException {
 }
 rboto::__structure!(
     UnsupportedAvailabilityZoneException "UnsupportedAvailabilityZoneException"[from] {
-    message : String, cluster_name : String, nodegroup_name : String, valid_zones : Vec <
+    message : String, cluster_name : String, nodegroup_name : String, valid_zones = Vec <
     String > } {}
 );

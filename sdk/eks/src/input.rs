@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ActivateCertificateAuthorityInput {
     /// The name of your cluster.
@@ -18,11 +18,11 @@ pub struct ActivateCertificateAuthorityInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ActivateCertificateAuthorityInput "ActivateCertificateAuthorityRequest"[set debug
-    into] { cluster_name : String, certificate_authority_id : String,
-    client_request_token : String } { _client }
+    ActivateCertificateAuthorityInput "ActivateCertificateAuthorityRequest"[set into] {
+    cluster_name : String, certificate_authority_id : String, client_request_token :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateAccessPolicyInput {
     /// The name of your cluster.
@@ -36,11 +36,11 @@ pub struct AssociateAccessPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssociateAccessPolicyInput "AssociateAccessPolicyRequest"[set debug into] {
-    cluster_name : String, principal_arn : String, policy_arn : String, access_scope :
-    AccessScope } { _client }
+    AssociateAccessPolicyInput "AssociateAccessPolicyRequest"[set into] { cluster_name :
+    String, principal_arn : String, policy_arn : String, access_scope = AccessScope } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateEncryptionConfigInput {
     /// The name of your cluster.
@@ -52,11 +52,11 @@ pub struct AssociateEncryptionConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssociateEncryptionConfigInput "AssociateEncryptionConfigRequest"[set debug into] {
-    cluster_name : String, encryption_config : Vec < EncryptionConfig >,
+    AssociateEncryptionConfigInput "AssociateEncryptionConfigRequest"[set into] {
+    cluster_name : String, encryption_config = Vec < EncryptionConfig >,
     client_request_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateIdentityProviderConfigInput {
     /// The name of your cluster.
@@ -71,10 +71,10 @@ pub struct AssociateIdentityProviderConfigInput {
 }
 rboto::__structure!(
     AssociateIdentityProviderConfigInput "AssociateIdentityProviderConfigRequest"[set
-    debug into] { cluster_name : String, oidc : OidcIdentityProviderConfigRequest, tags :
+    into] { cluster_name : String, oidc = OidcIdentityProviderConfigRequest, tags :
     HashMap < String, String >, client_request_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelUpdateInput {
     /// The name of the Amazon EKS cluster associated with the update.
@@ -86,10 +86,10 @@ pub struct CancelUpdateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelUpdateInput "CancelUpdateRequest"[set debug into] { name : String, update_id :
+    CancelUpdateInput "CancelUpdateRequest"[set into] { name : String, update_id :
     String, client_request_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateAccessEntryInput {
     /// The name of your cluster.
@@ -109,12 +109,12 @@ pub struct CreateAccessEntryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateAccessEntryInput "CreateAccessEntryRequest"[set debug into] { cluster_name :
-    String, principal_arn : String, kubernetes_groups : Vec < String >, tags : HashMap <
-    String, String >, client_request_token : String, username : String, type_ : String }
-    { _client }
+    CreateAccessEntryInput "CreateAccessEntryRequest"[set into] { cluster_name : String,
+    principal_arn : String, kubernetes_groups = Vec < String >, tags : HashMap < String,
+    String >, client_request_token : String, username : String, type_ : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateAddonInput {
     /// The name of your cluster.
@@ -140,14 +140,14 @@ pub struct CreateAddonInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateAddonInput "CreateAddonRequest"[set debug into] { cluster_name : String,
-    addon_name : String, addon_version : String, service_account_role_arn : String,
-    resolve_conflicts : ResolveConflicts, client_request_token : String, tags : HashMap <
-    String, String >, configuration_values : String, pod_identity_associations : Vec <
-    AddonPodIdentityAssociations >, namespace_config : AddonNamespaceConfigRequest } {
+    CreateAddonInput "CreateAddonRequest"[set into] { cluster_name : String, addon_name :
+    String, addon_version : String, service_account_role_arn : String, resolve_conflicts
+    : ResolveConflicts, client_request_token : String, tags : HashMap < String, String >,
+    configuration_values : String, pod_identity_associations = Vec <
+    AddonPodIdentityAssociations >, namespace_config = AddonNamespaceConfigRequest } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateCapabilityInput {
     /// A unique name for the capability. The name must be unique within your cluster and can contain alphanumeric characters, hyphens, and underscores.
@@ -168,13 +168,13 @@ pub struct CreateCapabilityInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateCapabilityInput "CreateCapabilityRequest"[set debug into] { capability_name :
-    String, cluster_name : String, client_request_token : String, type_ : CapabilityType,
-    role_arn : String, configuration : CapabilityConfigurationRequest, tags : HashMap <
+    CreateCapabilityInput "CreateCapabilityRequest"[set into] { capability_name : String,
+    cluster_name : String, client_request_token : String, type_ : CapabilityType,
+    role_arn : String, configuration = CapabilityConfigurationRequest, tags : HashMap <
     String, String >, delete_propagation_policy : CapabilityDeletePropagationPolicy } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateCertificateAuthorityInput {
     /// The name of your cluster.
@@ -184,10 +184,10 @@ pub struct CreateCertificateAuthorityInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateCertificateAuthorityInput "CreateCertificateAuthorityRequest"[set debug into] {
+    CreateCertificateAuthorityInput "CreateCertificateAuthorityRequest"[set into] {
     cluster_name : String, client_request_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateClusterInput {
     /// The unique name to give to your cluster. The name can contain only alphanumeric characters (case-sensitive), hyphens, and underscores. It must start with an alphanumeric character and can't be longer than 100 characters. The name must be unique within the Amazon Web Services Region and Amazon Web Services account that you're creating the cluster in.
@@ -237,21 +237,21 @@ pub struct CreateClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateClusterInput "CreateClusterRequest"[set debug into] { name : String, version :
-    String, role_arn : String, resources_vpc_config : VpcConfigRequest,
-    kubernetes_network_config : KubernetesNetworkConfigRequest, logging : Logging,
-    client_request_token : String, tags : HashMap < String, String >, encryption_config :
-    Vec < EncryptionConfig >, outpost_config : OutpostConfigRequest, access_config :
-    CreateAccessConfigRequest, bootstrap_self_managed_addons = bool, upgrade_policy :
-    UpgradePolicyRequest, zonal_shift_config : ZonalShiftConfigRequest,
-    remote_network_config : RemoteNetworkConfigRequest, compute_config :
-    ComputeConfigRequest, storage_config : StorageConfigRequest, deletion_protection =
-    bool, control_plane_scaling_config : ControlPlaneScalingConfig,
-    kube_api_server_config : KubeApiServerConfigRequest, kube_scheduler_config :
-    KubeSchedulerConfigRequest, kube_controller_manager_config :
+    CreateClusterInput "CreateClusterRequest"[set into] { name : String, version :
+    String, role_arn : String, resources_vpc_config = VpcConfigRequest,
+    kubernetes_network_config = KubernetesNetworkConfigRequest, logging = Logging,
+    client_request_token : String, tags : HashMap < String, String >, encryption_config =
+    Vec < EncryptionConfig >, outpost_config = OutpostConfigRequest, access_config =
+    CreateAccessConfigRequest, bootstrap_self_managed_addons = bool, upgrade_policy =
+    UpgradePolicyRequest, zonal_shift_config = ZonalShiftConfigRequest,
+    remote_network_config = RemoteNetworkConfigRequest, compute_config =
+    ComputeConfigRequest, storage_config = StorageConfigRequest, deletion_protection =
+    bool, control_plane_scaling_config = ControlPlaneScalingConfig,
+    kube_api_server_config = KubeApiServerConfigRequest, kube_scheduler_config =
+    KubeSchedulerConfigRequest, kube_controller_manager_config =
     KubeControllerManagerConfigRequest } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateEksAnywhereSubscriptionInput {
     /// The unique name for your subscription. It must be unique in your Amazon Web Services account in the Amazon Web Services Region you're creating the subscription in. The name can contain only alphanumeric characters (case-sensitive), hyphens, and underscores. It must start with an alphabetic character and can't be longer than 100 characters.
@@ -271,12 +271,12 @@ pub struct CreateEksAnywhereSubscriptionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateEksAnywhereSubscriptionInput "CreateEksAnywhereSubscriptionRequest"[set debug
-    into] { name : String, term : EksAnywhereSubscriptionTerm, license_quantity = i32,
+    CreateEksAnywhereSubscriptionInput "CreateEksAnywhereSubscriptionRequest"[set into] {
+    name : String, term = EksAnywhereSubscriptionTerm, license_quantity = i32,
     license_type : EksAnywhereSubscriptionLicenseType, auto_renew = bool,
     client_request_token : String, tags : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateFargateProfileInput {
     /// The name of the Fargate profile.
@@ -296,12 +296,12 @@ pub struct CreateFargateProfileInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateFargateProfileInput "CreateFargateProfileRequest"[set debug into] {
+    CreateFargateProfileInput "CreateFargateProfileRequest"[set into] {
     fargate_profile_name : String, cluster_name : String, pod_execution_role_arn :
-    String, subnets : Vec < String >, selectors : Vec < FargateProfileSelector >,
+    String, subnets = Vec < String >, selectors = Vec < FargateProfileSelector >,
     client_request_token : String, tags : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateNodegroupInput {
     /// The name of your cluster.
@@ -347,17 +347,17 @@ pub struct CreateNodegroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateNodegroupInput "CreateNodegroupRequest"[set debug into] { cluster_name :
-    String, nodegroup_name : String, scaling_config : NodegroupScalingConfig, disk_size =
-    i32, subnets : Vec < String >, instance_types : Vec < String >, ami_type : AmiTypes,
-    remote_access : RemoteAccessConfig, node_role : String, labels : HashMap < String,
-    String >, taints : Vec < Taint >, tags : HashMap < String, String >,
-    client_request_token : String, launch_template : LaunchTemplateSpecification,
-    update_config : NodegroupUpdateConfig, node_repair_config : NodeRepairConfig,
+    CreateNodegroupInput "CreateNodegroupRequest"[set into] { cluster_name : String,
+    nodegroup_name : String, scaling_config = NodegroupScalingConfig, disk_size = i32,
+    subnets = Vec < String >, instance_types = Vec < String >, ami_type : AmiTypes,
+    remote_access = RemoteAccessConfig, node_role : String, labels : HashMap < String,
+    String >, taints = Vec < Taint >, tags : HashMap < String, String >,
+    client_request_token : String, launch_template = LaunchTemplateSpecification,
+    update_config = NodegroupUpdateConfig, node_repair_config = NodeRepairConfig,
     capacity_type : CapacityTypes, version : String, release_version : String,
-    warm_pool_config : WarmPoolConfig } { _client }
+    warm_pool_config = WarmPoolConfig } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreatePodIdentityAssociationInput {
     /// The name of the cluster to create the EKS Pod Identity association in.
@@ -381,12 +381,12 @@ pub struct CreatePodIdentityAssociationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreatePodIdentityAssociationInput "CreatePodIdentityAssociationRequest"[set debug
-    into] { cluster_name : String, namespace : String, service_account : String, role_arn
-    : String, client_request_token : String, tags : HashMap < String, String >,
+    CreatePodIdentityAssociationInput "CreatePodIdentityAssociationRequest"[set into] {
+    cluster_name : String, namespace : String, service_account : String, role_arn :
+    String, client_request_token : String, tags : HashMap < String, String >,
     disable_session_tags = bool, target_role_arn : String, policy : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteAccessEntryInput {
     /// The name of your cluster.
@@ -396,10 +396,10 @@ pub struct DeleteAccessEntryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteAccessEntryInput "DeleteAccessEntryRequest"[set debug into] { cluster_name :
-    String, principal_arn : String } { _client }
+    DeleteAccessEntryInput "DeleteAccessEntryRequest"[set into] { cluster_name : String,
+    principal_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteAddonInput {
     /// The name of your cluster.
@@ -411,10 +411,10 @@ pub struct DeleteAddonInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteAddonInput "DeleteAddonRequest"[set debug into] { cluster_name : String,
-    addon_name : String, preserve = bool } { _client }
+    DeleteAddonInput "DeleteAddonRequest"[set into] { cluster_name : String, addon_name :
+    String, preserve = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteCapabilityInput {
     /// The name of the Amazon EKS cluster that contains the capability you want to delete.
@@ -424,10 +424,10 @@ pub struct DeleteCapabilityInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteCapabilityInput "DeleteCapabilityRequest"[set debug into] { cluster_name :
-    String, capability_name : String } { _client }
+    DeleteCapabilityInput "DeleteCapabilityRequest"[set into] { cluster_name : String,
+    capability_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteCertificateAuthorityInput {
     /// The name of your cluster.
@@ -439,11 +439,11 @@ pub struct DeleteCertificateAuthorityInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteCertificateAuthorityInput "DeleteCertificateAuthorityRequest"[set debug into] {
+    DeleteCertificateAuthorityInput "DeleteCertificateAuthorityRequest"[set into] {
     cluster_name : String, certificate_authority_id : String, client_request_token :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteClusterInput {
     /// The name of the cluster to delete.
@@ -451,10 +451,9 @@ pub struct DeleteClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteClusterInput "DeleteClusterRequest"[set debug into] { name : String } { _client
-    }
+    DeleteClusterInput "DeleteClusterRequest"[set into] { name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteEksAnywhereSubscriptionInput {
     /// The ID of the subscription.
@@ -462,10 +461,10 @@ pub struct DeleteEksAnywhereSubscriptionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteEksAnywhereSubscriptionInput "DeleteEksAnywhereSubscriptionRequest"[set debug
-    into] { id : String } { _client }
+    DeleteEksAnywhereSubscriptionInput "DeleteEksAnywhereSubscriptionRequest"[set into] {
+    id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteFargateProfileInput {
     /// The name of your cluster.
@@ -475,10 +474,10 @@ pub struct DeleteFargateProfileInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteFargateProfileInput "DeleteFargateProfileRequest"[set debug into] {
-    cluster_name : String, fargate_profile_name : String } { _client }
+    DeleteFargateProfileInput "DeleteFargateProfileRequest"[set into] { cluster_name :
+    String, fargate_profile_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteNodegroupInput {
     /// The name of your cluster.
@@ -488,10 +487,10 @@ pub struct DeleteNodegroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteNodegroupInput "DeleteNodegroupRequest"[set debug into] { cluster_name :
-    String, nodegroup_name : String } { _client }
+    DeleteNodegroupInput "DeleteNodegroupRequest"[set into] { cluster_name : String,
+    nodegroup_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeletePodIdentityAssociationInput {
     /// The cluster name that
@@ -501,10 +500,10 @@ pub struct DeletePodIdentityAssociationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeletePodIdentityAssociationInput "DeletePodIdentityAssociationRequest"[set debug
-    into] { cluster_name : String, association_id : String } { _client }
+    DeletePodIdentityAssociationInput "DeletePodIdentityAssociationRequest"[set into] {
+    cluster_name : String, association_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeregisterClusterInput {
     /// The name of the connected cluster to deregister.
@@ -512,10 +511,10 @@ pub struct DeregisterClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeregisterClusterInput "DeregisterClusterRequest"[set debug into] { name : String } {
+    DeregisterClusterInput "DeregisterClusterRequest"[set into] { name : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAccessEntryInput {
     /// The name of your cluster.
@@ -525,10 +524,10 @@ pub struct DescribeAccessEntryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAccessEntryInput "DescribeAccessEntryRequest"[set debug into] { cluster_name
-    : String, principal_arn : String } { _client }
+    DescribeAccessEntryInput "DescribeAccessEntryRequest"[set into] { cluster_name :
+    String, principal_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAddonConfigurationInput {
     /// The name of the add-on. The name must match one of the names returned by `DescribeAddonVersions`.
@@ -538,10 +537,10 @@ pub struct DescribeAddonConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAddonConfigurationInput "DescribeAddonConfigurationRequest"[set debug into] {
+    DescribeAddonConfigurationInput "DescribeAddonConfigurationRequest"[set into] {
     addon_name : String, addon_version : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAddonInput {
     /// The name of your cluster.
@@ -551,10 +550,10 @@ pub struct DescribeAddonInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAddonInput "DescribeAddonRequest"[set debug into] { cluster_name : String,
+    DescribeAddonInput "DescribeAddonRequest"[set into] { cluster_name : String,
     addon_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAddonVersionsInput {
     /// The Kubernetes versions that you can use the add-on with.
@@ -574,12 +573,12 @@ pub struct DescribeAddonVersionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAddonVersionsInput "DescribeAddonVersionsRequest"[set debug into] {
+    DescribeAddonVersionsInput "DescribeAddonVersionsRequest"[set into] {
     kubernetes_version : String, max_results = i32, next_token : String, addon_name :
-    String, types : Vec < String >, publishers : Vec < String >, owners : Vec < String >
+    String, types = Vec < String >, publishers = Vec < String >, owners = Vec < String >
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeCapabilityInput {
     /// The name of the Amazon EKS cluster that contains the capability you want to describe.
@@ -589,10 +588,10 @@ pub struct DescribeCapabilityInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeCapabilityInput "DescribeCapabilityRequest"[set debug into] { cluster_name :
+    DescribeCapabilityInput "DescribeCapabilityRequest"[set into] { cluster_name :
     String, capability_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeCertificateAuthorityInput {
     /// The name of your cluster.
@@ -602,10 +601,10 @@ pub struct DescribeCertificateAuthorityInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeCertificateAuthorityInput "DescribeCertificateAuthorityRequest"[set debug
-    into] { cluster_name : String, certificate_authority_id : String } { _client }
+    DescribeCertificateAuthorityInput "DescribeCertificateAuthorityRequest"[set into] {
+    cluster_name : String, certificate_authority_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeClusterInput {
     /// The name of your cluster.
@@ -613,10 +612,9 @@ pub struct DescribeClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeClusterInput "DescribeClusterRequest"[set debug into] { name : String } {
-    _client }
+    DescribeClusterInput "DescribeClusterRequest"[set into] { name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeClusterVersionsInput {
     /// The type of cluster to filter versions by.
@@ -640,12 +638,12 @@ pub struct DescribeClusterVersionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeClusterVersionsInput "DescribeClusterVersionsRequest"[set debug into] {
+    DescribeClusterVersionsInput "DescribeClusterVersionsRequest"[set into] {
     cluster_type : String, max_results = i32, next_token : String, default_only = bool,
-    include_all = bool, cluster_versions : Vec < String >, status : ClusterVersionStatus,
+    include_all = bool, cluster_versions = Vec < String >, status : ClusterVersionStatus,
     version_status : VersionStatus } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeEksAnywhereSubscriptionInput {
     /// The ID of the subscription.
@@ -654,9 +652,9 @@ pub struct DescribeEksAnywhereSubscriptionInput {
 }
 rboto::__structure!(
     DescribeEksAnywhereSubscriptionInput "DescribeEksAnywhereSubscriptionRequest"[set
-    debug into] { id : String } { _client }
+    into] { id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeFargateProfileInput {
     /// The name of your cluster.
@@ -666,10 +664,10 @@ pub struct DescribeFargateProfileInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeFargateProfileInput "DescribeFargateProfileRequest"[set debug into] {
-    cluster_name : String, fargate_profile_name : String } { _client }
+    DescribeFargateProfileInput "DescribeFargateProfileRequest"[set into] { cluster_name
+    : String, fargate_profile_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeIdentityProviderConfigInput {
     /// The name of your cluster.
@@ -679,11 +677,11 @@ pub struct DescribeIdentityProviderConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeIdentityProviderConfigInput "DescribeIdentityProviderConfigRequest"[set debug
-    into] { cluster_name : String, identity_provider_config : IdentityProviderConfig } {
+    DescribeIdentityProviderConfigInput "DescribeIdentityProviderConfigRequest"[set into]
+    { cluster_name : String, identity_provider_config = IdentityProviderConfig } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeInsightInput {
     /// The name of the cluster to describe the insight for.
@@ -693,10 +691,10 @@ pub struct DescribeInsightInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeInsightInput "DescribeInsightRequest"[set debug into] { cluster_name :
-    String, id : String } { _client }
+    DescribeInsightInput "DescribeInsightRequest"[set into] { cluster_name : String, id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeInsightsRefreshInput {
     /// The name of the cluster associated with the insights refresh operation.
@@ -704,10 +702,10 @@ pub struct DescribeInsightsRefreshInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeInsightsRefreshInput "DescribeInsightsRefreshRequest"[set debug into] {
+    DescribeInsightsRefreshInput "DescribeInsightsRefreshRequest"[set into] {
     cluster_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeNodegroupInput {
     /// The name of your cluster.
@@ -717,10 +715,10 @@ pub struct DescribeNodegroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeNodegroupInput "DescribeNodegroupRequest"[set debug into] { cluster_name :
-    String, nodegroup_name : String } { _client }
+    DescribeNodegroupInput "DescribeNodegroupRequest"[set into] { cluster_name : String,
+    nodegroup_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribePodIdentityAssociationInput {
     /// The name of the cluster that the association is in.
@@ -730,11 +728,11 @@ pub struct DescribePodIdentityAssociationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribePodIdentityAssociationInput "DescribePodIdentityAssociationRequest"[set debug
-    into] { cluster_name : String, association_id : String } { _client }
+    DescribePodIdentityAssociationInput "DescribePodIdentityAssociationRequest"[set into]
+    { cluster_name : String, association_id : String } { _client }
 );
 /// Describes an update request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeUpdateInput {
     /// The name of the Amazon EKS cluster associated with the update.
@@ -750,11 +748,11 @@ pub struct DescribeUpdateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeUpdateInput "DescribeUpdateRequest"[set debug into] { name : String,
-    update_id : String, nodegroup_name : String, addon_name : String, capability_name :
-    String } { _client }
+    DescribeUpdateInput "DescribeUpdateRequest"[set into] { name : String, update_id :
+    String, nodegroup_name : String, addon_name : String, capability_name : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateAccessPolicyInput {
     /// The name of your cluster.
@@ -766,10 +764,10 @@ pub struct DisassociateAccessPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisassociateAccessPolicyInput "DisassociateAccessPolicyRequest"[set debug into] {
+    DisassociateAccessPolicyInput "DisassociateAccessPolicyRequest"[set into] {
     cluster_name : String, principal_arn : String, policy_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateIdentityProviderConfigInput {
     /// The name of your cluster.
@@ -782,11 +780,11 @@ pub struct DisassociateIdentityProviderConfigInput {
 }
 rboto::__structure!(
     DisassociateIdentityProviderConfigInput
-    "DisassociateIdentityProviderConfigRequest"[set debug into] { cluster_name : String,
-    identity_provider_config : IdentityProviderConfig, client_request_token : String } {
+    "DisassociateIdentityProviderConfigRequest"[set into] { cluster_name : String,
+    identity_provider_config = IdentityProviderConfig, client_request_token : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAccessEntriesInput {
     /// The name of your cluster.
@@ -800,11 +798,10 @@ pub struct ListAccessEntriesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListAccessEntriesInput "ListAccessEntriesRequest"[set debug into] { cluster_name :
-    String, associated_policy_arn : String, max_results = i32, next_token : String } {
-    _client }
+    ListAccessEntriesInput "ListAccessEntriesRequest"[set into] { cluster_name : String,
+    associated_policy_arn : String, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAccessPoliciesInput {
     /// The maximum number of results, returned in paginated output. You receive `maxResults` in a single page, along with a `nextToken` response element. You can see the remaining results of the initial request by sending another request with the returned `nextToken` value. This value can be between 1 and 100.
@@ -814,10 +811,10 @@ pub struct ListAccessPoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListAccessPoliciesInput "ListAccessPoliciesRequest"[set debug into] { max_results =
-    i32, next_token : String } { _client }
+    ListAccessPoliciesInput "ListAccessPoliciesRequest"[set into] { max_results = i32,
+    next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAddonsInput {
     /// The name of your cluster.
@@ -829,10 +826,10 @@ pub struct ListAddonsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListAddonsInput "ListAddonsRequest"[set debug into] { cluster_name : String,
-    max_results = i32, next_token : String } { _client }
+    ListAddonsInput "ListAddonsRequest"[set into] { cluster_name : String, max_results =
+    i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAssociatedAccessPoliciesInput {
     /// The name of your cluster.
@@ -846,11 +843,11 @@ pub struct ListAssociatedAccessPoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListAssociatedAccessPoliciesInput "ListAssociatedAccessPoliciesRequest"[set debug
-    into] { cluster_name : String, principal_arn : String, max_results = i32, next_token
-    : String } { _client }
+    ListAssociatedAccessPoliciesInput "ListAssociatedAccessPoliciesRequest"[set into] {
+    cluster_name : String, principal_arn : String, max_results = i32, next_token : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListCapabilitiesInput {
     /// The name of the Amazon EKS cluster for which you want to list capabilities.
@@ -862,10 +859,10 @@ pub struct ListCapabilitiesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListCapabilitiesInput "ListCapabilitiesRequest"[set debug into] { cluster_name :
-    String, next_token : String, max_results = i32 } { _client }
+    ListCapabilitiesInput "ListCapabilitiesRequest"[set into] { cluster_name : String,
+    next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListCertificateAuthoritiesInput {
     /// The name of your cluster.
@@ -877,10 +874,10 @@ pub struct ListCertificateAuthoritiesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListCertificateAuthoritiesInput "ListCertificateAuthoritiesRequest"[set debug into] {
+    ListCertificateAuthoritiesInput "ListCertificateAuthoritiesRequest"[set into] {
     cluster_name : String, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListClustersInput {
     /// The maximum number of results, returned in paginated output. You receive `maxResults` in a single page, along with a `nextToken` response element. You can see the remaining results of the initial request by sending another request with the returned `nextToken` value. This value can be between 1 and 100.
@@ -892,10 +889,10 @@ pub struct ListClustersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListClustersInput "ListClustersRequest"[set debug into] { max_results = i32,
-    next_token : String, include : Vec < String > } { _client }
+    ListClustersInput "ListClustersRequest"[set into] { max_results = i32, next_token :
+    String, include = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListEksAnywhereSubscriptionsInput {
     /// The maximum number of cluster results returned by ListEksAnywhereSubscriptions in paginated output. When you use this parameter, ListEksAnywhereSubscriptions returns only maxResults results in a single page along with a nextToken response element. You can see the remaining results of the initial request by sending another ListEksAnywhereSubscriptions request with the returned nextToken value.
@@ -907,11 +904,11 @@ pub struct ListEksAnywhereSubscriptionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListEksAnywhereSubscriptionsInput "ListEksAnywhereSubscriptionsRequest"[set debug
-    into] { max_results = i32, next_token : String, include_status : Vec <
+    ListEksAnywhereSubscriptionsInput "ListEksAnywhereSubscriptionsRequest"[set into] {
+    max_results = i32, next_token : String, include_status = Vec <
     EksAnywhereSubscriptionStatus > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListFargateProfilesInput {
     /// The name of your cluster.
@@ -923,10 +920,10 @@ pub struct ListFargateProfilesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListFargateProfilesInput "ListFargateProfilesRequest"[set debug into] { cluster_name
-    : String, max_results = i32, next_token : String } { _client }
+    ListFargateProfilesInput "ListFargateProfilesRequest"[set into] { cluster_name :
+    String, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListIdentityProviderConfigsInput {
     /// The name of your cluster.
@@ -938,10 +935,10 @@ pub struct ListIdentityProviderConfigsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListIdentityProviderConfigsInput "ListIdentityProviderConfigsRequest"[set debug into]
-    { cluster_name : String, max_results = i32, next_token : String } { _client }
+    ListIdentityProviderConfigsInput "ListIdentityProviderConfigsRequest"[set into] {
+    cluster_name : String, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListInsightsInput {
     /// The name of the Amazon EKS cluster associated with the insights.
@@ -955,10 +952,10 @@ pub struct ListInsightsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListInsightsInput "ListInsightsRequest"[set debug into] { cluster_name : String,
-    filter : InsightsFilter, max_results = i32, next_token : String } { _client }
+    ListInsightsInput "ListInsightsRequest"[set into] { cluster_name : String, filter =
+    InsightsFilter, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListNodegroupsInput {
     /// The name of your cluster.
@@ -970,10 +967,10 @@ pub struct ListNodegroupsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListNodegroupsInput "ListNodegroupsRequest"[set debug into] { cluster_name : String,
+    ListNodegroupsInput "ListNodegroupsRequest"[set into] { cluster_name : String,
     max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListPodIdentityAssociationsInput {
     /// The name of the cluster that the associations are in.
@@ -989,11 +986,11 @@ pub struct ListPodIdentityAssociationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListPodIdentityAssociationsInput "ListPodIdentityAssociationsRequest"[set debug into]
-    { cluster_name : String, namespace : String, service_account : String, max_results =
+    ListPodIdentityAssociationsInput "ListPodIdentityAssociationsRequest"[set into] {
+    cluster_name : String, namespace : String, service_account : String, max_results =
     i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForResourceInput {
     /// The Amazon Resource Name (ARN) that identifies the resource to list tags for.
@@ -1001,10 +998,10 @@ pub struct ListTagsForResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForResourceInput "ListTagsForResourceRequest"[set debug into] { resource_arn
-    : String } { _client }
+    ListTagsForResourceInput "ListTagsForResourceRequest"[set into] { resource_arn :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListUpdatesInput {
     /// The name of the Amazon EKS cluster to list updates for.
@@ -1022,11 +1019,11 @@ pub struct ListUpdatesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListUpdatesInput "ListUpdatesRequest"[set debug into] { name : String, nodegroup_name
-    : String, addon_name : String, capability_name : String, next_token : String,
+    ListUpdatesInput "ListUpdatesRequest"[set into] { name : String, nodegroup_name :
+    String, addon_name : String, capability_name : String, next_token : String,
     max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RegisterClusterInput {
     /// A unique name for this cluster in your Amazon Web Services Region.
@@ -1040,11 +1037,11 @@ pub struct RegisterClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RegisterClusterInput "RegisterClusterRequest"[set debug into] { name : String,
-    connector_config : ConnectorConfigRequest, client_request_token : String, tags :
+    RegisterClusterInput "RegisterClusterRequest"[set into] { name : String,
+    connector_config = ConnectorConfigRequest, client_request_token : String, tags :
     HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartInsightsRefreshInput {
     /// The name of the cluster for the refresh insights operation.
@@ -1052,10 +1049,10 @@ pub struct StartInsightsRefreshInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartInsightsRefreshInput "StartInsightsRefreshRequest"[set debug into] {
-    cluster_name : String } { _client }
+    StartInsightsRefreshInput "StartInsightsRefreshRequest"[set into] { cluster_name :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// The Amazon Resource Name (ARN) of the resource to add tags to.
@@ -1065,10 +1062,10 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceRequest"[set debug into] { resource_arn : String, tags :
+    TagResourceInput "TagResourceRequest"[set into] { resource_arn : String, tags :
     HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// The Amazon Resource Name (ARN) of the resource to delete tags from.
@@ -1078,10 +1075,10 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceRequest"[set debug into] { resource_arn : String,
-    tag_keys : Vec < String > } { _client }
+    UntagResourceInput "UntagResourceRequest"[set into] { resource_arn : String, tag_keys
+    = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateAccessEntryInput {
     /// The name of your cluster.
@@ -1097,11 +1094,11 @@ pub struct UpdateAccessEntryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateAccessEntryInput "UpdateAccessEntryRequest"[set debug into] { cluster_name :
-    String, principal_arn : String, kubernetes_groups : Vec < String >,
-    client_request_token : String, username : String } { _client }
+    UpdateAccessEntryInput "UpdateAccessEntryRequest"[set into] { cluster_name : String,
+    principal_arn : String, kubernetes_groups = Vec < String >, client_request_token :
+    String, username : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateAddonInput {
     /// The name of your cluster.
@@ -1123,13 +1120,12 @@ pub struct UpdateAddonInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateAddonInput "UpdateAddonRequest"[set debug into] { cluster_name : String,
-    addon_name : String, addon_version : String, service_account_role_arn : String,
-    resolve_conflicts : ResolveConflicts, client_request_token : String,
-    configuration_values : String, pod_identity_associations : Vec <
-    AddonPodIdentityAssociations > } { _client }
+    UpdateAddonInput "UpdateAddonRequest"[set into] { cluster_name : String, addon_name :
+    String, addon_version : String, service_account_role_arn : String, resolve_conflicts
+    : ResolveConflicts, client_request_token : String, configuration_values : String,
+    pod_identity_associations = Vec < AddonPodIdentityAssociations > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateCapabilityInput {
     /// The name of the Amazon EKS cluster that contains the capability you want to update configuration for.
@@ -1147,12 +1143,12 @@ pub struct UpdateCapabilityInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateCapabilityInput "UpdateCapabilityRequest"[set debug into] { cluster_name :
-    String, capability_name : String, role_arn : String, configuration :
+    UpdateCapabilityInput "UpdateCapabilityRequest"[set into] { cluster_name : String,
+    capability_name : String, role_arn : String, configuration =
     UpdateCapabilityConfiguration, client_request_token : String,
     delete_propagation_policy : CapabilityDeletePropagationPolicy } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateClusterConfigInput {
     /// The name of the Amazon EKS cluster to update.
@@ -1188,18 +1184,18 @@ pub struct UpdateClusterConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateClusterConfigInput "UpdateClusterConfigRequest"[set debug into] { name :
-    String, resources_vpc_config : VpcConfigRequest, logging : Logging,
-    client_request_token : String, access_config : UpdateAccessConfigRequest,
-    upgrade_policy : UpgradePolicyRequest, zonal_shift_config : ZonalShiftConfigRequest,
-    compute_config : ComputeConfigRequest, kubernetes_network_config :
-    KubernetesNetworkConfigRequest, storage_config : StorageConfigRequest,
-    remote_network_config : RemoteNetworkConfigRequest, deletion_protection = bool,
-    control_plane_scaling_config : ControlPlaneScalingConfig, kube_api_server_config :
-    KubeApiServerConfigRequest, kube_scheduler_config : KubeSchedulerConfigRequest,
-    kube_controller_manager_config : KubeControllerManagerConfigRequest } { _client }
+    UpdateClusterConfigInput "UpdateClusterConfigRequest"[set into] { name : String,
+    resources_vpc_config = VpcConfigRequest, logging = Logging, client_request_token :
+    String, access_config = UpdateAccessConfigRequest, upgrade_policy =
+    UpgradePolicyRequest, zonal_shift_config = ZonalShiftConfigRequest, compute_config =
+    ComputeConfigRequest, kubernetes_network_config = KubernetesNetworkConfigRequest,
+    storage_config = StorageConfigRequest, remote_network_config =
+    RemoteNetworkConfigRequest, deletion_protection = bool, control_plane_scaling_config
+    = ControlPlaneScalingConfig, kube_api_server_config = KubeApiServerConfigRequest,
+    kube_scheduler_config = KubeSchedulerConfigRequest, kube_controller_manager_config =
+    KubeControllerManagerConfigRequest } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateClusterVersionInput {
     /// The name of the Amazon EKS cluster to update.
@@ -1215,11 +1211,11 @@ pub struct UpdateClusterVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateClusterVersionInput "UpdateClusterVersionRequest"[set debug into] { name :
-    String, version : String, client_request_token : String, force = bool,
-    rollback_config : RollbackConfig } { _client }
+    UpdateClusterVersionInput "UpdateClusterVersionRequest"[set into] { name : String,
+    version : String, client_request_token : String, force = bool, rollback_config =
+    RollbackConfig } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateEksAnywhereSubscriptionInput {
     /// The ID of the subscription.
@@ -1231,10 +1227,10 @@ pub struct UpdateEksAnywhereSubscriptionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateEksAnywhereSubscriptionInput "UpdateEksAnywhereSubscriptionRequest"[set debug
-    into] { id : String, auto_renew = bool, client_request_token : String } { _client }
+    UpdateEksAnywhereSubscriptionInput "UpdateEksAnywhereSubscriptionRequest"[set into] {
+    id : String, auto_renew = bool, client_request_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateNodegroupConfigInput {
     /// The name of your cluster.
@@ -1258,13 +1254,13 @@ pub struct UpdateNodegroupConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateNodegroupConfigInput "UpdateNodegroupConfigRequest"[set debug into] {
-    cluster_name : String, nodegroup_name : String, labels : UpdateLabelsPayload, taints
-    : UpdateTaintsPayload, scaling_config : NodegroupScalingConfig, update_config :
-    NodegroupUpdateConfig, node_repair_config : NodeRepairConfig, warm_pool_config :
+    UpdateNodegroupConfigInput "UpdateNodegroupConfigRequest"[set into] { cluster_name :
+    String, nodegroup_name : String, labels = UpdateLabelsPayload, taints =
+    UpdateTaintsPayload, scaling_config = NodegroupScalingConfig, update_config =
+    NodegroupUpdateConfig, node_repair_config = NodeRepairConfig, warm_pool_config =
     WarmPoolConfig, client_request_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateNodegroupVersionInput {
     /// The name of your cluster.
@@ -1284,12 +1280,12 @@ pub struct UpdateNodegroupVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateNodegroupVersionInput "UpdateNodegroupVersionRequest"[set debug into] {
-    cluster_name : String, nodegroup_name : String, version : String, release_version :
-    String, launch_template : LaunchTemplateSpecification, force = bool,
-    client_request_token : String } { _client }
+    UpdateNodegroupVersionInput "UpdateNodegroupVersionRequest"[set into] { cluster_name
+    : String, nodegroup_name : String, version : String, release_version : String,
+    launch_template = LaunchTemplateSpecification, force = bool, client_request_token :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdatePodIdentityAssociationInput {
     /// The name of the cluster that you want to update the association in.
@@ -1309,8 +1305,8 @@ pub struct UpdatePodIdentityAssociationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdatePodIdentityAssociationInput "UpdatePodIdentityAssociationRequest"[set debug
-    into] { cluster_name : String, association_id : String, role_arn : String,
+    UpdatePodIdentityAssociationInput "UpdatePodIdentityAssociationRequest"[set into] {
+    cluster_name : String, association_id : String, role_arn : String,
     client_request_token : String, disable_session_tags = bool, target_role_arn : String,
     policy : String } { _client }
 );

@@ -6,132 +6,84 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; ActivateCertificateAuthorityInput =>
-    ActivateCertificateAuthorityOutput =
-    super::schema::ops::ACTIVATE_CERTIFICATE_AUTHORITY, "ActivateCertificateAuthority";
-    AssociateAccessPolicyInput => AssociateAccessPolicyOutput =
-    super::schema::ops::ASSOCIATE_ACCESS_POLICY, "AssociateAccessPolicy";
-    AssociateEncryptionConfigInput => AssociateEncryptionConfigOutput =
-    super::schema::ops::ASSOCIATE_ENCRYPTION_CONFIG, "AssociateEncryptionConfig";
-    AssociateIdentityProviderConfigInput => AssociateIdentityProviderConfigOutput =
-    super::schema::ops::ASSOCIATE_IDENTITY_PROVIDER_CONFIG,
-    "AssociateIdentityProviderConfig"; CancelUpdateInput => CancelUpdateOutput =
-    super::schema::ops::CANCEL_UPDATE, "CancelUpdate"; CreateAccessEntryInput =>
-    CreateAccessEntryOutput = super::schema::ops::CREATE_ACCESS_ENTRY,
-    "CreateAccessEntry"; CreateAddonInput => CreateAddonOutput =
-    super::schema::ops::CREATE_ADDON, "CreateAddon"; CreateCapabilityInput =>
-    CreateCapabilityOutput = super::schema::ops::CREATE_CAPABILITY, "CreateCapability";
-    CreateCertificateAuthorityInput => CreateCertificateAuthorityOutput =
-    super::schema::ops::CREATE_CERTIFICATE_AUTHORITY, "CreateCertificateAuthority";
-    CreateClusterInput => CreateClusterOutput = super::schema::ops::CREATE_CLUSTER,
+    super::error::Exception, super::schema::SERVICE; ActivateCertificateAuthorityInput =>
+    ActivateCertificateAuthorityOutput, "ActivateCertificateAuthority";
+    AssociateAccessPolicyInput => AssociateAccessPolicyOutput, "AssociateAccessPolicy";
+    AssociateEncryptionConfigInput => AssociateEncryptionConfigOutput,
+    "AssociateEncryptionConfig"; AssociateIdentityProviderConfigInput =>
+    AssociateIdentityProviderConfigOutput, "AssociateIdentityProviderConfig";
+    CancelUpdateInput => CancelUpdateOutput, "CancelUpdate"; CreateAccessEntryInput =>
+    CreateAccessEntryOutput, "CreateAccessEntry"; CreateAddonInput => CreateAddonOutput,
+    "CreateAddon"; CreateCapabilityInput => CreateCapabilityOutput, "CreateCapability";
+    CreateCertificateAuthorityInput => CreateCertificateAuthorityOutput,
+    "CreateCertificateAuthority"; CreateClusterInput => CreateClusterOutput,
     "CreateCluster"; CreateEksAnywhereSubscriptionInput =>
-    CreateEksAnywhereSubscriptionOutput =
-    super::schema::ops::CREATE_EKS_ANYWHERE_SUBSCRIPTION,
-    "CreateEksAnywhereSubscription"; CreateFargateProfileInput =>
-    CreateFargateProfileOutput = super::schema::ops::CREATE_FARGATE_PROFILE,
-    "CreateFargateProfile"; CreateNodegroupInput => CreateNodegroupOutput =
-    super::schema::ops::CREATE_NODEGROUP, "CreateNodegroup";
-    CreatePodIdentityAssociationInput => CreatePodIdentityAssociationOutput =
-    super::schema::ops::CREATE_POD_IDENTITY_ASSOCIATION, "CreatePodIdentityAssociation";
-    DeleteAccessEntryInput => DeleteAccessEntryOutput =
-    super::schema::ops::DELETE_ACCESS_ENTRY, "DeleteAccessEntry"; DeleteAddonInput =>
-    DeleteAddonOutput = super::schema::ops::DELETE_ADDON, "DeleteAddon";
-    DeleteCapabilityInput => DeleteCapabilityOutput =
-    super::schema::ops::DELETE_CAPABILITY, "DeleteCapability";
-    DeleteCertificateAuthorityInput => DeleteCertificateAuthorityOutput =
-    super::schema::ops::DELETE_CERTIFICATE_AUTHORITY, "DeleteCertificateAuthority";
-    DeleteClusterInput => DeleteClusterOutput = super::schema::ops::DELETE_CLUSTER,
+    CreateEksAnywhereSubscriptionOutput, "CreateEksAnywhereSubscription";
+    CreateFargateProfileInput => CreateFargateProfileOutput, "CreateFargateProfile";
+    CreateNodegroupInput => CreateNodegroupOutput, "CreateNodegroup";
+    CreatePodIdentityAssociationInput => CreatePodIdentityAssociationOutput,
+    "CreatePodIdentityAssociation"; DeleteAccessEntryInput => DeleteAccessEntryOutput,
+    "DeleteAccessEntry"; DeleteAddonInput => DeleteAddonOutput, "DeleteAddon";
+    DeleteCapabilityInput => DeleteCapabilityOutput, "DeleteCapability";
+    DeleteCertificateAuthorityInput => DeleteCertificateAuthorityOutput,
+    "DeleteCertificateAuthority"; DeleteClusterInput => DeleteClusterOutput,
     "DeleteCluster"; DeleteEksAnywhereSubscriptionInput =>
-    DeleteEksAnywhereSubscriptionOutput =
-    super::schema::ops::DELETE_EKS_ANYWHERE_SUBSCRIPTION,
-    "DeleteEksAnywhereSubscription"; DeleteFargateProfileInput =>
-    DeleteFargateProfileOutput = super::schema::ops::DELETE_FARGATE_PROFILE,
-    "DeleteFargateProfile"; DeleteNodegroupInput => DeleteNodegroupOutput =
-    super::schema::ops::DELETE_NODEGROUP, "DeleteNodegroup";
-    DeletePodIdentityAssociationInput => DeletePodIdentityAssociationOutput =
-    super::schema::ops::DELETE_POD_IDENTITY_ASSOCIATION, "DeletePodIdentityAssociation";
-    DeregisterClusterInput => DeregisterClusterOutput =
-    super::schema::ops::DEREGISTER_CLUSTER, "DeregisterCluster"; DescribeAccessEntryInput
-    => DescribeAccessEntryOutput = super::schema::ops::DESCRIBE_ACCESS_ENTRY,
-    "DescribeAccessEntry"; DescribeAddonInput => DescribeAddonOutput =
-    super::schema::ops::DESCRIBE_ADDON, "DescribeAddon"; DescribeAddonConfigurationInput
-    => DescribeAddonConfigurationOutput =
-    super::schema::ops::DESCRIBE_ADDON_CONFIGURATION, "DescribeAddonConfiguration";
-    DescribeAddonVersionsInput => DescribeAddonVersionsOutput =
-    super::schema::ops::DESCRIBE_ADDON_VERSIONS, "DescribeAddonVersions";
-    DescribeCapabilityInput => DescribeCapabilityOutput =
-    super::schema::ops::DESCRIBE_CAPABILITY, "DescribeCapability";
-    DescribeCertificateAuthorityInput => DescribeCertificateAuthorityOutput =
-    super::schema::ops::DESCRIBE_CERTIFICATE_AUTHORITY, "DescribeCertificateAuthority";
-    DescribeClusterInput => DescribeClusterOutput = super::schema::ops::DESCRIBE_CLUSTER,
-    "DescribeCluster"; DescribeClusterVersionsInput => DescribeClusterVersionsOutput =
-    super::schema::ops::DESCRIBE_CLUSTER_VERSIONS, "DescribeClusterVersions";
-    DescribeEksAnywhereSubscriptionInput => DescribeEksAnywhereSubscriptionOutput =
-    super::schema::ops::DESCRIBE_EKS_ANYWHERE_SUBSCRIPTION,
-    "DescribeEksAnywhereSubscription"; DescribeFargateProfileInput =>
-    DescribeFargateProfileOutput = super::schema::ops::DESCRIBE_FARGATE_PROFILE,
+    DeleteEksAnywhereSubscriptionOutput, "DeleteEksAnywhereSubscription";
+    DeleteFargateProfileInput => DeleteFargateProfileOutput, "DeleteFargateProfile";
+    DeleteNodegroupInput => DeleteNodegroupOutput, "DeleteNodegroup";
+    DeletePodIdentityAssociationInput => DeletePodIdentityAssociationOutput,
+    "DeletePodIdentityAssociation"; DeregisterClusterInput => DeregisterClusterOutput,
+    "DeregisterCluster"; DescribeAccessEntryInput => DescribeAccessEntryOutput,
+    "DescribeAccessEntry"; DescribeAddonInput => DescribeAddonOutput, "DescribeAddon";
+    DescribeAddonConfigurationInput => DescribeAddonConfigurationOutput,
+    "DescribeAddonConfiguration"; DescribeAddonVersionsInput =>
+    DescribeAddonVersionsOutput, "DescribeAddonVersions"; DescribeCapabilityInput =>
+    DescribeCapabilityOutput, "DescribeCapability"; DescribeCertificateAuthorityInput =>
+    DescribeCertificateAuthorityOutput, "DescribeCertificateAuthority";
+    DescribeClusterInput => DescribeClusterOutput, "DescribeCluster";
+    DescribeClusterVersionsInput => DescribeClusterVersionsOutput,
+    "DescribeClusterVersions"; DescribeEksAnywhereSubscriptionInput =>
+    DescribeEksAnywhereSubscriptionOutput, "DescribeEksAnywhereSubscription";
+    DescribeFargateProfileInput => DescribeFargateProfileOutput,
     "DescribeFargateProfile"; DescribeIdentityProviderConfigInput =>
-    DescribeIdentityProviderConfigOutput =
-    super::schema::ops::DESCRIBE_IDENTITY_PROVIDER_CONFIG,
-    "DescribeIdentityProviderConfig"; DescribeInsightInput => DescribeInsightOutput =
-    super::schema::ops::DESCRIBE_INSIGHT, "DescribeInsight"; DescribeInsightsRefreshInput
-    => DescribeInsightsRefreshOutput = super::schema::ops::DESCRIBE_INSIGHTS_REFRESH,
-    "DescribeInsightsRefresh"; DescribeNodegroupInput => DescribeNodegroupOutput =
-    super::schema::ops::DESCRIBE_NODEGROUP, "DescribeNodegroup";
-    DescribePodIdentityAssociationInput => DescribePodIdentityAssociationOutput =
-    super::schema::ops::DESCRIBE_POD_IDENTITY_ASSOCIATION,
-    "DescribePodIdentityAssociation"; DescribeUpdateInput => DescribeUpdateOutput =
-    super::schema::ops::DESCRIBE_UPDATE, "DescribeUpdate"; DisassociateAccessPolicyInput
-    => DisassociateAccessPolicyOutput = super::schema::ops::DISASSOCIATE_ACCESS_POLICY,
+    DescribeIdentityProviderConfigOutput, "DescribeIdentityProviderConfig";
+    DescribeInsightInput => DescribeInsightOutput, "DescribeInsight";
+    DescribeInsightsRefreshInput => DescribeInsightsRefreshOutput,
+    "DescribeInsightsRefresh"; DescribeNodegroupInput => DescribeNodegroupOutput,
+    "DescribeNodegroup"; DescribePodIdentityAssociationInput =>
+    DescribePodIdentityAssociationOutput, "DescribePodIdentityAssociation";
+    DescribeUpdateInput => DescribeUpdateOutput, "DescribeUpdate";
+    DisassociateAccessPolicyInput => DisassociateAccessPolicyOutput,
     "DisassociateAccessPolicy"; DisassociateIdentityProviderConfigInput =>
-    DisassociateIdentityProviderConfigOutput =
-    super::schema::ops::DISASSOCIATE_IDENTITY_PROVIDER_CONFIG,
-    "DisassociateIdentityProviderConfig"; ListAccessEntriesInput =>
-    ListAccessEntriesOutput = super::schema::ops::LIST_ACCESS_ENTRIES,
-    "ListAccessEntries"; ListAccessPoliciesInput => ListAccessPoliciesOutput =
-    super::schema::ops::LIST_ACCESS_POLICIES, "ListAccessPolicies"; ListAddonsInput =>
-    ListAddonsOutput = super::schema::ops::LIST_ADDONS, "ListAddons";
-    ListAssociatedAccessPoliciesInput => ListAssociatedAccessPoliciesOutput =
-    super::schema::ops::LIST_ASSOCIATED_ACCESS_POLICIES, "ListAssociatedAccessPolicies";
-    ListCapabilitiesInput => ListCapabilitiesOutput =
-    super::schema::ops::LIST_CAPABILITIES, "ListCapabilities";
-    ListCertificateAuthoritiesInput => ListCertificateAuthoritiesOutput =
-    super::schema::ops::LIST_CERTIFICATE_AUTHORITIES, "ListCertificateAuthorities";
-    ListClustersInput => ListClustersOutput = super::schema::ops::LIST_CLUSTERS,
+    DisassociateIdentityProviderConfigOutput, "DisassociateIdentityProviderConfig";
+    ListAccessEntriesInput => ListAccessEntriesOutput, "ListAccessEntries";
+    ListAccessPoliciesInput => ListAccessPoliciesOutput, "ListAccessPolicies";
+    ListAddonsInput => ListAddonsOutput, "ListAddons"; ListAssociatedAccessPoliciesInput
+    => ListAssociatedAccessPoliciesOutput, "ListAssociatedAccessPolicies";
+    ListCapabilitiesInput => ListCapabilitiesOutput, "ListCapabilities";
+    ListCertificateAuthoritiesInput => ListCertificateAuthoritiesOutput,
+    "ListCertificateAuthorities"; ListClustersInput => ListClustersOutput,
     "ListClusters"; ListEksAnywhereSubscriptionsInput =>
-    ListEksAnywhereSubscriptionsOutput =
-    super::schema::ops::LIST_EKS_ANYWHERE_SUBSCRIPTIONS, "ListEksAnywhereSubscriptions";
-    ListFargateProfilesInput => ListFargateProfilesOutput =
-    super::schema::ops::LIST_FARGATE_PROFILES, "ListFargateProfiles";
-    ListIdentityProviderConfigsInput => ListIdentityProviderConfigsOutput =
-    super::schema::ops::LIST_IDENTITY_PROVIDER_CONFIGS, "ListIdentityProviderConfigs";
-    ListInsightsInput => ListInsightsOutput = super::schema::ops::LIST_INSIGHTS,
-    "ListInsights"; ListNodegroupsInput => ListNodegroupsOutput =
-    super::schema::ops::LIST_NODEGROUPS, "ListNodegroups";
-    ListPodIdentityAssociationsInput => ListPodIdentityAssociationsOutput =
-    super::schema::ops::LIST_POD_IDENTITY_ASSOCIATIONS, "ListPodIdentityAssociations";
-    ListTagsForResourceInput => ListTagsForResourceOutput =
-    super::schema::ops::LIST_TAGS_FOR_RESOURCE, "ListTagsForResource"; ListUpdatesInput
-    => ListUpdatesOutput = super::schema::ops::LIST_UPDATES, "ListUpdates";
-    RegisterClusterInput => RegisterClusterOutput = super::schema::ops::REGISTER_CLUSTER,
-    "RegisterCluster"; StartInsightsRefreshInput => StartInsightsRefreshOutput =
-    super::schema::ops::START_INSIGHTS_REFRESH, "StartInsightsRefresh"; TagResourceInput
-    => TagResourceOutput = super::schema::ops::TAG_RESOURCE, "TagResource";
-    UntagResourceInput => UntagResourceOutput = super::schema::ops::UNTAG_RESOURCE,
-    "UntagResource"; UpdateAccessEntryInput => UpdateAccessEntryOutput =
-    super::schema::ops::UPDATE_ACCESS_ENTRY, "UpdateAccessEntry"; UpdateAddonInput =>
-    UpdateAddonOutput = super::schema::ops::UPDATE_ADDON, "UpdateAddon";
-    UpdateCapabilityInput => UpdateCapabilityOutput =
-    super::schema::ops::UPDATE_CAPABILITY, "UpdateCapability"; UpdateClusterConfigInput
-    => UpdateClusterConfigOutput = super::schema::ops::UPDATE_CLUSTER_CONFIG,
-    "UpdateClusterConfig"; UpdateClusterVersionInput => UpdateClusterVersionOutput =
-    super::schema::ops::UPDATE_CLUSTER_VERSION, "UpdateClusterVersion";
-    UpdateEksAnywhereSubscriptionInput => UpdateEksAnywhereSubscriptionOutput =
-    super::schema::ops::UPDATE_EKS_ANYWHERE_SUBSCRIPTION,
+    ListEksAnywhereSubscriptionsOutput, "ListEksAnywhereSubscriptions";
+    ListFargateProfilesInput => ListFargateProfilesOutput, "ListFargateProfiles";
+    ListIdentityProviderConfigsInput => ListIdentityProviderConfigsOutput,
+    "ListIdentityProviderConfigs"; ListInsightsInput => ListInsightsOutput,
+    "ListInsights"; ListNodegroupsInput => ListNodegroupsOutput, "ListNodegroups";
+    ListPodIdentityAssociationsInput => ListPodIdentityAssociationsOutput,
+    "ListPodIdentityAssociations"; ListTagsForResourceInput => ListTagsForResourceOutput,
+    "ListTagsForResource"; ListUpdatesInput => ListUpdatesOutput, "ListUpdates";
+    RegisterClusterInput => RegisterClusterOutput, "RegisterCluster";
+    StartInsightsRefreshInput => StartInsightsRefreshOutput, "StartInsightsRefresh";
+    TagResourceInput => TagResourceOutput, "TagResource"; UntagResourceInput =>
+    UntagResourceOutput, "UntagResource"; UpdateAccessEntryInput =>
+    UpdateAccessEntryOutput, "UpdateAccessEntry"; UpdateAddonInput => UpdateAddonOutput,
+    "UpdateAddon"; UpdateCapabilityInput => UpdateCapabilityOutput, "UpdateCapability";
+    UpdateClusterConfigInput => UpdateClusterConfigOutput, "UpdateClusterConfig";
+    UpdateClusterVersionInput => UpdateClusterVersionOutput, "UpdateClusterVersion";
+    UpdateEksAnywhereSubscriptionInput => UpdateEksAnywhereSubscriptionOutput,
     "UpdateEksAnywhereSubscription"; UpdateNodegroupConfigInput =>
-    UpdateNodegroupConfigOutput = super::schema::ops::UPDATE_NODEGROUP_CONFIG,
-    "UpdateNodegroupConfig"; UpdateNodegroupVersionInput => UpdateNodegroupVersionOutput
-    = super::schema::ops::UPDATE_NODEGROUP_VERSION, "UpdateNodegroupVersion";
-    UpdatePodIdentityAssociationInput => UpdatePodIdentityAssociationOutput =
-    super::schema::ops::UPDATE_POD_IDENTITY_ASSOCIATION, "UpdatePodIdentityAssociation";
+    UpdateNodegroupConfigOutput, "UpdateNodegroupConfig"; UpdateNodegroupVersionInput =>
+    UpdateNodegroupVersionOutput, "UpdateNodegroupVersion";
+    UpdatePodIdentityAssociationInput => UpdatePodIdentityAssociationOutput,
+    "UpdatePodIdentityAssociation";
 );

@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivateCertificateAuthorityOutput {
     /// An object representing the asynchronous update that promotes the certificate authority to be the cluster's signer.
@@ -16,11 +16,11 @@ pub struct ActivateCertificateAuthorityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ActivateCertificateAuthorityOutput "ActivateCertificateAuthorityResponse"[debug from
-    output] { update : Update, certificate_authority : CertificateAuthoritySummary } {
+    ActivateCertificateAuthorityOutput "ActivateCertificateAuthorityResponse"[from
+    output] { update = Update, certificate_authority = CertificateAuthoritySummary } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateAccessPolicyOutput {
     /// The name of your cluster.
@@ -32,21 +32,21 @@ pub struct AssociateAccessPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateAccessPolicyOutput "AssociateAccessPolicyResponse"[debug from output] {
-    cluster_name : String, principal_arn : String, associated_access_policy :
+    AssociateAccessPolicyOutput "AssociateAccessPolicyResponse"[from output] {
+    cluster_name : String, principal_arn : String, associated_access_policy =
     AssociatedAccessPolicy } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateEncryptionConfigOutput {
     pub update: Option<Update>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateEncryptionConfigOutput "AssociateEncryptionConfigResponse"[debug from
-    output] { update : Update } { _meta }
+    AssociateEncryptionConfigOutput "AssociateEncryptionConfigResponse"[from output] {
+    update = Update } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateIdentityProviderConfigOutput {
     pub update: Option<Update>,
@@ -55,10 +55,10 @@ pub struct AssociateIdentityProviderConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateIdentityProviderConfigOutput "AssociateIdentityProviderConfigResponse"[debug
-    from output] { update : Update, tags : HashMap < String, String > } { _meta }
+    AssociateIdentityProviderConfigOutput "AssociateIdentityProviderConfigResponse"[from
+    output] { update = Update, tags : HashMap < String, String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelUpdateOutput {
     /// The full description of the specified update.
@@ -66,30 +66,28 @@ pub struct CancelUpdateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelUpdateOutput "CancelUpdateResponse"[debug from output] { update : Update } {
-    _meta }
+    CancelUpdateOutput "CancelUpdateResponse"[from output] { update = Update } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAccessEntryOutput {
     pub access_entry: Option<AccessEntry>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateAccessEntryOutput "CreateAccessEntryResponse"[debug from output] { access_entry
-    : AccessEntry } { _meta }
+    CreateAccessEntryOutput "CreateAccessEntryResponse"[from output] { access_entry =
+    AccessEntry } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAddonOutput {
     pub addon: Option<Addon>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateAddonOutput "CreateAddonResponse"[debug from output] { addon : Addon } { _meta
-    }
+    CreateAddonOutput "CreateAddonResponse"[from output] { addon = Addon } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCapabilityOutput {
     /// An object containing information about the newly created capability, including its name, ARN, status, and configuration.
@@ -97,10 +95,10 @@ pub struct CreateCapabilityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateCapabilityOutput "CreateCapabilityResponse"[debug from output] { capability :
+    CreateCapabilityOutput "CreateCapabilityResponse"[from output] { capability =
     Capability } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCertificateAuthorityOutput {
     /// An object representing the asynchronous update that adds the certificate authority to the cluster's trust bundle.
@@ -110,11 +108,10 @@ pub struct CreateCertificateAuthorityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateCertificateAuthorityOutput "CreateCertificateAuthorityResponse"[debug from
-    output] { update : Update, certificate_authority : CertificateAuthoritySummary } {
-    _meta }
+    CreateCertificateAuthorityOutput "CreateCertificateAuthorityResponse"[from output] {
+    update = Update, certificate_authority = CertificateAuthoritySummary } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateClusterOutput {
     /// The full description of your new cluster.
@@ -122,10 +119,10 @@ pub struct CreateClusterOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateClusterOutput "CreateClusterResponse"[debug from output] { cluster : Cluster }
-    { _meta }
+    CreateClusterOutput "CreateClusterResponse"[from output] { cluster = Cluster } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateEksAnywhereSubscriptionOutput {
     /// The full description of the subscription.
@@ -133,10 +130,10 @@ pub struct CreateEksAnywhereSubscriptionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateEksAnywhereSubscriptionOutput "CreateEksAnywhereSubscriptionResponse"[debug
-    from output] { subscription : EksAnywhereSubscription } { _meta }
+    CreateEksAnywhereSubscriptionOutput "CreateEksAnywhereSubscriptionResponse"[from
+    output] { subscription = EksAnywhereSubscription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateFargateProfileOutput {
     /// The full description of your new Fargate profile.
@@ -144,10 +141,10 @@ pub struct CreateFargateProfileOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateFargateProfileOutput "CreateFargateProfileResponse"[debug from output] {
-    fargate_profile : FargateProfile } { _meta }
+    CreateFargateProfileOutput "CreateFargateProfileResponse"[from output] {
+    fargate_profile = FargateProfile } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateNodegroupOutput {
     /// The full description of your new node group.
@@ -155,10 +152,10 @@ pub struct CreateNodegroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateNodegroupOutput "CreateNodegroupResponse"[debug from output] { nodegroup :
-    Nodegroup } { _meta }
+    CreateNodegroupOutput "CreateNodegroupResponse"[from output] { nodegroup = Nodegroup
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePodIdentityAssociationOutput {
     /// The full description of your new association.
@@ -166,28 +163,27 @@ pub struct CreatePodIdentityAssociationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreatePodIdentityAssociationOutput "CreatePodIdentityAssociationResponse"[debug from
-    output] { association : PodIdentityAssociation } { _meta }
+    CreatePodIdentityAssociationOutput "CreatePodIdentityAssociationResponse"[from
+    output] { association = PodIdentityAssociation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAccessEntryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteAccessEntryOutput "DeleteAccessEntryResponse"[debug from output] {} { _meta }
+    DeleteAccessEntryOutput "DeleteAccessEntryResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAddonOutput {
     pub addon: Option<Addon>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteAddonOutput "DeleteAddonResponse"[debug from output] { addon : Addon } { _meta
-    }
+    DeleteAddonOutput "DeleteAddonResponse"[from output] { addon = Addon } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCapabilityOutput {
     /// An object containing information about the deleted capability, including its final status and configuration.
@@ -195,10 +191,10 @@ pub struct DeleteCapabilityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteCapabilityOutput "DeleteCapabilityResponse"[debug from output] { capability :
+    DeleteCapabilityOutput "DeleteCapabilityResponse"[from output] { capability =
     Capability } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCertificateAuthorityOutput {
     /// An object representing the asynchronous update that removes the certificate authority from the cluster's trust bundle.
@@ -208,11 +204,10 @@ pub struct DeleteCertificateAuthorityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteCertificateAuthorityOutput "DeleteCertificateAuthorityResponse"[debug from
-    output] { update : Update, certificate_authority : CertificateAuthoritySummary } {
-    _meta }
+    DeleteCertificateAuthorityOutput "DeleteCertificateAuthorityResponse"[from output] {
+    update = Update, certificate_authority = CertificateAuthoritySummary } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteClusterOutput {
     /// The full description of the cluster to delete.
@@ -220,10 +215,10 @@ pub struct DeleteClusterOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteClusterOutput "DeleteClusterResponse"[debug from output] { cluster : Cluster }
-    { _meta }
+    DeleteClusterOutput "DeleteClusterResponse"[from output] { cluster = Cluster } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteEksAnywhereSubscriptionOutput {
     /// The full description of the subscription to be deleted.
@@ -231,10 +226,10 @@ pub struct DeleteEksAnywhereSubscriptionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteEksAnywhereSubscriptionOutput "DeleteEksAnywhereSubscriptionResponse"[debug
-    from output] { subscription : EksAnywhereSubscription } { _meta }
+    DeleteEksAnywhereSubscriptionOutput "DeleteEksAnywhereSubscriptionResponse"[from
+    output] { subscription = EksAnywhereSubscription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteFargateProfileOutput {
     /// The deleted Fargate profile.
@@ -242,10 +237,10 @@ pub struct DeleteFargateProfileOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteFargateProfileOutput "DeleteFargateProfileResponse"[debug from output] {
-    fargate_profile : FargateProfile } { _meta }
+    DeleteFargateProfileOutput "DeleteFargateProfileResponse"[from output] {
+    fargate_profile = FargateProfile } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteNodegroupOutput {
     /// The full description of your deleted node group.
@@ -253,10 +248,10 @@ pub struct DeleteNodegroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteNodegroupOutput "DeleteNodegroupResponse"[debug from output] { nodegroup :
-    Nodegroup } { _meta }
+    DeleteNodegroupOutput "DeleteNodegroupResponse"[from output] { nodegroup = Nodegroup
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePodIdentityAssociationOutput {
     /// The full description of the EKS Pod Identity association that was deleted.
@@ -264,20 +259,20 @@ pub struct DeletePodIdentityAssociationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeletePodIdentityAssociationOutput "DeletePodIdentityAssociationResponse"[debug from
-    output] { association : PodIdentityAssociation } { _meta }
+    DeletePodIdentityAssociationOutput "DeletePodIdentityAssociationResponse"[from
+    output] { association = PodIdentityAssociation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeregisterClusterOutput {
     pub cluster: Option<Cluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeregisterClusterOutput "DeregisterClusterResponse"[debug from output] { cluster :
-    Cluster } { _meta }
+    DeregisterClusterOutput "DeregisterClusterResponse"[from output] { cluster = Cluster
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAccessEntryOutput {
     /// Information about the access entry.
@@ -285,10 +280,10 @@ pub struct DescribeAccessEntryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAccessEntryOutput "DescribeAccessEntryResponse"[debug from output] {
-    access_entry : AccessEntry } { _meta }
+    DescribeAccessEntryOutput "DescribeAccessEntryResponse"[from output] { access_entry =
+    AccessEntry } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAddonConfigurationOutput {
     /// The name of the add-on.
@@ -302,21 +297,20 @@ pub struct DescribeAddonConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAddonConfigurationOutput "DescribeAddonConfigurationResponse"[debug from
-    output] { addon_name : String, addon_version : String, configuration_schema : String,
-    pod_identity_configuration : Vec < AddonPodIdentityConfiguration > } { _meta }
+    DescribeAddonConfigurationOutput "DescribeAddonConfigurationResponse"[from output] {
+    addon_name : String, addon_version : String, configuration_schema : String,
+    pod_identity_configuration = Vec < AddonPodIdentityConfiguration > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAddonOutput {
     pub addon: Option<Addon>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAddonOutput "DescribeAddonResponse"[debug from output] { addon : Addon } {
-    _meta }
+    DescribeAddonOutput "DescribeAddonResponse"[from output] { addon = Addon } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAddonVersionsOutput {
     /// The list of available versions with Kubernetes version compatibility and other properties.
@@ -326,10 +320,10 @@ pub struct DescribeAddonVersionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAddonVersionsOutput "DescribeAddonVersionsResponse"[debug from output] {
-    addons : Vec < AddonInfo >, next_token : String } { _meta }
+    DescribeAddonVersionsOutput "DescribeAddonVersionsResponse"[from output] { addons =
+    Vec < AddonInfo >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCapabilityOutput {
     /// An object containing detailed information about the capability, including its name, ARN, type, status, version, configuration, health status, and timestamps for when it was created and last modified.
@@ -337,10 +331,10 @@ pub struct DescribeCapabilityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeCapabilityOutput "DescribeCapabilityResponse"[debug from output] { capability
-    : Capability } { _meta }
+    DescribeCapabilityOutput "DescribeCapabilityResponse"[from output] { capability =
+    Capability } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCertificateAuthorityOutput {
     /// An object containing detailed information about the certificate authority.
@@ -348,10 +342,10 @@ pub struct DescribeCertificateAuthorityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeCertificateAuthorityOutput "DescribeCertificateAuthorityResponse"[debug from
-    output] { certificate_authority : CertificateAuthority } { _meta }
+    DescribeCertificateAuthorityOutput "DescribeCertificateAuthorityResponse"[from
+    output] { certificate_authority = CertificateAuthority } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClusterOutput {
     /// The full description of your specified cluster.
@@ -359,10 +353,10 @@ pub struct DescribeClusterOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeClusterOutput "DescribeClusterResponse"[debug from output] { cluster :
-    Cluster } { _meta }
+    DescribeClusterOutput "DescribeClusterResponse"[from output] { cluster = Cluster } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClusterVersionsOutput {
     /// Pagination token for the next set of results.
@@ -372,10 +366,10 @@ pub struct DescribeClusterVersionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeClusterVersionsOutput "DescribeClusterVersionsResponse"[debug from output] {
-    next_token : String, cluster_versions : Vec < ClusterVersionInformation > } { _meta }
+    DescribeClusterVersionsOutput "DescribeClusterVersionsResponse"[from output] {
+    next_token : String, cluster_versions = Vec < ClusterVersionInformation > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEksAnywhereSubscriptionOutput {
     /// The full description of the subscription.
@@ -383,10 +377,10 @@ pub struct DescribeEksAnywhereSubscriptionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeEksAnywhereSubscriptionOutput "DescribeEksAnywhereSubscriptionResponse"[debug
-    from output] { subscription : EksAnywhereSubscription } { _meta }
+    DescribeEksAnywhereSubscriptionOutput "DescribeEksAnywhereSubscriptionResponse"[from
+    output] { subscription = EksAnywhereSubscription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeFargateProfileOutput {
     /// The full description of your Fargate profile.
@@ -394,10 +388,10 @@ pub struct DescribeFargateProfileOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeFargateProfileOutput "DescribeFargateProfileResponse"[debug from output] {
-    fargate_profile : FargateProfile } { _meta }
+    DescribeFargateProfileOutput "DescribeFargateProfileResponse"[from output] {
+    fargate_profile = FargateProfile } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIdentityProviderConfigOutput {
     /// The object that represents an OpenID Connect (OIDC) identity provider configuration.
@@ -405,10 +399,10 @@ pub struct DescribeIdentityProviderConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeIdentityProviderConfigOutput "DescribeIdentityProviderConfigResponse"[debug
-    from output] { identity_provider_config : IdentityProviderConfigResponse } { _meta }
+    DescribeIdentityProviderConfigOutput "DescribeIdentityProviderConfigResponse"[from
+    output] { identity_provider_config = IdentityProviderConfigResponse } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInsightOutput {
     /// The full description of the insight.
@@ -416,10 +410,10 @@ pub struct DescribeInsightOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeInsightOutput "DescribeInsightResponse"[debug from output] { insight :
-    Insight } { _meta }
+    DescribeInsightOutput "DescribeInsightResponse"[from output] { insight = Insight } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInsightsRefreshOutput {
     /// The message associated with the insights refresh operation.
@@ -433,11 +427,11 @@ pub struct DescribeInsightsRefreshOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeInsightsRefreshOutput "DescribeInsightsRefreshResponse"[debug from output] {
+    DescribeInsightsRefreshOutput "DescribeInsightsRefreshResponse"[from output] {
     message : String, status : InsightsRefreshStatus, started_at : rboto::DateTime,
     ended_at : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeNodegroupOutput {
     /// The full description of your node group.
@@ -445,10 +439,10 @@ pub struct DescribeNodegroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeNodegroupOutput "DescribeNodegroupResponse"[debug from output] { nodegroup :
+    DescribeNodegroupOutput "DescribeNodegroupResponse"[from output] { nodegroup =
     Nodegroup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePodIdentityAssociationOutput {
     /// The full description of the EKS Pod Identity association.
@@ -456,10 +450,10 @@ pub struct DescribePodIdentityAssociationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribePodIdentityAssociationOutput "DescribePodIdentityAssociationResponse"[debug
-    from output] { association : PodIdentityAssociation } { _meta }
+    DescribePodIdentityAssociationOutput "DescribePodIdentityAssociationResponse"[from
+    output] { association = PodIdentityAssociation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeUpdateOutput {
     /// The full description of the specified update.
@@ -467,19 +461,19 @@ pub struct DescribeUpdateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeUpdateOutput "DescribeUpdateResponse"[debug from output] { update : Update }
-    { _meta }
+    DescribeUpdateOutput "DescribeUpdateResponse"[from output] { update = Update } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateAccessPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisassociateAccessPolicyOutput "DisassociateAccessPolicyResponse"[debug from output]
-    {} { _meta }
+    DisassociateAccessPolicyOutput "DisassociateAccessPolicyResponse"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateIdentityProviderConfigOutput {
     pub update: Option<Update>,
@@ -487,10 +481,10 @@ pub struct DisassociateIdentityProviderConfigOutput {
 }
 rboto::__structure!(
     DisassociateIdentityProviderConfigOutput
-    "DisassociateIdentityProviderConfigResponse"[debug from output] { update : Update } {
-    _meta }
+    "DisassociateIdentityProviderConfigResponse"[from output] { update = Update } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAccessEntriesOutput {
     /// The list of access entries that exist for the cluster.
@@ -500,10 +494,10 @@ pub struct ListAccessEntriesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListAccessEntriesOutput "ListAccessEntriesResponse"[debug from output] {
-    access_entries : Vec < String >, next_token : String } { _meta }
+    ListAccessEntriesOutput "ListAccessEntriesResponse"[from output] { access_entries =
+    Vec < String >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAccessPoliciesOutput {
     /// The list of available access policies. You can't view the contents of an access policy using the API. To view the contents, see [Access policy permissions](https://docs.aws.amazon.com/eks/latest/userguide/access-policies.html#access-policy-permissions) in the *Amazon EKS User Guide*.
@@ -513,10 +507,10 @@ pub struct ListAccessPoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListAccessPoliciesOutput "ListAccessPoliciesResponse"[debug from output] {
-    access_policies : Vec < AccessPolicy >, next_token : String } { _meta }
+    ListAccessPoliciesOutput "ListAccessPoliciesResponse"[from output] { access_policies
+    = Vec < AccessPolicy >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAddonsOutput {
     /// A list of installed add-ons.
@@ -526,10 +520,10 @@ pub struct ListAddonsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListAddonsOutput "ListAddonsResponse"[debug from output] { addons : Vec < String >,
+    ListAddonsOutput "ListAddonsResponse"[from output] { addons = Vec < String >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAssociatedAccessPoliciesOutput {
     /// The name of your cluster.
@@ -543,11 +537,11 @@ pub struct ListAssociatedAccessPoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListAssociatedAccessPoliciesOutput "ListAssociatedAccessPoliciesResponse"[debug from
+    ListAssociatedAccessPoliciesOutput "ListAssociatedAccessPoliciesResponse"[from
     output] { cluster_name : String, principal_arn : String, next_token : String,
-    associated_access_policies : Vec < AssociatedAccessPolicy > } { _meta }
+    associated_access_policies = Vec < AssociatedAccessPolicy > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCapabilitiesOutput {
     /// A list of capability summary objects, each containing basic information about a capability including its name, ARN, type, status, version, and timestamps.
@@ -557,10 +551,10 @@ pub struct ListCapabilitiesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListCapabilitiesOutput "ListCapabilitiesResponse"[debug from output] { capabilities :
-    Vec < CapabilitySummary >, next_token : String } { _meta }
+    ListCapabilitiesOutput "ListCapabilitiesResponse"[from output] { capabilities = Vec <
+    CapabilitySummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCertificateAuthoritiesOutput {
     /// A list of certificate authority summary objects, each containing basic information about a certificate authority, including its ID, signing status, and distribution status.
@@ -570,11 +564,11 @@ pub struct ListCertificateAuthoritiesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListCertificateAuthoritiesOutput "ListCertificateAuthoritiesResponse"[debug from
-    output] { certificate_authorities : Vec < CertificateAuthoritySummary >, next_token :
-    String } { _meta }
+    ListCertificateAuthoritiesOutput "ListCertificateAuthoritiesResponse"[from output] {
+    certificate_authorities = Vec < CertificateAuthoritySummary >, next_token : String }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListClustersOutput {
     /// A list of all of the clusters for your account in the specified Amazon Web Services Region .
@@ -584,10 +578,10 @@ pub struct ListClustersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListClustersOutput "ListClustersResponse"[debug from output] { clusters : Vec <
-    String >, next_token : String } { _meta }
+    ListClustersOutput "ListClustersResponse"[from output] { clusters = Vec < String >,
+    next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListEksAnywhereSubscriptionsOutput {
     /// A list of all subscription objects in the region, filtered by includeStatus and paginated by nextToken and maxResults.
@@ -597,11 +591,11 @@ pub struct ListEksAnywhereSubscriptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListEksAnywhereSubscriptionsOutput "ListEksAnywhereSubscriptionsResponse"[debug from
-    output] { subscriptions : Vec < EksAnywhereSubscription >, next_token : String } {
+    ListEksAnywhereSubscriptionsOutput "ListEksAnywhereSubscriptionsResponse"[from
+    output] { subscriptions = Vec < EksAnywhereSubscription >, next_token : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListFargateProfilesOutput {
     /// A list of all of the Fargate profiles associated with the specified cluster.
@@ -611,10 +605,10 @@ pub struct ListFargateProfilesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListFargateProfilesOutput "ListFargateProfilesResponse"[debug from output] {
-    fargate_profile_names : Vec < String >, next_token : String } { _meta }
+    ListFargateProfilesOutput "ListFargateProfilesResponse"[from output] {
+    fargate_profile_names = Vec < String >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListIdentityProviderConfigsOutput {
     /// The identity provider configurations for the cluster.
@@ -624,11 +618,11 @@ pub struct ListIdentityProviderConfigsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListIdentityProviderConfigsOutput "ListIdentityProviderConfigsResponse"[debug from
-    output] { identity_provider_configs : Vec < IdentityProviderConfig >, next_token :
-    String } { _meta }
+    ListIdentityProviderConfigsOutput "ListIdentityProviderConfigsResponse"[from output]
+    { identity_provider_configs = Vec < IdentityProviderConfig >, next_token : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListInsightsOutput {
     /// The returned list of insights.
@@ -638,10 +632,10 @@ pub struct ListInsightsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListInsightsOutput "ListInsightsResponse"[debug from output] { insights : Vec <
+    ListInsightsOutput "ListInsightsResponse"[from output] { insights = Vec <
     InsightSummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListNodegroupsOutput {
     /// A list of all of the node groups associated with the specified cluster.
@@ -651,10 +645,10 @@ pub struct ListNodegroupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListNodegroupsOutput "ListNodegroupsResponse"[debug from output] { nodegroups : Vec <
+    ListNodegroupsOutput "ListNodegroupsResponse"[from output] { nodegroups = Vec <
     String >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPodIdentityAssociationsOutput {
     /// The list of summarized descriptions of the associations that are in the cluster and match any filters that you provided.
@@ -664,11 +658,11 @@ pub struct ListPodIdentityAssociationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListPodIdentityAssociationsOutput "ListPodIdentityAssociationsResponse"[debug from
-    output] { associations : Vec < PodIdentityAssociationSummary >, next_token : String }
-    { _meta }
+    ListPodIdentityAssociationsOutput "ListPodIdentityAssociationsResponse"[from output]
+    { associations = Vec < PodIdentityAssociationSummary >, next_token : String } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourceOutput {
     /// The tags for the resource.
@@ -676,10 +670,10 @@ pub struct ListTagsForResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForResourceOutput "ListTagsForResourceResponse"[debug from output] { tags :
-    HashMap < String, String > } { _meta }
+    ListTagsForResourceOutput "ListTagsForResourceResponse"[from output] { tags : HashMap
+    < String, String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListUpdatesOutput {
     /// A list of all the updates for the specified cluster and Region.
@@ -689,20 +683,20 @@ pub struct ListUpdatesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListUpdatesOutput "ListUpdatesResponse"[debug from output] { update_ids : Vec <
-    String >, next_token : String } { _meta }
+    ListUpdatesOutput "ListUpdatesResponse"[from output] { update_ids = Vec < String >,
+    next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterClusterOutput {
     pub cluster: Option<Cluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RegisterClusterOutput "RegisterClusterResponse"[debug from output] { cluster :
-    Cluster } { _meta }
+    RegisterClusterOutput "RegisterClusterResponse"[from output] { cluster = Cluster } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartInsightsRefreshOutput {
     /// The message associated with the insights refresh operation.
@@ -712,26 +706,24 @@ pub struct StartInsightsRefreshOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartInsightsRefreshOutput "StartInsightsRefreshResponse"[debug from output] {
-    message : String, status : InsightsRefreshStatus } { _meta }
+    StartInsightsRefreshOutput "StartInsightsRefreshResponse"[from output] { message :
+    String, status : InsightsRefreshStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceResponse"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagResourceOutput "TagResourceResponse"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UntagResourceOutput "UntagResourceResponse"[debug from output] {} { _meta }
+    UntagResourceOutput "UntagResourceResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAccessEntryOutput {
     /// The ARN of the IAM principal for the `AccessEntry`.
@@ -739,40 +731,39 @@ pub struct UpdateAccessEntryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateAccessEntryOutput "UpdateAccessEntryResponse"[debug from output] { access_entry
-    : AccessEntry } { _meta }
+    UpdateAccessEntryOutput "UpdateAccessEntryResponse"[from output] { access_entry =
+    AccessEntry } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAddonOutput {
     pub update: Option<Update>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateAddonOutput "UpdateAddonResponse"[debug from output] { update : Update } {
-    _meta }
+    UpdateAddonOutput "UpdateAddonResponse"[from output] { update = Update } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCapabilityOutput {
     pub update: Option<Update>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateCapabilityOutput "UpdateCapabilityResponse"[debug from output] { update :
-    Update } { _meta }
+    UpdateCapabilityOutput "UpdateCapabilityResponse"[from output] { update = Update } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateClusterConfigOutput {
     pub update: Option<Update>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateClusterConfigOutput "UpdateClusterConfigResponse"[debug from output] { update :
+    UpdateClusterConfigOutput "UpdateClusterConfigResponse"[from output] { update =
     Update } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateClusterVersionOutput {
     /// The full description of the specified update
@@ -780,10 +771,10 @@ pub struct UpdateClusterVersionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateClusterVersionOutput "UpdateClusterVersionResponse"[debug from output] { update
-    : Update } { _meta }
+    UpdateClusterVersionOutput "UpdateClusterVersionResponse"[from output] { update =
+    Update } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateEksAnywhereSubscriptionOutput {
     /// The full description of the updated subscription.
@@ -791,30 +782,30 @@ pub struct UpdateEksAnywhereSubscriptionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateEksAnywhereSubscriptionOutput "UpdateEksAnywhereSubscriptionResponse"[debug
-    from output] { subscription : EksAnywhereSubscription } { _meta }
+    UpdateEksAnywhereSubscriptionOutput "UpdateEksAnywhereSubscriptionResponse"[from
+    output] { subscription = EksAnywhereSubscription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateNodegroupConfigOutput {
     pub update: Option<Update>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateNodegroupConfigOutput "UpdateNodegroupConfigResponse"[debug from output] {
-    update : Update } { _meta }
+    UpdateNodegroupConfigOutput "UpdateNodegroupConfigResponse"[from output] { update =
+    Update } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateNodegroupVersionOutput {
     pub update: Option<Update>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateNodegroupVersionOutput "UpdateNodegroupVersionResponse"[debug from output] {
-    update : Update } { _meta }
+    UpdateNodegroupVersionOutput "UpdateNodegroupVersionResponse"[from output] { update =
+    Update } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePodIdentityAssociationOutput {
     /// The full description of the association that was updated.
@@ -822,6 +813,6 @@ pub struct UpdatePodIdentityAssociationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdatePodIdentityAssociationOutput "UpdatePodIdentityAssociationResponse"[debug from
-    output] { association : PodIdentityAssociation } { _meta }
+    UpdatePodIdentityAssociationOutput "UpdatePodIdentityAssociationResponse"[from
+    output] { association = PodIdentityAssociation } { _meta }
 );

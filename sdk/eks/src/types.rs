@@ -7,21 +7,21 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__string_enum!(
-    AmiTypes { Al2X86_64 = "AL2_x86_64", Al2X86_64Gpu = "AL2_x86_64_GPU", Al2Arm64 =
-    "AL2_ARM_64", Custom = "CUSTOM", BottlerocketArm64 = "BOTTLEROCKET_ARM_64",
-    BottlerocketX86_64 = "BOTTLEROCKET_x86_64", BottlerocketArm64Fips =
-    "BOTTLEROCKET_ARM_64_FIPS", BottlerocketX86_64Fips = "BOTTLEROCKET_x86_64_FIPS",
-    BottlerocketArm64Nvidia = "BOTTLEROCKET_ARM_64_NVIDIA", BottlerocketX86_64Nvidia =
-    "BOTTLEROCKET_x86_64_NVIDIA", BottlerocketArm64NvidiaFips =
-    "BOTTLEROCKET_ARM_64_NVIDIA_FIPS", BottlerocketX86_64NvidiaFips =
-    "BOTTLEROCKET_x86_64_NVIDIA_FIPS", WindowsCore2019X86_64 =
-    "WINDOWS_CORE_2019_x86_64", WindowsFull2019X86_64 = "WINDOWS_FULL_2019_x86_64",
-    WindowsCore2022X86_64 = "WINDOWS_CORE_2022_x86_64", WindowsFull2022X86_64 =
-    "WINDOWS_FULL_2022_x86_64", WindowsCore2025X86_64 = "WINDOWS_CORE_2025_x86_64",
-    WindowsFull2025X86_64 = "WINDOWS_FULL_2025_x86_64", Al2023X86_64Standard =
-    "AL2023_x86_64_STANDARD", Al2023Arm64Standard = "AL2023_ARM_64_STANDARD",
-    Al2023X86_64Neuron = "AL2023_x86_64_NEURON", Al2023X86_64Nvidia =
-    "AL2023_x86_64_NVIDIA", Al2023Arm64Nvidia = "AL2023_ARM_64_NVIDIA" }
+    AmiTypes { 0 Al2X86_64 = "AL2_x86_64", 1 Al2X86_64Gpu = "AL2_x86_64_GPU", 2 Al2Arm64
+    = "AL2_ARM_64", 3 Custom = "CUSTOM", 4 BottlerocketArm64 = "BOTTLEROCKET_ARM_64", 5
+    BottlerocketX86_64 = "BOTTLEROCKET_x86_64", 6 BottlerocketArm64Fips =
+    "BOTTLEROCKET_ARM_64_FIPS", 7 BottlerocketX86_64Fips = "BOTTLEROCKET_x86_64_FIPS", 8
+    BottlerocketArm64Nvidia = "BOTTLEROCKET_ARM_64_NVIDIA", 9 BottlerocketX86_64Nvidia =
+    "BOTTLEROCKET_x86_64_NVIDIA", 10 BottlerocketArm64NvidiaFips =
+    "BOTTLEROCKET_ARM_64_NVIDIA_FIPS", 11 BottlerocketX86_64NvidiaFips =
+    "BOTTLEROCKET_x86_64_NVIDIA_FIPS", 12 WindowsCore2019X86_64 =
+    "WINDOWS_CORE_2019_x86_64", 13 WindowsFull2019X86_64 = "WINDOWS_FULL_2019_x86_64", 14
+    WindowsCore2022X86_64 = "WINDOWS_CORE_2022_x86_64", 15 WindowsFull2022X86_64 =
+    "WINDOWS_FULL_2022_x86_64", 16 WindowsCore2025X86_64 = "WINDOWS_CORE_2025_x86_64", 17
+    WindowsFull2025X86_64 = "WINDOWS_FULL_2025_x86_64", 18 Al2023X86_64Standard =
+    "AL2023_x86_64_STANDARD", 19 Al2023Arm64Standard = "AL2023_ARM_64_STANDARD", 20
+    Al2023X86_64Neuron = "AL2023_x86_64_NEURON", 21 Al2023X86_64Nvidia =
+    "AL2023_x86_64_NVIDIA", 22 Al2023Arm64Nvidia = "AL2023_ARM_64_NVIDIA" }
 );
 /// The access configuration for the cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -33,7 +33,7 @@ pub struct AccessConfigResponse {
     pub authentication_mode: Option<AuthenticationMode>,
 }
 rboto::__structure!(
-    AccessConfigResponse "AccessConfigResponse"[set from] {
+    AccessConfigResponse "AccessConfigResponse"[from] {
     bootstrap_cluster_creator_admin_permissions = bool, authentication_mode :
     AuthenticationMode } {}
 );
@@ -61,8 +61,8 @@ pub struct AccessEntry {
     pub type_: Option<String>,
 }
 rboto::__structure!(
-    AccessEntry "AccessEntry"[set from] { cluster_name : String, principal_arn : String,
-    kubernetes_groups : Vec < String >, access_entry_arn : String, created_at :
+    AccessEntry "AccessEntry"[from] { cluster_name : String, principal_arn : String,
+    kubernetes_groups = Vec < String >, access_entry_arn : String, created_at :
     rboto::DateTime, modified_at : rboto::DateTime, tags : HashMap < String, String >,
     username : String, type_ : String } {}
 );
@@ -76,7 +76,7 @@ pub struct AccessPolicy {
     pub arn: Option<String>,
 }
 rboto::__structure!(
-    AccessPolicy "AccessPolicy"[set from] { name : String, arn : String } {}
+    AccessPolicy "AccessPolicy"[from] { name : String, arn : String } {}
 );
 /// The scope of an `AccessPolicy` that's associated to an `AccessEntry`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -88,10 +88,12 @@ pub struct AccessScope {
     pub namespaces: Option<Vec<String>>,
 }
 rboto::__structure!(
-    AccessScope "AccessScope"[set into from] { type_ : AccessScopeType, namespaces : Vec
+    AccessScope "AccessScope"[set into from] { type_ : AccessScopeType, namespaces = Vec
     < String > } {}
 );
-rboto::__string_enum!(AccessScopeType { Cluster = "cluster", Namespace = "namespace" });
+rboto::__string_enum!(
+    AccessScopeType { 0 Cluster = "cluster", 1 Namespace = "namespace" }
+);
 /// Configuration settings for an ACK (Amazon Web Services Controllers for Kubernetes) capability. This includes whether controllers can resolve cross-namespace resource references and which ACK service controllers are disabled.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -103,7 +105,7 @@ pub struct AckConfigRequest {
 }
 rboto::__structure!(
     AckConfigRequest "AckConfigRequest"[set into] { enable_cross_namespace = bool,
-    disabled_services : Vec < String > } {}
+    disabled_services = Vec < String > } {}
 );
 /// The response object containing configuration details for an ACK (Amazon Web Services Controllers for Kubernetes) capability.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -115,8 +117,8 @@ pub struct AckConfigResponse {
     pub disabled_services: Option<Vec<String>>,
 }
 rboto::__structure!(
-    AckConfigResponse "AckConfigResponse"[set from] { enable_cross_namespace = bool,
-    disabled_services : Vec < String > } {}
+    AckConfigResponse "AckConfigResponse"[from] { enable_cross_namespace = bool,
+    disabled_services = Vec < String > } {}
 );
 /// Identifies the certificate authority that is currently signing certificates for the cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -128,7 +130,7 @@ pub struct ActiveCertificateAuthority {
     pub activated_by: Option<CertificateAuthorityActivatedBy>,
 }
 rboto::__structure!(
-    ActiveCertificateAuthority "ActiveCertificateAuthority"[set from] { id : String,
+    ActiveCertificateAuthority "ActiveCertificateAuthority"[from] { id : String,
     activated_by : CertificateAuthorityActivatedBy } {}
 );
 /// An Amazon EKS add-on. For more information, see [Amazon EKS add-ons](https://docs.aws.amazon.com/eks/latest/userguide/eks-add-ons.html) in the *Amazon EKS User Guide*.
@@ -169,12 +171,12 @@ pub struct Addon {
     pub namespace_config: Option<AddonNamespaceConfigResponse>,
 }
 rboto::__structure!(
-    Addon "Addon"[set from] { addon_name : String, cluster_name : String, status :
-    AddonStatus, addon_version : String, health : AddonHealth, addon_arn : String,
+    Addon "Addon"[from] { addon_name : String, cluster_name : String, status :
+    AddonStatus, addon_version : String, health = AddonHealth, addon_arn : String,
     created_at : rboto::DateTime, modified_at : rboto::DateTime, service_account_role_arn
     : String, tags : HashMap < String, String >, publisher : String, owner : String,
-    marketplace_information : MarketplaceInformation, configuration_values : String,
-    pod_identity_associations : Vec < String >, namespace_config :
+    marketplace_information = MarketplaceInformation, configuration_values : String,
+    pod_identity_associations = Vec < String >, namespace_config =
     AddonNamespaceConfigResponse } {}
 );
 /// The summary information about the Amazon EKS add-on compatibility for the next Kubernetes version for an insight check in the `UPGRADE_READINESS` category.
@@ -187,8 +189,8 @@ pub struct AddonCompatibilityDetail {
     pub compatible_versions: Option<Vec<String>>,
 }
 rboto::__structure!(
-    AddonCompatibilityDetail "AddonCompatibilityDetail"[set from] { name : String,
-    compatible_versions : Vec < String > } {}
+    AddonCompatibilityDetail "AddonCompatibilityDetail"[from] { name : String,
+    compatible_versions = Vec < String > } {}
 );
 /// The health of the add-on.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -197,9 +199,7 @@ pub struct AddonHealth {
     /// An object representing the health issues for an add-on.
     pub issues: Option<Vec<AddonIssue>>,
 }
-rboto::__structure!(
-    AddonHealth "AddonHealth"[set from] { issues : Vec < AddonIssue > } {}
-);
+rboto::__structure!(AddonHealth "AddonHealth"[from] { issues = Vec < AddonIssue > } {});
 /// Information about an add-on.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -220,9 +220,9 @@ pub struct AddonInfo {
     pub default_namespace: Option<String>,
 }
 rboto::__structure!(
-    AddonInfo "AddonInfo"[set from] { addon_name : String, type_ : String, addon_versions
-    : Vec < AddonVersionInfo >, publisher : String, owner : String,
-    marketplace_information : MarketplaceInformation, default_namespace : String } {}
+    AddonInfo "AddonInfo"[from] { addon_name : String, type_ : String, addon_versions =
+    Vec < AddonVersionInfo >, publisher : String, owner : String, marketplace_information
+    = MarketplaceInformation, default_namespace : String } {}
 );
 /// An issue related to an add-on.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -236,16 +236,17 @@ pub struct AddonIssue {
     pub resource_ids: Option<Vec<String>>,
 }
 rboto::__structure!(
-    AddonIssue "AddonIssue"[set from] { code : AddonIssueCode, message : String,
-    resource_ids : Vec < String > } {}
+    AddonIssue "AddonIssue"[from] { code : AddonIssueCode, message : String, resource_ids
+    = Vec < String > } {}
 );
 rboto::__string_enum!(
-    AddonIssueCode { AccessDenied = "AccessDenied", InternalFailure = "InternalFailure",
-    ClusterUnreachable = "ClusterUnreachable", InsufficientNumberOfReplicas =
-    "InsufficientNumberOfReplicas", ConfigurationConflict = "ConfigurationConflict",
-    AdmissionRequestDenied = "AdmissionRequestDenied", UnsupportedAddonModification =
-    "UnsupportedAddonModification", K8sResourceNotFound = "K8sResourceNotFound",
-    AddonSubscriptionNeeded = "AddonSubscriptionNeeded", AddonPermissionFailure =
+    AddonIssueCode { 0 AccessDenied = "AccessDenied", 1 InternalFailure =
+    "InternalFailure", 2 ClusterUnreachable = "ClusterUnreachable", 3
+    InsufficientNumberOfReplicas = "InsufficientNumberOfReplicas", 4
+    ConfigurationConflict = "ConfigurationConflict", 5 AdmissionRequestDenied =
+    "AdmissionRequestDenied", 6 UnsupportedAddonModification =
+    "UnsupportedAddonModification", 7 K8sResourceNotFound = "K8sResourceNotFound", 8
+    AddonSubscriptionNeeded = "AddonSubscriptionNeeded", 9 AddonPermissionFailure =
     "AddonPermissionFailure" }
 );
 /// The namespace configuration request object for specifying a custom namespace when creating an addon.
@@ -267,7 +268,7 @@ pub struct AddonNamespaceConfigResponse {
     pub namespace: Option<String>,
 }
 rboto::__structure!(
-    AddonNamespaceConfigResponse "AddonNamespaceConfigResponse"[set from] { namespace :
+    AddonNamespaceConfigResponse "AddonNamespaceConfigResponse"[from] { namespace :
     String } {}
 );
 /// A type of EKS Pod Identity association owned by an Amazon EKS add-on.
@@ -293,13 +294,13 @@ pub struct AddonPodIdentityConfiguration {
     pub recommended_managed_policies: Option<Vec<String>>,
 }
 rboto::__structure!(
-    AddonPodIdentityConfiguration "AddonPodIdentityConfiguration"[set from] {
-    service_account : String, recommended_managed_policies : Vec < String > } {}
+    AddonPodIdentityConfiguration "AddonPodIdentityConfiguration"[from] { service_account
+    : String, recommended_managed_policies = Vec < String > } {}
 );
 rboto::__string_enum!(
-    AddonStatus { Creating = "CREATING", Active = "ACTIVE", CreateFailed =
-    "CREATE_FAILED", Updating = "UPDATING", Deleting = "DELETING", DeleteFailed =
-    "DELETE_FAILED", Degraded = "DEGRADED", UpdateFailed = "UPDATE_FAILED" }
+    AddonStatus { 0 Creating = "CREATING", 1 Active = "ACTIVE", 2 CreateFailed =
+    "CREATE_FAILED", 3 Updating = "UPDATING", 4 Deleting = "DELETING", 5 DeleteFailed =
+    "DELETE_FAILED", 6 Degraded = "DEGRADED", 7 UpdateFailed = "UPDATE_FAILED" }
 );
 /// Information about an add-on version.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -319,9 +320,9 @@ pub struct AddonVersionInfo {
     pub requires_iam_permissions: Option<bool>,
 }
 rboto::__structure!(
-    AddonVersionInfo "AddonVersionInfo"[set from] { addon_version : String, architecture
-    : Vec < String >, compute_types : Vec < String >, compatibilities : Vec <
-    Compatibility >, requires_configuration = bool, requires_iam_permissions = bool } {}
+    AddonVersionInfo "AddonVersionInfo"[from] { addon_version : String, architecture =
+    Vec < String >, compute_types = Vec < String >, compatibilities = Vec < Compatibility
+    >, requires_configuration = bool, requires_iam_permissions = bool } {}
 );
 /// A constraint specifying the allowed values for a parameter.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -331,7 +332,7 @@ pub struct AllowedValuesConstraint {
     pub allowed_values: Option<Vec<String>>,
 }
 rboto::__structure!(
-    AllowedValuesConstraint "AllowedValuesConstraint"[set from] { allowed_values : Vec <
+    AllowedValuesConstraint "AllowedValuesConstraint"[from] { allowed_values = Vec <
     String > } {}
 );
 /// Configuration for integrating Argo CD with IAM Identity CenterIAM; Identity Center. This allows you to use your organization's identity provider for authentication to Argo CD.
@@ -359,8 +360,8 @@ pub struct ArgoCdAwsIdcConfigResponse {
     pub idc_managed_application_arn: Option<String>,
 }
 rboto::__structure!(
-    ArgoCdAwsIdcConfigResponse "ArgoCdAwsIdcConfigResponse"[set from] { idc_instance_arn
-    : String, idc_region : String, idc_managed_application_arn : String } {}
+    ArgoCdAwsIdcConfigResponse "ArgoCdAwsIdcConfigResponse"[from] { idc_instance_arn :
+    String, idc_region : String, idc_managed_application_arn : String } {}
 );
 /// Configuration settings for an Argo CD capability. This includes the Kubernetes namespace, IAM Identity CenterIAM; Identity Center integration, RBAC role mappings, and network access configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -378,9 +379,9 @@ pub struct ArgoCdConfigRequest {
     pub endpoint_prefix: Option<String>,
 }
 rboto::__structure!(
-    ArgoCdConfigRequest "ArgoCdConfigRequest"[set into] { namespace : String, aws_idc :
-    ArgoCdAwsIdcConfigRequest, rbac_role_mappings : Vec < ArgoCdRoleMapping >,
-    network_access : ArgoCdNetworkAccessConfigRequest, endpoint_prefix : String } {}
+    ArgoCdConfigRequest "ArgoCdConfigRequest"[set into] { namespace : String, aws_idc =
+    ArgoCdAwsIdcConfigRequest, rbac_role_mappings = Vec < ArgoCdRoleMapping >,
+    network_access = ArgoCdNetworkAccessConfigRequest, endpoint_prefix : String } {}
 );
 /// The response object containing Argo CD configuration details, including the server URL that you use to access the Argo CD web interface and API.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -400,9 +401,9 @@ pub struct ArgoCdConfigResponse {
     pub endpoint_prefix: Option<String>,
 }
 rboto::__structure!(
-    ArgoCdConfigResponse "ArgoCdConfigResponse"[set from] { namespace : String, aws_idc :
-    ArgoCdAwsIdcConfigResponse, rbac_role_mappings : Vec < ArgoCdRoleMapping >,
-    network_access : ArgoCdNetworkAccessConfigResponse, server_url : String,
+    ArgoCdConfigResponse "ArgoCdConfigResponse"[from] { namespace : String, aws_idc =
+    ArgoCdAwsIdcConfigResponse, rbac_role_mappings = Vec < ArgoCdRoleMapping >,
+    network_access = ArgoCdNetworkAccessConfigResponse, server_url : String,
     endpoint_prefix : String } {}
 );
 /// Configuration for network access to the Argo CD capability's managed API server endpoint. When VPC endpoint IDs are specified, public access is blocked and the Argo CD server is only accessible through the specified VPC endpoints.
@@ -414,7 +415,7 @@ pub struct ArgoCdNetworkAccessConfigRequest {
 }
 rboto::__structure!(
     ArgoCdNetworkAccessConfigRequest "ArgoCdNetworkAccessConfigRequest"[set into] {
-    vpce_ids : Vec < String > } {}
+    vpce_ids = Vec < String > } {}
 );
 /// The response object containing network access configuration for the Argo CD capability's managed API server endpoint. If VPC endpoint IDs are present, public access is blocked and the Argo CD server is only accessible through the specified VPC endpoints.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -424,11 +425,11 @@ pub struct ArgoCdNetworkAccessConfigResponse {
     pub vpce_ids: Option<Vec<String>>,
 }
 rboto::__structure!(
-    ArgoCdNetworkAccessConfigResponse "ArgoCdNetworkAccessConfigResponse"[set from] {
-    vpce_ids : Vec < String > } {}
+    ArgoCdNetworkAccessConfigResponse "ArgoCdNetworkAccessConfigResponse"[from] {
+    vpce_ids = Vec < String > } {}
 );
 rboto::__string_enum!(
-    ArgoCdRole { Admin = "ADMIN", Editor = "EDITOR", Viewer = "VIEWER" }
+    ArgoCdRole { 0 Admin = "ADMIN", 1 Editor = "EDITOR", 2 Viewer = "VIEWER" }
 );
 /// A mapping between an Argo CD role and IAM Identity CenterIAM; Identity Center identities. This defines which users or groups have specific permissions in Argo CD.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -441,7 +442,7 @@ pub struct ArgoCdRoleMapping {
 }
 rboto::__structure!(
     ArgoCdRoleMapping "ArgoCdRoleMapping"[set into from] { role : ArgoCdRole, identities
-    : Vec < SsoIdentity > } {}
+    = Vec < SsoIdentity > } {}
 );
 /// An access policy association.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -457,13 +458,13 @@ pub struct AssociatedAccessPolicy {
     pub modified_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    AssociatedAccessPolicy "AssociatedAccessPolicy"[set from] { policy_arn : String,
-    access_scope : AccessScope, associated_at : rboto::DateTime, modified_at :
+    AssociatedAccessPolicy "AssociatedAccessPolicy"[from] { policy_arn : String,
+    access_scope = AccessScope, associated_at : rboto::DateTime, modified_at :
     rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    AuthenticationMode { Api = "API", ApiAndConfigMap = "API_AND_CONFIG_MAP", ConfigMap =
-    "CONFIG_MAP" }
+    AuthenticationMode { 0 Api = "API", 1 ApiAndConfigMap = "API_AND_CONFIG_MAP", 2
+    ConfigMap = "CONFIG_MAP" }
 );
 /// An Auto Scaling group that is associated with an Amazon EKS managed node group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -472,7 +473,7 @@ pub struct AutoScalingGroup {
     /// The name of the Auto Scaling group associated with an Amazon EKS managed node group.
     pub name: Option<String>,
 }
-rboto::__structure!(AutoScalingGroup "AutoScalingGroup"[set from] { name : String } {});
+rboto::__structure!(AutoScalingGroup "AutoScalingGroup"[from] { name : String } {});
 /// Indicates the current configuration of the block storage capability on your EKS Auto Mode cluster. For example, if the capability is enabled or disabled. If the block storage capability is enabled, EKS Auto Mode will create and delete EBS volumes in your Amazon Web Services account. For more information, see EKS Auto Mode block storage capability in the *Amazon EKS User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -491,11 +492,10 @@ pub struct Cancellation {
     pub reason: Option<String>,
 }
 rboto::__structure!(
-    Cancellation "Cancellation"[set from] { status : CancellationStatus, reason : String
-    } {}
+    Cancellation "Cancellation"[from] { status : CancellationStatus, reason : String } {}
 );
 rboto::__string_enum!(
-    CancellationStatus { InProgress = "InProgress", Failed = "Failed", Successful =
+    CancellationStatus { 0 InProgress = "InProgress", 1 Failed = "Failed", 2 Successful =
     "Successful" }
 );
 /// An object representing a managed capability in an Amazon EKS cluster. This includes all configuration, status, and health information for the capability.
@@ -529,11 +529,11 @@ pub struct Capability {
     pub delete_propagation_policy: Option<CapabilityDeletePropagationPolicy>,
 }
 rboto::__structure!(
-    Capability "Capability"[set from] { capability_name : String, arn : String,
-    cluster_name : String, type_ : CapabilityType, role_arn : String, status :
-    CapabilityStatus, version : String, configuration : CapabilityConfigurationResponse,
-    tags : HashMap < String, String >, health : CapabilityHealth, created_at :
-    rboto::DateTime, modified_at : rboto::DateTime, delete_propagation_policy :
+    Capability "Capability"[from] { capability_name : String, arn : String, cluster_name
+    : String, type_ : CapabilityType, role_arn : String, status : CapabilityStatus,
+    version : String, configuration = CapabilityConfigurationResponse, tags : HashMap <
+    String, String >, health = CapabilityHealth, created_at : rboto::DateTime,
+    modified_at : rboto::DateTime, delete_propagation_policy :
     CapabilityDeletePropagationPolicy } {}
 );
 /// Configuration settings for a capability. The structure of this object varies depending on the capability type.
@@ -546,8 +546,8 @@ pub struct CapabilityConfigurationRequest {
     pub ack: Option<AckConfigRequest>,
 }
 rboto::__structure!(
-    CapabilityConfigurationRequest "CapabilityConfigurationRequest"[set into] { argo_cd :
-    ArgoCdConfigRequest, ack : AckConfigRequest } {}
+    CapabilityConfigurationRequest "CapabilityConfigurationRequest"[set into] { argo_cd =
+    ArgoCdConfigRequest, ack = AckConfigRequest } {}
 );
 /// The response object containing capability configuration details.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -559,10 +559,10 @@ pub struct CapabilityConfigurationResponse {
     pub ack: Option<AckConfigResponse>,
 }
 rboto::__structure!(
-    CapabilityConfigurationResponse "CapabilityConfigurationResponse"[set from] { argo_cd
-    : ArgoCdConfigResponse, ack : AckConfigResponse } {}
+    CapabilityConfigurationResponse "CapabilityConfigurationResponse"[from] { argo_cd =
+    ArgoCdConfigResponse, ack = AckConfigResponse } {}
 );
-rboto::__string_enum!(CapabilityDeletePropagationPolicy { Retain = "RETAIN" });
+rboto::__string_enum!(CapabilityDeletePropagationPolicy { 0 Retain = "RETAIN" });
 /// Health information for a capability, including any issues that may be affecting its operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -571,7 +571,7 @@ pub struct CapabilityHealth {
     pub issues: Option<Vec<CapabilityIssue>>,
 }
 rboto::__structure!(
-    CapabilityHealth "CapabilityHealth"[set from] { issues : Vec < CapabilityIssue > } {}
+    CapabilityHealth "CapabilityHealth"[from] { issues = Vec < CapabilityIssue > } {}
 );
 /// An issue affecting a capability's health or operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -583,17 +583,17 @@ pub struct CapabilityIssue {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    CapabilityIssue "CapabilityIssue"[set from] { code : CapabilityIssueCode, message :
+    CapabilityIssue "CapabilityIssue"[from] { code : CapabilityIssueCode, message :
     String } {}
 );
 rboto::__string_enum!(
-    CapabilityIssueCode { AccessDenied = "AccessDenied", ClusterUnreachable =
+    CapabilityIssueCode { 0 AccessDenied = "AccessDenied", 1 ClusterUnreachable =
     "ClusterUnreachable" }
 );
 rboto::__string_enum!(
-    CapabilityStatus { Creating = "CREATING", CreateFailed = "CREATE_FAILED", Updating =
-    "UPDATING", Deleting = "DELETING", DeleteFailed = "DELETE_FAILED", Active = "ACTIVE",
-    Degraded = "DEGRADED" }
+    CapabilityStatus { 0 Creating = "CREATING", 1 CreateFailed = "CREATE_FAILED", 2
+    Updating = "UPDATING", 3 Deleting = "DELETING", 4 DeleteFailed = "DELETE_FAILED", 5
+    Active = "ACTIVE", 6 Degraded = "DEGRADED" }
 );
 /// A summary of a capability, containing basic information without the full configuration details. This is returned by the `ListCapabilities` operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -615,18 +615,20 @@ pub struct CapabilitySummary {
     pub modified_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    CapabilitySummary "CapabilitySummary"[set from] { capability_name : String, arn :
-    String, type_ : CapabilityType, status : CapabilityStatus, version : String,
-    created_at : rboto::DateTime, modified_at : rboto::DateTime } {}
+    CapabilitySummary "CapabilitySummary"[from] { capability_name : String, arn : String,
+    type_ : CapabilityType, status : CapabilityStatus, version : String, created_at :
+    rboto::DateTime, modified_at : rboto::DateTime } {}
 );
-rboto::__string_enum!(CapabilityType { Ack = "ACK", Kro = "KRO", Argocd = "ARGOCD" });
 rboto::__string_enum!(
-    CapacityTypes { OnDemand = "ON_DEMAND", Spot = "SPOT", CapacityBlock =
+    CapabilityType { 0 Ack = "ACK", 1 Kro = "KRO", 2 Argocd = "ARGOCD" }
+);
+rboto::__string_enum!(
+    CapacityTypes { 0 OnDemand = "ON_DEMAND", 1 Spot = "SPOT", 2 CapacityBlock =
     "CAPACITY_BLOCK" }
 );
 rboto::__string_enum!(
-    Category { UpgradeReadiness = "UPGRADE_READINESS", Misconfiguration =
-    "MISCONFIGURATION", RollbackReadiness = "ROLLBACK_READINESS" }
+    Category { 0 UpgradeReadiness = "UPGRADE_READINESS", 1 Misconfiguration =
+    "MISCONFIGURATION", 2 RollbackReadiness = "ROLLBACK_READINESS" }
 );
 /// An object representing the `certificate-authority-data` for your cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -638,8 +640,8 @@ pub struct Certificate {
     pub active: Option<ActiveCertificateAuthority>,
 }
 rboto::__structure!(
-    Certificate "Certificate"[set from] { data : String, active :
-    ActiveCertificateAuthority } {}
+    Certificate "Certificate"[from] { data : String, active = ActiveCertificateAuthority
+    } {}
 );
 /// An object representing a certificate authority (CA) for an Amazon EKS cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -669,23 +671,23 @@ pub struct CertificateAuthority {
     pub data: Option<String>,
 }
 rboto::__structure!(
-    CertificateAuthority "CertificateAuthority"[set from] { id : String, created_at :
+    CertificateAuthority "CertificateAuthority"[from] { id : String, created_at :
     rboto::DateTime, created_by : CertificateAuthorityCreatedBy, activated_at :
     rboto::DateTime, activated_by : CertificateAuthorityActivatedBy, signing_status :
     CertificateAuthoritySigningStatus, distribution_status :
-    CertificateAuthorityDistributionStatus, validity : CertificateAuthorityValidity,
-    scheduled_events : CertificateAuthorityScheduledEvents, rollback_available = bool,
+    CertificateAuthorityDistributionStatus, validity = CertificateAuthorityValidity,
+    scheduled_events = CertificateAuthorityScheduledEvents, rollback_available = bool,
     data : String } {}
 );
 rboto::__string_enum!(
-    CertificateAuthorityActivatedBy { Eks = "EKS", Customer = "CUSTOMER" }
+    CertificateAuthorityActivatedBy { 0 Eks = "EKS", 1 Customer = "CUSTOMER" }
 );
 rboto::__string_enum!(
-    CertificateAuthorityCreatedBy { Eks = "EKS", Customer = "CUSTOMER" }
+    CertificateAuthorityCreatedBy { 0 Eks = "EKS", 1 Customer = "CUSTOMER" }
 );
 rboto::__string_enum!(
-    CertificateAuthorityDistributionStatus { InProgress = "IN_PROGRESS", Complete =
-    "COMPLETE", Failed = "FAILED", Deleting = "DELETING" }
+    CertificateAuthorityDistributionStatus { 0 InProgress = "IN_PROGRESS", 1 Complete =
+    "COMPLETE", 2 Failed = "FAILED", 3 Deleting = "DELETING" }
 );
 /// The scheduled events during which Amazon EKS may automatically activate a certificate authority, computed from its validity period. These events help ensure that a cluster's signing certificate authority is rotated before its certificate expires.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -697,12 +699,12 @@ pub struct CertificateAuthorityScheduledEvents {
     pub final_auto_activation: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    CertificateAuthorityScheduledEvents "CertificateAuthorityScheduledEvents"[set from] {
+    CertificateAuthorityScheduledEvents "CertificateAuthorityScheduledEvents"[from] {
     first_auto_activation : rboto::DateTime, final_auto_activation : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    CertificateAuthoritySigningStatus { NotUsed = "NOT_USED", Activating = "ACTIVATING",
-    InUse = "IN_USE" }
+    CertificateAuthoritySigningStatus { 0 NotUsed = "NOT_USED", 1 Activating =
+    "ACTIVATING", 2 InUse = "IN_USE" }
 );
 /// Summary information about a certificate authority (CA) for an Amazon EKS cluster, returned by [`ListCertificateAuthorities`](https://docs.aws.amazon.com/eks/latest/APIReference/API_ListCertificateAuthorities.html) and the certificate-authority write operations.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -724,7 +726,7 @@ pub struct CertificateAuthoritySummary {
     pub distribution_status: Option<CertificateAuthorityDistributionStatus>,
 }
 rboto::__structure!(
-    CertificateAuthoritySummary "CertificateAuthoritySummary"[set from] { id : String,
+    CertificateAuthoritySummary "CertificateAuthoritySummary"[from] { id : String,
     created_at : rboto::DateTime, created_by : CertificateAuthorityCreatedBy,
     activated_at : rboto::DateTime, activated_by : CertificateAuthorityActivatedBy,
     signing_status : CertificateAuthoritySigningStatus, distribution_status :
@@ -740,7 +742,7 @@ pub struct CertificateAuthorityValidity {
     pub not_after: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    CertificateAuthorityValidity "CertificateAuthorityValidity"[set from] { not_before :
+    CertificateAuthorityValidity "CertificateAuthorityValidity"[from] { not_before :
     rboto::DateTime, not_after : rboto::DateTime } {}
 );
 /// Details about clients using the deprecated resources.
@@ -755,8 +757,8 @@ pub struct ClientStat {
     pub last_request_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ClientStat "ClientStat"[set from] { user_agent : String,
-    number_of_requests_last30_days = i32, last_request_time : rboto::DateTime } {}
+    ClientStat "ClientStat"[from] { user_agent : String, number_of_requests_last30_days =
+    i32, last_request_time : rboto::DateTime } {}
 );
 /// An object representing an Amazon EKS cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -826,20 +828,20 @@ pub struct Cluster {
     pub kube_controller_manager_config: Option<KubeControllerManagerConfigResponse>,
 }
 rboto::__structure!(
-    Cluster "Cluster"[set from] { name : String, arn : String, created_at :
-    rboto::DateTime, version : String, endpoint : String, role_arn : String,
-    resources_vpc_config : VpcConfigResponse, kubernetes_network_config :
-    KubernetesNetworkConfigResponse, logging : Logging, identity : Identity, status :
-    ClusterStatus, certificate_authority : Certificate, client_request_token : String,
-    platform_version : String, tags : HashMap < String, String >, encryption_config : Vec
-    < EncryptionConfig >, connector_config : ConnectorConfigResponse, id : String, health
-    : ClusterHealth, outpost_config : OutpostConfigResponse, access_config :
-    AccessConfigResponse, upgrade_policy : UpgradePolicyResponse, zonal_shift_config :
-    ZonalShiftConfigResponse, remote_network_config : RemoteNetworkConfigResponse,
-    compute_config : ComputeConfigResponse, storage_config : StorageConfigResponse,
-    deletion_protection = bool, control_plane_scaling_config : ControlPlaneScalingConfig,
-    kube_api_server_config : KubeApiServerConfigResponse, kube_scheduler_config :
-    KubeSchedulerConfigResponse, kube_controller_manager_config :
+    Cluster "Cluster"[from] { name : String, arn : String, created_at : rboto::DateTime,
+    version : String, endpoint : String, role_arn : String, resources_vpc_config =
+    VpcConfigResponse, kubernetes_network_config = KubernetesNetworkConfigResponse,
+    logging = Logging, identity = Identity, status : ClusterStatus, certificate_authority
+    = Certificate, client_request_token : String, platform_version : String, tags :
+    HashMap < String, String >, encryption_config = Vec < EncryptionConfig >,
+    connector_config = ConnectorConfigResponse, id : String, health = ClusterHealth,
+    outpost_config = OutpostConfigResponse, access_config = AccessConfigResponse,
+    upgrade_policy = UpgradePolicyResponse, zonal_shift_config =
+    ZonalShiftConfigResponse, remote_network_config = RemoteNetworkConfigResponse,
+    compute_config = ComputeConfigResponse, storage_config = StorageConfigResponse,
+    deletion_protection = bool, control_plane_scaling_config = ControlPlaneScalingConfig,
+    kube_api_server_config = KubeApiServerConfigResponse, kube_scheduler_config =
+    KubeSchedulerConfigResponse, kube_controller_manager_config =
     KubeControllerManagerConfigResponse } {}
 );
 /// An object representing the health of your Amazon EKS cluster.
@@ -850,7 +852,7 @@ pub struct ClusterHealth {
     pub issues: Option<Vec<ClusterIssue>>,
 }
 rboto::__structure!(
-    ClusterHealth "ClusterHealth"[set from] { issues : Vec < ClusterIssue > } {}
+    ClusterHealth "ClusterHealth"[from] { issues = Vec < ClusterIssue > } {}
 );
 /// An issue with your Amazon EKS cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -864,25 +866,26 @@ pub struct ClusterIssue {
     pub resource_ids: Option<Vec<String>>,
 }
 rboto::__structure!(
-    ClusterIssue "ClusterIssue"[set from] { code : ClusterIssueCode, message : String,
-    resource_ids : Vec < String > } {}
+    ClusterIssue "ClusterIssue"[from] { code : ClusterIssueCode, message : String,
+    resource_ids = Vec < String > } {}
 );
 rboto::__string_enum!(
-    ClusterIssueCode { AccessDenied = "AccessDenied", ClusterUnreachable =
-    "ClusterUnreachable", ConfigurationConflict = "ConfigurationConflict",
-    InternalFailure = "InternalFailure", ResourceLimitExceeded = "ResourceLimitExceeded",
-    ResourceNotFound = "ResourceNotFound", IamRoleNotFound = "IamRoleNotFound",
-    VpcNotFound = "VpcNotFound", InsufficientFreeAddresses = "InsufficientFreeAddresses",
-    Ec2ServiceNotSubscribed = "Ec2ServiceNotSubscribed", Ec2SubnetNotFound =
-    "Ec2SubnetNotFound", Ec2SecurityGroupNotFound = "Ec2SecurityGroupNotFound",
-    KmsGrantRevoked = "KmsGrantRevoked", KmsKeyNotFound = "KmsKeyNotFound",
-    KmsKeyMarkedForDeletion = "KmsKeyMarkedForDeletion", KmsKeyDisabled =
-    "KmsKeyDisabled", StsRegionalEndpointDisabled = "StsRegionalEndpointDisabled",
-    UnsupportedVersion = "UnsupportedVersion", Other = "Other" }
+    ClusterIssueCode { 0 AccessDenied = "AccessDenied", 1 ClusterUnreachable =
+    "ClusterUnreachable", 2 ConfigurationConflict = "ConfigurationConflict", 3
+    InternalFailure = "InternalFailure", 4 ResourceLimitExceeded =
+    "ResourceLimitExceeded", 5 ResourceNotFound = "ResourceNotFound", 6 IamRoleNotFound =
+    "IamRoleNotFound", 7 VpcNotFound = "VpcNotFound", 8 InsufficientFreeAddresses =
+    "InsufficientFreeAddresses", 9 Ec2ServiceNotSubscribed = "Ec2ServiceNotSubscribed",
+    10 Ec2SubnetNotFound = "Ec2SubnetNotFound", 11 Ec2SecurityGroupNotFound =
+    "Ec2SecurityGroupNotFound", 12 KmsGrantRevoked = "KmsGrantRevoked", 13 KmsKeyNotFound
+    = "KmsKeyNotFound", 14 KmsKeyMarkedForDeletion = "KmsKeyMarkedForDeletion", 15
+    KmsKeyDisabled = "KmsKeyDisabled", 16 StsRegionalEndpointDisabled =
+    "StsRegionalEndpointDisabled", 17 UnsupportedVersion = "UnsupportedVersion", 18 Other
+    = "Other" }
 );
 rboto::__string_enum!(
-    ClusterStatus { Creating = "CREATING", Active = "ACTIVE", Deleting = "DELETING",
-    Failed = "FAILED", Updating = "UPDATING", Pending = "PENDING" }
+    ClusterStatus { 0 Creating = "CREATING", 1 Active = "ACTIVE", 2 Deleting =
+    "DELETING", 3 Failed = "FAILED", 4 Updating = "UPDATING", 5 Pending = "PENDING" }
 );
 /// Contains details about a specific EKS cluster version.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -914,17 +917,17 @@ pub struct ClusterVersionInformation {
     pub control_plane_component_config: Option<ControlPlaneConfigInfo>,
 }
 rboto::__structure!(
-    ClusterVersionInformation "ClusterVersionInformation"[set from] { cluster_version :
+    ClusterVersionInformation "ClusterVersionInformation"[from] { cluster_version :
     String, cluster_type : String, default_platform_version : String, default_version =
     bool, release_date : rboto::DateTime, end_of_standard_support_date : rboto::DateTime,
     end_of_extended_support_date : rboto::DateTime, status : ClusterVersionStatus,
     version_status : VersionStatus, kubernetes_patch_version : String,
-    control_plane_scaling_tiers : Vec < ControlPlaneScalingTierInfo >,
-    control_plane_component_config : ControlPlaneConfigInfo } {}
+    control_plane_scaling_tiers = Vec < ControlPlaneScalingTierInfo >,
+    control_plane_component_config = ControlPlaneConfigInfo } {}
 );
 rboto::__string_enum!(
-    ClusterVersionStatus { Unsupported = "unsupported", StandardSupport =
-    "standard-support", ExtendedSupport = "extended-support" }
+    ClusterVersionStatus { 0 Unsupported = "unsupported", 1 StandardSupport =
+    "standard-support", 2 ExtendedSupport = "extended-support" }
 );
 /// Compatibility information.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -938,8 +941,8 @@ pub struct Compatibility {
     pub default_version: Option<bool>,
 }
 rboto::__structure!(
-    Compatibility "Compatibility"[set from] { cluster_version : String, platform_versions
-    : Vec < String >, default_version = bool } {}
+    Compatibility "Compatibility"[from] { cluster_version : String, platform_versions =
+    Vec < String >, default_version = bool } {}
 );
 /// Request to update the configuration of the compute capability of your EKS Auto Mode cluster. For example, enable the capability. For more information, see EKS Auto Mode compute capability in the *Amazon EKS User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -953,7 +956,7 @@ pub struct ComputeConfigRequest {
     pub node_role_arn: Option<String>,
 }
 rboto::__structure!(
-    ComputeConfigRequest "ComputeConfigRequest"[set into] { enabled = bool, node_pools :
+    ComputeConfigRequest "ComputeConfigRequest"[set into] { enabled = bool, node_pools =
     Vec < String >, node_role_arn : String } {}
 );
 /// Indicates the status of the request to update the compute capability of your EKS Auto Mode cluster.
@@ -968,13 +971,13 @@ pub struct ComputeConfigResponse {
     pub node_role_arn: Option<String>,
 }
 rboto::__structure!(
-    ComputeConfigResponse "ComputeConfigResponse"[set from] { enabled = bool, node_pools
-    : Vec < String >, node_role_arn : String } {}
+    ComputeConfigResponse "ComputeConfigResponse"[from] { enabled = bool, node_pools =
+    Vec < String >, node_role_arn : String } {}
 );
 rboto::__string_enum!(
-    ConnectorConfigProvider { EksAnywhere = "EKS_ANYWHERE", Anthos = "ANTHOS", Gke =
-    "GKE", Aks = "AKS", Openshift = "OPENSHIFT", Tanzu = "TANZU", Rancher = "RANCHER",
-    Ec2 = "EC2", Other = "OTHER" }
+    ConnectorConfigProvider { 0 EksAnywhere = "EKS_ANYWHERE", 1 Anthos = "ANTHOS", 2 Gke
+    = "GKE", 3 Aks = "AKS", 4 Openshift = "OPENSHIFT", 5 Tanzu = "TANZU", 6 Rancher =
+    "RANCHER", 7 Ec2 = "EC2", 8 Other = "OTHER" }
 );
 /// The configuration sent to a cluster for configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1005,7 +1008,7 @@ pub struct ConnectorConfigResponse {
     pub role_arn: Option<String>,
 }
 rboto::__structure!(
-    ConnectorConfigResponse "ConnectorConfigResponse"[set from] { activation_id : String,
+    ConnectorConfigResponse "ConnectorConfigResponse"[from] { activation_id : String,
     activation_code : String, activation_expiry : rboto::DateTime, provider : String,
     role_arn : String } {}
 );
@@ -1021,13 +1024,13 @@ pub struct ControlPlaneConfigInfo {
     pub kube_controller_manager_config: Option<KubeControllerManagerVersionConfig>,
 }
 rboto::__structure!(
-    ControlPlaneConfigInfo "ControlPlaneConfigInfo"[set from] { kube_api_server_config :
-    KubeApiServerVersionConfig, kube_scheduler_config : KubeSchedulerVersionConfig,
-    kube_controller_manager_config : KubeControllerManagerVersionConfig } {}
+    ControlPlaneConfigInfo "ControlPlaneConfigInfo"[from] { kube_api_server_config =
+    KubeApiServerVersionConfig, kube_scheduler_config = KubeSchedulerVersionConfig,
+    kube_controller_manager_config = KubeControllerManagerVersionConfig } {}
 );
 rboto::__string_enum!(
-    ControlPlaneEgressModeType { AwsManaged = "AWS_MANAGED", CustomerRouted =
-    "CUSTOMER_ROUTED", CustomerIsolated = "CUSTOMER_ISOLATED" }
+    ControlPlaneEgressModeType { 0 AwsManaged = "AWS_MANAGED", 1 CustomerRouted =
+    "CUSTOMER_ROUTED", 2 CustomerIsolated = "CUSTOMER_ISOLATED" }
 );
 /// The placement configuration for all the control plane instances of your local Amazon EKS cluster on an Amazon Web Services Outpost. For more information, see [Capacity considerations](https://docs.aws.amazon.com/eks/latest/userguide/eks-outposts-capacity-considerations.html) in the *Amazon EKS User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1052,8 +1055,8 @@ pub struct ControlPlanePlacementResponse {
     pub spread_level: Option<SpreadLevel>,
 }
 rboto::__structure!(
-    ControlPlanePlacementResponse "ControlPlanePlacementResponse"[set from] { group_name
-    : String, spread_level : SpreadLevel } {}
+    ControlPlanePlacementResponse "ControlPlanePlacementResponse"[from] { group_name :
+    String, spread_level : SpreadLevel } {}
 );
 /// The control plane scaling tier configuration. For more information, see EKS Provisioned Control Plane in the Amazon EKS User Guide.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1082,9 +1085,9 @@ pub struct ControlPlaneScalingTierInfo {
     pub control_plane_component_config_overrides: Option<ControlPlaneConfigInfo>,
 }
 rboto::__structure!(
-    ControlPlaneScalingTierInfo "ControlPlaneScalingTierInfo"[set from] { tier_name :
-    String, api_request_concurrency = i32, pod_scheduling_rate_per_second = i32,
-    cluster_database_size_gb = i32, control_plane_component_config_overrides :
+    ControlPlaneScalingTierInfo "ControlPlaneScalingTierInfo"[from] { tier_name : String,
+    api_request_concurrency = i32, pod_scheduling_rate_per_second = i32,
+    cluster_database_size_gb = i32, control_plane_component_config_overrides =
     ControlPlaneConfigInfo } {}
 );
 /// Indicates the current configuration of Gateway API custom resource definition (CRD) management on your EKS Auto Mode cluster. For example, if CRD management is enabled or disabled. For more information, see EKS Auto Mode load balancing capability in the *Amazon EKS User Guide*.
@@ -1128,9 +1131,9 @@ pub struct DeprecationDetail {
     pub client_stats: Option<Vec<ClientStat>>,
 }
 rboto::__structure!(
-    DeprecationDetail "DeprecationDetail"[set from] { usage : String, replaced_with :
-    String, stop_serving_version : String, start_serving_replacement_version : String,
-    client_stats : Vec < ClientStat > } {}
+    DeprecationDetail "DeprecationDetail"[from] { usage : String, replaced_with : String,
+    stop_serving_version : String, start_serving_replacement_version : String,
+    client_stats = Vec < ClientStat > } {}
 );
 /// Constraints for a duration parameter.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1142,7 +1145,7 @@ pub struct DurationConstraints {
     pub max: Option<String>,
 }
 rboto::__structure!(
-    DurationConstraints "DurationConstraints"[set from] { min : String, max : String } {}
+    DurationConstraints "DurationConstraints"[from] { min : String, max : String } {}
 );
 /// A duration parameter configuration with default value and constraints.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1154,8 +1157,8 @@ pub struct DurationParameterConfig {
     pub constraints: Option<DurationConstraints>,
 }
 rboto::__structure!(
-    DurationParameterConfig "DurationParameterConfig"[set from] { default_value : String,
-    constraints : DurationConstraints } {}
+    DurationParameterConfig "DurationParameterConfig"[from] { default_value : String,
+    constraints = DurationConstraints } {}
 );
 /// An EKS Anywhere subscription authorizing the customer to support for licensed clusters and access to EKS Anywhere Curated Packages.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1189,17 +1192,18 @@ pub struct EksAnywhereSubscription {
     pub tags: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    EksAnywhereSubscription "EksAnywhereSubscription"[set from] { id : String, arn :
-    String, created_at : rboto::DateTime, effective_date : rboto::DateTime,
-    expiration_date : rboto::DateTime, license_quantity = i32, license_type :
-    EksAnywhereSubscriptionLicenseType, term : EksAnywhereSubscriptionTerm, status :
-    String, auto_renew = bool, license_arns : Vec < String >, licenses : Vec < License >,
+    EksAnywhereSubscription "EksAnywhereSubscription"[from] { id : String, arn : String,
+    created_at : rboto::DateTime, effective_date : rboto::DateTime, expiration_date :
+    rboto::DateTime, license_quantity = i32, license_type :
+    EksAnywhereSubscriptionLicenseType, term = EksAnywhereSubscriptionTerm, status :
+    String, auto_renew = bool, license_arns = Vec < String >, licenses = Vec < License >,
     tags : HashMap < String, String > } {}
 );
-rboto::__string_enum!(EksAnywhereSubscriptionLicenseType { Cluster = "Cluster" });
+rboto::__string_enum!(EksAnywhereSubscriptionLicenseType { 0 Cluster = "Cluster" });
 rboto::__string_enum!(
-    EksAnywhereSubscriptionStatus { Creating = "CREATING", Active = "ACTIVE", Updating =
-    "UPDATING", Expiring = "EXPIRING", Expired = "EXPIRED", Deleting = "DELETING" }
+    EksAnywhereSubscriptionStatus { 0 Creating = "CREATING", 1 Active = "ACTIVE", 2
+    Updating = "UPDATING", 3 Expiring = "EXPIRING", 4 Expired = "EXPIRED", 5 Deleting =
+    "DELETING" }
 );
 /// An object representing the term duration and term unit type of your subscription. This determines the term length of your subscription. Valid values are MONTHS for term unit and 12 or 36 for term duration, indicating a 12 month or 36 month subscription.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1214,7 +1218,7 @@ rboto::__structure!(
     EksAnywhereSubscriptionTerm "EksAnywhereSubscriptionTerm"[set into from] { duration =
     i32, unit : EksAnywhereSubscriptionTermUnit } {}
 );
-rboto::__string_enum!(EksAnywhereSubscriptionTermUnit { Months = "MONTHS" });
+rboto::__string_enum!(EksAnywhereSubscriptionTermUnit { 0 Months = "MONTHS" });
 /// Indicates the current configuration of the load balancing capability on your EKS Auto Mode cluster. For example, if the capability is enabled or disabled. For more information, see EKS Auto Mode load balancing capability in the *Amazon EKS User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1226,7 +1230,7 @@ pub struct ElasticLoadBalancing {
 }
 rboto::__structure!(
     ElasticLoadBalancing "ElasticLoadBalancing"[set into from] { enabled = bool,
-    gateway_api : GatewayApiConfiguration } {}
+    gateway_api = GatewayApiConfiguration } {}
 );
 /// The encryption configuration for the cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1240,20 +1244,20 @@ pub struct EncryptionConfig {
     pub provider: Option<Provider>,
 }
 rboto::__structure!(
-    EncryptionConfig "EncryptionConfig"[set into from] { resources : Vec < String >,
-    provider : Provider } {}
+    EncryptionConfig "EncryptionConfig"[set into from] { resources = Vec < String >,
+    provider = Provider } {}
 );
 rboto::__string_enum!(
-    ErrorCode { SubnetNotFound = "SubnetNotFound", SecurityGroupNotFound =
-    "SecurityGroupNotFound", EniLimitReached = "EniLimitReached", IpNotAvailable =
-    "IpNotAvailable", AccessDenied = "AccessDenied", OperationNotPermitted =
-    "OperationNotPermitted", VpcIdNotFound = "VpcIdNotFound", UnknownValue = "Unknown",
-    NodeCreationFailure = "NodeCreationFailure", PodEvictionFailure =
-    "PodEvictionFailure", InsufficientFreeAddresses = "InsufficientFreeAddresses",
-    ClusterUnreachable = "ClusterUnreachable", InsufficientNumberOfReplicas =
-    "InsufficientNumberOfReplicas", ConfigurationConflict = "ConfigurationConflict",
-    AdmissionRequestDenied = "AdmissionRequestDenied", UnsupportedAddonModification =
-    "UnsupportedAddonModification", K8sResourceNotFound = "K8sResourceNotFound" }
+    ErrorCode { 0 SubnetNotFound = "SubnetNotFound", 1 SecurityGroupNotFound =
+    "SecurityGroupNotFound", 2 EniLimitReached = "EniLimitReached", 3 IpNotAvailable =
+    "IpNotAvailable", 4 AccessDenied = "AccessDenied", 5 OperationNotPermitted =
+    "OperationNotPermitted", 6 VpcIdNotFound = "VpcIdNotFound", 7 UnknownValue =
+    "Unknown", 8 NodeCreationFailure = "NodeCreationFailure", 9 PodEvictionFailure =
+    "PodEvictionFailure", 10 InsufficientFreeAddresses = "InsufficientFreeAddresses", 11
+    ClusterUnreachable = "ClusterUnreachable", 12 InsufficientNumberOfReplicas =
+    "InsufficientNumberOfReplicas", 13 ConfigurationConflict = "ConfigurationConflict",
+    14 AdmissionRequestDenied = "AdmissionRequestDenied", 15 UnsupportedAddonModification
+    = "UnsupportedAddonModification", 16 K8sResourceNotFound = "K8sResourceNotFound" }
 );
 /// An object representing an error when an asynchronous operation fails.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1267,8 +1271,8 @@ pub struct ErrorDetail {
     pub resource_ids: Option<Vec<String>>,
 }
 rboto::__structure!(
-    ErrorDetail "ErrorDetail"[set from] { error_code : ErrorCode, error_message : String,
-    resource_ids : Vec < String > } {}
+    ErrorDetail "ErrorDetail"[from] { error_code : ErrorCode, error_message : String,
+    resource_ids = Vec < String > } {}
 );
 /// The placement configuration for the etcd instances of your local Amazon EKS cluster on an Amazon Web Services Outpost. For more information, see [Capacity considerations](https://docs.aws.amazon.com/eks/latest/userguide/eks-outposts-capacity-considerations.html) in the *Amazon EKS User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1289,8 +1293,7 @@ pub struct EtcdPlacementResponse {
     pub spread_level: Option<SpreadLevel>,
 }
 rboto::__structure!(
-    EtcdPlacementResponse "EtcdPlacementResponse"[set from] { spread_level : SpreadLevel
-    } {}
+    EtcdPlacementResponse "EtcdPlacementResponse"[from] { spread_level : SpreadLevel } {}
 );
 /// An object representing an Fargate profile.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1318,11 +1321,11 @@ pub struct FargateProfile {
     pub health: Option<FargateProfileHealth>,
 }
 rboto::__structure!(
-    FargateProfile "FargateProfile"[set from] { fargate_profile_name : String,
+    FargateProfile "FargateProfile"[from] { fargate_profile_name : String,
     fargate_profile_arn : String, cluster_name : String, created_at : rboto::DateTime,
-    pod_execution_role_arn : String, subnets : Vec < String >, selectors : Vec <
+    pod_execution_role_arn : String, subnets = Vec < String >, selectors = Vec <
     FargateProfileSelector >, status : FargateProfileStatus, tags : HashMap < String,
-    String >, health : FargateProfileHealth } {}
+    String >, health = FargateProfileHealth } {}
 );
 /// The health status of the Fargate profile. If there are issues with your Fargate profile's health, they are listed here.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1332,7 +1335,7 @@ pub struct FargateProfileHealth {
     pub issues: Option<Vec<FargateProfileIssue>>,
 }
 rboto::__structure!(
-    FargateProfileHealth "FargateProfileHealth"[set from] { issues : Vec <
+    FargateProfileHealth "FargateProfileHealth"[from] { issues = Vec <
     FargateProfileIssue > } {}
 );
 /// An issue that is associated with the Fargate profile.
@@ -1347,13 +1350,13 @@ pub struct FargateProfileIssue {
     pub resource_ids: Option<Vec<String>>,
 }
 rboto::__structure!(
-    FargateProfileIssue "FargateProfileIssue"[set from] { code : FargateProfileIssueCode,
-    message : String, resource_ids : Vec < String > } {}
+    FargateProfileIssue "FargateProfileIssue"[from] { code : FargateProfileIssueCode,
+    message : String, resource_ids = Vec < String > } {}
 );
 rboto::__string_enum!(
-    FargateProfileIssueCode { PodExecutionRoleAlreadyInUse =
-    "PodExecutionRoleAlreadyInUse", AccessDenied = "AccessDenied", ClusterUnreachable =
-    "ClusterUnreachable", InternalFailure = "InternalFailure" }
+    FargateProfileIssueCode { 0 PodExecutionRoleAlreadyInUse =
+    "PodExecutionRoleAlreadyInUse", 1 AccessDenied = "AccessDenied", 2 ClusterUnreachable
+    = "ClusterUnreachable", 3 InternalFailure = "InternalFailure" }
 );
 /// An object representing an Fargate profile selector.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1369,8 +1372,8 @@ rboto::__structure!(
     labels : HashMap < String, String > } {}
 );
 rboto::__string_enum!(
-    FargateProfileStatus { Creating = "CREATING", Active = "ACTIVE", Deleting =
-    "DELETING", CreateFailed = "CREATE_FAILED", DeleteFailed = "DELETE_FAILED" }
+    FargateProfileStatus { 0 Creating = "CREATING", 1 Active = "ACTIVE", 2 Deleting =
+    "DELETING", 3 CreateFailed = "CREATE_FAILED", 4 DeleteFailed = "DELETE_FAILED" }
 );
 /// Indicates the current configuration of the Kubernetes Gateway API for the load balancing capability on your EKS Auto Mode cluster. For more information, see EKS Auto Mode load balancing capability in the *Amazon EKS User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1380,7 +1383,7 @@ pub struct GatewayApiConfiguration {
     pub crds: Option<CrdManagementConfiguration>,
 }
 rboto::__structure!(
-    GatewayApiConfiguration "GatewayApiConfiguration"[set into from] { crds :
+    GatewayApiConfiguration "GatewayApiConfiguration"[set into from] { crds =
     CrdManagementConfiguration } {}
 );
 /// The horizontal pod autoscaler controller configuration for the Kubernetes controller manager.
@@ -1404,7 +1407,7 @@ pub struct HorizontalPodAutoscalerControllerConfigResponse {
 }
 rboto::__structure!(
     HorizontalPodAutoscalerControllerConfigResponse
-    "HorizontalPodAutoscalerControllerConfigResponse"[set from] {
+    "HorizontalPodAutoscalerControllerConfigResponse"[from] {
     horizontal_pod_autoscaler_sync_period : String } {}
 );
 /// The horizontal pod autoscaler controller version configuration.
@@ -1416,8 +1419,8 @@ pub struct HorizontalPodAutoscalerControllerVersionConfig {
 }
 rboto::__structure!(
     HorizontalPodAutoscalerControllerVersionConfig
-    "HorizontalPodAutoscalerControllerVersionConfig"[set from] {
-    horizontal_pod_autoscaler_sync_period : DurationParameterConfig } {}
+    "HorizontalPodAutoscalerControllerVersionConfig"[from] {
+    horizontal_pod_autoscaler_sync_period = DurationParameterConfig } {}
 );
 /// An object representing an identity provider.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1426,7 +1429,7 @@ pub struct Identity {
     /// An object representing the [OpenID Connect](https://openid.net/connect/) identity provider information.
     pub oidc: Option<Oidc>,
 }
-rboto::__structure!(Identity "Identity"[set from] { oidc : Oidc } {});
+rboto::__structure!(Identity "Identity"[from] { oidc = Oidc } {});
 /// An object representing an identity provider configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1448,7 +1451,7 @@ pub struct IdentityProviderConfigResponse {
     pub oidc: Option<OidcIdentityProviderConfig>,
 }
 rboto::__structure!(
-    IdentityProviderConfigResponse "IdentityProviderConfigResponse"[set from] { oidc :
+    IdentityProviderConfigResponse "IdentityProviderConfigResponse"[from] { oidc =
     OidcIdentityProviderConfig } {}
 );
 /// A check that provides recommendations to remedy potential upgrade-impacting issues.
@@ -1481,11 +1484,11 @@ pub struct Insight {
     pub category_specific_summary: Option<InsightCategorySpecificSummary>,
 }
 rboto::__structure!(
-    Insight "Insight"[set from] { id : String, name : String, category : Category,
+    Insight "Insight"[from] { id : String, name : String, category : Category,
     kubernetes_version : String, last_refresh_time : rboto::DateTime,
-    last_transition_time : rboto::DateTime, description : String, insight_status :
+    last_transition_time : rboto::DateTime, description : String, insight_status =
     InsightStatus, recommendation : String, additional_info : HashMap < String, String >,
-    resources : Vec < InsightResourceDetail >, category_specific_summary :
+    resources = Vec < InsightResourceDetail >, category_specific_summary =
     InsightCategorySpecificSummary } {}
 );
 /// Summary information that relates to the category of the insight. Currently only returned with certain insights having category `UPGRADE_READINESS`.
@@ -1498,8 +1501,8 @@ pub struct InsightCategorySpecificSummary {
     pub addon_compatibility_details: Option<Vec<AddonCompatibilityDetail>>,
 }
 rboto::__structure!(
-    InsightCategorySpecificSummary "InsightCategorySpecificSummary"[set from] {
-    deprecation_details : Vec < DeprecationDetail >, addon_compatibility_details : Vec <
+    InsightCategorySpecificSummary "InsightCategorySpecificSummary"[from] {
+    deprecation_details = Vec < DeprecationDetail >, addon_compatibility_details = Vec <
     AddonCompatibilityDetail > } {}
 );
 /// Returns information about the resource being evaluated.
@@ -1514,8 +1517,8 @@ pub struct InsightResourceDetail {
     pub arn: Option<String>,
 }
 rboto::__structure!(
-    InsightResourceDetail "InsightResourceDetail"[set from] { insight_status :
-    InsightStatus, kubernetes_resource_uri : String, arn : String } {}
+    InsightResourceDetail "InsightResourceDetail"[from] { insight_status = InsightStatus,
+    kubernetes_resource_uri : String, arn : String } {}
 );
 /// The status of the insight.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1527,12 +1530,12 @@ pub struct InsightStatus {
     pub reason: Option<String>,
 }
 rboto::__structure!(
-    InsightStatus "InsightStatus"[set from] { status : InsightStatusValue, reason :
-    String } {}
+    InsightStatus "InsightStatus"[from] { status : InsightStatusValue, reason : String }
+    {}
 );
 rboto::__string_enum!(
-    InsightStatusValue { Passing = "PASSING", Warning = "WARNING", Error = "ERROR",
-    UnknownValue = "UNKNOWN" }
+    InsightStatusValue { 0 Passing = "PASSING", 1 Warning = "WARNING", 2 Error = "ERROR",
+    3 UnknownValue = "UNKNOWN" }
 );
 /// The summarized description of the insight.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1556,9 +1559,9 @@ pub struct InsightSummary {
     pub insight_status: Option<InsightStatus>,
 }
 rboto::__structure!(
-    InsightSummary "InsightSummary"[set from] { id : String, name : String, category :
+    InsightSummary "InsightSummary"[from] { id : String, name : String, category :
     Category, kubernetes_version : String, last_refresh_time : rboto::DateTime,
-    last_transition_time : rboto::DateTime, description : String, insight_status :
+    last_transition_time : rboto::DateTime, description : String, insight_status =
     InsightStatus } {}
 );
 /// The criteria to use for the insights.
@@ -1573,12 +1576,12 @@ pub struct InsightsFilter {
     pub statuses: Option<Vec<InsightStatusValue>>,
 }
 rboto::__structure!(
-    InsightsFilter "InsightsFilter"[set into] { categories : Vec < Category >,
-    kubernetes_versions : Vec < String >, statuses : Vec < InsightStatusValue > } {}
+    InsightsFilter "InsightsFilter"[set into] { categories = Vec < Category >,
+    kubernetes_versions = Vec < String >, statuses = Vec < InsightStatusValue > } {}
 );
 rboto::__string_enum!(
-    InsightsRefreshStatus { InProgress = "IN_PROGRESS", Failed = "FAILED", Completed =
-    "COMPLETED" }
+    InsightsRefreshStatus { 0 InProgress = "IN_PROGRESS", 1 Failed = "FAILED", 2
+    Completed = "COMPLETED" }
 );
 /// Constraints for an integer parameter specifying allowed range.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1590,7 +1593,7 @@ pub struct IntegerConstraints {
     pub max: Option<i32>,
 }
 rboto::__structure!(
-    IntegerConstraints "IntegerConstraints"[set from] { min = i32, max = i32 } {}
+    IntegerConstraints "IntegerConstraints"[from] { min = i32, max = i32 } {}
 );
 /// An integer parameter configuration with default value and constraints.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1602,8 +1605,8 @@ pub struct IntegerParameterConfig {
     pub constraints: Option<IntegerConstraints>,
 }
 rboto::__structure!(
-    IntegerParameterConfig "IntegerParameterConfig"[set from] { default_value = i32,
-    constraints : IntegerConstraints } {}
+    IntegerParameterConfig "IntegerParameterConfig"[from] { default_value = i32,
+    constraints = IntegerConstraints } {}
 );
 /// An integer range constraint specifying minimum and maximum allowed values.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1615,9 +1618,9 @@ pub struct IntegerRangeConstraint {
     pub max: Option<i32>,
 }
 rboto::__structure!(
-    IntegerRangeConstraint "IntegerRangeConstraint"[set from] { min = i32, max = i32 } {}
+    IntegerRangeConstraint "IntegerRangeConstraint"[from] { min = i32, max = i32 } {}
 );
-rboto::__string_enum!(IpFamily { Ipv4 = "ipv4", Ipv6 = "ipv6" });
+rboto::__string_enum!(IpFamily { 0 Ipv4 = "ipv4", 1 Ipv6 = "ipv6" });
 /// An object representing an issue with an Amazon EKS resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1630,8 +1633,8 @@ pub struct Issue {
     pub resource_ids: Option<Vec<String>>,
 }
 rboto::__structure!(
-    Issue "Issue"[set from] { code : NodegroupIssueCode, message : String, resource_ids :
-    Vec < String > } {}
+    Issue "Issue"[from] { code : NodegroupIssueCode, message : String, resource_ids = Vec
+    < String > } {}
 );
 /// The configuration for the Kubernetes API server on an Amazon EKS cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1644,7 +1647,7 @@ pub struct KubeApiServerConfigRequest {
 }
 rboto::__structure!(
     KubeApiServerConfigRequest "KubeApiServerConfigRequest"[set into] { event_ttl :
-    String, service_node_port_range : ServiceNodePortRange } {}
+    String, service_node_port_range = ServiceNodePortRange } {}
 );
 /// The Kubernetes API server configuration for an Amazon EKS cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1656,8 +1659,8 @@ pub struct KubeApiServerConfigResponse {
     pub service_node_port_range: Option<ServiceNodePortRange>,
 }
 rboto::__structure!(
-    KubeApiServerConfigResponse "KubeApiServerConfigResponse"[set from] { event_ttl :
-    String, service_node_port_range : ServiceNodePortRange } {}
+    KubeApiServerConfigResponse "KubeApiServerConfigResponse"[from] { event_ttl : String,
+    service_node_port_range = ServiceNodePortRange } {}
 );
 /// The Kubernetes API server version-specific configuration defaults and constraints.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1669,8 +1672,8 @@ pub struct KubeApiServerVersionConfig {
     pub service_node_port_range: Option<PortRangeParameterConfig>,
 }
 rboto::__structure!(
-    KubeApiServerVersionConfig "KubeApiServerVersionConfig"[set from] { event_ttl :
-    DurationParameterConfig, service_node_port_range : PortRangeParameterConfig } {}
+    KubeApiServerVersionConfig "KubeApiServerVersionConfig"[from] { event_ttl =
+    DurationParameterConfig, service_node_port_range = PortRangeParameterConfig } {}
 );
 /// The configuration for the Kubernetes controller manager on an Amazon EKS cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1685,8 +1688,8 @@ pub struct KubeControllerManagerConfigRequest {
 }
 rboto::__structure!(
     KubeControllerManagerConfigRequest "KubeControllerManagerConfigRequest"[set into] {
-    pod_gc_controller_config : PodGcControllerConfigRequest,
-    horizontal_pod_autoscaler_controller_config :
+    pod_gc_controller_config = PodGcControllerConfigRequest,
+    horizontal_pod_autoscaler_controller_config =
     HorizontalPodAutoscalerControllerConfigRequest } {}
 );
 /// The Kubernetes controller manager configuration for an Amazon EKS cluster.
@@ -1701,9 +1704,9 @@ pub struct KubeControllerManagerConfigResponse {
     >,
 }
 rboto::__structure!(
-    KubeControllerManagerConfigResponse "KubeControllerManagerConfigResponse"[set from] {
-    pod_gc_controller_config : PodGcControllerConfigResponse,
-    horizontal_pod_autoscaler_controller_config :
+    KubeControllerManagerConfigResponse "KubeControllerManagerConfigResponse"[from] {
+    pod_gc_controller_config = PodGcControllerConfigResponse,
+    horizontal_pod_autoscaler_controller_config =
     HorizontalPodAutoscalerControllerConfigResponse } {}
 );
 /// The Kubernetes controller manager version-specific configuration defaults and constraints.
@@ -1718,9 +1721,9 @@ pub struct KubeControllerManagerVersionConfig {
     >,
 }
 rboto::__structure!(
-    KubeControllerManagerVersionConfig "KubeControllerManagerVersionConfig"[set from] {
-    pod_gc_controller_config : PodGcControllerVersionConfig,
-    horizontal_pod_autoscaler_controller_config :
+    KubeControllerManagerVersionConfig "KubeControllerManagerVersionConfig"[from] {
+    pod_gc_controller_config = PodGcControllerVersionConfig,
+    horizontal_pod_autoscaler_controller_config =
     HorizontalPodAutoscalerControllerVersionConfig } {}
 );
 /// The configuration for the Kubernetes scheduler on an Amazon EKS cluster.
@@ -1732,7 +1735,7 @@ pub struct KubeSchedulerConfigRequest {
 }
 rboto::__structure!(
     KubeSchedulerConfigRequest "KubeSchedulerConfigRequest"[set into] {
-    node_resources_fit : NodeResourcesFitConfig } {}
+    node_resources_fit = NodeResourcesFitConfig } {}
 );
 /// The Kubernetes scheduler configuration for an Amazon EKS cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1742,8 +1745,8 @@ pub struct KubeSchedulerConfigResponse {
     pub node_resources_fit: Option<NodeResourcesFitConfig>,
 }
 rboto::__structure!(
-    KubeSchedulerConfigResponse "KubeSchedulerConfigResponse"[set from] {
-    node_resources_fit : NodeResourcesFitConfig } {}
+    KubeSchedulerConfigResponse "KubeSchedulerConfigResponse"[from] { node_resources_fit
+    = NodeResourcesFitConfig } {}
 );
 /// The Kubernetes scheduler version-specific configuration defaults and constraints.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1753,8 +1756,8 @@ pub struct KubeSchedulerVersionConfig {
     pub node_resources_fit: Option<NodeResourcesFitVersionConfig>,
 }
 rboto::__structure!(
-    KubeSchedulerVersionConfig "KubeSchedulerVersionConfig"[set from] {
-    node_resources_fit : NodeResourcesFitVersionConfig } {}
+    KubeSchedulerVersionConfig "KubeSchedulerVersionConfig"[from] { node_resources_fit =
+    NodeResourcesFitVersionConfig } {}
 );
 /// The Kubernetes network configuration for the cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1769,7 +1772,7 @@ pub struct KubernetesNetworkConfigRequest {
 }
 rboto::__structure!(
     KubernetesNetworkConfigRequest "KubernetesNetworkConfigRequest"[set into] {
-    service_ipv4_cidr : String, ip_family : IpFamily, elastic_load_balancing :
+    service_ipv4_cidr : String, ip_family : IpFamily, elastic_load_balancing =
     ElasticLoadBalancing } {}
 );
 /// The Kubernetes network configuration for the cluster. The response contains a value for **serviceIpv6Cidr** or **serviceIpv4Cidr**, but not both.
@@ -1786,9 +1789,9 @@ pub struct KubernetesNetworkConfigResponse {
     pub elastic_load_balancing: Option<ElasticLoadBalancing>,
 }
 rboto::__structure!(
-    KubernetesNetworkConfigResponse "KubernetesNetworkConfigResponse"[set from] {
+    KubernetesNetworkConfigResponse "KubernetesNetworkConfigResponse"[from] {
     service_ipv4_cidr : String, service_ipv6_cidr : String, ip_family : IpFamily,
-    elastic_load_balancing : ElasticLoadBalancing } {}
+    elastic_load_balancing = ElasticLoadBalancing } {}
 );
 /// An object representing a node group launch template specification. The launch template can't include [`SubnetId`](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkInterface.html) , [`IamInstanceProfile`](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IamInstanceProfile.html) ,…
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1814,7 +1817,7 @@ pub struct License {
     /// An optional license token that can be used for extended support verification.
     pub token: Option<String>,
 }
-rboto::__structure!(License "License"[set from] { id : String, token : String } {});
+rboto::__structure!(License "License"[from] { id : String, token : String } {});
 /// An object representing the enabled or disabled Kubernetes control plane logs for your cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1825,11 +1828,11 @@ pub struct LogSetup {
     pub enabled: Option<bool>,
 }
 rboto::__structure!(
-    LogSetup "LogSetup"[set into from] { types : Vec < LogType >, enabled = bool } {}
+    LogSetup "LogSetup"[set into from] { types = Vec < LogType >, enabled = bool } {}
 );
 rboto::__string_enum!(
-    LogType { Api = "api", Audit = "audit", Authenticator = "authenticator",
-    ControllerManager = "controllerManager", Scheduler = "scheduler" }
+    LogType { 0 Api = "api", 1 Audit = "audit", 2 Authenticator = "authenticator", 3
+    ControllerManager = "controllerManager", 4 Scheduler = "scheduler" }
 );
 /// An object representing the logging configuration for resources in your cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1839,7 +1842,7 @@ pub struct Logging {
     pub cluster_logging: Option<Vec<LogSetup>>,
 }
 rboto::__structure!(
-    Logging "Logging"[set into from] { cluster_logging : Vec < LogSetup > } {}
+    Logging "Logging"[set into from] { cluster_logging = Vec < LogSetup > } {}
 );
 /// Information about an Amazon EKS add-on from the Amazon Web Services Marketplace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1851,7 +1854,7 @@ pub struct MarketplaceInformation {
     pub product_url: Option<String>,
 }
 rboto::__structure!(
-    MarketplaceInformation "MarketplaceInformation"[set from] { product_id : String,
+    MarketplaceInformation "MarketplaceInformation"[from] { product_id : String,
     product_url : String } {}
 );
 /// The node auto repair configuration for the node group.
@@ -1875,7 +1878,7 @@ rboto::__structure!(
     NodeRepairConfig "NodeRepairConfig"[set into from] { enabled = bool,
     max_unhealthy_node_threshold_count = i32, max_unhealthy_node_threshold_percentage =
     i32, max_parallel_nodes_repaired_count = i32, max_parallel_nodes_repaired_percentage
-    = i32, node_repair_config_overrides : Vec < NodeRepairConfigOverrides > } {}
+    = i32, node_repair_config_overrides = Vec < NodeRepairConfigOverrides > } {}
 );
 /// Specify granular overrides for specific repair actions. These overrides control the repair action and the repair delay time before a node is considered eligible for repair. If you use this, you must specify all the values.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1903,7 +1906,7 @@ pub struct NodeResourcesFitConfig {
     pub scoring_strategy: Option<ScoringStrategy>,
 }
 rboto::__structure!(
-    NodeResourcesFitConfig "NodeResourcesFitConfig"[set into from] { scoring_strategy :
+    NodeResourcesFitConfig "NodeResourcesFitConfig"[set into from] { scoring_strategy =
     ScoringStrategy } {}
 );
 /// The NodeResourcesFit version configuration with default value and constraints.
@@ -1914,8 +1917,8 @@ pub struct NodeResourcesFitVersionConfig {
     pub scoring_strategy: Option<ScoringStrategyConfig>,
 }
 rboto::__structure!(
-    NodeResourcesFitVersionConfig "NodeResourcesFitVersionConfig"[set from] {
-    scoring_strategy : ScoringStrategyConfig } {}
+    NodeResourcesFitVersionConfig "NodeResourcesFitVersionConfig"[from] {
+    scoring_strategy = ScoringStrategyConfig } {}
 );
 /// An object representing an Amazon EKS managed node group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1973,16 +1976,16 @@ pub struct Nodegroup {
     pub warm_pool_config: Option<WarmPoolConfig>,
 }
 rboto::__structure!(
-    Nodegroup "Nodegroup"[set from] { nodegroup_name : String, nodegroup_arn : String,
+    Nodegroup "Nodegroup"[from] { nodegroup_name : String, nodegroup_arn : String,
     cluster_name : String, version : String, release_version : String, created_at :
     rboto::DateTime, modified_at : rboto::DateTime, status : NodegroupStatus,
-    capacity_type : CapacityTypes, scaling_config : NodegroupScalingConfig,
-    instance_types : Vec < String >, subnets : Vec < String >, remote_access :
+    capacity_type : CapacityTypes, scaling_config = NodegroupScalingConfig,
+    instance_types = Vec < String >, subnets = Vec < String >, remote_access =
     RemoteAccessConfig, ami_type : AmiTypes, node_role : String, labels : HashMap <
-    String, String >, taints : Vec < Taint >, resources : NodegroupResources, disk_size =
-    i32, health : NodegroupHealth, update_config : NodegroupUpdateConfig,
-    node_repair_config : NodeRepairConfig, launch_template : LaunchTemplateSpecification,
-    tags : HashMap < String, String >, warm_pool_config : WarmPoolConfig } {}
+    String, String >, taints = Vec < Taint >, resources = NodegroupResources, disk_size =
+    i32, health = NodegroupHealth, update_config = NodegroupUpdateConfig,
+    node_repair_config = NodeRepairConfig, launch_template = LaunchTemplateSpecification,
+    tags : HashMap < String, String >, warm_pool_config = WarmPoolConfig } {}
 );
 /// An object representing the health status of the node group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1992,37 +1995,37 @@ pub struct NodegroupHealth {
     pub issues: Option<Vec<Issue>>,
 }
 rboto::__structure!(
-    NodegroupHealth "NodegroupHealth"[set from] { issues : Vec < Issue > } {}
+    NodegroupHealth "NodegroupHealth"[from] { issues = Vec < Issue > } {}
 );
 rboto::__string_enum!(
-    NodegroupIssueCode { AutoScalingGroupNotFound = "AutoScalingGroupNotFound",
-    AutoScalingGroupInvalidConfiguration = "AutoScalingGroupInvalidConfiguration",
-    Ec2SecurityGroupNotFound = "Ec2SecurityGroupNotFound",
-    Ec2SecurityGroupDeletionFailure = "Ec2SecurityGroupDeletionFailure",
-    Ec2LaunchTemplateNotFound = "Ec2LaunchTemplateNotFound",
-    Ec2LaunchTemplateVersionMismatch = "Ec2LaunchTemplateVersionMismatch",
-    Ec2SubnetNotFound = "Ec2SubnetNotFound", Ec2SubnetInvalidConfiguration =
-    "Ec2SubnetInvalidConfiguration", IamInstanceProfileNotFound =
-    "IamInstanceProfileNotFound", Ec2SubnetMissingIpv6Assignment =
-    "Ec2SubnetMissingIpv6Assignment", IamLimitExceeded = "IamLimitExceeded",
-    IamNodeRoleNotFound = "IamNodeRoleNotFound", NodeCreationFailure =
-    "NodeCreationFailure", AsgInstanceLaunchFailures = "AsgInstanceLaunchFailures",
-    InstanceLimitExceeded = "InstanceLimitExceeded", InsufficientFreeAddresses =
-    "InsufficientFreeAddresses", AccessDenied = "AccessDenied", InternalFailure =
-    "InternalFailure", ClusterUnreachable = "ClusterUnreachable", AmiIdNotFound =
-    "AmiIdNotFound", AutoScalingGroupOptInRequired = "AutoScalingGroupOptInRequired",
-    AutoScalingGroupRateLimitExceeded = "AutoScalingGroupRateLimitExceeded",
-    Ec2LaunchTemplateDeletionFailure = "Ec2LaunchTemplateDeletionFailure",
-    Ec2LaunchTemplateInvalidConfiguration = "Ec2LaunchTemplateInvalidConfiguration",
-    Ec2LaunchTemplateMaxLimitExceeded = "Ec2LaunchTemplateMaxLimitExceeded",
-    Ec2SubnetListTooLong = "Ec2SubnetListTooLong", IamThrottling = "IamThrottling",
-    NodeTerminationFailure = "NodeTerminationFailure", PodEvictionFailure =
-    "PodEvictionFailure", SourceEc2LaunchTemplateNotFound =
-    "SourceEc2LaunchTemplateNotFound", LimitExceeded = "LimitExceeded", UnknownValue =
-    "Unknown", AutoScalingGroupInstanceRefreshActive =
-    "AutoScalingGroupInstanceRefreshActive", KubernetesLabelInvalid =
-    "KubernetesLabelInvalid", Ec2LaunchTemplateVersionMaxLimitExceeded =
-    "Ec2LaunchTemplateVersionMaxLimitExceeded", Ec2InstanceTypeDoesNotExist =
+    NodegroupIssueCode { 0 AutoScalingGroupNotFound = "AutoScalingGroupNotFound", 1
+    AutoScalingGroupInvalidConfiguration = "AutoScalingGroupInvalidConfiguration", 2
+    Ec2SecurityGroupNotFound = "Ec2SecurityGroupNotFound", 3
+    Ec2SecurityGroupDeletionFailure = "Ec2SecurityGroupDeletionFailure", 4
+    Ec2LaunchTemplateNotFound = "Ec2LaunchTemplateNotFound", 5
+    Ec2LaunchTemplateVersionMismatch = "Ec2LaunchTemplateVersionMismatch", 6
+    Ec2SubnetNotFound = "Ec2SubnetNotFound", 7 Ec2SubnetInvalidConfiguration =
+    "Ec2SubnetInvalidConfiguration", 8 IamInstanceProfileNotFound =
+    "IamInstanceProfileNotFound", 9 Ec2SubnetMissingIpv6Assignment =
+    "Ec2SubnetMissingIpv6Assignment", 10 IamLimitExceeded = "IamLimitExceeded", 11
+    IamNodeRoleNotFound = "IamNodeRoleNotFound", 12 NodeCreationFailure =
+    "NodeCreationFailure", 13 AsgInstanceLaunchFailures = "AsgInstanceLaunchFailures", 14
+    InstanceLimitExceeded = "InstanceLimitExceeded", 15 InsufficientFreeAddresses =
+    "InsufficientFreeAddresses", 16 AccessDenied = "AccessDenied", 17 InternalFailure =
+    "InternalFailure", 18 ClusterUnreachable = "ClusterUnreachable", 19 AmiIdNotFound =
+    "AmiIdNotFound", 20 AutoScalingGroupOptInRequired = "AutoScalingGroupOptInRequired",
+    21 AutoScalingGroupRateLimitExceeded = "AutoScalingGroupRateLimitExceeded", 22
+    Ec2LaunchTemplateDeletionFailure = "Ec2LaunchTemplateDeletionFailure", 23
+    Ec2LaunchTemplateInvalidConfiguration = "Ec2LaunchTemplateInvalidConfiguration", 24
+    Ec2LaunchTemplateMaxLimitExceeded = "Ec2LaunchTemplateMaxLimitExceeded", 25
+    Ec2SubnetListTooLong = "Ec2SubnetListTooLong", 26 IamThrottling = "IamThrottling", 27
+    NodeTerminationFailure = "NodeTerminationFailure", 28 PodEvictionFailure =
+    "PodEvictionFailure", 29 SourceEc2LaunchTemplateNotFound =
+    "SourceEc2LaunchTemplateNotFound", 30 LimitExceeded = "LimitExceeded", 31
+    UnknownValue = "Unknown", 32 AutoScalingGroupInstanceRefreshActive =
+    "AutoScalingGroupInstanceRefreshActive", 33 KubernetesLabelInvalid =
+    "KubernetesLabelInvalid", 34 Ec2LaunchTemplateVersionMaxLimitExceeded =
+    "Ec2LaunchTemplateVersionMaxLimitExceeded", 35 Ec2InstanceTypeDoesNotExist =
     "Ec2InstanceTypeDoesNotExist" }
 );
 /// An object representing the resources associated with the node group, such as Auto Scaling groups and security groups for remote access.
@@ -2035,7 +2038,7 @@ pub struct NodegroupResources {
     pub remote_access_security_group: Option<String>,
 }
 rboto::__structure!(
-    NodegroupResources "NodegroupResources"[set from] { auto_scaling_groups : Vec <
+    NodegroupResources "NodegroupResources"[from] { auto_scaling_groups = Vec <
     AutoScalingGroup >, remote_access_security_group : String } {}
 );
 /// An object representing the scaling configuration details for the Auto Scaling group that is associated with your node group. When creating a node group, you must specify all or none of the properties. When updating a node group, you can specify any or none of the properties.
@@ -2054,9 +2057,9 @@ rboto::__structure!(
     max_size = i32, desired_size = i32 } {}
 );
 rboto::__string_enum!(
-    NodegroupStatus { Creating = "CREATING", Active = "ACTIVE", Updating = "UPDATING",
-    Deleting = "DELETING", CreateFailed = "CREATE_FAILED", DeleteFailed =
-    "DELETE_FAILED", Degraded = "DEGRADED" }
+    NodegroupStatus { 0 Creating = "CREATING", 1 Active = "ACTIVE", 2 Updating =
+    "UPDATING", 3 Deleting = "DELETING", 4 CreateFailed = "CREATE_FAILED", 5 DeleteFailed
+    = "DELETE_FAILED", 6 Degraded = "DEGRADED" }
 );
 /// The node group update configuration. An Amazon EKS managed node group updates by replacing nodes with new nodes of newer AMI versions in parallel. You choose the *maximum unavailable* and the *update strategy*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2074,7 +2077,7 @@ rboto::__structure!(
     max_unavailable_percentage = i32, update_strategy : NodegroupUpdateStrategies } {}
 );
 rboto::__string_enum!(
-    NodegroupUpdateStrategies { Default = "DEFAULT", Minimal = "MINIMAL" }
+    NodegroupUpdateStrategies { 0 Default = "DEFAULT", 1 Minimal = "MINIMAL" }
 );
 /// An object representing the [OpenID Connect](https://openid.net/connect/) (OIDC) identity provider information for the cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2083,7 +2086,7 @@ pub struct Oidc {
     /// The issuer URL for the OIDC identity provider.
     pub issuer: Option<String>,
 }
-rboto::__structure!(Oidc "OIDC"[set from] { issuer : String } {});
+rboto::__structure!(Oidc "OIDC"[from] { issuer : String } {});
 /// An object representing the configuration for an OpenID Connect (OIDC) identity provider.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2114,7 +2117,7 @@ pub struct OidcIdentityProviderConfig {
     pub status: Option<ConfigStatus>,
 }
 rboto::__structure!(
-    OidcIdentityProviderConfig "OidcIdentityProviderConfig"[set from] {
+    OidcIdentityProviderConfig "OidcIdentityProviderConfig"[from] {
     identity_provider_config_name : String, identity_provider_config_arn : String,
     cluster_name : String, issuer_url : String, client_id : String, username_claim :
     String, username_prefix : String, groups_claim : String, groups_prefix : String,
@@ -2164,9 +2167,9 @@ pub struct OutpostConfigRequest {
     pub etcd_placement: Option<EtcdPlacementRequest>,
 }
 rboto::__structure!(
-    OutpostConfigRequest "OutpostConfigRequest"[set into] { outpost_arns : Vec < String
-    >, control_plane_instance_type : String, control_plane_placement :
-    ControlPlanePlacementRequest, etcd_instance_type : String, etcd_placement :
+    OutpostConfigRequest "OutpostConfigRequest"[set into] { outpost_arns = Vec < String
+    >, control_plane_instance_type : String, control_plane_placement =
+    ControlPlanePlacementRequest, etcd_instance_type : String, etcd_placement =
     EtcdPlacementRequest } {}
 );
 /// An object representing the configuration of your local Amazon EKS cluster on an Amazon Web Services Outpost. This API isn't available for Amazon EKS clusters on the Amazon Web Services cloud.
@@ -2185,9 +2188,9 @@ pub struct OutpostConfigResponse {
     pub etcd_placement: Option<EtcdPlacementResponse>,
 }
 rboto::__structure!(
-    OutpostConfigResponse "OutpostConfigResponse"[set from] { outpost_arns : Vec < String
-    >, control_plane_instance_type : String, control_plane_placement :
-    ControlPlanePlacementResponse, etcd_instance_type : String, etcd_placement :
+    OutpostConfigResponse "OutpostConfigResponse"[from] { outpost_arns = Vec < String >,
+    control_plane_instance_type : String, control_plane_placement =
+    ControlPlanePlacementResponse, etcd_instance_type : String, etcd_placement =
     EtcdPlacementResponse } {}
 );
 /// The pod garbage collection controller configuration for the Kubernetes controller manager.
@@ -2209,7 +2212,7 @@ pub struct PodGcControllerConfigResponse {
     pub terminated_pod_gc_threshold: Option<i32>,
 }
 rboto::__structure!(
-    PodGcControllerConfigResponse "PodGcControllerConfigResponse"[set from] {
+    PodGcControllerConfigResponse "PodGcControllerConfigResponse"[from] {
     terminated_pod_gc_threshold = i32 } {}
 );
 /// The pod garbage collection controller version configuration.
@@ -2220,8 +2223,8 @@ pub struct PodGcControllerVersionConfig {
     pub terminated_pod_gc_threshold: Option<IntegerParameterConfig>,
 }
 rboto::__structure!(
-    PodGcControllerVersionConfig "PodGcControllerVersionConfig"[set from] {
-    terminated_pod_gc_threshold : IntegerParameterConfig } {}
+    PodGcControllerVersionConfig "PodGcControllerVersionConfig"[from] {
+    terminated_pod_gc_threshold = IntegerParameterConfig } {}
 );
 /// Amazon EKS Pod Identity associations provide the ability to manage credentials for your applications, similar to the way that Amazon EC2 instance profiles provide credentials to Amazon EC2 instances.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2257,7 +2260,7 @@ pub struct PodIdentityAssociation {
     pub policy: Option<String>,
 }
 rboto::__structure!(
-    PodIdentityAssociation "PodIdentityAssociation"[set from] { cluster_name : String,
+    PodIdentityAssociation "PodIdentityAssociation"[from] { cluster_name : String,
     namespace : String, service_account : String, role_arn : String, association_arn :
     String, association_id : String, tags : HashMap < String, String >, created_at :
     rboto::DateTime, modified_at : rboto::DateTime, owner_arn : String,
@@ -2282,9 +2285,9 @@ pub struct PodIdentityAssociationSummary {
     pub owner_arn: Option<String>,
 }
 rboto::__structure!(
-    PodIdentityAssociationSummary "PodIdentityAssociationSummary"[set from] {
-    cluster_name : String, namespace : String, service_account : String, association_arn
-    : String, association_id : String, owner_arn : String } {}
+    PodIdentityAssociationSummary "PodIdentityAssociationSummary"[from] { cluster_name :
+    String, namespace : String, service_account : String, association_arn : String,
+    association_id : String, owner_arn : String } {}
 );
 /// Constraints for a port range parameter.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2296,8 +2299,8 @@ pub struct PortRangeConstraints {
     pub max_port: Option<IntegerRangeConstraint>,
 }
 rboto::__structure!(
-    PortRangeConstraints "PortRangeConstraints"[set from] { min_port :
-    IntegerRangeConstraint, max_port : IntegerRangeConstraint } {}
+    PortRangeConstraints "PortRangeConstraints"[from] { min_port =
+    IntegerRangeConstraint, max_port = IntegerRangeConstraint } {}
 );
 /// A port range parameter configuration with default value and constraints.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2309,8 +2312,8 @@ pub struct PortRangeParameterConfig {
     pub constraints: Option<PortRangeConstraints>,
 }
 rboto::__structure!(
-    PortRangeParameterConfig "PortRangeParameterConfig"[set from] { default_value :
-    ServiceNodePortRange, constraints : PortRangeConstraints } {}
+    PortRangeParameterConfig "PortRangeParameterConfig"[from] { default_value =
+    ServiceNodePortRange, constraints = PortRangeConstraints } {}
 );
 /// Identifies the Key Management Service (KMS) key used to encrypt the secrets.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2321,8 +2324,8 @@ pub struct Provider {
 }
 rboto::__structure!(Provider "Provider"[set into from] { key_arn : String } {});
 rboto::__string_enum!(
-    ProvisionedControlPlaneTier { Standard = "standard", TierXl = "tier-xl", Tier2xl =
-    "tier-2xl", Tier4xl = "tier-4xl", Tier8xl = "tier-8xl" }
+    ProvisionedControlPlaneTier { 0 Standard = "standard", 1 TierXl = "tier-xl", 2
+    Tier2xl = "tier-2xl", 3 Tier4xl = "tier-4xl", 4 Tier8xl = "tier-8xl" }
 );
 /// An object representing the remote access configuration for the managed node group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2335,7 +2338,7 @@ pub struct RemoteAccessConfig {
 }
 rboto::__structure!(
     RemoteAccessConfig "RemoteAccessConfig"[set into from] { ec2_ssh_key : String,
-    source_security_groups : Vec < String > } {}
+    source_security_groups = Vec < String > } {}
 );
 /// The configuration in the cluster for EKS Hybrid Nodes. You can add, change, or remove this configuration after the cluster is created.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2348,7 +2351,7 @@ pub struct RemoteNetworkConfigRequest {
 }
 rboto::__structure!(
     RemoteNetworkConfigRequest "RemoteNetworkConfigRequest"[set into] {
-    remote_node_networks : Vec < RemoteNodeNetwork >, remote_pod_networks : Vec <
+    remote_node_networks = Vec < RemoteNodeNetwork >, remote_pod_networks = Vec <
     RemotePodNetwork > } {}
 );
 /// The configuration in the cluster for EKS Hybrid Nodes. You can add, change, or remove this configuration after the cluster is created.
@@ -2361,8 +2364,8 @@ pub struct RemoteNetworkConfigResponse {
     pub remote_pod_networks: Option<Vec<RemotePodNetwork>>,
 }
 rboto::__structure!(
-    RemoteNetworkConfigResponse "RemoteNetworkConfigResponse"[set from] {
-    remote_node_networks : Vec < RemoteNodeNetwork >, remote_pod_networks : Vec <
+    RemoteNetworkConfigResponse "RemoteNetworkConfigResponse"[from] {
+    remote_node_networks = Vec < RemoteNodeNetwork >, remote_pod_networks = Vec <
     RemotePodNetwork > } {}
 );
 /// A network CIDR that can contain hybrid nodes.
@@ -2373,7 +2376,7 @@ pub struct RemoteNodeNetwork {
     pub cidrs: Option<Vec<String>>,
 }
 rboto::__structure!(
-    RemoteNodeNetwork "RemoteNodeNetwork"[set into from] { cidrs : Vec < String > } {}
+    RemoteNodeNetwork "RemoteNodeNetwork"[set into from] { cidrs = Vec < String > } {}
 );
 /// A network CIDR that can contain pods that run Kubernetes webhooks on hybrid nodes.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2383,13 +2386,14 @@ pub struct RemotePodNetwork {
     pub cidrs: Option<Vec<String>>,
 }
 rboto::__structure!(
-    RemotePodNetwork "RemotePodNetwork"[set into from] { cidrs : Vec < String > } {}
+    RemotePodNetwork "RemotePodNetwork"[set into from] { cidrs = Vec < String > } {}
 );
 rboto::__string_enum!(
-    RepairAction { Replace = "Replace", Reboot = "Reboot", NoAction = "NoAction" }
+    RepairAction { 0 Replace = "Replace", 1 Reboot = "Reboot", 2 NoAction = "NoAction" }
 );
 rboto::__string_enum!(
-    ResolveConflicts { Overwrite = "OVERWRITE", None = "NONE", Preserve = "PRESERVE" }
+    ResolveConflicts { 0 Overwrite = "OVERWRITE", 1 None = "NONE", 2 Preserve =
+    "PRESERVE" }
 );
 /// Constraints for resource weight entries.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2401,8 +2405,8 @@ pub struct ResourceConstraints {
     pub weight: Option<IntegerRangeConstraint>,
 }
 rboto::__structure!(
-    ResourceConstraints "ResourceConstraints"[set from] { name : AllowedValuesConstraint,
-    weight : IntegerRangeConstraint } {}
+    ResourceConstraints "ResourceConstraints"[from] { name = AllowedValuesConstraint,
+    weight = IntegerRangeConstraint } {}
 );
 /// A resource weight entry for the scheduler scoring strategy.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2437,7 +2441,7 @@ pub struct ScoringStrategy {
 }
 rboto::__structure!(
     ScoringStrategy "ScoringStrategy"[set into from] { type_ : ScoringStrategyType,
-    resources : Vec < ResourceWeight > } {}
+    resources = Vec < ResourceWeight > } {}
 );
 /// The scoring strategy configuration with default value and constraints.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2449,8 +2453,8 @@ pub struct ScoringStrategyConfig {
     pub constraints: Option<ScoringStrategyConstraints>,
 }
 rboto::__structure!(
-    ScoringStrategyConfig "ScoringStrategyConfig"[set from] { default_value :
-    ScoringStrategy, constraints : ScoringStrategyConstraints } {}
+    ScoringStrategyConfig "ScoringStrategyConfig"[from] { default_value =
+    ScoringStrategy, constraints = ScoringStrategyConstraints } {}
 );
 /// Constraints for the scoring strategy configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2462,12 +2466,12 @@ pub struct ScoringStrategyConstraints {
     pub resources: Option<ResourceConstraints>,
 }
 rboto::__structure!(
-    ScoringStrategyConstraints "ScoringStrategyConstraints"[set from] { scoring_strategy
-    : AllowedValuesConstraint, resources : ResourceConstraints } {}
+    ScoringStrategyConstraints "ScoringStrategyConstraints"[from] { scoring_strategy =
+    AllowedValuesConstraint, resources = ResourceConstraints } {}
 );
 rboto::__string_enum!(
     #[doc = " The scoring strategy type for the NodeResourcesFit scheduler plugin."]
-    ScoringStrategyType { LeastAllocated = "LeastAllocated", MostAllocated =
+    ScoringStrategyType { 0 LeastAllocated = "LeastAllocated", 1 MostAllocated =
     "MostAllocated" }
 );
 /// The port range for Kubernetes NodePort services.
@@ -2483,7 +2487,7 @@ rboto::__structure!(
     ServiceNodePortRange "ServiceNodePortRange"[set into from] { min_port = i32, max_port
     = i32 } {}
 );
-rboto::__string_enum!(SpreadLevel { Host = "host", Rack = "rack" });
+rboto::__string_enum!(SpreadLevel { 0 Host = "host", 1 Rack = "rack" });
 /// An IAM Identity CenterIAM; Identity Center identity (user or group) that can be assigned permissions in a capability.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2496,7 +2500,9 @@ pub struct SsoIdentity {
 rboto::__structure!(
     SsoIdentity "SsoIdentity"[set into from] { id : String, type_ : SsoIdentityType } {}
 );
-rboto::__string_enum!(SsoIdentityType { SsoUser = "SSO_USER", SsoGroup = "SSO_GROUP" });
+rboto::__string_enum!(
+    SsoIdentityType { 0 SsoUser = "SSO_USER", 1 SsoGroup = "SSO_GROUP" }
+);
 /// Request to update the configuration of the storage capability of your EKS Auto Mode cluster. For example, enable the capability. For more information, see EKS Auto Mode block storage capability in the *Amazon EKS User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2505,7 +2511,7 @@ pub struct StorageConfigRequest {
     pub block_storage: Option<BlockStorage>,
 }
 rboto::__structure!(
-    StorageConfigRequest "StorageConfigRequest"[set into] { block_storage : BlockStorage
+    StorageConfigRequest "StorageConfigRequest"[set into] { block_storage = BlockStorage
     } {}
 );
 /// Indicates the status of the request to update the block storage capability of your EKS Auto Mode cluster.
@@ -2516,10 +2522,10 @@ pub struct StorageConfigResponse {
     pub block_storage: Option<BlockStorage>,
 }
 rboto::__structure!(
-    StorageConfigResponse "StorageConfigResponse"[set from] { block_storage :
-    BlockStorage } {}
+    StorageConfigResponse "StorageConfigResponse"[from] { block_storage = BlockStorage }
+    {}
 );
-rboto::__string_enum!(SupportType { Standard = "STANDARD", Extended = "EXTENDED" });
+rboto::__string_enum!(SupportType { 0 Standard = "STANDARD", 1 Extended = "EXTENDED" });
 /// A property that allows a node to repel a `Pod`. For more information, see [Node taints on managed node groups](https://docs.aws.amazon.com/eks/latest/userguide/node-taints-managed-node-groups.html) in the *Amazon EKS User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2536,8 +2542,8 @@ rboto::__structure!(
     {}
 );
 rboto::__string_enum!(
-    TaintEffect { NoSchedule = "NO_SCHEDULE", NoExecute = "NO_EXECUTE", PreferNoSchedule
-    = "PREFER_NO_SCHEDULE" }
+    TaintEffect { 0 NoSchedule = "NO_SCHEDULE", 1 NoExecute = "NO_EXECUTE", 2
+    PreferNoSchedule = "PREFER_NO_SCHEDULE" }
 );
 /// An object representing an asynchronous update.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2559,9 +2565,9 @@ pub struct Update {
     pub cancellation: Option<Cancellation>,
 }
 rboto::__structure!(
-    Update "Update"[set from] { id : String, status : UpdateStatus, type_ : UpdateType,
-    params : Vec < UpdateParam >, created_at : rboto::DateTime, errors : Vec <
-    ErrorDetail >, cancellation : Cancellation } {}
+    Update "Update"[from] { id : String, status : UpdateStatus, type_ : UpdateType,
+    params = Vec < UpdateParam >, created_at : rboto::DateTime, errors = Vec <
+    ErrorDetail >, cancellation = Cancellation } {}
 );
 /// The access configuration information for the cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2585,7 +2591,7 @@ pub struct UpdateAckConfig {
 }
 rboto::__structure!(
     UpdateAckConfig "UpdateAckConfig"[set into] { enable_cross_namespace = bool,
-    disabled_services : Vec < String > } {}
+    disabled_services = Vec < String > } {}
 );
 /// Configuration updates for an Argo CD capability. You only need to specify the fields you want to update.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2597,8 +2603,8 @@ pub struct UpdateArgoCdConfig {
     pub network_access: Option<ArgoCdNetworkAccessConfigRequest>,
 }
 rboto::__structure!(
-    UpdateArgoCdConfig "UpdateArgoCdConfig"[set into] { rbac_role_mappings :
-    UpdateRoleMappings, network_access : ArgoCdNetworkAccessConfigRequest } {}
+    UpdateArgoCdConfig "UpdateArgoCdConfig"[set into] { rbac_role_mappings =
+    UpdateRoleMappings, network_access = ArgoCdNetworkAccessConfigRequest } {}
 );
 /// Configuration updates for a capability. The structure varies depending on the capability type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2610,8 +2616,8 @@ pub struct UpdateCapabilityConfiguration {
     pub ack: Option<UpdateAckConfig>,
 }
 rboto::__structure!(
-    UpdateCapabilityConfiguration "UpdateCapabilityConfiguration"[set into] { argo_cd :
-    UpdateArgoCdConfig, ack : UpdateAckConfig } {}
+    UpdateCapabilityConfiguration "UpdateCapabilityConfiguration"[set into] { argo_cd =
+    UpdateArgoCdConfig, ack = UpdateAckConfig } {}
 );
 /// An object representing a Kubernetes `label` change for a managed node group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2624,7 +2630,7 @@ pub struct UpdateLabelsPayload {
 }
 rboto::__structure!(
     UpdateLabelsPayload "UpdateLabelsPayload"[set into] { add_or_update_labels : HashMap
-    < String, String >, remove_labels : Vec < String > } {}
+    < String, String >, remove_labels = Vec < String > } {}
 );
 /// An object representing the details of an update request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2636,41 +2642,43 @@ pub struct UpdateParam {
     pub value: Option<String>,
 }
 rboto::__structure!(
-    UpdateParam "UpdateParam"[set from] { type_ : UpdateParamType, value : String } {}
+    UpdateParam "UpdateParam"[from] { type_ : UpdateParamType, value : String } {}
 );
 rboto::__string_enum!(
-    UpdateParamType { Version = "Version", PlatformVersion = "PlatformVersion",
-    EndpointPrivateAccess = "EndpointPrivateAccess", EndpointPublicAccess =
-    "EndpointPublicAccess", ClusterLogging = "ClusterLogging", DesiredSize =
-    "DesiredSize", LabelsToAdd = "LabelsToAdd", LabelsToRemove = "LabelsToRemove",
-    TaintsToAdd = "TaintsToAdd", TaintsToRemove = "TaintsToRemove", MaxSize = "MaxSize",
-    MinSize = "MinSize", ReleaseVersion = "ReleaseVersion", PublicAccessCidrs =
-    "PublicAccessCidrs", LaunchTemplateName = "LaunchTemplateName", LaunchTemplateVersion
-    = "LaunchTemplateVersion", IdentityProviderConfig = "IdentityProviderConfig",
-    EncryptionConfig = "EncryptionConfig", AddonVersion = "AddonVersion",
-    ServiceAccountRoleArn = "ServiceAccountRoleArn", ResolveConflicts =
-    "ResolveConflicts", MaxUnavailable = "MaxUnavailable", MaxUnavailablePercentage =
-    "MaxUnavailablePercentage", NodeRepairEnabled = "NodeRepairEnabled", UpdateStrategy =
-    "UpdateStrategy", ConfigurationValues = "ConfigurationValues", SecurityGroups =
-    "SecurityGroups", Subnets = "Subnets", AuthenticationMode = "AuthenticationMode",
-    PodIdentityAssociations = "PodIdentityAssociations", UpgradePolicy = "UpgradePolicy",
-    ZonalShiftConfig = "ZonalShiftConfig", ComputeConfig = "ComputeConfig", StorageConfig
-    = "StorageConfig", KubernetesNetworkConfig = "KubernetesNetworkConfig",
-    RemoteNetworkConfig = "RemoteNetworkConfig", DeletionProtection =
-    "DeletionProtection", NodeRepairConfig = "NodeRepairConfig", RoleArn = "RoleArn",
-    RoleMappingsToAddOrUpdate = "RoleMappingsToAddOrUpdate", RoleMappingsToRemove =
-    "RoleMappingsToRemove", NetworkAccess = "NetworkAccess", VendedLogs = "VendedLogs",
-    UpdatedTier = "UpdatedTier", PreviousTier = "PreviousTier", EnableCrossNamespace =
-    "EnableCrossNamespace", DisabledServices = "DisabledServices", WarmPoolEnabled =
-    "WarmPoolEnabled", WarmPoolMaxGroupPreparedCapacity =
-    "WarmPoolMaxGroupPreparedCapacity", WarmPoolMinSize = "WarmPoolMinSize",
-    WarmPoolState = "WarmPoolState", WarmPoolReuseOnScaleIn = "WarmPoolReuseOnScaleIn",
-    ControlPlaneEgressMode = "ControlPlaneEgressMode", KubeApiServerConfig =
-    "KubeApiServerConfig", KubeSchedulerConfig = "KubeSchedulerConfig",
-    KubeControllerManagerConfig = "KubeControllerManagerConfig",
-    ActiveCertificateAuthority = "ActiveCertificateAuthority",
-    TrustedCertificateAuthorities = "TrustedCertificateAuthorities",
-    CertificateAuthorityId = "CertificateAuthorityId", SigningStatus = "SigningStatus" }
+    UpdateParamType { 0 Version = "Version", 1 PlatformVersion = "PlatformVersion", 2
+    EndpointPrivateAccess = "EndpointPrivateAccess", 3 EndpointPublicAccess =
+    "EndpointPublicAccess", 4 ClusterLogging = "ClusterLogging", 5 DesiredSize =
+    "DesiredSize", 6 LabelsToAdd = "LabelsToAdd", 7 LabelsToRemove = "LabelsToRemove", 8
+    TaintsToAdd = "TaintsToAdd", 9 TaintsToRemove = "TaintsToRemove", 10 MaxSize =
+    "MaxSize", 11 MinSize = "MinSize", 12 ReleaseVersion = "ReleaseVersion", 13
+    PublicAccessCidrs = "PublicAccessCidrs", 14 LaunchTemplateName =
+    "LaunchTemplateName", 15 LaunchTemplateVersion = "LaunchTemplateVersion", 16
+    IdentityProviderConfig = "IdentityProviderConfig", 17 EncryptionConfig =
+    "EncryptionConfig", 18 AddonVersion = "AddonVersion", 19 ServiceAccountRoleArn =
+    "ServiceAccountRoleArn", 20 ResolveConflicts = "ResolveConflicts", 21 MaxUnavailable
+    = "MaxUnavailable", 22 MaxUnavailablePercentage = "MaxUnavailablePercentage", 23
+    NodeRepairEnabled = "NodeRepairEnabled", 24 UpdateStrategy = "UpdateStrategy", 25
+    ConfigurationValues = "ConfigurationValues", 26 SecurityGroups = "SecurityGroups", 27
+    Subnets = "Subnets", 28 AuthenticationMode = "AuthenticationMode", 29
+    PodIdentityAssociations = "PodIdentityAssociations", 30 UpgradePolicy =
+    "UpgradePolicy", 31 ZonalShiftConfig = "ZonalShiftConfig", 32 ComputeConfig =
+    "ComputeConfig", 33 StorageConfig = "StorageConfig", 34 KubernetesNetworkConfig =
+    "KubernetesNetworkConfig", 35 RemoteNetworkConfig = "RemoteNetworkConfig", 36
+    DeletionProtection = "DeletionProtection", 37 NodeRepairConfig = "NodeRepairConfig",
+    38 RoleArn = "RoleArn", 39 RoleMappingsToAddOrUpdate = "RoleMappingsToAddOrUpdate",
+    40 RoleMappingsToRemove = "RoleMappingsToRemove", 41 NetworkAccess = "NetworkAccess",
+    42 VendedLogs = "VendedLogs", 43 UpdatedTier = "UpdatedTier", 44 PreviousTier =
+    "PreviousTier", 45 EnableCrossNamespace = "EnableCrossNamespace", 46 DisabledServices
+    = "DisabledServices", 47 WarmPoolEnabled = "WarmPoolEnabled", 48
+    WarmPoolMaxGroupPreparedCapacity = "WarmPoolMaxGroupPreparedCapacity", 49
+    WarmPoolMinSize = "WarmPoolMinSize", 50 WarmPoolState = "WarmPoolState", 51
+    WarmPoolReuseOnScaleIn = "WarmPoolReuseOnScaleIn", 52 ControlPlaneEgressMode =
+    "ControlPlaneEgressMode", 53 KubeApiServerConfig = "KubeApiServerConfig", 54
+    KubeSchedulerConfig = "KubeSchedulerConfig", 55 KubeControllerManagerConfig =
+    "KubeControllerManagerConfig", 56 ActiveCertificateAuthority =
+    "ActiveCertificateAuthority", 57 TrustedCertificateAuthorities =
+    "TrustedCertificateAuthorities", 58 CertificateAuthorityId =
+    "CertificateAuthorityId", 59 SigningStatus = "SigningStatus" }
 );
 /// Updates to RBAC role mappings for an Argo CD capability. You can add, update, or remove role mappings in a single operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2682,12 +2690,12 @@ pub struct UpdateRoleMappings {
     pub remove_role_mappings: Option<Vec<ArgoCdRoleMapping>>,
 }
 rboto::__structure!(
-    UpdateRoleMappings "UpdateRoleMappings"[set into] { add_or_update_role_mappings : Vec
-    < ArgoCdRoleMapping >, remove_role_mappings : Vec < ArgoCdRoleMapping > } {}
+    UpdateRoleMappings "UpdateRoleMappings"[set into] { add_or_update_role_mappings = Vec
+    < ArgoCdRoleMapping >, remove_role_mappings = Vec < ArgoCdRoleMapping > } {}
 );
 rboto::__string_enum!(
-    UpdateStatus { InProgress = "InProgress", Failed = "Failed", Cancelled = "Cancelled",
-    Successful = "Successful" }
+    UpdateStatus { 0 InProgress = "InProgress", 1 Failed = "Failed", 2 Cancelled =
+    "Cancelled", 3 Successful = "Successful" }
 );
 /// An object representing the details of an update to a taints payload. For more information, see [Node taints on managed node groups](https://docs.aws.amazon.com/eks/latest/userguide/node-taints-managed-node-groups.html) in the *Amazon EKS User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2699,25 +2707,26 @@ pub struct UpdateTaintsPayload {
     pub remove_taints: Option<Vec<Taint>>,
 }
 rboto::__structure!(
-    UpdateTaintsPayload "UpdateTaintsPayload"[set into] { add_or_update_taints : Vec <
-    Taint >, remove_taints : Vec < Taint > } {}
+    UpdateTaintsPayload "UpdateTaintsPayload"[set into] { add_or_update_taints = Vec <
+    Taint >, remove_taints = Vec < Taint > } {}
 );
 rboto::__string_enum!(
-    UpdateType { VersionUpdate = "VersionUpdate", EndpointAccessUpdate =
-    "EndpointAccessUpdate", LoggingUpdate = "LoggingUpdate", ConfigUpdate =
-    "ConfigUpdate", AssociateIdentityProviderConfig = "AssociateIdentityProviderConfig",
-    DisassociateIdentityProviderConfig = "DisassociateIdentityProviderConfig",
-    AssociateEncryptionConfig = "AssociateEncryptionConfig", AddonUpdate = "AddonUpdate",
-    VpcConfigUpdate = "VpcConfigUpdate", AccessConfigUpdate = "AccessConfigUpdate",
-    UpgradePolicyUpdate = "UpgradePolicyUpdate", ZonalShiftConfigUpdate =
-    "ZonalShiftConfigUpdate", AutoModeUpdate = "AutoModeUpdate",
-    RemoteNetworkConfigUpdate = "RemoteNetworkConfigUpdate", DeletionProtectionUpdate =
-    "DeletionProtectionUpdate", CapabilityUpdate = "CapabilityUpdate",
-    ControlPlaneScalingConfigUpdate = "ControlPlaneScalingConfigUpdate", VendedLogsUpdate
-    = "VendedLogsUpdate", ControlPlaneEgressUpdate = "ControlPlaneEgressUpdate",
-    VersionRollback = "VersionRollback", ControlPlaneComponentConfigUpdate =
-    "ControlPlaneComponentConfigUpdate", CertificateAuthorityUpdate =
-    "CertificateAuthorityUpdate" }
+    UpdateType { 0 VersionUpdate = "VersionUpdate", 1 EndpointAccessUpdate =
+    "EndpointAccessUpdate", 2 LoggingUpdate = "LoggingUpdate", 3 ConfigUpdate =
+    "ConfigUpdate", 4 AssociateIdentityProviderConfig =
+    "AssociateIdentityProviderConfig", 5 DisassociateIdentityProviderConfig =
+    "DisassociateIdentityProviderConfig", 6 AssociateEncryptionConfig =
+    "AssociateEncryptionConfig", 7 AddonUpdate = "AddonUpdate", 8 VpcConfigUpdate =
+    "VpcConfigUpdate", 9 AccessConfigUpdate = "AccessConfigUpdate", 10
+    UpgradePolicyUpdate = "UpgradePolicyUpdate", 11 ZonalShiftConfigUpdate =
+    "ZonalShiftConfigUpdate", 12 AutoModeUpdate = "AutoModeUpdate", 13
+    RemoteNetworkConfigUpdate = "RemoteNetworkConfigUpdate", 14 DeletionProtectionUpdate
+    = "DeletionProtectionUpdate", 15 CapabilityUpdate = "CapabilityUpdate", 16
+    ControlPlaneScalingConfigUpdate = "ControlPlaneScalingConfigUpdate", 17
+    VendedLogsUpdate = "VendedLogsUpdate", 18 ControlPlaneEgressUpdate =
+    "ControlPlaneEgressUpdate", 19 VersionRollback = "VersionRollback", 20
+    ControlPlaneComponentConfigUpdate = "ControlPlaneComponentConfigUpdate", 21
+    CertificateAuthorityUpdate = "CertificateAuthorityUpdate" }
 );
 /// The support policy to use for the cluster. Extended support allows you to remain on specific Kubernetes versions for longer. Clusters in extended support have higher costs. The default value is `EXTENDED`. Use `STANDARD` to disable extended support.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2738,12 +2747,11 @@ pub struct UpgradePolicyResponse {
     pub support_type: Option<SupportType>,
 }
 rboto::__structure!(
-    UpgradePolicyResponse "UpgradePolicyResponse"[set from] { support_type : SupportType
-    } {}
+    UpgradePolicyResponse "UpgradePolicyResponse"[from] { support_type : SupportType } {}
 );
 rboto::__string_enum!(
-    VersionStatus { Unsupported = "UNSUPPORTED", StandardSupport = "STANDARD_SUPPORT",
-    ExtendedSupport = "EXTENDED_SUPPORT" }
+    VersionStatus { 0 Unsupported = "UNSUPPORTED", 1 StandardSupport =
+    "STANDARD_SUPPORT", 2 ExtendedSupport = "EXTENDED_SUPPORT" }
 );
 /// An object representing the VPC configuration to use for an Amazon EKS cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2763,9 +2771,9 @@ pub struct VpcConfigRequest {
     pub control_plane_egress_mode: Option<ControlPlaneEgressModeType>,
 }
 rboto::__structure!(
-    VpcConfigRequest "VpcConfigRequest"[set into] { subnet_ids : Vec < String >,
-    security_group_ids : Vec < String >, endpoint_public_access = bool,
-    endpoint_private_access = bool, public_access_cidrs : Vec < String >,
+    VpcConfigRequest "VpcConfigRequest"[set into] { subnet_ids = Vec < String >,
+    security_group_ids = Vec < String >, endpoint_public_access = bool,
+    endpoint_private_access = bool, public_access_cidrs = Vec < String >,
     control_plane_egress_mode : ControlPlaneEgressModeType } {}
 );
 /// An object representing an Amazon EKS cluster VPC configuration response.
@@ -2790,10 +2798,10 @@ pub struct VpcConfigResponse {
     pub control_plane_egress_mode: Option<ControlPlaneEgressModeType>,
 }
 rboto::__structure!(
-    VpcConfigResponse "VpcConfigResponse"[set from] { subnet_ids : Vec < String >,
-    security_group_ids : Vec < String >, cluster_security_group_id : String, vpc_id :
+    VpcConfigResponse "VpcConfigResponse"[from] { subnet_ids = Vec < String >,
+    security_group_ids = Vec < String >, cluster_security_group_id : String, vpc_id :
     String, endpoint_public_access = bool, endpoint_private_access = bool,
-    public_access_cidrs : Vec < String >, control_plane_egress_mode :
+    public_access_cidrs = Vec < String >, control_plane_egress_mode :
     ControlPlaneEgressModeType } {}
 );
 /// The configuration for an Amazon EC2 Auto Scaling warm pool attached to an Amazon EKS managed node group. Warm pools maintain pre-initialized EC2 instances alongside your Auto Scaling group that have already completed the bootup initialization process and can be kept in a `Stopped`, `Running`, or `Hibernated` state.
@@ -2817,7 +2825,8 @@ rboto::__structure!(
     bool } {}
 );
 rboto::__string_enum!(
-    WarmPoolState { Stopped = "STOPPED", Running = "RUNNING", Hibernated = "HIBERNATED" }
+    WarmPoolState { 0 Stopped = "STOPPED", 1 Running = "RUNNING", 2 Hibernated =
+    "HIBERNATED" }
 );
 /// The configuration for zonal shift for the cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2837,8 +2846,9 @@ pub struct ZonalShiftConfigResponse {
     pub enabled: Option<bool>,
 }
 rboto::__structure!(
-    ZonalShiftConfigResponse "ZonalShiftConfigResponse"[set from] { enabled = bool } {}
+    ZonalShiftConfigResponse "ZonalShiftConfigResponse"[from] { enabled = bool } {}
 );
 rboto::__string_enum!(
-    ConfigStatus { Creating = "CREATING", Deleting = "DELETING", Active = "ACTIVE" }
+    ConfigStatus { 0 Creating = "CREATING", 1 Deleting = "DELETING", 2 Active = "ACTIVE"
+    }
 );

@@ -7,7 +7,7 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// Contains the parameters for EnableAvailabilityZonesForLoadBalancer.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableAvailabilityZonesForLoadBalancerInput {
     /// The name of the load balancer.
@@ -17,12 +17,11 @@ pub struct EnableAvailabilityZonesForLoadBalancerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableAvailabilityZonesForLoadBalancerInput "AddAvailabilityZonesInput"[set debug
-    into] { load_balancer_name : String, availability_zones : Vec < String > } { _client
-    }
+    EnableAvailabilityZonesForLoadBalancerInput "AddAvailabilityZonesInput"[set into] {
+    load_balancer_name : String, availability_zones = Vec < String > } { _client }
 );
 /// Contains the parameters for AddTags.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AddTagsInput {
     /// The name of the load balancer. You can specify one load balancer only.
@@ -32,11 +31,11 @@ pub struct AddTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AddTagsInput "AddTagsInput"[set debug into] { load_balancer_names : Vec < String >,
-    tags : Vec < Tag > } { _client }
+    AddTagsInput "AddTagsInput"[set into] { load_balancer_names = Vec < String >, tags =
+    Vec < Tag > } { _client }
 );
 /// Contains the parameters for ApplySecurityGroupsToLoadBalancer.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ApplySecurityGroupsToLoadBalancerInput {
     /// The name of the load balancer.
@@ -47,11 +46,10 @@ pub struct ApplySecurityGroupsToLoadBalancerInput {
 }
 rboto::__structure!(
     ApplySecurityGroupsToLoadBalancerInput "ApplySecurityGroupsToLoadBalancerInput"[set
-    debug into] { load_balancer_name : String, security_groups : Vec < String > } {
-    _client }
+    into] { load_balancer_name : String, security_groups = Vec < String > } { _client }
 );
 /// Contains the parameters for AttachLoaBalancerToSubnets.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AttachLoadBalancerToSubnetsInput {
     /// The name of the load balancer.
@@ -61,11 +59,11 @@ pub struct AttachLoadBalancerToSubnetsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AttachLoadBalancerToSubnetsInput "AttachLoadBalancerToSubnetsInput"[set debug into] {
-    load_balancer_name : String, subnets : Vec < String > } { _client }
+    AttachLoadBalancerToSubnetsInput "AttachLoadBalancerToSubnetsInput"[set into] {
+    load_balancer_name : String, subnets = Vec < String > } { _client }
 );
 /// Contains the parameters for ConfigureHealthCheck.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ConfigureHealthCheckInput {
     /// The name of the load balancer.
@@ -75,11 +73,11 @@ pub struct ConfigureHealthCheckInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ConfigureHealthCheckInput "ConfigureHealthCheckInput"[set debug into] {
-    load_balancer_name : String, health_check : HealthCheck } { _client }
+    ConfigureHealthCheckInput "ConfigureHealthCheckInput"[set into] { load_balancer_name
+    : String, health_check = HealthCheck } { _client }
 );
 /// Contains the parameters for CreateLoadBalancer.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateLoadBalancerInput {
     /// The name of the load balancer.
@@ -99,13 +97,13 @@ pub struct CreateLoadBalancerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateLoadBalancerInput "CreateAccessPointInput"[set debug into] { load_balancer_name
-    : String, listeners : Vec < Listener >, availability_zones : Vec < String >, subnets
-    : Vec < String >, security_groups : Vec < String >, scheme : String, tags : Vec < Tag
-    > } { _client }
+    CreateLoadBalancerInput "CreateAccessPointInput"[set into] { load_balancer_name :
+    String, listeners = Vec < Listener >, availability_zones = Vec < String >, subnets =
+    Vec < String >, security_groups = Vec < String >, scheme : String, tags = Vec < Tag >
+    } { _client }
 );
 /// Contains the parameters for CreateAppCookieStickinessPolicy.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateAppCookieStickinessPolicyInput {
     /// The name of the load balancer.
@@ -117,12 +115,12 @@ pub struct CreateAppCookieStickinessPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateAppCookieStickinessPolicyInput "CreateAppCookieStickinessPolicyInput"[set debug
-    into] { load_balancer_name : String, policy_name : String, cookie_name : String } {
-    _client }
+    CreateAppCookieStickinessPolicyInput "CreateAppCookieStickinessPolicyInput"[set into]
+    { load_balancer_name : String, policy_name : String, cookie_name : String } { _client
+    }
 );
 /// Contains the parameters for CreateLBCookieStickinessPolicy.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateLbCookieStickinessPolicyInput {
     /// The name of the load balancer.
@@ -134,12 +132,12 @@ pub struct CreateLbCookieStickinessPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateLbCookieStickinessPolicyInput "CreateLBCookieStickinessPolicyInput"[set debug
-    into] { load_balancer_name : String, policy_name : String, cookie_expiration_period =
-    i64 } { _client }
+    CreateLbCookieStickinessPolicyInput "CreateLBCookieStickinessPolicyInput"[set into] {
+    load_balancer_name : String, policy_name : String, cookie_expiration_period = i64 } {
+    _client }
 );
 /// Contains the parameters for CreateLoadBalancerListeners.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateLoadBalancerListenersInput {
     /// The name of the load balancer.
@@ -149,11 +147,11 @@ pub struct CreateLoadBalancerListenersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateLoadBalancerListenersInput "CreateLoadBalancerListenerInput"[set debug into] {
-    load_balancer_name : String, listeners : Vec < Listener > } { _client }
+    CreateLoadBalancerListenersInput "CreateLoadBalancerListenerInput"[set into] {
+    load_balancer_name : String, listeners = Vec < Listener > } { _client }
 );
 /// Contains the parameters for CreateLoadBalancerPolicy.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateLoadBalancerPolicyInput {
     /// The name of the load balancer.
@@ -167,12 +165,12 @@ pub struct CreateLoadBalancerPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateLoadBalancerPolicyInput "CreateLoadBalancerPolicyInput"[set debug into] {
+    CreateLoadBalancerPolicyInput "CreateLoadBalancerPolicyInput"[set into] {
     load_balancer_name : String, policy_name : String, policy_type_name : String,
-    policy_attributes : Vec < PolicyAttribute > } { _client }
+    policy_attributes = Vec < PolicyAttribute > } { _client }
 );
 /// Contains the parameters for DeleteLoadBalancer.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteLoadBalancerInput {
     /// The name of the load balancer.
@@ -180,11 +178,11 @@ pub struct DeleteLoadBalancerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteLoadBalancerInput "DeleteAccessPointInput"[set debug into] { load_balancer_name
-    : String } { _client }
+    DeleteLoadBalancerInput "DeleteAccessPointInput"[set into] { load_balancer_name :
+    String } { _client }
 );
 /// Contains the parameters for DeleteLoadBalancerListeners.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteLoadBalancerListenersInput {
     /// The name of the load balancer.
@@ -194,11 +192,11 @@ pub struct DeleteLoadBalancerListenersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteLoadBalancerListenersInput "DeleteLoadBalancerListenerInput"[set debug into] {
-    load_balancer_name : String, load_balancer_ports : Vec < i32 > } { _client }
+    DeleteLoadBalancerListenersInput "DeleteLoadBalancerListenerInput"[set into] {
+    load_balancer_name : String, load_balancer_ports = Vec < i32 > } { _client }
 );
 /// Contains the parameters for DeleteLoadBalancerPolicy.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteLoadBalancerPolicyInput {
     /// The name of the load balancer.
@@ -208,11 +206,11 @@ pub struct DeleteLoadBalancerPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteLoadBalancerPolicyInput "DeleteLoadBalancerPolicyInput"[set debug into] {
+    DeleteLoadBalancerPolicyInput "DeleteLoadBalancerPolicyInput"[set into] {
     load_balancer_name : String, policy_name : String } { _client }
 );
 /// Contains the parameters for DeregisterInstancesFromLoadBalancer.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeregisterInstancesFromLoadBalancerInput {
     /// The name of the load balancer.
@@ -222,11 +220,11 @@ pub struct DeregisterInstancesFromLoadBalancerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeregisterInstancesFromLoadBalancerInput "DeregisterEndPointsInput"[set debug into] {
-    load_balancer_name : String, instances : Vec < Instance > } { _client }
+    DeregisterInstancesFromLoadBalancerInput "DeregisterEndPointsInput"[set into] {
+    load_balancer_name : String, instances = Vec < Instance > } { _client }
 );
 /// Contains the parameters for DescribeLoadBalancers.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeLoadBalancersInput {
     /// The names of the load balancers.
@@ -238,10 +236,10 @@ pub struct DescribeLoadBalancersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeLoadBalancersInput "DescribeAccessPointsInput"[set debug into] {
-    load_balancer_names : Vec < String >, marker : String, page_size = i32 } { _client }
+    DescribeLoadBalancersInput "DescribeAccessPointsInput"[set into] {
+    load_balancer_names = Vec < String >, marker : String, page_size = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAccountLimitsInput {
     /// The marker for the next set of results. (You received this marker from a previous call.)
@@ -251,11 +249,11 @@ pub struct DescribeAccountLimitsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAccountLimitsInput "DescribeAccountLimitsInput"[set debug into] { marker :
-    String, page_size = i32 } { _client }
+    DescribeAccountLimitsInput "DescribeAccountLimitsInput"[set into] { marker : String,
+    page_size = i32 } { _client }
 );
 /// Contains the parameters for DescribeInstanceHealth.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceHealthInput {
     /// The name of the load balancer.
@@ -265,11 +263,11 @@ pub struct DescribeInstanceHealthInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeInstanceHealthInput "DescribeEndPointStateInput"[set debug into] {
-    load_balancer_name : String, instances : Vec < Instance > } { _client }
+    DescribeInstanceHealthInput "DescribeEndPointStateInput"[set into] {
+    load_balancer_name : String, instances = Vec < Instance > } { _client }
 );
 /// Contains the parameters for DescribeLoadBalancerAttributes.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeLoadBalancerAttributesInput {
     /// The name of the load balancer.
@@ -277,11 +275,11 @@ pub struct DescribeLoadBalancerAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeLoadBalancerAttributesInput "DescribeLoadBalancerAttributesInput"[set debug
-    into] { load_balancer_name : String } { _client }
+    DescribeLoadBalancerAttributesInput "DescribeLoadBalancerAttributesInput"[set into] {
+    load_balancer_name : String } { _client }
 );
 /// Contains the parameters for DescribeLoadBalancerPolicies.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeLoadBalancerPoliciesInput {
     /// The name of the load balancer.
@@ -291,11 +289,11 @@ pub struct DescribeLoadBalancerPoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeLoadBalancerPoliciesInput "DescribeLoadBalancerPoliciesInput"[set debug into]
-    { load_balancer_name : String, policy_names : Vec < String > } { _client }
+    DescribeLoadBalancerPoliciesInput "DescribeLoadBalancerPoliciesInput"[set into] {
+    load_balancer_name : String, policy_names = Vec < String > } { _client }
 );
 /// Contains the parameters for DescribeLoadBalancerPolicyTypes.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeLoadBalancerPolicyTypesInput {
     /// The names of the policy types. If no names are specified, describes all policy types defined by Elastic Load Balancing.
@@ -303,11 +301,11 @@ pub struct DescribeLoadBalancerPolicyTypesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeLoadBalancerPolicyTypesInput "DescribeLoadBalancerPolicyTypesInput"[set debug
-    into] { policy_type_names : Vec < String > } { _client }
+    DescribeLoadBalancerPolicyTypesInput "DescribeLoadBalancerPolicyTypesInput"[set into]
+    { policy_type_names = Vec < String > } { _client }
 );
 /// Contains the parameters for DescribeTags.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTagsInput {
     /// The names of the load balancers.
@@ -315,11 +313,11 @@ pub struct DescribeTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTagsInput "DescribeTagsInput"[set debug into] { load_balancer_names : Vec <
-    String > } { _client }
+    DescribeTagsInput "DescribeTagsInput"[set into] { load_balancer_names = Vec < String
+    > } { _client }
 );
 /// Contains the parameters for DetachLoadBalancerFromSubnets.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DetachLoadBalancerFromSubnetsInput {
     /// The name of the load balancer.
@@ -329,11 +327,11 @@ pub struct DetachLoadBalancerFromSubnetsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DetachLoadBalancerFromSubnetsInput "DetachLoadBalancerFromSubnetsInput"[set debug
-    into] { load_balancer_name : String, subnets : Vec < String > } { _client }
+    DetachLoadBalancerFromSubnetsInput "DetachLoadBalancerFromSubnetsInput"[set into] {
+    load_balancer_name : String, subnets = Vec < String > } { _client }
 );
 /// Contains the parameters for ModifyLoadBalancerAttributes.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyLoadBalancerAttributesInput {
     /// The name of the load balancer.
@@ -343,12 +341,12 @@ pub struct ModifyLoadBalancerAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyLoadBalancerAttributesInput "ModifyLoadBalancerAttributesInput"[set debug into]
-    { load_balancer_name : String, load_balancer_attributes : LoadBalancerAttributes } {
+    ModifyLoadBalancerAttributesInput "ModifyLoadBalancerAttributesInput"[set into] {
+    load_balancer_name : String, load_balancer_attributes = LoadBalancerAttributes } {
     _client }
 );
 /// Contains the parameters for RegisterInstancesWithLoadBalancer.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RegisterInstancesWithLoadBalancerInput {
     /// The name of the load balancer.
@@ -358,11 +356,11 @@ pub struct RegisterInstancesWithLoadBalancerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RegisterInstancesWithLoadBalancerInput "RegisterEndPointsInput"[set debug into] {
-    load_balancer_name : String, instances : Vec < Instance > } { _client }
+    RegisterInstancesWithLoadBalancerInput "RegisterEndPointsInput"[set into] {
+    load_balancer_name : String, instances = Vec < Instance > } { _client }
 );
 /// Contains the parameters for DisableAvailabilityZonesForLoadBalancer.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableAvailabilityZonesForLoadBalancerInput {
     /// The name of the load balancer.
@@ -372,12 +370,11 @@ pub struct DisableAvailabilityZonesForLoadBalancerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisableAvailabilityZonesForLoadBalancerInput "RemoveAvailabilityZonesInput"[set debug
-    into] { load_balancer_name : String, availability_zones : Vec < String > } { _client
-    }
+    DisableAvailabilityZonesForLoadBalancerInput "RemoveAvailabilityZonesInput"[set into]
+    { load_balancer_name : String, availability_zones = Vec < String > } { _client }
 );
 /// Contains the parameters for RemoveTags.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RemoveTagsInput {
     /// The name of the load balancer. You can specify a maximum of one load balancer name.
@@ -387,11 +384,11 @@ pub struct RemoveTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RemoveTagsInput "RemoveTagsInput"[set debug into] { load_balancer_names : Vec <
-    String >, tags : Vec < TagKeyOnly > } { _client }
+    RemoveTagsInput "RemoveTagsInput"[set into] { load_balancer_names = Vec < String >,
+    tags = Vec < TagKeyOnly > } { _client }
 );
 /// Contains the parameters for SetLoadBalancerListenerSSLCertificate.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetLoadBalancerListenerSslCertificateInput {
     /// The name of the load balancer.
@@ -404,11 +401,11 @@ pub struct SetLoadBalancerListenerSslCertificateInput {
 }
 rboto::__structure!(
     SetLoadBalancerListenerSslCertificateInput
-    "SetLoadBalancerListenerSSLCertificateInput"[set debug into] { load_balancer_name :
-    String, load_balancer_port = i32, ssl_certificate_id : String } { _client }
+    "SetLoadBalancerListenerSSLCertificateInput"[set into] { load_balancer_name : String,
+    load_balancer_port = i32, ssl_certificate_id : String } { _client }
 );
 /// Contains the parameters for SetLoadBalancerPoliciesForBackendServer.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetLoadBalancerPoliciesForBackendServerInput {
     /// The name of the load balancer.
@@ -421,11 +418,11 @@ pub struct SetLoadBalancerPoliciesForBackendServerInput {
 }
 rboto::__structure!(
     SetLoadBalancerPoliciesForBackendServerInput
-    "SetLoadBalancerPoliciesForBackendServerInput"[set debug into] { load_balancer_name :
-    String, instance_port = i32, policy_names : Vec < String > } { _client }
+    "SetLoadBalancerPoliciesForBackendServerInput"[set into] { load_balancer_name :
+    String, instance_port = i32, policy_names = Vec < String > } { _client }
 );
 /// Contains the parameters for SetLoadBalancePoliciesOfListener.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetLoadBalancerPoliciesOfListenerInput {
     /// The name of the load balancer.
@@ -438,6 +435,6 @@ pub struct SetLoadBalancerPoliciesOfListenerInput {
 }
 rboto::__structure!(
     SetLoadBalancerPoliciesOfListenerInput "SetLoadBalancerPoliciesOfListenerInput"[set
-    debug into] { load_balancer_name : String, load_balancer_port = i32, policy_names :
-    Vec < String > } { _client }
+    into] { load_balancer_name : String, load_balancer_port = i32, policy_names = Vec <
+    String > } { _client }
 );

@@ -6,73 +6,47 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; AddTagsInput => AddTagsOutput =
-    super::schema::ops::ADD_TAGS, "AddTags"; ApplySecurityGroupsToLoadBalancerInput =>
-    ApplySecurityGroupsToLoadBalancerOutput =
-    super::schema::ops::APPLY_SECURITY_GROUPS_TO_LOAD_BALANCER,
-    "ApplySecurityGroupsToLoadBalancer"; AttachLoadBalancerToSubnetsInput =>
-    AttachLoadBalancerToSubnetsOutput =
-    super::schema::ops::ATTACH_LOAD_BALANCER_TO_SUBNETS, "AttachLoadBalancerToSubnets";
-    ConfigureHealthCheckInput => ConfigureHealthCheckOutput =
-    super::schema::ops::CONFIGURE_HEALTH_CHECK, "ConfigureHealthCheck";
-    CreateAppCookieStickinessPolicyInput => CreateAppCookieStickinessPolicyOutput =
-    super::schema::ops::CREATE_APP_COOKIE_STICKINESS_POLICY,
+    super::error::Exception, super::schema::SERVICE; AddTagsInput => AddTagsOutput,
+    "AddTags"; ApplySecurityGroupsToLoadBalancerInput =>
+    ApplySecurityGroupsToLoadBalancerOutput, "ApplySecurityGroupsToLoadBalancer";
+    AttachLoadBalancerToSubnetsInput => AttachLoadBalancerToSubnetsOutput,
+    "AttachLoadBalancerToSubnets"; ConfigureHealthCheckInput =>
+    ConfigureHealthCheckOutput, "ConfigureHealthCheck";
+    CreateAppCookieStickinessPolicyInput => CreateAppCookieStickinessPolicyOutput,
     "CreateAppCookieStickinessPolicy"; CreateLbCookieStickinessPolicyInput =>
-    CreateLbCookieStickinessPolicyOutput =
-    super::schema::ops::CREATE_LB_COOKIE_STICKINESS_POLICY,
-    "CreateLBCookieStickinessPolicy"; CreateLoadBalancerInput => CreateLoadBalancerOutput
-    = super::schema::ops::CREATE_LOAD_BALANCER, "CreateLoadBalancer";
-    CreateLoadBalancerListenersInput => CreateLoadBalancerListenersOutput =
-    super::schema::ops::CREATE_LOAD_BALANCER_LISTENERS, "CreateLoadBalancerListeners";
-    CreateLoadBalancerPolicyInput => CreateLoadBalancerPolicyOutput =
-    super::schema::ops::CREATE_LOAD_BALANCER_POLICY, "CreateLoadBalancerPolicy";
-    DeleteLoadBalancerInput => DeleteLoadBalancerOutput =
-    super::schema::ops::DELETE_LOAD_BALANCER, "DeleteLoadBalancer";
-    DeleteLoadBalancerListenersInput => DeleteLoadBalancerListenersOutput =
-    super::schema::ops::DELETE_LOAD_BALANCER_LISTENERS, "DeleteLoadBalancerListeners";
-    DeleteLoadBalancerPolicyInput => DeleteLoadBalancerPolicyOutput =
-    super::schema::ops::DELETE_LOAD_BALANCER_POLICY, "DeleteLoadBalancerPolicy";
-    DeregisterInstancesFromLoadBalancerInput => DeregisterInstancesFromLoadBalancerOutput
-    = super::schema::ops::DEREGISTER_INSTANCES_FROM_LOAD_BALANCER,
-    "DeregisterInstancesFromLoadBalancer"; DescribeAccountLimitsInput =>
-    DescribeAccountLimitsOutput = super::schema::ops::DESCRIBE_ACCOUNT_LIMITS,
-    "DescribeAccountLimits"; DescribeInstanceHealthInput => DescribeInstanceHealthOutput
-    = super::schema::ops::DESCRIBE_INSTANCE_HEALTH, "DescribeInstanceHealth";
-    DescribeLoadBalancerAttributesInput => DescribeLoadBalancerAttributesOutput =
-    super::schema::ops::DESCRIBE_LOAD_BALANCER_ATTRIBUTES,
-    "DescribeLoadBalancerAttributes"; DescribeLoadBalancerPoliciesInput =>
-    DescribeLoadBalancerPoliciesOutput =
-    super::schema::ops::DESCRIBE_LOAD_BALANCER_POLICIES, "DescribeLoadBalancerPolicies";
-    DescribeLoadBalancerPolicyTypesInput => DescribeLoadBalancerPolicyTypesOutput =
-    super::schema::ops::DESCRIBE_LOAD_BALANCER_POLICY_TYPES,
-    "DescribeLoadBalancerPolicyTypes"; DescribeLoadBalancersInput =>
-    DescribeLoadBalancersOutput = super::schema::ops::DESCRIBE_LOAD_BALANCERS,
-    "DescribeLoadBalancers"; DescribeTagsInput => DescribeTagsOutput =
-    super::schema::ops::DESCRIBE_TAGS, "DescribeTags"; DetachLoadBalancerFromSubnetsInput
-    => DetachLoadBalancerFromSubnetsOutput =
-    super::schema::ops::DETACH_LOAD_BALANCER_FROM_SUBNETS,
+    CreateLbCookieStickinessPolicyOutput, "CreateLBCookieStickinessPolicy";
+    CreateLoadBalancerInput => CreateLoadBalancerOutput, "CreateLoadBalancer";
+    CreateLoadBalancerListenersInput => CreateLoadBalancerListenersOutput,
+    "CreateLoadBalancerListeners"; CreateLoadBalancerPolicyInput =>
+    CreateLoadBalancerPolicyOutput, "CreateLoadBalancerPolicy"; DeleteLoadBalancerInput
+    => DeleteLoadBalancerOutput, "DeleteLoadBalancer"; DeleteLoadBalancerListenersInput
+    => DeleteLoadBalancerListenersOutput, "DeleteLoadBalancerListeners";
+    DeleteLoadBalancerPolicyInput => DeleteLoadBalancerPolicyOutput,
+    "DeleteLoadBalancerPolicy"; DeregisterInstancesFromLoadBalancerInput =>
+    DeregisterInstancesFromLoadBalancerOutput, "DeregisterInstancesFromLoadBalancer";
+    DescribeAccountLimitsInput => DescribeAccountLimitsOutput, "DescribeAccountLimits";
+    DescribeInstanceHealthInput => DescribeInstanceHealthOutput,
+    "DescribeInstanceHealth"; DescribeLoadBalancerAttributesInput =>
+    DescribeLoadBalancerAttributesOutput, "DescribeLoadBalancerAttributes";
+    DescribeLoadBalancerPoliciesInput => DescribeLoadBalancerPoliciesOutput,
+    "DescribeLoadBalancerPolicies"; DescribeLoadBalancerPolicyTypesInput =>
+    DescribeLoadBalancerPolicyTypesOutput, "DescribeLoadBalancerPolicyTypes";
+    DescribeLoadBalancersInput => DescribeLoadBalancersOutput, "DescribeLoadBalancers";
+    DescribeTagsInput => DescribeTagsOutput, "DescribeTags";
+    DetachLoadBalancerFromSubnetsInput => DetachLoadBalancerFromSubnetsOutput,
     "DetachLoadBalancerFromSubnets"; DisableAvailabilityZonesForLoadBalancerInput =>
-    DisableAvailabilityZonesForLoadBalancerOutput =
-    super::schema::ops::DISABLE_AVAILABILITY_ZONES_FOR_LOAD_BALANCER,
+    DisableAvailabilityZonesForLoadBalancerOutput,
     "DisableAvailabilityZonesForLoadBalancer";
     EnableAvailabilityZonesForLoadBalancerInput =>
-    EnableAvailabilityZonesForLoadBalancerOutput =
-    super::schema::ops::ENABLE_AVAILABILITY_ZONES_FOR_LOAD_BALANCER,
+    EnableAvailabilityZonesForLoadBalancerOutput,
     "EnableAvailabilityZonesForLoadBalancer"; ModifyLoadBalancerAttributesInput =>
-    ModifyLoadBalancerAttributesOutput =
-    super::schema::ops::MODIFY_LOAD_BALANCER_ATTRIBUTES, "ModifyLoadBalancerAttributes";
-    RegisterInstancesWithLoadBalancerInput => RegisterInstancesWithLoadBalancerOutput =
-    super::schema::ops::REGISTER_INSTANCES_WITH_LOAD_BALANCER,
-    "RegisterInstancesWithLoadBalancer"; RemoveTagsInput => RemoveTagsOutput =
-    super::schema::ops::REMOVE_TAGS, "RemoveTags";
-    SetLoadBalancerListenerSslCertificateInput =>
-    SetLoadBalancerListenerSslCertificateOutput =
-    super::schema::ops::SET_LOAD_BALANCER_LISTENER_SSL_CERTIFICATE,
-    "SetLoadBalancerListenerSSLCertificate"; SetLoadBalancerPoliciesForBackendServerInput
-    => SetLoadBalancerPoliciesForBackendServerOutput =
-    super::schema::ops::SET_LOAD_BALANCER_POLICIES_FOR_BACKEND_SERVER,
+    ModifyLoadBalancerAttributesOutput, "ModifyLoadBalancerAttributes";
+    RegisterInstancesWithLoadBalancerInput => RegisterInstancesWithLoadBalancerOutput,
+    "RegisterInstancesWithLoadBalancer"; RemoveTagsInput => RemoveTagsOutput,
+    "RemoveTags"; SetLoadBalancerListenerSslCertificateInput =>
+    SetLoadBalancerListenerSslCertificateOutput, "SetLoadBalancerListenerSSLCertificate";
+    SetLoadBalancerPoliciesForBackendServerInput =>
+    SetLoadBalancerPoliciesForBackendServerOutput,
     "SetLoadBalancerPoliciesForBackendServer"; SetLoadBalancerPoliciesOfListenerInput =>
-    SetLoadBalancerPoliciesOfListenerOutput =
-    super::schema::ops::SET_LOAD_BALANCER_POLICIES_OF_LISTENER,
-    "SetLoadBalancerPoliciesOfListener";
+    SetLoadBalancerPoliciesOfListenerOutput, "SetLoadBalancerPoliciesOfListener";
 );

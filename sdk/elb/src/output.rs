@@ -7,7 +7,7 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// Contains the output of EnableAvailabilityZonesForLoadBalancer.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableAvailabilityZonesForLoadBalancerOutput {
     /// The updated list of Availability Zones for the load balancer.
@@ -15,18 +15,18 @@ pub struct EnableAvailabilityZonesForLoadBalancerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableAvailabilityZonesForLoadBalancerOutput "AddAvailabilityZonesOutput"[debug from
-    output] { availability_zones : Vec < String > } { _meta }
+    EnableAvailabilityZonesForLoadBalancerOutput "AddAvailabilityZonesOutput"[from
+    output] { availability_zones = Vec < String > } { _meta }
 );
 /// Contains the output of AddTags.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(AddTagsOutput "AddTagsOutput"[debug from output] {} { _meta });
+rboto::__structure!(AddTagsOutput "AddTagsOutput"[from output] {} { _meta });
 /// Contains the output of ApplySecurityGroupsToLoadBalancer.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ApplySecurityGroupsToLoadBalancerOutput {
     /// The IDs of the security groups associated with the load balancer.
@@ -35,11 +35,11 @@ pub struct ApplySecurityGroupsToLoadBalancerOutput {
 }
 rboto::__structure!(
     ApplySecurityGroupsToLoadBalancerOutput
-    "ApplySecurityGroupsToLoadBalancerOutput"[debug from output] { security_groups : Vec
-    < String > } { _meta }
+    "ApplySecurityGroupsToLoadBalancerOutput"[from output] { security_groups = Vec <
+    String > } { _meta }
 );
 /// Contains the output of AttachLoadBalancerToSubnets.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AttachLoadBalancerToSubnetsOutput {
     /// The IDs of the subnets attached to the load balancer.
@@ -47,11 +47,11 @@ pub struct AttachLoadBalancerToSubnetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AttachLoadBalancerToSubnetsOutput "AttachLoadBalancerToSubnetsOutput"[debug from
-    output] { subnets : Vec < String > } { _meta }
+    AttachLoadBalancerToSubnetsOutput "AttachLoadBalancerToSubnetsOutput"[from output] {
+    subnets = Vec < String > } { _meta }
 );
 /// Contains the output of ConfigureHealthCheck.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConfigureHealthCheckOutput {
     /// The updated health check.
@@ -59,11 +59,11 @@ pub struct ConfigureHealthCheckOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ConfigureHealthCheckOutput "ConfigureHealthCheckOutput"[debug from output] {
-    health_check : HealthCheck } { _meta }
+    ConfigureHealthCheckOutput "ConfigureHealthCheckOutput"[from output] { health_check =
+    HealthCheck } { _meta }
 );
 /// Contains the output for CreateLoadBalancer.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLoadBalancerOutput {
     /// The DNS name of the load balancer.
@@ -71,80 +71,80 @@ pub struct CreateLoadBalancerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateLoadBalancerOutput "CreateAccessPointOutput"[debug from output] { dns_name :
-    String } { _meta }
+    CreateLoadBalancerOutput "CreateAccessPointOutput"[from output] { dns_name : String }
+    { _meta }
 );
 /// Contains the output for CreateAppCookieStickinessPolicy.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAppCookieStickinessPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateAppCookieStickinessPolicyOutput "CreateAppCookieStickinessPolicyOutput"[debug
-    from output] {} { _meta }
+    CreateAppCookieStickinessPolicyOutput "CreateAppCookieStickinessPolicyOutput"[from
+    output] {} { _meta }
 );
 /// Contains the output for CreateLBCookieStickinessPolicy.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLbCookieStickinessPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateLbCookieStickinessPolicyOutput "CreateLBCookieStickinessPolicyOutput"[debug
-    from output] {} { _meta }
+    CreateLbCookieStickinessPolicyOutput "CreateLBCookieStickinessPolicyOutput"[from
+    output] {} { _meta }
 );
 /// Contains the parameters for CreateLoadBalancerListener.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLoadBalancerListenersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateLoadBalancerListenersOutput "CreateLoadBalancerListenerOutput"[debug from
-    output] {} { _meta }
+    CreateLoadBalancerListenersOutput "CreateLoadBalancerListenerOutput"[from output] {}
+    { _meta }
 );
 /// Contains the output of CreateLoadBalancerPolicy.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLoadBalancerPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateLoadBalancerPolicyOutput "CreateLoadBalancerPolicyOutput"[debug from output] {}
-    { _meta }
+    CreateLoadBalancerPolicyOutput "CreateLoadBalancerPolicyOutput"[from output] {} {
+    _meta }
 );
 /// Contains the output of DeleteLoadBalancer.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLoadBalancerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteLoadBalancerOutput "DeleteAccessPointOutput"[debug from output] {} { _meta }
+    DeleteLoadBalancerOutput "DeleteAccessPointOutput"[from output] {} { _meta }
 );
 /// Contains the output of DeleteLoadBalancerListeners.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLoadBalancerListenersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteLoadBalancerListenersOutput "DeleteLoadBalancerListenerOutput"[debug from
-    output] {} { _meta }
+    DeleteLoadBalancerListenersOutput "DeleteLoadBalancerListenerOutput"[from output] {}
+    { _meta }
 );
 /// Contains the output of DeleteLoadBalancerPolicy.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLoadBalancerPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteLoadBalancerPolicyOutput "DeleteLoadBalancerPolicyOutput"[debug from output] {}
-    { _meta }
+    DeleteLoadBalancerPolicyOutput "DeleteLoadBalancerPolicyOutput"[from output] {} {
+    _meta }
 );
 /// Contains the output of DeregisterInstancesFromLoadBalancer.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeregisterInstancesFromLoadBalancerOutput {
     /// The remaining instances registered with the load balancer.
@@ -152,11 +152,11 @@ pub struct DeregisterInstancesFromLoadBalancerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeregisterInstancesFromLoadBalancerOutput "DeregisterEndPointsOutput"[debug from
-    output] { instances : Vec < Instance > } { _meta }
+    DeregisterInstancesFromLoadBalancerOutput "DeregisterEndPointsOutput"[from output] {
+    instances = Vec < Instance > } { _meta }
 );
 /// Contains the parameters for DescribeLoadBalancers.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLoadBalancersOutput {
     /// Information about the load balancers.
@@ -166,11 +166,11 @@ pub struct DescribeLoadBalancersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeLoadBalancersOutput "DescribeAccessPointsOutput"[debug from output] {
-    load_balancer_descriptions : Vec < LoadBalancerDescription >, next_marker : String }
+    DescribeLoadBalancersOutput "DescribeAccessPointsOutput"[from output] {
+    load_balancer_descriptions = Vec < LoadBalancerDescription >, next_marker : String }
     { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAccountLimitsOutput {
     /// Information about the limits.
@@ -180,11 +180,11 @@ pub struct DescribeAccountLimitsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAccountLimitsOutput "DescribeAccountLimitsOutput"[debug from output] { limits
-    : Vec < Limit >, next_marker : String } { _meta }
+    DescribeAccountLimitsOutput "DescribeAccountLimitsOutput"[from output] { limits = Vec
+    < Limit >, next_marker : String } { _meta }
 );
 /// Contains the output for DescribeInstanceHealth.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceHealthOutput {
     /// Information about the health of the instances.
@@ -192,11 +192,11 @@ pub struct DescribeInstanceHealthOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeInstanceHealthOutput "DescribeEndPointStateOutput"[debug from output] {
-    instance_states : Vec < InstanceState > } { _meta }
+    DescribeInstanceHealthOutput "DescribeEndPointStateOutput"[from output] {
+    instance_states = Vec < InstanceState > } { _meta }
 );
 /// Contains the output of DescribeLoadBalancerAttributes.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLoadBalancerAttributesOutput {
     /// Information about the load balancer attributes.
@@ -204,11 +204,11 @@ pub struct DescribeLoadBalancerAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeLoadBalancerAttributesOutput "DescribeLoadBalancerAttributesOutput"[debug
-    from output] { load_balancer_attributes : LoadBalancerAttributes } { _meta }
+    DescribeLoadBalancerAttributesOutput "DescribeLoadBalancerAttributesOutput"[from
+    output] { load_balancer_attributes = LoadBalancerAttributes } { _meta }
 );
 /// Contains the output of DescribeLoadBalancerPolicies.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLoadBalancerPoliciesOutput {
     /// Information about the policies.
@@ -216,11 +216,11 @@ pub struct DescribeLoadBalancerPoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeLoadBalancerPoliciesOutput "DescribeLoadBalancerPoliciesOutput"[debug from
-    output] { policy_descriptions : Vec < PolicyDescription > } { _meta }
+    DescribeLoadBalancerPoliciesOutput "DescribeLoadBalancerPoliciesOutput"[from output]
+    { policy_descriptions = Vec < PolicyDescription > } { _meta }
 );
 /// Contains the output of DescribeLoadBalancerPolicyTypes.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLoadBalancerPolicyTypesOutput {
     /// Information about the policy types.
@@ -228,11 +228,11 @@ pub struct DescribeLoadBalancerPolicyTypesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeLoadBalancerPolicyTypesOutput "DescribeLoadBalancerPolicyTypesOutput"[debug
-    from output] { policy_type_descriptions : Vec < PolicyTypeDescription > } { _meta }
+    DescribeLoadBalancerPolicyTypesOutput "DescribeLoadBalancerPolicyTypesOutput"[from
+    output] { policy_type_descriptions = Vec < PolicyTypeDescription > } { _meta }
 );
 /// Contains the output for DescribeTags.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTagsOutput {
     /// Information about the tags.
@@ -240,11 +240,11 @@ pub struct DescribeTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTagsOutput "DescribeTagsOutput"[debug from output] { tag_descriptions : Vec <
+    DescribeTagsOutput "DescribeTagsOutput"[from output] { tag_descriptions = Vec <
     TagDescription > } { _meta }
 );
 /// Contains the output of DetachLoadBalancerFromSubnets.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DetachLoadBalancerFromSubnetsOutput {
     /// The IDs of the remaining subnets for the load balancer.
@@ -252,11 +252,11 @@ pub struct DetachLoadBalancerFromSubnetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DetachLoadBalancerFromSubnetsOutput "DetachLoadBalancerFromSubnetsOutput"[debug from
-    output] { subnets : Vec < String > } { _meta }
+    DetachLoadBalancerFromSubnetsOutput "DetachLoadBalancerFromSubnetsOutput"[from
+    output] { subnets = Vec < String > } { _meta }
 );
 /// Contains the output of ModifyLoadBalancerAttributes.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyLoadBalancerAttributesOutput {
     /// The name of the load balancer.
@@ -266,12 +266,12 @@ pub struct ModifyLoadBalancerAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyLoadBalancerAttributesOutput "ModifyLoadBalancerAttributesOutput"[debug from
-    output] { load_balancer_name : String, load_balancer_attributes :
-    LoadBalancerAttributes } { _meta }
+    ModifyLoadBalancerAttributesOutput "ModifyLoadBalancerAttributesOutput"[from output]
+    { load_balancer_name : String, load_balancer_attributes = LoadBalancerAttributes } {
+    _meta }
 );
 /// Contains the output of RegisterInstancesWithLoadBalancer.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterInstancesWithLoadBalancerOutput {
     /// The updated list of instances for the load balancer.
@@ -279,11 +279,11 @@ pub struct RegisterInstancesWithLoadBalancerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RegisterInstancesWithLoadBalancerOutput "RegisterEndPointsOutput"[debug from output]
-    { instances : Vec < Instance > } { _meta }
+    RegisterInstancesWithLoadBalancerOutput "RegisterEndPointsOutput"[from output] {
+    instances = Vec < Instance > } { _meta }
 );
 /// Contains the output for DisableAvailabilityZonesForLoadBalancer.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableAvailabilityZonesForLoadBalancerOutput {
     /// The remaining Availability Zones for the load balancer.
@@ -291,43 +291,43 @@ pub struct DisableAvailabilityZonesForLoadBalancerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisableAvailabilityZonesForLoadBalancerOutput "RemoveAvailabilityZonesOutput"[debug
-    from output] { availability_zones : Vec < String > } { _meta }
+    DisableAvailabilityZonesForLoadBalancerOutput "RemoveAvailabilityZonesOutput"[from
+    output] { availability_zones = Vec < String > } { _meta }
 );
 /// Contains the output of RemoveTags.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(RemoveTagsOutput "RemoveTagsOutput"[debug from output] {} { _meta });
+rboto::__structure!(RemoveTagsOutput "RemoveTagsOutput"[from output] {} { _meta });
 /// Contains the output of SetLoadBalancerListenerSSLCertificate.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetLoadBalancerListenerSslCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     SetLoadBalancerListenerSslCertificateOutput
-    "SetLoadBalancerListenerSSLCertificateOutput"[debug from output] {} { _meta }
+    "SetLoadBalancerListenerSSLCertificateOutput"[from output] {} { _meta }
 );
 /// Contains the output of SetLoadBalancerPoliciesForBackendServer.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetLoadBalancerPoliciesForBackendServerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     SetLoadBalancerPoliciesForBackendServerOutput
-    "SetLoadBalancerPoliciesForBackendServerOutput"[debug from output] {} { _meta }
+    "SetLoadBalancerPoliciesForBackendServerOutput"[from output] {} { _meta }
 );
 /// Contains the output of SetLoadBalancePoliciesOfListener.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetLoadBalancerPoliciesOfListenerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     SetLoadBalancerPoliciesOfListenerOutput
-    "SetLoadBalancerPoliciesOfListenerOutput"[debug from output] {} { _meta }
+    "SetLoadBalancerPoliciesOfListenerOutput"[from output] {} { _meta }
 );

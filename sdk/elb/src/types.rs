@@ -46,8 +46,8 @@ pub struct AppCookieStickinessPolicy {
     pub cookie_name: Option<String>,
 }
 rboto::__structure!(
-    AppCookieStickinessPolicy "AppCookieStickinessPolicy"[set from] { policy_name :
-    String, cookie_name : String } {}
+    AppCookieStickinessPolicy "AppCookieStickinessPolicy"[from] { policy_name : String,
+    cookie_name : String } {}
 );
 /// Information about the configuration of an EC2 instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -59,8 +59,8 @@ pub struct BackendServerDescription {
     pub policy_names: Option<Vec<String>>,
 }
 rboto::__structure!(
-    BackendServerDescription "BackendServerDescription"[set from] { instance_port = i32,
-    policy_names : Vec < String > } {}
+    BackendServerDescription "BackendServerDescription"[from] { instance_port = i32,
+    policy_names = Vec < String > } {}
 );
 /// Information about the `ConnectionDraining` attribute.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -136,7 +136,7 @@ pub struct InstanceState {
     pub description: Option<String>,
 }
 rboto::__structure!(
-    InstanceState "InstanceState"[set from] { instance_id : String, state : String,
+    InstanceState "InstanceState"[from] { instance_id : String, state : String,
     reason_code : String, description : String } {}
 );
 /// Information about a policy for duration-based session stickiness.
@@ -149,7 +149,7 @@ pub struct LbCookieStickinessPolicy {
     pub cookie_expiration_period: Option<i64>,
 }
 rboto::__structure!(
-    LbCookieStickinessPolicy "LBCookieStickinessPolicy"[set from] { policy_name : String,
+    LbCookieStickinessPolicy "LBCookieStickinessPolicy"[from] { policy_name : String,
     cookie_expiration_period = i64 } {}
 );
 /// Information about an Elastic Load Balancing resource limit for your AWS account.
@@ -161,7 +161,7 @@ pub struct Limit {
     /// The maximum value of the limit.
     pub max: Option<String>,
 }
-rboto::__structure!(Limit "Limit"[set from] { name : String, max : String } {});
+rboto::__structure!(Limit "Limit"[from] { name : String, max : String } {});
 /// Information about a listener.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -191,8 +191,8 @@ pub struct ListenerDescription {
     pub policy_names: Option<Vec<String>>,
 }
 rboto::__structure!(
-    ListenerDescription "ListenerDescription"[set from] { listener : Listener,
-    policy_names : Vec < String > } {}
+    ListenerDescription "ListenerDescription"[from] { listener = Listener, policy_names =
+    Vec < String > } {}
 );
 /// The attributes for a load balancer.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -211,9 +211,9 @@ pub struct LoadBalancerAttributes {
 }
 rboto::__structure!(
     LoadBalancerAttributes "LoadBalancerAttributes"[set into from] {
-    cross_zone_load_balancing : CrossZoneLoadBalancing, access_log : AccessLog,
-    connection_draining : ConnectionDraining, connection_settings : ConnectionSettings,
-    additional_attributes : Vec < AdditionalAttribute > } {}
+    cross_zone_load_balancing = CrossZoneLoadBalancing, access_log = AccessLog,
+    connection_draining = ConnectionDraining, connection_settings = ConnectionSettings,
+    additional_attributes = Vec < AdditionalAttribute > } {}
 );
 /// Information about a load balancer.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -253,13 +253,13 @@ pub struct LoadBalancerDescription {
     pub scheme: Option<String>,
 }
 rboto::__structure!(
-    LoadBalancerDescription "LoadBalancerDescription"[set from] { load_balancer_name :
+    LoadBalancerDescription "LoadBalancerDescription"[from] { load_balancer_name :
     String, dns_name : String, canonical_hosted_zone_name : String,
-    canonical_hosted_zone_name_id : String, listener_descriptions : Vec <
-    ListenerDescription >, policies : Policies, backend_server_descriptions : Vec <
-    BackendServerDescription >, availability_zones : Vec < String >, subnets : Vec <
-    String >, vpc_id : String, instances : Vec < Instance >, health_check : HealthCheck,
-    source_security_group : SourceSecurityGroup, security_groups : Vec < String >,
+    canonical_hosted_zone_name_id : String, listener_descriptions = Vec <
+    ListenerDescription >, policies = Policies, backend_server_descriptions = Vec <
+    BackendServerDescription >, availability_zones = Vec < String >, subnets = Vec <
+    String >, vpc_id : String, instances = Vec < Instance >, health_check = HealthCheck,
+    source_security_group = SourceSecurityGroup, security_groups = Vec < String >,
     created_time : rboto::DateTime, scheme : String } {}
 );
 /// The policies for a load balancer.
@@ -274,9 +274,9 @@ pub struct Policies {
     pub other_policies: Option<Vec<String>>,
 }
 rboto::__structure!(
-    Policies "Policies"[set from] { app_cookie_stickiness_policies : Vec <
-    AppCookieStickinessPolicy >, lb_cookie_stickiness_policies : Vec <
-    LbCookieStickinessPolicy >, other_policies : Vec < String > } {}
+    Policies "Policies"[from] { app_cookie_stickiness_policies = Vec <
+    AppCookieStickinessPolicy >, lb_cookie_stickiness_policies = Vec <
+    LbCookieStickinessPolicy >, other_policies = Vec < String > } {}
 );
 /// Information about a policy attribute.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -301,7 +301,7 @@ pub struct PolicyAttributeDescription {
     pub attribute_value: Option<String>,
 }
 rboto::__structure!(
-    PolicyAttributeDescription "PolicyAttributeDescription"[set from] { attribute_name :
+    PolicyAttributeDescription "PolicyAttributeDescription"[from] { attribute_name :
     String, attribute_value : String } {}
 );
 /// Information about a policy attribute type.
@@ -320,7 +320,7 @@ pub struct PolicyAttributeTypeDescription {
     pub cardinality: Option<String>,
 }
 rboto::__structure!(
-    PolicyAttributeTypeDescription "PolicyAttributeTypeDescription"[set from] {
+    PolicyAttributeTypeDescription "PolicyAttributeTypeDescription"[from] {
     attribute_name : String, attribute_type : String, description : String, default_value
     : String, cardinality : String } {}
 );
@@ -336,9 +336,8 @@ pub struct PolicyDescription {
     pub policy_attribute_descriptions: Option<Vec<PolicyAttributeDescription>>,
 }
 rboto::__structure!(
-    PolicyDescription "PolicyDescription"[set from] { policy_name : String,
-    policy_type_name : String, policy_attribute_descriptions : Vec <
-    PolicyAttributeDescription > } {}
+    PolicyDescription "PolicyDescription"[from] { policy_name : String, policy_type_name
+    : String, policy_attribute_descriptions = Vec < PolicyAttributeDescription > } {}
 );
 /// Information about a policy type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -352,8 +351,8 @@ pub struct PolicyTypeDescription {
     pub policy_attribute_type_descriptions: Option<Vec<PolicyAttributeTypeDescription>>,
 }
 rboto::__structure!(
-    PolicyTypeDescription "PolicyTypeDescription"[set from] { policy_type_name : String,
-    description : String, policy_attribute_type_descriptions : Vec <
+    PolicyTypeDescription "PolicyTypeDescription"[from] { policy_type_name : String,
+    description : String, policy_attribute_type_descriptions = Vec <
     PolicyAttributeTypeDescription > } {}
 );
 /// Information about a source security group.
@@ -366,8 +365,8 @@ pub struct SourceSecurityGroup {
     pub group_name: Option<String>,
 }
 rboto::__structure!(
-    SourceSecurityGroup "SourceSecurityGroup"[set from] { owner_alias : String,
-    group_name : String } {}
+    SourceSecurityGroup "SourceSecurityGroup"[from] { owner_alias : String, group_name :
+    String } {}
 );
 /// Information about a tag.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -389,8 +388,8 @@ pub struct TagDescription {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    TagDescription "TagDescription"[set from] { load_balancer_name : String, tags : Vec <
-    Tag > } {}
+    TagDescription "TagDescription"[from] { load_balancer_name : String, tags = Vec < Tag
+    > } {}
 );
 /// The key of a tag.
 #[derive(Clone, Debug, Default, PartialEq)]

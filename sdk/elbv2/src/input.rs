@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AddListenerCertificatesInput {
     /// The Amazon Resource Name (ARN) of the listener.
@@ -16,10 +16,10 @@ pub struct AddListenerCertificatesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AddListenerCertificatesInput "AddListenerCertificatesInput"[set debug into] {
-    listener_arn : String, certificates : Vec < Certificate > } { _client }
+    AddListenerCertificatesInput "AddListenerCertificatesInput"[set into] { listener_arn
+    : String, certificates = Vec < Certificate > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AddTagsInput {
     /// The Amazon Resource Name (ARN) of the resource.
@@ -29,10 +29,10 @@ pub struct AddTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AddTagsInput "AddTagsInput"[set debug into] { resource_arns : Vec < String >, tags :
-    Vec < Tag > } { _client }
+    AddTagsInput "AddTagsInput"[set into] { resource_arns = Vec < String >, tags = Vec <
+    Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AddTrustStoreRevocationsInput {
     /// The Amazon Resource Name (ARN) of the trust store.
@@ -42,11 +42,11 @@ pub struct AddTrustStoreRevocationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AddTrustStoreRevocationsInput "AddTrustStoreRevocationsInput"[set debug into] {
-    trust_store_arn : String, revocation_contents : Vec < RevocationContent > } { _client
+    AddTrustStoreRevocationsInput "AddTrustStoreRevocationsInput"[set into] {
+    trust_store_arn : String, revocation_contents = Vec < RevocationContent > } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateListenerInput {
     /// The Amazon Resource Name (ARN) of the load balancer.
@@ -70,12 +70,12 @@ pub struct CreateListenerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateListenerInput "CreateListenerInput"[set debug into] { load_balancer_arn :
-    String, protocol : ProtocolEnum, port = i32, ssl_policy : String, certificates : Vec
-    < Certificate >, default_actions : Vec < Action >, alpn_policy : Vec < String >, tags
-    : Vec < Tag >, mutual_authentication : MutualAuthenticationAttributes } { _client }
+    CreateListenerInput "CreateListenerInput"[set into] { load_balancer_arn : String,
+    protocol : ProtocolEnum, port = i32, ssl_policy : String, certificates = Vec <
+    Certificate >, default_actions = Vec < Action >, alpn_policy = Vec < String >, tags =
+    Vec < Tag >, mutual_authentication = MutualAuthenticationAttributes } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateLoadBalancerInput {
     /// The name of the load balancer.
@@ -103,14 +103,14 @@ pub struct CreateLoadBalancerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateLoadBalancerInput "CreateLoadBalancerInput"[set debug into] { name : String,
-    subnets : Vec < String >, subnet_mappings : Vec < SubnetMapping >, security_groups :
-    Vec < String >, scheme : LoadBalancerSchemeEnum, tags : Vec < Tag >, type_ :
+    CreateLoadBalancerInput "CreateLoadBalancerInput"[set into] { name : String, subnets
+    = Vec < String >, subnet_mappings = Vec < SubnetMapping >, security_groups = Vec <
+    String >, scheme : LoadBalancerSchemeEnum, tags = Vec < Tag >, type_ :
     LoadBalancerTypeEnum, ip_address_type : IpAddressType, customer_owned_ipv4_pool :
     String, enable_prefix_for_ipv6_source_nat : EnablePrefixForIpv6SourceNatEnum,
-    ipam_pools : IpamPools } { _client }
+    ipam_pools = IpamPools } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateRuleInput {
     /// The Amazon Resource Name (ARN) of the listener.
@@ -128,11 +128,11 @@ pub struct CreateRuleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateRuleInput "CreateRuleInput"[set debug into] { listener_arn : String, conditions
-    : Vec < RuleCondition >, priority = i32, actions : Vec < Action >, tags : Vec < Tag
-    >, transforms : Vec < RuleTransform > } { _client }
+    CreateRuleInput "CreateRuleInput"[set into] { listener_arn : String, conditions = Vec
+    < RuleCondition >, priority = i32, actions = Vec < Action >, tags = Vec < Tag >,
+    transforms = Vec < RuleTransform > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTargetGroupInput {
     /// The name of the target group.
@@ -174,16 +174,16 @@ pub struct CreateTargetGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateTargetGroupInput "CreateTargetGroupInput"[set debug into] { name : String,
-    protocol : ProtocolEnum, protocol_version : String, port = i32, vpc_id : String,
+    CreateTargetGroupInput "CreateTargetGroupInput"[set into] { name : String, protocol :
+    ProtocolEnum, protocol_version : String, port = i32, vpc_id : String,
     health_check_protocol : ProtocolEnum, health_check_port : String,
     health_check_enabled = bool, health_check_path : String,
     health_check_interval_seconds = i32, health_check_timeout_seconds = i32,
-    healthy_threshold_count = i32, unhealthy_threshold_count = i32, matcher : Matcher,
-    target_type : TargetTypeEnum, tags : Vec < Tag >, ip_address_type :
+    healthy_threshold_count = i32, unhealthy_threshold_count = i32, matcher = Matcher,
+    target_type : TargetTypeEnum, tags = Vec < Tag >, ip_address_type :
     TargetGroupIpAddressTypeEnum, target_control_port = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTrustStoreInput {
     /// The name of the trust store.
@@ -199,11 +199,11 @@ pub struct CreateTrustStoreInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateTrustStoreInput "CreateTrustStoreInput"[set debug into] { name : String,
+    CreateTrustStoreInput "CreateTrustStoreInput"[set into] { name : String,
     ca_certificates_bundle_s3_bucket : String, ca_certificates_bundle_s3_key : String,
-    ca_certificates_bundle_s3_object_version : String, tags : Vec < Tag > } { _client }
+    ca_certificates_bundle_s3_object_version : String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteListenerInput {
     /// The Amazon Resource Name (ARN) of the listener.
@@ -211,10 +211,10 @@ pub struct DeleteListenerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteListenerInput "DeleteListenerInput"[set debug into] { listener_arn : String } {
+    DeleteListenerInput "DeleteListenerInput"[set into] { listener_arn : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteLoadBalancerInput {
     /// The Amazon Resource Name (ARN) of the load balancer.
@@ -222,10 +222,10 @@ pub struct DeleteLoadBalancerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteLoadBalancerInput "DeleteLoadBalancerInput"[set debug into] { load_balancer_arn
-    : String } { _client }
+    DeleteLoadBalancerInput "DeleteLoadBalancerInput"[set into] { load_balancer_arn :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteRuleInput {
     /// The Amazon Resource Name (ARN) of the rule.
@@ -233,9 +233,9 @@ pub struct DeleteRuleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteRuleInput "DeleteRuleInput"[set debug into] { rule_arn : String } { _client }
+    DeleteRuleInput "DeleteRuleInput"[set into] { rule_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteSharedTrustStoreAssociationInput {
     /// The Amazon Resource Name (ARN) of the trust store.
@@ -246,9 +246,9 @@ pub struct DeleteSharedTrustStoreAssociationInput {
 }
 rboto::__structure!(
     DeleteSharedTrustStoreAssociationInput "DeleteSharedTrustStoreAssociationInput"[set
-    debug into] { trust_store_arn : String, resource_arn : String } { _client }
+    into] { trust_store_arn : String, resource_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTargetGroupInput {
     /// The Amazon Resource Name (ARN) of the target group.
@@ -256,10 +256,10 @@ pub struct DeleteTargetGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTargetGroupInput "DeleteTargetGroupInput"[set debug into] { target_group_arn :
-    String } { _client }
+    DeleteTargetGroupInput "DeleteTargetGroupInput"[set into] { target_group_arn : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTrustStoreInput {
     /// The Amazon Resource Name (ARN) of the trust store.
@@ -267,10 +267,10 @@ pub struct DeleteTrustStoreInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTrustStoreInput "DeleteTrustStoreInput"[set debug into] { trust_store_arn :
-    String } { _client }
+    DeleteTrustStoreInput "DeleteTrustStoreInput"[set into] { trust_store_arn : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeregisterTargetsInput {
     /// The Amazon Resource Name (ARN) of the target group.
@@ -280,10 +280,10 @@ pub struct DeregisterTargetsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeregisterTargetsInput "DeregisterTargetsInput"[set debug into] { target_group_arn :
-    String, targets : Vec < TargetDescription > } { _client }
+    DeregisterTargetsInput "DeregisterTargetsInput"[set into] { target_group_arn :
+    String, targets = Vec < TargetDescription > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAccountLimitsInput {
     /// The marker for the next set of results. (You received this marker from a previous call.)
@@ -293,10 +293,10 @@ pub struct DescribeAccountLimitsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAccountLimitsInput "DescribeAccountLimitsInput"[set debug into] { marker :
-    String, page_size = i32 } { _client }
+    DescribeAccountLimitsInput "DescribeAccountLimitsInput"[set into] { marker : String,
+    page_size = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeCapacityReservationInput {
     /// The Amazon Resource Name (ARN) of the load balancer.
@@ -304,10 +304,10 @@ pub struct DescribeCapacityReservationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeCapacityReservationInput "DescribeCapacityReservationInput"[set debug into] {
+    DescribeCapacityReservationInput "DescribeCapacityReservationInput"[set into] {
     load_balancer_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeListenerAttributesInput {
     /// The Amazon Resource Name (ARN) of the listener.
@@ -315,10 +315,10 @@ pub struct DescribeListenerAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeListenerAttributesInput "DescribeListenerAttributesInput"[set debug into] {
+    DescribeListenerAttributesInput "DescribeListenerAttributesInput"[set into] {
     listener_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeListenerCertificatesInput {
     /// The Amazon Resource Names (ARN) of the listener.
@@ -330,10 +330,10 @@ pub struct DescribeListenerCertificatesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeListenerCertificatesInput "DescribeListenerCertificatesInput"[set debug into]
-    { listener_arn : String, marker : String, page_size = i32 } { _client }
+    DescribeListenerCertificatesInput "DescribeListenerCertificatesInput"[set into] {
+    listener_arn : String, marker : String, page_size = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeListenersInput {
     /// The Amazon Resource Name (ARN) of the load balancer.
@@ -347,11 +347,11 @@ pub struct DescribeListenersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeListenersInput "DescribeListenersInput"[set debug into] { load_balancer_arn :
-    String, listener_arns : Vec < String >, marker : String, page_size = i32 } { _client
+    DescribeListenersInput "DescribeListenersInput"[set into] { load_balancer_arn :
+    String, listener_arns = Vec < String >, marker : String, page_size = i32 } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeLoadBalancerAttributesInput {
     /// The Amazon Resource Name (ARN) of the load balancer.
@@ -359,10 +359,10 @@ pub struct DescribeLoadBalancerAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeLoadBalancerAttributesInput "DescribeLoadBalancerAttributesInput"[set debug
-    into] { load_balancer_arn : String } { _client }
+    DescribeLoadBalancerAttributesInput "DescribeLoadBalancerAttributesInput"[set into] {
+    load_balancer_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeLoadBalancersInput {
     /// The Amazon Resource Names (ARN) of the load balancers. You can specify up to 20 load balancers in a single call.
@@ -376,11 +376,11 @@ pub struct DescribeLoadBalancersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeLoadBalancersInput "DescribeLoadBalancersInput"[set debug into] {
-    load_balancer_arns : Vec < String >, names : Vec < String >, marker : String,
+    DescribeLoadBalancersInput "DescribeLoadBalancersInput"[set into] {
+    load_balancer_arns = Vec < String >, names = Vec < String >, marker : String,
     page_size = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeRulesInput {
     /// The Amazon Resource Name (ARN) of the listener.
@@ -394,10 +394,10 @@ pub struct DescribeRulesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeRulesInput "DescribeRulesInput"[set debug into] { listener_arn : String,
-    rule_arns : Vec < String >, marker : String, page_size = i32 } { _client }
+    DescribeRulesInput "DescribeRulesInput"[set into] { listener_arn : String, rule_arns
+    = Vec < String >, marker : String, page_size = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeSslPoliciesInput {
     /// The names of the policies.
@@ -411,11 +411,11 @@ pub struct DescribeSslPoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeSslPoliciesInput "DescribeSSLPoliciesInput"[set debug into] { names : Vec <
-    String >, marker : String, page_size = i32, load_balancer_type : LoadBalancerTypeEnum
-    } { _client }
+    DescribeSslPoliciesInput "DescribeSSLPoliciesInput"[set into] { names = Vec < String
+    >, marker : String, page_size = i32, load_balancer_type : LoadBalancerTypeEnum } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTagsInput {
     /// The Amazon Resource Names (ARN) of the resources. You can specify up to 20 resources in a single call.
@@ -423,10 +423,10 @@ pub struct DescribeTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTagsInput "DescribeTagsInput"[set debug into] { resource_arns : Vec < String
-    > } { _client }
+    DescribeTagsInput "DescribeTagsInput"[set into] { resource_arns = Vec < String > } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTargetGroupAttributesInput {
     /// The Amazon Resource Name (ARN) of the target group.
@@ -434,10 +434,10 @@ pub struct DescribeTargetGroupAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTargetGroupAttributesInput "DescribeTargetGroupAttributesInput"[set debug
-    into] { target_group_arn : String } { _client }
+    DescribeTargetGroupAttributesInput "DescribeTargetGroupAttributesInput"[set into] {
+    target_group_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTargetGroupsInput {
     /// The Amazon Resource Name (ARN) of the load balancer.
@@ -453,11 +453,11 @@ pub struct DescribeTargetGroupsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTargetGroupsInput "DescribeTargetGroupsInput"[set debug into] {
-    load_balancer_arn : String, target_group_arns : Vec < String >, names : Vec < String
-    >, marker : String, page_size = i32 } { _client }
+    DescribeTargetGroupsInput "DescribeTargetGroupsInput"[set into] { load_balancer_arn :
+    String, target_group_arns = Vec < String >, names = Vec < String >, marker : String,
+    page_size = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTargetHealthInput {
     /// The Amazon Resource Name (ARN) of the target group.
@@ -469,11 +469,11 @@ pub struct DescribeTargetHealthInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTargetHealthInput "DescribeTargetHealthInput"[set debug into] {
-    target_group_arn : String, targets : Vec < TargetDescription >, include : Vec <
+    DescribeTargetHealthInput "DescribeTargetHealthInput"[set into] { target_group_arn :
+    String, targets = Vec < TargetDescription >, include = Vec <
     DescribeTargetHealthInputIncludeEnum > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTrustStoreAssociationsInput {
     /// The Amazon Resource Name (ARN) of the trust store.
@@ -485,10 +485,10 @@ pub struct DescribeTrustStoreAssociationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTrustStoreAssociationsInput "DescribeTrustStoreAssociationsInput"[set debug
-    into] { trust_store_arn : String, marker : String, page_size = i32 } { _client }
+    DescribeTrustStoreAssociationsInput "DescribeTrustStoreAssociationsInput"[set into] {
+    trust_store_arn : String, marker : String, page_size = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTrustStoreRevocationsInput {
     /// The Amazon Resource Name (ARN) of the trust store.
@@ -502,11 +502,11 @@ pub struct DescribeTrustStoreRevocationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTrustStoreRevocationsInput "DescribeTrustStoreRevocationsInput"[set debug
-    into] { trust_store_arn : String, revocation_ids : Vec < i64 >, marker : String,
-    page_size = i32 } { _client }
+    DescribeTrustStoreRevocationsInput "DescribeTrustStoreRevocationsInput"[set into] {
+    trust_store_arn : String, revocation_ids = Vec < i64 >, marker : String, page_size =
+    i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTrustStoresInput {
     /// The Amazon Resource Name (ARN) of the trust store.
@@ -520,11 +520,11 @@ pub struct DescribeTrustStoresInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTrustStoresInput "DescribeTrustStoresInput"[set debug into] {
-    trust_store_arns : Vec < String >, names : Vec < String >, marker : String, page_size
-    = i32 } { _client }
+    DescribeTrustStoresInput "DescribeTrustStoresInput"[set into] { trust_store_arns =
+    Vec < String >, names = Vec < String >, marker : String, page_size = i32 } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the resource.
@@ -532,10 +532,10 @@ pub struct GetResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetResourcePolicyInput "GetResourcePolicyInput"[set debug into] { resource_arn :
-    String } { _client }
+    GetResourcePolicyInput "GetResourcePolicyInput"[set into] { resource_arn : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTrustStoreCaCertificatesBundleInput {
     /// The Amazon Resource Name (ARN) of the trust store.
@@ -544,9 +544,9 @@ pub struct GetTrustStoreCaCertificatesBundleInput {
 }
 rboto::__structure!(
     GetTrustStoreCaCertificatesBundleInput "GetTrustStoreCaCertificatesBundleInput"[set
-    debug into] { trust_store_arn : String } { _client }
+    into] { trust_store_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTrustStoreRevocationContentInput {
     /// The Amazon Resource Name (ARN) of the trust store.
@@ -556,10 +556,10 @@ pub struct GetTrustStoreRevocationContentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetTrustStoreRevocationContentInput "GetTrustStoreRevocationContentInput"[set debug
-    into] { trust_store_arn : String, revocation_id = i64 } { _client }
+    GetTrustStoreRevocationContentInput "GetTrustStoreRevocationContentInput"[set into] {
+    trust_store_arn : String, revocation_id = i64 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyCapacityReservationInput {
     /// The Amazon Resource Name (ARN) of the load balancer.
@@ -571,11 +571,11 @@ pub struct ModifyCapacityReservationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyCapacityReservationInput "ModifyCapacityReservationInput"[set debug into] {
-    load_balancer_arn : String, minimum_load_balancer_capacity :
+    ModifyCapacityReservationInput "ModifyCapacityReservationInput"[set into] {
+    load_balancer_arn : String, minimum_load_balancer_capacity =
     MinimumLoadBalancerCapacity, reset_capacity_reservation = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyIpPoolsInput {
     /// The Amazon Resource Name (ARN) of the load balancer.
@@ -587,10 +587,10 @@ pub struct ModifyIpPoolsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyIpPoolsInput "ModifyIpPoolsInput"[set debug into] { load_balancer_arn : String,
-    ipam_pools : IpamPools, remove_ipam_pools : Vec < RemoveIpamPoolEnum > } { _client }
+    ModifyIpPoolsInput "ModifyIpPoolsInput"[set into] { load_balancer_arn : String,
+    ipam_pools = IpamPools, remove_ipam_pools = Vec < RemoveIpamPoolEnum > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyListenerAttributesInput {
     /// The Amazon Resource Name (ARN) of the listener.
@@ -600,10 +600,10 @@ pub struct ModifyListenerAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyListenerAttributesInput "ModifyListenerAttributesInput"[set debug into] {
-    listener_arn : String, attributes : Vec < ListenerAttribute > } { _client }
+    ModifyListenerAttributesInput "ModifyListenerAttributesInput"[set into] {
+    listener_arn : String, attributes = Vec < ListenerAttribute > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyListenerInput {
     /// The Amazon Resource Name (ARN) of the listener.
@@ -625,12 +625,12 @@ pub struct ModifyListenerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyListenerInput "ModifyListenerInput"[set debug into] { listener_arn : String,
-    port = i32, protocol : ProtocolEnum, ssl_policy : String, certificates : Vec <
-    Certificate >, default_actions : Vec < Action >, alpn_policy : Vec < String >,
-    mutual_authentication : MutualAuthenticationAttributes } { _client }
+    ModifyListenerInput "ModifyListenerInput"[set into] { listener_arn : String, port =
+    i32, protocol : ProtocolEnum, ssl_policy : String, certificates = Vec < Certificate
+    >, default_actions = Vec < Action >, alpn_policy = Vec < String >,
+    mutual_authentication = MutualAuthenticationAttributes } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyLoadBalancerAttributesInput {
     /// The Amazon Resource Name (ARN) of the load balancer.
@@ -640,11 +640,10 @@ pub struct ModifyLoadBalancerAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyLoadBalancerAttributesInput "ModifyLoadBalancerAttributesInput"[set debug into]
-    { load_balancer_arn : String, attributes : Vec < LoadBalancerAttribute > } { _client
-    }
+    ModifyLoadBalancerAttributesInput "ModifyLoadBalancerAttributesInput"[set into] {
+    load_balancer_arn : String, attributes = Vec < LoadBalancerAttribute > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyRuleInput {
     /// The Amazon Resource Name (ARN) of the rule.
@@ -660,11 +659,11 @@ pub struct ModifyRuleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyRuleInput "ModifyRuleInput"[set debug into] { rule_arn : String, conditions :
-    Vec < RuleCondition >, actions : Vec < Action >, transforms : Vec < RuleTransform >,
+    ModifyRuleInput "ModifyRuleInput"[set into] { rule_arn : String, conditions = Vec <
+    RuleCondition >, actions = Vec < Action >, transforms = Vec < RuleTransform >,
     reset_transforms = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyTargetGroupAttributesInput {
     /// The Amazon Resource Name (ARN) of the target group.
@@ -674,10 +673,10 @@ pub struct ModifyTargetGroupAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyTargetGroupAttributesInput "ModifyTargetGroupAttributesInput"[set debug into] {
-    target_group_arn : String, attributes : Vec < TargetGroupAttribute > } { _client }
+    ModifyTargetGroupAttributesInput "ModifyTargetGroupAttributesInput"[set into] {
+    target_group_arn : String, attributes = Vec < TargetGroupAttribute > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyTargetGroupInput {
     /// The Amazon Resource Name (ARN) of the target group.
@@ -703,14 +702,14 @@ pub struct ModifyTargetGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyTargetGroupInput "ModifyTargetGroupInput"[set debug into] { target_group_arn :
+    ModifyTargetGroupInput "ModifyTargetGroupInput"[set into] { target_group_arn :
     String, health_check_protocol : ProtocolEnum, health_check_port : String,
     health_check_path : String, health_check_enabled = bool,
     health_check_interval_seconds = i32, health_check_timeout_seconds = i32,
-    healthy_threshold_count = i32, unhealthy_threshold_count = i32, matcher : Matcher } {
+    healthy_threshold_count = i32, unhealthy_threshold_count = i32, matcher = Matcher } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyTrustStoreInput {
     /// The Amazon Resource Name (ARN) of the trust store.
@@ -724,11 +723,11 @@ pub struct ModifyTrustStoreInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyTrustStoreInput "ModifyTrustStoreInput"[set debug into] { trust_store_arn :
-    String, ca_certificates_bundle_s3_bucket : String, ca_certificates_bundle_s3_key :
-    String, ca_certificates_bundle_s3_object_version : String } { _client }
+    ModifyTrustStoreInput "ModifyTrustStoreInput"[set into] { trust_store_arn : String,
+    ca_certificates_bundle_s3_bucket : String, ca_certificates_bundle_s3_key : String,
+    ca_certificates_bundle_s3_object_version : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RegisterTargetsInput {
     /// The Amazon Resource Name (ARN) of the target group.
@@ -738,10 +737,10 @@ pub struct RegisterTargetsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RegisterTargetsInput "RegisterTargetsInput"[set debug into] { target_group_arn :
-    String, targets : Vec < TargetDescription > } { _client }
+    RegisterTargetsInput "RegisterTargetsInput"[set into] { target_group_arn : String,
+    targets = Vec < TargetDescription > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RemoveListenerCertificatesInput {
     /// The Amazon Resource Name (ARN) of the listener.
@@ -751,10 +750,10 @@ pub struct RemoveListenerCertificatesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RemoveListenerCertificatesInput "RemoveListenerCertificatesInput"[set debug into] {
-    listener_arn : String, certificates : Vec < Certificate > } { _client }
+    RemoveListenerCertificatesInput "RemoveListenerCertificatesInput"[set into] {
+    listener_arn : String, certificates = Vec < Certificate > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RemoveTagsInput {
     /// The Amazon Resource Name (ARN) of the resource.
@@ -764,10 +763,10 @@ pub struct RemoveTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RemoveTagsInput "RemoveTagsInput"[set debug into] { resource_arns : Vec < String >,
-    tag_keys : Vec < String > } { _client }
+    RemoveTagsInput "RemoveTagsInput"[set into] { resource_arns = Vec < String >,
+    tag_keys = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RemoveTrustStoreRevocationsInput {
     /// The Amazon Resource Name (ARN) of the trust store.
@@ -777,10 +776,10 @@ pub struct RemoveTrustStoreRevocationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RemoveTrustStoreRevocationsInput "RemoveTrustStoreRevocationsInput"[set debug into] {
-    trust_store_arn : String, revocation_ids : Vec < i64 > } { _client }
+    RemoveTrustStoreRevocationsInput "RemoveTrustStoreRevocationsInput"[set into] {
+    trust_store_arn : String, revocation_ids = Vec < i64 > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetIpAddressTypeInput {
     /// The Amazon Resource Name (ARN) of the load balancer.
@@ -790,10 +789,10 @@ pub struct SetIpAddressTypeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SetIpAddressTypeInput "SetIpAddressTypeInput"[set debug into] { load_balancer_arn :
-    String, ip_address_type : IpAddressType } { _client }
+    SetIpAddressTypeInput "SetIpAddressTypeInput"[set into] { load_balancer_arn : String,
+    ip_address_type : IpAddressType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetRulePrioritiesInput {
     /// The rule priorities.
@@ -801,10 +800,10 @@ pub struct SetRulePrioritiesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SetRulePrioritiesInput "SetRulePrioritiesInput"[set debug into] { rule_priorities :
-    Vec < RulePriorityPair > } { _client }
+    SetRulePrioritiesInput "SetRulePrioritiesInput"[set into] { rule_priorities = Vec <
+    RulePriorityPair > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetSecurityGroupsInput {
     /// The Amazon Resource Name (ARN) of the load balancer.
@@ -818,12 +817,12 @@ pub struct SetSecurityGroupsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SetSecurityGroupsInput "SetSecurityGroupsInput"[set debug into] { load_balancer_arn :
-    String, security_groups : Vec < String >,
+    SetSecurityGroupsInput "SetSecurityGroupsInput"[set into] { load_balancer_arn :
+    String, security_groups = Vec < String >,
     enforce_security_group_inbound_rules_on_private_link_traffic :
     EnforceSecurityGroupInboundRulesOnPrivateLinkTrafficEnum } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetSubnetsInput {
     /// The Amazon Resource Name (ARN) of the load balancer.
@@ -839,8 +838,8 @@ pub struct SetSubnetsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SetSubnetsInput "SetSubnetsInput"[set debug into] { load_balancer_arn : String,
-    subnets : Vec < String >, subnet_mappings : Vec < SubnetMapping >, ip_address_type :
+    SetSubnetsInput "SetSubnetsInput"[set into] { load_balancer_arn : String, subnets =
+    Vec < String >, subnet_mappings = Vec < SubnetMapping >, ip_address_type :
     IpAddressType, enable_prefix_for_ipv6_source_nat : EnablePrefixForIpv6SourceNatEnum }
     { _client }
 );

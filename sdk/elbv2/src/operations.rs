@@ -6,95 +6,61 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; AddListenerCertificatesInput =>
-    AddListenerCertificatesOutput = super::schema::ops::ADD_LISTENER_CERTIFICATES,
-    "AddListenerCertificates"; AddTagsInput => AddTagsOutput =
-    super::schema::ops::ADD_TAGS, "AddTags"; AddTrustStoreRevocationsInput =>
-    AddTrustStoreRevocationsOutput = super::schema::ops::ADD_TRUST_STORE_REVOCATIONS,
-    "AddTrustStoreRevocations"; CreateListenerInput => CreateListenerOutput =
-    super::schema::ops::CREATE_LISTENER, "CreateListener"; CreateLoadBalancerInput =>
-    CreateLoadBalancerOutput = super::schema::ops::CREATE_LOAD_BALANCER,
-    "CreateLoadBalancer"; CreateRuleInput => CreateRuleOutput =
-    super::schema::ops::CREATE_RULE, "CreateRule"; CreateTargetGroupInput =>
-    CreateTargetGroupOutput = super::schema::ops::CREATE_TARGET_GROUP,
-    "CreateTargetGroup"; CreateTrustStoreInput => CreateTrustStoreOutput =
-    super::schema::ops::CREATE_TRUST_STORE, "CreateTrustStore"; DeleteListenerInput =>
-    DeleteListenerOutput = super::schema::ops::DELETE_LISTENER, "DeleteListener";
-    DeleteLoadBalancerInput => DeleteLoadBalancerOutput =
-    super::schema::ops::DELETE_LOAD_BALANCER, "DeleteLoadBalancer"; DeleteRuleInput =>
-    DeleteRuleOutput = super::schema::ops::DELETE_RULE, "DeleteRule";
-    DeleteSharedTrustStoreAssociationInput => DeleteSharedTrustStoreAssociationOutput =
-    super::schema::ops::DELETE_SHARED_TRUST_STORE_ASSOCIATION,
+    super::error::Exception, super::schema::SERVICE; AddListenerCertificatesInput =>
+    AddListenerCertificatesOutput, "AddListenerCertificates"; AddTagsInput =>
+    AddTagsOutput, "AddTags"; AddTrustStoreRevocationsInput =>
+    AddTrustStoreRevocationsOutput, "AddTrustStoreRevocations"; CreateListenerInput =>
+    CreateListenerOutput, "CreateListener"; CreateLoadBalancerInput =>
+    CreateLoadBalancerOutput, "CreateLoadBalancer"; CreateRuleInput => CreateRuleOutput,
+    "CreateRule"; CreateTargetGroupInput => CreateTargetGroupOutput, "CreateTargetGroup";
+    CreateTrustStoreInput => CreateTrustStoreOutput, "CreateTrustStore";
+    DeleteListenerInput => DeleteListenerOutput, "DeleteListener";
+    DeleteLoadBalancerInput => DeleteLoadBalancerOutput, "DeleteLoadBalancer";
+    DeleteRuleInput => DeleteRuleOutput, "DeleteRule";
+    DeleteSharedTrustStoreAssociationInput => DeleteSharedTrustStoreAssociationOutput,
     "DeleteSharedTrustStoreAssociation"; DeleteTargetGroupInput =>
-    DeleteTargetGroupOutput = super::schema::ops::DELETE_TARGET_GROUP,
-    "DeleteTargetGroup"; DeleteTrustStoreInput => DeleteTrustStoreOutput =
-    super::schema::ops::DELETE_TRUST_STORE, "DeleteTrustStore"; DeregisterTargetsInput =>
-    DeregisterTargetsOutput = super::schema::ops::DEREGISTER_TARGETS,
-    "DeregisterTargets"; DescribeAccountLimitsInput => DescribeAccountLimitsOutput =
-    super::schema::ops::DESCRIBE_ACCOUNT_LIMITS, "DescribeAccountLimits";
-    DescribeCapacityReservationInput => DescribeCapacityReservationOutput =
-    super::schema::ops::DESCRIBE_CAPACITY_RESERVATION, "DescribeCapacityReservation";
-    DescribeListenerAttributesInput => DescribeListenerAttributesOutput =
-    super::schema::ops::DESCRIBE_LISTENER_ATTRIBUTES, "DescribeListenerAttributes";
-    DescribeListenerCertificatesInput => DescribeListenerCertificatesOutput =
-    super::schema::ops::DESCRIBE_LISTENER_CERTIFICATES, "DescribeListenerCertificates";
-    DescribeListenersInput => DescribeListenersOutput =
-    super::schema::ops::DESCRIBE_LISTENERS, "DescribeListeners";
-    DescribeLoadBalancerAttributesInput => DescribeLoadBalancerAttributesOutput =
-    super::schema::ops::DESCRIBE_LOAD_BALANCER_ATTRIBUTES,
-    "DescribeLoadBalancerAttributes"; DescribeLoadBalancersInput =>
-    DescribeLoadBalancersOutput = super::schema::ops::DESCRIBE_LOAD_BALANCERS,
-    "DescribeLoadBalancers"; DescribeRulesInput => DescribeRulesOutput =
-    super::schema::ops::DESCRIBE_RULES, "DescribeRules"; DescribeSslPoliciesInput =>
-    DescribeSslPoliciesOutput = super::schema::ops::DESCRIBE_SSL_POLICIES,
-    "DescribeSSLPolicies"; DescribeTagsInput => DescribeTagsOutput =
-    super::schema::ops::DESCRIBE_TAGS, "DescribeTags"; DescribeTargetGroupAttributesInput
-    => DescribeTargetGroupAttributesOutput =
-    super::schema::ops::DESCRIBE_TARGET_GROUP_ATTRIBUTES,
-    "DescribeTargetGroupAttributes"; DescribeTargetGroupsInput =>
-    DescribeTargetGroupsOutput = super::schema::ops::DESCRIBE_TARGET_GROUPS,
-    "DescribeTargetGroups"; DescribeTargetHealthInput => DescribeTargetHealthOutput =
-    super::schema::ops::DESCRIBE_TARGET_HEALTH, "DescribeTargetHealth";
-    DescribeTrustStoreAssociationsInput => DescribeTrustStoreAssociationsOutput =
-    super::schema::ops::DESCRIBE_TRUST_STORE_ASSOCIATIONS,
+    DeleteTargetGroupOutput, "DeleteTargetGroup"; DeleteTrustStoreInput =>
+    DeleteTrustStoreOutput, "DeleteTrustStore"; DeregisterTargetsInput =>
+    DeregisterTargetsOutput, "DeregisterTargets"; DescribeAccountLimitsInput =>
+    DescribeAccountLimitsOutput, "DescribeAccountLimits";
+    DescribeCapacityReservationInput => DescribeCapacityReservationOutput,
+    "DescribeCapacityReservation"; DescribeListenerAttributesInput =>
+    DescribeListenerAttributesOutput, "DescribeListenerAttributes";
+    DescribeListenerCertificatesInput => DescribeListenerCertificatesOutput,
+    "DescribeListenerCertificates"; DescribeListenersInput => DescribeListenersOutput,
+    "DescribeListeners"; DescribeLoadBalancerAttributesInput =>
+    DescribeLoadBalancerAttributesOutput, "DescribeLoadBalancerAttributes";
+    DescribeLoadBalancersInput => DescribeLoadBalancersOutput, "DescribeLoadBalancers";
+    DescribeRulesInput => DescribeRulesOutput, "DescribeRules"; DescribeSslPoliciesInput
+    => DescribeSslPoliciesOutput, "DescribeSSLPolicies"; DescribeTagsInput =>
+    DescribeTagsOutput, "DescribeTags"; DescribeTargetGroupAttributesInput =>
+    DescribeTargetGroupAttributesOutput, "DescribeTargetGroupAttributes";
+    DescribeTargetGroupsInput => DescribeTargetGroupsOutput, "DescribeTargetGroups";
+    DescribeTargetHealthInput => DescribeTargetHealthOutput, "DescribeTargetHealth";
+    DescribeTrustStoreAssociationsInput => DescribeTrustStoreAssociationsOutput,
     "DescribeTrustStoreAssociations"; DescribeTrustStoreRevocationsInput =>
-    DescribeTrustStoreRevocationsOutput =
-    super::schema::ops::DESCRIBE_TRUST_STORE_REVOCATIONS,
-    "DescribeTrustStoreRevocations"; DescribeTrustStoresInput =>
-    DescribeTrustStoresOutput = super::schema::ops::DESCRIBE_TRUST_STORES,
-    "DescribeTrustStores"; GetResourcePolicyInput => GetResourcePolicyOutput =
-    super::schema::ops::GET_RESOURCE_POLICY, "GetResourcePolicy";
-    GetTrustStoreCaCertificatesBundleInput => GetTrustStoreCaCertificatesBundleOutput =
-    super::schema::ops::GET_TRUST_STORE_CA_CERTIFICATES_BUNDLE,
+    DescribeTrustStoreRevocationsOutput, "DescribeTrustStoreRevocations";
+    DescribeTrustStoresInput => DescribeTrustStoresOutput, "DescribeTrustStores";
+    GetResourcePolicyInput => GetResourcePolicyOutput, "GetResourcePolicy";
+    GetTrustStoreCaCertificatesBundleInput => GetTrustStoreCaCertificatesBundleOutput,
     "GetTrustStoreCaCertificatesBundle"; GetTrustStoreRevocationContentInput =>
-    GetTrustStoreRevocationContentOutput =
-    super::schema::ops::GET_TRUST_STORE_REVOCATION_CONTENT,
-    "GetTrustStoreRevocationContent"; ModifyCapacityReservationInput =>
-    ModifyCapacityReservationOutput = super::schema::ops::MODIFY_CAPACITY_RESERVATION,
-    "ModifyCapacityReservation"; ModifyIpPoolsInput => ModifyIpPoolsOutput =
-    super::schema::ops::MODIFY_IP_POOLS, "ModifyIpPools"; ModifyListenerInput =>
-    ModifyListenerOutput = super::schema::ops::MODIFY_LISTENER, "ModifyListener";
-    ModifyListenerAttributesInput => ModifyListenerAttributesOutput =
-    super::schema::ops::MODIFY_LISTENER_ATTRIBUTES, "ModifyListenerAttributes";
-    ModifyLoadBalancerAttributesInput => ModifyLoadBalancerAttributesOutput =
-    super::schema::ops::MODIFY_LOAD_BALANCER_ATTRIBUTES, "ModifyLoadBalancerAttributes";
-    ModifyRuleInput => ModifyRuleOutput = super::schema::ops::MODIFY_RULE, "ModifyRule";
-    ModifyTargetGroupInput => ModifyTargetGroupOutput =
-    super::schema::ops::MODIFY_TARGET_GROUP, "ModifyTargetGroup";
-    ModifyTargetGroupAttributesInput => ModifyTargetGroupAttributesOutput =
-    super::schema::ops::MODIFY_TARGET_GROUP_ATTRIBUTES, "ModifyTargetGroupAttributes";
-    ModifyTrustStoreInput => ModifyTrustStoreOutput =
-    super::schema::ops::MODIFY_TRUST_STORE, "ModifyTrustStore"; RegisterTargetsInput =>
-    RegisterTargetsOutput = super::schema::ops::REGISTER_TARGETS, "RegisterTargets";
-    RemoveListenerCertificatesInput => RemoveListenerCertificatesOutput =
-    super::schema::ops::REMOVE_LISTENER_CERTIFICATES, "RemoveListenerCertificates";
-    RemoveTagsInput => RemoveTagsOutput = super::schema::ops::REMOVE_TAGS, "RemoveTags";
-    RemoveTrustStoreRevocationsInput => RemoveTrustStoreRevocationsOutput =
-    super::schema::ops::REMOVE_TRUST_STORE_REVOCATIONS, "RemoveTrustStoreRevocations";
-    SetIpAddressTypeInput => SetIpAddressTypeOutput =
-    super::schema::ops::SET_IP_ADDRESS_TYPE, "SetIpAddressType"; SetRulePrioritiesInput
-    => SetRulePrioritiesOutput = super::schema::ops::SET_RULE_PRIORITIES,
-    "SetRulePriorities"; SetSecurityGroupsInput => SetSecurityGroupsOutput =
-    super::schema::ops::SET_SECURITY_GROUPS, "SetSecurityGroups"; SetSubnetsInput =>
-    SetSubnetsOutput = super::schema::ops::SET_SUBNETS, "SetSubnets";
+    GetTrustStoreRevocationContentOutput, "GetTrustStoreRevocationContent";
+    ModifyCapacityReservationInput => ModifyCapacityReservationOutput,
+    "ModifyCapacityReservation"; ModifyIpPoolsInput => ModifyIpPoolsOutput,
+    "ModifyIpPools"; ModifyListenerInput => ModifyListenerOutput, "ModifyListener";
+    ModifyListenerAttributesInput => ModifyListenerAttributesOutput,
+    "ModifyListenerAttributes"; ModifyLoadBalancerAttributesInput =>
+    ModifyLoadBalancerAttributesOutput, "ModifyLoadBalancerAttributes"; ModifyRuleInput
+    => ModifyRuleOutput, "ModifyRule"; ModifyTargetGroupInput => ModifyTargetGroupOutput,
+    "ModifyTargetGroup"; ModifyTargetGroupAttributesInput =>
+    ModifyTargetGroupAttributesOutput, "ModifyTargetGroupAttributes";
+    ModifyTrustStoreInput => ModifyTrustStoreOutput, "ModifyTrustStore";
+    RegisterTargetsInput => RegisterTargetsOutput, "RegisterTargets";
+    RemoveListenerCertificatesInput => RemoveListenerCertificatesOutput,
+    "RemoveListenerCertificates"; RemoveTagsInput => RemoveTagsOutput, "RemoveTags";
+    RemoveTrustStoreRevocationsInput => RemoveTrustStoreRevocationsOutput,
+    "RemoveTrustStoreRevocations"; SetIpAddressTypeInput => SetIpAddressTypeOutput,
+    "SetIpAddressType"; SetRulePrioritiesInput => SetRulePrioritiesOutput,
+    "SetRulePriorities"; SetSecurityGroupsInput => SetSecurityGroupsOutput,
+    "SetSecurityGroups"; SetSubnetsInput => SetSubnetsOutput, "SetSubnets";
 );

@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddListenerCertificatesOutput {
     /// Information about the certificates in the certificate list.
@@ -14,16 +14,16 @@ pub struct AddListenerCertificatesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AddListenerCertificatesOutput "AddListenerCertificatesOutput"[debug from output] {
-    certificates : Vec < Certificate > } { _meta }
+    AddListenerCertificatesOutput "AddListenerCertificatesOutput"[from output] {
+    certificates = Vec < Certificate > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(AddTagsOutput "AddTagsOutput"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(AddTagsOutput "AddTagsOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddTrustStoreRevocationsOutput {
     /// Information about the revocation file added to the trust store.
@@ -31,10 +31,10 @@ pub struct AddTrustStoreRevocationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AddTrustStoreRevocationsOutput "AddTrustStoreRevocationsOutput"[debug from output] {
-    trust_store_revocations : Vec < TrustStoreRevocation > } { _meta }
+    AddTrustStoreRevocationsOutput "AddTrustStoreRevocationsOutput"[from output] {
+    trust_store_revocations = Vec < TrustStoreRevocation > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateListenerOutput {
     /// Information about the listener.
@@ -42,10 +42,10 @@ pub struct CreateListenerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateListenerOutput "CreateListenerOutput"[debug from output] { listeners : Vec <
-    Listener > } { _meta }
+    CreateListenerOutput "CreateListenerOutput"[from output] { listeners = Vec < Listener
+    > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLoadBalancerOutput {
     /// Information about the load balancer.
@@ -53,10 +53,10 @@ pub struct CreateLoadBalancerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateLoadBalancerOutput "CreateLoadBalancerOutput"[debug from output] {
-    load_balancers : Vec < LoadBalancer > } { _meta }
+    CreateLoadBalancerOutput "CreateLoadBalancerOutput"[from output] { load_balancers =
+    Vec < LoadBalancer > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRuleOutput {
     /// Information about the rule.
@@ -64,10 +64,9 @@ pub struct CreateRuleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateRuleOutput "CreateRuleOutput"[debug from output] { rules : Vec < Rule > } {
-    _meta }
+    CreateRuleOutput "CreateRuleOutput"[from output] { rules = Vec < Rule > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTargetGroupOutput {
     /// Information about the target group.
@@ -75,10 +74,10 @@ pub struct CreateTargetGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTargetGroupOutput "CreateTargetGroupOutput"[debug from output] { target_groups
-    : Vec < TargetGroup > } { _meta }
+    CreateTargetGroupOutput "CreateTargetGroupOutput"[from output] { target_groups = Vec
+    < TargetGroup > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTrustStoreOutput {
     /// Information about the trust store created.
@@ -86,65 +85,65 @@ pub struct CreateTrustStoreOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTrustStoreOutput "CreateTrustStoreOutput"[debug from output] { trust_stores :
-    Vec < TrustStore > } { _meta }
+    CreateTrustStoreOutput "CreateTrustStoreOutput"[from output] { trust_stores = Vec <
+    TrustStore > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteListenerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteListenerOutput "DeleteListenerOutput"[debug from output] {} { _meta }
+    DeleteListenerOutput "DeleteListenerOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLoadBalancerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteLoadBalancerOutput "DeleteLoadBalancerOutput"[debug from output] {} { _meta }
+    DeleteLoadBalancerOutput "DeleteLoadBalancerOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRuleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(DeleteRuleOutput "DeleteRuleOutput"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteRuleOutput "DeleteRuleOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSharedTrustStoreAssociationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     DeleteSharedTrustStoreAssociationOutput
-    "DeleteSharedTrustStoreAssociationOutput"[debug from output] {} { _meta }
+    "DeleteSharedTrustStoreAssociationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTargetGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteTargetGroupOutput "DeleteTargetGroupOutput"[debug from output] {} { _meta }
+    DeleteTargetGroupOutput "DeleteTargetGroupOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTrustStoreOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteTrustStoreOutput "DeleteTrustStoreOutput"[debug from output] {} { _meta }
+    DeleteTrustStoreOutput "DeleteTrustStoreOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeregisterTargetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeregisterTargetsOutput "DeregisterTargetsOutput"[debug from output] {} { _meta }
+    DeregisterTargetsOutput "DeregisterTargetsOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAccountLimitsOutput {
     /// Information about the limits.
@@ -154,10 +153,10 @@ pub struct DescribeAccountLimitsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAccountLimitsOutput "DescribeAccountLimitsOutput"[debug from output] { limits
-    : Vec < Limit >, next_marker : String } { _meta }
+    DescribeAccountLimitsOutput "DescribeAccountLimitsOutput"[from output] { limits = Vec
+    < Limit >, next_marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCapacityReservationOutput {
     /// The last time the capacity reservation was modified.
@@ -171,12 +170,12 @@ pub struct DescribeCapacityReservationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeCapacityReservationOutput "DescribeCapacityReservationOutput"[debug from
-    output] { last_modified_time : rboto::DateTime, decrease_requests_remaining = i32,
-    minimum_load_balancer_capacity : MinimumLoadBalancerCapacity,
-    capacity_reservation_state : Vec < ZonalCapacityReservationState > } { _meta }
+    DescribeCapacityReservationOutput "DescribeCapacityReservationOutput"[from output] {
+    last_modified_time : rboto::DateTime, decrease_requests_remaining = i32,
+    minimum_load_balancer_capacity = MinimumLoadBalancerCapacity,
+    capacity_reservation_state = Vec < ZonalCapacityReservationState > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeListenerAttributesOutput {
     /// Information about the listener attributes.
@@ -184,10 +183,10 @@ pub struct DescribeListenerAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeListenerAttributesOutput "DescribeListenerAttributesOutput"[debug from
-    output] { attributes : Vec < ListenerAttribute > } { _meta }
+    DescribeListenerAttributesOutput "DescribeListenerAttributesOutput"[from output] {
+    attributes = Vec < ListenerAttribute > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeListenerCertificatesOutput {
     /// Information about the certificates.
@@ -197,10 +196,10 @@ pub struct DescribeListenerCertificatesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeListenerCertificatesOutput "DescribeListenerCertificatesOutput"[debug from
-    output] { certificates : Vec < Certificate >, next_marker : String } { _meta }
+    DescribeListenerCertificatesOutput "DescribeListenerCertificatesOutput"[from output]
+    { certificates = Vec < Certificate >, next_marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeListenersOutput {
     /// Information about the listeners.
@@ -210,10 +209,10 @@ pub struct DescribeListenersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeListenersOutput "DescribeListenersOutput"[debug from output] { listeners :
-    Vec < Listener >, next_marker : String } { _meta }
+    DescribeListenersOutput "DescribeListenersOutput"[from output] { listeners = Vec <
+    Listener >, next_marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLoadBalancerAttributesOutput {
     /// Information about the load balancer attributes.
@@ -221,10 +220,10 @@ pub struct DescribeLoadBalancerAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeLoadBalancerAttributesOutput "DescribeLoadBalancerAttributesOutput"[debug
-    from output] { attributes : Vec < LoadBalancerAttribute > } { _meta }
+    DescribeLoadBalancerAttributesOutput "DescribeLoadBalancerAttributesOutput"[from
+    output] { attributes = Vec < LoadBalancerAttribute > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLoadBalancersOutput {
     /// Information about the load balancers.
@@ -234,10 +233,10 @@ pub struct DescribeLoadBalancersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeLoadBalancersOutput "DescribeLoadBalancersOutput"[debug from output] {
-    load_balancers : Vec < LoadBalancer >, next_marker : String } { _meta }
+    DescribeLoadBalancersOutput "DescribeLoadBalancersOutput"[from output] {
+    load_balancers = Vec < LoadBalancer >, next_marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRulesOutput {
     /// Information about the rules.
@@ -247,10 +246,10 @@ pub struct DescribeRulesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeRulesOutput "DescribeRulesOutput"[debug from output] { rules : Vec < Rule >,
+    DescribeRulesOutput "DescribeRulesOutput"[from output] { rules = Vec < Rule >,
     next_marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSslPoliciesOutput {
     /// Information about the security policies.
@@ -260,10 +259,10 @@ pub struct DescribeSslPoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeSslPoliciesOutput "DescribeSSLPoliciesOutput"[debug from output] {
-    ssl_policies : Vec < SslPolicy >, next_marker : String } { _meta }
+    DescribeSslPoliciesOutput "DescribeSSLPoliciesOutput"[from output] { ssl_policies =
+    Vec < SslPolicy >, next_marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTagsOutput {
     /// Information about the tags.
@@ -271,10 +270,10 @@ pub struct DescribeTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTagsOutput "DescribeTagsOutput"[debug from output] { tag_descriptions : Vec <
+    DescribeTagsOutput "DescribeTagsOutput"[from output] { tag_descriptions = Vec <
     TagDescription > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTargetGroupAttributesOutput {
     /// Information about the target group attributes
@@ -282,10 +281,10 @@ pub struct DescribeTargetGroupAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTargetGroupAttributesOutput "DescribeTargetGroupAttributesOutput"[debug from
-    output] { attributes : Vec < TargetGroupAttribute > } { _meta }
+    DescribeTargetGroupAttributesOutput "DescribeTargetGroupAttributesOutput"[from
+    output] { attributes = Vec < TargetGroupAttribute > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTargetGroupsOutput {
     /// Information about the target groups.
@@ -295,10 +294,10 @@ pub struct DescribeTargetGroupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTargetGroupsOutput "DescribeTargetGroupsOutput"[debug from output] {
-    target_groups : Vec < TargetGroup >, next_marker : String } { _meta }
+    DescribeTargetGroupsOutput "DescribeTargetGroupsOutput"[from output] { target_groups
+    = Vec < TargetGroup >, next_marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTargetHealthOutput {
     /// Information about the health of the targets.
@@ -306,10 +305,10 @@ pub struct DescribeTargetHealthOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTargetHealthOutput "DescribeTargetHealthOutput"[debug from output] {
-    target_health_descriptions : Vec < TargetHealthDescription > } { _meta }
+    DescribeTargetHealthOutput "DescribeTargetHealthOutput"[from output] {
+    target_health_descriptions = Vec < TargetHealthDescription > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTrustStoreAssociationsOutput {
     /// Information about the resources the trust store is associated to.
@@ -319,11 +318,11 @@ pub struct DescribeTrustStoreAssociationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTrustStoreAssociationsOutput "DescribeTrustStoreAssociationsOutput"[debug
-    from output] { trust_store_associations : Vec < TrustStoreAssociation >, next_marker
-    : String } { _meta }
+    DescribeTrustStoreAssociationsOutput "DescribeTrustStoreAssociationsOutput"[from
+    output] { trust_store_associations = Vec < TrustStoreAssociation >, next_marker :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTrustStoreRevocationsOutput {
     /// Information about the revocation file in the trust store.
@@ -333,11 +332,11 @@ pub struct DescribeTrustStoreRevocationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTrustStoreRevocationsOutput "DescribeTrustStoreRevocationsOutput"[debug from
-    output] { trust_store_revocations : Vec < DescribeTrustStoreRevocation >, next_marker
+    DescribeTrustStoreRevocationsOutput "DescribeTrustStoreRevocationsOutput"[from
+    output] { trust_store_revocations = Vec < DescribeTrustStoreRevocation >, next_marker
     : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTrustStoresOutput {
     /// Information about the trust stores.
@@ -347,10 +346,10 @@ pub struct DescribeTrustStoresOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTrustStoresOutput "DescribeTrustStoresOutput"[debug from output] {
-    trust_stores : Vec < TrustStore >, next_marker : String } { _meta }
+    DescribeTrustStoresOutput "DescribeTrustStoresOutput"[from output] { trust_stores =
+    Vec < TrustStore >, next_marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetResourcePolicyOutput {
     /// The content of the resource policy.
@@ -358,10 +357,10 @@ pub struct GetResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetResourcePolicyOutput "GetResourcePolicyOutput"[debug from output] { policy :
-    String } { _meta }
+    GetResourcePolicyOutput "GetResourcePolicyOutput"[from output] { policy : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTrustStoreCaCertificatesBundleOutput {
     /// The ca certificate bundles Amazon S3 URI.
@@ -370,10 +369,10 @@ pub struct GetTrustStoreCaCertificatesBundleOutput {
 }
 rboto::__structure!(
     GetTrustStoreCaCertificatesBundleOutput
-    "GetTrustStoreCaCertificatesBundleOutput"[debug from output] { location : String } {
-    _meta }
+    "GetTrustStoreCaCertificatesBundleOutput"[from output] { location : String } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTrustStoreRevocationContentOutput {
     /// The revocation files Amazon S3 URI.
@@ -381,10 +380,10 @@ pub struct GetTrustStoreRevocationContentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetTrustStoreRevocationContentOutput "GetTrustStoreRevocationContentOutput"[debug
-    from output] { location : String } { _meta }
+    GetTrustStoreRevocationContentOutput "GetTrustStoreRevocationContentOutput"[from
+    output] { location : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyCapacityReservationOutput {
     /// The last time the capacity reservation was modified.
@@ -398,12 +397,12 @@ pub struct ModifyCapacityReservationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyCapacityReservationOutput "ModifyCapacityReservationOutput"[debug from output]
-    { last_modified_time : rboto::DateTime, decrease_requests_remaining = i32,
-    minimum_load_balancer_capacity : MinimumLoadBalancerCapacity,
-    capacity_reservation_state : Vec < ZonalCapacityReservationState > } { _meta }
+    ModifyCapacityReservationOutput "ModifyCapacityReservationOutput"[from output] {
+    last_modified_time : rboto::DateTime, decrease_requests_remaining = i32,
+    minimum_load_balancer_capacity = MinimumLoadBalancerCapacity,
+    capacity_reservation_state = Vec < ZonalCapacityReservationState > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyIpPoolsOutput {
     /// The IPAM pool ID.
@@ -411,10 +410,10 @@ pub struct ModifyIpPoolsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyIpPoolsOutput "ModifyIpPoolsOutput"[debug from output] { ipam_pools : IpamPools
-    } { _meta }
+    ModifyIpPoolsOutput "ModifyIpPoolsOutput"[from output] { ipam_pools = IpamPools } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyListenerAttributesOutput {
     /// Information about the listener attributes.
@@ -422,10 +421,10 @@ pub struct ModifyListenerAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyListenerAttributesOutput "ModifyListenerAttributesOutput"[debug from output] {
-    attributes : Vec < ListenerAttribute > } { _meta }
+    ModifyListenerAttributesOutput "ModifyListenerAttributesOutput"[from output] {
+    attributes = Vec < ListenerAttribute > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyListenerOutput {
     /// Information about the modified listener.
@@ -433,10 +432,10 @@ pub struct ModifyListenerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyListenerOutput "ModifyListenerOutput"[debug from output] { listeners : Vec <
-    Listener > } { _meta }
+    ModifyListenerOutput "ModifyListenerOutput"[from output] { listeners = Vec < Listener
+    > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyLoadBalancerAttributesOutput {
     /// Information about the load balancer attributes.
@@ -444,10 +443,10 @@ pub struct ModifyLoadBalancerAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyLoadBalancerAttributesOutput "ModifyLoadBalancerAttributesOutput"[debug from
-    output] { attributes : Vec < LoadBalancerAttribute > } { _meta }
+    ModifyLoadBalancerAttributesOutput "ModifyLoadBalancerAttributesOutput"[from output]
+    { attributes = Vec < LoadBalancerAttribute > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyRuleOutput {
     /// Information about the modified rule.
@@ -455,10 +454,9 @@ pub struct ModifyRuleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyRuleOutput "ModifyRuleOutput"[debug from output] { rules : Vec < Rule > } {
-    _meta }
+    ModifyRuleOutput "ModifyRuleOutput"[from output] { rules = Vec < Rule > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyTargetGroupAttributesOutput {
     /// Information about the target group attributes.
@@ -466,10 +464,10 @@ pub struct ModifyTargetGroupAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyTargetGroupAttributesOutput "ModifyTargetGroupAttributesOutput"[debug from
-    output] { attributes : Vec < TargetGroupAttribute > } { _meta }
+    ModifyTargetGroupAttributesOutput "ModifyTargetGroupAttributesOutput"[from output] {
+    attributes = Vec < TargetGroupAttribute > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyTargetGroupOutput {
     /// Information about the modified target group.
@@ -477,10 +475,10 @@ pub struct ModifyTargetGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyTargetGroupOutput "ModifyTargetGroupOutput"[debug from output] { target_groups
-    : Vec < TargetGroup > } { _meta }
+    ModifyTargetGroupOutput "ModifyTargetGroupOutput"[from output] { target_groups = Vec
+    < TargetGroup > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyTrustStoreOutput {
     /// Information about the modified trust store.
@@ -488,42 +486,42 @@ pub struct ModifyTrustStoreOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyTrustStoreOutput "ModifyTrustStoreOutput"[debug from output] { trust_stores :
-    Vec < TrustStore > } { _meta }
+    ModifyTrustStoreOutput "ModifyTrustStoreOutput"[from output] { trust_stores = Vec <
+    TrustStore > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterTargetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RegisterTargetsOutput "RegisterTargetsOutput"[debug from output] {} { _meta }
+    RegisterTargetsOutput "RegisterTargetsOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveListenerCertificatesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RemoveListenerCertificatesOutput "RemoveListenerCertificatesOutput"[debug from
-    output] {} { _meta }
+    RemoveListenerCertificatesOutput "RemoveListenerCertificatesOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(RemoveTagsOutput "RemoveTagsOutput"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(RemoveTagsOutput "RemoveTagsOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveTrustStoreRevocationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RemoveTrustStoreRevocationsOutput "RemoveTrustStoreRevocationsOutput"[debug from
-    output] {} { _meta }
+    RemoveTrustStoreRevocationsOutput "RemoveTrustStoreRevocationsOutput"[from output] {}
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetIpAddressTypeOutput {
     /// The IP address type.
@@ -531,10 +529,10 @@ pub struct SetIpAddressTypeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SetIpAddressTypeOutput "SetIpAddressTypeOutput"[debug from output] { ip_address_type
-    : IpAddressType } { _meta }
+    SetIpAddressTypeOutput "SetIpAddressTypeOutput"[from output] { ip_address_type :
+    IpAddressType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetRulePrioritiesOutput {
     /// Information about the rules.
@@ -542,10 +540,10 @@ pub struct SetRulePrioritiesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SetRulePrioritiesOutput "SetRulePrioritiesOutput"[debug from output] { rules : Vec <
-    Rule > } { _meta }
+    SetRulePrioritiesOutput "SetRulePrioritiesOutput"[from output] { rules = Vec < Rule >
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetSecurityGroupsOutput {
     /// The IDs of the security groups associated with the load balancer.
@@ -557,12 +555,11 @@ pub struct SetSecurityGroupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SetSecurityGroupsOutput "SetSecurityGroupsOutput"[debug from output] {
-    security_group_ids : Vec < String >,
-    enforce_security_group_inbound_rules_on_private_link_traffic :
+    SetSecurityGroupsOutput "SetSecurityGroupsOutput"[from output] { security_group_ids =
+    Vec < String >, enforce_security_group_inbound_rules_on_private_link_traffic :
     EnforceSecurityGroupInboundRulesOnPrivateLinkTrafficEnum } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetSubnetsOutput {
     /// Information about the subnets.
@@ -574,7 +571,7 @@ pub struct SetSubnetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SetSubnetsOutput "SetSubnetsOutput"[debug from output] { availability_zones : Vec <
+    SetSubnetsOutput "SetSubnetsOutput"[from output] { availability_zones = Vec <
     AvailabilityZone >, ip_address_type : IpAddressType,
     enable_prefix_for_ipv6_source_nat : EnablePrefixForIpv6SourceNatEnum } { _meta }
 );

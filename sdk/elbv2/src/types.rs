@@ -31,16 +31,16 @@ pub struct Action {
 }
 rboto::__structure!(
     Action "Action"[set into from] { type_ : ActionTypeEnum, target_group_arn : String,
-    authenticate_oidc_config : AuthenticateOidcActionConfig, authenticate_cognito_config
-    : AuthenticateCognitoActionConfig, order = i32, redirect_config :
-    RedirectActionConfig, fixed_response_config : FixedResponseActionConfig,
-    forward_config : ForwardActionConfig, jwt_validation_config :
+    authenticate_oidc_config = AuthenticateOidcActionConfig, authenticate_cognito_config
+    = AuthenticateCognitoActionConfig, order = i32, redirect_config =
+    RedirectActionConfig, fixed_response_config = FixedResponseActionConfig,
+    forward_config = ForwardActionConfig, jwt_validation_config =
     JwtValidationActionConfig } {}
 );
 rboto::__string_enum!(
-    ActionTypeEnum { Forward = "forward", AuthenticateOidc = "authenticate-oidc",
-    AuthenticateCognito = "authenticate-cognito", Redirect = "redirect", FixedResponse =
-    "fixed-response", JwtValidation = "jwt-validation" }
+    ActionTypeEnum { 0 Forward = "forward", 1 AuthenticateOidc = "authenticate-oidc", 2
+    AuthenticateCognito = "authenticate-cognito", 3 Redirect = "redirect", 4
+    FixedResponse = "fixed-response", 5 JwtValidation = "jwt-validation" }
 );
 /// Information about the override status applied to a target.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -54,11 +54,11 @@ pub struct AdministrativeOverride {
     pub description: Option<String>,
 }
 rboto::__structure!(
-    AdministrativeOverride "AdministrativeOverride"[set from] { state :
+    AdministrativeOverride "AdministrativeOverride"[from] { state :
     TargetAdministrativeOverrideStateEnum, reason :
     TargetAdministrativeOverrideReasonEnum, description : String } {}
 );
-rboto::__string_enum!(AdvertiseTrustStoreCaNamesEnum { On = "on", Off = "off" });
+rboto::__string_enum!(AdvertiseTrustStoreCaNamesEnum { 0 On = "on", 1 Off = "off" });
 /// Information about anomaly detection and mitigation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -69,13 +69,15 @@ pub struct AnomalyDetection {
     pub mitigation_in_effect: Option<MitigationInEffectEnum>,
 }
 rboto::__structure!(
-    AnomalyDetection "AnomalyDetection"[set from] { result : AnomalyResultEnum,
+    AnomalyDetection "AnomalyDetection"[from] { result : AnomalyResultEnum,
     mitigation_in_effect : MitigationInEffectEnum } {}
 );
-rboto::__string_enum!(AnomalyResultEnum { Anomalous = "anomalous", Normal = "normal" });
 rboto::__string_enum!(
-    AuthenticateCognitoActionConditionalBehaviorEnum { Deny = "deny", Allow = "allow",
-    Authenticate = "authenticate" }
+    AnomalyResultEnum { 0 Anomalous = "anomalous", 1 Normal = "normal" }
+);
+rboto::__string_enum!(
+    AuthenticateCognitoActionConditionalBehaviorEnum { 0 Deny = "deny", 1 Allow =
+    "allow", 2 Authenticate = "authenticate" }
 );
 /// Request parameters to use when integrating with Amazon Cognito to authenticate users.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -108,7 +110,7 @@ rboto::__structure!(
     on_unauthenticated_request : AuthenticateCognitoActionConditionalBehaviorEnum } {}
 );
 rboto::__string_enum!(
-    AuthenticateOidcActionConditionalBehaviorEnum { Deny = "deny", Allow = "allow",
+    AuthenticateOidcActionConditionalBehaviorEnum { 0 Deny = "deny", 1 Allow = "allow", 2
     Authenticate = "authenticate" }
 );
 /// Request parameters when using an identity provider (IdP) that is compliant with OpenID Connect (OIDC) to authenticate users.
@@ -166,13 +168,13 @@ pub struct AvailabilityZone {
     pub source_nat_ipv6_prefixes: Option<Vec<String>>,
 }
 rboto::__structure!(
-    AvailabilityZone "AvailabilityZone"[set from] { zone_name : String, subnet_id :
-    String, outpost_id : String, load_balancer_addresses : Vec < LoadBalancerAddress >,
-    source_nat_ipv6_prefixes : Vec < String > } {}
+    AvailabilityZone "AvailabilityZone"[from] { zone_name : String, subnet_id : String,
+    outpost_id : String, load_balancer_addresses = Vec < LoadBalancerAddress >,
+    source_nat_ipv6_prefixes = Vec < String > } {}
 );
 rboto::__string_enum!(
-    CapacityReservationStateEnum { Provisioned = "provisioned", Pending = "pending",
-    Rebalancing = "rebalancing", Failed = "failed" }
+    CapacityReservationStateEnum { 0 Provisioned = "provisioned", 1 Pending = "pending",
+    2 Rebalancing = "rebalancing", 3 Failed = "failed" }
 );
 /// The status of a capacity reservation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -184,7 +186,7 @@ pub struct CapacityReservationStatus {
     pub reason: Option<String>,
 }
 rboto::__structure!(
-    CapacityReservationStatus "CapacityReservationStatus"[set from] { code :
+    CapacityReservationStatus "CapacityReservationStatus"[from] { code :
     CapacityReservationStateEnum, reason : String } {}
 );
 /// Information about an SSL server certificate.
@@ -209,10 +211,10 @@ pub struct Cipher {
     /// The priority of the cipher.
     pub priority: Option<i32>,
 }
-rboto::__structure!(Cipher "Cipher"[set from] { name : String, priority = i32 } {});
+rboto::__structure!(Cipher "Cipher"[from] { name : String, priority = i32 } {});
 rboto::__string_enum!(
-    DescribeTargetHealthInputIncludeEnum { AnomalyDetection = "AnomalyDetection", All =
-    "All" }
+    DescribeTargetHealthInputIncludeEnum { 0 AnomalyDetection = "AnomalyDetection", 1 All
+    = "All" }
 );
 /// Information about the revocations used by a trust store.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -228,13 +230,14 @@ pub struct DescribeTrustStoreRevocation {
     pub number_of_revoked_entries: Option<i64>,
 }
 rboto::__structure!(
-    DescribeTrustStoreRevocation "DescribeTrustStoreRevocation"[set from] {
-    trust_store_arn : String, revocation_id = i64, revocation_type : RevocationType,
+    DescribeTrustStoreRevocation "DescribeTrustStoreRevocation"[from] { trust_store_arn :
+    String, revocation_id = i64, revocation_type : RevocationType,
     number_of_revoked_entries = i64 } {}
 );
-rboto::__string_enum!(EnablePrefixForIpv6SourceNatEnum { On = "on", Off = "off" });
+rboto::__string_enum!(EnablePrefixForIpv6SourceNatEnum { 0 On = "on", 1 Off = "off" });
 rboto::__string_enum!(
-    EnforceSecurityGroupInboundRulesOnPrivateLinkTrafficEnum { On = "on", Off = "off" }
+    EnforceSecurityGroupInboundRulesOnPrivateLinkTrafficEnum { 0 On = "on", 1 Off = "off"
+    }
 );
 /// Information about an action that returns a custom HTTP response.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -261,8 +264,8 @@ pub struct ForwardActionConfig {
     pub target_group_stickiness_config: Option<TargetGroupStickinessConfig>,
 }
 rboto::__structure!(
-    ForwardActionConfig "ForwardActionConfig"[set into from] { target_groups : Vec <
-    TargetGroupTuple >, target_group_stickiness_config : TargetGroupStickinessConfig } {}
+    ForwardActionConfig "ForwardActionConfig"[set into from] { target_groups = Vec <
+    TargetGroupTuple >, target_group_stickiness_config = TargetGroupStickinessConfig } {}
 );
 /// Information about a host header condition.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -274,8 +277,8 @@ pub struct HostHeaderConditionConfig {
     pub regex_values: Option<Vec<String>>,
 }
 rboto::__structure!(
-    HostHeaderConditionConfig "HostHeaderConditionConfig"[set into from] { values : Vec <
-    String >, regex_values : Vec < String > } {}
+    HostHeaderConditionConfig "HostHeaderConditionConfig"[set into from] { values = Vec <
+    String >, regex_values = Vec < String > } {}
 );
 /// Information about a host header rewrite transform. This transform matches a pattern in the host header in an HTTP request and replaces it with the specified string.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -285,7 +288,7 @@ pub struct HostHeaderRewriteConfig {
     pub rewrites: Option<Vec<RewriteConfig>>,
 }
 rboto::__structure!(
-    HostHeaderRewriteConfig "HostHeaderRewriteConfig"[set into from] { rewrites : Vec <
+    HostHeaderRewriteConfig "HostHeaderRewriteConfig"[set into from] { rewrites = Vec <
     RewriteConfig > } {}
 );
 /// Information about an HTTP header condition.
@@ -301,7 +304,7 @@ pub struct HttpHeaderConditionConfig {
 }
 rboto::__structure!(
     HttpHeaderConditionConfig "HttpHeaderConditionConfig"[set into from] {
-    http_header_name : String, values : Vec < String >, regex_values : Vec < String > }
+    http_header_name : String, values = Vec < String >, regex_values = Vec < String > }
     {}
 );
 /// Information about an HTTP method condition.
@@ -313,11 +316,11 @@ pub struct HttpRequestMethodConditionConfig {
 }
 rboto::__structure!(
     HttpRequestMethodConditionConfig "HttpRequestMethodConditionConfig"[set into from] {
-    values : Vec < String > } {}
+    values = Vec < String > } {}
 );
 rboto::__string_enum!(
-    IpAddressType { Ipv4 = "ipv4", Dualstack = "dualstack", DualstackWithoutPublicIpv4 =
-    "dualstack-without-public-ipv4" }
+    IpAddressType { 0 Ipv4 = "ipv4", 1 Dualstack = "dualstack", 2
+    DualstackWithoutPublicIpv4 = "dualstack-without-public-ipv4" }
 );
 /// An IPAM pool is a collection of IP address CIDRs. IPAM pools enable you to organize your IP addresses according to your routing and security needs.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -343,11 +346,11 @@ pub struct JwtValidationActionAdditionalClaim {
 rboto::__structure!(
     JwtValidationActionAdditionalClaim "JwtValidationActionAdditionalClaim"[set into
     from] { format : JwtValidationActionAdditionalClaimFormatEnum, name : String, values
-    : Vec < String > } {}
+    = Vec < String > } {}
 );
 rboto::__string_enum!(
-    JwtValidationActionAdditionalClaimFormatEnum { SingleString = "single-string",
-    StringArray = "string-array", SpaceSeparatedValues = "space-separated-values" }
+    JwtValidationActionAdditionalClaimFormatEnum { 0 SingleString = "single-string", 1
+    StringArray = "string-array", 2 SpaceSeparatedValues = "space-separated-values" }
 );
 /// Information about a JSON Web Token (JWT) validation action.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -362,7 +365,7 @@ pub struct JwtValidationActionConfig {
 }
 rboto::__structure!(
     JwtValidationActionConfig "JwtValidationActionConfig"[set into from] { jwks_endpoint
-    : String, issuer : String, additional_claims : Vec <
+    : String, issuer : String, additional_claims = Vec <
     JwtValidationActionAdditionalClaim > } {}
 );
 /// Information about an Elastic Load Balancing resource limit for your Amazon Web Services account.
@@ -374,7 +377,7 @@ pub struct Limit {
     /// The maximum value of the limit.
     pub max: Option<String>,
 }
-rboto::__structure!(Limit "Limit"[set from] { name : String, max : String } {});
+rboto::__structure!(Limit "Limit"[from] { name : String, max : String } {});
 /// Information about a listener.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -399,10 +402,10 @@ pub struct Listener {
     pub mutual_authentication: Option<MutualAuthenticationAttributes>,
 }
 rboto::__structure!(
-    Listener "Listener"[set from] { listener_arn : String, load_balancer_arn : String,
-    port = i32, protocol : ProtocolEnum, certificates : Vec < Certificate >, ssl_policy :
-    String, default_actions : Vec < Action >, alpn_policy : Vec < String >,
-    mutual_authentication : MutualAuthenticationAttributes } {}
+    Listener "Listener"[from] { listener_arn : String, load_balancer_arn : String, port =
+    i32, protocol : ProtocolEnum, certificates = Vec < Certificate >, ssl_policy :
+    String, default_actions = Vec < Action >, alpn_policy = Vec < String >,
+    mutual_authentication = MutualAuthenticationAttributes } {}
 );
 /// Information about a listener attribute.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -455,14 +458,14 @@ pub struct LoadBalancer {
     pub ipam_pools: Option<IpamPools>,
 }
 rboto::__structure!(
-    LoadBalancer "LoadBalancer"[set from] { load_balancer_arn : String, dns_name :
-    String, canonical_hosted_zone_id : String, created_time : rboto::DateTime,
-    load_balancer_name : String, scheme : LoadBalancerSchemeEnum, vpc_id : String, state
-    : LoadBalancerState, type_ : LoadBalancerTypeEnum, availability_zones : Vec <
-    AvailabilityZone >, security_groups : Vec < String >, ip_address_type :
+    LoadBalancer "LoadBalancer"[from] { load_balancer_arn : String, dns_name : String,
+    canonical_hosted_zone_id : String, created_time : rboto::DateTime, load_balancer_name
+    : String, scheme : LoadBalancerSchemeEnum, vpc_id : String, state =
+    LoadBalancerState, type_ : LoadBalancerTypeEnum, availability_zones = Vec <
+    AvailabilityZone >, security_groups = Vec < String >, ip_address_type :
     IpAddressType, customer_owned_ipv4_pool : String,
     enforce_security_group_inbound_rules_on_private_link_traffic : String,
-    enable_prefix_for_ipv6_source_nat : EnablePrefixForIpv6SourceNatEnum, ipam_pools :
+    enable_prefix_for_ipv6_source_nat : EnablePrefixForIpv6SourceNatEnum, ipam_pools =
     IpamPools } {}
 );
 /// Information about a static IP address for a load balancer.
@@ -479,8 +482,8 @@ pub struct LoadBalancerAddress {
     pub i_pv6_address: Option<String>,
 }
 rboto::__structure!(
-    LoadBalancerAddress "LoadBalancerAddress"[set from] { ip_address : String,
-    allocation_id : String, private_i_pv4_address : String, i_pv6_address : String } {}
+    LoadBalancerAddress "LoadBalancerAddress"[from] { ip_address : String, allocation_id
+    : String, private_i_pv4_address : String, i_pv6_address : String } {}
 );
 /// Information about a load balancer attribute.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -496,7 +499,8 @@ rboto::__structure!(
     String } {}
 );
 rboto::__string_enum!(
-    LoadBalancerSchemeEnum { InternetFacing = "internet-facing", Internal = "internal" }
+    LoadBalancerSchemeEnum { 0 InternetFacing = "internet-facing", 1 Internal =
+    "internal" }
 );
 /// Information about the state of the load balancer.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -508,16 +512,16 @@ pub struct LoadBalancerState {
     pub reason: Option<String>,
 }
 rboto::__structure!(
-    LoadBalancerState "LoadBalancerState"[set from] { code : LoadBalancerStateEnum,
-    reason : String } {}
+    LoadBalancerState "LoadBalancerState"[from] { code : LoadBalancerStateEnum, reason :
+    String } {}
 );
 rboto::__string_enum!(
-    LoadBalancerStateEnum { Active = "active", Provisioning = "provisioning",
-    ActiveImpaired = "active_impaired", Failed = "failed" }
+    LoadBalancerStateEnum { 0 Active = "active", 1 Provisioning = "provisioning", 2
+    ActiveImpaired = "active_impaired", 3 Failed = "failed" }
 );
 rboto::__string_enum!(
-    LoadBalancerTypeEnum { Application = "application", Network = "network", Gateway =
-    "gateway" }
+    LoadBalancerTypeEnum { 0 Application = "application", 1 Network = "network", 2
+    Gateway = "gateway" }
 );
 /// The codes to use when checking for a successful response from a target. If the protocol version is gRPC, these are gRPC codes. Otherwise, these are HTTP codes.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -542,7 +546,7 @@ rboto::__structure!(
     MinimumLoadBalancerCapacity "MinimumLoadBalancerCapacity"[set into from] {
     capacity_units = i32 } {}
 );
-rboto::__string_enum!(MitigationInEffectEnum { Yes = "yes", No = "no" });
+rboto::__string_enum!(MitigationInEffectEnum { 0 Yes = "yes", 1 No = "no" });
 /// Information about the mutual authentication attributes of a listener.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -574,12 +578,13 @@ pub struct PathPatternConditionConfig {
     pub regex_values: Option<Vec<String>>,
 }
 rboto::__structure!(
-    PathPatternConditionConfig "PathPatternConditionConfig"[set into from] { values : Vec
-    < String >, regex_values : Vec < String > } {}
+    PathPatternConditionConfig "PathPatternConditionConfig"[set into from] { values = Vec
+    < String >, regex_values = Vec < String > } {}
 );
 rboto::__string_enum!(
-    ProtocolEnum { Http = "HTTP", Https = "HTTPS", Tcp = "TCP", Tls = "TLS", Udp = "UDP",
-    TcpUdp = "TCP_UDP", Geneve = "GENEVE", Quic = "QUIC", TcpQuic = "TCP_QUIC" }
+    ProtocolEnum { 0 Http = "HTTP", 1 Https = "HTTPS", 2 Tcp = "TCP", 3 Tls = "TLS", 4
+    Udp = "UDP", 5 TcpUdp = "TCP_UDP", 6 Geneve = "GENEVE", 7 Quic = "QUIC", 8 TcpQuic =
+    "TCP_QUIC" }
 );
 /// Information about a query string condition.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -589,7 +594,7 @@ pub struct QueryStringConditionConfig {
     pub values: Option<Vec<QueryStringKeyValuePair>>,
 }
 rboto::__structure!(
-    QueryStringConditionConfig "QueryStringConditionConfig"[set into from] { values : Vec
+    QueryStringConditionConfig "QueryStringConditionConfig"[set into from] { values = Vec
     < QueryStringKeyValuePair > } {}
 );
 /// Information about a key/value pair.
@@ -628,9 +633,9 @@ rboto::__structure!(
     RedirectActionStatusCodeEnum } {}
 );
 rboto::__string_enum!(
-    RedirectActionStatusCodeEnum { Http301 = "HTTP_301", Http302 = "HTTP_302" }
+    RedirectActionStatusCodeEnum { 0 Http301 = "HTTP_301", 1 Http302 = "HTTP_302" }
 );
-rboto::__string_enum!(RemoveIpamPoolEnum { Ipv4 = "ipv4" });
+rboto::__string_enum!(RemoveIpamPoolEnum { 0 Ipv4 = "ipv4" });
 /// Information about a revocation file.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -648,7 +653,7 @@ rboto::__structure!(
     RevocationContent "RevocationContent"[set into] { s3_bucket : String, s3_key :
     String, s3_object_version : String, revocation_type : RevocationType } {}
 );
-rboto::__string_enum!(RevocationType { Crl = "CRL" });
+rboto::__string_enum!(RevocationType { 0 Crl = "CRL" });
 /// Information about a rewrite transform. This transform matches a pattern and replaces it with the specified string.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -679,8 +684,8 @@ pub struct Rule {
     pub transforms: Option<Vec<RuleTransform>>,
 }
 rboto::__structure!(
-    Rule "Rule"[set from] { rule_arn : String, priority : String, conditions : Vec <
-    RuleCondition >, actions : Vec < Action >, is_default = bool, transforms : Vec <
+    Rule "Rule"[from] { rule_arn : String, priority : String, conditions = Vec <
+    RuleCondition >, actions = Vec < Action >, is_default = bool, transforms = Vec <
     RuleTransform > } {}
 );
 /// Information about a condition for a rule.
@@ -707,12 +712,12 @@ pub struct RuleCondition {
     pub regex_values: Option<Vec<String>>,
 }
 rboto::__structure!(
-    RuleCondition "RuleCondition"[set into from] { field : String, values : Vec < String
-    >, host_header_config : HostHeaderConditionConfig, path_pattern_config :
-    PathPatternConditionConfig, http_header_config : HttpHeaderConditionConfig,
-    query_string_config : QueryStringConditionConfig, http_request_method_config :
-    HttpRequestMethodConditionConfig, source_ip_config : SourceIpConditionConfig,
-    regex_values : Vec < String > } {}
+    RuleCondition "RuleCondition"[set into from] { field : String, values = Vec < String
+    >, host_header_config = HostHeaderConditionConfig, path_pattern_config =
+    PathPatternConditionConfig, http_header_config = HttpHeaderConditionConfig,
+    query_string_config = QueryStringConditionConfig, http_request_method_config =
+    HttpRequestMethodConditionConfig, source_ip_config = SourceIpConditionConfig,
+    regex_values = Vec < String > } {}
 );
 /// Information about the priorities for the rules for a listener.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -740,10 +745,10 @@ pub struct RuleTransform {
 }
 rboto::__structure!(
     RuleTransform "RuleTransform"[set into from] { type_ : TransformTypeEnum,
-    host_header_rewrite_config : HostHeaderRewriteConfig, url_rewrite_config :
+    host_header_rewrite_config = HostHeaderRewriteConfig, url_rewrite_config =
     UrlRewriteConfig } {}
 );
-rboto::__string_enum!(SourceIpAddressTypeEnum { Ipv4 = "ipv4", Ipv6 = "ipv6" });
+rboto::__string_enum!(SourceIpAddressTypeEnum { 0 Ipv4 = "ipv4", 1 Ipv6 = "ipv6" });
 /// Information about a source IP condition.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -754,7 +759,7 @@ pub struct SourceIpConditionConfig {
     pub ip_address_type: Option<SourceIpAddressTypeEnum>,
 }
 rboto::__structure!(
-    SourceIpConditionConfig "SourceIpConditionConfig"[set into from] { values : Vec <
+    SourceIpConditionConfig "SourceIpConditionConfig"[set into from] { values = Vec <
     String >, ip_address_type : SourceIpAddressTypeEnum } {}
 );
 /// Information about a policy used for SSL negotiation.
@@ -771,8 +776,8 @@ pub struct SslPolicy {
     pub supported_load_balancer_types: Option<Vec<String>>,
 }
 rboto::__structure!(
-    SslPolicy "SslPolicy"[set from] { ssl_protocols : Vec < String >, ciphers : Vec <
-    Cipher >, name : String, supported_load_balancer_types : Vec < String > } {}
+    SslPolicy "SslPolicy"[from] { ssl_protocols = Vec < String >, ciphers = Vec < Cipher
+    >, name : String, supported_load_balancer_types = Vec < String > } {}
 );
 /// Information about a subnet mapping.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -814,21 +819,21 @@ pub struct TagDescription {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    TagDescription "TagDescription"[set from] { resource_arn : String, tags : Vec < Tag >
-    } {}
+    TagDescription "TagDescription"[from] { resource_arn : String, tags = Vec < Tag > }
+    {}
 );
 rboto::__string_enum!(
-    TargetAdministrativeOverrideReasonEnum { AdministrativeOverrideUnknown =
-    "AdministrativeOverride.Unknown", AdministrativeOverrideNoOverride =
-    "AdministrativeOverride.NoOverride", AdministrativeOverrideZonalShiftActive =
-    "AdministrativeOverride.ZonalShiftActive",
+    TargetAdministrativeOverrideReasonEnum { 0 AdministrativeOverrideUnknown =
+    "AdministrativeOverride.Unknown", 1 AdministrativeOverrideNoOverride =
+    "AdministrativeOverride.NoOverride", 2 AdministrativeOverrideZonalShiftActive =
+    "AdministrativeOverride.ZonalShiftActive", 3
     AdministrativeOverrideZonalShiftDelegatedToDns =
     "AdministrativeOverride.ZonalShiftDelegatedToDns" }
 );
 rboto::__string_enum!(
-    TargetAdministrativeOverrideStateEnum { UnknownValue = "unknown", NoOverride =
-    "no_override", ZonalShiftActive = "zonal_shift_active", ZonalShiftDelegatedToDns =
-    "zonal_shift_delegated_to_dns" }
+    TargetAdministrativeOverrideStateEnum { 0 UnknownValue = "unknown", 1 NoOverride =
+    "no_override", 2 ZonalShiftActive = "zonal_shift_active", 3 ZonalShiftDelegatedToDns
+    = "zonal_shift_delegated_to_dns" }
 );
 /// Information about a target.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -891,12 +896,12 @@ pub struct TargetGroup {
     pub target_control_port: Option<i32>,
 }
 rboto::__structure!(
-    TargetGroup "TargetGroup"[set from] { target_group_arn : String, target_group_name :
+    TargetGroup "TargetGroup"[from] { target_group_arn : String, target_group_name :
     String, protocol : ProtocolEnum, port = i32, vpc_id : String, health_check_protocol :
     ProtocolEnum, health_check_port : String, health_check_enabled = bool,
     health_check_interval_seconds = i32, health_check_timeout_seconds = i32,
     healthy_threshold_count = i32, unhealthy_threshold_count = i32, health_check_path :
-    String, matcher : Matcher, load_balancer_arns : Vec < String >, target_type :
+    String, matcher = Matcher, load_balancer_arns = Vec < String >, target_type :
     TargetTypeEnum, protocol_version : String, ip_address_type :
     TargetGroupIpAddressTypeEnum, target_control_port = i32 } {}
 );
@@ -913,7 +918,7 @@ rboto::__structure!(
     TargetGroupAttribute "TargetGroupAttribute"[set into from] { key : String, value :
     String } {}
 );
-rboto::__string_enum!(TargetGroupIpAddressTypeEnum { Ipv4 = "ipv4", Ipv6 = "ipv6" });
+rboto::__string_enum!(TargetGroupIpAddressTypeEnum { 0 Ipv4 = "ipv4", 1 Ipv6 = "ipv6" });
 /// Information about the target group stickiness for a rule.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -952,7 +957,7 @@ pub struct TargetHealth {
     pub description: Option<String>,
 }
 rboto::__structure!(
-    TargetHealth "TargetHealth"[set from] { state : TargetHealthStateEnum, reason :
+    TargetHealth "TargetHealth"[from] { state : TargetHealthStateEnum, reason :
     TargetHealthReasonEnum, description : String } {}
 );
 /// Information about the health of a target.
@@ -971,32 +976,32 @@ pub struct TargetHealthDescription {
     pub administrative_override: Option<AdministrativeOverride>,
 }
 rboto::__structure!(
-    TargetHealthDescription "TargetHealthDescription"[set from] { target :
-    TargetDescription, health_check_port : String, target_health : TargetHealth,
-    anomaly_detection : AnomalyDetection, administrative_override :
-    AdministrativeOverride } {}
+    TargetHealthDescription "TargetHealthDescription"[from] { target = TargetDescription,
+    health_check_port : String, target_health = TargetHealth, anomaly_detection =
+    AnomalyDetection, administrative_override = AdministrativeOverride } {}
 );
 rboto::__string_enum!(
-    TargetHealthReasonEnum { ElbRegistrationInProgress = "Elb.RegistrationInProgress",
-    ElbInitialHealthChecking = "Elb.InitialHealthChecking", TargetResponseCodeMismatch =
-    "Target.ResponseCodeMismatch", TargetTimeout = "Target.Timeout",
-    TargetFailedHealthChecks = "Target.FailedHealthChecks", TargetNotRegistered =
-    "Target.NotRegistered", TargetNotInUse = "Target.NotInUse",
-    TargetDeregistrationInProgress = "Target.DeregistrationInProgress",
-    TargetInvalidState = "Target.InvalidState", TargetIpUnusable = "Target.IpUnusable",
-    TargetHealthCheckDisabled = "Target.HealthCheckDisabled", ElbInternalError =
+    TargetHealthReasonEnum { 0 ElbRegistrationInProgress = "Elb.RegistrationInProgress",
+    1 ElbInitialHealthChecking = "Elb.InitialHealthChecking", 2
+    TargetResponseCodeMismatch = "Target.ResponseCodeMismatch", 3 TargetTimeout =
+    "Target.Timeout", 4 TargetFailedHealthChecks = "Target.FailedHealthChecks", 5
+    TargetNotRegistered = "Target.NotRegistered", 6 TargetNotInUse = "Target.NotInUse", 7
+    TargetDeregistrationInProgress = "Target.DeregistrationInProgress", 8
+    TargetInvalidState = "Target.InvalidState", 9 TargetIpUnusable = "Target.IpUnusable",
+    10 TargetHealthCheckDisabled = "Target.HealthCheckDisabled", 11 ElbInternalError =
     "Elb.InternalError" }
 );
 rboto::__string_enum!(
-    TargetHealthStateEnum { Initial = "initial", Healthy = "healthy", Unhealthy =
-    "unhealthy", UnhealthyDraining = "unhealthy.draining", Unused = "unused", Draining =
-    "draining", Unavailable = "unavailable" }
+    TargetHealthStateEnum { 0 Initial = "initial", 1 Healthy = "healthy", 2 Unhealthy =
+    "unhealthy", 3 UnhealthyDraining = "unhealthy.draining", 4 Unused = "unused", 5
+    Draining = "draining", 6 Unavailable = "unavailable" }
 );
 rboto::__string_enum!(
-    TargetTypeEnum { Instance = "instance", Ip = "ip", Lambda = "lambda", Alb = "alb" }
+    TargetTypeEnum { 0 Instance = "instance", 1 Ip = "ip", 2 Lambda = "lambda", 3 Alb =
+    "alb" }
 );
 rboto::__string_enum!(
-    TransformTypeEnum { HostHeaderRewrite = "host-header-rewrite", UrlRewrite =
+    TransformTypeEnum { 0 HostHeaderRewrite = "host-header-rewrite", 1 UrlRewrite =
     "url-rewrite" }
 );
 /// Information about a trust store.
@@ -1015,7 +1020,7 @@ pub struct TrustStore {
     pub total_revoked_entries: Option<i64>,
 }
 rboto::__structure!(
-    TrustStore "TrustStore"[set from] { name : String, trust_store_arn : String, status :
+    TrustStore "TrustStore"[from] { name : String, trust_store_arn : String, status :
     TrustStoreStatus, number_of_ca_certificates = i32, total_revoked_entries = i64 } {}
 );
 /// Information about the resources a trust store is associated with.
@@ -1026,10 +1031,10 @@ pub struct TrustStoreAssociation {
     pub resource_arn: Option<String>,
 }
 rboto::__structure!(
-    TrustStoreAssociation "TrustStoreAssociation"[set from] { resource_arn : String } {}
+    TrustStoreAssociation "TrustStoreAssociation"[from] { resource_arn : String } {}
 );
 rboto::__string_enum!(
-    TrustStoreAssociationStatusEnum { Active = "active", Removed = "removed" }
+    TrustStoreAssociationStatusEnum { 0 Active = "active", 1 Removed = "removed" }
 );
 /// Information about a revocation file in use by a trust store.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1045,11 +1050,11 @@ pub struct TrustStoreRevocation {
     pub number_of_revoked_entries: Option<i64>,
 }
 rboto::__structure!(
-    TrustStoreRevocation "TrustStoreRevocation"[set from] { trust_store_arn : String,
+    TrustStoreRevocation "TrustStoreRevocation"[from] { trust_store_arn : String,
     revocation_id = i64, revocation_type : RevocationType, number_of_revoked_entries =
     i64 } {}
 );
-rboto::__string_enum!(TrustStoreStatus { Active = "ACTIVE", Creating = "CREATING" });
+rboto::__string_enum!(TrustStoreStatus { 0 Active = "ACTIVE", 1 Creating = "CREATING" });
 /// Information about a URL rewrite transform. This transform matches a pattern in the request URL and replaces it with the specified string.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1058,7 +1063,7 @@ pub struct UrlRewriteConfig {
     pub rewrites: Option<Vec<RewriteConfig>>,
 }
 rboto::__structure!(
-    UrlRewriteConfig "UrlRewriteConfig"[set into from] { rewrites : Vec < RewriteConfig >
+    UrlRewriteConfig "UrlRewriteConfig"[set into from] { rewrites = Vec < RewriteConfig >
     } {}
 );
 /// The capacity reservation status for each Availability Zone.
@@ -1073,7 +1078,7 @@ pub struct ZonalCapacityReservationState {
     pub effective_capacity_units: Option<f64>,
 }
 rboto::__structure!(
-    ZonalCapacityReservationState "ZonalCapacityReservationState"[set from] { state :
+    ZonalCapacityReservationState "ZonalCapacityReservationState"[from] { state =
     CapacityReservationStatus, availability_zone : String, effective_capacity_units = f64
     } {}
 );

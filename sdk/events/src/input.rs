@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ActivateEventSourceInput {
     /// The name of the partner event source to activate.
@@ -14,10 +14,10 @@ pub struct ActivateEventSourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ActivateEventSourceInput "ActivateEventSourceRequest"[set debug into] { name : String
-    } { _client }
+    ActivateEventSourceInput "ActivateEventSourceRequest"[set into] { name : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelReplayInput {
     /// The name of the replay to cancel.
@@ -25,10 +25,10 @@ pub struct CancelReplayInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelReplayInput "CancelReplayRequest"[set debug into] { replay_name : String } {
-    _client }
+    CancelReplayInput "CancelReplayRequest"[set into] { replay_name : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateApiDestinationInput {
     /// The name for the API destination to create.
@@ -46,12 +46,12 @@ pub struct CreateApiDestinationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateApiDestinationInput "CreateApiDestinationRequest"[set debug into] { name :
-    String, description : String, connection_arn : String, invocation_endpoint : String,
+    CreateApiDestinationInput "CreateApiDestinationRequest"[set into] { name : String,
+    description : String, connection_arn : String, invocation_endpoint : String,
     http_method : ApiDestinationHttpMethod, invocation_rate_limit_per_second = i32 } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateArchiveInput {
     /// The name for the archive to create.
@@ -69,11 +69,11 @@ pub struct CreateArchiveInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateArchiveInput "CreateArchiveRequest"[set debug into] { archive_name : String,
+    CreateArchiveInput "CreateArchiveRequest"[set into] { archive_name : String,
     event_source_arn : String, description : String, event_pattern : String,
     retention_days = i32, kms_key_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateConnectionInput {
     /// The name for the connection to create.
@@ -91,13 +91,13 @@ pub struct CreateConnectionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateConnectionInput "CreateConnectionRequest"[set debug into] { name : String,
+    CreateConnectionInput "CreateConnectionRequest"[set into] { name : String,
     description : String, authorization_type : ConnectionAuthorizationType,
-    auth_parameters : CreateConnectionAuthRequestParameters,
-    invocation_connectivity_parameters : ConnectivityResourceParameters,
+    auth_parameters = CreateConnectionAuthRequestParameters,
+    invocation_connectivity_parameters = ConnectivityResourceParameters,
     kms_key_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateEndpointInput {
     /// The name of the global endpoint. For example, `"Name":"us-east-2-custom_bus_A-endpoint"`.
@@ -115,12 +115,11 @@ pub struct CreateEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateEndpointInput "CreateEndpointRequest"[set debug into] { name : String,
-    description : String, routing_config : RoutingConfig, replication_config :
-    ReplicationConfig, event_buses : Vec < EndpointEventBus >, role_arn : String } {
-    _client }
+    CreateEndpointInput "CreateEndpointRequest"[set into] { name : String, description :
+    String, routing_config = RoutingConfig, replication_config = ReplicationConfig,
+    event_buses = Vec < EndpointEventBus >, role_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateEventBusInput {
     /// The name of the new event bus.
@@ -139,12 +138,12 @@ pub struct CreateEventBusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateEventBusInput "CreateEventBusRequest"[set debug into] { name : String,
+    CreateEventBusInput "CreateEventBusRequest"[set into] { name : String,
     event_source_name : String, description : String, kms_key_identifier : String,
-    dead_letter_config : DeadLetterConfig, log_config : LogConfig, tags : Vec < Tag > } {
+    dead_letter_config = DeadLetterConfig, log_config = LogConfig, tags = Vec < Tag > } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreatePartnerEventSourceInput {
     /// The name of the partner event source. This name must be unique and must be in the format `partner_name/event_namespace/event_name`. The Amazon Web Services account that wants to use this partner event source must create a partner event bus with a name that matches the name of the partner event source.
@@ -154,10 +153,10 @@ pub struct CreatePartnerEventSourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreatePartnerEventSourceInput "CreatePartnerEventSourceRequest"[set debug into] {
-    name : String, account : String } { _client }
+    CreatePartnerEventSourceInput "CreatePartnerEventSourceRequest"[set into] { name :
+    String, account : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeactivateEventSourceInput {
     /// The name of the partner event source to deactivate.
@@ -165,10 +164,10 @@ pub struct DeactivateEventSourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeactivateEventSourceInput "DeactivateEventSourceRequest"[set debug into] { name :
-    String } { _client }
+    DeactivateEventSourceInput "DeactivateEventSourceRequest"[set into] { name : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeauthorizeConnectionInput {
     /// The name of the connection to remove authorization from.
@@ -176,10 +175,10 @@ pub struct DeauthorizeConnectionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeauthorizeConnectionInput "DeauthorizeConnectionRequest"[set debug into] { name :
-    String } { _client }
+    DeauthorizeConnectionInput "DeauthorizeConnectionRequest"[set into] { name : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteApiDestinationInput {
     /// The name of the destination to delete.
@@ -187,10 +186,10 @@ pub struct DeleteApiDestinationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteApiDestinationInput "DeleteApiDestinationRequest"[set debug into] { name :
-    String } { _client }
+    DeleteApiDestinationInput "DeleteApiDestinationRequest"[set into] { name : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteArchiveInput {
     /// The name of the archive to delete.
@@ -198,10 +197,10 @@ pub struct DeleteArchiveInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteArchiveInput "DeleteArchiveRequest"[set debug into] { archive_name : String } {
+    DeleteArchiveInput "DeleteArchiveRequest"[set into] { archive_name : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteConnectionInput {
     /// The name of the connection to delete.
@@ -209,10 +208,10 @@ pub struct DeleteConnectionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteConnectionInput "DeleteConnectionRequest"[set debug into] { name : String } {
-    _client }
+    DeleteConnectionInput "DeleteConnectionRequest"[set into] { name : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteEndpointInput {
     /// The name of the endpoint you want to delete. For example, `"Name":"us-east-2-custom_bus_A-endpoint"`..
@@ -220,10 +219,9 @@ pub struct DeleteEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteEndpointInput "DeleteEndpointRequest"[set debug into] { name : String } {
-    _client }
+    DeleteEndpointInput "DeleteEndpointRequest"[set into] { name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteEventBusInput {
     /// The name of the event bus to delete.
@@ -231,10 +229,9 @@ pub struct DeleteEventBusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteEventBusInput "DeleteEventBusRequest"[set debug into] { name : String } {
-    _client }
+    DeleteEventBusInput "DeleteEventBusRequest"[set into] { name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeletePartnerEventSourceInput {
     /// The name of the event source to delete.
@@ -244,10 +241,10 @@ pub struct DeletePartnerEventSourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeletePartnerEventSourceInput "DeletePartnerEventSourceRequest"[set debug into] {
-    name : String, account : String } { _client }
+    DeletePartnerEventSourceInput "DeletePartnerEventSourceRequest"[set into] { name :
+    String, account : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteRuleInput {
     /// The name of the rule.
@@ -259,10 +256,10 @@ pub struct DeleteRuleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteRuleInput "DeleteRuleRequest"[set debug into] { name : String, event_bus_name :
+    DeleteRuleInput "DeleteRuleRequest"[set into] { name : String, event_bus_name :
     String, force = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeApiDestinationInput {
     /// The name of the API destination to retrieve.
@@ -270,10 +267,10 @@ pub struct DescribeApiDestinationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeApiDestinationInput "DescribeApiDestinationRequest"[set debug into] { name :
-    String } { _client }
+    DescribeApiDestinationInput "DescribeApiDestinationRequest"[set into] { name : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeArchiveInput {
     /// The name of the archive to retrieve.
@@ -281,10 +278,10 @@ pub struct DescribeArchiveInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeArchiveInput "DescribeArchiveRequest"[set debug into] { archive_name : String
-    } { _client }
+    DescribeArchiveInput "DescribeArchiveRequest"[set into] { archive_name : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeConnectionInput {
     /// The name of the connection to retrieve.
@@ -292,10 +289,10 @@ pub struct DescribeConnectionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeConnectionInput "DescribeConnectionRequest"[set debug into] { name : String }
-    { _client }
+    DescribeConnectionInput "DescribeConnectionRequest"[set into] { name : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeEndpointInput {
     /// The name of the endpoint you want to get information about. For example, `"Name":"us-east-2-custom_bus_A-endpoint"`.
@@ -305,10 +302,10 @@ pub struct DescribeEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeEndpointInput "DescribeEndpointRequest"[set debug into] { name : String,
+    DescribeEndpointInput "DescribeEndpointRequest"[set into] { name : String,
     home_region : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeEventBusInput {
     /// The name or ARN of the event bus to show details for. If you omit this, the default event bus is displayed.
@@ -316,10 +313,10 @@ pub struct DescribeEventBusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeEventBusInput "DescribeEventBusRequest"[set debug into] { name : String } {
-    _client }
+    DescribeEventBusInput "DescribeEventBusRequest"[set into] { name : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeEventSourceInput {
     /// The name of the partner event source to display the details of.
@@ -327,10 +324,10 @@ pub struct DescribeEventSourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeEventSourceInput "DescribeEventSourceRequest"[set debug into] { name : String
-    } { _client }
+    DescribeEventSourceInput "DescribeEventSourceRequest"[set into] { name : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribePartnerEventSourceInput {
     /// The name of the event source to display.
@@ -338,10 +335,10 @@ pub struct DescribePartnerEventSourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribePartnerEventSourceInput "DescribePartnerEventSourceRequest"[set debug into] {
-    name : String } { _client }
+    DescribePartnerEventSourceInput "DescribePartnerEventSourceRequest"[set into] { name
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeReplayInput {
     /// The name of the replay to retrieve.
@@ -349,10 +346,10 @@ pub struct DescribeReplayInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeReplayInput "DescribeReplayRequest"[set debug into] { replay_name : String }
-    { _client }
+    DescribeReplayInput "DescribeReplayRequest"[set into] { replay_name : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeRuleInput {
     /// The name of the rule.
@@ -362,10 +359,10 @@ pub struct DescribeRuleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeRuleInput "DescribeRuleRequest"[set debug into] { name : String,
-    event_bus_name : String } { _client }
+    DescribeRuleInput "DescribeRuleRequest"[set into] { name : String, event_bus_name :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableRuleInput {
     /// The name of the rule.
@@ -375,10 +372,10 @@ pub struct DisableRuleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisableRuleInput "DisableRuleRequest"[set debug into] { name : String, event_bus_name
-    : String } { _client }
+    DisableRuleInput "DisableRuleRequest"[set into] { name : String, event_bus_name :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableRuleInput {
     /// The name of the rule.
@@ -388,10 +385,10 @@ pub struct EnableRuleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableRuleInput "EnableRuleRequest"[set debug into] { name : String, event_bus_name :
+    EnableRuleInput "EnableRuleRequest"[set into] { name : String, event_bus_name :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListApiDestinationsInput {
     /// A name prefix to filter results returned. Only API destinations with a name that starts with the prefix are returned.
@@ -405,10 +402,10 @@ pub struct ListApiDestinationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListApiDestinationsInput "ListApiDestinationsRequest"[set debug into] { name_prefix :
+    ListApiDestinationsInput "ListApiDestinationsRequest"[set into] { name_prefix :
     String, connection_arn : String, next_token : String, limit = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListArchivesInput {
     /// A name prefix to filter the archives returned. Only archives with name that match the prefix are returned.
@@ -424,11 +421,11 @@ pub struct ListArchivesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListArchivesInput "ListArchivesRequest"[set debug into] { name_prefix : String,
+    ListArchivesInput "ListArchivesRequest"[set into] { name_prefix : String,
     event_source_arn : String, state : ArchiveState, next_token : String, limit = i32 } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListConnectionsInput {
     /// A name prefix to filter results returned. Only connections with a name that starts with the prefix are returned.
@@ -442,10 +439,10 @@ pub struct ListConnectionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListConnectionsInput "ListConnectionsRequest"[set debug into] { name_prefix : String,
+    ListConnectionsInput "ListConnectionsRequest"[set into] { name_prefix : String,
     connection_state : ConnectionState, next_token : String, limit = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListEndpointsInput {
     /// A value that will return a subset of the endpoints associated with this account. For example, `"NamePrefix": "ABC"` will return all endpoints with "ABC" in the name.
@@ -459,10 +456,10 @@ pub struct ListEndpointsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListEndpointsInput "ListEndpointsRequest"[set debug into] { name_prefix : String,
+    ListEndpointsInput "ListEndpointsRequest"[set into] { name_prefix : String,
     home_region : String, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListEventBusesInput {
     /// Specifying this limits the results to only those event buses with names that start with the specified prefix.
@@ -474,10 +471,10 @@ pub struct ListEventBusesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListEventBusesInput "ListEventBusesRequest"[set debug into] { name_prefix : String,
+    ListEventBusesInput "ListEventBusesRequest"[set into] { name_prefix : String,
     next_token : String, limit = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListEventSourcesInput {
     /// Specifying this limits the results to only those partner event sources with names that start with the specified prefix.
@@ -489,10 +486,10 @@ pub struct ListEventSourcesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListEventSourcesInput "ListEventSourcesRequest"[set debug into] { name_prefix :
-    String, next_token : String, limit = i32 } { _client }
+    ListEventSourcesInput "ListEventSourcesRequest"[set into] { name_prefix : String,
+    next_token : String, limit = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListPartnerEventSourceAccountsInput {
     /// The name of the partner event source to display account information about.
@@ -504,10 +501,10 @@ pub struct ListPartnerEventSourceAccountsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListPartnerEventSourceAccountsInput "ListPartnerEventSourceAccountsRequest"[set debug
-    into] { event_source_name : String, next_token : String, limit = i32 } { _client }
+    ListPartnerEventSourceAccountsInput "ListPartnerEventSourceAccountsRequest"[set into]
+    { event_source_name : String, next_token : String, limit = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListPartnerEventSourcesInput {
     /// If you specify this, the results are limited to only those partner event sources that start with the string you specify.
@@ -519,10 +516,10 @@ pub struct ListPartnerEventSourcesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListPartnerEventSourcesInput "ListPartnerEventSourcesRequest"[set debug into] {
-    name_prefix : String, next_token : String, limit = i32 } { _client }
+    ListPartnerEventSourcesInput "ListPartnerEventSourcesRequest"[set into] { name_prefix
+    : String, next_token : String, limit = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListReplaysInput {
     /// A name prefix to filter the replays returned. Only replays with name that match the prefix are returned.
@@ -538,11 +535,11 @@ pub struct ListReplaysInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListReplaysInput "ListReplaysRequest"[set debug into] { name_prefix : String, state :
+    ListReplaysInput "ListReplaysRequest"[set into] { name_prefix : String, state :
     ReplayState, event_source_arn : String, next_token : String, limit = i32 } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListRuleNamesByTargetInput {
     /// The Amazon Resource Name (ARN) of the target resource.
@@ -556,11 +553,10 @@ pub struct ListRuleNamesByTargetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListRuleNamesByTargetInput "ListRuleNamesByTargetRequest"[set debug into] {
-    target_arn : String, event_bus_name : String, next_token : String, limit = i32 } {
-    _client }
+    ListRuleNamesByTargetInput "ListRuleNamesByTargetRequest"[set into] { target_arn :
+    String, event_bus_name : String, next_token : String, limit = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListRulesInput {
     /// The prefix matching the rule name.
@@ -574,10 +570,10 @@ pub struct ListRulesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListRulesInput "ListRulesRequest"[set debug into] { name_prefix : String,
-    event_bus_name : String, next_token : String, limit = i32 } { _client }
+    ListRulesInput "ListRulesRequest"[set into] { name_prefix : String, event_bus_name :
+    String, next_token : String, limit = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForResourceInput {
     /// The ARN of the EventBridge resource for which you want to view tags.
@@ -585,10 +581,10 @@ pub struct ListTagsForResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForResourceInput "ListTagsForResourceRequest"[set debug into] { resource_arn
-    : String } { _client }
+    ListTagsForResourceInput "ListTagsForResourceRequest"[set into] { resource_arn :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTargetsByRuleInput {
     /// The name of the rule.
@@ -602,10 +598,10 @@ pub struct ListTargetsByRuleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTargetsByRuleInput "ListTargetsByRuleRequest"[set debug into] { rule : String,
+    ListTargetsByRuleInput "ListTargetsByRuleRequest"[set into] { rule : String,
     event_bus_name : String, next_token : String, limit = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutEventsInput {
     /// The entry that defines an event in your system. You can specify several parameters for the entry such as the source and type of the event, resources associated with the event, and so on.
@@ -615,10 +611,10 @@ pub struct PutEventsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutEventsInput "PutEventsRequest"[set debug into] { entries : Vec <
-    PutEventsRequestEntry >, endpoint_id : String } { _client }
+    PutEventsInput "PutEventsRequest"[set into] { entries = Vec < PutEventsRequestEntry
+    >, endpoint_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutPartnerEventsInput {
     /// The list of events to write to the event bus.
@@ -626,10 +622,10 @@ pub struct PutPartnerEventsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutPartnerEventsInput "PutPartnerEventsRequest"[set debug into] { entries : Vec <
+    PutPartnerEventsInput "PutPartnerEventsRequest"[set into] { entries = Vec <
     PutPartnerEventsRequestEntry > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutPermissionInput {
     /// The name of the event bus associated with the rule. If you omit this, the default event bus is used.
@@ -647,11 +643,11 @@ pub struct PutPermissionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutPermissionInput "PutPermissionRequest"[set debug into] { event_bus_name : String,
-    action : String, principal : String, statement_id : String, condition : Condition,
-    policy : String } { _client }
+    PutPermissionInput "PutPermissionRequest"[set into] { event_bus_name : String, action
+    : String, principal : String, statement_id : String, condition = Condition, policy :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutRuleInput {
     /// The name of the rule that you are creating or updating.
@@ -673,11 +669,11 @@ pub struct PutRuleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutRuleInput "PutRuleRequest"[set debug into] { name : String, schedule_expression :
+    PutRuleInput "PutRuleRequest"[set into] { name : String, schedule_expression :
     String, event_pattern : String, state : RuleState, description : String, role_arn :
-    String, tags : Vec < Tag >, event_bus_name : String } { _client }
+    String, tags = Vec < Tag >, event_bus_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutTargetsInput {
     /// The name of the rule.
@@ -689,10 +685,10 @@ pub struct PutTargetsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutTargetsInput "PutTargetsRequest"[set debug into] { rule : String, event_bus_name :
-    String, targets : Vec < Target > } { _client }
+    PutTargetsInput "PutTargetsRequest"[set into] { rule : String, event_bus_name :
+    String, targets = Vec < Target > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RemovePermissionInput {
     /// The statement ID corresponding to the account that is no longer allowed to put events to the default event bus.
@@ -704,10 +700,10 @@ pub struct RemovePermissionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RemovePermissionInput "RemovePermissionRequest"[set debug into] { statement_id :
-    String, remove_all_permissions = bool, event_bus_name : String } { _client }
+    RemovePermissionInput "RemovePermissionRequest"[set into] { statement_id : String,
+    remove_all_permissions = bool, event_bus_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RemoveTargetsInput {
     /// The name of the rule.
@@ -721,10 +717,10 @@ pub struct RemoveTargetsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RemoveTargetsInput "RemoveTargetsRequest"[set debug into] { rule : String,
-    event_bus_name : String, ids : Vec < String >, force = bool } { _client }
+    RemoveTargetsInput "RemoveTargetsRequest"[set into] { rule : String, event_bus_name :
+    String, ids = Vec < String >, force = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartReplayInput {
     /// The name of the replay to start.
@@ -742,11 +738,11 @@ pub struct StartReplayInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartReplayInput "StartReplayRequest"[set debug into] { replay_name : String,
-    description : String, event_source_arn : String, event_start_time : rboto::DateTime,
-    event_end_time : rboto::DateTime, destination : ReplayDestination } { _client }
+    StartReplayInput "StartReplayRequest"[set into] { replay_name : String, description :
+    String, event_source_arn : String, event_start_time : rboto::DateTime, event_end_time
+    : rboto::DateTime, destination = ReplayDestination } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// The ARN of the EventBridge resource that you're adding tags to.
@@ -756,10 +752,10 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceRequest"[set debug into] { resource_arn : String, tags :
-    Vec < Tag > } { _client }
+    TagResourceInput "TagResourceRequest"[set into] { resource_arn : String, tags = Vec <
+    Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TestEventPatternInput {
     /// The event pattern. For more information, see [Events and Event Patterns](https://docs.aws.amazon.com/eventbridge/latest/userguide/eventbridge-and-event-patterns.html) in the *Amazon EventBridge User Guide* .
@@ -769,10 +765,10 @@ pub struct TestEventPatternInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TestEventPatternInput "TestEventPatternRequest"[set debug into] { event_pattern :
-    String, event : String } { _client }
+    TestEventPatternInput "TestEventPatternRequest"[set into] { event_pattern : String,
+    event : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// The ARN of the EventBridge resource from which you are removing tags.
@@ -782,10 +778,10 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceRequest"[set debug into] { resource_arn : String,
-    tag_keys : Vec < String > } { _client }
+    UntagResourceInput "UntagResourceRequest"[set into] { resource_arn : String, tag_keys
+    = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateApiDestinationInput {
     /// The name of the API destination to update.
@@ -803,12 +799,12 @@ pub struct UpdateApiDestinationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateApiDestinationInput "UpdateApiDestinationRequest"[set debug into] { name :
-    String, description : String, connection_arn : String, invocation_endpoint : String,
+    UpdateApiDestinationInput "UpdateApiDestinationRequest"[set into] { name : String,
+    description : String, connection_arn : String, invocation_endpoint : String,
     http_method : ApiDestinationHttpMethod, invocation_rate_limit_per_second = i32 } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateArchiveInput {
     /// The name of the archive to update.
@@ -824,11 +820,11 @@ pub struct UpdateArchiveInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateArchiveInput "UpdateArchiveRequest"[set debug into] { archive_name : String,
+    UpdateArchiveInput "UpdateArchiveRequest"[set into] { archive_name : String,
     description : String, event_pattern : String, retention_days = i32,
     kms_key_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateConnectionInput {
     /// The name of the connection to update.
@@ -846,13 +842,13 @@ pub struct UpdateConnectionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateConnectionInput "UpdateConnectionRequest"[set debug into] { name : String,
+    UpdateConnectionInput "UpdateConnectionRequest"[set into] { name : String,
     description : String, authorization_type : ConnectionAuthorizationType,
-    auth_parameters : UpdateConnectionAuthRequestParameters,
-    invocation_connectivity_parameters : ConnectivityResourceParameters,
+    auth_parameters = UpdateConnectionAuthRequestParameters,
+    invocation_connectivity_parameters = ConnectivityResourceParameters,
     kms_key_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateEndpointInput {
     /// The name of the endpoint you want to update.
@@ -870,12 +866,11 @@ pub struct UpdateEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateEndpointInput "UpdateEndpointRequest"[set debug into] { name : String,
-    description : String, routing_config : RoutingConfig, replication_config :
-    ReplicationConfig, event_buses : Vec < EndpointEventBus >, role_arn : String } {
-    _client }
+    UpdateEndpointInput "UpdateEndpointRequest"[set into] { name : String, description :
+    String, routing_config = RoutingConfig, replication_config = ReplicationConfig,
+    event_buses = Vec < EndpointEventBus >, role_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateEventBusInput {
     /// The name of the event bus.
@@ -890,7 +885,7 @@ pub struct UpdateEventBusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateEventBusInput "UpdateEventBusRequest"[set debug into] { name : String,
-    kms_key_identifier : String, description : String, dead_letter_config :
-    DeadLetterConfig, log_config : LogConfig } { _client }
+    UpdateEventBusInput "UpdateEventBusRequest"[set into] { name : String,
+    kms_key_identifier : String, description : String, dead_letter_config =
+    DeadLetterConfig, log_config = LogConfig } { _client }
 );

@@ -6,89 +6,57 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; ActivateEventSourceInput => ActivateEventSourceOutput =
-    super::schema::ops::ACTIVATE_EVENT_SOURCE, "ActivateEventSource"; CancelReplayInput
-    => CancelReplayOutput = super::schema::ops::CANCEL_REPLAY, "CancelReplay";
-    CreateApiDestinationInput => CreateApiDestinationOutput =
-    super::schema::ops::CREATE_API_DESTINATION, "CreateApiDestination";
-    CreateArchiveInput => CreateArchiveOutput = super::schema::ops::CREATE_ARCHIVE,
-    "CreateArchive"; CreateConnectionInput => CreateConnectionOutput =
-    super::schema::ops::CREATE_CONNECTION, "CreateConnection"; CreateEndpointInput =>
-    CreateEndpointOutput = super::schema::ops::CREATE_ENDPOINT, "CreateEndpoint";
-    CreateEventBusInput => CreateEventBusOutput = super::schema::ops::CREATE_EVENT_BUS,
-    "CreateEventBus"; CreatePartnerEventSourceInput => CreatePartnerEventSourceOutput =
-    super::schema::ops::CREATE_PARTNER_EVENT_SOURCE, "CreatePartnerEventSource";
-    DeactivateEventSourceInput => DeactivateEventSourceOutput =
-    super::schema::ops::DEACTIVATE_EVENT_SOURCE, "DeactivateEventSource";
-    DeauthorizeConnectionInput => DeauthorizeConnectionOutput =
-    super::schema::ops::DEAUTHORIZE_CONNECTION, "DeauthorizeConnection";
-    DeleteApiDestinationInput => DeleteApiDestinationOutput =
-    super::schema::ops::DELETE_API_DESTINATION, "DeleteApiDestination";
-    DeleteArchiveInput => DeleteArchiveOutput = super::schema::ops::DELETE_ARCHIVE,
-    "DeleteArchive"; DeleteConnectionInput => DeleteConnectionOutput =
-    super::schema::ops::DELETE_CONNECTION, "DeleteConnection"; DeleteEndpointInput =>
-    DeleteEndpointOutput = super::schema::ops::DELETE_ENDPOINT, "DeleteEndpoint";
-    DeleteEventBusInput => DeleteEventBusOutput = super::schema::ops::DELETE_EVENT_BUS,
-    "DeleteEventBus"; DeletePartnerEventSourceInput => DeletePartnerEventSourceOutput =
-    super::schema::ops::DELETE_PARTNER_EVENT_SOURCE, "DeletePartnerEventSource";
-    DeleteRuleInput => DeleteRuleOutput = super::schema::ops::DELETE_RULE, "DeleteRule";
-    DescribeApiDestinationInput => DescribeApiDestinationOutput =
-    super::schema::ops::DESCRIBE_API_DESTINATION, "DescribeApiDestination";
-    DescribeArchiveInput => DescribeArchiveOutput = super::schema::ops::DESCRIBE_ARCHIVE,
-    "DescribeArchive"; DescribeConnectionInput => DescribeConnectionOutput =
-    super::schema::ops::DESCRIBE_CONNECTION, "DescribeConnection"; DescribeEndpointInput
-    => DescribeEndpointOutput = super::schema::ops::DESCRIBE_ENDPOINT,
-    "DescribeEndpoint"; DescribeEventBusInput => DescribeEventBusOutput =
-    super::schema::ops::DESCRIBE_EVENT_BUS, "DescribeEventBus"; DescribeEventSourceInput
-    => DescribeEventSourceOutput = super::schema::ops::DESCRIBE_EVENT_SOURCE,
+    super::error::Exception, super::schema::SERVICE; ActivateEventSourceInput =>
+    ActivateEventSourceOutput, "ActivateEventSource"; CancelReplayInput =>
+    CancelReplayOutput, "CancelReplay"; CreateApiDestinationInput =>
+    CreateApiDestinationOutput, "CreateApiDestination"; CreateArchiveInput =>
+    CreateArchiveOutput, "CreateArchive"; CreateConnectionInput =>
+    CreateConnectionOutput, "CreateConnection"; CreateEndpointInput =>
+    CreateEndpointOutput, "CreateEndpoint"; CreateEventBusInput => CreateEventBusOutput,
+    "CreateEventBus"; CreatePartnerEventSourceInput => CreatePartnerEventSourceOutput,
+    "CreatePartnerEventSource"; DeactivateEventSourceInput =>
+    DeactivateEventSourceOutput, "DeactivateEventSource"; DeauthorizeConnectionInput =>
+    DeauthorizeConnectionOutput, "DeauthorizeConnection"; DeleteApiDestinationInput =>
+    DeleteApiDestinationOutput, "DeleteApiDestination"; DeleteArchiveInput =>
+    DeleteArchiveOutput, "DeleteArchive"; DeleteConnectionInput =>
+    DeleteConnectionOutput, "DeleteConnection"; DeleteEndpointInput =>
+    DeleteEndpointOutput, "DeleteEndpoint"; DeleteEventBusInput => DeleteEventBusOutput,
+    "DeleteEventBus"; DeletePartnerEventSourceInput => DeletePartnerEventSourceOutput,
+    "DeletePartnerEventSource"; DeleteRuleInput => DeleteRuleOutput, "DeleteRule";
+    DescribeApiDestinationInput => DescribeApiDestinationOutput,
+    "DescribeApiDestination"; DescribeArchiveInput => DescribeArchiveOutput,
+    "DescribeArchive"; DescribeConnectionInput => DescribeConnectionOutput,
+    "DescribeConnection"; DescribeEndpointInput => DescribeEndpointOutput,
+    "DescribeEndpoint"; DescribeEventBusInput => DescribeEventBusOutput,
+    "DescribeEventBus"; DescribeEventSourceInput => DescribeEventSourceOutput,
     "DescribeEventSource"; DescribePartnerEventSourceInput =>
-    DescribePartnerEventSourceOutput = super::schema::ops::DESCRIBE_PARTNER_EVENT_SOURCE,
-    "DescribePartnerEventSource"; DescribeReplayInput => DescribeReplayOutput =
-    super::schema::ops::DESCRIBE_REPLAY, "DescribeReplay"; DescribeRuleInput =>
-    DescribeRuleOutput = super::schema::ops::DESCRIBE_RULE, "DescribeRule";
-    DisableRuleInput => DisableRuleOutput = super::schema::ops::DISABLE_RULE,
-    "DisableRule"; EnableRuleInput => EnableRuleOutput = super::schema::ops::ENABLE_RULE,
-    "EnableRule"; ListApiDestinationsInput => ListApiDestinationsOutput =
-    super::schema::ops::LIST_API_DESTINATIONS, "ListApiDestinations"; ListArchivesInput
-    => ListArchivesOutput = super::schema::ops::LIST_ARCHIVES, "ListArchives";
-    ListConnectionsInput => ListConnectionsOutput = super::schema::ops::LIST_CONNECTIONS,
-    "ListConnections"; ListEndpointsInput => ListEndpointsOutput =
-    super::schema::ops::LIST_ENDPOINTS, "ListEndpoints"; ListEventBusesInput =>
-    ListEventBusesOutput = super::schema::ops::LIST_EVENT_BUSES, "ListEventBuses";
-    ListEventSourcesInput => ListEventSourcesOutput =
-    super::schema::ops::LIST_EVENT_SOURCES, "ListEventSources";
-    ListPartnerEventSourceAccountsInput => ListPartnerEventSourceAccountsOutput =
-    super::schema::ops::LIST_PARTNER_EVENT_SOURCE_ACCOUNTS,
-    "ListPartnerEventSourceAccounts"; ListPartnerEventSourcesInput =>
-    ListPartnerEventSourcesOutput = super::schema::ops::LIST_PARTNER_EVENT_SOURCES,
-    "ListPartnerEventSources"; ListReplaysInput => ListReplaysOutput =
-    super::schema::ops::LIST_REPLAYS, "ListReplays"; ListRuleNamesByTargetInput =>
-    ListRuleNamesByTargetOutput = super::schema::ops::LIST_RULE_NAMES_BY_TARGET,
-    "ListRuleNamesByTarget"; ListRulesInput => ListRulesOutput =
-    super::schema::ops::LIST_RULES, "ListRules"; ListTagsForResourceInput =>
-    ListTagsForResourceOutput = super::schema::ops::LIST_TAGS_FOR_RESOURCE,
-    "ListTagsForResource"; ListTargetsByRuleInput => ListTargetsByRuleOutput =
-    super::schema::ops::LIST_TARGETS_BY_RULE, "ListTargetsByRule"; PutEventsInput =>
-    PutEventsOutput = super::schema::ops::PUT_EVENTS, "PutEvents"; PutPartnerEventsInput
-    => PutPartnerEventsOutput = super::schema::ops::PUT_PARTNER_EVENTS,
-    "PutPartnerEvents"; PutPermissionInput => PutPermissionOutput =
-    super::schema::ops::PUT_PERMISSION, "PutPermission"; PutRuleInput => PutRuleOutput =
-    super::schema::ops::PUT_RULE, "PutRule"; PutTargetsInput => PutTargetsOutput =
-    super::schema::ops::PUT_TARGETS, "PutTargets"; RemovePermissionInput =>
-    RemovePermissionOutput = super::schema::ops::REMOVE_PERMISSION, "RemovePermission";
-    RemoveTargetsInput => RemoveTargetsOutput = super::schema::ops::REMOVE_TARGETS,
-    "RemoveTargets"; StartReplayInput => StartReplayOutput =
-    super::schema::ops::START_REPLAY, "StartReplay"; TagResourceInput =>
-    TagResourceOutput = super::schema::ops::TAG_RESOURCE, "TagResource";
-    TestEventPatternInput => TestEventPatternOutput =
-    super::schema::ops::TEST_EVENT_PATTERN, "TestEventPattern"; UntagResourceInput =>
-    UntagResourceOutput = super::schema::ops::UNTAG_RESOURCE, "UntagResource";
-    UpdateApiDestinationInput => UpdateApiDestinationOutput =
-    super::schema::ops::UPDATE_API_DESTINATION, "UpdateApiDestination";
-    UpdateArchiveInput => UpdateArchiveOutput = super::schema::ops::UPDATE_ARCHIVE,
-    "UpdateArchive"; UpdateConnectionInput => UpdateConnectionOutput =
-    super::schema::ops::UPDATE_CONNECTION, "UpdateConnection"; UpdateEndpointInput =>
-    UpdateEndpointOutput = super::schema::ops::UPDATE_ENDPOINT, "UpdateEndpoint";
-    UpdateEventBusInput => UpdateEventBusOutput = super::schema::ops::UPDATE_EVENT_BUS,
+    DescribePartnerEventSourceOutput, "DescribePartnerEventSource"; DescribeReplayInput
+    => DescribeReplayOutput, "DescribeReplay"; DescribeRuleInput => DescribeRuleOutput,
+    "DescribeRule"; DisableRuleInput => DisableRuleOutput, "DisableRule"; EnableRuleInput
+    => EnableRuleOutput, "EnableRule"; ListApiDestinationsInput =>
+    ListApiDestinationsOutput, "ListApiDestinations"; ListArchivesInput =>
+    ListArchivesOutput, "ListArchives"; ListConnectionsInput => ListConnectionsOutput,
+    "ListConnections"; ListEndpointsInput => ListEndpointsOutput, "ListEndpoints";
+    ListEventBusesInput => ListEventBusesOutput, "ListEventBuses"; ListEventSourcesInput
+    => ListEventSourcesOutput, "ListEventSources"; ListPartnerEventSourceAccountsInput =>
+    ListPartnerEventSourceAccountsOutput, "ListPartnerEventSourceAccounts";
+    ListPartnerEventSourcesInput => ListPartnerEventSourcesOutput,
+    "ListPartnerEventSources"; ListReplaysInput => ListReplaysOutput, "ListReplays";
+    ListRuleNamesByTargetInput => ListRuleNamesByTargetOutput, "ListRuleNamesByTarget";
+    ListRulesInput => ListRulesOutput, "ListRules"; ListTagsForResourceInput =>
+    ListTagsForResourceOutput, "ListTagsForResource"; ListTargetsByRuleInput =>
+    ListTargetsByRuleOutput, "ListTargetsByRule"; PutEventsInput => PutEventsOutput,
+    "PutEvents"; PutPartnerEventsInput => PutPartnerEventsOutput, "PutPartnerEvents";
+    PutPermissionInput => PutPermissionOutput, "PutPermission"; PutRuleInput =>
+    PutRuleOutput, "PutRule"; PutTargetsInput => PutTargetsOutput, "PutTargets";
+    RemovePermissionInput => RemovePermissionOutput, "RemovePermission";
+    RemoveTargetsInput => RemoveTargetsOutput, "RemoveTargets"; StartReplayInput =>
+    StartReplayOutput, "StartReplay"; TagResourceInput => TagResourceOutput,
+    "TagResource"; TestEventPatternInput => TestEventPatternOutput, "TestEventPattern";
+    UntagResourceInput => UntagResourceOutput, "UntagResource"; UpdateApiDestinationInput
+    => UpdateApiDestinationOutput, "UpdateApiDestination"; UpdateArchiveInput =>
+    UpdateArchiveOutput, "UpdateArchive"; UpdateConnectionInput =>
+    UpdateConnectionOutput, "UpdateConnection"; UpdateEndpointInput =>
+    UpdateEndpointOutput, "UpdateEndpoint"; UpdateEventBusInput => UpdateEventBusOutput,
     "UpdateEventBus";
 );

@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelReplayOutput {
     /// The ARN of the replay to cancel.
@@ -18,10 +18,10 @@ pub struct CancelReplayOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelReplayOutput "CancelReplayResponse"[debug from output] { replay_arn : String,
-    state : ReplayState, state_reason : String } { _meta }
+    CancelReplayOutput "CancelReplayResponse"[from output] { replay_arn : String, state :
+    ReplayState, state_reason : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateApiDestinationOutput {
     /// The ARN of the API destination that was created by the request.
@@ -35,11 +35,11 @@ pub struct CreateApiDestinationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateApiDestinationOutput "CreateApiDestinationResponse"[debug from output] {
+    CreateApiDestinationOutput "CreateApiDestinationResponse"[from output] {
     api_destination_arn : String, api_destination_state : ApiDestinationState,
     creation_time : rboto::DateTime, last_modified_time : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateArchiveOutput {
     /// The ARN of the archive that was created.
@@ -53,11 +53,11 @@ pub struct CreateArchiveOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateArchiveOutput "CreateArchiveResponse"[debug from output] { archive_arn :
-    String, state : ArchiveState, state_reason : String, creation_time : rboto::DateTime
-    } { _meta }
+    CreateArchiveOutput "CreateArchiveResponse"[from output] { archive_arn : String,
+    state : ArchiveState, state_reason : String, creation_time : rboto::DateTime } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateConnectionOutput {
     /// The ARN of the connection that was created by the request.
@@ -71,11 +71,11 @@ pub struct CreateConnectionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateConnectionOutput "CreateConnectionResponse"[debug from output] { connection_arn
-    : String, connection_state : ConnectionState, creation_time : rboto::DateTime,
+    CreateConnectionOutput "CreateConnectionResponse"[from output] { connection_arn :
+    String, connection_state : ConnectionState, creation_time : rboto::DateTime,
     last_modified_time : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateEndpointOutput {
     /// The name of the endpoint that was created by this request.
@@ -95,12 +95,12 @@ pub struct CreateEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateEndpointOutput "CreateEndpointResponse"[debug from output] { name : String, arn
-    : String, routing_config : RoutingConfig, replication_config : ReplicationConfig,
-    event_buses : Vec < EndpointEventBus >, role_arn : String, state : EndpointState } {
+    CreateEndpointOutput "CreateEndpointResponse"[from output] { name : String, arn :
+    String, routing_config = RoutingConfig, replication_config = ReplicationConfig,
+    event_buses = Vec < EndpointEventBus >, role_arn : String, state : EndpointState } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateEventBusOutput {
     /// The ARN of the new event bus.
@@ -115,11 +115,11 @@ pub struct CreateEventBusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateEventBusOutput "CreateEventBusResponse"[debug from output] { event_bus_arn :
-    String, description : String, kms_key_identifier : String, dead_letter_config :
-    DeadLetterConfig, log_config : LogConfig } { _meta }
+    CreateEventBusOutput "CreateEventBusResponse"[from output] { event_bus_arn : String,
+    description : String, kms_key_identifier : String, dead_letter_config =
+    DeadLetterConfig, log_config = LogConfig } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePartnerEventSourceOutput {
     /// The ARN of the partner event source.
@@ -127,10 +127,10 @@ pub struct CreatePartnerEventSourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreatePartnerEventSourceOutput "CreatePartnerEventSourceResponse"[debug from output]
-    { event_source_arn : String } { _meta }
+    CreatePartnerEventSourceOutput "CreatePartnerEventSourceResponse"[from output] {
+    event_source_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeauthorizeConnectionOutput {
     /// The ARN of the connection that authorization was removed from.
@@ -146,29 +146,28 @@ pub struct DeauthorizeConnectionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeauthorizeConnectionOutput "DeauthorizeConnectionResponse"[debug from output] {
+    DeauthorizeConnectionOutput "DeauthorizeConnectionResponse"[from output] {
     connection_arn : String, connection_state : ConnectionState, creation_time :
     rboto::DateTime, last_modified_time : rboto::DateTime, last_authorized_time :
     rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteApiDestinationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteApiDestinationOutput "DeleteApiDestinationResponse"[debug from output] {} {
-    _meta }
+    DeleteApiDestinationOutput "DeleteApiDestinationResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteArchiveOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteArchiveOutput "DeleteArchiveResponse"[debug from output] {} { _meta }
+    DeleteArchiveOutput "DeleteArchiveResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteConnectionOutput {
     /// The ARN of the connection that was deleted.
@@ -184,20 +183,20 @@ pub struct DeleteConnectionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteConnectionOutput "DeleteConnectionResponse"[debug from output] { connection_arn
-    : String, connection_state : ConnectionState, creation_time : rboto::DateTime,
+    DeleteConnectionOutput "DeleteConnectionResponse"[from output] { connection_arn :
+    String, connection_state : ConnectionState, creation_time : rboto::DateTime,
     last_modified_time : rboto::DateTime, last_authorized_time : rboto::DateTime } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteEndpointOutput "DeleteEndpointResponse"[debug from output] {} { _meta }
+    DeleteEndpointOutput "DeleteEndpointResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeApiDestinationOutput {
     /// The ARN of the API destination retrieved.
@@ -223,14 +222,14 @@ pub struct DescribeApiDestinationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeApiDestinationOutput "DescribeApiDestinationResponse"[debug from output] {
+    DescribeApiDestinationOutput "DescribeApiDestinationResponse"[from output] {
     api_destination_arn : String, name : String, description : String,
     api_destination_state : ApiDestinationState, connection_arn : String,
     invocation_endpoint : String, http_method : ApiDestinationHttpMethod,
     invocation_rate_limit_per_second = i32, creation_time : rboto::DateTime,
     last_modified_time : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeArchiveOutput {
     /// The ARN of the archive.
@@ -260,13 +259,13 @@ pub struct DescribeArchiveOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeArchiveOutput "DescribeArchiveResponse"[debug from output] { archive_arn :
-    String, archive_name : String, event_source_arn : String, description : String,
-    event_pattern : String, state : ArchiveState, state_reason : String,
-    kms_key_identifier : String, retention_days = i32, size_bytes = i64, event_count =
-    i64, creation_time : rboto::DateTime } { _meta }
+    DescribeArchiveOutput "DescribeArchiveResponse"[from output] { archive_arn : String,
+    archive_name : String, event_source_arn : String, description : String, event_pattern
+    : String, state : ArchiveState, state_reason : String, kms_key_identifier : String,
+    retention_days = i32, size_bytes = i64, event_count = i64, creation_time :
+    rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeConnectionOutput {
     /// The ARN of the connection retrieved.
@@ -300,16 +299,15 @@ pub struct DescribeConnectionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeConnectionOutput "DescribeConnectionResponse"[debug from output] {
-    connection_arn : String, name : String, description : String,
-    invocation_connectivity_parameters : DescribeConnectionConnectivityParameters,
-    connection_state : ConnectionState, state_reason : String, authorization_type :
-    ConnectionAuthorizationType, secret_arn : String, kms_key_identifier : String,
-    auth_parameters : ConnectionAuthResponseParameters, creation_time : rboto::DateTime,
-    last_modified_time : rboto::DateTime, last_authorized_time : rboto::DateTime } {
-    _meta }
+    DescribeConnectionOutput "DescribeConnectionResponse"[from output] { connection_arn :
+    String, name : String, description : String, invocation_connectivity_parameters =
+    DescribeConnectionConnectivityParameters, connection_state : ConnectionState,
+    state_reason : String, authorization_type : ConnectionAuthorizationType, secret_arn :
+    String, kms_key_identifier : String, auth_parameters =
+    ConnectionAuthResponseParameters, creation_time : rboto::DateTime, last_modified_time
+    : rboto::DateTime, last_authorized_time : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEndpointOutput {
     /// The name of the endpoint you asked for information about.
@@ -341,14 +339,14 @@ pub struct DescribeEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeEndpointOutput "DescribeEndpointResponse"[debug from output] { name : String,
-    description : String, arn : String, routing_config : RoutingConfig,
-    replication_config : ReplicationConfig, event_buses : Vec < EndpointEventBus >,
+    DescribeEndpointOutput "DescribeEndpointResponse"[from output] { name : String,
+    description : String, arn : String, routing_config = RoutingConfig,
+    replication_config = ReplicationConfig, event_buses = Vec < EndpointEventBus >,
     role_arn : String, endpoint_id : String, endpoint_url : String, state :
     EndpointState, state_reason : String, creation_time : rboto::DateTime,
     last_modified_time : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEventBusOutput {
     /// The name of the event bus. Currently, this is always `default`.
@@ -373,13 +371,13 @@ pub struct DescribeEventBusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeEventBusOutput "DescribeEventBusResponse"[debug from output] { name : String,
-    arn : String, description : String, kms_key_identifier : String, dead_letter_config :
-    DeadLetterConfig, policy : String, log_config : LogConfig, creation_time :
+    DescribeEventBusOutput "DescribeEventBusResponse"[from output] { name : String, arn :
+    String, description : String, kms_key_identifier : String, dead_letter_config =
+    DeadLetterConfig, policy : String, log_config = LogConfig, creation_time :
     rboto::DateTime, last_modified_time : rboto::DateTime, managed_by : String } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEventSourceOutput {
     /// The ARN of the partner event source.
@@ -397,11 +395,11 @@ pub struct DescribeEventSourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeEventSourceOutput "DescribeEventSourceResponse"[debug from output] { arn :
-    String, created_by : String, creation_time : rboto::DateTime, expiration_time :
+    DescribeEventSourceOutput "DescribeEventSourceResponse"[from output] { arn : String,
+    created_by : String, creation_time : rboto::DateTime, expiration_time :
     rboto::DateTime, name : String, state : EventSourceState } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePartnerEventSourceOutput {
     /// The ARN of the event source.
@@ -411,10 +409,10 @@ pub struct DescribePartnerEventSourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribePartnerEventSourceOutput "DescribePartnerEventSourceResponse"[debug from
-    output] { arn : String, name : String } { _meta }
+    DescribePartnerEventSourceOutput "DescribePartnerEventSourceResponse"[from output] {
+    arn : String, name : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeReplayOutput {
     /// The name of the replay.
@@ -444,14 +442,14 @@ pub struct DescribeReplayOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeReplayOutput "DescribeReplayResponse"[debug from output] { replay_name :
-    String, replay_arn : String, description : String, state : ReplayState, state_reason
-    : String, event_source_arn : String, destination : ReplayDestination,
-    event_start_time : rboto::DateTime, event_end_time : rboto::DateTime,
-    event_last_replayed_time : rboto::DateTime, replay_start_time : rboto::DateTime,
-    replay_end_time : rboto::DateTime } { _meta }
+    DescribeReplayOutput "DescribeReplayResponse"[from output] { replay_name : String,
+    replay_arn : String, description : String, state : ReplayState, state_reason :
+    String, event_source_arn : String, destination = ReplayDestination, event_start_time
+    : rboto::DateTime, event_end_time : rboto::DateTime, event_last_replayed_time :
+    rboto::DateTime, replay_start_time : rboto::DateTime, replay_end_time :
+    rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRuleOutput {
     /// The name of the rule.
@@ -477,12 +475,12 @@ pub struct DescribeRuleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeRuleOutput "DescribeRuleResponse"[debug from output] { name : String, arn :
-    String, event_pattern : String, schedule_expression : String, state : RuleState,
-    description : String, role_arn : String, managed_by : String, event_bus_name :
-    String, created_by : String } { _meta }
+    DescribeRuleOutput "DescribeRuleResponse"[from output] { name : String, arn : String,
+    event_pattern : String, schedule_expression : String, state : RuleState, description
+    : String, role_arn : String, managed_by : String, event_bus_name : String, created_by
+    : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListApiDestinationsOutput {
     /// An array that includes information about each API destination.
@@ -492,10 +490,10 @@ pub struct ListApiDestinationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListApiDestinationsOutput "ListApiDestinationsResponse"[debug from output] {
-    api_destinations : Vec < ApiDestination >, next_token : String } { _meta }
+    ListApiDestinationsOutput "ListApiDestinationsResponse"[from output] {
+    api_destinations = Vec < ApiDestination >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListArchivesOutput {
     /// An array of `Archive` objects that include details about an archive.
@@ -505,10 +503,10 @@ pub struct ListArchivesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListArchivesOutput "ListArchivesResponse"[debug from output] { archives : Vec <
-    Archive >, next_token : String } { _meta }
+    ListArchivesOutput "ListArchivesResponse"[from output] { archives = Vec < Archive >,
+    next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListConnectionsOutput {
     /// An array of connections objects that include details about the connections.
@@ -518,10 +516,10 @@ pub struct ListConnectionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListConnectionsOutput "ListConnectionsResponse"[debug from output] { connections :
-    Vec < Connection >, next_token : String } { _meta }
+    ListConnectionsOutput "ListConnectionsResponse"[from output] { connections = Vec <
+    Connection >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListEndpointsOutput {
     /// The endpoints returned by the call.
@@ -531,10 +529,10 @@ pub struct ListEndpointsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListEndpointsOutput "ListEndpointsResponse"[debug from output] { endpoints : Vec <
-    Endpoint >, next_token : String } { _meta }
+    ListEndpointsOutput "ListEndpointsResponse"[from output] { endpoints = Vec < Endpoint
+    >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListEventBusesOutput {
     /// This list of event buses.
@@ -544,10 +542,10 @@ pub struct ListEventBusesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListEventBusesOutput "ListEventBusesResponse"[debug from output] { event_buses : Vec
-    < EventBus >, next_token : String } { _meta }
+    ListEventBusesOutput "ListEventBusesResponse"[from output] { event_buses = Vec <
+    EventBus >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListEventSourcesOutput {
     /// The list of event sources.
@@ -557,10 +555,10 @@ pub struct ListEventSourcesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListEventSourcesOutput "ListEventSourcesResponse"[debug from output] { event_sources
-    : Vec < EventSource >, next_token : String } { _meta }
+    ListEventSourcesOutput "ListEventSourcesResponse"[from output] { event_sources = Vec
+    < EventSource >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPartnerEventSourceAccountsOutput {
     /// The list of partner event sources returned by the operation.
@@ -570,11 +568,11 @@ pub struct ListPartnerEventSourceAccountsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListPartnerEventSourceAccountsOutput "ListPartnerEventSourceAccountsResponse"[debug
-    from output] { partner_event_source_accounts : Vec < PartnerEventSourceAccount >,
+    ListPartnerEventSourceAccountsOutput "ListPartnerEventSourceAccountsResponse"[from
+    output] { partner_event_source_accounts = Vec < PartnerEventSourceAccount >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPartnerEventSourcesOutput {
     /// The list of partner event sources returned by the operation.
@@ -584,10 +582,10 @@ pub struct ListPartnerEventSourcesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListPartnerEventSourcesOutput "ListPartnerEventSourcesResponse"[debug from output] {
-    partner_event_sources : Vec < PartnerEventSource >, next_token : String } { _meta }
+    ListPartnerEventSourcesOutput "ListPartnerEventSourcesResponse"[from output] {
+    partner_event_sources = Vec < PartnerEventSource >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListReplaysOutput {
     /// An array of `Replay` objects that contain information about the replay.
@@ -597,10 +595,10 @@ pub struct ListReplaysOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListReplaysOutput "ListReplaysResponse"[debug from output] { replays : Vec < Replay
-    >, next_token : String } { _meta }
+    ListReplaysOutput "ListReplaysResponse"[from output] { replays = Vec < Replay >,
+    next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListRuleNamesByTargetOutput {
     /// The names of the rules that can invoke the given target.
@@ -610,10 +608,10 @@ pub struct ListRuleNamesByTargetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListRuleNamesByTargetOutput "ListRuleNamesByTargetResponse"[debug from output] {
-    rule_names : Vec < String >, next_token : String } { _meta }
+    ListRuleNamesByTargetOutput "ListRuleNamesByTargetResponse"[from output] { rule_names
+    = Vec < String >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListRulesOutput {
     /// The rules that match the specified criteria.
@@ -623,10 +621,10 @@ pub struct ListRulesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListRulesOutput "ListRulesResponse"[debug from output] { rules : Vec < Rule >,
-    next_token : String } { _meta }
+    ListRulesOutput "ListRulesResponse"[from output] { rules = Vec < Rule >, next_token :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourceOutput {
     /// The list of tag keys and values associated with the resource you specified
@@ -634,10 +632,10 @@ pub struct ListTagsForResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForResourceOutput "ListTagsForResourceResponse"[debug from output] { tags :
-    Vec < Tag > } { _meta }
+    ListTagsForResourceOutput "ListTagsForResourceResponse"[from output] { tags = Vec <
+    Tag > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTargetsByRuleOutput {
     /// The targets assigned to the rule.
@@ -647,10 +645,10 @@ pub struct ListTargetsByRuleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTargetsByRuleOutput "ListTargetsByRuleResponse"[debug from output] { targets :
-    Vec < Target >, next_token : String } { _meta }
+    ListTargetsByRuleOutput "ListTargetsByRuleResponse"[from output] { targets = Vec <
+    Target >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutEventsOutput {
     /// The number of failed entries.
@@ -660,10 +658,10 @@ pub struct PutEventsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutEventsOutput "PutEventsResponse"[debug from output] { failed_entry_count = i32,
-    entries : Vec < PutEventsResultEntry > } { _meta }
+    PutEventsOutput "PutEventsResponse"[from output] { failed_entry_count = i32, entries
+    = Vec < PutEventsResultEntry > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutPartnerEventsOutput {
     /// The number of events from this operation that could not be written to the partner event bus.
@@ -673,10 +671,10 @@ pub struct PutPartnerEventsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutPartnerEventsOutput "PutPartnerEventsResponse"[debug from output] {
-    failed_entry_count = i32, entries : Vec < PutPartnerEventsResultEntry > } { _meta }
+    PutPartnerEventsOutput "PutPartnerEventsResponse"[from output] { failed_entry_count =
+    i32, entries = Vec < PutPartnerEventsResultEntry > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutRuleOutput {
     /// The Amazon Resource Name (ARN) of the rule.
@@ -684,9 +682,9 @@ pub struct PutRuleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutRuleOutput "PutRuleResponse"[debug from output] { rule_arn : String } { _meta }
+    PutRuleOutput "PutRuleResponse"[from output] { rule_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutTargetsOutput {
     /// The number of failed entries.
@@ -696,10 +694,10 @@ pub struct PutTargetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutTargetsOutput "PutTargetsResponse"[debug from output] { failed_entry_count = i32,
-    failed_entries : Vec < PutTargetsResultEntry > } { _meta }
+    PutTargetsOutput "PutTargetsResponse"[from output] { failed_entry_count = i32,
+    failed_entries = Vec < PutTargetsResultEntry > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveTargetsOutput {
     /// The number of failed entries.
@@ -709,10 +707,10 @@ pub struct RemoveTargetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RemoveTargetsOutput "RemoveTargetsResponse"[debug from output] { failed_entry_count =
-    i32, failed_entries : Vec < RemoveTargetsResultEntry > } { _meta }
+    RemoveTargetsOutput "RemoveTargetsResponse"[from output] { failed_entry_count = i32,
+    failed_entries = Vec < RemoveTargetsResultEntry > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartReplayOutput {
     /// The ARN of the replay.
@@ -726,19 +724,16 @@ pub struct StartReplayOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartReplayOutput "StartReplayResponse"[debug from output] { replay_arn : String,
-    state : ReplayState, state_reason : String, replay_start_time : rboto::DateTime } {
-    _meta }
+    StartReplayOutput "StartReplayResponse"[from output] { replay_arn : String, state :
+    ReplayState, state_reason : String, replay_start_time : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceResponse"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagResourceOutput "TagResourceResponse"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TestEventPatternOutput {
     /// Indicates whether the event matches the event pattern.
@@ -746,18 +741,18 @@ pub struct TestEventPatternOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    TestEventPatternOutput "TestEventPatternResponse"[debug from output] { result = bool
-    } { _meta }
+    TestEventPatternOutput "TestEventPatternResponse"[from output] { result = bool } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UntagResourceOutput "UntagResourceResponse"[debug from output] {} { _meta }
+    UntagResourceOutput "UntagResourceResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateApiDestinationOutput {
     /// The ARN of the API destination that was updated.
@@ -771,11 +766,11 @@ pub struct UpdateApiDestinationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateApiDestinationOutput "UpdateApiDestinationResponse"[debug from output] {
+    UpdateApiDestinationOutput "UpdateApiDestinationResponse"[from output] {
     api_destination_arn : String, api_destination_state : ApiDestinationState,
     creation_time : rboto::DateTime, last_modified_time : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateArchiveOutput {
     /// The ARN of the archive.
@@ -789,11 +784,11 @@ pub struct UpdateArchiveOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateArchiveOutput "UpdateArchiveResponse"[debug from output] { archive_arn :
-    String, state : ArchiveState, state_reason : String, creation_time : rboto::DateTime
-    } { _meta }
+    UpdateArchiveOutput "UpdateArchiveResponse"[from output] { archive_arn : String,
+    state : ArchiveState, state_reason : String, creation_time : rboto::DateTime } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateConnectionOutput {
     /// The ARN of the connection that was updated.
@@ -809,12 +804,12 @@ pub struct UpdateConnectionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateConnectionOutput "UpdateConnectionResponse"[debug from output] { connection_arn
-    : String, connection_state : ConnectionState, creation_time : rboto::DateTime,
+    UpdateConnectionOutput "UpdateConnectionResponse"[from output] { connection_arn :
+    String, connection_state : ConnectionState, creation_time : rboto::DateTime,
     last_modified_time : rboto::DateTime, last_authorized_time : rboto::DateTime } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateEndpointOutput {
     /// The name of the endpoint you updated in this request.
@@ -838,12 +833,12 @@ pub struct UpdateEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateEndpointOutput "UpdateEndpointResponse"[debug from output] { name : String, arn
-    : String, routing_config : RoutingConfig, replication_config : ReplicationConfig,
-    event_buses : Vec < EndpointEventBus >, role_arn : String, endpoint_id : String,
+    UpdateEndpointOutput "UpdateEndpointResponse"[from output] { name : String, arn :
+    String, routing_config = RoutingConfig, replication_config = ReplicationConfig,
+    event_buses = Vec < EndpointEventBus >, role_arn : String, endpoint_id : String,
     endpoint_url : String, state : EndpointState } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateEventBusOutput {
     /// The event bus Amazon Resource Name (ARN).
@@ -860,77 +855,72 @@ pub struct UpdateEventBusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateEventBusOutput "UpdateEventBusResponse"[debug from output] { arn : String, name
-    : String, kms_key_identifier : String, description : String, dead_letter_config :
-    DeadLetterConfig, log_config : LogConfig } { _meta }
+    UpdateEventBusOutput "UpdateEventBusResponse"[from output] { arn : String, name :
+    String, kms_key_identifier : String, description : String, dead_letter_config =
+    DeadLetterConfig, log_config = LogConfig } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivateEventSourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ActivateEventSourceOutput "ActivateEventSourceOutput"[debug from output] {} { _meta }
+    ActivateEventSourceOutput "ActivateEventSourceOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeactivateEventSourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeactivateEventSourceOutput "DeactivateEventSourceOutput"[debug from output] {} {
-    _meta }
+    DeactivateEventSourceOutput "DeactivateEventSourceOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteEventBusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteEventBusOutput "DeleteEventBusOutput"[debug from output] {} { _meta }
+    DeleteEventBusOutput "DeleteEventBusOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePartnerEventSourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeletePartnerEventSourceOutput "DeletePartnerEventSourceOutput"[debug from output] {}
-    { _meta }
+    DeletePartnerEventSourceOutput "DeletePartnerEventSourceOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRuleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(DeleteRuleOutput "DeleteRuleOutput"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteRuleOutput "DeleteRuleOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableRuleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DisableRuleOutput "DisableRuleOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DisableRuleOutput "DisableRuleOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableRuleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(EnableRuleOutput "EnableRuleOutput"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(EnableRuleOutput "EnableRuleOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutPermissionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    PutPermissionOutput "PutPermissionOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(PutPermissionOutput "PutPermissionOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemovePermissionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RemovePermissionOutput "RemovePermissionOutput"[debug from output] {} { _meta }
+    RemovePermissionOutput "RemovePermissionOutput"[from output] {} { _meta }
 );

@@ -30,17 +30,19 @@ pub struct ApiDestination {
     pub last_modified_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ApiDestination "ApiDestination"[set from] { api_destination_arn : String, name :
-    String, api_destination_state : ApiDestinationState, connection_arn : String,
+    ApiDestination "ApiDestination"[from] { api_destination_arn : String, name : String,
+    api_destination_state : ApiDestinationState, connection_arn : String,
     invocation_endpoint : String, http_method : ApiDestinationHttpMethod,
     invocation_rate_limit_per_second = i32, creation_time : rboto::DateTime,
     last_modified_time : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    ApiDestinationHttpMethod { Post = "POST", Get = "GET", Head = "HEAD", Options =
-    "OPTIONS", Put = "PUT", Patch = "PATCH", Delete = "DELETE" }
+    ApiDestinationHttpMethod { 0 Post = "POST", 1 Get = "GET", 2 Head = "HEAD", 3 Options
+    = "OPTIONS", 4 Put = "PUT", 5 Patch = "PATCH", 6 Delete = "DELETE" }
 );
-rboto::__string_enum!(ApiDestinationState { Active = "ACTIVE", Inactive = "INACTIVE" });
+rboto::__string_enum!(
+    ApiDestinationState { 0 Active = "ACTIVE", 1 Inactive = "INACTIVE" }
+);
 /// Contains the GraphQL operation to be parsed and executed, if the event target is an AppSync API.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -74,16 +76,16 @@ pub struct Archive {
     pub creation_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    Archive "Archive"[set from] { archive_name : String, event_source_arn : String, state
-    : ArchiveState, state_reason : String, retention_days = i32, size_bytes = i64,
+    Archive "Archive"[from] { archive_name : String, event_source_arn : String, state :
+    ArchiveState, state_reason : String, retention_days = i32, size_bytes = i64,
     event_count = i64, creation_time : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    ArchiveState { Enabled = "ENABLED", Disabled = "DISABLED", Creating = "CREATING",
-    Updating = "UPDATING", CreateFailed = "CREATE_FAILED", UpdateFailed = "UPDATE_FAILED"
-    }
+    ArchiveState { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED", 2 Creating =
+    "CREATING", 3 Updating = "UPDATING", 4 CreateFailed = "CREATE_FAILED", 5 UpdateFailed
+    = "UPDATE_FAILED" }
 );
-rboto::__string_enum!(AssignPublicIp { Enabled = "ENABLED", Disabled = "DISABLED" });
+rboto::__string_enum!(AssignPublicIp { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" });
 /// This structure specifies the VPC subnets and security groups for the task, and whether a public IP address is to be used. This structure is relevant only for ECS tasks that use the `awsvpc` network mode.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -96,8 +98,8 @@ pub struct AwsVpcConfiguration {
     pub assign_public_ip: Option<AssignPublicIp>,
 }
 rboto::__structure!(
-    AwsVpcConfiguration "AwsVpcConfiguration"[set into from] { subnets : Vec < String >,
-    security_groups : Vec < String >, assign_public_ip : AssignPublicIp } {}
+    AwsVpcConfiguration "AwsVpcConfiguration"[set into from] { subnets = Vec < String >,
+    security_groups = Vec < String >, assign_public_ip : AssignPublicIp } {}
 );
 /// The array properties for the submitted job, such as the size of the array. The array size can be between 2 and 10,000. If you specify array properties for a job, it becomes an array job. This parameter is used only if the target is an Batch job.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -124,7 +126,7 @@ pub struct BatchParameters {
 }
 rboto::__structure!(
     BatchParameters "BatchParameters"[set into from] { job_definition : String, job_name
-    : String, array_properties : BatchArrayProperties, retry_strategy :
+    : String, array_properties = BatchArrayProperties, retry_strategy =
     BatchRetryStrategy } {}
 );
 /// The retry strategy to use for failed jobs, if the target is an Batch job. If you specify a retry strategy here, it overrides the retry strategy defined in the job definition.
@@ -188,7 +190,7 @@ pub struct Connection {
     pub last_authorized_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    Connection "Connection"[set from] { connection_arn : String, name : String,
+    Connection "Connection"[from] { connection_arn : String, name : String,
     connection_state : ConnectionState, state_reason : String, authorization_type :
     ConnectionAuthorizationType, creation_time : rboto::DateTime, last_modified_time :
     rboto::DateTime, last_authorized_time : rboto::DateTime } {}
@@ -201,8 +203,8 @@ pub struct ConnectionApiKeyAuthResponseParameters {
     pub api_key_name: Option<String>,
 }
 rboto::__structure!(
-    ConnectionApiKeyAuthResponseParameters "ConnectionApiKeyAuthResponseParameters"[set
-    from] { api_key_name : String } {}
+    ConnectionApiKeyAuthResponseParameters "ConnectionApiKeyAuthResponseParameters"[from]
+    { api_key_name : String } {}
 );
 /// Tthe authorization parameters to use for the connection.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -220,16 +222,16 @@ pub struct ConnectionAuthResponseParameters {
     pub connectivity_parameters: Option<DescribeConnectionConnectivityParameters>,
 }
 rboto::__structure!(
-    ConnectionAuthResponseParameters "ConnectionAuthResponseParameters"[set from] {
-    basic_auth_parameters : ConnectionBasicAuthResponseParameters, o_auth_parameters :
-    ConnectionOAuthResponseParameters, api_key_auth_parameters :
-    ConnectionApiKeyAuthResponseParameters, invocation_http_parameters :
-    ConnectionHttpParameters, connectivity_parameters :
+    ConnectionAuthResponseParameters "ConnectionAuthResponseParameters"[from] {
+    basic_auth_parameters = ConnectionBasicAuthResponseParameters, o_auth_parameters =
+    ConnectionOAuthResponseParameters, api_key_auth_parameters =
+    ConnectionApiKeyAuthResponseParameters, invocation_http_parameters =
+    ConnectionHttpParameters, connectivity_parameters =
     DescribeConnectionConnectivityParameters } {}
 );
 rboto::__string_enum!(
-    ConnectionAuthorizationType { Basic = "BASIC", OauthClientCredentials =
-    "OAUTH_CLIENT_CREDENTIALS", ApiKey = "API_KEY" }
+    ConnectionAuthorizationType { 0 Basic = "BASIC", 1 OauthClientCredentials =
+    "OAUTH_CLIENT_CREDENTIALS", 2 ApiKey = "API_KEY" }
 );
 /// The authorization parameters for the connection if Basic is specified as the authorization type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -239,8 +241,8 @@ pub struct ConnectionBasicAuthResponseParameters {
     pub username: Option<String>,
 }
 rboto::__structure!(
-    ConnectionBasicAuthResponseParameters "ConnectionBasicAuthResponseParameters"[set
-    from] { username : String } {}
+    ConnectionBasicAuthResponseParameters "ConnectionBasicAuthResponseParameters"[from] {
+    username : String } {}
 );
 /// Additional parameter included in the body. You can include up to 100 additional body parameters per request. An event payload cannot exceed 64 KB.
 #[derive(Clone, Default, PartialEq)]
@@ -285,8 +287,8 @@ pub struct ConnectionHttpParameters {
 }
 rboto::__structure!(
     ConnectionHttpParameters "ConnectionHttpParameters"[set into from] {
-    header_parameters : Vec < ConnectionHeaderParameter >, query_string_parameters : Vec
-    < ConnectionQueryStringParameter >, body_parameters : Vec < ConnectionBodyParameter >
+    header_parameters = Vec < ConnectionHeaderParameter >, query_string_parameters = Vec
+    < ConnectionQueryStringParameter >, body_parameters = Vec < ConnectionBodyParameter >
     } {}
 );
 /// The client response parameters for the connection when OAuth is specified as the authorization type.
@@ -297,11 +299,11 @@ pub struct ConnectionOAuthClientResponseParameters {
     pub client_id: Option<String>,
 }
 rboto::__structure!(
-    ConnectionOAuthClientResponseParameters "ConnectionOAuthClientResponseParameters"[set
-    from] { client_id : String } {}
+    ConnectionOAuthClientResponseParameters
+    "ConnectionOAuthClientResponseParameters"[from] { client_id : String } {}
 );
 rboto::__string_enum!(
-    ConnectionOAuthHttpMethod { Get = "GET", Post = "POST", Put = "PUT" }
+    ConnectionOAuthHttpMethod { 0 Get = "GET", 1 Post = "POST", 2 Put = "PUT" }
 );
 /// The response parameters when OAuth is specified as the authorization type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -317,9 +319,9 @@ pub struct ConnectionOAuthResponseParameters {
     pub o_auth_http_parameters: Option<ConnectionHttpParameters>,
 }
 rboto::__structure!(
-    ConnectionOAuthResponseParameters "ConnectionOAuthResponseParameters"[set from] {
-    client_parameters : ConnectionOAuthClientResponseParameters, authorization_endpoint :
-    String, http_method : ConnectionOAuthHttpMethod, o_auth_http_parameters :
+    ConnectionOAuthResponseParameters "ConnectionOAuthResponseParameters"[from] {
+    client_parameters = ConnectionOAuthClientResponseParameters, authorization_endpoint :
+    String, http_method : ConnectionOAuthHttpMethod, o_auth_http_parameters =
     ConnectionHttpParameters } {}
 );
 /// Any additional query string parameter for the connection. You can include up to 100 additional query string parameters per request. Each additional parameter counts towards the event payload size, which cannot exceed 64 KB.
@@ -338,10 +340,10 @@ rboto::__structure!(
     { key : String, value : String[sensitive], is_value_secret = bool } {}
 );
 rboto::__string_enum!(
-    ConnectionState { Creating = "CREATING", Updating = "UPDATING", Deleting =
-    "DELETING", Authorized = "AUTHORIZED", Deauthorized = "DEAUTHORIZED", Authorizing =
-    "AUTHORIZING", Deauthorizing = "DEAUTHORIZING", Active = "ACTIVE", FailedConnectivity
-    = "FAILED_CONNECTIVITY" }
+    ConnectionState { 0 Creating = "CREATING", 1 Updating = "UPDATING", 2 Deleting =
+    "DELETING", 3 Authorized = "AUTHORIZED", 4 Deauthorized = "DEAUTHORIZED", 5
+    Authorizing = "AUTHORIZING", 6 Deauthorizing = "DEAUTHORIZING", 7 Active = "ACTIVE",
+    8 FailedConnectivity = "FAILED_CONNECTIVITY" }
 );
 /// The Amazon Resource Name (ARN) of the Amazon VPC Lattice resource configuration for the resource endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -363,7 +365,7 @@ pub struct ConnectivityResourceParameters {
 }
 rboto::__structure!(
     ConnectivityResourceParameters "ConnectivityResourceParameters"[set into] {
-    resource_parameters : ConnectivityResourceConfigurationArn } {}
+    resource_parameters = ConnectivityResourceConfigurationArn } {}
 );
 /// The API key authorization parameters for the connection.
 #[derive(Clone, Default, PartialEq)]
@@ -396,10 +398,10 @@ pub struct CreateConnectionAuthRequestParameters {
 }
 rboto::__structure!(
     CreateConnectionAuthRequestParameters "CreateConnectionAuthRequestParameters"[set
-    into] { basic_auth_parameters : CreateConnectionBasicAuthRequestParameters,
-    o_auth_parameters : CreateConnectionOAuthRequestParameters, api_key_auth_parameters :
-    CreateConnectionApiKeyAuthRequestParameters, invocation_http_parameters :
-    ConnectionHttpParameters, connectivity_parameters : ConnectivityResourceParameters }
+    into] { basic_auth_parameters = CreateConnectionBasicAuthRequestParameters,
+    o_auth_parameters = CreateConnectionOAuthRequestParameters, api_key_auth_parameters =
+    CreateConnectionApiKeyAuthRequestParameters, invocation_http_parameters =
+    ConnectionHttpParameters, connectivity_parameters = ConnectivityResourceParameters }
     {}
 );
 /// Contains the Basic authorization parameters to use for the connection.
@@ -445,9 +447,9 @@ pub struct CreateConnectionOAuthRequestParameters {
 }
 rboto::__structure!(
     CreateConnectionOAuthRequestParameters "CreateConnectionOAuthRequestParameters"[set
-    into] { client_parameters : CreateConnectionOAuthClientRequestParameters,
+    into] { client_parameters = CreateConnectionOAuthClientRequestParameters,
     authorization_endpoint : String, http_method : ConnectionOAuthHttpMethod,
-    o_auth_http_parameters : ConnectionHttpParameters } {}
+    o_auth_http_parameters = ConnectionHttpParameters } {}
 );
 /// Configuration details of the Amazon SQS queue for EventBridge to use as a dead-letter queue (DLQ).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -468,7 +470,7 @@ pub struct DescribeConnectionConnectivityParameters {
 }
 rboto::__structure!(
     DescribeConnectionConnectivityParameters
-    "DescribeConnectionConnectivityParameters"[set from] { resource_parameters :
+    "DescribeConnectionConnectivityParameters"[from] { resource_parameters =
     DescribeConnectionResourceParameters } {}
 );
 /// The parameters for EventBridge to use when invoking the resource endpoint.
@@ -481,8 +483,8 @@ pub struct DescribeConnectionResourceParameters {
     pub resource_association_arn: Option<String>,
 }
 rboto::__structure!(
-    DescribeConnectionResourceParameters "DescribeConnectionResourceParameters"[set from]
-    { resource_configuration_arn : String, resource_association_arn : String } {}
+    DescribeConnectionResourceParameters "DescribeConnectionResourceParameters"[from] {
+    resource_configuration_arn : String, resource_association_arn : String } {}
 );
 /// The custom parameters to be used when the target is an Amazon ECS task.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -519,12 +521,12 @@ pub struct EcsParameters {
 }
 rboto::__structure!(
     EcsParameters "EcsParameters"[set into from] { task_definition_arn : String,
-    task_count = i32, launch_type : LaunchType, network_configuration :
+    task_count = i32, launch_type : LaunchType, network_configuration =
     NetworkConfiguration, platform_version : String, group : String,
-    capacity_provider_strategy : Vec < CapacityProviderStrategyItem >,
+    capacity_provider_strategy = Vec < CapacityProviderStrategyItem >,
     enable_ecs_managed_tags = bool, enable_execute_command = bool, placement_constraints
-    : Vec < PlacementConstraint >, placement_strategy : Vec < PlacementStrategy >,
-    propagate_tags : PropagateTags, reference_id : String, tags : Vec < Tag > } {}
+    = Vec < PlacementConstraint >, placement_strategy = Vec < PlacementStrategy >,
+    propagate_tags : PropagateTags, reference_id : String, tags = Vec < Tag > } {}
 );
 /// A global endpoint used to improve your application's availability by making it regional-fault tolerant. For more information about global endpoints, see [Making applications Regional-fault tolerant with global endpoints and event replication](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the *Amazon EventBridge User Guide* .
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -558,8 +560,8 @@ pub struct Endpoint {
     pub last_modified_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    Endpoint "Endpoint"[set from] { name : String, description : String, arn : String,
-    routing_config : RoutingConfig, replication_config : ReplicationConfig, event_buses :
+    Endpoint "Endpoint"[from] { name : String, description : String, arn : String,
+    routing_config = RoutingConfig, replication_config = ReplicationConfig, event_buses =
     Vec < EndpointEventBus >, role_arn : String, endpoint_id : String, endpoint_url :
     String, state : EndpointState, state_reason : String, creation_time :
     rboto::DateTime, last_modified_time : rboto::DateTime } {}
@@ -575,9 +577,9 @@ rboto::__structure!(
     EndpointEventBus "EndpointEventBus"[set into from] { event_bus_arn : String } {}
 );
 rboto::__string_enum!(
-    EndpointState { Active = "ACTIVE", Creating = "CREATING", Updating = "UPDATING",
-    Deleting = "DELETING", CreateFailed = "CREATE_FAILED", UpdateFailed =
-    "UPDATE_FAILED", DeleteFailed = "DELETE_FAILED" }
+    EndpointState { 0 Active = "ACTIVE", 1 Creating = "CREATING", 2 Updating =
+    "UPDATING", 3 Deleting = "DELETING", 4 CreateFailed = "CREATE_FAILED", 5 UpdateFailed
+    = "UPDATE_FAILED", 6 DeleteFailed = "DELETE_FAILED" }
 );
 /// An event bus receives events from a source, uses rules to evaluate them, applies any configured input transformation, and routes them to the appropriate target(s). Your account's default event bus receives events from Amazon Web Services services. A custom event bus can receive events from your custom applications and services.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -599,9 +601,9 @@ pub struct EventBus {
     pub managed_by: Option<String>,
 }
 rboto::__structure!(
-    EventBus "EventBus"[set from] { name : String, arn : String, description : String,
-    policy : String, creation_time : rboto::DateTime, last_modified_time :
-    rboto::DateTime, managed_by : String } {}
+    EventBus "EventBus"[from] { name : String, arn : String, description : String, policy
+    : String, creation_time : rboto::DateTime, last_modified_time : rboto::DateTime,
+    managed_by : String } {}
 );
 /// A partner event source is created by an SaaS partner. If a customer creates a partner event bus that matches this event source, that Amazon Web Services account can receive events from the partner's applications or services.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -621,12 +623,13 @@ pub struct EventSource {
     pub state: Option<EventSourceState>,
 }
 rboto::__structure!(
-    EventSource "EventSource"[set from] { arn : String, created_by : String,
-    creation_time : rboto::DateTime, expiration_time : rboto::DateTime, name : String,
-    state : EventSourceState } {}
+    EventSource "EventSource"[from] { arn : String, created_by : String, creation_time :
+    rboto::DateTime, expiration_time : rboto::DateTime, name : String, state :
+    EventSourceState } {}
 );
 rboto::__string_enum!(
-    EventSourceState { Pending = "PENDING", Active = "ACTIVE", Deleted = "DELETED" }
+    EventSourceState { 0 Pending = "PENDING", 1 Active = "ACTIVE", 2 Deleted = "DELETED"
+    }
 );
 /// The failover configuration for an endpoint. This includes what triggers failover and what happens when it's triggered.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -638,7 +641,7 @@ pub struct FailoverConfig {
     pub secondary: Option<Secondary>,
 }
 rboto::__structure!(
-    FailoverConfig "FailoverConfig"[set into from] { primary : Primary, secondary :
+    FailoverConfig "FailoverConfig"[set into from] { primary = Primary, secondary =
     Secondary } {}
 );
 /// These are custom parameter to be used when the target is an API Gateway APIs or EventBridge ApiDestinations. In the latter case, these are merged with any InvocationParameters specified on the Connection, with any values from the Connection taking precedence.
@@ -653,11 +656,11 @@ pub struct HttpParameters {
     pub query_string_parameters: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    HttpParameters "HttpParameters"[set into from] { path_parameter_values : Vec < String
+    HttpParameters "HttpParameters"[set into from] { path_parameter_values = Vec < String
     >, header_parameters : HashMap < String, String >, query_string_parameters : HashMap
     < String, String > } {}
 );
-rboto::__string_enum!(IncludeDetail { None = "NONE", Full = "FULL" });
+rboto::__string_enum!(IncludeDetail { 0 None = "NONE", 1 Full = "FULL" });
 /// Contains the parameters needed for you to provide custom input to a target based on one or more pieces of data extracted from the event.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -683,10 +686,10 @@ rboto::__structure!(
     {}
 );
 rboto::__string_enum!(
-    LaunchType { Ec2 = "EC2", Fargate = "FARGATE", External = "EXTERNAL" }
+    LaunchType { 0 Ec2 = "EC2", 1 Fargate = "FARGATE", 2 External = "EXTERNAL" }
 );
 rboto::__string_enum!(
-    Level { Off = "OFF", Error = "ERROR", Info = "INFO", Trace = "TRACE" }
+    Level { 0 Off = "OFF", 1 Error = "ERROR", 2 Info = "INFO", 3 Trace = "TRACE" }
 );
 /// The logging configuration settings for the event bus.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -709,7 +712,7 @@ pub struct NetworkConfiguration {
     pub awsvpc_configuration: Option<AwsVpcConfiguration>,
 }
 rboto::__structure!(
-    NetworkConfiguration "NetworkConfiguration"[set into from] { awsvpc_configuration :
+    NetworkConfiguration "NetworkConfiguration"[set into from] { awsvpc_configuration =
     AwsVpcConfiguration } {}
 );
 /// A partner event source is created by an SaaS partner. If a customer creates a partner event bus that matches this event source, that Amazon Web Services account can receive events from the partner's applications or services.
@@ -722,7 +725,7 @@ pub struct PartnerEventSource {
     pub name: Option<String>,
 }
 rboto::__structure!(
-    PartnerEventSource "PartnerEventSource"[set from] { arn : String, name : String } {}
+    PartnerEventSource "PartnerEventSource"[from] { arn : String, name : String } {}
 );
 /// The Amazon Web Services account that a partner event source has been offered to.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -738,7 +741,7 @@ pub struct PartnerEventSourceAccount {
     pub state: Option<EventSourceState>,
 }
 rboto::__structure!(
-    PartnerEventSourceAccount "PartnerEventSourceAccount"[set from] { account : String,
+    PartnerEventSourceAccount "PartnerEventSourceAccount"[from] { account : String,
     creation_time : rboto::DateTime, expiration_time : rboto::DateTime, state :
     EventSourceState } {}
 );
@@ -756,7 +759,7 @@ rboto::__structure!(
     PlacementConstraintType, expression : String } {}
 );
 rboto::__string_enum!(
-    PlacementConstraintType { DistinctInstance = "distinctInstance", MemberOf =
+    PlacementConstraintType { 0 DistinctInstance = "distinctInstance", 1 MemberOf =
     "memberOf" }
 );
 /// The task placement strategy for a task or service. To learn more, see [Task Placement Strategies](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement-strategies.html) in the Amazon Elastic Container Service Service Developer Guide.
@@ -773,7 +776,8 @@ rboto::__structure!(
     field : String } {}
 );
 rboto::__string_enum!(
-    PlacementStrategyType { Random = "random", Spread = "spread", Binpack = "binpack" }
+    PlacementStrategyType { 0 Random = "random", 1 Spread = "spread", 2 Binpack =
+    "binpack" }
 );
 /// The primary Region of the endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -783,7 +787,7 @@ pub struct Primary {
     pub health_check: Option<String>,
 }
 rboto::__structure!(Primary "Primary"[set into from] { health_check : String } {});
-rboto::__string_enum!(PropagateTags { TaskDefinition = "TASK_DEFINITION" });
+rboto::__string_enum!(PropagateTags { 0 TaskDefinition = "TASK_DEFINITION" });
 /// Represents an event to be submitted.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -805,7 +809,7 @@ pub struct PutEventsRequestEntry {
 }
 rboto::__structure!(
     PutEventsRequestEntry "PutEventsRequestEntry"[set into] { time : rboto::DateTime,
-    source : String, resources : Vec < String >, detail_type : String, detail : String,
+    source : String, resources = Vec < String >, detail_type : String, detail : String,
     event_bus_name : String, trace_header : String } {}
 );
 /// Represents the results of an event submitted to an event bus.
@@ -820,8 +824,8 @@ pub struct PutEventsResultEntry {
     pub error_message: Option<String>,
 }
 rboto::__structure!(
-    PutEventsResultEntry "PutEventsResultEntry"[set from] { event_id : String, error_code
-    : String, error_message : String } {}
+    PutEventsResultEntry "PutEventsResultEntry"[from] { event_id : String, error_code :
+    String, error_message : String } {}
 );
 /// The details about an event generated by an SaaS partner.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -840,7 +844,7 @@ pub struct PutPartnerEventsRequestEntry {
 }
 rboto::__structure!(
     PutPartnerEventsRequestEntry "PutPartnerEventsRequestEntry"[set into] { time :
-    rboto::DateTime, source : String, resources : Vec < String >, detail_type : String,
+    rboto::DateTime, source : String, resources = Vec < String >, detail_type : String,
     detail : String } {}
 );
 /// The result of an event entry the partner submitted in this request. If the event was successfully submitted, the entry has the event ID in it. Otherwise, you can use the error code and error message to identify the problem with the entry.
@@ -855,8 +859,8 @@ pub struct PutPartnerEventsResultEntry {
     pub error_message: Option<String>,
 }
 rboto::__structure!(
-    PutPartnerEventsResultEntry "PutPartnerEventsResultEntry"[set from] { event_id :
-    String, error_code : String, error_message : String } {}
+    PutPartnerEventsResultEntry "PutPartnerEventsResultEntry"[from] { event_id : String,
+    error_code : String, error_message : String } {}
 );
 /// Represents a target that failed to be added to a rule.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -870,8 +874,8 @@ pub struct PutTargetsResultEntry {
     pub error_message: Option<String>,
 }
 rboto::__structure!(
-    PutTargetsResultEntry "PutTargetsResultEntry"[set from] { target_id : String,
-    error_code : String, error_message : String } {}
+    PutTargetsResultEntry "PutTargetsResultEntry"[from] { target_id : String, error_code
+    : String, error_message : String } {}
 );
 /// These are custom parameters to be used when the target is a Amazon Redshift cluster to invoke the Amazon Redshift Data API ExecuteStatement based on EventBridge events.
 #[derive(Clone, Default, PartialEq)]
@@ -895,7 +899,7 @@ pub struct RedshiftDataParameters {
 rboto::__structure!(
     RedshiftDataParameters "RedshiftDataParameters"[set debug into from] {
     secret_manager_arn : String, database : String, db_user : String, sql :
-    String[sensitive], statement_name : String, with_event = bool, sqls : Vec < String >
+    String[sensitive], statement_name : String, with_event = bool, sqls = Vec < String >
     [sensitive] } {}
 );
 /// Represents a target that failed to be removed from a rule.
@@ -910,7 +914,7 @@ pub struct RemoveTargetsResultEntry {
     pub error_message: Option<String>,
 }
 rboto::__structure!(
-    RemoveTargetsResultEntry "RemoveTargetsResultEntry"[set from] { target_id : String,
+    RemoveTargetsResultEntry "RemoveTargetsResultEntry"[from] { target_id : String,
     error_code : String, error_message : String } {}
 );
 /// A `Replay` object that contains details about a replay.
@@ -937,7 +941,7 @@ pub struct Replay {
     pub replay_end_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    Replay "Replay"[set from] { replay_name : String, event_source_arn : String, state :
+    Replay "Replay"[from] { replay_name : String, event_source_arn : String, state :
     ReplayState, state_reason : String, event_start_time : rboto::DateTime,
     event_end_time : rboto::DateTime, event_last_replayed_time : rboto::DateTime,
     replay_start_time : rboto::DateTime, replay_end_time : rboto::DateTime } {}
@@ -952,12 +956,13 @@ pub struct ReplayDestination {
     pub filter_arns: Option<Vec<String>>,
 }
 rboto::__structure!(
-    ReplayDestination "ReplayDestination"[set into from] { arn : String, filter_arns :
+    ReplayDestination "ReplayDestination"[set into from] { arn : String, filter_arns =
     Vec < String > } {}
 );
 rboto::__string_enum!(
-    ReplayState { Starting = "STARTING", Running = "RUNNING", Cancelling = "CANCELLING",
-    Completed = "COMPLETED", Cancelled = "CANCELLED", Failed = "FAILED" }
+    ReplayState { 0 Starting = "STARTING", 1 Running = "RUNNING", 2 Cancelling =
+    "CANCELLING", 3 Completed = "COMPLETED", 4 Cancelled = "CANCELLED", 5 Failed =
+    "FAILED" }
 );
 /// Endpoints can replicate all events to the secondary Region.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -969,7 +974,9 @@ pub struct ReplicationConfig {
 rboto::__structure!(
     ReplicationConfig "ReplicationConfig"[set into from] { state : ReplicationState } {}
 );
-rboto::__string_enum!(ReplicationState { Enabled = "ENABLED", Disabled = "DISABLED" });
+rboto::__string_enum!(
+    ReplicationState { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
+);
 /// A `RetryPolicy` object that includes information about the retry policy settings.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -991,7 +998,7 @@ pub struct RoutingConfig {
     pub failover_config: Option<FailoverConfig>,
 }
 rboto::__structure!(
-    RoutingConfig "RoutingConfig"[set into from] { failover_config : FailoverConfig } {}
+    RoutingConfig "RoutingConfig"[set into from] { failover_config = FailoverConfig } {}
 );
 /// Contains information about a rule in Amazon EventBridge.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1017,12 +1024,12 @@ pub struct Rule {
     pub event_bus_name: Option<String>,
 }
 rboto::__structure!(
-    Rule "Rule"[set from] { name : String, arn : String, event_pattern : String, state :
+    Rule "Rule"[from] { name : String, arn : String, event_pattern : String, state :
     RuleState, description : String, schedule_expression : String, role_arn : String,
     managed_by : String, event_bus_name : String } {}
 );
 rboto::__string_enum!(
-    RuleState { Enabled = "ENABLED", Disabled = "DISABLED",
+    RuleState { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED", 2
     EnabledWithAllCloudtrailManagementEvents =
     "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" }
 );
@@ -1034,7 +1041,7 @@ pub struct RunCommandParameters {
     pub run_command_targets: Option<Vec<RunCommandTarget>>,
 }
 rboto::__structure!(
-    RunCommandParameters "RunCommandParameters"[set into from] { run_command_targets :
+    RunCommandParameters "RunCommandParameters"[set into from] { run_command_targets =
     Vec < RunCommandTarget > } {}
 );
 /// Information about the EC2 instances that are to be sent the command, specified as key-value pairs. Each `RunCommandTarget` block can include only one key, but this key may specify multiple values.
@@ -1047,7 +1054,7 @@ pub struct RunCommandTarget {
     pub values: Option<Vec<String>>,
 }
 rboto::__structure!(
-    RunCommandTarget "RunCommandTarget"[set into from] { key : String, values : Vec <
+    RunCommandTarget "RunCommandTarget"[set into from] { key : String, values = Vec <
     String > } {}
 );
 /// Name/Value pair of a parameter to start execution of a SageMaker AI Model Building Pipeline.
@@ -1072,7 +1079,7 @@ pub struct SageMakerPipelineParameters {
 }
 rboto::__structure!(
     SageMakerPipelineParameters "SageMakerPipelineParameters"[set into from] {
-    pipeline_parameter_list : Vec < SageMakerPipelineParameter > } {}
+    pipeline_parameter_list = Vec < SageMakerPipelineParameter > } {}
 );
 /// The secondary Region that processes events when failover is triggered or replication is enabled.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1143,13 +1150,13 @@ pub struct Target {
 }
 rboto::__structure!(
     Target "Target"[set into from] { id : String, arn : String, role_arn : String, input
-    : String, input_path : String, input_transformer : InputTransformer,
-    kinesis_parameters : KinesisParameters, run_command_parameters :
-    RunCommandParameters, ecs_parameters : EcsParameters, batch_parameters :
-    BatchParameters, sqs_parameters : SqsParameters, http_parameters : HttpParameters,
-    redshift_data_parameters : RedshiftDataParameters, sage_maker_pipeline_parameters :
-    SageMakerPipelineParameters, dead_letter_config : DeadLetterConfig, retry_policy :
-    RetryPolicy, app_sync_parameters : AppSyncParameters } {}
+    : String, input_path : String, input_transformer = InputTransformer,
+    kinesis_parameters = KinesisParameters, run_command_parameters =
+    RunCommandParameters, ecs_parameters = EcsParameters, batch_parameters =
+    BatchParameters, sqs_parameters = SqsParameters, http_parameters = HttpParameters,
+    redshift_data_parameters = RedshiftDataParameters, sage_maker_pipeline_parameters =
+    SageMakerPipelineParameters, dead_letter_config = DeadLetterConfig, retry_policy =
+    RetryPolicy, app_sync_parameters = AppSyncParameters } {}
 );
 /// Contains the API key authorization parameters to use to update the connection.
 #[derive(Clone, Default, PartialEq)]
@@ -1182,10 +1189,10 @@ pub struct UpdateConnectionAuthRequestParameters {
 }
 rboto::__structure!(
     UpdateConnectionAuthRequestParameters "UpdateConnectionAuthRequestParameters"[set
-    into] { basic_auth_parameters : UpdateConnectionBasicAuthRequestParameters,
-    o_auth_parameters : UpdateConnectionOAuthRequestParameters, api_key_auth_parameters :
-    UpdateConnectionApiKeyAuthRequestParameters, invocation_http_parameters :
-    ConnectionHttpParameters, connectivity_parameters : ConnectivityResourceParameters }
+    into] { basic_auth_parameters = UpdateConnectionBasicAuthRequestParameters,
+    o_auth_parameters = UpdateConnectionOAuthRequestParameters, api_key_auth_parameters =
+    UpdateConnectionApiKeyAuthRequestParameters, invocation_http_parameters =
+    ConnectionHttpParameters, connectivity_parameters = ConnectivityResourceParameters }
     {}
 );
 /// The Basic authorization parameters for the connection.
@@ -1231,7 +1238,7 @@ pub struct UpdateConnectionOAuthRequestParameters {
 }
 rboto::__structure!(
     UpdateConnectionOAuthRequestParameters "UpdateConnectionOAuthRequestParameters"[set
-    into] { client_parameters : UpdateConnectionOAuthClientRequestParameters,
+    into] { client_parameters = UpdateConnectionOAuthClientRequestParameters,
     authorization_endpoint : String, http_method : ConnectionOAuthHttpMethod,
-    o_auth_http_parameters : ConnectionHttpParameters } {}
+    o_auth_http_parameters = ConnectionHttpParameters } {}
 );

@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDeliveryStreamInput {
     /// The name of the Firehose stream. This name must be unique per Amazon Web Services account in the same Amazon Web Services Region. If the Firehose streams are in different accounts or different Regions, you can have multiple Firehose streams with the same name.
@@ -61,28 +61,28 @@ pub struct CreateDeliveryStreamInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDeliveryStreamInput "CreateDeliveryStreamInput"[set debug into] {
+    CreateDeliveryStreamInput "CreateDeliveryStreamInput"[set into] {
     delivery_stream_name : String, delivery_stream_type : DeliveryStreamType,
-    direct_put_source_configuration : DirectPutSourceConfiguration,
-    kinesis_stream_source_configuration : KinesisStreamSourceConfiguration,
-    delivery_stream_encryption_configuration_input :
-    DeliveryStreamEncryptionConfigurationInput, s3_destination_configuration :
-    S3DestinationConfiguration, extended_s3_destination_configuration :
-    ExtendedS3DestinationConfiguration, redshift_destination_configuration :
-    RedshiftDestinationConfiguration, elasticsearch_destination_configuration :
+    direct_put_source_configuration = DirectPutSourceConfiguration,
+    kinesis_stream_source_configuration = KinesisStreamSourceConfiguration,
+    delivery_stream_encryption_configuration_input =
+    DeliveryStreamEncryptionConfigurationInput, s3_destination_configuration =
+    S3DestinationConfiguration, extended_s3_destination_configuration =
+    ExtendedS3DestinationConfiguration, redshift_destination_configuration =
+    RedshiftDestinationConfiguration, elasticsearch_destination_configuration =
     ElasticsearchDestinationConfiguration,
-    amazonopensearchservice_destination_configuration :
-    AmazonopensearchserviceDestinationConfiguration, splunk_destination_configuration :
-    SplunkDestinationConfiguration, http_endpoint_destination_configuration :
-    HttpEndpointDestinationConfiguration, tags : Vec < Tag >,
-    amazon_open_search_serverless_destination_configuration :
-    AmazonOpenSearchServerlessDestinationConfiguration, msk_source_configuration :
-    MskSourceConfiguration, snowflake_destination_configuration :
-    SnowflakeDestinationConfiguration, iceberg_destination_configuration :
-    IcebergDestinationConfiguration, database_source_configuration :
+    amazonopensearchservice_destination_configuration =
+    AmazonopensearchserviceDestinationConfiguration, splunk_destination_configuration =
+    SplunkDestinationConfiguration, http_endpoint_destination_configuration =
+    HttpEndpointDestinationConfiguration, tags = Vec < Tag >,
+    amazon_open_search_serverless_destination_configuration =
+    AmazonOpenSearchServerlessDestinationConfiguration, msk_source_configuration =
+    MskSourceConfiguration, snowflake_destination_configuration =
+    SnowflakeDestinationConfiguration, iceberg_destination_configuration =
+    IcebergDestinationConfiguration, database_source_configuration =
     DatabaseSourceConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDeliveryStreamInput {
     /// The name of the Firehose stream.
@@ -92,10 +92,10 @@ pub struct DeleteDeliveryStreamInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDeliveryStreamInput "DeleteDeliveryStreamInput"[set debug into] {
+    DeleteDeliveryStreamInput "DeleteDeliveryStreamInput"[set into] {
     delivery_stream_name : String, allow_force_delete = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDeliveryStreamInput {
     /// The name of the Firehose stream.
@@ -107,11 +107,11 @@ pub struct DescribeDeliveryStreamInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDeliveryStreamInput "DescribeDeliveryStreamInput"[set debug into] {
+    DescribeDeliveryStreamInput "DescribeDeliveryStreamInput"[set into] {
     delivery_stream_name : String, limit = i32, exclusive_start_destination_id : String }
     { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDeliveryStreamsInput {
     /// The maximum number of Firehose streams to list. The default value is 10.
@@ -123,11 +123,11 @@ pub struct ListDeliveryStreamsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDeliveryStreamsInput "ListDeliveryStreamsInput"[set debug into] { limit = i32,
+    ListDeliveryStreamsInput "ListDeliveryStreamsInput"[set into] { limit = i32,
     delivery_stream_type : DeliveryStreamType, exclusive_start_delivery_stream_name :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForDeliveryStreamInput {
     /// The name of the Firehose stream whose tags you want to list.
@@ -139,11 +139,11 @@ pub struct ListTagsForDeliveryStreamInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForDeliveryStreamInput "ListTagsForDeliveryStreamInput"[set debug into] {
+    ListTagsForDeliveryStreamInput "ListTagsForDeliveryStreamInput"[set into] {
     delivery_stream_name : String, exclusive_start_tag_key : String, limit = i32 } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutRecordBatchInput {
     /// The name of the Firehose stream.
@@ -153,10 +153,10 @@ pub struct PutRecordBatchInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutRecordBatchInput "PutRecordBatchInput"[set debug into] { delivery_stream_name :
-    String, records : Vec < Record > } { _client }
+    PutRecordBatchInput "PutRecordBatchInput"[set into] { delivery_stream_name : String,
+    records = Vec < Record > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutRecordInput {
     /// The name of the Firehose stream.
@@ -166,10 +166,10 @@ pub struct PutRecordInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutRecordInput "PutRecordInput"[set debug into] { delivery_stream_name : String,
-    record : Record } { _client }
+    PutRecordInput "PutRecordInput"[set into] { delivery_stream_name : String, record =
+    Record } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartDeliveryStreamEncryptionInput {
     /// The name of the Firehose stream for which you want to enable server-side encryption (SSE).
@@ -181,11 +181,11 @@ pub struct StartDeliveryStreamEncryptionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartDeliveryStreamEncryptionInput "StartDeliveryStreamEncryptionInput"[set debug
-    into] { delivery_stream_name : String, delivery_stream_encryption_configuration_input
-    : DeliveryStreamEncryptionConfigurationInput } { _client }
+    StartDeliveryStreamEncryptionInput "StartDeliveryStreamEncryptionInput"[set into] {
+    delivery_stream_name : String, delivery_stream_encryption_configuration_input =
+    DeliveryStreamEncryptionConfigurationInput } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopDeliveryStreamEncryptionInput {
     /// The name of the Firehose stream for which you want to disable server-side encryption (SSE).
@@ -193,10 +193,10 @@ pub struct StopDeliveryStreamEncryptionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopDeliveryStreamEncryptionInput "StopDeliveryStreamEncryptionInput"[set debug into]
-    { delivery_stream_name : String } { _client }
+    StopDeliveryStreamEncryptionInput "StopDeliveryStreamEncryptionInput"[set into] {
+    delivery_stream_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagDeliveryStreamInput {
     /// The name of the Firehose stream to which you want to add the tags.
@@ -206,10 +206,10 @@ pub struct TagDeliveryStreamInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagDeliveryStreamInput "TagDeliveryStreamInput"[set debug into] {
-    delivery_stream_name : String, tags : Vec < Tag > } { _client }
+    TagDeliveryStreamInput "TagDeliveryStreamInput"[set into] { delivery_stream_name :
+    String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagDeliveryStreamInput {
     /// The name of the Firehose stream.
@@ -219,10 +219,10 @@ pub struct UntagDeliveryStreamInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagDeliveryStreamInput "UntagDeliveryStreamInput"[set debug into] {
-    delivery_stream_name : String, tag_keys : Vec < String > } { _client }
+    UntagDeliveryStreamInput "UntagDeliveryStreamInput"[set into] { delivery_stream_name
+    : String, tag_keys = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateDestinationInput {
     /// The name of the Firehose stream.
@@ -260,17 +260,16 @@ pub struct UpdateDestinationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateDestinationInput "UpdateDestinationInput"[set debug into] {
-    delivery_stream_name : String, current_delivery_stream_version_id : String,
-    destination_id : String, s3_destination_update : S3DestinationUpdate,
-    extended_s3_destination_update : ExtendedS3DestinationUpdate,
-    redshift_destination_update : RedshiftDestinationUpdate,
-    elasticsearch_destination_update : ElasticsearchDestinationUpdate,
-    amazonopensearchservice_destination_update :
-    AmazonopensearchserviceDestinationUpdate, splunk_destination_update :
-    SplunkDestinationUpdate, http_endpoint_destination_update :
-    HttpEndpointDestinationUpdate, amazon_open_search_serverless_destination_update :
-    AmazonOpenSearchServerlessDestinationUpdate, snowflake_destination_update :
-    SnowflakeDestinationUpdate, iceberg_destination_update : IcebergDestinationUpdate } {
+    UpdateDestinationInput "UpdateDestinationInput"[set into] { delivery_stream_name :
+    String, current_delivery_stream_version_id : String, destination_id : String,
+    s3_destination_update = S3DestinationUpdate, extended_s3_destination_update =
+    ExtendedS3DestinationUpdate, redshift_destination_update = RedshiftDestinationUpdate,
+    elasticsearch_destination_update = ElasticsearchDestinationUpdate,
+    amazonopensearchservice_destination_update =
+    AmazonopensearchserviceDestinationUpdate, splunk_destination_update =
+    SplunkDestinationUpdate, http_endpoint_destination_update =
+    HttpEndpointDestinationUpdate, amazon_open_search_serverless_destination_update =
+    AmazonOpenSearchServerlessDestinationUpdate, snowflake_destination_update =
+    SnowflakeDestinationUpdate, iceberg_destination_update = IcebergDestinationUpdate } {
     _client }
 );

@@ -6,28 +6,18 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; CreateDeliveryStreamInput => CreateDeliveryStreamOutput =
-    super::schema::ops::CREATE_DELIVERY_STREAM, "CreateDeliveryStream";
-    DeleteDeliveryStreamInput => DeleteDeliveryStreamOutput =
-    super::schema::ops::DELETE_DELIVERY_STREAM, "DeleteDeliveryStream";
-    DescribeDeliveryStreamInput => DescribeDeliveryStreamOutput =
-    super::schema::ops::DESCRIBE_DELIVERY_STREAM, "DescribeDeliveryStream";
-    ListDeliveryStreamsInput => ListDeliveryStreamsOutput =
-    super::schema::ops::LIST_DELIVERY_STREAMS, "ListDeliveryStreams";
-    ListTagsForDeliveryStreamInput => ListTagsForDeliveryStreamOutput =
-    super::schema::ops::LIST_TAGS_FOR_DELIVERY_STREAM, "ListTagsForDeliveryStream";
-    PutRecordInput => PutRecordOutput = super::schema::ops::PUT_RECORD, "PutRecord";
-    PutRecordBatchInput => PutRecordBatchOutput = super::schema::ops::PUT_RECORD_BATCH,
+    super::error::Exception, super::schema::SERVICE; CreateDeliveryStreamInput =>
+    CreateDeliveryStreamOutput, "CreateDeliveryStream"; DeleteDeliveryStreamInput =>
+    DeleteDeliveryStreamOutput, "DeleteDeliveryStream"; DescribeDeliveryStreamInput =>
+    DescribeDeliveryStreamOutput, "DescribeDeliveryStream"; ListDeliveryStreamsInput =>
+    ListDeliveryStreamsOutput, "ListDeliveryStreams"; ListTagsForDeliveryStreamInput =>
+    ListTagsForDeliveryStreamOutput, "ListTagsForDeliveryStream"; PutRecordInput =>
+    PutRecordOutput, "PutRecord"; PutRecordBatchInput => PutRecordBatchOutput,
     "PutRecordBatch"; StartDeliveryStreamEncryptionInput =>
-    StartDeliveryStreamEncryptionOutput =
-    super::schema::ops::START_DELIVERY_STREAM_ENCRYPTION,
-    "StartDeliveryStreamEncryption"; StopDeliveryStreamEncryptionInput =>
-    StopDeliveryStreamEncryptionOutput =
-    super::schema::ops::STOP_DELIVERY_STREAM_ENCRYPTION, "StopDeliveryStreamEncryption";
-    TagDeliveryStreamInput => TagDeliveryStreamOutput =
-    super::schema::ops::TAG_DELIVERY_STREAM, "TagDeliveryStream";
-    UntagDeliveryStreamInput => UntagDeliveryStreamOutput =
-    super::schema::ops::UNTAG_DELIVERY_STREAM, "UntagDeliveryStream";
-    UpdateDestinationInput => UpdateDestinationOutput =
-    super::schema::ops::UPDATE_DESTINATION, "UpdateDestination";
+    StartDeliveryStreamEncryptionOutput, "StartDeliveryStreamEncryption";
+    StopDeliveryStreamEncryptionInput => StopDeliveryStreamEncryptionOutput,
+    "StopDeliveryStreamEncryption"; TagDeliveryStreamInput => TagDeliveryStreamOutput,
+    "TagDeliveryStream"; UntagDeliveryStreamInput => UntagDeliveryStreamOutput,
+    "UntagDeliveryStream"; UpdateDestinationInput => UpdateDestinationOutput,
+    "UpdateDestination";
 );

@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDeliveryStreamOutput {
     /// The ARN of the Firehose stream.
@@ -14,19 +14,18 @@ pub struct CreateDeliveryStreamOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDeliveryStreamOutput "CreateDeliveryStreamOutput"[debug from output] {
+    CreateDeliveryStreamOutput "CreateDeliveryStreamOutput"[from output] {
     delivery_stream_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDeliveryStreamOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDeliveryStreamOutput "DeleteDeliveryStreamOutput"[debug from output] {} { _meta
-    }
+    DeleteDeliveryStreamOutput "DeleteDeliveryStreamOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDeliveryStreamOutput {
     /// Information about the Firehose stream.
@@ -34,10 +33,10 @@ pub struct DescribeDeliveryStreamOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDeliveryStreamOutput "DescribeDeliveryStreamOutput"[debug from output] {
-    delivery_stream_description : DeliveryStreamDescription } { _meta }
+    DescribeDeliveryStreamOutput "DescribeDeliveryStreamOutput"[from output] {
+    delivery_stream_description = DeliveryStreamDescription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDeliveryStreamsOutput {
     /// The names of the Firehose streams.
@@ -47,10 +46,10 @@ pub struct ListDeliveryStreamsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDeliveryStreamsOutput "ListDeliveryStreamsOutput"[debug from output] {
-    delivery_stream_names : Vec < String >, has_more_delivery_streams = bool } { _meta }
+    ListDeliveryStreamsOutput "ListDeliveryStreamsOutput"[from output] {
+    delivery_stream_names = Vec < String >, has_more_delivery_streams = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForDeliveryStreamOutput {
     /// A list of tags associated with `DeliveryStreamName`, starting with the first tag after `ExclusiveStartTagKey` and up to the specified `Limit`.
@@ -60,10 +59,10 @@ pub struct ListTagsForDeliveryStreamOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForDeliveryStreamOutput "ListTagsForDeliveryStreamOutput"[debug from output]
-    { tags : Vec < Tag >, has_more_tags = bool } { _meta }
+    ListTagsForDeliveryStreamOutput "ListTagsForDeliveryStreamOutput"[from output] { tags
+    = Vec < Tag >, has_more_tags = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutRecordBatchOutput {
     /// The number of records that might have failed processing. This number might be greater than 0 even if the PutRecordBatch call succeeds. Check `FailedPutCount` to determine whether there are records that you need to resend.
@@ -75,11 +74,10 @@ pub struct PutRecordBatchOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutRecordBatchOutput "PutRecordBatchOutput"[debug from output] { failed_put_count =
-    i32, encrypted = bool, request_responses : Vec < PutRecordBatchResponseEntry > } {
-    _meta }
+    PutRecordBatchOutput "PutRecordBatchOutput"[from output] { failed_put_count = i32,
+    encrypted = bool, request_responses = Vec < PutRecordBatchResponseEntry > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutRecordOutput {
     /// The ID of the record.
@@ -89,48 +87,48 @@ pub struct PutRecordOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutRecordOutput "PutRecordOutput"[debug from output] { record_id : String, encrypted
-    = bool } { _meta }
+    PutRecordOutput "PutRecordOutput"[from output] { record_id : String, encrypted = bool
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartDeliveryStreamEncryptionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartDeliveryStreamEncryptionOutput "StartDeliveryStreamEncryptionOutput"[debug from
+    StartDeliveryStreamEncryptionOutput "StartDeliveryStreamEncryptionOutput"[from
     output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopDeliveryStreamEncryptionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StopDeliveryStreamEncryptionOutput "StopDeliveryStreamEncryptionOutput"[debug from
-    output] {} { _meta }
+    StopDeliveryStreamEncryptionOutput "StopDeliveryStreamEncryptionOutput"[from output]
+    {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagDeliveryStreamOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    TagDeliveryStreamOutput "TagDeliveryStreamOutput"[debug from output] {} { _meta }
+    TagDeliveryStreamOutput "TagDeliveryStreamOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagDeliveryStreamOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UntagDeliveryStreamOutput "UntagDeliveryStreamOutput"[debug from output] {} { _meta }
+    UntagDeliveryStreamOutput "UntagDeliveryStreamOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDestinationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateDestinationOutput "UpdateDestinationOutput"[debug from output] {} { _meta }
+    UpdateDestinationOutput "UpdateDestinationOutput"[from output] {} { _meta }
 );

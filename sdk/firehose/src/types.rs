@@ -44,12 +44,12 @@ pub struct AmazonOpenSearchServerlessDestinationConfiguration {
 rboto::__structure!(
     AmazonOpenSearchServerlessDestinationConfiguration
     "AmazonOpenSearchServerlessDestinationConfiguration"[set into] { role_arn : String,
-    collection_endpoint : String, index_name : String, buffering_hints :
-    AmazonOpenSearchServerlessBufferingHints, retry_options :
+    collection_endpoint : String, index_name : String, buffering_hints =
+    AmazonOpenSearchServerlessBufferingHints, retry_options =
     AmazonOpenSearchServerlessRetryOptions, s3_backup_mode :
-    AmazonOpenSearchServerlessS3BackupMode, s3_configuration :
-    S3DestinationConfiguration, processing_configuration : ProcessingConfiguration,
-    cloud_watch_logging_options : CloudWatchLoggingOptions, vpc_configuration :
+    AmazonOpenSearchServerlessS3BackupMode, s3_configuration =
+    S3DestinationConfiguration, processing_configuration = ProcessingConfiguration,
+    cloud_watch_logging_options = CloudWatchLoggingOptions, vpc_configuration =
     VpcConfiguration } {}
 );
 /// The destination description in the Serverless offering for Amazon OpenSearch Service.
@@ -75,14 +75,14 @@ pub struct AmazonOpenSearchServerlessDestinationDescription {
 }
 rboto::__structure!(
     AmazonOpenSearchServerlessDestinationDescription
-    "AmazonOpenSearchServerlessDestinationDescription"[set from] { role_arn : String,
-    collection_endpoint : String, index_name : String, buffering_hints :
-    AmazonOpenSearchServerlessBufferingHints, retry_options :
+    "AmazonOpenSearchServerlessDestinationDescription"[from] { role_arn : String,
+    collection_endpoint : String, index_name : String, buffering_hints =
+    AmazonOpenSearchServerlessBufferingHints, retry_options =
     AmazonOpenSearchServerlessRetryOptions, s3_backup_mode :
-    AmazonOpenSearchServerlessS3BackupMode, s3_destination_description :
-    S3DestinationDescription, processing_configuration : ProcessingConfiguration,
-    cloud_watch_logging_options : CloudWatchLoggingOptions, vpc_configuration_description
-    : VpcConfigurationDescription } {}
+    AmazonOpenSearchServerlessS3BackupMode, s3_destination_description =
+    S3DestinationDescription, processing_configuration = ProcessingConfiguration,
+    cloud_watch_logging_options = CloudWatchLoggingOptions, vpc_configuration_description
+    = VpcConfigurationDescription } {}
 );
 /// Describes an update for a destination in the Serverless offering for Amazon OpenSearch Service.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -105,10 +105,10 @@ pub struct AmazonOpenSearchServerlessDestinationUpdate {
 rboto::__structure!(
     AmazonOpenSearchServerlessDestinationUpdate
     "AmazonOpenSearchServerlessDestinationUpdate"[set into] { role_arn : String,
-    collection_endpoint : String, index_name : String, buffering_hints :
-    AmazonOpenSearchServerlessBufferingHints, retry_options :
-    AmazonOpenSearchServerlessRetryOptions, s3_update : S3DestinationUpdate,
-    processing_configuration : ProcessingConfiguration, cloud_watch_logging_options :
+    collection_endpoint : String, index_name : String, buffering_hints =
+    AmazonOpenSearchServerlessBufferingHints, retry_options =
+    AmazonOpenSearchServerlessRetryOptions, s3_update = S3DestinationUpdate,
+    processing_configuration = ProcessingConfiguration, cloud_watch_logging_options =
     CloudWatchLoggingOptions } {}
 );
 /// Configures retry behavior in case Firehose is unable to deliver documents to the Serverless offering for Amazon OpenSearch Service.
@@ -123,8 +123,8 @@ rboto::__structure!(
     into from] { duration_in_seconds = i32 } {}
 );
 rboto::__string_enum!(
-    AmazonOpenSearchServerlessS3BackupMode { FailedDocumentsOnly = "FailedDocumentsOnly",
-    AllDocuments = "AllDocuments" }
+    AmazonOpenSearchServerlessS3BackupMode { 0 FailedDocumentsOnly =
+    "FailedDocumentsOnly", 1 AllDocuments = "AllDocuments" }
 );
 /// Describes the buffering to perform before delivering data to the Amazon OpenSearch Service destination.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -173,11 +173,11 @@ rboto::__structure!(
     "AmazonopensearchserviceDestinationConfiguration"[set into] { role_arn : String,
     domain_arn : String, cluster_endpoint : String, index_name : String, type_name :
     String, index_rotation_period : AmazonopensearchserviceIndexRotationPeriod,
-    buffering_hints : AmazonopensearchserviceBufferingHints, retry_options :
+    buffering_hints = AmazonopensearchserviceBufferingHints, retry_options =
     AmazonopensearchserviceRetryOptions, s3_backup_mode :
-    AmazonopensearchserviceS3BackupMode, s3_configuration : S3DestinationConfiguration,
-    processing_configuration : ProcessingConfiguration, cloud_watch_logging_options :
-    CloudWatchLoggingOptions, vpc_configuration : VpcConfiguration, document_id_options :
+    AmazonopensearchserviceS3BackupMode, s3_configuration = S3DestinationConfiguration,
+    processing_configuration = ProcessingConfiguration, cloud_watch_logging_options =
+    CloudWatchLoggingOptions, vpc_configuration = VpcConfiguration, document_id_options =
     DocumentIdOptions } {}
 );
 /// The destination description in Amazon OpenSearch Service.
@@ -211,15 +211,15 @@ pub struct AmazonopensearchserviceDestinationDescription {
 }
 rboto::__structure!(
     AmazonopensearchserviceDestinationDescription
-    "AmazonopensearchserviceDestinationDescription"[set from] { role_arn : String,
-    domain_arn : String, cluster_endpoint : String, index_name : String, type_name :
-    String, index_rotation_period : AmazonopensearchserviceIndexRotationPeriod,
-    buffering_hints : AmazonopensearchserviceBufferingHints, retry_options :
+    "AmazonopensearchserviceDestinationDescription"[from] { role_arn : String, domain_arn
+    : String, cluster_endpoint : String, index_name : String, type_name : String,
+    index_rotation_period : AmazonopensearchserviceIndexRotationPeriod, buffering_hints =
+    AmazonopensearchserviceBufferingHints, retry_options =
     AmazonopensearchserviceRetryOptions, s3_backup_mode :
-    AmazonopensearchserviceS3BackupMode, s3_destination_description :
-    S3DestinationDescription, processing_configuration : ProcessingConfiguration,
-    cloud_watch_logging_options : CloudWatchLoggingOptions, vpc_configuration_description
-    : VpcConfigurationDescription, document_id_options : DocumentIdOptions } {}
+    AmazonopensearchserviceS3BackupMode, s3_destination_description =
+    S3DestinationDescription, processing_configuration = ProcessingConfiguration,
+    cloud_watch_logging_options = CloudWatchLoggingOptions, vpc_configuration_description
+    = VpcConfigurationDescription, document_id_options = DocumentIdOptions } {}
 );
 /// Describes an update for a destination in Amazon OpenSearch Service.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -251,15 +251,15 @@ rboto::__structure!(
     AmazonopensearchserviceDestinationUpdate
     "AmazonopensearchserviceDestinationUpdate"[set into] { role_arn : String, domain_arn
     : String, cluster_endpoint : String, index_name : String, type_name : String,
-    index_rotation_period : AmazonopensearchserviceIndexRotationPeriod, buffering_hints :
-    AmazonopensearchserviceBufferingHints, retry_options :
-    AmazonopensearchserviceRetryOptions, s3_update : S3DestinationUpdate,
-    processing_configuration : ProcessingConfiguration, cloud_watch_logging_options :
-    CloudWatchLoggingOptions, document_id_options : DocumentIdOptions } {}
+    index_rotation_period : AmazonopensearchserviceIndexRotationPeriod, buffering_hints =
+    AmazonopensearchserviceBufferingHints, retry_options =
+    AmazonopensearchserviceRetryOptions, s3_update = S3DestinationUpdate,
+    processing_configuration = ProcessingConfiguration, cloud_watch_logging_options =
+    CloudWatchLoggingOptions, document_id_options = DocumentIdOptions } {}
 );
 rboto::__string_enum!(
-    AmazonopensearchserviceIndexRotationPeriod { NoRotation = "NoRotation", OneHour =
-    "OneHour", OneDay = "OneDay", OneWeek = "OneWeek", OneMonth = "OneMonth" }
+    AmazonopensearchserviceIndexRotationPeriod { 0 NoRotation = "NoRotation", 1 OneHour =
+    "OneHour", 2 OneDay = "OneDay", 3 OneWeek = "OneWeek", 4 OneMonth = "OneMonth" }
 );
 /// Configures retry behavior in case Firehose is unable to deliver documents to Amazon OpenSearch Service.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -273,8 +273,8 @@ rboto::__structure!(
     from] { duration_in_seconds = i32 } {}
 );
 rboto::__string_enum!(
-    AmazonopensearchserviceS3BackupMode { FailedDocumentsOnly = "FailedDocumentsOnly",
-    AllDocuments = "AllDocuments" }
+    AmazonopensearchserviceS3BackupMode { 0 FailedDocumentsOnly = "FailedDocumentsOnly",
+    1 AllDocuments = "AllDocuments" }
 );
 /// The authentication configuration of the Amazon MSK cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -331,11 +331,11 @@ rboto::__structure!(
     log_group_name : String, log_stream_name : String } {}
 );
 rboto::__string_enum!(
-    CompressionFormat { Uncompressed = "UNCOMPRESSED", Gzip = "GZIP", Zip = "ZIP", Snappy
-    = "Snappy", HadoopSnappy = "HADOOP_SNAPPY" }
+    CompressionFormat { 0 Uncompressed = "UNCOMPRESSED", 1 Gzip = "GZIP", 2 Zip = "ZIP",
+    3 Snappy = "Snappy", 4 HadoopSnappy = "HADOOP_SNAPPY" }
 );
-rboto::__string_enum!(Connectivity { Public = "PUBLIC", Private = "PRIVATE" });
-rboto::__string_enum!(ContentEncoding { None = "NONE", Gzip = "GZIP" });
+rboto::__string_enum!(Connectivity { 0 Public = "PUBLIC", 1 Private = "PRIVATE" });
+rboto::__string_enum!(ContentEncoding { 0 None = "NONE", 1 Gzip = "GZIP" });
 /// Describes a `COPY` command for Amazon Redshift.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -366,8 +366,8 @@ pub struct DataFormatConversionConfiguration {
 }
 rboto::__structure!(
     DataFormatConversionConfiguration "DataFormatConversionConfiguration"[set into from]
-    { schema_configuration : SchemaConfiguration, input_format_configuration :
-    InputFormatConfiguration, output_format_configuration : OutputFormatConfiguration,
+    { schema_configuration = SchemaConfiguration, input_format_configuration =
+    InputFormatConfiguration, output_format_configuration = OutputFormatConfiguration,
     enabled = bool } {}
 );
 /// The structure used to configure the list of column patterns in source database endpoint for Firehose to read from.
@@ -380,8 +380,8 @@ pub struct DatabaseColumnList {
     pub exclude: Option<Vec<String>>,
 }
 rboto::__structure!(
-    DatabaseColumnList "DatabaseColumnList"[set into from] { include : Vec < String >,
-    exclude : Vec < String > } {}
+    DatabaseColumnList "DatabaseColumnList"[set into from] { include = Vec < String >,
+    exclude = Vec < String > } {}
 );
 /// The structure used to configure the list of database patterns in source database endpoint for Firehose to read from.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -393,7 +393,7 @@ pub struct DatabaseList {
     pub exclude: Option<Vec<String>>,
 }
 rboto::__structure!(
-    DatabaseList "DatabaseList"[set into from] { include : Vec < String >, exclude : Vec
+    DatabaseList "DatabaseList"[set into from] { include = Vec < String >, exclude = Vec
     < String > } {}
 );
 /// The structure that describes the snapshot information of a table in source database endpoint that Firehose reads.
@@ -413,9 +413,9 @@ pub struct DatabaseSnapshotInfo {
     pub failure_description: Option<FailureDescription>,
 }
 rboto::__structure!(
-    DatabaseSnapshotInfo "DatabaseSnapshotInfo"[set from] { id : String, table : String,
+    DatabaseSnapshotInfo "DatabaseSnapshotInfo"[from] { id : String, table : String,
     request_timestamp : rboto::DateTime, requested_by : SnapshotRequestedBy, status :
-    SnapshotStatus, failure_description : FailureDescription } {}
+    SnapshotStatus, failure_description = FailureDescription } {}
 );
 /// The structure to configure the authentication methods for Firehose to connect to source database endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -426,7 +426,7 @@ pub struct DatabaseSourceAuthenticationConfiguration {
 rboto::__structure!(
     DatabaseSourceAuthenticationConfiguration
     "DatabaseSourceAuthenticationConfiguration"[set into from] {
-    secrets_manager_configuration : SecretsManagerConfiguration } {}
+    secrets_manager_configuration = SecretsManagerConfiguration } {}
 );
 /// The top level object for configuring streams with database as a source.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -459,11 +459,11 @@ pub struct DatabaseSourceConfiguration {
 }
 rboto::__structure!(
     DatabaseSourceConfiguration "DatabaseSourceConfiguration"[set into] { type_ :
-    DatabaseType, endpoint : String, port = i32, ssl_mode : SslMode, databases :
-    DatabaseList, tables : DatabaseTableList, columns : DatabaseColumnList,
-    surrogate_keys : Vec < String >, snapshot_watermark_table : String,
-    database_source_authentication_configuration :
-    DatabaseSourceAuthenticationConfiguration, database_source_vpc_configuration :
+    DatabaseType, endpoint : String, port = i32, ssl_mode : SslMode, databases =
+    DatabaseList, tables = DatabaseTableList, columns = DatabaseColumnList,
+    surrogate_keys = Vec < String >, snapshot_watermark_table : String,
+    database_source_authentication_configuration =
+    DatabaseSourceAuthenticationConfiguration, database_source_vpc_configuration =
     DatabaseSourceVpcConfiguration } {}
 );
 /// The top level object for database source description.
@@ -498,12 +498,12 @@ pub struct DatabaseSourceDescription {
     pub database_source_vpc_configuration: Option<DatabaseSourceVpcConfiguration>,
 }
 rboto::__structure!(
-    DatabaseSourceDescription "DatabaseSourceDescription"[set from] { type_ :
-    DatabaseType, endpoint : String, port = i32, ssl_mode : SslMode, databases :
-    DatabaseList, tables : DatabaseTableList, columns : DatabaseColumnList,
-    surrogate_keys : Vec < String >, snapshot_watermark_table : String, snapshot_info :
-    Vec < DatabaseSnapshotInfo >, database_source_authentication_configuration :
-    DatabaseSourceAuthenticationConfiguration, database_source_vpc_configuration :
+    DatabaseSourceDescription "DatabaseSourceDescription"[from] { type_ : DatabaseType,
+    endpoint : String, port = i32, ssl_mode : SslMode, databases = DatabaseList, tables =
+    DatabaseTableList, columns = DatabaseColumnList, surrogate_keys = Vec < String >,
+    snapshot_watermark_table : String, snapshot_info = Vec < DatabaseSnapshotInfo >,
+    database_source_authentication_configuration =
+    DatabaseSourceAuthenticationConfiguration, database_source_vpc_configuration =
     DatabaseSourceVpcConfiguration } {}
 );
 /// The structure for details of the VPC Endpoint Service which Firehose uses to create a PrivateLink to the database.
@@ -527,12 +527,12 @@ pub struct DatabaseTableList {
     pub exclude: Option<Vec<String>>,
 }
 rboto::__structure!(
-    DatabaseTableList "DatabaseTableList"[set into from] { include : Vec < String >,
-    exclude : Vec < String > } {}
+    DatabaseTableList "DatabaseTableList"[set into from] { include = Vec < String >,
+    exclude = Vec < String > } {}
 );
-rboto::__string_enum!(DatabaseType { MySql = "MySQL", PostgreSql = "PostgreSQL" });
+rboto::__string_enum!(DatabaseType { 0 MySql = "MySQL", 1 PostgreSql = "PostgreSQL" });
 rboto::__string_enum!(
-    DefaultDocumentIdFormat { FirehoseDefault = "FIREHOSE_DEFAULT", NoDocumentId =
+    DefaultDocumentIdFormat { 0 FirehoseDefault = "FIREHOSE_DEFAULT", 1 NoDocumentId =
     "NO_DOCUMENT_ID" }
 );
 /// Contains information about a Firehose stream.
@@ -567,13 +567,13 @@ pub struct DeliveryStreamDescription {
     pub has_more_destinations: Option<bool>,
 }
 rboto::__structure!(
-    DeliveryStreamDescription "DeliveryStreamDescription"[set from] {
-    delivery_stream_name : String, delivery_stream_arn : String, delivery_stream_status :
-    DeliveryStreamStatus, failure_description : FailureDescription,
-    delivery_stream_encryption_configuration : DeliveryStreamEncryptionConfiguration,
-    delivery_stream_type : DeliveryStreamType, version_id : String, create_timestamp :
-    rboto::DateTime, last_update_timestamp : rboto::DateTime, source : SourceDescription,
-    destinations : Vec < DestinationDescription >, has_more_destinations = bool } {}
+    DeliveryStreamDescription "DeliveryStreamDescription"[from] { delivery_stream_name :
+    String, delivery_stream_arn : String, delivery_stream_status : DeliveryStreamStatus,
+    failure_description = FailureDescription, delivery_stream_encryption_configuration =
+    DeliveryStreamEncryptionConfiguration, delivery_stream_type : DeliveryStreamType,
+    version_id : String, create_timestamp : rboto::DateTime, last_update_timestamp :
+    rboto::DateTime, source = SourceDescription, destinations = Vec <
+    DestinationDescription >, has_more_destinations = bool } {}
 );
 /// Contains information about the server-side encryption (SSE) status for the delivery stream, the type customer master key (CMK) in use, if any, and the ARN of the CMK. You can get `DeliveryStreamEncryptionConfiguration` by invoking the DescribeDeliveryStream operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -589,9 +589,9 @@ pub struct DeliveryStreamEncryptionConfiguration {
     pub failure_description: Option<FailureDescription>,
 }
 rboto::__structure!(
-    DeliveryStreamEncryptionConfiguration "DeliveryStreamEncryptionConfiguration"[set
-    from] { key_arn : String, key_type : KeyType, status :
-    DeliveryStreamEncryptionStatus, failure_description : FailureDescription } {}
+    DeliveryStreamEncryptionConfiguration "DeliveryStreamEncryptionConfiguration"[from] {
+    key_arn : String, key_type : KeyType, status : DeliveryStreamEncryptionStatus,
+    failure_description = FailureDescription } {}
 );
 /// Specifies the type and Amazon Resource Name (ARN) of the CMK to use for Server-Side Encryption (SSE).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -608,31 +608,31 @@ rboto::__structure!(
     KeyType } {}
 );
 rboto::__string_enum!(
-    DeliveryStreamEncryptionStatus { Enabled = "ENABLED", Enabling = "ENABLING",
-    EnablingFailed = "ENABLING_FAILED", Disabled = "DISABLED", Disabling = "DISABLING",
-    DisablingFailed = "DISABLING_FAILED" }
+    DeliveryStreamEncryptionStatus { 0 Enabled = "ENABLED", 1 Enabling = "ENABLING", 2
+    EnablingFailed = "ENABLING_FAILED", 3 Disabled = "DISABLED", 4 Disabling =
+    "DISABLING", 5 DisablingFailed = "DISABLING_FAILED" }
 );
 rboto::__string_enum!(
-    DeliveryStreamFailureType { VpcEndpointServiceNameNotFound =
-    "VPC_ENDPOINT_SERVICE_NAME_NOT_FOUND", VpcInterfaceEndpointServiceAccessDenied =
-    "VPC_INTERFACE_ENDPOINT_SERVICE_ACCESS_DENIED", RetireKmsGrantFailed =
-    "RETIRE_KMS_GRANT_FAILED", CreateKmsGrantFailed = "CREATE_KMS_GRANT_FAILED",
-    KmsAccessDenied = "KMS_ACCESS_DENIED", DisabledKmsKey = "DISABLED_KMS_KEY",
-    InvalidKmsKey = "INVALID_KMS_KEY", KmsKeyNotFound = "KMS_KEY_NOT_FOUND",
-    KmsOptInRequired = "KMS_OPT_IN_REQUIRED", CreateEniFailed = "CREATE_ENI_FAILED",
-    DeleteEniFailed = "DELETE_ENI_FAILED", SubnetNotFound = "SUBNET_NOT_FOUND",
-    SecurityGroupNotFound = "SECURITY_GROUP_NOT_FOUND", EniAccessDenied =
-    "ENI_ACCESS_DENIED", SubnetAccessDenied = "SUBNET_ACCESS_DENIED",
-    SecurityGroupAccessDenied = "SECURITY_GROUP_ACCESS_DENIED", UnknownError =
+    DeliveryStreamFailureType { 0 VpcEndpointServiceNameNotFound =
+    "VPC_ENDPOINT_SERVICE_NAME_NOT_FOUND", 1 VpcInterfaceEndpointServiceAccessDenied =
+    "VPC_INTERFACE_ENDPOINT_SERVICE_ACCESS_DENIED", 2 RetireKmsGrantFailed =
+    "RETIRE_KMS_GRANT_FAILED", 3 CreateKmsGrantFailed = "CREATE_KMS_GRANT_FAILED", 4
+    KmsAccessDenied = "KMS_ACCESS_DENIED", 5 DisabledKmsKey = "DISABLED_KMS_KEY", 6
+    InvalidKmsKey = "INVALID_KMS_KEY", 7 KmsKeyNotFound = "KMS_KEY_NOT_FOUND", 8
+    KmsOptInRequired = "KMS_OPT_IN_REQUIRED", 9 CreateEniFailed = "CREATE_ENI_FAILED", 10
+    DeleteEniFailed = "DELETE_ENI_FAILED", 11 SubnetNotFound = "SUBNET_NOT_FOUND", 12
+    SecurityGroupNotFound = "SECURITY_GROUP_NOT_FOUND", 13 EniAccessDenied =
+    "ENI_ACCESS_DENIED", 14 SubnetAccessDenied = "SUBNET_ACCESS_DENIED", 15
+    SecurityGroupAccessDenied = "SECURITY_GROUP_ACCESS_DENIED", 16 UnknownError =
     "UNKNOWN_ERROR" }
 );
 rboto::__string_enum!(
-    DeliveryStreamStatus { Creating = "CREATING", CreatingFailed = "CREATING_FAILED",
-    Deleting = "DELETING", DeletingFailed = "DELETING_FAILED", Active = "ACTIVE" }
+    DeliveryStreamStatus { 0 Creating = "CREATING", 1 CreatingFailed = "CREATING_FAILED",
+    2 Deleting = "DELETING", 3 DeletingFailed = "DELETING_FAILED", 4 Active = "ACTIVE" }
 );
 rboto::__string_enum!(
-    DeliveryStreamType { DirectPut = "DirectPut", KinesisStreamAsSource =
-    "KinesisStreamAsSource", MskAsSource = "MSKAsSource", DatabaseAsSource =
+    DeliveryStreamType { 0 DirectPut = "DirectPut", 1 KinesisStreamAsSource =
+    "KinesisStreamAsSource", 2 MskAsSource = "MSKAsSource", 3 DatabaseAsSource =
     "DatabaseAsSource" }
 );
 /// The deserializer you want Firehose to use for converting the input data from JSON. Firehose then serializes the data to its final format using the Serializer. Firehose supports two types of deserializers: the [Apache Hive JSON SerDe](https://cwiki.apache.org/confluence/display/Hive/LanguageManual+DDL#LanguageManualDDL-JSON) and the [OpenX JSON SerDe](https://github.com/rcongiu/Hive-JSON-Serde).
@@ -645,8 +645,8 @@ pub struct Deserializer {
     pub hive_json_ser_de: Option<HiveJsonSerDe>,
 }
 rboto::__structure!(
-    Deserializer "Deserializer"[set into from] { open_x_json_ser_de : OpenXJsonSerDe,
-    hive_json_ser_de : HiveJsonSerDe } {}
+    Deserializer "Deserializer"[set into from] { open_x_json_ser_de = OpenXJsonSerDe,
+    hive_json_ser_de = HiveJsonSerDe } {}
 );
 /// Describes the destination for a Firehose stream.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -684,18 +684,18 @@ pub struct DestinationDescription {
     pub iceberg_destination_description: Option<IcebergDestinationDescription>,
 }
 rboto::__structure!(
-    DestinationDescription "DestinationDescription"[set from] { destination_id : String,
-    s3_destination_description : S3DestinationDescription,
-    extended_s3_destination_description : ExtendedS3DestinationDescription,
-    redshift_destination_description : RedshiftDestinationDescription,
-    elasticsearch_destination_description : ElasticsearchDestinationDescription,
-    amazonopensearchservice_destination_description :
-    AmazonopensearchserviceDestinationDescription, splunk_destination_description :
-    SplunkDestinationDescription, http_endpoint_destination_description :
-    HttpEndpointDestinationDescription, snowflake_destination_description :
+    DestinationDescription "DestinationDescription"[from] { destination_id : String,
+    s3_destination_description = S3DestinationDescription,
+    extended_s3_destination_description = ExtendedS3DestinationDescription,
+    redshift_destination_description = RedshiftDestinationDescription,
+    elasticsearch_destination_description = ElasticsearchDestinationDescription,
+    amazonopensearchservice_destination_description =
+    AmazonopensearchserviceDestinationDescription, splunk_destination_description =
+    SplunkDestinationDescription, http_endpoint_destination_description =
+    HttpEndpointDestinationDescription, snowflake_destination_description =
     SnowflakeDestinationDescription,
-    amazon_open_search_serverless_destination_description :
-    AmazonOpenSearchServerlessDestinationDescription, iceberg_destination_description :
+    amazon_open_search_serverless_destination_description =
+    AmazonOpenSearchServerlessDestinationDescription, iceberg_destination_description =
     IcebergDestinationDescription } {}
 );
 /// Describes the configuration of a destination in Apache Iceberg Tables.
@@ -715,8 +715,8 @@ pub struct DestinationTableConfiguration {
 }
 rboto::__structure!(
     DestinationTableConfiguration "DestinationTableConfiguration"[set into from] {
-    destination_table_name : String, destination_database_name : String, unique_keys :
-    Vec < String >, partition_spec : PartitionSpec, s3_error_output_prefix : String } {}
+    destination_table_name : String, destination_database_name : String, unique_keys =
+    Vec < String >, partition_spec = PartitionSpec, s3_error_output_prefix : String } {}
 );
 /// The structure that configures parameters such as `ThroughputHintInMBs` for a stream configured with Direct PUT as a source.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -737,7 +737,7 @@ pub struct DirectPutSourceDescription {
     pub throughput_hint_in_m_bs: Option<i32>,
 }
 rboto::__structure!(
-    DirectPutSourceDescription "DirectPutSourceDescription"[set from] {
+    DirectPutSourceDescription "DirectPutSourceDescription"[from] {
     throughput_hint_in_m_bs = i32 } {}
 );
 /// Indicates the method for setting up document ID. The supported methods are Firehose generated document ID and OpenSearch Service generated document ID.
@@ -762,7 +762,7 @@ pub struct DynamicPartitioningConfiguration {
 }
 rboto::__structure!(
     DynamicPartitioningConfiguration "DynamicPartitioningConfiguration"[set into from] {
-    retry_options : RetryOptions, enabled = bool } {}
+    retry_options = RetryOptions, enabled = bool } {}
 );
 /// Describes the buffering to perform before delivering data to the Amazon OpenSearch Service destination.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -814,11 +814,11 @@ rboto::__structure!(
     ElasticsearchDestinationConfiguration "ElasticsearchDestinationConfiguration"[set
     into] { role_arn : String, domain_arn : String, cluster_endpoint : String, index_name
     : String, type_name : String, index_rotation_period :
-    ElasticsearchIndexRotationPeriod, buffering_hints : ElasticsearchBufferingHints,
-    retry_options : ElasticsearchRetryOptions, s3_backup_mode :
-    ElasticsearchS3BackupMode, s3_configuration : S3DestinationConfiguration,
-    processing_configuration : ProcessingConfiguration, cloud_watch_logging_options :
-    CloudWatchLoggingOptions, vpc_configuration : VpcConfiguration, document_id_options :
+    ElasticsearchIndexRotationPeriod, buffering_hints = ElasticsearchBufferingHints,
+    retry_options = ElasticsearchRetryOptions, s3_backup_mode :
+    ElasticsearchS3BackupMode, s3_configuration = S3DestinationConfiguration,
+    processing_configuration = ProcessingConfiguration, cloud_watch_logging_options =
+    CloudWatchLoggingOptions, vpc_configuration = VpcConfiguration, document_id_options =
     DocumentIdOptions } {}
 );
 /// The destination description in Amazon OpenSearch Service.
@@ -855,14 +855,14 @@ pub struct ElasticsearchDestinationDescription {
     pub document_id_options: Option<DocumentIdOptions>,
 }
 rboto::__structure!(
-    ElasticsearchDestinationDescription "ElasticsearchDestinationDescription"[set from] {
+    ElasticsearchDestinationDescription "ElasticsearchDestinationDescription"[from] {
     role_arn : String, domain_arn : String, cluster_endpoint : String, index_name :
     String, type_name : String, index_rotation_period : ElasticsearchIndexRotationPeriod,
-    buffering_hints : ElasticsearchBufferingHints, retry_options :
+    buffering_hints = ElasticsearchBufferingHints, retry_options =
     ElasticsearchRetryOptions, s3_backup_mode : ElasticsearchS3BackupMode,
-    s3_destination_description : S3DestinationDescription, processing_configuration :
-    ProcessingConfiguration, cloud_watch_logging_options : CloudWatchLoggingOptions,
-    vpc_configuration_description : VpcConfigurationDescription, document_id_options :
+    s3_destination_description = S3DestinationDescription, processing_configuration =
+    ProcessingConfiguration, cloud_watch_logging_options = CloudWatchLoggingOptions,
+    vpc_configuration_description = VpcConfigurationDescription, document_id_options =
     DocumentIdOptions } {}
 );
 /// Describes an update for a destination in Amazon OpenSearch Service.
@@ -898,14 +898,14 @@ rboto::__structure!(
     ElasticsearchDestinationUpdate "ElasticsearchDestinationUpdate"[set into] { role_arn
     : String, domain_arn : String, cluster_endpoint : String, index_name : String,
     type_name : String, index_rotation_period : ElasticsearchIndexRotationPeriod,
-    buffering_hints : ElasticsearchBufferingHints, retry_options :
-    ElasticsearchRetryOptions, s3_update : S3DestinationUpdate, processing_configuration
-    : ProcessingConfiguration, cloud_watch_logging_options : CloudWatchLoggingOptions,
-    document_id_options : DocumentIdOptions } {}
+    buffering_hints = ElasticsearchBufferingHints, retry_options =
+    ElasticsearchRetryOptions, s3_update = S3DestinationUpdate, processing_configuration
+    = ProcessingConfiguration, cloud_watch_logging_options = CloudWatchLoggingOptions,
+    document_id_options = DocumentIdOptions } {}
 );
 rboto::__string_enum!(
-    ElasticsearchIndexRotationPeriod { NoRotation = "NoRotation", OneHour = "OneHour",
-    OneDay = "OneDay", OneWeek = "OneWeek", OneMonth = "OneMonth" }
+    ElasticsearchIndexRotationPeriod { 0 NoRotation = "NoRotation", 1 OneHour =
+    "OneHour", 2 OneDay = "OneDay", 3 OneWeek = "OneWeek", 4 OneMonth = "OneMonth" }
 );
 /// Configures retry behavior in case Firehose is unable to deliver documents to Amazon OpenSearch Service.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -919,8 +919,8 @@ rboto::__structure!(
     duration_in_seconds = i32 } {}
 );
 rboto::__string_enum!(
-    ElasticsearchS3BackupMode { FailedDocumentsOnly = "FailedDocumentsOnly", AllDocuments
-    = "AllDocuments" }
+    ElasticsearchS3BackupMode { 0 FailedDocumentsOnly = "FailedDocumentsOnly", 1
+    AllDocuments = "AllDocuments" }
 );
 /// Describes the encryption for a destination in Amazon S3.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -933,7 +933,7 @@ pub struct EncryptionConfiguration {
 }
 rboto::__structure!(
     EncryptionConfiguration "EncryptionConfiguration"[set into from] {
-    no_encryption_config : NoEncryptionConfig, kms_encryption_config :
+    no_encryption_config : NoEncryptionConfig, kms_encryption_config =
     KmsEncryptionConfig } {}
 );
 /// Describes the configuration of a destination in Amazon S3.
@@ -974,12 +974,12 @@ pub struct ExtendedS3DestinationConfiguration {
 rboto::__structure!(
     ExtendedS3DestinationConfiguration "ExtendedS3DestinationConfiguration"[set into] {
     role_arn : String, bucket_arn : String, prefix : String, error_output_prefix :
-    String, buffering_hints : BufferingHints, compression_format : CompressionFormat,
-    encryption_configuration : EncryptionConfiguration, cloud_watch_logging_options :
-    CloudWatchLoggingOptions, processing_configuration : ProcessingConfiguration,
-    s3_backup_mode : S3BackupMode, s3_backup_configuration : S3DestinationConfiguration,
-    data_format_conversion_configuration : DataFormatConversionConfiguration,
-    dynamic_partitioning_configuration : DynamicPartitioningConfiguration, file_extension
+    String, buffering_hints = BufferingHints, compression_format : CompressionFormat,
+    encryption_configuration = EncryptionConfiguration, cloud_watch_logging_options =
+    CloudWatchLoggingOptions, processing_configuration = ProcessingConfiguration,
+    s3_backup_mode : S3BackupMode, s3_backup_configuration = S3DestinationConfiguration,
+    data_format_conversion_configuration = DataFormatConversionConfiguration,
+    dynamic_partitioning_configuration = DynamicPartitioningConfiguration, file_extension
     : String, custom_time_zone : String } {}
 );
 /// Describes a destination in Amazon S3.
@@ -1018,14 +1018,14 @@ pub struct ExtendedS3DestinationDescription {
     pub custom_time_zone: Option<String>,
 }
 rboto::__structure!(
-    ExtendedS3DestinationDescription "ExtendedS3DestinationDescription"[set from] {
-    role_arn : String, bucket_arn : String, prefix : String, error_output_prefix :
-    String, buffering_hints : BufferingHints, compression_format : CompressionFormat,
-    encryption_configuration : EncryptionConfiguration, cloud_watch_logging_options :
-    CloudWatchLoggingOptions, processing_configuration : ProcessingConfiguration,
-    s3_backup_mode : S3BackupMode, s3_backup_description : S3DestinationDescription,
-    data_format_conversion_configuration : DataFormatConversionConfiguration,
-    dynamic_partitioning_configuration : DynamicPartitioningConfiguration, file_extension
+    ExtendedS3DestinationDescription "ExtendedS3DestinationDescription"[from] { role_arn
+    : String, bucket_arn : String, prefix : String, error_output_prefix : String,
+    buffering_hints = BufferingHints, compression_format : CompressionFormat,
+    encryption_configuration = EncryptionConfiguration, cloud_watch_logging_options =
+    CloudWatchLoggingOptions, processing_configuration = ProcessingConfiguration,
+    s3_backup_mode : S3BackupMode, s3_backup_description = S3DestinationDescription,
+    data_format_conversion_configuration = DataFormatConversionConfiguration,
+    dynamic_partitioning_configuration = DynamicPartitioningConfiguration, file_extension
     : String, custom_time_zone : String } {}
 );
 /// Describes an update for a destination in Amazon S3.
@@ -1066,12 +1066,12 @@ pub struct ExtendedS3DestinationUpdate {
 rboto::__structure!(
     ExtendedS3DestinationUpdate "ExtendedS3DestinationUpdate"[set into] { role_arn :
     String, bucket_arn : String, prefix : String, error_output_prefix : String,
-    buffering_hints : BufferingHints, compression_format : CompressionFormat,
-    encryption_configuration : EncryptionConfiguration, cloud_watch_logging_options :
-    CloudWatchLoggingOptions, processing_configuration : ProcessingConfiguration,
-    s3_backup_mode : S3BackupMode, s3_backup_update : S3DestinationUpdate,
-    data_format_conversion_configuration : DataFormatConversionConfiguration,
-    dynamic_partitioning_configuration : DynamicPartitioningConfiguration, file_extension
+    buffering_hints = BufferingHints, compression_format : CompressionFormat,
+    encryption_configuration = EncryptionConfiguration, cloud_watch_logging_options =
+    CloudWatchLoggingOptions, processing_configuration = ProcessingConfiguration,
+    s3_backup_mode : S3BackupMode, s3_backup_update = S3DestinationUpdate,
+    data_format_conversion_configuration = DataFormatConversionConfiguration,
+    dynamic_partitioning_configuration = DynamicPartitioningConfiguration, file_extension
     : String, custom_time_zone : String } {}
 );
 /// Provides details in case one of the following operations fails due to an error related to KMS: CreateDeliveryStream, DeleteDeliveryStream, StartDeliveryStreamEncryption, StopDeliveryStreamEncryption.
@@ -1084,10 +1084,10 @@ pub struct FailureDescription {
     pub details: Option<String>,
 }
 rboto::__structure!(
-    FailureDescription "FailureDescription"[set from] { type_ :
-    DeliveryStreamFailureType, details : String } {}
+    FailureDescription "FailureDescription"[from] { type_ : DeliveryStreamFailureType,
+    details : String } {}
 );
-rboto::__string_enum!(HecEndpointType { Raw = "Raw", Event = "Event" });
+rboto::__string_enum!(HecEndpointType { 0 Raw = "Raw", 1 Event = "Event" });
 /// The native Hive / HCatalog JsonSerDe. Used by Firehose for deserializing data, which means converting it from the JSON format in preparation for serializing it to the Parquet or ORC format. This is one of two deserializers you can choose, depending on which one offers the functionality you need. The other option is the OpenX SerDe.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1096,7 +1096,7 @@ pub struct HiveJsonSerDe {
     pub timestamp_formats: Option<Vec<String>>,
 }
 rboto::__structure!(
-    HiveJsonSerDe "HiveJsonSerDe"[set into from] { timestamp_formats : Vec < String > }
+    HiveJsonSerDe "HiveJsonSerDe"[set into from] { timestamp_formats = Vec < String > }
     {}
 );
 /// Describes the buffering options that can be applied before data is delivered to the HTTP endpoint destination. Firehose treats these options as hints, and it might choose to use more optimal values. The `SizeInMBs` and `IntervalInSeconds` parameters are optional. However, if specify a value for one of them, you must also provide a value for the other.
@@ -1150,7 +1150,7 @@ pub struct HttpEndpointDescription {
     pub name: Option<String>,
 }
 rboto::__structure!(
-    HttpEndpointDescription "HttpEndpointDescription"[set debug from] { url :
+    HttpEndpointDescription "HttpEndpointDescription"[debug from] { url :
     String[sensitive], name : String } {}
 );
 /// Describes the configuration of the HTTP endpoint destination.
@@ -1177,12 +1177,12 @@ pub struct HttpEndpointDestinationConfiguration {
 }
 rboto::__structure!(
     HttpEndpointDestinationConfiguration "HttpEndpointDestinationConfiguration"[set into]
-    { endpoint_configuration : HttpEndpointConfiguration, buffering_hints :
-    HttpEndpointBufferingHints, cloud_watch_logging_options : CloudWatchLoggingOptions,
-    request_configuration : HttpEndpointRequestConfiguration, processing_configuration :
-    ProcessingConfiguration, role_arn : String, retry_options : HttpEndpointRetryOptions,
-    s3_backup_mode : HttpEndpointS3BackupMode, s3_configuration :
-    S3DestinationConfiguration, secrets_manager_configuration :
+    { endpoint_configuration = HttpEndpointConfiguration, buffering_hints =
+    HttpEndpointBufferingHints, cloud_watch_logging_options = CloudWatchLoggingOptions,
+    request_configuration = HttpEndpointRequestConfiguration, processing_configuration =
+    ProcessingConfiguration, role_arn : String, retry_options = HttpEndpointRetryOptions,
+    s3_backup_mode : HttpEndpointS3BackupMode, s3_configuration =
+    S3DestinationConfiguration, secrets_manager_configuration =
     SecretsManagerConfiguration } {}
 );
 /// Describes the HTTP endpoint destination.
@@ -1208,13 +1208,13 @@ pub struct HttpEndpointDestinationDescription {
     pub secrets_manager_configuration: Option<SecretsManagerConfiguration>,
 }
 rboto::__structure!(
-    HttpEndpointDestinationDescription "HttpEndpointDestinationDescription"[set from] {
-    endpoint_configuration : HttpEndpointDescription, buffering_hints :
-    HttpEndpointBufferingHints, cloud_watch_logging_options : CloudWatchLoggingOptions,
-    request_configuration : HttpEndpointRequestConfiguration, processing_configuration :
-    ProcessingConfiguration, role_arn : String, retry_options : HttpEndpointRetryOptions,
-    s3_backup_mode : HttpEndpointS3BackupMode, s3_destination_description :
-    S3DestinationDescription, secrets_manager_configuration : SecretsManagerConfiguration
+    HttpEndpointDestinationDescription "HttpEndpointDestinationDescription"[from] {
+    endpoint_configuration = HttpEndpointDescription, buffering_hints =
+    HttpEndpointBufferingHints, cloud_watch_logging_options = CloudWatchLoggingOptions,
+    request_configuration = HttpEndpointRequestConfiguration, processing_configuration =
+    ProcessingConfiguration, role_arn : String, retry_options = HttpEndpointRetryOptions,
+    s3_backup_mode : HttpEndpointS3BackupMode, s3_destination_description =
+    S3DestinationDescription, secrets_manager_configuration = SecretsManagerConfiguration
     } {}
 );
 /// Updates the specified HTTP endpoint destination.
@@ -1241,12 +1241,12 @@ pub struct HttpEndpointDestinationUpdate {
 }
 rboto::__structure!(
     HttpEndpointDestinationUpdate "HttpEndpointDestinationUpdate"[set into] {
-    endpoint_configuration : HttpEndpointConfiguration, buffering_hints :
-    HttpEndpointBufferingHints, cloud_watch_logging_options : CloudWatchLoggingOptions,
-    request_configuration : HttpEndpointRequestConfiguration, processing_configuration :
-    ProcessingConfiguration, role_arn : String, retry_options : HttpEndpointRetryOptions,
-    s3_backup_mode : HttpEndpointS3BackupMode, s3_update : S3DestinationUpdate,
-    secrets_manager_configuration : SecretsManagerConfiguration } {}
+    endpoint_configuration = HttpEndpointConfiguration, buffering_hints =
+    HttpEndpointBufferingHints, cloud_watch_logging_options = CloudWatchLoggingOptions,
+    request_configuration = HttpEndpointRequestConfiguration, processing_configuration =
+    ProcessingConfiguration, role_arn : String, retry_options = HttpEndpointRetryOptions,
+    s3_backup_mode : HttpEndpointS3BackupMode, s3_update = S3DestinationUpdate,
+    secrets_manager_configuration = SecretsManagerConfiguration } {}
 );
 /// The configuration of the HTTP endpoint request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1259,7 +1259,7 @@ pub struct HttpEndpointRequestConfiguration {
 }
 rboto::__structure!(
     HttpEndpointRequestConfiguration "HttpEndpointRequestConfiguration"[set into from] {
-    content_encoding : ContentEncoding, common_attributes : Vec <
+    content_encoding : ContentEncoding, common_attributes = Vec <
     HttpEndpointCommonAttribute > } {}
 );
 /// Describes the retry behavior in case Firehose is unable to deliver data to the specified HTTP endpoint destination, or if it doesn't receive a valid acknowledgment of receipt from the specified HTTP endpoint destination.
@@ -1274,7 +1274,8 @@ rboto::__structure!(
     duration_in_seconds = i32 } {}
 );
 rboto::__string_enum!(
-    HttpEndpointS3BackupMode { FailedDataOnly = "FailedDataOnly", AllData = "AllData" }
+    HttpEndpointS3BackupMode { 0 FailedDataOnly = "FailedDataOnly", 1 AllData = "AllData"
+    }
 );
 /// Specifies the destination configure settings for Apache Iceberg Table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1302,13 +1303,13 @@ pub struct IcebergDestinationConfiguration {
 }
 rboto::__structure!(
     IcebergDestinationConfiguration "IcebergDestinationConfiguration"[set into] {
-    destination_table_configuration_list : Vec < DestinationTableConfiguration >,
-    schema_evolution_configuration : SchemaEvolutionConfiguration,
-    table_creation_configuration : TableCreationConfiguration, buffering_hints :
-    BufferingHints, cloud_watch_logging_options : CloudWatchLoggingOptions,
-    processing_configuration : ProcessingConfiguration, s3_backup_mode :
-    IcebergS3BackupMode, retry_options : RetryOptions, role_arn : String, append_only =
-    bool, catalog_configuration : CatalogConfiguration, s3_configuration :
+    destination_table_configuration_list = Vec < DestinationTableConfiguration >,
+    schema_evolution_configuration = SchemaEvolutionConfiguration,
+    table_creation_configuration = TableCreationConfiguration, buffering_hints =
+    BufferingHints, cloud_watch_logging_options = CloudWatchLoggingOptions,
+    processing_configuration = ProcessingConfiguration, s3_backup_mode :
+    IcebergS3BackupMode, retry_options = RetryOptions, role_arn : String, append_only =
+    bool, catalog_configuration = CatalogConfiguration, s3_configuration =
     S3DestinationConfiguration } {}
 );
 /// Describes a destination in Apache Iceberg Tables.
@@ -1336,14 +1337,14 @@ pub struct IcebergDestinationDescription {
     pub s3_destination_description: Option<S3DestinationDescription>,
 }
 rboto::__structure!(
-    IcebergDestinationDescription "IcebergDestinationDescription"[set from] {
-    destination_table_configuration_list : Vec < DestinationTableConfiguration >,
-    schema_evolution_configuration : SchemaEvolutionConfiguration,
-    table_creation_configuration : TableCreationConfiguration, buffering_hints :
-    BufferingHints, cloud_watch_logging_options : CloudWatchLoggingOptions,
-    processing_configuration : ProcessingConfiguration, s3_backup_mode :
-    IcebergS3BackupMode, retry_options : RetryOptions, role_arn : String, append_only =
-    bool, catalog_configuration : CatalogConfiguration, s3_destination_description :
+    IcebergDestinationDescription "IcebergDestinationDescription"[from] {
+    destination_table_configuration_list = Vec < DestinationTableConfiguration >,
+    schema_evolution_configuration = SchemaEvolutionConfiguration,
+    table_creation_configuration = TableCreationConfiguration, buffering_hints =
+    BufferingHints, cloud_watch_logging_options = CloudWatchLoggingOptions,
+    processing_configuration = ProcessingConfiguration, s3_backup_mode :
+    IcebergS3BackupMode, retry_options = RetryOptions, role_arn : String, append_only =
+    bool, catalog_configuration = CatalogConfiguration, s3_destination_description =
     S3DestinationDescription } {}
 );
 /// Describes an update for a destination in Apache Iceberg Tables.
@@ -1372,17 +1373,17 @@ pub struct IcebergDestinationUpdate {
 }
 rboto::__structure!(
     IcebergDestinationUpdate "IcebergDestinationUpdate"[set into] {
-    destination_table_configuration_list : Vec < DestinationTableConfiguration >,
-    schema_evolution_configuration : SchemaEvolutionConfiguration,
-    table_creation_configuration : TableCreationConfiguration, buffering_hints :
-    BufferingHints, cloud_watch_logging_options : CloudWatchLoggingOptions,
-    processing_configuration : ProcessingConfiguration, s3_backup_mode :
-    IcebergS3BackupMode, retry_options : RetryOptions, role_arn : String, append_only =
-    bool, catalog_configuration : CatalogConfiguration, s3_configuration :
+    destination_table_configuration_list = Vec < DestinationTableConfiguration >,
+    schema_evolution_configuration = SchemaEvolutionConfiguration,
+    table_creation_configuration = TableCreationConfiguration, buffering_hints =
+    BufferingHints, cloud_watch_logging_options = CloudWatchLoggingOptions,
+    processing_configuration = ProcessingConfiguration, s3_backup_mode :
+    IcebergS3BackupMode, retry_options = RetryOptions, role_arn : String, append_only =
+    bool, catalog_configuration = CatalogConfiguration, s3_configuration =
     S3DestinationConfiguration } {}
 );
 rboto::__string_enum!(
-    IcebergS3BackupMode { FailedDataOnly = "FailedDataOnly", AllData = "AllData" }
+    IcebergS3BackupMode { 0 FailedDataOnly = "FailedDataOnly", 1 AllData = "AllData" }
 );
 /// Specifies the deserializer you want to use to convert the format of the input data. This parameter is required if `Enabled` is set to true.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1392,7 +1393,7 @@ pub struct InputFormatConfiguration {
     pub deserializer: Option<Deserializer>,
 }
 rboto::__structure!(
-    InputFormatConfiguration "InputFormatConfiguration"[set into from] { deserializer :
+    InputFormatConfiguration "InputFormatConfiguration"[set into from] { deserializer =
     Deserializer } {}
 );
 /// Describes an encryption key for a destination in Amazon S3.
@@ -1407,8 +1408,8 @@ rboto::__structure!(
     {}
 );
 rboto::__string_enum!(
-    KeyType { AwsOwnedCmk = "AWS_OWNED_CMK", CustomerManagedCmk = "CUSTOMER_MANAGED_CMK"
-    }
+    KeyType { 0 AwsOwnedCmk = "AWS_OWNED_CMK", 1 CustomerManagedCmk =
+    "CUSTOMER_MANAGED_CMK" }
 );
 /// The stream and role Amazon Resource Names (ARNs) for a Kinesis data stream used as the source for a Firehose stream.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1435,7 +1436,7 @@ pub struct KinesisStreamSourceDescription {
     pub delivery_start_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    KinesisStreamSourceDescription "KinesisStreamSourceDescription"[set from] {
+    KinesisStreamSourceDescription "KinesisStreamSourceDescription"[from] {
     kinesis_stream_arn : String, role_arn : String, delivery_start_timestamp :
     rboto::DateTime } {}
 );
@@ -1454,7 +1455,7 @@ pub struct MskSourceConfiguration {
 }
 rboto::__structure!(
     MskSourceConfiguration "MSKSourceConfiguration"[set into] { msk_cluster_arn : String,
-    topic_name : String, authentication_configuration : AuthenticationConfiguration,
+    topic_name : String, authentication_configuration = AuthenticationConfiguration,
     read_from_timestamp : rboto::DateTime } {}
 );
 /// Details about the Amazon MSK cluster used as the source for a Firehose stream.
@@ -1473,12 +1474,12 @@ pub struct MskSourceDescription {
     pub read_from_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    MskSourceDescription "MSKSourceDescription"[set from] { msk_cluster_arn : String,
-    topic_name : String, authentication_configuration : AuthenticationConfiguration,
+    MskSourceDescription "MSKSourceDescription"[from] { msk_cluster_arn : String,
+    topic_name : String, authentication_configuration = AuthenticationConfiguration,
     delivery_start_timestamp : rboto::DateTime, read_from_timestamp : rboto::DateTime }
     {}
 );
-rboto::__string_enum!(NoEncryptionConfig { NoEncryption = "NoEncryption" });
+rboto::__string_enum!(NoEncryptionConfig { 0 NoEncryption = "NoEncryption" });
 /// The OpenX SerDe. Used by Firehose for deserializing data, which means converting it from the JSON format in preparation for serializing it to the Parquet or ORC format. This is one of two deserializers you can choose, depending on which one offers the functionality you need. The other option is the native Hive / HCatalog JsonSerDe.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1496,9 +1497,9 @@ rboto::__structure!(
     column_to_json_key_mappings : HashMap < String, String > } {}
 );
 rboto::__string_enum!(
-    OrcCompression { None = "NONE", Zlib = "ZLIB", Snappy = "SNAPPY" }
+    OrcCompression { 0 None = "NONE", 1 Zlib = "ZLIB", 2 Snappy = "SNAPPY" }
 );
-rboto::__string_enum!(OrcFormatVersion { V0_11 = "V0_11", V0_12 = "V0_12" });
+rboto::__string_enum!(OrcFormatVersion { 0 V0_11 = "V0_11", 1 V0_12 = "V0_12" });
 /// A serializer to use for converting data to the ORC format before storing it in Amazon S3. For more information, see [Apache ORC](https://orc.apache.org/docs/).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1527,7 +1528,7 @@ pub struct OrcSerDe {
 rboto::__structure!(
     OrcSerDe "OrcSerDe"[set into from] { stripe_size_bytes = i32, block_size_bytes = i32,
     row_index_stride = i32, enable_padding = bool, padding_tolerance = f64, compression :
-    OrcCompression, bloom_filter_columns : Vec < String >,
+    OrcCompression, bloom_filter_columns = Vec < String >,
     bloom_filter_false_positive_probability = f64, dictionary_key_threshold = f64,
     format_version : OrcFormatVersion } {}
 );
@@ -1539,12 +1540,12 @@ pub struct OutputFormatConfiguration {
     pub serializer: Option<Serializer>,
 }
 rboto::__structure!(
-    OutputFormatConfiguration "OutputFormatConfiguration"[set into from] { serializer :
+    OutputFormatConfiguration "OutputFormatConfiguration"[set into from] { serializer =
     Serializer } {}
 );
 rboto::__string_enum!(
-    ParquetCompression { Uncompressed = "UNCOMPRESSED", Gzip = "GZIP", Snappy = "SNAPPY"
-    }
+    ParquetCompression { 0 Uncompressed = "UNCOMPRESSED", 1 Gzip = "GZIP", 2 Snappy =
+    "SNAPPY" }
 );
 /// A serializer to use for converting data to the Parquet format before storing it in Amazon S3. For more information, see [Apache Parquet](https://parquet.apache.org/docs/).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1568,7 +1569,7 @@ rboto::__structure!(
     = i32, compression : ParquetCompression, enable_dictionary_compression = bool,
     max_padding_bytes = i32, writer_version : ParquetWriterVersion } {}
 );
-rboto::__string_enum!(ParquetWriterVersion { V1 = "V1", V2 = "V2" });
+rboto::__string_enum!(ParquetWriterVersion { 0 V1 = "V1", 1 V2 = "V2" });
 /// Represents a single field in a `PartitionSpec`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1587,7 +1588,7 @@ pub struct PartitionSpec {
     pub identity: Option<Vec<PartitionField>>,
 }
 rboto::__structure!(
-    PartitionSpec "PartitionSpec"[set into from] { identity : Vec < PartitionField > } {}
+    PartitionSpec "PartitionSpec"[set into from] { identity = Vec < PartitionField > } {}
 );
 /// Describes a data processing configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1600,7 +1601,7 @@ pub struct ProcessingConfiguration {
 }
 rboto::__structure!(
     ProcessingConfiguration "ProcessingConfiguration"[set into from] { enabled = bool,
-    processors : Vec < Processor > } {}
+    processors = Vec < Processor > } {}
 );
 /// Describes a data processor.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1612,7 +1613,7 @@ pub struct Processor {
     pub parameters: Option<Vec<ProcessorParameter>>,
 }
 rboto::__structure!(
-    Processor "Processor"[set into from] { type_ : ProcessorType, parameters : Vec <
+    Processor "Processor"[set into from] { type_ : ProcessorType, parameters = Vec <
     ProcessorParameter > } {}
 );
 /// Describes the processor parameter.
@@ -1629,17 +1630,17 @@ rboto::__structure!(
     ProcessorParameterName, parameter_value : String } {}
 );
 rboto::__string_enum!(
-    ProcessorParameterName { LambdaArn = "LambdaArn", NumberOfRetries =
-    "NumberOfRetries", MetadataExtractionQuery = "MetadataExtractionQuery",
-    JsonParsingEngine = "JsonParsingEngine", RoleArn = "RoleArn", BufferSizeInMBs =
-    "BufferSizeInMBs", BufferIntervalInSeconds = "BufferIntervalInSeconds", SubRecordType
-    = "SubRecordType", Delimiter = "Delimiter", CompressionFormat = "CompressionFormat",
-    DataMessageExtraction = "DataMessageExtraction" }
+    ProcessorParameterName { 0 LambdaArn = "LambdaArn", 1 NumberOfRetries =
+    "NumberOfRetries", 2 MetadataExtractionQuery = "MetadataExtractionQuery", 3
+    JsonParsingEngine = "JsonParsingEngine", 4 RoleArn = "RoleArn", 5 BufferSizeInMBs =
+    "BufferSizeInMBs", 6 BufferIntervalInSeconds = "BufferIntervalInSeconds", 7
+    SubRecordType = "SubRecordType", 8 Delimiter = "Delimiter", 9 CompressionFormat =
+    "CompressionFormat", 10 DataMessageExtraction = "DataMessageExtraction" }
 );
 rboto::__string_enum!(
-    ProcessorType { RecordDeAggregation = "RecordDeAggregation", Decompression =
-    "Decompression", CloudWatchLogProcessing = "CloudWatchLogProcessing", Lambda =
-    "Lambda", MetadataExtraction = "MetadataExtraction", AppendDelimiterToRecord =
+    ProcessorType { 0 RecordDeAggregation = "RecordDeAggregation", 1 Decompression =
+    "Decompression", 2 CloudWatchLogProcessing = "CloudWatchLogProcessing", 3 Lambda =
+    "Lambda", 4 MetadataExtraction = "MetadataExtraction", 5 AppendDelimiterToRecord =
     "AppendDelimiterToRecord" }
 );
 /// Contains the result for an individual record from a PutRecordBatch request. If the record is successfully added to your Firehose stream, it receives a record ID. If the record fails to be added to your Firehose stream, the result includes an error code and an error message.
@@ -1654,8 +1655,8 @@ pub struct PutRecordBatchResponseEntry {
     pub error_message: Option<String>,
 }
 rboto::__structure!(
-    PutRecordBatchResponseEntry "PutRecordBatchResponseEntry"[set from] { record_id :
-    String, error_code : String, error_message : String } {}
+    PutRecordBatchResponseEntry "PutRecordBatchResponseEntry"[from] { record_id : String,
+    error_code : String, error_message : String } {}
 );
 /// The unit of data in a Firehose stream.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1696,13 +1697,13 @@ pub struct RedshiftDestinationConfiguration {
 }
 rboto::__structure!(
     RedshiftDestinationConfiguration "RedshiftDestinationConfiguration"[set debug into] {
-    role_arn : String, cluster_jdbcurl : String, copy_command : CopyCommand, username :
-    String[sensitive], password : String[sensitive], retry_options :
-    RedshiftRetryOptions, s3_configuration : S3DestinationConfiguration,
-    processing_configuration : ProcessingConfiguration, s3_backup_mode :
-    RedshiftS3BackupMode, s3_backup_configuration : S3DestinationConfiguration,
-    cloud_watch_logging_options : CloudWatchLoggingOptions, secrets_manager_configuration
-    : SecretsManagerConfiguration } {}
+    role_arn : String, cluster_jdbcurl : String, copy_command = CopyCommand, username :
+    String[sensitive], password : String[sensitive], retry_options =
+    RedshiftRetryOptions, s3_configuration = S3DestinationConfiguration,
+    processing_configuration = ProcessingConfiguration, s3_backup_mode :
+    RedshiftS3BackupMode, s3_backup_configuration = S3DestinationConfiguration,
+    cloud_watch_logging_options = CloudWatchLoggingOptions, secrets_manager_configuration
+    = SecretsManagerConfiguration } {}
 );
 /// Describes a destination in Amazon Redshift.
 #[derive(Clone, Default, PartialEq)]
@@ -1732,13 +1733,13 @@ pub struct RedshiftDestinationDescription {
     pub secrets_manager_configuration: Option<SecretsManagerConfiguration>,
 }
 rboto::__structure!(
-    RedshiftDestinationDescription "RedshiftDestinationDescription"[set debug from] {
-    role_arn : String, cluster_jdbcurl : String, copy_command : CopyCommand, username :
-    String[sensitive], retry_options : RedshiftRetryOptions, s3_destination_description :
-    S3DestinationDescription, processing_configuration : ProcessingConfiguration,
-    s3_backup_mode : RedshiftS3BackupMode, s3_backup_description :
-    S3DestinationDescription, cloud_watch_logging_options : CloudWatchLoggingOptions,
-    secrets_manager_configuration : SecretsManagerConfiguration } {}
+    RedshiftDestinationDescription "RedshiftDestinationDescription"[debug from] {
+    role_arn : String, cluster_jdbcurl : String, copy_command = CopyCommand, username :
+    String[sensitive], retry_options = RedshiftRetryOptions, s3_destination_description =
+    S3DestinationDescription, processing_configuration = ProcessingConfiguration,
+    s3_backup_mode : RedshiftS3BackupMode, s3_backup_description =
+    S3DestinationDescription, cloud_watch_logging_options = CloudWatchLoggingOptions,
+    secrets_manager_configuration = SecretsManagerConfiguration } {}
 );
 /// Describes an update for a destination in Amazon Redshift.
 #[derive(Clone, Default, PartialEq)]
@@ -1771,12 +1772,12 @@ pub struct RedshiftDestinationUpdate {
 }
 rboto::__structure!(
     RedshiftDestinationUpdate "RedshiftDestinationUpdate"[set debug into] { role_arn :
-    String, cluster_jdbcurl : String, copy_command : CopyCommand, username :
-    String[sensitive], password : String[sensitive], retry_options :
-    RedshiftRetryOptions, s3_update : S3DestinationUpdate, processing_configuration :
-    ProcessingConfiguration, s3_backup_mode : RedshiftS3BackupMode, s3_backup_update :
-    S3DestinationUpdate, cloud_watch_logging_options : CloudWatchLoggingOptions,
-    secrets_manager_configuration : SecretsManagerConfiguration } {}
+    String, cluster_jdbcurl : String, copy_command = CopyCommand, username :
+    String[sensitive], password : String[sensitive], retry_options =
+    RedshiftRetryOptions, s3_update = S3DestinationUpdate, processing_configuration =
+    ProcessingConfiguration, s3_backup_mode : RedshiftS3BackupMode, s3_backup_update =
+    S3DestinationUpdate, cloud_watch_logging_options = CloudWatchLoggingOptions,
+    secrets_manager_configuration = SecretsManagerConfiguration } {}
 );
 /// Configures retry behavior in case Firehose is unable to deliver documents to Amazon Redshift.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1790,7 +1791,7 @@ rboto::__structure!(
     i32 } {}
 );
 rboto::__string_enum!(
-    RedshiftS3BackupMode { Disabled = "Disabled", Enabled = "Enabled" }
+    RedshiftS3BackupMode { 0 Disabled = "Disabled", 1 Enabled = "Enabled" }
 );
 /// The retry behavior in case Firehose is unable to deliver data to a destination.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1802,7 +1803,7 @@ pub struct RetryOptions {
 rboto::__structure!(
     RetryOptions "RetryOptions"[set into from] { duration_in_seconds = i32 } {}
 );
-rboto::__string_enum!(S3BackupMode { Disabled = "Disabled", Enabled = "Enabled" });
+rboto::__string_enum!(S3BackupMode { 0 Disabled = "Disabled", 1 Enabled = "Enabled" });
 /// Describes the configuration of a destination in Amazon S3.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1827,8 +1828,8 @@ pub struct S3DestinationConfiguration {
 rboto::__structure!(
     S3DestinationConfiguration "S3DestinationConfiguration"[set into] { role_arn :
     String, bucket_arn : String, prefix : String, error_output_prefix : String,
-    buffering_hints : BufferingHints, compression_format : CompressionFormat,
-    encryption_configuration : EncryptionConfiguration, cloud_watch_logging_options :
+    buffering_hints = BufferingHints, compression_format : CompressionFormat,
+    encryption_configuration = EncryptionConfiguration, cloud_watch_logging_options =
     CloudWatchLoggingOptions } {}
 );
 /// Describes a destination in Amazon S3.
@@ -1853,10 +1854,10 @@ pub struct S3DestinationDescription {
     pub cloud_watch_logging_options: Option<CloudWatchLoggingOptions>,
 }
 rboto::__structure!(
-    S3DestinationDescription "S3DestinationDescription"[set from] { role_arn : String,
-    bucket_arn : String, prefix : String, error_output_prefix : String, buffering_hints :
-    BufferingHints, compression_format : CompressionFormat, encryption_configuration :
-    EncryptionConfiguration, cloud_watch_logging_options : CloudWatchLoggingOptions } {}
+    S3DestinationDescription "S3DestinationDescription"[from] { role_arn : String,
+    bucket_arn : String, prefix : String, error_output_prefix : String, buffering_hints =
+    BufferingHints, compression_format : CompressionFormat, encryption_configuration =
+    EncryptionConfiguration, cloud_watch_logging_options = CloudWatchLoggingOptions } {}
 );
 /// Describes an update for a destination in Amazon S3.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1881,11 +1882,11 @@ pub struct S3DestinationUpdate {
 }
 rboto::__structure!(
     S3DestinationUpdate "S3DestinationUpdate"[set into] { role_arn : String, bucket_arn :
-    String, prefix : String, error_output_prefix : String, buffering_hints :
-    BufferingHints, compression_format : CompressionFormat, encryption_configuration :
-    EncryptionConfiguration, cloud_watch_logging_options : CloudWatchLoggingOptions } {}
+    String, prefix : String, error_output_prefix : String, buffering_hints =
+    BufferingHints, compression_format : CompressionFormat, encryption_configuration =
+    EncryptionConfiguration, cloud_watch_logging_options = CloudWatchLoggingOptions } {}
 );
-rboto::__string_enum!(SslMode { Disabled = "Disabled", Enabled = "Enabled" });
+rboto::__string_enum!(SslMode { 0 Disabled = "Disabled", 1 Enabled = "Enabled" });
 /// Specifies the schema to which you want Firehose to configure your data before it writes it to Amazon S3. This parameter is required if `Enabled` is set to true.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1944,12 +1945,12 @@ pub struct Serializer {
     pub orc_ser_de: Option<OrcSerDe>,
 }
 rboto::__structure!(
-    Serializer "Serializer"[set into from] { parquet_ser_de : ParquetSerDe, orc_ser_de :
+    Serializer "Serializer"[set into from] { parquet_ser_de = ParquetSerDe, orc_ser_de =
     OrcSerDe } {}
 );
-rboto::__string_enum!(SnapshotRequestedBy { User = "USER", Firehose = "FIREHOSE" });
+rboto::__string_enum!(SnapshotRequestedBy { 0 User = "USER", 1 Firehose = "FIREHOSE" });
 rboto::__string_enum!(
-    SnapshotStatus { InProgress = "IN_PROGRESS", Complete = "COMPLETE", Suspended =
+    SnapshotStatus { 0 InProgress = "IN_PROGRESS", 1 Complete = "COMPLETE", 2 Suspended =
     "SUSPENDED" }
 );
 /// Describes the buffering to perform before delivering data to the Snowflake destination. If you do not specify any value, Firehose uses the default values.
@@ -1966,8 +1967,8 @@ rboto::__structure!(
     i32, interval_in_seconds = i32 } {}
 );
 rboto::__string_enum!(
-    SnowflakeDataLoadingOption { JsonMapping = "JSON_MAPPING", VariantContentMapping =
-    "VARIANT_CONTENT_MAPPING", VariantContentAndMetadataMapping =
+    SnowflakeDataLoadingOption { 0 JsonMapping = "JSON_MAPPING", 1 VariantContentMapping
+    = "VARIANT_CONTENT_MAPPING", 2 VariantContentAndMetadataMapping =
     "VARIANT_CONTENT_AND_METADATA_MAPPING" }
 );
 /// Configure Snowflake destination
@@ -2016,14 +2017,14 @@ rboto::__structure!(
     SnowflakeDestinationConfiguration "SnowflakeDestinationConfiguration"[set debug into]
     { account_url : String[sensitive], private_key : String[sensitive], key_passphrase :
     String[sensitive], user : String[sensitive], database : String[sensitive], schema :
-    String[sensitive], table : String[sensitive], snowflake_role_configuration :
+    String[sensitive], table : String[sensitive], snowflake_role_configuration =
     SnowflakeRoleConfiguration, data_loading_option : SnowflakeDataLoadingOption,
     meta_data_column_name : String[sensitive], content_column_name : String[sensitive],
-    snowflake_vpc_configuration : SnowflakeVpcConfiguration, cloud_watch_logging_options
-    : CloudWatchLoggingOptions, processing_configuration : ProcessingConfiguration,
-    role_arn : String, retry_options : SnowflakeRetryOptions, s3_backup_mode :
-    SnowflakeS3BackupMode, s3_configuration : S3DestinationConfiguration,
-    secrets_manager_configuration : SecretsManagerConfiguration, buffering_hints :
+    snowflake_vpc_configuration = SnowflakeVpcConfiguration, cloud_watch_logging_options
+    = CloudWatchLoggingOptions, processing_configuration = ProcessingConfiguration,
+    role_arn : String, retry_options = SnowflakeRetryOptions, s3_backup_mode :
+    SnowflakeS3BackupMode, s3_configuration = S3DestinationConfiguration,
+    secrets_manager_configuration = SecretsManagerConfiguration, buffering_hints =
     SnowflakeBufferingHints } {}
 );
 /// Optional Snowflake destination description
@@ -2065,17 +2066,17 @@ pub struct SnowflakeDestinationDescription {
     pub buffering_hints: Option<SnowflakeBufferingHints>,
 }
 rboto::__structure!(
-    SnowflakeDestinationDescription "SnowflakeDestinationDescription"[set debug from] {
+    SnowflakeDestinationDescription "SnowflakeDestinationDescription"[debug from] {
     account_url : String[sensitive], user : String[sensitive], database :
     String[sensitive], schema : String[sensitive], table : String[sensitive],
-    snowflake_role_configuration : SnowflakeRoleConfiguration, data_loading_option :
+    snowflake_role_configuration = SnowflakeRoleConfiguration, data_loading_option :
     SnowflakeDataLoadingOption, meta_data_column_name : String[sensitive],
-    content_column_name : String[sensitive], snowflake_vpc_configuration :
-    SnowflakeVpcConfiguration, cloud_watch_logging_options : CloudWatchLoggingOptions,
-    processing_configuration : ProcessingConfiguration, role_arn : String, retry_options
-    : SnowflakeRetryOptions, s3_backup_mode : SnowflakeS3BackupMode,
-    s3_destination_description : S3DestinationDescription, secrets_manager_configuration
-    : SecretsManagerConfiguration, buffering_hints : SnowflakeBufferingHints } {}
+    content_column_name : String[sensitive], snowflake_vpc_configuration =
+    SnowflakeVpcConfiguration, cloud_watch_logging_options = CloudWatchLoggingOptions,
+    processing_configuration = ProcessingConfiguration, role_arn : String, retry_options
+    = SnowflakeRetryOptions, s3_backup_mode : SnowflakeS3BackupMode,
+    s3_destination_description = S3DestinationDescription, secrets_manager_configuration
+    = SecretsManagerConfiguration, buffering_hints = SnowflakeBufferingHints } {}
 );
 /// Update to configuration settings
 #[derive(Clone, Default, PartialEq)]
@@ -2121,13 +2122,13 @@ rboto::__structure!(
     SnowflakeDestinationUpdate "SnowflakeDestinationUpdate"[set debug into] { account_url
     : String[sensitive], private_key : String[sensitive], key_passphrase :
     String[sensitive], user : String[sensitive], database : String[sensitive], schema :
-    String[sensitive], table : String[sensitive], snowflake_role_configuration :
+    String[sensitive], table : String[sensitive], snowflake_role_configuration =
     SnowflakeRoleConfiguration, data_loading_option : SnowflakeDataLoadingOption,
     meta_data_column_name : String[sensitive], content_column_name : String[sensitive],
-    cloud_watch_logging_options : CloudWatchLoggingOptions, processing_configuration :
-    ProcessingConfiguration, role_arn : String, retry_options : SnowflakeRetryOptions,
-    s3_backup_mode : SnowflakeS3BackupMode, s3_update : S3DestinationUpdate,
-    secrets_manager_configuration : SecretsManagerConfiguration, buffering_hints :
+    cloud_watch_logging_options = CloudWatchLoggingOptions, processing_configuration =
+    ProcessingConfiguration, role_arn : String, retry_options = SnowflakeRetryOptions,
+    s3_backup_mode : SnowflakeS3BackupMode, s3_update = S3DestinationUpdate,
+    secrets_manager_configuration = SecretsManagerConfiguration, buffering_hints =
     SnowflakeBufferingHints } {}
 );
 /// Specify how long Firehose retries sending data to the New Relic HTTP endpoint. After sending data, Firehose first waits for an acknowledgment from the HTTP endpoint. If an error occurs or the acknowledgment doesn’t arrive within the acknowledgment timeout period, Firehose starts the retry duration counter. It keeps retrying until the retry duration expires.
@@ -2155,7 +2156,7 @@ rboto::__structure!(
     enabled = bool, snowflake_role : String[sensitive] } {}
 );
 rboto::__string_enum!(
-    SnowflakeS3BackupMode { FailedDataOnly = "FailedDataOnly", AllData = "AllData" }
+    SnowflakeS3BackupMode { 0 FailedDataOnly = "FailedDataOnly", 1 AllData = "AllData" }
 );
 /// Configure a Snowflake VPC
 #[derive(Clone, Default, PartialEq)]
@@ -2182,10 +2183,10 @@ pub struct SourceDescription {
     pub database_source_description: Option<DatabaseSourceDescription>,
 }
 rboto::__structure!(
-    SourceDescription "SourceDescription"[set from] { direct_put_source_description :
-    DirectPutSourceDescription, kinesis_stream_source_description :
-    KinesisStreamSourceDescription, msk_source_description : MskSourceDescription,
-    database_source_description : DatabaseSourceDescription } {}
+    SourceDescription "SourceDescription"[from] { direct_put_source_description =
+    DirectPutSourceDescription, kinesis_stream_source_description =
+    KinesisStreamSourceDescription, msk_source_description = MskSourceDescription,
+    database_source_description = DatabaseSourceDescription } {}
 );
 /// The buffering options. If no value is specified, the default values for Splunk are used.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2230,11 +2231,11 @@ pub struct SplunkDestinationConfiguration {
 rboto::__structure!(
     SplunkDestinationConfiguration "SplunkDestinationConfiguration"[set into] {
     hec_endpoint : String, hec_endpoint_type : HecEndpointType, hec_token : String,
-    hec_acknowledgment_timeout_in_seconds = i32, retry_options : SplunkRetryOptions,
-    s3_backup_mode : SplunkS3BackupMode, s3_configuration : S3DestinationConfiguration,
-    processing_configuration : ProcessingConfiguration, cloud_watch_logging_options :
-    CloudWatchLoggingOptions, buffering_hints : SplunkBufferingHints,
-    secrets_manager_configuration : SecretsManagerConfiguration } {}
+    hec_acknowledgment_timeout_in_seconds = i32, retry_options = SplunkRetryOptions,
+    s3_backup_mode : SplunkS3BackupMode, s3_configuration = S3DestinationConfiguration,
+    processing_configuration = ProcessingConfiguration, cloud_watch_logging_options =
+    CloudWatchLoggingOptions, buffering_hints = SplunkBufferingHints,
+    secrets_manager_configuration = SecretsManagerConfiguration } {}
 );
 /// Describes a destination in Splunk.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2264,13 +2265,13 @@ pub struct SplunkDestinationDescription {
     pub secrets_manager_configuration: Option<SecretsManagerConfiguration>,
 }
 rboto::__structure!(
-    SplunkDestinationDescription "SplunkDestinationDescription"[set from] { hec_endpoint
-    : String, hec_endpoint_type : HecEndpointType, hec_token : String,
-    hec_acknowledgment_timeout_in_seconds = i32, retry_options : SplunkRetryOptions,
-    s3_backup_mode : SplunkS3BackupMode, s3_destination_description :
-    S3DestinationDescription, processing_configuration : ProcessingConfiguration,
-    cloud_watch_logging_options : CloudWatchLoggingOptions, buffering_hints :
-    SplunkBufferingHints, secrets_manager_configuration : SecretsManagerConfiguration }
+    SplunkDestinationDescription "SplunkDestinationDescription"[from] { hec_endpoint :
+    String, hec_endpoint_type : HecEndpointType, hec_token : String,
+    hec_acknowledgment_timeout_in_seconds = i32, retry_options = SplunkRetryOptions,
+    s3_backup_mode : SplunkS3BackupMode, s3_destination_description =
+    S3DestinationDescription, processing_configuration = ProcessingConfiguration,
+    cloud_watch_logging_options = CloudWatchLoggingOptions, buffering_hints =
+    SplunkBufferingHints, secrets_manager_configuration = SecretsManagerConfiguration }
     {}
 );
 /// Describes an update for a destination in Splunk.
@@ -2303,11 +2304,11 @@ pub struct SplunkDestinationUpdate {
 rboto::__structure!(
     SplunkDestinationUpdate "SplunkDestinationUpdate"[set into] { hec_endpoint : String,
     hec_endpoint_type : HecEndpointType, hec_token : String,
-    hec_acknowledgment_timeout_in_seconds = i32, retry_options : SplunkRetryOptions,
-    s3_backup_mode : SplunkS3BackupMode, s3_update : S3DestinationUpdate,
-    processing_configuration : ProcessingConfiguration, cloud_watch_logging_options :
-    CloudWatchLoggingOptions, buffering_hints : SplunkBufferingHints,
-    secrets_manager_configuration : SecretsManagerConfiguration } {}
+    hec_acknowledgment_timeout_in_seconds = i32, retry_options = SplunkRetryOptions,
+    s3_backup_mode : SplunkS3BackupMode, s3_update = S3DestinationUpdate,
+    processing_configuration = ProcessingConfiguration, cloud_watch_logging_options =
+    CloudWatchLoggingOptions, buffering_hints = SplunkBufferingHints,
+    secrets_manager_configuration = SecretsManagerConfiguration } {}
 );
 /// Configures retry behavior in case Firehose is unable to deliver documents to Splunk, or if it doesn't receive an acknowledgment from Splunk.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2321,7 +2322,8 @@ rboto::__structure!(
     {}
 );
 rboto::__string_enum!(
-    SplunkS3BackupMode { FailedEventsOnly = "FailedEventsOnly", AllEvents = "AllEvents" }
+    SplunkS3BackupMode { 0 FailedEventsOnly = "FailedEventsOnly", 1 AllEvents =
+    "AllEvents" }
 );
 /// The configuration to enable automatic table creation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2356,8 +2358,8 @@ pub struct VpcConfiguration {
     pub security_group_ids: Option<Vec<String>>,
 }
 rboto::__structure!(
-    VpcConfiguration "VpcConfiguration"[set into] { subnet_ids : Vec < String >, role_arn
-    : String, security_group_ids : Vec < String > } {}
+    VpcConfiguration "VpcConfiguration"[set into] { subnet_ids = Vec < String >, role_arn
+    : String, security_group_ids = Vec < String > } {}
 );
 /// The details of the VPC of the Amazon OpenSearch Service destination.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2373,7 +2375,7 @@ pub struct VpcConfigurationDescription {
     pub vpc_id: Option<String>,
 }
 rboto::__structure!(
-    VpcConfigurationDescription "VpcConfigurationDescription"[set from] { subnet_ids :
-    Vec < String >, role_arn : String, security_group_ids : Vec < String >, vpc_id :
-    String } {}
+    VpcConfigurationDescription "VpcConfigurationDescription"[from] { subnet_ids = Vec <
+    String >, role_arn : String, security_group_ids = Vec < String >, vpc_id : String }
+    {}
 );

@@ -16,7 +16,7 @@ impl Client {
     /// Creates a client from shared configuration.
     pub fn new(config: &rboto::Config) -> Self {
         Client {
-            inner: rboto::ServiceClient::new(config, &super::schema::ops::SERVICE),
+            inner: rboto::ServiceClient::new(config, super::schema::SERVICE.get()),
         }
     }
     /// The runtime client underneath.

@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateGlossaryTermsInput {
     /// The unique identifier of the asset to associate glossary terms with.
@@ -22,11 +22,11 @@ pub struct AssociateGlossaryTermsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssociateGlossaryTermsInput "AssociateGlossaryTermsRequest"[set debug into] {
+    AssociateGlossaryTermsInput "AssociateGlossaryTermsRequest"[set into] {
     asset_identifier : String, iterable_form_name : String, item_identifier : String,
-    glossary_term_identifiers : Vec < String >, client_token : String } { _client }
+    glossary_term_identifiers = Vec < String >, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchCreatePartitionInput {
     /// The ID of the catalog in which the partition is to be created. Currently, this should be the Amazon Web Services account ID.
@@ -40,11 +40,11 @@ pub struct BatchCreatePartitionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchCreatePartitionInput "BatchCreatePartitionRequest"[set debug into] { catalog_id
-    : String, database_name : String, table_name : String, partition_input_list : Vec <
+    BatchCreatePartitionInput "BatchCreatePartitionRequest"[set into] { catalog_id :
+    String, database_name : String, table_name : String, partition_input_list = Vec <
     PartitionInput > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchDeleteConnectionInput {
     /// The ID of the Data Catalog in which the connections reside. If none is provided, the Amazon Web Services account ID is used by default.
@@ -54,10 +54,10 @@ pub struct BatchDeleteConnectionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchDeleteConnectionInput "BatchDeleteConnectionRequest"[set debug into] {
-    catalog_id : String, connection_name_list : Vec < String > } { _client }
+    BatchDeleteConnectionInput "BatchDeleteConnectionRequest"[set into] { catalog_id :
+    String, connection_name_list = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchDeletePartitionInput {
     /// The ID of the Data Catalog where the partition to be deleted resides. If none is provided, the Amazon Web Services account ID is used by default.
@@ -71,11 +71,11 @@ pub struct BatchDeletePartitionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchDeletePartitionInput "BatchDeletePartitionRequest"[set debug into] { catalog_id
-    : String, database_name : String, table_name : String, partitions_to_delete : Vec <
+    BatchDeletePartitionInput "BatchDeletePartitionRequest"[set into] { catalog_id :
+    String, database_name : String, table_name : String, partitions_to_delete = Vec <
     PartitionValueList > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchDeleteTableInput {
     /// The ID of the Data Catalog where the table resides. If none is provided, the Amazon Web Services account ID is used by default.
@@ -89,11 +89,11 @@ pub struct BatchDeleteTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchDeleteTableInput "BatchDeleteTableRequest"[set debug into] { catalog_id :
-    String, database_name : String, tables_to_delete : Vec < String >, transaction_id :
-    String } { _client }
+    BatchDeleteTableInput "BatchDeleteTableRequest"[set into] { catalog_id : String,
+    database_name : String, tables_to_delete = Vec < String >, transaction_id : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchDeleteTableVersionInput {
     /// The ID of the Data Catalog where the tables reside. If none is provided, the Amazon Web Services account ID is used by default.
@@ -107,11 +107,11 @@ pub struct BatchDeleteTableVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchDeleteTableVersionInput "BatchDeleteTableVersionRequest"[set debug into] {
-    catalog_id : String, database_name : String, table_name : String, version_ids : Vec <
-    String > } { _client }
+    BatchDeleteTableVersionInput "BatchDeleteTableVersionRequest"[set into] { catalog_id
+    : String, database_name : String, table_name : String, version_ids = Vec < String > }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchGetBlueprintsInput {
     /// A list of blueprint names.
@@ -123,10 +123,10 @@ pub struct BatchGetBlueprintsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchGetBlueprintsInput "BatchGetBlueprintsRequest"[set debug into] { names : Vec <
-    String >, include_blueprint = bool, include_parameter_spec = bool } { _client }
+    BatchGetBlueprintsInput "BatchGetBlueprintsRequest"[set into] { names = Vec < String
+    >, include_blueprint = bool, include_parameter_spec = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchGetCrawlersInput {
     /// A list of crawler names, which might be the names returned from the `ListCrawlers` operation.
@@ -134,10 +134,10 @@ pub struct BatchGetCrawlersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchGetCrawlersInput "BatchGetCrawlersRequest"[set debug into] { crawler_names : Vec
-    < String > } { _client }
+    BatchGetCrawlersInput "BatchGetCrawlersRequest"[set into] { crawler_names = Vec <
+    String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchGetCustomEntityTypesInput {
     /// A list of names of the custom patterns that you want to retrieve.
@@ -145,10 +145,10 @@ pub struct BatchGetCustomEntityTypesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchGetCustomEntityTypesInput "BatchGetCustomEntityTypesRequest"[set debug into] {
-    names : Vec < String > } { _client }
+    BatchGetCustomEntityTypesInput "BatchGetCustomEntityTypesRequest"[set into] { names =
+    Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchGetDataQualityResultInput {
     /// A list of unique result IDs for the data quality results.
@@ -156,10 +156,10 @@ pub struct BatchGetDataQualityResultInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchGetDataQualityResultInput "BatchGetDataQualityResultRequest"[set debug into] {
-    result_ids : Vec < String > } { _client }
+    BatchGetDataQualityResultInput "BatchGetDataQualityResultRequest"[set into] {
+    result_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchGetDataQualityResultV2Input {
     /// A list of unique result IDs for the data quality results.
@@ -167,10 +167,10 @@ pub struct BatchGetDataQualityResultV2Input {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchGetDataQualityResultV2Input "BatchGetDataQualityResultV2Request"[set debug into]
-    { result_ids : Vec < String > } { _client }
+    BatchGetDataQualityResultV2Input "BatchGetDataQualityResultV2Request"[set into] {
+    result_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchGetDataQualityRulesetEvaluationRunInput {
     /// A list of unique run identifiers for the evaluation runs to retrieve.
@@ -179,10 +179,10 @@ pub struct BatchGetDataQualityRulesetEvaluationRunInput {
 }
 rboto::__structure!(
     BatchGetDataQualityRulesetEvaluationRunInput
-    "BatchGetDataQualityRulesetEvaluationRunRequest"[set debug into] { run_ids : Vec <
-    String > } { _client }
+    "BatchGetDataQualityRulesetEvaluationRunRequest"[set into] { run_ids = Vec < String >
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchGetDevEndpointsInput {
     /// The list of `DevEndpoint` names, which might be the names returned from the `ListDevEndpoint` operation.
@@ -190,10 +190,10 @@ pub struct BatchGetDevEndpointsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchGetDevEndpointsInput "BatchGetDevEndpointsRequest"[set debug into] {
-    dev_endpoint_names : Vec < String > } { _client }
+    BatchGetDevEndpointsInput "BatchGetDevEndpointsRequest"[set into] {
+    dev_endpoint_names = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchGetIterableFormsInput {
     /// The unique identifier of the asset.
@@ -205,11 +205,11 @@ pub struct BatchGetIterableFormsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchGetIterableFormsInput "BatchGetIterableFormsRequest"[set debug into] {
-    asset_identifier : String, iterable_form_name : String, item_identifiers : Vec <
+    BatchGetIterableFormsInput "BatchGetIterableFormsRequest"[set into] {
+    asset_identifier : String, iterable_form_name : String, item_identifiers = Vec <
     String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchGetJobsInput {
     /// A list of job names, which might be the names returned from the `ListJobs` operation.
@@ -217,10 +217,10 @@ pub struct BatchGetJobsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchGetJobsInput "BatchGetJobsRequest"[set debug into] { job_names : Vec < String >
-    } { _client }
+    BatchGetJobsInput "BatchGetJobsRequest"[set into] { job_names = Vec < String > } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchGetPartitionInput {
     /// The ID of the Data Catalog where the partitions in question reside. If none is supplied, the Amazon Web Services account ID is used by default.
@@ -236,12 +236,12 @@ pub struct BatchGetPartitionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchGetPartitionInput "BatchGetPartitionRequest"[set debug into] { catalog_id :
-    String, database_name : String, table_name : String, partitions_to_get : Vec <
-    PartitionValueList >, audit_context : AuditContext, query_session_context :
+    BatchGetPartitionInput "BatchGetPartitionRequest"[set into] { catalog_id : String,
+    database_name : String, table_name : String, partitions_to_get = Vec <
+    PartitionValueList >, audit_context = AuditContext, query_session_context =
     QuerySessionContext } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchGetTableOptimizerInput {
     /// A list of `BatchGetTableOptimizerEntry` objects specifying the table optimizers to retrieve.
@@ -249,10 +249,10 @@ pub struct BatchGetTableOptimizerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchGetTableOptimizerInput "BatchGetTableOptimizerRequest"[set debug into] { entries
-    : Vec < BatchGetTableOptimizerEntry > } { _client }
+    BatchGetTableOptimizerInput "BatchGetTableOptimizerRequest"[set into] { entries = Vec
+    < BatchGetTableOptimizerEntry > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchGetTriggersInput {
     /// A list of trigger names, which may be the names returned from the `ListTriggers` operation.
@@ -260,10 +260,10 @@ pub struct BatchGetTriggersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchGetTriggersInput "BatchGetTriggersRequest"[set debug into] { trigger_names : Vec
-    < String > } { _client }
+    BatchGetTriggersInput "BatchGetTriggersRequest"[set into] { trigger_names = Vec <
+    String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchGetWorkflowsInput {
     /// A list of workflow names, which may be the names returned from the `ListWorkflows` operation.
@@ -273,10 +273,10 @@ pub struct BatchGetWorkflowsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchGetWorkflowsInput "BatchGetWorkflowsRequest"[set debug into] { names : Vec <
-    String >, include_graph = bool } { _client }
+    BatchGetWorkflowsInput "BatchGetWorkflowsRequest"[set into] { names = Vec < String >,
+    include_graph = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchPutDataQualityStatisticAnnotationInput {
     /// A list of `DatapointInclusionAnnotation`'s. The InclusionAnnotations must contain a profileId and statisticId. If there are multiple InclusionAnnotations, the list must refer to a single statisticId across multiple profileIds.
@@ -287,11 +287,10 @@ pub struct BatchPutDataQualityStatisticAnnotationInput {
 }
 rboto::__structure!(
     BatchPutDataQualityStatisticAnnotationInput
-    "BatchPutDataQualityStatisticAnnotationRequest"[set debug into] {
-    inclusion_annotations : Vec < DatapointInclusionAnnotation >, client_token : String }
-    { _client }
+    "BatchPutDataQualityStatisticAnnotationRequest"[set into] { inclusion_annotations =
+    Vec < DatapointInclusionAnnotation >, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchStopJobRunInput {
     /// The name of the job definition for which to stop job runs.
@@ -301,10 +300,10 @@ pub struct BatchStopJobRunInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchStopJobRunInput "BatchStopJobRunRequest"[set debug into] { job_name : String,
-    job_run_ids : Vec < String > } { _client }
+    BatchStopJobRunInput "BatchStopJobRunRequest"[set into] { job_name : String,
+    job_run_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchUpdatePartitionInput {
     /// The ID of the catalog in which the partition is to be updated. Currently, this should be the Amazon Web Services account ID.
@@ -318,11 +317,11 @@ pub struct BatchUpdatePartitionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchUpdatePartitionInput "BatchUpdatePartitionRequest"[set debug into] { catalog_id
-    : String, database_name : String, table_name : String, entries : Vec <
+    BatchUpdatePartitionInput "BatchUpdatePartitionRequest"[set into] { catalog_id :
+    String, database_name : String, table_name : String, entries = Vec <
     BatchUpdatePartitionRequestEntry > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelDataQualityRuleRecommendationRunInput {
     /// The unique run identifier associated with this run.
@@ -331,10 +330,10 @@ pub struct CancelDataQualityRuleRecommendationRunInput {
 }
 rboto::__structure!(
     CancelDataQualityRuleRecommendationRunInput
-    "CancelDataQualityRuleRecommendationRunRequest"[set debug into] { run_id : String } {
+    "CancelDataQualityRuleRecommendationRunRequest"[set into] { run_id : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelDataQualityRulesetEvaluationRunInput {
     /// The unique run identifier associated with this run.
@@ -343,10 +342,10 @@ pub struct CancelDataQualityRulesetEvaluationRunInput {
 }
 rboto::__structure!(
     CancelDataQualityRulesetEvaluationRunInput
-    "CancelDataQualityRulesetEvaluationRunRequest"[set debug into] { run_id : String } {
+    "CancelDataQualityRulesetEvaluationRunRequest"[set into] { run_id : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelMlTaskRunInput {
     /// The unique identifier of the machine learning transform.
@@ -356,10 +355,10 @@ pub struct CancelMlTaskRunInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelMlTaskRunInput "CancelMLTaskRunRequest"[set debug into] { transform_id :
-    String, task_run_id : String } { _client }
+    CancelMlTaskRunInput "CancelMLTaskRunRequest"[set into] { transform_id : String,
+    task_run_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelStatementInput {
     /// The Session ID of the statement to be cancelled.
@@ -371,10 +370,10 @@ pub struct CancelStatementInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelStatementInput "CancelStatementRequest"[set debug into] { session_id : String,
-    id = i32, request_origin : String } { _client }
+    CancelStatementInput "CancelStatementRequest"[set into] { session_id : String, id =
+    i32, request_origin : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CheckSchemaVersionValidityInput {
     /// The data format of the schema definition. Currently `AVRO`, `JSON` and `PROTOBUF` are supported.
@@ -384,10 +383,10 @@ pub struct CheckSchemaVersionValidityInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CheckSchemaVersionValidityInput "CheckSchemaVersionValidityInput"[set debug into] {
+    CheckSchemaVersionValidityInput "CheckSchemaVersionValidityInput"[set into] {
     data_format : DataFormat, schema_definition : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateBlueprintInput {
     /// The name of the blueprint.
@@ -401,11 +400,11 @@ pub struct CreateBlueprintInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateBlueprintInput "CreateBlueprintRequest"[set debug into] { name : String,
-    description : String, blueprint_location : String, tags : HashMap < String, String >
-    } { _client }
+    CreateBlueprintInput "CreateBlueprintRequest"[set into] { name : String, description
+    : String, blueprint_location : String, tags : HashMap < String, String > } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateCatalogInput {
     /// The name of the catalog to create.
@@ -417,10 +416,10 @@ pub struct CreateCatalogInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateCatalogInput "CreateCatalogRequest"[set debug into] { name : String,
-    catalog_input : CatalogInput, tags : HashMap < String, String > } { _client }
+    CreateCatalogInput "CreateCatalogRequest"[set into] { name : String, catalog_input =
+    CatalogInput, tags : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateClassifierInput {
     /// A `GrokClassifier` object specifying the classifier to create.
@@ -434,12 +433,12 @@ pub struct CreateClassifierInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateClassifierInput "CreateClassifierRequest"[set debug into] { grok_classifier :
-    CreateGrokClassifierRequest, xml_classifier : CreateXmlClassifierRequest,
-    json_classifier : CreateJsonClassifierRequest, csv_classifier :
+    CreateClassifierInput "CreateClassifierRequest"[set into] { grok_classifier =
+    CreateGrokClassifierRequest, xml_classifier = CreateXmlClassifierRequest,
+    json_classifier = CreateJsonClassifierRequest, csv_classifier =
     CreateCsvClassifierRequest } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateColumnStatisticsTaskSettingsInput {
     /// The name of the database where the table resides.
@@ -464,12 +463,12 @@ pub struct CreateColumnStatisticsTaskSettingsInput {
 }
 rboto::__structure!(
     CreateColumnStatisticsTaskSettingsInput
-    "CreateColumnStatisticsTaskSettingsRequest"[set debug into] { database_name : String,
-    table_name : String, role : String, schedule : String, column_name_list : Vec <
+    "CreateColumnStatisticsTaskSettingsRequest"[set into] { database_name : String,
+    table_name : String, role : String, schedule : String, column_name_list = Vec <
     String >, sample_size = f64, catalog_id : String, security_configuration : String,
     tags : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateConnectionInput {
     /// The ID of the Data Catalog in which to create the connection. If none is provided, the Amazon Web Services account ID is used by default.
@@ -481,11 +480,10 @@ pub struct CreateConnectionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateConnectionInput "CreateConnectionRequest"[set debug into] { catalog_id :
-    String, connection_input : ConnectionInput, tags : HashMap < String, String > } {
-    _client }
+    CreateConnectionInput "CreateConnectionRequest"[set into] { catalog_id : String,
+    connection_input = ConnectionInput, tags : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateCrawlerInput {
     /// Name of the new crawler.
@@ -523,15 +521,15 @@ pub struct CreateCrawlerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateCrawlerInput "CreateCrawlerRequest"[set debug into] { name : String, role :
-    String, database_name : String, description : String, targets : CrawlerTargets,
-    schedule : String, classifiers : Vec < String >, table_prefix : String,
-    schema_change_policy : SchemaChangePolicy, recrawl_policy : RecrawlPolicy,
-    lineage_configuration : LineageConfiguration, lake_formation_configuration :
-    LakeFormationConfiguration, configuration : String, crawler_security_configuration :
-    String, tags : HashMap < String, String >, catalog_id : String } { _client }
+    CreateCrawlerInput "CreateCrawlerRequest"[set into] { name : String, role : String,
+    database_name : String, description : String, targets = CrawlerTargets, schedule :
+    String, classifiers = Vec < String >, table_prefix : String, schema_change_policy =
+    SchemaChangePolicy, recrawl_policy = RecrawlPolicy, lineage_configuration =
+    LineageConfiguration, lake_formation_configuration = LakeFormationConfiguration,
+    configuration : String, crawler_security_configuration : String, tags : HashMap <
+    String, String >, catalog_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateCustomEntityTypeInput {
     /// A name for the custom pattern that allows it to be retrieved or deleted later. This name must be unique per Amazon Web Services account.
@@ -545,11 +543,11 @@ pub struct CreateCustomEntityTypeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateCustomEntityTypeInput "CreateCustomEntityTypeRequest"[set debug into] { name :
-    String, regex_string : String, context_words : Vec < String >, tags : HashMap <
+    CreateCustomEntityTypeInput "CreateCustomEntityTypeRequest"[set into] { name :
+    String, regex_string : String, context_words = Vec < String >, tags : HashMap <
     String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDataQualityEvaluationConfigInput {
     /// A name for the data quality evaluation configuration. The name must be unique within your account.
@@ -588,18 +586,18 @@ pub struct CreateDataQualityEvaluationConfigInput {
 }
 rboto::__structure!(
     CreateDataQualityEvaluationConfigInput "CreateDataQualityEvaluationConfigRequest"[set
-    debug into] { name : String, level : DataQualityEvaluationConfigLevel, data_source :
+    into] { name : String, level : DataQualityEvaluationConfigLevel, data_source =
     DataQualityEvaluationConfigDataSource, ruleset_name : String, managed_ruleset_name :
-    DataQualityEvaluationConfigManagedRuleset, triggers : Vec <
+    DataQualityEvaluationConfigManagedRuleset, triggers = Vec <
     DataQualityEvaluationConfigTrigger >, schedule_expression : String, start_at :
     rboto::DateTime, end_at : rboto::DateTime, role : String, number_of_workers = i32,
-    timeout = i32, additional_run_options :
+    timeout = i32, additional_run_options =
     DataQualityEvaluationConfigAdditionalRunOptions, additional_data_sources : HashMap <
     String, DataSource >, tags : HashMap < String, String >, client_token : String } {
     _client }
 );
 /// A request to create a data quality ruleset.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDataQualityRulesetInput {
     /// A unique name for the data quality ruleset.
@@ -619,12 +617,12 @@ pub struct CreateDataQualityRulesetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDataQualityRulesetInput "CreateDataQualityRulesetRequest"[set debug into] {
-    name : String, description : String, ruleset : String, tags : HashMap < String,
-    String >, target_table : DataQualityTargetTable, data_quality_security_configuration
-    : String, client_token : String } { _client }
+    CreateDataQualityRulesetInput "CreateDataQualityRulesetRequest"[set into] { name :
+    String, description : String, ruleset : String, tags : HashMap < String, String >,
+    target_table = DataQualityTargetTable, data_quality_security_configuration : String,
+    client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDatabaseInput {
     /// The ID of the Data Catalog in which to create the database. If none is provided, the Amazon Web Services account ID is used by default.
@@ -636,10 +634,10 @@ pub struct CreateDatabaseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDatabaseInput "CreateDatabaseRequest"[set debug into] { catalog_id : String,
-    database_input : DatabaseInput, tags : HashMap < String, String > } { _client }
+    CreateDatabaseInput "CreateDatabaseRequest"[set into] { catalog_id : String,
+    database_input = DatabaseInput, tags : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDevEndpointInput {
     /// The name to be assigned to the new `DevEndpoint`.
@@ -675,15 +673,15 @@ pub struct CreateDevEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDevEndpointInput "CreateDevEndpointRequest"[set debug into] { endpoint_name :
-    String, role_arn : String, security_group_ids : Vec < String >, subnet_id : String,
-    public_key : String, public_keys : Vec < String >, number_of_nodes = i32, worker_type
+    CreateDevEndpointInput "CreateDevEndpointRequest"[set into] { endpoint_name : String,
+    role_arn : String, security_group_ids = Vec < String >, subnet_id : String,
+    public_key : String, public_keys = Vec < String >, number_of_nodes = i32, worker_type
     : WorkerType, glue_version : String, number_of_workers = i32,
     extra_python_libs_s3_path : String, extra_jars_s3_path : String,
     security_configuration : String, tags : HashMap < String, String >, arguments :
     HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateGlossaryInput {
     /// The name of the glossary.
@@ -695,10 +693,10 @@ pub struct CreateGlossaryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateGlossaryInput "CreateGlossaryRequest"[set debug into] { name : String,
-    description : String, client_token : String } { _client }
+    CreateGlossaryInput "CreateGlossaryRequest"[set into] { name : String, description :
+    String, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateGlossaryTermInput {
     /// The unique identifier of the glossary in which to create the term.
@@ -714,12 +712,12 @@ pub struct CreateGlossaryTermInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateGlossaryTermInput "CreateGlossaryTermRequest"[set debug into] {
-    glossary_identifier : String, name : String, short_description : String,
-    long_description : String, client_token : String } { _client }
+    CreateGlossaryTermInput "CreateGlossaryTermRequest"[set into] { glossary_identifier :
+    String, name : String, short_description : String, long_description : String,
+    client_token : String } { _client }
 );
 /// Request to create a new Glue Identity Center configuration.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateGlueIdentityCenterConfigurationInput {
     /// The Amazon Resource Name (ARN) of the Identity Center instance to be associated with the Glue configuration.
@@ -732,11 +730,10 @@ pub struct CreateGlueIdentityCenterConfigurationInput {
 }
 rboto::__structure!(
     CreateGlueIdentityCenterConfigurationInput
-    "CreateGlueIdentityCenterConfigurationRequest"[set debug into] { instance_arn :
-    String, scopes : Vec < String >, user_background_sessions_enabled = bool } { _client
-    }
+    "CreateGlueIdentityCenterConfigurationRequest"[set into] { instance_arn : String,
+    scopes = Vec < String >, user_background_sessions_enabled = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateIntegrationInput {
     /// A unique name for an integration in Glue.
@@ -760,12 +757,12 @@ pub struct CreateIntegrationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateIntegrationInput "CreateIntegrationRequest"[set debug into] { integration_name
-    : String, source_arn : String, target_arn : String, description : String, data_filter
-    : String, kms_key_id : String, additional_encryption_context : HashMap < String,
-    String >, tags : Vec < Tag >, integration_config : IntegrationConfig } { _client }
+    CreateIntegrationInput "CreateIntegrationRequest"[set into] { integration_name :
+    String, source_arn : String, target_arn : String, description : String, data_filter :
+    String, kms_key_id : String, additional_encryption_context : HashMap < String, String
+    >, tags = Vec < Tag >, integration_config = IntegrationConfig } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateIntegrationResourcePropertyInput {
     /// The connection ARN of the source, or the database ARN of the target.
@@ -780,11 +777,11 @@ pub struct CreateIntegrationResourcePropertyInput {
 }
 rboto::__structure!(
     CreateIntegrationResourcePropertyInput "CreateIntegrationResourcePropertyRequest"[set
-    debug into] { resource_arn : String, source_processing_properties :
-    SourceProcessingProperties, target_processing_properties :
-    TargetProcessingProperties, tags : Vec < Tag > } { _client }
+    into] { resource_arn : String, source_processing_properties =
+    SourceProcessingProperties, target_processing_properties =
+    TargetProcessingProperties, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateIntegrationTablePropertiesInput {
     /// The Amazon Resource Name (ARN) of the target table for which to create integration table properties. Currently, this API only supports creating integration table properties for target tables, and the provided ARN should be the ARN of the target table in the Glue Data Catalog.
@@ -799,10 +796,10 @@ pub struct CreateIntegrationTablePropertiesInput {
 }
 rboto::__structure!(
     CreateIntegrationTablePropertiesInput "CreateIntegrationTablePropertiesRequest"[set
-    debug into] { resource_arn : String, table_name : String, source_table_config :
-    SourceTableConfig, target_table_config : TargetTableConfig } { _client }
+    into] { resource_arn : String, table_name : String, source_table_config =
+    SourceTableConfig, target_table_config = TargetTableConfig } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateJobInput {
     /// The name you assign to this job definition. It must be unique in your account.
@@ -862,17 +859,17 @@ pub struct CreateJobInput {
 rboto::__structure!(
     CreateJobInput "CreateJobRequest"[set debug into] { name : String, job_mode :
     JobMode, job_run_queuing_enabled = bool, description : String, log_uri : String, role
-    : String, execution_property : ExecutionProperty, command : JobCommand,
+    : String, execution_property = ExecutionProperty, command = JobCommand,
     default_arguments : HashMap < String, String >, non_overridable_arguments : HashMap <
-    String, String >, connections : ConnectionsList, max_retries = i32,
+    String, String >, connections = ConnectionsList, max_retries = i32,
     allocated_capacity = i32, timeout = i32, max_capacity = f64, security_configuration :
-    String, tags : HashMap < String, String >, notification_property :
+    String, tags : HashMap < String, String >, notification_property =
     NotificationProperty, glue_version : String, number_of_workers = i32, worker_type :
     WorkerType, code_gen_configuration_nodes : HashMap < String, CodeGenConfigurationNode
-    > [sensitive], execution_class : ExecutionClass, source_control_details :
+    > [sensitive], execution_class : ExecutionClass, source_control_details =
     SourceControlDetails, maintenance_window : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateMlTransformInput {
     /// The unique name that you give the transform when you create it.
@@ -904,14 +901,14 @@ pub struct CreateMlTransformInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateMlTransformInput "CreateMLTransformRequest"[set debug into] { name : String,
-    description : String, input_record_tables : Vec < GlueTable >, parameters :
+    CreateMlTransformInput "CreateMLTransformRequest"[set into] { name : String,
+    description : String, input_record_tables = Vec < GlueTable >, parameters =
     TransformParameters, role : String, glue_version : String, max_capacity = f64,
     worker_type : WorkerType, number_of_workers = i32, timeout = i32, max_retries = i32,
-    tags : HashMap < String, String >, transform_encryption : TransformEncryption } {
+    tags : HashMap < String, String >, transform_encryption = TransformEncryption } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreatePartitionIndexInput {
     /// The catalog ID where the table resides.
@@ -925,11 +922,11 @@ pub struct CreatePartitionIndexInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreatePartitionIndexInput "CreatePartitionIndexRequest"[set debug into] { catalog_id
-    : String, database_name : String, table_name : String, partition_index :
-    PartitionIndex } { _client }
+    CreatePartitionIndexInput "CreatePartitionIndexRequest"[set into] { catalog_id :
+    String, database_name : String, table_name : String, partition_index = PartitionIndex
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreatePartitionInput {
     /// The Amazon Web Services account ID of the catalog in which the partition is to be created.
@@ -943,11 +940,11 @@ pub struct CreatePartitionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreatePartitionInput "CreatePartitionRequest"[set debug into] { catalog_id : String,
-    database_name : String, table_name : String, partition_input : PartitionInput } {
+    CreatePartitionInput "CreatePartitionRequest"[set into] { catalog_id : String,
+    database_name : String, table_name : String, partition_input = PartitionInput } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateRegistryInput {
     /// Name of the registry to be created of max length of 255, and may only contain letters, numbers, hyphen, underscore, dollar sign, or hash mark. No whitespace.
@@ -959,10 +956,10 @@ pub struct CreateRegistryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateRegistryInput "CreateRegistryInput"[set debug into] { registry_name : String,
+    CreateRegistryInput "CreateRegistryInput"[set into] { registry_name : String,
     description : String, tags : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateSchemaInput {
     /// This is a wrapper shape to contain the registry identity fields. If this is not provided, the default registry will be used. The ARN format for the same will be: `arn:aws:glue:us-east-2:<customer id>:registry/default-registry:random-5-letter-id`.
@@ -982,12 +979,12 @@ pub struct CreateSchemaInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateSchemaInput "CreateSchemaInput"[set debug into] { registry_id : RegistryId,
+    CreateSchemaInput "CreateSchemaInput"[set into] { registry_id = RegistryId,
     schema_name : String, data_format : DataFormat, compatibility : Compatibility,
     description : String, tags : HashMap < String, String >, schema_definition : String }
     { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateScriptInput {
     /// A list of the nodes in the DAG.
@@ -999,10 +996,10 @@ pub struct CreateScriptInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateScriptInput "CreateScriptRequest"[set debug into] { dag_nodes : Vec <
-    CodeGenNode >, dag_edges : Vec < CodeGenEdge >, language : Language } { _client }
+    CreateScriptInput "CreateScriptRequest"[set into] { dag_nodes = Vec < CodeGenNode >,
+    dag_edges = Vec < CodeGenEdge >, language : Language } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateSecurityConfigurationInput {
     /// The name for the new security configuration.
@@ -1012,11 +1009,11 @@ pub struct CreateSecurityConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateSecurityConfigurationInput "CreateSecurityConfigurationRequest"[set debug into]
-    { name : String, encryption_configuration : EncryptionConfiguration } { _client }
+    CreateSecurityConfigurationInput "CreateSecurityConfigurationRequest"[set into] {
+    name : String, encryption_configuration = EncryptionConfiguration } { _client }
 );
 /// Request to create a new session.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateSessionInput {
     /// The ID of the session request.
@@ -1054,14 +1051,14 @@ pub struct CreateSessionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateSessionInput "CreateSessionRequest"[set debug into] { id : String, description
-    : String, role : String, command : SessionCommand, timeout = i32, idle_timeout = i32,
-    default_arguments : HashMap < String, String >, connections : ConnectionsList,
+    CreateSessionInput "CreateSessionRequest"[set into] { id : String, description :
+    String, role : String, command = SessionCommand, timeout = i32, idle_timeout = i32,
+    default_arguments : HashMap < String, String >, connections = ConnectionsList,
     max_capacity = f64, number_of_workers = i32, worker_type : WorkerType,
     security_configuration : String, glue_version : String, tags : HashMap < String,
     String >, request_origin : String, session_type : SessionType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTableOptimizerInput {
     /// The Catalog ID of the table.
@@ -1077,11 +1074,11 @@ pub struct CreateTableOptimizerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateTableOptimizerInput "CreateTableOptimizerRequest"[set debug into] { catalog_id
-    : String, database_name : String, table_name : String, type_ : TableOptimizerType,
-    table_optimizer_configuration : TableOptimizerConfiguration } { _client }
+    CreateTableOptimizerInput "CreateTableOptimizerRequest"[set into] { catalog_id :
+    String, database_name : String, table_name : String, type_ : TableOptimizerType,
+    table_optimizer_configuration = TableOptimizerConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTableInput {
     /// The ID of the Data Catalog in which to create the `Table`. If none is supplied, the Amazon Web Services account ID is used by default.
@@ -1101,12 +1098,12 @@ pub struct CreateTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateTableInput "CreateTableRequest"[set debug into] { catalog_id : String,
-    database_name : String, name : String, table_input : TableInput, partition_indexes :
-    Vec < PartitionIndex >, transaction_id : String, open_table_format_input :
+    CreateTableInput "CreateTableRequest"[set into] { catalog_id : String, database_name
+    : String, name : String, table_input = TableInput, partition_indexes = Vec <
+    PartitionIndex >, transaction_id : String, open_table_format_input =
     OpenTableFormatInput } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTriggerInput {
     /// The name of the trigger.
@@ -1132,13 +1129,12 @@ pub struct CreateTriggerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateTriggerInput "CreateTriggerRequest"[set debug into] { name : String,
-    workflow_name : String, type_ : TriggerType, schedule : String, predicate :
-    Predicate, actions : Vec < Action >, description : String, start_on_creation = bool,
-    tags : HashMap < String, String >, event_batching_condition : EventBatchingCondition
-    } { _client }
+    CreateTriggerInput "CreateTriggerRequest"[set into] { name : String, workflow_name :
+    String, type_ : TriggerType, schedule : String, predicate = Predicate, actions = Vec
+    < Action >, description : String, start_on_creation = bool, tags : HashMap < String,
+    String >, event_batching_condition = EventBatchingCondition } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateUsageProfileInput {
     /// The name of the usage profile.
@@ -1152,11 +1148,11 @@ pub struct CreateUsageProfileInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateUsageProfileInput "CreateUsageProfileRequest"[set debug into] { name : String,
-    description : String, configuration : ProfileConfiguration, tags : HashMap < String,
+    CreateUsageProfileInput "CreateUsageProfileRequest"[set into] { name : String,
+    description : String, configuration = ProfileConfiguration, tags : HashMap < String,
     String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateUserDefinedFunctionInput {
     /// The ID of the Data Catalog in which to create the function. If none is provided, the Amazon Web Services account ID is used by default.
@@ -1168,11 +1164,11 @@ pub struct CreateUserDefinedFunctionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateUserDefinedFunctionInput "CreateUserDefinedFunctionRequest"[set debug into] {
-    catalog_id : String, database_name : String, function_input :
+    CreateUserDefinedFunctionInput "CreateUserDefinedFunctionRequest"[set into] {
+    catalog_id : String, database_name : String, function_input =
     UserDefinedFunctionInput } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateWorkflowInput {
     /// The name to be assigned to the workflow. It should be unique within your account.
@@ -1188,11 +1184,11 @@ pub struct CreateWorkflowInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateWorkflowInput "CreateWorkflowRequest"[set debug into] { name : String,
-    description : String, default_run_properties : HashMap < String, String >, tags :
-    HashMap < String, String >, max_concurrent_runs = i32 } { _client }
+    CreateWorkflowInput "CreateWorkflowRequest"[set into] { name : String, description :
+    String, default_run_properties : HashMap < String, String >, tags : HashMap < String,
+    String >, max_concurrent_runs = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteAssetInput {
     /// The unique identifier of the asset to delete.
@@ -1200,10 +1196,9 @@ pub struct DeleteAssetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteAssetInput "DeleteAssetRequest"[set debug into] { identifier : String } {
-    _client }
+    DeleteAssetInput "DeleteAssetRequest"[set into] { identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteAssetTypeInput {
     /// The identifier of the asset type to delete.
@@ -1211,10 +1206,10 @@ pub struct DeleteAssetTypeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteAssetTypeInput "DeleteAssetTypeRequest"[set debug into] { identifier : String }
-    { _client }
+    DeleteAssetTypeInput "DeleteAssetTypeRequest"[set into] { identifier : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteAttachmentInput {
     /// The unique identifier of the asset from which to delete the attachment.
@@ -1228,11 +1223,11 @@ pub struct DeleteAttachmentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteAttachmentInput "DeleteAttachmentRequest"[set debug into] { asset_identifier :
+    DeleteAttachmentInput "DeleteAttachmentRequest"[set into] { asset_identifier :
     String, iterable_form_name : String, item_identifier : String, attachment_name :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteBlueprintInput {
     /// The name of the blueprint to delete.
@@ -1240,10 +1235,9 @@ pub struct DeleteBlueprintInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteBlueprintInput "DeleteBlueprintRequest"[set debug into] { name : String } {
-    _client }
+    DeleteBlueprintInput "DeleteBlueprintRequest"[set into] { name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteCatalogInput {
     /// The ID of the catalog.
@@ -1251,10 +1245,10 @@ pub struct DeleteCatalogInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteCatalogInput "DeleteCatalogRequest"[set debug into] { catalog_id : String } {
-    _client }
+    DeleteCatalogInput "DeleteCatalogRequest"[set into] { catalog_id : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteClassifierInput {
     /// Name of the classifier to remove.
@@ -1262,10 +1256,10 @@ pub struct DeleteClassifierInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteClassifierInput "DeleteClassifierRequest"[set debug into] { name : String } {
-    _client }
+    DeleteClassifierInput "DeleteClassifierRequest"[set into] { name : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteColumnStatisticsForPartitionInput {
     /// The ID of the Data Catalog where the partitions in question reside. If none is supplied, the Amazon Web Services account ID is used by default.
@@ -1282,11 +1276,11 @@ pub struct DeleteColumnStatisticsForPartitionInput {
 }
 rboto::__structure!(
     DeleteColumnStatisticsForPartitionInput
-    "DeleteColumnStatisticsForPartitionRequest"[set debug into] { catalog_id : String,
-    database_name : String, table_name : String, partition_values : Vec < String >,
+    "DeleteColumnStatisticsForPartitionRequest"[set into] { catalog_id : String,
+    database_name : String, table_name : String, partition_values = Vec < String >,
     column_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteColumnStatisticsForTableInput {
     /// The ID of the Data Catalog where the partitions in question reside. If none is supplied, the Amazon Web Services account ID is used by default.
@@ -1300,11 +1294,11 @@ pub struct DeleteColumnStatisticsForTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteColumnStatisticsForTableInput "DeleteColumnStatisticsForTableRequest"[set debug
-    into] { catalog_id : String, database_name : String, table_name : String, column_name
-    : String } { _client }
+    DeleteColumnStatisticsForTableInput "DeleteColumnStatisticsForTableRequest"[set into]
+    { catalog_id : String, database_name : String, table_name : String, column_name :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteColumnStatisticsTaskSettingsInput {
     /// The name of the database where the table resides.
@@ -1317,10 +1311,10 @@ pub struct DeleteColumnStatisticsTaskSettingsInput {
 }
 rboto::__structure!(
     DeleteColumnStatisticsTaskSettingsInput
-    "DeleteColumnStatisticsTaskSettingsRequest"[set debug into] { database_name : String,
+    "DeleteColumnStatisticsTaskSettingsRequest"[set into] { database_name : String,
     table_name : String, catalog_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteConnectionInput {
     /// The ID of the Data Catalog in which the connection resides. If none is provided, the Amazon Web Services account ID is used by default.
@@ -1330,10 +1324,10 @@ pub struct DeleteConnectionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteConnectionInput "DeleteConnectionRequest"[set debug into] { catalog_id :
-    String, connection_name : String } { _client }
+    DeleteConnectionInput "DeleteConnectionRequest"[set into] { catalog_id : String,
+    connection_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteConnectionTypeInput {
     /// The name of the connection type to delete. Must reference an existing registered connection type.
@@ -1341,10 +1335,10 @@ pub struct DeleteConnectionTypeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteConnectionTypeInput "DeleteConnectionTypeRequest"[set debug into] {
-    connection_type : String } { _client }
+    DeleteConnectionTypeInput "DeleteConnectionTypeRequest"[set into] { connection_type :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteCrawlerInput {
     /// The name of the crawler to remove.
@@ -1352,10 +1346,9 @@ pub struct DeleteCrawlerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteCrawlerInput "DeleteCrawlerRequest"[set debug into] { name : String } { _client
-    }
+    DeleteCrawlerInput "DeleteCrawlerRequest"[set into] { name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteCustomEntityTypeInput {
     /// The name of the custom pattern that you want to delete.
@@ -1363,10 +1356,10 @@ pub struct DeleteCustomEntityTypeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteCustomEntityTypeInput "DeleteCustomEntityTypeRequest"[set debug into] { name :
-    String } { _client }
+    DeleteCustomEntityTypeInput "DeleteCustomEntityTypeRequest"[set into] { name : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDataQualityEvaluationConfigInput {
     /// The name of the data quality evaluation configuration to delete.
@@ -1375,9 +1368,9 @@ pub struct DeleteDataQualityEvaluationConfigInput {
 }
 rboto::__structure!(
     DeleteDataQualityEvaluationConfigInput "DeleteDataQualityEvaluationConfigRequest"[set
-    debug into] { name : String } { _client }
+    into] { name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDataQualityRulesetInput {
     /// A name for the data quality ruleset.
@@ -1385,10 +1378,10 @@ pub struct DeleteDataQualityRulesetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDataQualityRulesetInput "DeleteDataQualityRulesetRequest"[set debug into] {
-    name : String } { _client }
+    DeleteDataQualityRulesetInput "DeleteDataQualityRulesetRequest"[set into] { name :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDatabaseInput {
     /// The ID of the Data Catalog in which the database resides. If none is provided, the Amazon Web Services account ID is used by default.
@@ -1398,10 +1391,10 @@ pub struct DeleteDatabaseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDatabaseInput "DeleteDatabaseRequest"[set debug into] { catalog_id : String,
-    name : String } { _client }
+    DeleteDatabaseInput "DeleteDatabaseRequest"[set into] { catalog_id : String, name :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDevEndpointInput {
     /// The name of the `DevEndpoint`.
@@ -1409,10 +1402,10 @@ pub struct DeleteDevEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDevEndpointInput "DeleteDevEndpointRequest"[set debug into] { endpoint_name :
-    String } { _client }
+    DeleteDevEndpointInput "DeleteDevEndpointRequest"[set into] { endpoint_name : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteFormTypeInput {
     /// The identifier of the form type to delete.
@@ -1420,10 +1413,10 @@ pub struct DeleteFormTypeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteFormTypeInput "DeleteFormTypeRequest"[set debug into] { identifier : String } {
+    DeleteFormTypeInput "DeleteFormTypeRequest"[set into] { identifier : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteGlossaryInput {
     /// The unique identifier of the glossary to delete.
@@ -1431,10 +1424,10 @@ pub struct DeleteGlossaryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteGlossaryInput "DeleteGlossaryRequest"[set debug into] { identifier : String } {
+    DeleteGlossaryInput "DeleteGlossaryRequest"[set into] { identifier : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteGlossaryTermInput {
     /// The unique identifier of the glossary term to delete.
@@ -1442,20 +1435,20 @@ pub struct DeleteGlossaryTermInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteGlossaryTermInput "DeleteGlossaryTermRequest"[set debug into] { identifier :
-    String } { _client }
+    DeleteGlossaryTermInput "DeleteGlossaryTermRequest"[set into] { identifier : String }
+    { _client }
 );
 /// Request to delete the existing Glue Identity Center configuration.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteGlueIdentityCenterConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
     DeleteGlueIdentityCenterConfigurationInput
-    "DeleteGlueIdentityCenterConfigurationRequest"[set debug into] {} { _client }
+    "DeleteGlueIdentityCenterConfigurationRequest"[set into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteIntegrationInput {
     /// The Amazon Resource Name (ARN) for the integration.
@@ -1463,10 +1456,10 @@ pub struct DeleteIntegrationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteIntegrationInput "DeleteIntegrationRequest"[set debug into] {
-    integration_identifier : String } { _client }
+    DeleteIntegrationInput "DeleteIntegrationRequest"[set into] { integration_identifier
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteIntegrationResourcePropertyInput {
     /// The connection ARN of the source, or the database ARN of the target.
@@ -1475,9 +1468,9 @@ pub struct DeleteIntegrationResourcePropertyInput {
 }
 rboto::__structure!(
     DeleteIntegrationResourcePropertyInput "DeleteIntegrationResourcePropertyRequest"[set
-    debug into] { resource_arn : String } { _client }
+    into] { resource_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteIntegrationTablePropertiesInput {
     /// The connection ARN of the source, or the database ARN of the target.
@@ -1488,9 +1481,9 @@ pub struct DeleteIntegrationTablePropertiesInput {
 }
 rboto::__structure!(
     DeleteIntegrationTablePropertiesInput "DeleteIntegrationTablePropertiesRequest"[set
-    debug into] { resource_arn : String, table_name : String } { _client }
+    into] { resource_arn : String, table_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteJobInput {
     /// The name of the job definition to delete.
@@ -1498,9 +1491,9 @@ pub struct DeleteJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteJobInput "DeleteJobRequest"[set debug into] { job_name : String } { _client }
+    DeleteJobInput "DeleteJobRequest"[set into] { job_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteMlTransformInput {
     /// The unique identifier of the transform to delete.
@@ -1508,10 +1501,10 @@ pub struct DeleteMlTransformInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteMlTransformInput "DeleteMLTransformRequest"[set debug into] { transform_id :
-    String } { _client }
+    DeleteMlTransformInput "DeleteMLTransformRequest"[set into] { transform_id : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeletePartitionIndexInput {
     /// The catalog ID where the table resides.
@@ -1525,11 +1518,11 @@ pub struct DeletePartitionIndexInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeletePartitionIndexInput "DeletePartitionIndexRequest"[set debug into] { catalog_id
-    : String, database_name : String, table_name : String, index_name : String } {
-    _client }
+    DeletePartitionIndexInput "DeletePartitionIndexRequest"[set into] { catalog_id :
+    String, database_name : String, table_name : String, index_name : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeletePartitionInput {
     /// The ID of the Data Catalog where the partition to be deleted resides. If none is provided, the Amazon Web Services account ID is used by default.
@@ -1543,11 +1536,11 @@ pub struct DeletePartitionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeletePartitionInput "DeletePartitionRequest"[set debug into] { catalog_id : String,
-    database_name : String, table_name : String, partition_values : Vec < String > } {
+    DeletePartitionInput "DeletePartitionRequest"[set into] { catalog_id : String,
+    database_name : String, table_name : String, partition_values = Vec < String > } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteRegistryInput {
     /// This is a wrapper structure that may contain the registry name and Amazon Resource Name (ARN).
@@ -1555,10 +1548,10 @@ pub struct DeleteRegistryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteRegistryInput "DeleteRegistryInput"[set debug into] { registry_id : RegistryId
-    } { _client }
+    DeleteRegistryInput "DeleteRegistryInput"[set into] { registry_id = RegistryId } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteResourcePolicyInput {
     /// The hash value returned when this policy was set.
@@ -1568,10 +1561,10 @@ pub struct DeleteResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteResourcePolicyInput "DeleteResourcePolicyRequest"[set debug into] {
+    DeleteResourcePolicyInput "DeleteResourcePolicyRequest"[set into] {
     policy_hash_condition : String, resource_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteSchemaInput {
     /// This is a wrapper structure that may contain the schema name and Amazon Resource Name (ARN).
@@ -1579,10 +1572,9 @@ pub struct DeleteSchemaInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteSchemaInput "DeleteSchemaInput"[set debug into] { schema_id : SchemaId } {
-    _client }
+    DeleteSchemaInput "DeleteSchemaInput"[set into] { schema_id = SchemaId } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteSchemaVersionsInput {
     /// This is a wrapper structure that may contain the schema name and Amazon Resource Name (ARN).
@@ -1592,10 +1584,10 @@ pub struct DeleteSchemaVersionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteSchemaVersionsInput "DeleteSchemaVersionsInput"[set debug into] { schema_id :
+    DeleteSchemaVersionsInput "DeleteSchemaVersionsInput"[set into] { schema_id =
     SchemaId, versions : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteSecurityConfigurationInput {
     /// The name of the security configuration to delete.
@@ -1603,10 +1595,10 @@ pub struct DeleteSecurityConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteSecurityConfigurationInput "DeleteSecurityConfigurationRequest"[set debug into]
-    { name : String } { _client }
+    DeleteSecurityConfigurationInput "DeleteSecurityConfigurationRequest"[set into] {
+    name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteSessionInput {
     /// The ID of the session to be deleted.
@@ -1616,10 +1608,10 @@ pub struct DeleteSessionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteSessionInput "DeleteSessionRequest"[set debug into] { id : String,
-    request_origin : String } { _client }
+    DeleteSessionInput "DeleteSessionRequest"[set into] { id : String, request_origin :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTableOptimizerInput {
     /// The Catalog ID of the table.
@@ -1633,11 +1625,11 @@ pub struct DeleteTableOptimizerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTableOptimizerInput "DeleteTableOptimizerRequest"[set debug into] { catalog_id
-    : String, database_name : String, table_name : String, type_ : TableOptimizerType } {
+    DeleteTableOptimizerInput "DeleteTableOptimizerRequest"[set into] { catalog_id :
+    String, database_name : String, table_name : String, type_ : TableOptimizerType } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTableInput {
     /// The ID of the Data Catalog where the table resides. If none is provided, the Amazon Web Services account ID is used by default.
@@ -1651,10 +1643,10 @@ pub struct DeleteTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTableInput "DeleteTableRequest"[set debug into] { catalog_id : String,
-    database_name : String, name : String, transaction_id : String } { _client }
+    DeleteTableInput "DeleteTableRequest"[set into] { catalog_id : String, database_name
+    : String, name : String, transaction_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTableVersionInput {
     /// The ID of the Data Catalog where the tables reside. If none is provided, the Amazon Web Services account ID is used by default.
@@ -1668,11 +1660,10 @@ pub struct DeleteTableVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTableVersionInput "DeleteTableVersionRequest"[set debug into] { catalog_id :
-    String, database_name : String, table_name : String, version_id : String } { _client
-    }
+    DeleteTableVersionInput "DeleteTableVersionRequest"[set into] { catalog_id : String,
+    database_name : String, table_name : String, version_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTriggerInput {
     /// The name of the trigger to delete.
@@ -1680,10 +1671,9 @@ pub struct DeleteTriggerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTriggerInput "DeleteTriggerRequest"[set debug into] { name : String } { _client
-    }
+    DeleteTriggerInput "DeleteTriggerRequest"[set into] { name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteUsageProfileInput {
     /// The name of the usage profile to delete.
@@ -1691,10 +1681,10 @@ pub struct DeleteUsageProfileInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteUsageProfileInput "DeleteUsageProfileRequest"[set debug into] { name : String }
-    { _client }
+    DeleteUsageProfileInput "DeleteUsageProfileRequest"[set into] { name : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteUserDefinedFunctionInput {
     /// The ID of the Data Catalog where the function to be deleted is located. If none is supplied, the Amazon Web Services account ID is used by default.
@@ -1706,10 +1696,10 @@ pub struct DeleteUserDefinedFunctionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteUserDefinedFunctionInput "DeleteUserDefinedFunctionRequest"[set debug into] {
+    DeleteUserDefinedFunctionInput "DeleteUserDefinedFunctionRequest"[set into] {
     catalog_id : String, database_name : String, function_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteWorkflowInput {
     /// Name of the workflow to be deleted.
@@ -1717,10 +1707,9 @@ pub struct DeleteWorkflowInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteWorkflowInput "DeleteWorkflowRequest"[set debug into] { name : String } {
-    _client }
+    DeleteWorkflowInput "DeleteWorkflowRequest"[set into] { name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeConnectionTypeInput {
     /// The name of the connection type to be described.
@@ -1728,10 +1717,10 @@ pub struct DescribeConnectionTypeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeConnectionTypeInput "DescribeConnectionTypeRequest"[set debug into] {
+    DescribeConnectionTypeInput "DescribeConnectionTypeRequest"[set into] {
     connection_type : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeEntityInput {
     /// The name of the connection that contains the connection type credentials.
@@ -1747,11 +1736,11 @@ pub struct DescribeEntityInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeEntityInput "DescribeEntityRequest"[set debug into] { connection_name :
-    String, catalog_id : String, entity_name : String, next_token : String,
+    DescribeEntityInput "DescribeEntityRequest"[set into] { connection_name : String,
+    catalog_id : String, entity_name : String, next_token : String,
     data_store_api_version : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeInboundIntegrationsInput {
     /// The Amazon Resource Name (ARN) of the integration.
@@ -1765,11 +1754,11 @@ pub struct DescribeInboundIntegrationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeInboundIntegrationsInput "DescribeInboundIntegrationsRequest"[set debug into]
-    { integration_arn : String, marker : String, max_records = i32, target_arn : String }
-    { _client }
+    DescribeInboundIntegrationsInput "DescribeInboundIntegrationsRequest"[set into] {
+    integration_arn : String, marker : String, max_records = i32, target_arn : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeIntegrationsInput {
     /// The Amazon Resource Name (ARN) for the integration.
@@ -1783,11 +1772,11 @@ pub struct DescribeIntegrationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeIntegrationsInput "DescribeIntegrationsRequest"[set debug into] {
-    integration_identifier : String, marker : String, max_records = i32, filters : Vec <
+    DescribeIntegrationsInput "DescribeIntegrationsRequest"[set into] {
+    integration_identifier : String, marker : String, max_records = i32, filters = Vec <
     IntegrationFilter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateGlossaryTermsInput {
     /// The unique identifier of the asset to disassociate glossary terms from.
@@ -1803,11 +1792,11 @@ pub struct DisassociateGlossaryTermsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisassociateGlossaryTermsInput "DisassociateGlossaryTermsRequest"[set debug into] {
+    DisassociateGlossaryTermsInput "DisassociateGlossaryTermsRequest"[set into] {
     asset_identifier : String, iterable_form_name : String, item_identifier : String,
-    glossary_term_identifiers : Vec < String >, client_token : String } { _client }
+    glossary_term_identifiers = Vec < String >, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAssetInput {
     /// The unique identifier of the asset to retrieve.
@@ -1815,9 +1804,9 @@ pub struct GetAssetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetAssetInput "GetAssetInput"[set debug into] { identifier : String } { _client }
+    GetAssetInput "GetAssetInput"[set into] { identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAssetTypeInput {
     /// The identifier of the asset type to retrieve.
@@ -1825,10 +1814,9 @@ pub struct GetAssetTypeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetAssetTypeInput "GetAssetTypeRequest"[set debug into] { identifier : String } {
-    _client }
+    GetAssetTypeInput "GetAssetTypeRequest"[set into] { identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBlueprintInput {
     /// The name of the blueprint.
@@ -1840,10 +1828,10 @@ pub struct GetBlueprintInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetBlueprintInput "GetBlueprintRequest"[set debug into] { name : String,
-    include_blueprint = bool, include_parameter_spec = bool } { _client }
+    GetBlueprintInput "GetBlueprintRequest"[set into] { name : String, include_blueprint
+    = bool, include_parameter_spec = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBlueprintRunInput {
     /// The name of the blueprint.
@@ -1853,10 +1841,10 @@ pub struct GetBlueprintRunInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetBlueprintRunInput "GetBlueprintRunRequest"[set debug into] { blueprint_name :
-    String, run_id : String } { _client }
+    GetBlueprintRunInput "GetBlueprintRunRequest"[set into] { blueprint_name : String,
+    run_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBlueprintRunsInput {
     /// The name of the blueprint.
@@ -1868,10 +1856,10 @@ pub struct GetBlueprintRunsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetBlueprintRunsInput "GetBlueprintRunsRequest"[set debug into] { blueprint_name :
-    String, next_token : String, max_results = i32 } { _client }
+    GetBlueprintRunsInput "GetBlueprintRunsRequest"[set into] { blueprint_name : String,
+    next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCatalogImportStatusInput {
     /// The ID of the catalog to migrate. Currently, this should be the Amazon Web Services account ID.
@@ -1879,10 +1867,10 @@ pub struct GetCatalogImportStatusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCatalogImportStatusInput "GetCatalogImportStatusRequest"[set debug into] {
-    catalog_id : String } { _client }
+    GetCatalogImportStatusInput "GetCatalogImportStatusRequest"[set into] { catalog_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCatalogInput {
     /// The ID of the parent catalog in which the catalog resides. If none is provided, the Amazon Web Services Account Number is used by default.
@@ -1890,10 +1878,9 @@ pub struct GetCatalogInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCatalogInput "GetCatalogRequest"[set debug into] { catalog_id : String } { _client
-    }
+    GetCatalogInput "GetCatalogRequest"[set into] { catalog_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCatalogsInput {
     /// The ID of the parent catalog in which the catalog resides. If none is provided, the Amazon Web Services Account Number is used by default.
@@ -1911,11 +1898,11 @@ pub struct GetCatalogsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCatalogsInput "GetCatalogsRequest"[set debug into] { parent_catalog_id : String,
+    GetCatalogsInput "GetCatalogsRequest"[set into] { parent_catalog_id : String,
     next_token : String, max_results = i32, recursive = bool, include_root = bool,
     has_databases = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetClassifierInput {
     /// Name of the classifier to retrieve.
@@ -1923,10 +1910,9 @@ pub struct GetClassifierInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetClassifierInput "GetClassifierRequest"[set debug into] { name : String } { _client
-    }
+    GetClassifierInput "GetClassifierRequest"[set into] { name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetClassifiersInput {
     /// The size of the list to return (optional).
@@ -1936,10 +1922,10 @@ pub struct GetClassifiersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetClassifiersInput "GetClassifiersRequest"[set debug into] { max_results = i32,
-    next_token : String } { _client }
+    GetClassifiersInput "GetClassifiersRequest"[set into] { max_results = i32, next_token
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetColumnStatisticsForPartitionInput {
     /// The ID of the Data Catalog where the partitions in question reside. If none is supplied, the Amazon Web Services account ID is used by default.
@@ -1956,10 +1942,10 @@ pub struct GetColumnStatisticsForPartitionInput {
 }
 rboto::__structure!(
     GetColumnStatisticsForPartitionInput "GetColumnStatisticsForPartitionRequest"[set
-    debug into] { catalog_id : String, database_name : String, table_name : String,
-    partition_values : Vec < String >, column_names : Vec < String > } { _client }
+    into] { catalog_id : String, database_name : String, table_name : String,
+    partition_values = Vec < String >, column_names = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetColumnStatisticsForTableInput {
     /// The ID of the Data Catalog where the partitions in question reside. If none is supplied, the Amazon Web Services account ID is used by default.
@@ -1973,11 +1959,11 @@ pub struct GetColumnStatisticsForTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetColumnStatisticsForTableInput "GetColumnStatisticsForTableRequest"[set debug into]
-    { catalog_id : String, database_name : String, table_name : String, column_names :
-    Vec < String > } { _client }
+    GetColumnStatisticsForTableInput "GetColumnStatisticsForTableRequest"[set into] {
+    catalog_id : String, database_name : String, table_name : String, column_names = Vec
+    < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetColumnStatisticsTaskRunInput {
     /// The identifier for the particular column statistics task run.
@@ -1985,10 +1971,10 @@ pub struct GetColumnStatisticsTaskRunInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetColumnStatisticsTaskRunInput "GetColumnStatisticsTaskRunRequest"[set debug into] {
+    GetColumnStatisticsTaskRunInput "GetColumnStatisticsTaskRunRequest"[set into] {
     column_statistics_task_run_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetColumnStatisticsTaskRunsInput {
     /// The name of the database where the table resides.
@@ -2004,11 +1990,11 @@ pub struct GetColumnStatisticsTaskRunsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetColumnStatisticsTaskRunsInput "GetColumnStatisticsTaskRunsRequest"[set debug into]
-    { database_name : String, table_name : String, max_results = i32, next_token :
-    String, catalog_id : String } { _client }
+    GetColumnStatisticsTaskRunsInput "GetColumnStatisticsTaskRunsRequest"[set into] {
+    database_name : String, table_name : String, max_results = i32, next_token : String,
+    catalog_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetColumnStatisticsTaskSettingsInput {
     /// The name of the database where the table resides.
@@ -2021,10 +2007,10 @@ pub struct GetColumnStatisticsTaskSettingsInput {
 }
 rboto::__structure!(
     GetColumnStatisticsTaskSettingsInput "GetColumnStatisticsTaskSettingsRequest"[set
-    debug into] { database_name : String, table_name : String, catalog_id : String } {
-    _client }
+    into] { database_name : String, table_name : String, catalog_id : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetConnectionInput {
     /// The ID of the Data Catalog in which the connection resides. If none is provided, the Amazon Web Services account ID is used by default.
@@ -2038,11 +2024,11 @@ pub struct GetConnectionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetConnectionInput "GetConnectionRequest"[set debug into] { catalog_id : String, name
-    : String, hide_password = bool, apply_override_for_compute_environment :
+    GetConnectionInput "GetConnectionRequest"[set into] { catalog_id : String, name :
+    String, hide_password = bool, apply_override_for_compute_environment :
     ComputeEnvironment } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetConnectionsInput {
     /// The ID of the Data Catalog in which the connections reside. If none is provided, the Amazon Web Services account ID is used by default.
@@ -2058,11 +2044,11 @@ pub struct GetConnectionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetConnectionsInput "GetConnectionsRequest"[set debug into] { catalog_id : String,
-    filter : GetConnectionsFilter, hide_password = bool, next_token : String, max_results
-    = i32 } { _client }
+    GetConnectionsInput "GetConnectionsRequest"[set into] { catalog_id : String, filter =
+    GetConnectionsFilter, hide_password = bool, next_token : String, max_results = i32 }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCrawlerMetricsInput {
     /// A list of the names of crawlers about which to retrieve metrics.
@@ -2074,10 +2060,10 @@ pub struct GetCrawlerMetricsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCrawlerMetricsInput "GetCrawlerMetricsRequest"[set debug into] { crawler_name_list
-    : Vec < String >, max_results = i32, next_token : String } { _client }
+    GetCrawlerMetricsInput "GetCrawlerMetricsRequest"[set into] { crawler_name_list = Vec
+    < String >, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCrawlerInput {
     /// The name of the crawler to retrieve metadata for.
@@ -2085,9 +2071,9 @@ pub struct GetCrawlerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCrawlerInput "GetCrawlerRequest"[set debug into] { name : String } { _client }
+    GetCrawlerInput "GetCrawlerRequest"[set into] { name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCrawlersInput {
     /// The number of crawlers to return on each call.
@@ -2097,10 +2083,10 @@ pub struct GetCrawlersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCrawlersInput "GetCrawlersRequest"[set debug into] { max_results = i32, next_token
-    : String } { _client }
+    GetCrawlersInput "GetCrawlersRequest"[set into] { max_results = i32, next_token :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCustomEntityTypeInput {
     /// The name of the custom pattern that you want to retrieve.
@@ -2108,10 +2094,10 @@ pub struct GetCustomEntityTypeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCustomEntityTypeInput "GetCustomEntityTypeRequest"[set debug into] { name : String
-    } { _client }
+    GetCustomEntityTypeInput "GetCustomEntityTypeRequest"[set into] { name : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDashboardUrlInput {
     /// The unique identifier of the resource for which to retrieve the dashboard URL.
@@ -2123,10 +2109,10 @@ pub struct GetDashboardUrlInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDashboardUrlInput "GetDashboardUrlRequest"[set debug into] { resource_id : String,
+    GetDashboardUrlInput "GetDashboardUrlRequest"[set into] { resource_id : String,
     resource_type : GlueResourceType, request_origin : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDataCatalogEncryptionSettingsInput {
     /// The ID of the Data Catalog to retrieve the security configuration for. If none is provided, the Amazon Web Services account ID is used by default.
@@ -2135,18 +2121,18 @@ pub struct GetDataCatalogEncryptionSettingsInput {
 }
 rboto::__structure!(
     GetDataCatalogEncryptionSettingsInput "GetDataCatalogEncryptionSettingsRequest"[set
-    debug into] { catalog_id : String } { _client }
+    into] { catalog_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDataCatalogExportConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
     GetDataCatalogExportConfigurationInput "GetDataCatalogExportConfigurationInput"[set
-    debug into] {} { _client }
+    into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDataQualityEvaluationConfigInput {
     /// The name of the data quality evaluation configuration.
@@ -2154,10 +2140,10 @@ pub struct GetDataQualityEvaluationConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDataQualityEvaluationConfigInput "GetDataQualityEvaluationConfigRequest"[set debug
-    into] { name : String } { _client }
+    GetDataQualityEvaluationConfigInput "GetDataQualityEvaluationConfigRequest"[set into]
+    { name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDataQualityModelInput {
     /// The Statistic ID.
@@ -2167,10 +2153,10 @@ pub struct GetDataQualityModelInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDataQualityModelInput "GetDataQualityModelRequest"[set debug into] { statistic_id
-    : String, profile_id : String } { _client }
+    GetDataQualityModelInput "GetDataQualityModelRequest"[set into] { statistic_id :
+    String, profile_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDataQualityModelResultInput {
     /// The Statistic ID.
@@ -2180,10 +2166,10 @@ pub struct GetDataQualityModelResultInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDataQualityModelResultInput "GetDataQualityModelResultRequest"[set debug into] {
+    GetDataQualityModelResultInput "GetDataQualityModelResultRequest"[set into] {
     statistic_id : String, profile_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDataQualityResultInput {
     /// A unique result ID for the data quality result.
@@ -2191,10 +2177,10 @@ pub struct GetDataQualityResultInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDataQualityResultInput "GetDataQualityResultRequest"[set debug into] { result_id :
+    GetDataQualityResultInput "GetDataQualityResultRequest"[set into] { result_id :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDataQualityResultV2Input {
     /// A unique result ID for the data quality result.
@@ -2202,10 +2188,10 @@ pub struct GetDataQualityResultV2Input {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDataQualityResultV2Input "GetDataQualityResultV2Request"[set debug into] {
-    result_id : String } { _client }
+    GetDataQualityResultV2Input "GetDataQualityResultV2Request"[set into] { result_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDataQualityRuleRecommendationRunInput {
     /// The unique run identifier associated with this run.
@@ -2214,10 +2200,10 @@ pub struct GetDataQualityRuleRecommendationRunInput {
 }
 rboto::__structure!(
     GetDataQualityRuleRecommendationRunInput
-    "GetDataQualityRuleRecommendationRunRequest"[set debug into] { run_id : String } {
-    _client }
+    "GetDataQualityRuleRecommendationRunRequest"[set into] { run_id : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDataQualityRulesetEvaluationRunInput {
     /// The unique run identifier associated with this run.
@@ -2226,10 +2212,9 @@ pub struct GetDataQualityRulesetEvaluationRunInput {
 }
 rboto::__structure!(
     GetDataQualityRulesetEvaluationRunInput
-    "GetDataQualityRulesetEvaluationRunRequest"[set debug into] { run_id : String } {
-    _client }
+    "GetDataQualityRulesetEvaluationRunRequest"[set into] { run_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDataQualityRulesetInput {
     /// The name of the ruleset.
@@ -2237,10 +2222,10 @@ pub struct GetDataQualityRulesetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDataQualityRulesetInput "GetDataQualityRulesetRequest"[set debug into] { name :
-    String } { _client }
+    GetDataQualityRulesetInput "GetDataQualityRulesetRequest"[set into] { name : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDatabaseInput {
     /// The ID of the Data Catalog in which the database resides. If none is provided, the Amazon Web Services account ID is used by default.
@@ -2250,10 +2235,10 @@ pub struct GetDatabaseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDatabaseInput "GetDatabaseRequest"[set debug into] { catalog_id : String, name :
-    String } { _client }
+    GetDatabaseInput "GetDatabaseRequest"[set into] { catalog_id : String, name : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDatabasesInput {
     /// The ID of the Data Catalog from which to retrieve `Databases`. If none is provided, the Amazon Web Services account ID is used by default.
@@ -2269,11 +2254,11 @@ pub struct GetDatabasesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDatabasesInput "GetDatabasesRequest"[set debug into] { catalog_id : String,
-    next_token : String, max_results = i32, resource_share_type : ResourceShareType,
-    attributes_to_get : Vec < DatabaseAttributes > } { _client }
+    GetDatabasesInput "GetDatabasesRequest"[set into] { catalog_id : String, next_token :
+    String, max_results = i32, resource_share_type : ResourceShareType, attributes_to_get
+    = Vec < DatabaseAttributes > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDataflowGraphInput {
     /// The Python script to transform.
@@ -2281,10 +2266,10 @@ pub struct GetDataflowGraphInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDataflowGraphInput "GetDataflowGraphRequest"[set debug into] { python_script :
-    String } { _client }
+    GetDataflowGraphInput "GetDataflowGraphRequest"[set into] { python_script : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDevEndpointInput {
     /// Name of the `DevEndpoint` to retrieve information for.
@@ -2292,10 +2277,10 @@ pub struct GetDevEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDevEndpointInput "GetDevEndpointRequest"[set debug into] { endpoint_name : String
-    } { _client }
+    GetDevEndpointInput "GetDevEndpointRequest"[set into] { endpoint_name : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDevEndpointsInput {
     /// The maximum size of information to return.
@@ -2305,10 +2290,10 @@ pub struct GetDevEndpointsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDevEndpointsInput "GetDevEndpointsRequest"[set debug into] { max_results = i32,
+    GetDevEndpointsInput "GetDevEndpointsRequest"[set into] { max_results = i32,
     next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetEntityRecordsInput {
     /// The name of the connection that contains the connection type credentials.
@@ -2334,13 +2319,13 @@ pub struct GetEntityRecordsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetEntityRecordsInput "GetEntityRecordsRequest"[set debug into] { connection_name :
-    String, catalog_id : String, entity_name : String, next_token : String,
+    GetEntityRecordsInput "GetEntityRecordsRequest"[set into] { connection_name : String,
+    catalog_id : String, entity_name : String, next_token : String,
     data_store_api_version : String, connection_options : HashMap < String, String >,
-    filter_predicate : String, limit = i64, order_by : String, selected_fields : Vec <
+    filter_predicate : String, limit = i64, order_by : String, selected_fields = Vec <
     String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetFormTypeInput {
     /// The identifier of the form type to retrieve.
@@ -2348,10 +2333,9 @@ pub struct GetFormTypeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetFormTypeInput "GetFormTypeRequest"[set debug into] { identifier : String } {
-    _client }
+    GetFormTypeInput "GetFormTypeRequest"[set into] { identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetGlossaryInput {
     /// The unique identifier of the glossary to retrieve.
@@ -2359,10 +2343,9 @@ pub struct GetGlossaryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetGlossaryInput "GetGlossaryRequest"[set debug into] { identifier : String } {
-    _client }
+    GetGlossaryInput "GetGlossaryRequest"[set into] { identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetGlossaryTermInput {
     /// The unique identifier of the glossary term to retrieve.
@@ -2370,20 +2353,20 @@ pub struct GetGlossaryTermInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetGlossaryTermInput "GetGlossaryTermRequest"[set debug into] { identifier : String }
-    { _client }
+    GetGlossaryTermInput "GetGlossaryTermRequest"[set into] { identifier : String } {
+    _client }
 );
 /// Request to retrieve the Glue Identity Center configuration.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetGlueIdentityCenterConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
     GetGlueIdentityCenterConfigurationInput
-    "GetGlueIdentityCenterConfigurationRequest"[set debug into] {} { _client }
+    "GetGlueIdentityCenterConfigurationRequest"[set into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIntegrationResourcePropertyInput {
     /// The connection ARN of the source, or the database ARN of the target.
@@ -2391,10 +2374,10 @@ pub struct GetIntegrationResourcePropertyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetIntegrationResourcePropertyInput "GetIntegrationResourcePropertyRequest"[set debug
-    into] { resource_arn : String } { _client }
+    GetIntegrationResourcePropertyInput "GetIntegrationResourcePropertyRequest"[set into]
+    { resource_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIntegrationTablePropertiesInput {
     /// The Amazon Resource Name (ARN) of the target table for which to retrieve integration table properties. Currently, this API only supports retrieving properties for target tables, and the provided ARN should be the ARN of the target table in the Glue Data Catalog.
@@ -2404,10 +2387,10 @@ pub struct GetIntegrationTablePropertiesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetIntegrationTablePropertiesInput "GetIntegrationTablePropertiesRequest"[set debug
-    into] { resource_arn : String, table_name : String } { _client }
+    GetIntegrationTablePropertiesInput "GetIntegrationTablePropertiesRequest"[set into] {
+    resource_arn : String, table_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetJobBookmarkInput {
     /// The name of the job in question.
@@ -2417,10 +2400,10 @@ pub struct GetJobBookmarkInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetJobBookmarkInput "GetJobBookmarkRequest"[set debug into] { job_name : String,
-    run_id : String } { _client }
+    GetJobBookmarkInput "GetJobBookmarkRequest"[set into] { job_name : String, run_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetJobInput {
     /// The name of the job definition to retrieve.
@@ -2428,9 +2411,9 @@ pub struct GetJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetJobInput "GetJobRequest"[set debug into] { job_name : String } { _client }
+    GetJobInput "GetJobRequest"[set into] { job_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetJobRunInput {
     /// Name of the job definition being run.
@@ -2442,10 +2425,10 @@ pub struct GetJobRunInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetJobRunInput "GetJobRunRequest"[set debug into] { job_name : String, run_id :
-    String, predecessors_included = bool } { _client }
+    GetJobRunInput "GetJobRunRequest"[set into] { job_name : String, run_id : String,
+    predecessors_included = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetJobRunsInput {
     /// The name of the job definition for which to retrieve all job runs.
@@ -2457,10 +2440,10 @@ pub struct GetJobRunsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetJobRunsInput "GetJobRunsRequest"[set debug into] { job_name : String, next_token :
+    GetJobRunsInput "GetJobRunsRequest"[set into] { job_name : String, next_token :
     String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetJobUpgradeAnalysisInput {
     /// The unique identifier of the upgrade analysis to retrieve.
@@ -2470,10 +2453,10 @@ pub struct GetJobUpgradeAnalysisInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetJobUpgradeAnalysisInput "GetJobUpgradeAnalysisRequest"[set debug into] {
-    analysis_id : String, job_name : String } { _client }
+    GetJobUpgradeAnalysisInput "GetJobUpgradeAnalysisRequest"[set into] { analysis_id :
+    String, job_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetJobsInput {
     /// A continuation token, if this is a continuation call.
@@ -2483,10 +2466,10 @@ pub struct GetJobsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetJobsInput "GetJobsRequest"[set debug into] { next_token : String, max_results =
-    i32 } { _client }
+    GetJobsInput "GetJobsRequest"[set into] { next_token : String, max_results = i32 } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetMlTaskRunInput {
     /// The unique identifier of the machine learning transform.
@@ -2496,10 +2479,10 @@ pub struct GetMlTaskRunInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetMlTaskRunInput "GetMLTaskRunRequest"[set debug into] { transform_id : String,
+    GetMlTaskRunInput "GetMLTaskRunRequest"[set into] { transform_id : String,
     task_run_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetMlTaskRunsInput {
     /// The unique identifier of the machine learning transform.
@@ -2515,11 +2498,11 @@ pub struct GetMlTaskRunsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetMlTaskRunsInput "GetMLTaskRunsRequest"[set debug into] { transform_id : String,
-    next_token : String, max_results = i32, filter : TaskRunFilterCriteria, sort :
+    GetMlTaskRunsInput "GetMLTaskRunsRequest"[set into] { transform_id : String,
+    next_token : String, max_results = i32, filter = TaskRunFilterCriteria, sort =
     TaskRunSortCriteria } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetMlTransformInput {
     /// The unique identifier of the transform, generated at the time that the transform was created.
@@ -2527,10 +2510,10 @@ pub struct GetMlTransformInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetMlTransformInput "GetMLTransformRequest"[set debug into] { transform_id : String }
-    { _client }
+    GetMlTransformInput "GetMLTransformRequest"[set into] { transform_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetMlTransformsInput {
     /// A paginated token to offset the results.
@@ -2544,11 +2527,11 @@ pub struct GetMlTransformsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetMlTransformsInput "GetMLTransformsRequest"[set debug into] { next_token : String,
-    max_results = i32, filter : TransformFilterCriteria, sort : TransformSortCriteria } {
+    GetMlTransformsInput "GetMLTransformsRequest"[set into] { next_token : String,
+    max_results = i32, filter = TransformFilterCriteria, sort = TransformSortCriteria } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetMappingInput {
     /// Specifies the source table.
@@ -2560,10 +2543,10 @@ pub struct GetMappingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetMappingInput "GetMappingRequest"[set debug into] { source : CatalogEntry, sinks :
-    Vec < CatalogEntry >, location : Location } { _client }
+    GetMappingInput "GetMappingRequest"[set into] { source = CatalogEntry, sinks = Vec <
+    CatalogEntry >, location = Location } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetMaterializedViewRefreshTaskRunInput {
     /// The ID of the Data Catalog where the table resides. If none is supplied, the account ID is used by default.
@@ -2574,10 +2557,10 @@ pub struct GetMaterializedViewRefreshTaskRunInput {
 }
 rboto::__structure!(
     GetMaterializedViewRefreshTaskRunInput "GetMaterializedViewRefreshTaskRunRequest"[set
-    debug into] { catalog_id : String, materialized_view_refresh_task_run_id : String } {
+    into] { catalog_id : String, materialized_view_refresh_task_run_id : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetPartitionIndexesInput {
     /// The catalog ID where the table resides.
@@ -2591,11 +2574,11 @@ pub struct GetPartitionIndexesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetPartitionIndexesInput "GetPartitionIndexesRequest"[set debug into] { catalog_id :
+    GetPartitionIndexesInput "GetPartitionIndexesRequest"[set into] { catalog_id :
     String, database_name : String, table_name : String, next_token : String } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetPartitionInput {
     /// The ID of the Data Catalog where the partition in question resides. If none is provided, the Amazon Web Services account ID is used by default.
@@ -2610,11 +2593,11 @@ pub struct GetPartitionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetPartitionInput "GetPartitionRequest"[set debug into] { catalog_id : String,
-    database_name : String, table_name : String, partition_values : Vec < String >,
-    audit_context : AuditContext } { _client }
+    GetPartitionInput "GetPartitionRequest"[set into] { catalog_id : String,
+    database_name : String, table_name : String, partition_values = Vec < String >,
+    audit_context = AuditContext } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetPartitionsInput {
     /// The ID of the Data Catalog where the partitions in question reside. If none is provided, the Amazon Web Services account ID is used by default.
@@ -2641,13 +2624,13 @@ pub struct GetPartitionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetPartitionsInput "GetPartitionsRequest"[set debug into] { catalog_id : String,
+    GetPartitionsInput "GetPartitionsRequest"[set into] { catalog_id : String,
     database_name : String, table_name : String, expression : String, next_token :
-    String, segment : Segment, max_results = i32, exclude_column_schema = bool,
-    transaction_id : String, query_as_of_time : rboto::DateTime, audit_context :
+    String, segment = Segment, max_results = i32, exclude_column_schema = bool,
+    transaction_id : String, query_as_of_time : rboto::DateTime, audit_context =
     AuditContext } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetPlanInput {
     /// The list of mappings from a source table to target tables.
@@ -2665,11 +2648,11 @@ pub struct GetPlanInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetPlanInput "GetPlanRequest"[set debug into] { mapping : Vec < MappingEntry >,
-    source : CatalogEntry, sinks : Vec < CatalogEntry >, location : Location, language :
-    Language, additional_plan_options_map : HashMap < String, String > } { _client }
+    GetPlanInput "GetPlanRequest"[set into] { mapping = Vec < MappingEntry >, source =
+    CatalogEntry, sinks = Vec < CatalogEntry >, location = Location, language : Language,
+    additional_plan_options_map : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetRegistryInput {
     /// This is a wrapper structure that may contain the registry name and Amazon Resource Name (ARN).
@@ -2677,10 +2660,10 @@ pub struct GetRegistryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetRegistryInput "GetRegistryInput"[set debug into] { registry_id : RegistryId } {
-    _client }
+    GetRegistryInput "GetRegistryInput"[set into] { registry_id = RegistryId } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetResourcePoliciesInput {
     /// A continuation token, if this is a continuation request.
@@ -2690,10 +2673,10 @@ pub struct GetResourcePoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetResourcePoliciesInput "GetResourcePoliciesRequest"[set debug into] { next_token :
+    GetResourcePoliciesInput "GetResourcePoliciesRequest"[set into] { next_token :
     String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetResourcePolicyInput {
     /// The ARN of the Glue resource for which to retrieve the resource policy. If not supplied, the Data Catalog resource policy is returned. Use `GetResourcePolicies` to view all existing resource policies. For more information see [Specifying Glue Resource ARNs](https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html).
@@ -2701,10 +2684,10 @@ pub struct GetResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetResourcePolicyInput "GetResourcePolicyRequest"[set debug into] { resource_arn :
-    String } { _client }
+    GetResourcePolicyInput "GetResourcePolicyRequest"[set into] { resource_arn : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSchemaByDefinitionInput {
     /// This is a wrapper structure to contain schema identity fields. The structure contains:
@@ -2714,10 +2697,10 @@ pub struct GetSchemaByDefinitionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSchemaByDefinitionInput "GetSchemaByDefinitionInput"[set debug into] { schema_id :
+    GetSchemaByDefinitionInput "GetSchemaByDefinitionInput"[set into] { schema_id =
     SchemaId, schema_definition : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSchemaInput {
     /// This is a wrapper structure to contain schema identity fields. The structure contains:
@@ -2725,9 +2708,9 @@ pub struct GetSchemaInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSchemaInput "GetSchemaInput"[set debug into] { schema_id : SchemaId } { _client }
+    GetSchemaInput "GetSchemaInput"[set into] { schema_id = SchemaId } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSchemaVersionInput {
     /// This is a wrapper structure to contain schema identity fields. The structure contains:
@@ -2739,10 +2722,10 @@ pub struct GetSchemaVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSchemaVersionInput "GetSchemaVersionInput"[set debug into] { schema_id : SchemaId,
-    schema_version_id : String, schema_version_number : SchemaVersionNumber } { _client }
+    GetSchemaVersionInput "GetSchemaVersionInput"[set into] { schema_id = SchemaId,
+    schema_version_id : String, schema_version_number = SchemaVersionNumber } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSchemaVersionsDiffInput {
     /// This is a wrapper structure to contain schema identity fields. The structure contains:
@@ -2756,12 +2739,12 @@ pub struct GetSchemaVersionsDiffInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSchemaVersionsDiffInput "GetSchemaVersionsDiffInput"[set debug into] { schema_id :
-    SchemaId, first_schema_version_number : SchemaVersionNumber,
-    second_schema_version_number : SchemaVersionNumber, schema_diff_type : SchemaDiffType
+    GetSchemaVersionsDiffInput "GetSchemaVersionsDiffInput"[set into] { schema_id =
+    SchemaId, first_schema_version_number = SchemaVersionNumber,
+    second_schema_version_number = SchemaVersionNumber, schema_diff_type : SchemaDiffType
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSecurityConfigurationInput {
     /// The name of the security configuration to retrieve.
@@ -2769,10 +2752,10 @@ pub struct GetSecurityConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSecurityConfigurationInput "GetSecurityConfigurationRequest"[set debug into] {
-    name : String } { _client }
+    GetSecurityConfigurationInput "GetSecurityConfigurationRequest"[set into] { name :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSecurityConfigurationsInput {
     /// The maximum number of results to return.
@@ -2782,10 +2765,10 @@ pub struct GetSecurityConfigurationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSecurityConfigurationsInput "GetSecurityConfigurationsRequest"[set debug into] {
+    GetSecurityConfigurationsInput "GetSecurityConfigurationsRequest"[set into] {
     max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSessionEndpointInput {
     /// The unique identifier of the interactive session.
@@ -2793,10 +2776,10 @@ pub struct GetSessionEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSessionEndpointInput "GetSessionEndpointRequest"[set debug into] { session_id :
-    String } { _client }
+    GetSessionEndpointInput "GetSessionEndpointRequest"[set into] { session_id : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSessionInput {
     /// The ID of the session.
@@ -2806,10 +2789,10 @@ pub struct GetSessionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSessionInput "GetSessionRequest"[set debug into] { id : String, request_origin :
-    String } { _client }
+    GetSessionInput "GetSessionRequest"[set into] { id : String, request_origin : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetStatementInput {
     /// The Session ID of the statement.
@@ -2821,10 +2804,10 @@ pub struct GetStatementInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetStatementInput "GetStatementRequest"[set debug into] { session_id : String, id =
-    i32, request_origin : String } { _client }
+    GetStatementInput "GetStatementRequest"[set into] { session_id : String, id = i32,
+    request_origin : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSystemLogsForJobRunInput {
     /// The name of the job.
@@ -2834,10 +2817,10 @@ pub struct GetSystemLogsForJobRunInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSystemLogsForJobRunInput "GetSystemLogsForJobRunRequest"[set debug into] {
-    job_name : String, run_id : String } { _client }
+    GetSystemLogsForJobRunInput "GetSystemLogsForJobRunRequest"[set into] { job_name :
+    String, run_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSystemLogsForSessionInput {
     /// The ID of the session.
@@ -2845,10 +2828,10 @@ pub struct GetSystemLogsForSessionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSystemLogsForSessionInput "GetSystemLogsForSessionRequest"[set debug into] { id :
-    String } { _client }
+    GetSystemLogsForSessionInput "GetSystemLogsForSessionRequest"[set into] { id : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTableOptimizerInput {
     /// The Catalog ID of the table.
@@ -2862,11 +2845,10 @@ pub struct GetTableOptimizerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetTableOptimizerInput "GetTableOptimizerRequest"[set debug into] { catalog_id :
-    String, database_name : String, table_name : String, type_ : TableOptimizerType } {
-    _client }
+    GetTableOptimizerInput "GetTableOptimizerRequest"[set into] { catalog_id : String,
+    database_name : String, table_name : String, type_ : TableOptimizerType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTableInput {
     /// The ID of the Data Catalog where the table resides. If none is provided, the Amazon Web Services account ID is used by default.
@@ -2888,12 +2870,12 @@ pub struct GetTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetTableInput "GetTableRequest"[set debug into] { catalog_id : String, database_name
-    : String, name : String, transaction_id : String, query_as_of_time : rboto::DateTime,
-    audit_context : AuditContext, include_status_details = bool, attributes_to_get : Vec
+    GetTableInput "GetTableRequest"[set into] { catalog_id : String, database_name :
+    String, name : String, transaction_id : String, query_as_of_time : rboto::DateTime,
+    audit_context = AuditContext, include_status_details = bool, attributes_to_get = Vec
     < TableAttributes > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTableVersionInput {
     /// The ID of the Data Catalog where the tables reside. If none is provided, the Amazon Web Services account ID is used by default.
@@ -2908,11 +2890,11 @@ pub struct GetTableVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetTableVersionInput "GetTableVersionRequest"[set debug into] { catalog_id : String,
-    database_name : String, table_name : String, version_id : String, audit_context :
+    GetTableVersionInput "GetTableVersionRequest"[set into] { catalog_id : String,
+    database_name : String, table_name : String, version_id : String, audit_context =
     AuditContext } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTableVersionsInput {
     /// The ID of the Data Catalog where the tables reside. If none is provided, the Amazon Web Services account ID is used by default.
@@ -2929,11 +2911,11 @@ pub struct GetTableVersionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetTableVersionsInput "GetTableVersionsRequest"[set debug into] { catalog_id :
-    String, database_name : String, table_name : String, next_token : String, max_results
-    = i32, audit_context : AuditContext } { _client }
+    GetTableVersionsInput "GetTableVersionsRequest"[set into] { catalog_id : String,
+    database_name : String, table_name : String, next_token : String, max_results = i32,
+    audit_context = AuditContext } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTablesInput {
     /// The ID of the Data Catalog where the tables reside. If none is provided, the Amazon Web Services account ID is used by default.
@@ -2961,13 +2943,13 @@ pub struct GetTablesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetTablesInput "GetTablesRequest"[set debug into] { catalog_id : String,
-    database_name : String, expression : String, next_token : String, max_results = i32,
-    transaction_id : String, query_as_of_time : rboto::DateTime, audit_context :
-    AuditContext, resource_share_type : TableResourceShareType, include_status_details =
-    bool, attributes_to_get : Vec < TableAttributes > } { _client }
+    GetTablesInput "GetTablesRequest"[set into] { catalog_id : String, database_name :
+    String, expression : String, next_token : String, max_results = i32, transaction_id :
+    String, query_as_of_time : rboto::DateTime, audit_context = AuditContext,
+    resource_share_type : TableResourceShareType, include_status_details = bool,
+    attributes_to_get = Vec < TableAttributes > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTagsInput {
     /// The Amazon Resource Name (ARN) of the resource for which to retrieve tags.
@@ -2975,9 +2957,9 @@ pub struct GetTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetTagsInput "GetTagsRequest"[set debug into] { resource_arn : String } { _client }
+    GetTagsInput "GetTagsRequest"[set into] { resource_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTriggerInput {
     /// The name of the trigger to retrieve.
@@ -2985,9 +2967,9 @@ pub struct GetTriggerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetTriggerInput "GetTriggerRequest"[set debug into] { name : String } { _client }
+    GetTriggerInput "GetTriggerRequest"[set into] { name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTriggersInput {
     /// A continuation token, if this is a continuation call.
@@ -2999,10 +2981,10 @@ pub struct GetTriggersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetTriggersInput "GetTriggersRequest"[set debug into] { next_token : String,
+    GetTriggersInput "GetTriggersRequest"[set into] { next_token : String,
     dependent_job_name : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetUnfilteredPartitionMetadataInput {
     /// Specified only if the base tables belong to a different Amazon Web Services Region.
@@ -3024,13 +3006,13 @@ pub struct GetUnfilteredPartitionMetadataInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetUnfilteredPartitionMetadataInput "GetUnfilteredPartitionMetadataRequest"[set debug
-    into] { region : String, catalog_id : String, database_name : String, table_name :
-    String, partition_values : Vec < String >, audit_context : AuditContext,
-    supported_permission_types : Vec < PermissionType >, query_session_context :
+    GetUnfilteredPartitionMetadataInput "GetUnfilteredPartitionMetadataRequest"[set into]
+    { region : String, catalog_id : String, database_name : String, table_name : String,
+    partition_values = Vec < String >, audit_context = AuditContext,
+    supported_permission_types = Vec < PermissionType >, query_session_context =
     QuerySessionContext } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetUnfilteredPartitionsMetadataInput {
     /// Specified only if the base tables belong to a different Amazon Web Services Region.
@@ -3059,12 +3041,12 @@ pub struct GetUnfilteredPartitionsMetadataInput {
 }
 rboto::__structure!(
     GetUnfilteredPartitionsMetadataInput "GetUnfilteredPartitionsMetadataRequest"[set
-    debug into] { region : String, catalog_id : String, database_name : String,
-    table_name : String, expression : String, audit_context : AuditContext,
-    supported_permission_types : Vec < PermissionType >, next_token : String, segment :
-    Segment, max_results = i32, query_session_context : QuerySessionContext } { _client }
+    into] { region : String, catalog_id : String, database_name : String, table_name :
+    String, expression : String, audit_context = AuditContext, supported_permission_types
+    = Vec < PermissionType >, next_token : String, segment = Segment, max_results = i32,
+    query_session_context = QuerySessionContext } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetUnfilteredTableMetadataInput {
     /// Specified only if the base tables belong to a different Amazon Web Services Region.
@@ -3092,14 +3074,14 @@ pub struct GetUnfilteredTableMetadataInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetUnfilteredTableMetadataInput "GetUnfilteredTableMetadataRequest"[set debug into] {
+    GetUnfilteredTableMetadataInput "GetUnfilteredTableMetadataRequest"[set into] {
     region : String, catalog_id : String, database_name : String, name : String,
-    audit_context : AuditContext, supported_permission_types : Vec < PermissionType >,
-    parent_resource_arn : String, root_resource_arn : String, supported_dialect :
-    SupportedDialect, permissions : Vec < Permission >, query_session_context :
+    audit_context = AuditContext, supported_permission_types = Vec < PermissionType >,
+    parent_resource_arn : String, root_resource_arn : String, supported_dialect =
+    SupportedDialect, permissions = Vec < Permission >, query_session_context =
     QuerySessionContext } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetUsageProfileInput {
     /// The name of the usage profile to retrieve.
@@ -3107,10 +3089,9 @@ pub struct GetUsageProfileInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetUsageProfileInput "GetUsageProfileRequest"[set debug into] { name : String } {
-    _client }
+    GetUsageProfileInput "GetUsageProfileRequest"[set into] { name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetUserDefinedFunctionInput {
     /// The ID of the Data Catalog where the function to be retrieved is located. If none is provided, the Amazon Web Services account ID is used by default.
@@ -3122,10 +3103,10 @@ pub struct GetUserDefinedFunctionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetUserDefinedFunctionInput "GetUserDefinedFunctionRequest"[set debug into] {
-    catalog_id : String, database_name : String, function_name : String } { _client }
+    GetUserDefinedFunctionInput "GetUserDefinedFunctionRequest"[set into] { catalog_id :
+    String, database_name : String, function_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetUserDefinedFunctionsInput {
     /// The ID of the Data Catalog where the functions to be retrieved are located. If none is provided, the Amazon Web Services account ID is used by default.
@@ -3143,11 +3124,11 @@ pub struct GetUserDefinedFunctionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetUserDefinedFunctionsInput "GetUserDefinedFunctionsRequest"[set debug into] {
-    catalog_id : String, database_name : String, pattern : String, function_type :
-    FunctionType, next_token : String, max_results = i32 } { _client }
+    GetUserDefinedFunctionsInput "GetUserDefinedFunctionsRequest"[set into] { catalog_id
+    : String, database_name : String, pattern : String, function_type : FunctionType,
+    next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetWorkflowInput {
     /// The name of the workflow to retrieve.
@@ -3157,10 +3138,10 @@ pub struct GetWorkflowInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetWorkflowInput "GetWorkflowRequest"[set debug into] { name : String, include_graph
-    = bool } { _client }
+    GetWorkflowInput "GetWorkflowRequest"[set into] { name : String, include_graph = bool
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetWorkflowRunPropertiesInput {
     /// Name of the workflow which was run.
@@ -3170,10 +3151,10 @@ pub struct GetWorkflowRunPropertiesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetWorkflowRunPropertiesInput "GetWorkflowRunPropertiesRequest"[set debug into] {
-    name : String, run_id : String } { _client }
+    GetWorkflowRunPropertiesInput "GetWorkflowRunPropertiesRequest"[set into] { name :
+    String, run_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetWorkflowRunInput {
     /// Name of the workflow being run.
@@ -3185,10 +3166,10 @@ pub struct GetWorkflowRunInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetWorkflowRunInput "GetWorkflowRunRequest"[set debug into] { name : String, run_id :
+    GetWorkflowRunInput "GetWorkflowRunRequest"[set into] { name : String, run_id :
     String, include_graph = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetWorkflowRunsInput {
     /// Name of the workflow whose metadata of runs should be returned.
@@ -3202,10 +3183,10 @@ pub struct GetWorkflowRunsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetWorkflowRunsInput "GetWorkflowRunsRequest"[set debug into] { name : String,
+    GetWorkflowRunsInput "GetWorkflowRunsRequest"[set into] { name : String,
     include_graph = bool, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ImportCatalogToGlueInput {
     /// The ID of the catalog to import. Currently, this should be the Amazon Web Services account ID.
@@ -3213,10 +3194,10 @@ pub struct ImportCatalogToGlueInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ImportCatalogToGlueInput "ImportCatalogToGlueRequest"[set debug into] { catalog_id :
-    String } { _client }
+    ImportCatalogToGlueInput "ImportCatalogToGlueRequest"[set into] { catalog_id : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAssetTypesInput {
     /// The maximum number of results to return in the response.
@@ -3226,10 +3207,10 @@ pub struct ListAssetTypesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListAssetTypesInput "ListAssetTypesRequest"[set debug into] { max_results = i32,
-    next_token : String } { _client }
+    ListAssetTypesInput "ListAssetTypesRequest"[set into] { max_results = i32, next_token
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListBlueprintsInput {
     /// A continuation token, if this is a continuation request.
@@ -3241,10 +3222,10 @@ pub struct ListBlueprintsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListBlueprintsInput "ListBlueprintsRequest"[set debug into] { next_token : String,
+    ListBlueprintsInput "ListBlueprintsRequest"[set into] { next_token : String,
     max_results = i32, tags : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListColumnStatisticsTaskRunsInput {
     /// The maximum size of the response.
@@ -3254,10 +3235,10 @@ pub struct ListColumnStatisticsTaskRunsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListColumnStatisticsTaskRunsInput "ListColumnStatisticsTaskRunsRequest"[set debug
-    into] { max_results = i32, next_token : String } { _client }
+    ListColumnStatisticsTaskRunsInput "ListColumnStatisticsTaskRunsRequest"[set into] {
+    max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListConnectionTypesInput {
     /// The maximum number of results to return.
@@ -3267,10 +3248,10 @@ pub struct ListConnectionTypesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListConnectionTypesInput "ListConnectionTypesRequest"[set debug into] { max_results =
-    i32, next_token : String } { _client }
+    ListConnectionTypesInput "ListConnectionTypesRequest"[set into] { max_results = i32,
+    next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListCrawlersInput {
     /// The maximum size of a list to return.
@@ -3282,10 +3263,10 @@ pub struct ListCrawlersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListCrawlersInput "ListCrawlersRequest"[set debug into] { max_results = i32,
-    next_token : String, tags : HashMap < String, String > } { _client }
+    ListCrawlersInput "ListCrawlersRequest"[set into] { max_results = i32, next_token :
+    String, tags : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListCrawlsInput {
     /// The name of the crawler whose runs you want to retrieve.
@@ -3299,10 +3280,10 @@ pub struct ListCrawlsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListCrawlsInput "ListCrawlsRequest"[set debug into] { crawler_name : String,
-    max_results = i32, filters : Vec < CrawlsFilter >, next_token : String } { _client }
+    ListCrawlsInput "ListCrawlsRequest"[set into] { crawler_name : String, max_results =
+    i32, filters = Vec < CrawlsFilter >, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListCustomEntityTypesInput {
     /// A paginated token to offset the results.
@@ -3314,11 +3295,10 @@ pub struct ListCustomEntityTypesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListCustomEntityTypesInput "ListCustomEntityTypesRequest"[set debug into] {
-    next_token : String, max_results = i32, tags : HashMap < String, String > } { _client
-    }
+    ListCustomEntityTypesInput "ListCustomEntityTypesRequest"[set into] { next_token :
+    String, max_results = i32, tags : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDataQualityEvaluationConfigsInput {
     /// Lists only the configurations that apply to this level.
@@ -3331,10 +3311,10 @@ pub struct ListDataQualityEvaluationConfigsInput {
 }
 rboto::__structure!(
     ListDataQualityEvaluationConfigsInput "ListDataQualityEvaluationConfigsRequest"[set
-    debug into] { level : DataQualityEvaluationConfigLevel, max_results = i32, next_token
-    : String } { _client }
+    into] { level : DataQualityEvaluationConfigLevel, max_results = i32, next_token :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDataQualityResultsInput {
     /// The filter criteria.
@@ -3346,11 +3326,10 @@ pub struct ListDataQualityResultsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDataQualityResultsInput "ListDataQualityResultsRequest"[set debug into] { filter
-    : DataQualityResultFilterCriteria, next_token : String, max_results = i32 } { _client
-    }
+    ListDataQualityResultsInput "ListDataQualityResultsRequest"[set into] { filter =
+    DataQualityResultFilterCriteria, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDataQualityResultsV2Input {
     /// The filter criteria.
@@ -3362,11 +3341,11 @@ pub struct ListDataQualityResultsV2Input {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDataQualityResultsV2Input "ListDataQualityResultsV2Request"[set debug into] {
-    filter : DataQualityResultsV2FilterCriteria, next_token : String, max_results = i32 }
-    { _client }
+    ListDataQualityResultsV2Input "ListDataQualityResultsV2Request"[set into] { filter =
+    DataQualityResultsV2FilterCriteria, next_token : String, max_results = i32 } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDataQualityRuleRecommendationRunsInput {
     /// The filter criteria.
@@ -3381,11 +3360,11 @@ pub struct ListDataQualityRuleRecommendationRunsInput {
 }
 rboto::__structure!(
     ListDataQualityRuleRecommendationRunsInput
-    "ListDataQualityRuleRecommendationRunsRequest"[set debug into] { filter :
+    "ListDataQualityRuleRecommendationRunsRequest"[set into] { filter =
     DataQualityRuleRecommendationRunFilter, next_token : String, max_results = i32, tags
     : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDataQualityRulesetEvaluationRunsInput {
     /// The filter criteria.
@@ -3398,11 +3377,11 @@ pub struct ListDataQualityRulesetEvaluationRunsInput {
 }
 rboto::__structure!(
     ListDataQualityRulesetEvaluationRunsInput
-    "ListDataQualityRulesetEvaluationRunsRequest"[set debug into] { filter :
+    "ListDataQualityRulesetEvaluationRunsRequest"[set into] { filter =
     DataQualityRulesetEvaluationRunFilter, next_token : String, max_results = i32 } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDataQualityRulesetsInput {
     /// A paginated token to offset the results.
@@ -3416,11 +3395,11 @@ pub struct ListDataQualityRulesetsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDataQualityRulesetsInput "ListDataQualityRulesetsRequest"[set debug into] {
-    next_token : String, max_results = i32, filter : DataQualityRulesetFilterCriteria,
-    tags : HashMap < String, String > } { _client }
+    ListDataQualityRulesetsInput "ListDataQualityRulesetsRequest"[set into] { next_token
+    : String, max_results = i32, filter = DataQualityRulesetFilterCriteria, tags :
+    HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDataQualityStatisticAnnotationsInput {
     /// The Statistic ID.
@@ -3437,11 +3416,11 @@ pub struct ListDataQualityStatisticAnnotationsInput {
 }
 rboto::__structure!(
     ListDataQualityStatisticAnnotationsInput
-    "ListDataQualityStatisticAnnotationsRequest"[set debug into] { statistic_id : String,
-    profile_id : String, timestamp_filter : TimestampFilter, max_results = i32,
+    "ListDataQualityStatisticAnnotationsRequest"[set into] { statistic_id : String,
+    profile_id : String, timestamp_filter = TimestampFilter, max_results = i32,
     next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDataQualityStatisticsInput {
     /// The Statistic ID.
@@ -3457,11 +3436,11 @@ pub struct ListDataQualityStatisticsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDataQualityStatisticsInput "ListDataQualityStatisticsRequest"[set debug into] {
-    statistic_id : String, profile_id : String, timestamp_filter : TimestampFilter,
+    ListDataQualityStatisticsInput "ListDataQualityStatisticsRequest"[set into] {
+    statistic_id : String, profile_id : String, timestamp_filter = TimestampFilter,
     max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDevEndpointsInput {
     /// A continuation token, if this is a continuation request.
@@ -3473,10 +3452,10 @@ pub struct ListDevEndpointsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDevEndpointsInput "ListDevEndpointsRequest"[set debug into] { next_token :
-    String, max_results = i32, tags : HashMap < String, String > } { _client }
+    ListDevEndpointsInput "ListDevEndpointsRequest"[set into] { next_token : String,
+    max_results = i32, tags : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListEntitiesInput {
     /// A name for the connection that has required credentials to query any connection type.
@@ -3492,11 +3471,11 @@ pub struct ListEntitiesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListEntitiesInput "ListEntitiesRequest"[set debug into] { connection_name : String,
+    ListEntitiesInput "ListEntitiesRequest"[set into] { connection_name : String,
     catalog_id : String, parent_entity_name : String, next_token : String,
     data_store_api_version : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListFormTypesInput {
     /// The maximum number of results to return in the response.
@@ -3506,10 +3485,10 @@ pub struct ListFormTypesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListFormTypesInput "ListFormTypesRequest"[set debug into] { max_results = i32,
-    next_token : String } { _client }
+    ListFormTypesInput "ListFormTypesRequest"[set into] { max_results = i32, next_token :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListGlossariesInput {
     /// The maximum number of results to return in the response.
@@ -3519,10 +3498,10 @@ pub struct ListGlossariesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListGlossariesInput "ListGlossariesRequest"[set debug into] { max_results = i32,
-    next_token : String } { _client }
+    ListGlossariesInput "ListGlossariesRequest"[set into] { max_results = i32, next_token
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListGlossaryTermsInput {
     /// The unique identifier of the glossary whose terms to list.
@@ -3534,10 +3513,10 @@ pub struct ListGlossaryTermsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListGlossaryTermsInput "ListGlossaryTermsRequest"[set debug into] {
-    glossary_identifier : String, max_results = i32, next_token : String } { _client }
+    ListGlossaryTermsInput "ListGlossaryTermsRequest"[set into] { glossary_identifier :
+    String, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListIntegrationResourcePropertiesInput {
     /// This is the pagination token for next page, initial value is `null`.
@@ -3550,10 +3529,10 @@ pub struct ListIntegrationResourcePropertiesInput {
 }
 rboto::__structure!(
     ListIntegrationResourcePropertiesInput "ListIntegrationResourcePropertiesRequest"[set
-    debug into] { marker : String, filters : Vec < IntegrationResourcePropertyFilter >,
+    into] { marker : String, filters = Vec < IntegrationResourcePropertyFilter >,
     max_records = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListIntegrationTablePropertiesInput {
     /// The pagination token for the next page of results. The initial value is `null`.
@@ -3565,11 +3544,11 @@ pub struct ListIntegrationTablePropertiesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListIntegrationTablePropertiesInput "ListIntegrationTablePropertiesRequest"[set debug
-    into] { marker : String, filters : Vec < IntegrationTablePropertiesFilter >,
-    max_records = i32 } { _client }
+    ListIntegrationTablePropertiesInput "ListIntegrationTablePropertiesRequest"[set into]
+    { marker : String, filters = Vec < IntegrationTablePropertiesFilter >, max_records =
+    i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListIterableFormsInput {
     /// The unique identifier of the asset.
@@ -3583,11 +3562,11 @@ pub struct ListIterableFormsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListIterableFormsInput "ListIterableFormsRequest"[set debug into] { asset_identifier
-    : String, iterable_form_name : String, max_results = i32, next_token : String } {
+    ListIterableFormsInput "ListIterableFormsRequest"[set into] { asset_identifier :
+    String, iterable_form_name : String, max_results = i32, next_token : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListJobsInput {
     /// A continuation token, if this is a continuation request.
@@ -3599,10 +3578,10 @@ pub struct ListJobsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListJobsInput "ListJobsRequest"[set debug into] { next_token : String, max_results =
-    i32, tags : HashMap < String, String > } { _client }
+    ListJobsInput "ListJobsRequest"[set into] { next_token : String, max_results = i32,
+    tags : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListMlTransformsInput {
     /// A continuation token, if this is a continuation request.
@@ -3618,11 +3597,11 @@ pub struct ListMlTransformsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListMlTransformsInput "ListMLTransformsRequest"[set debug into] { next_token :
-    String, max_results = i32, filter : TransformFilterCriteria, sort :
-    TransformSortCriteria, tags : HashMap < String, String > } { _client }
+    ListMlTransformsInput "ListMLTransformsRequest"[set into] { next_token : String,
+    max_results = i32, filter = TransformFilterCriteria, sort = TransformSortCriteria,
+    tags : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListMaterializedViewRefreshTaskRunsInput {
     /// The ID of the Data Catalog where the table resides. If none is supplied, the account ID is used by default.
@@ -3639,11 +3618,11 @@ pub struct ListMaterializedViewRefreshTaskRunsInput {
 }
 rboto::__structure!(
     ListMaterializedViewRefreshTaskRunsInput
-    "ListMaterializedViewRefreshTaskRunsRequest"[set debug into] { catalog_id : String,
+    "ListMaterializedViewRefreshTaskRunsRequest"[set into] { catalog_id : String,
     database_name : String, table_name : String, max_results = i32, next_token : String }
     { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListRegistriesInput {
     /// Maximum number of results required per page. If the value is not supplied, this will be defaulted to 25 per page.
@@ -3653,10 +3632,10 @@ pub struct ListRegistriesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListRegistriesInput "ListRegistriesInput"[set debug into] { max_results = i32,
-    next_token : String } { _client }
+    ListRegistriesInput "ListRegistriesInput"[set into] { max_results = i32, next_token :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListSchemaVersionsInput {
     /// This is a wrapper structure to contain schema identity fields. The structure contains:
@@ -3668,10 +3647,10 @@ pub struct ListSchemaVersionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListSchemaVersionsInput "ListSchemaVersionsInput"[set debug into] { schema_id :
-    SchemaId, max_results = i32, next_token : String } { _client }
+    ListSchemaVersionsInput "ListSchemaVersionsInput"[set into] { schema_id = SchemaId,
+    max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListSchemasInput {
     /// A wrapper structure that may contain the registry name and Amazon Resource Name (ARN).
@@ -3683,10 +3662,10 @@ pub struct ListSchemasInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListSchemasInput "ListSchemasInput"[set debug into] { registry_id : RegistryId,
-    max_results = i32, next_token : String } { _client }
+    ListSchemasInput "ListSchemasInput"[set into] { registry_id = RegistryId, max_results
+    = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListSessionsInput {
     /// The token for the next set of results, or null if there are no more result.
@@ -3700,11 +3679,10 @@ pub struct ListSessionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListSessionsInput "ListSessionsRequest"[set debug into] { next_token : String,
-    max_results = i32, tags : HashMap < String, String >, request_origin : String } {
-    _client }
+    ListSessionsInput "ListSessionsRequest"[set into] { next_token : String, max_results
+    = i32, tags : HashMap < String, String >, request_origin : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListStatementsInput {
     /// The Session ID of the statements.
@@ -3716,10 +3694,10 @@ pub struct ListStatementsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListStatementsInput "ListStatementsRequest"[set debug into] { session_id : String,
+    ListStatementsInput "ListStatementsRequest"[set into] { session_id : String,
     request_origin : String, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTableOptimizerRunsInput {
     /// The Catalog ID of the table.
@@ -3737,11 +3715,11 @@ pub struct ListTableOptimizerRunsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTableOptimizerRunsInput "ListTableOptimizerRunsRequest"[set debug into] {
-    catalog_id : String, database_name : String, table_name : String, type_ :
-    TableOptimizerType, max_results = i32, next_token : String } { _client }
+    ListTableOptimizerRunsInput "ListTableOptimizerRunsRequest"[set into] { catalog_id :
+    String, database_name : String, table_name : String, type_ : TableOptimizerType,
+    max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTriggersInput {
     /// A continuation token, if this is a continuation request.
@@ -3755,11 +3733,11 @@ pub struct ListTriggersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTriggersInput "ListTriggersRequest"[set debug into] { next_token : String,
+    ListTriggersInput "ListTriggersRequest"[set into] { next_token : String,
     dependent_job_name : String, max_results = i32, tags : HashMap < String, String > } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListUsageProfilesInput {
     /// A continuation token, included if this is a continuation call.
@@ -3769,10 +3747,10 @@ pub struct ListUsageProfilesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListUsageProfilesInput "ListUsageProfilesRequest"[set debug into] { next_token :
-    String, max_results = i32 } { _client }
+    ListUsageProfilesInput "ListUsageProfilesRequest"[set into] { next_token : String,
+    max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListWorkflowsInput {
     /// A continuation token, if this is a continuation request.
@@ -3782,10 +3760,10 @@ pub struct ListWorkflowsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListWorkflowsInput "ListWorkflowsRequest"[set debug into] { next_token : String,
+    ListWorkflowsInput "ListWorkflowsRequest"[set into] { next_token : String,
     max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyIntegrationInput {
     /// The Amazon Resource Name (ARN) for the integration.
@@ -3801,11 +3779,11 @@ pub struct ModifyIntegrationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyIntegrationInput "ModifyIntegrationRequest"[set debug into] {
-    integration_identifier : String, description : String, data_filter : String,
-    integration_config : IntegrationConfig, integration_name : String } { _client }
+    ModifyIntegrationInput "ModifyIntegrationRequest"[set into] { integration_identifier
+    : String, description : String, data_filter : String, integration_config =
+    IntegrationConfig, integration_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PublishDataQualityResultV2Input {
     /// The dimensions for the result.
@@ -3844,18 +3822,18 @@ pub struct PublishDataQualityResultV2Input {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PublishDataQualityResultV2Input "PublishDataQualityResultV2Request"[set debug into] {
+    PublishDataQualityResultV2Input "PublishDataQualityResultV2Request"[set into] {
     dimensions : HashMap < String, String >, tags : HashMap < String, String >,
     execution_started_on : rboto::DateTime, execution_completed_on : rboto::DateTime,
-    score = f64, rule_results : Vec < DataQualityRuleResult >, analyzer_results : Vec <
-    DataQualityAnalyzerResult >, observations : Vec < DataQualityObservation >,
-    aggregated_metrics : DataQualityAggregatedMetrics, statistics : Vec <
-    StatisticSummary >, run_configuration : DataQualityConfigurationV2, client_token :
+    score = f64, rule_results = Vec < DataQualityRuleResult >, analyzer_results = Vec <
+    DataQualityAnalyzerResult >, observations = Vec < DataQualityObservation >,
+    aggregated_metrics = DataQualityAggregatedMetrics, statistics = Vec <
+    StatisticSummary >, run_configuration = DataQualityConfigurationV2, client_token :
     String, evaluation_context : String, descriptors : HashMap < String, String >,
-    ruleset_name : String, data_quality_security_configuration : String, telemetry :
+    ruleset_name : String, data_quality_security_configuration : String, telemetry =
     DataQualityTelemetry } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutAssetInput {
     /// The identifier of the asset type for the asset.
@@ -3873,11 +3851,11 @@ pub struct PutAssetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutAssetInput "PutAssetRequest"[set debug into] { asset_type_id : String, identifier
-    : String, name : String, description : String, forms : HashMap < String,
-    AssetFormEntry >, client_token : String } { _client }
+    PutAssetInput "PutAssetRequest"[set into] { asset_type_id : String, identifier :
+    String, name : String, description : String, forms : HashMap < String, AssetFormEntry
+    >, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutAssetTypeInput {
     /// The name of the asset type.
@@ -3889,10 +3867,10 @@ pub struct PutAssetTypeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutAssetTypeInput "PutAssetTypeRequest"[set debug into] { name : String, forms :
-    HashMap < String, AssetTypeFormReference >, client_token : String } { _client }
+    PutAssetTypeInput "PutAssetTypeRequest"[set into] { name : String, forms : HashMap <
+    String, AssetTypeFormReference >, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutAttachmentInput {
     /// The unique identifier of the asset to attach the form to.
@@ -3912,11 +3890,11 @@ pub struct PutAttachmentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutAttachmentInput "PutAttachmentRequest"[set debug into] { asset_identifier :
-    String, iterable_form_name : String, item_identifier : String, attachment_name :
-    String, content : String, form_type_id : String, client_token : String } { _client }
+    PutAttachmentInput "PutAttachmentRequest"[set into] { asset_identifier : String,
+    iterable_form_name : String, item_identifier : String, attachment_name : String,
+    content : String, form_type_id : String, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutDataCatalogEncryptionSettingsInput {
     /// The ID of the Data Catalog to set the security configuration for. If none is provided, the Amazon Web Services account ID is used by default.
@@ -3927,10 +3905,10 @@ pub struct PutDataCatalogEncryptionSettingsInput {
 }
 rboto::__structure!(
     PutDataCatalogEncryptionSettingsInput "PutDataCatalogEncryptionSettingsRequest"[set
-    debug into] { catalog_id : String, data_catalog_encryption_settings :
+    into] { catalog_id : String, data_catalog_encryption_settings =
     DataCatalogEncryptionSettings } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutDataCatalogExportConfigurationInput {
     /// The export setting for the data catalog. Specify `ENABLED` to start exporting catalog metadata to S3 Tables, or `DISABLED` to stop exporting. This field is required.
@@ -3943,10 +3921,10 @@ pub struct PutDataCatalogExportConfigurationInput {
 }
 rboto::__structure!(
     PutDataCatalogExportConfigurationInput "PutDataCatalogExportConfigurationInput"[set
-    debug into] { export_setting : ExportSetting, encryption_configuration :
+    into] { export_setting : ExportSetting, encryption_configuration =
     ExportEncryptionConfiguration, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutDataQualityProfileAnnotationInput {
     /// The ID of the data quality monitoring profile to annotate.
@@ -3957,10 +3935,10 @@ pub struct PutDataQualityProfileAnnotationInput {
 }
 rboto::__structure!(
     PutDataQualityProfileAnnotationInput "PutDataQualityProfileAnnotationRequest"[set
-    debug into] { profile_id : String, inclusion_annotation : InclusionAnnotationValue }
-    { _client }
+    into] { profile_id : String, inclusion_annotation : InclusionAnnotationValue } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutFormTypeInput {
     /// The name of the form type. Must start with an uppercase letter.
@@ -3972,10 +3950,10 @@ pub struct PutFormTypeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutFormTypeInput "PutFormTypeRequest"[set debug into] { name : String, schema :
-    String, client_token : String } { _client }
+    PutFormTypeInput "PutFormTypeRequest"[set into] { name : String, schema : String,
+    client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutResourcePolicyInput {
     /// Contains the policy document to set, in JSON format.
@@ -3991,12 +3969,12 @@ pub struct PutResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutResourcePolicyInput "PutResourcePolicyRequest"[set debug into] { policy_in_json :
+    PutResourcePolicyInput "PutResourcePolicyRequest"[set into] { policy_in_json :
     String, resource_arn : String, policy_hash_condition : String,
     policy_exists_condition : ExistCondition, enable_hybrid : EnableHybridValues } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutSchemaVersionMetadataInput {
     /// The unique ID for the schema.
@@ -4010,11 +3988,11 @@ pub struct PutSchemaVersionMetadataInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutSchemaVersionMetadataInput "PutSchemaVersionMetadataInput"[set debug into] {
-    schema_id : SchemaId, schema_version_number : SchemaVersionNumber, schema_version_id
-    : String, metadata_key_value : MetadataKeyValuePair } { _client }
+    PutSchemaVersionMetadataInput "PutSchemaVersionMetadataInput"[set into] { schema_id =
+    SchemaId, schema_version_number = SchemaVersionNumber, schema_version_id : String,
+    metadata_key_value = MetadataKeyValuePair } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutWorkflowRunPropertiesInput {
     /// Name of the workflow which was run.
@@ -4026,11 +4004,10 @@ pub struct PutWorkflowRunPropertiesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutWorkflowRunPropertiesInput "PutWorkflowRunPropertiesRequest"[set debug into] {
-    name : String, run_id : String, run_properties : HashMap < String, String > } {
-    _client }
+    PutWorkflowRunPropertiesInput "PutWorkflowRunPropertiesRequest"[set into] { name :
+    String, run_id : String, run_properties : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct QuerySchemaVersionMetadataInput {
     /// A wrapper structure that may contain the schema name and Amazon Resource Name (ARN).
@@ -4048,12 +4025,12 @@ pub struct QuerySchemaVersionMetadataInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    QuerySchemaVersionMetadataInput "QuerySchemaVersionMetadataInput"[set debug into] {
-    schema_id : SchemaId, schema_version_number : SchemaVersionNumber, schema_version_id
-    : String, metadata_list : Vec < MetadataKeyValuePair >, max_results = i32, next_token
+    QuerySchemaVersionMetadataInput "QuerySchemaVersionMetadataInput"[set into] {
+    schema_id = SchemaId, schema_version_number = SchemaVersionNumber, schema_version_id
+    : String, metadata_list = Vec < MetadataKeyValuePair >, max_results = i32, next_token
     : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RegisterConnectionTypeInput {
     /// The name of the connection type. Must be between 1 and 255 characters and must be prefixed with "REST-" to indicate it is a REST-based connector.
@@ -4075,14 +4052,14 @@ pub struct RegisterConnectionTypeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RegisterConnectionTypeInput "RegisterConnectionTypeRequest"[set debug into] {
+    RegisterConnectionTypeInput "RegisterConnectionTypeRequest"[set into] {
     connection_type : String, integration_type : IntegrationType, description : String,
-    connection_properties : ConnectionPropertiesConfiguration,
-    connector_authentication_configuration : ConnectorAuthenticationConfiguration,
-    rest_configuration : RestConfiguration, tags : HashMap < String, String > } { _client
+    connection_properties = ConnectionPropertiesConfiguration,
+    connector_authentication_configuration = ConnectorAuthenticationConfiguration,
+    rest_configuration = RestConfiguration, tags : HashMap < String, String > } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RegisterSchemaVersionInput {
     /// This is a wrapper structure to contain schema identity fields. The structure contains:
@@ -4092,10 +4069,10 @@ pub struct RegisterSchemaVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RegisterSchemaVersionInput "RegisterSchemaVersionInput"[set debug into] { schema_id :
+    RegisterSchemaVersionInput "RegisterSchemaVersionInput"[set into] { schema_id =
     SchemaId, schema_definition : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RemoveSchemaVersionMetadataInput {
     /// A wrapper structure that may contain the schema name and Amazon Resource Name (ARN).
@@ -4109,11 +4086,11 @@ pub struct RemoveSchemaVersionMetadataInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RemoveSchemaVersionMetadataInput "RemoveSchemaVersionMetadataInput"[set debug into] {
-    schema_id : SchemaId, schema_version_number : SchemaVersionNumber, schema_version_id
-    : String, metadata_key_value : MetadataKeyValuePair } { _client }
+    RemoveSchemaVersionMetadataInput "RemoveSchemaVersionMetadataInput"[set into] {
+    schema_id = SchemaId, schema_version_number = SchemaVersionNumber, schema_version_id
+    : String, metadata_key_value = MetadataKeyValuePair } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ResetJobBookmarkInput {
     /// The name of the job in question.
@@ -4123,10 +4100,10 @@ pub struct ResetJobBookmarkInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ResetJobBookmarkInput "ResetJobBookmarkRequest"[set debug into] { job_name : String,
-    run_id : String } { _client }
+    ResetJobBookmarkInput "ResetJobBookmarkRequest"[set into] { job_name : String, run_id
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ResumeWorkflowRunInput {
     /// The name of the workflow to resume.
@@ -4138,10 +4115,10 @@ pub struct ResumeWorkflowRunInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ResumeWorkflowRunInput "ResumeWorkflowRunRequest"[set debug into] { name : String,
-    run_id : String, node_ids : Vec < String > } { _client }
+    ResumeWorkflowRunInput "ResumeWorkflowRunRequest"[set into] { name : String, run_id :
+    String, node_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RunStatementInput {
     /// The Session Id of the statement to be run.
@@ -4153,10 +4130,10 @@ pub struct RunStatementInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RunStatementInput "RunStatementRequest"[set debug into] { session_id : String, code :
+    RunStatementInput "RunStatementRequest"[set into] { session_id : String, code :
     String, request_origin : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SearchAssetsInput {
     /// The text to search for. At least one of `searchText` or `filterClause` must be provided.
@@ -4172,11 +4149,11 @@ pub struct SearchAssetsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SearchAssetsInput "SearchAssetsInput"[set debug into] { search_text : String,
-    max_results = i32, next_token : String, sort : SearchSort, filter_clause :
-    SearchFilterClause } { _client }
+    SearchAssetsInput "SearchAssetsInput"[set into] { search_text : String, max_results =
+    i32, next_token : String, sort = SearchSort, filter_clause = SearchFilterClause } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SearchTablesInput {
     /// A unique identifier, consisting of `account_id`.
@@ -4198,12 +4175,12 @@ pub struct SearchTablesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SearchTablesInput "SearchTablesRequest"[set debug into] { catalog_id : String,
-    next_token : String, filters : Vec < PropertyPredicate >, search_text : String,
-    sort_criteria : Vec < SortCriterion >, max_results = i32, resource_share_type :
-    ResourceShareType, include_status_details = bool } { _client }
+    SearchTablesInput "SearchTablesRequest"[set into] { catalog_id : String, next_token :
+    String, filters = Vec < PropertyPredicate >, search_text : String, sort_criteria =
+    Vec < SortCriterion >, max_results = i32, resource_share_type : ResourceShareType,
+    include_status_details = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartBlueprintRunInput {
     /// The name of the blueprint.
@@ -4215,10 +4192,10 @@ pub struct StartBlueprintRunInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartBlueprintRunInput "StartBlueprintRunRequest"[set debug into] { blueprint_name :
+    StartBlueprintRunInput "StartBlueprintRunRequest"[set into] { blueprint_name :
     String, parameters : String, role_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartColumnStatisticsTaskRunInput {
     /// The name of the database where the table resides.
@@ -4238,12 +4215,12 @@ pub struct StartColumnStatisticsTaskRunInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartColumnStatisticsTaskRunInput "StartColumnStatisticsTaskRunRequest"[set debug
-    into] { database_name : String, table_name : String, column_name_list : Vec < String
-    >, role : String, sample_size = f64, catalog_id : String, security_configuration :
-    String } { _client }
+    StartColumnStatisticsTaskRunInput "StartColumnStatisticsTaskRunRequest"[set into] {
+    database_name : String, table_name : String, column_name_list = Vec < String >, role
+    : String, sample_size = f64, catalog_id : String, security_configuration : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartColumnStatisticsTaskRunScheduleInput {
     /// The name of the database where the table resides.
@@ -4256,10 +4233,10 @@ pub struct StartColumnStatisticsTaskRunScheduleInput {
 }
 rboto::__structure!(
     StartColumnStatisticsTaskRunScheduleInput
-    "StartColumnStatisticsTaskRunScheduleRequest"[set debug into] { database_name :
-    String, table_name : String, catalog_id : String } { _client }
+    "StartColumnStatisticsTaskRunScheduleRequest"[set into] { database_name : String,
+    table_name : String, catalog_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartCrawlerInput {
     /// Name of the crawler to start.
@@ -4267,9 +4244,9 @@ pub struct StartCrawlerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartCrawlerInput "StartCrawlerRequest"[set debug into] { name : String } { _client }
+    StartCrawlerInput "StartCrawlerRequest"[set into] { name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartCrawlerScheduleInput {
     /// Name of the crawler to schedule.
@@ -4277,11 +4254,11 @@ pub struct StartCrawlerScheduleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartCrawlerScheduleInput "StartCrawlerScheduleRequest"[set debug into] {
-    crawler_name : String } { _client }
+    StartCrawlerScheduleInput "StartCrawlerScheduleRequest"[set into] { crawler_name :
+    String } { _client }
 );
 /// The request of the Data Quality rule recommendation request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartDataQualityRuleRecommendationRunInput {
     /// The data source (Glue table) associated with this run.
@@ -4308,14 +4285,13 @@ pub struct StartDataQualityRuleRecommendationRunInput {
 }
 rboto::__structure!(
     StartDataQualityRuleRecommendationRunInput
-    "StartDataQualityRuleRecommendationRunRequest"[set debug into] { data_source :
-    DataSource, role : String, number_of_workers = i32, timeout = i32,
-    created_ruleset_name : String, data_quality_security_configuration : String,
-    client_token : String, additional_run_options :
-    DataQualityRuleRecommendationRunAdditionalRunOptions, recommendation_mode :
-    RecommendationMode } { _client }
+    "StartDataQualityRuleRecommendationRunRequest"[set into] { data_source = DataSource,
+    role : String, number_of_workers = i32, timeout = i32, created_ruleset_name : String,
+    data_quality_security_configuration : String, client_token : String,
+    additional_run_options = DataQualityRuleRecommendationRunAdditionalRunOptions,
+    recommendation_mode : RecommendationMode } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartDataQualityRulesetEvaluationRunInput {
     /// The data source (Glue table) associated with this run.
@@ -4338,13 +4314,13 @@ pub struct StartDataQualityRulesetEvaluationRunInput {
 }
 rboto::__structure!(
     StartDataQualityRulesetEvaluationRunInput
-    "StartDataQualityRulesetEvaluationRunRequest"[set debug into] { data_source :
-    DataSource, role : String, number_of_workers = i32, timeout = i32, client_token :
-    String, additional_run_options : DataQualityEvaluationRunAdditionalRunOptions,
-    ruleset_names : Vec < String >, additional_data_sources : HashMap < String,
-    DataSource > } { _client }
+    "StartDataQualityRulesetEvaluationRunRequest"[set into] { data_source = DataSource,
+    role : String, number_of_workers = i32, timeout = i32, client_token : String,
+    additional_run_options = DataQualityEvaluationRunAdditionalRunOptions, ruleset_names
+    = Vec < String >, additional_data_sources : HashMap < String, DataSource > } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartExportLabelsTaskRunInput {
     /// The unique identifier of the machine learning transform.
@@ -4354,10 +4330,10 @@ pub struct StartExportLabelsTaskRunInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartExportLabelsTaskRunInput "StartExportLabelsTaskRunRequest"[set debug into] {
+    StartExportLabelsTaskRunInput "StartExportLabelsTaskRunRequest"[set into] {
     transform_id : String, output_s3_path : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartImportLabelsTaskRunInput {
     /// The unique identifier of the machine learning transform.
@@ -4369,11 +4345,11 @@ pub struct StartImportLabelsTaskRunInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartImportLabelsTaskRunInput "StartImportLabelsTaskRunRequest"[set debug into] {
+    StartImportLabelsTaskRunInput "StartImportLabelsTaskRunRequest"[set into] {
     transform_id : String, input_s3_path : String, replace_all_labels = bool } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartJobRunInput {
     /// The name of the job definition to use.
@@ -4407,14 +4383,14 @@ pub struct StartJobRunInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartJobRunInput "StartJobRunRequest"[set debug into] { job_name : String,
+    StartJobRunInput "StartJobRunRequest"[set into] { job_name : String,
     job_run_queuing_enabled = bool, job_run_id : String, arguments : HashMap < String,
     String >, allocated_capacity = i32, timeout = i32, max_capacity = f64,
-    security_configuration : String, notification_property : NotificationProperty,
+    security_configuration : String, notification_property = NotificationProperty,
     worker_type : WorkerType, number_of_workers = i32, execution_class : ExecutionClass,
     execution_role_session_policy : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartJobUpgradeAnalysisInput {
     /// The name of the job associated with the analysis to resume.
@@ -4426,11 +4402,10 @@ pub struct StartJobUpgradeAnalysisInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartJobUpgradeAnalysisInput "StartJobUpgradeAnalysisRequest"[set debug into] {
-    job_name : String, analysis_id : String, upgrade_consent : UpgradeConsent } { _client
-    }
+    StartJobUpgradeAnalysisInput "StartJobUpgradeAnalysisRequest"[set into] { job_name :
+    String, analysis_id : String, upgrade_consent : UpgradeConsent } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartMlEvaluationTaskRunInput {
     /// The unique identifier of the machine learning transform.
@@ -4438,10 +4413,10 @@ pub struct StartMlEvaluationTaskRunInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartMlEvaluationTaskRunInput "StartMLEvaluationTaskRunRequest"[set debug into] {
+    StartMlEvaluationTaskRunInput "StartMLEvaluationTaskRunRequest"[set into] {
     transform_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartMlLabelingSetGenerationTaskRunInput {
     /// The unique identifier of the machine learning transform.
@@ -4452,10 +4427,10 @@ pub struct StartMlLabelingSetGenerationTaskRunInput {
 }
 rboto::__structure!(
     StartMlLabelingSetGenerationTaskRunInput
-    "StartMLLabelingSetGenerationTaskRunRequest"[set debug into] { transform_id : String,
+    "StartMLLabelingSetGenerationTaskRunRequest"[set into] { transform_id : String,
     output_s3_path : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartMaterializedViewRefreshTaskRunInput {
     /// The ID of the Data Catalog where the table reside. If none is supplied, the account ID is used by default.
@@ -4470,10 +4445,10 @@ pub struct StartMaterializedViewRefreshTaskRunInput {
 }
 rboto::__structure!(
     StartMaterializedViewRefreshTaskRunInput
-    "StartMaterializedViewRefreshTaskRunRequest"[set debug into] { catalog_id : String,
+    "StartMaterializedViewRefreshTaskRunRequest"[set into] { catalog_id : String,
     database_name : String, table_name : String, full_refresh = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartTriggerInput {
     /// The name of the trigger to start.
@@ -4481,9 +4456,9 @@ pub struct StartTriggerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartTriggerInput "StartTriggerRequest"[set debug into] { name : String } { _client }
+    StartTriggerInput "StartTriggerRequest"[set into] { name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartWorkflowRunInput {
     /// The name of the workflow to start.
@@ -4493,10 +4468,10 @@ pub struct StartWorkflowRunInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartWorkflowRunInput "StartWorkflowRunRequest"[set debug into] { name : String,
+    StartWorkflowRunInput "StartWorkflowRunRequest"[set into] { name : String,
     run_properties : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopColumnStatisticsTaskRunInput {
     /// The name of the database where the table resides.
@@ -4508,10 +4483,10 @@ pub struct StopColumnStatisticsTaskRunInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopColumnStatisticsTaskRunInput "StopColumnStatisticsTaskRunRequest"[set debug into]
-    { database_name : String, table_name : String, catalog_id : String } { _client }
+    StopColumnStatisticsTaskRunInput "StopColumnStatisticsTaskRunRequest"[set into] {
+    database_name : String, table_name : String, catalog_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopColumnStatisticsTaskRunScheduleInput {
     /// The name of the database where the table resides.
@@ -4524,10 +4499,10 @@ pub struct StopColumnStatisticsTaskRunScheduleInput {
 }
 rboto::__structure!(
     StopColumnStatisticsTaskRunScheduleInput
-    "StopColumnStatisticsTaskRunScheduleRequest"[set debug into] { database_name :
-    String, table_name : String, catalog_id : String } { _client }
+    "StopColumnStatisticsTaskRunScheduleRequest"[set into] { database_name : String,
+    table_name : String, catalog_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopCrawlerInput {
     /// Name of the crawler to stop.
@@ -4535,9 +4510,9 @@ pub struct StopCrawlerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopCrawlerInput "StopCrawlerRequest"[set debug into] { name : String } { _client }
+    StopCrawlerInput "StopCrawlerRequest"[set into] { name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopCrawlerScheduleInput {
     /// Name of the crawler whose schedule state to set.
@@ -4545,10 +4520,10 @@ pub struct StopCrawlerScheduleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopCrawlerScheduleInput "StopCrawlerScheduleRequest"[set debug into] { crawler_name
-    : String } { _client }
+    StopCrawlerScheduleInput "StopCrawlerScheduleRequest"[set into] { crawler_name :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopJobUpgradeAnalysisInput {
     /// The name of the job associated with the analysis.
@@ -4558,10 +4533,10 @@ pub struct StopJobUpgradeAnalysisInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopJobUpgradeAnalysisInput "StopJobUpgradeAnalysisRequest"[set debug into] {
-    job_name : String, analysis_id : String } { _client }
+    StopJobUpgradeAnalysisInput "StopJobUpgradeAnalysisRequest"[set into] { job_name :
+    String, analysis_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopMaterializedViewRefreshTaskRunInput {
     /// The ID of the Data Catalog where the table reside. If none is supplied, the account ID is used by default.
@@ -4574,10 +4549,10 @@ pub struct StopMaterializedViewRefreshTaskRunInput {
 }
 rboto::__structure!(
     StopMaterializedViewRefreshTaskRunInput
-    "StopMaterializedViewRefreshTaskRunRequest"[set debug into] { catalog_id : String,
+    "StopMaterializedViewRefreshTaskRunRequest"[set into] { catalog_id : String,
     database_name : String, table_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopSessionInput {
     /// The ID of the session to be stopped.
@@ -4587,10 +4562,10 @@ pub struct StopSessionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopSessionInput "StopSessionRequest"[set debug into] { id : String, request_origin :
+    StopSessionInput "StopSessionRequest"[set into] { id : String, request_origin :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopTriggerInput {
     /// The name of the trigger to stop.
@@ -4598,9 +4573,9 @@ pub struct StopTriggerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopTriggerInput "StopTriggerRequest"[set debug into] { name : String } { _client }
+    StopTriggerInput "StopTriggerRequest"[set into] { name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopWorkflowRunInput {
     /// The name of the workflow to stop.
@@ -4610,10 +4585,10 @@ pub struct StopWorkflowRunInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopWorkflowRunInput "StopWorkflowRunRequest"[set debug into] { name : String, run_id
-    : String } { _client }
+    StopWorkflowRunInput "StopWorkflowRunRequest"[set into] { name : String, run_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// The ARN of the Glue resource to which to add the tags. For more information about Glue resource ARNs, see the [Glue ARN string pattern](https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-common.html#aws-glue-api-regex-aws-glue-arn-id).
@@ -4623,10 +4598,10 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceRequest"[set debug into] { resource_arn : String,
-    tags_to_add : HashMap < String, String > } { _client }
+    TagResourceInput "TagResourceRequest"[set into] { resource_arn : String, tags_to_add
+    : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TestConnectionInput {
     /// Optional. The name of the connection to test. If only name is provided, the operation will get the connection and use that for testing.
@@ -4638,11 +4613,10 @@ pub struct TestConnectionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TestConnectionInput "TestConnectionRequest"[set debug into] { connection_name :
-    String, catalog_id : String, test_connection_input : TestConnectionInput2 } { _client
-    }
+    TestConnectionInput "TestConnectionRequest"[set into] { connection_name : String,
+    catalog_id : String, test_connection_input = TestConnectionInput2 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// The Amazon Resource Name (ARN) of the resource from which to remove the tags.
@@ -4652,10 +4626,10 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceRequest"[set debug into] { resource_arn : String,
-    tags_to_remove : Vec < String > } { _client }
+    UntagResourceInput "UntagResourceRequest"[set into] { resource_arn : String,
+    tags_to_remove = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateAssetInput {
     /// The unique identifier of the asset to update.
@@ -4669,10 +4643,10 @@ pub struct UpdateAssetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateAssetInput "UpdateAssetRequest"[set debug into] { identifier : String, name :
-    String, description : String, client_token : String } { _client }
+    UpdateAssetInput "UpdateAssetRequest"[set into] { identifier : String, name : String,
+    description : String, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateBlueprintInput {
     /// The name of the blueprint.
@@ -4684,10 +4658,10 @@ pub struct UpdateBlueprintInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateBlueprintInput "UpdateBlueprintRequest"[set debug into] { name : String,
-    description : String, blueprint_location : String } { _client }
+    UpdateBlueprintInput "UpdateBlueprintRequest"[set into] { name : String, description
+    : String, blueprint_location : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateCatalogInput {
     /// The ID of the catalog.
@@ -4697,10 +4671,10 @@ pub struct UpdateCatalogInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateCatalogInput "UpdateCatalogRequest"[set debug into] { catalog_id : String,
-    catalog_input : CatalogInput } { _client }
+    UpdateCatalogInput "UpdateCatalogRequest"[set into] { catalog_id : String,
+    catalog_input = CatalogInput } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateClassifierInput {
     /// A `GrokClassifier` object with updated fields.
@@ -4714,12 +4688,12 @@ pub struct UpdateClassifierInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateClassifierInput "UpdateClassifierRequest"[set debug into] { grok_classifier :
-    UpdateGrokClassifierRequest, xml_classifier : UpdateXmlClassifierRequest,
-    json_classifier : UpdateJsonClassifierRequest, csv_classifier :
+    UpdateClassifierInput "UpdateClassifierRequest"[set into] { grok_classifier =
+    UpdateGrokClassifierRequest, xml_classifier = UpdateXmlClassifierRequest,
+    json_classifier = UpdateJsonClassifierRequest, csv_classifier =
     UpdateCsvClassifierRequest } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateColumnStatisticsForPartitionInput {
     /// The ID of the Data Catalog where the partitions in question reside. If none is supplied, the Amazon Web Services account ID is used by default.
@@ -4736,11 +4710,11 @@ pub struct UpdateColumnStatisticsForPartitionInput {
 }
 rboto::__structure!(
     UpdateColumnStatisticsForPartitionInput
-    "UpdateColumnStatisticsForPartitionRequest"[set debug into] { catalog_id : String,
-    database_name : String, table_name : String, partition_values : Vec < String >,
-    column_statistics_list : Vec < ColumnStatistics > } { _client }
+    "UpdateColumnStatisticsForPartitionRequest"[set into] { catalog_id : String,
+    database_name : String, table_name : String, partition_values = Vec < String >,
+    column_statistics_list = Vec < ColumnStatistics > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateColumnStatisticsForTableInput {
     /// The ID of the Data Catalog where the partitions in question reside. If none is supplied, the Amazon Web Services account ID is used by default.
@@ -4754,11 +4728,11 @@ pub struct UpdateColumnStatisticsForTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateColumnStatisticsForTableInput "UpdateColumnStatisticsForTableRequest"[set debug
-    into] { catalog_id : String, database_name : String, table_name : String,
-    column_statistics_list : Vec < ColumnStatistics > } { _client }
+    UpdateColumnStatisticsForTableInput "UpdateColumnStatisticsForTableRequest"[set into]
+    { catalog_id : String, database_name : String, table_name : String,
+    column_statistics_list = Vec < ColumnStatistics > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateColumnStatisticsTaskSettingsInput {
     /// The name of the database where the table resides.
@@ -4781,12 +4755,12 @@ pub struct UpdateColumnStatisticsTaskSettingsInput {
 }
 rboto::__structure!(
     UpdateColumnStatisticsTaskSettingsInput
-    "UpdateColumnStatisticsTaskSettingsRequest"[set debug into] { database_name : String,
-    table_name : String, role : String, schedule : String, column_name_list : Vec <
+    "UpdateColumnStatisticsTaskSettingsRequest"[set into] { database_name : String,
+    table_name : String, role : String, schedule : String, column_name_list = Vec <
     String >, sample_size = f64, catalog_id : String, security_configuration : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateConnectionInput {
     /// The ID of the Data Catalog in which the connection resides. If none is provided, the Amazon Web Services account ID is used by default.
@@ -4798,10 +4772,10 @@ pub struct UpdateConnectionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateConnectionInput "UpdateConnectionRequest"[set debug into] { catalog_id :
-    String, name : String, connection_input : ConnectionInput } { _client }
+    UpdateConnectionInput "UpdateConnectionRequest"[set into] { catalog_id : String, name
+    : String, connection_input = ConnectionInput } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateCrawlerInput {
     /// Name of the new crawler.
@@ -4837,15 +4811,15 @@ pub struct UpdateCrawlerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateCrawlerInput "UpdateCrawlerRequest"[set debug into] { name : String, role :
-    String, database_name : String, description : String, targets : CrawlerTargets,
-    schedule : String, classifiers : Vec < String >, table_prefix : String,
-    schema_change_policy : SchemaChangePolicy, recrawl_policy : RecrawlPolicy,
-    lineage_configuration : LineageConfiguration, lake_formation_configuration :
-    LakeFormationConfiguration, configuration : String, crawler_security_configuration :
-    String, catalog_id : String } { _client }
+    UpdateCrawlerInput "UpdateCrawlerRequest"[set into] { name : String, role : String,
+    database_name : String, description : String, targets = CrawlerTargets, schedule :
+    String, classifiers = Vec < String >, table_prefix : String, schema_change_policy =
+    SchemaChangePolicy, recrawl_policy = RecrawlPolicy, lineage_configuration =
+    LineageConfiguration, lake_formation_configuration = LakeFormationConfiguration,
+    configuration : String, crawler_security_configuration : String, catalog_id : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateCrawlerScheduleInput {
     /// The name of the crawler whose schedule to update.
@@ -4855,10 +4829,10 @@ pub struct UpdateCrawlerScheduleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateCrawlerScheduleInput "UpdateCrawlerScheduleRequest"[set debug into] {
-    crawler_name : String, schedule : String } { _client }
+    UpdateCrawlerScheduleInput "UpdateCrawlerScheduleRequest"[set into] { crawler_name :
+    String, schedule : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateDataQualityEvaluationConfigInput {
     /// The name of the data quality evaluation configuration to update.
@@ -4893,16 +4867,16 @@ pub struct UpdateDataQualityEvaluationConfigInput {
 }
 rboto::__structure!(
     UpdateDataQualityEvaluationConfigInput "UpdateDataQualityEvaluationConfigRequest"[set
-    debug into] { name : String, data_source : DataQualityEvaluationConfigDataSource,
+    into] { name : String, data_source = DataQualityEvaluationConfigDataSource,
     ruleset_name : String, managed_ruleset_name :
-    DataQualityEvaluationConfigManagedRuleset, triggers : Vec <
+    DataQualityEvaluationConfigManagedRuleset, triggers = Vec <
     DataQualityEvaluationConfigTrigger >, schedule_expression : String, start_at :
     rboto::DateTime, end_at : rboto::DateTime, pause_runs = bool, role : String,
-    number_of_workers = i32, timeout = i32, additional_run_options :
+    number_of_workers = i32, timeout = i32, additional_run_options =
     DataQualityEvaluationConfigAdditionalRunOptions, additional_data_sources : HashMap <
     String, DataSource > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateDataQualityRulesetInput {
     /// The name of the data quality ruleset.
@@ -4914,10 +4888,10 @@ pub struct UpdateDataQualityRulesetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateDataQualityRulesetInput "UpdateDataQualityRulesetRequest"[set debug into] {
-    name : String, description : String, ruleset : String } { _client }
+    UpdateDataQualityRulesetInput "UpdateDataQualityRulesetRequest"[set into] { name :
+    String, description : String, ruleset : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateDatabaseInput {
     /// The ID of the Data Catalog in which the metadata database resides. If none is provided, the Amazon Web Services account ID is used by default.
@@ -4929,10 +4903,10 @@ pub struct UpdateDatabaseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateDatabaseInput "UpdateDatabaseRequest"[set debug into] { catalog_id : String,
-    name : String, database_input : DatabaseInput } { _client }
+    UpdateDatabaseInput "UpdateDatabaseRequest"[set into] { catalog_id : String, name :
+    String, database_input = DatabaseInput } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateDevEndpointInput {
     /// The name of the `DevEndpoint` to be updated.
@@ -4954,13 +4928,13 @@ pub struct UpdateDevEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateDevEndpointInput "UpdateDevEndpointRequest"[set debug into] { endpoint_name :
-    String, public_key : String, add_public_keys : Vec < String >, delete_public_keys :
-    Vec < String >, custom_libraries : DevEndpointCustomLibraries, update_etl_libraries =
-    bool, delete_arguments : Vec < String >, add_arguments : HashMap < String, String > }
-    { _client }
+    UpdateDevEndpointInput "UpdateDevEndpointRequest"[set into] { endpoint_name : String,
+    public_key : String, add_public_keys = Vec < String >, delete_public_keys = Vec <
+    String >, custom_libraries = DevEndpointCustomLibraries, update_etl_libraries = bool,
+    delete_arguments = Vec < String >, add_arguments : HashMap < String, String > } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateGlossaryInput {
     /// The unique identifier of the glossary to update.
@@ -4974,10 +4948,10 @@ pub struct UpdateGlossaryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateGlossaryInput "UpdateGlossaryRequest"[set debug into] { identifier : String,
-    name : String, description : String, client_token : String } { _client }
+    UpdateGlossaryInput "UpdateGlossaryRequest"[set into] { identifier : String, name :
+    String, description : String, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateGlossaryTermInput {
     /// The unique identifier of the glossary term to update.
@@ -4993,12 +4967,12 @@ pub struct UpdateGlossaryTermInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateGlossaryTermInput "UpdateGlossaryTermRequest"[set debug into] { identifier :
-    String, name : String, short_description : String, long_description : String,
-    client_token : String } { _client }
+    UpdateGlossaryTermInput "UpdateGlossaryTermRequest"[set into] { identifier : String,
+    name : String, short_description : String, long_description : String, client_token :
+    String } { _client }
 );
 /// Request to update an existing Glue Identity Center configuration.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateGlueIdentityCenterConfigurationInput {
     /// A list of Identity Center scopes that define the updated permissions and access levels for the Glue configuration.
@@ -5009,10 +4983,10 @@ pub struct UpdateGlueIdentityCenterConfigurationInput {
 }
 rboto::__structure!(
     UpdateGlueIdentityCenterConfigurationInput
-    "UpdateGlueIdentityCenterConfigurationRequest"[set debug into] { scopes : Vec <
-    String >, user_background_sessions_enabled = bool } { _client }
+    "UpdateGlueIdentityCenterConfigurationRequest"[set into] { scopes = Vec < String >,
+    user_background_sessions_enabled = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateIntegrationResourcePropertyInput {
     /// The connection ARN of the source, or the database ARN of the target.
@@ -5025,11 +4999,11 @@ pub struct UpdateIntegrationResourcePropertyInput {
 }
 rboto::__structure!(
     UpdateIntegrationResourcePropertyInput "UpdateIntegrationResourcePropertyRequest"[set
-    debug into] { resource_arn : String, source_processing_properties :
-    SourceProcessingProperties, target_processing_properties : TargetProcessingProperties
+    into] { resource_arn : String, source_processing_properties =
+    SourceProcessingProperties, target_processing_properties = TargetProcessingProperties
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateIntegrationTablePropertiesInput {
     /// The connection ARN of the source, or the database ARN of the target.
@@ -5044,10 +5018,10 @@ pub struct UpdateIntegrationTablePropertiesInput {
 }
 rboto::__structure!(
     UpdateIntegrationTablePropertiesInput "UpdateIntegrationTablePropertiesRequest"[set
-    debug into] { resource_arn : String, table_name : String, source_table_config :
-    SourceTableConfig, target_table_config : TargetTableConfig } { _client }
+    into] { resource_arn : String, table_name : String, source_table_config =
+    SourceTableConfig, target_table_config = TargetTableConfig } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateJobFromSourceControlInput {
     /// The name of the Glue job to be synchronized to or from the remote repository.
@@ -5071,12 +5045,12 @@ pub struct UpdateJobFromSourceControlInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateJobFromSourceControlInput "UpdateJobFromSourceControlRequest"[set debug into] {
+    UpdateJobFromSourceControlInput "UpdateJobFromSourceControlRequest"[set into] {
     job_name : String, provider : SourceControlProvider, repository_name : String,
     repository_owner : String, branch_name : String, folder : String, commit_id : String,
     auth_strategy : SourceControlAuthStrategy, auth_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateJobInput {
     /// The name of the job definition to update.
@@ -5086,10 +5060,10 @@ pub struct UpdateJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateJobInput "UpdateJobRequest"[set debug into] { job_name : String, job_update :
+    UpdateJobInput "UpdateJobRequest"[set into] { job_name : String, job_update =
     JobUpdate } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateMlTransformInput {
     /// A unique identifier that was generated when the transform was created.
@@ -5117,12 +5091,12 @@ pub struct UpdateMlTransformInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateMlTransformInput "UpdateMLTransformRequest"[set debug into] { transform_id :
-    String, name : String, description : String, parameters : TransformParameters, role :
-    String, glue_version : String, max_capacity = f64, worker_type : WorkerType,
+    UpdateMlTransformInput "UpdateMLTransformRequest"[set into] { transform_id : String,
+    name : String, description : String, parameters = TransformParameters, role : String,
+    glue_version : String, max_capacity = f64, worker_type : WorkerType,
     number_of_workers = i32, timeout = i32, max_retries = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdatePartitionInput {
     /// The ID of the Data Catalog where the partition to be updated resides. If none is provided, the Amazon Web Services account ID is used by default.
@@ -5138,11 +5112,11 @@ pub struct UpdatePartitionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdatePartitionInput "UpdatePartitionRequest"[set debug into] { catalog_id : String,
-    database_name : String, table_name : String, partition_value_list : Vec < String >,
-    partition_input : PartitionInput } { _client }
+    UpdatePartitionInput "UpdatePartitionRequest"[set into] { catalog_id : String,
+    database_name : String, table_name : String, partition_value_list = Vec < String >,
+    partition_input = PartitionInput } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateRegistryInput {
     /// This is a wrapper structure that may contain the registry name and Amazon Resource Name (ARN).
@@ -5152,10 +5126,10 @@ pub struct UpdateRegistryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateRegistryInput "UpdateRegistryInput"[set debug into] { registry_id : RegistryId,
+    UpdateRegistryInput "UpdateRegistryInput"[set into] { registry_id = RegistryId,
     description : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateSchemaInput {
     /// This is a wrapper structure to contain schema identity fields. The structure contains:
@@ -5169,11 +5143,11 @@ pub struct UpdateSchemaInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateSchemaInput "UpdateSchemaInput"[set debug into] { schema_id : SchemaId,
-    schema_version_number : SchemaVersionNumber, compatibility : Compatibility,
+    UpdateSchemaInput "UpdateSchemaInput"[set into] { schema_id = SchemaId,
+    schema_version_number = SchemaVersionNumber, compatibility : Compatibility,
     description : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateSourceControlFromJobInput {
     /// The name of the Glue job to be synchronized to or from the remote repository.
@@ -5197,12 +5171,12 @@ pub struct UpdateSourceControlFromJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateSourceControlFromJobInput "UpdateSourceControlFromJobRequest"[set debug into] {
+    UpdateSourceControlFromJobInput "UpdateSourceControlFromJobRequest"[set into] {
     job_name : String, provider : SourceControlProvider, repository_name : String,
     repository_owner : String, branch_name : String, folder : String, commit_id : String,
     auth_strategy : SourceControlAuthStrategy, auth_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateTableOptimizerInput {
     /// The Catalog ID of the table.
@@ -5218,11 +5192,11 @@ pub struct UpdateTableOptimizerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateTableOptimizerInput "UpdateTableOptimizerRequest"[set debug into] { catalog_id
-    : String, database_name : String, table_name : String, type_ : TableOptimizerType,
-    table_optimizer_configuration : TableOptimizerConfiguration } { _client }
+    UpdateTableOptimizerInput "UpdateTableOptimizerRequest"[set into] { catalog_id :
+    String, database_name : String, table_name : String, type_ : TableOptimizerType,
+    table_optimizer_configuration = TableOptimizerConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateTableInput {
     /// The ID of the Data Catalog where the table resides. If none is provided, the Amazon Web Services account ID is used by default.
@@ -5248,13 +5222,13 @@ pub struct UpdateTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateTableInput "UpdateTableRequest"[set debug into] { catalog_id : String,
-    database_name : String, name : String, table_input : TableInput, skip_archive = bool,
+    UpdateTableInput "UpdateTableRequest"[set into] { catalog_id : String, database_name
+    : String, name : String, table_input = TableInput, skip_archive = bool,
     transaction_id : String, version_id : String, view_update_action : ViewUpdateAction,
-    force = bool, update_open_table_format_input : UpdateOpenTableFormatInput } { _client
+    force = bool, update_open_table_format_input = UpdateOpenTableFormatInput } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateTriggerInput {
     /// The name of the trigger to update.
@@ -5264,10 +5238,10 @@ pub struct UpdateTriggerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateTriggerInput "UpdateTriggerRequest"[set debug into] { name : String,
-    trigger_update : TriggerUpdate } { _client }
+    UpdateTriggerInput "UpdateTriggerRequest"[set into] { name : String, trigger_update =
+    TriggerUpdate } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateUsageProfileInput {
     /// The name of the usage profile.
@@ -5279,10 +5253,10 @@ pub struct UpdateUsageProfileInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateUsageProfileInput "UpdateUsageProfileRequest"[set debug into] { name : String,
-    description : String, configuration : ProfileConfiguration } { _client }
+    UpdateUsageProfileInput "UpdateUsageProfileRequest"[set into] { name : String,
+    description : String, configuration = ProfileConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateUserDefinedFunctionInput {
     /// The ID of the Data Catalog where the function to be updated is located. If none is provided, the Amazon Web Services account ID is used by default.
@@ -5296,11 +5270,11 @@ pub struct UpdateUserDefinedFunctionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateUserDefinedFunctionInput "UpdateUserDefinedFunctionRequest"[set debug into] {
-    catalog_id : String, database_name : String, function_name : String, function_input :
+    UpdateUserDefinedFunctionInput "UpdateUserDefinedFunctionRequest"[set into] {
+    catalog_id : String, database_name : String, function_name : String, function_input =
     UserDefinedFunctionInput } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateWorkflowInput {
     /// Name of the workflow to be updated.
@@ -5314,7 +5288,7 @@ pub struct UpdateWorkflowInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateWorkflowInput "UpdateWorkflowRequest"[set debug into] { name : String,
-    description : String, default_run_properties : HashMap < String, String >,
-    max_concurrent_runs = i32 } { _client }
+    UpdateWorkflowInput "UpdateWorkflowRequest"[set into] { name : String, description :
+    String, default_run_properties : HashMap < String, String >, max_concurrent_runs =
+    i32 } { _client }
 );

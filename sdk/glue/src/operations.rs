@@ -6,565 +6,346 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; AssociateGlossaryTermsInput => AssociateGlossaryTermsOutput
-    = super::schema::ops::ASSOCIATE_GLOSSARY_TERMS, "AssociateGlossaryTerms";
-    BatchCreatePartitionInput => BatchCreatePartitionOutput =
-    super::schema::ops::BATCH_CREATE_PARTITION, "BatchCreatePartition";
-    BatchDeleteConnectionInput => BatchDeleteConnectionOutput =
-    super::schema::ops::BATCH_DELETE_CONNECTION, "BatchDeleteConnection";
-    BatchDeletePartitionInput => BatchDeletePartitionOutput =
-    super::schema::ops::BATCH_DELETE_PARTITION, "BatchDeletePartition";
-    BatchDeleteTableInput => BatchDeleteTableOutput =
-    super::schema::ops::BATCH_DELETE_TABLE, "BatchDeleteTable";
-    BatchDeleteTableVersionInput => BatchDeleteTableVersionOutput =
-    super::schema::ops::BATCH_DELETE_TABLE_VERSION, "BatchDeleteTableVersion";
-    BatchGetBlueprintsInput => BatchGetBlueprintsOutput =
-    super::schema::ops::BATCH_GET_BLUEPRINTS, "BatchGetBlueprints"; BatchGetCrawlersInput
-    => BatchGetCrawlersOutput = super::schema::ops::BATCH_GET_CRAWLERS,
-    "BatchGetCrawlers"; BatchGetCustomEntityTypesInput => BatchGetCustomEntityTypesOutput
-    = super::schema::ops::BATCH_GET_CUSTOM_ENTITY_TYPES, "BatchGetCustomEntityTypes";
-    BatchGetDataQualityResultInput => BatchGetDataQualityResultOutput =
-    super::schema::ops::BATCH_GET_DATA_QUALITY_RESULT, "BatchGetDataQualityResult";
-    BatchGetDataQualityResultV2Input => BatchGetDataQualityResultV2Output =
-    super::schema::ops::BATCH_GET_DATA_QUALITY_RESULT_V2, "BatchGetDataQualityResultV2";
+    super::error::Exception, super::schema::SERVICE; AssociateGlossaryTermsInput =>
+    AssociateGlossaryTermsOutput, "AssociateGlossaryTerms"; BatchCreatePartitionInput =>
+    BatchCreatePartitionOutput, "BatchCreatePartition"; BatchDeleteConnectionInput =>
+    BatchDeleteConnectionOutput, "BatchDeleteConnection"; BatchDeletePartitionInput =>
+    BatchDeletePartitionOutput, "BatchDeletePartition"; BatchDeleteTableInput =>
+    BatchDeleteTableOutput, "BatchDeleteTable"; BatchDeleteTableVersionInput =>
+    BatchDeleteTableVersionOutput, "BatchDeleteTableVersion"; BatchGetBlueprintsInput =>
+    BatchGetBlueprintsOutput, "BatchGetBlueprints"; BatchGetCrawlersInput =>
+    BatchGetCrawlersOutput, "BatchGetCrawlers"; BatchGetCustomEntityTypesInput =>
+    BatchGetCustomEntityTypesOutput, "BatchGetCustomEntityTypes";
+    BatchGetDataQualityResultInput => BatchGetDataQualityResultOutput,
+    "BatchGetDataQualityResult"; BatchGetDataQualityResultV2Input =>
+    BatchGetDataQualityResultV2Output, "BatchGetDataQualityResultV2";
     BatchGetDataQualityRulesetEvaluationRunInput =>
-    BatchGetDataQualityRulesetEvaluationRunOutput =
-    super::schema::ops::BATCH_GET_DATA_QUALITY_RULESET_EVALUATION_RUN,
+    BatchGetDataQualityRulesetEvaluationRunOutput,
     "BatchGetDataQualityRulesetEvaluationRun"; BatchGetDevEndpointsInput =>
-    BatchGetDevEndpointsOutput = super::schema::ops::BATCH_GET_DEV_ENDPOINTS,
-    "BatchGetDevEndpoints"; BatchGetIterableFormsInput => BatchGetIterableFormsOutput =
-    super::schema::ops::BATCH_GET_ITERABLE_FORMS, "BatchGetIterableForms";
-    BatchGetJobsInput => BatchGetJobsOutput = super::schema::ops::BATCH_GET_JOBS,
-    "BatchGetJobs"; BatchGetPartitionInput => BatchGetPartitionOutput =
-    super::schema::ops::BATCH_GET_PARTITION, "BatchGetPartition";
-    BatchGetTableOptimizerInput => BatchGetTableOptimizerOutput =
-    super::schema::ops::BATCH_GET_TABLE_OPTIMIZER, "BatchGetTableOptimizer";
-    BatchGetTriggersInput => BatchGetTriggersOutput =
-    super::schema::ops::BATCH_GET_TRIGGERS, "BatchGetTriggers"; BatchGetWorkflowsInput =>
-    BatchGetWorkflowsOutput = super::schema::ops::BATCH_GET_WORKFLOWS,
-    "BatchGetWorkflows"; BatchPutDataQualityStatisticAnnotationInput =>
-    BatchPutDataQualityStatisticAnnotationOutput =
-    super::schema::ops::BATCH_PUT_DATA_QUALITY_STATISTIC_ANNOTATION,
+    BatchGetDevEndpointsOutput, "BatchGetDevEndpoints"; BatchGetIterableFormsInput =>
+    BatchGetIterableFormsOutput, "BatchGetIterableForms"; BatchGetJobsInput =>
+    BatchGetJobsOutput, "BatchGetJobs"; BatchGetPartitionInput =>
+    BatchGetPartitionOutput, "BatchGetPartition"; BatchGetTableOptimizerInput =>
+    BatchGetTableOptimizerOutput, "BatchGetTableOptimizer"; BatchGetTriggersInput =>
+    BatchGetTriggersOutput, "BatchGetTriggers"; BatchGetWorkflowsInput =>
+    BatchGetWorkflowsOutput, "BatchGetWorkflows";
+    BatchPutDataQualityStatisticAnnotationInput =>
+    BatchPutDataQualityStatisticAnnotationOutput,
     "BatchPutDataQualityStatisticAnnotation"; BatchStopJobRunInput =>
-    BatchStopJobRunOutput = super::schema::ops::BATCH_STOP_JOB_RUN, "BatchStopJobRun";
-    BatchUpdatePartitionInput => BatchUpdatePartitionOutput =
-    super::schema::ops::BATCH_UPDATE_PARTITION, "BatchUpdatePartition";
+    BatchStopJobRunOutput, "BatchStopJobRun"; BatchUpdatePartitionInput =>
+    BatchUpdatePartitionOutput, "BatchUpdatePartition";
     CancelDataQualityRuleRecommendationRunInput =>
-    CancelDataQualityRuleRecommendationRunOutput =
-    super::schema::ops::CANCEL_DATA_QUALITY_RULE_RECOMMENDATION_RUN,
+    CancelDataQualityRuleRecommendationRunOutput,
     "CancelDataQualityRuleRecommendationRun"; CancelDataQualityRulesetEvaluationRunInput
-    => CancelDataQualityRulesetEvaluationRunOutput =
-    super::schema::ops::CANCEL_DATA_QUALITY_RULESET_EVALUATION_RUN,
+    => CancelDataQualityRulesetEvaluationRunOutput,
     "CancelDataQualityRulesetEvaluationRun"; CancelMlTaskRunInput =>
-    CancelMlTaskRunOutput = super::schema::ops::CANCEL_ML_TASK_RUN, "CancelMLTaskRun";
-    CancelStatementInput => CancelStatementOutput = super::schema::ops::CANCEL_STATEMENT,
-    "CancelStatement"; CheckSchemaVersionValidityInput =>
-    CheckSchemaVersionValidityOutput = super::schema::ops::CHECK_SCHEMA_VERSION_VALIDITY,
-    "CheckSchemaVersionValidity"; CreateBlueprintInput => CreateBlueprintOutput =
-    super::schema::ops::CREATE_BLUEPRINT, "CreateBlueprint"; CreateCatalogInput =>
-    CreateCatalogOutput = super::schema::ops::CREATE_CATALOG, "CreateCatalog";
-    CreateClassifierInput => CreateClassifierOutput =
-    super::schema::ops::CREATE_CLASSIFIER, "CreateClassifier";
-    CreateColumnStatisticsTaskSettingsInput => CreateColumnStatisticsTaskSettingsOutput =
-    super::schema::ops::CREATE_COLUMN_STATISTICS_TASK_SETTINGS,
-    "CreateColumnStatisticsTaskSettings"; CreateConnectionInput => CreateConnectionOutput
-    = super::schema::ops::CREATE_CONNECTION, "CreateConnection"; CreateCrawlerInput =>
-    CreateCrawlerOutput = super::schema::ops::CREATE_CRAWLER, "CreateCrawler";
-    CreateCustomEntityTypeInput => CreateCustomEntityTypeOutput =
-    super::schema::ops::CREATE_CUSTOM_ENTITY_TYPE, "CreateCustomEntityType";
-    CreateDataQualityEvaluationConfigInput => CreateDataQualityEvaluationConfigOutput =
-    super::schema::ops::CREATE_DATA_QUALITY_EVALUATION_CONFIG,
-    "CreateDataQualityEvaluationConfig"; CreateDataQualityRulesetInput =>
-    CreateDataQualityRulesetOutput = super::schema::ops::CREATE_DATA_QUALITY_RULESET,
-    "CreateDataQualityRuleset"; CreateDatabaseInput => CreateDatabaseOutput =
-    super::schema::ops::CREATE_DATABASE, "CreateDatabase"; CreateDevEndpointInput =>
-    CreateDevEndpointOutput = super::schema::ops::CREATE_DEV_ENDPOINT,
-    "CreateDevEndpoint"; CreateGlossaryInput => CreateGlossaryOutput =
-    super::schema::ops::CREATE_GLOSSARY, "CreateGlossary"; CreateGlossaryTermInput =>
-    CreateGlossaryTermOutput = super::schema::ops::CREATE_GLOSSARY_TERM,
-    "CreateGlossaryTerm"; CreateGlueIdentityCenterConfigurationInput =>
-    CreateGlueIdentityCenterConfigurationOutput =
-    super::schema::ops::CREATE_GLUE_IDENTITY_CENTER_CONFIGURATION,
-    "CreateGlueIdentityCenterConfiguration"; CreateIntegrationInput =>
-    CreateIntegrationOutput = super::schema::ops::CREATE_INTEGRATION,
-    "CreateIntegration"; CreateIntegrationResourcePropertyInput =>
-    CreateIntegrationResourcePropertyOutput =
-    super::schema::ops::CREATE_INTEGRATION_RESOURCE_PROPERTY,
+    CancelMlTaskRunOutput, "CancelMLTaskRun"; CancelStatementInput =>
+    CancelStatementOutput, "CancelStatement"; CheckSchemaVersionValidityInput =>
+    CheckSchemaVersionValidityOutput, "CheckSchemaVersionValidity"; CreateBlueprintInput
+    => CreateBlueprintOutput, "CreateBlueprint"; CreateCatalogInput =>
+    CreateCatalogOutput, "CreateCatalog"; CreateClassifierInput =>
+    CreateClassifierOutput, "CreateClassifier"; CreateColumnStatisticsTaskSettingsInput
+    => CreateColumnStatisticsTaskSettingsOutput, "CreateColumnStatisticsTaskSettings";
+    CreateConnectionInput => CreateConnectionOutput, "CreateConnection";
+    CreateCrawlerInput => CreateCrawlerOutput, "CreateCrawler";
+    CreateCustomEntityTypeInput => CreateCustomEntityTypeOutput,
+    "CreateCustomEntityType"; CreateDataQualityEvaluationConfigInput =>
+    CreateDataQualityEvaluationConfigOutput, "CreateDataQualityEvaluationConfig";
+    CreateDataQualityRulesetInput => CreateDataQualityRulesetOutput,
+    "CreateDataQualityRuleset"; CreateDatabaseInput => CreateDatabaseOutput,
+    "CreateDatabase"; CreateDevEndpointInput => CreateDevEndpointOutput,
+    "CreateDevEndpoint"; CreateGlossaryInput => CreateGlossaryOutput, "CreateGlossary";
+    CreateGlossaryTermInput => CreateGlossaryTermOutput, "CreateGlossaryTerm";
+    CreateGlueIdentityCenterConfigurationInput =>
+    CreateGlueIdentityCenterConfigurationOutput, "CreateGlueIdentityCenterConfiguration";
+    CreateIntegrationInput => CreateIntegrationOutput, "CreateIntegration";
+    CreateIntegrationResourcePropertyInput => CreateIntegrationResourcePropertyOutput,
     "CreateIntegrationResourceProperty"; CreateIntegrationTablePropertiesInput =>
-    CreateIntegrationTablePropertiesOutput =
-    super::schema::ops::CREATE_INTEGRATION_TABLE_PROPERTIES,
-    "CreateIntegrationTableProperties"; CreateJobInput => CreateJobOutput =
-    super::schema::ops::CREATE_JOB, "CreateJob"; CreateMlTransformInput =>
-    CreateMlTransformOutput = super::schema::ops::CREATE_ML_TRANSFORM,
-    "CreateMLTransform"; CreatePartitionInput => CreatePartitionOutput =
-    super::schema::ops::CREATE_PARTITION, "CreatePartition"; CreatePartitionIndexInput =>
-    CreatePartitionIndexOutput = super::schema::ops::CREATE_PARTITION_INDEX,
-    "CreatePartitionIndex"; CreateRegistryInput => CreateRegistryOutput =
-    super::schema::ops::CREATE_REGISTRY, "CreateRegistry"; CreateSchemaInput =>
-    CreateSchemaOutput = super::schema::ops::CREATE_SCHEMA, "CreateSchema";
-    CreateScriptInput => CreateScriptOutput = super::schema::ops::CREATE_SCRIPT,
-    "CreateScript"; CreateSecurityConfigurationInput => CreateSecurityConfigurationOutput
-    = super::schema::ops::CREATE_SECURITY_CONFIGURATION, "CreateSecurityConfiguration";
-    CreateSessionInput => CreateSessionOutput = super::schema::ops::CREATE_SESSION,
-    "CreateSession"; CreateTableInput => CreateTableOutput =
-    super::schema::ops::CREATE_TABLE, "CreateTable"; CreateTableOptimizerInput =>
-    CreateTableOptimizerOutput = super::schema::ops::CREATE_TABLE_OPTIMIZER,
-    "CreateTableOptimizer"; CreateTriggerInput => CreateTriggerOutput =
-    super::schema::ops::CREATE_TRIGGER, "CreateTrigger"; CreateUsageProfileInput =>
-    CreateUsageProfileOutput = super::schema::ops::CREATE_USAGE_PROFILE,
-    "CreateUsageProfile"; CreateUserDefinedFunctionInput =>
-    CreateUserDefinedFunctionOutput = super::schema::ops::CREATE_USER_DEFINED_FUNCTION,
-    "CreateUserDefinedFunction"; CreateWorkflowInput => CreateWorkflowOutput =
-    super::schema::ops::CREATE_WORKFLOW, "CreateWorkflow"; DeleteAssetInput =>
-    DeleteAssetOutput = super::schema::ops::DELETE_ASSET, "DeleteAsset";
-    DeleteAssetTypeInput => DeleteAssetTypeOutput =
-    super::schema::ops::DELETE_ASSET_TYPE, "DeleteAssetType"; DeleteAttachmentInput =>
-    DeleteAttachmentOutput = super::schema::ops::DELETE_ATTACHMENT, "DeleteAttachment";
-    DeleteBlueprintInput => DeleteBlueprintOutput = super::schema::ops::DELETE_BLUEPRINT,
-    "DeleteBlueprint"; DeleteCatalogInput => DeleteCatalogOutput =
-    super::schema::ops::DELETE_CATALOG, "DeleteCatalog"; DeleteClassifierInput =>
-    DeleteClassifierOutput = super::schema::ops::DELETE_CLASSIFIER, "DeleteClassifier";
-    DeleteColumnStatisticsForPartitionInput => DeleteColumnStatisticsForPartitionOutput =
-    super::schema::ops::DELETE_COLUMN_STATISTICS_FOR_PARTITION,
-    "DeleteColumnStatisticsForPartition"; DeleteColumnStatisticsForTableInput =>
-    DeleteColumnStatisticsForTableOutput =
-    super::schema::ops::DELETE_COLUMN_STATISTICS_FOR_TABLE,
+    CreateIntegrationTablePropertiesOutput, "CreateIntegrationTableProperties";
+    CreateJobInput => CreateJobOutput, "CreateJob"; CreateMlTransformInput =>
+    CreateMlTransformOutput, "CreateMLTransform"; CreatePartitionInput =>
+    CreatePartitionOutput, "CreatePartition"; CreatePartitionIndexInput =>
+    CreatePartitionIndexOutput, "CreatePartitionIndex"; CreateRegistryInput =>
+    CreateRegistryOutput, "CreateRegistry"; CreateSchemaInput => CreateSchemaOutput,
+    "CreateSchema"; CreateScriptInput => CreateScriptOutput, "CreateScript";
+    CreateSecurityConfigurationInput => CreateSecurityConfigurationOutput,
+    "CreateSecurityConfiguration"; CreateSessionInput => CreateSessionOutput,
+    "CreateSession"; CreateTableInput => CreateTableOutput, "CreateTable";
+    CreateTableOptimizerInput => CreateTableOptimizerOutput, "CreateTableOptimizer";
+    CreateTriggerInput => CreateTriggerOutput, "CreateTrigger"; CreateUsageProfileInput
+    => CreateUsageProfileOutput, "CreateUsageProfile"; CreateUserDefinedFunctionInput =>
+    CreateUserDefinedFunctionOutput, "CreateUserDefinedFunction"; CreateWorkflowInput =>
+    CreateWorkflowOutput, "CreateWorkflow"; DeleteAssetInput => DeleteAssetOutput,
+    "DeleteAsset"; DeleteAssetTypeInput => DeleteAssetTypeOutput, "DeleteAssetType";
+    DeleteAttachmentInput => DeleteAttachmentOutput, "DeleteAttachment";
+    DeleteBlueprintInput => DeleteBlueprintOutput, "DeleteBlueprint"; DeleteCatalogInput
+    => DeleteCatalogOutput, "DeleteCatalog"; DeleteClassifierInput =>
+    DeleteClassifierOutput, "DeleteClassifier"; DeleteColumnStatisticsForPartitionInput
+    => DeleteColumnStatisticsForPartitionOutput, "DeleteColumnStatisticsForPartition";
+    DeleteColumnStatisticsForTableInput => DeleteColumnStatisticsForTableOutput,
     "DeleteColumnStatisticsForTable"; DeleteColumnStatisticsTaskSettingsInput =>
-    DeleteColumnStatisticsTaskSettingsOutput =
-    super::schema::ops::DELETE_COLUMN_STATISTICS_TASK_SETTINGS,
-    "DeleteColumnStatisticsTaskSettings"; DeleteConnectionInput => DeleteConnectionOutput
-    = super::schema::ops::DELETE_CONNECTION, "DeleteConnection";
-    DeleteConnectionTypeInput => DeleteConnectionTypeOutput =
-    super::schema::ops::DELETE_CONNECTION_TYPE, "DeleteConnectionType";
-    DeleteCrawlerInput => DeleteCrawlerOutput = super::schema::ops::DELETE_CRAWLER,
-    "DeleteCrawler"; DeleteCustomEntityTypeInput => DeleteCustomEntityTypeOutput =
-    super::schema::ops::DELETE_CUSTOM_ENTITY_TYPE, "DeleteCustomEntityType";
-    DeleteDataQualityEvaluationConfigInput => DeleteDataQualityEvaluationConfigOutput =
-    super::schema::ops::DELETE_DATA_QUALITY_EVALUATION_CONFIG,
-    "DeleteDataQualityEvaluationConfig"; DeleteDataQualityRulesetInput =>
-    DeleteDataQualityRulesetOutput = super::schema::ops::DELETE_DATA_QUALITY_RULESET,
-    "DeleteDataQualityRuleset"; DeleteDatabaseInput => DeleteDatabaseOutput =
-    super::schema::ops::DELETE_DATABASE, "DeleteDatabase"; DeleteDevEndpointInput =>
-    DeleteDevEndpointOutput = super::schema::ops::DELETE_DEV_ENDPOINT,
-    "DeleteDevEndpoint"; DeleteFormTypeInput => DeleteFormTypeOutput =
-    super::schema::ops::DELETE_FORM_TYPE, "DeleteFormType"; DeleteGlossaryInput =>
-    DeleteGlossaryOutput = super::schema::ops::DELETE_GLOSSARY, "DeleteGlossary";
-    DeleteGlossaryTermInput => DeleteGlossaryTermOutput =
-    super::schema::ops::DELETE_GLOSSARY_TERM, "DeleteGlossaryTerm";
+    DeleteColumnStatisticsTaskSettingsOutput, "DeleteColumnStatisticsTaskSettings";
+    DeleteConnectionInput => DeleteConnectionOutput, "DeleteConnection";
+    DeleteConnectionTypeInput => DeleteConnectionTypeOutput, "DeleteConnectionType";
+    DeleteCrawlerInput => DeleteCrawlerOutput, "DeleteCrawler";
+    DeleteCustomEntityTypeInput => DeleteCustomEntityTypeOutput,
+    "DeleteCustomEntityType"; DeleteDataQualityEvaluationConfigInput =>
+    DeleteDataQualityEvaluationConfigOutput, "DeleteDataQualityEvaluationConfig";
+    DeleteDataQualityRulesetInput => DeleteDataQualityRulesetOutput,
+    "DeleteDataQualityRuleset"; DeleteDatabaseInput => DeleteDatabaseOutput,
+    "DeleteDatabase"; DeleteDevEndpointInput => DeleteDevEndpointOutput,
+    "DeleteDevEndpoint"; DeleteFormTypeInput => DeleteFormTypeOutput, "DeleteFormType";
+    DeleteGlossaryInput => DeleteGlossaryOutput, "DeleteGlossary";
+    DeleteGlossaryTermInput => DeleteGlossaryTermOutput, "DeleteGlossaryTerm";
     DeleteGlueIdentityCenterConfigurationInput =>
-    DeleteGlueIdentityCenterConfigurationOutput =
-    super::schema::ops::DELETE_GLUE_IDENTITY_CENTER_CONFIGURATION,
-    "DeleteGlueIdentityCenterConfiguration"; DeleteIntegrationInput =>
-    DeleteIntegrationOutput = super::schema::ops::DELETE_INTEGRATION,
-    "DeleteIntegration"; DeleteIntegrationResourcePropertyInput =>
-    DeleteIntegrationResourcePropertyOutput =
-    super::schema::ops::DELETE_INTEGRATION_RESOURCE_PROPERTY,
+    DeleteGlueIdentityCenterConfigurationOutput, "DeleteGlueIdentityCenterConfiguration";
+    DeleteIntegrationInput => DeleteIntegrationOutput, "DeleteIntegration";
+    DeleteIntegrationResourcePropertyInput => DeleteIntegrationResourcePropertyOutput,
     "DeleteIntegrationResourceProperty"; DeleteIntegrationTablePropertiesInput =>
-    DeleteIntegrationTablePropertiesOutput =
-    super::schema::ops::DELETE_INTEGRATION_TABLE_PROPERTIES,
-    "DeleteIntegrationTableProperties"; DeleteJobInput => DeleteJobOutput =
-    super::schema::ops::DELETE_JOB, "DeleteJob"; DeleteMlTransformInput =>
-    DeleteMlTransformOutput = super::schema::ops::DELETE_ML_TRANSFORM,
-    "DeleteMLTransform"; DeletePartitionInput => DeletePartitionOutput =
-    super::schema::ops::DELETE_PARTITION, "DeletePartition"; DeletePartitionIndexInput =>
-    DeletePartitionIndexOutput = super::schema::ops::DELETE_PARTITION_INDEX,
-    "DeletePartitionIndex"; DeleteRegistryInput => DeleteRegistryOutput =
-    super::schema::ops::DELETE_REGISTRY, "DeleteRegistry"; DeleteResourcePolicyInput =>
-    DeleteResourcePolicyOutput = super::schema::ops::DELETE_RESOURCE_POLICY,
-    "DeleteResourcePolicy"; DeleteSchemaInput => DeleteSchemaOutput =
-    super::schema::ops::DELETE_SCHEMA, "DeleteSchema"; DeleteSchemaVersionsInput =>
-    DeleteSchemaVersionsOutput = super::schema::ops::DELETE_SCHEMA_VERSIONS,
-    "DeleteSchemaVersions"; DeleteSecurityConfigurationInput =>
-    DeleteSecurityConfigurationOutput =
-    super::schema::ops::DELETE_SECURITY_CONFIGURATION, "DeleteSecurityConfiguration";
-    DeleteSessionInput => DeleteSessionOutput = super::schema::ops::DELETE_SESSION,
-    "DeleteSession"; DeleteTableInput => DeleteTableOutput =
-    super::schema::ops::DELETE_TABLE, "DeleteTable"; DeleteTableOptimizerInput =>
-    DeleteTableOptimizerOutput = super::schema::ops::DELETE_TABLE_OPTIMIZER,
-    "DeleteTableOptimizer"; DeleteTableVersionInput => DeleteTableVersionOutput =
-    super::schema::ops::DELETE_TABLE_VERSION, "DeleteTableVersion"; DeleteTriggerInput =>
-    DeleteTriggerOutput = super::schema::ops::DELETE_TRIGGER, "DeleteTrigger";
-    DeleteUsageProfileInput => DeleteUsageProfileOutput =
-    super::schema::ops::DELETE_USAGE_PROFILE, "DeleteUsageProfile";
-    DeleteUserDefinedFunctionInput => DeleteUserDefinedFunctionOutput =
-    super::schema::ops::DELETE_USER_DEFINED_FUNCTION, "DeleteUserDefinedFunction";
-    DeleteWorkflowInput => DeleteWorkflowOutput = super::schema::ops::DELETE_WORKFLOW,
-    "DeleteWorkflow"; DescribeConnectionTypeInput => DescribeConnectionTypeOutput =
-    super::schema::ops::DESCRIBE_CONNECTION_TYPE, "DescribeConnectionType";
-    DescribeEntityInput => DescribeEntityOutput = super::schema::ops::DESCRIBE_ENTITY,
-    "DescribeEntity"; DescribeInboundIntegrationsInput =>
-    DescribeInboundIntegrationsOutput =
-    super::schema::ops::DESCRIBE_INBOUND_INTEGRATIONS, "DescribeInboundIntegrations";
-    DescribeIntegrationsInput => DescribeIntegrationsOutput =
-    super::schema::ops::DESCRIBE_INTEGRATIONS, "DescribeIntegrations";
-    DisassociateGlossaryTermsInput => DisassociateGlossaryTermsOutput =
-    super::schema::ops::DISASSOCIATE_GLOSSARY_TERMS, "DisassociateGlossaryTerms";
-    GetAssetInput => GetAssetOutput = super::schema::ops::GET_ASSET, "GetAsset";
-    GetAssetTypeInput => GetAssetTypeOutput = super::schema::ops::GET_ASSET_TYPE,
-    "GetAssetType"; GetBlueprintInput => GetBlueprintOutput =
-    super::schema::ops::GET_BLUEPRINT, "GetBlueprint"; GetBlueprintRunInput =>
-    GetBlueprintRunOutput = super::schema::ops::GET_BLUEPRINT_RUN, "GetBlueprintRun";
-    GetBlueprintRunsInput => GetBlueprintRunsOutput =
-    super::schema::ops::GET_BLUEPRINT_RUNS, "GetBlueprintRuns"; GetCatalogInput =>
-    GetCatalogOutput = super::schema::ops::GET_CATALOG, "GetCatalog";
-    GetCatalogImportStatusInput => GetCatalogImportStatusOutput =
-    super::schema::ops::GET_CATALOG_IMPORT_STATUS, "GetCatalogImportStatus";
-    GetCatalogsInput => GetCatalogsOutput = super::schema::ops::GET_CATALOGS,
-    "GetCatalogs"; GetClassifierInput => GetClassifierOutput =
-    super::schema::ops::GET_CLASSIFIER, "GetClassifier"; GetClassifiersInput =>
-    GetClassifiersOutput = super::schema::ops::GET_CLASSIFIERS, "GetClassifiers";
-    GetColumnStatisticsForPartitionInput => GetColumnStatisticsForPartitionOutput =
-    super::schema::ops::GET_COLUMN_STATISTICS_FOR_PARTITION,
-    "GetColumnStatisticsForPartition"; GetColumnStatisticsForTableInput =>
-    GetColumnStatisticsForTableOutput =
-    super::schema::ops::GET_COLUMN_STATISTICS_FOR_TABLE, "GetColumnStatisticsForTable";
-    GetColumnStatisticsTaskRunInput => GetColumnStatisticsTaskRunOutput =
-    super::schema::ops::GET_COLUMN_STATISTICS_TASK_RUN, "GetColumnStatisticsTaskRun";
-    GetColumnStatisticsTaskRunsInput => GetColumnStatisticsTaskRunsOutput =
-    super::schema::ops::GET_COLUMN_STATISTICS_TASK_RUNS, "GetColumnStatisticsTaskRuns";
-    GetColumnStatisticsTaskSettingsInput => GetColumnStatisticsTaskSettingsOutput =
-    super::schema::ops::GET_COLUMN_STATISTICS_TASK_SETTINGS,
-    "GetColumnStatisticsTaskSettings"; GetConnectionInput => GetConnectionOutput =
-    super::schema::ops::GET_CONNECTION, "GetConnection"; GetConnectionsInput =>
-    GetConnectionsOutput = super::schema::ops::GET_CONNECTIONS, "GetConnections";
-    GetCrawlerInput => GetCrawlerOutput = super::schema::ops::GET_CRAWLER, "GetCrawler";
-    GetCrawlerMetricsInput => GetCrawlerMetricsOutput =
-    super::schema::ops::GET_CRAWLER_METRICS, "GetCrawlerMetrics"; GetCrawlersInput =>
-    GetCrawlersOutput = super::schema::ops::GET_CRAWLERS, "GetCrawlers";
-    GetCustomEntityTypeInput => GetCustomEntityTypeOutput =
-    super::schema::ops::GET_CUSTOM_ENTITY_TYPE, "GetCustomEntityType";
-    GetDashboardUrlInput => GetDashboardUrlOutput =
-    super::schema::ops::GET_DASHBOARD_URL, "GetDashboardUrl";
-    GetDataCatalogEncryptionSettingsInput => GetDataCatalogEncryptionSettingsOutput =
-    super::schema::ops::GET_DATA_CATALOG_ENCRYPTION_SETTINGS,
-    "GetDataCatalogEncryptionSettings"; GetDataCatalogExportConfigurationInput =>
-    GetDataCatalogExportConfigurationOutput =
-    super::schema::ops::GET_DATA_CATALOG_EXPORT_CONFIGURATION,
+    DeleteIntegrationTablePropertiesOutput, "DeleteIntegrationTableProperties";
+    DeleteJobInput => DeleteJobOutput, "DeleteJob"; DeleteMlTransformInput =>
+    DeleteMlTransformOutput, "DeleteMLTransform"; DeletePartitionInput =>
+    DeletePartitionOutput, "DeletePartition"; DeletePartitionIndexInput =>
+    DeletePartitionIndexOutput, "DeletePartitionIndex"; DeleteRegistryInput =>
+    DeleteRegistryOutput, "DeleteRegistry"; DeleteResourcePolicyInput =>
+    DeleteResourcePolicyOutput, "DeleteResourcePolicy"; DeleteSchemaInput =>
+    DeleteSchemaOutput, "DeleteSchema"; DeleteSchemaVersionsInput =>
+    DeleteSchemaVersionsOutput, "DeleteSchemaVersions"; DeleteSecurityConfigurationInput
+    => DeleteSecurityConfigurationOutput, "DeleteSecurityConfiguration";
+    DeleteSessionInput => DeleteSessionOutput, "DeleteSession"; DeleteTableInput =>
+    DeleteTableOutput, "DeleteTable"; DeleteTableOptimizerInput =>
+    DeleteTableOptimizerOutput, "DeleteTableOptimizer"; DeleteTableVersionInput =>
+    DeleteTableVersionOutput, "DeleteTableVersion"; DeleteTriggerInput =>
+    DeleteTriggerOutput, "DeleteTrigger"; DeleteUsageProfileInput =>
+    DeleteUsageProfileOutput, "DeleteUsageProfile"; DeleteUserDefinedFunctionInput =>
+    DeleteUserDefinedFunctionOutput, "DeleteUserDefinedFunction"; DeleteWorkflowInput =>
+    DeleteWorkflowOutput, "DeleteWorkflow"; DescribeConnectionTypeInput =>
+    DescribeConnectionTypeOutput, "DescribeConnectionType"; DescribeEntityInput =>
+    DescribeEntityOutput, "DescribeEntity"; DescribeInboundIntegrationsInput =>
+    DescribeInboundIntegrationsOutput, "DescribeInboundIntegrations";
+    DescribeIntegrationsInput => DescribeIntegrationsOutput, "DescribeIntegrations";
+    DisassociateGlossaryTermsInput => DisassociateGlossaryTermsOutput,
+    "DisassociateGlossaryTerms"; GetAssetInput => GetAssetOutput, "GetAsset";
+    GetAssetTypeInput => GetAssetTypeOutput, "GetAssetType"; GetBlueprintInput =>
+    GetBlueprintOutput, "GetBlueprint"; GetBlueprintRunInput => GetBlueprintRunOutput,
+    "GetBlueprintRun"; GetBlueprintRunsInput => GetBlueprintRunsOutput,
+    "GetBlueprintRuns"; GetCatalogInput => GetCatalogOutput, "GetCatalog";
+    GetCatalogImportStatusInput => GetCatalogImportStatusOutput,
+    "GetCatalogImportStatus"; GetCatalogsInput => GetCatalogsOutput, "GetCatalogs";
+    GetClassifierInput => GetClassifierOutput, "GetClassifier"; GetClassifiersInput =>
+    GetClassifiersOutput, "GetClassifiers"; GetColumnStatisticsForPartitionInput =>
+    GetColumnStatisticsForPartitionOutput, "GetColumnStatisticsForPartition";
+    GetColumnStatisticsForTableInput => GetColumnStatisticsForTableOutput,
+    "GetColumnStatisticsForTable"; GetColumnStatisticsTaskRunInput =>
+    GetColumnStatisticsTaskRunOutput, "GetColumnStatisticsTaskRun";
+    GetColumnStatisticsTaskRunsInput => GetColumnStatisticsTaskRunsOutput,
+    "GetColumnStatisticsTaskRuns"; GetColumnStatisticsTaskSettingsInput =>
+    GetColumnStatisticsTaskSettingsOutput, "GetColumnStatisticsTaskSettings";
+    GetConnectionInput => GetConnectionOutput, "GetConnection"; GetConnectionsInput =>
+    GetConnectionsOutput, "GetConnections"; GetCrawlerInput => GetCrawlerOutput,
+    "GetCrawler"; GetCrawlerMetricsInput => GetCrawlerMetricsOutput, "GetCrawlerMetrics";
+    GetCrawlersInput => GetCrawlersOutput, "GetCrawlers"; GetCustomEntityTypeInput =>
+    GetCustomEntityTypeOutput, "GetCustomEntityType"; GetDashboardUrlInput =>
+    GetDashboardUrlOutput, "GetDashboardUrl"; GetDataCatalogEncryptionSettingsInput =>
+    GetDataCatalogEncryptionSettingsOutput, "GetDataCatalogEncryptionSettings";
+    GetDataCatalogExportConfigurationInput => GetDataCatalogExportConfigurationOutput,
     "GetDataCatalogExportConfiguration"; GetDataQualityEvaluationConfigInput =>
-    GetDataQualityEvaluationConfigOutput =
-    super::schema::ops::GET_DATA_QUALITY_EVALUATION_CONFIG,
-    "GetDataQualityEvaluationConfig"; GetDataQualityModelInput =>
-    GetDataQualityModelOutput = super::schema::ops::GET_DATA_QUALITY_MODEL,
-    "GetDataQualityModel"; GetDataQualityModelResultInput =>
-    GetDataQualityModelResultOutput = super::schema::ops::GET_DATA_QUALITY_MODEL_RESULT,
-    "GetDataQualityModelResult"; GetDataQualityResultInput => GetDataQualityResultOutput
-    = super::schema::ops::GET_DATA_QUALITY_RESULT, "GetDataQualityResult";
-    GetDataQualityResultV2Input => GetDataQualityResultV2Output =
-    super::schema::ops::GET_DATA_QUALITY_RESULT_V2, "GetDataQualityResultV2";
-    GetDataQualityRuleRecommendationRunInput => GetDataQualityRuleRecommendationRunOutput
-    = super::schema::ops::GET_DATA_QUALITY_RULE_RECOMMENDATION_RUN,
-    "GetDataQualityRuleRecommendationRun"; GetDataQualityRulesetInput =>
-    GetDataQualityRulesetOutput = super::schema::ops::GET_DATA_QUALITY_RULESET,
-    "GetDataQualityRuleset"; GetDataQualityRulesetEvaluationRunInput =>
-    GetDataQualityRulesetEvaluationRunOutput =
-    super::schema::ops::GET_DATA_QUALITY_RULESET_EVALUATION_RUN,
-    "GetDataQualityRulesetEvaluationRun"; GetDatabaseInput => GetDatabaseOutput =
-    super::schema::ops::GET_DATABASE, "GetDatabase"; GetDatabasesInput =>
-    GetDatabasesOutput = super::schema::ops::GET_DATABASES, "GetDatabases";
-    GetDataflowGraphInput => GetDataflowGraphOutput =
-    super::schema::ops::GET_DATAFLOW_GRAPH, "GetDataflowGraph"; GetDevEndpointInput =>
-    GetDevEndpointOutput = super::schema::ops::GET_DEV_ENDPOINT, "GetDevEndpoint";
-    GetDevEndpointsInput => GetDevEndpointsOutput =
-    super::schema::ops::GET_DEV_ENDPOINTS, "GetDevEndpoints"; GetEntityRecordsInput =>
-    GetEntityRecordsOutput = super::schema::ops::GET_ENTITY_RECORDS, "GetEntityRecords";
-    GetFormTypeInput => GetFormTypeOutput = super::schema::ops::GET_FORM_TYPE,
-    "GetFormType"; GetGlossaryInput => GetGlossaryOutput =
-    super::schema::ops::GET_GLOSSARY, "GetGlossary"; GetGlossaryTermInput =>
-    GetGlossaryTermOutput = super::schema::ops::GET_GLOSSARY_TERM, "GetGlossaryTerm";
-    GetGlueIdentityCenterConfigurationInput => GetGlueIdentityCenterConfigurationOutput =
-    super::schema::ops::GET_GLUE_IDENTITY_CENTER_CONFIGURATION,
+    GetDataQualityEvaluationConfigOutput, "GetDataQualityEvaluationConfig";
+    GetDataQualityModelInput => GetDataQualityModelOutput, "GetDataQualityModel";
+    GetDataQualityModelResultInput => GetDataQualityModelResultOutput,
+    "GetDataQualityModelResult"; GetDataQualityResultInput => GetDataQualityResultOutput,
+    "GetDataQualityResult"; GetDataQualityResultV2Input => GetDataQualityResultV2Output,
+    "GetDataQualityResultV2"; GetDataQualityRuleRecommendationRunInput =>
+    GetDataQualityRuleRecommendationRunOutput, "GetDataQualityRuleRecommendationRun";
+    GetDataQualityRulesetInput => GetDataQualityRulesetOutput, "GetDataQualityRuleset";
+    GetDataQualityRulesetEvaluationRunInput => GetDataQualityRulesetEvaluationRunOutput,
+    "GetDataQualityRulesetEvaluationRun"; GetDatabaseInput => GetDatabaseOutput,
+    "GetDatabase"; GetDatabasesInput => GetDatabasesOutput, "GetDatabases";
+    GetDataflowGraphInput => GetDataflowGraphOutput, "GetDataflowGraph";
+    GetDevEndpointInput => GetDevEndpointOutput, "GetDevEndpoint"; GetDevEndpointsInput
+    => GetDevEndpointsOutput, "GetDevEndpoints"; GetEntityRecordsInput =>
+    GetEntityRecordsOutput, "GetEntityRecords"; GetFormTypeInput => GetFormTypeOutput,
+    "GetFormType"; GetGlossaryInput => GetGlossaryOutput, "GetGlossary";
+    GetGlossaryTermInput => GetGlossaryTermOutput, "GetGlossaryTerm";
+    GetGlueIdentityCenterConfigurationInput => GetGlueIdentityCenterConfigurationOutput,
     "GetGlueIdentityCenterConfiguration"; GetIntegrationResourcePropertyInput =>
-    GetIntegrationResourcePropertyOutput =
-    super::schema::ops::GET_INTEGRATION_RESOURCE_PROPERTY,
-    "GetIntegrationResourceProperty"; GetIntegrationTablePropertiesInput =>
-    GetIntegrationTablePropertiesOutput =
-    super::schema::ops::GET_INTEGRATION_TABLE_PROPERTIES,
-    "GetIntegrationTableProperties"; GetJobInput => GetJobOutput =
-    super::schema::ops::GET_JOB, "GetJob"; GetJobBookmarkInput => GetJobBookmarkOutput =
-    super::schema::ops::GET_JOB_BOOKMARK, "GetJobBookmark"; GetJobRunInput =>
-    GetJobRunOutput = super::schema::ops::GET_JOB_RUN, "GetJobRun"; GetJobRunsInput =>
-    GetJobRunsOutput = super::schema::ops::GET_JOB_RUNS, "GetJobRuns";
-    GetJobUpgradeAnalysisInput => GetJobUpgradeAnalysisOutput =
-    super::schema::ops::GET_JOB_UPGRADE_ANALYSIS, "GetJobUpgradeAnalysis"; GetJobsInput
-    => GetJobsOutput = super::schema::ops::GET_JOBS, "GetJobs"; GetMlTaskRunInput =>
-    GetMlTaskRunOutput = super::schema::ops::GET_ML_TASK_RUN, "GetMLTaskRun";
-    GetMlTaskRunsInput => GetMlTaskRunsOutput = super::schema::ops::GET_ML_TASK_RUNS,
-    "GetMLTaskRuns"; GetMlTransformInput => GetMlTransformOutput =
-    super::schema::ops::GET_ML_TRANSFORM, "GetMLTransform"; GetMlTransformsInput =>
-    GetMlTransformsOutput = super::schema::ops::GET_ML_TRANSFORMS, "GetMLTransforms";
-    GetMappingInput => GetMappingOutput = super::schema::ops::GET_MAPPING, "GetMapping";
-    GetMaterializedViewRefreshTaskRunInput => GetMaterializedViewRefreshTaskRunOutput =
-    super::schema::ops::GET_MATERIALIZED_VIEW_REFRESH_TASK_RUN,
-    "GetMaterializedViewRefreshTaskRun"; GetPartitionInput => GetPartitionOutput =
-    super::schema::ops::GET_PARTITION, "GetPartition"; GetPartitionIndexesInput =>
-    GetPartitionIndexesOutput = super::schema::ops::GET_PARTITION_INDEXES,
-    "GetPartitionIndexes"; GetPartitionsInput => GetPartitionsOutput =
-    super::schema::ops::GET_PARTITIONS, "GetPartitions"; GetPlanInput => GetPlanOutput =
-    super::schema::ops::GET_PLAN, "GetPlan"; GetRegistryInput => GetRegistryOutput =
-    super::schema::ops::GET_REGISTRY, "GetRegistry"; GetResourcePoliciesInput =>
-    GetResourcePoliciesOutput = super::schema::ops::GET_RESOURCE_POLICIES,
-    "GetResourcePolicies"; GetResourcePolicyInput => GetResourcePolicyOutput =
-    super::schema::ops::GET_RESOURCE_POLICY, "GetResourcePolicy"; GetSchemaInput =>
-    GetSchemaOutput = super::schema::ops::GET_SCHEMA, "GetSchema";
-    GetSchemaByDefinitionInput => GetSchemaByDefinitionOutput =
-    super::schema::ops::GET_SCHEMA_BY_DEFINITION, "GetSchemaByDefinition";
-    GetSchemaVersionInput => GetSchemaVersionOutput =
-    super::schema::ops::GET_SCHEMA_VERSION, "GetSchemaVersion";
-    GetSchemaVersionsDiffInput => GetSchemaVersionsDiffOutput =
-    super::schema::ops::GET_SCHEMA_VERSIONS_DIFF, "GetSchemaVersionsDiff";
-    GetSecurityConfigurationInput => GetSecurityConfigurationOutput =
-    super::schema::ops::GET_SECURITY_CONFIGURATION, "GetSecurityConfiguration";
-    GetSecurityConfigurationsInput => GetSecurityConfigurationsOutput =
-    super::schema::ops::GET_SECURITY_CONFIGURATIONS, "GetSecurityConfigurations";
-    GetSessionInput => GetSessionOutput = super::schema::ops::GET_SESSION, "GetSession";
-    GetSessionEndpointInput => GetSessionEndpointOutput =
-    super::schema::ops::GET_SESSION_ENDPOINT, "GetSessionEndpoint"; GetStatementInput =>
-    GetStatementOutput = super::schema::ops::GET_STATEMENT, "GetStatement";
-    GetSystemLogsForJobRunInput => GetSystemLogsForJobRunOutput =
-    super::schema::ops::GET_SYSTEM_LOGS_FOR_JOB_RUN, "GetSystemLogsForJobRun";
-    GetSystemLogsForSessionInput => GetSystemLogsForSessionOutput =
-    super::schema::ops::GET_SYSTEM_LOGS_FOR_SESSION, "GetSystemLogsForSession";
-    GetTableInput => GetTableOutput = super::schema::ops::GET_TABLE, "GetTable";
-    GetTableOptimizerInput => GetTableOptimizerOutput =
-    super::schema::ops::GET_TABLE_OPTIMIZER, "GetTableOptimizer"; GetTableVersionInput =>
-    GetTableVersionOutput = super::schema::ops::GET_TABLE_VERSION, "GetTableVersion";
-    GetTableVersionsInput => GetTableVersionsOutput =
-    super::schema::ops::GET_TABLE_VERSIONS, "GetTableVersions"; GetTablesInput =>
-    GetTablesOutput = super::schema::ops::GET_TABLES, "GetTables"; GetTagsInput =>
-    GetTagsOutput = super::schema::ops::GET_TAGS, "GetTags"; GetTriggerInput =>
-    GetTriggerOutput = super::schema::ops::GET_TRIGGER, "GetTrigger"; GetTriggersInput =>
-    GetTriggersOutput = super::schema::ops::GET_TRIGGERS, "GetTriggers";
-    GetUnfilteredPartitionMetadataInput => GetUnfilteredPartitionMetadataOutput =
-    super::schema::ops::GET_UNFILTERED_PARTITION_METADATA,
-    "GetUnfilteredPartitionMetadata"; GetUnfilteredPartitionsMetadataInput =>
-    GetUnfilteredPartitionsMetadataOutput =
-    super::schema::ops::GET_UNFILTERED_PARTITIONS_METADATA,
+    GetIntegrationResourcePropertyOutput, "GetIntegrationResourceProperty";
+    GetIntegrationTablePropertiesInput => GetIntegrationTablePropertiesOutput,
+    "GetIntegrationTableProperties"; GetJobInput => GetJobOutput, "GetJob";
+    GetJobBookmarkInput => GetJobBookmarkOutput, "GetJobBookmark"; GetJobRunInput =>
+    GetJobRunOutput, "GetJobRun"; GetJobRunsInput => GetJobRunsOutput, "GetJobRuns";
+    GetJobUpgradeAnalysisInput => GetJobUpgradeAnalysisOutput, "GetJobUpgradeAnalysis";
+    GetJobsInput => GetJobsOutput, "GetJobs"; GetMlTaskRunInput => GetMlTaskRunOutput,
+    "GetMLTaskRun"; GetMlTaskRunsInput => GetMlTaskRunsOutput, "GetMLTaskRuns";
+    GetMlTransformInput => GetMlTransformOutput, "GetMLTransform"; GetMlTransformsInput
+    => GetMlTransformsOutput, "GetMLTransforms"; GetMappingInput => GetMappingOutput,
+    "GetMapping"; GetMaterializedViewRefreshTaskRunInput =>
+    GetMaterializedViewRefreshTaskRunOutput, "GetMaterializedViewRefreshTaskRun";
+    GetPartitionInput => GetPartitionOutput, "GetPartition"; GetPartitionIndexesInput =>
+    GetPartitionIndexesOutput, "GetPartitionIndexes"; GetPartitionsInput =>
+    GetPartitionsOutput, "GetPartitions"; GetPlanInput => GetPlanOutput, "GetPlan";
+    GetRegistryInput => GetRegistryOutput, "GetRegistry"; GetResourcePoliciesInput =>
+    GetResourcePoliciesOutput, "GetResourcePolicies"; GetResourcePolicyInput =>
+    GetResourcePolicyOutput, "GetResourcePolicy"; GetSchemaInput => GetSchemaOutput,
+    "GetSchema"; GetSchemaByDefinitionInput => GetSchemaByDefinitionOutput,
+    "GetSchemaByDefinition"; GetSchemaVersionInput => GetSchemaVersionOutput,
+    "GetSchemaVersion"; GetSchemaVersionsDiffInput => GetSchemaVersionsDiffOutput,
+    "GetSchemaVersionsDiff"; GetSecurityConfigurationInput =>
+    GetSecurityConfigurationOutput, "GetSecurityConfiguration";
+    GetSecurityConfigurationsInput => GetSecurityConfigurationsOutput,
+    "GetSecurityConfigurations"; GetSessionInput => GetSessionOutput, "GetSession";
+    GetSessionEndpointInput => GetSessionEndpointOutput, "GetSessionEndpoint";
+    GetStatementInput => GetStatementOutput, "GetStatement"; GetSystemLogsForJobRunInput
+    => GetSystemLogsForJobRunOutput, "GetSystemLogsForJobRun";
+    GetSystemLogsForSessionInput => GetSystemLogsForSessionOutput,
+    "GetSystemLogsForSession"; GetTableInput => GetTableOutput, "GetTable";
+    GetTableOptimizerInput => GetTableOptimizerOutput, "GetTableOptimizer";
+    GetTableVersionInput => GetTableVersionOutput, "GetTableVersion";
+    GetTableVersionsInput => GetTableVersionsOutput, "GetTableVersions"; GetTablesInput
+    => GetTablesOutput, "GetTables"; GetTagsInput => GetTagsOutput, "GetTags";
+    GetTriggerInput => GetTriggerOutput, "GetTrigger"; GetTriggersInput =>
+    GetTriggersOutput, "GetTriggers"; GetUnfilteredPartitionMetadataInput =>
+    GetUnfilteredPartitionMetadataOutput, "GetUnfilteredPartitionMetadata";
+    GetUnfilteredPartitionsMetadataInput => GetUnfilteredPartitionsMetadataOutput,
     "GetUnfilteredPartitionsMetadata"; GetUnfilteredTableMetadataInput =>
-    GetUnfilteredTableMetadataOutput = super::schema::ops::GET_UNFILTERED_TABLE_METADATA,
-    "GetUnfilteredTableMetadata"; GetUsageProfileInput => GetUsageProfileOutput =
-    super::schema::ops::GET_USAGE_PROFILE, "GetUsageProfile"; GetUserDefinedFunctionInput
-    => GetUserDefinedFunctionOutput = super::schema::ops::GET_USER_DEFINED_FUNCTION,
-    "GetUserDefinedFunction"; GetUserDefinedFunctionsInput =>
-    GetUserDefinedFunctionsOutput = super::schema::ops::GET_USER_DEFINED_FUNCTIONS,
-    "GetUserDefinedFunctions"; GetWorkflowInput => GetWorkflowOutput =
-    super::schema::ops::GET_WORKFLOW, "GetWorkflow"; GetWorkflowRunInput =>
-    GetWorkflowRunOutput = super::schema::ops::GET_WORKFLOW_RUN, "GetWorkflowRun";
-    GetWorkflowRunPropertiesInput => GetWorkflowRunPropertiesOutput =
-    super::schema::ops::GET_WORKFLOW_RUN_PROPERTIES, "GetWorkflowRunProperties";
-    GetWorkflowRunsInput => GetWorkflowRunsOutput =
-    super::schema::ops::GET_WORKFLOW_RUNS, "GetWorkflowRuns"; ImportCatalogToGlueInput =>
-    ImportCatalogToGlueOutput = super::schema::ops::IMPORT_CATALOG_TO_GLUE,
-    "ImportCatalogToGlue"; ListAssetTypesInput => ListAssetTypesOutput =
-    super::schema::ops::LIST_ASSET_TYPES, "ListAssetTypes"; ListBlueprintsInput =>
-    ListBlueprintsOutput = super::schema::ops::LIST_BLUEPRINTS, "ListBlueprints";
-    ListColumnStatisticsTaskRunsInput => ListColumnStatisticsTaskRunsOutput =
-    super::schema::ops::LIST_COLUMN_STATISTICS_TASK_RUNS, "ListColumnStatisticsTaskRuns";
-    ListConnectionTypesInput => ListConnectionTypesOutput =
-    super::schema::ops::LIST_CONNECTION_TYPES, "ListConnectionTypes"; ListCrawlersInput
-    => ListCrawlersOutput = super::schema::ops::LIST_CRAWLERS, "ListCrawlers";
-    ListCrawlsInput => ListCrawlsOutput = super::schema::ops::LIST_CRAWLS, "ListCrawls";
-    ListCustomEntityTypesInput => ListCustomEntityTypesOutput =
-    super::schema::ops::LIST_CUSTOM_ENTITY_TYPES, "ListCustomEntityTypes";
-    ListDataQualityEvaluationConfigsInput => ListDataQualityEvaluationConfigsOutput =
-    super::schema::ops::LIST_DATA_QUALITY_EVALUATION_CONFIGS,
-    "ListDataQualityEvaluationConfigs"; ListDataQualityResultsInput =>
-    ListDataQualityResultsOutput = super::schema::ops::LIST_DATA_QUALITY_RESULTS,
+    GetUnfilteredTableMetadataOutput, "GetUnfilteredTableMetadata"; GetUsageProfileInput
+    => GetUsageProfileOutput, "GetUsageProfile"; GetUserDefinedFunctionInput =>
+    GetUserDefinedFunctionOutput, "GetUserDefinedFunction"; GetUserDefinedFunctionsInput
+    => GetUserDefinedFunctionsOutput, "GetUserDefinedFunctions"; GetWorkflowInput =>
+    GetWorkflowOutput, "GetWorkflow"; GetWorkflowRunInput => GetWorkflowRunOutput,
+    "GetWorkflowRun"; GetWorkflowRunPropertiesInput => GetWorkflowRunPropertiesOutput,
+    "GetWorkflowRunProperties"; GetWorkflowRunsInput => GetWorkflowRunsOutput,
+    "GetWorkflowRuns"; ImportCatalogToGlueInput => ImportCatalogToGlueOutput,
+    "ImportCatalogToGlue"; ListAssetTypesInput => ListAssetTypesOutput, "ListAssetTypes";
+    ListBlueprintsInput => ListBlueprintsOutput, "ListBlueprints";
+    ListColumnStatisticsTaskRunsInput => ListColumnStatisticsTaskRunsOutput,
+    "ListColumnStatisticsTaskRuns"; ListConnectionTypesInput =>
+    ListConnectionTypesOutput, "ListConnectionTypes"; ListCrawlersInput =>
+    ListCrawlersOutput, "ListCrawlers"; ListCrawlsInput => ListCrawlsOutput,
+    "ListCrawls"; ListCustomEntityTypesInput => ListCustomEntityTypesOutput,
+    "ListCustomEntityTypes"; ListDataQualityEvaluationConfigsInput =>
+    ListDataQualityEvaluationConfigsOutput, "ListDataQualityEvaluationConfigs";
+    ListDataQualityResultsInput => ListDataQualityResultsOutput,
     "ListDataQualityResults"; ListDataQualityResultsV2Input =>
-    ListDataQualityResultsV2Output = super::schema::ops::LIST_DATA_QUALITY_RESULTS_V2,
-    "ListDataQualityResultsV2"; ListDataQualityRuleRecommendationRunsInput =>
-    ListDataQualityRuleRecommendationRunsOutput =
-    super::schema::ops::LIST_DATA_QUALITY_RULE_RECOMMENDATION_RUNS,
-    "ListDataQualityRuleRecommendationRuns"; ListDataQualityRulesetEvaluationRunsInput =>
-    ListDataQualityRulesetEvaluationRunsOutput =
-    super::schema::ops::LIST_DATA_QUALITY_RULESET_EVALUATION_RUNS,
-    "ListDataQualityRulesetEvaluationRuns"; ListDataQualityRulesetsInput =>
-    ListDataQualityRulesetsOutput = super::schema::ops::LIST_DATA_QUALITY_RULESETS,
+    ListDataQualityResultsV2Output, "ListDataQualityResultsV2";
+    ListDataQualityRuleRecommendationRunsInput =>
+    ListDataQualityRuleRecommendationRunsOutput, "ListDataQualityRuleRecommendationRuns";
+    ListDataQualityRulesetEvaluationRunsInput =>
+    ListDataQualityRulesetEvaluationRunsOutput, "ListDataQualityRulesetEvaluationRuns";
+    ListDataQualityRulesetsInput => ListDataQualityRulesetsOutput,
     "ListDataQualityRulesets"; ListDataQualityStatisticAnnotationsInput =>
-    ListDataQualityStatisticAnnotationsOutput =
-    super::schema::ops::LIST_DATA_QUALITY_STATISTIC_ANNOTATIONS,
-    "ListDataQualityStatisticAnnotations"; ListDataQualityStatisticsInput =>
-    ListDataQualityStatisticsOutput = super::schema::ops::LIST_DATA_QUALITY_STATISTICS,
-    "ListDataQualityStatistics"; ListDevEndpointsInput => ListDevEndpointsOutput =
-    super::schema::ops::LIST_DEV_ENDPOINTS, "ListDevEndpoints"; ListEntitiesInput =>
-    ListEntitiesOutput = super::schema::ops::LIST_ENTITIES, "ListEntities";
-    ListFormTypesInput => ListFormTypesOutput = super::schema::ops::LIST_FORM_TYPES,
-    "ListFormTypes"; ListGlossariesInput => ListGlossariesOutput =
-    super::schema::ops::LIST_GLOSSARIES, "ListGlossaries"; ListGlossaryTermsInput =>
-    ListGlossaryTermsOutput = super::schema::ops::LIST_GLOSSARY_TERMS,
-    "ListGlossaryTerms"; ListIntegrationResourcePropertiesInput =>
-    ListIntegrationResourcePropertiesOutput =
-    super::schema::ops::LIST_INTEGRATION_RESOURCE_PROPERTIES,
-    "ListIntegrationResourceProperties"; ListIntegrationTablePropertiesInput =>
-    ListIntegrationTablePropertiesOutput =
-    super::schema::ops::LIST_INTEGRATION_TABLE_PROPERTIES,
-    "ListIntegrationTableProperties"; ListIterableFormsInput => ListIterableFormsOutput =
-    super::schema::ops::LIST_ITERABLE_FORMS, "ListIterableForms"; ListJobsInput =>
-    ListJobsOutput = super::schema::ops::LIST_JOBS, "ListJobs"; ListMlTransformsInput =>
-    ListMlTransformsOutput = super::schema::ops::LIST_ML_TRANSFORMS, "ListMLTransforms";
-    ListMaterializedViewRefreshTaskRunsInput => ListMaterializedViewRefreshTaskRunsOutput
-    = super::schema::ops::LIST_MATERIALIZED_VIEW_REFRESH_TASK_RUNS,
-    "ListMaterializedViewRefreshTaskRuns"; ListRegistriesInput => ListRegistriesOutput =
-    super::schema::ops::LIST_REGISTRIES, "ListRegistries"; ListSchemaVersionsInput =>
-    ListSchemaVersionsOutput = super::schema::ops::LIST_SCHEMA_VERSIONS,
-    "ListSchemaVersions"; ListSchemasInput => ListSchemasOutput =
-    super::schema::ops::LIST_SCHEMAS, "ListSchemas"; ListSessionsInput =>
-    ListSessionsOutput = super::schema::ops::LIST_SESSIONS, "ListSessions";
-    ListStatementsInput => ListStatementsOutput = super::schema::ops::LIST_STATEMENTS,
-    "ListStatements"; ListTableOptimizerRunsInput => ListTableOptimizerRunsOutput =
-    super::schema::ops::LIST_TABLE_OPTIMIZER_RUNS, "ListTableOptimizerRuns";
-    ListTriggersInput => ListTriggersOutput = super::schema::ops::LIST_TRIGGERS,
-    "ListTriggers"; ListUsageProfilesInput => ListUsageProfilesOutput =
-    super::schema::ops::LIST_USAGE_PROFILES, "ListUsageProfiles"; ListWorkflowsInput =>
-    ListWorkflowsOutput = super::schema::ops::LIST_WORKFLOWS, "ListWorkflows";
-    ModifyIntegrationInput => ModifyIntegrationOutput =
-    super::schema::ops::MODIFY_INTEGRATION, "ModifyIntegration";
-    PublishDataQualityResultV2Input => PublishDataQualityResultV2Output =
-    super::schema::ops::PUBLISH_DATA_QUALITY_RESULT_V2, "PublishDataQualityResultV2";
-    PutAssetInput => PutAssetOutput = super::schema::ops::PUT_ASSET, "PutAsset";
-    PutAssetTypeInput => PutAssetTypeOutput = super::schema::ops::PUT_ASSET_TYPE,
-    "PutAssetType"; PutAttachmentInput => PutAttachmentOutput =
-    super::schema::ops::PUT_ATTACHMENT, "PutAttachment";
-    PutDataCatalogEncryptionSettingsInput => PutDataCatalogEncryptionSettingsOutput =
-    super::schema::ops::PUT_DATA_CATALOG_ENCRYPTION_SETTINGS,
+    ListDataQualityStatisticAnnotationsOutput, "ListDataQualityStatisticAnnotations";
+    ListDataQualityStatisticsInput => ListDataQualityStatisticsOutput,
+    "ListDataQualityStatistics"; ListDevEndpointsInput => ListDevEndpointsOutput,
+    "ListDevEndpoints"; ListEntitiesInput => ListEntitiesOutput, "ListEntities";
+    ListFormTypesInput => ListFormTypesOutput, "ListFormTypes"; ListGlossariesInput =>
+    ListGlossariesOutput, "ListGlossaries"; ListGlossaryTermsInput =>
+    ListGlossaryTermsOutput, "ListGlossaryTerms"; ListIntegrationResourcePropertiesInput
+    => ListIntegrationResourcePropertiesOutput, "ListIntegrationResourceProperties";
+    ListIntegrationTablePropertiesInput => ListIntegrationTablePropertiesOutput,
+    "ListIntegrationTableProperties"; ListIterableFormsInput => ListIterableFormsOutput,
+    "ListIterableForms"; ListJobsInput => ListJobsOutput, "ListJobs";
+    ListMlTransformsInput => ListMlTransformsOutput, "ListMLTransforms";
+    ListMaterializedViewRefreshTaskRunsInput =>
+    ListMaterializedViewRefreshTaskRunsOutput, "ListMaterializedViewRefreshTaskRuns";
+    ListRegistriesInput => ListRegistriesOutput, "ListRegistries";
+    ListSchemaVersionsInput => ListSchemaVersionsOutput, "ListSchemaVersions";
+    ListSchemasInput => ListSchemasOutput, "ListSchemas"; ListSessionsInput =>
+    ListSessionsOutput, "ListSessions"; ListStatementsInput => ListStatementsOutput,
+    "ListStatements"; ListTableOptimizerRunsInput => ListTableOptimizerRunsOutput,
+    "ListTableOptimizerRuns"; ListTriggersInput => ListTriggersOutput, "ListTriggers";
+    ListUsageProfilesInput => ListUsageProfilesOutput, "ListUsageProfiles";
+    ListWorkflowsInput => ListWorkflowsOutput, "ListWorkflows"; ModifyIntegrationInput =>
+    ModifyIntegrationOutput, "ModifyIntegration"; PublishDataQualityResultV2Input =>
+    PublishDataQualityResultV2Output, "PublishDataQualityResultV2"; PutAssetInput =>
+    PutAssetOutput, "PutAsset"; PutAssetTypeInput => PutAssetTypeOutput, "PutAssetType";
+    PutAttachmentInput => PutAttachmentOutput, "PutAttachment";
+    PutDataCatalogEncryptionSettingsInput => PutDataCatalogEncryptionSettingsOutput,
     "PutDataCatalogEncryptionSettings"; PutDataCatalogExportConfigurationInput =>
-    PutDataCatalogExportConfigurationOutput =
-    super::schema::ops::PUT_DATA_CATALOG_EXPORT_CONFIGURATION,
-    "PutDataCatalogExportConfiguration"; PutDataQualityProfileAnnotationInput =>
-    PutDataQualityProfileAnnotationOutput =
-    super::schema::ops::PUT_DATA_QUALITY_PROFILE_ANNOTATION,
-    "PutDataQualityProfileAnnotation"; PutFormTypeInput => PutFormTypeOutput =
-    super::schema::ops::PUT_FORM_TYPE, "PutFormType"; PutResourcePolicyInput =>
-    PutResourcePolicyOutput = super::schema::ops::PUT_RESOURCE_POLICY,
-    "PutResourcePolicy"; PutSchemaVersionMetadataInput => PutSchemaVersionMetadataOutput
-    = super::schema::ops::PUT_SCHEMA_VERSION_METADATA, "PutSchemaVersionMetadata";
-    PutWorkflowRunPropertiesInput => PutWorkflowRunPropertiesOutput =
-    super::schema::ops::PUT_WORKFLOW_RUN_PROPERTIES, "PutWorkflowRunProperties";
-    QuerySchemaVersionMetadataInput => QuerySchemaVersionMetadataOutput =
-    super::schema::ops::QUERY_SCHEMA_VERSION_METADATA, "QuerySchemaVersionMetadata";
-    RegisterConnectionTypeInput => RegisterConnectionTypeOutput =
-    super::schema::ops::REGISTER_CONNECTION_TYPE, "RegisterConnectionType";
-    RegisterSchemaVersionInput => RegisterSchemaVersionOutput =
-    super::schema::ops::REGISTER_SCHEMA_VERSION, "RegisterSchemaVersion";
-    RemoveSchemaVersionMetadataInput => RemoveSchemaVersionMetadataOutput =
-    super::schema::ops::REMOVE_SCHEMA_VERSION_METADATA, "RemoveSchemaVersionMetadata";
-    ResetJobBookmarkInput => ResetJobBookmarkOutput =
-    super::schema::ops::RESET_JOB_BOOKMARK, "ResetJobBookmark"; ResumeWorkflowRunInput =>
-    ResumeWorkflowRunOutput = super::schema::ops::RESUME_WORKFLOW_RUN,
-    "ResumeWorkflowRun"; RunStatementInput => RunStatementOutput =
-    super::schema::ops::RUN_STATEMENT, "RunStatement"; SearchAssetsInput =>
-    SearchAssetsOutput = super::schema::ops::SEARCH_ASSETS, "SearchAssets";
-    SearchTablesInput => SearchTablesOutput = super::schema::ops::SEARCH_TABLES,
-    "SearchTables"; StartBlueprintRunInput => StartBlueprintRunOutput =
-    super::schema::ops::START_BLUEPRINT_RUN, "StartBlueprintRun";
-    StartColumnStatisticsTaskRunInput => StartColumnStatisticsTaskRunOutput =
-    super::schema::ops::START_COLUMN_STATISTICS_TASK_RUN, "StartColumnStatisticsTaskRun";
+    PutDataCatalogExportConfigurationOutput, "PutDataCatalogExportConfiguration";
+    PutDataQualityProfileAnnotationInput => PutDataQualityProfileAnnotationOutput,
+    "PutDataQualityProfileAnnotation"; PutFormTypeInput => PutFormTypeOutput,
+    "PutFormType"; PutResourcePolicyInput => PutResourcePolicyOutput,
+    "PutResourcePolicy"; PutSchemaVersionMetadataInput => PutSchemaVersionMetadataOutput,
+    "PutSchemaVersionMetadata"; PutWorkflowRunPropertiesInput =>
+    PutWorkflowRunPropertiesOutput, "PutWorkflowRunProperties";
+    QuerySchemaVersionMetadataInput => QuerySchemaVersionMetadataOutput,
+    "QuerySchemaVersionMetadata"; RegisterConnectionTypeInput =>
+    RegisterConnectionTypeOutput, "RegisterConnectionType"; RegisterSchemaVersionInput =>
+    RegisterSchemaVersionOutput, "RegisterSchemaVersion";
+    RemoveSchemaVersionMetadataInput => RemoveSchemaVersionMetadataOutput,
+    "RemoveSchemaVersionMetadata"; ResetJobBookmarkInput => ResetJobBookmarkOutput,
+    "ResetJobBookmark"; ResumeWorkflowRunInput => ResumeWorkflowRunOutput,
+    "ResumeWorkflowRun"; RunStatementInput => RunStatementOutput, "RunStatement";
+    SearchAssetsInput => SearchAssetsOutput, "SearchAssets"; SearchTablesInput =>
+    SearchTablesOutput, "SearchTables"; StartBlueprintRunInput =>
+    StartBlueprintRunOutput, "StartBlueprintRun"; StartColumnStatisticsTaskRunInput =>
+    StartColumnStatisticsTaskRunOutput, "StartColumnStatisticsTaskRun";
     StartColumnStatisticsTaskRunScheduleInput =>
-    StartColumnStatisticsTaskRunScheduleOutput =
-    super::schema::ops::START_COLUMN_STATISTICS_TASK_RUN_SCHEDULE,
-    "StartColumnStatisticsTaskRunSchedule"; StartCrawlerInput => StartCrawlerOutput =
-    super::schema::ops::START_CRAWLER, "StartCrawler"; StartCrawlerScheduleInput =>
-    StartCrawlerScheduleOutput = super::schema::ops::START_CRAWLER_SCHEDULE,
-    "StartCrawlerSchedule"; StartDataQualityRuleRecommendationRunInput =>
-    StartDataQualityRuleRecommendationRunOutput =
-    super::schema::ops::START_DATA_QUALITY_RULE_RECOMMENDATION_RUN,
-    "StartDataQualityRuleRecommendationRun"; StartDataQualityRulesetEvaluationRunInput =>
-    StartDataQualityRulesetEvaluationRunOutput =
-    super::schema::ops::START_DATA_QUALITY_RULESET_EVALUATION_RUN,
-    "StartDataQualityRulesetEvaluationRun"; StartExportLabelsTaskRunInput =>
-    StartExportLabelsTaskRunOutput = super::schema::ops::START_EXPORT_LABELS_TASK_RUN,
+    StartColumnStatisticsTaskRunScheduleOutput, "StartColumnStatisticsTaskRunSchedule";
+    StartCrawlerInput => StartCrawlerOutput, "StartCrawler"; StartCrawlerScheduleInput =>
+    StartCrawlerScheduleOutput, "StartCrawlerSchedule";
+    StartDataQualityRuleRecommendationRunInput =>
+    StartDataQualityRuleRecommendationRunOutput, "StartDataQualityRuleRecommendationRun";
+    StartDataQualityRulesetEvaluationRunInput =>
+    StartDataQualityRulesetEvaluationRunOutput, "StartDataQualityRulesetEvaluationRun";
+    StartExportLabelsTaskRunInput => StartExportLabelsTaskRunOutput,
     "StartExportLabelsTaskRun"; StartImportLabelsTaskRunInput =>
-    StartImportLabelsTaskRunOutput = super::schema::ops::START_IMPORT_LABELS_TASK_RUN,
-    "StartImportLabelsTaskRun"; StartJobRunInput => StartJobRunOutput =
-    super::schema::ops::START_JOB_RUN, "StartJobRun"; StartJobUpgradeAnalysisInput =>
-    StartJobUpgradeAnalysisOutput = super::schema::ops::START_JOB_UPGRADE_ANALYSIS,
-    "StartJobUpgradeAnalysis"; StartMlEvaluationTaskRunInput =>
-    StartMlEvaluationTaskRunOutput = super::schema::ops::START_ML_EVALUATION_TASK_RUN,
+    StartImportLabelsTaskRunOutput, "StartImportLabelsTaskRun"; StartJobRunInput =>
+    StartJobRunOutput, "StartJobRun"; StartJobUpgradeAnalysisInput =>
+    StartJobUpgradeAnalysisOutput, "StartJobUpgradeAnalysis";
+    StartMlEvaluationTaskRunInput => StartMlEvaluationTaskRunOutput,
     "StartMLEvaluationTaskRun"; StartMlLabelingSetGenerationTaskRunInput =>
-    StartMlLabelingSetGenerationTaskRunOutput =
-    super::schema::ops::START_ML_LABELING_SET_GENERATION_TASK_RUN,
-    "StartMLLabelingSetGenerationTaskRun"; StartMaterializedViewRefreshTaskRunInput =>
-    StartMaterializedViewRefreshTaskRunOutput =
-    super::schema::ops::START_MATERIALIZED_VIEW_REFRESH_TASK_RUN,
-    "StartMaterializedViewRefreshTaskRun"; StartTriggerInput => StartTriggerOutput =
-    super::schema::ops::START_TRIGGER, "StartTrigger"; StartWorkflowRunInput =>
-    StartWorkflowRunOutput = super::schema::ops::START_WORKFLOW_RUN, "StartWorkflowRun";
-    StopColumnStatisticsTaskRunInput => StopColumnStatisticsTaskRunOutput =
-    super::schema::ops::STOP_COLUMN_STATISTICS_TASK_RUN, "StopColumnStatisticsTaskRun";
-    StopColumnStatisticsTaskRunScheduleInput => StopColumnStatisticsTaskRunScheduleOutput
-    = super::schema::ops::STOP_COLUMN_STATISTICS_TASK_RUN_SCHEDULE,
-    "StopColumnStatisticsTaskRunSchedule"; StopCrawlerInput => StopCrawlerOutput =
-    super::schema::ops::STOP_CRAWLER, "StopCrawler"; StopCrawlerScheduleInput =>
-    StopCrawlerScheduleOutput = super::schema::ops::STOP_CRAWLER_SCHEDULE,
-    "StopCrawlerSchedule"; StopJobUpgradeAnalysisInput => StopJobUpgradeAnalysisOutput =
-    super::schema::ops::STOP_JOB_UPGRADE_ANALYSIS, "StopJobUpgradeAnalysis";
-    StopMaterializedViewRefreshTaskRunInput => StopMaterializedViewRefreshTaskRunOutput =
-    super::schema::ops::STOP_MATERIALIZED_VIEW_REFRESH_TASK_RUN,
-    "StopMaterializedViewRefreshTaskRun"; StopSessionInput => StopSessionOutput =
-    super::schema::ops::STOP_SESSION, "StopSession"; StopTriggerInput =>
-    StopTriggerOutput = super::schema::ops::STOP_TRIGGER, "StopTrigger";
-    StopWorkflowRunInput => StopWorkflowRunOutput =
-    super::schema::ops::STOP_WORKFLOW_RUN, "StopWorkflowRun"; TagResourceInput =>
-    TagResourceOutput = super::schema::ops::TAG_RESOURCE, "TagResource";
-    TestConnectionInput => TestConnectionOutput = super::schema::ops::TEST_CONNECTION,
-    "TestConnection"; UntagResourceInput => UntagResourceOutput =
-    super::schema::ops::UNTAG_RESOURCE, "UntagResource"; UpdateAssetInput =>
-    UpdateAssetOutput = super::schema::ops::UPDATE_ASSET, "UpdateAsset";
-    UpdateBlueprintInput => UpdateBlueprintOutput = super::schema::ops::UPDATE_BLUEPRINT,
-    "UpdateBlueprint"; UpdateCatalogInput => UpdateCatalogOutput =
-    super::schema::ops::UPDATE_CATALOG, "UpdateCatalog"; UpdateClassifierInput =>
-    UpdateClassifierOutput = super::schema::ops::UPDATE_CLASSIFIER, "UpdateClassifier";
-    UpdateColumnStatisticsForPartitionInput => UpdateColumnStatisticsForPartitionOutput =
-    super::schema::ops::UPDATE_COLUMN_STATISTICS_FOR_PARTITION,
+    StartMlLabelingSetGenerationTaskRunOutput, "StartMLLabelingSetGenerationTaskRun";
+    StartMaterializedViewRefreshTaskRunInput =>
+    StartMaterializedViewRefreshTaskRunOutput, "StartMaterializedViewRefreshTaskRun";
+    StartTriggerInput => StartTriggerOutput, "StartTrigger"; StartWorkflowRunInput =>
+    StartWorkflowRunOutput, "StartWorkflowRun"; StopColumnStatisticsTaskRunInput =>
+    StopColumnStatisticsTaskRunOutput, "StopColumnStatisticsTaskRun";
+    StopColumnStatisticsTaskRunScheduleInput =>
+    StopColumnStatisticsTaskRunScheduleOutput, "StopColumnStatisticsTaskRunSchedule";
+    StopCrawlerInput => StopCrawlerOutput, "StopCrawler"; StopCrawlerScheduleInput =>
+    StopCrawlerScheduleOutput, "StopCrawlerSchedule"; StopJobUpgradeAnalysisInput =>
+    StopJobUpgradeAnalysisOutput, "StopJobUpgradeAnalysis";
+    StopMaterializedViewRefreshTaskRunInput => StopMaterializedViewRefreshTaskRunOutput,
+    "StopMaterializedViewRefreshTaskRun"; StopSessionInput => StopSessionOutput,
+    "StopSession"; StopTriggerInput => StopTriggerOutput, "StopTrigger";
+    StopWorkflowRunInput => StopWorkflowRunOutput, "StopWorkflowRun"; TagResourceInput =>
+    TagResourceOutput, "TagResource"; TestConnectionInput => TestConnectionOutput,
+    "TestConnection"; UntagResourceInput => UntagResourceOutput, "UntagResource";
+    UpdateAssetInput => UpdateAssetOutput, "UpdateAsset"; UpdateBlueprintInput =>
+    UpdateBlueprintOutput, "UpdateBlueprint"; UpdateCatalogInput => UpdateCatalogOutput,
+    "UpdateCatalog"; UpdateClassifierInput => UpdateClassifierOutput, "UpdateClassifier";
+    UpdateColumnStatisticsForPartitionInput => UpdateColumnStatisticsForPartitionOutput,
     "UpdateColumnStatisticsForPartition"; UpdateColumnStatisticsForTableInput =>
-    UpdateColumnStatisticsForTableOutput =
-    super::schema::ops::UPDATE_COLUMN_STATISTICS_FOR_TABLE,
-    "UpdateColumnStatisticsForTable"; UpdateColumnStatisticsTaskSettingsInput =>
-    UpdateColumnStatisticsTaskSettingsOutput =
-    super::schema::ops::UPDATE_COLUMN_STATISTICS_TASK_SETTINGS,
-    "UpdateColumnStatisticsTaskSettings"; UpdateConnectionInput => UpdateConnectionOutput
-    = super::schema::ops::UPDATE_CONNECTION, "UpdateConnection"; UpdateCrawlerInput =>
-    UpdateCrawlerOutput = super::schema::ops::UPDATE_CRAWLER, "UpdateCrawler";
-    UpdateCrawlerScheduleInput => UpdateCrawlerScheduleOutput =
-    super::schema::ops::UPDATE_CRAWLER_SCHEDULE, "UpdateCrawlerSchedule";
-    UpdateDataQualityEvaluationConfigInput => UpdateDataQualityEvaluationConfigOutput =
-    super::schema::ops::UPDATE_DATA_QUALITY_EVALUATION_CONFIG,
+    UpdateColumnStatisticsForTableOutput, "UpdateColumnStatisticsForTable";
+    UpdateColumnStatisticsTaskSettingsInput => UpdateColumnStatisticsTaskSettingsOutput,
+    "UpdateColumnStatisticsTaskSettings"; UpdateConnectionInput =>
+    UpdateConnectionOutput, "UpdateConnection"; UpdateCrawlerInput =>
+    UpdateCrawlerOutput, "UpdateCrawler"; UpdateCrawlerScheduleInput =>
+    UpdateCrawlerScheduleOutput, "UpdateCrawlerSchedule";
+    UpdateDataQualityEvaluationConfigInput => UpdateDataQualityEvaluationConfigOutput,
     "UpdateDataQualityEvaluationConfig"; UpdateDataQualityRulesetInput =>
-    UpdateDataQualityRulesetOutput = super::schema::ops::UPDATE_DATA_QUALITY_RULESET,
-    "UpdateDataQualityRuleset"; UpdateDatabaseInput => UpdateDatabaseOutput =
-    super::schema::ops::UPDATE_DATABASE, "UpdateDatabase"; UpdateDevEndpointInput =>
-    UpdateDevEndpointOutput = super::schema::ops::UPDATE_DEV_ENDPOINT,
-    "UpdateDevEndpoint"; UpdateGlossaryInput => UpdateGlossaryOutput =
-    super::schema::ops::UPDATE_GLOSSARY, "UpdateGlossary"; UpdateGlossaryTermInput =>
-    UpdateGlossaryTermOutput = super::schema::ops::UPDATE_GLOSSARY_TERM,
-    "UpdateGlossaryTerm"; UpdateGlueIdentityCenterConfigurationInput =>
-    UpdateGlueIdentityCenterConfigurationOutput =
-    super::schema::ops::UPDATE_GLUE_IDENTITY_CENTER_CONFIGURATION,
-    "UpdateGlueIdentityCenterConfiguration"; UpdateIntegrationResourcePropertyInput =>
-    UpdateIntegrationResourcePropertyOutput =
-    super::schema::ops::UPDATE_INTEGRATION_RESOURCE_PROPERTY,
+    UpdateDataQualityRulesetOutput, "UpdateDataQualityRuleset"; UpdateDatabaseInput =>
+    UpdateDatabaseOutput, "UpdateDatabase"; UpdateDevEndpointInput =>
+    UpdateDevEndpointOutput, "UpdateDevEndpoint"; UpdateGlossaryInput =>
+    UpdateGlossaryOutput, "UpdateGlossary"; UpdateGlossaryTermInput =>
+    UpdateGlossaryTermOutput, "UpdateGlossaryTerm";
+    UpdateGlueIdentityCenterConfigurationInput =>
+    UpdateGlueIdentityCenterConfigurationOutput, "UpdateGlueIdentityCenterConfiguration";
+    UpdateIntegrationResourcePropertyInput => UpdateIntegrationResourcePropertyOutput,
     "UpdateIntegrationResourceProperty"; UpdateIntegrationTablePropertiesInput =>
-    UpdateIntegrationTablePropertiesOutput =
-    super::schema::ops::UPDATE_INTEGRATION_TABLE_PROPERTIES,
-    "UpdateIntegrationTableProperties"; UpdateJobInput => UpdateJobOutput =
-    super::schema::ops::UPDATE_JOB, "UpdateJob"; UpdateJobFromSourceControlInput =>
-    UpdateJobFromSourceControlOutput =
-    super::schema::ops::UPDATE_JOB_FROM_SOURCE_CONTROL, "UpdateJobFromSourceControl";
-    UpdateMlTransformInput => UpdateMlTransformOutput =
-    super::schema::ops::UPDATE_ML_TRANSFORM, "UpdateMLTransform"; UpdatePartitionInput =>
-    UpdatePartitionOutput = super::schema::ops::UPDATE_PARTITION, "UpdatePartition";
-    UpdateRegistryInput => UpdateRegistryOutput = super::schema::ops::UPDATE_REGISTRY,
-    "UpdateRegistry"; UpdateSchemaInput => UpdateSchemaOutput =
-    super::schema::ops::UPDATE_SCHEMA, "UpdateSchema"; UpdateSourceControlFromJobInput =>
-    UpdateSourceControlFromJobOutput =
-    super::schema::ops::UPDATE_SOURCE_CONTROL_FROM_JOB, "UpdateSourceControlFromJob";
-    UpdateTableInput => UpdateTableOutput = super::schema::ops::UPDATE_TABLE,
-    "UpdateTable"; UpdateTableOptimizerInput => UpdateTableOptimizerOutput =
-    super::schema::ops::UPDATE_TABLE_OPTIMIZER, "UpdateTableOptimizer";
-    UpdateTriggerInput => UpdateTriggerOutput = super::schema::ops::UPDATE_TRIGGER,
-    "UpdateTrigger"; UpdateUsageProfileInput => UpdateUsageProfileOutput =
-    super::schema::ops::UPDATE_USAGE_PROFILE, "UpdateUsageProfile";
-    UpdateUserDefinedFunctionInput => UpdateUserDefinedFunctionOutput =
-    super::schema::ops::UPDATE_USER_DEFINED_FUNCTION, "UpdateUserDefinedFunction";
-    UpdateWorkflowInput => UpdateWorkflowOutput = super::schema::ops::UPDATE_WORKFLOW,
-    "UpdateWorkflow";
+    UpdateIntegrationTablePropertiesOutput, "UpdateIntegrationTableProperties";
+    UpdateJobInput => UpdateJobOutput, "UpdateJob"; UpdateJobFromSourceControlInput =>
+    UpdateJobFromSourceControlOutput, "UpdateJobFromSourceControl";
+    UpdateMlTransformInput => UpdateMlTransformOutput, "UpdateMLTransform";
+    UpdatePartitionInput => UpdatePartitionOutput, "UpdatePartition"; UpdateRegistryInput
+    => UpdateRegistryOutput, "UpdateRegistry"; UpdateSchemaInput => UpdateSchemaOutput,
+    "UpdateSchema"; UpdateSourceControlFromJobInput => UpdateSourceControlFromJobOutput,
+    "UpdateSourceControlFromJob"; UpdateTableInput => UpdateTableOutput, "UpdateTable";
+    UpdateTableOptimizerInput => UpdateTableOptimizerOutput, "UpdateTableOptimizer";
+    UpdateTriggerInput => UpdateTriggerOutput, "UpdateTrigger"; UpdateUsageProfileInput
+    => UpdateUsageProfileOutput, "UpdateUsageProfile"; UpdateUserDefinedFunctionInput =>
+    UpdateUserDefinedFunctionOutput, "UpdateUserDefinedFunction"; UpdateWorkflowInput =>
+    UpdateWorkflowOutput, "UpdateWorkflow";
 );

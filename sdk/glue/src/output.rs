@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateGlossaryTermsOutput {
     /// The unique identifier of the asset.
@@ -20,11 +20,11 @@ pub struct AssociateGlossaryTermsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateGlossaryTermsOutput "AssociateGlossaryTermsResponse"[debug from output] {
+    AssociateGlossaryTermsOutput "AssociateGlossaryTermsResponse"[from output] {
     asset_identifier : String, iterable_form_name : String, item_identifier : String,
-    glossary_terms : Vec < String > } { _meta }
+    glossary_terms = Vec < String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchCreatePartitionOutput {
     /// The errors encountered when trying to create the requested partitions.
@@ -32,10 +32,10 @@ pub struct BatchCreatePartitionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchCreatePartitionOutput "BatchCreatePartitionResponse"[debug from output] { errors
-    : Vec < PartitionError > } { _meta }
+    BatchCreatePartitionOutput "BatchCreatePartitionResponse"[from output] { errors = Vec
+    < PartitionError > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchDeleteConnectionOutput {
     /// A list of names of the connection definitions that were successfully deleted.
@@ -45,10 +45,10 @@ pub struct BatchDeleteConnectionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchDeleteConnectionOutput "BatchDeleteConnectionResponse"[debug from output] {
-    succeeded : Vec < String >, errors : HashMap < String, ErrorDetail > } { _meta }
+    BatchDeleteConnectionOutput "BatchDeleteConnectionResponse"[from output] { succeeded
+    = Vec < String >, errors : HashMap < String, ErrorDetail > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchDeletePartitionOutput {
     /// The errors encountered when trying to delete the requested partitions.
@@ -56,10 +56,10 @@ pub struct BatchDeletePartitionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchDeletePartitionOutput "BatchDeletePartitionResponse"[debug from output] { errors
-    : Vec < PartitionError > } { _meta }
+    BatchDeletePartitionOutput "BatchDeletePartitionResponse"[from output] { errors = Vec
+    < PartitionError > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchDeleteTableOutput {
     /// A list of errors encountered in attempting to delete the specified tables.
@@ -67,10 +67,10 @@ pub struct BatchDeleteTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchDeleteTableOutput "BatchDeleteTableResponse"[debug from output] { errors : Vec <
+    BatchDeleteTableOutput "BatchDeleteTableResponse"[from output] { errors = Vec <
     TableError > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchDeleteTableVersionOutput {
     /// A list of errors encountered while trying to delete the specified table versions.
@@ -78,10 +78,10 @@ pub struct BatchDeleteTableVersionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchDeleteTableVersionOutput "BatchDeleteTableVersionResponse"[debug from output] {
-    errors : Vec < TableVersionError > } { _meta }
+    BatchDeleteTableVersionOutput "BatchDeleteTableVersionResponse"[from output] { errors
+    = Vec < TableVersionError > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchGetBlueprintsOutput {
     /// Returns a list of blueprint as a `Blueprints` object.
@@ -91,10 +91,10 @@ pub struct BatchGetBlueprintsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchGetBlueprintsOutput "BatchGetBlueprintsResponse"[debug from output] { blueprints
-    : Vec < Blueprint >, missing_blueprints : Vec < String > } { _meta }
+    BatchGetBlueprintsOutput "BatchGetBlueprintsResponse"[from output] { blueprints = Vec
+    < Blueprint >, missing_blueprints = Vec < String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchGetCrawlersOutput {
     /// A list of crawler definitions.
@@ -104,10 +104,10 @@ pub struct BatchGetCrawlersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchGetCrawlersOutput "BatchGetCrawlersResponse"[debug from output] { crawlers : Vec
-    < Crawler >, crawlers_not_found : Vec < String > } { _meta }
+    BatchGetCrawlersOutput "BatchGetCrawlersResponse"[from output] { crawlers = Vec <
+    Crawler >, crawlers_not_found = Vec < String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchGetCustomEntityTypesOutput {
     /// A list of `CustomEntityType` objects representing the custom patterns that have been created.
@@ -117,11 +117,11 @@ pub struct BatchGetCustomEntityTypesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchGetCustomEntityTypesOutput "BatchGetCustomEntityTypesResponse"[debug from
-    output] { custom_entity_types : Vec < CustomEntityType >,
-    custom_entity_types_not_found : Vec < String > } { _meta }
+    BatchGetCustomEntityTypesOutput "BatchGetCustomEntityTypesResponse"[from output] {
+    custom_entity_types = Vec < CustomEntityType >, custom_entity_types_not_found = Vec <
+    String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchGetDataQualityResultOutput {
     /// A list of `DataQualityResult` objects representing the data quality results.
@@ -131,11 +131,10 @@ pub struct BatchGetDataQualityResultOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchGetDataQualityResultOutput "BatchGetDataQualityResultResponse"[debug from
-    output] { results : Vec < DataQualityResult >, results_not_found : Vec < String > } {
-    _meta }
+    BatchGetDataQualityResultOutput "BatchGetDataQualityResultResponse"[from output] {
+    results = Vec < DataQualityResult >, results_not_found = Vec < String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchGetDataQualityResultV2Output {
     /// A list of `DataQualityResultV2Item` objects representing the data quality results.
@@ -145,11 +144,11 @@ pub struct BatchGetDataQualityResultV2Output {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchGetDataQualityResultV2Output "BatchGetDataQualityResultV2Response"[debug from
-    output] { results : Vec < DataQualityResultV2Item >, results_not_found : Vec < String
-    > } { _meta }
+    BatchGetDataQualityResultV2Output "BatchGetDataQualityResultV2Response"[from output]
+    { results = Vec < DataQualityResultV2Item >, results_not_found = Vec < String > } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchGetDataQualityRulesetEvaluationRunOutput {
     /// A list of evaluation run details for the requested run IDs.
@@ -160,10 +159,10 @@ pub struct BatchGetDataQualityRulesetEvaluationRunOutput {
 }
 rboto::__structure!(
     BatchGetDataQualityRulesetEvaluationRunOutput
-    "BatchGetDataQualityRulesetEvaluationRunResponse"[debug from output] { runs : Vec <
-    DataQualityRulesetEvaluationRun >, runs_not_found : Vec < String > } { _meta }
+    "BatchGetDataQualityRulesetEvaluationRunResponse"[from output] { runs = Vec <
+    DataQualityRulesetEvaluationRun >, runs_not_found = Vec < String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchGetDevEndpointsOutput {
     /// A list of `DevEndpoint` definitions.
@@ -173,11 +172,11 @@ pub struct BatchGetDevEndpointsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchGetDevEndpointsOutput "BatchGetDevEndpointsResponse"[debug from output] {
-    dev_endpoints : Vec < DevEndpoint >, dev_endpoints_not_found : Vec < String > } {
+    BatchGetDevEndpointsOutput "BatchGetDevEndpointsResponse"[from output] {
+    dev_endpoints = Vec < DevEndpoint >, dev_endpoints_not_found = Vec < String > } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchGetIterableFormsOutput {
     /// The list of retrieved iterable form items.
@@ -187,10 +186,10 @@ pub struct BatchGetIterableFormsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchGetIterableFormsOutput "BatchGetIterableFormsResponse"[debug from output] {
-    items : Vec < IterableFormItem >, errors : Vec < ItemError > } { _meta }
+    BatchGetIterableFormsOutput "BatchGetIterableFormsResponse"[from output] { items =
+    Vec < IterableFormItem >, errors = Vec < ItemError > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchGetJobsOutput {
     /// A list of job definitions.
@@ -200,10 +199,10 @@ pub struct BatchGetJobsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchGetJobsOutput "BatchGetJobsResponse"[debug from output] { jobs : Vec < Job >,
-    jobs_not_found : Vec < String > } { _meta }
+    BatchGetJobsOutput "BatchGetJobsResponse"[from output] { jobs = Vec < Job >,
+    jobs_not_found = Vec < String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchGetPartitionOutput {
     /// A list of the requested partitions.
@@ -213,10 +212,10 @@ pub struct BatchGetPartitionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchGetPartitionOutput "BatchGetPartitionResponse"[debug from output] { partitions :
-    Vec < Partition >, unprocessed_keys : Vec < PartitionValueList > } { _meta }
+    BatchGetPartitionOutput "BatchGetPartitionResponse"[from output] { partitions = Vec <
+    Partition >, unprocessed_keys = Vec < PartitionValueList > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchGetTableOptimizerOutput {
     /// A list of `BatchTableOptimizer` objects.
@@ -226,11 +225,11 @@ pub struct BatchGetTableOptimizerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchGetTableOptimizerOutput "BatchGetTableOptimizerResponse"[debug from output] {
-    table_optimizers : Vec < BatchTableOptimizer >, failures : Vec <
+    BatchGetTableOptimizerOutput "BatchGetTableOptimizerResponse"[from output] {
+    table_optimizers = Vec < BatchTableOptimizer >, failures = Vec <
     BatchGetTableOptimizerError > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchGetTriggersOutput {
     /// A list of trigger definitions.
@@ -240,10 +239,10 @@ pub struct BatchGetTriggersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchGetTriggersOutput "BatchGetTriggersResponse"[debug from output] { triggers : Vec
-    < Trigger >, triggers_not_found : Vec < String > } { _meta }
+    BatchGetTriggersOutput "BatchGetTriggersResponse"[from output] { triggers = Vec <
+    Trigger >, triggers_not_found = Vec < String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchGetWorkflowsOutput {
     /// A list of workflow resource metadata.
@@ -253,10 +252,10 @@ pub struct BatchGetWorkflowsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchGetWorkflowsOutput "BatchGetWorkflowsResponse"[debug from output] { workflows :
-    Vec < Workflow >, missing_workflows : Vec < String > } { _meta }
+    BatchGetWorkflowsOutput "BatchGetWorkflowsResponse"[from output] { workflows = Vec <
+    Workflow >, missing_workflows = Vec < String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchPutDataQualityStatisticAnnotationOutput {
     /// A list of `AnnotationError`'s.
@@ -265,10 +264,10 @@ pub struct BatchPutDataQualityStatisticAnnotationOutput {
 }
 rboto::__structure!(
     BatchPutDataQualityStatisticAnnotationOutput
-    "BatchPutDataQualityStatisticAnnotationResponse"[debug from output] {
-    failed_inclusion_annotations : Vec < AnnotationError > } { _meta }
+    "BatchPutDataQualityStatisticAnnotationResponse"[from output] {
+    failed_inclusion_annotations = Vec < AnnotationError > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchStopJobRunOutput {
     /// A list of the JobRuns that were successfully submitted for stopping.
@@ -278,11 +277,11 @@ pub struct BatchStopJobRunOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchStopJobRunOutput "BatchStopJobRunResponse"[debug from output] {
-    successful_submissions : Vec < BatchStopJobRunSuccessfulSubmission >, errors : Vec <
-    BatchStopJobRunError > } { _meta }
+    BatchStopJobRunOutput "BatchStopJobRunResponse"[from output] { successful_submissions
+    = Vec < BatchStopJobRunSuccessfulSubmission >, errors = Vec < BatchStopJobRunError >
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchUpdatePartitionOutput {
     /// The errors encountered when trying to update the requested partitions. A list of `BatchUpdatePartitionFailureEntry` objects.
@@ -290,28 +289,28 @@ pub struct BatchUpdatePartitionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchUpdatePartitionOutput "BatchUpdatePartitionResponse"[debug from output] { errors
-    : Vec < BatchUpdatePartitionFailureEntry > } { _meta }
+    BatchUpdatePartitionOutput "BatchUpdatePartitionResponse"[from output] { errors = Vec
+    < BatchUpdatePartitionFailureEntry > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelDataQualityRuleRecommendationRunOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     CancelDataQualityRuleRecommendationRunOutput
-    "CancelDataQualityRuleRecommendationRunResponse"[debug from output] {} { _meta }
+    "CancelDataQualityRuleRecommendationRunResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelDataQualityRulesetEvaluationRunOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     CancelDataQualityRulesetEvaluationRunOutput
-    "CancelDataQualityRulesetEvaluationRunResponse"[debug from output] {} { _meta }
+    "CancelDataQualityRulesetEvaluationRunResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelMlTaskRunOutput {
     /// The unique identifier of the machine learning transform.
@@ -323,18 +322,18 @@ pub struct CancelMlTaskRunOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelMlTaskRunOutput "CancelMLTaskRunResponse"[debug from output] { transform_id :
-    String, task_run_id : String, status : TaskStatusType } { _meta }
+    CancelMlTaskRunOutput "CancelMLTaskRunResponse"[from output] { transform_id : String,
+    task_run_id : String, status : TaskStatusType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelStatementOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelStatementOutput "CancelStatementResponse"[debug from output] {} { _meta }
+    CancelStatementOutput "CancelStatementResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CheckSchemaVersionValidityOutput {
     /// Return true, if the schema is valid and false otherwise.
@@ -344,10 +343,10 @@ pub struct CheckSchemaVersionValidityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CheckSchemaVersionValidityOutput "CheckSchemaVersionValidityResponse"[debug from
-    output] { valid = bool, error : String } { _meta }
+    CheckSchemaVersionValidityOutput "CheckSchemaVersionValidityResponse"[from output] {
+    valid = bool, error : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateBlueprintOutput {
     /// Returns the name of the blueprint that was registered.
@@ -355,35 +354,35 @@ pub struct CreateBlueprintOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateBlueprintOutput "CreateBlueprintResponse"[debug from output] { name : String }
-    { _meta }
+    CreateBlueprintOutput "CreateBlueprintResponse"[from output] { name : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCatalogOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateCatalogOutput "CreateCatalogResponse"[debug from output] {} { _meta }
+    CreateCatalogOutput "CreateCatalogResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateClassifierOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateClassifierOutput "CreateClassifierResponse"[debug from output] {} { _meta }
+    CreateClassifierOutput "CreateClassifierResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateColumnStatisticsTaskSettingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     CreateColumnStatisticsTaskSettingsOutput
-    "CreateColumnStatisticsTaskSettingsResponse"[debug from output] {} { _meta }
+    "CreateColumnStatisticsTaskSettingsResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateConnectionOutput {
     /// The status of the connection creation request. The request can take some time for certain authentication types, for example when creating an OAuth connection with token exchange over VPC.
@@ -391,18 +390,18 @@ pub struct CreateConnectionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateConnectionOutput "CreateConnectionResponse"[debug from output] {
+    CreateConnectionOutput "CreateConnectionResponse"[from output] {
     create_connection_status : ConnectionStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCrawlerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateCrawlerOutput "CreateCrawlerResponse"[debug from output] {} { _meta }
+    CreateCrawlerOutput "CreateCrawlerResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCustomEntityTypeOutput {
     /// The name of the custom pattern you created.
@@ -410,10 +409,10 @@ pub struct CreateCustomEntityTypeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateCustomEntityTypeOutput "CreateCustomEntityTypeResponse"[debug from output] {
-    name : String } { _meta }
+    CreateCustomEntityTypeOutput "CreateCustomEntityTypeResponse"[from output] { name :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDataQualityEvaluationConfigOutput {
     /// The name of the data quality evaluation configuration.
@@ -424,10 +423,10 @@ pub struct CreateDataQualityEvaluationConfigOutput {
 }
 rboto::__structure!(
     CreateDataQualityEvaluationConfigOutput
-    "CreateDataQualityEvaluationConfigResponse"[debug from output] { name : String,
+    "CreateDataQualityEvaluationConfigResponse"[from output] { name : String,
     evaluation_run_mode : DataQualityEvaluationRunMode } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDataQualityRulesetOutput {
     /// A unique name for the data quality ruleset.
@@ -435,18 +434,18 @@ pub struct CreateDataQualityRulesetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDataQualityRulesetOutput "CreateDataQualityRulesetResponse"[debug from output]
-    { name : String } { _meta }
+    CreateDataQualityRulesetOutput "CreateDataQualityRulesetResponse"[from output] { name
+    : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDatabaseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDatabaseOutput "CreateDatabaseResponse"[debug from output] {} { _meta }
+    CreateDatabaseOutput "CreateDatabaseResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDevEndpointOutput {
     /// The name assigned to the new `DevEndpoint`.
@@ -490,16 +489,16 @@ pub struct CreateDevEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDevEndpointOutput "CreateDevEndpointResponse"[debug from output] {
-    endpoint_name : String, status : String, security_group_ids : Vec < String >,
-    subnet_id : String, role_arn : String, yarn_endpoint_address : String,
+    CreateDevEndpointOutput "CreateDevEndpointResponse"[from output] { endpoint_name :
+    String, status : String, security_group_ids = Vec < String >, subnet_id : String,
+    role_arn : String, yarn_endpoint_address : String,
     zeppelin_remote_spark_interpreter_port = i32, number_of_nodes = i32, worker_type :
     WorkerType, glue_version : String, number_of_workers = i32, availability_zone :
     String, vpc_id : String, extra_python_libs_s3_path : String, extra_jars_s3_path :
     String, failure_reason : String, security_configuration : String, created_timestamp :
     rboto::DateTime, arguments : HashMap < String, String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGlossaryOutput {
     /// The unique identifier of the glossary.
@@ -511,10 +510,10 @@ pub struct CreateGlossaryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateGlossaryOutput "CreateGlossaryResponse"[debug from output] { id : String, name
-    : String, description : String } { _meta }
+    CreateGlossaryOutput "CreateGlossaryResponse"[from output] { id : String, name :
+    String, description : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGlossaryTermOutput {
     /// The unique identifier of the glossary term.
@@ -530,12 +529,12 @@ pub struct CreateGlossaryTermOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateGlossaryTermOutput "CreateGlossaryTermResponse"[debug from output] { id :
-    String, glossary_id : String, name : String, short_description : String,
-    long_description : String } { _meta }
+    CreateGlossaryTermOutput "CreateGlossaryTermResponse"[from output] { id : String,
+    glossary_id : String, name : String, short_description : String, long_description :
+    String } { _meta }
 );
 /// Response from creating a new Glue Identity Center configuration.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGlueIdentityCenterConfigurationOutput {
     /// The Amazon Resource Name (ARN) of the Identity Center application that was created for the Glue configuration.
@@ -544,10 +543,10 @@ pub struct CreateGlueIdentityCenterConfigurationOutput {
 }
 rboto::__structure!(
     CreateGlueIdentityCenterConfigurationOutput
-    "CreateGlueIdentityCenterConfigurationResponse"[debug from output] { application_arn
-    : String } { _meta }
+    "CreateGlueIdentityCenterConfigurationResponse"[from output] { application_arn :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateIntegrationResourcePropertyOutput {
     /// The connection ARN of the source, or the database ARN of the target.
@@ -562,12 +561,12 @@ pub struct CreateIntegrationResourcePropertyOutput {
 }
 rboto::__structure!(
     CreateIntegrationResourcePropertyOutput
-    "CreateIntegrationResourcePropertyResponse"[debug from output] { resource_arn :
-    String, resource_property_arn : String, source_processing_properties :
-    SourceProcessingProperties, target_processing_properties : TargetProcessingProperties
+    "CreateIntegrationResourcePropertyResponse"[from output] { resource_arn : String,
+    resource_property_arn : String, source_processing_properties =
+    SourceProcessingProperties, target_processing_properties = TargetProcessingProperties
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateIntegrationOutput {
     /// The ARN of the source resource for the integration.
@@ -599,23 +598,23 @@ pub struct CreateIntegrationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateIntegrationOutput "CreateIntegrationResponse"[debug from output] { source_arn :
+    CreateIntegrationOutput "CreateIntegrationResponse"[from output] { source_arn :
     String, target_arn : String, integration_name : String, description : String,
     integration_arn : String, kms_key_id : String, additional_encryption_context :
-    HashMap < String, String >, tags : Vec < Tag >, status : IntegrationStatus,
-    create_time : rboto::DateTime, errors : Vec < IntegrationError >, data_filter :
-    String, integration_config : IntegrationConfig } { _meta }
+    HashMap < String, String >, tags = Vec < Tag >, status : IntegrationStatus,
+    create_time : rboto::DateTime, errors = Vec < IntegrationError >, data_filter :
+    String, integration_config = IntegrationConfig } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateIntegrationTablePropertiesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     CreateIntegrationTablePropertiesOutput
-    "CreateIntegrationTablePropertiesResponse"[debug from output] {} { _meta }
+    "CreateIntegrationTablePropertiesResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateJobOutput {
     /// The unique name that was provided for this job definition.
@@ -623,9 +622,9 @@ pub struct CreateJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateJobOutput "CreateJobResponse"[debug from output] { name : String } { _meta }
+    CreateJobOutput "CreateJobResponse"[from output] { name : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateMlTransformOutput {
     /// A unique identifier that is generated for the transform.
@@ -633,27 +632,26 @@ pub struct CreateMlTransformOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateMlTransformOutput "CreateMLTransformResponse"[debug from output] { transform_id
-    : String } { _meta }
+    CreateMlTransformOutput "CreateMLTransformResponse"[from output] { transform_id :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePartitionIndexOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreatePartitionIndexOutput "CreatePartitionIndexResponse"[debug from output] {} {
-    _meta }
+    CreatePartitionIndexOutput "CreatePartitionIndexResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePartitionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreatePartitionOutput "CreatePartitionResponse"[debug from output] {} { _meta }
+    CreatePartitionOutput "CreatePartitionResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRegistryOutput {
     /// The Amazon Resource Name (ARN) of the newly created registry.
@@ -667,11 +665,11 @@ pub struct CreateRegistryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateRegistryOutput "CreateRegistryResponse"[debug from output] { registry_arn :
-    String, registry_name : String, description : String, tags : HashMap < String, String
-    > } { _meta }
+    CreateRegistryOutput "CreateRegistryResponse"[from output] { registry_arn : String,
+    registry_name : String, description : String, tags : HashMap < String, String > } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSchemaOutput {
     /// The name of the registry.
@@ -705,14 +703,14 @@ pub struct CreateSchemaOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateSchemaOutput "CreateSchemaResponse"[debug from output] { registry_name :
-    String, registry_arn : String, schema_name : String, schema_arn : String, description
-    : String, data_format : DataFormat, compatibility : Compatibility, schema_checkpoint
-    = i64, latest_schema_version = i64, next_schema_version = i64, schema_status :
+    CreateSchemaOutput "CreateSchemaResponse"[from output] { registry_name : String,
+    registry_arn : String, schema_name : String, schema_arn : String, description :
+    String, data_format : DataFormat, compatibility : Compatibility, schema_checkpoint =
+    i64, latest_schema_version = i64, next_schema_version = i64, schema_status :
     SchemaStatus, tags : HashMap < String, String >, schema_version_id : String,
     schema_version_status : SchemaVersionStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateScriptOutput {
     /// The Python script generated from the DAG.
@@ -722,10 +720,10 @@ pub struct CreateScriptOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateScriptOutput "CreateScriptResponse"[debug from output] { python_script :
-    String, scala_code : String } { _meta }
+    CreateScriptOutput "CreateScriptResponse"[from output] { python_script : String,
+    scala_code : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSecurityConfigurationOutput {
     /// The name assigned to the new security configuration.
@@ -735,10 +733,10 @@ pub struct CreateSecurityConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateSecurityConfigurationOutput "CreateSecurityConfigurationResponse"[debug from
-    output] { name : String, created_timestamp : rboto::DateTime } { _meta }
+    CreateSecurityConfigurationOutput "CreateSecurityConfigurationResponse"[from output]
+    { name : String, created_timestamp : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSessionOutput {
     /// Returns the session object in the response.
@@ -746,27 +744,24 @@ pub struct CreateSessionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateSessionOutput "CreateSessionResponse"[debug from output] { session : Session }
-    { _meta }
+    CreateSessionOutput "CreateSessionResponse"[from output] { session = Session } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTableOptimizerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTableOptimizerOutput "CreateTableOptimizerResponse"[debug from output] {} {
-    _meta }
+    CreateTableOptimizerOutput "CreateTableOptimizerResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    CreateTableOutput "CreateTableResponse"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(CreateTableOutput "CreateTableResponse"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTriggerOutput {
     /// The name of the trigger.
@@ -774,10 +769,9 @@ pub struct CreateTriggerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTriggerOutput "CreateTriggerResponse"[debug from output] { name : String } {
-    _meta }
+    CreateTriggerOutput "CreateTriggerResponse"[from output] { name : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUsageProfileOutput {
     /// The name of the usage profile that was created.
@@ -785,19 +779,19 @@ pub struct CreateUsageProfileOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateUsageProfileOutput "CreateUsageProfileResponse"[debug from output] { name :
-    String } { _meta }
+    CreateUsageProfileOutput "CreateUsageProfileResponse"[from output] { name : String }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUserDefinedFunctionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateUserDefinedFunctionOutput "CreateUserDefinedFunctionResponse"[debug from
-    output] {} { _meta }
+    CreateUserDefinedFunctionOutput "CreateUserDefinedFunctionResponse"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateWorkflowOutput {
     /// The name of the workflow which was provided as part of the request.
@@ -805,26 +799,24 @@ pub struct CreateWorkflowOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateWorkflowOutput "CreateWorkflowResponse"[debug from output] { name : String } {
-    _meta }
+    CreateWorkflowOutput "CreateWorkflowResponse"[from output] { name : String } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAssetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteAssetOutput "DeleteAssetResponse"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteAssetOutput "DeleteAssetResponse"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAssetTypeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteAssetTypeOutput "DeleteAssetTypeResponse"[debug from output] {} { _meta }
+    DeleteAssetTypeOutput "DeleteAssetTypeResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAttachmentOutput {
     /// The unique identifier of the asset.
@@ -836,11 +828,10 @@ pub struct DeleteAttachmentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteAttachmentOutput "DeleteAttachmentResponse"[debug from output] {
-    asset_identifier : String, iterable_form_name : String, item_identifier : String } {
-    _meta }
+    DeleteAttachmentOutput "DeleteAttachmentResponse"[from output] { asset_identifier :
+    String, iterable_form_name : String, item_identifier : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteBlueprintOutput {
     /// Returns the name of the blueprint that was deleted.
@@ -848,78 +839,77 @@ pub struct DeleteBlueprintOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteBlueprintOutput "DeleteBlueprintResponse"[debug from output] { name : String }
-    { _meta }
+    DeleteBlueprintOutput "DeleteBlueprintResponse"[from output] { name : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCatalogOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteCatalogOutput "DeleteCatalogResponse"[debug from output] {} { _meta }
+    DeleteCatalogOutput "DeleteCatalogResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteClassifierOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteClassifierOutput "DeleteClassifierResponse"[debug from output] {} { _meta }
+    DeleteClassifierOutput "DeleteClassifierResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteColumnStatisticsForPartitionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     DeleteColumnStatisticsForPartitionOutput
-    "DeleteColumnStatisticsForPartitionResponse"[debug from output] {} { _meta }
+    "DeleteColumnStatisticsForPartitionResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteColumnStatisticsForTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteColumnStatisticsForTableOutput "DeleteColumnStatisticsForTableResponse"[debug
-    from output] {} { _meta }
+    DeleteColumnStatisticsForTableOutput "DeleteColumnStatisticsForTableResponse"[from
+    output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteColumnStatisticsTaskSettingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     DeleteColumnStatisticsTaskSettingsOutput
-    "DeleteColumnStatisticsTaskSettingsResponse"[debug from output] {} { _meta }
+    "DeleteColumnStatisticsTaskSettingsResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteConnectionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteConnectionOutput "DeleteConnectionResponse"[debug from output] {} { _meta }
+    DeleteConnectionOutput "DeleteConnectionResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteConnectionTypeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteConnectionTypeOutput "DeleteConnectionTypeResponse"[debug from output] {} {
-    _meta }
+    DeleteConnectionTypeOutput "DeleteConnectionTypeResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCrawlerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteCrawlerOutput "DeleteCrawlerResponse"[debug from output] {} { _meta }
+    DeleteCrawlerOutput "DeleteCrawlerResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCustomEntityTypeOutput {
     /// The name of the custom pattern you deleted.
@@ -927,87 +917,87 @@ pub struct DeleteCustomEntityTypeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteCustomEntityTypeOutput "DeleteCustomEntityTypeResponse"[debug from output] {
-    name : String } { _meta }
+    DeleteCustomEntityTypeOutput "DeleteCustomEntityTypeResponse"[from output] { name :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDataQualityEvaluationConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     DeleteDataQualityEvaluationConfigOutput
-    "DeleteDataQualityEvaluationConfigResponse"[debug from output] {} { _meta }
+    "DeleteDataQualityEvaluationConfigResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDataQualityRulesetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDataQualityRulesetOutput "DeleteDataQualityRulesetResponse"[debug from output]
-    {} { _meta }
+    DeleteDataQualityRulesetOutput "DeleteDataQualityRulesetResponse"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDatabaseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDatabaseOutput "DeleteDatabaseResponse"[debug from output] {} { _meta }
+    DeleteDatabaseOutput "DeleteDatabaseResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDevEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDevEndpointOutput "DeleteDevEndpointResponse"[debug from output] {} { _meta }
+    DeleteDevEndpointOutput "DeleteDevEndpointResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteFormTypeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteFormTypeOutput "DeleteFormTypeResponse"[debug from output] {} { _meta }
+    DeleteFormTypeOutput "DeleteFormTypeResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteGlossaryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteGlossaryOutput "DeleteGlossaryResponse"[debug from output] {} { _meta }
+    DeleteGlossaryOutput "DeleteGlossaryResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteGlossaryTermOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteGlossaryTermOutput "DeleteGlossaryTermResponse"[debug from output] {} { _meta }
+    DeleteGlossaryTermOutput "DeleteGlossaryTermResponse"[from output] {} { _meta }
 );
 /// Response from deleting the Glue Identity Center configuration.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteGlueIdentityCenterConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     DeleteGlueIdentityCenterConfigurationOutput
-    "DeleteGlueIdentityCenterConfigurationResponse"[debug from output] {} { _meta }
+    "DeleteGlueIdentityCenterConfigurationResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteIntegrationResourcePropertyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     DeleteIntegrationResourcePropertyOutput
-    "DeleteIntegrationResourcePropertyResponse"[debug from output] {} { _meta }
+    "DeleteIntegrationResourcePropertyResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteIntegrationOutput {
     /// The ARN of the source for the integration.
@@ -1037,23 +1027,23 @@ pub struct DeleteIntegrationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteIntegrationOutput "DeleteIntegrationResponse"[debug from output] { source_arn :
+    DeleteIntegrationOutput "DeleteIntegrationResponse"[from output] { source_arn :
     String, target_arn : String, integration_name : String, description : String,
     integration_arn : String, kms_key_id : String, additional_encryption_context :
-    HashMap < String, String >, tags : Vec < Tag >, status : IntegrationStatus,
-    create_time : rboto::DateTime, errors : Vec < IntegrationError >, data_filter :
+    HashMap < String, String >, tags = Vec < Tag >, status : IntegrationStatus,
+    create_time : rboto::DateTime, errors = Vec < IntegrationError >, data_filter :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteIntegrationTablePropertiesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     DeleteIntegrationTablePropertiesOutput
-    "DeleteIntegrationTablePropertiesResponse"[debug from output] {} { _meta }
+    "DeleteIntegrationTablePropertiesResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteJobOutput {
     /// The name of the job definition that was deleted.
@@ -1061,10 +1051,9 @@ pub struct DeleteJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteJobOutput "DeleteJobResponse"[debug from output] { job_name : String } { _meta
-    }
+    DeleteJobOutput "DeleteJobResponse"[from output] { job_name : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteMlTransformOutput {
     /// The unique identifier of the transform that was deleted.
@@ -1072,27 +1061,26 @@ pub struct DeleteMlTransformOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteMlTransformOutput "DeleteMLTransformResponse"[debug from output] { transform_id
-    : String } { _meta }
+    DeleteMlTransformOutput "DeleteMLTransformResponse"[from output] { transform_id :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePartitionIndexOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeletePartitionIndexOutput "DeletePartitionIndexResponse"[debug from output] {} {
-    _meta }
+    DeletePartitionIndexOutput "DeletePartitionIndexResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePartitionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeletePartitionOutput "DeletePartitionResponse"[debug from output] {} { _meta }
+    DeletePartitionOutput "DeletePartitionResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRegistryOutput {
     /// The name of the registry being deleted.
@@ -1104,19 +1092,18 @@ pub struct DeleteRegistryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteRegistryOutput "DeleteRegistryResponse"[debug from output] { registry_name :
-    String, registry_arn : String, status : RegistryStatus } { _meta }
+    DeleteRegistryOutput "DeleteRegistryResponse"[from output] { registry_name : String,
+    registry_arn : String, status : RegistryStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteResourcePolicyOutput "DeleteResourcePolicyResponse"[debug from output] {} {
-    _meta }
+    DeleteResourcePolicyOutput "DeleteResourcePolicyResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSchemaOutput {
     /// The Amazon Resource Name (ARN) of the schema being deleted.
@@ -1128,10 +1115,10 @@ pub struct DeleteSchemaOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteSchemaOutput "DeleteSchemaResponse"[debug from output] { schema_arn : String,
+    DeleteSchemaOutput "DeleteSchemaResponse"[from output] { schema_arn : String,
     schema_name : String, status : SchemaStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSchemaVersionsOutput {
     /// A list of `SchemaVersionErrorItem` objects, each containing an error and schema version.
@@ -1139,19 +1126,19 @@ pub struct DeleteSchemaVersionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteSchemaVersionsOutput "DeleteSchemaVersionsResponse"[debug from output] {
-    schema_version_errors : Vec < SchemaVersionErrorItem > } { _meta }
+    DeleteSchemaVersionsOutput "DeleteSchemaVersionsResponse"[from output] {
+    schema_version_errors = Vec < SchemaVersionErrorItem > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSecurityConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteSecurityConfigurationOutput "DeleteSecurityConfigurationResponse"[debug from
-    output] {} { _meta }
+    DeleteSecurityConfigurationOutput "DeleteSecurityConfigurationResponse"[from output]
+    {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSessionOutput {
     /// Returns the ID of the deleted session.
@@ -1159,35 +1146,31 @@ pub struct DeleteSessionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteSessionOutput "DeleteSessionResponse"[debug from output] { id : String } {
-    _meta }
+    DeleteSessionOutput "DeleteSessionResponse"[from output] { id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTableOptimizerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteTableOptimizerOutput "DeleteTableOptimizerResponse"[debug from output] {} {
-    _meta }
+    DeleteTableOptimizerOutput "DeleteTableOptimizerResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteTableOutput "DeleteTableResponse"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteTableOutput "DeleteTableResponse"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTableVersionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteTableVersionOutput "DeleteTableVersionResponse"[debug from output] {} { _meta }
+    DeleteTableVersionOutput "DeleteTableVersionResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTriggerOutput {
     /// The name of the trigger that was deleted.
@@ -1195,27 +1178,26 @@ pub struct DeleteTriggerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteTriggerOutput "DeleteTriggerResponse"[debug from output] { name : String } {
-    _meta }
+    DeleteTriggerOutput "DeleteTriggerResponse"[from output] { name : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteUsageProfileOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteUsageProfileOutput "DeleteUsageProfileResponse"[debug from output] {} { _meta }
+    DeleteUsageProfileOutput "DeleteUsageProfileResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteUserDefinedFunctionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteUserDefinedFunctionOutput "DeleteUserDefinedFunctionResponse"[debug from
-    output] {} { _meta }
+    DeleteUserDefinedFunctionOutput "DeleteUserDefinedFunctionResponse"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteWorkflowOutput {
     /// Name of the workflow specified in input.
@@ -1223,10 +1205,10 @@ pub struct DeleteWorkflowOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteWorkflowOutput "DeleteWorkflowResponse"[debug from output] { name : String } {
-    _meta }
+    DeleteWorkflowOutput "DeleteWorkflowResponse"[from output] { name : String } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeConnectionTypeOutput {
     /// The name of the connection type.
@@ -1258,18 +1240,18 @@ pub struct DescribeConnectionTypeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeConnectionTypeOutput "DescribeConnectionTypeResponse"[debug from output] {
-    connection_type : String, description : String, capabilities : Capabilities,
+    DescribeConnectionTypeOutput "DescribeConnectionTypeResponse"[from output] {
+    connection_type : String, description : String, capabilities = Capabilities,
     connection_properties : HashMap < String, Property >, connection_options : HashMap <
-    String, Property >, authentication_configuration : AuthConfiguration,
+    String, Property >, authentication_configuration = AuthConfiguration,
     compute_environment_configurations : HashMap < String,
     ComputeEnvironmentConfiguration >, physical_connection_requirements : HashMap <
     String, Property >, athena_connection_properties : HashMap < String, Property >,
     python_connection_properties : HashMap < String, Property >,
-    spark_connection_properties : HashMap < String, Property >, rest_configuration :
+    spark_connection_properties : HashMap < String, Property >, rest_configuration =
     RestConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEntityOutput {
     /// Describes the fields for that connector entity. This is the list of `Field` objects. `Field` is very similar to column in a database. The `Field` object has information about different properties associated with fields in the connector.
@@ -1279,10 +1261,10 @@ pub struct DescribeEntityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeEntityOutput "DescribeEntityResponse"[debug from output] { fields : Vec <
-    Field >, next_token : String } { _meta }
+    DescribeEntityOutput "DescribeEntityResponse"[from output] { fields = Vec < Field >,
+    next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInboundIntegrationsOutput {
     /// A list of inbound integrations.
@@ -1292,11 +1274,10 @@ pub struct DescribeInboundIntegrationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeInboundIntegrationsOutput "DescribeInboundIntegrationsResponse"[debug from
-    output] { inbound_integrations : Vec < InboundIntegration >, marker : String } {
-    _meta }
+    DescribeInboundIntegrationsOutput "DescribeInboundIntegrationsResponse"[from output]
+    { inbound_integrations = Vec < InboundIntegration >, marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIntegrationsOutput {
     /// A list of zero-ETL integrations.
@@ -1306,10 +1287,10 @@ pub struct DescribeIntegrationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeIntegrationsOutput "DescribeIntegrationsResponse"[debug from output] {
-    integrations : Vec < Integration >, marker : String } { _meta }
+    DescribeIntegrationsOutput "DescribeIntegrationsResponse"[from output] { integrations
+    = Vec < Integration >, marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateGlossaryTermsOutput {
     /// The unique identifier of the asset.
@@ -1323,12 +1304,12 @@ pub struct DisassociateGlossaryTermsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisassociateGlossaryTermsOutput "DisassociateGlossaryTermsResponse"[debug from
-    output] { asset_identifier : String, iterable_form_name : String, item_identifier :
-    String, glossary_terms : Vec < String > } { _meta }
+    DisassociateGlossaryTermsOutput "DisassociateGlossaryTermsResponse"[from output] {
+    asset_identifier : String, iterable_form_name : String, item_identifier : String,
+    glossary_terms = Vec < String > } { _meta }
 );
 /// The asset metadata returned by the `GetAsset` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAssetOutput {
     /// The unique identifier of the asset.
@@ -1354,13 +1335,13 @@ pub struct GetAssetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetAssetOutput "GetAssetOutput"[debug from output] { id : String, name : String,
+    GetAssetOutput "GetAssetOutput"[from output] { id : String, name : String,
     description : String, created_at : rboto::DateTime, updated_at : rboto::DateTime,
-    asset_type_id : String, glossary_terms : Vec < String >, forms : HashMap < String,
+    asset_type_id : String, glossary_terms = Vec < String >, forms : HashMap < String,
     AssetFormEntry >, attachments : HashMap < String, AssetFormEntry >, iterable_forms :
     HashMap < String, IterableFormEntry > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAssetTypeOutput {
     /// The identifier of the asset type.
@@ -1372,10 +1353,10 @@ pub struct GetAssetTypeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetAssetTypeOutput "GetAssetTypeResponse"[debug from output] { id : String, name :
-    String, forms : HashMap < String, AssetTypeFormReference > } { _meta }
+    GetAssetTypeOutput "GetAssetTypeResponse"[from output] { id : String, name : String,
+    forms : HashMap < String, AssetTypeFormReference > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBlueprintOutput {
     /// Returns a `Blueprint` object.
@@ -1383,10 +1364,10 @@ pub struct GetBlueprintOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBlueprintOutput "GetBlueprintResponse"[debug from output] { blueprint : Blueprint
-    } { _meta }
+    GetBlueprintOutput "GetBlueprintResponse"[from output] { blueprint = Blueprint } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBlueprintRunOutput {
     /// Returns a `BlueprintRun` object.
@@ -1394,10 +1375,10 @@ pub struct GetBlueprintRunOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBlueprintRunOutput "GetBlueprintRunResponse"[debug from output] { blueprint_run :
+    GetBlueprintRunOutput "GetBlueprintRunResponse"[from output] { blueprint_run =
     BlueprintRun } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBlueprintRunsOutput {
     /// Returns a list of `BlueprintRun` objects.
@@ -1407,10 +1388,10 @@ pub struct GetBlueprintRunsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBlueprintRunsOutput "GetBlueprintRunsResponse"[debug from output] { blueprint_runs
-    : Vec < BlueprintRun >, next_token : String } { _meta }
+    GetBlueprintRunsOutput "GetBlueprintRunsResponse"[from output] { blueprint_runs = Vec
+    < BlueprintRun >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCatalogImportStatusOutput {
     /// The status of the specified catalog migration.
@@ -1418,10 +1399,10 @@ pub struct GetCatalogImportStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetCatalogImportStatusOutput "GetCatalogImportStatusResponse"[debug from output] {
-    import_status : CatalogImportStatus } { _meta }
+    GetCatalogImportStatusOutput "GetCatalogImportStatusResponse"[from output] {
+    import_status = CatalogImportStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCatalogOutput {
     /// A `Catalog` object. The definition of the specified catalog in the Glue Data Catalog.
@@ -1429,10 +1410,9 @@ pub struct GetCatalogOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetCatalogOutput "GetCatalogResponse"[debug from output] { catalog : Catalog } {
-    _meta }
+    GetCatalogOutput "GetCatalogResponse"[from output] { catalog = Catalog } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCatalogsOutput {
     /// An array of `Catalog` objects. A list of `Catalog` objects from the specified parent catalog.
@@ -1442,10 +1422,10 @@ pub struct GetCatalogsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetCatalogsOutput "GetCatalogsResponse"[debug from output] { catalog_list : Vec <
-    Catalog >, next_token : String } { _meta }
+    GetCatalogsOutput "GetCatalogsResponse"[from output] { catalog_list = Vec < Catalog
+    >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetClassifierOutput {
     /// The requested classifier.
@@ -1453,10 +1433,10 @@ pub struct GetClassifierOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetClassifierOutput "GetClassifierResponse"[debug from output] { classifier :
-    Classifier } { _meta }
+    GetClassifierOutput "GetClassifierResponse"[from output] { classifier = Classifier }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetClassifiersOutput {
     /// The requested list of classifier objects.
@@ -1466,10 +1446,10 @@ pub struct GetClassifiersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetClassifiersOutput "GetClassifiersResponse"[debug from output] { classifiers : Vec
-    < Classifier >, next_token : String } { _meta }
+    GetClassifiersOutput "GetClassifiersResponse"[from output] { classifiers = Vec <
+    Classifier >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetColumnStatisticsForPartitionOutput {
     /// List of ColumnStatistics that failed to be retrieved.
@@ -1479,11 +1459,11 @@ pub struct GetColumnStatisticsForPartitionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetColumnStatisticsForPartitionOutput "GetColumnStatisticsForPartitionResponse"[debug
-    from output] { column_statistics_list : Vec < ColumnStatistics >, errors : Vec <
+    GetColumnStatisticsForPartitionOutput "GetColumnStatisticsForPartitionResponse"[from
+    output] { column_statistics_list = Vec < ColumnStatistics >, errors = Vec <
     ColumnError > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetColumnStatisticsForTableOutput {
     /// List of ColumnStatistics.
@@ -1493,11 +1473,11 @@ pub struct GetColumnStatisticsForTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetColumnStatisticsForTableOutput "GetColumnStatisticsForTableResponse"[debug from
-    output] { column_statistics_list : Vec < ColumnStatistics >, errors : Vec <
-    ColumnError > } { _meta }
+    GetColumnStatisticsForTableOutput "GetColumnStatisticsForTableResponse"[from output]
+    { column_statistics_list = Vec < ColumnStatistics >, errors = Vec < ColumnError > } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetColumnStatisticsTaskRunOutput {
     /// A `ColumnStatisticsTaskRun` object representing the details of the column stats run.
@@ -1505,10 +1485,10 @@ pub struct GetColumnStatisticsTaskRunOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetColumnStatisticsTaskRunOutput "GetColumnStatisticsTaskRunResponse"[debug from
-    output] { column_statistics_task_run : ColumnStatisticsTaskRun } { _meta }
+    GetColumnStatisticsTaskRunOutput "GetColumnStatisticsTaskRunResponse"[from output] {
+    column_statistics_task_run = ColumnStatisticsTaskRun } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetColumnStatisticsTaskRunsOutput {
     /// A list of column statistics task runs.
@@ -1518,11 +1498,11 @@ pub struct GetColumnStatisticsTaskRunsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetColumnStatisticsTaskRunsOutput "GetColumnStatisticsTaskRunsResponse"[debug from
-    output] { column_statistics_task_runs : Vec < ColumnStatisticsTaskRun >, next_token :
-    String } { _meta }
+    GetColumnStatisticsTaskRunsOutput "GetColumnStatisticsTaskRunsResponse"[from output]
+    { column_statistics_task_runs = Vec < ColumnStatisticsTaskRun >, next_token : String
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetColumnStatisticsTaskSettingsOutput {
     /// A `ColumnStatisticsTaskSettings` object representing the settings for the column statistics task.
@@ -1530,11 +1510,10 @@ pub struct GetColumnStatisticsTaskSettingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetColumnStatisticsTaskSettingsOutput "GetColumnStatisticsTaskSettingsResponse"[debug
-    from output] { column_statistics_task_settings : ColumnStatisticsTaskSettings } {
-    _meta }
+    GetColumnStatisticsTaskSettingsOutput "GetColumnStatisticsTaskSettingsResponse"[from
+    output] { column_statistics_task_settings = ColumnStatisticsTaskSettings } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetConnectionOutput {
     /// The requested connection definition.
@@ -1542,10 +1521,10 @@ pub struct GetConnectionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetConnectionOutput "GetConnectionResponse"[debug from output] { connection :
-    Connection } { _meta }
+    GetConnectionOutput "GetConnectionResponse"[from output] { connection = Connection }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetConnectionsOutput {
     /// A list of requested connection definitions.
@@ -1555,10 +1534,10 @@ pub struct GetConnectionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetConnectionsOutput "GetConnectionsResponse"[debug from output] { connection_list :
-    Vec < Connection >, next_token : String } { _meta }
+    GetConnectionsOutput "GetConnectionsResponse"[from output] { connection_list = Vec <
+    Connection >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCrawlerMetricsOutput {
     /// A list of metrics for the specified crawler.
@@ -1568,10 +1547,10 @@ pub struct GetCrawlerMetricsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetCrawlerMetricsOutput "GetCrawlerMetricsResponse"[debug from output] {
-    crawler_metrics_list : Vec < CrawlerMetrics >, next_token : String } { _meta }
+    GetCrawlerMetricsOutput "GetCrawlerMetricsResponse"[from output] {
+    crawler_metrics_list = Vec < CrawlerMetrics >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCrawlerOutput {
     /// The metadata for the specified crawler.
@@ -1579,10 +1558,9 @@ pub struct GetCrawlerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetCrawlerOutput "GetCrawlerResponse"[debug from output] { crawler : Crawler } {
-    _meta }
+    GetCrawlerOutput "GetCrawlerResponse"[from output] { crawler = Crawler } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCrawlersOutput {
     /// A list of crawler metadata.
@@ -1592,10 +1570,10 @@ pub struct GetCrawlersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetCrawlersOutput "GetCrawlersResponse"[debug from output] { crawlers : Vec < Crawler
-    >, next_token : String } { _meta }
+    GetCrawlersOutput "GetCrawlersResponse"[from output] { crawlers = Vec < Crawler >,
+    next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCustomEntityTypeOutput {
     /// The name of the custom pattern that you retrieved.
@@ -1607,8 +1585,8 @@ pub struct GetCustomEntityTypeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetCustomEntityTypeOutput "GetCustomEntityTypeResponse"[debug from output] { name :
-    String, regex_string : String, context_words : Vec < String > } { _meta }
+    GetCustomEntityTypeOutput "GetCustomEntityTypeResponse"[from output] { name : String,
+    regex_string : String, context_words = Vec < String > } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -1621,7 +1599,7 @@ rboto::__structure!(
     GetDashboardUrlOutput "GetDashboardUrlResponse"[debug from output] { url :
     String[sensitive] } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDataCatalogEncryptionSettingsOutput {
     /// The requested security configuration.
@@ -1630,11 +1608,11 @@ pub struct GetDataCatalogEncryptionSettingsOutput {
 }
 rboto::__structure!(
     GetDataCatalogEncryptionSettingsOutput
-    "GetDataCatalogEncryptionSettingsResponse"[debug from output] {
-    data_catalog_encryption_settings : DataCatalogEncryptionSettings } { _meta }
+    "GetDataCatalogEncryptionSettingsResponse"[from output] {
+    data_catalog_encryption_settings = DataCatalogEncryptionSettings } { _meta }
 );
 /// The export configuration returned by the `GetDataCatalogExportConfiguration` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDataCatalogExportConfigurationOutput {
     /// The export setting for the data catalog. Valid values are `ENABLED` and `DISABLED`.
@@ -1653,12 +1631,12 @@ pub struct GetDataCatalogExportConfigurationOutput {
 }
 rboto::__structure!(
     GetDataCatalogExportConfigurationOutput
-    "GetDataCatalogExportConfigurationOutput"[debug from output] { export_setting :
-    ExportSetting, status : ExportStatus, encryption_configuration :
+    "GetDataCatalogExportConfigurationOutput"[from output] { export_setting :
+    ExportSetting, status : ExportStatus, encryption_configuration =
     ExportEncryptionConfiguration, s3_table_bucket_arn : String, created_at :
     rboto::DateTime, updated_at : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDataQualityEvaluationConfigOutput {
     /// The name of the data quality evaluation configuration.
@@ -1700,19 +1678,19 @@ pub struct GetDataQualityEvaluationConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDataQualityEvaluationConfigOutput "GetDataQualityEvaluationConfigResponse"[debug
-    from output] { name : String, evaluation_run_mode : DataQualityEvaluationRunMode,
+    GetDataQualityEvaluationConfigOutput "GetDataQualityEvaluationConfigResponse"[from
+    output] { name : String, evaluation_run_mode : DataQualityEvaluationRunMode,
     created_on : rboto::DateTime, last_modified_on : rboto::DateTime, level :
-    DataQualityEvaluationConfigLevel, data_source :
+    DataQualityEvaluationConfigLevel, data_source =
     DataQualityEvaluationConfigDataSource, ruleset_name : String, managed_ruleset_name :
-    DataQualityEvaluationConfigManagedRuleset, triggers : Vec <
+    DataQualityEvaluationConfigManagedRuleset, triggers = Vec <
     DataQualityEvaluationConfigTrigger >, schedule_expression : String, start_at :
     rboto::DateTime, end_at : rboto::DateTime, pause_runs = bool, role : String,
-    number_of_workers = i32, timeout = i32, additional_run_options :
+    number_of_workers = i32, timeout = i32, additional_run_options =
     DataQualityEvaluationConfigAdditionalRunOptions, additional_data_sources : HashMap <
     String, DataSource > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDataQualityModelOutput {
     /// The training status of the data quality model.
@@ -1726,11 +1704,11 @@ pub struct GetDataQualityModelOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDataQualityModelOutput "GetDataQualityModelResponse"[debug from output] { status :
+    GetDataQualityModelOutput "GetDataQualityModelResponse"[from output] { status :
     DataQualityModelStatus, started_on : rboto::DateTime, completed_on : rboto::DateTime,
     failure_reason : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDataQualityModelResultOutput {
     /// The timestamp when the data quality model training completed.
@@ -1740,12 +1718,11 @@ pub struct GetDataQualityModelResultOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDataQualityModelResultOutput "GetDataQualityModelResultResponse"[debug from
-    output] { completed_on : rboto::DateTime, model : Vec < StatisticModelResult > } {
-    _meta }
+    GetDataQualityModelResultOutput "GetDataQualityModelResultResponse"[from output] {
+    completed_on : rboto::DateTime, model = Vec < StatisticModelResult > } { _meta }
 );
 /// The response for the data quality result.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDataQualityResultOutput {
     /// A unique result ID for the data quality result.
@@ -1785,17 +1762,17 @@ pub struct GetDataQualityResultOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDataQualityResultOutput "GetDataQualityResultResponse"[debug from output] {
-    result_id : String, evaluation_run_mode : DataQualityEvaluationRunMode,
+    GetDataQualityResultOutput "GetDataQualityResultResponse"[from output] { result_id :
+    String, evaluation_run_mode : DataQualityEvaluationRunMode,
     data_quality_evaluation_config : String, profile_id : String, score = f64,
-    data_source : DataSource, ruleset_name : String, evaluation_context : String,
+    data_source = DataSource, ruleset_name : String, evaluation_context : String,
     started_on : rboto::DateTime, completed_on : rboto::DateTime, job_name : String,
-    job_run_id : String, ruleset_evaluation_run_id : String, rule_results : Vec <
-    DataQualityRuleResult >, analyzer_results : Vec < DataQualityAnalyzerResult >,
-    observations : Vec < DataQualityObservation >, aggregated_metrics :
+    job_run_id : String, ruleset_evaluation_run_id : String, rule_results = Vec <
+    DataQualityRuleResult >, analyzer_results = Vec < DataQualityAnalyzerResult >,
+    observations = Vec < DataQualityObservation >, aggregated_metrics =
     DataQualityAggregatedMetrics } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDataQualityResultV2Output {
     /// A unique result ID for the data quality result.
@@ -1837,19 +1814,19 @@ pub struct GetDataQualityResultV2Output {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDataQualityResultV2Output "GetDataQualityResultV2Response"[debug from output] {
+    GetDataQualityResultV2Output "GetDataQualityResultV2Response"[from output] {
     result_id : String, evaluation_run_mode : DataQualityEvaluationRunMode,
-    data_quality_evaluation_config : String, data_source : DataSource, profile_id :
+    data_quality_evaluation_config : String, data_source = DataSource, profile_id :
     String, dimensions : HashMap < String, String >, tags : HashMap < String, String >,
     execution_started_on : rboto::DateTime, execution_completed_on : rboto::DateTime,
-    result_published_on : rboto::DateTime, score = f64, rule_results : Vec <
-    DataQualityRuleResult >, analyzer_results : Vec < DataQualityAnalyzerResult >,
-    observations : Vec < DataQualityObservation >, evaluation_context : String,
-    descriptors : HashMap < String, String >, aggregated_metrics :
+    result_published_on : rboto::DateTime, score = f64, rule_results = Vec <
+    DataQualityRuleResult >, analyzer_results = Vec < DataQualityAnalyzerResult >,
+    observations = Vec < DataQualityObservation >, evaluation_context : String,
+    descriptors : HashMap < String, String >, aggregated_metrics =
     DataQualityAggregatedMetrics, ruleset_name : String } { _meta }
 );
 /// The response for the Data Quality rule recommendation run.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDataQualityRuleRecommendationRunOutput {
     /// The unique run identifier associated with this run.
@@ -1890,16 +1867,16 @@ pub struct GetDataQualityRuleRecommendationRunOutput {
 }
 rboto::__structure!(
     GetDataQualityRuleRecommendationRunOutput
-    "GetDataQualityRuleRecommendationRunResponse"[debug from output] { run_id : String,
-    data_source : DataSource, role : String, number_of_workers = i32, timeout = i32,
+    "GetDataQualityRuleRecommendationRunResponse"[from output] { run_id : String,
+    data_source = DataSource, role : String, number_of_workers = i32, timeout = i32,
     status : TaskStatusType, error_string : String, started_on : rboto::DateTime,
     last_modified_on : rboto::DateTime, completed_on : rboto::DateTime, execution_time =
     i32, recommended_ruleset : String, created_ruleset_name : String,
-    data_quality_security_configuration : String, additional_run_options :
+    data_quality_security_configuration : String, additional_run_options =
     DataQualityRuleRecommendationRunAdditionalRunOptions, recommendation_mode :
     RecommendationMode } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDataQualityRulesetEvaluationRunOutput {
     /// The unique run identifier associated with this run.
@@ -1936,16 +1913,16 @@ pub struct GetDataQualityRulesetEvaluationRunOutput {
 }
 rboto::__structure!(
     GetDataQualityRulesetEvaluationRunOutput
-    "GetDataQualityRulesetEvaluationRunResponse"[debug from output] { run_id : String,
-    data_source : DataSource, role : String, number_of_workers = i32, timeout = i32,
-    additional_run_options : DataQualityEvaluationRunAdditionalRunOptions, status :
+    "GetDataQualityRulesetEvaluationRunResponse"[from output] { run_id : String,
+    data_source = DataSource, role : String, number_of_workers = i32, timeout = i32,
+    additional_run_options = DataQualityEvaluationRunAdditionalRunOptions, status :
     TaskStatusType, error_string : String, started_on : rboto::DateTime, last_modified_on
     : rboto::DateTime, completed_on : rboto::DateTime, execution_time = i32,
-    ruleset_names : Vec < String >, result_ids : Vec < String >, additional_data_sources
+    ruleset_names = Vec < String >, result_ids = Vec < String >, additional_data_sources
     : HashMap < String, DataSource > } { _meta }
 );
 /// Returns the data quality ruleset response.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDataQualityRulesetOutput {
     /// The name of the ruleset.
@@ -1967,13 +1944,13 @@ pub struct GetDataQualityRulesetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDataQualityRulesetOutput "GetDataQualityRulesetResponse"[debug from output] { name
-    : String, description : String, ruleset : String, target_table :
+    GetDataQualityRulesetOutput "GetDataQualityRulesetResponse"[from output] { name :
+    String, description : String, ruleset : String, target_table =
     DataQualityTargetTable, created_on : rboto::DateTime, last_modified_on :
     rboto::DateTime, recommendation_run_id : String, data_quality_security_configuration
     : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDatabaseOutput {
     /// The definition of the specified database in the Data Catalog.
@@ -1981,10 +1958,10 @@ pub struct GetDatabaseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDatabaseOutput "GetDatabaseResponse"[debug from output] { database : Database } {
-    _meta }
+    GetDatabaseOutput "GetDatabaseResponse"[from output] { database = Database } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDatabasesOutput {
     /// A list of `Database` objects from the specified catalog.
@@ -1994,10 +1971,10 @@ pub struct GetDatabasesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDatabasesOutput "GetDatabasesResponse"[debug from output] { database_list : Vec <
+    GetDatabasesOutput "GetDatabasesResponse"[from output] { database_list = Vec <
     Database >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDataflowGraphOutput {
     /// A list of the nodes in the resulting DAG.
@@ -2007,10 +1984,10 @@ pub struct GetDataflowGraphOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDataflowGraphOutput "GetDataflowGraphResponse"[debug from output] { dag_nodes :
-    Vec < CodeGenNode >, dag_edges : Vec < CodeGenEdge > } { _meta }
+    GetDataflowGraphOutput "GetDataflowGraphResponse"[from output] { dag_nodes = Vec <
+    CodeGenNode >, dag_edges = Vec < CodeGenEdge > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDevEndpointOutput {
     /// A `DevEndpoint` definition.
@@ -2018,10 +1995,10 @@ pub struct GetDevEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDevEndpointOutput "GetDevEndpointResponse"[debug from output] { dev_endpoint :
+    GetDevEndpointOutput "GetDevEndpointResponse"[from output] { dev_endpoint =
     DevEndpoint } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDevEndpointsOutput {
     /// A list of `DevEndpoint` definitions.
@@ -2031,8 +2008,8 @@ pub struct GetDevEndpointsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDevEndpointsOutput "GetDevEndpointsResponse"[debug from output] { dev_endpoints :
-    Vec < DevEndpoint >, next_token : String } { _meta }
+    GetDevEndpointsOutput "GetDevEndpointsResponse"[from output] { dev_endpoints = Vec <
+    DevEndpoint >, next_token : String } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -2044,10 +2021,10 @@ pub struct GetEntityRecordsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetEntityRecordsOutput "GetEntityRecordsResponse"[debug from output] { records : Vec
+    GetEntityRecordsOutput "GetEntityRecordsResponse"[debug from output] { records = Vec
     < rboto::Document > [sensitive], next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetFormTypeOutput {
     /// The identifier of the form type.
@@ -2059,10 +2036,10 @@ pub struct GetFormTypeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetFormTypeOutput "GetFormTypeResponse"[debug from output] { id : String, name :
-    String, schema : String } { _meta }
+    GetFormTypeOutput "GetFormTypeResponse"[from output] { id : String, name : String,
+    schema : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetGlossaryOutput {
     /// The unique identifier of the glossary.
@@ -2074,10 +2051,10 @@ pub struct GetGlossaryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetGlossaryOutput "GetGlossaryResponse"[debug from output] { id : String, name :
-    String, description : String } { _meta }
+    GetGlossaryOutput "GetGlossaryResponse"[from output] { id : String, name : String,
+    description : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetGlossaryTermOutput {
     /// The unique identifier of the glossary term.
@@ -2093,12 +2070,12 @@ pub struct GetGlossaryTermOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetGlossaryTermOutput "GetGlossaryTermResponse"[debug from output] { id : String,
+    GetGlossaryTermOutput "GetGlossaryTermResponse"[from output] { id : String,
     glossary_id : String, name : String, short_description : String, long_description :
     String } { _meta }
 );
 /// Response containing the Glue Identity Center configuration details.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetGlueIdentityCenterConfigurationOutput {
     /// The Amazon Resource Name (ARN) of the Identity Center application associated with the Glue configuration.
@@ -2113,11 +2090,11 @@ pub struct GetGlueIdentityCenterConfigurationOutput {
 }
 rboto::__structure!(
     GetGlueIdentityCenterConfigurationOutput
-    "GetGlueIdentityCenterConfigurationResponse"[debug from output] { application_arn :
-    String, instance_arn : String, scopes : Vec < String >,
-    user_background_sessions_enabled = bool } { _meta }
+    "GetGlueIdentityCenterConfigurationResponse"[from output] { application_arn : String,
+    instance_arn : String, scopes = Vec < String >, user_background_sessions_enabled =
+    bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIntegrationResourcePropertyOutput {
     /// The connection ARN of the source, or the database ARN of the target.
@@ -2131,12 +2108,12 @@ pub struct GetIntegrationResourcePropertyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetIntegrationResourcePropertyOutput "GetIntegrationResourcePropertyResponse"[debug
-    from output] { resource_arn : String, resource_property_arn : String,
-    source_processing_properties : SourceProcessingProperties,
-    target_processing_properties : TargetProcessingProperties } { _meta }
+    GetIntegrationResourcePropertyOutput "GetIntegrationResourcePropertyResponse"[from
+    output] { resource_arn : String, resource_property_arn : String,
+    source_processing_properties = SourceProcessingProperties,
+    target_processing_properties = TargetProcessingProperties } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIntegrationTablePropertiesOutput {
     /// The Amazon Resource Name (ARN) of the target table for which to retrieve integration table properties. Currently, this API only supports retrieving properties for target tables, and the provided ARN should be the ARN of the target table in the Glue Data Catalog.
@@ -2150,11 +2127,11 @@ pub struct GetIntegrationTablePropertiesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetIntegrationTablePropertiesOutput "GetIntegrationTablePropertiesResponse"[debug
-    from output] { resource_arn : String, table_name : String, source_table_config :
-    SourceTableConfig, target_table_config : TargetTableConfig } { _meta }
+    GetIntegrationTablePropertiesOutput "GetIntegrationTablePropertiesResponse"[from
+    output] { resource_arn : String, table_name : String, source_table_config =
+    SourceTableConfig, target_table_config = TargetTableConfig } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetJobBookmarkOutput {
     /// A structure that defines a point that a job can resume processing.
@@ -2162,20 +2139,18 @@ pub struct GetJobBookmarkOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetJobBookmarkOutput "GetJobBookmarkResponse"[debug from output] { job_bookmark_entry
-    : JobBookmarkEntry } { _meta }
+    GetJobBookmarkOutput "GetJobBookmarkResponse"[from output] { job_bookmark_entry =
+    JobBookmarkEntry } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetJobOutput {
     /// The requested job definition.
     pub job: Option<Job>,
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    GetJobOutput "GetJobResponse"[debug from output] { job : Job } { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(GetJobOutput "GetJobResponse"[from output] { job = Job } { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetJobRunOutput {
     /// The requested job-run metadata.
@@ -2183,9 +2158,9 @@ pub struct GetJobRunOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetJobRunOutput "GetJobRunResponse"[debug from output] { job_run : JobRun } { _meta }
+    GetJobRunOutput "GetJobRunResponse"[from output] { job_run = JobRun } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetJobRunsOutput {
     /// A list of job-run metadata objects.
@@ -2195,10 +2170,10 @@ pub struct GetJobRunsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetJobRunsOutput "GetJobRunsResponse"[debug from output] { job_runs : Vec < JobRun >,
+    GetJobRunsOutput "GetJobRunsResponse"[from output] { job_runs = Vec < JobRun >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetJobUpgradeAnalysisOutput {
     /// The name of the job associated with this analysis.
@@ -2222,13 +2197,13 @@ pub struct GetJobUpgradeAnalysisOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetJobUpgradeAnalysisOutput "GetJobUpgradeAnalysisResponse"[debug from output] {
-    job_name : String, analysis_id : String, status : Status, source_version : String,
+    GetJobUpgradeAnalysisOutput "GetJobUpgradeAnalysisResponse"[from output] { job_name :
+    String, analysis_id : String, status : Status, source_version : String,
     target_version : String, analysis_type : AnalysisType,
     auto_upgrade_evaluation_summary : String, error_message : String,
     auto_upgrade_eligibility_summary : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetJobsOutput {
     /// A list of job definitions.
@@ -2238,10 +2213,10 @@ pub struct GetJobsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetJobsOutput "GetJobsResponse"[debug from output] { jobs : Vec < Job >, next_token :
+    GetJobsOutput "GetJobsResponse"[from output] { jobs = Vec < Job >, next_token :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetMlTaskRunOutput {
     /// The unique identifier of the task run.
@@ -2267,13 +2242,13 @@ pub struct GetMlTaskRunOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetMlTaskRunOutput "GetMLTaskRunResponse"[debug from output] { transform_id : String,
-    task_run_id : String, status : TaskStatusType, log_group_name : String, properties :
+    GetMlTaskRunOutput "GetMLTaskRunResponse"[from output] { transform_id : String,
+    task_run_id : String, status : TaskStatusType, log_group_name : String, properties =
     TaskRunProperties, error_string : String, started_on : rboto::DateTime,
     last_modified_on : rboto::DateTime, completed_on : rboto::DateTime, execution_time =
     i32 } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetMlTaskRunsOutput {
     /// A list of task runs that are associated with the transform.
@@ -2283,10 +2258,10 @@ pub struct GetMlTaskRunsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetMlTaskRunsOutput "GetMLTaskRunsResponse"[debug from output] { task_runs : Vec <
-    TaskRun >, next_token : String } { _meta }
+    GetMlTaskRunsOutput "GetMLTaskRunsResponse"[from output] { task_runs = Vec < TaskRun
+    >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetMlTransformOutput {
     /// The unique identifier of the transform, generated at the time that the transform was created.
@@ -2330,16 +2305,16 @@ pub struct GetMlTransformOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetMlTransformOutput "GetMLTransformResponse"[debug from output] { transform_id :
-    String, name : String, description : String, status : TransformStatusType, created_on
-    : rboto::DateTime, last_modified_on : rboto::DateTime, input_record_tables : Vec <
-    GlueTable >, parameters : TransformParameters, evaluation_metrics :
-    EvaluationMetrics, label_count = i32, schema : Vec < SchemaColumn >, role : String,
+    GetMlTransformOutput "GetMLTransformResponse"[from output] { transform_id : String,
+    name : String, description : String, status : TransformStatusType, created_on :
+    rboto::DateTime, last_modified_on : rboto::DateTime, input_record_tables = Vec <
+    GlueTable >, parameters = TransformParameters, evaluation_metrics =
+    EvaluationMetrics, label_count = i32, schema = Vec < SchemaColumn >, role : String,
     glue_version : String, max_capacity = f64, worker_type : WorkerType,
-    number_of_workers = i32, timeout = i32, max_retries = i32, transform_encryption :
+    number_of_workers = i32, timeout = i32, max_retries = i32, transform_encryption =
     TransformEncryption } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetMlTransformsOutput {
     /// A list of machine learning transforms.
@@ -2349,10 +2324,10 @@ pub struct GetMlTransformsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetMlTransformsOutput "GetMLTransformsResponse"[debug from output] { transforms : Vec
-    < MlTransform >, next_token : String } { _meta }
+    GetMlTransformsOutput "GetMLTransformsResponse"[from output] { transforms = Vec <
+    MlTransform >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetMappingOutput {
     /// A list of mappings to the specified targets.
@@ -2360,10 +2335,10 @@ pub struct GetMappingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetMappingOutput "GetMappingResponse"[debug from output] { mapping : Vec <
-    MappingEntry > } { _meta }
+    GetMappingOutput "GetMappingResponse"[from output] { mapping = Vec < MappingEntry > }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetMaterializedViewRefreshTaskRunOutput {
     /// A MaterializedViewRefreshTaskRun object representing the details of the task run.
@@ -2372,10 +2347,10 @@ pub struct GetMaterializedViewRefreshTaskRunOutput {
 }
 rboto::__structure!(
     GetMaterializedViewRefreshTaskRunOutput
-    "GetMaterializedViewRefreshTaskRunResponse"[debug from output] {
-    materialized_view_refresh_task_run : MaterializedViewRefreshTaskRun } { _meta }
+    "GetMaterializedViewRefreshTaskRunResponse"[from output] {
+    materialized_view_refresh_task_run = MaterializedViewRefreshTaskRun } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPartitionIndexesOutput {
     /// A list of index descriptors.
@@ -2385,11 +2360,11 @@ pub struct GetPartitionIndexesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetPartitionIndexesOutput "GetPartitionIndexesResponse"[debug from output] {
-    partition_index_descriptor_list : Vec < PartitionIndexDescriptor >, next_token :
+    GetPartitionIndexesOutput "GetPartitionIndexesResponse"[from output] {
+    partition_index_descriptor_list = Vec < PartitionIndexDescriptor >, next_token :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPartitionOutput {
     /// The requested information, in the form of a `Partition` object.
@@ -2397,10 +2372,10 @@ pub struct GetPartitionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetPartitionOutput "GetPartitionResponse"[debug from output] { partition : Partition
-    } { _meta }
+    GetPartitionOutput "GetPartitionResponse"[from output] { partition = Partition } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPartitionsOutput {
     /// A list of requested partitions.
@@ -2410,10 +2385,10 @@ pub struct GetPartitionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetPartitionsOutput "GetPartitionsResponse"[debug from output] { partitions : Vec <
+    GetPartitionsOutput "GetPartitionsResponse"[from output] { partitions = Vec <
     Partition >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPlanOutput {
     /// A Python script to perform the mapping.
@@ -2423,10 +2398,10 @@ pub struct GetPlanOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetPlanOutput "GetPlanResponse"[debug from output] { python_script : String,
-    scala_code : String } { _meta }
+    GetPlanOutput "GetPlanResponse"[from output] { python_script : String, scala_code :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRegistryOutput {
     /// The name of the registry.
@@ -2444,11 +2419,11 @@ pub struct GetRegistryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetRegistryOutput "GetRegistryResponse"[debug from output] { registry_name : String,
+    GetRegistryOutput "GetRegistryResponse"[from output] { registry_name : String,
     registry_arn : String, description : String, status : RegistryStatus, created_time :
     String, updated_time : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetResourcePoliciesOutput {
     /// A list of the individual resource policies and the account-level resource policy.
@@ -2458,11 +2433,11 @@ pub struct GetResourcePoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetResourcePoliciesOutput "GetResourcePoliciesResponse"[debug from output] {
-    get_resource_policies_response_list : Vec < GluePolicy >, next_token : String } {
+    GetResourcePoliciesOutput "GetResourcePoliciesResponse"[from output] {
+    get_resource_policies_response_list = Vec < GluePolicy >, next_token : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetResourcePolicyOutput {
     /// Contains the requested policy document, in JSON format.
@@ -2476,11 +2451,11 @@ pub struct GetResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetResourcePolicyOutput "GetResourcePolicyResponse"[debug from output] {
-    policy_in_json : String, policy_hash : String, create_time : rboto::DateTime,
-    update_time : rboto::DateTime } { _meta }
+    GetResourcePolicyOutput "GetResourcePolicyResponse"[from output] { policy_in_json :
+    String, policy_hash : String, create_time : rboto::DateTime, update_time :
+    rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSchemaByDefinitionOutput {
     /// The schema ID of the schema version.
@@ -2496,11 +2471,11 @@ pub struct GetSchemaByDefinitionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSchemaByDefinitionOutput "GetSchemaByDefinitionResponse"[debug from output] {
+    GetSchemaByDefinitionOutput "GetSchemaByDefinitionResponse"[from output] {
     schema_version_id : String, schema_arn : String, data_format : DataFormat, status :
     SchemaVersionStatus, created_time : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSchemaOutput {
     /// The name of the registry.
@@ -2532,13 +2507,13 @@ pub struct GetSchemaOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSchemaOutput "GetSchemaResponse"[debug from output] { registry_name : String,
+    GetSchemaOutput "GetSchemaResponse"[from output] { registry_name : String,
     registry_arn : String, schema_name : String, schema_arn : String, description :
     String, data_format : DataFormat, compatibility : Compatibility, schema_checkpoint =
     i64, latest_schema_version = i64, next_schema_version = i64, schema_status :
     SchemaStatus, created_time : String, updated_time : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSchemaVersionOutput {
     /// The `SchemaVersionId` of the schema version.
@@ -2558,12 +2533,11 @@ pub struct GetSchemaVersionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSchemaVersionOutput "GetSchemaVersionResponse"[debug from output] {
-    schema_version_id : String, schema_definition : String, data_format : DataFormat,
-    schema_arn : String, version_number = i64, status : SchemaVersionStatus, created_time
-    : String } { _meta }
+    GetSchemaVersionOutput "GetSchemaVersionResponse"[from output] { schema_version_id :
+    String, schema_definition : String, data_format : DataFormat, schema_arn : String,
+    version_number = i64, status : SchemaVersionStatus, created_time : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSchemaVersionsDiffOutput {
     /// The difference between schemas as a string in JsonPatch format.
@@ -2571,10 +2545,10 @@ pub struct GetSchemaVersionsDiffOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSchemaVersionsDiffOutput "GetSchemaVersionsDiffResponse"[debug from output] { diff
-    : String } { _meta }
+    GetSchemaVersionsDiffOutput "GetSchemaVersionsDiffResponse"[from output] { diff :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSecurityConfigurationOutput {
     /// The requested security configuration.
@@ -2582,10 +2556,10 @@ pub struct GetSecurityConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSecurityConfigurationOutput "GetSecurityConfigurationResponse"[debug from output]
-    { security_configuration : SecurityConfiguration } { _meta }
+    GetSecurityConfigurationOutput "GetSecurityConfigurationResponse"[from output] {
+    security_configuration = SecurityConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSecurityConfigurationsOutput {
     /// A list of security configurations.
@@ -2595,11 +2569,11 @@ pub struct GetSecurityConfigurationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSecurityConfigurationsOutput "GetSecurityConfigurationsResponse"[debug from
-    output] { security_configurations : Vec < SecurityConfiguration >, next_token :
-    String } { _meta }
+    GetSecurityConfigurationsOutput "GetSecurityConfigurationsResponse"[from output] {
+    security_configurations = Vec < SecurityConfiguration >, next_token : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSessionEndpointOutput {
     /// The Spark Connect endpoint details for the session.
@@ -2607,10 +2581,10 @@ pub struct GetSessionEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSessionEndpointOutput "GetSessionEndpointResponse"[debug from output] {
-    spark_connect : SessionEndpoint } { _meta }
+    GetSessionEndpointOutput "GetSessionEndpointResponse"[from output] { spark_connect =
+    SessionEndpoint } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSessionOutput {
     /// The session object is returned in the response.
@@ -2618,10 +2592,9 @@ pub struct GetSessionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSessionOutput "GetSessionResponse"[debug from output] { session : Session } {
-    _meta }
+    GetSessionOutput "GetSessionResponse"[from output] { session = Session } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetStatementOutput {
     /// Returns the statement.
@@ -2629,10 +2602,10 @@ pub struct GetStatementOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetStatementOutput "GetStatementResponse"[debug from output] { statement : Statement
-    } { _meta }
+    GetStatementOutput "GetStatementResponse"[from output] { statement = Statement } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSystemLogsForJobRunOutput {
     /// The URL to download the system logs for the job run.
@@ -2640,10 +2613,10 @@ pub struct GetSystemLogsForJobRunOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSystemLogsForJobRunOutput "GetSystemLogsForJobRunResponse"[debug from output] {
+    GetSystemLogsForJobRunOutput "GetSystemLogsForJobRunResponse"[from output] {
     system_logs_url : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSystemLogsForSessionOutput {
     /// The URL to download the system logs for the session.
@@ -2651,10 +2624,10 @@ pub struct GetSystemLogsForSessionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSystemLogsForSessionOutput "GetSystemLogsForSessionResponse"[debug from output] {
+    GetSystemLogsForSessionOutput "GetSystemLogsForSessionResponse"[from output] {
     system_logs_url : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTableOptimizerOutput {
     /// The Catalog ID of the table.
@@ -2668,11 +2641,11 @@ pub struct GetTableOptimizerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetTableOptimizerOutput "GetTableOptimizerResponse"[debug from output] { catalog_id :
-    String, database_name : String, table_name : String, table_optimizer : TableOptimizer
+    GetTableOptimizerOutput "GetTableOptimizerResponse"[from output] { catalog_id :
+    String, database_name : String, table_name : String, table_optimizer = TableOptimizer
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTableOutput {
     /// The `Table` object that defines the specified table.
@@ -2680,9 +2653,9 @@ pub struct GetTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetTableOutput "GetTableResponse"[debug from output] { table : Table } { _meta }
+    GetTableOutput "GetTableResponse"[from output] { table = Table } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTableVersionOutput {
     /// The requested table version.
@@ -2690,10 +2663,10 @@ pub struct GetTableVersionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetTableVersionOutput "GetTableVersionResponse"[debug from output] { table_version :
+    GetTableVersionOutput "GetTableVersionResponse"[from output] { table_version =
     TableVersion } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTableVersionsOutput {
     /// A list of strings identifying available versions of the specified table.
@@ -2703,10 +2676,10 @@ pub struct GetTableVersionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetTableVersionsOutput "GetTableVersionsResponse"[debug from output] { table_versions
-    : Vec < TableVersion >, next_token : String } { _meta }
+    GetTableVersionsOutput "GetTableVersionsResponse"[from output] { table_versions = Vec
+    < TableVersion >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTablesOutput {
     /// A list of the requested `Table` objects.
@@ -2716,10 +2689,10 @@ pub struct GetTablesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetTablesOutput "GetTablesResponse"[debug from output] { table_list : Vec < Table >,
+    GetTablesOutput "GetTablesResponse"[from output] { table_list = Vec < Table >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTagsOutput {
     /// The requested tags.
@@ -2727,10 +2700,10 @@ pub struct GetTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetTagsOutput "GetTagsResponse"[debug from output] { tags : HashMap < String, String
-    > } { _meta }
+    GetTagsOutput "GetTagsResponse"[from output] { tags : HashMap < String, String > } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTriggerOutput {
     /// The requested trigger definition.
@@ -2738,10 +2711,9 @@ pub struct GetTriggerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetTriggerOutput "GetTriggerResponse"[debug from output] { trigger : Trigger } {
-    _meta }
+    GetTriggerOutput "GetTriggerResponse"[from output] { trigger = Trigger } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTriggersOutput {
     /// A list of triggers for the specified job.
@@ -2751,10 +2723,10 @@ pub struct GetTriggersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetTriggersOutput "GetTriggersResponse"[debug from output] { triggers : Vec < Trigger
-    >, next_token : String } { _meta }
+    GetTriggersOutput "GetTriggersResponse"[from output] { triggers = Vec < Trigger >,
+    next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetUnfilteredPartitionMetadataOutput {
     /// A Partition object containing the partition metadata.
@@ -2766,11 +2738,11 @@ pub struct GetUnfilteredPartitionMetadataOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetUnfilteredPartitionMetadataOutput "GetUnfilteredPartitionMetadataResponse"[debug
-    from output] { partition : Partition, authorized_columns : Vec < String >,
+    GetUnfilteredPartitionMetadataOutput "GetUnfilteredPartitionMetadataResponse"[from
+    output] { partition = Partition, authorized_columns = Vec < String >,
     is_registered_with_lake_formation = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetUnfilteredPartitionsMetadataOutput {
     /// A list of requested partitions.
@@ -2780,11 +2752,11 @@ pub struct GetUnfilteredPartitionsMetadataOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetUnfilteredPartitionsMetadataOutput "GetUnfilteredPartitionsMetadataResponse"[debug
-    from output] { unfiltered_partitions : Vec < UnfilteredPartition >, next_token :
-    String } { _meta }
+    GetUnfilteredPartitionsMetadataOutput "GetUnfilteredPartitionsMetadataResponse"[from
+    output] { unfiltered_partitions = Vec < UnfilteredPartition >, next_token : String }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetUnfilteredTableMetadataOutput {
     /// A Table object containing the table metadata.
@@ -2812,14 +2784,14 @@ pub struct GetUnfilteredTableMetadataOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetUnfilteredTableMetadataOutput "GetUnfilteredTableMetadataResponse"[debug from
-    output] { table : Table, authorized_columns : Vec < String >,
-    is_registered_with_lake_formation = bool, cell_filters : Vec < ColumnRowFilter >,
-    query_authorization_id : String, is_multi_dialect_view = bool, is_materialized_view =
-    bool, resource_arn : String, is_protected = bool, permissions : Vec < Permission >,
-    row_filter : String } { _meta }
+    GetUnfilteredTableMetadataOutput "GetUnfilteredTableMetadataResponse"[from output] {
+    table = Table, authorized_columns = Vec < String >, is_registered_with_lake_formation
+    = bool, cell_filters = Vec < ColumnRowFilter >, query_authorization_id : String,
+    is_multi_dialect_view = bool, is_materialized_view = bool, resource_arn : String,
+    is_protected = bool, permissions = Vec < Permission >, row_filter : String } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetUsageProfileOutput {
     /// The name of the usage profile.
@@ -2835,11 +2807,11 @@ pub struct GetUsageProfileOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetUsageProfileOutput "GetUsageProfileResponse"[debug from output] { name : String,
-    description : String, configuration : ProfileConfiguration, created_on :
+    GetUsageProfileOutput "GetUsageProfileResponse"[from output] { name : String,
+    description : String, configuration = ProfileConfiguration, created_on :
     rboto::DateTime, last_modified_on : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetUserDefinedFunctionOutput {
     /// The requested function definition.
@@ -2847,10 +2819,10 @@ pub struct GetUserDefinedFunctionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetUserDefinedFunctionOutput "GetUserDefinedFunctionResponse"[debug from output] {
-    user_defined_function : UserDefinedFunction } { _meta }
+    GetUserDefinedFunctionOutput "GetUserDefinedFunctionResponse"[from output] {
+    user_defined_function = UserDefinedFunction } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetUserDefinedFunctionsOutput {
     /// A list of requested function definitions.
@@ -2860,10 +2832,10 @@ pub struct GetUserDefinedFunctionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetUserDefinedFunctionsOutput "GetUserDefinedFunctionsResponse"[debug from output] {
-    user_defined_functions : Vec < UserDefinedFunction >, next_token : String } { _meta }
+    GetUserDefinedFunctionsOutput "GetUserDefinedFunctionsResponse"[from output] {
+    user_defined_functions = Vec < UserDefinedFunction >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetWorkflowOutput {
     /// The resource metadata for the workflow.
@@ -2871,10 +2843,10 @@ pub struct GetWorkflowOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetWorkflowOutput "GetWorkflowResponse"[debug from output] { workflow : Workflow } {
-    _meta }
+    GetWorkflowOutput "GetWorkflowResponse"[from output] { workflow = Workflow } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetWorkflowRunPropertiesOutput {
     /// The workflow run properties which were set during the specified run.
@@ -2882,10 +2854,10 @@ pub struct GetWorkflowRunPropertiesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetWorkflowRunPropertiesOutput "GetWorkflowRunPropertiesResponse"[debug from output]
-    { run_properties : HashMap < String, String > } { _meta }
+    GetWorkflowRunPropertiesOutput "GetWorkflowRunPropertiesResponse"[from output] {
+    run_properties : HashMap < String, String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetWorkflowRunOutput {
     /// The requested workflow run metadata.
@@ -2893,10 +2865,10 @@ pub struct GetWorkflowRunOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetWorkflowRunOutput "GetWorkflowRunResponse"[debug from output] { run : WorkflowRun
-    } { _meta }
+    GetWorkflowRunOutput "GetWorkflowRunResponse"[from output] { run = WorkflowRun } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetWorkflowRunsOutput {
     /// A list of workflow run metadata objects.
@@ -2906,19 +2878,18 @@ pub struct GetWorkflowRunsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetWorkflowRunsOutput "GetWorkflowRunsResponse"[debug from output] { runs : Vec <
+    GetWorkflowRunsOutput "GetWorkflowRunsResponse"[from output] { runs = Vec <
     WorkflowRun >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImportCatalogToGlueOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ImportCatalogToGlueOutput "ImportCatalogToGlueResponse"[debug from output] {} { _meta
-    }
+    ImportCatalogToGlueOutput "ImportCatalogToGlueResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAssetTypesOutput {
     /// The list of asset type items.
@@ -2928,10 +2899,10 @@ pub struct ListAssetTypesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListAssetTypesOutput "ListAssetTypesResponse"[debug from output] { items : Vec <
+    ListAssetTypesOutput "ListAssetTypesResponse"[from output] { items = Vec <
     AssetTypeItem >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListBlueprintsOutput {
     /// List of names of blueprints in the account.
@@ -2941,10 +2912,10 @@ pub struct ListBlueprintsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListBlueprintsOutput "ListBlueprintsResponse"[debug from output] { blueprints : Vec <
+    ListBlueprintsOutput "ListBlueprintsResponse"[from output] { blueprints = Vec <
     String >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListColumnStatisticsTaskRunsOutput {
     /// A list of column statistics task run IDs.
@@ -2954,11 +2925,11 @@ pub struct ListColumnStatisticsTaskRunsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListColumnStatisticsTaskRunsOutput "ListColumnStatisticsTaskRunsResponse"[debug from
-    output] { column_statistics_task_run_ids : Vec < String >, next_token : String } {
+    ListColumnStatisticsTaskRunsOutput "ListColumnStatisticsTaskRunsResponse"[from
+    output] { column_statistics_task_run_ids = Vec < String >, next_token : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListConnectionTypesOutput {
     /// A list of `ConnectionTypeBrief` objects containing brief information about the supported connection types.
@@ -2968,10 +2939,10 @@ pub struct ListConnectionTypesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListConnectionTypesOutput "ListConnectionTypesResponse"[debug from output] {
-    connection_types : Vec < ConnectionTypeBrief >, next_token : String } { _meta }
+    ListConnectionTypesOutput "ListConnectionTypesResponse"[from output] {
+    connection_types = Vec < ConnectionTypeBrief >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCrawlersOutput {
     /// The names of all crawlers in the account, or the crawlers with the specified tags.
@@ -2981,10 +2952,10 @@ pub struct ListCrawlersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListCrawlersOutput "ListCrawlersResponse"[debug from output] { crawler_names : Vec <
-    String >, next_token : String } { _meta }
+    ListCrawlersOutput "ListCrawlersResponse"[from output] { crawler_names = Vec < String
+    >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCrawlsOutput {
     /// A list of `CrawlerHistory` objects representing the crawl runs that meet your criteria.
@@ -2994,10 +2965,10 @@ pub struct ListCrawlsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListCrawlsOutput "ListCrawlsResponse"[debug from output] { crawls : Vec <
-    CrawlerHistory >, next_token : String } { _meta }
+    ListCrawlsOutput "ListCrawlsResponse"[from output] { crawls = Vec < CrawlerHistory >,
+    next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCustomEntityTypesOutput {
     /// A list of `CustomEntityType` objects representing custom patterns.
@@ -3007,10 +2978,10 @@ pub struct ListCustomEntityTypesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListCustomEntityTypesOutput "ListCustomEntityTypesResponse"[debug from output] {
-    custom_entity_types : Vec < CustomEntityType >, next_token : String } { _meta }
+    ListCustomEntityTypesOutput "ListCustomEntityTypesResponse"[from output] {
+    custom_entity_types = Vec < CustomEntityType >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDataQualityEvaluationConfigsOutput {
     /// A list of `DataQualityEvaluationConfigListDetails` objects.
@@ -3023,11 +2994,11 @@ pub struct ListDataQualityEvaluationConfigsOutput {
 }
 rboto::__structure!(
     ListDataQualityEvaluationConfigsOutput
-    "ListDataQualityEvaluationConfigsResponse"[debug from output] {
-    data_quality_evaluation_configs : Vec < DataQualityEvaluationConfigListDetails >,
+    "ListDataQualityEvaluationConfigsResponse"[from output] {
+    data_quality_evaluation_configs = Vec < DataQualityEvaluationConfigListDetails >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDataQualityResultsOutput {
     /// A list of `DataQualityResultDescription` objects.
@@ -3037,10 +3008,10 @@ pub struct ListDataQualityResultsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDataQualityResultsOutput "ListDataQualityResultsResponse"[debug from output] {
-    results : Vec < DataQualityResultDescription >, next_token : String } { _meta }
+    ListDataQualityResultsOutput "ListDataQualityResultsResponse"[from output] { results
+    = Vec < DataQualityResultDescription >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDataQualityResultsV2Output {
     /// A list of `DataQualityResultsV2Description` objects.
@@ -3050,10 +3021,10 @@ pub struct ListDataQualityResultsV2Output {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDataQualityResultsV2Output "ListDataQualityResultsV2Response"[debug from output]
-    { results : Vec < DataQualityResultsV2Description >, next_token : String } { _meta }
+    ListDataQualityResultsV2Output "ListDataQualityResultsV2Response"[from output] {
+    results = Vec < DataQualityResultsV2Description >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDataQualityRuleRecommendationRunsOutput {
     /// A list of `DataQualityRuleRecommendationRunDescription` objects.
@@ -3064,10 +3035,10 @@ pub struct ListDataQualityRuleRecommendationRunsOutput {
 }
 rboto::__structure!(
     ListDataQualityRuleRecommendationRunsOutput
-    "ListDataQualityRuleRecommendationRunsResponse"[debug from output] { runs : Vec <
+    "ListDataQualityRuleRecommendationRunsResponse"[from output] { runs = Vec <
     DataQualityRuleRecommendationRunDescription >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDataQualityRulesetEvaluationRunsOutput {
     /// A list of `DataQualityRulesetEvaluationRunDescription` objects representing data quality ruleset runs.
@@ -3078,10 +3049,10 @@ pub struct ListDataQualityRulesetEvaluationRunsOutput {
 }
 rboto::__structure!(
     ListDataQualityRulesetEvaluationRunsOutput
-    "ListDataQualityRulesetEvaluationRunsResponse"[debug from output] { runs : Vec <
+    "ListDataQualityRulesetEvaluationRunsResponse"[from output] { runs = Vec <
     DataQualityRulesetEvaluationRunDescription >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDataQualityRulesetsOutput {
     /// A paginated list of rulesets for the specified list of Glue tables.
@@ -3091,10 +3062,10 @@ pub struct ListDataQualityRulesetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDataQualityRulesetsOutput "ListDataQualityRulesetsResponse"[debug from output] {
-    rulesets : Vec < DataQualityRulesetListDetails >, next_token : String } { _meta }
+    ListDataQualityRulesetsOutput "ListDataQualityRulesetsResponse"[from output] {
+    rulesets = Vec < DataQualityRulesetListDetails >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDataQualityStatisticAnnotationsOutput {
     /// A list of `StatisticAnnotation` applied to the Statistic
@@ -3105,10 +3076,10 @@ pub struct ListDataQualityStatisticAnnotationsOutput {
 }
 rboto::__structure!(
     ListDataQualityStatisticAnnotationsOutput
-    "ListDataQualityStatisticAnnotationsResponse"[debug from output] { annotations : Vec
-    < StatisticAnnotation >, next_token : String } { _meta }
+    "ListDataQualityStatisticAnnotationsResponse"[from output] { annotations = Vec <
+    StatisticAnnotation >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDataQualityStatisticsOutput {
     /// A `StatisticSummaryList`.
@@ -3118,10 +3089,10 @@ pub struct ListDataQualityStatisticsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDataQualityStatisticsOutput "ListDataQualityStatisticsResponse"[debug from
-    output] { statistics : Vec < StatisticSummary >, next_token : String } { _meta }
+    ListDataQualityStatisticsOutput "ListDataQualityStatisticsResponse"[from output] {
+    statistics = Vec < StatisticSummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDevEndpointsOutput {
     /// The names of all the `DevEndpoint`s in the account, or the `DevEndpoint`s with the specified tags.
@@ -3131,10 +3102,10 @@ pub struct ListDevEndpointsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDevEndpointsOutput "ListDevEndpointsResponse"[debug from output] {
-    dev_endpoint_names : Vec < String >, next_token : String } { _meta }
+    ListDevEndpointsOutput "ListDevEndpointsResponse"[from output] { dev_endpoint_names =
+    Vec < String >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListEntitiesOutput {
     /// A list of `Entity` objects.
@@ -3144,10 +3115,10 @@ pub struct ListEntitiesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListEntitiesOutput "ListEntitiesResponse"[debug from output] { entities : Vec <
-    Entity >, next_token : String } { _meta }
+    ListEntitiesOutput "ListEntitiesResponse"[from output] { entities = Vec < Entity >,
+    next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListFormTypesOutput {
     /// The list of form type items.
@@ -3157,10 +3128,10 @@ pub struct ListFormTypesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListFormTypesOutput "ListFormTypesResponse"[debug from output] { items : Vec <
-    FormTypeItem >, next_token : String } { _meta }
+    ListFormTypesOutput "ListFormTypesResponse"[from output] { items = Vec < FormTypeItem
+    >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListGlossariesOutput {
     /// The list of glossary items.
@@ -3170,10 +3141,10 @@ pub struct ListGlossariesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListGlossariesOutput "ListGlossariesResponse"[debug from output] { items : Vec <
+    ListGlossariesOutput "ListGlossariesResponse"[from output] { items = Vec <
     GlossaryItem >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListGlossaryTermsOutput {
     /// The list of glossary term items.
@@ -3183,10 +3154,10 @@ pub struct ListGlossaryTermsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListGlossaryTermsOutput "ListGlossaryTermsResponse"[debug from output] { items : Vec
-    < GlossaryTermItem >, next_token : String } { _meta }
+    ListGlossaryTermsOutput "ListGlossaryTermsResponse"[from output] { items = Vec <
+    GlossaryTermItem >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListIntegrationResourcePropertiesOutput {
     /// A list of integration resource property meeting the filter criteria.
@@ -3197,11 +3168,11 @@ pub struct ListIntegrationResourcePropertiesOutput {
 }
 rboto::__structure!(
     ListIntegrationResourcePropertiesOutput
-    "ListIntegrationResourcePropertiesResponse"[debug from output] {
-    integration_resource_property_list : Vec < IntegrationResourceProperty >, marker :
+    "ListIntegrationResourcePropertiesResponse"[from output] {
+    integration_resource_property_list = Vec < IntegrationResourceProperty >, marker :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListIntegrationTablePropertiesOutput {
     /// A list of integration table properties meeting the filter criteria.
@@ -3211,11 +3182,11 @@ pub struct ListIntegrationTablePropertiesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListIntegrationTablePropertiesOutput "ListIntegrationTablePropertiesResponse"[debug
-    from output] { integration_table_properties_list : Vec < IntegrationTableProperties
-    >, marker : String } { _meta }
+    ListIntegrationTablePropertiesOutput "ListIntegrationTablePropertiesResponse"[from
+    output] { integration_table_properties_list = Vec < IntegrationTableProperties >,
+    marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListIterableFormsOutput {
     /// The list of iterable form items.
@@ -3225,10 +3196,10 @@ pub struct ListIterableFormsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListIterableFormsOutput "ListIterableFormsResponse"[debug from output] { items : Vec
-    < IterableFormListItem >, next_token : String } { _meta }
+    ListIterableFormsOutput "ListIterableFormsResponse"[from output] { items = Vec <
+    IterableFormListItem >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListJobsOutput {
     /// The names of all jobs in the account, or the jobs with the specified tags.
@@ -3238,10 +3209,10 @@ pub struct ListJobsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListJobsOutput "ListJobsResponse"[debug from output] { job_names : Vec < String >,
+    ListJobsOutput "ListJobsResponse"[from output] { job_names = Vec < String >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListMlTransformsOutput {
     /// The identifiers of all the machine learning transforms in the account, or the machine learning transforms with the specified tags.
@@ -3251,10 +3222,10 @@ pub struct ListMlTransformsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListMlTransformsOutput "ListMLTransformsResponse"[debug from output] { transform_ids
-    : Vec < String >, next_token : String } { _meta }
+    ListMlTransformsOutput "ListMLTransformsResponse"[from output] { transform_ids = Vec
+    < String >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListMaterializedViewRefreshTaskRunsOutput {
     /// The results of the ListMaterializedViewRefreshTaskRuns action.
@@ -3265,11 +3236,11 @@ pub struct ListMaterializedViewRefreshTaskRunsOutput {
 }
 rboto::__structure!(
     ListMaterializedViewRefreshTaskRunsOutput
-    "ListMaterializedViewRefreshTaskRunsResponse"[debug from output] {
-    materialized_view_refresh_task_runs : Vec < MaterializedViewRefreshTaskRun >,
+    "ListMaterializedViewRefreshTaskRunsResponse"[from output] {
+    materialized_view_refresh_task_runs = Vec < MaterializedViewRefreshTaskRun >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListRegistriesOutput {
     /// An array of `RegistryDetailedListItem` objects containing minimal details of each registry.
@@ -3279,10 +3250,10 @@ pub struct ListRegistriesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListRegistriesOutput "ListRegistriesResponse"[debug from output] { registries : Vec <
+    ListRegistriesOutput "ListRegistriesResponse"[from output] { registries = Vec <
     RegistryListItem >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSchemaVersionsOutput {
     /// An array of `SchemaVersionList` objects containing details of each schema version.
@@ -3292,10 +3263,10 @@ pub struct ListSchemaVersionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListSchemaVersionsOutput "ListSchemaVersionsResponse"[debug from output] { schemas :
-    Vec < SchemaVersionListItem >, next_token : String } { _meta }
+    ListSchemaVersionsOutput "ListSchemaVersionsResponse"[from output] { schemas = Vec <
+    SchemaVersionListItem >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSchemasOutput {
     /// An array of `SchemaListItem` objects containing details of each schema.
@@ -3305,10 +3276,10 @@ pub struct ListSchemasOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListSchemasOutput "ListSchemasResponse"[debug from output] { schemas : Vec <
-    SchemaListItem >, next_token : String } { _meta }
+    ListSchemasOutput "ListSchemasResponse"[from output] { schemas = Vec < SchemaListItem
+    >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSessionsOutput {
     /// Returns the ID of the session.
@@ -3320,10 +3291,10 @@ pub struct ListSessionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListSessionsOutput "ListSessionsResponse"[debug from output] { ids : Vec < String >,
-    sessions : Vec < Session >, next_token : String } { _meta }
+    ListSessionsOutput "ListSessionsResponse"[from output] { ids = Vec < String >,
+    sessions = Vec < Session >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListStatementsOutput {
     /// Returns the list of statements.
@@ -3333,10 +3304,10 @@ pub struct ListStatementsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListStatementsOutput "ListStatementsResponse"[debug from output] { statements : Vec <
+    ListStatementsOutput "ListStatementsResponse"[from output] { statements = Vec <
     Statement >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTableOptimizerRunsOutput {
     /// The Catalog ID of the table.
@@ -3352,11 +3323,11 @@ pub struct ListTableOptimizerRunsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTableOptimizerRunsOutput "ListTableOptimizerRunsResponse"[debug from output] {
+    ListTableOptimizerRunsOutput "ListTableOptimizerRunsResponse"[from output] {
     catalog_id : String, database_name : String, table_name : String, next_token :
-    String, table_optimizer_runs : Vec < TableOptimizerRun > } { _meta }
+    String, table_optimizer_runs = Vec < TableOptimizerRun > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTriggersOutput {
     /// The names of all triggers in the account, or the triggers with the specified tags.
@@ -3366,10 +3337,10 @@ pub struct ListTriggersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTriggersOutput "ListTriggersResponse"[debug from output] { trigger_names : Vec <
-    String >, next_token : String } { _meta }
+    ListTriggersOutput "ListTriggersResponse"[from output] { trigger_names = Vec < String
+    >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListUsageProfilesOutput {
     /// A list of usage profile (`UsageProfileDefinition`) objects.
@@ -3379,10 +3350,10 @@ pub struct ListUsageProfilesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListUsageProfilesOutput "ListUsageProfilesResponse"[debug from output] { profiles :
-    Vec < UsageProfileDefinition >, next_token : String } { _meta }
+    ListUsageProfilesOutput "ListUsageProfilesResponse"[from output] { profiles = Vec <
+    UsageProfileDefinition >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListWorkflowsOutput {
     /// List of names of workflows in the account.
@@ -3392,10 +3363,10 @@ pub struct ListWorkflowsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListWorkflowsOutput "ListWorkflowsResponse"[debug from output] { workflows : Vec <
-    String >, next_token : String } { _meta }
+    ListWorkflowsOutput "ListWorkflowsResponse"[from output] { workflows = Vec < String
+    >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyIntegrationOutput {
     /// The ARN of the source for the integration.
@@ -3427,14 +3398,14 @@ pub struct ModifyIntegrationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyIntegrationOutput "ModifyIntegrationResponse"[debug from output] { source_arn :
+    ModifyIntegrationOutput "ModifyIntegrationResponse"[from output] { source_arn :
     String, target_arn : String, integration_name : String, description : String,
     integration_arn : String, kms_key_id : String, additional_encryption_context :
-    HashMap < String, String >, tags : Vec < Tag >, status : IntegrationStatus,
-    create_time : rboto::DateTime, errors : Vec < IntegrationError >, data_filter :
-    String, integration_config : IntegrationConfig } { _meta }
+    HashMap < String, String >, tags = Vec < Tag >, status : IntegrationStatus,
+    create_time : rboto::DateTime, errors = Vec < IntegrationError >, data_filter :
+    String, integration_config = IntegrationConfig } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PublishDataQualityResultV2Output {
     /// The ID of the result.
@@ -3442,10 +3413,10 @@ pub struct PublishDataQualityResultV2Output {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PublishDataQualityResultV2Output "PublishDataQualityResultV2Response"[debug from
-    output] { result_id : String } { _meta }
+    PublishDataQualityResultV2Output "PublishDataQualityResultV2Response"[from output] {
+    result_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutAssetOutput {
     /// The unique identifier of the asset.
@@ -3461,11 +3432,11 @@ pub struct PutAssetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutAssetOutput "PutAssetResponse"[debug from output] { id : String, name : String,
+    PutAssetOutput "PutAssetResponse"[from output] { id : String, name : String,
     description : String, created_at : rboto::DateTime, forms : HashMap < String,
     AssetFormEntry > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutAssetTypeOutput {
     /// The identifier of the asset type.
@@ -3477,10 +3448,10 @@ pub struct PutAssetTypeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutAssetTypeOutput "PutAssetTypeResponse"[debug from output] { id : String, name :
-    String, forms : HashMap < String, AssetTypeFormReference > } { _meta }
+    PutAssetTypeOutput "PutAssetTypeResponse"[from output] { id : String, name : String,
+    forms : HashMap < String, AssetTypeFormReference > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutAttachmentOutput {
     /// The unique identifier of the asset.
@@ -3496,21 +3467,21 @@ pub struct PutAttachmentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutAttachmentOutput "PutAttachmentResponse"[debug from output] { asset_identifier :
-    String, iterable_form_name : String, item_identifier : String, attachment_name :
-    String, form_type_id : String } { _meta }
+    PutAttachmentOutput "PutAttachmentResponse"[from output] { asset_identifier : String,
+    iterable_form_name : String, item_identifier : String, attachment_name : String,
+    form_type_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutDataCatalogEncryptionSettingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     PutDataCatalogEncryptionSettingsOutput
-    "PutDataCatalogEncryptionSettingsResponse"[debug from output] {} { _meta }
+    "PutDataCatalogEncryptionSettingsResponse"[from output] {} { _meta }
 );
 /// The export configuration returned by the `PutDataCatalogExportConfiguration` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutDataCatalogExportConfigurationOutput {
     /// The export setting for the data catalog.
@@ -3521,20 +3492,20 @@ pub struct PutDataCatalogExportConfigurationOutput {
 }
 rboto::__structure!(
     PutDataCatalogExportConfigurationOutput
-    "PutDataCatalogExportConfigurationOutput"[debug from output] { export_setting :
-    ExportSetting, encryption_configuration : ExportEncryptionConfiguration } { _meta }
+    "PutDataCatalogExportConfigurationOutput"[from output] { export_setting :
+    ExportSetting, encryption_configuration = ExportEncryptionConfiguration } { _meta }
 );
 /// Left blank.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutDataQualityProfileAnnotationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutDataQualityProfileAnnotationOutput "PutDataQualityProfileAnnotationResponse"[debug
-    from output] {} { _meta }
+    PutDataQualityProfileAnnotationOutput "PutDataQualityProfileAnnotationResponse"[from
+    output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutFormTypeOutput {
     /// The identifier of the form type.
@@ -3546,10 +3517,10 @@ pub struct PutFormTypeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutFormTypeOutput "PutFormTypeResponse"[debug from output] { id : String, name :
-    String, schema : String } { _meta }
+    PutFormTypeOutput "PutFormTypeResponse"[from output] { id : String, name : String,
+    schema : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutResourcePolicyOutput {
     /// A hash of the policy that has just been set. This must be included in a subsequent call that overwrites or updates this policy.
@@ -3557,10 +3528,10 @@ pub struct PutResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutResourcePolicyOutput "PutResourcePolicyResponse"[debug from output] { policy_hash
-    : String } { _meta }
+    PutResourcePolicyOutput "PutResourcePolicyResponse"[from output] { policy_hash :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutSchemaVersionMetadataOutput {
     /// The Amazon Resource Name (ARN) for the schema.
@@ -3582,21 +3553,21 @@ pub struct PutSchemaVersionMetadataOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutSchemaVersionMetadataOutput "PutSchemaVersionMetadataResponse"[debug from output]
-    { schema_arn : String, schema_name : String, registry_name : String, latest_version =
+    PutSchemaVersionMetadataOutput "PutSchemaVersionMetadataResponse"[from output] {
+    schema_arn : String, schema_name : String, registry_name : String, latest_version =
     bool, version_number = i64, schema_version_id : String, metadata_key : String,
     metadata_value : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutWorkflowRunPropertiesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutWorkflowRunPropertiesOutput "PutWorkflowRunPropertiesResponse"[debug from output]
-    {} { _meta }
+    PutWorkflowRunPropertiesOutput "PutWorkflowRunPropertiesResponse"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySchemaVersionMetadataOutput {
     /// A map of a metadata key and associated values.
@@ -3608,12 +3579,12 @@ pub struct QuerySchemaVersionMetadataOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    QuerySchemaVersionMetadataOutput "QuerySchemaVersionMetadataResponse"[debug from
-    output] { metadata_info_map : HashMap < String, MetadataInfo >, schema_version_id :
-    String, next_token : String } { _meta }
+    QuerySchemaVersionMetadataOutput "QuerySchemaVersionMetadataResponse"[from output] {
+    metadata_info_map : HashMap < String, MetadataInfo >, schema_version_id : String,
+    next_token : String } { _meta }
 );
 /// Contains the Amazon Resource Name (ARN) of the newly registered connection type.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterConnectionTypeOutput {
     /// The Amazon Resource Name (ARN) of the registered connection type. This unique identifier can be used to reference the connection type in other Glue operations.
@@ -3621,10 +3592,10 @@ pub struct RegisterConnectionTypeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RegisterConnectionTypeOutput "RegisterConnectionTypeResponse"[debug from output] {
+    RegisterConnectionTypeOutput "RegisterConnectionTypeResponse"[from output] {
     connection_type_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterSchemaVersionOutput {
     /// The unique ID that represents the version of this schema.
@@ -3636,11 +3607,11 @@ pub struct RegisterSchemaVersionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RegisterSchemaVersionOutput "RegisterSchemaVersionResponse"[debug from output] {
+    RegisterSchemaVersionOutput "RegisterSchemaVersionResponse"[from output] {
     schema_version_id : String, version_number = i64, status : SchemaVersionStatus } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveSchemaVersionMetadataOutput {
     /// The Amazon Resource Name (ARN) of the schema.
@@ -3662,12 +3633,12 @@ pub struct RemoveSchemaVersionMetadataOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RemoveSchemaVersionMetadataOutput "RemoveSchemaVersionMetadataResponse"[debug from
-    output] { schema_arn : String, schema_name : String, registry_name : String,
-    latest_version = bool, version_number = i64, schema_version_id : String, metadata_key
-    : String, metadata_value : String } { _meta }
+    RemoveSchemaVersionMetadataOutput "RemoveSchemaVersionMetadataResponse"[from output]
+    { schema_arn : String, schema_name : String, registry_name : String, latest_version =
+    bool, version_number = i64, schema_version_id : String, metadata_key : String,
+    metadata_value : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResetJobBookmarkOutput {
     /// The reset bookmark entry.
@@ -3675,10 +3646,10 @@ pub struct ResetJobBookmarkOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ResetJobBookmarkOutput "ResetJobBookmarkResponse"[debug from output] {
-    job_bookmark_entry : JobBookmarkEntry } { _meta }
+    ResetJobBookmarkOutput "ResetJobBookmarkResponse"[from output] { job_bookmark_entry =
+    JobBookmarkEntry } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResumeWorkflowRunOutput {
     /// The new ID assigned to the resumed workflow run. Each resume of a workflow run will have a new run ID.
@@ -3688,10 +3659,10 @@ pub struct ResumeWorkflowRunOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ResumeWorkflowRunOutput "ResumeWorkflowRunResponse"[debug from output] { run_id :
-    String, node_ids : Vec < String > } { _meta }
+    ResumeWorkflowRunOutput "ResumeWorkflowRunResponse"[from output] { run_id : String,
+    node_ids = Vec < String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RunStatementOutput {
     /// Returns the Id of the statement that was run.
@@ -3699,10 +3670,10 @@ pub struct RunStatementOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RunStatementOutput "RunStatementResponse"[debug from output] { id = i32 } { _meta }
+    RunStatementOutput "RunStatementResponse"[from output] { id = i32 } { _meta }
 );
 /// The search results returned by the `SearchAssets` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SearchAssetsOutput {
     /// The list of assets matching the search criteria.
@@ -3712,10 +3683,10 @@ pub struct SearchAssetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SearchAssetsOutput "SearchAssetsOutput"[debug from output] { items : Vec <
-    SearchResultItem >, next_token : String } { _meta }
+    SearchAssetsOutput "SearchAssetsOutput"[from output] { items = Vec < SearchResultItem
+    >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SearchTablesOutput {
     /// A continuation token, present if the current list segment is not the last.
@@ -3725,10 +3696,10 @@ pub struct SearchTablesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SearchTablesOutput "SearchTablesResponse"[debug from output] { next_token : String,
-    table_list : Vec < Table > } { _meta }
+    SearchTablesOutput "SearchTablesResponse"[from output] { next_token : String,
+    table_list = Vec < Table > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartBlueprintRunOutput {
     /// The run ID for this blueprint run.
@@ -3736,10 +3707,10 @@ pub struct StartBlueprintRunOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartBlueprintRunOutput "StartBlueprintRunResponse"[debug from output] { run_id :
-    String } { _meta }
+    StartBlueprintRunOutput "StartBlueprintRunResponse"[from output] { run_id : String }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartColumnStatisticsTaskRunOutput {
     /// The identifier for the column statistics task run.
@@ -3747,36 +3718,33 @@ pub struct StartColumnStatisticsTaskRunOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartColumnStatisticsTaskRunOutput "StartColumnStatisticsTaskRunResponse"[debug from
+    StartColumnStatisticsTaskRunOutput "StartColumnStatisticsTaskRunResponse"[from
     output] { column_statistics_task_run_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartColumnStatisticsTaskRunScheduleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     StartColumnStatisticsTaskRunScheduleOutput
-    "StartColumnStatisticsTaskRunScheduleResponse"[debug from output] {} { _meta }
+    "StartColumnStatisticsTaskRunScheduleResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartCrawlerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    StartCrawlerOutput "StartCrawlerResponse"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(StartCrawlerOutput "StartCrawlerResponse"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartCrawlerScheduleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartCrawlerScheduleOutput "StartCrawlerScheduleResponse"[debug from output] {} {
-    _meta }
+    StartCrawlerScheduleOutput "StartCrawlerScheduleResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartDataQualityRuleRecommendationRunOutput {
     /// The unique run identifier associated with this run.
@@ -3785,10 +3753,10 @@ pub struct StartDataQualityRuleRecommendationRunOutput {
 }
 rboto::__structure!(
     StartDataQualityRuleRecommendationRunOutput
-    "StartDataQualityRuleRecommendationRunResponse"[debug from output] { run_id : String
-    } { _meta }
+    "StartDataQualityRuleRecommendationRunResponse"[from output] { run_id : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartDataQualityRulesetEvaluationRunOutput {
     /// The unique run identifier associated with this run.
@@ -3797,10 +3765,10 @@ pub struct StartDataQualityRulesetEvaluationRunOutput {
 }
 rboto::__structure!(
     StartDataQualityRulesetEvaluationRunOutput
-    "StartDataQualityRulesetEvaluationRunResponse"[debug from output] { run_id : String }
-    { _meta }
+    "StartDataQualityRulesetEvaluationRunResponse"[from output] { run_id : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartExportLabelsTaskRunOutput {
     /// The unique identifier for the task run.
@@ -3808,10 +3776,10 @@ pub struct StartExportLabelsTaskRunOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartExportLabelsTaskRunOutput "StartExportLabelsTaskRunResponse"[debug from output]
-    { task_run_id : String } { _meta }
+    StartExportLabelsTaskRunOutput "StartExportLabelsTaskRunResponse"[from output] {
+    task_run_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartImportLabelsTaskRunOutput {
     /// The unique identifier for the task run.
@@ -3819,10 +3787,10 @@ pub struct StartImportLabelsTaskRunOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartImportLabelsTaskRunOutput "StartImportLabelsTaskRunResponse"[debug from output]
-    { task_run_id : String } { _meta }
+    StartImportLabelsTaskRunOutput "StartImportLabelsTaskRunResponse"[from output] {
+    task_run_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartJobRunOutput {
     /// The ID assigned to this job run.
@@ -3830,10 +3798,10 @@ pub struct StartJobRunOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartJobRunOutput "StartJobRunResponse"[debug from output] { job_run_id : String } {
-    _meta }
+    StartJobRunOutput "StartJobRunResponse"[from output] { job_run_id : String } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartJobUpgradeAnalysisOutput {
     /// The unique identifier of the upgrade analysis.
@@ -3843,10 +3811,10 @@ pub struct StartJobUpgradeAnalysisOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartJobUpgradeAnalysisOutput "StartJobUpgradeAnalysisResponse"[debug from output] {
+    StartJobUpgradeAnalysisOutput "StartJobUpgradeAnalysisResponse"[from output] {
     analysis_id : String, job_name : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartMlEvaluationTaskRunOutput {
     /// The unique identifier associated with this run.
@@ -3854,10 +3822,10 @@ pub struct StartMlEvaluationTaskRunOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartMlEvaluationTaskRunOutput "StartMLEvaluationTaskRunResponse"[debug from output]
-    { task_run_id : String } { _meta }
+    StartMlEvaluationTaskRunOutput "StartMLEvaluationTaskRunResponse"[from output] {
+    task_run_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartMlLabelingSetGenerationTaskRunOutput {
     /// The unique run identifier that is associated with this task run.
@@ -3866,10 +3834,10 @@ pub struct StartMlLabelingSetGenerationTaskRunOutput {
 }
 rboto::__structure!(
     StartMlLabelingSetGenerationTaskRunOutput
-    "StartMLLabelingSetGenerationTaskRunResponse"[debug from output] { task_run_id :
-    String } { _meta }
+    "StartMLLabelingSetGenerationTaskRunResponse"[from output] { task_run_id : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartMaterializedViewRefreshTaskRunOutput {
     /// The identifier for the materialized view refresh task run.
@@ -3878,10 +3846,10 @@ pub struct StartMaterializedViewRefreshTaskRunOutput {
 }
 rboto::__structure!(
     StartMaterializedViewRefreshTaskRunOutput
-    "StartMaterializedViewRefreshTaskRunResponse"[debug from output] {
+    "StartMaterializedViewRefreshTaskRunResponse"[from output] {
     materialized_view_refresh_task_run_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartTriggerOutput {
     /// The name of the trigger that was started.
@@ -3889,10 +3857,9 @@ pub struct StartTriggerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartTriggerOutput "StartTriggerResponse"[debug from output] { name : String } {
-    _meta }
+    StartTriggerOutput "StartTriggerResponse"[from output] { name : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartWorkflowRunOutput {
     /// An Id for the new run.
@@ -3900,63 +3867,60 @@ pub struct StartWorkflowRunOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartWorkflowRunOutput "StartWorkflowRunResponse"[debug from output] { run_id :
-    String } { _meta }
+    StartWorkflowRunOutput "StartWorkflowRunResponse"[from output] { run_id : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopColumnStatisticsTaskRunOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StopColumnStatisticsTaskRunOutput "StopColumnStatisticsTaskRunResponse"[debug from
-    output] {} { _meta }
+    StopColumnStatisticsTaskRunOutput "StopColumnStatisticsTaskRunResponse"[from output]
+    {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopColumnStatisticsTaskRunScheduleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     StopColumnStatisticsTaskRunScheduleOutput
-    "StopColumnStatisticsTaskRunScheduleResponse"[debug from output] {} { _meta }
+    "StopColumnStatisticsTaskRunScheduleResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopCrawlerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    StopCrawlerOutput "StopCrawlerResponse"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(StopCrawlerOutput "StopCrawlerResponse"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopCrawlerScheduleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StopCrawlerScheduleOutput "StopCrawlerScheduleResponse"[debug from output] {} { _meta
-    }
+    StopCrawlerScheduleOutput "StopCrawlerScheduleResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopJobUpgradeAnalysisOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StopJobUpgradeAnalysisOutput "StopJobUpgradeAnalysisResponse"[debug from output] {} {
-    _meta }
+    StopJobUpgradeAnalysisOutput "StopJobUpgradeAnalysisResponse"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopMaterializedViewRefreshTaskRunOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     StopMaterializedViewRefreshTaskRunOutput
-    "StopMaterializedViewRefreshTaskRunResponse"[debug from output] {} { _meta }
+    "StopMaterializedViewRefreshTaskRunResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopSessionOutput {
     /// Returns the Id of the stopped session.
@@ -3964,9 +3928,9 @@ pub struct StopSessionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StopSessionOutput "StopSessionResponse"[debug from output] { id : String } { _meta }
+    StopSessionOutput "StopSessionResponse"[from output] { id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopTriggerOutput {
     /// The name of the trigger that was stopped.
@@ -3974,42 +3938,39 @@ pub struct StopTriggerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StopTriggerOutput "StopTriggerResponse"[debug from output] { name : String } { _meta
-    }
+    StopTriggerOutput "StopTriggerResponse"[from output] { name : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopWorkflowRunOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StopWorkflowRunOutput "StopWorkflowRunResponse"[debug from output] {} { _meta }
+    StopWorkflowRunOutput "StopWorkflowRunResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceResponse"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagResourceOutput "TagResourceResponse"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TestConnectionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    TestConnectionOutput "TestConnectionResponse"[debug from output] {} { _meta }
+    TestConnectionOutput "TestConnectionResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UntagResourceOutput "UntagResourceResponse"[debug from output] {} { _meta }
+    UntagResourceOutput "UntagResourceResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAssetOutput {
     /// The unique identifier of the asset.
@@ -4023,10 +3984,10 @@ pub struct UpdateAssetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateAssetOutput "UpdateAssetResponse"[debug from output] { id : String, name :
-    String, description : String, updated_at : rboto::DateTime } { _meta }
+    UpdateAssetOutput "UpdateAssetResponse"[from output] { id : String, name : String,
+    description : String, updated_at : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateBlueprintOutput {
     /// Returns the name of the blueprint that was updated.
@@ -4034,26 +3995,26 @@ pub struct UpdateBlueprintOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateBlueprintOutput "UpdateBlueprintResponse"[debug from output] { name : String }
-    { _meta }
+    UpdateBlueprintOutput "UpdateBlueprintResponse"[from output] { name : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCatalogOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateCatalogOutput "UpdateCatalogResponse"[debug from output] {} { _meta }
+    UpdateCatalogOutput "UpdateCatalogResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateClassifierOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateClassifierOutput "UpdateClassifierResponse"[debug from output] {} { _meta }
+    UpdateClassifierOutput "UpdateClassifierResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateColumnStatisticsForPartitionOutput {
     /// Error occurred during updating column statistics data.
@@ -4062,10 +4023,10 @@ pub struct UpdateColumnStatisticsForPartitionOutput {
 }
 rboto::__structure!(
     UpdateColumnStatisticsForPartitionOutput
-    "UpdateColumnStatisticsForPartitionResponse"[debug from output] { errors : Vec <
+    "UpdateColumnStatisticsForPartitionResponse"[from output] { errors = Vec <
     ColumnStatisticsError > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateColumnStatisticsForTableOutput {
     /// List of ColumnStatisticsErrors.
@@ -4073,44 +4034,43 @@ pub struct UpdateColumnStatisticsForTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateColumnStatisticsForTableOutput "UpdateColumnStatisticsForTableResponse"[debug
-    from output] { errors : Vec < ColumnStatisticsError > } { _meta }
+    UpdateColumnStatisticsForTableOutput "UpdateColumnStatisticsForTableResponse"[from
+    output] { errors = Vec < ColumnStatisticsError > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateColumnStatisticsTaskSettingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     UpdateColumnStatisticsTaskSettingsOutput
-    "UpdateColumnStatisticsTaskSettingsResponse"[debug from output] {} { _meta }
+    "UpdateColumnStatisticsTaskSettingsResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateConnectionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateConnectionOutput "UpdateConnectionResponse"[debug from output] {} { _meta }
+    UpdateConnectionOutput "UpdateConnectionResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCrawlerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateCrawlerOutput "UpdateCrawlerResponse"[debug from output] {} { _meta }
+    UpdateCrawlerOutput "UpdateCrawlerResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCrawlerScheduleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateCrawlerScheduleOutput "UpdateCrawlerScheduleResponse"[debug from output] {} {
-    _meta }
+    UpdateCrawlerScheduleOutput "UpdateCrawlerScheduleResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDataQualityEvaluationConfigOutput {
     /// The name of the data quality evaluation configuration.
@@ -4153,18 +4113,18 @@ pub struct UpdateDataQualityEvaluationConfigOutput {
 }
 rboto::__structure!(
     UpdateDataQualityEvaluationConfigOutput
-    "UpdateDataQualityEvaluationConfigResponse"[debug from output] { name : String,
+    "UpdateDataQualityEvaluationConfigResponse"[from output] { name : String,
     evaluation_run_mode : DataQualityEvaluationRunMode, created_on : rboto::DateTime,
     last_modified_on : rboto::DateTime, level : DataQualityEvaluationConfigLevel,
-    data_source : DataQualityEvaluationConfigDataSource, ruleset_name : String,
-    managed_ruleset_name : DataQualityEvaluationConfigManagedRuleset, triggers : Vec <
+    data_source = DataQualityEvaluationConfigDataSource, ruleset_name : String,
+    managed_ruleset_name : DataQualityEvaluationConfigManagedRuleset, triggers = Vec <
     DataQualityEvaluationConfigTrigger >, schedule_expression : String, start_at :
     rboto::DateTime, end_at : rboto::DateTime, pause_runs = bool, role : String,
-    number_of_workers = i32, timeout = i32, additional_run_options :
+    number_of_workers = i32, timeout = i32, additional_run_options =
     DataQualityEvaluationConfigAdditionalRunOptions, additional_data_sources : HashMap <
     String, DataSource > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDataQualityRulesetOutput {
     /// The name of the data quality ruleset.
@@ -4176,26 +4136,26 @@ pub struct UpdateDataQualityRulesetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateDataQualityRulesetOutput "UpdateDataQualityRulesetResponse"[debug from output]
-    { name : String, description : String, ruleset : String } { _meta }
+    UpdateDataQualityRulesetOutput "UpdateDataQualityRulesetResponse"[from output] { name
+    : String, description : String, ruleset : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDatabaseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateDatabaseOutput "UpdateDatabaseResponse"[debug from output] {} { _meta }
+    UpdateDatabaseOutput "UpdateDatabaseResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDevEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateDevEndpointOutput "UpdateDevEndpointResponse"[debug from output] {} { _meta }
+    UpdateDevEndpointOutput "UpdateDevEndpointResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateGlossaryOutput {
     /// The unique identifier of the glossary.
@@ -4207,10 +4167,10 @@ pub struct UpdateGlossaryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateGlossaryOutput "UpdateGlossaryResponse"[debug from output] { id : String, name
-    : String, description : String } { _meta }
+    UpdateGlossaryOutput "UpdateGlossaryResponse"[from output] { id : String, name :
+    String, description : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateGlossaryTermOutput {
     /// The unique identifier of the glossary term.
@@ -4226,21 +4186,21 @@ pub struct UpdateGlossaryTermOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateGlossaryTermOutput "UpdateGlossaryTermResponse"[debug from output] { id :
-    String, glossary_id : String, name : String, short_description : String,
-    long_description : String } { _meta }
+    UpdateGlossaryTermOutput "UpdateGlossaryTermResponse"[from output] { id : String,
+    glossary_id : String, name : String, short_description : String, long_description :
+    String } { _meta }
 );
 /// Response from updating an existing Glue Identity Center configuration.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateGlueIdentityCenterConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     UpdateGlueIdentityCenterConfigurationOutput
-    "UpdateGlueIdentityCenterConfigurationResponse"[debug from output] {} { _meta }
+    "UpdateGlueIdentityCenterConfigurationResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateIntegrationResourcePropertyOutput {
     /// The connection ARN of the source, or the database ARN of the target.
@@ -4255,21 +4215,21 @@ pub struct UpdateIntegrationResourcePropertyOutput {
 }
 rboto::__structure!(
     UpdateIntegrationResourcePropertyOutput
-    "UpdateIntegrationResourcePropertyResponse"[debug from output] { resource_arn :
-    String, resource_property_arn : String, source_processing_properties :
-    SourceProcessingProperties, target_processing_properties : TargetProcessingProperties
+    "UpdateIntegrationResourcePropertyResponse"[from output] { resource_arn : String,
+    resource_property_arn : String, source_processing_properties =
+    SourceProcessingProperties, target_processing_properties = TargetProcessingProperties
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateIntegrationTablePropertiesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     UpdateIntegrationTablePropertiesOutput
-    "UpdateIntegrationTablePropertiesResponse"[debug from output] {} { _meta }
+    "UpdateIntegrationTablePropertiesResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateJobFromSourceControlOutput {
     /// The name of the Glue job.
@@ -4277,10 +4237,10 @@ pub struct UpdateJobFromSourceControlOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateJobFromSourceControlOutput "UpdateJobFromSourceControlResponse"[debug from
-    output] { job_name : String } { _meta }
+    UpdateJobFromSourceControlOutput "UpdateJobFromSourceControlResponse"[from output] {
+    job_name : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateJobOutput {
     /// Returns the name of the updated job definition.
@@ -4288,10 +4248,9 @@ pub struct UpdateJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateJobOutput "UpdateJobResponse"[debug from output] { job_name : String } { _meta
-    }
+    UpdateJobOutput "UpdateJobResponse"[from output] { job_name : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateMlTransformOutput {
     /// The unique identifier for the transform that was updated.
@@ -4299,18 +4258,18 @@ pub struct UpdateMlTransformOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateMlTransformOutput "UpdateMLTransformResponse"[debug from output] { transform_id
-    : String } { _meta }
+    UpdateMlTransformOutput "UpdateMLTransformResponse"[from output] { transform_id :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePartitionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdatePartitionOutput "UpdatePartitionResponse"[debug from output] {} { _meta }
+    UpdatePartitionOutput "UpdatePartitionResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateRegistryOutput {
     /// The name of the updated registry.
@@ -4320,10 +4279,10 @@ pub struct UpdateRegistryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateRegistryOutput "UpdateRegistryResponse"[debug from output] { registry_name :
-    String, registry_arn : String } { _meta }
+    UpdateRegistryOutput "UpdateRegistryResponse"[from output] { registry_name : String,
+    registry_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSchemaOutput {
     /// The Amazon Resource Name (ARN) of the schema.
@@ -4335,10 +4294,10 @@ pub struct UpdateSchemaOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateSchemaOutput "UpdateSchemaResponse"[debug from output] { schema_arn : String,
+    UpdateSchemaOutput "UpdateSchemaResponse"[from output] { schema_arn : String,
     schema_name : String, registry_name : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSourceControlFromJobOutput {
     /// The name of the Glue job.
@@ -4346,27 +4305,24 @@ pub struct UpdateSourceControlFromJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateSourceControlFromJobOutput "UpdateSourceControlFromJobResponse"[debug from
-    output] { job_name : String } { _meta }
+    UpdateSourceControlFromJobOutput "UpdateSourceControlFromJobResponse"[from output] {
+    job_name : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTableOptimizerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateTableOptimizerOutput "UpdateTableOptimizerResponse"[debug from output] {} {
-    _meta }
+    UpdateTableOptimizerOutput "UpdateTableOptimizerResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    UpdateTableOutput "UpdateTableResponse"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(UpdateTableOutput "UpdateTableResponse"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTriggerOutput {
     /// The resulting trigger definition.
@@ -4374,10 +4330,10 @@ pub struct UpdateTriggerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateTriggerOutput "UpdateTriggerResponse"[debug from output] { trigger : Trigger }
-    { _meta }
+    UpdateTriggerOutput "UpdateTriggerResponse"[from output] { trigger = Trigger } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateUsageProfileOutput {
     /// The name of the usage profile that was updated.
@@ -4385,19 +4341,19 @@ pub struct UpdateUsageProfileOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateUsageProfileOutput "UpdateUsageProfileResponse"[debug from output] { name :
-    String } { _meta }
+    UpdateUsageProfileOutput "UpdateUsageProfileResponse"[from output] { name : String }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateUserDefinedFunctionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateUserDefinedFunctionOutput "UpdateUserDefinedFunctionResponse"[debug from
-    output] {} { _meta }
+    UpdateUserDefinedFunctionOutput "UpdateUserDefinedFunctionResponse"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateWorkflowOutput {
     /// The name of the workflow which was specified in input.
@@ -4405,6 +4361,6 @@ pub struct UpdateWorkflowOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateWorkflowOutput "UpdateWorkflowResponse"[debug from output] { name : String } {
-    _meta }
+    UpdateWorkflowOutput "UpdateWorkflowResponse"[from output] { name : String } { _meta
+    }
 );

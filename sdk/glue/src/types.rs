@@ -25,19 +25,20 @@ pub struct Action {
 }
 rboto::__structure!(
     Action "Action"[set into from] { job_name : String, arguments : HashMap < String,
-    String >, timeout = i32, security_configuration : String, notification_property :
+    String >, timeout = i32, security_configuration : String, notification_property =
     NotificationProperty, crawler_name : String } {}
 );
 rboto::__string_enum!(
-    AdditionalOptionKeys { PerformanceTuningCaching = "performanceTuning.caching",
-    ObservationsScope = "observations.scope", CompositeRuleEvaluationMethod =
+    AdditionalOptionKeys { 0 PerformanceTuningCaching = "performanceTuning.caching", 1
+    ObservationsScope = "observations.scope", 2 CompositeRuleEvaluationMethod =
     "compositeRuleEvaluation.method" }
 );
 rboto::__string_enum!(
-    AggFunction { Avg = "avg", CountDistinct = "countDistinct", Count = "count", First =
-    "first", Last = "last", Kurtosis = "kurtosis", Max = "max", Min = "min", Skewness =
-    "skewness", StddevSamp = "stddev_samp", StddevPop = "stddev_pop", Sum = "sum",
-    SumDistinct = "sumDistinct", VarSamp = "var_samp", VarPop = "var_pop" }
+    AggFunction { 0 Avg = "avg", 1 CountDistinct = "countDistinct", 2 Count = "count", 3
+    First = "first", 4 Last = "last", 5 Kurtosis = "kurtosis", 6 Max = "max", 7 Min =
+    "min", 8 Skewness = "skewness", 9 StddevSamp = "stddev_samp", 10 StddevPop =
+    "stddev_pop", 11 Sum = "sum", 12 SumDistinct = "sumDistinct", 13 VarSamp =
+    "var_samp", 14 VarPop = "var_pop" }
 );
 /// Specifies a transform that groups rows by chosen fields and computes the aggregated value by specified function.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -53,8 +54,8 @@ pub struct Aggregate {
     pub aggs: Option<Vec<AggregateOperation>>,
 }
 rboto::__structure!(
-    Aggregate "Aggregate"[set into from] { name : String, inputs : Vec < String >, groups
-    : Vec < Vec < String > >, aggs : Vec < AggregateOperation > } {}
+    Aggregate "Aggregate"[set into from] { name : String, inputs = Vec < String >, groups
+    = Vec < Vec < String > >, aggs = Vec < AggregateOperation > } {}
 );
 /// Specifies the set of parameters needed to perform aggregation in the aggregate transform.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -66,11 +67,11 @@ pub struct AggregateOperation {
     pub agg_func: Option<AggFunction>,
 }
 rboto::__structure!(
-    AggregateOperation "AggregateOperation"[set into from] { column : Vec < String >,
+    AggregateOperation "AggregateOperation"[set into from] { column = Vec < String >,
     agg_func : AggFunction } {}
 );
 rboto::__string_enum!(
-    AllowFullTableExternalDataAccessEnum { True = "True", False = "False" }
+    AllowFullTableExternalDataAccessEnum { 0 True = "True", 1 False = "False" }
 );
 /// An object representing a value allowed for a property.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -82,7 +83,7 @@ pub struct AllowedValue {
     pub value: Option<String>,
 }
 rboto::__structure!(
-    AllowedValue "AllowedValue"[set from] { description : String, value : String } {}
+    AllowedValue "AllowedValue"[from] { description : String, value : String } {}
 );
 /// Specifies an optional value when connecting to the Redshift cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -156,15 +157,15 @@ pub struct AmazonRedshiftNodeData {
 }
 rboto::__structure!(
     AmazonRedshiftNodeData "AmazonRedshiftNodeData"[set into from] { access_type :
-    String, source_type : String, connection : OptionShape, schema : OptionShape, table :
-    OptionShape, catalog_database : OptionShape, catalog_table : OptionShape,
+    String, source_type : String, connection = OptionShape, schema = OptionShape, table =
+    OptionShape, catalog_database = OptionShape, catalog_table = OptionShape,
     catalog_redshift_schema : String, catalog_redshift_table : String, temp_dir : String,
-    iam_role : OptionShape, advanced_options : Vec < AmazonRedshiftAdvancedOption >,
+    iam_role = OptionShape, advanced_options = Vec < AmazonRedshiftAdvancedOption >,
     sample_query : String, pre_action : String, post_action : String, action : String,
     table_prefix : String, upsert = bool, merge_action : String, merge_when_matched :
     String, merge_when_not_matched : String, merge_clause : String, crawler_connection :
-    String, table_schema : Vec < OptionShape >, staging_table : String, selected_columns
-    : Vec < OptionShape > } {}
+    String, table_schema = Vec < OptionShape >, staging_table : String, selected_columns
+    = Vec < OptionShape > } {}
 );
 /// Specifies an Amazon Redshift source.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -176,7 +177,7 @@ pub struct AmazonRedshiftSource {
     pub data: Option<AmazonRedshiftNodeData>,
 }
 rboto::__structure!(
-    AmazonRedshiftSource "AmazonRedshiftSource"[set into from] { name : String, data :
+    AmazonRedshiftSource "AmazonRedshiftSource"[set into from] { name : String, data =
     AmazonRedshiftNodeData } {}
 );
 /// Specifies an Amazon Redshift target.
@@ -191,13 +192,13 @@ pub struct AmazonRedshiftTarget {
     pub inputs: Option<Vec<String>>,
 }
 rboto::__structure!(
-    AmazonRedshiftTarget "AmazonRedshiftTarget"[set into from] { name : String, data :
-    AmazonRedshiftNodeData, inputs : Vec < String > } {}
+    AmazonRedshiftTarget "AmazonRedshiftTarget"[set into from] { name : String, data =
+    AmazonRedshiftNodeData, inputs = Vec < String > } {}
 );
 rboto::__string_enum!(
     #[doc =
     " The type of upgrade analysis. For auto-upgrade jobs, this value is `AUTO_UPGRADE`."]
-    AnalysisType { AutoUpgrade = "AUTO_UPGRADE" }
+    AnalysisType { 0 AutoUpgrade = "AUTO_UPGRADE" }
 );
 /// A failed annotation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -211,8 +212,8 @@ pub struct AnnotationError {
     pub failure_reason: Option<String>,
 }
 rboto::__structure!(
-    AnnotationError "AnnotationError"[set from] { profile_id : String, statistic_id :
-    String, failure_reason : String } {}
+    AnnotationError "AnnotationError"[from] { profile_id : String, statistic_id : String,
+    failure_reason : String } {}
 );
 /// Specifies a transform that maps data property keys in the data source to data property keys in the data target. You can rename keys, modify the data types for keys, and choose which keys to drop from the dataset.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -226,8 +227,8 @@ pub struct ApplyMapping {
     pub mapping: Option<Vec<Mapping>>,
 }
 rboto::__structure!(
-    ApplyMapping "ApplyMapping"[set into from] { name : String, inputs : Vec < String >,
-    mapping : Vec < Mapping > } {}
+    ApplyMapping "ApplyMapping"[set into from] { name : String, inputs = Vec < String >,
+    mapping = Vec < Mapping > } {}
 );
 /// A form on an asset, consisting of the form type identifier and its JSON content.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -263,7 +264,7 @@ pub struct AssetTypeItem {
     pub name: Option<String>,
 }
 rboto::__structure!(
-    AssetTypeItem "AssetTypeItem"[set from] { id : String, name : String } {}
+    AssetTypeItem "AssetTypeItem"[from] { id : String, name : String } {}
 );
 /// Specifies a connector to an Amazon Athena data source.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -287,7 +288,7 @@ pub struct AthenaConnectorSource {
 rboto::__structure!(
     AthenaConnectorSource "AthenaConnectorSource"[set into from] { name : String,
     connection_name : String, connector_name : String, connection_type : String,
-    connection_table : String, schema_name : String, output_schemas : Vec < GlueSchema >
+    connection_table : String, schema_name : String, output_schemas = Vec < GlueSchema >
     } {}
 );
 /// A structure containing the Lake Formation audit context.
@@ -303,7 +304,7 @@ pub struct AuditContext {
 }
 rboto::__structure!(
     AuditContext "AuditContext"[set into] { additional_audit_context : String,
-    requested_columns : Vec < String >, all_columns_requested = bool } {}
+    requested_columns = Vec < String >, all_columns_requested = bool } {}
 );
 /// The authentication configuration for a connection returned by the `DescribeConnectionType` API.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -321,8 +322,8 @@ pub struct AuthConfiguration {
     pub custom_authentication_properties: Option<HashMap<String, Property>>,
 }
 rboto::__structure!(
-    AuthConfiguration "AuthConfiguration"[set from] { authentication_type : Property,
-    secret_arn : Property, o_auth2_properties : HashMap < String, Property >,
+    AuthConfiguration "AuthConfiguration"[from] { authentication_type = Property,
+    secret_arn = Property, o_auth2_properties : HashMap < String, Property >,
     basic_authentication_properties : HashMap < String, Property >,
     custom_authentication_properties : HashMap < String, Property > } {}
 );
@@ -340,9 +341,9 @@ pub struct AuthenticationConfiguration {
     pub o_auth2_properties: Option<OAuth2Properties>,
 }
 rboto::__structure!(
-    AuthenticationConfiguration "AuthenticationConfiguration"[set from] {
-    authentication_type : AuthenticationType, secret_arn : String, kms_key_arn : String,
-    o_auth2_properties : OAuth2Properties } {}
+    AuthenticationConfiguration "AuthenticationConfiguration"[from] { authentication_type
+    : AuthenticationType, secret_arn : String, kms_key_arn : String, o_auth2_properties =
+    OAuth2Properties } {}
 );
 /// A structure containing the authentication configuration in the CreateConnection request.
 #[derive(Clone, Default, PartialEq)]
@@ -363,14 +364,14 @@ pub struct AuthenticationConfigurationInput {
 }
 rboto::__structure!(
     AuthenticationConfigurationInput "AuthenticationConfigurationInput"[set debug into] {
-    authentication_type : AuthenticationType, o_auth2_properties : OAuth2PropertiesInput,
-    secret_arn : String, kms_key_arn : String, basic_authentication_credentials :
+    authentication_type : AuthenticationType, o_auth2_properties = OAuth2PropertiesInput,
+    secret_arn : String, kms_key_arn : String, basic_authentication_credentials =
     BasicAuthenticationCredentials, custom_authentication_credentials : HashMap < String,
     String > [sensitive] } {}
 );
 rboto::__string_enum!(
-    AuthenticationType { Basic = "BASIC", Oauth2 = "OAUTH2", Custom = "CUSTOM", Iam =
-    "IAM" }
+    AuthenticationType { 0 Basic = "BASIC", 1 Oauth2 = "OAUTH2", 2 Custom = "CUSTOM", 3
+    Iam = "IAM" }
 );
 /// The set of properties required for the the OAuth2 `AUTHORIZATION_CODE` grant type workflow.
 #[derive(Clone, Default, PartialEq)]
@@ -412,15 +413,15 @@ pub struct AutoUpgradeMetadata {
     pub analysis_id: Option<String>,
 }
 rboto::__structure!(
-    AutoUpgradeMetadata "AutoUpgradeMetadata"[set from] { target_version : String,
+    AutoUpgradeMetadata "AutoUpgradeMetadata"[from] { target_version : String,
     source_version : String, status : AutoUpgradeStatus, analysis_id : String } {}
 );
 rboto::__string_enum!(
     #[doc =
     " The current phase of the auto-upgrade lifecycle for a job configured with `GlueVersion=auto`."]
-    AutoUpgradeStatus { Observing = "OBSERVING", Upgrading = "UPGRADING",
-    UpgradeSucceeded = "UPGRADE_SUCCEEDED", UpgradeFailed = "UPGRADE_FAILED", Stopped =
-    "STOPPED", WaitingForConsent = "WAITING_FOR_CONSENT" }
+    AutoUpgradeStatus { 0 Observing = "OBSERVING", 1 Upgrading = "UPGRADING", 2
+    UpgradeSucceeded = "UPGRADE_SUCCEEDED", 3 UpgradeFailed = "UPGRADE_FAILED", 4 Stopped
+    = "STOPPED", 5 WaitingForConsent = "WAITING_FOR_CONSENT" }
 );
 /// A list of errors that can occur when registering partition indexes for an existing table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -432,14 +433,14 @@ pub struct BackfillError {
     pub partitions: Option<Vec<PartitionValueList>>,
 }
 rboto::__structure!(
-    BackfillError "BackfillError"[set from] { code : BackfillErrorCode, partitions : Vec
-    < PartitionValueList > } {}
+    BackfillError "BackfillError"[from] { code : BackfillErrorCode, partitions = Vec <
+    PartitionValueList > } {}
 );
 rboto::__string_enum!(
-    BackfillErrorCode { EncryptedPartitionError = "ENCRYPTED_PARTITION_ERROR",
-    InternalError = "INTERNAL_ERROR", InvalidPartitionTypeDataError =
-    "INVALID_PARTITION_TYPE_DATA_ERROR", MissingPartitionValueError =
-    "MISSING_PARTITION_VALUE_ERROR", UnsupportedPartitionCharacterError =
+    BackfillErrorCode { 0 EncryptedPartitionError = "ENCRYPTED_PARTITION_ERROR", 1
+    InternalError = "INTERNAL_ERROR", 2 InvalidPartitionTypeDataError =
+    "INVALID_PARTITION_TYPE_DATA_ERROR", 3 MissingPartitionValueError =
+    "MISSING_PARTITION_VALUE_ERROR", 4 UnsupportedPartitionCharacterError =
     "UNSUPPORTED_PARTITION_CHARACTER_ERROR" }
 );
 /// For supplying basic auth credentials when not providing a `SecretArn` value.
@@ -465,8 +466,8 @@ pub struct BasicAuthenticationProperties {
     pub password: Option<ConnectorProperty>,
 }
 rboto::__structure!(
-    BasicAuthenticationProperties "BasicAuthenticationProperties"[set into] { username :
-    ConnectorProperty, password : ConnectorProperty } {}
+    BasicAuthenticationProperties "BasicAuthenticationProperties"[set into] { username =
+    ConnectorProperty, password = ConnectorProperty } {}
 );
 /// Specifies a target that uses a Glue Data Catalog table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -484,8 +485,8 @@ pub struct BasicCatalogTarget {
     pub table: Option<String>,
 }
 rboto::__structure!(
-    BasicCatalogTarget "BasicCatalogTarget"[set into from] { name : String, inputs : Vec
-    < String >, partition_keys : Vec < Vec < String > >, database : String, table :
+    BasicCatalogTarget "BasicCatalogTarget"[set into from] { name : String, inputs = Vec
+    < String >, partition_keys = Vec < Vec < String > >, database : String, table :
     String } {}
 );
 /// Represents a table optimizer to retrieve in the `BatchGetTableOptimizer` operation.
@@ -521,7 +522,7 @@ pub struct BatchGetTableOptimizerError {
     pub type_: Option<TableOptimizerType>,
 }
 rboto::__structure!(
-    BatchGetTableOptimizerError "BatchGetTableOptimizerError"[set from] { error :
+    BatchGetTableOptimizerError "BatchGetTableOptimizerError"[from] { error =
     ErrorDetail, catalog_id : String, database_name : String, table_name : String, type_
     : TableOptimizerType } {}
 );
@@ -537,8 +538,8 @@ pub struct BatchStopJobRunError {
     pub error_detail: Option<ErrorDetail>,
 }
 rboto::__structure!(
-    BatchStopJobRunError "BatchStopJobRunError"[set from] { job_name : String, job_run_id
-    : String, error_detail : ErrorDetail } {}
+    BatchStopJobRunError "BatchStopJobRunError"[from] { job_name : String, job_run_id :
+    String, error_detail = ErrorDetail } {}
 );
 /// Records a successful request to stop a specified `JobRun`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -550,7 +551,7 @@ pub struct BatchStopJobRunSuccessfulSubmission {
     pub job_run_id: Option<String>,
 }
 rboto::__structure!(
-    BatchStopJobRunSuccessfulSubmission "BatchStopJobRunSuccessfulSubmission"[set from] {
+    BatchStopJobRunSuccessfulSubmission "BatchStopJobRunSuccessfulSubmission"[from] {
     job_name : String, job_run_id : String } {}
 );
 /// Contains details for one of the table optimizers returned by the `BatchGetTableOptimizer` operation.
@@ -567,8 +568,8 @@ pub struct BatchTableOptimizer {
     pub table_optimizer: Option<TableOptimizer>,
 }
 rboto::__structure!(
-    BatchTableOptimizer "BatchTableOptimizer"[set from] { catalog_id : String,
-    database_name : String, table_name : String, table_optimizer : TableOptimizer } {}
+    BatchTableOptimizer "BatchTableOptimizer"[from] { catalog_id : String, database_name
+    : String, table_name : String, table_optimizer = TableOptimizer } {}
 );
 /// Contains information about a batch update partition error.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -580,8 +581,8 @@ pub struct BatchUpdatePartitionFailureEntry {
     pub error_detail: Option<ErrorDetail>,
 }
 rboto::__structure!(
-    BatchUpdatePartitionFailureEntry "BatchUpdatePartitionFailureEntry"[set from] {
-    partition_value_list : Vec < String >, error_detail : ErrorDetail } {}
+    BatchUpdatePartitionFailureEntry "BatchUpdatePartitionFailureEntry"[from] {
+    partition_value_list = Vec < String >, error_detail = ErrorDetail } {}
 );
 /// A structure that contains the values and structure used to update a partition.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -594,7 +595,7 @@ pub struct BatchUpdatePartitionRequestEntry {
 }
 rboto::__structure!(
     BatchUpdatePartitionRequestEntry "BatchUpdatePartitionRequestEntry"[set into] {
-    partition_value_list : Vec < String >, partition_input : PartitionInput } {}
+    partition_value_list = Vec < String >, partition_input = PartitionInput } {}
 );
 /// Configuration that defines how BETWEEN range filter operations are translated into REST API request parameters.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -652,10 +653,10 @@ pub struct Blueprint {
     pub last_active_definition: Option<LastActiveDefinition>,
 }
 rboto::__structure!(
-    Blueprint "Blueprint"[set from] { name : String, description : String, created_on :
+    Blueprint "Blueprint"[from] { name : String, description : String, created_on :
     rboto::DateTime, last_modified_on : rboto::DateTime, parameter_spec : String,
     blueprint_location : String, blueprint_service_location : String, status :
-    BlueprintStatus, error_message : String, last_active_definition :
+    BlueprintStatus, error_message : String, last_active_definition =
     LastActiveDefinition } {}
 );
 /// The details of a blueprint.
@@ -668,8 +669,8 @@ pub struct BlueprintDetails {
     pub run_id: Option<String>,
 }
 rboto::__structure!(
-    BlueprintDetails "BlueprintDetails"[set from] { blueprint_name : String, run_id :
-    String } {}
+    BlueprintDetails "BlueprintDetails"[from] { blueprint_name : String, run_id : String
+    } {}
 );
 /// The details of a blueprint run.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -697,18 +698,18 @@ pub struct BlueprintRun {
     pub role_arn: Option<String>,
 }
 rboto::__structure!(
-    BlueprintRun "BlueprintRun"[set from] { blueprint_name : String, run_id : String,
+    BlueprintRun "BlueprintRun"[from] { blueprint_name : String, run_id : String,
     workflow_name : String, state : BlueprintRunState, started_on : rboto::DateTime,
     completed_on : rboto::DateTime, error_message : String, rollback_error_message :
     String, parameters : String, role_arn : String } {}
 );
 rboto::__string_enum!(
-    BlueprintRunState { Running = "RUNNING", Succeeded = "SUCCEEDED", Failed = "FAILED",
-    RollingBack = "ROLLING_BACK" }
+    BlueprintRunState { 0 Running = "RUNNING", 1 Succeeded = "SUCCEEDED", 2 Failed =
+    "FAILED", 3 RollingBack = "ROLLING_BACK" }
 );
 rboto::__string_enum!(
-    BlueprintStatus { Creating = "CREATING", Active = "ACTIVE", Updating = "UPDATING",
-    Failed = "FAILED" }
+    BlueprintStatus { 0 Creating = "CREATING", 1 Active = "ACTIVE", 2 Updating =
+    "UPDATING", 3 Failed = "FAILED" }
 );
 /// Defines column statistics supported for Boolean data columns.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -737,9 +738,9 @@ pub struct Capabilities {
     pub supported_compute_environments: Option<Vec<ComputeEnvironment>>,
 }
 rboto::__structure!(
-    Capabilities "Capabilities"[set from] { supported_authentication_types : Vec <
-    AuthenticationType >, supported_data_operations : Vec < DataOperation >,
-    supported_compute_environments : Vec < ComputeEnvironment > } {}
+    Capabilities "Capabilities"[from] { supported_authentication_types = Vec <
+    AuthenticationType >, supported_data_operations = Vec < DataOperation >,
+    supported_compute_environments = Vec < ComputeEnvironment > } {}
 );
 /// The catalog object represents a logical grouping of databases in the Glue Data Catalog or a federated source. You can now create a Redshift-federated catalog or a catalog containing resource links to Redshift databases in another account or region.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -775,12 +776,12 @@ pub struct Catalog {
     >,
 }
 rboto::__structure!(
-    Catalog "Catalog"[set from] { catalog_id : String, name : String, resource_arn :
-    String, description : String, parameters : HashMap < String, String >, create_time :
-    rboto::DateTime, update_time : rboto::DateTime, target_redshift_catalog :
-    TargetRedshiftCatalog, federated_catalog : FederatedCatalog, catalog_properties :
-    CatalogPropertiesOutput, create_table_default_permissions : Vec <
-    PrincipalPermissions >, create_database_default_permissions : Vec <
+    Catalog "Catalog"[from] { catalog_id : String, name : String, resource_arn : String,
+    description : String, parameters : HashMap < String, String >, create_time :
+    rboto::DateTime, update_time : rboto::DateTime, target_redshift_catalog =
+    TargetRedshiftCatalog, federated_catalog = FederatedCatalog, catalog_properties =
+    CatalogPropertiesOutput, create_table_default_permissions = Vec <
+    PrincipalPermissions >, create_database_default_permissions = Vec <
     PrincipalPermissions >, allow_full_table_external_data_access :
     AllowFullTableExternalDataAccessEnum } {}
 );
@@ -802,10 +803,10 @@ pub struct CatalogDeltaSource {
 rboto::__structure!(
     CatalogDeltaSource "CatalogDeltaSource"[set into from] { name : String, database :
     String, table : String, additional_delta_options : HashMap < String, String >,
-    output_schemas : Vec < GlueSchema > } {}
+    output_schemas = Vec < GlueSchema > } {}
 );
 rboto::__string_enum!(
-    CatalogEncryptionMode { Disabled = "DISABLED", SseKms = "SSE-KMS",
+    CatalogEncryptionMode { 0 Disabled = "DISABLED", 1 SseKms = "SSE-KMS", 2
     SseKmsWithServiceRole = "SSE-KMS-WITH-SERVICE-ROLE" }
 );
 /// Specifies a table definition in the Glue Data Catalog.
@@ -839,7 +840,7 @@ pub struct CatalogHudiSource {
 rboto::__structure!(
     CatalogHudiSource "CatalogHudiSource"[set into from] { name : String, database :
     String, table : String, additional_hudi_options : HashMap < String, String >,
-    output_schemas : Vec < GlueSchema > } {}
+    output_schemas = Vec < GlueSchema > } {}
 );
 /// Specifies an Apache Iceberg data source that is registered in the Glue Data Catalog.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -859,7 +860,7 @@ pub struct CatalogIcebergSource {
 rboto::__structure!(
     CatalogIcebergSource "CatalogIcebergSource"[set into from] { name : String, database
     : String, table : String, additional_iceberg_options : HashMap < String, String >,
-    output_schemas : Vec < GlueSchema > } {}
+    output_schemas = Vec < GlueSchema > } {}
 );
 /// A structure containing migration status information.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -873,7 +874,7 @@ pub struct CatalogImportStatus {
     pub imported_by: Option<String>,
 }
 rboto::__structure!(
-    CatalogImportStatus "CatalogImportStatus"[set from] { import_completed = bool,
+    CatalogImportStatus "CatalogImportStatus"[from] { import_completed = bool,
     import_time : rboto::DateTime, imported_by : String } {}
 );
 /// A structure that describes catalog properties.
@@ -904,11 +905,11 @@ pub struct CatalogInput {
     >,
 }
 rboto::__structure!(
-    CatalogInput "CatalogInput"[set into] { description : String, federated_catalog :
-    FederatedCatalog, parameters : HashMap < String, String >, target_redshift_catalog :
-    TargetRedshiftCatalog, catalog_properties : CatalogProperties,
-    create_table_default_permissions : Vec < PrincipalPermissions >,
-    create_database_default_permissions : Vec < PrincipalPermissions >,
+    CatalogInput "CatalogInput"[set into] { description : String, federated_catalog =
+    FederatedCatalog, parameters : HashMap < String, String >, target_redshift_catalog =
+    TargetRedshiftCatalog, catalog_properties = CatalogProperties,
+    create_table_default_permissions = Vec < PrincipalPermissions >,
+    create_database_default_permissions = Vec < PrincipalPermissions >,
     allow_full_table_external_data_access : AllowFullTableExternalDataAccessEnum,
     overwrite_child_resource_permissions_with_default :
     OverwriteChildResourcePermissionsWithDefaultEnum } {}
@@ -934,8 +935,8 @@ pub struct CatalogKafkaSource {
 }
 rboto::__structure!(
     CatalogKafkaSource "CatalogKafkaSource"[set into from] { name : String, window_size =
-    i32, detect_schema = bool, table : String, database : String, streaming_options :
-    KafkaStreamingSourceOptions, data_preview_options : StreamingDataPreviewOptions } {}
+    i32, detect_schema = bool, table : String, database : String, streaming_options =
+    KafkaStreamingSourceOptions, data_preview_options = StreamingDataPreviewOptions } {}
 );
 /// Specifies a Kinesis data source in the Glue Data Catalog.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -959,7 +960,7 @@ pub struct CatalogKinesisSource {
 rboto::__structure!(
     CatalogKinesisSource "CatalogKinesisSource"[set into from] { name : String,
     window_size = i32, detect_schema = bool, table : String, database : String,
-    streaming_options : KinesisStreamingSourceOptions, data_preview_options :
+    streaming_options = KinesisStreamingSourceOptions, data_preview_options =
     StreamingDataPreviewOptions } {}
 );
 /// A structure that specifies data lake access properties and other custom properties.
@@ -974,8 +975,8 @@ pub struct CatalogProperties {
     pub custom_properties: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    CatalogProperties "CatalogProperties"[set into] { data_lake_access_properties :
-    DataLakeAccessProperties, iceberg_optimization_properties :
+    CatalogProperties "CatalogProperties"[set into] { data_lake_access_properties =
+    DataLakeAccessProperties, iceberg_optimization_properties =
     IcebergOptimizationProperties, custom_properties : HashMap < String, String > } {}
 );
 /// Property attributes that include configuration properties for the catalog resource.
@@ -990,10 +991,10 @@ pub struct CatalogPropertiesOutput {
     pub custom_properties: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    CatalogPropertiesOutput "CatalogPropertiesOutput"[set from] {
-    data_lake_access_properties : DataLakeAccessPropertiesOutput,
-    iceberg_optimization_properties : IcebergOptimizationPropertiesOutput,
-    custom_properties : HashMap < String, String > } {}
+    CatalogPropertiesOutput "CatalogPropertiesOutput"[from] { data_lake_access_properties
+    = DataLakeAccessPropertiesOutput, iceberg_optimization_properties =
+    IcebergOptimizationPropertiesOutput, custom_properties : HashMap < String, String > }
+    {}
 );
 /// A policy that specifies update behavior for the crawler.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1025,7 +1026,7 @@ pub struct CatalogSource {
 }
 rboto::__structure!(
     CatalogSource "CatalogSource"[set into from] { name : String, database : String,
-    table : String, partition_predicate : String, output_schemas : Vec < GlueSchema > }
+    table : String, partition_predicate : String, output_schemas = Vec < GlueSchema > }
     {}
 );
 /// The configuration for a Glue Data Catalog table used to store data quality results.
@@ -1061,7 +1062,7 @@ pub struct CatalogTarget {
     pub dlq_event_queue_arn: Option<String>,
 }
 rboto::__structure!(
-    CatalogTarget "CatalogTarget"[set into from] { database_name : String, tables : Vec <
+    CatalogTarget "CatalogTarget"[set into from] { database_name : String, tables = Vec <
     String >, connection_name : String, event_queue_arn : String, dlq_event_queue_arn :
     String } {}
 );
@@ -1079,9 +1080,8 @@ pub struct Classifier {
     pub csv_classifier: Option<CsvClassifier>,
 }
 rboto::__structure!(
-    Classifier "Classifier"[set from] { grok_classifier : GrokClassifier, xml_classifier
-    : XmlClassifier, json_classifier : JsonClassifier, csv_classifier : CsvClassifier }
-    {}
+    Classifier "Classifier"[from] { grok_classifier = GrokClassifier, xml_classifier =
+    XmlClassifier, json_classifier = JsonClassifier, csv_classifier = CsvClassifier } {}
 );
 /// OAuth2 client credentials configuration that defines the properties needed for the Client Credentials grant type flow.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1103,10 +1103,10 @@ pub struct ClientCredentialsProperties {
     pub token_url_parameters: Option<Vec<ConnectorProperty>>,
 }
 rboto::__structure!(
-    ClientCredentialsProperties "ClientCredentialsProperties"[set into] { token_url :
+    ClientCredentialsProperties "ClientCredentialsProperties"[set into] { token_url =
     ConnectorProperty, request_method : HttpMethod, content_type : ContentType, client_id
-    : ConnectorProperty, client_secret : ConnectorProperty, scope : ConnectorProperty,
-    token_url_parameters : Vec < ConnectorProperty > } {}
+    = ConnectorProperty, client_secret = ConnectorProperty, scope = ConnectorProperty,
+    token_url_parameters = Vec < ConnectorProperty > } {}
 );
 /// Specifies how Amazon CloudWatch data should be encrypted.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1122,7 +1122,7 @@ rboto::__structure!(
     cloud_watch_encryption_mode : CloudWatchEncryptionMode, kms_key_arn : String } {}
 );
 rboto::__string_enum!(
-    CloudWatchEncryptionMode { Disabled = "DISABLED", SseKms = "SSE-KMS" }
+    CloudWatchEncryptionMode { 0 Disabled = "DISABLED", 1 SseKms = "SSE-KMS" }
 );
 /// `CodeGenConfigurationNode` enumerates all valid Node types. One and only one of its member variables can be populated.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1288,47 +1288,47 @@ pub struct CodeGenConfigurationNode {
 }
 rboto::__structure!(
     CodeGenConfigurationNode "CodeGenConfigurationNode"[set into from] {
-    athena_connector_source : AthenaConnectorSource, jdbc_connector_source :
-    JdbcConnectorSource, spark_connector_source : SparkConnectorSource, catalog_source :
-    CatalogSource, redshift_source : RedshiftSource, s3_catalog_source : S3CatalogSource,
-    s3_csv_source : S3CsvSource, s3_json_source : S3JsonSource, s3_parquet_source :
-    S3ParquetSource, relational_catalog_source : RelationalCatalogSource,
-    dynamo_db_catalog_source : DynamoDbCatalogSource, jdbc_connector_target :
-    JdbcConnectorTarget, spark_connector_target : SparkConnectorTarget, catalog_target :
-    BasicCatalogTarget, redshift_target : RedshiftTarget, s3_catalog_target :
-    S3CatalogTarget, s3_glue_parquet_target : S3GlueParquetTarget, s3_direct_target :
-    S3DirectTarget, apply_mapping : ApplyMapping, select_fields : SelectFields,
-    drop_fields : DropFields, rename_field : RenameField, spigot : Spigot, join : Join,
-    split_fields : SplitFields, select_from_collection : SelectFromCollection,
-    fill_missing_values : FillMissingValues, filter : Filter, custom_code : CustomCode,
-    spark_sql : SparkSql, direct_kinesis_source : DirectKinesisSource,
-    direct_kafka_source : DirectKafkaSource, catalog_kinesis_source :
-    CatalogKinesisSource, catalog_kafka_source : CatalogKafkaSource, drop_null_fields :
-    DropNullFields, merge : Merge, union : Union, pii_detection : PiiDetection, aggregate
-    : Aggregate, drop_duplicates : DropDuplicates, governed_catalog_target :
-    GovernedCatalogTarget, governed_catalog_source : GovernedCatalogSource,
-    microsoft_sql_server_catalog_source : MicrosoftSqlServerCatalogSource,
-    my_sql_catalog_source : MySqlCatalogSource, oracle_sql_catalog_source :
-    OracleSqlCatalogSource, postgre_sql_catalog_source : PostgreSqlCatalogSource,
-    microsoft_sql_server_catalog_target : MicrosoftSqlServerCatalogTarget,
-    my_sql_catalog_target : MySqlCatalogTarget, oracle_sql_catalog_target :
-    OracleSqlCatalogTarget, postgre_sql_catalog_target : PostgreSqlCatalogTarget, route :
-    Route, dynamic_transform : DynamicTransform, evaluate_data_quality :
-    EvaluateDataQuality, s3_catalog_hudi_source : S3CatalogHudiSource,
-    catalog_hudi_source : CatalogHudiSource, s3_hudi_source : S3HudiSource,
-    s3_hudi_catalog_target : S3HudiCatalogTarget, s3_hudi_direct_target :
-    S3HudiDirectTarget, direct_jdbc_source : DirectJdbcSource, s3_catalog_delta_source :
-    S3CatalogDeltaSource, catalog_delta_source : CatalogDeltaSource, s3_delta_source :
-    S3DeltaSource, s3_delta_catalog_target : S3DeltaCatalogTarget, s3_delta_direct_target
-    : S3DeltaDirectTarget, amazon_redshift_source : AmazonRedshiftSource,
-    amazon_redshift_target : AmazonRedshiftTarget, evaluate_data_quality_multi_frame :
-    EvaluateDataQualityMultiFrame, recipe : Recipe, snowflake_source : SnowflakeSource,
-    snowflake_target : SnowflakeTarget, connector_data_source : ConnectorDataSource,
-    connector_data_target : ConnectorDataTarget, s3_catalog_iceberg_source :
-    S3CatalogIcebergSource, catalog_iceberg_source : CatalogIcebergSource,
-    s3_iceberg_catalog_target : S3IcebergCatalogTarget, s3_iceberg_direct_target :
-    S3IcebergDirectTarget, s3_excel_source : S3ExcelSource, s3_hyper_direct_target :
-    S3HyperDirectTarget, dynamo_dbelt_connector_source : DynamoDbeltConnectorSource } {}
+    athena_connector_source = AthenaConnectorSource, jdbc_connector_source =
+    JdbcConnectorSource, spark_connector_source = SparkConnectorSource, catalog_source =
+    CatalogSource, redshift_source = RedshiftSource, s3_catalog_source = S3CatalogSource,
+    s3_csv_source = S3CsvSource, s3_json_source = S3JsonSource, s3_parquet_source =
+    S3ParquetSource, relational_catalog_source = RelationalCatalogSource,
+    dynamo_db_catalog_source = DynamoDbCatalogSource, jdbc_connector_target =
+    JdbcConnectorTarget, spark_connector_target = SparkConnectorTarget, catalog_target =
+    BasicCatalogTarget, redshift_target = RedshiftTarget, s3_catalog_target =
+    S3CatalogTarget, s3_glue_parquet_target = S3GlueParquetTarget, s3_direct_target =
+    S3DirectTarget, apply_mapping = ApplyMapping, select_fields = SelectFields,
+    drop_fields = DropFields, rename_field = RenameField, spigot = Spigot, join = Join,
+    split_fields = SplitFields, select_from_collection = SelectFromCollection,
+    fill_missing_values = FillMissingValues, filter = Filter, custom_code = CustomCode,
+    spark_sql = SparkSql, direct_kinesis_source = DirectKinesisSource,
+    direct_kafka_source = DirectKafkaSource, catalog_kinesis_source =
+    CatalogKinesisSource, catalog_kafka_source = CatalogKafkaSource, drop_null_fields =
+    DropNullFields, merge = Merge, union = Union, pii_detection = PiiDetection, aggregate
+    = Aggregate, drop_duplicates = DropDuplicates, governed_catalog_target =
+    GovernedCatalogTarget, governed_catalog_source = GovernedCatalogSource,
+    microsoft_sql_server_catalog_source = MicrosoftSqlServerCatalogSource,
+    my_sql_catalog_source = MySqlCatalogSource, oracle_sql_catalog_source =
+    OracleSqlCatalogSource, postgre_sql_catalog_source = PostgreSqlCatalogSource,
+    microsoft_sql_server_catalog_target = MicrosoftSqlServerCatalogTarget,
+    my_sql_catalog_target = MySqlCatalogTarget, oracle_sql_catalog_target =
+    OracleSqlCatalogTarget, postgre_sql_catalog_target = PostgreSqlCatalogTarget, route =
+    Route, dynamic_transform = DynamicTransform, evaluate_data_quality =
+    EvaluateDataQuality, s3_catalog_hudi_source = S3CatalogHudiSource,
+    catalog_hudi_source = CatalogHudiSource, s3_hudi_source = S3HudiSource,
+    s3_hudi_catalog_target = S3HudiCatalogTarget, s3_hudi_direct_target =
+    S3HudiDirectTarget, direct_jdbc_source = DirectJdbcSource, s3_catalog_delta_source =
+    S3CatalogDeltaSource, catalog_delta_source = CatalogDeltaSource, s3_delta_source =
+    S3DeltaSource, s3_delta_catalog_target = S3DeltaCatalogTarget, s3_delta_direct_target
+    = S3DeltaDirectTarget, amazon_redshift_source = AmazonRedshiftSource,
+    amazon_redshift_target = AmazonRedshiftTarget, evaluate_data_quality_multi_frame =
+    EvaluateDataQualityMultiFrame, recipe = Recipe, snowflake_source = SnowflakeSource,
+    snowflake_target = SnowflakeTarget, connector_data_source = ConnectorDataSource,
+    connector_data_target = ConnectorDataTarget, s3_catalog_iceberg_source =
+    S3CatalogIcebergSource, catalog_iceberg_source = CatalogIcebergSource,
+    s3_iceberg_catalog_target = S3IcebergCatalogTarget, s3_iceberg_direct_target =
+    S3IcebergDirectTarget, s3_excel_source = S3ExcelSource, s3_hyper_direct_target =
+    S3HyperDirectTarget, dynamo_dbelt_connector_source = DynamoDbeltConnectorSource } {}
 );
 /// Represents a directional edge in a directed acyclic graph (DAG).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1359,7 +1359,7 @@ pub struct CodeGenNode {
     pub line_number: Option<i32>,
 }
 rboto::__structure!(
-    CodeGenNode "CodeGenNode"[set into from] { id : String, node_type : String, args :
+    CodeGenNode "CodeGenNode"[set into from] { id : String, node_type : String, args =
     Vec < CodeGenNodeArg >, line_number = i32 } {}
 );
 /// An argument or property of a node.
@@ -1404,7 +1404,7 @@ pub struct ColumnError {
     pub error: Option<ErrorDetail>,
 }
 rboto::__structure!(
-    ColumnError "ColumnError"[set from] { column_name : String, error : ErrorDetail } {}
+    ColumnError "ColumnError"[from] { column_name : String, error = ErrorDetail } {}
 );
 /// A structure containing the column name and column importance score for a column.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1416,8 +1416,8 @@ pub struct ColumnImportance {
     pub importance: Option<f64>,
 }
 rboto::__structure!(
-    ColumnImportance "ColumnImportance"[set from] { column_name : String, importance =
-    f64 } {}
+    ColumnImportance "ColumnImportance"[from] { column_name : String, importance = f64 }
+    {}
 );
 /// A filter that uses both column-level and row-level filtering.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1429,8 +1429,8 @@ pub struct ColumnRowFilter {
     pub row_filter_expression: Option<String>,
 }
 rboto::__structure!(
-    ColumnRowFilter "ColumnRowFilter"[set from] { column_name : String,
-    row_filter_expression : String } {}
+    ColumnRowFilter "ColumnRowFilter"[from] { column_name : String, row_filter_expression
+    : String } {}
 );
 /// Represents the generated column-level statistics for a table or partition.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1447,7 +1447,7 @@ pub struct ColumnStatistics {
 }
 rboto::__structure!(
     ColumnStatistics "ColumnStatistics"[set into from] { column_name : String,
-    column_type : String, analyzed_time : rboto::DateTime, statistics_data :
+    column_type : String, analyzed_time : rboto::DateTime, statistics_data =
     ColumnStatisticsData } {}
 );
 /// Contains the individual types of column statistics data. Only one data object should be set and indicated by the `Type` attribute.
@@ -1473,12 +1473,12 @@ pub struct ColumnStatisticsData {
 }
 rboto::__structure!(
     ColumnStatisticsData "ColumnStatisticsData"[set into from] { type_ :
-    ColumnStatisticsType, boolean_column_statistics_data : BooleanColumnStatisticsData,
-    date_column_statistics_data : DateColumnStatisticsData,
-    decimal_column_statistics_data : DecimalColumnStatisticsData,
-    double_column_statistics_data : DoubleColumnStatisticsData,
-    long_column_statistics_data : LongColumnStatisticsData, string_column_statistics_data
-    : StringColumnStatisticsData, binary_column_statistics_data :
+    ColumnStatisticsType, boolean_column_statistics_data = BooleanColumnStatisticsData,
+    date_column_statistics_data = DateColumnStatisticsData,
+    decimal_column_statistics_data = DecimalColumnStatisticsData,
+    double_column_statistics_data = DoubleColumnStatisticsData,
+    long_column_statistics_data = LongColumnStatisticsData, string_column_statistics_data
+    = StringColumnStatisticsData, binary_column_statistics_data =
     BinaryColumnStatisticsData } {}
 );
 /// Encapsulates a `ColumnStatistics` object that failed and the reason for failure.
@@ -1491,12 +1491,12 @@ pub struct ColumnStatisticsError {
     pub error: Option<ErrorDetail>,
 }
 rboto::__structure!(
-    ColumnStatisticsError "ColumnStatisticsError"[set from] { column_statistics :
-    ColumnStatistics, error : ErrorDetail } {}
+    ColumnStatisticsError "ColumnStatisticsError"[from] { column_statistics =
+    ColumnStatistics, error = ErrorDetail } {}
 );
 rboto::__string_enum!(
-    ColumnStatisticsState { Starting = "STARTING", Running = "RUNNING", Succeeded =
-    "SUCCEEDED", Failed = "FAILED", Stopped = "STOPPED" }
+    ColumnStatisticsState { 0 Starting = "STARTING", 1 Running = "RUNNING", 2 Succeeded =
+    "SUCCEEDED", 3 Failed = "FAILED", 4 Stopped = "STOPPED" }
 );
 /// The object that shows the details of the column stats run.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1542,9 +1542,9 @@ pub struct ColumnStatisticsTaskRun {
     pub dpu_seconds: Option<f64>,
 }
 rboto::__structure!(
-    ColumnStatisticsTaskRun "ColumnStatisticsTaskRun"[set from] { customer_id : String,
+    ColumnStatisticsTaskRun "ColumnStatisticsTaskRun"[from] { customer_id : String,
     column_statistics_task_run_id : String, database_name : String, table_name : String,
-    column_name_list : Vec < String >, catalog_id : String, role : String, sample_size =
+    column_name_list = Vec < String >, catalog_id : String, role : String, sample_size =
     f64, security_configuration : String, number_of_workers = i32, worker_type : String,
     computation_type : ComputationType, status : ColumnStatisticsState, creation_time :
     rboto::DateTime, last_updated : rboto::DateTime, start_time : rboto::DateTime,
@@ -1578,15 +1578,15 @@ pub struct ColumnStatisticsTaskSettings {
     pub last_execution_attempt: Option<ExecutionAttempt>,
 }
 rboto::__structure!(
-    ColumnStatisticsTaskSettings "ColumnStatisticsTaskSettings"[set from] { database_name
-    : String, table_name : String, schedule : Schedule, column_name_list : Vec < String
-    >, catalog_id : String, role : String, sample_size = f64, security_configuration :
+    ColumnStatisticsTaskSettings "ColumnStatisticsTaskSettings"[from] { database_name :
+    String, table_name : String, schedule = Schedule, column_name_list = Vec < String >,
+    catalog_id : String, role : String, sample_size = f64, security_configuration :
     String, schedule_type : ScheduleType, setting_source : SettingSource,
-    last_execution_attempt : ExecutionAttempt } {}
+    last_execution_attempt = ExecutionAttempt } {}
 );
 rboto::__string_enum!(
-    ColumnStatisticsType { Boolean = "BOOLEAN", Date = "DATE", Decimal = "DECIMAL",
-    Double = "DOUBLE", Long = "LONG", String = "STRING", Binary = "BINARY" }
+    ColumnStatisticsType { 0 Boolean = "BOOLEAN", 1 Date = "DATE", 2 Decimal = "DECIMAL",
+    3 Double = "DOUBLE", 4 Long = "LONG", 5 String = "STRING", 6 Binary = "BINARY" }
 );
 /// The configuration for a compaction optimizer. This configuration defines how data files in your table will be compacted to improve query performance and reduce storage costs.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1597,7 +1597,7 @@ pub struct CompactionConfiguration {
 }
 rboto::__structure!(
     CompactionConfiguration "CompactionConfiguration"[set into from] {
-    iceberg_configuration : IcebergCompactionConfiguration } {}
+    iceberg_configuration = IcebergCompactionConfiguration } {}
 );
 /// A structure that contains compaction metrics for the optimizer run.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1607,25 +1607,28 @@ pub struct CompactionMetrics {
     pub iceberg_metrics: Option<IcebergCompactionMetrics>,
 }
 rboto::__structure!(
-    CompactionMetrics "CompactionMetrics"[set from] { iceberg_metrics :
+    CompactionMetrics "CompactionMetrics"[from] { iceberg_metrics =
     IcebergCompactionMetrics } {}
 );
 rboto::__string_enum!(
-    CompactionStrategy { Binpack = "binpack", Sort = "sort", ZOrder = "z-order" }
+    CompactionStrategy { 0 Binpack = "binpack", 1 Sort = "sort", 2 ZOrder = "z-order" }
 );
 rboto::__string_enum!(
-    Comparator { Equals = "EQUALS", GreaterThan = "GREATER_THAN", LessThan = "LESS_THAN",
-    GreaterThanEquals = "GREATER_THAN_EQUALS", LessThanEquals = "LESS_THAN_EQUALS" }
+    Comparator { 0 Equals = "EQUALS", 1 GreaterThan = "GREATER_THAN", 2 LessThan =
+    "LESS_THAN", 3 GreaterThanEquals = "GREATER_THAN_EQUALS", 4 LessThanEquals =
+    "LESS_THAN_EQUALS" }
 );
 rboto::__string_enum!(
-    Compatibility { None = "NONE", Disabled = "DISABLED", Backward = "BACKWARD",
-    BackwardAll = "BACKWARD_ALL", Forward = "FORWARD", ForwardAll = "FORWARD_ALL", Full =
-    "FULL", FullAll = "FULL_ALL" }
+    Compatibility { 0 None = "NONE", 1 Disabled = "DISABLED", 2 Backward = "BACKWARD", 3
+    BackwardAll = "BACKWARD_ALL", 4 Forward = "FORWARD", 5 ForwardAll = "FORWARD_ALL", 6
+    Full = "FULL", 7 FullAll = "FULL_ALL" }
 );
-rboto::__string_enum!(CompressionType { Gzip = "gzip", Bzip2 = "bzip2" });
-rboto::__string_enum!(ComputationType { Full = "FULL", Incremental = "INCREMENTAL" });
+rboto::__string_enum!(CompressionType { 0 Gzip = "gzip", 1 Bzip2 = "bzip2" });
 rboto::__string_enum!(
-    ComputeEnvironment { Spark = "SPARK", Athena = "ATHENA", Python = "PYTHON" }
+    ComputationType { 0 Full = "FULL", 1 Incremental = "INCREMENTAL" }
+);
+rboto::__string_enum!(
+    ComputeEnvironment { 0 Spark = "SPARK", 1 Athena = "ATHENA", 2 Python = "PYTHON" }
 );
 /// An object containing configuration for a compute environment (such as Spark, Python or Athena) returned by the `DescribeConnectionType` API.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1651,12 +1654,12 @@ pub struct ComputeEnvironmentConfiguration {
     pub physical_connection_properties_required: Option<bool>,
 }
 rboto::__structure!(
-    ComputeEnvironmentConfiguration "ComputeEnvironmentConfiguration"[set from] { name :
+    ComputeEnvironmentConfiguration "ComputeEnvironmentConfiguration"[from] { name :
     String, description : String, compute_environment : ComputeEnvironment,
-    supported_authentication_types : Vec < AuthenticationType >, connection_options :
+    supported_authentication_types = Vec < AuthenticationType >, connection_options :
     HashMap < String, Property >, connection_property_name_overrides : HashMap < String,
     String >, connection_option_name_overrides : HashMap < String, String >,
-    connection_properties_required_overrides : Vec < String >,
+    connection_properties_required_overrides = Vec < String >,
     physical_connection_properties_required = bool } {}
 );
 /// Defines a condition under which a trigger fires.
@@ -1708,9 +1711,9 @@ pub struct ConfigurationObject {
 }
 rboto::__structure!(
     ConfigurationObject "ConfigurationObject"[set into from] { default_value : String,
-    allowed_values : Vec < String >, min_value : String, max_value : String } {}
+    allowed_values = Vec < String >, min_value : String, max_value : String } {}
 );
-rboto::__string_enum!(ConfigurationSource { Catalog = "catalog", Table = "table" });
+rboto::__string_enum!(ConfigurationSource { 0 Catalog = "catalog", 1 Table = "table" });
 /// The confusion matrix shows you what your transform is predicting accurately and what types of errors it is making.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1725,7 +1728,7 @@ pub struct ConfusionMatrix {
     pub num_false_negatives: Option<i64>,
 }
 rboto::__structure!(
-    ConfusionMatrix "ConfusionMatrix"[set from] { num_true_positives = i64,
+    ConfusionMatrix "ConfusionMatrix"[from] { num_true_positives = i64,
     num_false_positives = i64, num_true_negatives = i64, num_false_negatives = i64 } {}
 );
 /// Defines a connection to a data source.
@@ -1770,16 +1773,16 @@ pub struct Connection {
     pub compatible_compute_environments: Option<Vec<ComputeEnvironment>>,
 }
 rboto::__structure!(
-    Connection "Connection"[set from] { name : String, description : String,
-    connection_type : ConnectionType, match_criteria : Vec < String >,
-    connection_properties : HashMap < String, String >, spark_properties : HashMap <
-    String, String >, athena_properties : HashMap < String, String >, python_properties :
-    HashMap < String, String >, physical_connection_requirements :
-    PhysicalConnectionRequirements, creation_time : rboto::DateTime, last_updated_time :
-    rboto::DateTime, last_updated_by : String, status : ConnectionStatus, status_reason :
-    String, last_connection_validation_time : rboto::DateTime,
-    authentication_configuration : AuthenticationConfiguration, connection_schema_version
-    = i32, compatible_compute_environments : Vec < ComputeEnvironment > } {}
+    Connection "Connection"[from] { name : String, description : String, connection_type
+    : ConnectionType, match_criteria = Vec < String >, connection_properties : HashMap <
+    String, String >, spark_properties : HashMap < String, String >, athena_properties :
+    HashMap < String, String >, python_properties : HashMap < String, String >,
+    physical_connection_requirements = PhysicalConnectionRequirements, creation_time :
+    rboto::DateTime, last_updated_time : rboto::DateTime, last_updated_by : String,
+    status : ConnectionStatus, status_reason : String, last_connection_validation_time :
+    rboto::DateTime, authentication_configuration = AuthenticationConfiguration,
+    connection_schema_version = i32, compatible_compute_environments = Vec <
+    ComputeEnvironment > } {}
 );
 /// A structure that is used to specify a connection to create or update.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1812,13 +1815,13 @@ pub struct ConnectionInput {
 }
 rboto::__structure!(
     ConnectionInput "ConnectionInput"[set into] { name : String, description : String,
-    connection_type : ConnectionType, match_criteria : Vec < String >,
+    connection_type : ConnectionType, match_criteria = Vec < String >,
     connection_properties : HashMap < String, String >, spark_properties : HashMap <
     String, String >, athena_properties : HashMap < String, String >, python_properties :
-    HashMap < String, String >, physical_connection_requirements :
-    PhysicalConnectionRequirements, authentication_configuration :
+    HashMap < String, String >, physical_connection_requirements =
+    PhysicalConnectionRequirements, authentication_configuration =
     AuthenticationConfigurationInput, validate_credentials = bool,
-    validate_for_compute_environments : Vec < ComputeEnvironment > } {}
+    validate_for_compute_environments = Vec < ComputeEnvironment > } {}
 );
 /// The data structure used by the Data Catalog to encrypt the password as part of `CreateConnection` or `UpdateConnection` and store it in the `ENCRYPTED_PASSWORD` field in the connection properties. You can enable catalog encryption or only password encryption.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1844,74 +1847,82 @@ pub struct ConnectionPropertiesConfiguration {
 }
 rboto::__structure!(
     ConnectionPropertiesConfiguration "ConnectionPropertiesConfiguration"[set into] { url
-    : ConnectorProperty, additional_request_parameters : Vec < ConnectorProperty > } {}
+    = ConnectorProperty, additional_request_parameters = Vec < ConnectorProperty > } {}
 );
 rboto::__string_enum!(
-    ConnectionPropertyKey { Host = "HOST", Port = "PORT", Username = "USERNAME", Password
-    = "PASSWORD", EncryptedPassword = "ENCRYPTED_PASSWORD", JdbcDriverJarUri =
-    "JDBC_DRIVER_JAR_URI", JdbcDriverClassName = "JDBC_DRIVER_CLASS_NAME", JdbcEngine =
-    "JDBC_ENGINE", JdbcEngineVersion = "JDBC_ENGINE_VERSION", ConfigFiles =
-    "CONFIG_FILES", InstanceId = "INSTANCE_ID", JdbcConnectionUrl =
-    "JDBC_CONNECTION_URL", JdbcEnforceSsl = "JDBC_ENFORCE_SSL", CustomJdbcCert =
-    "CUSTOM_JDBC_CERT", SkipCustomJdbcCertValidation =
-    "SKIP_CUSTOM_JDBC_CERT_VALIDATION", CustomJdbcCertString = "CUSTOM_JDBC_CERT_STRING",
-    ConnectionUrl = "CONNECTION_URL", KafkaBootstrapServers = "KAFKA_BOOTSTRAP_SERVERS",
-    KafkaSslEnabled = "KAFKA_SSL_ENABLED", KafkaCustomCert = "KAFKA_CUSTOM_CERT",
-    KafkaSkipCustomCertValidation = "KAFKA_SKIP_CUSTOM_CERT_VALIDATION",
-    KafkaClientKeystore = "KAFKA_CLIENT_KEYSTORE", KafkaClientKeystorePassword =
-    "KAFKA_CLIENT_KEYSTORE_PASSWORD", KafkaClientKeyPassword =
-    "KAFKA_CLIENT_KEY_PASSWORD", EncryptedKafkaClientKeystorePassword =
-    "ENCRYPTED_KAFKA_CLIENT_KEYSTORE_PASSWORD", EncryptedKafkaClientKeyPassword =
-    "ENCRYPTED_KAFKA_CLIENT_KEY_PASSWORD", KafkaSaslMechanism = "KAFKA_SASL_MECHANISM",
-    KafkaSaslPlainUsername = "KAFKA_SASL_PLAIN_USERNAME", KafkaSaslPlainPassword =
-    "KAFKA_SASL_PLAIN_PASSWORD", EncryptedKafkaSaslPlainPassword =
-    "ENCRYPTED_KAFKA_SASL_PLAIN_PASSWORD", KafkaSaslScramUsername =
-    "KAFKA_SASL_SCRAM_USERNAME", KafkaSaslScramPassword = "KAFKA_SASL_SCRAM_PASSWORD",
-    KafkaSaslScramSecretsArn = "KAFKA_SASL_SCRAM_SECRETS_ARN",
-    EncryptedKafkaSaslScramPassword = "ENCRYPTED_KAFKA_SASL_SCRAM_PASSWORD",
-    KafkaSaslGssapiKeytab = "KAFKA_SASL_GSSAPI_KEYTAB", KafkaSaslGssapiKrb5Conf =
-    "KAFKA_SASL_GSSAPI_KRB5_CONF", KafkaSaslGssapiService = "KAFKA_SASL_GSSAPI_SERVICE",
-    KafkaSaslGssapiPrincipal = "KAFKA_SASL_GSSAPI_PRINCIPAL", SecretId = "SECRET_ID",
-    ConnectorUrl = "CONNECTOR_URL", ConnectorType = "CONNECTOR_TYPE", ConnectorClassName
-    = "CONNECTOR_CLASS_NAME", Endpoint = "ENDPOINT", EndpointType = "ENDPOINT_TYPE",
-    RoleArn = "ROLE_ARN", Region = "REGION", WorkgroupName = "WORKGROUP_NAME",
-    ClusterIdentifier = "CLUSTER_IDENTIFIER", Database = "DATABASE" }
+    ConnectionPropertyKey { 0 Host = "HOST", 1 Port = "PORT", 2 Username = "USERNAME", 3
+    Password = "PASSWORD", 4 EncryptedPassword = "ENCRYPTED_PASSWORD", 5 JdbcDriverJarUri
+    = "JDBC_DRIVER_JAR_URI", 6 JdbcDriverClassName = "JDBC_DRIVER_CLASS_NAME", 7
+    JdbcEngine = "JDBC_ENGINE", 8 JdbcEngineVersion = "JDBC_ENGINE_VERSION", 9
+    ConfigFiles = "CONFIG_FILES", 10 InstanceId = "INSTANCE_ID", 11 JdbcConnectionUrl =
+    "JDBC_CONNECTION_URL", 12 JdbcEnforceSsl = "JDBC_ENFORCE_SSL", 13 CustomJdbcCert =
+    "CUSTOM_JDBC_CERT", 14 SkipCustomJdbcCertValidation =
+    "SKIP_CUSTOM_JDBC_CERT_VALIDATION", 15 CustomJdbcCertString =
+    "CUSTOM_JDBC_CERT_STRING", 16 ConnectionUrl = "CONNECTION_URL", 17
+    KafkaBootstrapServers = "KAFKA_BOOTSTRAP_SERVERS", 18 KafkaSslEnabled =
+    "KAFKA_SSL_ENABLED", 19 KafkaCustomCert = "KAFKA_CUSTOM_CERT", 20
+    KafkaSkipCustomCertValidation = "KAFKA_SKIP_CUSTOM_CERT_VALIDATION", 21
+    KafkaClientKeystore = "KAFKA_CLIENT_KEYSTORE", 22 KafkaClientKeystorePassword =
+    "KAFKA_CLIENT_KEYSTORE_PASSWORD", 23 KafkaClientKeyPassword =
+    "KAFKA_CLIENT_KEY_PASSWORD", 24 EncryptedKafkaClientKeystorePassword =
+    "ENCRYPTED_KAFKA_CLIENT_KEYSTORE_PASSWORD", 25 EncryptedKafkaClientKeyPassword =
+    "ENCRYPTED_KAFKA_CLIENT_KEY_PASSWORD", 26 KafkaSaslMechanism =
+    "KAFKA_SASL_MECHANISM", 27 KafkaSaslPlainUsername = "KAFKA_SASL_PLAIN_USERNAME", 28
+    KafkaSaslPlainPassword = "KAFKA_SASL_PLAIN_PASSWORD", 29
+    EncryptedKafkaSaslPlainPassword = "ENCRYPTED_KAFKA_SASL_PLAIN_PASSWORD", 30
+    KafkaSaslScramUsername = "KAFKA_SASL_SCRAM_USERNAME", 31 KafkaSaslScramPassword =
+    "KAFKA_SASL_SCRAM_PASSWORD", 32 KafkaSaslScramSecretsArn =
+    "KAFKA_SASL_SCRAM_SECRETS_ARN", 33 EncryptedKafkaSaslScramPassword =
+    "ENCRYPTED_KAFKA_SASL_SCRAM_PASSWORD", 34 KafkaSaslGssapiKeytab =
+    "KAFKA_SASL_GSSAPI_KEYTAB", 35 KafkaSaslGssapiKrb5Conf =
+    "KAFKA_SASL_GSSAPI_KRB5_CONF", 36 KafkaSaslGssapiService =
+    "KAFKA_SASL_GSSAPI_SERVICE", 37 KafkaSaslGssapiPrincipal =
+    "KAFKA_SASL_GSSAPI_PRINCIPAL", 38 SecretId = "SECRET_ID", 39 ConnectorUrl =
+    "CONNECTOR_URL", 40 ConnectorType = "CONNECTOR_TYPE", 41 ConnectorClassName =
+    "CONNECTOR_CLASS_NAME", 42 Endpoint = "ENDPOINT", 43 EndpointType = "ENDPOINT_TYPE",
+    44 RoleArn = "ROLE_ARN", 45 Region = "REGION", 46 WorkgroupName = "WORKGROUP_NAME",
+    47 ClusterIdentifier = "CLUSTER_IDENTIFIER", 48 Database = "DATABASE" }
 );
 rboto::__string_enum!(
-    ConnectionStatus { Ready = "READY", InProgress = "IN_PROGRESS", Failed = "FAILED" }
+    ConnectionStatus { 0 Ready = "READY", 1 InProgress = "IN_PROGRESS", 2 Failed =
+    "FAILED" }
 );
 rboto::__string_enum!(
-    ConnectionType { Jdbc = "JDBC", Sftp = "SFTP", Mongodb = "MONGODB", Kafka = "KAFKA",
-    Network = "NETWORK", Marketplace = "MARKETPLACE", Custom = "CUSTOM", Salesforce =
-    "SALESFORCE", ViewValidationRedshift = "VIEW_VALIDATION_REDSHIFT",
-    ViewValidationAthena = "VIEW_VALIDATION_ATHENA", Googleads = "GOOGLEADS",
-    Googlesheets = "GOOGLESHEETS", Googleanalytics4 = "GOOGLEANALYTICS4", Servicenow =
-    "SERVICENOW", Marketo = "MARKETO", Sapodata = "SAPODATA", Zendesk = "ZENDESK",
-    Jiracloud = "JIRACLOUD", Netsuiteerp = "NETSUITEERP", Hubspot = "HUBSPOT",
-    Facebookads = "FACEBOOKADS", Instagramads = "INSTAGRAMADS", Zohocrm = "ZOHOCRM",
-    Salesforcepardot = "SALESFORCEPARDOT", Salesforcemarketingcloud =
-    "SALESFORCEMARKETINGCLOUD", Adobeanalytics = "ADOBEANALYTICS", Slack = "SLACK",
-    Linkedin = "LINKEDIN", Mixpanel = "MIXPANEL", Asana = "ASANA", Stripe = "STRIPE",
-    Smartsheet = "SMARTSHEET", Datadog = "DATADOG", Woocommerce = "WOOCOMMERCE", Intercom
-    = "INTERCOM", Snapchatads = "SNAPCHATADS", Paypal = "PAYPAL", Quickbooks =
-    "QUICKBOOKS", Facebookpageinsights = "FACEBOOKPAGEINSIGHTS", Freshdesk = "FRESHDESK",
-    Twilio = "TWILIO", Docusignmonitor = "DOCUSIGNMONITOR", Freshsales = "FRESHSALES",
-    Zoom = "ZOOM", Googlesearchconsole = "GOOGLESEARCHCONSOLE", Salesforcecommercecloud =
-    "SALESFORCECOMMERCECLOUD", Sapconcur = "SAPCONCUR", Dynatrace = "DYNATRACE",
-    Microsoftdynamic365financeandops = "MICROSOFTDYNAMIC365FINANCEANDOPS", Microsoftteams
-    = "MICROSOFTTEAMS", Blackbaudraiseredgenxt = "BLACKBAUDRAISEREDGENXT", Mailchimp =
-    "MAILCHIMP", Gitlab = "GITLAB", Pendo = "PENDO", Productboard = "PRODUCTBOARD",
-    Circleci = "CIRCLECI", Pipedive = "PIPEDIVE", Sendgrid = "SENDGRID", Azurecosmos =
-    "AZURECOSMOS", Azuresql = "AZURESQL", Bigquery = "BIGQUERY", Blackbaud = "BLACKBAUD",
-    Clouderahive = "CLOUDERAHIVE", Clouderaimpala = "CLOUDERAIMPALA", Cloudwatch =
-    "CLOUDWATCH", Cloudwatchmetrics = "CLOUDWATCHMETRICS", Cmdb = "CMDB", Datalakegen2 =
-    "DATALAKEGEN2", Db2 = "DB2", Db2as400 = "DB2AS400", Documentdb = "DOCUMENTDB", Domo =
-    "DOMO", Dynamodb = "DYNAMODB", Googlecloudstorage = "GOOGLECLOUDSTORAGE", Hbase =
-    "HBASE", Kustomer = "KUSTOMER", Microsoftdynamics365crm = "MICROSOFTDYNAMICS365CRM",
-    Monday = "MONDAY", Mysql = "MYSQL", Okta = "OKTA", Opensearch = "OPENSEARCH", Oracle
-    = "ORACLE", Pipedrive = "PIPEDRIVE", Postgresql = "POSTGRESQL", Saphana = "SAPHANA",
-    Sqlserver = "SQLSERVER", Synapse = "SYNAPSE", Teradata = "TERADATA", Teradatanos =
-    "TERADATANOS", Timestream = "TIMESTREAM", Tpcds = "TPCDS", Vertica = "VERTICA" }
+    ConnectionType { 0 Jdbc = "JDBC", 1 Sftp = "SFTP", 2 Mongodb = "MONGODB", 3 Kafka =
+    "KAFKA", 4 Network = "NETWORK", 5 Marketplace = "MARKETPLACE", 6 Custom = "CUSTOM", 7
+    Salesforce = "SALESFORCE", 8 ViewValidationRedshift = "VIEW_VALIDATION_REDSHIFT", 9
+    ViewValidationAthena = "VIEW_VALIDATION_ATHENA", 10 Googleads = "GOOGLEADS", 11
+    Googlesheets = "GOOGLESHEETS", 12 Googleanalytics4 = "GOOGLEANALYTICS4", 13
+    Servicenow = "SERVICENOW", 14 Marketo = "MARKETO", 15 Sapodata = "SAPODATA", 16
+    Zendesk = "ZENDESK", 17 Jiracloud = "JIRACLOUD", 18 Netsuiteerp = "NETSUITEERP", 19
+    Hubspot = "HUBSPOT", 20 Facebookads = "FACEBOOKADS", 21 Instagramads =
+    "INSTAGRAMADS", 22 Zohocrm = "ZOHOCRM", 23 Salesforcepardot = "SALESFORCEPARDOT", 24
+    Salesforcemarketingcloud = "SALESFORCEMARKETINGCLOUD", 25 Adobeanalytics =
+    "ADOBEANALYTICS", 26 Slack = "SLACK", 27 Linkedin = "LINKEDIN", 28 Mixpanel =
+    "MIXPANEL", 29 Asana = "ASANA", 30 Stripe = "STRIPE", 31 Smartsheet = "SMARTSHEET",
+    32 Datadog = "DATADOG", 33 Woocommerce = "WOOCOMMERCE", 34 Intercom = "INTERCOM", 35
+    Snapchatads = "SNAPCHATADS", 36 Paypal = "PAYPAL", 37 Quickbooks = "QUICKBOOKS", 38
+    Facebookpageinsights = "FACEBOOKPAGEINSIGHTS", 39 Freshdesk = "FRESHDESK", 40 Twilio
+    = "TWILIO", 41 Docusignmonitor = "DOCUSIGNMONITOR", 42 Freshsales = "FRESHSALES", 43
+    Zoom = "ZOOM", 44 Googlesearchconsole = "GOOGLESEARCHCONSOLE", 45
+    Salesforcecommercecloud = "SALESFORCECOMMERCECLOUD", 46 Sapconcur = "SAPCONCUR", 47
+    Dynatrace = "DYNATRACE", 48 Microsoftdynamic365financeandops =
+    "MICROSOFTDYNAMIC365FINANCEANDOPS", 49 Microsoftteams = "MICROSOFTTEAMS", 50
+    Blackbaudraiseredgenxt = "BLACKBAUDRAISEREDGENXT", 51 Mailchimp = "MAILCHIMP", 52
+    Gitlab = "GITLAB", 53 Pendo = "PENDO", 54 Productboard = "PRODUCTBOARD", 55 Circleci
+    = "CIRCLECI", 56 Pipedive = "PIPEDIVE", 57 Sendgrid = "SENDGRID", 58 Azurecosmos =
+    "AZURECOSMOS", 59 Azuresql = "AZURESQL", 60 Bigquery = "BIGQUERY", 61 Blackbaud =
+    "BLACKBAUD", 62 Clouderahive = "CLOUDERAHIVE", 63 Clouderaimpala = "CLOUDERAIMPALA",
+    64 Cloudwatch = "CLOUDWATCH", 65 Cloudwatchmetrics = "CLOUDWATCHMETRICS", 66 Cmdb =
+    "CMDB", 67 Datalakegen2 = "DATALAKEGEN2", 68 Db2 = "DB2", 69 Db2as400 = "DB2AS400",
+    70 Documentdb = "DOCUMENTDB", 71 Domo = "DOMO", 72 Dynamodb = "DYNAMODB", 73
+    Googlecloudstorage = "GOOGLECLOUDSTORAGE", 74 Hbase = "HBASE", 75 Kustomer =
+    "KUSTOMER", 76 Microsoftdynamics365crm = "MICROSOFTDYNAMICS365CRM", 77 Monday =
+    "MONDAY", 78 Mysql = "MYSQL", 79 Okta = "OKTA", 80 Opensearch = "OPENSEARCH", 81
+    Oracle = "ORACLE", 82 Pipedrive = "PIPEDRIVE", 83 Postgresql = "POSTGRESQL", 84
+    Saphana = "SAPHANA", 85 Sqlserver = "SQLSERVER", 86 Synapse = "SYNAPSE", 87 Teradata
+    = "TERADATA", 88 Teradatanos = "TERADATANOS", 89 Timestream = "TIMESTREAM", 90 Tpcds
+    = "TPCDS", 91 Vertica = "VERTICA" }
 );
 /// Brief information about a supported connection type returned by the `ListConnectionTypes` API.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1935,10 +1946,10 @@ pub struct ConnectionTypeBrief {
     pub connection_type_variants: Option<Vec<ConnectionTypeVariant>>,
 }
 rboto::__structure!(
-    ConnectionTypeBrief "ConnectionTypeBrief"[set from] { connection_type :
-    ConnectionType, display_name : String, vendor : String, description : String,
-    categories : Vec < String >, capabilities : Capabilities, logo_url : String,
-    connection_type_variants : Vec < ConnectionTypeVariant > } {}
+    ConnectionTypeBrief "ConnectionTypeBrief"[from] { connection_type : ConnectionType,
+    display_name : String, vendor : String, description : String, categories = Vec <
+    String >, capabilities = Capabilities, logo_url : String, connection_type_variants =
+    Vec < ConnectionTypeVariant > } {}
 );
 /// Represents a variant of a connection type in Glue. Connection type variants provide specific configurations and behaviors for different implementations of the same general connection type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1954,9 +1965,8 @@ pub struct ConnectionTypeVariant {
     pub logo_url: Option<String>,
 }
 rboto::__structure!(
-    ConnectionTypeVariant "ConnectionTypeVariant"[set from] {
-    connection_type_variant_name : String, display_name : String, description : String,
-    logo_url : String } {}
+    ConnectionTypeVariant "ConnectionTypeVariant"[from] { connection_type_variant_name :
+    String, display_name : String, description : String, logo_url : String } {}
 );
 /// Specifies the connections used by a job.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1966,7 +1976,7 @@ pub struct ConnectionsList {
     pub connections: Option<Vec<String>>,
 }
 rboto::__structure!(
-    ConnectionsList "ConnectionsList"[set into from] { connections : Vec < String > } {}
+    ConnectionsList "ConnectionsList"[set into from] { connections = Vec < String > } {}
 );
 /// Configuration that defines the supported authentication types and required properties for the connection type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1980,9 +1990,9 @@ pub struct ConnectorAuthenticationConfiguration {
 }
 rboto::__structure!(
     ConnectorAuthenticationConfiguration "ConnectorAuthenticationConfiguration"[set into]
-    { authentication_types : Vec < AuthenticationType >, o_auth2_properties :
-    ConnectorOAuth2Properties, basic_authentication_properties :
-    BasicAuthenticationProperties, custom_authentication_properties :
+    { authentication_types = Vec < AuthenticationType >, o_auth2_properties =
+    ConnectorOAuth2Properties, basic_authentication_properties =
+    BasicAuthenticationProperties, custom_authentication_properties =
     CustomAuthenticationProperties } {}
 );
 /// OAuth2 authorization code configuration that defines the properties needed for the Authorization Code grant type flow.
@@ -2014,11 +2024,11 @@ pub struct ConnectorAuthorizationCodeProperties {
 }
 rboto::__structure!(
     ConnectorAuthorizationCodeProperties "ConnectorAuthorizationCodeProperties"[set into]
-    { authorization_code_url : ConnectorProperty, authorization_code : ConnectorProperty,
-    redirect_uri : ConnectorProperty, token_url : ConnectorProperty, request_method :
-    HttpMethod, content_type : ContentType, client_id : ConnectorProperty, client_secret
-    : ConnectorProperty, scope : ConnectorProperty, prompt : ConnectorProperty,
-    token_url_parameters : Vec < ConnectorProperty > } {}
+    { authorization_code_url = ConnectorProperty, authorization_code = ConnectorProperty,
+    redirect_uri = ConnectorProperty, token_url = ConnectorProperty, request_method :
+    HttpMethod, content_type : ContentType, client_id = ConnectorProperty, client_secret
+    = ConnectorProperty, scope = ConnectorProperty, prompt = ConnectorProperty,
+    token_url_parameters = Vec < ConnectorProperty > } {}
 );
 /// Specifies a source generated with standard connection options.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2035,7 +2045,7 @@ pub struct ConnectorDataSource {
 }
 rboto::__structure!(
     ConnectorDataSource "ConnectorDataSource"[set into from] { name : String,
-    connection_type : String, data : HashMap < String, String >, output_schemas : Vec <
+    connection_type : String, data : HashMap < String, String >, output_schemas = Vec <
     GlueSchema > } {}
 );
 /// Specifies a target generated with standard connection options.
@@ -2053,12 +2063,12 @@ pub struct ConnectorDataTarget {
 }
 rboto::__structure!(
     ConnectorDataTarget "ConnectorDataTarget"[set into from] { name : String,
-    connection_type : String, data : HashMap < String, String >, inputs : Vec < String >
+    connection_type : String, data : HashMap < String, String >, inputs = Vec < String >
     } {}
 );
 rboto::__string_enum!(
-    ConnectorOAuth2GrantType { ClientCredentials = "CLIENT_CREDENTIALS", JwtBearer =
-    "JWT_BEARER", AuthorizationCode = "AUTHORIZATION_CODE" }
+    ConnectorOAuth2GrantType { 0 ClientCredentials = "CLIENT_CREDENTIALS", 1 JwtBearer =
+    "JWT_BEARER", 2 AuthorizationCode = "AUTHORIZATION_CODE" }
 );
 /// OAuth2 configuration container that defines the authentication properties and flow-specific configurations for OAuth2-based connections.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2075,9 +2085,9 @@ pub struct ConnectorOAuth2Properties {
 }
 rboto::__structure!(
     ConnectorOAuth2Properties "ConnectorOAuth2Properties"[set into] { o_auth2_grant_type
-    : ConnectorOAuth2GrantType, client_credentials_properties :
-    ClientCredentialsProperties, jwt_bearer_properties : JwtBearerProperties,
-    authorization_code_properties : ConnectorAuthorizationCodeProperties } {}
+    : ConnectorOAuth2GrantType, client_credentials_properties =
+    ClientCredentialsProperties, jwt_bearer_properties = JwtBearerProperties,
+    authorization_code_properties = ConnectorAuthorizationCodeProperties } {}
 );
 /// Defines a property configuration for connection types, default values, and where the property should be used in requests.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2102,12 +2112,12 @@ pub struct ConnectorProperty {
 }
 rboto::__structure!(
     ConnectorProperty "ConnectorProperty"[set into from] { name : String, key_override :
-    String, required = bool, default_value : String, allowed_values : Vec < String >,
+    String, required = bool, default_value : String, allowed_values = Vec < String >,
     property_location : PropertyLocation, property_type : PropertyType, format : String }
     {}
 );
 rboto::__string_enum!(
-    ContentType { ApplicationJson = "APPLICATION_JSON", UrlEncoded = "URL_ENCODED" }
+    ContentType { 0 ApplicationJson = "APPLICATION_JSON", 1 UrlEncoded = "URL_ENCODED" }
 );
 /// The details of a crawl in the workflow.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2127,13 +2137,13 @@ pub struct Crawl {
     pub log_stream: Option<String>,
 }
 rboto::__structure!(
-    Crawl "Crawl"[set from] { state : CrawlState, started_on : rboto::DateTime,
-    completed_on : rboto::DateTime, error_message : String, log_group : String,
-    log_stream : String } {}
+    Crawl "Crawl"[from] { state : CrawlState, started_on : rboto::DateTime, completed_on
+    : rboto::DateTime, error_message : String, log_group : String, log_stream : String }
+    {}
 );
 rboto::__string_enum!(
-    CrawlState { Running = "RUNNING", Cancelling = "CANCELLING", Cancelled = "CANCELLED",
-    Succeeded = "SUCCEEDED", Failed = "FAILED", Error = "ERROR" }
+    CrawlState { 0 Running = "RUNNING", 1 Cancelling = "CANCELLING", 2 Cancelled =
+    "CANCELLED", 3 Succeeded = "SUCCEEDED", 4 Failed = "FAILED", 5 Error = "ERROR" }
 );
 /// Specifies a crawler program that examines a data source and uses classifiers to try to determine its schema. If successful, the crawler records metadata concerning the data source in the Glue Data Catalog.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2183,14 +2193,14 @@ pub struct Crawler {
     pub catalog_id: Option<String>,
 }
 rboto::__structure!(
-    Crawler "Crawler"[set from] { name : String, role : String, targets : CrawlerTargets,
-    database_name : String, description : String, classifiers : Vec < String >,
-    recrawl_policy : RecrawlPolicy, schema_change_policy : SchemaChangePolicy,
-    lineage_configuration : LineageConfiguration, state : CrawlerState, table_prefix :
-    String, schedule : Schedule, crawl_elapsed_time = i64, creation_time :
-    rboto::DateTime, last_updated : rboto::DateTime, last_crawl : LastCrawlInfo, version
+    Crawler "Crawler"[from] { name : String, role : String, targets = CrawlerTargets,
+    database_name : String, description : String, classifiers = Vec < String >,
+    recrawl_policy = RecrawlPolicy, schema_change_policy = SchemaChangePolicy,
+    lineage_configuration = LineageConfiguration, state : CrawlerState, table_prefix :
+    String, schedule = Schedule, crawl_elapsed_time = i64, creation_time :
+    rboto::DateTime, last_updated : rboto::DateTime, last_crawl = LastCrawlInfo, version
     = i64, configuration : String, crawler_security_configuration : String,
-    lake_formation_configuration : LakeFormationConfiguration, catalog_id : String } {}
+    lake_formation_configuration = LakeFormationConfiguration, catalog_id : String } {}
 );
 /// Contains the information for a run of a crawler.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2218,16 +2228,18 @@ pub struct CrawlerHistory {
     pub dpu_hour: Option<f64>,
 }
 rboto::__structure!(
-    CrawlerHistory "CrawlerHistory"[set from] { crawl_id : String, state :
+    CrawlerHistory "CrawlerHistory"[from] { crawl_id : String, state :
     CrawlerHistoryState, start_time : rboto::DateTime, end_time : rboto::DateTime,
     summary : String, error_message : String, log_group : String, log_stream : String,
     message_prefix : String, dpu_hour = f64 } {}
 );
 rboto::__string_enum!(
-    CrawlerHistoryState { Running = "RUNNING", Completed = "COMPLETED", Failed =
-    "FAILED", Stopped = "STOPPED" }
+    CrawlerHistoryState { 0 Running = "RUNNING", 1 Completed = "COMPLETED", 2 Failed =
+    "FAILED", 3 Stopped = "STOPPED" }
 );
-rboto::__string_enum!(CrawlerLineageSettings { Enable = "ENABLE", Disable = "DISABLE" });
+rboto::__string_enum!(
+    CrawlerLineageSettings { 0 Enable = "ENABLE", 1 Disable = "DISABLE" }
+);
 /// Metrics for a specified crawler.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2250,8 +2262,8 @@ pub struct CrawlerMetrics {
     pub tables_deleted: Option<i32>,
 }
 rboto::__structure!(
-    CrawlerMetrics "CrawlerMetrics"[set from] { crawler_name : String, time_left_seconds
-    = f64, still_estimating = bool, last_runtime_seconds = f64, median_runtime_seconds =
+    CrawlerMetrics "CrawlerMetrics"[from] { crawler_name : String, time_left_seconds =
+    f64, still_estimating = bool, last_runtime_seconds = f64, median_runtime_seconds =
     f64, tables_created = i32, tables_updated = i32, tables_deleted = i32 } {}
 );
 /// The details of a Crawler node present in the workflow.
@@ -2262,10 +2274,10 @@ pub struct CrawlerNodeDetails {
     pub crawls: Option<Vec<Crawl>>,
 }
 rboto::__structure!(
-    CrawlerNodeDetails "CrawlerNodeDetails"[set from] { crawls : Vec < Crawl > } {}
+    CrawlerNodeDetails "CrawlerNodeDetails"[from] { crawls = Vec < Crawl > } {}
 );
 rboto::__string_enum!(
-    CrawlerState { Ready = "READY", Running = "RUNNING", Stopping = "STOPPING" }
+    CrawlerState { 0 Ready = "READY", 1 Running = "RUNNING", 2 Stopping = "STOPPING" }
 );
 /// Specifies data stores to crawl.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2289,11 +2301,11 @@ pub struct CrawlerTargets {
     pub hudi_targets: Option<Vec<HudiTarget>>,
 }
 rboto::__structure!(
-    CrawlerTargets "CrawlerTargets"[set into from] { s3_targets : Vec < S3Target >,
-    jdbc_targets : Vec < JdbcTarget >, mongo_db_targets : Vec < MongoDbTarget >,
-    dynamo_db_targets : Vec < DynamoDbTarget >, catalog_targets : Vec < CatalogTarget >,
-    delta_targets : Vec < DeltaTarget >, iceberg_targets : Vec < IcebergTarget >,
-    hudi_targets : Vec < HudiTarget > } {}
+    CrawlerTargets "CrawlerTargets"[set into from] { s3_targets = Vec < S3Target >,
+    jdbc_targets = Vec < JdbcTarget >, mongo_db_targets = Vec < MongoDbTarget >,
+    dynamo_db_targets = Vec < DynamoDbTarget >, catalog_targets = Vec < CatalogTarget >,
+    delta_targets = Vec < DeltaTarget >, iceberg_targets = Vec < IcebergTarget >,
+    hudi_targets = Vec < HudiTarget > } {}
 );
 /// A list of fields, comparators and value that you can use to filter the crawler runs for a specified crawler.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2338,8 +2350,8 @@ pub struct CreateCsvClassifierRequest {
 rboto::__structure!(
     CreateCsvClassifierRequest "CreateCsvClassifierRequest"[set into] { name : String,
     delimiter : String, quote_symbol : String, contains_header : CsvHeaderOption, header
-    : Vec < String >, disable_value_trimming = bool, allow_single_column = bool,
-    custom_datatype_configured = bool, custom_datatypes : Vec < String >, serde :
+    = Vec < String >, disable_value_trimming = bool, allow_single_column = bool,
+    custom_datatype_configured = bool, custom_datatypes = Vec < String >, serde :
     CsvSerdeOption } {}
 );
 /// Specifies a `grok` classifier for `CreateClassifier` to create.
@@ -2376,7 +2388,7 @@ pub struct CreateIcebergTableInput {
 }
 rboto::__structure!(
     CreateIcebergTableInput "CreateIcebergTableInput"[set into] { location : String,
-    schema : IcebergSchema, partition_spec : IcebergPartitionSpec, write_order :
+    schema = IcebergSchema, partition_spec = IcebergPartitionSpec, write_order =
     IcebergSortOrder, properties : HashMap < String, String > } {}
 );
 /// Specifies a JSON classifier for `CreateClassifier` to create.
@@ -2439,18 +2451,19 @@ pub struct CsvClassifier {
     pub serde: Option<CsvSerdeOption>,
 }
 rboto::__structure!(
-    CsvClassifier "CsvClassifier"[set from] { name : String, creation_time :
-    rboto::DateTime, last_updated : rboto::DateTime, version = i64, delimiter : String,
-    quote_symbol : String, contains_header : CsvHeaderOption, header : Vec < String >,
+    CsvClassifier "CsvClassifier"[from] { name : String, creation_time : rboto::DateTime,
+    last_updated : rboto::DateTime, version = i64, delimiter : String, quote_symbol :
+    String, contains_header : CsvHeaderOption, header = Vec < String >,
     disable_value_trimming = bool, allow_single_column = bool, custom_datatype_configured
-    = bool, custom_datatypes : Vec < String >, serde : CsvSerdeOption } {}
+    = bool, custom_datatypes = Vec < String >, serde : CsvSerdeOption } {}
 );
 rboto::__string_enum!(
-    CsvHeaderOption { UnknownValue = "UNKNOWN", Present = "PRESENT", Absent = "ABSENT" }
+    CsvHeaderOption { 0 UnknownValue = "UNKNOWN", 1 Present = "PRESENT", 2 Absent =
+    "ABSENT" }
 );
 rboto::__string_enum!(
-    CsvSerdeOption { OpenCsvSerDe = "OpenCSVSerDe", LazySimpleSerDe = "LazySimpleSerDe",
-    None = "None" }
+    CsvSerdeOption { 0 OpenCsvSerDe = "OpenCSVSerDe", 1 LazySimpleSerDe =
+    "LazySimpleSerDe", 2 None = "None" }
 );
 /// Cursor-based pagination configuration that defines how to handle pagination using cursor tokens or next page identifiers.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2462,8 +2475,8 @@ pub struct CursorConfiguration {
     pub limit_parameter: Option<ExtractedParameter>,
 }
 rboto::__structure!(
-    CursorConfiguration "CursorConfiguration"[set into from] { next_page :
-    ExtractedParameter, limit_parameter : ExtractedParameter } {}
+    CursorConfiguration "CursorConfiguration"[set into from] { next_page =
+    ExtractedParameter, limit_parameter = ExtractedParameter } {}
 );
 /// Custom authentication configuration that allows for flexible authentication mechanisms beyond standard Basic and OAuth2 flows.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2474,7 +2487,7 @@ pub struct CustomAuthenticationProperties {
 }
 rboto::__structure!(
     CustomAuthenticationProperties "CustomAuthenticationProperties"[set into] {
-    authentication_parameters : Vec < ConnectorProperty > } {}
+    authentication_parameters = Vec < ConnectorProperty > } {}
 );
 /// Specifies a transform that uses custom code you provide to perform the data transformation. The output is a collection of DynamicFrames.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2492,8 +2505,8 @@ pub struct CustomCode {
     pub output_schemas: Option<Vec<GlueSchema>>,
 }
 rboto::__structure!(
-    CustomCode "CustomCode"[set into from] { name : String, inputs : Vec < String >, code
-    : String, class_name : String, output_schemas : Vec < GlueSchema > } {}
+    CustomCode "CustomCode"[set into from] { name : String, inputs = Vec < String >, code
+    : String, class_name : String, output_schemas = Vec < GlueSchema > } {}
 );
 /// An object representing a custom pattern for detecting sensitive data across the columns and rows of your structured data.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2507,8 +2520,8 @@ pub struct CustomEntityType {
     pub context_words: Option<Vec<String>>,
 }
 rboto::__structure!(
-    CustomEntityType "CustomEntityType"[set from] { name : String, regex_string : String,
-    context_words : Vec < String > } {}
+    CustomEntityType "CustomEntityType"[from] { name : String, regex_string : String,
+    context_words = Vec < String > } {}
 );
 /// Specifies additional options for DynamoDB ELT catalog operations.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2549,7 +2562,7 @@ rboto::__structure!(
     String, dynamodb_sts_role_arn : String } {}
 );
 rboto::__string_enum!(
-    DqCompositeRuleEvaluationMethod { Column = "COLUMN", Row = "ROW" }
+    DqCompositeRuleEvaluationMethod { 0 Column = "COLUMN", 1 Row = "ROW" }
 );
 /// Options to configure how your data quality evaluation results are published.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2581,10 +2594,11 @@ rboto::__structure!(
     stop_job_on_failure_timing : DqStopJobOnFailureTiming } {}
 );
 rboto::__string_enum!(
-    DqStopJobOnFailureTiming { Immediate = "Immediate", AfterDataLoad = "AfterDataLoad" }
+    DqStopJobOnFailureTiming { 0 Immediate = "Immediate", 1 AfterDataLoad =
+    "AfterDataLoad" }
 );
 rboto::__string_enum!(
-    DqTransformOutput { PrimaryInput = "PrimaryInput", EvaluationResults =
+    DqTransformOutput { 0 PrimaryInput = "PrimaryInput", 1 EvaluationResults =
     "EvaluationResults" }
 );
 /// Contains configuration information for maintaining Data Catalog security.
@@ -2598,11 +2612,11 @@ pub struct DataCatalogEncryptionSettings {
 }
 rboto::__structure!(
     DataCatalogEncryptionSettings "DataCatalogEncryptionSettings"[set into from] {
-    encryption_at_rest : EncryptionAtRest, connection_password_encryption :
+    encryption_at_rest = EncryptionAtRest, connection_password_encryption =
     ConnectionPasswordEncryption } {}
 );
 rboto::__string_enum!(
-    DataFormat { Avro = "AVRO", Json = "JSON", Protobuf = "PROTOBUF" }
+    DataFormat { 0 Avro = "AVRO", 1 Json = "JSON", 2 Protobuf = "PROTOBUF" }
 );
 /// Input properties to configure data lake access for your catalog resource in the Glue Data Catalog.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2643,7 +2657,7 @@ pub struct DataLakeAccessPropertiesOutput {
     pub catalog_type: Option<String>,
 }
 rboto::__structure!(
-    DataLakeAccessPropertiesOutput "DataLakeAccessPropertiesOutput"[set from] {
+    DataLakeAccessPropertiesOutput "DataLakeAccessPropertiesOutput"[from] {
     data_lake_access = bool, data_transfer_role : String, kms_key : String,
     managed_workgroup_name : String, managed_workgroup_status : String,
     redshift_database_name : String, status_message : String, catalog_type : String } {}
@@ -2659,7 +2673,7 @@ rboto::__structure!(
     DataLakePrincipal "DataLakePrincipal"[set into from] { data_lake_principal_identifier
     : String } {}
 );
-rboto::__string_enum!(DataOperation { Read = "READ", Write = "WRITE" });
+rboto::__string_enum!(DataOperation { 0 Read = "READ", 1 Write = "WRITE" });
 /// A summary of metrics showing the total counts of processed rows and rules, including their pass/fail statistics based on row-level results.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2731,9 +2745,9 @@ rboto::__structure!(
     data_quality_encryption_mode : DataQualityEncryptionMode, kms_key_arn : String } {}
 );
 rboto::__string_enum!(
-    DataQualityEncryptionMode { Disabled = "DISABLED", SseKms = "SSE-KMS" }
+    DataQualityEncryptionMode { 0 Disabled = "DISABLED", 1 SseKms = "SSE-KMS" }
 );
-rboto::__string_enum!(DataQualityEngine { Spark = "SPARK", Python = "PYTHON" });
+rboto::__string_enum!(DataQualityEngine { 0 Spark = "SPARK", 1 Python = "PYTHON" });
 /// Additional run options for each evaluation of a data quality evaluation configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2764,9 +2778,9 @@ rboto::__structure!(
     "DataQualityEvaluationConfigAdditionalRunOptions"[set into from] {
     cloud_watch_metrics_enabled = bool, results_s3_prefix : String,
     composite_rule_evaluation_method : DqCompositeRuleEvaluationMethod, row_level_results
-    : RowLevelResultsOptions, profiling_results : ProfilingResultsOptions,
+    = RowLevelResultsOptions, profiling_results = ProfilingResultsOptions,
     observation_scope : ObservationConfiguration, observation_mode : ObservationMode,
-    data_quality_rule_results : DataQualityRuleResultsOptions, observation_results :
+    data_quality_rule_results = DataQualityRuleResultsOptions, observation_results =
     ObservationResultsOptions, custom_log_group_prefix : String } {}
 );
 /// The data source that a data quality evaluation configuration applies to.
@@ -2778,7 +2792,7 @@ pub struct DataQualityEvaluationConfigDataSource {
 }
 rboto::__structure!(
     DataQualityEvaluationConfigDataSource "DataQualityEvaluationConfigDataSource"[set
-    into from] { glue_tables : DataQualityEvaluationConfigGlueTables } {}
+    into from] { glue_tables = DataQualityEvaluationConfigGlueTables } {}
 );
 /// Identifies the Glue Data Catalog tables that a data quality evaluation configuration applies to.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2804,8 +2818,8 @@ rboto::__structure!(
     HashMap < String, String > } {}
 );
 rboto::__string_enum!(
-    DataQualityEvaluationConfigLevel { Catalog = "CATALOG", Database = "DATABASE", Table
-    = "TABLE" }
+    DataQualityEvaluationConfigLevel { 0 Catalog = "CATALOG", 1 Database = "DATABASE", 2
+    Table = "TABLE" }
 );
 /// The data source that a data quality evaluation configuration applies to.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2816,7 +2830,7 @@ pub struct DataQualityEvaluationConfigListDataSource {
 }
 rboto::__structure!(
     DataQualityEvaluationConfigListDataSource
-    "DataQualityEvaluationConfigListDataSource"[set from] { glue_tables :
+    "DataQualityEvaluationConfigListDataSource"[from] { glue_tables =
     DataQualityEvaluationConfigListGlueTables } {}
 );
 /// Describes a data quality evaluation configuration.
@@ -2843,10 +2857,10 @@ pub struct DataQualityEvaluationConfigListDetails {
     pub pause_runs: Option<bool>,
 }
 rboto::__structure!(
-    DataQualityEvaluationConfigListDetails "DataQualityEvaluationConfigListDetails"[set
-    from] { name : String, evaluation_run_mode : DataQualityEvaluationRunMode, created_on
-    : rboto::DateTime, last_modified_on : rboto::DateTime, level :
-    DataQualityEvaluationConfigLevel, data_source :
+    DataQualityEvaluationConfigListDetails "DataQualityEvaluationConfigListDetails"[from]
+    { name : String, evaluation_run_mode : DataQualityEvaluationRunMode, created_on :
+    rboto::DateTime, last_modified_on : rboto::DateTime, level :
+    DataQualityEvaluationConfigLevel, data_source =
     DataQualityEvaluationConfigListDataSource, ruleset_name : String,
     managed_ruleset_name : DataQualityEvaluationConfigManagedRuleset, pause_runs = bool }
     {}
@@ -2864,15 +2878,15 @@ pub struct DataQualityEvaluationConfigListGlueTables {
 }
 rboto::__structure!(
     DataQualityEvaluationConfigListGlueTables
-    "DataQualityEvaluationConfigListGlueTables"[set from] { catalog_id : String,
+    "DataQualityEvaluationConfigListGlueTables"[from] { catalog_id : String,
     database_name : String, table_name_pattern : String } {}
 );
 rboto::__string_enum!(
-    DataQualityEvaluationConfigManagedRuleset { Simple = "SIMPLE", Advanced = "ADVANCED"
-    }
+    DataQualityEvaluationConfigManagedRuleset { 0 Simple = "SIMPLE", 1 Advanced =
+    "ADVANCED" }
 );
 rboto::__string_enum!(
-    DataQualityEvaluationConfigTrigger { Once = "ONCE", Schedule = "SCHEDULE",
+    DataQualityEvaluationConfigTrigger { 0 Once = "ONCE", 1 Schedule = "SCHEDULE", 2
     MetadataChange = "METADATA_CHANGE" }
 );
 /// Additional run options you can specify for an evaluation run.
@@ -2905,14 +2919,14 @@ rboto::__structure!(
     "DataQualityEvaluationRunAdditionalRunOptions"[set into from] {
     cloud_watch_metrics_enabled = bool, results_s3_prefix : String,
     composite_rule_evaluation_method : DqCompositeRuleEvaluationMethod,
-    custom_log_group_prefix : String, row_level_results : RowLevelResultsOptions,
-    profiling_results : ProfilingResultsOptions, observation_scope :
+    custom_log_group_prefix : String, row_level_results = RowLevelResultsOptions,
+    profiling_results = ProfilingResultsOptions, observation_scope :
     ObservationConfiguration, observation_mode : ObservationMode,
-    data_quality_rule_results : DataQualityRuleResultsOptions, observation_results :
+    data_quality_rule_results = DataQualityRuleResultsOptions, observation_results =
     ObservationResultsOptions } {}
 );
 rboto::__string_enum!(
-    DataQualityEvaluationRunMode { OnDemand = "ON_DEMAND", EvaluationConfig =
+    DataQualityEvaluationRunMode { 0 OnDemand = "ON_DEMAND", 1 EvaluationConfig =
     "EVALUATION_CONFIG" }
 );
 /// The database and table in the Glue Data Catalog that is used for input or output data for Data Quality Operations.
@@ -2955,7 +2969,7 @@ rboto::__structure!(
     f64, expected_value = f64, lower_limit = f64, upper_limit = f64 } {}
 );
 rboto::__string_enum!(
-    DataQualityModelStatus { Running = "RUNNING", Succeeded = "SUCCEEDED", Failed =
+    DataQualityModelStatus { 0 Running = "RUNNING", 1 Succeeded = "SUCCEEDED", 2 Failed =
     "FAILED" }
 );
 /// Describes the observation generated after evaluating the rules and analyzers.
@@ -2969,7 +2983,7 @@ pub struct DataQualityObservation {
 }
 rboto::__structure!(
     DataQualityObservation "DataQualityObservation"[set debug into from] { description :
-    String[sensitive], metric_based_observation : MetricBasedObservation } {}
+    String[sensitive], metric_based_observation = MetricBasedObservation } {}
 );
 /// Describes a data quality result.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3011,14 +3025,14 @@ pub struct DataQualityResult {
     pub aggregated_metrics: Option<DataQualityAggregatedMetrics>,
 }
 rboto::__structure!(
-    DataQualityResult "DataQualityResult"[set from] { result_id : String,
-    evaluation_run_mode : DataQualityEvaluationRunMode, data_quality_evaluation_config :
-    String, profile_id : String, score = f64, data_source : DataSource, ruleset_name :
-    String, evaluation_context : String, started_on : rboto::DateTime, completed_on :
+    DataQualityResult "DataQualityResult"[from] { result_id : String, evaluation_run_mode
+    : DataQualityEvaluationRunMode, data_quality_evaluation_config : String, profile_id :
+    String, score = f64, data_source = DataSource, ruleset_name : String,
+    evaluation_context : String, started_on : rboto::DateTime, completed_on :
     rboto::DateTime, job_name : String, job_run_id : String, ruleset_evaluation_run_id :
-    String, rule_results : Vec < DataQualityRuleResult >, analyzer_results : Vec <
-    DataQualityAnalyzerResult >, observations : Vec < DataQualityObservation >,
-    aggregated_metrics : DataQualityAggregatedMetrics } {}
+    String, rule_results = Vec < DataQualityRuleResult >, analyzer_results = Vec <
+    DataQualityAnalyzerResult >, observations = Vec < DataQualityObservation >,
+    aggregated_metrics = DataQualityAggregatedMetrics } {}
 );
 /// Describes a data quality result.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3040,9 +3054,9 @@ pub struct DataQualityResultDescription {
     pub started_on: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    DataQualityResultDescription "DataQualityResultDescription"[set from] { result_id :
+    DataQualityResultDescription "DataQualityResultDescription"[from] { result_id :
     String, evaluation_run_mode : DataQualityEvaluationRunMode,
-    data_quality_evaluation_config : String, data_source : DataSource, job_name : String,
+    data_quality_evaluation_config : String, data_source = DataSource, job_name : String,
     job_run_id : String, started_on : rboto::DateTime } {}
 );
 /// Criteria used to return data quality results.
@@ -3066,7 +3080,7 @@ pub struct DataQualityResultFilterCriteria {
 }
 rboto::__structure!(
     DataQualityResultFilterCriteria "DataQualityResultFilterCriteria"[set into] {
-    data_source : DataSource, job_name : String, job_run_id : String, started_after :
+    data_source = DataSource, job_name : String, job_run_id : String, started_after :
     rboto::DateTime, started_before : rboto::DateTime, evaluation_run_mode :
     DataQualityEvaluationRunMode, data_quality_evaluation_config : String } {}
 );
@@ -3110,15 +3124,15 @@ pub struct DataQualityResultV2Item {
     pub ruleset_name: Option<String>,
 }
 rboto::__structure!(
-    DataQualityResultV2Item "DataQualityResultV2Item"[set from] { result_id : String,
+    DataQualityResultV2Item "DataQualityResultV2Item"[from] { result_id : String,
     evaluation_run_mode : DataQualityEvaluationRunMode, data_quality_evaluation_config :
-    String, data_source : DataSource, dimensions : HashMap < String, String >, tags :
+    String, data_source = DataSource, dimensions : HashMap < String, String >, tags :
     HashMap < String, String >, execution_started_on : rboto::DateTime,
     execution_completed_on : rboto::DateTime, result_published_on : rboto::DateTime,
-    score = f64, rule_results : Vec < DataQualityRuleResult >, analyzer_results : Vec <
-    DataQualityAnalyzerResult >, observations : Vec < DataQualityObservation >,
+    score = f64, rule_results = Vec < DataQualityRuleResult >, analyzer_results = Vec <
+    DataQualityAnalyzerResult >, observations = Vec < DataQualityObservation >,
     evaluation_context : String, descriptors : HashMap < String, String >,
-    aggregated_metrics : DataQualityAggregatedMetrics, ruleset_name : String } {}
+    aggregated_metrics = DataQualityAggregatedMetrics, ruleset_name : String } {}
 );
 /// Describes a data quality result returned by `ListDataQualityResultsV2`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3142,9 +3156,9 @@ pub struct DataQualityResultsV2Description {
     pub descriptors: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    DataQualityResultsV2Description "DataQualityResultsV2Description"[set from] {
-    result_id : String, evaluation_run_mode : DataQualityEvaluationRunMode,
-    data_quality_evaluation_config : String, data_source : DataSource,
+    DataQualityResultsV2Description "DataQualityResultsV2Description"[from] { result_id :
+    String, evaluation_run_mode : DataQualityEvaluationRunMode,
+    data_quality_evaluation_config : String, data_source = DataSource,
     result_published_on : rboto::DateTime, dimensions : HashMap < String, String >,
     evaluation_context : String, descriptors : HashMap < String, String > } {}
 );
@@ -3169,7 +3183,7 @@ pub struct DataQualityResultsV2FilterCriteria {
 }
 rboto::__structure!(
     DataQualityResultsV2FilterCriteria "DataQualityResultsV2FilterCriteria"[set into] {
-    data_source : DataSource, published_after : rboto::DateTime, published_before :
+    data_source = DataSource, published_after : rboto::DateTime, published_before :
     rboto::DateTime, dimensions : HashMap < String, String >, evaluation_context :
     String, evaluation_run_mode : DataQualityEvaluationRunMode,
     data_quality_evaluation_config : String } {}
@@ -3205,8 +3219,8 @@ pub struct DataQualityRuleRecommendationRunDescription {
 }
 rboto::__structure!(
     DataQualityRuleRecommendationRunDescription
-    "DataQualityRuleRecommendationRunDescription"[set from] { run_id : String, status :
-    TaskStatusType, started_on : rboto::DateTime, data_source : DataSource,
+    "DataQualityRuleRecommendationRunDescription"[from] { run_id : String, status :
+    TaskStatusType, started_on : rboto::DateTime, data_source = DataSource,
     created_ruleset_name : String, recommendation_mode : RecommendationMode } {}
 );
 /// A filter for listing data quality recommendation runs.
@@ -3222,7 +3236,7 @@ pub struct DataQualityRuleRecommendationRunFilter {
 }
 rboto::__structure!(
     DataQualityRuleRecommendationRunFilter "DataQualityRuleRecommendationRunFilter"[set
-    into] { data_source : DataSource, started_before : rboto::DateTime, started_after :
+    into] { data_source = DataSource, started_before : rboto::DateTime, started_after :
     rboto::DateTime } {}
 );
 /// Describes the result of the evaluation of a data quality rule.
@@ -3254,7 +3268,7 @@ rboto::__structure!(
     [sensitive], labels : HashMap < String, String > } {}
 );
 rboto::__string_enum!(
-    DataQualityRuleResultStatus { Pass = "PASS", Fail = "FAIL", Error = "ERROR" }
+    DataQualityRuleResultStatus { 0 Pass = "PASS", 1 Fail = "FAIL", 2 Error = "ERROR" }
 );
 /// The configuration for writing data quality rule results.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3267,7 +3281,7 @@ pub struct DataQualityRuleResultsOptions {
 }
 rboto::__structure!(
     DataQualityRuleResultsOptions "DataQualityRuleResultsOptions"[set into from] {
-    write_data_quality_rule_results_enabled = bool, catalog_table_config :
+    write_data_quality_rule_results_enabled = bool, catalog_table_config =
     CatalogTableConfigOptions } {}
 );
 /// The details of a data quality ruleset evaluation run.
@@ -3304,12 +3318,12 @@ pub struct DataQualityRulesetEvaluationRun {
     pub additional_data_sources: Option<HashMap<String, DataSource>>,
 }
 rboto::__structure!(
-    DataQualityRulesetEvaluationRun "DataQualityRulesetEvaluationRun"[set from] { run_id
-    : String, data_source : DataSource, role : String, number_of_workers = i32, timeout =
-    i32, additional_run_options : DataQualityEvaluationRunAdditionalRunOptions, status :
+    DataQualityRulesetEvaluationRun "DataQualityRulesetEvaluationRun"[from] { run_id :
+    String, data_source = DataSource, role : String, number_of_workers = i32, timeout =
+    i32, additional_run_options = DataQualityEvaluationRunAdditionalRunOptions, status :
     TaskStatusType, error_string : String, started_on : rboto::DateTime, last_modified_on
     : rboto::DateTime, completed_on : rboto::DateTime, execution_time = i32,
-    ruleset_names : Vec < String >, result_ids : Vec < String >, additional_data_sources
+    ruleset_names = Vec < String >, result_ids = Vec < String >, additional_data_sources
     : HashMap < String, DataSource > } {}
 );
 /// Describes the result of a data quality ruleset evaluation run.
@@ -3327,8 +3341,8 @@ pub struct DataQualityRulesetEvaluationRunDescription {
 }
 rboto::__structure!(
     DataQualityRulesetEvaluationRunDescription
-    "DataQualityRulesetEvaluationRunDescription"[set from] { run_id : String, status :
-    TaskStatusType, started_on : rboto::DateTime, data_source : DataSource } {}
+    "DataQualityRulesetEvaluationRunDescription"[from] { run_id : String, status :
+    TaskStatusType, started_on : rboto::DateTime, data_source = DataSource } {}
 );
 /// The filter criteria.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3345,7 +3359,7 @@ pub struct DataQualityRulesetEvaluationRunFilter {
 }
 rboto::__structure!(
     DataQualityRulesetEvaluationRunFilter "DataQualityRulesetEvaluationRunFilter"[set
-    into] { data_source : DataSource, started_before : rboto::DateTime, started_after :
+    into] { data_source = DataSource, started_before : rboto::DateTime, started_after :
     rboto::DateTime, ruleset_name : String } {}
 );
 /// The criteria used to filter data quality rulesets.
@@ -3371,7 +3385,7 @@ rboto::__structure!(
     DataQualityRulesetFilterCriteria "DataQualityRulesetFilterCriteria"[set into] { name
     : String, description : String, created_before : rboto::DateTime, created_after :
     rboto::DateTime, last_modified_before : rboto::DateTime, last_modified_after :
-    rboto::DateTime, target_table : DataQualityTargetTable } {}
+    rboto::DateTime, target_table = DataQualityTargetTable } {}
 );
 /// Describes a data quality ruleset returned by `GetDataQualityRuleset`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3393,9 +3407,9 @@ pub struct DataQualityRulesetListDetails {
     pub rule_count: Option<i32>,
 }
 rboto::__structure!(
-    DataQualityRulesetListDetails "DataQualityRulesetListDetails"[set from] { name :
-    String, description : String, created_on : rboto::DateTime, last_modified_on :
-    rboto::DateTime, target_table : DataQualityTargetTable, recommendation_run_id :
+    DataQualityRulesetListDetails "DataQualityRulesetListDetails"[from] { name : String,
+    description : String, created_on : rboto::DateTime, last_modified_on :
+    rboto::DateTime, target_table = DataQualityTargetTable, recommendation_run_id :
     String, rule_count = i32 } {}
 );
 /// An object representing an Glue table.
@@ -3438,8 +3452,8 @@ pub struct DataSource {
     pub data_quality_glue_table: Option<DataQualityGlueTable>,
 }
 rboto::__structure!(
-    DataSource "DataSource"[set into from] { glue_table : GlueTable,
-    data_quality_glue_table : DataQualityGlueTable } {}
+    DataSource "DataSource"[set into from] { glue_table = GlueTable,
+    data_quality_glue_table = DataQualityGlueTable } {}
 );
 /// The `Database` object represents a logical grouping of tables that might reside in a Hive metastore or an RDBMS.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3465,13 +3479,13 @@ pub struct Database {
     pub federated_database: Option<FederatedDatabase>,
 }
 rboto::__structure!(
-    Database "Database"[set from] { name : String, description : String, location_uri :
+    Database "Database"[from] { name : String, description : String, location_uri :
     String, parameters : HashMap < String, String >, create_time : rboto::DateTime,
-    create_table_default_permissions : Vec < PrincipalPermissions >, target_database :
-    DatabaseIdentifier, catalog_id : String, federated_database : FederatedDatabase } {}
+    create_table_default_permissions = Vec < PrincipalPermissions >, target_database =
+    DatabaseIdentifier, catalog_id : String, federated_database = FederatedDatabase } {}
 );
 rboto::__string_enum!(
-    DatabaseAttributes { Name = "NAME", TargetDatabase = "TARGET_DATABASE" }
+    DatabaseAttributes { 0 Name = "NAME", 1 TargetDatabase = "TARGET_DATABASE" }
 );
 /// A structure that describes a target database for resource linking.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3510,8 +3524,8 @@ pub struct DatabaseInput {
 rboto::__structure!(
     DatabaseInput "DatabaseInput"[set into] { name : String, description : String,
     location_uri : String, parameters : HashMap < String, String >,
-    create_table_default_permissions : Vec < PrincipalPermissions >, target_database :
-    DatabaseIdentifier, federated_database : FederatedDatabase } {}
+    create_table_default_permissions = Vec < PrincipalPermissions >, target_database =
+    DatabaseIdentifier, federated_database = FederatedDatabase } {}
 );
 /// An Inclusion Annotation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3558,7 +3572,7 @@ rboto::__structure!(
     rboto::DateTime, maximum_value : rboto::DateTime, number_of_nulls = i64,
     number_of_distinct_values = i64 } {}
 );
-rboto::__string_enum!(DdbExportType { Ddb = "ddb", S3 = "s3" });
+rboto::__string_enum!(DdbExportType { 0 Ddb = "ddb", 1 S3 = "s3" });
 /// Defines column statistics supported for fixed-point number data columns.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -3574,7 +3588,7 @@ pub struct DecimalColumnStatisticsData {
 }
 rboto::__structure!(
     DecimalColumnStatisticsData "DecimalColumnStatisticsData"[set into from] {
-    minimum_value : DecimalNumber, maximum_value : DecimalNumber, number_of_nulls = i64,
+    minimum_value = DecimalNumber, maximum_value = DecimalNumber, number_of_nulls = i64,
     number_of_distinct_values = i64 } {}
 );
 /// Contains a numeric value in decimal format.
@@ -3591,7 +3605,7 @@ rboto::__structure!(
     i32 } {}
 );
 rboto::__string_enum!(
-    DeleteBehavior { Log = "LOG", DeleteFromDatabase = "DELETE_FROM_DATABASE",
+    DeleteBehavior { 0 Log = "LOG", 1 DeleteFromDatabase = "DELETE_FROM_DATABASE", 2
     DeprecateInDatabase = "DEPRECATE_IN_DATABASE" }
 );
 /// Specifies a Delta data store to crawl one or more Delta tables.
@@ -3608,12 +3622,12 @@ pub struct DeltaTarget {
     pub create_native_delta_table: Option<bool>,
 }
 rboto::__structure!(
-    DeltaTarget "DeltaTarget"[set into from] { delta_tables : Vec < String >,
+    DeltaTarget "DeltaTarget"[set into from] { delta_tables = Vec < String >,
     connection_name : String, write_manifest = bool, create_native_delta_table = bool }
     {}
 );
 rboto::__string_enum!(
-    DeltaTargetCompressionType { Uncompressed = "uncompressed", Snappy = "snappy" }
+    DeltaTargetCompressionType { 0 Uncompressed = "uncompressed", 1 Snappy = "snappy" }
 );
 /// A development endpoint where a developer can remotely debug extract, transform, and load (ETL) scripts.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3671,15 +3685,15 @@ pub struct DevEndpoint {
     pub arguments: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    DevEndpoint "DevEndpoint"[set from] { endpoint_name : String, role_arn : String,
-    security_group_ids : Vec < String >, subnet_id : String, yarn_endpoint_address :
+    DevEndpoint "DevEndpoint"[from] { endpoint_name : String, role_arn : String,
+    security_group_ids = Vec < String >, subnet_id : String, yarn_endpoint_address :
     String, private_address : String, zeppelin_remote_spark_interpreter_port = i32,
     public_address : String, status : String, worker_type : WorkerType, glue_version :
     String, number_of_workers = i32, number_of_nodes = i32, availability_zone : String,
     vpc_id : String, extra_python_libs_s3_path : String, extra_jars_s3_path : String,
     failure_reason : String, last_update_status : String, created_timestamp :
     rboto::DateTime, last_modified_timestamp : rboto::DateTime, public_key : String,
-    public_keys : Vec < String >, security_configuration : String, arguments : HashMap <
+    public_keys = Vec < String >, security_configuration : String, arguments : HashMap <
     String, String > } {}
 );
 /// Custom libraries to be loaded into a development endpoint.
@@ -3717,7 +3731,7 @@ pub struct DirectJdbcSource {
 rboto::__structure!(
     DirectJdbcSource "DirectJDBCSource"[set into from] { name : String, database :
     String, table : String, connection_name : String, connection_type :
-    JdbcConnectionType, redshift_tmp_dir : String, output_schemas : Vec < GlueSchema > }
+    JdbcConnectionType, redshift_tmp_dir : String, output_schemas = Vec < GlueSchema > }
     {}
 );
 /// Specifies an Apache Kafka data store.
@@ -3737,8 +3751,8 @@ pub struct DirectKafkaSource {
 }
 rboto::__structure!(
     DirectKafkaSource "DirectKafkaSource"[set into from] { name : String,
-    streaming_options : KafkaStreamingSourceOptions, window_size = i32, detect_schema =
-    bool, data_preview_options : StreamingDataPreviewOptions } {}
+    streaming_options = KafkaStreamingSourceOptions, window_size = i32, detect_schema =
+    bool, data_preview_options = StreamingDataPreviewOptions } {}
 );
 /// Specifies a direct Amazon Kinesis data source.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3757,8 +3771,8 @@ pub struct DirectKinesisSource {
 }
 rboto::__structure!(
     DirectKinesisSource "DirectKinesisSource"[set into from] { name : String, window_size
-    = i32, detect_schema = bool, streaming_options : KinesisStreamingSourceOptions,
-    data_preview_options : StreamingDataPreviewOptions } {}
+    = i32, detect_schema = bool, streaming_options = KinesisStreamingSourceOptions,
+    data_preview_options = StreamingDataPreviewOptions } {}
 );
 /// A policy that specifies update behavior for the crawler.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3790,8 +3804,8 @@ pub struct DistributionData {
     pub data_type: Option<String>,
 }
 rboto::__structure!(
-    DistributionData "DistributionData"[set into from] { bin_edges : Vec < String >,
-    count : Vec < i32 >, data_type : String } {}
+    DistributionData "DistributionData"[set into from] { bin_edges = Vec < String >,
+    count = Vec < i32 >, data_type : String } {}
 );
 /// The configuration for writing distribution results.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3804,7 +3818,7 @@ pub struct DistributionResultsOptions {
 }
 rboto::__structure!(
     DistributionResultsOptions "DistributionResultsOptions"[set into from] {
-    write_distribution_results_enabled = bool, catalog_table_config :
+    write_distribution_results_enabled = bool, catalog_table_config =
     CatalogTableConfigOptions } {}
 );
 /// Defines column statistics supported for floating-point number data columns.
@@ -3837,8 +3851,8 @@ pub struct DropDuplicates {
     pub columns: Option<Vec<Vec<String>>>,
 }
 rboto::__structure!(
-    DropDuplicates "DropDuplicates"[set into from] { name : String, inputs : Vec < String
-    >, columns : Vec < Vec < String > > } {}
+    DropDuplicates "DropDuplicates"[set into from] { name : String, inputs = Vec < String
+    >, columns = Vec < Vec < String > > } {}
 );
 /// Specifies a transform that chooses the data property keys that you want to drop.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3852,8 +3866,8 @@ pub struct DropFields {
     pub paths: Option<Vec<Vec<String>>>,
 }
 rboto::__structure!(
-    DropFields "DropFields"[set into from] { name : String, inputs : Vec < String >,
-    paths : Vec < Vec < String > > } {}
+    DropFields "DropFields"[set into from] { name : String, inputs = Vec < String >,
+    paths = Vec < Vec < String > > } {}
 );
 /// Specifies a transform that removes columns from the dataset if all values in the column are 'null'. By default, Glue Studio will recognize null objects, but some values such as empty strings, strings that are "null", -1 integers or other placeholders such as zeros, are not automatically recognized as nulls.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3869,8 +3883,8 @@ pub struct DropNullFields {
     pub null_text_list: Option<Vec<NullValueField>>,
 }
 rboto::__structure!(
-    DropNullFields "DropNullFields"[set into from] { name : String, inputs : Vec < String
-    >, null_check_box_list : NullCheckBoxList, null_text_list : Vec < NullValueField > }
+    DropNullFields "DropNullFields"[set into from] { name : String, inputs = Vec < String
+    >, null_check_box_list = NullCheckBoxList, null_text_list = Vec < NullValueField > }
     {}
 );
 /// Specifies the set of parameters needed to perform the dynamic transform.
@@ -3896,8 +3910,8 @@ pub struct DynamicTransform {
 }
 rboto::__structure!(
     DynamicTransform "DynamicTransform"[set into from] { name : String, transform_name :
-    String, inputs : Vec < String >, parameters : Vec < TransformConfigParameter >,
-    function_name : String, path : String, version : String, output_schemas : Vec <
+    String, inputs = Vec < String >, parameters = Vec < TransformConfigParameter >,
+    function_name : String, path : String, version : String, output_schemas = Vec <
     GlueSchema > } {}
 );
 /// Specifies a DynamoDB data source in the Glue Data Catalog.
@@ -3917,7 +3931,7 @@ pub struct DynamoDbCatalogSource {
 }
 rboto::__structure!(
     DynamoDbCatalogSource "DynamoDBCatalogSource"[set into from] { name : String,
-    database : String, table : String, pitr_enabled = bool, additional_options :
+    database : String, table : String, pitr_enabled = bool, additional_options =
     DdbeltCatalogAdditionalOptions } {}
 );
 /// Specifies a DynamoDB ELT connector source for extracting data from DynamoDB tables.
@@ -3933,7 +3947,7 @@ pub struct DynamoDbeltConnectorSource {
 }
 rboto::__structure!(
     DynamoDbeltConnectorSource "DynamoDBELTConnectorSource"[set into from] { name :
-    String, connection_options : DdbeltConnectionOptions, output_schemas : Vec <
+    String, connection_options = DdbeltConnectionOptions, output_schemas = Vec <
     GlueSchema > } {}
 );
 /// Specifies an Amazon DynamoDB table to crawl.
@@ -3961,9 +3975,9 @@ pub struct Edge {
     pub destination_id: Option<String>,
 }
 rboto::__structure!(
-    Edge "Edge"[set from] { source_id : String, destination_id : String } {}
+    Edge "Edge"[from] { source_id : String, destination_id : String } {}
 );
-rboto::__string_enum!(EnableHybridValues { True = "TRUE", False = "FALSE" });
+rboto::__string_enum!(EnableHybridValues { 0 True = "TRUE", 1 False = "FALSE" });
 /// Specifies the encryption-at-rest configuration for the Data Catalog.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -3994,9 +4008,9 @@ pub struct EncryptionConfiguration {
     pub data_quality_encryption: Option<DataQualityEncryption>,
 }
 rboto::__structure!(
-    EncryptionConfiguration "EncryptionConfiguration"[set into from] { s3_encryption :
-    Vec < S3Encryption >, cloud_watch_encryption : CloudWatchEncryption,
-    job_bookmarks_encryption : JobBookmarksEncryption, data_quality_encryption :
+    EncryptionConfiguration "EncryptionConfiguration"[set into from] { s3_encryption =
+    Vec < S3Encryption >, cloud_watch_encryption = CloudWatchEncryption,
+    job_bookmarks_encryption = JobBookmarksEncryption, data_quality_encryption =
     DataQualityEncryption } {}
 );
 /// An entity supported by a given `ConnectionType`.
@@ -4017,7 +4031,7 @@ pub struct Entity {
     pub custom_properties: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    Entity "Entity"[set from] { entity_name : String, label : String, is_parent_entity =
+    Entity "Entity"[from] { entity_name : String, label : String, is_parent_entity =
     bool, description : String, category : String, custom_properties : HashMap < String,
     String > } {}
 );
@@ -4031,7 +4045,7 @@ pub struct EntityConfiguration {
     pub schema: Option<HashMap<String, FieldDefinition>>,
 }
 rboto::__structure!(
-    EntityConfiguration "EntityConfiguration"[set into from] { source_configuration :
+    EntityConfiguration "EntityConfiguration"[set into from] { source_configuration =
     SourceConfiguration, schema : HashMap < String, FieldDefinition > } {}
 );
 /// Contains details about an error.
@@ -4044,8 +4058,7 @@ pub struct ErrorDetail {
     pub error_message: Option<String>,
 }
 rboto::__structure!(
-    ErrorDetail "ErrorDetail"[set from] { error_code : String, error_message : String }
-    {}
+    ErrorDetail "ErrorDetail"[from] { error_code : String, error_message : String } {}
 );
 /// An object containing error details.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4057,8 +4070,7 @@ pub struct ErrorDetails {
     pub error_message: Option<String>,
 }
 rboto::__structure!(
-    ErrorDetails "ErrorDetails"[set from] { error_code : String, error_message : String }
-    {}
+    ErrorDetails "ErrorDetails"[from] { error_code : String, error_message : String } {}
 );
 /// Specifies your data quality evaluation criteria.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4078,9 +4090,9 @@ pub struct EvaluateDataQuality {
     pub stop_job_on_failure_options: Option<DqStopJobOnFailureOptions>,
 }
 rboto::__structure!(
-    EvaluateDataQuality "EvaluateDataQuality"[set into from] { name : String, inputs :
-    Vec < String >, ruleset : String, output : DqTransformOutput, publishing_options :
-    DqResultsPublishingOptions, stop_job_on_failure_options : DqStopJobOnFailureOptions }
+    EvaluateDataQuality "EvaluateDataQuality"[set into from] { name : String, inputs =
+    Vec < String >, ruleset : String, output : DqTransformOutput, publishing_options =
+    DqResultsPublishingOptions, stop_job_on_failure_options = DqStopJobOnFailureOptions }
     {}
 );
 /// Specifies your data quality evaluation criteria.
@@ -4104,9 +4116,9 @@ pub struct EvaluateDataQualityMultiFrame {
 }
 rboto::__structure!(
     EvaluateDataQualityMultiFrame "EvaluateDataQualityMultiFrame"[set into from] { name :
-    String, inputs : Vec < String >, additional_data_sources : HashMap < String, String
-    >, ruleset : String, publishing_options : DqResultsPublishingOptions,
-    additional_options : HashMap < String, String >, stop_job_on_failure_options :
+    String, inputs = Vec < String >, additional_data_sources : HashMap < String, String
+    >, ruleset : String, publishing_options = DqResultsPublishingOptions,
+    additional_options : HashMap < String, String >, stop_job_on_failure_options =
     DqStopJobOnFailureOptions } {}
 );
 /// Evaluation metrics provide an estimate of the quality of your machine learning transform.
@@ -4119,8 +4131,8 @@ pub struct EvaluationMetrics {
     pub find_matches_metrics: Option<FindMatchesMetrics>,
 }
 rboto::__structure!(
-    EvaluationMetrics "EvaluationMetrics"[set from] { transform_type : TransformType,
-    find_matches_metrics : FindMatchesMetrics } {}
+    EvaluationMetrics "EvaluationMetrics"[from] { transform_type : TransformType,
+    find_matches_metrics = FindMatchesMetrics } {}
 );
 /// Batch condition that must be met (specified number of events received or batch time window expired) before EventBridge event trigger fires.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4149,11 +4161,11 @@ pub struct ExecutionAttempt {
     pub error_message: Option<String>,
 }
 rboto::__structure!(
-    ExecutionAttempt "ExecutionAttempt"[set from] { status : ExecutionStatus,
+    ExecutionAttempt "ExecutionAttempt"[from] { status : ExecutionStatus,
     column_statistics_task_run_id : String, execution_timestamp : rboto::DateTime,
     error_message : String } {}
 );
-rboto::__string_enum!(ExecutionClass { Flex = "FLEX", Standard = "STANDARD" });
+rboto::__string_enum!(ExecutionClass { 0 Flex = "FLEX", 1 Standard = "STANDARD" });
 /// An execution property of a job.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -4164,9 +4176,10 @@ pub struct ExecutionProperty {
 rboto::__structure!(
     ExecutionProperty "ExecutionProperty"[set into from] { max_concurrent_runs = i32 } {}
 );
-rboto::__string_enum!(ExecutionStatus { Failed = "FAILED", Started = "STARTED" });
+rboto::__string_enum!(ExecutionStatus { 0 Failed = "FAILED", 1 Started = "STARTED" });
 rboto::__string_enum!(
-    ExistCondition { MustExist = "MUST_EXIST", NotExist = "NOT_EXIST", None = "NONE" }
+    ExistCondition { 0 MustExist = "MUST_EXIST", 1 NotExist = "NOT_EXIST", 2 None =
+    "NONE" }
 );
 /// The encryption configuration for exported data catalog metadata.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4189,17 +4202,17 @@ pub struct ExportLabelsTaskRunProperties {
     pub output_s3_path: Option<String>,
 }
 rboto::__structure!(
-    ExportLabelsTaskRunProperties "ExportLabelsTaskRunProperties"[set from] {
-    output_s3_path : String } {}
+    ExportLabelsTaskRunProperties "ExportLabelsTaskRunProperties"[from] { output_s3_path
+    : String } {}
 );
 rboto::__string_enum!(
-    #[doc = " The export setting for the data catalog."] ExportSetting { Enabled =
-    "ENABLED", Disabled = "DISABLED" }
+    #[doc = " The export setting for the data catalog."] ExportSetting { 0 Enabled =
+    "ENABLED", 1 Disabled = "DISABLED" }
 );
 rboto::__string_enum!(
-    #[doc = " The current status of the data catalog export."] ExportStatus { Enabling =
-    "ENABLING", Enabled = "ENABLED", Disabling = "DISABLING", Disabled = "DISABLED",
-    Failed = "FAILED" }
+    #[doc = " The current status of the data catalog export."] ExportStatus { 0 Enabling
+    = "ENABLING", 1 Enabled = "ENABLED", 2 Disabling = "DISABLING", 3 Disabled =
+    "DISABLED", 4 Failed = "FAILED" }
 );
 /// Parameter extraction configuration that defines how to extract and map values from API responses to request parameters.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4216,7 +4229,7 @@ pub struct ExtractedParameter {
 }
 rboto::__structure!(
     ExtractedParameter "ExtractedParameter"[set into from] { key : String, default_value
-    : String, property_location : PropertyLocation, value : ResponseExtractionMapping }
+    : String, property_location : PropertyLocation, value = ResponseExtractionMapping }
     {}
 );
 /// A catalog that points to an entity outside the Glue Data Catalog.
@@ -4267,13 +4280,13 @@ rboto::__structure!(
     database_identifier : String, connection_name : String, connection_type : String } {}
 );
 rboto::__string_enum!(
-    FederationSourceErrorCode { AccessDeniedException = "AccessDeniedException",
-    EntityNotFoundException = "EntityNotFoundException", InvalidCredentialsException =
-    "InvalidCredentialsException", InvalidInputException = "InvalidInputException",
-    InvalidResponseException = "InvalidResponseException", OperationTimeoutException =
-    "OperationTimeoutException", OperationNotSupportedException =
-    "OperationNotSupportedException", InternalServiceException =
-    "InternalServiceException", PartialFailureException = "PartialFailureException",
+    FederationSourceErrorCode { 0 AccessDeniedException = "AccessDeniedException", 1
+    EntityNotFoundException = "EntityNotFoundException", 2 InvalidCredentialsException =
+    "InvalidCredentialsException", 3 InvalidInputException = "InvalidInputException", 4
+    InvalidResponseException = "InvalidResponseException", 5 OperationTimeoutException =
+    "OperationTimeoutException", 6 OperationNotSupportedException =
+    "OperationNotSupportedException", 7 InternalServiceException =
+    "InternalServiceException", 8 PartialFailureException = "PartialFailureException", 9
     ThrottlingException = "ThrottlingException" }
 );
 /// The `Field` object has information about the different properties associated with a field in the connector.
@@ -4318,20 +4331,20 @@ pub struct Field {
     pub custom_properties: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    Field "Field"[set from] { field_name : String, label : String, description : String,
+    Field "Field"[from] { field_name : String, label : String, description : String,
     field_type : FieldDataType, is_primary_key = bool, is_nullable = bool, is_retrievable
     = bool, is_filterable = bool, is_partitionable = bool, is_createable = bool,
     is_updateable = bool, is_upsertable = bool, is_default_on_create = bool,
-    supported_values : Vec < String >, supported_filter_operators : Vec <
+    supported_values = Vec < String >, supported_filter_operators = Vec <
     FieldFilterOperator >, parent_field : String, native_data_type : String,
     custom_properties : HashMap < String, String > } {}
 );
 rboto::__string_enum!(
-    FieldDataType { Int = "INT", Smallint = "SMALLINT", Bigint = "BIGINT", Float =
-    "FLOAT", Long = "LONG", Date = "DATE", Boolean = "BOOLEAN", Map = "MAP", Array =
-    "ARRAY", String = "STRING", Timestamp = "TIMESTAMP", Decimal = "DECIMAL", Byte =
-    "BYTE", Short = "SHORT", Double = "DOUBLE", Struct = "STRUCT", Binary = "BINARY",
-    Union = "UNION" }
+    FieldDataType { 0 Int = "INT", 1 Smallint = "SMALLINT", 2 Bigint = "BIGINT", 3 Float
+    = "FLOAT", 4 Long = "LONG", 5 Date = "DATE", 6 Boolean = "BOOLEAN", 7 Map = "MAP", 8
+    Array = "ARRAY", 9 String = "STRING", 10 Timestamp = "TIMESTAMP", 11 Decimal =
+    "DECIMAL", 12 Byte = "BYTE", 13 Short = "SHORT", 14 Double = "DOUBLE", 15 Struct =
+    "STRUCT", 16 Binary = "BINARY", 17 Union = "UNION" }
 );
 /// Defines a field in an entity schema for REST connector data sources, specifying the field name and data type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4357,18 +4370,18 @@ pub struct FieldDefinition {
 rboto::__structure!(
     FieldDefinition "FieldDefinition"[set into from] { name : String, field_data_type :
     FieldDataType, response_date_format : String, is_partitionable = bool, is_nullable =
-    bool, is_queryable = bool, is_orderable = bool, filter_overrides : FilterOverrides }
+    bool, is_queryable = bool, is_orderable = bool, filter_overrides = FilterOverrides }
     {}
 );
 rboto::__string_enum!(
-    FieldFilterOperator { LessThan = "LESS_THAN", GreaterThan = "GREATER_THAN", Between =
-    "BETWEEN", EqualTo = "EQUAL_TO", NotEqualTo = "NOT_EQUAL_TO", GreaterThanOrEqualTo =
-    "GREATER_THAN_OR_EQUAL_TO", LessThanOrEqualTo = "LESS_THAN_OR_EQUAL_TO", Contains =
-    "CONTAINS", OrderBy = "ORDER_BY" }
+    FieldFilterOperator { 0 LessThan = "LESS_THAN", 1 GreaterThan = "GREATER_THAN", 2
+    Between = "BETWEEN", 3 EqualTo = "EQUAL_TO", 4 NotEqualTo = "NOT_EQUAL_TO", 5
+    GreaterThanOrEqualTo = "GREATER_THAN_OR_EQUAL_TO", 6 LessThanOrEqualTo =
+    "LESS_THAN_OR_EQUAL_TO", 7 Contains = "CONTAINS", 8 OrderBy = "ORDER_BY" }
 );
 rboto::__string_enum!(
-    FieldName { CrawlId = "CRAWL_ID", State = "STATE", StartTime = "START_TIME", EndTime
-    = "END_TIME", DpuHour = "DPU_HOUR" }
+    FieldName { 0 CrawlId = "CRAWL_ID", 1 State = "STATE", 2 StartTime = "START_TIME", 3
+    EndTime = "END_TIME", 4 DpuHour = "DPU_HOUR" }
 );
 /// Specifies a transform that locates records in the dataset that have missing values and adds a new field with a value determined by imputation. The input data set is used to train the machine learning model that determines what the missing value should be.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4384,7 +4397,7 @@ pub struct FillMissingValues {
     pub filled_path: Option<String>,
 }
 rboto::__structure!(
-    FillMissingValues "FillMissingValues"[set into from] { name : String, inputs : Vec <
+    FillMissingValues "FillMissingValues"[set into from] { name : String, inputs = Vec <
     String >, imputed_path : String, filled_path : String } {}
 );
 /// Specifies a transform that splits a dataset into two, based on a filter condition.
@@ -4401,8 +4414,8 @@ pub struct Filter {
     pub filters: Option<Vec<FilterExpression>>,
 }
 rboto::__structure!(
-    Filter "Filter"[set into from] { name : String, inputs : Vec < String >,
-    logical_operator : FilterLogicalOperator, filters : Vec < FilterExpression > } {}
+    Filter "Filter"[set into from] { name : String, inputs = Vec < String >,
+    logical_operator : FilterLogicalOperator, filters = Vec < FilterExpression > } {}
 );
 /// Configuration that defines how filter predicates are applied to REST API requests, supporting both query parameter and filter string strategies.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4424,8 +4437,8 @@ pub struct FilterConfiguration {
 rboto::__structure!(
     FilterConfiguration "FilterConfiguration"[set into from] { filter_mode : FilterMode,
     operator_mappings : HashMap < String, String >, date_time_format : String,
-    strip_quotes = bool, between_configuration : BetweenConfiguration,
-    filter_string_configuration : FilterStringConfiguration } {}
+    strip_quotes = bool, between_configuration = BetweenConfiguration,
+    filter_string_configuration = FilterStringConfiguration } {}
 );
 /// Specifies a filter expression.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4440,19 +4453,20 @@ pub struct FilterExpression {
 }
 rboto::__structure!(
     FilterExpression "FilterExpression"[set into from] { operation : FilterOperation,
-    negated = bool, values : Vec < FilterValue > } {}
+    negated = bool, values = Vec < FilterValue > } {}
 );
-rboto::__string_enum!(FilterLogicalOperator { And = "AND", Or = "OR" });
+rboto::__string_enum!(FilterLogicalOperator { 0 And = "AND", 1 Or = "OR" });
 rboto::__string_enum!(
     #[doc = " The strategy used to apply filter predicates to REST API requests."]
-    FilterMode { QueryParams = "QUERY_PARAMS", FilterString = "FILTER_STRING" }
+    FilterMode { 0 QueryParams = "QUERY_PARAMS", 1 FilterString = "FILTER_STRING" }
 );
 rboto::__string_enum!(
-    FilterOperation { Eq = "EQ", Lt = "LT", Gt = "GT", Lte = "LTE", Gte = "GTE", Regex =
-    "REGEX", Isnull = "ISNULL" }
+    FilterOperation { 0 Eq = "EQ", 1 Lt = "LT", 2 Gt = "GT", 3 Lte = "LTE", 4 Gte =
+    "GTE", 5 Regex = "REGEX", 6 Isnull = "ISNULL" }
 );
 rboto::__string_enum!(
-    FilterOperator { Gt = "GT", Ge = "GE", Lt = "LT", Le = "LE", Eq = "EQ", Ne = "NE" }
+    FilterOperator { 0 Gt = "GT", 1 Ge = "GE", 2 Lt = "LT", 3 Le = "LE", 4 Eq = "EQ", 5
+    Ne = "NE" }
 );
 /// Configuration that defines per-field overrides for filter behavior, allowing individual fields to customize how filter operations are applied.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4469,7 +4483,7 @@ pub struct FilterOverrides {
 }
 rboto::__structure!(
     FilterOverrides "FilterOverrides"[set into from] { field_name : String,
-    operator_mappings : HashMap < String, String >, between_configuration :
+    operator_mappings : HashMap < String, String >, between_configuration =
     BetweenConfiguration, date_time_format : String } {}
 );
 /// Configuration for constructing filter expression strings when using the `FILTER_STRING` filter mode.
@@ -4498,11 +4512,11 @@ pub struct FilterValue {
     pub value: Option<Vec<String>>,
 }
 rboto::__structure!(
-    FilterValue "FilterValue"[set into from] { type_ : FilterValueType, value : Vec <
+    FilterValue "FilterValue"[set into from] { type_ : FilterValueType, value = Vec <
     String > } {}
 );
 rboto::__string_enum!(
-    FilterValueType { Columnextracted = "COLUMNEXTRACTED", Constant = "CONSTANT" }
+    FilterValueType { 0 Columnextracted = "COLUMNEXTRACTED", 1 Constant = "CONSTANT" }
 );
 /// The evaluation metrics for the find matches algorithm. The quality of your machine learning transform is measured by getting your transform to predict some matches and comparing the results to known matches from the same dataset. The quality metrics are based on a subset of your data, so they are not precise.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4522,9 +4536,9 @@ pub struct FindMatchesMetrics {
     pub column_importances: Option<Vec<ColumnImportance>>,
 }
 rboto::__structure!(
-    FindMatchesMetrics "FindMatchesMetrics"[set from] { area_under_pr_curve = f64,
-    precision = f64, recall = f64, f1 = f64, confusion_matrix : ConfusionMatrix,
-    column_importances : Vec < ColumnImportance > } {}
+    FindMatchesMetrics "FindMatchesMetrics"[from] { area_under_pr_curve = f64, precision
+    = f64, recall = f64, f1 = f64, confusion_matrix = ConfusionMatrix, column_importances
+    = Vec < ColumnImportance > } {}
 );
 /// The parameters to configure the find matches transform.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4556,8 +4570,8 @@ pub struct FindMatchesTaskRunProperties {
     pub job_run_id: Option<String>,
 }
 rboto::__structure!(
-    FindMatchesTaskRunProperties "FindMatchesTaskRunProperties"[set from] { job_id :
-    String, job_name : String, job_run_id : String } {}
+    FindMatchesTaskRunProperties "FindMatchesTaskRunProperties"[from] { job_id : String,
+    job_name : String, job_run_id : String } {}
 );
 /// A summary of a form type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4568,12 +4582,10 @@ pub struct FormTypeItem {
     /// The name of the form type.
     pub name: Option<String>,
 }
-rboto::__structure!(
-    FormTypeItem "FormTypeItem"[set from] { id : String, name : String } {}
-);
+rboto::__structure!(FormTypeItem "FormTypeItem"[from] { id : String, name : String } {});
 rboto::__string_enum!(
-    FunctionType { RegularFunction = "REGULAR_FUNCTION", AggregateFunction =
-    "AGGREGATE_FUNCTION", StoredProcedure = "STORED_PROCEDURE" }
+    FunctionType { 0 RegularFunction = "REGULAR_FUNCTION", 1 AggregateFunction =
+    "AGGREGATE_FUNCTION", 2 StoredProcedure = "STORED_PROCEDURE" }
 );
 /// Filters the connection definitions that are returned by the `GetConnections` API operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4587,7 +4599,7 @@ pub struct GetConnectionsFilter {
     pub connection_schema_version: Option<i32>,
 }
 rboto::__structure!(
-    GetConnectionsFilter "GetConnectionsFilter"[set into] { match_criteria : Vec < String
+    GetConnectionsFilter "GetConnectionsFilter"[set into] { match_criteria = Vec < String
     >, connection_type : ConnectionType, connection_schema_version = i32 } {}
 );
 /// A summary of a business glossary.
@@ -4602,8 +4614,8 @@ pub struct GlossaryItem {
     pub description: Option<String>,
 }
 rboto::__structure!(
-    GlossaryItem "GlossaryItem"[set from] { id : String, name : String, description :
-    String } {}
+    GlossaryItem "GlossaryItem"[from] { id : String, name : String, description : String
+    } {}
 );
 /// A summary of a glossary term.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4617,7 +4629,7 @@ pub struct GlossaryTermItem {
     pub short_description: Option<String>,
 }
 rboto::__structure!(
-    GlossaryTermItem "GlossaryTermItem"[set from] { id : String, name : String,
+    GlossaryTermItem "GlossaryTermItem"[from] { id : String, name : String,
     short_description : String } {}
 );
 /// A structure for returning a resource policy.
@@ -4634,15 +4646,15 @@ pub struct GluePolicy {
     pub update_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    GluePolicy "GluePolicy"[set from] { policy_in_json : String, policy_hash : String,
+    GluePolicy "GluePolicy"[from] { policy_in_json : String, policy_hash : String,
     create_time : rboto::DateTime, update_time : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    GlueRecordType { Date = "DATE", String = "STRING", Timestamp = "TIMESTAMP", Int =
-    "INT", Float = "FLOAT", Long = "LONG", Bigdecimal = "BIGDECIMAL", Byte = "BYTE",
-    Short = "SHORT", Double = "DOUBLE" }
+    GlueRecordType { 0 Date = "DATE", 1 String = "STRING", 2 Timestamp = "TIMESTAMP", 3
+    Int = "INT", 4 Float = "FLOAT", 5 Long = "LONG", 6 Bigdecimal = "BIGDECIMAL", 7 Byte
+    = "BYTE", 8 Short = "SHORT", 9 Double = "DOUBLE" }
 );
-rboto::__string_enum!(GlueResourceType { Job = "JOB", Session = "SESSION" });
+rboto::__string_enum!(GlueResourceType { 0 Job = "JOB", 1 Session = "SESSION" });
 /// Specifies a user-defined schema when a schema cannot be determined by Glue.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -4651,7 +4663,7 @@ pub struct GlueSchema {
     pub columns: Option<Vec<GlueStudioSchemaColumn>>,
 }
 rboto::__structure!(
-    GlueSchema "GlueSchema"[set into from] { columns : Vec < GlueStudioSchemaColumn > }
+    GlueSchema "GlueSchema"[set into from] { columns = Vec < GlueStudioSchemaColumn > }
     {}
 );
 /// Specifies a single column in a Glue schema definition.
@@ -4690,7 +4702,7 @@ rboto::__structure!(
     String > } {}
 );
 rboto::__string_enum!(
-    GovernanceMode { IamOnly = "IAM_ONLY", LakeFormation = "LAKE_FORMATION" }
+    GovernanceMode { 0 IamOnly = "IAM_ONLY", 1 LakeFormation = "LAKE_FORMATION" }
 );
 /// Specifies the data store in the governed Glue Data Catalog.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4709,7 +4721,7 @@ pub struct GovernedCatalogSource {
 }
 rboto::__structure!(
     GovernedCatalogSource "GovernedCatalogSource"[set into from] { name : String,
-    database : String, table : String, partition_predicate : String, additional_options :
+    database : String, table : String, partition_predicate : String, additional_options =
     S3SourceAdditionalOptions } {}
 );
 /// Specifies a data target that writes to Amazon S3 using the Glue Data Catalog.
@@ -4731,8 +4743,8 @@ pub struct GovernedCatalogTarget {
 }
 rboto::__structure!(
     GovernedCatalogTarget "GovernedCatalogTarget"[set into from] { name : String, inputs
-    : Vec < String >, partition_keys : Vec < Vec < String > >, table : String, database :
-    String, schema_change_policy : CatalogSchemaChangePolicy } {}
+    = Vec < String >, partition_keys = Vec < Vec < String > >, table : String, database :
+    String, schema_change_policy = CatalogSchemaChangePolicy } {}
 );
 /// A classifier that uses `grok` patterns.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4754,7 +4766,7 @@ pub struct GrokClassifier {
     pub custom_patterns: Option<String>,
 }
 rboto::__structure!(
-    GrokClassifier "GrokClassifier"[set from] { name : String, classification : String,
+    GrokClassifier "GrokClassifier"[from] { name : String, classification : String,
     creation_time : rboto::DateTime, last_updated : rboto::DateTime, version = i64,
     grok_pattern : String, custom_patterns : String } {}
 );
@@ -4770,10 +4782,10 @@ pub struct GroupFilters {
     pub logical_operator: Option<FilterLogicalOperator>,
 }
 rboto::__structure!(
-    GroupFilters "GroupFilters"[set into from] { group_name : String, filters : Vec <
+    GroupFilters "GroupFilters"[set into from] { group_name : String, filters = Vec <
     FilterExpression >, logical_operator : FilterLogicalOperator } {}
 );
-rboto::__string_enum!(HttpMethod { Get = "GET", Post = "POST" });
+rboto::__string_enum!(HttpMethod { 0 Get = "GET", 1 Post = "POST" });
 /// Specifies an Apache Hudi data source.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -4788,14 +4800,14 @@ pub struct HudiTarget {
     pub maximum_traversal_depth: Option<i32>,
 }
 rboto::__structure!(
-    HudiTarget "HudiTarget"[set into from] { paths : Vec < String >, connection_name :
-    String, exclusions : Vec < String >, maximum_traversal_depth = i32 } {}
+    HudiTarget "HudiTarget"[set into from] { paths = Vec < String >, connection_name :
+    String, exclusions = Vec < String >, maximum_traversal_depth = i32 } {}
 );
 rboto::__string_enum!(
-    HudiTargetCompressionType { Gzip = "gzip", Lzo = "lzo", Uncompressed =
-    "uncompressed", Snappy = "snappy" }
+    HudiTargetCompressionType { 0 Gzip = "gzip", 1 Lzo = "lzo", 2 Uncompressed =
+    "uncompressed", 3 Snappy = "snappy" }
 );
-rboto::__string_enum!(HyperTargetCompressionType { Uncompressed = "uncompressed" });
+rboto::__string_enum!(HyperTargetCompressionType { 0 Uncompressed = "uncompressed" });
 /// The configuration for an Iceberg compaction optimizer. This configuration defines parameters for optimizing the layout of data files in Iceberg tables.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -4828,9 +4840,9 @@ pub struct IcebergCompactionMetrics {
     pub job_duration_in_hour: Option<f64>,
 }
 rboto::__structure!(
-    IcebergCompactionMetrics "IcebergCompactionMetrics"[set from] {
-    number_of_bytes_compacted = i64, number_of_files_compacted = i64, dpu_hours = f64,
-    number_of_dpus = i32, job_duration_in_hour = f64 } {}
+    IcebergCompactionMetrics "IcebergCompactionMetrics"[from] { number_of_bytes_compacted
+    = i64, number_of_files_compacted = i64, dpu_hours = f64, number_of_dpus = i32,
+    job_duration_in_hour = f64 } {}
 );
 /// Encryption key structure used for Iceberg table encryption. Contains the key ID, encrypted key metadata, optional reference to the encrypting key, and additional properties for the table's encryption scheme.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4863,10 +4875,10 @@ pub struct IcebergInput {
 }
 rboto::__structure!(
     IcebergInput "IcebergInput"[set into] { metadata_operation : MetadataOperation,
-    version : String, create_iceberg_table_input : CreateIcebergTableInput } {}
+    version : String, create_iceberg_table_input = CreateIcebergTableInput } {}
 );
 rboto::__string_enum!(
-    IcebergNullOrder { NullsFirst = "nulls-first", NullsLast = "nulls-last" }
+    IcebergNullOrder { 0 NullsFirst = "nulls-first", 1 NullsLast = "nulls-last" }
 );
 /// A structure that specifies Iceberg table optimization properties for the catalog, including configurations for compaction, retention, and orphan file deletion operations.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4902,7 +4914,7 @@ pub struct IcebergOptimizationPropertiesOutput {
     pub last_updated_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    IcebergOptimizationPropertiesOutput "IcebergOptimizationPropertiesOutput"[set from] {
+    IcebergOptimizationPropertiesOutput "IcebergOptimizationPropertiesOutput"[from] {
     role_arn : String, compaction : HashMap < String, String >, retention : HashMap <
     String, String >, orphan_file_deletion : HashMap < String, String >,
     last_updated_time : rboto::DateTime } {}
@@ -4937,7 +4949,7 @@ pub struct IcebergOrphanFileDeletionMetrics {
     pub job_duration_in_hour: Option<f64>,
 }
 rboto::__structure!(
-    IcebergOrphanFileDeletionMetrics "IcebergOrphanFileDeletionMetrics"[set from] {
+    IcebergOrphanFileDeletionMetrics "IcebergOrphanFileDeletionMetrics"[from] {
     number_of_orphan_files_deleted = i64, dpu_hours = f64, number_of_dpus = i32,
     job_duration_in_hour = f64 } {}
 );
@@ -4968,7 +4980,7 @@ pub struct IcebergPartitionSpec {
     pub spec_id: Option<i32>,
 }
 rboto::__structure!(
-    IcebergPartitionSpec "IcebergPartitionSpec"[set into from] { fields : Vec <
+    IcebergPartitionSpec "IcebergPartitionSpec"[set into from] { fields = Vec <
     IcebergPartitionField >, spec_id = i32 } {}
 );
 /// The configuration for an Iceberg snapshot retention optimizer.
@@ -5007,7 +5019,7 @@ pub struct IcebergRetentionMetrics {
     pub job_duration_in_hour: Option<f64>,
 }
 rboto::__structure!(
-    IcebergRetentionMetrics "IcebergRetentionMetrics"[set from] {
+    IcebergRetentionMetrics "IcebergRetentionMetrics"[from] {
     number_of_data_files_deleted = i64, number_of_manifest_files_deleted = i64,
     number_of_manifest_lists_deleted = i64, dpu_hours = f64, number_of_dpus = i32,
     job_duration_in_hour = f64 } {}
@@ -5027,10 +5039,10 @@ pub struct IcebergSchema {
 }
 rboto::__structure!(
     IcebergSchema "IcebergSchema"[set into from] { schema_id = i32, identifier_field_ids
-    : Vec < i32 >, type_ : IcebergStructTypeEnum, fields : Vec < IcebergStructField > }
+    = Vec < i32 >, type_ : IcebergStructTypeEnum, fields = Vec < IcebergStructField > }
     {}
 );
-rboto::__string_enum!(IcebergSortDirection { Asc = "asc", Desc = "desc" });
+rboto::__string_enum!(IcebergSortDirection { 0 Asc = "asc", 1 Desc = "desc" });
 /// Defines a single field within an Iceberg sort order specification, including the source field, transformation, sort direction, and null value ordering.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -5058,7 +5070,7 @@ pub struct IcebergSortOrder {
     pub fields: Option<Vec<IcebergSortField>>,
 }
 rboto::__structure!(
-    IcebergSortOrder "IcebergSortOrder"[set into from] { order_id = i32, fields : Vec <
+    IcebergSortOrder "IcebergSortOrder"[set into from] { order_id = i32, fields = Vec <
     IcebergSortField > } {}
 );
 /// Defines a single field within an Iceberg table schema, including its identifier, name, data type, nullability, and documentation.
@@ -5082,10 +5094,10 @@ pub struct IcebergStructField {
 }
 rboto::__structure!(
     IcebergStructField "IcebergStructField"[set into from] { id = i32, name : String,
-    type_ : rboto::Document, required = bool, doc : String, initial_default :
-    rboto::Document, write_default : rboto::Document } {}
+    type_ = rboto::Document, required = bool, doc : String, initial_default =
+    rboto::Document, write_default = rboto::Document } {}
 );
-rboto::__string_enum!(IcebergStructTypeEnum { Struct = "struct" });
+rboto::__string_enum!(IcebergStructTypeEnum { 0 Struct = "struct" });
 /// The Apache Iceberg table metadata, including format version, table identifier, schemas, partition specifications, sort orders, and table properties. This structure captures the current state of an Iceberg table's metadata as managed by the Glue Data Catalog.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -5116,11 +5128,11 @@ pub struct IcebergTableMetadata {
     pub default_sort_order_id: Option<i32>,
 }
 rboto::__structure!(
-    IcebergTableMetadata "IcebergTableMetadata"[set from] { format_version : String,
+    IcebergTableMetadata "IcebergTableMetadata"[from] { format_version : String,
     table_uuid : String, location : String, properties : HashMap < String, String >,
-    schemas : Vec < IcebergSchema >, current_schema_id = i32, last_column_id = i32,
-    partition_specs : Vec < IcebergPartitionSpec >, default_spec_id = i32,
-    last_partition_id = i32, sort_orders : Vec < IcebergSortOrder >,
+    schemas = Vec < IcebergSchema >, current_schema_id = i32, last_column_id = i32,
+    partition_specs = Vec < IcebergPartitionSpec >, default_spec_id = i32,
+    last_partition_id = i32, sort_orders = Vec < IcebergSortOrder >,
     default_sort_order_id = i32 } {}
 );
 /// Defines a complete set of updates to be applied to an Iceberg table, including schema changes, partitioning modifications, sort order adjustments, location updates, and property changes.
@@ -5145,10 +5157,10 @@ pub struct IcebergTableUpdate {
     pub key_id: Option<String>,
 }
 rboto::__structure!(
-    IcebergTableUpdate "IcebergTableUpdate"[set into] { schema : IcebergSchema,
-    partition_spec : IcebergPartitionSpec, sort_order : IcebergSortOrder, location :
+    IcebergTableUpdate "IcebergTableUpdate"[set into] { schema = IcebergSchema,
+    partition_spec = IcebergPartitionSpec, sort_order = IcebergSortOrder, location :
     String, properties : HashMap < String, String >, action : IcebergUpdateAction,
-    encryption_key : IcebergEncryptedKey, key_id : String } {}
+    encryption_key = IcebergEncryptedKey, key_id : String } {}
 );
 /// Specifies an Apache Iceberg data source where Iceberg tables are stored in Amazon S3.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5164,21 +5176,21 @@ pub struct IcebergTarget {
     pub maximum_traversal_depth: Option<i32>,
 }
 rboto::__structure!(
-    IcebergTarget "IcebergTarget"[set into from] { paths : Vec < String >,
-    connection_name : String, exclusions : Vec < String >, maximum_traversal_depth = i32
+    IcebergTarget "IcebergTarget"[set into from] { paths = Vec < String >,
+    connection_name : String, exclusions = Vec < String >, maximum_traversal_depth = i32
     } {}
 );
 rboto::__string_enum!(
-    IcebergTargetCompressionType { Gzip = "gzip", Lzo = "lzo", Uncompressed =
-    "uncompressed", Snappy = "snappy" }
+    IcebergTargetCompressionType { 0 Gzip = "gzip", 1 Lzo = "lzo", 2 Uncompressed =
+    "uncompressed", 3 Snappy = "snappy" }
 );
 rboto::__string_enum!(
-    IcebergUpdateAction { AddSchema = "add-schema", SetCurrentSchema =
-    "set-current-schema", AddSpec = "add-spec", SetDefaultSpec = "set-default-spec",
-    AddSortOrder = "add-sort-order", SetDefaultSortOrder = "set-default-sort-order",
-    SetLocation = "set-location", SetProperties = "set-properties", RemoveProperties =
-    "remove-properties", AddEncryptionKey = "add-encryption-key", RemoveEncryptionKey =
-    "remove-encryption-key" }
+    IcebergUpdateAction { 0 AddSchema = "add-schema", 1 SetCurrentSchema =
+    "set-current-schema", 2 AddSpec = "add-spec", 3 SetDefaultSpec = "set-default-spec",
+    4 AddSortOrder = "add-sort-order", 5 SetDefaultSortOrder = "set-default-sort-order",
+    6 SetLocation = "set-location", 7 SetProperties = "set-properties", 8
+    RemoveProperties = "remove-properties", 9 AddEncryptionKey = "add-encryption-key", 10
+    RemoveEncryptionKey = "remove-encryption-key" }
 );
 /// Specifies configuration properties for an importing labels task run.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5190,8 +5202,8 @@ pub struct ImportLabelsTaskRunProperties {
     pub replace: Option<bool>,
 }
 rboto::__structure!(
-    ImportLabelsTaskRunProperties "ImportLabelsTaskRunProperties"[set from] {
-    input_s3_path : String, replace = bool } {}
+    ImportLabelsTaskRunProperties "ImportLabelsTaskRunProperties"[from] { input_s3_path :
+    String, replace = bool } {}
 );
 /// A structure for an integration that writes data into a resource.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5213,13 +5225,13 @@ pub struct InboundIntegration {
     pub errors: Option<Vec<IntegrationError>>,
 }
 rboto::__structure!(
-    InboundIntegration "InboundIntegration"[set from] { source_arn : String, target_arn :
+    InboundIntegration "InboundIntegration"[from] { source_arn : String, target_arn :
     String, integration_arn : String, status : IntegrationStatus, create_time :
-    rboto::DateTime, integration_config : IntegrationConfig, errors : Vec <
+    rboto::DateTime, integration_config = IntegrationConfig, errors = Vec <
     IntegrationError > } {}
 );
 rboto::__string_enum!(
-    InclusionAnnotationValue { Include = "INCLUDE", Exclude = "EXCLUDE" }
+    InclusionAnnotationValue { 0 Include = "INCLUDE", 1 Exclude = "EXCLUDE" }
 );
 /// Describes a zero-ETL integration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5253,11 +5265,11 @@ pub struct Integration {
     pub data_filter: Option<String>,
 }
 rboto::__structure!(
-    Integration "Integration"[set from] { source_arn : String, target_arn : String,
+    Integration "Integration"[from] { source_arn : String, target_arn : String,
     description : String, integration_name : String, integration_arn : String, kms_key_id
-    : String, additional_encryption_context : HashMap < String, String >, tags : Vec <
+    : String, additional_encryption_context : HashMap < String, String >, tags = Vec <
     Tag >, status : IntegrationStatus, create_time : rboto::DateTime, integration_config
-    : IntegrationConfig, errors : Vec < IntegrationError >, data_filter : String } {}
+    = IntegrationConfig, errors = Vec < IntegrationError >, data_filter : String } {}
 );
 /// Properties associated with the integration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5287,7 +5299,7 @@ pub struct IntegrationError {
     pub error_message: Option<String>,
 }
 rboto::__structure!(
-    IntegrationError "IntegrationError"[set from] { error_code : String, error_message :
+    IntegrationError "IntegrationError"[from] { error_code : String, error_message :
     String } {}
 );
 /// A filter that can be used when invoking a `DescribeIntegrations` request.
@@ -5300,7 +5312,7 @@ pub struct IntegrationFilter {
     pub values: Option<Vec<String>>,
 }
 rboto::__structure!(
-    IntegrationFilter "IntegrationFilter"[set into] { name : String, values : Vec <
+    IntegrationFilter "IntegrationFilter"[set into] { name : String, values = Vec <
     String > } {}
 );
 /// A structure that describes how data is partitioned on the target.
@@ -5332,9 +5344,9 @@ pub struct IntegrationResourceProperty {
     pub target_processing_properties: Option<TargetProcessingProperties>,
 }
 rboto::__structure!(
-    IntegrationResourceProperty "IntegrationResourceProperty"[set from] { resource_arn :
-    String, resource_property_arn : String, source_processing_properties :
-    SourceProcessingProperties, target_processing_properties : TargetProcessingProperties
+    IntegrationResourceProperty "IntegrationResourceProperty"[from] { resource_arn :
+    String, resource_property_arn : String, source_processing_properties =
+    SourceProcessingProperties, target_processing_properties = TargetProcessingProperties
     } {}
 );
 /// A filter for integration resource properties.
@@ -5348,11 +5360,11 @@ pub struct IntegrationResourcePropertyFilter {
 }
 rboto::__structure!(
     IntegrationResourcePropertyFilter "IntegrationResourcePropertyFilter"[set into] {
-    name : String, values : Vec < String > } {}
+    name : String, values = Vec < String > } {}
 );
 rboto::__string_enum!(
-    IntegrationStatus { Creating = "CREATING", Active = "ACTIVE", Modifying =
-    "MODIFYING", Failed = "FAILED", Deleting = "DELETING", Syncing = "SYNCING",
+    IntegrationStatus { 0 Creating = "CREATING", 1 Active = "ACTIVE", 2 Modifying =
+    "MODIFYING", 3 Failed = "FAILED", 4 Deleting = "DELETING", 5 Syncing = "SYNCING", 6
     NeedsAttention = "NEEDS_ATTENTION" }
 );
 /// The properties of a single integration table, including the resource ARN, the table name, and the source or target table configuration.
@@ -5369,9 +5381,9 @@ pub struct IntegrationTableProperties {
     pub target_table_config: Option<TargetTableConfig>,
 }
 rboto::__structure!(
-    IntegrationTableProperties "IntegrationTableProperties"[set from] { resource_arn :
-    String, table_name : String, source_table_config : SourceTableConfig,
-    target_table_config : TargetTableConfig } {}
+    IntegrationTableProperties "IntegrationTableProperties"[from] { resource_arn :
+    String, table_name : String, source_table_config = SourceTableConfig,
+    target_table_config = TargetTableConfig } {}
 );
 /// A key-value filter used to narrow the list of integration table properties returned by ListIntegrationTableProperties. Specify a filter key and one or more values to match.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5384,9 +5396,9 @@ pub struct IntegrationTablePropertiesFilter {
 }
 rboto::__structure!(
     IntegrationTablePropertiesFilter "IntegrationTablePropertiesFilter"[set into] { name
-    : String, values : Vec < String > } {}
+    : String, values = Vec < String > } {}
 );
-rboto::__string_enum!(IntegrationType { Rest = "REST" });
+rboto::__string_enum!(IntegrationType { 0 Rest = "REST" });
 /// An error that occurred when retrieving an iterable form item.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -5399,7 +5411,7 @@ pub struct ItemError {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    ItemError "ItemError"[set from] { item_identifier : String, code : String, message :
+    ItemError "ItemError"[from] { item_identifier : String, code : String, message :
     String } {}
 );
 /// An iterable form available on an asset, identified by its form type.
@@ -5410,7 +5422,7 @@ pub struct IterableFormEntry {
     pub form_type_id: Option<String>,
 }
 rboto::__structure!(
-    IterableFormEntry "IterableFormEntry"[set from] { form_type_id : String } {}
+    IterableFormEntry "IterableFormEntry"[from] { form_type_id : String } {}
 );
 /// A full iterable form item with its forms.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5428,8 +5440,8 @@ pub struct IterableFormItem {
     pub attachments: Option<HashMap<String, AssetFormEntry>>,
 }
 rboto::__structure!(
-    IterableFormItem "IterableFormItem"[set from] { item_id : String, item_name : String,
-    glossary_terms : Vec < String >, forms : HashMap < String, AssetFormEntry >,
+    IterableFormItem "IterableFormItem"[from] { item_id : String, item_name : String,
+    glossary_terms = Vec < String >, forms : HashMap < String, AssetFormEntry >,
     attachments : HashMap < String, AssetFormEntry > } {}
 );
 /// A summary of an item in an iterable form.
@@ -5446,12 +5458,12 @@ pub struct IterableFormListItem {
     pub glossary_terms: Option<Vec<String>>,
 }
 rboto::__structure!(
-    IterableFormListItem "IterableFormListItem"[set from] { item_id : String, item_name :
-    String, description : String, glossary_terms : Vec < String > } {}
+    IterableFormListItem "IterableFormListItem"[from] { item_id : String, item_name :
+    String, description : String, glossary_terms = Vec < String > } {}
 );
 rboto::__string_enum!(
-    JdbcConnectionType { Sqlserver = "sqlserver", Mysql = "mysql", Oracle = "oracle",
-    Postgresql = "postgresql", Redshift = "redshift" }
+    JdbcConnectionType { 0 Sqlserver = "sqlserver", 1 Mysql = "mysql", 2 Oracle =
+    "oracle", 3 Postgresql = "postgresql", 4 Redshift = "redshift" }
 );
 /// Additional connection options for the connector.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5477,7 +5489,7 @@ pub struct JdbcConnectorOptions {
 rboto::__structure!(
     JdbcConnectorOptions "JDBCConnectorOptions"[set into from] { filter_predicate :
     String, partition_column : String, lower_bound = i64, upper_bound = i64,
-    num_partitions = i64, job_bookmark_keys : Vec < String >,
+    num_partitions = i64, job_bookmark_keys = Vec < String >,
     job_bookmark_keys_sort_order : String, data_type_mapping : HashMap < String,
     GlueRecordType > } {}
 );
@@ -5505,8 +5517,8 @@ pub struct JdbcConnectorSource {
 rboto::__structure!(
     JdbcConnectorSource "JDBCConnectorSource"[set into from] { name : String,
     connection_name : String, connector_name : String, connection_type : String,
-    additional_options : JdbcConnectorOptions, connection_table : String, query : String,
-    output_schemas : Vec < GlueSchema > } {}
+    additional_options = JdbcConnectorOptions, connection_table : String, query : String,
+    output_schemas = Vec < GlueSchema > } {}
 );
 /// Specifies a data target that writes to Amazon S3 in Apache Parquet columnar storage.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5530,23 +5542,24 @@ pub struct JdbcConnectorTarget {
     pub output_schemas: Option<Vec<GlueSchema>>,
 }
 rboto::__structure!(
-    JdbcConnectorTarget "JDBCConnectorTarget"[set into from] { name : String, inputs :
+    JdbcConnectorTarget "JDBCConnectorTarget"[set into from] { name : String, inputs =
     Vec < String >, connection_name : String, connection_table : String, connector_name :
     String, connection_type : String, additional_options : HashMap < String, String >,
-    output_schemas : Vec < GlueSchema > } {}
+    output_schemas = Vec < GlueSchema > } {}
 );
 rboto::__string_enum!(
-    JdbcDataType { Array = "ARRAY", Bigint = "BIGINT", Binary = "BINARY", Bit = "BIT",
-    Blob = "BLOB", Boolean = "BOOLEAN", Char = "CHAR", Clob = "CLOB", Datalink =
-    "DATALINK", Date = "DATE", Decimal = "DECIMAL", Distinct = "DISTINCT", Double =
-    "DOUBLE", Float = "FLOAT", Integer = "INTEGER", JavaObject = "JAVA_OBJECT",
-    Longnvarchar = "LONGNVARCHAR", Longvarbinary = "LONGVARBINARY", Longvarchar =
-    "LONGVARCHAR", Nchar = "NCHAR", Nclob = "NCLOB", Null = "NULL", Numeric = "NUMERIC",
-    Nvarchar = "NVARCHAR", Other = "OTHER", Real = "REAL", Ref = "REF", RefCursor =
-    "REF_CURSOR", Rowid = "ROWID", Smallint = "SMALLINT", Sqlxml = "SQLXML", Struct =
-    "STRUCT", Time = "TIME", TimeWithTimezone = "TIME_WITH_TIMEZONE", Timestamp =
-    "TIMESTAMP", TimestampWithTimezone = "TIMESTAMP_WITH_TIMEZONE", Tinyint = "TINYINT",
-    Varbinary = "VARBINARY", Varchar = "VARCHAR" }
+    JdbcDataType { 0 Array = "ARRAY", 1 Bigint = "BIGINT", 2 Binary = "BINARY", 3 Bit =
+    "BIT", 4 Blob = "BLOB", 5 Boolean = "BOOLEAN", 6 Char = "CHAR", 7 Clob = "CLOB", 8
+    Datalink = "DATALINK", 9 Date = "DATE", 10 Decimal = "DECIMAL", 11 Distinct =
+    "DISTINCT", 12 Double = "DOUBLE", 13 Float = "FLOAT", 14 Integer = "INTEGER", 15
+    JavaObject = "JAVA_OBJECT", 16 Longnvarchar = "LONGNVARCHAR", 17 Longvarbinary =
+    "LONGVARBINARY", 18 Longvarchar = "LONGVARCHAR", 19 Nchar = "NCHAR", 20 Nclob =
+    "NCLOB", 21 Null = "NULL", 22 Numeric = "NUMERIC", 23 Nvarchar = "NVARCHAR", 24 Other
+    = "OTHER", 25 Real = "REAL", 26 Ref = "REF", 27 RefCursor = "REF_CURSOR", 28 Rowid =
+    "ROWID", 29 Smallint = "SMALLINT", 30 Sqlxml = "SQLXML", 31 Struct = "STRUCT", 32
+    Time = "TIME", 33 TimeWithTimezone = "TIME_WITH_TIMEZONE", 34 Timestamp =
+    "TIMESTAMP", 35 TimestampWithTimezone = "TIMESTAMP_WITH_TIMEZONE", 36 Tinyint =
+    "TINYINT", 37 Varbinary = "VARBINARY", 38 Varchar = "VARCHAR" }
 );
 /// JWT bearer token configuration that defines the properties needed for the JWT Bearer grant type flow.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5564,12 +5577,12 @@ pub struct JwtBearerProperties {
     pub token_url_parameters: Option<Vec<ConnectorProperty>>,
 }
 rboto::__structure!(
-    JwtBearerProperties "JWTBearerProperties"[set into] { token_url : ConnectorProperty,
-    request_method : HttpMethod, content_type : ContentType, jwt_token :
-    ConnectorProperty, token_url_parameters : Vec < ConnectorProperty > } {}
+    JwtBearerProperties "JWTBearerProperties"[set into] { token_url = ConnectorProperty,
+    request_method : HttpMethod, content_type : ContentType, jwt_token =
+    ConnectorProperty, token_url_parameters = Vec < ConnectorProperty > } {}
 );
 rboto::__string_enum!(
-    JdbcMetadataEntry { Comments = "COMMENTS", Rawtypes = "RAWTYPES" }
+    JdbcMetadataEntry { 0 Comments = "COMMENTS", 1 Rawtypes = "RAWTYPES" }
 );
 /// Specifies a JDBC data store to crawl.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5586,7 +5599,7 @@ pub struct JdbcTarget {
 }
 rboto::__structure!(
     JdbcTarget "JdbcTarget"[set into from] { connection_name : String, path : String,
-    exclusions : Vec < String >, enable_additional_metadata : Vec < JdbcMetadataEntry > }
+    exclusions = Vec < String >, enable_additional_metadata = Vec < JdbcMetadataEntry > }
     {}
 );
 /// Specifies a job definition.
@@ -5653,18 +5666,18 @@ pub struct Job {
     pub auto_upgrade_metadata: Option<AutoUpgradeMetadata>,
 }
 rboto::__structure!(
-    Job "Job"[set debug from] { name : String, job_mode : JobMode,
-    job_run_queuing_enabled = bool, description : String, log_uri : String, role :
-    String, created_on : rboto::DateTime, last_modified_on : rboto::DateTime,
-    execution_property : ExecutionProperty, command : JobCommand, default_arguments :
-    HashMap < String, String >, non_overridable_arguments : HashMap < String, String >,
-    connections : ConnectionsList, max_retries = i32, allocated_capacity = i32, timeout =
-    i32, max_capacity = f64, worker_type : WorkerType, number_of_workers = i32,
-    security_configuration : String, notification_property : NotificationProperty,
+    Job "Job"[debug from] { name : String, job_mode : JobMode, job_run_queuing_enabled =
+    bool, description : String, log_uri : String, role : String, created_on :
+    rboto::DateTime, last_modified_on : rboto::DateTime, execution_property =
+    ExecutionProperty, command = JobCommand, default_arguments : HashMap < String, String
+    >, non_overridable_arguments : HashMap < String, String >, connections =
+    ConnectionsList, max_retries = i32, allocated_capacity = i32, timeout = i32,
+    max_capacity = f64, worker_type : WorkerType, number_of_workers = i32,
+    security_configuration : String, notification_property = NotificationProperty,
     glue_version : String, code_gen_configuration_nodes : HashMap < String,
     CodeGenConfigurationNode > [sensitive], execution_class : ExecutionClass,
-    source_control_details : SourceControlDetails, maintenance_window : String,
-    profile_name : String, auto_upgrade_metadata : AutoUpgradeMetadata } {}
+    source_control_details = SourceControlDetails, maintenance_window : String,
+    profile_name : String, auto_upgrade_metadata = AutoUpgradeMetadata } {}
 );
 /// Defines a point that a job can resume processing.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5686,9 +5699,9 @@ pub struct JobBookmarkEntry {
     pub job_bookmark: Option<String>,
 }
 rboto::__structure!(
-    JobBookmarkEntry "JobBookmarkEntry"[set from] { job_name : String, version = i32, run
-    = i32, attempt = i32, previous_run_id : String, run_id : String, job_bookmark :
-    String } {}
+    JobBookmarkEntry "JobBookmarkEntry"[from] { job_name : String, version = i32, run =
+    i32, attempt = i32, previous_run_id : String, run_id : String, job_bookmark : String
+    } {}
 );
 /// Specifies how job bookmark data should be encrypted.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5704,7 +5717,7 @@ rboto::__structure!(
     job_bookmarks_encryption_mode : JobBookmarksEncryptionMode, kms_key_arn : String } {}
 );
 rboto::__string_enum!(
-    JobBookmarksEncryptionMode { Disabled = "DISABLED", CseKms = "CSE-KMS" }
+    JobBookmarksEncryptionMode { 0 Disabled = "DISABLED", 1 CseKms = "CSE-KMS" }
 );
 /// Specifies code that runs when a job is run.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5724,7 +5737,7 @@ rboto::__structure!(
     python_version : String, runtime : String } {}
 );
 rboto::__string_enum!(
-    JobMode { Script = "SCRIPT", Visual = "VISUAL", Notebook = "NOTEBOOK" }
+    JobMode { 0 Script = "SCRIPT", 1 Visual = "VISUAL", 2 Notebook = "NOTEBOOK" }
 );
 /// The details of a Job node present in the workflow.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5734,7 +5747,7 @@ pub struct JobNodeDetails {
     pub job_runs: Option<Vec<JobRun>>,
 }
 rboto::__structure!(
-    JobNodeDetails "JobNodeDetails"[set from] { job_runs : Vec < JobRun > } {}
+    JobNodeDetails "JobNodeDetails"[from] { job_runs = Vec < JobRun > } {}
 );
 /// Contains information about a job run.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5804,22 +5817,23 @@ pub struct JobRun {
     pub execution_role_session_policy: Option<String>,
 }
 rboto::__structure!(
-    JobRun "JobRun"[set from] { id : String, attempt = i32, previous_run_id : String,
+    JobRun "JobRun"[from] { id : String, attempt = i32, previous_run_id : String,
     trigger_name : String, job_name : String, job_mode : JobMode, job_run_queuing_enabled
     = bool, started_on : rboto::DateTime, last_modified_on : rboto::DateTime,
     completed_on : rboto::DateTime, job_run_state : JobRunState, arguments : HashMap <
-    String, String >, error_message : String, predecessor_runs : Vec < Predecessor >,
+    String, String >, error_message : String, predecessor_runs = Vec < Predecessor >,
     allocated_capacity = i32, execution_time = i32, timeout = i32, max_capacity = f64,
     worker_type : WorkerType, number_of_workers = i32, security_configuration : String,
-    log_group_name : String, notification_property : NotificationProperty, glue_version :
+    log_group_name : String, notification_property = NotificationProperty, glue_version :
     String, dpu_seconds = f64, execution_class : ExecutionClass, maintenance_window :
     String, profile_name : String, state_detail : String, execution_role_session_policy :
     String } {}
 );
 rboto::__string_enum!(
-    JobRunState { Starting = "STARTING", Running = "RUNNING", Stopping = "STOPPING",
-    Stopped = "STOPPED", Succeeded = "SUCCEEDED", Failed = "FAILED", Timeout = "TIMEOUT",
-    Error = "ERROR", Waiting = "WAITING", Expired = "EXPIRED" }
+    JobRunState { 0 Starting = "STARTING", 1 Running = "RUNNING", 2 Stopping =
+    "STOPPING", 3 Stopped = "STOPPED", 4 Succeeded = "SUCCEEDED", 5 Failed = "FAILED", 6
+    Timeout = "TIMEOUT", 7 Error = "ERROR", 8 Waiting = "WAITING", 9 Expired = "EXPIRED"
+    }
 );
 /// Specifies information used to update an existing job definition. The previous job definition is completely overwritten by this information.
 #[derive(Clone, Default, PartialEq)]
@@ -5876,15 +5890,15 @@ pub struct JobUpdate {
 }
 rboto::__structure!(
     JobUpdate "JobUpdate"[set debug into] { job_mode : JobMode, job_run_queuing_enabled =
-    bool, description : String, log_uri : String, role : String, execution_property :
-    ExecutionProperty, command : JobCommand, default_arguments : HashMap < String, String
-    >, non_overridable_arguments : HashMap < String, String >, connections :
+    bool, description : String, log_uri : String, role : String, execution_property =
+    ExecutionProperty, command = JobCommand, default_arguments : HashMap < String, String
+    >, non_overridable_arguments : HashMap < String, String >, connections =
     ConnectionsList, max_retries = i32, allocated_capacity = i32, timeout = i32,
     max_capacity = f64, worker_type : WorkerType, number_of_workers = i32,
-    security_configuration : String, notification_property : NotificationProperty,
+    security_configuration : String, notification_property = NotificationProperty,
     glue_version : String, code_gen_configuration_nodes : HashMap < String,
     CodeGenConfigurationNode > [sensitive], execution_class : ExecutionClass,
-    source_control_details : SourceControlDetails, maintenance_window : String } {}
+    source_control_details = SourceControlDetails, maintenance_window : String } {}
 );
 /// Specifies a transform that joins two datasets into one dataset using a comparison phrase on the specified data property keys. You can use inner, outer, left, right, left semi, and left anti joins.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5900,8 +5914,8 @@ pub struct Join {
     pub columns: Option<Vec<JoinColumn>>,
 }
 rboto::__structure!(
-    Join "Join"[set into from] { name : String, inputs : Vec < String >, join_type :
-    JoinType, columns : Vec < JoinColumn > } {}
+    Join "Join"[set into from] { name : String, inputs = Vec < String >, join_type :
+    JoinType, columns = Vec < JoinColumn > } {}
 );
 /// Specifies a column to be joined.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5913,12 +5927,12 @@ pub struct JoinColumn {
     pub keys: Option<Vec<Vec<String>>>,
 }
 rboto::__structure!(
-    JoinColumn "JoinColumn"[set into from] { from : String, keys : Vec < Vec < String > >
+    JoinColumn "JoinColumn"[set into from] { from : String, keys = Vec < Vec < String > >
     } {}
 );
 rboto::__string_enum!(
-    JoinType { Equijoin = "equijoin", Left = "left", Right = "right", Outer = "outer",
-    Leftsemi = "leftsemi", Leftanti = "leftanti" }
+    JoinType { 0 Equijoin = "equijoin", 1 Left = "left", 2 Right = "right", 3 Outer =
+    "outer", 4 Leftsemi = "leftsemi", 5 Leftanti = "leftanti" }
 );
 /// A classifier for `JSON` content.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5936,7 +5950,7 @@ pub struct JsonClassifier {
     pub json_path: Option<String>,
 }
 rboto::__structure!(
-    JsonClassifier "JsonClassifier"[set from] { name : String, creation_time :
+    JsonClassifier "JsonClassifier"[from] { name : String, creation_time :
     rboto::DateTime, last_updated : rboto::DateTime, version = i64, json_path : String }
     {}
 );
@@ -6003,7 +6017,7 @@ pub struct KeySchemaElement {
     pub type_: Option<String>,
 }
 rboto::__structure!(
-    KeySchemaElement "KeySchemaElement"[set from] { name : String, type_ : String } {}
+    KeySchemaElement "KeySchemaElement"[from] { name : String, type_ : String } {}
 );
 /// Additional options for the Amazon Kinesis streaming data source.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6074,8 +6088,8 @@ pub struct LabelingSetGenerationTaskRunProperties {
     pub output_s3_path: Option<String>,
 }
 rboto::__structure!(
-    LabelingSetGenerationTaskRunProperties "LabelingSetGenerationTaskRunProperties"[set
-    from] { output_s3_path : String } {}
+    LabelingSetGenerationTaskRunProperties "LabelingSetGenerationTaskRunProperties"[from]
+    { output_s3_path : String } {}
 );
 /// Specifies Lake Formation configuration settings for the crawler.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6090,7 +6104,7 @@ rboto::__structure!(
     LakeFormationConfiguration "LakeFormationConfiguration"[set into from] {
     use_lake_formation_credentials = bool, account_id : String } {}
 );
-rboto::__string_enum!(Language { Python = "PYTHON", Scala = "SCALA" });
+rboto::__string_enum!(Language { 0 Python = "PYTHON", 1 Scala = "SCALA" });
 /// When there are multiple versions of a blueprint and the latest version has some errors, this attribute indicates the last successful blueprint definition that is available with the service.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -6107,7 +6121,7 @@ pub struct LastActiveDefinition {
     pub blueprint_service_location: Option<String>,
 }
 rboto::__structure!(
-    LastActiveDefinition "LastActiveDefinition"[set from] { description : String,
+    LastActiveDefinition "LastActiveDefinition"[from] { description : String,
     last_modified_on : rboto::DateTime, parameter_spec : String, blueprint_location :
     String, blueprint_service_location : String } {}
 );
@@ -6129,15 +6143,17 @@ pub struct LastCrawlInfo {
     pub start_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    LastCrawlInfo "LastCrawlInfo"[set from] { status : LastCrawlStatus, error_message :
+    LastCrawlInfo "LastCrawlInfo"[from] { status : LastCrawlStatus, error_message :
     String, log_group : String, log_stream : String, message_prefix : String, start_time
     : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    LastCrawlStatus { Succeeded = "SUCCEEDED", Cancelled = "CANCELLED", Failed = "FAILED"
-    }
+    LastCrawlStatus { 0 Succeeded = "SUCCEEDED", 1 Cancelled = "CANCELLED", 2 Failed =
+    "FAILED" }
 );
-rboto::__string_enum!(LastRefreshType { Full = "FULL", Incremental = "INCREMENTAL" });
+rboto::__string_enum!(
+    LastRefreshType { 0 Full = "FULL", 1 Incremental = "INCREMENTAL" }
+);
 /// Specifies data lineage configuration settings for the crawler.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -6161,11 +6177,11 @@ pub struct Location {
     pub dynamo_db: Option<Vec<CodeGenNodeArg>>,
 }
 rboto::__structure!(
-    Location "Location"[set into] { jdbc : Vec < CodeGenNodeArg >, s3 : Vec <
-    CodeGenNodeArg >, dynamo_db : Vec < CodeGenNodeArg > } {}
+    Location "Location"[set into] { jdbc = Vec < CodeGenNodeArg >, s3 = Vec <
+    CodeGenNodeArg >, dynamo_db = Vec < CodeGenNodeArg > } {}
 );
-rboto::__string_enum!(Logical { And = "AND", Any = "ANY" });
-rboto::__string_enum!(LogicalOperator { Equals = "EQUALS" });
+rboto::__string_enum!(Logical { 0 And = "AND", 1 Any = "ANY" });
+rboto::__string_enum!(LogicalOperator { 0 Equals = "EQUALS" });
 /// Defines column statistics supported for integer data columns.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -6227,13 +6243,13 @@ pub struct MlTransform {
     pub transform_encryption: Option<TransformEncryption>,
 }
 rboto::__structure!(
-    MlTransform "MLTransform"[set from] { transform_id : String, name : String,
-    description : String, status : TransformStatusType, created_on : rboto::DateTime,
-    last_modified_on : rboto::DateTime, input_record_tables : Vec < GlueTable >,
-    parameters : TransformParameters, evaluation_metrics : EvaluationMetrics, label_count
-    = i32, schema : Vec < SchemaColumn >, role : String, glue_version : String,
-    max_capacity = f64, worker_type : WorkerType, number_of_workers = i32, timeout = i32,
-    max_retries = i32, transform_encryption : TransformEncryption } {}
+    MlTransform "MLTransform"[from] { transform_id : String, name : String, description :
+    String, status : TransformStatusType, created_on : rboto::DateTime, last_modified_on
+    : rboto::DateTime, input_record_tables = Vec < GlueTable >, parameters =
+    TransformParameters, evaluation_metrics = EvaluationMetrics, label_count = i32,
+    schema = Vec < SchemaColumn >, role : String, glue_version : String, max_capacity =
+    f64, worker_type : WorkerType, number_of_workers = i32, timeout = i32, max_retries =
+    i32, transform_encryption = TransformEncryption } {}
 );
 /// The encryption-at-rest settings of the transform that apply to accessing user data.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6250,7 +6266,7 @@ rboto::__structure!(
     {}
 );
 rboto::__string_enum!(
-    MlUserDataEncryptionModeString { Disabled = "DISABLED", SseKms = "SSE-KMS" }
+    MlUserDataEncryptionModeString { 0 Disabled = "DISABLED", 1 SseKms = "SSE-KMS" }
 );
 /// Specifies the mapping of data property keys.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6270,8 +6286,8 @@ pub struct Mapping {
     pub children: Option<Vec<Mapping>>,
 }
 rboto::__structure!(
-    Mapping "Mapping"[set into from] { to_key : String, from_path : Vec < String >,
-    from_type : String, to_type : String, dropped = bool, children : Vec < Mapping > } {}
+    Mapping "Mapping"[set into from] { to_key : String, from_path = Vec < String >,
+    from_type : String, to_type : String, dropped = bool, children = Vec < Mapping > } {}
 );
 /// Defines a mapping.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6296,8 +6312,8 @@ rboto::__structure!(
     target_type : String } {}
 );
 rboto::__string_enum!(
-    MaterializedViewRefreshState { Starting = "STARTING", Running = "RUNNING", Succeeded
-    = "SUCCEEDED", Failed = "FAILED", Stopped = "STOPPED" }
+    MaterializedViewRefreshState { 0 Starting = "STARTING", 1 Running = "RUNNING", 2
+    Succeeded = "SUCCEEDED", 3 Failed = "FAILED", 4 Stopped = "STOPPED" }
 );
 /// The object that shows the details of the materialized view refresh task run.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6335,16 +6351,16 @@ pub struct MaterializedViewRefreshTaskRun {
     pub processed_bytes: Option<i64>,
 }
 rboto::__structure!(
-    MaterializedViewRefreshTaskRun "MaterializedViewRefreshTaskRun"[set from] {
-    customer_id : String, materialized_view_refresh_task_run_id : String, database_name :
-    String, table_name : String, catalog_id : String, role : String, status :
+    MaterializedViewRefreshTaskRun "MaterializedViewRefreshTaskRun"[from] { customer_id :
+    String, materialized_view_refresh_task_run_id : String, database_name : String,
+    table_name : String, catalog_id : String, role : String, status :
     MaterializedViewRefreshState, creation_time : rboto::DateTime, last_updated :
     rboto::DateTime, start_time : rboto::DateTime, end_time : rboto::DateTime,
     error_message : String, dpu_seconds = f64, refresh_type :
     MaterializedViewRefreshType, processed_bytes = i64 } {}
 );
 rboto::__string_enum!(
-    MaterializedViewRefreshType { Full = "FULL", Incremental = "INCREMENTAL" }
+    MaterializedViewRefreshType { 0 Full = "FULL", 1 Incremental = "INCREMENTAL" }
 );
 /// Specifies a transform that merges a `DynamicFrame` with a staging `DynamicFrame` based on the specified primary keys to identify records. Duplicate records (records with the same primary keys) are not de-duplicated.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6360,8 +6376,8 @@ pub struct Merge {
     pub primary_keys: Option<Vec<Vec<String>>>,
 }
 rboto::__structure!(
-    Merge "Merge"[set into from] { name : String, inputs : Vec < String >, source :
-    String, primary_keys : Vec < Vec < String > > } {}
+    Merge "Merge"[set into from] { name : String, inputs = Vec < String >, source :
+    String, primary_keys = Vec < Vec < String > > } {}
 );
 /// A structure containing metadata information for a schema version.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6375,8 +6391,8 @@ pub struct MetadataInfo {
     pub other_metadata_value_list: Option<Vec<OtherMetadataValueListItem>>,
 }
 rboto::__structure!(
-    MetadataInfo "MetadataInfo"[set from] { metadata_value : String, created_time :
-    String, other_metadata_value_list : Vec < OtherMetadataValueListItem > } {}
+    MetadataInfo "MetadataInfo"[from] { metadata_value : String, created_time : String,
+    other_metadata_value_list = Vec < OtherMetadataValueListItem > } {}
 );
 /// A structure containing a key value pair for metadata.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6391,7 +6407,7 @@ rboto::__structure!(
     MetadataKeyValuePair "MetadataKeyValuePair"[set into] { metadata_key : String,
     metadata_value : String } {}
 );
-rboto::__string_enum!(MetadataOperation { Create = "CREATE" });
+rboto::__string_enum!(MetadataOperation { 0 Create = "CREATE" });
 /// Describes the metric based observation generated based on evaluated data quality metrics.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -6407,7 +6423,7 @@ pub struct MetricBasedObservation {
 }
 rboto::__structure!(
     MetricBasedObservation "MetricBasedObservation"[set into from] { metric_name :
-    String, statistic_id : String, metric_values : DataQualityMetricValues, new_rules :
+    String, statistic_id : String, metric_values = DataQualityMetricValues, new_rules =
     Vec < String > } {}
 );
 /// Specifies a Microsoft SQL server data source in the Glue Data Catalog.
@@ -6440,7 +6456,7 @@ pub struct MicrosoftSqlServerCatalogTarget {
 }
 rboto::__structure!(
     MicrosoftSqlServerCatalogTarget "MicrosoftSQLServerCatalogTarget"[set into from] {
-    name : String, inputs : Vec < String >, database : String, table : String } {}
+    name : String, inputs = Vec < String >, database : String, table : String } {}
 );
 /// Specifies an Amazon DocumentDB or MongoDB data store to crawl.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6486,7 +6502,7 @@ pub struct MySqlCatalogTarget {
     pub table: Option<String>,
 }
 rboto::__structure!(
-    MySqlCatalogTarget "MySQLCatalogTarget"[set into from] { name : String, inputs : Vec
+    MySqlCatalogTarget "MySQLCatalogTarget"[set into from] { name : String, inputs = Vec
     < String >, database : String, table : String } {}
 );
 /// A node represents an Glue component (trigger, crawler, or job) on a workflow graph.
@@ -6507,12 +6523,12 @@ pub struct Node {
     pub crawler_details: Option<CrawlerNodeDetails>,
 }
 rboto::__structure!(
-    Node "Node"[set from] { type_ : NodeType, name : String, unique_id : String,
-    trigger_details : TriggerNodeDetails, job_details : JobNodeDetails, crawler_details :
+    Node "Node"[from] { type_ : NodeType, name : String, unique_id : String,
+    trigger_details = TriggerNodeDetails, job_details = JobNodeDetails, crawler_details =
     CrawlerNodeDetails } {}
 );
 rboto::__string_enum!(
-    NodeType { Crawler = "CRAWLER", Job = "JOB", Trigger = "TRIGGER" }
+    NodeType { 0 Crawler = "CRAWLER", 1 Job = "JOB", 2 Trigger = "TRIGGER" }
 );
 /// Specifies configuration properties of a notification.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6550,7 +6566,7 @@ pub struct NullValueField {
     pub datatype: Option<Datatype>,
 }
 rboto::__structure!(
-    NullValueField "NullValueField"[set into from] { value : String, datatype : Datatype
+    NullValueField "NullValueField"[set into from] { value : String, datatype = Datatype
     } {}
 );
 /// The OAuth2 client app used for the connection.
@@ -6587,8 +6603,8 @@ rboto::__structure!(
     {}
 );
 rboto::__string_enum!(
-    OAuth2GrantType { AuthorizationCode = "AUTHORIZATION_CODE", ClientCredentials =
-    "CLIENT_CREDENTIALS", JwtBearer = "JWT_BEARER", RefreshToken = "REFRESH_TOKEN" }
+    OAuth2GrantType { 0 AuthorizationCode = "AUTHORIZATION_CODE", 1 ClientCredentials =
+    "CLIENT_CREDENTIALS", 2 JwtBearer = "JWT_BEARER", 3 RefreshToken = "REFRESH_TOKEN" }
 );
 /// A structure containing properties for OAuth2 authentication.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6604,8 +6620,8 @@ pub struct OAuth2Properties {
     pub token_url_parameters_map: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    OAuth2Properties "OAuth2Properties"[set from] { o_auth2_grant_type : OAuth2GrantType,
-    o_auth2_client_application : OAuth2ClientApplication, token_url : String,
+    OAuth2Properties "OAuth2Properties"[from] { o_auth2_grant_type : OAuth2GrantType,
+    o_auth2_client_application = OAuth2ClientApplication, token_url : String,
     token_url_parameters_map : HashMap < String, String > } {}
 );
 /// A structure containing properties for OAuth2 in the CreateConnection request.
@@ -6627,13 +6643,13 @@ pub struct OAuth2PropertiesInput {
 }
 rboto::__structure!(
     OAuth2PropertiesInput "OAuth2PropertiesInput"[set into] { o_auth2_grant_type :
-    OAuth2GrantType, o_auth2_client_application : OAuth2ClientApplication, token_url :
+    OAuth2GrantType, o_auth2_client_application = OAuth2ClientApplication, token_url :
     String, token_url_parameters_map : HashMap < String, String >,
-    authorization_code_properties : AuthorizationCodeProperties, o_auth2_credentials :
+    authorization_code_properties = AuthorizationCodeProperties, o_auth2_credentials =
     OAuth2Credentials } {}
 );
-rboto::__string_enum!(ObservationConfiguration { All = "ALL", None = "NONE" });
-rboto::__string_enum!(ObservationMode { Scheduled = "SCHEDULED", Fixed = "FIXED" });
+rboto::__string_enum!(ObservationConfiguration { 0 All = "ALL", 1 None = "NONE" });
+rboto::__string_enum!(ObservationMode { 0 Scheduled = "SCHEDULED", 1 Fixed = "FIXED" });
 /// The configuration for writing observation results.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -6645,7 +6661,7 @@ pub struct ObservationResultsOptions {
 }
 rboto::__structure!(
     ObservationResultsOptions "ObservationResultsOptions"[set into from] {
-    write_observation_results_enabled = bool, catalog_table_config :
+    write_observation_results_enabled = bool, catalog_table_config =
     CatalogTableConfigOptions } {}
 );
 /// Offset-based pagination configuration that defines how to handle pagination using numeric offsets and limits.
@@ -6658,8 +6674,8 @@ pub struct OffsetConfiguration {
     pub limit_parameter: Option<ExtractedParameter>,
 }
 rboto::__structure!(
-    OffsetConfiguration "OffsetConfiguration"[set into from] { offset_parameter :
-    ExtractedParameter, limit_parameter : ExtractedParameter } {}
+    OffsetConfiguration "OffsetConfiguration"[set into from] { offset_parameter =
+    ExtractedParameter, limit_parameter = ExtractedParameter } {}
 );
 /// A structure representing an open format table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6669,7 +6685,7 @@ pub struct OpenTableFormatInput {
     pub iceberg_input: Option<IcebergInput>,
 }
 rboto::__structure!(
-    OpenTableFormatInput "OpenTableFormatInput"[set into] { iceberg_input : IcebergInput
+    OpenTableFormatInput "OpenTableFormatInput"[set into] { iceberg_input = IcebergInput
     } {}
 );
 /// Specifies an option value.
@@ -6717,7 +6733,7 @@ pub struct OracleSqlCatalogTarget {
 }
 rboto::__structure!(
     OracleSqlCatalogTarget "OracleSQLCatalogTarget"[set into from] { name : String,
-    inputs : Vec < String >, database : String, table : String } {}
+    inputs = Vec < String >, database : String, table : String } {}
 );
 /// Specifies the sort order of a sorted column.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6740,7 +6756,7 @@ pub struct OrphanFileDeletionConfiguration {
 }
 rboto::__structure!(
     OrphanFileDeletionConfiguration "OrphanFileDeletionConfiguration"[set into from] {
-    iceberg_configuration : IcebergOrphanFileDeletionConfiguration } {}
+    iceberg_configuration = IcebergOrphanFileDeletionConfiguration } {}
 );
 /// A structure that contains orphan file deletion metrics for the optimizer run.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6750,7 +6766,7 @@ pub struct OrphanFileDeletionMetrics {
     pub iceberg_metrics: Option<IcebergOrphanFileDeletionMetrics>,
 }
 rboto::__structure!(
-    OrphanFileDeletionMetrics "OrphanFileDeletionMetrics"[set from] { iceberg_metrics :
+    OrphanFileDeletionMetrics "OrphanFileDeletionMetrics"[from] { iceberg_metrics =
     IcebergOrphanFileDeletionMetrics } {}
 );
 /// A structure containing other metadata for a schema version belonging to the same metadata key.
@@ -6763,11 +6779,12 @@ pub struct OtherMetadataValueListItem {
     pub created_time: Option<String>,
 }
 rboto::__structure!(
-    OtherMetadataValueListItem "OtherMetadataValueListItem"[set from] { metadata_value :
+    OtherMetadataValueListItem "OtherMetadataValueListItem"[from] { metadata_value :
     String, created_time : String } {}
 );
 rboto::__string_enum!(
-    OverwriteChildResourcePermissionsWithDefaultEnum { Accept = "Accept", Deny = "Deny" }
+    OverwriteChildResourcePermissionsWithDefaultEnum { 0 Accept = "Accept", 1 Deny =
+    "Deny" }
 );
 /// Specifies a transform that identifies, removes or masks PII data.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6805,8 +6822,8 @@ pub struct PiiDetection {
     pub detection_sensitivity: Option<String>,
 }
 rboto::__structure!(
-    PiiDetection "PIIDetection"[set into from] { name : String, inputs : Vec < String >,
-    pii_type : PiiType, entity_types_to_detect : Vec < String >, output_column_name :
+    PiiDetection "PIIDetection"[set into from] { name : String, inputs = Vec < String >,
+    pii_type : PiiType, entity_types_to_detect = Vec < String >, output_column_name :
     String, sample_fraction = f64, threshold_fraction = f64, mask_value : String,
     redact_text : String, redact_char : String, match_pattern : String,
     num_left_chars_to_exclude = i32, num_right_chars_to_exclude = i32,
@@ -6823,16 +6840,16 @@ pub struct PaginationConfiguration {
 }
 rboto::__structure!(
     PaginationConfiguration "PaginationConfiguration"[set into from] {
-    cursor_configuration : CursorConfiguration, offset_configuration :
+    cursor_configuration = CursorConfiguration, offset_configuration =
     OffsetConfiguration } {}
 );
 rboto::__string_enum!(
-    ParamType { Str = "str", Int = "int", Float = "float", Complex = "complex", Bool =
-    "bool", List = "list", Null = "null" }
+    ParamType { 0 Str = "str", 1 Int = "int", 2 Float = "float", 3 Complex = "complex", 4
+    Bool = "bool", 5 List = "list", 6 Null = "null" }
 );
 rboto::__string_enum!(
-    ParquetCompressionType { Snappy = "snappy", Lzo = "lzo", Gzip = "gzip", Brotli =
-    "brotli", Lz4 = "lz4", Uncompressed = "uncompressed", None = "none" }
+    ParquetCompressionType { 0 Snappy = "snappy", 1 Lzo = "lzo", 2 Gzip = "gzip", 3
+    Brotli = "brotli", 4 Lz4 = "lz4", 5 Uncompressed = "uncompressed", 6 None = "none" }
 );
 /// Represents a slice of table data.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6858,9 +6875,9 @@ pub struct Partition {
     pub catalog_id: Option<String>,
 }
 rboto::__structure!(
-    Partition "Partition"[set from] { values : Vec < String >, database_name : String,
+    Partition "Partition"[from] { values = Vec < String >, database_name : String,
     table_name : String, creation_time : rboto::DateTime, last_access_time :
-    rboto::DateTime, storage_descriptor : StorageDescriptor, parameters : HashMap <
+    rboto::DateTime, storage_descriptor = StorageDescriptor, parameters : HashMap <
     String, String >, last_analyzed_time : rboto::DateTime, catalog_id : String } {}
 );
 /// Contains information about a partition error.
@@ -6873,8 +6890,8 @@ pub struct PartitionError {
     pub error_detail: Option<ErrorDetail>,
 }
 rboto::__structure!(
-    PartitionError "PartitionError"[set from] { partition_values : Vec < String >,
-    error_detail : ErrorDetail } {}
+    PartitionError "PartitionError"[from] { partition_values = Vec < String >,
+    error_detail = ErrorDetail } {}
 );
 /// A structure for a partition index.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6886,7 +6903,7 @@ pub struct PartitionIndex {
     pub index_name: Option<String>,
 }
 rboto::__structure!(
-    PartitionIndex "PartitionIndex"[set into] { keys : Vec < String >, index_name :
+    PartitionIndex "PartitionIndex"[set into] { keys = Vec < String >, index_name :
     String } {}
 );
 /// A descriptor for a partition index in a table.
@@ -6903,13 +6920,13 @@ pub struct PartitionIndexDescriptor {
     pub backfill_errors: Option<Vec<BackfillError>>,
 }
 rboto::__structure!(
-    PartitionIndexDescriptor "PartitionIndexDescriptor"[set from] { index_name : String,
-    keys : Vec < KeySchemaElement >, index_status : PartitionIndexStatus, backfill_errors
-    : Vec < BackfillError > } {}
+    PartitionIndexDescriptor "PartitionIndexDescriptor"[from] { index_name : String, keys
+    = Vec < KeySchemaElement >, index_status : PartitionIndexStatus, backfill_errors =
+    Vec < BackfillError > } {}
 );
 rboto::__string_enum!(
-    PartitionIndexStatus { Creating = "CREATING", Active = "ACTIVE", Deleting =
-    "DELETING", Failed = "FAILED" }
+    PartitionIndexStatus { 0 Creating = "CREATING", 1 Active = "ACTIVE", 2 Deleting =
+    "DELETING", 3 Failed = "FAILED" }
 );
 /// The structure used to create and update a partition.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6927,8 +6944,8 @@ pub struct PartitionInput {
     pub last_analyzed_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    PartitionInput "PartitionInput"[set into] { values : Vec < String >, last_access_time
-    : rboto::DateTime, storage_descriptor : StorageDescriptor, parameters : HashMap <
+    PartitionInput "PartitionInput"[set into] { values = Vec < String >, last_access_time
+    : rboto::DateTime, storage_descriptor = StorageDescriptor, parameters : HashMap <
     String, String >, last_analyzed_time : rboto::DateTime } {}
 );
 /// Contains a list of values defining partitions.
@@ -6939,16 +6956,16 @@ pub struct PartitionValueList {
     pub values: Option<Vec<String>>,
 }
 rboto::__structure!(
-    PartitionValueList "PartitionValueList"[set into from] { values : Vec < String > } {}
+    PartitionValueList "PartitionValueList"[set into from] { values = Vec < String > } {}
 );
 rboto::__string_enum!(
-    Permission { All = "ALL", Select = "SELECT", Alter = "ALTER", Drop = "DROP", Delete =
-    "DELETE", Insert = "INSERT", CreateDatabase = "CREATE_DATABASE", CreateTable =
-    "CREATE_TABLE", DataLocationAccess = "DATA_LOCATION_ACCESS" }
+    Permission { 0 All = "ALL", 1 Select = "SELECT", 2 Alter = "ALTER", 3 Drop = "DROP",
+    4 Delete = "DELETE", 5 Insert = "INSERT", 6 CreateDatabase = "CREATE_DATABASE", 7
+    CreateTable = "CREATE_TABLE", 8 DataLocationAccess = "DATA_LOCATION_ACCESS" }
 );
 rboto::__string_enum!(
-    PermissionType { ColumnPermission = "COLUMN_PERMISSION", CellFilterPermission =
-    "CELL_FILTER_PERMISSION", NestedPermission = "NESTED_PERMISSION",
+    PermissionType { 0 ColumnPermission = "COLUMN_PERMISSION", 1 CellFilterPermission =
+    "CELL_FILTER_PERMISSION", 2 NestedPermission = "NESTED_PERMISSION", 3
     NestedCellPermission = "NESTED_CELL_PERMISSION" }
 );
 /// The OAuth client app in GetConnection response.
@@ -6964,13 +6981,13 @@ pub struct PhysicalConnectionRequirements {
 }
 rboto::__structure!(
     PhysicalConnectionRequirements "PhysicalConnectionRequirements"[set into from] {
-    subnet_id : String, security_group_id_list : Vec < String >, availability_zone :
+    subnet_id : String, security_group_id_list = Vec < String >, availability_zone :
     String } {}
 );
 rboto::__string_enum!(
-    PiiType { RowAudit = "RowAudit", RowHashing = "RowHashing", RowMasking =
-    "RowMasking", RowPartialMasking = "RowPartialMasking", ColumnAudit = "ColumnAudit",
-    ColumnHashing = "ColumnHashing", ColumnMasking = "ColumnMasking" }
+    PiiType { 0 RowAudit = "RowAudit", 1 RowHashing = "RowHashing", 2 RowMasking =
+    "RowMasking", 3 RowPartialMasking = "RowPartialMasking", 4 ColumnAudit =
+    "ColumnAudit", 5 ColumnHashing = "ColumnHashing", 6 ColumnMasking = "ColumnMasking" }
 );
 /// Specifies a PostgresSQL data source in the Glue Data Catalog.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7002,7 +7019,7 @@ pub struct PostgreSqlCatalogTarget {
 }
 rboto::__structure!(
     PostgreSqlCatalogTarget "PostgreSQLCatalogTarget"[set into from] { name : String,
-    inputs : Vec < String >, database : String, table : String } {}
+    inputs = Vec < String >, database : String, table : String } {}
 );
 /// A job run that was used in the predicate of a conditional trigger that triggered this job run.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7014,7 +7031,7 @@ pub struct Predecessor {
     pub run_id: Option<String>,
 }
 rboto::__structure!(
-    Predecessor "Predecessor"[set from] { job_name : String, run_id : String } {}
+    Predecessor "Predecessor"[from] { job_name : String, run_id : String } {}
 );
 /// Defines the predicate of the trigger, which determines when it fires.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7026,7 +7043,7 @@ pub struct Predicate {
     pub conditions: Option<Vec<Condition>>,
 }
 rboto::__structure!(
-    Predicate "Predicate"[set into from] { logical : Logical, conditions : Vec <
+    Predicate "Predicate"[set into from] { logical : Logical, conditions = Vec <
     Condition > } {}
 );
 /// Permissions granted to a principal.
@@ -7039,10 +7056,12 @@ pub struct PrincipalPermissions {
     pub permissions: Option<Vec<Permission>>,
 }
 rboto::__structure!(
-    PrincipalPermissions "PrincipalPermissions"[set into from] { principal :
-    DataLakePrincipal, permissions : Vec < Permission > } {}
+    PrincipalPermissions "PrincipalPermissions"[set into from] { principal =
+    DataLakePrincipal, permissions = Vec < Permission > } {}
 );
-rboto::__string_enum!(PrincipalType { User = "USER", Role = "ROLE", Group = "GROUP" });
+rboto::__string_enum!(
+    PrincipalType { 0 User = "USER", 1 Role = "ROLE", 2 Group = "GROUP" }
+);
 /// Specifies the job and session values that an admin configures in an Glue usage profile.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -7070,8 +7089,8 @@ pub struct ProfilingResultsOptions {
 }
 rboto::__structure!(
     ProfilingResultsOptions "ProfilingResultsOptions"[set into from] {
-    write_profiling_results_enabled = bool, catalog_table_config :
-    CatalogTableConfigOptions, distribution_results : DistributionResultsOptions } {}
+    write_profiling_results_enabled = bool, catalog_table_config =
+    CatalogTableConfigOptions, distribution_results = DistributionResultsOptions } {}
 );
 /// An object that defines a connection type for a compute environment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7097,14 +7116,14 @@ pub struct Property {
     pub property_location: Option<PropertyLocation>,
 }
 rboto::__structure!(
-    Property "Property"[set from] { name : String, description : String, required = bool,
-    default_value : String, property_types : Vec < PropertyType >, allowed_values : Vec <
-    AllowedValue >, data_operation_scopes : Vec < DataOperation >, key_override : String,
+    Property "Property"[from] { name : String, description : String, required = bool,
+    default_value : String, property_types = Vec < PropertyType >, allowed_values = Vec <
+    AllowedValue >, data_operation_scopes = Vec < DataOperation >, key_override : String,
     property_location : PropertyLocation } {}
 );
 rboto::__string_enum!(
-    PropertyLocation { Header = "HEADER", Body = "BODY", QueryParam = "QUERY_PARAM", Path
-    = "PATH" }
+    PropertyLocation { 0 Header = "HEADER", 1 Body = "BODY", 2 QueryParam =
+    "QUERY_PARAM", 3 Path = "PATH" }
 );
 /// Defines a property predicate.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7122,8 +7141,8 @@ rboto::__structure!(
     comparator : Comparator } {}
 );
 rboto::__string_enum!(
-    PropertyType { UserInput = "USER_INPUT", Secret = "SECRET", ReadOnly = "READ_ONLY",
-    Unused = "UNUSED", SecretOrUserInput = "SECRET_OR_USER_INPUT" }
+    PropertyType { 0 UserInput = "USER_INPUT", 1 Secret = "SECRET", 2 ReadOnly =
+    "READ_ONLY", 3 Unused = "UNUSED", 4 SecretOrUserInput = "SECRET_OR_USER_INPUT" }
 );
 /// A structure used as a protocol between query engines and Lake Formation or Glue. Contains both a Lake Formation generated authorization identifier and information from the request's authorization context.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7146,8 +7165,8 @@ rboto::__structure!(
     String, additional_context : HashMap < String, String > } {}
 );
 rboto::__string_enum!(
-    QuoteChar { Quote = "quote", Quillemet = "quillemet", SingleQuote = "single_quote",
-    Disabled = "disabled" }
+    QuoteChar { 0 Quote = "quote", 1 Quillemet = "quillemet", 2 SingleQuote =
+    "single_quote", 3 Disabled = "disabled" }
 );
 /// A structure that describes the default row-level security policy of a table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7157,7 +7176,7 @@ pub struct RlsProperties {
     pub default_rls_policy: Option<String>,
 }
 rboto::__structure!(
-    RlsProperties "RLSProperties"[set from] { default_rls_policy : String } {}
+    RlsProperties "RLSProperties"[from] { default_rls_policy : String } {}
 );
 /// A Glue Studio node that uses a Glue DataBrew recipe in Glue jobs.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7173,8 +7192,8 @@ pub struct Recipe {
     pub recipe_steps: Option<Vec<RecipeStep>>,
 }
 rboto::__structure!(
-    Recipe "Recipe"[set into from] { name : String, inputs : Vec < String >,
-    recipe_reference : RecipeReference, recipe_steps : Vec < RecipeStep > } {}
+    Recipe "Recipe"[set into from] { name : String, inputs = Vec < String >,
+    recipe_reference = RecipeReference, recipe_steps = Vec < RecipeStep > } {}
 );
 /// Actions defined in the Glue Studio data preparation recipe node.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7212,16 +7231,16 @@ pub struct RecipeStep {
     pub condition_expressions: Option<Vec<ConditionExpression>>,
 }
 rboto::__structure!(
-    RecipeStep "RecipeStep"[set into from] { action : RecipeAction, condition_expressions
-    : Vec < ConditionExpression > } {}
+    RecipeStep "RecipeStep"[set into from] { action = RecipeAction, condition_expressions
+    = Vec < ConditionExpression > } {}
 );
 rboto::__string_enum!(
     #[doc = " Specifies the mode for how Glue Data Quality recommends rules."]
-    RecommendationMode { Basic = "BASIC", Advanced = "ADVANCED" }
+    RecommendationMode { 0 Basic = "BASIC", 1 Advanced = "ADVANCED" }
 );
 rboto::__string_enum!(
-    RecrawlBehavior { CrawlEverything = "CRAWL_EVERYTHING", CrawlNewFoldersOnly =
-    "CRAWL_NEW_FOLDERS_ONLY", CrawlEventMode = "CRAWL_EVENT_MODE" }
+    RecrawlBehavior { 0 CrawlEverything = "CRAWL_EVERYTHING", 1 CrawlNewFoldersOnly =
+    "CRAWL_NEW_FOLDERS_ONLY", 2 CrawlEventMode = "CRAWL_EVENT_MODE" }
 );
 /// When crawling an Amazon S3 data source after the first crawl is complete, specifies whether to crawl the entire dataset again or to crawl only folders that were added since the last crawler run. For more information, see [Incremental Crawls in Glue](https://docs.aws.amazon.com/glue/latest/dg/incremental-crawls.html) in the developer guide.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7273,9 +7292,9 @@ pub struct RedshiftTarget {
     pub upsert_redshift_options: Option<UpsertRedshiftTargetOptions>,
 }
 rboto::__structure!(
-    RedshiftTarget "RedshiftTarget"[set into from] { name : String, inputs : Vec < String
+    RedshiftTarget "RedshiftTarget"[set into from] { name : String, inputs = Vec < String
     >, database : String, table : String, redshift_tmp_dir : String, tmp_dir_iam_role :
-    String, upsert_redshift_options : UpsertRedshiftTargetOptions } {}
+    String, upsert_redshift_options = UpsertRedshiftTargetOptions } {}
 );
 /// A wrapper structure that may contain the registry name and Amazon Resource Name (ARN).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7308,11 +7327,13 @@ pub struct RegistryListItem {
     pub updated_time: Option<String>,
 }
 rboto::__structure!(
-    RegistryListItem "RegistryListItem"[set from] { registry_name : String, registry_arn
-    : String, description : String, status : RegistryStatus, created_time : String,
+    RegistryListItem "RegistryListItem"[from] { registry_name : String, registry_arn :
+    String, description : String, status : RegistryStatus, created_time : String,
     updated_time : String } {}
 );
-rboto::__string_enum!(RegistryStatus { Available = "AVAILABLE", Deleting = "DELETING" });
+rboto::__string_enum!(
+    RegistryStatus { 0 Available = "AVAILABLE", 1 Deleting = "DELETING" }
+);
 /// Specifies a Relational database data source in the Glue Data Catalog.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -7342,18 +7363,20 @@ pub struct RenameField {
     pub target_path: Option<Vec<String>>,
 }
 rboto::__structure!(
-    RenameField "RenameField"[set into from] { name : String, inputs : Vec < String >,
-    source_path : Vec < String >, target_path : Vec < String > } {}
+    RenameField "RenameField"[set into from] { name : String, inputs = Vec < String >,
+    source_path = Vec < String >, target_path = Vec < String > } {}
 );
-rboto::__string_enum!(ResourceAction { Update = "UPDATE", Create = "CREATE" });
+rboto::__string_enum!(ResourceAction { 0 Update = "UPDATE", 1 Create = "CREATE" });
 rboto::__string_enum!(
-    ResourceShareType { Foreign = "FOREIGN", All = "ALL", Federated = "FEDERATED" }
+    ResourceShareType { 0 Foreign = "FOREIGN", 1 All = "ALL", 2 Federated = "FEDERATED" }
 );
 rboto::__string_enum!(
-    ResourceState { Queued = "QUEUED", InProgress = "IN_PROGRESS", Success = "SUCCESS",
-    Stopped = "STOPPED", Failed = "FAILED" }
+    ResourceState { 0 Queued = "QUEUED", 1 InProgress = "IN_PROGRESS", 2 Success =
+    "SUCCESS", 3 Stopped = "STOPPED", 4 Failed = "FAILED" }
 );
-rboto::__string_enum!(ResourceType { Jar = "JAR", File = "FILE", Archive = "ARCHIVE" });
+rboto::__string_enum!(
+    ResourceType { 0 Jar = "JAR", 1 File = "FILE", 2 Archive = "ARCHIVE" }
+);
 /// The URIs for function resources.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -7407,13 +7430,13 @@ pub struct RestConfiguration {
     pub entity_configurations: Option<HashMap<String, EntityConfiguration>>,
 }
 rboto::__structure!(
-    RestConfiguration "RestConfiguration"[set into from] { global_source_configuration :
-    SourceConfiguration, validation_endpoint_configuration : SourceConfiguration,
+    RestConfiguration "RestConfiguration"[set into from] { global_source_configuration =
+    SourceConfiguration, validation_endpoint_configuration = SourceConfiguration,
     entity_configurations : HashMap < String, EntityConfiguration > } {}
 );
 rboto::__string_enum!(
-    ResultTypeEnum { All = "ALL", PassedOnly = "PASSED_ONLY", FailedOnly = "FAILED_ONLY"
-    }
+    ResultTypeEnum { 0 All = "ALL", 1 PassedOnly = "PASSED_ONLY", 2 FailedOnly =
+    "FAILED_ONLY" }
 );
 /// The configuration for a snapshot retention optimizer.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7424,7 +7447,7 @@ pub struct RetentionConfiguration {
 }
 rboto::__structure!(
     RetentionConfiguration "RetentionConfiguration"[set into from] {
-    iceberg_configuration : IcebergRetentionConfiguration } {}
+    iceberg_configuration = IcebergRetentionConfiguration } {}
 );
 /// A structure that contains retention metrics for the optimizer run.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7434,8 +7457,8 @@ pub struct RetentionMetrics {
     pub iceberg_metrics: Option<IcebergRetentionMetrics>,
 }
 rboto::__structure!(
-    RetentionMetrics "RetentionMetrics"[set from] { iceberg_metrics :
-    IcebergRetentionMetrics } {}
+    RetentionMetrics "RetentionMetrics"[from] { iceberg_metrics = IcebergRetentionMetrics
+    } {}
 );
 /// Specifies a route node that directs data to different output paths based on defined filtering conditions.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7449,8 +7472,8 @@ pub struct Route {
     pub group_filters_list: Option<Vec<GroupFilters>>,
 }
 rboto::__structure!(
-    Route "Route"[set into from] { name : String, inputs : Vec < String >,
-    group_filters_list : Vec < GroupFilters > } {}
+    Route "Route"[set into from] { name : String, inputs = Vec < String >,
+    group_filters_list = Vec < GroupFilters > } {}
 );
 /// The configuration for writing row-level evaluation results.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7465,7 +7488,7 @@ pub struct RowLevelResultsOptions {
 }
 rboto::__structure!(
     RowLevelResultsOptions "RowLevelResultsOptions"[set into from] { max_rows_to_write =
-    i32, result_type : ResultTypeEnum, catalog_table_config : CatalogTableConfigOptions }
+    i32, result_type : ResultTypeEnum, catalog_table_config = CatalogTableConfigOptions }
     {}
 );
 /// A run identifier.
@@ -7495,7 +7518,7 @@ pub struct RunMetrics {
     pub job_duration_in_hour: Option<String>,
 }
 rboto::__structure!(
-    RunMetrics "RunMetrics"[set from] { number_of_bytes_compacted : String,
+    RunMetrics "RunMetrics"[from] { number_of_bytes_compacted : String,
     number_of_files_compacted : String, number_of_dpus : String, job_duration_in_hour :
     String } {}
 );
@@ -7517,7 +7540,7 @@ pub struct S3CatalogDeltaSource {
 rboto::__structure!(
     S3CatalogDeltaSource "S3CatalogDeltaSource"[set into from] { name : String, database
     : String, table : String, additional_delta_options : HashMap < String, String >,
-    output_schemas : Vec < GlueSchema > } {}
+    output_schemas = Vec < GlueSchema > } {}
 );
 /// Specifies a Hudi data source that is registered in the Glue Data Catalog. The Hudi data source must be stored in Amazon S3.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7537,7 +7560,7 @@ pub struct S3CatalogHudiSource {
 rboto::__structure!(
     S3CatalogHudiSource "S3CatalogHudiSource"[set into from] { name : String, database :
     String, table : String, additional_hudi_options : HashMap < String, String >,
-    output_schemas : Vec < GlueSchema > } {}
+    output_schemas = Vec < GlueSchema > } {}
 );
 /// Specifies an Apache Iceberg data source that is registered in the Glue Data Catalog. The Iceberg data source must be stored in Amazon S3.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7557,7 +7580,7 @@ pub struct S3CatalogIcebergSource {
 rboto::__structure!(
     S3CatalogIcebergSource "S3CatalogIcebergSource"[set into from] { name : String,
     database : String, table : String, additional_iceberg_options : HashMap < String,
-    String >, output_schemas : Vec < GlueSchema > } {}
+    String >, output_schemas = Vec < GlueSchema > } {}
 );
 /// Specifies an Amazon S3 data store in the Glue Data Catalog.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7576,7 +7599,7 @@ pub struct S3CatalogSource {
 }
 rboto::__structure!(
     S3CatalogSource "S3CatalogSource"[set into from] { name : String, database : String,
-    table : String, partition_predicate : String, additional_options :
+    table : String, partition_predicate : String, additional_options =
     S3SourceAdditionalOptions } {}
 );
 /// Specifies a data target that writes to Amazon S3 using the Glue Data Catalog.
@@ -7599,9 +7622,9 @@ pub struct S3CatalogTarget {
     pub auto_data_quality: Option<AutoDataQuality>,
 }
 rboto::__structure!(
-    S3CatalogTarget "S3CatalogTarget"[set into from] { name : String, inputs : Vec <
-    String >, partition_keys : Vec < Vec < String > >, table : String, database : String,
-    schema_change_policy : CatalogSchemaChangePolicy, auto_data_quality : AutoDataQuality
+    S3CatalogTarget "S3CatalogTarget"[set into from] { name : String, inputs = Vec <
+    String >, partition_keys = Vec < Vec < String > >, table : String, database : String,
+    schema_change_policy = CatalogSchemaChangePolicy, auto_data_quality = AutoDataQuality
     } {}
 );
 /// Specifies a command-separated value (CSV) data store stored in Amazon S3.
@@ -7648,12 +7671,12 @@ pub struct S3CsvSource {
     pub output_schemas: Option<Vec<GlueSchema>>,
 }
 rboto::__structure!(
-    S3CsvSource "S3CsvSource"[set into from] { name : String, paths : Vec < String >,
-    compression_type : CompressionType, exclusions : Vec < String >, group_size : String,
+    S3CsvSource "S3CsvSource"[set into from] { name : String, paths = Vec < String >,
+    compression_type : CompressionType, exclusions = Vec < String >, group_size : String,
     group_files : String, recurse = bool, max_band = i32, max_files_in_band = i32,
-    additional_options : S3DirectSourceAdditionalOptions, separator : Separator, escaper
+    additional_options = S3DirectSourceAdditionalOptions, separator : Separator, escaper
     : String, quote_char : QuoteChar, multiline = bool, with_header = bool, write_header
-    = bool, skip_first = bool, optimize_performance = bool, output_schemas : Vec <
+    = bool, skip_first = bool, optimize_performance = bool, output_schemas = Vec <
     GlueSchema > } {}
 );
 /// Specifies a target that writes to a Delta Lake data source in the Glue Data Catalog.
@@ -7680,10 +7703,10 @@ pub struct S3DeltaCatalogTarget {
     pub output_schemas: Option<Vec<GlueSchema>>,
 }
 rboto::__structure!(
-    S3DeltaCatalogTarget "S3DeltaCatalogTarget"[set into from] { name : String, inputs :
-    Vec < String >, partition_keys : Vec < Vec < String > >, table : String, database :
-    String, additional_options : HashMap < String, String >, schema_change_policy :
-    CatalogSchemaChangePolicy, auto_data_quality : AutoDataQuality, output_schemas : Vec
+    S3DeltaCatalogTarget "S3DeltaCatalogTarget"[set into from] { name : String, inputs =
+    Vec < String >, partition_keys = Vec < Vec < String > >, table : String, database :
+    String, additional_options : HashMap < String, String >, schema_change_policy =
+    CatalogSchemaChangePolicy, auto_data_quality = AutoDataQuality, output_schemas = Vec
     < GlueSchema > } {}
 );
 /// Specifies a target that writes to a Delta Lake data source in Amazon S3.
@@ -7712,11 +7735,11 @@ pub struct S3DeltaDirectTarget {
     pub auto_data_quality: Option<AutoDataQuality>,
 }
 rboto::__structure!(
-    S3DeltaDirectTarget "S3DeltaDirectTarget"[set into from] { name : String, inputs :
-    Vec < String >, partition_keys : Vec < Vec < String > >, path : String, compression :
+    S3DeltaDirectTarget "S3DeltaDirectTarget"[set into from] { name : String, inputs =
+    Vec < String >, partition_keys = Vec < Vec < String > >, path : String, compression :
     DeltaTargetCompressionType, number_target_partitions : String, format : TargetFormat,
-    additional_options : HashMap < String, String >, schema_change_policy :
-    DirectSchemaChangePolicy, auto_data_quality : AutoDataQuality } {}
+    additional_options : HashMap < String, String >, schema_change_policy =
+    DirectSchemaChangePolicy, auto_data_quality = AutoDataQuality } {}
 );
 /// Specifies a Delta Lake data source stored in Amazon S3.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7734,9 +7757,9 @@ pub struct S3DeltaSource {
     pub output_schemas: Option<Vec<GlueSchema>>,
 }
 rboto::__structure!(
-    S3DeltaSource "S3DeltaSource"[set into from] { name : String, paths : Vec < String >,
-    additional_delta_options : HashMap < String, String >, additional_options :
-    S3DirectSourceAdditionalOptions, output_schemas : Vec < GlueSchema > } {}
+    S3DeltaSource "S3DeltaSource"[set into from] { name : String, paths = Vec < String >,
+    additional_delta_options : HashMap < String, String >, additional_options =
+    S3DirectSourceAdditionalOptions, output_schemas = Vec < GlueSchema > } {}
 );
 /// Specifies additional connection options for the Amazon S3 data store.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7782,10 +7805,10 @@ pub struct S3DirectTarget {
     pub output_schemas: Option<Vec<GlueSchema>>,
 }
 rboto::__structure!(
-    S3DirectTarget "S3DirectTarget"[set into from] { name : String, inputs : Vec < String
-    >, partition_keys : Vec < Vec < String > >, path : String, compression : String,
-    number_target_partitions : String, format : TargetFormat, schema_change_policy :
-    DirectSchemaChangePolicy, auto_data_quality : AutoDataQuality, output_schemas : Vec <
+    S3DirectTarget "S3DirectTarget"[set into from] { name : String, inputs = Vec < String
+    >, partition_keys = Vec < Vec < String > >, path : String, compression : String,
+    number_target_partitions : String, format : TargetFormat, schema_change_policy =
+    DirectSchemaChangePolicy, auto_data_quality = AutoDataQuality, output_schemas = Vec <
     GlueSchema > } {}
 );
 /// Specifies how Amazon Simple Storage Service (Amazon S3) data should be encrypted.
@@ -7802,7 +7825,8 @@ rboto::__structure!(
     kms_key_arn : String } {}
 );
 rboto::__string_enum!(
-    S3EncryptionMode { Disabled = "DISABLED", SseKms = "SSE-KMS", SseS3 = "SSE-S3" }
+    S3EncryptionMode { 0 Disabled = "DISABLED", 1 SseKms = "SSE-KMS", 2 SseS3 = "SSE-S3"
+    }
 );
 /// Specifies an S3 Excel data source.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7836,11 +7860,11 @@ pub struct S3ExcelSource {
     pub output_schemas: Option<Vec<GlueSchema>>,
 }
 rboto::__structure!(
-    S3ExcelSource "S3ExcelSource"[set into from] { name : String, paths : Vec < String >,
-    compression_type : ParquetCompressionType, exclusions : Vec < String >, group_size :
+    S3ExcelSource "S3ExcelSource"[set into from] { name : String, paths = Vec < String >,
+    compression_type : ParquetCompressionType, exclusions = Vec < String >, group_size :
     String, group_files : String, recurse = bool, max_band = i32, max_files_in_band =
-    i32, additional_options : S3DirectSourceAdditionalOptions, number_rows = i64,
-    skip_footer = i32, output_schemas : Vec < GlueSchema > } {}
+    i32, additional_options = S3DirectSourceAdditionalOptions, number_rows = i64,
+    skip_footer = i32, output_schemas = Vec < GlueSchema > } {}
 );
 /// Specifies a data target that writes to Amazon S3 in Apache Parquet columnar storage.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7864,10 +7888,10 @@ pub struct S3GlueParquetTarget {
     pub auto_data_quality: Option<AutoDataQuality>,
 }
 rboto::__structure!(
-    S3GlueParquetTarget "S3GlueParquetTarget"[set into from] { name : String, inputs :
-    Vec < String >, partition_keys : Vec < Vec < String > >, path : String, compression :
-    ParquetCompressionType, number_target_partitions : String, schema_change_policy :
-    DirectSchemaChangePolicy, auto_data_quality : AutoDataQuality } {}
+    S3GlueParquetTarget "S3GlueParquetTarget"[set into from] { name : String, inputs =
+    Vec < String >, partition_keys = Vec < Vec < String > >, path : String, compression :
+    ParquetCompressionType, number_target_partitions : String, schema_change_policy =
+    DirectSchemaChangePolicy, auto_data_quality = AutoDataQuality } {}
 );
 /// Specifies a target that writes to a Hudi data source in the Glue Data Catalog.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7893,10 +7917,10 @@ pub struct S3HudiCatalogTarget {
     pub output_schemas: Option<Vec<GlueSchema>>,
 }
 rboto::__structure!(
-    S3HudiCatalogTarget "S3HudiCatalogTarget"[set into from] { name : String, inputs :
-    Vec < String >, partition_keys : Vec < Vec < String > >, table : String, database :
-    String, additional_options : HashMap < String, String >, schema_change_policy :
-    CatalogSchemaChangePolicy, auto_data_quality : AutoDataQuality, output_schemas : Vec
+    S3HudiCatalogTarget "S3HudiCatalogTarget"[set into from] { name : String, inputs =
+    Vec < String >, partition_keys = Vec < Vec < String > >, table : String, database :
+    String, additional_options : HashMap < String, String >, schema_change_policy =
+    CatalogSchemaChangePolicy, auto_data_quality = AutoDataQuality, output_schemas = Vec
     < GlueSchema > } {}
 );
 /// Specifies a target that writes to a Hudi data source in Amazon S3.
@@ -7925,11 +7949,11 @@ pub struct S3HudiDirectTarget {
     pub auto_data_quality: Option<AutoDataQuality>,
 }
 rboto::__structure!(
-    S3HudiDirectTarget "S3HudiDirectTarget"[set into from] { name : String, inputs : Vec
+    S3HudiDirectTarget "S3HudiDirectTarget"[set into from] { name : String, inputs = Vec
     < String >, path : String, compression : HudiTargetCompressionType,
-    number_target_partitions : String, partition_keys : Vec < Vec < String > >, format :
-    TargetFormat, additional_options : HashMap < String, String >, schema_change_policy :
-    DirectSchemaChangePolicy, auto_data_quality : AutoDataQuality } {}
+    number_target_partitions : String, partition_keys = Vec < Vec < String > >, format :
+    TargetFormat, additional_options : HashMap < String, String >, schema_change_policy =
+    DirectSchemaChangePolicy, auto_data_quality = AutoDataQuality } {}
 );
 /// Specifies a Hudi data source stored in Amazon S3.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7947,9 +7971,9 @@ pub struct S3HudiSource {
     pub output_schemas: Option<Vec<GlueSchema>>,
 }
 rboto::__structure!(
-    S3HudiSource "S3HudiSource"[set into from] { name : String, paths : Vec < String >,
-    additional_hudi_options : HashMap < String, String >, additional_options :
-    S3DirectSourceAdditionalOptions, output_schemas : Vec < GlueSchema > } {}
+    S3HudiSource "S3HudiSource"[set into from] { name : String, paths = Vec < String >,
+    additional_hudi_options : HashMap < String, String >, additional_options =
+    S3DirectSourceAdditionalOptions, output_schemas = Vec < GlueSchema > } {}
 );
 /// Specifies a HyperDirect data target that writes to Amazon S3.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7975,10 +7999,10 @@ pub struct S3HyperDirectTarget {
     pub output_schemas: Option<Vec<GlueSchema>>,
 }
 rboto::__structure!(
-    S3HyperDirectTarget "S3HyperDirectTarget"[set into from] { name : String, inputs :
-    Vec < String >, format : TargetFormat, partition_keys : Vec < Vec < String > >, path
-    : String, compression : HyperTargetCompressionType, schema_change_policy :
-    DirectSchemaChangePolicy, auto_data_quality : AutoDataQuality, output_schemas : Vec <
+    S3HyperDirectTarget "S3HyperDirectTarget"[set into from] { name : String, inputs =
+    Vec < String >, format : TargetFormat, partition_keys = Vec < Vec < String > >, path
+    : String, compression : HyperTargetCompressionType, schema_change_policy =
+    DirectSchemaChangePolicy, auto_data_quality = AutoDataQuality, output_schemas = Vec <
     GlueSchema > } {}
 );
 /// Specifies an Apache Iceberg catalog target that writes data to Amazon S3 and registers the table in the Glue Data Catalog.
@@ -8004,9 +8028,9 @@ pub struct S3IcebergCatalogTarget {
 }
 rboto::__structure!(
     S3IcebergCatalogTarget "S3IcebergCatalogTarget"[set into from] { name : String,
-    inputs : Vec < String >, partition_keys : Vec < Vec < String > >, table : String,
+    inputs = Vec < String >, partition_keys = Vec < Vec < String > >, table : String,
     database : String, additional_options : HashMap < String, String >,
-    schema_change_policy : CatalogSchemaChangePolicy, auto_data_quality : AutoDataQuality
+    schema_change_policy = CatalogSchemaChangePolicy, auto_data_quality = AutoDataQuality
     } {}
 );
 /// Specifies a target that writes to an Iceberg data source in Amazon S3.
@@ -8037,10 +8061,10 @@ pub struct S3IcebergDirectTarget {
 }
 rboto::__structure!(
     S3IcebergDirectTarget "S3IcebergDirectTarget"[set into from] { name : String, inputs
-    : Vec < String >, partition_keys : Vec < Vec < String > >, path : String, format :
-    TargetFormat, additional_options : HashMap < String, String >, schema_change_policy :
-    DirectSchemaChangePolicy, auto_data_quality : AutoDataQuality, compression :
-    IcebergTargetCompressionType, number_target_partitions : String, output_schemas : Vec
+    = Vec < String >, partition_keys = Vec < Vec < String > >, path : String, format :
+    TargetFormat, additional_options : HashMap < String, String >, schema_change_policy =
+    DirectSchemaChangePolicy, auto_data_quality = AutoDataQuality, compression :
+    IcebergTargetCompressionType, number_target_partitions : String, output_schemas = Vec
     < GlueSchema > } {}
 );
 /// Specifies a JSON data store stored in Amazon S3.
@@ -8075,11 +8099,11 @@ pub struct S3JsonSource {
     pub output_schemas: Option<Vec<GlueSchema>>,
 }
 rboto::__structure!(
-    S3JsonSource "S3JsonSource"[set into from] { name : String, paths : Vec < String >,
-    compression_type : CompressionType, exclusions : Vec < String >, group_size : String,
+    S3JsonSource "S3JsonSource"[set into from] { name : String, paths = Vec < String >,
+    compression_type : CompressionType, exclusions = Vec < String >, group_size : String,
     group_files : String, recurse = bool, max_band = i32, max_files_in_band = i32,
-    additional_options : S3DirectSourceAdditionalOptions, json_path : String, multiline =
-    bool, output_schemas : Vec < GlueSchema > } {}
+    additional_options = S3DirectSourceAdditionalOptions, json_path : String, multiline =
+    bool, output_schemas = Vec < GlueSchema > } {}
 );
 /// Specifies an Apache Parquet data store stored in Amazon S3.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8109,11 +8133,11 @@ pub struct S3ParquetSource {
     pub output_schemas: Option<Vec<GlueSchema>>,
 }
 rboto::__structure!(
-    S3ParquetSource "S3ParquetSource"[set into from] { name : String, paths : Vec <
-    String >, compression_type : ParquetCompressionType, exclusions : Vec < String >,
+    S3ParquetSource "S3ParquetSource"[set into from] { name : String, paths = Vec <
+    String >, compression_type : ParquetCompressionType, exclusions = Vec < String >,
     group_size : String, group_files : String, recurse = bool, max_band = i32,
-    max_files_in_band = i32, additional_options : S3DirectSourceAdditionalOptions,
-    output_schemas : Vec < GlueSchema > } {}
+    max_files_in_band = i32, additional_options = S3DirectSourceAdditionalOptions,
+    output_schemas = Vec < GlueSchema > } {}
 );
 /// Specifies additional connection options for the Amazon S3 data store.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8146,7 +8170,7 @@ pub struct S3Target {
     pub dlq_event_queue_arn: Option<String>,
 }
 rboto::__structure!(
-    S3Target "S3Target"[set into from] { path : String, exclusions : Vec < String >,
+    S3Target "S3Target"[set into from] { path : String, exclusions = Vec < String >,
     connection_name : String, sample_size = i32, event_queue_arn : String,
     dlq_event_queue_arn : String } {}
 );
@@ -8160,14 +8184,13 @@ pub struct Schedule {
     pub state: Option<ScheduleState>,
 }
 rboto::__structure!(
-    Schedule "Schedule"[set from] { schedule_expression : String, state : ScheduleState }
-    {}
+    Schedule "Schedule"[from] { schedule_expression : String, state : ScheduleState } {}
 );
 rboto::__string_enum!(
-    ScheduleState { Scheduled = "SCHEDULED", NotScheduled = "NOT_SCHEDULED",
+    ScheduleState { 0 Scheduled = "SCHEDULED", 1 NotScheduled = "NOT_SCHEDULED", 2
     Transitioning = "TRANSITIONING" }
 );
-rboto::__string_enum!(ScheduleType { Cron = "CRON", Auto = "AUTO" });
+rboto::__string_enum!(ScheduleType { 0 Cron = "CRON", 1 Auto = "AUTO" });
 /// A policy that specifies update and deletion behaviors for the crawler.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -8193,7 +8216,7 @@ pub struct SchemaColumn {
 rboto::__structure!(
     SchemaColumn "SchemaColumn"[set into from] { name : String, data_type : String } {}
 );
-rboto::__string_enum!(SchemaDiffType { SyntaxDiff = "SYNTAX_DIFF" });
+rboto::__string_enum!(SchemaDiffType { 0 SyntaxDiff = "SYNTAX_DIFF" });
 /// The unique ID of the schema in the Glue schema registry.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -8229,9 +8252,9 @@ pub struct SchemaListItem {
     pub updated_time: Option<String>,
 }
 rboto::__structure!(
-    SchemaListItem "SchemaListItem"[set from] { registry_name : String, schema_name :
-    String, schema_arn : String, description : String, schema_status : SchemaStatus,
-    created_time : String, updated_time : String } {}
+    SchemaListItem "SchemaListItem"[from] { registry_name : String, schema_name : String,
+    schema_arn : String, description : String, schema_status : SchemaStatus, created_time
+    : String, updated_time : String } {}
 );
 /// An object that references a schema stored in the Glue Schema Registry.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8245,11 +8268,12 @@ pub struct SchemaReference {
     pub schema_version_number: Option<i64>,
 }
 rboto::__structure!(
-    SchemaReference "SchemaReference"[set into from] { schema_id : SchemaId,
+    SchemaReference "SchemaReference"[set into from] { schema_id = SchemaId,
     schema_version_id : String, schema_version_number = i64 } {}
 );
 rboto::__string_enum!(
-    SchemaStatus { Available = "AVAILABLE", Pending = "PENDING", Deleting = "DELETING" }
+    SchemaStatus { 0 Available = "AVAILABLE", 1 Pending = "PENDING", 2 Deleting =
+    "DELETING" }
 );
 /// An object that contains the error details for an operation on a schema version.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8261,8 +8285,8 @@ pub struct SchemaVersionErrorItem {
     pub error_details: Option<ErrorDetails>,
 }
 rboto::__structure!(
-    SchemaVersionErrorItem "SchemaVersionErrorItem"[set from] { version_number = i64,
-    error_details : ErrorDetails } {}
+    SchemaVersionErrorItem "SchemaVersionErrorItem"[from] { version_number = i64,
+    error_details = ErrorDetails } {}
 );
 /// An object containing the details about a schema version.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8280,7 +8304,7 @@ pub struct SchemaVersionListItem {
     pub created_time: Option<String>,
 }
 rboto::__structure!(
-    SchemaVersionListItem "SchemaVersionListItem"[set from] { schema_arn : String,
+    SchemaVersionListItem "SchemaVersionListItem"[from] { schema_arn : String,
     schema_version_id : String, version_number = i64, status : SchemaVersionStatus,
     created_time : String } {}
 );
@@ -8298,8 +8322,8 @@ rboto::__structure!(
     version_number = i64 } {}
 );
 rboto::__string_enum!(
-    SchemaVersionStatus { Available = "AVAILABLE", Pending = "PENDING", Failure =
-    "FAILURE", Deleting = "DELETING" }
+    SchemaVersionStatus { 0 Available = "AVAILABLE", 1 Pending = "PENDING", 2 Failure =
+    "FAILURE", 3 Deleting = "DELETING" }
 );
 /// A filter that compares an attribute value using an operator.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8314,7 +8338,7 @@ pub struct SearchAttributeFilter {
 }
 rboto::__structure!(
     SearchAttributeFilter "SearchAttributeFilter"[set into] { attribute : String,
-    operator : SearchFilterOperator, value : SearchFilterValue } {}
+    operator : SearchFilterOperator, value = SearchFilterValue } {}
 );
 /// A filter clause that supports nested boolean logic. Exactly one of `andAllFilters`, `orAnyFilters`, `attributeFilter`, or `mapFilter` must be specified.
 #[derive(Clone, PartialEq)]
@@ -8344,9 +8368,9 @@ impl rv::IntoValue for SearchFilterClause {
     }
 }
 rboto::__string_enum!(
-    SearchFilterOperator { Equals = "equals", GreaterThan = "greaterThan",
-    GreaterThanOrEquals = "greaterThanOrEquals", LessThan = "lessThan", LessThanOrEquals
-    = "lessThanOrEquals", NotExists = "notExists" }
+    SearchFilterOperator { 0 Equals = "equals", 1 GreaterThan = "greaterThan", 2
+    GreaterThanOrEquals = "greaterThanOrEquals", 3 LessThan = "lessThan", 4
+    LessThanOrEquals = "lessThanOrEquals", 5 NotExists = "notExists" }
 );
 /// A filter value. Exactly one of `stringValue` or `longValue` must be specified.
 #[derive(Clone, PartialEq)]
@@ -8382,7 +8406,7 @@ pub struct SearchMapFilter {
 }
 rboto::__structure!(
     SearchMapFilter "SearchMapFilter"[set into] { attribute : String, key : String, value
-    : SearchMapFilterValue } {}
+    = SearchMapFilterValue } {}
 );
 /// A map filter value. Currently supports string comparison only.
 #[derive(Clone, PartialEq)]
@@ -8418,7 +8442,7 @@ pub struct SearchResultItem {
     pub asset_type_id: Option<String>,
 }
 rboto::__structure!(
-    SearchResultItem "SearchResultItem"[set from] { id : String, asset_name : String,
+    SearchResultItem "SearchResultItem"[from] { id : String, asset_name : String,
     asset_description : String, updated_at : rboto::DateTime, asset_type_id : String } {}
 );
 /// The sort criteria for search results.
@@ -8434,7 +8458,7 @@ rboto::__structure!(
     SearchSort "SearchSort"[set into] { attribute : String, order : SearchSortOrder } {}
 );
 rboto::__string_enum!(
-    SearchSortOrder { Ascending = "ASCENDING", Descending = "DESCENDING" }
+    SearchSortOrder { 0 Ascending = "ASCENDING", 1 Descending = "DESCENDING" }
 );
 /// Specifies a security configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8448,8 +8472,8 @@ pub struct SecurityConfiguration {
     pub encryption_configuration: Option<EncryptionConfiguration>,
 }
 rboto::__structure!(
-    SecurityConfiguration "SecurityConfiguration"[set from] { name : String,
-    created_time_stamp : rboto::DateTime, encryption_configuration :
+    SecurityConfiguration "SecurityConfiguration"[from] { name : String,
+    created_time_stamp : rboto::DateTime, encryption_configuration =
     EncryptionConfiguration } {}
 );
 /// Defines a non-overlapping region of a table's partitions, allowing multiple requests to be run in parallel.
@@ -8476,8 +8500,8 @@ pub struct SelectFields {
     pub paths: Option<Vec<Vec<String>>>,
 }
 rboto::__structure!(
-    SelectFields "SelectFields"[set into from] { name : String, inputs : Vec < String >,
-    paths : Vec < Vec < String > > } {}
+    SelectFields "SelectFields"[set into from] { name : String, inputs = Vec < String >,
+    paths = Vec < Vec < String > > } {}
 );
 /// Specifies a transform that chooses one `DynamicFrame` from a collection of `DynamicFrames`. The output is the selected `DynamicFrame`
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8491,12 +8515,12 @@ pub struct SelectFromCollection {
     pub index: Option<i32>,
 }
 rboto::__structure!(
-    SelectFromCollection "SelectFromCollection"[set into from] { name : String, inputs :
+    SelectFromCollection "SelectFromCollection"[set into from] { name : String, inputs =
     Vec < String >, index = i32 } {}
 );
 rboto::__string_enum!(
-    Separator { Comma = "comma", Ctrla = "ctrla", Pipe = "pipe", Semicolon = "semicolon",
-    Tab = "tab" }
+    Separator { 0 Comma = "comma", 1 Ctrla = "ctrla", 2 Pipe = "pipe", 3 Semicolon =
+    "semicolon", 4 Tab = "tab" }
 );
 /// Information about a serialization/deserialization program (SerDe) that serves as an extractor and loader.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8561,9 +8585,9 @@ pub struct Session {
     pub session_type: Option<SessionType>,
 }
 rboto::__structure!(
-    Session "Session"[set from] { id : String, created_on : rboto::DateTime, status :
-    SessionStatus, error_message : String, description : String, role : String, command :
-    SessionCommand, default_arguments : HashMap < String, String >, connections :
+    Session "Session"[from] { id : String, created_on : rboto::DateTime, status :
+    SessionStatus, error_message : String, description : String, role : String, command =
+    SessionCommand, default_arguments : HashMap < String, String >, connections =
     ConnectionsList, progress = f64, max_capacity = f64, security_configuration : String,
     glue_version : String, number_of_workers = i32, worker_type : WorkerType,
     completed_on : rboto::DateTime, execution_time = f64, dpu_seconds = f64, idle_timeout
@@ -8594,15 +8618,15 @@ pub struct SessionEndpoint {
     pub auth_token_expiration_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    SessionEndpoint "SessionEndpoint"[set debug from] { url : String, auth_token :
+    SessionEndpoint "SessionEndpoint"[debug from] { url : String, auth_token :
     String[sensitive], auth_token_expiration_time : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    SessionStatus { Provisioning = "PROVISIONING", Ready = "READY", Failed = "FAILED",
-    Timeout = "TIMEOUT", Stopping = "STOPPING", Stopped = "STOPPED" }
+    SessionStatus { 0 Provisioning = "PROVISIONING", 1 Ready = "READY", 2 Failed =
+    "FAILED", 3 Timeout = "TIMEOUT", 4 Stopping = "STOPPING", 5 Stopped = "STOPPED" }
 );
-rboto::__string_enum!(SessionType { Livy = "LIVY", SparkConnect = "SPARK_CONNECT" });
-rboto::__string_enum!(SettingSource { Catalog = "CATALOG", Table = "TABLE" });
+rboto::__string_enum!(SessionType { 0 Livy = "LIVY", 1 SparkConnect = "SPARK_CONNECT" });
+rboto::__string_enum!(SettingSource { 0 Catalog = "CATALOG", 1 Table = "TABLE" });
 /// Specifies skewed values in a table. Skewed values are those that occur with very high frequency.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -8615,8 +8639,8 @@ pub struct SkewedInfo {
     pub skewed_column_value_location_maps: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    SkewedInfo "SkewedInfo"[set into from] { skewed_column_names : Vec < String >,
-    skewed_column_values : Vec < String >, skewed_column_value_location_maps : HashMap <
+    SkewedInfo "SkewedInfo"[set into from] { skewed_column_names = Vec < String >,
+    skewed_column_values = Vec < String >, skewed_column_value_location_maps : HashMap <
     String, String > } {}
 );
 /// Specifies configuration for Snowflake nodes in Glue Studio.
@@ -8668,12 +8692,12 @@ pub struct SnowflakeNodeData {
 }
 rboto::__structure!(
     SnowflakeNodeData "SnowflakeNodeData"[set into from] { source_type : String,
-    connection : OptionShape, schema : String, table : String, database : String,
-    temp_dir : String, iam_role : OptionShape, additional_options : HashMap < String,
+    connection = OptionShape, schema : String, table : String, database : String,
+    temp_dir : String, iam_role = OptionShape, additional_options : HashMap < String,
     String >, sample_query : String, pre_action : String, post_action : String, action :
     String, upsert = bool, merge_action : String, merge_when_matched : String,
     merge_when_not_matched : String, merge_clause : String, staging_table : String,
-    selected_columns : Vec < OptionShape >, auto_pushdown = bool, table_schema : Vec <
+    selected_columns = Vec < OptionShape >, auto_pushdown = bool, table_schema = Vec <
     OptionShape > } {}
 );
 /// Specifies a Snowflake data source.
@@ -8688,8 +8712,8 @@ pub struct SnowflakeSource {
     pub output_schemas: Option<Vec<GlueSchema>>,
 }
 rboto::__structure!(
-    SnowflakeSource "SnowflakeSource"[set into from] { name : String, data :
-    SnowflakeNodeData, output_schemas : Vec < GlueSchema > } {}
+    SnowflakeSource "SnowflakeSource"[set into from] { name : String, data =
+    SnowflakeNodeData, output_schemas = Vec < GlueSchema > } {}
 );
 /// Specifies a Snowflake target.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8703,10 +8727,10 @@ pub struct SnowflakeTarget {
     pub inputs: Option<Vec<String>>,
 }
 rboto::__structure!(
-    SnowflakeTarget "SnowflakeTarget"[set into from] { name : String, data :
-    SnowflakeNodeData, inputs : Vec < String > } {}
+    SnowflakeTarget "SnowflakeTarget"[set into from] { name : String, data =
+    SnowflakeNodeData, inputs = Vec < String > } {}
 );
-rboto::__string_enum!(Sort { Asc = "ASC", Desc = "DESC" });
+rboto::__string_enum!(Sort { 0 Asc = "ASC", 1 Desc = "DESC" });
 /// Specifies a field to sort by and a sort order.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -8720,7 +8744,7 @@ rboto::__structure!(
     SortCriterion "SortCriterion"[set into] { field_name : String, sort : Sort } {}
 );
 rboto::__string_enum!(
-    SortDirectionType { Descending = "DESCENDING", Ascending = "ASCENDING" }
+    SortDirectionType { 0 Descending = "DESCENDING", 1 Ascending = "ASCENDING" }
 );
 /// Configuration that defines how to make requests to endpoints, including request methods, paths, parameters, and response handling.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8741,12 +8765,12 @@ pub struct SourceConfiguration {
 }
 rboto::__structure!(
     SourceConfiguration "SourceConfiguration"[set into from] { request_method :
-    HttpMethod, request_path : String, request_parameters : Vec < ConnectorProperty >,
-    response_configuration : ResponseConfiguration, pagination_configuration :
-    PaginationConfiguration, filter_configuration : FilterConfiguration } {}
+    HttpMethod, request_path : String, request_parameters = Vec < ConnectorProperty >,
+    response_configuration = ResponseConfiguration, pagination_configuration =
+    PaginationConfiguration, filter_configuration = FilterConfiguration } {}
 );
 rboto::__string_enum!(
-    SourceControlAuthStrategy { PersonalAccessToken = "PERSONAL_ACCESS_TOKEN",
+    SourceControlAuthStrategy { 0 PersonalAccessToken = "PERSONAL_ACCESS_TOKEN", 1
     AwsSecretsManager = "AWS_SECRETS_MANAGER" }
 );
 /// The details for a source control configuration for a job, allowing synchronization of job artifacts to or from a remote repository.
@@ -8777,8 +8801,8 @@ rboto::__structure!(
     auth_token : String } {}
 );
 rboto::__string_enum!(
-    SourceControlProvider { Github = "GITHUB", Gitlab = "GITLAB", Bitbucket =
-    "BITBUCKET", AwsCodeCommit = "AWS_CODE_COMMIT" }
+    SourceControlProvider { 0 Github = "GITHUB", 1 Gitlab = "GITLAB", 2 Bitbucket =
+    "BITBUCKET", 3 AwsCodeCommit = "AWS_CODE_COMMIT" }
 );
 /// The resource properties associated with the integration source.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8805,8 +8829,8 @@ pub struct SourceTableConfig {
     pub record_update_field: Option<String>,
 }
 rboto::__structure!(
-    SourceTableConfig "SourceTableConfig"[set into from] { fields : Vec < String >,
-    filter_predicate : String, primary_key : Vec < String >, record_update_field : String
+    SourceTableConfig "SourceTableConfig"[set into from] { fields = Vec < String >,
+    filter_predicate : String, primary_key = Vec < String >, record_update_field : String
     } {}
 );
 /// Specifies a connector to an Apache Spark data source.
@@ -8829,7 +8853,7 @@ pub struct SparkConnectorSource {
 rboto::__structure!(
     SparkConnectorSource "SparkConnectorSource"[set into from] { name : String,
     connection_name : String, connector_name : String, connection_type : String,
-    additional_options : HashMap < String, String >, output_schemas : Vec < GlueSchema >
+    additional_options : HashMap < String, String >, output_schemas = Vec < GlueSchema >
     } {}
 );
 /// Specifies a target that uses an Apache Spark connector.
@@ -8852,9 +8876,9 @@ pub struct SparkConnectorTarget {
     pub output_schemas: Option<Vec<GlueSchema>>,
 }
 rboto::__structure!(
-    SparkConnectorTarget "SparkConnectorTarget"[set into from] { name : String, inputs :
+    SparkConnectorTarget "SparkConnectorTarget"[set into from] { name : String, inputs =
     Vec < String >, connection_name : String, connector_name : String, connection_type :
-    String, additional_options : HashMap < String, String >, output_schemas : Vec <
+    String, additional_options : HashMap < String, String >, output_schemas = Vec <
     GlueSchema > } {}
 );
 /// Specifies a transform where you enter a SQL query using Spark SQL syntax to transform the data. The output is a single `DynamicFrame`.
@@ -8873,8 +8897,8 @@ pub struct SparkSql {
     pub output_schemas: Option<Vec<GlueSchema>>,
 }
 rboto::__structure!(
-    SparkSql "SparkSQL"[set into from] { name : String, inputs : Vec < String >,
-    sql_query : String, sql_aliases : Vec < SqlAlias >, output_schemas : Vec < GlueSchema
+    SparkSql "SparkSQL"[set into from] { name : String, inputs = Vec < String >,
+    sql_query : String, sql_aliases = Vec < SqlAlias >, output_schemas = Vec < GlueSchema
     > } {}
 );
 /// Specifies a transform that writes samples of the data to an Amazon S3 bucket.
@@ -8893,7 +8917,7 @@ pub struct Spigot {
     pub prob: Option<f64>,
 }
 rboto::__structure!(
-    Spigot "Spigot"[set into from] { name : String, inputs : Vec < String >, path :
+    Spigot "Spigot"[set into from] { name : String, inputs = Vec < String >, path :
     String, topk = i32, prob = f64 } {}
 );
 /// Specifies a transform that splits data property keys into two `DynamicFrames`. The output is a collection of `DynamicFrames`: one with selected data property keys, and one with the remaining data property keys.
@@ -8908,8 +8932,8 @@ pub struct SplitFields {
     pub paths: Option<Vec<Vec<String>>>,
 }
 rboto::__structure!(
-    SplitFields "SplitFields"[set into from] { name : String, inputs : Vec < String >,
-    paths : Vec < Vec < String > > } {}
+    SplitFields "SplitFields"[set into from] { name : String, inputs = Vec < String >,
+    paths = Vec < Vec < String > > } {}
 );
 /// Represents a single entry in the list of values for `SqlAliases`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8933,12 +8957,12 @@ pub struct StartingEventBatchCondition {
     pub batch_window: Option<i32>,
 }
 rboto::__structure!(
-    StartingEventBatchCondition "StartingEventBatchCondition"[set from] { batch_size =
-    i32, batch_window = i32 } {}
+    StartingEventBatchCondition "StartingEventBatchCondition"[from] { batch_size = i32,
+    batch_window = i32 } {}
 );
 rboto::__string_enum!(
-    StartingPosition { Latest = "latest", TrimHorizon = "trim_horizon", Earliest =
-    "earliest", Timestamp = "timestamp" }
+    StartingPosition { 0 Latest = "latest", 1 TrimHorizon = "trim_horizon", 2 Earliest =
+    "earliest", 3 Timestamp = "timestamp" }
 );
 /// The statement or request for a particular action to occur in a session.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8960,8 +8984,8 @@ pub struct Statement {
     pub completed_on: Option<i64>,
 }
 rboto::__structure!(
-    Statement "Statement"[set from] { id = i32, code : String, state : StatementState,
-    output : StatementOutput, progress = f64, started_on = i64, completed_on = i64 } {}
+    Statement "Statement"[from] { id = i32, code : String, state : StatementState, output
+    = StatementOutput, progress = f64, started_on = i64, completed_on = i64 } {}
 );
 /// The code execution output in JSON format.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8981,9 +9005,9 @@ pub struct StatementOutput {
     pub traceback: Option<Vec<String>>,
 }
 rboto::__structure!(
-    StatementOutput "StatementOutput"[set from] { data : StatementOutputData,
-    execution_count = i32, status : StatementState, error_name : String, error_value :
-    String, traceback : Vec < String > } {}
+    StatementOutput "StatementOutput"[from] { data = StatementOutputData, execution_count
+    = i32, status : StatementState, error_name : String, error_value : String, traceback
+    = Vec < String > } {}
 );
 /// The code execution output in JSON format.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8993,11 +9017,12 @@ pub struct StatementOutputData {
     pub text_plain: Option<String>,
 }
 rboto::__structure!(
-    StatementOutputData "StatementOutputData"[set from] { text_plain : String } {}
+    StatementOutputData "StatementOutputData"[from] { text_plain : String } {}
 );
 rboto::__string_enum!(
-    StatementState { Waiting = "WAITING", Running = "RUNNING", Available = "AVAILABLE",
-    Cancelling = "CANCELLING", Cancelled = "CANCELLED", Error = "ERROR" }
+    StatementState { 0 Waiting = "WAITING", 1 Running = "RUNNING", 2 Available =
+    "AVAILABLE", 3 Cancelling = "CANCELLING", 4 Cancelled = "CANCELLED", 5 Error =
+    "ERROR" }
 );
 /// A Statistic Annotation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9013,13 +9038,13 @@ pub struct StatisticAnnotation {
     pub inclusion_annotation: Option<TimestampedInclusionAnnotation>,
 }
 rboto::__structure!(
-    StatisticAnnotation "StatisticAnnotation"[set from] { profile_id : String,
-    statistic_id : String, statistic_recorded_on : rboto::DateTime, inclusion_annotation
-    : TimestampedInclusionAnnotation } {}
+    StatisticAnnotation "StatisticAnnotation"[from] { profile_id : String, statistic_id :
+    String, statistic_recorded_on : rboto::DateTime, inclusion_annotation =
+    TimestampedInclusionAnnotation } {}
 );
 rboto::__string_enum!(
-    StatisticEvaluationLevel { Dataset = "Dataset", Column = "Column", Multicolumn =
-    "Multicolumn" }
+    StatisticEvaluationLevel { 0 Dataset = "Dataset", 1 Column = "Column", 2 Multicolumn
+    = "Multicolumn" }
 );
 /// The statistic model result.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9039,8 +9064,8 @@ pub struct StatisticModelResult {
     pub inclusion_annotation: Option<InclusionAnnotationValue>,
 }
 rboto::__structure!(
-    StatisticModelResult "StatisticModelResult"[set from] { lower_bound = f64,
-    upper_bound = f64, predicted_value = f64, actual_value = f64, date : rboto::DateTime,
+    StatisticModelResult "StatisticModelResult"[from] { lower_bound = f64, upper_bound =
+    f64, predicted_value = f64, actual_value = f64, date : rboto::DateTime,
     inclusion_annotation : InclusionAnnotationValue } {}
 );
 /// Summary information about a statistic.
@@ -9074,19 +9099,19 @@ pub struct StatisticSummary {
 }
 rboto::__structure!(
     StatisticSummary "StatisticSummary"[set debug into from] { statistic_id : String,
-    profile_id : String, run_identifier : RunIdentifier, statistic_name : String,
-    double_value = f64, distribution_value : DistributionData, evaluation_level :
-    StatisticEvaluationLevel, columns_referenced : Vec < String >, referenced_datasets :
+    profile_id : String, run_identifier = RunIdentifier, statistic_name : String,
+    double_value = f64, distribution_value = DistributionData, evaluation_level :
+    StatisticEvaluationLevel, columns_referenced = Vec < String >, referenced_datasets =
     Vec < String >, statistic_properties : HashMap < String, String > [sensitive],
-    recorded_on : rboto::DateTime, inclusion_annotation : TimestampedInclusionAnnotation
+    recorded_on : rboto::DateTime, inclusion_annotation = TimestampedInclusionAnnotation
     } {}
 );
 rboto::__string_enum!(
     #[doc =
     " The current status of an upgrade analysis. Possible values are `OBSERVING`, `WAITING_FOR_CONSENT`, `UPGRADING`, `SUCCEEDED`, `FAILED`, `TIMEOUT`, and `STOPPED`."]
-    Status { Observing = "OBSERVING", WaitingForConsent = "WAITING_FOR_CONSENT",
-    Upgrading = "UPGRADING", Succeeded = "SUCCEEDED", Failed = "FAILED", Timeout =
-    "TIMEOUT", Stopped = "STOPPED" }
+    Status { 0 Observing = "OBSERVING", 1 WaitingForConsent = "WAITING_FOR_CONSENT", 2
+    Upgrading = "UPGRADING", 3 Succeeded = "SUCCEEDED", 4 Failed = "FAILED", 5 Timeout =
+    "TIMEOUT", 6 Stopped = "STOPPED" }
 );
 /// A structure containing information about an asynchronous change to a table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9098,8 +9123,8 @@ pub struct StatusDetails {
     pub view_validations: Option<Vec<ViewValidation>>,
 }
 rboto::__structure!(
-    StatusDetails "StatusDetails"[set from] { requested_change : Box < Table >,
-    view_validations : Vec < ViewValidation > } {}
+    StatusDetails "StatusDetails"[from_boxed] { requested_change ~ Box < Table >,
+    view_validations = Vec < ViewValidation > } {}
 );
 /// Describes the physical storage of table data.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9135,12 +9160,12 @@ pub struct StorageDescriptor {
     pub schema_reference: Option<SchemaReference>,
 }
 rboto::__structure!(
-    StorageDescriptor "StorageDescriptor"[set into from] { columns : Vec < Column >,
-    location : String, additional_locations : Vec < String >, input_format : String,
-    output_format : String, compressed = bool, number_of_buckets = i32, serde_info :
-    SerDeInfo, bucket_columns : Vec < String >, sort_columns : Vec < Order >, parameters
-    : HashMap < String, String >, skewed_info : SkewedInfo, stored_as_sub_directories =
-    bool, schema_reference : SchemaReference } {}
+    StorageDescriptor "StorageDescriptor"[set into from] { columns = Vec < Column >,
+    location : String, additional_locations = Vec < String >, input_format : String,
+    output_format : String, compressed = bool, number_of_buckets = i32, serde_info =
+    SerDeInfo, bucket_columns = Vec < String >, sort_columns = Vec < Order >, parameters
+    : HashMap < String, String >, skewed_info = SkewedInfo, stored_as_sub_directories =
+    bool, schema_reference = SchemaReference } {}
 );
 /// Specifies options related to data preview for viewing a sample of your data.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9174,9 +9199,9 @@ rboto::__structure!(
     number_of_distinct_values = i64 } {}
 );
 rboto::__string_enum!(
-    SubObjectSourceType { HiveParquet = "HIVE_PARQUET", HiveOrc = "HIVE_ORC", HiveCsv =
-    "HIVE_CSV", HiveJson = "HIVE_JSON", PlainParquet = "PLAIN_PARQUET", Iceberg =
-    "ICEBERG" }
+    SubObjectSourceType { 0 HiveParquet = "HIVE_PARQUET", 1 HiveOrc = "HIVE_ORC", 2
+    HiveCsv = "HIVE_CSV", 3 HiveJson = "HIVE_JSON", 4 PlainParquet = "PLAIN_PARQUET", 5
+    Iceberg = "ICEBERG" }
 );
 /// Statistics for one sub-object referenced by a materialized view, recorded when the materialized view was created or last fully refreshed. These values describe what that refresh selected from the sub-object, which can be a subset of the table when the materialized view's definition limits the data it reads. The fields present depend on the sub-object's format.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9271,21 +9296,21 @@ pub struct Table {
     pub rls_properties: Option<RlsProperties>,
 }
 rboto::__structure!(
-    Table "Table"[set from] { name : String, database_name : String, description :
+    Table "Table"[from_boxed] { name : String, database_name : String, description :
     String, owner : String, create_time : rboto::DateTime, update_time : rboto::DateTime,
     last_access_time : rboto::DateTime, last_analyzed_time : rboto::DateTime, retention =
-    i32, storage_descriptor : StorageDescriptor, partition_keys : Vec < Column >,
+    i32, storage_descriptor = StorageDescriptor, partition_keys = Vec < Column >,
     view_original_text : String, view_expanded_text : String, table_type : String,
     parameters : HashMap < String, String >, created_by : String,
-    is_registered_with_lake_formation = bool, target_table : TableIdentifier, catalog_id
-    : String, version_id : String, federated_table : FederatedTable, view_definition :
+    is_registered_with_lake_formation = bool, target_table = TableIdentifier, catalog_id
+    : String, version_id : String, federated_table = FederatedTable, view_definition =
     ViewDefinition, is_multi_dialect_view = bool, is_materialized_view = bool,
-    iceberg_table_metadata : IcebergTableMetadata, status : Box < TableStatus >,
-    rls_properties : RlsProperties } {}
+    iceberg_table_metadata = IcebergTableMetadata, status ~ Box < TableStatus >,
+    rls_properties = RlsProperties } {}
 );
 rboto::__string_enum!(
-    TableAttributes { Name = "NAME", TableType = "TABLE_TYPE", Default = "DEFAULT",
-    LatestIcebergMetadata = "LATEST_ICEBERG_METADATA" }
+    TableAttributes { 0 Name = "NAME", 1 TableType = "TABLE_TYPE", 2 Default = "DEFAULT",
+    3 LatestIcebergMetadata = "LATEST_ICEBERG_METADATA" }
 );
 /// An error record for table operations.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9297,8 +9322,7 @@ pub struct TableError {
     pub error_detail: Option<ErrorDetail>,
 }
 rboto::__structure!(
-    TableError "TableError"[set from] { table_name : String, error_detail : ErrorDetail }
-    {}
+    TableError "TableError"[from] { table_name : String, error_detail = ErrorDetail } {}
 );
 /// A structure that describes a target table for resource linking.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9355,10 +9379,10 @@ pub struct TableInput {
 rboto::__structure!(
     TableInput "TableInput"[set into] { name : String, description : String, owner :
     String, last_access_time : rboto::DateTime, last_analyzed_time : rboto::DateTime,
-    retention = i32, storage_descriptor : StorageDescriptor, partition_keys : Vec <
+    retention = i32, storage_descriptor = StorageDescriptor, partition_keys = Vec <
     Column >, view_original_text : String, view_expanded_text : String, table_type :
-    String, parameters : HashMap < String, String >, target_table : TableIdentifier,
-    federated_table : FederatedTable, view_definition : ViewDefinitionInput } {}
+    String, parameters : HashMap < String, String >, target_table = TableIdentifier,
+    federated_table = FederatedTable, view_definition = ViewDefinitionInput } {}
 );
 /// Contains details about an optimizer associated with a table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9374,8 +9398,8 @@ pub struct TableOptimizer {
     pub configuration_source: Option<ConfigurationSource>,
 }
 rboto::__structure!(
-    TableOptimizer "TableOptimizer"[set from] { type_ : TableOptimizerType, configuration
-    : TableOptimizerConfiguration, last_run : TableOptimizerRun, configuration_source :
+    TableOptimizer "TableOptimizer"[from] { type_ : TableOptimizerType, configuration =
+    TableOptimizerConfiguration, last_run = TableOptimizerRun, configuration_source :
     ConfigurationSource } {}
 );
 /// Contains details on the configuration of a table optimizer. You pass this configuration when creating or updating a table optimizer.
@@ -9397,14 +9421,14 @@ pub struct TableOptimizerConfiguration {
 }
 rboto::__structure!(
     TableOptimizerConfiguration "TableOptimizerConfiguration"[set into from] { role_arn :
-    String, enabled = bool, vpc_configuration : TableOptimizerVpcConfiguration,
-    compaction_configuration : CompactionConfiguration, retention_configuration :
-    RetentionConfiguration, orphan_file_deletion_configuration :
+    String, enabled = bool, vpc_configuration = TableOptimizerVpcConfiguration,
+    compaction_configuration = CompactionConfiguration, retention_configuration =
+    RetentionConfiguration, orphan_file_deletion_configuration =
     OrphanFileDeletionConfiguration } {}
 );
 rboto::__string_enum!(
-    TableOptimizerEventType { Starting = "starting", Completed = "completed", Failed =
-    "failed", InProgress = "in_progress" }
+    TableOptimizerEventType { 0 Starting = "starting", 1 Completed = "completed", 2
+    Failed = "failed", 3 InProgress = "in_progress" }
 );
 /// Contains details for a table optimizer run.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9432,14 +9456,14 @@ pub struct TableOptimizerRun {
     pub orphan_file_deletion_metrics: Option<OrphanFileDeletionMetrics>,
 }
 rboto::__structure!(
-    TableOptimizerRun "TableOptimizerRun"[set from] { event_type :
-    TableOptimizerEventType, start_timestamp : rboto::DateTime, end_timestamp :
-    rboto::DateTime, metrics : RunMetrics, error : String, compaction_metrics :
-    CompactionMetrics, compaction_strategy : CompactionStrategy, retention_metrics :
-    RetentionMetrics, orphan_file_deletion_metrics : OrphanFileDeletionMetrics } {}
+    TableOptimizerRun "TableOptimizerRun"[from] { event_type : TableOptimizerEventType,
+    start_timestamp : rboto::DateTime, end_timestamp : rboto::DateTime, metrics =
+    RunMetrics, error : String, compaction_metrics = CompactionMetrics,
+    compaction_strategy : CompactionStrategy, retention_metrics = RetentionMetrics,
+    orphan_file_deletion_metrics = OrphanFileDeletionMetrics } {}
 );
 rboto::__string_enum!(
-    TableOptimizerType { Compaction = "compaction", Retention = "retention",
+    TableOptimizerType { 0 Compaction = "compaction", 1 Retention = "retention", 2
     OrphanFileDeletion = "orphan_file_deletion" }
 );
 /// An object that describes the VPC configuration for a table optimizer.
@@ -9470,7 +9494,9 @@ impl rv::FromValue for TableOptimizerVpcConfiguration {
         )
     }
 }
-rboto::__string_enum!(TableResourceShareType { Federated = "FEDERATED", All = "ALL" });
+rboto::__string_enum!(
+    TableResourceShareType { 0 Federated = "FEDERATED", 1 All = "ALL" }
+);
 /// A structure containing information about the state of an asynchronous change to a table.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -9493,9 +9519,9 @@ pub struct TableStatus {
     pub details: Option<Box<StatusDetails>>,
 }
 rboto::__structure!(
-    TableStatus "TableStatus"[set from] { requested_by : String, updated_by : String,
+    TableStatus "TableStatus"[from_boxed] { requested_by : String, updated_by : String,
     request_time : rboto::DateTime, update_time : rboto::DateTime, action :
-    ResourceAction, state : ResourceState, error : ErrorDetail, details : Box <
+    ResourceAction, state : ResourceState, error = ErrorDetail, details ~ Box <
     StatusDetails > } {}
 );
 /// Specifies a version of a table.
@@ -9508,7 +9534,7 @@ pub struct TableVersion {
     pub version_id: Option<String>,
 }
 rboto::__structure!(
-    TableVersion "TableVersion"[set from] { table : Table, version_id : String } {}
+    TableVersion "TableVersion"[from] { table = Table, version_id : String } {}
 );
 /// An error record for table-version operations.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9522,8 +9548,8 @@ pub struct TableVersionError {
     pub error_detail: Option<ErrorDetail>,
 }
 rboto::__structure!(
-    TableVersionError "TableVersionError"[set from] { table_name : String, version_id :
-    String, error_detail : ErrorDetail } {}
+    TableVersionError "TableVersionError"[from] { table_name : String, version_id :
+    String, error_detail = ErrorDetail } {}
 );
 /// The `Tag` object represents a label that you can assign to an Amazon Web Services resource. Each tag consists of a key and an optional value, both of which you define.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9536,9 +9562,9 @@ pub struct Tag {
 }
 rboto::__structure!(Tag "Tag"[set into from] { key : String, value : String } {});
 rboto::__string_enum!(
-    TargetFormat { Json = "json", Csv = "csv", Avro = "avro", Orc = "orc", Parquet =
-    "parquet", Hudi = "hudi", Delta = "delta", Iceberg = "iceberg", Hyper = "hyper", Xml
-    = "xml" }
+    TargetFormat { 0 Json = "json", 1 Csv = "csv", 2 Avro = "avro", 3 Orc = "orc", 4
+    Parquet = "parquet", 5 Hudi = "hudi", 6 Delta = "delta", 7 Iceberg = "iceberg", 8
+    Hyper = "hyper", 9 Xml = "xml" }
 );
 /// The resource properties associated with the integration target.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9583,7 +9609,7 @@ pub struct TargetTableConfig {
 }
 rboto::__structure!(
     TargetTableConfig "TargetTableConfig"[set into from] { unnest_spec : UnnestSpec,
-    partition_spec : Vec < IntegrationPartition >, target_table_name : String,
+    partition_spec = Vec < IntegrationPartition >, target_table_name : String,
     integration_arn : String } {}
 );
 /// The sampling parameters that are associated with the machine learning transform.
@@ -9612,8 +9638,8 @@ pub struct TaskRun {
     pub execution_time: Option<i32>,
 }
 rboto::__structure!(
-    TaskRun "TaskRun"[set from] { transform_id : String, task_run_id : String, status :
-    TaskStatusType, log_group_name : String, properties : TaskRunProperties, error_string
+    TaskRun "TaskRun"[from] { transform_id : String, task_run_id : String, status :
+    TaskStatusType, log_group_name : String, properties = TaskRunProperties, error_string
     : String, started_on : rboto::DateTime, last_modified_on : rboto::DateTime,
     completed_on : rboto::DateTime, execution_time = i32 } {}
 );
@@ -9653,15 +9679,15 @@ pub struct TaskRunProperties {
     pub find_matches_task_run_properties: Option<FindMatchesTaskRunProperties>,
 }
 rboto::__structure!(
-    TaskRunProperties "TaskRunProperties"[set from] { task_type : TaskType,
-    import_labels_task_run_properties : ImportLabelsTaskRunProperties,
-    export_labels_task_run_properties : ExportLabelsTaskRunProperties,
-    labeling_set_generation_task_run_properties : LabelingSetGenerationTaskRunProperties,
-    find_matches_task_run_properties : FindMatchesTaskRunProperties } {}
+    TaskRunProperties "TaskRunProperties"[from] { task_type : TaskType,
+    import_labels_task_run_properties = ImportLabelsTaskRunProperties,
+    export_labels_task_run_properties = ExportLabelsTaskRunProperties,
+    labeling_set_generation_task_run_properties = LabelingSetGenerationTaskRunProperties,
+    find_matches_task_run_properties = FindMatchesTaskRunProperties } {}
 );
 rboto::__string_enum!(
-    TaskRunSortColumnType { TaskRunType = "TASK_RUN_TYPE", Status = "STATUS", Started =
-    "STARTED" }
+    TaskRunSortColumnType { 0 TaskRunType = "TASK_RUN_TYPE", 1 Status = "STATUS", 2
+    Started = "STARTED" }
 );
 /// The sorting criteria that are used to sort the list of task runs for the machine learning transform.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9677,14 +9703,14 @@ rboto::__structure!(
     sort_direction : SortDirectionType } {}
 );
 rboto::__string_enum!(
-    TaskStatusType { Starting = "STARTING", Running = "RUNNING", Stopping = "STOPPING",
-    Stopped = "STOPPED", Succeeded = "SUCCEEDED", Failed = "FAILED", Timeout = "TIMEOUT"
-    }
+    TaskStatusType { 0 Starting = "STARTING", 1 Running = "RUNNING", 2 Stopping =
+    "STOPPING", 3 Stopped = "STOPPED", 4 Succeeded = "SUCCEEDED", 5 Failed = "FAILED", 6
+    Timeout = "TIMEOUT" }
 );
 rboto::__string_enum!(
-    TaskType { Evaluation = "EVALUATION", LabelingSetGeneration =
-    "LABELING_SET_GENERATION", ImportLabels = "IMPORT_LABELS", ExportLabels =
-    "EXPORT_LABELS", FindMatches = "FIND_MATCHES" }
+    TaskType { 0 Evaluation = "EVALUATION", 1 LabelingSetGeneration =
+    "LABELING_SET_GENERATION", 2 ImportLabels = "IMPORT_LABELS", 3 ExportLabels =
+    "EXPORT_LABELS", 4 FindMatches = "FIND_MATCHES" }
 );
 /// A structure that is used to specify testing a connection to a service.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9700,7 +9726,7 @@ pub struct TestConnectionInput2 {
 rboto::__structure!(
     TestConnectionInput2 "TestConnectionInput"[set into] { connection_type :
     ConnectionType, connection_properties : HashMap < String, String >,
-    authentication_configuration : AuthenticationConfigurationInput } {}
+    authentication_configuration = AuthenticationConfigurationInput } {}
 );
 /// A timestamp filter.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9749,7 +9775,7 @@ pub struct TransformConfigParameter {
 }
 rboto::__structure!(
     TransformConfigParameter "TransformConfigParameter"[set into from] { name : String,
-    type_ : ParamType, validation_rule : String, validation_message : String, value : Vec
+    type_ : ParamType, validation_rule : String, validation_message : String, value = Vec
     < String >, list_type : ParamType, is_optional = bool } {}
 );
 /// The encryption-at-rest settings of the transform that apply to accessing user data. Machine learning transforms can access user data encrypted in Amazon S3 using KMS.
@@ -9762,7 +9788,7 @@ pub struct TransformEncryption {
     pub task_run_security_configuration_name: Option<String>,
 }
 rboto::__structure!(
-    TransformEncryption "TransformEncryption"[set into from] { ml_user_data_encryption :
+    TransformEncryption "TransformEncryption"[set into from] { ml_user_data_encryption =
     MlUserDataEncryption, task_run_security_configuration_name : String } {}
 );
 /// The criteria used to filter the machine learning transforms.
@@ -9793,7 +9819,7 @@ rboto::__structure!(
     transform_type : TransformType, status : TransformStatusType, glue_version : String,
     created_before : rboto::DateTime, created_after : rboto::DateTime,
     last_modified_before : rboto::DateTime, last_modified_after : rboto::DateTime, schema
-    : Vec < SchemaColumn > } {}
+    = Vec < SchemaColumn > } {}
 );
 /// The algorithm-specific parameters that are associated with the machine learning transform.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9806,11 +9832,11 @@ pub struct TransformParameters {
 }
 rboto::__structure!(
     TransformParameters "TransformParameters"[set into from] { transform_type :
-    TransformType, find_matches_parameters : FindMatchesParameters } {}
+    TransformType, find_matches_parameters = FindMatchesParameters } {}
 );
 rboto::__string_enum!(
-    TransformSortColumnType { Name = "NAME", TransformType = "TRANSFORM_TYPE", Status =
-    "STATUS", Created = "CREATED", LastModified = "LAST_MODIFIED" }
+    TransformSortColumnType { 0 Name = "NAME", 1 TransformType = "TRANSFORM_TYPE", 2
+    Status = "STATUS", 3 Created = "CREATED", 4 LastModified = "LAST_MODIFIED" }
 );
 /// The sorting criteria that are associated with the machine learning transform.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9826,10 +9852,10 @@ rboto::__structure!(
     TransformSortColumnType, sort_direction : SortDirectionType } {}
 );
 rboto::__string_enum!(
-    TransformStatusType { NotReady = "NOT_READY", Ready = "READY", Deleting = "DELETING"
-    }
+    TransformStatusType { 0 NotReady = "NOT_READY", 1 Ready = "READY", 2 Deleting =
+    "DELETING" }
 );
-rboto::__string_enum!(TransformType { FindMatches = "FIND_MATCHES" });
+rboto::__string_enum!(TransformType { 0 FindMatches = "FIND_MATCHES" });
 /// Information about a specific trigger.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -9856,9 +9882,9 @@ pub struct Trigger {
     pub event_batching_condition: Option<EventBatchingCondition>,
 }
 rboto::__structure!(
-    Trigger "Trigger"[set from] { name : String, workflow_name : String, id : String,
-    type_ : TriggerType, state : TriggerState, description : String, schedule : String,
-    actions : Vec < Action >, predicate : Predicate, event_batching_condition :
+    Trigger "Trigger"[from] { name : String, workflow_name : String, id : String, type_ :
+    TriggerType, state : TriggerState, description : String, schedule : String, actions =
+    Vec < Action >, predicate = Predicate, event_batching_condition =
     EventBatchingCondition } {}
 );
 /// The details of a Trigger node present in the workflow.
@@ -9869,16 +9895,16 @@ pub struct TriggerNodeDetails {
     pub trigger: Option<Trigger>,
 }
 rboto::__structure!(
-    TriggerNodeDetails "TriggerNodeDetails"[set from] { trigger : Trigger } {}
+    TriggerNodeDetails "TriggerNodeDetails"[from] { trigger = Trigger } {}
 );
 rboto::__string_enum!(
-    TriggerState { Creating = "CREATING", Created = "CREATED", Activating = "ACTIVATING",
-    Activated = "ACTIVATED", Deactivating = "DEACTIVATING", Deactivated = "DEACTIVATED",
-    Deleting = "DELETING", Updating = "UPDATING" }
+    TriggerState { 0 Creating = "CREATING", 1 Created = "CREATED", 2 Activating =
+    "ACTIVATING", 3 Activated = "ACTIVATED", 4 Deactivating = "DEACTIVATING", 5
+    Deactivated = "DEACTIVATED", 6 Deleting = "DELETING", 7 Updating = "UPDATING" }
 );
 rboto::__string_enum!(
-    TriggerType { Scheduled = "SCHEDULED", Conditional = "CONDITIONAL", OnDemand =
-    "ON_DEMAND", Event = "EVENT" }
+    TriggerType { 0 Scheduled = "SCHEDULED", 1 Conditional = "CONDITIONAL", 2 OnDemand =
+    "ON_DEMAND", 3 Event = "EVENT" }
 );
 /// A structure used to provide information used to update a trigger. This object updates the previous trigger definition by overwriting it completely.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9899,8 +9925,8 @@ pub struct TriggerUpdate {
 }
 rboto::__structure!(
     TriggerUpdate "TriggerUpdate"[set into] { name : String, description : String,
-    schedule : String, actions : Vec < Action >, predicate : Predicate,
-    event_batching_condition : EventBatchingCondition } {}
+    schedule : String, actions = Vec < Action >, predicate = Predicate,
+    event_batching_condition = EventBatchingCondition } {}
 );
 /// A partition that contains unfiltered metadata.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9914,8 +9940,8 @@ pub struct UnfilteredPartition {
     pub is_registered_with_lake_formation: Option<bool>,
 }
 rboto::__structure!(
-    UnfilteredPartition "UnfilteredPartition"[set from] { partition : Partition,
-    authorized_columns : Vec < String >, is_registered_with_lake_formation = bool } {}
+    UnfilteredPartition "UnfilteredPartition"[from] { partition = Partition,
+    authorized_columns = Vec < String >, is_registered_with_lake_formation = bool } {}
 );
 /// Specifies a transform that combines the rows from two or more datasets into a single result.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9929,18 +9955,18 @@ pub struct Union {
     pub union_type: Option<UnionType>,
 }
 rboto::__structure!(
-    Union "Union"[set into from] { name : String, inputs : Vec < String >, union_type :
+    Union "Union"[set into from] { name : String, inputs = Vec < String >, union_type :
     UnionType } {}
 );
-rboto::__string_enum!(UnionType { All = "ALL", Distinct = "DISTINCT" });
+rboto::__string_enum!(UnionType { 0 All = "ALL", 1 Distinct = "DISTINCT" });
 rboto::__string_enum!(
-    UnnestSpec { Toplevel = "TOPLEVEL", Full = "FULL", Nounnest = "NOUNNEST" }
+    UnnestSpec { 0 Toplevel = "TOPLEVEL", 1 Full = "FULL", 2 Nounnest = "NOUNNEST" }
 );
 rboto::__string_enum!(
-    UpdateBehavior { Log = "LOG", UpdateInDatabase = "UPDATE_IN_DATABASE" }
+    UpdateBehavior { 0 Log = "LOG", 1 UpdateInDatabase = "UPDATE_IN_DATABASE" }
 );
 rboto::__string_enum!(
-    UpdateCatalogBehavior { UpdateInDatabase = "UPDATE_IN_DATABASE", Log = "LOG" }
+    UpdateCatalogBehavior { 0 UpdateInDatabase = "UPDATE_IN_DATABASE", 1 Log = "LOG" }
 );
 /// Specifies a custom CSV classifier to be updated.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9970,8 +9996,8 @@ pub struct UpdateCsvClassifierRequest {
 rboto::__structure!(
     UpdateCsvClassifierRequest "UpdateCsvClassifierRequest"[set into] { name : String,
     delimiter : String, quote_symbol : String, contains_header : CsvHeaderOption, header
-    : Vec < String >, disable_value_trimming = bool, allow_single_column = bool,
-    custom_datatype_configured = bool, custom_datatypes : Vec < String >, serde :
+    = Vec < String >, disable_value_trimming = bool, allow_single_column = bool,
+    custom_datatype_configured = bool, custom_datatypes = Vec < String >, serde :
     CsvSerdeOption } {}
 );
 /// Specifies a grok classifier to update when passed to `UpdateClassifier`.
@@ -9999,7 +10025,7 @@ pub struct UpdateIcebergInput {
     pub update_iceberg_table_input: Option<UpdateIcebergTableInput>,
 }
 rboto::__structure!(
-    UpdateIcebergInput "UpdateIcebergInput"[set into] { update_iceberg_table_input :
+    UpdateIcebergInput "UpdateIcebergInput"[set into] { update_iceberg_table_input =
     UpdateIcebergTableInput } {}
 );
 /// Contains the update operations to be applied to an existing Iceberg table inGlue Data Catalog, defining the new state of the table metadata.
@@ -10010,7 +10036,7 @@ pub struct UpdateIcebergTableInput {
     pub updates: Option<Vec<IcebergTableUpdate>>,
 }
 rboto::__structure!(
-    UpdateIcebergTableInput "UpdateIcebergTableInput"[set into] { updates : Vec <
+    UpdateIcebergTableInput "UpdateIcebergTableInput"[set into] { updates = Vec <
     IcebergTableUpdate > } {}
 );
 /// Specifies a JSON classifier to be updated.
@@ -10035,7 +10061,7 @@ pub struct UpdateOpenTableFormatInput {
 }
 rboto::__structure!(
     UpdateOpenTableFormatInput "UpdateOpenTableFormatInput"[set into] {
-    update_iceberg_input : UpdateIcebergInput } {}
+    update_iceberg_input = UpdateIcebergInput } {}
 );
 /// Specifies an XML classifier to be updated.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10052,7 +10078,7 @@ rboto::__structure!(
     UpdateXmlClassifierRequest "UpdateXMLClassifierRequest"[set into] { name : String,
     classification : String, row_tag : String } {}
 );
-rboto::__string_enum!(UpgradeConsent { Approve = "APPROVE", Decline = "DECLINE" });
+rboto::__string_enum!(UpgradeConsent { 0 Approve = "APPROVE", 1 Decline = "DECLINE" });
 /// The options to configure an upsert operation when writing to a Redshift target .
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -10066,7 +10092,7 @@ pub struct UpsertRedshiftTargetOptions {
 }
 rboto::__structure!(
     UpsertRedshiftTargetOptions "UpsertRedshiftTargetOptions"[set into from] {
-    table_location : String, connection_name : String, upsert_keys : Vec < String > } {}
+    table_location : String, connection_name : String, upsert_keys = Vec < String > } {}
 );
 /// Describes an Glue usage profile.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10082,9 +10108,8 @@ pub struct UsageProfileDefinition {
     pub last_modified_on: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    UsageProfileDefinition "UsageProfileDefinition"[set from] { name : String,
-    description : String, created_on : rboto::DateTime, last_modified_on :
-    rboto::DateTime } {}
+    UsageProfileDefinition "UsageProfileDefinition"[from] { name : String, description :
+    String, created_on : rboto::DateTime, last_modified_on : rboto::DateTime } {}
 );
 /// Represents the equivalent of a Hive user-defined function (`UDF`) definition.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10114,10 +10139,10 @@ pub struct UserDefinedFunction {
     pub catalog_id: Option<String>,
 }
 rboto::__structure!(
-    UserDefinedFunction "UserDefinedFunction"[set from] { function_name : String,
+    UserDefinedFunction "UserDefinedFunction"[from] { function_name : String,
     database_name : String, class_name : String, owner_name : String, function_type :
     FunctionType, owner_type : PrincipalType, create_time : rboto::DateTime,
-    resource_uris : Vec < ResourceUri >, artifact_location : String, governance_mode :
+    resource_uris = Vec < ResourceUri >, artifact_location : String, governance_mode :
     GovernanceMode, catalog_id : String } {}
 );
 /// A structure used to create or update a user-defined function.
@@ -10144,7 +10169,7 @@ pub struct UserDefinedFunctionInput {
 rboto::__structure!(
     UserDefinedFunctionInput "UserDefinedFunctionInput"[set into] { function_name :
     String, class_name : String, owner_name : String, function_type : FunctionType,
-    owner_type : PrincipalType, resource_uris : Vec < ResourceUri >, artifact_location :
+    owner_type : PrincipalType, resource_uris = Vec < ResourceUri >, artifact_location :
     String, governance_mode : GovernanceMode } {}
 );
 /// A structure containing details for representations.
@@ -10177,11 +10202,11 @@ pub struct ViewDefinition {
     pub spark_pipeline_info: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    ViewDefinition "ViewDefinition"[set from] { is_protected = bool, is_managed = bool,
+    ViewDefinition "ViewDefinition"[from] { is_protected = bool, is_managed = bool,
     definer : String, view_version_id = i64, view_version_token : String, refresh_seconds
-    = i64, last_refresh_type : LastRefreshType, sub_objects : Vec < String >,
-    sub_object_version_ids : Vec < i64 >, sub_objects_statistics : Vec <
-    SubObjectStatistics >, representations : Vec < ViewRepresentation >,
+    = i64, last_refresh_type : LastRefreshType, sub_objects = Vec < String >,
+    sub_object_version_ids = Vec < i64 >, sub_objects_statistics = Vec <
+    SubObjectStatistics >, representations = Vec < ViewRepresentation >,
     spark_pipeline_info : HashMap < String, String > } {}
 );
 /// A structure containing details for creating or updating an Glue view.
@@ -10215,14 +10240,14 @@ pub struct ViewDefinitionInput {
 }
 rboto::__structure!(
     ViewDefinitionInput "ViewDefinitionInput"[set into] { is_protected = bool, is_managed
-    = bool, definer : String, representations : Vec < ViewRepresentationInput >,
+    = bool, definer : String, representations = Vec < ViewRepresentationInput >,
     view_version_id = i64, view_version_token : String, refresh_seconds = i64,
-    last_refresh_type : LastRefreshType, sub_objects : Vec < String >,
-    sub_object_version_ids : Vec < i64 >, sub_objects_statistics : Vec <
+    last_refresh_type : LastRefreshType, sub_objects = Vec < String >,
+    sub_object_version_ids = Vec < i64 >, sub_objects_statistics = Vec <
     SubObjectStatistics >, spark_pipeline_info : HashMap < String, String > } {}
 );
 rboto::__string_enum!(
-    ViewDialect { Redshift = "REDSHIFT", Athena = "ATHENA", Spark = "SPARK" }
+    ViewDialect { 0 Redshift = "REDSHIFT", 1 Athena = "ATHENA", 2 Spark = "SPARK" }
 );
 /// A structure that contains the dialect of the view, and the query that defines the view.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10242,7 +10267,7 @@ pub struct ViewRepresentation {
     pub is_stale: Option<bool>,
 }
 rboto::__structure!(
-    ViewRepresentation "ViewRepresentation"[set from] { dialect : ViewDialect,
+    ViewRepresentation "ViewRepresentation"[from] { dialect : ViewDialect,
     dialect_version : String, view_original_text : String, view_expanded_text : String,
     validation_connection : String, is_stale = bool } {}
 );
@@ -10267,8 +10292,8 @@ rboto::__structure!(
     String, view_expanded_text : String } {}
 );
 rboto::__string_enum!(
-    ViewUpdateAction { Add = "ADD", Replace = "REPLACE", AddOrReplace = "ADD_OR_REPLACE",
-    Drop = "DROP" }
+    ViewUpdateAction { 0 Add = "ADD", 1 Replace = "REPLACE", 2 AddOrReplace =
+    "ADD_OR_REPLACE", 3 Drop = "DROP" }
 );
 /// A structure that contains information for an analytical engine to validate a view, prior to persisting the view metadata. Used in the case of direct `UpdateTable` or `CreateTable` API calls.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10288,14 +10313,14 @@ pub struct ViewValidation {
     pub error: Option<ErrorDetail>,
 }
 rboto::__structure!(
-    ViewValidation "ViewValidation"[set from] { dialect : ViewDialect, dialect_version :
+    ViewValidation "ViewValidation"[from] { dialect : ViewDialect, dialect_version :
     String, view_validation_text : String, update_time : rboto::DateTime, state :
-    ResourceState, error : ErrorDetail } {}
+    ResourceState, error = ErrorDetail } {}
 );
 rboto::__string_enum!(
-    WorkerType { Standard = "Standard", G1x = "G.1X", G2x = "G.2X", G4x = "G.4X", G8x =
-    "G.8X", G025x = "G.025X", Z2x = "Z.2X", G12x = "G.12X", G16x = "G.16X", R1x = "R.1X",
-    R2x = "R.2X", R4x = "R.4X", R8x = "R.8X" }
+    WorkerType { 0 Standard = "Standard", 1 G1x = "G.1X", 2 G2x = "G.2X", 3 G4x = "G.4X",
+    4 G8x = "G.8X", 5 G025x = "G.025X", 6 Z2x = "Z.2X", 7 G12x = "G.12X", 8 G16x =
+    "G.16X", 9 R1x = "R.1X", 10 R2x = "R.2X", 11 R4x = "R.4X", 12 R8x = "R.8X" }
 );
 /// A workflow is a collection of multiple dependent Glue jobs and crawlers that are run to complete a complex ETL task. A workflow manages the execution and monitoring of all its jobs and crawlers.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10321,10 +10346,10 @@ pub struct Workflow {
     pub blueprint_details: Option<BlueprintDetails>,
 }
 rboto::__structure!(
-    Workflow "Workflow"[set from] { name : String, description : String,
+    Workflow "Workflow"[from] { name : String, description : String,
     default_run_properties : HashMap < String, String >, created_on : rboto::DateTime,
-    last_modified_on : rboto::DateTime, last_run : WorkflowRun, graph : WorkflowGraph,
-    max_concurrent_runs = i32, blueprint_details : BlueprintDetails } {}
+    last_modified_on : rboto::DateTime, last_run = WorkflowRun, graph = WorkflowGraph,
+    max_concurrent_runs = i32, blueprint_details = BlueprintDetails } {}
 );
 /// A workflow graph represents the complete workflow containing all the Glue components present in the workflow and all the directed connections between them.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10336,8 +10361,7 @@ pub struct WorkflowGraph {
     pub edges: Option<Vec<Edge>>,
 }
 rboto::__structure!(
-    WorkflowGraph "WorkflowGraph"[set from] { nodes : Vec < Node >, edges : Vec < Edge >
-    } {}
+    WorkflowGraph "WorkflowGraph"[from] { nodes = Vec < Node >, edges = Vec < Edge > } {}
 );
 /// A workflow run is an execution of a workflow providing all the runtime information.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10367,11 +10391,11 @@ pub struct WorkflowRun {
     pub starting_event_batch_condition: Option<StartingEventBatchCondition>,
 }
 rboto::__structure!(
-    WorkflowRun "WorkflowRun"[set from] { name : String, workflow_run_id : String,
+    WorkflowRun "WorkflowRun"[from] { name : String, workflow_run_id : String,
     previous_run_id : String, workflow_run_properties : HashMap < String, String >,
     started_on : rboto::DateTime, completed_on : rboto::DateTime, status :
-    WorkflowRunStatus, error_message : String, statistics : WorkflowRunStatistics, graph
-    : WorkflowGraph, starting_event_batch_condition : StartingEventBatchCondition } {}
+    WorkflowRunStatus, error_message : String, statistics = WorkflowRunStatistics, graph
+    = WorkflowGraph, starting_event_batch_condition = StartingEventBatchCondition } {}
 );
 /// Workflow run statistics provides statistics about the workflow run.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10395,13 +10419,13 @@ pub struct WorkflowRunStatistics {
     pub waiting_actions: Option<i32>,
 }
 rboto::__structure!(
-    WorkflowRunStatistics "WorkflowRunStatistics"[set from] { total_actions = i32,
+    WorkflowRunStatistics "WorkflowRunStatistics"[from] { total_actions = i32,
     timeout_actions = i32, failed_actions = i32, stopped_actions = i32, succeeded_actions
     = i32, running_actions = i32, errored_actions = i32, waiting_actions = i32 } {}
 );
 rboto::__string_enum!(
-    WorkflowRunStatus { Running = "RUNNING", Completed = "COMPLETED", Stopping =
-    "STOPPING", Stopped = "STOPPED", Error = "ERROR" }
+    WorkflowRunStatus { 0 Running = "RUNNING", 1 Completed = "COMPLETED", 2 Stopping =
+    "STOPPING", 3 Stopped = "STOPPED", 4 Error = "ERROR" }
 );
 /// A classifier for `XML` content.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10421,7 +10445,7 @@ pub struct XmlClassifier {
     pub row_tag: Option<String>,
 }
 rboto::__structure!(
-    XmlClassifier "XMLClassifier"[set from] { name : String, classification : String,
+    XmlClassifier "XMLClassifier"[from] { name : String, classification : String,
     creation_time : rboto::DateTime, last_updated : rboto::DateTime, version = i64,
     row_tag : String } {}
 );

@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AcceptDelegationRequestInput {
     /// The unique identifier of the delegation request to accept.
@@ -14,10 +14,10 @@ pub struct AcceptDelegationRequestInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AcceptDelegationRequestInput "AcceptDelegationRequestRequest"[set debug into] {
+    AcceptDelegationRequestInput "AcceptDelegationRequestRequest"[set into] {
     delegation_request_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AcquireRoleInput {
     /// The Amazon Resource Name (ARN) of the role template to create the role from.
@@ -29,11 +29,11 @@ pub struct AcquireRoleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AcquireRoleInput "AcquireRoleRequest"[set debug into] { template_arn : String,
+    AcquireRoleInput "AcquireRoleRequest"[set into] { template_arn : String,
     template_minor_version = i32, replacement_values : HashMap < String,
     ReplacementValueEntry > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AddClientIdToOpenIdConnectProviderInput {
     /// The Amazon Resource Name (ARN) of the IAM OpenID Connect (OIDC) provider resource to add the client ID to. You can get a list of OIDC provider ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
@@ -44,10 +44,10 @@ pub struct AddClientIdToOpenIdConnectProviderInput {
 }
 rboto::__structure!(
     AddClientIdToOpenIdConnectProviderInput
-    "AddClientIDToOpenIDConnectProviderRequest"[set debug into] {
-    open_id_connect_provider_arn : String, client_id : String } { _client }
+    "AddClientIDToOpenIDConnectProviderRequest"[set into] { open_id_connect_provider_arn
+    : String, client_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AddRoleToInstanceProfileInput {
     /// The name of the instance profile to update.
@@ -57,10 +57,10 @@ pub struct AddRoleToInstanceProfileInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AddRoleToInstanceProfileInput "AddRoleToInstanceProfileRequest"[set debug into] {
+    AddRoleToInstanceProfileInput "AddRoleToInstanceProfileRequest"[set into] {
     instance_profile_name : String, role_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AddUserToGroupInput {
     /// The name of the group to update.
@@ -70,10 +70,10 @@ pub struct AddUserToGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AddUserToGroupInput "AddUserToGroupRequest"[set debug into] { group_name : String,
+    AddUserToGroupInput "AddUserToGroupRequest"[set into] { group_name : String,
     user_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateDelegationRequestInput {
     /// The unique identifier of the delegation request to associate.
@@ -81,10 +81,10 @@ pub struct AssociateDelegationRequestInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssociateDelegationRequestInput "AssociateDelegationRequestRequest"[set debug into] {
+    AssociateDelegationRequestInput "AssociateDelegationRequestRequest"[set into] {
     delegation_request_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AttachGroupPolicyInput {
     /// The name (friendly name, not ARN) of the group to attach the policy to.
@@ -94,10 +94,10 @@ pub struct AttachGroupPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AttachGroupPolicyInput "AttachGroupPolicyRequest"[set debug into] { group_name :
-    String, policy_arn : String } { _client }
+    AttachGroupPolicyInput "AttachGroupPolicyRequest"[set into] { group_name : String,
+    policy_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AttachRolePolicyInput {
     /// The name (friendly name, not ARN) of the role to attach the policy to.
@@ -107,10 +107,10 @@ pub struct AttachRolePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AttachRolePolicyInput "AttachRolePolicyRequest"[set debug into] { role_name : String,
+    AttachRolePolicyInput "AttachRolePolicyRequest"[set into] { role_name : String,
     policy_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AttachUserPolicyInput {
     /// The name (friendly name, not ARN) of the IAM user to attach the policy to.
@@ -120,10 +120,10 @@ pub struct AttachUserPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AttachUserPolicyInput "AttachUserPolicyRequest"[set debug into] { user_name : String,
+    AttachUserPolicyInput "AttachUserPolicyRequest"[set into] { user_name : String,
     policy_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ChangePasswordInput {
     /// The IAM user's current password.
@@ -136,7 +136,7 @@ rboto::__structure!(
     ChangePasswordInput "ChangePasswordRequest"[set debug into] { old_password :
     String[sensitive], new_password : String[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateAccessKeyInput {
     /// The name of the IAM user that the new key will belong to.
@@ -144,10 +144,10 @@ pub struct CreateAccessKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateAccessKeyInput "CreateAccessKeyRequest"[set debug into] { user_name : String }
-    { _client }
+    CreateAccessKeyInput "CreateAccessKeyRequest"[set into] { user_name : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateAccountAliasInput {
     /// The account alias to create.
@@ -155,10 +155,10 @@ pub struct CreateAccountAliasInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateAccountAliasInput "CreateAccountAliasRequest"[set debug into] { account_alias :
+    CreateAccountAliasInput "CreateAccountAliasRequest"[set into] { account_alias :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDelegationRequestInput {
     /// The Amazon Web Services account ID this delegation request is targeted to.
@@ -182,13 +182,13 @@ pub struct CreateDelegationRequestInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDelegationRequestInput "CreateDelegationRequestRequest"[set debug into] {
-    owner_account_id : String, description : String, permissions : DelegationPermission,
+    CreateDelegationRequestInput "CreateDelegationRequestRequest"[set into] {
+    owner_account_id : String, description : String, permissions = DelegationPermission,
     request_message : String, requestor_workflow_id : String, redirect_url : String,
     notification_channel : String, session_duration = i32, only_send_by_owner = bool } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateGroupInput {
     /// The path to the group. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
@@ -198,10 +198,10 @@ pub struct CreateGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateGroupInput "CreateGroupRequest"[set debug into] { path : String, group_name :
-    String } { _client }
+    CreateGroupInput "CreateGroupRequest"[set into] { path : String, group_name : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateInstanceProfileInput {
     /// The name of the instance profile to create.
@@ -213,10 +213,10 @@ pub struct CreateInstanceProfileInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateInstanceProfileInput "CreateInstanceProfileRequest"[set debug into] {
-    instance_profile_name : String, path : String, tags : Vec < Tag > } { _client }
+    CreateInstanceProfileInput "CreateInstanceProfileRequest"[set into] {
+    instance_profile_name : String, path : String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateLoginProfileInput {
     /// The name of the IAM user to create a password for. The user must already exist.
@@ -231,7 +231,7 @@ rboto::__structure!(
     CreateLoginProfileInput "CreateLoginProfileRequest"[set debug into] { user_name :
     String, password : String[sensitive], password_reset_required = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateOpenIdConnectProviderInput {
     /// The URL of the identity provider. The URL must begin with `https://` and should correspond to the `iss` claim in the provider's OpenID Connect ID tokens. Per the OIDC standard, path components are allowed but query parameters are not. Typically the URL consists of only a hostname, like `https://server.example.org` or `https://example.com`. The URL should not contain a port number.
@@ -245,11 +245,11 @@ pub struct CreateOpenIdConnectProviderInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateOpenIdConnectProviderInput "CreateOpenIDConnectProviderRequest"[set debug into]
-    { url : String, client_id_list : Vec < String >, thumbprint_list : Vec < String >,
-    tags : Vec < Tag > } { _client }
+    CreateOpenIdConnectProviderInput "CreateOpenIDConnectProviderRequest"[set into] { url
+    : String, client_id_list = Vec < String >, thumbprint_list = Vec < String >, tags =
+    Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreatePolicyInput {
     /// The friendly name of the policy.
@@ -265,11 +265,11 @@ pub struct CreatePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreatePolicyInput "CreatePolicyRequest"[set debug into] { policy_name : String, path
-    : String, policy_document : String, description : String, tags : Vec < Tag > } {
+    CreatePolicyInput "CreatePolicyRequest"[set into] { policy_name : String, path :
+    String, policy_document : String, description : String, tags = Vec < Tag > } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreatePolicyVersionInput {
     /// The Amazon Resource Name (ARN) of the IAM policy to which you want to add a new version.
@@ -281,10 +281,10 @@ pub struct CreatePolicyVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreatePolicyVersionInput "CreatePolicyVersionRequest"[set debug into] { policy_arn :
+    CreatePolicyVersionInput "CreatePolicyVersionRequest"[set into] { policy_arn :
     String, policy_document : String, set_as_default = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateRoleInput {
     /// The path to the role. For more information about paths, see [IAM Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
@@ -304,12 +304,11 @@ pub struct CreateRoleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateRoleInput "CreateRoleRequest"[set debug into] { path : String, role_name :
-    String, assume_role_policy_document : String, description : String,
-    max_session_duration = i32, permissions_boundary : String, tags : Vec < Tag > } {
-    _client }
+    CreateRoleInput "CreateRoleRequest"[set into] { path : String, role_name : String,
+    assume_role_policy_document : String, description : String, max_session_duration =
+    i32, permissions_boundary : String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateSamlProviderInput {
     /// An XML document generated by an identity provider (IdP) that supports SAML 2.0. The document includes the issuer's name, expiration information, and keys that can be used to validate the SAML authentication response (assertions) that are received from the IdP. You must generate the metadata document using the identity management software that is used as your organization's IdP.
@@ -326,11 +325,11 @@ pub struct CreateSamlProviderInput {
 }
 rboto::__structure!(
     CreateSamlProviderInput "CreateSAMLProviderRequest"[set debug into] {
-    saml_metadata_document : String, name : String, tags : Vec < Tag >,
+    saml_metadata_document : String, name : String, tags = Vec < Tag >,
     assertion_encryption_mode : AssertionEncryptionModeType, add_private_key :
     String[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateServiceLinkedRoleInput {
     /// The service principal for the Amazon Web Services service to which this role is attached. You use a string similar to a URL but without the http:// in front. For example: `elasticbeanstalk.amazonaws.com`.
@@ -342,10 +341,10 @@ pub struct CreateServiceLinkedRoleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateServiceLinkedRoleInput "CreateServiceLinkedRoleRequest"[set debug into] {
+    CreateServiceLinkedRoleInput "CreateServiceLinkedRoleRequest"[set into] {
     aws_service_name : String, description : String, custom_suffix : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateServiceSpecificCredentialInput {
     /// The name of the IAM user that is to be associated with the credentials. The new service-specific credentials have the same permissions as the associated user except that they can be used only to access the specified service.
@@ -358,10 +357,10 @@ pub struct CreateServiceSpecificCredentialInput {
 }
 rboto::__structure!(
     CreateServiceSpecificCredentialInput "CreateServiceSpecificCredentialRequest"[set
-    debug into] { user_name : String, service_name : String, credential_age_days = i32 }
-    { _client }
+    into] { user_name : String, service_name : String, credential_age_days = i32 } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateUserInput {
     /// The path for the user name. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
@@ -375,10 +374,10 @@ pub struct CreateUserInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateUserInput "CreateUserRequest"[set debug into] { path : String, user_name :
-    String, permissions_boundary : String, tags : Vec < Tag > } { _client }
+    CreateUserInput "CreateUserRequest"[set into] { path : String, user_name : String,
+    permissions_boundary : String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateVirtualMfaDeviceInput {
     /// The path for the virtual MFA device. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
@@ -390,10 +389,10 @@ pub struct CreateVirtualMfaDeviceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateVirtualMfaDeviceInput "CreateVirtualMFADeviceRequest"[set debug into] { path :
-    String, virtual_mfa_device_name : String, tags : Vec < Tag > } { _client }
+    CreateVirtualMfaDeviceInput "CreateVirtualMFADeviceRequest"[set into] { path :
+    String, virtual_mfa_device_name : String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeactivateMfaDeviceInput {
     /// The name of the user whose MFA device you want to deactivate.
@@ -403,10 +402,10 @@ pub struct DeactivateMfaDeviceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeactivateMfaDeviceInput "DeactivateMFADeviceRequest"[set debug into] { user_name :
-    String, serial_number : String } { _client }
+    DeactivateMfaDeviceInput "DeactivateMFADeviceRequest"[set into] { user_name : String,
+    serial_number : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteAccessKeyInput {
     /// The name of the user whose access key pair you want to delete.
@@ -416,10 +415,10 @@ pub struct DeleteAccessKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteAccessKeyInput "DeleteAccessKeyRequest"[set debug into] { user_name : String,
+    DeleteAccessKeyInput "DeleteAccessKeyRequest"[set into] { user_name : String,
     access_key_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteAccountAliasInput {
     /// The name of the account alias to delete.
@@ -427,10 +426,10 @@ pub struct DeleteAccountAliasInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteAccountAliasInput "DeleteAccountAliasRequest"[set debug into] { account_alias :
+    DeleteAccountAliasInput "DeleteAccountAliasRequest"[set into] { account_alias :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteGroupPolicyInput {
     /// The name (friendly name, not ARN) identifying the group that the policy is embedded in.
@@ -440,10 +439,10 @@ pub struct DeleteGroupPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteGroupPolicyInput "DeleteGroupPolicyRequest"[set debug into] { group_name :
-    String, policy_name : String } { _client }
+    DeleteGroupPolicyInput "DeleteGroupPolicyRequest"[set into] { group_name : String,
+    policy_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteGroupInput {
     /// The name of the IAM group to delete.
@@ -451,10 +450,9 @@ pub struct DeleteGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteGroupInput "DeleteGroupRequest"[set debug into] { group_name : String } {
-    _client }
+    DeleteGroupInput "DeleteGroupRequest"[set into] { group_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteInstanceProfileInput {
     /// The name of the instance profile to delete.
@@ -462,10 +460,10 @@ pub struct DeleteInstanceProfileInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteInstanceProfileInput "DeleteInstanceProfileRequest"[set debug into] {
+    DeleteInstanceProfileInput "DeleteInstanceProfileRequest"[set into] {
     instance_profile_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteLoginProfileInput {
     /// The name of the user whose password you want to delete.
@@ -473,10 +471,10 @@ pub struct DeleteLoginProfileInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteLoginProfileInput "DeleteLoginProfileRequest"[set debug into] { user_name :
-    String } { _client }
+    DeleteLoginProfileInput "DeleteLoginProfileRequest"[set into] { user_name : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteOpenIdConnectProviderInput {
     /// The Amazon Resource Name (ARN) of the IAM OpenID Connect provider resource object to delete. You can get a list of OpenID Connect provider resource ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
@@ -484,10 +482,10 @@ pub struct DeleteOpenIdConnectProviderInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteOpenIdConnectProviderInput "DeleteOpenIDConnectProviderRequest"[set debug into]
-    { open_id_connect_provider_arn : String } { _client }
+    DeleteOpenIdConnectProviderInput "DeleteOpenIDConnectProviderRequest"[set into] {
+    open_id_connect_provider_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeletePolicyInput {
     /// The Amazon Resource Name (ARN) of the IAM policy you want to delete.
@@ -495,10 +493,9 @@ pub struct DeletePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeletePolicyInput "DeletePolicyRequest"[set debug into] { policy_arn : String } {
-    _client }
+    DeletePolicyInput "DeletePolicyRequest"[set into] { policy_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeletePolicyVersionInput {
     /// The Amazon Resource Name (ARN) of the IAM policy from which you want to delete a version.
@@ -508,10 +505,10 @@ pub struct DeletePolicyVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeletePolicyVersionInput "DeletePolicyVersionRequest"[set debug into] { policy_arn :
+    DeletePolicyVersionInput "DeletePolicyVersionRequest"[set into] { policy_arn :
     String, version_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteRolePermissionsBoundaryInput {
     /// The name (friendly name, not ARN) of the IAM role from which you want to remove the permissions boundary.
@@ -519,10 +516,10 @@ pub struct DeleteRolePermissionsBoundaryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteRolePermissionsBoundaryInput "DeleteRolePermissionsBoundaryRequest"[set debug
-    into] { role_name : String } { _client }
+    DeleteRolePermissionsBoundaryInput "DeleteRolePermissionsBoundaryRequest"[set into] {
+    role_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteRolePolicyInput {
     /// The name (friendly name, not ARN) identifying the role that the policy is embedded in.
@@ -532,10 +529,10 @@ pub struct DeleteRolePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteRolePolicyInput "DeleteRolePolicyRequest"[set debug into] { role_name : String,
+    DeleteRolePolicyInput "DeleteRolePolicyRequest"[set into] { role_name : String,
     policy_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteRoleInput {
     /// The name of the role to delete.
@@ -543,10 +540,9 @@ pub struct DeleteRoleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteRoleInput "DeleteRoleRequest"[set debug into] { role_name : String } { _client
-    }
+    DeleteRoleInput "DeleteRoleRequest"[set into] { role_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteSamlProviderInput {
     /// The Amazon Resource Name (ARN) of the SAML provider to delete.
@@ -554,10 +550,10 @@ pub struct DeleteSamlProviderInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteSamlProviderInput "DeleteSAMLProviderRequest"[set debug into] {
-    saml_provider_arn : String } { _client }
+    DeleteSamlProviderInput "DeleteSAMLProviderRequest"[set into] { saml_provider_arn :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteSshPublicKeyInput {
     /// The name of the IAM user associated with the SSH public key.
@@ -567,10 +563,10 @@ pub struct DeleteSshPublicKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteSshPublicKeyInput "DeleteSSHPublicKeyRequest"[set debug into] { user_name :
-    String, ssh_public_key_id : String } { _client }
+    DeleteSshPublicKeyInput "DeleteSSHPublicKeyRequest"[set into] { user_name : String,
+    ssh_public_key_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteServerCertificateInput {
     /// The name of the server certificate you want to delete.
@@ -578,10 +574,10 @@ pub struct DeleteServerCertificateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteServerCertificateInput "DeleteServerCertificateRequest"[set debug into] {
+    DeleteServerCertificateInput "DeleteServerCertificateRequest"[set into] {
     server_certificate_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteServiceLinkedRoleInput {
     /// The name of the service-linked role to be deleted.
@@ -589,10 +585,10 @@ pub struct DeleteServiceLinkedRoleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteServiceLinkedRoleInput "DeleteServiceLinkedRoleRequest"[set debug into] {
-    role_name : String } { _client }
+    DeleteServiceLinkedRoleInput "DeleteServiceLinkedRoleRequest"[set into] { role_name :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteServiceSpecificCredentialInput {
     /// The name of the IAM user associated with the service-specific credential. If this value is not specified, then the operation assumes the user whose credentials are used to call the operation.
@@ -603,10 +599,9 @@ pub struct DeleteServiceSpecificCredentialInput {
 }
 rboto::__structure!(
     DeleteServiceSpecificCredentialInput "DeleteServiceSpecificCredentialRequest"[set
-    debug into] { user_name : String, service_specific_credential_id : String } { _client
-    }
+    into] { user_name : String, service_specific_credential_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteSigningCertificateInput {
     /// The name of the user the signing certificate belongs to.
@@ -616,10 +611,10 @@ pub struct DeleteSigningCertificateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteSigningCertificateInput "DeleteSigningCertificateRequest"[set debug into] {
-    user_name : String, certificate_id : String } { _client }
+    DeleteSigningCertificateInput "DeleteSigningCertificateRequest"[set into] { user_name
+    : String, certificate_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteUserPermissionsBoundaryInput {
     /// The name (friendly name, not ARN) of the IAM user from which you want to remove the permissions boundary.
@@ -627,10 +622,10 @@ pub struct DeleteUserPermissionsBoundaryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteUserPermissionsBoundaryInput "DeleteUserPermissionsBoundaryRequest"[set debug
-    into] { user_name : String } { _client }
+    DeleteUserPermissionsBoundaryInput "DeleteUserPermissionsBoundaryRequest"[set into] {
+    user_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteUserPolicyInput {
     /// The name (friendly name, not ARN) identifying the user that the policy is embedded in.
@@ -640,10 +635,10 @@ pub struct DeleteUserPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteUserPolicyInput "DeleteUserPolicyRequest"[set debug into] { user_name : String,
+    DeleteUserPolicyInput "DeleteUserPolicyRequest"[set into] { user_name : String,
     policy_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteUserInput {
     /// The name of the user to delete.
@@ -651,10 +646,9 @@ pub struct DeleteUserInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteUserInput "DeleteUserRequest"[set debug into] { user_name : String } { _client
-    }
+    DeleteUserInput "DeleteUserRequest"[set into] { user_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteVirtualMfaDeviceInput {
     /// The serial number that uniquely identifies the MFA device. For virtual MFA devices, the serial number is the same as the ARN.
@@ -662,10 +656,10 @@ pub struct DeleteVirtualMfaDeviceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteVirtualMfaDeviceInput "DeleteVirtualMFADeviceRequest"[set debug into] {
-    serial_number : String } { _client }
+    DeleteVirtualMfaDeviceInput "DeleteVirtualMFADeviceRequest"[set into] { serial_number
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DetachGroupPolicyInput {
     /// The name (friendly name, not ARN) of the IAM group to detach the policy from.
@@ -675,10 +669,10 @@ pub struct DetachGroupPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DetachGroupPolicyInput "DetachGroupPolicyRequest"[set debug into] { group_name :
-    String, policy_arn : String } { _client }
+    DetachGroupPolicyInput "DetachGroupPolicyRequest"[set into] { group_name : String,
+    policy_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DetachRolePolicyInput {
     /// The name (friendly name, not ARN) of the IAM role to detach the policy from.
@@ -688,10 +682,10 @@ pub struct DetachRolePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DetachRolePolicyInput "DetachRolePolicyRequest"[set debug into] { role_name : String,
+    DetachRolePolicyInput "DetachRolePolicyRequest"[set into] { role_name : String,
     policy_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DetachUserPolicyInput {
     /// The name (friendly name, not ARN) of the IAM user to detach the policy from.
@@ -701,28 +695,28 @@ pub struct DetachUserPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DetachUserPolicyInput "DetachUserPolicyRequest"[set debug into] { user_name : String,
+    DetachUserPolicyInput "DetachUserPolicyRequest"[set into] { user_name : String,
     policy_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableOrganizationsRootCredentialsManagementInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
     DisableOrganizationsRootCredentialsManagementInput
-    "DisableOrganizationsRootCredentialsManagementRequest"[set debug into] {} { _client }
+    "DisableOrganizationsRootCredentialsManagementRequest"[set into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableOrganizationsRootSessionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
     DisableOrganizationsRootSessionsInput "DisableOrganizationsRootSessionsRequest"[set
-    debug into] {} { _client }
+    into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableMfaDeviceInput {
     /// The name of the IAM user for whom you want to enable the MFA device.
@@ -736,29 +730,29 @@ pub struct EnableMfaDeviceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableMfaDeviceInput "EnableMFADeviceRequest"[set debug into] { user_name : String,
+    EnableMfaDeviceInput "EnableMFADeviceRequest"[set into] { user_name : String,
     serial_number : String, authentication_code1 : String, authentication_code2 : String
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableOrganizationsRootCredentialsManagementInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
     EnableOrganizationsRootCredentialsManagementInput
-    "EnableOrganizationsRootCredentialsManagementRequest"[set debug into] {} { _client }
+    "EnableOrganizationsRootCredentialsManagementRequest"[set into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableOrganizationsRootSessionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
     EnableOrganizationsRootSessionsInput "EnableOrganizationsRootSessionsRequest"[set
-    debug into] {} { _client }
+    into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GenerateOrganizationsAccessReportInput {
     /// The path of the Organizations entity (root, OU, or account). You can build an entity path using the known structure of your organization. For example, assume that your account ID is `123456789012` and its parent OU ID is `ou-rge0-awsabcde`. The organization root ID is `r-f6g7h8i9j0example` and your organization ID is `o-a1b2c3d4e5`.
@@ -769,9 +763,9 @@ pub struct GenerateOrganizationsAccessReportInput {
 }
 rboto::__structure!(
     GenerateOrganizationsAccessReportInput "GenerateOrganizationsAccessReportRequest"[set
-    debug into] { entity_path : String, organizations_policy_id : String } { _client }
+    into] { entity_path : String, organizations_policy_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GenerateServiceLastAccessedDetailsInput {
     /// The ARN of the IAM resource (user, group, role, or managed policy) used to generate information about when the resource was last used in an attempt to access an Amazon Web Services service.
@@ -782,10 +776,10 @@ pub struct GenerateServiceLastAccessedDetailsInput {
 }
 rboto::__structure!(
     GenerateServiceLastAccessedDetailsInput
-    "GenerateServiceLastAccessedDetailsRequest"[set debug into] { arn : String,
-    granularity : AccessAdvisorUsageGranularityType } { _client }
+    "GenerateServiceLastAccessedDetailsRequest"[set into] { arn : String, granularity :
+    AccessAdvisorUsageGranularityType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAccessKeyLastUsedInput {
     /// The identifier of an access key.
@@ -793,10 +787,10 @@ pub struct GetAccessKeyLastUsedInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetAccessKeyLastUsedInput "GetAccessKeyLastUsedRequest"[set debug into] {
-    access_key_id : String } { _client }
+    GetAccessKeyLastUsedInput "GetAccessKeyLastUsedRequest"[set into] { access_key_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAccountAuthorizationDetailsInput {
     /// A list of entity types used to filter the results. Only the entities that match the types you specify are included in the output. Use the value `LocalManagedPolicy` to include customer managed policies.
@@ -808,19 +802,18 @@ pub struct GetAccountAuthorizationDetailsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetAccountAuthorizationDetailsInput "GetAccountAuthorizationDetailsRequest"[set debug
-    into] { filter : Vec < EntityType >, max_items = i32, marker : String } { _client }
+    GetAccountAuthorizationDetailsInput "GetAccountAuthorizationDetailsRequest"[set into]
+    { filter = Vec < EntityType >, max_items = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAccountPropertiesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetAccountPropertiesInput "GetAccountPropertiesRequest"[set debug into] {} { _client
-    }
+    GetAccountPropertiesInput "GetAccountPropertiesRequest"[set into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetContextKeysForCustomPolicyInput {
     /// A list of policies for which you want the list of context keys referenced in those policies. Each document is specified as a string containing the complete, valid JSON text of an IAM policy.
@@ -828,10 +821,10 @@ pub struct GetContextKeysForCustomPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetContextKeysForCustomPolicyInput "GetContextKeysForCustomPolicyRequest"[set debug
-    into] { policy_input_list : Vec < String > } { _client }
+    GetContextKeysForCustomPolicyInput "GetContextKeysForCustomPolicyRequest"[set into] {
+    policy_input_list = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetContextKeysForPrincipalPolicyInput {
     /// The ARN of a user, group, or role whose policies contain the context keys that you want listed. If you specify a user, the list includes context keys that are found in all policies that are attached to the user. The list also includes all groups that the user is a member of. If you pick a group or a role, then it includes only those context keys that are found in policies attached to that entity.
@@ -842,10 +835,9 @@ pub struct GetContextKeysForPrincipalPolicyInput {
 }
 rboto::__structure!(
     GetContextKeysForPrincipalPolicyInput "GetContextKeysForPrincipalPolicyRequest"[set
-    debug into] { policy_source_arn : String, policy_input_list : Vec < String > } {
-    _client }
+    into] { policy_source_arn : String, policy_input_list = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDelegationRequestInput {
     /// The unique identifier of the delegation request to retrieve.
@@ -855,10 +847,10 @@ pub struct GetDelegationRequestInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDelegationRequestInput "GetDelegationRequestRequest"[set debug into] {
+    GetDelegationRequestInput "GetDelegationRequestRequest"[set into] {
     delegation_request_id : String, delegation_permission_check = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetGroupPolicyInput {
     /// The name of the group the policy is associated with.
@@ -868,10 +860,10 @@ pub struct GetGroupPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetGroupPolicyInput "GetGroupPolicyRequest"[set debug into] { group_name : String,
+    GetGroupPolicyInput "GetGroupPolicyRequest"[set into] { group_name : String,
     policy_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetGroupInput {
     /// The name of the group.
@@ -883,10 +875,10 @@ pub struct GetGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetGroupInput "GetGroupRequest"[set debug into] { group_name : String, marker :
-    String, max_items = i32 } { _client }
+    GetGroupInput "GetGroupRequest"[set into] { group_name : String, marker : String,
+    max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetHumanReadableSummaryInput {
     /// Arn of the entity to be summarized. At this time, the only supported entity type is `delegation-request`
@@ -896,10 +888,10 @@ pub struct GetHumanReadableSummaryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetHumanReadableSummaryInput "GetHumanReadableSummaryRequest"[set debug into] {
-    entity_arn : String, locale : String } { _client }
+    GetHumanReadableSummaryInput "GetHumanReadableSummaryRequest"[set into] { entity_arn
+    : String, locale : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetInstanceProfileInput {
     /// The name of the instance profile to get information about.
@@ -907,10 +899,10 @@ pub struct GetInstanceProfileInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetInstanceProfileInput "GetInstanceProfileRequest"[set debug into] {
-    instance_profile_name : String } { _client }
+    GetInstanceProfileInput "GetInstanceProfileRequest"[set into] { instance_profile_name
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetLoginProfileInput {
     /// The name of the user whose login profile you want to retrieve.
@@ -918,10 +910,10 @@ pub struct GetLoginProfileInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetLoginProfileInput "GetLoginProfileRequest"[set debug into] { user_name : String }
-    { _client }
+    GetLoginProfileInput "GetLoginProfileRequest"[set into] { user_name : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetMfaDeviceInput {
     /// Serial number that uniquely identifies the MFA device. For this API, we only accept FIDO security key [ARNs](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html).
@@ -931,10 +923,10 @@ pub struct GetMfaDeviceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetMfaDeviceInput "GetMFADeviceRequest"[set debug into] { serial_number : String,
-    user_name : String } { _client }
+    GetMfaDeviceInput "GetMFADeviceRequest"[set into] { serial_number : String, user_name
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetOpenIdConnectProviderInput {
     /// The Amazon Resource Name (ARN) of the OIDC provider resource object in IAM to get information for. You can get a list of OIDC provider resource ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
@@ -942,10 +934,10 @@ pub struct GetOpenIdConnectProviderInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetOpenIdConnectProviderInput "GetOpenIDConnectProviderRequest"[set debug into] {
+    GetOpenIdConnectProviderInput "GetOpenIDConnectProviderRequest"[set into] {
     open_id_connect_provider_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetOrganizationsAccessReportInput {
     /// The identifier of the request generated by the [GenerateOrganizationsAccessReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateOrganizationsAccessReport.html) operation.
@@ -959,11 +951,11 @@ pub struct GetOrganizationsAccessReportInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetOrganizationsAccessReportInput "GetOrganizationsAccessReportRequest"[set debug
-    into] { job_id : String, max_items = i32, marker : String, sort_key : SortKeyType } {
-    _client }
+    GetOrganizationsAccessReportInput "GetOrganizationsAccessReportRequest"[set into] {
+    job_id : String, max_items = i32, marker : String, sort_key : SortKeyType } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetPolicyInput {
     /// The Amazon Resource Name (ARN) of the managed policy that you want information about.
@@ -971,9 +963,9 @@ pub struct GetPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetPolicyInput "GetPolicyRequest"[set debug into] { policy_arn : String } { _client }
+    GetPolicyInput "GetPolicyRequest"[set into] { policy_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetPolicyVersionInput {
     /// The Amazon Resource Name (ARN) of the managed policy that you want information about.
@@ -983,10 +975,10 @@ pub struct GetPolicyVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetPolicyVersionInput "GetPolicyVersionRequest"[set debug into] { policy_arn :
-    String, version_id : String } { _client }
+    GetPolicyVersionInput "GetPolicyVersionRequest"[set into] { policy_arn : String,
+    version_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetRolePolicyInput {
     /// The name of the role associated with the policy.
@@ -996,10 +988,10 @@ pub struct GetRolePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetRolePolicyInput "GetRolePolicyRequest"[set debug into] { role_name : String,
-    policy_name : String } { _client }
+    GetRolePolicyInput "GetRolePolicyRequest"[set into] { role_name : String, policy_name
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetRoleInput {
     /// The name of the IAM role to get information about.
@@ -1007,9 +999,9 @@ pub struct GetRoleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetRoleInput "GetRoleRequest"[set debug into] { role_name : String } { _client }
+    GetRoleInput "GetRoleRequest"[set into] { role_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetRoleTemplateVersionInput {
     /// The Amazon Resource Name (ARN) of the role template whose version you want to retrieve.
@@ -1019,10 +1011,10 @@ pub struct GetRoleTemplateVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetRoleTemplateVersionInput "GetRoleTemplateVersionRequest"[set debug into] {
-    template_arn : String, minor_version = i32 } { _client }
+    GetRoleTemplateVersionInput "GetRoleTemplateVersionRequest"[set into] { template_arn
+    : String, minor_version = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSamlProviderInput {
     /// The Amazon Resource Name (ARN) of the SAML provider resource object in IAM to get information about.
@@ -1030,10 +1022,10 @@ pub struct GetSamlProviderInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSamlProviderInput "GetSAMLProviderRequest"[set debug into] { saml_provider_arn :
-    String } { _client }
+    GetSamlProviderInput "GetSAMLProviderRequest"[set into] { saml_provider_arn : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSshPublicKeyInput {
     /// The name of the IAM user associated with the SSH public key.
@@ -1045,10 +1037,10 @@ pub struct GetSshPublicKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSshPublicKeyInput "GetSSHPublicKeyRequest"[set debug into] { user_name : String,
+    GetSshPublicKeyInput "GetSSHPublicKeyRequest"[set into] { user_name : String,
     ssh_public_key_id : String, encoding : EncodingType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetServerCertificateInput {
     /// The name of the server certificate you want to retrieve information about.
@@ -1056,10 +1048,10 @@ pub struct GetServerCertificateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetServerCertificateInput "GetServerCertificateRequest"[set debug into] {
+    GetServerCertificateInput "GetServerCertificateRequest"[set into] {
     server_certificate_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetServiceLastAccessedDetailsInput {
     /// The ID of the request generated by the [GenerateServiceLastAccessedDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateServiceLastAccessedDetails.html) operation. The `JobId` returned by `GenerateServiceLastAccessedDetail` must be used by the same role within a session, or by the same user when used to call `GetServiceLastAccessedDetail`.
@@ -1071,10 +1063,10 @@ pub struct GetServiceLastAccessedDetailsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetServiceLastAccessedDetailsInput "GetServiceLastAccessedDetailsRequest"[set debug
-    into] { job_id : String, max_items = i32, marker : String } { _client }
+    GetServiceLastAccessedDetailsInput "GetServiceLastAccessedDetailsRequest"[set into] {
+    job_id : String, max_items = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetServiceLastAccessedDetailsWithEntitiesInput {
     /// The ID of the request generated by the `GenerateServiceLastAccessedDetails` operation.
@@ -1089,10 +1081,10 @@ pub struct GetServiceLastAccessedDetailsWithEntitiesInput {
 }
 rboto::__structure!(
     GetServiceLastAccessedDetailsWithEntitiesInput
-    "GetServiceLastAccessedDetailsWithEntitiesRequest"[set debug into] { job_id : String,
+    "GetServiceLastAccessedDetailsWithEntitiesRequest"[set into] { job_id : String,
     service_namespace : String, max_items = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetServiceLinkedRoleDeletionStatusInput {
     /// The deletion task identifier. This identifier is returned by the [DeleteServiceLinkedRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteServiceLinkedRole.html) operation in the format `task/aws-service-role/<service-principal-name>/<role-name>/<task-uuid>`.
@@ -1101,10 +1093,10 @@ pub struct GetServiceLinkedRoleDeletionStatusInput {
 }
 rboto::__structure!(
     GetServiceLinkedRoleDeletionStatusInput
-    "GetServiceLinkedRoleDeletionStatusRequest"[set debug into] { deletion_task_id :
-    String } { _client }
+    "GetServiceLinkedRoleDeletionStatusRequest"[set into] { deletion_task_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetUserPolicyInput {
     /// The name of the user who the policy is associated with.
@@ -1114,10 +1106,10 @@ pub struct GetUserPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetUserPolicyInput "GetUserPolicyRequest"[set debug into] { user_name : String,
-    policy_name : String } { _client }
+    GetUserPolicyInput "GetUserPolicyRequest"[set into] { user_name : String, policy_name
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetUserInput {
     /// The name of the user to get information about.
@@ -1125,9 +1117,9 @@ pub struct GetUserInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetUserInput "GetUserRequest"[set debug into] { user_name : String } { _client }
+    GetUserInput "GetUserRequest"[set into] { user_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAccessKeysInput {
     /// The name of the user.
@@ -1139,10 +1131,10 @@ pub struct ListAccessKeysInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListAccessKeysInput "ListAccessKeysRequest"[set debug into] { user_name : String,
-    marker : String, max_items = i32 } { _client }
+    ListAccessKeysInput "ListAccessKeysRequest"[set into] { user_name : String, marker :
+    String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAccountAliasesInput {
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
@@ -1152,10 +1144,10 @@ pub struct ListAccountAliasesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListAccountAliasesInput "ListAccountAliasesRequest"[set debug into] { marker :
-    String, max_items = i32 } { _client }
+    ListAccountAliasesInput "ListAccountAliasesRequest"[set into] { marker : String,
+    max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAttachedGroupPoliciesInput {
     /// The name (friendly name, not ARN) of the group to list attached policies for.
@@ -1169,11 +1161,11 @@ pub struct ListAttachedGroupPoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListAttachedGroupPoliciesInput "ListAttachedGroupPoliciesRequest"[set debug into] {
+    ListAttachedGroupPoliciesInput "ListAttachedGroupPoliciesRequest"[set into] {
     group_name : String, path_prefix : String, marker : String, max_items = i32 } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAttachedRolePoliciesInput {
     /// The name (friendly name, not ARN) of the role to list attached policies for.
@@ -1187,11 +1179,10 @@ pub struct ListAttachedRolePoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListAttachedRolePoliciesInput "ListAttachedRolePoliciesRequest"[set debug into] {
-    role_name : String, path_prefix : String, marker : String, max_items = i32 } {
-    _client }
+    ListAttachedRolePoliciesInput "ListAttachedRolePoliciesRequest"[set into] { role_name
+    : String, path_prefix : String, marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAttachedUserPoliciesInput {
     /// The name (friendly name, not ARN) of the user to list attached policies for.
@@ -1205,11 +1196,10 @@ pub struct ListAttachedUserPoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListAttachedUserPoliciesInput "ListAttachedUserPoliciesRequest"[set debug into] {
-    user_name : String, path_prefix : String, marker : String, max_items = i32 } {
-    _client }
+    ListAttachedUserPoliciesInput "ListAttachedUserPoliciesRequest"[set into] { user_name
+    : String, path_prefix : String, marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDelegationRequestsInput {
     /// The owner ID to filter delegation requests by.
@@ -1221,10 +1211,10 @@ pub struct ListDelegationRequestsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDelegationRequestsInput "ListDelegationRequestsRequest"[set debug into] {
-    owner_id : String, marker : String, max_items = i32 } { _client }
+    ListDelegationRequestsInput "ListDelegationRequestsRequest"[set into] { owner_id :
+    String, marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListEntitiesForPolicyInput {
     /// The Amazon Resource Name (ARN) of the IAM policy for which you want the versions.
@@ -1242,11 +1232,11 @@ pub struct ListEntitiesForPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListEntitiesForPolicyInput "ListEntitiesForPolicyRequest"[set debug into] {
-    policy_arn : String, entity_filter : EntityType, path_prefix : String,
-    policy_usage_filter : PolicyUsageType, marker : String, max_items = i32 } { _client }
+    ListEntitiesForPolicyInput "ListEntitiesForPolicyRequest"[set into] { policy_arn :
+    String, entity_filter : EntityType, path_prefix : String, policy_usage_filter :
+    PolicyUsageType, marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListGroupPoliciesInput {
     /// The name of the group to list policies for.
@@ -1258,10 +1248,10 @@ pub struct ListGroupPoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListGroupPoliciesInput "ListGroupPoliciesRequest"[set debug into] { group_name :
-    String, marker : String, max_items = i32 } { _client }
+    ListGroupPoliciesInput "ListGroupPoliciesRequest"[set into] { group_name : String,
+    marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListGroupsForUserInput {
     /// The name of the user to list groups for.
@@ -1273,10 +1263,10 @@ pub struct ListGroupsForUserInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListGroupsForUserInput "ListGroupsForUserRequest"[set debug into] { user_name :
-    String, marker : String, max_items = i32 } { _client }
+    ListGroupsForUserInput "ListGroupsForUserRequest"[set into] { user_name : String,
+    marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListGroupsInput {
     /// The path prefix for filtering the results. For example, the prefix `/division_abc/subdivision_xyz/` gets all groups whose path starts with `/division_abc/subdivision_xyz/`.
@@ -1288,10 +1278,10 @@ pub struct ListGroupsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListGroupsInput "ListGroupsRequest"[set debug into] { path_prefix : String, marker :
+    ListGroupsInput "ListGroupsRequest"[set into] { path_prefix : String, marker :
     String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListInstanceProfileTagsInput {
     /// The name of the IAM instance profile whose tags you want to see.
@@ -1303,10 +1293,10 @@ pub struct ListInstanceProfileTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListInstanceProfileTagsInput "ListInstanceProfileTagsRequest"[set debug into] {
+    ListInstanceProfileTagsInput "ListInstanceProfileTagsRequest"[set into] {
     instance_profile_name : String, marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListInstanceProfilesForRoleInput {
     /// The name of the role to list instance profiles for.
@@ -1318,10 +1308,10 @@ pub struct ListInstanceProfilesForRoleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListInstanceProfilesForRoleInput "ListInstanceProfilesForRoleRequest"[set debug into]
-    { role_name : String, marker : String, max_items = i32 } { _client }
+    ListInstanceProfilesForRoleInput "ListInstanceProfilesForRoleRequest"[set into] {
+    role_name : String, marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListInstanceProfilesInput {
     /// The path prefix for filtering the results. For example, the prefix `/application_abc/component_xyz/` gets all instance profiles whose path starts with `/application_abc/component_xyz/`.
@@ -1333,10 +1323,10 @@ pub struct ListInstanceProfilesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListInstanceProfilesInput "ListInstanceProfilesRequest"[set debug into] { path_prefix
-    : String, marker : String, max_items = i32 } { _client }
+    ListInstanceProfilesInput "ListInstanceProfilesRequest"[set into] { path_prefix :
+    String, marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListMfaDeviceTagsInput {
     /// The unique identifier for the IAM virtual MFA device whose tags you want to see. For virtual MFA devices, the serial number is the same as the ARN.
@@ -1348,10 +1338,10 @@ pub struct ListMfaDeviceTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListMfaDeviceTagsInput "ListMFADeviceTagsRequest"[set debug into] { serial_number :
-    String, marker : String, max_items = i32 } { _client }
+    ListMfaDeviceTagsInput "ListMFADeviceTagsRequest"[set into] { serial_number : String,
+    marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListMfaDevicesInput {
     /// The name of the user whose MFA devices you want to list.
@@ -1363,10 +1353,10 @@ pub struct ListMfaDevicesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListMfaDevicesInput "ListMFADevicesRequest"[set debug into] { user_name : String,
-    marker : String, max_items = i32 } { _client }
+    ListMfaDevicesInput "ListMFADevicesRequest"[set into] { user_name : String, marker :
+    String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListOpenIdConnectProviderTagsInput {
     /// The ARN of the OpenID Connect (OIDC) identity provider whose tags you want to see.
@@ -1378,29 +1368,28 @@ pub struct ListOpenIdConnectProviderTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListOpenIdConnectProviderTagsInput "ListOpenIDConnectProviderTagsRequest"[set debug
-    into] { open_id_connect_provider_arn : String, marker : String, max_items = i32 } {
-    _client }
+    ListOpenIdConnectProviderTagsInput "ListOpenIDConnectProviderTagsRequest"[set into] {
+    open_id_connect_provider_arn : String, marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListOpenIdConnectProvidersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListOpenIdConnectProvidersInput "ListOpenIDConnectProvidersRequest"[set debug into]
-    {} { _client }
+    ListOpenIdConnectProvidersInput "ListOpenIDConnectProvidersRequest"[set into] {} {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListOrganizationsFeaturesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListOrganizationsFeaturesInput "ListOrganizationsFeaturesRequest"[set debug into] {}
-    { _client }
+    ListOrganizationsFeaturesInput "ListOrganizationsFeaturesRequest"[set into] {} {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListPoliciesGrantingServiceAccessInput {
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
@@ -1413,10 +1402,10 @@ pub struct ListPoliciesGrantingServiceAccessInput {
 }
 rboto::__structure!(
     ListPoliciesGrantingServiceAccessInput "ListPoliciesGrantingServiceAccessRequest"[set
-    debug into] { marker : String, arn : String, service_namespaces : Vec < String > } {
+    into] { marker : String, arn : String, service_namespaces = Vec < String > } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListPoliciesInput {
     /// The scope to use for filtering the results.
@@ -1434,11 +1423,11 @@ pub struct ListPoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListPoliciesInput "ListPoliciesRequest"[set debug into] { scope : PolicyScopeType,
+    ListPoliciesInput "ListPoliciesRequest"[set into] { scope : PolicyScopeType,
     only_attached = bool, path_prefix : String, policy_usage_filter : PolicyUsageType,
     marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListPolicyTagsInput {
     /// The ARN of the IAM customer managed policy whose tags you want to see.
@@ -1450,10 +1439,10 @@ pub struct ListPolicyTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListPolicyTagsInput "ListPolicyTagsRequest"[set debug into] { policy_arn : String,
-    marker : String, max_items = i32 } { _client }
+    ListPolicyTagsInput "ListPolicyTagsRequest"[set into] { policy_arn : String, marker :
+    String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListPolicyVersionsInput {
     /// The Amazon Resource Name (ARN) of the IAM policy for which you want the versions.
@@ -1465,10 +1454,10 @@ pub struct ListPolicyVersionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListPolicyVersionsInput "ListPolicyVersionsRequest"[set debug into] { policy_arn :
-    String, marker : String, max_items = i32 } { _client }
+    ListPolicyVersionsInput "ListPolicyVersionsRequest"[set into] { policy_arn : String,
+    marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListRolePoliciesInput {
     /// The name of the role to list policies for.
@@ -1480,10 +1469,10 @@ pub struct ListRolePoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListRolePoliciesInput "ListRolePoliciesRequest"[set debug into] { role_name : String,
+    ListRolePoliciesInput "ListRolePoliciesRequest"[set into] { role_name : String,
     marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListRoleTagsInput {
     /// The name of the IAM role for which you want to see the list of tags.
@@ -1495,10 +1484,10 @@ pub struct ListRoleTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListRoleTagsInput "ListRoleTagsRequest"[set debug into] { role_name : String, marker
-    : String, max_items = i32 } { _client }
+    ListRoleTagsInput "ListRoleTagsRequest"[set into] { role_name : String, marker :
+    String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListRolesInput {
     /// The path prefix for filtering the results. For example, the prefix `/application_abc/component_xyz/` gets all roles whose path starts with `/application_abc/component_xyz/`.
@@ -1510,10 +1499,10 @@ pub struct ListRolesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListRolesInput "ListRolesRequest"[set debug into] { path_prefix : String, marker :
-    String, max_items = i32 } { _client }
+    ListRolesInput "ListRolesRequest"[set into] { path_prefix : String, marker : String,
+    max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListSamlProviderTagsInput {
     /// The ARN of the Security Assertion Markup Language (SAML) identity provider whose tags you want to see.
@@ -1525,18 +1514,18 @@ pub struct ListSamlProviderTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListSamlProviderTagsInput "ListSAMLProviderTagsRequest"[set debug into] {
-    saml_provider_arn : String, marker : String, max_items = i32 } { _client }
+    ListSamlProviderTagsInput "ListSAMLProviderTagsRequest"[set into] { saml_provider_arn
+    : String, marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListSamlProvidersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListSamlProvidersInput "ListSAMLProvidersRequest"[set debug into] {} { _client }
+    ListSamlProvidersInput "ListSAMLProvidersRequest"[set into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListSshPublicKeysInput {
     /// The name of the IAM user to list SSH public keys for. If none is specified, the `UserName` field is determined implicitly based on the Amazon Web Services access key used to sign the request.
@@ -1548,10 +1537,10 @@ pub struct ListSshPublicKeysInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListSshPublicKeysInput "ListSSHPublicKeysRequest"[set debug into] { user_name :
-    String, marker : String, max_items = i32 } { _client }
+    ListSshPublicKeysInput "ListSSHPublicKeysRequest"[set into] { user_name : String,
+    marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListServerCertificateTagsInput {
     /// The name of the IAM server certificate whose tags you want to see.
@@ -1563,10 +1552,10 @@ pub struct ListServerCertificateTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListServerCertificateTagsInput "ListServerCertificateTagsRequest"[set debug into] {
+    ListServerCertificateTagsInput "ListServerCertificateTagsRequest"[set into] {
     server_certificate_name : String, marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListServerCertificatesInput {
     /// The path prefix for filtering the results. For example: `/company/servercerts` would get all server certificates for which the path starts with `/company/servercerts`.
@@ -1578,10 +1567,10 @@ pub struct ListServerCertificatesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListServerCertificatesInput "ListServerCertificatesRequest"[set debug into] {
-    path_prefix : String, marker : String, max_items = i32 } { _client }
+    ListServerCertificatesInput "ListServerCertificatesRequest"[set into] { path_prefix :
+    String, marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListServiceSpecificCredentialsInput {
     /// The name of the user whose service-specific credentials you want information about. If this value is not specified, then the operation assumes the user whose credentials are used to call the operation.
@@ -1597,11 +1586,11 @@ pub struct ListServiceSpecificCredentialsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListServiceSpecificCredentialsInput "ListServiceSpecificCredentialsRequest"[set debug
-    into] { user_name : String, service_name : String, all_users = bool, marker : String,
+    ListServiceSpecificCredentialsInput "ListServiceSpecificCredentialsRequest"[set into]
+    { user_name : String, service_name : String, all_users = bool, marker : String,
     max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListSigningCertificatesInput {
     /// The name of the IAM user whose signing certificates you want to examine.
@@ -1613,10 +1602,10 @@ pub struct ListSigningCertificatesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListSigningCertificatesInput "ListSigningCertificatesRequest"[set debug into] {
-    user_name : String, marker : String, max_items = i32 } { _client }
+    ListSigningCertificatesInput "ListSigningCertificatesRequest"[set into] { user_name :
+    String, marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListUserPoliciesInput {
     /// The name of the user to list policies for.
@@ -1628,10 +1617,10 @@ pub struct ListUserPoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListUserPoliciesInput "ListUserPoliciesRequest"[set debug into] { user_name : String,
+    ListUserPoliciesInput "ListUserPoliciesRequest"[set into] { user_name : String,
     marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListUserTagsInput {
     /// The name of the IAM user whose tags you want to see.
@@ -1643,10 +1632,10 @@ pub struct ListUserTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListUserTagsInput "ListUserTagsRequest"[set debug into] { user_name : String, marker
-    : String, max_items = i32 } { _client }
+    ListUserTagsInput "ListUserTagsRequest"[set into] { user_name : String, marker :
+    String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListUsersInput {
     /// The path prefix for filtering the results. For example: `/division_abc/subdivision_xyz/`, which would get all user names whose path starts with `/division_abc/subdivision_xyz/`.
@@ -1658,10 +1647,10 @@ pub struct ListUsersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListUsersInput "ListUsersRequest"[set debug into] { path_prefix : String, marker :
-    String, max_items = i32 } { _client }
+    ListUsersInput "ListUsersRequest"[set into] { path_prefix : String, marker : String,
+    max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListVirtualMfaDevicesInput {
     /// The status (`Unassigned` or `Assigned`) of the devices to list. If you do not specify an `AssignmentStatus`, the operation defaults to `Any`, which lists both assigned and unassigned virtual MFA devices.,
@@ -1673,11 +1662,11 @@ pub struct ListVirtualMfaDevicesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListVirtualMfaDevicesInput "ListVirtualMFADevicesRequest"[set debug into] {
+    ListVirtualMfaDevicesInput "ListVirtualMFADevicesRequest"[set into] {
     assignment_status : AssignmentStatusType, marker : String, max_items = i32 } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutAccountPropertiesInput {
     /// A map of property key-value pairs to set. All keys must belong to the same namespace.
@@ -1685,10 +1674,10 @@ pub struct PutAccountPropertiesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutAccountPropertiesInput "PutAccountPropertiesRequest"[set debug into] { properties
-    : HashMap < String, String > } { _client }
+    PutAccountPropertiesInput "PutAccountPropertiesRequest"[set into] { properties :
+    HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutGroupPolicyInput {
     /// The name of the group to associate the policy with.
@@ -1700,10 +1689,10 @@ pub struct PutGroupPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutGroupPolicyInput "PutGroupPolicyRequest"[set debug into] { group_name : String,
+    PutGroupPolicyInput "PutGroupPolicyRequest"[set into] { group_name : String,
     policy_name : String, policy_document : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutRolePermissionsBoundaryInput {
     /// The name (friendly name, not ARN) of the IAM role for which you want to set the permissions boundary.
@@ -1713,10 +1702,10 @@ pub struct PutRolePermissionsBoundaryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutRolePermissionsBoundaryInput "PutRolePermissionsBoundaryRequest"[set debug into] {
+    PutRolePermissionsBoundaryInput "PutRolePermissionsBoundaryRequest"[set into] {
     role_name : String, permissions_boundary : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutRolePolicyInput {
     /// The name of the role to associate the policy with.
@@ -1728,10 +1717,10 @@ pub struct PutRolePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutRolePolicyInput "PutRolePolicyRequest"[set debug into] { role_name : String,
-    policy_name : String, policy_document : String } { _client }
+    PutRolePolicyInput "PutRolePolicyRequest"[set into] { role_name : String, policy_name
+    : String, policy_document : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutUserPermissionsBoundaryInput {
     /// The name (friendly name, not ARN) of the IAM user for which you want to set the permissions boundary.
@@ -1741,10 +1730,10 @@ pub struct PutUserPermissionsBoundaryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutUserPermissionsBoundaryInput "PutUserPermissionsBoundaryRequest"[set debug into] {
+    PutUserPermissionsBoundaryInput "PutUserPermissionsBoundaryRequest"[set into] {
     user_name : String, permissions_boundary : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutUserPolicyInput {
     /// The name of the user to associate the policy with.
@@ -1756,10 +1745,10 @@ pub struct PutUserPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutUserPolicyInput "PutUserPolicyRequest"[set debug into] { user_name : String,
-    policy_name : String, policy_document : String } { _client }
+    PutUserPolicyInput "PutUserPolicyRequest"[set into] { user_name : String, policy_name
+    : String, policy_document : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RejectDelegationRequestInput {
     /// The unique identifier of the delegation request to reject.
@@ -1769,10 +1758,10 @@ pub struct RejectDelegationRequestInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RejectDelegationRequestInput "RejectDelegationRequestRequest"[set debug into] {
+    RejectDelegationRequestInput "RejectDelegationRequestRequest"[set into] {
     delegation_request_id : String, notes : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RemoveClientIdFromOpenIdConnectProviderInput {
     /// The Amazon Resource Name (ARN) of the IAM OIDC provider resource to remove the client ID from. You can get a list of OIDC provider ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
@@ -1783,10 +1772,10 @@ pub struct RemoveClientIdFromOpenIdConnectProviderInput {
 }
 rboto::__structure!(
     RemoveClientIdFromOpenIdConnectProviderInput
-    "RemoveClientIDFromOpenIDConnectProviderRequest"[set debug into] {
+    "RemoveClientIDFromOpenIDConnectProviderRequest"[set into] {
     open_id_connect_provider_arn : String, client_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RemoveRoleFromInstanceProfileInput {
     /// The name of the instance profile to update.
@@ -1796,10 +1785,10 @@ pub struct RemoveRoleFromInstanceProfileInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RemoveRoleFromInstanceProfileInput "RemoveRoleFromInstanceProfileRequest"[set debug
-    into] { instance_profile_name : String, role_name : String } { _client }
+    RemoveRoleFromInstanceProfileInput "RemoveRoleFromInstanceProfileRequest"[set into] {
+    instance_profile_name : String, role_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RemoveUserFromGroupInput {
     /// The name of the group to update.
@@ -1809,10 +1798,10 @@ pub struct RemoveUserFromGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RemoveUserFromGroupInput "RemoveUserFromGroupRequest"[set debug into] { group_name :
+    RemoveUserFromGroupInput "RemoveUserFromGroupRequest"[set into] { group_name :
     String, user_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ResetServiceSpecificCredentialInput {
     /// The name of the IAM user associated with the service-specific credential. If this value is not specified, then the operation assumes the user whose credentials are used to call the operation.
@@ -1822,10 +1811,10 @@ pub struct ResetServiceSpecificCredentialInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ResetServiceSpecificCredentialInput "ResetServiceSpecificCredentialRequest"[set debug
-    into] { user_name : String, service_specific_credential_id : String } { _client }
+    ResetServiceSpecificCredentialInput "ResetServiceSpecificCredentialRequest"[set into]
+    { user_name : String, service_specific_credential_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ResyncMfaDeviceInput {
     /// The name of the user whose MFA device you want to resynchronize.
@@ -1839,11 +1828,11 @@ pub struct ResyncMfaDeviceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ResyncMfaDeviceInput "ResyncMFADeviceRequest"[set debug into] { user_name : String,
+    ResyncMfaDeviceInput "ResyncMFADeviceRequest"[set into] { user_name : String,
     serial_number : String, authentication_code1 : String, authentication_code2 : String
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SendDelegationTokenInput {
     /// The unique identifier of the delegation request for which to send the token.
@@ -1851,10 +1840,10 @@ pub struct SendDelegationTokenInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SendDelegationTokenInput "SendDelegationTokenRequest"[set debug into] {
+    SendDelegationTokenInput "SendDelegationTokenRequest"[set into] {
     delegation_request_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetDefaultPolicyVersionInput {
     /// The Amazon Resource Name (ARN) of the IAM policy whose default version you want to set.
@@ -1864,10 +1853,10 @@ pub struct SetDefaultPolicyVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SetDefaultPolicyVersionInput "SetDefaultPolicyVersionRequest"[set debug into] {
-    policy_arn : String, version_id : String } { _client }
+    SetDefaultPolicyVersionInput "SetDefaultPolicyVersionRequest"[set into] { policy_arn
+    : String, version_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetSecurityTokenServicePreferencesInput {
     /// The version of the global endpoint token. Version 1 tokens are valid only in Amazon Web Services Regions that are available by default. These tokens do not work in manually enabled Regions, such as Asia Pacific (Hong Kong). Version 2 tokens are valid in all Regions. However, version 2 tokens are longer and might affect systems where you temporarily store tokens.
@@ -1876,10 +1865,10 @@ pub struct SetSecurityTokenServicePreferencesInput {
 }
 rboto::__structure!(
     SetSecurityTokenServicePreferencesInput
-    "SetSecurityTokenServicePreferencesRequest"[set debug into] {
-    global_endpoint_token_version : GlobalEndpointTokenVersion } { _client }
+    "SetSecurityTokenServicePreferencesRequest"[set into] { global_endpoint_token_version
+    : GlobalEndpointTokenVersion } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SimulateCustomPolicyInput {
     /// A list of policy documents to include in the simulation. Each document is specified as a string containing the complete, valid JSON text of an IAM policy. Do not include any resource-based policies in this parameter. Any resource-based policy must be submitted with the `ResourcePolicy` parameter.
@@ -1911,15 +1900,15 @@ pub struct SimulateCustomPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SimulateCustomPolicyInput "SimulateCustomPolicyRequest"[set debug into] {
-    policy_input_list : Vec < String >, permissions_boundary_policy_input_list : Vec <
-    String >, ordered_organization_policy_input_list : Vec <
-    OrderedOrganizationPolicyType >, action_names : Vec < String >, resource_arns : Vec <
-    String >, resource_policy : String, resource_owner : String, caller_arn : String,
-    context_entries : Vec < ContextEntry >, resource_handling_option : String, max_items
-    = i32, marker : String } { _client }
+    SimulateCustomPolicyInput "SimulateCustomPolicyRequest"[set into] { policy_input_list
+    = Vec < String >, permissions_boundary_policy_input_list = Vec < String >,
+    ordered_organization_policy_input_list = Vec < OrderedOrganizationPolicyType >,
+    action_names = Vec < String >, resource_arns = Vec < String >, resource_policy :
+    String, resource_owner : String, caller_arn : String, context_entries = Vec <
+    ContextEntry >, resource_handling_option : String, max_items = i32, marker : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SimulatePrincipalPolicyInput {
     /// The Amazon Resource Name (ARN) of a user, group, or role whose policies you want to include in the simulation. If you specify a user, group, or role, the simulation includes all policies that are associated with that entity. If you specify a user, the simulation also includes all policies that are attached to any groups the user belongs to.
@@ -1951,15 +1940,15 @@ pub struct SimulatePrincipalPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SimulatePrincipalPolicyInput "SimulatePrincipalPolicyRequest"[set debug into] {
-    policy_source_arn : String, policy_input_list : Vec < String >,
-    permissions_boundary_policy_input_list : Vec < String >, policy_exclusion_list : Vec
-    < PolicyIdentifier >, action_names : Vec < String >, resource_arns : Vec < String >,
+    SimulatePrincipalPolicyInput "SimulatePrincipalPolicyRequest"[set into] {
+    policy_source_arn : String, policy_input_list = Vec < String >,
+    permissions_boundary_policy_input_list = Vec < String >, policy_exclusion_list = Vec
+    < PolicyIdentifier >, action_names = Vec < String >, resource_arns = Vec < String >,
     resource_policy : String, resource_owner : String, caller_arn : String,
-    context_entries : Vec < ContextEntry >, resource_handling_option : String, max_items
+    context_entries = Vec < ContextEntry >, resource_handling_option : String, max_items
     = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagInstanceProfileInput {
     /// The name of the IAM instance profile to which you want to add tags.
@@ -1969,10 +1958,10 @@ pub struct TagInstanceProfileInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagInstanceProfileInput "TagInstanceProfileRequest"[set debug into] {
-    instance_profile_name : String, tags : Vec < Tag > } { _client }
+    TagInstanceProfileInput "TagInstanceProfileRequest"[set into] { instance_profile_name
+    : String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagMfaDeviceInput {
     /// The unique identifier for the IAM virtual MFA device to which you want to add tags. For virtual MFA devices, the serial number is the same as the ARN.
@@ -1982,10 +1971,10 @@ pub struct TagMfaDeviceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagMfaDeviceInput "TagMFADeviceRequest"[set debug into] { serial_number : String,
-    tags : Vec < Tag > } { _client }
+    TagMfaDeviceInput "TagMFADeviceRequest"[set into] { serial_number : String, tags =
+    Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagOpenIdConnectProviderInput {
     /// The ARN of the OIDC identity provider in IAM to which you want to add tags.
@@ -1995,10 +1984,10 @@ pub struct TagOpenIdConnectProviderInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagOpenIdConnectProviderInput "TagOpenIDConnectProviderRequest"[set debug into] {
-    open_id_connect_provider_arn : String, tags : Vec < Tag > } { _client }
+    TagOpenIdConnectProviderInput "TagOpenIDConnectProviderRequest"[set into] {
+    open_id_connect_provider_arn : String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagPolicyInput {
     /// The ARN of the IAM customer managed policy to which you want to add tags.
@@ -2008,10 +1997,10 @@ pub struct TagPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagPolicyInput "TagPolicyRequest"[set debug into] { policy_arn : String, tags : Vec <
-    Tag > } { _client }
+    TagPolicyInput "TagPolicyRequest"[set into] { policy_arn : String, tags = Vec < Tag >
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagRoleInput {
     /// The name of the IAM role to which you want to add tags.
@@ -2021,10 +2010,10 @@ pub struct TagRoleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagRoleInput "TagRoleRequest"[set debug into] { role_name : String, tags : Vec < Tag
-    > } { _client }
+    TagRoleInput "TagRoleRequest"[set into] { role_name : String, tags = Vec < Tag > } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagSamlProviderInput {
     /// The ARN of the SAML identity provider in IAM to which you want to add tags.
@@ -2034,10 +2023,10 @@ pub struct TagSamlProviderInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagSamlProviderInput "TagSAMLProviderRequest"[set debug into] { saml_provider_arn :
-    String, tags : Vec < Tag > } { _client }
+    TagSamlProviderInput "TagSAMLProviderRequest"[set into] { saml_provider_arn : String,
+    tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagServerCertificateInput {
     /// The name of the IAM server certificate to which you want to add tags.
@@ -2047,10 +2036,10 @@ pub struct TagServerCertificateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagServerCertificateInput "TagServerCertificateRequest"[set debug into] {
-    server_certificate_name : String, tags : Vec < Tag > } { _client }
+    TagServerCertificateInput "TagServerCertificateRequest"[set into] {
+    server_certificate_name : String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagUserInput {
     /// The name of the IAM user to which you want to add tags.
@@ -2060,10 +2049,10 @@ pub struct TagUserInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagUserInput "TagUserRequest"[set debug into] { user_name : String, tags : Vec < Tag
-    > } { _client }
+    TagUserInput "TagUserRequest"[set into] { user_name : String, tags = Vec < Tag > } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagInstanceProfileInput {
     /// The name of the IAM instance profile from which you want to remove tags.
@@ -2073,10 +2062,10 @@ pub struct UntagInstanceProfileInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagInstanceProfileInput "UntagInstanceProfileRequest"[set debug into] {
-    instance_profile_name : String, tag_keys : Vec < String > } { _client }
+    UntagInstanceProfileInput "UntagInstanceProfileRequest"[set into] {
+    instance_profile_name : String, tag_keys = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagMfaDeviceInput {
     /// The unique identifier for the IAM virtual MFA device from which you want to remove tags. For virtual MFA devices, the serial number is the same as the ARN.
@@ -2086,10 +2075,10 @@ pub struct UntagMfaDeviceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagMfaDeviceInput "UntagMFADeviceRequest"[set debug into] { serial_number : String,
-    tag_keys : Vec < String > } { _client }
+    UntagMfaDeviceInput "UntagMFADeviceRequest"[set into] { serial_number : String,
+    tag_keys = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagOpenIdConnectProviderInput {
     /// The ARN of the OIDC provider in IAM from which you want to remove tags.
@@ -2099,10 +2088,10 @@ pub struct UntagOpenIdConnectProviderInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagOpenIdConnectProviderInput "UntagOpenIDConnectProviderRequest"[set debug into] {
-    open_id_connect_provider_arn : String, tag_keys : Vec < String > } { _client }
+    UntagOpenIdConnectProviderInput "UntagOpenIDConnectProviderRequest"[set into] {
+    open_id_connect_provider_arn : String, tag_keys = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagPolicyInput {
     /// The ARN of the IAM customer managed policy from which you want to remove tags.
@@ -2112,10 +2101,10 @@ pub struct UntagPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagPolicyInput "UntagPolicyRequest"[set debug into] { policy_arn : String, tag_keys
-    : Vec < String > } { _client }
+    UntagPolicyInput "UntagPolicyRequest"[set into] { policy_arn : String, tag_keys = Vec
+    < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagRoleInput {
     /// The name of the IAM role from which you want to remove tags.
@@ -2125,10 +2114,10 @@ pub struct UntagRoleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagRoleInput "UntagRoleRequest"[set debug into] { role_name : String, tag_keys :
-    Vec < String > } { _client }
+    UntagRoleInput "UntagRoleRequest"[set into] { role_name : String, tag_keys = Vec <
+    String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagSamlProviderInput {
     /// The ARN of the SAML identity provider in IAM from which you want to remove tags.
@@ -2138,10 +2127,10 @@ pub struct UntagSamlProviderInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagSamlProviderInput "UntagSAMLProviderRequest"[set debug into] { saml_provider_arn
-    : String, tag_keys : Vec < String > } { _client }
+    UntagSamlProviderInput "UntagSAMLProviderRequest"[set into] { saml_provider_arn :
+    String, tag_keys = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagServerCertificateInput {
     /// The name of the IAM server certificate from which you want to remove tags.
@@ -2151,10 +2140,10 @@ pub struct UntagServerCertificateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagServerCertificateInput "UntagServerCertificateRequest"[set debug into] {
-    server_certificate_name : String, tag_keys : Vec < String > } { _client }
+    UntagServerCertificateInput "UntagServerCertificateRequest"[set into] {
+    server_certificate_name : String, tag_keys = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagUserInput {
     /// The name of the IAM user from which you want to remove tags.
@@ -2164,10 +2153,10 @@ pub struct UntagUserInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagUserInput "UntagUserRequest"[set debug into] { user_name : String, tag_keys :
-    Vec < String > } { _client }
+    UntagUserInput "UntagUserRequest"[set into] { user_name : String, tag_keys = Vec <
+    String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateAccessKeyInput {
     /// The name of the user whose key you want to update.
@@ -2179,10 +2168,10 @@ pub struct UpdateAccessKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateAccessKeyInput "UpdateAccessKeyRequest"[set debug into] { user_name : String,
+    UpdateAccessKeyInput "UpdateAccessKeyRequest"[set into] { user_name : String,
     access_key_id : String, status : StatusType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateAccountPasswordPolicyInput {
     /// The minimum number of characters allowed in an IAM user password.
@@ -2206,13 +2195,13 @@ pub struct UpdateAccountPasswordPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateAccountPasswordPolicyInput "UpdateAccountPasswordPolicyRequest"[set debug into]
-    { minimum_password_length = i32, require_symbols = bool, require_numbers = bool,
+    UpdateAccountPasswordPolicyInput "UpdateAccountPasswordPolicyRequest"[set into] {
+    minimum_password_length = i32, require_symbols = bool, require_numbers = bool,
     require_uppercase_characters = bool, require_lowercase_characters = bool,
     allow_users_to_change_password = bool, max_password_age = i32,
     password_reuse_prevention = i32, hard_expiry = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateAssumeRolePolicyInput {
     /// The name of the role to update with the new policy.
@@ -2222,10 +2211,10 @@ pub struct UpdateAssumeRolePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateAssumeRolePolicyInput "UpdateAssumeRolePolicyRequest"[set debug into] {
-    role_name : String, policy_document : String } { _client }
+    UpdateAssumeRolePolicyInput "UpdateAssumeRolePolicyRequest"[set into] { role_name :
+    String, policy_document : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateDelegationRequestInput {
     /// The unique identifier of the delegation request to update.
@@ -2235,10 +2224,10 @@ pub struct UpdateDelegationRequestInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateDelegationRequestInput "UpdateDelegationRequestRequest"[set debug into] {
+    UpdateDelegationRequestInput "UpdateDelegationRequestRequest"[set into] {
     delegation_request_id : String, notes : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateGroupInput {
     /// Name of the IAM group to update. If you're changing the name of the group, this is the original name.
@@ -2250,10 +2239,10 @@ pub struct UpdateGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateGroupInput "UpdateGroupRequest"[set debug into] { group_name : String, new_path
-    : String, new_group_name : String } { _client }
+    UpdateGroupInput "UpdateGroupRequest"[set into] { group_name : String, new_path :
+    String, new_group_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateLoginProfileInput {
     /// The name of the user whose password you want to update.
@@ -2268,7 +2257,7 @@ rboto::__structure!(
     UpdateLoginProfileInput "UpdateLoginProfileRequest"[set debug into] { user_name :
     String, password : String[sensitive], password_reset_required = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateOpenIdConnectProviderThumbprintInput {
     /// The Amazon Resource Name (ARN) of the IAM OIDC provider resource object for which you want to update the thumbprint. You can get a list of OIDC provider ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
@@ -2279,10 +2268,10 @@ pub struct UpdateOpenIdConnectProviderThumbprintInput {
 }
 rboto::__structure!(
     UpdateOpenIdConnectProviderThumbprintInput
-    "UpdateOpenIDConnectProviderThumbprintRequest"[set debug into] {
-    open_id_connect_provider_arn : String, thumbprint_list : Vec < String > } { _client }
+    "UpdateOpenIDConnectProviderThumbprintRequest"[set into] {
+    open_id_connect_provider_arn : String, thumbprint_list = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateRoleDescriptionInput {
     /// The name of the role that you want to modify.
@@ -2292,10 +2281,10 @@ pub struct UpdateRoleDescriptionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateRoleDescriptionInput "UpdateRoleDescriptionRequest"[set debug into] { role_name
-    : String, description : String } { _client }
+    UpdateRoleDescriptionInput "UpdateRoleDescriptionRequest"[set into] { role_name :
+    String, description : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateRoleInput {
     /// The name of the role that you want to modify.
@@ -2307,10 +2296,10 @@ pub struct UpdateRoleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateRoleInput "UpdateRoleRequest"[set debug into] { role_name : String, description
-    : String, max_session_duration = i32 } { _client }
+    UpdateRoleInput "UpdateRoleRequest"[set into] { role_name : String, description :
+    String, max_session_duration = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateSamlProviderInput {
     /// An XML document generated by an identity provider (IdP) that supports SAML 2.0. The document includes the issuer's name, expiration information, and keys that can be used to validate the SAML authentication response (assertions) that are received from the IdP. You must generate the metadata document using the identity management software that is used as your IdP.
@@ -2331,7 +2320,7 @@ rboto::__structure!(
     assertion_encryption_mode : AssertionEncryptionModeType, add_private_key :
     String[sensitive], remove_private_key : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateSshPublicKeyInput {
     /// The name of the IAM user associated with the SSH public key.
@@ -2343,10 +2332,10 @@ pub struct UpdateSshPublicKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateSshPublicKeyInput "UpdateSSHPublicKeyRequest"[set debug into] { user_name :
-    String, ssh_public_key_id : String, status : StatusType } { _client }
+    UpdateSshPublicKeyInput "UpdateSSHPublicKeyRequest"[set into] { user_name : String,
+    ssh_public_key_id : String, status : StatusType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateServerCertificateInput {
     /// The name of the server certificate that you want to update.
@@ -2358,11 +2347,11 @@ pub struct UpdateServerCertificateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateServerCertificateInput "UpdateServerCertificateRequest"[set debug into] {
+    UpdateServerCertificateInput "UpdateServerCertificateRequest"[set into] {
     server_certificate_name : String, new_path : String, new_server_certificate_name :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateServiceSpecificCredentialInput {
     /// The name of the IAM user associated with the service-specific credential. If you do not specify this value, then the operation assumes the user whose credentials are used to call the operation.
@@ -2375,10 +2364,10 @@ pub struct UpdateServiceSpecificCredentialInput {
 }
 rboto::__structure!(
     UpdateServiceSpecificCredentialInput "UpdateServiceSpecificCredentialRequest"[set
-    debug into] { user_name : String, service_specific_credential_id : String, status :
+    into] { user_name : String, service_specific_credential_id : String, status :
     StatusType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateSigningCertificateInput {
     /// The name of the IAM user the signing certificate belongs to.
@@ -2390,10 +2379,10 @@ pub struct UpdateSigningCertificateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateSigningCertificateInput "UpdateSigningCertificateRequest"[set debug into] {
-    user_name : String, certificate_id : String, status : StatusType } { _client }
+    UpdateSigningCertificateInput "UpdateSigningCertificateRequest"[set into] { user_name
+    : String, certificate_id : String, status : StatusType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateUserInput {
     /// Name of the user to update. If you're changing the name of the user, this is the original user name.
@@ -2405,10 +2394,10 @@ pub struct UpdateUserInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateUserInput "UpdateUserRequest"[set debug into] { user_name : String, new_path :
+    UpdateUserInput "UpdateUserRequest"[set into] { user_name : String, new_path :
     String, new_user_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UploadSshPublicKeyInput {
     /// The name of the IAM user to associate the SSH public key with.
@@ -2418,10 +2407,10 @@ pub struct UploadSshPublicKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UploadSshPublicKeyInput "UploadSSHPublicKeyRequest"[set debug into] { user_name :
-    String, ssh_public_key_body : String } { _client }
+    UploadSshPublicKeyInput "UploadSSHPublicKeyRequest"[set into] { user_name : String,
+    ssh_public_key_body : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UploadServerCertificateInput {
     /// The path for the server certificate. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
@@ -2441,9 +2430,9 @@ pub struct UploadServerCertificateInput {
 rboto::__structure!(
     UploadServerCertificateInput "UploadServerCertificateRequest"[set debug into] { path
     : String, server_certificate_name : String, certificate_body : String, private_key :
-    String[sensitive], certificate_chain : String, tags : Vec < Tag > } { _client }
+    String[sensitive], certificate_chain : String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UploadSigningCertificateInput {
     /// The name of the user the signing certificate is for.
@@ -2453,76 +2442,76 @@ pub struct UploadSigningCertificateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UploadSigningCertificateInput "UploadSigningCertificateRequest"[set debug into] {
-    user_name : String, certificate_body : String } { _client }
+    UploadSigningCertificateInput "UploadSigningCertificateRequest"[set into] { user_name
+    : String, certificate_body : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteAccountPasswordPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteAccountPasswordPolicyInput "DeleteAccountPasswordPolicyInput"[set debug into]
-    {} { _client }
+    DeleteAccountPasswordPolicyInput "DeleteAccountPasswordPolicyInput"[set into] {} {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableOutboundWebIdentityFederationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
     DisableOutboundWebIdentityFederationInput
-    "DisableOutboundWebIdentityFederationInput"[set debug into] {} { _client }
+    "DisableOutboundWebIdentityFederationInput"[set into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableOutboundWebIdentityFederationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
     EnableOutboundWebIdentityFederationInput
-    "EnableOutboundWebIdentityFederationInput"[set debug into] {} { _client }
+    "EnableOutboundWebIdentityFederationInput"[set into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GenerateCredentialReportInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GenerateCredentialReportInput "GenerateCredentialReportInput"[set debug into] {} {
-    _client }
+    GenerateCredentialReportInput "GenerateCredentialReportInput"[set into] {} { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAccountPasswordPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetAccountPasswordPolicyInput "GetAccountPasswordPolicyInput"[set debug into] {} {
-    _client }
+    GetAccountPasswordPolicyInput "GetAccountPasswordPolicyInput"[set into] {} { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAccountSummaryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetAccountSummaryInput "GetAccountSummaryInput"[set debug into] {} { _client }
+    GetAccountSummaryInput "GetAccountSummaryInput"[set into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCredentialReportInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCredentialReportInput "GetCredentialReportInput"[set debug into] {} { _client }
+    GetCredentialReportInput "GetCredentialReportInput"[set into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetOutboundWebIdentityFederationInfoInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
     GetOutboundWebIdentityFederationInfoInput
-    "GetOutboundWebIdentityFederationInfoInput"[set debug into] {} { _client }
+    "GetOutboundWebIdentityFederationInfoInput"[set into] {} { _client }
 );

@@ -6,337 +6,208 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; AcceptDelegationRequestInput =>
-    AcceptDelegationRequestOutput = super::schema::ops::ACCEPT_DELEGATION_REQUEST,
-    "AcceptDelegationRequest"; AcquireRoleInput => AcquireRoleOutput =
-    super::schema::ops::ACQUIRE_ROLE, "AcquireRole";
-    AddClientIdToOpenIdConnectProviderInput => AddClientIdToOpenIdConnectProviderOutput =
-    super::schema::ops::ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER,
-    "AddClientIDToOpenIDConnectProvider"; AddRoleToInstanceProfileInput =>
-    AddRoleToInstanceProfileOutput = super::schema::ops::ADD_ROLE_TO_INSTANCE_PROFILE,
-    "AddRoleToInstanceProfile"; AddUserToGroupInput => AddUserToGroupOutput =
-    super::schema::ops::ADD_USER_TO_GROUP, "AddUserToGroup";
-    AssociateDelegationRequestInput => AssociateDelegationRequestOutput =
-    super::schema::ops::ASSOCIATE_DELEGATION_REQUEST, "AssociateDelegationRequest";
-    AttachGroupPolicyInput => AttachGroupPolicyOutput =
-    super::schema::ops::ATTACH_GROUP_POLICY, "AttachGroupPolicy"; AttachRolePolicyInput
-    => AttachRolePolicyOutput = super::schema::ops::ATTACH_ROLE_POLICY,
-    "AttachRolePolicy"; AttachUserPolicyInput => AttachUserPolicyOutput =
-    super::schema::ops::ATTACH_USER_POLICY, "AttachUserPolicy"; ChangePasswordInput =>
-    ChangePasswordOutput = super::schema::ops::CHANGE_PASSWORD, "ChangePassword";
-    CreateAccessKeyInput => CreateAccessKeyOutput =
-    super::schema::ops::CREATE_ACCESS_KEY, "CreateAccessKey"; CreateAccountAliasInput =>
-    CreateAccountAliasOutput = super::schema::ops::CREATE_ACCOUNT_ALIAS,
-    "CreateAccountAlias"; CreateDelegationRequestInput => CreateDelegationRequestOutput =
-    super::schema::ops::CREATE_DELEGATION_REQUEST, "CreateDelegationRequest";
-    CreateGroupInput => CreateGroupOutput = super::schema::ops::CREATE_GROUP,
-    "CreateGroup"; CreateInstanceProfileInput => CreateInstanceProfileOutput =
-    super::schema::ops::CREATE_INSTANCE_PROFILE, "CreateInstanceProfile";
-    CreateLoginProfileInput => CreateLoginProfileOutput =
-    super::schema::ops::CREATE_LOGIN_PROFILE, "CreateLoginProfile";
-    CreateOpenIdConnectProviderInput => CreateOpenIdConnectProviderOutput =
-    super::schema::ops::CREATE_OPEN_ID_CONNECT_PROVIDER, "CreateOpenIDConnectProvider";
-    CreatePolicyInput => CreatePolicyOutput = super::schema::ops::CREATE_POLICY,
-    "CreatePolicy"; CreatePolicyVersionInput => CreatePolicyVersionOutput =
-    super::schema::ops::CREATE_POLICY_VERSION, "CreatePolicyVersion"; CreateRoleInput =>
-    CreateRoleOutput = super::schema::ops::CREATE_ROLE, "CreateRole";
-    CreateSamlProviderInput => CreateSamlProviderOutput =
-    super::schema::ops::CREATE_SAML_PROVIDER, "CreateSAMLProvider";
-    CreateServiceLinkedRoleInput => CreateServiceLinkedRoleOutput =
-    super::schema::ops::CREATE_SERVICE_LINKED_ROLE, "CreateServiceLinkedRole";
-    CreateServiceSpecificCredentialInput => CreateServiceSpecificCredentialOutput =
-    super::schema::ops::CREATE_SERVICE_SPECIFIC_CREDENTIAL,
-    "CreateServiceSpecificCredential"; CreateUserInput => CreateUserOutput =
-    super::schema::ops::CREATE_USER, "CreateUser"; CreateVirtualMfaDeviceInput =>
-    CreateVirtualMfaDeviceOutput = super::schema::ops::CREATE_VIRTUAL_MFA_DEVICE,
-    "CreateVirtualMFADevice"; DeactivateMfaDeviceInput => DeactivateMfaDeviceOutput =
-    super::schema::ops::DEACTIVATE_MFA_DEVICE, "DeactivateMFADevice";
-    DeleteAccessKeyInput => DeleteAccessKeyOutput =
-    super::schema::ops::DELETE_ACCESS_KEY, "DeleteAccessKey"; DeleteAccountAliasInput =>
-    DeleteAccountAliasOutput = super::schema::ops::DELETE_ACCOUNT_ALIAS,
-    "DeleteAccountAlias"; DeleteAccountPasswordPolicyInput =>
-    DeleteAccountPasswordPolicyOutput =
-    super::schema::ops::DELETE_ACCOUNT_PASSWORD_POLICY, "DeleteAccountPasswordPolicy";
-    DeleteGroupInput => DeleteGroupOutput = super::schema::ops::DELETE_GROUP,
-    "DeleteGroup"; DeleteGroupPolicyInput => DeleteGroupPolicyOutput =
-    super::schema::ops::DELETE_GROUP_POLICY, "DeleteGroupPolicy";
-    DeleteInstanceProfileInput => DeleteInstanceProfileOutput =
-    super::schema::ops::DELETE_INSTANCE_PROFILE, "DeleteInstanceProfile";
-    DeleteLoginProfileInput => DeleteLoginProfileOutput =
-    super::schema::ops::DELETE_LOGIN_PROFILE, "DeleteLoginProfile";
-    DeleteOpenIdConnectProviderInput => DeleteOpenIdConnectProviderOutput =
-    super::schema::ops::DELETE_OPEN_ID_CONNECT_PROVIDER, "DeleteOpenIDConnectProvider";
-    DeletePolicyInput => DeletePolicyOutput = super::schema::ops::DELETE_POLICY,
-    "DeletePolicy"; DeletePolicyVersionInput => DeletePolicyVersionOutput =
-    super::schema::ops::DELETE_POLICY_VERSION, "DeletePolicyVersion"; DeleteRoleInput =>
-    DeleteRoleOutput = super::schema::ops::DELETE_ROLE, "DeleteRole";
-    DeleteRolePermissionsBoundaryInput => DeleteRolePermissionsBoundaryOutput =
-    super::schema::ops::DELETE_ROLE_PERMISSIONS_BOUNDARY,
-    "DeleteRolePermissionsBoundary"; DeleteRolePolicyInput => DeleteRolePolicyOutput =
-    super::schema::ops::DELETE_ROLE_POLICY, "DeleteRolePolicy"; DeleteSamlProviderInput
-    => DeleteSamlProviderOutput = super::schema::ops::DELETE_SAML_PROVIDER,
-    "DeleteSAMLProvider"; DeleteSshPublicKeyInput => DeleteSshPublicKeyOutput =
-    super::schema::ops::DELETE_SSH_PUBLIC_KEY, "DeleteSSHPublicKey";
-    DeleteServerCertificateInput => DeleteServerCertificateOutput =
-    super::schema::ops::DELETE_SERVER_CERTIFICATE, "DeleteServerCertificate";
-    DeleteServiceLinkedRoleInput => DeleteServiceLinkedRoleOutput =
-    super::schema::ops::DELETE_SERVICE_LINKED_ROLE, "DeleteServiceLinkedRole";
-    DeleteServiceSpecificCredentialInput => DeleteServiceSpecificCredentialOutput =
-    super::schema::ops::DELETE_SERVICE_SPECIFIC_CREDENTIAL,
+    super::error::Exception, super::schema::SERVICE; AcceptDelegationRequestInput =>
+    AcceptDelegationRequestOutput, "AcceptDelegationRequest"; AcquireRoleInput =>
+    AcquireRoleOutput, "AcquireRole"; AddClientIdToOpenIdConnectProviderInput =>
+    AddClientIdToOpenIdConnectProviderOutput, "AddClientIDToOpenIDConnectProvider";
+    AddRoleToInstanceProfileInput => AddRoleToInstanceProfileOutput,
+    "AddRoleToInstanceProfile"; AddUserToGroupInput => AddUserToGroupOutput,
+    "AddUserToGroup"; AssociateDelegationRequestInput =>
+    AssociateDelegationRequestOutput, "AssociateDelegationRequest";
+    AttachGroupPolicyInput => AttachGroupPolicyOutput, "AttachGroupPolicy";
+    AttachRolePolicyInput => AttachRolePolicyOutput, "AttachRolePolicy";
+    AttachUserPolicyInput => AttachUserPolicyOutput, "AttachUserPolicy";
+    ChangePasswordInput => ChangePasswordOutput, "ChangePassword"; CreateAccessKeyInput
+    => CreateAccessKeyOutput, "CreateAccessKey"; CreateAccountAliasInput =>
+    CreateAccountAliasOutput, "CreateAccountAlias"; CreateDelegationRequestInput =>
+    CreateDelegationRequestOutput, "CreateDelegationRequest"; CreateGroupInput =>
+    CreateGroupOutput, "CreateGroup"; CreateInstanceProfileInput =>
+    CreateInstanceProfileOutput, "CreateInstanceProfile"; CreateLoginProfileInput =>
+    CreateLoginProfileOutput, "CreateLoginProfile"; CreateOpenIdConnectProviderInput =>
+    CreateOpenIdConnectProviderOutput, "CreateOpenIDConnectProvider"; CreatePolicyInput
+    => CreatePolicyOutput, "CreatePolicy"; CreatePolicyVersionInput =>
+    CreatePolicyVersionOutput, "CreatePolicyVersion"; CreateRoleInput =>
+    CreateRoleOutput, "CreateRole"; CreateSamlProviderInput => CreateSamlProviderOutput,
+    "CreateSAMLProvider"; CreateServiceLinkedRoleInput => CreateServiceLinkedRoleOutput,
+    "CreateServiceLinkedRole"; CreateServiceSpecificCredentialInput =>
+    CreateServiceSpecificCredentialOutput, "CreateServiceSpecificCredential";
+    CreateUserInput => CreateUserOutput, "CreateUser"; CreateVirtualMfaDeviceInput =>
+    CreateVirtualMfaDeviceOutput, "CreateVirtualMFADevice"; DeactivateMfaDeviceInput =>
+    DeactivateMfaDeviceOutput, "DeactivateMFADevice"; DeleteAccessKeyInput =>
+    DeleteAccessKeyOutput, "DeleteAccessKey"; DeleteAccountAliasInput =>
+    DeleteAccountAliasOutput, "DeleteAccountAlias"; DeleteAccountPasswordPolicyInput =>
+    DeleteAccountPasswordPolicyOutput, "DeleteAccountPasswordPolicy"; DeleteGroupInput =>
+    DeleteGroupOutput, "DeleteGroup"; DeleteGroupPolicyInput => DeleteGroupPolicyOutput,
+    "DeleteGroupPolicy"; DeleteInstanceProfileInput => DeleteInstanceProfileOutput,
+    "DeleteInstanceProfile"; DeleteLoginProfileInput => DeleteLoginProfileOutput,
+    "DeleteLoginProfile"; DeleteOpenIdConnectProviderInput =>
+    DeleteOpenIdConnectProviderOutput, "DeleteOpenIDConnectProvider"; DeletePolicyInput
+    => DeletePolicyOutput, "DeletePolicy"; DeletePolicyVersionInput =>
+    DeletePolicyVersionOutput, "DeletePolicyVersion"; DeleteRoleInput =>
+    DeleteRoleOutput, "DeleteRole"; DeleteRolePermissionsBoundaryInput =>
+    DeleteRolePermissionsBoundaryOutput, "DeleteRolePermissionsBoundary";
+    DeleteRolePolicyInput => DeleteRolePolicyOutput, "DeleteRolePolicy";
+    DeleteSamlProviderInput => DeleteSamlProviderOutput, "DeleteSAMLProvider";
+    DeleteSshPublicKeyInput => DeleteSshPublicKeyOutput, "DeleteSSHPublicKey";
+    DeleteServerCertificateInput => DeleteServerCertificateOutput,
+    "DeleteServerCertificate"; DeleteServiceLinkedRoleInput =>
+    DeleteServiceLinkedRoleOutput, "DeleteServiceLinkedRole";
+    DeleteServiceSpecificCredentialInput => DeleteServiceSpecificCredentialOutput,
     "DeleteServiceSpecificCredential"; DeleteSigningCertificateInput =>
-    DeleteSigningCertificateOutput = super::schema::ops::DELETE_SIGNING_CERTIFICATE,
-    "DeleteSigningCertificate"; DeleteUserInput => DeleteUserOutput =
-    super::schema::ops::DELETE_USER, "DeleteUser"; DeleteUserPermissionsBoundaryInput =>
-    DeleteUserPermissionsBoundaryOutput =
-    super::schema::ops::DELETE_USER_PERMISSIONS_BOUNDARY,
-    "DeleteUserPermissionsBoundary"; DeleteUserPolicyInput => DeleteUserPolicyOutput =
-    super::schema::ops::DELETE_USER_POLICY, "DeleteUserPolicy";
-    DeleteVirtualMfaDeviceInput => DeleteVirtualMfaDeviceOutput =
-    super::schema::ops::DELETE_VIRTUAL_MFA_DEVICE, "DeleteVirtualMFADevice";
-    DetachGroupPolicyInput => DetachGroupPolicyOutput =
-    super::schema::ops::DETACH_GROUP_POLICY, "DetachGroupPolicy"; DetachRolePolicyInput
-    => DetachRolePolicyOutput = super::schema::ops::DETACH_ROLE_POLICY,
-    "DetachRolePolicy"; DetachUserPolicyInput => DetachUserPolicyOutput =
-    super::schema::ops::DETACH_USER_POLICY, "DetachUserPolicy";
-    DisableOrganizationsRootCredentialsManagementInput =>
-    DisableOrganizationsRootCredentialsManagementOutput =
-    super::schema::ops::DISABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT,
+    DeleteSigningCertificateOutput, "DeleteSigningCertificate"; DeleteUserInput =>
+    DeleteUserOutput, "DeleteUser"; DeleteUserPermissionsBoundaryInput =>
+    DeleteUserPermissionsBoundaryOutput, "DeleteUserPermissionsBoundary";
+    DeleteUserPolicyInput => DeleteUserPolicyOutput, "DeleteUserPolicy";
+    DeleteVirtualMfaDeviceInput => DeleteVirtualMfaDeviceOutput,
+    "DeleteVirtualMFADevice"; DetachGroupPolicyInput => DetachGroupPolicyOutput,
+    "DetachGroupPolicy"; DetachRolePolicyInput => DetachRolePolicyOutput,
+    "DetachRolePolicy"; DetachUserPolicyInput => DetachUserPolicyOutput,
+    "DetachUserPolicy"; DisableOrganizationsRootCredentialsManagementInput =>
+    DisableOrganizationsRootCredentialsManagementOutput,
     "DisableOrganizationsRootCredentialsManagement";
-    DisableOrganizationsRootSessionsInput => DisableOrganizationsRootSessionsOutput =
-    super::schema::ops::DISABLE_ORGANIZATIONS_ROOT_SESSIONS,
+    DisableOrganizationsRootSessionsInput => DisableOrganizationsRootSessionsOutput,
     "DisableOrganizationsRootSessions"; DisableOutboundWebIdentityFederationInput =>
-    DisableOutboundWebIdentityFederationOutput =
-    super::schema::ops::DISABLE_OUTBOUND_WEB_IDENTITY_FEDERATION,
-    "DisableOutboundWebIdentityFederation"; EnableMfaDeviceInput => EnableMfaDeviceOutput
-    = super::schema::ops::ENABLE_MFA_DEVICE, "EnableMFADevice";
+    DisableOutboundWebIdentityFederationOutput, "DisableOutboundWebIdentityFederation";
+    EnableMfaDeviceInput => EnableMfaDeviceOutput, "EnableMFADevice";
     EnableOrganizationsRootCredentialsManagementInput =>
-    EnableOrganizationsRootCredentialsManagementOutput =
-    super::schema::ops::ENABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT,
+    EnableOrganizationsRootCredentialsManagementOutput,
     "EnableOrganizationsRootCredentialsManagement"; EnableOrganizationsRootSessionsInput
-    => EnableOrganizationsRootSessionsOutput =
-    super::schema::ops::ENABLE_ORGANIZATIONS_ROOT_SESSIONS,
-    "EnableOrganizationsRootSessions"; EnableOutboundWebIdentityFederationInput =>
-    EnableOutboundWebIdentityFederationOutput =
-    super::schema::ops::ENABLE_OUTBOUND_WEB_IDENTITY_FEDERATION,
-    "EnableOutboundWebIdentityFederation"; GenerateCredentialReportInput =>
-    GenerateCredentialReportOutput = super::schema::ops::GENERATE_CREDENTIAL_REPORT,
+    => EnableOrganizationsRootSessionsOutput, "EnableOrganizationsRootSessions";
+    EnableOutboundWebIdentityFederationInput =>
+    EnableOutboundWebIdentityFederationOutput, "EnableOutboundWebIdentityFederation";
+    GenerateCredentialReportInput => GenerateCredentialReportOutput,
     "GenerateCredentialReport"; GenerateOrganizationsAccessReportInput =>
-    GenerateOrganizationsAccessReportOutput =
-    super::schema::ops::GENERATE_ORGANIZATIONS_ACCESS_REPORT,
-    "GenerateOrganizationsAccessReport"; GenerateServiceLastAccessedDetailsInput =>
-    GenerateServiceLastAccessedDetailsOutput =
-    super::schema::ops::GENERATE_SERVICE_LAST_ACCESSED_DETAILS,
+    GenerateOrganizationsAccessReportOutput, "GenerateOrganizationsAccessReport";
+    GenerateServiceLastAccessedDetailsInput => GenerateServiceLastAccessedDetailsOutput,
     "GenerateServiceLastAccessedDetails"; GetAccessKeyLastUsedInput =>
-    GetAccessKeyLastUsedOutput = super::schema::ops::GET_ACCESS_KEY_LAST_USED,
-    "GetAccessKeyLastUsed"; GetAccountAuthorizationDetailsInput =>
-    GetAccountAuthorizationDetailsOutput =
-    super::schema::ops::GET_ACCOUNT_AUTHORIZATION_DETAILS,
+    GetAccessKeyLastUsedOutput, "GetAccessKeyLastUsed";
+    GetAccountAuthorizationDetailsInput => GetAccountAuthorizationDetailsOutput,
     "GetAccountAuthorizationDetails"; GetAccountPasswordPolicyInput =>
-    GetAccountPasswordPolicyOutput = super::schema::ops::GET_ACCOUNT_PASSWORD_POLICY,
-    "GetAccountPasswordPolicy"; GetAccountPropertiesInput => GetAccountPropertiesOutput =
-    super::schema::ops::GET_ACCOUNT_PROPERTIES, "GetAccountProperties";
-    GetAccountSummaryInput => GetAccountSummaryOutput =
-    super::schema::ops::GET_ACCOUNT_SUMMARY, "GetAccountSummary";
-    GetContextKeysForCustomPolicyInput => GetContextKeysForCustomPolicyOutput =
-    super::schema::ops::GET_CONTEXT_KEYS_FOR_CUSTOM_POLICY,
-    "GetContextKeysForCustomPolicy"; GetContextKeysForPrincipalPolicyInput =>
-    GetContextKeysForPrincipalPolicyOutput =
-    super::schema::ops::GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY,
+    GetAccountPasswordPolicyOutput, "GetAccountPasswordPolicy"; GetAccountPropertiesInput
+    => GetAccountPropertiesOutput, "GetAccountProperties"; GetAccountSummaryInput =>
+    GetAccountSummaryOutput, "GetAccountSummary"; GetContextKeysForCustomPolicyInput =>
+    GetContextKeysForCustomPolicyOutput, "GetContextKeysForCustomPolicy";
+    GetContextKeysForPrincipalPolicyInput => GetContextKeysForPrincipalPolicyOutput,
     "GetContextKeysForPrincipalPolicy"; GetCredentialReportInput =>
-    GetCredentialReportOutput = super::schema::ops::GET_CREDENTIAL_REPORT,
-    "GetCredentialReport"; GetDelegationRequestInput => GetDelegationRequestOutput =
-    super::schema::ops::GET_DELEGATION_REQUEST, "GetDelegationRequest"; GetGroupInput =>
-    GetGroupOutput = super::schema::ops::GET_GROUP, "GetGroup"; GetGroupPolicyInput =>
-    GetGroupPolicyOutput = super::schema::ops::GET_GROUP_POLICY, "GetGroupPolicy";
-    GetHumanReadableSummaryInput => GetHumanReadableSummaryOutput =
-    super::schema::ops::GET_HUMAN_READABLE_SUMMARY, "GetHumanReadableSummary";
-    GetInstanceProfileInput => GetInstanceProfileOutput =
-    super::schema::ops::GET_INSTANCE_PROFILE, "GetInstanceProfile"; GetLoginProfileInput
-    => GetLoginProfileOutput = super::schema::ops::GET_LOGIN_PROFILE, "GetLoginProfile";
-    GetMfaDeviceInput => GetMfaDeviceOutput = super::schema::ops::GET_MFA_DEVICE,
-    "GetMFADevice"; GetOpenIdConnectProviderInput => GetOpenIdConnectProviderOutput =
-    super::schema::ops::GET_OPEN_ID_CONNECT_PROVIDER, "GetOpenIDConnectProvider";
-    GetOrganizationsAccessReportInput => GetOrganizationsAccessReportOutput =
-    super::schema::ops::GET_ORGANIZATIONS_ACCESS_REPORT, "GetOrganizationsAccessReport";
+    GetCredentialReportOutput, "GetCredentialReport"; GetDelegationRequestInput =>
+    GetDelegationRequestOutput, "GetDelegationRequest"; GetGroupInput => GetGroupOutput,
+    "GetGroup"; GetGroupPolicyInput => GetGroupPolicyOutput, "GetGroupPolicy";
+    GetHumanReadableSummaryInput => GetHumanReadableSummaryOutput,
+    "GetHumanReadableSummary"; GetInstanceProfileInput => GetInstanceProfileOutput,
+    "GetInstanceProfile"; GetLoginProfileInput => GetLoginProfileOutput,
+    "GetLoginProfile"; GetMfaDeviceInput => GetMfaDeviceOutput, "GetMFADevice";
+    GetOpenIdConnectProviderInput => GetOpenIdConnectProviderOutput,
+    "GetOpenIDConnectProvider"; GetOrganizationsAccessReportInput =>
+    GetOrganizationsAccessReportOutput, "GetOrganizationsAccessReport";
     GetOutboundWebIdentityFederationInfoInput =>
-    GetOutboundWebIdentityFederationInfoOutput =
-    super::schema::ops::GET_OUTBOUND_WEB_IDENTITY_FEDERATION_INFO,
-    "GetOutboundWebIdentityFederationInfo"; GetPolicyInput => GetPolicyOutput =
-    super::schema::ops::GET_POLICY, "GetPolicy"; GetPolicyVersionInput =>
-    GetPolicyVersionOutput = super::schema::ops::GET_POLICY_VERSION, "GetPolicyVersion";
-    GetRoleInput => GetRoleOutput = super::schema::ops::GET_ROLE, "GetRole";
-    GetRolePolicyInput => GetRolePolicyOutput = super::schema::ops::GET_ROLE_POLICY,
-    "GetRolePolicy"; GetRoleTemplateVersionInput => GetRoleTemplateVersionOutput =
-    super::schema::ops::GET_ROLE_TEMPLATE_VERSION, "GetRoleTemplateVersion";
-    GetSamlProviderInput => GetSamlProviderOutput =
-    super::schema::ops::GET_SAML_PROVIDER, "GetSAMLProvider"; GetSshPublicKeyInput =>
-    GetSshPublicKeyOutput = super::schema::ops::GET_SSH_PUBLIC_KEY, "GetSSHPublicKey";
-    GetServerCertificateInput => GetServerCertificateOutput =
-    super::schema::ops::GET_SERVER_CERTIFICATE, "GetServerCertificate";
-    GetServiceLastAccessedDetailsInput => GetServiceLastAccessedDetailsOutput =
-    super::schema::ops::GET_SERVICE_LAST_ACCESSED_DETAILS,
+    GetOutboundWebIdentityFederationInfoOutput, "GetOutboundWebIdentityFederationInfo";
+    GetPolicyInput => GetPolicyOutput, "GetPolicy"; GetPolicyVersionInput =>
+    GetPolicyVersionOutput, "GetPolicyVersion"; GetRoleInput => GetRoleOutput, "GetRole";
+    GetRolePolicyInput => GetRolePolicyOutput, "GetRolePolicy";
+    GetRoleTemplateVersionInput => GetRoleTemplateVersionOutput,
+    "GetRoleTemplateVersion"; GetSamlProviderInput => GetSamlProviderOutput,
+    "GetSAMLProvider"; GetSshPublicKeyInput => GetSshPublicKeyOutput, "GetSSHPublicKey";
+    GetServerCertificateInput => GetServerCertificateOutput, "GetServerCertificate";
+    GetServiceLastAccessedDetailsInput => GetServiceLastAccessedDetailsOutput,
     "GetServiceLastAccessedDetails"; GetServiceLastAccessedDetailsWithEntitiesInput =>
-    GetServiceLastAccessedDetailsWithEntitiesOutput =
-    super::schema::ops::GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES,
+    GetServiceLastAccessedDetailsWithEntitiesOutput,
     "GetServiceLastAccessedDetailsWithEntities"; GetServiceLinkedRoleDeletionStatusInput
-    => GetServiceLinkedRoleDeletionStatusOutput =
-    super::schema::ops::GET_SERVICE_LINKED_ROLE_DELETION_STATUS,
-    "GetServiceLinkedRoleDeletionStatus"; GetUserInput => GetUserOutput =
-    super::schema::ops::GET_USER, "GetUser"; GetUserPolicyInput => GetUserPolicyOutput =
-    super::schema::ops::GET_USER_POLICY, "GetUserPolicy"; ListAccessKeysInput =>
-    ListAccessKeysOutput = super::schema::ops::LIST_ACCESS_KEYS, "ListAccessKeys";
-    ListAccountAliasesInput => ListAccountAliasesOutput =
-    super::schema::ops::LIST_ACCOUNT_ALIASES, "ListAccountAliases";
-    ListAttachedGroupPoliciesInput => ListAttachedGroupPoliciesOutput =
-    super::schema::ops::LIST_ATTACHED_GROUP_POLICIES, "ListAttachedGroupPolicies";
-    ListAttachedRolePoliciesInput => ListAttachedRolePoliciesOutput =
-    super::schema::ops::LIST_ATTACHED_ROLE_POLICIES, "ListAttachedRolePolicies";
-    ListAttachedUserPoliciesInput => ListAttachedUserPoliciesOutput =
-    super::schema::ops::LIST_ATTACHED_USER_POLICIES, "ListAttachedUserPolicies";
-    ListDelegationRequestsInput => ListDelegationRequestsOutput =
-    super::schema::ops::LIST_DELEGATION_REQUESTS, "ListDelegationRequests";
-    ListEntitiesForPolicyInput => ListEntitiesForPolicyOutput =
-    super::schema::ops::LIST_ENTITIES_FOR_POLICY, "ListEntitiesForPolicy";
-    ListGroupPoliciesInput => ListGroupPoliciesOutput =
-    super::schema::ops::LIST_GROUP_POLICIES, "ListGroupPolicies"; ListGroupsInput =>
-    ListGroupsOutput = super::schema::ops::LIST_GROUPS, "ListGroups";
-    ListGroupsForUserInput => ListGroupsForUserOutput =
-    super::schema::ops::LIST_GROUPS_FOR_USER, "ListGroupsForUser";
-    ListInstanceProfileTagsInput => ListInstanceProfileTagsOutput =
-    super::schema::ops::LIST_INSTANCE_PROFILE_TAGS, "ListInstanceProfileTags";
-    ListInstanceProfilesInput => ListInstanceProfilesOutput =
-    super::schema::ops::LIST_INSTANCE_PROFILES, "ListInstanceProfiles";
-    ListInstanceProfilesForRoleInput => ListInstanceProfilesForRoleOutput =
-    super::schema::ops::LIST_INSTANCE_PROFILES_FOR_ROLE, "ListInstanceProfilesForRole";
-    ListMfaDeviceTagsInput => ListMfaDeviceTagsOutput =
-    super::schema::ops::LIST_MFA_DEVICE_TAGS, "ListMFADeviceTags"; ListMfaDevicesInput =>
-    ListMfaDevicesOutput = super::schema::ops::LIST_MFA_DEVICES, "ListMFADevices";
-    ListOpenIdConnectProviderTagsInput => ListOpenIdConnectProviderTagsOutput =
-    super::schema::ops::LIST_OPEN_ID_CONNECT_PROVIDER_TAGS,
+    => GetServiceLinkedRoleDeletionStatusOutput, "GetServiceLinkedRoleDeletionStatus";
+    GetUserInput => GetUserOutput, "GetUser"; GetUserPolicyInput => GetUserPolicyOutput,
+    "GetUserPolicy"; ListAccessKeysInput => ListAccessKeysOutput, "ListAccessKeys";
+    ListAccountAliasesInput => ListAccountAliasesOutput, "ListAccountAliases";
+    ListAttachedGroupPoliciesInput => ListAttachedGroupPoliciesOutput,
+    "ListAttachedGroupPolicies"; ListAttachedRolePoliciesInput =>
+    ListAttachedRolePoliciesOutput, "ListAttachedRolePolicies";
+    ListAttachedUserPoliciesInput => ListAttachedUserPoliciesOutput,
+    "ListAttachedUserPolicies"; ListDelegationRequestsInput =>
+    ListDelegationRequestsOutput, "ListDelegationRequests"; ListEntitiesForPolicyInput =>
+    ListEntitiesForPolicyOutput, "ListEntitiesForPolicy"; ListGroupPoliciesInput =>
+    ListGroupPoliciesOutput, "ListGroupPolicies"; ListGroupsInput => ListGroupsOutput,
+    "ListGroups"; ListGroupsForUserInput => ListGroupsForUserOutput, "ListGroupsForUser";
+    ListInstanceProfileTagsInput => ListInstanceProfileTagsOutput,
+    "ListInstanceProfileTags"; ListInstanceProfilesInput => ListInstanceProfilesOutput,
+    "ListInstanceProfiles"; ListInstanceProfilesForRoleInput =>
+    ListInstanceProfilesForRoleOutput, "ListInstanceProfilesForRole";
+    ListMfaDeviceTagsInput => ListMfaDeviceTagsOutput, "ListMFADeviceTags";
+    ListMfaDevicesInput => ListMfaDevicesOutput, "ListMFADevices";
+    ListOpenIdConnectProviderTagsInput => ListOpenIdConnectProviderTagsOutput,
     "ListOpenIDConnectProviderTags"; ListOpenIdConnectProvidersInput =>
-    ListOpenIdConnectProvidersOutput =
-    super::schema::ops::LIST_OPEN_ID_CONNECT_PROVIDERS, "ListOpenIDConnectProviders";
-    ListOrganizationsFeaturesInput => ListOrganizationsFeaturesOutput =
-    super::schema::ops::LIST_ORGANIZATIONS_FEATURES, "ListOrganizationsFeatures";
-    ListPoliciesInput => ListPoliciesOutput = super::schema::ops::LIST_POLICIES,
-    "ListPolicies"; ListPoliciesGrantingServiceAccessInput =>
-    ListPoliciesGrantingServiceAccessOutput =
-    super::schema::ops::LIST_POLICIES_GRANTING_SERVICE_ACCESS,
-    "ListPoliciesGrantingServiceAccess"; ListPolicyTagsInput => ListPolicyTagsOutput =
-    super::schema::ops::LIST_POLICY_TAGS, "ListPolicyTags"; ListPolicyVersionsInput =>
-    ListPolicyVersionsOutput = super::schema::ops::LIST_POLICY_VERSIONS,
-    "ListPolicyVersions"; ListRolePoliciesInput => ListRolePoliciesOutput =
-    super::schema::ops::LIST_ROLE_POLICIES, "ListRolePolicies"; ListRoleTagsInput =>
-    ListRoleTagsOutput = super::schema::ops::LIST_ROLE_TAGS, "ListRoleTags";
-    ListRolesInput => ListRolesOutput = super::schema::ops::LIST_ROLES, "ListRoles";
-    ListSamlProviderTagsInput => ListSamlProviderTagsOutput =
-    super::schema::ops::LIST_SAML_PROVIDER_TAGS, "ListSAMLProviderTags";
-    ListSamlProvidersInput => ListSamlProvidersOutput =
-    super::schema::ops::LIST_SAML_PROVIDERS, "ListSAMLProviders"; ListSshPublicKeysInput
-    => ListSshPublicKeysOutput = super::schema::ops::LIST_SSH_PUBLIC_KEYS,
-    "ListSSHPublicKeys"; ListServerCertificateTagsInput =>
-    ListServerCertificateTagsOutput = super::schema::ops::LIST_SERVER_CERTIFICATE_TAGS,
-    "ListServerCertificateTags"; ListServerCertificatesInput =>
-    ListServerCertificatesOutput = super::schema::ops::LIST_SERVER_CERTIFICATES,
+    ListOpenIdConnectProvidersOutput, "ListOpenIDConnectProviders";
+    ListOrganizationsFeaturesInput => ListOrganizationsFeaturesOutput,
+    "ListOrganizationsFeatures"; ListPoliciesInput => ListPoliciesOutput, "ListPolicies";
+    ListPoliciesGrantingServiceAccessInput => ListPoliciesGrantingServiceAccessOutput,
+    "ListPoliciesGrantingServiceAccess"; ListPolicyTagsInput => ListPolicyTagsOutput,
+    "ListPolicyTags"; ListPolicyVersionsInput => ListPolicyVersionsOutput,
+    "ListPolicyVersions"; ListRolePoliciesInput => ListRolePoliciesOutput,
+    "ListRolePolicies"; ListRoleTagsInput => ListRoleTagsOutput, "ListRoleTags";
+    ListRolesInput => ListRolesOutput, "ListRoles"; ListSamlProviderTagsInput =>
+    ListSamlProviderTagsOutput, "ListSAMLProviderTags"; ListSamlProvidersInput =>
+    ListSamlProvidersOutput, "ListSAMLProviders"; ListSshPublicKeysInput =>
+    ListSshPublicKeysOutput, "ListSSHPublicKeys"; ListServerCertificateTagsInput =>
+    ListServerCertificateTagsOutput, "ListServerCertificateTags";
+    ListServerCertificatesInput => ListServerCertificatesOutput,
     "ListServerCertificates"; ListServiceSpecificCredentialsInput =>
-    ListServiceSpecificCredentialsOutput =
-    super::schema::ops::LIST_SERVICE_SPECIFIC_CREDENTIALS,
-    "ListServiceSpecificCredentials"; ListSigningCertificatesInput =>
-    ListSigningCertificatesOutput = super::schema::ops::LIST_SIGNING_CERTIFICATES,
-    "ListSigningCertificates"; ListUserPoliciesInput => ListUserPoliciesOutput =
-    super::schema::ops::LIST_USER_POLICIES, "ListUserPolicies"; ListUserTagsInput =>
-    ListUserTagsOutput = super::schema::ops::LIST_USER_TAGS, "ListUserTags";
-    ListUsersInput => ListUsersOutput = super::schema::ops::LIST_USERS, "ListUsers";
-    ListVirtualMfaDevicesInput => ListVirtualMfaDevicesOutput =
-    super::schema::ops::LIST_VIRTUAL_MFA_DEVICES, "ListVirtualMFADevices";
-    PutAccountPropertiesInput => PutAccountPropertiesOutput =
-    super::schema::ops::PUT_ACCOUNT_PROPERTIES, "PutAccountProperties";
-    PutGroupPolicyInput => PutGroupPolicyOutput = super::schema::ops::PUT_GROUP_POLICY,
-    "PutGroupPolicy"; PutRolePermissionsBoundaryInput => PutRolePermissionsBoundaryOutput
-    = super::schema::ops::PUT_ROLE_PERMISSIONS_BOUNDARY, "PutRolePermissionsBoundary";
-    PutRolePolicyInput => PutRolePolicyOutput = super::schema::ops::PUT_ROLE_POLICY,
-    "PutRolePolicy"; PutUserPermissionsBoundaryInput => PutUserPermissionsBoundaryOutput
-    = super::schema::ops::PUT_USER_PERMISSIONS_BOUNDARY, "PutUserPermissionsBoundary";
-    PutUserPolicyInput => PutUserPolicyOutput = super::schema::ops::PUT_USER_POLICY,
-    "PutUserPolicy"; RejectDelegationRequestInput => RejectDelegationRequestOutput =
-    super::schema::ops::REJECT_DELEGATION_REQUEST, "RejectDelegationRequest";
+    ListServiceSpecificCredentialsOutput, "ListServiceSpecificCredentials";
+    ListSigningCertificatesInput => ListSigningCertificatesOutput,
+    "ListSigningCertificates"; ListUserPoliciesInput => ListUserPoliciesOutput,
+    "ListUserPolicies"; ListUserTagsInput => ListUserTagsOutput, "ListUserTags";
+    ListUsersInput => ListUsersOutput, "ListUsers"; ListVirtualMfaDevicesInput =>
+    ListVirtualMfaDevicesOutput, "ListVirtualMFADevices"; PutAccountPropertiesInput =>
+    PutAccountPropertiesOutput, "PutAccountProperties"; PutGroupPolicyInput =>
+    PutGroupPolicyOutput, "PutGroupPolicy"; PutRolePermissionsBoundaryInput =>
+    PutRolePermissionsBoundaryOutput, "PutRolePermissionsBoundary"; PutRolePolicyInput =>
+    PutRolePolicyOutput, "PutRolePolicy"; PutUserPermissionsBoundaryInput =>
+    PutUserPermissionsBoundaryOutput, "PutUserPermissionsBoundary"; PutUserPolicyInput =>
+    PutUserPolicyOutput, "PutUserPolicy"; RejectDelegationRequestInput =>
+    RejectDelegationRequestOutput, "RejectDelegationRequest";
     RemoveClientIdFromOpenIdConnectProviderInput =>
-    RemoveClientIdFromOpenIdConnectProviderOutput =
-    super::schema::ops::REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER,
+    RemoveClientIdFromOpenIdConnectProviderOutput,
     "RemoveClientIDFromOpenIDConnectProvider"; RemoveRoleFromInstanceProfileInput =>
-    RemoveRoleFromInstanceProfileOutput =
-    super::schema::ops::REMOVE_ROLE_FROM_INSTANCE_PROFILE,
-    "RemoveRoleFromInstanceProfile"; RemoveUserFromGroupInput =>
-    RemoveUserFromGroupOutput = super::schema::ops::REMOVE_USER_FROM_GROUP,
-    "RemoveUserFromGroup"; ResetServiceSpecificCredentialInput =>
-    ResetServiceSpecificCredentialOutput =
-    super::schema::ops::RESET_SERVICE_SPECIFIC_CREDENTIAL,
-    "ResetServiceSpecificCredential"; ResyncMfaDeviceInput => ResyncMfaDeviceOutput =
-    super::schema::ops::RESYNC_MFA_DEVICE, "ResyncMFADevice"; SendDelegationTokenInput =>
-    SendDelegationTokenOutput = super::schema::ops::SEND_DELEGATION_TOKEN,
-    "SendDelegationToken"; SetDefaultPolicyVersionInput => SetDefaultPolicyVersionOutput
-    = super::schema::ops::SET_DEFAULT_POLICY_VERSION, "SetDefaultPolicyVersion";
-    SetSecurityTokenServicePreferencesInput => SetSecurityTokenServicePreferencesOutput =
-    super::schema::ops::SET_SECURITY_TOKEN_SERVICE_PREFERENCES,
-    "SetSecurityTokenServicePreferences"; SimulateCustomPolicyInput =>
-    SimulateCustomPolicyOutput = super::schema::ops::SIMULATE_CUSTOM_POLICY,
-    "SimulateCustomPolicy"; SimulatePrincipalPolicyInput => SimulatePrincipalPolicyOutput
-    = super::schema::ops::SIMULATE_PRINCIPAL_POLICY, "SimulatePrincipalPolicy";
-    TagInstanceProfileInput => TagInstanceProfileOutput =
-    super::schema::ops::TAG_INSTANCE_PROFILE, "TagInstanceProfile"; TagMfaDeviceInput =>
-    TagMfaDeviceOutput = super::schema::ops::TAG_MFA_DEVICE, "TagMFADevice";
-    TagOpenIdConnectProviderInput => TagOpenIdConnectProviderOutput =
-    super::schema::ops::TAG_OPEN_ID_CONNECT_PROVIDER, "TagOpenIDConnectProvider";
-    TagPolicyInput => TagPolicyOutput = super::schema::ops::TAG_POLICY, "TagPolicy";
-    TagRoleInput => TagRoleOutput = super::schema::ops::TAG_ROLE, "TagRole";
-    TagSamlProviderInput => TagSamlProviderOutput =
-    super::schema::ops::TAG_SAML_PROVIDER, "TagSAMLProvider"; TagServerCertificateInput
-    => TagServerCertificateOutput = super::schema::ops::TAG_SERVER_CERTIFICATE,
-    "TagServerCertificate"; TagUserInput => TagUserOutput = super::schema::ops::TAG_USER,
-    "TagUser"; UntagInstanceProfileInput => UntagInstanceProfileOutput =
-    super::schema::ops::UNTAG_INSTANCE_PROFILE, "UntagInstanceProfile";
-    UntagMfaDeviceInput => UntagMfaDeviceOutput = super::schema::ops::UNTAG_MFA_DEVICE,
-    "UntagMFADevice"; UntagOpenIdConnectProviderInput => UntagOpenIdConnectProviderOutput
-    = super::schema::ops::UNTAG_OPEN_ID_CONNECT_PROVIDER, "UntagOpenIDConnectProvider";
-    UntagPolicyInput => UntagPolicyOutput = super::schema::ops::UNTAG_POLICY,
-    "UntagPolicy"; UntagRoleInput => UntagRoleOutput = super::schema::ops::UNTAG_ROLE,
-    "UntagRole"; UntagSamlProviderInput => UntagSamlProviderOutput =
-    super::schema::ops::UNTAG_SAML_PROVIDER, "UntagSAMLProvider";
-    UntagServerCertificateInput => UntagServerCertificateOutput =
-    super::schema::ops::UNTAG_SERVER_CERTIFICATE, "UntagServerCertificate";
-    UntagUserInput => UntagUserOutput = super::schema::ops::UNTAG_USER, "UntagUser";
-    UpdateAccessKeyInput => UpdateAccessKeyOutput =
-    super::schema::ops::UPDATE_ACCESS_KEY, "UpdateAccessKey";
-    UpdateAccountPasswordPolicyInput => UpdateAccountPasswordPolicyOutput =
-    super::schema::ops::UPDATE_ACCOUNT_PASSWORD_POLICY, "UpdateAccountPasswordPolicy";
-    UpdateAssumeRolePolicyInput => UpdateAssumeRolePolicyOutput =
-    super::schema::ops::UPDATE_ASSUME_ROLE_POLICY, "UpdateAssumeRolePolicy";
-    UpdateDelegationRequestInput => UpdateDelegationRequestOutput =
-    super::schema::ops::UPDATE_DELEGATION_REQUEST, "UpdateDelegationRequest";
-    UpdateGroupInput => UpdateGroupOutput = super::schema::ops::UPDATE_GROUP,
-    "UpdateGroup"; UpdateLoginProfileInput => UpdateLoginProfileOutput =
-    super::schema::ops::UPDATE_LOGIN_PROFILE, "UpdateLoginProfile";
+    RemoveRoleFromInstanceProfileOutput, "RemoveRoleFromInstanceProfile";
+    RemoveUserFromGroupInput => RemoveUserFromGroupOutput, "RemoveUserFromGroup";
+    ResetServiceSpecificCredentialInput => ResetServiceSpecificCredentialOutput,
+    "ResetServiceSpecificCredential"; ResyncMfaDeviceInput => ResyncMfaDeviceOutput,
+    "ResyncMFADevice"; SendDelegationTokenInput => SendDelegationTokenOutput,
+    "SendDelegationToken"; SetDefaultPolicyVersionInput => SetDefaultPolicyVersionOutput,
+    "SetDefaultPolicyVersion"; SetSecurityTokenServicePreferencesInput =>
+    SetSecurityTokenServicePreferencesOutput, "SetSecurityTokenServicePreferences";
+    SimulateCustomPolicyInput => SimulateCustomPolicyOutput, "SimulateCustomPolicy";
+    SimulatePrincipalPolicyInput => SimulatePrincipalPolicyOutput,
+    "SimulatePrincipalPolicy"; TagInstanceProfileInput => TagInstanceProfileOutput,
+    "TagInstanceProfile"; TagMfaDeviceInput => TagMfaDeviceOutput, "TagMFADevice";
+    TagOpenIdConnectProviderInput => TagOpenIdConnectProviderOutput,
+    "TagOpenIDConnectProvider"; TagPolicyInput => TagPolicyOutput, "TagPolicy";
+    TagRoleInput => TagRoleOutput, "TagRole"; TagSamlProviderInput =>
+    TagSamlProviderOutput, "TagSAMLProvider"; TagServerCertificateInput =>
+    TagServerCertificateOutput, "TagServerCertificate"; TagUserInput => TagUserOutput,
+    "TagUser"; UntagInstanceProfileInput => UntagInstanceProfileOutput,
+    "UntagInstanceProfile"; UntagMfaDeviceInput => UntagMfaDeviceOutput,
+    "UntagMFADevice"; UntagOpenIdConnectProviderInput =>
+    UntagOpenIdConnectProviderOutput, "UntagOpenIDConnectProvider"; UntagPolicyInput =>
+    UntagPolicyOutput, "UntagPolicy"; UntagRoleInput => UntagRoleOutput, "UntagRole";
+    UntagSamlProviderInput => UntagSamlProviderOutput, "UntagSAMLProvider";
+    UntagServerCertificateInput => UntagServerCertificateOutput,
+    "UntagServerCertificate"; UntagUserInput => UntagUserOutput, "UntagUser";
+    UpdateAccessKeyInput => UpdateAccessKeyOutput, "UpdateAccessKey";
+    UpdateAccountPasswordPolicyInput => UpdateAccountPasswordPolicyOutput,
+    "UpdateAccountPasswordPolicy"; UpdateAssumeRolePolicyInput =>
+    UpdateAssumeRolePolicyOutput, "UpdateAssumeRolePolicy"; UpdateDelegationRequestInput
+    => UpdateDelegationRequestOutput, "UpdateDelegationRequest"; UpdateGroupInput =>
+    UpdateGroupOutput, "UpdateGroup"; UpdateLoginProfileInput =>
+    UpdateLoginProfileOutput, "UpdateLoginProfile";
     UpdateOpenIdConnectProviderThumbprintInput =>
-    UpdateOpenIdConnectProviderThumbprintOutput =
-    super::schema::ops::UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT,
-    "UpdateOpenIDConnectProviderThumbprint"; UpdateRoleInput => UpdateRoleOutput =
-    super::schema::ops::UPDATE_ROLE, "UpdateRole"; UpdateRoleDescriptionInput =>
-    UpdateRoleDescriptionOutput = super::schema::ops::UPDATE_ROLE_DESCRIPTION,
-    "UpdateRoleDescription"; UpdateSamlProviderInput => UpdateSamlProviderOutput =
-    super::schema::ops::UPDATE_SAML_PROVIDER, "UpdateSAMLProvider";
-    UpdateSshPublicKeyInput => UpdateSshPublicKeyOutput =
-    super::schema::ops::UPDATE_SSH_PUBLIC_KEY, "UpdateSSHPublicKey";
-    UpdateServerCertificateInput => UpdateServerCertificateOutput =
-    super::schema::ops::UPDATE_SERVER_CERTIFICATE, "UpdateServerCertificate";
-    UpdateServiceSpecificCredentialInput => UpdateServiceSpecificCredentialOutput =
-    super::schema::ops::UPDATE_SERVICE_SPECIFIC_CREDENTIAL,
+    UpdateOpenIdConnectProviderThumbprintOutput, "UpdateOpenIDConnectProviderThumbprint";
+    UpdateRoleInput => UpdateRoleOutput, "UpdateRole"; UpdateRoleDescriptionInput =>
+    UpdateRoleDescriptionOutput, "UpdateRoleDescription"; UpdateSamlProviderInput =>
+    UpdateSamlProviderOutput, "UpdateSAMLProvider"; UpdateSshPublicKeyInput =>
+    UpdateSshPublicKeyOutput, "UpdateSSHPublicKey"; UpdateServerCertificateInput =>
+    UpdateServerCertificateOutput, "UpdateServerCertificate";
+    UpdateServiceSpecificCredentialInput => UpdateServiceSpecificCredentialOutput,
     "UpdateServiceSpecificCredential"; UpdateSigningCertificateInput =>
-    UpdateSigningCertificateOutput = super::schema::ops::UPDATE_SIGNING_CERTIFICATE,
-    "UpdateSigningCertificate"; UpdateUserInput => UpdateUserOutput =
-    super::schema::ops::UPDATE_USER, "UpdateUser"; UploadSshPublicKeyInput =>
-    UploadSshPublicKeyOutput = super::schema::ops::UPLOAD_SSH_PUBLIC_KEY,
-    "UploadSSHPublicKey"; UploadServerCertificateInput => UploadServerCertificateOutput =
-    super::schema::ops::UPLOAD_SERVER_CERTIFICATE, "UploadServerCertificate";
-    UploadSigningCertificateInput => UploadSigningCertificateOutput =
-    super::schema::ops::UPLOAD_SIGNING_CERTIFICATE, "UploadSigningCertificate";
+    UpdateSigningCertificateOutput, "UpdateSigningCertificate"; UpdateUserInput =>
+    UpdateUserOutput, "UpdateUser"; UploadSshPublicKeyInput => UploadSshPublicKeyOutput,
+    "UploadSSHPublicKey"; UploadServerCertificateInput => UploadServerCertificateOutput,
+    "UploadServerCertificate"; UploadSigningCertificateInput =>
+    UploadSigningCertificateOutput, "UploadSigningCertificate";
 );

@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AcquireRoleOutput {
     /// A structure that contains details about the IAM role that was created.
@@ -14,10 +14,10 @@ pub struct AcquireRoleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AcquireRoleOutput "AcquireRoleResponse"[debug from output] { role : Role } { _meta }
+    AcquireRoleOutput "AcquireRoleResponse"[from output] { role = Role } { _meta }
 );
 /// Contains the response to a successful [CreateAccessKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateAccessKey.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAccessKeyOutput {
     /// A structure with details about the access key.
@@ -25,10 +25,10 @@ pub struct CreateAccessKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateAccessKeyOutput "CreateAccessKeyResponse"[debug from output] { access_key :
-    AccessKey } { _meta }
+    CreateAccessKeyOutput "CreateAccessKeyResponse"[from output] { access_key = AccessKey
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDelegationRequestOutput {
     /// A deep link URL to the Amazon Web Services Management Console for managing the delegation request.
@@ -38,11 +38,11 @@ pub struct CreateDelegationRequestOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDelegationRequestOutput "CreateDelegationRequestResponse"[debug from output] {
+    CreateDelegationRequestOutput "CreateDelegationRequestResponse"[from output] {
     console_deep_link : String, delegation_request_id : String } { _meta }
 );
 /// Contains the response to a successful [CreateGroup](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateGroup.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGroupOutput {
     /// A structure containing details about the new group.
@@ -50,11 +50,10 @@ pub struct CreateGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateGroupOutput "CreateGroupResponse"[debug from output] { group : Group } { _meta
-    }
+    CreateGroupOutput "CreateGroupResponse"[from output] { group = Group } { _meta }
 );
 /// Contains the response to a successful [CreateInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateInstanceProfile.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateInstanceProfileOutput {
     /// A structure containing details about the new instance profile.
@@ -62,11 +61,11 @@ pub struct CreateInstanceProfileOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateInstanceProfileOutput "CreateInstanceProfileResponse"[debug from output] {
-    instance_profile : InstanceProfile } { _meta }
+    CreateInstanceProfileOutput "CreateInstanceProfileResponse"[from output] {
+    instance_profile = InstanceProfile } { _meta }
 );
 /// Contains the response to a successful [CreateLoginProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateLoginProfile.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLoginProfileOutput {
     /// A structure containing the user name and password create date.
@@ -74,11 +73,11 @@ pub struct CreateLoginProfileOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateLoginProfileOutput "CreateLoginProfileResponse"[debug from output] {
-    login_profile : LoginProfile } { _meta }
+    CreateLoginProfileOutput "CreateLoginProfileResponse"[from output] { login_profile =
+    LoginProfile } { _meta }
 );
 /// Contains the response to a successful [CreateOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOpenIdConnectProviderOutput {
     /// The Amazon Resource Name (ARN) of the new IAM OpenID Connect provider that is created. For more information, see [OpenIDConnectProviderListEntry](https://docs.aws.amazon.com/IAM/latest/APIReference/API_OpenIDConnectProviderListEntry.html).
@@ -88,11 +87,11 @@ pub struct CreateOpenIdConnectProviderOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateOpenIdConnectProviderOutput "CreateOpenIDConnectProviderResponse"[debug from
-    output] { open_id_connect_provider_arn : String, tags : Vec < Tag > } { _meta }
+    CreateOpenIdConnectProviderOutput "CreateOpenIDConnectProviderResponse"[from output]
+    { open_id_connect_provider_arn : String, tags = Vec < Tag > } { _meta }
 );
 /// Contains the response to a successful [CreatePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePolicyOutput {
     /// A structure containing details about the new policy.
@@ -100,11 +99,10 @@ pub struct CreatePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreatePolicyOutput "CreatePolicyResponse"[debug from output] { policy : Policy } {
-    _meta }
+    CreatePolicyOutput "CreatePolicyResponse"[from output] { policy = Policy } { _meta }
 );
 /// Contains the response to a successful [CreatePolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicyVersion.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePolicyVersionOutput {
     /// A structure containing details about the new policy version.
@@ -112,11 +110,11 @@ pub struct CreatePolicyVersionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreatePolicyVersionOutput "CreatePolicyVersionResponse"[debug from output] {
-    policy_version : PolicyVersion } { _meta }
+    CreatePolicyVersionOutput "CreatePolicyVersionResponse"[from output] { policy_version
+    = PolicyVersion } { _meta }
 );
 /// Contains the response to a successful [CreateRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRoleOutput {
     /// A structure containing details about the new role.
@@ -124,10 +122,10 @@ pub struct CreateRoleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateRoleOutput "CreateRoleResponse"[debug from output] { role : Role } { _meta }
+    CreateRoleOutput "CreateRoleResponse"[from output] { role = Role } { _meta }
 );
 /// Contains the response to a successful [CreateSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateSAMLProvider.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSamlProviderOutput {
     /// The Amazon Resource Name (ARN) of the new SAML provider resource in IAM.
@@ -137,10 +135,10 @@ pub struct CreateSamlProviderOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateSamlProviderOutput "CreateSAMLProviderResponse"[debug from output] {
-    saml_provider_arn : String, tags : Vec < Tag > } { _meta }
+    CreateSamlProviderOutput "CreateSAMLProviderResponse"[from output] {
+    saml_provider_arn : String, tags = Vec < Tag > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateServiceLinkedRoleOutput {
     /// A [Role](https://docs.aws.amazon.com/IAM/latest/APIReference/API_Role.html) object that contains details about the newly created role.
@@ -148,10 +146,10 @@ pub struct CreateServiceLinkedRoleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateServiceLinkedRoleOutput "CreateServiceLinkedRoleResponse"[debug from output] {
-    role : Role } { _meta }
+    CreateServiceLinkedRoleOutput "CreateServiceLinkedRoleResponse"[from output] { role =
+    Role } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateServiceSpecificCredentialOutput {
     /// A structure that contains information about the newly created service-specific credential.
@@ -159,11 +157,11 @@ pub struct CreateServiceSpecificCredentialOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateServiceSpecificCredentialOutput "CreateServiceSpecificCredentialResponse"[debug
-    from output] { service_specific_credential : ServiceSpecificCredential } { _meta }
+    CreateServiceSpecificCredentialOutput "CreateServiceSpecificCredentialResponse"[from
+    output] { service_specific_credential = ServiceSpecificCredential } { _meta }
 );
 /// Contains the response to a successful [CreateUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateUser.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUserOutput {
     /// A structure with details about the new IAM user.
@@ -171,10 +169,10 @@ pub struct CreateUserOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateUserOutput "CreateUserResponse"[debug from output] { user : User } { _meta }
+    CreateUserOutput "CreateUserResponse"[from output] { user = User } { _meta }
 );
 /// Contains the response to a successful [CreateVirtualMFADevice](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateVirtualMFADevice.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVirtualMfaDeviceOutput {
     /// A structure containing details about the new virtual MFA device.
@@ -182,10 +180,10 @@ pub struct CreateVirtualMfaDeviceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateVirtualMfaDeviceOutput "CreateVirtualMFADeviceResponse"[debug from output] {
-    virtual_mfa_device : VirtualMfaDevice } { _meta }
+    CreateVirtualMfaDeviceOutput "CreateVirtualMFADeviceResponse"[from output] {
+    virtual_mfa_device = VirtualMfaDevice } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteServiceLinkedRoleOutput {
     /// The deletion task identifier that you can use to check the status of the deletion. This identifier is returned in the format `task/aws-service-role/<service-principal-name>/<role-name>/<task-uuid>`.
@@ -193,10 +191,10 @@ pub struct DeleteServiceLinkedRoleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteServiceLinkedRoleOutput "DeleteServiceLinkedRoleResponse"[debug from output] {
+    DeleteServiceLinkedRoleOutput "DeleteServiceLinkedRoleResponse"[from output] {
     deletion_task_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableOrganizationsRootCredentialsManagementOutput {
     /// The unique identifier (ID) of an organization.
@@ -207,10 +205,10 @@ pub struct DisableOrganizationsRootCredentialsManagementOutput {
 }
 rboto::__structure!(
     DisableOrganizationsRootCredentialsManagementOutput
-    "DisableOrganizationsRootCredentialsManagementResponse"[debug from output] {
-    organization_id : String, enabled_features : Vec < FeatureType > } { _meta }
+    "DisableOrganizationsRootCredentialsManagementResponse"[from output] {
+    organization_id : String, enabled_features = Vec < FeatureType > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableOrganizationsRootSessionsOutput {
     /// The unique identifier (ID) of an organization.
@@ -221,10 +219,10 @@ pub struct DisableOrganizationsRootSessionsOutput {
 }
 rboto::__structure!(
     DisableOrganizationsRootSessionsOutput
-    "DisableOrganizationsRootSessionsResponse"[debug from output] { organization_id :
-    String, enabled_features : Vec < FeatureType > } { _meta }
+    "DisableOrganizationsRootSessionsResponse"[from output] { organization_id : String,
+    enabled_features = Vec < FeatureType > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableOrganizationsRootCredentialsManagementOutput {
     /// The unique identifier (ID) of an organization.
@@ -235,10 +233,10 @@ pub struct EnableOrganizationsRootCredentialsManagementOutput {
 }
 rboto::__structure!(
     EnableOrganizationsRootCredentialsManagementOutput
-    "EnableOrganizationsRootCredentialsManagementResponse"[debug from output] {
-    organization_id : String, enabled_features : Vec < FeatureType > } { _meta }
+    "EnableOrganizationsRootCredentialsManagementResponse"[from output] { organization_id
+    : String, enabled_features = Vec < FeatureType > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableOrganizationsRootSessionsOutput {
     /// The unique identifier (ID) of an organization.
@@ -248,11 +246,11 @@ pub struct EnableOrganizationsRootSessionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableOrganizationsRootSessionsOutput "EnableOrganizationsRootSessionsResponse"[debug
-    from output] { organization_id : String, enabled_features : Vec < FeatureType > } {
-    _meta }
+    EnableOrganizationsRootSessionsOutput "EnableOrganizationsRootSessionsResponse"[from
+    output] { organization_id : String, enabled_features = Vec < FeatureType > } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableOutboundWebIdentityFederationOutput {
     /// A unique issuer URL for your Amazon Web Services account that hosts the OpenID Connect (OIDC) discovery endpoints at `/.well-known/openid-configuration and /.well-known/jwks.json`. The OpenID Connect (OIDC) discovery endpoints contain verification keys and metadata necessary for token verification.
@@ -261,11 +259,11 @@ pub struct EnableOutboundWebIdentityFederationOutput {
 }
 rboto::__structure!(
     EnableOutboundWebIdentityFederationOutput
-    "EnableOutboundWebIdentityFederationResponse"[debug from output] { issuer_identifier
-    : String } { _meta }
+    "EnableOutboundWebIdentityFederationResponse"[from output] { issuer_identifier :
+    String } { _meta }
 );
 /// Contains the response to a successful [GenerateCredentialReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateCredentialReport.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GenerateCredentialReportOutput {
     /// Information about the state of the credential report.
@@ -275,10 +273,10 @@ pub struct GenerateCredentialReportOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GenerateCredentialReportOutput "GenerateCredentialReportResponse"[debug from output]
-    { state : ReportStateType, description : String } { _meta }
+    GenerateCredentialReportOutput "GenerateCredentialReportResponse"[from output] {
+    state : ReportStateType, description : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GenerateOrganizationsAccessReportOutput {
     /// The job identifier that you can use in the [GetOrganizationsAccessReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetOrganizationsAccessReport.html) operation.
@@ -287,10 +285,10 @@ pub struct GenerateOrganizationsAccessReportOutput {
 }
 rboto::__structure!(
     GenerateOrganizationsAccessReportOutput
-    "GenerateOrganizationsAccessReportResponse"[debug from output] { job_id : String } {
-    _meta }
+    "GenerateOrganizationsAccessReportResponse"[from output] { job_id : String } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GenerateServiceLastAccessedDetailsOutput {
     /// The `JobId` that you can use in the [GetServiceLastAccessedDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLastAccessedDetails.html) or [GetServiceLastAccessedDetailsWithEntities](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLastAccessedDetailsWithEntities.html) operations.
@@ -299,11 +297,11 @@ pub struct GenerateServiceLastAccessedDetailsOutput {
 }
 rboto::__structure!(
     GenerateServiceLastAccessedDetailsOutput
-    "GenerateServiceLastAccessedDetailsResponse"[debug from output] { job_id : String } {
-    _meta }
+    "GenerateServiceLastAccessedDetailsResponse"[from output] { job_id : String } { _meta
+    }
 );
 /// Contains the response to a successful [GetAccessKeyLastUsed](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccessKeyLastUsed.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAccessKeyLastUsedOutput {
     /// The name of the IAM user that owns this access key.
@@ -313,11 +311,11 @@ pub struct GetAccessKeyLastUsedOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetAccessKeyLastUsedOutput "GetAccessKeyLastUsedResponse"[debug from output] {
-    user_name : String, access_key_last_used : AccessKeyLastUsed } { _meta }
+    GetAccessKeyLastUsedOutput "GetAccessKeyLastUsedResponse"[from output] { user_name :
+    String, access_key_last_used = AccessKeyLastUsed } { _meta }
 );
 /// Contains the response to a successful [GetAccountAuthorizationDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAccountAuthorizationDetailsOutput {
     /// A list containing information about IAM users.
@@ -335,13 +333,13 @@ pub struct GetAccountAuthorizationDetailsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetAccountAuthorizationDetailsOutput "GetAccountAuthorizationDetailsResponse"[debug
-    from output] { user_detail_list : Vec < UserDetail >, group_detail_list : Vec <
-    GroupDetail >, role_detail_list : Vec < RoleDetail >, policies : Vec <
+    GetAccountAuthorizationDetailsOutput "GetAccountAuthorizationDetailsResponse"[from
+    output] { user_detail_list = Vec < UserDetail >, group_detail_list = Vec <
+    GroupDetail >, role_detail_list = Vec < RoleDetail >, policies = Vec <
     ManagedPolicyDetail >, is_truncated = bool, marker : String } { _meta }
 );
 /// Contains the response to a successful [GetAccountPasswordPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountPasswordPolicy.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAccountPasswordPolicyOutput {
     /// A structure that contains details about the account's password policy.
@@ -349,10 +347,10 @@ pub struct GetAccountPasswordPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetAccountPasswordPolicyOutput "GetAccountPasswordPolicyResponse"[debug from output]
-    { password_policy : PasswordPolicy } { _meta }
+    GetAccountPasswordPolicyOutput "GetAccountPasswordPolicyResponse"[from output] {
+    password_policy = PasswordPolicy } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAccountPropertiesOutput {
     /// A map of account property key-value pairs. Keys are in the format `Namespace/PropertyName`.
@@ -360,11 +358,11 @@ pub struct GetAccountPropertiesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetAccountPropertiesOutput "GetAccountPropertiesResponse"[debug from output] {
-    properties : HashMap < String, String > } { _meta }
+    GetAccountPropertiesOutput "GetAccountPropertiesResponse"[from output] { properties :
+    HashMap < String, String > } { _meta }
 );
 /// Contains the response to a successful [GetAccountSummary](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountSummary.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAccountSummaryOutput {
     /// A set of key–value pairs containing information about IAM entity usage and IAM quotas.
@@ -372,11 +370,11 @@ pub struct GetAccountSummaryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetAccountSummaryOutput "GetAccountSummaryResponse"[debug from output] { summary_map
-    : HashMap < String, i32 > } { _meta }
+    GetAccountSummaryOutput "GetAccountSummaryResponse"[from output] { summary_map :
+    HashMap < String, i32 > } { _meta }
 );
 /// Contains the response to a successful [GetCredentialReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetCredentialReport.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCredentialReportOutput {
     /// Contains the credential report. The report is Base64-encoded.
@@ -388,11 +386,11 @@ pub struct GetCredentialReportOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetCredentialReportOutput "GetCredentialReportResponse"[debug from output] { content
-    : rboto::Blob, report_format : ReportFormatType, generated_time : rboto::DateTime } {
+    GetCredentialReportOutput "GetCredentialReportResponse"[from output] { content :
+    rboto::Blob, report_format : ReportFormatType, generated_time : rboto::DateTime } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDelegationRequestOutput {
     /// The delegation request object containing all details about the request.
@@ -404,13 +402,13 @@ pub struct GetDelegationRequestOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDelegationRequestOutput "GetDelegationRequestResponse"[debug from output] {
-    delegation_request : DelegationRequest, permission_check_status :
+    GetDelegationRequestOutput "GetDelegationRequestResponse"[from output] {
+    delegation_request = DelegationRequest, permission_check_status :
     PermissionCheckStatusType, permission_check_result : PermissionCheckResultType } {
     _meta }
 );
 /// Contains the response to a successful [GetGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetGroupPolicy.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetGroupPolicyOutput {
     /// The group the policy is associated with.
@@ -422,11 +420,11 @@ pub struct GetGroupPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetGroupPolicyOutput "GetGroupPolicyResponse"[debug from output] { group_name :
-    String, policy_name : String, policy_document : String } { _meta }
+    GetGroupPolicyOutput "GetGroupPolicyResponse"[from output] { group_name : String,
+    policy_name : String, policy_document : String } { _meta }
 );
 /// Contains the response to a successful [GetGroup](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetGroup.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetGroupOutput {
     /// A structure that contains details about the group.
@@ -440,10 +438,10 @@ pub struct GetGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetGroupOutput "GetGroupResponse"[debug from output] { group : Group, users : Vec <
-    User >, is_truncated = bool, marker : String } { _meta }
+    GetGroupOutput "GetGroupResponse"[from output] { group = Group, users = Vec < User >,
+    is_truncated = bool, marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetHumanReadableSummaryOutput {
     /// Summary content in the specified locale. Summary content is non-empty only if the `SummaryState` is `AVAILABLE`.
@@ -455,12 +453,12 @@ pub struct GetHumanReadableSummaryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetHumanReadableSummaryOutput "GetHumanReadableSummaryResponse"[debug from output] {
+    GetHumanReadableSummaryOutput "GetHumanReadableSummaryResponse"[from output] {
     summary_content : String, locale : String, summary_state : SummaryStateType } { _meta
     }
 );
 /// Contains the response to a successful [GetInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetInstanceProfile.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetInstanceProfileOutput {
     /// A structure containing details about the instance profile.
@@ -468,11 +466,11 @@ pub struct GetInstanceProfileOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetInstanceProfileOutput "GetInstanceProfileResponse"[debug from output] {
-    instance_profile : InstanceProfile } { _meta }
+    GetInstanceProfileOutput "GetInstanceProfileResponse"[from output] { instance_profile
+    = InstanceProfile } { _meta }
 );
 /// Contains the response to a successful [GetLoginProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetLoginProfile.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetLoginProfileOutput {
     /// A structure containing the user name and the profile creation date for the user.
@@ -480,10 +478,10 @@ pub struct GetLoginProfileOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetLoginProfileOutput "GetLoginProfileResponse"[debug from output] { login_profile :
+    GetLoginProfileOutput "GetLoginProfileResponse"[from output] { login_profile =
     LoginProfile } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetMfaDeviceOutput {
     /// The friendly name identifying the user.
@@ -497,12 +495,12 @@ pub struct GetMfaDeviceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetMfaDeviceOutput "GetMFADeviceResponse"[debug from output] { user_name : String,
+    GetMfaDeviceOutput "GetMFADeviceResponse"[from output] { user_name : String,
     serial_number : String, enable_date : rboto::DateTime, certifications : HashMap <
     String, String > } { _meta }
 );
 /// Contains the response to a successful [GetOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetOpenIDConnectProvider.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetOpenIdConnectProviderOutput {
     /// The URL that the IAM OIDC provider resource object is associated with. For more information, see [CreateOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html).
@@ -518,11 +516,11 @@ pub struct GetOpenIdConnectProviderOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetOpenIdConnectProviderOutput "GetOpenIDConnectProviderResponse"[debug from output]
-    { url : String, client_id_list : Vec < String >, thumbprint_list : Vec < String >,
-    create_date : rboto::DateTime, tags : Vec < Tag > } { _meta }
+    GetOpenIdConnectProviderOutput "GetOpenIDConnectProviderResponse"[from output] { url
+    : String, client_id_list = Vec < String >, thumbprint_list = Vec < String >,
+    create_date : rboto::DateTime, tags = Vec < Tag > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetOrganizationsAccessReportOutput {
     /// The status of the job.
@@ -545,13 +543,13 @@ pub struct GetOrganizationsAccessReportOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetOrganizationsAccessReportOutput "GetOrganizationsAccessReportResponse"[debug from
+    GetOrganizationsAccessReportOutput "GetOrganizationsAccessReportResponse"[from
     output] { job_status : JobStatusType, job_creation_date : rboto::DateTime,
     job_completion_date : rboto::DateTime, number_of_services_accessible = i32,
-    number_of_services_not_accessed = i32, access_details : Vec < AccessDetail >,
-    is_truncated = bool, marker : String, error_details : ErrorDetails } { _meta }
+    number_of_services_not_accessed = i32, access_details = Vec < AccessDetail >,
+    is_truncated = bool, marker : String, error_details = ErrorDetails } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetOutboundWebIdentityFederationInfoOutput {
     /// A unique issuer URL for your Amazon Web Services account that hosts the OpenID Connect (OIDC) discovery endpoints at `/.well-known/openid-configuration and /.well-known/jwks.json`. The OpenID Connect (OIDC) discovery endpoints contain verification keys and metadata necessary for token verification.
@@ -562,11 +560,11 @@ pub struct GetOutboundWebIdentityFederationInfoOutput {
 }
 rboto::__structure!(
     GetOutboundWebIdentityFederationInfoOutput
-    "GetOutboundWebIdentityFederationInfoResponse"[debug from output] { issuer_identifier
-    : String, jwt_vending_enabled = bool } { _meta }
+    "GetOutboundWebIdentityFederationInfoResponse"[from output] { issuer_identifier :
+    String, jwt_vending_enabled = bool } { _meta }
 );
 /// Contains the response to a successful [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPolicyOutput {
     /// A structure containing details about the policy.
@@ -574,10 +572,10 @@ pub struct GetPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetPolicyOutput "GetPolicyResponse"[debug from output] { policy : Policy } { _meta }
+    GetPolicyOutput "GetPolicyResponse"[from output] { policy = Policy } { _meta }
 );
 /// Contains the response to a successful [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPolicyVersionOutput {
     /// A structure containing details about the policy version.
@@ -585,11 +583,11 @@ pub struct GetPolicyVersionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetPolicyVersionOutput "GetPolicyVersionResponse"[debug from output] { policy_version
-    : PolicyVersion } { _meta }
+    GetPolicyVersionOutput "GetPolicyVersionResponse"[from output] { policy_version =
+    PolicyVersion } { _meta }
 );
 /// Contains the response to a successful [GetRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRolePolicyOutput {
     /// The role the policy is associated with.
@@ -601,11 +599,11 @@ pub struct GetRolePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetRolePolicyOutput "GetRolePolicyResponse"[debug from output] { role_name : String,
+    GetRolePolicyOutput "GetRolePolicyResponse"[from output] { role_name : String,
     policy_name : String, policy_document : String } { _meta }
 );
 /// Contains the response to a successful [GetRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRoleOutput {
     /// A structure containing details about the IAM role.
@@ -613,9 +611,9 @@ pub struct GetRoleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetRoleOutput "GetRoleResponse"[debug from output] { role : Role } { _meta }
+    GetRoleOutput "GetRoleResponse"[from output] { role = Role } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRoleTemplateVersionOutput {
     /// A structure that contains details about the requested role template version.
@@ -623,11 +621,11 @@ pub struct GetRoleTemplateVersionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetRoleTemplateVersionOutput "GetRoleTemplateVersionResponse"[debug from output] {
-    role_template_version : RoleTemplateVersion } { _meta }
+    GetRoleTemplateVersionOutput "GetRoleTemplateVersionResponse"[from output] {
+    role_template_version = RoleTemplateVersion } { _meta }
 );
 /// Contains the response to a successful [GetSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetSAMLProvider.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSamlProviderOutput {
     /// The unique identifier assigned to the SAML provider.
@@ -647,14 +645,13 @@ pub struct GetSamlProviderOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSamlProviderOutput "GetSAMLProviderResponse"[debug from output] {
-    saml_provider_uuid : String, saml_metadata_document : String, create_date :
-    rboto::DateTime, valid_until : rboto::DateTime, tags : Vec < Tag >,
-    assertion_encryption_mode : AssertionEncryptionModeType, private_key_list : Vec <
-    SamlPrivateKey > } { _meta }
+    GetSamlProviderOutput "GetSAMLProviderResponse"[from output] { saml_provider_uuid :
+    String, saml_metadata_document : String, create_date : rboto::DateTime, valid_until :
+    rboto::DateTime, tags = Vec < Tag >, assertion_encryption_mode :
+    AssertionEncryptionModeType, private_key_list = Vec < SamlPrivateKey > } { _meta }
 );
 /// Contains the response to a successful [GetSSHPublicKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetSSHPublicKey.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSshPublicKeyOutput {
     /// A structure containing details about the SSH public key.
@@ -662,11 +659,11 @@ pub struct GetSshPublicKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSshPublicKeyOutput "GetSSHPublicKeyResponse"[debug from output] { ssh_public_key :
+    GetSshPublicKeyOutput "GetSSHPublicKeyResponse"[from output] { ssh_public_key =
     SshPublicKey } { _meta }
 );
 /// Contains the response to a successful [GetServerCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServerCertificate.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetServerCertificateOutput {
     /// A structure containing details about the server certificate.
@@ -674,10 +671,10 @@ pub struct GetServerCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetServerCertificateOutput "GetServerCertificateResponse"[debug from output] {
-    server_certificate : ServerCertificate } { _meta }
+    GetServerCertificateOutput "GetServerCertificateResponse"[from output] {
+    server_certificate = ServerCertificate } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetServiceLastAccessedDetailsOutput {
     /// The status of the job.
@@ -699,14 +696,13 @@ pub struct GetServiceLastAccessedDetailsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetServiceLastAccessedDetailsOutput "GetServiceLastAccessedDetailsResponse"[debug
-    from output] { job_status : JobStatusType, job_type :
-    AccessAdvisorUsageGranularityType, job_creation_date : rboto::DateTime,
-    services_last_accessed : Vec < ServiceLastAccessed >, job_completion_date :
-    rboto::DateTime, is_truncated = bool, marker : String, error : ErrorDetails } { _meta
-    }
+    GetServiceLastAccessedDetailsOutput "GetServiceLastAccessedDetailsResponse"[from
+    output] { job_status : JobStatusType, job_type : AccessAdvisorUsageGranularityType,
+    job_creation_date : rboto::DateTime, services_last_accessed = Vec <
+    ServiceLastAccessed >, job_completion_date : rboto::DateTime, is_truncated = bool,
+    marker : String, error = ErrorDetails } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetServiceLastAccessedDetailsWithEntitiesOutput {
     /// The status of the job.
@@ -727,12 +723,12 @@ pub struct GetServiceLastAccessedDetailsWithEntitiesOutput {
 }
 rboto::__structure!(
     GetServiceLastAccessedDetailsWithEntitiesOutput
-    "GetServiceLastAccessedDetailsWithEntitiesResponse"[debug from output] { job_status :
+    "GetServiceLastAccessedDetailsWithEntitiesResponse"[from output] { job_status :
     JobStatusType, job_creation_date : rboto::DateTime, job_completion_date :
-    rboto::DateTime, entity_details_list : Vec < EntityDetails >, is_truncated = bool,
-    marker : String, error : ErrorDetails } { _meta }
+    rboto::DateTime, entity_details_list = Vec < EntityDetails >, is_truncated = bool,
+    marker : String, error = ErrorDetails } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetServiceLinkedRoleDeletionStatusOutput {
     /// The status of the deletion.
@@ -743,11 +739,11 @@ pub struct GetServiceLinkedRoleDeletionStatusOutput {
 }
 rboto::__structure!(
     GetServiceLinkedRoleDeletionStatusOutput
-    "GetServiceLinkedRoleDeletionStatusResponse"[debug from output] { status :
-    DeletionTaskStatusType, reason : DeletionTaskFailureReasonType } { _meta }
+    "GetServiceLinkedRoleDeletionStatusResponse"[from output] { status :
+    DeletionTaskStatusType, reason = DeletionTaskFailureReasonType } { _meta }
 );
 /// Contains the response to a successful [GetUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUserPolicy.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetUserPolicyOutput {
     /// The user the policy is associated with.
@@ -759,11 +755,11 @@ pub struct GetUserPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetUserPolicyOutput "GetUserPolicyResponse"[debug from output] { user_name : String,
+    GetUserPolicyOutput "GetUserPolicyResponse"[from output] { user_name : String,
     policy_name : String, policy_document : String } { _meta }
 );
 /// Contains the response to a successful [GetUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetUserOutput {
     /// A structure containing details about the IAM user.
@@ -771,10 +767,10 @@ pub struct GetUserOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetUserOutput "GetUserResponse"[debug from output] { user : User } { _meta }
+    GetUserOutput "GetUserResponse"[from output] { user = User } { _meta }
 );
 /// Contains the response to a successful [ListAccessKeys](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccessKeys.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAccessKeysOutput {
     /// A list of objects containing metadata about the access keys.
@@ -786,12 +782,11 @@ pub struct ListAccessKeysOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListAccessKeysOutput "ListAccessKeysResponse"[debug from output] {
-    access_key_metadata : Vec < AccessKeyMetadata >, is_truncated = bool, marker : String
-    } { _meta }
+    ListAccessKeysOutput "ListAccessKeysResponse"[from output] { access_key_metadata =
+    Vec < AccessKeyMetadata >, is_truncated = bool, marker : String } { _meta }
 );
 /// Contains the response to a successful [ListAccountAliases](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccountAliases.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAccountAliasesOutput {
     /// A list of aliases associated with the account. Amazon Web Services supports only one alias per account.
@@ -803,11 +798,11 @@ pub struct ListAccountAliasesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListAccountAliasesOutput "ListAccountAliasesResponse"[debug from output] {
-    account_aliases : Vec < String >, is_truncated = bool, marker : String } { _meta }
+    ListAccountAliasesOutput "ListAccountAliasesResponse"[from output] { account_aliases
+    = Vec < String >, is_truncated = bool, marker : String } { _meta }
 );
 /// Contains the response to a successful [ListAttachedGroupPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedGroupPolicies.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAttachedGroupPoliciesOutput {
     /// A list of the attached policies.
@@ -819,12 +814,12 @@ pub struct ListAttachedGroupPoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListAttachedGroupPoliciesOutput "ListAttachedGroupPoliciesResponse"[debug from
-    output] { attached_policies : Vec < AttachedPolicy >, is_truncated = bool, marker :
-    String } { _meta }
+    ListAttachedGroupPoliciesOutput "ListAttachedGroupPoliciesResponse"[from output] {
+    attached_policies = Vec < AttachedPolicy >, is_truncated = bool, marker : String } {
+    _meta }
 );
 /// Contains the response to a successful [ListAttachedRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedRolePolicies.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAttachedRolePoliciesOutput {
     /// A list of the attached policies.
@@ -836,12 +831,12 @@ pub struct ListAttachedRolePoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListAttachedRolePoliciesOutput "ListAttachedRolePoliciesResponse"[debug from output]
-    { attached_policies : Vec < AttachedPolicy >, is_truncated = bool, marker : String }
-    { _meta }
+    ListAttachedRolePoliciesOutput "ListAttachedRolePoliciesResponse"[from output] {
+    attached_policies = Vec < AttachedPolicy >, is_truncated = bool, marker : String } {
+    _meta }
 );
 /// Contains the response to a successful [ListAttachedUserPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedUserPolicies.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAttachedUserPoliciesOutput {
     /// A list of the attached policies.
@@ -853,11 +848,11 @@ pub struct ListAttachedUserPoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListAttachedUserPoliciesOutput "ListAttachedUserPoliciesResponse"[debug from output]
-    { attached_policies : Vec < AttachedPolicy >, is_truncated = bool, marker : String }
-    { _meta }
+    ListAttachedUserPoliciesOutput "ListAttachedUserPoliciesResponse"[from output] {
+    attached_policies = Vec < AttachedPolicy >, is_truncated = bool, marker : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDelegationRequestsOutput {
     /// A list of delegation requests that match the specified criteria.
@@ -869,12 +864,12 @@ pub struct ListDelegationRequestsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDelegationRequestsOutput "ListDelegationRequestsResponse"[debug from output] {
-    delegation_requests : Vec < DelegationRequest >, marker : String, is_truncated = bool
+    ListDelegationRequestsOutput "ListDelegationRequestsResponse"[from output] {
+    delegation_requests = Vec < DelegationRequest >, marker : String, is_truncated = bool
     } { _meta }
 );
 /// Contains the response to a successful [ListEntitiesForPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListEntitiesForPolicyOutput {
     /// A list of IAM groups that the policy is attached to.
@@ -890,12 +885,12 @@ pub struct ListEntitiesForPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListEntitiesForPolicyOutput "ListEntitiesForPolicyResponse"[debug from output] {
-    policy_groups : Vec < PolicyGroup >, policy_users : Vec < PolicyUser >, policy_roles
-    : Vec < PolicyRole >, is_truncated = bool, marker : String } { _meta }
+    ListEntitiesForPolicyOutput "ListEntitiesForPolicyResponse"[from output] {
+    policy_groups = Vec < PolicyGroup >, policy_users = Vec < PolicyUser >, policy_roles
+    = Vec < PolicyRole >, is_truncated = bool, marker : String } { _meta }
 );
 /// Contains the response to a successful [ListGroupPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroupPolicies.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListGroupPoliciesOutput {
     /// A list of policy names.
@@ -907,11 +902,11 @@ pub struct ListGroupPoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListGroupPoliciesOutput "ListGroupPoliciesResponse"[debug from output] { policy_names
-    : Vec < String >, is_truncated = bool, marker : String } { _meta }
+    ListGroupPoliciesOutput "ListGroupPoliciesResponse"[from output] { policy_names = Vec
+    < String >, is_truncated = bool, marker : String } { _meta }
 );
 /// Contains the response to a successful [ListGroupsForUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroupsForUser.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListGroupsForUserOutput {
     /// A list of groups.
@@ -923,11 +918,11 @@ pub struct ListGroupsForUserOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListGroupsForUserOutput "ListGroupsForUserResponse"[debug from output] { groups : Vec
-    < Group >, is_truncated = bool, marker : String } { _meta }
+    ListGroupsForUserOutput "ListGroupsForUserResponse"[from output] { groups = Vec <
+    Group >, is_truncated = bool, marker : String } { _meta }
 );
 /// Contains the response to a successful [ListGroups](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroups.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListGroupsOutput {
     /// A list of groups.
@@ -939,10 +934,10 @@ pub struct ListGroupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListGroupsOutput "ListGroupsResponse"[debug from output] { groups : Vec < Group >,
+    ListGroupsOutput "ListGroupsResponse"[from output] { groups = Vec < Group >,
     is_truncated = bool, marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListInstanceProfileTagsOutput {
     /// The list of tags that are currently attached to the IAM instance profile. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
@@ -954,11 +949,11 @@ pub struct ListInstanceProfileTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListInstanceProfileTagsOutput "ListInstanceProfileTagsResponse"[debug from output] {
-    tags : Vec < Tag >, is_truncated = bool, marker : String } { _meta }
+    ListInstanceProfileTagsOutput "ListInstanceProfileTagsResponse"[from output] { tags =
+    Vec < Tag >, is_truncated = bool, marker : String } { _meta }
 );
 /// Contains the response to a successful [ListInstanceProfilesForRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListInstanceProfilesForRole.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListInstanceProfilesForRoleOutput {
     /// A list of instance profiles.
@@ -970,12 +965,12 @@ pub struct ListInstanceProfilesForRoleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListInstanceProfilesForRoleOutput "ListInstanceProfilesForRoleResponse"[debug from
-    output] { instance_profiles : Vec < InstanceProfile >, is_truncated = bool, marker :
-    String } { _meta }
+    ListInstanceProfilesForRoleOutput "ListInstanceProfilesForRoleResponse"[from output]
+    { instance_profiles = Vec < InstanceProfile >, is_truncated = bool, marker : String }
+    { _meta }
 );
 /// Contains the response to a successful [ListInstanceProfiles](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListInstanceProfiles.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListInstanceProfilesOutput {
     /// A list of instance profiles.
@@ -987,11 +982,11 @@ pub struct ListInstanceProfilesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListInstanceProfilesOutput "ListInstanceProfilesResponse"[debug from output] {
-    instance_profiles : Vec < InstanceProfile >, is_truncated = bool, marker : String } {
+    ListInstanceProfilesOutput "ListInstanceProfilesResponse"[from output] {
+    instance_profiles = Vec < InstanceProfile >, is_truncated = bool, marker : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListMfaDeviceTagsOutput {
     /// The list of tags that are currently attached to the virtual MFA device. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
@@ -1003,11 +998,11 @@ pub struct ListMfaDeviceTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListMfaDeviceTagsOutput "ListMFADeviceTagsResponse"[debug from output] { tags : Vec <
-    Tag >, is_truncated = bool, marker : String } { _meta }
+    ListMfaDeviceTagsOutput "ListMFADeviceTagsResponse"[from output] { tags = Vec < Tag
+    >, is_truncated = bool, marker : String } { _meta }
 );
 /// Contains the response to a successful [ListMFADevices](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListMFADevices.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListMfaDevicesOutput {
     /// A list of MFA devices.
@@ -1019,10 +1014,10 @@ pub struct ListMfaDevicesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListMfaDevicesOutput "ListMFADevicesResponse"[debug from output] { mfa_devices : Vec
-    < MfaDevice >, is_truncated = bool, marker : String } { _meta }
+    ListMfaDevicesOutput "ListMFADevicesResponse"[from output] { mfa_devices = Vec <
+    MfaDevice >, is_truncated = bool, marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListOpenIdConnectProviderTagsOutput {
     /// The list of tags that are currently attached to the OpenID Connect (OIDC) identity provider. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
@@ -1034,11 +1029,11 @@ pub struct ListOpenIdConnectProviderTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListOpenIdConnectProviderTagsOutput "ListOpenIDConnectProviderTagsResponse"[debug
-    from output] { tags : Vec < Tag >, is_truncated = bool, marker : String } { _meta }
+    ListOpenIdConnectProviderTagsOutput "ListOpenIDConnectProviderTagsResponse"[from
+    output] { tags = Vec < Tag >, is_truncated = bool, marker : String } { _meta }
 );
 /// Contains the response to a successful [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListOpenIdConnectProvidersOutput {
     /// The list of IAM OIDC provider resource objects defined in the Amazon Web Services account.
@@ -1046,11 +1041,10 @@ pub struct ListOpenIdConnectProvidersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListOpenIdConnectProvidersOutput "ListOpenIDConnectProvidersResponse"[debug from
-    output] { open_id_connect_provider_list : Vec < OpenIdConnectProviderListEntry > } {
-    _meta }
+    ListOpenIdConnectProvidersOutput "ListOpenIDConnectProvidersResponse"[from output] {
+    open_id_connect_provider_list = Vec < OpenIdConnectProviderListEntry > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListOrganizationsFeaturesOutput {
     /// The unique identifier (ID) of an organization.
@@ -1060,11 +1054,10 @@ pub struct ListOrganizationsFeaturesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListOrganizationsFeaturesOutput "ListOrganizationsFeaturesResponse"[debug from
-    output] { organization_id : String, enabled_features : Vec < FeatureType > } { _meta
-    }
+    ListOrganizationsFeaturesOutput "ListOrganizationsFeaturesResponse"[from output] {
+    organization_id : String, enabled_features = Vec < FeatureType > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPoliciesGrantingServiceAccessOutput {
     /// A `ListPoliciesGrantingServiceAccess` object that contains details about the permissions policies attached to the specified identity (user, group, or role).
@@ -1079,12 +1072,12 @@ pub struct ListPoliciesGrantingServiceAccessOutput {
 }
 rboto::__structure!(
     ListPoliciesGrantingServiceAccessOutput
-    "ListPoliciesGrantingServiceAccessResponse"[debug from output] {
-    policies_granting_service_access : Vec < ListPoliciesGrantingServiceAccessEntry >,
+    "ListPoliciesGrantingServiceAccessResponse"[from output] {
+    policies_granting_service_access = Vec < ListPoliciesGrantingServiceAccessEntry >,
     is_truncated = bool, marker : String } { _meta }
 );
 /// Contains the response to a successful [ListPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicies.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPoliciesOutput {
     /// A list of policies.
@@ -1096,10 +1089,10 @@ pub struct ListPoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListPoliciesOutput "ListPoliciesResponse"[debug from output] { policies : Vec <
-    Policy >, is_truncated = bool, marker : String } { _meta }
+    ListPoliciesOutput "ListPoliciesResponse"[from output] { policies = Vec < Policy >,
+    is_truncated = bool, marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPolicyTagsOutput {
     /// The list of tags that are currently attached to the IAM customer managed policy. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
@@ -1111,11 +1104,11 @@ pub struct ListPolicyTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListPolicyTagsOutput "ListPolicyTagsResponse"[debug from output] { tags : Vec < Tag
-    >, is_truncated = bool, marker : String } { _meta }
+    ListPolicyTagsOutput "ListPolicyTagsResponse"[from output] { tags = Vec < Tag >,
+    is_truncated = bool, marker : String } { _meta }
 );
 /// Contains the response to a successful [ListPolicyVersions](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicyVersions.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPolicyVersionsOutput {
     /// A list of policy versions.
@@ -1127,11 +1120,11 @@ pub struct ListPolicyVersionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListPolicyVersionsOutput "ListPolicyVersionsResponse"[debug from output] { versions :
-    Vec < PolicyVersion >, is_truncated = bool, marker : String } { _meta }
+    ListPolicyVersionsOutput "ListPolicyVersionsResponse"[from output] { versions = Vec <
+    PolicyVersion >, is_truncated = bool, marker : String } { _meta }
 );
 /// Contains the response to a successful [ListRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRolePolicies.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListRolePoliciesOutput {
     /// A list of policy names.
@@ -1143,10 +1136,10 @@ pub struct ListRolePoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListRolePoliciesOutput "ListRolePoliciesResponse"[debug from output] { policy_names :
-    Vec < String >, is_truncated = bool, marker : String } { _meta }
+    ListRolePoliciesOutput "ListRolePoliciesResponse"[from output] { policy_names = Vec <
+    String >, is_truncated = bool, marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListRoleTagsOutput {
     /// The list of tags that are currently attached to the role. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
@@ -1158,11 +1151,11 @@ pub struct ListRoleTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListRoleTagsOutput "ListRoleTagsResponse"[debug from output] { tags : Vec < Tag >,
+    ListRoleTagsOutput "ListRoleTagsResponse"[from output] { tags = Vec < Tag >,
     is_truncated = bool, marker : String } { _meta }
 );
 /// Contains the response to a successful [ListRoles](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRoles.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListRolesOutput {
     /// A list of roles.
@@ -1174,10 +1167,10 @@ pub struct ListRolesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListRolesOutput "ListRolesResponse"[debug from output] { roles : Vec < Role >,
-    is_truncated = bool, marker : String } { _meta }
+    ListRolesOutput "ListRolesResponse"[from output] { roles = Vec < Role >, is_truncated
+    = bool, marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSamlProviderTagsOutput {
     /// The list of tags that are currently attached to the Security Assertion Markup Language (SAML) identity provider. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
@@ -1189,11 +1182,11 @@ pub struct ListSamlProviderTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListSamlProviderTagsOutput "ListSAMLProviderTagsResponse"[debug from output] { tags :
-    Vec < Tag >, is_truncated = bool, marker : String } { _meta }
+    ListSamlProviderTagsOutput "ListSAMLProviderTagsResponse"[from output] { tags = Vec <
+    Tag >, is_truncated = bool, marker : String } { _meta }
 );
 /// Contains the response to a successful [ListSAMLProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListSAMLProviders.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSamlProvidersOutput {
     /// The list of SAML provider resource objects defined in IAM for this Amazon Web Services account.
@@ -1201,11 +1194,11 @@ pub struct ListSamlProvidersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListSamlProvidersOutput "ListSAMLProvidersResponse"[debug from output] {
-    saml_provider_list : Vec < SamlProviderListEntry > } { _meta }
+    ListSamlProvidersOutput "ListSAMLProvidersResponse"[from output] { saml_provider_list
+    = Vec < SamlProviderListEntry > } { _meta }
 );
 /// Contains the response to a successful [ListSSHPublicKeys](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListSSHPublicKeys.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSshPublicKeysOutput {
     /// A list of the SSH public keys assigned to IAM user.
@@ -1217,11 +1210,10 @@ pub struct ListSshPublicKeysOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListSshPublicKeysOutput "ListSSHPublicKeysResponse"[debug from output] {
-    ssh_public_keys : Vec < SshPublicKeyMetadata >, is_truncated = bool, marker : String
-    } { _meta }
+    ListSshPublicKeysOutput "ListSSHPublicKeysResponse"[from output] { ssh_public_keys =
+    Vec < SshPublicKeyMetadata >, is_truncated = bool, marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListServerCertificateTagsOutput {
     /// The list of tags that are currently attached to the IAM server certificate. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
@@ -1233,11 +1225,11 @@ pub struct ListServerCertificateTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListServerCertificateTagsOutput "ListServerCertificateTagsResponse"[debug from
-    output] { tags : Vec < Tag >, is_truncated = bool, marker : String } { _meta }
+    ListServerCertificateTagsOutput "ListServerCertificateTagsResponse"[from output] {
+    tags = Vec < Tag >, is_truncated = bool, marker : String } { _meta }
 );
 /// Contains the response to a successful [ListServerCertificates](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListServerCertificates.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListServerCertificatesOutput {
     /// A list of server certificates.
@@ -1249,11 +1241,11 @@ pub struct ListServerCertificatesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListServerCertificatesOutput "ListServerCertificatesResponse"[debug from output] {
-    server_certificate_metadata_list : Vec < ServerCertificateMetadata >, is_truncated =
+    ListServerCertificatesOutput "ListServerCertificatesResponse"[from output] {
+    server_certificate_metadata_list = Vec < ServerCertificateMetadata >, is_truncated =
     bool, marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListServiceSpecificCredentialsOutput {
     /// A list of structures that each contain details about a service-specific credential.
@@ -1265,12 +1257,12 @@ pub struct ListServiceSpecificCredentialsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListServiceSpecificCredentialsOutput "ListServiceSpecificCredentialsResponse"[debug
-    from output] { service_specific_credentials : Vec < ServiceSpecificCredentialMetadata
-    >, marker : String, is_truncated = bool } { _meta }
+    ListServiceSpecificCredentialsOutput "ListServiceSpecificCredentialsResponse"[from
+    output] { service_specific_credentials = Vec < ServiceSpecificCredentialMetadata >,
+    marker : String, is_truncated = bool } { _meta }
 );
 /// Contains the response to a successful [ListSigningCertificates](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListSigningCertificates.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSigningCertificatesOutput {
     /// A list of the user's signing certificate information.
@@ -1282,12 +1274,12 @@ pub struct ListSigningCertificatesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListSigningCertificatesOutput "ListSigningCertificatesResponse"[debug from output] {
-    certificates : Vec < SigningCertificate >, is_truncated = bool, marker : String } {
+    ListSigningCertificatesOutput "ListSigningCertificatesResponse"[from output] {
+    certificates = Vec < SigningCertificate >, is_truncated = bool, marker : String } {
     _meta }
 );
 /// Contains the response to a successful [ListUserPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUserPolicies.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListUserPoliciesOutput {
     /// A list of policy names.
@@ -1299,10 +1291,10 @@ pub struct ListUserPoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListUserPoliciesOutput "ListUserPoliciesResponse"[debug from output] { policy_names :
-    Vec < String >, is_truncated = bool, marker : String } { _meta }
+    ListUserPoliciesOutput "ListUserPoliciesResponse"[from output] { policy_names = Vec <
+    String >, is_truncated = bool, marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListUserTagsOutput {
     /// The list of tags that are currently attached to the user. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
@@ -1314,11 +1306,11 @@ pub struct ListUserTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListUserTagsOutput "ListUserTagsResponse"[debug from output] { tags : Vec < Tag >,
+    ListUserTagsOutput "ListUserTagsResponse"[from output] { tags = Vec < Tag >,
     is_truncated = bool, marker : String } { _meta }
 );
 /// Contains the response to a successful [ListUsers](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUsers.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListUsersOutput {
     /// A list of users.
@@ -1330,11 +1322,11 @@ pub struct ListUsersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListUsersOutput "ListUsersResponse"[debug from output] { users : Vec < User >,
-    is_truncated = bool, marker : String } { _meta }
+    ListUsersOutput "ListUsersResponse"[from output] { users = Vec < User >, is_truncated
+    = bool, marker : String } { _meta }
 );
 /// Contains the response to a successful [ListVirtualMFADevices](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListVirtualMFADevices.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListVirtualMfaDevicesOutput {
     /// The list of virtual MFA devices in the current account that match the `AssignmentStatus` value that was passed in the request.
@@ -1346,20 +1338,19 @@ pub struct ListVirtualMfaDevicesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListVirtualMfaDevicesOutput "ListVirtualMFADevicesResponse"[debug from output] {
-    virtual_mfa_devices : Vec < VirtualMfaDevice >, is_truncated = bool, marker : String
+    ListVirtualMfaDevicesOutput "ListVirtualMFADevicesResponse"[from output] {
+    virtual_mfa_devices = Vec < VirtualMfaDevice >, is_truncated = bool, marker : String
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutAccountPropertiesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutAccountPropertiesOutput "PutAccountPropertiesResponse"[debug from output] {} {
-    _meta }
+    PutAccountPropertiesOutput "PutAccountPropertiesResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResetServiceSpecificCredentialOutput {
     /// A structure with details about the updated service-specific credential, including the new password.
@@ -1367,10 +1358,10 @@ pub struct ResetServiceSpecificCredentialOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ResetServiceSpecificCredentialOutput "ResetServiceSpecificCredentialResponse"[debug
-    from output] { service_specific_credential : ServiceSpecificCredential } { _meta }
+    ResetServiceSpecificCredentialOutput "ResetServiceSpecificCredentialResponse"[from
+    output] { service_specific_credential = ServiceSpecificCredential } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateRoleDescriptionOutput {
     /// A structure that contains details about the modified role.
@@ -1378,19 +1369,17 @@ pub struct UpdateRoleDescriptionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateRoleDescriptionOutput "UpdateRoleDescriptionResponse"[debug from output] { role
-    : Role } { _meta }
+    UpdateRoleDescriptionOutput "UpdateRoleDescriptionResponse"[from output] { role =
+    Role } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateRoleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    UpdateRoleOutput "UpdateRoleResponse"[debug from output] {} { _meta }
-);
+rboto::__structure!(UpdateRoleOutput "UpdateRoleResponse"[from output] {} { _meta });
 /// Contains the response to a successful [UpdateSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateSAMLProvider.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSamlProviderOutput {
     /// The Amazon Resource Name (ARN) of the SAML provider that was updated.
@@ -1398,11 +1387,11 @@ pub struct UpdateSamlProviderOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateSamlProviderOutput "UpdateSAMLProviderResponse"[debug from output] {
+    UpdateSamlProviderOutput "UpdateSAMLProviderResponse"[from output] {
     saml_provider_arn : String } { _meta }
 );
 /// Contains the response to a successful [UploadSSHPublicKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadSSHPublicKey.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UploadSshPublicKeyOutput {
     /// Contains information about the SSH public key.
@@ -1410,11 +1399,11 @@ pub struct UploadSshPublicKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UploadSshPublicKeyOutput "UploadSSHPublicKeyResponse"[debug from output] {
-    ssh_public_key : SshPublicKey } { _meta }
+    UploadSshPublicKeyOutput "UploadSSHPublicKeyResponse"[from output] { ssh_public_key =
+    SshPublicKey } { _meta }
 );
 /// Contains the response to a successful [UploadServerCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadServerCertificate.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UploadServerCertificateOutput {
     /// The meta information of the uploaded server certificate without its certificate body, certificate chain, and private key.
@@ -1424,12 +1413,12 @@ pub struct UploadServerCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UploadServerCertificateOutput "UploadServerCertificateResponse"[debug from output] {
-    server_certificate_metadata : ServerCertificateMetadata, tags : Vec < Tag > } { _meta
+    UploadServerCertificateOutput "UploadServerCertificateResponse"[from output] {
+    server_certificate_metadata = ServerCertificateMetadata, tags = Vec < Tag > } { _meta
     }
 );
 /// Contains the response to a successful [UploadSigningCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadSigningCertificate.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UploadSigningCertificateOutput {
     /// Information about the certificate.
@@ -1437,325 +1426,319 @@ pub struct UploadSigningCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UploadSigningCertificateOutput "UploadSigningCertificateResponse"[debug from output]
-    { certificate : SigningCertificate } { _meta }
+    UploadSigningCertificateOutput "UploadSigningCertificateResponse"[from output] {
+    certificate = SigningCertificate } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AcceptDelegationRequestOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AcceptDelegationRequestOutput "AcceptDelegationRequestOutput"[debug from output] {} {
-    _meta }
+    AcceptDelegationRequestOutput "AcceptDelegationRequestOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddClientIdToOpenIdConnectProviderOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     AddClientIdToOpenIdConnectProviderOutput
-    "AddClientIdToOpenIdConnectProviderOutput"[debug from output] {} { _meta }
+    "AddClientIdToOpenIdConnectProviderOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddRoleToInstanceProfileOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AddRoleToInstanceProfileOutput "AddRoleToInstanceProfileOutput"[debug from output] {}
-    { _meta }
+    AddRoleToInstanceProfileOutput "AddRoleToInstanceProfileOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddUserToGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AddUserToGroupOutput "AddUserToGroupOutput"[debug from output] {} { _meta }
+    AddUserToGroupOutput "AddUserToGroupOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateDelegationRequestOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateDelegationRequestOutput "AssociateDelegationRequestOutput"[debug from
-    output] {} { _meta }
+    AssociateDelegationRequestOutput "AssociateDelegationRequestOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AttachGroupPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AttachGroupPolicyOutput "AttachGroupPolicyOutput"[debug from output] {} { _meta }
+    AttachGroupPolicyOutput "AttachGroupPolicyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AttachRolePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AttachRolePolicyOutput "AttachRolePolicyOutput"[debug from output] {} { _meta }
+    AttachRolePolicyOutput "AttachRolePolicyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AttachUserPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AttachUserPolicyOutput "AttachUserPolicyOutput"[debug from output] {} { _meta }
+    AttachUserPolicyOutput "AttachUserPolicyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChangePasswordOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ChangePasswordOutput "ChangePasswordOutput"[debug from output] {} { _meta }
+    ChangePasswordOutput "ChangePasswordOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAccountAliasOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateAccountAliasOutput "CreateAccountAliasOutput"[debug from output] {} { _meta }
+    CreateAccountAliasOutput "CreateAccountAliasOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeactivateMfaDeviceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeactivateMfaDeviceOutput "DeactivateMfaDeviceOutput"[debug from output] {} { _meta }
+    DeactivateMfaDeviceOutput "DeactivateMfaDeviceOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAccessKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteAccessKeyOutput "DeleteAccessKeyOutput"[debug from output] {} { _meta }
+    DeleteAccessKeyOutput "DeleteAccessKeyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAccountAliasOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteAccountAliasOutput "DeleteAccountAliasOutput"[debug from output] {} { _meta }
+    DeleteAccountAliasOutput "DeleteAccountAliasOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAccountPasswordPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteAccountPasswordPolicyOutput "DeleteAccountPasswordPolicyOutput"[debug from
-    output] {} { _meta }
+    DeleteAccountPasswordPolicyOutput "DeleteAccountPasswordPolicyOutput"[from output] {}
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteGroupOutput "DeleteGroupOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteGroupOutput "DeleteGroupOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteGroupPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteGroupPolicyOutput "DeleteGroupPolicyOutput"[debug from output] {} { _meta }
+    DeleteGroupPolicyOutput "DeleteGroupPolicyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteInstanceProfileOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteInstanceProfileOutput "DeleteInstanceProfileOutput"[debug from output] {} {
-    _meta }
+    DeleteInstanceProfileOutput "DeleteInstanceProfileOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLoginProfileOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteLoginProfileOutput "DeleteLoginProfileOutput"[debug from output] {} { _meta }
+    DeleteLoginProfileOutput "DeleteLoginProfileOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteOpenIdConnectProviderOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteOpenIdConnectProviderOutput "DeleteOpenIdConnectProviderOutput"[debug from
-    output] {} { _meta }
+    DeleteOpenIdConnectProviderOutput "DeleteOpenIdConnectProviderOutput"[from output] {}
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeletePolicyOutput "DeletePolicyOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeletePolicyOutput "DeletePolicyOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePolicyVersionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeletePolicyVersionOutput "DeletePolicyVersionOutput"[debug from output] {} { _meta }
+    DeletePolicyVersionOutput "DeletePolicyVersionOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRoleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(DeleteRoleOutput "DeleteRoleOutput"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteRoleOutput "DeleteRoleOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRolePermissionsBoundaryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteRolePermissionsBoundaryOutput "DeleteRolePermissionsBoundaryOutput"[debug from
+    DeleteRolePermissionsBoundaryOutput "DeleteRolePermissionsBoundaryOutput"[from
     output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRolePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteRolePolicyOutput "DeleteRolePolicyOutput"[debug from output] {} { _meta }
+    DeleteRolePolicyOutput "DeleteRolePolicyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSamlProviderOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteSamlProviderOutput "DeleteSamlProviderOutput"[debug from output] {} { _meta }
+    DeleteSamlProviderOutput "DeleteSamlProviderOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSshPublicKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteSshPublicKeyOutput "DeleteSshPublicKeyOutput"[debug from output] {} { _meta }
+    DeleteSshPublicKeyOutput "DeleteSshPublicKeyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteServerCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteServerCertificateOutput "DeleteServerCertificateOutput"[debug from output] {} {
-    _meta }
+    DeleteServerCertificateOutput "DeleteServerCertificateOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteServiceSpecificCredentialOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteServiceSpecificCredentialOutput "DeleteServiceSpecificCredentialOutput"[debug
-    from output] {} { _meta }
+    DeleteServiceSpecificCredentialOutput "DeleteServiceSpecificCredentialOutput"[from
+    output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSigningCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteSigningCertificateOutput "DeleteSigningCertificateOutput"[debug from output] {}
-    { _meta }
+    DeleteSigningCertificateOutput "DeleteSigningCertificateOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteUserOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(DeleteUserOutput "DeleteUserOutput"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteUserOutput "DeleteUserOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteUserPermissionsBoundaryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteUserPermissionsBoundaryOutput "DeleteUserPermissionsBoundaryOutput"[debug from
+    DeleteUserPermissionsBoundaryOutput "DeleteUserPermissionsBoundaryOutput"[from
     output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteUserPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteUserPolicyOutput "DeleteUserPolicyOutput"[debug from output] {} { _meta }
+    DeleteUserPolicyOutput "DeleteUserPolicyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteVirtualMfaDeviceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteVirtualMfaDeviceOutput "DeleteVirtualMfaDeviceOutput"[debug from output] {} {
-    _meta }
+    DeleteVirtualMfaDeviceOutput "DeleteVirtualMfaDeviceOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DetachGroupPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DetachGroupPolicyOutput "DetachGroupPolicyOutput"[debug from output] {} { _meta }
+    DetachGroupPolicyOutput "DetachGroupPolicyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DetachRolePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DetachRolePolicyOutput "DetachRolePolicyOutput"[debug from output] {} { _meta }
+    DetachRolePolicyOutput "DetachRolePolicyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DetachUserPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DetachUserPolicyOutput "DetachUserPolicyOutput"[debug from output] {} { _meta }
+    DetachUserPolicyOutput "DetachUserPolicyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableOutboundWebIdentityFederationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     DisableOutboundWebIdentityFederationOutput
-    "DisableOutboundWebIdentityFederationOutput"[debug from output] {} { _meta }
+    "DisableOutboundWebIdentityFederationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableMfaDeviceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableMfaDeviceOutput "EnableMfaDeviceOutput"[debug from output] {} { _meta }
+    EnableMfaDeviceOutput "EnableMfaDeviceOutput"[from output] {} { _meta }
 );
 /// Contains the response to a successful [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html) or [GetContextKeysForCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForCustomPolicy.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetContextKeysForCustomPolicyOutput {
     /// The list of context keys that are referenced in the input policies.
@@ -1763,11 +1746,11 @@ pub struct GetContextKeysForCustomPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetContextKeysForCustomPolicyOutput "GetContextKeysForPolicyResponse"[debug from
-    output] { context_key_names : Vec < String > } { _meta }
+    GetContextKeysForCustomPolicyOutput "GetContextKeysForPolicyResponse"[from output] {
+    context_key_names = Vec < String > } { _meta }
 );
 /// Contains the response to a successful [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html) or [GetContextKeysForCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForCustomPolicy.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetContextKeysForPrincipalPolicyOutput {
     /// The list of context keys that are referenced in the input policies.
@@ -1775,122 +1758,118 @@ pub struct GetContextKeysForPrincipalPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetContextKeysForPrincipalPolicyOutput "GetContextKeysForPolicyResponse"[debug from
-    output] { context_key_names : Vec < String > } { _meta }
+    GetContextKeysForPrincipalPolicyOutput "GetContextKeysForPolicyResponse"[from output]
+    { context_key_names = Vec < String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutGroupPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutGroupPolicyOutput "PutGroupPolicyOutput"[debug from output] {} { _meta }
+    PutGroupPolicyOutput "PutGroupPolicyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutRolePermissionsBoundaryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutRolePermissionsBoundaryOutput "PutRolePermissionsBoundaryOutput"[debug from
-    output] {} { _meta }
+    PutRolePermissionsBoundaryOutput "PutRolePermissionsBoundaryOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutRolePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    PutRolePolicyOutput "PutRolePolicyOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(PutRolePolicyOutput "PutRolePolicyOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutUserPermissionsBoundaryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutUserPermissionsBoundaryOutput "PutUserPermissionsBoundaryOutput"[debug from
-    output] {} { _meta }
+    PutUserPermissionsBoundaryOutput "PutUserPermissionsBoundaryOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutUserPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    PutUserPolicyOutput "PutUserPolicyOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(PutUserPolicyOutput "PutUserPolicyOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RejectDelegationRequestOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RejectDelegationRequestOutput "RejectDelegationRequestOutput"[debug from output] {} {
-    _meta }
+    RejectDelegationRequestOutput "RejectDelegationRequestOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveClientIdFromOpenIdConnectProviderOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     RemoveClientIdFromOpenIdConnectProviderOutput
-    "RemoveClientIdFromOpenIdConnectProviderOutput"[debug from output] {} { _meta }
+    "RemoveClientIdFromOpenIdConnectProviderOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveRoleFromInstanceProfileOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RemoveRoleFromInstanceProfileOutput "RemoveRoleFromInstanceProfileOutput"[debug from
+    RemoveRoleFromInstanceProfileOutput "RemoveRoleFromInstanceProfileOutput"[from
     output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveUserFromGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RemoveUserFromGroupOutput "RemoveUserFromGroupOutput"[debug from output] {} { _meta }
+    RemoveUserFromGroupOutput "RemoveUserFromGroupOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResyncMfaDeviceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ResyncMfaDeviceOutput "ResyncMfaDeviceOutput"[debug from output] {} { _meta }
+    ResyncMfaDeviceOutput "ResyncMfaDeviceOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SendDelegationTokenOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SendDelegationTokenOutput "SendDelegationTokenOutput"[debug from output] {} { _meta }
+    SendDelegationTokenOutput "SendDelegationTokenOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetDefaultPolicyVersionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SetDefaultPolicyVersionOutput "SetDefaultPolicyVersionOutput"[debug from output] {} {
-    _meta }
+    SetDefaultPolicyVersionOutput "SetDefaultPolicyVersionOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetSecurityTokenServicePreferencesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     SetSecurityTokenServicePreferencesOutput
-    "SetSecurityTokenServicePreferencesOutput"[debug from output] {} { _meta }
+    "SetSecurityTokenServicePreferencesOutput"[from output] {} { _meta }
 );
 /// Contains the response to a successful [SimulatePrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html) or [SimulateCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SimulateCustomPolicyOutput {
     /// The results of the simulation.
@@ -1902,12 +1881,11 @@ pub struct SimulateCustomPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SimulateCustomPolicyOutput "SimulatePolicyResponse"[debug from output] {
-    evaluation_results : Vec < EvaluationResult >, is_truncated = bool, marker : String }
-    { _meta }
+    SimulateCustomPolicyOutput "SimulatePolicyResponse"[from output] { evaluation_results
+    = Vec < EvaluationResult >, is_truncated = bool, marker : String } { _meta }
 );
 /// Contains the response to a successful [SimulatePrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html) or [SimulateCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html) request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SimulatePrincipalPolicyOutput {
     /// The results of the simulation.
@@ -1919,231 +1897,221 @@ pub struct SimulatePrincipalPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SimulatePrincipalPolicyOutput "SimulatePolicyResponse"[debug from output] {
-    evaluation_results : Vec < EvaluationResult >, is_truncated = bool, marker : String }
+    SimulatePrincipalPolicyOutput "SimulatePolicyResponse"[from output] {
+    evaluation_results = Vec < EvaluationResult >, is_truncated = bool, marker : String }
     { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagInstanceProfileOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    TagInstanceProfileOutput "TagInstanceProfileOutput"[debug from output] {} { _meta }
+    TagInstanceProfileOutput "TagInstanceProfileOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagMfaDeviceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagMfaDeviceOutput "TagMfaDeviceOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagMfaDeviceOutput "TagMfaDeviceOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagOpenIdConnectProviderOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    TagOpenIdConnectProviderOutput "TagOpenIdConnectProviderOutput"[debug from output] {}
-    { _meta }
+    TagOpenIdConnectProviderOutput "TagOpenIdConnectProviderOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(TagPolicyOutput "TagPolicyOutput"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagPolicyOutput "TagPolicyOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagRoleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(TagRoleOutput "TagRoleOutput"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagRoleOutput "TagRoleOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagSamlProviderOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    TagSamlProviderOutput "TagSamlProviderOutput"[debug from output] {} { _meta }
+    TagSamlProviderOutput "TagSamlProviderOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagServerCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    TagServerCertificateOutput "TagServerCertificateOutput"[debug from output] {} { _meta
-    }
+    TagServerCertificateOutput "TagServerCertificateOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagUserOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(TagUserOutput "TagUserOutput"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagUserOutput "TagUserOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagInstanceProfileOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UntagInstanceProfileOutput "UntagInstanceProfileOutput"[debug from output] {} { _meta
-    }
+    UntagInstanceProfileOutput "UntagInstanceProfileOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagMfaDeviceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UntagMfaDeviceOutput "UntagMfaDeviceOutput"[debug from output] {} { _meta }
+    UntagMfaDeviceOutput "UntagMfaDeviceOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagOpenIdConnectProviderOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UntagOpenIdConnectProviderOutput "UntagOpenIdConnectProviderOutput"[debug from
-    output] {} { _meta }
+    UntagOpenIdConnectProviderOutput "UntagOpenIdConnectProviderOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    UntagPolicyOutput "UntagPolicyOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(UntagPolicyOutput "UntagPolicyOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagRoleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(UntagRoleOutput "UntagRoleOutput"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(UntagRoleOutput "UntagRoleOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagSamlProviderOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UntagSamlProviderOutput "UntagSamlProviderOutput"[debug from output] {} { _meta }
+    UntagSamlProviderOutput "UntagSamlProviderOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagServerCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UntagServerCertificateOutput "UntagServerCertificateOutput"[debug from output] {} {
-    _meta }
+    UntagServerCertificateOutput "UntagServerCertificateOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagUserOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(UntagUserOutput "UntagUserOutput"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(UntagUserOutput "UntagUserOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAccessKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateAccessKeyOutput "UpdateAccessKeyOutput"[debug from output] {} { _meta }
+    UpdateAccessKeyOutput "UpdateAccessKeyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAccountPasswordPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateAccountPasswordPolicyOutput "UpdateAccountPasswordPolicyOutput"[debug from
-    output] {} { _meta }
+    UpdateAccountPasswordPolicyOutput "UpdateAccountPasswordPolicyOutput"[from output] {}
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAssumeRolePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateAssumeRolePolicyOutput "UpdateAssumeRolePolicyOutput"[debug from output] {} {
-    _meta }
+    UpdateAssumeRolePolicyOutput "UpdateAssumeRolePolicyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDelegationRequestOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateDelegationRequestOutput "UpdateDelegationRequestOutput"[debug from output] {} {
-    _meta }
+    UpdateDelegationRequestOutput "UpdateDelegationRequestOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    UpdateGroupOutput "UpdateGroupOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(UpdateGroupOutput "UpdateGroupOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateLoginProfileOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateLoginProfileOutput "UpdateLoginProfileOutput"[debug from output] {} { _meta }
+    UpdateLoginProfileOutput "UpdateLoginProfileOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateOpenIdConnectProviderThumbprintOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     UpdateOpenIdConnectProviderThumbprintOutput
-    "UpdateOpenIdConnectProviderThumbprintOutput"[debug from output] {} { _meta }
+    "UpdateOpenIdConnectProviderThumbprintOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSshPublicKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateSshPublicKeyOutput "UpdateSshPublicKeyOutput"[debug from output] {} { _meta }
+    UpdateSshPublicKeyOutput "UpdateSshPublicKeyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateServerCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateServerCertificateOutput "UpdateServerCertificateOutput"[debug from output] {} {
-    _meta }
+    UpdateServerCertificateOutput "UpdateServerCertificateOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateServiceSpecificCredentialOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateServiceSpecificCredentialOutput "UpdateServiceSpecificCredentialOutput"[debug
-    from output] {} { _meta }
+    UpdateServiceSpecificCredentialOutput "UpdateServiceSpecificCredentialOutput"[from
+    output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSigningCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateSigningCertificateOutput "UpdateSigningCertificateOutput"[debug from output] {}
-    { _meta }
+    UpdateSigningCertificateOutput "UpdateSigningCertificateOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateUserOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(UpdateUserOutput "UpdateUserOutput"[debug from output] {} { _meta });
+rboto::__structure!(UpdateUserOutput "UpdateUserOutput"[from output] {} { _meta });

@@ -7,7 +7,7 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__string_enum!(
-    AccessAdvisorUsageGranularityType { ServiceLevel = "SERVICE_LEVEL", ActionLevel =
+    AccessAdvisorUsageGranularityType { 0 ServiceLevel = "SERVICE_LEVEL", 1 ActionLevel =
     "ACTION_LEVEL" }
 );
 /// An object that contains details about when a principal in the reported Organizations entity last attempted to access an Amazon Web Services service. A principal can be an IAM user, an IAM role, or the Amazon Web Services account root user within the reported Organizations entity.
@@ -28,7 +28,7 @@ pub struct AccessDetail {
     pub total_authenticated_entities: Option<i32>,
 }
 rboto::__structure!(
-    AccessDetail "AccessDetail"[set from] { service_name : String, service_namespace :
+    AccessDetail "AccessDetail"[from] { service_name : String, service_namespace :
     String, region : String, entity_path : String, last_authenticated_time :
     rboto::DateTime, total_authenticated_entities = i32 } {}
 );
@@ -48,7 +48,7 @@ pub struct AccessKey {
     pub create_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    AccessKey "AccessKey"[set debug from] { user_name : String, access_key_id : String,
+    AccessKey "AccessKey"[debug from] { user_name : String, access_key_id : String,
     status : StatusType, secret_access_key : String[sensitive], create_date :
     rboto::DateTime } {}
 );
@@ -64,7 +64,7 @@ pub struct AccessKeyLastUsed {
     pub region: Option<String>,
 }
 rboto::__structure!(
-    AccessKeyLastUsed "AccessKeyLastUsed"[set from] { last_used_date : rboto::DateTime,
+    AccessKeyLastUsed "AccessKeyLastUsed"[from] { last_used_date : rboto::DateTime,
     service_name : String, region : String } {}
 );
 /// Contains information about an Amazon Web Services access key, without its secret key.
@@ -81,7 +81,7 @@ pub struct AccessKeyMetadata {
     pub create_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    AccessKeyMetadata "AccessKeyMetadata"[set from] { user_name : String, access_key_id :
+    AccessKeyMetadata "AccessKeyMetadata"[from] { user_name : String, access_key_id :
     String, status : StatusType, create_date : rboto::DateTime } {}
 );
 /// Contains information about an attached permissions boundary.
@@ -94,7 +94,7 @@ pub struct AttachedPermissionsBoundary {
     pub permissions_boundary_arn: Option<String>,
 }
 rboto::__structure!(
-    AttachedPermissionsBoundary "AttachedPermissionsBoundary"[set from] {
+    AttachedPermissionsBoundary "AttachedPermissionsBoundary"[from] {
     permissions_boundary_type : PermissionsBoundaryAttachmentType,
     permissions_boundary_arn : String } {}
 );
@@ -107,10 +107,12 @@ pub struct AttachedPolicy {
     pub policy_arn: Option<String>,
 }
 rboto::__structure!(
-    AttachedPolicy "AttachedPolicy"[set from] { policy_name : String, policy_arn : String
-    } {}
+    AttachedPolicy "AttachedPolicy"[from] { policy_name : String, policy_arn : String }
+    {}
 );
-rboto::__string_enum!(AttachmentType { User = "user", Group = "group", Role = "role" });
+rboto::__string_enum!(
+    AttachmentType { 0 User = "user", 1 Group = "group", 2 Role = "role" }
+);
 /// Contains information about a condition context key. It includes the name of the key and specifies the value (or values, if the context key supports multiple values) to use in the simulation. This information is used when evaluating the `Condition` elements of the input policies.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -124,13 +126,13 @@ pub struct ContextEntry {
 }
 rboto::__structure!(
     ContextEntry "ContextEntry"[set into] { context_key_name : String, context_key_values
-    : Vec < String >, context_key_type : ContextKeyTypeEnum } {}
+    = Vec < String >, context_key_type : ContextKeyTypeEnum } {}
 );
 rboto::__string_enum!(
-    ContextKeyTypeEnum { String = "string", StringList = "stringList", Numeric =
-    "numeric", NumericList = "numericList", Boolean = "boolean", BooleanList =
-    "booleanList", Ip = "ip", IpList = "ipList", Binary = "binary", BinaryList =
-    "binaryList", Date = "date", DateList = "dateList" }
+    ContextKeyTypeEnum { 0 String = "string", 1 StringList = "stringList", 2 Numeric =
+    "numeric", 3 NumericList = "numericList", 4 Boolean = "boolean", 5 BooleanList =
+    "booleanList", 6 Ip = "ip", 7 IpList = "ipList", 8 Binary = "binary", 9 BinaryList =
+    "binaryList", 10 Date = "date", 11 DateList = "dateList" }
 );
 /// Contains information about the permissions being delegated in a delegation request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -143,7 +145,7 @@ pub struct DelegationPermission {
 }
 rboto::__structure!(
     DelegationPermission "DelegationPermission"[set into from] { policy_template_arn :
-    String, parameters : Vec < PolicyParameter > } {}
+    String, parameters = Vec < PolicyParameter > } {}
 );
 /// Contains information about a delegation request, including its status, permissions, and associated metadata.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -189,10 +191,10 @@ pub struct DelegationRequest {
     pub updated_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    DelegationRequest "DelegationRequest"[set from] { delegation_request_id : String,
+    DelegationRequest "DelegationRequest"[from] { delegation_request_id : String,
     owner_account_id : String, description : String, request_message : String,
-    permissions : DelegationPermission, permission_policy : String,
-    role_permission_restriction_arns : Vec < String >, owner_id : String, approver_id :
+    permissions = DelegationPermission, permission_policy : String,
+    role_permission_restriction_arns = Vec < String >, owner_id : String, approver_id :
     String, state : StateType, expiration_time : rboto::DateTime, requestor_id : String,
     requestor_name : String, create_date : rboto::DateTime, session_duration = i32,
     redirect_url : String, notes : String, rejection_reason : String, only_send_by_owner
@@ -208,12 +210,12 @@ pub struct DeletionTaskFailureReasonType {
     pub role_usage_list: Option<Vec<RoleUsageType>>,
 }
 rboto::__structure!(
-    DeletionTaskFailureReasonType "DeletionTaskFailureReasonType"[set from] { reason :
-    String, role_usage_list : Vec < RoleUsageType > } {}
+    DeletionTaskFailureReasonType "DeletionTaskFailureReasonType"[from] { reason :
+    String, role_usage_list = Vec < RoleUsageType > } {}
 );
 rboto::__string_enum!(
-    DeletionTaskStatusType { Succeeded = "SUCCEEDED", InProgress = "IN_PROGRESS", Failed
-    = "FAILED", NotStarted = "NOT_STARTED" }
+    DeletionTaskStatusType { 0 Succeeded = "SUCCEEDED", 1 InProgress = "IN_PROGRESS", 2
+    Failed = "FAILED", 3 NotStarted = "NOT_STARTED" }
 );
 /// An object that contains details about when the IAM entities (users or roles) were last used in an attempt to access the specified Amazon Web Services service.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -225,8 +227,8 @@ pub struct EntityDetails {
     pub last_authenticated: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    EntityDetails "EntityDetails"[set from] { entity_info : EntityInfo,
-    last_authenticated : rboto::DateTime } {}
+    EntityDetails "EntityDetails"[from] { entity_info = EntityInfo, last_authenticated :
+    rboto::DateTime } {}
 );
 /// Contains details about the specified entity (user or role).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -243,12 +245,12 @@ pub struct EntityInfo {
     pub path: Option<String>,
 }
 rboto::__structure!(
-    EntityInfo "EntityInfo"[set from] { arn : String, name : String, type_ :
+    EntityInfo "EntityInfo"[from] { arn : String, name : String, type_ :
     PolicyOwnerEntityType, id : String, path : String } {}
 );
 rboto::__string_enum!(
-    EntityType { User = "User", Role = "Role", Group = "Group", LocalManagedPolicy =
-    "LocalManagedPolicy", AwsManagedPolicy = "AWSManagedPolicy" }
+    EntityType { 0 User = "User", 1 Role = "Role", 2 Group = "Group", 3
+    LocalManagedPolicy = "LocalManagedPolicy", 4 AwsManagedPolicy = "AWSManagedPolicy" }
 );
 /// Contains information about the reason that the operation failed.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -260,7 +262,7 @@ pub struct ErrorDetails {
     pub code: Option<String>,
 }
 rboto::__structure!(
-    ErrorDetails "ErrorDetails"[set from] { message : String, code : String } {}
+    ErrorDetails "ErrorDetails"[from] { message : String, code : String } {}
 );
 /// Contains the results of a simulation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -286,17 +288,17 @@ pub struct EvaluationResult {
     pub resource_specific_results: Option<Vec<ResourceSpecificResult>>,
 }
 rboto::__structure!(
-    EvaluationResult "EvaluationResult"[set from] { eval_action_name : String,
+    EvaluationResult "EvaluationResult"[from] { eval_action_name : String,
     eval_resource_name : String, eval_decision : PolicyEvaluationDecisionType,
-    matched_statements : Vec < Statement >, missing_context_values : Vec < String >,
-    organizations_decision_detail : OrganizationsDecisionDetail,
-    permissions_boundary_decision_detail : PermissionsBoundaryDecisionDetail,
+    matched_statements = Vec < Statement >, missing_context_values = Vec < String >,
+    organizations_decision_detail = OrganizationsDecisionDetail,
+    permissions_boundary_decision_detail = PermissionsBoundaryDecisionDetail,
     eval_decision_details : HashMap < String, PolicyEvaluationDecisionType >,
-    resource_specific_results : Vec < ResourceSpecificResult > } {}
+    resource_specific_results = Vec < ResourceSpecificResult > } {}
 );
 rboto::__string_enum!(
-    FeatureType { RootCredentialsManagement = "RootCredentialsManagement", RootSessions =
-    "RootSessions" }
+    FeatureType { 0 RootCredentialsManagement = "RootCredentialsManagement", 1
+    RootSessions = "RootSessions" }
 );
 /// Contains the response to a successful [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html) or [GetContextKeysForCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForCustomPolicy.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -306,8 +308,8 @@ pub struct GetContextKeysForPolicyResponse {
     pub context_key_names: Option<Vec<String>>,
 }
 rboto::__structure!(
-    GetContextKeysForPolicyResponse "GetContextKeysForPolicyResponse"[set from] {
-    context_key_names : Vec < String > } {}
+    GetContextKeysForPolicyResponse "GetContextKeysForPolicyResponse"[from] {
+    context_key_names = Vec < String > } {}
 );
 /// Contains information about an IAM group entity.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -325,8 +327,8 @@ pub struct Group {
     pub create_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    Group "Group"[set from] { path : String, group_name : String, group_id : String, arn
-    : String, create_date : rboto::DateTime } {}
+    Group "Group"[from] { path : String, group_name : String, group_id : String, arn :
+    String, create_date : rboto::DateTime } {}
 );
 /// Contains information about an IAM group, including all of the group's policies.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -347,9 +349,9 @@ pub struct GroupDetail {
     pub attached_managed_policies: Option<Vec<AttachedPolicy>>,
 }
 rboto::__structure!(
-    GroupDetail "GroupDetail"[set from] { path : String, group_name : String, group_id :
-    String, arn : String, create_date : rboto::DateTime, group_policy_list : Vec <
-    PolicyDetail >, attached_managed_policies : Vec < AttachedPolicy > } {}
+    GroupDetail "GroupDetail"[from] { path : String, group_name : String, group_id :
+    String, arn : String, create_date : rboto::DateTime, group_policy_list = Vec <
+    PolicyDetail >, attached_managed_policies = Vec < AttachedPolicy > } {}
 );
 /// Contains an inline policy template that the service embeds in roles that you create from a role template.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -361,8 +363,8 @@ pub struct InlinePolicy {
     pub policy_document: Option<String>,
 }
 rboto::__structure!(
-    InlinePolicy "InlinePolicy"[set from] { policy_name : String, policy_document :
-    String } {}
+    InlinePolicy "InlinePolicy"[from] { policy_name : String, policy_document : String }
+    {}
 );
 /// Identifies one or more inline policies that are embedded in IAM users, groups, or roles, by the name of the policy together with the type and name of the entity that it is attached to. Wildcard characters in the entity name can match multiple entities, so a single identifier can select more than one attached inline policy.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -399,9 +401,9 @@ pub struct InstanceProfile {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    InstanceProfile "InstanceProfile"[set from] { path : String, instance_profile_name :
+    InstanceProfile "InstanceProfile"[from] { path : String, instance_profile_name :
     String, instance_profile_id : String, arn : String, create_date : rboto::DateTime,
-    roles : Vec < Role >, tags : Vec < Tag > } {}
+    roles = Vec < Role >, tags = Vec < Tag > } {}
 );
 /// Contains details about the permissions policies that are attached to the specified identity (user, group, or role).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -413,9 +415,8 @@ pub struct ListPoliciesGrantingServiceAccessEntry {
     pub policies: Option<Vec<PolicyGrantingServiceAccess>>,
 }
 rboto::__structure!(
-    ListPoliciesGrantingServiceAccessEntry "ListPoliciesGrantingServiceAccessEntry"[set
-    from] { service_namespace : String, policies : Vec < PolicyGrantingServiceAccess > }
-    {}
+    ListPoliciesGrantingServiceAccessEntry "ListPoliciesGrantingServiceAccessEntry"[from]
+    { service_namespace : String, policies = Vec < PolicyGrantingServiceAccess > } {}
 );
 /// Contains the user name and password create date for a user.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -429,7 +430,7 @@ pub struct LoginProfile {
     pub password_reset_required: Option<bool>,
 }
 rboto::__structure!(
-    LoginProfile "LoginProfile"[set from] { user_name : String, create_date :
+    LoginProfile "LoginProfile"[from] { user_name : String, create_date :
     rboto::DateTime, password_reset_required = bool } {}
 );
 /// Contains information about an MFA device.
@@ -444,8 +445,8 @@ pub struct MfaDevice {
     pub enable_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    MfaDevice "MFADevice"[set from] { user_name : String, serial_number : String,
-    enable_date : rboto::DateTime } {}
+    MfaDevice "MFADevice"[from] { user_name : String, serial_number : String, enable_date
+    : rboto::DateTime } {}
 );
 /// Contains information about a managed policy, including the policy's ARN, versions, and the number of principal entities (users, groups, and roles) that the policy is attached to.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -476,11 +477,11 @@ pub struct ManagedPolicyDetail {
     pub policy_version_list: Option<Vec<PolicyVersion>>,
 }
 rboto::__structure!(
-    ManagedPolicyDetail "ManagedPolicyDetail"[set from] { policy_name : String, policy_id
-    : String, arn : String, path : String, default_version_id : String, attachment_count
-    = i32, permissions_boundary_usage_count = i32, is_attachable = bool, description :
+    ManagedPolicyDetail "ManagedPolicyDetail"[from] { policy_name : String, policy_id :
+    String, arn : String, path : String, default_version_id : String, attachment_count =
+    i32, permissions_boundary_usage_count = i32, is_attachable = bool, description :
     String, create_date : rboto::DateTime, update_date : rboto::DateTime,
-    policy_version_list : Vec < PolicyVersion > } {}
+    policy_version_list = Vec < PolicyVersion > } {}
 );
 /// Contains the Amazon Resource Name (ARN) for an IAM OpenID Connect provider.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -489,8 +490,8 @@ pub struct OpenIdConnectProviderListEntry {
     pub arn: Option<String>,
 }
 rboto::__structure!(
-    OpenIdConnectProviderListEntry "OpenIDConnectProviderListEntry"[set from] { arn :
-    String } {}
+    OpenIdConnectProviderListEntry "OpenIDConnectProviderListEntry"[from] { arn : String
+    } {}
 );
 /// Represents one level of an Organizations hierarchy—the organization root, an organizational unit (OU), or an account—together with the service control policies (SCPs) that apply at that level. Each element in the list represents one level of the hierarchy, ordered from the organization root down to the account.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -501,7 +502,7 @@ pub struct OrderedOrganizationPolicyType {
 }
 rboto::__structure!(
     OrderedOrganizationPolicyType "OrderedOrganizationPolicyType"[set into] {
-    service_control_policy_input_list : Vec < String > } {}
+    service_control_policy_input_list = Vec < String > } {}
 );
 /// Contains information about the effect that Organizations has on a policy simulation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -511,7 +512,7 @@ pub struct OrganizationsDecisionDetail {
     pub allowed_by_organizations: Option<bool>,
 }
 rboto::__structure!(
-    OrganizationsDecisionDetail "OrganizationsDecisionDetail"[set from] {
+    OrganizationsDecisionDetail "OrganizationsDecisionDetail"[from] {
     allowed_by_organizations = bool } {}
 );
 /// Defines a parameter that a role template accepts. You supply values for these parameters when you create a role with [AcquireRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AcquireRole.html).
@@ -534,7 +535,7 @@ pub struct ParameterDefinition {
     pub immutable: Option<bool>,
 }
 rboto::__structure!(
-    ParameterDefinition "ParameterDefinition"[set from] { name : String, type_ :
+    ParameterDefinition "ParameterDefinition"[from] { name : String, type_ :
     ParameterTypeType, sub_type : String, description : String, is_required = bool,
     default_value : String, immutable = bool } {}
 );
@@ -564,14 +565,14 @@ pub struct PasswordPolicy {
     pub hard_expiry: Option<bool>,
 }
 rboto::__structure!(
-    PasswordPolicy "PasswordPolicy"[set from] { minimum_password_length = i32,
+    PasswordPolicy "PasswordPolicy"[from] { minimum_password_length = i32,
     require_symbols = bool, require_numbers = bool, require_uppercase_characters = bool,
     require_lowercase_characters = bool, allow_users_to_change_password = bool,
     expire_passwords = bool, max_password_age = i32, password_reuse_prevention = i32,
     hard_expiry = bool } {}
 );
 rboto::__string_enum!(
-    PermissionsBoundaryAttachmentType { PermissionsBoundaryPolicy =
+    PermissionsBoundaryAttachmentType { 0 PermissionsBoundaryPolicy =
     "PermissionsBoundaryPolicy" }
 );
 /// Contains information about the effect that a permissions boundary has on a policy simulation when the boundary is applied to an IAM entity.
@@ -582,7 +583,7 @@ pub struct PermissionsBoundaryDecisionDetail {
     pub allowed_by_permissions_boundary: Option<bool>,
 }
 rboto::__structure!(
-    PermissionsBoundaryDecisionDetail "PermissionsBoundaryDecisionDetail"[set from] {
+    PermissionsBoundaryDecisionDetail "PermissionsBoundaryDecisionDetail"[from] {
     allowed_by_permissions_boundary = bool } {}
 );
 /// Contains information about a managed policy.
@@ -614,10 +615,10 @@ pub struct Policy {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    Policy "Policy"[set from] { policy_name : String, policy_id : String, arn : String,
-    path : String, default_version_id : String, attachment_count = i32,
+    Policy "Policy"[from] { policy_name : String, policy_id : String, arn : String, path
+    : String, default_version_id : String, attachment_count = i32,
     permissions_boundary_usage_count = i32, is_attachable = bool, description : String,
-    create_date : rboto::DateTime, update_date : rboto::DateTime, tags : Vec < Tag > } {}
+    create_date : rboto::DateTime, update_date : rboto::DateTime, tags = Vec < Tag > } {}
 );
 /// Contains information about an IAM policy, including the policy document.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -629,12 +630,12 @@ pub struct PolicyDetail {
     pub policy_document: Option<String>,
 }
 rboto::__structure!(
-    PolicyDetail "PolicyDetail"[set from] { policy_name : String, policy_document :
-    String } {}
+    PolicyDetail "PolicyDetail"[from] { policy_name : String, policy_document : String }
+    {}
 );
 rboto::__string_enum!(
-    PolicyEvaluationDecisionType { Allowed = "allowed", ExplicitDeny = "explicitDeny",
-    ImplicitDeny = "implicitDeny" }
+    PolicyEvaluationDecisionType { 0 Allowed = "allowed", 1 ExplicitDeny =
+    "explicitDeny", 2 ImplicitDeny = "implicitDeny" }
 );
 /// Contains details about the permissions policies that are attached to the specified identity (user, group, or role).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -651,7 +652,7 @@ pub struct PolicyGrantingServiceAccess {
     pub entity_name: Option<String>,
 }
 rboto::__structure!(
-    PolicyGrantingServiceAccess "PolicyGrantingServiceAccess"[set from] { policy_name :
+    PolicyGrantingServiceAccess "PolicyGrantingServiceAccess"[from] { policy_name :
     String, policy_type : PolicyType, policy_arn : String, entity_type :
     PolicyOwnerEntityType, entity_name : String } {}
 );
@@ -665,7 +666,7 @@ pub struct PolicyGroup {
     pub group_id: Option<String>,
 }
 rboto::__structure!(
-    PolicyGroup "PolicyGroup"[set from] { group_name : String, group_id : String } {}
+    PolicyGroup "PolicyGroup"[from] { group_name : String, group_id : String } {}
 );
 /// Identifies one or more policies as a union type. Specify exactly one of `PolicyType`, `PolicyArn`, or `InlinePolicyIdentifier` to identify policies by their type, by Amazon Resource Name (ARN), or by the name of an inline policy and the entity it is attached to.
 #[derive(Clone, PartialEq)]
@@ -694,9 +695,9 @@ impl rv::IntoValue for PolicyIdentifier {
     }
 }
 rboto::__string_enum!(
-    PolicyIdentifierPolicyType { Inline = "inline", AwsManaged = "aws-managed",
-    UserManaged = "user-managed", PermissionBoundary = "permission-boundary", Scp =
-    "scp", Rcp = "rcp" }
+    PolicyIdentifierPolicyType { 0 Inline = "inline", 1 AwsManaged = "aws-managed", 2
+    UserManaged = "user-managed", 3 PermissionBoundary = "permission-boundary", 4 Scp =
+    "scp", 5 Rcp = "rcp" }
 );
 /// Contains information about a policy parameter used to customize delegated permissions.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -710,11 +711,11 @@ pub struct PolicyParameter {
     pub type_: Option<PolicyParameterTypeEnum>,
 }
 rboto::__structure!(
-    PolicyParameter "PolicyParameter"[set into from] { name : String, values : Vec <
+    PolicyParameter "PolicyParameter"[set into from] { name : String, values = Vec <
     String >, type_ : PolicyParameterTypeEnum } {}
 );
 rboto::__string_enum!(
-    PolicyParameterTypeEnum { String = "string", StringList = "stringList" }
+    PolicyParameterTypeEnum { 0 String = "string", 1 StringList = "stringList" }
 );
 /// Contains information about a role that a managed policy is attached to.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -726,16 +727,17 @@ pub struct PolicyRole {
     pub role_id: Option<String>,
 }
 rboto::__structure!(
-    PolicyRole "PolicyRole"[set from] { role_name : String, role_id : String } {}
+    PolicyRole "PolicyRole"[from] { role_name : String, role_id : String } {}
 );
 rboto::__string_enum!(
-    PolicySourceType { User = "user", Group = "group", Role = "role", AwsManaged =
-    "aws-managed", UserManaged = "user-managed", Resource = "resource", None = "none" }
+    PolicySourceType { 0 User = "user", 1 Group = "group", 2 Role = "role", 3 AwsManaged
+    = "aws-managed", 4 UserManaged = "user-managed", 5 Resource = "resource", 6 None =
+    "none" }
 );
 rboto::__string_enum!(
     #[doc =
     " The policy usage type that indicates whether the policy is used as a permissions policy or as the permissions boundary for an entity."]
-    PolicyUsageType { PermissionsPolicy = "PermissionsPolicy", PermissionsBoundary =
+    PolicyUsageType { 0 PermissionsPolicy = "PermissionsPolicy", 1 PermissionsBoundary =
     "PermissionsBoundary" }
 );
 /// Contains information about a user that a managed policy is attached to.
@@ -748,7 +750,7 @@ pub struct PolicyUser {
     pub user_id: Option<String>,
 }
 rboto::__structure!(
-    PolicyUser "PolicyUser"[set from] { user_name : String, user_id : String } {}
+    PolicyUser "PolicyUser"[from] { user_name : String, user_id : String } {}
 );
 /// Contains information about a version of a managed policy.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -764,7 +766,7 @@ pub struct PolicyVersion {
     pub create_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    PolicyVersion "PolicyVersion"[set from] { document : String, version_id : String,
+    PolicyVersion "PolicyVersion"[from] { document : String, version_id : String,
     is_default_version = bool, create_date : rboto::DateTime } {}
 );
 /// Contains the row and column of a location of a `Statement` element in a policy document.
@@ -776,7 +778,7 @@ pub struct Position {
     /// The column in the line containing the specified position in the document.
     pub column: Option<i32>,
 }
-rboto::__structure!(Position "Position"[set from] { line = i32, column = i32 } {});
+rboto::__structure!(Position "Position"[from] { line = i32, column = i32 } {});
 /// Contains the list of replacement values for a single template parameter used when creating a role from a role template.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -785,12 +787,12 @@ pub struct ReplacementValueEntry {
     pub values: Option<Vec<String>>,
 }
 rboto::__structure!(
-    ReplacementValueEntry "ReplacementValueEntry"[set into] { values : Vec < String > }
+    ReplacementValueEntry "ReplacementValueEntry"[set into] { values = Vec < String > }
     {}
 );
-rboto::__string_enum!(ReportFormatType { TextCsv = "text/csv" });
+rboto::__string_enum!(ReportFormatType { 0 TextCsv = "text/csv" });
 rboto::__string_enum!(
-    ReportStateType { Started = "STARTED", Inprogress = "INPROGRESS", Complete =
+    ReportStateType { 0 Started = "STARTED", 1 Inprogress = "INPROGRESS", 2 Complete =
     "COMPLETE" }
 );
 /// Contains the result of the simulation of a single API operation call on a single resource.
@@ -811,11 +813,11 @@ pub struct ResourceSpecificResult {
     pub permissions_boundary_decision_detail: Option<PermissionsBoundaryDecisionDetail>,
 }
 rboto::__structure!(
-    ResourceSpecificResult "ResourceSpecificResult"[set from] { eval_resource_name :
-    String, eval_resource_decision : PolicyEvaluationDecisionType, matched_statements :
-    Vec < Statement >, missing_context_values : Vec < String >, eval_decision_details :
-    HashMap < String, PolicyEvaluationDecisionType >,
-    permissions_boundary_decision_detail : PermissionsBoundaryDecisionDetail } {}
+    ResourceSpecificResult "ResourceSpecificResult"[from] { eval_resource_name : String,
+    eval_resource_decision : PolicyEvaluationDecisionType, matched_statements = Vec <
+    Statement >, missing_context_values = Vec < String >, eval_decision_details : HashMap
+    < String, PolicyEvaluationDecisionType >, permissions_boundary_decision_detail =
+    PermissionsBoundaryDecisionDetail } {}
 );
 /// Contains information about an IAM role. This structure is returned as a response element in several API operations that interact with roles.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -847,11 +849,11 @@ pub struct Role {
     pub source_role_template: Option<SourceRoleTemplate>,
 }
 rboto::__structure!(
-    Role "Role"[set from] { path : String, role_name : String, role_id : String, arn :
+    Role "Role"[from] { path : String, role_name : String, role_id : String, arn :
     String, create_date : rboto::DateTime, assume_role_policy_document : String,
-    description : String, max_session_duration = i32, permissions_boundary :
-    AttachedPermissionsBoundary, tags : Vec < Tag >, role_last_used : RoleLastUsed,
-    source_role_template : SourceRoleTemplate } {}
+    description : String, max_session_duration = i32, permissions_boundary =
+    AttachedPermissionsBoundary, tags = Vec < Tag >, role_last_used = RoleLastUsed,
+    source_role_template = SourceRoleTemplate } {}
 );
 /// Contains information about an IAM role, including all of the role's policies.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -882,12 +884,12 @@ pub struct RoleDetail {
     pub role_last_used: Option<RoleLastUsed>,
 }
 rboto::__structure!(
-    RoleDetail "RoleDetail"[set from] { path : String, role_name : String, role_id :
-    String, arn : String, create_date : rboto::DateTime, assume_role_policy_document :
-    String, instance_profile_list : Vec < InstanceProfile >, role_policy_list : Vec <
-    PolicyDetail >, attached_managed_policies : Vec < AttachedPolicy >,
-    permissions_boundary : AttachedPermissionsBoundary, tags : Vec < Tag >,
-    role_last_used : RoleLastUsed } {}
+    RoleDetail "RoleDetail"[from] { path : String, role_name : String, role_id : String,
+    arn : String, create_date : rboto::DateTime, assume_role_policy_document : String,
+    instance_profile_list = Vec < InstanceProfile >, role_policy_list = Vec <
+    PolicyDetail >, attached_managed_policies = Vec < AttachedPolicy >,
+    permissions_boundary = AttachedPermissionsBoundary, tags = Vec < Tag >,
+    role_last_used = RoleLastUsed } {}
 );
 /// Contains information about the last time that an IAM role was used. This includes the date and time and the Region in which the role was last used. Activity is only reported for the trailing 400 days. This period can be shorter if your Region began supporting these features within the last year. The role might have been used more than 400 days ago.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -899,8 +901,8 @@ pub struct RoleLastUsed {
     pub region: Option<String>,
 }
 rboto::__structure!(
-    RoleLastUsed "RoleLastUsed"[set from] { last_used_date : rboto::DateTime, region :
-    String } {}
+    RoleLastUsed "RoleLastUsed"[from] { last_used_date : rboto::DateTime, region : String
+    } {}
 );
 /// Contains information about a version of an IAM role template, including the configuration that is used to create roles with [AcquireRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AcquireRole.html). This structure is returned as a response element by the [GetRoleTemplateVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRoleTemplateVersion.html) operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -954,14 +956,14 @@ pub struct RoleTemplateVersion {
     pub update_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    RoleTemplateVersion "RoleTemplateVersion"[set from] { template_arn : String,
+    RoleTemplateVersion "RoleTemplateVersion"[from] { template_arn : String,
     template_name : String, template_version_id : String, description : String,
     major_version = i32, default_minor_version = i32, managed_by_type :
     ManagedByTypeType, managed_by_value : String, enabled = bool, minor_version = i32,
     role_name_pattern : String, role_path_pattern : String, role_description_pattern :
-    String, assume_role_policy_document_template : String, inline_policy_templates : Vec
-    < InlinePolicy >, managed_policy_arns : Vec < String >, permission_boundary_arn :
-    String, parameters_definition : Vec < ParameterDefinition >, role_tags_template : Vec
+    String, assume_role_policy_document_template : String, inline_policy_templates = Vec
+    < InlinePolicy >, managed_policy_arns = Vec < String >, permission_boundary_arn :
+    String, parameters_definition = Vec < ParameterDefinition >, role_tags_template = Vec
     < TagTemplate >, max_session_duration = i32, version_enabled = bool, create_timestamp
     : rboto::DateTime, update_timestamp : rboto::DateTime } {}
 );
@@ -975,8 +977,8 @@ pub struct RoleUsageType {
     pub resources: Option<Vec<String>>,
 }
 rboto::__structure!(
-    RoleUsageType "RoleUsageType"[set from] { region : String, resources : Vec < String >
-    } {}
+    RoleUsageType "RoleUsageType"[from] { region : String, resources = Vec < String > }
+    {}
 );
 /// Contains the private keys for the SAML provider.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -988,8 +990,8 @@ pub struct SamlPrivateKey {
     pub timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    SamlPrivateKey "SAMLPrivateKey"[set from] { key_id : String, timestamp :
-    rboto::DateTime } {}
+    SamlPrivateKey "SAMLPrivateKey"[from] { key_id : String, timestamp : rboto::DateTime
+    } {}
 );
 /// Contains the list of SAML providers for this account.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1003,7 +1005,7 @@ pub struct SamlProviderListEntry {
     pub create_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    SamlProviderListEntry "SAMLProviderListEntry"[set from] { arn : String, valid_until :
+    SamlProviderListEntry "SAMLProviderListEntry"[from] { arn : String, valid_until :
     rboto::DateTime, create_date : rboto::DateTime } {}
 );
 /// Contains information about an SSH public key.
@@ -1024,9 +1026,9 @@ pub struct SshPublicKey {
     pub upload_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    SshPublicKey "SSHPublicKey"[set from] { user_name : String, ssh_public_key_id :
-    String, fingerprint : String, ssh_public_key_body : String, status : StatusType,
-    upload_date : rboto::DateTime } {}
+    SshPublicKey "SSHPublicKey"[from] { user_name : String, ssh_public_key_id : String,
+    fingerprint : String, ssh_public_key_body : String, status : StatusType, upload_date
+    : rboto::DateTime } {}
 );
 /// Contains information about an SSH public key, without the key's body or fingerprint.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1042,7 +1044,7 @@ pub struct SshPublicKeyMetadata {
     pub upload_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    SshPublicKeyMetadata "SSHPublicKeyMetadata"[set from] { user_name : String,
+    SshPublicKeyMetadata "SSHPublicKeyMetadata"[from] { user_name : String,
     ssh_public_key_id : String, status : StatusType, upload_date : rboto::DateTime } {}
 );
 /// Contains information about a server certificate.
@@ -1059,9 +1061,9 @@ pub struct ServerCertificate {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    ServerCertificate "ServerCertificate"[set from] { server_certificate_metadata :
+    ServerCertificate "ServerCertificate"[from] { server_certificate_metadata =
     ServerCertificateMetadata, certificate_body : String, certificate_chain : String,
-    tags : Vec < Tag > } {}
+    tags = Vec < Tag > } {}
 );
 /// Contains information about a server certificate without its certificate body, certificate chain, and private key.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1081,7 +1083,7 @@ pub struct ServerCertificateMetadata {
     pub expiration: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ServerCertificateMetadata "ServerCertificateMetadata"[set from] { path : String,
+    ServerCertificateMetadata "ServerCertificateMetadata"[from] { path : String,
     server_certificate_name : String, server_certificate_id : String, arn : String,
     upload_date : rboto::DateTime, expiration : rboto::DateTime } {}
 );
@@ -1105,10 +1107,10 @@ pub struct ServiceLastAccessed {
     pub tracked_actions_last_accessed: Option<Vec<TrackedActionLastAccessed>>,
 }
 rboto::__structure!(
-    ServiceLastAccessed "ServiceLastAccessed"[set from] { service_name : String,
+    ServiceLastAccessed "ServiceLastAccessed"[from] { service_name : String,
     last_authenticated : rboto::DateTime, service_namespace : String,
     last_authenticated_entity : String, last_authenticated_region : String,
-    total_authenticated_entities = i32, tracked_actions_last_accessed : Vec <
+    total_authenticated_entities = i32, tracked_actions_last_accessed = Vec <
     TrackedActionLastAccessed > } {}
 );
 /// Contains the details of a service-specific credential.
@@ -1137,7 +1139,7 @@ pub struct ServiceSpecificCredential {
     pub status: Option<StatusType>,
 }
 rboto::__structure!(
-    ServiceSpecificCredential "ServiceSpecificCredential"[set debug from] { create_date :
+    ServiceSpecificCredential "ServiceSpecificCredential"[debug from] { create_date :
     rboto::DateTime, expiration_date : rboto::DateTime, service_name : String,
     service_user_name : String, service_password : String[sensitive],
     service_credential_alias : String, service_credential_secret : String[sensitive],
@@ -1165,7 +1167,7 @@ pub struct ServiceSpecificCredentialMetadata {
     pub service_name: Option<String>,
 }
 rboto::__structure!(
-    ServiceSpecificCredentialMetadata "ServiceSpecificCredentialMetadata"[set from] {
+    ServiceSpecificCredentialMetadata "ServiceSpecificCredentialMetadata"[from] {
     user_name : String, status : StatusType, service_user_name : String,
     service_credential_alias : String, create_date : rboto::DateTime, expiration_date :
     rboto::DateTime, service_specific_credential_id : String, service_name : String } {}
@@ -1186,9 +1188,9 @@ pub struct SigningCertificate {
     pub upload_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    SigningCertificate "SigningCertificate"[set from] { user_name : String,
-    certificate_id : String, certificate_body : String, status : StatusType, upload_date
-    : rboto::DateTime } {}
+    SigningCertificate "SigningCertificate"[from] { user_name : String, certificate_id :
+    String, certificate_body : String, status : StatusType, upload_date : rboto::DateTime
+    } {}
 );
 /// Contains the response to a successful [SimulatePrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html) or [SimulateCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1202,8 +1204,8 @@ pub struct SimulatePolicyResponse {
     pub marker: Option<String>,
 }
 rboto::__structure!(
-    SimulatePolicyResponse "SimulatePolicyResponse"[set from] { evaluation_results : Vec
-    < EvaluationResult >, is_truncated = bool, marker : String } {}
+    SimulatePolicyResponse "SimulatePolicyResponse"[from] { evaluation_results = Vec <
+    EvaluationResult >, is_truncated = bool, marker : String } {}
 );
 /// Contains information about the role template that a role was created from.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1215,7 +1217,7 @@ pub struct SourceRoleTemplate {
     pub template_minor_version: Option<i32>,
 }
 rboto::__structure!(
-    SourceRoleTemplate "SourceRoleTemplate"[set from] { template_arn : String,
+    SourceRoleTemplate "SourceRoleTemplate"[from] { template_arn : String,
     template_minor_version = i32 } {}
 );
 /// Contains a reference to a `Statement` element in a policy document that determines the result of the simulation.
@@ -1232,8 +1234,8 @@ pub struct Statement {
     pub end_position: Option<Position>,
 }
 rboto::__structure!(
-    Statement "Statement"[set from] { source_policy_id : String, source_policy_type :
-    PolicySourceType, start_position : Position, end_position : Position } {}
+    Statement "Statement"[from] { source_policy_id : String, source_policy_type :
+    PolicySourceType, start_position = Position, end_position = Position } {}
 );
 /// A structure that represents user-provided metadata that can be associated with an IAM resource. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1254,9 +1256,7 @@ pub struct TagTemplate {
     /// The value associated with the tag key.
     pub value: Option<String>,
 }
-rboto::__structure!(
-    TagTemplate "TagTemplate"[set from] { key : String, value : String } {}
-);
+rboto::__structure!(TagTemplate "TagTemplate"[from] { key : String, value : String } {});
 /// Contains details about the most recent attempt to access an action within the service.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1270,8 +1270,8 @@ pub struct TrackedActionLastAccessed {
     pub last_accessed_region: Option<String>,
 }
 rboto::__structure!(
-    TrackedActionLastAccessed "TrackedActionLastAccessed"[set from] { action_name :
-    String, last_accessed_entity : String, last_accessed_time : rboto::DateTime,
+    TrackedActionLastAccessed "TrackedActionLastAccessed"[from] { action_name : String,
+    last_accessed_entity : String, last_accessed_time : rboto::DateTime,
     last_accessed_region : String } {}
 );
 /// Contains information about an IAM user entity.
@@ -1296,9 +1296,9 @@ pub struct User {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    User "User"[set from] { path : String, user_name : String, user_id : String, arn :
+    User "User"[from] { path : String, user_name : String, user_id : String, arn :
     String, create_date : rboto::DateTime, password_last_used : rboto::DateTime,
-    permissions_boundary : AttachedPermissionsBoundary, tags : Vec < Tag > } {}
+    permissions_boundary = AttachedPermissionsBoundary, tags = Vec < Tag > } {}
 );
 /// Contains information about an IAM user, including all the user's policies and all the IAM groups the user is in.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1325,11 +1325,10 @@ pub struct UserDetail {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    UserDetail "UserDetail"[set from] { path : String, user_name : String, user_id :
-    String, arn : String, create_date : rboto::DateTime, user_policy_list : Vec <
-    PolicyDetail >, group_list : Vec < String >, attached_managed_policies : Vec <
-    AttachedPolicy >, permissions_boundary : AttachedPermissionsBoundary, tags : Vec <
-    Tag > } {}
+    UserDetail "UserDetail"[from] { path : String, user_name : String, user_id : String,
+    arn : String, create_date : rboto::DateTime, user_policy_list = Vec < PolicyDetail >,
+    group_list = Vec < String >, attached_managed_policies = Vec < AttachedPolicy >,
+    permissions_boundary = AttachedPermissionsBoundary, tags = Vec < Tag > } {}
 );
 /// Contains information about a virtual MFA device.
 #[derive(Clone, Default, PartialEq)]
@@ -1349,81 +1348,84 @@ pub struct VirtualMfaDevice {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    VirtualMfaDevice "VirtualMFADevice"[set debug from] { serial_number : String,
+    VirtualMfaDevice "VirtualMFADevice"[debug from] { serial_number : String,
     base32_string_seed : rboto::Blob[sensitive], qr_code_png : rboto::Blob[sensitive],
-    user : User, enable_date : rboto::DateTime, tags : Vec < Tag > } {}
+    user = User, enable_date : rboto::DateTime, tags = Vec < Tag > } {}
 );
 rboto::__string_enum!(
-    AssertionEncryptionModeType { Required = "Required", Allowed = "Allowed" }
+    AssertionEncryptionModeType { 0 Required = "Required", 1 Allowed = "Allowed" }
 );
 rboto::__string_enum!(
-    AssignmentStatusType { Assigned = "Assigned", Unassigned = "Unassigned", Any = "Any"
-    }
+    AssignmentStatusType { 0 Assigned = "Assigned", 1 Unassigned = "Unassigned", 2 Any =
+    "Any" }
 );
-rboto::__string_enum!(EncodingType { Ssh = "SSH", Pem = "PEM" });
+rboto::__string_enum!(EncodingType { 0 Ssh = "SSH", 1 Pem = "PEM" });
 rboto::__string_enum!(
-    GlobalEndpointTokenVersion { V1Token = "v1Token", V2Token = "v2Token" }
+    GlobalEndpointTokenVersion { 0 V1Token = "v1Token", 1 V2Token = "v2Token" }
 );
 rboto::__string_enum!(
-    JobStatusType { InProgress = "IN_PROGRESS", Completed = "COMPLETED", Failed =
+    JobStatusType { 0 InProgress = "IN_PROGRESS", 1 Completed = "COMPLETED", 2 Failed =
     "FAILED" }
 );
-rboto::__string_enum!(ManagedByTypeType { Service = "Service" });
+rboto::__string_enum!(ManagedByTypeType { 0 Service = "Service" });
 rboto::__string_enum!(
-    ParameterTypeType { String = "String", StringList = "StringList", Number = "Number",
-    NumberList = "NumberList", Arn = "Arn", ArnList = "ArnList" }
+    ParameterTypeType { 0 String = "String", 1 StringList = "StringList", 2 Number =
+    "Number", 3 NumberList = "NumberList", 4 Arn = "Arn", 5 ArnList = "ArnList" }
 );
 rboto::__string_enum!(
-    PermissionCheckResultType { Allowed = "ALLOWED", Denied = "DENIED", Unsure = "UNSURE"
-    }
+    PermissionCheckResultType { 0 Allowed = "ALLOWED", 1 Denied = "DENIED", 2 Unsure =
+    "UNSURE" }
 );
 rboto::__string_enum!(
-    PermissionCheckStatusType { Complete = "COMPLETE", InProgress = "IN_PROGRESS", Failed
-    = "FAILED" }
+    PermissionCheckStatusType { 0 Complete = "COMPLETE", 1 InProgress = "IN_PROGRESS", 2
+    Failed = "FAILED" }
 );
 rboto::__string_enum!(
-    PolicyOwnerEntityType { User = "USER", Role = "ROLE", Group = "GROUP" }
+    PolicyOwnerEntityType { 0 User = "USER", 1 Role = "ROLE", 2 Group = "GROUP" }
 );
-rboto::__string_enum!(PolicyScopeType { All = "All", Aws = "AWS", Local = "Local" });
-rboto::__string_enum!(PolicyType { Inline = "INLINE", Managed = "MANAGED" });
 rboto::__string_enum!(
-    SortKeyType { ServiceNamespaceAscending = "SERVICE_NAMESPACE_ASCENDING",
-    ServiceNamespaceDescending = "SERVICE_NAMESPACE_DESCENDING",
-    LastAuthenticatedTimeAscending = "LAST_AUTHENTICATED_TIME_ASCENDING",
+    PolicyScopeType { 0 All = "All", 1 Aws = "AWS", 2 Local = "Local" }
+);
+rboto::__string_enum!(PolicyType { 0 Inline = "INLINE", 1 Managed = "MANAGED" });
+rboto::__string_enum!(
+    SortKeyType { 0 ServiceNamespaceAscending = "SERVICE_NAMESPACE_ASCENDING", 1
+    ServiceNamespaceDescending = "SERVICE_NAMESPACE_DESCENDING", 2
+    LastAuthenticatedTimeAscending = "LAST_AUTHENTICATED_TIME_ASCENDING", 3
     LastAuthenticatedTimeDescending = "LAST_AUTHENTICATED_TIME_DESCENDING" }
 );
 rboto::__string_enum!(
-    StateType { Unassigned = "UNASSIGNED", Assigned = "ASSIGNED", PendingApproval =
-    "PENDING_APPROVAL", Finalized = "FINALIZED", Accepted = "ACCEPTED", Rejected =
-    "REJECTED", Expired = "EXPIRED" }
+    StateType { 0 Unassigned = "UNASSIGNED", 1 Assigned = "ASSIGNED", 2 PendingApproval =
+    "PENDING_APPROVAL", 3 Finalized = "FINALIZED", 4 Accepted = "ACCEPTED", 5 Rejected =
+    "REJECTED", 6 Expired = "EXPIRED" }
 );
 rboto::__string_enum!(
-    StatusType { Active = "Active", Inactive = "Inactive", Expired = "Expired" }
+    StatusType { 0 Active = "Active", 1 Inactive = "Inactive", 2 Expired = "Expired" }
 );
 rboto::__string_enum!(
-    SummaryKeyType { Users = "Users", UsersQuota = "UsersQuota", Groups = "Groups",
-    GroupsQuota = "GroupsQuota", ServerCertificates = "ServerCertificates",
-    ServerCertificatesQuota = "ServerCertificatesQuota", UserPolicySizeQuota =
-    "UserPolicySizeQuota", GroupPolicySizeQuota = "GroupPolicySizeQuota",
-    GroupsPerUserQuota = "GroupsPerUserQuota", SigningCertificatesPerUserQuota =
-    "SigningCertificatesPerUserQuota", AccessKeysPerUserQuota = "AccessKeysPerUserQuota",
-    MfaDevices = "MFADevices", MfaDevicesInUse = "MFADevicesInUse", AccountMfaEnabled =
-    "AccountMFAEnabled", AccountAccessKeysPresent = "AccountAccessKeysPresent",
-    AccountPasswordPresent = "AccountPasswordPresent", AccountSigningCertificatesPresent
-    = "AccountSigningCertificatesPresent", AttachedPoliciesPerGroupQuota =
-    "AttachedPoliciesPerGroupQuota", AttachedPoliciesPerRoleQuota =
-    "AttachedPoliciesPerRoleQuota", AttachedPoliciesPerUserQuota =
-    "AttachedPoliciesPerUserQuota", Policies = "Policies", PoliciesQuota =
-    "PoliciesQuota", PolicySizeQuota = "PolicySizeQuota", PolicyVersionsInUse =
-    "PolicyVersionsInUse", PolicyVersionsInUseQuota = "PolicyVersionsInUseQuota",
-    VersionsPerPolicyQuota = "VersionsPerPolicyQuota", GlobalEndpointTokenVersion =
-    "GlobalEndpointTokenVersion", AssumeRolePolicySizeQuota =
-    "AssumeRolePolicySizeQuota", InstanceProfiles = "InstanceProfiles",
-    InstanceProfilesQuota = "InstanceProfilesQuota", Providers = "Providers",
-    RolePolicySizeQuota = "RolePolicySizeQuota", Roles = "Roles", RolesQuota =
+    SummaryKeyType { 0 Users = "Users", 1 UsersQuota = "UsersQuota", 2 Groups = "Groups",
+    3 GroupsQuota = "GroupsQuota", 4 ServerCertificates = "ServerCertificates", 5
+    ServerCertificatesQuota = "ServerCertificatesQuota", 6 UserPolicySizeQuota =
+    "UserPolicySizeQuota", 7 GroupPolicySizeQuota = "GroupPolicySizeQuota", 8
+    GroupsPerUserQuota = "GroupsPerUserQuota", 9 SigningCertificatesPerUserQuota =
+    "SigningCertificatesPerUserQuota", 10 AccessKeysPerUserQuota =
+    "AccessKeysPerUserQuota", 11 MfaDevices = "MFADevices", 12 MfaDevicesInUse =
+    "MFADevicesInUse", 13 AccountMfaEnabled = "AccountMFAEnabled", 14
+    AccountAccessKeysPresent = "AccountAccessKeysPresent", 15 AccountPasswordPresent =
+    "AccountPasswordPresent", 16 AccountSigningCertificatesPresent =
+    "AccountSigningCertificatesPresent", 17 AttachedPoliciesPerGroupQuota =
+    "AttachedPoliciesPerGroupQuota", 18 AttachedPoliciesPerRoleQuota =
+    "AttachedPoliciesPerRoleQuota", 19 AttachedPoliciesPerUserQuota =
+    "AttachedPoliciesPerUserQuota", 20 Policies = "Policies", 21 PoliciesQuota =
+    "PoliciesQuota", 22 PolicySizeQuota = "PolicySizeQuota", 23 PolicyVersionsInUse =
+    "PolicyVersionsInUse", 24 PolicyVersionsInUseQuota = "PolicyVersionsInUseQuota", 25
+    VersionsPerPolicyQuota = "VersionsPerPolicyQuota", 26 GlobalEndpointTokenVersion =
+    "GlobalEndpointTokenVersion", 27 AssumeRolePolicySizeQuota =
+    "AssumeRolePolicySizeQuota", 28 InstanceProfiles = "InstanceProfiles", 29
+    InstanceProfilesQuota = "InstanceProfilesQuota", 30 Providers = "Providers", 31
+    RolePolicySizeQuota = "RolePolicySizeQuota", 32 Roles = "Roles", 33 RolesQuota =
     "RolesQuota" }
 );
 rboto::__string_enum!(
-    SummaryStateType { Available = "AVAILABLE", NotAvailable = "NOT_AVAILABLE",
-    NotSupported = "NOT_SUPPORTED", Failed = "FAILED" }
+    SummaryStateType { 0 Available = "AVAILABLE", 1 NotAvailable = "NOT_AVAILABLE", 2
+    NotSupported = "NOT_SUPPORTED", 3 Failed = "FAILED" }
 );

@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AcknowledgeDeadLetterQueueRecordsInput {
     /// The ARN of the queue whose dead-letter records are acknowledged.
@@ -17,10 +17,10 @@ pub struct AcknowledgeDeadLetterQueueRecordsInput {
 }
 rboto::__structure!(
     AcknowledgeDeadLetterQueueRecordsInput "AcknowledgeDeadLetterQueueRecordsInput"[set
-    debug into] { queue_arn : String, entries : Vec <
+    into] { queue_arn : String, entries = Vec <
     AcknowledgeDeadLetterQueueRecordsRequestEntry > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AcknowledgeQueueRecordsInput {
     /// The ARN of the queue the records were received from.
@@ -30,12 +30,11 @@ pub struct AcknowledgeQueueRecordsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AcknowledgeQueueRecordsInput "AcknowledgeQueueRecordsInput"[set debug into] {
-    queue_arn : String, entries : Vec < AcknowledgeQueueRecordsRequestEntry > } { _client
-    }
+    AcknowledgeQueueRecordsInput "AcknowledgeQueueRecordsInput"[set into] { queue_arn :
+    String, entries = Vec < AcknowledgeQueueRecordsRequestEntry > } { _client }
 );
 /// Represents the input for `AddTagsToStream`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AddTagsToStreamInput {
     /// The name of the stream.
@@ -49,11 +48,10 @@ pub struct AddTagsToStreamInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AddTagsToStreamInput "AddTagsToStreamInput"[set debug into] { stream_name : String,
-    tags : HashMap < String, String >, stream_arn : String, stream_id : String } {
-    _client }
+    AddTagsToStreamInput "AddTagsToStreamInput"[set into] { stream_name : String, tags :
+    HashMap < String, String >, stream_arn : String, stream_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateChannelInput {
     /// The name of the channel. The name is unique within your Amazon Web Services account and Amazon Web Services Region.
@@ -75,15 +73,15 @@ pub struct CreateChannelInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateChannelInput "CreateChannelInput"[set debug into] { channel_name : String,
-    service_execution_role_arn : String, stream_configuration_list : Vec <
-    ChannelStreamConfiguration >, s3_destination_configuration :
-    S3DestinationConfiguration, s3_tables_destination_configuration :
-    S3TablesDestinationConfiguration, encryption_configuration :
+    CreateChannelInput "CreateChannelInput"[set into] { channel_name : String,
+    service_execution_role_arn : String, stream_configuration_list = Vec <
+    ChannelStreamConfiguration >, s3_destination_configuration =
+    S3DestinationConfiguration, s3_tables_destination_configuration =
+    S3TablesDestinationConfiguration, encryption_configuration =
     ChannelEncryptionConfiguration, tags : HashMap < String, String >,
-    logging_configuration : ChannelLoggingConfiguration } { _client }
+    logging_configuration = ChannelLoggingConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateQueueInput {
     /// A name for the queue. The name is scoped to the Amazon Web Services account and Region used by the request, so two queues in different accounts, or in the same account and different Regions, can have the same name.
@@ -97,12 +95,12 @@ pub struct CreateQueueInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateQueueInput "CreateQueueInput"[set debug into] { queue_name : String,
-    stream_configuration_list : Vec < QueueStreamConfiguration >, queue_attributes :
+    CreateQueueInput "CreateQueueInput"[set into] { queue_name : String,
+    stream_configuration_list = Vec < QueueStreamConfiguration >, queue_attributes =
     QueueAttributes, tags : HashMap < String, String > } { _client }
 );
 /// Represents the input for `CreateStream`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateStreamInput {
     /// A name to identify the stream. The stream name is scoped to the Amazon Web Services account used by the application that creates the stream. It is also scoped by Amazon Web Services Region. That is, two streams in two different Amazon Web Services accounts can have the same name. Two streams in the same Amazon Web Services account but in two different Regions can also have the same name.
@@ -122,13 +120,13 @@ pub struct CreateStreamInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateStreamInput "CreateStreamInput"[set debug into] { stream_name : String,
-    shard_count = i32, stream_mode_details : StreamModeDetails, tags : HashMap < String,
-    String >, warm_throughput_mi_bps = i32, max_record_size_in_ki_b = i32,
+    CreateStreamInput "CreateStreamInput"[set into] { stream_name : String, shard_count =
+    i32, stream_mode_details = StreamModeDetails, tags : HashMap < String, String >,
+    warm_throughput_mi_bps = i32, max_record_size_in_ki_b = i32,
     record_distribution_strategy : RecordDistributionStrategy } { _client }
 );
 /// Represents the input for DecreaseStreamRetentionPeriod.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DecreaseStreamRetentionPeriodInput {
     /// The name of the stream to modify.
@@ -142,11 +140,11 @@ pub struct DecreaseStreamRetentionPeriodInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DecreaseStreamRetentionPeriodInput "DecreaseStreamRetentionPeriodInput"[set debug
-    into] { stream_name : String, retention_period_hours = i32, stream_arn : String,
-    stream_id : String } { _client }
+    DecreaseStreamRetentionPeriodInput "DecreaseStreamRetentionPeriodInput"[set into] {
+    stream_name : String, retention_period_hours = i32, stream_arn : String, stream_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteChannelInput {
     /// The Amazon Resource Name (ARN) of the channel to delete.
@@ -154,10 +152,10 @@ pub struct DeleteChannelInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteChannelInput "DeleteChannelInput"[set debug into] { channel_arn : String } {
-    _client }
+    DeleteChannelInput "DeleteChannelInput"[set into] { channel_arn : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteQueueInput {
     /// The ARN of the queue to delete.
@@ -165,10 +163,9 @@ pub struct DeleteQueueInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteQueueInput "DeleteQueueInput"[set debug into] { queue_arn : String } { _client
-    }
+    DeleteQueueInput "DeleteQueueInput"[set into] { queue_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of a data stream, a queue, or an enhanced fan-out consumer.
@@ -178,11 +175,11 @@ pub struct DeleteResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteResourcePolicyInput "DeleteResourcePolicyInput"[set debug into] { resource_arn
-    : String, stream_id : String } { _client }
+    DeleteResourcePolicyInput "DeleteResourcePolicyInput"[set into] { resource_arn :
+    String, stream_id : String } { _client }
 );
 /// Represents the input for DeleteStream.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteStreamInput {
     /// The name of the stream to delete.
@@ -196,11 +193,11 @@ pub struct DeleteStreamInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteStreamInput "DeleteStreamInput"[set debug into] { stream_name : String,
+    DeleteStreamInput "DeleteStreamInput"[set into] { stream_name : String,
     enforce_consumer_deletion = bool, stream_arn : String, stream_id : String } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeregisterStreamConsumerInput {
     /// The ARN of the Kinesis data stream that the consumer is registered with. For more information, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#arn-syntax-kinesis-streams).
@@ -214,20 +211,19 @@ pub struct DeregisterStreamConsumerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeregisterStreamConsumerInput "DeregisterStreamConsumerInput"[set debug into] {
-    stream_arn : String, consumer_name : String, consumer_arn : String, stream_id :
-    String } { _client }
+    DeregisterStreamConsumerInput "DeregisterStreamConsumerInput"[set into] { stream_arn
+    : String, consumer_name : String, consumer_arn : String, stream_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAccountSettingsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAccountSettingsInput "DescribeAccountSettingsInput"[set debug into] {} {
-    _client }
+    DescribeAccountSettingsInput "DescribeAccountSettingsInput"[set into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeChannelInput {
     /// The Amazon Resource Name (ARN) of the channel to describe.
@@ -235,18 +231,16 @@ pub struct DescribeChannelInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeChannelInput "DescribeChannelInput"[set debug into] { channel_arn : String }
-    { _client }
+    DescribeChannelInput "DescribeChannelInput"[set into] { channel_arn : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeLimitsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
-rboto::__structure!(
-    DescribeLimitsInput "DescribeLimitsInput"[set debug into] {} { _client }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DescribeLimitsInput "DescribeLimitsInput"[set into] {} { _client });
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeQueueInput {
     /// The ARN of the queue to describe.
@@ -254,10 +248,9 @@ pub struct DescribeQueueInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeQueueInput "DescribeQueueInput"[set debug into] { queue_arn : String } {
-    _client }
+    DescribeQueueInput "DescribeQueueInput"[set into] { queue_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeStreamConsumerInput {
     /// The ARN of the Kinesis data stream that the consumer is registered with. For more information, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#arn-syntax-kinesis-streams).
@@ -271,12 +264,12 @@ pub struct DescribeStreamConsumerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeStreamConsumerInput "DescribeStreamConsumerInput"[set debug into] {
-    stream_arn : String, consumer_name : String, consumer_arn : String, stream_id :
-    String } { _client }
+    DescribeStreamConsumerInput "DescribeStreamConsumerInput"[set into] { stream_arn :
+    String, consumer_name : String, consumer_arn : String, stream_id : String } { _client
+    }
 );
 /// Represents the input for `DescribeStream`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeStreamInput {
     /// The name of the stream to describe.
@@ -292,11 +285,11 @@ pub struct DescribeStreamInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeStreamInput "DescribeStreamInput"[set debug into] { stream_name : String,
-    limit = i32, exclusive_start_shard_id : String, stream_arn : String, stream_id :
-    String } { _client }
+    DescribeStreamInput "DescribeStreamInput"[set into] { stream_name : String, limit =
+    i32, exclusive_start_shard_id : String, stream_arn : String, stream_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeStreamSummaryInput {
     /// The name of the stream to describe.
@@ -308,11 +301,11 @@ pub struct DescribeStreamSummaryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeStreamSummaryInput "DescribeStreamSummaryInput"[set debug into] { stream_name
-    : String, stream_arn : String, stream_id : String } { _client }
+    DescribeStreamSummaryInput "DescribeStreamSummaryInput"[set into] { stream_name :
+    String, stream_arn : String, stream_id : String } { _client }
 );
 /// Represents the input for DisableEnhancedMonitoring.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableEnhancedMonitoringInput {
     /// The name of the Kinesis data stream for which to disable enhanced monitoring.
@@ -326,12 +319,12 @@ pub struct DisableEnhancedMonitoringInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisableEnhancedMonitoringInput "DisableEnhancedMonitoringInput"[set debug into] {
-    stream_name : String, shard_level_metrics : Vec < MetricsName >, stream_arn : String,
+    DisableEnhancedMonitoringInput "DisableEnhancedMonitoringInput"[set into] {
+    stream_name : String, shard_level_metrics = Vec < MetricsName >, stream_arn : String,
     stream_id : String } { _client }
 );
 /// Represents the input for EnableEnhancedMonitoring.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableEnhancedMonitoringInput {
     /// The name of the stream for which to enable enhanced monitoring.
@@ -345,12 +338,12 @@ pub struct EnableEnhancedMonitoringInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableEnhancedMonitoringInput "EnableEnhancedMonitoringInput"[set debug into] {
-    stream_name : String, shard_level_metrics : Vec < MetricsName >, stream_arn : String,
-    stream_id : String } { _client }
+    EnableEnhancedMonitoringInput "EnableEnhancedMonitoringInput"[set into] { stream_name
+    : String, shard_level_metrics = Vec < MetricsName >, stream_arn : String, stream_id :
+    String } { _client }
 );
 /// Represents the input for GetRecords.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetRecordsInput {
     /// The position in the shard from which you want to start sequentially reading data records. A shard iterator specifies this position using the sequence number of a data record in the shard.
@@ -366,10 +359,10 @@ pub struct GetRecordsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetRecordsInput "GetRecordsInput"[set debug into] { shard_iterator : String, limit =
-    i32, stream_arn : String, stream_id : String, dry_run = bool } { _client }
+    GetRecordsInput "GetRecordsInput"[set into] { shard_iterator : String, limit = i32,
+    stream_arn : String, stream_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of a data stream, a queue, or an enhanced fan-out consumer.
@@ -379,11 +372,11 @@ pub struct GetResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetResourcePolicyInput "GetResourcePolicyInput"[set debug into] { resource_arn :
-    String, stream_id : String } { _client }
+    GetResourcePolicyInput "GetResourcePolicyInput"[set into] { resource_arn : String,
+    stream_id : String } { _client }
 );
 /// Represents the input for `GetShardIterator`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetShardIteratorInput {
     /// The name of the Amazon Kinesis data stream.
@@ -405,13 +398,13 @@ pub struct GetShardIteratorInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetShardIteratorInput "GetShardIteratorInput"[set debug into] { stream_name : String,
+    GetShardIteratorInput "GetShardIteratorInput"[set into] { stream_name : String,
     shard_id : String, shard_iterator_type : ShardIteratorType, starting_sequence_number
     : String, timestamp : rboto::DateTime, stream_arn : String, stream_id : String,
     dry_run = bool } { _client }
 );
 /// Represents the input for IncreaseStreamRetentionPeriod.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct IncreaseStreamRetentionPeriodInput {
     /// The name of the stream to modify.
@@ -425,11 +418,11 @@ pub struct IncreaseStreamRetentionPeriodInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    IncreaseStreamRetentionPeriodInput "IncreaseStreamRetentionPeriodInput"[set debug
-    into] { stream_name : String, retention_period_hours = i32, stream_arn : String,
-    stream_id : String } { _client }
+    IncreaseStreamRetentionPeriodInput "IncreaseStreamRetentionPeriodInput"[set into] {
+    stream_name : String, retention_period_hours = i32, stream_arn : String, stream_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListChannelsInput {
     /// Filters the results to channels associated with the specified streams.
@@ -441,10 +434,10 @@ pub struct ListChannelsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListChannelsInput "ListChannelsInput"[set debug into] { stream_filter : Vec <
-    StreamFilter >, max_results = i32, next_token : String } { _client }
+    ListChannelsInput "ListChannelsInput"[set into] { stream_filter = Vec < StreamFilter
+    >, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListQueuesInput {
     /// The maximum number of queue summaries to return in one response. The response might contain fewer summaries than this value, and might contain a `NextToken` even when it contains fewer.
@@ -456,10 +449,10 @@ pub struct ListQueuesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListQueuesInput "ListQueuesInput"[set debug into] { max_results = i32, next_token :
-    String, stream_filter : Vec < QueueStreamFilter > } { _client }
+    ListQueuesInput "ListQueuesInput"[set into] { max_results = i32, next_token : String,
+    stream_filter = Vec < QueueStreamFilter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListShardsInput {
     /// The name of the data stream whose shards you want to list.
@@ -481,12 +474,12 @@ pub struct ListShardsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListShardsInput "ListShardsInput"[set debug into] { stream_name : String, next_token
-    : String, exclusive_start_shard_id : String, max_results = i32,
-    stream_creation_timestamp : rboto::DateTime, shard_filter : ShardFilter, stream_arn :
+    ListShardsInput "ListShardsInput"[set into] { stream_name : String, next_token :
+    String, exclusive_start_shard_id : String, max_results = i32,
+    stream_creation_timestamp : rboto::DateTime, shard_filter = ShardFilter, stream_arn :
     String, stream_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListStreamConsumersInput {
     /// The ARN of the Kinesis data stream for which you want to list the registered consumers. For more information, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#arn-syntax-kinesis-streams).
@@ -502,12 +495,12 @@ pub struct ListStreamConsumersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListStreamConsumersInput "ListStreamConsumersInput"[set debug into] { stream_arn :
-    String, next_token : String, max_results = i32, stream_creation_timestamp :
-    rboto::DateTime, stream_id : String } { _client }
+    ListStreamConsumersInput "ListStreamConsumersInput"[set into] { stream_arn : String,
+    next_token : String, max_results = i32, stream_creation_timestamp : rboto::DateTime,
+    stream_id : String } { _client }
 );
 /// Represents the input for `ListStreams`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListStreamsInput {
     /// The maximum number of streams to list. The default value is 100. If you specify a value greater than 100, at most 100 results are returned.
@@ -518,10 +511,10 @@ pub struct ListStreamsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListStreamsInput "ListStreamsInput"[set debug into] { limit = i32,
+    ListStreamsInput "ListStreamsInput"[set into] { limit = i32,
     exclusive_start_stream_name : String, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForResourceInput {
     /// The Amazon Resource Name (ARN) of the Kinesis resource for which to list tags.
@@ -531,11 +524,11 @@ pub struct ListTagsForResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForResourceInput "ListTagsForResourceInput"[set debug into] { resource_arn :
+    ListTagsForResourceInput "ListTagsForResourceInput"[set into] { resource_arn :
     String, stream_id : String } { _client }
 );
 /// Represents the input for `ListTagsForStream`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForStreamInput {
     /// The name of the stream.
@@ -551,12 +544,12 @@ pub struct ListTagsForStreamInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForStreamInput "ListTagsForStreamInput"[set debug into] { stream_name :
-    String, exclusive_start_tag_key : String, limit = i32, stream_arn : String, stream_id
-    : String } { _client }
+    ListTagsForStreamInput "ListTagsForStreamInput"[set into] { stream_name : String,
+    exclusive_start_tag_key : String, limit = i32, stream_arn : String, stream_id :
+    String } { _client }
 );
 /// Represents the input for `MergeShards`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct MergeShardsInput {
     /// The name of the stream for the merge.
@@ -572,12 +565,12 @@ pub struct MergeShardsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    MergeShardsInput "MergeShardsInput"[set debug into] { stream_name : String,
-    shard_to_merge : String, adjacent_shard_to_merge : String, stream_arn : String,
-    stream_id : String } { _client }
+    MergeShardsInput "MergeShardsInput"[set into] { stream_name : String, shard_to_merge
+    : String, adjacent_shard_to_merge : String, stream_arn : String, stream_id : String }
+    { _client }
 );
 /// Represents the input for `PutRecord`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutRecordInput {
     /// The name of the stream to put the data record into.
@@ -599,13 +592,12 @@ pub struct PutRecordInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutRecordInput "PutRecordInput"[set debug into] { stream_name : String, data :
-    rboto::Blob, partition_key : String, explicit_hash_key : String,
-    sequence_number_for_ordering : String, stream_arn : String, stream_id : String,
-    dry_run = bool } { _client }
+    PutRecordInput "PutRecordInput"[set into] { stream_name : String, data : rboto::Blob,
+    partition_key : String, explicit_hash_key : String, sequence_number_for_ordering :
+    String, stream_arn : String, stream_id : String, dry_run = bool } { _client }
 );
 /// A `PutRecords` request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutRecordsInput {
     /// The records associated with the request.
@@ -621,11 +613,11 @@ pub struct PutRecordsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutRecordsInput "PutRecordsInput"[set debug into] { records : Vec <
-    PutRecordsRequestEntry >, stream_name : String, stream_arn : String, stream_id :
-    String, dry_run = bool } { _client }
+    PutRecordsInput "PutRecordsInput"[set into] { records = Vec < PutRecordsRequestEntry
+    >, stream_name : String, stream_arn : String, stream_id : String, dry_run = bool } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of a data stream, a queue, or an enhanced fan-out consumer.
@@ -637,10 +629,10 @@ pub struct PutResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutResourcePolicyInput "PutResourcePolicyInput"[set debug into] { resource_arn :
-    String, stream_id : String, policy : String } { _client }
+    PutResourcePolicyInput "PutResourcePolicyInput"[set into] { resource_arn : String,
+    stream_id : String, policy : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ReceiveDeadLetterQueueRecordsInput {
     /// The ARN of the queue whose dead-letter records are received.
@@ -654,11 +646,11 @@ pub struct ReceiveDeadLetterQueueRecordsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ReceiveDeadLetterQueueRecordsInput "ReceiveDeadLetterQueueRecordsInput"[set debug
-    into] { queue_arn : String, limit = i32, wait_time_seconds = i32,
-    visibility_timeout_seconds = i32 } { _client }
+    ReceiveDeadLetterQueueRecordsInput "ReceiveDeadLetterQueueRecordsInput"[set into] {
+    queue_arn : String, limit = i32, wait_time_seconds = i32, visibility_timeout_seconds
+    = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ReceiveQueueRecordsInput {
     /// The ARN of the queue to receive records from.
@@ -672,11 +664,10 @@ pub struct ReceiveQueueRecordsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ReceiveQueueRecordsInput "ReceiveQueueRecordsInput"[set debug into] { queue_arn :
-    String, limit = i32, wait_time_seconds = i32, visibility_timeout_seconds = i32 } {
-    _client }
+    ReceiveQueueRecordsInput "ReceiveQueueRecordsInput"[set into] { queue_arn : String,
+    limit = i32, wait_time_seconds = i32, visibility_timeout_seconds = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RegisterStreamConsumerInput {
     /// The ARN of the Kinesis data stream that you want to register the consumer with. For more info, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#arn-syntax-kinesis-streams).
@@ -690,12 +681,12 @@ pub struct RegisterStreamConsumerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RegisterStreamConsumerInput "RegisterStreamConsumerInput"[set debug into] {
-    stream_arn : String, consumer_name : String, stream_id : String, tags : HashMap <
-    String, String > } { _client }
+    RegisterStreamConsumerInput "RegisterStreamConsumerInput"[set into] { stream_arn :
+    String, consumer_name : String, stream_id : String, tags : HashMap < String, String >
+    } { _client }
 );
 /// Represents the input for `RemoveTagsFromStream`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RemoveTagsFromStreamInput {
     /// The name of the stream.
@@ -709,11 +700,11 @@ pub struct RemoveTagsFromStreamInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RemoveTagsFromStreamInput "RemoveTagsFromStreamInput"[set debug into] { stream_name :
-    String, tag_keys : Vec < String >, stream_arn : String, stream_id : String } {
+    RemoveTagsFromStreamInput "RemoveTagsFromStreamInput"[set into] { stream_name :
+    String, tag_keys = Vec < String >, stream_arn : String, stream_id : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RestoreDeadLetterQueueRecordsInput {
     /// The ARN of the queue whose dead-letter records are restored.
@@ -723,12 +714,12 @@ pub struct RestoreDeadLetterQueueRecordsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RestoreDeadLetterQueueRecordsInput "RestoreDeadLetterQueueRecordsInput"[set debug
-    into] { queue_arn : String, entries : Vec < RestoreDeadLetterQueueRecordsRequestEntry
-    > } { _client }
+    RestoreDeadLetterQueueRecordsInput "RestoreDeadLetterQueueRecordsInput"[set into] {
+    queue_arn : String, entries = Vec < RestoreDeadLetterQueueRecordsRequestEntry > } {
+    _client }
 );
 /// Represents the input for `SplitShard`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SplitShardInput {
     /// The name of the stream for the shard split.
@@ -744,11 +735,11 @@ pub struct SplitShardInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SplitShardInput "SplitShardInput"[set debug into] { stream_name : String,
-    shard_to_split : String, new_starting_hash_key : String, stream_arn : String,
-    stream_id : String } { _client }
+    SplitShardInput "SplitShardInput"[set into] { stream_name : String, shard_to_split :
+    String, new_starting_hash_key : String, stream_arn : String, stream_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartStreamEncryptionInput {
     /// The name of the stream for which to start encrypting records.
@@ -764,11 +755,11 @@ pub struct StartStreamEncryptionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartStreamEncryptionInput "StartStreamEncryptionInput"[set debug into] { stream_name
-    : String, encryption_type : EncryptionType, key_id : String, stream_arn : String,
+    StartStreamEncryptionInput "StartStreamEncryptionInput"[set into] { stream_name :
+    String, encryption_type : EncryptionType, key_id : String, stream_arn : String,
     stream_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopStreamEncryptionInput {
     /// The name of the stream on which to stop encrypting records.
@@ -784,11 +775,11 @@ pub struct StopStreamEncryptionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopStreamEncryptionInput "StopStreamEncryptionInput"[set debug into] { stream_name :
+    StopStreamEncryptionInput "StopStreamEncryptionInput"[set into] { stream_name :
     String, encryption_type : EncryptionType, key_id : String, stream_arn : String,
     stream_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SubscribeToShardInput {
     /// For this parameter, use the value you obtained when you called RegisterStreamConsumer.
@@ -804,11 +795,11 @@ pub struct SubscribeToShardInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SubscribeToShardInput "SubscribeToShardInput"[set debug into] { consumer_arn :
-    String, stream_id : String, shard_id : String, starting_position : StartingPosition,
-    dry_run = bool } { _client }
+    SubscribeToShardInput "SubscribeToShardInput"[set into] { consumer_arn : String,
+    stream_id : String, shard_id : String, starting_position = StartingPosition, dry_run
+    = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// An array of tags to be added to the Kinesis resource. A tag consists of a required key and an optional value. You can add up to 50 tags per resource.
@@ -820,10 +811,10 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceInput"[set debug into] { tags : HashMap < String, String
-    >, resource_arn : String, stream_id : String } { _client }
+    TagResourceInput "TagResourceInput"[set into] { tags : HashMap < String, String >,
+    resource_arn : String, stream_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// A list of tag key-value pairs. Existing tags of the resource whose keys are members of this list will be removed from the Kinesis resource.
@@ -835,10 +826,10 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceInput"[set debug into] { tag_keys : Vec < String >,
+    UntagResourceInput "UntagResourceInput"[set into] { tag_keys = Vec < String >,
     resource_arn : String, stream_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateAccountSettingsInput {
     /// Specifies the minimum throughput billing commitment configuration for your account.
@@ -848,11 +839,11 @@ pub struct UpdateAccountSettingsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateAccountSettingsInput "UpdateAccountSettingsInput"[set debug into] {
-    minimum_throughput_billing_commitment : MinimumThroughputBillingCommitmentInput } {
+    UpdateAccountSettingsInput "UpdateAccountSettingsInput"[set into] {
+    minimum_throughput_billing_commitment = MinimumThroughputBillingCommitmentInput } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateChannelInput {
     /// The Amazon Resource Name (ARN) of the channel to update.
@@ -866,12 +857,12 @@ pub struct UpdateChannelInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateChannelInput "UpdateChannelInput"[set debug into] { channel_arn : String,
-    s3_destination_configuration : S3DestinationUpdateInput,
-    s3_tables_destination_configuration : S3TablesDestinationUpdateInput,
-    logging_configuration : ChannelLoggingUpdateInput } { _client }
+    UpdateChannelInput "UpdateChannelInput"[set into] { channel_arn : String,
+    s3_destination_configuration = S3DestinationUpdateInput,
+    s3_tables_destination_configuration = S3TablesDestinationUpdateInput,
+    logging_configuration = ChannelLoggingUpdateInput } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateDeadLetterQueueRecordsVisibilityInput {
     /// The ARN of the queue whose dead-letter records are updated.
@@ -882,10 +873,10 @@ pub struct UpdateDeadLetterQueueRecordsVisibilityInput {
 }
 rboto::__structure!(
     UpdateDeadLetterQueueRecordsVisibilityInput
-    "UpdateDeadLetterQueueRecordsVisibilityInput"[set debug into] { queue_arn : String,
-    entries : Vec < UpdateDeadLetterQueueRecordsVisibilityRequestEntry > } { _client }
+    "UpdateDeadLetterQueueRecordsVisibilityInput"[set into] { queue_arn : String, entries
+    = Vec < UpdateDeadLetterQueueRecordsVisibilityRequestEntry > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateMaxRecordSizeInput {
     /// The Amazon Resource Name (ARN) of the stream for the `MaxRecordSize` update.
@@ -897,10 +888,10 @@ pub struct UpdateMaxRecordSizeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateMaxRecordSizeInput "UpdateMaxRecordSizeInput"[set debug into] { stream_arn :
-    String, stream_id : String, max_record_size_in_ki_b = i32 } { _client }
+    UpdateMaxRecordSizeInput "UpdateMaxRecordSizeInput"[set into] { stream_arn : String,
+    stream_id : String, max_record_size_in_ki_b = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateQueueInput {
     /// The ARN of the queue to update.
@@ -910,10 +901,10 @@ pub struct UpdateQueueInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateQueueInput "UpdateQueueInput"[set debug into] { queue_arn : String,
-    queue_attributes : QueueAttributes } { _client }
+    UpdateQueueInput "UpdateQueueInput"[set into] { queue_arn : String, queue_attributes
+    = QueueAttributes } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateQueueRecordsVisibilityInput {
     /// The ARN of the queue the records were received from.
@@ -923,11 +914,11 @@ pub struct UpdateQueueRecordsVisibilityInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateQueueRecordsVisibilityInput "UpdateQueueRecordsVisibilityInput"[set debug into]
-    { queue_arn : String, entries : Vec < UpdateQueueRecordsVisibilityRequestEntry > } {
+    UpdateQueueRecordsVisibilityInput "UpdateQueueRecordsVisibilityInput"[set into] {
+    queue_arn : String, entries = Vec < UpdateQueueRecordsVisibilityRequestEntry > } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateShardCountInput {
     /// The name of the stream.
@@ -943,11 +934,11 @@ pub struct UpdateShardCountInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateShardCountInput "UpdateShardCountInput"[set debug into] { stream_name : String,
+    UpdateShardCountInput "UpdateShardCountInput"[set into] { stream_name : String,
     target_shard_count = i32, scaling_type : ScalingType, stream_arn : String, stream_id
     : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateStreamModeInput {
     /// Specifies the ARN of the data stream whose capacity mode you want to update.
@@ -961,11 +952,11 @@ pub struct UpdateStreamModeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateStreamModeInput "UpdateStreamModeInput"[set debug into] { stream_arn : String,
-    stream_id : String, stream_mode_details : StreamModeDetails, warm_throughput_mi_bps =
+    UpdateStreamModeInput "UpdateStreamModeInput"[set into] { stream_arn : String,
+    stream_id : String, stream_mode_details = StreamModeDetails, warm_throughput_mi_bps =
     i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateStreamRecordDistributionStrategyInput {
     /// The Amazon Resource Name (ARN) of the stream to update.
@@ -978,11 +969,11 @@ pub struct UpdateStreamRecordDistributionStrategyInput {
 }
 rboto::__structure!(
     UpdateStreamRecordDistributionStrategyInput
-    "UpdateStreamRecordDistributionStrategyInput"[set debug into] { stream_arn : String,
+    "UpdateStreamRecordDistributionStrategyInput"[set into] { stream_arn : String,
     stream_id : String, record_distribution_strategy : RecordDistributionStrategy } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateStreamWarmThroughputInput {
     /// The ARN of the stream to be updated.
@@ -996,7 +987,7 @@ pub struct UpdateStreamWarmThroughputInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateStreamWarmThroughputInput "UpdateStreamWarmThroughputInput"[set debug into] {
+    UpdateStreamWarmThroughputInput "UpdateStreamWarmThroughputInput"[set into] {
     stream_arn : String, stream_name : String, stream_id : String, warm_throughput_mi_bps
     = i32 } { _client }
 );

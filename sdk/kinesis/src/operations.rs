@@ -6,103 +6,66 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; AcknowledgeDeadLetterQueueRecordsInput =>
-    AcknowledgeDeadLetterQueueRecordsOutput =
-    super::schema::ops::ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS,
+    super::error::Exception, super::schema::SERVICE;
+    AcknowledgeDeadLetterQueueRecordsInput => AcknowledgeDeadLetterQueueRecordsOutput,
     "AcknowledgeDeadLetterQueueRecords"; AcknowledgeQueueRecordsInput =>
-    AcknowledgeQueueRecordsOutput = super::schema::ops::ACKNOWLEDGE_QUEUE_RECORDS,
-    "AcknowledgeQueueRecords"; AddTagsToStreamInput => AddTagsToStreamOutput =
-    super::schema::ops::ADD_TAGS_TO_STREAM, "AddTagsToStream"; CreateChannelInput =>
-    CreateChannelOutput = super::schema::ops::CREATE_CHANNEL, "CreateChannel";
-    CreateQueueInput => CreateQueueOutput = super::schema::ops::CREATE_QUEUE,
-    "CreateQueue"; CreateStreamInput => CreateStreamOutput =
-    super::schema::ops::CREATE_STREAM, "CreateStream"; DecreaseStreamRetentionPeriodInput
-    => DecreaseStreamRetentionPeriodOutput =
-    super::schema::ops::DECREASE_STREAM_RETENTION_PERIOD,
-    "DecreaseStreamRetentionPeriod"; DeleteChannelInput => DeleteChannelOutput =
-    super::schema::ops::DELETE_CHANNEL, "DeleteChannel"; DeleteQueueInput =>
-    DeleteQueueOutput = super::schema::ops::DELETE_QUEUE, "DeleteQueue";
-    DeleteResourcePolicyInput => DeleteResourcePolicyOutput =
-    super::schema::ops::DELETE_RESOURCE_POLICY, "DeleteResourcePolicy"; DeleteStreamInput
-    => DeleteStreamOutput = super::schema::ops::DELETE_STREAM, "DeleteStream";
-    DeregisterStreamConsumerInput => DeregisterStreamConsumerOutput =
-    super::schema::ops::DEREGISTER_STREAM_CONSUMER, "DeregisterStreamConsumer";
-    DescribeAccountSettingsInput => DescribeAccountSettingsOutput =
-    super::schema::ops::DESCRIBE_ACCOUNT_SETTINGS, "DescribeAccountSettings";
-    DescribeChannelInput => DescribeChannelOutput = super::schema::ops::DESCRIBE_CHANNEL,
-    "DescribeChannel"; DescribeLimitsInput => DescribeLimitsOutput =
-    super::schema::ops::DESCRIBE_LIMITS, "DescribeLimits"; DescribeQueueInput =>
-    DescribeQueueOutput = super::schema::ops::DESCRIBE_QUEUE, "DescribeQueue";
-    DescribeStreamInput => DescribeStreamOutput = super::schema::ops::DESCRIBE_STREAM,
-    "DescribeStream"; DescribeStreamConsumerInput => DescribeStreamConsumerOutput =
-    super::schema::ops::DESCRIBE_STREAM_CONSUMER, "DescribeStreamConsumer";
-    DescribeStreamSummaryInput => DescribeStreamSummaryOutput =
-    super::schema::ops::DESCRIBE_STREAM_SUMMARY, "DescribeStreamSummary";
-    DisableEnhancedMonitoringInput => DisableEnhancedMonitoringOutput =
-    super::schema::ops::DISABLE_ENHANCED_MONITORING, "DisableEnhancedMonitoring";
-    EnableEnhancedMonitoringInput => EnableEnhancedMonitoringOutput =
-    super::schema::ops::ENABLE_ENHANCED_MONITORING, "EnableEnhancedMonitoring";
-    GetRecordsInput => GetRecordsOutput = super::schema::ops::GET_RECORDS, "GetRecords";
-    GetResourcePolicyInput => GetResourcePolicyOutput =
-    super::schema::ops::GET_RESOURCE_POLICY, "GetResourcePolicy"; GetShardIteratorInput
-    => GetShardIteratorOutput = super::schema::ops::GET_SHARD_ITERATOR,
-    "GetShardIterator"; IncreaseStreamRetentionPeriodInput =>
-    IncreaseStreamRetentionPeriodOutput =
-    super::schema::ops::INCREASE_STREAM_RETENTION_PERIOD,
-    "IncreaseStreamRetentionPeriod"; ListChannelsInput => ListChannelsOutput =
-    super::schema::ops::LIST_CHANNELS, "ListChannels"; ListQueuesInput =>
-    ListQueuesOutput = super::schema::ops::LIST_QUEUES, "ListQueues"; ListShardsInput =>
-    ListShardsOutput = super::schema::ops::LIST_SHARDS, "ListShards";
-    ListStreamConsumersInput => ListStreamConsumersOutput =
-    super::schema::ops::LIST_STREAM_CONSUMERS, "ListStreamConsumers"; ListStreamsInput =>
-    ListStreamsOutput = super::schema::ops::LIST_STREAMS, "ListStreams";
-    ListTagsForResourceInput => ListTagsForResourceOutput =
-    super::schema::ops::LIST_TAGS_FOR_RESOURCE, "ListTagsForResource";
-    ListTagsForStreamInput => ListTagsForStreamOutput =
-    super::schema::ops::LIST_TAGS_FOR_STREAM, "ListTagsForStream"; MergeShardsInput =>
-    MergeShardsOutput = super::schema::ops::MERGE_SHARDS, "MergeShards"; PutRecordInput
-    => PutRecordOutput = super::schema::ops::PUT_RECORD, "PutRecord"; PutRecordsInput =>
-    PutRecordsOutput = super::schema::ops::PUT_RECORDS, "PutRecords";
-    PutResourcePolicyInput => PutResourcePolicyOutput =
-    super::schema::ops::PUT_RESOURCE_POLICY, "PutResourcePolicy";
-    ReceiveDeadLetterQueueRecordsInput => ReceiveDeadLetterQueueRecordsOutput =
-    super::schema::ops::RECEIVE_DEAD_LETTER_QUEUE_RECORDS,
-    "ReceiveDeadLetterQueueRecords"; ReceiveQueueRecordsInput =>
-    ReceiveQueueRecordsOutput = super::schema::ops::RECEIVE_QUEUE_RECORDS,
-    "ReceiveQueueRecords"; RegisterStreamConsumerInput => RegisterStreamConsumerOutput =
-    super::schema::ops::REGISTER_STREAM_CONSUMER, "RegisterStreamConsumer";
-    RemoveTagsFromStreamInput => RemoveTagsFromStreamOutput =
-    super::schema::ops::REMOVE_TAGS_FROM_STREAM, "RemoveTagsFromStream";
-    RestoreDeadLetterQueueRecordsInput => RestoreDeadLetterQueueRecordsOutput =
-    super::schema::ops::RESTORE_DEAD_LETTER_QUEUE_RECORDS,
-    "RestoreDeadLetterQueueRecords"; SplitShardInput => SplitShardOutput =
-    super::schema::ops::SPLIT_SHARD, "SplitShard"; StartStreamEncryptionInput =>
-    StartStreamEncryptionOutput = super::schema::ops::START_STREAM_ENCRYPTION,
-    "StartStreamEncryption"; StopStreamEncryptionInput => StopStreamEncryptionOutput =
-    super::schema::ops::STOP_STREAM_ENCRYPTION, "StopStreamEncryption";
-    SubscribeToShardInput => SubscribeToShardOutput =
-    super::schema::ops::SUBSCRIBE_TO_SHARD, "SubscribeToShard"; TagResourceInput =>
-    TagResourceOutput = super::schema::ops::TAG_RESOURCE, "TagResource";
-    UntagResourceInput => UntagResourceOutput = super::schema::ops::UNTAG_RESOURCE,
-    "UntagResource"; UpdateAccountSettingsInput => UpdateAccountSettingsOutput =
-    super::schema::ops::UPDATE_ACCOUNT_SETTINGS, "UpdateAccountSettings";
-    UpdateChannelInput => UpdateChannelOutput = super::schema::ops::UPDATE_CHANNEL,
-    "UpdateChannel"; UpdateDeadLetterQueueRecordsVisibilityInput =>
-    UpdateDeadLetterQueueRecordsVisibilityOutput =
-    super::schema::ops::UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY,
+    AcknowledgeQueueRecordsOutput, "AcknowledgeQueueRecords"; AddTagsToStreamInput =>
+    AddTagsToStreamOutput, "AddTagsToStream"; CreateChannelInput => CreateChannelOutput,
+    "CreateChannel"; CreateQueueInput => CreateQueueOutput, "CreateQueue";
+    CreateStreamInput => CreateStreamOutput, "CreateStream";
+    DecreaseStreamRetentionPeriodInput => DecreaseStreamRetentionPeriodOutput,
+    "DecreaseStreamRetentionPeriod"; DeleteChannelInput => DeleteChannelOutput,
+    "DeleteChannel"; DeleteQueueInput => DeleteQueueOutput, "DeleteQueue";
+    DeleteResourcePolicyInput => DeleteResourcePolicyOutput, "DeleteResourcePolicy";
+    DeleteStreamInput => DeleteStreamOutput, "DeleteStream";
+    DeregisterStreamConsumerInput => DeregisterStreamConsumerOutput,
+    "DeregisterStreamConsumer"; DescribeAccountSettingsInput =>
+    DescribeAccountSettingsOutput, "DescribeAccountSettings"; DescribeChannelInput =>
+    DescribeChannelOutput, "DescribeChannel"; DescribeLimitsInput =>
+    DescribeLimitsOutput, "DescribeLimits"; DescribeQueueInput => DescribeQueueOutput,
+    "DescribeQueue"; DescribeStreamInput => DescribeStreamOutput, "DescribeStream";
+    DescribeStreamConsumerInput => DescribeStreamConsumerOutput,
+    "DescribeStreamConsumer"; DescribeStreamSummaryInput => DescribeStreamSummaryOutput,
+    "DescribeStreamSummary"; DisableEnhancedMonitoringInput =>
+    DisableEnhancedMonitoringOutput, "DisableEnhancedMonitoring";
+    EnableEnhancedMonitoringInput => EnableEnhancedMonitoringOutput,
+    "EnableEnhancedMonitoring"; GetRecordsInput => GetRecordsOutput, "GetRecords";
+    GetResourcePolicyInput => GetResourcePolicyOutput, "GetResourcePolicy";
+    GetShardIteratorInput => GetShardIteratorOutput, "GetShardIterator";
+    IncreaseStreamRetentionPeriodInput => IncreaseStreamRetentionPeriodOutput,
+    "IncreaseStreamRetentionPeriod"; ListChannelsInput => ListChannelsOutput,
+    "ListChannels"; ListQueuesInput => ListQueuesOutput, "ListQueues"; ListShardsInput =>
+    ListShardsOutput, "ListShards"; ListStreamConsumersInput =>
+    ListStreamConsumersOutput, "ListStreamConsumers"; ListStreamsInput =>
+    ListStreamsOutput, "ListStreams"; ListTagsForResourceInput =>
+    ListTagsForResourceOutput, "ListTagsForResource"; ListTagsForStreamInput =>
+    ListTagsForStreamOutput, "ListTagsForStream"; MergeShardsInput => MergeShardsOutput,
+    "MergeShards"; PutRecordInput => PutRecordOutput, "PutRecord"; PutRecordsInput =>
+    PutRecordsOutput, "PutRecords"; PutResourcePolicyInput => PutResourcePolicyOutput,
+    "PutResourcePolicy"; ReceiveDeadLetterQueueRecordsInput =>
+    ReceiveDeadLetterQueueRecordsOutput, "ReceiveDeadLetterQueueRecords";
+    ReceiveQueueRecordsInput => ReceiveQueueRecordsOutput, "ReceiveQueueRecords";
+    RegisterStreamConsumerInput => RegisterStreamConsumerOutput,
+    "RegisterStreamConsumer"; RemoveTagsFromStreamInput => RemoveTagsFromStreamOutput,
+    "RemoveTagsFromStream"; RestoreDeadLetterQueueRecordsInput =>
+    RestoreDeadLetterQueueRecordsOutput, "RestoreDeadLetterQueueRecords"; SplitShardInput
+    => SplitShardOutput, "SplitShard"; StartStreamEncryptionInput =>
+    StartStreamEncryptionOutput, "StartStreamEncryption"; StopStreamEncryptionInput =>
+    StopStreamEncryptionOutput, "StopStreamEncryption"; SubscribeToShardInput =>
+    SubscribeToShardOutput, "SubscribeToShard"; TagResourceInput => TagResourceOutput,
+    "TagResource"; UntagResourceInput => UntagResourceOutput, "UntagResource";
+    UpdateAccountSettingsInput => UpdateAccountSettingsOutput, "UpdateAccountSettings";
+    UpdateChannelInput => UpdateChannelOutput, "UpdateChannel";
+    UpdateDeadLetterQueueRecordsVisibilityInput =>
+    UpdateDeadLetterQueueRecordsVisibilityOutput,
     "UpdateDeadLetterQueueRecordsVisibility"; UpdateMaxRecordSizeInput =>
-    UpdateMaxRecordSizeOutput = super::schema::ops::UPDATE_MAX_RECORD_SIZE,
-    "UpdateMaxRecordSize"; UpdateQueueInput => UpdateQueueOutput =
-    super::schema::ops::UPDATE_QUEUE, "UpdateQueue"; UpdateQueueRecordsVisibilityInput =>
-    UpdateQueueRecordsVisibilityOutput =
-    super::schema::ops::UPDATE_QUEUE_RECORDS_VISIBILITY, "UpdateQueueRecordsVisibility";
-    UpdateShardCountInput => UpdateShardCountOutput =
-    super::schema::ops::UPDATE_SHARD_COUNT, "UpdateShardCount"; UpdateStreamModeInput =>
-    UpdateStreamModeOutput = super::schema::ops::UPDATE_STREAM_MODE, "UpdateStreamMode";
+    UpdateMaxRecordSizeOutput, "UpdateMaxRecordSize"; UpdateQueueInput =>
+    UpdateQueueOutput, "UpdateQueue"; UpdateQueueRecordsVisibilityInput =>
+    UpdateQueueRecordsVisibilityOutput, "UpdateQueueRecordsVisibility";
+    UpdateShardCountInput => UpdateShardCountOutput, "UpdateShardCount";
+    UpdateStreamModeInput => UpdateStreamModeOutput, "UpdateStreamMode";
     UpdateStreamRecordDistributionStrategyInput =>
-    UpdateStreamRecordDistributionStrategyOutput =
-    super::schema::ops::UPDATE_STREAM_RECORD_DISTRIBUTION_STRATEGY,
+    UpdateStreamRecordDistributionStrategyOutput,
     "UpdateStreamRecordDistributionStrategy"; UpdateStreamWarmThroughputInput =>
-    UpdateStreamWarmThroughputOutput = super::schema::ops::UPDATE_STREAM_WARM_THROUGHPUT,
-    "UpdateStreamWarmThroughput";
+    UpdateStreamWarmThroughputOutput, "UpdateStreamWarmThroughput";
 );

@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AcknowledgeDeadLetterQueueRecordsOutput {
     /// The records that were acknowledged.
@@ -17,11 +17,11 @@ pub struct AcknowledgeDeadLetterQueueRecordsOutput {
 }
 rboto::__structure!(
     AcknowledgeDeadLetterQueueRecordsOutput
-    "AcknowledgeDeadLetterQueueRecordsOutput"[debug from output] { successful : Vec <
-    AcknowledgeDeadLetterQueueRecordsResultEntry >, failed : Vec <
+    "AcknowledgeDeadLetterQueueRecordsOutput"[from output] { successful = Vec <
+    AcknowledgeDeadLetterQueueRecordsResultEntry >, failed = Vec <
     AcknowledgeDeadLetterQueueRecordsErrorEntry > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AcknowledgeQueueRecordsOutput {
     /// The records that were acknowledged.
@@ -31,11 +31,11 @@ pub struct AcknowledgeQueueRecordsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AcknowledgeQueueRecordsOutput "AcknowledgeQueueRecordsOutput"[debug from output] {
-    successful : Vec < AcknowledgeQueueRecordsResultEntry >, failed : Vec <
+    AcknowledgeQueueRecordsOutput "AcknowledgeQueueRecordsOutput"[from output] {
+    successful = Vec < AcknowledgeQueueRecordsResultEntry >, failed = Vec <
     AcknowledgeQueueRecordsErrorEntry > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateChannelOutput {
     /// The configuration and current status of the channel, including its ARN, destination configuration, and lifecycle state. Immediately after creation, the state is `CREATING`.
@@ -43,10 +43,10 @@ pub struct CreateChannelOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateChannelOutput "CreateChannelOutput"[debug from output] { channel_description :
+    CreateChannelOutput "CreateChannelOutput"[from output] { channel_description =
     ChannelDescription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateQueueOutput {
     /// A description of the queue that was created.
@@ -54,10 +54,10 @@ pub struct CreateQueueOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateQueueOutput "CreateQueueOutput"[debug from output] { queue_description :
+    CreateQueueOutput "CreateQueueOutput"[from output] { queue_description =
     QueueDescription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAccountSettingsOutput {
     /// The current configuration of the minimum throughput billing commitment for your Amazon Web Services account.
@@ -67,11 +67,11 @@ pub struct DescribeAccountSettingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAccountSettingsOutput "DescribeAccountSettingsOutput"[debug from output] {
-    minimum_throughput_billing_commitment : MinimumThroughputBillingCommitmentOutput } {
+    DescribeAccountSettingsOutput "DescribeAccountSettingsOutput"[from output] {
+    minimum_throughput_billing_commitment = MinimumThroughputBillingCommitmentOutput } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeChannelOutput {
     /// The configuration and current status of the channel, including its ARN, source stream, destination configuration, and lifecycle state.
@@ -79,10 +79,10 @@ pub struct DescribeChannelOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeChannelOutput "DescribeChannelOutput"[debug from output] {
-    channel_description : ChannelDescription } { _meta }
+    DescribeChannelOutput "DescribeChannelOutput"[from output] { channel_description =
+    ChannelDescription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLimitsOutput {
     /// The maximum number of shards.
@@ -100,11 +100,11 @@ pub struct DescribeLimitsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeLimitsOutput "DescribeLimitsOutput"[debug from output] { shard_limit = i32,
+    DescribeLimitsOutput "DescribeLimitsOutput"[from output] { shard_limit = i32,
     open_shard_count = i32, on_demand_stream_count = i32, on_demand_stream_count_limit =
     i32, channel_count = i32, channel_count_limit = i32 } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeQueueOutput {
     /// A description of the queue.
@@ -112,10 +112,10 @@ pub struct DescribeQueueOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeQueueOutput "DescribeQueueOutput"[debug from output] { queue_description :
+    DescribeQueueOutput "DescribeQueueOutput"[from output] { queue_description =
     QueueDescription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStreamConsumerOutput {
     /// An object that represents the details of the consumer.
@@ -123,11 +123,11 @@ pub struct DescribeStreamConsumerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeStreamConsumerOutput "DescribeStreamConsumerOutput"[debug from output] {
-    consumer_description : ConsumerDescription } { _meta }
+    DescribeStreamConsumerOutput "DescribeStreamConsumerOutput"[from output] {
+    consumer_description = ConsumerDescription } { _meta }
 );
 /// Represents the output for `DescribeStream`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStreamOutput {
     /// The current status of the stream, the stream Amazon Resource Name (ARN), an array of shard objects that comprise the stream, and whether there are more shards available.
@@ -135,10 +135,10 @@ pub struct DescribeStreamOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeStreamOutput "DescribeStreamOutput"[debug from output] { stream_description :
+    DescribeStreamOutput "DescribeStreamOutput"[from output] { stream_description =
     StreamDescription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStreamSummaryOutput {
     /// A StreamDescriptionSummary containing information about the stream.
@@ -146,11 +146,11 @@ pub struct DescribeStreamSummaryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeStreamSummaryOutput "DescribeStreamSummaryOutput"[debug from output] {
-    stream_description_summary : StreamDescriptionSummary } { _meta }
+    DescribeStreamSummaryOutput "DescribeStreamSummaryOutput"[from output] {
+    stream_description_summary = StreamDescriptionSummary } { _meta }
 );
 /// Represents the output for GetRecords.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRecordsOutput {
     /// The data records retrieved from the shard.
@@ -164,11 +164,11 @@ pub struct GetRecordsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetRecordsOutput "GetRecordsOutput"[debug from output] { records : Vec < Record >,
-    next_shard_iterator : String, millis_behind_latest = i64, child_shards : Vec <
+    GetRecordsOutput "GetRecordsOutput"[from output] { records = Vec < Record >,
+    next_shard_iterator : String, millis_behind_latest = i64, child_shards = Vec <
     ChildShard > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetResourcePolicyOutput {
     /// Details of the resource policy. This is formatted as a JSON string.
@@ -176,11 +176,11 @@ pub struct GetResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetResourcePolicyOutput "GetResourcePolicyOutput"[debug from output] { policy :
-    String } { _meta }
+    GetResourcePolicyOutput "GetResourcePolicyOutput"[from output] { policy : String } {
+    _meta }
 );
 /// Represents the output for `GetShardIterator`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetShardIteratorOutput {
     /// The position in the shard from which to start reading data records sequentially. A shard iterator specifies this position using the sequence number of a data record in a shard.
@@ -188,10 +188,10 @@ pub struct GetShardIteratorOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetShardIteratorOutput "GetShardIteratorOutput"[debug from output] { shard_iterator :
+    GetShardIteratorOutput "GetShardIteratorOutput"[from output] { shard_iterator :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListChannelsOutput {
     /// A list of channel summaries.
@@ -201,10 +201,10 @@ pub struct ListChannelsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListChannelsOutput "ListChannelsOutput"[debug from output] { channel_summaries : Vec
-    < ChannelSummary >, next_token : String } { _meta }
+    ListChannelsOutput "ListChannelsOutput"[from output] { channel_summaries = Vec <
+    ChannelSummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListQueuesOutput {
     /// A summary of each queue that matched the request.
@@ -214,10 +214,10 @@ pub struct ListQueuesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListQueuesOutput "ListQueuesOutput"[debug from output] { queue_summaries : Vec <
+    ListQueuesOutput "ListQueuesOutput"[from output] { queue_summaries = Vec <
     QueueSummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListShardsOutput {
     /// An array of JSON objects. Each object represents one shard and specifies the IDs of the shard, the shard's parent, and the shard that's adjacent to the shard's parent. Each object also contains the starting and ending hash keys and the starting and ending sequence numbers for the shard.
@@ -227,10 +227,10 @@ pub struct ListShardsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListShardsOutput "ListShardsOutput"[debug from output] { shards : Vec < Shard >,
-    next_token : String } { _meta }
+    ListShardsOutput "ListShardsOutput"[from output] { shards = Vec < Shard >, next_token
+    : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListStreamConsumersOutput {
     /// An array of JSON objects. Each object represents one registered consumer.
@@ -240,11 +240,11 @@ pub struct ListStreamConsumersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListStreamConsumersOutput "ListStreamConsumersOutput"[debug from output] { consumers
-    : Vec < Consumer >, next_token : String } { _meta }
+    ListStreamConsumersOutput "ListStreamConsumersOutput"[from output] { consumers = Vec
+    < Consumer >, next_token : String } { _meta }
 );
 /// Represents the output for `ListStreams`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListStreamsOutput {
     /// The names of the streams that are associated with the Amazon Web Services account making the `ListStreams` request.
@@ -256,11 +256,11 @@ pub struct ListStreamsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListStreamsOutput "ListStreamsOutput"[debug from output] { stream_names : Vec <
-    String >, has_more_streams = bool, next_token : String, stream_summaries : Vec <
-    StreamSummary > } { _meta }
+    ListStreamsOutput "ListStreamsOutput"[from output] { stream_names = Vec < String >,
+    has_more_streams = bool, next_token : String, stream_summaries = Vec < StreamSummary
+    > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourceOutput {
     /// An array of tags associated with the specified Kinesis resource.
@@ -268,11 +268,11 @@ pub struct ListTagsForResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForResourceOutput "ListTagsForResourceOutput"[debug from output] { tags : Vec
-    < Tag > } { _meta }
+    ListTagsForResourceOutput "ListTagsForResourceOutput"[from output] { tags = Vec < Tag
+    > } { _meta }
 );
 /// Represents the output for `ListTagsForStream`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForStreamOutput {
     /// A list of tags associated with `StreamName`, starting with the first tag after `ExclusiveStartTagKey` and up to the specified `Limit`.
@@ -282,11 +282,11 @@ pub struct ListTagsForStreamOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForStreamOutput "ListTagsForStreamOutput"[debug from output] { tags : Vec <
-    Tag >, has_more_tags = bool } { _meta }
+    ListTagsForStreamOutput "ListTagsForStreamOutput"[from output] { tags = Vec < Tag >,
+    has_more_tags = bool } { _meta }
 );
 /// Represents the output for `PutRecord`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutRecordOutput {
     /// The shard ID of the shard where the data record was placed.
@@ -298,11 +298,11 @@ pub struct PutRecordOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutRecordOutput "PutRecordOutput"[debug from output] { shard_id : String,
-    sequence_number : String, encryption_type : EncryptionType } { _meta }
+    PutRecordOutput "PutRecordOutput"[from output] { shard_id : String, sequence_number :
+    String, encryption_type : EncryptionType } { _meta }
 );
 /// `PutRecords` results.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutRecordsOutput {
     /// The number of unsuccessfully processed records in a `PutRecords` request.
@@ -314,10 +314,10 @@ pub struct PutRecordsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutRecordsOutput "PutRecordsOutput"[debug from output] { failed_record_count = i32,
-    records : Vec < PutRecordsResultEntry >, encryption_type : EncryptionType } { _meta }
+    PutRecordsOutput "PutRecordsOutput"[from output] { failed_record_count = i32, records
+    = Vec < PutRecordsResultEntry >, encryption_type : EncryptionType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReceiveDeadLetterQueueRecordsOutput {
     /// The dead-letter records received from the queue. This list is empty when no dead-letter records are visible.
@@ -325,10 +325,10 @@ pub struct ReceiveDeadLetterQueueRecordsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ReceiveDeadLetterQueueRecordsOutput "ReceiveDeadLetterQueueRecordsOutput"[debug from
-    output] { queue_records : Vec < QueueRecord > } { _meta }
+    ReceiveDeadLetterQueueRecordsOutput "ReceiveDeadLetterQueueRecordsOutput"[from
+    output] { queue_records = Vec < QueueRecord > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReceiveQueueRecordsOutput {
     /// The records received from the queue. This list is empty when no records are visible.
@@ -336,10 +336,10 @@ pub struct ReceiveQueueRecordsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ReceiveQueueRecordsOutput "ReceiveQueueRecordsOutput"[debug from output] {
-    queue_records : Vec < QueueRecord > } { _meta }
+    ReceiveQueueRecordsOutput "ReceiveQueueRecordsOutput"[from output] { queue_records =
+    Vec < QueueRecord > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterStreamConsumerOutput {
     /// An object that represents the details of the consumer you registered. When you register a consumer, it gets an ARN that is generated by Kinesis Data Streams.
@@ -347,10 +347,10 @@ pub struct RegisterStreamConsumerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RegisterStreamConsumerOutput "RegisterStreamConsumerOutput"[debug from output] {
-    consumer : Consumer } { _meta }
+    RegisterStreamConsumerOutput "RegisterStreamConsumerOutput"[from output] { consumer =
+    Consumer } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RestoreDeadLetterQueueRecordsOutput {
     /// The records that were restored.
@@ -360,11 +360,11 @@ pub struct RestoreDeadLetterQueueRecordsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RestoreDeadLetterQueueRecordsOutput "RestoreDeadLetterQueueRecordsOutput"[debug from
-    output] { successful : Vec < RestoreDeadLetterQueueRecordsResultEntry >, failed : Vec
+    RestoreDeadLetterQueueRecordsOutput "RestoreDeadLetterQueueRecordsOutput"[from
+    output] { successful = Vec < RestoreDeadLetterQueueRecordsResultEntry >, failed = Vec
     < RestoreDeadLetterQueueRecordsErrorEntry > } { _meta }
 );
-#[derive(Default)]
+#[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct SubscribeToShardOutput {
     /// The event stream that your consumer can use to read records from the shard.
@@ -372,10 +372,10 @@ pub struct SubscribeToShardOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SubscribeToShardOutput "SubscribeToShardOutput"[debug from output] { event_stream :
+    SubscribeToShardOutput "SubscribeToShardOutput"[from output] { event_stream =
     rboto::Body } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAccountSettingsOutput {
     /// The updated configuration of the minimum throughput billing commitment for your account.
@@ -385,11 +385,11 @@ pub struct UpdateAccountSettingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateAccountSettingsOutput "UpdateAccountSettingsOutput"[debug from output] {
-    minimum_throughput_billing_commitment : MinimumThroughputBillingCommitmentOutput } {
+    UpdateAccountSettingsOutput "UpdateAccountSettingsOutput"[from output] {
+    minimum_throughput_billing_commitment = MinimumThroughputBillingCommitmentOutput } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateChannelOutput {
     /// The configuration and current status of the channel after the update, including its ARN, destination configuration, and lifecycle state. Immediately after the request, the state is `UPDATING`.
@@ -397,10 +397,10 @@ pub struct UpdateChannelOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateChannelOutput "UpdateChannelOutput"[debug from output] { channel_description :
+    UpdateChannelOutput "UpdateChannelOutput"[from output] { channel_description =
     ChannelDescription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDeadLetterQueueRecordsVisibilityOutput {
     /// The records whose visibility timeout was changed.
@@ -411,11 +411,11 @@ pub struct UpdateDeadLetterQueueRecordsVisibilityOutput {
 }
 rboto::__structure!(
     UpdateDeadLetterQueueRecordsVisibilityOutput
-    "UpdateDeadLetterQueueRecordsVisibilityOutput"[debug from output] { successful : Vec
-    < UpdateDeadLetterQueueRecordsVisibilityResultEntry >, failed : Vec <
+    "UpdateDeadLetterQueueRecordsVisibilityOutput"[from output] { successful = Vec <
+    UpdateDeadLetterQueueRecordsVisibilityResultEntry >, failed = Vec <
     UpdateDeadLetterQueueRecordsVisibilityErrorEntry > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateQueueOutput {
     /// A description of the queue, including the updated attributes.
@@ -423,10 +423,10 @@ pub struct UpdateQueueOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateQueueOutput "UpdateQueueOutput"[debug from output] { queue_description :
+    UpdateQueueOutput "UpdateQueueOutput"[from output] { queue_description =
     QueueDescription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateQueueRecordsVisibilityOutput {
     /// The records whose visibility timeout was changed.
@@ -436,11 +436,11 @@ pub struct UpdateQueueRecordsVisibilityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateQueueRecordsVisibilityOutput "UpdateQueueRecordsVisibilityOutput"[debug from
-    output] { successful : Vec < UpdateQueueRecordsVisibilityResultEntry >, failed : Vec
-    < UpdateQueueRecordsVisibilityErrorEntry > } { _meta }
+    UpdateQueueRecordsVisibilityOutput "UpdateQueueRecordsVisibilityOutput"[from output]
+    { successful = Vec < UpdateQueueRecordsVisibilityResultEntry >, failed = Vec <
+    UpdateQueueRecordsVisibilityErrorEntry > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateShardCountOutput {
     /// The name of the stream.
@@ -454,11 +454,10 @@ pub struct UpdateShardCountOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateShardCountOutput "UpdateShardCountOutput"[debug from output] { stream_name :
-    String, current_shard_count = i32, target_shard_count = i32, stream_arn : String } {
-    _meta }
+    UpdateShardCountOutput "UpdateShardCountOutput"[from output] { stream_name : String,
+    current_shard_count = i32, target_shard_count = i32, stream_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateStreamWarmThroughputOutput {
     /// The ARN of the stream that was updated.
@@ -470,79 +469,70 @@ pub struct UpdateStreamWarmThroughputOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateStreamWarmThroughputOutput "UpdateStreamWarmThroughputOutput"[debug from
-    output] { stream_arn : String, stream_name : String, warm_throughput :
-    WarmThroughputObject } { _meta }
+    UpdateStreamWarmThroughputOutput "UpdateStreamWarmThroughputOutput"[from output] {
+    stream_arn : String, stream_name : String, warm_throughput = WarmThroughputObject } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddTagsToStreamOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AddTagsToStreamOutput "AddTagsToStreamOutput"[debug from output] {} { _meta }
+    AddTagsToStreamOutput "AddTagsToStreamOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateStreamOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    CreateStreamOutput "CreateStreamOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(CreateStreamOutput "CreateStreamOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecreaseStreamRetentionPeriodOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DecreaseStreamRetentionPeriodOutput "DecreaseStreamRetentionPeriodOutput"[debug from
+    DecreaseStreamRetentionPeriodOutput "DecreaseStreamRetentionPeriodOutput"[from
     output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteChannelOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteChannelOutput "DeleteChannelOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteChannelOutput "DeleteChannelOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteQueueOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteQueueOutput "DeleteQueueOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteQueueOutput "DeleteQueueOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteResourcePolicyOutput "DeleteResourcePolicyOutput"[debug from output] {} { _meta
-    }
+    DeleteResourcePolicyOutput "DeleteResourcePolicyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteStreamOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteStreamOutput "DeleteStreamOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteStreamOutput "DeleteStreamOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeregisterStreamConsumerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeregisterStreamConsumerOutput "DeregisterStreamConsumerOutput"[debug from output] {}
-    { _meta }
+    DeregisterStreamConsumerOutput "DeregisterStreamConsumerOutput"[from output] {} {
+    _meta }
 );
 /// Represents the output for EnableEnhancedMonitoring and DisableEnhancedMonitoring.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableEnhancedMonitoringOutput {
     /// The name of the Kinesis data stream.
@@ -556,12 +546,12 @@ pub struct DisableEnhancedMonitoringOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisableEnhancedMonitoringOutput "EnhancedMonitoringOutput"[debug from output] {
-    stream_name : String, current_shard_level_metrics : Vec < MetricsName >,
-    desired_shard_level_metrics : Vec < MetricsName >, stream_arn : String } { _meta }
+    DisableEnhancedMonitoringOutput "EnhancedMonitoringOutput"[from output] { stream_name
+    : String, current_shard_level_metrics = Vec < MetricsName >,
+    desired_shard_level_metrics = Vec < MetricsName >, stream_arn : String } { _meta }
 );
 /// Represents the output for EnableEnhancedMonitoring and DisableEnhancedMonitoring.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableEnhancedMonitoringOutput {
     /// The name of the Kinesis data stream.
@@ -575,106 +565,97 @@ pub struct EnableEnhancedMonitoringOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableEnhancedMonitoringOutput "EnhancedMonitoringOutput"[debug from output] {
-    stream_name : String, current_shard_level_metrics : Vec < MetricsName >,
-    desired_shard_level_metrics : Vec < MetricsName >, stream_arn : String } { _meta }
+    EnableEnhancedMonitoringOutput "EnhancedMonitoringOutput"[from output] { stream_name
+    : String, current_shard_level_metrics = Vec < MetricsName >,
+    desired_shard_level_metrics = Vec < MetricsName >, stream_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IncreaseStreamRetentionPeriodOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    IncreaseStreamRetentionPeriodOutput "IncreaseStreamRetentionPeriodOutput"[debug from
+    IncreaseStreamRetentionPeriodOutput "IncreaseStreamRetentionPeriodOutput"[from
     output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MergeShardsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    MergeShardsOutput "MergeShardsOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(MergeShardsOutput "MergeShardsOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutResourcePolicyOutput "PutResourcePolicyOutput"[debug from output] {} { _meta }
+    PutResourcePolicyOutput "PutResourcePolicyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveTagsFromStreamOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RemoveTagsFromStreamOutput "RemoveTagsFromStreamOutput"[debug from output] {} { _meta
-    }
+    RemoveTagsFromStreamOutput "RemoveTagsFromStreamOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SplitShardOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(SplitShardOutput "SplitShardOutput"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(SplitShardOutput "SplitShardOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartStreamEncryptionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartStreamEncryptionOutput "StartStreamEncryptionOutput"[debug from output] {} {
-    _meta }
+    StartStreamEncryptionOutput "StartStreamEncryptionOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopStreamEncryptionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StopStreamEncryptionOutput "StopStreamEncryptionOutput"[debug from output] {} { _meta
-    }
+    StopStreamEncryptionOutput "StopStreamEncryptionOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagResourceOutput "TagResourceOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    UntagResourceOutput "UntagResourceOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(UntagResourceOutput "UntagResourceOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateMaxRecordSizeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateMaxRecordSizeOutput "UpdateMaxRecordSizeOutput"[debug from output] {} { _meta }
+    UpdateMaxRecordSizeOutput "UpdateMaxRecordSizeOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateStreamModeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateStreamModeOutput "UpdateStreamModeOutput"[debug from output] {} { _meta }
+    UpdateStreamModeOutput "UpdateStreamModeOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateStreamRecordDistributionStrategyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     UpdateStreamRecordDistributionStrategyOutput
-    "UpdateStreamRecordDistributionStrategyOutput"[debug from output] {} { _meta }
+    "UpdateStreamRecordDistributionStrategyOutput"[from output] {} { _meta }
 );

@@ -19,7 +19,7 @@ pub struct AcknowledgeDeadLetterQueueRecordsErrorEntry {
 }
 rboto::__structure!(
     AcknowledgeDeadLetterQueueRecordsErrorEntry
-    "AcknowledgeDeadLetterQueueRecordsErrorEntry"[set from] { receipt_handle : String,
+    "AcknowledgeDeadLetterQueueRecordsErrorEntry"[from] { receipt_handle : String,
     error_code : String, error_message : String } {}
 );
 /// A dead-letter record to acknowledge, identified by its receipt handle.
@@ -43,8 +43,7 @@ pub struct AcknowledgeDeadLetterQueueRecordsResultEntry {
 }
 rboto::__structure!(
     AcknowledgeDeadLetterQueueRecordsResultEntry
-    "AcknowledgeDeadLetterQueueRecordsResultEntry"[set from] { receipt_handle : String }
-    {}
+    "AcknowledgeDeadLetterQueueRecordsResultEntry"[from] { receipt_handle : String } {}
 );
 /// A record that was not acknowledged, and why.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -58,7 +57,7 @@ pub struct AcknowledgeQueueRecordsErrorEntry {
     pub error_message: Option<String>,
 }
 rboto::__structure!(
-    AcknowledgeQueueRecordsErrorEntry "AcknowledgeQueueRecordsErrorEntry"[set from] {
+    AcknowledgeQueueRecordsErrorEntry "AcknowledgeQueueRecordsErrorEntry"[from] {
     receipt_handle : String, error_code : String, error_message : String } {}
 );
 /// A record to acknowledge, identified by its receipt handle.
@@ -80,7 +79,7 @@ pub struct AcknowledgeQueueRecordsResultEntry {
     pub receipt_handle: Option<String>,
 }
 rboto::__structure!(
-    AcknowledgeQueueRecordsResultEntry "AcknowledgeQueueRecordsResultEntry"[set from] {
+    AcknowledgeQueueRecordsResultEntry "AcknowledgeQueueRecordsResultEntry"[from] {
     receipt_handle : String } {}
 );
 /// Describes the configuration and current status of a channel.
@@ -113,16 +112,16 @@ pub struct ChannelDescription {
     pub logging_configuration: Option<ChannelLoggingConfiguration>,
 }
 rboto::__structure!(
-    ChannelDescription "ChannelDescription"[set from] { channel_name : String,
-    channel_arn : String, channel_id : String, channel_status : ChannelStatus,
-    channel_status_reason : String, channel_creation_timestamp : rboto::DateTime,
-    service_execution_role_arn : String, stream_configuration_list : Vec <
-    ChannelStreamDescription >, s3_destination_configuration : S3DestinationDescription,
-    s3_tables_destination_configuration : S3TablesDestinationDescription,
-    encryption_configuration : ChannelEncryptionConfiguration, logging_configuration :
+    ChannelDescription "ChannelDescription"[from] { channel_name : String, channel_arn :
+    String, channel_id : String, channel_status : ChannelStatus, channel_status_reason :
+    String, channel_creation_timestamp : rboto::DateTime, service_execution_role_arn :
+    String, stream_configuration_list = Vec < ChannelStreamDescription >,
+    s3_destination_configuration = S3DestinationDescription,
+    s3_tables_destination_configuration = S3TablesDestinationDescription,
+    encryption_configuration = ChannelEncryptionConfiguration, logging_configuration =
     ChannelLoggingConfiguration } {}
 );
-rboto::__string_enum!(ChannelDestinationType { S3 = "S3", S3Tables = "S3_TABLES" });
+rboto::__string_enum!(ChannelDestinationType { 0 S3 = "S3", 1 S3Tables = "S3_TABLES" });
 /// Specifies the Amazon Web Services KMS key that Amazon Kinesis Data Streams uses to encrypt data delivered to the channel's destination.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -136,7 +135,7 @@ rboto::__structure!(
     ChannelEncryptionConfiguration "ChannelEncryptionConfiguration"[set into from] {
     encryption_type : ChannelEncryptionType, key_id : String } {}
 );
-rboto::__string_enum!(ChannelEncryptionType { Kms = "KMS" });
+rboto::__string_enum!(ChannelEncryptionType { 0 Kms = "KMS" });
 /// The Amazon CloudWatch Logs configuration for a channel.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -146,7 +145,7 @@ pub struct ChannelLoggingConfiguration {
 }
 rboto::__structure!(
     ChannelLoggingConfiguration "ChannelLoggingConfiguration"[set into from] {
-    cloud_watch_logs : CloudWatchLogs } {}
+    cloud_watch_logs = CloudWatchLogs } {}
 );
 /// The updated Amazon CloudWatch Logs configuration for a channel. Used in UpdateChannel.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -156,12 +155,12 @@ pub struct ChannelLoggingUpdateInput {
     pub cloud_watch_logs: Option<CloudWatchLogsUpdateInput>,
 }
 rboto::__structure!(
-    ChannelLoggingUpdateInput "ChannelLoggingUpdateInput"[set into] { cloud_watch_logs :
+    ChannelLoggingUpdateInput "ChannelLoggingUpdateInput"[set into] { cloud_watch_logs =
     CloudWatchLogsUpdateInput } {}
 );
 rboto::__string_enum!(
-    ChannelStatus { Creating = "CREATING", Active = "ACTIVE", Updating = "UPDATING",
-    Deleting = "DELETING", Failed = "FAILED" }
+    ChannelStatus { 0 Creating = "CREATING", 1 Active = "ACTIVE", 2 Updating =
+    "UPDATING", 3 Deleting = "DELETING", 4 Failed = "FAILED" }
 );
 /// Specifies the source stream and record configuration when creating a channel.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -174,7 +173,7 @@ pub struct ChannelStreamConfiguration {
 }
 rboto::__structure!(
     ChannelStreamConfiguration "ChannelStreamConfiguration"[set into] { stream_arn :
-    String, record_configuration : RecordConfiguration } {}
+    String, record_configuration = RecordConfiguration } {}
 );
 /// Describes the source stream of a channel.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -188,8 +187,8 @@ pub struct ChannelStreamDescription {
     pub record_configuration: Option<RecordConfiguration>,
 }
 rboto::__structure!(
-    ChannelStreamDescription "ChannelStreamDescription"[set from] { stream_arn : String,
-    stream_creation_timestamp : rboto::DateTime, record_configuration :
+    ChannelStreamDescription "ChannelStreamDescription"[from] { stream_arn : String,
+    stream_creation_timestamp : rboto::DateTime, record_configuration =
     RecordConfiguration } {}
 );
 /// Identifies a source stream associated with a channel.
@@ -202,7 +201,7 @@ pub struct ChannelStreamIdentifier {
     pub stream_creation_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ChannelStreamIdentifier "ChannelStreamIdentifier"[set from] { stream_arn : String,
+    ChannelStreamIdentifier "ChannelStreamIdentifier"[from] { stream_arn : String,
     stream_creation_timestamp : rboto::DateTime } {}
 );
 /// A summary of a channel, returned by ListChannels.
@@ -227,10 +226,10 @@ pub struct ChannelSummary {
     pub streams: Option<Vec<ChannelStreamIdentifier>>,
 }
 rboto::__structure!(
-    ChannelSummary "ChannelSummary"[set from] { channel_name : String, channel_arn :
-    String, channel_id : String, channel_status : ChannelStatus, channel_status_reason :
-    String, channel_creation_timestamp : rboto::DateTime, channel_destination_type :
-    ChannelDestinationType, streams : Vec < ChannelStreamIdentifier > } {}
+    ChannelSummary "ChannelSummary"[from] { channel_name : String, channel_arn : String,
+    channel_id : String, channel_status : ChannelStatus, channel_status_reason : String,
+    channel_creation_timestamp : rboto::DateTime, channel_destination_type :
+    ChannelDestinationType, streams = Vec < ChannelStreamIdentifier > } {}
 );
 /// Output parameter of the GetRecords API. The existing child shard of the current shard.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -243,8 +242,8 @@ pub struct ChildShard {
     pub hash_key_range: Option<HashKeyRange>,
 }
 rboto::__structure!(
-    ChildShard "ChildShard"[set from] { shard_id : String, parent_shards : Vec < String
-    >, hash_key_range : HashKeyRange } {}
+    ChildShard "ChildShard"[from] { shard_id : String, parent_shards = Vec < String >,
+    hash_key_range = HashKeyRange } {}
 );
 /// The Amazon CloudWatch Logs settings for channel logging.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -289,7 +288,7 @@ pub struct Consumer {
     pub consumer_creation_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    Consumer "Consumer"[set from] { consumer_name : String, consumer_arn : String,
+    Consumer "Consumer"[from] { consumer_name : String, consumer_arn : String,
     consumer_status : ConsumerStatus, consumer_creation_timestamp : rboto::DateTime } {}
 );
 /// An object that represents the details of a registered consumer. This type of object is returned by DescribeStreamConsumer.
@@ -307,12 +306,13 @@ pub struct ConsumerDescription {
     pub stream_arn: Option<String>,
 }
 rboto::__structure!(
-    ConsumerDescription "ConsumerDescription"[set from] { consumer_name : String,
+    ConsumerDescription "ConsumerDescription"[from] { consumer_name : String,
     consumer_arn : String, consumer_status : ConsumerStatus, consumer_creation_timestamp
     : rboto::DateTime, stream_arn : String } {}
 );
 rboto::__string_enum!(
-    ConsumerStatus { Creating = "CREATING", Deleting = "DELETING", Active = "ACTIVE" }
+    ConsumerStatus { 0 Creating = "CREATING", 1 Deleting = "DELETING", 2 Active =
+    "ACTIVE" }
 );
 /// The dead-letter handling configuration for a queue. Each queue has built-in dead-letter handling. When a record has been received `MaxReceiveCount` times without being acknowledged, it becomes a dead-letter record, and ReceiveQueueRecords no longer returns it.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -343,7 +343,7 @@ rboto::__structure!(
     bucket_arn : String, expected_bucket_owner : String, error_output_prefix : String }
     {}
 );
-rboto::__string_enum!(EncryptionType { None = "NONE", Kms = "KMS" });
+rboto::__string_enum!(EncryptionType { 0 None = "NONE", 1 Kms = "KMS" });
 /// Represents enhanced metrics types.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -352,8 +352,8 @@ pub struct EnhancedMetrics {
     pub shard_level_metrics: Option<Vec<MetricsName>>,
 }
 rboto::__structure!(
-    EnhancedMetrics "EnhancedMetrics"[set from] { shard_level_metrics : Vec < MetricsName
-    > } {}
+    EnhancedMetrics "EnhancedMetrics"[from] { shard_level_metrics = Vec < MetricsName > }
+    {}
 );
 /// Represents the output for EnableEnhancedMonitoring and DisableEnhancedMonitoring.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -369,8 +369,8 @@ pub struct EnhancedMonitoringOutput {
     pub stream_arn: Option<String>,
 }
 rboto::__structure!(
-    EnhancedMonitoringOutput "EnhancedMonitoringOutput"[set from] { stream_name : String,
-    current_shard_level_metrics : Vec < MetricsName >, desired_shard_level_metrics : Vec
+    EnhancedMonitoringOutput "EnhancedMonitoringOutput"[from] { stream_name : String,
+    current_shard_level_metrics = Vec < MetricsName >, desired_shard_level_metrics = Vec
     < MetricsName >, stream_arn : String } {}
 );
 /// The range of possible hash key values for the shard, which is a set of ordered contiguous positive integers.
@@ -383,15 +383,16 @@ pub struct HashKeyRange {
     pub ending_hash_key: Option<String>,
 }
 rboto::__structure!(
-    HashKeyRange "HashKeyRange"[set from] { starting_hash_key : String, ending_hash_key :
+    HashKeyRange "HashKeyRange"[from] { starting_hash_key : String, ending_hash_key :
     String } {}
 );
 rboto::__string_enum!(
-    MetricsName { IncomingBytes = "IncomingBytes", IncomingRecords = "IncomingRecords",
-    OutgoingBytes = "OutgoingBytes", OutgoingRecords = "OutgoingRecords",
-    WriteProvisionedThroughputExceeded = "WriteProvisionedThroughputExceeded",
-    ReadProvisionedThroughputExceeded = "ReadProvisionedThroughputExceeded",
-    IteratorAgeMilliseconds = "IteratorAgeMilliseconds", All = "ALL" }
+    MetricsName { 0 IncomingBytes = "IncomingBytes", 1 IncomingRecords =
+    "IncomingRecords", 2 OutgoingBytes = "OutgoingBytes", 3 OutgoingRecords =
+    "OutgoingRecords", 4 WriteProvisionedThroughputExceeded =
+    "WriteProvisionedThroughputExceeded", 5 ReadProvisionedThroughputExceeded =
+    "ReadProvisionedThroughputExceeded", 6 IteratorAgeMilliseconds =
+    "IteratorAgeMilliseconds", 7 All = "ALL" }
 );
 /// Represents the request parameters for configuring minimum throughput billing commitment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -405,7 +406,7 @@ rboto::__structure!(
     into] { status : MinimumThroughputBillingCommitmentInputStatus } {}
 );
 rboto::__string_enum!(
-    MinimumThroughputBillingCommitmentInputStatus { Enabled = "ENABLED", Disabled =
+    MinimumThroughputBillingCommitmentInputStatus { 0 Enabled = "ENABLED", 1 Disabled =
     "DISABLED" }
 );
 /// Represents the current status of minimum throughput billing commitment for an account.
@@ -423,13 +424,13 @@ pub struct MinimumThroughputBillingCommitmentOutput {
 }
 rboto::__structure!(
     MinimumThroughputBillingCommitmentOutput
-    "MinimumThroughputBillingCommitmentOutput"[set from] { status :
+    "MinimumThroughputBillingCommitmentOutput"[from] { status :
     MinimumThroughputBillingCommitmentOutputStatus, started_at : rboto::DateTime,
     ended_at : rboto::DateTime, earliest_allowed_end_at : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    MinimumThroughputBillingCommitmentOutputStatus { Enabled = "ENABLED", Disabled =
-    "DISABLED", EnabledUntilEarliestAllowedEnd = "ENABLED_UNTIL_EARLIEST_ALLOWED_END" }
+    MinimumThroughputBillingCommitmentOutputStatus { 0 Enabled = "ENABLED", 1 Disabled =
+    "DISABLED", 2 EnabledUntilEarliestAllowedEnd = "ENABLED_UNTIL_EARLIEST_ALLOWED_END" }
 );
 /// Specifies a single partition field.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -452,10 +453,10 @@ pub struct PartitionSpec {
     pub partition_fields: Option<Vec<PartitionField>>,
 }
 rboto::__structure!(
-    PartitionSpec "PartitionSpec"[set into from] { partition_fields : Vec <
+    PartitionSpec "PartitionSpec"[set into from] { partition_fields = Vec <
     PartitionField > } {}
 );
-rboto::__string_enum!(PartitionTransform { TimeHour = "TIME_HOUR" });
+rboto::__string_enum!(PartitionTransform { 0 TimeHour = "TIME_HOUR" });
 /// Represents the output for `PutRecords`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -485,7 +486,7 @@ pub struct PutRecordsResultEntry {
     pub error_message: Option<String>,
 }
 rboto::__structure!(
-    PutRecordsResultEntry "PutRecordsResultEntry"[set from] { sequence_number : String,
+    PutRecordsResultEntry "PutRecordsResultEntry"[from] { sequence_number : String,
     shard_id : String, error_code : String, error_message : String } {}
 );
 /// The configuration attributes for a queue.
@@ -499,7 +500,7 @@ pub struct QueueAttributes {
 }
 rboto::__structure!(
     QueueAttributes "QueueAttributes"[set into from] { visibility_timeout_seconds = i32,
-    dead_letter_configuration : DeadLetterConfiguration } {}
+    dead_letter_configuration = DeadLetterConfiguration } {}
 );
 /// A description of a queue. Returned by CreateQueue, UpdateQueue, and DescribeQueue.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -519,9 +520,9 @@ pub struct QueueDescription {
     pub queue_attributes: Option<QueueAttributes>,
 }
 rboto::__structure!(
-    QueueDescription "QueueDescription"[set from] { queue_name : String, queue_arn :
-    String, queue_status : QueueStatus, queue_creation_timestamp : rboto::DateTime,
-    stream_configuration_list : Vec < QueueStreamConfiguration >, queue_attributes :
+    QueueDescription "QueueDescription"[from] { queue_name : String, queue_arn : String,
+    queue_status : QueueStatus, queue_creation_timestamp : rboto::DateTime,
+    stream_configuration_list = Vec < QueueStreamConfiguration >, queue_attributes =
     QueueAttributes } {}
 );
 /// A data stream record, as delivered through a queue.
@@ -544,7 +545,7 @@ pub struct QueueRecord {
     pub receive_count: Option<i32>,
 }
 rboto::__structure!(
-    QueueRecord "QueueRecord"[set from] { receipt_handle : String, record_id : String,
+    QueueRecord "QueueRecord"[from] { receipt_handle : String, record_id : String,
     partition_key : String, data : rboto::Blob, approximate_arrival_timestamp :
     rboto::DateTime, first_receive_timestamp : rboto::DateTime, receive_count = i32 } {}
 );
@@ -562,12 +563,12 @@ rboto::__structure!(
     QueueStartingPositionType, timestamp : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    QueueStartingPositionType { TrimHorizon = "TRIM_HORIZON", Latest = "LATEST",
+    QueueStartingPositionType { 0 TrimHorizon = "TRIM_HORIZON", 1 Latest = "LATEST", 2
     AtTimestamp = "AT_TIMESTAMP" }
 );
 rboto::__string_enum!(
-    QueueStatus { Creating = "CREATING", Active = "ACTIVE", Updating = "UPDATING",
-    Deleting = "DELETING" }
+    QueueStatus { 0 Creating = "CREATING", 1 Active = "ACTIVE", 2 Updating = "UPDATING",
+    3 Deleting = "DELETING" }
 );
 /// The data stream a queue delivers records from, and the position in that stream where delivery begins.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -580,7 +581,7 @@ pub struct QueueStreamConfiguration {
 }
 rboto::__structure!(
     QueueStreamConfiguration "QueueStreamConfiguration"[set into from] { stream_arn :
-    String, starting_position : QueueStartingPosition } {}
+    String, starting_position = QueueStartingPosition } {}
 );
 /// Filters the queues returned by ListQueues to those created on a particular data stream.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -605,7 +606,7 @@ pub struct QueueStreamIdentifier {
     pub stream_creation_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    QueueStreamIdentifier "QueueStreamIdentifier"[set from] { stream_arn : String,
+    QueueStreamIdentifier "QueueStreamIdentifier"[from] { stream_arn : String,
     stream_creation_timestamp : rboto::DateTime } {}
 );
 /// A summary of a queue. Returned by ListQueues. To retrieve a queue's configuration attributes, use DescribeQueue.
@@ -624,8 +625,8 @@ pub struct QueueSummary {
     pub streams: Option<Vec<QueueStreamIdentifier>>,
 }
 rboto::__structure!(
-    QueueSummary "QueueSummary"[set from] { queue_name : String, queue_arn : String,
-    queue_status : QueueStatus, queue_creation_timestamp : rboto::DateTime, streams : Vec
+    QueueSummary "QueueSummary"[from] { queue_name : String, queue_arn : String,
+    queue_status : QueueStatus, queue_creation_timestamp : rboto::DateTime, streams = Vec
     < QueueStreamIdentifier > } {}
 );
 /// The unit of data of the Kinesis data stream, which is composed of a sequence number, a partition key, and a data blob.
@@ -644,7 +645,7 @@ pub struct Record {
     pub encryption_type: Option<EncryptionType>,
 }
 rboto::__structure!(
-    Record "Record"[set from] { sequence_number : String, approximate_arrival_timestamp :
+    Record "Record"[from] { sequence_number : String, approximate_arrival_timestamp :
     rboto::DateTime, data : rboto::Blob, partition_key : String, encryption_type :
     EncryptionType } {}
 );
@@ -662,11 +663,12 @@ rboto::__structure!(
     RecordFormatType, gsr_schema_arn : String } {}
 );
 rboto::__string_enum!(
-    RecordDistributionStrategy { Auto = "AUTO", UserPartitionKey = "USER_PARTITION_KEY" }
+    RecordDistributionStrategy { 0 Auto = "AUTO", 1 UserPartitionKey =
+    "USER_PARTITION_KEY" }
 );
 rboto::__string_enum!(
-    RecordFormatType { GsrJson = "GSR_JSON", Json = "JSON", String = "STRING", ByteArray
-    = "BYTE_ARRAY" }
+    RecordFormatType { 0 GsrJson = "GSR_JSON", 1 Json = "JSON", 2 String = "STRING", 3
+    ByteArray = "BYTE_ARRAY" }
 );
 /// A dead-letter record that was not restored, and why.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -680,8 +682,9 @@ pub struct RestoreDeadLetterQueueRecordsErrorEntry {
     pub error_message: Option<String>,
 }
 rboto::__structure!(
-    RestoreDeadLetterQueueRecordsErrorEntry "RestoreDeadLetterQueueRecordsErrorEntry"[set
-    from] { receipt_handle : String, error_code : String, error_message : String } {}
+    RestoreDeadLetterQueueRecordsErrorEntry
+    "RestoreDeadLetterQueueRecordsErrorEntry"[from] { receipt_handle : String, error_code
+    : String, error_message : String } {}
 );
 /// A dead-letter record to restore, identified by its receipt handle.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -703,9 +706,11 @@ pub struct RestoreDeadLetterQueueRecordsResultEntry {
 }
 rboto::__structure!(
     RestoreDeadLetterQueueRecordsResultEntry
-    "RestoreDeadLetterQueueRecordsResultEntry"[set from] { receipt_handle : String } {}
+    "RestoreDeadLetterQueueRecordsResultEntry"[from] { receipt_handle : String } {}
 );
-rboto::__string_enum!(S3CompressionType { None = "NONE", Gzip = "GZIP", Zstd = "ZSTD" });
+rboto::__string_enum!(
+    S3CompressionType { 0 None = "NONE", 1 Gzip = "GZIP", 2 Zstd = "ZSTD" }
+);
 /// The configuration for delivery to a general purpose Amazon S3 bucket. Used in CreateChannel.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -719,8 +724,8 @@ pub struct S3DestinationConfiguration {
 }
 rboto::__structure!(
     S3DestinationConfiguration "S3DestinationConfiguration"[set into] {
-    data_freshness_in_seconds = i32, dead_letter_queue_s3_configuration :
-    DeadLetterQueueS3Configuration, storage_configuration : S3StorageConfiguration } {}
+    data_freshness_in_seconds = i32, dead_letter_queue_s3_configuration =
+    DeadLetterQueueS3Configuration, storage_configuration = S3StorageConfiguration } {}
 );
 /// The configuration for delivery to a general purpose Amazon S3 bucket. Returned in ChannelDescription.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -734,9 +739,9 @@ pub struct S3DestinationDescription {
     pub storage_configuration: Option<S3StorageConfiguration>,
 }
 rboto::__structure!(
-    S3DestinationDescription "S3DestinationDescription"[set from] {
-    data_freshness_in_seconds = i32, dead_letter_queue_s3_configuration :
-    DeadLetterQueueS3Configuration, storage_configuration : S3StorageConfiguration } {}
+    S3DestinationDescription "S3DestinationDescription"[from] { data_freshness_in_seconds
+    = i32, dead_letter_queue_s3_configuration = DeadLetterQueueS3Configuration,
+    storage_configuration = S3StorageConfiguration } {}
 );
 /// The updated configuration for a general purpose Amazon S3 destination. Used in UpdateChannel. Only `DataFreshnessInSeconds` can be updated.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -750,8 +755,8 @@ rboto::__structure!(
     data_freshness_in_seconds = i32 } {}
 );
 rboto::__string_enum!(
-    S3StorageClass { Standard = "STANDARD", IntelligentTiering = "INTELLIGENT_TIERING",
-    GlacierIr = "GLACIER_IR" }
+    S3StorageClass { 0 Standard = "STANDARD", 1 IntelligentTiering =
+    "INTELLIGENT_TIERING", 2 GlacierIr = "GLACIER_IR" }
 );
 /// The Amazon S3 storage settings for a general purpose Amazon S3 destination.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -774,7 +779,7 @@ rboto::__structure!(
     S3StorageClass, compression_type : S3CompressionType } {}
 );
 rboto::__string_enum!(
-    S3TablesCompressionType { None = "NONE", Zstd = "ZSTD", Snappy = "SNAPPY" }
+    S3TablesCompressionType { 0 None = "NONE", 1 Zstd = "ZSTD", 2 Snappy = "SNAPPY" }
 );
 /// Specifies a destination streaming table on Apache Iceberg.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -794,7 +799,7 @@ pub struct S3TablesConfiguration {
 rboto::__structure!(
     S3TablesConfiguration "S3TablesConfiguration"[set into from] { table_bucket_arn :
     String, namespace : String, table_name : String, compression_type :
-    S3TablesCompressionType, partition_spec : PartitionSpec } {}
+    S3TablesCompressionType, partition_spec = PartitionSpec } {}
 );
 /// The configuration for delivery to streaming tables on Apache Iceberg. Used in CreateChannel.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -809,8 +814,8 @@ pub struct S3TablesDestinationConfiguration {
 }
 rboto::__structure!(
     S3TablesDestinationConfiguration "S3TablesDestinationConfiguration"[set into] {
-    data_freshness_in_seconds = i32, dead_letter_queue_s3_configuration :
-    DeadLetterQueueS3Configuration, s3_tables_configuration_list : Vec <
+    data_freshness_in_seconds = i32, dead_letter_queue_s3_configuration =
+    DeadLetterQueueS3Configuration, s3_tables_configuration_list = Vec <
     S3TablesConfiguration > } {}
 );
 /// The configuration for delivery to streaming tables on Apache Iceberg. Returned in ChannelDescription.
@@ -825,9 +830,9 @@ pub struct S3TablesDestinationDescription {
     pub s3_tables_configuration_list: Option<Vec<S3TablesConfiguration>>,
 }
 rboto::__structure!(
-    S3TablesDestinationDescription "S3TablesDestinationDescription"[set from] {
-    data_freshness_in_seconds = i32, dead_letter_queue_s3_configuration :
-    DeadLetterQueueS3Configuration, s3_tables_configuration_list : Vec <
+    S3TablesDestinationDescription "S3TablesDestinationDescription"[from] {
+    data_freshness_in_seconds = i32, dead_letter_queue_s3_configuration =
+    DeadLetterQueueS3Configuration, s3_tables_configuration_list = Vec <
     S3TablesConfiguration > } {}
 );
 /// The updated configuration for a streaming table destination. Used in UpdateChannel. Only `DataFreshnessInSeconds` can be updated.
@@ -841,7 +846,7 @@ rboto::__structure!(
     S3TablesDestinationUpdateInput "S3TablesDestinationUpdateInput"[set into] {
     data_freshness_in_seconds = i32 } {}
 );
-rboto::__string_enum!(ScalingType { UniformScaling = "UNIFORM_SCALING" });
+rboto::__string_enum!(ScalingType { 0 UniformScaling = "UNIFORM_SCALING" });
 /// The range of possible sequence numbers for the shard.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -852,8 +857,8 @@ pub struct SequenceNumberRange {
     pub ending_sequence_number: Option<String>,
 }
 rboto::__structure!(
-    SequenceNumberRange "SequenceNumberRange"[set from] { starting_sequence_number :
-    String, ending_sequence_number : String } {}
+    SequenceNumberRange "SequenceNumberRange"[from] { starting_sequence_number : String,
+    ending_sequence_number : String } {}
 );
 /// A uniquely identified group of data records in a Kinesis data stream.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -871,9 +876,9 @@ pub struct Shard {
     pub sequence_number_range: Option<SequenceNumberRange>,
 }
 rboto::__structure!(
-    Shard "Shard"[set from] { shard_id : String, parent_shard_id : String,
-    adjacent_parent_shard_id : String, hash_key_range : HashKeyRange,
-    sequence_number_range : SequenceNumberRange } {}
+    Shard "Shard"[from] { shard_id : String, parent_shard_id : String,
+    adjacent_parent_shard_id : String, hash_key_range = HashKeyRange,
+    sequence_number_range = SequenceNumberRange } {}
 );
 /// The request parameter used to filter out the response of the `ListShards` API.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -891,14 +896,14 @@ rboto::__structure!(
     timestamp : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    ShardFilterType { AfterShardId = "AFTER_SHARD_ID", AtTrimHorizon = "AT_TRIM_HORIZON",
-    FromTrimHorizon = "FROM_TRIM_HORIZON", AtLatest = "AT_LATEST", AtTimestamp =
-    "AT_TIMESTAMP", FromTimestamp = "FROM_TIMESTAMP" }
+    ShardFilterType { 0 AfterShardId = "AFTER_SHARD_ID", 1 AtTrimHorizon =
+    "AT_TRIM_HORIZON", 2 FromTrimHorizon = "FROM_TRIM_HORIZON", 3 AtLatest = "AT_LATEST",
+    4 AtTimestamp = "AT_TIMESTAMP", 5 FromTimestamp = "FROM_TIMESTAMP" }
 );
 rboto::__string_enum!(
-    ShardIteratorType { AtSequenceNumber = "AT_SEQUENCE_NUMBER", AfterSequenceNumber =
-    "AFTER_SEQUENCE_NUMBER", TrimHorizon = "TRIM_HORIZON", Latest = "LATEST", AtTimestamp
-    = "AT_TIMESTAMP" }
+    ShardIteratorType { 0 AtSequenceNumber = "AT_SEQUENCE_NUMBER", 1 AfterSequenceNumber
+    = "AFTER_SEQUENCE_NUMBER", 2 TrimHorizon = "TRIM_HORIZON", 3 Latest = "LATEST", 4
+    AtTimestamp = "AT_TIMESTAMP" }
 );
 /// The starting position in the data stream from which to start streaming.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -943,10 +948,10 @@ pub struct StreamDescription {
     pub key_id: Option<String>,
 }
 rboto::__structure!(
-    StreamDescription "StreamDescription"[set from] { stream_name : String, stream_arn :
-    String, stream_status : StreamStatus, stream_mode_details : StreamModeDetails, shards
-    : Vec < Shard >, has_more_shards = bool, retention_period_hours = i32,
-    stream_creation_timestamp : rboto::DateTime, enhanced_monitoring : Vec <
+    StreamDescription "StreamDescription"[from] { stream_name : String, stream_arn :
+    String, stream_status : StreamStatus, stream_mode_details = StreamModeDetails, shards
+    = Vec < Shard >, has_more_shards = bool, retention_period_hours = i32,
+    stream_creation_timestamp : rboto::DateTime, enhanced_monitoring = Vec <
     EnhancedMetrics >, encryption_type : EncryptionType, key_id : String } {}
 );
 /// Represents the output for DescribeStreamSummary
@@ -989,12 +994,12 @@ pub struct StreamDescriptionSummary {
     pub queue_count: Option<i32>,
 }
 rboto::__structure!(
-    StreamDescriptionSummary "StreamDescriptionSummary"[set from] { stream_name : String,
+    StreamDescriptionSummary "StreamDescriptionSummary"[from] { stream_name : String,
     stream_arn : String, stream_id : String, stream_status : StreamStatus,
-    stream_mode_details : StreamModeDetails, retention_period_hours = i32,
-    stream_creation_timestamp : rboto::DateTime, enhanced_monitoring : Vec <
+    stream_mode_details = StreamModeDetails, retention_period_hours = i32,
+    stream_creation_timestamp : rboto::DateTime, enhanced_monitoring = Vec <
     EnhancedMetrics >, encryption_type : EncryptionType, key_id : String,
-    open_shard_count = i32, consumer_count = i32, warm_throughput : WarmThroughputObject,
+    open_shard_count = i32, consumer_count = i32, warm_throughput = WarmThroughputObject,
     max_record_size_in_ki_b = i32, channel_count = i32, record_distribution_strategy :
     RecordDistributionStrategy, queue_count = i32 } {}
 );
@@ -1012,7 +1017,7 @@ rboto::__structure!(
     stream_creation_timestamp : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    StreamMode { Provisioned = "PROVISIONED", OnDemand = "ON_DEMAND" }
+    StreamMode { 0 Provisioned = "PROVISIONED", 1 OnDemand = "ON_DEMAND" }
 );
 /// Specifies the capacity mode to which you want to set your data stream. Currently, in Kinesis Data Streams, you can choose between an **on-demand** capacity mode and a **provisioned** capacity mode for your data streams.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1025,8 +1030,8 @@ rboto::__structure!(
     StreamModeDetails "StreamModeDetails"[set into from] { stream_mode : StreamMode } {}
 );
 rboto::__string_enum!(
-    StreamStatus { Creating = "CREATING", Deleting = "DELETING", Active = "ACTIVE",
-    Updating = "UPDATING" }
+    StreamStatus { 0 Creating = "CREATING", 1 Deleting = "DELETING", 2 Active = "ACTIVE",
+    3 Updating = "UPDATING" }
 );
 /// The summary of a stream.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1043,8 +1048,8 @@ pub struct StreamSummary {
     pub stream_creation_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    StreamSummary "StreamSummary"[set from] { stream_name : String, stream_arn : String,
-    stream_status : StreamStatus, stream_mode_details : StreamModeDetails,
+    StreamSummary "StreamSummary"[from] { stream_name : String, stream_arn : String,
+    stream_status : StreamStatus, stream_mode_details = StreamModeDetails,
     stream_creation_timestamp : rboto::DateTime } {}
 );
 /// After you call SubscribeToShard, Kinesis Data Streams sends events of this type over an HTTP/2 connection to your consumer.
@@ -1060,8 +1065,8 @@ pub struct SubscribeToShardEvent {
     pub child_shards: Option<Vec<ChildShard>>,
 }
 rboto::__structure!(
-    SubscribeToShardEvent "SubscribeToShardEvent"[set from] { records : Vec < Record >,
-    continuation_sequence_number : String, millis_behind_latest = i64, child_shards : Vec
+    SubscribeToShardEvent "SubscribeToShardEvent"[from] { records = Vec < Record >,
+    continuation_sequence_number : String, millis_behind_latest = i64, child_shards = Vec
     < ChildShard > } {}
 );
 /// This is a tagged union for all of the types of events an enhanced fan-out consumer can receive over HTTP/2 after a call to SubscribeToShard.
@@ -1082,14 +1087,14 @@ pub struct SubscribeToShardEventStream {
     pub internal_failure_exception: Option<InternalFailureException>,
 }
 rboto::__structure!(
-    SubscribeToShardEventStream "SubscribeToShardEventStream"[set from] {
-    subscribe_to_shard_event : SubscribeToShardEvent, resource_not_found_exception :
-    ResourceNotFoundException, resource_in_use_exception : ResourceInUseException,
-    kms_disabled_exception : KmsDisabledException, kms_invalid_state_exception :
-    KmsInvalidStateException, kms_access_denied_exception : KmsAccessDeniedException,
-    kms_not_found_exception : KmsNotFoundException, kms_opt_in_required :
-    KmsOptInRequired, kms_throttling_exception : KmsThrottlingException,
-    internal_failure_exception : InternalFailureException } {}
+    SubscribeToShardEventStream "SubscribeToShardEventStream"[from] {
+    subscribe_to_shard_event = SubscribeToShardEvent, resource_not_found_exception =
+    ResourceNotFoundException, resource_in_use_exception = ResourceInUseException,
+    kms_disabled_exception = KmsDisabledException, kms_invalid_state_exception =
+    KmsInvalidStateException, kms_access_denied_exception = KmsAccessDeniedException,
+    kms_not_found_exception = KmsNotFoundException, kms_opt_in_required =
+    KmsOptInRequired, kms_throttling_exception = KmsThrottlingException,
+    internal_failure_exception = InternalFailureException } {}
 );
 /// Metadata assigned to the stream or consumer, consisting of a key-value pair.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1100,8 +1105,8 @@ pub struct Tag {
     /// An optional string, typically used to describe or define the tag. Maximum length: 256 characters. Valid characters: Unicode letters, digits, white space, \_ . / = + - % @
     pub value: Option<String>,
 }
-rboto::__structure!(Tag "Tag"[set from] { key : String, value : String } {});
-rboto::__string_enum!(TargetType { BuiltIn = "BUILT_IN", None = "NONE" });
+rboto::__structure!(Tag "Tag"[from] { key : String, value : String } {});
+rboto::__string_enum!(TargetType { 0 BuiltIn = "BUILT_IN", 1 None = "NONE" });
 /// A dead-letter record whose visibility timeout was not changed, and why.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1115,8 +1120,8 @@ pub struct UpdateDeadLetterQueueRecordsVisibilityErrorEntry {
 }
 rboto::__structure!(
     UpdateDeadLetterQueueRecordsVisibilityErrorEntry
-    "UpdateDeadLetterQueueRecordsVisibilityErrorEntry"[set from] { receipt_handle :
-    String, error_code : String, error_message : String } {}
+    "UpdateDeadLetterQueueRecordsVisibilityErrorEntry"[from] { receipt_handle : String,
+    error_code : String, error_message : String } {}
 );
 /// A dead-letter record whose visibility timeout is changed, and the new visibility timeout.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1141,8 +1146,8 @@ pub struct UpdateDeadLetterQueueRecordsVisibilityResultEntry {
 }
 rboto::__structure!(
     UpdateDeadLetterQueueRecordsVisibilityResultEntry
-    "UpdateDeadLetterQueueRecordsVisibilityResultEntry"[set from] { receipt_handle :
-    String } {}
+    "UpdateDeadLetterQueueRecordsVisibilityResultEntry"[from] { receipt_handle : String }
+    {}
 );
 /// A record whose visibility timeout was not changed, and why.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1156,8 +1161,8 @@ pub struct UpdateQueueRecordsVisibilityErrorEntry {
     pub error_message: Option<String>,
 }
 rboto::__structure!(
-    UpdateQueueRecordsVisibilityErrorEntry "UpdateQueueRecordsVisibilityErrorEntry"[set
-    from] { receipt_handle : String, error_code : String, error_message : String } {}
+    UpdateQueueRecordsVisibilityErrorEntry "UpdateQueueRecordsVisibilityErrorEntry"[from]
+    { receipt_handle : String, error_code : String, error_message : String } {}
 );
 /// A record whose visibility timeout is changed, and the new visibility timeout.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1181,8 +1186,8 @@ pub struct UpdateQueueRecordsVisibilityResultEntry {
     pub receipt_handle: Option<String>,
 }
 rboto::__structure!(
-    UpdateQueueRecordsVisibilityResultEntry "UpdateQueueRecordsVisibilityResultEntry"[set
-    from] { receipt_handle : String } {}
+    UpdateQueueRecordsVisibilityResultEntry
+    "UpdateQueueRecordsVisibilityResultEntry"[from] { receipt_handle : String } {}
 );
 /// Represents the warm throughput configuration on the stream. This is only present for On-Demand Kinesis Data Streams in accounts that have `MinimumThroughputBillingCommitment` enabled.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1194,6 +1199,6 @@ pub struct WarmThroughputObject {
     pub current_mi_bps: Option<i32>,
 }
 rboto::__structure!(
-    WarmThroughputObject "WarmThroughputObject"[set from] { target_mi_bps = i32,
+    WarmThroughputObject "WarmThroughputObject"[from] { target_mi_bps = i32,
     current_mi_bps = i32 } {}
 );

@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelKeyDeletionInput {
     /// Identifies the KMS key whose deletion is being canceled.
@@ -14,10 +14,10 @@ pub struct CancelKeyDeletionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelKeyDeletionInput "CancelKeyDeletionRequest"[set debug into] { key_id : String }
-    { _client }
+    CancelKeyDeletionInput "CancelKeyDeletionRequest"[set into] { key_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ConnectCustomKeyStoreInput {
     /// Enter the key store ID of the custom key store that you want to connect. To find the ID of a custom key store, use the DescribeCustomKeyStores operation.
@@ -25,10 +25,10 @@ pub struct ConnectCustomKeyStoreInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ConnectCustomKeyStoreInput "ConnectCustomKeyStoreRequest"[set debug into] {
+    ConnectCustomKeyStoreInput "ConnectCustomKeyStoreRequest"[set into] {
     custom_key_store_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateAliasInput {
     /// Specifies the alias name. This value must begin with `alias/` followed by a name, such as `alias/ExampleAlias`.
@@ -38,10 +38,10 @@ pub struct CreateAliasInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateAliasInput "CreateAliasRequest"[set debug into] { alias_name : String,
-    target_key_id : String } { _client }
+    CreateAliasInput "CreateAliasRequest"[set into] { alias_name : String, target_key_id
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateCustomKeyStoreInput {
     /// Specifies a friendly name for the custom key store. The name must be unique in your Amazon Web Services account and Region. This parameter is required for all custom key stores.
@@ -76,11 +76,11 @@ rboto::__structure!(
     trust_anchor_certificate : String, key_store_password : String[sensitive],
     custom_key_store_type : CustomKeyStoreType, xks_proxy_uri_endpoint : String,
     xks_proxy_uri_path : String, xks_proxy_vpc_endpoint_service_name : String,
-    xks_proxy_vpc_endpoint_service_owner : String, xks_proxy_authentication_credential :
+    xks_proxy_vpc_endpoint_service_owner : String, xks_proxy_authentication_credential =
     XksProxyAuthenticationCredentialType, xks_proxy_connectivity :
     XksProxyConnectivityType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateGrantInput {
     /// Identifies the KMS key for the grant. The grant gives principals permission to use this KMS key.
@@ -106,13 +106,13 @@ pub struct CreateGrantInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateGrantInput "CreateGrantRequest"[set debug into] { key_id : String,
-    grantee_principal : String, retiring_principal : String, operations : Vec <
-    GrantOperation >, constraints : GrantConstraints, grant_tokens : Vec < String >, name
-    : String, dry_run = bool, grantee_service_principal : String,
-    retiring_service_principal : String } { _client }
+    CreateGrantInput "CreateGrantRequest"[set into] { key_id : String, grantee_principal
+    : String, retiring_principal : String, operations = Vec < GrantOperation >,
+    constraints = GrantConstraints, grant_tokens = Vec < String >, name : String, dry_run
+    = bool, grantee_service_principal : String, retiring_service_principal : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateKeyInput {
     /// The key policy to attach to the KMS key.
@@ -142,13 +142,13 @@ pub struct CreateKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateKeyInput "CreateKeyRequest"[set debug into] { policy : String, description :
-    String, key_usage : KeyUsageType, customer_master_key_spec : CustomerMasterKeySpec,
-    key_spec : KeySpec, origin : OriginType, custom_key_store_id : String,
-    bypass_policy_lockout_safety_check = bool, tags : Vec < Tag >, multi_region = bool,
+    CreateKeyInput "CreateKeyRequest"[set into] { policy : String, description : String,
+    key_usage : KeyUsageType, customer_master_key_spec : CustomerMasterKeySpec, key_spec
+    : KeySpec, origin : OriginType, custom_key_store_id : String,
+    bypass_policy_lockout_safety_check = bool, tags = Vec < Tag >, multi_region = bool,
     xks_key_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DecapsulateInput {
     /// Identifies the asymmetric ML-KEM KMS key whose public key was used to produce the encapsulated shared secret. KMS uses the private key in the specified key pair to decapsulate the shared secret.
@@ -164,12 +164,12 @@ pub struct DecapsulateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DecapsulateInput "DecapsulateRequest"[set debug into] { key_id : String,
+    DecapsulateInput "DecapsulateRequest"[set into] { key_id : String,
     shared_secret_ciphertext_blob : rboto::Blob, encapsulation_algorithm :
-    EncapsulationAlgorithmSpec, grant_tokens : Vec < String >, dry_run = bool } { _client
+    EncapsulationAlgorithmSpec, grant_tokens = Vec < String >, dry_run = bool } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DecryptInput {
     /// Ciphertext to be decrypted. The blob includes metadata.
@@ -191,13 +191,13 @@ pub struct DecryptInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DecryptInput "DecryptRequest"[set debug into] { ciphertext_blob : rboto::Blob,
-    encryption_context : HashMap < String, String >, grant_tokens : Vec < String >,
-    key_id : String, encryption_algorithm : EncryptionAlgorithmSpec, recipient :
-    RecipientInfo, dry_run = bool, dry_run_modifiers : Vec < DryRunModifierType > } {
+    DecryptInput "DecryptRequest"[set into] { ciphertext_blob : rboto::Blob,
+    encryption_context : HashMap < String, String >, grant_tokens = Vec < String >,
+    key_id : String, encryption_algorithm : EncryptionAlgorithmSpec, recipient =
+    RecipientInfo, dry_run = bool, dry_run_modifiers = Vec < DryRunModifierType > } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteAliasInput {
     /// The alias to be deleted. The alias name must begin with `alias/` followed by the alias name, such as `alias/ExampleAlias`.
@@ -205,10 +205,9 @@ pub struct DeleteAliasInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteAliasInput "DeleteAliasRequest"[set debug into] { alias_name : String } {
-    _client }
+    DeleteAliasInput "DeleteAliasRequest"[set into] { alias_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteCustomKeyStoreInput {
     /// Enter the ID of the custom key store you want to delete. To find the ID of a custom key store, use the DescribeCustomKeyStores operation.
@@ -216,10 +215,10 @@ pub struct DeleteCustomKeyStoreInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteCustomKeyStoreInput "DeleteCustomKeyStoreRequest"[set debug into] {
+    DeleteCustomKeyStoreInput "DeleteCustomKeyStoreRequest"[set into] {
     custom_key_store_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteImportedKeyMaterialInput {
     /// Identifies the KMS key from which you are deleting imported key material. The `Origin` of the KMS key must be `EXTERNAL`.
@@ -229,10 +228,10 @@ pub struct DeleteImportedKeyMaterialInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteImportedKeyMaterialInput "DeleteImportedKeyMaterialRequest"[set debug into] {
-    key_id : String, key_material_id : String } { _client }
+    DeleteImportedKeyMaterialInput "DeleteImportedKeyMaterialRequest"[set into] { key_id
+    : String, key_material_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeriveSharedSecretInput {
     /// Identifies an asymmetric NIST-standard ECC or SM2 (China Regions only) KMS key. KMS uses the private key in the specified key pair to derive the shared secret. The key usage of the KMS key must be `KEY_AGREEMENT`. To find the `KeyUsage` of a KMS key, use the DescribeKey operation.
@@ -250,12 +249,12 @@ pub struct DeriveSharedSecretInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeriveSharedSecretInput "DeriveSharedSecretRequest"[set debug into] { key_id :
-    String, key_agreement_algorithm : KeyAgreementAlgorithmSpec, public_key :
-    rboto::Blob, grant_tokens : Vec < String >, dry_run = bool, recipient : RecipientInfo
-    } { _client }
+    DeriveSharedSecretInput "DeriveSharedSecretRequest"[set into] { key_id : String,
+    key_agreement_algorithm : KeyAgreementAlgorithmSpec, public_key : rboto::Blob,
+    grant_tokens = Vec < String >, dry_run = bool, recipient = RecipientInfo } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeCustomKeyStoresInput {
     /// Gets only information about the specified custom key store. Enter the key store ID.
@@ -269,11 +268,11 @@ pub struct DescribeCustomKeyStoresInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeCustomKeyStoresInput "DescribeCustomKeyStoresRequest"[set debug into] {
+    DescribeCustomKeyStoresInput "DescribeCustomKeyStoresRequest"[set into] {
     custom_key_store_id : String, custom_key_store_name : String, limit = i32, marker :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeKeyInput {
     /// Describes the specified KMS key.
@@ -283,10 +282,10 @@ pub struct DescribeKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeKeyInput "DescribeKeyRequest"[set debug into] { key_id : String, grant_tokens
-    : Vec < String > } { _client }
+    DescribeKeyInput "DescribeKeyRequest"[set into] { key_id : String, grant_tokens = Vec
+    < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableKeyInput {
     /// Identifies the KMS key to disable.
@@ -294,9 +293,9 @@ pub struct DisableKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisableKeyInput "DisableKeyRequest"[set debug into] { key_id : String } { _client }
+    DisableKeyInput "DisableKeyRequest"[set into] { key_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableKeyRotationInput {
     /// Identifies a symmetric encryption KMS key. You cannot enable or disable automatic rotation of [asymmetric KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html#asymmetric-cmks), [HMAC KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/hmac.html), KMS keys with…
@@ -304,10 +303,10 @@ pub struct DisableKeyRotationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisableKeyRotationInput "DisableKeyRotationRequest"[set debug into] { key_id : String
-    } { _client }
+    DisableKeyRotationInput "DisableKeyRotationRequest"[set into] { key_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisconnectCustomKeyStoreInput {
     /// Enter the ID of the custom key store you want to disconnect. To find the ID of a custom key store, use the DescribeCustomKeyStores operation.
@@ -315,10 +314,10 @@ pub struct DisconnectCustomKeyStoreInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisconnectCustomKeyStoreInput "DisconnectCustomKeyStoreRequest"[set debug into] {
+    DisconnectCustomKeyStoreInput "DisconnectCustomKeyStoreRequest"[set into] {
     custom_key_store_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableKeyInput {
     /// Identifies the KMS key to enable.
@@ -326,9 +325,9 @@ pub struct EnableKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableKeyInput "EnableKeyRequest"[set debug into] { key_id : String } { _client }
+    EnableKeyInput "EnableKeyRequest"[set into] { key_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableKeyRotationInput {
     /// Identifies a symmetric encryption KMS key. You cannot enable automatic rotation of [asymmetric KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html), [HMAC KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/hmac.html), KMS keys with [imported key material](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html), or KMS keys in a…
@@ -338,10 +337,10 @@ pub struct EnableKeyRotationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableKeyRotationInput "EnableKeyRotationRequest"[set debug into] { key_id : String,
+    EnableKeyRotationInput "EnableKeyRotationRequest"[set into] { key_id : String,
     rotation_period_in_days = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EncapsulateInput {
     /// Identifies an asymmetric ML-KEM KMS key. KMS uses the public key in the specified key pair to encapsulate the shared secret. ML-KEM KMS keys have a `KeySpec` value of `ML_KEM_512`, `ML_KEM_768`, or `ML_KEM_1024` and a `KeyUsage` value of `ENCAPSULATE_DECAPSULATE`. To find the `KeySpec` and `KeyUsage` of a KMS key, use the DescribeKey operation.
@@ -355,11 +354,11 @@ pub struct EncapsulateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EncapsulateInput "EncapsulateRequest"[set debug into] { key_id : String,
-    encapsulation_algorithm : EncapsulationAlgorithmSpec, grant_tokens : Vec < String >,
+    EncapsulateInput "EncapsulateRequest"[set into] { key_id : String,
+    encapsulation_algorithm : EncapsulationAlgorithmSpec, grant_tokens = Vec < String >,
     dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EncryptInput {
     /// Identifies the KMS key to use in the encryption operation. The KMS key must have a `KeyUsage` of `ENCRYPT_DECRYPT`. To find the `KeyUsage` of a KMS key, use the DescribeKey operation.
@@ -379,10 +378,10 @@ pub struct EncryptInput {
 rboto::__structure!(
     EncryptInput "EncryptRequest"[set debug into] { key_id : String, plaintext :
     rboto::Blob[sensitive], encryption_context : HashMap < String, String >, grant_tokens
-    : Vec < String >, encryption_algorithm : EncryptionAlgorithmSpec, dry_run = bool } {
+    = Vec < String >, encryption_algorithm : EncryptionAlgorithmSpec, dry_run = bool } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GenerateDataKeyPairInput {
     /// Specifies the encryption context that will be used when encrypting the private key in the data key pair.
@@ -400,12 +399,12 @@ pub struct GenerateDataKeyPairInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GenerateDataKeyPairInput "GenerateDataKeyPairRequest"[set debug into] {
-    encryption_context : HashMap < String, String >, key_id : String, key_pair_spec :
-    DataKeyPairSpec, grant_tokens : Vec < String >, recipient : RecipientInfo, dry_run =
-    bool } { _client }
+    GenerateDataKeyPairInput "GenerateDataKeyPairRequest"[set into] { encryption_context
+    : HashMap < String, String >, key_id : String, key_pair_spec : DataKeyPairSpec,
+    grant_tokens = Vec < String >, recipient = RecipientInfo, dry_run = bool } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GenerateDataKeyPairWithoutPlaintextInput {
     /// Specifies the encryption context that will be used when encrypting the private key in the data key pair.
@@ -422,11 +421,11 @@ pub struct GenerateDataKeyPairWithoutPlaintextInput {
 }
 rboto::__structure!(
     GenerateDataKeyPairWithoutPlaintextInput
-    "GenerateDataKeyPairWithoutPlaintextRequest"[set debug into] { encryption_context :
-    HashMap < String, String >, key_id : String, key_pair_spec : DataKeyPairSpec,
-    grant_tokens : Vec < String >, dry_run = bool } { _client }
+    "GenerateDataKeyPairWithoutPlaintextRequest"[set into] { encryption_context : HashMap
+    < String, String >, key_id : String, key_pair_spec : DataKeyPairSpec, grant_tokens =
+    Vec < String >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GenerateDataKeyInput {
     /// Specifies the symmetric encryption KMS key that encrypts the data key. You cannot specify an asymmetric KMS key or a KMS key in a custom key store. To get the type and origin of your KMS key, use the DescribeKey operation.
@@ -446,12 +445,12 @@ pub struct GenerateDataKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GenerateDataKeyInput "GenerateDataKeyRequest"[set debug into] { key_id : String,
+    GenerateDataKeyInput "GenerateDataKeyRequest"[set into] { key_id : String,
     encryption_context : HashMap < String, String >, number_of_bytes = i32, key_spec :
-    DataKeySpec, grant_tokens : Vec < String >, recipient : RecipientInfo, dry_run = bool
+    DataKeySpec, grant_tokens = Vec < String >, recipient = RecipientInfo, dry_run = bool
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GenerateDataKeyWithoutPlaintextInput {
     /// Specifies the symmetric encryption KMS key that encrypts the data key. You cannot specify an asymmetric KMS key or a KMS key in a custom key store. To get the type and origin of your KMS key, use the DescribeKey operation.
@@ -470,11 +469,11 @@ pub struct GenerateDataKeyWithoutPlaintextInput {
 }
 rboto::__structure!(
     GenerateDataKeyWithoutPlaintextInput "GenerateDataKeyWithoutPlaintextRequest"[set
-    debug into] { key_id : String, encryption_context : HashMap < String, String >,
-    key_spec : DataKeySpec, number_of_bytes = i32, grant_tokens : Vec < String >, dry_run
-    = bool } { _client }
+    into] { key_id : String, encryption_context : HashMap < String, String >, key_spec :
+    DataKeySpec, number_of_bytes = i32, grant_tokens = Vec < String >, dry_run = bool } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GenerateMacInput {
     /// The message to be hashed. Specify a message of up to 4,096 bytes.
@@ -492,9 +491,9 @@ pub struct GenerateMacInput {
 rboto::__structure!(
     GenerateMacInput "GenerateMacRequest"[set debug into] { message :
     rboto::Blob[sensitive], key_id : String, mac_algorithm : MacAlgorithmSpec,
-    grant_tokens : Vec < String >, dry_run = bool } { _client }
+    grant_tokens = Vec < String >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GenerateRandomInput {
     /// The length of the random byte string. This parameter is required.
@@ -506,10 +505,10 @@ pub struct GenerateRandomInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GenerateRandomInput "GenerateRandomRequest"[set debug into] { number_of_bytes = i32,
-    custom_key_store_id : String, recipient : RecipientInfo } { _client }
+    GenerateRandomInput "GenerateRandomRequest"[set into] { number_of_bytes = i32,
+    custom_key_store_id : String, recipient = RecipientInfo } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetKeyLastUsageInput {
     /// Identifies the KMS key to get usage information for. To specify a KMS key, use its key ID or key ARN. Alias names are not supported.
@@ -517,10 +516,10 @@ pub struct GetKeyLastUsageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetKeyLastUsageInput "GetKeyLastUsageRequest"[set debug into] { key_id : String } {
-    _client }
+    GetKeyLastUsageInput "GetKeyLastUsageRequest"[set into] { key_id : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetKeyPolicyInput {
     /// Identifies the KMS key whose key policy you want to get.
@@ -530,10 +529,10 @@ pub struct GetKeyPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetKeyPolicyInput "GetKeyPolicyRequest"[set debug into] { key_id : String,
-    policy_name : String } { _client }
+    GetKeyPolicyInput "GetKeyPolicyRequest"[set into] { key_id : String, policy_name :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetKeyRotationStatusInput {
     /// Gets the rotation status for the specified KMS key.
@@ -541,10 +540,10 @@ pub struct GetKeyRotationStatusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetKeyRotationStatusInput "GetKeyRotationStatusRequest"[set debug into] { key_id :
-    String } { _client }
+    GetKeyRotationStatusInput "GetKeyRotationStatusRequest"[set into] { key_id : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetParametersForImportInput {
     /// The identifier of the KMS key that will be associated with the imported key material. The `Origin` of the KMS key must be `EXTERNAL`.
@@ -556,11 +555,11 @@ pub struct GetParametersForImportInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetParametersForImportInput "GetParametersForImportRequest"[set debug into] { key_id
-    : String, wrapping_algorithm : AlgorithmSpec, wrapping_key_spec : WrappingKeySpec } {
+    GetParametersForImportInput "GetParametersForImportRequest"[set into] { key_id :
+    String, wrapping_algorithm : AlgorithmSpec, wrapping_key_spec : WrappingKeySpec } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetPublicKeyInput {
     /// Identifies the asymmetric KMS key that includes the public key.
@@ -570,10 +569,10 @@ pub struct GetPublicKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetPublicKeyInput "GetPublicKeyRequest"[set debug into] { key_id : String,
-    grant_tokens : Vec < String > } { _client }
+    GetPublicKeyInput "GetPublicKeyRequest"[set into] { key_id : String, grant_tokens =
+    Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ImportKeyMaterialInput {
     /// The identifier of the KMS key that will be associated with the imported key material. This must be the same KMS key specified in the `KeyID` parameter of the corresponding GetParametersForImport request. The `Origin` of the KMS key must be `EXTERNAL` and its `KeyState` must be `PendingImport`.
@@ -595,12 +594,12 @@ pub struct ImportKeyMaterialInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ImportKeyMaterialInput "ImportKeyMaterialRequest"[set debug into] { key_id : String,
+    ImportKeyMaterialInput "ImportKeyMaterialRequest"[set into] { key_id : String,
     import_token : rboto::Blob, encrypted_key_material : rboto::Blob, valid_to :
     rboto::DateTime, expiration_model : ExpirationModelType, import_type : ImportType,
     key_material_description : String, key_material_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAliasesInput {
     /// Lists only aliases that are associated with the specified KMS key. Enter a KMS key in your Amazon Web Services account.
@@ -612,10 +611,10 @@ pub struct ListAliasesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListAliasesInput "ListAliasesRequest"[set debug into] { key_id : String, limit = i32,
+    ListAliasesInput "ListAliasesRequest"[set into] { key_id : String, limit = i32,
     marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListGrantsInput {
     /// Use this parameter to specify the maximum number of items to return. When this value is present, KMS does not return more than the specified number of items, but it might return fewer.
@@ -633,11 +632,11 @@ pub struct ListGrantsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListGrantsInput "ListGrantsRequest"[set debug into] { limit = i32, marker : String,
-    key_id : String, grant_id : String, grantee_principal : String,
-    grantee_service_principal : String } { _client }
+    ListGrantsInput "ListGrantsRequest"[set into] { limit = i32, marker : String, key_id
+    : String, grant_id : String, grantee_principal : String, grantee_service_principal :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListKeyPoliciesInput {
     /// Gets the names of key policies for the specified KMS key.
@@ -649,10 +648,10 @@ pub struct ListKeyPoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListKeyPoliciesInput "ListKeyPoliciesRequest"[set debug into] { key_id : String,
-    limit = i32, marker : String } { _client }
+    ListKeyPoliciesInput "ListKeyPoliciesRequest"[set into] { key_id : String, limit =
+    i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListKeyRotationsInput {
     /// Gets the key rotations for the specified KMS key.
@@ -666,10 +665,10 @@ pub struct ListKeyRotationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListKeyRotationsInput "ListKeyRotationsRequest"[set debug into] { key_id : String,
+    ListKeyRotationsInput "ListKeyRotationsRequest"[set into] { key_id : String,
     include_key_material : IncludeKeyMaterial, limit = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListKeysInput {
     /// Use this parameter to specify the maximum number of items to return. When this value is present, KMS does not return more than the specified number of items, but it might return fewer.
@@ -681,10 +680,10 @@ pub struct ListKeysInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListKeysInput "ListKeysRequest"[set debug into] { limit = i32, marker : String,
-    resource_owners : Vec < ResourceOwnerType > } { _client }
+    ListKeysInput "ListKeysRequest"[set into] { limit = i32, marker : String,
+    resource_owners = Vec < ResourceOwnerType > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListResourceTagsInput {
     /// Gets tags on the specified KMS key.
@@ -696,10 +695,10 @@ pub struct ListResourceTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListResourceTagsInput "ListResourceTagsRequest"[set debug into] { key_id : String,
-    limit = i32, marker : String } { _client }
+    ListResourceTagsInput "ListResourceTagsRequest"[set into] { key_id : String, limit =
+    i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListRetirableGrantsInput {
     /// Use this parameter to specify the maximum number of items to return. When this value is present, KMS does not return more than the specified number of items, but it might return fewer.
@@ -713,11 +712,11 @@ pub struct ListRetirableGrantsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListRetirableGrantsInput "ListRetirableGrantsRequest"[set debug into] { limit = i32,
-    marker : String, retiring_principal : String, retiring_service_principal : String } {
+    ListRetirableGrantsInput "ListRetirableGrantsRequest"[set into] { limit = i32, marker
+    : String, retiring_principal : String, retiring_service_principal : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutKeyPolicyInput {
     /// Sets the key policy on the specified KMS key.
@@ -731,11 +730,10 @@ pub struct PutKeyPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutKeyPolicyInput "PutKeyPolicyRequest"[set debug into] { key_id : String,
-    policy_name : String, policy : String, bypass_policy_lockout_safety_check = bool } {
-    _client }
+    PutKeyPolicyInput "PutKeyPolicyRequest"[set into] { key_id : String, policy_name :
+    String, policy : String, bypass_policy_lockout_safety_check = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ReEncryptInput {
     /// Ciphertext of the data to reencrypt.
@@ -761,15 +759,15 @@ pub struct ReEncryptInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ReEncryptInput "ReEncryptRequest"[set debug into] { ciphertext_blob : rboto::Blob,
+    ReEncryptInput "ReEncryptRequest"[set into] { ciphertext_blob : rboto::Blob,
     source_encryption_context : HashMap < String, String >, source_key_id : String,
     destination_key_id : String, destination_encryption_context : HashMap < String,
     String >, source_encryption_algorithm : EncryptionAlgorithmSpec,
-    destination_encryption_algorithm : EncryptionAlgorithmSpec, grant_tokens : Vec <
-    String >, dry_run = bool, dry_run_modifiers : Vec < DryRunModifierType > } { _client
+    destination_encryption_algorithm : EncryptionAlgorithmSpec, grant_tokens = Vec <
+    String >, dry_run = bool, dry_run_modifiers = Vec < DryRunModifierType > } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ReplicateKeyInput {
     /// Identifies the multi-Region primary key that is being replicated. To determine whether a KMS key is a multi-Region primary key, use the DescribeKey operation to check the value of the `MultiRegionKeyType` property.
@@ -787,11 +785,11 @@ pub struct ReplicateKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ReplicateKeyInput "ReplicateKeyRequest"[set debug into] { key_id : String,
-    replica_region : String, policy : String, bypass_policy_lockout_safety_check = bool,
-    description : String, tags : Vec < Tag > } { _client }
+    ReplicateKeyInput "ReplicateKeyRequest"[set into] { key_id : String, replica_region :
+    String, policy : String, bypass_policy_lockout_safety_check = bool, description :
+    String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RetireGrantInput {
     /// Identifies the grant to be retired. You can use a grant token to identify a new grant even before it has achieved eventual consistency.
@@ -805,10 +803,10 @@ pub struct RetireGrantInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RetireGrantInput "RetireGrantRequest"[set debug into] { grant_token : String, key_id
-    : String, grant_id : String, dry_run = bool } { _client }
+    RetireGrantInput "RetireGrantRequest"[set into] { grant_token : String, key_id :
+    String, grant_id : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RevokeGrantInput {
     /// A unique identifier for the KMS key associated with the grant. To get the key ID and key ARN for a KMS key, use ListKeys or DescribeKey.
@@ -820,10 +818,10 @@ pub struct RevokeGrantInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RevokeGrantInput "RevokeGrantRequest"[set debug into] { key_id : String, grant_id :
-    String, dry_run = bool } { _client }
+    RevokeGrantInput "RevokeGrantRequest"[set into] { key_id : String, grant_id : String,
+    dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RotateKeyOnDemandInput {
     /// Identifies a symmetric encryption KMS key. You cannot perform on-demand rotation of [asymmetric KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html), [HMAC KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/hmac.html), multi-Region KMS keys with [imported key material](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html), or…
@@ -831,10 +829,10 @@ pub struct RotateKeyOnDemandInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RotateKeyOnDemandInput "RotateKeyOnDemandRequest"[set debug into] { key_id : String }
-    { _client }
+    RotateKeyOnDemandInput "RotateKeyOnDemandRequest"[set into] { key_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ScheduleKeyDeletionInput {
     /// The unique identifier of the KMS key to delete.
@@ -844,10 +842,10 @@ pub struct ScheduleKeyDeletionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ScheduleKeyDeletionInput "ScheduleKeyDeletionRequest"[set debug into] { key_id :
-    String, pending_window_in_days = i32 } { _client }
+    ScheduleKeyDeletionInput "ScheduleKeyDeletionRequest"[set into] { key_id : String,
+    pending_window_in_days = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SignInput {
     /// Identifies an asymmetric KMS key. KMS uses the private key in the asymmetric KMS key to sign the message. The `KeyUsage` type of the KMS key must be `SIGN_VERIFY`. To find the `KeyUsage` of a KMS key, use the DescribeKey operation.
@@ -866,10 +864,10 @@ pub struct SignInput {
 }
 rboto::__structure!(
     SignInput "SignRequest"[set debug into] { key_id : String, message :
-    rboto::Blob[sensitive], message_type : MessageType, grant_tokens : Vec < String >,
+    rboto::Blob[sensitive], message_type : MessageType, grant_tokens = Vec < String >,
     signing_algorithm : SigningAlgorithmSpec, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// Identifies a customer managed key in the account and Region.
@@ -879,10 +877,10 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceRequest"[set debug into] { key_id : String, tags : Vec <
-    Tag > } { _client }
+    TagResourceInput "TagResourceRequest"[set into] { key_id : String, tags = Vec < Tag >
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// Identifies the KMS key from which you are removing tags.
@@ -892,10 +890,10 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceRequest"[set debug into] { key_id : String, tag_keys
-    : Vec < String > } { _client }
+    UntagResourceInput "UntagResourceRequest"[set into] { key_id : String, tag_keys = Vec
+    < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateAliasInput {
     /// Identifies the alias that is changing its KMS key. This value must begin with `alias/` followed by the alias name, such as `alias/ExampleAlias`. You cannot use `UpdateAlias` to change the alias name.
@@ -905,10 +903,10 @@ pub struct UpdateAliasInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateAliasInput "UpdateAliasRequest"[set debug into] { alias_name : String,
-    target_key_id : String } { _client }
+    UpdateAliasInput "UpdateAliasRequest"[set into] { alias_name : String, target_key_id
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateCustomKeyStoreInput {
     /// Identifies the custom key store that you want to update. Enter the ID of the custom key store. To find the ID of a custom key store, use the DescribeCustomKeyStores operation.
@@ -940,11 +938,11 @@ rboto::__structure!(
     custom_key_store_id : String, new_custom_key_store_name : String, key_store_password
     : String[sensitive], cloud_hsm_cluster_id : String, xks_proxy_uri_endpoint : String,
     xks_proxy_uri_path : String, xks_proxy_vpc_endpoint_service_name : String,
-    xks_proxy_vpc_endpoint_service_owner : String, xks_proxy_authentication_credential :
+    xks_proxy_vpc_endpoint_service_owner : String, xks_proxy_authentication_credential =
     XksProxyAuthenticationCredentialType, xks_proxy_connectivity :
     XksProxyConnectivityType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateKeyDescriptionInput {
     /// Updates the description of the specified KMS key.
@@ -954,10 +952,10 @@ pub struct UpdateKeyDescriptionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateKeyDescriptionInput "UpdateKeyDescriptionRequest"[set debug into] { key_id :
-    String, description : String } { _client }
+    UpdateKeyDescriptionInput "UpdateKeyDescriptionRequest"[set into] { key_id : String,
+    description : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdatePrimaryRegionInput {
     /// Identifies the current primary key. When the operation completes, this KMS key will be a replica key.
@@ -967,10 +965,10 @@ pub struct UpdatePrimaryRegionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdatePrimaryRegionInput "UpdatePrimaryRegionRequest"[set debug into] { key_id :
-    String, primary_region : String } { _client }
+    UpdatePrimaryRegionInput "UpdatePrimaryRegionRequest"[set into] { key_id : String,
+    primary_region : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VerifyMacInput {
     /// The message that will be used in the verification. Enter the same message that was used to generate the HMAC.
@@ -989,10 +987,10 @@ pub struct VerifyMacInput {
 }
 rboto::__structure!(
     VerifyMacInput "VerifyMacRequest"[set debug into] { message : rboto::Blob[sensitive],
-    key_id : String, mac_algorithm : MacAlgorithmSpec, mac : rboto::Blob, grant_tokens :
+    key_id : String, mac_algorithm : MacAlgorithmSpec, mac : rboto::Blob, grant_tokens =
     Vec < String >, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VerifyInput {
     /// Identifies the asymmetric KMS key that will be used to verify the signature. This must be the same KMS key that was used to generate the signature. If you specify a different KMS key, the signature verification fails.
@@ -1014,6 +1012,6 @@ pub struct VerifyInput {
 rboto::__structure!(
     VerifyInput "VerifyRequest"[set debug into] { key_id : String, message :
     rboto::Blob[sensitive], message_type : MessageType, signature : rboto::Blob,
-    signing_algorithm : SigningAlgorithmSpec, grant_tokens : Vec < String >, dry_run =
+    signing_algorithm : SigningAlgorithmSpec, grant_tokens = Vec < String >, dry_run =
     bool } { _client }
 );

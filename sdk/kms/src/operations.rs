@@ -6,87 +6,54 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; CancelKeyDeletionInput => CancelKeyDeletionOutput =
-    super::schema::ops::CANCEL_KEY_DELETION, "CancelKeyDeletion";
-    ConnectCustomKeyStoreInput => ConnectCustomKeyStoreOutput =
-    super::schema::ops::CONNECT_CUSTOM_KEY_STORE, "ConnectCustomKeyStore";
-    CreateAliasInput => CreateAliasOutput = super::schema::ops::CREATE_ALIAS,
-    "CreateAlias"; CreateCustomKeyStoreInput => CreateCustomKeyStoreOutput =
-    super::schema::ops::CREATE_CUSTOM_KEY_STORE, "CreateCustomKeyStore"; CreateGrantInput
-    => CreateGrantOutput = super::schema::ops::CREATE_GRANT, "CreateGrant";
-    CreateKeyInput => CreateKeyOutput = super::schema::ops::CREATE_KEY, "CreateKey";
-    DecapsulateInput => DecapsulateOutput = super::schema::ops::DECAPSULATE,
-    "Decapsulate"; DecryptInput => DecryptOutput = super::schema::ops::DECRYPT,
-    "Decrypt"; DeleteAliasInput => DeleteAliasOutput = super::schema::ops::DELETE_ALIAS,
-    "DeleteAlias"; DeleteCustomKeyStoreInput => DeleteCustomKeyStoreOutput =
-    super::schema::ops::DELETE_CUSTOM_KEY_STORE, "DeleteCustomKeyStore";
-    DeleteImportedKeyMaterialInput => DeleteImportedKeyMaterialOutput =
-    super::schema::ops::DELETE_IMPORTED_KEY_MATERIAL, "DeleteImportedKeyMaterial";
-    DeriveSharedSecretInput => DeriveSharedSecretOutput =
-    super::schema::ops::DERIVE_SHARED_SECRET, "DeriveSharedSecret";
-    DescribeCustomKeyStoresInput => DescribeCustomKeyStoresOutput =
-    super::schema::ops::DESCRIBE_CUSTOM_KEY_STORES, "DescribeCustomKeyStores";
-    DescribeKeyInput => DescribeKeyOutput = super::schema::ops::DESCRIBE_KEY,
-    "DescribeKey"; DisableKeyInput => DisableKeyOutput = super::schema::ops::DISABLE_KEY,
-    "DisableKey"; DisableKeyRotationInput => DisableKeyRotationOutput =
-    super::schema::ops::DISABLE_KEY_ROTATION, "DisableKeyRotation";
-    DisconnectCustomKeyStoreInput => DisconnectCustomKeyStoreOutput =
-    super::schema::ops::DISCONNECT_CUSTOM_KEY_STORE, "DisconnectCustomKeyStore";
-    EnableKeyInput => EnableKeyOutput = super::schema::ops::ENABLE_KEY, "EnableKey";
-    EnableKeyRotationInput => EnableKeyRotationOutput =
-    super::schema::ops::ENABLE_KEY_ROTATION, "EnableKeyRotation"; EncapsulateInput =>
-    EncapsulateOutput = super::schema::ops::ENCAPSULATE, "Encapsulate"; EncryptInput =>
-    EncryptOutput = super::schema::ops::ENCRYPT, "Encrypt"; GenerateDataKeyInput =>
-    GenerateDataKeyOutput = super::schema::ops::GENERATE_DATA_KEY, "GenerateDataKey";
-    GenerateDataKeyPairInput => GenerateDataKeyPairOutput =
-    super::schema::ops::GENERATE_DATA_KEY_PAIR, "GenerateDataKeyPair";
-    GenerateDataKeyPairWithoutPlaintextInput => GenerateDataKeyPairWithoutPlaintextOutput
-    = super::schema::ops::GENERATE_DATA_KEY_PAIR_WITHOUT_PLAINTEXT,
-    "GenerateDataKeyPairWithoutPlaintext"; GenerateDataKeyWithoutPlaintextInput =>
-    GenerateDataKeyWithoutPlaintextOutput =
-    super::schema::ops::GENERATE_DATA_KEY_WITHOUT_PLAINTEXT,
-    "GenerateDataKeyWithoutPlaintext"; GenerateMacInput => GenerateMacOutput =
-    super::schema::ops::GENERATE_MAC, "GenerateMac"; GenerateRandomInput =>
-    GenerateRandomOutput = super::schema::ops::GENERATE_RANDOM, "GenerateRandom";
-    GetKeyLastUsageInput => GetKeyLastUsageOutput =
-    super::schema::ops::GET_KEY_LAST_USAGE, "GetKeyLastUsage"; GetKeyPolicyInput =>
-    GetKeyPolicyOutput = super::schema::ops::GET_KEY_POLICY, "GetKeyPolicy";
-    GetKeyRotationStatusInput => GetKeyRotationStatusOutput =
-    super::schema::ops::GET_KEY_ROTATION_STATUS, "GetKeyRotationStatus";
-    GetParametersForImportInput => GetParametersForImportOutput =
-    super::schema::ops::GET_PARAMETERS_FOR_IMPORT, "GetParametersForImport";
-    GetPublicKeyInput => GetPublicKeyOutput = super::schema::ops::GET_PUBLIC_KEY,
-    "GetPublicKey"; ImportKeyMaterialInput => ImportKeyMaterialOutput =
-    super::schema::ops::IMPORT_KEY_MATERIAL, "ImportKeyMaterial"; ListAliasesInput =>
-    ListAliasesOutput = super::schema::ops::LIST_ALIASES, "ListAliases"; ListGrantsInput
-    => ListGrantsOutput = super::schema::ops::LIST_GRANTS, "ListGrants";
-    ListKeyPoliciesInput => ListKeyPoliciesOutput =
-    super::schema::ops::LIST_KEY_POLICIES, "ListKeyPolicies"; ListKeyRotationsInput =>
-    ListKeyRotationsOutput = super::schema::ops::LIST_KEY_ROTATIONS, "ListKeyRotations";
-    ListKeysInput => ListKeysOutput = super::schema::ops::LIST_KEYS, "ListKeys";
-    ListResourceTagsInput => ListResourceTagsOutput =
-    super::schema::ops::LIST_RESOURCE_TAGS, "ListResourceTags"; ListRetirableGrantsInput
-    => ListRetirableGrantsOutput = super::schema::ops::LIST_RETIRABLE_GRANTS,
-    "ListRetirableGrants"; PutKeyPolicyInput => PutKeyPolicyOutput =
-    super::schema::ops::PUT_KEY_POLICY, "PutKeyPolicy"; ReEncryptInput => ReEncryptOutput
-    = super::schema::ops::RE_ENCRYPT, "ReEncrypt"; ReplicateKeyInput =>
-    ReplicateKeyOutput = super::schema::ops::REPLICATE_KEY, "ReplicateKey";
-    RetireGrantInput => RetireGrantOutput = super::schema::ops::RETIRE_GRANT,
-    "RetireGrant"; RevokeGrantInput => RevokeGrantOutput =
-    super::schema::ops::REVOKE_GRANT, "RevokeGrant"; RotateKeyOnDemandInput =>
-    RotateKeyOnDemandOutput = super::schema::ops::ROTATE_KEY_ON_DEMAND,
-    "RotateKeyOnDemand"; ScheduleKeyDeletionInput => ScheduleKeyDeletionOutput =
-    super::schema::ops::SCHEDULE_KEY_DELETION, "ScheduleKeyDeletion"; SignInput =>
-    SignOutput = super::schema::ops::SIGN, "Sign"; TagResourceInput => TagResourceOutput
-    = super::schema::ops::TAG_RESOURCE, "TagResource"; UntagResourceInput =>
-    UntagResourceOutput = super::schema::ops::UNTAG_RESOURCE, "UntagResource";
-    UpdateAliasInput => UpdateAliasOutput = super::schema::ops::UPDATE_ALIAS,
-    "UpdateAlias"; UpdateCustomKeyStoreInput => UpdateCustomKeyStoreOutput =
-    super::schema::ops::UPDATE_CUSTOM_KEY_STORE, "UpdateCustomKeyStore";
-    UpdateKeyDescriptionInput => UpdateKeyDescriptionOutput =
-    super::schema::ops::UPDATE_KEY_DESCRIPTION, "UpdateKeyDescription";
-    UpdatePrimaryRegionInput => UpdatePrimaryRegionOutput =
-    super::schema::ops::UPDATE_PRIMARY_REGION, "UpdatePrimaryRegion"; VerifyInput =>
-    VerifyOutput = super::schema::ops::VERIFY, "Verify"; VerifyMacInput =>
-    VerifyMacOutput = super::schema::ops::VERIFY_MAC, "VerifyMac";
+    super::error::Exception, super::schema::SERVICE; CancelKeyDeletionInput =>
+    CancelKeyDeletionOutput, "CancelKeyDeletion"; ConnectCustomKeyStoreInput =>
+    ConnectCustomKeyStoreOutput, "ConnectCustomKeyStore"; CreateAliasInput =>
+    CreateAliasOutput, "CreateAlias"; CreateCustomKeyStoreInput =>
+    CreateCustomKeyStoreOutput, "CreateCustomKeyStore"; CreateGrantInput =>
+    CreateGrantOutput, "CreateGrant"; CreateKeyInput => CreateKeyOutput, "CreateKey";
+    DecapsulateInput => DecapsulateOutput, "Decapsulate"; DecryptInput => DecryptOutput,
+    "Decrypt"; DeleteAliasInput => DeleteAliasOutput, "DeleteAlias";
+    DeleteCustomKeyStoreInput => DeleteCustomKeyStoreOutput, "DeleteCustomKeyStore";
+    DeleteImportedKeyMaterialInput => DeleteImportedKeyMaterialOutput,
+    "DeleteImportedKeyMaterial"; DeriveSharedSecretInput => DeriveSharedSecretOutput,
+    "DeriveSharedSecret"; DescribeCustomKeyStoresInput => DescribeCustomKeyStoresOutput,
+    "DescribeCustomKeyStores"; DescribeKeyInput => DescribeKeyOutput, "DescribeKey";
+    DisableKeyInput => DisableKeyOutput, "DisableKey"; DisableKeyRotationInput =>
+    DisableKeyRotationOutput, "DisableKeyRotation"; DisconnectCustomKeyStoreInput =>
+    DisconnectCustomKeyStoreOutput, "DisconnectCustomKeyStore"; EnableKeyInput =>
+    EnableKeyOutput, "EnableKey"; EnableKeyRotationInput => EnableKeyRotationOutput,
+    "EnableKeyRotation"; EncapsulateInput => EncapsulateOutput, "Encapsulate";
+    EncryptInput => EncryptOutput, "Encrypt"; GenerateDataKeyInput =>
+    GenerateDataKeyOutput, "GenerateDataKey"; GenerateDataKeyPairInput =>
+    GenerateDataKeyPairOutput, "GenerateDataKeyPair";
+    GenerateDataKeyPairWithoutPlaintextInput =>
+    GenerateDataKeyPairWithoutPlaintextOutput, "GenerateDataKeyPairWithoutPlaintext";
+    GenerateDataKeyWithoutPlaintextInput => GenerateDataKeyWithoutPlaintextOutput,
+    "GenerateDataKeyWithoutPlaintext"; GenerateMacInput => GenerateMacOutput,
+    "GenerateMac"; GenerateRandomInput => GenerateRandomOutput, "GenerateRandom";
+    GetKeyLastUsageInput => GetKeyLastUsageOutput, "GetKeyLastUsage"; GetKeyPolicyInput
+    => GetKeyPolicyOutput, "GetKeyPolicy"; GetKeyRotationStatusInput =>
+    GetKeyRotationStatusOutput, "GetKeyRotationStatus"; GetParametersForImportInput =>
+    GetParametersForImportOutput, "GetParametersForImport"; GetPublicKeyInput =>
+    GetPublicKeyOutput, "GetPublicKey"; ImportKeyMaterialInput =>
+    ImportKeyMaterialOutput, "ImportKeyMaterial"; ListAliasesInput => ListAliasesOutput,
+    "ListAliases"; ListGrantsInput => ListGrantsOutput, "ListGrants";
+    ListKeyPoliciesInput => ListKeyPoliciesOutput, "ListKeyPolicies";
+    ListKeyRotationsInput => ListKeyRotationsOutput, "ListKeyRotations"; ListKeysInput =>
+    ListKeysOutput, "ListKeys"; ListResourceTagsInput => ListResourceTagsOutput,
+    "ListResourceTags"; ListRetirableGrantsInput => ListRetirableGrantsOutput,
+    "ListRetirableGrants"; PutKeyPolicyInput => PutKeyPolicyOutput, "PutKeyPolicy";
+    ReEncryptInput => ReEncryptOutput, "ReEncrypt"; ReplicateKeyInput =>
+    ReplicateKeyOutput, "ReplicateKey"; RetireGrantInput => RetireGrantOutput,
+    "RetireGrant"; RevokeGrantInput => RevokeGrantOutput, "RevokeGrant";
+    RotateKeyOnDemandInput => RotateKeyOnDemandOutput, "RotateKeyOnDemand";
+    ScheduleKeyDeletionInput => ScheduleKeyDeletionOutput, "ScheduleKeyDeletion";
+    SignInput => SignOutput, "Sign"; TagResourceInput => TagResourceOutput,
+    "TagResource"; UntagResourceInput => UntagResourceOutput, "UntagResource";
+    UpdateAliasInput => UpdateAliasOutput, "UpdateAlias"; UpdateCustomKeyStoreInput =>
+    UpdateCustomKeyStoreOutput, "UpdateCustomKeyStore"; UpdateKeyDescriptionInput =>
+    UpdateKeyDescriptionOutput, "UpdateKeyDescription"; UpdatePrimaryRegionInput =>
+    UpdatePrimaryRegionOutput, "UpdatePrimaryRegion"; VerifyInput => VerifyOutput,
+    "Verify"; VerifyMacInput => VerifyMacOutput, "VerifyMac";
 );

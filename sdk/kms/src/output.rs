@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelKeyDeletionOutput {
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the KMS key whose deletion is canceled.
@@ -14,19 +14,18 @@ pub struct CancelKeyDeletionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelKeyDeletionOutput "CancelKeyDeletionResponse"[debug from output] { key_id :
-    String } { _meta }
+    CancelKeyDeletionOutput "CancelKeyDeletionResponse"[from output] { key_id : String }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConnectCustomKeyStoreOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ConnectCustomKeyStoreOutput "ConnectCustomKeyStoreResponse"[debug from output] {} {
-    _meta }
+    ConnectCustomKeyStoreOutput "ConnectCustomKeyStoreResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCustomKeyStoreOutput {
     /// A unique identifier for the new custom key store.
@@ -34,10 +33,10 @@ pub struct CreateCustomKeyStoreOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateCustomKeyStoreOutput "CreateCustomKeyStoreResponse"[debug from output] {
+    CreateCustomKeyStoreOutput "CreateCustomKeyStoreResponse"[from output] {
     custom_key_store_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGrantOutput {
     /// The grant token.
@@ -47,10 +46,10 @@ pub struct CreateGrantOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateGrantOutput "CreateGrantResponse"[debug from output] { grant_token : String,
-    grant_id : String } { _meta }
+    CreateGrantOutput "CreateGrantResponse"[from output] { grant_token : String, grant_id
+    : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateKeyOutput {
     /// Metadata associated with the KMS key.
@@ -58,8 +57,8 @@ pub struct CreateKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateKeyOutput "CreateKeyResponse"[debug from output] { key_metadata : KeyMetadata }
-    { _meta }
+    CreateKeyOutput "CreateKeyResponse"[from output] { key_metadata = KeyMetadata } {
+    _meta }
 );
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -97,16 +96,15 @@ rboto::__structure!(
     rboto::Blob[sensitive], encryption_algorithm : EncryptionAlgorithmSpec,
     ciphertext_for_recipient : rboto::Blob, key_material_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCustomKeyStoreOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteCustomKeyStoreOutput "DeleteCustomKeyStoreResponse"[debug from output] {} {
-    _meta }
+    DeleteCustomKeyStoreOutput "DeleteCustomKeyStoreResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteImportedKeyMaterialOutput {
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the KMS key from which the key material was deleted.
@@ -116,8 +114,8 @@ pub struct DeleteImportedKeyMaterialOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteImportedKeyMaterialOutput "DeleteImportedKeyMaterialResponse"[debug from
-    output] { key_id : String, key_material_id : String } { _meta }
+    DeleteImportedKeyMaterialOutput "DeleteImportedKeyMaterialResponse"[from output] {
+    key_id : String, key_material_id : String } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -140,7 +138,7 @@ rboto::__structure!(
     rboto::Blob, key_agreement_algorithm : KeyAgreementAlgorithmSpec, key_origin :
     OriginType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCustomKeyStoresOutput {
     /// Contains metadata about each custom key store.
@@ -152,11 +150,11 @@ pub struct DescribeCustomKeyStoresOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeCustomKeyStoresOutput "DescribeCustomKeyStoresResponse"[debug from output] {
-    custom_key_stores : Vec < CustomKeyStoresListEntry >, next_marker : String, truncated
+    DescribeCustomKeyStoresOutput "DescribeCustomKeyStoresResponse"[from output] {
+    custom_key_stores = Vec < CustomKeyStoresListEntry >, next_marker : String, truncated
     = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeKeyOutput {
     /// Metadata associated with the key.
@@ -164,17 +162,17 @@ pub struct DescribeKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeKeyOutput "DescribeKeyResponse"[debug from output] { key_metadata :
-    KeyMetadata } { _meta }
+    DescribeKeyOutput "DescribeKeyResponse"[from output] { key_metadata = KeyMetadata } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisconnectCustomKeyStoreOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisconnectCustomKeyStoreOutput "DisconnectCustomKeyStoreResponse"[debug from output]
-    {} { _meta }
+    DisconnectCustomKeyStoreOutput "DisconnectCustomKeyStoreResponse"[from output] {} {
+    _meta }
 );
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -194,7 +192,7 @@ rboto::__structure!(
     shared_secret : rboto::Blob[sensitive], shared_secret_ciphertext_blob : rboto::Blob,
     encapsulation_algorithm : EncapsulationAlgorithmSpec } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EncryptOutput {
     /// The encrypted plaintext. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
@@ -206,8 +204,8 @@ pub struct EncryptOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EncryptOutput "EncryptResponse"[debug from output] { ciphertext_blob : rboto::Blob,
-    key_id : String, encryption_algorithm : EncryptionAlgorithmSpec } { _meta }
+    EncryptOutput "EncryptResponse"[from output] { ciphertext_blob : rboto::Blob, key_id
+    : String, encryption_algorithm : EncryptionAlgorithmSpec } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -235,7 +233,7 @@ rboto::__structure!(
     DataKeyPairSpec, ciphertext_for_recipient : rboto::Blob, key_material_id : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GenerateDataKeyPairWithoutPlaintextOutput {
     /// The encrypted copy of the private key. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
@@ -252,7 +250,7 @@ pub struct GenerateDataKeyPairWithoutPlaintextOutput {
 }
 rboto::__structure!(
     GenerateDataKeyPairWithoutPlaintextOutput
-    "GenerateDataKeyPairWithoutPlaintextResponse"[debug from output] {
+    "GenerateDataKeyPairWithoutPlaintextResponse"[from output] {
     private_key_ciphertext_blob : rboto::Blob, public_key : rboto::Blob, key_id : String,
     key_pair_spec : DataKeyPairSpec, key_material_id : String } { _meta }
 );
@@ -276,7 +274,7 @@ rboto::__structure!(
     : rboto::Blob, plaintext : rboto::Blob[sensitive], key_id : String,
     ciphertext_for_recipient : rboto::Blob, key_material_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GenerateDataKeyWithoutPlaintextOutput {
     /// The encrypted data key. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
@@ -288,11 +286,11 @@ pub struct GenerateDataKeyWithoutPlaintextOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GenerateDataKeyWithoutPlaintextOutput "GenerateDataKeyWithoutPlaintextResponse"[debug
-    from output] { ciphertext_blob : rboto::Blob, key_id : String, key_material_id :
-    String } { _meta }
+    GenerateDataKeyWithoutPlaintextOutput "GenerateDataKeyWithoutPlaintextResponse"[from
+    output] { ciphertext_blob : rboto::Blob, key_id : String, key_material_id : String }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GenerateMacOutput {
     /// The hash-based message authentication code (HMAC) that was generated for the specified message, HMAC KMS key, and MAC algorithm.
@@ -304,7 +302,7 @@ pub struct GenerateMacOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GenerateMacOutput "GenerateMacResponse"[debug from output] { mac : rboto::Blob,
+    GenerateMacOutput "GenerateMacResponse"[from output] { mac : rboto::Blob,
     mac_algorithm : MacAlgorithmSpec, key_id : String } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
@@ -320,7 +318,7 @@ rboto::__structure!(
     GenerateRandomOutput "GenerateRandomResponse"[debug from output] { plaintext :
     rboto::Blob[sensitive], ciphertext_for_recipient : rboto::Blob } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetKeyLastUsageOutput {
     /// The globally unique identifier for the KMS key.
@@ -334,11 +332,11 @@ pub struct GetKeyLastUsageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetKeyLastUsageOutput "GetKeyLastUsageResponse"[debug from output] { key_id : String,
-    key_last_usage : KeyLastUsageData, tracking_start_date : rboto::DateTime,
+    GetKeyLastUsageOutput "GetKeyLastUsageResponse"[from output] { key_id : String,
+    key_last_usage = KeyLastUsageData, tracking_start_date : rboto::DateTime,
     key_creation_date : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetKeyPolicyOutput {
     /// A key policy document in JSON format.
@@ -348,10 +346,10 @@ pub struct GetKeyPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetKeyPolicyOutput "GetKeyPolicyResponse"[debug from output] { policy : String,
-    policy_name : String } { _meta }
+    GetKeyPolicyOutput "GetKeyPolicyResponse"[from output] { policy : String, policy_name
+    : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetKeyRotationStatusOutput {
     /// A Boolean value that specifies whether key rotation is enabled.
@@ -367,7 +365,7 @@ pub struct GetKeyRotationStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetKeyRotationStatusOutput "GetKeyRotationStatusResponse"[debug from output] {
+    GetKeyRotationStatusOutput "GetKeyRotationStatusResponse"[from output] {
     key_rotation_enabled = bool, key_id : String, rotation_period_in_days = i32,
     next_rotation_date : rboto::DateTime, on_demand_rotation_start_date : rboto::DateTime
     } { _meta }
@@ -390,7 +388,7 @@ rboto::__structure!(
     key_id : String, import_token : rboto::Blob, public_key : rboto::Blob[sensitive],
     parameters_valid_to : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPublicKeyOutput {
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the asymmetric KMS key from which the public key was downloaded.
@@ -416,14 +414,14 @@ pub struct GetPublicKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetPublicKeyOutput "GetPublicKeyResponse"[debug from output] { key_id : String,
-    public_key : rboto::Blob, customer_master_key_spec : CustomerMasterKeySpec, key_spec
-    : KeySpec, key_usage : KeyUsageType, encryption_algorithms : Vec <
-    EncryptionAlgorithmSpec >, signing_algorithms : Vec < SigningAlgorithmSpec >,
-    key_agreement_algorithms : Vec < KeyAgreementAlgorithmSpec >,
-    encapsulation_algorithms : Vec < EncapsulationAlgorithmSpec > } { _meta }
+    GetPublicKeyOutput "GetPublicKeyResponse"[from output] { key_id : String, public_key
+    : rboto::Blob, customer_master_key_spec : CustomerMasterKeySpec, key_spec : KeySpec,
+    key_usage : KeyUsageType, encryption_algorithms = Vec < EncryptionAlgorithmSpec >,
+    signing_algorithms = Vec < SigningAlgorithmSpec >, key_agreement_algorithms = Vec <
+    KeyAgreementAlgorithmSpec >, encapsulation_algorithms = Vec <
+    EncapsulationAlgorithmSpec > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImportKeyMaterialOutput {
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the KMS key into which key material was imported.
@@ -433,10 +431,10 @@ pub struct ImportKeyMaterialOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ImportKeyMaterialOutput "ImportKeyMaterialResponse"[debug from output] { key_id :
-    String, key_material_id : String } { _meta }
+    ImportKeyMaterialOutput "ImportKeyMaterialResponse"[from output] { key_id : String,
+    key_material_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAliasesOutput {
     /// A list of aliases.
@@ -448,10 +446,10 @@ pub struct ListAliasesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListAliasesOutput "ListAliasesResponse"[debug from output] { aliases : Vec <
-    AliasListEntry >, next_marker : String, truncated = bool } { _meta }
+    ListAliasesOutput "ListAliasesResponse"[from output] { aliases = Vec < AliasListEntry
+    >, next_marker : String, truncated = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListKeyPoliciesOutput {
     /// A list of key policy names. Valid values are:
@@ -463,10 +461,10 @@ pub struct ListKeyPoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListKeyPoliciesOutput "ListKeyPoliciesResponse"[debug from output] { policy_names :
-    Vec < String >, next_marker : String, truncated = bool } { _meta }
+    ListKeyPoliciesOutput "ListKeyPoliciesResponse"[from output] { policy_names = Vec <
+    String >, next_marker : String, truncated = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListKeyRotationsOutput {
     /// A list of completed key material rotations. When the optional input parameter `IncludeKeyMaterial` is specified with a value of `ALL_KEY_MATERIAL`, this list includes the first key material and any imported key material pending rotation.
@@ -478,10 +476,10 @@ pub struct ListKeyRotationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListKeyRotationsOutput "ListKeyRotationsResponse"[debug from output] { rotations :
-    Vec < RotationsListEntry >, next_marker : String, truncated = bool } { _meta }
+    ListKeyRotationsOutput "ListKeyRotationsResponse"[from output] { rotations = Vec <
+    RotationsListEntry >, next_marker : String, truncated = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListKeysOutput {
     /// A list of KMS keys. For a KMS key that another Amazon Web Services account shared with you through RAM, the key ARN contains the account ID of the Amazon Web Services account that owns the KMS key.
@@ -493,10 +491,10 @@ pub struct ListKeysOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListKeysOutput "ListKeysResponse"[debug from output] { keys : Vec < KeyListEntry >,
+    ListKeysOutput "ListKeysResponse"[from output] { keys = Vec < KeyListEntry >,
     next_marker : String, truncated = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListResourceTagsOutput {
     /// A list of tags. Each tag consists of a tag key and a tag value.
@@ -508,10 +506,10 @@ pub struct ListResourceTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListResourceTagsOutput "ListResourceTagsResponse"[debug from output] { tags : Vec <
-    Tag >, next_marker : String, truncated = bool } { _meta }
+    ListResourceTagsOutput "ListResourceTagsResponse"[from output] { tags = Vec < Tag >,
+    next_marker : String, truncated = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReEncryptOutput {
     /// The reencrypted data. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
@@ -531,12 +529,12 @@ pub struct ReEncryptOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ReEncryptOutput "ReEncryptResponse"[debug from output] { ciphertext_blob :
-    rboto::Blob, source_key_id : String, key_id : String, source_encryption_algorithm :
+    ReEncryptOutput "ReEncryptResponse"[from output] { ciphertext_blob : rboto::Blob,
+    source_key_id : String, key_id : String, source_encryption_algorithm :
     EncryptionAlgorithmSpec, destination_encryption_algorithm : EncryptionAlgorithmSpec,
     source_key_material_id : String, destination_key_material_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReplicateKeyOutput {
     /// Displays details about the new replica key, including its Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) and [Key states of KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html). It also includes the ARN and Amazon Web Services Region of its primary key and other replica keys.
@@ -548,10 +546,10 @@ pub struct ReplicateKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ReplicateKeyOutput "ReplicateKeyResponse"[debug from output] { replica_key_metadata :
-    KeyMetadata, replica_policy : String, replica_tags : Vec < Tag > } { _meta }
+    ReplicateKeyOutput "ReplicateKeyResponse"[from output] { replica_key_metadata =
+    KeyMetadata, replica_policy : String, replica_tags = Vec < Tag > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RotateKeyOnDemandOutput {
     /// Identifies the symmetric encryption KMS key that you initiated on-demand rotation on.
@@ -559,10 +557,10 @@ pub struct RotateKeyOnDemandOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RotateKeyOnDemandOutput "RotateKeyOnDemandResponse"[debug from output] { key_id :
-    String } { _meta }
+    RotateKeyOnDemandOutput "RotateKeyOnDemandResponse"[from output] { key_id : String }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleKeyDeletionOutput {
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the KMS key whose deletion is scheduled.
@@ -576,11 +574,11 @@ pub struct ScheduleKeyDeletionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ScheduleKeyDeletionOutput "ScheduleKeyDeletionResponse"[debug from output] { key_id :
+    ScheduleKeyDeletionOutput "ScheduleKeyDeletionResponse"[from output] { key_id :
     String, deletion_date : rboto::DateTime, key_state : KeyState, pending_window_in_days
     = i32 } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SignOutput {
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the asymmetric KMS key that was used to sign the message.
@@ -592,19 +590,18 @@ pub struct SignOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SignOutput "SignResponse"[debug from output] { key_id : String, signature :
-    rboto::Blob, signing_algorithm : SigningAlgorithmSpec } { _meta }
+    SignOutput "SignResponse"[from output] { key_id : String, signature : rboto::Blob,
+    signing_algorithm : SigningAlgorithmSpec } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCustomKeyStoreOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateCustomKeyStoreOutput "UpdateCustomKeyStoreResponse"[debug from output] {} {
-    _meta }
+    UpdateCustomKeyStoreOutput "UpdateCustomKeyStoreResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyMacOutput {
     /// The HMAC KMS key used in the verification.
@@ -616,10 +613,10 @@ pub struct VerifyMacOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    VerifyMacOutput "VerifyMacResponse"[debug from output] { key_id : String, mac_valid =
-    bool, mac_algorithm : MacAlgorithmSpec } { _meta }
+    VerifyMacOutput "VerifyMacResponse"[from output] { key_id : String, mac_valid = bool,
+    mac_algorithm : MacAlgorithmSpec } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyOutput {
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the asymmetric KMS key that was used to verify the signature.
@@ -631,54 +628,50 @@ pub struct VerifyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    VerifyOutput "VerifyResponse"[debug from output] { key_id : String, signature_valid =
-    bool, signing_algorithm : SigningAlgorithmSpec } { _meta }
+    VerifyOutput "VerifyResponse"[from output] { key_id : String, signature_valid = bool,
+    signing_algorithm : SigningAlgorithmSpec } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAliasOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    CreateAliasOutput "CreateAliasOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(CreateAliasOutput "CreateAliasOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAliasOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteAliasOutput "DeleteAliasOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteAliasOutput "DeleteAliasOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(DisableKeyOutput "DisableKeyOutput"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DisableKeyOutput "DisableKeyOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableKeyRotationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisableKeyRotationOutput "DisableKeyRotationOutput"[debug from output] {} { _meta }
+    DisableKeyRotationOutput "DisableKeyRotationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(EnableKeyOutput "EnableKeyOutput"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(EnableKeyOutput "EnableKeyOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableKeyRotationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableKeyRotationOutput "EnableKeyRotationOutput"[debug from output] {} { _meta }
+    EnableKeyRotationOutput "EnableKeyRotationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListGrantsOutput {
     /// A list of grants.
@@ -690,10 +683,10 @@ pub struct ListGrantsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListGrantsOutput "ListGrantsResponse"[debug from output] { grants : Vec <
-    GrantListEntry >, next_marker : String, truncated = bool } { _meta }
+    ListGrantsOutput "ListGrantsResponse"[from output] { grants = Vec < GrantListEntry >,
+    next_marker : String, truncated = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListRetirableGrantsOutput {
     /// A list of grants.
@@ -705,71 +698,58 @@ pub struct ListRetirableGrantsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListRetirableGrantsOutput "ListGrantsResponse"[debug from output] { grants : Vec <
+    ListRetirableGrantsOutput "ListGrantsResponse"[from output] { grants = Vec <
     GrantListEntry >, next_marker : String, truncated = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutKeyPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    PutKeyPolicyOutput "PutKeyPolicyOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(PutKeyPolicyOutput "PutKeyPolicyOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RetireGrantOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    RetireGrantOutput "RetireGrantOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(RetireGrantOutput "RetireGrantOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeGrantOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    RevokeGrantOutput "RevokeGrantOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(RevokeGrantOutput "RevokeGrantOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagResourceOutput "TagResourceOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    UntagResourceOutput "UntagResourceOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(UntagResourceOutput "UntagResourceOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAliasOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    UpdateAliasOutput "UpdateAliasOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(UpdateAliasOutput "UpdateAliasOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateKeyDescriptionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateKeyDescriptionOutput "UpdateKeyDescriptionOutput"[debug from output] {} { _meta
-    }
+    UpdateKeyDescriptionOutput "UpdateKeyDescriptionOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePrimaryRegionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdatePrimaryRegionOutput "UpdatePrimaryRegionOutput"[debug from output] {} { _meta }
+    UpdatePrimaryRegionOutput "UpdatePrimaryRegionOutput"[from output] {} { _meta }
 );

@@ -7,10 +7,10 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__string_enum!(
-    AlgorithmSpec { RsaesPkcs1V1_5 = "RSAES_PKCS1_V1_5", RsaesOaepSha1 =
-    "RSAES_OAEP_SHA_1", RsaesOaepSha256 = "RSAES_OAEP_SHA_256", RsaAesKeyWrapSha1 =
-    "RSA_AES_KEY_WRAP_SHA_1", RsaAesKeyWrapSha256 = "RSA_AES_KEY_WRAP_SHA_256", Sm2pke =
-    "SM2PKE" }
+    AlgorithmSpec { 0 RsaesPkcs1V1_5 = "RSAES_PKCS1_V1_5", 1 RsaesOaepSha1 =
+    "RSAES_OAEP_SHA_1", 2 RsaesOaepSha256 = "RSAES_OAEP_SHA_256", 3 RsaAesKeyWrapSha1 =
+    "RSA_AES_KEY_WRAP_SHA_1", 4 RsaAesKeyWrapSha256 = "RSA_AES_KEY_WRAP_SHA_256", 5
+    Sm2pke = "SM2PKE" }
 );
 /// Contains information about an alias.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -28,32 +28,34 @@ pub struct AliasListEntry {
     pub last_updated_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    AliasListEntry "AliasListEntry"[set from] { alias_name : String, alias_arn : String,
+    AliasListEntry "AliasListEntry"[from] { alias_name : String, alias_arn : String,
     target_key_id : String, creation_date : rboto::DateTime, last_updated_date :
     rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    ConnectionErrorCodeType { InvalidCredentials = "INVALID_CREDENTIALS", ClusterNotFound
-    = "CLUSTER_NOT_FOUND", NetworkErrors = "NETWORK_ERRORS", InternalError =
-    "INTERNAL_ERROR", InsufficientCloudhsmHsms = "INSUFFICIENT_CLOUDHSM_HSMS",
-    UserLockedOut = "USER_LOCKED_OUT", UserNotFound = "USER_NOT_FOUND", UserLoggedIn =
-    "USER_LOGGED_IN", SubnetNotFound = "SUBNET_NOT_FOUND",
-    InsufficientFreeAddressesInSubnet = "INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET",
-    XksProxyAccessDenied = "XKS_PROXY_ACCESS_DENIED", XksProxyNotReachable =
-    "XKS_PROXY_NOT_REACHABLE", XksVpcEndpointServiceNotFound =
-    "XKS_VPC_ENDPOINT_SERVICE_NOT_FOUND", XksProxyInvalidResponse =
-    "XKS_PROXY_INVALID_RESPONSE", XksProxyInvalidConfiguration =
-    "XKS_PROXY_INVALID_CONFIGURATION", XksVpcEndpointServiceInvalidConfiguration =
-    "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION", XksProxyTimedOut =
-    "XKS_PROXY_TIMED_OUT", XksProxyInvalidTlsConfiguration =
+    ConnectionErrorCodeType { 0 InvalidCredentials = "INVALID_CREDENTIALS", 1
+    ClusterNotFound = "CLUSTER_NOT_FOUND", 2 NetworkErrors = "NETWORK_ERRORS", 3
+    InternalError = "INTERNAL_ERROR", 4 InsufficientCloudhsmHsms =
+    "INSUFFICIENT_CLOUDHSM_HSMS", 5 UserLockedOut = "USER_LOCKED_OUT", 6 UserNotFound =
+    "USER_NOT_FOUND", 7 UserLoggedIn = "USER_LOGGED_IN", 8 SubnetNotFound =
+    "SUBNET_NOT_FOUND", 9 InsufficientFreeAddressesInSubnet =
+    "INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET", 10 XksProxyAccessDenied =
+    "XKS_PROXY_ACCESS_DENIED", 11 XksProxyNotReachable = "XKS_PROXY_NOT_REACHABLE", 12
+    XksVpcEndpointServiceNotFound = "XKS_VPC_ENDPOINT_SERVICE_NOT_FOUND", 13
+    XksProxyInvalidResponse = "XKS_PROXY_INVALID_RESPONSE", 14
+    XksProxyInvalidConfiguration = "XKS_PROXY_INVALID_CONFIGURATION", 15
+    XksVpcEndpointServiceInvalidConfiguration =
+    "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION", 16 XksProxyTimedOut =
+    "XKS_PROXY_TIMED_OUT", 17 XksProxyInvalidTlsConfiguration =
     "XKS_PROXY_INVALID_TLS_CONFIGURATION" }
 );
 rboto::__string_enum!(
-    ConnectionStateType { Connected = "CONNECTED", Connecting = "CONNECTING", Failed =
-    "FAILED", Disconnected = "DISCONNECTED", Disconnecting = "DISCONNECTING" }
+    ConnectionStateType { 0 Connected = "CONNECTED", 1 Connecting = "CONNECTING", 2
+    Failed = "FAILED", 3 Disconnected = "DISCONNECTED", 4 Disconnecting = "DISCONNECTING"
+    }
 );
 rboto::__string_enum!(
-    CustomKeyStoreType { AwsCloudhsm = "AWS_CLOUDHSM", ExternalKeyStore =
+    CustomKeyStoreType { 0 AwsCloudhsm = "AWS_CLOUDHSM", 1 ExternalKeyStore =
     "EXTERNAL_KEY_STORE" }
 );
 /// Contains information about each custom key store in the custom key store list.
@@ -80,36 +82,36 @@ pub struct CustomKeyStoresListEntry {
     pub xks_proxy_configuration: Option<XksProxyConfigurationType>,
 }
 rboto::__structure!(
-    CustomKeyStoresListEntry "CustomKeyStoresListEntry"[set from] { custom_key_store_id :
+    CustomKeyStoresListEntry "CustomKeyStoresListEntry"[from] { custom_key_store_id :
     String, custom_key_store_name : String, cloud_hsm_cluster_id : String,
     trust_anchor_certificate : String, connection_state : ConnectionStateType,
     connection_error_code : ConnectionErrorCodeType, creation_date : rboto::DateTime,
-    custom_key_store_type : CustomKeyStoreType, xks_proxy_configuration :
+    custom_key_store_type : CustomKeyStoreType, xks_proxy_configuration =
     XksProxyConfigurationType } {}
 );
 rboto::__string_enum!(
-    CustomerMasterKeySpec { Rsa2048 = "RSA_2048", Rsa3072 = "RSA_3072", Rsa4096 =
-    "RSA_4096", EccNistP256 = "ECC_NIST_P256", EccNistP384 = "ECC_NIST_P384", EccNistP521
-    = "ECC_NIST_P521", EccSecgP256k1 = "ECC_SECG_P256K1", SymmetricDefault =
-    "SYMMETRIC_DEFAULT", Hmac224 = "HMAC_224", Hmac256 = "HMAC_256", Hmac384 =
-    "HMAC_384", Hmac512 = "HMAC_512", Sm2 = "SM2" }
+    CustomerMasterKeySpec { 0 Rsa2048 = "RSA_2048", 1 Rsa3072 = "RSA_3072", 2 Rsa4096 =
+    "RSA_4096", 3 EccNistP256 = "ECC_NIST_P256", 4 EccNistP384 = "ECC_NIST_P384", 5
+    EccNistP521 = "ECC_NIST_P521", 6 EccSecgP256k1 = "ECC_SECG_P256K1", 7
+    SymmetricDefault = "SYMMETRIC_DEFAULT", 8 Hmac224 = "HMAC_224", 9 Hmac256 =
+    "HMAC_256", 10 Hmac384 = "HMAC_384", 11 Hmac512 = "HMAC_512", 12 Sm2 = "SM2" }
 );
 rboto::__string_enum!(
-    DataKeyPairSpec { Rsa2048 = "RSA_2048", Rsa3072 = "RSA_3072", Rsa4096 = "RSA_4096",
-    EccNistP256 = "ECC_NIST_P256", EccNistP384 = "ECC_NIST_P384", EccNistP521 =
-    "ECC_NIST_P521", EccSecgP256k1 = "ECC_SECG_P256K1", Sm2 = "SM2", EccNistEdwards25519
-    = "ECC_NIST_EDWARDS25519", MlKem512 = "ML_KEM_512", MlKem768 = "ML_KEM_768",
-    MlKem1024 = "ML_KEM_1024" }
+    DataKeyPairSpec { 0 Rsa2048 = "RSA_2048", 1 Rsa3072 = "RSA_3072", 2 Rsa4096 =
+    "RSA_4096", 3 EccNistP256 = "ECC_NIST_P256", 4 EccNistP384 = "ECC_NIST_P384", 5
+    EccNistP521 = "ECC_NIST_P521", 6 EccSecgP256k1 = "ECC_SECG_P256K1", 7 Sm2 = "SM2", 8
+    EccNistEdwards25519 = "ECC_NIST_EDWARDS25519", 9 MlKem512 = "ML_KEM_512", 10 MlKem768
+    = "ML_KEM_768", 11 MlKem1024 = "ML_KEM_1024" }
 );
-rboto::__string_enum!(DataKeySpec { Aes256 = "AES_256", Aes128 = "AES_128" });
-rboto::__string_enum!(DryRunModifierType { IgnoreCiphertext = "IGNORE_CIPHERTEXT" });
-rboto::__string_enum!(EncapsulationAlgorithmSpec { MlKem = "ML_KEM" });
+rboto::__string_enum!(DataKeySpec { 0 Aes256 = "AES_256", 1 Aes128 = "AES_128" });
+rboto::__string_enum!(DryRunModifierType { 0 IgnoreCiphertext = "IGNORE_CIPHERTEXT" });
+rboto::__string_enum!(EncapsulationAlgorithmSpec { 0 MlKem = "ML_KEM" });
 rboto::__string_enum!(
-    EncryptionAlgorithmSpec { SymmetricDefault = "SYMMETRIC_DEFAULT", RsaesOaepSha1 =
-    "RSAES_OAEP_SHA_1", RsaesOaepSha256 = "RSAES_OAEP_SHA_256", Sm2pke = "SM2PKE" }
+    EncryptionAlgorithmSpec { 0 SymmetricDefault = "SYMMETRIC_DEFAULT", 1 RsaesOaepSha1 =
+    "RSAES_OAEP_SHA_1", 2 RsaesOaepSha256 = "RSAES_OAEP_SHA_256", 3 Sm2pke = "SM2PKE" }
 );
 rboto::__string_enum!(
-    ExpirationModelType { KeyMaterialExpires = "KEY_MATERIAL_EXPIRES",
+    ExpirationModelType { 0 KeyMaterialExpires = "KEY_MATERIAL_EXPIRES", 1
     KeyMaterialDoesNotExpire = "KEY_MATERIAL_DOES_NOT_EXPIRE" }
 );
 /// Use this structure to allow [cryptographic operations](https://docs.aws.amazon.com/kms/latest/developerguide/kms-cryptography.html#cryptographic-operations) in the grant only when the operation request meets the specified constraints.
@@ -156,36 +158,39 @@ pub struct GrantListEntry {
     pub retiring_service_principal: Option<String>,
 }
 rboto::__structure!(
-    GrantListEntry "GrantListEntry"[set from] { key_id : String, grant_id : String, name
-    : String, creation_date : rboto::DateTime, grantee_principal : String,
-    retiring_principal : String, issuing_account : String, operations : Vec <
-    GrantOperation >, constraints : GrantConstraints, grantee_service_principal : String,
+    GrantListEntry "GrantListEntry"[from] { key_id : String, grant_id : String, name :
+    String, creation_date : rboto::DateTime, grantee_principal : String,
+    retiring_principal : String, issuing_account : String, operations = Vec <
+    GrantOperation >, constraints = GrantConstraints, grantee_service_principal : String,
     retiring_service_principal : String } {}
 );
 rboto::__string_enum!(
-    GrantOperation { Decrypt = "Decrypt", Encrypt = "Encrypt", GenerateDataKey =
-    "GenerateDataKey", GenerateDataKeyWithoutPlaintext =
-    "GenerateDataKeyWithoutPlaintext", ReEncryptFrom = "ReEncryptFrom", ReEncryptTo =
-    "ReEncryptTo", Sign = "Sign", Verify = "Verify", GetPublicKey = "GetPublicKey",
-    CreateGrant = "CreateGrant", RetireGrant = "RetireGrant", DescribeKey =
-    "DescribeKey", GenerateDataKeyPair = "GenerateDataKeyPair",
-    GenerateDataKeyPairWithoutPlaintext = "GenerateDataKeyPairWithoutPlaintext",
-    GenerateMac = "GenerateMac", VerifyMac = "VerifyMac", DeriveSharedSecret =
-    "DeriveSharedSecret", Encapsulate = "Encapsulate", Decapsulate = "Decapsulate" }
+    GrantOperation { 0 Decrypt = "Decrypt", 1 Encrypt = "Encrypt", 2 GenerateDataKey =
+    "GenerateDataKey", 3 GenerateDataKeyWithoutPlaintext =
+    "GenerateDataKeyWithoutPlaintext", 4 ReEncryptFrom = "ReEncryptFrom", 5 ReEncryptTo =
+    "ReEncryptTo", 6 Sign = "Sign", 7 Verify = "Verify", 8 GetPublicKey = "GetPublicKey",
+    9 CreateGrant = "CreateGrant", 10 RetireGrant = "RetireGrant", 11 DescribeKey =
+    "DescribeKey", 12 GenerateDataKeyPair = "GenerateDataKeyPair", 13
+    GenerateDataKeyPairWithoutPlaintext = "GenerateDataKeyPairWithoutPlaintext", 14
+    GenerateMac = "GenerateMac", 15 VerifyMac = "VerifyMac", 16 DeriveSharedSecret =
+    "DeriveSharedSecret", 17 Encapsulate = "Encapsulate", 18 Decapsulate = "Decapsulate"
+    }
 );
 rboto::__string_enum!(
-    ImportState { Imported = "IMPORTED", PendingImport = "PENDING_IMPORT" }
+    ImportState { 0 Imported = "IMPORTED", 1 PendingImport = "PENDING_IMPORT" }
 );
 rboto::__string_enum!(
-    ImportType { NewKeyMaterial = "NEW_KEY_MATERIAL", ExistingKeyMaterial =
+    ImportType { 0 NewKeyMaterial = "NEW_KEY_MATERIAL", 1 ExistingKeyMaterial =
     "EXISTING_KEY_MATERIAL" }
 );
 rboto::__string_enum!(
-    IncludeKeyMaterial { AllKeyMaterial = "ALL_KEY_MATERIAL", RotationsOnly =
+    IncludeKeyMaterial { 0 AllKeyMaterial = "ALL_KEY_MATERIAL", 1 RotationsOnly =
     "ROTATIONS_ONLY" }
 );
-rboto::__string_enum!(KeyAgreementAlgorithmSpec { Ecdh = "ECDH" });
-rboto::__string_enum!(KeyEncryptionMechanism { RsaesOaepSha256 = "RSAES_OAEP_SHA_256" });
+rboto::__string_enum!(KeyAgreementAlgorithmSpec { 0 Ecdh = "ECDH" });
+rboto::__string_enum!(
+    KeyEncryptionMechanism { 0 RsaesOaepSha256 = "RSAES_OAEP_SHA_256" }
+);
 /// Contains usage information about the last time the KMS key was used for a successful cryptographic operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -200,18 +205,18 @@ pub struct KeyLastUsageData {
     pub kms_request_id: Option<String>,
 }
 rboto::__structure!(
-    KeyLastUsageData "KeyLastUsageData"[set from] { operation :
+    KeyLastUsageData "KeyLastUsageData"[from] { operation :
     KeyLastUsageTrackingOperation, timestamp : rboto::DateTime, cloud_trail_event_id :
     String, kms_request_id : String } {}
 );
 rboto::__string_enum!(
-    KeyLastUsageTrackingOperation { Decrypt = "Decrypt", DeriveSharedSecret =
-    "DeriveSharedSecret", Encrypt = "Encrypt", GenerateDataKey = "GenerateDataKey",
-    GenerateDataKeyPair = "GenerateDataKeyPair", GenerateDataKeyPairWithoutPlaintext =
-    "GenerateDataKeyPairWithoutPlaintext", GenerateDataKeyWithoutPlaintext =
-    "GenerateDataKeyWithoutPlaintext", GenerateMac = "GenerateMac", ReEncrypt =
-    "ReEncrypt", Sign = "Sign", Verify = "Verify", VerifyMac = "VerifyMac", Encapsulate =
-    "Encapsulate", Decapsulate = "Decapsulate" }
+    KeyLastUsageTrackingOperation { 0 Decrypt = "Decrypt", 1 DeriveSharedSecret =
+    "DeriveSharedSecret", 2 Encrypt = "Encrypt", 3 GenerateDataKey = "GenerateDataKey", 4
+    GenerateDataKeyPair = "GenerateDataKeyPair", 5 GenerateDataKeyPairWithoutPlaintext =
+    "GenerateDataKeyPairWithoutPlaintext", 6 GenerateDataKeyWithoutPlaintext =
+    "GenerateDataKeyWithoutPlaintext", 7 GenerateMac = "GenerateMac", 8 ReEncrypt =
+    "ReEncrypt", 9 Sign = "Sign", 10 Verify = "Verify", 11 VerifyMac = "VerifyMac", 12
+    Encapsulate = "Encapsulate", 13 Decapsulate = "Decapsulate" }
 );
 /// Contains information about each entry in the key list.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -223,12 +228,12 @@ pub struct KeyListEntry {
     pub key_arn: Option<String>,
 }
 rboto::__structure!(
-    KeyListEntry "KeyListEntry"[set from] { key_id : String, key_arn : String } {}
+    KeyListEntry "KeyListEntry"[from] { key_id : String, key_arn : String } {}
 );
-rboto::__string_enum!(KeyManagerType { Aws = "AWS", Customer = "CUSTOMER" });
+rboto::__string_enum!(KeyManagerType { 0 Aws = "AWS", 1 Customer = "CUSTOMER" });
 rboto::__string_enum!(
-    KeyMaterialState { NonCurrent = "NON_CURRENT", Current = "CURRENT", PendingRotation =
-    "PENDING_ROTATION", PendingMultiRegionImportAndRotation =
+    KeyMaterialState { 0 NonCurrent = "NON_CURRENT", 1 Current = "CURRENT", 2
+    PendingRotation = "PENDING_ROTATION", 3 PendingMultiRegionImportAndRotation =
     "PENDING_MULTI_REGION_IMPORT_AND_ROTATION" }
 );
 /// Contains metadata about a KMS key.
@@ -293,38 +298,39 @@ pub struct KeyMetadata {
     pub current_key_material_id: Option<String>,
 }
 rboto::__structure!(
-    KeyMetadata "KeyMetadata"[set from] { aws_account_id : String, key_id : String, arn :
+    KeyMetadata "KeyMetadata"[from] { aws_account_id : String, key_id : String, arn :
     String, creation_date : rboto::DateTime, enabled = bool, description : String,
     key_usage : KeyUsageType, key_state : KeyState, deletion_date : rboto::DateTime,
     valid_to : rboto::DateTime, origin : OriginType, custom_key_store_id : String,
     cloud_hsm_cluster_id : String, expiration_model : ExpirationModelType, key_manager :
     KeyManagerType, customer_master_key_spec : CustomerMasterKeySpec, key_spec : KeySpec,
-    encryption_algorithms : Vec < EncryptionAlgorithmSpec >, signing_algorithms : Vec <
-    SigningAlgorithmSpec >, key_agreement_algorithms : Vec < KeyAgreementAlgorithmSpec >,
-    encapsulation_algorithms : Vec < EncapsulationAlgorithmSpec >, multi_region = bool,
-    multi_region_configuration : MultiRegionConfiguration,
-    pending_deletion_window_in_days = i32, mac_algorithms : Vec < MacAlgorithmSpec >,
-    xks_key_configuration : XksKeyConfigurationType, current_key_material_id : String }
+    encryption_algorithms = Vec < EncryptionAlgorithmSpec >, signing_algorithms = Vec <
+    SigningAlgorithmSpec >, key_agreement_algorithms = Vec < KeyAgreementAlgorithmSpec >,
+    encapsulation_algorithms = Vec < EncapsulationAlgorithmSpec >, multi_region = bool,
+    multi_region_configuration = MultiRegionConfiguration,
+    pending_deletion_window_in_days = i32, mac_algorithms = Vec < MacAlgorithmSpec >,
+    xks_key_configuration = XksKeyConfigurationType, current_key_material_id : String }
     {}
 );
 rboto::__string_enum!(
-    KeySpec { Rsa2048 = "RSA_2048", Rsa3072 = "RSA_3072", Rsa4096 = "RSA_4096",
-    EccNistP256 = "ECC_NIST_P256", EccNistP384 = "ECC_NIST_P384", EccNistP521 =
-    "ECC_NIST_P521", EccSecgP256k1 = "ECC_SECG_P256K1", SymmetricDefault =
-    "SYMMETRIC_DEFAULT", Hmac224 = "HMAC_224", Hmac256 = "HMAC_256", Hmac384 =
-    "HMAC_384", Hmac512 = "HMAC_512", Sm2 = "SM2", MlDsa44 = "ML_DSA_44", MlDsa65 =
-    "ML_DSA_65", MlDsa87 = "ML_DSA_87", EccNistEdwards25519 = "ECC_NIST_EDWARDS25519",
-    MlKem512 = "ML_KEM_512", MlKem768 = "ML_KEM_768", MlKem1024 = "ML_KEM_1024" }
+    KeySpec { 0 Rsa2048 = "RSA_2048", 1 Rsa3072 = "RSA_3072", 2 Rsa4096 = "RSA_4096", 3
+    EccNistP256 = "ECC_NIST_P256", 4 EccNistP384 = "ECC_NIST_P384", 5 EccNistP521 =
+    "ECC_NIST_P521", 6 EccSecgP256k1 = "ECC_SECG_P256K1", 7 SymmetricDefault =
+    "SYMMETRIC_DEFAULT", 8 Hmac224 = "HMAC_224", 9 Hmac256 = "HMAC_256", 10 Hmac384 =
+    "HMAC_384", 11 Hmac512 = "HMAC_512", 12 Sm2 = "SM2", 13 MlDsa44 = "ML_DSA_44", 14
+    MlDsa65 = "ML_DSA_65", 15 MlDsa87 = "ML_DSA_87", 16 EccNistEdwards25519 =
+    "ECC_NIST_EDWARDS25519", 17 MlKem512 = "ML_KEM_512", 18 MlKem768 = "ML_KEM_768", 19
+    MlKem1024 = "ML_KEM_1024" }
 );
 rboto::__string_enum!(
-    KeyState { Creating = "Creating", Enabled = "Enabled", Disabled = "Disabled",
-    PendingDeletion = "PendingDeletion", PendingImport = "PendingImport",
-    PendingReplicaDeletion = "PendingReplicaDeletion", Unavailable = "Unavailable",
+    KeyState { 0 Creating = "Creating", 1 Enabled = "Enabled", 2 Disabled = "Disabled", 3
+    PendingDeletion = "PendingDeletion", 4 PendingImport = "PendingImport", 5
+    PendingReplicaDeletion = "PendingReplicaDeletion", 6 Unavailable = "Unavailable", 7
     Updating = "Updating" }
 );
 rboto::__string_enum!(
-    KeyUsageType { SignVerify = "SIGN_VERIFY", EncryptDecrypt = "ENCRYPT_DECRYPT",
-    GenerateVerifyMac = "GENERATE_VERIFY_MAC", KeyAgreement = "KEY_AGREEMENT",
+    KeyUsageType { 0 SignVerify = "SIGN_VERIFY", 1 EncryptDecrypt = "ENCRYPT_DECRYPT", 2
+    GenerateVerifyMac = "GENERATE_VERIFY_MAC", 3 KeyAgreement = "KEY_AGREEMENT", 4
     EncapsulateDecapsulate = "ENCAPSULATE_DECAPSULATE" }
 );
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -338,15 +344,15 @@ pub struct ListGrantsResponse {
     pub truncated: Option<bool>,
 }
 rboto::__structure!(
-    ListGrantsResponse "ListGrantsResponse"[set from] { grants : Vec < GrantListEntry >,
+    ListGrantsResponse "ListGrantsResponse"[from] { grants = Vec < GrantListEntry >,
     next_marker : String, truncated = bool } {}
 );
 rboto::__string_enum!(
-    MacAlgorithmSpec { HmacSha224 = "HMAC_SHA_224", HmacSha256 = "HMAC_SHA_256",
-    HmacSha384 = "HMAC_SHA_384", HmacSha512 = "HMAC_SHA_512" }
+    MacAlgorithmSpec { 0 HmacSha224 = "HMAC_SHA_224", 1 HmacSha256 = "HMAC_SHA_256", 2
+    HmacSha384 = "HMAC_SHA_384", 3 HmacSha512 = "HMAC_SHA_512" }
 );
 rboto::__string_enum!(
-    MessageType { Raw = "RAW", Digest = "DIGEST", ExternalMu = "EXTERNAL_MU" }
+    MessageType { 0 Raw = "RAW", 1 Digest = "DIGEST", 2 ExternalMu = "EXTERNAL_MU" }
 );
 /// Describes the configuration of this multi-Region key. This field appears only when the KMS key is a primary or replica of a multi-Region key.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -360,9 +366,9 @@ pub struct MultiRegionConfiguration {
     pub replica_keys: Option<Vec<MultiRegionKey>>,
 }
 rboto::__structure!(
-    MultiRegionConfiguration "MultiRegionConfiguration"[set from] { multi_region_key_type
-    : MultiRegionKeyType, primary_key : MultiRegionKey, replica_keys : Vec <
-    MultiRegionKey > } {}
+    MultiRegionConfiguration "MultiRegionConfiguration"[from] { multi_region_key_type :
+    MultiRegionKeyType, primary_key = MultiRegionKey, replica_keys = Vec < MultiRegionKey
+    > } {}
 );
 /// Describes the primary or replica key in a multi-Region key.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -374,12 +380,14 @@ pub struct MultiRegionKey {
     pub region: Option<String>,
 }
 rboto::__structure!(
-    MultiRegionKey "MultiRegionKey"[set from] { arn : String, region : String } {}
+    MultiRegionKey "MultiRegionKey"[from] { arn : String, region : String } {}
 );
-rboto::__string_enum!(MultiRegionKeyType { Primary = "PRIMARY", Replica = "REPLICA" });
 rboto::__string_enum!(
-    OriginType { AwsKms = "AWS_KMS", External = "EXTERNAL", AwsCloudhsm = "AWS_CLOUDHSM",
-    ExternalKeyStore = "EXTERNAL_KEY_STORE" }
+    MultiRegionKeyType { 0 Primary = "PRIMARY", 1 Replica = "REPLICA" }
+);
+rboto::__string_enum!(
+    OriginType { 0 AwsKms = "AWS_KMS", 1 External = "EXTERNAL", 2 AwsCloudhsm =
+    "AWS_CLOUDHSM", 3 ExternalKeyStore = "EXTERNAL_KEY_STORE" }
 );
 /// Contains information about the party that receives the response from the API operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -397,10 +405,12 @@ rboto::__structure!(
 rboto::__string_enum!(
     #[doc =
     " Identifies whose KMS keys ListKeys lists. `SELF` identifies the KMS keys in your Amazon Web Services account. `OTHER_ACCOUNTS_VIA_RAM` identifies the KMS keys that other Amazon Web Services accounts shared with your Amazon Web Services account through Resource Access Manager (RAM)."]
-    ResourceOwnerType { SelfValue = "SELF", OtherAccountsViaRam =
+    ResourceOwnerType { 0 SelfValue = "SELF", 1 OtherAccountsViaRam =
     "OTHER_ACCOUNTS_VIA_RAM" }
 );
-rboto::__string_enum!(RotationType { Automatic = "AUTOMATIC", OnDemand = "ON_DEMAND" });
+rboto::__string_enum!(
+    RotationType { 0 Automatic = "AUTOMATIC", 1 OnDemand = "ON_DEMAND" }
+);
 /// Each entry contains information about one of the key materials associated with a KMS key.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -425,20 +435,20 @@ pub struct RotationsListEntry {
     pub rotation_type: Option<RotationType>,
 }
 rboto::__structure!(
-    RotationsListEntry "RotationsListEntry"[set from] { key_id : String, key_material_id
-    : String, key_material_description : String, import_state : ImportState,
+    RotationsListEntry "RotationsListEntry"[from] { key_id : String, key_material_id :
+    String, key_material_description : String, import_state : ImportState,
     key_material_state : KeyMaterialState, expiration_model : ExpirationModelType,
     valid_to : rboto::DateTime, rotation_date : rboto::DateTime, rotation_type :
     RotationType } {}
 );
 rboto::__string_enum!(
-    SigningAlgorithmSpec { RsassaPssSha256 = "RSASSA_PSS_SHA_256", RsassaPssSha384 =
-    "RSASSA_PSS_SHA_384", RsassaPssSha512 = "RSASSA_PSS_SHA_512", RsassaPkcs1V1_5Sha256 =
-    "RSASSA_PKCS1_V1_5_SHA_256", RsassaPkcs1V1_5Sha384 = "RSASSA_PKCS1_V1_5_SHA_384",
-    RsassaPkcs1V1_5Sha512 = "RSASSA_PKCS1_V1_5_SHA_512", EcdsaSha256 = "ECDSA_SHA_256",
-    EcdsaSha384 = "ECDSA_SHA_384", EcdsaSha512 = "ECDSA_SHA_512", Sm2dsa = "SM2DSA",
-    MlDsaShake256 = "ML_DSA_SHAKE_256", Ed25519Sha512 = "ED25519_SHA_512",
-    Ed25519PhSha512 = "ED25519_PH_SHA_512" }
+    SigningAlgorithmSpec { 0 RsassaPssSha256 = "RSASSA_PSS_SHA_256", 1 RsassaPssSha384 =
+    "RSASSA_PSS_SHA_384", 2 RsassaPssSha512 = "RSASSA_PSS_SHA_512", 3
+    RsassaPkcs1V1_5Sha256 = "RSASSA_PKCS1_V1_5_SHA_256", 4 RsassaPkcs1V1_5Sha384 =
+    "RSASSA_PKCS1_V1_5_SHA_384", 5 RsassaPkcs1V1_5Sha512 = "RSASSA_PKCS1_V1_5_SHA_512", 6
+    EcdsaSha256 = "ECDSA_SHA_256", 7 EcdsaSha384 = "ECDSA_SHA_384", 8 EcdsaSha512 =
+    "ECDSA_SHA_512", 9 Sm2dsa = "SM2DSA", 10 MlDsaShake256 = "ML_DSA_SHAKE_256", 11
+    Ed25519Sha512 = "ED25519_SHA_512", 12 Ed25519PhSha512 = "ED25519_PH_SHA_512" }
 );
 /// A key-value pair. A tag consists of a tag key and a tag value. Tag keys and tag values are both required, but tag values can be empty (null) strings.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -453,8 +463,8 @@ rboto::__structure!(
     Tag "Tag"[set into from] { tag_key : String, tag_value : String } {}
 );
 rboto::__string_enum!(
-    WrappingKeySpec { Rsa2048 = "RSA_2048", Rsa3072 = "RSA_3072", Rsa4096 = "RSA_4096",
-    Sm2 = "SM2" }
+    WrappingKeySpec { 0 Rsa2048 = "RSA_2048", 1 Rsa3072 = "RSA_3072", 2 Rsa4096 =
+    "RSA_4096", 3 Sm2 = "SM2" }
 );
 /// Information about the [external key](https://docs.aws.amazon.com/kms/latest/developerguide/keystore-external.html#concept-external-key) that is associated with a KMS key in an external key store.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -464,7 +474,7 @@ pub struct XksKeyConfigurationType {
     pub id: Option<String>,
 }
 rboto::__structure!(
-    XksKeyConfigurationType "XksKeyConfigurationType"[set from] { id : String } {}
+    XksKeyConfigurationType "XksKeyConfigurationType"[from] { id : String } {}
 );
 /// KMS uses the authentication credential to sign requests that it sends to the external key store proxy (XKS proxy) on your behalf. You establish these credentials on your external key store proxy and report them to KMS.
 #[derive(Clone, Default, PartialEq)]
@@ -498,12 +508,12 @@ pub struct XksProxyConfigurationType {
     pub vpc_endpoint_service_owner: Option<String>,
 }
 rboto::__structure!(
-    XksProxyConfigurationType "XksProxyConfigurationType"[set debug from] { connectivity
-    : XksProxyConnectivityType, access_key_id : String[sensitive], uri_endpoint : String,
+    XksProxyConfigurationType "XksProxyConfigurationType"[debug from] { connectivity :
+    XksProxyConnectivityType, access_key_id : String[sensitive], uri_endpoint : String,
     uri_path : String, vpc_endpoint_service_name : String, vpc_endpoint_service_owner :
     String } {}
 );
 rboto::__string_enum!(
-    XksProxyConnectivityType { PublicEndpoint = "PUBLIC_ENDPOINT", VpcEndpointService =
-    "VPC_ENDPOINT_SERVICE" }
+    XksProxyConnectivityType { 0 PublicEndpoint = "PUBLIC_ENDPOINT", 1 VpcEndpointService
+    = "VPC_ENDPOINT_SERVICE" }
 );

@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AddLayerVersionPermissionInput {
     /// The name or Amazon Resource Name (ARN) of the layer.
@@ -26,11 +26,11 @@ pub struct AddLayerVersionPermissionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AddLayerVersionPermissionInput "AddLayerVersionPermissionRequest"[set debug into] {
+    AddLayerVersionPermissionInput "AddLayerVersionPermissionRequest"[set into] {
     layer_name : String, version_number = i64, statement_id : String, action : String,
     principal : String, organization_id : String, revision_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AddPermissionInput {
     /// The name or ARN of the Lambda function, version, or alias.
@@ -60,13 +60,13 @@ pub struct AddPermissionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AddPermissionInput "AddPermissionRequest"[set debug into] { function_name : String,
+    AddPermissionInput "AddPermissionRequest"[set into] { function_name : String,
     statement_id : String, action : String, principal : String, source_arn : String,
     function_url_auth_type : FunctionUrlAuthType, invoked_via_function_url = bool,
     source_account : String, event_source_token : String, qualifier : String, revision_id
     : String, principal_org_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CheckpointDurableExecutionInput {
     /// The Amazon Resource Name (ARN) of the durable execution.
@@ -80,11 +80,11 @@ pub struct CheckpointDurableExecutionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CheckpointDurableExecutionInput "CheckpointDurableExecutionRequest"[set debug into] {
-    durable_execution_arn : String, checkpoint_token : String, updates : Vec <
+    CheckpointDurableExecutionInput "CheckpointDurableExecutionRequest"[set into] {
+    durable_execution_arn : String, checkpoint_token : String, updates = Vec <
     OperationUpdate >, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateAliasInput {
     /// The name or ARN of the Lambda function.
@@ -100,11 +100,11 @@ pub struct CreateAliasInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateAliasInput "CreateAliasRequest"[set debug into] { function_name : String, name
-    : String, function_version : String, description : String, routing_config :
+    CreateAliasInput "CreateAliasRequest"[set into] { function_name : String, name :
+    String, function_version : String, description : String, routing_config =
     AliasRoutingConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateCapacityProviderInput {
     /// The name of the capacity provider.
@@ -128,15 +128,15 @@ pub struct CreateCapacityProviderInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateCapacityProviderInput "CreateCapacityProviderRequest"[set debug into] {
-    capacity_provider_name : String, vpc_config : CapacityProviderVpcConfig,
-    permissions_config : CapacityProviderPermissionsConfig, instance_requirements :
-    InstanceRequirements, capacity_provider_scaling_config :
+    CreateCapacityProviderInput "CreateCapacityProviderRequest"[set into] {
+    capacity_provider_name : String, vpc_config = CapacityProviderVpcConfig,
+    permissions_config = CapacityProviderPermissionsConfig, instance_requirements =
+    InstanceRequirements, capacity_provider_scaling_config =
     CapacityProviderScalingConfig, kms_key_arn : String, tags : HashMap < String, String
-    >, propagate_tags : PropagateTags, telemetry_config : CapacityProviderTelemetryConfig
+    >, propagate_tags = PropagateTags, telemetry_config = CapacityProviderTelemetryConfig
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateCodeSigningConfigInput {
     /// Descriptive name for this code signing configuration.
@@ -150,11 +150,11 @@ pub struct CreateCodeSigningConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateCodeSigningConfigInput "CreateCodeSigningConfigRequest"[set debug into] {
-    description : String, allowed_publishers : AllowedPublishers, code_signing_policies :
+    CreateCodeSigningConfigInput "CreateCodeSigningConfigRequest"[set into] { description
+    : String, allowed_publishers = AllowedPublishers, code_signing_policies =
     CodeSigningPolicies, tags : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateEventSourceMappingInput {
     /// The Amazon Resource Name (ARN) of the event source.
@@ -220,25 +220,25 @@ pub struct CreateEventSourceMappingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateEventSourceMappingInput "CreateEventSourceMappingRequest"[set debug into] {
+    CreateEventSourceMappingInput "CreateEventSourceMappingRequest"[set into] {
     event_source_arn : String, function_name : String, enabled = bool, batch_size = i32,
-    filter_criteria : FilterCriteria, kms_key_arn : String, metrics_config :
-    EventSourceMappingMetricsConfig, logging_config : EventSourceMappingLoggingConfig,
-    scaling_config : ScalingConfig, maximum_batching_window_in_seconds = i32,
+    filter_criteria = FilterCriteria, kms_key_arn : String, metrics_config =
+    EventSourceMappingMetricsConfig, logging_config = EventSourceMappingLoggingConfig,
+    scaling_config = ScalingConfig, maximum_batching_window_in_seconds = i32,
     parallelization_factor = i32, starting_position : EventSourcePosition,
-    starting_position_timestamp : rboto::DateTime, destination_config :
+    starting_position_timestamp : rboto::DateTime, destination_config =
     DestinationConfig, maximum_record_age_in_seconds = i32,
     bisect_batch_on_function_error = bool, maximum_retry_attempts = i32, tags : HashMap <
-    String, String >, tumbling_window_in_seconds = i32, topics : Vec < String >, queues :
-    Vec < String >, source_access_configurations : Vec < SourceAccessConfiguration >,
-    self_managed_event_source : SelfManagedEventSource, function_response_types : Vec <
-    FunctionResponseType >, amazon_managed_kafka_event_source_config :
-    AmazonManagedKafkaEventSourceConfig, self_managed_kafka_event_source_config :
-    SelfManagedKafkaEventSourceConfig, document_db_event_source_config :
-    DocumentDbEventSourceConfig, provisioned_poller_config : ProvisionedPollerConfig } {
+    String, String >, tumbling_window_in_seconds = i32, topics = Vec < String >, queues =
+    Vec < String >, source_access_configurations = Vec < SourceAccessConfiguration >,
+    self_managed_event_source = SelfManagedEventSource, function_response_types = Vec <
+    FunctionResponseType >, amazon_managed_kafka_event_source_config =
+    AmazonManagedKafkaEventSourceConfig, self_managed_kafka_event_source_config =
+    SelfManagedKafkaEventSourceConfig, document_db_event_source_config =
+    DocumentDbEventSourceConfig, provisioned_poller_config = ProvisionedPollerConfig } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateFunctionInput {
     /// The name or ARN of the Lambda function.
@@ -304,21 +304,21 @@ pub struct CreateFunctionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateFunctionInput "CreateFunctionRequest"[set debug into] { function_name : String,
-    runtime : Runtime, role : String, handler : String, code : FunctionCode, description
+    CreateFunctionInput "CreateFunctionRequest"[set into] { function_name : String,
+    runtime : Runtime, role : String, handler : String, code = FunctionCode, description
     : String, timeout = i32, memory_size = i32, publish = bool, publish_to :
-    FunctionVersionLatestPublished, vpc_config : VpcConfig, package_type : PackageType,
-    dead_letter_config : DeadLetterConfig, environment : Environment, kms_key_arn :
-    String, tracing_config : TracingConfig, tags : HashMap < String, String >, layers :
-    Vec < String >, file_system_configs : Vec < FileSystemConfig >,
-    code_signing_config_arn : String, image_config : ImageConfig, architectures : Vec <
-    Architecture >, ephemeral_storage : EphemeralStorage, snap_start : SnapStart,
-    logging_config : LoggingConfig, tenancy_config : TenancyConfig,
-    capacity_provider_config : CapacityProviderConfig, durable_config : DurableConfig,
-    runtime_config : FunctionRuntimeConfig, accelerator_config : AcceleratorConfig } {
+    FunctionVersionLatestPublished, vpc_config = VpcConfig, package_type : PackageType,
+    dead_letter_config = DeadLetterConfig, environment = Environment, kms_key_arn :
+    String, tracing_config = TracingConfig, tags : HashMap < String, String >, layers =
+    Vec < String >, file_system_configs = Vec < FileSystemConfig >,
+    code_signing_config_arn : String, image_config = ImageConfig, architectures = Vec <
+    Architecture >, ephemeral_storage = EphemeralStorage, snap_start = SnapStart,
+    logging_config = LoggingConfig, tenancy_config = TenancyConfig,
+    capacity_provider_config = CapacityProviderConfig, durable_config = DurableConfig,
+    runtime_config = FunctionRuntimeConfig, accelerator_config = AcceleratorConfig } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateFunctionUrlConfigInput {
     /// The name or ARN of the Lambda function.
@@ -334,11 +334,11 @@ pub struct CreateFunctionUrlConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateFunctionUrlConfigInput "CreateFunctionUrlConfigRequest"[set debug into] {
-    function_name : String, qualifier : String, auth_type : FunctionUrlAuthType, cors :
+    CreateFunctionUrlConfigInput "CreateFunctionUrlConfigRequest"[set into] {
+    function_name : String, qualifier : String, auth_type : FunctionUrlAuthType, cors =
     Cors, invoke_mode : InvokeMode } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteAliasInput {
     /// The name or ARN of the Lambda function.
@@ -348,10 +348,10 @@ pub struct DeleteAliasInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteAliasInput "DeleteAliasRequest"[set debug into] { function_name : String, name
-    : String } { _client }
+    DeleteAliasInput "DeleteAliasRequest"[set into] { function_name : String, name :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteCapacityProviderInput {
     /// The name of the capacity provider to delete.
@@ -359,10 +359,10 @@ pub struct DeleteCapacityProviderInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteCapacityProviderInput "DeleteCapacityProviderRequest"[set debug into] {
+    DeleteCapacityProviderInput "DeleteCapacityProviderRequest"[set into] {
     capacity_provider_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteCodeSigningConfigInput {
     /// The The Amazon Resource Name (ARN) of the code signing configuration.
@@ -370,10 +370,10 @@ pub struct DeleteCodeSigningConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteCodeSigningConfigInput "DeleteCodeSigningConfigRequest"[set debug into] {
+    DeleteCodeSigningConfigInput "DeleteCodeSigningConfigRequest"[set into] {
     code_signing_config_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDurableExecutionInput {
     /// The Amazon Resource Name (ARN) of the durable execution.
@@ -381,10 +381,10 @@ pub struct DeleteDurableExecutionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDurableExecutionInput "DeleteDurableExecutionRequest"[set debug into] {
+    DeleteDurableExecutionInput "DeleteDurableExecutionRequest"[set into] {
     durable_execution_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteEventSourceMappingInput {
     /// The identifier of the event source mapping.
@@ -392,10 +392,10 @@ pub struct DeleteEventSourceMappingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteEventSourceMappingInput "DeleteEventSourceMappingRequest"[set debug into] {
-    uuid : String } { _client }
+    DeleteEventSourceMappingInput "DeleteEventSourceMappingRequest"[set into] { uuid :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteFunctionCodeSigningConfigInput {
     /// The name or ARN of the Lambda function.
@@ -404,9 +404,9 @@ pub struct DeleteFunctionCodeSigningConfigInput {
 }
 rboto::__structure!(
     DeleteFunctionCodeSigningConfigInput "DeleteFunctionCodeSigningConfigRequest"[set
-    debug into] { function_name : String } { _client }
+    into] { function_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteFunctionConcurrencyInput {
     /// The name or ARN of the Lambda function.
@@ -414,10 +414,10 @@ pub struct DeleteFunctionConcurrencyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteFunctionConcurrencyInput "DeleteFunctionConcurrencyRequest"[set debug into] {
+    DeleteFunctionConcurrencyInput "DeleteFunctionConcurrencyRequest"[set into] {
     function_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteFunctionEventInvokeConfigInput {
     /// The name or ARN of the Lambda function, version, or alias.
@@ -428,9 +428,9 @@ pub struct DeleteFunctionEventInvokeConfigInput {
 }
 rboto::__structure!(
     DeleteFunctionEventInvokeConfigInput "DeleteFunctionEventInvokeConfigRequest"[set
-    debug into] { function_name : String, qualifier : String } { _client }
+    into] { function_name : String, qualifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteFunctionInput {
     /// The name or ARN of the Lambda function or version.
@@ -440,10 +440,10 @@ pub struct DeleteFunctionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteFunctionInput "DeleteFunctionRequest"[set debug into] { function_name : String,
+    DeleteFunctionInput "DeleteFunctionRequest"[set into] { function_name : String,
     qualifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteFunctionUrlConfigInput {
     /// The name or ARN of the Lambda function.
@@ -453,10 +453,10 @@ pub struct DeleteFunctionUrlConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteFunctionUrlConfigInput "DeleteFunctionUrlConfigRequest"[set debug into] {
+    DeleteFunctionUrlConfigInput "DeleteFunctionUrlConfigRequest"[set into] {
     function_name : String, qualifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteLayerVersionInput {
     /// The name or Amazon Resource Name (ARN) of the layer.
@@ -466,10 +466,10 @@ pub struct DeleteLayerVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteLayerVersionInput "DeleteLayerVersionRequest"[set debug into] { layer_name :
-    String, version_number = i64 } { _client }
+    DeleteLayerVersionInput "DeleteLayerVersionRequest"[set into] { layer_name : String,
+    version_number = i64 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteProvisionedConcurrencyConfigInput {
     /// The name or ARN of the Lambda function.
@@ -480,10 +480,10 @@ pub struct DeleteProvisionedConcurrencyConfigInput {
 }
 rboto::__structure!(
     DeleteProvisionedConcurrencyConfigInput
-    "DeleteProvisionedConcurrencyConfigRequest"[set debug into] { function_name : String,
+    "DeleteProvisionedConcurrencyConfigRequest"[set into] { function_name : String,
     qualifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the Lambda resource you want to delete the policy from. You can use a qualified or an unqualified ARN. The value must be a complete ARN, and the operation does not accept wildcard characters.
@@ -493,18 +493,18 @@ pub struct DeleteResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteResourcePolicyInput "DeleteResourcePolicyRequest"[set debug into] {
-    resource_arn : String, revision_id : String } { _client }
+    DeleteResourcePolicyInput "DeleteResourcePolicyRequest"[set into] { resource_arn :
+    String, revision_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAccountSettingsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetAccountSettingsInput "GetAccountSettingsRequest"[set debug into] {} { _client }
+    GetAccountSettingsInput "GetAccountSettingsRequest"[set into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAliasInput {
     /// The name or ARN of the Lambda function.
@@ -514,10 +514,10 @@ pub struct GetAliasInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetAliasInput "GetAliasRequest"[set debug into] { function_name : String, name :
-    String } { _client }
+    GetAliasInput "GetAliasRequest"[set into] { function_name : String, name : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCapacityProviderInput {
     /// The name of the capacity provider to retrieve.
@@ -525,10 +525,10 @@ pub struct GetCapacityProviderInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCapacityProviderInput "GetCapacityProviderRequest"[set debug into] {
+    GetCapacityProviderInput "GetCapacityProviderRequest"[set into] {
     capacity_provider_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCodeSigningConfigInput {
     /// The The Amazon Resource Name (ARN) of the code signing configuration.
@@ -536,10 +536,10 @@ pub struct GetCodeSigningConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCodeSigningConfigInput "GetCodeSigningConfigRequest"[set debug into] {
+    GetCodeSigningConfigInput "GetCodeSigningConfigRequest"[set into] {
     code_signing_config_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDurableExecutionHistoryInput {
     /// The Amazon Resource Name (ARN) of the durable execution.
@@ -555,11 +555,11 @@ pub struct GetDurableExecutionHistoryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDurableExecutionHistoryInput "GetDurableExecutionHistoryRequest"[set debug into] {
+    GetDurableExecutionHistoryInput "GetDurableExecutionHistoryRequest"[set into] {
     durable_execution_arn : String, include_execution_data = bool, max_items = i32,
     marker : String, reverse_order = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDurableExecutionInput {
     /// The Amazon Resource Name (ARN) of the durable execution.
@@ -569,10 +569,10 @@ pub struct GetDurableExecutionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDurableExecutionInput "GetDurableExecutionRequest"[set debug into] {
+    GetDurableExecutionInput "GetDurableExecutionRequest"[set into] {
     durable_execution_arn : String, include_execution_data = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDurableExecutionStateInput {
     /// The Amazon Resource Name (ARN) of the durable execution.
@@ -586,11 +586,11 @@ pub struct GetDurableExecutionStateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDurableExecutionStateInput "GetDurableExecutionStateRequest"[set debug into] {
+    GetDurableExecutionStateInput "GetDurableExecutionStateRequest"[set into] {
     durable_execution_arn : String, checkpoint_token : String, marker : String, max_items
     = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetEventSourceMappingInput {
     /// The identifier of the event source mapping.
@@ -598,10 +598,10 @@ pub struct GetEventSourceMappingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetEventSourceMappingInput "GetEventSourceMappingRequest"[set debug into] { uuid :
-    String } { _client }
+    GetEventSourceMappingInput "GetEventSourceMappingRequest"[set into] { uuid : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetFunctionCodeSigningConfigInput {
     /// The name or ARN of the Lambda function.
@@ -609,10 +609,10 @@ pub struct GetFunctionCodeSigningConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetFunctionCodeSigningConfigInput "GetFunctionCodeSigningConfigRequest"[set debug
-    into] { function_name : String } { _client }
+    GetFunctionCodeSigningConfigInput "GetFunctionCodeSigningConfigRequest"[set into] {
+    function_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetFunctionConcurrencyInput {
     /// The name or ARN of the Lambda function.
@@ -620,10 +620,10 @@ pub struct GetFunctionConcurrencyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetFunctionConcurrencyInput "GetFunctionConcurrencyRequest"[set debug into] {
-    function_name : String } { _client }
+    GetFunctionConcurrencyInput "GetFunctionConcurrencyRequest"[set into] { function_name
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetFunctionConfigurationInput {
     /// The name or ARN of the Lambda function, version, or alias.
@@ -633,10 +633,10 @@ pub struct GetFunctionConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetFunctionConfigurationInput "GetFunctionConfigurationRequest"[set debug into] {
+    GetFunctionConfigurationInput "GetFunctionConfigurationRequest"[set into] {
     function_name : String, qualifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetFunctionEventInvokeConfigInput {
     /// The name or ARN of the Lambda function, version, or alias.
@@ -646,10 +646,10 @@ pub struct GetFunctionEventInvokeConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetFunctionEventInvokeConfigInput "GetFunctionEventInvokeConfigRequest"[set debug
-    into] { function_name : String, qualifier : String } { _client }
+    GetFunctionEventInvokeConfigInput "GetFunctionEventInvokeConfigRequest"[set into] {
+    function_name : String, qualifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetFunctionRecursionConfigInput {
     /// The name of the function.
@@ -657,10 +657,10 @@ pub struct GetFunctionRecursionConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetFunctionRecursionConfigInput "GetFunctionRecursionConfigRequest"[set debug into] {
+    GetFunctionRecursionConfigInput "GetFunctionRecursionConfigRequest"[set into] {
     function_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetFunctionInput {
     /// The name or ARN of the Lambda function, version, or alias.
@@ -670,10 +670,10 @@ pub struct GetFunctionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetFunctionInput "GetFunctionRequest"[set debug into] { function_name : String,
-    qualifier : String } { _client }
+    GetFunctionInput "GetFunctionRequest"[set into] { function_name : String, qualifier :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetFunctionScalingConfigInput {
     /// The name or ARN of the Lambda function.
@@ -683,10 +683,10 @@ pub struct GetFunctionScalingConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetFunctionScalingConfigInput "GetFunctionScalingConfigRequest"[set debug into] {
+    GetFunctionScalingConfigInput "GetFunctionScalingConfigRequest"[set into] {
     function_name : String, qualifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetFunctionUrlConfigInput {
     /// The name or ARN of the Lambda function.
@@ -696,10 +696,10 @@ pub struct GetFunctionUrlConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetFunctionUrlConfigInput "GetFunctionUrlConfigRequest"[set debug into] {
-    function_name : String, qualifier : String } { _client }
+    GetFunctionUrlConfigInput "GetFunctionUrlConfigRequest"[set into] { function_name :
+    String, qualifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetLayerVersionByArnInput {
     /// The ARN of the layer version.
@@ -707,10 +707,10 @@ pub struct GetLayerVersionByArnInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetLayerVersionByArnInput "GetLayerVersionByArnRequest"[set debug into] { arn :
-    String } { _client }
+    GetLayerVersionByArnInput "GetLayerVersionByArnRequest"[set into] { arn : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetLayerVersionPolicyInput {
     /// The name or Amazon Resource Name (ARN) of the layer.
@@ -720,10 +720,10 @@ pub struct GetLayerVersionPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetLayerVersionPolicyInput "GetLayerVersionPolicyRequest"[set debug into] {
-    layer_name : String, version_number = i64 } { _client }
+    GetLayerVersionPolicyInput "GetLayerVersionPolicyRequest"[set into] { layer_name :
+    String, version_number = i64 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetLayerVersionInput {
     /// The name or Amazon Resource Name (ARN) of the layer.
@@ -733,10 +733,10 @@ pub struct GetLayerVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetLayerVersionInput "GetLayerVersionRequest"[set debug into] { layer_name : String,
+    GetLayerVersionInput "GetLayerVersionRequest"[set into] { layer_name : String,
     version_number = i64 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetPolicyInput {
     /// The name or ARN of the Lambda function, version, or alias.
@@ -746,10 +746,10 @@ pub struct GetPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetPolicyInput "GetPolicyRequest"[set debug into] { function_name : String, qualifier
-    : String } { _client }
+    GetPolicyInput "GetPolicyRequest"[set into] { function_name : String, qualifier :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetProvisionedConcurrencyConfigInput {
     /// The name or ARN of the Lambda function.
@@ -760,9 +760,9 @@ pub struct GetProvisionedConcurrencyConfigInput {
 }
 rboto::__structure!(
     GetProvisionedConcurrencyConfigInput "GetProvisionedConcurrencyConfigRequest"[set
-    debug into] { function_name : String, qualifier : String } { _client }
+    into] { function_name : String, qualifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the Lambda resource you want to retrieve the policy for. You can use a qualified or an unqualified ARN. The value must be a complete ARN, and the operation does not accept wildcard characters.
@@ -770,10 +770,10 @@ pub struct GetResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetResourcePolicyInput "GetResourcePolicyRequest"[set debug into] { resource_arn :
-    String } { _client }
+    GetResourcePolicyInput "GetResourcePolicyRequest"[set into] { resource_arn : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetRuntimeManagementConfigInput {
     /// The name or ARN of the Lambda function.
@@ -783,10 +783,10 @@ pub struct GetRuntimeManagementConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetRuntimeManagementConfigInput "GetRuntimeManagementConfigRequest"[set debug into] {
+    GetRuntimeManagementConfigInput "GetRuntimeManagementConfigRequest"[set into] {
     function_name : String, qualifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InvokeInput {
     /// The name or ARN of the Lambda function, version, or alias.
@@ -813,7 +813,7 @@ rboto::__structure!(
     durable_execution_name : String, payload : rboto::Blob[sensitive], qualifier :
     String, tenant_id : String } { _client }
 );
-#[derive(Default)]
+#[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct InvokeAsyncInput {
     /// The name or ARN of the Lambda function.
@@ -823,10 +823,10 @@ pub struct InvokeAsyncInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    InvokeAsyncInput "InvokeAsyncRequest"[set debug into] { function_name : String,
-    invoke_args : rboto::Body } { _client }
+    InvokeAsyncInput "InvokeAsyncRequest"[set into] { function_name : String, invoke_args
+    : rboto::Body } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InvokeWithResponseStreamInput {
     /// The name or ARN of the Lambda function.
@@ -851,7 +851,7 @@ rboto::__structure!(
     String, payload : rboto::Blob[sensitive], tenant_id : String, invocation_type :
     ResponseStreamingInvocationType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAliasesInput {
     /// The name or ARN of the Lambda function.
@@ -865,10 +865,10 @@ pub struct ListAliasesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListAliasesInput "ListAliasesRequest"[set debug into] { function_name : String,
+    ListAliasesInput "ListAliasesRequest"[set into] { function_name : String,
     function_version : String, marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListCapacityProvidersInput {
     /// Filter capacity providers by their current state.
@@ -880,10 +880,10 @@ pub struct ListCapacityProvidersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListCapacityProvidersInput "ListCapacityProvidersRequest"[set debug into] { state :
+    ListCapacityProvidersInput "ListCapacityProvidersRequest"[set into] { state :
     CapacityProviderState, marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListCodeSigningConfigsInput {
     /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
@@ -893,10 +893,10 @@ pub struct ListCodeSigningConfigsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListCodeSigningConfigsInput "ListCodeSigningConfigsRequest"[set debug into] { marker
-    : String, max_items = i32 } { _client }
+    ListCodeSigningConfigsInput "ListCodeSigningConfigsRequest"[set into] { marker :
+    String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDurableExecutionsByFunctionInput {
     /// The name or ARN of the Lambda function. You can specify a function name, a partial ARN, or a full ARN.
@@ -921,12 +921,11 @@ pub struct ListDurableExecutionsByFunctionInput {
 }
 rboto::__structure!(
     ListDurableExecutionsByFunctionInput "ListDurableExecutionsByFunctionRequest"[set
-    debug into] { function_name : String, qualifier : String, durable_execution_name :
-    String, statuses : Vec < ExecutionStatus >, started_after : rboto::DateTime,
-    started_before : rboto::DateTime, reverse_order = bool, marker : String, max_items =
-    i32 } { _client }
+    into] { function_name : String, qualifier : String, durable_execution_name : String,
+    statuses = Vec < ExecutionStatus >, started_after : rboto::DateTime, started_before :
+    rboto::DateTime, reverse_order = bool, marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListEventSourceMappingsInput {
     /// The Amazon Resource Name (ARN) of the event source.
@@ -940,11 +939,11 @@ pub struct ListEventSourceMappingsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListEventSourceMappingsInput "ListEventSourceMappingsRequest"[set debug into] {
+    ListEventSourceMappingsInput "ListEventSourceMappingsRequest"[set into] {
     event_source_arn : String, function_name : String, marker : String, max_items = i32 }
     { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListFunctionEventInvokeConfigsInput {
     /// The name or ARN of the Lambda function.
@@ -956,10 +955,10 @@ pub struct ListFunctionEventInvokeConfigsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListFunctionEventInvokeConfigsInput "ListFunctionEventInvokeConfigsRequest"[set debug
-    into] { function_name : String, marker : String, max_items = i32 } { _client }
+    ListFunctionEventInvokeConfigsInput "ListFunctionEventInvokeConfigsRequest"[set into]
+    { function_name : String, marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListFunctionUrlConfigsInput {
     /// The name or ARN of the Lambda function.
@@ -971,10 +970,10 @@ pub struct ListFunctionUrlConfigsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListFunctionUrlConfigsInput "ListFunctionUrlConfigsRequest"[set debug into] {
-    function_name : String, marker : String, max_items = i32 } { _client }
+    ListFunctionUrlConfigsInput "ListFunctionUrlConfigsRequest"[set into] { function_name
+    : String, marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListFunctionVersionsByCapacityProviderInput {
     /// The name of the capacity provider to list function versions for.
@@ -987,10 +986,10 @@ pub struct ListFunctionVersionsByCapacityProviderInput {
 }
 rboto::__structure!(
     ListFunctionVersionsByCapacityProviderInput
-    "ListFunctionVersionsByCapacityProviderRequest"[set debug into] {
-    capacity_provider_name : String, marker : String, max_items = i32 } { _client }
+    "ListFunctionVersionsByCapacityProviderRequest"[set into] { capacity_provider_name :
+    String, marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListFunctionsByCodeSigningConfigInput {
     /// The The Amazon Resource Name (ARN) of the code signing configuration.
@@ -1003,10 +1002,10 @@ pub struct ListFunctionsByCodeSigningConfigInput {
 }
 rboto::__structure!(
     ListFunctionsByCodeSigningConfigInput "ListFunctionsByCodeSigningConfigRequest"[set
-    debug into] { code_signing_config_arn : String, marker : String, max_items = i32 } {
+    into] { code_signing_config_arn : String, marker : String, max_items = i32 } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListFunctionsInput {
     /// For Lambda@Edge functions, the Amazon Web Services Region of the master function. For example, `us-east-1` filters the list of functions to include only Lambda@Edge functions replicated from a master function in US East (N. Virginia). If specified, you must set `FunctionVersion` to `ALL`.
@@ -1020,10 +1019,10 @@ pub struct ListFunctionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListFunctionsInput "ListFunctionsRequest"[set debug into] { master_region : String,
+    ListFunctionsInput "ListFunctionsRequest"[set into] { master_region : String,
     function_version : FunctionVersion, marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListLayerVersionsInput {
     /// The compatible [instruction set architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
@@ -1039,11 +1038,11 @@ pub struct ListLayerVersionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListLayerVersionsInput "ListLayerVersionsRequest"[set debug into] {
-    compatible_architecture : Architecture, compatible_runtime : Runtime, layer_name :
-    String, marker : String, max_items = i32 } { _client }
+    ListLayerVersionsInput "ListLayerVersionsRequest"[set into] { compatible_architecture
+    : Architecture, compatible_runtime : Runtime, layer_name : String, marker : String,
+    max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListLayersInput {
     /// The compatible [instruction set architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
@@ -1057,11 +1056,11 @@ pub struct ListLayersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListLayersInput "ListLayersRequest"[set debug into] { compatible_architecture :
+    ListLayersInput "ListLayersRequest"[set into] { compatible_architecture :
     Architecture, compatible_runtime : Runtime, marker : String, max_items = i32 } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListProvisionedConcurrencyConfigsInput {
     /// The name or ARN of the Lambda function.
@@ -1074,9 +1073,9 @@ pub struct ListProvisionedConcurrencyConfigsInput {
 }
 rboto::__structure!(
     ListProvisionedConcurrencyConfigsInput "ListProvisionedConcurrencyConfigsRequest"[set
-    debug into] { function_name : String, marker : String, max_items = i32 } { _client }
+    into] { function_name : String, marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsInput {
     /// The resource's Amazon Resource Name (ARN). Note: Lambda does not support adding tags to function aliases or versions.
@@ -1084,9 +1083,9 @@ pub struct ListTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsInput "ListTagsRequest"[set debug into] { resource : String } { _client }
+    ListTagsInput "ListTagsRequest"[set into] { resource : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListVersionsByFunctionInput {
     /// The name or ARN of the Lambda function.
@@ -1098,10 +1097,10 @@ pub struct ListVersionsByFunctionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListVersionsByFunctionInput "ListVersionsByFunctionRequest"[set debug into] {
-    function_name : String, marker : String, max_items = i32 } { _client }
+    ListVersionsByFunctionInput "ListVersionsByFunctionRequest"[set into] { function_name
+    : String, marker : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PauseDurableExecutionInput {
     /// The Amazon Resource Name (ARN) of the durable execution.
@@ -1119,7 +1118,7 @@ rboto::__structure!(
     durable_execution_arn : String, client_token : String, reason : String[sensitive],
     execution_timeout_paused = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PublishLayerVersionInput {
     /// The name or Amazon Resource Name (ARN) of the layer.
@@ -1137,12 +1136,12 @@ pub struct PublishLayerVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PublishLayerVersionInput "PublishLayerVersionRequest"[set debug into] { layer_name :
-    String, description : String, content : LayerVersionContentInput,
-    compatible_architectures : Vec < Architecture >, compatible_runtimes : Vec < Runtime
+    PublishLayerVersionInput "PublishLayerVersionRequest"[set into] { layer_name :
+    String, description : String, content = LayerVersionContentInput,
+    compatible_architectures = Vec < Architecture >, compatible_runtimes = Vec < Runtime
     >, license_info : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PublishVersionInput {
     /// The name or ARN of the Lambda function.
@@ -1158,11 +1157,11 @@ pub struct PublishVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PublishVersionInput "PublishVersionRequest"[set debug into] { function_name : String,
+    PublishVersionInput "PublishVersionRequest"[set into] { function_name : String,
     code_sha256 : String, description : String, revision_id : String, publish_to :
     FunctionVersionLatestPublished } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutFunctionCodeSigningConfigInput {
     /// The The Amazon Resource Name (ARN) of the code signing configuration.
@@ -1172,10 +1171,10 @@ pub struct PutFunctionCodeSigningConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutFunctionCodeSigningConfigInput "PutFunctionCodeSigningConfigRequest"[set debug
-    into] { code_signing_config_arn : String, function_name : String } { _client }
+    PutFunctionCodeSigningConfigInput "PutFunctionCodeSigningConfigRequest"[set into] {
+    code_signing_config_arn : String, function_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutFunctionConcurrencyInput {
     /// The name or ARN of the Lambda function.
@@ -1185,10 +1184,10 @@ pub struct PutFunctionConcurrencyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutFunctionConcurrencyInput "PutFunctionConcurrencyRequest"[set debug into] {
-    function_name : String, reserved_concurrent_executions = i32 } { _client }
+    PutFunctionConcurrencyInput "PutFunctionConcurrencyRequest"[set into] { function_name
+    : String, reserved_concurrent_executions = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutFunctionEventInvokeConfigInput {
     /// The name or ARN of the Lambda function, version, or alias.
@@ -1204,12 +1203,12 @@ pub struct PutFunctionEventInvokeConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutFunctionEventInvokeConfigInput "PutFunctionEventInvokeConfigRequest"[set debug
-    into] { function_name : String, qualifier : String, maximum_retry_attempts = i32,
-    maximum_event_age_in_seconds = i32, destination_config : DestinationConfig } {
+    PutFunctionEventInvokeConfigInput "PutFunctionEventInvokeConfigRequest"[set into] {
+    function_name : String, qualifier : String, maximum_retry_attempts = i32,
+    maximum_event_age_in_seconds = i32, destination_config = DestinationConfig } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutFunctionRecursionConfigInput {
     /// The name or ARN of the Lambda function.
@@ -1219,10 +1218,10 @@ pub struct PutFunctionRecursionConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutFunctionRecursionConfigInput "PutFunctionRecursionConfigRequest"[set debug into] {
+    PutFunctionRecursionConfigInput "PutFunctionRecursionConfigRequest"[set into] {
     function_name : String, recursive_loop : RecursiveLoop } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutFunctionScalingConfigInput {
     /// The name or ARN of the Lambda function.
@@ -1234,11 +1233,11 @@ pub struct PutFunctionScalingConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutFunctionScalingConfigInput "PutFunctionScalingConfigRequest"[set debug into] {
-    function_name : String, qualifier : String, function_scaling_config :
+    PutFunctionScalingConfigInput "PutFunctionScalingConfigRequest"[set into] {
+    function_name : String, qualifier : String, function_scaling_config =
     FunctionScalingConfig } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutProvisionedConcurrencyConfigInput {
     /// The name or ARN of the Lambda function.
@@ -1251,10 +1250,10 @@ pub struct PutProvisionedConcurrencyConfigInput {
 }
 rboto::__structure!(
     PutProvisionedConcurrencyConfigInput "PutProvisionedConcurrencyConfigRequest"[set
-    debug into] { function_name : String, qualifier : String,
-    provisioned_concurrent_executions = i32 } { _client }
+    into] { function_name : String, qualifier : String, provisioned_concurrent_executions
+    = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the Lambda resource you want to add the policy to. You can use a qualified or an unqualified ARN. The value must be a complete ARN, and the operation does not accept wildcard characters.
@@ -1266,10 +1265,10 @@ pub struct PutResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutResourcePolicyInput "PutResourcePolicyRequest"[set debug into] { resource_arn :
-    String, policy : String, revision_id : String } { _client }
+    PutResourcePolicyInput "PutResourcePolicyRequest"[set into] { resource_arn : String,
+    policy : String, revision_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutRuntimeManagementConfigInput {
     /// The name or ARN of the Lambda function.
@@ -1283,11 +1282,11 @@ pub struct PutRuntimeManagementConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutRuntimeManagementConfigInput "PutRuntimeManagementConfigRequest"[set debug into] {
+    PutRuntimeManagementConfigInput "PutRuntimeManagementConfigRequest"[set into] {
     function_name : String, qualifier : String, update_runtime_on : UpdateRuntimeOn,
     runtime_version_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RemoveLayerVersionPermissionInput {
     /// The name or Amazon Resource Name (ARN) of the layer.
@@ -1301,11 +1300,11 @@ pub struct RemoveLayerVersionPermissionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RemoveLayerVersionPermissionInput "RemoveLayerVersionPermissionRequest"[set debug
-    into] { layer_name : String, version_number = i64, statement_id : String, revision_id
-    : String } { _client }
+    RemoveLayerVersionPermissionInput "RemoveLayerVersionPermissionRequest"[set into] {
+    layer_name : String, version_number = i64, statement_id : String, revision_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RemovePermissionInput {
     /// The name or ARN of the Lambda function, version, or alias.
@@ -1319,10 +1318,10 @@ pub struct RemovePermissionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RemovePermissionInput "RemovePermissionRequest"[set debug into] { function_name :
-    String, statement_id : String, qualifier : String, revision_id : String } { _client }
+    RemovePermissionInput "RemovePermissionRequest"[set into] { function_name : String,
+    statement_id : String, qualifier : String, revision_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ResumeDurableExecutionInput {
     /// The Amazon Resource Name (ARN) of the durable execution.
@@ -1338,7 +1337,7 @@ rboto::__structure!(
     durable_execution_arn : String, client_token : String, reason : String[sensitive] } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SendDurableExecutionCallbackFailureInput {
     /// The unique identifier for the callback operation.
@@ -1349,10 +1348,10 @@ pub struct SendDurableExecutionCallbackFailureInput {
 }
 rboto::__structure!(
     SendDurableExecutionCallbackFailureInput
-    "SendDurableExecutionCallbackFailureRequest"[set debug into] { callback_id : String,
-    error : ErrorObject } { _client }
+    "SendDurableExecutionCallbackFailureRequest"[set into] { callback_id : String, error
+    = ErrorObject } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SendDurableExecutionCallbackHeartbeatInput {
     /// The unique identifier for the callback operation.
@@ -1361,10 +1360,10 @@ pub struct SendDurableExecutionCallbackHeartbeatInput {
 }
 rboto::__structure!(
     SendDurableExecutionCallbackHeartbeatInput
-    "SendDurableExecutionCallbackHeartbeatRequest"[set debug into] { callback_id : String
-    } { _client }
+    "SendDurableExecutionCallbackHeartbeatRequest"[set into] { callback_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SendDurableExecutionCallbackSuccessInput {
     /// The unique identifier for the callback operation.
@@ -1378,7 +1377,7 @@ rboto::__structure!(
     "SendDurableExecutionCallbackSuccessRequest"[set debug into] { callback_id : String,
     result : rboto::Blob[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopDurableExecutionInput {
     /// The Amazon Resource Name (ARN) of the durable execution.
@@ -1388,10 +1387,10 @@ pub struct StopDurableExecutionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopDurableExecutionInput "StopDurableExecutionRequest"[set debug into] {
-    durable_execution_arn : String, error : ErrorObject } { _client }
+    StopDurableExecutionInput "StopDurableExecutionRequest"[set into] {
+    durable_execution_arn : String, error = ErrorObject } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// The resource's Amazon Resource Name (ARN).
@@ -1401,10 +1400,10 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceRequest"[set debug into] { resource : String, tags :
-    HashMap < String, String > } { _client }
+    TagResourceInput "TagResourceRequest"[set into] { resource : String, tags : HashMap <
+    String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// The resource's Amazon Resource Name (ARN).
@@ -1414,10 +1413,10 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceRequest"[set debug into] { resource : String,
-    tag_keys : Vec < String > } { _client }
+    UntagResourceInput "UntagResourceRequest"[set into] { resource : String, tag_keys =
+    Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateAliasInput {
     /// The name or ARN of the Lambda function.
@@ -1435,11 +1434,11 @@ pub struct UpdateAliasInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateAliasInput "UpdateAliasRequest"[set debug into] { function_name : String, name
-    : String, function_version : String, description : String, routing_config :
+    UpdateAliasInput "UpdateAliasRequest"[set into] { function_name : String, name :
+    String, function_version : String, description : String, routing_config =
     AliasRoutingConfiguration, revision_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateCapacityProviderInput {
     /// The name of the capacity provider to update.
@@ -1452,12 +1451,12 @@ pub struct UpdateCapacityProviderInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateCapacityProviderInput "UpdateCapacityProviderRequest"[set debug into] {
-    capacity_provider_name : String, capacity_provider_scaling_config :
-    CapacityProviderScalingConfig, propagate_tags : PropagateTags, telemetry_config :
+    UpdateCapacityProviderInput "UpdateCapacityProviderRequest"[set into] {
+    capacity_provider_name : String, capacity_provider_scaling_config =
+    CapacityProviderScalingConfig, propagate_tags = PropagateTags, telemetry_config =
     CapacityProviderTelemetryConfig } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateCodeSigningConfigInput {
     /// The The Amazon Resource Name (ARN) of the code signing configuration.
@@ -1471,11 +1470,11 @@ pub struct UpdateCodeSigningConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateCodeSigningConfigInput "UpdateCodeSigningConfigRequest"[set debug into] {
-    code_signing_config_arn : String, description : String, allowed_publishers :
-    AllowedPublishers, code_signing_policies : CodeSigningPolicies } { _client }
+    UpdateCodeSigningConfigInput "UpdateCodeSigningConfigRequest"[set into] {
+    code_signing_config_arn : String, description : String, allowed_publishers =
+    AllowedPublishers, code_signing_policies = CodeSigningPolicies } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateEventSourceMappingInput {
     /// The identifier of the event source mapping.
@@ -1526,22 +1525,22 @@ pub struct UpdateEventSourceMappingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateEventSourceMappingInput "UpdateEventSourceMappingRequest"[set debug into] {
-    uuid : String, function_name : String, enabled = bool, batch_size = i32,
-    filter_criteria : FilterCriteria, kms_key_arn : String, metrics_config :
-    EventSourceMappingMetricsConfig, logging_config : EventSourceMappingLoggingConfig,
-    scaling_config : ScalingConfig, maximum_batching_window_in_seconds = i32,
-    parallelization_factor = i32, destination_config : DestinationConfig,
+    UpdateEventSourceMappingInput "UpdateEventSourceMappingRequest"[set into] { uuid :
+    String, function_name : String, enabled = bool, batch_size = i32, filter_criteria =
+    FilterCriteria, kms_key_arn : String, metrics_config =
+    EventSourceMappingMetricsConfig, logging_config = EventSourceMappingLoggingConfig,
+    scaling_config = ScalingConfig, maximum_batching_window_in_seconds = i32,
+    parallelization_factor = i32, destination_config = DestinationConfig,
     maximum_record_age_in_seconds = i32, bisect_batch_on_function_error = bool,
     maximum_retry_attempts = i32, tumbling_window_in_seconds = i32,
-    source_access_configurations : Vec < SourceAccessConfiguration >,
-    function_response_types : Vec < FunctionResponseType >,
-    amazon_managed_kafka_event_source_config : AmazonManagedKafkaEventSourceConfig,
-    self_managed_kafka_event_source_config : SelfManagedKafkaEventSourceConfig,
-    document_db_event_source_config : DocumentDbEventSourceConfig,
-    provisioned_poller_config : ProvisionedPollerConfig } { _client }
+    source_access_configurations = Vec < SourceAccessConfiguration >,
+    function_response_types = Vec < FunctionResponseType >,
+    amazon_managed_kafka_event_source_config = AmazonManagedKafkaEventSourceConfig,
+    self_managed_kafka_event_source_config = SelfManagedKafkaEventSourceConfig,
+    document_db_event_source_config = DocumentDbEventSourceConfig,
+    provisioned_poller_config = ProvisionedPollerConfig } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateFunctionCodeInput {
     /// The name or ARN of the Lambda function.
@@ -1576,11 +1575,11 @@ rboto::__structure!(
     UpdateFunctionCodeInput "UpdateFunctionCodeRequest"[set debug into] { function_name :
     String, zip_file : rboto::Blob[sensitive], s3_bucket : String, s3_key : String,
     s3_object_version : String, s3_object_storage_mode : S3ObjectStorageMode, image_uri :
-    String, architectures : Vec < Architecture >, publish = bool, publish_to :
+    String, architectures = Vec < Architecture >, publish = bool, publish_to :
     FunctionVersionLatestPublished, dry_run = bool, revision_id : String,
     source_kms_key_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateFunctionConfigurationInput {
     /// The name or ARN of the Lambda function.
@@ -1632,18 +1631,18 @@ pub struct UpdateFunctionConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateFunctionConfigurationInput "UpdateFunctionConfigurationRequest"[set debug into]
-    { function_name : String, role : String, handler : String, description : String,
-    timeout = i32, memory_size = i32, vpc_config : VpcConfig, environment : Environment,
-    runtime : Runtime, dead_letter_config : DeadLetterConfig, kms_key_arn : String,
-    tracing_config : TracingConfig, revision_id : String, layers : Vec < String >,
-    file_system_configs : Vec < FileSystemConfig >, image_config : ImageConfig,
-    ephemeral_storage : EphemeralStorage, snap_start : SnapStart, logging_config :
-    LoggingConfig, capacity_provider_config : CapacityProviderConfig, durable_config :
-    DurableConfig, runtime_config : FunctionRuntimeConfig, accelerator_config :
+    UpdateFunctionConfigurationInput "UpdateFunctionConfigurationRequest"[set into] {
+    function_name : String, role : String, handler : String, description : String,
+    timeout = i32, memory_size = i32, vpc_config = VpcConfig, environment = Environment,
+    runtime : Runtime, dead_letter_config = DeadLetterConfig, kms_key_arn : String,
+    tracing_config = TracingConfig, revision_id : String, layers = Vec < String >,
+    file_system_configs = Vec < FileSystemConfig >, image_config = ImageConfig,
+    ephemeral_storage = EphemeralStorage, snap_start = SnapStart, logging_config =
+    LoggingConfig, capacity_provider_config = CapacityProviderConfig, durable_config =
+    DurableConfig, runtime_config = FunctionRuntimeConfig, accelerator_config =
     AcceleratorConfig } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateFunctionEventInvokeConfigInput {
     /// The name or ARN of the Lambda function, version, or alias.
@@ -1660,11 +1659,11 @@ pub struct UpdateFunctionEventInvokeConfigInput {
 }
 rboto::__structure!(
     UpdateFunctionEventInvokeConfigInput "UpdateFunctionEventInvokeConfigRequest"[set
-    debug into] { function_name : String, qualifier : String, maximum_retry_attempts =
-    i32, maximum_event_age_in_seconds = i32, destination_config : DestinationConfig } {
+    into] { function_name : String, qualifier : String, maximum_retry_attempts = i32,
+    maximum_event_age_in_seconds = i32, destination_config = DestinationConfig } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateFunctionUrlConfigInput {
     /// The name or ARN of the Lambda function.
@@ -1680,7 +1679,7 @@ pub struct UpdateFunctionUrlConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateFunctionUrlConfigInput "UpdateFunctionUrlConfigRequest"[set debug into] {
-    function_name : String, qualifier : String, auth_type : FunctionUrlAuthType, cors :
+    UpdateFunctionUrlConfigInput "UpdateFunctionUrlConfigRequest"[set into] {
+    function_name : String, qualifier : String, auth_type : FunctionUrlAuthType, cors =
     Cors, invoke_mode : InvokeMode } { _client }
 );

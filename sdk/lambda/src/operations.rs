@@ -6,177 +6,116 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; AddLayerVersionPermissionInput =>
-    AddLayerVersionPermissionOutput = super::schema::ops::ADD_LAYER_VERSION_PERMISSION,
-    "AddLayerVersionPermission"; AddPermissionInput => AddPermissionOutput =
-    super::schema::ops::ADD_PERMISSION, "AddPermission"; CheckpointDurableExecutionInput
-    => CheckpointDurableExecutionOutput =
-    super::schema::ops::CHECKPOINT_DURABLE_EXECUTION, "CheckpointDurableExecution";
-    CreateAliasInput => CreateAliasOutput = super::schema::ops::CREATE_ALIAS,
-    "CreateAlias"; CreateCapacityProviderInput => CreateCapacityProviderOutput =
-    super::schema::ops::CREATE_CAPACITY_PROVIDER, "CreateCapacityProvider";
-    CreateCodeSigningConfigInput => CreateCodeSigningConfigOutput =
-    super::schema::ops::CREATE_CODE_SIGNING_CONFIG, "CreateCodeSigningConfig";
-    CreateEventSourceMappingInput => CreateEventSourceMappingOutput =
-    super::schema::ops::CREATE_EVENT_SOURCE_MAPPING, "CreateEventSourceMapping";
-    CreateFunctionInput => CreateFunctionOutput = super::schema::ops::CREATE_FUNCTION,
-    "CreateFunction"; CreateFunctionUrlConfigInput => CreateFunctionUrlConfigOutput =
-    super::schema::ops::CREATE_FUNCTION_URL_CONFIG, "CreateFunctionUrlConfig";
-    DeleteAliasInput => DeleteAliasOutput = super::schema::ops::DELETE_ALIAS,
-    "DeleteAlias"; DeleteCapacityProviderInput => DeleteCapacityProviderOutput =
-    super::schema::ops::DELETE_CAPACITY_PROVIDER, "DeleteCapacityProvider";
-    DeleteCodeSigningConfigInput => DeleteCodeSigningConfigOutput =
-    super::schema::ops::DELETE_CODE_SIGNING_CONFIG, "DeleteCodeSigningConfig";
-    DeleteDurableExecutionInput => DeleteDurableExecutionOutput =
-    super::schema::ops::DELETE_DURABLE_EXECUTION, "DeleteDurableExecution";
-    DeleteEventSourceMappingInput => DeleteEventSourceMappingOutput =
-    super::schema::ops::DELETE_EVENT_SOURCE_MAPPING, "DeleteEventSourceMapping";
-    DeleteFunctionInput => DeleteFunctionOutput = super::schema::ops::DELETE_FUNCTION,
+    super::error::Exception, super::schema::SERVICE; AddLayerVersionPermissionInput =>
+    AddLayerVersionPermissionOutput, "AddLayerVersionPermission"; AddPermissionInput =>
+    AddPermissionOutput, "AddPermission"; CheckpointDurableExecutionInput =>
+    CheckpointDurableExecutionOutput, "CheckpointDurableExecution"; CreateAliasInput =>
+    CreateAliasOutput, "CreateAlias"; CreateCapacityProviderInput =>
+    CreateCapacityProviderOutput, "CreateCapacityProvider"; CreateCodeSigningConfigInput
+    => CreateCodeSigningConfigOutput, "CreateCodeSigningConfig";
+    CreateEventSourceMappingInput => CreateEventSourceMappingOutput,
+    "CreateEventSourceMapping"; CreateFunctionInput => CreateFunctionOutput,
+    "CreateFunction"; CreateFunctionUrlConfigInput => CreateFunctionUrlConfigOutput,
+    "CreateFunctionUrlConfig"; DeleteAliasInput => DeleteAliasOutput, "DeleteAlias";
+    DeleteCapacityProviderInput => DeleteCapacityProviderOutput,
+    "DeleteCapacityProvider"; DeleteCodeSigningConfigInput =>
+    DeleteCodeSigningConfigOutput, "DeleteCodeSigningConfig"; DeleteDurableExecutionInput
+    => DeleteDurableExecutionOutput, "DeleteDurableExecution";
+    DeleteEventSourceMappingInput => DeleteEventSourceMappingOutput,
+    "DeleteEventSourceMapping"; DeleteFunctionInput => DeleteFunctionOutput,
     "DeleteFunction"; DeleteFunctionCodeSigningConfigInput =>
-    DeleteFunctionCodeSigningConfigOutput =
-    super::schema::ops::DELETE_FUNCTION_CODE_SIGNING_CONFIG,
-    "DeleteFunctionCodeSigningConfig"; DeleteFunctionConcurrencyInput =>
-    DeleteFunctionConcurrencyOutput = super::schema::ops::DELETE_FUNCTION_CONCURRENCY,
+    DeleteFunctionCodeSigningConfigOutput, "DeleteFunctionCodeSigningConfig";
+    DeleteFunctionConcurrencyInput => DeleteFunctionConcurrencyOutput,
     "DeleteFunctionConcurrency"; DeleteFunctionEventInvokeConfigInput =>
-    DeleteFunctionEventInvokeConfigOutput =
-    super::schema::ops::DELETE_FUNCTION_EVENT_INVOKE_CONFIG,
-    "DeleteFunctionEventInvokeConfig"; DeleteFunctionUrlConfigInput =>
-    DeleteFunctionUrlConfigOutput = super::schema::ops::DELETE_FUNCTION_URL_CONFIG,
-    "DeleteFunctionUrlConfig"; DeleteLayerVersionInput => DeleteLayerVersionOutput =
-    super::schema::ops::DELETE_LAYER_VERSION, "DeleteLayerVersion";
-    DeleteProvisionedConcurrencyConfigInput => DeleteProvisionedConcurrencyConfigOutput =
-    super::schema::ops::DELETE_PROVISIONED_CONCURRENCY_CONFIG,
-    "DeleteProvisionedConcurrencyConfig"; DeleteResourcePolicyInput =>
-    DeleteResourcePolicyOutput = super::schema::ops::DELETE_RESOURCE_POLICY,
-    "DeleteResourcePolicy"; GetAccountSettingsInput => GetAccountSettingsOutput =
-    super::schema::ops::GET_ACCOUNT_SETTINGS, "GetAccountSettings"; GetAliasInput =>
-    GetAliasOutput = super::schema::ops::GET_ALIAS, "GetAlias"; GetCapacityProviderInput
-    => GetCapacityProviderOutput = super::schema::ops::GET_CAPACITY_PROVIDER,
-    "GetCapacityProvider"; GetCodeSigningConfigInput => GetCodeSigningConfigOutput =
-    super::schema::ops::GET_CODE_SIGNING_CONFIG, "GetCodeSigningConfig";
-    GetDurableExecutionInput => GetDurableExecutionOutput =
-    super::schema::ops::GET_DURABLE_EXECUTION, "GetDurableExecution";
-    GetDurableExecutionHistoryInput => GetDurableExecutionHistoryOutput =
-    super::schema::ops::GET_DURABLE_EXECUTION_HISTORY, "GetDurableExecutionHistory";
-    GetDurableExecutionStateInput => GetDurableExecutionStateOutput =
-    super::schema::ops::GET_DURABLE_EXECUTION_STATE, "GetDurableExecutionState";
-    GetEventSourceMappingInput => GetEventSourceMappingOutput =
-    super::schema::ops::GET_EVENT_SOURCE_MAPPING, "GetEventSourceMapping";
-    GetFunctionInput => GetFunctionOutput = super::schema::ops::GET_FUNCTION,
-    "GetFunction"; GetFunctionCodeSigningConfigInput =>
-    GetFunctionCodeSigningConfigOutput =
-    super::schema::ops::GET_FUNCTION_CODE_SIGNING_CONFIG, "GetFunctionCodeSigningConfig";
-    GetFunctionConcurrencyInput => GetFunctionConcurrencyOutput =
-    super::schema::ops::GET_FUNCTION_CONCURRENCY, "GetFunctionConcurrency";
-    GetFunctionConfigurationInput => GetFunctionConfigurationOutput =
-    super::schema::ops::GET_FUNCTION_CONFIGURATION, "GetFunctionConfiguration";
-    GetFunctionEventInvokeConfigInput => GetFunctionEventInvokeConfigOutput =
-    super::schema::ops::GET_FUNCTION_EVENT_INVOKE_CONFIG, "GetFunctionEventInvokeConfig";
-    GetFunctionRecursionConfigInput => GetFunctionRecursionConfigOutput =
-    super::schema::ops::GET_FUNCTION_RECURSION_CONFIG, "GetFunctionRecursionConfig";
-    GetFunctionScalingConfigInput => GetFunctionScalingConfigOutput =
-    super::schema::ops::GET_FUNCTION_SCALING_CONFIG, "GetFunctionScalingConfig";
-    GetFunctionUrlConfigInput => GetFunctionUrlConfigOutput =
-    super::schema::ops::GET_FUNCTION_URL_CONFIG, "GetFunctionUrlConfig";
-    GetLayerVersionInput => GetLayerVersionOutput =
-    super::schema::ops::GET_LAYER_VERSION, "GetLayerVersion"; GetLayerVersionByArnInput
-    => GetLayerVersionByArnOutput = super::schema::ops::GET_LAYER_VERSION_BY_ARN,
-    "GetLayerVersionByArn"; GetLayerVersionPolicyInput => GetLayerVersionPolicyOutput =
-    super::schema::ops::GET_LAYER_VERSION_POLICY, "GetLayerVersionPolicy"; GetPolicyInput
-    => GetPolicyOutput = super::schema::ops::GET_POLICY, "GetPolicy";
-    GetProvisionedConcurrencyConfigInput => GetProvisionedConcurrencyConfigOutput =
-    super::schema::ops::GET_PROVISIONED_CONCURRENCY_CONFIG,
-    "GetProvisionedConcurrencyConfig"; GetResourcePolicyInput => GetResourcePolicyOutput
-    = super::schema::ops::GET_RESOURCE_POLICY, "GetResourcePolicy";
-    GetRuntimeManagementConfigInput => GetRuntimeManagementConfigOutput =
-    super::schema::ops::GET_RUNTIME_MANAGEMENT_CONFIG, "GetRuntimeManagementConfig";
-    InvokeInput => InvokeOutput = super::schema::ops::INVOKE, "Invoke"; InvokeAsyncInput
-    => InvokeAsyncOutput = super::schema::ops::INVOKE_ASYNC, "InvokeAsync";
-    InvokeWithResponseStreamInput => InvokeWithResponseStreamOutput =
-    super::schema::ops::INVOKE_WITH_RESPONSE_STREAM, "InvokeWithResponseStream";
-    ListAliasesInput => ListAliasesOutput = super::schema::ops::LIST_ALIASES,
-    "ListAliases"; ListCapacityProvidersInput => ListCapacityProvidersOutput =
-    super::schema::ops::LIST_CAPACITY_PROVIDERS, "ListCapacityProviders";
-    ListCodeSigningConfigsInput => ListCodeSigningConfigsOutput =
-    super::schema::ops::LIST_CODE_SIGNING_CONFIGS, "ListCodeSigningConfigs";
-    ListDurableExecutionsByFunctionInput => ListDurableExecutionsByFunctionOutput =
-    super::schema::ops::LIST_DURABLE_EXECUTIONS_BY_FUNCTION,
-    "ListDurableExecutionsByFunction"; ListEventSourceMappingsInput =>
-    ListEventSourceMappingsOutput = super::schema::ops::LIST_EVENT_SOURCE_MAPPINGS,
+    DeleteFunctionEventInvokeConfigOutput, "DeleteFunctionEventInvokeConfig";
+    DeleteFunctionUrlConfigInput => DeleteFunctionUrlConfigOutput,
+    "DeleteFunctionUrlConfig"; DeleteLayerVersionInput => DeleteLayerVersionOutput,
+    "DeleteLayerVersion"; DeleteProvisionedConcurrencyConfigInput =>
+    DeleteProvisionedConcurrencyConfigOutput, "DeleteProvisionedConcurrencyConfig";
+    DeleteResourcePolicyInput => DeleteResourcePolicyOutput, "DeleteResourcePolicy";
+    GetAccountSettingsInput => GetAccountSettingsOutput, "GetAccountSettings";
+    GetAliasInput => GetAliasOutput, "GetAlias"; GetCapacityProviderInput =>
+    GetCapacityProviderOutput, "GetCapacityProvider"; GetCodeSigningConfigInput =>
+    GetCodeSigningConfigOutput, "GetCodeSigningConfig"; GetDurableExecutionInput =>
+    GetDurableExecutionOutput, "GetDurableExecution"; GetDurableExecutionHistoryInput =>
+    GetDurableExecutionHistoryOutput, "GetDurableExecutionHistory";
+    GetDurableExecutionStateInput => GetDurableExecutionStateOutput,
+    "GetDurableExecutionState"; GetEventSourceMappingInput =>
+    GetEventSourceMappingOutput, "GetEventSourceMapping"; GetFunctionInput =>
+    GetFunctionOutput, "GetFunction"; GetFunctionCodeSigningConfigInput =>
+    GetFunctionCodeSigningConfigOutput, "GetFunctionCodeSigningConfig";
+    GetFunctionConcurrencyInput => GetFunctionConcurrencyOutput,
+    "GetFunctionConcurrency"; GetFunctionConfigurationInput =>
+    GetFunctionConfigurationOutput, "GetFunctionConfiguration";
+    GetFunctionEventInvokeConfigInput => GetFunctionEventInvokeConfigOutput,
+    "GetFunctionEventInvokeConfig"; GetFunctionRecursionConfigInput =>
+    GetFunctionRecursionConfigOutput, "GetFunctionRecursionConfig";
+    GetFunctionScalingConfigInput => GetFunctionScalingConfigOutput,
+    "GetFunctionScalingConfig"; GetFunctionUrlConfigInput => GetFunctionUrlConfigOutput,
+    "GetFunctionUrlConfig"; GetLayerVersionInput => GetLayerVersionOutput,
+    "GetLayerVersion"; GetLayerVersionByArnInput => GetLayerVersionByArnOutput,
+    "GetLayerVersionByArn"; GetLayerVersionPolicyInput => GetLayerVersionPolicyOutput,
+    "GetLayerVersionPolicy"; GetPolicyInput => GetPolicyOutput, "GetPolicy";
+    GetProvisionedConcurrencyConfigInput => GetProvisionedConcurrencyConfigOutput,
+    "GetProvisionedConcurrencyConfig"; GetResourcePolicyInput => GetResourcePolicyOutput,
+    "GetResourcePolicy"; GetRuntimeManagementConfigInput =>
+    GetRuntimeManagementConfigOutput, "GetRuntimeManagementConfig"; InvokeInput =>
+    InvokeOutput, "Invoke"; InvokeAsyncInput => InvokeAsyncOutput, "InvokeAsync";
+    InvokeWithResponseStreamInput => InvokeWithResponseStreamOutput,
+    "InvokeWithResponseStream"; ListAliasesInput => ListAliasesOutput, "ListAliases";
+    ListCapacityProvidersInput => ListCapacityProvidersOutput, "ListCapacityProviders";
+    ListCodeSigningConfigsInput => ListCodeSigningConfigsOutput,
+    "ListCodeSigningConfigs"; ListDurableExecutionsByFunctionInput =>
+    ListDurableExecutionsByFunctionOutput, "ListDurableExecutionsByFunction";
+    ListEventSourceMappingsInput => ListEventSourceMappingsOutput,
     "ListEventSourceMappings"; ListFunctionEventInvokeConfigsInput =>
-    ListFunctionEventInvokeConfigsOutput =
-    super::schema::ops::LIST_FUNCTION_EVENT_INVOKE_CONFIGS,
-    "ListFunctionEventInvokeConfigs"; ListFunctionUrlConfigsInput =>
-    ListFunctionUrlConfigsOutput = super::schema::ops::LIST_FUNCTION_URL_CONFIGS,
+    ListFunctionEventInvokeConfigsOutput, "ListFunctionEventInvokeConfigs";
+    ListFunctionUrlConfigsInput => ListFunctionUrlConfigsOutput,
     "ListFunctionUrlConfigs"; ListFunctionVersionsByCapacityProviderInput =>
-    ListFunctionVersionsByCapacityProviderOutput =
-    super::schema::ops::LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER,
-    "ListFunctionVersionsByCapacityProvider"; ListFunctionsInput => ListFunctionsOutput =
-    super::schema::ops::LIST_FUNCTIONS, "ListFunctions";
-    ListFunctionsByCodeSigningConfigInput => ListFunctionsByCodeSigningConfigOutput =
-    super::schema::ops::LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG,
-    "ListFunctionsByCodeSigningConfig"; ListLayerVersionsInput => ListLayerVersionsOutput
-    = super::schema::ops::LIST_LAYER_VERSIONS, "ListLayerVersions"; ListLayersInput =>
-    ListLayersOutput = super::schema::ops::LIST_LAYERS, "ListLayers";
-    ListProvisionedConcurrencyConfigsInput => ListProvisionedConcurrencyConfigsOutput =
-    super::schema::ops::LIST_PROVISIONED_CONCURRENCY_CONFIGS,
-    "ListProvisionedConcurrencyConfigs"; ListTagsInput => ListTagsOutput =
-    super::schema::ops::LIST_TAGS, "ListTags"; ListVersionsByFunctionInput =>
-    ListVersionsByFunctionOutput = super::schema::ops::LIST_VERSIONS_BY_FUNCTION,
-    "ListVersionsByFunction"; PauseDurableExecutionInput => PauseDurableExecutionOutput =
-    super::schema::ops::PAUSE_DURABLE_EXECUTION, "PauseDurableExecution";
-    PublishLayerVersionInput => PublishLayerVersionOutput =
-    super::schema::ops::PUBLISH_LAYER_VERSION, "PublishLayerVersion"; PublishVersionInput
-    => PublishVersionOutput = super::schema::ops::PUBLISH_VERSION, "PublishVersion";
-    PutFunctionCodeSigningConfigInput => PutFunctionCodeSigningConfigOutput =
-    super::schema::ops::PUT_FUNCTION_CODE_SIGNING_CONFIG, "PutFunctionCodeSigningConfig";
-    PutFunctionConcurrencyInput => PutFunctionConcurrencyOutput =
-    super::schema::ops::PUT_FUNCTION_CONCURRENCY, "PutFunctionConcurrency";
-    PutFunctionEventInvokeConfigInput => PutFunctionEventInvokeConfigOutput =
-    super::schema::ops::PUT_FUNCTION_EVENT_INVOKE_CONFIG, "PutFunctionEventInvokeConfig";
-    PutFunctionRecursionConfigInput => PutFunctionRecursionConfigOutput =
-    super::schema::ops::PUT_FUNCTION_RECURSION_CONFIG, "PutFunctionRecursionConfig";
-    PutFunctionScalingConfigInput => PutFunctionScalingConfigOutput =
-    super::schema::ops::PUT_FUNCTION_SCALING_CONFIG, "PutFunctionScalingConfig";
-    PutProvisionedConcurrencyConfigInput => PutProvisionedConcurrencyConfigOutput =
-    super::schema::ops::PUT_PROVISIONED_CONCURRENCY_CONFIG,
-    "PutProvisionedConcurrencyConfig"; PutResourcePolicyInput => PutResourcePolicyOutput
-    = super::schema::ops::PUT_RESOURCE_POLICY, "PutResourcePolicy";
-    PutRuntimeManagementConfigInput => PutRuntimeManagementConfigOutput =
-    super::schema::ops::PUT_RUNTIME_MANAGEMENT_CONFIG, "PutRuntimeManagementConfig";
-    RemoveLayerVersionPermissionInput => RemoveLayerVersionPermissionOutput =
-    super::schema::ops::REMOVE_LAYER_VERSION_PERMISSION, "RemoveLayerVersionPermission";
-    RemovePermissionInput => RemovePermissionOutput =
-    super::schema::ops::REMOVE_PERMISSION, "RemovePermission";
-    ResumeDurableExecutionInput => ResumeDurableExecutionOutput =
-    super::schema::ops::RESUME_DURABLE_EXECUTION, "ResumeDurableExecution";
-    SendDurableExecutionCallbackFailureInput => SendDurableExecutionCallbackFailureOutput
-    = super::schema::ops::SEND_DURABLE_EXECUTION_CALLBACK_FAILURE,
-    "SendDurableExecutionCallbackFailure"; SendDurableExecutionCallbackHeartbeatInput =>
-    SendDurableExecutionCallbackHeartbeatOutput =
-    super::schema::ops::SEND_DURABLE_EXECUTION_CALLBACK_HEARTBEAT,
-    "SendDurableExecutionCallbackHeartbeat"; SendDurableExecutionCallbackSuccessInput =>
-    SendDurableExecutionCallbackSuccessOutput =
-    super::schema::ops::SEND_DURABLE_EXECUTION_CALLBACK_SUCCESS,
-    "SendDurableExecutionCallbackSuccess"; StopDurableExecutionInput =>
-    StopDurableExecutionOutput = super::schema::ops::STOP_DURABLE_EXECUTION,
-    "StopDurableExecution"; TagResourceInput => TagResourceOutput =
-    super::schema::ops::TAG_RESOURCE, "TagResource"; UntagResourceInput =>
-    UntagResourceOutput = super::schema::ops::UNTAG_RESOURCE, "UntagResource";
-    UpdateAliasInput => UpdateAliasOutput = super::schema::ops::UPDATE_ALIAS,
-    "UpdateAlias"; UpdateCapacityProviderInput => UpdateCapacityProviderOutput =
-    super::schema::ops::UPDATE_CAPACITY_PROVIDER, "UpdateCapacityProvider";
-    UpdateCodeSigningConfigInput => UpdateCodeSigningConfigOutput =
-    super::schema::ops::UPDATE_CODE_SIGNING_CONFIG, "UpdateCodeSigningConfig";
-    UpdateEventSourceMappingInput => UpdateEventSourceMappingOutput =
-    super::schema::ops::UPDATE_EVENT_SOURCE_MAPPING, "UpdateEventSourceMapping";
-    UpdateFunctionCodeInput => UpdateFunctionCodeOutput =
-    super::schema::ops::UPDATE_FUNCTION_CODE, "UpdateFunctionCode";
-    UpdateFunctionConfigurationInput => UpdateFunctionConfigurationOutput =
-    super::schema::ops::UPDATE_FUNCTION_CONFIGURATION, "UpdateFunctionConfiguration";
-    UpdateFunctionEventInvokeConfigInput => UpdateFunctionEventInvokeConfigOutput =
-    super::schema::ops::UPDATE_FUNCTION_EVENT_INVOKE_CONFIG,
+    ListFunctionVersionsByCapacityProviderOutput,
+    "ListFunctionVersionsByCapacityProvider"; ListFunctionsInput => ListFunctionsOutput,
+    "ListFunctions"; ListFunctionsByCodeSigningConfigInput =>
+    ListFunctionsByCodeSigningConfigOutput, "ListFunctionsByCodeSigningConfig";
+    ListLayerVersionsInput => ListLayerVersionsOutput, "ListLayerVersions";
+    ListLayersInput => ListLayersOutput, "ListLayers";
+    ListProvisionedConcurrencyConfigsInput => ListProvisionedConcurrencyConfigsOutput,
+    "ListProvisionedConcurrencyConfigs"; ListTagsInput => ListTagsOutput, "ListTags";
+    ListVersionsByFunctionInput => ListVersionsByFunctionOutput,
+    "ListVersionsByFunction"; PauseDurableExecutionInput => PauseDurableExecutionOutput,
+    "PauseDurableExecution"; PublishLayerVersionInput => PublishLayerVersionOutput,
+    "PublishLayerVersion"; PublishVersionInput => PublishVersionOutput, "PublishVersion";
+    PutFunctionCodeSigningConfigInput => PutFunctionCodeSigningConfigOutput,
+    "PutFunctionCodeSigningConfig"; PutFunctionConcurrencyInput =>
+    PutFunctionConcurrencyOutput, "PutFunctionConcurrency";
+    PutFunctionEventInvokeConfigInput => PutFunctionEventInvokeConfigOutput,
+    "PutFunctionEventInvokeConfig"; PutFunctionRecursionConfigInput =>
+    PutFunctionRecursionConfigOutput, "PutFunctionRecursionConfig";
+    PutFunctionScalingConfigInput => PutFunctionScalingConfigOutput,
+    "PutFunctionScalingConfig"; PutProvisionedConcurrencyConfigInput =>
+    PutProvisionedConcurrencyConfigOutput, "PutProvisionedConcurrencyConfig";
+    PutResourcePolicyInput => PutResourcePolicyOutput, "PutResourcePolicy";
+    PutRuntimeManagementConfigInput => PutRuntimeManagementConfigOutput,
+    "PutRuntimeManagementConfig"; RemoveLayerVersionPermissionInput =>
+    RemoveLayerVersionPermissionOutput, "RemoveLayerVersionPermission";
+    RemovePermissionInput => RemovePermissionOutput, "RemovePermission";
+    ResumeDurableExecutionInput => ResumeDurableExecutionOutput,
+    "ResumeDurableExecution"; SendDurableExecutionCallbackFailureInput =>
+    SendDurableExecutionCallbackFailureOutput, "SendDurableExecutionCallbackFailure";
+    SendDurableExecutionCallbackHeartbeatInput =>
+    SendDurableExecutionCallbackHeartbeatOutput, "SendDurableExecutionCallbackHeartbeat";
+    SendDurableExecutionCallbackSuccessInput =>
+    SendDurableExecutionCallbackSuccessOutput, "SendDurableExecutionCallbackSuccess";
+    StopDurableExecutionInput => StopDurableExecutionOutput, "StopDurableExecution";
+    TagResourceInput => TagResourceOutput, "TagResource"; UntagResourceInput =>
+    UntagResourceOutput, "UntagResource"; UpdateAliasInput => UpdateAliasOutput,
+    "UpdateAlias"; UpdateCapacityProviderInput => UpdateCapacityProviderOutput,
+    "UpdateCapacityProvider"; UpdateCodeSigningConfigInput =>
+    UpdateCodeSigningConfigOutput, "UpdateCodeSigningConfig";
+    UpdateEventSourceMappingInput => UpdateEventSourceMappingOutput,
+    "UpdateEventSourceMapping"; UpdateFunctionCodeInput => UpdateFunctionCodeOutput,
+    "UpdateFunctionCode"; UpdateFunctionConfigurationInput =>
+    UpdateFunctionConfigurationOutput, "UpdateFunctionConfiguration";
+    UpdateFunctionEventInvokeConfigInput => UpdateFunctionEventInvokeConfigOutput,
     "UpdateFunctionEventInvokeConfig"; UpdateFunctionUrlConfigInput =>
-    UpdateFunctionUrlConfigOutput = super::schema::ops::UPDATE_FUNCTION_URL_CONFIG,
-    "UpdateFunctionUrlConfig";
+    UpdateFunctionUrlConfigOutput, "UpdateFunctionUrlConfig";
 );

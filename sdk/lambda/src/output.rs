@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddLayerVersionPermissionOutput {
     /// The permission statement.
@@ -16,10 +16,10 @@ pub struct AddLayerVersionPermissionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AddLayerVersionPermissionOutput "AddLayerVersionPermissionResponse"[debug from
-    output] { statement : String, revision_id : String } { _meta }
+    AddLayerVersionPermissionOutput "AddLayerVersionPermissionResponse"[from output] {
+    statement : String, revision_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddPermissionOutput {
     /// The permission statement that's added to the function policy.
@@ -27,11 +27,11 @@ pub struct AddPermissionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AddPermissionOutput "AddPermissionResponse"[debug from output] { statement : String }
-    { _meta }
+    AddPermissionOutput "AddPermissionResponse"[from output] { statement : String } {
+    _meta }
 );
 /// The response from the CheckpointDurableExecution operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CheckpointDurableExecutionOutput {
     /// A new checkpoint token to use for the next checkpoint operation. This token replaces the one provided in the request and must be used for subsequent checkpoints to maintain proper ordering.
@@ -41,11 +41,11 @@ pub struct CheckpointDurableExecutionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CheckpointDurableExecutionOutput "CheckpointDurableExecutionResponse"[debug from
-    output] { checkpoint_token : String, new_execution_state :
-    CheckpointUpdatedExecutionState } { _meta }
+    CheckpointDurableExecutionOutput "CheckpointDurableExecutionResponse"[from output] {
+    checkpoint_token : String, new_execution_state = CheckpointUpdatedExecutionState } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCapacityProviderOutput {
     /// Information about the capacity provider that was created.
@@ -53,10 +53,10 @@ pub struct CreateCapacityProviderOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateCapacityProviderOutput "CreateCapacityProviderResponse"[debug from output] {
-    capacity_provider : CapacityProvider } { _meta }
+    CreateCapacityProviderOutput "CreateCapacityProviderResponse"[from output] {
+    capacity_provider = CapacityProvider } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCodeSigningConfigOutput {
     /// The code signing configuration.
@@ -64,10 +64,10 @@ pub struct CreateCodeSigningConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateCodeSigningConfigOutput "CreateCodeSigningConfigResponse"[debug from output] {
-    code_signing_config : CodeSigningConfig } { _meta }
+    CreateCodeSigningConfigOutput "CreateCodeSigningConfigResponse"[from output] {
+    code_signing_config = CodeSigningConfig } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateFunctionUrlConfigOutput {
     /// The HTTP URL endpoint for your function.
@@ -85,11 +85,11 @@ pub struct CreateFunctionUrlConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateFunctionUrlConfigOutput "CreateFunctionUrlConfigResponse"[debug from output] {
-    function_url : String, function_arn : String, auth_type : FunctionUrlAuthType, cors :
+    CreateFunctionUrlConfigOutput "CreateFunctionUrlConfigResponse"[from output] {
+    function_url : String, function_arn : String, auth_type : FunctionUrlAuthType, cors =
     Cors, creation_time : String, invoke_mode : InvokeMode } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCapacityProviderOutput {
     /// Information about the deleted capacity provider.
@@ -97,19 +97,19 @@ pub struct DeleteCapacityProviderOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteCapacityProviderOutput "DeleteCapacityProviderResponse"[debug from output] {
-    capacity_provider : CapacityProvider } { _meta }
+    DeleteCapacityProviderOutput "DeleteCapacityProviderResponse"[from output] {
+    capacity_provider = CapacityProvider } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCodeSigningConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteCodeSigningConfigOutput "DeleteCodeSigningConfigResponse"[debug from output] {}
-    { _meta }
+    DeleteCodeSigningConfigOutput "DeleteCodeSigningConfigResponse"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDurableExecutionOutput {
     /// The timestamp when Lambda accepted the deletion request (ISO 8601 format).
@@ -117,10 +117,10 @@ pub struct DeleteDurableExecutionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDurableExecutionOutput "DeleteDurableExecutionResponse"[debug from output] {
+    DeleteDurableExecutionOutput "DeleteDurableExecutionResponse"[from output] {
     deletion_request_timestamp : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteFunctionOutput {
     /// The HTTP status code returned by the operation.
@@ -128,10 +128,10 @@ pub struct DeleteFunctionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteFunctionOutput "DeleteFunctionResponse"[debug from output] { status_code = i32
-    } { _meta }
+    DeleteFunctionOutput "DeleteFunctionResponse"[from output] { status_code = i32 } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAccountSettingsOutput {
     /// Limits that are related to concurrency and code storage.
@@ -141,10 +141,10 @@ pub struct GetAccountSettingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetAccountSettingsOutput "GetAccountSettingsResponse"[debug from output] {
-    account_limit : AccountLimit, account_usage : AccountUsage } { _meta }
+    GetAccountSettingsOutput "GetAccountSettingsResponse"[from output] { account_limit =
+    AccountLimit, account_usage = AccountUsage } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCapacityProviderOutput {
     /// Information about the capacity provider, including its configuration and current state.
@@ -152,10 +152,10 @@ pub struct GetCapacityProviderOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetCapacityProviderOutput "GetCapacityProviderResponse"[debug from output] {
-    capacity_provider : CapacityProvider } { _meta }
+    GetCapacityProviderOutput "GetCapacityProviderResponse"[from output] {
+    capacity_provider = CapacityProvider } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCodeSigningConfigOutput {
     /// The code signing configuration
@@ -163,11 +163,11 @@ pub struct GetCodeSigningConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetCodeSigningConfigOutput "GetCodeSigningConfigResponse"[debug from output] {
-    code_signing_config : CodeSigningConfig } { _meta }
+    GetCodeSigningConfigOutput "GetCodeSigningConfigResponse"[from output] {
+    code_signing_config = CodeSigningConfig } { _meta }
 );
 /// The response from the GetDurableExecutionHistory operation, containing the execution history and events.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDurableExecutionHistoryOutput {
     /// An array of execution history events, ordered chronologically unless `ReverseOrder` is set to `true`. Each event represents a significant occurrence during the execution, such as step completion or callback resolution.
@@ -177,8 +177,8 @@ pub struct GetDurableExecutionHistoryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDurableExecutionHistoryOutput "GetDurableExecutionHistoryResponse"[debug from
-    output] { events : Vec < Event >, next_marker : String } { _meta }
+    GetDurableExecutionHistoryOutput "GetDurableExecutionHistoryResponse"[from output] {
+    events = Vec < Event >, next_marker : String } { _meta }
 );
 /// The response from the GetDurableExecution operation, containing detailed information about the durable execution.
 #[derive(Clone, Default, PartialEq)]
@@ -219,14 +219,14 @@ pub struct GetDurableExecutionOutput {
 rboto::__structure!(
     GetDurableExecutionOutput "GetDurableExecutionResponse"[debug from output] {
     durable_execution_arn : String, durable_execution_name : String, function_arn :
-    String, input_payload : String[sensitive], result : String[sensitive], error :
+    String, input_payload : String[sensitive], result : String[sensitive], error =
     ErrorObject, start_timestamp : rboto::DateTime, status : ExecutionStatus,
-    end_timestamp : rboto::DateTime, version : String, trace_header : TraceHeader,
-    execution_data_included = bool, durable_config : DurableConfig, pause_details :
+    end_timestamp : rboto::DateTime, version : String, trace_header = TraceHeader,
+    execution_data_included = bool, durable_config = DurableConfig, pause_details =
     PauseDetails, expected_execution_timeout_timestamp : rboto::DateTime } { _meta }
 );
 /// The response from the GetDurableExecutionState operation, containing the current execution state for replay.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDurableExecutionStateOutput {
     /// An array of operations that represent the current state of the durable execution. Operations are ordered by their start sequence number in ascending order and include information needed for replay processing.
@@ -236,10 +236,10 @@ pub struct GetDurableExecutionStateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDurableExecutionStateOutput "GetDurableExecutionStateResponse"[debug from output]
-    { operations : Vec < Operation >, next_marker : String } { _meta }
+    GetDurableExecutionStateOutput "GetDurableExecutionStateResponse"[from output] {
+    operations = Vec < Operation >, next_marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetFunctionCodeSigningConfigOutput {
     /// The The Amazon Resource Name (ARN) of the code signing configuration.
@@ -249,10 +249,10 @@ pub struct GetFunctionCodeSigningConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetFunctionCodeSigningConfigOutput "GetFunctionCodeSigningConfigResponse"[debug from
+    GetFunctionCodeSigningConfigOutput "GetFunctionCodeSigningConfigResponse"[from
     output] { code_signing_config_arn : String, function_name : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetFunctionConcurrencyOutput {
     /// The number of simultaneous executions that are reserved for the function.
@@ -260,10 +260,10 @@ pub struct GetFunctionConcurrencyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetFunctionConcurrencyOutput "GetFunctionConcurrencyResponse"[debug from output] {
+    GetFunctionConcurrencyOutput "GetFunctionConcurrencyResponse"[from output] {
     reserved_concurrent_executions = i32 } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetFunctionRecursionConfigOutput {
     /// If your function's recursive loop detection configuration is `Allow`, Lambda doesn't take any action when it detects your function being invoked as part of a recursive loop.
@@ -271,10 +271,10 @@ pub struct GetFunctionRecursionConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetFunctionRecursionConfigOutput "GetFunctionRecursionConfigResponse"[debug from
-    output] { recursive_loop : RecursiveLoop } { _meta }
+    GetFunctionRecursionConfigOutput "GetFunctionRecursionConfigResponse"[from output] {
+    recursive_loop : RecursiveLoop } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetFunctionOutput {
     /// The configuration of the function or version.
@@ -290,11 +290,11 @@ pub struct GetFunctionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetFunctionOutput "GetFunctionResponse"[debug from output] { configuration :
-    FunctionConfiguration, code : FunctionCodeLocation, tags : HashMap < String, String
-    >, tags_error : TagsError, concurrency : Concurrency } { _meta }
+    GetFunctionOutput "GetFunctionResponse"[from output] { configuration =
+    FunctionConfiguration, code = FunctionCodeLocation, tags : HashMap < String, String
+    >, tags_error = TagsError, concurrency = Concurrency } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetFunctionScalingConfigOutput {
     /// The Amazon Resource Name (ARN) of the function.
@@ -306,11 +306,11 @@ pub struct GetFunctionScalingConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetFunctionScalingConfigOutput "GetFunctionScalingConfigResponse"[debug from output]
-    { function_arn : String, applied_function_scaling_config : FunctionScalingConfig,
-    requested_function_scaling_config : FunctionScalingConfig } { _meta }
+    GetFunctionScalingConfigOutput "GetFunctionScalingConfigResponse"[from output] {
+    function_arn : String, applied_function_scaling_config = FunctionScalingConfig,
+    requested_function_scaling_config = FunctionScalingConfig } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetFunctionUrlConfigOutput {
     /// The HTTP URL endpoint for your function.
@@ -330,12 +330,12 @@ pub struct GetFunctionUrlConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetFunctionUrlConfigOutput "GetFunctionUrlConfigResponse"[debug from output] {
-    function_url : String, function_arn : String, auth_type : FunctionUrlAuthType, cors :
-    Cors, creation_time : String, last_modified_time : String, invoke_mode : InvokeMode }
-    { _meta }
+    GetFunctionUrlConfigOutput "GetFunctionUrlConfigResponse"[from output] { function_url
+    : String, function_arn : String, auth_type : FunctionUrlAuthType, cors = Cors,
+    creation_time : String, last_modified_time : String, invoke_mode : InvokeMode } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetLayerVersionPolicyOutput {
     /// The policy document.
@@ -345,10 +345,10 @@ pub struct GetLayerVersionPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetLayerVersionPolicyOutput "GetLayerVersionPolicyResponse"[debug from output] {
-    policy : String, revision_id : String } { _meta }
+    GetLayerVersionPolicyOutput "GetLayerVersionPolicyResponse"[from output] { policy :
+    String, revision_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPolicyOutput {
     /// The resource-based policy.
@@ -358,10 +358,10 @@ pub struct GetPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetPolicyOutput "GetPolicyResponse"[debug from output] { policy : String, revision_id
-    : String } { _meta }
+    GetPolicyOutput "GetPolicyResponse"[from output] { policy : String, revision_id :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetProvisionedConcurrencyConfigOutput {
     /// The amount of provisioned concurrency requested.
@@ -379,14 +379,14 @@ pub struct GetProvisionedConcurrencyConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetProvisionedConcurrencyConfigOutput "GetProvisionedConcurrencyConfigResponse"[debug
-    from output] { requested_provisioned_concurrent_executions = i32,
+    GetProvisionedConcurrencyConfigOutput "GetProvisionedConcurrencyConfigResponse"[from
+    output] { requested_provisioned_concurrent_executions = i32,
     available_provisioned_concurrent_executions = i32,
     allocated_provisioned_concurrent_executions = i32, status :
     ProvisionedConcurrencyStatusEnum, status_reason : String, last_modified : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetResourcePolicyOutput {
     /// The resource-based policy attached to the Lambda resource you specified.
@@ -396,10 +396,10 @@ pub struct GetResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetResourcePolicyOutput "GetResourcePolicyResponse"[debug from output] { policy :
-    String, revision_id : String } { _meta }
+    GetResourcePolicyOutput "GetResourcePolicyResponse"[from output] { policy : String,
+    revision_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRuntimeManagementConfigOutput {
     /// The current runtime update mode of the function.
@@ -411,9 +411,9 @@ pub struct GetRuntimeManagementConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetRuntimeManagementConfigOutput "GetRuntimeManagementConfigResponse"[debug from
-    output] { update_runtime_on : UpdateRuntimeOn, function_arn : String,
-    runtime_version_arn : String } { _meta }
+    GetRuntimeManagementConfigOutput "GetRuntimeManagementConfigResponse"[from output] {
+    update_runtime_on : UpdateRuntimeOn, function_arn : String, runtime_version_arn :
+    String } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -438,7 +438,7 @@ rboto::__structure!(
     executed_version : String, durable_execution_arn : String } { _meta }
 );
 /// A success response (`202 Accepted`) indicates that the request is queued for invocation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InvokeAsyncOutput {
     /// The status code.
@@ -446,9 +446,9 @@ pub struct InvokeAsyncOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    InvokeAsyncOutput "InvokeAsyncResponse"[debug from output] { status = i32 } { _meta }
+    InvokeAsyncOutput "InvokeAsyncResponse"[from output] { status = i32 } { _meta }
 );
-#[derive(Default)]
+#[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct InvokeWithResponseStreamOutput {
     /// For a successful request, the HTTP status code is in the 200 range. For the `RequestResponse` invocation type, this status code is 200. For the `DryRun` invocation type, this status code is 204.
@@ -462,11 +462,11 @@ pub struct InvokeWithResponseStreamOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    InvokeWithResponseStreamOutput "InvokeWithResponseStreamResponse"[debug from output]
-    { status_code = i32, executed_version : String, event_stream : rboto::Body,
+    InvokeWithResponseStreamOutput "InvokeWithResponseStreamResponse"[from output] {
+    status_code = i32, executed_version : String, event_stream = rboto::Body,
     response_stream_content_type : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAliasesOutput {
     /// The pagination token that's included if more results are available.
@@ -476,10 +476,10 @@ pub struct ListAliasesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListAliasesOutput "ListAliasesResponse"[debug from output] { next_marker : String,
-    aliases : Vec < AliasConfiguration > } { _meta }
+    ListAliasesOutput "ListAliasesResponse"[from output] { next_marker : String, aliases
+    = Vec < AliasConfiguration > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCapacityProvidersOutput {
     /// A list of capacity providers in your account.
@@ -489,10 +489,10 @@ pub struct ListCapacityProvidersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListCapacityProvidersOutput "ListCapacityProvidersResponse"[debug from output] {
-    capacity_providers : Vec < CapacityProvider >, next_marker : String } { _meta }
+    ListCapacityProvidersOutput "ListCapacityProvidersResponse"[from output] {
+    capacity_providers = Vec < CapacityProvider >, next_marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCodeSigningConfigsOutput {
     /// The pagination token that's included if more results are available.
@@ -502,11 +502,11 @@ pub struct ListCodeSigningConfigsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListCodeSigningConfigsOutput "ListCodeSigningConfigsResponse"[debug from output] {
-    next_marker : String, code_signing_configs : Vec < CodeSigningConfig > } { _meta }
+    ListCodeSigningConfigsOutput "ListCodeSigningConfigsResponse"[from output] {
+    next_marker : String, code_signing_configs = Vec < CodeSigningConfig > } { _meta }
 );
 /// The response from the ListDurableExecutionsByFunction operation, containing a list of durable executions and pagination information.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDurableExecutionsByFunctionOutput {
     /// List of durable execution summaries matching the filter criteria.
@@ -516,11 +516,10 @@ pub struct ListDurableExecutionsByFunctionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDurableExecutionsByFunctionOutput "ListDurableExecutionsByFunctionResponse"[debug
-    from output] { durable_executions : Vec < Execution >, next_marker : String } { _meta
-    }
+    ListDurableExecutionsByFunctionOutput "ListDurableExecutionsByFunctionResponse"[from
+    output] { durable_executions = Vec < Execution >, next_marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListEventSourceMappingsOutput {
     /// A pagination token that's returned when the response doesn't contain all event source mappings.
@@ -530,11 +529,11 @@ pub struct ListEventSourceMappingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListEventSourceMappingsOutput "ListEventSourceMappingsResponse"[debug from output] {
-    next_marker : String, event_source_mappings : Vec < EventSourceMappingConfiguration >
+    ListEventSourceMappingsOutput "ListEventSourceMappingsResponse"[from output] {
+    next_marker : String, event_source_mappings = Vec < EventSourceMappingConfiguration >
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListFunctionEventInvokeConfigsOutput {
     /// A list of configurations.
@@ -544,11 +543,11 @@ pub struct ListFunctionEventInvokeConfigsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListFunctionEventInvokeConfigsOutput "ListFunctionEventInvokeConfigsResponse"[debug
-    from output] { function_event_invoke_configs : Vec < FunctionEventInvokeConfig >,
+    ListFunctionEventInvokeConfigsOutput "ListFunctionEventInvokeConfigsResponse"[from
+    output] { function_event_invoke_configs = Vec < FunctionEventInvokeConfig >,
     next_marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListFunctionUrlConfigsOutput {
     /// A list of function URL configurations.
@@ -558,10 +557,10 @@ pub struct ListFunctionUrlConfigsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListFunctionUrlConfigsOutput "ListFunctionUrlConfigsResponse"[debug from output] {
-    function_url_configs : Vec < FunctionUrlConfig >, next_marker : String } { _meta }
+    ListFunctionUrlConfigsOutput "ListFunctionUrlConfigsResponse"[from output] {
+    function_url_configs = Vec < FunctionUrlConfig >, next_marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListFunctionVersionsByCapacityProviderOutput {
     /// The Amazon Resource Name (ARN) of the capacity provider.
@@ -574,11 +573,11 @@ pub struct ListFunctionVersionsByCapacityProviderOutput {
 }
 rboto::__structure!(
     ListFunctionVersionsByCapacityProviderOutput
-    "ListFunctionVersionsByCapacityProviderResponse"[debug from output] {
-    capacity_provider_arn : String, function_versions : Vec <
-    FunctionVersionsByCapacityProviderListItem >, next_marker : String } { _meta }
+    "ListFunctionVersionsByCapacityProviderResponse"[from output] { capacity_provider_arn
+    : String, function_versions = Vec < FunctionVersionsByCapacityProviderListItem >,
+    next_marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListFunctionsByCodeSigningConfigOutput {
     /// The pagination token that's included if more results are available.
@@ -589,11 +588,11 @@ pub struct ListFunctionsByCodeSigningConfigOutput {
 }
 rboto::__structure!(
     ListFunctionsByCodeSigningConfigOutput
-    "ListFunctionsByCodeSigningConfigResponse"[debug from output] { next_marker : String,
-    function_arns : Vec < String > } { _meta }
+    "ListFunctionsByCodeSigningConfigResponse"[from output] { next_marker : String,
+    function_arns = Vec < String > } { _meta }
 );
 /// A list of Lambda functions.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListFunctionsOutput {
     /// The pagination token that's included if more results are available.
@@ -603,10 +602,10 @@ pub struct ListFunctionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListFunctionsOutput "ListFunctionsResponse"[debug from output] { next_marker :
-    String, functions : Vec < FunctionConfiguration > } { _meta }
+    ListFunctionsOutput "ListFunctionsResponse"[from output] { next_marker : String,
+    functions = Vec < FunctionConfiguration > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListLayerVersionsOutput {
     /// A pagination token returned when the response doesn't contain all versions.
@@ -616,10 +615,10 @@ pub struct ListLayerVersionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListLayerVersionsOutput "ListLayerVersionsResponse"[debug from output] { next_marker
-    : String, layer_versions : Vec < LayerVersionsListItem > } { _meta }
+    ListLayerVersionsOutput "ListLayerVersionsResponse"[from output] { next_marker :
+    String, layer_versions = Vec < LayerVersionsListItem > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListLayersOutput {
     /// A pagination token returned when the response doesn't contain all layers.
@@ -629,10 +628,10 @@ pub struct ListLayersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListLayersOutput "ListLayersResponse"[debug from output] { next_marker : String,
-    layers : Vec < LayersListItem > } { _meta }
+    ListLayersOutput "ListLayersResponse"[from output] { next_marker : String, layers =
+    Vec < LayersListItem > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListProvisionedConcurrencyConfigsOutput {
     /// A list of provisioned concurrency configurations.
@@ -645,11 +644,11 @@ pub struct ListProvisionedConcurrencyConfigsOutput {
 }
 rboto::__structure!(
     ListProvisionedConcurrencyConfigsOutput
-    "ListProvisionedConcurrencyConfigsResponse"[debug from output] {
-    provisioned_concurrency_configs : Vec < ProvisionedConcurrencyConfigListItem >,
+    "ListProvisionedConcurrencyConfigsResponse"[from output] {
+    provisioned_concurrency_configs = Vec < ProvisionedConcurrencyConfigListItem >,
     next_marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsOutput {
     /// The function's tags.
@@ -657,10 +656,10 @@ pub struct ListTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsOutput "ListTagsResponse"[debug from output] { tags : HashMap < String,
-    String > } { _meta }
+    ListTagsOutput "ListTagsResponse"[from output] { tags : HashMap < String, String > }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListVersionsByFunctionOutput {
     /// The pagination token that's included if more results are available.
@@ -670,19 +669,18 @@ pub struct ListVersionsByFunctionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListVersionsByFunctionOutput "ListVersionsByFunctionResponse"[debug from output] {
-    next_marker : String, versions : Vec < FunctionConfiguration > } { _meta }
+    ListVersionsByFunctionOutput "ListVersionsByFunctionResponse"[from output] {
+    next_marker : String, versions = Vec < FunctionConfiguration > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PauseDurableExecutionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PauseDurableExecutionOutput "PauseDurableExecutionResponse"[debug from output] {} {
-    _meta }
+    PauseDurableExecutionOutput "PauseDurableExecutionResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PublishLayerVersionOutput {
     /// Details about the layer version.
@@ -706,13 +704,13 @@ pub struct PublishLayerVersionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PublishLayerVersionOutput "PublishLayerVersionResponse"[debug from output] { content
-    : LayerVersionContentOutput, layer_arn : String, layer_version_arn : String,
+    PublishLayerVersionOutput "PublishLayerVersionResponse"[from output] { content =
+    LayerVersionContentOutput, layer_arn : String, layer_version_arn : String,
     description : String, created_date : String, version = i64, compatible_architectures
-    : Vec < Architecture >, compatible_runtimes : Vec < Runtime >, license_info : String
+    = Vec < Architecture >, compatible_runtimes = Vec < Runtime >, license_info : String
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutFunctionCodeSigningConfigOutput {
     /// The The Amazon Resource Name (ARN) of the code signing configuration.
@@ -722,10 +720,10 @@ pub struct PutFunctionCodeSigningConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutFunctionCodeSigningConfigOutput "PutFunctionCodeSigningConfigResponse"[debug from
+    PutFunctionCodeSigningConfigOutput "PutFunctionCodeSigningConfigResponse"[from
     output] { code_signing_config_arn : String, function_name : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutFunctionRecursionConfigOutput {
     /// The status of your function's recursive loop detection configuration.
@@ -733,10 +731,10 @@ pub struct PutFunctionRecursionConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutFunctionRecursionConfigOutput "PutFunctionRecursionConfigResponse"[debug from
-    output] { recursive_loop : RecursiveLoop } { _meta }
+    PutFunctionRecursionConfigOutput "PutFunctionRecursionConfigResponse"[from output] {
+    recursive_loop : RecursiveLoop } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutFunctionScalingConfigOutput {
     /// The current state of the function after applying the scaling configuration.
@@ -744,10 +742,10 @@ pub struct PutFunctionScalingConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutFunctionScalingConfigOutput "PutFunctionScalingConfigResponse"[debug from output]
-    { function_state : State } { _meta }
+    PutFunctionScalingConfigOutput "PutFunctionScalingConfigResponse"[from output] {
+    function_state : State } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutProvisionedConcurrencyConfigOutput {
     /// The amount of provisioned concurrency requested.
@@ -765,14 +763,14 @@ pub struct PutProvisionedConcurrencyConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutProvisionedConcurrencyConfigOutput "PutProvisionedConcurrencyConfigResponse"[debug
-    from output] { requested_provisioned_concurrent_executions = i32,
+    PutProvisionedConcurrencyConfigOutput "PutProvisionedConcurrencyConfigResponse"[from
+    output] { requested_provisioned_concurrent_executions = i32,
     allocated_provisioned_concurrent_executions = i32,
     available_provisioned_concurrent_executions = i32, status :
     ProvisionedConcurrencyStatusEnum, status_reason : String, last_modified : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutResourcePolicyOutput {
     /// The resource-based policy that Lambda adds to the resource.
@@ -782,10 +780,10 @@ pub struct PutResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutResourcePolicyOutput "PutResourcePolicyResponse"[debug from output] { policy :
-    String, revision_id : String } { _meta }
+    PutResourcePolicyOutput "PutResourcePolicyResponse"[from output] { policy : String,
+    revision_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutRuntimeManagementConfigOutput {
     /// The runtime update mode.
@@ -797,47 +795,47 @@ pub struct PutRuntimeManagementConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutRuntimeManagementConfigOutput "PutRuntimeManagementConfigResponse"[debug from
-    output] { update_runtime_on : UpdateRuntimeOn, function_arn : String,
-    runtime_version_arn : String } { _meta }
+    PutRuntimeManagementConfigOutput "PutRuntimeManagementConfigResponse"[from output] {
+    update_runtime_on : UpdateRuntimeOn, function_arn : String, runtime_version_arn :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResumeDurableExecutionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ResumeDurableExecutionOutput "ResumeDurableExecutionResponse"[debug from output] {} {
-    _meta }
+    ResumeDurableExecutionOutput "ResumeDurableExecutionResponse"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SendDurableExecutionCallbackFailureOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     SendDurableExecutionCallbackFailureOutput
-    "SendDurableExecutionCallbackFailureResponse"[debug from output] {} { _meta }
+    "SendDurableExecutionCallbackFailureResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SendDurableExecutionCallbackHeartbeatOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     SendDurableExecutionCallbackHeartbeatOutput
-    "SendDurableExecutionCallbackHeartbeatResponse"[debug from output] {} { _meta }
+    "SendDurableExecutionCallbackHeartbeatResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SendDurableExecutionCallbackSuccessOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     SendDurableExecutionCallbackSuccessOutput
-    "SendDurableExecutionCallbackSuccessResponse"[debug from output] {} { _meta }
+    "SendDurableExecutionCallbackSuccessResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopDurableExecutionOutput {
     /// The timestamp when the execution was stopped (ISO 8601 format).
@@ -845,10 +843,10 @@ pub struct StopDurableExecutionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StopDurableExecutionOutput "StopDurableExecutionResponse"[debug from output] {
+    StopDurableExecutionOutput "StopDurableExecutionResponse"[from output] {
     stop_timestamp : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCapacityProviderOutput {
     /// Information about the updated capacity provider.
@@ -856,10 +854,10 @@ pub struct UpdateCapacityProviderOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateCapacityProviderOutput "UpdateCapacityProviderResponse"[debug from output] {
-    capacity_provider : CapacityProvider } { _meta }
+    UpdateCapacityProviderOutput "UpdateCapacityProviderResponse"[from output] {
+    capacity_provider = CapacityProvider } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCodeSigningConfigOutput {
     /// The code signing configuration
@@ -867,10 +865,10 @@ pub struct UpdateCodeSigningConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateCodeSigningConfigOutput "UpdateCodeSigningConfigResponse"[debug from output] {
-    code_signing_config : CodeSigningConfig } { _meta }
+    UpdateCodeSigningConfigOutput "UpdateCodeSigningConfigResponse"[from output] {
+    code_signing_config = CodeSigningConfig } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateFunctionUrlConfigOutput {
     /// The HTTP URL endpoint for your function.
@@ -890,13 +888,13 @@ pub struct UpdateFunctionUrlConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateFunctionUrlConfigOutput "UpdateFunctionUrlConfigResponse"[debug from output] {
-    function_url : String, function_arn : String, auth_type : FunctionUrlAuthType, cors :
+    UpdateFunctionUrlConfigOutput "UpdateFunctionUrlConfigResponse"[from output] {
+    function_url : String, function_arn : String, auth_type : FunctionUrlAuthType, cors =
     Cors, creation_time : String, last_modified_time : String, invoke_mode : InvokeMode }
     { _meta }
 );
 /// Provides configuration information about a Lambda function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAliasOutput {
     /// The Amazon Resource Name (ARN) of the alias.
@@ -914,12 +912,12 @@ pub struct CreateAliasOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateAliasOutput "AliasConfiguration"[debug from output] { alias_arn : String, name
-    : String, function_version : String, description : String, routing_config :
+    CreateAliasOutput "AliasConfiguration"[from output] { alias_arn : String, name :
+    String, function_version : String, description : String, routing_config =
     AliasRoutingConfiguration, revision_id : String } { _meta }
 );
 /// A mapping between an Amazon Web Services resource and a Lambda function. For details, see CreateEventSourceMapping.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateEventSourceMappingOutput {
     /// The identifier of the event source mapping.
@@ -995,28 +993,28 @@ pub struct CreateEventSourceMappingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateEventSourceMappingOutput "EventSourceMappingConfiguration"[debug from output] {
-    uuid : String, starting_position : EventSourcePosition, starting_position_timestamp :
+    CreateEventSourceMappingOutput "EventSourceMappingConfiguration"[from output] { uuid
+    : String, starting_position : EventSourcePosition, starting_position_timestamp :
     rboto::DateTime, batch_size = i32, maximum_batching_window_in_seconds = i32,
-    parallelization_factor = i32, event_source_arn : String, filter_criteria :
-    FilterCriteria, filter_criteria_error : FilterCriteriaError, kms_key_arn : String,
-    metrics_config : EventSourceMappingMetricsConfig, logging_config :
-    EventSourceMappingLoggingConfig, scaling_config : ScalingConfig, function_arn :
+    parallelization_factor = i32, event_source_arn : String, filter_criteria =
+    FilterCriteria, filter_criteria_error = FilterCriteriaError, kms_key_arn : String,
+    metrics_config = EventSourceMappingMetricsConfig, logging_config =
+    EventSourceMappingLoggingConfig, scaling_config = ScalingConfig, function_arn :
     String, last_modified : rboto::DateTime, last_processing_result : String, state :
-    String, state_transition_reason : String, destination_config : DestinationConfig,
-    topics : Vec < String >, queues : Vec < String >, source_access_configurations : Vec
-    < SourceAccessConfiguration >, self_managed_event_source : SelfManagedEventSource,
+    String, state_transition_reason : String, destination_config = DestinationConfig,
+    topics = Vec < String >, queues = Vec < String >, source_access_configurations = Vec
+    < SourceAccessConfiguration >, self_managed_event_source = SelfManagedEventSource,
     maximum_record_age_in_seconds = i32, bisect_batch_on_function_error = bool,
     maximum_retry_attempts = i32, tumbling_window_in_seconds = i32,
-    function_response_types : Vec < FunctionResponseType >,
-    amazon_managed_kafka_event_source_config : AmazonManagedKafkaEventSourceConfig,
-    self_managed_kafka_event_source_config : SelfManagedKafkaEventSourceConfig,
-    document_db_event_source_config : DocumentDbEventSourceConfig,
-    event_source_mapping_arn : String, provisioned_poller_config :
+    function_response_types = Vec < FunctionResponseType >,
+    amazon_managed_kafka_event_source_config = AmazonManagedKafkaEventSourceConfig,
+    self_managed_kafka_event_source_config = SelfManagedKafkaEventSourceConfig,
+    document_db_event_source_config = DocumentDbEventSourceConfig,
+    event_source_mapping_arn : String, provisioned_poller_config =
     ProvisionedPollerConfig } { _meta }
 );
 /// Details about a function's configuration.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateFunctionOutput {
     /// The name of the function.
@@ -1106,34 +1104,32 @@ pub struct CreateFunctionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateFunctionOutput "FunctionConfiguration"[debug from output] { function_name :
-    String, function_arn : String, runtime : Runtime, role : String, handler : String,
-    code_size = i64, description : String, timeout = i32, memory_size = i32,
-    last_modified : String, code_sha256 : String, version : String, vpc_config :
-    VpcConfigResponse, dead_letter_config : DeadLetterConfig, environment :
-    EnvironmentResponse, kms_key_arn : String, tracing_config : TracingConfigResponse,
-    master_arn : String, revision_id : String, layers : Vec < Layer >, state : State,
-    state_reason : String, state_reason_code : StateReasonCode, last_update_status :
-    LastUpdateStatus, last_update_status_reason : String, last_update_status_reason_code
-    : LastUpdateStatusReasonCode, file_system_configs : Vec < FileSystemConfig >,
+    CreateFunctionOutput "FunctionConfiguration"[from output] { function_name : String,
+    function_arn : String, runtime : Runtime, role : String, handler : String, code_size
+    = i64, description : String, timeout = i32, memory_size = i32, last_modified :
+    String, code_sha256 : String, version : String, vpc_config = VpcConfigResponse,
+    dead_letter_config = DeadLetterConfig, environment = EnvironmentResponse, kms_key_arn
+    : String, tracing_config = TracingConfigResponse, master_arn : String, revision_id :
+    String, layers = Vec < Layer >, state : State, state_reason : String,
+    state_reason_code : StateReasonCode, last_update_status : LastUpdateStatus,
+    last_update_status_reason : String, last_update_status_reason_code :
+    LastUpdateStatusReasonCode, file_system_configs = Vec < FileSystemConfig >,
     signing_profile_version_arn : String, signing_job_arn : String, package_type :
-    PackageType, image_config_response : ImageConfigResponse, architectures : Vec <
-    Architecture >, ephemeral_storage : EphemeralStorage, snap_start : SnapStartResponse,
-    runtime_version_config : RuntimeVersionConfig, logging_config : LoggingConfig,
-    tenancy_config : TenancyConfig, capacity_provider_config : CapacityProviderConfig,
-    config_sha256 : String, durable_config : DurableConfig, runtime_config :
-    FunctionRuntimeConfig, accelerator_config : AcceleratorConfig } { _meta }
+    PackageType, image_config_response = ImageConfigResponse, architectures = Vec <
+    Architecture >, ephemeral_storage = EphemeralStorage, snap_start = SnapStartResponse,
+    runtime_version_config = RuntimeVersionConfig, logging_config = LoggingConfig,
+    tenancy_config = TenancyConfig, capacity_provider_config = CapacityProviderConfig,
+    config_sha256 : String, durable_config = DurableConfig, runtime_config =
+    FunctionRuntimeConfig, accelerator_config = AcceleratorConfig } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAliasOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteAliasOutput "DeleteAliasOutput"[debug from output] {} { _meta }
-);
+rboto::__structure!(DeleteAliasOutput "DeleteAliasOutput"[from output] {} { _meta });
 /// A mapping between an Amazon Web Services resource and a Lambda function. For details, see CreateEventSourceMapping.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteEventSourceMappingOutput {
     /// The identifier of the event source mapping.
@@ -1209,90 +1205,89 @@ pub struct DeleteEventSourceMappingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteEventSourceMappingOutput "EventSourceMappingConfiguration"[debug from output] {
-    uuid : String, starting_position : EventSourcePosition, starting_position_timestamp :
+    DeleteEventSourceMappingOutput "EventSourceMappingConfiguration"[from output] { uuid
+    : String, starting_position : EventSourcePosition, starting_position_timestamp :
     rboto::DateTime, batch_size = i32, maximum_batching_window_in_seconds = i32,
-    parallelization_factor = i32, event_source_arn : String, filter_criteria :
-    FilterCriteria, filter_criteria_error : FilterCriteriaError, kms_key_arn : String,
-    metrics_config : EventSourceMappingMetricsConfig, logging_config :
-    EventSourceMappingLoggingConfig, scaling_config : ScalingConfig, function_arn :
+    parallelization_factor = i32, event_source_arn : String, filter_criteria =
+    FilterCriteria, filter_criteria_error = FilterCriteriaError, kms_key_arn : String,
+    metrics_config = EventSourceMappingMetricsConfig, logging_config =
+    EventSourceMappingLoggingConfig, scaling_config = ScalingConfig, function_arn :
     String, last_modified : rboto::DateTime, last_processing_result : String, state :
-    String, state_transition_reason : String, destination_config : DestinationConfig,
-    topics : Vec < String >, queues : Vec < String >, source_access_configurations : Vec
-    < SourceAccessConfiguration >, self_managed_event_source : SelfManagedEventSource,
+    String, state_transition_reason : String, destination_config = DestinationConfig,
+    topics = Vec < String >, queues = Vec < String >, source_access_configurations = Vec
+    < SourceAccessConfiguration >, self_managed_event_source = SelfManagedEventSource,
     maximum_record_age_in_seconds = i32, bisect_batch_on_function_error = bool,
     maximum_retry_attempts = i32, tumbling_window_in_seconds = i32,
-    function_response_types : Vec < FunctionResponseType >,
-    amazon_managed_kafka_event_source_config : AmazonManagedKafkaEventSourceConfig,
-    self_managed_kafka_event_source_config : SelfManagedKafkaEventSourceConfig,
-    document_db_event_source_config : DocumentDbEventSourceConfig,
-    event_source_mapping_arn : String, provisioned_poller_config :
+    function_response_types = Vec < FunctionResponseType >,
+    amazon_managed_kafka_event_source_config = AmazonManagedKafkaEventSourceConfig,
+    self_managed_kafka_event_source_config = SelfManagedKafkaEventSourceConfig,
+    document_db_event_source_config = DocumentDbEventSourceConfig,
+    event_source_mapping_arn : String, provisioned_poller_config =
     ProvisionedPollerConfig } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteFunctionCodeSigningConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteFunctionCodeSigningConfigOutput "DeleteFunctionCodeSigningConfigOutput"[debug
-    from output] {} { _meta }
+    DeleteFunctionCodeSigningConfigOutput "DeleteFunctionCodeSigningConfigOutput"[from
+    output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteFunctionConcurrencyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteFunctionConcurrencyOutput "DeleteFunctionConcurrencyOutput"[debug from output]
-    {} { _meta }
+    DeleteFunctionConcurrencyOutput "DeleteFunctionConcurrencyOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteFunctionEventInvokeConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteFunctionEventInvokeConfigOutput "DeleteFunctionEventInvokeConfigOutput"[debug
-    from output] {} { _meta }
+    DeleteFunctionEventInvokeConfigOutput "DeleteFunctionEventInvokeConfigOutput"[from
+    output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteFunctionUrlConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteFunctionUrlConfigOutput "DeleteFunctionUrlConfigOutput"[debug from output] {} {
-    _meta }
+    DeleteFunctionUrlConfigOutput "DeleteFunctionUrlConfigOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLayerVersionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteLayerVersionOutput "DeleteLayerVersionOutput"[debug from output] {} { _meta }
+    DeleteLayerVersionOutput "DeleteLayerVersionOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteProvisionedConcurrencyConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     DeleteProvisionedConcurrencyConfigOutput
-    "DeleteProvisionedConcurrencyConfigOutput"[debug from output] {} { _meta }
+    "DeleteProvisionedConcurrencyConfigOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteResourcePolicyOutput "DeleteResourcePolicyOutput"[debug from output] {} { _meta
-    }
+    DeleteResourcePolicyOutput "DeleteResourcePolicyOutput"[from output] {} { _meta }
 );
 /// Provides configuration information about a Lambda function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAliasOutput {
     /// The Amazon Resource Name (ARN) of the alias.
@@ -1310,12 +1305,12 @@ pub struct GetAliasOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetAliasOutput "AliasConfiguration"[debug from output] { alias_arn : String, name :
-    String, function_version : String, description : String, routing_config :
+    GetAliasOutput "AliasConfiguration"[from output] { alias_arn : String, name : String,
+    function_version : String, description : String, routing_config =
     AliasRoutingConfiguration, revision_id : String } { _meta }
 );
 /// A mapping between an Amazon Web Services resource and a Lambda function. For details, see CreateEventSourceMapping.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetEventSourceMappingOutput {
     /// The identifier of the event source mapping.
@@ -1391,28 +1386,28 @@ pub struct GetEventSourceMappingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetEventSourceMappingOutput "EventSourceMappingConfiguration"[debug from output] {
-    uuid : String, starting_position : EventSourcePosition, starting_position_timestamp :
+    GetEventSourceMappingOutput "EventSourceMappingConfiguration"[from output] { uuid :
+    String, starting_position : EventSourcePosition, starting_position_timestamp :
     rboto::DateTime, batch_size = i32, maximum_batching_window_in_seconds = i32,
-    parallelization_factor = i32, event_source_arn : String, filter_criteria :
-    FilterCriteria, filter_criteria_error : FilterCriteriaError, kms_key_arn : String,
-    metrics_config : EventSourceMappingMetricsConfig, logging_config :
-    EventSourceMappingLoggingConfig, scaling_config : ScalingConfig, function_arn :
+    parallelization_factor = i32, event_source_arn : String, filter_criteria =
+    FilterCriteria, filter_criteria_error = FilterCriteriaError, kms_key_arn : String,
+    metrics_config = EventSourceMappingMetricsConfig, logging_config =
+    EventSourceMappingLoggingConfig, scaling_config = ScalingConfig, function_arn :
     String, last_modified : rboto::DateTime, last_processing_result : String, state :
-    String, state_transition_reason : String, destination_config : DestinationConfig,
-    topics : Vec < String >, queues : Vec < String >, source_access_configurations : Vec
-    < SourceAccessConfiguration >, self_managed_event_source : SelfManagedEventSource,
+    String, state_transition_reason : String, destination_config = DestinationConfig,
+    topics = Vec < String >, queues = Vec < String >, source_access_configurations = Vec
+    < SourceAccessConfiguration >, self_managed_event_source = SelfManagedEventSource,
     maximum_record_age_in_seconds = i32, bisect_batch_on_function_error = bool,
     maximum_retry_attempts = i32, tumbling_window_in_seconds = i32,
-    function_response_types : Vec < FunctionResponseType >,
-    amazon_managed_kafka_event_source_config : AmazonManagedKafkaEventSourceConfig,
-    self_managed_kafka_event_source_config : SelfManagedKafkaEventSourceConfig,
-    document_db_event_source_config : DocumentDbEventSourceConfig,
-    event_source_mapping_arn : String, provisioned_poller_config :
+    function_response_types = Vec < FunctionResponseType >,
+    amazon_managed_kafka_event_source_config = AmazonManagedKafkaEventSourceConfig,
+    self_managed_kafka_event_source_config = SelfManagedKafkaEventSourceConfig,
+    document_db_event_source_config = DocumentDbEventSourceConfig,
+    event_source_mapping_arn : String, provisioned_poller_config =
     ProvisionedPollerConfig } { _meta }
 );
 /// Details about a function's configuration.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetFunctionConfigurationOutput {
     /// The name of the function.
@@ -1502,25 +1497,25 @@ pub struct GetFunctionConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetFunctionConfigurationOutput "FunctionConfiguration"[debug from output] {
-    function_name : String, function_arn : String, runtime : Runtime, role : String,
-    handler : String, code_size = i64, description : String, timeout = i32, memory_size =
-    i32, last_modified : String, code_sha256 : String, version : String, vpc_config :
-    VpcConfigResponse, dead_letter_config : DeadLetterConfig, environment :
-    EnvironmentResponse, kms_key_arn : String, tracing_config : TracingConfigResponse,
-    master_arn : String, revision_id : String, layers : Vec < Layer >, state : State,
+    GetFunctionConfigurationOutput "FunctionConfiguration"[from output] { function_name :
+    String, function_arn : String, runtime : Runtime, role : String, handler : String,
+    code_size = i64, description : String, timeout = i32, memory_size = i32,
+    last_modified : String, code_sha256 : String, version : String, vpc_config =
+    VpcConfigResponse, dead_letter_config = DeadLetterConfig, environment =
+    EnvironmentResponse, kms_key_arn : String, tracing_config = TracingConfigResponse,
+    master_arn : String, revision_id : String, layers = Vec < Layer >, state : State,
     state_reason : String, state_reason_code : StateReasonCode, last_update_status :
     LastUpdateStatus, last_update_status_reason : String, last_update_status_reason_code
-    : LastUpdateStatusReasonCode, file_system_configs : Vec < FileSystemConfig >,
+    : LastUpdateStatusReasonCode, file_system_configs = Vec < FileSystemConfig >,
     signing_profile_version_arn : String, signing_job_arn : String, package_type :
-    PackageType, image_config_response : ImageConfigResponse, architectures : Vec <
-    Architecture >, ephemeral_storage : EphemeralStorage, snap_start : SnapStartResponse,
-    runtime_version_config : RuntimeVersionConfig, logging_config : LoggingConfig,
-    tenancy_config : TenancyConfig, capacity_provider_config : CapacityProviderConfig,
-    config_sha256 : String, durable_config : DurableConfig, runtime_config :
-    FunctionRuntimeConfig, accelerator_config : AcceleratorConfig } { _meta }
+    PackageType, image_config_response = ImageConfigResponse, architectures = Vec <
+    Architecture >, ephemeral_storage = EphemeralStorage, snap_start = SnapStartResponse,
+    runtime_version_config = RuntimeVersionConfig, logging_config = LoggingConfig,
+    tenancy_config = TenancyConfig, capacity_provider_config = CapacityProviderConfig,
+    config_sha256 : String, durable_config = DurableConfig, runtime_config =
+    FunctionRuntimeConfig, accelerator_config = AcceleratorConfig } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetFunctionEventInvokeConfigOutput {
     /// The date and time that the configuration was last updated.
@@ -1536,12 +1531,12 @@ pub struct GetFunctionEventInvokeConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetFunctionEventInvokeConfigOutput "FunctionEventInvokeConfig"[debug from output] {
+    GetFunctionEventInvokeConfigOutput "FunctionEventInvokeConfig"[from output] {
     last_modified : rboto::DateTime, function_arn : String, maximum_retry_attempts = i32,
-    maximum_event_age_in_seconds = i32, destination_config : DestinationConfig } { _meta
+    maximum_event_age_in_seconds = i32, destination_config = DestinationConfig } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetLayerVersionOutput {
     /// Details about the layer version.
@@ -1565,13 +1560,13 @@ pub struct GetLayerVersionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetLayerVersionOutput "GetLayerVersionResponse"[debug from output] { content :
+    GetLayerVersionOutput "GetLayerVersionResponse"[from output] { content =
     LayerVersionContentOutput, layer_arn : String, layer_version_arn : String,
     description : String, created_date : String, version = i64, compatible_architectures
-    : Vec < Architecture >, compatible_runtimes : Vec < Runtime >, license_info : String
+    = Vec < Architecture >, compatible_runtimes = Vec < Runtime >, license_info : String
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetLayerVersionByArnOutput {
     /// Details about the layer version.
@@ -1595,14 +1590,14 @@ pub struct GetLayerVersionByArnOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetLayerVersionByArnOutput "GetLayerVersionResponse"[debug from output] { content :
+    GetLayerVersionByArnOutput "GetLayerVersionResponse"[from output] { content =
     LayerVersionContentOutput, layer_arn : String, layer_version_arn : String,
     description : String, created_date : String, version = i64, compatible_architectures
-    : Vec < Architecture >, compatible_runtimes : Vec < Runtime >, license_info : String
+    = Vec < Architecture >, compatible_runtimes = Vec < Runtime >, license_info : String
     } { _meta }
 );
 /// Details about a function's configuration.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PublishVersionOutput {
     /// The name of the function.
@@ -1692,25 +1687,25 @@ pub struct PublishVersionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PublishVersionOutput "FunctionConfiguration"[debug from output] { function_name :
-    String, function_arn : String, runtime : Runtime, role : String, handler : String,
-    code_size = i64, description : String, timeout = i32, memory_size = i32,
-    last_modified : String, code_sha256 : String, version : String, vpc_config :
-    VpcConfigResponse, dead_letter_config : DeadLetterConfig, environment :
-    EnvironmentResponse, kms_key_arn : String, tracing_config : TracingConfigResponse,
-    master_arn : String, revision_id : String, layers : Vec < Layer >, state : State,
-    state_reason : String, state_reason_code : StateReasonCode, last_update_status :
-    LastUpdateStatus, last_update_status_reason : String, last_update_status_reason_code
-    : LastUpdateStatusReasonCode, file_system_configs : Vec < FileSystemConfig >,
+    PublishVersionOutput "FunctionConfiguration"[from output] { function_name : String,
+    function_arn : String, runtime : Runtime, role : String, handler : String, code_size
+    = i64, description : String, timeout = i32, memory_size = i32, last_modified :
+    String, code_sha256 : String, version : String, vpc_config = VpcConfigResponse,
+    dead_letter_config = DeadLetterConfig, environment = EnvironmentResponse, kms_key_arn
+    : String, tracing_config = TracingConfigResponse, master_arn : String, revision_id :
+    String, layers = Vec < Layer >, state : State, state_reason : String,
+    state_reason_code : StateReasonCode, last_update_status : LastUpdateStatus,
+    last_update_status_reason : String, last_update_status_reason_code :
+    LastUpdateStatusReasonCode, file_system_configs = Vec < FileSystemConfig >,
     signing_profile_version_arn : String, signing_job_arn : String, package_type :
-    PackageType, image_config_response : ImageConfigResponse, architectures : Vec <
-    Architecture >, ephemeral_storage : EphemeralStorage, snap_start : SnapStartResponse,
-    runtime_version_config : RuntimeVersionConfig, logging_config : LoggingConfig,
-    tenancy_config : TenancyConfig, capacity_provider_config : CapacityProviderConfig,
-    config_sha256 : String, durable_config : DurableConfig, runtime_config :
-    FunctionRuntimeConfig, accelerator_config : AcceleratorConfig } { _meta }
+    PackageType, image_config_response = ImageConfigResponse, architectures = Vec <
+    Architecture >, ephemeral_storage = EphemeralStorage, snap_start = SnapStartResponse,
+    runtime_version_config = RuntimeVersionConfig, logging_config = LoggingConfig,
+    tenancy_config = TenancyConfig, capacity_provider_config = CapacityProviderConfig,
+    config_sha256 : String, durable_config = DurableConfig, runtime_config =
+    FunctionRuntimeConfig, accelerator_config = AcceleratorConfig } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutFunctionConcurrencyOutput {
     /// The number of concurrent executions that are reserved for this function. For more information, see [Managing Lambda reserved concurrency](https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html).
@@ -1718,10 +1713,10 @@ pub struct PutFunctionConcurrencyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutFunctionConcurrencyOutput "Concurrency"[debug from output] {
+    PutFunctionConcurrencyOutput "Concurrency"[from output] {
     reserved_concurrent_executions = i32 } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutFunctionEventInvokeConfigOutput {
     /// The date and time that the configuration was last updated.
@@ -1737,46 +1732,42 @@ pub struct PutFunctionEventInvokeConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutFunctionEventInvokeConfigOutput "FunctionEventInvokeConfig"[debug from output] {
+    PutFunctionEventInvokeConfigOutput "FunctionEventInvokeConfig"[from output] {
     last_modified : rboto::DateTime, function_arn : String, maximum_retry_attempts = i32,
-    maximum_event_age_in_seconds = i32, destination_config : DestinationConfig } { _meta
+    maximum_event_age_in_seconds = i32, destination_config = DestinationConfig } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveLayerVersionPermissionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RemoveLayerVersionPermissionOutput "RemoveLayerVersionPermissionOutput"[debug from
-    output] {} { _meta }
+    RemoveLayerVersionPermissionOutput "RemoveLayerVersionPermissionOutput"[from output]
+    {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemovePermissionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RemovePermissionOutput "RemovePermissionOutput"[debug from output] {} { _meta }
+    RemovePermissionOutput "RemovePermissionOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagResourceOutput "TagResourceOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    UntagResourceOutput "UntagResourceOutput"[debug from output] {} { _meta }
-);
+rboto::__structure!(UntagResourceOutput "UntagResourceOutput"[from output] {} { _meta });
 /// Provides configuration information about a Lambda function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAliasOutput {
     /// The Amazon Resource Name (ARN) of the alias.
@@ -1794,12 +1785,12 @@ pub struct UpdateAliasOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateAliasOutput "AliasConfiguration"[debug from output] { alias_arn : String, name
-    : String, function_version : String, description : String, routing_config :
+    UpdateAliasOutput "AliasConfiguration"[from output] { alias_arn : String, name :
+    String, function_version : String, description : String, routing_config =
     AliasRoutingConfiguration, revision_id : String } { _meta }
 );
 /// A mapping between an Amazon Web Services resource and a Lambda function. For details, see CreateEventSourceMapping.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateEventSourceMappingOutput {
     /// The identifier of the event source mapping.
@@ -1875,28 +1866,28 @@ pub struct UpdateEventSourceMappingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateEventSourceMappingOutput "EventSourceMappingConfiguration"[debug from output] {
-    uuid : String, starting_position : EventSourcePosition, starting_position_timestamp :
+    UpdateEventSourceMappingOutput "EventSourceMappingConfiguration"[from output] { uuid
+    : String, starting_position : EventSourcePosition, starting_position_timestamp :
     rboto::DateTime, batch_size = i32, maximum_batching_window_in_seconds = i32,
-    parallelization_factor = i32, event_source_arn : String, filter_criteria :
-    FilterCriteria, filter_criteria_error : FilterCriteriaError, kms_key_arn : String,
-    metrics_config : EventSourceMappingMetricsConfig, logging_config :
-    EventSourceMappingLoggingConfig, scaling_config : ScalingConfig, function_arn :
+    parallelization_factor = i32, event_source_arn : String, filter_criteria =
+    FilterCriteria, filter_criteria_error = FilterCriteriaError, kms_key_arn : String,
+    metrics_config = EventSourceMappingMetricsConfig, logging_config =
+    EventSourceMappingLoggingConfig, scaling_config = ScalingConfig, function_arn :
     String, last_modified : rboto::DateTime, last_processing_result : String, state :
-    String, state_transition_reason : String, destination_config : DestinationConfig,
-    topics : Vec < String >, queues : Vec < String >, source_access_configurations : Vec
-    < SourceAccessConfiguration >, self_managed_event_source : SelfManagedEventSource,
+    String, state_transition_reason : String, destination_config = DestinationConfig,
+    topics = Vec < String >, queues = Vec < String >, source_access_configurations = Vec
+    < SourceAccessConfiguration >, self_managed_event_source = SelfManagedEventSource,
     maximum_record_age_in_seconds = i32, bisect_batch_on_function_error = bool,
     maximum_retry_attempts = i32, tumbling_window_in_seconds = i32,
-    function_response_types : Vec < FunctionResponseType >,
-    amazon_managed_kafka_event_source_config : AmazonManagedKafkaEventSourceConfig,
-    self_managed_kafka_event_source_config : SelfManagedKafkaEventSourceConfig,
-    document_db_event_source_config : DocumentDbEventSourceConfig,
-    event_source_mapping_arn : String, provisioned_poller_config :
+    function_response_types = Vec < FunctionResponseType >,
+    amazon_managed_kafka_event_source_config = AmazonManagedKafkaEventSourceConfig,
+    self_managed_kafka_event_source_config = SelfManagedKafkaEventSourceConfig,
+    document_db_event_source_config = DocumentDbEventSourceConfig,
+    event_source_mapping_arn : String, provisioned_poller_config =
     ProvisionedPollerConfig } { _meta }
 );
 /// Details about a function's configuration.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateFunctionCodeOutput {
     /// The name of the function.
@@ -1986,26 +1977,26 @@ pub struct UpdateFunctionCodeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateFunctionCodeOutput "FunctionConfiguration"[debug from output] { function_name :
+    UpdateFunctionCodeOutput "FunctionConfiguration"[from output] { function_name :
     String, function_arn : String, runtime : Runtime, role : String, handler : String,
     code_size = i64, description : String, timeout = i32, memory_size = i32,
-    last_modified : String, code_sha256 : String, version : String, vpc_config :
-    VpcConfigResponse, dead_letter_config : DeadLetterConfig, environment :
-    EnvironmentResponse, kms_key_arn : String, tracing_config : TracingConfigResponse,
-    master_arn : String, revision_id : String, layers : Vec < Layer >, state : State,
+    last_modified : String, code_sha256 : String, version : String, vpc_config =
+    VpcConfigResponse, dead_letter_config = DeadLetterConfig, environment =
+    EnvironmentResponse, kms_key_arn : String, tracing_config = TracingConfigResponse,
+    master_arn : String, revision_id : String, layers = Vec < Layer >, state : State,
     state_reason : String, state_reason_code : StateReasonCode, last_update_status :
     LastUpdateStatus, last_update_status_reason : String, last_update_status_reason_code
-    : LastUpdateStatusReasonCode, file_system_configs : Vec < FileSystemConfig >,
+    : LastUpdateStatusReasonCode, file_system_configs = Vec < FileSystemConfig >,
     signing_profile_version_arn : String, signing_job_arn : String, package_type :
-    PackageType, image_config_response : ImageConfigResponse, architectures : Vec <
-    Architecture >, ephemeral_storage : EphemeralStorage, snap_start : SnapStartResponse,
-    runtime_version_config : RuntimeVersionConfig, logging_config : LoggingConfig,
-    tenancy_config : TenancyConfig, capacity_provider_config : CapacityProviderConfig,
-    config_sha256 : String, durable_config : DurableConfig, runtime_config :
-    FunctionRuntimeConfig, accelerator_config : AcceleratorConfig } { _meta }
+    PackageType, image_config_response = ImageConfigResponse, architectures = Vec <
+    Architecture >, ephemeral_storage = EphemeralStorage, snap_start = SnapStartResponse,
+    runtime_version_config = RuntimeVersionConfig, logging_config = LoggingConfig,
+    tenancy_config = TenancyConfig, capacity_provider_config = CapacityProviderConfig,
+    config_sha256 : String, durable_config = DurableConfig, runtime_config =
+    FunctionRuntimeConfig, accelerator_config = AcceleratorConfig } { _meta }
 );
 /// Details about a function's configuration.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateFunctionConfigurationOutput {
     /// The name of the function.
@@ -2095,25 +2086,25 @@ pub struct UpdateFunctionConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateFunctionConfigurationOutput "FunctionConfiguration"[debug from output] {
+    UpdateFunctionConfigurationOutput "FunctionConfiguration"[from output] {
     function_name : String, function_arn : String, runtime : Runtime, role : String,
     handler : String, code_size = i64, description : String, timeout = i32, memory_size =
-    i32, last_modified : String, code_sha256 : String, version : String, vpc_config :
-    VpcConfigResponse, dead_letter_config : DeadLetterConfig, environment :
-    EnvironmentResponse, kms_key_arn : String, tracing_config : TracingConfigResponse,
-    master_arn : String, revision_id : String, layers : Vec < Layer >, state : State,
+    i32, last_modified : String, code_sha256 : String, version : String, vpc_config =
+    VpcConfigResponse, dead_letter_config = DeadLetterConfig, environment =
+    EnvironmentResponse, kms_key_arn : String, tracing_config = TracingConfigResponse,
+    master_arn : String, revision_id : String, layers = Vec < Layer >, state : State,
     state_reason : String, state_reason_code : StateReasonCode, last_update_status :
     LastUpdateStatus, last_update_status_reason : String, last_update_status_reason_code
-    : LastUpdateStatusReasonCode, file_system_configs : Vec < FileSystemConfig >,
+    : LastUpdateStatusReasonCode, file_system_configs = Vec < FileSystemConfig >,
     signing_profile_version_arn : String, signing_job_arn : String, package_type :
-    PackageType, image_config_response : ImageConfigResponse, architectures : Vec <
-    Architecture >, ephemeral_storage : EphemeralStorage, snap_start : SnapStartResponse,
-    runtime_version_config : RuntimeVersionConfig, logging_config : LoggingConfig,
-    tenancy_config : TenancyConfig, capacity_provider_config : CapacityProviderConfig,
-    config_sha256 : String, durable_config : DurableConfig, runtime_config :
-    FunctionRuntimeConfig, accelerator_config : AcceleratorConfig } { _meta }
+    PackageType, image_config_response = ImageConfigResponse, architectures = Vec <
+    Architecture >, ephemeral_storage = EphemeralStorage, snap_start = SnapStartResponse,
+    runtime_version_config = RuntimeVersionConfig, logging_config = LoggingConfig,
+    tenancy_config = TenancyConfig, capacity_provider_config = CapacityProviderConfig,
+    config_sha256 : String, durable_config = DurableConfig, runtime_config =
+    FunctionRuntimeConfig, accelerator_config = AcceleratorConfig } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateFunctionEventInvokeConfigOutput {
     /// The date and time that the configuration was last updated.
@@ -2129,8 +2120,8 @@ pub struct UpdateFunctionEventInvokeConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateFunctionEventInvokeConfigOutput "FunctionEventInvokeConfig"[debug from output]
-    { last_modified : rboto::DateTime, function_arn : String, maximum_retry_attempts =
-    i32, maximum_event_age_in_seconds = i32, destination_config : DestinationConfig } {
-    _meta }
+    UpdateFunctionEventInvokeConfigOutput "FunctionEventInvokeConfig"[from output] {
+    last_modified : rboto::DateTime, function_arn : String, maximum_retry_attempts = i32,
+    maximum_event_age_in_seconds = i32, destination_config = DestinationConfig } { _meta
+    }
 );

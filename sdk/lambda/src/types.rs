@@ -33,9 +33,9 @@ pub struct AccountLimit {
     pub unreserved_concurrent_executions: Option<i32>,
 }
 rboto::__structure!(
-    AccountLimit "AccountLimit"[set from] { total_code_size = i64, code_size_unzipped =
-    i64, code_size_zipped = i64, concurrent_executions = i32,
-    unreserved_concurrent_executions = i32 } {}
+    AccountLimit "AccountLimit"[from] { total_code_size = i64, code_size_unzipped = i64,
+    code_size_zipped = i64, concurrent_executions = i32, unreserved_concurrent_executions
+    = i32 } {}
 );
 /// The number of functions and amount of storage in use.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -47,8 +47,7 @@ pub struct AccountUsage {
     pub function_count: Option<i64>,
 }
 rboto::__structure!(
-    AccountUsage "AccountUsage"[set from] { total_code_size = i64, function_count = i64 }
-    {}
+    AccountUsage "AccountUsage"[from] { total_code_size = i64, function_count = i64 } {}
 );
 /// Provides configuration information about a Lambda function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -68,8 +67,8 @@ pub struct AliasConfiguration {
     pub revision_id: Option<String>,
 }
 rboto::__structure!(
-    AliasConfiguration "AliasConfiguration"[set from] { alias_arn : String, name :
-    String, function_version : String, description : String, routing_config :
+    AliasConfiguration "AliasConfiguration"[from] { alias_arn : String, name : String,
+    function_version : String, description : String, routing_config =
     AliasRoutingConfiguration, revision_id : String } {}
 );
 /// The [traffic-shifting](https://docs.aws.amazon.com/lambda/latest/dg/lambda-traffic-shifting-using-aliases.html) configuration of a Lambda function alias.
@@ -91,7 +90,7 @@ pub struct AllowedPublishers {
     pub signing_profile_version_arns: Option<Vec<String>>,
 }
 rboto::__structure!(
-    AllowedPublishers "AllowedPublishers"[set into from] { signing_profile_version_arns :
+    AllowedPublishers "AllowedPublishers"[set into from] { signing_profile_version_arns =
     Vec < String > } {}
 );
 /// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source.
@@ -105,14 +104,14 @@ pub struct AmazonManagedKafkaEventSourceConfig {
 }
 rboto::__structure!(
     AmazonManagedKafkaEventSourceConfig "AmazonManagedKafkaEventSourceConfig"[set into
-    from] { consumer_group_id : String, schema_registry_config :
+    from] { consumer_group_id : String, schema_registry_config =
     KafkaSchemaRegistryConfig } {}
 );
 rboto::__string_enum!(
-    ApplicationLogLevel { Trace = "TRACE", Debug = "DEBUG", Info = "INFO", Warn = "WARN",
-    Error = "ERROR", Fatal = "FATAL" }
+    ApplicationLogLevel { 0 Trace = "TRACE", 1 Debug = "DEBUG", 2 Info = "INFO", 3 Warn =
+    "WARN", 4 Error = "ERROR", 5 Fatal = "FATAL" }
 );
-rboto::__string_enum!(Architecture { X86_64 = "x86_64", Arm64 = "arm64" });
+rboto::__string_enum!(Architecture { 0 X86_64 = "x86_64", 1 Arm64 = "arm64" });
 /// Contains details about a callback operation in a durable execution, including the callback token and timeout configuration.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -125,8 +124,8 @@ pub struct CallbackDetails {
     pub error: Option<ErrorObject>,
 }
 rboto::__structure!(
-    CallbackDetails "CallbackDetails"[set debug from] { callback_id : String, result :
-    String[sensitive], error : ErrorObject } {}
+    CallbackDetails "CallbackDetails"[debug from] { callback_id : String, result :
+    String[sensitive], error = ErrorObject } {}
 );
 /// Contains details about a failed callback operation, including error information and the reason for failure.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -136,7 +135,7 @@ pub struct CallbackFailedDetails {
     pub error: Option<EventError>,
 }
 rboto::__structure!(
-    CallbackFailedDetails "CallbackFailedDetails"[set from] { error : EventError } {}
+    CallbackFailedDetails "CallbackFailedDetails"[from] { error = EventError } {}
 );
 /// Configuration options for callback operations in durable executions, including timeout settings and retry behavior.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -163,7 +162,7 @@ pub struct CallbackStartedDetails {
     pub timeout: Option<i32>,
 }
 rboto::__structure!(
-    CallbackStartedDetails "CallbackStartedDetails"[set from] { callback_id : String,
+    CallbackStartedDetails "CallbackStartedDetails"[from] { callback_id : String,
     heartbeat_timeout = i32, timeout = i32 } {}
 );
 /// Contains details about a successfully completed callback operation, including the result data and completion timestamp.
@@ -174,8 +173,7 @@ pub struct CallbackSucceededDetails {
     pub result: Option<EventResult>,
 }
 rboto::__structure!(
-    CallbackSucceededDetails "CallbackSucceededDetails"[set from] { result : EventResult
-    } {}
+    CallbackSucceededDetails "CallbackSucceededDetails"[from] { result = EventResult } {}
 );
 /// Contains details about a callback operation that timed out, including timeout duration and any partial results.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -185,7 +183,7 @@ pub struct CallbackTimedOutDetails {
     pub error: Option<EventError>,
 }
 rboto::__structure!(
-    CallbackTimedOutDetails "CallbackTimedOutDetails"[set from] { error : EventError } {}
+    CallbackTimedOutDetails "CallbackTimedOutDetails"[from] { error = EventError } {}
 );
 /// A capacity provider manages compute resources for Lambda functions.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -212,11 +210,11 @@ pub struct CapacityProvider {
     pub telemetry_config: Option<CapacityProviderTelemetryConfig>,
 }
 rboto::__structure!(
-    CapacityProvider "CapacityProvider"[set from] { capacity_provider_arn : String, state
-    : CapacityProviderState, vpc_config : CapacityProviderVpcConfig, permissions_config :
-    CapacityProviderPermissionsConfig, instance_requirements : InstanceRequirements,
-    capacity_provider_scaling_config : CapacityProviderScalingConfig, kms_key_arn :
-    String, last_modified : String, propagate_tags : PropagateTags, telemetry_config :
+    CapacityProvider "CapacityProvider"[from] { capacity_provider_arn : String, state :
+    CapacityProviderState, vpc_config = CapacityProviderVpcConfig, permissions_config =
+    CapacityProviderPermissionsConfig, instance_requirements = InstanceRequirements,
+    capacity_provider_scaling_config = CapacityProviderScalingConfig, kms_key_arn :
+    String, last_modified : String, propagate_tags = PropagateTags, telemetry_config =
     CapacityProviderTelemetryConfig } {}
 );
 /// Configuration for the capacity provider that manages compute resources for Lambda functions.
@@ -230,7 +228,7 @@ pub struct CapacityProviderConfig {
 }
 rboto::__structure!(
     CapacityProviderConfig "CapacityProviderConfig"[set into from] {
-    lambda_managed_instances_capacity_provider_config :
+    lambda_managed_instances_capacity_provider_config =
     LambdaManagedInstancesCapacityProviderConfig } {}
 );
 /// The capacity provider's Amazon CloudWatch Logs configuration settings.
@@ -258,8 +256,8 @@ rboto::__structure!(
     { capacity_provider_operator_role_arn : String } {}
 );
 rboto::__string_enum!(
-    CapacityProviderPredefinedMetricType { LambdaCapacityProviderAverageCpuUtilization =
-    "LambdaCapacityProviderAverageCPUUtilization",
+    CapacityProviderPredefinedMetricType { 0 LambdaCapacityProviderAverageCpuUtilization
+    = "LambdaCapacityProviderAverageCPUUtilization", 1
     LambdaCapacityProviderAverageGpuUtilization =
     "LambdaCapacityProviderAverageGPUUtilization" }
 );
@@ -276,13 +274,15 @@ pub struct CapacityProviderScalingConfig {
 }
 rboto::__structure!(
     CapacityProviderScalingConfig "CapacityProviderScalingConfig"[set into from] {
-    max_v_cpu_count = i32, scaling_mode : CapacityProviderScalingMode, scaling_policies :
+    max_v_cpu_count = i32, scaling_mode : CapacityProviderScalingMode, scaling_policies =
     Vec < TargetTrackingScalingPolicy > } {}
 );
-rboto::__string_enum!(CapacityProviderScalingMode { Auto = "Auto", Manual = "Manual" });
 rboto::__string_enum!(
-    CapacityProviderState { Pending = "Pending", Active = "Active", Failed = "Failed",
-    Deleting = "Deleting" }
+    CapacityProviderScalingMode { 0 Auto = "Auto", 1 Manual = "Manual" }
+);
+rboto::__string_enum!(
+    CapacityProviderState { 0 Pending = "Pending", 1 Active = "Active", 2 Failed =
+    "Failed", 3 Deleting = "Deleting" }
 );
 /// Configuration that specifies the telemetry collection for the capacity provider.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -293,7 +293,7 @@ pub struct CapacityProviderTelemetryConfig {
 }
 rboto::__structure!(
     CapacityProviderTelemetryConfig "CapacityProviderTelemetryConfig"[set into from] {
-    logging_config : CapacityProviderLoggingConfig } {}
+    logging_config = CapacityProviderLoggingConfig } {}
 );
 /// VPC configuration that specifies the network settings for compute instances managed by the capacity provider.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -305,8 +305,8 @@ pub struct CapacityProviderVpcConfig {
     pub security_group_ids: Option<Vec<String>>,
 }
 rboto::__structure!(
-    CapacityProviderVpcConfig "CapacityProviderVpcConfig"[set into from] { subnet_ids :
-    Vec < String >, security_group_ids : Vec < String > } {}
+    CapacityProviderVpcConfig "CapacityProviderVpcConfig"[set into from] { subnet_ids =
+    Vec < String >, security_group_ids = Vec < String > } {}
 );
 /// Contains details about a chained function invocation in a durable execution, including the target function and invocation parameters.
 #[derive(Clone, Default, PartialEq)]
@@ -318,8 +318,8 @@ pub struct ChainedInvokeDetails {
     pub error: Option<ErrorObject>,
 }
 rboto::__structure!(
-    ChainedInvokeDetails "ChainedInvokeDetails"[set debug from] { result :
-    String[sensitive], error : ErrorObject } {}
+    ChainedInvokeDetails "ChainedInvokeDetails"[debug from] { result : String[sensitive],
+    error = ErrorObject } {}
 );
 /// Contains details about a failed chained function invocation, including error information and failure reason.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -329,8 +329,8 @@ pub struct ChainedInvokeFailedDetails {
     pub error: Option<EventError>,
 }
 rboto::__structure!(
-    ChainedInvokeFailedDetails "ChainedInvokeFailedDetails"[set from] { error :
-    EventError } {}
+    ChainedInvokeFailedDetails "ChainedInvokeFailedDetails"[from] { error = EventError }
+    {}
 );
 /// Configuration options for chained function invocations in durable executions, including retry settings and timeout configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -363,8 +363,8 @@ pub struct ChainedInvokeStartedDetails {
     pub durable_execution_arn: Option<String>,
 }
 rboto::__structure!(
-    ChainedInvokeStartedDetails "ChainedInvokeStartedDetails"[set from] { function_name :
-    String, tenant_id : String, input : EventInput, executed_version : String,
+    ChainedInvokeStartedDetails "ChainedInvokeStartedDetails"[from] { function_name :
+    String, tenant_id : String, input = EventInput, executed_version : String,
     durable_execution_arn : String } {}
 );
 /// Details about a chained invocation that was stopped.
@@ -375,8 +375,8 @@ pub struct ChainedInvokeStoppedDetails {
     pub error: Option<EventError>,
 }
 rboto::__structure!(
-    ChainedInvokeStoppedDetails "ChainedInvokeStoppedDetails"[set from] { error :
-    EventError } {}
+    ChainedInvokeStoppedDetails "ChainedInvokeStoppedDetails"[from] { error = EventError
+    } {}
 );
 /// Details about a chained invocation that succeeded.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -386,7 +386,7 @@ pub struct ChainedInvokeSucceededDetails {
     pub result: Option<EventResult>,
 }
 rboto::__structure!(
-    ChainedInvokeSucceededDetails "ChainedInvokeSucceededDetails"[set from] { result :
+    ChainedInvokeSucceededDetails "ChainedInvokeSucceededDetails"[from] { result =
     EventResult } {}
 );
 /// Details about a chained invocation that timed out.
@@ -397,7 +397,7 @@ pub struct ChainedInvokeTimedOutDetails {
     pub error: Option<EventError>,
 }
 rboto::__structure!(
-    ChainedInvokeTimedOutDetails "ChainedInvokeTimedOutDetails"[set from] { error :
+    ChainedInvokeTimedOutDetails "ChainedInvokeTimedOutDetails"[from] { error =
     EventError } {}
 );
 /// Contains operations that have been updated since the last checkpoint, such as completed asynchronous work like timers or callbacks.
@@ -410,8 +410,8 @@ pub struct CheckpointUpdatedExecutionState {
     pub next_marker: Option<String>,
 }
 rboto::__structure!(
-    CheckpointUpdatedExecutionState "CheckpointUpdatedExecutionState"[set from] {
-    operations : Vec < Operation >, next_marker : String } {}
+    CheckpointUpdatedExecutionState "CheckpointUpdatedExecutionState"[from] { operations
+    = Vec < Operation >, next_marker : String } {}
 );
 /// Details about a [Code signing configuration](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -431,9 +431,9 @@ pub struct CodeSigningConfig {
     pub last_modified: Option<String>,
 }
 rboto::__structure!(
-    CodeSigningConfig "CodeSigningConfig"[set from] { code_signing_config_id : String,
-    code_signing_config_arn : String, description : String, allowed_publishers :
-    AllowedPublishers, code_signing_policies : CodeSigningPolicies, last_modified :
+    CodeSigningConfig "CodeSigningConfig"[from] { code_signing_config_id : String,
+    code_signing_config_arn : String, description : String, allowed_publishers =
+    AllowedPublishers, code_signing_policies = CodeSigningPolicies, last_modified :
     String } {}
 );
 /// Code signing configuration [policies](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html#config-codesigning-policies) specify the validation failure action for signature mismatch or expiry.
@@ -447,7 +447,7 @@ rboto::__structure!(
     CodeSigningPolicies "CodeSigningPolicies"[set into from] {
     untrusted_artifact_on_deployment : CodeSigningPolicy } {}
 );
-rboto::__string_enum!(CodeSigningPolicy { Warn = "Warn", Enforce = "Enforce" });
+rboto::__string_enum!(CodeSigningPolicy { 0 Warn = "Warn", 1 Enforce = "Enforce" });
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Concurrency {
@@ -455,7 +455,7 @@ pub struct Concurrency {
     pub reserved_concurrent_executions: Option<i32>,
 }
 rboto::__structure!(
-    Concurrency "Concurrency"[set from] { reserved_concurrent_executions = i32 } {}
+    Concurrency "Concurrency"[from] { reserved_concurrent_executions = i32 } {}
 );
 /// Details about a durable execution context.
 #[derive(Clone, Default, PartialEq)]
@@ -469,8 +469,8 @@ pub struct ContextDetails {
     pub error: Option<ErrorObject>,
 }
 rboto::__structure!(
-    ContextDetails "ContextDetails"[set debug from] { replay_children = bool, result :
-    String[sensitive], error : ErrorObject } {}
+    ContextDetails "ContextDetails"[debug from] { replay_children = bool, result :
+    String[sensitive], error = ErrorObject } {}
 );
 /// Details about a context that failed.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -480,7 +480,7 @@ pub struct ContextFailedDetails {
     pub error: Option<EventError>,
 }
 rboto::__structure!(
-    ContextFailedDetails "ContextFailedDetails"[set from] { error : EventError } {}
+    ContextFailedDetails "ContextFailedDetails"[from] { error = EventError } {}
 );
 /// Configuration options for a durable execution context.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -496,7 +496,7 @@ rboto::__structure!(
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContextStartedDetails {}
-rboto::__structure!(ContextStartedDetails "ContextStartedDetails"[set from] {} {});
+rboto::__structure!(ContextStartedDetails "ContextStartedDetails"[from] {} {});
 /// Details about a context that succeeded.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -505,8 +505,7 @@ pub struct ContextSucceededDetails {
     pub result: Option<EventResult>,
 }
 rboto::__structure!(
-    ContextSucceededDetails "ContextSucceededDetails"[set from] { result : EventResult }
-    {}
+    ContextSucceededDetails "ContextSucceededDetails"[from] { result = EventResult } {}
 );
 /// The [cross-origin resource sharing (CORS)](https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS) settings for your Lambda function URL. Use CORS to grant access to your function URL from any origin. You can also use CORS to control access for specific HTTP headers and methods in requests to your function URL.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -526,8 +525,8 @@ pub struct Cors {
     pub max_age: Option<i32>,
 }
 rboto::__structure!(
-    Cors "Cors"[set into from] { allow_credentials = bool, allow_headers : Vec < String
-    >, allow_methods : Vec < String >, allow_origins : Vec < String >, expose_headers :
+    Cors "Cors"[set into from] { allow_credentials = bool, allow_headers = Vec < String
+    >, allow_methods = Vec < String >, allow_origins = Vec < String >, expose_headers =
     Vec < String >, max_age = i32 } {}
 );
 /// The [dead-letter queue](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-dlq) for failed asynchronous invocations.
@@ -550,11 +549,11 @@ pub struct DestinationConfig {
     pub on_failure: Option<OnFailure>,
 }
 rboto::__structure!(
-    DestinationConfig "DestinationConfig"[set into from] { on_success : OnSuccess,
-    on_failure : OnFailure } {}
+    DestinationConfig "DestinationConfig"[set into from] { on_success = OnSuccess,
+    on_failure = OnFailure } {}
 );
 rboto::__string_enum!(
-    DirectS3Read { Enabled = "ENABLED", Disabled = "DISABLED", Auto = "AUTO" }
+    DirectS3Read { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED", 2 Auto = "AUTO" }
 );
 /// Specific configuration settings for a DocumentDB event source.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -587,7 +586,7 @@ rboto::__structure!(
     retention_period_in_days = i32, execution_timeout = i32 } {}
 );
 rboto::__string_enum!(
-    EndPointType { KafkaBootstrapServers = "KAFKA_BOOTSTRAP_SERVERS" }
+    EndPointType { 0 KafkaBootstrapServers = "KAFKA_BOOTSTRAP_SERVERS" }
 );
 /// A function's environment variable settings. You can use environment variables to adjust your function's behavior without updating code. An environment variable is a pair of strings that are stored in a function's version-specific configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -610,7 +609,7 @@ pub struct EnvironmentError {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    EnvironmentError "EnvironmentError"[set debug from] { error_code : String, message :
+    EnvironmentError "EnvironmentError"[debug from] { error_code : String, message :
     String[sensitive] } {}
 );
 /// The results of an operation to update or read environment variables. If the operation succeeds, the response contains the environment variables. If it fails, the response contains details about the error.
@@ -623,8 +622,8 @@ pub struct EnvironmentResponse {
     pub error: Option<EnvironmentError>,
 }
 rboto::__structure!(
-    EnvironmentResponse "EnvironmentResponse"[set debug from] { variables : HashMap <
-    String, String > [sensitive], error : EnvironmentError } {}
+    EnvironmentResponse "EnvironmentResponse"[debug from] { variables : HashMap < String,
+    String > [sensitive], error = EnvironmentError } {}
 );
 /// The size of the function's `/tmp` directory in MB. The default value is 512, but can be any whole number between 512 and 10,240 MB. For functions that use `AcceleratorConfig`, the maximum is 32,768 MB. For more information, see [Configuring ephemeral storage (console)](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-ephemeral-storage).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -651,7 +650,7 @@ pub struct ErrorObject {
 }
 rboto::__structure!(
     ErrorObject "ErrorObject"[set debug into from] { error_message : String[sensitive],
-    error_type : String[sensitive], error_data : String[sensitive], stack_trace : Vec <
+    error_type : String[sensitive], error_data : String[sensitive], stack_trace = Vec <
     String > } {}
 );
 /// An event that occurred during the execution of a durable function.
@@ -720,27 +719,27 @@ pub struct Event {
     pub execution_resumed_details: Option<ExecutionResumedDetails>,
 }
 rboto::__structure!(
-    Event "Event"[set from] { event_type : EventType, sub_type : String, event_id = i32,
-    id : String, name : String, event_timestamp : rboto::DateTime, parent_id : String,
-    execution_started_details : ExecutionStartedDetails, execution_succeeded_details :
-    ExecutionSucceededDetails, execution_failed_details : ExecutionFailedDetails,
-    execution_timed_out_details : ExecutionTimedOutDetails, execution_stopped_details :
-    ExecutionStoppedDetails, context_started_details : ContextStartedDetails,
-    context_succeeded_details : ContextSucceededDetails, context_failed_details :
-    ContextFailedDetails, wait_started_details : WaitStartedDetails,
-    wait_succeeded_details : WaitSucceededDetails, wait_cancelled_details :
-    WaitCancelledDetails, step_started_details : StepStartedDetails,
-    step_succeeded_details : StepSucceededDetails, step_failed_details :
-    StepFailedDetails, chained_invoke_started_details : ChainedInvokeStartedDetails,
-    chained_invoke_succeeded_details : ChainedInvokeSucceededDetails,
-    chained_invoke_failed_details : ChainedInvokeFailedDetails,
-    chained_invoke_timed_out_details : ChainedInvokeTimedOutDetails,
-    chained_invoke_stopped_details : ChainedInvokeStoppedDetails,
-    callback_started_details : CallbackStartedDetails, callback_succeeded_details :
-    CallbackSucceededDetails, callback_failed_details : CallbackFailedDetails,
-    callback_timed_out_details : CallbackTimedOutDetails, invocation_completed_details :
-    InvocationCompletedDetails, execution_paused_details : ExecutionPausedDetails,
-    execution_resumed_details : ExecutionResumedDetails } {}
+    Event "Event"[from] { event_type : EventType, sub_type : String, event_id = i32, id :
+    String, name : String, event_timestamp : rboto::DateTime, parent_id : String,
+    execution_started_details = ExecutionStartedDetails, execution_succeeded_details =
+    ExecutionSucceededDetails, execution_failed_details = ExecutionFailedDetails,
+    execution_timed_out_details = ExecutionTimedOutDetails, execution_stopped_details =
+    ExecutionStoppedDetails, context_started_details = ContextStartedDetails,
+    context_succeeded_details = ContextSucceededDetails, context_failed_details =
+    ContextFailedDetails, wait_started_details = WaitStartedDetails,
+    wait_succeeded_details = WaitSucceededDetails, wait_cancelled_details =
+    WaitCancelledDetails, step_started_details = StepStartedDetails,
+    step_succeeded_details = StepSucceededDetails, step_failed_details =
+    StepFailedDetails, chained_invoke_started_details = ChainedInvokeStartedDetails,
+    chained_invoke_succeeded_details = ChainedInvokeSucceededDetails,
+    chained_invoke_failed_details = ChainedInvokeFailedDetails,
+    chained_invoke_timed_out_details = ChainedInvokeTimedOutDetails,
+    chained_invoke_stopped_details = ChainedInvokeStoppedDetails,
+    callback_started_details = CallbackStartedDetails, callback_succeeded_details =
+    CallbackSucceededDetails, callback_failed_details = CallbackFailedDetails,
+    callback_timed_out_details = CallbackTimedOutDetails, invocation_completed_details =
+    InvocationCompletedDetails, execution_paused_details = ExecutionPausedDetails,
+    execution_resumed_details = ExecutionResumedDetails } {}
 );
 /// Error information for an event.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -752,7 +751,7 @@ pub struct EventError {
     pub truncated: Option<bool>,
 }
 rboto::__structure!(
-    EventError "EventError"[set from] { payload : ErrorObject, truncated = bool } {}
+    EventError "EventError"[from] { payload = ErrorObject, truncated = bool } {}
 );
 /// Input information for an event.
 #[derive(Clone, Default, PartialEq)]
@@ -764,8 +763,8 @@ pub struct EventInput {
     pub truncated: Option<bool>,
 }
 rboto::__structure!(
-    EventInput "EventInput"[set debug from] { payload : String[sensitive], truncated =
-    bool } {}
+    EventInput "EventInput"[debug from] { payload : String[sensitive], truncated = bool }
+    {}
 );
 /// The reason for pausing a durable execution, as recorded in the execution history.
 #[derive(Clone, Default, PartialEq)]
@@ -777,7 +776,7 @@ pub struct EventPauseReason {
     pub truncated: Option<bool>,
 }
 rboto::__structure!(
-    EventPauseReason "EventPauseReason"[set debug from] { payload : String[sensitive],
+    EventPauseReason "EventPauseReason"[debug from] { payload : String[sensitive],
     truncated = bool } {}
 );
 /// Result information for an event.
@@ -790,8 +789,8 @@ pub struct EventResult {
     pub truncated: Option<bool>,
 }
 rboto::__structure!(
-    EventResult "EventResult"[set debug from] { payload : String[sensitive], truncated =
-    bool } {}
+    EventResult "EventResult"[debug from] { payload : String[sensitive], truncated = bool
+    } {}
 );
 /// The reason for resuming a durable execution, as recorded in the execution history.
 #[derive(Clone, Default, PartialEq)]
@@ -803,7 +802,7 @@ pub struct EventResumeReason {
     pub truncated: Option<bool>,
 }
 rboto::__structure!(
-    EventResumeReason "EventResumeReason"[set debug from] { payload : String[sensitive],
+    EventResumeReason "EventResumeReason"[debug from] { payload : String[sensitive],
     truncated = bool } {}
 );
 /// A mapping between an Amazon Web Services resource and a Lambda function. For details, see CreateEventSourceMapping.
@@ -882,24 +881,24 @@ pub struct EventSourceMappingConfiguration {
     pub provisioned_poller_config: Option<ProvisionedPollerConfig>,
 }
 rboto::__structure!(
-    EventSourceMappingConfiguration "EventSourceMappingConfiguration"[set from] { uuid :
+    EventSourceMappingConfiguration "EventSourceMappingConfiguration"[from] { uuid :
     String, starting_position : EventSourcePosition, starting_position_timestamp :
     rboto::DateTime, batch_size = i32, maximum_batching_window_in_seconds = i32,
-    parallelization_factor = i32, event_source_arn : String, filter_criteria :
-    FilterCriteria, filter_criteria_error : FilterCriteriaError, kms_key_arn : String,
-    metrics_config : EventSourceMappingMetricsConfig, logging_config :
-    EventSourceMappingLoggingConfig, scaling_config : ScalingConfig, function_arn :
+    parallelization_factor = i32, event_source_arn : String, filter_criteria =
+    FilterCriteria, filter_criteria_error = FilterCriteriaError, kms_key_arn : String,
+    metrics_config = EventSourceMappingMetricsConfig, logging_config =
+    EventSourceMappingLoggingConfig, scaling_config = ScalingConfig, function_arn :
     String, last_modified : rboto::DateTime, last_processing_result : String, state :
-    String, state_transition_reason : String, destination_config : DestinationConfig,
-    topics : Vec < String >, queues : Vec < String >, source_access_configurations : Vec
-    < SourceAccessConfiguration >, self_managed_event_source : SelfManagedEventSource,
+    String, state_transition_reason : String, destination_config = DestinationConfig,
+    topics = Vec < String >, queues = Vec < String >, source_access_configurations = Vec
+    < SourceAccessConfiguration >, self_managed_event_source = SelfManagedEventSource,
     maximum_record_age_in_seconds = i32, bisect_batch_on_function_error = bool,
     maximum_retry_attempts = i32, tumbling_window_in_seconds = i32,
-    function_response_types : Vec < FunctionResponseType >,
-    amazon_managed_kafka_event_source_config : AmazonManagedKafkaEventSourceConfig,
-    self_managed_kafka_event_source_config : SelfManagedKafkaEventSourceConfig,
-    document_db_event_source_config : DocumentDbEventSourceConfig,
-    event_source_mapping_arn : String, provisioned_poller_config :
+    function_response_types = Vec < FunctionResponseType >,
+    amazon_managed_kafka_event_source_config = AmazonManagedKafkaEventSourceConfig,
+    self_managed_kafka_event_source_config = SelfManagedKafkaEventSourceConfig,
+    document_db_event_source_config = DocumentDbEventSourceConfig,
+    event_source_mapping_arn : String, provisioned_poller_config =
     ProvisionedPollerConfig } {}
 );
 /// (Amazon MSK, and self-managed Apache Kafka only) The logging configuration for your event source. Use this configuration object to define the level of logs for your event source mapping.
@@ -914,8 +913,8 @@ rboto::__structure!(
     system_log_level : EventSourceMappingSystemLogLevel } {}
 );
 rboto::__string_enum!(
-    EventSourceMappingMetric { EventCount = "EventCount", ErrorCount = "ErrorCount",
-    KafkaMetrics = "KafkaMetrics" }
+    EventSourceMappingMetric { 0 EventCount = "EventCount", 1 ErrorCount = "ErrorCount",
+    2 KafkaMetrics = "KafkaMetrics" }
 );
 /// The metrics configuration for your event source. Use this configuration object to define which metrics you want your event source mapping to produce.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -926,30 +925,31 @@ pub struct EventSourceMappingMetricsConfig {
 }
 rboto::__structure!(
     EventSourceMappingMetricsConfig "EventSourceMappingMetricsConfig"[set into from] {
-    metrics : Vec < EventSourceMappingMetric > } {}
+    metrics = Vec < EventSourceMappingMetric > } {}
 );
 rboto::__string_enum!(
-    EventSourceMappingSystemLogLevel { Debug = "DEBUG", Info = "INFO", Warn = "WARN" }
+    EventSourceMappingSystemLogLevel { 0 Debug = "DEBUG", 1 Info = "INFO", 2 Warn =
+    "WARN" }
 );
 rboto::__string_enum!(
-    EventSourcePosition { TrimHorizon = "TRIM_HORIZON", Latest = "LATEST", AtTimestamp =
-    "AT_TIMESTAMP" }
+    EventSourcePosition { 0 TrimHorizon = "TRIM_HORIZON", 1 Latest = "LATEST", 2
+    AtTimestamp = "AT_TIMESTAMP" }
 );
 rboto::__string_enum!(
-    EventType { ExecutionStarted = "ExecutionStarted", ExecutionSucceeded =
-    "ExecutionSucceeded", ExecutionFailed = "ExecutionFailed", ExecutionTimedOut =
-    "ExecutionTimedOut", ExecutionStopped = "ExecutionStopped", ContextStarted =
-    "ContextStarted", ContextSucceeded = "ContextSucceeded", ContextFailed =
-    "ContextFailed", WaitStarted = "WaitStarted", WaitSucceeded = "WaitSucceeded",
-    WaitCancelled = "WaitCancelled", StepStarted = "StepStarted", StepSucceeded =
-    "StepSucceeded", StepFailed = "StepFailed", ChainedInvokeStarted =
-    "ChainedInvokeStarted", ChainedInvokeSucceeded = "ChainedInvokeSucceeded",
-    ChainedInvokeFailed = "ChainedInvokeFailed", ChainedInvokeTimedOut =
-    "ChainedInvokeTimedOut", ChainedInvokeStopped = "ChainedInvokeStopped",
-    CallbackStarted = "CallbackStarted", CallbackSucceeded = "CallbackSucceeded",
-    CallbackFailed = "CallbackFailed", CallbackTimedOut = "CallbackTimedOut",
-    InvocationCompleted = "InvocationCompleted", ExecutionPaused = "ExecutionPaused",
-    ExecutionResumed = "ExecutionResumed" }
+    EventType { 0 ExecutionStarted = "ExecutionStarted", 1 ExecutionSucceeded =
+    "ExecutionSucceeded", 2 ExecutionFailed = "ExecutionFailed", 3 ExecutionTimedOut =
+    "ExecutionTimedOut", 4 ExecutionStopped = "ExecutionStopped", 5 ContextStarted =
+    "ContextStarted", 6 ContextSucceeded = "ContextSucceeded", 7 ContextFailed =
+    "ContextFailed", 8 WaitStarted = "WaitStarted", 9 WaitSucceeded = "WaitSucceeded", 10
+    WaitCancelled = "WaitCancelled", 11 StepStarted = "StepStarted", 12 StepSucceeded =
+    "StepSucceeded", 13 StepFailed = "StepFailed", 14 ChainedInvokeStarted =
+    "ChainedInvokeStarted", 15 ChainedInvokeSucceeded = "ChainedInvokeSucceeded", 16
+    ChainedInvokeFailed = "ChainedInvokeFailed", 17 ChainedInvokeTimedOut =
+    "ChainedInvokeTimedOut", 18 ChainedInvokeStopped = "ChainedInvokeStopped", 19
+    CallbackStarted = "CallbackStarted", 20 CallbackSucceeded = "CallbackSucceeded", 21
+    CallbackFailed = "CallbackFailed", 22 CallbackTimedOut = "CallbackTimedOut", 23
+    InvocationCompleted = "InvocationCompleted", 24 ExecutionPaused = "ExecutionPaused",
+    25 ExecutionResumed = "ExecutionResumed" }
 );
 /// Information about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -971,10 +971,9 @@ pub struct Execution {
     pub kms_key_arn: Option<String>,
 }
 rboto::__structure!(
-    Execution "Execution"[set from] { durable_execution_arn : String,
-    durable_execution_name : String, function_arn : String, status : ExecutionStatus,
-    start_timestamp : rboto::DateTime, end_timestamp : rboto::DateTime, kms_key_arn :
-    String } {}
+    Execution "Execution"[from] { durable_execution_arn : String, durable_execution_name
+    : String, function_arn : String, status : ExecutionStatus, start_timestamp :
+    rboto::DateTime, end_timestamp : rboto::DateTime, kms_key_arn : String } {}
 );
 /// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html).
 #[derive(Clone, Default, PartialEq)]
@@ -984,8 +983,8 @@ pub struct ExecutionDetails {
     pub input_payload: Option<String>,
 }
 rboto::__structure!(
-    ExecutionDetails "ExecutionDetails"[set debug from] { input_payload :
-    String[sensitive] } {}
+    ExecutionDetails "ExecutionDetails"[debug from] { input_payload : String[sensitive] }
+    {}
 );
 /// Details about a failed [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -995,7 +994,7 @@ pub struct ExecutionFailedDetails {
     pub error: Option<EventError>,
 }
 rboto::__structure!(
-    ExecutionFailedDetails "ExecutionFailedDetails"[set from] { error : EventError } {}
+    ExecutionFailedDetails "ExecutionFailedDetails"[from] { error = EventError } {}
 );
 /// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that paused. The event timestamp is when the execution paused.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1009,8 +1008,8 @@ pub struct ExecutionPausedDetails {
     pub execution_timeout_paused: Option<bool>,
 }
 rboto::__structure!(
-    ExecutionPausedDetails "ExecutionPausedDetails"[set from] { pause_request_timestamp :
-    rboto::DateTime, reason : EventPauseReason, execution_timeout_paused = bool } {}
+    ExecutionPausedDetails "ExecutionPausedDetails"[from] { pause_request_timestamp :
+    rboto::DateTime, reason = EventPauseReason, execution_timeout_paused = bool } {}
 );
 /// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that resumed. The event timestamp is when the execution resumed.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1022,8 +1021,8 @@ pub struct ExecutionResumedDetails {
     pub reason: Option<EventResumeReason>,
 }
 rboto::__structure!(
-    ExecutionResumedDetails "ExecutionResumedDetails"[set from] {
-    resume_request_timestamp : rboto::DateTime, reason : EventResumeReason } {}
+    ExecutionResumedDetails "ExecutionResumedDetails"[from] { resume_request_timestamp :
+    rboto::DateTime, reason = EventResumeReason } {}
 );
 /// Details about a durable execution that started.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1035,13 +1034,13 @@ pub struct ExecutionStartedDetails {
     pub execution_timeout: Option<i32>,
 }
 rboto::__structure!(
-    ExecutionStartedDetails "ExecutionStartedDetails"[set from] { input : EventInput,
+    ExecutionStartedDetails "ExecutionStartedDetails"[from] { input = EventInput,
     execution_timeout = i32 } {}
 );
 rboto::__string_enum!(
-    ExecutionStatus { Running = "RUNNING", Succeeded = "SUCCEEDED", Failed = "FAILED",
-    TimedOut = "TIMED_OUT", Stopped = "STOPPED", Deleting = "DELETING", Pausing =
-    "PAUSING", Paused = "PAUSED" }
+    ExecutionStatus { 0 Running = "RUNNING", 1 Succeeded = "SUCCEEDED", 2 Failed =
+    "FAILED", 3 TimedOut = "TIMED_OUT", 4 Stopped = "STOPPED", 5 Deleting = "DELETING", 6
+    Pausing = "PAUSING", 7 Paused = "PAUSED" }
 );
 /// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that stopped.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1051,7 +1050,7 @@ pub struct ExecutionStoppedDetails {
     pub error: Option<EventError>,
 }
 rboto::__structure!(
-    ExecutionStoppedDetails "ExecutionStoppedDetails"[set from] { error : EventError } {}
+    ExecutionStoppedDetails "ExecutionStoppedDetails"[from] { error = EventError } {}
 );
 /// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that succeeded.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1061,8 +1060,8 @@ pub struct ExecutionSucceededDetails {
     pub result: Option<EventResult>,
 }
 rboto::__structure!(
-    ExecutionSucceededDetails "ExecutionSucceededDetails"[set from] { result :
-    EventResult } {}
+    ExecutionSucceededDetails "ExecutionSucceededDetails"[from] { result = EventResult }
+    {}
 );
 /// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that timed out.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1072,8 +1071,7 @@ pub struct ExecutionTimedOutDetails {
     pub error: Option<EventError>,
 }
 rboto::__structure!(
-    ExecutionTimedOutDetails "ExecutionTimedOutDetails"[set from] { error : EventError }
-    {}
+    ExecutionTimedOutDetails "ExecutionTimedOutDetails"[from] { error = EventError } {}
 );
 /// Details about the connection between a Lambda function and an [Amazon EFS file system](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html) or an [Amazon S3 file system](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1088,7 +1086,7 @@ pub struct FileSystemConfig {
 }
 rboto::__structure!(
     FileSystemConfig "FileSystemConfig"[set into from] { arn : String, local_mount_path :
-    String, s3_files_config : S3FilesConfig } {}
+    String, s3_files_config = S3FilesConfig } {}
 );
 /// A structure within a `FilterCriteria` object that defines an event filtering pattern.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1106,7 +1104,7 @@ pub struct FilterCriteria {
     pub filters: Option<Vec<Filter>>,
 }
 rboto::__structure!(
-    FilterCriteria "FilterCriteria"[set into from] { filters : Vec < Filter > } {}
+    FilterCriteria "FilterCriteria"[set into from] { filters = Vec < Filter > } {}
 );
 /// An object that contains details about an error related to filter criteria encryption.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1118,11 +1116,11 @@ pub struct FilterCriteriaError {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    FilterCriteriaError "FilterCriteriaError"[set from] { error_code : String, message :
+    FilterCriteriaError "FilterCriteriaError"[from] { error_code : String, message :
     String } {}
 );
 rboto::__string_enum!(
-    FullDocument { UpdateLookup = "UpdateLookup", Default = "Default" }
+    FullDocument { 0 UpdateLookup = "UpdateLookup", 1 Default = "Default" }
 );
 /// The code for the Lambda function. You can either specify an object in Amazon S3, upload a .zip file archive deployment package directly, or specify the URI of a container image.
 #[derive(Clone, Default, PartialEq)]
@@ -1169,9 +1167,9 @@ pub struct FunctionCodeLocation {
     pub error: Option<FunctionCodeLocationError>,
 }
 rboto::__structure!(
-    FunctionCodeLocation "FunctionCodeLocation"[set from] { repository_type : String,
+    FunctionCodeLocation "FunctionCodeLocation"[from] { repository_type : String,
     location : String, image_uri : String, resolved_image_uri : String,
-    resolved_s3_object : ResolvedS3Object, source_kms_key_arn : String, error :
+    resolved_s3_object = ResolvedS3Object, source_kms_key_arn : String, error =
     FunctionCodeLocationError } {}
 );
 /// Contains details about an error that occurred when Lambda attempted to retrieve a function's deployment package.
@@ -1184,7 +1182,7 @@ pub struct FunctionCodeLocationError {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    FunctionCodeLocationError "FunctionCodeLocationError"[set debug from] { error_code :
+    FunctionCodeLocationError "FunctionCodeLocationError"[debug from] { error_code :
     String, message : String[sensitive] } {}
 );
 /// Details about a function's configuration.
@@ -1277,23 +1275,23 @@ pub struct FunctionConfiguration {
     pub accelerator_config: Option<AcceleratorConfig>,
 }
 rboto::__structure!(
-    FunctionConfiguration "FunctionConfiguration"[set from] { function_name : String,
+    FunctionConfiguration "FunctionConfiguration"[from] { function_name : String,
     function_arn : String, runtime : Runtime, role : String, handler : String, code_size
     = i64, description : String, timeout = i32, memory_size = i32, last_modified :
-    String, code_sha256 : String, version : String, vpc_config : VpcConfigResponse,
-    dead_letter_config : DeadLetterConfig, environment : EnvironmentResponse, kms_key_arn
-    : String, tracing_config : TracingConfigResponse, master_arn : String, revision_id :
-    String, layers : Vec < Layer >, state : State, state_reason : String,
+    String, code_sha256 : String, version : String, vpc_config = VpcConfigResponse,
+    dead_letter_config = DeadLetterConfig, environment = EnvironmentResponse, kms_key_arn
+    : String, tracing_config = TracingConfigResponse, master_arn : String, revision_id :
+    String, layers = Vec < Layer >, state : State, state_reason : String,
     state_reason_code : StateReasonCode, last_update_status : LastUpdateStatus,
     last_update_status_reason : String, last_update_status_reason_code :
-    LastUpdateStatusReasonCode, file_system_configs : Vec < FileSystemConfig >,
+    LastUpdateStatusReasonCode, file_system_configs = Vec < FileSystemConfig >,
     signing_profile_version_arn : String, signing_job_arn : String, package_type :
-    PackageType, image_config_response : ImageConfigResponse, architectures : Vec <
-    Architecture >, ephemeral_storage : EphemeralStorage, snap_start : SnapStartResponse,
-    runtime_version_config : RuntimeVersionConfig, logging_config : LoggingConfig,
-    tenancy_config : TenancyConfig, capacity_provider_config : CapacityProviderConfig,
-    config_sha256 : String, durable_config : DurableConfig, runtime_config :
-    FunctionRuntimeConfig, accelerator_config : AcceleratorConfig } {}
+    PackageType, image_config_response = ImageConfigResponse, architectures = Vec <
+    Architecture >, ephemeral_storage = EphemeralStorage, snap_start = SnapStartResponse,
+    runtime_version_config = RuntimeVersionConfig, logging_config = LoggingConfig,
+    tenancy_config = TenancyConfig, capacity_provider_config = CapacityProviderConfig,
+    config_sha256 : String, durable_config = DurableConfig, runtime_config =
+    FunctionRuntimeConfig, accelerator_config = AcceleratorConfig } {}
 );
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1310,12 +1308,12 @@ pub struct FunctionEventInvokeConfig {
     pub destination_config: Option<DestinationConfig>,
 }
 rboto::__structure!(
-    FunctionEventInvokeConfig "FunctionEventInvokeConfig"[set from] { last_modified :
+    FunctionEventInvokeConfig "FunctionEventInvokeConfig"[from] { last_modified :
     rboto::DateTime, function_arn : String, maximum_retry_attempts = i32,
-    maximum_event_age_in_seconds = i32, destination_config : DestinationConfig } {}
+    maximum_event_age_in_seconds = i32, destination_config = DestinationConfig } {}
 );
 rboto::__string_enum!(
-    FunctionResponseType { ReportBatchItemFailures = "ReportBatchItemFailures" }
+    FunctionResponseType { 0 ReportBatchItemFailures = "ReportBatchItemFailures" }
 );
 /// The customer-managed runtime configuration for your function. Specifies the customer-managed runtime and the runtime alias that your function uses.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1343,7 +1341,7 @@ rboto::__structure!(
     FunctionScalingConfig "FunctionScalingConfig"[set into from] {
     min_execution_environments = i32, max_execution_environments = i32 } {}
 );
-rboto::__string_enum!(FunctionUrlAuthType { None = "NONE", AwsIam = "AWS_IAM" });
+rboto::__string_enum!(FunctionUrlAuthType { 0 None = "NONE", 1 AwsIam = "AWS_IAM" });
 /// Details about a Lambda function URL.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1364,13 +1362,13 @@ pub struct FunctionUrlConfig {
     pub invoke_mode: Option<InvokeMode>,
 }
 rboto::__structure!(
-    FunctionUrlConfig "FunctionUrlConfig"[set from] { function_url : String, function_arn
-    : String, creation_time : String, last_modified_time : String, cors : Cors, auth_type
-    : FunctionUrlAuthType, invoke_mode : InvokeMode } {}
+    FunctionUrlConfig "FunctionUrlConfig"[from] { function_url : String, function_arn :
+    String, creation_time : String, last_modified_time : String, cors = Cors, auth_type :
+    FunctionUrlAuthType, invoke_mode : InvokeMode } {}
 );
-rboto::__string_enum!(FunctionVersion { All = "ALL" });
+rboto::__string_enum!(FunctionVersion { 0 All = "ALL" });
 rboto::__string_enum!(
-    FunctionVersionLatestPublished { LatestPublished = "LATEST_PUBLISHED" }
+    FunctionVersionLatestPublished { 0 LatestPublished = "LATEST_PUBLISHED" }
 );
 /// Information about a function version that uses a specific capacity provider, including its ARN and current state.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1383,8 +1381,8 @@ pub struct FunctionVersionsByCapacityProviderListItem {
 }
 rboto::__structure!(
     FunctionVersionsByCapacityProviderListItem
-    "FunctionVersionsByCapacityProviderListItem"[set from] { function_arn : String, state
-    : State } {}
+    "FunctionVersionsByCapacityProviderListItem"[from] { function_arn : String, state :
+    State } {}
 );
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1409,10 +1407,10 @@ pub struct GetLayerVersionResponse {
     pub license_info: Option<String>,
 }
 rboto::__structure!(
-    GetLayerVersionResponse "GetLayerVersionResponse"[set from] { content :
+    GetLayerVersionResponse "GetLayerVersionResponse"[from] { content =
     LayerVersionContentOutput, layer_arn : String, layer_version_arn : String,
     description : String, created_date : String, version = i64, compatible_architectures
-    : Vec < Architecture >, compatible_runtimes : Vec < Runtime >, license_info : String
+    = Vec < Architecture >, compatible_runtimes = Vec < Runtime >, license_info : String
     } {}
 );
 /// Configuration values that override the container image Dockerfile settings. For more information, see [Container image settings](https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms).
@@ -1427,7 +1425,7 @@ pub struct ImageConfig {
     pub working_directory: Option<String>,
 }
 rboto::__structure!(
-    ImageConfig "ImageConfig"[set into from] { entry_point : Vec < String >, command :
+    ImageConfig "ImageConfig"[set into from] { entry_point = Vec < String >, command =
     Vec < String >, working_directory : String } {}
 );
 /// Error response to `GetFunctionConfiguration`.
@@ -1440,7 +1438,7 @@ pub struct ImageConfigError {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    ImageConfigError "ImageConfigError"[set debug from] { error_code : String, message :
+    ImageConfigError "ImageConfigError"[debug from] { error_code : String, message :
     String[sensitive] } {}
 );
 /// Response to a `GetFunctionConfiguration` request.
@@ -1453,8 +1451,8 @@ pub struct ImageConfigResponse {
     pub error: Option<ImageConfigError>,
 }
 rboto::__structure!(
-    ImageConfigResponse "ImageConfigResponse"[set from] { image_config : ImageConfig,
-    error : ImageConfigError } {}
+    ImageConfigResponse "ImageConfigResponse"[from] { image_config = ImageConfig, error =
+    ImageConfigError } {}
 );
 /// Specifications that define the characteristics and constraints for compute instances used by the capacity provider.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1468,8 +1466,8 @@ pub struct InstanceRequirements {
     pub excluded_instance_types: Option<Vec<String>>,
 }
 rboto::__structure!(
-    InstanceRequirements "InstanceRequirements"[set into from] { architectures : Vec <
-    Architecture >, allowed_instance_types : Vec < String >, excluded_instance_types :
+    InstanceRequirements "InstanceRequirements"[set into from] { architectures = Vec <
+    Architecture >, allowed_instance_types = Vec < String >, excluded_instance_types =
     Vec < String > } {}
 );
 /// Details about a function invocation that completed.
@@ -1486,16 +1484,16 @@ pub struct InvocationCompletedDetails {
     pub error: Option<EventError>,
 }
 rboto::__structure!(
-    InvocationCompletedDetails "InvocationCompletedDetails"[set from] { start_timestamp :
-    rboto::DateTime, end_timestamp : rboto::DateTime, request_id : String, error :
+    InvocationCompletedDetails "InvocationCompletedDetails"[from] { start_timestamp :
+    rboto::DateTime, end_timestamp : rboto::DateTime, request_id : String, error =
     EventError } {}
 );
 rboto::__string_enum!(
-    InvocationType { Event = "Event", RequestResponse = "RequestResponse", DryRun =
+    InvocationType { 0 Event = "Event", 1 RequestResponse = "RequestResponse", 2 DryRun =
     "DryRun" }
 );
 rboto::__string_enum!(
-    InvokeMode { Buffered = "BUFFERED", ResponseStream = "RESPONSE_STREAM" }
+    InvokeMode { 0 Buffered = "BUFFERED", 1 ResponseStream = "RESPONSE_STREAM" }
 );
 /// A chunk of the streamed response payload.
 #[derive(Clone, Default, PartialEq)]
@@ -1505,7 +1503,7 @@ pub struct InvokeResponseStreamUpdate {
     pub payload: Option<rboto::Blob>,
 }
 rboto::__structure!(
-    InvokeResponseStreamUpdate "InvokeResponseStreamUpdate"[set debug from] { payload :
+    InvokeResponseStreamUpdate "InvokeResponseStreamUpdate"[debug from] { payload :
     rboto::Blob[sensitive] } {}
 );
 /// A response confirming that the event stream is complete.
@@ -1520,8 +1518,8 @@ pub struct InvokeWithResponseStreamCompleteEvent {
     pub log_result: Option<String>,
 }
 rboto::__structure!(
-    InvokeWithResponseStreamCompleteEvent "InvokeWithResponseStreamCompleteEvent"[set
-    from] { error_code : String, error_details : String, log_result : String } {}
+    InvokeWithResponseStreamCompleteEvent "InvokeWithResponseStreamCompleteEvent"[from] {
+    error_code : String, error_details : String, log_result : String } {}
 );
 /// An object that includes a chunk of the response payload. When the stream has ended, Lambda includes a `InvokeComplete` object.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1533,12 +1531,12 @@ pub struct InvokeWithResponseStreamResponseEvent {
     pub invoke_complete: Option<InvokeWithResponseStreamCompleteEvent>,
 }
 rboto::__structure!(
-    InvokeWithResponseStreamResponseEvent "InvokeWithResponseStreamResponseEvent"[set
-    from] { payload_chunk : InvokeResponseStreamUpdate, invoke_complete :
+    InvokeWithResponseStreamResponseEvent "InvokeWithResponseStreamResponseEvent"[from] {
+    payload_chunk = InvokeResponseStreamUpdate, invoke_complete =
     InvokeWithResponseStreamCompleteEvent } {}
 );
 rboto::__string_enum!(
-    KafkaEventSourceMappingConsumptionMode { Stream = "Stream", Queue = "Queue" }
+    KafkaEventSourceMappingConsumptionMode { 0 Stream = "Stream", 1 Queue = "Queue" }
 );
 /// Specific access configuration settings that tell Lambda how to authenticate with your schema registry.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1554,9 +1552,9 @@ rboto::__structure!(
     type_ : KafkaSchemaRegistryAuthType, uri : String } {}
 );
 rboto::__string_enum!(
-    KafkaSchemaRegistryAuthType { BasicAuth = "BASIC_AUTH", ClientCertificateTlsAuth =
-    "CLIENT_CERTIFICATE_TLS_AUTH", ServerRootCaCertificate =
-    "SERVER_ROOT_CA_CERTIFICATE", OauthbearerAuth = "OAUTHBEARER_AUTH" }
+    KafkaSchemaRegistryAuthType { 0 BasicAuth = "BASIC_AUTH", 1 ClientCertificateTlsAuth
+    = "CLIENT_CERTIFICATE_TLS_AUTH", 2 ServerRootCaCertificate =
+    "SERVER_ROOT_CA_CERTIFICATE", 3 OauthbearerAuth = "OAUTHBEARER_AUTH" }
 );
 /// Specific configuration settings for a Kafka schema registry.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1574,10 +1572,12 @@ pub struct KafkaSchemaRegistryConfig {
 rboto::__structure!(
     KafkaSchemaRegistryConfig "KafkaSchemaRegistryConfig"[set into from] {
     schema_registry_uri : String, event_record_format : SchemaRegistryEventRecordFormat,
-    access_configs : Vec < KafkaSchemaRegistryAccessConfig >, schema_validation_configs :
+    access_configs = Vec < KafkaSchemaRegistryAccessConfig >, schema_validation_configs =
     Vec < KafkaSchemaValidationConfig > } {}
 );
-rboto::__string_enum!(KafkaSchemaValidationAttribute { Key = "KEY", Value = "VALUE" });
+rboto::__string_enum!(
+    KafkaSchemaValidationAttribute { 0 Key = "KEY", 1 Value = "VALUE" }
+);
 /// Specific schema validation configuration settings that tell Lambda the message attributes you want to validate and filter using your schema registry.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1607,35 +1607,37 @@ rboto::__structure!(
     execution_environment_memory_gi_b_per_v_cpu = f64 } {}
 );
 rboto::__string_enum!(
-    LastUpdateStatus { Successful = "Successful", Failed = "Failed", InProgress =
+    LastUpdateStatus { 0 Successful = "Successful", 1 Failed = "Failed", 2 InProgress =
     "InProgress" }
 );
 rboto::__string_enum!(
-    LastUpdateStatusReasonCode { EniLimitExceeded = "EniLimitExceeded",
-    InsufficientRolePermissions = "InsufficientRolePermissions", InvalidConfiguration =
-    "InvalidConfiguration", InternalError = "InternalError", SubnetOutOfIpAddresses =
-    "SubnetOutOfIPAddresses", InvalidSubnet = "InvalidSubnet", InvalidSecurityGroup =
-    "InvalidSecurityGroup", ImageDeleted = "ImageDeleted", ImageAccessDenied =
-    "ImageAccessDenied", InvalidImage = "InvalidImage", KmsKeyAccessDenied =
-    "KMSKeyAccessDenied", KmsKeyNotFound = "KMSKeyNotFound", InvalidStateKmsKey =
-    "InvalidStateKMSKey", DisabledKmsKey = "DisabledKMSKey", EfsioError = "EFSIOError",
-    EfsMountConnectivityError = "EFSMountConnectivityError", EfsMountFailure =
-    "EFSMountFailure", EfsMountTimeout = "EFSMountTimeout", InvalidRuntime =
-    "InvalidRuntime", InvalidZipFileException = "InvalidZipFileException", FunctionError
-    = "FunctionError", ServiceQuotaExceededException = "ServiceQuotaExceededException",
-    VcpuLimitExceeded = "VcpuLimitExceeded", CapacityProviderScalingLimitExceeded =
-    "CapacityProviderScalingLimitExceeded", InsufficientCapacity =
-    "InsufficientCapacity", Ec2RequestLimitExceeded = "EC2RequestLimitExceeded",
-    FunctionErrorInitTimeout = "FunctionError.InitTimeout", FunctionErrorRuntimeInitError
-    = "FunctionError.RuntimeInitError", FunctionErrorExtensionInitError =
-    "FunctionError.ExtensionInitError", FunctionErrorInvalidEntryPoint =
-    "FunctionError.InvalidEntryPoint", FunctionErrorInvalidWorkingDirectory =
-    "FunctionError.InvalidWorkingDirectory", FunctionErrorPermissionDenied =
-    "FunctionError.PermissionDenied", FunctionErrorTooManyExtensions =
-    "FunctionError.TooManyExtensions", FunctionErrorInitResourceExhausted =
-    "FunctionError.InitResourceExhausted", DisallowedByVpcEncryptionControl =
-    "DisallowedByVpcEncryptionControl", IncompatibleAcceleratorInstanceTypes =
-    "IncompatibleAcceleratorInstanceTypes", DependencyError = "DependencyError" }
+    LastUpdateStatusReasonCode { 0 EniLimitExceeded = "EniLimitExceeded", 1
+    InsufficientRolePermissions = "InsufficientRolePermissions", 2 InvalidConfiguration =
+    "InvalidConfiguration", 3 InternalError = "InternalError", 4 SubnetOutOfIpAddresses =
+    "SubnetOutOfIPAddresses", 5 InvalidSubnet = "InvalidSubnet", 6 InvalidSecurityGroup =
+    "InvalidSecurityGroup", 7 ImageDeleted = "ImageDeleted", 8 ImageAccessDenied =
+    "ImageAccessDenied", 9 InvalidImage = "InvalidImage", 10 KmsKeyAccessDenied =
+    "KMSKeyAccessDenied", 11 KmsKeyNotFound = "KMSKeyNotFound", 12 InvalidStateKmsKey =
+    "InvalidStateKMSKey", 13 DisabledKmsKey = "DisabledKMSKey", 14 EfsioError =
+    "EFSIOError", 15 EfsMountConnectivityError = "EFSMountConnectivityError", 16
+    EfsMountFailure = "EFSMountFailure", 17 EfsMountTimeout = "EFSMountTimeout", 18
+    InvalidRuntime = "InvalidRuntime", 19 InvalidZipFileException =
+    "InvalidZipFileException", 20 FunctionError = "FunctionError", 21
+    ServiceQuotaExceededException = "ServiceQuotaExceededException", 22 VcpuLimitExceeded
+    = "VcpuLimitExceeded", 23 CapacityProviderScalingLimitExceeded =
+    "CapacityProviderScalingLimitExceeded", 24 InsufficientCapacity =
+    "InsufficientCapacity", 25 Ec2RequestLimitExceeded = "EC2RequestLimitExceeded", 26
+    FunctionErrorInitTimeout = "FunctionError.InitTimeout", 27
+    FunctionErrorRuntimeInitError = "FunctionError.RuntimeInitError", 28
+    FunctionErrorExtensionInitError = "FunctionError.ExtensionInitError", 29
+    FunctionErrorInvalidEntryPoint = "FunctionError.InvalidEntryPoint", 30
+    FunctionErrorInvalidWorkingDirectory = "FunctionError.InvalidWorkingDirectory", 31
+    FunctionErrorPermissionDenied = "FunctionError.PermissionDenied", 32
+    FunctionErrorTooManyExtensions = "FunctionError.TooManyExtensions", 33
+    FunctionErrorInitResourceExhausted = "FunctionError.InitResourceExhausted", 34
+    DisallowedByVpcEncryptionControl = "DisallowedByVpcEncryptionControl", 35
+    IncompatibleAcceleratorInstanceTypes = "IncompatibleAcceleratorInstanceTypes", 36
+    DependencyError = "DependencyError" }
 );
 /// An [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1651,8 +1653,8 @@ pub struct Layer {
     pub signing_job_arn: Option<String>,
 }
 rboto::__structure!(
-    Layer "Layer"[set from] { arn : String, code_size = i64, signing_profile_version_arn
-    : String, signing_job_arn : String } {}
+    Layer "Layer"[from] { arn : String, code_size = i64, signing_profile_version_arn :
+    String, signing_job_arn : String } {}
 );
 /// A ZIP archive that contains the contents of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). You can specify either an Amazon S3 location, or upload a layer archive directly.
 #[derive(Clone, Default, PartialEq)]
@@ -1692,9 +1694,9 @@ pub struct LayerVersionContentOutput {
     pub resolved_s3_object: Option<ResolvedS3Object>,
 }
 rboto::__structure!(
-    LayerVersionContentOutput "LayerVersionContentOutput"[set from] { location : String,
+    LayerVersionContentOutput "LayerVersionContentOutput"[from] { location : String,
     code_sha256 : String, code_size = i64, signing_profile_version_arn : String,
-    signing_job_arn : String, resolved_s3_object : ResolvedS3Object } {}
+    signing_job_arn : String, resolved_s3_object = ResolvedS3Object } {}
 );
 /// Details about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1716,9 +1718,9 @@ pub struct LayerVersionsListItem {
     pub license_info: Option<String>,
 }
 rboto::__structure!(
-    LayerVersionsListItem "LayerVersionsListItem"[set from] { layer_version_arn : String,
+    LayerVersionsListItem "LayerVersionsListItem"[from] { layer_version_arn : String,
     version = i64, description : String, created_date : String, compatible_architectures
-    : Vec < Architecture >, compatible_runtimes : Vec < Runtime >, license_info : String
+    = Vec < Architecture >, compatible_runtimes = Vec < Runtime >, license_info : String
     } {}
 );
 /// Details about an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
@@ -1733,11 +1735,11 @@ pub struct LayersListItem {
     pub latest_matching_version: Option<LayerVersionsListItem>,
 }
 rboto::__structure!(
-    LayersListItem "LayersListItem"[set from] { layer_name : String, layer_arn : String,
-    latest_matching_version : LayerVersionsListItem } {}
+    LayersListItem "LayersListItem"[from] { layer_name : String, layer_arn : String,
+    latest_matching_version = LayerVersionsListItem } {}
 );
-rboto::__string_enum!(LogFormat { Json = "JSON", Text = "Text" });
-rboto::__string_enum!(LogType { None = "None", Tail = "Tail" });
+rboto::__string_enum!(LogFormat { 0 Json = "JSON", 1 Text = "Text" });
+rboto::__string_enum!(LogType { 0 None = "None", 1 Tail = "Tail" });
 /// The function's Amazon CloudWatch Logs configuration settings.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1804,25 +1806,25 @@ pub struct Operation {
     pub chained_invoke_details: Option<ChainedInvokeDetails>,
 }
 rboto::__structure!(
-    Operation "Operation"[set from] { id : String, parent_id : String, name : String,
-    type_ : OperationType, sub_type : String, start_timestamp : rboto::DateTime,
-    end_timestamp : rboto::DateTime, status : OperationStatus, execution_details :
-    ExecutionDetails, context_details : ContextDetails, step_details : StepDetails,
-    wait_details : WaitDetails, callback_details : CallbackDetails,
-    chained_invoke_details : ChainedInvokeDetails } {}
+    Operation "Operation"[from] { id : String, parent_id : String, name : String, type_ :
+    OperationType, sub_type : String, start_timestamp : rboto::DateTime, end_timestamp :
+    rboto::DateTime, status : OperationStatus, execution_details = ExecutionDetails,
+    context_details = ContextDetails, step_details = StepDetails, wait_details =
+    WaitDetails, callback_details = CallbackDetails, chained_invoke_details =
+    ChainedInvokeDetails } {}
 );
 rboto::__string_enum!(
-    OperationAction { Start = "START", Succeed = "SUCCEED", Fail = "FAIL", Retry =
-    "RETRY", Cancel = "CANCEL" }
+    OperationAction { 0 Start = "START", 1 Succeed = "SUCCEED", 2 Fail = "FAIL", 3 Retry
+    = "RETRY", 4 Cancel = "CANCEL" }
 );
 rboto::__string_enum!(
-    OperationStatus { Started = "STARTED", Pending = "PENDING", Ready = "READY",
-    Succeeded = "SUCCEEDED", Failed = "FAILED", Cancelled = "CANCELLED", TimedOut =
-    "TIMED_OUT", Stopped = "STOPPED" }
+    OperationStatus { 0 Started = "STARTED", 1 Pending = "PENDING", 2 Ready = "READY", 3
+    Succeeded = "SUCCEEDED", 4 Failed = "FAILED", 5 Cancelled = "CANCELLED", 6 TimedOut =
+    "TIMED_OUT", 7 Stopped = "STOPPED" }
 );
 rboto::__string_enum!(
-    OperationType { Execution = "EXECUTION", Context = "CONTEXT", Step = "STEP", Wait =
-    "WAIT", Callback = "CALLBACK", ChainedInvoke = "CHAINED_INVOKE" }
+    OperationType { 0 Execution = "EXECUTION", 1 Context = "CONTEXT", 2 Step = "STEP", 3
+    Wait = "WAIT", 4 Callback = "CALLBACK", 5 ChainedInvoke = "CHAINED_INVOKE" }
 );
 /// An update to be applied to an operation during checkpointing.
 #[derive(Clone, Default, PartialEq)]
@@ -1856,11 +1858,11 @@ pub struct OperationUpdate {
 rboto::__structure!(
     OperationUpdate "OperationUpdate"[set debug into] { id : String, parent_id : String,
     name : String, type_ : OperationType, sub_type : String, action : OperationAction,
-    payload : String[sensitive], error : ErrorObject, context_options : ContextOptions,
-    step_options : StepOptions, wait_options : WaitOptions, callback_options :
-    CallbackOptions, chained_invoke_options : ChainedInvokeOptions } {}
+    payload : String[sensitive], error = ErrorObject, context_options = ContextOptions,
+    step_options = StepOptions, wait_options = WaitOptions, callback_options =
+    CallbackOptions, chained_invoke_options = ChainedInvokeOptions } {}
 );
-rboto::__string_enum!(PackageType { Zip = "Zip", Image = "Image" });
+rboto::__string_enum!(PackageType { 0 Zip = "Zip", 1 Image = "Image" });
 /// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that is pausing or paused.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -1873,8 +1875,8 @@ pub struct PauseDetails {
     pub execution_timeout_paused: Option<bool>,
 }
 rboto::__structure!(
-    PauseDetails "PauseDetails"[set debug from] { pause_request_timestamp :
-    rboto::DateTime, reason : String[sensitive], execution_timeout_paused = bool } {}
+    PauseDetails "PauseDetails"[debug from] { pause_request_timestamp : rboto::DateTime,
+    reason : String[sensitive], execution_timeout_paused = bool } {}
 );
 /// Configuration for tag propagation to managed resources launched by the capacity provider.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1889,7 +1891,7 @@ rboto::__structure!(
     PropagateTags "PropagateTags"[set into from] { mode : PropagateTagsMode,
     explicit_tags : HashMap < String, String > } {}
 );
-rboto::__string_enum!(PropagateTagsMode { None = "None", Explicit = "Explicit" });
+rboto::__string_enum!(PropagateTagsMode { 0 None = "None", 1 Explicit = "Explicit" });
 /// Details about the provisioned concurrency configuration for a function alias or version.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1910,14 +1912,14 @@ pub struct ProvisionedConcurrencyConfigListItem {
     pub last_modified: Option<String>,
 }
 rboto::__structure!(
-    ProvisionedConcurrencyConfigListItem "ProvisionedConcurrencyConfigListItem"[set from]
-    { function_arn : String, requested_provisioned_concurrent_executions = i32,
+    ProvisionedConcurrencyConfigListItem "ProvisionedConcurrencyConfigListItem"[from] {
+    function_arn : String, requested_provisioned_concurrent_executions = i32,
     available_provisioned_concurrent_executions = i32,
     allocated_provisioned_concurrent_executions = i32, status :
     ProvisionedConcurrencyStatusEnum, status_reason : String, last_modified : String } {}
 );
 rboto::__string_enum!(
-    ProvisionedConcurrencyStatusEnum { InProgress = "IN_PROGRESS", Ready = "READY",
+    ProvisionedConcurrencyStatusEnum { 0 InProgress = "IN_PROGRESS", 1 Ready = "READY", 2
     Failed = "FAILED" }
 );
 /// The [provisioned mode](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode) configuration for the event source. Use Provisioned Mode to customize the minimum and maximum number of event pollers for your event source.
@@ -1935,7 +1937,7 @@ rboto::__structure!(
     ProvisionedPollerConfig "ProvisionedPollerConfig"[set into from] { minimum_pollers =
     i32, maximum_pollers = i32, poller_group_name : String } {}
 );
-rboto::__string_enum!(RecursiveLoop { Allow = "Allow", Terminate = "Terminate" });
+rboto::__string_enum!(RecursiveLoop { 0 Allow = "Allow", 1 Terminate = "Terminate" });
 /// Details about the resolved Amazon S3 object that contains a function's deployment package.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1948,11 +1950,11 @@ pub struct ResolvedS3Object {
     pub s3_object_version: Option<String>,
 }
 rboto::__structure!(
-    ResolvedS3Object "ResolvedS3Object"[set from] { s3_bucket : String, s3_key : String,
+    ResolvedS3Object "ResolvedS3Object"[from] { s3_bucket : String, s3_key : String,
     s3_object_version : String } {}
 );
 rboto::__string_enum!(
-    ResponseStreamingInvocationType { RequestResponse = "RequestResponse", DryRun =
+    ResponseStreamingInvocationType { 0 RequestResponse = "RequestResponse", 1 DryRun =
     "DryRun" }
 );
 /// Information about retry attempts for an operation.
@@ -1965,27 +1967,28 @@ pub struct RetryDetails {
     pub next_attempt_delay_seconds: Option<i32>,
 }
 rboto::__structure!(
-    RetryDetails "RetryDetails"[set from] { current_attempt = i32,
-    next_attempt_delay_seconds = i32 } {}
+    RetryDetails "RetryDetails"[from] { current_attempt = i32, next_attempt_delay_seconds
+    = i32 } {}
 );
 rboto::__string_enum!(
-    Runtime { Nodejs = "nodejs", Nodejs4_3 = "nodejs4.3", Nodejs6_10 = "nodejs6.10",
-    Nodejs8_10 = "nodejs8.10", Nodejs10X = "nodejs10.x", Nodejs12X = "nodejs12.x",
-    Nodejs14X = "nodejs14.x", Nodejs16X = "nodejs16.x", Nodejs18X = "nodejs18.x",
-    Nodejs20X = "nodejs20.x", Nodejs22X = "nodejs22.x", Nodejs24X = "nodejs24.x", Java8 =
-    "java8", Java8Al2 = "java8.al2", Java11 = "java11", Java17 = "java17", Java21 =
-    "java21", Java25 = "java25", Python2_7 = "python2.7", Python3_6 = "python3.6",
-    Python3_7 = "python3.7", Python3_8 = "python3.8", Python3_9 = "python3.9", Python3_10
-    = "python3.10", Python3_11 = "python3.11", Python3_12 = "python3.12", Python3_13 =
-    "python3.13", Python3_14 = "python3.14", Dotnetcore1_0 = "dotnetcore1.0",
-    Dotnetcore2_0 = "dotnetcore2.0", Dotnetcore2_1 = "dotnetcore2.1", Dotnetcore3_1 =
-    "dotnetcore3.1", Dotnet6 = "dotnet6", Dotnet8 = "dotnet8", Dotnet10 = "dotnet10",
-    Nodejs4_3Edge = "nodejs4.3-edge", Go1X = "go1.x", Ruby2_5 = "ruby2.5", Ruby2_7 =
-    "ruby2.7", Ruby3_2 = "ruby3.2", Ruby3_3 = "ruby3.3", Ruby3_4 = "ruby3.4", Ruby4_0 =
-    "ruby4.0", Provided = "provided", ProvidedAl2 = "provided.al2", ProvidedAl2023 =
-    "provided.al2023", Nodejs26X = "nodejs26.x", Python3_15 = "python3.15", Java8Al2023 =
-    "java8.al2023", Java11Al2023 = "java11.al2023", Java17Al2023 = "java17.al2023",
-    Custom = "custom" }
+    Runtime { 0 Nodejs = "nodejs", 1 Nodejs4_3 = "nodejs4.3", 2 Nodejs6_10 =
+    "nodejs6.10", 3 Nodejs8_10 = "nodejs8.10", 4 Nodejs10X = "nodejs10.x", 5 Nodejs12X =
+    "nodejs12.x", 6 Nodejs14X = "nodejs14.x", 7 Nodejs16X = "nodejs16.x", 8 Nodejs18X =
+    "nodejs18.x", 9 Nodejs20X = "nodejs20.x", 10 Nodejs22X = "nodejs22.x", 11 Nodejs24X =
+    "nodejs24.x", 12 Java8 = "java8", 13 Java8Al2 = "java8.al2", 14 Java11 = "java11", 15
+    Java17 = "java17", 16 Java21 = "java21", 17 Java25 = "java25", 18 Python2_7 =
+    "python2.7", 19 Python3_6 = "python3.6", 20 Python3_7 = "python3.7", 21 Python3_8 =
+    "python3.8", 22 Python3_9 = "python3.9", 23 Python3_10 = "python3.10", 24 Python3_11
+    = "python3.11", 25 Python3_12 = "python3.12", 26 Python3_13 = "python3.13", 27
+    Python3_14 = "python3.14", 28 Dotnetcore1_0 = "dotnetcore1.0", 29 Dotnetcore2_0 =
+    "dotnetcore2.0", 30 Dotnetcore2_1 = "dotnetcore2.1", 31 Dotnetcore3_1 =
+    "dotnetcore3.1", 32 Dotnet6 = "dotnet6", 33 Dotnet8 = "dotnet8", 34 Dotnet10 =
+    "dotnet10", 35 Nodejs4_3Edge = "nodejs4.3-edge", 36 Go1X = "go1.x", 37 Ruby2_5 =
+    "ruby2.5", 38 Ruby2_7 = "ruby2.7", 39 Ruby3_2 = "ruby3.2", 40 Ruby3_3 = "ruby3.3", 41
+    Ruby3_4 = "ruby3.4", 42 Ruby4_0 = "ruby4.0", 43 Provided = "provided", 44 ProvidedAl2
+    = "provided.al2", 45 ProvidedAl2023 = "provided.al2023", 46 Nodejs26X = "nodejs26.x",
+    47 Python3_15 = "python3.15", 48 Java8Al2023 = "java8.al2023", 49 Java11Al2023 =
+    "java11.al2023", 50 Java17Al2023 = "java17.al2023", 51 Custom = "custom" }
 );
 /// The ARN of the runtime and any errors that occured.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1997,8 +2000,8 @@ pub struct RuntimeVersionConfig {
     pub error: Option<RuntimeVersionError>,
 }
 rboto::__structure!(
-    RuntimeVersionConfig "RuntimeVersionConfig"[set from] { runtime_version_arn : String,
-    error : RuntimeVersionError } {}
+    RuntimeVersionConfig "RuntimeVersionConfig"[from] { runtime_version_arn : String,
+    error = RuntimeVersionError } {}
 );
 /// Any error returned when the runtime version information for the function could not be retrieved.
 #[derive(Clone, Default, PartialEq)]
@@ -2010,8 +2013,8 @@ pub struct RuntimeVersionError {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    RuntimeVersionError "RuntimeVersionError"[set debug from] { error_code : String,
-    message : String[sensitive] } {}
+    RuntimeVersionError "RuntimeVersionError"[debug from] { error_code : String, message
+    : String[sensitive] } {}
 );
 /// Setting controls how your function accesses data from an Amazon S3 file system.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2026,7 +2029,7 @@ rboto::__structure!(
 rboto::__string_enum!(
     #[doc =
     " The method Lambda uses to store a function's deployment package — either by copying the package into Lambda-managed storage (`COPY`) or by referencing it directly from the source Amazon S3 bucket (`REFERENCE`)."]
-    S3ObjectStorageMode { Copy = "COPY", Reference = "REFERENCE" }
+    S3ObjectStorageMode { 0 Copy = "COPY", 1 Reference = "REFERENCE" }
 );
 /// (Amazon SQS only) The scaling configuration for the event source. To remove the configuration, pass an empty value.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2039,7 +2042,7 @@ rboto::__structure!(
     ScalingConfig "ScalingConfig"[set into from] { maximum_concurrency = i32 } {}
 );
 rboto::__string_enum!(
-    SchemaRegistryEventRecordFormat { Json = "JSON", Source = "SOURCE" }
+    SchemaRegistryEventRecordFormat { 0 Json = "JSON", 1 Source = "SOURCE" }
 );
 /// The self-managed Apache Kafka cluster for your event source.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2065,7 +2068,7 @@ pub struct SelfManagedKafkaEventSourceConfig {
 }
 rboto::__structure!(
     SelfManagedKafkaEventSourceConfig "SelfManagedKafkaEventSourceConfig"[set into from]
-    { consumer_group_id : String, schema_registry_config : KafkaSchemaRegistryConfig,
+    { consumer_group_id : String, schema_registry_config = KafkaSchemaRegistryConfig,
     consumption_mode : KafkaEventSourceMappingConsumptionMode } {}
 );
 /// The function's [Lambda SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting. Set `ApplyOn` to `PublishedVersions` to create a snapshot of the initialized execution environment when you publish a function version.
@@ -2077,9 +2080,9 @@ pub struct SnapStart {
 }
 rboto::__structure!(SnapStart "SnapStart"[set into] { apply_on : SnapStartApplyOn } {});
 rboto::__string_enum!(
-    SnapStartApplyOn { PublishedVersions = "PublishedVersions", None = "None" }
+    SnapStartApplyOn { 0 PublishedVersions = "PublishedVersions", 1 None = "None" }
 );
-rboto::__string_enum!(SnapStartOptimizationStatus { On = "On", Off = "Off" });
+rboto::__string_enum!(SnapStartOptimizationStatus { 0 On = "On", 1 Off = "Off" });
 /// The function's [SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2090,7 +2093,7 @@ pub struct SnapStartResponse {
     pub optimization_status: Option<SnapStartOptimizationStatus>,
 }
 rboto::__structure!(
-    SnapStartResponse "SnapStartResponse"[set from] { apply_on : SnapStartApplyOn,
+    SnapStartResponse "SnapStartResponse"[from] { apply_on : SnapStartApplyOn,
     optimization_status : SnapStartOptimizationStatus } {}
 );
 /// To secure and define access to your event source, you can specify the authentication protocol, VPC components, or virtual host.
@@ -2107,49 +2110,50 @@ rboto::__structure!(
     SourceAccessType, uri : String } {}
 );
 rboto::__string_enum!(
-    SourceAccessType { BasicAuth = "BASIC_AUTH", VpcSubnet = "VPC_SUBNET",
-    VpcSecurityGroup = "VPC_SECURITY_GROUP", SaslScram512Auth = "SASL_SCRAM_512_AUTH",
-    SaslScram256Auth = "SASL_SCRAM_256_AUTH", VirtualHost = "VIRTUAL_HOST",
-    ClientCertificateTlsAuth = "CLIENT_CERTIFICATE_TLS_AUTH", ServerRootCaCertificate =
-    "SERVER_ROOT_CA_CERTIFICATE", OauthbearerAuth = "OAUTHBEARER_AUTH", OauthbearerScope
-    = "OAUTHBEARER_SCOPE", OauthbearerAudience = "OAUTHBEARER_AUDIENCE",
-    OauthbearerLogicalCluster = "OAUTHBEARER_LOGICAL_CLUSTER", OauthbearerIdentityPool =
-    "OAUTHBEARER_IDENTITY_POOL", IamAuth = "IAM_AUTH", IamOauthbearerAuth =
-    "IAM_OAUTHBEARER_AUTH" }
+    SourceAccessType { 0 BasicAuth = "BASIC_AUTH", 1 VpcSubnet = "VPC_SUBNET", 2
+    VpcSecurityGroup = "VPC_SECURITY_GROUP", 3 SaslScram512Auth = "SASL_SCRAM_512_AUTH",
+    4 SaslScram256Auth = "SASL_SCRAM_256_AUTH", 5 VirtualHost = "VIRTUAL_HOST", 6
+    ClientCertificateTlsAuth = "CLIENT_CERTIFICATE_TLS_AUTH", 7 ServerRootCaCertificate =
+    "SERVER_ROOT_CA_CERTIFICATE", 8 OauthbearerAuth = "OAUTHBEARER_AUTH", 9
+    OauthbearerScope = "OAUTHBEARER_SCOPE", 10 OauthbearerAudience =
+    "OAUTHBEARER_AUDIENCE", 11 OauthbearerLogicalCluster = "OAUTHBEARER_LOGICAL_CLUSTER",
+    12 OauthbearerIdentityPool = "OAUTHBEARER_IDENTITY_POOL", 13 IamAuth = "IAM_AUTH", 14
+    IamOauthbearerAuth = "IAM_OAUTHBEARER_AUTH" }
 );
 rboto::__string_enum!(
-    State { Pending = "Pending", Active = "Active", Inactive = "Inactive", Failed =
-    "Failed", Deactivating = "Deactivating", Deactivated = "Deactivated",
-    ActiveNonInvocable = "ActiveNonInvocable", Deleting = "Deleting" }
+    State { 0 Pending = "Pending", 1 Active = "Active", 2 Inactive = "Inactive", 3 Failed
+    = "Failed", 4 Deactivating = "Deactivating", 5 Deactivated = "Deactivated", 6
+    ActiveNonInvocable = "ActiveNonInvocable", 7 Deleting = "Deleting" }
 );
 rboto::__string_enum!(
-    StateReasonCode { Idle = "Idle", Creating = "Creating", Restoring = "Restoring",
-    EniLimitExceeded = "EniLimitExceeded", InsufficientRolePermissions =
-    "InsufficientRolePermissions", InvalidConfiguration = "InvalidConfiguration",
-    InternalError = "InternalError", SubnetOutOfIpAddresses = "SubnetOutOfIPAddresses",
-    InvalidSubnet = "InvalidSubnet", InvalidSecurityGroup = "InvalidSecurityGroup",
-    ImageDeleted = "ImageDeleted", ImageAccessDenied = "ImageAccessDenied", InvalidImage
-    = "InvalidImage", KmsKeyAccessDenied = "KMSKeyAccessDenied", KmsKeyNotFound =
-    "KMSKeyNotFound", InvalidStateKmsKey = "InvalidStateKMSKey", DisabledKmsKey =
-    "DisabledKMSKey", EfsioError = "EFSIOError", EfsMountConnectivityError =
-    "EFSMountConnectivityError", EfsMountFailure = "EFSMountFailure", EfsMountTimeout =
-    "EFSMountTimeout", InvalidRuntime = "InvalidRuntime", InvalidZipFileException =
-    "InvalidZipFileException", FunctionError = "FunctionError",
-    ServiceQuotaExceededException = "ServiceQuotaExceededException", VcpuLimitExceeded =
-    "VcpuLimitExceeded", CapacityProviderScalingLimitExceeded =
-    "CapacityProviderScalingLimitExceeded", InsufficientCapacity =
-    "InsufficientCapacity", Ec2RequestLimitExceeded = "EC2RequestLimitExceeded",
-    FunctionErrorInitTimeout = "FunctionError.InitTimeout", FunctionErrorRuntimeInitError
-    = "FunctionError.RuntimeInitError", FunctionErrorExtensionInitError =
-    "FunctionError.ExtensionInitError", FunctionErrorInvalidEntryPoint =
-    "FunctionError.InvalidEntryPoint", FunctionErrorInvalidWorkingDirectory =
-    "FunctionError.InvalidWorkingDirectory", FunctionErrorPermissionDenied =
-    "FunctionError.PermissionDenied", FunctionErrorTooManyExtensions =
-    "FunctionError.TooManyExtensions", FunctionErrorInitResourceExhausted =
-    "FunctionError.InitResourceExhausted", DisallowedByVpcEncryptionControl =
-    "DisallowedByVpcEncryptionControl", DrainingDurableExecutions =
-    "DrainingDurableExecutions", IncompatibleAcceleratorInstanceTypes =
-    "IncompatibleAcceleratorInstanceTypes", DependencyError = "DependencyError" }
+    StateReasonCode { 0 Idle = "Idle", 1 Creating = "Creating", 2 Restoring =
+    "Restoring", 3 EniLimitExceeded = "EniLimitExceeded", 4 InsufficientRolePermissions =
+    "InsufficientRolePermissions", 5 InvalidConfiguration = "InvalidConfiguration", 6
+    InternalError = "InternalError", 7 SubnetOutOfIpAddresses = "SubnetOutOfIPAddresses",
+    8 InvalidSubnet = "InvalidSubnet", 9 InvalidSecurityGroup = "InvalidSecurityGroup",
+    10 ImageDeleted = "ImageDeleted", 11 ImageAccessDenied = "ImageAccessDenied", 12
+    InvalidImage = "InvalidImage", 13 KmsKeyAccessDenied = "KMSKeyAccessDenied", 14
+    KmsKeyNotFound = "KMSKeyNotFound", 15 InvalidStateKmsKey = "InvalidStateKMSKey", 16
+    DisabledKmsKey = "DisabledKMSKey", 17 EfsioError = "EFSIOError", 18
+    EfsMountConnectivityError = "EFSMountConnectivityError", 19 EfsMountFailure =
+    "EFSMountFailure", 20 EfsMountTimeout = "EFSMountTimeout", 21 InvalidRuntime =
+    "InvalidRuntime", 22 InvalidZipFileException = "InvalidZipFileException", 23
+    FunctionError = "FunctionError", 24 ServiceQuotaExceededException =
+    "ServiceQuotaExceededException", 25 VcpuLimitExceeded = "VcpuLimitExceeded", 26
+    CapacityProviderScalingLimitExceeded = "CapacityProviderScalingLimitExceeded", 27
+    InsufficientCapacity = "InsufficientCapacity", 28 Ec2RequestLimitExceeded =
+    "EC2RequestLimitExceeded", 29 FunctionErrorInitTimeout = "FunctionError.InitTimeout",
+    30 FunctionErrorRuntimeInitError = "FunctionError.RuntimeInitError", 31
+    FunctionErrorExtensionInitError = "FunctionError.ExtensionInitError", 32
+    FunctionErrorInvalidEntryPoint = "FunctionError.InvalidEntryPoint", 33
+    FunctionErrorInvalidWorkingDirectory = "FunctionError.InvalidWorkingDirectory", 34
+    FunctionErrorPermissionDenied = "FunctionError.PermissionDenied", 35
+    FunctionErrorTooManyExtensions = "FunctionError.TooManyExtensions", 36
+    FunctionErrorInitResourceExhausted = "FunctionError.InitResourceExhausted", 37
+    DisallowedByVpcEncryptionControl = "DisallowedByVpcEncryptionControl", 38
+    DrainingDurableExecutions = "DrainingDurableExecutions", 39
+    IncompatibleAcceleratorInstanceTypes = "IncompatibleAcceleratorInstanceTypes", 40
+    DependencyError = "DependencyError" }
 );
 /// Details about a step operation.
 #[derive(Clone, Default, PartialEq)]
@@ -2165,8 +2169,8 @@ pub struct StepDetails {
     pub error: Option<ErrorObject>,
 }
 rboto::__structure!(
-    StepDetails "StepDetails"[set debug from] { attempt = i32, next_attempt_timestamp :
-    rboto::DateTime, result : String[sensitive], error : ErrorObject } {}
+    StepDetails "StepDetails"[debug from] { attempt = i32, next_attempt_timestamp :
+    rboto::DateTime, result : String[sensitive], error = ErrorObject } {}
 );
 /// Details about a step that failed.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2178,7 +2182,7 @@ pub struct StepFailedDetails {
     pub retry_details: Option<RetryDetails>,
 }
 rboto::__structure!(
-    StepFailedDetails "StepFailedDetails"[set from] { error : EventError, retry_details :
+    StepFailedDetails "StepFailedDetails"[from] { error = EventError, retry_details =
     RetryDetails } {}
 );
 /// Configuration options for a step operation.
@@ -2195,7 +2199,7 @@ rboto::__structure!(
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StepStartedDetails {}
-rboto::__structure!(StepStartedDetails "StepStartedDetails"[set from] {} {});
+rboto::__structure!(StepStartedDetails "StepStartedDetails"[from] {} {});
 /// Details about a step that succeeded.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2206,10 +2210,12 @@ pub struct StepSucceededDetails {
     pub retry_details: Option<RetryDetails>,
 }
 rboto::__structure!(
-    StepSucceededDetails "StepSucceededDetails"[set from] { result : EventResult,
-    retry_details : RetryDetails } {}
+    StepSucceededDetails "StepSucceededDetails"[from] { result = EventResult,
+    retry_details = RetryDetails } {}
 );
-rboto::__string_enum!(SystemLogLevel { Debug = "DEBUG", Info = "INFO", Warn = "WARN" });
+rboto::__string_enum!(
+    SystemLogLevel { 0 Debug = "DEBUG", 1 Info = "INFO", 2 Warn = "WARN" }
+);
 /// An object that contains details about an error related to retrieving tags.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2220,7 +2226,7 @@ pub struct TagsError {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    TagsError "TagsError"[set from] { error_code : String, message : String } {}
+    TagsError "TagsError"[from] { error_code : String, message : String } {}
 );
 /// A scaling policy for the capacity provider that automatically adjusts capacity to maintain a target value for a specific metric.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2247,16 +2253,16 @@ rboto::__structure!(
     TenancyConfig "TenancyConfig"[set into from] { tenant_isolation_mode :
     TenantIsolationMode } {}
 );
-rboto::__string_enum!(TenantIsolationMode { PerTenant = "PER_TENANT" });
+rboto::__string_enum!(TenantIsolationMode { 0 PerTenant = "PER_TENANT" });
 rboto::__string_enum!(
-    ThrottleReason { ConcurrentInvocationLimitExceeded =
-    "ConcurrentInvocationLimitExceeded", FunctionInvocationRateLimitExceeded =
-    "FunctionInvocationRateLimitExceeded",
+    ThrottleReason { 0 ConcurrentInvocationLimitExceeded =
+    "ConcurrentInvocationLimitExceeded", 1 FunctionInvocationRateLimitExceeded =
+    "FunctionInvocationRateLimitExceeded", 2
     ReservedFunctionConcurrentInvocationLimitExceeded =
-    "ReservedFunctionConcurrentInvocationLimitExceeded",
+    "ReservedFunctionConcurrentInvocationLimitExceeded", 3
     ReservedFunctionInvocationRateLimitExceeded =
-    "ReservedFunctionInvocationRateLimitExceeded", CallerRateLimitExceeded =
-    "CallerRateLimitExceeded", ConcurrentSnapshotCreateLimitExceeded =
+    "ReservedFunctionInvocationRateLimitExceeded", 4 CallerRateLimitExceeded =
+    "CallerRateLimitExceeded", 5 ConcurrentSnapshotCreateLimitExceeded =
     "ConcurrentSnapshotCreateLimitExceeded" }
 );
 /// Contains trace headers for the Lambda durable execution.
@@ -2266,7 +2272,7 @@ pub struct TraceHeader {
     /// The X-Ray trace header associated with the durable execution.
     pub x_amzn_trace_id: Option<String>,
 }
-rboto::__structure!(TraceHeader "TraceHeader"[set from] { x_amzn_trace_id : String } {});
+rboto::__structure!(TraceHeader "TraceHeader"[from] { x_amzn_trace_id : String } {});
 /// The function's [X-Ray](https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html) tracing configuration. To sample and record incoming requests, set `Mode` to `Active`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2283,12 +2289,14 @@ pub struct TracingConfigResponse {
     pub mode: Option<TracingMode>,
 }
 rboto::__structure!(
-    TracingConfigResponse "TracingConfigResponse"[set from] { mode : TracingMode } {}
+    TracingConfigResponse "TracingConfigResponse"[from] { mode : TracingMode } {}
 );
-rboto::__string_enum!(TracingMode { Active = "Active", PassThrough = "PassThrough" });
 rboto::__string_enum!(
-    UpdateRuntimeOn { Auto = "Auto", Manual = "Manual", FunctionUpdate = "FunctionUpdate"
-    }
+    TracingMode { 0 Active = "Active", 1 PassThrough = "PassThrough" }
+);
+rboto::__string_enum!(
+    UpdateRuntimeOn { 0 Auto = "Auto", 1 Manual = "Manual", 2 FunctionUpdate =
+    "FunctionUpdate" }
 );
 /// The VPC security groups and subnets that are attached to a Lambda function. For more information, see [Configuring a Lambda function to access resources in a VPC](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2302,7 +2310,7 @@ pub struct VpcConfig {
     pub ipv6_allowed_for_dual_stack: Option<bool>,
 }
 rboto::__structure!(
-    VpcConfig "VpcConfig"[set into] { subnet_ids : Vec < String >, security_group_ids :
+    VpcConfig "VpcConfig"[set into] { subnet_ids = Vec < String >, security_group_ids =
     Vec < String >, ipv6_allowed_for_dual_stack = bool } {}
 );
 /// The VPC security groups and subnets that are attached to a Lambda function.
@@ -2319,8 +2327,8 @@ pub struct VpcConfigResponse {
     pub ipv6_allowed_for_dual_stack: Option<bool>,
 }
 rboto::__structure!(
-    VpcConfigResponse "VpcConfigResponse"[set from] { subnet_ids : Vec < String >,
-    security_group_ids : Vec < String >, vpc_id : String, ipv6_allowed_for_dual_stack =
+    VpcConfigResponse "VpcConfigResponse"[from] { subnet_ids = Vec < String >,
+    security_group_ids = Vec < String >, vpc_id : String, ipv6_allowed_for_dual_stack =
     bool } {}
 );
 /// Details about a wait operation that was cancelled.
@@ -2331,7 +2339,7 @@ pub struct WaitCancelledDetails {
     pub error: Option<EventError>,
 }
 rboto::__structure!(
-    WaitCancelledDetails "WaitCancelledDetails"[set from] { error : EventError } {}
+    WaitCancelledDetails "WaitCancelledDetails"[from] { error = EventError } {}
 );
 /// Details about a wait operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2341,7 +2349,7 @@ pub struct WaitDetails {
     pub scheduled_end_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    WaitDetails "WaitDetails"[set from] { scheduled_end_timestamp : rboto::DateTime } {}
+    WaitDetails "WaitDetails"[from] { scheduled_end_timestamp : rboto::DateTime } {}
 );
 /// Specifies how long the durable execution waits.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2361,7 +2369,7 @@ pub struct WaitStartedDetails {
     pub scheduled_end_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    WaitStartedDetails "WaitStartedDetails"[set from] { duration = i32,
+    WaitStartedDetails "WaitStartedDetails"[from] { duration = i32,
     scheduled_end_timestamp : rboto::DateTime } {}
 );
 /// Details about a wait operation that succeeded.
@@ -2372,5 +2380,5 @@ pub struct WaitSucceededDetails {
     pub duration: Option<i32>,
 }
 rboto::__structure!(
-    WaitSucceededDetails "WaitSucceededDetails"[set from] { duration = i32 } {}
+    WaitSucceededDetails "WaitSucceededDetails"[from] { duration = i32 } {}
 );

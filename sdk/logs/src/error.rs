@@ -233,7 +233,7 @@ pub struct MalformedQueryException {
     pub query_compile_error: Option<QueryCompileError>,
 }
 rboto::__structure!(
-    MalformedQueryException "MalformedQueryException"[from] { query_compile_error :
+    MalformedQueryException "MalformedQueryException"[from] { query_compile_error =
     QueryCompileError } {}
 );
 /// Multiple concurrent requests to update the same resource were in conflict.

@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateKmsKeyInput {
     /// The name of the log group.
@@ -18,10 +18,10 @@ pub struct AssociateKmsKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssociateKmsKeyInput "AssociateKmsKeyRequest"[set debug into] { log_group_name :
-    String, kms_key_id : String, resource_identifier : String } { _client }
+    AssociateKmsKeyInput "AssociateKmsKeyRequest"[set into] { log_group_name : String,
+    kms_key_id : String, resource_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateSourceToS3TableIntegrationInput {
     /// The Amazon Resource Name (ARN) of the S3 Table Integration to associate the data source with.
@@ -32,10 +32,10 @@ pub struct AssociateSourceToS3TableIntegrationInput {
 }
 rboto::__structure!(
     AssociateSourceToS3TableIntegrationInput
-    "AssociateSourceToS3TableIntegrationRequest"[set debug into] { integration_arn :
-    String, data_source : DataSource } { _client }
+    "AssociateSourceToS3TableIntegrationRequest"[set into] { integration_arn : String,
+    data_source = DataSource } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelExportTaskInput {
     /// The ID of the export task.
@@ -43,10 +43,10 @@ pub struct CancelExportTaskInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelExportTaskInput "CancelExportTaskRequest"[set debug into] { task_id : String }
-    { _client }
+    CancelExportTaskInput "CancelExportTaskRequest"[set into] { task_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelImportTaskInput {
     /// The ID of the import task to cancel.
@@ -54,10 +54,10 @@ pub struct CancelImportTaskInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelImportTaskInput "CancelImportTaskRequest"[set debug into] { import_id : String
-    } { _client }
+    CancelImportTaskInput "CancelImportTaskRequest"[set into] { import_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDeliveryInput {
     /// The name of the delivery source to use for this delivery.
@@ -75,12 +75,12 @@ pub struct CreateDeliveryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDeliveryInput "CreateDeliveryRequest"[set debug into] { delivery_source_name :
-    String, delivery_destination_arn : String, record_fields : Vec < String >,
-    field_delimiter : String, s3_delivery_configuration : S3DeliveryConfiguration, tags :
+    CreateDeliveryInput "CreateDeliveryRequest"[set into] { delivery_source_name :
+    String, delivery_destination_arn : String, record_fields = Vec < String >,
+    field_delimiter : String, s3_delivery_configuration = S3DeliveryConfiguration, tags :
     HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateExportTaskInput {
     /// The name of the export task.
@@ -100,11 +100,11 @@ pub struct CreateExportTaskInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateExportTaskInput "CreateExportTaskRequest"[set debug into] { task_name : String,
+    CreateExportTaskInput "CreateExportTaskRequest"[set into] { task_name : String,
     log_group_name : String, log_stream_name_prefix : String, from = i64, to = i64,
     destination : String, destination_prefix : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateImportTaskInput {
     /// The ARN of the source to import from.
@@ -116,10 +116,10 @@ pub struct CreateImportTaskInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateImportTaskInput "CreateImportTaskRequest"[set debug into] { import_source_arn :
-    String, import_role_arn : String, import_filter : ImportFilter } { _client }
+    CreateImportTaskInput "CreateImportTaskRequest"[set into] { import_source_arn :
+    String, import_role_arn : String, import_filter = ImportFilter } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateLogAnomalyDetectorInput {
     /// An array containing the ARN of the log group that this anomaly detector will watch. You can specify only one log group ARN.
@@ -139,12 +139,12 @@ pub struct CreateLogAnomalyDetectorInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateLogAnomalyDetectorInput "CreateLogAnomalyDetectorRequest"[set debug into] {
-    log_group_arn_list : Vec < String >, detector_name : String, evaluation_frequency :
+    CreateLogAnomalyDetectorInput "CreateLogAnomalyDetectorRequest"[set into] {
+    log_group_arn_list = Vec < String >, detector_name : String, evaluation_frequency :
     EvaluationFrequency, filter_pattern : String, kms_key_id : String,
     anomaly_visibility_time = i64, tags : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateLogGroupInput {
     /// A name for the log group.
@@ -160,11 +160,11 @@ pub struct CreateLogGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateLogGroupInput "CreateLogGroupRequest"[set debug into] { log_group_name :
-    String, kms_key_id : String, tags : HashMap < String, String >, log_group_class :
+    CreateLogGroupInput "CreateLogGroupRequest"[set into] { log_group_name : String,
+    kms_key_id : String, tags : HashMap < String, String >, log_group_class :
     LogGroupClass, deletion_protection_enabled = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateLogStreamInput {
     /// The name of the log group.
@@ -174,10 +174,10 @@ pub struct CreateLogStreamInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateLogStreamInput "CreateLogStreamRequest"[set debug into] { log_group_name :
-    String, log_stream_name : String } { _client }
+    CreateLogStreamInput "CreateLogStreamRequest"[set into] { log_group_name : String,
+    log_stream_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateLookupTableInput {
     /// The name of the lookup table. The name must be unique within your account and Region. The name can contain only alphanumeric characters and underscores, and can be up to 256 characters long.
@@ -195,11 +195,11 @@ pub struct CreateLookupTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateLookupTableInput "CreateLookupTableRequest"[set debug into] { lookup_table_name
-    : String, description : String, table_body : String, query_id : String, kms_key_id :
+    CreateLookupTableInput "CreateLookupTableRequest"[set into] { lookup_table_name :
+    String, description : String, table_body : String, query_id : String, kms_key_id :
     String, tags : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateScheduledQueryInput {
     /// The name of the scheduled query. The name must be unique within your account and region. Length must be between 1 and 300 characters.
@@ -235,15 +235,15 @@ pub struct CreateScheduledQueryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateScheduledQueryInput "CreateScheduledQueryRequest"[set debug into] { name :
-    String, description : String, query_language : QueryLanguage, query_string : String,
-    log_group_identifiers : Vec < String >, schedule_expression : String, timezone :
-    String, start_time_offset = i64, end_time_offset = i64, destination_configuration :
+    CreateScheduledQueryInput "CreateScheduledQueryRequest"[set into] { name : String,
+    description : String, query_language : QueryLanguage, query_string : String,
+    log_group_identifiers = Vec < String >, schedule_expression : String, timezone :
+    String, start_time_offset = i64, end_time_offset = i64, destination_configuration =
     DestinationConfiguration, schedule_start_time = i64, schedule_end_time = i64,
     execution_role_arn : String, state : ScheduledQueryState, tags : HashMap < String,
     String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteAccountPolicyInput {
     /// The name of the policy to delete.
@@ -255,10 +255,10 @@ pub struct DeleteAccountPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteAccountPolicyInput "DeleteAccountPolicyRequest"[set debug into] { policy_name :
+    DeleteAccountPolicyInput "DeleteAccountPolicyRequest"[set into] { policy_name :
     String, policy_type : PolicyType, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDataProtectionPolicyInput {
     /// The name or ARN of the log group that you want to delete the data protection policy for.
@@ -266,10 +266,10 @@ pub struct DeleteDataProtectionPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDataProtectionPolicyInput "DeleteDataProtectionPolicyRequest"[set debug into] {
+    DeleteDataProtectionPolicyInput "DeleteDataProtectionPolicyRequest"[set into] {
     log_group_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDeliveryDestinationPolicyInput {
     /// The name of the delivery destination that you want to delete the policy for.
@@ -278,9 +278,9 @@ pub struct DeleteDeliveryDestinationPolicyInput {
 }
 rboto::__structure!(
     DeleteDeliveryDestinationPolicyInput "DeleteDeliveryDestinationPolicyRequest"[set
-    debug into] { delivery_destination_name : String } { _client }
+    into] { delivery_destination_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDeliveryDestinationInput {
     /// The name of the delivery destination that you want to delete. You can find a list of delivery destination names by using the [DescribeDeliveryDestinations](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveryDestinations.html) operation.
@@ -288,10 +288,10 @@ pub struct DeleteDeliveryDestinationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDeliveryDestinationInput "DeleteDeliveryDestinationRequest"[set debug into] {
-    name : String } { _client }
+    DeleteDeliveryDestinationInput "DeleteDeliveryDestinationRequest"[set into] { name :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDeliveryInput {
     /// The unique ID of the delivery to delete. You can find the ID of a delivery with the [DescribeDeliveries](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveries.html) operation.
@@ -299,10 +299,9 @@ pub struct DeleteDeliveryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDeliveryInput "DeleteDeliveryRequest"[set debug into] { id : String } { _client
-    }
+    DeleteDeliveryInput "DeleteDeliveryRequest"[set into] { id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDeliverySourceInput {
     /// The name of the delivery source that you want to delete.
@@ -310,10 +309,10 @@ pub struct DeleteDeliverySourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDeliverySourceInput "DeleteDeliverySourceRequest"[set debug into] { name :
-    String } { _client }
+    DeleteDeliverySourceInput "DeleteDeliverySourceRequest"[set into] { name : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDestinationInput {
     /// The name of the destination.
@@ -321,10 +320,10 @@ pub struct DeleteDestinationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDestinationInput "DeleteDestinationRequest"[set debug into] { destination_name
-    : String } { _client }
+    DeleteDestinationInput "DeleteDestinationRequest"[set into] { destination_name :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteIndexPolicyInput {
     /// The log group to delete the index policy for. You can specify either the name or the ARN of the log group.
@@ -332,10 +331,10 @@ pub struct DeleteIndexPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteIndexPolicyInput "DeleteIndexPolicyRequest"[set debug into] {
-    log_group_identifier : String } { _client }
+    DeleteIndexPolicyInput "DeleteIndexPolicyRequest"[set into] { log_group_identifier :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteIntegrationInput {
     /// The name of the integration to delete. To find the name of your integration, use [ListIntegrations](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListIntegrations.html).
@@ -345,10 +344,10 @@ pub struct DeleteIntegrationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteIntegrationInput "DeleteIntegrationRequest"[set debug into] { integration_name
-    : String, force = bool } { _client }
+    DeleteIntegrationInput "DeleteIntegrationRequest"[set into] { integration_name :
+    String, force = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteLogAnomalyDetectorInput {
     /// The ARN of the anomaly detector to delete. You can find the ARNs of log anomaly detectors in your account by using the [ListLogAnomalyDetectors](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListLogAnomalyDetectors.html) operation.
@@ -356,10 +355,10 @@ pub struct DeleteLogAnomalyDetectorInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteLogAnomalyDetectorInput "DeleteLogAnomalyDetectorRequest"[set debug into] {
+    DeleteLogAnomalyDetectorInput "DeleteLogAnomalyDetectorRequest"[set into] {
     anomaly_detector_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteLogGroupInput {
     /// The name of the log group.
@@ -367,10 +366,10 @@ pub struct DeleteLogGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteLogGroupInput "DeleteLogGroupRequest"[set debug into] { log_group_name : String
-    } { _client }
+    DeleteLogGroupInput "DeleteLogGroupRequest"[set into] { log_group_name : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteLogStreamInput {
     /// The name of the log group.
@@ -380,10 +379,10 @@ pub struct DeleteLogStreamInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteLogStreamInput "DeleteLogStreamRequest"[set debug into] { log_group_name :
-    String, log_stream_name : String } { _client }
+    DeleteLogStreamInput "DeleteLogStreamRequest"[set into] { log_group_name : String,
+    log_stream_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteLookupTableInput {
     /// The ARN of the lookup table to delete.
@@ -391,10 +390,10 @@ pub struct DeleteLookupTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteLookupTableInput "DeleteLookupTableRequest"[set debug into] { lookup_table_arn
-    : String } { _client }
+    DeleteLookupTableInput "DeleteLookupTableRequest"[set into] { lookup_table_arn :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteMetricFilterInput {
     /// The name of the log group.
@@ -404,10 +403,10 @@ pub struct DeleteMetricFilterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteMetricFilterInput "DeleteMetricFilterRequest"[set debug into] { log_group_name
-    : String, filter_name : String } { _client }
+    DeleteMetricFilterInput "DeleteMetricFilterRequest"[set into] { log_group_name :
+    String, filter_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteQueryDefinitionInput {
     /// The ID of the query definition that you want to delete. You can use [DescribeQueryDefinitions](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeQueryDefinitions.html) to retrieve the IDs of your saved query definitions.
@@ -415,10 +414,10 @@ pub struct DeleteQueryDefinitionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteQueryDefinitionInput "DeleteQueryDefinitionRequest"[set debug into] {
+    DeleteQueryDefinitionInput "DeleteQueryDefinitionRequest"[set into] {
     query_definition_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteResourcePolicyInput {
     /// The name of the policy to be revoked. This parameter is required.
@@ -430,10 +429,10 @@ pub struct DeleteResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteResourcePolicyInput "DeleteResourcePolicyRequest"[set debug into] { policy_name
-    : String, resource_arn : String, expected_revision_id : String } { _client }
+    DeleteResourcePolicyInput "DeleteResourcePolicyRequest"[set into] { policy_name :
+    String, resource_arn : String, expected_revision_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteRetentionPolicyInput {
     /// The name of the log group.
@@ -441,10 +440,10 @@ pub struct DeleteRetentionPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteRetentionPolicyInput "DeleteRetentionPolicyRequest"[set debug into] {
-    log_group_name : String } { _client }
+    DeleteRetentionPolicyInput "DeleteRetentionPolicyRequest"[set into] { log_group_name
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteScheduledQueryInput {
     /// The ARN or name of the scheduled query to delete.
@@ -452,10 +451,10 @@ pub struct DeleteScheduledQueryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteScheduledQueryInput "DeleteScheduledQueryRequest"[set debug into] { identifier
-    : String } { _client }
+    DeleteScheduledQueryInput "DeleteScheduledQueryRequest"[set into] { identifier :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteSubscriptionFilterInput {
     /// The name of the log group.
@@ -465,10 +464,10 @@ pub struct DeleteSubscriptionFilterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteSubscriptionFilterInput "DeleteSubscriptionFilterRequest"[set debug into] {
+    DeleteSubscriptionFilterInput "DeleteSubscriptionFilterRequest"[set into] {
     log_group_name : String, filter_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteSyslogConfigurationInput {
     /// The name or ARN of the log group to remove the syslog configuration from.
@@ -478,10 +477,10 @@ pub struct DeleteSyslogConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteSyslogConfigurationInput "DeleteSyslogConfigurationRequest"[set debug into] {
+    DeleteSyslogConfigurationInput "DeleteSyslogConfigurationRequest"[set into] {
     log_group_identifier : String, vpc_endpoint_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTransformerInput {
     /// Specify either the name or ARN of the log group to delete the transformer for. If the log group is in a source account and you are using a monitoring account, you must use the log group ARN.
@@ -489,10 +488,10 @@ pub struct DeleteTransformerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTransformerInput "DeleteTransformerRequest"[set debug into] {
-    log_group_identifier : String } { _client }
+    DeleteTransformerInput "DeleteTransformerRequest"[set into] { log_group_identifier :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAccountPoliciesInput {
     /// Use this parameter to limit the returned policies to only the policies that match the policy type that you specify.
@@ -506,11 +505,11 @@ pub struct DescribeAccountPoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAccountPoliciesInput "DescribeAccountPoliciesRequest"[set debug into] {
-    policy_type : PolicyType, policy_name : String, account_identifiers : Vec < String >,
-    next_token : String } { _client }
+    DescribeAccountPoliciesInput "DescribeAccountPoliciesRequest"[set into] { policy_type
+    : PolicyType, policy_name : String, account_identifiers = Vec < String >, next_token
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeConfigurationTemplatesInput {
     /// Use this parameter to filter the response to include only the configuration templates that apply to the Amazon Web Services service that you specify here.
@@ -527,12 +526,12 @@ pub struct DescribeConfigurationTemplatesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeConfigurationTemplatesInput "DescribeConfigurationTemplatesRequest"[set debug
-    into] { service : String, log_types : Vec < String >, resource_types : Vec < String
-    >, delivery_destination_types : Vec < DeliveryDestinationType >, next_token : String,
+    DescribeConfigurationTemplatesInput "DescribeConfigurationTemplatesRequest"[set into]
+    { service : String, log_types = Vec < String >, resource_types = Vec < String >,
+    delivery_destination_types = Vec < DeliveryDestinationType >, next_token : String,
     limit = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDeliveriesInput {
     pub next_token: Option<String>,
@@ -543,10 +542,10 @@ pub struct DescribeDeliveriesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDeliveriesInput "DescribeDeliveriesRequest"[set debug into] { next_token :
-    String, limit = i32, delivery_source_names : Vec < String > } { _client }
+    DescribeDeliveriesInput "DescribeDeliveriesRequest"[set into] { next_token : String,
+    limit = i32, delivery_source_names = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDeliveryDestinationsInput {
     pub next_token: Option<String>,
@@ -557,10 +556,10 @@ pub struct DescribeDeliveryDestinationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDeliveryDestinationsInput "DescribeDeliveryDestinationsRequest"[set debug
-    into] { next_token : String, limit = i32, names : Vec < String > } { _client }
+    DescribeDeliveryDestinationsInput "DescribeDeliveryDestinationsRequest"[set into] {
+    next_token : String, limit = i32, names = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDeliverySourcesInput {
     pub next_token: Option<String>,
@@ -571,10 +570,10 @@ pub struct DescribeDeliverySourcesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDeliverySourcesInput "DescribeDeliverySourcesRequest"[set debug into] {
-    next_token : String, limit = i32, resource_arns : Vec < String > } { _client }
+    DescribeDeliverySourcesInput "DescribeDeliverySourcesRequest"[set into] { next_token
+    : String, limit = i32, resource_arns = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDestinationsInput {
     /// The prefix to match. If you don't specify a value, no prefix filter is applied.
@@ -586,10 +585,10 @@ pub struct DescribeDestinationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDestinationsInput "DescribeDestinationsRequest"[set debug into] {
+    DescribeDestinationsInput "DescribeDestinationsRequest"[set into] {
     destination_name_prefix : String, next_token : String, limit = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeExportTasksInput {
     /// The ID of the export task. Specifying a task ID filters the results to one or zero export tasks.
@@ -603,11 +602,10 @@ pub struct DescribeExportTasksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeExportTasksInput "DescribeExportTasksRequest"[set debug into] { task_id :
-    String, status_code : ExportTaskStatusCode, next_token : String, limit = i32 } {
-    _client }
+    DescribeExportTasksInput "DescribeExportTasksRequest"[set into] { task_id : String,
+    status_code : ExportTaskStatusCode, next_token : String, limit = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeFieldIndexesInput {
     /// An array containing the names or ARNs of the log groups that you want to retrieve field indexes for.
@@ -618,11 +616,11 @@ pub struct DescribeFieldIndexesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeFieldIndexesInput "DescribeFieldIndexesRequest"[set debug into] {
-    log_group_identifiers : Vec < String >, index_categories : Vec < IndexCategory >,
+    DescribeFieldIndexesInput "DescribeFieldIndexesRequest"[set into] {
+    log_group_identifiers = Vec < String >, index_categories = Vec < IndexCategory >,
     next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeImportTaskBatchesInput {
     /// The ID of the import task to get batch information for.
@@ -636,11 +634,11 @@ pub struct DescribeImportTaskBatchesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeImportTaskBatchesInput "DescribeImportTaskBatchesRequest"[set debug into] {
-    import_id : String, batch_import_status : Vec < ImportStatus >, limit = i32,
+    DescribeImportTaskBatchesInput "DescribeImportTaskBatchesRequest"[set into] {
+    import_id : String, batch_import_status = Vec < ImportStatus >, limit = i32,
     next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeImportTasksInput {
     /// Optional filter to describe a specific import task by its ID.
@@ -656,11 +654,11 @@ pub struct DescribeImportTasksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeImportTasksInput "DescribeImportTasksRequest"[set debug into] { import_id :
-    String, import_status : ImportStatus, import_source_arn : String, limit = i32,
-    next_token : String } { _client }
+    DescribeImportTasksInput "DescribeImportTasksRequest"[set into] { import_id : String,
+    import_status : ImportStatus, import_source_arn : String, limit = i32, next_token :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeIndexPoliciesInput {
     /// An array containing the name or ARN of the log group that you want to retrieve field index policies for.
@@ -669,10 +667,10 @@ pub struct DescribeIndexPoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeIndexPoliciesInput "DescribeIndexPoliciesRequest"[set debug into] {
-    log_group_identifiers : Vec < String >, next_token : String } { _client }
+    DescribeIndexPoliciesInput "DescribeIndexPoliciesRequest"[set into] {
+    log_group_identifiers = Vec < String >, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeLogGroupsInput {
     /// When `includeLinkedAccounts` is set to `true`, use this parameter to specify the list of accounts to search. You can specify as many as 20 account IDs in the array.
@@ -694,13 +692,12 @@ pub struct DescribeLogGroupsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeLogGroupsInput "DescribeLogGroupsRequest"[set debug into] {
-    account_identifiers : Vec < String >, log_group_name_prefix : String,
-    log_group_name_pattern : String, next_token : String, limit = i32,
-    include_linked_accounts = bool, log_group_class : LogGroupClass,
-    log_group_identifiers : Vec < String > } { _client }
+    DescribeLogGroupsInput "DescribeLogGroupsRequest"[set into] { account_identifiers =
+    Vec < String >, log_group_name_prefix : String, log_group_name_pattern : String,
+    next_token : String, limit = i32, include_linked_accounts = bool, log_group_class :
+    LogGroupClass, log_group_identifiers = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeLogStreamsInput {
     /// The name of the log group.
@@ -720,11 +717,11 @@ pub struct DescribeLogStreamsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeLogStreamsInput "DescribeLogStreamsRequest"[set debug into] { log_group_name
-    : String, log_group_identifier : String, log_stream_name_prefix : String, order_by :
+    DescribeLogStreamsInput "DescribeLogStreamsRequest"[set into] { log_group_name :
+    String, log_group_identifier : String, log_stream_name_prefix : String, order_by :
     OrderBy, descending = bool, next_token : String, limit = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeLookupTablesInput {
     /// A prefix to filter lookup tables by name. Only tables whose names start with this prefix are returned. If you don't specify a prefix, all tables in the account and Region are returned.
@@ -736,11 +733,11 @@ pub struct DescribeLookupTablesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeLookupTablesInput "DescribeLookupTablesRequest"[set debug into] {
+    DescribeLookupTablesInput "DescribeLookupTablesRequest"[set into] {
     lookup_table_name_prefix : String, max_results = i32, next_token : String } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeMetricFiltersInput {
     /// The name of the log group.
@@ -758,11 +755,11 @@ pub struct DescribeMetricFiltersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeMetricFiltersInput "DescribeMetricFiltersRequest"[set debug into] {
-    log_group_name : String, filter_name_prefix : String, next_token : String, limit =
-    i32, metric_name : String, metric_namespace : String } { _client }
+    DescribeMetricFiltersInput "DescribeMetricFiltersRequest"[set into] { log_group_name
+    : String, filter_name_prefix : String, next_token : String, limit = i32, metric_name
+    : String, metric_namespace : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeQueriesInput {
     /// Limits the returned queries to only those for the specified log group.
@@ -777,11 +774,11 @@ pub struct DescribeQueriesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeQueriesInput "DescribeQueriesRequest"[set debug into] { log_group_name :
-    String, status : QueryStatus, max_results = i32, next_token : String, query_language
-    : QueryLanguage } { _client }
+    DescribeQueriesInput "DescribeQueriesRequest"[set into] { log_group_name : String,
+    status : QueryStatus, max_results = i32, next_token : String, query_language :
+    QueryLanguage } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeQueryDefinitionsInput {
     /// The query language used for this query. For more information about the query languages that CloudWatch Logs supports, see [Supported query languages](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData_Languages.html).
@@ -794,11 +791,11 @@ pub struct DescribeQueryDefinitionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeQueryDefinitionsInput "DescribeQueryDefinitionsRequest"[set debug into] {
+    DescribeQueryDefinitionsInput "DescribeQueryDefinitionsRequest"[set into] {
     query_language : QueryLanguage, query_definition_name_prefix : String, max_results =
     i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeResourcePoliciesInput {
     pub next_token: Option<String>,
@@ -811,11 +808,11 @@ pub struct DescribeResourcePoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeResourcePoliciesInput "DescribeResourcePoliciesRequest"[set debug into] {
+    DescribeResourcePoliciesInput "DescribeResourcePoliciesRequest"[set into] {
     next_token : String, limit = i32, resource_arn : String, policy_scope : PolicyScope }
     { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeSubscriptionFiltersInput {
     /// The name of the log group.
@@ -829,11 +826,11 @@ pub struct DescribeSubscriptionFiltersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeSubscriptionFiltersInput "DescribeSubscriptionFiltersRequest"[set debug into]
-    { log_group_name : String, filter_name_prefix : String, next_token : String, limit =
+    DescribeSubscriptionFiltersInput "DescribeSubscriptionFiltersRequest"[set into] {
+    log_group_name : String, filter_name_prefix : String, next_token : String, limit =
     i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateKmsKeyInput {
     /// The name of the log group.
@@ -843,10 +840,10 @@ pub struct DisassociateKmsKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisassociateKmsKeyInput "DisassociateKmsKeyRequest"[set debug into] { log_group_name
-    : String, resource_identifier : String } { _client }
+    DisassociateKmsKeyInput "DisassociateKmsKeyRequest"[set into] { log_group_name :
+    String, resource_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateSourceFromS3TableIntegrationInput {
     /// The unique identifier of the association to remove between the data source and S3 Table Integration.
@@ -855,10 +852,10 @@ pub struct DisassociateSourceFromS3TableIntegrationInput {
 }
 rboto::__structure!(
     DisassociateSourceFromS3TableIntegrationInput
-    "DisassociateSourceFromS3TableIntegrationRequest"[set debug into] { identifier :
-    String } { _client }
+    "DisassociateSourceFromS3TableIntegrationRequest"[set into] { identifier : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct FilterLogEventsInput {
     /// The name of the log group to search.
@@ -890,13 +887,13 @@ pub struct FilterLogEventsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    FilterLogEventsInput "FilterLogEventsRequest"[set debug into] { log_group_name :
-    String, log_group_identifier : String, log_stream_names : Vec < String >,
+    FilterLogEventsInput "FilterLogEventsRequest"[set into] { log_group_name : String,
+    log_group_identifier : String, log_stream_names = Vec < String >,
     log_stream_name_prefix : String, start_time = i64, end_time = i64, filter_pattern :
     String, next_token : String, limit = i32, start_from_head = bool, interleaved = bool,
     unmask = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDataProtectionPolicyInput {
     /// The name or ARN of the log group that contains the data protection policy that you want to see.
@@ -904,10 +901,10 @@ pub struct GetDataProtectionPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDataProtectionPolicyInput "GetDataProtectionPolicyRequest"[set debug into] {
+    GetDataProtectionPolicyInput "GetDataProtectionPolicyRequest"[set into] {
     log_group_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDeliveryDestinationPolicyInput {
     /// The name of the delivery destination that you want to retrieve the policy of.
@@ -915,10 +912,10 @@ pub struct GetDeliveryDestinationPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDeliveryDestinationPolicyInput "GetDeliveryDestinationPolicyRequest"[set debug
-    into] { delivery_destination_name : String } { _client }
+    GetDeliveryDestinationPolicyInput "GetDeliveryDestinationPolicyRequest"[set into] {
+    delivery_destination_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDeliveryDestinationInput {
     /// The name of the delivery destination that you want to retrieve.
@@ -926,10 +923,10 @@ pub struct GetDeliveryDestinationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDeliveryDestinationInput "GetDeliveryDestinationRequest"[set debug into] { name :
-    String } { _client }
+    GetDeliveryDestinationInput "GetDeliveryDestinationRequest"[set into] { name : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDeliveryInput {
     /// The ID of the delivery that you want to retrieve.
@@ -937,9 +934,9 @@ pub struct GetDeliveryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDeliveryInput "GetDeliveryRequest"[set debug into] { id : String } { _client }
+    GetDeliveryInput "GetDeliveryRequest"[set into] { id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDeliverySourceInput {
     /// The name of the delivery source that you want to retrieve.
@@ -947,10 +944,10 @@ pub struct GetDeliverySourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDeliverySourceInput "GetDeliverySourceRequest"[set debug into] { name : String } {
+    GetDeliverySourceInput "GetDeliverySourceRequest"[set into] { name : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIntegrationInput {
     /// The name of the integration that you want to find information about. To find the name of your integration, use [ListIntegrations](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListIntegrations.html)
@@ -958,10 +955,10 @@ pub struct GetIntegrationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetIntegrationInput "GetIntegrationRequest"[set debug into] { integration_name :
-    String } { _client }
+    GetIntegrationInput "GetIntegrationRequest"[set into] { integration_name : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetLogAnomalyDetectorInput {
     /// The ARN of the anomaly detector to retrieve information about. You can find the ARNs of log anomaly detectors in your account by using the [ListLogAnomalyDetectors](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListLogAnomalyDetectors.html) operation.
@@ -969,10 +966,10 @@ pub struct GetLogAnomalyDetectorInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetLogAnomalyDetectorInput "GetLogAnomalyDetectorRequest"[set debug into] {
+    GetLogAnomalyDetectorInput "GetLogAnomalyDetectorRequest"[set into] {
     anomaly_detector_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetLogEventsInput {
     /// The name of the log group.
@@ -996,12 +993,12 @@ pub struct GetLogEventsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetLogEventsInput "GetLogEventsRequest"[set debug into] { log_group_name : String,
+    GetLogEventsInput "GetLogEventsRequest"[set into] { log_group_name : String,
     log_group_identifier : String, log_stream_name : String, start_time = i64, end_time =
     i64, next_token : String, limit = i32, start_from_head = bool, unmask = bool } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetLogFieldsInput {
     /// The name of the data source to retrieve log fields for.
@@ -1011,10 +1008,10 @@ pub struct GetLogFieldsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetLogFieldsInput "GetLogFieldsRequest"[set debug into] { data_source_name : String,
+    GetLogFieldsInput "GetLogFieldsRequest"[set into] { data_source_name : String,
     data_source_type : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetLogGroupFieldsInput {
     /// The name of the log group to search.
@@ -1026,11 +1023,11 @@ pub struct GetLogGroupFieldsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetLogGroupFieldsInput "GetLogGroupFieldsRequest"[set debug into] { log_group_name :
+    GetLogGroupFieldsInput "GetLogGroupFieldsRequest"[set into] { log_group_name :
     String, time = i64, log_group_identifier : String } { _client }
 );
 /// The parameters for the GetLogObject operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetLogObjectInput {
     /// A boolean flag that indicates whether to unmask sensitive log data. When set to true, any masked or redacted data in the log object will be displayed in its original form. Default is false.
@@ -1040,10 +1037,10 @@ pub struct GetLogObjectInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetLogObjectInput "GetLogObjectRequest"[set debug into] { unmask = bool,
-    log_object_pointer : String } { _client }
+    GetLogObjectInput "GetLogObjectRequest"[set into] { unmask = bool, log_object_pointer
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetLogRecordInput {
     /// The pointer corresponding to the log event record you want to retrieve. You get this from the response of a `GetQueryResults` operation. In that response, the value of the `@ptr` field for a log event is the value to use as `logRecordPointer` to retrieve that complete log event record.
@@ -1053,10 +1050,10 @@ pub struct GetLogRecordInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetLogRecordInput "GetLogRecordRequest"[set debug into] { log_record_pointer :
-    String, unmask = bool } { _client }
+    GetLogRecordInput "GetLogRecordRequest"[set into] { log_record_pointer : String,
+    unmask = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetLookupTableInput {
     /// The ARN of the lookup table to retrieve.
@@ -1064,10 +1061,10 @@ pub struct GetLookupTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetLookupTableInput "GetLookupTableRequest"[set debug into] { lookup_table_arn :
-    String } { _client }
+    GetLookupTableInput "GetLookupTableRequest"[set into] { lookup_table_arn : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetQueryResultsInput {
     /// The ID number of the query.
@@ -1079,10 +1076,10 @@ pub struct GetQueryResultsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetQueryResultsInput "GetQueryResultsRequest"[set debug into] { query_id : String,
+    GetQueryResultsInput "GetQueryResultsRequest"[set into] { query_id : String,
     next_token : String, max_items = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetScheduledQueryHistoryInput {
     /// The ARN or name of the scheduled query to retrieve history for.
@@ -1099,11 +1096,11 @@ pub struct GetScheduledQueryHistoryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetScheduledQueryHistoryInput "GetScheduledQueryHistoryRequest"[set debug into] {
-    identifier : String, start_time = i64, end_time = i64, execution_statuses : Vec <
+    GetScheduledQueryHistoryInput "GetScheduledQueryHistoryRequest"[set into] {
+    identifier : String, start_time = i64, end_time = i64, execution_statuses = Vec <
     ExecutionStatus >, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetScheduledQueryInput {
     /// The ARN or name of the scheduled query to retrieve.
@@ -1111,19 +1108,18 @@ pub struct GetScheduledQueryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetScheduledQueryInput "GetScheduledQueryRequest"[set debug into] { identifier :
-    String } { _client }
+    GetScheduledQueryInput "GetScheduledQueryRequest"[set into] { identifier : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetStorageTierPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetStorageTierPolicyInput "GetStorageTierPolicyRequest"[set debug into] {} { _client
-    }
+    GetStorageTierPolicyInput "GetStorageTierPolicyRequest"[set into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTransformerInput {
     /// Specify either the name or ARN of the log group to return transformer information for. If the log group is in a source account and you are using a monitoring account, you must use the log group ARN.
@@ -1131,10 +1127,10 @@ pub struct GetTransformerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetTransformerInput "GetTransformerRequest"[set debug into] { log_group_identifier :
-    String } { _client }
+    GetTransformerInput "GetTransformerRequest"[set into] { log_group_identifier : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAggregateLogGroupSummariesInput {
     /// When `includeLinkedAccounts` is set to `true`, use this parameter to specify the list of accounts to search. You can specify as many as 20 account IDs in the array.
@@ -1155,13 +1151,13 @@ pub struct ListAggregateLogGroupSummariesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListAggregateLogGroupSummariesInput "ListAggregateLogGroupSummariesRequest"[set debug
-    into] { account_identifiers : Vec < String >, include_linked_accounts = bool,
-    log_group_class : LogGroupClass, log_group_name_pattern : String, data_sources : Vec
+    ListAggregateLogGroupSummariesInput "ListAggregateLogGroupSummariesRequest"[set into]
+    { account_identifiers = Vec < String >, include_linked_accounts = bool,
+    log_group_class : LogGroupClass, log_group_name_pattern : String, data_sources = Vec
     < DataSourceFilter >, group_by : ListAggregateLogGroupSummariesGroupBy, next_token :
     String, limit = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAnomaliesInput {
     /// Use this to optionally limit the results to only the anomalies found by a certain anomaly detector.
@@ -1174,11 +1170,10 @@ pub struct ListAnomaliesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListAnomaliesInput "ListAnomaliesRequest"[set debug into] { anomaly_detector_arn :
-    String, suppression_state : SuppressionState, limit = i32, next_token : String } {
-    _client }
+    ListAnomaliesInput "ListAnomaliesRequest"[set into] { anomaly_detector_arn : String,
+    suppression_state : SuppressionState, limit = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListIntegrationsInput {
     /// To limit the results to integrations that start with a certain name prefix, specify that name prefix here.
@@ -1190,11 +1185,11 @@ pub struct ListIntegrationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListIntegrationsInput "ListIntegrationsRequest"[set debug into] {
-    integration_name_prefix : String, integration_type : IntegrationType,
-    integration_status : IntegrationStatus } { _client }
+    ListIntegrationsInput "ListIntegrationsRequest"[set into] { integration_name_prefix :
+    String, integration_type : IntegrationType, integration_status : IntegrationStatus }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListLogAnomalyDetectorsInput {
     /// Use this to optionally filter the results to only include anomaly detectors that are associated with the specified log group.
@@ -1205,10 +1200,10 @@ pub struct ListLogAnomalyDetectorsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListLogAnomalyDetectorsInput "ListLogAnomalyDetectorsRequest"[set debug into] {
+    ListLogAnomalyDetectorsInput "ListLogAnomalyDetectorsRequest"[set into] {
     filter_log_group_arn : String, limit = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListLogGroupsForQueryInput {
     /// The ID of the query to use. This query ID is from the response to your [StartQuery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartQuery.html) operation.
@@ -1219,10 +1214,10 @@ pub struct ListLogGroupsForQueryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListLogGroupsForQueryInput "ListLogGroupsForQueryRequest"[set debug into] { query_id
-    : String, next_token : String, max_results = i32 } { _client }
+    ListLogGroupsForQueryInput "ListLogGroupsForQueryRequest"[set into] { query_id :
+    String, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListLogGroupsInput {
     /// Use this parameter to limit the returned log groups to only those with names that match the pattern that you specify. This parameter is a regular expression that can match prefixes and substrings, and supports wildcard matching and matching multiple patterns, as in the following examples.
@@ -1245,13 +1240,13 @@ pub struct ListLogGroupsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListLogGroupsInput "ListLogGroupsRequest"[set debug into] { log_group_name_pattern :
+    ListLogGroupsInput "ListLogGroupsRequest"[set into] { log_group_name_pattern :
     String, log_group_class : LogGroupClass, include_linked_accounts = bool,
-    account_identifiers : Vec < String >, next_token : String, limit = i32, data_sources
-    : Vec < DataSourceFilter >, field_index_names : Vec < String >, log_group_tags : Vec
+    account_identifiers = Vec < String >, next_token : String, limit = i32, data_sources
+    = Vec < DataSourceFilter >, field_index_names = Vec < String >, log_group_tags = Vec
     < TagFilter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListScheduledQueriesInput {
     /// The maximum number of scheduled queries to return. Valid range is 1 to 1000.
@@ -1264,11 +1259,11 @@ pub struct ListScheduledQueriesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListScheduledQueriesInput "ListScheduledQueriesRequest"[set debug into] { max_results
-    = i32, next_token : String, state : ScheduledQueryState, schedule_type : ScheduleType
-    } { _client }
+    ListScheduledQueriesInput "ListScheduledQueriesRequest"[set into] { max_results =
+    i32, next_token : String, state : ScheduledQueryState, schedule_type : ScheduleType }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListSourcesForS3TableIntegrationInput {
     /// The Amazon Resource Name (ARN) of the S3 Table Integration to list associations for.
@@ -1280,10 +1275,10 @@ pub struct ListSourcesForS3TableIntegrationInput {
 }
 rboto::__structure!(
     ListSourcesForS3TableIntegrationInput "ListSourcesForS3TableIntegrationRequest"[set
-    debug into] { integration_arn : String, max_results = i32, next_token : String } {
-    _client }
+    into] { integration_arn : String, max_results = i32, next_token : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListSyslogConfigurationsInput {
     /// The name or ARN of the log group to filter syslog configurations for.
@@ -1297,11 +1292,11 @@ pub struct ListSyslogConfigurationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListSyslogConfigurationsInput "ListSyslogConfigurationsRequest"[set debug into] {
+    ListSyslogConfigurationsInput "ListSyslogConfigurationsRequest"[set into] {
     log_group_identifier : String, vpc_endpoint_id : String, next_token : String,
     max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForResourceInput {
     /// The ARN of the resource that you want to view tags for.
@@ -1309,10 +1304,10 @@ pub struct ListTagsForResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForResourceInput "ListTagsForResourceRequest"[set debug into] { resource_arn
-    : String } { _client }
+    ListTagsForResourceInput "ListTagsForResourceRequest"[set into] { resource_arn :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsLogGroupInput {
     /// The name of the log group.
@@ -1320,10 +1315,10 @@ pub struct ListTagsLogGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsLogGroupInput "ListTagsLogGroupRequest"[set debug into] { log_group_name :
-    String } { _client }
+    ListTagsLogGroupInput "ListTagsLogGroupRequest"[set into] { log_group_name : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutAccountPolicyInput {
     /// A name for the policy. This must be unique within the account and cannot start with `aws/`.
@@ -1341,11 +1336,11 @@ pub struct PutAccountPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutAccountPolicyInput "PutAccountPolicyRequest"[set debug into] { policy_name :
-    String, policy_document : String, policy_type : PolicyType, scope : Scope,
-    selection_criteria : String, dry_run = bool } { _client }
+    PutAccountPolicyInput "PutAccountPolicyRequest"[set into] { policy_name : String,
+    policy_document : String, policy_type : PolicyType, scope : Scope, selection_criteria
+    : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutBearerTokenAuthenticationInput {
     /// The name or ARN of the log group.
@@ -1355,11 +1350,11 @@ pub struct PutBearerTokenAuthenticationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutBearerTokenAuthenticationInput "PutBearerTokenAuthenticationRequest"[set debug
-    into] { log_group_identifier : String, bearer_token_authentication_enabled = bool } {
-    _client }
+    PutBearerTokenAuthenticationInput "PutBearerTokenAuthenticationRequest"[set into] {
+    log_group_identifier : String, bearer_token_authentication_enabled = bool } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutDataProtectionPolicyInput {
     /// Specify either the log group name or log group ARN.
@@ -1369,10 +1364,10 @@ pub struct PutDataProtectionPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutDataProtectionPolicyInput "PutDataProtectionPolicyRequest"[set debug into] {
+    PutDataProtectionPolicyInput "PutDataProtectionPolicyRequest"[set into] {
     log_group_identifier : String, policy_document : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutDeliveryDestinationPolicyInput {
     /// The name of the delivery destination to assign this policy to.
@@ -1382,11 +1377,11 @@ pub struct PutDeliveryDestinationPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutDeliveryDestinationPolicyInput "PutDeliveryDestinationPolicyRequest"[set debug
-    into] { delivery_destination_name : String, delivery_destination_policy : String } {
-    _client }
+    PutDeliveryDestinationPolicyInput "PutDeliveryDestinationPolicyRequest"[set into] {
+    delivery_destination_name : String, delivery_destination_policy : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutDeliveryDestinationInput {
     /// A name for this delivery destination. This name must be unique for all delivery destinations in your account.
@@ -1404,13 +1399,13 @@ pub struct PutDeliveryDestinationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutDeliveryDestinationInput "PutDeliveryDestinationRequest"[set debug into] { name :
-    String, output_format : OutputFormat, delivery_destination_configuration :
+    PutDeliveryDestinationInput "PutDeliveryDestinationRequest"[set into] { name :
+    String, output_format : OutputFormat, delivery_destination_configuration =
     DeliveryDestinationConfiguration, delivery_destination_type :
     DeliveryDestinationType, role_arn : String, tags : HashMap < String, String > } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutDeliverySourceInput {
     /// A name for this delivery source. This name must be unique for all delivery sources in your account.
@@ -1426,11 +1421,11 @@ pub struct PutDeliverySourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutDeliverySourceInput "PutDeliverySourceRequest"[set debug into] { name : String,
+    PutDeliverySourceInput "PutDeliverySourceRequest"[set into] { name : String,
     resource_arn : String, log_type : String, tags : HashMap < String, String >,
     delivery_source_configuration : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutDestinationPolicyInput {
     /// A name for an existing destination.
@@ -1442,10 +1437,10 @@ pub struct PutDestinationPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutDestinationPolicyInput "PutDestinationPolicyRequest"[set debug into] {
-    destination_name : String, access_policy : String, force_update = bool } { _client }
+    PutDestinationPolicyInput "PutDestinationPolicyRequest"[set into] { destination_name
+    : String, access_policy : String, force_update = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutDestinationInput {
     /// A name for the destination.
@@ -1459,11 +1454,11 @@ pub struct PutDestinationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutDestinationInput "PutDestinationRequest"[set debug into] { destination_name :
-    String, target_arn : String, role_arn : String, tags : HashMap < String, String > } {
-    _client }
+    PutDestinationInput "PutDestinationRequest"[set into] { destination_name : String,
+    target_arn : String, role_arn : String, tags : HashMap < String, String > } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutIndexPolicyInput {
     /// Specify either the log group name or log group ARN to apply this field index policy to. If you specify an ARN, use the format arn:aws:logs:*region*:*account-id*:log-group:*log_group_name* Don't include an \* at the end.
@@ -1473,10 +1468,10 @@ pub struct PutIndexPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutIndexPolicyInput "PutIndexPolicyRequest"[set debug into] { log_group_identifier :
+    PutIndexPolicyInput "PutIndexPolicyRequest"[set into] { log_group_identifier :
     String, policy_document : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutIntegrationInput {
     /// A name for the integration.
@@ -1488,11 +1483,10 @@ pub struct PutIntegrationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutIntegrationInput "PutIntegrationRequest"[set debug into] { integration_name :
-    String, resource_config : ResourceConfig, integration_type : IntegrationType } {
-    _client }
+    PutIntegrationInput "PutIntegrationRequest"[set into] { integration_name : String,
+    resource_config = ResourceConfig, integration_type : IntegrationType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutLogEventsInput {
     /// The name of the log group.
@@ -1508,11 +1502,11 @@ pub struct PutLogEventsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutLogEventsInput "PutLogEventsRequest"[set debug into] { log_group_name : String,
-    log_stream_name : String, log_events : Vec < InputLogEvent >, sequence_token :
-    String, entity : Entity } { _client }
+    PutLogEventsInput "PutLogEventsRequest"[set into] { log_group_name : String,
+    log_stream_name : String, log_events = Vec < InputLogEvent >, sequence_token :
+    String, entity = Entity } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutLogGroupDeletionProtectionInput {
     /// The name or ARN of the log group.
@@ -1522,11 +1516,10 @@ pub struct PutLogGroupDeletionProtectionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutLogGroupDeletionProtectionInput "PutLogGroupDeletionProtectionRequest"[set debug
-    into] { log_group_identifier : String, deletion_protection_enabled = bool } { _client
-    }
+    PutLogGroupDeletionProtectionInput "PutLogGroupDeletionProtectionRequest"[set into] {
+    log_group_identifier : String, deletion_protection_enabled = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutMetricFilterInput {
     /// The name of the log group.
@@ -1546,12 +1539,12 @@ pub struct PutMetricFilterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutMetricFilterInput "PutMetricFilterRequest"[set debug into] { log_group_name :
-    String, filter_name : String, filter_pattern : String, metric_transformations : Vec <
+    PutMetricFilterInput "PutMetricFilterRequest"[set into] { log_group_name : String,
+    filter_name : String, filter_pattern : String, metric_transformations = Vec <
     MetricTransformation >, apply_on_transformed_logs = bool, field_selection_criteria :
-    String, emit_system_field_dimensions : Vec < String > } { _client }
+    String, emit_system_field_dimensions = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutQueryDefinitionInput {
     /// Specify the query language to use for this query. The options are Logs Insights QL, OpenSearch PPL, and OpenSearch SQL. For more information about the query languages that CloudWatch Logs supports, see [Supported query languages](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData_Languages.html).
@@ -1571,12 +1564,12 @@ pub struct PutQueryDefinitionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutQueryDefinitionInput "PutQueryDefinitionRequest"[set debug into] { query_language
-    : QueryLanguage, name : String, query_definition_id : String, log_group_names : Vec <
-    String >, query_string : String, client_token : String, parameters : Vec <
+    PutQueryDefinitionInput "PutQueryDefinitionRequest"[set into] { query_language :
+    QueryLanguage, name : String, query_definition_id : String, log_group_names = Vec <
+    String >, query_string : String, client_token : String, parameters = Vec <
     QueryParameter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutResourcePolicyInput {
     /// Name of the new policy. This parameter is required.
@@ -1590,11 +1583,11 @@ pub struct PutResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutResourcePolicyInput "PutResourcePolicyRequest"[set debug into] { policy_name :
-    String, policy_document : String, resource_arn : String, expected_revision_id :
-    String } { _client }
+    PutResourcePolicyInput "PutResourcePolicyRequest"[set into] { policy_name : String,
+    policy_document : String, resource_arn : String, expected_revision_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutRetentionPolicyInput {
     /// The name of the log group.
@@ -1603,10 +1596,10 @@ pub struct PutRetentionPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutRetentionPolicyInput "PutRetentionPolicyRequest"[set debug into] { log_group_name
-    : String, retention_in_days = i32 } { _client }
+    PutRetentionPolicyInput "PutRetentionPolicyRequest"[set into] { log_group_name :
+    String, retention_in_days = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutStorageTierPolicyInput {
     /// The storage tier to set for the account. Use `INTELLIGENT_TIERING` to automatically optimize storage costs by moving log data to the appropriate tier based on access frequency.
@@ -1614,10 +1607,10 @@ pub struct PutStorageTierPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutStorageTierPolicyInput "PutStorageTierPolicyRequest"[set debug into] {
-    storage_tier : StorageTier } { _client }
+    PutStorageTierPolicyInput "PutStorageTierPolicyRequest"[set into] { storage_tier :
+    StorageTier } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutSubscriptionFilterInput {
     /// The name of the log group.
@@ -1641,13 +1634,12 @@ pub struct PutSubscriptionFilterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutSubscriptionFilterInput "PutSubscriptionFilterRequest"[set debug into] {
-    log_group_name : String, filter_name : String, filter_pattern : String,
-    destination_arn : String, role_arn : String, distribution : Distribution,
-    apply_on_transformed_logs = bool, field_selection_criteria : String,
-    emit_system_fields : Vec < String > } { _client }
+    PutSubscriptionFilterInput "PutSubscriptionFilterRequest"[set into] { log_group_name
+    : String, filter_name : String, filter_pattern : String, destination_arn : String,
+    role_arn : String, distribution : Distribution, apply_on_transformed_logs = bool,
+    field_selection_criteria : String, emit_system_fields = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutSyslogConfigurationInput {
     /// The name or ARN of the log group to associate with the syslog configuration.
@@ -1657,10 +1649,10 @@ pub struct PutSyslogConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutSyslogConfigurationInput "PutSyslogConfigurationRequest"[set debug into] {
+    PutSyslogConfigurationInput "PutSyslogConfigurationRequest"[set into] {
     log_group_identifier : String, vpc_endpoint_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutTransformerInput {
     /// Specify either the name or ARN of the log group to create the transformer for.
@@ -1670,10 +1662,10 @@ pub struct PutTransformerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutTransformerInput "PutTransformerRequest"[set debug into] { log_group_identifier :
-    String, transformer_config : Vec < Processor > } { _client }
+    PutTransformerInput "PutTransformerRequest"[set into] { log_group_identifier :
+    String, transformer_config = Vec < Processor > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartLiveTailInput {
     /// An array where each item in the array is a log group to include in the Live Tail session.
@@ -1687,11 +1679,11 @@ pub struct StartLiveTailInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartLiveTailInput "StartLiveTailRequest"[set debug into] { log_group_identifiers :
-    Vec < String >, log_stream_names : Vec < String >, log_stream_name_prefixes : Vec <
-    String >, log_event_filter_pattern : String } { _client }
+    StartLiveTailInput "StartLiveTailRequest"[set into] { log_group_identifiers = Vec <
+    String >, log_stream_names = Vec < String >, log_stream_name_prefixes = Vec < String
+    >, log_event_filter_pattern : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartQueryInput {
     /// Specify the query language to use for this query. The options are Logs Insights QL, OpenSearch PPL, and OpenSearch SQL. For more information about the query languages that CloudWatch Logs supports, see [Supported query languages](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData_Languages.html).
@@ -1713,12 +1705,12 @@ pub struct StartQueryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartQueryInput "StartQueryRequest"[set debug into] { query_language : QueryLanguage,
-    log_group_name : String, log_group_names : Vec < String >, log_group_identifiers :
+    StartQueryInput "StartQueryRequest"[set into] { query_language : QueryLanguage,
+    log_group_name : String, log_group_names = Vec < String >, log_group_identifiers =
     Vec < String >, start_time = i64, end_time = i64, query_string : String, limit = i32
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopQueryInput {
     /// The ID number of the query to stop. To find this ID number, use `DescribeQueries`.
@@ -1726,9 +1718,9 @@ pub struct StopQueryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopQueryInput "StopQueryRequest"[set debug into] { query_id : String } { _client }
+    StopQueryInput "StopQueryRequest"[set into] { query_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagLogGroupInput {
     /// The name of the log group.
@@ -1738,10 +1730,10 @@ pub struct TagLogGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagLogGroupInput "TagLogGroupRequest"[set debug into] { log_group_name : String, tags
-    : HashMap < String, String > } { _client }
+    TagLogGroupInput "TagLogGroupRequest"[set into] { log_group_name : String, tags :
+    HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// The ARN of the resource that you're adding tags to.
@@ -1751,10 +1743,10 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceRequest"[set debug into] { resource_arn : String, tags :
+    TagResourceInput "TagResourceRequest"[set into] { resource_arn : String, tags :
     HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TestMetricFilterInput {
     pub filter_pattern: Option<String>,
@@ -1763,10 +1755,10 @@ pub struct TestMetricFilterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TestMetricFilterInput "TestMetricFilterRequest"[set debug into] { filter_pattern :
-    String, log_event_messages : Vec < String > } { _client }
+    TestMetricFilterInput "TestMetricFilterRequest"[set into] { filter_pattern : String,
+    log_event_messages = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TestTransformerInput {
     /// This structure contains the configuration of this log transformer that you want to test. A log transformer is an array of processors, where each processor applies one type of transformation to the log events that are ingested.
@@ -1776,10 +1768,10 @@ pub struct TestTransformerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TestTransformerInput "TestTransformerRequest"[set debug into] { transformer_config :
-    Vec < Processor >, log_event_messages : Vec < String > } { _client }
+    TestTransformerInput "TestTransformerRequest"[set into] { transformer_config = Vec <
+    Processor >, log_event_messages = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagLogGroupInput {
     /// The name of the log group.
@@ -1789,10 +1781,10 @@ pub struct UntagLogGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagLogGroupInput "UntagLogGroupRequest"[set debug into] { log_group_name : String,
-    tags : Vec < String > } { _client }
+    UntagLogGroupInput "UntagLogGroupRequest"[set into] { log_group_name : String, tags =
+    Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// The ARN of the CloudWatch Logs resource that you're removing tags from.
@@ -1802,10 +1794,10 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceRequest"[set debug into] { resource_arn : String,
-    tag_keys : Vec < String > } { _client }
+    UntagResourceInput "UntagResourceRequest"[set into] { resource_arn : String, tag_keys
+    = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateAnomalyInput {
     /// If you are suppressing or unsuppressing an anomaly, specify its unique ID here. You can find anomaly IDs by using the [ListAnomalies](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListAnomalies.html) operation.
@@ -1823,12 +1815,11 @@ pub struct UpdateAnomalyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateAnomalyInput "UpdateAnomalyRequest"[set debug into] { anomaly_id : String,
-    pattern_id : String, anomaly_detector_arn : String, suppression_type :
-    SuppressionType, suppression_period : SuppressionPeriod, baseline = bool } { _client
-    }
+    UpdateAnomalyInput "UpdateAnomalyRequest"[set into] { anomaly_id : String, pattern_id
+    : String, anomaly_detector_arn : String, suppression_type : SuppressionType,
+    suppression_period = SuppressionPeriod, baseline = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateDeliveryConfigurationInput {
     /// The ID of the delivery to be updated by this request.
@@ -1842,11 +1833,11 @@ pub struct UpdateDeliveryConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateDeliveryConfigurationInput "UpdateDeliveryConfigurationRequest"[set debug into]
-    { id : String, record_fields : Vec < String >, field_delimiter : String,
-    s3_delivery_configuration : S3DeliveryConfiguration } { _client }
+    UpdateDeliveryConfigurationInput "UpdateDeliveryConfigurationRequest"[set into] { id
+    : String, record_fields = Vec < String >, field_delimiter : String,
+    s3_delivery_configuration = S3DeliveryConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateLogAnomalyDetectorInput {
     /// The ARN of the anomaly detector that you want to update.
@@ -1861,11 +1852,11 @@ pub struct UpdateLogAnomalyDetectorInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateLogAnomalyDetectorInput "UpdateLogAnomalyDetectorRequest"[set debug into] {
+    UpdateLogAnomalyDetectorInput "UpdateLogAnomalyDetectorRequest"[set into] {
     anomaly_detector_arn : String, evaluation_frequency : EvaluationFrequency,
     filter_pattern : String, anomaly_visibility_time = i64, enabled = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateLookupTableInput {
     /// The ARN of the lookup table to update.
@@ -1881,11 +1872,11 @@ pub struct UpdateLookupTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateLookupTableInput "UpdateLookupTableRequest"[set debug into] { lookup_table_arn
-    : String, description : String, table_body : String, query_id : String, kms_key_id :
+    UpdateLookupTableInput "UpdateLookupTableRequest"[set into] { lookup_table_arn :
+    String, description : String, table_body : String, query_id : String, kms_key_id :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateScheduledQueryInput {
     /// The ARN or name of the scheduled query to update.
@@ -1919,11 +1910,10 @@ pub struct UpdateScheduledQueryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateScheduledQueryInput "UpdateScheduledQueryRequest"[set debug into] { identifier
-    : String, description : String, query_language : QueryLanguage, query_string :
-    String, log_group_identifiers : Vec < String >, schedule_expression : String,
-    timezone : String, start_time_offset = i64, end_time_offset = i64,
-    destination_configuration : DestinationConfiguration, schedule_start_time = i64,
-    schedule_end_time = i64, execution_role_arn : String, state : ScheduledQueryState } {
-    _client }
+    UpdateScheduledQueryInput "UpdateScheduledQueryRequest"[set into] { identifier :
+    String, description : String, query_language : QueryLanguage, query_string : String,
+    log_group_identifiers = Vec < String >, schedule_expression : String, timezone :
+    String, start_time_offset = i64, end_time_offset = i64, destination_configuration =
+    DestinationConfiguration, schedule_start_time = i64, schedule_end_time = i64,
+    execution_role_arn : String, state : ScheduledQueryState } { _client }
 );

@@ -6,208 +6,130 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; AssociateKmsKeyInput => AssociateKmsKeyOutput =
-    super::schema::ops::ASSOCIATE_KMS_KEY, "AssociateKmsKey";
-    AssociateSourceToS3TableIntegrationInput => AssociateSourceToS3TableIntegrationOutput
-    = super::schema::ops::ASSOCIATE_SOURCE_TO_S3_TABLE_INTEGRATION,
-    "AssociateSourceToS3TableIntegration"; CancelExportTaskInput =>
-    CancelExportTaskOutput = super::schema::ops::CANCEL_EXPORT_TASK, "CancelExportTask";
-    CancelImportTaskInput => CancelImportTaskOutput =
-    super::schema::ops::CANCEL_IMPORT_TASK, "CancelImportTask"; CreateDeliveryInput =>
-    CreateDeliveryOutput = super::schema::ops::CREATE_DELIVERY, "CreateDelivery";
-    CreateExportTaskInput => CreateExportTaskOutput =
-    super::schema::ops::CREATE_EXPORT_TASK, "CreateExportTask"; CreateImportTaskInput =>
-    CreateImportTaskOutput = super::schema::ops::CREATE_IMPORT_TASK, "CreateImportTask";
-    CreateLogAnomalyDetectorInput => CreateLogAnomalyDetectorOutput =
-    super::schema::ops::CREATE_LOG_ANOMALY_DETECTOR, "CreateLogAnomalyDetector";
-    CreateLogGroupInput => CreateLogGroupOutput = super::schema::ops::CREATE_LOG_GROUP,
-    "CreateLogGroup"; CreateLogStreamInput => CreateLogStreamOutput =
-    super::schema::ops::CREATE_LOG_STREAM, "CreateLogStream"; CreateLookupTableInput =>
-    CreateLookupTableOutput = super::schema::ops::CREATE_LOOKUP_TABLE,
-    "CreateLookupTable"; CreateScheduledQueryInput => CreateScheduledQueryOutput =
-    super::schema::ops::CREATE_SCHEDULED_QUERY, "CreateScheduledQuery";
-    DeleteAccountPolicyInput => DeleteAccountPolicyOutput =
-    super::schema::ops::DELETE_ACCOUNT_POLICY, "DeleteAccountPolicy";
-    DeleteDataProtectionPolicyInput => DeleteDataProtectionPolicyOutput =
-    super::schema::ops::DELETE_DATA_PROTECTION_POLICY, "DeleteDataProtectionPolicy";
-    DeleteDeliveryInput => DeleteDeliveryOutput = super::schema::ops::DELETE_DELIVERY,
-    "DeleteDelivery"; DeleteDeliveryDestinationInput => DeleteDeliveryDestinationOutput =
-    super::schema::ops::DELETE_DELIVERY_DESTINATION, "DeleteDeliveryDestination";
-    DeleteDeliveryDestinationPolicyInput => DeleteDeliveryDestinationPolicyOutput =
-    super::schema::ops::DELETE_DELIVERY_DESTINATION_POLICY,
+    super::error::Exception, super::schema::SERVICE; AssociateKmsKeyInput =>
+    AssociateKmsKeyOutput, "AssociateKmsKey"; AssociateSourceToS3TableIntegrationInput =>
+    AssociateSourceToS3TableIntegrationOutput, "AssociateSourceToS3TableIntegration";
+    CancelExportTaskInput => CancelExportTaskOutput, "CancelExportTask";
+    CancelImportTaskInput => CancelImportTaskOutput, "CancelImportTask";
+    CreateDeliveryInput => CreateDeliveryOutput, "CreateDelivery"; CreateExportTaskInput
+    => CreateExportTaskOutput, "CreateExportTask"; CreateImportTaskInput =>
+    CreateImportTaskOutput, "CreateImportTask"; CreateLogAnomalyDetectorInput =>
+    CreateLogAnomalyDetectorOutput, "CreateLogAnomalyDetector"; CreateLogGroupInput =>
+    CreateLogGroupOutput, "CreateLogGroup"; CreateLogStreamInput =>
+    CreateLogStreamOutput, "CreateLogStream"; CreateLookupTableInput =>
+    CreateLookupTableOutput, "CreateLookupTable"; CreateScheduledQueryInput =>
+    CreateScheduledQueryOutput, "CreateScheduledQuery"; DeleteAccountPolicyInput =>
+    DeleteAccountPolicyOutput, "DeleteAccountPolicy"; DeleteDataProtectionPolicyInput =>
+    DeleteDataProtectionPolicyOutput, "DeleteDataProtectionPolicy"; DeleteDeliveryInput
+    => DeleteDeliveryOutput, "DeleteDelivery"; DeleteDeliveryDestinationInput =>
+    DeleteDeliveryDestinationOutput, "DeleteDeliveryDestination";
+    DeleteDeliveryDestinationPolicyInput => DeleteDeliveryDestinationPolicyOutput,
     "DeleteDeliveryDestinationPolicy"; DeleteDeliverySourceInput =>
-    DeleteDeliverySourceOutput = super::schema::ops::DELETE_DELIVERY_SOURCE,
-    "DeleteDeliverySource"; DeleteDestinationInput => DeleteDestinationOutput =
-    super::schema::ops::DELETE_DESTINATION, "DeleteDestination"; DeleteIndexPolicyInput
-    => DeleteIndexPolicyOutput = super::schema::ops::DELETE_INDEX_POLICY,
-    "DeleteIndexPolicy"; DeleteIntegrationInput => DeleteIntegrationOutput =
-    super::schema::ops::DELETE_INTEGRATION, "DeleteIntegration";
-    DeleteLogAnomalyDetectorInput => DeleteLogAnomalyDetectorOutput =
-    super::schema::ops::DELETE_LOG_ANOMALY_DETECTOR, "DeleteLogAnomalyDetector";
-    DeleteLogGroupInput => DeleteLogGroupOutput = super::schema::ops::DELETE_LOG_GROUP,
-    "DeleteLogGroup"; DeleteLogStreamInput => DeleteLogStreamOutput =
-    super::schema::ops::DELETE_LOG_STREAM, "DeleteLogStream"; DeleteLookupTableInput =>
-    DeleteLookupTableOutput = super::schema::ops::DELETE_LOOKUP_TABLE,
-    "DeleteLookupTable"; DeleteMetricFilterInput => DeleteMetricFilterOutput =
-    super::schema::ops::DELETE_METRIC_FILTER, "DeleteMetricFilter";
-    DeleteQueryDefinitionInput => DeleteQueryDefinitionOutput =
-    super::schema::ops::DELETE_QUERY_DEFINITION, "DeleteQueryDefinition";
-    DeleteResourcePolicyInput => DeleteResourcePolicyOutput =
-    super::schema::ops::DELETE_RESOURCE_POLICY, "DeleteResourcePolicy";
-    DeleteRetentionPolicyInput => DeleteRetentionPolicyOutput =
-    super::schema::ops::DELETE_RETENTION_POLICY, "DeleteRetentionPolicy";
-    DeleteScheduledQueryInput => DeleteScheduledQueryOutput =
-    super::schema::ops::DELETE_SCHEDULED_QUERY, "DeleteScheduledQuery";
-    DeleteSubscriptionFilterInput => DeleteSubscriptionFilterOutput =
-    super::schema::ops::DELETE_SUBSCRIPTION_FILTER, "DeleteSubscriptionFilter";
-    DeleteSyslogConfigurationInput => DeleteSyslogConfigurationOutput =
-    super::schema::ops::DELETE_SYSLOG_CONFIGURATION, "DeleteSyslogConfiguration";
-    DeleteTransformerInput => DeleteTransformerOutput =
-    super::schema::ops::DELETE_TRANSFORMER, "DeleteTransformer";
-    DescribeAccountPoliciesInput => DescribeAccountPoliciesOutput =
-    super::schema::ops::DESCRIBE_ACCOUNT_POLICIES, "DescribeAccountPolicies";
-    DescribeConfigurationTemplatesInput => DescribeConfigurationTemplatesOutput =
-    super::schema::ops::DESCRIBE_CONFIGURATION_TEMPLATES,
-    "DescribeConfigurationTemplates"; DescribeDeliveriesInput => DescribeDeliveriesOutput
-    = super::schema::ops::DESCRIBE_DELIVERIES, "DescribeDeliveries";
-    DescribeDeliveryDestinationsInput => DescribeDeliveryDestinationsOutput =
-    super::schema::ops::DESCRIBE_DELIVERY_DESTINATIONS, "DescribeDeliveryDestinations";
-    DescribeDeliverySourcesInput => DescribeDeliverySourcesOutput =
-    super::schema::ops::DESCRIBE_DELIVERY_SOURCES, "DescribeDeliverySources";
-    DescribeDestinationsInput => DescribeDestinationsOutput =
-    super::schema::ops::DESCRIBE_DESTINATIONS, "DescribeDestinations";
-    DescribeExportTasksInput => DescribeExportTasksOutput =
-    super::schema::ops::DESCRIBE_EXPORT_TASKS, "DescribeExportTasks";
-    DescribeFieldIndexesInput => DescribeFieldIndexesOutput =
-    super::schema::ops::DESCRIBE_FIELD_INDEXES, "DescribeFieldIndexes";
-    DescribeImportTaskBatchesInput => DescribeImportTaskBatchesOutput =
-    super::schema::ops::DESCRIBE_IMPORT_TASK_BATCHES, "DescribeImportTaskBatches";
-    DescribeImportTasksInput => DescribeImportTasksOutput =
-    super::schema::ops::DESCRIBE_IMPORT_TASKS, "DescribeImportTasks";
-    DescribeIndexPoliciesInput => DescribeIndexPoliciesOutput =
-    super::schema::ops::DESCRIBE_INDEX_POLICIES, "DescribeIndexPolicies";
-    DescribeLogGroupsInput => DescribeLogGroupsOutput =
-    super::schema::ops::DESCRIBE_LOG_GROUPS, "DescribeLogGroups"; DescribeLogStreamsInput
-    => DescribeLogStreamsOutput = super::schema::ops::DESCRIBE_LOG_STREAMS,
-    "DescribeLogStreams"; DescribeLookupTablesInput => DescribeLookupTablesOutput =
-    super::schema::ops::DESCRIBE_LOOKUP_TABLES, "DescribeLookupTables";
-    DescribeMetricFiltersInput => DescribeMetricFiltersOutput =
-    super::schema::ops::DESCRIBE_METRIC_FILTERS, "DescribeMetricFilters";
-    DescribeQueriesInput => DescribeQueriesOutput = super::schema::ops::DESCRIBE_QUERIES,
-    "DescribeQueries"; DescribeQueryDefinitionsInput => DescribeQueryDefinitionsOutput =
-    super::schema::ops::DESCRIBE_QUERY_DEFINITIONS, "DescribeQueryDefinitions";
-    DescribeResourcePoliciesInput => DescribeResourcePoliciesOutput =
-    super::schema::ops::DESCRIBE_RESOURCE_POLICIES, "DescribeResourcePolicies";
-    DescribeSubscriptionFiltersInput => DescribeSubscriptionFiltersOutput =
-    super::schema::ops::DESCRIBE_SUBSCRIPTION_FILTERS, "DescribeSubscriptionFilters";
-    DisassociateKmsKeyInput => DisassociateKmsKeyOutput =
-    super::schema::ops::DISASSOCIATE_KMS_KEY, "DisassociateKmsKey";
-    DisassociateSourceFromS3TableIntegrationInput =>
-    DisassociateSourceFromS3TableIntegrationOutput =
-    super::schema::ops::DISASSOCIATE_SOURCE_FROM_S3_TABLE_INTEGRATION,
+    DeleteDeliverySourceOutput, "DeleteDeliverySource"; DeleteDestinationInput =>
+    DeleteDestinationOutput, "DeleteDestination"; DeleteIndexPolicyInput =>
+    DeleteIndexPolicyOutput, "DeleteIndexPolicy"; DeleteIntegrationInput =>
+    DeleteIntegrationOutput, "DeleteIntegration"; DeleteLogAnomalyDetectorInput =>
+    DeleteLogAnomalyDetectorOutput, "DeleteLogAnomalyDetector"; DeleteLogGroupInput =>
+    DeleteLogGroupOutput, "DeleteLogGroup"; DeleteLogStreamInput =>
+    DeleteLogStreamOutput, "DeleteLogStream"; DeleteLookupTableInput =>
+    DeleteLookupTableOutput, "DeleteLookupTable"; DeleteMetricFilterInput =>
+    DeleteMetricFilterOutput, "DeleteMetricFilter"; DeleteQueryDefinitionInput =>
+    DeleteQueryDefinitionOutput, "DeleteQueryDefinition"; DeleteResourcePolicyInput =>
+    DeleteResourcePolicyOutput, "DeleteResourcePolicy"; DeleteRetentionPolicyInput =>
+    DeleteRetentionPolicyOutput, "DeleteRetentionPolicy"; DeleteScheduledQueryInput =>
+    DeleteScheduledQueryOutput, "DeleteScheduledQuery"; DeleteSubscriptionFilterInput =>
+    DeleteSubscriptionFilterOutput, "DeleteSubscriptionFilter";
+    DeleteSyslogConfigurationInput => DeleteSyslogConfigurationOutput,
+    "DeleteSyslogConfiguration"; DeleteTransformerInput => DeleteTransformerOutput,
+    "DeleteTransformer"; DescribeAccountPoliciesInput => DescribeAccountPoliciesOutput,
+    "DescribeAccountPolicies"; DescribeConfigurationTemplatesInput =>
+    DescribeConfigurationTemplatesOutput, "DescribeConfigurationTemplates";
+    DescribeDeliveriesInput => DescribeDeliveriesOutput, "DescribeDeliveries";
+    DescribeDeliveryDestinationsInput => DescribeDeliveryDestinationsOutput,
+    "DescribeDeliveryDestinations"; DescribeDeliverySourcesInput =>
+    DescribeDeliverySourcesOutput, "DescribeDeliverySources"; DescribeDestinationsInput
+    => DescribeDestinationsOutput, "DescribeDestinations"; DescribeExportTasksInput =>
+    DescribeExportTasksOutput, "DescribeExportTasks"; DescribeFieldIndexesInput =>
+    DescribeFieldIndexesOutput, "DescribeFieldIndexes"; DescribeImportTaskBatchesInput =>
+    DescribeImportTaskBatchesOutput, "DescribeImportTaskBatches";
+    DescribeImportTasksInput => DescribeImportTasksOutput, "DescribeImportTasks";
+    DescribeIndexPoliciesInput => DescribeIndexPoliciesOutput, "DescribeIndexPolicies";
+    DescribeLogGroupsInput => DescribeLogGroupsOutput, "DescribeLogGroups";
+    DescribeLogStreamsInput => DescribeLogStreamsOutput, "DescribeLogStreams";
+    DescribeLookupTablesInput => DescribeLookupTablesOutput, "DescribeLookupTables";
+    DescribeMetricFiltersInput => DescribeMetricFiltersOutput, "DescribeMetricFilters";
+    DescribeQueriesInput => DescribeQueriesOutput, "DescribeQueries";
+    DescribeQueryDefinitionsInput => DescribeQueryDefinitionsOutput,
+    "DescribeQueryDefinitions"; DescribeResourcePoliciesInput =>
+    DescribeResourcePoliciesOutput, "DescribeResourcePolicies";
+    DescribeSubscriptionFiltersInput => DescribeSubscriptionFiltersOutput,
+    "DescribeSubscriptionFilters"; DisassociateKmsKeyInput => DisassociateKmsKeyOutput,
+    "DisassociateKmsKey"; DisassociateSourceFromS3TableIntegrationInput =>
+    DisassociateSourceFromS3TableIntegrationOutput,
     "DisassociateSourceFromS3TableIntegration"; FilterLogEventsInput =>
-    FilterLogEventsOutput = super::schema::ops::FILTER_LOG_EVENTS, "FilterLogEvents";
-    GetDataProtectionPolicyInput => GetDataProtectionPolicyOutput =
-    super::schema::ops::GET_DATA_PROTECTION_POLICY, "GetDataProtectionPolicy";
-    GetDeliveryInput => GetDeliveryOutput = super::schema::ops::GET_DELIVERY,
-    "GetDelivery"; GetDeliveryDestinationInput => GetDeliveryDestinationOutput =
-    super::schema::ops::GET_DELIVERY_DESTINATION, "GetDeliveryDestination";
-    GetDeliveryDestinationPolicyInput => GetDeliveryDestinationPolicyOutput =
-    super::schema::ops::GET_DELIVERY_DESTINATION_POLICY, "GetDeliveryDestinationPolicy";
-    GetDeliverySourceInput => GetDeliverySourceOutput =
-    super::schema::ops::GET_DELIVERY_SOURCE, "GetDeliverySource"; GetIntegrationInput =>
-    GetIntegrationOutput = super::schema::ops::GET_INTEGRATION, "GetIntegration";
-    GetLogAnomalyDetectorInput => GetLogAnomalyDetectorOutput =
-    super::schema::ops::GET_LOG_ANOMALY_DETECTOR, "GetLogAnomalyDetector";
-    GetLogEventsInput => GetLogEventsOutput = super::schema::ops::GET_LOG_EVENTS,
-    "GetLogEvents"; GetLogFieldsInput => GetLogFieldsOutput =
-    super::schema::ops::GET_LOG_FIELDS, "GetLogFields"; GetLogGroupFieldsInput =>
-    GetLogGroupFieldsOutput = super::schema::ops::GET_LOG_GROUP_FIELDS,
-    "GetLogGroupFields"; GetLogObjectInput => GetLogObjectOutput =
-    super::schema::ops::GET_LOG_OBJECT, "GetLogObject"; GetLogRecordInput =>
-    GetLogRecordOutput = super::schema::ops::GET_LOG_RECORD, "GetLogRecord";
-    GetLookupTableInput => GetLookupTableOutput = super::schema::ops::GET_LOOKUP_TABLE,
-    "GetLookupTable"; GetQueryResultsInput => GetQueryResultsOutput =
-    super::schema::ops::GET_QUERY_RESULTS, "GetQueryResults"; GetScheduledQueryInput =>
-    GetScheduledQueryOutput = super::schema::ops::GET_SCHEDULED_QUERY,
-    "GetScheduledQuery"; GetScheduledQueryHistoryInput => GetScheduledQueryHistoryOutput
-    = super::schema::ops::GET_SCHEDULED_QUERY_HISTORY, "GetScheduledQueryHistory";
-    GetStorageTierPolicyInput => GetStorageTierPolicyOutput =
-    super::schema::ops::GET_STORAGE_TIER_POLICY, "GetStorageTierPolicy";
-    GetTransformerInput => GetTransformerOutput = super::schema::ops::GET_TRANSFORMER,
+    FilterLogEventsOutput, "FilterLogEvents"; GetDataProtectionPolicyInput =>
+    GetDataProtectionPolicyOutput, "GetDataProtectionPolicy"; GetDeliveryInput =>
+    GetDeliveryOutput, "GetDelivery"; GetDeliveryDestinationInput =>
+    GetDeliveryDestinationOutput, "GetDeliveryDestination";
+    GetDeliveryDestinationPolicyInput => GetDeliveryDestinationPolicyOutput,
+    "GetDeliveryDestinationPolicy"; GetDeliverySourceInput => GetDeliverySourceOutput,
+    "GetDeliverySource"; GetIntegrationInput => GetIntegrationOutput, "GetIntegration";
+    GetLogAnomalyDetectorInput => GetLogAnomalyDetectorOutput, "GetLogAnomalyDetector";
+    GetLogEventsInput => GetLogEventsOutput, "GetLogEvents"; GetLogFieldsInput =>
+    GetLogFieldsOutput, "GetLogFields"; GetLogGroupFieldsInput =>
+    GetLogGroupFieldsOutput, "GetLogGroupFields"; GetLogObjectInput =>
+    GetLogObjectOutput, "GetLogObject"; GetLogRecordInput => GetLogRecordOutput,
+    "GetLogRecord"; GetLookupTableInput => GetLookupTableOutput, "GetLookupTable";
+    GetQueryResultsInput => GetQueryResultsOutput, "GetQueryResults";
+    GetScheduledQueryInput => GetScheduledQueryOutput, "GetScheduledQuery";
+    GetScheduledQueryHistoryInput => GetScheduledQueryHistoryOutput,
+    "GetScheduledQueryHistory"; GetStorageTierPolicyInput => GetStorageTierPolicyOutput,
+    "GetStorageTierPolicy"; GetTransformerInput => GetTransformerOutput,
     "GetTransformer"; ListAggregateLogGroupSummariesInput =>
-    ListAggregateLogGroupSummariesOutput =
-    super::schema::ops::LIST_AGGREGATE_LOG_GROUP_SUMMARIES,
-    "ListAggregateLogGroupSummaries"; ListAnomaliesInput => ListAnomaliesOutput =
-    super::schema::ops::LIST_ANOMALIES, "ListAnomalies"; ListIntegrationsInput =>
-    ListIntegrationsOutput = super::schema::ops::LIST_INTEGRATIONS, "ListIntegrations";
-    ListLogAnomalyDetectorsInput => ListLogAnomalyDetectorsOutput =
-    super::schema::ops::LIST_LOG_ANOMALY_DETECTORS, "ListLogAnomalyDetectors";
-    ListLogGroupsInput => ListLogGroupsOutput = super::schema::ops::LIST_LOG_GROUPS,
-    "ListLogGroups"; ListLogGroupsForQueryInput => ListLogGroupsForQueryOutput =
-    super::schema::ops::LIST_LOG_GROUPS_FOR_QUERY, "ListLogGroupsForQuery";
-    ListScheduledQueriesInput => ListScheduledQueriesOutput =
-    super::schema::ops::LIST_SCHEDULED_QUERIES, "ListScheduledQueries";
-    ListSourcesForS3TableIntegrationInput => ListSourcesForS3TableIntegrationOutput =
-    super::schema::ops::LIST_SOURCES_FOR_S3_TABLE_INTEGRATION,
+    ListAggregateLogGroupSummariesOutput, "ListAggregateLogGroupSummaries";
+    ListAnomaliesInput => ListAnomaliesOutput, "ListAnomalies"; ListIntegrationsInput =>
+    ListIntegrationsOutput, "ListIntegrations"; ListLogAnomalyDetectorsInput =>
+    ListLogAnomalyDetectorsOutput, "ListLogAnomalyDetectors"; ListLogGroupsInput =>
+    ListLogGroupsOutput, "ListLogGroups"; ListLogGroupsForQueryInput =>
+    ListLogGroupsForQueryOutput, "ListLogGroupsForQuery"; ListScheduledQueriesInput =>
+    ListScheduledQueriesOutput, "ListScheduledQueries";
+    ListSourcesForS3TableIntegrationInput => ListSourcesForS3TableIntegrationOutput,
     "ListSourcesForS3TableIntegration"; ListSyslogConfigurationsInput =>
-    ListSyslogConfigurationsOutput = super::schema::ops::LIST_SYSLOG_CONFIGURATIONS,
-    "ListSyslogConfigurations"; ListTagsForResourceInput => ListTagsForResourceOutput =
-    super::schema::ops::LIST_TAGS_FOR_RESOURCE, "ListTagsForResource";
-    ListTagsLogGroupInput => ListTagsLogGroupOutput =
-    super::schema::ops::LIST_TAGS_LOG_GROUP, "ListTagsLogGroup"; PutAccountPolicyInput =>
-    PutAccountPolicyOutput = super::schema::ops::PUT_ACCOUNT_POLICY, "PutAccountPolicy";
-    PutBearerTokenAuthenticationInput => PutBearerTokenAuthenticationOutput =
-    super::schema::ops::PUT_BEARER_TOKEN_AUTHENTICATION, "PutBearerTokenAuthentication";
-    PutDataProtectionPolicyInput => PutDataProtectionPolicyOutput =
-    super::schema::ops::PUT_DATA_PROTECTION_POLICY, "PutDataProtectionPolicy";
-    PutDeliveryDestinationInput => PutDeliveryDestinationOutput =
-    super::schema::ops::PUT_DELIVERY_DESTINATION, "PutDeliveryDestination";
-    PutDeliveryDestinationPolicyInput => PutDeliveryDestinationPolicyOutput =
-    super::schema::ops::PUT_DELIVERY_DESTINATION_POLICY, "PutDeliveryDestinationPolicy";
-    PutDeliverySourceInput => PutDeliverySourceOutput =
-    super::schema::ops::PUT_DELIVERY_SOURCE, "PutDeliverySource"; PutDestinationInput =>
-    PutDestinationOutput = super::schema::ops::PUT_DESTINATION, "PutDestination";
-    PutDestinationPolicyInput => PutDestinationPolicyOutput =
-    super::schema::ops::PUT_DESTINATION_POLICY, "PutDestinationPolicy";
-    PutIndexPolicyInput => PutIndexPolicyOutput = super::schema::ops::PUT_INDEX_POLICY,
-    "PutIndexPolicy"; PutIntegrationInput => PutIntegrationOutput =
-    super::schema::ops::PUT_INTEGRATION, "PutIntegration"; PutLogEventsInput =>
-    PutLogEventsOutput = super::schema::ops::PUT_LOG_EVENTS, "PutLogEvents";
-    PutLogGroupDeletionProtectionInput => PutLogGroupDeletionProtectionOutput =
-    super::schema::ops::PUT_LOG_GROUP_DELETION_PROTECTION,
-    "PutLogGroupDeletionProtection"; PutMetricFilterInput => PutMetricFilterOutput =
-    super::schema::ops::PUT_METRIC_FILTER, "PutMetricFilter"; PutQueryDefinitionInput =>
-    PutQueryDefinitionOutput = super::schema::ops::PUT_QUERY_DEFINITION,
-    "PutQueryDefinition"; PutResourcePolicyInput => PutResourcePolicyOutput =
-    super::schema::ops::PUT_RESOURCE_POLICY, "PutResourcePolicy"; PutRetentionPolicyInput
-    => PutRetentionPolicyOutput = super::schema::ops::PUT_RETENTION_POLICY,
-    "PutRetentionPolicy"; PutStorageTierPolicyInput => PutStorageTierPolicyOutput =
-    super::schema::ops::PUT_STORAGE_TIER_POLICY, "PutStorageTierPolicy";
-    PutSubscriptionFilterInput => PutSubscriptionFilterOutput =
-    super::schema::ops::PUT_SUBSCRIPTION_FILTER, "PutSubscriptionFilter";
-    PutSyslogConfigurationInput => PutSyslogConfigurationOutput =
-    super::schema::ops::PUT_SYSLOG_CONFIGURATION, "PutSyslogConfiguration";
-    PutTransformerInput => PutTransformerOutput = super::schema::ops::PUT_TRANSFORMER,
-    "PutTransformer"; StartLiveTailInput => StartLiveTailOutput =
-    super::schema::ops::START_LIVE_TAIL, "StartLiveTail"; StartQueryInput =>
-    StartQueryOutput = super::schema::ops::START_QUERY, "StartQuery"; StopQueryInput =>
-    StopQueryOutput = super::schema::ops::STOP_QUERY, "StopQuery"; TagLogGroupInput =>
-    TagLogGroupOutput = super::schema::ops::TAG_LOG_GROUP, "TagLogGroup";
-    TagResourceInput => TagResourceOutput = super::schema::ops::TAG_RESOURCE,
-    "TagResource"; TestMetricFilterInput => TestMetricFilterOutput =
-    super::schema::ops::TEST_METRIC_FILTER, "TestMetricFilter"; TestTransformerInput =>
-    TestTransformerOutput = super::schema::ops::TEST_TRANSFORMER, "TestTransformer";
-    UntagLogGroupInput => UntagLogGroupOutput = super::schema::ops::UNTAG_LOG_GROUP,
-    "UntagLogGroup"; UntagResourceInput => UntagResourceOutput =
-    super::schema::ops::UNTAG_RESOURCE, "UntagResource"; UpdateAnomalyInput =>
-    UpdateAnomalyOutput = super::schema::ops::UPDATE_ANOMALY, "UpdateAnomaly";
-    UpdateDeliveryConfigurationInput => UpdateDeliveryConfigurationOutput =
-    super::schema::ops::UPDATE_DELIVERY_CONFIGURATION, "UpdateDeliveryConfiguration";
-    UpdateLogAnomalyDetectorInput => UpdateLogAnomalyDetectorOutput =
-    super::schema::ops::UPDATE_LOG_ANOMALY_DETECTOR, "UpdateLogAnomalyDetector";
-    UpdateLookupTableInput => UpdateLookupTableOutput =
-    super::schema::ops::UPDATE_LOOKUP_TABLE, "UpdateLookupTable";
-    UpdateScheduledQueryInput => UpdateScheduledQueryOutput =
-    super::schema::ops::UPDATE_SCHEDULED_QUERY, "UpdateScheduledQuery";
+    ListSyslogConfigurationsOutput, "ListSyslogConfigurations"; ListTagsForResourceInput
+    => ListTagsForResourceOutput, "ListTagsForResource"; ListTagsLogGroupInput =>
+    ListTagsLogGroupOutput, "ListTagsLogGroup"; PutAccountPolicyInput =>
+    PutAccountPolicyOutput, "PutAccountPolicy"; PutBearerTokenAuthenticationInput =>
+    PutBearerTokenAuthenticationOutput, "PutBearerTokenAuthentication";
+    PutDataProtectionPolicyInput => PutDataProtectionPolicyOutput,
+    "PutDataProtectionPolicy"; PutDeliveryDestinationInput =>
+    PutDeliveryDestinationOutput, "PutDeliveryDestination";
+    PutDeliveryDestinationPolicyInput => PutDeliveryDestinationPolicyOutput,
+    "PutDeliveryDestinationPolicy"; PutDeliverySourceInput => PutDeliverySourceOutput,
+    "PutDeliverySource"; PutDestinationInput => PutDestinationOutput, "PutDestination";
+    PutDestinationPolicyInput => PutDestinationPolicyOutput, "PutDestinationPolicy";
+    PutIndexPolicyInput => PutIndexPolicyOutput, "PutIndexPolicy"; PutIntegrationInput =>
+    PutIntegrationOutput, "PutIntegration"; PutLogEventsInput => PutLogEventsOutput,
+    "PutLogEvents"; PutLogGroupDeletionProtectionInput =>
+    PutLogGroupDeletionProtectionOutput, "PutLogGroupDeletionProtection";
+    PutMetricFilterInput => PutMetricFilterOutput, "PutMetricFilter";
+    PutQueryDefinitionInput => PutQueryDefinitionOutput, "PutQueryDefinition";
+    PutResourcePolicyInput => PutResourcePolicyOutput, "PutResourcePolicy";
+    PutRetentionPolicyInput => PutRetentionPolicyOutput, "PutRetentionPolicy";
+    PutStorageTierPolicyInput => PutStorageTierPolicyOutput, "PutStorageTierPolicy";
+    PutSubscriptionFilterInput => PutSubscriptionFilterOutput, "PutSubscriptionFilter";
+    PutSyslogConfigurationInput => PutSyslogConfigurationOutput,
+    "PutSyslogConfiguration"; PutTransformerInput => PutTransformerOutput,
+    "PutTransformer"; StartLiveTailInput => StartLiveTailOutput, "StartLiveTail";
+    StartQueryInput => StartQueryOutput, "StartQuery"; StopQueryInput => StopQueryOutput,
+    "StopQuery"; TagLogGroupInput => TagLogGroupOutput, "TagLogGroup"; TagResourceInput
+    => TagResourceOutput, "TagResource"; TestMetricFilterInput => TestMetricFilterOutput,
+    "TestMetricFilter"; TestTransformerInput => TestTransformerOutput, "TestTransformer";
+    UntagLogGroupInput => UntagLogGroupOutput, "UntagLogGroup"; UntagResourceInput =>
+    UntagResourceOutput, "UntagResource"; UpdateAnomalyInput => UpdateAnomalyOutput,
+    "UpdateAnomaly"; UpdateDeliveryConfigurationInput =>
+    UpdateDeliveryConfigurationOutput, "UpdateDeliveryConfiguration";
+    UpdateLogAnomalyDetectorInput => UpdateLogAnomalyDetectorOutput,
+    "UpdateLogAnomalyDetector"; UpdateLookupTableInput => UpdateLookupTableOutput,
+    "UpdateLookupTable"; UpdateScheduledQueryInput => UpdateScheduledQueryOutput,
+    "UpdateScheduledQuery";
 );

@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateSourceToS3TableIntegrationOutput {
     /// The unique identifier for the association between the data source and S3 Table Integration.
@@ -15,10 +15,10 @@ pub struct AssociateSourceToS3TableIntegrationOutput {
 }
 rboto::__structure!(
     AssociateSourceToS3TableIntegrationOutput
-    "AssociateSourceToS3TableIntegrationResponse"[debug from output] { identifier :
-    String } { _meta }
+    "AssociateSourceToS3TableIntegrationResponse"[from output] { identifier : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelImportTaskOutput {
     /// The ID of the cancelled import task.
@@ -34,11 +34,11 @@ pub struct CancelImportTaskOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelImportTaskOutput "CancelImportTaskResponse"[debug from output] { import_id :
-    String, import_statistics : ImportStatistics, import_status : ImportStatus,
-    creation_time = i64, last_updated_time = i64 } { _meta }
+    CancelImportTaskOutput "CancelImportTaskResponse"[from output] { import_id : String,
+    import_statistics = ImportStatistics, import_status : ImportStatus, creation_time =
+    i64, last_updated_time = i64 } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDeliveryOutput {
     /// A structure that contains information about the delivery that you just created.
@@ -46,10 +46,10 @@ pub struct CreateDeliveryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDeliveryOutput "CreateDeliveryResponse"[debug from output] { delivery :
-    Delivery } { _meta }
+    CreateDeliveryOutput "CreateDeliveryResponse"[from output] { delivery = Delivery } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateExportTaskOutput {
     /// The ID of the export task.
@@ -57,10 +57,10 @@ pub struct CreateExportTaskOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateExportTaskOutput "CreateExportTaskResponse"[debug from output] { task_id :
-    String } { _meta }
+    CreateExportTaskOutput "CreateExportTaskResponse"[from output] { task_id : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateImportTaskOutput {
     /// A unique identifier for the import task.
@@ -72,10 +72,10 @@ pub struct CreateImportTaskOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateImportTaskOutput "CreateImportTaskResponse"[debug from output] { import_id :
-    String, import_destination_arn : String, creation_time = i64 } { _meta }
+    CreateImportTaskOutput "CreateImportTaskResponse"[from output] { import_id : String,
+    import_destination_arn : String, creation_time = i64 } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLogAnomalyDetectorOutput {
     /// The ARN of the log anomaly detector that you just created.
@@ -83,10 +83,10 @@ pub struct CreateLogAnomalyDetectorOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateLogAnomalyDetectorOutput "CreateLogAnomalyDetectorResponse"[debug from output]
-    { anomaly_detector_arn : String } { _meta }
+    CreateLogAnomalyDetectorOutput "CreateLogAnomalyDetectorResponse"[from output] {
+    anomaly_detector_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLookupTableOutput {
     /// The ARN of the lookup table that was created.
@@ -96,10 +96,10 @@ pub struct CreateLookupTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateLookupTableOutput "CreateLookupTableResponse"[debug from output] {
-    lookup_table_arn : String, created_at = i64 } { _meta }
+    CreateLookupTableOutput "CreateLookupTableResponse"[from output] { lookup_table_arn :
+    String, created_at = i64 } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateScheduledQueryOutput {
     /// The ARN of the created scheduled query.
@@ -109,10 +109,10 @@ pub struct CreateScheduledQueryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateScheduledQueryOutput "CreateScheduledQueryResponse"[debug from output] {
+    CreateScheduledQueryOutput "CreateScheduledQueryResponse"[from output] {
     scheduled_query_arn : String, state : ScheduledQueryState } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAccountPolicyOutput {
     /// The estimated impact of deleting the policy. This field is returned only when the request specifies `dryRun` as `true`.
@@ -120,26 +120,26 @@ pub struct DeleteAccountPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteAccountPolicyOutput "DeleteAccountPolicyResponse"[debug from output] {
-    dry_run_result : DryRunResult } { _meta }
+    DeleteAccountPolicyOutput "DeleteAccountPolicyResponse"[from output] { dry_run_result
+    = DryRunResult } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteIndexPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteIndexPolicyOutput "DeleteIndexPolicyResponse"[debug from output] {} { _meta }
+    DeleteIndexPolicyOutput "DeleteIndexPolicyResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteIntegrationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteIntegrationOutput "DeleteIntegrationResponse"[debug from output] {} { _meta }
+    DeleteIntegrationOutput "DeleteIntegrationResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteQueryDefinitionOutput {
     /// A value of TRUE indicates that the operation succeeded. FALSE indicates that the operation failed.
@@ -147,19 +147,18 @@ pub struct DeleteQueryDefinitionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteQueryDefinitionOutput "DeleteQueryDefinitionResponse"[debug from output] {
-    success = bool } { _meta }
+    DeleteQueryDefinitionOutput "DeleteQueryDefinitionResponse"[from output] { success =
+    bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteScheduledQueryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteScheduledQueryOutput "DeleteScheduledQueryResponse"[debug from output] {} {
-    _meta }
+    DeleteScheduledQueryOutput "DeleteScheduledQueryResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAccountPoliciesOutput {
     /// An array of structures that contain information about the CloudWatch Logs account policies that match the specified filters.
@@ -169,10 +168,10 @@ pub struct DescribeAccountPoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAccountPoliciesOutput "DescribeAccountPoliciesResponse"[debug from output] {
-    account_policies : Vec < AccountPolicy >, next_token : String } { _meta }
+    DescribeAccountPoliciesOutput "DescribeAccountPoliciesResponse"[from output] {
+    account_policies = Vec < AccountPolicy >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeConfigurationTemplatesOutput {
     /// An array of objects, where each object describes one configuration template that matches the filters that you specified in the request.
@@ -181,11 +180,11 @@ pub struct DescribeConfigurationTemplatesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeConfigurationTemplatesOutput "DescribeConfigurationTemplatesResponse"[debug
-    from output] { configuration_templates : Vec < ConfigurationTemplate >, next_token :
+    DescribeConfigurationTemplatesOutput "DescribeConfigurationTemplatesResponse"[from
+    output] { configuration_templates = Vec < ConfigurationTemplate >, next_token :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDeliveriesOutput {
     /// An array of structures. Each structure contains information about one delivery in the account.
@@ -194,10 +193,10 @@ pub struct DescribeDeliveriesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDeliveriesOutput "DescribeDeliveriesResponse"[debug from output] { deliveries
-    : Vec < Delivery >, next_token : String } { _meta }
+    DescribeDeliveriesOutput "DescribeDeliveriesResponse"[from output] { deliveries = Vec
+    < Delivery >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDeliveryDestinationsOutput {
     /// An array of structures. Each structure contains information about one delivery destination in the account.
@@ -206,11 +205,11 @@ pub struct DescribeDeliveryDestinationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDeliveryDestinationsOutput "DescribeDeliveryDestinationsResponse"[debug from
-    output] { delivery_destinations : Vec < DeliveryDestination >, next_token : String }
+    DescribeDeliveryDestinationsOutput "DescribeDeliveryDestinationsResponse"[from
+    output] { delivery_destinations = Vec < DeliveryDestination >, next_token : String }
     { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDeliverySourcesOutput {
     /// An array of structures. Each structure contains information about one delivery source in the account.
@@ -219,10 +218,10 @@ pub struct DescribeDeliverySourcesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDeliverySourcesOutput "DescribeDeliverySourcesResponse"[debug from output] {
-    delivery_sources : Vec < DeliverySource >, next_token : String } { _meta }
+    DescribeDeliverySourcesOutput "DescribeDeliverySourcesResponse"[from output] {
+    delivery_sources = Vec < DeliverySource >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDestinationsOutput {
     /// The destinations.
@@ -231,10 +230,10 @@ pub struct DescribeDestinationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDestinationsOutput "DescribeDestinationsResponse"[debug from output] {
-    destinations : Vec < Destination >, next_token : String } { _meta }
+    DescribeDestinationsOutput "DescribeDestinationsResponse"[from output] { destinations
+    = Vec < Destination >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeExportTasksOutput {
     /// The export tasks.
@@ -243,10 +242,10 @@ pub struct DescribeExportTasksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeExportTasksOutput "DescribeExportTasksResponse"[debug from output] {
-    export_tasks : Vec < ExportTask >, next_token : String } { _meta }
+    DescribeExportTasksOutput "DescribeExportTasksResponse"[from output] { export_tasks =
+    Vec < ExportTask >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeFieldIndexesOutput {
     /// An array containing the field index information.
@@ -255,10 +254,10 @@ pub struct DescribeFieldIndexesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeFieldIndexesOutput "DescribeFieldIndexesResponse"[debug from output] {
-    field_indexes : Vec < FieldIndex >, next_token : String } { _meta }
+    DescribeFieldIndexesOutput "DescribeFieldIndexesResponse"[from output] {
+    field_indexes = Vec < FieldIndex >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeImportTaskBatchesOutput {
     /// The ARN of the source being imported from.
@@ -272,11 +271,11 @@ pub struct DescribeImportTaskBatchesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeImportTaskBatchesOutput "DescribeImportTaskBatchesResponse"[debug from
-    output] { import_source_arn : String, import_id : String, import_batches : Vec <
-    ImportBatch >, next_token : String } { _meta }
+    DescribeImportTaskBatchesOutput "DescribeImportTaskBatchesResponse"[from output] {
+    import_source_arn : String, import_id : String, import_batches = Vec < ImportBatch >,
+    next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeImportTasksOutput {
     /// The list of import tasks that match the request filters.
@@ -286,10 +285,10 @@ pub struct DescribeImportTasksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeImportTasksOutput "DescribeImportTasksResponse"[debug from output] { imports
-    : Vec < Import >, next_token : String } { _meta }
+    DescribeImportTasksOutput "DescribeImportTasksResponse"[from output] { imports = Vec
+    < Import >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIndexPoliciesOutput {
     /// An array containing the field index policies.
@@ -298,10 +297,10 @@ pub struct DescribeIndexPoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeIndexPoliciesOutput "DescribeIndexPoliciesResponse"[debug from output] {
-    index_policies : Vec < IndexPolicy >, next_token : String } { _meta }
+    DescribeIndexPoliciesOutput "DescribeIndexPoliciesResponse"[from output] {
+    index_policies = Vec < IndexPolicy >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLogGroupsOutput {
     /// An array of structures, where each structure contains the information about one log group.
@@ -310,10 +309,10 @@ pub struct DescribeLogGroupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeLogGroupsOutput "DescribeLogGroupsResponse"[debug from output] { log_groups :
-    Vec < LogGroup >, next_token : String } { _meta }
+    DescribeLogGroupsOutput "DescribeLogGroupsResponse"[from output] { log_groups = Vec <
+    LogGroup >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLogStreamsOutput {
     /// The log streams.
@@ -322,10 +321,10 @@ pub struct DescribeLogStreamsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeLogStreamsOutput "DescribeLogStreamsResponse"[debug from output] {
-    log_streams : Vec < LogStream >, next_token : String } { _meta }
+    DescribeLogStreamsOutput "DescribeLogStreamsResponse"[from output] { log_streams =
+    Vec < LogStream >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLookupTablesOutput {
     /// An array of structures, where each structure contains metadata about one lookup table.
@@ -335,10 +334,10 @@ pub struct DescribeLookupTablesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeLookupTablesOutput "DescribeLookupTablesResponse"[debug from output] {
-    lookup_tables : Vec < LookupTable >, next_token : String } { _meta }
+    DescribeLookupTablesOutput "DescribeLookupTablesResponse"[from output] {
+    lookup_tables = Vec < LookupTable >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeMetricFiltersOutput {
     /// The metric filters.
@@ -347,10 +346,10 @@ pub struct DescribeMetricFiltersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeMetricFiltersOutput "DescribeMetricFiltersResponse"[debug from output] {
-    metric_filters : Vec < MetricFilter >, next_token : String } { _meta }
+    DescribeMetricFiltersOutput "DescribeMetricFiltersResponse"[from output] {
+    metric_filters = Vec < MetricFilter >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeQueriesOutput {
     /// The list of queries that match the request.
@@ -359,10 +358,10 @@ pub struct DescribeQueriesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeQueriesOutput "DescribeQueriesResponse"[debug from output] { queries : Vec <
+    DescribeQueriesOutput "DescribeQueriesResponse"[from output] { queries = Vec <
     QueryInfo >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeQueryDefinitionsOutput {
     /// The list of query definitions that match your request.
@@ -371,10 +370,10 @@ pub struct DescribeQueryDefinitionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeQueryDefinitionsOutput "DescribeQueryDefinitionsResponse"[debug from output]
-    { query_definitions : Vec < QueryDefinition >, next_token : String } { _meta }
+    DescribeQueryDefinitionsOutput "DescribeQueryDefinitionsResponse"[from output] {
+    query_definitions = Vec < QueryDefinition >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeResourcePoliciesOutput {
     /// The resource policies that exist in this account.
@@ -383,10 +382,10 @@ pub struct DescribeResourcePoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeResourcePoliciesOutput "DescribeResourcePoliciesResponse"[debug from output]
-    { resource_policies : Vec < ResourcePolicy >, next_token : String } { _meta }
+    DescribeResourcePoliciesOutput "DescribeResourcePoliciesResponse"[from output] {
+    resource_policies = Vec < ResourcePolicy >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSubscriptionFiltersOutput {
     /// The subscription filters.
@@ -395,11 +394,10 @@ pub struct DescribeSubscriptionFiltersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeSubscriptionFiltersOutput "DescribeSubscriptionFiltersResponse"[debug from
-    output] { subscription_filters : Vec < SubscriptionFilter >, next_token : String } {
-    _meta }
+    DescribeSubscriptionFiltersOutput "DescribeSubscriptionFiltersResponse"[from output]
+    { subscription_filters = Vec < SubscriptionFilter >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateSourceFromS3TableIntegrationOutput {
     /// The unique identifier of the association that was removed.
@@ -408,10 +406,10 @@ pub struct DisassociateSourceFromS3TableIntegrationOutput {
 }
 rboto::__structure!(
     DisassociateSourceFromS3TableIntegrationOutput
-    "DisassociateSourceFromS3TableIntegrationResponse"[debug from output] { identifier :
-    String } { _meta }
+    "DisassociateSourceFromS3TableIntegrationResponse"[from output] { identifier : String
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FilterLogEventsOutput {
     /// The matched events.
@@ -423,11 +421,11 @@ pub struct FilterLogEventsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    FilterLogEventsOutput "FilterLogEventsResponse"[debug from output] { events : Vec <
-    FilteredLogEvent >, searched_log_streams : Vec < SearchedLogStream >, next_token :
+    FilterLogEventsOutput "FilterLogEventsResponse"[from output] { events = Vec <
+    FilteredLogEvent >, searched_log_streams = Vec < SearchedLogStream >, next_token :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDataProtectionPolicyOutput {
     /// The log group name or ARN that you specified in your request.
@@ -439,11 +437,11 @@ pub struct GetDataProtectionPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDataProtectionPolicyOutput "GetDataProtectionPolicyResponse"[debug from output] {
+    GetDataProtectionPolicyOutput "GetDataProtectionPolicyResponse"[from output] {
     log_group_identifier : String, policy_document : String, last_updated_time = i64 } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDeliveryDestinationPolicyOutput {
     /// The IAM policy for this delivery destination.
@@ -451,10 +449,10 @@ pub struct GetDeliveryDestinationPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDeliveryDestinationPolicyOutput "GetDeliveryDestinationPolicyResponse"[debug from
-    output] { policy : Policy } { _meta }
+    GetDeliveryDestinationPolicyOutput "GetDeliveryDestinationPolicyResponse"[from
+    output] { policy = Policy } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDeliveryDestinationOutput {
     /// A structure containing information about the delivery destination.
@@ -462,10 +460,10 @@ pub struct GetDeliveryDestinationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDeliveryDestinationOutput "GetDeliveryDestinationResponse"[debug from output] {
-    delivery_destination : DeliveryDestination } { _meta }
+    GetDeliveryDestinationOutput "GetDeliveryDestinationResponse"[from output] {
+    delivery_destination = DeliveryDestination } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDeliveryOutput {
     /// A structure that contains information about the delivery.
@@ -473,10 +471,10 @@ pub struct GetDeliveryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDeliveryOutput "GetDeliveryResponse"[debug from output] { delivery : Delivery } {
-    _meta }
+    GetDeliveryOutput "GetDeliveryResponse"[from output] { delivery = Delivery } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDeliverySourceOutput {
     /// A structure containing information about the delivery source.
@@ -484,10 +482,10 @@ pub struct GetDeliverySourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDeliverySourceOutput "GetDeliverySourceResponse"[debug from output] {
-    delivery_source : DeliverySource } { _meta }
+    GetDeliverySourceOutput "GetDeliverySourceResponse"[from output] { delivery_source =
+    DeliverySource } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIntegrationOutput {
     /// The name of the integration.
@@ -501,11 +499,11 @@ pub struct GetIntegrationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetIntegrationOutput "GetIntegrationResponse"[debug from output] { integration_name :
+    GetIntegrationOutput "GetIntegrationResponse"[from output] { integration_name :
     String, integration_type : IntegrationType, integration_status : IntegrationStatus,
-    integration_details : IntegrationDetails } { _meta }
+    integration_details = IntegrationDetails } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetLogAnomalyDetectorOutput {
     /// The name of the log anomaly detector
@@ -528,13 +526,13 @@ pub struct GetLogAnomalyDetectorOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetLogAnomalyDetectorOutput "GetLogAnomalyDetectorResponse"[debug from output] {
-    detector_name : String, log_group_arn_list : Vec < String >, evaluation_frequency :
+    GetLogAnomalyDetectorOutput "GetLogAnomalyDetectorResponse"[from output] {
+    detector_name : String, log_group_arn_list = Vec < String >, evaluation_frequency :
     EvaluationFrequency, filter_pattern : String, anomaly_detector_status :
     AnomalyDetectorStatus, kms_key_id : String, creation_time_stamp = i64,
     last_modified_time_stamp = i64, anomaly_visibility_time = i64 } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetLogEventsOutput {
     /// The events.
@@ -546,11 +544,11 @@ pub struct GetLogEventsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetLogEventsOutput "GetLogEventsResponse"[debug from output] { events : Vec <
+    GetLogEventsOutput "GetLogEventsResponse"[from output] { events = Vec <
     OutputLogEvent >, next_forward_token : String, next_backward_token : String } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetLogFieldsOutput {
     /// The list of log fields for the specified data source, including field names and their data types.
@@ -558,10 +556,10 @@ pub struct GetLogFieldsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetLogFieldsOutput "GetLogFieldsResponse"[debug from output] { log_fields : Vec <
+    GetLogFieldsOutput "GetLogFieldsResponse"[from output] { log_fields = Vec <
     LogFieldsListItem > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetLogGroupFieldsOutput {
     /// The array of fields found in the query. Each object in the array contains the name of the field, along with the percentage of time it appeared in the log events that were queried.
@@ -569,11 +567,11 @@ pub struct GetLogGroupFieldsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetLogGroupFieldsOutput "GetLogGroupFieldsResponse"[debug from output] {
-    log_group_fields : Vec < LogGroupField > } { _meta }
+    GetLogGroupFieldsOutput "GetLogGroupFieldsResponse"[from output] { log_group_fields =
+    Vec < LogGroupField > } { _meta }
 );
 /// The response from the GetLogObject operation.
-#[derive(Default)]
+#[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct GetLogObjectOutput {
     /// A stream of structured log data returned by the GetLogObject operation. This stream contains log events with their associated metadata and extracted fields.
@@ -581,10 +579,10 @@ pub struct GetLogObjectOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetLogObjectOutput "GetLogObjectResponse"[debug from output] { field_stream :
-    rboto::Body } { _meta }
+    GetLogObjectOutput "GetLogObjectResponse"[from output] { field_stream = rboto::Body }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetLogRecordOutput {
     /// The requested log event, as a JSON string.
@@ -592,10 +590,10 @@ pub struct GetLogRecordOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetLogRecordOutput "GetLogRecordResponse"[debug from output] { log_record : HashMap <
+    GetLogRecordOutput "GetLogRecordResponse"[from output] { log_record : HashMap <
     String, String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetLookupTableOutput {
     /// The ARN of the lookup table.
@@ -615,11 +613,11 @@ pub struct GetLookupTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetLookupTableOutput "GetLookupTableResponse"[debug from output] { lookup_table_arn :
+    GetLookupTableOutput "GetLookupTableResponse"[from output] { lookup_table_arn :
     String, lookup_table_name : String, description : String, table_body : String,
     size_bytes = i64, last_updated_time = i64, kms_key_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetQueryResultsOutput {
     /// The query language used for this query. For more information about the query languages that CloudWatch Logs supports, see [Supported query languages](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData_Languages.html).
@@ -637,11 +635,11 @@ pub struct GetQueryResultsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetQueryResultsOutput "GetQueryResultsResponse"[debug from output] { query_language :
-    QueryLanguage, results : Vec < Vec < ResultField > >, statistics : QueryStatistics,
+    GetQueryResultsOutput "GetQueryResultsResponse"[from output] { query_language :
+    QueryLanguage, results = Vec < Vec < ResultField > >, statistics = QueryStatistics,
     status : QueryStatus, encryption_key : String, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetScheduledQueryHistoryOutput {
     /// The name of the scheduled query.
@@ -654,11 +652,11 @@ pub struct GetScheduledQueryHistoryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetScheduledQueryHistoryOutput "GetScheduledQueryHistoryResponse"[debug from output]
-    { name : String, scheduled_query_arn : String, trigger_history : Vec <
-    TriggerHistoryRecord >, next_token : String } { _meta }
+    GetScheduledQueryHistoryOutput "GetScheduledQueryHistoryResponse"[from output] { name
+    : String, scheduled_query_arn : String, trigger_history = Vec < TriggerHistoryRecord
+    >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetScheduledQueryOutput {
     /// The ARN of the scheduled query.
@@ -704,17 +702,17 @@ pub struct GetScheduledQueryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetScheduledQueryOutput "GetScheduledQueryResponse"[debug from output] {
+    GetScheduledQueryOutput "GetScheduledQueryResponse"[from output] {
     scheduled_query_arn : String, name : String, description : String, query_language :
-    QueryLanguage, query_string : String, log_group_identifiers : Vec < String >,
+    QueryLanguage, query_string : String, log_group_identifiers = Vec < String >,
     schedule_expression : String, timezone : String, start_time_offset = i64,
-    end_time_offset = i64, destination_configuration : DestinationConfiguration, state :
+    end_time_offset = i64, destination_configuration = DestinationConfiguration, state :
     ScheduledQueryState, schedule_type : ScheduleType, last_triggered_time = i64,
     last_execution_status : ExecutionStatus, schedule_start_time = i64, schedule_end_time
     = i64, execution_role_arn : String, creation_time = i64, last_updated_time = i64 } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetStorageTierPolicyOutput {
     /// The current storage tier for the account.
@@ -724,10 +722,10 @@ pub struct GetStorageTierPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetStorageTierPolicyOutput "GetStorageTierPolicyResponse"[debug from output] {
-    storage_tier : StorageTier, last_updated_time = i64 } { _meta }
+    GetStorageTierPolicyOutput "GetStorageTierPolicyResponse"[from output] { storage_tier
+    : StorageTier, last_updated_time = i64 } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTransformerOutput {
     /// The ARN of the log group that you specified in your request.
@@ -741,11 +739,11 @@ pub struct GetTransformerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetTransformerOutput "GetTransformerResponse"[debug from output] {
-    log_group_identifier : String, creation_time = i64, last_modified_time = i64,
-    transformer_config : Vec < Processor > } { _meta }
+    GetTransformerOutput "GetTransformerResponse"[from output] { log_group_identifier :
+    String, creation_time = i64, last_modified_time = i64, transformer_config = Vec <
+    Processor > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAggregateLogGroupSummariesOutput {
     /// The list of aggregate log group summaries grouped by the specified data source characteristics.
@@ -754,11 +752,11 @@ pub struct ListAggregateLogGroupSummariesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListAggregateLogGroupSummariesOutput "ListAggregateLogGroupSummariesResponse"[debug
-    from output] { aggregate_log_group_summaries : Vec < AggregateLogGroupSummary >,
+    ListAggregateLogGroupSummariesOutput "ListAggregateLogGroupSummariesResponse"[from
+    output] { aggregate_log_group_summaries = Vec < AggregateLogGroupSummary >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAnomaliesOutput {
     /// An array of structures, where each structure contains information about one anomaly that a log anomaly detector has found.
@@ -767,10 +765,10 @@ pub struct ListAnomaliesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListAnomaliesOutput "ListAnomaliesResponse"[debug from output] { anomalies : Vec <
-    Anomaly >, next_token : String } { _meta }
+    ListAnomaliesOutput "ListAnomaliesResponse"[from output] { anomalies = Vec < Anomaly
+    >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListIntegrationsOutput {
     /// An array, where each object in the array contains information about one CloudWatch Logs integration in this account.
@@ -778,10 +776,10 @@ pub struct ListIntegrationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListIntegrationsOutput "ListIntegrationsResponse"[debug from output] {
-    integration_summaries : Vec < IntegrationSummary > } { _meta }
+    ListIntegrationsOutput "ListIntegrationsResponse"[from output] {
+    integration_summaries = Vec < IntegrationSummary > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListLogAnomalyDetectorsOutput {
     /// An array of structures, where each structure in the array contains information about one anomaly detector.
@@ -790,10 +788,10 @@ pub struct ListLogAnomalyDetectorsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListLogAnomalyDetectorsOutput "ListLogAnomalyDetectorsResponse"[debug from output] {
-    anomaly_detectors : Vec < AnomalyDetector >, next_token : String } { _meta }
+    ListLogAnomalyDetectorsOutput "ListLogAnomalyDetectorsResponse"[from output] {
+    anomaly_detectors = Vec < AnomalyDetector >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListLogGroupsForQueryOutput {
     /// An array of the names and ARNs of the log groups that were processed in the query.
@@ -802,10 +800,10 @@ pub struct ListLogGroupsForQueryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListLogGroupsForQueryOutput "ListLogGroupsForQueryResponse"[debug from output] {
-    log_group_identifiers : Vec < String >, next_token : String } { _meta }
+    ListLogGroupsForQueryOutput "ListLogGroupsForQueryResponse"[from output] {
+    log_group_identifiers = Vec < String >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListLogGroupsOutput {
     /// An array of structures, where each structure contains the information about one log group.
@@ -814,10 +812,10 @@ pub struct ListLogGroupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListLogGroupsOutput "ListLogGroupsResponse"[debug from output] { log_groups : Vec <
+    ListLogGroupsOutput "ListLogGroupsResponse"[from output] { log_groups = Vec <
     LogGroupSummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListScheduledQueriesOutput {
     pub next_token: Option<String>,
@@ -826,10 +824,10 @@ pub struct ListScheduledQueriesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListScheduledQueriesOutput "ListScheduledQueriesResponse"[debug from output] {
-    next_token : String, scheduled_queries : Vec < ScheduledQuerySummary > } { _meta }
+    ListScheduledQueriesOutput "ListScheduledQueriesResponse"[from output] { next_token :
+    String, scheduled_queries = Vec < ScheduledQuerySummary > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSourcesForS3TableIntegrationOutput {
     /// The list of data source associations for the specified S3 Table Integration.
@@ -839,10 +837,10 @@ pub struct ListSourcesForS3TableIntegrationOutput {
 }
 rboto::__structure!(
     ListSourcesForS3TableIntegrationOutput
-    "ListSourcesForS3TableIntegrationResponse"[debug from output] { sources : Vec <
+    "ListSourcesForS3TableIntegrationResponse"[from output] { sources = Vec <
     S3TableIntegrationSource >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSyslogConfigurationsOutput {
     /// The list of syslog configurations.
@@ -852,11 +850,10 @@ pub struct ListSyslogConfigurationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListSyslogConfigurationsOutput "ListSyslogConfigurationsResponse"[debug from output]
-    { syslog_configurations : Vec < SyslogConfiguration >, next_token : String } { _meta
-    }
+    ListSyslogConfigurationsOutput "ListSyslogConfigurationsResponse"[from output] {
+    syslog_configurations = Vec < SyslogConfiguration >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourceOutput {
     /// The list of tags associated with the requested resource.\>
@@ -864,10 +861,10 @@ pub struct ListTagsForResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForResourceOutput "ListTagsForResourceResponse"[debug from output] { tags :
-    HashMap < String, String > } { _meta }
+    ListTagsForResourceOutput "ListTagsForResourceResponse"[from output] { tags : HashMap
+    < String, String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsLogGroupOutput {
     /// The tags for the log group.
@@ -875,10 +872,10 @@ pub struct ListTagsLogGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsLogGroupOutput "ListTagsLogGroupResponse"[debug from output] { tags : HashMap
-    < String, String > } { _meta }
+    ListTagsLogGroupOutput "ListTagsLogGroupResponse"[from output] { tags : HashMap <
+    String, String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutAccountPolicyOutput {
     /// The account policy that you created.
@@ -888,10 +885,10 @@ pub struct PutAccountPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutAccountPolicyOutput "PutAccountPolicyResponse"[debug from output] { account_policy
-    : AccountPolicy, dry_run_result : DryRunResult } { _meta }
+    PutAccountPolicyOutput "PutAccountPolicyResponse"[from output] { account_policy =
+    AccountPolicy, dry_run_result = DryRunResult } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutDataProtectionPolicyOutput {
     /// The log group name or ARN that you specified in your request.
@@ -903,11 +900,11 @@ pub struct PutDataProtectionPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutDataProtectionPolicyOutput "PutDataProtectionPolicyResponse"[debug from output] {
+    PutDataProtectionPolicyOutput "PutDataProtectionPolicyResponse"[from output] {
     log_group_identifier : String, policy_document : String, last_updated_time = i64 } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutDeliveryDestinationPolicyOutput {
     /// The contents of the policy that you just created.
@@ -915,10 +912,10 @@ pub struct PutDeliveryDestinationPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutDeliveryDestinationPolicyOutput "PutDeliveryDestinationPolicyResponse"[debug from
-    output] { policy : Policy } { _meta }
+    PutDeliveryDestinationPolicyOutput "PutDeliveryDestinationPolicyResponse"[from
+    output] { policy = Policy } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutDeliveryDestinationOutput {
     /// A structure containing information about the delivery destination that you just created or updated.
@@ -926,10 +923,10 @@ pub struct PutDeliveryDestinationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutDeliveryDestinationOutput "PutDeliveryDestinationResponse"[debug from output] {
-    delivery_destination : DeliveryDestination } { _meta }
+    PutDeliveryDestinationOutput "PutDeliveryDestinationResponse"[from output] {
+    delivery_destination = DeliveryDestination } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutDeliverySourceOutput {
     /// A structure containing information about the delivery source that was just created or updated.
@@ -937,10 +934,10 @@ pub struct PutDeliverySourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutDeliverySourceOutput "PutDeliverySourceResponse"[debug from output] {
-    delivery_source : DeliverySource } { _meta }
+    PutDeliverySourceOutput "PutDeliverySourceResponse"[from output] { delivery_source =
+    DeliverySource } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutDestinationOutput {
     /// The destination.
@@ -948,10 +945,10 @@ pub struct PutDestinationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutDestinationOutput "PutDestinationResponse"[debug from output] { destination :
+    PutDestinationOutput "PutDestinationResponse"[from output] { destination =
     Destination } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutIndexPolicyOutput {
     /// The index policy that you just created or updated.
@@ -959,10 +956,10 @@ pub struct PutIndexPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutIndexPolicyOutput "PutIndexPolicyResponse"[debug from output] { index_policy :
+    PutIndexPolicyOutput "PutIndexPolicyResponse"[from output] { index_policy =
     IndexPolicy } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutIntegrationOutput {
     /// The name of the integration that you just created.
@@ -972,10 +969,10 @@ pub struct PutIntegrationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutIntegrationOutput "PutIntegrationResponse"[debug from output] { integration_name :
+    PutIntegrationOutput "PutIntegrationResponse"[from output] { integration_name :
     String, integration_status : IntegrationStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutLogEventsOutput {
     /// The next sequence token.
@@ -987,11 +984,11 @@ pub struct PutLogEventsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutLogEventsOutput "PutLogEventsResponse"[debug from output] { next_sequence_token :
-    String, rejected_log_events_info : RejectedLogEventsInfo, rejected_entity_info :
+    PutLogEventsOutput "PutLogEventsResponse"[from output] { next_sequence_token :
+    String, rejected_log_events_info = RejectedLogEventsInfo, rejected_entity_info =
     RejectedEntityInfo } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutQueryDefinitionOutput {
     /// The ID of the query definition.
@@ -999,10 +996,10 @@ pub struct PutQueryDefinitionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutQueryDefinitionOutput "PutQueryDefinitionResponse"[debug from output] {
+    PutQueryDefinitionOutput "PutQueryDefinitionResponse"[from output] {
     query_definition_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutResourcePolicyOutput {
     /// The new policy.
@@ -1012,10 +1009,10 @@ pub struct PutResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutResourcePolicyOutput "PutResourcePolicyResponse"[debug from output] {
-    resource_policy : ResourcePolicy, revision_id : String } { _meta }
+    PutResourcePolicyOutput "PutResourcePolicyResponse"[from output] { resource_policy =
+    ResourcePolicy, revision_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutStorageTierPolicyOutput {
     /// The storage tier for the account.
@@ -1025,10 +1022,10 @@ pub struct PutStorageTierPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutStorageTierPolicyOutput "PutStorageTierPolicyResponse"[debug from output] {
-    storage_tier : StorageTier, last_updated_time = i64 } { _meta }
+    PutStorageTierPolicyOutput "PutStorageTierPolicyResponse"[from output] { storage_tier
+    : StorageTier, last_updated_time = i64 } { _meta }
 );
-#[derive(Default)]
+#[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct StartLiveTailOutput {
     /// An object that includes the stream returned by your request. It can include both log events and exceptions.
@@ -1036,10 +1033,10 @@ pub struct StartLiveTailOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartLiveTailOutput "StartLiveTailResponse"[debug from output] { response_stream :
+    StartLiveTailOutput "StartLiveTailResponse"[from output] { response_stream =
     rboto::Body } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartQueryOutput {
     /// The unique ID of the query.
@@ -1047,10 +1044,9 @@ pub struct StartQueryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartQueryOutput "StartQueryResponse"[debug from output] { query_id : String } {
-    _meta }
+    StartQueryOutput "StartQueryResponse"[from output] { query_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopQueryOutput {
     /// This is true if the query was stopped by the `StopQuery` operation.
@@ -1058,9 +1054,9 @@ pub struct StopQueryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StopQueryOutput "StopQueryResponse"[debug from output] { success = bool } { _meta }
+    StopQueryOutput "StopQueryResponse"[from output] { success = bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TestMetricFilterOutput {
     /// The matched events.
@@ -1068,10 +1064,10 @@ pub struct TestMetricFilterOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    TestMetricFilterOutput "TestMetricFilterResponse"[debug from output] { matches : Vec
-    < MetricFilterMatchRecord > } { _meta }
+    TestMetricFilterOutput "TestMetricFilterResponse"[from output] { matches = Vec <
+    MetricFilterMatchRecord > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TestTransformerOutput {
     /// An array where each member of the array includes both the original version and the transformed version of one of the log events that you input.
@@ -1079,19 +1075,19 @@ pub struct TestTransformerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    TestTransformerOutput "TestTransformerResponse"[debug from output] { transformed_logs
-    : Vec < TransformedLogRecord > } { _meta }
+    TestTransformerOutput "TestTransformerResponse"[from output] { transformed_logs = Vec
+    < TransformedLogRecord > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDeliveryConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateDeliveryConfigurationOutput "UpdateDeliveryConfigurationResponse"[debug from
-    output] {} { _meta }
+    UpdateDeliveryConfigurationOutput "UpdateDeliveryConfigurationResponse"[from output]
+    {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateLookupTableOutput {
     /// The ARN of the lookup table that was updated.
@@ -1101,10 +1097,10 @@ pub struct UpdateLookupTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateLookupTableOutput "UpdateLookupTableResponse"[debug from output] {
-    lookup_table_arn : String, last_updated_time = i64 } { _meta }
+    UpdateLookupTableOutput "UpdateLookupTableResponse"[from output] { lookup_table_arn :
+    String, last_updated_time = i64 } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateScheduledQueryOutput {
     /// The ARN of the updated scheduled query.
@@ -1150,308 +1146,292 @@ pub struct UpdateScheduledQueryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateScheduledQueryOutput "UpdateScheduledQueryResponse"[debug from output] {
+    UpdateScheduledQueryOutput "UpdateScheduledQueryResponse"[from output] {
     scheduled_query_arn : String, name : String, description : String, query_language :
-    QueryLanguage, query_string : String, log_group_identifiers : Vec < String >,
+    QueryLanguage, query_string : String, log_group_identifiers = Vec < String >,
     schedule_expression : String, timezone : String, start_time_offset = i64,
-    end_time_offset = i64, destination_configuration : DestinationConfiguration, state :
+    end_time_offset = i64, destination_configuration = DestinationConfiguration, state :
     ScheduledQueryState, schedule_type : ScheduleType, last_triggered_time = i64,
     last_execution_status : ExecutionStatus, schedule_start_time = i64, schedule_end_time
     = i64, execution_role_arn : String, creation_time = i64, last_updated_time = i64 } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateKmsKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateKmsKeyOutput "AssociateKmsKeyOutput"[debug from output] {} { _meta }
+    AssociateKmsKeyOutput "AssociateKmsKeyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelExportTaskOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelExportTaskOutput "CancelExportTaskOutput"[debug from output] {} { _meta }
+    CancelExportTaskOutput "CancelExportTaskOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLogGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateLogGroupOutput "CreateLogGroupOutput"[debug from output] {} { _meta }
+    CreateLogGroupOutput "CreateLogGroupOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLogStreamOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateLogStreamOutput "CreateLogStreamOutput"[debug from output] {} { _meta }
+    CreateLogStreamOutput "CreateLogStreamOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDataProtectionPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDataProtectionPolicyOutput "DeleteDataProtectionPolicyOutput"[debug from
-    output] {} { _meta }
+    DeleteDataProtectionPolicyOutput "DeleteDataProtectionPolicyOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDeliveryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDeliveryOutput "DeleteDeliveryOutput"[debug from output] {} { _meta }
+    DeleteDeliveryOutput "DeleteDeliveryOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDeliveryDestinationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDeliveryDestinationOutput "DeleteDeliveryDestinationOutput"[debug from output]
-    {} { _meta }
+    DeleteDeliveryDestinationOutput "DeleteDeliveryDestinationOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDeliveryDestinationPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDeliveryDestinationPolicyOutput "DeleteDeliveryDestinationPolicyOutput"[debug
-    from output] {} { _meta }
+    DeleteDeliveryDestinationPolicyOutput "DeleteDeliveryDestinationPolicyOutput"[from
+    output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDeliverySourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDeliverySourceOutput "DeleteDeliverySourceOutput"[debug from output] {} { _meta
-    }
+    DeleteDeliverySourceOutput "DeleteDeliverySourceOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDestinationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDestinationOutput "DeleteDestinationOutput"[debug from output] {} { _meta }
+    DeleteDestinationOutput "DeleteDestinationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLogAnomalyDetectorOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteLogAnomalyDetectorOutput "DeleteLogAnomalyDetectorOutput"[debug from output] {}
-    { _meta }
+    DeleteLogAnomalyDetectorOutput "DeleteLogAnomalyDetectorOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLogGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteLogGroupOutput "DeleteLogGroupOutput"[debug from output] {} { _meta }
+    DeleteLogGroupOutput "DeleteLogGroupOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLogStreamOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteLogStreamOutput "DeleteLogStreamOutput"[debug from output] {} { _meta }
+    DeleteLogStreamOutput "DeleteLogStreamOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLookupTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteLookupTableOutput "DeleteLookupTableOutput"[debug from output] {} { _meta }
+    DeleteLookupTableOutput "DeleteLookupTableOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteMetricFilterOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteMetricFilterOutput "DeleteMetricFilterOutput"[debug from output] {} { _meta }
+    DeleteMetricFilterOutput "DeleteMetricFilterOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteResourcePolicyOutput "DeleteResourcePolicyOutput"[debug from output] {} { _meta
-    }
+    DeleteResourcePolicyOutput "DeleteResourcePolicyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRetentionPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteRetentionPolicyOutput "DeleteRetentionPolicyOutput"[debug from output] {} {
-    _meta }
+    DeleteRetentionPolicyOutput "DeleteRetentionPolicyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSubscriptionFilterOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteSubscriptionFilterOutput "DeleteSubscriptionFilterOutput"[debug from output] {}
-    { _meta }
+    DeleteSubscriptionFilterOutput "DeleteSubscriptionFilterOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSyslogConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteSyslogConfigurationOutput "DeleteSyslogConfigurationOutput"[debug from output]
-    {} { _meta }
+    DeleteSyslogConfigurationOutput "DeleteSyslogConfigurationOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTransformerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteTransformerOutput "DeleteTransformerOutput"[debug from output] {} { _meta }
+    DeleteTransformerOutput "DeleteTransformerOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateKmsKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisassociateKmsKeyOutput "DisassociateKmsKeyOutput"[debug from output] {} { _meta }
+    DisassociateKmsKeyOutput "DisassociateKmsKeyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutBearerTokenAuthenticationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutBearerTokenAuthenticationOutput "PutBearerTokenAuthenticationOutput"[debug from
-    output] {} { _meta }
+    PutBearerTokenAuthenticationOutput "PutBearerTokenAuthenticationOutput"[from output]
+    {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutDestinationPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutDestinationPolicyOutput "PutDestinationPolicyOutput"[debug from output] {} { _meta
-    }
+    PutDestinationPolicyOutput "PutDestinationPolicyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutLogGroupDeletionProtectionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutLogGroupDeletionProtectionOutput "PutLogGroupDeletionProtectionOutput"[debug from
+    PutLogGroupDeletionProtectionOutput "PutLogGroupDeletionProtectionOutput"[from
     output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutMetricFilterOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutMetricFilterOutput "PutMetricFilterOutput"[debug from output] {} { _meta }
+    PutMetricFilterOutput "PutMetricFilterOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutRetentionPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutRetentionPolicyOutput "PutRetentionPolicyOutput"[debug from output] {} { _meta }
+    PutRetentionPolicyOutput "PutRetentionPolicyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutSubscriptionFilterOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutSubscriptionFilterOutput "PutSubscriptionFilterOutput"[debug from output] {} {
-    _meta }
+    PutSubscriptionFilterOutput "PutSubscriptionFilterOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutSyslogConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutSyslogConfigurationOutput "PutSyslogConfigurationOutput"[debug from output] {} {
-    _meta }
+    PutSyslogConfigurationOutput "PutSyslogConfigurationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutTransformerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutTransformerOutput "PutTransformerOutput"[debug from output] {} { _meta }
+    PutTransformerOutput "PutTransformerOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagLogGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagLogGroupOutput "TagLogGroupOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagLogGroupOutput "TagLogGroupOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagResourceOutput "TagResourceOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagLogGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    UntagLogGroupOutput "UntagLogGroupOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(UntagLogGroupOutput "UntagLogGroupOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    UntagResourceOutput "UntagResourceOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(UntagResourceOutput "UntagResourceOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAnomalyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    UpdateAnomalyOutput "UpdateAnomalyOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(UpdateAnomalyOutput "UpdateAnomalyOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateLogAnomalyDetectorOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateLogAnomalyDetectorOutput "UpdateLogAnomalyDetectorOutput"[debug from output] {}
-    { _meta }
+    UpdateLogAnomalyDetectorOutput "UpdateLogAnomalyDetectorOutput"[from output] {} {
+    _meta }
 );

@@ -26,13 +26,13 @@ pub struct AccountPolicy {
     pub account_id: Option<String>,
 }
 rboto::__structure!(
-    AccountPolicy "AccountPolicy"[set from] { policy_name : String, policy_document :
-    String, last_updated_time = i64, policy_type : PolicyType, scope : Scope,
-    selection_criteria : String, account_id : String } {}
+    AccountPolicy "AccountPolicy"[from] { policy_name : String, policy_document : String,
+    last_updated_time = i64, policy_type : PolicyType, scope : Scope, selection_criteria
+    : String, account_id : String } {}
 );
 rboto::__string_enum!(
-    ActionStatus { InProgress = "IN_PROGRESS", ClientError = "CLIENT_ERROR", Failed =
-    "FAILED", Complete = "COMPLETE" }
+    ActionStatus { 0 InProgress = "IN_PROGRESS", 1 ClientError = "CLIENT_ERROR", 2 Failed
+    = "FAILED", 3 Complete = "COMPLETE" }
 );
 /// This object defines one key that will be added with the [addKeys](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-addKey) processor.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -57,7 +57,7 @@ pub struct AddKeys {
     pub entries: Option<Vec<AddKeyEntry>>,
 }
 rboto::__structure!(
-    AddKeys "AddKeys"[set into from] { entries : Vec < AddKeyEntry > } {}
+    AddKeys "AddKeys"[set into from] { entries = Vec < AddKeyEntry > } {}
 );
 /// Contains an aggregate summary of log groups grouped by data source characteristics, including the count of log groups and their grouping identifiers.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -69,8 +69,8 @@ pub struct AggregateLogGroupSummary {
     pub grouping_identifiers: Option<Vec<GroupingIdentifier>>,
 }
 rboto::__structure!(
-    AggregateLogGroupSummary "AggregateLogGroupSummary"[set from] { log_group_count =
-    i32, grouping_identifiers : Vec < GroupingIdentifier > } {}
+    AggregateLogGroupSummary "AggregateLogGroupSummary"[from] { log_group_count = i32,
+    grouping_identifiers = Vec < GroupingIdentifier > } {}
 );
 /// This structure represents one anomaly that has been found by a logs anomaly detector.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -116,11 +116,11 @@ pub struct Anomaly {
     pub is_pattern_level_suppression: Option<bool>,
 }
 rboto::__structure!(
-    Anomaly "Anomaly"[set from] { anomaly_id : String, pattern_id : String,
+    Anomaly "Anomaly"[from] { anomaly_id : String, pattern_id : String,
     anomaly_detector_arn : String, pattern_string : String, pattern_regex : String,
     priority : String, first_seen = i64, last_seen = i64, description : String, active =
-    bool, state : State, histogram : HashMap < String, i64 >, log_samples : Vec <
-    LogEvent >, pattern_tokens : Vec < PatternToken >, log_group_arn_list : Vec < String
+    bool, state : State, histogram : HashMap < String, i64 >, log_samples = Vec <
+    LogEvent >, pattern_tokens = Vec < PatternToken >, log_group_arn_list = Vec < String
     >, suppressed = bool, suppressed_date = i64, suppressed_until = i64,
     is_pattern_level_suppression = bool } {}
 );
@@ -149,15 +149,16 @@ pub struct AnomalyDetector {
     pub anomaly_visibility_time: Option<i64>,
 }
 rboto::__structure!(
-    AnomalyDetector "AnomalyDetector"[set from] { anomaly_detector_arn : String,
-    detector_name : String, log_group_arn_list : Vec < String >, evaluation_frequency :
+    AnomalyDetector "AnomalyDetector"[from] { anomaly_detector_arn : String,
+    detector_name : String, log_group_arn_list = Vec < String >, evaluation_frequency :
     EvaluationFrequency, filter_pattern : String, anomaly_detector_status :
     AnomalyDetectorStatus, kms_key_id : String, creation_time_stamp = i64,
     last_modified_time_stamp = i64, anomaly_visibility_time = i64 } {}
 );
 rboto::__string_enum!(
-    AnomalyDetectorStatus { Initializing = "INITIALIZING", Training = "TRAINING",
-    Analyzing = "ANALYZING", Failed = "FAILED", Deleted = "DELETED", Paused = "PAUSED" }
+    AnomalyDetectorStatus { 0 Initializing = "INITIALIZING", 1 Training = "TRAINING", 2
+    Analyzing = "ANALYZING", 3 Failed = "FAILED", 4 Deleted = "DELETED", 5 Paused =
+    "PAUSED" }
 );
 /// The `CSV` processor parses comma-separated values (CSV) from the log events into columns.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -175,7 +176,7 @@ pub struct Csv {
     pub destination: Option<String>,
 }
 rboto::__structure!(
-    Csv "CSV"[set into from] { quote_character : String, delimiter : String, columns :
+    Csv "CSV"[set into from] { quote_character : String, delimiter : String, columns =
     Vec < String >, source : String, destination : String } {}
 );
 /// A structure containing information about the deafult settings and available settings that you can use to configure a [delivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_Delivery.html) or a [delivery destination](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DeliveryDestination.html).
@@ -210,15 +211,14 @@ pub struct ConfigurationTemplate {
     pub s3_tables_integration: Option<S3TablesIntegration>,
 }
 rboto::__structure!(
-    ConfigurationTemplate "ConfigurationTemplate"[set from] { service : String, log_type
-    : String, resource_type : String, delivery_destination_type :
-    DeliveryDestinationType, default_delivery_config_values :
-    ConfigurationTemplateDeliveryConfigValues, allowed_fields : Vec < RecordField >,
-    allowed_output_formats : Vec < OutputFormat >,
+    ConfigurationTemplate "ConfigurationTemplate"[from] { service : String, log_type :
+    String, resource_type : String, delivery_destination_type : DeliveryDestinationType,
+    default_delivery_config_values = ConfigurationTemplateDeliveryConfigValues,
+    allowed_fields = Vec < RecordField >, allowed_output_formats = Vec < OutputFormat >,
     allowed_action_for_allow_vended_logs_delivery_for_resource : String,
-    allowed_field_delimiters : Vec < String >, allowed_suffix_path_fields : Vec < String
-    >, delivery_source_configuration : Vec < DeliverySourceConfigurationSchema >,
-    s3_tables_integration : S3TablesIntegration } {}
+    allowed_field_delimiters = Vec < String >, allowed_suffix_path_fields = Vec < String
+    >, delivery_source_configuration = Vec < DeliverySourceConfigurationSchema >,
+    s3_tables_integration = S3TablesIntegration } {}
 );
 /// This structure contains the default values that are used for each configuration parameter when you use [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html) to create a deliver under the current service type, resource type, and log type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -233,8 +233,8 @@ pub struct ConfigurationTemplateDeliveryConfigValues {
 }
 rboto::__structure!(
     ConfigurationTemplateDeliveryConfigValues
-    "ConfigurationTemplateDeliveryConfigValues"[set from] { record_fields : Vec < String
-    >, field_delimiter : String, s3_delivery_configuration : S3DeliveryConfiguration } {}
+    "ConfigurationTemplateDeliveryConfigValues"[from] { record_fields = Vec < String >,
+    field_delimiter : String, s3_delivery_configuration = S3DeliveryConfiguration } {}
 );
 /// This processor copies values within a log event. You can also use this processor to add metadata to log events by copying the values of the following metadata keys into the log events: `@logGroupName`, `@logGroupStream`, `@accountId`, `@regionName`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -244,7 +244,7 @@ pub struct CopyValue {
     pub entries: Option<Vec<CopyValueEntry>>,
 }
 rboto::__structure!(
-    CopyValue "CopyValue"[set into from] { entries : Vec < CopyValueEntry > } {}
+    CopyValue "CopyValue"[set into from] { entries = Vec < CopyValueEntry > } {}
 );
 /// This object defines one value to be copied with the [copyValue](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-copoyValue) processor.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -262,8 +262,8 @@ rboto::__structure!(
     overwrite_if_exists = bool } {}
 );
 rboto::__string_enum!(
-    DataProtectionStatus { Activated = "ACTIVATED", Deleted = "DELETED", Archived =
-    "ARCHIVED", Disabled = "DISABLED" }
+    DataProtectionStatus { 0 Activated = "ACTIVATED", 1 Deleted = "DELETED", 2 Archived =
+    "ARCHIVED", 3 Disabled = "DISABLED" }
 );
 /// Represents a data source that categorizes logs by originating service and log type, providing service-based organization complementing traditional log groups.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -310,7 +310,7 @@ pub struct DateTimeConverter {
 }
 rboto::__structure!(
     DateTimeConverter "DateTimeConverter"[set into from] { source : String, target :
-    String, target_format : String, match_patterns : Vec < String >, source_timezone :
+    String, target_format : String, match_patterns = Vec < String >, source_timezone :
     String, target_timezone : String, locale : String } {}
 );
 /// This processor deletes entries from a log event. These entries are key-value pairs.
@@ -321,7 +321,7 @@ pub struct DeleteKeys {
     pub with_keys: Option<Vec<String>>,
 }
 rboto::__structure!(
-    DeleteKeys "DeleteKeys"[set into from] { with_keys : Vec < String > } {}
+    DeleteKeys "DeleteKeys"[set into from] { with_keys = Vec < String > } {}
 );
 /// This structure contains information about one *delivery* in your account.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -347,10 +347,10 @@ pub struct Delivery {
     pub tags: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    Delivery "Delivery"[set from] { id : String, arn : String, delivery_source_name :
-    String, delivery_destination_arn : String, delivery_destination_type :
-    DeliveryDestinationType, record_fields : Vec < String >, field_delimiter : String,
-    s3_delivery_configuration : S3DeliveryConfiguration, tags : HashMap < String, String
+    Delivery "Delivery"[from] { id : String, arn : String, delivery_source_name : String,
+    delivery_destination_arn : String, delivery_destination_type :
+    DeliveryDestinationType, record_fields = Vec < String >, field_delimiter : String,
+    s3_delivery_configuration = S3DeliveryConfiguration, tags : HashMap < String, String
     > } {}
 );
 /// This structure contains information about one *delivery destination* in your account. A delivery destination is an Amazon Web Services resource that represents an Amazon Web Services service that logs can be sent to. CloudWatch Logs, Amazon S3, Firehose, and X-Ray are supported as delivery destinations.
@@ -373,9 +373,9 @@ pub struct DeliveryDestination {
     pub tags: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    DeliveryDestination "DeliveryDestination"[set from] { name : String, arn : String,
+    DeliveryDestination "DeliveryDestination"[from] { name : String, arn : String,
     delivery_destination_type : DeliveryDestinationType, output_format : OutputFormat,
-    delivery_destination_configuration : DeliveryDestinationConfiguration, role_arn :
+    delivery_destination_configuration = DeliveryDestinationConfiguration, role_arn :
     String, tags : HashMap < String, String > } {}
 );
 /// A structure that contains information about one logs delivery destination.
@@ -390,7 +390,7 @@ rboto::__structure!(
     destination_resource_arn : String } {}
 );
 rboto::__string_enum!(
-    DeliveryDestinationType { S3 = "S3", Cwl = "CWL", Fh = "FH", Xray = "XRAY" }
+    DeliveryDestinationType { 0 S3 = "S3", 1 Cwl = "CWL", 2 Fh = "FH", 3 Xray = "XRAY" }
 );
 /// This structure contains information about one *delivery source* in your account. A delivery source is an Amazon Web Services resource that sends logs to an Amazon Web Services destination. The destination can be CloudWatch Logs, Amazon S3, or Firehose.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -416,10 +416,10 @@ pub struct DeliverySource {
     pub status_reason: Option<DeliverySourceStatusReason>,
 }
 rboto::__structure!(
-    DeliverySource "DeliverySource"[set from] { name : String, arn : String,
-    resource_arns : Vec < String >, service : String, log_type : String, tags : HashMap <
-    String, String >, delivery_source_configuration : HashMap < String, String >, status
-    : DeliverySourceStatus, status_reason : DeliverySourceStatusReason } {}
+    DeliverySource "DeliverySource"[from] { name : String, arn : String, resource_arns =
+    Vec < String >, service : String, log_type : String, tags : HashMap < String, String
+    >, delivery_source_configuration : HashMap < String, String >, status :
+    DeliverySourceStatus, status_reason : DeliverySourceStatusReason } {}
 );
 /// A structure that describes a single configuration for a log type, including its name, value type, default value, and the range of supported values.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -439,18 +439,20 @@ pub struct DeliverySourceConfigurationSchema {
     pub max_value: Option<f64>,
 }
 rboto::__structure!(
-    DeliverySourceConfigurationSchema "DeliverySourceConfigurationSchema"[set from] {
+    DeliverySourceConfigurationSchema "DeliverySourceConfigurationSchema"[from] {
     key_name : String, value_type : DeliverySourceConfigurationSchemaValueType,
-    default_value : String, supported_values : Vec < String >, min_value = f64, max_value
+    default_value : String, supported_values = Vec < String >, min_value = f64, max_value
     = f64 } {}
 );
 rboto::__string_enum!(
-    DeliverySourceConfigurationSchemaValueType { String = "string", Boolean = "boolean",
-    Int = "int", Double = "double", Long = "long" }
+    DeliverySourceConfigurationSchemaValueType { 0 String = "string", 1 Boolean =
+    "boolean", 2 Int = "int", 3 Double = "double", 4 Long = "long" }
 );
-rboto::__string_enum!(DeliverySourceStatus { Active = "ACTIVE", Inactive = "INACTIVE" });
 rboto::__string_enum!(
-    DeliverySourceStatusReason { ResourceDeleted = "RESOURCE_DELETED" }
+    DeliverySourceStatus { 0 Active = "ACTIVE", 1 Inactive = "INACTIVE" }
+);
+rboto::__string_enum!(
+    DeliverySourceStatusReason { 0 ResourceDeleted = "RESOURCE_DELETED" }
 );
 /// Represents a cross-account destination that receives subscription log events.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -470,7 +472,7 @@ pub struct Destination {
     pub creation_time: Option<i64>,
 }
 rboto::__structure!(
-    Destination "Destination"[set from] { destination_name : String, target_arn : String,
+    Destination "Destination"[from] { destination_name : String, target_arn : String,
     role_arn : String, access_policy : String, arn : String, creation_time = i64 } {}
 );
 /// Configuration for where to deliver scheduled query results. Specifies the destination type and associated settings for result delivery.
@@ -484,12 +486,12 @@ pub struct DestinationConfiguration {
 }
 rboto::__structure!(
     DestinationConfiguration "DestinationConfiguration"[set into from] { s3_configuration
-    : S3Configuration, lookup_table_configuration : LookupTableConfiguration } {}
+    = S3Configuration, lookup_table_configuration = LookupTableConfiguration } {}
 );
 rboto::__string_enum!(
     #[doc =
     " The method used to distribute log data to the destination, which can be either random or grouped by log stream."]
-    Distribution { Random = "Random", ByLogStream = "ByLogStream" }
+    Distribution { 0 Random = "Random", 1 ByLogStream = "ByLogStream" }
 );
 /// Contains the estimated impact of creating, updating, or deleting an account-level retention policy. The analysis compares the effective retention period of each log group, which accounts for all account-level retention policies that apply to it, before and after the change. Log groups in the Delivery class are not included.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -509,10 +511,10 @@ pub struct DryRunResult {
     pub top_log_groups_impacted: Option<Vec<LogGroupImpact>>,
 }
 rboto::__structure!(
-    DryRunResult "DryRunResult"[set from] { total_matched_log_groups = i32,
+    DryRunResult "DryRunResult"[from] { total_matched_log_groups = i32,
     increased_retention_log_group_count = i32, decreased_retention_log_group_count = i32,
     unchanged_retention_log_group_count = i32, failed_analysis_count = i32,
-    top_log_groups_impacted : Vec < LogGroupImpact > } {}
+    top_log_groups_impacted = Vec < LogGroupImpact > } {}
 );
 /// The entity associated with the log events in a `PutLogEvents` call.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -528,23 +530,24 @@ rboto::__structure!(
     HashMap < String, String > } {}
 );
 rboto::__string_enum!(
-    EntityRejectionErrorType { InvalidEntity = "InvalidEntity", InvalidTypeValue =
-    "InvalidTypeValue", InvalidKeyAttributes = "InvalidKeyAttributes", InvalidAttributes
-    = "InvalidAttributes", EntitySizeTooLarge = "EntitySizeTooLarge",
-    UnsupportedLogGroupType = "UnsupportedLogGroupType", MissingRequiredFields =
+    EntityRejectionErrorType { 0 InvalidEntity = "InvalidEntity", 1 InvalidTypeValue =
+    "InvalidTypeValue", 2 InvalidKeyAttributes = "InvalidKeyAttributes", 3
+    InvalidAttributes = "InvalidAttributes", 4 EntitySizeTooLarge = "EntitySizeTooLarge",
+    5 UnsupportedLogGroupType = "UnsupportedLogGroupType", 6 MissingRequiredFields =
     "MissingRequiredFields" }
 );
 rboto::__string_enum!(
-    EvaluationFrequency { OneMin = "ONE_MIN", FiveMin = "FIVE_MIN", TenMin = "TEN_MIN",
-    FifteenMin = "FIFTEEN_MIN", ThirtyMin = "THIRTY_MIN", OneHour = "ONE_HOUR" }
+    EvaluationFrequency { 0 OneMin = "ONE_MIN", 1 FiveMin = "FIVE_MIN", 2 TenMin =
+    "TEN_MIN", 3 FifteenMin = "FIFTEEN_MIN", 4 ThirtyMin = "THIRTY_MIN", 5 OneHour =
+    "ONE_HOUR" }
 );
 rboto::__string_enum!(
-    EventSource { CloudTrail = "CloudTrail", Route53Resolver = "Route53Resolver", VpcFlow
-    = "VPCFlow", EksAudit = "EKSAudit", Awswaf = "AWSWAF" }
+    EventSource { 0 CloudTrail = "CloudTrail", 1 Route53Resolver = "Route53Resolver", 2
+    VpcFlow = "VPCFlow", 3 EksAudit = "EKSAudit", 4 Awswaf = "AWSWAF" }
 );
 rboto::__string_enum!(
-    ExecutionStatus { Running = "Running", InvalidQuery = "InvalidQuery", Complete =
-    "Complete", Failed = "Failed", Timeout = "Timeout" }
+    ExecutionStatus { 0 Running = "Running", 1 InvalidQuery = "InvalidQuery", 2 Complete
+    = "Complete", 3 Failed = "Failed", 4 Timeout = "Timeout" }
 );
 /// Represents an export task.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -570,10 +573,9 @@ pub struct ExportTask {
     pub execution_info: Option<ExportTaskExecutionInfo>,
 }
 rboto::__structure!(
-    ExportTask "ExportTask"[set from] { task_id : String, task_name : String,
-    log_group_name : String, from = i64, to = i64, destination : String,
-    destination_prefix : String, status : ExportTaskStatus, execution_info :
-    ExportTaskExecutionInfo } {}
+    ExportTask "ExportTask"[from] { task_id : String, task_name : String, log_group_name
+    : String, from = i64, to = i64, destination : String, destination_prefix : String,
+    status = ExportTaskStatus, execution_info = ExportTaskExecutionInfo } {}
 );
 /// Represents the status of an export task.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -585,7 +587,7 @@ pub struct ExportTaskExecutionInfo {
     pub completion_time: Option<i64>,
 }
 rboto::__structure!(
-    ExportTaskExecutionInfo "ExportTaskExecutionInfo"[set from] { creation_time = i64,
+    ExportTaskExecutionInfo "ExportTaskExecutionInfo"[from] { creation_time = i64,
     completion_time = i64 } {}
 );
 /// Represents the status of an export task.
@@ -598,13 +600,13 @@ pub struct ExportTaskStatus {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    ExportTaskStatus "ExportTaskStatus"[set from] { code : ExportTaskStatusCode, message
-    : String } {}
+    ExportTaskStatus "ExportTaskStatus"[from] { code : ExportTaskStatusCode, message :
+    String } {}
 );
 rboto::__string_enum!(
-    ExportTaskStatusCode { Cancelled = "CANCELLED", Completed = "COMPLETED", Failed =
-    "FAILED", Pending = "PENDING", PendingCancel = "PENDING_CANCEL", Running = "RUNNING"
-    }
+    ExportTaskStatusCode { 0 Cancelled = "CANCELLED", 1 Completed = "COMPLETED", 2 Failed
+    = "FAILED", 3 Pending = "PENDING", 4 PendingCancel = "PENDING_CANCEL", 5 Running =
+    "RUNNING" }
 );
 /// This structure describes one log event field that is used as an index in at least one index policy in this account.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -626,7 +628,7 @@ pub struct FieldIndex {
     pub index_category: Option<IndexCategory>,
 }
 rboto::__structure!(
-    FieldIndex "FieldIndex"[set from] { log_group_identifier : String, field_index_name :
+    FieldIndex "FieldIndex"[from] { log_group_identifier : String, field_index_name :
     String, last_scan_time = i64, first_event_time = i64, last_event_time = i64, type_ :
     IndexType, index_category : IndexCategory } {}
 );
@@ -637,7 +639,7 @@ pub struct FieldsData {
     /// The actual log data content returned in the streaming response. This contains the fields and values of the log event in a structured format that can be parsed and processed by the client.
     pub data: Option<rboto::Blob>,
 }
-rboto::__structure!(FieldsData "FieldsData"[set from] { data : rboto::Blob } {});
+rboto::__structure!(FieldsData "FieldsData"[from] { data : rboto::Blob } {});
 /// Represents a matched event.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -654,10 +656,10 @@ pub struct FilteredLogEvent {
     pub event_id: Option<String>,
 }
 rboto::__structure!(
-    FilteredLogEvent "FilteredLogEvent"[set from] { log_stream_name : String, timestamp =
+    FilteredLogEvent "FilteredLogEvent"[from] { log_stream_name : String, timestamp =
     i64, message : String, ingestion_time = i64, event_id : String } {}
 );
-rboto::__string_enum!(FlattenedElement { First = "first", Last = "last" });
+rboto::__string_enum!(FlattenedElement { 0 First = "first", 1 Last = "last" });
 /// A stream of structured log data returned by the GetLogObject operation. This stream contains log events with their associated metadata and extracted fields.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -667,8 +669,8 @@ pub struct GetLogObjectResponseStream {
     pub internal_streaming_exception: Option<InternalStreamingException>,
 }
 rboto::__structure!(
-    GetLogObjectResponseStream "GetLogObjectResponseStream"[set from] { fields :
-    FieldsData, internal_streaming_exception : InternalStreamingException } {}
+    GetLogObjectResponseStream "GetLogObjectResponseStream"[from] { fields = FieldsData,
+    internal_streaming_exception = InternalStreamingException } {}
 );
 /// This processor uses pattern matching to parse and structure unstructured data. This processor can also extract fields from log messages.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -690,7 +692,7 @@ pub struct GroupingIdentifier {
     pub value: Option<String>,
 }
 rboto::__structure!(
-    GroupingIdentifier "GroupingIdentifier"[set from] { key : String, value : String } {}
+    GroupingIdentifier "GroupingIdentifier"[from] { key : String, value : String } {}
 );
 /// An import job to move data from CloudTrail Event Data Store to CloudWatch.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -716,9 +718,9 @@ pub struct Import {
     pub error_message: Option<String>,
 }
 rboto::__structure!(
-    Import "Import"[set from] { import_id : String, import_source_arn : String,
-    import_status : ImportStatus, import_destination_arn : String, import_statistics :
-    ImportStatistics, import_filter : ImportFilter, creation_time = i64,
+    Import "Import"[from] { import_id : String, import_source_arn : String, import_status
+    : ImportStatus, import_destination_arn : String, import_statistics =
+    ImportStatistics, import_filter = ImportFilter, creation_time = i64,
     last_updated_time = i64, error_message : String } {}
 );
 /// A collection of events being imported to CloudWatch
@@ -733,7 +735,7 @@ pub struct ImportBatch {
     pub error_message: Option<String>,
 }
 rboto::__structure!(
-    ImportBatch "ImportBatch"[set from] { batch_id : String, status : ImportStatus,
+    ImportBatch "ImportBatch"[from] { batch_id : String, status : ImportStatus,
     error_message : String } {}
 );
 /// The filter criteria used for import tasks
@@ -757,15 +759,15 @@ pub struct ImportStatistics {
     pub bytes_imported: Option<i64>,
 }
 rboto::__structure!(
-    ImportStatistics "ImportStatistics"[set from] { bytes_imported = i64 } {}
+    ImportStatistics "ImportStatistics"[from] { bytes_imported = i64 } {}
 );
 rboto::__string_enum!(
-    ImportStatus { InProgress = "IN_PROGRESS", Cancelled = "CANCELLED", Completed =
-    "COMPLETED", Failed = "FAILED" }
+    ImportStatus { 0 InProgress = "IN_PROGRESS", 1 Cancelled = "CANCELLED", 2 Completed =
+    "COMPLETED", 3 Failed = "FAILED" }
 );
 rboto::__string_enum!(
-    IndexCategory { Default = "DEFAULT", Custom = "CUSTOM", Auto = "AUTO", Inactive =
-    "INACTIVE" }
+    IndexCategory { 0 Default = "DEFAULT", 1 Custom = "CUSTOM", 2 Auto = "AUTO", 3
+    Inactive = "INACTIVE" }
 );
 /// This structure contains information about one field index policy in this account.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -783,13 +785,13 @@ pub struct IndexPolicy {
     pub source: Option<IndexSource>,
 }
 rboto::__structure!(
-    IndexPolicy "IndexPolicy"[set from] { log_group_identifier : String, last_update_time
-    = i64, policy_document : String, policy_name : String, source : IndexSource } {}
+    IndexPolicy "IndexPolicy"[from] { log_group_identifier : String, last_update_time =
+    i64, policy_document : String, policy_name : String, source : IndexSource } {}
 );
-rboto::__string_enum!(IndexSource { Account = "ACCOUNT", LogGroup = "LOG_GROUP" });
-rboto::__string_enum!(IndexType { Facet = "FACET", FieldIndex = "FIELD_INDEX" });
+rboto::__string_enum!(IndexSource { 0 Account = "ACCOUNT", 1 LogGroup = "LOG_GROUP" });
+rboto::__string_enum!(IndexType { 0 Facet = "FACET", 1 FieldIndex = "FIELD_INDEX" });
 rboto::__string_enum!(
-    InheritedProperty { AccountDataProtection = "ACCOUNT_DATA_PROTECTION" }
+    InheritedProperty { 0 AccountDataProtection = "ACCOUNT_DATA_PROTECTION" }
 );
 /// Represents a log event, which is a record of activity that was recorded by the application or resource being monitored.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -826,7 +828,7 @@ impl rv::FromValue for IntegrationDetails {
     }
 }
 rboto::__string_enum!(
-    IntegrationStatus { Provisioning = "PROVISIONING", Active = "ACTIVE", Failed =
+    IntegrationStatus { 0 Provisioning = "PROVISIONING", 1 Active = "ACTIVE", 2 Failed =
     "FAILED" }
 );
 /// This structure contains information about one CloudWatch Logs integration. This structure is returned by a [ListIntegrations](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListIntegrations.html) operation.
@@ -841,13 +843,13 @@ pub struct IntegrationSummary {
     pub integration_status: Option<IntegrationStatus>,
 }
 rboto::__structure!(
-    IntegrationSummary "IntegrationSummary"[set from] { integration_name : String,
+    IntegrationSummary "IntegrationSummary"[from] { integration_name : String,
     integration_type : IntegrationType, integration_status : IntegrationStatus } {}
 );
-rboto::__string_enum!(IntegrationType { Opensearch = "OPENSEARCH" });
+rboto::__string_enum!(IntegrationType { 0 Opensearch = "OPENSEARCH" });
 rboto::__string_enum!(
-    ListAggregateLogGroupSummariesGroupBy { DataSourceNameTypeAndFormat =
-    "DATA_SOURCE_NAME_TYPE_AND_FORMAT", DataSourceNameAndType =
+    ListAggregateLogGroupSummariesGroupBy { 0 DataSourceNameTypeAndFormat =
+    "DATA_SOURCE_NAME_TYPE_AND_FORMAT", 1 DataSourceNameAndType =
     "DATA_SOURCE_NAME_AND_TYPE" }
 );
 /// This processor takes a list of objects that contain key fields, and converts them into a map of target keys.
@@ -887,9 +889,9 @@ pub struct LiveTailSessionLogEvent {
     pub ingestion_time: Option<i64>,
 }
 rboto::__structure!(
-    LiveTailSessionLogEvent "LiveTailSessionLogEvent"[set from] { log_stream_name :
-    String, log_group_identifier : String, message : String, timestamp = i64,
-    ingestion_time = i64 } {}
+    LiveTailSessionLogEvent "LiveTailSessionLogEvent"[from] { log_stream_name : String,
+    log_group_identifier : String, message : String, timestamp = i64, ingestion_time =
+    i64 } {}
 );
 /// This object contains the metadata for one `LiveTailSessionUpdate` structure. It indicates whether that update includes only a sample of 500 log events out of a larger number of ingested log events, or if it contains all of the matching log events ingested during that second of time.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -899,7 +901,7 @@ pub struct LiveTailSessionMetadata {
     pub sampled: Option<bool>,
 }
 rboto::__structure!(
-    LiveTailSessionMetadata "LiveTailSessionMetadata"[set from] { sampled = bool } {}
+    LiveTailSessionMetadata "LiveTailSessionMetadata"[from] { sampled = bool } {}
 );
 /// This object contains information about this Live Tail session, including the log groups included and the log stream filters, if any.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -919,10 +921,9 @@ pub struct LiveTailSessionStart {
     pub log_event_filter_pattern: Option<String>,
 }
 rboto::__structure!(
-    LiveTailSessionStart "LiveTailSessionStart"[set from] { request_id : String,
-    session_id : String, log_group_identifiers : Vec < String >, log_stream_names : Vec <
-    String >, log_stream_name_prefixes : Vec < String >, log_event_filter_pattern :
-    String } {}
+    LiveTailSessionStart "LiveTailSessionStart"[from] { request_id : String, session_id :
+    String, log_group_identifiers = Vec < String >, log_stream_names = Vec < String >,
+    log_stream_name_prefixes = Vec < String >, log_event_filter_pattern : String } {}
 );
 /// This object contains the log events and metadata for a Live Tail session.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -934,8 +935,8 @@ pub struct LiveTailSessionUpdate {
     pub session_results: Option<Vec<LiveTailSessionLogEvent>>,
 }
 rboto::__structure!(
-    LiveTailSessionUpdate "LiveTailSessionUpdate"[set from] { session_metadata :
-    LiveTailSessionMetadata, session_results : Vec < LiveTailSessionLogEvent > } {}
+    LiveTailSessionUpdate "LiveTailSessionUpdate"[from] { session_metadata =
+    LiveTailSessionMetadata, session_results = Vec < LiveTailSessionLogEvent > } {}
 );
 /// This structure contains the information for one sample log event that is associated with an anomaly found by a log anomaly detector.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -946,9 +947,7 @@ pub struct LogEvent {
     /// The message content of the log event.
     pub message: Option<String>,
 }
-rboto::__structure!(
-    LogEvent "LogEvent"[set from] { timestamp = i64, message : String } {}
-);
+rboto::__structure!(LogEvent "LogEvent"[from] { timestamp = i64, message : String } {});
 /// Defines the data type structure for a log field, including the type, element information, and nested fields for complex types.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -961,8 +960,8 @@ pub struct LogFieldType {
     pub fields: Option<Vec<LogFieldsListItem>>,
 }
 rboto::__structure!(
-    LogFieldType "LogFieldType"[set from] { type_ : String, element : Box < LogFieldType
-    >, fields : Vec < LogFieldsListItem > } {}
+    LogFieldType "LogFieldType"[from_boxed] { type_ : String, element ~ Box <
+    LogFieldType >, fields = Vec < LogFieldsListItem > } {}
 );
 /// Represents a log field with its name and data type information for a specific data source.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -974,8 +973,8 @@ pub struct LogFieldsListItem {
     pub log_field_type: Option<LogFieldType>,
 }
 rboto::__structure!(
-    LogFieldsListItem "LogFieldsListItem"[set from] { log_field_name : String,
-    log_field_type : LogFieldType } {}
+    LogFieldsListItem "LogFieldsListItem"[from] { log_field_name : String, log_field_type
+    = LogFieldType } {}
 );
 /// Represents a log group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1010,16 +1009,16 @@ pub struct LogGroup {
     pub retention_policy_name: Option<String>,
 }
 rboto::__structure!(
-    LogGroup "LogGroup"[set from] { log_group_name : String, creation_time = i64,
+    LogGroup "LogGroup"[from] { log_group_name : String, creation_time = i64,
     retention_in_days = i32, metric_filter_count = i32, arn : String, stored_bytes = i64,
     kms_key_id : String, data_protection_status : DataProtectionStatus,
-    inherited_properties : Vec < InheritedProperty >, log_group_class : LogGroupClass,
+    inherited_properties = Vec < InheritedProperty >, log_group_class : LogGroupClass,
     log_group_arn : String, deletion_protection_enabled = bool,
     bearer_token_authentication_enabled = bool, retention_policy_name : String } {}
 );
 rboto::__string_enum!(
-    LogGroupClass { Standard = "STANDARD", InfrequentAccess = "INFREQUENT_ACCESS",
-    Delivery = "DELIVERY", Essentials = "ESSENTIALS" }
+    LogGroupClass { 0 Standard = "STANDARD", 1 InfrequentAccess = "INFREQUENT_ACCESS", 2
+    Delivery = "DELIVERY", 3 Essentials = "ESSENTIALS" }
 );
 /// The fields contained in log events found by a `GetLogGroupFields` operation, along with the percentage of queried log events in which each field appears.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1031,7 +1030,7 @@ pub struct LogGroupField {
     pub percent: Option<i32>,
 }
 rboto::__structure!(
-    LogGroupField "LogGroupField"[set from] { name : String, percent = i32 } {}
+    LogGroupField "LogGroupField"[from] { name : String, percent = i32 } {}
 );
 /// Describes the estimated effect of an account-level retention policy change on one log group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1047,8 +1046,8 @@ pub struct LogGroupImpact {
     pub stored_bytes: Option<i64>,
 }
 rboto::__structure!(
-    LogGroupImpact "LogGroupImpact"[set from] { log_group_name : String,
-    current_retention : String, proposed_retention : String, stored_bytes = i64 } {}
+    LogGroupImpact "LogGroupImpact"[from] { log_group_name : String, current_retention :
+    String, proposed_retention : String, stored_bytes = i64 } {}
 );
 /// This structure contains information about one log group in your account.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1062,8 +1061,8 @@ pub struct LogGroupSummary {
     pub log_group_class: Option<LogGroupClass>,
 }
 rboto::__structure!(
-    LogGroupSummary "LogGroupSummary"[set from] { log_group_name : String, log_group_arn
-    : String, log_group_class : LogGroupClass } {}
+    LogGroupSummary "LogGroupSummary"[from] { log_group_name : String, log_group_arn :
+    String, log_group_class : LogGroupClass } {}
 );
 /// Represents a log stream, which is a sequence of log events from a single emitter of logs.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1089,7 +1088,7 @@ pub struct LogStream {
     pub stored_bytes: Option<i64>,
 }
 rboto::__structure!(
-    LogStream "LogStream"[set from] { log_stream_name : String, creation_time = i64,
+    LogStream "LogStream"[from] { log_stream_name : String, creation_time = i64,
     first_event_timestamp = i64, last_event_timestamp = i64, last_ingestion_time = i64,
     upload_sequence_token : String, arn : String, stored_bytes = i64 } {}
 );
@@ -1115,8 +1114,8 @@ pub struct LookupTable {
     pub kms_key_id: Option<String>,
 }
 rboto::__structure!(
-    LookupTable "LookupTable"[set from] { lookup_table_arn : String, lookup_table_name :
-    String, description : String, table_fields : Vec < String >, records_count = i64,
+    LookupTable "LookupTable"[from] { lookup_table_arn : String, lookup_table_name :
+    String, description : String, table_fields = Vec < String >, records_count = i64,
     size_bytes = i64, last_updated_time = i64, kms_key_id : String } {}
 );
 /// Configuration for a lookup table destination. Use it to automatically refresh a lookup table with query results on a schedule.
@@ -1147,7 +1146,7 @@ pub struct LowerCaseString {
     pub with_keys: Option<Vec<String>>,
 }
 rboto::__structure!(
-    LowerCaseString "LowerCaseString"[set into from] { with_keys : Vec < String > } {}
+    LowerCaseString "LowerCaseString"[set into from] { with_keys = Vec < String > } {}
 );
 /// Metric filters express how CloudWatch Logs would extract metric observations from ingested log events and transform them into metric data in a CloudWatch metric.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1170,10 +1169,10 @@ pub struct MetricFilter {
     pub emit_system_field_dimensions: Option<Vec<String>>,
 }
 rboto::__structure!(
-    MetricFilter "MetricFilter"[set from] { filter_name : String, filter_pattern :
-    String, metric_transformations : Vec < MetricTransformation >, creation_time = i64,
+    MetricFilter "MetricFilter"[from] { filter_name : String, filter_pattern : String,
+    metric_transformations = Vec < MetricTransformation >, creation_time = i64,
     log_group_name : String, apply_on_transformed_logs = bool, field_selection_criteria :
-    String, emit_system_field_dimensions : Vec < String > } {}
+    String, emit_system_field_dimensions = Vec < String > } {}
 );
 /// Represents a matched event.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1187,7 +1186,7 @@ pub struct MetricFilterMatchRecord {
     pub extracted_values: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    MetricFilterMatchRecord "MetricFilterMatchRecord"[set from] { event_number = i64,
+    MetricFilterMatchRecord "MetricFilterMatchRecord"[from] { event_number = i64,
     event_message : String, extracted_values : HashMap < String, String > } {}
 );
 /// Indicates how to transform ingested log events to metric data in a CloudWatch metric.
@@ -1235,9 +1234,9 @@ pub struct MoveKeys {
     pub entries: Option<Vec<MoveKeyEntry>>,
 }
 rboto::__structure!(
-    MoveKeys "MoveKeys"[set into from] { entries : Vec < MoveKeyEntry > } {}
+    MoveKeys "MoveKeys"[set into from] { entries = Vec < MoveKeyEntry > } {}
 );
-rboto::__string_enum!(OcsfVersion { V1_1 = "V1.1", V1_5 = "V1.5" });
+rboto::__string_enum!(OcsfVersion { 0 V1_1 = "V1.1", 1 V1_5 = "V1.5" });
 /// This structure contains information about the OpenSearch Service application used for this integration. An OpenSearch Service application is the web application created by the integration with CloudWatch Logs. It hosts the vended logs dashboards.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1252,9 +1251,9 @@ pub struct OpenSearchApplication {
     pub status: Option<OpenSearchResourceStatus>,
 }
 rboto::__structure!(
-    OpenSearchApplication "OpenSearchApplication"[set from] { application_endpoint :
-    String, application_arn : String, application_id : String, status :
-    OpenSearchResourceStatus } {}
+    OpenSearchApplication "OpenSearchApplication"[from] { application_endpoint : String,
+    application_arn : String, application_id : String, status = OpenSearchResourceStatus
+    } {}
 );
 /// This structure contains information about the OpenSearch Service collection used for this integration. An OpenSearch Service collection is a logical grouping of one or more indexes that represent an analytics workload.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1268,8 +1267,8 @@ pub struct OpenSearchCollection {
     pub status: Option<OpenSearchResourceStatus>,
 }
 rboto::__structure!(
-    OpenSearchCollection "OpenSearchCollection"[set from] { collection_endpoint : String,
-    collection_arn : String, status : OpenSearchResourceStatus } {}
+    OpenSearchCollection "OpenSearchCollection"[from] { collection_endpoint : String,
+    collection_arn : String, status = OpenSearchResourceStatus } {}
 );
 /// This structure contains information about the OpenSearch Service data access policy used for this integration. The access policy defines the access controls for the collection. This data access policy was automatically created as part of the integration setup.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1281,8 +1280,8 @@ pub struct OpenSearchDataAccessPolicy {
     pub status: Option<OpenSearchResourceStatus>,
 }
 rboto::__structure!(
-    OpenSearchDataAccessPolicy "OpenSearchDataAccessPolicy"[set from] { policy_name :
-    String, status : OpenSearchResourceStatus } {}
+    OpenSearchDataAccessPolicy "OpenSearchDataAccessPolicy"[from] { policy_name : String,
+    status = OpenSearchResourceStatus } {}
 );
 /// This structure contains information about the OpenSearch Service data source used for this integration. This data source was created as part of the integration setup. An OpenSearch Service data source defines the source and destination for OpenSearch Service queries. It includes the role required to execute queries and write to collections.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1294,8 +1293,8 @@ pub struct OpenSearchDataSource {
     pub status: Option<OpenSearchResourceStatus>,
 }
 rboto::__structure!(
-    OpenSearchDataSource "OpenSearchDataSource"[set from] { data_source_name : String,
-    status : OpenSearchResourceStatus } {}
+    OpenSearchDataSource "OpenSearchDataSource"[from] { data_source_name : String, status
+    = OpenSearchResourceStatus } {}
 );
 /// This structure contains information about the OpenSearch Service encryption policy used for this integration. The encryption policy was created automatically when you created the integration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1307,8 +1306,8 @@ pub struct OpenSearchEncryptionPolicy {
     pub status: Option<OpenSearchResourceStatus>,
 }
 rboto::__structure!(
-    OpenSearchEncryptionPolicy "OpenSearchEncryptionPolicy"[set from] { policy_name :
-    String, status : OpenSearchResourceStatus } {}
+    OpenSearchEncryptionPolicy "OpenSearchEncryptionPolicy"[from] { policy_name : String,
+    status = OpenSearchResourceStatus } {}
 );
 /// This structure contains complete information about one CloudWatch Logs integration. This structure is returned by a [GetIntegration](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetIntegration.html) operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1332,11 +1331,11 @@ pub struct OpenSearchIntegrationDetails {
     pub lifecycle_policy: Option<OpenSearchLifecyclePolicy>,
 }
 rboto::__structure!(
-    OpenSearchIntegrationDetails "OpenSearchIntegrationDetails"[set from] { data_source :
-    OpenSearchDataSource, application : OpenSearchApplication, collection :
-    OpenSearchCollection, workspace : OpenSearchWorkspace, encryption_policy :
-    OpenSearchEncryptionPolicy, network_policy : OpenSearchNetworkPolicy, access_policy :
-    OpenSearchDataAccessPolicy, lifecycle_policy : OpenSearchLifecyclePolicy } {}
+    OpenSearchIntegrationDetails "OpenSearchIntegrationDetails"[from] { data_source =
+    OpenSearchDataSource, application = OpenSearchApplication, collection =
+    OpenSearchCollection, workspace = OpenSearchWorkspace, encryption_policy =
+    OpenSearchEncryptionPolicy, network_policy = OpenSearchNetworkPolicy, access_policy =
+    OpenSearchDataAccessPolicy, lifecycle_policy = OpenSearchLifecyclePolicy } {}
 );
 /// This structure contains information about the OpenSearch Service data lifecycle policy used for this integration. The lifecycle policy determines the lifespan of the data in the collection. It was automatically created as part of the integration setup.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1348,8 +1347,8 @@ pub struct OpenSearchLifecyclePolicy {
     pub status: Option<OpenSearchResourceStatus>,
 }
 rboto::__structure!(
-    OpenSearchLifecyclePolicy "OpenSearchLifecyclePolicy"[set from] { policy_name :
-    String, status : OpenSearchResourceStatus } {}
+    OpenSearchLifecyclePolicy "OpenSearchLifecyclePolicy"[from] { policy_name : String,
+    status = OpenSearchResourceStatus } {}
 );
 /// This structure contains information about the OpenSearch Service network policy used for this integration. The network policy assigns network access settings to collections. For more information, see [Network policies](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-network.html#serverless-network-policies) in the OpenSearch Service Developer Guide.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1361,8 +1360,8 @@ pub struct OpenSearchNetworkPolicy {
     pub status: Option<OpenSearchResourceStatus>,
 }
 rboto::__structure!(
-    OpenSearchNetworkPolicy "OpenSearchNetworkPolicy"[set from] { policy_name : String,
-    status : OpenSearchResourceStatus } {}
+    OpenSearchNetworkPolicy "OpenSearchNetworkPolicy"[from] { policy_name : String,
+    status = OpenSearchResourceStatus } {}
 );
 /// This structure contains configuration details about an integration between CloudWatch Logs and OpenSearch Service.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1381,7 +1380,7 @@ pub struct OpenSearchResourceConfig {
 }
 rboto::__structure!(
     OpenSearchResourceConfig "OpenSearchResourceConfig"[set into] { kms_key_arn : String,
-    data_source_role_arn : String, dashboard_viewer_principals : Vec < String >,
+    data_source_role_arn : String, dashboard_viewer_principals = Vec < String >,
     application_arn : String, retention_days = i32 } {}
 );
 /// This structure contains information about the status of an OpenSearch Service resource.
@@ -1394,12 +1393,12 @@ pub struct OpenSearchResourceStatus {
     pub status_message: Option<String>,
 }
 rboto::__structure!(
-    OpenSearchResourceStatus "OpenSearchResourceStatus"[set from] { status :
+    OpenSearchResourceStatus "OpenSearchResourceStatus"[from] { status :
     OpenSearchResourceStatusType, status_message : String } {}
 );
 rboto::__string_enum!(
-    OpenSearchResourceStatusType { Active = "ACTIVE", NotFound = "NOT_FOUND", Error =
-    "ERROR" }
+    OpenSearchResourceStatusType { 0 Active = "ACTIVE", 1 NotFound = "NOT_FOUND", 2 Error
+    = "ERROR" }
 );
 /// This structure contains information about the OpenSearch Service workspace used for this integration. An OpenSearch Service workspace is the collection of dashboards along with other OpenSearch Service tools. This workspace was created automatically as part of the integration setup.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1411,15 +1410,15 @@ pub struct OpenSearchWorkspace {
     pub status: Option<OpenSearchResourceStatus>,
 }
 rboto::__structure!(
-    OpenSearchWorkspace "OpenSearchWorkspace"[set from] { workspace_id : String, status :
+    OpenSearchWorkspace "OpenSearchWorkspace"[from] { workspace_id : String, status =
     OpenSearchResourceStatus } {}
 );
 rboto::__string_enum!(
-    OrderBy { LogStreamName = "LogStreamName", LastEventTime = "LastEventTime" }
+    OrderBy { 0 LogStreamName = "LogStreamName", 1 LastEventTime = "LastEventTime" }
 );
 rboto::__string_enum!(
-    OutputFormat { Json = "json", Plain = "plain", W3c = "w3c", Raw = "raw", Parquet =
-    "parquet" }
+    OutputFormat { 0 Json = "json", 1 Plain = "plain", 2 W3c = "w3c", 3 Raw = "raw", 4
+    Parquet = "parquet" }
 );
 /// Represents a log event.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1433,7 +1432,7 @@ pub struct OutputLogEvent {
     pub ingestion_time: Option<i64>,
 }
 rboto::__structure!(
-    OutputLogEvent "OutputLogEvent"[set from] { timestamp = i64, message : String,
+    OutputLogEvent "OutputLogEvent"[from] { timestamp = i64, message : String,
     ingestion_time = i64 } {}
 );
 /// This processor parses CloudFront vended logs, extract fields, and convert them into JSON format. Encoded field values are decoded. Values that are integers and doubles are treated as such.
@@ -1547,9 +1546,9 @@ pub struct PatternToken {
     pub inferred_token_name: Option<String>,
 }
 rboto::__structure!(
-    PatternToken "PatternToken"[set from] { dynamic_token_position = i32, is_dynamic =
-    bool, token_string : String, enumerations : HashMap < String, i64 >,
-    inferred_token_name : String } {}
+    PatternToken "PatternToken"[from] { dynamic_token_position = i32, is_dynamic = bool,
+    token_string : String, enumerations : HashMap < String, i64 >, inferred_token_name :
+    String } {}
 );
 /// A structure that contains information about one delivery destination policy.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1558,15 +1557,13 @@ pub struct Policy {
     /// The contents of the delivery destination policy.
     pub delivery_destination_policy: Option<String>,
 }
-rboto::__structure!(
-    Policy "Policy"[set from] { delivery_destination_policy : String } {}
-);
-rboto::__string_enum!(PolicyScope { Account = "ACCOUNT", Resource = "RESOURCE" });
+rboto::__structure!(Policy "Policy"[from] { delivery_destination_policy : String } {});
+rboto::__string_enum!(PolicyScope { 0 Account = "ACCOUNT", 1 Resource = "RESOURCE" });
 rboto::__string_enum!(
-    PolicyType { DataProtectionPolicy = "DATA_PROTECTION_POLICY",
-    SubscriptionFilterPolicy = "SUBSCRIPTION_FILTER_POLICY", FieldIndexPolicy =
-    "FIELD_INDEX_POLICY", TransformerPolicy = "TRANSFORMER_POLICY",
-    MetricExtractionPolicy = "METRIC_EXTRACTION_POLICY", RetentionPolicy =
+    PolicyType { 0 DataProtectionPolicy = "DATA_PROTECTION_POLICY", 1
+    SubscriptionFilterPolicy = "SUBSCRIPTION_FILTER_POLICY", 2 FieldIndexPolicy =
+    "FIELD_INDEX_POLICY", 3 TransformerPolicy = "TRANSFORMER_POLICY", 4
+    MetricExtractionPolicy = "METRIC_EXTRACTION_POLICY", 5 RetentionPolicy =
     "RETENTION_POLICY" }
 );
 /// This structure contains the information about one processor in a log transformer.
@@ -1621,15 +1618,15 @@ pub struct Processor {
     pub upper_case_string: Option<UpperCaseString>,
 }
 rboto::__structure!(
-    Processor "Processor"[set into from] { add_keys : AddKeys, copy_value : CopyValue,
-    csv : Csv, date_time_converter : DateTimeConverter, delete_keys : DeleteKeys, grok :
-    Grok, list_to_map : ListToMap, lower_case_string : LowerCaseString, move_keys :
-    MoveKeys, parse_cloudfront : ParseCloudfront, parse_json : ParseJson, parse_key_value
-    : ParseKeyValue, parse_route53 : ParseRoute53, parse_to_ocsf : ParseToOcsf,
-    parse_postgres : ParsePostgres, parse_vpc : ParseVpc, parse_waf : ParseWaf,
-    rename_keys : RenameKeys, split_string : SplitString, substitute_string :
-    SubstituteString, trim_string : TrimString, type_converter : TypeConverter,
-    upper_case_string : UpperCaseString } {}
+    Processor "Processor"[set into from] { add_keys = AddKeys, copy_value = CopyValue,
+    csv = Csv, date_time_converter = DateTimeConverter, delete_keys = DeleteKeys, grok =
+    Grok, list_to_map = ListToMap, lower_case_string = LowerCaseString, move_keys =
+    MoveKeys, parse_cloudfront = ParseCloudfront, parse_json = ParseJson, parse_key_value
+    = ParseKeyValue, parse_route53 = ParseRoute53, parse_to_ocsf = ParseToOcsf,
+    parse_postgres = ParsePostgres, parse_vpc = ParseVpc, parse_waf = ParseWaf,
+    rename_keys = RenameKeys, split_string = SplitString, substitute_string =
+    SubstituteString, trim_string = TrimString, type_converter = TypeConverter,
+    upper_case_string = UpperCaseString } {}
 );
 /// Reserved.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1641,8 +1638,8 @@ pub struct QueryCompileError {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    QueryCompileError "QueryCompileError"[set from] { location :
-    QueryCompileErrorLocation, message : String } {}
+    QueryCompileError "QueryCompileError"[from] { location = QueryCompileErrorLocation,
+    message : String } {}
 );
 /// Reserved.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1654,7 +1651,7 @@ pub struct QueryCompileErrorLocation {
     pub end_char_offset: Option<i32>,
 }
 rboto::__structure!(
-    QueryCompileErrorLocation "QueryCompileErrorLocation"[set from] { start_char_offset =
+    QueryCompileErrorLocation "QueryCompileErrorLocation"[from] { start_char_offset =
     i32, end_char_offset = i32 } {}
 );
 /// This structure contains details about a saved CloudWatch Logs Insights query definition.
@@ -1677,9 +1674,9 @@ pub struct QueryDefinition {
     pub parameters: Option<Vec<QueryParameter>>,
 }
 rboto::__structure!(
-    QueryDefinition "QueryDefinition"[set from] { query_language : QueryLanguage,
+    QueryDefinition "QueryDefinition"[from] { query_language : QueryLanguage,
     query_definition_id : String, name : String, query_string : String, last_modified =
-    i64, log_group_names : Vec < String >, parameters : Vec < QueryParameter > } {}
+    i64, log_group_names = Vec < String >, parameters = Vec < QueryParameter > } {}
 );
 /// Information about one CloudWatch Logs Insights query that matches the request in a `DescribeQueries` operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1705,11 +1702,11 @@ pub struct QueryInfo {
     pub user_identity: Option<String>,
 }
 rboto::__structure!(
-    QueryInfo "QueryInfo"[set from] { query_language : QueryLanguage, query_id : String,
+    QueryInfo "QueryInfo"[from] { query_language : QueryLanguage, query_id : String,
     query_string : String, status : QueryStatus, create_time = i64, log_group_name :
     String, query_duration = i64, bytes_scanned = f64, user_identity : String } {}
 );
-rboto::__string_enum!(QueryLanguage { Cwli = "CWLI", Sql = "SQL", Ppl = "PPL" });
+rboto::__string_enum!(QueryLanguage { 0 Cwli = "CWLI", 1 Sql = "SQL", 2 Ppl = "PPL" });
 /// This structure defines a query parameter for a saved CloudWatch Logs Insights query definition. Query parameters are supported only for Logs Insights QL queries. They are placeholder variables that you can reference in a query string using the `{{parameterName}}` syntax. Each parameter can include a default value and a description.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1745,14 +1742,14 @@ pub struct QueryStatistics {
     pub result_count: Option<f64>,
 }
 rboto::__structure!(
-    QueryStatistics "QueryStatistics"[set from] { records_matched = f64, records_scanned
-    = f64, estimated_records_skipped = f64, bytes_scanned = f64, estimated_bytes_skipped
-    = f64, log_groups_scanned = f64, result_count = f64 } {}
+    QueryStatistics "QueryStatistics"[from] { records_matched = f64, records_scanned =
+    f64, estimated_records_skipped = f64, bytes_scanned = f64, estimated_bytes_skipped =
+    f64, log_groups_scanned = f64, result_count = f64 } {}
 );
 rboto::__string_enum!(
-    QueryStatus { Scheduled = "Scheduled", Running = "Running", Complete = "Complete",
-    Failed = "Failed", Cancelled = "Cancelled", Timeout = "Timeout", UnknownValue =
-    "Unknown" }
+    QueryStatus { 0 Scheduled = "Scheduled", 1 Running = "Running", 2 Complete =
+    "Complete", 3 Failed = "Failed", 4 Cancelled = "Cancelled", 5 Timeout = "Timeout", 6
+    UnknownValue = "Unknown" }
 );
 /// A structure that represents a valid record field header and whether it is mandatory.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1764,7 +1761,7 @@ pub struct RecordField {
     pub mandatory: Option<bool>,
 }
 rboto::__structure!(
-    RecordField "RecordField"[set from] { name : String, mandatory = bool } {}
+    RecordField "RecordField"[from] { name : String, mandatory = bool } {}
 );
 /// If an entity is rejected when a `PutLogEvents` request was made, this includes details about the reason for the rejection.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1774,8 +1771,8 @@ pub struct RejectedEntityInfo {
     pub error_type: Option<EntityRejectionErrorType>,
 }
 rboto::__structure!(
-    RejectedEntityInfo "RejectedEntityInfo"[set from] { error_type :
-    EntityRejectionErrorType } {}
+    RejectedEntityInfo "RejectedEntityInfo"[from] { error_type : EntityRejectionErrorType
+    } {}
 );
 /// Represents the rejected events.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1789,9 +1786,8 @@ pub struct RejectedLogEventsInfo {
     pub expired_log_event_end_index: Option<i32>,
 }
 rboto::__structure!(
-    RejectedLogEventsInfo "RejectedLogEventsInfo"[set from] {
-    too_new_log_event_start_index = i32, too_old_log_event_end_index = i32,
-    expired_log_event_end_index = i32 } {}
+    RejectedLogEventsInfo "RejectedLogEventsInfo"[from] { too_new_log_event_start_index =
+    i32, too_old_log_event_end_index = i32, expired_log_event_end_index = i32 } {}
 );
 /// This object defines one key that will be renamed with the [renameKey](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-renameKey) processor.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1816,7 +1812,7 @@ pub struct RenameKeys {
     pub entries: Option<Vec<RenameKeyEntry>>,
 }
 rboto::__structure!(
-    RenameKeys "RenameKeys"[set into from] { entries : Vec < RenameKeyEntry > } {}
+    RenameKeys "RenameKeys"[set into from] { entries = Vec < RenameKeyEntry > } {}
 );
 /// This structure contains configuration details about an integration between CloudWatch Logs and another entity.
 #[derive(Clone, PartialEq)]
@@ -1856,7 +1852,7 @@ pub struct ResourcePolicy {
     pub revision_id: Option<String>,
 }
 rboto::__structure!(
-    ResourcePolicy "ResourcePolicy"[set from] { policy_name : String, policy_document :
+    ResourcePolicy "ResourcePolicy"[from] { policy_name : String, policy_document :
     String, last_updated_time = i64, policy_scope : PolicyScope, resource_arn : String,
     revision_id : String } {}
 );
@@ -1870,7 +1866,7 @@ pub struct ResultField {
     pub value: Option<String>,
 }
 rboto::__structure!(
-    ResultField "ResultField"[set from] { field : String, value : String } {}
+    ResultField "ResultField"[from] { field : String, value : String } {}
 );
 /// Configuration for Amazon S3 destination where scheduled query results are delivered.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1920,13 +1916,13 @@ pub struct S3TableIntegrationSource {
     pub parent_source_identifier: Option<String>,
 }
 rboto::__structure!(
-    S3TableIntegrationSource "S3TableIntegrationSource"[set from] { identifier : String,
-    data_source : DataSource, status : S3TableIntegrationSourceStatus, status_reason :
+    S3TableIntegrationSource "S3TableIntegrationSource"[from] { identifier : String,
+    data_source = DataSource, status : S3TableIntegrationSourceStatus, status_reason :
     String, created_time_stamp = i64, parent_source_identifier : String } {}
 );
 rboto::__string_enum!(
-    S3TableIntegrationSourceStatus { Active = "ACTIVE", Unhealthy = "UNHEALTHY", Failed =
-    "FAILED", DataSourceDeleteInProgress = "DATA_SOURCE_DELETE_IN_PROGRESS" }
+    S3TableIntegrationSourceStatus { 0 Active = "ACTIVE", 1 Unhealthy = "UNHEALTHY", 2
+    Failed = "FAILED", 3 DataSourceDeleteInProgress = "DATA_SOURCE_DELETE_IN_PROGRESS" }
 );
 /// Contains information about the S3 Tables integration configuration for a configuration template.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1938,11 +1934,11 @@ pub struct S3TablesIntegration {
     pub datasource_type: Option<String>,
 }
 rboto::__structure!(
-    S3TablesIntegration "S3TablesIntegration"[set from] { datasource_name : String,
+    S3TablesIntegration "S3TablesIntegration"[from] { datasource_name : String,
     datasource_type : String } {}
 );
 rboto::__string_enum!(
-    ScheduleType { CustomerManaged = "CUSTOMER_MANAGED", AwsManaged = "AWS_MANAGED" }
+    ScheduleType { 0 CustomerManaged = "CUSTOMER_MANAGED", 1 AwsManaged = "AWS_MANAGED" }
 );
 /// Information about a destination where scheduled query results are processed, including processing status and any error messages.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1960,15 +1956,15 @@ pub struct ScheduledQueryDestination {
     pub error_message: Option<String>,
 }
 rboto::__structure!(
-    ScheduledQueryDestination "ScheduledQueryDestination"[set from] { destination_type :
+    ScheduledQueryDestination "ScheduledQueryDestination"[from] { destination_type :
     ScheduledQueryDestinationType, destination_identifier : String, status :
     ActionStatus, processed_identifier : String, error_message : String } {}
 );
 rboto::__string_enum!(
-    ScheduledQueryDestinationType { S3 = "S3", LookupTable = "LOOKUP_TABLE" }
+    ScheduledQueryDestinationType { 0 S3 = "S3", 1 LookupTable = "LOOKUP_TABLE" }
 );
 rboto::__string_enum!(
-    ScheduledQueryState { Enabled = "ENABLED", Disabled = "DISABLED" }
+    ScheduledQueryState { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
 );
 /// Summary information about a scheduled query, including basic configuration and execution status.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1998,13 +1994,13 @@ pub struct ScheduledQuerySummary {
     pub last_updated_time: Option<i64>,
 }
 rboto::__structure!(
-    ScheduledQuerySummary "ScheduledQuerySummary"[set from] { scheduled_query_arn :
-    String, name : String, state : ScheduledQueryState, schedule_type : ScheduleType,
+    ScheduledQuerySummary "ScheduledQuerySummary"[from] { scheduled_query_arn : String,
+    name : String, state : ScheduledQueryState, schedule_type : ScheduleType,
     last_triggered_time = i64, last_execution_status : ExecutionStatus,
-    schedule_expression : String, timezone : String, destination_configuration :
+    schedule_expression : String, timezone : String, destination_configuration =
     DestinationConfiguration, creation_time = i64, last_updated_time = i64 } {}
 );
-rboto::__string_enum!(Scope { All = "ALL" });
+rboto::__string_enum!(Scope { 0 All = "ALL" });
 /// Represents the search status of a log stream.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2015,7 +2011,7 @@ pub struct SearchedLogStream {
     pub searched_completely: Option<bool>,
 }
 rboto::__structure!(
-    SearchedLogStream "SearchedLogStream"[set from] { log_stream_name : String,
+    SearchedLogStream "SearchedLogStream"[from] { log_stream_name : String,
     searched_completely = bool } {}
 );
 /// Use this processor to split a field into an array of strings using a delimiting character.
@@ -2026,7 +2022,7 @@ pub struct SplitString {
     pub entries: Option<Vec<SplitStringEntry>>,
 }
 rboto::__structure!(
-    SplitString "SplitString"[set into from] { entries : Vec < SplitStringEntry > } {}
+    SplitString "SplitString"[set into from] { entries = Vec < SplitStringEntry > } {}
 );
 /// This object defines one log field that will be split with the [splitString](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-splitString) processor.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2042,16 +2038,17 @@ rboto::__structure!(
     String } {}
 );
 rboto::__string_enum!(
-    StandardUnit { Seconds = "Seconds", Microseconds = "Microseconds", Milliseconds =
-    "Milliseconds", Bytes = "Bytes", Kilobytes = "Kilobytes", Megabytes = "Megabytes",
-    Gigabytes = "Gigabytes", Terabytes = "Terabytes", Bits = "Bits", Kilobits =
-    "Kilobits", Megabits = "Megabits", Gigabits = "Gigabits", Terabits = "Terabits",
-    Percent = "Percent", Count = "Count", BytesSecond = "Bytes/Second", KilobytesSecond =
-    "Kilobytes/Second", MegabytesSecond = "Megabytes/Second", GigabytesSecond =
-    "Gigabytes/Second", TerabytesSecond = "Terabytes/Second", BitsSecond = "Bits/Second",
-    KilobitsSecond = "Kilobits/Second", MegabitsSecond = "Megabits/Second",
-    GigabitsSecond = "Gigabits/Second", TerabitsSecond = "Terabits/Second", CountSecond =
-    "Count/Second", None = "None" }
+    StandardUnit { 0 Seconds = "Seconds", 1 Microseconds = "Microseconds", 2 Milliseconds
+    = "Milliseconds", 3 Bytes = "Bytes", 4 Kilobytes = "Kilobytes", 5 Megabytes =
+    "Megabytes", 6 Gigabytes = "Gigabytes", 7 Terabytes = "Terabytes", 8 Bits = "Bits", 9
+    Kilobits = "Kilobits", 10 Megabits = "Megabits", 11 Gigabits = "Gigabits", 12
+    Terabits = "Terabits", 13 Percent = "Percent", 14 Count = "Count", 15 BytesSecond =
+    "Bytes/Second", 16 KilobytesSecond = "Kilobytes/Second", 17 MegabytesSecond =
+    "Megabytes/Second", 18 GigabytesSecond = "Gigabytes/Second", 19 TerabytesSecond =
+    "Terabytes/Second", 20 BitsSecond = "Bits/Second", 21 KilobitsSecond =
+    "Kilobits/Second", 22 MegabitsSecond = "Megabits/Second", 23 GigabitsSecond =
+    "Gigabits/Second", 24 TerabitsSecond = "Terabits/Second", 25 CountSecond =
+    "Count/Second", 26 None = "None" }
 );
 /// This object includes the stream returned by your [StartLiveTail](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartLiveTail.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2067,16 +2064,16 @@ pub struct StartLiveTailResponseStream {
     pub session_streaming_exception: Option<SessionStreamingException>,
 }
 rboto::__structure!(
-    StartLiveTailResponseStream "StartLiveTailResponseStream"[set from] { session_start :
-    LiveTailSessionStart, session_update : LiveTailSessionUpdate,
-    session_timeout_exception : SessionTimeoutException, session_streaming_exception :
+    StartLiveTailResponseStream "StartLiveTailResponseStream"[from] { session_start =
+    LiveTailSessionStart, session_update = LiveTailSessionUpdate,
+    session_timeout_exception = SessionTimeoutException, session_streaming_exception =
     SessionStreamingException } {}
 );
 rboto::__string_enum!(
-    State { Active = "Active", Suppressed = "Suppressed", Baseline = "Baseline" }
+    State { 0 Active = "Active", 1 Suppressed = "Suppressed", 2 Baseline = "Baseline" }
 );
 rboto::__string_enum!(
-    StorageTier { Standard = "STANDARD", IntelligentTiering = "INTELLIGENT_TIERING" }
+    StorageTier { 0 Standard = "STANDARD", 1 IntelligentTiering = "INTELLIGENT_TIERING" }
 );
 /// Represents a subscription filter.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2101,11 +2098,10 @@ pub struct SubscriptionFilter {
     pub emit_system_fields: Option<Vec<String>>,
 }
 rboto::__structure!(
-    SubscriptionFilter "SubscriptionFilter"[set from] { filter_name : String,
-    log_group_name : String, filter_pattern : String, destination_arn : String, role_arn
-    : String, distribution : Distribution, apply_on_transformed_logs = bool,
-    creation_time = i64, field_selection_criteria : String, emit_system_fields : Vec <
-    String > } {}
+    SubscriptionFilter "SubscriptionFilter"[from] { filter_name : String, log_group_name
+    : String, filter_pattern : String, destination_arn : String, role_arn : String,
+    distribution : Distribution, apply_on_transformed_logs = bool, creation_time = i64,
+    field_selection_criteria : String, emit_system_fields = Vec < String > } {}
 );
 /// This processor matches a key’s value against a regular expression and replaces all matches with a replacement string.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2115,7 +2111,7 @@ pub struct SubstituteString {
     pub entries: Option<Vec<SubstituteStringEntry>>,
 }
 rboto::__structure!(
-    SubstituteString "SubstituteString"[set into from] { entries : Vec <
+    SubstituteString "SubstituteString"[set into from] { entries = Vec <
     SubstituteStringEntry > } {}
 );
 /// This object defines one log field key that will be replaced using the [substituteString](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-substituteString) processor.
@@ -2147,11 +2143,13 @@ rboto::__structure!(
     SuppressionUnit } {}
 );
 rboto::__string_enum!(
-    SuppressionState { Suppressed = "SUPPRESSED", Unsuppressed = "UNSUPPRESSED" }
+    SuppressionState { 0 Suppressed = "SUPPRESSED", 1 Unsuppressed = "UNSUPPRESSED" }
 );
-rboto::__string_enum!(SuppressionType { Limited = "LIMITED", Infinite = "INFINITE" });
 rboto::__string_enum!(
-    SuppressionUnit { Seconds = "SECONDS", Minutes = "MINUTES", Hours = "HOURS" }
+    SuppressionType { 0 Limited = "LIMITED", 1 Infinite = "INFINITE" }
+);
+rboto::__string_enum!(
+    SuppressionUnit { 0 Seconds = "SECONDS", 1 Minutes = "MINUTES", 2 Hours = "HOURS" }
 );
 /// Contains information about a syslog configuration associated with a log group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2167,10 +2165,10 @@ pub struct SyslogConfiguration {
     pub created_at: Option<i64>,
 }
 rboto::__structure!(
-    SyslogConfiguration "SyslogConfiguration"[set from] { log_group_arn : String,
-    source_type : SyslogSourceType, vpc_endpoint_id : String, created_at = i64 } {}
+    SyslogConfiguration "SyslogConfiguration"[from] { log_group_arn : String, source_type
+    : SyslogSourceType, vpc_endpoint_id : String, created_at = i64 } {}
 );
-rboto::__string_enum!(SyslogSourceType { Vpce = "VPCE" });
+rboto::__string_enum!(SyslogSourceType { 0 Vpce = "VPCE" });
 /// A tag filter that specifies a tag key and optional tag values for filtering log groups by tags.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2181,7 +2179,7 @@ pub struct TagFilter {
     pub values: Option<Vec<String>>,
 }
 rboto::__structure!(
-    TagFilter "TagFilter"[set into] { key : String, values : Vec < String > } {}
+    TagFilter "TagFilter"[set into] { key : String, values = Vec < String > } {}
 );
 /// This structure contains information for one log event that has been processed by a log transformer.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2195,8 +2193,8 @@ pub struct TransformedLogRecord {
     pub transformed_event_message: Option<String>,
 }
 rboto::__structure!(
-    TransformedLogRecord "TransformedLogRecord"[set from] { event_number = i64,
-    event_message : String, transformed_event_message : String } {}
+    TransformedLogRecord "TransformedLogRecord"[from] { event_number = i64, event_message
+    : String, transformed_event_message : String } {}
 );
 /// A record of a scheduled query execution, including execution status, timestamp, and destination processing results.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2214,9 +2212,9 @@ pub struct TriggerHistoryRecord {
     pub destinations: Option<Vec<ScheduledQueryDestination>>,
 }
 rboto::__structure!(
-    TriggerHistoryRecord "TriggerHistoryRecord"[set from] { query_id : String,
+    TriggerHistoryRecord "TriggerHistoryRecord"[from] { query_id : String,
     execution_status : ExecutionStatus, triggered_timestamp = i64, error_message :
-    String, destinations : Vec < ScheduledQueryDestination > } {}
+    String, destinations = Vec < ScheduledQueryDestination > } {}
 );
 /// Use this processor to remove leading and trailing whitespace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2226,11 +2224,11 @@ pub struct TrimString {
     pub with_keys: Option<Vec<String>>,
 }
 rboto::__structure!(
-    TrimString "TrimString"[set into from] { with_keys : Vec < String > } {}
+    TrimString "TrimString"[set into from] { with_keys = Vec < String > } {}
 );
 rboto::__string_enum!(
-    TypeShape { Boolean = "boolean", Integer = "integer", Double = "double", String =
-    "string" }
+    TypeShape { 0 Boolean = "boolean", 1 Integer = "integer", 2 Double = "double", 3
+    String = "string" }
 );
 /// Use this processor to convert a value type associated with the specified key to the specified type. It's a casting processor that changes the types of the specified fields. Values can be converted into one of the following datatypes: `integer`, `double`, `string` and `boolean`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2240,7 +2238,7 @@ pub struct TypeConverter {
     pub entries: Option<Vec<TypeConverterEntry>>,
 }
 rboto::__structure!(
-    TypeConverter "TypeConverter"[set into from] { entries : Vec < TypeConverterEntry > }
+    TypeConverter "TypeConverter"[set into from] { entries = Vec < TypeConverterEntry > }
     {}
 );
 /// This object defines one value type that will be converted using the [typeConverter](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-typeConverter) processor.
@@ -2264,5 +2262,5 @@ pub struct UpperCaseString {
     pub with_keys: Option<Vec<String>>,
 }
 rboto::__structure!(
-    UpperCaseString "UpperCaseString"[set into from] { with_keys : Vec < String > } {}
+    UpperCaseString "UpperCaseString"[set into from] { with_keys = Vec < String > } {}
 );

@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AcceptHandshakeInput {
     /// ID for the handshake that you want to accept.
@@ -14,10 +14,10 @@ pub struct AcceptHandshakeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AcceptHandshakeInput "AcceptHandshakeRequest"[set debug into] { handshake_id : String
-    } { _client }
+    AcceptHandshakeInput "AcceptHandshakeRequest"[set into] { handshake_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AttachPolicyInput {
     /// ID for the policy that you want to attach to the target. You can get the ID for the policy by calling the ListPolicies operation.
@@ -27,10 +27,10 @@ pub struct AttachPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AttachPolicyInput "AttachPolicyRequest"[set debug into] { policy_id : String,
-    target_id : String } { _client }
+    AttachPolicyInput "AttachPolicyRequest"[set into] { policy_id : String, target_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelHandshakeInput {
     /// ID for the handshake that you want to cancel. You can get the ID from the ListHandshakesForOrganization operation.
@@ -38,10 +38,10 @@ pub struct CancelHandshakeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelHandshakeInput "CancelHandshakeRequest"[set debug into] { handshake_id : String
-    } { _client }
+    CancelHandshakeInput "CancelHandshakeRequest"[set into] { handshake_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CloseAccountInput {
     /// Retrieves the Amazon Web Services account Id for the current `CloseAccount` API request.
@@ -49,10 +49,9 @@ pub struct CloseAccountInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CloseAccountInput "CloseAccountRequest"[set debug into] { account_id : String } {
-    _client }
+    CloseAccountInput "CloseAccountRequest"[set into] { account_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateAccountInput {
     /// The email address of the owner to assign to the new member account. This email address must not already be associated with another Amazon Web Services account. You must use a valid email address to complete account creation.
@@ -70,9 +69,9 @@ pub struct CreateAccountInput {
 rboto::__structure!(
     CreateAccountInput "CreateAccountRequest"[set debug into] { email :
     String[sensitive], account_name : String[sensitive], role_name : String,
-    iam_user_access_to_billing : IamUserAccessToBilling, tags : Vec < Tag > } { _client }
+    iam_user_access_to_billing : IamUserAccessToBilling, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateGovCloudAccountInput {
     /// Specifies the email address of the owner to assign to the new member account in the commercial Region. This email address must not already be associated with another Amazon Web Services account. You must use a valid email address to complete account creation.
@@ -90,9 +89,9 @@ pub struct CreateGovCloudAccountInput {
 rboto::__structure!(
     CreateGovCloudAccountInput "CreateGovCloudAccountRequest"[set debug into] { email :
     String[sensitive], account_name : String[sensitive], role_name : String,
-    iam_user_access_to_billing : IamUserAccessToBilling, tags : Vec < Tag > } { _client }
+    iam_user_access_to_billing : IamUserAccessToBilling, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateOrganizationInput {
     /// Specifies the feature set supported by the new organization. Each feature set supports different levels of functionality.
@@ -100,10 +99,10 @@ pub struct CreateOrganizationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateOrganizationInput "CreateOrganizationRequest"[set debug into] { feature_set :
+    CreateOrganizationInput "CreateOrganizationRequest"[set into] { feature_set :
     OrganizationFeatureSet } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateOrganizationalUnitInput {
     /// ID for the parent root or OU that you want to create the new OU in.
@@ -115,10 +114,10 @@ pub struct CreateOrganizationalUnitInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateOrganizationalUnitInput "CreateOrganizationalUnitRequest"[set debug into] {
-    parent_id : String, name : String, tags : Vec < Tag > } { _client }
+    CreateOrganizationalUnitInput "CreateOrganizationalUnitRequest"[set into] { parent_id
+    : String, name : String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreatePolicyInput {
     /// The policy text content to add to the new policy. The text that you supply must adhere to the rules of the policy type you specify in the `Type` parameter.
@@ -134,11 +133,10 @@ pub struct CreatePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreatePolicyInput "CreatePolicyRequest"[set debug into] { content : String,
-    description : String, name : String, type_ : PolicyType, tags : Vec < Tag > } {
-    _client }
+    CreatePolicyInput "CreatePolicyRequest"[set into] { content : String, description :
+    String, name : String, type_ : PolicyType, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeclineHandshakeInput {
     /// ID for the handshake that you want to decline. You can get the ID from the ListHandshakesForAccount operation.
@@ -146,10 +144,10 @@ pub struct DeclineHandshakeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeclineHandshakeInput "DeclineHandshakeRequest"[set debug into] { handshake_id :
-    String } { _client }
+    DeclineHandshakeInput "DeclineHandshakeRequest"[set into] { handshake_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteOrganizationalUnitInput {
     /// ID for the organizational unit that you want to delete. You can get the ID from the ListOrganizationalUnitsForParent operation.
@@ -157,10 +155,10 @@ pub struct DeleteOrganizationalUnitInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteOrganizationalUnitInput "DeleteOrganizationalUnitRequest"[set debug into] {
+    DeleteOrganizationalUnitInput "DeleteOrganizationalUnitRequest"[set into] {
     organizational_unit_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeletePolicyInput {
     /// ID for the policy that you want to delete. You can get the ID from the ListPolicies or ListPoliciesForTarget operations.
@@ -168,10 +166,9 @@ pub struct DeletePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeletePolicyInput "DeletePolicyRequest"[set debug into] { policy_id : String } {
-    _client }
+    DeletePolicyInput "DeletePolicyRequest"[set into] { policy_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeregisterDelegatedAdministratorInput {
     /// The account ID number of the member account in the organization that you want to deregister as a delegated administrator.
@@ -182,9 +179,9 @@ pub struct DeregisterDelegatedAdministratorInput {
 }
 rboto::__structure!(
     DeregisterDelegatedAdministratorInput "DeregisterDelegatedAdministratorRequest"[set
-    debug into] { account_id : String, service_principal : String } { _client }
+    into] { account_id : String, service_principal : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAccountInput {
     /// The unique identifier (ID) of the Amazon Web Services account that you want information about. You can get the ID from the ListAccounts or ListAccountsForParent operations.
@@ -192,10 +189,10 @@ pub struct DescribeAccountInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAccountInput "DescribeAccountRequest"[set debug into] { account_id : String }
-    { _client }
+    DescribeAccountInput "DescribeAccountRequest"[set into] { account_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeCreateAccountStatusInput {
     /// Specifies the `Id` value that uniquely identifies the `CreateAccount` request. You can get the value from the `CreateAccountStatus.Id` response in an earlier CreateAccount request, or from the ListCreateAccountStatus operation.
@@ -203,10 +200,10 @@ pub struct DescribeCreateAccountStatusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeCreateAccountStatusInput "DescribeCreateAccountStatusRequest"[set debug into]
-    { create_account_request_id : String } { _client }
+    DescribeCreateAccountStatusInput "DescribeCreateAccountStatusRequest"[set into] {
+    create_account_request_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeEffectivePolicyInput {
     /// The type of policy that you want information about. You can specify one of the following values:
@@ -216,10 +213,10 @@ pub struct DescribeEffectivePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeEffectivePolicyInput "DescribeEffectivePolicyRequest"[set debug into] {
-    policy_type : EffectivePolicyType, target_id : String } { _client }
+    DescribeEffectivePolicyInput "DescribeEffectivePolicyRequest"[set into] { policy_type
+    : EffectivePolicyType, target_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeHandshakeInput {
     /// ID for the handshake that you want information about.
@@ -227,10 +224,10 @@ pub struct DescribeHandshakeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeHandshakeInput "DescribeHandshakeRequest"[set debug into] { handshake_id :
-    String } { _client }
+    DescribeHandshakeInput "DescribeHandshakeRequest"[set into] { handshake_id : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeOrganizationalUnitInput {
     /// ID for the organizational unit that you want details about. You can get the ID from the ListOrganizationalUnitsForParent operation.
@@ -238,10 +235,10 @@ pub struct DescribeOrganizationalUnitInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeOrganizationalUnitInput "DescribeOrganizationalUnitRequest"[set debug into] {
+    DescribeOrganizationalUnitInput "DescribeOrganizationalUnitRequest"[set into] {
     organizational_unit_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyInput {
     /// ID for the policy that you want details about. You can get the ID from the ListPolicies or ListPoliciesForTarget operations.
@@ -249,10 +246,10 @@ pub struct DescribePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribePolicyInput "DescribePolicyRequest"[set debug into] { policy_id : String } {
+    DescribePolicyInput "DescribePolicyRequest"[set into] { policy_id : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeResponsibilityTransferInput {
     /// ID for the transfer.
@@ -260,10 +257,10 @@ pub struct DescribeResponsibilityTransferInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeResponsibilityTransferInput "DescribeResponsibilityTransferRequest"[set debug
-    into] { id : String } { _client }
+    DescribeResponsibilityTransferInput "DescribeResponsibilityTransferRequest"[set into]
+    { id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DetachPolicyInput {
     /// ID for the policy you want to detach. You can get the ID from the ListPolicies or ListPoliciesForTarget operations.
@@ -273,10 +270,10 @@ pub struct DetachPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DetachPolicyInput "DetachPolicyRequest"[set debug into] { policy_id : String,
-    target_id : String } { _client }
+    DetachPolicyInput "DetachPolicyRequest"[set into] { policy_id : String, target_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableAwsServiceAccessInput {
     /// The service principal name of the Amazon Web Services service for which you want to disable integration with your organization. This is typically in the form of a URL, such as `service-abbreviation.amazonaws.com`.
@@ -284,10 +281,10 @@ pub struct DisableAwsServiceAccessInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisableAwsServiceAccessInput "DisableAWSServiceAccessRequest"[set debug into] {
+    DisableAwsServiceAccessInput "DisableAWSServiceAccessRequest"[set into] {
     service_principal : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisablePolicyTypeInput {
     /// ID for the root in which you want to disable a policy type. You can get the ID from the ListRoots operation.
@@ -297,10 +294,10 @@ pub struct DisablePolicyTypeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisablePolicyTypeInput "DisablePolicyTypeRequest"[set debug into] { root_id : String,
+    DisablePolicyTypeInput "DisablePolicyTypeRequest"[set into] { root_id : String,
     policy_type : PolicyType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableAwsServiceAccessInput {
     /// The service principal name of the Amazon Web Services service for which you want to enable integration with your organization. This is typically in the form of a URL, such as `service-abbreviation.amazonaws.com`.
@@ -308,18 +305,18 @@ pub struct EnableAwsServiceAccessInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableAwsServiceAccessInput "EnableAWSServiceAccessRequest"[set debug into] {
+    EnableAwsServiceAccessInput "EnableAWSServiceAccessRequest"[set into] {
     service_principal : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableAllFeaturesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableAllFeaturesInput "EnableAllFeaturesRequest"[set debug into] {} { _client }
+    EnableAllFeaturesInput "EnableAllFeaturesRequest"[set into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnablePolicyTypeInput {
     /// ID for the root in which you want to enable a policy type. You can get the ID from the ListRoots operation.
@@ -329,10 +326,10 @@ pub struct EnablePolicyTypeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnablePolicyTypeInput "EnablePolicyTypeRequest"[set debug into] { root_id : String,
+    EnablePolicyTypeInput "EnablePolicyTypeRequest"[set into] { root_id : String,
     policy_type : PolicyType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InviteAccountToOrganizationInput {
     /// The identifier (ID) of the Amazon Web Services account that you want to invite to join your organization. This is a JSON object that contains the following elements:
@@ -345,10 +342,10 @@ pub struct InviteAccountToOrganizationInput {
 }
 rboto::__structure!(
     InviteAccountToOrganizationInput "InviteAccountToOrganizationRequest"[set debug into]
-    { target : HandshakeParty, notes : String[sensitive], tags : Vec < Tag > } { _client
+    { target = HandshakeParty, notes : String[sensitive], tags = Vec < Tag > } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InviteOrganizationToTransferResponsibilityInput {
     /// The type of responsibility you want to designate to your organization. Currently, only `BILLING` is supported.
@@ -368,11 +365,11 @@ pub struct InviteOrganizationToTransferResponsibilityInput {
 rboto::__structure!(
     InviteOrganizationToTransferResponsibilityInput
     "InviteOrganizationToTransferResponsibilityRequest"[set debug into] { type_ :
-    ResponsibilityTransferType, target : HandshakeParty, notes : String[sensitive],
-    start_timestamp : rboto::DateTime, source_name : String[sensitive], tags : Vec < Tag
+    ResponsibilityTransferType, target = HandshakeParty, notes : String[sensitive],
+    start_timestamp : rboto::DateTime, source_name : String[sensitive], tags = Vec < Tag
     > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAwsServiceAccessForOrganizationInput {
     /// The parameter for receiving additional results if you receive a `NextToken` response in a previous request. A `NextToken` response indicates that more output is available. Set this parameter to the value of the previous call's `NextToken` response to indicate where the output should continue from.
@@ -383,10 +380,10 @@ pub struct ListAwsServiceAccessForOrganizationInput {
 }
 rboto::__structure!(
     ListAwsServiceAccessForOrganizationInput
-    "ListAWSServiceAccessForOrganizationRequest"[set debug into] { next_token : String,
+    "ListAWSServiceAccessForOrganizationRequest"[set into] { next_token : String,
     max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAccountsForParentInput {
     /// The unique identifier (ID) for the parent root or organization unit (OU) whose accounts you want to list.
@@ -398,10 +395,10 @@ pub struct ListAccountsForParentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListAccountsForParentInput "ListAccountsForParentRequest"[set debug into] { parent_id
-    : String, next_token : String, max_results = i32 } { _client }
+    ListAccountsForParentInput "ListAccountsForParentRequest"[set into] { parent_id :
+    String, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAccountsInput {
     /// The parameter for receiving additional results if you receive a `NextToken` response in a previous request. A `NextToken` response indicates that more output is available. Set this parameter to the value of the previous call's `NextToken` response to indicate where the output should continue from.
@@ -411,10 +408,10 @@ pub struct ListAccountsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListAccountsInput "ListAccountsRequest"[set debug into] { next_token : String,
-    max_results = i32 } { _client }
+    ListAccountsInput "ListAccountsRequest"[set into] { next_token : String, max_results
+    = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAccountsWithInvalidEffectivePolicyInput {
     /// The type of policy that you want information about. You can specify one of the following values:
@@ -427,10 +424,10 @@ pub struct ListAccountsWithInvalidEffectivePolicyInput {
 }
 rboto::__structure!(
     ListAccountsWithInvalidEffectivePolicyInput
-    "ListAccountsWithInvalidEffectivePolicyRequest"[set debug into] { policy_type :
+    "ListAccountsWithInvalidEffectivePolicyRequest"[set into] { policy_type :
     EffectivePolicyType, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListChildrenInput {
     /// The unique identifier (ID) for the parent root or OU whose children you want to list.
@@ -444,10 +441,10 @@ pub struct ListChildrenInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListChildrenInput "ListChildrenRequest"[set debug into] { parent_id : String,
-    child_type : ChildType, next_token : String, max_results = i32 } { _client }
+    ListChildrenInput "ListChildrenRequest"[set into] { parent_id : String, child_type :
+    ChildType, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListCreateAccountStatusInput {
     /// A list of one or more states that you want included in the response. If this parameter isn't present, all requests are included in the response.
@@ -459,11 +456,10 @@ pub struct ListCreateAccountStatusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListCreateAccountStatusInput "ListCreateAccountStatusRequest"[set debug into] {
-    states : Vec < CreateAccountState >, next_token : String, max_results = i32 } {
-    _client }
+    ListCreateAccountStatusInput "ListCreateAccountStatusRequest"[set into] { states =
+    Vec < CreateAccountState >, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDelegatedAdministratorsInput {
     /// Specifies a service principal name. If specified, then the operation lists the delegated administrators only for the specified service.
@@ -475,10 +471,10 @@ pub struct ListDelegatedAdministratorsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDelegatedAdministratorsInput "ListDelegatedAdministratorsRequest"[set debug into]
-    { service_principal : String, next_token : String, max_results = i32 } { _client }
+    ListDelegatedAdministratorsInput "ListDelegatedAdministratorsRequest"[set into] {
+    service_principal : String, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDelegatedServicesForAccountInput {
     /// The account ID number of a delegated administrator account in the organization.
@@ -491,10 +487,9 @@ pub struct ListDelegatedServicesForAccountInput {
 }
 rboto::__structure!(
     ListDelegatedServicesForAccountInput "ListDelegatedServicesForAccountRequest"[set
-    debug into] { account_id : String, next_token : String, max_results = i32 } { _client
-    }
+    into] { account_id : String, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListEffectivePolicyValidationErrorsInput {
     /// The ID of the account that you want details about. Specifying an organization root or organizational unit (OU) as the target is not supported.
@@ -509,11 +504,11 @@ pub struct ListEffectivePolicyValidationErrorsInput {
 }
 rboto::__structure!(
     ListEffectivePolicyValidationErrorsInput
-    "ListEffectivePolicyValidationErrorsRequest"[set debug into] { account_id : String,
+    "ListEffectivePolicyValidationErrorsRequest"[set into] { account_id : String,
     policy_type : EffectivePolicyType, next_token : String, max_results = i32 } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListHandshakesForAccountInput {
     /// A `HandshakeFilter` object. Contains the filer used to select the handshakes for an operation.
@@ -525,10 +520,10 @@ pub struct ListHandshakesForAccountInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListHandshakesForAccountInput "ListHandshakesForAccountRequest"[set debug into] {
-    filter : HandshakeFilter, next_token : String, max_results = i32 } { _client }
+    ListHandshakesForAccountInput "ListHandshakesForAccountRequest"[set into] { filter =
+    HandshakeFilter, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListHandshakesForOrganizationInput {
     /// A `HandshakeFilter` object. Contains the filer used to select the handshakes for an operation.
@@ -540,11 +535,10 @@ pub struct ListHandshakesForOrganizationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListHandshakesForOrganizationInput "ListHandshakesForOrganizationRequest"[set debug
-    into] { filter : HandshakeFilter, next_token : String, max_results = i32 } { _client
-    }
+    ListHandshakesForOrganizationInput "ListHandshakesForOrganizationRequest"[set into] {
+    filter = HandshakeFilter, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListInboundResponsibilityTransfersInput {
     /// The type of responsibility. Currently, only `BILLING` is supported.
@@ -559,11 +553,11 @@ pub struct ListInboundResponsibilityTransfersInput {
 }
 rboto::__structure!(
     ListInboundResponsibilityTransfersInput
-    "ListInboundResponsibilityTransfersRequest"[set debug into] { type_ :
+    "ListInboundResponsibilityTransfersRequest"[set into] { type_ :
     ResponsibilityTransferType, id : String, next_token : String, max_results = i32 } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListOrganizationalUnitsForParentInput {
     /// ID for the root or OU whose child OUs you want to list.
@@ -576,10 +570,9 @@ pub struct ListOrganizationalUnitsForParentInput {
 }
 rboto::__structure!(
     ListOrganizationalUnitsForParentInput "ListOrganizationalUnitsForParentRequest"[set
-    debug into] { parent_id : String, next_token : String, max_results = i32 } { _client
-    }
+    into] { parent_id : String, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListOutboundResponsibilityTransfersInput {
     /// The type of responsibility. Currently, only `BILLING` is supported.
@@ -592,10 +585,10 @@ pub struct ListOutboundResponsibilityTransfersInput {
 }
 rboto::__structure!(
     ListOutboundResponsibilityTransfersInput
-    "ListOutboundResponsibilityTransfersRequest"[set debug into] { type_ :
+    "ListOutboundResponsibilityTransfersRequest"[set into] { type_ :
     ResponsibilityTransferType, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListParentsInput {
     /// ID for the OU or account whose parent containers you want to list. Don't specify a root.
@@ -607,10 +600,10 @@ pub struct ListParentsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListParentsInput "ListParentsRequest"[set debug into] { child_id : String, next_token
-    : String, max_results = i32 } { _client }
+    ListParentsInput "ListParentsRequest"[set into] { child_id : String, next_token :
+    String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListPoliciesForTargetInput {
     /// ID for the root, organizational unit, or account whose policies you want to list.
@@ -624,10 +617,10 @@ pub struct ListPoliciesForTargetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListPoliciesForTargetInput "ListPoliciesForTargetRequest"[set debug into] { target_id
-    : String, filter : PolicyType, next_token : String, max_results = i32 } { _client }
+    ListPoliciesForTargetInput "ListPoliciesForTargetRequest"[set into] { target_id :
+    String, filter : PolicyType, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListPoliciesInput {
     /// Specifies the type of policy that you want to include in the response. You must specify one of the following values:
@@ -639,10 +632,10 @@ pub struct ListPoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListPoliciesInput "ListPoliciesRequest"[set debug into] { filter : PolicyType,
-    next_token : String, max_results = i32 } { _client }
+    ListPoliciesInput "ListPoliciesRequest"[set into] { filter : PolicyType, next_token :
+    String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListRootsInput {
     /// The parameter for receiving additional results if you receive a `NextToken` response in a previous request. A `NextToken` response indicates that more output is available. Set this parameter to the value of the previous call's `NextToken` response to indicate where the output should continue from.
@@ -652,10 +645,10 @@ pub struct ListRootsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListRootsInput "ListRootsRequest"[set debug into] { next_token : String, max_results
-    = i32 } { _client }
+    ListRootsInput "ListRootsRequest"[set into] { next_token : String, max_results = i32
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForResourceInput {
     /// The ID of the resource with the tags to list.
@@ -665,10 +658,10 @@ pub struct ListTagsForResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForResourceInput "ListTagsForResourceRequest"[set debug into] { resource_id :
+    ListTagsForResourceInput "ListTagsForResourceRequest"[set into] { resource_id :
     String, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTargetsForPolicyInput {
     /// ID for the policy whose attachments you want to know.
@@ -680,10 +673,10 @@ pub struct ListTargetsForPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTargetsForPolicyInput "ListTargetsForPolicyRequest"[set debug into] { policy_id :
+    ListTargetsForPolicyInput "ListTargetsForPolicyRequest"[set into] { policy_id :
     String, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct MoveAccountInput {
     /// ID for the account that you want to move.
@@ -695,10 +688,10 @@ pub struct MoveAccountInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    MoveAccountInput "MoveAccountRequest"[set debug into] { account_id : String,
+    MoveAccountInput "MoveAccountRequest"[set into] { account_id : String,
     source_parent_id : String, destination_parent_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutResourcePolicyInput {
     /// If provided, the new content for the resource policy. The text must be correctly formatted JSON that complies with the syntax for the resource policy's type. For more information, see [SCP syntax](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_syntax.html) in the *Organizations User Guide*.
@@ -708,10 +701,10 @@ pub struct PutResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutResourcePolicyInput "PutResourcePolicyRequest"[set debug into] { content : String,
-    tags : Vec < Tag > } { _client }
+    PutResourcePolicyInput "PutResourcePolicyRequest"[set into] { content : String, tags
+    = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RegisterDelegatedAdministratorInput {
     /// The account ID number of the member account in the organization to register as a delegated administrator.
@@ -721,10 +714,10 @@ pub struct RegisterDelegatedAdministratorInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RegisterDelegatedAdministratorInput "RegisterDelegatedAdministratorRequest"[set debug
-    into] { account_id : String, service_principal : String } { _client }
+    RegisterDelegatedAdministratorInput "RegisterDelegatedAdministratorRequest"[set into]
+    { account_id : String, service_principal : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RemoveAccountFromOrganizationInput {
     /// ID for the member account that you want to remove from the organization.
@@ -732,10 +725,10 @@ pub struct RemoveAccountFromOrganizationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RemoveAccountFromOrganizationInput "RemoveAccountFromOrganizationRequest"[set debug
-    into] { account_id : String } { _client }
+    RemoveAccountFromOrganizationInput "RemoveAccountFromOrganizationRequest"[set into] {
+    account_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// The ID of the resource to add a tag to.
@@ -745,10 +738,10 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceRequest"[set debug into] { resource_id : String, tags :
-    Vec < Tag > } { _client }
+    TagResourceInput "TagResourceRequest"[set into] { resource_id : String, tags = Vec <
+    Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TerminateResponsibilityTransferInput {
     /// ID for the transfer.
@@ -759,9 +752,9 @@ pub struct TerminateResponsibilityTransferInput {
 }
 rboto::__structure!(
     TerminateResponsibilityTransferInput "TerminateResponsibilityTransferRequest"[set
-    debug into] { id : String, end_timestamp : rboto::DateTime } { _client }
+    into] { id : String, end_timestamp : rboto::DateTime } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// The ID of the resource to remove a tag from.
@@ -771,10 +764,10 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceRequest"[set debug into] { resource_id : String,
-    tag_keys : Vec < String > } { _client }
+    UntagResourceInput "UntagResourceRequest"[set into] { resource_id : String, tag_keys
+    = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateOrganizationalUnitInput {
     /// ID for the OU that you want to rename. You can get the ID from the ListOrganizationalUnitsForParent operation.
@@ -784,10 +777,10 @@ pub struct UpdateOrganizationalUnitInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateOrganizationalUnitInput "UpdateOrganizationalUnitRequest"[set debug into] {
+    UpdateOrganizationalUnitInput "UpdateOrganizationalUnitRequest"[set into] {
     organizational_unit_id : String, name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdatePolicyInput {
     /// ID for the policy that you want to update.
@@ -801,10 +794,10 @@ pub struct UpdatePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdatePolicyInput "UpdatePolicyRequest"[set debug into] { policy_id : String, name :
+    UpdatePolicyInput "UpdatePolicyRequest"[set into] { policy_id : String, name :
     String, description : String, content : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateResponsibilityTransferInput {
     /// ID for the transfer.
@@ -817,44 +810,43 @@ rboto::__structure!(
     UpdateResponsibilityTransferInput "UpdateResponsibilityTransferRequest"[set debug
     into] { id : String, name : String[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteOrganizationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteOrganizationInput "DeleteOrganizationInput"[set debug into] {} { _client }
+    DeleteOrganizationInput "DeleteOrganizationInput"[set into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteResourcePolicyInput "DeleteResourcePolicyInput"[set debug into] {} { _client }
+    DeleteResourcePolicyInput "DeleteResourcePolicyInput"[set into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeOrganizationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeOrganizationInput "DescribeOrganizationInput"[set debug into] {} { _client }
+    DescribeOrganizationInput "DescribeOrganizationInput"[set into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeResourcePolicyInput "DescribeResourcePolicyInput"[set debug into] {} {
-    _client }
+    DescribeResourcePolicyInput "DescribeResourcePolicyInput"[set into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct LeaveOrganizationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    LeaveOrganizationInput "LeaveOrganizationInput"[set debug into] {} { _client }
+    LeaveOrganizationInput "LeaveOrganizationInput"[set into] {} { _client }
 );

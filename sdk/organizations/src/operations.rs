@@ -6,126 +6,80 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; AcceptHandshakeInput => AcceptHandshakeOutput =
-    super::schema::ops::ACCEPT_HANDSHAKE, "AcceptHandshake"; AttachPolicyInput =>
-    AttachPolicyOutput = super::schema::ops::ATTACH_POLICY, "AttachPolicy";
-    CancelHandshakeInput => CancelHandshakeOutput = super::schema::ops::CANCEL_HANDSHAKE,
-    "CancelHandshake"; CloseAccountInput => CloseAccountOutput =
-    super::schema::ops::CLOSE_ACCOUNT, "CloseAccount"; CreateAccountInput =>
-    CreateAccountOutput = super::schema::ops::CREATE_ACCOUNT, "CreateAccount";
-    CreateGovCloudAccountInput => CreateGovCloudAccountOutput =
-    super::schema::ops::CREATE_GOV_CLOUD_ACCOUNT, "CreateGovCloudAccount";
-    CreateOrganizationInput => CreateOrganizationOutput =
-    super::schema::ops::CREATE_ORGANIZATION, "CreateOrganization";
-    CreateOrganizationalUnitInput => CreateOrganizationalUnitOutput =
-    super::schema::ops::CREATE_ORGANIZATIONAL_UNIT, "CreateOrganizationalUnit";
-    CreatePolicyInput => CreatePolicyOutput = super::schema::ops::CREATE_POLICY,
-    "CreatePolicy"; DeclineHandshakeInput => DeclineHandshakeOutput =
-    super::schema::ops::DECLINE_HANDSHAKE, "DeclineHandshake"; DeleteOrganizationInput =>
-    DeleteOrganizationOutput = super::schema::ops::DELETE_ORGANIZATION,
-    "DeleteOrganization"; DeleteOrganizationalUnitInput => DeleteOrganizationalUnitOutput
-    = super::schema::ops::DELETE_ORGANIZATIONAL_UNIT, "DeleteOrganizationalUnit";
-    DeletePolicyInput => DeletePolicyOutput = super::schema::ops::DELETE_POLICY,
-    "DeletePolicy"; DeleteResourcePolicyInput => DeleteResourcePolicyOutput =
-    super::schema::ops::DELETE_RESOURCE_POLICY, "DeleteResourcePolicy";
-    DeregisterDelegatedAdministratorInput => DeregisterDelegatedAdministratorOutput =
-    super::schema::ops::DEREGISTER_DELEGATED_ADMINISTRATOR,
-    "DeregisterDelegatedAdministrator"; DescribeAccountInput => DescribeAccountOutput =
-    super::schema::ops::DESCRIBE_ACCOUNT, "DescribeAccount";
-    DescribeCreateAccountStatusInput => DescribeCreateAccountStatusOutput =
-    super::schema::ops::DESCRIBE_CREATE_ACCOUNT_STATUS, "DescribeCreateAccountStatus";
-    DescribeEffectivePolicyInput => DescribeEffectivePolicyOutput =
-    super::schema::ops::DESCRIBE_EFFECTIVE_POLICY, "DescribeEffectivePolicy";
-    DescribeHandshakeInput => DescribeHandshakeOutput =
-    super::schema::ops::DESCRIBE_HANDSHAKE, "DescribeHandshake";
-    DescribeOrganizationInput => DescribeOrganizationOutput =
-    super::schema::ops::DESCRIBE_ORGANIZATION, "DescribeOrganization";
-    DescribeOrganizationalUnitInput => DescribeOrganizationalUnitOutput =
-    super::schema::ops::DESCRIBE_ORGANIZATIONAL_UNIT, "DescribeOrganizationalUnit";
-    DescribePolicyInput => DescribePolicyOutput = super::schema::ops::DESCRIBE_POLICY,
-    "DescribePolicy"; DescribeResourcePolicyInput => DescribeResourcePolicyOutput =
-    super::schema::ops::DESCRIBE_RESOURCE_POLICY, "DescribeResourcePolicy";
-    DescribeResponsibilityTransferInput => DescribeResponsibilityTransferOutput =
-    super::schema::ops::DESCRIBE_RESPONSIBILITY_TRANSFER,
-    "DescribeResponsibilityTransfer"; DetachPolicyInput => DetachPolicyOutput =
-    super::schema::ops::DETACH_POLICY, "DetachPolicy"; DisableAwsServiceAccessInput =>
-    DisableAwsServiceAccessOutput = super::schema::ops::DISABLE_AWS_SERVICE_ACCESS,
-    "DisableAWSServiceAccess"; DisablePolicyTypeInput => DisablePolicyTypeOutput =
-    super::schema::ops::DISABLE_POLICY_TYPE, "DisablePolicyType";
-    EnableAwsServiceAccessInput => EnableAwsServiceAccessOutput =
-    super::schema::ops::ENABLE_AWS_SERVICE_ACCESS, "EnableAWSServiceAccess";
-    EnableAllFeaturesInput => EnableAllFeaturesOutput =
-    super::schema::ops::ENABLE_ALL_FEATURES, "EnableAllFeatures"; EnablePolicyTypeInput
-    => EnablePolicyTypeOutput = super::schema::ops::ENABLE_POLICY_TYPE,
+    super::error::Exception, super::schema::SERVICE; AcceptHandshakeInput =>
+    AcceptHandshakeOutput, "AcceptHandshake"; AttachPolicyInput => AttachPolicyOutput,
+    "AttachPolicy"; CancelHandshakeInput => CancelHandshakeOutput, "CancelHandshake";
+    CloseAccountInput => CloseAccountOutput, "CloseAccount"; CreateAccountInput =>
+    CreateAccountOutput, "CreateAccount"; CreateGovCloudAccountInput =>
+    CreateGovCloudAccountOutput, "CreateGovCloudAccount"; CreateOrganizationInput =>
+    CreateOrganizationOutput, "CreateOrganization"; CreateOrganizationalUnitInput =>
+    CreateOrganizationalUnitOutput, "CreateOrganizationalUnit"; CreatePolicyInput =>
+    CreatePolicyOutput, "CreatePolicy"; DeclineHandshakeInput => DeclineHandshakeOutput,
+    "DeclineHandshake"; DeleteOrganizationInput => DeleteOrganizationOutput,
+    "DeleteOrganization"; DeleteOrganizationalUnitInput =>
+    DeleteOrganizationalUnitOutput, "DeleteOrganizationalUnit"; DeletePolicyInput =>
+    DeletePolicyOutput, "DeletePolicy"; DeleteResourcePolicyInput =>
+    DeleteResourcePolicyOutput, "DeleteResourcePolicy";
+    DeregisterDelegatedAdministratorInput => DeregisterDelegatedAdministratorOutput,
+    "DeregisterDelegatedAdministrator"; DescribeAccountInput => DescribeAccountOutput,
+    "DescribeAccount"; DescribeCreateAccountStatusInput =>
+    DescribeCreateAccountStatusOutput, "DescribeCreateAccountStatus";
+    DescribeEffectivePolicyInput => DescribeEffectivePolicyOutput,
+    "DescribeEffectivePolicy"; DescribeHandshakeInput => DescribeHandshakeOutput,
+    "DescribeHandshake"; DescribeOrganizationInput => DescribeOrganizationOutput,
+    "DescribeOrganization"; DescribeOrganizationalUnitInput =>
+    DescribeOrganizationalUnitOutput, "DescribeOrganizationalUnit"; DescribePolicyInput
+    => DescribePolicyOutput, "DescribePolicy"; DescribeResourcePolicyInput =>
+    DescribeResourcePolicyOutput, "DescribeResourcePolicy";
+    DescribeResponsibilityTransferInput => DescribeResponsibilityTransferOutput,
+    "DescribeResponsibilityTransfer"; DetachPolicyInput => DetachPolicyOutput,
+    "DetachPolicy"; DisableAwsServiceAccessInput => DisableAwsServiceAccessOutput,
+    "DisableAWSServiceAccess"; DisablePolicyTypeInput => DisablePolicyTypeOutput,
+    "DisablePolicyType"; EnableAwsServiceAccessInput => EnableAwsServiceAccessOutput,
+    "EnableAWSServiceAccess"; EnableAllFeaturesInput => EnableAllFeaturesOutput,
+    "EnableAllFeatures"; EnablePolicyTypeInput => EnablePolicyTypeOutput,
     "EnablePolicyType"; InviteAccountToOrganizationInput =>
-    InviteAccountToOrganizationOutput =
-    super::schema::ops::INVITE_ACCOUNT_TO_ORGANIZATION, "InviteAccountToOrganization";
+    InviteAccountToOrganizationOutput, "InviteAccountToOrganization";
     InviteOrganizationToTransferResponsibilityInput =>
-    InviteOrganizationToTransferResponsibilityOutput =
-    super::schema::ops::INVITE_ORGANIZATION_TO_TRANSFER_RESPONSIBILITY,
+    InviteOrganizationToTransferResponsibilityOutput,
     "InviteOrganizationToTransferResponsibility"; LeaveOrganizationInput =>
-    LeaveOrganizationOutput = super::schema::ops::LEAVE_ORGANIZATION,
-    "LeaveOrganization"; ListAwsServiceAccessForOrganizationInput =>
-    ListAwsServiceAccessForOrganizationOutput =
-    super::schema::ops::LIST_AWS_SERVICE_ACCESS_FOR_ORGANIZATION,
-    "ListAWSServiceAccessForOrganization"; ListAccountsInput => ListAccountsOutput =
-    super::schema::ops::LIST_ACCOUNTS, "ListAccounts"; ListAccountsForParentInput =>
-    ListAccountsForParentOutput = super::schema::ops::LIST_ACCOUNTS_FOR_PARENT,
-    "ListAccountsForParent"; ListAccountsWithInvalidEffectivePolicyInput =>
-    ListAccountsWithInvalidEffectivePolicyOutput =
-    super::schema::ops::LIST_ACCOUNTS_WITH_INVALID_EFFECTIVE_POLICY,
-    "ListAccountsWithInvalidEffectivePolicy"; ListChildrenInput => ListChildrenOutput =
-    super::schema::ops::LIST_CHILDREN, "ListChildren"; ListCreateAccountStatusInput =>
-    ListCreateAccountStatusOutput = super::schema::ops::LIST_CREATE_ACCOUNT_STATUS,
+    LeaveOrganizationOutput, "LeaveOrganization";
+    ListAwsServiceAccessForOrganizationInput =>
+    ListAwsServiceAccessForOrganizationOutput, "ListAWSServiceAccessForOrganization";
+    ListAccountsInput => ListAccountsOutput, "ListAccounts"; ListAccountsForParentInput
+    => ListAccountsForParentOutput, "ListAccountsForParent";
+    ListAccountsWithInvalidEffectivePolicyInput =>
+    ListAccountsWithInvalidEffectivePolicyOutput,
+    "ListAccountsWithInvalidEffectivePolicy"; ListChildrenInput => ListChildrenOutput,
+    "ListChildren"; ListCreateAccountStatusInput => ListCreateAccountStatusOutput,
     "ListCreateAccountStatus"; ListDelegatedAdministratorsInput =>
-    ListDelegatedAdministratorsOutput =
-    super::schema::ops::LIST_DELEGATED_ADMINISTRATORS, "ListDelegatedAdministrators";
-    ListDelegatedServicesForAccountInput => ListDelegatedServicesForAccountOutput =
-    super::schema::ops::LIST_DELEGATED_SERVICES_FOR_ACCOUNT,
+    ListDelegatedAdministratorsOutput, "ListDelegatedAdministrators";
+    ListDelegatedServicesForAccountInput => ListDelegatedServicesForAccountOutput,
     "ListDelegatedServicesForAccount"; ListEffectivePolicyValidationErrorsInput =>
-    ListEffectivePolicyValidationErrorsOutput =
-    super::schema::ops::LIST_EFFECTIVE_POLICY_VALIDATION_ERRORS,
-    "ListEffectivePolicyValidationErrors"; ListHandshakesForAccountInput =>
-    ListHandshakesForAccountOutput = super::schema::ops::LIST_HANDSHAKES_FOR_ACCOUNT,
+    ListEffectivePolicyValidationErrorsOutput, "ListEffectivePolicyValidationErrors";
+    ListHandshakesForAccountInput => ListHandshakesForAccountOutput,
     "ListHandshakesForAccount"; ListHandshakesForOrganizationInput =>
-    ListHandshakesForOrganizationOutput =
-    super::schema::ops::LIST_HANDSHAKES_FOR_ORGANIZATION,
-    "ListHandshakesForOrganization"; ListInboundResponsibilityTransfersInput =>
-    ListInboundResponsibilityTransfersOutput =
-    super::schema::ops::LIST_INBOUND_RESPONSIBILITY_TRANSFERS,
+    ListHandshakesForOrganizationOutput, "ListHandshakesForOrganization";
+    ListInboundResponsibilityTransfersInput => ListInboundResponsibilityTransfersOutput,
     "ListInboundResponsibilityTransfers"; ListOrganizationalUnitsForParentInput =>
-    ListOrganizationalUnitsForParentOutput =
-    super::schema::ops::LIST_ORGANIZATIONAL_UNITS_FOR_PARENT,
-    "ListOrganizationalUnitsForParent"; ListOutboundResponsibilityTransfersInput =>
-    ListOutboundResponsibilityTransfersOutput =
-    super::schema::ops::LIST_OUTBOUND_RESPONSIBILITY_TRANSFERS,
-    "ListOutboundResponsibilityTransfers"; ListParentsInput => ListParentsOutput =
-    super::schema::ops::LIST_PARENTS, "ListParents"; ListPoliciesInput =>
-    ListPoliciesOutput = super::schema::ops::LIST_POLICIES, "ListPolicies";
-    ListPoliciesForTargetInput => ListPoliciesForTargetOutput =
-    super::schema::ops::LIST_POLICIES_FOR_TARGET, "ListPoliciesForTarget"; ListRootsInput
-    => ListRootsOutput = super::schema::ops::LIST_ROOTS, "ListRoots";
-    ListTagsForResourceInput => ListTagsForResourceOutput =
-    super::schema::ops::LIST_TAGS_FOR_RESOURCE, "ListTagsForResource";
-    ListTargetsForPolicyInput => ListTargetsForPolicyOutput =
-    super::schema::ops::LIST_TARGETS_FOR_POLICY, "ListTargetsForPolicy"; MoveAccountInput
-    => MoveAccountOutput = super::schema::ops::MOVE_ACCOUNT, "MoveAccount";
-    PutResourcePolicyInput => PutResourcePolicyOutput =
-    super::schema::ops::PUT_RESOURCE_POLICY, "PutResourcePolicy";
-    RegisterDelegatedAdministratorInput => RegisterDelegatedAdministratorOutput =
-    super::schema::ops::REGISTER_DELEGATED_ADMINISTRATOR,
+    ListOrganizationalUnitsForParentOutput, "ListOrganizationalUnitsForParent";
+    ListOutboundResponsibilityTransfersInput =>
+    ListOutboundResponsibilityTransfersOutput, "ListOutboundResponsibilityTransfers";
+    ListParentsInput => ListParentsOutput, "ListParents"; ListPoliciesInput =>
+    ListPoliciesOutput, "ListPolicies"; ListPoliciesForTargetInput =>
+    ListPoliciesForTargetOutput, "ListPoliciesForTarget"; ListRootsInput =>
+    ListRootsOutput, "ListRoots"; ListTagsForResourceInput => ListTagsForResourceOutput,
+    "ListTagsForResource"; ListTargetsForPolicyInput => ListTargetsForPolicyOutput,
+    "ListTargetsForPolicy"; MoveAccountInput => MoveAccountOutput, "MoveAccount";
+    PutResourcePolicyInput => PutResourcePolicyOutput, "PutResourcePolicy";
+    RegisterDelegatedAdministratorInput => RegisterDelegatedAdministratorOutput,
     "RegisterDelegatedAdministrator"; RemoveAccountFromOrganizationInput =>
-    RemoveAccountFromOrganizationOutput =
-    super::schema::ops::REMOVE_ACCOUNT_FROM_ORGANIZATION,
-    "RemoveAccountFromOrganization"; TagResourceInput => TagResourceOutput =
-    super::schema::ops::TAG_RESOURCE, "TagResource"; TerminateResponsibilityTransferInput
-    => TerminateResponsibilityTransferOutput =
-    super::schema::ops::TERMINATE_RESPONSIBILITY_TRANSFER,
-    "TerminateResponsibilityTransfer"; UntagResourceInput => UntagResourceOutput =
-    super::schema::ops::UNTAG_RESOURCE, "UntagResource"; UpdateOrganizationalUnitInput =>
-    UpdateOrganizationalUnitOutput = super::schema::ops::UPDATE_ORGANIZATIONAL_UNIT,
-    "UpdateOrganizationalUnit"; UpdatePolicyInput => UpdatePolicyOutput =
-    super::schema::ops::UPDATE_POLICY, "UpdatePolicy"; UpdateResponsibilityTransferInput
-    => UpdateResponsibilityTransferOutput =
-    super::schema::ops::UPDATE_RESPONSIBILITY_TRANSFER, "UpdateResponsibilityTransfer";
+    RemoveAccountFromOrganizationOutput, "RemoveAccountFromOrganization";
+    TagResourceInput => TagResourceOutput, "TagResource";
+    TerminateResponsibilityTransferInput => TerminateResponsibilityTransferOutput,
+    "TerminateResponsibilityTransfer"; UntagResourceInput => UntagResourceOutput,
+    "UntagResource"; UpdateOrganizationalUnitInput => UpdateOrganizationalUnitOutput,
+    "UpdateOrganizationalUnit"; UpdatePolicyInput => UpdatePolicyOutput, "UpdatePolicy";
+    UpdateResponsibilityTransferInput => UpdateResponsibilityTransferOutput,
+    "UpdateResponsibilityTransfer";
 );

@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AcceptHandshakeOutput {
     /// A `Handshake` object. Contains details for the handshake.
@@ -14,10 +14,10 @@ pub struct AcceptHandshakeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AcceptHandshakeOutput "AcceptHandshakeResponse"[debug from output] { handshake :
-    Handshake } { _meta }
+    AcceptHandshakeOutput "AcceptHandshakeResponse"[from output] { handshake = Handshake
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelHandshakeOutput {
     /// A `Handshake` object. Contains for the handshake that you canceled.
@@ -25,10 +25,10 @@ pub struct CancelHandshakeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelHandshakeOutput "CancelHandshakeResponse"[debug from output] { handshake :
-    Handshake } { _meta }
+    CancelHandshakeOutput "CancelHandshakeResponse"[from output] { handshake = Handshake
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAccountOutput {
     /// A structure that contains details about the request to create an account. This response structure might not be fully populated when you first receive it because account creation is an asynchronous process. You can pass the returned `CreateAccountStatus` ID as a parameter to DescribeCreateAccountStatus to get status about the progress of the request at later times.
@@ -36,20 +36,20 @@ pub struct CreateAccountOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateAccountOutput "CreateAccountResponse"[debug from output] {
-    create_account_status : CreateAccountStatus } { _meta }
+    CreateAccountOutput "CreateAccountResponse"[from output] { create_account_status =
+    CreateAccountStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGovCloudAccountOutput {
     pub create_account_status: Option<CreateAccountStatus>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateGovCloudAccountOutput "CreateGovCloudAccountResponse"[debug from output] {
-    create_account_status : CreateAccountStatus } { _meta }
+    CreateGovCloudAccountOutput "CreateGovCloudAccountResponse"[from output] {
+    create_account_status = CreateAccountStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOrganizationOutput {
     /// A structure that contains details about the newly created organization.
@@ -57,10 +57,10 @@ pub struct CreateOrganizationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateOrganizationOutput "CreateOrganizationResponse"[debug from output] {
-    organization : Organization } { _meta }
+    CreateOrganizationOutput "CreateOrganizationResponse"[from output] { organization =
+    Organization } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOrganizationalUnitOutput {
     /// A structure that contains details about the newly created OU.
@@ -68,10 +68,10 @@ pub struct CreateOrganizationalUnitOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateOrganizationalUnitOutput "CreateOrganizationalUnitResponse"[debug from output]
-    { organizational_unit : OrganizationalUnit } { _meta }
+    CreateOrganizationalUnitOutput "CreateOrganizationalUnitResponse"[from output] {
+    organizational_unit = OrganizationalUnit } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePolicyOutput {
     /// A structure that contains details about the newly created policy.
@@ -79,10 +79,9 @@ pub struct CreatePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreatePolicyOutput "CreatePolicyResponse"[debug from output] { policy : Policy } {
-    _meta }
+    CreatePolicyOutput "CreatePolicyResponse"[from output] { policy = Policy } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeclineHandshakeOutput {
     /// A `Handshake` object. Contains details for the declined handshake.
@@ -90,10 +89,10 @@ pub struct DeclineHandshakeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeclineHandshakeOutput "DeclineHandshakeResponse"[debug from output] { handshake :
+    DeclineHandshakeOutput "DeclineHandshakeResponse"[from output] { handshake =
     Handshake } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAccountOutput {
     /// A structure that contains information about the requested account.
@@ -101,10 +100,10 @@ pub struct DescribeAccountOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAccountOutput "DescribeAccountResponse"[debug from output] { account :
-    Account } { _meta }
+    DescribeAccountOutput "DescribeAccountResponse"[from output] { account = Account } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCreateAccountStatusOutput {
     /// A structure that contains the current status of an account creation request.
@@ -112,10 +111,10 @@ pub struct DescribeCreateAccountStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeCreateAccountStatusOutput "DescribeCreateAccountStatusResponse"[debug from
-    output] { create_account_status : CreateAccountStatus } { _meta }
+    DescribeCreateAccountStatusOutput "DescribeCreateAccountStatusResponse"[from output]
+    { create_account_status = CreateAccountStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEffectivePolicyOutput {
     /// The contents of the effective policy.
@@ -123,10 +122,10 @@ pub struct DescribeEffectivePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeEffectivePolicyOutput "DescribeEffectivePolicyResponse"[debug from output] {
-    effective_policy : EffectivePolicy } { _meta }
+    DescribeEffectivePolicyOutput "DescribeEffectivePolicyResponse"[from output] {
+    effective_policy = EffectivePolicy } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeHandshakeOutput {
     /// A `Handshake` object. Contains details for the handshake.
@@ -134,10 +133,10 @@ pub struct DescribeHandshakeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeHandshakeOutput "DescribeHandshakeResponse"[debug from output] { handshake :
+    DescribeHandshakeOutput "DescribeHandshakeResponse"[from output] { handshake =
     Handshake } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeOrganizationOutput {
     /// A structure that contains information about the organization.
@@ -145,10 +144,10 @@ pub struct DescribeOrganizationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeOrganizationOutput "DescribeOrganizationResponse"[debug from output] {
-    organization : Organization } { _meta }
+    DescribeOrganizationOutput "DescribeOrganizationResponse"[from output] { organization
+    = Organization } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeOrganizationalUnitOutput {
     /// A structure that contains details about the specified OU.
@@ -156,10 +155,10 @@ pub struct DescribeOrganizationalUnitOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeOrganizationalUnitOutput "DescribeOrganizationalUnitResponse"[debug from
-    output] { organizational_unit : OrganizationalUnit } { _meta }
+    DescribeOrganizationalUnitOutput "DescribeOrganizationalUnitResponse"[from output] {
+    organizational_unit = OrganizationalUnit } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePolicyOutput {
     /// A structure that contains details about the specified policy.
@@ -167,10 +166,10 @@ pub struct DescribePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribePolicyOutput "DescribePolicyResponse"[debug from output] { policy : Policy }
-    { _meta }
+    DescribePolicyOutput "DescribePolicyResponse"[from output] { policy = Policy } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeResourcePolicyOutput {
     /// A structure that contains details about the resource policy.
@@ -178,10 +177,10 @@ pub struct DescribeResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeResourcePolicyOutput "DescribeResourcePolicyResponse"[debug from output] {
-    resource_policy : ResourcePolicy } { _meta }
+    DescribeResourcePolicyOutput "DescribeResourcePolicyResponse"[from output] {
+    resource_policy = ResourcePolicy } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeResponsibilityTransferOutput {
     /// A `ResponsibilityTransfer` object. Contains details for a transfer.
@@ -189,10 +188,10 @@ pub struct DescribeResponsibilityTransferOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeResponsibilityTransferOutput "DescribeResponsibilityTransferResponse"[debug
-    from output] { responsibility_transfer : ResponsibilityTransfer } { _meta }
+    DescribeResponsibilityTransferOutput "DescribeResponsibilityTransferResponse"[from
+    output] { responsibility_transfer = ResponsibilityTransfer } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisablePolicyTypeOutput {
     /// A structure that shows the root with the updated list of enabled policy types.
@@ -200,10 +199,10 @@ pub struct DisablePolicyTypeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisablePolicyTypeOutput "DisablePolicyTypeResponse"[debug from output] { root : Root
-    } { _meta }
+    DisablePolicyTypeOutput "DisablePolicyTypeResponse"[from output] { root = Root } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableAllFeaturesOutput {
     /// A structure that contains details about the handshake created to support this request to enable all features in the organization.
@@ -211,10 +210,10 @@ pub struct EnableAllFeaturesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableAllFeaturesOutput "EnableAllFeaturesResponse"[debug from output] { handshake :
+    EnableAllFeaturesOutput "EnableAllFeaturesResponse"[from output] { handshake =
     Handshake } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnablePolicyTypeOutput {
     /// A structure that shows the root with the updated list of enabled policy types.
@@ -222,10 +221,10 @@ pub struct EnablePolicyTypeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnablePolicyTypeOutput "EnablePolicyTypeResponse"[debug from output] { root : Root }
-    { _meta }
+    EnablePolicyTypeOutput "EnablePolicyTypeResponse"[from output] { root = Root } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InviteAccountToOrganizationOutput {
     /// A structure that contains details about the handshake that is created to support this invitation request.
@@ -233,10 +232,10 @@ pub struct InviteAccountToOrganizationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    InviteAccountToOrganizationOutput "InviteAccountToOrganizationResponse"[debug from
-    output] { handshake : Handshake } { _meta }
+    InviteAccountToOrganizationOutput "InviteAccountToOrganizationResponse"[from output]
+    { handshake = Handshake } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InviteOrganizationToTransferResponsibilityOutput {
     pub handshake: Option<Handshake>,
@@ -244,10 +243,10 @@ pub struct InviteOrganizationToTransferResponsibilityOutput {
 }
 rboto::__structure!(
     InviteOrganizationToTransferResponsibilityOutput
-    "InviteOrganizationToTransferResponsibilityResponse"[debug from output] { handshake :
+    "InviteOrganizationToTransferResponsibilityResponse"[from output] { handshake =
     Handshake } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAwsServiceAccessForOrganizationOutput {
     /// A list of the service principals for the services that are enabled to integrate with your organization. Each principal is a structure that includes the name and the date that it was enabled for integration with Organizations.
@@ -258,11 +257,11 @@ pub struct ListAwsServiceAccessForOrganizationOutput {
 }
 rboto::__structure!(
     ListAwsServiceAccessForOrganizationOutput
-    "ListAWSServiceAccessForOrganizationResponse"[debug from output] {
-    enabled_service_principals : Vec < EnabledServicePrincipal >, next_token : String } {
+    "ListAWSServiceAccessForOrganizationResponse"[from output] {
+    enabled_service_principals = Vec < EnabledServicePrincipal >, next_token : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAccountsForParentOutput {
     /// A list of the accounts in the specified root or OU.
@@ -272,10 +271,10 @@ pub struct ListAccountsForParentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListAccountsForParentOutput "ListAccountsForParentResponse"[debug from output] {
-    accounts : Vec < Account >, next_token : String } { _meta }
+    ListAccountsForParentOutput "ListAccountsForParentResponse"[from output] { accounts =
+    Vec < Account >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAccountsOutput {
     /// A list of objects in the organization.
@@ -285,10 +284,10 @@ pub struct ListAccountsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListAccountsOutput "ListAccountsResponse"[debug from output] { accounts : Vec <
-    Account >, next_token : String } { _meta }
+    ListAccountsOutput "ListAccountsResponse"[from output] { accounts = Vec < Account >,
+    next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAccountsWithInvalidEffectivePolicyOutput {
     /// The accounts in the organization which have an invalid effective policy for the specified policy type.
@@ -301,10 +300,10 @@ pub struct ListAccountsWithInvalidEffectivePolicyOutput {
 }
 rboto::__structure!(
     ListAccountsWithInvalidEffectivePolicyOutput
-    "ListAccountsWithInvalidEffectivePolicyResponse"[debug from output] { accounts : Vec
-    < Account >, policy_type : EffectivePolicyType, next_token : String } { _meta }
+    "ListAccountsWithInvalidEffectivePolicyResponse"[from output] { accounts = Vec <
+    Account >, policy_type : EffectivePolicyType, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListChildrenOutput {
     /// The list of children of the specified parent container.
@@ -314,10 +313,10 @@ pub struct ListChildrenOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListChildrenOutput "ListChildrenResponse"[debug from output] { children : Vec < Child
-    >, next_token : String } { _meta }
+    ListChildrenOutput "ListChildrenResponse"[from output] { children = Vec < Child >,
+    next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCreateAccountStatusOutput {
     /// A list of objects with details about the requests. Certain elements, such as the accountId number, are present in the output only after the account has been successfully created.
@@ -327,11 +326,11 @@ pub struct ListCreateAccountStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListCreateAccountStatusOutput "ListCreateAccountStatusResponse"[debug from output] {
-    create_account_statuses : Vec < CreateAccountStatus >, next_token : String } { _meta
+    ListCreateAccountStatusOutput "ListCreateAccountStatusResponse"[from output] {
+    create_account_statuses = Vec < CreateAccountStatus >, next_token : String } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDelegatedAdministratorsOutput {
     /// The list of delegated administrators in your organization.
@@ -341,11 +340,11 @@ pub struct ListDelegatedAdministratorsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDelegatedAdministratorsOutput "ListDelegatedAdministratorsResponse"[debug from
-    output] { delegated_administrators : Vec < DelegatedAdministrator >, next_token :
-    String } { _meta }
+    ListDelegatedAdministratorsOutput "ListDelegatedAdministratorsResponse"[from output]
+    { delegated_administrators = Vec < DelegatedAdministrator >, next_token : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDelegatedServicesForAccountOutput {
     /// The services for which the account is a delegated administrator.
@@ -355,11 +354,11 @@ pub struct ListDelegatedServicesForAccountOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDelegatedServicesForAccountOutput "ListDelegatedServicesForAccountResponse"[debug
-    from output] { delegated_services : Vec < DelegatedService >, next_token : String } {
+    ListDelegatedServicesForAccountOutput "ListDelegatedServicesForAccountResponse"[from
+    output] { delegated_services = Vec < DelegatedService >, next_token : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListEffectivePolicyValidationErrorsOutput {
     /// The ID of the specified account.
@@ -378,12 +377,12 @@ pub struct ListEffectivePolicyValidationErrorsOutput {
 }
 rboto::__structure!(
     ListEffectivePolicyValidationErrorsOutput
-    "ListEffectivePolicyValidationErrorsResponse"[debug from output] { account_id :
-    String, policy_type : EffectivePolicyType, path : String, evaluation_timestamp :
-    rboto::DateTime, next_token : String, effective_policy_validation_errors : Vec <
+    "ListEffectivePolicyValidationErrorsResponse"[from output] { account_id : String,
+    policy_type : EffectivePolicyType, path : String, evaluation_timestamp :
+    rboto::DateTime, next_token : String, effective_policy_validation_errors = Vec <
     EffectivePolicyValidationError > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListHandshakesForAccountOutput {
     /// An array of `Handshake`objects. Contains details for a handshake.
@@ -393,10 +392,10 @@ pub struct ListHandshakesForAccountOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListHandshakesForAccountOutput "ListHandshakesForAccountResponse"[debug from output]
-    { handshakes : Vec < Handshake >, next_token : String } { _meta }
+    ListHandshakesForAccountOutput "ListHandshakesForAccountResponse"[from output] {
+    handshakes = Vec < Handshake >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListHandshakesForOrganizationOutput {
     /// An array of `Handshake`objects. Contains details for a handshake.
@@ -406,10 +405,10 @@ pub struct ListHandshakesForOrganizationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListHandshakesForOrganizationOutput "ListHandshakesForOrganizationResponse"[debug
-    from output] { handshakes : Vec < Handshake >, next_token : String } { _meta }
+    ListHandshakesForOrganizationOutput "ListHandshakesForOrganizationResponse"[from
+    output] { handshakes = Vec < Handshake >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListInboundResponsibilityTransfersOutput {
     /// A `ResponsibilityTransfers` object. Contains details for a transfer.
@@ -420,11 +419,10 @@ pub struct ListInboundResponsibilityTransfersOutput {
 }
 rboto::__structure!(
     ListInboundResponsibilityTransfersOutput
-    "ListInboundResponsibilityTransfersResponse"[debug from output] {
-    responsibility_transfers : Vec < ResponsibilityTransfer >, next_token : String } {
-    _meta }
+    "ListInboundResponsibilityTransfersResponse"[from output] { responsibility_transfers
+    = Vec < ResponsibilityTransfer >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListOrganizationalUnitsForParentOutput {
     /// A list of the OUs in the specified root or parent OU.
@@ -435,10 +433,10 @@ pub struct ListOrganizationalUnitsForParentOutput {
 }
 rboto::__structure!(
     ListOrganizationalUnitsForParentOutput
-    "ListOrganizationalUnitsForParentResponse"[debug from output] { organizational_units
-    : Vec < OrganizationalUnit >, next_token : String } { _meta }
+    "ListOrganizationalUnitsForParentResponse"[from output] { organizational_units = Vec
+    < OrganizationalUnit >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListOutboundResponsibilityTransfersOutput {
     /// An array of `ResponsibilityTransfer` objects. Contains details for a transfer.
@@ -449,11 +447,10 @@ pub struct ListOutboundResponsibilityTransfersOutput {
 }
 rboto::__structure!(
     ListOutboundResponsibilityTransfersOutput
-    "ListOutboundResponsibilityTransfersResponse"[debug from output] {
-    responsibility_transfers : Vec < ResponsibilityTransfer >, next_token : String } {
-    _meta }
+    "ListOutboundResponsibilityTransfersResponse"[from output] { responsibility_transfers
+    = Vec < ResponsibilityTransfer >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListParentsOutput {
     /// A list of parents for the specified child account or OU.
@@ -463,10 +460,10 @@ pub struct ListParentsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListParentsOutput "ListParentsResponse"[debug from output] { parents : Vec < Parent
-    >, next_token : String } { _meta }
+    ListParentsOutput "ListParentsResponse"[from output] { parents = Vec < Parent >,
+    next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPoliciesForTargetOutput {
     /// The list of policies that match the criteria in the request.
@@ -476,10 +473,10 @@ pub struct ListPoliciesForTargetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListPoliciesForTargetOutput "ListPoliciesForTargetResponse"[debug from output] {
-    policies : Vec < PolicySummary >, next_token : String } { _meta }
+    ListPoliciesForTargetOutput "ListPoliciesForTargetResponse"[from output] { policies =
+    Vec < PolicySummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPoliciesOutput {
     /// A list of policies that match the filter criteria in the request. The output list doesn't include the policy contents. To see the content for a policy, see DescribePolicy.
@@ -489,10 +486,10 @@ pub struct ListPoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListPoliciesOutput "ListPoliciesResponse"[debug from output] { policies : Vec <
+    ListPoliciesOutput "ListPoliciesResponse"[from output] { policies = Vec <
     PolicySummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListRootsOutput {
     /// A list of roots that are defined in an organization.
@@ -502,10 +499,10 @@ pub struct ListRootsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListRootsOutput "ListRootsResponse"[debug from output] { roots : Vec < Root >,
-    next_token : String } { _meta }
+    ListRootsOutput "ListRootsResponse"[from output] { roots = Vec < Root >, next_token :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourceOutput {
     /// The tags that are assigned to the resource.
@@ -515,10 +512,10 @@ pub struct ListTagsForResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForResourceOutput "ListTagsForResourceResponse"[debug from output] { tags :
-    Vec < Tag >, next_token : String } { _meta }
+    ListTagsForResourceOutput "ListTagsForResourceResponse"[from output] { tags = Vec <
+    Tag >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTargetsForPolicyOutput {
     /// A list of structures, each of which contains details about one of the entities to which the specified policy is attached.
@@ -528,10 +525,10 @@ pub struct ListTargetsForPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTargetsForPolicyOutput "ListTargetsForPolicyResponse"[debug from output] {
-    targets : Vec < PolicyTargetSummary >, next_token : String } { _meta }
+    ListTargetsForPolicyOutput "ListTargetsForPolicyResponse"[from output] { targets =
+    Vec < PolicyTargetSummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutResourcePolicyOutput {
     /// A structure that contains details about the resource policy.
@@ -539,10 +536,10 @@ pub struct PutResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutResourcePolicyOutput "PutResourcePolicyResponse"[debug from output] {
-    resource_policy : ResourcePolicy } { _meta }
+    PutResourcePolicyOutput "PutResourcePolicyResponse"[from output] { resource_policy =
+    ResourcePolicy } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TerminateResponsibilityTransferOutput {
     /// A `ResponsibilityTransfer` object. Contains details for a transfer.
@@ -550,10 +547,10 @@ pub struct TerminateResponsibilityTransferOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    TerminateResponsibilityTransferOutput "TerminateResponsibilityTransferResponse"[debug
-    from output] { responsibility_transfer : ResponsibilityTransfer } { _meta }
+    TerminateResponsibilityTransferOutput "TerminateResponsibilityTransferResponse"[from
+    output] { responsibility_transfer = ResponsibilityTransfer } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateOrganizationalUnitOutput {
     /// A structure that contains the details about the specified OU, including its new name.
@@ -561,10 +558,10 @@ pub struct UpdateOrganizationalUnitOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateOrganizationalUnitOutput "UpdateOrganizationalUnitResponse"[debug from output]
-    { organizational_unit : OrganizationalUnit } { _meta }
+    UpdateOrganizationalUnitOutput "UpdateOrganizationalUnitResponse"[from output] {
+    organizational_unit = OrganizationalUnit } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePolicyOutput {
     /// A structure that contains details about the updated policy, showing the requested changes.
@@ -572,151 +569,134 @@ pub struct UpdatePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdatePolicyOutput "UpdatePolicyResponse"[debug from output] { policy : Policy } {
-    _meta }
+    UpdatePolicyOutput "UpdatePolicyResponse"[from output] { policy = Policy } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateResponsibilityTransferOutput {
     pub responsibility_transfer: Option<ResponsibilityTransfer>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateResponsibilityTransferOutput "UpdateResponsibilityTransferResponse"[debug from
-    output] { responsibility_transfer : ResponsibilityTransfer } { _meta }
+    UpdateResponsibilityTransferOutput "UpdateResponsibilityTransferResponse"[from
+    output] { responsibility_transfer = ResponsibilityTransfer } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AttachPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    AttachPolicyOutput "AttachPolicyOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(AttachPolicyOutput "AttachPolicyOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CloseAccountOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    CloseAccountOutput "CloseAccountOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(CloseAccountOutput "CloseAccountOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteOrganizationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteOrganizationOutput "DeleteOrganizationOutput"[debug from output] {} { _meta }
+    DeleteOrganizationOutput "DeleteOrganizationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteOrganizationalUnitOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteOrganizationalUnitOutput "DeleteOrganizationalUnitOutput"[debug from output] {}
-    { _meta }
+    DeleteOrganizationalUnitOutput "DeleteOrganizationalUnitOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeletePolicyOutput "DeletePolicyOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeletePolicyOutput "DeletePolicyOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteResourcePolicyOutput "DeleteResourcePolicyOutput"[debug from output] {} { _meta
-    }
+    DeleteResourcePolicyOutput "DeleteResourcePolicyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeregisterDelegatedAdministratorOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeregisterDelegatedAdministratorOutput "DeregisterDelegatedAdministratorOutput"[debug
-    from output] {} { _meta }
+    DeregisterDelegatedAdministratorOutput "DeregisterDelegatedAdministratorOutput"[from
+    output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DetachPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DetachPolicyOutput "DetachPolicyOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DetachPolicyOutput "DetachPolicyOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableAwsServiceAccessOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisableAwsServiceAccessOutput "DisableAwsServiceAccessOutput"[debug from output] {} {
-    _meta }
+    DisableAwsServiceAccessOutput "DisableAwsServiceAccessOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableAwsServiceAccessOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableAwsServiceAccessOutput "EnableAwsServiceAccessOutput"[debug from output] {} {
-    _meta }
+    EnableAwsServiceAccessOutput "EnableAwsServiceAccessOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LeaveOrganizationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    LeaveOrganizationOutput "LeaveOrganizationOutput"[debug from output] {} { _meta }
+    LeaveOrganizationOutput "LeaveOrganizationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MoveAccountOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    MoveAccountOutput "MoveAccountOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(MoveAccountOutput "MoveAccountOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterDelegatedAdministratorOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RegisterDelegatedAdministratorOutput "RegisterDelegatedAdministratorOutput"[debug
-    from output] {} { _meta }
+    RegisterDelegatedAdministratorOutput "RegisterDelegatedAdministratorOutput"[from
+    output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveAccountFromOrganizationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RemoveAccountFromOrganizationOutput "RemoveAccountFromOrganizationOutput"[debug from
+    RemoveAccountFromOrganizationOutput "RemoveAccountFromOrganizationOutput"[from
     output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagResourceOutput "TagResourceOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    UntagResourceOutput "UntagResourceOutput"[debug from output] {} { _meta }
-);
+rboto::__structure!(UntagResourceOutput "UntagResourceOutput"[from output] {} { _meta });

@@ -7,8 +7,9 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__string_enum!(
-    AccessDeniedForDependencyExceptionReason { AccessDeniedDuringCreateServiceLinkedRole
-    = "ACCESS_DENIED_DURING_CREATE_SERVICE_LINKED_ROLE" }
+    AccessDeniedForDependencyExceptionReason { 0
+    AccessDeniedDuringCreateServiceLinkedRole =
+    "ACCESS_DENIED_DURING_CREATE_SERVICE_LINKED_ROLE" }
 );
 /// Contains information about an Amazon Web Services account that is a member of an organization.
 #[derive(Clone, Default, PartialEq)]
@@ -34,24 +35,26 @@ pub struct Account {
     pub joined_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    Account "Account"[set debug from] { id : String, arn : String, email :
-    String[sensitive], name : String[sensitive], status : AccountStatus, state :
-    AccountState, paths : Vec < String >, joined_method : AccountJoinedMethod,
-    joined_timestamp : rboto::DateTime } {}
-);
-rboto::__string_enum!(AccountJoinedMethod { Invited = "INVITED", Created = "CREATED" });
-rboto::__string_enum!(
-    AccountState { PendingActivation = "PENDING_ACTIVATION", Active = "ACTIVE", Suspended
-    = "SUSPENDED", PendingClosure = "PENDING_CLOSURE", Closed = "CLOSED" }
+    Account "Account"[debug from] { id : String, arn : String, email : String[sensitive],
+    name : String[sensitive], status : AccountStatus, state : AccountState, paths = Vec <
+    String >, joined_method : AccountJoinedMethod, joined_timestamp : rboto::DateTime }
+    {}
 );
 rboto::__string_enum!(
-    AccountStatus { Active = "ACTIVE", Suspended = "SUSPENDED", PendingClosure =
+    AccountJoinedMethod { 0 Invited = "INVITED", 1 Created = "CREATED" }
+);
+rboto::__string_enum!(
+    AccountState { 0 PendingActivation = "PENDING_ACTIVATION", 1 Active = "ACTIVE", 2
+    Suspended = "SUSPENDED", 3 PendingClosure = "PENDING_CLOSURE", 4 Closed = "CLOSED" }
+);
+rboto::__string_enum!(
+    AccountStatus { 0 Active = "ACTIVE", 1 Suspended = "SUSPENDED", 2 PendingClosure =
     "PENDING_CLOSURE" }
 );
 rboto::__string_enum!(
-    ActionType { Invite = "INVITE", EnableAllFeatures = "ENABLE_ALL_FEATURES",
-    ApproveAllFeatures = "APPROVE_ALL_FEATURES", AddOrganizationsServiceLinkedRole =
-    "ADD_ORGANIZATIONS_SERVICE_LINKED_ROLE", TransferResponsibility =
+    ActionType { 0 Invite = "INVITE", 1 EnableAllFeatures = "ENABLE_ALL_FEATURES", 2
+    ApproveAllFeatures = "APPROVE_ALL_FEATURES", 3 AddOrganizationsServiceLinkedRole =
+    "ADD_ORGANIZATIONS_SERVICE_LINKED_ROLE", 4 TransferResponsibility =
     "TRANSFER_RESPONSIBILITY" }
 );
 /// Contains a list of child entities, either OUs or accounts.
@@ -63,92 +66,95 @@ pub struct Child {
     /// The type of this child entity.
     pub type_: Option<ChildType>,
 }
-rboto::__structure!(Child "Child"[set from] { id : String, type_ : ChildType } {});
+rboto::__structure!(Child "Child"[from] { id : String, type_ : ChildType } {});
 rboto::__string_enum!(
-    ChildType { Account = "ACCOUNT", OrganizationalUnit = "ORGANIZATIONAL_UNIT" }
+    ChildType { 0 Account = "ACCOUNT", 1 OrganizationalUnit = "ORGANIZATIONAL_UNIT" }
 );
 rboto::__string_enum!(
-    ConstraintViolationExceptionReason { AccountNumberLimitExceeded =
-    "ACCOUNT_NUMBER_LIMIT_EXCEEDED", HandshakeRateLimitExceeded =
-    "HANDSHAKE_RATE_LIMIT_EXCEEDED", OuNumberLimitExceeded = "OU_NUMBER_LIMIT_EXCEEDED",
-    OuDepthLimitExceeded = "OU_DEPTH_LIMIT_EXCEEDED", PolicyNumberLimitExceeded =
-    "POLICY_NUMBER_LIMIT_EXCEEDED", PolicyContentLimitExceeded =
-    "POLICY_CONTENT_LIMIT_EXCEEDED", MaxPolicyTypeAttachmentLimitExceeded =
-    "MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED", MinPolicyTypeAttachmentLimitExceeded =
-    "MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED", AccountCannotLeaveOrganization =
-    "ACCOUNT_CANNOT_LEAVE_ORGANIZATION", AccountCannotLeaveWithoutEula =
-    "ACCOUNT_CANNOT_LEAVE_WITHOUT_EULA", AccountCannotLeaveWithoutPhoneVerification =
-    "ACCOUNT_CANNOT_LEAVE_WITHOUT_PHONE_VERIFICATION",
+    ConstraintViolationExceptionReason { 0 AccountNumberLimitExceeded =
+    "ACCOUNT_NUMBER_LIMIT_EXCEEDED", 1 HandshakeRateLimitExceeded =
+    "HANDSHAKE_RATE_LIMIT_EXCEEDED", 2 OuNumberLimitExceeded =
+    "OU_NUMBER_LIMIT_EXCEEDED", 3 OuDepthLimitExceeded = "OU_DEPTH_LIMIT_EXCEEDED", 4
+    PolicyNumberLimitExceeded = "POLICY_NUMBER_LIMIT_EXCEEDED", 5
+    PolicyContentLimitExceeded = "POLICY_CONTENT_LIMIT_EXCEEDED", 6
+    MaxPolicyTypeAttachmentLimitExceeded = "MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED", 7
+    MinPolicyTypeAttachmentLimitExceeded = "MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED", 8
+    AccountCannotLeaveOrganization = "ACCOUNT_CANNOT_LEAVE_ORGANIZATION", 9
+    AccountCannotLeaveWithoutEula = "ACCOUNT_CANNOT_LEAVE_WITHOUT_EULA", 10
+    AccountCannotLeaveWithoutPhoneVerification =
+    "ACCOUNT_CANNOT_LEAVE_WITHOUT_PHONE_VERIFICATION", 11
     MasterAccountPaymentInstrumentRequired =
-    "MASTER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED", MemberAccountPaymentInstrumentRequired
-    = "MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED", AccountCreationRateLimitExceeded =
-    "ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED", MasterAccountAddressDoesNotMatchMarketplace =
-    "MASTER_ACCOUNT_ADDRESS_DOES_NOT_MATCH_MARKETPLACE", MasterAccountMissingContactInfo
-    = "MASTER_ACCOUNT_MISSING_CONTACT_INFO", MasterAccountNotGovcloudEnabled =
-    "MASTER_ACCOUNT_NOT_GOVCLOUD_ENABLED", OrganizationNotInAllFeaturesMode =
-    "ORGANIZATION_NOT_IN_ALL_FEATURES_MODE",
+    "MASTER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED", 12
+    MemberAccountPaymentInstrumentRequired =
+    "MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED", 13 AccountCreationRateLimitExceeded =
+    "ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED", 14
+    MasterAccountAddressDoesNotMatchMarketplace =
+    "MASTER_ACCOUNT_ADDRESS_DOES_NOT_MATCH_MARKETPLACE", 15
+    MasterAccountMissingContactInfo = "MASTER_ACCOUNT_MISSING_CONTACT_INFO", 16
+    MasterAccountNotGovcloudEnabled = "MASTER_ACCOUNT_NOT_GOVCLOUD_ENABLED", 17
+    OrganizationNotInAllFeaturesMode = "ORGANIZATION_NOT_IN_ALL_FEATURES_MODE", 18
     CreateOrganizationInBillingModeUnsupportedRegion =
-    "CREATE_ORGANIZATION_IN_BILLING_MODE_UNSUPPORTED_REGION",
-    EmailVerificationCodeExpired = "EMAIL_VERIFICATION_CODE_EXPIRED", WaitPeriodActive =
-    "WAIT_PERIOD_ACTIVE", MaxTagLimitExceeded = "MAX_TAG_LIMIT_EXCEEDED",
-    TagPolicyViolation = "TAG_POLICY_VIOLATION",
+    "CREATE_ORGANIZATION_IN_BILLING_MODE_UNSUPPORTED_REGION", 19
+    EmailVerificationCodeExpired = "EMAIL_VERIFICATION_CODE_EXPIRED", 20 WaitPeriodActive
+    = "WAIT_PERIOD_ACTIVE", 21 MaxTagLimitExceeded = "MAX_TAG_LIMIT_EXCEEDED", 22
+    TagPolicyViolation = "TAG_POLICY_VIOLATION", 23
     MaxDelegatedAdministratorsForServiceLimitExceeded =
-    "MAX_DELEGATED_ADMINISTRATORS_FOR_SERVICE_LIMIT_EXCEEDED",
+    "MAX_DELEGATED_ADMINISTRATORS_FOR_SERVICE_LIMIT_EXCEEDED", 24
     CannotRegisterMasterAsDelegatedAdministrator =
-    "CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR",
+    "CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR", 25
     CannotRemoveDelegatedAdministratorFromOrg =
-    "CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG",
+    "CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG", 26
     DelegatedAdministratorExistsForThisService =
-    "DELEGATED_ADMINISTRATOR_EXISTS_FOR_THIS_SERVICE", PolicyTypeEnabledForThisService =
-    "POLICY_TYPE_ENABLED_FOR_THIS_SERVICE", MasterAccountMissingBusinessLicense =
-    "MASTER_ACCOUNT_MISSING_BUSINESS_LICENSE", CannotCloseManagementAccount =
-    "CANNOT_CLOSE_MANAGEMENT_ACCOUNT", CloseAccountQuotaExceeded =
-    "CLOSE_ACCOUNT_QUOTA_EXCEEDED", CloseAccountRequestsLimitExceeded =
-    "CLOSE_ACCOUNT_REQUESTS_LIMIT_EXCEEDED", ServiceAccessNotEnabled =
-    "SERVICE_ACCESS_NOT_ENABLED", InvalidPaymentInstrument =
-    "INVALID_PAYMENT_INSTRUMENT", AccountCreationNotComplete =
-    "ACCOUNT_CREATION_NOT_COMPLETE",
+    "DELEGATED_ADMINISTRATOR_EXISTS_FOR_THIS_SERVICE", 27 PolicyTypeEnabledForThisService
+    = "POLICY_TYPE_ENABLED_FOR_THIS_SERVICE", 28 MasterAccountMissingBusinessLicense =
+    "MASTER_ACCOUNT_MISSING_BUSINESS_LICENSE", 29 CannotCloseManagementAccount =
+    "CANNOT_CLOSE_MANAGEMENT_ACCOUNT", 30 CloseAccountQuotaExceeded =
+    "CLOSE_ACCOUNT_QUOTA_EXCEEDED", 31 CloseAccountRequestsLimitExceeded =
+    "CLOSE_ACCOUNT_REQUESTS_LIMIT_EXCEEDED", 32 ServiceAccessNotEnabled =
+    "SERVICE_ACCESS_NOT_ENABLED", 33 InvalidPaymentInstrument =
+    "INVALID_PAYMENT_INSTRUMENT", 34 AccountCreationNotComplete =
+    "ACCOUNT_CREATION_NOT_COMPLETE", 35
     CannotRegisterSuspendedAccountAsDelegatedAdministrator =
-    "CANNOT_REGISTER_SUSPENDED_ACCOUNT_AS_DELEGATED_ADMINISTRATOR",
+    "CANNOT_REGISTER_SUSPENDED_ACCOUNT_AS_DELEGATED_ADMINISTRATOR", 36
     AllFeaturesMigrationOrganizationSizeLimitExceeded =
-    "ALL_FEATURES_MIGRATION_ORGANIZATION_SIZE_LIMIT_EXCEEDED",
+    "ALL_FEATURES_MIGRATION_ORGANIZATION_SIZE_LIMIT_EXCEEDED", 37
     ResponsibilityTransferMaxLevelViolation =
-    "RESPONSIBILITY_TRANSFER_MAX_LEVEL_VIOLATION",
+    "RESPONSIBILITY_TRANSFER_MAX_LEVEL_VIOLATION", 38
     ResponsibilityTransferMaxInboundQuotaViolation =
-    "RESPONSIBILITY_TRANSFER_MAX_INBOUND_QUOTA_VIOLATION",
+    "RESPONSIBILITY_TRANSFER_MAX_INBOUND_QUOTA_VIOLATION", 39
     ResponsibilityTransferMaxOutboundQuotaViolation =
-    "RESPONSIBILITY_TRANSFER_MAX_OUTBOUND_QUOTA_VIOLATION",
+    "RESPONSIBILITY_TRANSFER_MAX_OUTBOUND_QUOTA_VIOLATION", 40
     ResponsibilityTransferMaxTransfersQuotaViolation =
-    "RESPONSIBILITY_TRANSFER_MAX_TRANSFERS_QUOTA_VIOLATION",
-    ActiveResponsibilityTransferProcess = "ACTIVE_RESPONSIBILITY_TRANSFER_PROCESS",
+    "RESPONSIBILITY_TRANSFER_MAX_TRANSFERS_QUOTA_VIOLATION", 41
+    ActiveResponsibilityTransferProcess = "ACTIVE_RESPONSIBILITY_TRANSFER_PROCESS", 42
     TransferResponsibilityTargetDeletionInProgress =
-    "TRANSFER_RESPONSIBILITY_TARGET_DELETION_IN_PROGRESS",
+    "TRANSFER_RESPONSIBILITY_TARGET_DELETION_IN_PROGRESS", 43
     TransferResponsibilitySourceDeletionInProgress =
-    "TRANSFER_RESPONSIBILITY_SOURCE_DELETION_IN_PROGRESS", UnsupportedPricing =
-    "UNSUPPORTED_PRICING", UnmetBillingPrerequisite = "UNMET_BILLING_PREREQUISITE",
+    "TRANSFER_RESPONSIBILITY_SOURCE_DELETION_IN_PROGRESS", 44 UnsupportedPricing =
+    "UNSUPPORTED_PRICING", 45 UnmetBillingPrerequisite = "UNMET_BILLING_PREREQUISITE", 46
     AccountNotActiveForTransferResponsibility =
-    "ACCOUNT_NOT_ACTIVE_FOR_TRANSFER_RESPONSIBILITY",
+    "ACCOUNT_NOT_ACTIVE_FOR_TRANSFER_RESPONSIBILITY", 47
     TransferResponsibilityUpdateNotAllowed = "TRANSFER_RESPONSIBILITY_UPDATE_NOT_ALLOWED"
     }
 );
 rboto::__string_enum!(
-    CreateAccountFailureReason { AccountLimitExceeded = "ACCOUNT_LIMIT_EXCEEDED",
-    EmailAlreadyExists = "EMAIL_ALREADY_EXISTS", InvalidAddress = "INVALID_ADDRESS",
-    InvalidEmail = "INVALID_EMAIL", ConcurrentAccountModification =
-    "CONCURRENT_ACCOUNT_MODIFICATION", InternalFailure = "INTERNAL_FAILURE",
-    GovcloudAccountAlreadyExists = "GOVCLOUD_ACCOUNT_ALREADY_EXISTS",
-    MissingBusinessValidation = "MISSING_BUSINESS_VALIDATION", FailedBusinessValidation =
-    "FAILED_BUSINESS_VALIDATION", PendingBusinessValidation =
-    "PENDING_BUSINESS_VALIDATION", InvalidIdentityForBusinessValidation =
-    "INVALID_IDENTITY_FOR_BUSINESS_VALIDATION", UnknownBusinessValidation =
-    "UNKNOWN_BUSINESS_VALIDATION", MissingPaymentInstrument =
-    "MISSING_PAYMENT_INSTRUMENT", InvalidPaymentInstrument =
-    "INVALID_PAYMENT_INSTRUMENT", UpdateExistingResourcePolicyWithTagsNotSupported =
+    CreateAccountFailureReason { 0 AccountLimitExceeded = "ACCOUNT_LIMIT_EXCEEDED", 1
+    EmailAlreadyExists = "EMAIL_ALREADY_EXISTS", 2 InvalidAddress = "INVALID_ADDRESS", 3
+    InvalidEmail = "INVALID_EMAIL", 4 ConcurrentAccountModification =
+    "CONCURRENT_ACCOUNT_MODIFICATION", 5 InternalFailure = "INTERNAL_FAILURE", 6
+    GovcloudAccountAlreadyExists = "GOVCLOUD_ACCOUNT_ALREADY_EXISTS", 7
+    MissingBusinessValidation = "MISSING_BUSINESS_VALIDATION", 8 FailedBusinessValidation
+    = "FAILED_BUSINESS_VALIDATION", 9 PendingBusinessValidation =
+    "PENDING_BUSINESS_VALIDATION", 10 InvalidIdentityForBusinessValidation =
+    "INVALID_IDENTITY_FOR_BUSINESS_VALIDATION", 11 UnknownBusinessValidation =
+    "UNKNOWN_BUSINESS_VALIDATION", 12 MissingPaymentInstrument =
+    "MISSING_PAYMENT_INSTRUMENT", 13 InvalidPaymentInstrument =
+    "INVALID_PAYMENT_INSTRUMENT", 14 UpdateExistingResourcePolicyWithTagsNotSupported =
     "UPDATE_EXISTING_RESOURCE_POLICY_WITH_TAGS_NOT_SUPPORTED" }
 );
 rboto::__string_enum!(
-    CreateAccountState { InProgress = "IN_PROGRESS", Succeeded = "SUCCEEDED", Failed =
-    "FAILED" }
+    CreateAccountState { 0 InProgress = "IN_PROGRESS", 1 Succeeded = "SUCCEEDED", 2
+    Failed = "FAILED" }
 );
 /// Contains the status about a CreateAccount or CreateGovCloudAccount request to create an Amazon Web Services account or an Amazon Web Services GovCloud (US) account in an organization.
 #[derive(Clone, Default, PartialEq)]
@@ -172,10 +178,10 @@ pub struct CreateAccountStatus {
     pub failure_reason: Option<CreateAccountFailureReason>,
 }
 rboto::__structure!(
-    CreateAccountStatus "CreateAccountStatus"[set debug from] { id : String, account_name
-    : String[sensitive], state : CreateAccountState, requested_timestamp :
-    rboto::DateTime, completed_timestamp : rboto::DateTime, account_id : String,
-    gov_cloud_account_id : String, failure_reason : CreateAccountFailureReason } {}
+    CreateAccountStatus "CreateAccountStatus"[debug from] { id : String, account_name :
+    String[sensitive], state : CreateAccountState, requested_timestamp : rboto::DateTime,
+    completed_timestamp : rboto::DateTime, account_id : String, gov_cloud_account_id :
+    String, failure_reason : CreateAccountFailureReason } {}
 );
 /// Contains information about the delegated administrator.
 #[derive(Clone, Default, PartialEq)]
@@ -201,7 +207,7 @@ pub struct DelegatedAdministrator {
     pub delegation_enabled_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    DelegatedAdministrator "DelegatedAdministrator"[set debug from] { id : String, arn :
+    DelegatedAdministrator "DelegatedAdministrator"[debug from] { id : String, arn :
     String, email : String[sensitive], name : String[sensitive], status : AccountStatus,
     state : AccountState, joined_method : AccountJoinedMethod, joined_timestamp :
     rboto::DateTime, delegation_enabled_date : rboto::DateTime } {}
@@ -216,7 +222,7 @@ pub struct DelegatedService {
     pub delegation_enabled_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    DelegatedService "DelegatedService"[set from] { service_principal : String,
+    DelegatedService "DelegatedService"[from] { service_principal : String,
     delegation_enabled_date : rboto::DateTime } {}
 );
 /// Contains rules to be applied to the affected accounts. The effective policy is the aggregation of any policies the account inherits, plus any policy directly attached to the account.
@@ -233,19 +239,19 @@ pub struct EffectivePolicy {
     pub policy_type: Option<EffectivePolicyType>,
 }
 rboto::__structure!(
-    EffectivePolicy "EffectivePolicy"[set from] { policy_content : String,
+    EffectivePolicy "EffectivePolicy"[from] { policy_content : String,
     last_updated_timestamp : rboto::DateTime, target_id : String, policy_type :
     EffectivePolicyType } {}
 );
 rboto::__string_enum!(
-    EffectivePolicyType { TagPolicy = "TAG_POLICY", BackupPolicy = "BACKUP_POLICY",
-    AiservicesOptOutPolicy = "AISERVICES_OPT_OUT_POLICY", ChatbotPolicy =
-    "CHATBOT_POLICY", DeclarativePolicyEc2 = "DECLARATIVE_POLICY_EC2", SecurityhubPolicy
-    = "SECURITYHUB_POLICY", SecurityhubCspmPolicy = "SECURITYHUB_CSPM_POLICY",
-    InspectorPolicy = "INSPECTOR_POLICY", UpgradeRolloutPolicy =
-    "UPGRADE_ROLLOUT_POLICY", BedrockPolicy = "BEDROCK_POLICY", S3Policy = "S3_POLICY",
-    NetworkSecurityDirectorPolicy = "NETWORK_SECURITY_DIRECTOR_POLICY", GuarddutyPolicy =
-    "GUARDDUTY_POLICY" }
+    EffectivePolicyType { 0 TagPolicy = "TAG_POLICY", 1 BackupPolicy = "BACKUP_POLICY", 2
+    AiservicesOptOutPolicy = "AISERVICES_OPT_OUT_POLICY", 3 ChatbotPolicy =
+    "CHATBOT_POLICY", 4 DeclarativePolicyEc2 = "DECLARATIVE_POLICY_EC2", 5
+    SecurityhubPolicy = "SECURITYHUB_POLICY", 6 SecurityhubCspmPolicy =
+    "SECURITYHUB_CSPM_POLICY", 7 InspectorPolicy = "INSPECTOR_POLICY", 8
+    UpgradeRolloutPolicy = "UPGRADE_ROLLOUT_POLICY", 9 BedrockPolicy = "BEDROCK_POLICY",
+    10 S3Policy = "S3_POLICY", 11 NetworkSecurityDirectorPolicy =
+    "NETWORK_SECURITY_DIRECTOR_POLICY", 12 GuarddutyPolicy = "GUARDDUTY_POLICY" }
 );
 /// Contains details about the validation errors that occurred when generating or enforcing an [effective policy](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_effective.html), such as which policies contributed to the error and location of the error.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -261,9 +267,9 @@ pub struct EffectivePolicyValidationError {
     pub contributing_policies: Option<Vec<String>>,
 }
 rboto::__structure!(
-    EffectivePolicyValidationError "EffectivePolicyValidationError"[set from] {
-    error_code : String, error_message : String, path_to_error : String,
-    contributing_policies : Vec < String > } {}
+    EffectivePolicyValidationError "EffectivePolicyValidationError"[from] { error_code :
+    String, error_message : String, path_to_error : String, contributing_policies = Vec <
+    String > } {}
 );
 /// A structure that contains details of a service principal that represents an Amazon Web Services service that is enabled to integrate with Organizations.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -275,8 +281,8 @@ pub struct EnabledServicePrincipal {
     pub date_enabled: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    EnabledServicePrincipal "EnabledServicePrincipal"[set from] { service_principal :
-    String, date_enabled : rboto::DateTime } {}
+    EnabledServicePrincipal "EnabledServicePrincipal"[from] { service_principal : String,
+    date_enabled : rboto::DateTime } {}
 );
 /// Contains details for a handshake. A handshake is the secure exchange of information between two Amazon Web Services accounts: a sender and a recipient.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -300,30 +306,30 @@ pub struct Handshake {
     pub resources: Option<Vec<HandshakeResource>>,
 }
 rboto::__structure!(
-    Handshake "Handshake"[set from] { id : String, arn : String, parties : Vec <
+    Handshake "Handshake"[from] { id : String, arn : String, parties = Vec <
     HandshakeParty >, state : HandshakeState, requested_timestamp : rboto::DateTime,
-    expiration_timestamp : rboto::DateTime, action : ActionType, resources : Vec <
+    expiration_timestamp : rboto::DateTime, action : ActionType, resources = Vec <
     HandshakeResource > } {}
 );
 rboto::__string_enum!(
-    HandshakeConstraintViolationExceptionReason { AccountNumberLimitExceeded =
-    "ACCOUNT_NUMBER_LIMIT_EXCEEDED", HandshakeRateLimitExceeded =
-    "HANDSHAKE_RATE_LIMIT_EXCEEDED", AlreadyInAnOrganization =
-    "ALREADY_IN_AN_ORGANIZATION", OrganizationAlreadyHasAllFeatures =
-    "ORGANIZATION_ALREADY_HAS_ALL_FEATURES",
+    HandshakeConstraintViolationExceptionReason { 0 AccountNumberLimitExceeded =
+    "ACCOUNT_NUMBER_LIMIT_EXCEEDED", 1 HandshakeRateLimitExceeded =
+    "HANDSHAKE_RATE_LIMIT_EXCEEDED", 2 AlreadyInAnOrganization =
+    "ALREADY_IN_AN_ORGANIZATION", 3 OrganizationAlreadyHasAllFeatures =
+    "ORGANIZATION_ALREADY_HAS_ALL_FEATURES", 4
     OrganizationIsAlreadyPendingAllFeaturesMigration =
-    "ORGANIZATION_IS_ALREADY_PENDING_ALL_FEATURES_MIGRATION",
+    "ORGANIZATION_IS_ALREADY_PENDING_ALL_FEATURES_MIGRATION", 5
     InviteDisabledDuringEnableAllFeatures = "INVITE_DISABLED_DURING_ENABLE_ALL_FEATURES",
-    PaymentInstrumentRequired = "PAYMENT_INSTRUMENT_REQUIRED",
+    6 PaymentInstrumentRequired = "PAYMENT_INSTRUMENT_REQUIRED", 7
     OrganizationFromDifferentSellerOfRecord =
-    "ORGANIZATION_FROM_DIFFERENT_SELLER_OF_RECORD",
+    "ORGANIZATION_FROM_DIFFERENT_SELLER_OF_RECORD", 8
     OrganizationMembershipChangeRateLimitExceeded =
-    "ORGANIZATION_MEMBERSHIP_CHANGE_RATE_LIMIT_EXCEEDED",
-    ManagementAccountEmailNotVerified = "MANAGEMENT_ACCOUNT_EMAIL_NOT_VERIFIED",
-    ResponsibilityTransferAlreadyExists = "RESPONSIBILITY_TRANSFER_ALREADY_EXISTS",
-    SourceAndTargetCannotMatch = "SOURCE_AND_TARGET_CANNOT_MATCH",
-    UnusedPrepaymentBalance = "UNUSED_PREPAYMENT_BALANCE", LegacyPermissionsStillInUse =
-    "LEGACY_PERMISSIONS_STILL_IN_USE", PastDueInvoice = "PAST_DUE_INVOICE",
+    "ORGANIZATION_MEMBERSHIP_CHANGE_RATE_LIMIT_EXCEEDED", 9
+    ManagementAccountEmailNotVerified = "MANAGEMENT_ACCOUNT_EMAIL_NOT_VERIFIED", 10
+    ResponsibilityTransferAlreadyExists = "RESPONSIBILITY_TRANSFER_ALREADY_EXISTS", 11
+    SourceAndTargetCannotMatch = "SOURCE_AND_TARGET_CANNOT_MATCH", 12
+    UnusedPrepaymentBalance = "UNUSED_PREPAYMENT_BALANCE", 13 LegacyPermissionsStillInUse
+    = "LEGACY_PERMISSIONS_STILL_IN_USE", 14 PastDueInvoice = "PAST_DUE_INVOICE", 15
     TargetAccountValidationFailure = "TARGET_ACCOUNT_VALIDATION_FAILURE" }
 );
 /// Contains the filter used to select the handshakes for an operation.
@@ -353,8 +359,8 @@ rboto::__structure!(
     : HandshakePartyType } {}
 );
 rboto::__string_enum!(
-    HandshakePartyType { Account = "ACCOUNT", Organization = "ORGANIZATION", Email =
-    "EMAIL" }
+    HandshakePartyType { 0 Account = "ACCOUNT", 1 Organization = "ORGANIZATION", 2 Email
+    = "EMAIL" }
 );
 /// Contains additional details for a handshake.
 #[derive(Clone, Default, PartialEq)]
@@ -368,52 +374,53 @@ pub struct HandshakeResource {
     pub resources: Option<Vec<HandshakeResource>>,
 }
 rboto::__structure!(
-    HandshakeResource "HandshakeResource"[set debug from] { value : String[sensitive],
-    type_ : HandshakeResourceType, resources : Vec < HandshakeResource > } {}
+    HandshakeResource "HandshakeResource"[debug from] { value : String[sensitive], type_
+    : HandshakeResourceType, resources = Vec < HandshakeResource > } {}
 );
 rboto::__string_enum!(
-    HandshakeResourceType { Account = "ACCOUNT", Organization = "ORGANIZATION",
-    OrganizationFeatureSet = "ORGANIZATION_FEATURE_SET", Email = "EMAIL", MasterEmail =
-    "MASTER_EMAIL", MasterName = "MASTER_NAME", Notes = "NOTES", ParentHandshake =
-    "PARENT_HANDSHAKE", ResponsibilityTransfer = "RESPONSIBILITY_TRANSFER",
-    TransferStartTimestamp = "TRANSFER_START_TIMESTAMP", TransferType = "TRANSFER_TYPE",
-    ManagementAccount = "MANAGEMENT_ACCOUNT", ManagementEmail = "MANAGEMENT_EMAIL",
-    ManagementName = "MANAGEMENT_NAME" }
+    HandshakeResourceType { 0 Account = "ACCOUNT", 1 Organization = "ORGANIZATION", 2
+    OrganizationFeatureSet = "ORGANIZATION_FEATURE_SET", 3 Email = "EMAIL", 4 MasterEmail
+    = "MASTER_EMAIL", 5 MasterName = "MASTER_NAME", 6 Notes = "NOTES", 7 ParentHandshake
+    = "PARENT_HANDSHAKE", 8 ResponsibilityTransfer = "RESPONSIBILITY_TRANSFER", 9
+    TransferStartTimestamp = "TRANSFER_START_TIMESTAMP", 10 TransferType =
+    "TRANSFER_TYPE", 11 ManagementAccount = "MANAGEMENT_ACCOUNT", 12 ManagementEmail =
+    "MANAGEMENT_EMAIL", 13 ManagementName = "MANAGEMENT_NAME" }
 );
 rboto::__string_enum!(
-    HandshakeState { Requested = "REQUESTED", Open = "OPEN", Canceled = "CANCELED",
-    Accepted = "ACCEPTED", Declined = "DECLINED", Expired = "EXPIRED" }
+    HandshakeState { 0 Requested = "REQUESTED", 1 Open = "OPEN", 2 Canceled = "CANCELED",
+    3 Accepted = "ACCEPTED", 4 Declined = "DECLINED", 5 Expired = "EXPIRED" }
 );
-rboto::__string_enum!(IamUserAccessToBilling { Allow = "ALLOW", Deny = "DENY" });
+rboto::__string_enum!(IamUserAccessToBilling { 0 Allow = "ALLOW", 1 Deny = "DENY" });
 rboto::__string_enum!(
-    InvalidInputExceptionReason { InvalidPartyTypeTarget = "INVALID_PARTY_TYPE_TARGET",
-    InvalidSyntaxOrganizationArn = "INVALID_SYNTAX_ORGANIZATION_ARN",
-    InvalidSyntaxPolicyId = "INVALID_SYNTAX_POLICY_ID", InvalidEnum = "INVALID_ENUM",
-    InvalidEnumPolicyType = "INVALID_ENUM_POLICY_TYPE", InvalidListMember =
-    "INVALID_LIST_MEMBER", MaxLengthExceeded = "MAX_LENGTH_EXCEEDED", MaxValueExceeded =
-    "MAX_VALUE_EXCEEDED", MinLengthExceeded = "MIN_LENGTH_EXCEEDED", MinValueExceeded =
-    "MIN_VALUE_EXCEEDED", ImmutablePolicy = "IMMUTABLE_POLICY", InvalidPattern =
-    "INVALID_PATTERN", InvalidPatternTargetId = "INVALID_PATTERN_TARGET_ID",
-    InputRequired = "INPUT_REQUIRED", InvalidNextToken = "INVALID_NEXT_TOKEN",
-    MaxLimitExceededFilter = "MAX_LIMIT_EXCEEDED_FILTER",
-    MovingAccountBetweenDifferentRoots = "MOVING_ACCOUNT_BETWEEN_DIFFERENT_ROOTS",
-    InvalidFullNameTarget = "INVALID_FULL_NAME_TARGET", UnrecognizedServicePrincipal =
-    "UNRECOGNIZED_SERVICE_PRINCIPAL", InvalidRoleName = "INVALID_ROLE_NAME",
-    InvalidSystemTagsParameter = "INVALID_SYSTEM_TAGS_PARAMETER", DuplicateTagKey =
-    "DUPLICATE_TAG_KEY", TargetNotSupported = "TARGET_NOT_SUPPORTED",
-    InvalidEmailAddressTarget = "INVALID_EMAIL_ADDRESS_TARGET", InvalidResourcePolicyJson
-    = "INVALID_RESOURCE_POLICY_JSON", InvalidPrincipal = "INVALID_PRINCIPAL",
-    UnsupportedActionInResourcePolicy = "UNSUPPORTED_ACTION_IN_RESOURCE_POLICY",
-    UnsupportedPolicyTypeInResourcePolicy = "UNSUPPORTED_POLICY_TYPE_IN_RESOURCE_POLICY",
-    UnsupportedResourceInResourcePolicy = "UNSUPPORTED_RESOURCE_IN_RESOURCE_POLICY",
-    NonDetachablePolicy = "NON_DETACHABLE_POLICY", CallerRequiredFieldMissing =
-    "CALLER_REQUIRED_FIELD_MISSING", UnsupportedActionInResponsibilityTransfer =
-    "UNSUPPORTED_ACTION_IN_RESPONSIBILITY_TRANSFER", StartDateNotBeginningOfMonth =
-    "START_DATE_NOT_BEGINNING_OF_MONTH", StartDateNotBeginningOfDay =
-    "START_DATE_NOT_BEGINNING_OF_DAY", StartDateTooEarly = "START_DATE_TOO_EARLY",
-    StartDateTooLate = "START_DATE_TOO_LATE", InvalidStartDate = "INVALID_START_DATE",
-    EndDateNotEndOfMonth = "END_DATE_NOT_END_OF_MONTH", EndDateTooEarly =
-    "END_DATE_TOO_EARLY", EndDateTooLate = "END_DATE_TOO_LATE", InvalidEndDate =
+    InvalidInputExceptionReason { 0 InvalidPartyTypeTarget = "INVALID_PARTY_TYPE_TARGET",
+    1 InvalidSyntaxOrganizationArn = "INVALID_SYNTAX_ORGANIZATION_ARN", 2
+    InvalidSyntaxPolicyId = "INVALID_SYNTAX_POLICY_ID", 3 InvalidEnum = "INVALID_ENUM", 4
+    InvalidEnumPolicyType = "INVALID_ENUM_POLICY_TYPE", 5 InvalidListMember =
+    "INVALID_LIST_MEMBER", 6 MaxLengthExceeded = "MAX_LENGTH_EXCEEDED", 7
+    MaxValueExceeded = "MAX_VALUE_EXCEEDED", 8 MinLengthExceeded = "MIN_LENGTH_EXCEEDED",
+    9 MinValueExceeded = "MIN_VALUE_EXCEEDED", 10 ImmutablePolicy = "IMMUTABLE_POLICY",
+    11 InvalidPattern = "INVALID_PATTERN", 12 InvalidPatternTargetId =
+    "INVALID_PATTERN_TARGET_ID", 13 InputRequired = "INPUT_REQUIRED", 14 InvalidNextToken
+    = "INVALID_NEXT_TOKEN", 15 MaxLimitExceededFilter = "MAX_LIMIT_EXCEEDED_FILTER", 16
+    MovingAccountBetweenDifferentRoots = "MOVING_ACCOUNT_BETWEEN_DIFFERENT_ROOTS", 17
+    InvalidFullNameTarget = "INVALID_FULL_NAME_TARGET", 18 UnrecognizedServicePrincipal =
+    "UNRECOGNIZED_SERVICE_PRINCIPAL", 19 InvalidRoleName = "INVALID_ROLE_NAME", 20
+    InvalidSystemTagsParameter = "INVALID_SYSTEM_TAGS_PARAMETER", 21 DuplicateTagKey =
+    "DUPLICATE_TAG_KEY", 22 TargetNotSupported = "TARGET_NOT_SUPPORTED", 23
+    InvalidEmailAddressTarget = "INVALID_EMAIL_ADDRESS_TARGET", 24
+    InvalidResourcePolicyJson = "INVALID_RESOURCE_POLICY_JSON", 25 InvalidPrincipal =
+    "INVALID_PRINCIPAL", 26 UnsupportedActionInResourcePolicy =
+    "UNSUPPORTED_ACTION_IN_RESOURCE_POLICY", 27 UnsupportedPolicyTypeInResourcePolicy =
+    "UNSUPPORTED_POLICY_TYPE_IN_RESOURCE_POLICY", 28 UnsupportedResourceInResourcePolicy
+    = "UNSUPPORTED_RESOURCE_IN_RESOURCE_POLICY", 29 NonDetachablePolicy =
+    "NON_DETACHABLE_POLICY", 30 CallerRequiredFieldMissing =
+    "CALLER_REQUIRED_FIELD_MISSING", 31 UnsupportedActionInResponsibilityTransfer =
+    "UNSUPPORTED_ACTION_IN_RESPONSIBILITY_TRANSFER", 32 StartDateNotBeginningOfMonth =
+    "START_DATE_NOT_BEGINNING_OF_MONTH", 33 StartDateNotBeginningOfDay =
+    "START_DATE_NOT_BEGINNING_OF_DAY", 34 StartDateTooEarly = "START_DATE_TOO_EARLY", 35
+    StartDateTooLate = "START_DATE_TOO_LATE", 36 InvalidStartDate = "INVALID_START_DATE",
+    37 EndDateNotEndOfMonth = "END_DATE_NOT_END_OF_MONTH", 38 EndDateTooEarly =
+    "END_DATE_TOO_EARLY", 39 EndDateTooLate = "END_DATE_TOO_LATE", 40 InvalidEndDate =
     "INVALID_END_DATE" }
 );
 /// Contains details about an organization. An organization is a collection of accounts that are centrally managed together using consolidated billing, organized hierarchically with organizational units (OUs), and controlled with policies .
@@ -436,13 +443,14 @@ pub struct Organization {
     pub available_policy_types: Option<Vec<PolicyTypeSummary>>,
 }
 rboto::__structure!(
-    Organization "Organization"[set debug from] { id : String, arn : String, feature_set
-    : OrganizationFeatureSet, master_account_arn : String, master_account_id : String,
-    master_account_email : String[sensitive], available_policy_types : Vec <
+    Organization "Organization"[debug from] { id : String, arn : String, feature_set :
+    OrganizationFeatureSet, master_account_arn : String, master_account_id : String,
+    master_account_email : String[sensitive], available_policy_types = Vec <
     PolicyTypeSummary > } {}
 );
 rboto::__string_enum!(
-    OrganizationFeatureSet { All = "ALL", ConsolidatedBilling = "CONSOLIDATED_BILLING" }
+    OrganizationFeatureSet { 0 All = "ALL", 1 ConsolidatedBilling =
+    "CONSOLIDATED_BILLING" }
 );
 /// Contains details about an organizational unit (OU). An OU is a container of Amazon Web Services accounts within a root of an organization. Policies that are attached to an OU apply to all accounts contained in that OU and in any child OUs.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -458,7 +466,7 @@ pub struct OrganizationalUnit {
     pub path: Option<String>,
 }
 rboto::__structure!(
-    OrganizationalUnit "OrganizationalUnit"[set from] { id : String, arn : String, name :
+    OrganizationalUnit "OrganizationalUnit"[from] { id : String, arn : String, name :
     String, path : String } {}
 );
 /// Contains information about either a root or an organizational unit (OU) that can contain OUs or accounts in an organization.
@@ -470,9 +478,9 @@ pub struct Parent {
     /// The type of the parent entity.
     pub type_: Option<ParentType>,
 }
-rboto::__structure!(Parent "Parent"[set from] { id : String, type_ : ParentType } {});
+rboto::__structure!(Parent "Parent"[from] { id : String, type_ : ParentType } {});
 rboto::__string_enum!(
-    ParentType { Root = "ROOT", OrganizationalUnit = "ORGANIZATIONAL_UNIT" }
+    ParentType { 0 Root = "ROOT", 1 OrganizationalUnit = "ORGANIZATIONAL_UNIT" }
 );
 /// Contains rules to be applied to the affected accounts. Policies can be attached directly to accounts, or to roots and OUs to affect all accounts in those hierarchies.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -484,7 +492,7 @@ pub struct Policy {
     pub content: Option<String>,
 }
 rboto::__structure!(
-    Policy "Policy"[set from] { policy_summary : PolicySummary, content : String } {}
+    Policy "Policy"[from] { policy_summary = PolicySummary, content : String } {}
 );
 /// Contains information about a policy, but does not include the content. To see the content of a policy, see DescribePolicy.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -504,7 +512,7 @@ pub struct PolicySummary {
     pub aws_managed: Option<bool>,
 }
 rboto::__structure!(
-    PolicySummary "PolicySummary"[set from] { id : String, arn : String, name : String,
+    PolicySummary "PolicySummary"[from] { id : String, arn : String, name : String,
     description : String, type_ : PolicyType, aws_managed = bool } {}
 );
 /// Contains information about a root, OU, or account that a policy is attached to.
@@ -521,22 +529,23 @@ pub struct PolicyTargetSummary {
     pub type_: Option<TargetType>,
 }
 rboto::__structure!(
-    PolicyTargetSummary "PolicyTargetSummary"[set from] { target_id : String, arn :
-    String, name : String, type_ : TargetType } {}
+    PolicyTargetSummary "PolicyTargetSummary"[from] { target_id : String, arn : String,
+    name : String, type_ : TargetType } {}
 );
 rboto::__string_enum!(
-    PolicyType { ServiceControlPolicy = "SERVICE_CONTROL_POLICY", ResourceControlPolicy =
-    "RESOURCE_CONTROL_POLICY", TagPolicy = "TAG_POLICY", BackupPolicy = "BACKUP_POLICY",
-    AiservicesOptOutPolicy = "AISERVICES_OPT_OUT_POLICY", ChatbotPolicy =
-    "CHATBOT_POLICY", DeclarativePolicyEc2 = "DECLARATIVE_POLICY_EC2", SecurityhubPolicy
-    = "SECURITYHUB_POLICY", SecurityhubCspmPolicy = "SECURITYHUB_CSPM_POLICY",
-    InspectorPolicy = "INSPECTOR_POLICY", UpgradeRolloutPolicy =
-    "UPGRADE_ROLLOUT_POLICY", BedrockPolicy = "BEDROCK_POLICY", S3Policy = "S3_POLICY",
-    NetworkSecurityDirectorPolicy = "NETWORK_SECURITY_DIRECTOR_POLICY", GuarddutyPolicy =
-    "GUARDDUTY_POLICY" }
+    PolicyType { 0 ServiceControlPolicy = "SERVICE_CONTROL_POLICY", 1
+    ResourceControlPolicy = "RESOURCE_CONTROL_POLICY", 2 TagPolicy = "TAG_POLICY", 3
+    BackupPolicy = "BACKUP_POLICY", 4 AiservicesOptOutPolicy =
+    "AISERVICES_OPT_OUT_POLICY", 5 ChatbotPolicy = "CHATBOT_POLICY", 6
+    DeclarativePolicyEc2 = "DECLARATIVE_POLICY_EC2", 7 SecurityhubPolicy =
+    "SECURITYHUB_POLICY", 8 SecurityhubCspmPolicy = "SECURITYHUB_CSPM_POLICY", 9
+    InspectorPolicy = "INSPECTOR_POLICY", 10 UpgradeRolloutPolicy =
+    "UPGRADE_ROLLOUT_POLICY", 11 BedrockPolicy = "BEDROCK_POLICY", 12 S3Policy =
+    "S3_POLICY", 13 NetworkSecurityDirectorPolicy = "NETWORK_SECURITY_DIRECTOR_POLICY",
+    14 GuarddutyPolicy = "GUARDDUTY_POLICY" }
 );
 rboto::__string_enum!(
-    PolicyTypeStatus { Enabled = "ENABLED", PendingEnable = "PENDING_ENABLE",
+    PolicyTypeStatus { 0 Enabled = "ENABLED", 1 PendingEnable = "PENDING_ENABLE", 2
     PendingDisable = "PENDING_DISABLE" }
 );
 /// Contains information about a policy type and its status in the associated root.
@@ -549,7 +558,7 @@ pub struct PolicyTypeSummary {
     pub status: Option<PolicyTypeStatus>,
 }
 rboto::__structure!(
-    PolicyTypeSummary "PolicyTypeSummary"[set from] { type_ : PolicyType, status :
+    PolicyTypeSummary "PolicyTypeSummary"[from] { type_ : PolicyType, status :
     PolicyTypeStatus } {}
 );
 /// A structure that contains details about a resource policy.
@@ -562,7 +571,7 @@ pub struct ResourcePolicy {
     pub content: Option<String>,
 }
 rboto::__structure!(
-    ResourcePolicy "ResourcePolicy"[set from] { resource_policy_summary :
+    ResourcePolicy "ResourcePolicy"[from] { resource_policy_summary =
     ResourcePolicySummary, content : String } {}
 );
 /// A structure that contains resource policy ID and Amazon Resource Name (ARN).
@@ -575,8 +584,7 @@ pub struct ResourcePolicySummary {
     pub arn: Option<String>,
 }
 rboto::__structure!(
-    ResourcePolicySummary "ResourcePolicySummary"[set from] { id : String, arn : String }
-    {}
+    ResourcePolicySummary "ResourcePolicySummary"[from] { id : String, arn : String } {}
 );
 /// Contains details for a transfer. A *transfer* is the arrangement between two management accounts where one account designates the other with specified responsibilities for their organization.
 #[derive(Clone, Default, PartialEq)]
@@ -604,18 +612,18 @@ pub struct ResponsibilityTransfer {
     pub active_handshake_id: Option<String>,
 }
 rboto::__structure!(
-    ResponsibilityTransfer "ResponsibilityTransfer"[set debug from] { arn : String, name
-    : String[sensitive], id : String, type_ : ResponsibilityTransferType, status :
-    ResponsibilityTransferStatus, source : TransferParticipant, target :
+    ResponsibilityTransfer "ResponsibilityTransfer"[debug from] { arn : String, name :
+    String[sensitive], id : String, type_ : ResponsibilityTransferType, status :
+    ResponsibilityTransferStatus, source = TransferParticipant, target =
     TransferParticipant, start_timestamp : rboto::DateTime, end_timestamp :
     rboto::DateTime, active_handshake_id : String } {}
 );
 rboto::__string_enum!(
-    ResponsibilityTransferStatus { Requested = "REQUESTED", Declined = "DECLINED",
-    Canceled = "CANCELED", Expired = "EXPIRED", Accepted = "ACCEPTED", Withdrawn =
+    ResponsibilityTransferStatus { 0 Requested = "REQUESTED", 1 Declined = "DECLINED", 2
+    Canceled = "CANCELED", 3 Expired = "EXPIRED", 4 Accepted = "ACCEPTED", 5 Withdrawn =
     "WITHDRAWN" }
 );
-rboto::__string_enum!(ResponsibilityTransferType { Billing = "BILLING" });
+rboto::__string_enum!(ResponsibilityTransferType { 0 Billing = "BILLING" });
 /// Contains details about a root. A root is a top-level parent node in the hierarchy of an organization that can contain organizational units (OUs) and accounts. The root contains every Amazon Web Services account in the organization.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -630,8 +638,8 @@ pub struct Root {
     pub policy_types: Option<Vec<PolicyTypeSummary>>,
 }
 rboto::__structure!(
-    Root "Root"[set from] { id : String, arn : String, name : String, policy_types : Vec
-    < PolicyTypeSummary > } {}
+    Root "Root"[from] { id : String, arn : String, name : String, policy_types = Vec <
+    PolicyTypeSummary > } {}
 );
 /// A custom key-value pair associated with a resource within your organization.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -644,8 +652,8 @@ pub struct Tag {
 }
 rboto::__structure!(Tag "Tag"[set into from] { key : String, value : String } {});
 rboto::__string_enum!(
-    TargetType { Account = "ACCOUNT", OrganizationalUnit = "ORGANIZATIONAL_UNIT", Root =
-    "ROOT" }
+    TargetType { 0 Account = "ACCOUNT", 1 OrganizationalUnit = "ORGANIZATIONAL_UNIT", 2
+    Root = "ROOT" }
 );
 /// Contains details for a participant in a transfer. A *transfer* is the arrangement between two management accounts where one account designates the other with specified responsibilities for their organization.
 #[derive(Clone, Default, PartialEq)]
@@ -657,6 +665,6 @@ pub struct TransferParticipant {
     pub management_account_email: Option<String>,
 }
 rboto::__structure!(
-    TransferParticipant "TransferParticipant"[set debug from] { management_account_id :
+    TransferParticipant "TransferParticipant"[debug from] { management_account_id :
     String, management_account_email : String[sensitive] } {}
 );

@@ -454,7 +454,7 @@ pub struct ThrottlingException {
 }
 rboto::__structure!(
     ThrottlingException "ThrottlingException"[from] { message : String,
-    throttling_reasons : Vec < ThrottlingReason > } {}
+    throttling_reasons = Vec < ThrottlingReason > } {}
 );
 /// The list of tags on the resource is over the limit. The maximum number of tags that can be applied to a resource is 50. Remove unused tags or reduce the number of tags in the request, and then try again.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -497,5 +497,5 @@ pub struct ValidationException {
 }
 rboto::__structure!(
     ValidationException "ValidationException"[from] { message : String, reason :
-    ValidationExceptionReason, fields : Vec < ValidationExceptionField > } {}
+    ValidationExceptionReason, fields = Vec < ValidationExceptionField > } {}
 );

@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteLexiconInput {
     /// The name of the lexicon to delete. Must be an existing lexicon in the region.
@@ -14,9 +14,9 @@ pub struct DeleteLexiconInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteLexiconInput "DeleteLexiconInput"[set debug into] { name : String } { _client }
+    DeleteLexiconInput "DeleteLexiconInput"[set into] { name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeVoicesInput {
     /// Specifies the engine (`standard`, `neural`, `long-form` or `generative`) used by Amazon Polly when processing input text for speech synthesis.
@@ -30,11 +30,11 @@ pub struct DescribeVoicesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeVoicesInput "DescribeVoicesInput"[set debug into] { engine : Engine,
-    language_code : LanguageCode, include_additional_language_codes = bool, next_token :
-    String } { _client }
+    DescribeVoicesInput "DescribeVoicesInput"[set into] { engine : Engine, language_code
+    : LanguageCode, include_additional_language_codes = bool, next_token : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetLexiconInput {
     /// Name of the lexicon.
@@ -42,9 +42,9 @@ pub struct GetLexiconInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetLexiconInput "GetLexiconInput"[set debug into] { name : String } { _client }
+    GetLexiconInput "GetLexiconInput"[set into] { name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSpeechSynthesisTaskInput {
     /// The Amazon Polly generated identifier for a speech synthesis task.
@@ -52,10 +52,10 @@ pub struct GetSpeechSynthesisTaskInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSpeechSynthesisTaskInput "GetSpeechSynthesisTaskInput"[set debug into] { task_id :
+    GetSpeechSynthesisTaskInput "GetSpeechSynthesisTaskInput"[set into] { task_id :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListLexiconsInput {
     /// An opaque pagination token returned from previous `ListLexicons` operation. If present, indicates where to continue the list of lexicons.
@@ -63,10 +63,9 @@ pub struct ListLexiconsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListLexiconsInput "ListLexiconsInput"[set debug into] { next_token : String } {
-    _client }
+    ListLexiconsInput "ListLexiconsInput"[set into] { next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListSpeechSynthesisTasksInput {
     /// Maximum number of speech synthesis tasks returned in a List operation.
@@ -78,10 +77,10 @@ pub struct ListSpeechSynthesisTasksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListSpeechSynthesisTasksInput "ListSpeechSynthesisTasksInput"[set debug into] {
-    max_results = i32, next_token : String, status : TaskStatus } { _client }
+    ListSpeechSynthesisTasksInput "ListSpeechSynthesisTasksInput"[set into] { max_results
+    = i32, next_token : String, status : TaskStatus } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForResourceInput {
     /// The Amazon Resource Name (ARN) that identifies the resource for which to list the tags. Currently, the only supported resource is an Amazon Polly lexicon.
@@ -89,10 +88,10 @@ pub struct ListTagsForResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForResourceInput "ListTagsForResourceInput"[set debug into] { resource_arn :
-    String } { _client }
+    ListTagsForResourceInput "ListTagsForResourceInput"[set into] { resource_arn : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PutLexiconInput {
     /// Name of the lexicon. The name must follow the regular expression format \[0-9A-Za-z\]{1,20}. That is, the name is a case-sensitive alphanumeric string up to 20 characters long.
@@ -107,7 +106,7 @@ rboto::__structure!(
     PutLexiconInput "PutLexiconInput"[set debug into] { name : String, content :
     String[sensitive], tags : HashMap < String, String > } { _client }
 );
-#[derive(Default)]
+#[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct StartSpeechSynthesisStreamInput {
     /// Specifies the engine for Amazon Polly to use when processing input text for speech synthesis. Currently, only the `generative` engine is supported. If you specify a voice that the selected engine doesn't support, Amazon Polly returns an error.
@@ -127,12 +126,12 @@ pub struct StartSpeechSynthesisStreamInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartSpeechSynthesisStreamInput "StartSpeechSynthesisStreamInput"[set debug into] {
-    engine : Engine, language_code : LanguageCode, lexicon_names : Vec < String >,
-    output_format : OutputFormat, sample_rate : String, voice_id : VoiceId, action_stream
-    : rboto::Body } { _client }
+    StartSpeechSynthesisStreamInput "StartSpeechSynthesisStreamInput"[set into] { engine
+    : Engine, language_code : LanguageCode, lexicon_names = Vec < String >, output_format
+    : OutputFormat, sample_rate : String, voice_id : VoiceId, action_stream = rboto::Body
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartSpeechSynthesisTaskInput {
     /// Specifies the engine (`standard`, `neural`, `long-form` or `generative`) for Amazon Polly to use when processing input text for speech synthesis. Using a voice that is not supported for the engine selected will result in an error.
@@ -162,14 +161,14 @@ pub struct StartSpeechSynthesisTaskInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartSpeechSynthesisTaskInput "StartSpeechSynthesisTaskInput"[set debug into] {
-    engine : Engine, language_code : LanguageCode, lexicon_names : Vec < String >,
-    output_format : OutputFormat, output_s3_bucket_name : String, output_s3_key_prefix :
-    String, sample_rate : String, sns_topic_arn : String, speech_mark_types : Vec <
+    StartSpeechSynthesisTaskInput "StartSpeechSynthesisTaskInput"[set into] { engine :
+    Engine, language_code : LanguageCode, lexicon_names = Vec < String >, output_format :
+    OutputFormat, output_s3_bucket_name : String, output_s3_key_prefix : String,
+    sample_rate : String, sns_topic_arn : String, speech_mark_types = Vec <
     SpeechMarkType >, text : String, text_type : TextType, voice_id : VoiceId } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SynthesizeSpeechInput {
     /// Specifies the engine (`standard`, `neural`, `long-form`, or `generative`) for Amazon Polly to use when processing input text for speech synthesis. Provide an engine that is supported by the voice you select. If you don't provide an engine, the standard engine is selected by default. If a chosen voice isn't supported by the standard engine, this will result in an error.
@@ -193,12 +192,12 @@ pub struct SynthesizeSpeechInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SynthesizeSpeechInput "SynthesizeSpeechInput"[set debug into] { engine : Engine,
-    language_code : LanguageCode, lexicon_names : Vec < String >, output_format :
-    OutputFormat, sample_rate : String, speech_mark_types : Vec < SpeechMarkType >, text
+    SynthesizeSpeechInput "SynthesizeSpeechInput"[set into] { engine : Engine,
+    language_code : LanguageCode, lexicon_names = Vec < String >, output_format :
+    OutputFormat, sample_rate : String, speech_mark_types = Vec < SpeechMarkType >, text
     : String, text_type : TextType, voice_id : VoiceId } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// The Amazon Resource Name (ARN) of the resource to which to add tags. Currently, the only supported resource is an Amazon Polly lexicon.
@@ -208,10 +207,10 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceInput"[set debug into] { resource_arn : String, tags :
-    HashMap < String, String > } { _client }
+    TagResourceInput "TagResourceInput"[set into] { resource_arn : String, tags : HashMap
+    < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// The Amazon Resource Name (ARN) of the resource from which to remove tags. Currently, the only supported resource is an Amazon Polly lexicon.
@@ -221,6 +220,6 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceInput"[set debug into] { resource_arn : String,
-    tag_keys : Vec < String > } { _client }
+    UntagResourceInput "UntagResourceInput"[set into] { resource_arn : String, tag_keys =
+    Vec < String > } { _client }
 );

@@ -6,25 +6,17 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; DeleteLexiconInput => DeleteLexiconOutput =
-    super::schema::ops::DELETE_LEXICON, "DeleteLexicon"; DescribeVoicesInput =>
-    DescribeVoicesOutput = super::schema::ops::DESCRIBE_VOICES, "DescribeVoices";
-    GetLexiconInput => GetLexiconOutput = super::schema::ops::GET_LEXICON, "GetLexicon";
-    GetSpeechSynthesisTaskInput => GetSpeechSynthesisTaskOutput =
-    super::schema::ops::GET_SPEECH_SYNTHESIS_TASK, "GetSpeechSynthesisTask";
-    ListLexiconsInput => ListLexiconsOutput = super::schema::ops::LIST_LEXICONS,
-    "ListLexicons"; ListSpeechSynthesisTasksInput => ListSpeechSynthesisTasksOutput =
-    super::schema::ops::LIST_SPEECH_SYNTHESIS_TASKS, "ListSpeechSynthesisTasks";
-    ListTagsForResourceInput => ListTagsForResourceOutput =
-    super::schema::ops::LIST_TAGS_FOR_RESOURCE, "ListTagsForResource"; PutLexiconInput =>
-    PutLexiconOutput = super::schema::ops::PUT_LEXICON, "PutLexicon";
-    StartSpeechSynthesisStreamInput => StartSpeechSynthesisStreamOutput =
-    super::schema::ops::START_SPEECH_SYNTHESIS_STREAM, "StartSpeechSynthesisStream";
-    StartSpeechSynthesisTaskInput => StartSpeechSynthesisTaskOutput =
-    super::schema::ops::START_SPEECH_SYNTHESIS_TASK, "StartSpeechSynthesisTask";
-    SynthesizeSpeechInput => SynthesizeSpeechOutput =
-    super::schema::ops::SYNTHESIZE_SPEECH, "SynthesizeSpeech"; TagResourceInput =>
-    TagResourceOutput = super::schema::ops::TAG_RESOURCE, "TagResource";
-    UntagResourceInput => UntagResourceOutput = super::schema::ops::UNTAG_RESOURCE,
-    "UntagResource";
+    super::error::Exception, super::schema::SERVICE; DeleteLexiconInput =>
+    DeleteLexiconOutput, "DeleteLexicon"; DescribeVoicesInput => DescribeVoicesOutput,
+    "DescribeVoices"; GetLexiconInput => GetLexiconOutput, "GetLexicon";
+    GetSpeechSynthesisTaskInput => GetSpeechSynthesisTaskOutput,
+    "GetSpeechSynthesisTask"; ListLexiconsInput => ListLexiconsOutput, "ListLexicons";
+    ListSpeechSynthesisTasksInput => ListSpeechSynthesisTasksOutput,
+    "ListSpeechSynthesisTasks"; ListTagsForResourceInput => ListTagsForResourceOutput,
+    "ListTagsForResource"; PutLexiconInput => PutLexiconOutput, "PutLexicon";
+    StartSpeechSynthesisStreamInput => StartSpeechSynthesisStreamOutput,
+    "StartSpeechSynthesisStream"; StartSpeechSynthesisTaskInput =>
+    StartSpeechSynthesisTaskOutput, "StartSpeechSynthesisTask"; SynthesizeSpeechInput =>
+    SynthesizeSpeechOutput, "SynthesizeSpeech"; TagResourceInput => TagResourceOutput,
+    "TagResource"; UntagResourceInput => UntagResourceOutput, "UntagResource";
 );

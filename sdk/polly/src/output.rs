@@ -6,15 +6,13 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLexiconOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteLexiconOutput "DeleteLexiconOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteLexiconOutput "DeleteLexiconOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVoicesOutput {
     /// A list of voices with their properties.
@@ -24,10 +22,10 @@ pub struct DescribeVoicesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeVoicesOutput "DescribeVoicesOutput"[debug from output] { voices : Vec < Voice
-    >, next_token : String } { _meta }
+    DescribeVoicesOutput "DescribeVoicesOutput"[from output] { voices = Vec < Voice >,
+    next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetLexiconOutput {
     /// Lexicon object that provides name and the string content of the lexicon.
@@ -37,10 +35,10 @@ pub struct GetLexiconOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetLexiconOutput "GetLexiconOutput"[debug from output] { lexicon : Lexicon,
-    lexicon_attributes : LexiconAttributes } { _meta }
+    GetLexiconOutput "GetLexiconOutput"[from output] { lexicon = Lexicon,
+    lexicon_attributes = LexiconAttributes } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSpeechSynthesisTaskOutput {
     /// SynthesisTask object that provides information from the requested task, including output format, creation time, task status, and so on.
@@ -48,10 +46,10 @@ pub struct GetSpeechSynthesisTaskOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSpeechSynthesisTaskOutput "GetSpeechSynthesisTaskOutput"[debug from output] {
-    synthesis_task : SynthesisTask } { _meta }
+    GetSpeechSynthesisTaskOutput "GetSpeechSynthesisTaskOutput"[from output] {
+    synthesis_task = SynthesisTask } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListLexiconsOutput {
     /// A list of lexicon names and attributes.
@@ -61,10 +59,10 @@ pub struct ListLexiconsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListLexiconsOutput "ListLexiconsOutput"[debug from output] { lexicons : Vec <
+    ListLexiconsOutput "ListLexiconsOutput"[from output] { lexicons = Vec <
     LexiconDescription >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSpeechSynthesisTasksOutput {
     /// An opaque pagination token returned from the previous List operation in this request. If present, this indicates where to continue the listing.
@@ -74,10 +72,10 @@ pub struct ListSpeechSynthesisTasksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListSpeechSynthesisTasksOutput "ListSpeechSynthesisTasksOutput"[debug from output] {
-    next_token : String, synthesis_tasks : Vec < SynthesisTask > } { _meta }
+    ListSpeechSynthesisTasksOutput "ListSpeechSynthesisTasksOutput"[from output] {
+    next_token : String, synthesis_tasks = Vec < SynthesisTask > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourceOutput {
     /// The tags for the resource.
@@ -85,16 +83,16 @@ pub struct ListTagsForResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForResourceOutput "ListTagsForResourceOutput"[debug from output] { tags :
-    HashMap < String, String > } { _meta }
+    ListTagsForResourceOutput "ListTagsForResourceOutput"[from output] { tags : HashMap <
+    String, String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutLexiconOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(PutLexiconOutput "PutLexiconOutput"[debug from output] {} { _meta });
-#[derive(Default)]
+rboto::__structure!(PutLexiconOutput "PutLexiconOutput"[from output] {} { _meta });
+#[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct StartSpeechSynthesisStreamOutput {
     /// The output event stream that contains synthesized audio events and stream status events.
@@ -102,10 +100,10 @@ pub struct StartSpeechSynthesisStreamOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartSpeechSynthesisStreamOutput "StartSpeechSynthesisStreamOutput"[debug from
-    output] { event_stream : rboto::Body } { _meta }
+    StartSpeechSynthesisStreamOutput "StartSpeechSynthesisStreamOutput"[from output] {
+    event_stream = rboto::Body } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartSpeechSynthesisTaskOutput {
     /// SynthesisTask object that provides information and attributes about a newly submitted speech synthesis task.
@@ -113,10 +111,10 @@ pub struct StartSpeechSynthesisTaskOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartSpeechSynthesisTaskOutput "StartSpeechSynthesisTaskOutput"[debug from output] {
-    synthesis_task : SynthesisTask } { _meta }
+    StartSpeechSynthesisTaskOutput "StartSpeechSynthesisTaskOutput"[from output] {
+    synthesis_task = SynthesisTask } { _meta }
 );
-#[derive(Default)]
+#[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct SynthesizeSpeechOutput {
     /// Stream containing the synthesized speech.
@@ -128,22 +126,18 @@ pub struct SynthesizeSpeechOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SynthesizeSpeechOutput "SynthesizeSpeechOutput"[debug from output] { audio_stream :
+    SynthesizeSpeechOutput "SynthesizeSpeechOutput"[from output] { audio_stream :
     rboto::Body, content_type : String, request_characters = i32 } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagResourceOutput "TagResourceOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    UntagResourceOutput "UntagResourceOutput"[debug from output] {} { _meta }
-);
+rboto::__structure!(UntagResourceOutput "UntagResourceOutput"[from output] {} { _meta });

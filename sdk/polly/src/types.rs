@@ -13,15 +13,15 @@ pub struct AudioEvent {
     /// A chunk of synthesized audio data encoded in the format specified by the `OutputFormat` parameter.
     pub audio_chunk: Option<rboto::Blob>,
 }
-rboto::__structure!(AudioEvent "AudioEvent"[set from] { audio_chunk : rboto::Blob } {});
+rboto::__structure!(AudioEvent "AudioEvent"[from] { audio_chunk : rboto::Blob } {});
 /// Indicates the end of the input stream. After sending this event, the input stream will be closed and all audio will be returned.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CloseStreamEvent {}
 rboto::__structure!(CloseStreamEvent "CloseStreamEvent"[set into] {} {});
 rboto::__string_enum!(
-    Engine { Standard = "standard", Neural = "neural", LongForm = "long-form", Generative
-    = "generative" }
+    Engine { 0 Standard = "standard", 1 Neural = "neural", 2 LongForm = "long-form", 3
+    Generative = "generative" }
 );
 /// Configuration that controls when synthesized audio data is sent on the output stream.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -33,17 +33,18 @@ pub struct FlushStreamConfiguration {
 rboto::__structure!(
     FlushStreamConfiguration "FlushStreamConfiguration"[set into] { force = bool } {}
 );
-rboto::__string_enum!(Gender { Female = "Female", Male = "Male" });
+rboto::__string_enum!(Gender { 0 Female = "Female", 1 Male = "Male" });
 rboto::__string_enum!(
-    LanguageCode { Arb = "arb", CmnCn = "cmn-CN", CyGb = "cy-GB", DaDk = "da-DK", DeDe =
-    "de-DE", EnAu = "en-AU", EnGb = "en-GB", EnGbWls = "en-GB-WLS", EnIn = "en-IN", EnUs
-    = "en-US", EsEs = "es-ES", EsMx = "es-MX", EsUs = "es-US", FrCa = "fr-CA", FrFr =
-    "fr-FR", IsIs = "is-IS", ItIt = "it-IT", JaJp = "ja-JP", HiIn = "hi-IN", KoKr =
-    "ko-KR", NbNo = "nb-NO", NlNl = "nl-NL", PlPl = "pl-PL", PtBr = "pt-BR", PtPt =
-    "pt-PT", RoRo = "ro-RO", RuRu = "ru-RU", SvSe = "sv-SE", TrTr = "tr-TR", EnNz =
-    "en-NZ", EnZa = "en-ZA", CaEs = "ca-ES", DeAt = "de-AT", YueCn = "yue-CN", ArAe =
-    "ar-AE", FiFi = "fi-FI", EnIe = "en-IE", NlBe = "nl-BE", FrBe = "fr-BE", CsCz =
-    "cs-CZ", DeCh = "de-CH", EnSg = "en-SG" }
+    LanguageCode { 0 Arb = "arb", 1 CmnCn = "cmn-CN", 2 CyGb = "cy-GB", 3 DaDk = "da-DK",
+    4 DeDe = "de-DE", 5 EnAu = "en-AU", 6 EnGb = "en-GB", 7 EnGbWls = "en-GB-WLS", 8 EnIn
+    = "en-IN", 9 EnUs = "en-US", 10 EsEs = "es-ES", 11 EsMx = "es-MX", 12 EsUs = "es-US",
+    13 FrCa = "fr-CA", 14 FrFr = "fr-FR", 15 IsIs = "is-IS", 16 ItIt = "it-IT", 17 JaJp =
+    "ja-JP", 18 HiIn = "hi-IN", 19 KoKr = "ko-KR", 20 NbNo = "nb-NO", 21 NlNl = "nl-NL",
+    22 PlPl = "pl-PL", 23 PtBr = "pt-BR", 24 PtPt = "pt-PT", 25 RoRo = "ro-RO", 26 RuRu =
+    "ru-RU", 27 SvSe = "sv-SE", 28 TrTr = "tr-TR", 29 EnNz = "en-NZ", 30 EnZa = "en-ZA",
+    31 CaEs = "ca-ES", 32 DeAt = "de-AT", 33 YueCn = "yue-CN", 34 ArAe = "ar-AE", 35 FiFi
+    = "fi-FI", 36 EnIe = "en-IE", 37 NlBe = "nl-BE", 38 FrBe = "fr-BE", 39 CsCz =
+    "cs-CZ", 40 DeCh = "de-CH", 41 EnSg = "en-SG" }
 );
 /// Provides lexicon name and lexicon content in string format. For more information, see [Pronunciation Lexicon Specification (PLS) Version 1.0](https://www.w3.org/TR/pronunciation-lexicon/).
 #[derive(Clone, Default, PartialEq)]
@@ -55,7 +56,7 @@ pub struct Lexicon {
     pub name: Option<String>,
 }
 rboto::__structure!(
-    Lexicon "Lexicon"[set debug from] { content : String[sensitive], name : String } {}
+    Lexicon "Lexicon"[debug from] { content : String[sensitive], name : String } {}
 );
 /// Contains metadata describing the lexicon such as the number of lexemes, language code, and so on. For more information, see [Managing Lexicons](https://docs.aws.amazon.com/polly/latest/dg/managing-lexicons.html).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -75,7 +76,7 @@ pub struct LexiconAttributes {
     pub size: Option<i32>,
 }
 rboto::__structure!(
-    LexiconAttributes "LexiconAttributes"[set from] { alphabet : String, language_code :
+    LexiconAttributes "LexiconAttributes"[from] { alphabet : String, language_code :
     LanguageCode, last_modified : rboto::DateTime, lexicon_arn : String, lexemes_count =
     i32, size = i32 } {}
 );
@@ -89,22 +90,22 @@ pub struct LexiconDescription {
     pub attributes: Option<LexiconAttributes>,
 }
 rboto::__structure!(
-    LexiconDescription "LexiconDescription"[set from] { name : String, attributes :
+    LexiconDescription "LexiconDescription"[from] { name : String, attributes =
     LexiconAttributes } {}
 );
 rboto::__string_enum!(
-    OutputFormat { Json = "json", Mp3 = "mp3", OggOpus = "ogg_opus", OggVorbis =
-    "ogg_vorbis", Pcm = "pcm", Mulaw = "mulaw", Alaw = "alaw" }
+    OutputFormat { 0 Json = "json", 1 Mp3 = "mp3", 2 OggOpus = "ogg_opus", 3 OggVorbis =
+    "ogg_vorbis", 4 Pcm = "pcm", 5 Mulaw = "mulaw", 6 Alaw = "alaw" }
 );
 rboto::__string_enum!(
-    QuotaCode { InputStreamInboundEventTimeout = "input-stream-inbound-event-timeout",
-    InputStreamTimeout = "input-stream-timeout" }
+    QuotaCode { 0 InputStreamInboundEventTimeout = "input-stream-inbound-event-timeout",
+    1 InputStreamTimeout = "input-stream-timeout" }
 );
-rboto::__string_enum!(ResourceType { Lexicon = "lexicon" });
-rboto::__string_enum!(ServiceCode { Polly = "polly" });
+rboto::__string_enum!(ResourceType { 0 Lexicon = "lexicon" });
+rboto::__string_enum!(ServiceCode { 0 Polly = "polly" });
 rboto::__string_enum!(
-    SpeechMarkType { Sentence = "sentence", Ssml = "ssml", Viseme = "viseme", Word =
-    "word" }
+    SpeechMarkType { 0 Sentence = "sentence", 1 Ssml = "ssml", 2 Viseme = "viseme", 3
+    Word = "word" }
 );
 /// Inbound event stream for sending input and control events to manage bidirectional speech synthesis.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -117,7 +118,7 @@ pub struct StartSpeechSynthesisStreamActionStream {
 }
 rboto::__structure!(
     StartSpeechSynthesisStreamActionStream "StartSpeechSynthesisStreamActionStream"[set
-    into] { text_event : TextEvent, close_stream_event : CloseStreamEvent } {}
+    into] { text_event = TextEvent, close_stream_event = CloseStreamEvent } {}
 );
 /// Outbound event stream that contains synthesized audio data and stream status events.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -136,11 +137,11 @@ pub struct StartSpeechSynthesisStreamEventStream {
     pub throttling_exception: Option<ThrottlingException>,
 }
 rboto::__structure!(
-    StartSpeechSynthesisStreamEventStream "StartSpeechSynthesisStreamEventStream"[set
-    from] { audio_event : AudioEvent, stream_closed_event : StreamClosedEvent,
-    validation_exception : ValidationException, service_quota_exceeded_exception :
-    ServiceQuotaExceededException, service_failure_exception : ServiceFailureException,
-    throttling_exception : ThrottlingException } {}
+    StartSpeechSynthesisStreamEventStream "StartSpeechSynthesisStreamEventStream"[from] {
+    audio_event = AudioEvent, stream_closed_event = StreamClosedEvent,
+    validation_exception = ValidationException, service_quota_exceeded_exception =
+    ServiceQuotaExceededException, service_failure_exception = ServiceFailureException,
+    throttling_exception = ThrottlingException } {}
 );
 /// Indicates that the synthesis stream is closed and provides summary information.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -150,7 +151,7 @@ pub struct StreamClosedEvent {
     pub request_characters: Option<i32>,
 }
 rboto::__structure!(
-    StreamClosedEvent "StreamClosedEvent"[set from] { request_characters = i32 } {}
+    StreamClosedEvent "StreamClosedEvent"[from] { request_characters = i32 } {}
 );
 /// SynthesisTask object that provides information about a speech synthesis task.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -188,16 +189,16 @@ pub struct SynthesisTask {
     pub language_code: Option<LanguageCode>,
 }
 rboto::__structure!(
-    SynthesisTask "SynthesisTask"[set from] { engine : Engine, task_id : String,
-    task_status : TaskStatus, task_status_reason : String, output_uri : String,
-    creation_time : rboto::DateTime, request_characters = i32, sns_topic_arn : String,
-    lexicon_names : Vec < String >, output_format : OutputFormat, sample_rate : String,
-    speech_mark_types : Vec < SpeechMarkType >, text_type : TextType, voice_id : VoiceId,
-    language_code : LanguageCode } {}
+    SynthesisTask "SynthesisTask"[from] { engine : Engine, task_id : String, task_status
+    : TaskStatus, task_status_reason : String, output_uri : String, creation_time :
+    rboto::DateTime, request_characters = i32, sns_topic_arn : String, lexicon_names =
+    Vec < String >, output_format : OutputFormat, sample_rate : String, speech_mark_types
+    = Vec < SpeechMarkType >, text_type : TextType, voice_id : VoiceId, language_code :
+    LanguageCode } {}
 );
 rboto::__string_enum!(
-    TaskStatus { Scheduled = "scheduled", InProgress = "inProgress", Completed =
-    "completed", Failed = "failed" }
+    TaskStatus { 0 Scheduled = "scheduled", 1 InProgress = "inProgress", 2 Completed =
+    "completed", 3 Failed = "failed" }
 );
 /// Contains text content to be synthesized into speech.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -212,9 +213,9 @@ pub struct TextEvent {
 }
 rboto::__structure!(
     TextEvent "TextEvent"[set into] { text : String, text_type : TextType,
-    flush_stream_configuration : FlushStreamConfiguration } {}
+    flush_stream_configuration = FlushStreamConfiguration } {}
 );
-rboto::__string_enum!(TextType { Ssml = "ssml", Text = "text" });
+rboto::__string_enum!(TextType { 0 Ssml = "ssml", 1 Text = "text" });
 /// Provides information about a specific throttling reason.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -225,8 +226,7 @@ pub struct ThrottlingReason {
     pub resource: Option<String>,
 }
 rboto::__structure!(
-    ThrottlingReason "ThrottlingReason"[set from] { reason : String, resource : String }
-    {}
+    ThrottlingReason "ThrottlingReason"[from] { reason : String, resource : String } {}
 );
 /// Information about a field that failed validation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -238,13 +238,13 @@ pub struct ValidationExceptionField {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    ValidationExceptionField "ValidationExceptionField"[set from] { name : String,
-    message : String } {}
+    ValidationExceptionField "ValidationExceptionField"[from] { name : String, message :
+    String } {}
 );
 rboto::__string_enum!(
-    ValidationExceptionReason { UnsupportedOperation = "unsupportedOperation",
-    FieldValidationFailed = "fieldValidationFailed", Other = "other", InvalidInboundEvent
-    = "invalidInboundEvent" }
+    ValidationExceptionReason { 0 UnsupportedOperation = "unsupportedOperation", 1
+    FieldValidationFailed = "fieldValidationFailed", 2 Other = "other", 3
+    InvalidInboundEvent = "invalidInboundEvent" }
 );
 /// Description of the voice.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -266,35 +266,39 @@ pub struct Voice {
     pub supported_engines: Option<Vec<Engine>>,
 }
 rboto::__structure!(
-    Voice "Voice"[set from] { gender : Gender, id : VoiceId, language_code :
-    LanguageCode, language_name : String, name : String, additional_language_codes : Vec
-    < LanguageCode >, supported_engines : Vec < Engine > } {}
+    Voice "Voice"[from] { gender : Gender, id : VoiceId, language_code : LanguageCode,
+    language_name : String, name : String, additional_language_codes = Vec < LanguageCode
+    >, supported_engines = Vec < Engine > } {}
 );
 rboto::__string_enum!(
-    VoiceId { Aditi = "Aditi", Amy = "Amy", Astrid = "Astrid", Bianca = "Bianca", Brian =
-    "Brian", Camila = "Camila", Carla = "Carla", Carmen = "Carmen", Celine = "Celine",
-    Chantal = "Chantal", Conchita = "Conchita", Cristiano = "Cristiano", Dora = "Dora",
-    Emma = "Emma", Enrique = "Enrique", Ewa = "Ewa", Filiz = "Filiz", Gabrielle =
-    "Gabrielle", Geraint = "Geraint", Giorgio = "Giorgio", Gwyneth = "Gwyneth", Hans =
-    "Hans", Ines = "Ines", Ivy = "Ivy", Jacek = "Jacek", Jan = "Jan", Joanna = "Joanna",
-    Joey = "Joey", Justin = "Justin", Karl = "Karl", Kendra = "Kendra", Kevin = "Kevin",
-    Kimberly = "Kimberly", Lea = "Lea", Liv = "Liv", Lotte = "Lotte", Lucia = "Lucia",
-    Lupe = "Lupe", Mads = "Mads", Maja = "Maja", Marlene = "Marlene", Mathieu =
-    "Mathieu", Matthew = "Matthew", Maxim = "Maxim", Mia = "Mia", Miguel = "Miguel",
-    Mizuki = "Mizuki", Naja = "Naja", Nicole = "Nicole", Olivia = "Olivia", Penelope =
-    "Penelope", Raveena = "Raveena", Ricardo = "Ricardo", Ruben = "Ruben", Russell =
-    "Russell", Salli = "Salli", Seoyeon = "Seoyeon", Takumi = "Takumi", Tatyana =
-    "Tatyana", Vicki = "Vicki", Vitoria = "Vitoria", Zeina = "Zeina", Zhiyu = "Zhiyu",
-    Aria = "Aria", Ayanda = "Ayanda", Arlet = "Arlet", Hannah = "Hannah", Arthur =
-    "Arthur", Daniel = "Daniel", Liam = "Liam", Pedro = "Pedro", Kajal = "Kajal", Hiujin
-    = "Hiujin", Laura = "Laura", Elin = "Elin", Ida = "Ida", Suvi = "Suvi", Ola = "Ola",
-    Hala = "Hala", Andres = "Andres", Sergio = "Sergio", Remi = "Remi", Adriano =
-    "Adriano", Thiago = "Thiago", Ruth = "Ruth", Stephen = "Stephen", Kazuha = "Kazuha",
-    Tomoko = "Tomoko", Niamh = "Niamh", Sofie = "Sofie", Lisa = "Lisa", Isabelle =
-    "Isabelle", Zayd = "Zayd", Danielle = "Danielle", Gregory = "Gregory", Burcu =
-    "Burcu", Jitka = "Jitka", Sabrina = "Sabrina", Jasmine = "Jasmine", Jihye = "Jihye",
-    Ambre = "Ambre", Beatrice = "Beatrice", Florian = "Florian", Lennart = "Lennart",
-    Lorenzo = "Lorenzo", Tiffany = "Tiffany", Arjun = "Arjun", Carlos = "Carlos",
-    Carolina = "Carolina", Curtis = "Curtis", Hyunduk = "Hyunduk", Kenneth = "Kenneth",
-    Kiara = "Kiara", Leo = "Leo", Nate = "Nate", Tina = "Tina" }
+    VoiceId { 0 Aditi = "Aditi", 1 Amy = "Amy", 2 Astrid = "Astrid", 3 Bianca = "Bianca",
+    4 Brian = "Brian", 5 Camila = "Camila", 6 Carla = "Carla", 7 Carmen = "Carmen", 8
+    Celine = "Celine", 9 Chantal = "Chantal", 10 Conchita = "Conchita", 11 Cristiano =
+    "Cristiano", 12 Dora = "Dora", 13 Emma = "Emma", 14 Enrique = "Enrique", 15 Ewa =
+    "Ewa", 16 Filiz = "Filiz", 17 Gabrielle = "Gabrielle", 18 Geraint = "Geraint", 19
+    Giorgio = "Giorgio", 20 Gwyneth = "Gwyneth", 21 Hans = "Hans", 22 Ines = "Ines", 23
+    Ivy = "Ivy", 24 Jacek = "Jacek", 25 Jan = "Jan", 26 Joanna = "Joanna", 27 Joey =
+    "Joey", 28 Justin = "Justin", 29 Karl = "Karl", 30 Kendra = "Kendra", 31 Kevin =
+    "Kevin", 32 Kimberly = "Kimberly", 33 Lea = "Lea", 34 Liv = "Liv", 35 Lotte =
+    "Lotte", 36 Lucia = "Lucia", 37 Lupe = "Lupe", 38 Mads = "Mads", 39 Maja = "Maja", 40
+    Marlene = "Marlene", 41 Mathieu = "Mathieu", 42 Matthew = "Matthew", 43 Maxim =
+    "Maxim", 44 Mia = "Mia", 45 Miguel = "Miguel", 46 Mizuki = "Mizuki", 47 Naja =
+    "Naja", 48 Nicole = "Nicole", 49 Olivia = "Olivia", 50 Penelope = "Penelope", 51
+    Raveena = "Raveena", 52 Ricardo = "Ricardo", 53 Ruben = "Ruben", 54 Russell =
+    "Russell", 55 Salli = "Salli", 56 Seoyeon = "Seoyeon", 57 Takumi = "Takumi", 58
+    Tatyana = "Tatyana", 59 Vicki = "Vicki", 60 Vitoria = "Vitoria", 61 Zeina = "Zeina",
+    62 Zhiyu = "Zhiyu", 63 Aria = "Aria", 64 Ayanda = "Ayanda", 65 Arlet = "Arlet", 66
+    Hannah = "Hannah", 67 Arthur = "Arthur", 68 Daniel = "Daniel", 69 Liam = "Liam", 70
+    Pedro = "Pedro", 71 Kajal = "Kajal", 72 Hiujin = "Hiujin", 73 Laura = "Laura", 74
+    Elin = "Elin", 75 Ida = "Ida", 76 Suvi = "Suvi", 77 Ola = "Ola", 78 Hala = "Hala", 79
+    Andres = "Andres", 80 Sergio = "Sergio", 81 Remi = "Remi", 82 Adriano = "Adriano", 83
+    Thiago = "Thiago", 84 Ruth = "Ruth", 85 Stephen = "Stephen", 86 Kazuha = "Kazuha", 87
+    Tomoko = "Tomoko", 88 Niamh = "Niamh", 89 Sofie = "Sofie", 90 Lisa = "Lisa", 91
+    Isabelle = "Isabelle", 92 Zayd = "Zayd", 93 Danielle = "Danielle", 94 Gregory =
+    "Gregory", 95 Burcu = "Burcu", 96 Jitka = "Jitka", 97 Sabrina = "Sabrina", 98 Jasmine
+    = "Jasmine", 99 Jihye = "Jihye", 100 Ambre = "Ambre", 101 Beatrice = "Beatrice", 102
+    Florian = "Florian", 103 Lennart = "Lennart", 104 Lorenzo = "Lorenzo", 105 Tiffany =
+    "Tiffany", 106 Arjun = "Arjun", 107 Carlos = "Carlos", 108 Carolina = "Carolina", 109
+    Curtis = "Curtis", 110 Hyunduk = "Hyunduk", 111 Kenneth = "Kenneth", 112 Kiara =
+    "Kiara", 113 Leo = "Leo", 114 Nate = "Nate", 115 Tina = "Tina" }
 );

@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AddRoleToDbClusterInput {
     /// The name of the DB cluster to associate the IAM role with.
@@ -18,11 +18,10 @@ pub struct AddRoleToDbClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AddRoleToDbClusterInput "AddRoleToDBClusterMessage"[set debug into] {
-    db_cluster_identifier : String, role_arn : String, feature_name : String } { _client
-    }
+    AddRoleToDbClusterInput "AddRoleToDBClusterMessage"[set into] { db_cluster_identifier
+    : String, role_arn : String, feature_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AddRoleToDbInstanceInput {
     /// The name of the DB instance to associate the IAM role with.
@@ -34,11 +33,11 @@ pub struct AddRoleToDbInstanceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AddRoleToDbInstanceInput "AddRoleToDBInstanceMessage"[set debug into] {
+    AddRoleToDbInstanceInput "AddRoleToDBInstanceMessage"[set into] {
     db_instance_identifier : String, role_arn : String, feature_name : String } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AddSourceIdentifierToSubscriptionInput {
     /// The name of the RDS event notification subscription you want to add a source identifier to.
@@ -49,9 +48,9 @@ pub struct AddSourceIdentifierToSubscriptionInput {
 }
 rboto::__structure!(
     AddSourceIdentifierToSubscriptionInput "AddSourceIdentifierToSubscriptionMessage"[set
-    debug into] { subscription_name : String, source_identifier : String } { _client }
+    into] { subscription_name : String, source_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AddTagsToResourceInput {
     /// The Amazon RDS resource that the tags are added to. This value is an Amazon Resource Name (ARN). For information about creating an ARN, see [Constructing an RDS Amazon Resource Name (ARN)](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.ARN.html#USER_Tagging.ARN.Constructing).
@@ -61,10 +60,10 @@ pub struct AddTagsToResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AddTagsToResourceInput "AddTagsToResourceMessage"[set debug into] { resource_name :
-    String, tags : Vec < Tag > } { _client }
+    AddTagsToResourceInput "AddTagsToResourceMessage"[set into] { resource_name : String,
+    tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ApplyPendingMaintenanceActionInput {
     /// The RDS Amazon Resource Name (ARN) of the resource that the pending maintenance action applies to. For information about creating an ARN, see [Constructing an RDS Amazon Resource Name (ARN)](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.ARN.html#USER_Tagging.ARN.Constructing).
@@ -76,11 +75,11 @@ pub struct ApplyPendingMaintenanceActionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ApplyPendingMaintenanceActionInput "ApplyPendingMaintenanceActionMessage"[set debug
-    into] { resource_identifier : String, apply_action : String, opt_in_type : String } {
-    _client }
+    ApplyPendingMaintenanceActionInput "ApplyPendingMaintenanceActionMessage"[set into] {
+    resource_identifier : String, apply_action : String, opt_in_type : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AuthorizeDbSecurityGroupIngressInput {
     /// The name of the DB security group to add authorization to.
@@ -97,11 +96,11 @@ pub struct AuthorizeDbSecurityGroupIngressInput {
 }
 rboto::__structure!(
     AuthorizeDbSecurityGroupIngressInput "AuthorizeDBSecurityGroupIngressMessage"[set
-    debug into] { db_security_group_name : String, cidrip : String,
-    ec2_security_group_name : String, ec2_security_group_id : String,
-    ec2_security_group_owner_id : String } { _client }
+    into] { db_security_group_name : String, cidrip : String, ec2_security_group_name :
+    String, ec2_security_group_id : String, ec2_security_group_owner_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BacktrackDbClusterInput {
     /// The DB cluster identifier of the DB cluster to be backtracked. This parameter is stored as a lowercase string.
@@ -115,11 +114,11 @@ pub struct BacktrackDbClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BacktrackDbClusterInput "BacktrackDBClusterMessage"[set debug into] {
-    db_cluster_identifier : String, backtrack_to : rboto::DateTime, force = bool,
+    BacktrackDbClusterInput "BacktrackDBClusterMessage"[set into] { db_cluster_identifier
+    : String, backtrack_to : rboto::DateTime, force = bool,
     use_earliest_time_on_point_in_time_unavailable = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelDbCapacityReservationInput {
     /// The identifier or the name of the DB capacity reservation to cancel. You can specify the identifier, which has the prefix `dbcr-`, or the reservation name.
@@ -127,10 +126,10 @@ pub struct CancelDbCapacityReservationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelDbCapacityReservationInput "CancelDBCapacityReservationRequest"[set debug into]
-    { db_capacity_reservation_identifier : String } { _client }
+    CancelDbCapacityReservationInput "CancelDBCapacityReservationRequest"[set into] {
+    db_capacity_reservation_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelExportTaskInput {
     /// The identifier of the snapshot or cluster export task to cancel.
@@ -138,10 +137,10 @@ pub struct CancelExportTaskInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelExportTaskInput "CancelExportTaskMessage"[set debug into] {
-    export_task_identifier : String } { _client }
+    CancelExportTaskInput "CancelExportTaskMessage"[set into] { export_task_identifier :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CopyDbClusterParameterGroupInput {
     /// The identifier or Amazon Resource Name (ARN) for the source DB cluster parameter group. For information about creating an ARN, see [Constructing an ARN for Amazon RDS](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Tagging.ARN.html#USER_Tagging.ARN.Constructing) in the *Amazon Aurora User Guide*.
@@ -154,13 +153,13 @@ pub struct CopyDbClusterParameterGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CopyDbClusterParameterGroupInput "CopyDBClusterParameterGroupMessage"[set debug into]
-    { source_db_cluster_parameter_group_identifier : String,
+    CopyDbClusterParameterGroupInput "CopyDBClusterParameterGroupMessage"[set into] {
+    source_db_cluster_parameter_group_identifier : String,
     target_db_cluster_parameter_group_identifier : String,
-    target_db_cluster_parameter_group_description : String, tags : Vec < Tag > } {
+    target_db_cluster_parameter_group_description : String, tags = Vec < Tag > } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CopyDbClusterSnapshotInput {
     /// The identifier of the DB cluster snapshot to copy. This parameter isn't case-sensitive.
@@ -182,9 +181,9 @@ rboto::__structure!(
     CopyDbClusterSnapshotInput "CopyDBClusterSnapshotMessage"[set debug into] {
     source_db_cluster_snapshot_identifier : String, target_db_cluster_snapshot_identifier
     : String, kms_key_id : String, pre_signed_url : String[sensitive], copy_tags = bool,
-    tags : Vec < Tag >, source_region : String } { _client }
+    tags = Vec < Tag >, source_region : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CopyDbParameterGroupInput {
     /// The identifier or ARN for the source DB parameter group. For information about creating an ARN, see [Constructing an ARN for Amazon RDS](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.ARN.html#USER_Tagging.ARN.Constructing) in the *Amazon RDS User Guide*.
@@ -197,12 +196,12 @@ pub struct CopyDbParameterGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CopyDbParameterGroupInput "CopyDBParameterGroupMessage"[set debug into] {
+    CopyDbParameterGroupInput "CopyDBParameterGroupMessage"[set into] {
     source_db_parameter_group_identifier : String, target_db_parameter_group_identifier :
-    String, target_db_parameter_group_description : String, tags : Vec < Tag > } {
+    String, target_db_parameter_group_description : String, tags = Vec < Tag > } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CopyDbSnapshotInput {
     /// The identifier for the source DB snapshot.
@@ -235,13 +234,13 @@ pub struct CopyDbSnapshotInput {
 rboto::__structure!(
     CopyDbSnapshotInput "CopyDBSnapshotMessage"[set debug into] {
     source_db_snapshot_identifier : String, target_db_snapshot_identifier : String,
-    kms_key_id : String, tags : Vec < Tag >, copy_tags = bool, pre_signed_url :
+    kms_key_id : String, tags = Vec < Tag >, copy_tags = bool, pre_signed_url :
     String[sensitive], option_group_name : String, target_custom_availability_zone :
     String, snapshot_target : String, copy_option_group = bool,
-    snapshot_availability_zone : String, tag_specifications : Vec < TagSpecification >,
+    snapshot_availability_zone : String, tag_specifications = Vec < TagSpecification >,
     source_region : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CopyOptionGroupInput {
     /// The identifier for the source option group.
@@ -254,11 +253,11 @@ pub struct CopyOptionGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CopyOptionGroupInput "CopyOptionGroupMessage"[set debug into] {
+    CopyOptionGroupInput "CopyOptionGroupMessage"[set into] {
     source_option_group_identifier : String, target_option_group_identifier : String,
-    target_option_group_description : String, tags : Vec < Tag > } { _client }
+    target_option_group_description : String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateBlueGreenDeploymentInput {
     /// The name of the blue/green deployment.
@@ -290,15 +289,15 @@ pub struct CreateBlueGreenDeploymentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateBlueGreenDeploymentInput "CreateBlueGreenDeploymentRequest"[set debug into] {
+    CreateBlueGreenDeploymentInput "CreateBlueGreenDeploymentRequest"[set into] {
     blue_green_deployment_name : String, source : String, target_engine_version : String,
     target_db_parameter_group_name : String, target_db_cluster_parameter_group_name :
-    String, tags : Vec < Tag >, target_db_instance_class : String,
+    String, tags = Vec < Tag >, target_db_instance_class : String,
     upgrade_target_storage_config = bool, target_iops = i32, target_storage_type :
     String, target_allocated_storage = i32, target_storage_throughput = i32,
-    target_resource_configurations : Vec < TargetResourceConfiguration > } { _client }
+    target_resource_configurations = Vec < TargetResourceConfiguration > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateCustomDbEngineVersionInput {
     /// The database engine.
@@ -327,15 +326,14 @@ pub struct CreateCustomDbEngineVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateCustomDbEngineVersionInput "CreateCustomDBEngineVersionMessage"[set debug into]
-    { engine : String, engine_version : String,
-    database_installation_files_s3_bucket_name : String,
-    database_installation_files_s3_prefix : String, database_installation_files : Vec <
-    String >, image_id : String, kms_key_id : String,
+    CreateCustomDbEngineVersionInput "CreateCustomDBEngineVersionMessage"[set into] {
+    engine : String, engine_version : String, database_installation_files_s3_bucket_name
+    : String, database_installation_files_s3_prefix : String, database_installation_files
+    = Vec < String >, image_id : String, kms_key_id : String,
     source_custom_db_engine_version_identifier : String, use_aws_provided_latest_image =
-    bool, description : String, manifest : String, tags : Vec < Tag > } { _client }
+    bool, description : String, manifest : String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDbCapacityReservationInput {
     /// The name of the DB capacity reservation. This name must be unique for your Amazon Web Services account in the Amazon Web Services Region.
@@ -361,13 +359,13 @@ pub struct CreateDbCapacityReservationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDbCapacityReservationInput "CreateDBCapacityReservationRequest"[set debug into]
-    { db_capacity_reservation_name : String, db_instance_class : String, engine : String,
-    capacity_per_availability_zone = i32, availability_zones : Vec < String >, end_date :
+    CreateDbCapacityReservationInput "CreateDBCapacityReservationRequest"[set into] {
+    db_capacity_reservation_name : String, db_instance_class : String, engine : String,
+    capacity_per_availability_zone = i32, availability_zones = Vec < String >, end_date :
     rboto::DateTime, start_date : rboto::DateTime, commitment_duration = i64,
-    license_model : String, tags : Vec < Tag > } { _client }
+    license_model : String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDbClusterEndpointInput {
     /// The DB cluster identifier of the DB cluster associated with the endpoint. This parameter is stored as a lowercase string.
@@ -385,12 +383,12 @@ pub struct CreateDbClusterEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDbClusterEndpointInput "CreateDBClusterEndpointMessage"[set debug into] {
+    CreateDbClusterEndpointInput "CreateDBClusterEndpointMessage"[set into] {
     db_cluster_identifier : String, db_cluster_endpoint_identifier : String,
-    endpoint_type : String, static_members : Vec < String >, excluded_members : Vec <
-    String >, tags : Vec < Tag > } { _client }
+    endpoint_type : String, static_members = Vec < String >, excluded_members = Vec <
+    String >, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateDbClusterInput {
     /// A list of Availability Zones (AZs) where you specifically want to create DB instances in the DB cluster.
@@ -517,25 +515,25 @@ pub struct CreateDbClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDbClusterInput "CreateDBClusterMessage"[set debug into] { availability_zones :
+    CreateDbClusterInput "CreateDBClusterMessage"[set debug into] { availability_zones =
     Vec < String >, backup_retention_period = i32, character_set_name : String,
     database_name : String, db_cluster_identifier : String,
-    db_cluster_parameter_group_name : String, vpc_security_group_ids : Vec < String >,
+    db_cluster_parameter_group_name : String, vpc_security_group_ids = Vec < String >,
     db_subnet_group_name : String, engine : String, engine_version : String, port = i32,
     master_username : String, master_user_password : String[sensitive], option_group_name
     : String, preferred_backup_window : String, preferred_maintenance_window : String,
-    replication_source_identifier : String, tags : Vec < Tag >, storage_encrypted = bool,
+    replication_source_identifier : String, tags = Vec < Tag >, storage_encrypted = bool,
     kms_key_id : String, pre_signed_url : String[sensitive],
     enable_iam_database_authentication = bool, backtrack_window = i64,
-    enable_cloudwatch_logs_exports : Vec < String >, engine_mode : String,
-    scaling_configuration : ScalingConfiguration, rds_custom_cluster_configuration :
+    enable_cloudwatch_logs_exports = Vec < String >, engine_mode : String,
+    scaling_configuration = ScalingConfiguration, rds_custom_cluster_configuration =
     RdsCustomClusterConfiguration, db_cluster_instance_class : String, allocated_storage
     = i32, storage_type : String, iops = i32, publicly_accessible = bool,
     auto_minor_version_upgrade = bool, deletion_protection = bool,
     global_cluster_identifier : String, enable_http_endpoint = bool,
     copy_tags_to_snapshot = bool, domain : String, domain_iam_role_name : String,
     enable_global_write_forwarding = bool, network_type : String,
-    serverless_v2_scaling_configuration : ServerlessV2ScalingConfiguration,
+    serverless_v2_scaling_configuration = ServerlessV2ScalingConfiguration,
     monitoring_interval = i32, monitoring_role_arn : String, database_insights_mode :
     DatabaseInsightsMode, enable_performance_insights = bool,
     performance_insights_kms_key_id : String, performance_insights_retention_period =
@@ -543,11 +541,11 @@ rboto::__structure!(
     ClusterScalabilityType, db_system_id : String, manage_master_user_password = bool,
     enable_local_write_forwarding = bool, master_user_secret_kms_key_id : String,
     ca_certificate_identifier : String, engine_lifecycle_support : String,
-    tag_specifications : Vec < TagSpecification >, master_user_authentication_type :
-    MasterUserAuthenticationType, with_express_configuration = bool, associated_roles :
+    tag_specifications = Vec < TagSpecification >, master_user_authentication_type :
+    MasterUserAuthenticationType, with_express_configuration = bool, associated_roles =
     Vec < DbClusterAssociatedRole >, source_region : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDbClusterParameterGroupInput {
     /// The name of the DB cluster parameter group.
@@ -561,11 +559,11 @@ pub struct CreateDbClusterParameterGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDbClusterParameterGroupInput "CreateDBClusterParameterGroupMessage"[set debug
-    into] { db_cluster_parameter_group_name : String, db_parameter_group_family : String,
-    description : String, tags : Vec < Tag > } { _client }
+    CreateDbClusterParameterGroupInput "CreateDBClusterParameterGroupMessage"[set into] {
+    db_cluster_parameter_group_name : String, db_parameter_group_family : String,
+    description : String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDbClusterSnapshotInput {
     /// The identifier of the DB cluster snapshot. This parameter is stored as a lowercase string.
@@ -577,11 +575,11 @@ pub struct CreateDbClusterSnapshotInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDbClusterSnapshotInput "CreateDBClusterSnapshotMessage"[set debug into] {
-    db_cluster_snapshot_identifier : String, db_cluster_identifier : String, tags : Vec <
+    CreateDbClusterSnapshotInput "CreateDBClusterSnapshotMessage"[set into] {
+    db_cluster_snapshot_identifier : String, db_cluster_identifier : String, tags = Vec <
     Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateDbInstanceInput {
     /// The meaning of this parameter differs according to the database engine you use.
@@ -726,34 +724,34 @@ rboto::__structure!(
     CreateDbInstanceInput "CreateDBInstanceMessage"[set debug into] { db_name : String,
     db_instance_identifier : String, allocated_storage = i32, db_instance_class : String,
     engine : String, master_username : String, master_user_password : String[sensitive],
-    db_security_groups : Vec < String >, vpc_security_group_ids : Vec < String >,
+    db_security_groups = Vec < String >, vpc_security_group_ids = Vec < String >,
     availability_zone : String, db_subnet_group_name : String,
     preferred_maintenance_window : String, db_parameter_group_name : String,
     backup_retention_period = i32, preferred_backup_window : String, port = i32, multi_az
     = bool, engine_version : String, auto_minor_version_upgrade = bool, license_model :
     String, iops = i32, storage_throughput = i32, option_group_name : String,
     character_set_name : String, nchar_character_set_name : String, publicly_accessible =
-    bool, tags : Vec < Tag >, db_cluster_identifier : String, storage_type : String,
+    bool, tags = Vec < Tag >, db_cluster_identifier : String, storage_type : String,
     tde_credential_arn : String, tde_credential_password : String[sensitive],
     storage_encrypted = bool, kms_key_id : String, domain : String, domain_fqdn : String,
-    domain_ou : String, domain_auth_secret_arn : String, domain_dns_ips : Vec < String >,
+    domain_ou : String, domain_auth_secret_arn : String, domain_dns_ips = Vec < String >,
     copy_tags_to_snapshot = bool, monitoring_interval = i32, monitoring_role_arn :
     String, domain_iam_role_name : String, promotion_tier = i32, timezone : String,
     enable_iam_database_authentication = bool, database_insights_mode :
     DatabaseInsightsMode, enable_performance_insights = bool,
     performance_insights_kms_key_id : String, performance_insights_retention_period =
-    i32, enable_cloudwatch_logs_exports : Vec < String >, processor_features : Vec <
+    i32, enable_cloudwatch_logs_exports = Vec < String >, processor_features = Vec <
     ProcessorFeature >, deletion_protection = bool, max_allocated_storage = i32,
     enable_customer_owned_ip = bool, network_type : String, backup_target : String,
     custom_iam_instance_profile : String, db_system_id : String,
     ca_certificate_identifier : String, manage_master_user_password = bool,
     master_user_secret_kms_key_id : String, multi_tenant = bool, dedicated_log_volume =
-    bool, engine_lifecycle_support : String, additional_storage_volumes : Vec <
-    AdditionalStorageVolume >, tag_specifications : Vec < TagSpecification >,
+    bool, engine_lifecycle_support : String, additional_storage_volumes = Vec <
+    AdditionalStorageVolume >, tag_specifications = Vec < TagSpecification >,
     db_capacity_reservation_identifier : String, master_user_authentication_type :
     MasterUserAuthenticationType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateDbInstanceReadReplicaInput {
     /// The DB instance identifier of the read replica. This identifier is the unique key that identifies a DB instance. This parameter is stored as a lowercase string.
@@ -865,25 +863,25 @@ rboto::__structure!(
     db_instance_class : String, availability_zone : String, port = i32, multi_az = bool,
     auto_minor_version_upgrade = bool, iops = i32, storage_throughput = i32,
     option_group_name : String, db_parameter_group_name : String, publicly_accessible =
-    bool, tags : Vec < Tag >, db_subnet_group_name : String, vpc_security_group_ids : Vec
+    bool, tags = Vec < Tag >, db_subnet_group_name : String, vpc_security_group_ids = Vec
     < String >, storage_type : String, copy_tags_to_snapshot = bool, monitoring_interval
     = i32, monitoring_role_arn : String, kms_key_id : String, pre_signed_url :
     String[sensitive], enable_iam_database_authentication = bool, database_insights_mode
     : DatabaseInsightsMode, enable_performance_insights = bool,
     performance_insights_kms_key_id : String, performance_insights_retention_period =
-    i32, enable_cloudwatch_logs_exports : Vec < String >, processor_features : Vec <
+    i32, enable_cloudwatch_logs_exports = Vec < String >, processor_features = Vec <
     ProcessorFeature >, use_default_processor_features = bool, deletion_protection =
     bool, domain : String, domain_iam_role_name : String, domain_fqdn : String, domain_ou
-    : String, domain_auth_secret_arn : String, domain_dns_ips : Vec < String >,
+    : String, domain_auth_secret_arn : String, domain_dns_ips = Vec < String >,
     replica_mode : ReplicaMode, enable_customer_owned_ip = bool, network_type : String,
     max_allocated_storage = i32, backup_target : String, custom_iam_instance_profile :
     String, allocated_storage = i32, source_db_cluster_identifier : String,
     dedicated_log_volume = bool, upgrade_storage_config = bool, ca_certificate_identifier
-    : String, additional_storage_volumes : Vec < AdditionalStorageVolume >,
-    tag_specifications : Vec < TagSpecification >, db_capacity_reservation_identifier :
+    : String, additional_storage_volumes = Vec < AdditionalStorageVolume >,
+    tag_specifications = Vec < TagSpecification >, db_capacity_reservation_identifier :
     String, source_region : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDbParameterGroupInput {
     /// The name of the DB parameter group.
@@ -897,11 +895,11 @@ pub struct CreateDbParameterGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDbParameterGroupInput "CreateDBParameterGroupMessage"[set debug into] {
+    CreateDbParameterGroupInput "CreateDBParameterGroupMessage"[set into] {
     db_parameter_group_name : String, db_parameter_group_family : String, description :
-    String, tags : Vec < Tag > } { _client }
+    String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDbProxyEndpointInput {
     /// The name of the DB proxy associated with the DB proxy endpoint that you create.
@@ -920,13 +918,12 @@ pub struct CreateDbProxyEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDbProxyEndpointInput "CreateDBProxyEndpointRequest"[set debug into] {
-    db_proxy_name : String, db_proxy_endpoint_name : String, vpc_subnet_ids : Vec <
-    String >, vpc_security_group_ids : Vec < String >, target_role :
-    DbProxyEndpointTargetRole, tags : Vec < Tag >, endpoint_network_type :
-    EndpointNetworkType } { _client }
+    CreateDbProxyEndpointInput "CreateDBProxyEndpointRequest"[set into] { db_proxy_name :
+    String, db_proxy_endpoint_name : String, vpc_subnet_ids = Vec < String >,
+    vpc_security_group_ids = Vec < String >, target_role : DbProxyEndpointTargetRole,
+    tags = Vec < Tag >, endpoint_network_type : EndpointNetworkType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDbProxyInput {
     /// The identifier for the proxy. This name must be unique for all proxies owned by your Amazon Web Services account in the specified Amazon Web Services Region. An identifier must begin with a letter and must contain only ASCII letters, digits, and hyphens; it can't end with a hyphen or contain two consecutive hyphens.
@@ -958,15 +955,15 @@ pub struct CreateDbProxyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDbProxyInput "CreateDBProxyRequest"[set debug into] { db_proxy_name : String,
-    engine_family : EngineFamily, default_auth_scheme : DefaultAuthScheme, auth : Vec <
-    UserAuthConfig >, role_arn : String, vpc_subnet_ids : Vec < String >,
-    vpc_security_group_ids : Vec < String >, require_tls = bool, idle_client_timeout =
-    i32, debug_logging = bool, tags : Vec < Tag >, endpoint_network_type :
+    CreateDbProxyInput "CreateDBProxyRequest"[set into] { db_proxy_name : String,
+    engine_family : EngineFamily, default_auth_scheme : DefaultAuthScheme, auth = Vec <
+    UserAuthConfig >, role_arn : String, vpc_subnet_ids = Vec < String >,
+    vpc_security_group_ids = Vec < String >, require_tls = bool, idle_client_timeout =
+    i32, debug_logging = bool, tags = Vec < Tag >, endpoint_network_type :
     EndpointNetworkType, target_connection_network_type : TargetConnectionNetworkType } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDbSecurityGroupInput {
     /// The name for the DB security group. This value is stored as a lowercase string.
@@ -978,11 +975,11 @@ pub struct CreateDbSecurityGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDbSecurityGroupInput "CreateDBSecurityGroupMessage"[set debug into] {
-    db_security_group_name : String, db_security_group_description : String, tags : Vec <
+    CreateDbSecurityGroupInput "CreateDBSecurityGroupMessage"[set into] {
+    db_security_group_name : String, db_security_group_description : String, tags = Vec <
     Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDbShardGroupInput {
     /// The name of the DB shard group.
@@ -1001,12 +998,12 @@ pub struct CreateDbShardGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDbShardGroupInput "CreateDBShardGroupMessage"[set debug into] {
+    CreateDbShardGroupInput "CreateDBShardGroupMessage"[set into] {
     db_shard_group_identifier : String, db_cluster_identifier : String,
     compute_redundancy = i32, max_acu = f64, min_acu = f64, publicly_accessible = bool,
-    tags : Vec < Tag > } { _client }
+    tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDbSnapshotInput {
     /// The identifier for the DB snapshot.
@@ -1017,11 +1014,10 @@ pub struct CreateDbSnapshotInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDbSnapshotInput "CreateDBSnapshotMessage"[set debug into] {
-    db_snapshot_identifier : String, db_instance_identifier : String, tags : Vec < Tag >
-    } { _client }
+    CreateDbSnapshotInput "CreateDBSnapshotMessage"[set into] { db_snapshot_identifier :
+    String, db_instance_identifier : String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDbSubnetGroupInput {
     /// The name for the DB subnet group. This value is stored as a lowercase string.
@@ -1035,11 +1031,11 @@ pub struct CreateDbSubnetGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDbSubnetGroupInput "CreateDBSubnetGroupMessage"[set debug into] {
-    db_subnet_group_name : String, db_subnet_group_description : String, subnet_ids : Vec
-    < String >, tags : Vec < Tag > } { _client }
+    CreateDbSubnetGroupInput "CreateDBSubnetGroupMessage"[set into] {
+    db_subnet_group_name : String, db_subnet_group_description : String, subnet_ids = Vec
+    < String >, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateEventSubscriptionInput {
     /// The name of the subscription.
@@ -1058,12 +1054,12 @@ pub struct CreateEventSubscriptionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateEventSubscriptionInput "CreateEventSubscriptionMessage"[set debug into] {
+    CreateEventSubscriptionInput "CreateEventSubscriptionMessage"[set into] {
     subscription_name : String, sns_topic_arn : String, source_type : String,
-    event_categories : Vec < String >, source_ids : Vec < String >, enabled = bool, tags
-    : Vec < Tag > } { _client }
+    event_categories = Vec < String >, source_ids = Vec < String >, enabled = bool, tags
+    = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateGlobalClusterInput {
     /// The cluster identifier for this global database cluster. This parameter is stored as a lowercase string.
@@ -1087,13 +1083,13 @@ pub struct CreateGlobalClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateGlobalClusterInput "CreateGlobalClusterMessage"[set debug into] {
+    CreateGlobalClusterInput "CreateGlobalClusterMessage"[set into] {
     global_cluster_identifier : String, source_db_cluster_identifier : String, engine :
     String, engine_version : String, engine_lifecycle_support : String,
-    deletion_protection = bool, database_name : String, storage_encrypted = bool, tags :
+    deletion_protection = bool, database_name : String, storage_encrypted = bool, tags =
     Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateIntegrationInput {
     /// The Amazon Resource Name (ARN) of the database to use as the source for replication.
@@ -1114,12 +1110,12 @@ pub struct CreateIntegrationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateIntegrationInput "CreateIntegrationMessage"[set debug into] { source_arn :
-    String, target_arn : String, integration_name : String, kms_key_id : String,
-    additional_encryption_context : HashMap < String, String >, tags : Vec < Tag >,
+    CreateIntegrationInput "CreateIntegrationMessage"[set into] { source_arn : String,
+    target_arn : String, integration_name : String, kms_key_id : String,
+    additional_encryption_context : HashMap < String, String >, tags = Vec < Tag >,
     data_filter : String, description : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateOptionGroupInput {
     /// Specifies the name of the option group to be created.
@@ -1135,11 +1131,11 @@ pub struct CreateOptionGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateOptionGroupInput "CreateOptionGroupMessage"[set debug into] { option_group_name
-    : String, engine_name : String, major_engine_version : String,
-    option_group_description : String, tags : Vec < Tag > } { _client }
+    CreateOptionGroupInput "CreateOptionGroupMessage"[set into] { option_group_name :
+    String, engine_name : String, major_engine_version : String, option_group_description
+    : String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateTenantDatabaseInput {
     /// The user-supplied DB instance identifier. RDS creates your tenant database in this DB instance. This parameter isn't case-sensitive.
@@ -1166,9 +1162,9 @@ rboto::__structure!(
     db_instance_identifier : String, tenant_db_name : String, master_username : String,
     master_user_password : String[sensitive], character_set_name : String,
     nchar_character_set_name : String, manage_master_user_password = bool,
-    master_user_secret_kms_key_id : String, tags : Vec < Tag > } { _client }
+    master_user_secret_kms_key_id : String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteBlueGreenDeploymentInput {
     /// The unique identifier of the blue/green deployment to delete. This parameter isn't case-sensitive.
@@ -1178,10 +1174,10 @@ pub struct DeleteBlueGreenDeploymentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteBlueGreenDeploymentInput "DeleteBlueGreenDeploymentRequest"[set debug into] {
+    DeleteBlueGreenDeploymentInput "DeleteBlueGreenDeploymentRequest"[set into] {
     blue_green_deployment_identifier : String, delete_target = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteCustomDbEngineVersionInput {
     /// The database engine.
@@ -1191,10 +1187,10 @@ pub struct DeleteCustomDbEngineVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteCustomDbEngineVersionInput "DeleteCustomDBEngineVersionMessage"[set debug into]
-    { engine : String, engine_version : String } { _client }
+    DeleteCustomDbEngineVersionInput "DeleteCustomDBEngineVersionMessage"[set into] {
+    engine : String, engine_version : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDbClusterAutomatedBackupInput {
     /// The identifier for the source DB cluster, which can't be changed and which is unique to an Amazon Web Services Region.
@@ -1202,10 +1198,10 @@ pub struct DeleteDbClusterAutomatedBackupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDbClusterAutomatedBackupInput "DeleteDBClusterAutomatedBackupMessage"[set debug
-    into] { db_cluster_resource_id : String } { _client }
+    DeleteDbClusterAutomatedBackupInput "DeleteDBClusterAutomatedBackupMessage"[set into]
+    { db_cluster_resource_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDbClusterEndpointInput {
     /// The identifier associated with the custom endpoint. This parameter is stored as a lowercase string.
@@ -1213,10 +1209,10 @@ pub struct DeleteDbClusterEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDbClusterEndpointInput "DeleteDBClusterEndpointMessage"[set debug into] {
+    DeleteDbClusterEndpointInput "DeleteDBClusterEndpointMessage"[set into] {
     db_cluster_endpoint_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDbClusterInput {
     /// The DB cluster identifier for the DB cluster to be deleted. This parameter isn't case-sensitive.
@@ -1230,11 +1226,11 @@ pub struct DeleteDbClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDbClusterInput "DeleteDBClusterMessage"[set debug into] { db_cluster_identifier
-    : String, skip_final_snapshot = bool, final_db_snapshot_identifier : String,
+    DeleteDbClusterInput "DeleteDBClusterMessage"[set into] { db_cluster_identifier :
+    String, skip_final_snapshot = bool, final_db_snapshot_identifier : String,
     delete_automated_backups = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDbClusterParameterGroupInput {
     /// The name of the DB cluster parameter group.
@@ -1242,10 +1238,10 @@ pub struct DeleteDbClusterParameterGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDbClusterParameterGroupInput "DeleteDBClusterParameterGroupMessage"[set debug
-    into] { db_cluster_parameter_group_name : String } { _client }
+    DeleteDbClusterParameterGroupInput "DeleteDBClusterParameterGroupMessage"[set into] {
+    db_cluster_parameter_group_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDbClusterSnapshotInput {
     /// The identifier of the DB cluster snapshot to delete.
@@ -1253,11 +1249,11 @@ pub struct DeleteDbClusterSnapshotInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDbClusterSnapshotInput "DeleteDBClusterSnapshotMessage"[set debug into] {
+    DeleteDbClusterSnapshotInput "DeleteDBClusterSnapshotMessage"[set into] {
     db_cluster_snapshot_identifier : String } { _client }
 );
 /// Parameter input for the `DeleteDBInstanceAutomatedBackup` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDbInstanceAutomatedBackupInput {
     /// The identifier for the source DB instance, which can't be changed and which is unique to an Amazon Web Services Region.
@@ -1268,10 +1264,10 @@ pub struct DeleteDbInstanceAutomatedBackupInput {
 }
 rboto::__structure!(
     DeleteDbInstanceAutomatedBackupInput "DeleteDBInstanceAutomatedBackupMessage"[set
-    debug into] { dbi_resource_id : String, db_instance_automated_backups_arn : String }
-    { _client }
+    into] { dbi_resource_id : String, db_instance_automated_backups_arn : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDbInstanceInput {
     /// The DB instance identifier for the DB instance to be deleted. This parameter isn't case-sensitive.
@@ -1285,11 +1281,11 @@ pub struct DeleteDbInstanceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDbInstanceInput "DeleteDBInstanceMessage"[set debug into] {
-    db_instance_identifier : String, skip_final_snapshot = bool,
-    final_db_snapshot_identifier : String, delete_automated_backups = bool } { _client }
+    DeleteDbInstanceInput "DeleteDBInstanceMessage"[set into] { db_instance_identifier :
+    String, skip_final_snapshot = bool, final_db_snapshot_identifier : String,
+    delete_automated_backups = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDbParameterGroupInput {
     /// The name of the DB parameter group.
@@ -1297,10 +1293,10 @@ pub struct DeleteDbParameterGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDbParameterGroupInput "DeleteDBParameterGroupMessage"[set debug into] {
+    DeleteDbParameterGroupInput "DeleteDBParameterGroupMessage"[set into] {
     db_parameter_group_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDbProxyEndpointInput {
     /// The name of the DB proxy endpoint to delete.
@@ -1308,10 +1304,10 @@ pub struct DeleteDbProxyEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDbProxyEndpointInput "DeleteDBProxyEndpointRequest"[set debug into] {
+    DeleteDbProxyEndpointInput "DeleteDBProxyEndpointRequest"[set into] {
     db_proxy_endpoint_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDbProxyInput {
     /// The name of the DB proxy to delete.
@@ -1319,10 +1315,10 @@ pub struct DeleteDbProxyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDbProxyInput "DeleteDBProxyRequest"[set debug into] { db_proxy_name : String }
-    { _client }
+    DeleteDbProxyInput "DeleteDBProxyRequest"[set into] { db_proxy_name : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDbSecurityGroupInput {
     /// The name of the DB security group to delete.
@@ -1330,10 +1326,10 @@ pub struct DeleteDbSecurityGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDbSecurityGroupInput "DeleteDBSecurityGroupMessage"[set debug into] {
+    DeleteDbSecurityGroupInput "DeleteDBSecurityGroupMessage"[set into] {
     db_security_group_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDbShardGroupInput {
     /// The name of the DB shard group to delete.
@@ -1341,10 +1337,10 @@ pub struct DeleteDbShardGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDbShardGroupInput "DeleteDBShardGroupMessage"[set debug into] {
+    DeleteDbShardGroupInput "DeleteDBShardGroupMessage"[set into] {
     db_shard_group_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDbSnapshotInput {
     /// The DB snapshot identifier.
@@ -1352,10 +1348,10 @@ pub struct DeleteDbSnapshotInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDbSnapshotInput "DeleteDBSnapshotMessage"[set debug into] {
-    db_snapshot_identifier : String } { _client }
+    DeleteDbSnapshotInput "DeleteDBSnapshotMessage"[set into] { db_snapshot_identifier :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDbSubnetGroupInput {
     /// The name of the database subnet group to delete.
@@ -1363,10 +1359,10 @@ pub struct DeleteDbSubnetGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDbSubnetGroupInput "DeleteDBSubnetGroupMessage"[set debug into] {
+    DeleteDbSubnetGroupInput "DeleteDBSubnetGroupMessage"[set into] {
     db_subnet_group_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteEventSubscriptionInput {
     /// The name of the RDS event notification subscription you want to delete.
@@ -1374,10 +1370,10 @@ pub struct DeleteEventSubscriptionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteEventSubscriptionInput "DeleteEventSubscriptionMessage"[set debug into] {
+    DeleteEventSubscriptionInput "DeleteEventSubscriptionMessage"[set into] {
     subscription_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteGlobalClusterInput {
     /// The cluster identifier of the global database cluster being deleted.
@@ -1385,10 +1381,10 @@ pub struct DeleteGlobalClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteGlobalClusterInput "DeleteGlobalClusterMessage"[set debug into] {
+    DeleteGlobalClusterInput "DeleteGlobalClusterMessage"[set into] {
     global_cluster_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteIntegrationInput {
     /// The unique identifier of the integration.
@@ -1396,10 +1392,10 @@ pub struct DeleteIntegrationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteIntegrationInput "DeleteIntegrationMessage"[set debug into] {
-    integration_identifier : String } { _client }
+    DeleteIntegrationInput "DeleteIntegrationMessage"[set into] { integration_identifier
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteOptionGroupInput {
     /// The name of the option group to be deleted.
@@ -1407,10 +1403,10 @@ pub struct DeleteOptionGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteOptionGroupInput "DeleteOptionGroupMessage"[set debug into] { option_group_name
-    : String } { _client }
+    DeleteOptionGroupInput "DeleteOptionGroupMessage"[set into] { option_group_name :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTenantDatabaseInput {
     /// The user-supplied identifier for the DB instance that contains the tenant database that you want to delete.
@@ -1424,11 +1420,11 @@ pub struct DeleteTenantDatabaseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTenantDatabaseInput "DeleteTenantDatabaseMessage"[set debug into] {
+    DeleteTenantDatabaseInput "DeleteTenantDatabaseMessage"[set into] {
     db_instance_identifier : String, tenant_db_name : String, skip_final_snapshot = bool,
     final_db_snapshot_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeregisterDbProxyTargetsInput {
     /// The identifier of the `DBProxy` that is associated with the `DBProxyTargetGroup`.
@@ -1442,20 +1438,20 @@ pub struct DeregisterDbProxyTargetsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeregisterDbProxyTargetsInput "DeregisterDBProxyTargetsRequest"[set debug into] {
-    db_proxy_name : String, target_group_name : String, db_instance_identifiers : Vec <
-    String >, db_cluster_identifiers : Vec < String > } { _client }
+    DeregisterDbProxyTargetsInput "DeregisterDBProxyTargetsRequest"[set into] {
+    db_proxy_name : String, target_group_name : String, db_instance_identifiers = Vec <
+    String >, db_cluster_identifiers = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAccountAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAccountAttributesInput "DescribeAccountAttributesMessage"[set debug into] {}
-    { _client }
+    DescribeAccountAttributesInput "DescribeAccountAttributesMessage"[set into] {} {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeBlueGreenDeploymentsInput {
     /// The blue/green deployment identifier. If you specify this parameter, the response only includes information about the specific blue/green deployment. This parameter isn't case-sensitive.
@@ -1469,11 +1465,11 @@ pub struct DescribeBlueGreenDeploymentsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeBlueGreenDeploymentsInput "DescribeBlueGreenDeploymentsRequest"[set debug
-    into] { blue_green_deployment_identifier : String, filters : Vec < Filter >, marker :
-    String, max_records = i32 } { _client }
+    DescribeBlueGreenDeploymentsInput "DescribeBlueGreenDeploymentsRequest"[set into] {
+    blue_green_deployment_identifier : String, filters = Vec < Filter >, marker : String,
+    max_records = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeCertificatesInput {
     /// The user-supplied certificate identifier. If this parameter is specified, information for only the identified certificate is returned. This parameter isn't case-sensitive.
@@ -1487,11 +1483,11 @@ pub struct DescribeCertificatesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeCertificatesInput "DescribeCertificatesMessage"[set debug into] {
-    certificate_identifier : String, filters : Vec < Filter >, max_records = i32, marker
+    DescribeCertificatesInput "DescribeCertificatesMessage"[set into] {
+    certificate_identifier : String, filters = Vec < Filter >, max_records = i32, marker
     : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDbCapacityReservationsInput {
     /// The identifier or the name of the DB capacity reservation to describe. You can specify the identifier, which has the prefix `dbcr-`, or the reservation name.
@@ -1505,11 +1501,11 @@ pub struct DescribeDbCapacityReservationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDbCapacityReservationsInput "DescribeDBCapacityReservationsRequest"[set debug
-    into] { db_capacity_reservation_identifier : String, marker : String, max_records =
-    i32, filters : Vec < Filter > } { _client }
+    DescribeDbCapacityReservationsInput "DescribeDBCapacityReservationsRequest"[set into]
+    { db_capacity_reservation_identifier : String, marker : String, max_records = i32,
+    filters = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDbClusterAutomatedBackupsInput {
     /// The resource ID of the DB cluster that is the source of the automated backup. This parameter isn't case-sensitive.
@@ -1526,10 +1522,10 @@ pub struct DescribeDbClusterAutomatedBackupsInput {
 }
 rboto::__structure!(
     DescribeDbClusterAutomatedBackupsInput "DescribeDBClusterAutomatedBackupsMessage"[set
-    debug into] { db_cluster_resource_id : String, db_cluster_identifier : String,
-    filters : Vec < Filter >, max_records = i32, marker : String } { _client }
+    into] { db_cluster_resource_id : String, db_cluster_identifier : String, filters =
+    Vec < Filter >, max_records = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDbClusterBacktracksInput {
     /// The DB cluster identifier of the DB cluster to be described. This parameter is stored as a lowercase string.
@@ -1545,11 +1541,11 @@ pub struct DescribeDbClusterBacktracksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDbClusterBacktracksInput "DescribeDBClusterBacktracksMessage"[set debug into]
-    { db_cluster_identifier : String, backtrack_identifier : String, filters : Vec <
-    Filter >, max_records = i32, marker : String } { _client }
+    DescribeDbClusterBacktracksInput "DescribeDBClusterBacktracksMessage"[set into] {
+    db_cluster_identifier : String, backtrack_identifier : String, filters = Vec < Filter
+    >, max_records = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDbClusterEndpointsInput {
     /// The DB cluster identifier of the DB cluster associated with the endpoint. This parameter is stored as a lowercase string.
@@ -1565,11 +1561,11 @@ pub struct DescribeDbClusterEndpointsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDbClusterEndpointsInput "DescribeDBClusterEndpointsMessage"[set debug into] {
-    db_cluster_identifier : String, db_cluster_endpoint_identifier : String, filters :
+    DescribeDbClusterEndpointsInput "DescribeDBClusterEndpointsMessage"[set into] {
+    db_cluster_identifier : String, db_cluster_endpoint_identifier : String, filters =
     Vec < Filter >, max_records = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDbClusterParameterGroupsInput {
     /// The name of a specific DB cluster parameter group to return details for.
@@ -1584,10 +1580,10 @@ pub struct DescribeDbClusterParameterGroupsInput {
 }
 rboto::__structure!(
     DescribeDbClusterParameterGroupsInput "DescribeDBClusterParameterGroupsMessage"[set
-    debug into] { db_cluster_parameter_group_name : String, filters : Vec < Filter >,
+    into] { db_cluster_parameter_group_name : String, filters = Vec < Filter >,
     max_records = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDbClusterParametersInput {
     /// The name of a specific DB cluster parameter group to return parameter details for.
@@ -1603,11 +1599,11 @@ pub struct DescribeDbClusterParametersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDbClusterParametersInput "DescribeDBClusterParametersMessage"[set debug into]
-    { db_cluster_parameter_group_name : String, source : String, filters : Vec < Filter
-    >, max_records = i32, marker : String } { _client }
+    DescribeDbClusterParametersInput "DescribeDBClusterParametersMessage"[set into] {
+    db_cluster_parameter_group_name : String, source : String, filters = Vec < Filter >,
+    max_records = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDbClusterSnapshotAttributesInput {
     /// The identifier for the DB cluster snapshot to describe the attributes for.
@@ -1616,10 +1612,10 @@ pub struct DescribeDbClusterSnapshotAttributesInput {
 }
 rboto::__structure!(
     DescribeDbClusterSnapshotAttributesInput
-    "DescribeDBClusterSnapshotAttributesMessage"[set debug into] {
+    "DescribeDBClusterSnapshotAttributesMessage"[set into] {
     db_cluster_snapshot_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDbClusterSnapshotsInput {
     /// The ID of the DB cluster to retrieve the list of DB cluster snapshots for. This parameter can't be used in conjunction with the `DBClusterSnapshotIdentifier` parameter. This parameter isn't case-sensitive.
@@ -1643,13 +1639,13 @@ pub struct DescribeDbClusterSnapshotsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDbClusterSnapshotsInput "DescribeDBClusterSnapshotsMessage"[set debug into] {
+    DescribeDbClusterSnapshotsInput "DescribeDBClusterSnapshotsMessage"[set into] {
     db_cluster_identifier : String, db_cluster_snapshot_identifier : String,
-    snapshot_type : String, filters : Vec < Filter >, max_records = i32, marker : String,
+    snapshot_type : String, filters = Vec < Filter >, max_records = i32, marker : String,
     include_shared = bool, include_public = bool, db_cluster_resource_id : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDbClustersInput {
     /// The user-supplied DB cluster identifier or the Amazon Resource Name (ARN) of the DB cluster. If this parameter is specified, information for only the specific DB cluster is returned. This parameter isn't case-sensitive.
@@ -1665,11 +1661,11 @@ pub struct DescribeDbClustersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDbClustersInput "DescribeDBClustersMessage"[set debug into] {
-    db_cluster_identifier : String, filters : Vec < Filter >, max_records = i32, marker :
-    String, include_shared = bool } { _client }
+    DescribeDbClustersInput "DescribeDBClustersMessage"[set into] { db_cluster_identifier
+    : String, filters = Vec < Filter >, max_records = i32, marker : String,
+    include_shared = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDbEngineVersionsInput {
     /// The database engine to return version details for.
@@ -1695,14 +1691,14 @@ pub struct DescribeDbEngineVersionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDbEngineVersionsInput "DescribeDBEngineVersionsMessage"[set debug into] {
-    engine : String, engine_version : String, db_parameter_group_family : String, filters
-    : Vec < Filter >, max_records = i32, marker : String, default_only = bool,
+    DescribeDbEngineVersionsInput "DescribeDBEngineVersionsMessage"[set into] { engine :
+    String, engine_version : String, db_parameter_group_family : String, filters = Vec <
+    Filter >, max_records = i32, marker : String, default_only = bool,
     list_supported_character_sets = bool, list_supported_timezones = bool, include_all =
     bool } { _client }
 );
 /// Parameter input for DescribeDBInstanceAutomatedBackups.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDbInstanceAutomatedBackupsInput {
     /// The resource ID of the DB instance that is the source of the automated backup. This parameter isn't case-sensitive.
@@ -1721,11 +1717,11 @@ pub struct DescribeDbInstanceAutomatedBackupsInput {
 }
 rboto::__structure!(
     DescribeDbInstanceAutomatedBackupsInput
-    "DescribeDBInstanceAutomatedBackupsMessage"[set debug into] { dbi_resource_id :
-    String, db_instance_identifier : String, filters : Vec < Filter >, max_records = i32,
-    marker : String, db_instance_automated_backups_arn : String } { _client }
+    "DescribeDBInstanceAutomatedBackupsMessage"[set into] { dbi_resource_id : String,
+    db_instance_identifier : String, filters = Vec < Filter >, max_records = i32, marker
+    : String, db_instance_automated_backups_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDbInstancesInput {
     /// The user-supplied instance identifier or the Amazon Resource Name (ARN) of the DB instance. If this parameter is specified, information from only the specific DB instance is returned. This parameter isn't case-sensitive.
@@ -1739,11 +1735,11 @@ pub struct DescribeDbInstancesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDbInstancesInput "DescribeDBInstancesMessage"[set debug into] {
-    db_instance_identifier : String, filters : Vec < Filter >, max_records = i32, marker
+    DescribeDbInstancesInput "DescribeDBInstancesMessage"[set into] {
+    db_instance_identifier : String, filters = Vec < Filter >, max_records = i32, marker
     : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDbLogFilesInput {
     /// The customer-assigned name of the DB instance that contains the log files you want to list.
@@ -1763,12 +1759,12 @@ pub struct DescribeDbLogFilesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDbLogFilesInput "DescribeDBLogFilesMessage"[set debug into] {
+    DescribeDbLogFilesInput "DescribeDBLogFilesMessage"[set into] {
     db_instance_identifier : String, filename_contains : String, file_last_written = i64,
-    file_size = i64, filters : Vec < Filter >, max_records = i32, marker : String } {
+    file_size = i64, filters = Vec < Filter >, max_records = i32, marker : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDbMajorEngineVersionsInput {
     /// The database engine to return major version details for.
@@ -1782,11 +1778,11 @@ pub struct DescribeDbMajorEngineVersionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDbMajorEngineVersionsInput "DescribeDBMajorEngineVersionsRequest"[set debug
-    into] { engine : String, major_engine_version : String, marker : String, max_records
-    = i32 } { _client }
+    DescribeDbMajorEngineVersionsInput "DescribeDBMajorEngineVersionsRequest"[set into] {
+    engine : String, major_engine_version : String, marker : String, max_records = i32 }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDbParameterGroupsInput {
     /// The name of a specific DB parameter group to return details for.
@@ -1800,11 +1796,11 @@ pub struct DescribeDbParameterGroupsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDbParameterGroupsInput "DescribeDBParameterGroupsMessage"[set debug into] {
-    db_parameter_group_name : String, filters : Vec < Filter >, max_records = i32, marker
+    DescribeDbParameterGroupsInput "DescribeDBParameterGroupsMessage"[set into] {
+    db_parameter_group_name : String, filters = Vec < Filter >, max_records = i32, marker
     : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDbParametersInput {
     /// The name of a specific DB parameter group to return details for.
@@ -1820,11 +1816,11 @@ pub struct DescribeDbParametersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDbParametersInput "DescribeDBParametersMessage"[set debug into] {
-    db_parameter_group_name : String, source : String, filters : Vec < Filter >,
+    DescribeDbParametersInput "DescribeDBParametersMessage"[set into] {
+    db_parameter_group_name : String, source : String, filters = Vec < Filter >,
     max_records = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDbProxiesInput {
     /// The name of the DB proxy. If you omit this parameter, the output includes information about all DB proxies owned by your Amazon Web Services account ID.
@@ -1838,10 +1834,10 @@ pub struct DescribeDbProxiesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDbProxiesInput "DescribeDBProxiesRequest"[set debug into] { db_proxy_name :
-    String, filters : Vec < Filter >, marker : String, max_records = i32 } { _client }
+    DescribeDbProxiesInput "DescribeDBProxiesRequest"[set into] { db_proxy_name : String,
+    filters = Vec < Filter >, marker : String, max_records = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDbProxyEndpointsInput {
     /// The name of the DB proxy whose endpoints you want to describe. If you omit this parameter, the output includes information about all DB proxy endpoints associated with all your DB proxies.
@@ -1857,11 +1853,11 @@ pub struct DescribeDbProxyEndpointsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDbProxyEndpointsInput "DescribeDBProxyEndpointsRequest"[set debug into] {
-    db_proxy_name : String, db_proxy_endpoint_name : String, filters : Vec < Filter >,
+    DescribeDbProxyEndpointsInput "DescribeDBProxyEndpointsRequest"[set into] {
+    db_proxy_name : String, db_proxy_endpoint_name : String, filters = Vec < Filter >,
     marker : String, max_records = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDbProxyTargetGroupsInput {
     /// The identifier of the `DBProxy` associated with the target group.
@@ -1877,11 +1873,11 @@ pub struct DescribeDbProxyTargetGroupsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDbProxyTargetGroupsInput "DescribeDBProxyTargetGroupsRequest"[set debug into]
-    { db_proxy_name : String, target_group_name : String, filters : Vec < Filter >,
-    marker : String, max_records = i32 } { _client }
+    DescribeDbProxyTargetGroupsInput "DescribeDBProxyTargetGroupsRequest"[set into] {
+    db_proxy_name : String, target_group_name : String, filters = Vec < Filter >, marker
+    : String, max_records = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDbProxyTargetsInput {
     /// The identifier of the `DBProxyTarget` to describe.
@@ -1897,11 +1893,11 @@ pub struct DescribeDbProxyTargetsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDbProxyTargetsInput "DescribeDBProxyTargetsRequest"[set debug into] {
-    db_proxy_name : String, target_group_name : String, filters : Vec < Filter >, marker
-    : String, max_records = i32 } { _client }
+    DescribeDbProxyTargetsInput "DescribeDBProxyTargetsRequest"[set into] { db_proxy_name
+    : String, target_group_name : String, filters = Vec < Filter >, marker : String,
+    max_records = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDbRecommendationsInput {
     /// A filter to include only the recommendations that were updated after this specified time.
@@ -1919,11 +1915,11 @@ pub struct DescribeDbRecommendationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDbRecommendationsInput "DescribeDBRecommendationsMessage"[set debug into] {
+    DescribeDbRecommendationsInput "DescribeDBRecommendationsMessage"[set into] {
     last_updated_after : rboto::DateTime, last_updated_before : rboto::DateTime, locale :
-    String, filters : Vec < Filter >, max_records = i32, marker : String } { _client }
+    String, filters = Vec < Filter >, max_records = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDbSecurityGroupsInput {
     /// The name of the DB security group to return details for.
@@ -1937,11 +1933,11 @@ pub struct DescribeDbSecurityGroupsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDbSecurityGroupsInput "DescribeDBSecurityGroupsMessage"[set debug into] {
-    db_security_group_name : String, filters : Vec < Filter >, max_records = i32, marker
+    DescribeDbSecurityGroupsInput "DescribeDBSecurityGroupsMessage"[set into] {
+    db_security_group_name : String, filters = Vec < Filter >, max_records = i32, marker
     : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDbShardGroupsInput {
     /// The user-supplied DB shard group identifier. If this parameter is specified, information for only the specific DB shard group is returned. This parameter isn't case-sensitive.
@@ -1955,11 +1951,11 @@ pub struct DescribeDbShardGroupsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDbShardGroupsInput "DescribeDBShardGroupsMessage"[set debug into] {
-    db_shard_group_identifier : String, filters : Vec < Filter >, marker : String,
+    DescribeDbShardGroupsInput "DescribeDBShardGroupsMessage"[set into] {
+    db_shard_group_identifier : String, filters = Vec < Filter >, marker : String,
     max_records = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDbSnapshotAttributesInput {
     /// The identifier for the DB snapshot to describe the attributes for.
@@ -1967,10 +1963,10 @@ pub struct DescribeDbSnapshotAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDbSnapshotAttributesInput "DescribeDBSnapshotAttributesMessage"[set debug
-    into] { db_snapshot_identifier : String } { _client }
+    DescribeDbSnapshotAttributesInput "DescribeDBSnapshotAttributesMessage"[set into] {
+    db_snapshot_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDbSnapshotTenantDatabasesInput {
     /// The ID of the DB instance used to create the DB snapshots. This parameter isn't case-sensitive.
@@ -1991,11 +1987,11 @@ pub struct DescribeDbSnapshotTenantDatabasesInput {
 }
 rboto::__structure!(
     DescribeDbSnapshotTenantDatabasesInput "DescribeDBSnapshotTenantDatabasesMessage"[set
-    debug into] { db_instance_identifier : String, db_snapshot_identifier : String,
-    snapshot_type : String, filters : Vec < Filter >, max_records = i32, marker : String,
+    into] { db_instance_identifier : String, db_snapshot_identifier : String,
+    snapshot_type : String, filters = Vec < Filter >, max_records = i32, marker : String,
     dbi_resource_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDbSnapshotsInput {
     /// The ID of the DB instance to retrieve the list of DB snapshots for. This parameter isn't case-sensitive.
@@ -2019,12 +2015,12 @@ pub struct DescribeDbSnapshotsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDbSnapshotsInput "DescribeDBSnapshotsMessage"[set debug into] {
+    DescribeDbSnapshotsInput "DescribeDBSnapshotsMessage"[set into] {
     db_instance_identifier : String, db_snapshot_identifier : String, snapshot_type :
-    String, filters : Vec < Filter >, max_records = i32, marker : String, include_shared
+    String, filters = Vec < Filter >, max_records = i32, marker : String, include_shared
     = bool, include_public = bool, dbi_resource_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDbSubnetGroupsInput {
     /// The name of the DB subnet group to return details for.
@@ -2038,11 +2034,11 @@ pub struct DescribeDbSubnetGroupsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDbSubnetGroupsInput "DescribeDBSubnetGroupsMessage"[set debug into] {
-    db_subnet_group_name : String, filters : Vec < Filter >, max_records = i32, marker :
+    DescribeDbSubnetGroupsInput "DescribeDBSubnetGroupsMessage"[set into] {
+    db_subnet_group_name : String, filters = Vec < Filter >, max_records = i32, marker :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeEngineDefaultClusterParametersInput {
     /// The name of the DB cluster parameter group family to return engine parameter information for.
@@ -2057,11 +2053,10 @@ pub struct DescribeEngineDefaultClusterParametersInput {
 }
 rboto::__structure!(
     DescribeEngineDefaultClusterParametersInput
-    "DescribeEngineDefaultClusterParametersMessage"[set debug into] {
-    db_parameter_group_family : String, filters : Vec < Filter >, max_records = i32,
-    marker : String } { _client }
+    "DescribeEngineDefaultClusterParametersMessage"[set into] { db_parameter_group_family
+    : String, filters = Vec < Filter >, max_records = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeEngineDefaultParametersInput {
     /// The name of the DB parameter group family.
@@ -2076,10 +2071,10 @@ pub struct DescribeEngineDefaultParametersInput {
 }
 rboto::__structure!(
     DescribeEngineDefaultParametersInput "DescribeEngineDefaultParametersMessage"[set
-    debug into] { db_parameter_group_family : String, filters : Vec < Filter >,
-    max_records = i32, marker : String } { _client }
+    into] { db_parameter_group_family : String, filters = Vec < Filter >, max_records =
+    i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeEventCategoriesInput {
     /// The type of source that is generating the events. For RDS Proxy events, specify `db-proxy`.
@@ -2089,10 +2084,10 @@ pub struct DescribeEventCategoriesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeEventCategoriesInput "DescribeEventCategoriesMessage"[set debug into] {
-    source_type : String, filters : Vec < Filter > } { _client }
+    DescribeEventCategoriesInput "DescribeEventCategoriesMessage"[set into] { source_type
+    : String, filters = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeEventSubscriptionsInput {
     /// The name of the RDS event notification subscription you want to describe.
@@ -2106,11 +2101,11 @@ pub struct DescribeEventSubscriptionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeEventSubscriptionsInput "DescribeEventSubscriptionsMessage"[set debug into] {
-    subscription_name : String, filters : Vec < Filter >, max_records = i32, marker :
+    DescribeEventSubscriptionsInput "DescribeEventSubscriptionsMessage"[set into] {
+    subscription_name : String, filters = Vec < Filter >, max_records = i32, marker :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeEventsInput {
     /// The identifier of the event source for which events are returned. If not specified, then all sources are included in the response.
@@ -2134,12 +2129,12 @@ pub struct DescribeEventsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeEventsInput "DescribeEventsMessage"[set debug into] { source_identifier :
-    String, source_type : SourceType, start_time : rboto::DateTime, end_time :
-    rboto::DateTime, duration = i32, event_categories : Vec < String >, filters : Vec <
-    Filter >, max_records = i32, marker : String } { _client }
+    DescribeEventsInput "DescribeEventsMessage"[set into] { source_identifier : String,
+    source_type : SourceType, start_time : rboto::DateTime, end_time : rboto::DateTime,
+    duration = i32, event_categories = Vec < String >, filters = Vec < Filter >,
+    max_records = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeExportTasksInput {
     /// The identifier of the snapshot or cluster export task to be described.
@@ -2157,11 +2152,11 @@ pub struct DescribeExportTasksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeExportTasksInput "DescribeExportTasksMessage"[set debug into] {
-    export_task_identifier : String, source_arn : String, filters : Vec < Filter >,
+    DescribeExportTasksInput "DescribeExportTasksMessage"[set into] {
+    export_task_identifier : String, source_arn : String, filters = Vec < Filter >,
     marker : String, max_records = i32, source_type : ExportSourceType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeGlobalClustersInput {
     /// The user-supplied DB cluster identifier. If this parameter is specified, information from only the specific DB cluster is returned. This parameter isn't case-sensitive.
@@ -2175,11 +2170,11 @@ pub struct DescribeGlobalClustersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeGlobalClustersInput "DescribeGlobalClustersMessage"[set debug into] {
-    global_cluster_identifier : String, filters : Vec < Filter >, max_records = i32,
+    DescribeGlobalClustersInput "DescribeGlobalClustersMessage"[set into] {
+    global_cluster_identifier : String, filters = Vec < Filter >, max_records = i32,
     marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeIntegrationsInput {
     /// The unique identifier of the integration.
@@ -2193,11 +2188,11 @@ pub struct DescribeIntegrationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeIntegrationsInput "DescribeIntegrationsMessage"[set debug into] {
-    integration_identifier : String, filters : Vec < Filter >, max_records = i32, marker
+    DescribeIntegrationsInput "DescribeIntegrationsMessage"[set into] {
+    integration_identifier : String, filters = Vec < Filter >, max_records = i32, marker
     : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeOptionGroupOptionsInput {
     /// The name of the engine to describe options for.
@@ -2213,11 +2208,11 @@ pub struct DescribeOptionGroupOptionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeOptionGroupOptionsInput "DescribeOptionGroupOptionsMessage"[set debug into] {
-    engine_name : String, major_engine_version : String, filters : Vec < Filter >,
+    DescribeOptionGroupOptionsInput "DescribeOptionGroupOptionsMessage"[set into] {
+    engine_name : String, major_engine_version : String, filters = Vec < Filter >,
     max_records = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeOptionGroupsInput {
     /// The name of the option group to describe. Can't be supplied together with EngineName or MajorEngineVersion.
@@ -2235,11 +2230,11 @@ pub struct DescribeOptionGroupsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeOptionGroupsInput "DescribeOptionGroupsMessage"[set debug into] {
-    option_group_name : String, filters : Vec < Filter >, marker : String, max_records =
-    i32, engine_name : String, major_engine_version : String } { _client }
+    DescribeOptionGroupsInput "DescribeOptionGroupsMessage"[set into] { option_group_name
+    : String, filters = Vec < Filter >, marker : String, max_records = i32, engine_name :
+    String, major_engine_version : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeOrderableDbInstanceOptionsInput {
     /// The name of the database engine to describe DB instance options for.
@@ -2264,12 +2259,12 @@ pub struct DescribeOrderableDbInstanceOptionsInput {
 }
 rboto::__structure!(
     DescribeOrderableDbInstanceOptionsInput
-    "DescribeOrderableDBInstanceOptionsMessage"[set debug into] { engine : String,
+    "DescribeOrderableDBInstanceOptionsMessage"[set into] { engine : String,
     engine_version : String, db_instance_class : String, license_model : String,
-    availability_zone_group : String, vpc = bool, filters : Vec < Filter >, max_records =
+    availability_zone_group : String, vpc = bool, filters = Vec < Filter >, max_records =
     i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribePendingMaintenanceActionsInput {
     /// The ARN of a resource to return pending maintenance actions for.
@@ -2284,10 +2279,10 @@ pub struct DescribePendingMaintenanceActionsInput {
 }
 rboto::__structure!(
     DescribePendingMaintenanceActionsInput "DescribePendingMaintenanceActionsMessage"[set
-    debug into] { resource_identifier : String, filters : Vec < Filter >, marker :
-    String, max_records = i32 } { _client }
+    into] { resource_identifier : String, filters = Vec < Filter >, marker : String,
+    max_records = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeReservedDbInstancesInput {
     /// The reserved DB instance identifier filter value. Specify this parameter to show only the reservation that matches the specified reservation ID.
@@ -2315,13 +2310,13 @@ pub struct DescribeReservedDbInstancesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeReservedDbInstancesInput "DescribeReservedDBInstancesMessage"[set debug into]
-    { reserved_db_instance_id : String, reserved_db_instances_offering_id : String,
+    DescribeReservedDbInstancesInput "DescribeReservedDBInstancesMessage"[set into] {
+    reserved_db_instance_id : String, reserved_db_instances_offering_id : String,
     db_instance_class : String, duration : String, product_description : String,
-    offering_type : String, multi_az = bool, lease_id : String, filters : Vec < Filter >,
+    offering_type : String, multi_az = bool, lease_id : String, filters = Vec < Filter >,
     max_records = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeReservedDbInstancesOfferingsInput {
     /// The offering identifier filter value. Specify this parameter to show only the available offering that matches the specified reservation identifier.
@@ -2346,12 +2341,12 @@ pub struct DescribeReservedDbInstancesOfferingsInput {
 }
 rboto::__structure!(
     DescribeReservedDbInstancesOfferingsInput
-    "DescribeReservedDBInstancesOfferingsMessage"[set debug into] {
+    "DescribeReservedDBInstancesOfferingsMessage"[set into] {
     reserved_db_instances_offering_id : String, db_instance_class : String, duration :
     String, product_description : String, offering_type : String, multi_az = bool,
-    filters : Vec < Filter >, max_records = i32, marker : String } { _client }
+    filters = Vec < Filter >, max_records = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeServerlessV2PlatformVersionsInput {
     /// A specific platform version to return details for.
@@ -2372,12 +2367,12 @@ pub struct DescribeServerlessV2PlatformVersionsInput {
 }
 rboto::__structure!(
     DescribeServerlessV2PlatformVersionsInput
-    "DescribeServerlessV2PlatformVersionsMessage"[set debug into] {
-    serverless_v2_platform_version : String, engine : String, filters : Vec < Filter >,
+    "DescribeServerlessV2PlatformVersionsMessage"[set into] {
+    serverless_v2_platform_version : String, engine : String, filters = Vec < Filter >,
     default_only = bool, include_all = bool, max_records = i32, marker : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeSourceRegionsInput {
     /// The source Amazon Web Services Region name. For example, `us-east-1`.
@@ -2391,11 +2386,10 @@ pub struct DescribeSourceRegionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeSourceRegionsInput "DescribeSourceRegionsMessage"[set debug into] {
-    region_name : String, max_records = i32, marker : String, filters : Vec < Filter > }
-    { _client }
+    DescribeSourceRegionsInput "DescribeSourceRegionsMessage"[set into] { region_name :
+    String, max_records = i32, marker : String, filters = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTenantDatabasesInput {
     /// The user-supplied DB instance identifier, which must match the identifier of an existing instance owned by the Amazon Web Services account. This parameter isn't case-sensitive.
@@ -2411,11 +2405,11 @@ pub struct DescribeTenantDatabasesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTenantDatabasesInput "DescribeTenantDatabasesMessage"[set debug into] {
-    db_instance_identifier : String, tenant_db_name : String, filters : Vec < Filter >,
+    DescribeTenantDatabasesInput "DescribeTenantDatabasesMessage"[set into] {
+    db_instance_identifier : String, tenant_db_name : String, filters = Vec < Filter >,
     marker : String, max_records = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeValidDbInstanceModificationsInput {
     /// The customer identifier or the ARN of your DB instance.
@@ -2424,10 +2418,10 @@ pub struct DescribeValidDbInstanceModificationsInput {
 }
 rboto::__structure!(
     DescribeValidDbInstanceModificationsInput
-    "DescribeValidDBInstanceModificationsMessage"[set debug into] {
-    db_instance_identifier : String } { _client }
+    "DescribeValidDBInstanceModificationsMessage"[set into] { db_instance_identifier :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableHttpEndpointInput {
     /// The Amazon Resource Name (ARN) of the DB cluster.
@@ -2435,10 +2429,10 @@ pub struct DisableHttpEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisableHttpEndpointInput "DisableHttpEndpointRequest"[set debug into] { resource_arn
-    : String } { _client }
+    DisableHttpEndpointInput "DisableHttpEndpointRequest"[set into] { resource_arn :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DownloadDbLogFilePortionInput {
     /// The customer-assigned name of the DB instance that contains the log files you want to list.
@@ -2452,11 +2446,11 @@ pub struct DownloadDbLogFilePortionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DownloadDbLogFilePortionInput "DownloadDBLogFilePortionMessage"[set debug into] {
+    DownloadDbLogFilePortionInput "DownloadDBLogFilePortionMessage"[set into] {
     db_instance_identifier : String, log_file_name : String, marker : String,
     number_of_lines = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableHttpEndpointInput {
     /// The Amazon Resource Name (ARN) of the DB cluster.
@@ -2464,10 +2458,10 @@ pub struct EnableHttpEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableHttpEndpointInput "EnableHttpEndpointRequest"[set debug into] { resource_arn :
-    String } { _client }
+    EnableHttpEndpointInput "EnableHttpEndpointRequest"[set into] { resource_arn : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct FailoverDbClusterInput {
     /// The identifier of the DB cluster to force a failover for. This parameter isn't case-sensitive.
@@ -2477,10 +2471,10 @@ pub struct FailoverDbClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    FailoverDbClusterInput "FailoverDBClusterMessage"[set debug into] {
-    db_cluster_identifier : String, target_db_instance_identifier : String } { _client }
+    FailoverDbClusterInput "FailoverDBClusterMessage"[set into] { db_cluster_identifier :
+    String, target_db_instance_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct FailoverGlobalClusterInput {
     /// The identifier of the global database cluster (Aurora global database) this operation should apply to. The identifier is the unique key assigned by the user when the Aurora global database is created. In other words, it's the name of the Aurora global database.
@@ -2494,11 +2488,11 @@ pub struct FailoverGlobalClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    FailoverGlobalClusterInput "FailoverGlobalClusterMessage"[set debug into] {
+    FailoverGlobalClusterInput "FailoverGlobalClusterMessage"[set into] {
     global_cluster_identifier : String, target_db_cluster_identifier : String,
     allow_data_loss = bool, switchover = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForResourceInput {
     /// The Amazon RDS resource with tags to be listed. This value is an Amazon Resource Name (ARN). For information about creating an ARN, see [Constructing an ARN for Amazon RDS](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.ARN.html#USER_Tagging.ARN.Constructing) in the *Amazon RDS User Guide*.
@@ -2508,10 +2502,10 @@ pub struct ListTagsForResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForResourceInput "ListTagsForResourceMessage"[set debug into] { resource_name
-    : String, filters : Vec < Filter > } { _client }
+    ListTagsForResourceInput "ListTagsForResourceMessage"[set into] { resource_name :
+    String, filters = Vec < Filter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyActivityStreamInput {
     /// The Amazon Resource Name (ARN) of the RDS for Oracle or Microsoft SQL Server DB instance. For example, `arn:aws:rds:us-east-1:12345667890:db:my-orcl-db`.
@@ -2521,10 +2515,10 @@ pub struct ModifyActivityStreamInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyActivityStreamInput "ModifyActivityStreamRequest"[set debug into] {
-    resource_arn : String, audit_policy_state : AuditPolicyState } { _client }
+    ModifyActivityStreamInput "ModifyActivityStreamRequest"[set into] { resource_arn :
+    String, audit_policy_state : AuditPolicyState } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyCertificatesInput {
     /// The new default certificate identifier to override the current one with.
@@ -2534,10 +2528,10 @@ pub struct ModifyCertificatesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyCertificatesInput "ModifyCertificatesMessage"[set debug into] {
+    ModifyCertificatesInput "ModifyCertificatesMessage"[set into] {
     certificate_identifier : String, remove_customer_override = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyCurrentDbClusterCapacityInput {
     /// The DB cluster identifier for the cluster being modified. This parameter isn't case-sensitive.
@@ -2551,11 +2545,11 @@ pub struct ModifyCurrentDbClusterCapacityInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyCurrentDbClusterCapacityInput "ModifyCurrentDBClusterCapacityMessage"[set debug
-    into] { db_cluster_identifier : String, capacity = i32, seconds_before_timeout = i32,
+    ModifyCurrentDbClusterCapacityInput "ModifyCurrentDBClusterCapacityMessage"[set into]
+    { db_cluster_identifier : String, capacity = i32, seconds_before_timeout = i32,
     timeout_action : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyCustomDbEngineVersionInput {
     /// The database engine.
@@ -2569,11 +2563,11 @@ pub struct ModifyCustomDbEngineVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyCustomDbEngineVersionInput "ModifyCustomDBEngineVersionMessage"[set debug into]
-    { engine : String, engine_version : String, description : String, status :
+    ModifyCustomDbEngineVersionInput "ModifyCustomDBEngineVersionMessage"[set into] {
+    engine : String, engine_version : String, description : String, status :
     CustomEngineVersionStatus } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyDbCapacityReservationInput {
     /// The identifier or the name of the DB capacity reservation to modify. You can specify the identifier, which has the prefix `dbcr-`, or the reservation name.
@@ -2587,11 +2581,11 @@ pub struct ModifyDbCapacityReservationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyDbCapacityReservationInput "ModifyDBCapacityReservationRequest"[set debug into]
-    { db_capacity_reservation_identifier : String, capacity_per_availability_zone = i32,
+    ModifyDbCapacityReservationInput "ModifyDBCapacityReservationRequest"[set into] {
+    db_capacity_reservation_identifier : String, capacity_per_availability_zone = i32,
     end_date_type : EndDateType, end_date : rboto::DateTime } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyDbClusterEndpointInput {
     /// The identifier of the endpoint to modify. This parameter is stored as a lowercase string.
@@ -2605,11 +2599,11 @@ pub struct ModifyDbClusterEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyDbClusterEndpointInput "ModifyDBClusterEndpointMessage"[set debug into] {
-    db_cluster_endpoint_identifier : String, endpoint_type : String, static_members : Vec
-    < String >, excluded_members : Vec < String > } { _client }
+    ModifyDbClusterEndpointInput "ModifyDBClusterEndpointMessage"[set into] {
+    db_cluster_endpoint_identifier : String, endpoint_type : String, static_members = Vec
+    < String >, excluded_members = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyDbClusterInput {
     /// The DB cluster identifier for the cluster being modified. This parameter isn't case-sensitive.
@@ -2713,18 +2707,18 @@ rboto::__structure!(
     ModifyDbClusterInput "ModifyDBClusterMessage"[set debug into] { db_cluster_identifier
     : String, new_db_cluster_identifier : String, apply_immediately = bool,
     backup_retention_period = i32, db_cluster_parameter_group_name : String,
-    vpc_security_group_ids : Vec < String >, port = i32, master_user_password :
+    vpc_security_group_ids = Vec < String >, port = i32, master_user_password :
     String[sensitive], option_group_name : String, preferred_backup_window : String,
     preferred_maintenance_window : String, enable_iam_database_authentication = bool,
-    backtrack_window = i64, cloudwatch_logs_export_configuration :
+    backtrack_window = i64, cloudwatch_logs_export_configuration =
     CloudwatchLogsExportConfiguration, engine_version : String,
     allow_major_version_upgrade = bool, db_instance_parameter_group_name : String, domain
-    : String, domain_iam_role_name : String, scaling_configuration :
+    : String, domain_iam_role_name : String, scaling_configuration =
     ScalingConfiguration, deletion_protection = bool, enable_http_endpoint = bool,
     copy_tags_to_snapshot = bool, enable_global_write_forwarding = bool,
     db_cluster_instance_class : String, allocated_storage = i32, storage_type : String,
     iops = i32, auto_minor_version_upgrade = bool, network_type : String,
-    serverless_v2_scaling_configuration : ServerlessV2ScalingConfiguration,
+    serverless_v2_scaling_configuration = ServerlessV2ScalingConfiguration,
     monitoring_interval = i32, monitoring_role_arn : String, database_insights_mode :
     DatabaseInsightsMode, enable_performance_insights = bool,
     performance_insights_kms_key_id : String, performance_insights_retention_period =
@@ -2735,7 +2729,7 @@ rboto::__structure!(
     master_user_authentication_type : MasterUserAuthenticationType,
     engine_lifecycle_support : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyDbClusterParameterGroupInput {
     /// The name of the DB cluster parameter group to modify.
@@ -2745,11 +2739,11 @@ pub struct ModifyDbClusterParameterGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyDbClusterParameterGroupInput "ModifyDBClusterParameterGroupMessage"[set debug
-    into] { db_cluster_parameter_group_name : String, parameters : Vec < Parameter > } {
-    _client }
+    ModifyDbClusterParameterGroupInput "ModifyDBClusterParameterGroupMessage"[set into] {
+    db_cluster_parameter_group_name : String, parameters = Vec < Parameter > } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyDbClusterSnapshotAttributeInput {
     /// The identifier for the DB cluster snapshot to modify the attributes for.
@@ -2764,10 +2758,10 @@ pub struct ModifyDbClusterSnapshotAttributeInput {
 }
 rboto::__structure!(
     ModifyDbClusterSnapshotAttributeInput "ModifyDBClusterSnapshotAttributeMessage"[set
-    debug into] { db_cluster_snapshot_identifier : String, attribute_name : String,
-    values_to_add : Vec < String >, values_to_remove : Vec < String > } { _client }
+    into] { db_cluster_snapshot_identifier : String, attribute_name : String,
+    values_to_add = Vec < String >, values_to_remove = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyDbInstanceInput {
     /// The identifier of DB instance to modify. This value is stored as a lowercase string.
@@ -2907,8 +2901,8 @@ pub struct ModifyDbInstanceInput {
 rboto::__structure!(
     ModifyDbInstanceInput "ModifyDBInstanceMessage"[set debug into] {
     db_instance_identifier : String, allocated_storage = i32, db_instance_class : String,
-    db_subnet_group_name : String, db_security_groups : Vec < String >,
-    vpc_security_group_ids : Vec < String >, apply_immediately = bool,
+    db_subnet_group_name : String, db_security_groups = Vec < String >,
+    vpc_security_group_ids = Vec < String >, apply_immediately = bool,
     master_user_password : String[sensitive], db_parameter_group_name : String,
     backup_retention_period = i32, preferred_backup_window : String,
     preferred_maintenance_window : String, multi_az = bool, engine_version : String,
@@ -2917,26 +2911,26 @@ rboto::__structure!(
     new_db_instance_identifier : String, storage_type : String, tde_credential_arn :
     String, tde_credential_password : String[sensitive], ca_certificate_identifier :
     String, domain : String, domain_fqdn : String, domain_ou : String,
-    domain_auth_secret_arn : String, domain_dns_ips : Vec < String >, disable_domain =
+    domain_auth_secret_arn : String, domain_dns_ips = Vec < String >, disable_domain =
     bool, copy_tags_to_snapshot = bool, monitoring_interval = i32, db_port_number = i32,
     publicly_accessible = bool, monitoring_role_arn : String, domain_iam_role_name :
     String, promotion_tier = i32, enable_iam_database_authentication = bool,
     database_insights_mode : DatabaseInsightsMode, enable_performance_insights = bool,
     performance_insights_kms_key_id : String, performance_insights_retention_period =
-    i32, cloudwatch_logs_export_configuration : CloudwatchLogsExportConfiguration,
-    processor_features : Vec < ProcessorFeature >, use_default_processor_features = bool,
+    i32, cloudwatch_logs_export_configuration = CloudwatchLogsExportConfiguration,
+    processor_features = Vec < ProcessorFeature >, use_default_processor_features = bool,
     deletion_protection = bool, max_allocated_storage = i32, certificate_rotation_restart
     = bool, replica_mode : ReplicaMode, automation_mode : AutomationMode,
     resume_full_automation_mode_minutes = i32, enable_customer_owned_ip = bool,
     network_type : String, aws_backup_recovery_point_arn : String,
     manage_master_user_password = bool, rotate_master_user_password = bool,
     master_user_secret_kms_key_id : String, multi_tenant = bool, dedicated_log_volume =
-    bool, engine : String, additional_storage_volumes : Vec <
+    bool, engine : String, additional_storage_volumes = Vec <
     ModifyAdditionalStorageVolume >, db_capacity_reservation_identifier : String,
-    tag_specifications : Vec < TagSpecification >, master_user_authentication_type :
+    tag_specifications = Vec < TagSpecification >, master_user_authentication_type :
     MasterUserAuthenticationType, engine_lifecycle_support : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyDbParameterGroupInput {
     /// The name of the DB parameter group.
@@ -2946,10 +2940,10 @@ pub struct ModifyDbParameterGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyDbParameterGroupInput "ModifyDBParameterGroupMessage"[set debug into] {
-    db_parameter_group_name : String, parameters : Vec < Parameter > } { _client }
+    ModifyDbParameterGroupInput "ModifyDBParameterGroupMessage"[set into] {
+    db_parameter_group_name : String, parameters = Vec < Parameter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyDbProxyEndpointInput {
     /// The name of the DB proxy sociated with the DB proxy endpoint that you want to modify.
@@ -2961,11 +2955,11 @@ pub struct ModifyDbProxyEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyDbProxyEndpointInput "ModifyDBProxyEndpointRequest"[set debug into] {
+    ModifyDbProxyEndpointInput "ModifyDBProxyEndpointRequest"[set into] {
     db_proxy_endpoint_name : String, new_db_proxy_endpoint_name : String,
-    vpc_security_group_ids : Vec < String > } { _client }
+    vpc_security_group_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyDbProxyInput {
     /// The identifier for the `DBProxy` to modify.
@@ -2989,12 +2983,12 @@ pub struct ModifyDbProxyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyDbProxyInput "ModifyDBProxyRequest"[set debug into] { db_proxy_name : String,
-    new_db_proxy_name : String, default_auth_scheme : DefaultAuthScheme, auth : Vec <
+    ModifyDbProxyInput "ModifyDBProxyRequest"[set into] { db_proxy_name : String,
+    new_db_proxy_name : String, default_auth_scheme : DefaultAuthScheme, auth = Vec <
     UserAuthConfig >, require_tls = bool, idle_client_timeout = i32, debug_logging =
-    bool, role_arn : String, security_groups : Vec < String > } { _client }
+    bool, role_arn : String, security_groups = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyDbProxyTargetGroupInput {
     /// The name of the target group to modify.
@@ -3008,11 +3002,11 @@ pub struct ModifyDbProxyTargetGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyDbProxyTargetGroupInput "ModifyDBProxyTargetGroupRequest"[set debug into] {
-    target_group_name : String, db_proxy_name : String, connection_pool_config :
+    ModifyDbProxyTargetGroupInput "ModifyDBProxyTargetGroupRequest"[set into] {
+    target_group_name : String, db_proxy_name : String, connection_pool_config =
     ConnectionPoolConfiguration, new_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyDbRecommendationInput {
     /// The identifier of the recommendation to update.
@@ -3026,11 +3020,11 @@ pub struct ModifyDbRecommendationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyDbRecommendationInput "ModifyDBRecommendationMessage"[set debug into] {
+    ModifyDbRecommendationInput "ModifyDBRecommendationMessage"[set into] {
     recommendation_id : String, locale : String, status : String,
-    recommended_action_updates : Vec < RecommendedActionUpdate > } { _client }
+    recommended_action_updates = Vec < RecommendedActionUpdate > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyDbShardGroupInput {
     /// The name of the DB shard group to modify.
@@ -3044,11 +3038,11 @@ pub struct ModifyDbShardGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyDbShardGroupInput "ModifyDBShardGroupMessage"[set debug into] {
+    ModifyDbShardGroupInput "ModifyDBShardGroupMessage"[set into] {
     db_shard_group_identifier : String, max_acu = f64, min_acu = f64, compute_redundancy
     = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyDbSnapshotAttributeInput {
     /// The identifier for the DB snapshot to modify the attributes for.
@@ -3062,11 +3056,11 @@ pub struct ModifyDbSnapshotAttributeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyDbSnapshotAttributeInput "ModifyDBSnapshotAttributeMessage"[set debug into] {
-    db_snapshot_identifier : String, attribute_name : String, values_to_add : Vec <
-    String >, values_to_remove : Vec < String > } { _client }
+    ModifyDbSnapshotAttributeInput "ModifyDBSnapshotAttributeMessage"[set into] {
+    db_snapshot_identifier : String, attribute_name : String, values_to_add = Vec <
+    String >, values_to_remove = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyDbSnapshotInput {
     /// The identifier of the DB snapshot to modify.
@@ -3078,11 +3072,10 @@ pub struct ModifyDbSnapshotInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyDbSnapshotInput "ModifyDBSnapshotMessage"[set debug into] {
-    db_snapshot_identifier : String, engine_version : String, option_group_name : String
-    } { _client }
+    ModifyDbSnapshotInput "ModifyDBSnapshotMessage"[set into] { db_snapshot_identifier :
+    String, engine_version : String, option_group_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyDbSubnetGroupInput {
     /// The name for the DB subnet group. This value is stored as a lowercase string. You can't modify the default subnet group.
@@ -3094,11 +3087,11 @@ pub struct ModifyDbSubnetGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyDbSubnetGroupInput "ModifyDBSubnetGroupMessage"[set debug into] {
-    db_subnet_group_name : String, db_subnet_group_description : String, subnet_ids : Vec
+    ModifyDbSubnetGroupInput "ModifyDBSubnetGroupMessage"[set into] {
+    db_subnet_group_name : String, db_subnet_group_description : String, subnet_ids = Vec
     < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyEventSubscriptionInput {
     /// The name of the RDS event notification subscription.
@@ -3114,11 +3107,11 @@ pub struct ModifyEventSubscriptionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyEventSubscriptionInput "ModifyEventSubscriptionMessage"[set debug into] {
+    ModifyEventSubscriptionInput "ModifyEventSubscriptionMessage"[set into] {
     subscription_name : String, sns_topic_arn : String, source_type : String,
-    event_categories : Vec < String >, enabled = bool } { _client }
+    event_categories = Vec < String >, enabled = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyGlobalClusterInput {
     /// The cluster identifier for the global cluster to modify. This parameter isn't case-sensitive.
@@ -3134,12 +3127,12 @@ pub struct ModifyGlobalClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyGlobalClusterInput "ModifyGlobalClusterMessage"[set debug into] {
+    ModifyGlobalClusterInput "ModifyGlobalClusterMessage"[set into] {
     global_cluster_identifier : String, new_global_cluster_identifier : String,
     deletion_protection = bool, engine_version : String, allow_major_version_upgrade =
     bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyIntegrationInput {
     /// The unique identifier of the integration to modify.
@@ -3153,11 +3146,11 @@ pub struct ModifyIntegrationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyIntegrationInput "ModifyIntegrationMessage"[set debug into] {
-    integration_identifier : String, integration_name : String, data_filter : String,
-    description : String } { _client }
+    ModifyIntegrationInput "ModifyIntegrationMessage"[set into] { integration_identifier
+    : String, integration_name : String, data_filter : String, description : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyOptionGroupInput {
     /// The name of the option group to be modified.
@@ -3171,11 +3164,11 @@ pub struct ModifyOptionGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyOptionGroupInput "ModifyOptionGroupMessage"[set debug into] { option_group_name
-    : String, options_to_include : Vec < OptionConfiguration >, options_to_remove : Vec <
+    ModifyOptionGroupInput "ModifyOptionGroupMessage"[set into] { option_group_name :
+    String, options_to_include = Vec < OptionConfiguration >, options_to_remove = Vec <
     String >, apply_immediately = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyTenantDatabaseInput {
     /// The identifier of the DB instance that contains the tenant database that you are modifying. This parameter isn't case-sensitive.
@@ -3201,7 +3194,7 @@ rboto::__structure!(
     rotate_master_user_password = bool, master_user_secret_kms_key_id : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PromoteReadReplicaDbClusterInput {
     /// The identifier of the DB cluster read replica to promote. This parameter isn't case-sensitive.
@@ -3209,10 +3202,10 @@ pub struct PromoteReadReplicaDbClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PromoteReadReplicaDbClusterInput "PromoteReadReplicaDBClusterMessage"[set debug into]
-    { db_cluster_identifier : String } { _client }
+    PromoteReadReplicaDbClusterInput "PromoteReadReplicaDBClusterMessage"[set into] {
+    db_cluster_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PromoteReadReplicaInput {
     /// The DB instance identifier. This value is stored as a lowercase string.
@@ -3226,12 +3219,12 @@ pub struct PromoteReadReplicaInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PromoteReadReplicaInput "PromoteReadReplicaMessage"[set debug into] {
+    PromoteReadReplicaInput "PromoteReadReplicaMessage"[set into] {
     db_instance_identifier : String, backup_retention_period = i32,
-    preferred_backup_window : String, tag_specifications : Vec < TagSpecification > } {
+    preferred_backup_window : String, tag_specifications = Vec < TagSpecification > } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PurchaseReservedDbInstancesOfferingInput {
     /// The ID of the Reserved DB instance offering to purchase.
@@ -3245,11 +3238,11 @@ pub struct PurchaseReservedDbInstancesOfferingInput {
 }
 rboto::__structure!(
     PurchaseReservedDbInstancesOfferingInput
-    "PurchaseReservedDBInstancesOfferingMessage"[set debug into] {
+    "PurchaseReservedDBInstancesOfferingMessage"[set into] {
     reserved_db_instances_offering_id : String, reserved_db_instance_id : String,
-    db_instance_count = i32, tags : Vec < Tag > } { _client }
+    db_instance_count = i32, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RebootDbClusterInput {
     /// The DB cluster identifier. This parameter is stored as a lowercase string.
@@ -3257,10 +3250,10 @@ pub struct RebootDbClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RebootDbClusterInput "RebootDBClusterMessage"[set debug into] { db_cluster_identifier
-    : String } { _client }
+    RebootDbClusterInput "RebootDBClusterMessage"[set into] { db_cluster_identifier :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RebootDbInstanceInput {
     /// The DB instance identifier. This parameter is stored as a lowercase string.
@@ -3270,10 +3263,10 @@ pub struct RebootDbInstanceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RebootDbInstanceInput "RebootDBInstanceMessage"[set debug into] {
-    db_instance_identifier : String, force_failover = bool } { _client }
+    RebootDbInstanceInput "RebootDBInstanceMessage"[set into] { db_instance_identifier :
+    String, force_failover = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RebootDbShardGroupInput {
     /// The name of the DB shard group to reboot.
@@ -3281,10 +3274,10 @@ pub struct RebootDbShardGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RebootDbShardGroupInput "RebootDBShardGroupMessage"[set debug into] {
+    RebootDbShardGroupInput "RebootDBShardGroupMessage"[set into] {
     db_shard_group_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RegisterDbProxyTargetsInput {
     /// The identifier of the `DBProxy` that is associated with the `DBProxyTargetGroup`.
@@ -3298,11 +3291,11 @@ pub struct RegisterDbProxyTargetsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RegisterDbProxyTargetsInput "RegisterDBProxyTargetsRequest"[set debug into] {
-    db_proxy_name : String, target_group_name : String, db_instance_identifiers : Vec <
-    String >, db_cluster_identifiers : Vec < String > } { _client }
+    RegisterDbProxyTargetsInput "RegisterDBProxyTargetsRequest"[set into] { db_proxy_name
+    : String, target_group_name : String, db_instance_identifiers = Vec < String >,
+    db_cluster_identifiers = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RemoveFromGlobalClusterInput {
     /// The cluster identifier to detach from the Aurora global database cluster.
@@ -3312,10 +3305,10 @@ pub struct RemoveFromGlobalClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RemoveFromGlobalClusterInput "RemoveFromGlobalClusterMessage"[set debug into] {
+    RemoveFromGlobalClusterInput "RemoveFromGlobalClusterMessage"[set into] {
     global_cluster_identifier : String, db_cluster_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RemoveRoleFromDbClusterInput {
     /// The name of the DB cluster to disassociate the IAM role from.
@@ -3327,11 +3320,11 @@ pub struct RemoveRoleFromDbClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RemoveRoleFromDbClusterInput "RemoveRoleFromDBClusterMessage"[set debug into] {
+    RemoveRoleFromDbClusterInput "RemoveRoleFromDBClusterMessage"[set into] {
     db_cluster_identifier : String, role_arn : String, feature_name : String } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RemoveRoleFromDbInstanceInput {
     /// The name of the DB instance to disassociate the IAM role from.
@@ -3343,11 +3336,11 @@ pub struct RemoveRoleFromDbInstanceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RemoveRoleFromDbInstanceInput "RemoveRoleFromDBInstanceMessage"[set debug into] {
+    RemoveRoleFromDbInstanceInput "RemoveRoleFromDBInstanceMessage"[set into] {
     db_instance_identifier : String, role_arn : String, feature_name : String } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RemoveSourceIdentifierFromSubscriptionInput {
     /// The name of the RDS event notification subscription you want to remove a source identifier from.
@@ -3358,10 +3351,10 @@ pub struct RemoveSourceIdentifierFromSubscriptionInput {
 }
 rboto::__structure!(
     RemoveSourceIdentifierFromSubscriptionInput
-    "RemoveSourceIdentifierFromSubscriptionMessage"[set debug into] { subscription_name :
+    "RemoveSourceIdentifierFromSubscriptionMessage"[set into] { subscription_name :
     String, source_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RemoveTagsFromResourceInput {
     /// The Amazon RDS resource that the tags are removed from. This value is an Amazon Resource Name (ARN). For information about creating an ARN, see [Constructing an ARN for Amazon RDS](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.ARN.html#USER_Tagging.ARN.Constructing) in the *Amazon RDS User Guide.*
@@ -3371,10 +3364,10 @@ pub struct RemoveTagsFromResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RemoveTagsFromResourceInput "RemoveTagsFromResourceMessage"[set debug into] {
-    resource_name : String, tag_keys : Vec < String > } { _client }
+    RemoveTagsFromResourceInput "RemoveTagsFromResourceMessage"[set into] { resource_name
+    : String, tag_keys = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ResetDbClusterParameterGroupInput {
     /// The name of the DB cluster parameter group to reset.
@@ -3386,11 +3379,11 @@ pub struct ResetDbClusterParameterGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ResetDbClusterParameterGroupInput "ResetDBClusterParameterGroupMessage"[set debug
-    into] { db_cluster_parameter_group_name : String, reset_all_parameters = bool,
-    parameters : Vec < Parameter > } { _client }
+    ResetDbClusterParameterGroupInput "ResetDBClusterParameterGroupMessage"[set into] {
+    db_cluster_parameter_group_name : String, reset_all_parameters = bool, parameters =
+    Vec < Parameter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ResetDbParameterGroupInput {
     /// The name of the DB parameter group.
@@ -3402,11 +3395,11 @@ pub struct ResetDbParameterGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ResetDbParameterGroupInput "ResetDBParameterGroupMessage"[set debug into] {
-    db_parameter_group_name : String, reset_all_parameters = bool, parameters : Vec <
+    ResetDbParameterGroupInput "ResetDBParameterGroupMessage"[set into] {
+    db_parameter_group_name : String, reset_all_parameters = bool, parameters = Vec <
     Parameter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RestoreDbClusterFromS3Input {
     /// A list of Availability Zones (AZs) where instances in the restored DB cluster can be created.
@@ -3489,25 +3482,25 @@ pub struct RestoreDbClusterFromS3Input {
 }
 rboto::__structure!(
     RestoreDbClusterFromS3Input "RestoreDBClusterFromS3Message"[set debug into] {
-    availability_zones : Vec < String >, backup_retention_period = i32,
+    availability_zones = Vec < String >, backup_retention_period = i32,
     character_set_name : String, database_name : String, db_cluster_identifier : String,
-    db_cluster_parameter_group_name : String, vpc_security_group_ids : Vec < String >,
+    db_cluster_parameter_group_name : String, vpc_security_group_ids = Vec < String >,
     db_subnet_group_name : String, engine : String, engine_version : String, port = i32,
     master_username : String, master_user_password : String[sensitive], option_group_name
     : String, preferred_backup_window : String, preferred_maintenance_window : String,
-    tags : Vec < Tag >, storage_encrypted = bool, kms_key_id : String,
+    tags = Vec < Tag >, storage_encrypted = bool, kms_key_id : String,
     enable_iam_database_authentication = bool, source_engine : String,
     source_engine_version : String, s3_bucket_name : String, s3_prefix : String,
     s3_ingestion_role_arn : String, backtrack_window = i64,
-    enable_cloudwatch_logs_exports : Vec < String >, deletion_protection = bool,
+    enable_cloudwatch_logs_exports = Vec < String >, deletion_protection = bool,
     copy_tags_to_snapshot = bool, domain : String, domain_iam_role_name : String,
-    storage_type : String, network_type : String, serverless_v2_scaling_configuration :
+    storage_type : String, network_type : String, serverless_v2_scaling_configuration =
     ServerlessV2ScalingConfiguration, manage_master_user_password = bool,
     master_user_secret_kms_key_id : String, engine_lifecycle_support : String,
-    tag_specifications : Vec < TagSpecification >, associated_roles : Vec <
+    tag_specifications = Vec < TagSpecification >, associated_roles = Vec <
     DbClusterAssociatedRole > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RestoreDbClusterFromSnapshotInput {
     /// Provides the list of Availability Zones (AZs) where instances in the restored DB cluster can be created.
@@ -3594,27 +3587,27 @@ pub struct RestoreDbClusterFromSnapshotInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RestoreDbClusterFromSnapshotInput "RestoreDBClusterFromSnapshotMessage"[set debug
-    into] { availability_zones : Vec < String >, db_cluster_identifier : String,
+    RestoreDbClusterFromSnapshotInput "RestoreDBClusterFromSnapshotMessage"[set into] {
+    availability_zones = Vec < String >, db_cluster_identifier : String,
     snapshot_identifier : String, engine : String, engine_version : String, port = i32,
     db_subnet_group_name : String, database_name : String, option_group_name : String,
-    vpc_security_group_ids : Vec < String >, tags : Vec < Tag >, kms_key_id : String,
+    vpc_security_group_ids = Vec < String >, tags = Vec < Tag >, kms_key_id : String,
     enable_iam_database_authentication = bool, backtrack_window = i64,
-    enable_cloudwatch_logs_exports : Vec < String >, engine_mode : String,
-    scaling_configuration : ScalingConfiguration, db_cluster_parameter_group_name :
+    enable_cloudwatch_logs_exports = Vec < String >, engine_mode : String,
+    scaling_configuration = ScalingConfiguration, db_cluster_parameter_group_name :
     String, deletion_protection = bool, copy_tags_to_snapshot = bool, domain : String,
     domain_iam_role_name : String, db_cluster_instance_class : String, storage_type :
     String, iops = i32, publicly_accessible = bool, network_type : String,
-    serverless_v2_scaling_configuration : ServerlessV2ScalingConfiguration,
-    rds_custom_cluster_configuration : RdsCustomClusterConfiguration, monitoring_interval
+    serverless_v2_scaling_configuration = ServerlessV2ScalingConfiguration,
+    rds_custom_cluster_configuration = RdsCustomClusterConfiguration, monitoring_interval
     = i32, monitoring_role_arn : String, enable_performance_insights = bool,
     performance_insights_kms_key_id : String, performance_insights_retention_period =
     i32, backup_retention_period = i32, preferred_backup_window : String,
-    engine_lifecycle_support : String, tag_specifications : Vec < TagSpecification >,
+    engine_lifecycle_support : String, tag_specifications = Vec < TagSpecification >,
     enable_vpc_networking = bool, enable_internet_access_gateway = bool, associated_roles
-    : Vec < DbClusterAssociatedRole > } { _client }
+    = Vec < DbClusterAssociatedRole > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RestoreDbClusterToPointInTimeInput {
     /// The name of the new DB cluster to be created.
@@ -3700,28 +3693,28 @@ pub struct RestoreDbClusterToPointInTimeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RestoreDbClusterToPointInTimeInput "RestoreDBClusterToPointInTimeMessage"[set debug
-    into] { db_cluster_identifier : String, restore_type : String,
-    source_db_cluster_identifier : String, restore_to_time : rboto::DateTime,
-    use_latest_restorable_time = bool, port = i32, db_subnet_group_name : String,
-    option_group_name : String, vpc_security_group_ids : Vec < String >, tags : Vec < Tag
-    >, kms_key_id : String, enable_iam_database_authentication = bool, backtrack_window =
-    i64, enable_cloudwatch_logs_exports : Vec < String >, db_cluster_parameter_group_name
-    : String, deletion_protection = bool, copy_tags_to_snapshot = bool, domain : String,
+    RestoreDbClusterToPointInTimeInput "RestoreDBClusterToPointInTimeMessage"[set into] {
+    db_cluster_identifier : String, restore_type : String, source_db_cluster_identifier :
+    String, restore_to_time : rboto::DateTime, use_latest_restorable_time = bool, port =
+    i32, db_subnet_group_name : String, option_group_name : String,
+    vpc_security_group_ids = Vec < String >, tags = Vec < Tag >, kms_key_id : String,
+    enable_iam_database_authentication = bool, backtrack_window = i64,
+    enable_cloudwatch_logs_exports = Vec < String >, db_cluster_parameter_group_name :
+    String, deletion_protection = bool, copy_tags_to_snapshot = bool, domain : String,
     domain_iam_role_name : String, db_cluster_instance_class : String, storage_type :
     String, publicly_accessible = bool, iops = i32, network_type : String,
-    source_db_cluster_resource_id : String, serverless_v2_scaling_configuration :
-    ServerlessV2ScalingConfiguration, scaling_configuration : ScalingConfiguration,
-    engine_mode : String, rds_custom_cluster_configuration :
+    source_db_cluster_resource_id : String, serverless_v2_scaling_configuration =
+    ServerlessV2ScalingConfiguration, scaling_configuration = ScalingConfiguration,
+    engine_mode : String, rds_custom_cluster_configuration =
     RdsCustomClusterConfiguration, monitoring_interval = i32, monitoring_role_arn :
     String, enable_performance_insights = bool, performance_insights_kms_key_id : String,
     performance_insights_retention_period = i32, backup_retention_period = i32,
     preferred_backup_window : String, engine_lifecycle_support : String,
-    tag_specifications : Vec < TagSpecification >, enable_vpc_networking = bool,
-    enable_internet_access_gateway = bool, associated_roles : Vec <
+    tag_specifications = Vec < TagSpecification >, enable_vpc_networking = bool,
+    enable_internet_access_gateway = bool, associated_roles = Vec <
     DbClusterAssociatedRole > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RestoreDbInstanceFromDbSnapshotInput {
     /// The name of the DB instance to create from the DB snapshot. This parameter isn't case-sensitive.
@@ -3829,25 +3822,25 @@ rboto::__structure!(
     db_instance_class : String, port = i32, availability_zone : String,
     db_subnet_group_name : String, multi_az = bool, publicly_accessible = bool,
     auto_minor_version_upgrade = bool, license_model : String, db_name : String, engine :
-    String, iops = i32, storage_throughput = i32, option_group_name : String, tags : Vec
+    String, iops = i32, storage_throughput = i32, option_group_name : String, tags = Vec
     < Tag >, storage_type : String, tde_credential_arn : String, tde_credential_password
-    : String[sensitive], vpc_security_group_ids : Vec < String >, domain : String,
+    : String[sensitive], vpc_security_group_ids = Vec < String >, domain : String,
     domain_fqdn : String, domain_ou : String, domain_auth_secret_arn : String,
-    domain_dns_ips : Vec < String >, copy_tags_to_snapshot = bool, domain_iam_role_name :
-    String, enable_iam_database_authentication = bool, enable_cloudwatch_logs_exports :
-    Vec < String >, processor_features : Vec < ProcessorFeature >,
+    domain_dns_ips = Vec < String >, copy_tags_to_snapshot = bool, domain_iam_role_name :
+    String, enable_iam_database_authentication = bool, enable_cloudwatch_logs_exports =
+    Vec < String >, processor_features = Vec < ProcessorFeature >,
     use_default_processor_features = bool, db_parameter_group_name : String,
     deletion_protection = bool, enable_customer_owned_ip = bool, network_type : String,
     backup_target : String, custom_iam_instance_profile : String, allocated_storage =
     i32, db_cluster_snapshot_identifier : String, backup_retention_period = i32,
     preferred_backup_window : String, db_capacity_reservation_identifier : String,
     dedicated_log_volume = bool, ca_certificate_identifier : String,
-    engine_lifecycle_support : String, additional_storage_volumes : Vec <
-    AdditionalStorageVolume >, tag_specifications : Vec < TagSpecification >,
+    engine_lifecycle_support : String, additional_storage_volumes = Vec <
+    AdditionalStorageVolume >, tag_specifications = Vec < TagSpecification >,
     manage_master_user_password = bool, master_user_secret_kms_key_id : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RestoreDbInstanceFromS3Input {
     /// The name of the database to create when the DB instance is created. Follow the naming rules specified in `CreateDBInstance`.
@@ -3966,30 +3959,30 @@ rboto::__structure!(
     RestoreDbInstanceFromS3Input "RestoreDBInstanceFromS3Message"[set debug into] {
     db_name : String, db_instance_identifier : String, allocated_storage = i32,
     db_instance_class : String, engine : String, master_username : String,
-    master_user_password : String[sensitive], db_security_groups : Vec < String >,
-    vpc_security_group_ids : Vec < String >, availability_zone : String,
+    master_user_password : String[sensitive], db_security_groups = Vec < String >,
+    vpc_security_group_ids = Vec < String >, availability_zone : String,
     db_subnet_group_name : String, preferred_maintenance_window : String,
     db_parameter_group_name : String, backup_retention_period = i32,
     preferred_backup_window : String, port = i32, multi_az = bool, engine_version :
     String, auto_minor_version_upgrade = bool, license_model : String, iops = i32,
     storage_throughput = i32, option_group_name : String, publicly_accessible = bool,
-    tags : Vec < Tag >, storage_type : String, storage_encrypted = bool, kms_key_id :
+    tags = Vec < Tag >, storage_type : String, storage_encrypted = bool, kms_key_id :
     String, copy_tags_to_snapshot = bool, monitoring_interval = i32, monitoring_role_arn
     : String, enable_iam_database_authentication = bool, source_engine : String,
     source_engine_version : String, s3_bucket_name : String, s3_prefix : String,
     s3_ingestion_role_arn : String, database_insights_mode : DatabaseInsightsMode,
     enable_performance_insights = bool, performance_insights_kms_key_id : String,
-    performance_insights_retention_period = i32, enable_cloudwatch_logs_exports : Vec <
-    String >, processor_features : Vec < ProcessorFeature >,
+    performance_insights_retention_period = i32, enable_cloudwatch_logs_exports = Vec <
+    String >, processor_features = Vec < ProcessorFeature >,
     use_default_processor_features = bool, deletion_protection = bool,
     max_allocated_storage = i32, network_type : String, manage_master_user_password =
     bool, master_user_secret_kms_key_id : String, db_capacity_reservation_identifier :
     String, dedicated_log_volume = bool, ca_certificate_identifier : String,
-    engine_lifecycle_support : String, additional_storage_volumes : Vec <
-    AdditionalStorageVolume >, tag_specifications : Vec < TagSpecification > } { _client
+    engine_lifecycle_support : String, additional_storage_volumes = Vec <
+    AdditionalStorageVolume >, tag_specifications = Vec < TagSpecification > } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RestoreDbInstanceToPointInTimeInput {
     /// The identifier of the source DB instance from which to restore.
@@ -4107,12 +4100,12 @@ rboto::__structure!(
     db_subnet_group_name : String, multi_az = bool, publicly_accessible = bool,
     auto_minor_version_upgrade = bool, license_model : String, db_name : String, engine :
     String, iops = i32, storage_throughput = i32, option_group_name : String,
-    copy_tags_to_snapshot = bool, tags : Vec < Tag >, storage_type : String,
+    copy_tags_to_snapshot = bool, tags = Vec < Tag >, storage_type : String,
     tde_credential_arn : String, tde_credential_password : String[sensitive],
-    vpc_security_group_ids : Vec < String >, domain : String, domain_iam_role_name :
+    vpc_security_group_ids = Vec < String >, domain : String, domain_iam_role_name :
     String, domain_fqdn : String, domain_ou : String, domain_auth_secret_arn : String,
-    domain_dns_ips : Vec < String >, enable_iam_database_authentication = bool,
-    enable_cloudwatch_logs_exports : Vec < String >, processor_features : Vec <
+    domain_dns_ips = Vec < String >, enable_iam_database_authentication = bool,
+    enable_cloudwatch_logs_exports = Vec < String >, processor_features = Vec <
     ProcessorFeature >, use_default_processor_features = bool, db_parameter_group_name :
     String, deletion_protection = bool, source_dbi_resource_id : String,
     max_allocated_storage = i32, enable_customer_owned_ip = bool, network_type : String,
@@ -4121,11 +4114,11 @@ rboto::__structure!(
     backup_retention_period = i32, preferred_backup_window : String,
     db_capacity_reservation_identifier : String, dedicated_log_volume = bool,
     ca_certificate_identifier : String, engine_lifecycle_support : String,
-    additional_storage_volumes : Vec < AdditionalStorageVolume >, tag_specifications :
+    additional_storage_volumes = Vec < AdditionalStorageVolume >, tag_specifications =
     Vec < TagSpecification >, manage_master_user_password = bool,
     master_user_secret_kms_key_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RevokeDbSecurityGroupIngressInput {
     /// The name of the DB security group to revoke ingress from.
@@ -4141,12 +4134,11 @@ pub struct RevokeDbSecurityGroupIngressInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RevokeDbSecurityGroupIngressInput "RevokeDBSecurityGroupIngressMessage"[set debug
-    into] { db_security_group_name : String, cidrip : String, ec2_security_group_name :
-    String, ec2_security_group_id : String, ec2_security_group_owner_id : String } {
-    _client }
+    RevokeDbSecurityGroupIngressInput "RevokeDBSecurityGroupIngressMessage"[set into] {
+    db_security_group_name : String, cidrip : String, ec2_security_group_name : String,
+    ec2_security_group_id : String, ec2_security_group_owner_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartActivityStreamInput {
     /// The Amazon Resource Name (ARN) of the DB cluster, for example, `arn:aws:rds:us-east-1:12345667890:cluster:das-cluster`.
@@ -4162,11 +4154,11 @@ pub struct StartActivityStreamInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartActivityStreamInput "StartActivityStreamRequest"[set debug into] { resource_arn
-    : String, mode : ActivityStreamMode, kms_key_id : String, apply_immediately = bool,
+    StartActivityStreamInput "StartActivityStreamRequest"[set into] { resource_arn :
+    String, mode : ActivityStreamMode, kms_key_id : String, apply_immediately = bool,
     engine_native_audit_fields_included = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartDbClusterInput {
     /// The DB cluster identifier of the Amazon Aurora DB cluster to be started. This parameter is stored as a lowercase string.
@@ -4174,10 +4166,10 @@ pub struct StartDbClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartDbClusterInput "StartDBClusterMessage"[set debug into] { db_cluster_identifier :
+    StartDbClusterInput "StartDBClusterMessage"[set into] { db_cluster_identifier :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct StartDbInstanceAutomatedBackupsReplicationInput {
     /// The Amazon Resource Name (ARN) of the source DB instance for the replicated automated backups, for example, `arn:aws:rds:us-west-2:123456789012:db:mydatabase`.
@@ -4198,10 +4190,10 @@ rboto::__structure!(
     StartDbInstanceAutomatedBackupsReplicationInput
     "StartDBInstanceAutomatedBackupsReplicationMessage"[set debug into] {
     source_db_instance_arn : String, backup_retention_period = i32, kms_key_id : String,
-    pre_signed_url : String[sensitive], tags : Vec < Tag >, source_region : String } {
+    pre_signed_url : String[sensitive], tags = Vec < Tag >, source_region : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartDbInstanceInput {
     /// The user-supplied instance identifier.
@@ -4211,11 +4203,10 @@ pub struct StartDbInstanceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartDbInstanceInput "StartDBInstanceMessage"[set debug into] {
-    db_instance_identifier : String, db_capacity_reservation_identifier : String } {
-    _client }
+    StartDbInstanceInput "StartDBInstanceMessage"[set into] { db_instance_identifier :
+    String, db_capacity_reservation_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartExportTaskInput {
     /// A unique identifier for the export task. This ID isn't an identifier for the Amazon S3 bucket where the data is to be exported.
@@ -4235,12 +4226,11 @@ pub struct StartExportTaskInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartExportTaskInput "StartExportTaskMessage"[set debug into] {
-    export_task_identifier : String, source_arn : String, s3_bucket_name : String,
-    iam_role_arn : String, kms_key_id : String, s3_prefix : String, export_only : Vec <
-    String > } { _client }
+    StartExportTaskInput "StartExportTaskMessage"[set into] { export_task_identifier :
+    String, source_arn : String, s3_bucket_name : String, iam_role_arn : String,
+    kms_key_id : String, s3_prefix : String, export_only = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopActivityStreamInput {
     /// The Amazon Resource Name (ARN) of the DB cluster for the database activity stream. For example, `arn:aws:rds:us-east-1:12345667890:cluster:das-cluster`.
@@ -4250,10 +4240,10 @@ pub struct StopActivityStreamInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopActivityStreamInput "StopActivityStreamRequest"[set debug into] { resource_arn :
+    StopActivityStreamInput "StopActivityStreamRequest"[set into] { resource_arn :
     String, apply_immediately = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopDbClusterInput {
     /// The DB cluster identifier of the Amazon Aurora DB cluster to be stopped. This parameter is stored as a lowercase string.
@@ -4261,10 +4251,10 @@ pub struct StopDbClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopDbClusterInput "StopDBClusterMessage"[set debug into] { db_cluster_identifier :
-    String } { _client }
+    StopDbClusterInput "StopDBClusterMessage"[set into] { db_cluster_identifier : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopDbInstanceAutomatedBackupsReplicationInput {
     /// The Amazon Resource Name (ARN) of the source DB instance for which to stop replicating automate backups, for example, `arn:aws:rds:us-west-2:123456789012:db:mydatabase`.
@@ -4273,10 +4263,10 @@ pub struct StopDbInstanceAutomatedBackupsReplicationInput {
 }
 rboto::__structure!(
     StopDbInstanceAutomatedBackupsReplicationInput
-    "StopDBInstanceAutomatedBackupsReplicationMessage"[set debug into] {
-    source_db_instance_arn : String } { _client }
+    "StopDBInstanceAutomatedBackupsReplicationMessage"[set into] { source_db_instance_arn
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopDbInstanceInput {
     /// The user-supplied instance identifier.
@@ -4288,11 +4278,11 @@ pub struct StopDbInstanceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopDbInstanceInput "StopDBInstanceMessage"[set debug into] { db_instance_identifier
-    : String, db_snapshot_identifier : String, detach_from_db_capacity_reservation = bool
-    } { _client }
+    StopDbInstanceInput "StopDBInstanceMessage"[set into] { db_instance_identifier :
+    String, db_snapshot_identifier : String, detach_from_db_capacity_reservation = bool }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SwitchoverBlueGreenDeploymentInput {
     /// The resource ID of the blue/green deployment.
@@ -4302,11 +4292,10 @@ pub struct SwitchoverBlueGreenDeploymentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SwitchoverBlueGreenDeploymentInput "SwitchoverBlueGreenDeploymentRequest"[set debug
-    into] { blue_green_deployment_identifier : String, switchover_timeout = i32 } {
-    _client }
+    SwitchoverBlueGreenDeploymentInput "SwitchoverBlueGreenDeploymentRequest"[set into] {
+    blue_green_deployment_identifier : String, switchover_timeout = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SwitchoverGlobalClusterInput {
     /// The identifier of the global database cluster to switch over. This parameter isn't case-sensitive.
@@ -4316,11 +4305,11 @@ pub struct SwitchoverGlobalClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SwitchoverGlobalClusterInput "SwitchoverGlobalClusterMessage"[set debug into] {
+    SwitchoverGlobalClusterInput "SwitchoverGlobalClusterMessage"[set into] {
     global_cluster_identifier : String, target_db_cluster_identifier : String } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SwitchoverReadReplicaInput {
     /// The DB instance identifier of the current standby database. This value is stored as a lowercase string.
@@ -4328,6 +4317,6 @@ pub struct SwitchoverReadReplicaInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SwitchoverReadReplicaInput "SwitchoverReadReplicaMessage"[set debug into] {
+    SwitchoverReadReplicaInput "SwitchoverReadReplicaMessage"[set into] {
     db_instance_identifier : String } { _client }
 );

@@ -6,350 +6,220 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; AddRoleToDbClusterInput => AddRoleToDbClusterOutput =
-    super::schema::ops::ADD_ROLE_TO_DB_CLUSTER, "AddRoleToDBCluster";
-    AddRoleToDbInstanceInput => AddRoleToDbInstanceOutput =
-    super::schema::ops::ADD_ROLE_TO_DB_INSTANCE, "AddRoleToDBInstance";
-    AddSourceIdentifierToSubscriptionInput => AddSourceIdentifierToSubscriptionOutput =
-    super::schema::ops::ADD_SOURCE_IDENTIFIER_TO_SUBSCRIPTION,
+    super::error::Exception, super::schema::SERVICE; AddRoleToDbClusterInput =>
+    AddRoleToDbClusterOutput, "AddRoleToDBCluster"; AddRoleToDbInstanceInput =>
+    AddRoleToDbInstanceOutput, "AddRoleToDBInstance";
+    AddSourceIdentifierToSubscriptionInput => AddSourceIdentifierToSubscriptionOutput,
     "AddSourceIdentifierToSubscription"; AddTagsToResourceInput =>
-    AddTagsToResourceOutput = super::schema::ops::ADD_TAGS_TO_RESOURCE,
-    "AddTagsToResource"; ApplyPendingMaintenanceActionInput =>
-    ApplyPendingMaintenanceActionOutput =
-    super::schema::ops::APPLY_PENDING_MAINTENANCE_ACTION,
-    "ApplyPendingMaintenanceAction"; AuthorizeDbSecurityGroupIngressInput =>
-    AuthorizeDbSecurityGroupIngressOutput =
-    super::schema::ops::AUTHORIZE_DB_SECURITY_GROUP_INGRESS,
+    AddTagsToResourceOutput, "AddTagsToResource"; ApplyPendingMaintenanceActionInput =>
+    ApplyPendingMaintenanceActionOutput, "ApplyPendingMaintenanceAction";
+    AuthorizeDbSecurityGroupIngressInput => AuthorizeDbSecurityGroupIngressOutput,
     "AuthorizeDBSecurityGroupIngress"; BacktrackDbClusterInput =>
-    BacktrackDbClusterOutput = super::schema::ops::BACKTRACK_DB_CLUSTER,
-    "BacktrackDBCluster"; CancelDbCapacityReservationInput =>
-    CancelDbCapacityReservationOutput =
-    super::schema::ops::CANCEL_DB_CAPACITY_RESERVATION, "CancelDBCapacityReservation";
-    CancelExportTaskInput => CancelExportTaskOutput =
-    super::schema::ops::CANCEL_EXPORT_TASK, "CancelExportTask";
-    CopyDbClusterParameterGroupInput => CopyDbClusterParameterGroupOutput =
-    super::schema::ops::COPY_DB_CLUSTER_PARAMETER_GROUP, "CopyDBClusterParameterGroup";
-    CopyDbClusterSnapshotInput => CopyDbClusterSnapshotOutput =
-    super::schema::ops::COPY_DB_CLUSTER_SNAPSHOT, "CopyDBClusterSnapshot";
-    CopyDbParameterGroupInput => CopyDbParameterGroupOutput =
-    super::schema::ops::COPY_DB_PARAMETER_GROUP, "CopyDBParameterGroup";
-    CopyDbSnapshotInput => CopyDbSnapshotOutput = super::schema::ops::COPY_DB_SNAPSHOT,
-    "CopyDBSnapshot"; CopyOptionGroupInput => CopyOptionGroupOutput =
-    super::schema::ops::COPY_OPTION_GROUP, "CopyOptionGroup";
-    CreateBlueGreenDeploymentInput => CreateBlueGreenDeploymentOutput =
-    super::schema::ops::CREATE_BLUE_GREEN_DEPLOYMENT, "CreateBlueGreenDeployment";
-    CreateCustomDbEngineVersionInput => CreateCustomDbEngineVersionOutput =
-    super::schema::ops::CREATE_CUSTOM_DB_ENGINE_VERSION, "CreateCustomDBEngineVersion";
-    CreateDbCapacityReservationInput => CreateDbCapacityReservationOutput =
-    super::schema::ops::CREATE_DB_CAPACITY_RESERVATION, "CreateDBCapacityReservation";
-    CreateDbClusterInput => CreateDbClusterOutput =
-    super::schema::ops::CREATE_DB_CLUSTER, "CreateDBCluster";
-    CreateDbClusterEndpointInput => CreateDbClusterEndpointOutput =
-    super::schema::ops::CREATE_DB_CLUSTER_ENDPOINT, "CreateDBClusterEndpoint";
-    CreateDbClusterParameterGroupInput => CreateDbClusterParameterGroupOutput =
-    super::schema::ops::CREATE_DB_CLUSTER_PARAMETER_GROUP,
-    "CreateDBClusterParameterGroup"; CreateDbClusterSnapshotInput =>
-    CreateDbClusterSnapshotOutput = super::schema::ops::CREATE_DB_CLUSTER_SNAPSHOT,
-    "CreateDBClusterSnapshot"; CreateDbInstanceInput => CreateDbInstanceOutput =
-    super::schema::ops::CREATE_DB_INSTANCE, "CreateDBInstance";
-    CreateDbInstanceReadReplicaInput => CreateDbInstanceReadReplicaOutput =
-    super::schema::ops::CREATE_DB_INSTANCE_READ_REPLICA, "CreateDBInstanceReadReplica";
-    CreateDbParameterGroupInput => CreateDbParameterGroupOutput =
-    super::schema::ops::CREATE_DB_PARAMETER_GROUP, "CreateDBParameterGroup";
-    CreateDbProxyInput => CreateDbProxyOutput = super::schema::ops::CREATE_DB_PROXY,
-    "CreateDBProxy"; CreateDbProxyEndpointInput => CreateDbProxyEndpointOutput =
-    super::schema::ops::CREATE_DB_PROXY_ENDPOINT, "CreateDBProxyEndpoint";
-    CreateDbSecurityGroupInput => CreateDbSecurityGroupOutput =
-    super::schema::ops::CREATE_DB_SECURITY_GROUP, "CreateDBSecurityGroup";
-    CreateDbShardGroupInput => CreateDbShardGroupOutput =
-    super::schema::ops::CREATE_DB_SHARD_GROUP, "CreateDBShardGroup";
-    CreateDbSnapshotInput => CreateDbSnapshotOutput =
-    super::schema::ops::CREATE_DB_SNAPSHOT, "CreateDBSnapshot"; CreateDbSubnetGroupInput
-    => CreateDbSubnetGroupOutput = super::schema::ops::CREATE_DB_SUBNET_GROUP,
-    "CreateDBSubnetGroup"; CreateEventSubscriptionInput => CreateEventSubscriptionOutput
-    = super::schema::ops::CREATE_EVENT_SUBSCRIPTION, "CreateEventSubscription";
-    CreateGlobalClusterInput => CreateGlobalClusterOutput =
-    super::schema::ops::CREATE_GLOBAL_CLUSTER, "CreateGlobalCluster";
-    CreateIntegrationInput => CreateIntegrationOutput =
-    super::schema::ops::CREATE_INTEGRATION, "CreateIntegration"; CreateOptionGroupInput
-    => CreateOptionGroupOutput = super::schema::ops::CREATE_OPTION_GROUP,
-    "CreateOptionGroup"; CreateTenantDatabaseInput => CreateTenantDatabaseOutput =
-    super::schema::ops::CREATE_TENANT_DATABASE, "CreateTenantDatabase";
-    DeleteBlueGreenDeploymentInput => DeleteBlueGreenDeploymentOutput =
-    super::schema::ops::DELETE_BLUE_GREEN_DEPLOYMENT, "DeleteBlueGreenDeployment";
-    DeleteCustomDbEngineVersionInput => DeleteCustomDbEngineVersionOutput =
-    super::schema::ops::DELETE_CUSTOM_DB_ENGINE_VERSION, "DeleteCustomDBEngineVersion";
-    DeleteDbClusterInput => DeleteDbClusterOutput =
-    super::schema::ops::DELETE_DB_CLUSTER, "DeleteDBCluster";
-    DeleteDbClusterAutomatedBackupInput => DeleteDbClusterAutomatedBackupOutput =
-    super::schema::ops::DELETE_DB_CLUSTER_AUTOMATED_BACKUP,
-    "DeleteDBClusterAutomatedBackup"; DeleteDbClusterEndpointInput =>
-    DeleteDbClusterEndpointOutput = super::schema::ops::DELETE_DB_CLUSTER_ENDPOINT,
+    BacktrackDbClusterOutput, "BacktrackDBCluster"; CancelDbCapacityReservationInput =>
+    CancelDbCapacityReservationOutput, "CancelDBCapacityReservation";
+    CancelExportTaskInput => CancelExportTaskOutput, "CancelExportTask";
+    CopyDbClusterParameterGroupInput => CopyDbClusterParameterGroupOutput,
+    "CopyDBClusterParameterGroup"; CopyDbClusterSnapshotInput =>
+    CopyDbClusterSnapshotOutput, "CopyDBClusterSnapshot"; CopyDbParameterGroupInput =>
+    CopyDbParameterGroupOutput, "CopyDBParameterGroup"; CopyDbSnapshotInput =>
+    CopyDbSnapshotOutput, "CopyDBSnapshot"; CopyOptionGroupInput =>
+    CopyOptionGroupOutput, "CopyOptionGroup"; CreateBlueGreenDeploymentInput =>
+    CreateBlueGreenDeploymentOutput, "CreateBlueGreenDeployment";
+    CreateCustomDbEngineVersionInput => CreateCustomDbEngineVersionOutput,
+    "CreateCustomDBEngineVersion"; CreateDbCapacityReservationInput =>
+    CreateDbCapacityReservationOutput, "CreateDBCapacityReservation";
+    CreateDbClusterInput => CreateDbClusterOutput, "CreateDBCluster";
+    CreateDbClusterEndpointInput => CreateDbClusterEndpointOutput,
+    "CreateDBClusterEndpoint"; CreateDbClusterParameterGroupInput =>
+    CreateDbClusterParameterGroupOutput, "CreateDBClusterParameterGroup";
+    CreateDbClusterSnapshotInput => CreateDbClusterSnapshotOutput,
+    "CreateDBClusterSnapshot"; CreateDbInstanceInput => CreateDbInstanceOutput,
+    "CreateDBInstance"; CreateDbInstanceReadReplicaInput =>
+    CreateDbInstanceReadReplicaOutput, "CreateDBInstanceReadReplica";
+    CreateDbParameterGroupInput => CreateDbParameterGroupOutput,
+    "CreateDBParameterGroup"; CreateDbProxyInput => CreateDbProxyOutput, "CreateDBProxy";
+    CreateDbProxyEndpointInput => CreateDbProxyEndpointOutput, "CreateDBProxyEndpoint";
+    CreateDbSecurityGroupInput => CreateDbSecurityGroupOutput, "CreateDBSecurityGroup";
+    CreateDbShardGroupInput => CreateDbShardGroupOutput, "CreateDBShardGroup";
+    CreateDbSnapshotInput => CreateDbSnapshotOutput, "CreateDBSnapshot";
+    CreateDbSubnetGroupInput => CreateDbSubnetGroupOutput, "CreateDBSubnetGroup";
+    CreateEventSubscriptionInput => CreateEventSubscriptionOutput,
+    "CreateEventSubscription"; CreateGlobalClusterInput => CreateGlobalClusterOutput,
+    "CreateGlobalCluster"; CreateIntegrationInput => CreateIntegrationOutput,
+    "CreateIntegration"; CreateOptionGroupInput => CreateOptionGroupOutput,
+    "CreateOptionGroup"; CreateTenantDatabaseInput => CreateTenantDatabaseOutput,
+    "CreateTenantDatabase"; DeleteBlueGreenDeploymentInput =>
+    DeleteBlueGreenDeploymentOutput, "DeleteBlueGreenDeployment";
+    DeleteCustomDbEngineVersionInput => DeleteCustomDbEngineVersionOutput,
+    "DeleteCustomDBEngineVersion"; DeleteDbClusterInput => DeleteDbClusterOutput,
+    "DeleteDBCluster"; DeleteDbClusterAutomatedBackupInput =>
+    DeleteDbClusterAutomatedBackupOutput, "DeleteDBClusterAutomatedBackup";
+    DeleteDbClusterEndpointInput => DeleteDbClusterEndpointOutput,
     "DeleteDBClusterEndpoint"; DeleteDbClusterParameterGroupInput =>
-    DeleteDbClusterParameterGroupOutput =
-    super::schema::ops::DELETE_DB_CLUSTER_PARAMETER_GROUP,
-    "DeleteDBClusterParameterGroup"; DeleteDbClusterSnapshotInput =>
-    DeleteDbClusterSnapshotOutput = super::schema::ops::DELETE_DB_CLUSTER_SNAPSHOT,
-    "DeleteDBClusterSnapshot"; DeleteDbInstanceInput => DeleteDbInstanceOutput =
-    super::schema::ops::DELETE_DB_INSTANCE, "DeleteDBInstance";
-    DeleteDbInstanceAutomatedBackupInput => DeleteDbInstanceAutomatedBackupOutput =
-    super::schema::ops::DELETE_DB_INSTANCE_AUTOMATED_BACKUP,
-    "DeleteDBInstanceAutomatedBackup"; DeleteDbParameterGroupInput =>
-    DeleteDbParameterGroupOutput = super::schema::ops::DELETE_DB_PARAMETER_GROUP,
-    "DeleteDBParameterGroup"; DeleteDbProxyInput => DeleteDbProxyOutput =
-    super::schema::ops::DELETE_DB_PROXY, "DeleteDBProxy"; DeleteDbProxyEndpointInput =>
-    DeleteDbProxyEndpointOutput = super::schema::ops::DELETE_DB_PROXY_ENDPOINT,
-    "DeleteDBProxyEndpoint"; DeleteDbSecurityGroupInput => DeleteDbSecurityGroupOutput =
-    super::schema::ops::DELETE_DB_SECURITY_GROUP, "DeleteDBSecurityGroup";
-    DeleteDbShardGroupInput => DeleteDbShardGroupOutput =
-    super::schema::ops::DELETE_DB_SHARD_GROUP, "DeleteDBShardGroup";
-    DeleteDbSnapshotInput => DeleteDbSnapshotOutput =
-    super::schema::ops::DELETE_DB_SNAPSHOT, "DeleteDBSnapshot"; DeleteDbSubnetGroupInput
-    => DeleteDbSubnetGroupOutput = super::schema::ops::DELETE_DB_SUBNET_GROUP,
-    "DeleteDBSubnetGroup"; DeleteEventSubscriptionInput => DeleteEventSubscriptionOutput
-    = super::schema::ops::DELETE_EVENT_SUBSCRIPTION, "DeleteEventSubscription";
-    DeleteGlobalClusterInput => DeleteGlobalClusterOutput =
-    super::schema::ops::DELETE_GLOBAL_CLUSTER, "DeleteGlobalCluster";
-    DeleteIntegrationInput => DeleteIntegrationOutput =
-    super::schema::ops::DELETE_INTEGRATION, "DeleteIntegration"; DeleteOptionGroupInput
-    => DeleteOptionGroupOutput = super::schema::ops::DELETE_OPTION_GROUP,
-    "DeleteOptionGroup"; DeleteTenantDatabaseInput => DeleteTenantDatabaseOutput =
-    super::schema::ops::DELETE_TENANT_DATABASE, "DeleteTenantDatabase";
-    DeregisterDbProxyTargetsInput => DeregisterDbProxyTargetsOutput =
-    super::schema::ops::DEREGISTER_DB_PROXY_TARGETS, "DeregisterDBProxyTargets";
-    DescribeAccountAttributesInput => DescribeAccountAttributesOutput =
-    super::schema::ops::DESCRIBE_ACCOUNT_ATTRIBUTES, "DescribeAccountAttributes";
-    DescribeBlueGreenDeploymentsInput => DescribeBlueGreenDeploymentsOutput =
-    super::schema::ops::DESCRIBE_BLUE_GREEN_DEPLOYMENTS, "DescribeBlueGreenDeployments";
-    DescribeCertificatesInput => DescribeCertificatesOutput =
-    super::schema::ops::DESCRIBE_CERTIFICATES, "DescribeCertificates";
-    DescribeDbCapacityReservationsInput => DescribeDbCapacityReservationsOutput =
-    super::schema::ops::DESCRIBE_DB_CAPACITY_RESERVATIONS,
+    DeleteDbClusterParameterGroupOutput, "DeleteDBClusterParameterGroup";
+    DeleteDbClusterSnapshotInput => DeleteDbClusterSnapshotOutput,
+    "DeleteDBClusterSnapshot"; DeleteDbInstanceInput => DeleteDbInstanceOutput,
+    "DeleteDBInstance"; DeleteDbInstanceAutomatedBackupInput =>
+    DeleteDbInstanceAutomatedBackupOutput, "DeleteDBInstanceAutomatedBackup";
+    DeleteDbParameterGroupInput => DeleteDbParameterGroupOutput,
+    "DeleteDBParameterGroup"; DeleteDbProxyInput => DeleteDbProxyOutput, "DeleteDBProxy";
+    DeleteDbProxyEndpointInput => DeleteDbProxyEndpointOutput, "DeleteDBProxyEndpoint";
+    DeleteDbSecurityGroupInput => DeleteDbSecurityGroupOutput, "DeleteDBSecurityGroup";
+    DeleteDbShardGroupInput => DeleteDbShardGroupOutput, "DeleteDBShardGroup";
+    DeleteDbSnapshotInput => DeleteDbSnapshotOutput, "DeleteDBSnapshot";
+    DeleteDbSubnetGroupInput => DeleteDbSubnetGroupOutput, "DeleteDBSubnetGroup";
+    DeleteEventSubscriptionInput => DeleteEventSubscriptionOutput,
+    "DeleteEventSubscription"; DeleteGlobalClusterInput => DeleteGlobalClusterOutput,
+    "DeleteGlobalCluster"; DeleteIntegrationInput => DeleteIntegrationOutput,
+    "DeleteIntegration"; DeleteOptionGroupInput => DeleteOptionGroupOutput,
+    "DeleteOptionGroup"; DeleteTenantDatabaseInput => DeleteTenantDatabaseOutput,
+    "DeleteTenantDatabase"; DeregisterDbProxyTargetsInput =>
+    DeregisterDbProxyTargetsOutput, "DeregisterDBProxyTargets";
+    DescribeAccountAttributesInput => DescribeAccountAttributesOutput,
+    "DescribeAccountAttributes"; DescribeBlueGreenDeploymentsInput =>
+    DescribeBlueGreenDeploymentsOutput, "DescribeBlueGreenDeployments";
+    DescribeCertificatesInput => DescribeCertificatesOutput, "DescribeCertificates";
+    DescribeDbCapacityReservationsInput => DescribeDbCapacityReservationsOutput,
     "DescribeDBCapacityReservations"; DescribeDbClusterAutomatedBackupsInput =>
-    DescribeDbClusterAutomatedBackupsOutput =
-    super::schema::ops::DESCRIBE_DB_CLUSTER_AUTOMATED_BACKUPS,
-    "DescribeDBClusterAutomatedBackups"; DescribeDbClusterBacktracksInput =>
-    DescribeDbClusterBacktracksOutput =
-    super::schema::ops::DESCRIBE_DB_CLUSTER_BACKTRACKS, "DescribeDBClusterBacktracks";
-    DescribeDbClusterEndpointsInput => DescribeDbClusterEndpointsOutput =
-    super::schema::ops::DESCRIBE_DB_CLUSTER_ENDPOINTS, "DescribeDBClusterEndpoints";
-    DescribeDbClusterParameterGroupsInput => DescribeDbClusterParameterGroupsOutput =
-    super::schema::ops::DESCRIBE_DB_CLUSTER_PARAMETER_GROUPS,
+    DescribeDbClusterAutomatedBackupsOutput, "DescribeDBClusterAutomatedBackups";
+    DescribeDbClusterBacktracksInput => DescribeDbClusterBacktracksOutput,
+    "DescribeDBClusterBacktracks"; DescribeDbClusterEndpointsInput =>
+    DescribeDbClusterEndpointsOutput, "DescribeDBClusterEndpoints";
+    DescribeDbClusterParameterGroupsInput => DescribeDbClusterParameterGroupsOutput,
     "DescribeDBClusterParameterGroups"; DescribeDbClusterParametersInput =>
-    DescribeDbClusterParametersOutput =
-    super::schema::ops::DESCRIBE_DB_CLUSTER_PARAMETERS, "DescribeDBClusterParameters";
-    DescribeDbClusterSnapshotAttributesInput => DescribeDbClusterSnapshotAttributesOutput
-    = super::schema::ops::DESCRIBE_DB_CLUSTER_SNAPSHOT_ATTRIBUTES,
-    "DescribeDBClusterSnapshotAttributes"; DescribeDbClusterSnapshotsInput =>
-    DescribeDbClusterSnapshotsOutput = super::schema::ops::DESCRIBE_DB_CLUSTER_SNAPSHOTS,
-    "DescribeDBClusterSnapshots"; DescribeDbClustersInput => DescribeDbClustersOutput =
-    super::schema::ops::DESCRIBE_DB_CLUSTERS, "DescribeDBClusters";
-    DescribeDbEngineVersionsInput => DescribeDbEngineVersionsOutput =
-    super::schema::ops::DESCRIBE_DB_ENGINE_VERSIONS, "DescribeDBEngineVersions";
-    DescribeDbInstanceAutomatedBackupsInput => DescribeDbInstanceAutomatedBackupsOutput =
-    super::schema::ops::DESCRIBE_DB_INSTANCE_AUTOMATED_BACKUPS,
+    DescribeDbClusterParametersOutput, "DescribeDBClusterParameters";
+    DescribeDbClusterSnapshotAttributesInput =>
+    DescribeDbClusterSnapshotAttributesOutput, "DescribeDBClusterSnapshotAttributes";
+    DescribeDbClusterSnapshotsInput => DescribeDbClusterSnapshotsOutput,
+    "DescribeDBClusterSnapshots"; DescribeDbClustersInput => DescribeDbClustersOutput,
+    "DescribeDBClusters"; DescribeDbEngineVersionsInput =>
+    DescribeDbEngineVersionsOutput, "DescribeDBEngineVersions";
+    DescribeDbInstanceAutomatedBackupsInput => DescribeDbInstanceAutomatedBackupsOutput,
     "DescribeDBInstanceAutomatedBackups"; DescribeDbInstancesInput =>
-    DescribeDbInstancesOutput = super::schema::ops::DESCRIBE_DB_INSTANCES,
-    "DescribeDBInstances"; DescribeDbLogFilesInput => DescribeDbLogFilesOutput =
-    super::schema::ops::DESCRIBE_DB_LOG_FILES, "DescribeDBLogFiles";
-    DescribeDbMajorEngineVersionsInput => DescribeDbMajorEngineVersionsOutput =
-    super::schema::ops::DESCRIBE_DB_MAJOR_ENGINE_VERSIONS,
-    "DescribeDBMajorEngineVersions"; DescribeDbParameterGroupsInput =>
-    DescribeDbParameterGroupsOutput = super::schema::ops::DESCRIBE_DB_PARAMETER_GROUPS,
-    "DescribeDBParameterGroups"; DescribeDbParametersInput => DescribeDbParametersOutput
-    = super::schema::ops::DESCRIBE_DB_PARAMETERS, "DescribeDBParameters";
-    DescribeDbProxiesInput => DescribeDbProxiesOutput =
-    super::schema::ops::DESCRIBE_DB_PROXIES, "DescribeDBProxies";
-    DescribeDbProxyEndpointsInput => DescribeDbProxyEndpointsOutput =
-    super::schema::ops::DESCRIBE_DB_PROXY_ENDPOINTS, "DescribeDBProxyEndpoints";
-    DescribeDbProxyTargetGroupsInput => DescribeDbProxyTargetGroupsOutput =
-    super::schema::ops::DESCRIBE_DB_PROXY_TARGET_GROUPS, "DescribeDBProxyTargetGroups";
-    DescribeDbProxyTargetsInput => DescribeDbProxyTargetsOutput =
-    super::schema::ops::DESCRIBE_DB_PROXY_TARGETS, "DescribeDBProxyTargets";
-    DescribeDbRecommendationsInput => DescribeDbRecommendationsOutput =
-    super::schema::ops::DESCRIBE_DB_RECOMMENDATIONS, "DescribeDBRecommendations";
-    DescribeDbSecurityGroupsInput => DescribeDbSecurityGroupsOutput =
-    super::schema::ops::DESCRIBE_DB_SECURITY_GROUPS, "DescribeDBSecurityGroups";
-    DescribeDbShardGroupsInput => DescribeDbShardGroupsOutput =
-    super::schema::ops::DESCRIBE_DB_SHARD_GROUPS, "DescribeDBShardGroups";
-    DescribeDbSnapshotAttributesInput => DescribeDbSnapshotAttributesOutput =
-    super::schema::ops::DESCRIBE_DB_SNAPSHOT_ATTRIBUTES, "DescribeDBSnapshotAttributes";
-    DescribeDbSnapshotTenantDatabasesInput => DescribeDbSnapshotTenantDatabasesOutput =
-    super::schema::ops::DESCRIBE_DB_SNAPSHOT_TENANT_DATABASES,
-    "DescribeDBSnapshotTenantDatabases"; DescribeDbSnapshotsInput =>
-    DescribeDbSnapshotsOutput = super::schema::ops::DESCRIBE_DB_SNAPSHOTS,
-    "DescribeDBSnapshots"; DescribeDbSubnetGroupsInput => DescribeDbSubnetGroupsOutput =
-    super::schema::ops::DESCRIBE_DB_SUBNET_GROUPS, "DescribeDBSubnetGroups";
-    DescribeEngineDefaultClusterParametersInput =>
-    DescribeEngineDefaultClusterParametersOutput =
-    super::schema::ops::DESCRIBE_ENGINE_DEFAULT_CLUSTER_PARAMETERS,
+    DescribeDbInstancesOutput, "DescribeDBInstances"; DescribeDbLogFilesInput =>
+    DescribeDbLogFilesOutput, "DescribeDBLogFiles"; DescribeDbMajorEngineVersionsInput =>
+    DescribeDbMajorEngineVersionsOutput, "DescribeDBMajorEngineVersions";
+    DescribeDbParameterGroupsInput => DescribeDbParameterGroupsOutput,
+    "DescribeDBParameterGroups"; DescribeDbParametersInput => DescribeDbParametersOutput,
+    "DescribeDBParameters"; DescribeDbProxiesInput => DescribeDbProxiesOutput,
+    "DescribeDBProxies"; DescribeDbProxyEndpointsInput => DescribeDbProxyEndpointsOutput,
+    "DescribeDBProxyEndpoints"; DescribeDbProxyTargetGroupsInput =>
+    DescribeDbProxyTargetGroupsOutput, "DescribeDBProxyTargetGroups";
+    DescribeDbProxyTargetsInput => DescribeDbProxyTargetsOutput,
+    "DescribeDBProxyTargets"; DescribeDbRecommendationsInput =>
+    DescribeDbRecommendationsOutput, "DescribeDBRecommendations";
+    DescribeDbSecurityGroupsInput => DescribeDbSecurityGroupsOutput,
+    "DescribeDBSecurityGroups"; DescribeDbShardGroupsInput =>
+    DescribeDbShardGroupsOutput, "DescribeDBShardGroups";
+    DescribeDbSnapshotAttributesInput => DescribeDbSnapshotAttributesOutput,
+    "DescribeDBSnapshotAttributes"; DescribeDbSnapshotTenantDatabasesInput =>
+    DescribeDbSnapshotTenantDatabasesOutput, "DescribeDBSnapshotTenantDatabases";
+    DescribeDbSnapshotsInput => DescribeDbSnapshotsOutput, "DescribeDBSnapshots";
+    DescribeDbSubnetGroupsInput => DescribeDbSubnetGroupsOutput,
+    "DescribeDBSubnetGroups"; DescribeEngineDefaultClusterParametersInput =>
+    DescribeEngineDefaultClusterParametersOutput,
     "DescribeEngineDefaultClusterParameters"; DescribeEngineDefaultParametersInput =>
-    DescribeEngineDefaultParametersOutput =
-    super::schema::ops::DESCRIBE_ENGINE_DEFAULT_PARAMETERS,
-    "DescribeEngineDefaultParameters"; DescribeEventCategoriesInput =>
-    DescribeEventCategoriesOutput = super::schema::ops::DESCRIBE_EVENT_CATEGORIES,
+    DescribeEngineDefaultParametersOutput, "DescribeEngineDefaultParameters";
+    DescribeEventCategoriesInput => DescribeEventCategoriesOutput,
     "DescribeEventCategories"; DescribeEventSubscriptionsInput =>
-    DescribeEventSubscriptionsOutput = super::schema::ops::DESCRIBE_EVENT_SUBSCRIPTIONS,
-    "DescribeEventSubscriptions"; DescribeEventsInput => DescribeEventsOutput =
-    super::schema::ops::DESCRIBE_EVENTS, "DescribeEvents"; DescribeExportTasksInput =>
-    DescribeExportTasksOutput = super::schema::ops::DESCRIBE_EXPORT_TASKS,
-    "DescribeExportTasks"; DescribeGlobalClustersInput => DescribeGlobalClustersOutput =
-    super::schema::ops::DESCRIBE_GLOBAL_CLUSTERS, "DescribeGlobalClusters";
-    DescribeIntegrationsInput => DescribeIntegrationsOutput =
-    super::schema::ops::DESCRIBE_INTEGRATIONS, "DescribeIntegrations";
-    DescribeOptionGroupOptionsInput => DescribeOptionGroupOptionsOutput =
-    super::schema::ops::DESCRIBE_OPTION_GROUP_OPTIONS, "DescribeOptionGroupOptions";
-    DescribeOptionGroupsInput => DescribeOptionGroupsOutput =
-    super::schema::ops::DESCRIBE_OPTION_GROUPS, "DescribeOptionGroups";
-    DescribeOrderableDbInstanceOptionsInput => DescribeOrderableDbInstanceOptionsOutput =
-    super::schema::ops::DESCRIBE_ORDERABLE_DB_INSTANCE_OPTIONS,
+    DescribeEventSubscriptionsOutput, "DescribeEventSubscriptions"; DescribeEventsInput
+    => DescribeEventsOutput, "DescribeEvents"; DescribeExportTasksInput =>
+    DescribeExportTasksOutput, "DescribeExportTasks"; DescribeGlobalClustersInput =>
+    DescribeGlobalClustersOutput, "DescribeGlobalClusters"; DescribeIntegrationsInput =>
+    DescribeIntegrationsOutput, "DescribeIntegrations"; DescribeOptionGroupOptionsInput
+    => DescribeOptionGroupOptionsOutput, "DescribeOptionGroupOptions";
+    DescribeOptionGroupsInput => DescribeOptionGroupsOutput, "DescribeOptionGroups";
+    DescribeOrderableDbInstanceOptionsInput => DescribeOrderableDbInstanceOptionsOutput,
     "DescribeOrderableDBInstanceOptions"; DescribePendingMaintenanceActionsInput =>
-    DescribePendingMaintenanceActionsOutput =
-    super::schema::ops::DESCRIBE_PENDING_MAINTENANCE_ACTIONS,
-    "DescribePendingMaintenanceActions"; DescribeReservedDbInstancesInput =>
-    DescribeReservedDbInstancesOutput =
-    super::schema::ops::DESCRIBE_RESERVED_DB_INSTANCES, "DescribeReservedDBInstances";
-    DescribeReservedDbInstancesOfferingsInput =>
-    DescribeReservedDbInstancesOfferingsOutput =
-    super::schema::ops::DESCRIBE_RESERVED_DB_INSTANCES_OFFERINGS,
-    "DescribeReservedDBInstancesOfferings"; DescribeServerlessV2PlatformVersionsInput =>
-    DescribeServerlessV2PlatformVersionsOutput =
-    super::schema::ops::DESCRIBE_SERVERLESS_V2_PLATFORM_VERSIONS,
-    "DescribeServerlessV2PlatformVersions"; DescribeSourceRegionsInput =>
-    DescribeSourceRegionsOutput = super::schema::ops::DESCRIBE_SOURCE_REGIONS,
-    "DescribeSourceRegions"; DescribeTenantDatabasesInput =>
-    DescribeTenantDatabasesOutput = super::schema::ops::DESCRIBE_TENANT_DATABASES,
+    DescribePendingMaintenanceActionsOutput, "DescribePendingMaintenanceActions";
+    DescribeReservedDbInstancesInput => DescribeReservedDbInstancesOutput,
+    "DescribeReservedDBInstances"; DescribeReservedDbInstancesOfferingsInput =>
+    DescribeReservedDbInstancesOfferingsOutput, "DescribeReservedDBInstancesOfferings";
+    DescribeServerlessV2PlatformVersionsInput =>
+    DescribeServerlessV2PlatformVersionsOutput, "DescribeServerlessV2PlatformVersions";
+    DescribeSourceRegionsInput => DescribeSourceRegionsOutput, "DescribeSourceRegions";
+    DescribeTenantDatabasesInput => DescribeTenantDatabasesOutput,
     "DescribeTenantDatabases"; DescribeValidDbInstanceModificationsInput =>
-    DescribeValidDbInstanceModificationsOutput =
-    super::schema::ops::DESCRIBE_VALID_DB_INSTANCE_MODIFICATIONS,
-    "DescribeValidDBInstanceModifications"; DisableHttpEndpointInput =>
-    DisableHttpEndpointOutput = super::schema::ops::DISABLE_HTTP_ENDPOINT,
-    "DisableHttpEndpoint"; DownloadDbLogFilePortionInput =>
-    DownloadDbLogFilePortionOutput = super::schema::ops::DOWNLOAD_DB_LOG_FILE_PORTION,
-    "DownloadDBLogFilePortion"; EnableHttpEndpointInput => EnableHttpEndpointOutput =
-    super::schema::ops::ENABLE_HTTP_ENDPOINT, "EnableHttpEndpoint";
-    FailoverDbClusterInput => FailoverDbClusterOutput =
-    super::schema::ops::FAILOVER_DB_CLUSTER, "FailoverDBCluster";
-    FailoverGlobalClusterInput => FailoverGlobalClusterOutput =
-    super::schema::ops::FAILOVER_GLOBAL_CLUSTER, "FailoverGlobalCluster";
-    ListTagsForResourceInput => ListTagsForResourceOutput =
-    super::schema::ops::LIST_TAGS_FOR_RESOURCE, "ListTagsForResource";
-    ModifyActivityStreamInput => ModifyActivityStreamOutput =
-    super::schema::ops::MODIFY_ACTIVITY_STREAM, "ModifyActivityStream";
-    ModifyCertificatesInput => ModifyCertificatesOutput =
-    super::schema::ops::MODIFY_CERTIFICATES, "ModifyCertificates";
-    ModifyCurrentDbClusterCapacityInput => ModifyCurrentDbClusterCapacityOutput =
-    super::schema::ops::MODIFY_CURRENT_DB_CLUSTER_CAPACITY,
-    "ModifyCurrentDBClusterCapacity"; ModifyCustomDbEngineVersionInput =>
-    ModifyCustomDbEngineVersionOutput =
-    super::schema::ops::MODIFY_CUSTOM_DB_ENGINE_VERSION, "ModifyCustomDBEngineVersion";
-    ModifyDbCapacityReservationInput => ModifyDbCapacityReservationOutput =
-    super::schema::ops::MODIFY_DB_CAPACITY_RESERVATION, "ModifyDBCapacityReservation";
-    ModifyDbClusterInput => ModifyDbClusterOutput =
-    super::schema::ops::MODIFY_DB_CLUSTER, "ModifyDBCluster";
-    ModifyDbClusterEndpointInput => ModifyDbClusterEndpointOutput =
-    super::schema::ops::MODIFY_DB_CLUSTER_ENDPOINT, "ModifyDBClusterEndpoint";
-    ModifyDbClusterParameterGroupInput => ModifyDbClusterParameterGroupOutput =
-    super::schema::ops::MODIFY_DB_CLUSTER_PARAMETER_GROUP,
-    "ModifyDBClusterParameterGroup"; ModifyDbClusterSnapshotAttributeInput =>
-    ModifyDbClusterSnapshotAttributeOutput =
-    super::schema::ops::MODIFY_DB_CLUSTER_SNAPSHOT_ATTRIBUTE,
-    "ModifyDBClusterSnapshotAttribute"; ModifyDbInstanceInput => ModifyDbInstanceOutput =
-    super::schema::ops::MODIFY_DB_INSTANCE, "ModifyDBInstance";
-    ModifyDbParameterGroupInput => ModifyDbParameterGroupOutput =
-    super::schema::ops::MODIFY_DB_PARAMETER_GROUP, "ModifyDBParameterGroup";
-    ModifyDbProxyInput => ModifyDbProxyOutput = super::schema::ops::MODIFY_DB_PROXY,
-    "ModifyDBProxy"; ModifyDbProxyEndpointInput => ModifyDbProxyEndpointOutput =
-    super::schema::ops::MODIFY_DB_PROXY_ENDPOINT, "ModifyDBProxyEndpoint";
-    ModifyDbProxyTargetGroupInput => ModifyDbProxyTargetGroupOutput =
-    super::schema::ops::MODIFY_DB_PROXY_TARGET_GROUP, "ModifyDBProxyTargetGroup";
-    ModifyDbRecommendationInput => ModifyDbRecommendationOutput =
-    super::schema::ops::MODIFY_DB_RECOMMENDATION, "ModifyDBRecommendation";
-    ModifyDbShardGroupInput => ModifyDbShardGroupOutput =
-    super::schema::ops::MODIFY_DB_SHARD_GROUP, "ModifyDBShardGroup";
-    ModifyDbSnapshotInput => ModifyDbSnapshotOutput =
-    super::schema::ops::MODIFY_DB_SNAPSHOT, "ModifyDBSnapshot";
-    ModifyDbSnapshotAttributeInput => ModifyDbSnapshotAttributeOutput =
-    super::schema::ops::MODIFY_DB_SNAPSHOT_ATTRIBUTE, "ModifyDBSnapshotAttribute";
-    ModifyDbSubnetGroupInput => ModifyDbSubnetGroupOutput =
-    super::schema::ops::MODIFY_DB_SUBNET_GROUP, "ModifyDBSubnetGroup";
-    ModifyEventSubscriptionInput => ModifyEventSubscriptionOutput =
-    super::schema::ops::MODIFY_EVENT_SUBSCRIPTION, "ModifyEventSubscription";
-    ModifyGlobalClusterInput => ModifyGlobalClusterOutput =
-    super::schema::ops::MODIFY_GLOBAL_CLUSTER, "ModifyGlobalCluster";
-    ModifyIntegrationInput => ModifyIntegrationOutput =
-    super::schema::ops::MODIFY_INTEGRATION, "ModifyIntegration"; ModifyOptionGroupInput
-    => ModifyOptionGroupOutput = super::schema::ops::MODIFY_OPTION_GROUP,
-    "ModifyOptionGroup"; ModifyTenantDatabaseInput => ModifyTenantDatabaseOutput =
-    super::schema::ops::MODIFY_TENANT_DATABASE, "ModifyTenantDatabase";
-    PromoteReadReplicaInput => PromoteReadReplicaOutput =
-    super::schema::ops::PROMOTE_READ_REPLICA, "PromoteReadReplica";
-    PromoteReadReplicaDbClusterInput => PromoteReadReplicaDbClusterOutput =
-    super::schema::ops::PROMOTE_READ_REPLICA_DB_CLUSTER, "PromoteReadReplicaDBCluster";
-    PurchaseReservedDbInstancesOfferingInput => PurchaseReservedDbInstancesOfferingOutput
-    = super::schema::ops::PURCHASE_RESERVED_DB_INSTANCES_OFFERING,
-    "PurchaseReservedDBInstancesOffering"; RebootDbClusterInput => RebootDbClusterOutput
-    = super::schema::ops::REBOOT_DB_CLUSTER, "RebootDBCluster"; RebootDbInstanceInput =>
-    RebootDbInstanceOutput = super::schema::ops::REBOOT_DB_INSTANCE, "RebootDBInstance";
-    RebootDbShardGroupInput => RebootDbShardGroupOutput =
-    super::schema::ops::REBOOT_DB_SHARD_GROUP, "RebootDBShardGroup";
-    RegisterDbProxyTargetsInput => RegisterDbProxyTargetsOutput =
-    super::schema::ops::REGISTER_DB_PROXY_TARGETS, "RegisterDBProxyTargets";
-    RemoveFromGlobalClusterInput => RemoveFromGlobalClusterOutput =
-    super::schema::ops::REMOVE_FROM_GLOBAL_CLUSTER, "RemoveFromGlobalCluster";
-    RemoveRoleFromDbClusterInput => RemoveRoleFromDbClusterOutput =
-    super::schema::ops::REMOVE_ROLE_FROM_DB_CLUSTER, "RemoveRoleFromDBCluster";
-    RemoveRoleFromDbInstanceInput => RemoveRoleFromDbInstanceOutput =
-    super::schema::ops::REMOVE_ROLE_FROM_DB_INSTANCE, "RemoveRoleFromDBInstance";
+    DescribeValidDbInstanceModificationsOutput, "DescribeValidDBInstanceModifications";
+    DisableHttpEndpointInput => DisableHttpEndpointOutput, "DisableHttpEndpoint";
+    DownloadDbLogFilePortionInput => DownloadDbLogFilePortionOutput,
+    "DownloadDBLogFilePortion"; EnableHttpEndpointInput => EnableHttpEndpointOutput,
+    "EnableHttpEndpoint"; FailoverDbClusterInput => FailoverDbClusterOutput,
+    "FailoverDBCluster"; FailoverGlobalClusterInput => FailoverGlobalClusterOutput,
+    "FailoverGlobalCluster"; ListTagsForResourceInput => ListTagsForResourceOutput,
+    "ListTagsForResource"; ModifyActivityStreamInput => ModifyActivityStreamOutput,
+    "ModifyActivityStream"; ModifyCertificatesInput => ModifyCertificatesOutput,
+    "ModifyCertificates"; ModifyCurrentDbClusterCapacityInput =>
+    ModifyCurrentDbClusterCapacityOutput, "ModifyCurrentDBClusterCapacity";
+    ModifyCustomDbEngineVersionInput => ModifyCustomDbEngineVersionOutput,
+    "ModifyCustomDBEngineVersion"; ModifyDbCapacityReservationInput =>
+    ModifyDbCapacityReservationOutput, "ModifyDBCapacityReservation";
+    ModifyDbClusterInput => ModifyDbClusterOutput, "ModifyDBCluster";
+    ModifyDbClusterEndpointInput => ModifyDbClusterEndpointOutput,
+    "ModifyDBClusterEndpoint"; ModifyDbClusterParameterGroupInput =>
+    ModifyDbClusterParameterGroupOutput, "ModifyDBClusterParameterGroup";
+    ModifyDbClusterSnapshotAttributeInput => ModifyDbClusterSnapshotAttributeOutput,
+    "ModifyDBClusterSnapshotAttribute"; ModifyDbInstanceInput => ModifyDbInstanceOutput,
+    "ModifyDBInstance"; ModifyDbParameterGroupInput => ModifyDbParameterGroupOutput,
+    "ModifyDBParameterGroup"; ModifyDbProxyInput => ModifyDbProxyOutput, "ModifyDBProxy";
+    ModifyDbProxyEndpointInput => ModifyDbProxyEndpointOutput, "ModifyDBProxyEndpoint";
+    ModifyDbProxyTargetGroupInput => ModifyDbProxyTargetGroupOutput,
+    "ModifyDBProxyTargetGroup"; ModifyDbRecommendationInput =>
+    ModifyDbRecommendationOutput, "ModifyDBRecommendation"; ModifyDbShardGroupInput =>
+    ModifyDbShardGroupOutput, "ModifyDBShardGroup"; ModifyDbSnapshotInput =>
+    ModifyDbSnapshotOutput, "ModifyDBSnapshot"; ModifyDbSnapshotAttributeInput =>
+    ModifyDbSnapshotAttributeOutput, "ModifyDBSnapshotAttribute";
+    ModifyDbSubnetGroupInput => ModifyDbSubnetGroupOutput, "ModifyDBSubnetGroup";
+    ModifyEventSubscriptionInput => ModifyEventSubscriptionOutput,
+    "ModifyEventSubscription"; ModifyGlobalClusterInput => ModifyGlobalClusterOutput,
+    "ModifyGlobalCluster"; ModifyIntegrationInput => ModifyIntegrationOutput,
+    "ModifyIntegration"; ModifyOptionGroupInput => ModifyOptionGroupOutput,
+    "ModifyOptionGroup"; ModifyTenantDatabaseInput => ModifyTenantDatabaseOutput,
+    "ModifyTenantDatabase"; PromoteReadReplicaInput => PromoteReadReplicaOutput,
+    "PromoteReadReplica"; PromoteReadReplicaDbClusterInput =>
+    PromoteReadReplicaDbClusterOutput, "PromoteReadReplicaDBCluster";
+    PurchaseReservedDbInstancesOfferingInput =>
+    PurchaseReservedDbInstancesOfferingOutput, "PurchaseReservedDBInstancesOffering";
+    RebootDbClusterInput => RebootDbClusterOutput, "RebootDBCluster";
+    RebootDbInstanceInput => RebootDbInstanceOutput, "RebootDBInstance";
+    RebootDbShardGroupInput => RebootDbShardGroupOutput, "RebootDBShardGroup";
+    RegisterDbProxyTargetsInput => RegisterDbProxyTargetsOutput,
+    "RegisterDBProxyTargets"; RemoveFromGlobalClusterInput =>
+    RemoveFromGlobalClusterOutput, "RemoveFromGlobalCluster";
+    RemoveRoleFromDbClusterInput => RemoveRoleFromDbClusterOutput,
+    "RemoveRoleFromDBCluster"; RemoveRoleFromDbInstanceInput =>
+    RemoveRoleFromDbInstanceOutput, "RemoveRoleFromDBInstance";
     RemoveSourceIdentifierFromSubscriptionInput =>
-    RemoveSourceIdentifierFromSubscriptionOutput =
-    super::schema::ops::REMOVE_SOURCE_IDENTIFIER_FROM_SUBSCRIPTION,
+    RemoveSourceIdentifierFromSubscriptionOutput,
     "RemoveSourceIdentifierFromSubscription"; RemoveTagsFromResourceInput =>
-    RemoveTagsFromResourceOutput = super::schema::ops::REMOVE_TAGS_FROM_RESOURCE,
-    "RemoveTagsFromResource"; ResetDbClusterParameterGroupInput =>
-    ResetDbClusterParameterGroupOutput =
-    super::schema::ops::RESET_DB_CLUSTER_PARAMETER_GROUP, "ResetDBClusterParameterGroup";
-    ResetDbParameterGroupInput => ResetDbParameterGroupOutput =
-    super::schema::ops::RESET_DB_PARAMETER_GROUP, "ResetDBParameterGroup";
-    RestoreDbClusterFromS3Input => RestoreDbClusterFromS3Output =
-    super::schema::ops::RESTORE_DB_CLUSTER_FROM_S3, "RestoreDBClusterFromS3";
-    RestoreDbClusterFromSnapshotInput => RestoreDbClusterFromSnapshotOutput =
-    super::schema::ops::RESTORE_DB_CLUSTER_FROM_SNAPSHOT, "RestoreDBClusterFromSnapshot";
-    RestoreDbClusterToPointInTimeInput => RestoreDbClusterToPointInTimeOutput =
-    super::schema::ops::RESTORE_DB_CLUSTER_TO_POINT_IN_TIME,
-    "RestoreDBClusterToPointInTime"; RestoreDbInstanceFromDbSnapshotInput =>
-    RestoreDbInstanceFromDbSnapshotOutput =
-    super::schema::ops::RESTORE_DB_INSTANCE_FROM_DB_SNAPSHOT,
+    RemoveTagsFromResourceOutput, "RemoveTagsFromResource";
+    ResetDbClusterParameterGroupInput => ResetDbClusterParameterGroupOutput,
+    "ResetDBClusterParameterGroup"; ResetDbParameterGroupInput =>
+    ResetDbParameterGroupOutput, "ResetDBParameterGroup"; RestoreDbClusterFromS3Input =>
+    RestoreDbClusterFromS3Output, "RestoreDBClusterFromS3";
+    RestoreDbClusterFromSnapshotInput => RestoreDbClusterFromSnapshotOutput,
+    "RestoreDBClusterFromSnapshot"; RestoreDbClusterToPointInTimeInput =>
+    RestoreDbClusterToPointInTimeOutput, "RestoreDBClusterToPointInTime";
+    RestoreDbInstanceFromDbSnapshotInput => RestoreDbInstanceFromDbSnapshotOutput,
     "RestoreDBInstanceFromDBSnapshot"; RestoreDbInstanceFromS3Input =>
-    RestoreDbInstanceFromS3Output = super::schema::ops::RESTORE_DB_INSTANCE_FROM_S3,
-    "RestoreDBInstanceFromS3"; RestoreDbInstanceToPointInTimeInput =>
-    RestoreDbInstanceToPointInTimeOutput =
-    super::schema::ops::RESTORE_DB_INSTANCE_TO_POINT_IN_TIME,
+    RestoreDbInstanceFromS3Output, "RestoreDBInstanceFromS3";
+    RestoreDbInstanceToPointInTimeInput => RestoreDbInstanceToPointInTimeOutput,
     "RestoreDBInstanceToPointInTime"; RevokeDbSecurityGroupIngressInput =>
-    RevokeDbSecurityGroupIngressOutput =
-    super::schema::ops::REVOKE_DB_SECURITY_GROUP_INGRESS, "RevokeDBSecurityGroupIngress";
-    StartActivityStreamInput => StartActivityStreamOutput =
-    super::schema::ops::START_ACTIVITY_STREAM, "StartActivityStream"; StartDbClusterInput
-    => StartDbClusterOutput = super::schema::ops::START_DB_CLUSTER, "StartDBCluster";
-    StartDbInstanceInput => StartDbInstanceOutput =
-    super::schema::ops::START_DB_INSTANCE, "StartDBInstance";
+    RevokeDbSecurityGroupIngressOutput, "RevokeDBSecurityGroupIngress";
+    StartActivityStreamInput => StartActivityStreamOutput, "StartActivityStream";
+    StartDbClusterInput => StartDbClusterOutput, "StartDBCluster"; StartDbInstanceInput
+    => StartDbInstanceOutput, "StartDBInstance";
     StartDbInstanceAutomatedBackupsReplicationInput =>
-    StartDbInstanceAutomatedBackupsReplicationOutput =
-    super::schema::ops::START_DB_INSTANCE_AUTOMATED_BACKUPS_REPLICATION,
+    StartDbInstanceAutomatedBackupsReplicationOutput,
     "StartDBInstanceAutomatedBackupsReplication"; StartExportTaskInput =>
-    StartExportTaskOutput = super::schema::ops::START_EXPORT_TASK, "StartExportTask";
-    StopActivityStreamInput => StopActivityStreamOutput =
-    super::schema::ops::STOP_ACTIVITY_STREAM, "StopActivityStream"; StopDbClusterInput =>
-    StopDbClusterOutput = super::schema::ops::STOP_DB_CLUSTER, "StopDBCluster";
-    StopDbInstanceInput => StopDbInstanceOutput = super::schema::ops::STOP_DB_INSTANCE,
+    StartExportTaskOutput, "StartExportTask"; StopActivityStreamInput =>
+    StopActivityStreamOutput, "StopActivityStream"; StopDbClusterInput =>
+    StopDbClusterOutput, "StopDBCluster"; StopDbInstanceInput => StopDbInstanceOutput,
     "StopDBInstance"; StopDbInstanceAutomatedBackupsReplicationInput =>
-    StopDbInstanceAutomatedBackupsReplicationOutput =
-    super::schema::ops::STOP_DB_INSTANCE_AUTOMATED_BACKUPS_REPLICATION,
+    StopDbInstanceAutomatedBackupsReplicationOutput,
     "StopDBInstanceAutomatedBackupsReplication"; SwitchoverBlueGreenDeploymentInput =>
-    SwitchoverBlueGreenDeploymentOutput =
-    super::schema::ops::SWITCHOVER_BLUE_GREEN_DEPLOYMENT,
-    "SwitchoverBlueGreenDeployment"; SwitchoverGlobalClusterInput =>
-    SwitchoverGlobalClusterOutput = super::schema::ops::SWITCHOVER_GLOBAL_CLUSTER,
-    "SwitchoverGlobalCluster"; SwitchoverReadReplicaInput => SwitchoverReadReplicaOutput
-    = super::schema::ops::SWITCHOVER_READ_REPLICA, "SwitchoverReadReplica";
+    SwitchoverBlueGreenDeploymentOutput, "SwitchoverBlueGreenDeployment";
+    SwitchoverGlobalClusterInput => SwitchoverGlobalClusterOutput,
+    "SwitchoverGlobalCluster"; SwitchoverReadReplicaInput => SwitchoverReadReplicaOutput,
+    "SwitchoverReadReplica";
 );

@@ -7,7 +7,7 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// Data returned by the **DescribeAccountAttributes** action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAccountAttributesOutput {
     /// A list of `AccountQuota` objects. Within this list, each quota has a name, a count of usage toward the quota maximum, and a maximum value for the quota.
@@ -15,10 +15,10 @@ pub struct DescribeAccountAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAccountAttributesOutput "AccountAttributesMessage"[debug from output] {
-    account_quotas : Vec < AccountQuota > } { _meta }
+    DescribeAccountAttributesOutput "AccountAttributesMessage"[from output] {
+    account_quotas = Vec < AccountQuota > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddSourceIdentifierToSubscriptionOutput {
     pub event_subscription: Option<EventSubscription>,
@@ -26,31 +26,31 @@ pub struct AddSourceIdentifierToSubscriptionOutput {
 }
 rboto::__structure!(
     AddSourceIdentifierToSubscriptionOutput
-    "AddSourceIdentifierToSubscriptionResult"[debug from output] { event_subscription :
+    "AddSourceIdentifierToSubscriptionResult"[from output] { event_subscription =
     EventSubscription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ApplyPendingMaintenanceActionOutput {
     pub resource_pending_maintenance_actions: Option<ResourcePendingMaintenanceActions>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ApplyPendingMaintenanceActionOutput "ApplyPendingMaintenanceActionResult"[debug from
-    output] { resource_pending_maintenance_actions : ResourcePendingMaintenanceActions }
+    ApplyPendingMaintenanceActionOutput "ApplyPendingMaintenanceActionResult"[from
+    output] { resource_pending_maintenance_actions = ResourcePendingMaintenanceActions }
     { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuthorizeDbSecurityGroupIngressOutput {
     pub db_security_group: Option<DbSecurityGroup>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AuthorizeDbSecurityGroupIngressOutput "AuthorizeDBSecurityGroupIngressResult"[debug
-    from output] { db_security_group : DbSecurityGroup } { _meta }
+    AuthorizeDbSecurityGroupIngressOutput "AuthorizeDBSecurityGroupIngressResult"[from
+    output] { db_security_group = DbSecurityGroup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelDbCapacityReservationOutput {
     /// Contains the details of the canceled DB capacity reservation.
@@ -58,11 +58,11 @@ pub struct CancelDbCapacityReservationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelDbCapacityReservationOutput "CancelDBCapacityReservationResponse"[debug from
-    output] { db_capacity_reservation : DbCapacityReservation } { _meta }
+    CancelDbCapacityReservationOutput "CancelDBCapacityReservationResponse"[from output]
+    { db_capacity_reservation = DbCapacityReservation } { _meta }
 );
 /// Data returned by the **DescribeCertificates** action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCertificatesOutput {
     /// The default root CA for new databases created by your Amazon Web Services account. This is either the root CA override set on your Amazon Web Services account or the system default CA for the Region if no override exists. To override the default CA, use the `ModifyCertificates` operation.
@@ -74,71 +74,71 @@ pub struct DescribeCertificatesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeCertificatesOutput "CertificateMessage"[debug from output] {
-    default_certificate_for_new_launches : String, certificates : Vec < Certificate >,
+    DescribeCertificatesOutput "CertificateMessage"[from output] {
+    default_certificate_for_new_launches : String, certificates = Vec < Certificate >,
     marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopyDbClusterParameterGroupOutput {
     pub db_cluster_parameter_group: Option<DbClusterParameterGroup>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CopyDbClusterParameterGroupOutput "CopyDBClusterParameterGroupResult"[debug from
-    output] { db_cluster_parameter_group : DbClusterParameterGroup } { _meta }
+    CopyDbClusterParameterGroupOutput "CopyDBClusterParameterGroupResult"[from output] {
+    db_cluster_parameter_group = DbClusterParameterGroup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopyDbClusterSnapshotOutput {
     pub db_cluster_snapshot: Option<DbClusterSnapshot>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CopyDbClusterSnapshotOutput "CopyDBClusterSnapshotResult"[debug from output] {
-    db_cluster_snapshot : DbClusterSnapshot } { _meta }
+    CopyDbClusterSnapshotOutput "CopyDBClusterSnapshotResult"[from output] {
+    db_cluster_snapshot = DbClusterSnapshot } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopyDbParameterGroupOutput {
     pub db_parameter_group: Option<DbParameterGroup>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CopyDbParameterGroupOutput "CopyDBParameterGroupResult"[debug from output] {
-    db_parameter_group : DbParameterGroup } { _meta }
+    CopyDbParameterGroupOutput "CopyDBParameterGroupResult"[from output] {
+    db_parameter_group = DbParameterGroup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopyDbSnapshotOutput {
     pub db_snapshot: Option<DbSnapshot>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CopyDbSnapshotOutput "CopyDBSnapshotResult"[debug from output] { db_snapshot :
-    DbSnapshot } { _meta }
+    CopyDbSnapshotOutput "CopyDBSnapshotResult"[from output] { db_snapshot = DbSnapshot }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopyOptionGroupOutput {
     pub option_group: Option<OptionGroup>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CopyOptionGroupOutput "CopyOptionGroupResult"[debug from output] { option_group :
+    CopyOptionGroupOutput "CopyOptionGroupResult"[from output] { option_group =
     OptionGroup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateBlueGreenDeploymentOutput {
     pub blue_green_deployment: Option<BlueGreenDeployment>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateBlueGreenDeploymentOutput "CreateBlueGreenDeploymentResponse"[debug from
-    output] { blue_green_deployment : BlueGreenDeployment } { _meta }
+    CreateBlueGreenDeploymentOutput "CreateBlueGreenDeploymentResponse"[from output] {
+    blue_green_deployment = BlueGreenDeployment } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDbCapacityReservationOutput {
     /// Contains the details of the newly created DB capacity reservation.
@@ -146,70 +146,70 @@ pub struct CreateDbCapacityReservationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDbCapacityReservationOutput "CreateDBCapacityReservationResponse"[debug from
-    output] { db_capacity_reservation : DbCapacityReservation } { _meta }
+    CreateDbCapacityReservationOutput "CreateDBCapacityReservationResponse"[from output]
+    { db_capacity_reservation = DbCapacityReservation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDbClusterParameterGroupOutput {
     pub db_cluster_parameter_group: Option<DbClusterParameterGroup>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDbClusterParameterGroupOutput "CreateDBClusterParameterGroupResult"[debug from
-    output] { db_cluster_parameter_group : DbClusterParameterGroup } { _meta }
+    CreateDbClusterParameterGroupOutput "CreateDBClusterParameterGroupResult"[from
+    output] { db_cluster_parameter_group = DbClusterParameterGroup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDbClusterOutput {
     pub db_cluster: Option<DbCluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDbClusterOutput "CreateDBClusterResult"[debug from output] { db_cluster :
-    DbCluster } { _meta }
+    CreateDbClusterOutput "CreateDBClusterResult"[from output] { db_cluster = DbCluster }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDbClusterSnapshotOutput {
     pub db_cluster_snapshot: Option<DbClusterSnapshot>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDbClusterSnapshotOutput "CreateDBClusterSnapshotResult"[debug from output] {
-    db_cluster_snapshot : DbClusterSnapshot } { _meta }
+    CreateDbClusterSnapshotOutput "CreateDBClusterSnapshotResult"[from output] {
+    db_cluster_snapshot = DbClusterSnapshot } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDbInstanceReadReplicaOutput {
     pub db_instance: Option<DbInstance>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDbInstanceReadReplicaOutput "CreateDBInstanceReadReplicaResult"[debug from
-    output] { db_instance : DbInstance } { _meta }
+    CreateDbInstanceReadReplicaOutput "CreateDBInstanceReadReplicaResult"[from output] {
+    db_instance = DbInstance } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDbInstanceOutput {
     pub db_instance: Option<DbInstance>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDbInstanceOutput "CreateDBInstanceResult"[debug from output] { db_instance :
+    CreateDbInstanceOutput "CreateDBInstanceResult"[from output] { db_instance =
     DbInstance } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDbParameterGroupOutput {
     pub db_parameter_group: Option<DbParameterGroup>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDbParameterGroupOutput "CreateDBParameterGroupResult"[debug from output] {
-    db_parameter_group : DbParameterGroup } { _meta }
+    CreateDbParameterGroupOutput "CreateDBParameterGroupResult"[from output] {
+    db_parameter_group = DbParameterGroup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDbProxyEndpointOutput {
     /// The `DBProxyEndpoint` object that is created by the API operation. The DB proxy endpoint that you create might provide capabilities such as read/write or read-only operations, or using a different VPC than the proxy's default VPC.
@@ -217,10 +217,10 @@ pub struct CreateDbProxyEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDbProxyEndpointOutput "CreateDBProxyEndpointResponse"[debug from output] {
-    db_proxy_endpoint : DbProxyEndpoint } { _meta }
+    CreateDbProxyEndpointOutput "CreateDBProxyEndpointResponse"[from output] {
+    db_proxy_endpoint = DbProxyEndpoint } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDbProxyOutput {
     /// The `DBProxy` structure corresponding to the new proxy.
@@ -228,80 +228,80 @@ pub struct CreateDbProxyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDbProxyOutput "CreateDBProxyResponse"[debug from output] { db_proxy : DbProxy }
-    { _meta }
+    CreateDbProxyOutput "CreateDBProxyResponse"[from output] { db_proxy = DbProxy } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDbSecurityGroupOutput {
     pub db_security_group: Option<DbSecurityGroup>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDbSecurityGroupOutput "CreateDBSecurityGroupResult"[debug from output] {
-    db_security_group : DbSecurityGroup } { _meta }
+    CreateDbSecurityGroupOutput "CreateDBSecurityGroupResult"[from output] {
+    db_security_group = DbSecurityGroup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDbSnapshotOutput {
     pub db_snapshot: Option<DbSnapshot>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDbSnapshotOutput "CreateDBSnapshotResult"[debug from output] { db_snapshot :
+    CreateDbSnapshotOutput "CreateDBSnapshotResult"[from output] { db_snapshot =
     DbSnapshot } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDbSubnetGroupOutput {
     pub db_subnet_group: Option<DbSubnetGroup>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDbSubnetGroupOutput "CreateDBSubnetGroupResult"[debug from output] {
-    db_subnet_group : DbSubnetGroup } { _meta }
+    CreateDbSubnetGroupOutput "CreateDBSubnetGroupResult"[from output] { db_subnet_group
+    = DbSubnetGroup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateEventSubscriptionOutput {
     pub event_subscription: Option<EventSubscription>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateEventSubscriptionOutput "CreateEventSubscriptionResult"[debug from output] {
-    event_subscription : EventSubscription } { _meta }
+    CreateEventSubscriptionOutput "CreateEventSubscriptionResult"[from output] {
+    event_subscription = EventSubscription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGlobalClusterOutput {
     pub global_cluster: Option<GlobalCluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateGlobalClusterOutput "CreateGlobalClusterResult"[debug from output] {
-    global_cluster : GlobalCluster } { _meta }
+    CreateGlobalClusterOutput "CreateGlobalClusterResult"[from output] { global_cluster =
+    GlobalCluster } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOptionGroupOutput {
     pub option_group: Option<OptionGroup>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateOptionGroupOutput "CreateOptionGroupResult"[debug from output] { option_group :
+    CreateOptionGroupOutput "CreateOptionGroupResult"[from output] { option_group =
     OptionGroup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTenantDatabaseOutput {
     pub tenant_database: Option<TenantDatabase>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTenantDatabaseOutput "CreateTenantDatabaseResult"[debug from output] {
-    tenant_database : TenantDatabase } { _meta }
+    CreateTenantDatabaseOutput "CreateTenantDatabaseResult"[from output] {
+    tenant_database = TenantDatabase } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbClusterAutomatedBackupsOutput {
     /// The pagination token provided in the previous request. If this parameter is specified the response includes only records beyond the marker, up to `MaxRecords`.
@@ -311,12 +311,12 @@ pub struct DescribeDbClusterAutomatedBackupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDbClusterAutomatedBackupsOutput "DBClusterAutomatedBackupMessage"[debug from
-    output] { marker : String, db_cluster_automated_backups : Vec <
+    DescribeDbClusterAutomatedBackupsOutput "DBClusterAutomatedBackupMessage"[from
+    output] { marker : String, db_cluster_automated_backups = Vec <
     DbClusterAutomatedBackup > } { _meta }
 );
 /// Contains the result of a successful invocation of the `DescribeDBClusterBacktracks` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbClusterBacktracksOutput {
     /// A pagination token that can be used in a later `DescribeDBClusterBacktracks` request.
@@ -326,10 +326,10 @@ pub struct DescribeDbClusterBacktracksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDbClusterBacktracksOutput "DBClusterBacktrackMessage"[debug from output] {
-    marker : String, db_cluster_backtracks : Vec < DbClusterBacktrack > } { _meta }
+    DescribeDbClusterBacktracksOutput "DBClusterBacktrackMessage"[from output] { marker :
+    String, db_cluster_backtracks = Vec < DbClusterBacktrack > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyCurrentDbClusterCapacityOutput {
     /// A user-supplied DB cluster identifier. This identifier is the unique key that identifies a DB cluster.
@@ -345,11 +345,11 @@ pub struct ModifyCurrentDbClusterCapacityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyCurrentDbClusterCapacityOutput "DBClusterCapacityInfo"[debug from output] {
+    ModifyCurrentDbClusterCapacityOutput "DBClusterCapacityInfo"[from output] {
     db_cluster_identifier : String, pending_capacity = i32, current_capacity = i32,
     seconds_before_timeout = i32, timeout_action : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbClusterEndpointsOutput {
     /// An optional pagination token provided by a previous `DescribeDBClusterEndpoints` request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
@@ -359,11 +359,11 @@ pub struct DescribeDbClusterEndpointsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDbClusterEndpointsOutput "DBClusterEndpointMessage"[debug from output] {
-    marker : String, db_cluster_endpoints : Vec < DbClusterEndpoint > } { _meta }
+    DescribeDbClusterEndpointsOutput "DBClusterEndpointMessage"[from output] { marker :
+    String, db_cluster_endpoints = Vec < DbClusterEndpoint > } { _meta }
 );
 /// Contains the result of a successful invocation of the `DescribeDBClusters` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbClustersOutput {
     /// A pagination token that can be used in a later `DescribeDBClusters` request.
@@ -373,11 +373,11 @@ pub struct DescribeDbClustersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDbClustersOutput "DBClusterMessage"[debug from output] { marker : String,
-    db_clusters : Vec < DbCluster > } { _meta }
+    DescribeDbClustersOutput "DBClusterMessage"[from output] { marker : String,
+    db_clusters = Vec < DbCluster > } { _meta }
 );
 /// Provides details about a DB cluster parameter group including the parameters in the DB cluster parameter group.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbClusterParametersOutput {
     /// Provides a list of parameters for the DB cluster parameter group.
@@ -387,10 +387,10 @@ pub struct DescribeDbClusterParametersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDbClusterParametersOutput "DBClusterParameterGroupDetails"[debug from output]
-    { parameters : Vec < Parameter >, marker : String } { _meta }
+    DescribeDbClusterParametersOutput "DBClusterParameterGroupDetails"[from output] {
+    parameters = Vec < Parameter >, marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbClusterParameterGroupsOutput {
     /// An optional pagination token provided by a previous `DescribeDBClusterParameterGroups` request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
@@ -400,12 +400,12 @@ pub struct DescribeDbClusterParameterGroupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDbClusterParameterGroupsOutput "DBClusterParameterGroupsMessage"[debug from
-    output] { marker : String, db_cluster_parameter_groups : Vec <
-    DbClusterParameterGroup > } { _meta }
+    DescribeDbClusterParameterGroupsOutput "DBClusterParameterGroupsMessage"[from output]
+    { marker : String, db_cluster_parameter_groups = Vec < DbClusterParameterGroup > } {
+    _meta }
 );
 /// Provides a list of DB cluster snapshots for the user as the result of a call to the `DescribeDBClusterSnapshots` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbClusterSnapshotsOutput {
     /// An optional pagination token provided by a previous `DescribeDBClusterSnapshots` request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
@@ -415,11 +415,11 @@ pub struct DescribeDbClusterSnapshotsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDbClusterSnapshotsOutput "DBClusterSnapshotMessage"[debug from output] {
-    marker : String, db_cluster_snapshots : Vec < DbClusterSnapshot > } { _meta }
+    DescribeDbClusterSnapshotsOutput "DBClusterSnapshotMessage"[from output] { marker :
+    String, db_cluster_snapshots = Vec < DbClusterSnapshot > } { _meta }
 );
 /// Contains the result of a successful invocation of the `DescribeDBEngineVersions` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbEngineVersionsOutput {
     /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
@@ -429,11 +429,11 @@ pub struct DescribeDbEngineVersionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDbEngineVersionsOutput "DBEngineVersionMessage"[debug from output] { marker :
-    String, db_engine_versions : Vec < DbEngineVersion > } { _meta }
+    DescribeDbEngineVersionsOutput "DBEngineVersionMessage"[from output] { marker :
+    String, db_engine_versions = Vec < DbEngineVersion > } { _meta }
 );
 /// Contains the result of a successful invocation of the `DescribeDBInstanceAutomatedBackups` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbInstanceAutomatedBackupsOutput {
     /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
@@ -443,12 +443,12 @@ pub struct DescribeDbInstanceAutomatedBackupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDbInstanceAutomatedBackupsOutput "DBInstanceAutomatedBackupMessage"[debug
-    from output] { marker : String, db_instance_automated_backups : Vec <
+    DescribeDbInstanceAutomatedBackupsOutput "DBInstanceAutomatedBackupMessage"[from
+    output] { marker : String, db_instance_automated_backups = Vec <
     DbInstanceAutomatedBackup > } { _meta }
 );
 /// Contains the result of a successful invocation of the `DescribeDBInstances` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbInstancesOutput {
     /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords` .
@@ -458,11 +458,11 @@ pub struct DescribeDbInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDbInstancesOutput "DBInstanceMessage"[debug from output] { marker : String,
-    db_instances : Vec < DbInstance > } { _meta }
+    DescribeDbInstancesOutput "DBInstanceMessage"[from output] { marker : String,
+    db_instances = Vec < DbInstance > } { _meta }
 );
 /// Contains the result of a successful invocation of the `DescribeDBParameters` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbParametersOutput {
     /// A list of `Parameter` values.
@@ -472,11 +472,11 @@ pub struct DescribeDbParametersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDbParametersOutput "DBParameterGroupDetails"[debug from output] { parameters
-    : Vec < Parameter >, marker : String } { _meta }
+    DescribeDbParametersOutput "DBParameterGroupDetails"[from output] { parameters = Vec
+    < Parameter >, marker : String } { _meta }
 );
 /// Contains the result of a successful invocation of the `DescribeDBParameterGroups` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbParameterGroupsOutput {
     /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
@@ -486,20 +486,20 @@ pub struct DescribeDbParameterGroupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDbParameterGroupsOutput "DBParameterGroupsMessage"[debug from output] {
-    marker : String, db_parameter_groups : Vec < DbParameterGroup > } { _meta }
+    DescribeDbParameterGroupsOutput "DBParameterGroupsMessage"[from output] { marker :
+    String, db_parameter_groups = Vec < DbParameterGroup > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDbRecommendationOutput {
     pub db_recommendation: Option<DbRecommendation>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyDbRecommendationOutput "DBRecommendationMessage"[debug from output] {
-    db_recommendation : DbRecommendation } { _meta }
+    ModifyDbRecommendationOutput "DBRecommendationMessage"[from output] {
+    db_recommendation = DbRecommendation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbRecommendationsOutput {
     /// A list of recommendations which is returned from `DescribeDBRecommendations` API request.
@@ -509,11 +509,11 @@ pub struct DescribeDbRecommendationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDbRecommendationsOutput "DBRecommendationsMessage"[debug from output] {
-    db_recommendations : Vec < DbRecommendation >, marker : String } { _meta }
+    DescribeDbRecommendationsOutput "DBRecommendationsMessage"[from output] {
+    db_recommendations = Vec < DbRecommendation >, marker : String } { _meta }
 );
 /// Contains the result of a successful invocation of the `DescribeDBSecurityGroups` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbSecurityGroupsOutput {
     /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
@@ -523,11 +523,11 @@ pub struct DescribeDbSecurityGroupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDbSecurityGroupsOutput "DBSecurityGroupMessage"[debug from output] { marker :
-    String, db_security_groups : Vec < DbSecurityGroup > } { _meta }
+    DescribeDbSecurityGroupsOutput "DBSecurityGroupMessage"[from output] { marker :
+    String, db_security_groups = Vec < DbSecurityGroup > } { _meta }
 );
 /// Contains the result of a successful invocation of the `DescribeDBSnapshots` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbSnapshotsOutput {
     /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
@@ -537,10 +537,10 @@ pub struct DescribeDbSnapshotsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDbSnapshotsOutput "DBSnapshotMessage"[debug from output] { marker : String,
-    db_snapshots : Vec < DbSnapshot > } { _meta }
+    DescribeDbSnapshotsOutput "DBSnapshotMessage"[from output] { marker : String,
+    db_snapshots = Vec < DbSnapshot > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbSnapshotTenantDatabasesOutput {
     /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
@@ -550,12 +550,12 @@ pub struct DescribeDbSnapshotTenantDatabasesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDbSnapshotTenantDatabasesOutput "DBSnapshotTenantDatabasesMessage"[debug from
-    output] { marker : String, db_snapshot_tenant_databases : Vec <
+    DescribeDbSnapshotTenantDatabasesOutput "DBSnapshotTenantDatabasesMessage"[from
+    output] { marker : String, db_snapshot_tenant_databases = Vec <
     DbSnapshotTenantDatabase > } { _meta }
 );
 /// Contains the result of a successful invocation of the `DescribeDBSubnetGroups` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbSubnetGroupsOutput {
     /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
@@ -565,70 +565,70 @@ pub struct DescribeDbSubnetGroupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDbSubnetGroupsOutput "DBSubnetGroupMessage"[debug from output] { marker :
-    String, db_subnet_groups : Vec < DbSubnetGroup > } { _meta }
+    DescribeDbSubnetGroupsOutput "DBSubnetGroupMessage"[from output] { marker : String,
+    db_subnet_groups = Vec < DbSubnetGroup > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteBlueGreenDeploymentOutput {
     pub blue_green_deployment: Option<BlueGreenDeployment>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteBlueGreenDeploymentOutput "DeleteBlueGreenDeploymentResponse"[debug from
-    output] { blue_green_deployment : BlueGreenDeployment } { _meta }
+    DeleteBlueGreenDeploymentOutput "DeleteBlueGreenDeploymentResponse"[from output] {
+    blue_green_deployment = BlueGreenDeployment } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDbClusterAutomatedBackupOutput {
     pub db_cluster_automated_backup: Option<DbClusterAutomatedBackup>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDbClusterAutomatedBackupOutput "DeleteDBClusterAutomatedBackupResult"[debug
-    from output] { db_cluster_automated_backup : DbClusterAutomatedBackup } { _meta }
+    DeleteDbClusterAutomatedBackupOutput "DeleteDBClusterAutomatedBackupResult"[from
+    output] { db_cluster_automated_backup = DbClusterAutomatedBackup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDbClusterOutput {
     pub db_cluster: Option<DbCluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDbClusterOutput "DeleteDBClusterResult"[debug from output] { db_cluster :
-    DbCluster } { _meta }
+    DeleteDbClusterOutput "DeleteDBClusterResult"[from output] { db_cluster = DbCluster }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDbClusterSnapshotOutput {
     pub db_cluster_snapshot: Option<DbClusterSnapshot>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDbClusterSnapshotOutput "DeleteDBClusterSnapshotResult"[debug from output] {
-    db_cluster_snapshot : DbClusterSnapshot } { _meta }
+    DeleteDbClusterSnapshotOutput "DeleteDBClusterSnapshotResult"[from output] {
+    db_cluster_snapshot = DbClusterSnapshot } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDbInstanceAutomatedBackupOutput {
     pub db_instance_automated_backup: Option<DbInstanceAutomatedBackup>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDbInstanceAutomatedBackupOutput "DeleteDBInstanceAutomatedBackupResult"[debug
-    from output] { db_instance_automated_backup : DbInstanceAutomatedBackup } { _meta }
+    DeleteDbInstanceAutomatedBackupOutput "DeleteDBInstanceAutomatedBackupResult"[from
+    output] { db_instance_automated_backup = DbInstanceAutomatedBackup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDbInstanceOutput {
     pub db_instance: Option<DbInstance>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDbInstanceOutput "DeleteDBInstanceResult"[debug from output] { db_instance :
+    DeleteDbInstanceOutput "DeleteDBInstanceResult"[from output] { db_instance =
     DbInstance } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDbProxyEndpointOutput {
     /// The data structure representing the details of the DB proxy endpoint that you delete.
@@ -636,10 +636,10 @@ pub struct DeleteDbProxyEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDbProxyEndpointOutput "DeleteDBProxyEndpointResponse"[debug from output] {
-    db_proxy_endpoint : DbProxyEndpoint } { _meta }
+    DeleteDbProxyEndpointOutput "DeleteDBProxyEndpointResponse"[from output] {
+    db_proxy_endpoint = DbProxyEndpoint } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDbProxyOutput {
     /// The data structure representing the details of the DB proxy that you delete.
@@ -647,59 +647,59 @@ pub struct DeleteDbProxyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDbProxyOutput "DeleteDBProxyResponse"[debug from output] { db_proxy : DbProxy }
-    { _meta }
+    DeleteDbProxyOutput "DeleteDBProxyResponse"[from output] { db_proxy = DbProxy } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDbSnapshotOutput {
     pub db_snapshot: Option<DbSnapshot>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDbSnapshotOutput "DeleteDBSnapshotResult"[debug from output] { db_snapshot :
+    DeleteDbSnapshotOutput "DeleteDBSnapshotResult"[from output] { db_snapshot =
     DbSnapshot } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteEventSubscriptionOutput {
     pub event_subscription: Option<EventSubscription>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteEventSubscriptionOutput "DeleteEventSubscriptionResult"[debug from output] {
-    event_subscription : EventSubscription } { _meta }
+    DeleteEventSubscriptionOutput "DeleteEventSubscriptionResult"[from output] {
+    event_subscription = EventSubscription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteGlobalClusterOutput {
     pub global_cluster: Option<GlobalCluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteGlobalClusterOutput "DeleteGlobalClusterResult"[debug from output] {
-    global_cluster : GlobalCluster } { _meta }
+    DeleteGlobalClusterOutput "DeleteGlobalClusterResult"[from output] { global_cluster =
+    GlobalCluster } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTenantDatabaseOutput {
     pub tenant_database: Option<TenantDatabase>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteTenantDatabaseOutput "DeleteTenantDatabaseResult"[debug from output] {
-    tenant_database : TenantDatabase } { _meta }
+    DeleteTenantDatabaseOutput "DeleteTenantDatabaseResult"[from output] {
+    tenant_database = TenantDatabase } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeregisterDbProxyTargetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeregisterDbProxyTargetsOutput "DeregisterDBProxyTargetsResponse"[debug from output]
-    {} { _meta }
+    DeregisterDbProxyTargetsOutput "DeregisterDBProxyTargetsResponse"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeBlueGreenDeploymentsOutput {
     /// A list of blue/green deployments in the current account and Amazon Web Services Region.
@@ -709,11 +709,11 @@ pub struct DescribeBlueGreenDeploymentsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeBlueGreenDeploymentsOutput "DescribeBlueGreenDeploymentsResponse"[debug from
-    output] { blue_green_deployments : Vec < BlueGreenDeployment >, marker : String } {
+    DescribeBlueGreenDeploymentsOutput "DescribeBlueGreenDeploymentsResponse"[from
+    output] { blue_green_deployments = Vec < BlueGreenDeployment >, marker : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbCapacityReservationsOutput {
     /// A list of DB capacity reservations.
@@ -723,11 +723,11 @@ pub struct DescribeDbCapacityReservationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDbCapacityReservationsOutput "DescribeDBCapacityReservationsResponse"[debug
-    from output] { db_capacity_reservations : Vec < DbCapacityReservation >, marker :
-    String } { _meta }
+    DescribeDbCapacityReservationsOutput "DescribeDBCapacityReservationsResponse"[from
+    output] { db_capacity_reservations = Vec < DbCapacityReservation >, marker : String }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbClusterSnapshotAttributesOutput {
     pub db_cluster_snapshot_attributes_result: Option<DbClusterSnapshotAttributesResult>,
@@ -735,11 +735,11 @@ pub struct DescribeDbClusterSnapshotAttributesOutput {
 }
 rboto::__structure!(
     DescribeDbClusterSnapshotAttributesOutput
-    "DescribeDBClusterSnapshotAttributesResult"[debug from output] {
-    db_cluster_snapshot_attributes_result : DbClusterSnapshotAttributesResult } { _meta }
+    "DescribeDBClusterSnapshotAttributesResult"[from output] {
+    db_cluster_snapshot_attributes_result = DbClusterSnapshotAttributesResult } { _meta }
 );
 /// The response from a call to `DescribeDBLogFiles`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbLogFilesOutput {
     /// The DB log files returned.
@@ -749,11 +749,11 @@ pub struct DescribeDbLogFilesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDbLogFilesOutput "DescribeDBLogFilesResponse"[debug from output] {
-    describe_db_log_files : Vec < DescribeDbLogFilesDetails >, marker : String } { _meta
+    DescribeDbLogFilesOutput "DescribeDBLogFilesResponse"[from output] {
+    describe_db_log_files = Vec < DescribeDbLogFilesDetails >, marker : String } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbMajorEngineVersionsOutput {
     /// A list of `DBMajorEngineVersion` elements.
@@ -763,11 +763,11 @@ pub struct DescribeDbMajorEngineVersionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDbMajorEngineVersionsOutput "DescribeDBMajorEngineVersionsResponse"[debug
-    from output] { db_major_engine_versions : Vec < DbMajorEngineVersion >, marker :
-    String } { _meta }
+    DescribeDbMajorEngineVersionsOutput "DescribeDBMajorEngineVersionsResponse"[from
+    output] { db_major_engine_versions = Vec < DbMajorEngineVersion >, marker : String }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbProxiesOutput {
     /// A return value representing an arbitrary number of `DBProxy` data structures.
@@ -777,10 +777,10 @@ pub struct DescribeDbProxiesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDbProxiesOutput "DescribeDBProxiesResponse"[debug from output] { db_proxies :
-    Vec < DbProxy >, marker : String } { _meta }
+    DescribeDbProxiesOutput "DescribeDBProxiesResponse"[from output] { db_proxies = Vec <
+    DbProxy >, marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbProxyEndpointsOutput {
     /// The list of `ProxyEndpoint` objects returned by the API operation.
@@ -790,10 +790,10 @@ pub struct DescribeDbProxyEndpointsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDbProxyEndpointsOutput "DescribeDBProxyEndpointsResponse"[debug from output]
-    { db_proxy_endpoints : Vec < DbProxyEndpoint >, marker : String } { _meta }
+    DescribeDbProxyEndpointsOutput "DescribeDBProxyEndpointsResponse"[from output] {
+    db_proxy_endpoints = Vec < DbProxyEndpoint >, marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbProxyTargetGroupsOutput {
     /// An arbitrary number of `DBProxyTargetGroup` objects, containing details of the corresponding target groups.
@@ -803,10 +803,10 @@ pub struct DescribeDbProxyTargetGroupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDbProxyTargetGroupsOutput "DescribeDBProxyTargetGroupsResponse"[debug from
-    output] { target_groups : Vec < DbProxyTargetGroup >, marker : String } { _meta }
+    DescribeDbProxyTargetGroupsOutput "DescribeDBProxyTargetGroupsResponse"[from output]
+    { target_groups = Vec < DbProxyTargetGroup >, marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbProxyTargetsOutput {
     /// An arbitrary number of `DBProxyTarget` objects, containing details of the corresponding targets.
@@ -816,10 +816,10 @@ pub struct DescribeDbProxyTargetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDbProxyTargetsOutput "DescribeDBProxyTargetsResponse"[debug from output] {
-    targets : Vec < DbProxyTarget >, marker : String } { _meta }
+    DescribeDbProxyTargetsOutput "DescribeDBProxyTargetsResponse"[from output] { targets
+    = Vec < DbProxyTarget >, marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbShardGroupsOutput {
     /// Contains a list of DB shard groups for the user.
@@ -829,20 +829,20 @@ pub struct DescribeDbShardGroupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDbShardGroupsOutput "DescribeDBShardGroupsResponse"[debug from output] {
-    db_shard_groups : Vec < DbShardGroup >, marker : String } { _meta }
+    DescribeDbShardGroupsOutput "DescribeDBShardGroupsResponse"[from output] {
+    db_shard_groups = Vec < DbShardGroup >, marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbSnapshotAttributesOutput {
     pub db_snapshot_attributes_result: Option<DbSnapshotAttributesResult>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDbSnapshotAttributesOutput "DescribeDBSnapshotAttributesResult"[debug from
-    output] { db_snapshot_attributes_result : DbSnapshotAttributesResult } { _meta }
+    DescribeDbSnapshotAttributesOutput "DescribeDBSnapshotAttributesResult"[from output]
+    { db_snapshot_attributes_result = DbSnapshotAttributesResult } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEngineDefaultClusterParametersOutput {
     pub engine_defaults: Option<EngineDefaults>,
@@ -850,20 +850,20 @@ pub struct DescribeEngineDefaultClusterParametersOutput {
 }
 rboto::__structure!(
     DescribeEngineDefaultClusterParametersOutput
-    "DescribeEngineDefaultClusterParametersResult"[debug from output] { engine_defaults :
+    "DescribeEngineDefaultClusterParametersResult"[from output] { engine_defaults =
     EngineDefaults } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEngineDefaultParametersOutput {
     pub engine_defaults: Option<EngineDefaults>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeEngineDefaultParametersOutput "DescribeEngineDefaultParametersResult"[debug
-    from output] { engine_defaults : EngineDefaults } { _meta }
+    DescribeEngineDefaultParametersOutput "DescribeEngineDefaultParametersResult"[from
+    output] { engine_defaults = EngineDefaults } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIntegrationsOutput {
     /// A pagination token that can be used in a later `DescribeIntegrations` request.
@@ -873,10 +873,10 @@ pub struct DescribeIntegrationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeIntegrationsOutput "DescribeIntegrationsResponse"[debug from output] { marker
-    : String, integrations : Vec < Integration > } { _meta }
+    DescribeIntegrationsOutput "DescribeIntegrationsResponse"[from output] { marker :
+    String, integrations = Vec < Integration > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeValidDbInstanceModificationsOutput {
     pub valid_db_instance_modifications_message: Option<
@@ -886,11 +886,11 @@ pub struct DescribeValidDbInstanceModificationsOutput {
 }
 rboto::__structure!(
     DescribeValidDbInstanceModificationsOutput
-    "DescribeValidDBInstanceModificationsResult"[debug from output] {
-    valid_db_instance_modifications_message : ValidDbInstanceModificationsMessage } {
+    "DescribeValidDBInstanceModificationsResult"[from output] {
+    valid_db_instance_modifications_message = ValidDbInstanceModificationsMessage } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableHttpEndpointOutput {
     /// The ARN of the DB cluster.
@@ -900,8 +900,8 @@ pub struct DisableHttpEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisableHttpEndpointOutput "DisableHttpEndpointResponse"[debug from output] {
-    resource_arn : String, http_endpoint_enabled = bool } { _meta }
+    DisableHttpEndpointOutput "DisableHttpEndpointResponse"[from output] { resource_arn :
+    String, http_endpoint_enabled = bool } { _meta }
 );
 /// This data type is used as a response element to `DownloadDBLogFilePortion`.
 #[derive(Clone, Default, PartialEq)]
@@ -920,7 +920,7 @@ rboto::__structure!(
     log_file_data : String[sensitive], marker : String, additional_data_pending = bool }
     { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableHttpEndpointOutput {
     /// The ARN of the DB cluster.
@@ -930,11 +930,11 @@ pub struct EnableHttpEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableHttpEndpointOutput "EnableHttpEndpointResponse"[debug from output] {
-    resource_arn : String, http_endpoint_enabled = bool } { _meta }
+    EnableHttpEndpointOutput "EnableHttpEndpointResponse"[from output] { resource_arn :
+    String, http_endpoint_enabled = bool } { _meta }
 );
 /// Data returned from the `DescribeEventCategories` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEventCategoriesOutput {
     /// A list of `EventCategoriesMap` data types.
@@ -942,11 +942,11 @@ pub struct DescribeEventCategoriesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeEventCategoriesOutput "EventCategoriesMessage"[debug from output] {
-    event_categories_map_list : Vec < EventCategoriesMap > } { _meta }
+    DescribeEventCategoriesOutput "EventCategoriesMessage"[from output] {
+    event_categories_map_list = Vec < EventCategoriesMap > } { _meta }
 );
 /// Data returned by the **DescribeEventSubscriptions** action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEventSubscriptionsOutput {
     /// An optional pagination token provided by a previous DescribeOrderableDBInstanceOptions request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
@@ -956,11 +956,11 @@ pub struct DescribeEventSubscriptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeEventSubscriptionsOutput "EventSubscriptionsMessage"[debug from output] {
-    marker : String, event_subscriptions_list : Vec < EventSubscription > } { _meta }
+    DescribeEventSubscriptionsOutput "EventSubscriptionsMessage"[from output] { marker :
+    String, event_subscriptions_list = Vec < EventSubscription > } { _meta }
 );
 /// Contains the result of a successful invocation of the `DescribeEvents` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEventsOutput {
     /// An optional pagination token provided by a previous Events request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
@@ -970,10 +970,10 @@ pub struct DescribeEventsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeEventsOutput "EventsMessage"[debug from output] { marker : String, events :
-    Vec < Event > } { _meta }
+    DescribeEventsOutput "EventsMessage"[from output] { marker : String, events = Vec <
+    Event > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeExportTasksOutput {
     /// A pagination token that can be used in a later `DescribeExportTasks` request. A marker is used for pagination to identify the location to begin output for the next response of `DescribeExportTasks`.
@@ -983,30 +983,30 @@ pub struct DescribeExportTasksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeExportTasksOutput "ExportTasksMessage"[debug from output] { marker : String,
-    export_tasks : Vec < ExportTask > } { _meta }
+    DescribeExportTasksOutput "ExportTasksMessage"[from output] { marker : String,
+    export_tasks = Vec < ExportTask > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FailoverDbClusterOutput {
     pub db_cluster: Option<DbCluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    FailoverDbClusterOutput "FailoverDBClusterResult"[debug from output] { db_cluster :
+    FailoverDbClusterOutput "FailoverDBClusterResult"[from output] { db_cluster =
     DbCluster } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FailoverGlobalClusterOutput {
     pub global_cluster: Option<GlobalCluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    FailoverGlobalClusterOutput "FailoverGlobalClusterResult"[debug from output] {
-    global_cluster : GlobalCluster } { _meta }
+    FailoverGlobalClusterOutput "FailoverGlobalClusterResult"[from output] {
+    global_cluster = GlobalCluster } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGlobalClustersOutput {
     /// An optional pagination token provided by a previous `DescribeGlobalClusters` request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
@@ -1016,10 +1016,10 @@ pub struct DescribeGlobalClustersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeGlobalClustersOutput "GlobalClustersMessage"[debug from output] { marker :
-    String, global_clusters : Vec < GlobalCluster > } { _meta }
+    DescribeGlobalClustersOutput "GlobalClustersMessage"[from output] { marker : String,
+    global_clusters = Vec < GlobalCluster > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyActivityStreamOutput {
     /// The Amazon Web Services KMS key identifier for encryption of messages in the database activity stream.
@@ -1037,22 +1037,22 @@ pub struct ModifyActivityStreamOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyActivityStreamOutput "ModifyActivityStreamResponse"[debug from output] {
-    kms_key_id : String, kinesis_stream_name : String, status : ActivityStreamStatus,
-    mode : ActivityStreamMode, engine_native_audit_fields_included = bool, policy_status
-    : ActivityStreamPolicyStatus } { _meta }
+    ModifyActivityStreamOutput "ModifyActivityStreamResponse"[from output] { kms_key_id :
+    String, kinesis_stream_name : String, status : ActivityStreamStatus, mode :
+    ActivityStreamMode, engine_native_audit_fields_included = bool, policy_status :
+    ActivityStreamPolicyStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyCertificatesOutput {
     pub certificate: Option<Certificate>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyCertificatesOutput "ModifyCertificatesResult"[debug from output] { certificate
-    : Certificate } { _meta }
+    ModifyCertificatesOutput "ModifyCertificatesResult"[from output] { certificate =
+    Certificate } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDbCapacityReservationOutput {
     /// Contains the details of the modified DB capacity reservation.
@@ -1060,41 +1060,41 @@ pub struct ModifyDbCapacityReservationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyDbCapacityReservationOutput "ModifyDBCapacityReservationResponse"[debug from
-    output] { db_capacity_reservation : DbCapacityReservation } { _meta }
+    ModifyDbCapacityReservationOutput "ModifyDBCapacityReservationResponse"[from output]
+    { db_capacity_reservation = DbCapacityReservation } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDbClusterOutput {
     pub db_cluster: Option<DbCluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyDbClusterOutput "ModifyDBClusterResult"[debug from output] { db_cluster :
-    DbCluster } { _meta }
+    ModifyDbClusterOutput "ModifyDBClusterResult"[from output] { db_cluster = DbCluster }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDbClusterSnapshotAttributeOutput {
     pub db_cluster_snapshot_attributes_result: Option<DbClusterSnapshotAttributesResult>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyDbClusterSnapshotAttributeOutput "ModifyDBClusterSnapshotAttributeResult"[debug
-    from output] { db_cluster_snapshot_attributes_result :
-    DbClusterSnapshotAttributesResult } { _meta }
+    ModifyDbClusterSnapshotAttributeOutput "ModifyDBClusterSnapshotAttributeResult"[from
+    output] { db_cluster_snapshot_attributes_result = DbClusterSnapshotAttributesResult }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDbInstanceOutput {
     pub db_instance: Option<DbInstance>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyDbInstanceOutput "ModifyDBInstanceResult"[debug from output] { db_instance :
+    ModifyDbInstanceOutput "ModifyDBInstanceResult"[from output] { db_instance =
     DbInstance } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDbProxyEndpointOutput {
     /// The `DBProxyEndpoint` object representing the new settings for the DB proxy endpoint.
@@ -1102,10 +1102,10 @@ pub struct ModifyDbProxyEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyDbProxyEndpointOutput "ModifyDBProxyEndpointResponse"[debug from output] {
-    db_proxy_endpoint : DbProxyEndpoint } { _meta }
+    ModifyDbProxyEndpointOutput "ModifyDBProxyEndpointResponse"[from output] {
+    db_proxy_endpoint = DbProxyEndpoint } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDbProxyOutput {
     /// The `DBProxy` object representing the new settings for the proxy.
@@ -1113,10 +1113,10 @@ pub struct ModifyDbProxyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyDbProxyOutput "ModifyDBProxyResponse"[debug from output] { db_proxy : DbProxy }
-    { _meta }
+    ModifyDbProxyOutput "ModifyDBProxyResponse"[from output] { db_proxy = DbProxy } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDbProxyTargetGroupOutput {
     /// The settings of the modified `DBProxyTarget`.
@@ -1124,80 +1124,80 @@ pub struct ModifyDbProxyTargetGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyDbProxyTargetGroupOutput "ModifyDBProxyTargetGroupResponse"[debug from output]
-    { db_proxy_target_group : DbProxyTargetGroup } { _meta }
+    ModifyDbProxyTargetGroupOutput "ModifyDBProxyTargetGroupResponse"[from output] {
+    db_proxy_target_group = DbProxyTargetGroup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDbSnapshotAttributeOutput {
     pub db_snapshot_attributes_result: Option<DbSnapshotAttributesResult>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyDbSnapshotAttributeOutput "ModifyDBSnapshotAttributeResult"[debug from output]
-    { db_snapshot_attributes_result : DbSnapshotAttributesResult } { _meta }
+    ModifyDbSnapshotAttributeOutput "ModifyDBSnapshotAttributeResult"[from output] {
+    db_snapshot_attributes_result = DbSnapshotAttributesResult } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDbSnapshotOutput {
     pub db_snapshot: Option<DbSnapshot>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyDbSnapshotOutput "ModifyDBSnapshotResult"[debug from output] { db_snapshot :
+    ModifyDbSnapshotOutput "ModifyDBSnapshotResult"[from output] { db_snapshot =
     DbSnapshot } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDbSubnetGroupOutput {
     pub db_subnet_group: Option<DbSubnetGroup>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyDbSubnetGroupOutput "ModifyDBSubnetGroupResult"[debug from output] {
-    db_subnet_group : DbSubnetGroup } { _meta }
+    ModifyDbSubnetGroupOutput "ModifyDBSubnetGroupResult"[from output] { db_subnet_group
+    = DbSubnetGroup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyEventSubscriptionOutput {
     pub event_subscription: Option<EventSubscription>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyEventSubscriptionOutput "ModifyEventSubscriptionResult"[debug from output] {
-    event_subscription : EventSubscription } { _meta }
+    ModifyEventSubscriptionOutput "ModifyEventSubscriptionResult"[from output] {
+    event_subscription = EventSubscription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyGlobalClusterOutput {
     pub global_cluster: Option<GlobalCluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyGlobalClusterOutput "ModifyGlobalClusterResult"[debug from output] {
-    global_cluster : GlobalCluster } { _meta }
+    ModifyGlobalClusterOutput "ModifyGlobalClusterResult"[from output] { global_cluster =
+    GlobalCluster } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyOptionGroupOutput {
     pub option_group: Option<OptionGroup>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyOptionGroupOutput "ModifyOptionGroupResult"[debug from output] { option_group :
+    ModifyOptionGroupOutput "ModifyOptionGroupResult"[from output] { option_group =
     OptionGroup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyTenantDatabaseOutput {
     pub tenant_database: Option<TenantDatabase>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyTenantDatabaseOutput "ModifyTenantDatabaseResult"[debug from output] {
-    tenant_database : TenantDatabase } { _meta }
+    ModifyTenantDatabaseOutput "ModifyTenantDatabaseResult"[from output] {
+    tenant_database = TenantDatabase } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeOptionGroupOptionsOutput {
     pub option_group_options: Option<Vec<OptionGroupOption>>,
@@ -1206,11 +1206,11 @@ pub struct DescribeOptionGroupOptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeOptionGroupOptionsOutput "OptionGroupOptionsMessage"[debug from output] {
-    option_group_options : Vec < OptionGroupOption >, marker : String } { _meta }
+    DescribeOptionGroupOptionsOutput "OptionGroupOptionsMessage"[from output] {
+    option_group_options = Vec < OptionGroupOption >, marker : String } { _meta }
 );
 /// List of option groups.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeOptionGroupsOutput {
     /// List of option groups.
@@ -1220,11 +1220,11 @@ pub struct DescribeOptionGroupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeOptionGroupsOutput "OptionGroups"[debug from output] { option_groups_list :
-    Vec < OptionGroup >, marker : String } { _meta }
+    DescribeOptionGroupsOutput "OptionGroups"[from output] { option_groups_list = Vec <
+    OptionGroup >, marker : String } { _meta }
 );
 /// Contains the result of a successful invocation of the `DescribeOrderableDBInstanceOptions` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeOrderableDbInstanceOptionsOutput {
     /// An `OrderableDBInstanceOption` structure containing information about orderable options for the DB instance.
@@ -1234,12 +1234,12 @@ pub struct DescribeOrderableDbInstanceOptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeOrderableDbInstanceOptionsOutput "OrderableDBInstanceOptionsMessage"[debug
-    from output] { orderable_db_instance_options : Vec < OrderableDbInstanceOption >,
-    marker : String } { _meta }
+    DescribeOrderableDbInstanceOptionsOutput "OrderableDBInstanceOptionsMessage"[from
+    output] { orderable_db_instance_options = Vec < OrderableDbInstanceOption >, marker :
+    String } { _meta }
 );
 /// Data returned from the **DescribePendingMaintenanceActions** action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePendingMaintenanceActionsOutput {
     /// A list of the pending maintenance actions for the resource.
@@ -1249,31 +1249,31 @@ pub struct DescribePendingMaintenanceActionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribePendingMaintenanceActionsOutput "PendingMaintenanceActionsMessage"[debug from
-    output] { pending_maintenance_actions : Vec < ResourcePendingMaintenanceActions >,
+    DescribePendingMaintenanceActionsOutput "PendingMaintenanceActionsMessage"[from
+    output] { pending_maintenance_actions = Vec < ResourcePendingMaintenanceActions >,
     marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PromoteReadReplicaDbClusterOutput {
     pub db_cluster: Option<DbCluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PromoteReadReplicaDbClusterOutput "PromoteReadReplicaDBClusterResult"[debug from
-    output] { db_cluster : DbCluster } { _meta }
+    PromoteReadReplicaDbClusterOutput "PromoteReadReplicaDBClusterResult"[from output] {
+    db_cluster = DbCluster } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PromoteReadReplicaOutput {
     pub db_instance: Option<DbInstance>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PromoteReadReplicaOutput "PromoteReadReplicaResult"[debug from output] { db_instance
-    : DbInstance } { _meta }
+    PromoteReadReplicaOutput "PromoteReadReplicaResult"[from output] { db_instance =
+    DbInstance } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PurchaseReservedDbInstancesOfferingOutput {
     pub reserved_db_instance: Option<ReservedDbInstance>,
@@ -1281,30 +1281,30 @@ pub struct PurchaseReservedDbInstancesOfferingOutput {
 }
 rboto::__structure!(
     PurchaseReservedDbInstancesOfferingOutput
-    "PurchaseReservedDBInstancesOfferingResult"[debug from output] { reserved_db_instance
-    : ReservedDbInstance } { _meta }
+    "PurchaseReservedDBInstancesOfferingResult"[from output] { reserved_db_instance =
+    ReservedDbInstance } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RebootDbClusterOutput {
     pub db_cluster: Option<DbCluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RebootDbClusterOutput "RebootDBClusterResult"[debug from output] { db_cluster :
-    DbCluster } { _meta }
+    RebootDbClusterOutput "RebootDBClusterResult"[from output] { db_cluster = DbCluster }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RebootDbInstanceOutput {
     pub db_instance: Option<DbInstance>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RebootDbInstanceOutput "RebootDBInstanceResult"[debug from output] { db_instance :
+    RebootDbInstanceOutput "RebootDBInstanceResult"[from output] { db_instance =
     DbInstance } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterDbProxyTargetsOutput {
     /// One or more `DBProxyTarget` objects that are created when you register targets with a target group.
@@ -1312,20 +1312,20 @@ pub struct RegisterDbProxyTargetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RegisterDbProxyTargetsOutput "RegisterDBProxyTargetsResponse"[debug from output] {
-    db_proxy_targets : Vec < DbProxyTarget > } { _meta }
+    RegisterDbProxyTargetsOutput "RegisterDBProxyTargetsResponse"[from output] {
+    db_proxy_targets = Vec < DbProxyTarget > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveFromGlobalClusterOutput {
     pub global_cluster: Option<GlobalCluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RemoveFromGlobalClusterOutput "RemoveFromGlobalClusterResult"[debug from output] {
-    global_cluster : GlobalCluster } { _meta }
+    RemoveFromGlobalClusterOutput "RemoveFromGlobalClusterResult"[from output] {
+    global_cluster = GlobalCluster } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveSourceIdentifierFromSubscriptionOutput {
     pub event_subscription: Option<EventSubscription>,
@@ -1333,11 +1333,11 @@ pub struct RemoveSourceIdentifierFromSubscriptionOutput {
 }
 rboto::__structure!(
     RemoveSourceIdentifierFromSubscriptionOutput
-    "RemoveSourceIdentifierFromSubscriptionResult"[debug from output] {
-    event_subscription : EventSubscription } { _meta }
+    "RemoveSourceIdentifierFromSubscriptionResult"[from output] { event_subscription =
+    EventSubscription } { _meta }
 );
 /// Contains the result of a successful invocation of the `DescribeReservedDBInstances` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeReservedDbInstancesOutput {
     /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
@@ -1347,11 +1347,11 @@ pub struct DescribeReservedDbInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeReservedDbInstancesOutput "ReservedDBInstanceMessage"[debug from output] {
-    marker : String, reserved_db_instances : Vec < ReservedDbInstance > } { _meta }
+    DescribeReservedDbInstancesOutput "ReservedDBInstanceMessage"[from output] { marker :
+    String, reserved_db_instances = Vec < ReservedDbInstance > } { _meta }
 );
 /// Contains the result of a successful invocation of the `DescribeReservedDBInstancesOfferings` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeReservedDbInstancesOfferingsOutput {
     /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
@@ -1361,82 +1361,82 @@ pub struct DescribeReservedDbInstancesOfferingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeReservedDbInstancesOfferingsOutput "ReservedDBInstancesOfferingMessage"[debug
-    from output] { marker : String, reserved_db_instances_offerings : Vec <
+    DescribeReservedDbInstancesOfferingsOutput "ReservedDBInstancesOfferingMessage"[from
+    output] { marker : String, reserved_db_instances_offerings = Vec <
     ReservedDbInstancesOffering > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RestoreDbClusterFromS3Output {
     pub db_cluster: Option<DbCluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RestoreDbClusterFromS3Output "RestoreDBClusterFromS3Result"[debug from output] {
-    db_cluster : DbCluster } { _meta }
+    RestoreDbClusterFromS3Output "RestoreDBClusterFromS3Result"[from output] { db_cluster
+    = DbCluster } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RestoreDbClusterFromSnapshotOutput {
     pub db_cluster: Option<DbCluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RestoreDbClusterFromSnapshotOutput "RestoreDBClusterFromSnapshotResult"[debug from
-    output] { db_cluster : DbCluster } { _meta }
+    RestoreDbClusterFromSnapshotOutput "RestoreDBClusterFromSnapshotResult"[from output]
+    { db_cluster = DbCluster } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RestoreDbClusterToPointInTimeOutput {
     pub db_cluster: Option<DbCluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RestoreDbClusterToPointInTimeOutput "RestoreDBClusterToPointInTimeResult"[debug from
-    output] { db_cluster : DbCluster } { _meta }
+    RestoreDbClusterToPointInTimeOutput "RestoreDBClusterToPointInTimeResult"[from
+    output] { db_cluster = DbCluster } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RestoreDbInstanceFromDbSnapshotOutput {
     pub db_instance: Option<DbInstance>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RestoreDbInstanceFromDbSnapshotOutput "RestoreDBInstanceFromDBSnapshotResult"[debug
-    from output] { db_instance : DbInstance } { _meta }
+    RestoreDbInstanceFromDbSnapshotOutput "RestoreDBInstanceFromDBSnapshotResult"[from
+    output] { db_instance = DbInstance } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RestoreDbInstanceFromS3Output {
     pub db_instance: Option<DbInstance>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RestoreDbInstanceFromS3Output "RestoreDBInstanceFromS3Result"[debug from output] {
-    db_instance : DbInstance } { _meta }
+    RestoreDbInstanceFromS3Output "RestoreDBInstanceFromS3Result"[from output] {
+    db_instance = DbInstance } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RestoreDbInstanceToPointInTimeOutput {
     pub db_instance: Option<DbInstance>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RestoreDbInstanceToPointInTimeOutput "RestoreDBInstanceToPointInTimeResult"[debug
-    from output] { db_instance : DbInstance } { _meta }
+    RestoreDbInstanceToPointInTimeOutput "RestoreDBInstanceToPointInTimeResult"[from
+    output] { db_instance = DbInstance } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeDbSecurityGroupIngressOutput {
     pub db_security_group: Option<DbSecurityGroup>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RevokeDbSecurityGroupIngressOutput "RevokeDBSecurityGroupIngressResult"[debug from
-    output] { db_security_group : DbSecurityGroup } { _meta }
+    RevokeDbSecurityGroupIngressOutput "RevokeDBSecurityGroupIngressResult"[from output]
+    { db_security_group = DbSecurityGroup } { _meta }
 );
 /// Contains the result of a successful invocation of the `DescribeServerlessV2PlatformVersions` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeServerlessV2PlatformVersionsOutput {
     /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
@@ -1446,12 +1446,12 @@ pub struct DescribeServerlessV2PlatformVersionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeServerlessV2PlatformVersionsOutput
-    "ServerlessV2PlatformVersionsMessage"[debug from output] { marker : String,
-    serverless_v2_platform_versions : Vec < ServerlessV2PlatformVersionInfo > } { _meta }
+    DescribeServerlessV2PlatformVersionsOutput "ServerlessV2PlatformVersionsMessage"[from
+    output] { marker : String, serverless_v2_platform_versions = Vec <
+    ServerlessV2PlatformVersionInfo > } { _meta }
 );
 /// Contains the result of a successful invocation of the `DescribeSourceRegions` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSourceRegionsOutput {
     /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
@@ -1461,10 +1461,10 @@ pub struct DescribeSourceRegionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeSourceRegionsOutput "SourceRegionMessage"[debug from output] { marker :
-    String, source_regions : Vec < SourceRegion > } { _meta }
+    DescribeSourceRegionsOutput "SourceRegionMessage"[from output] { marker : String,
+    source_regions = Vec < SourceRegion > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartActivityStreamOutput {
     /// The Amazon Web Services KMS key identifier for encryption of messages in the database activity stream.
@@ -1482,22 +1482,22 @@ pub struct StartActivityStreamOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartActivityStreamOutput "StartActivityStreamResponse"[debug from output] {
-    kms_key_id : String, kinesis_stream_name : String, status : ActivityStreamStatus,
-    mode : ActivityStreamMode, engine_native_audit_fields_included = bool,
-    apply_immediately = bool } { _meta }
+    StartActivityStreamOutput "StartActivityStreamResponse"[from output] { kms_key_id :
+    String, kinesis_stream_name : String, status : ActivityStreamStatus, mode :
+    ActivityStreamMode, engine_native_audit_fields_included = bool, apply_immediately =
+    bool } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartDbClusterOutput {
     pub db_cluster: Option<DbCluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartDbClusterOutput "StartDBClusterResult"[debug from output] { db_cluster :
-    DbCluster } { _meta }
+    StartDbClusterOutput "StartDBClusterResult"[from output] { db_cluster = DbCluster } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartDbInstanceAutomatedBackupsReplicationOutput {
     pub db_instance_automated_backup: Option<DbInstanceAutomatedBackup>,
@@ -1505,20 +1505,20 @@ pub struct StartDbInstanceAutomatedBackupsReplicationOutput {
 }
 rboto::__structure!(
     StartDbInstanceAutomatedBackupsReplicationOutput
-    "StartDBInstanceAutomatedBackupsReplicationResult"[debug from output] {
-    db_instance_automated_backup : DbInstanceAutomatedBackup } { _meta }
+    "StartDBInstanceAutomatedBackupsReplicationResult"[from output] {
+    db_instance_automated_backup = DbInstanceAutomatedBackup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartDbInstanceOutput {
     pub db_instance: Option<DbInstance>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartDbInstanceOutput "StartDBInstanceResult"[debug from output] { db_instance :
-    DbInstance } { _meta }
+    StartDbInstanceOutput "StartDBInstanceResult"[from output] { db_instance = DbInstance
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopActivityStreamOutput {
     /// The Amazon Web Services KMS key identifier used for encrypting messages in the database activity stream.
@@ -1530,20 +1530,20 @@ pub struct StopActivityStreamOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StopActivityStreamOutput "StopActivityStreamResponse"[debug from output] { kms_key_id
-    : String, kinesis_stream_name : String, status : ActivityStreamStatus } { _meta }
+    StopActivityStreamOutput "StopActivityStreamResponse"[from output] { kms_key_id :
+    String, kinesis_stream_name : String, status : ActivityStreamStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopDbClusterOutput {
     pub db_cluster: Option<DbCluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StopDbClusterOutput "StopDBClusterResult"[debug from output] { db_cluster : DbCluster
-    } { _meta }
+    StopDbClusterOutput "StopDBClusterResult"[from output] { db_cluster = DbCluster } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopDbInstanceAutomatedBackupsReplicationOutput {
     pub db_instance_automated_backup: Option<DbInstanceAutomatedBackup>,
@@ -1551,50 +1551,50 @@ pub struct StopDbInstanceAutomatedBackupsReplicationOutput {
 }
 rboto::__structure!(
     StopDbInstanceAutomatedBackupsReplicationOutput
-    "StopDBInstanceAutomatedBackupsReplicationResult"[debug from output] {
-    db_instance_automated_backup : DbInstanceAutomatedBackup } { _meta }
+    "StopDBInstanceAutomatedBackupsReplicationResult"[from output] {
+    db_instance_automated_backup = DbInstanceAutomatedBackup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopDbInstanceOutput {
     pub db_instance: Option<DbInstance>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StopDbInstanceOutput "StopDBInstanceResult"[debug from output] { db_instance :
-    DbInstance } { _meta }
+    StopDbInstanceOutput "StopDBInstanceResult"[from output] { db_instance = DbInstance }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SwitchoverBlueGreenDeploymentOutput {
     pub blue_green_deployment: Option<BlueGreenDeployment>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SwitchoverBlueGreenDeploymentOutput "SwitchoverBlueGreenDeploymentResponse"[debug
-    from output] { blue_green_deployment : BlueGreenDeployment } { _meta }
+    SwitchoverBlueGreenDeploymentOutput "SwitchoverBlueGreenDeploymentResponse"[from
+    output] { blue_green_deployment = BlueGreenDeployment } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SwitchoverGlobalClusterOutput {
     pub global_cluster: Option<GlobalCluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SwitchoverGlobalClusterOutput "SwitchoverGlobalClusterResult"[debug from output] {
-    global_cluster : GlobalCluster } { _meta }
+    SwitchoverGlobalClusterOutput "SwitchoverGlobalClusterResult"[from output] {
+    global_cluster = GlobalCluster } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SwitchoverReadReplicaOutput {
     pub db_instance: Option<DbInstance>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SwitchoverReadReplicaOutput "SwitchoverReadReplicaResult"[debug from output] {
-    db_instance : DbInstance } { _meta }
+    SwitchoverReadReplicaOutput "SwitchoverReadReplicaResult"[from output] { db_instance
+    = DbInstance } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourceOutput {
     /// List of tags returned by the `ListTagsForResource` operation.
@@ -1602,10 +1602,10 @@ pub struct ListTagsForResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForResourceOutput "TagListMessage"[debug from output] { tag_list : Vec < Tag
-    > } { _meta }
+    ListTagsForResourceOutput "TagListMessage"[from output] { tag_list = Vec < Tag > } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTenantDatabasesOutput {
     /// An optional pagination token provided by a previous `DescribeTenantDatabases` request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
@@ -1615,35 +1615,35 @@ pub struct DescribeTenantDatabasesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTenantDatabasesOutput "TenantDatabasesMessage"[debug from output] { marker :
-    String, tenant_databases : Vec < TenantDatabase > } { _meta }
+    DescribeTenantDatabasesOutput "TenantDatabasesMessage"[from output] { marker :
+    String, tenant_databases = Vec < TenantDatabase > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddRoleToDbClusterOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AddRoleToDbClusterOutput "AddRoleToDbClusterOutput"[debug from output] {} { _meta }
+    AddRoleToDbClusterOutput "AddRoleToDbClusterOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddRoleToDbInstanceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AddRoleToDbInstanceOutput "AddRoleToDbInstanceOutput"[debug from output] {} { _meta }
+    AddRoleToDbInstanceOutput "AddRoleToDbInstanceOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddTagsToResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AddTagsToResourceOutput "AddTagsToResourceOutput"[debug from output] {} { _meta }
+    AddTagsToResourceOutput "AddTagsToResourceOutput"[from output] {} { _meta }
 );
 /// This data type is used as a response element in the `DescribeDBClusterBacktracks` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BacktrackDbClusterOutput {
     /// Contains a user-supplied DB cluster identifier. This identifier is the unique key that identifies a DB cluster.
@@ -1661,13 +1661,13 @@ pub struct BacktrackDbClusterOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BacktrackDbClusterOutput "DBClusterBacktrack"[debug from output] {
-    db_cluster_identifier : String, backtrack_identifier : String, backtrack_to :
-    rboto::DateTime, backtracked_from : rboto::DateTime, backtrack_request_creation_time
-    : rboto::DateTime, status : String } { _meta }
+    BacktrackDbClusterOutput "DBClusterBacktrack"[from output] { db_cluster_identifier :
+    String, backtrack_identifier : String, backtrack_to : rboto::DateTime,
+    backtracked_from : rboto::DateTime, backtrack_request_creation_time :
+    rboto::DateTime, status : String } { _meta }
 );
 /// Contains the details of a snapshot or cluster export to Amazon S3.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelExportTaskOutput {
     /// A unique identifier for the snapshot or cluster export task. This ID isn't an identifier for the Amazon S3 bucket where the data is exported.
@@ -1705,16 +1705,15 @@ pub struct CancelExportTaskOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelExportTaskOutput "ExportTask"[debug from output] { export_task_identifier :
-    String, source_arn : String, export_only : Vec < String >, snapshot_time :
-    rboto::DateTime, task_start_time : rboto::DateTime, task_end_time : rboto::DateTime,
-    s3_bucket : String, s3_prefix : String, iam_role_arn : String, kms_key_id : String,
-    status : String, percent_progress = i32, total_extracted_data_in_gb = i32,
-    failure_cause : String, warning_message : String, source_type : ExportSourceType } {
-    _meta }
+    CancelExportTaskOutput "ExportTask"[from output] { export_task_identifier : String,
+    source_arn : String, export_only = Vec < String >, snapshot_time : rboto::DateTime,
+    task_start_time : rboto::DateTime, task_end_time : rboto::DateTime, s3_bucket :
+    String, s3_prefix : String, iam_role_arn : String, kms_key_id : String, status :
+    String, percent_progress = i32, total_extracted_data_in_gb = i32, failure_cause :
+    String, warning_message : String, source_type : ExportSourceType } { _meta }
 );
 /// This data type is used as a response element in the action `DescribeDBEngineVersions`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCustomDbEngineVersionOutput {
     /// The name of the database engine.
@@ -1793,29 +1792,29 @@ pub struct CreateCustomDbEngineVersionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateCustomDbEngineVersionOutput "DBEngineVersion"[debug from output] { engine :
-    String, major_engine_version : String, engine_version : String,
+    CreateCustomDbEngineVersionOutput "DBEngineVersion"[from output] { engine : String,
+    major_engine_version : String, engine_version : String,
     database_installation_files_s3_bucket_name : String,
-    database_installation_files_s3_prefix : String, database_installation_files : Vec <
+    database_installation_files_s3_prefix : String, database_installation_files = Vec <
     String >, custom_db_engine_version_manifest : String, db_parameter_group_family :
     String, db_engine_description : String, db_engine_version_arn : String,
-    db_engine_version_description : String, default_character_set : CharacterSet,
-    failure_reason : String, image : CustomDbEngineVersionAmi, db_engine_media_type :
+    db_engine_version_description : String, default_character_set = CharacterSet,
+    failure_reason : String, image = CustomDbEngineVersionAmi, db_engine_media_type :
     String, kms_key_id : String, create_time : rboto::DateTime, supported_character_sets
-    : Vec < CharacterSet >, supported_nchar_character_sets : Vec < CharacterSet >,
-    valid_upgrade_target : Vec < UpgradeTarget >, supported_timezones : Vec < Timezone >,
-    exportable_log_types : Vec < String >, supports_log_exports_to_cloudwatch_logs =
-    bool, supports_read_replica = bool, supported_engine_modes : Vec < String >,
-    supported_feature_names : Vec < String >, status : String, supports_parallel_query =
-    bool, supports_global_databases = bool, tag_list : Vec < Tag >, supports_babelfish =
+    = Vec < CharacterSet >, supported_nchar_character_sets = Vec < CharacterSet >,
+    valid_upgrade_target = Vec < UpgradeTarget >, supported_timezones = Vec < Timezone >,
+    exportable_log_types = Vec < String >, supports_log_exports_to_cloudwatch_logs =
+    bool, supports_read_replica = bool, supported_engine_modes = Vec < String >,
+    supported_feature_names = Vec < String >, status : String, supports_parallel_query =
+    bool, supports_global_databases = bool, tag_list = Vec < Tag >, supports_babelfish =
     bool, supports_limitless_database = bool,
     supports_certificate_rotation_without_restart = bool,
-    supported_ca_certificate_identifiers : Vec < String >,
+    supported_ca_certificate_identifiers = Vec < String >,
     supports_local_write_forwarding = bool, supports_integrations = bool,
-    serverless_v2_features_support : ServerlessV2FeaturesSupport } { _meta }
+    serverless_v2_features_support = ServerlessV2FeaturesSupport } { _meta }
 );
 /// This data type represents the information you need to connect to an Amazon Aurora DB cluster. This data type is used as a response element in the following actions:
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDbClusterEndpointOutput {
     /// The identifier associated with the endpoint. This parameter is stored as a lowercase string.
@@ -1841,14 +1840,14 @@ pub struct CreateDbClusterEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDbClusterEndpointOutput "DBClusterEndpoint"[debug from output] {
+    CreateDbClusterEndpointOutput "DBClusterEndpoint"[from output] {
     db_cluster_endpoint_identifier : String, db_cluster_identifier : String,
     db_cluster_endpoint_resource_identifier : String, endpoint : String, status : String,
-    endpoint_type : String, custom_endpoint_type : String, static_members : Vec < String
-    >, excluded_members : Vec < String >, db_cluster_endpoint_arn : String } { _meta }
+    endpoint_type : String, custom_endpoint_type : String, static_members = Vec < String
+    >, excluded_members = Vec < String >, db_cluster_endpoint_arn : String } { _meta }
 );
 /// Contains the details for an Amazon RDS DB shard group.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDbShardGroupOutput {
     /// The Amazon Web Services Region-unique, immutable identifier for the DB shard group.
@@ -1875,14 +1874,14 @@ pub struct CreateDbShardGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDbShardGroupOutput "DBShardGroup"[debug from output] {
-    db_shard_group_resource_id : String, db_shard_group_identifier : String,
-    db_cluster_identifier : String, max_acu = f64, min_acu = f64, compute_redundancy =
-    i32, status : String, publicly_accessible = bool, endpoint : String,
-    db_shard_group_arn : String, tag_list : Vec < Tag > } { _meta }
+    CreateDbShardGroupOutput "DBShardGroup"[from output] { db_shard_group_resource_id :
+    String, db_shard_group_identifier : String, db_cluster_identifier : String, max_acu =
+    f64, min_acu = f64, compute_redundancy = i32, status : String, publicly_accessible =
+    bool, endpoint : String, db_shard_group_arn : String, tag_list = Vec < Tag > } {
+    _meta }
 );
 /// A zero-ETL integration with Amazon Redshift.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateIntegrationOutput {
     /// The Amazon Resource Name (ARN) of the database used as the source for replication.
@@ -1911,14 +1910,14 @@ pub struct CreateIntegrationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateIntegrationOutput "Integration"[debug from output] { source_arn : String,
-    target_arn : String, integration_name : String, integration_arn : String, kms_key_id
-    : String, additional_encryption_context : HashMap < String, String >, status :
-    IntegrationStatus, tags : Vec < Tag >, data_filter : String, description : String,
-    create_time : rboto::DateTime, errors : Vec < IntegrationError > } { _meta }
+    CreateIntegrationOutput "Integration"[from output] { source_arn : String, target_arn
+    : String, integration_name : String, integration_arn : String, kms_key_id : String,
+    additional_encryption_context : HashMap < String, String >, status :
+    IntegrationStatus, tags = Vec < Tag >, data_filter : String, description : String,
+    create_time : rboto::DateTime, errors = Vec < IntegrationError > } { _meta }
 );
 /// This data type is used as a response element in the action `DescribeDBEngineVersions`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCustomDbEngineVersionOutput {
     /// The name of the database engine.
@@ -1997,29 +1996,29 @@ pub struct DeleteCustomDbEngineVersionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteCustomDbEngineVersionOutput "DBEngineVersion"[debug from output] { engine :
-    String, major_engine_version : String, engine_version : String,
+    DeleteCustomDbEngineVersionOutput "DBEngineVersion"[from output] { engine : String,
+    major_engine_version : String, engine_version : String,
     database_installation_files_s3_bucket_name : String,
-    database_installation_files_s3_prefix : String, database_installation_files : Vec <
+    database_installation_files_s3_prefix : String, database_installation_files = Vec <
     String >, custom_db_engine_version_manifest : String, db_parameter_group_family :
     String, db_engine_description : String, db_engine_version_arn : String,
-    db_engine_version_description : String, default_character_set : CharacterSet,
-    failure_reason : String, image : CustomDbEngineVersionAmi, db_engine_media_type :
+    db_engine_version_description : String, default_character_set = CharacterSet,
+    failure_reason : String, image = CustomDbEngineVersionAmi, db_engine_media_type :
     String, kms_key_id : String, create_time : rboto::DateTime, supported_character_sets
-    : Vec < CharacterSet >, supported_nchar_character_sets : Vec < CharacterSet >,
-    valid_upgrade_target : Vec < UpgradeTarget >, supported_timezones : Vec < Timezone >,
-    exportable_log_types : Vec < String >, supports_log_exports_to_cloudwatch_logs =
-    bool, supports_read_replica = bool, supported_engine_modes : Vec < String >,
-    supported_feature_names : Vec < String >, status : String, supports_parallel_query =
-    bool, supports_global_databases = bool, tag_list : Vec < Tag >, supports_babelfish =
+    = Vec < CharacterSet >, supported_nchar_character_sets = Vec < CharacterSet >,
+    valid_upgrade_target = Vec < UpgradeTarget >, supported_timezones = Vec < Timezone >,
+    exportable_log_types = Vec < String >, supports_log_exports_to_cloudwatch_logs =
+    bool, supports_read_replica = bool, supported_engine_modes = Vec < String >,
+    supported_feature_names = Vec < String >, status : String, supports_parallel_query =
+    bool, supports_global_databases = bool, tag_list = Vec < Tag >, supports_babelfish =
     bool, supports_limitless_database = bool,
     supports_certificate_rotation_without_restart = bool,
-    supported_ca_certificate_identifiers : Vec < String >,
+    supported_ca_certificate_identifiers = Vec < String >,
     supports_local_write_forwarding = bool, supports_integrations = bool,
-    serverless_v2_features_support : ServerlessV2FeaturesSupport } { _meta }
+    serverless_v2_features_support = ServerlessV2FeaturesSupport } { _meta }
 );
 /// This data type represents the information you need to connect to an Amazon Aurora DB cluster. This data type is used as a response element in the following actions:
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDbClusterEndpointOutput {
     /// The identifier associated with the endpoint. This parameter is stored as a lowercase string.
@@ -2045,41 +2044,39 @@ pub struct DeleteDbClusterEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDbClusterEndpointOutput "DBClusterEndpoint"[debug from output] {
+    DeleteDbClusterEndpointOutput "DBClusterEndpoint"[from output] {
     db_cluster_endpoint_identifier : String, db_cluster_identifier : String,
     db_cluster_endpoint_resource_identifier : String, endpoint : String, status : String,
-    endpoint_type : String, custom_endpoint_type : String, static_members : Vec < String
-    >, excluded_members : Vec < String >, db_cluster_endpoint_arn : String } { _meta }
+    endpoint_type : String, custom_endpoint_type : String, static_members = Vec < String
+    >, excluded_members = Vec < String >, db_cluster_endpoint_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDbClusterParameterGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDbClusterParameterGroupOutput "DeleteDbClusterParameterGroupOutput"[debug from
+    DeleteDbClusterParameterGroupOutput "DeleteDbClusterParameterGroupOutput"[from
     output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDbParameterGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDbParameterGroupOutput "DeleteDbParameterGroupOutput"[debug from output] {} {
-    _meta }
+    DeleteDbParameterGroupOutput "DeleteDbParameterGroupOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDbSecurityGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDbSecurityGroupOutput "DeleteDbSecurityGroupOutput"[debug from output] {} {
-    _meta }
+    DeleteDbSecurityGroupOutput "DeleteDbSecurityGroupOutput"[from output] {} { _meta }
 );
 /// Contains the details for an Amazon RDS DB shard group.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDbShardGroupOutput {
     /// The Amazon Web Services Region-unique, immutable identifier for the DB shard group.
@@ -2106,22 +2103,22 @@ pub struct DeleteDbShardGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDbShardGroupOutput "DBShardGroup"[debug from output] {
-    db_shard_group_resource_id : String, db_shard_group_identifier : String,
-    db_cluster_identifier : String, max_acu = f64, min_acu = f64, compute_redundancy =
-    i32, status : String, publicly_accessible = bool, endpoint : String,
-    db_shard_group_arn : String, tag_list : Vec < Tag > } { _meta }
+    DeleteDbShardGroupOutput "DBShardGroup"[from output] { db_shard_group_resource_id :
+    String, db_shard_group_identifier : String, db_cluster_identifier : String, max_acu =
+    f64, min_acu = f64, compute_redundancy = i32, status : String, publicly_accessible =
+    bool, endpoint : String, db_shard_group_arn : String, tag_list = Vec < Tag > } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDbSubnetGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDbSubnetGroupOutput "DeleteDbSubnetGroupOutput"[debug from output] {} { _meta }
+    DeleteDbSubnetGroupOutput "DeleteDbSubnetGroupOutput"[from output] {} { _meta }
 );
 /// A zero-ETL integration with Amazon Redshift.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteIntegrationOutput {
     /// The Amazon Resource Name (ARN) of the database used as the source for replication.
@@ -2150,22 +2147,22 @@ pub struct DeleteIntegrationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteIntegrationOutput "Integration"[debug from output] { source_arn : String,
-    target_arn : String, integration_name : String, integration_arn : String, kms_key_id
-    : String, additional_encryption_context : HashMap < String, String >, status :
-    IntegrationStatus, tags : Vec < Tag >, data_filter : String, description : String,
-    create_time : rboto::DateTime, errors : Vec < IntegrationError > } { _meta }
+    DeleteIntegrationOutput "Integration"[from output] { source_arn : String, target_arn
+    : String, integration_name : String, integration_arn : String, kms_key_id : String,
+    additional_encryption_context : HashMap < String, String >, status :
+    IntegrationStatus, tags = Vec < Tag >, data_filter : String, description : String,
+    create_time : rboto::DateTime, errors = Vec < IntegrationError > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteOptionGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteOptionGroupOutput "DeleteOptionGroupOutput"[debug from output] {} { _meta }
+    DeleteOptionGroupOutput "DeleteOptionGroupOutput"[from output] {} { _meta }
 );
 /// This data type is used as a response element in the action `DescribeDBEngineVersions`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyCustomDbEngineVersionOutput {
     /// The name of the database engine.
@@ -2244,29 +2241,29 @@ pub struct ModifyCustomDbEngineVersionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyCustomDbEngineVersionOutput "DBEngineVersion"[debug from output] { engine :
-    String, major_engine_version : String, engine_version : String,
+    ModifyCustomDbEngineVersionOutput "DBEngineVersion"[from output] { engine : String,
+    major_engine_version : String, engine_version : String,
     database_installation_files_s3_bucket_name : String,
-    database_installation_files_s3_prefix : String, database_installation_files : Vec <
+    database_installation_files_s3_prefix : String, database_installation_files = Vec <
     String >, custom_db_engine_version_manifest : String, db_parameter_group_family :
     String, db_engine_description : String, db_engine_version_arn : String,
-    db_engine_version_description : String, default_character_set : CharacterSet,
-    failure_reason : String, image : CustomDbEngineVersionAmi, db_engine_media_type :
+    db_engine_version_description : String, default_character_set = CharacterSet,
+    failure_reason : String, image = CustomDbEngineVersionAmi, db_engine_media_type :
     String, kms_key_id : String, create_time : rboto::DateTime, supported_character_sets
-    : Vec < CharacterSet >, supported_nchar_character_sets : Vec < CharacterSet >,
-    valid_upgrade_target : Vec < UpgradeTarget >, supported_timezones : Vec < Timezone >,
-    exportable_log_types : Vec < String >, supports_log_exports_to_cloudwatch_logs =
-    bool, supports_read_replica = bool, supported_engine_modes : Vec < String >,
-    supported_feature_names : Vec < String >, status : String, supports_parallel_query =
-    bool, supports_global_databases = bool, tag_list : Vec < Tag >, supports_babelfish =
+    = Vec < CharacterSet >, supported_nchar_character_sets = Vec < CharacterSet >,
+    valid_upgrade_target = Vec < UpgradeTarget >, supported_timezones = Vec < Timezone >,
+    exportable_log_types = Vec < String >, supports_log_exports_to_cloudwatch_logs =
+    bool, supports_read_replica = bool, supported_engine_modes = Vec < String >,
+    supported_feature_names = Vec < String >, status : String, supports_parallel_query =
+    bool, supports_global_databases = bool, tag_list = Vec < Tag >, supports_babelfish =
     bool, supports_limitless_database = bool,
     supports_certificate_rotation_without_restart = bool,
-    supported_ca_certificate_identifiers : Vec < String >,
+    supported_ca_certificate_identifiers = Vec < String >,
     supports_local_write_forwarding = bool, supports_integrations = bool,
-    serverless_v2_features_support : ServerlessV2FeaturesSupport } { _meta }
+    serverless_v2_features_support = ServerlessV2FeaturesSupport } { _meta }
 );
 /// This data type represents the information you need to connect to an Amazon Aurora DB cluster. This data type is used as a response element in the following actions:
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDbClusterEndpointOutput {
     /// The identifier associated with the endpoint. This parameter is stored as a lowercase string.
@@ -2292,13 +2289,13 @@ pub struct ModifyDbClusterEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyDbClusterEndpointOutput "DBClusterEndpoint"[debug from output] {
+    ModifyDbClusterEndpointOutput "DBClusterEndpoint"[from output] {
     db_cluster_endpoint_identifier : String, db_cluster_identifier : String,
     db_cluster_endpoint_resource_identifier : String, endpoint : String, status : String,
-    endpoint_type : String, custom_endpoint_type : String, static_members : Vec < String
-    >, excluded_members : Vec < String >, db_cluster_endpoint_arn : String } { _meta }
+    endpoint_type : String, custom_endpoint_type : String, static_members = Vec < String
+    >, excluded_members = Vec < String >, db_cluster_endpoint_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDbClusterParameterGroupOutput {
     /// The name of the DB cluster parameter group.
@@ -2306,11 +2303,11 @@ pub struct ModifyDbClusterParameterGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyDbClusterParameterGroupOutput "DBClusterParameterGroupNameMessage"[debug from
-    output] { db_cluster_parameter_group_name : String } { _meta }
+    ModifyDbClusterParameterGroupOutput "DBClusterParameterGroupNameMessage"[from output]
+    { db_cluster_parameter_group_name : String } { _meta }
 );
 /// Contains the result of a successful invocation of the `ModifyDBParameterGroup` or `ResetDBParameterGroup` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDbParameterGroupOutput {
     /// The name of the DB parameter group.
@@ -2318,11 +2315,11 @@ pub struct ModifyDbParameterGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyDbParameterGroupOutput "DBParameterGroupNameMessage"[debug from output] {
+    ModifyDbParameterGroupOutput "DBParameterGroupNameMessage"[from output] {
     db_parameter_group_name : String } { _meta }
 );
 /// Contains the details for an Amazon RDS DB shard group.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDbShardGroupOutput {
     /// The Amazon Web Services Region-unique, immutable identifier for the DB shard group.
@@ -2349,14 +2346,14 @@ pub struct ModifyDbShardGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyDbShardGroupOutput "DBShardGroup"[debug from output] {
-    db_shard_group_resource_id : String, db_shard_group_identifier : String,
-    db_cluster_identifier : String, max_acu = f64, min_acu = f64, compute_redundancy =
-    i32, status : String, publicly_accessible = bool, endpoint : String,
-    db_shard_group_arn : String, tag_list : Vec < Tag > } { _meta }
+    ModifyDbShardGroupOutput "DBShardGroup"[from output] { db_shard_group_resource_id :
+    String, db_shard_group_identifier : String, db_cluster_identifier : String, max_acu =
+    f64, min_acu = f64, compute_redundancy = i32, status : String, publicly_accessible =
+    bool, endpoint : String, db_shard_group_arn : String, tag_list = Vec < Tag > } {
+    _meta }
 );
 /// A zero-ETL integration with Amazon Redshift.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyIntegrationOutput {
     /// The Amazon Resource Name (ARN) of the database used as the source for replication.
@@ -2385,14 +2382,14 @@ pub struct ModifyIntegrationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyIntegrationOutput "Integration"[debug from output] { source_arn : String,
-    target_arn : String, integration_name : String, integration_arn : String, kms_key_id
-    : String, additional_encryption_context : HashMap < String, String >, status :
-    IntegrationStatus, tags : Vec < Tag >, data_filter : String, description : String,
-    create_time : rboto::DateTime, errors : Vec < IntegrationError > } { _meta }
+    ModifyIntegrationOutput "Integration"[from output] { source_arn : String, target_arn
+    : String, integration_name : String, integration_arn : String, kms_key_id : String,
+    additional_encryption_context : HashMap < String, String >, status :
+    IntegrationStatus, tags = Vec < Tag >, data_filter : String, description : String,
+    create_time : rboto::DateTime, errors = Vec < IntegrationError > } { _meta }
 );
 /// Contains the details for an Amazon RDS DB shard group.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RebootDbShardGroupOutput {
     /// The Amazon Web Services Region-unique, immutable identifier for the DB shard group.
@@ -2419,40 +2416,39 @@ pub struct RebootDbShardGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RebootDbShardGroupOutput "DBShardGroup"[debug from output] {
-    db_shard_group_resource_id : String, db_shard_group_identifier : String,
-    db_cluster_identifier : String, max_acu = f64, min_acu = f64, compute_redundancy =
-    i32, status : String, publicly_accessible = bool, endpoint : String,
-    db_shard_group_arn : String, tag_list : Vec < Tag > } { _meta }
+    RebootDbShardGroupOutput "DBShardGroup"[from output] { db_shard_group_resource_id :
+    String, db_shard_group_identifier : String, db_cluster_identifier : String, max_acu =
+    f64, min_acu = f64, compute_redundancy = i32, status : String, publicly_accessible =
+    bool, endpoint : String, db_shard_group_arn : String, tag_list = Vec < Tag > } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveRoleFromDbClusterOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RemoveRoleFromDbClusterOutput "RemoveRoleFromDbClusterOutput"[debug from output] {} {
-    _meta }
+    RemoveRoleFromDbClusterOutput "RemoveRoleFromDbClusterOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveRoleFromDbInstanceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RemoveRoleFromDbInstanceOutput "RemoveRoleFromDbInstanceOutput"[debug from output] {}
-    { _meta }
+    RemoveRoleFromDbInstanceOutput "RemoveRoleFromDbInstanceOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveTagsFromResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RemoveTagsFromResourceOutput "RemoveTagsFromResourceOutput"[debug from output] {} {
-    _meta }
+    RemoveTagsFromResourceOutput "RemoveTagsFromResourceOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResetDbClusterParameterGroupOutput {
     /// The name of the DB cluster parameter group.
@@ -2460,11 +2456,11 @@ pub struct ResetDbClusterParameterGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ResetDbClusterParameterGroupOutput "DBClusterParameterGroupNameMessage"[debug from
-    output] { db_cluster_parameter_group_name : String } { _meta }
+    ResetDbClusterParameterGroupOutput "DBClusterParameterGroupNameMessage"[from output]
+    { db_cluster_parameter_group_name : String } { _meta }
 );
 /// Contains the result of a successful invocation of the `ModifyDBParameterGroup` or `ResetDBParameterGroup` operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResetDbParameterGroupOutput {
     /// The name of the DB parameter group.
@@ -2472,11 +2468,11 @@ pub struct ResetDbParameterGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ResetDbParameterGroupOutput "DBParameterGroupNameMessage"[debug from output] {
+    ResetDbParameterGroupOutput "DBParameterGroupNameMessage"[from output] {
     db_parameter_group_name : String } { _meta }
 );
 /// Contains the details of a snapshot or cluster export to Amazon S3.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartExportTaskOutput {
     /// A unique identifier for the snapshot or cluster export task. This ID isn't an identifier for the Amazon S3 bucket where the data is exported.
@@ -2514,11 +2510,10 @@ pub struct StartExportTaskOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartExportTaskOutput "ExportTask"[debug from output] { export_task_identifier :
-    String, source_arn : String, export_only : Vec < String >, snapshot_time :
-    rboto::DateTime, task_start_time : rboto::DateTime, task_end_time : rboto::DateTime,
-    s3_bucket : String, s3_prefix : String, iam_role_arn : String, kms_key_id : String,
-    status : String, percent_progress = i32, total_extracted_data_in_gb = i32,
-    failure_cause : String, warning_message : String, source_type : ExportSourceType } {
-    _meta }
+    StartExportTaskOutput "ExportTask"[from output] { export_task_identifier : String,
+    source_arn : String, export_only = Vec < String >, snapshot_time : rboto::DateTime,
+    task_start_time : rboto::DateTime, task_end_time : rboto::DateTime, s3_bucket :
+    String, s3_prefix : String, iam_role_arn : String, kms_key_id : String, status :
+    String, percent_progress = i32, total_extracted_data_in_gb = i32, failure_cause :
+    String, warning_message : String, source_type : ExportSourceType } { _meta }
 );

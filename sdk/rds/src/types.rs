@@ -18,17 +18,17 @@ pub struct AccountQuota {
     pub max: Option<i64>,
 }
 rboto::__structure!(
-    AccountQuota "AccountQuota"[set from] { account_quota_name : String, used = i64, max
-    = i64 } {}
+    AccountQuota "AccountQuota"[from] { account_quota_name : String, used = i64, max =
+    i64 } {}
 );
-rboto::__string_enum!(ActivityStreamMode { Sync = "sync", Async = "async" });
+rboto::__string_enum!(ActivityStreamMode { 0 Sync = "sync", 1 Async = "async" });
 rboto::__string_enum!(
-    ActivityStreamPolicyStatus { Locked = "locked", Unlocked = "unlocked", LockingPolicy
-    = "locking-policy", UnlockingPolicy = "unlocking-policy" }
+    ActivityStreamPolicyStatus { 0 Locked = "locked", 1 Unlocked = "unlocked", 2
+    LockingPolicy = "locking-policy", 3 UnlockingPolicy = "unlocking-policy" }
 );
 rboto::__string_enum!(
-    ActivityStreamStatus { Stopped = "stopped", Starting = "starting", Started =
-    "started", Stopping = "stopping" }
+    ActivityStreamStatus { 0 Stopped = "stopped", 1 Starting = "starting", 2 Started =
+    "started", 3 Stopping = "stopping" }
 );
 /// Contains details about an additional storage volume for a DB instance. RDS support additional storage volumes for RDS for Oracle and RDS for SQL Server.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -76,17 +76,17 @@ pub struct AdditionalStorageVolumeOutput {
     pub storage_type: Option<String>,
 }
 rboto::__structure!(
-    AdditionalStorageVolumeOutput "AdditionalStorageVolumeOutput"[set from] { volume_name
-    : String, storage_volume_status : String, storage_operation_status : String,
+    AdditionalStorageVolumeOutput "AdditionalStorageVolumeOutput"[from] { volume_name :
+    String, storage_volume_status : String, storage_operation_status : String,
     storage_operation_percent_progress = i32, allocated_storage = i32, iops = i32,
     max_allocated_storage = i32, storage_throughput = i32, storage_type : String } {}
 );
 rboto::__string_enum!(
-    ApplyMethod { Immediate = "immediate", PendingReboot = "pending-reboot" }
+    ApplyMethod { 0 Immediate = "immediate", 1 PendingReboot = "pending-reboot" }
 );
-rboto::__string_enum!(AuditPolicyState { Locked = "locked", Unlocked = "unlocked" });
-rboto::__string_enum!(AuthScheme { Secrets = "SECRETS" });
-rboto::__string_enum!(AutomationMode { Full = "full", AllPaused = "all-paused" });
+rboto::__string_enum!(AuditPolicyState { 0 Locked = "locked", 1 Unlocked = "unlocked" });
+rboto::__string_enum!(AuthScheme { 0 Secrets = "SECRETS" });
+rboto::__string_enum!(AutomationMode { 0 Full = "full", 1 AllPaused = "all-paused" });
 /// Contains Availability Zone information.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -94,7 +94,7 @@ pub struct AvailabilityZone {
     /// The name of the Availability Zone.
     pub name: Option<String>,
 }
-rboto::__structure!(AvailabilityZone "AvailabilityZone"[set from] { name : String } {});
+rboto::__structure!(AvailabilityZone "AvailabilityZone"[from] { name : String } {});
 /// Contains the available options for additional storage volumes for a DB instance class.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -125,11 +125,12 @@ pub struct AvailableAdditionalStorageVolumesOption {
     pub max_storage_throughput: Option<i32>,
 }
 rboto::__structure!(
-    AvailableAdditionalStorageVolumesOption "AvailableAdditionalStorageVolumesOption"[set
-    from] { supports_storage_autoscaling = bool, supports_storage_throughput = bool,
-    supports_iops = bool, storage_type : String, min_storage_size = i32, max_storage_size
-    = i32, min_iops = i32, max_iops = i32, min_iops_per_gib = f64, max_iops_per_gib =
-    f64, min_storage_throughput = i32, max_storage_throughput = i32 } {}
+    AvailableAdditionalStorageVolumesOption
+    "AvailableAdditionalStorageVolumesOption"[from] { supports_storage_autoscaling =
+    bool, supports_storage_throughput = bool, supports_iops = bool, storage_type :
+    String, min_storage_size = i32, max_storage_size = i32, min_iops = i32, max_iops =
+    i32, min_iops_per_gib = f64, max_iops_per_gib = f64, min_storage_throughput = i32,
+    max_storage_throughput = i32 } {}
 );
 /// Contains the unused capacity of a DB capacity reservation in one Availability Zone.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -141,8 +142,8 @@ pub struct AvailableCapacityPerAvailabilityZone {
     pub available_capacity: Option<i32>,
 }
 rboto::__structure!(
-    AvailableCapacityPerAvailabilityZone "AvailableCapacityPerAvailabilityZone"[set from]
-    { availability_zone : String, available_capacity = i32 } {}
+    AvailableCapacityPerAvailabilityZone "AvailableCapacityPerAvailabilityZone"[from] {
+    availability_zone : String, available_capacity = i32 } {}
 );
 /// Contains the available processor feature information for the DB instance class of a DB instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -156,7 +157,7 @@ pub struct AvailableProcessorFeature {
     pub allowed_values: Option<String>,
 }
 rboto::__structure!(
-    AvailableProcessorFeature "AvailableProcessorFeature"[set from] { name : String,
+    AvailableProcessorFeature "AvailableProcessorFeature"[from] { name : String,
     default_value : String, allowed_values : String } {}
 );
 /// Details about a blue/green deployment.
@@ -186,12 +187,11 @@ pub struct BlueGreenDeployment {
     pub tag_list: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    BlueGreenDeployment "BlueGreenDeployment"[set from] {
-    blue_green_deployment_identifier : String, blue_green_deployment_name : String,
-    source : String, target : String, switchover_details : Vec < SwitchoverDetail >,
-    tasks : Vec < BlueGreenDeploymentTask >, status : String, status_details : String,
-    create_time : rboto::DateTime, delete_time : rboto::DateTime, tag_list : Vec < Tag >
-    } {}
+    BlueGreenDeployment "BlueGreenDeployment"[from] { blue_green_deployment_identifier :
+    String, blue_green_deployment_name : String, source : String, target : String,
+    switchover_details = Vec < SwitchoverDetail >, tasks = Vec < BlueGreenDeploymentTask
+    >, status : String, status_details : String, create_time : rboto::DateTime,
+    delete_time : rboto::DateTime, tag_list = Vec < Tag > } {}
 );
 /// Details about a task for a blue/green deployment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -203,7 +203,7 @@ pub struct BlueGreenDeploymentTask {
     pub status: Option<String>,
 }
 rboto::__structure!(
-    BlueGreenDeploymentTask "BlueGreenDeploymentTask"[set from] { name : String, status :
+    BlueGreenDeploymentTask "BlueGreenDeploymentTask"[from] { name : String, status :
     String } {}
 );
 /// A CA certificate for an Amazon Web Services account.
@@ -228,9 +228,9 @@ pub struct Certificate {
     pub customer_override_valid_till: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    Certificate "Certificate"[set from] { certificate_identifier : String,
-    certificate_type : String, thumbprint : String, valid_from : rboto::DateTime,
-    valid_till : rboto::DateTime, certificate_arn : String, customer_override = bool,
+    Certificate "Certificate"[from] { certificate_identifier : String, certificate_type :
+    String, thumbprint : String, valid_from : rboto::DateTime, valid_till :
+    rboto::DateTime, certificate_arn : String, customer_override = bool,
     customer_override_valid_till : rboto::DateTime } {}
 );
 /// The details of the DB instance’s server certificate.
@@ -243,8 +243,8 @@ pub struct CertificateDetails {
     pub valid_till: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    CertificateDetails "CertificateDetails"[set from] { ca_identifier : String,
-    valid_till : rboto::DateTime } {}
+    CertificateDetails "CertificateDetails"[from] { ca_identifier : String, valid_till :
+    rboto::DateTime } {}
 );
 /// This data type is used as a response element in the action `DescribeDBEngineVersions`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -256,13 +256,13 @@ pub struct CharacterSet {
     pub character_set_description: Option<String>,
 }
 rboto::__structure!(
-    CharacterSet "CharacterSet"[set from] { character_set_name : String,
+    CharacterSet "CharacterSet"[from] { character_set_name : String,
     character_set_description : String } {}
 );
 rboto::__string_enum!(
-    ClientPasswordAuthType { MysqlNativePassword = "MYSQL_NATIVE_PASSWORD",
-    MysqlCachingSha2Password = "MYSQL_CACHING_SHA2_PASSWORD", PostgresScramSha256 =
-    "POSTGRES_SCRAM_SHA_256", PostgresMd5 = "POSTGRES_MD5", SqlServerAuthentication =
+    ClientPasswordAuthType { 0 MysqlNativePassword = "MYSQL_NATIVE_PASSWORD", 1
+    MysqlCachingSha2Password = "MYSQL_CACHING_SHA2_PASSWORD", 2 PostgresScramSha256 =
+    "POSTGRES_SCRAM_SHA_256", 3 PostgresMd5 = "POSTGRES_MD5", 4 SqlServerAuthentication =
     "SQL_SERVER_AUTHENTICATION" }
 );
 /// The configuration setting for the log types to be enabled for export to CloudWatch Logs for a specific DB instance or DB cluster.
@@ -276,7 +276,7 @@ pub struct CloudwatchLogsExportConfiguration {
 }
 rboto::__structure!(
     CloudwatchLogsExportConfiguration "CloudwatchLogsExportConfiguration"[set into] {
-    enable_log_types : Vec < String >, disable_log_types : Vec < String > } {}
+    enable_log_types = Vec < String >, disable_log_types = Vec < String > } {}
 );
 /// This data type is used as a response element in the `ModifyDBCluster` operation and contains changes that will be applied during the next maintenance window.
 #[derive(Clone, Default, PartialEq)]
@@ -304,16 +304,16 @@ pub struct ClusterPendingModifiedValues {
     pub certificate_details: Option<CertificateDetails>,
 }
 rboto::__structure!(
-    ClusterPendingModifiedValues "ClusterPendingModifiedValues"[set debug from] {
-    pending_cloudwatch_logs_exports : PendingCloudwatchLogsExports, db_cluster_identifier
+    ClusterPendingModifiedValues "ClusterPendingModifiedValues"[debug from] {
+    pending_cloudwatch_logs_exports = PendingCloudwatchLogsExports, db_cluster_identifier
     : String, master_user_password : String[sensitive],
     iam_database_authentication_enabled = bool, engine_version : String,
     backup_retention_period = i32, storage_type : String, allocated_storage = i32,
-    rds_custom_cluster_configuration : RdsCustomClusterConfiguration, iops = i32,
-    certificate_details : CertificateDetails } {}
+    rds_custom_cluster_configuration = RdsCustomClusterConfiguration, iops = i32,
+    certificate_details = CertificateDetails } {}
 );
 rboto::__string_enum!(
-    ClusterScalabilityType { Standard = "standard", Limitless = "limitless" }
+    ClusterScalabilityType { 0 Standard = "standard", 1 Limitless = "limitless" }
 );
 /// Specifies the settings that control the size and behavior of the connection pool associated with a `DBProxyTargetGroup`.
 #[derive(Clone, Default, PartialEq)]
@@ -333,7 +333,7 @@ pub struct ConnectionPoolConfiguration {
 rboto::__structure!(
     ConnectionPoolConfiguration "ConnectionPoolConfiguration"[set debug into] {
     max_connections_percent = i32, max_idle_connections_percent = i32,
-    connection_borrow_timeout = i32, session_pinning_filters : Vec < String >, init_query
+    connection_borrow_timeout = i32, session_pinning_filters = Vec < String >, init_query
     : String[sensitive] } {}
 );
 /// Displays the settings that control the size and behavior of the connection pool associated with a `DBProxyTarget`.
@@ -352,9 +352,9 @@ pub struct ConnectionPoolConfigurationInfo {
     pub init_query: Option<String>,
 }
 rboto::__structure!(
-    ConnectionPoolConfigurationInfo "ConnectionPoolConfigurationInfo"[set debug from] {
+    ConnectionPoolConfigurationInfo "ConnectionPoolConfigurationInfo"[debug from] {
     max_connections_percent = i32, max_idle_connections_percent = i32,
-    connection_borrow_timeout = i32, session_pinning_filters : Vec < String >, init_query
+    connection_borrow_timeout = i32, session_pinning_filters = Vec < String >, init_query
     : String[sensitive] } {}
 );
 /// The additional attributes of `RecommendedAction` data type.
@@ -367,7 +367,7 @@ pub struct ContextAttribute {
     pub value: Option<String>,
 }
 rboto::__structure!(
-    ContextAttribute "ContextAttribute"[set from] { key : String, value : String } {}
+    ContextAttribute "ContextAttribute"[from] { key : String, value : String } {}
 );
 /// A value that indicates the AMI information.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -379,11 +379,11 @@ pub struct CustomDbEngineVersionAmi {
     pub status: Option<String>,
 }
 rboto::__structure!(
-    CustomDbEngineVersionAmi "CustomDBEngineVersionAMI"[set from] { image_id : String,
-    status : String } {}
+    CustomDbEngineVersionAmi "CustomDBEngineVersionAMI"[from] { image_id : String, status
+    : String } {}
 );
 rboto::__string_enum!(
-    CustomEngineVersionStatus { Available = "available", Inactive = "inactive",
+    CustomEngineVersionStatus { 0 Available = "available", 1 Inactive = "inactive", 2
     InactiveExceptRestore = "inactive-except-restore" }
 );
 /// Contains the details of a DB capacity reservation.
@@ -422,15 +422,15 @@ pub struct DbCapacityReservation {
     pub tag_list: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    DbCapacityReservation "DBCapacityReservation"[set from] {
-    db_capacity_reservation_name : String, db_instance_class : String, engine : String,
-    license_model : String, reserved_capacity_per_availability_zone = i32,
-    available_capacity_per_availability_zone_list : Vec <
+    DbCapacityReservation "DBCapacityReservation"[from] { db_capacity_reservation_name :
+    String, db_instance_class : String, engine : String, license_model : String,
+    reserved_capacity_per_availability_zone = i32,
+    available_capacity_per_availability_zone_list = Vec <
     AvailableCapacityPerAvailabilityZone >, end_date : rboto::DateTime, create_date :
-    rboto::DateTime, start_date : rboto::DateTime, commitment_info :
+    rboto::DateTime, start_date : rboto::DateTime, commitment_info =
     DbCapacityReservationCommitmentInfo, state : DbCapacityReservationState,
     db_capacity_reservation_arn : String, db_capacity_reservation_identifier : String,
-    tag_list : Vec < Tag > } {}
+    tag_list = Vec < Tag > } {}
 );
 /// Contains the capacity commitment details of a DB capacity reservation, including the number of committed DB instances in each Availability Zone and the end date of the commitment period. Amazon RDS holds the committed capacity until the commitment ends. Amazon RDS rejects a request to cancel a reservation in the `active` state, and a request to reduce the reserved capacity below the commitment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -442,14 +442,14 @@ pub struct DbCapacityReservationCommitmentInfo {
     pub commitment_end_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    DbCapacityReservationCommitmentInfo "DBCapacityReservationCommitmentInfo"[set from] {
+    DbCapacityReservationCommitmentInfo "DBCapacityReservationCommitmentInfo"[from] {
     committed_capacity_per_availability_zone = i32, commitment_end_date : rboto::DateTime
     } {}
 );
 rboto::__string_enum!(
-    DbCapacityReservationState { Active = "active", Expired = "expired", Cancelled =
-    "cancelled", Pending = "pending", Failed = "failed", Assessing = "assessing",
-    Scheduled = "scheduled", Delayed = "delayed", Unsupported = "unsupported" }
+    DbCapacityReservationState { 0 Active = "active", 1 Expired = "expired", 2 Cancelled
+    = "cancelled", 3 Pending = "pending", 4 Failed = "failed", 5 Assessing = "assessing",
+    6 Scheduled = "scheduled", 7 Delayed = "delayed", 8 Unsupported = "unsupported" }
 );
 /// Contains the details of an Amazon Aurora DB cluster or Multi-AZ DB cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -631,48 +631,48 @@ pub struct DbCluster {
     pub internet_access_gateway_enabled: Option<bool>,
 }
 rboto::__structure!(
-    DbCluster "DBCluster"[set from] { allocated_storage = i32, availability_zones : Vec <
+    DbCluster "DBCluster"[from] { allocated_storage = i32, availability_zones = Vec <
     String >, backup_retention_period = i32, character_set_name : String, database_name :
     String, db_cluster_identifier : String, db_cluster_parameter_group : String,
     db_subnet_group : String, status : String, percent_progress : String,
     earliest_restorable_time : rboto::DateTime, endpoint : String, reader_endpoint :
-    String, custom_endpoints : Vec < String >, multi_az = bool, engine : String,
+    String, custom_endpoints = Vec < String >, multi_az = bool, engine : String,
     engine_version : String, latest_restorable_time : rboto::DateTime, port = i32,
-    master_username : String, db_cluster_option_group_memberships : Vec <
+    master_username : String, db_cluster_option_group_memberships = Vec <
     DbClusterOptionGroupStatus >, preferred_backup_window : String,
     preferred_maintenance_window : String, upgrade_rollout_order : UpgradeRolloutOrder,
-    replication_source_identifier : String, read_replica_identifiers : Vec < String >,
-    status_infos : Vec < DbClusterStatusInfo >, db_cluster_members : Vec <
-    DbClusterMember >, vpc_security_groups : Vec < VpcSecurityGroupMembership >,
+    replication_source_identifier : String, read_replica_identifiers = Vec < String >,
+    status_infos = Vec < DbClusterStatusInfo >, db_cluster_members = Vec <
+    DbClusterMember >, vpc_security_groups = Vec < VpcSecurityGroupMembership >,
     hosted_zone_id : String, storage_encrypted = bool, storage_encryption_type :
     StorageEncryptionType, kms_key_id : String, db_cluster_resource_id : String,
-    db_cluster_arn : String, associated_roles : Vec < DbClusterRole >,
+    db_cluster_arn : String, associated_roles = Vec < DbClusterRole >,
     iam_database_authentication_enabled = bool, clone_group_id : String,
     cluster_create_time : rboto::DateTime, earliest_backtrack_time : rboto::DateTime,
     backtrack_window = i64, backtrack_consumed_change_records = i64,
-    enabled_cloudwatch_logs_exports : Vec < String >, capacity = i32,
-    pending_modified_values : ClusterPendingModifiedValues, engine_mode : String,
-    scaling_configuration_info : ScalingConfigurationInfo,
-    rds_custom_cluster_configuration : RdsCustomClusterConfiguration,
+    enabled_cloudwatch_logs_exports = Vec < String >, capacity = i32,
+    pending_modified_values = ClusterPendingModifiedValues, engine_mode : String,
+    scaling_configuration_info = ScalingConfigurationInfo,
+    rds_custom_cluster_configuration = RdsCustomClusterConfiguration,
     db_cluster_instance_class : String, storage_type : String, iops = i32,
     storage_throughput = i32, io_optimized_next_allowed_modification_time :
     rboto::DateTime, publicly_accessible = bool, auto_minor_version_upgrade = bool,
     deletion_protection = bool, http_endpoint_enabled = bool, activity_stream_mode :
     ActivityStreamMode, activity_stream_status : ActivityStreamStatus,
     activity_stream_kms_key_id : String, activity_stream_kinesis_stream_name : String,
-    copy_tags_to_snapshot = bool, cross_account_clone = bool, domain_memberships : Vec <
-    DomainMembership >, tag_list : Vec < Tag >, global_cluster_identifier : String,
+    copy_tags_to_snapshot = bool, cross_account_clone = bool, domain_memberships = Vec <
+    DomainMembership >, tag_list = Vec < Tag >, global_cluster_identifier : String,
     global_write_forwarding_status : WriteForwardingStatus,
     global_write_forwarding_requested = bool, network_type : String,
-    automatic_restart_time : rboto::DateTime, serverless_v2_scaling_configuration :
+    automatic_restart_time : rboto::DateTime, serverless_v2_scaling_configuration =
     ServerlessV2ScalingConfigurationInfo, serverless_v2_platform_version : String,
     monitoring_interval = i32, monitoring_role_arn : String, database_insights_mode :
     DatabaseInsightsMode, performance_insights_enabled = bool,
     performance_insights_kms_key_id : String, performance_insights_retention_period =
-    i32, db_system_id : String, master_user_secret : MasterUserSecret,
+    i32, db_system_id : String, master_user_secret = MasterUserSecret,
     local_write_forwarding_status : LocalWriteForwardingStatus,
-    aws_backup_recovery_point_arn : String, limitless_database : LimitlessDatabase,
-    cluster_scalability_type : ClusterScalabilityType, certificate_details :
+    aws_backup_recovery_point_arn : String, limitless_database = LimitlessDatabase,
+    cluster_scalability_type : ClusterScalabilityType, certificate_details =
     CertificateDetails, engine_lifecycle_support : String, vpc_networking_enabled = bool,
     internet_access_gateway_enabled = bool } {}
 );
@@ -749,17 +749,17 @@ pub struct DbClusterAutomatedBackup {
     pub tag_list: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    DbClusterAutomatedBackup "DBClusterAutomatedBackup"[set from] { engine : String,
-    vpc_id : String, db_cluster_automated_backups_arn : String, db_cluster_identifier :
-    String, restore_window : RestoreWindow, master_username : String,
-    db_cluster_resource_id : String, region : String, license_model : String, status :
-    String, iam_database_authentication_enabled = bool, cluster_create_time :
-    rboto::DateTime, storage_encrypted = bool, storage_encryption_type :
-    StorageEncryptionType, allocated_storage = i32, engine_version : String,
-    db_cluster_arn : String, backup_retention_period = i32, preferred_backup_window :
-    String, engine_mode : String, availability_zones : Vec < String >, port = i32,
-    kms_key_id : String, storage_type : String, iops = i32, storage_throughput = i32,
-    aws_backup_recovery_point_arn : String, tag_list : Vec < Tag > } {}
+    DbClusterAutomatedBackup "DBClusterAutomatedBackup"[from] { engine : String, vpc_id :
+    String, db_cluster_automated_backups_arn : String, db_cluster_identifier : String,
+    restore_window = RestoreWindow, master_username : String, db_cluster_resource_id :
+    String, region : String, license_model : String, status : String,
+    iam_database_authentication_enabled = bool, cluster_create_time : rboto::DateTime,
+    storage_encrypted = bool, storage_encryption_type : StorageEncryptionType,
+    allocated_storage = i32, engine_version : String, db_cluster_arn : String,
+    backup_retention_period = i32, preferred_backup_window : String, engine_mode :
+    String, availability_zones = Vec < String >, port = i32, kms_key_id : String,
+    storage_type : String, iops = i32, storage_throughput = i32,
+    aws_backup_recovery_point_arn : String, tag_list = Vec < Tag > } {}
 );
 /// This data type is used as a response element in the `DescribeDBClusterBacktracks` action.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -779,7 +779,7 @@ pub struct DbClusterBacktrack {
     pub status: Option<String>,
 }
 rboto::__structure!(
-    DbClusterBacktrack "DBClusterBacktrack"[set from] { db_cluster_identifier : String,
+    DbClusterBacktrack "DBClusterBacktrack"[from] { db_cluster_identifier : String,
     backtrack_identifier : String, backtrack_to : rboto::DateTime, backtracked_from :
     rboto::DateTime, backtrack_request_creation_time : rboto::DateTime, status : String }
     {}
@@ -810,10 +810,10 @@ pub struct DbClusterEndpoint {
     pub db_cluster_endpoint_arn: Option<String>,
 }
 rboto::__structure!(
-    DbClusterEndpoint "DBClusterEndpoint"[set from] { db_cluster_endpoint_identifier :
+    DbClusterEndpoint "DBClusterEndpoint"[from] { db_cluster_endpoint_identifier :
     String, db_cluster_identifier : String, db_cluster_endpoint_resource_identifier :
     String, endpoint : String, status : String, endpoint_type : String,
-    custom_endpoint_type : String, static_members : Vec < String >, excluded_members :
+    custom_endpoint_type : String, static_members = Vec < String >, excluded_members =
     Vec < String >, db_cluster_endpoint_arn : String } {}
 );
 /// Contains information about an instance that is part of a DB cluster.
@@ -830,7 +830,7 @@ pub struct DbClusterMember {
     pub promotion_tier: Option<i32>,
 }
 rboto::__structure!(
-    DbClusterMember "DBClusterMember"[set from] { db_instance_identifier : String,
+    DbClusterMember "DBClusterMember"[from] { db_instance_identifier : String,
     is_cluster_writer = bool, db_cluster_parameter_group_status : String, promotion_tier
     = i32 } {}
 );
@@ -844,7 +844,7 @@ pub struct DbClusterOptionGroupStatus {
     pub status: Option<String>,
 }
 rboto::__structure!(
-    DbClusterOptionGroupStatus "DBClusterOptionGroupStatus"[set from] {
+    DbClusterOptionGroupStatus "DBClusterOptionGroupStatus"[from] {
     db_cluster_option_group_name : String, status : String } {}
 );
 /// Contains the details of an Amazon RDS DB cluster parameter group.
@@ -861,7 +861,7 @@ pub struct DbClusterParameterGroup {
     pub db_cluster_parameter_group_arn: Option<String>,
 }
 rboto::__structure!(
-    DbClusterParameterGroup "DBClusterParameterGroup"[set from] {
+    DbClusterParameterGroup "DBClusterParameterGroup"[from] {
     db_cluster_parameter_group_name : String, db_parameter_group_family : String,
     description : String, db_cluster_parameter_group_arn : String } {}
 );
@@ -872,7 +872,7 @@ pub struct DbClusterParameterGroupNameMessage {
     pub db_cluster_parameter_group_name: Option<String>,
 }
 rboto::__structure!(
-    DbClusterParameterGroupNameMessage "DBClusterParameterGroupNameMessage"[set from] {
+    DbClusterParameterGroupNameMessage "DBClusterParameterGroupNameMessage"[from] {
     db_cluster_parameter_group_name : String } {}
 );
 /// Describes an Amazon Web Services Identity and Access Management (IAM) role that is associated with a DB cluster.
@@ -887,7 +887,7 @@ pub struct DbClusterRole {
     pub feature_name: Option<String>,
 }
 rboto::__structure!(
-    DbClusterRole "DBClusterRole"[set from] { role_arn : String, status : String,
+    DbClusterRole "DBClusterRole"[from] { role_arn : String, status : String,
     feature_name : String } {}
 );
 /// Contains the details for an Amazon RDS DB cluster snapshot
@@ -953,8 +953,8 @@ pub struct DbClusterSnapshot {
     pub db_system_id: Option<String>,
 }
 rboto::__structure!(
-    DbClusterSnapshot "DBClusterSnapshot"[set from] { availability_zones : Vec < String
-    >, db_cluster_snapshot_identifier : String, db_cluster_identifier : String,
+    DbClusterSnapshot "DBClusterSnapshot"[from] { availability_zones = Vec < String >,
+    db_cluster_snapshot_identifier : String, db_cluster_identifier : String,
     snapshot_create_time : rboto::DateTime, engine : String, engine_mode : String,
     allocated_storage = i32, status : String, port = i32, vpc_id : String,
     cluster_create_time : rboto::DateTime, master_username : String, engine_version :
@@ -962,7 +962,7 @@ rboto::__structure!(
     storage_encrypted = bool, storage_encryption_type : StorageEncryptionType,
     backup_retention_period = i32, preferred_backup_window : String, kms_key_id : String,
     db_cluster_snapshot_arn : String, source_db_cluster_snapshot_arn : String,
-    iam_database_authentication_enabled = bool, tag_list : Vec < Tag >, storage_type :
+    iam_database_authentication_enabled = bool, tag_list = Vec < Tag >, storage_type :
     String, storage_throughput = i32, db_cluster_resource_id : String, db_system_id :
     String } {}
 );
@@ -976,8 +976,8 @@ pub struct DbClusterSnapshotAttribute {
     pub attribute_values: Option<Vec<String>>,
 }
 rboto::__structure!(
-    DbClusterSnapshotAttribute "DBClusterSnapshotAttribute"[set from] { attribute_name :
-    String, attribute_values : Vec < String > } {}
+    DbClusterSnapshotAttribute "DBClusterSnapshotAttribute"[from] { attribute_name :
+    String, attribute_values = Vec < String > } {}
 );
 /// Contains the results of a successful call to the `DescribeDBClusterSnapshotAttributes` API action.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -989,8 +989,8 @@ pub struct DbClusterSnapshotAttributesResult {
     pub db_cluster_snapshot_attributes: Option<Vec<DbClusterSnapshotAttribute>>,
 }
 rboto::__structure!(
-    DbClusterSnapshotAttributesResult "DBClusterSnapshotAttributesResult"[set from] {
-    db_cluster_snapshot_identifier : String, db_cluster_snapshot_attributes : Vec <
+    DbClusterSnapshotAttributesResult "DBClusterSnapshotAttributesResult"[from] {
+    db_cluster_snapshot_identifier : String, db_cluster_snapshot_attributes = Vec <
     DbClusterSnapshotAttribute > } {}
 );
 /// Reserved for future use.
@@ -1007,7 +1007,7 @@ pub struct DbClusterStatusInfo {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    DbClusterStatusInfo "DBClusterStatusInfo"[set from] { status_type : String, normal =
+    DbClusterStatusInfo "DBClusterStatusInfo"[from] { status_type : String, normal =
     bool, status : String, message : String } {}
 );
 /// This data type is used as a response element in the action `DescribeDBEngineVersions`.
@@ -1089,25 +1089,25 @@ pub struct DbEngineVersion {
     pub serverless_v2_features_support: Option<ServerlessV2FeaturesSupport>,
 }
 rboto::__structure!(
-    DbEngineVersion "DBEngineVersion"[set from] { engine : String, major_engine_version :
+    DbEngineVersion "DBEngineVersion"[from] { engine : String, major_engine_version :
     String, engine_version : String, database_installation_files_s3_bucket_name : String,
-    database_installation_files_s3_prefix : String, database_installation_files : Vec <
+    database_installation_files_s3_prefix : String, database_installation_files = Vec <
     String >, custom_db_engine_version_manifest : String, db_parameter_group_family :
     String, db_engine_description : String, db_engine_version_arn : String,
-    db_engine_version_description : String, default_character_set : CharacterSet,
-    failure_reason : String, image : CustomDbEngineVersionAmi, db_engine_media_type :
+    db_engine_version_description : String, default_character_set = CharacterSet,
+    failure_reason : String, image = CustomDbEngineVersionAmi, db_engine_media_type :
     String, kms_key_id : String, create_time : rboto::DateTime, supported_character_sets
-    : Vec < CharacterSet >, supported_nchar_character_sets : Vec < CharacterSet >,
-    valid_upgrade_target : Vec < UpgradeTarget >, supported_timezones : Vec < Timezone >,
-    exportable_log_types : Vec < String >, supports_log_exports_to_cloudwatch_logs =
-    bool, supports_read_replica = bool, supported_engine_modes : Vec < String >,
-    supported_feature_names : Vec < String >, status : String, supports_parallel_query =
-    bool, supports_global_databases = bool, tag_list : Vec < Tag >, supports_babelfish =
+    = Vec < CharacterSet >, supported_nchar_character_sets = Vec < CharacterSet >,
+    valid_upgrade_target = Vec < UpgradeTarget >, supported_timezones = Vec < Timezone >,
+    exportable_log_types = Vec < String >, supports_log_exports_to_cloudwatch_logs =
+    bool, supports_read_replica = bool, supported_engine_modes = Vec < String >,
+    supported_feature_names = Vec < String >, status : String, supports_parallel_query =
+    bool, supports_global_databases = bool, tag_list = Vec < Tag >, supports_babelfish =
     bool, supports_limitless_database = bool,
     supports_certificate_rotation_without_restart = bool,
-    supported_ca_certificate_identifiers : Vec < String >,
+    supported_ca_certificate_identifiers = Vec < String >,
     supports_local_write_forwarding = bool, supports_integrations = bool,
-    serverless_v2_features_support : ServerlessV2FeaturesSupport } {}
+    serverless_v2_features_support = ServerlessV2FeaturesSupport } {}
 );
 /// Contains the details of an Amazon RDS DB instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1304,48 +1304,48 @@ pub struct DbInstance {
     pub db_capacity_reservation_identifier: Option<String>,
 }
 rboto::__structure!(
-    DbInstance "DBInstance"[set from] { db_instance_identifier : String,
-    db_instance_class : String, engine : String, db_instance_status : String,
-    master_username : String, db_name : String, endpoint : Endpoint, allocated_storage =
-    i32, instance_create_time : rboto::DateTime, preferred_backup_window : String,
-    backup_retention_period = i32, db_security_groups : Vec < DbSecurityGroupMembership
-    >, vpc_security_groups : Vec < VpcSecurityGroupMembership >, db_parameter_groups :
-    Vec < DbParameterGroupStatus >, availability_zone : String, db_subnet_group :
-    DbSubnetGroup, preferred_maintenance_window : String, upgrade_rollout_order :
-    UpgradeRolloutOrder, pending_modified_values : PendingModifiedValues,
-    latest_restorable_time : rboto::DateTime, multi_az = bool, engine_version : String,
-    auto_minor_version_upgrade = bool, read_replica_source_db_instance_identifier :
-    String, read_replica_db_instance_identifiers : Vec < String >,
-    read_replica_db_cluster_identifiers : Vec < String >, replica_mode : ReplicaMode,
+    DbInstance "DBInstance"[from] { db_instance_identifier : String, db_instance_class :
+    String, engine : String, db_instance_status : String, master_username : String,
+    db_name : String, endpoint = Endpoint, allocated_storage = i32, instance_create_time
+    : rboto::DateTime, preferred_backup_window : String, backup_retention_period = i32,
+    db_security_groups = Vec < DbSecurityGroupMembership >, vpc_security_groups = Vec <
+    VpcSecurityGroupMembership >, db_parameter_groups = Vec < DbParameterGroupStatus >,
+    availability_zone : String, db_subnet_group = DbSubnetGroup,
+    preferred_maintenance_window : String, upgrade_rollout_order : UpgradeRolloutOrder,
+    pending_modified_values = PendingModifiedValues, latest_restorable_time :
+    rboto::DateTime, multi_az = bool, engine_version : String, auto_minor_version_upgrade
+    = bool, read_replica_source_db_instance_identifier : String,
+    read_replica_db_instance_identifiers = Vec < String >,
+    read_replica_db_cluster_identifiers = Vec < String >, replica_mode : ReplicaMode,
     license_model : String, iops = i32, storage_throughput = i32,
-    option_group_memberships : Vec < OptionGroupMembership >, character_set_name :
+    option_group_memberships = Vec < OptionGroupMembership >, character_set_name :
     String, nchar_character_set_name : String, secondary_availability_zone : String,
-    publicly_accessible = bool, status_infos : Vec < DbInstanceStatusInfo >, storage_type
+    publicly_accessible = bool, status_infos = Vec < DbInstanceStatusInfo >, storage_type
     : String, storage_encryption_type : StorageEncryptionType, tde_credential_arn :
     String, db_instance_port = i32, db_cluster_identifier : String, storage_encrypted =
     bool, kms_key_id : String, dbi_resource_id : String, ca_certificate_identifier :
-    String, domain_memberships : Vec < DomainMembership >, copy_tags_to_snapshot = bool,
+    String, domain_memberships = Vec < DomainMembership >, copy_tags_to_snapshot = bool,
     monitoring_interval = i32, enhanced_monitoring_resource_arn : String,
     monitoring_role_arn : String, promotion_tier = i32, db_instance_arn : String,
     timezone : String, iam_database_authentication_enabled = bool, database_insights_mode
     : DatabaseInsightsMode, performance_insights_enabled = bool,
     performance_insights_kms_key_id : String, performance_insights_retention_period =
-    i32, enabled_cloudwatch_logs_exports : Vec < String >, processor_features : Vec <
-    ProcessorFeature >, deletion_protection = bool, associated_roles : Vec <
-    DbInstanceRole >, listener_endpoint : Endpoint, max_allocated_storage = i32, tag_list
-    : Vec < Tag >, automation_mode : AutomationMode, resume_full_automation_mode_time :
+    i32, enabled_cloudwatch_logs_exports = Vec < String >, processor_features = Vec <
+    ProcessorFeature >, deletion_protection = bool, associated_roles = Vec <
+    DbInstanceRole >, listener_endpoint = Endpoint, max_allocated_storage = i32, tag_list
+    = Vec < Tag >, automation_mode : AutomationMode, resume_full_automation_mode_time :
     rboto::DateTime, customer_owned_ip_enabled = bool, network_type : String,
     activity_stream_status : ActivityStreamStatus, activity_stream_kms_key_id : String,
     activity_stream_kinesis_stream_name : String, activity_stream_mode :
     ActivityStreamMode, activity_stream_engine_native_audit_fields_included = bool,
-    aws_backup_recovery_point_arn : String, db_instance_automated_backups_replications :
+    aws_backup_recovery_point_arn : String, db_instance_automated_backups_replications =
     Vec < DbInstanceAutomatedBackupsReplication >, backup_target : String,
     automatic_restart_time : rboto::DateTime, custom_iam_instance_profile : String,
-    activity_stream_policy_status : ActivityStreamPolicyStatus, certificate_details :
-    CertificateDetails, db_system_id : String, master_user_secret : MasterUserSecret,
+    activity_stream_policy_status : ActivityStreamPolicyStatus, certificate_details =
+    CertificateDetails, db_system_id : String, master_user_secret = MasterUserSecret,
     read_replica_source_db_cluster_identifier : String, percent_progress : String,
     multi_tenant = bool, dedicated_log_volume = bool, is_storage_config_upgrade_available
-    = bool, engine_lifecycle_support : String, additional_storage_volumes : Vec <
+    = bool, engine_lifecycle_support : String, additional_storage_volumes = Vec <
     AdditionalStorageVolumeOutput >, storage_volume_status : String,
     storage_operation_status : String, storage_operation_percent_progress = i32,
     db_capacity_reservation_identifier : String } {}
@@ -1427,9 +1427,9 @@ pub struct DbInstanceAutomatedBackup {
     pub additional_storage_volumes: Option<Vec<AdditionalStorageVolume>>,
 }
 rboto::__structure!(
-    DbInstanceAutomatedBackup "DBInstanceAutomatedBackup"[set from] { db_instance_arn :
+    DbInstanceAutomatedBackup "DBInstanceAutomatedBackup"[from] { db_instance_arn :
     String, dbi_resource_id : String, region : String, db_instance_identifier : String,
-    restore_window : RestoreWindow, allocated_storage = i32, status : String, port = i32,
+    restore_window = RestoreWindow, allocated_storage = i32, status : String, port = i32,
     availability_zone : String, vpc_id : String, instance_create_time : rboto::DateTime,
     master_username : String, engine : String, engine_version : String, license_model :
     String, iops = i32, storage_throughput = i32, option_group_name : String,
@@ -1437,10 +1437,10 @@ rboto::__structure!(
     StorageEncryptionType, storage_type : String, kms_key_id : String, timezone : String,
     iam_database_authentication_enabled = bool, backup_retention_period = i32,
     preferred_backup_window : String, db_instance_automated_backups_arn : String,
-    db_instance_automated_backups_replications : Vec <
+    db_instance_automated_backups_replications = Vec <
     DbInstanceAutomatedBackupsReplication >, backup_target : String, multi_tenant = bool,
-    aws_backup_recovery_point_arn : String, tag_list : Vec < Tag >, dedicated_log_volume
-    = bool, additional_storage_volumes : Vec < AdditionalStorageVolume > } {}
+    aws_backup_recovery_point_arn : String, tag_list = Vec < Tag >, dedicated_log_volume
+    = bool, additional_storage_volumes = Vec < AdditionalStorageVolume > } {}
 );
 /// Automated backups of a DB instance replicated to another Amazon Web Services Region. They consist of system backups, transaction logs, and database instance properties.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1450,8 +1450,8 @@ pub struct DbInstanceAutomatedBackupsReplication {
     pub db_instance_automated_backups_arn: Option<String>,
 }
 rboto::__structure!(
-    DbInstanceAutomatedBackupsReplication "DBInstanceAutomatedBackupsReplication"[set
-    from] { db_instance_automated_backups_arn : String } {}
+    DbInstanceAutomatedBackupsReplication "DBInstanceAutomatedBackupsReplication"[from] {
+    db_instance_automated_backups_arn : String } {}
 );
 /// Information about an Amazon Web Services Identity and Access Management (IAM) role that is associated with a DB instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1465,7 +1465,7 @@ pub struct DbInstanceRole {
     pub status: Option<String>,
 }
 rboto::__structure!(
-    DbInstanceRole "DBInstanceRole"[set from] { role_arn : String, feature_name : String,
+    DbInstanceRole "DBInstanceRole"[from] { role_arn : String, feature_name : String,
     status : String } {}
 );
 /// Provides a list of status information for a DB instance.
@@ -1482,8 +1482,8 @@ pub struct DbInstanceStatusInfo {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    DbInstanceStatusInfo "DBInstanceStatusInfo"[set from] { status_type : String, normal
-    = bool, status : String, message : String } {}
+    DbInstanceStatusInfo "DBInstanceStatusInfo"[from] { status_type : String, normal =
+    bool, status : String, message : String } {}
 );
 /// This data type is used as a response element in the operation `DescribeDBMajorEngineVersions`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1497,8 +1497,8 @@ pub struct DbMajorEngineVersion {
     pub supported_engine_lifecycles: Option<Vec<SupportedEngineLifecycle>>,
 }
 rboto::__structure!(
-    DbMajorEngineVersion "DBMajorEngineVersion"[set from] { engine : String,
-    major_engine_version : String, supported_engine_lifecycles : Vec <
+    DbMajorEngineVersion "DBMajorEngineVersion"[from] { engine : String,
+    major_engine_version : String, supported_engine_lifecycles = Vec <
     SupportedEngineLifecycle > } {}
 );
 /// Contains the details of an Amazon RDS DB parameter group.
@@ -1515,7 +1515,7 @@ pub struct DbParameterGroup {
     pub db_parameter_group_arn: Option<String>,
 }
 rboto::__structure!(
-    DbParameterGroup "DBParameterGroup"[set from] { db_parameter_group_name : String,
+    DbParameterGroup "DBParameterGroup"[from] { db_parameter_group_name : String,
     db_parameter_group_family : String, description : String, db_parameter_group_arn :
     String } {}
 );
@@ -1527,7 +1527,7 @@ pub struct DbParameterGroupNameMessage {
     pub db_parameter_group_name: Option<String>,
 }
 rboto::__structure!(
-    DbParameterGroupNameMessage "DBParameterGroupNameMessage"[set from] {
+    DbParameterGroupNameMessage "DBParameterGroupNameMessage"[from] {
     db_parameter_group_name : String } {}
 );
 /// The status of the DB parameter group.
@@ -1540,7 +1540,7 @@ pub struct DbParameterGroupStatus {
     pub parameter_apply_status: Option<String>,
 }
 rboto::__structure!(
-    DbParameterGroupStatus "DBParameterGroupStatus"[set from] { db_parameter_group_name :
+    DbParameterGroupStatus "DBParameterGroupStatus"[from] { db_parameter_group_name :
     String, parameter_apply_status : String } {}
 );
 /// The data structure representing a proxy managed by the RDS Proxy.
@@ -1585,9 +1585,9 @@ pub struct DbProxy {
     pub target_connection_network_type: Option<TargetConnectionNetworkType>,
 }
 rboto::__structure!(
-    DbProxy "DBProxy"[set from] { db_proxy_name : String, db_proxy_arn : String, status :
-    DbProxyStatus, engine_family : String, vpc_id : String, vpc_security_group_ids : Vec
-    < String >, vpc_subnet_ids : Vec < String >, default_auth_scheme : String, auth : Vec
+    DbProxy "DBProxy"[from] { db_proxy_name : String, db_proxy_arn : String, status :
+    DbProxyStatus, engine_family : String, vpc_id : String, vpc_security_group_ids = Vec
+    < String >, vpc_subnet_ids = Vec < String >, default_auth_scheme : String, auth = Vec
     < UserAuthConfigInfo >, role_arn : String, endpoint : String, require_tls = bool,
     idle_client_timeout = i32, debug_logging = bool, created_date : rboto::DateTime,
     updated_date : rboto::DateTime, endpoint_network_type : EndpointNetworkType,
@@ -1623,26 +1623,27 @@ pub struct DbProxyEndpoint {
     pub endpoint_network_type: Option<EndpointNetworkType>,
 }
 rboto::__structure!(
-    DbProxyEndpoint "DBProxyEndpoint"[set from] { db_proxy_endpoint_name : String,
+    DbProxyEndpoint "DBProxyEndpoint"[from] { db_proxy_endpoint_name : String,
     db_proxy_endpoint_arn : String, db_proxy_name : String, status :
-    DbProxyEndpointStatus, vpc_id : String, vpc_security_group_ids : Vec < String >,
-    vpc_subnet_ids : Vec < String >, endpoint : String, created_date : rboto::DateTime,
+    DbProxyEndpointStatus, vpc_id : String, vpc_security_group_ids = Vec < String >,
+    vpc_subnet_ids = Vec < String >, endpoint : String, created_date : rboto::DateTime,
     target_role : DbProxyEndpointTargetRole, is_default = bool, endpoint_network_type :
     EndpointNetworkType } {}
 );
 rboto::__string_enum!(
-    DbProxyEndpointStatus { Available = "available", Modifying = "modifying",
-    IncompatibleNetwork = "incompatible-network", InsufficientResourceLimits =
-    "insufficient-resource-limits", Creating = "creating", Deleting = "deleting" }
+    DbProxyEndpointStatus { 0 Available = "available", 1 Modifying = "modifying", 2
+    IncompatibleNetwork = "incompatible-network", 3 InsufficientResourceLimits =
+    "insufficient-resource-limits", 4 Creating = "creating", 5 Deleting = "deleting" }
 );
 rboto::__string_enum!(
-    DbProxyEndpointTargetRole { ReadWrite = "READ_WRITE", ReadOnly = "READ_ONLY" }
+    DbProxyEndpointTargetRole { 0 ReadWrite = "READ_WRITE", 1 ReadOnly = "READ_ONLY" }
 );
 rboto::__string_enum!(
-    DbProxyStatus { Available = "available", Modifying = "modifying", IncompatibleNetwork
-    = "incompatible-network", InsufficientResourceLimits =
-    "insufficient-resource-limits", Creating = "creating", Deleting = "deleting",
-    Suspended = "suspended", Suspending = "suspending", Reactivating = "reactivating" }
+    DbProxyStatus { 0 Available = "available", 1 Modifying = "modifying", 2
+    IncompatibleNetwork = "incompatible-network", 3 InsufficientResourceLimits =
+    "insufficient-resource-limits", 4 Creating = "creating", 5 Deleting = "deleting", 6
+    Suspended = "suspended", 7 Suspending = "suspending", 8 Reactivating = "reactivating"
+    }
 );
 /// Contains the details for an RDS Proxy target. It represents an RDS DB instance or Aurora DB cluster that the proxy can connect to. One or more targets are associated with an RDS Proxy target group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1666,9 +1667,9 @@ pub struct DbProxyTarget {
     pub target_health: Option<TargetHealth>,
 }
 rboto::__structure!(
-    DbProxyTarget "DBProxyTarget"[set from] { target_arn : String, endpoint : String,
+    DbProxyTarget "DBProxyTarget"[from] { target_arn : String, endpoint : String,
     tracked_cluster_id : String, rds_resource_id : String, port = i32, type_ :
-    TargetType, role : TargetRole, target_health : TargetHealth } {}
+    TargetType, role : TargetRole, target_health = TargetHealth } {}
 );
 /// Represents a set of RDS DB instances, Aurora DB clusters, or both that a proxy can connect to. Currently, each target group is associated with exactly one RDS DB instance or Aurora DB cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1692,9 +1693,9 @@ pub struct DbProxyTargetGroup {
     pub updated_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    DbProxyTargetGroup "DBProxyTargetGroup"[set from] { db_proxy_name : String,
+    DbProxyTargetGroup "DBProxyTargetGroup"[from] { db_proxy_name : String,
     target_group_name : String, target_group_arn : String, is_default = bool, status :
-    String, connection_pool_config : ConnectionPoolConfigurationInfo, created_date :
+    String, connection_pool_config = ConnectionPoolConfigurationInfo, created_date :
     rboto::DateTime, updated_date : rboto::DateTime } {}
 );
 /// The recommendation for your DB instances, DB clusters, and DB parameter groups.
@@ -1743,13 +1744,13 @@ pub struct DbRecommendation {
     pub issue_details: Option<IssueDetails>,
 }
 rboto::__structure!(
-    DbRecommendation "DBRecommendation"[set from] { recommendation_id : String, type_id :
+    DbRecommendation "DBRecommendation"[from] { recommendation_id : String, type_id :
     String, severity : String, resource_arn : String, status : String, created_time :
     rboto::DateTime, updated_time : rboto::DateTime, detection : String, recommendation :
-    String, description : String, reason : String, recommended_actions : Vec <
+    String, description : String, reason : String, recommended_actions = Vec <
     RecommendedAction >, category : String, source : String, type_detection : String,
-    type_recommendation : String, impact : String, additional_info : String, links : Vec
-    < DocLink >, issue_details : IssueDetails } {}
+    type_recommendation : String, impact : String, additional_info : String, links = Vec
+    < DocLink >, issue_details = IssueDetails } {}
 );
 /// Contains the details for an Amazon RDS DB security group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1771,10 +1772,10 @@ pub struct DbSecurityGroup {
     pub db_security_group_arn: Option<String>,
 }
 rboto::__structure!(
-    DbSecurityGroup "DBSecurityGroup"[set from] { owner_id : String,
-    db_security_group_name : String, db_security_group_description : String, vpc_id :
-    String, ec2_security_groups : Vec < Ec2SecurityGroup >, ip_ranges : Vec < IpRange >,
-    db_security_group_arn : String } {}
+    DbSecurityGroup "DBSecurityGroup"[from] { owner_id : String, db_security_group_name :
+    String, db_security_group_description : String, vpc_id : String, ec2_security_groups
+    = Vec < Ec2SecurityGroup >, ip_ranges = Vec < IpRange >, db_security_group_arn :
+    String } {}
 );
 /// This data type is used as a response element in the following actions:
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1786,8 +1787,8 @@ pub struct DbSecurityGroupMembership {
     pub status: Option<String>,
 }
 rboto::__structure!(
-    DbSecurityGroupMembership "DBSecurityGroupMembership"[set from] {
-    db_security_group_name : String, status : String } {}
+    DbSecurityGroupMembership "DBSecurityGroupMembership"[from] { db_security_group_name
+    : String, status : String } {}
 );
 /// Contains the details for an Amazon RDS DB shard group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1816,10 +1817,10 @@ pub struct DbShardGroup {
     pub tag_list: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    DbShardGroup "DBShardGroup"[set from] { db_shard_group_resource_id : String,
+    DbShardGroup "DBShardGroup"[from] { db_shard_group_resource_id : String,
     db_shard_group_identifier : String, db_cluster_identifier : String, max_acu = f64,
     min_acu = f64, compute_redundancy = i32, status : String, publicly_accessible = bool,
-    endpoint : String, db_shard_group_arn : String, tag_list : Vec < Tag > } {}
+    endpoint : String, db_shard_group_arn : String, tag_list = Vec < Tag > } {}
 );
 /// Contains the details of an Amazon RDS DB snapshot.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1910,7 +1911,7 @@ pub struct DbSnapshot {
     pub full_snapshot_size_in_bytes: Option<i64>,
 }
 rboto::__structure!(
-    DbSnapshot "DBSnapshot"[set from] { db_snapshot_identifier : String,
+    DbSnapshot "DBSnapshot"[from] { db_snapshot_identifier : String,
     db_instance_identifier : String, snapshot_create_time : rboto::DateTime, engine :
     String, allocated_storage = i32, status : String, port = i32, availability_zone :
     String, vpc_id : String, instance_create_time : rboto::DateTime, master_username :
@@ -1920,11 +1921,11 @@ rboto::__structure!(
     String, tde_credential_arn : String, encrypted = bool, storage_encryption_type :
     StorageEncryptionType, backup_retention_period = i32, preferred_backup_window :
     String, kms_key_id : String, db_snapshot_arn : String, timezone : String,
-    iam_database_authentication_enabled = bool, processor_features : Vec <
-    ProcessorFeature >, dbi_resource_id : String, tag_list : Vec < Tag >, snapshot_target
+    iam_database_authentication_enabled = bool, processor_features = Vec <
+    ProcessorFeature >, dbi_resource_id : String, tag_list = Vec < Tag >, snapshot_target
     : String, original_snapshot_create_time : rboto::DateTime, snapshot_database_time :
     rboto::DateTime, db_system_id : String, multi_tenant = bool, dedicated_log_volume =
-    bool, additional_storage_volumes : Vec < AdditionalStorageVolume >,
+    bool, additional_storage_volumes = Vec < AdditionalStorageVolume >,
     snapshot_availability_zone : String, full_snapshot_size_in_bytes = i64 } {}
 );
 /// Contains the name and values of a manual DB snapshot attribute
@@ -1937,8 +1938,8 @@ pub struct DbSnapshotAttribute {
     pub attribute_values: Option<Vec<String>>,
 }
 rboto::__structure!(
-    DbSnapshotAttribute "DBSnapshotAttribute"[set from] { attribute_name : String,
-    attribute_values : Vec < String > } {}
+    DbSnapshotAttribute "DBSnapshotAttribute"[from] { attribute_name : String,
+    attribute_values = Vec < String > } {}
 );
 /// Contains the results of a successful call to the `DescribeDBSnapshotAttributes` API action.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1950,8 +1951,8 @@ pub struct DbSnapshotAttributesResult {
     pub db_snapshot_attributes: Option<Vec<DbSnapshotAttribute>>,
 }
 rboto::__structure!(
-    DbSnapshotAttributesResult "DBSnapshotAttributesResult"[set from] {
-    db_snapshot_identifier : String, db_snapshot_attributes : Vec < DbSnapshotAttribute >
+    DbSnapshotAttributesResult "DBSnapshotAttributesResult"[from] {
+    db_snapshot_identifier : String, db_snapshot_attributes = Vec < DbSnapshotAttribute >
     } {}
 );
 /// Contains the details of a tenant database in a snapshot of a DB instance.
@@ -1985,13 +1986,12 @@ pub struct DbSnapshotTenantDatabase {
     pub tag_list: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    DbSnapshotTenantDatabase "DBSnapshotTenantDatabase"[set from] {
-    db_snapshot_identifier : String, db_instance_identifier : String, dbi_resource_id :
-    String, engine_name : String, snapshot_type : String, tenant_database_create_time :
-    rboto::DateTime, tenant_db_name : String, master_username : String,
-    tenant_database_resource_id : String, character_set_name : String,
-    db_snapshot_tenant_database_arn : String, nchar_character_set_name : String, tag_list
-    : Vec < Tag > } {}
+    DbSnapshotTenantDatabase "DBSnapshotTenantDatabase"[from] { db_snapshot_identifier :
+    String, db_instance_identifier : String, dbi_resource_id : String, engine_name :
+    String, snapshot_type : String, tenant_database_create_time : rboto::DateTime,
+    tenant_db_name : String, master_username : String, tenant_database_resource_id :
+    String, character_set_name : String, db_snapshot_tenant_database_arn : String,
+    nchar_character_set_name : String, tag_list = Vec < Tag > } {}
 );
 /// Contains the details of an Amazon RDS DB subnet group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2013,15 +2013,15 @@ pub struct DbSubnetGroup {
     pub supported_network_types: Option<Vec<String>>,
 }
 rboto::__structure!(
-    DbSubnetGroup "DBSubnetGroup"[set from] { db_subnet_group_name : String,
+    DbSubnetGroup "DBSubnetGroup"[from] { db_subnet_group_name : String,
     db_subnet_group_description : String, vpc_id : String, subnet_group_status : String,
-    subnets : Vec < Subnet >, db_subnet_group_arn : String, supported_network_types : Vec
+    subnets = Vec < Subnet >, db_subnet_group_arn : String, supported_network_types = Vec
     < String > } {}
 );
 rboto::__string_enum!(
-    DatabaseInsightsMode { Standard = "standard", Advanced = "advanced" }
+    DatabaseInsightsMode { 0 Standard = "standard", 1 Advanced = "advanced" }
 );
-rboto::__string_enum!(DefaultAuthScheme { IamAuth = "IAM_AUTH", None = "NONE" });
+rboto::__string_enum!(DefaultAuthScheme { 0 IamAuth = "IAM_AUTH", 1 None = "NONE" });
 /// This data type is used as a response element to `DescribeDBLogFiles`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2034,8 +2034,8 @@ pub struct DescribeDbLogFilesDetails {
     pub size: Option<i64>,
 }
 rboto::__structure!(
-    DescribeDbLogFilesDetails "DescribeDBLogFilesDetails"[set from] { log_file_name :
-    String, last_written = i64, size = i64 } {}
+    DescribeDbLogFilesDetails "DescribeDBLogFilesDetails"[from] { log_file_name : String,
+    last_written = i64, size = i64 } {}
 );
 /// A link to documentation that provides additional information for a recommendation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2046,7 +2046,7 @@ pub struct DocLink {
     /// The URL for the documentation for the recommendation.
     pub url: Option<String>,
 }
-rboto::__structure!(DocLink "DocLink"[set from] { text : String, url : String } {});
+rboto::__structure!(DocLink "DocLink"[from] { text : String, url : String } {});
 /// An Active Directory Domain membership record associated with the DB instance or cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2067,9 +2067,9 @@ pub struct DomainMembership {
     pub dns_ips: Option<Vec<String>>,
 }
 rboto::__structure!(
-    DomainMembership "DomainMembership"[set from] { domain : String, status : String,
-    fqdn : String, iam_role_name : String, ou : String, auth_secret_arn : String, dns_ips
-    : Vec < String > } {}
+    DomainMembership "DomainMembership"[from] { domain : String, status : String, fqdn :
+    String, iam_role_name : String, ou : String, auth_secret_arn : String, dns_ips = Vec
+    < String > } {}
 );
 /// A range of double values.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2080,7 +2080,7 @@ pub struct DoubleRange {
     /// The maximum value in the range.
     pub to: Option<f64>,
 }
-rboto::__structure!(DoubleRange "DoubleRange"[set from] { from = f64, to = f64 } {});
+rboto::__structure!(DoubleRange "DoubleRange"[from] { from = f64, to = f64 } {});
 /// This data type is used as a response element in the following actions:
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2095,11 +2095,10 @@ pub struct Ec2SecurityGroup {
     pub ec2_security_group_owner_id: Option<String>,
 }
 rboto::__structure!(
-    Ec2SecurityGroup "EC2SecurityGroup"[set from] { status : String,
-    ec2_security_group_name : String, ec2_security_group_id : String,
-    ec2_security_group_owner_id : String } {}
+    Ec2SecurityGroup "EC2SecurityGroup"[from] { status : String, ec2_security_group_name
+    : String, ec2_security_group_id : String, ec2_security_group_owner_id : String } {}
 );
-rboto::__string_enum!(EndDateType { Unlimited = "unlimited", Limited = "limited" });
+rboto::__string_enum!(EndDateType { 0 Unlimited = "unlimited", 1 Limited = "limited" });
 /// This data type represents the information you need to connect to an Amazon RDS DB instance. This data type is used as a response element in the following actions:
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2112,11 +2111,11 @@ pub struct Endpoint {
     pub hosted_zone_id: Option<String>,
 }
 rboto::__structure!(
-    Endpoint "Endpoint"[set from] { address : String, port = i32, hosted_zone_id : String
-    } {}
+    Endpoint "Endpoint"[from] { address : String, port = i32, hosted_zone_id : String }
+    {}
 );
 rboto::__string_enum!(
-    EndpointNetworkType { Ipv4 = "IPV4", Ipv6 = "IPV6", Dual = "DUAL" }
+    EndpointNetworkType { 0 Ipv4 = "IPV4", 1 Ipv6 = "IPV6", 2 Dual = "DUAL" }
 );
 /// Contains the result of a successful invocation of the `DescribeEngineDefaultParameters` action.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2130,11 +2129,12 @@ pub struct EngineDefaults {
     pub parameters: Option<Vec<Parameter>>,
 }
 rboto::__structure!(
-    EngineDefaults "EngineDefaults"[set from] { db_parameter_group_family : String,
-    marker : String, parameters : Vec < Parameter > } {}
+    EngineDefaults "EngineDefaults"[from] { db_parameter_group_family : String, marker :
+    String, parameters = Vec < Parameter > } {}
 );
 rboto::__string_enum!(
-    EngineFamily { Mysql = "MYSQL", Postgresql = "POSTGRESQL", Sqlserver = "SQLSERVER" }
+    EngineFamily { 0 Mysql = "MYSQL", 1 Postgresql = "POSTGRESQL", 2 Sqlserver =
+    "SQLSERVER" }
 );
 /// This data type is used as a response element in the [DescribeEvents](https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeEvents.html) action.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2154,9 +2154,9 @@ pub struct Event {
     pub source_arn: Option<String>,
 }
 rboto::__structure!(
-    Event "Event"[set from] { source_identifier : String, source_type : SourceType,
-    message : String, event_categories : Vec < String >, date : rboto::DateTime,
-    source_arn : String } {}
+    Event "Event"[from] { source_identifier : String, source_type : SourceType, message :
+    String, event_categories = Vec < String >, date : rboto::DateTime, source_arn :
+    String } {}
 );
 /// Contains the results of a successful invocation of the [DescribeEventCategories](https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeEventCategories.html) operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2168,8 +2168,8 @@ pub struct EventCategoriesMap {
     pub event_categories: Option<Vec<String>>,
 }
 rboto::__structure!(
-    EventCategoriesMap "EventCategoriesMap"[set from] { source_type : String,
-    event_categories : Vec < String > } {}
+    EventCategoriesMap "EventCategoriesMap"[from] { source_type : String,
+    event_categories = Vec < String > } {}
 );
 /// Contains the results of a successful invocation of the `DescribeEventSubscriptions` action.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2197,13 +2197,15 @@ pub struct EventSubscription {
     pub event_subscription_arn: Option<String>,
 }
 rboto::__structure!(
-    EventSubscription "EventSubscription"[set from] { customer_aws_id : String,
+    EventSubscription "EventSubscription"[from] { customer_aws_id : String,
     cust_subscription_id : String, sns_topic_arn : String, status : String,
-    subscription_creation_time : String, source_type : String, source_ids_list : Vec <
-    String >, event_categories_list : Vec < String >, enabled = bool,
+    subscription_creation_time : String, source_type : String, source_ids_list = Vec <
+    String >, event_categories_list = Vec < String >, enabled = bool,
     event_subscription_arn : String } {}
 );
-rboto::__string_enum!(ExportSourceType { Snapshot = "SNAPSHOT", Cluster = "CLUSTER" });
+rboto::__string_enum!(
+    ExportSourceType { 0 Snapshot = "SNAPSHOT", 1 Cluster = "CLUSTER" }
+);
 /// Contains the details of a snapshot or cluster export to Amazon S3.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2242,12 +2244,12 @@ pub struct ExportTask {
     pub source_type: Option<ExportSourceType>,
 }
 rboto::__structure!(
-    ExportTask "ExportTask"[set from] { export_task_identifier : String, source_arn :
-    String, export_only : Vec < String >, snapshot_time : rboto::DateTime,
-    task_start_time : rboto::DateTime, task_end_time : rboto::DateTime, s3_bucket :
-    String, s3_prefix : String, iam_role_arn : String, kms_key_id : String, status :
-    String, percent_progress = i32, total_extracted_data_in_gb = i32, failure_cause :
-    String, warning_message : String, source_type : ExportSourceType } {}
+    ExportTask "ExportTask"[from] { export_task_identifier : String, source_arn : String,
+    export_only = Vec < String >, snapshot_time : rboto::DateTime, task_start_time :
+    rboto::DateTime, task_end_time : rboto::DateTime, s3_bucket : String, s3_prefix :
+    String, iam_role_arn : String, kms_key_id : String, status : String, percent_progress
+    = i32, total_extracted_data_in_gb = i32, failure_cause : String, warning_message :
+    String, source_type : ExportSourceType } {}
 );
 /// Contains the state of scheduled or in-process operations on a global cluster (Aurora global database). This data type is empty unless a switchover or failover operation is scheduled or is in progress on the Aurora global database.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2263,13 +2265,12 @@ pub struct FailoverState {
     pub is_data_loss_allowed: Option<bool>,
 }
 rboto::__structure!(
-    FailoverState "FailoverState"[set from] { status : FailoverStatus,
-    from_db_cluster_arn : String, to_db_cluster_arn : String, is_data_loss_allowed = bool
-    } {}
+    FailoverState "FailoverState"[from] { status : FailoverStatus, from_db_cluster_arn :
+    String, to_db_cluster_arn : String, is_data_loss_allowed = bool } {}
 );
 rboto::__string_enum!(
-    FailoverStatus { Pending = "pending", FailingOver = "failing-over", Cancelling =
-    "cancelling" }
+    FailoverStatus { 0 Pending = "pending", 1 FailingOver = "failing-over", 2 Cancelling
+    = "cancelling" }
 );
 /// A filter name and value pair that is used to return a more specific list of results from a describe operation. Filters can be used to match a set of resources by specific criteria, such as IDs. The filters supported by a describe operation are documented with the describe operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2281,7 +2282,7 @@ pub struct Filter {
     pub values: Option<Vec<String>>,
 }
 rboto::__structure!(
-    Filter "Filter"[set into] { name : String, values : Vec < String > } {}
+    Filter "Filter"[set into] { name : String, values = Vec < String > } {}
 );
 /// A data type representing an Aurora global database.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2318,12 +2319,12 @@ pub struct GlobalCluster {
     pub tag_list: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    GlobalCluster "GlobalCluster"[set from] { global_cluster_identifier : String,
+    GlobalCluster "GlobalCluster"[from] { global_cluster_identifier : String,
     global_cluster_resource_id : String, global_cluster_arn : String, status : String,
     engine : String, engine_version : String, engine_lifecycle_support : String,
     database_name : String, storage_encrypted = bool, storage_encryption_type :
-    StorageEncryptionType, deletion_protection = bool, global_cluster_members : Vec <
-    GlobalClusterMember >, endpoint : String, failover_state : FailoverState, tag_list :
+    StorageEncryptionType, deletion_protection = bool, global_cluster_members = Vec <
+    GlobalClusterMember >, endpoint : String, failover_state = FailoverState, tag_list =
     Vec < Tag > } {}
 );
 /// A data structure with information about any primary and secondary clusters associated with a global cluster (Aurora global database).
@@ -2342,17 +2343,18 @@ pub struct GlobalClusterMember {
     pub synchronization_status: Option<GlobalClusterMemberSynchronizationStatus>,
 }
 rboto::__structure!(
-    GlobalClusterMember "GlobalClusterMember"[set from] { db_cluster_arn : String,
-    readers : Vec < String >, is_writer = bool, global_write_forwarding_status :
+    GlobalClusterMember "GlobalClusterMember"[from] { db_cluster_arn : String, readers =
+    Vec < String >, is_writer = bool, global_write_forwarding_status :
     WriteForwardingStatus, synchronization_status :
     GlobalClusterMemberSynchronizationStatus } {}
 );
 rboto::__string_enum!(
-    GlobalClusterMemberSynchronizationStatus { Connected = "connected", PendingResync =
-    "pending-resync" }
+    GlobalClusterMemberSynchronizationStatus { 0 Connected = "connected", 1 PendingResync
+    = "pending-resync" }
 );
 rboto::__string_enum!(
-    IamAuthMode { Disabled = "DISABLED", Required = "REQUIRED", Enabled = "ENABLED" }
+    IamAuthMode { 0 Disabled = "DISABLED", 1 Required = "REQUIRED", 2 Enabled = "ENABLED"
+    }
 );
 /// This data type is used as a response element in the `DescribeDBSecurityGroups` action.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2363,7 +2365,7 @@ pub struct IpRange {
     /// The IP range.
     pub cidrip: Option<String>,
 }
-rboto::__structure!(IpRange "IPRange"[set from] { status : String, cidrip : String } {});
+rboto::__structure!(IpRange "IPRange"[from] { status : String, cidrip : String } {});
 /// A zero-ETL integration with Amazon Redshift.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2393,11 +2395,11 @@ pub struct Integration {
     pub errors: Option<Vec<IntegrationError>>,
 }
 rboto::__structure!(
-    Integration "Integration"[set from] { source_arn : String, target_arn : String,
+    Integration "Integration"[from] { source_arn : String, target_arn : String,
     integration_name : String, integration_arn : String, kms_key_id : String,
     additional_encryption_context : HashMap < String, String >, status :
-    IntegrationStatus, tags : Vec < Tag >, data_filter : String, description : String,
-    create_time : rboto::DateTime, errors : Vec < IntegrationError > } {}
+    IntegrationStatus, tags = Vec < Tag >, data_filter : String, description : String,
+    create_time : rboto::DateTime, errors = Vec < IntegrationError > } {}
 );
 /// An error associated with a zero-ETL integration with Amazon Redshift.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2409,12 +2411,12 @@ pub struct IntegrationError {
     pub error_message: Option<String>,
 }
 rboto::__structure!(
-    IntegrationError "IntegrationError"[set from] { error_code : String, error_message :
+    IntegrationError "IntegrationError"[from] { error_code : String, error_message :
     String } {}
 );
 rboto::__string_enum!(
-    IntegrationStatus { Creating = "creating", Active = "active", Modifying =
-    "modifying", Failed = "failed", Deleting = "deleting", Syncing = "syncing",
+    IntegrationStatus { 0 Creating = "creating", 1 Active = "active", 2 Modifying =
+    "modifying", 3 Failed = "failed", 4 Deleting = "deleting", 5 Syncing = "syncing", 6
     NeedsAttention = "needs_attention" }
 );
 /// The details of an issue with your DB instances, DB clusters, and DB parameter groups.
@@ -2425,12 +2427,12 @@ pub struct IssueDetails {
     pub performance_issue_details: Option<PerformanceIssueDetails>,
 }
 rboto::__structure!(
-    IssueDetails "IssueDetails"[set from] { performance_issue_details :
+    IssueDetails "IssueDetails"[from] { performance_issue_details =
     PerformanceIssueDetails } {}
 );
 rboto::__string_enum!(
-    LifecycleSupportName { OpenSourceRdsStandardSupport =
-    "open-source-rds-standard-support", OpenSourceRdsExtendedSupport =
+    LifecycleSupportName { 0 OpenSourceRdsStandardSupport =
+    "open-source-rds-standard-support", 1 OpenSourceRdsExtendedSupport =
     "open-source-rds-extended-support" }
 );
 /// Contains details for Aurora Limitless Database.
@@ -2443,20 +2445,20 @@ pub struct LimitlessDatabase {
     pub min_required_acu: Option<f64>,
 }
 rboto::__structure!(
-    LimitlessDatabase "LimitlessDatabase"[set from] { status : LimitlessDatabaseStatus,
+    LimitlessDatabase "LimitlessDatabase"[from] { status : LimitlessDatabaseStatus,
     min_required_acu = f64 } {}
 );
 rboto::__string_enum!(
-    LimitlessDatabaseStatus { Active = "active", NotInUse = "not-in-use", Enabled =
-    "enabled", Disabled = "disabled", Enabling = "enabling", Disabling = "disabling",
-    ModifyingMaxCapacity = "modifying-max-capacity", Error = "error" }
+    LimitlessDatabaseStatus { 0 Active = "active", 1 NotInUse = "not-in-use", 2 Enabled =
+    "enabled", 3 Disabled = "disabled", 4 Enabling = "enabling", 5 Disabling =
+    "disabling", 6 ModifyingMaxCapacity = "modifying-max-capacity", 7 Error = "error" }
 );
 rboto::__string_enum!(
-    LocalWriteForwardingStatus { Enabled = "enabled", Disabled = "disabled", Enabling =
-    "enabling", Disabling = "disabling", Requested = "requested" }
+    LocalWriteForwardingStatus { 0 Enabled = "enabled", 1 Disabled = "disabled", 2
+    Enabling = "enabling", 3 Disabling = "disabling", 4 Requested = "requested" }
 );
 rboto::__string_enum!(
-    MasterUserAuthenticationType { Password = "password", IamDbAuth = "iam-db-auth" }
+    MasterUserAuthenticationType { 0 Password = "password", 1 IamDbAuth = "iam-db-auth" }
 );
 /// Contains the secret managed by RDS in Amazon Web Services Secrets Manager for the master user password.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2470,7 +2472,7 @@ pub struct MasterUserSecret {
     pub kms_key_id: Option<String>,
 }
 rboto::__structure!(
-    MasterUserSecret "MasterUserSecret"[set from] { secret_arn : String, secret_status :
+    MasterUserSecret "MasterUserSecret"[from] { secret_arn : String, secret_status :
     String, kms_key_id : String } {}
 );
 /// The representation of a metric.
@@ -2487,8 +2489,8 @@ pub struct Metric {
     pub metric_query: Option<MetricQuery>,
 }
 rboto::__structure!(
-    Metric "Metric"[set from] { name : String, references : Vec < MetricReference >,
-    statistics_details : String, metric_query : MetricQuery } {}
+    Metric "Metric"[from] { name : String, references = Vec < MetricReference >,
+    statistics_details : String, metric_query = MetricQuery } {}
 );
 /// The query to retrieve metric data points.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2498,7 +2500,7 @@ pub struct MetricQuery {
     pub performance_insights_metric_query: Option<PerformanceInsightsMetricQuery>,
 }
 rboto::__structure!(
-    MetricQuery "MetricQuery"[set from] { performance_insights_metric_query :
+    MetricQuery "MetricQuery"[from] { performance_insights_metric_query =
     PerformanceInsightsMetricQuery } {}
 );
 /// The reference (threshold) for a metric.
@@ -2511,7 +2513,7 @@ pub struct MetricReference {
     pub reference_details: Option<ReferenceDetails>,
 }
 rboto::__structure!(
-    MetricReference "MetricReference"[set from] { name : String, reference_details :
+    MetricReference "MetricReference"[from] { name : String, reference_details =
     ReferenceDetails } {}
 );
 /// The minimum DB engine version required for each corresponding allowed value for an option setting.
@@ -2524,7 +2526,7 @@ pub struct MinimumEngineVersionPerAllowedValue {
     pub minimum_engine_version: Option<String>,
 }
 rboto::__structure!(
-    MinimumEngineVersionPerAllowedValue "MinimumEngineVersionPerAllowedValue"[set from] {
+    MinimumEngineVersionPerAllowedValue "MinimumEngineVersionPerAllowedValue"[from] {
     allowed_value : String, minimum_engine_version : String } {}
 );
 /// Contains details about the modification of an additional storage volume.
@@ -2575,10 +2577,10 @@ pub struct OptionShape {
     pub vpc_security_group_memberships: Option<Vec<VpcSecurityGroupMembership>>,
 }
 rboto::__structure!(
-    OptionShape "Option"[set from] { option_name : String, option_description : String,
+    OptionShape "Option"[from] { option_name : String, option_description : String,
     persistent = bool, permanent = bool, port = i32, option_version : String,
-    option_settings : Vec < OptionSetting >, db_security_group_memberships : Vec <
-    DbSecurityGroupMembership >, vpc_security_group_memberships : Vec <
+    option_settings = Vec < OptionSetting >, db_security_group_memberships = Vec <
+    DbSecurityGroupMembership >, vpc_security_group_memberships = Vec <
     VpcSecurityGroupMembership > } {}
 );
 /// A list of all available options for an option group.
@@ -2600,8 +2602,8 @@ pub struct OptionConfiguration {
 }
 rboto::__structure!(
     OptionConfiguration "OptionConfiguration"[set into] { option_name : String, port =
-    i32, option_version : String, db_security_group_memberships : Vec < String >,
-    vpc_security_group_memberships : Vec < String >, option_settings : Vec <
+    i32, option_version : String, db_security_group_memberships = Vec < String >,
+    vpc_security_group_memberships = Vec < String >, option_settings = Vec <
     OptionSetting > } {}
 );
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2633,9 +2635,9 @@ pub struct OptionGroup {
     pub source_region: Option<String>,
 }
 rboto::__structure!(
-    OptionGroup "OptionGroup"[set from] { option_group_name : String,
+    OptionGroup "OptionGroup"[from] { option_group_name : String,
     option_group_description : String, engine_name : String, major_engine_version :
-    String, options : Vec < OptionShape >, allows_vpc_and_non_vpc_instance_memberships =
+    String, options = Vec < OptionShape >, allows_vpc_and_non_vpc_instance_memberships =
     bool, vpc_id : String, option_group_arn : String, source_option_group : String,
     source_account_id : String, copy_timestamp : rboto::DateTime, source_region : String
     } {}
@@ -2650,7 +2652,7 @@ pub struct OptionGroupMembership {
     pub status: Option<String>,
 }
 rboto::__structure!(
-    OptionGroupMembership "OptionGroupMembership"[set from] { option_group_name : String,
+    OptionGroupMembership "OptionGroupMembership"[from] { option_group_name : String,
     status : String } {}
 );
 /// Available option.
@@ -2695,14 +2697,14 @@ pub struct OptionGroupOption {
     pub copyable_cross_region: Option<bool>,
 }
 rboto::__structure!(
-    OptionGroupOption "OptionGroupOption"[set from] { name : String, description :
-    String, engine_name : String, major_engine_version : String,
+    OptionGroupOption "OptionGroupOption"[from] { name : String, description : String,
+    engine_name : String, major_engine_version : String,
     minimum_required_minor_engine_version : String, port_required = bool, default_port =
-    i32, options_depended_on : Vec < String >, options_conflicts_with : Vec < String >,
+    i32, options_depended_on = Vec < String >, options_conflicts_with = Vec < String >,
     persistent = bool, permanent = bool, requires_auto_minor_engine_version_upgrade =
     bool, vpc_only = bool, supports_option_version_downgrade = bool,
-    option_group_option_settings : Vec < OptionGroupOptionSetting >,
-    option_group_option_versions : Vec < OptionVersion >, copyable_cross_account = bool,
+    option_group_option_settings = Vec < OptionGroupOptionSetting >,
+    option_group_option_versions = Vec < OptionVersion >, copyable_cross_account = bool,
     copyable_cross_region = bool } {}
 );
 /// Option group option settings are used to display settings available for each option with their default values and other information. These values are used with the DescribeOptionGroupOptions action.
@@ -2729,10 +2731,10 @@ pub struct OptionGroupOptionSetting {
     >,
 }
 rboto::__structure!(
-    OptionGroupOptionSetting "OptionGroupOptionSetting"[set from] { setting_name :
-    String, setting_description : String, default_value : String, apply_type : String,
+    OptionGroupOptionSetting "OptionGroupOptionSetting"[from] { setting_name : String,
+    setting_description : String, default_value : String, apply_type : String,
     allowed_values : String, is_modifiable = bool, is_required = bool,
-    minimum_engine_version_per_allowed_value : Vec < MinimumEngineVersionPerAllowedValue
+    minimum_engine_version_per_allowed_value = Vec < MinimumEngineVersionPerAllowedValue
     > } {}
 );
 /// Option settings are the actual settings being applied or configured for that option. It is used when you modify an option group or describe option groups. For example, the NATIVE_NETWORK_ENCRYPTION option has a setting called SQLNET.ENCRYPTION_SERVER that can have several different values.
@@ -2774,7 +2776,7 @@ pub struct OptionVersion {
     pub is_default: Option<bool>,
 }
 rboto::__structure!(
-    OptionVersion "OptionVersion"[set from] { version : String, is_default = bool } {}
+    OptionVersion "OptionVersion"[from] { version : String, is_default = bool } {}
 );
 /// Contains a list of available options for a DB instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2862,9 +2864,9 @@ pub struct OrderableDbInstanceOption {
     >,
 }
 rboto::__structure!(
-    OrderableDbInstanceOption "OrderableDBInstanceOption"[set from] { engine : String,
+    OrderableDbInstanceOption "OrderableDBInstanceOption"[from] { engine : String,
     engine_version : String, db_instance_class : String, license_model : String,
-    availability_zone_group : String, availability_zones : Vec < AvailabilityZone >,
+    availability_zone_group : String, availability_zones = Vec < AvailabilityZone >,
     multi_az_capable = bool, read_replica_capable = bool, vpc = bool,
     supports_storage_encryption = bool, storage_type : String, supports_iops = bool,
     supports_storage_throughput = bool, supports_enhanced_monitoring = bool,
@@ -2873,13 +2875,13 @@ rboto::__structure!(
     max_iops_per_db_instance = i32, min_iops_per_gib = f64, max_iops_per_gib = f64,
     min_storage_throughput_per_db_instance = i32, max_storage_throughput_per_db_instance
     = i32, min_storage_throughput_per_iops = f64, max_storage_throughput_per_iops = f64,
-    available_processor_features : Vec < AvailableProcessorFeature >,
-    supported_engine_modes : Vec < String >, supports_storage_autoscaling = bool,
+    available_processor_features = Vec < AvailableProcessorFeature >,
+    supported_engine_modes = Vec < String >, supports_storage_autoscaling = bool,
     supports_kerberos_authentication = bool, outpost_capable = bool,
-    supported_activity_stream_modes : Vec < String >, supports_global_databases = bool,
-    supported_network_types : Vec < String >, supports_clusters = bool,
+    supported_activity_stream_modes = Vec < String >, supports_global_databases = bool,
+    supported_network_types = Vec < String >, supports_clusters = bool,
     supports_dedicated_log_volume = bool, supports_additional_storage_volumes = bool,
-    supports_http_endpoint = bool, available_additional_storage_volumes_options : Vec <
+    supports_http_endpoint = bool, available_additional_storage_volumes_options = Vec <
     AvailableAdditionalStorageVolumesOption > } {}
 );
 /// A data type that represents an Outpost.
@@ -2889,7 +2891,7 @@ pub struct Outpost {
     /// The Amazon Resource Name (ARN) of the Outpost.
     pub arn: Option<String>,
 }
-rboto::__structure!(Outpost "Outpost"[set from] { arn : String } {});
+rboto::__structure!(Outpost "Outpost"[from] { arn : String } {});
 /// This data type is used as a request parameter in the `ModifyDBParameterGroup` and `ResetDBParameterGroup` actions.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2921,7 +2923,7 @@ rboto::__structure!(
     Parameter "Parameter"[set into from] { parameter_name : String, parameter_value :
     String, description : String, source : String, apply_type : String, data_type :
     String, allowed_values : String, is_modifiable = bool, minimum_engine_version :
-    String, apply_method : ApplyMethod, supported_engine_modes : Vec < String > } {}
+    String, apply_method : ApplyMethod, supported_engine_modes = Vec < String > } {}
 );
 /// A list of the log types whose configuration is still pending. In other words, these log types are in the process of being activated or deactivated.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2933,8 +2935,8 @@ pub struct PendingCloudwatchLogsExports {
     pub log_types_to_disable: Option<Vec<String>>,
 }
 rboto::__structure!(
-    PendingCloudwatchLogsExports "PendingCloudwatchLogsExports"[set from] {
-    log_types_to_enable : Vec < String >, log_types_to_disable : Vec < String > } {}
+    PendingCloudwatchLogsExports "PendingCloudwatchLogsExports"[from] {
+    log_types_to_enable = Vec < String >, log_types_to_disable = Vec < String > } {}
 );
 /// Provides information about a pending maintenance action for a resource.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2954,7 +2956,7 @@ pub struct PendingMaintenanceAction {
     pub description: Option<String>,
 }
 rboto::__structure!(
-    PendingMaintenanceAction "PendingMaintenanceAction"[set from] { action : String,
+    PendingMaintenanceAction "PendingMaintenanceAction"[from] { action : String,
     auto_applied_after_date : rboto::DateTime, forced_apply_date : rboto::DateTime,
     opt_in_status : String, current_apply_date : rboto::DateTime, description : String }
     {}
@@ -3012,16 +3014,16 @@ pub struct PendingModifiedValues {
     pub db_capacity_reservation_identifier: Option<String>,
 }
 rboto::__structure!(
-    PendingModifiedValues "PendingModifiedValues"[set debug from] { db_instance_class :
+    PendingModifiedValues "PendingModifiedValues"[debug from] { db_instance_class :
     String, allocated_storage = i32, master_user_password : String[sensitive], port =
     i32, backup_retention_period = i32, multi_az = bool, engine_version : String,
     license_model : String, iops = i32, storage_throughput = i32, db_instance_identifier
     : String, storage_type : String, ca_certificate_identifier : String,
-    db_subnet_group_name : String, pending_cloudwatch_logs_exports :
-    PendingCloudwatchLogsExports, processor_features : Vec < ProcessorFeature >,
+    db_subnet_group_name : String, pending_cloudwatch_logs_exports =
+    PendingCloudwatchLogsExports, processor_features = Vec < ProcessorFeature >,
     automation_mode : AutomationMode, resume_full_automation_mode_time : rboto::DateTime,
     multi_tenant = bool, iam_database_authentication_enabled = bool, dedicated_log_volume
-    = bool, engine : String, additional_storage_volumes : Vec < AdditionalStorageVolume
+    = bool, engine : String, additional_storage_volumes = Vec < AdditionalStorageVolume
     >, db_capacity_reservation_identifier : String } {}
 );
 /// A logical grouping of Performance Insights metrics for a related subject area. For example, the `db.sql` dimension group consists of the following dimensions:
@@ -3036,8 +3038,9 @@ pub struct PerformanceInsightsMetricDimensionGroup {
     pub limit: Option<i32>,
 }
 rboto::__structure!(
-    PerformanceInsightsMetricDimensionGroup "PerformanceInsightsMetricDimensionGroup"[set
-    from] { dimensions : Vec < String >, group : String, limit = i32 } {}
+    PerformanceInsightsMetricDimensionGroup
+    "PerformanceInsightsMetricDimensionGroup"[from] { dimensions = Vec < String >, group
+    : String, limit = i32 } {}
 );
 /// A single Performance Insights metric query to process. You must provide the metric to the query. If other parameters aren't specified, Performance Insights returns all data points for the specified metric. Optionally, you can request the data points to be aggregated by dimension group (`GroupBy`) and return only those data points that match your criteria (`Filter`).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3049,8 +3052,8 @@ pub struct PerformanceInsightsMetricQuery {
     pub metric: Option<String>,
 }
 rboto::__structure!(
-    PerformanceInsightsMetricQuery "PerformanceInsightsMetricQuery"[set from] { group_by
-    : PerformanceInsightsMetricDimensionGroup, metric : String } {}
+    PerformanceInsightsMetricQuery "PerformanceInsightsMetricQuery"[from] { group_by =
+    PerformanceInsightsMetricDimensionGroup, metric : String } {}
 );
 /// Details of the performance issue.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3066,8 +3069,8 @@ pub struct PerformanceIssueDetails {
     pub analysis: Option<String>,
 }
 rboto::__structure!(
-    PerformanceIssueDetails "PerformanceIssueDetails"[set from] { start_time :
-    rboto::DateTime, end_time : rboto::DateTime, metrics : Vec < Metric >, analysis :
+    PerformanceIssueDetails "PerformanceIssueDetails"[from] { start_time :
+    rboto::DateTime, end_time : rboto::DateTime, metrics = Vec < Metric >, analysis :
     String } {}
 );
 /// Contains the processor features of a DB instance class.
@@ -3094,7 +3097,7 @@ pub struct Range {
     /// The step value for the range. For example, if you have a range of 5,000 to 10,000, with a step value of 1,000, the valid values start at 5,000 and step up by 1,000. Even though 7,500 is within the range, it isn't a valid value for the range. The valid values are 5,000, 6,000, 7,000, 8,000...
     pub step: Option<i32>,
 }
-rboto::__structure!(Range "Range"[set from] { from = i32, to = i32, step = i32 } {});
+rboto::__structure!(Range "Range"[from] { from = i32, to = i32, step = i32 } {});
 /// Reserved for future use.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -3135,10 +3138,10 @@ pub struct RecommendedAction {
     pub context_attributes: Option<Vec<ContextAttribute>>,
 }
 rboto::__structure!(
-    RecommendedAction "RecommendedAction"[set from] { action_id : String, title : String,
-    description : String, operation : String, parameters : Vec <
-    RecommendedActionParameter >, apply_modes : Vec < String >, status : String,
-    issue_details : IssueDetails, context_attributes : Vec < ContextAttribute > } {}
+    RecommendedAction "RecommendedAction"[from] { action_id : String, title : String,
+    description : String, operation : String, parameters = Vec <
+    RecommendedActionParameter >, apply_modes = Vec < String >, status : String,
+    issue_details = IssueDetails, context_attributes = Vec < ContextAttribute > } {}
 );
 /// A single parameter to use with the `RecommendedAction` API operation to apply the action.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3150,8 +3153,8 @@ pub struct RecommendedActionParameter {
     pub value: Option<String>,
 }
 rboto::__structure!(
-    RecommendedActionParameter "RecommendedActionParameter"[set from] { key : String,
-    value : String } {}
+    RecommendedActionParameter "RecommendedActionParameter"[from] { key : String, value :
+    String } {}
 );
 /// The recommended status to update for the specified recommendation action ID.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3176,7 +3179,7 @@ pub struct RecurringCharge {
     pub recurring_charge_frequency: Option<String>,
 }
 rboto::__structure!(
-    RecurringCharge "RecurringCharge"[set from] { recurring_charge_amount = f64,
+    RecurringCharge "RecurringCharge"[from] { recurring_charge_amount = f64,
     recurring_charge_frequency : String } {}
 );
 /// The reference details of a metric.
@@ -3187,11 +3190,11 @@ pub struct ReferenceDetails {
     pub scalar_reference_details: Option<ScalarReferenceDetails>,
 }
 rboto::__structure!(
-    ReferenceDetails "ReferenceDetails"[set from] { scalar_reference_details :
+    ReferenceDetails "ReferenceDetails"[from] { scalar_reference_details =
     ScalarReferenceDetails } {}
 );
 rboto::__string_enum!(
-    ReplicaMode { OpenReadOnly = "open-read-only", Mounted = "mounted" }
+    ReplicaMode { 0 OpenReadOnly = "open-read-only", 1 Mounted = "mounted" }
 );
 /// This data type is used as a response element in the `DescribeReservedDBInstances` and `PurchaseReservedDBInstancesOffering` actions.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3231,11 +3234,11 @@ pub struct ReservedDbInstance {
     pub lease_id: Option<String>,
 }
 rboto::__structure!(
-    ReservedDbInstance "ReservedDBInstance"[set from] { reserved_db_instance_id : String,
+    ReservedDbInstance "ReservedDBInstance"[from] { reserved_db_instance_id : String,
     reserved_db_instances_offering_id : String, db_instance_class : String, start_time :
     rboto::DateTime, duration = i32, fixed_price = f64, usage_price = f64, currency_code
     : String, db_instance_count = i32, product_description : String, offering_type :
-    String, multi_az = bool, state : String, recurring_charges : Vec < RecurringCharge >,
+    String, multi_az = bool, state : String, recurring_charges = Vec < RecurringCharge >,
     reserved_db_instance_arn : String, lease_id : String } {}
 );
 /// This data type is used as a response element in the `DescribeReservedDBInstancesOfferings` action.
@@ -3264,11 +3267,11 @@ pub struct ReservedDbInstancesOffering {
     pub recurring_charges: Option<Vec<RecurringCharge>>,
 }
 rboto::__structure!(
-    ReservedDbInstancesOffering "ReservedDBInstancesOffering"[set from] {
+    ReservedDbInstancesOffering "ReservedDBInstancesOffering"[from] {
     reserved_db_instances_offering_id : String, db_instance_class : String, duration =
     i32, fixed_price = f64, usage_price = f64, currency_code : String,
     product_description : String, offering_type : String, multi_az = bool,
-    recurring_charges : Vec < RecurringCharge > } {}
+    recurring_charges = Vec < RecurringCharge > } {}
 );
 /// Describes the pending maintenance actions for a resource.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3280,8 +3283,8 @@ pub struct ResourcePendingMaintenanceActions {
     pub pending_maintenance_action_details: Option<Vec<PendingMaintenanceAction>>,
 }
 rboto::__structure!(
-    ResourcePendingMaintenanceActions "ResourcePendingMaintenanceActions"[set from] {
-    resource_identifier : String, pending_maintenance_action_details : Vec <
+    ResourcePendingMaintenanceActions "ResourcePendingMaintenanceActions"[from] {
+    resource_identifier : String, pending_maintenance_action_details = Vec <
     PendingMaintenanceAction > } {}
 );
 /// Earliest and latest time an instance can be restored to:
@@ -3294,8 +3297,8 @@ pub struct RestoreWindow {
     pub latest_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    RestoreWindow "RestoreWindow"[set from] { earliest_time : rboto::DateTime,
-    latest_time : rboto::DateTime } {}
+    RestoreWindow "RestoreWindow"[from] { earliest_time : rboto::DateTime, latest_time :
+    rboto::DateTime } {}
 );
 /// The metric reference details when the reference is a scalar.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3305,7 +3308,7 @@ pub struct ScalarReferenceDetails {
     pub value: Option<f64>,
 }
 rboto::__structure!(
-    ScalarReferenceDetails "ScalarReferenceDetails"[set from] { value = f64 } {}
+    ScalarReferenceDetails "ScalarReferenceDetails"[from] { value = f64 } {}
 );
 /// Contains the scaling configuration of an Aurora Serverless v1 DB cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3347,7 +3350,7 @@ pub struct ScalingConfigurationInfo {
     pub seconds_before_timeout: Option<i32>,
 }
 rboto::__structure!(
-    ScalingConfigurationInfo "ScalingConfigurationInfo"[set from] { min_capacity = i32,
+    ScalingConfigurationInfo "ScalingConfigurationInfo"[from] { min_capacity = i32,
     max_capacity = i32, auto_pause = bool, seconds_until_auto_pause = i32, timeout_action
     : String, seconds_before_timeout = i32 } {}
 );
@@ -3361,8 +3364,8 @@ pub struct ServerlessV2FeaturesSupport {
     pub max_capacity: Option<f64>,
 }
 rboto::__structure!(
-    ServerlessV2FeaturesSupport "ServerlessV2FeaturesSupport"[set from] { min_capacity =
-    f64, max_capacity = f64 } {}
+    ServerlessV2FeaturesSupport "ServerlessV2FeaturesSupport"[from] { min_capacity = f64,
+    max_capacity = f64 } {}
 );
 /// This data type is used as a response element in the action `DescribeServerlessV2PlatformVersions`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3382,9 +3385,9 @@ pub struct ServerlessV2PlatformVersionInfo {
     pub is_default: Option<bool>,
 }
 rboto::__structure!(
-    ServerlessV2PlatformVersionInfo "ServerlessV2PlatformVersionInfo"[set from] {
+    ServerlessV2PlatformVersionInfo "ServerlessV2PlatformVersionInfo"[from] {
     serverless_v2_platform_version : String, serverless_v2_platform_version_description :
-    String, engine : String, serverless_v2_features_support :
+    String, engine : String, serverless_v2_features_support =
     ServerlessV2FeaturesSupport, status : String, is_default = bool } {}
 );
 /// Contains the scaling configuration of an Aurora Serverless v2 DB cluster.
@@ -3414,8 +3417,8 @@ pub struct ServerlessV2ScalingConfigurationInfo {
     pub seconds_until_auto_pause: Option<i32>,
 }
 rboto::__structure!(
-    ServerlessV2ScalingConfigurationInfo "ServerlessV2ScalingConfigurationInfo"[set from]
-    { min_capacity = f64, max_capacity = f64, seconds_until_auto_pause = i32 } {}
+    ServerlessV2ScalingConfigurationInfo "ServerlessV2ScalingConfigurationInfo"[from] {
+    min_capacity = f64, max_capacity = f64, seconds_until_auto_pause = i32 } {}
 );
 /// Contains an Amazon Web Services Region name as the result of a successful call to the `DescribeSourceRegions` action.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3431,18 +3434,18 @@ pub struct SourceRegion {
     pub supports_db_instance_automated_backups_replication: Option<bool>,
 }
 rboto::__structure!(
-    SourceRegion "SourceRegion"[set from] { region_name : String, endpoint : String,
-    status : String, supports_db_instance_automated_backups_replication = bool } {}
+    SourceRegion "SourceRegion"[from] { region_name : String, endpoint : String, status :
+    String, supports_db_instance_automated_backups_replication = bool } {}
 );
 rboto::__string_enum!(
-    SourceType { DbInstance = "db-instance", DbParameterGroup = "db-parameter-group",
-    DbSecurityGroup = "db-security-group", DbSnapshot = "db-snapshot", DbCluster =
-    "db-cluster", DbClusterSnapshot = "db-cluster-snapshot", CustomEngineVersion =
-    "custom-engine-version", DbProxy = "db-proxy", BlueGreenDeployment =
-    "blue-green-deployment", DbShardGroup = "db-shard-group", ZeroEtl = "zero-etl" }
+    SourceType { 0 DbInstance = "db-instance", 1 DbParameterGroup = "db-parameter-group",
+    2 DbSecurityGroup = "db-security-group", 3 DbSnapshot = "db-snapshot", 4 DbCluster =
+    "db-cluster", 5 DbClusterSnapshot = "db-cluster-snapshot", 6 CustomEngineVersion =
+    "custom-engine-version", 7 DbProxy = "db-proxy", 8 BlueGreenDeployment =
+    "blue-green-deployment", 9 DbShardGroup = "db-shard-group", 10 ZeroEtl = "zero-etl" }
 );
 rboto::__string_enum!(
-    StorageEncryptionType { None = "none", SseKms = "sse-kms", SseRds = "sse-rds" }
+    StorageEncryptionType { 0 None = "none", 1 SseKms = "sse-kms", 2 SseRds = "sse-rds" }
 );
 /// This data type is used as a response element for the `DescribeDBSubnetGroups` operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3457,8 +3460,8 @@ pub struct Subnet {
     pub subnet_status: Option<String>,
 }
 rboto::__structure!(
-    Subnet "Subnet"[set from] { subnet_identifier : String, subnet_availability_zone :
-    AvailabilityZone, subnet_outpost : Outpost, subnet_status : String } {}
+    Subnet "Subnet"[from] { subnet_identifier : String, subnet_availability_zone =
+    AvailabilityZone, subnet_outpost = Outpost, subnet_status : String } {}
 );
 /// This data type is used as a response element in the operation `DescribeDBMajorEngineVersions`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3472,9 +3475,9 @@ pub struct SupportedEngineLifecycle {
     pub lifecycle_support_end_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    SupportedEngineLifecycle "SupportedEngineLifecycle"[set from] {
-    lifecycle_support_name : LifecycleSupportName, lifecycle_support_start_date :
-    rboto::DateTime, lifecycle_support_end_date : rboto::DateTime } {}
+    SupportedEngineLifecycle "SupportedEngineLifecycle"[from] { lifecycle_support_name :
+    LifecycleSupportName, lifecycle_support_start_date : rboto::DateTime,
+    lifecycle_support_end_date : rboto::DateTime } {}
 );
 /// Contains the details about a blue/green deployment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3488,8 +3491,8 @@ pub struct SwitchoverDetail {
     pub status: Option<String>,
 }
 rboto::__structure!(
-    SwitchoverDetail "SwitchoverDetail"[set from] { source_member : String, target_member
-    : String, status : String } {}
+    SwitchoverDetail "SwitchoverDetail"[from] { source_member : String, target_member :
+    String, status : String } {}
 );
 /// Metadata assigned to an Amazon RDS resource consisting of a key-value pair.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3510,10 +3513,10 @@ pub struct TagSpecification {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    TagSpecification "TagSpecification"[set into] { resource_type : String, tags : Vec <
+    TagSpecification "TagSpecification"[set into] { resource_type : String, tags = Vec <
     Tag > } {}
 );
-rboto::__string_enum!(TargetConnectionNetworkType { Ipv4 = "IPV4", Ipv6 = "IPV6" });
+rboto::__string_enum!(TargetConnectionNetworkType { 0 Ipv4 = "IPV4", 1 Ipv6 = "IPV6" });
 /// Information about the connection health of an RDS Proxy target.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -3526,13 +3529,13 @@ pub struct TargetHealth {
     pub description: Option<String>,
 }
 rboto::__structure!(
-    TargetHealth "TargetHealth"[set from] { state : TargetState, reason :
-    TargetHealthReason, description : String } {}
+    TargetHealth "TargetHealth"[from] { state : TargetState, reason : TargetHealthReason,
+    description : String } {}
 );
 rboto::__string_enum!(
-    TargetHealthReason { Unreachable = "UNREACHABLE", ConnectionFailed =
-    "CONNECTION_FAILED", AuthFailure = "AUTH_FAILURE", PendingProxyCapacity =
-    "PENDING_PROXY_CAPACITY", InvalidReplicationState = "INVALID_REPLICATION_STATE",
+    TargetHealthReason { 0 Unreachable = "UNREACHABLE", 1 ConnectionFailed =
+    "CONNECTION_FAILED", 2 AuthFailure = "AUTH_FAILURE", 3 PendingProxyCapacity =
+    "PENDING_PROXY_CAPACITY", 4 InvalidReplicationState = "INVALID_REPLICATION_STATE", 5
     Promoted = "PROMOTED" }
 );
 /// The configuration for a single resource in the green environment of a blue/green deployment.
@@ -3549,16 +3552,16 @@ rboto::__structure!(
     String, target_kms_key_id : String } {}
 );
 rboto::__string_enum!(
-    TargetRole { ReadWrite = "READ_WRITE", ReadOnly = "READ_ONLY", UnknownValue =
+    TargetRole { 0 ReadWrite = "READ_WRITE", 1 ReadOnly = "READ_ONLY", 2 UnknownValue =
     "UNKNOWN" }
 );
 rboto::__string_enum!(
-    TargetState { Registering = "REGISTERING", Available = "AVAILABLE", Unavailable =
-    "UNAVAILABLE", Unused = "UNUSED" }
+    TargetState { 0 Registering = "REGISTERING", 1 Available = "AVAILABLE", 2 Unavailable
+    = "UNAVAILABLE", 3 Unused = "UNUSED" }
 );
 rboto::__string_enum!(
-    TargetType { RdsInstance = "RDS_INSTANCE", RdsServerlessEndpoint =
-    "RDS_SERVERLESS_ENDPOINT", TrackedCluster = "TRACKED_CLUSTER" }
+    TargetType { 0 RdsInstance = "RDS_INSTANCE", 1 RdsServerlessEndpoint =
+    "RDS_SERVERLESS_ENDPOINT", 2 TrackedCluster = "TRACKED_CLUSTER" }
 );
 /// A tenant database in the DB instance. This data type is an element in the response to the `DescribeTenantDatabases` action.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3592,13 +3595,13 @@ pub struct TenantDatabase {
     pub tag_list: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    TenantDatabase "TenantDatabase"[set from] { tenant_database_create_time :
+    TenantDatabase "TenantDatabase"[from] { tenant_database_create_time :
     rboto::DateTime, db_instance_identifier : String, tenant_db_name : String, status :
     String, master_username : String, dbi_resource_id : String,
     tenant_database_resource_id : String, tenant_database_arn : String,
     character_set_name : String, nchar_character_set_name : String, deletion_protection =
-    bool, pending_modified_values : TenantDatabasePendingModifiedValues,
-    master_user_secret : MasterUserSecret, tag_list : Vec < Tag > } {}
+    bool, pending_modified_values = TenantDatabasePendingModifiedValues,
+    master_user_secret = MasterUserSecret, tag_list = Vec < Tag > } {}
 );
 /// A response element in the `ModifyTenantDatabase` operation that describes changes that will be applied. Specific changes are identified by subelements.
 #[derive(Clone, Default, PartialEq)]
@@ -3610,8 +3613,8 @@ pub struct TenantDatabasePendingModifiedValues {
     pub tenant_db_name: Option<String>,
 }
 rboto::__structure!(
-    TenantDatabasePendingModifiedValues "TenantDatabasePendingModifiedValues"[set debug
-    from] { master_user_password : String[sensitive], tenant_db_name : String } {}
+    TenantDatabasePendingModifiedValues "TenantDatabasePendingModifiedValues"[debug from]
+    { master_user_password : String[sensitive], tenant_db_name : String } {}
 );
 /// A time zone associated with a `DBInstance` or a `DBSnapshot`. This data type is an element in the response to the `DescribeDBInstances`, the `DescribeDBSnapshots`, and the `DescribeDBEngineVersions` actions.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3620,9 +3623,9 @@ pub struct Timezone {
     /// The name of the time zone.
     pub timezone_name: Option<String>,
 }
-rboto::__structure!(Timezone "Timezone"[set from] { timezone_name : String } {});
+rboto::__structure!(Timezone "Timezone"[from] { timezone_name : String } {});
 rboto::__string_enum!(
-    UpgradeRolloutOrder { First = "first", Second = "second", Last = "last" }
+    UpgradeRolloutOrder { 0 First = "first", 1 Second = "second", 2 Last = "last" }
 );
 /// The version of the database engine that a DB instance can be upgraded to.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3654,9 +3657,9 @@ pub struct UpgradeTarget {
     pub supports_integrations: Option<bool>,
 }
 rboto::__structure!(
-    UpgradeTarget "UpgradeTarget"[set from] { engine : String, engine_version : String,
+    UpgradeTarget "UpgradeTarget"[from] { engine : String, engine_version : String,
     description : String, auto_upgrade = bool, is_major_version_upgrade = bool,
-    supported_engine_modes : Vec < String >, supports_parallel_query = bool,
+    supported_engine_modes = Vec < String >, supports_parallel_query = bool,
     supports_global_databases = bool, supports_babelfish = bool,
     supports_limitless_database = bool, supports_local_write_forwarding = bool,
     supports_integrations = bool } {}
@@ -3701,7 +3704,7 @@ pub struct UserAuthConfigInfo {
     pub client_password_auth_type: Option<ClientPasswordAuthType>,
 }
 rboto::__structure!(
-    UserAuthConfigInfo "UserAuthConfigInfo"[set from] { description : String, user_name :
+    UserAuthConfigInfo "UserAuthConfigInfo"[from] { description : String, user_name :
     String, auth_scheme : AuthScheme, secret_arn : String, iam_auth : IamAuthMode,
     client_password_auth_type : ClientPasswordAuthType } {}
 );
@@ -3715,8 +3718,8 @@ pub struct ValidAdditionalStorageOptions {
     pub volumes: Option<Vec<ValidVolumeOptions>>,
 }
 rboto::__structure!(
-    ValidAdditionalStorageOptions "ValidAdditionalStorageOptions"[set from] {
-    supports_additional_storage_volumes = bool, volumes : Vec < ValidVolumeOptions > } {}
+    ValidAdditionalStorageOptions "ValidAdditionalStorageOptions"[from] {
+    supports_additional_storage_volumes = bool, volumes = Vec < ValidVolumeOptions > } {}
 );
 /// Information about valid modifications that you can make to your DB instance. Contains the result of a successful call to the `DescribeValidDBInstanceModifications` action. You can use this information when you call `ModifyDBInstance`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3732,10 +3735,10 @@ pub struct ValidDbInstanceModificationsMessage {
     pub additional_storage: Option<ValidAdditionalStorageOptions>,
 }
 rboto::__structure!(
-    ValidDbInstanceModificationsMessage "ValidDBInstanceModificationsMessage"[set from] {
-    storage : Vec < ValidStorageOptions >, valid_processor_features : Vec <
+    ValidDbInstanceModificationsMessage "ValidDBInstanceModificationsMessage"[from] {
+    storage = Vec < ValidStorageOptions >, valid_processor_features = Vec <
     AvailableProcessorFeature >, supports_dedicated_log_volume = bool, additional_storage
-    : ValidAdditionalStorageOptions } {}
+    = ValidAdditionalStorageOptions } {}
 );
 /// Information about valid modifications that you can make to your DB instance. Contains the result of a successful call to the `DescribeValidDBInstanceModifications` action.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3757,10 +3760,10 @@ pub struct ValidStorageOptions {
     pub supports_storage_autoscaling: Option<bool>,
 }
 rboto::__structure!(
-    ValidStorageOptions "ValidStorageOptions"[set from] { storage_type : String,
-    storage_size : Vec < Range >, provisioned_iops : Vec < Range >, iops_to_storage_ratio
-    : Vec < DoubleRange >, provisioned_storage_throughput : Vec < Range >,
-    storage_throughput_to_iops_ratio : Vec < DoubleRange >, supports_storage_autoscaling
+    ValidStorageOptions "ValidStorageOptions"[from] { storage_type : String, storage_size
+    = Vec < Range >, provisioned_iops = Vec < Range >, iops_to_storage_ratio = Vec <
+    DoubleRange >, provisioned_storage_throughput = Vec < Range >,
+    storage_throughput_to_iops_ratio = Vec < DoubleRange >, supports_storage_autoscaling
     = bool } {}
 );
 /// Contains the valid options for an additional storage volume.
@@ -3773,8 +3776,8 @@ pub struct ValidVolumeOptions {
     pub storage: Option<Vec<ValidStorageOptions>>,
 }
 rboto::__structure!(
-    ValidVolumeOptions "ValidVolumeOptions"[set from] { volume_name : String, storage :
-    Vec < ValidStorageOptions > } {}
+    ValidVolumeOptions "ValidVolumeOptions"[from] { volume_name : String, storage = Vec <
+    ValidStorageOptions > } {}
 );
 /// This data type is used as a response element for queries on VPC security group membership.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3786,10 +3789,10 @@ pub struct VpcSecurityGroupMembership {
     pub status: Option<String>,
 }
 rboto::__structure!(
-    VpcSecurityGroupMembership "VpcSecurityGroupMembership"[set from] {
-    vpc_security_group_id : String, status : String } {}
+    VpcSecurityGroupMembership "VpcSecurityGroupMembership"[from] { vpc_security_group_id
+    : String, status : String } {}
 );
 rboto::__string_enum!(
-    WriteForwardingStatus { Enabled = "enabled", Disabled = "disabled", Enabling =
-    "enabling", Disabling = "disabling", UnknownValue = "unknown" }
+    WriteForwardingStatus { 0 Enabled = "enabled", 1 Disabled = "disabled", 2 Enabling =
+    "enabling", 3 Disabling = "disabling", 4 UnknownValue = "unknown" }
 );

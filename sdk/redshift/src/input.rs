@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AcceptReservedNodeExchangeInput {
     /// A string representing the node identifier of the DC1 Reserved Node to be exchanged.
@@ -16,11 +16,10 @@ pub struct AcceptReservedNodeExchangeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AcceptReservedNodeExchangeInput "AcceptReservedNodeExchangeInputMessage"[set debug
-    into] { reserved_node_id : String, target_reserved_node_offering_id : String } {
-    _client }
+    AcceptReservedNodeExchangeInput "AcceptReservedNodeExchangeInputMessage"[set into] {
+    reserved_node_id : String, target_reserved_node_offering_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateDataShareConsumerInput {
     /// The Amazon Resource Name (ARN) of the datashare that the consumer is to use.
@@ -36,11 +35,11 @@ pub struct AssociateDataShareConsumerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssociateDataShareConsumerInput "AssociateDataShareConsumerMessage"[set debug into] {
+    AssociateDataShareConsumerInput "AssociateDataShareConsumerMessage"[set into] {
     data_share_arn : String, associate_entire_account = bool, consumer_arn : String,
     consumer_region : String, allow_writes = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AuthorizeClusterSecurityGroupIngressInput {
     /// The name of the security group to which the ingress rule is added.
@@ -55,11 +54,11 @@ pub struct AuthorizeClusterSecurityGroupIngressInput {
 }
 rboto::__structure!(
     AuthorizeClusterSecurityGroupIngressInput
-    "AuthorizeClusterSecurityGroupIngressMessage"[set debug into] {
-    cluster_security_group_name : String, cidrip : String, ec2_security_group_name :
-    String, ec2_security_group_owner_id : String } { _client }
+    "AuthorizeClusterSecurityGroupIngressMessage"[set into] { cluster_security_group_name
+    : String, cidrip : String, ec2_security_group_name : String,
+    ec2_security_group_owner_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AuthorizeDataShareInput {
     /// The Amazon Resource Name (ARN) of the datashare namespace that producers are to authorize sharing for.
@@ -71,10 +70,10 @@ pub struct AuthorizeDataShareInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AuthorizeDataShareInput "AuthorizeDataShareMessage"[set debug into] { data_share_arn
-    : String, consumer_identifier : String, allow_writes = bool } { _client }
+    AuthorizeDataShareInput "AuthorizeDataShareMessage"[set into] { data_share_arn :
+    String, consumer_identifier : String, allow_writes = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AuthorizeEndpointAccessInput {
     /// The cluster identifier of the cluster to grant access to.
@@ -86,10 +85,10 @@ pub struct AuthorizeEndpointAccessInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AuthorizeEndpointAccessInput "AuthorizeEndpointAccessMessage"[set debug into] {
-    cluster_identifier : String, account : String, vpc_ids : Vec < String > } { _client }
+    AuthorizeEndpointAccessInput "AuthorizeEndpointAccessMessage"[set into] {
+    cluster_identifier : String, account : String, vpc_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AuthorizeSnapshotAccessInput {
     /// The identifier of the snapshot the account is authorized to restore.
@@ -103,11 +102,11 @@ pub struct AuthorizeSnapshotAccessInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AuthorizeSnapshotAccessInput "AuthorizeSnapshotAccessMessage"[set debug into] {
+    AuthorizeSnapshotAccessInput "AuthorizeSnapshotAccessMessage"[set into] {
     snapshot_identifier : String, snapshot_arn : String, snapshot_cluster_identifier :
     String, account_with_restore_access : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchDeleteClusterSnapshotsInput {
     /// A list of identifiers for the snapshots that you want to delete.
@@ -115,10 +114,10 @@ pub struct BatchDeleteClusterSnapshotsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchDeleteClusterSnapshotsInput "BatchDeleteClusterSnapshotsRequest"[set debug into]
-    { identifiers : Vec < DeleteClusterSnapshotMessage > } { _client }
+    BatchDeleteClusterSnapshotsInput "BatchDeleteClusterSnapshotsRequest"[set into] {
+    identifiers = Vec < DeleteClusterSnapshotMessage > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchModifyClusterSnapshotsInput {
     /// A list of snapshot identifiers you want to modify.
@@ -130,11 +129,11 @@ pub struct BatchModifyClusterSnapshotsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchModifyClusterSnapshotsInput "BatchModifyClusterSnapshotsMessage"[set debug into]
-    { snapshot_identifier_list : Vec < String >, manual_snapshot_retention_period = i32,
+    BatchModifyClusterSnapshotsInput "BatchModifyClusterSnapshotsMessage"[set into] {
+    snapshot_identifier_list = Vec < String >, manual_snapshot_retention_period = i32,
     force = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelResizeInput {
     /// The unique identifier for the cluster that you want to cancel a resize operation for.
@@ -142,10 +141,10 @@ pub struct CancelResizeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelResizeInput "CancelResizeMessage"[set debug into] { cluster_identifier : String
-    } { _client }
+    CancelResizeInput "CancelResizeMessage"[set into] { cluster_identifier : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CopyClusterSnapshotInput {
     /// The identifier for the source snapshot.
@@ -159,12 +158,12 @@ pub struct CopyClusterSnapshotInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CopyClusterSnapshotInput "CopyClusterSnapshotMessage"[set debug into] {
+    CopyClusterSnapshotInput "CopyClusterSnapshotMessage"[set into] {
     source_snapshot_identifier : String, source_snapshot_cluster_identifier : String,
     target_snapshot_identifier : String, manual_snapshot_retention_period = i32 } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateAuthenticationProfileInput {
     /// The name of the authentication profile to be created.
@@ -174,11 +173,11 @@ pub struct CreateAuthenticationProfileInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateAuthenticationProfileInput "CreateAuthenticationProfileMessage"[set debug into]
-    { authentication_profile_name : String, authentication_profile_content : String } {
+    CreateAuthenticationProfileInput "CreateAuthenticationProfileMessage"[set into] {
+    authentication_profile_name : String, authentication_profile_content : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateClusterInput {
     /// The name of the first database to be created when the cluster is created.
@@ -269,15 +268,15 @@ rboto::__structure!(
     CreateClusterInput "CreateClusterMessage"[set debug into] { db_name : String,
     cluster_identifier : String, cluster_type : String, node_type : String,
     master_username : String, master_user_password : String[sensitive],
-    cluster_security_groups : Vec < String >, vpc_security_group_ids : Vec < String >,
+    cluster_security_groups = Vec < String >, vpc_security_group_ids = Vec < String >,
     cluster_subnet_group_name : String, availability_zone : String,
     preferred_maintenance_window : String, cluster_parameter_group_name : String,
     automated_snapshot_retention_period = i32, manual_snapshot_retention_period = i32,
     port = i32, cluster_version : String, allow_version_upgrade = bool, number_of_nodes =
     i32, publicly_accessible = bool, encrypted = bool, hsm_client_certificate_identifier
-    : String, hsm_configuration_identifier : String, elastic_ip : String, tags : Vec <
+    : String, hsm_configuration_identifier : String, elastic_ip : String, tags = Vec <
     Tag >, kms_key_id : String, enhanced_vpc_routing = bool, additional_info : String,
-    iam_roles : Vec < String >, maintenance_track_name : String,
+    iam_roles = Vec < String >, maintenance_track_name : String,
     snapshot_schedule_identifier : String, availability_zone_relocation = bool,
     aqua_configuration_status : AquaConfigurationStatus, default_iam_role_arn : String,
     load_sample_data : String, manage_master_password = bool,
@@ -285,7 +284,7 @@ rboto::__structure!(
     bool, redshift_idc_application_arn : String, catalog_name : String,
     extra_compute_for_automatic_optimization = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateClusterParameterGroupInput {
     /// The name of the cluster parameter group.
@@ -299,11 +298,11 @@ pub struct CreateClusterParameterGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateClusterParameterGroupInput "CreateClusterParameterGroupMessage"[set debug into]
-    { parameter_group_name : String, parameter_group_family : String, description :
-    String, tags : Vec < Tag > } { _client }
+    CreateClusterParameterGroupInput "CreateClusterParameterGroupMessage"[set into] {
+    parameter_group_name : String, parameter_group_family : String, description : String,
+    tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateClusterSecurityGroupInput {
     /// The name for the security group. Amazon Redshift stores the value as a lowercase string.
@@ -315,11 +314,11 @@ pub struct CreateClusterSecurityGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateClusterSecurityGroupInput "CreateClusterSecurityGroupMessage"[set debug into] {
-    cluster_security_group_name : String, description : String, tags : Vec < Tag > } {
+    CreateClusterSecurityGroupInput "CreateClusterSecurityGroupMessage"[set into] {
+    cluster_security_group_name : String, description : String, tags = Vec < Tag > } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateClusterSnapshotInput {
     /// A unique identifier for the snapshot that you are requesting. This identifier must be unique for all snapshots within the Amazon Web Services account.
@@ -333,11 +332,11 @@ pub struct CreateClusterSnapshotInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateClusterSnapshotInput "CreateClusterSnapshotMessage"[set debug into] {
+    CreateClusterSnapshotInput "CreateClusterSnapshotMessage"[set into] {
     snapshot_identifier : String, cluster_identifier : String,
-    manual_snapshot_retention_period = i32, tags : Vec < Tag > } { _client }
+    manual_snapshot_retention_period = i32, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateClusterSubnetGroupInput {
     /// The name for the subnet group. Amazon Redshift stores the value as a lowercase string.
@@ -351,11 +350,11 @@ pub struct CreateClusterSubnetGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateClusterSubnetGroupInput "CreateClusterSubnetGroupMessage"[set debug into] {
-    cluster_subnet_group_name : String, description : String, subnet_ids : Vec < String
-    >, tags : Vec < Tag > } { _client }
+    CreateClusterSubnetGroupInput "CreateClusterSubnetGroupMessage"[set into] {
+    cluster_subnet_group_name : String, description : String, subnet_ids = Vec < String
+    >, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateCustomDomainAssociationInput {
     /// The custom domain name for a custom domain association.
@@ -367,11 +366,11 @@ pub struct CreateCustomDomainAssociationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateCustomDomainAssociationInput "CreateCustomDomainAssociationMessage"[set debug
-    into] { custom_domain_name : String, custom_domain_certificate_arn : String,
+    CreateCustomDomainAssociationInput "CreateCustomDomainAssociationMessage"[set into] {
+    custom_domain_name : String, custom_domain_certificate_arn : String,
     cluster_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateEndpointAccessInput {
     /// The cluster identifier of the cluster to access.
@@ -387,11 +386,11 @@ pub struct CreateEndpointAccessInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateEndpointAccessInput "CreateEndpointAccessMessage"[set debug into] {
+    CreateEndpointAccessInput "CreateEndpointAccessMessage"[set into] {
     cluster_identifier : String, resource_owner : String, endpoint_name : String,
-    subnet_group_name : String, vpc_security_group_ids : Vec < String > } { _client }
+    subnet_group_name : String, vpc_security_group_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateEventSubscriptionInput {
     /// The name of the event subscription to be created.
@@ -413,12 +412,12 @@ pub struct CreateEventSubscriptionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateEventSubscriptionInput "CreateEventSubscriptionMessage"[set debug into] {
+    CreateEventSubscriptionInput "CreateEventSubscriptionMessage"[set into] {
     subscription_name : String, sns_topic_arn : String, source_type : String, source_ids
-    : Vec < String >, event_categories : Vec < String >, severity : String, enabled =
-    bool, tags : Vec < Tag > } { _client }
+    = Vec < String >, event_categories = Vec < String >, severity : String, enabled =
+    bool, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateHsmClientCertificateInput {
     /// The identifier to be assigned to the new HSM client certificate that the cluster will use to connect to the HSM to use the database encryption keys.
@@ -428,10 +427,10 @@ pub struct CreateHsmClientCertificateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateHsmClientCertificateInput "CreateHsmClientCertificateMessage"[set debug into] {
-    hsm_client_certificate_identifier : String, tags : Vec < Tag > } { _client }
+    CreateHsmClientCertificateInput "CreateHsmClientCertificateMessage"[set into] {
+    hsm_client_certificate_identifier : String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateHsmConfigurationInput {
     /// The identifier to be assigned to the new Amazon Redshift HSM configuration.
@@ -451,12 +450,12 @@ pub struct CreateHsmConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateHsmConfigurationInput "CreateHsmConfigurationMessage"[set debug into] {
+    CreateHsmConfigurationInput "CreateHsmConfigurationMessage"[set into] {
     hsm_configuration_identifier : String, description : String, hsm_ip_address : String,
     hsm_partition_name : String, hsm_partition_password : String,
-    hsm_server_public_certificate : String, tags : Vec < Tag > } { _client }
+    hsm_server_public_certificate : String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateIntegrationInput {
     /// The Amazon Resource Name (ARN) of the database to use as the source for replication.
@@ -476,12 +475,12 @@ pub struct CreateIntegrationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateIntegrationInput "CreateIntegrationMessage"[set debug into] { source_arn :
-    String, target_arn : String, integration_name : String, kms_key_id : String, tag_list
-    : Vec < Tag >, additional_encryption_context : HashMap < String, String >,
-    description : String } { _client }
+    CreateIntegrationInput "CreateIntegrationMessage"[set into] { source_arn : String,
+    target_arn : String, integration_name : String, kms_key_id : String, tag_list = Vec <
+    Tag >, additional_encryption_context : HashMap < String, String >, description :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateQev2IdcApplicationInput {
     /// The Amazon Resource Name (ARN) of the IAM Identity Center instance used to create the Amazon Redshift Query Editor (QEV2) managed application.
@@ -495,11 +494,11 @@ pub struct CreateQev2IdcApplicationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateQev2IdcApplicationInput "CreateQev2IdcApplicationMessage"[set debug into] {
+    CreateQev2IdcApplicationInput "CreateQev2IdcApplicationMessage"[set into] {
     idc_instance_arn : String, qev2_idc_application_name : String, idc_display_name :
-    String, tags : Vec < Tag > } { _client }
+    String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateRedshiftIdcApplicationInput {
     /// The Amazon resource name (ARN) of the IAM Identity Center instance where Amazon Redshift creates a new managed application.
@@ -525,14 +524,14 @@ pub struct CreateRedshiftIdcApplicationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateRedshiftIdcApplicationInput "CreateRedshiftIdcApplicationMessage"[set debug
-    into] { idc_instance_arn : String, redshift_idc_application_name : String,
-    identity_namespace : String, idc_display_name : String, iam_role_arn : String,
-    authorized_token_issuer_list : Vec < AuthorizedTokenIssuer >, service_integrations :
-    Vec < ServiceIntegrationsUnion >, application_type : ApplicationType, tags : Vec <
-    Tag >, sso_tag_keys : Vec < String > } { _client }
+    CreateRedshiftIdcApplicationInput "CreateRedshiftIdcApplicationMessage"[set into] {
+    idc_instance_arn : String, redshift_idc_application_name : String, identity_namespace
+    : String, idc_display_name : String, iam_role_arn : String,
+    authorized_token_issuer_list = Vec < AuthorizedTokenIssuer >, service_integrations =
+    Vec < ServiceIntegrationsUnion >, application_type : ApplicationType, tags = Vec <
+    Tag >, sso_tag_keys = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateScheduledActionInput {
     /// The name of the scheduled action. The name must be unique within an account. For more information about this parameter, see ScheduledAction.
@@ -554,13 +553,13 @@ pub struct CreateScheduledActionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateScheduledActionInput "CreateScheduledActionMessage"[set debug into] {
-    scheduled_action_name : String, target_action : ScheduledActionType, schedule :
+    CreateScheduledActionInput "CreateScheduledActionMessage"[set into] {
+    scheduled_action_name : String, target_action = ScheduledActionType, schedule :
     String, iam_role : String, scheduled_action_description : String, start_time :
     rboto::DateTime, end_time : rboto::DateTime, enable = bool } { _client }
 );
 /// The result of the `CreateSnapshotCopyGrant` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateSnapshotCopyGrantInput {
     /// The name of the snapshot copy grant. This name must be unique in the region for the Amazon Web Services account.
@@ -572,11 +571,11 @@ pub struct CreateSnapshotCopyGrantInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateSnapshotCopyGrantInput "CreateSnapshotCopyGrantMessage"[set debug into] {
-    snapshot_copy_grant_name : String, kms_key_id : String, tags : Vec < Tag > } {
+    CreateSnapshotCopyGrantInput "CreateSnapshotCopyGrantMessage"[set into] {
+    snapshot_copy_grant_name : String, kms_key_id : String, tags = Vec < Tag > } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateSnapshotScheduleInput {
     /// The definition of the snapshot schedule. The definition is made up of schedule expressions, for example "cron(30 12 \*)" or "rate(12 hours)".
@@ -592,13 +591,13 @@ pub struct CreateSnapshotScheduleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateSnapshotScheduleInput "CreateSnapshotScheduleMessage"[set debug into] {
-    schedule_definitions : Vec < String >, schedule_identifier : String,
-    schedule_description : String, tags : Vec < Tag >, dry_run = bool, next_invocations =
+    CreateSnapshotScheduleInput "CreateSnapshotScheduleMessage"[set into] {
+    schedule_definitions = Vec < String >, schedule_identifier : String,
+    schedule_description : String, tags = Vec < Tag >, dry_run = bool, next_invocations =
     i32 } { _client }
 );
 /// Contains the output from the `CreateTags` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTagsInput {
     /// The Amazon Resource Name (ARN) to which you want to add the tag or tags. For example, `arn:aws:redshift:us-east-2:123456789:cluster:t1`.
@@ -608,10 +607,10 @@ pub struct CreateTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateTagsInput "CreateTagsMessage"[set debug into] { resource_name : String, tags :
-    Vec < Tag > } { _client }
+    CreateTagsInput "CreateTagsMessage"[set into] { resource_name : String, tags = Vec <
+    Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateUsageLimitInput {
     /// The identifier of the cluster that you want to limit usage.
@@ -631,12 +630,12 @@ pub struct CreateUsageLimitInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateUsageLimitInput "CreateUsageLimitMessage"[set debug into] { cluster_identifier
-    : String, feature_type : UsageLimitFeatureType, limit_type : UsageLimitLimitType,
+    CreateUsageLimitInput "CreateUsageLimitMessage"[set into] { cluster_identifier :
+    String, feature_type : UsageLimitFeatureType, limit_type : UsageLimitLimitType,
     amount = i64, period : UsageLimitPeriod, breach_action : UsageLimitBreachAction, tags
-    : Vec < Tag > } { _client }
+    = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeauthorizeDataShareInput {
     /// The namespace Amazon Resource Name (ARN) of the datashare to remove authorization from.
@@ -646,10 +645,10 @@ pub struct DeauthorizeDataShareInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeauthorizeDataShareInput "DeauthorizeDataShareMessage"[set debug into] {
-    data_share_arn : String, consumer_identifier : String } { _client }
+    DeauthorizeDataShareInput "DeauthorizeDataShareMessage"[set into] { data_share_arn :
+    String, consumer_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteAuthenticationProfileInput {
     /// The name of the authentication profile to delete.
@@ -657,10 +656,10 @@ pub struct DeleteAuthenticationProfileInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteAuthenticationProfileInput "DeleteAuthenticationProfileMessage"[set debug into]
-    { authentication_profile_name : String } { _client }
+    DeleteAuthenticationProfileInput "DeleteAuthenticationProfileMessage"[set into] {
+    authentication_profile_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteClusterInput {
     /// The identifier of the cluster to be deleted.
@@ -674,11 +673,11 @@ pub struct DeleteClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteClusterInput "DeleteClusterMessage"[set debug into] { cluster_identifier :
-    String, skip_final_cluster_snapshot = bool, final_cluster_snapshot_identifier :
-    String, final_cluster_snapshot_retention_period = i32 } { _client }
+    DeleteClusterInput "DeleteClusterMessage"[set into] { cluster_identifier : String,
+    skip_final_cluster_snapshot = bool, final_cluster_snapshot_identifier : String,
+    final_cluster_snapshot_retention_period = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteClusterParameterGroupInput {
     /// The name of the parameter group to be deleted.
@@ -686,10 +685,10 @@ pub struct DeleteClusterParameterGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteClusterParameterGroupInput "DeleteClusterParameterGroupMessage"[set debug into]
-    { parameter_group_name : String } { _client }
+    DeleteClusterParameterGroupInput "DeleteClusterParameterGroupMessage"[set into] {
+    parameter_group_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteClusterSecurityGroupInput {
     /// The name of the cluster security group to be deleted.
@@ -697,10 +696,10 @@ pub struct DeleteClusterSecurityGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteClusterSecurityGroupInput "DeleteClusterSecurityGroupMessage"[set debug into] {
+    DeleteClusterSecurityGroupInput "DeleteClusterSecurityGroupMessage"[set into] {
     cluster_security_group_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteClusterSubnetGroupInput {
     /// The name of the cluster subnet group name to be deleted.
@@ -708,10 +707,10 @@ pub struct DeleteClusterSubnetGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteClusterSubnetGroupInput "DeleteClusterSubnetGroupMessage"[set debug into] {
+    DeleteClusterSubnetGroupInput "DeleteClusterSubnetGroupMessage"[set into] {
     cluster_subnet_group_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteCustomDomainAssociationInput {
     /// The identifier of the cluster to delete a custom domain association for.
@@ -721,10 +720,10 @@ pub struct DeleteCustomDomainAssociationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteCustomDomainAssociationInput "DeleteCustomDomainAssociationMessage"[set debug
-    into] { cluster_identifier : String, custom_domain_name : String } { _client }
+    DeleteCustomDomainAssociationInput "DeleteCustomDomainAssociationMessage"[set into] {
+    cluster_identifier : String, custom_domain_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteEndpointAccessInput {
     /// The Redshift-managed VPC endpoint to delete.
@@ -732,10 +731,10 @@ pub struct DeleteEndpointAccessInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteEndpointAccessInput "DeleteEndpointAccessMessage"[set debug into] {
-    endpoint_name : String } { _client }
+    DeleteEndpointAccessInput "DeleteEndpointAccessMessage"[set into] { endpoint_name :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteEventSubscriptionInput {
     /// The name of the Amazon Redshift event notification subscription to be deleted.
@@ -743,10 +742,10 @@ pub struct DeleteEventSubscriptionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteEventSubscriptionInput "DeleteEventSubscriptionMessage"[set debug into] {
+    DeleteEventSubscriptionInput "DeleteEventSubscriptionMessage"[set into] {
     subscription_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteHsmClientCertificateInput {
     /// The identifier of the HSM client certificate to be deleted.
@@ -754,10 +753,10 @@ pub struct DeleteHsmClientCertificateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteHsmClientCertificateInput "DeleteHsmClientCertificateMessage"[set debug into] {
+    DeleteHsmClientCertificateInput "DeleteHsmClientCertificateMessage"[set into] {
     hsm_client_certificate_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteHsmConfigurationInput {
     /// The identifier of the Amazon Redshift HSM configuration to be deleted.
@@ -765,10 +764,10 @@ pub struct DeleteHsmConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteHsmConfigurationInput "DeleteHsmConfigurationMessage"[set debug into] {
+    DeleteHsmConfigurationInput "DeleteHsmConfigurationMessage"[set into] {
     hsm_configuration_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteIntegrationInput {
     /// The unique identifier of the integration to delete.
@@ -776,10 +775,10 @@ pub struct DeleteIntegrationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteIntegrationInput "DeleteIntegrationMessage"[set debug into] { integration_arn :
+    DeleteIntegrationInput "DeleteIntegrationMessage"[set into] { integration_arn :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteQev2IdcApplicationInput {
     /// The Amazon Resource Name (ARN) for the Amazon Redshift Query Editor (QEV2) IAM Identity Center application to delete.
@@ -787,10 +786,10 @@ pub struct DeleteQev2IdcApplicationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteQev2IdcApplicationInput "DeleteQev2IdcApplicationMessage"[set debug into] {
+    DeleteQev2IdcApplicationInput "DeleteQev2IdcApplicationMessage"[set into] {
     qev2_idc_application_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteRedshiftIdcApplicationInput {
     /// The ARN for a deleted Amazon Redshift IAM Identity Center application.
@@ -798,10 +797,10 @@ pub struct DeleteRedshiftIdcApplicationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteRedshiftIdcApplicationInput "DeleteRedshiftIdcApplicationMessage"[set debug
-    into] { redshift_idc_application_arn : String } { _client }
+    DeleteRedshiftIdcApplicationInput "DeleteRedshiftIdcApplicationMessage"[set into] {
+    redshift_idc_application_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the resource of which its resource policy is deleted.
@@ -809,10 +808,10 @@ pub struct DeleteResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteResourcePolicyInput "DeleteResourcePolicyMessage"[set debug into] {
-    resource_arn : String } { _client }
+    DeleteResourcePolicyInput "DeleteResourcePolicyMessage"[set into] { resource_arn :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteScheduledActionInput {
     /// The name of the scheduled action to delete.
@@ -820,11 +819,11 @@ pub struct DeleteScheduledActionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteScheduledActionInput "DeleteScheduledActionMessage"[set debug into] {
+    DeleteScheduledActionInput "DeleteScheduledActionMessage"[set into] {
     scheduled_action_name : String } { _client }
 );
 /// The result of the `DeleteSnapshotCopyGrant` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteSnapshotCopyGrantInput {
     /// The name of the snapshot copy grant to delete.
@@ -832,10 +831,10 @@ pub struct DeleteSnapshotCopyGrantInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteSnapshotCopyGrantInput "DeleteSnapshotCopyGrantMessage"[set debug into] {
+    DeleteSnapshotCopyGrantInput "DeleteSnapshotCopyGrantMessage"[set into] {
     snapshot_copy_grant_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteSnapshotScheduleInput {
     /// A unique identifier of the snapshot schedule to delete.
@@ -843,11 +842,11 @@ pub struct DeleteSnapshotScheduleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteSnapshotScheduleInput "DeleteSnapshotScheduleMessage"[set debug into] {
+    DeleteSnapshotScheduleInput "DeleteSnapshotScheduleMessage"[set into] {
     schedule_identifier : String } { _client }
 );
 /// Contains the output from the `DeleteTags` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTagsInput {
     /// The Amazon Resource Name (ARN) from which you want to remove the tag or tags. For example, `arn:aws:redshift:us-east-2:123456789:cluster:t1`.
@@ -857,10 +856,10 @@ pub struct DeleteTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTagsInput "DeleteTagsMessage"[set debug into] { resource_name : String,
-    tag_keys : Vec < String > } { _client }
+    DeleteTagsInput "DeleteTagsMessage"[set into] { resource_name : String, tag_keys =
+    Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteUsageLimitInput {
     /// The identifier of the usage limit to delete.
@@ -868,10 +867,10 @@ pub struct DeleteUsageLimitInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteUsageLimitInput "DeleteUsageLimitMessage"[set debug into] { usage_limit_id :
-    String } { _client }
+    DeleteUsageLimitInput "DeleteUsageLimitMessage"[set into] { usage_limit_id : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeregisterNamespaceInput {
     /// The unique identifier of the cluster or serverless namespace that you want to deregister.
@@ -881,11 +880,11 @@ pub struct DeregisterNamespaceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeregisterNamespaceInput "DeregisterNamespaceInputMessage"[set debug into] {
-    namespace_identifier : NamespaceIdentifierUnion, consumer_identifiers : Vec < String
+    DeregisterNamespaceInput "DeregisterNamespaceInputMessage"[set into] {
+    namespace_identifier = NamespaceIdentifierUnion, consumer_identifiers = Vec < String
     > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAccountAttributesInput {
     /// A list of attribute names.
@@ -893,10 +892,10 @@ pub struct DescribeAccountAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAccountAttributesInput "DescribeAccountAttributesMessage"[set debug into] {
-    attribute_names : Vec < String > } { _client }
+    DescribeAccountAttributesInput "DescribeAccountAttributesMessage"[set into] {
+    attribute_names = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAuthenticationProfilesInput {
     /// The name of the authentication profile to describe. If not specified then all authentication profiles owned by the account are listed.
@@ -904,10 +903,10 @@ pub struct DescribeAuthenticationProfilesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAuthenticationProfilesInput "DescribeAuthenticationProfilesMessage"[set debug
-    into] { authentication_profile_name : String } { _client }
+    DescribeAuthenticationProfilesInput "DescribeAuthenticationProfilesMessage"[set into]
+    { authentication_profile_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeClusterDbRevisionsInput {
     /// A unique identifier for a cluster whose `ClusterDbRevisions` you are requesting. This parameter is case sensitive. All clusters defined for an account are returned by default.
@@ -919,10 +918,10 @@ pub struct DescribeClusterDbRevisionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeClusterDbRevisionsInput "DescribeClusterDbRevisionsMessage"[set debug into] {
+    DescribeClusterDbRevisionsInput "DescribeClusterDbRevisionsMessage"[set into] {
     cluster_identifier : String, max_records = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeClusterParameterGroupsInput {
     /// The name of a specific parameter group for which to return details. By default, details about all parameter groups and the default parameter group are returned.
@@ -938,11 +937,11 @@ pub struct DescribeClusterParameterGroupsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeClusterParameterGroupsInput "DescribeClusterParameterGroupsMessage"[set debug
-    into] { parameter_group_name : String, max_records = i32, marker : String, tag_keys :
-    Vec < String >, tag_values : Vec < String > } { _client }
+    DescribeClusterParameterGroupsInput "DescribeClusterParameterGroupsMessage"[set into]
+    { parameter_group_name : String, max_records = i32, marker : String, tag_keys = Vec <
+    String >, tag_values = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeClusterParametersInput {
     /// The name of a cluster parameter group for which to return details.
@@ -956,11 +955,11 @@ pub struct DescribeClusterParametersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeClusterParametersInput "DescribeClusterParametersMessage"[set debug into] {
+    DescribeClusterParametersInput "DescribeClusterParametersMessage"[set into] {
     parameter_group_name : String, source : String, max_records = i32, marker : String }
     { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeClusterSecurityGroupsInput {
     /// The name of a cluster security group for which you are requesting details. You must specify either the **Marker** parameter or a **ClusterSecurityGroupName** parameter, but not both.
@@ -976,11 +975,11 @@ pub struct DescribeClusterSecurityGroupsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeClusterSecurityGroupsInput "DescribeClusterSecurityGroupsMessage"[set debug
-    into] { cluster_security_group_name : String, max_records = i32, marker : String,
-    tag_keys : Vec < String >, tag_values : Vec < String > } { _client }
+    DescribeClusterSecurityGroupsInput "DescribeClusterSecurityGroupsMessage"[set into] {
+    cluster_security_group_name : String, max_records = i32, marker : String, tag_keys =
+    Vec < String >, tag_values = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeClusterSnapshotsInput {
     /// The identifier of the cluster which generated the requested snapshots.
@@ -1011,14 +1010,14 @@ pub struct DescribeClusterSnapshotsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeClusterSnapshotsInput "DescribeClusterSnapshotsMessage"[set debug into] {
+    DescribeClusterSnapshotsInput "DescribeClusterSnapshotsMessage"[set into] {
     cluster_identifier : String, snapshot_identifier : String, snapshot_arn : String,
     snapshot_type : String, start_time : rboto::DateTime, end_time : rboto::DateTime,
-    max_records = i32, marker : String, owner_account : String, tag_keys : Vec < String
-    >, tag_values : Vec < String >, cluster_exists = bool, sorting_entities : Vec <
+    max_records = i32, marker : String, owner_account : String, tag_keys = Vec < String
+    >, tag_values = Vec < String >, cluster_exists = bool, sorting_entities = Vec <
     SnapshotSortingEntity > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeClusterSubnetGroupsInput {
     /// The name of the cluster subnet group for which information is requested.
@@ -1034,11 +1033,11 @@ pub struct DescribeClusterSubnetGroupsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeClusterSubnetGroupsInput "DescribeClusterSubnetGroupsMessage"[set debug into]
-    { cluster_subnet_group_name : String, max_records = i32, marker : String, tag_keys :
-    Vec < String >, tag_values : Vec < String > } { _client }
+    DescribeClusterSubnetGroupsInput "DescribeClusterSubnetGroupsMessage"[set into] {
+    cluster_subnet_group_name : String, max_records = i32, marker : String, tag_keys =
+    Vec < String >, tag_values = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeClusterTracksInput {
     /// The name of the maintenance track.
@@ -1050,10 +1049,10 @@ pub struct DescribeClusterTracksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeClusterTracksInput "DescribeClusterTracksMessage"[set debug into] {
+    DescribeClusterTracksInput "DescribeClusterTracksMessage"[set into] {
     maintenance_track_name : String, max_records = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeClusterVersionsInput {
     /// The specific cluster version to return.
@@ -1067,11 +1066,11 @@ pub struct DescribeClusterVersionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeClusterVersionsInput "DescribeClusterVersionsMessage"[set debug into] {
+    DescribeClusterVersionsInput "DescribeClusterVersionsMessage"[set into] {
     cluster_version : String, cluster_parameter_group_family : String, max_records = i32,
     marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeClustersInput {
     /// The unique identifier of a cluster whose properties you are requesting. This parameter is case sensitive.
@@ -1087,11 +1086,11 @@ pub struct DescribeClustersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeClustersInput "DescribeClustersMessage"[set debug into] { cluster_identifier
-    : String, max_records = i32, marker : String, tag_keys : Vec < String >, tag_values :
+    DescribeClustersInput "DescribeClustersMessage"[set into] { cluster_identifier :
+    String, max_records = i32, marker : String, tag_keys = Vec < String >, tag_values =
     Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeCustomDomainAssociationsInput {
     /// The custom domain name for the custom domain association.
@@ -1106,10 +1105,10 @@ pub struct DescribeCustomDomainAssociationsInput {
 }
 rboto::__structure!(
     DescribeCustomDomainAssociationsInput "DescribeCustomDomainAssociationsMessage"[set
-    debug into] { custom_domain_name : String, custom_domain_certificate_arn : String,
+    into] { custom_domain_name : String, custom_domain_certificate_arn : String,
     max_records = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDataSharesForConsumerInput {
     /// The Amazon Resource Name (ARN) of the consumer namespace that returns in the list of datashares.
@@ -1123,11 +1122,11 @@ pub struct DescribeDataSharesForConsumerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDataSharesForConsumerInput "DescribeDataSharesForConsumerMessage"[set debug
-    into] { consumer_arn : String, status : DataShareStatusForConsumer, max_records =
-    i32, marker : String } { _client }
+    DescribeDataSharesForConsumerInput "DescribeDataSharesForConsumerMessage"[set into] {
+    consumer_arn : String, status : DataShareStatusForConsumer, max_records = i32, marker
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDataSharesForProducerInput {
     /// The Amazon Resource Name (ARN) of the producer namespace that returns in the list of datashares.
@@ -1141,11 +1140,11 @@ pub struct DescribeDataSharesForProducerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDataSharesForProducerInput "DescribeDataSharesForProducerMessage"[set debug
-    into] { producer_arn : String, status : DataShareStatusForProducer, max_records =
-    i32, marker : String } { _client }
+    DescribeDataSharesForProducerInput "DescribeDataSharesForProducerMessage"[set into] {
+    producer_arn : String, status : DataShareStatusForProducer, max_records = i32, marker
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDataSharesInput {
     /// The Amazon resource name (ARN) of the datashare to describe details of.
@@ -1157,10 +1156,10 @@ pub struct DescribeDataSharesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDataSharesInput "DescribeDataSharesMessage"[set debug into] { data_share_arn
-    : String, max_records = i32, marker : String } { _client }
+    DescribeDataSharesInput "DescribeDataSharesMessage"[set into] { data_share_arn :
+    String, max_records = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDefaultClusterParametersInput {
     /// The name of the cluster parameter group family.
@@ -1173,10 +1172,10 @@ pub struct DescribeDefaultClusterParametersInput {
 }
 rboto::__structure!(
     DescribeDefaultClusterParametersInput "DescribeDefaultClusterParametersMessage"[set
-    debug into] { parameter_group_family : String, max_records = i32, marker : String } {
+    into] { parameter_group_family : String, max_records = i32, marker : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeEndpointAccessInput {
     /// The cluster identifier associated with the described endpoint.
@@ -1194,11 +1193,11 @@ pub struct DescribeEndpointAccessInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeEndpointAccessInput "DescribeEndpointAccessMessage"[set debug into] {
+    DescribeEndpointAccessInput "DescribeEndpointAccessMessage"[set into] {
     cluster_identifier : String, resource_owner : String, endpoint_name : String, vpc_id
     : String, max_records = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeEndpointAuthorizationInput {
     /// The cluster identifier of the cluster to access.
@@ -1214,11 +1213,11 @@ pub struct DescribeEndpointAuthorizationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeEndpointAuthorizationInput "DescribeEndpointAuthorizationMessage"[set debug
-    into] { cluster_identifier : String, account : String, grantee = bool, max_records =
-    i32, marker : String } { _client }
+    DescribeEndpointAuthorizationInput "DescribeEndpointAuthorizationMessage"[set into] {
+    cluster_identifier : String, account : String, grantee = bool, max_records = i32,
+    marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeEventCategoriesInput {
     /// The source type, such as cluster or parameter group, to which the described event categories apply.
@@ -1226,10 +1225,10 @@ pub struct DescribeEventCategoriesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeEventCategoriesInput "DescribeEventCategoriesMessage"[set debug into] {
-    source_type : String } { _client }
+    DescribeEventCategoriesInput "DescribeEventCategoriesMessage"[set into] { source_type
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeEventSubscriptionsInput {
     /// The name of the Amazon Redshift event notification subscription to be described.
@@ -1245,11 +1244,11 @@ pub struct DescribeEventSubscriptionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeEventSubscriptionsInput "DescribeEventSubscriptionsMessage"[set debug into] {
-    subscription_name : String, max_records = i32, marker : String, tag_keys : Vec <
-    String >, tag_values : Vec < String > } { _client }
+    DescribeEventSubscriptionsInput "DescribeEventSubscriptionsMessage"[set into] {
+    subscription_name : String, max_records = i32, marker : String, tag_keys = Vec <
+    String >, tag_values = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeEventsInput {
     /// The identifier of the event source for which events will be returned. If this parameter is not specified, then all sources are included in the response.
@@ -1269,11 +1268,11 @@ pub struct DescribeEventsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeEventsInput "DescribeEventsMessage"[set debug into] { source_identifier :
-    String, source_type : SourceType, start_time : rboto::DateTime, end_time :
-    rboto::DateTime, duration = i32, max_records = i32, marker : String } { _client }
+    DescribeEventsInput "DescribeEventsMessage"[set into] { source_identifier : String,
+    source_type : SourceType, start_time : rboto::DateTime, end_time : rboto::DateTime,
+    duration = i32, max_records = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeHsmClientCertificatesInput {
     /// The identifier of a specific HSM client certificate for which you want information. If no identifier is specified, information is returned for all HSM client certificates owned by your Amazon Web Services account.
@@ -1289,11 +1288,11 @@ pub struct DescribeHsmClientCertificatesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeHsmClientCertificatesInput "DescribeHsmClientCertificatesMessage"[set debug
-    into] { hsm_client_certificate_identifier : String, max_records = i32, marker :
-    String, tag_keys : Vec < String >, tag_values : Vec < String > } { _client }
+    DescribeHsmClientCertificatesInput "DescribeHsmClientCertificatesMessage"[set into] {
+    hsm_client_certificate_identifier : String, max_records = i32, marker : String,
+    tag_keys = Vec < String >, tag_values = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeHsmConfigurationsInput {
     /// The identifier of a specific Amazon Redshift HSM configuration to be described. If no identifier is specified, information is returned for all HSM configurations owned by your Amazon Web Services account.
@@ -1309,11 +1308,11 @@ pub struct DescribeHsmConfigurationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeHsmConfigurationsInput "DescribeHsmConfigurationsMessage"[set debug into] {
-    hsm_configuration_identifier : String, max_records = i32, marker : String, tag_keys :
-    Vec < String >, tag_values : Vec < String > } { _client }
+    DescribeHsmConfigurationsInput "DescribeHsmConfigurationsMessage"[set into] {
+    hsm_configuration_identifier : String, max_records = i32, marker : String, tag_keys =
+    Vec < String >, tag_values = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeInboundIntegrationsInput {
     /// The Amazon Resource Name (ARN) of the inbound integration.
@@ -1327,11 +1326,11 @@ pub struct DescribeInboundIntegrationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeInboundIntegrationsInput "DescribeInboundIntegrationsMessage"[set debug into]
-    { integration_arn : String, target_arn : String, max_records = i32, marker : String }
-    { _client }
+    DescribeInboundIntegrationsInput "DescribeInboundIntegrationsMessage"[set into] {
+    integration_arn : String, target_arn : String, max_records = i32, marker : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeIntegrationsInput {
     /// The unique identifier of the integration.
@@ -1345,11 +1344,11 @@ pub struct DescribeIntegrationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeIntegrationsInput "DescribeIntegrationsMessage"[set debug into] {
-    integration_arn : String, max_records = i32, marker : String, filters : Vec <
+    DescribeIntegrationsInput "DescribeIntegrationsMessage"[set into] { integration_arn :
+    String, max_records = i32, marker : String, filters = Vec <
     DescribeIntegrationsFilter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeLoggingStatusInput {
     /// The identifier of the cluster from which to get the logging status.
@@ -1357,10 +1356,10 @@ pub struct DescribeLoggingStatusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeLoggingStatusInput "DescribeLoggingStatusMessage"[set debug into] {
+    DescribeLoggingStatusInput "DescribeLoggingStatusMessage"[set into] {
     cluster_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeNodeConfigurationOptionsInput {
     /// The action type to evaluate for possible node configurations. Specify "restore-cluster" to get configuration combinations based on an existing snapshot. Specify "recommend-node-config" to get configuration recommendations based on an existing cluster or snapshot. Specify "resize-cluster" to get configuration combinations for elastic resize based on an existing cluster.
@@ -1383,12 +1382,11 @@ pub struct DescribeNodeConfigurationOptionsInput {
 }
 rboto::__structure!(
     DescribeNodeConfigurationOptionsInput "DescribeNodeConfigurationOptionsMessage"[set
-    debug into] { action_type : ActionType, cluster_identifier : String,
-    snapshot_identifier : String, snapshot_arn : String, owner_account : String, filters
-    : Vec < NodeConfigurationOptionsFilter >, marker : String, max_records = i32 } {
-    _client }
+    into] { action_type : ActionType, cluster_identifier : String, snapshot_identifier :
+    String, snapshot_arn : String, owner_account : String, filters = Vec <
+    NodeConfigurationOptionsFilter >, marker : String, max_records = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeOrderableClusterOptionsInput {
     /// The version filter value. Specify this parameter to show only the available offerings matching the specified version.
@@ -1403,10 +1401,10 @@ pub struct DescribeOrderableClusterOptionsInput {
 }
 rboto::__structure!(
     DescribeOrderableClusterOptionsInput "DescribeOrderableClusterOptionsMessage"[set
-    debug into] { cluster_version : String, node_type : String, max_records = i32, marker
-    : String } { _client }
+    into] { cluster_version : String, node_type : String, max_records = i32, marker :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribePartnersInput {
     /// The Amazon Web Services account ID that owns the cluster.
@@ -1420,11 +1418,11 @@ pub struct DescribePartnersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribePartnersInput "DescribePartnersInputMessage"[set debug into] { account_id :
-    String, cluster_identifier : String, database_name : String, partner_name : String }
-    { _client }
+    DescribePartnersInput "DescribePartnersInputMessage"[set into] { account_id : String,
+    cluster_identifier : String, database_name : String, partner_name : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeQev2IdcApplicationsInput {
     /// The Amazon Resource Name (ARN) for the Amazon Redshift Query Editor (QEV2) application that integrates with IAM Identity Center.
@@ -1436,10 +1434,10 @@ pub struct DescribeQev2IdcApplicationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeQev2IdcApplicationsInput "DescribeQev2IdcApplicationsMessage"[set debug into]
-    { qev2_idc_application_arn : String, max_records = i32, marker : String } { _client }
+    DescribeQev2IdcApplicationsInput "DescribeQev2IdcApplicationsMessage"[set into] {
+    qev2_idc_application_arn : String, max_records = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeRedshiftIdcApplicationsInput {
     /// The ARN for the Redshift application that integrates with IAM Identity Center.
@@ -1452,10 +1450,10 @@ pub struct DescribeRedshiftIdcApplicationsInput {
 }
 rboto::__structure!(
     DescribeRedshiftIdcApplicationsInput "DescribeRedshiftIdcApplicationsMessage"[set
-    debug into] { redshift_idc_application_arn : String, max_records = i32, marker :
-    String } { _client }
+    into] { redshift_idc_application_arn : String, max_records = i32, marker : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeReservedNodeExchangeStatusInput {
     /// The identifier of the source reserved node in a reserved-node exchange request.
@@ -1470,11 +1468,11 @@ pub struct DescribeReservedNodeExchangeStatusInput {
 }
 rboto::__structure!(
     DescribeReservedNodeExchangeStatusInput
-    "DescribeReservedNodeExchangeStatusInputMessage"[set debug into] { reserved_node_id :
+    "DescribeReservedNodeExchangeStatusInputMessage"[set into] { reserved_node_id :
     String, reserved_node_exchange_request_id : String, max_records = i32, marker :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeReservedNodeOfferingsInput {
     /// The unique identifier for the offering.
@@ -1486,11 +1484,10 @@ pub struct DescribeReservedNodeOfferingsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeReservedNodeOfferingsInput "DescribeReservedNodeOfferingsMessage"[set debug
-    into] { reserved_node_offering_id : String, max_records = i32, marker : String } {
-    _client }
+    DescribeReservedNodeOfferingsInput "DescribeReservedNodeOfferingsMessage"[set into] {
+    reserved_node_offering_id : String, max_records = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeReservedNodesInput {
     /// Identifier for the node reservation.
@@ -1502,10 +1499,10 @@ pub struct DescribeReservedNodesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeReservedNodesInput "DescribeReservedNodesMessage"[set debug into] {
+    DescribeReservedNodesInput "DescribeReservedNodesMessage"[set into] {
     reserved_node_id : String, max_records = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeResizeInput {
     /// The unique identifier of a cluster whose resize progress you are requesting. This parameter is case-sensitive.
@@ -1513,10 +1510,10 @@ pub struct DescribeResizeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeResizeInput "DescribeResizeMessage"[set debug into] { cluster_identifier :
-    String } { _client }
+    DescribeResizeInput "DescribeResizeMessage"[set into] { cluster_identifier : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeScheduledActionsInput {
     /// The name of the scheduled action to retrieve.
@@ -1538,13 +1535,13 @@ pub struct DescribeScheduledActionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeScheduledActionsInput "DescribeScheduledActionsMessage"[set debug into] {
+    DescribeScheduledActionsInput "DescribeScheduledActionsMessage"[set into] {
     scheduled_action_name : String, target_action_type : ScheduledActionTypeValues,
-    start_time : rboto::DateTime, end_time : rboto::DateTime, active = bool, filters :
+    start_time : rboto::DateTime, end_time : rboto::DateTime, active = bool, filters =
     Vec < ScheduledActionFilter >, marker : String, max_records = i32 } { _client }
 );
 /// The result of the `DescribeSnapshotCopyGrants` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeSnapshotCopyGrantsInput {
     /// The name of the snapshot copy grant.
@@ -1560,11 +1557,11 @@ pub struct DescribeSnapshotCopyGrantsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeSnapshotCopyGrantsInput "DescribeSnapshotCopyGrantsMessage"[set debug into] {
-    snapshot_copy_grant_name : String, max_records = i32, marker : String, tag_keys : Vec
-    < String >, tag_values : Vec < String > } { _client }
+    DescribeSnapshotCopyGrantsInput "DescribeSnapshotCopyGrantsMessage"[set into] {
+    snapshot_copy_grant_name : String, max_records = i32, marker : String, tag_keys = Vec
+    < String >, tag_values = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeSnapshotSchedulesInput {
     /// The unique identifier for the cluster whose snapshot schedules you want to view.
@@ -1582,11 +1579,11 @@ pub struct DescribeSnapshotSchedulesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeSnapshotSchedulesInput "DescribeSnapshotSchedulesMessage"[set debug into] {
-    cluster_identifier : String, schedule_identifier : String, tag_keys : Vec < String >,
-    tag_values : Vec < String >, marker : String, max_records = i32 } { _client }
+    DescribeSnapshotSchedulesInput "DescribeSnapshotSchedulesMessage"[set into] {
+    cluster_identifier : String, schedule_identifier : String, tag_keys = Vec < String >,
+    tag_values = Vec < String >, marker : String, max_records = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTableRestoreStatusInput {
     /// The Amazon Redshift cluster that the table is being restored to.
@@ -1600,11 +1597,11 @@ pub struct DescribeTableRestoreStatusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTableRestoreStatusInput "DescribeTableRestoreStatusMessage"[set debug into] {
+    DescribeTableRestoreStatusInput "DescribeTableRestoreStatusMessage"[set into] {
     cluster_identifier : String, table_restore_request_id : String, max_records = i32,
     marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTagsInput {
     /// The Amazon Resource Name (ARN) for which you want to describe the tag or tags. For example, `arn:aws:redshift:us-east-2:123456789:cluster:t1`.
@@ -1622,11 +1619,11 @@ pub struct DescribeTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTagsInput "DescribeTagsMessage"[set debug into] { resource_name : String,
-    resource_type : String, max_records = i32, marker : String, tag_keys : Vec < String
-    >, tag_values : Vec < String > } { _client }
+    DescribeTagsInput "DescribeTagsMessage"[set into] { resource_name : String,
+    resource_type : String, max_records = i32, marker : String, tag_keys = Vec < String
+    >, tag_values = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeUsageLimitsInput {
     /// The identifier of the usage limit to describe.
@@ -1646,12 +1643,12 @@ pub struct DescribeUsageLimitsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeUsageLimitsInput "DescribeUsageLimitsMessage"[set debug into] {
-    usage_limit_id : String, cluster_identifier : String, feature_type :
-    UsageLimitFeatureType, max_records = i32, marker : String, tag_keys : Vec < String >,
-    tag_values : Vec < String > } { _client }
+    DescribeUsageLimitsInput "DescribeUsageLimitsMessage"[set into] { usage_limit_id :
+    String, cluster_identifier : String, feature_type : UsageLimitFeatureType,
+    max_records = i32, marker : String, tag_keys = Vec < String >, tag_values = Vec <
+    String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableLoggingInput {
     /// The identifier of the cluster on which logging is to be stopped.
@@ -1663,11 +1660,10 @@ pub struct DisableLoggingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisableLoggingInput "DisableLoggingMessage"[set debug into] { cluster_identifier :
-    String, log_destination_type : LogDestinationType, log_exports : Vec < String > } {
-    _client }
+    DisableLoggingInput "DisableLoggingMessage"[set into] { cluster_identifier : String,
+    log_destination_type : LogDestinationType, log_exports = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableSnapshotCopyInput {
     /// The unique identifier of the source cluster that you want to disable copying of snapshots to a destination region.
@@ -1675,10 +1671,10 @@ pub struct DisableSnapshotCopyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisableSnapshotCopyInput "DisableSnapshotCopyMessage"[set debug into] {
-    cluster_identifier : String } { _client }
+    DisableSnapshotCopyInput "DisableSnapshotCopyMessage"[set into] { cluster_identifier
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateDataShareConsumerInput {
     /// The Amazon Resource Name (ARN) of the datashare to remove association for.
@@ -1692,11 +1688,11 @@ pub struct DisassociateDataShareConsumerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisassociateDataShareConsumerInput "DisassociateDataShareConsumerMessage"[set debug
-    into] { data_share_arn : String, disassociate_entire_account = bool, consumer_arn :
-    String, consumer_region : String } { _client }
+    DisassociateDataShareConsumerInput "DisassociateDataShareConsumerMessage"[set into] {
+    data_share_arn : String, disassociate_entire_account = bool, consumer_arn : String,
+    consumer_region : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableLoggingInput {
     /// The identifier of the cluster on which logging is to be started.
@@ -1716,12 +1712,12 @@ pub struct EnableLoggingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableLoggingInput "EnableLoggingMessage"[set debug into] { cluster_identifier :
-    String, bucket_name : String, s3_key_prefix : String, log_destination_type :
-    LogDestinationType, log_exports : Vec < String >, s3_table_kms_key_id : String,
+    EnableLoggingInput "EnableLoggingMessage"[set into] { cluster_identifier : String,
+    bucket_name : String, s3_key_prefix : String, log_destination_type :
+    LogDestinationType, log_exports = Vec < String >, s3_table_kms_key_id : String,
     s3_table_granularity : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableSnapshotCopyInput {
     /// The unique identifier of the source cluster to copy snapshots from.
@@ -1737,12 +1733,11 @@ pub struct EnableSnapshotCopyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableSnapshotCopyInput "EnableSnapshotCopyMessage"[set debug into] {
-    cluster_identifier : String, destination_region : String, retention_period = i32,
-    snapshot_copy_grant_name : String, manual_snapshot_retention_period = i32 } { _client
-    }
+    EnableSnapshotCopyInput "EnableSnapshotCopyMessage"[set into] { cluster_identifier :
+    String, destination_region : String, retention_period = i32, snapshot_copy_grant_name
+    : String, manual_snapshot_retention_period = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct FailoverPrimaryComputeInput {
     /// The unique identifier of the cluster for which the primary compute unit will be failed over to another Availability Zone.
@@ -1750,11 +1745,11 @@ pub struct FailoverPrimaryComputeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    FailoverPrimaryComputeInput "FailoverPrimaryComputeInputMessage"[set debug into] {
+    FailoverPrimaryComputeInput "FailoverPrimaryComputeInputMessage"[set into] {
     cluster_identifier : String } { _client }
 );
 /// The request parameters to get cluster credentials.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetClusterCredentialsInput {
     /// The name of a database user. If a user name matching `DbUser` exists in the database, the temporary user credentials have the same permissions as the existing user. If `DbUser` doesn't exist in the database and `Autocreate` is `True`, a new user is created using the value for `DbUser` with PUBLIC permissions.
@@ -1774,12 +1769,12 @@ pub struct GetClusterCredentialsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetClusterCredentialsInput "GetClusterCredentialsMessage"[set debug into] { db_user :
+    GetClusterCredentialsInput "GetClusterCredentialsMessage"[set into] { db_user :
     String, db_name : String, cluster_identifier : String, duration_seconds = i32,
-    auto_create = bool, db_groups : Vec < String >, custom_domain_name : String } {
+    auto_create = bool, db_groups = Vec < String >, custom_domain_name : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetClusterCredentialsWithIamInput {
     /// The name of the database for which you are requesting credentials. If the database name is specified, the IAM policy must allow access to the resource `dbname` for the specified database name. If the database name is not specified, access to all databases is allowed.
@@ -1793,12 +1788,12 @@ pub struct GetClusterCredentialsWithIamInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetClusterCredentialsWithIamInput "GetClusterCredentialsWithIAMMessage"[set debug
-    into] { db_name : String, cluster_identifier : String, duration_seconds = i32,
+    GetClusterCredentialsWithIamInput "GetClusterCredentialsWithIAMMessage"[set into] {
+    db_name : String, cluster_identifier : String, duration_seconds = i32,
     custom_domain_name : String } { _client }
 );
 /// The request parameters for `GetIdentityCenterAuthToken`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIdentityCenterAuthTokenInput {
     /// A list of cluster identifiers that the generated token can be used with. The token will be scoped to only allow authentication to the specified clusters.
@@ -1806,10 +1801,10 @@ pub struct GetIdentityCenterAuthTokenInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetIdentityCenterAuthTokenInput "GetIdentityCenterAuthTokenRequest"[set debug into] {
-    cluster_ids : Vec < String > } { _client }
+    GetIdentityCenterAuthTokenInput "GetIdentityCenterAuthTokenRequest"[set into] {
+    cluster_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetReservedNodeExchangeConfigurationOptionsInput {
     /// The action type of the reserved-node configuration. The action type can be an exchange initiated from either a snapshot or a resize.
@@ -1826,11 +1821,11 @@ pub struct GetReservedNodeExchangeConfigurationOptionsInput {
 }
 rboto::__structure!(
     GetReservedNodeExchangeConfigurationOptionsInput
-    "GetReservedNodeExchangeConfigurationOptionsInputMessage"[set debug into] {
-    action_type : ReservedNodeExchangeActionType, cluster_identifier : String,
-    snapshot_identifier : String, max_records = i32, marker : String } { _client }
+    "GetReservedNodeExchangeConfigurationOptionsInputMessage"[set into] { action_type :
+    ReservedNodeExchangeActionType, cluster_identifier : String, snapshot_identifier :
+    String, max_records = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetReservedNodeExchangeOfferingsInput {
     /// A string representing the node identifier for the DC1 Reserved Node to be exchanged.
@@ -1843,10 +1838,10 @@ pub struct GetReservedNodeExchangeOfferingsInput {
 }
 rboto::__structure!(
     GetReservedNodeExchangeOfferingsInput
-    "GetReservedNodeExchangeOfferingsInputMessage"[set debug into] { reserved_node_id :
-    String, max_records = i32, marker : String } { _client }
+    "GetReservedNodeExchangeOfferingsInputMessage"[set into] { reserved_node_id : String,
+    max_records = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the resource of which its resource policy is fetched.
@@ -1854,10 +1849,10 @@ pub struct GetResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetResourcePolicyInput "GetResourcePolicyMessage"[set debug into] { resource_arn :
-    String } { _client }
+    GetResourcePolicyInput "GetResourcePolicyMessage"[set into] { resource_arn : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListRecommendationsInput {
     /// The unique identifier of the Amazon Redshift cluster for which the list of Advisor recommendations is returned. If the neither the cluster identifier and the cluster namespace ARN parameters are specified, then recommendations for all clusters in the account are returned.
@@ -1871,11 +1866,10 @@ pub struct ListRecommendationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListRecommendationsInput "ListRecommendationsMessage"[set debug into] {
-    cluster_identifier : String, namespace_arn : String, max_records = i32, marker :
-    String } { _client }
+    ListRecommendationsInput "ListRecommendationsMessage"[set into] { cluster_identifier
+    : String, namespace_arn : String, max_records = i32, marker : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyAquaConfigurationInput {
     /// The identifier of the cluster to be modified.
@@ -1885,11 +1879,10 @@ pub struct ModifyAquaConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyAquaConfigurationInput "ModifyAquaInputMessage"[set debug into] {
-    cluster_identifier : String, aqua_configuration_status : AquaConfigurationStatus } {
-    _client }
+    ModifyAquaConfigurationInput "ModifyAquaInputMessage"[set into] { cluster_identifier
+    : String, aqua_configuration_status : AquaConfigurationStatus } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyAuthenticationProfileInput {
     /// The name of the authentication profile to replace.
@@ -1899,11 +1892,11 @@ pub struct ModifyAuthenticationProfileInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyAuthenticationProfileInput "ModifyAuthenticationProfileMessage"[set debug into]
-    { authentication_profile_name : String, authentication_profile_content : String } {
+    ModifyAuthenticationProfileInput "ModifyAuthenticationProfileMessage"[set into] {
+    authentication_profile_name : String, authentication_profile_content : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyClusterDbRevisionInput {
     /// The unique identifier of a cluster whose database revision you want to modify.
@@ -1913,10 +1906,10 @@ pub struct ModifyClusterDbRevisionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyClusterDbRevisionInput "ModifyClusterDbRevisionMessage"[set debug into] {
+    ModifyClusterDbRevisionInput "ModifyClusterDbRevisionMessage"[set into] {
     cluster_identifier : String, revision_target : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyClusterIamRolesInput {
     /// The unique identifier of the cluster for which you want to associate or disassociate IAM roles.
@@ -1930,11 +1923,11 @@ pub struct ModifyClusterIamRolesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyClusterIamRolesInput "ModifyClusterIamRolesMessage"[set debug into] {
-    cluster_identifier : String, add_iam_roles : Vec < String >, remove_iam_roles : Vec <
+    ModifyClusterIamRolesInput "ModifyClusterIamRolesMessage"[set into] {
+    cluster_identifier : String, add_iam_roles = Vec < String >, remove_iam_roles = Vec <
     String >, default_iam_role_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyClusterMaintenanceInput {
     /// A unique identifier for the cluster.
@@ -1952,12 +1945,12 @@ pub struct ModifyClusterMaintenanceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyClusterMaintenanceInput "ModifyClusterMaintenanceMessage"[set debug into] {
+    ModifyClusterMaintenanceInput "ModifyClusterMaintenanceMessage"[set into] {
     cluster_identifier : String, defer_maintenance = bool, defer_maintenance_identifier :
     String, defer_maintenance_start_time : rboto::DateTime, defer_maintenance_end_time :
     rboto::DateTime, defer_maintenance_duration = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyClusterInput {
     /// The unique identifier of the cluster to be modified.
@@ -2025,7 +2018,7 @@ pub struct ModifyClusterInput {
 rboto::__structure!(
     ModifyClusterInput "ModifyClusterMessage"[set debug into] { cluster_identifier :
     String, cluster_type : String, node_type : String, number_of_nodes = i32,
-    cluster_security_groups : Vec < String >, vpc_security_group_ids : Vec < String >,
+    cluster_security_groups = Vec < String >, vpc_security_group_ids = Vec < String >,
     master_user_password : String[sensitive], cluster_parameter_group_name : String,
     automated_snapshot_retention_period = i32, manual_snapshot_retention_period = i32,
     preferred_maintenance_window : String, cluster_version : String,
@@ -2039,7 +2032,7 @@ rboto::__structure!(
     bool } { _client }
 );
 /// Describes a modify cluster parameter group operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyClusterParameterGroupInput {
     /// The name of the parameter group to be modified.
@@ -2049,10 +2042,10 @@ pub struct ModifyClusterParameterGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyClusterParameterGroupInput "ModifyClusterParameterGroupMessage"[set debug into]
-    { parameter_group_name : String, parameters : Vec < Parameter > } { _client }
+    ModifyClusterParameterGroupInput "ModifyClusterParameterGroupMessage"[set into] {
+    parameter_group_name : String, parameters = Vec < Parameter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyClusterSnapshotInput {
     /// The identifier of the snapshot whose setting you want to modify.
@@ -2064,11 +2057,11 @@ pub struct ModifyClusterSnapshotInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyClusterSnapshotInput "ModifyClusterSnapshotMessage"[set debug into] {
+    ModifyClusterSnapshotInput "ModifyClusterSnapshotMessage"[set into] {
     snapshot_identifier : String, manual_snapshot_retention_period = i32, force = bool }
     { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyClusterSnapshotScheduleInput {
     /// A unique identifier for the cluster whose snapshot schedule you want to modify.
@@ -2080,11 +2073,11 @@ pub struct ModifyClusterSnapshotScheduleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyClusterSnapshotScheduleInput "ModifyClusterSnapshotScheduleMessage"[set debug
-    into] { cluster_identifier : String, schedule_identifier : String,
-    disassociate_schedule = bool } { _client }
+    ModifyClusterSnapshotScheduleInput "ModifyClusterSnapshotScheduleMessage"[set into] {
+    cluster_identifier : String, schedule_identifier : String, disassociate_schedule =
+    bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyClusterSubnetGroupInput {
     /// The name of the subnet group to be modified.
@@ -2096,11 +2089,11 @@ pub struct ModifyClusterSubnetGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyClusterSubnetGroupInput "ModifyClusterSubnetGroupMessage"[set debug into] {
-    cluster_subnet_group_name : String, description : String, subnet_ids : Vec < String >
+    ModifyClusterSubnetGroupInput "ModifyClusterSubnetGroupMessage"[set into] {
+    cluster_subnet_group_name : String, description : String, subnet_ids = Vec < String >
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyCustomDomainAssociationInput {
     /// The custom domain name for a changed custom domain association.
@@ -2112,11 +2105,11 @@ pub struct ModifyCustomDomainAssociationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyCustomDomainAssociationInput "ModifyCustomDomainAssociationMessage"[set debug
-    into] { custom_domain_name : String, custom_domain_certificate_arn : String,
+    ModifyCustomDomainAssociationInput "ModifyCustomDomainAssociationMessage"[set into] {
+    custom_domain_name : String, custom_domain_certificate_arn : String,
     cluster_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyEndpointAccessInput {
     /// The endpoint to be modified.
@@ -2126,10 +2119,10 @@ pub struct ModifyEndpointAccessInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyEndpointAccessInput "ModifyEndpointAccessMessage"[set debug into] {
-    endpoint_name : String, vpc_security_group_ids : Vec < String > } { _client }
+    ModifyEndpointAccessInput "ModifyEndpointAccessMessage"[set into] { endpoint_name :
+    String, vpc_security_group_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyEventSubscriptionInput {
     /// The name of the modified Amazon Redshift event notification subscription.
@@ -2149,12 +2142,12 @@ pub struct ModifyEventSubscriptionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyEventSubscriptionInput "ModifyEventSubscriptionMessage"[set debug into] {
+    ModifyEventSubscriptionInput "ModifyEventSubscriptionMessage"[set into] {
     subscription_name : String, sns_topic_arn : String, source_type : String, source_ids
-    : Vec < String >, event_categories : Vec < String >, severity : String, enabled =
+    = Vec < String >, event_categories = Vec < String >, severity : String, enabled =
     bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyIntegrationInput {
     /// The unique identifier of the integration to modify.
@@ -2166,10 +2159,10 @@ pub struct ModifyIntegrationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyIntegrationInput "ModifyIntegrationMessage"[set debug into] { integration_arn :
+    ModifyIntegrationInput "ModifyIntegrationMessage"[set into] { integration_arn :
     String, description : String, integration_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyLakehouseConfigurationInput {
     /// The unique identifier of the cluster whose lakehouse configuration you want to modify.
@@ -2187,12 +2180,12 @@ pub struct ModifyLakehouseConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyLakehouseConfigurationInput "ModifyLakehouseConfigurationMessage"[set debug
-    into] { cluster_identifier : String, lakehouse_registration : LakehouseRegistration,
+    ModifyLakehouseConfigurationInput "ModifyLakehouseConfigurationMessage"[set into] {
+    cluster_identifier : String, lakehouse_registration : LakehouseRegistration,
     catalog_name : String, lakehouse_idc_registration : LakehouseIdcRegistration,
     lakehouse_idc_application_arn : String, dry_run = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyQev2IdcApplicationInput {
     /// The Amazon Resource Name (ARN) for the Amazon Redshift Query Editor (QEV2) application that integrates with IAM Identity Center.
@@ -2202,10 +2195,10 @@ pub struct ModifyQev2IdcApplicationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyQev2IdcApplicationInput "ModifyQev2IdcApplicationMessage"[set debug into] {
+    ModifyQev2IdcApplicationInput "ModifyQev2IdcApplicationMessage"[set into] {
     qev2_idc_application_arn : String, idc_display_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyRedshiftIdcApplicationInput {
     /// The ARN for the Redshift application that integrates with IAM Identity Center.
@@ -2223,13 +2216,13 @@ pub struct ModifyRedshiftIdcApplicationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyRedshiftIdcApplicationInput "ModifyRedshiftIdcApplicationMessage"[set debug
-    into] { redshift_idc_application_arn : String, identity_namespace : String,
-    iam_role_arn : String, idc_display_name : String, authorized_token_issuer_list : Vec
-    < AuthorizedTokenIssuer >, service_integrations : Vec < ServiceIntegrationsUnion > }
-    { _client }
+    ModifyRedshiftIdcApplicationInput "ModifyRedshiftIdcApplicationMessage"[set into] {
+    redshift_idc_application_arn : String, identity_namespace : String, iam_role_arn :
+    String, idc_display_name : String, authorized_token_issuer_list = Vec <
+    AuthorizedTokenIssuer >, service_integrations = Vec < ServiceIntegrationsUnion > } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyScheduledActionInput {
     /// The name of the scheduled action to modify.
@@ -2251,12 +2244,12 @@ pub struct ModifyScheduledActionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyScheduledActionInput "ModifyScheduledActionMessage"[set debug into] {
-    scheduled_action_name : String, target_action : ScheduledActionType, schedule :
+    ModifyScheduledActionInput "ModifyScheduledActionMessage"[set into] {
+    scheduled_action_name : String, target_action = ScheduledActionType, schedule :
     String, iam_role : String, scheduled_action_description : String, start_time :
     rboto::DateTime, end_time : rboto::DateTime, enable = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifySnapshotCopyRetentionPeriodInput {
     /// The unique identifier of the cluster for which you want to change the retention period for either automated or manual snapshots that are copied to a destination Amazon Web Services Region.
@@ -2269,10 +2262,10 @@ pub struct ModifySnapshotCopyRetentionPeriodInput {
 }
 rboto::__structure!(
     ModifySnapshotCopyRetentionPeriodInput "ModifySnapshotCopyRetentionPeriodMessage"[set
-    debug into] { cluster_identifier : String, retention_period = i32, manual = bool } {
+    into] { cluster_identifier : String, retention_period = i32, manual = bool } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifySnapshotScheduleInput {
     /// A unique alphanumeric identifier of the schedule to modify.
@@ -2282,10 +2275,10 @@ pub struct ModifySnapshotScheduleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifySnapshotScheduleInput "ModifySnapshotScheduleMessage"[set debug into] {
-    schedule_identifier : String, schedule_definitions : Vec < String > } { _client }
+    ModifySnapshotScheduleInput "ModifySnapshotScheduleMessage"[set into] {
+    schedule_identifier : String, schedule_definitions = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyUsageLimitInput {
     /// The identifier of the usage limit to modify.
@@ -2297,10 +2290,10 @@ pub struct ModifyUsageLimitInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyUsageLimitInput "ModifyUsageLimitMessage"[set debug into] { usage_limit_id :
-    String, amount = i64, breach_action : UsageLimitBreachAction } { _client }
+    ModifyUsageLimitInput "ModifyUsageLimitMessage"[set into] { usage_limit_id : String,
+    amount = i64, breach_action : UsageLimitBreachAction } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PurchaseReservedNodeOfferingInput {
     /// The unique identifier of the reserved node offering you want to purchase.
@@ -2310,10 +2303,10 @@ pub struct PurchaseReservedNodeOfferingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PurchaseReservedNodeOfferingInput "PurchaseReservedNodeOfferingMessage"[set debug
-    into] { reserved_node_offering_id : String, node_count = i32 } { _client }
+    PurchaseReservedNodeOfferingInput "PurchaseReservedNodeOfferingMessage"[set into] {
+    reserved_node_offering_id : String, node_count = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the resource of which its resource policy is updated.
@@ -2323,10 +2316,10 @@ pub struct PutResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutResourcePolicyInput "PutResourcePolicyMessage"[set debug into] { resource_arn :
-    String, policy : String } { _client }
+    PutResourcePolicyInput "PutResourcePolicyMessage"[set into] { resource_arn : String,
+    policy : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RebootClusterInput {
     /// The cluster identifier.
@@ -2334,10 +2327,10 @@ pub struct RebootClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RebootClusterInput "RebootClusterMessage"[set debug into] { cluster_identifier :
-    String } { _client }
+    RebootClusterInput "RebootClusterMessage"[set into] { cluster_identifier : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RegisterNamespaceInput {
     /// The unique identifier of the cluster or serverless namespace that you want to register.
@@ -2347,11 +2340,11 @@ pub struct RegisterNamespaceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RegisterNamespaceInput "RegisterNamespaceInputMessage"[set debug into] {
-    namespace_identifier : NamespaceIdentifierUnion, consumer_identifiers : Vec < String
+    RegisterNamespaceInput "RegisterNamespaceInputMessage"[set into] {
+    namespace_identifier = NamespaceIdentifierUnion, consumer_identifiers = Vec < String
     > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RejectDataShareInput {
     /// The Amazon Resource Name (ARN) of the datashare to reject.
@@ -2359,10 +2352,10 @@ pub struct RejectDataShareInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RejectDataShareInput "RejectDataShareMessage"[set debug into] { data_share_arn :
-    String } { _client }
+    RejectDataShareInput "RejectDataShareMessage"[set into] { data_share_arn : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ResetClusterParameterGroupInput {
     /// The name of the cluster parameter group to be reset.
@@ -2374,11 +2367,11 @@ pub struct ResetClusterParameterGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ResetClusterParameterGroupInput "ResetClusterParameterGroupMessage"[set debug into] {
-    parameter_group_name : String, reset_all_parameters = bool, parameters : Vec <
+    ResetClusterParameterGroupInput "ResetClusterParameterGroupMessage"[set into] {
+    parameter_group_name : String, reset_all_parameters = bool, parameters = Vec <
     Parameter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RestoreFromClusterSnapshotInput {
     /// The identifier of the cluster that will be created from restoring the snapshot.
@@ -2462,17 +2455,17 @@ pub struct RestoreFromClusterSnapshotInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RestoreFromClusterSnapshotInput "RestoreFromClusterSnapshotMessage"[set debug into] {
+    RestoreFromClusterSnapshotInput "RestoreFromClusterSnapshotMessage"[set into] {
     cluster_identifier : String, snapshot_identifier : String, snapshot_arn : String,
     snapshot_cluster_identifier : String, port = i32, availability_zone : String,
     allow_version_upgrade = bool, cluster_subnet_group_name : String, publicly_accessible
     = bool, owner_account : String, hsm_client_certificate_identifier : String,
     hsm_configuration_identifier : String, elastic_ip : String,
-    cluster_parameter_group_name : String, cluster_security_groups : Vec < String >,
-    vpc_security_group_ids : Vec < String >, preferred_maintenance_window : String,
+    cluster_parameter_group_name : String, cluster_security_groups = Vec < String >,
+    vpc_security_group_ids = Vec < String >, preferred_maintenance_window : String,
     automated_snapshot_retention_period = i32, manual_snapshot_retention_period = i32,
     kms_key_id : String, node_type : String, enhanced_vpc_routing = bool, additional_info
-    : String, iam_roles : Vec < String >, maintenance_track_name : String,
+    : String, iam_roles = Vec < String >, maintenance_track_name : String,
     snapshot_schedule_identifier : String, number_of_nodes = i32,
     availability_zone_relocation = bool, aqua_configuration_status :
     AquaConfigurationStatus, default_iam_role_arn : String, reserved_node_id : String,
@@ -2480,7 +2473,7 @@ rboto::__structure!(
     bool, master_password_secret_kms_key_id : String, ip_address_type : String, multi_az
     = bool, catalog_name : String, redshift_idc_application_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RestoreTableFromClusterSnapshotInput {
     /// The identifier of the Amazon Redshift cluster to restore the table to.
@@ -2505,12 +2498,12 @@ pub struct RestoreTableFromClusterSnapshotInput {
 }
 rboto::__structure!(
     RestoreTableFromClusterSnapshotInput "RestoreTableFromClusterSnapshotMessage"[set
-    debug into] { cluster_identifier : String, snapshot_identifier : String,
+    into] { cluster_identifier : String, snapshot_identifier : String,
     source_database_name : String, source_schema_name : String, source_table_name :
     String, target_database_name : String, target_schema_name : String, new_table_name :
     String, enable_case_sensitive_identifier = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RevokeClusterSecurityGroupIngressInput {
     /// The name of the security Group from which to revoke the ingress rule.
@@ -2525,10 +2518,10 @@ pub struct RevokeClusterSecurityGroupIngressInput {
 }
 rboto::__structure!(
     RevokeClusterSecurityGroupIngressInput "RevokeClusterSecurityGroupIngressMessage"[set
-    debug into] { cluster_security_group_name : String, cidrip : String,
+    into] { cluster_security_group_name : String, cidrip : String,
     ec2_security_group_name : String, ec2_security_group_owner_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RevokeEndpointAccessInput {
     /// The cluster to revoke access from.
@@ -2542,11 +2535,11 @@ pub struct RevokeEndpointAccessInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RevokeEndpointAccessInput "RevokeEndpointAccessMessage"[set debug into] {
-    cluster_identifier : String, account : String, vpc_ids : Vec < String >, force = bool
+    RevokeEndpointAccessInput "RevokeEndpointAccessMessage"[set into] {
+    cluster_identifier : String, account : String, vpc_ids = Vec < String >, force = bool
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RevokeSnapshotAccessInput {
     /// The identifier of the snapshot that the account can no longer access.
@@ -2560,11 +2553,11 @@ pub struct RevokeSnapshotAccessInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RevokeSnapshotAccessInput "RevokeSnapshotAccessMessage"[set debug into] {
+    RevokeSnapshotAccessInput "RevokeSnapshotAccessMessage"[set into] {
     snapshot_identifier : String, snapshot_arn : String, snapshot_cluster_identifier :
     String, account_with_restore_access : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RotateEncryptionKeyInput {
     /// The unique identifier of the cluster that you want to rotate the encryption keys for.
@@ -2572,10 +2565,10 @@ pub struct RotateEncryptionKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RotateEncryptionKeyInput "RotateEncryptionKeyMessage"[set debug into] {
-    cluster_identifier : String } { _client }
+    RotateEncryptionKeyInput "RotateEncryptionKeyMessage"[set into] { cluster_identifier
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdatePartnerStatusInput {
     /// The Amazon Web Services account ID that owns the cluster.
@@ -2593,12 +2586,11 @@ pub struct UpdatePartnerStatusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdatePartnerStatusInput "UpdatePartnerStatusInputMessage"[set debug into] {
-    account_id : String, cluster_identifier : String, database_name : String,
-    partner_name : String, status : PartnerIntegrationStatus, status_message : String } {
-    _client }
+    UpdatePartnerStatusInput "UpdatePartnerStatusInputMessage"[set into] { account_id :
+    String, cluster_identifier : String, database_name : String, partner_name : String,
+    status : PartnerIntegrationStatus, status_message : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AddPartnerInput {
     /// The Amazon Web Services account ID that owns the cluster.
@@ -2612,11 +2604,11 @@ pub struct AddPartnerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AddPartnerInput "PartnerIntegrationInputMessage"[set debug into] { account_id :
-    String, cluster_identifier : String, database_name : String, partner_name : String }
-    { _client }
+    AddPartnerInput "PartnerIntegrationInputMessage"[set into] { account_id : String,
+    cluster_identifier : String, database_name : String, partner_name : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteClusterSnapshotInput {
     /// The unique identifier of the manual snapshot to be deleted.
@@ -2626,10 +2618,10 @@ pub struct DeleteClusterSnapshotInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteClusterSnapshotInput "DeleteClusterSnapshotMessage"[set debug into] {
+    DeleteClusterSnapshotInput "DeleteClusterSnapshotMessage"[set into] {
     snapshot_identifier : String, snapshot_cluster_identifier : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeletePartnerInput {
     /// The Amazon Web Services account ID that owns the cluster.
@@ -2643,20 +2635,20 @@ pub struct DeletePartnerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeletePartnerInput "PartnerIntegrationInputMessage"[set debug into] { account_id :
-    String, cluster_identifier : String, database_name : String, partner_name : String }
-    { _client }
+    DeletePartnerInput "PartnerIntegrationInputMessage"[set into] { account_id : String,
+    cluster_identifier : String, database_name : String, partner_name : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeStorageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeStorageInput "DescribeStorageInput"[set debug into] {} { _client }
+    DescribeStorageInput "DescribeStorageInput"[set into] {} { _client }
 );
 /// Describes a pause cluster operation. For example, a scheduled action to run the `PauseCluster` API operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PauseClusterInput {
     /// The identifier of the cluster to be paused.
@@ -2664,11 +2656,11 @@ pub struct PauseClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PauseClusterInput "PauseClusterMessage"[set debug into from] { cluster_identifier :
-    String } { _client }
+    PauseClusterInput "PauseClusterMessage"[set into from] { cluster_identifier : String
+    } { _client }
 );
 /// Describes a resize cluster operation. For example, a scheduled action to run the `ResizeCluster` API operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ResizeClusterInput {
     /// The unique identifier for the cluster to resize.
@@ -2688,13 +2680,13 @@ pub struct ResizeClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ResizeClusterInput "ResizeClusterMessage"[set debug into from] { cluster_identifier :
+    ResizeClusterInput "ResizeClusterMessage"[set into from] { cluster_identifier :
     String, cluster_type : String, node_type : String, number_of_nodes = i32, classic =
     bool, reserved_node_id : String, target_reserved_node_offering_id : String } {
     _client }
 );
 /// Describes a resume cluster operation. For example, a scheduled action to run the `ResumeCluster` API operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ResumeClusterInput {
     /// The identifier of the cluster to be resumed.
@@ -2702,6 +2694,6 @@ pub struct ResumeClusterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ResumeClusterInput "ResumeClusterMessage"[set debug into from] { cluster_identifier :
+    ResumeClusterInput "ResumeClusterMessage"[set into from] { cluster_identifier :
     String } { _client }
 );

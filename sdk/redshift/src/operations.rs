@@ -6,295 +6,185 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; AcceptReservedNodeExchangeInput =>
-    AcceptReservedNodeExchangeOutput = super::schema::ops::ACCEPT_RESERVED_NODE_EXCHANGE,
-    "AcceptReservedNodeExchange"; AddPartnerInput => AddPartnerOutput =
-    super::schema::ops::ADD_PARTNER, "AddPartner"; AssociateDataShareConsumerInput =>
-    AssociateDataShareConsumerOutput = super::schema::ops::ASSOCIATE_DATA_SHARE_CONSUMER,
-    "AssociateDataShareConsumer"; AuthorizeClusterSecurityGroupIngressInput =>
-    AuthorizeClusterSecurityGroupIngressOutput =
-    super::schema::ops::AUTHORIZE_CLUSTER_SECURITY_GROUP_INGRESS,
-    "AuthorizeClusterSecurityGroupIngress"; AuthorizeDataShareInput =>
-    AuthorizeDataShareOutput = super::schema::ops::AUTHORIZE_DATA_SHARE,
-    "AuthorizeDataShare"; AuthorizeEndpointAccessInput => AuthorizeEndpointAccessOutput =
-    super::schema::ops::AUTHORIZE_ENDPOINT_ACCESS, "AuthorizeEndpointAccess";
-    AuthorizeSnapshotAccessInput => AuthorizeSnapshotAccessOutput =
-    super::schema::ops::AUTHORIZE_SNAPSHOT_ACCESS, "AuthorizeSnapshotAccess";
-    BatchDeleteClusterSnapshotsInput => BatchDeleteClusterSnapshotsOutput =
-    super::schema::ops::BATCH_DELETE_CLUSTER_SNAPSHOTS, "BatchDeleteClusterSnapshots";
-    BatchModifyClusterSnapshotsInput => BatchModifyClusterSnapshotsOutput =
-    super::schema::ops::BATCH_MODIFY_CLUSTER_SNAPSHOTS, "BatchModifyClusterSnapshots";
-    CancelResizeInput => CancelResizeOutput = super::schema::ops::CANCEL_RESIZE,
-    "CancelResize"; CopyClusterSnapshotInput => CopyClusterSnapshotOutput =
-    super::schema::ops::COPY_CLUSTER_SNAPSHOT, "CopyClusterSnapshot";
-    CreateAuthenticationProfileInput => CreateAuthenticationProfileOutput =
-    super::schema::ops::CREATE_AUTHENTICATION_PROFILE, "CreateAuthenticationProfile";
-    CreateClusterInput => CreateClusterOutput = super::schema::ops::CREATE_CLUSTER,
-    "CreateCluster"; CreateClusterParameterGroupInput =>
-    CreateClusterParameterGroupOutput =
-    super::schema::ops::CREATE_CLUSTER_PARAMETER_GROUP, "CreateClusterParameterGroup";
-    CreateClusterSecurityGroupInput => CreateClusterSecurityGroupOutput =
-    super::schema::ops::CREATE_CLUSTER_SECURITY_GROUP, "CreateClusterSecurityGroup";
-    CreateClusterSnapshotInput => CreateClusterSnapshotOutput =
-    super::schema::ops::CREATE_CLUSTER_SNAPSHOT, "CreateClusterSnapshot";
-    CreateClusterSubnetGroupInput => CreateClusterSubnetGroupOutput =
-    super::schema::ops::CREATE_CLUSTER_SUBNET_GROUP, "CreateClusterSubnetGroup";
-    CreateCustomDomainAssociationInput => CreateCustomDomainAssociationOutput =
-    super::schema::ops::CREATE_CUSTOM_DOMAIN_ASSOCIATION,
+    super::error::Exception, super::schema::SERVICE; AcceptReservedNodeExchangeInput =>
+    AcceptReservedNodeExchangeOutput, "AcceptReservedNodeExchange"; AddPartnerInput =>
+    AddPartnerOutput, "AddPartner"; AssociateDataShareConsumerInput =>
+    AssociateDataShareConsumerOutput, "AssociateDataShareConsumer";
+    AuthorizeClusterSecurityGroupIngressInput =>
+    AuthorizeClusterSecurityGroupIngressOutput, "AuthorizeClusterSecurityGroupIngress";
+    AuthorizeDataShareInput => AuthorizeDataShareOutput, "AuthorizeDataShare";
+    AuthorizeEndpointAccessInput => AuthorizeEndpointAccessOutput,
+    "AuthorizeEndpointAccess"; AuthorizeSnapshotAccessInput =>
+    AuthorizeSnapshotAccessOutput, "AuthorizeSnapshotAccess";
+    BatchDeleteClusterSnapshotsInput => BatchDeleteClusterSnapshotsOutput,
+    "BatchDeleteClusterSnapshots"; BatchModifyClusterSnapshotsInput =>
+    BatchModifyClusterSnapshotsOutput, "BatchModifyClusterSnapshots"; CancelResizeInput
+    => CancelResizeOutput, "CancelResize"; CopyClusterSnapshotInput =>
+    CopyClusterSnapshotOutput, "CopyClusterSnapshot"; CreateAuthenticationProfileInput =>
+    CreateAuthenticationProfileOutput, "CreateAuthenticationProfile"; CreateClusterInput
+    => CreateClusterOutput, "CreateCluster"; CreateClusterParameterGroupInput =>
+    CreateClusterParameterGroupOutput, "CreateClusterParameterGroup";
+    CreateClusterSecurityGroupInput => CreateClusterSecurityGroupOutput,
+    "CreateClusterSecurityGroup"; CreateClusterSnapshotInput =>
+    CreateClusterSnapshotOutput, "CreateClusterSnapshot"; CreateClusterSubnetGroupInput
+    => CreateClusterSubnetGroupOutput, "CreateClusterSubnetGroup";
+    CreateCustomDomainAssociationInput => CreateCustomDomainAssociationOutput,
     "CreateCustomDomainAssociation"; CreateEndpointAccessInput =>
-    CreateEndpointAccessOutput = super::schema::ops::CREATE_ENDPOINT_ACCESS,
-    "CreateEndpointAccess"; CreateEventSubscriptionInput => CreateEventSubscriptionOutput
-    = super::schema::ops::CREATE_EVENT_SUBSCRIPTION, "CreateEventSubscription";
-    CreateHsmClientCertificateInput => CreateHsmClientCertificateOutput =
-    super::schema::ops::CREATE_HSM_CLIENT_CERTIFICATE, "CreateHsmClientCertificate";
-    CreateHsmConfigurationInput => CreateHsmConfigurationOutput =
-    super::schema::ops::CREATE_HSM_CONFIGURATION, "CreateHsmConfiguration";
-    CreateIntegrationInput => CreateIntegrationOutput =
-    super::schema::ops::CREATE_INTEGRATION, "CreateIntegration";
-    CreateQev2IdcApplicationInput => CreateQev2IdcApplicationOutput =
-    super::schema::ops::CREATE_QEV2_IDC_APPLICATION, "CreateQev2IdcApplication";
-    CreateRedshiftIdcApplicationInput => CreateRedshiftIdcApplicationOutput =
-    super::schema::ops::CREATE_REDSHIFT_IDC_APPLICATION, "CreateRedshiftIdcApplication";
-    CreateScheduledActionInput => CreateScheduledActionOutput =
-    super::schema::ops::CREATE_SCHEDULED_ACTION, "CreateScheduledAction";
-    CreateSnapshotCopyGrantInput => CreateSnapshotCopyGrantOutput =
-    super::schema::ops::CREATE_SNAPSHOT_COPY_GRANT, "CreateSnapshotCopyGrant";
-    CreateSnapshotScheduleInput => CreateSnapshotScheduleOutput =
-    super::schema::ops::CREATE_SNAPSHOT_SCHEDULE, "CreateSnapshotSchedule";
-    CreateTagsInput => CreateTagsOutput = super::schema::ops::CREATE_TAGS, "CreateTags";
-    CreateUsageLimitInput => CreateUsageLimitOutput =
-    super::schema::ops::CREATE_USAGE_LIMIT, "CreateUsageLimit"; DeauthorizeDataShareInput
-    => DeauthorizeDataShareOutput = super::schema::ops::DEAUTHORIZE_DATA_SHARE,
+    CreateEndpointAccessOutput, "CreateEndpointAccess"; CreateEventSubscriptionInput =>
+    CreateEventSubscriptionOutput, "CreateEventSubscription";
+    CreateHsmClientCertificateInput => CreateHsmClientCertificateOutput,
+    "CreateHsmClientCertificate"; CreateHsmConfigurationInput =>
+    CreateHsmConfigurationOutput, "CreateHsmConfiguration"; CreateIntegrationInput =>
+    CreateIntegrationOutput, "CreateIntegration"; CreateQev2IdcApplicationInput =>
+    CreateQev2IdcApplicationOutput, "CreateQev2IdcApplication";
+    CreateRedshiftIdcApplicationInput => CreateRedshiftIdcApplicationOutput,
+    "CreateRedshiftIdcApplication"; CreateScheduledActionInput =>
+    CreateScheduledActionOutput, "CreateScheduledAction"; CreateSnapshotCopyGrantInput =>
+    CreateSnapshotCopyGrantOutput, "CreateSnapshotCopyGrant"; CreateSnapshotScheduleInput
+    => CreateSnapshotScheduleOutput, "CreateSnapshotSchedule"; CreateTagsInput =>
+    CreateTagsOutput, "CreateTags"; CreateUsageLimitInput => CreateUsageLimitOutput,
+    "CreateUsageLimit"; DeauthorizeDataShareInput => DeauthorizeDataShareOutput,
     "DeauthorizeDataShare"; DeleteAuthenticationProfileInput =>
-    DeleteAuthenticationProfileOutput =
-    super::schema::ops::DELETE_AUTHENTICATION_PROFILE, "DeleteAuthenticationProfile";
-    DeleteClusterInput => DeleteClusterOutput = super::schema::ops::DELETE_CLUSTER,
-    "DeleteCluster"; DeleteClusterParameterGroupInput =>
-    DeleteClusterParameterGroupOutput =
-    super::schema::ops::DELETE_CLUSTER_PARAMETER_GROUP, "DeleteClusterParameterGroup";
-    DeleteClusterSecurityGroupInput => DeleteClusterSecurityGroupOutput =
-    super::schema::ops::DELETE_CLUSTER_SECURITY_GROUP, "DeleteClusterSecurityGroup";
-    DeleteClusterSnapshotInput => DeleteClusterSnapshotOutput =
-    super::schema::ops::DELETE_CLUSTER_SNAPSHOT, "DeleteClusterSnapshot";
-    DeleteClusterSubnetGroupInput => DeleteClusterSubnetGroupOutput =
-    super::schema::ops::DELETE_CLUSTER_SUBNET_GROUP, "DeleteClusterSubnetGroup";
-    DeleteCustomDomainAssociationInput => DeleteCustomDomainAssociationOutput =
-    super::schema::ops::DELETE_CUSTOM_DOMAIN_ASSOCIATION,
+    DeleteAuthenticationProfileOutput, "DeleteAuthenticationProfile"; DeleteClusterInput
+    => DeleteClusterOutput, "DeleteCluster"; DeleteClusterParameterGroupInput =>
+    DeleteClusterParameterGroupOutput, "DeleteClusterParameterGroup";
+    DeleteClusterSecurityGroupInput => DeleteClusterSecurityGroupOutput,
+    "DeleteClusterSecurityGroup"; DeleteClusterSnapshotInput =>
+    DeleteClusterSnapshotOutput, "DeleteClusterSnapshot"; DeleteClusterSubnetGroupInput
+    => DeleteClusterSubnetGroupOutput, "DeleteClusterSubnetGroup";
+    DeleteCustomDomainAssociationInput => DeleteCustomDomainAssociationOutput,
     "DeleteCustomDomainAssociation"; DeleteEndpointAccessInput =>
-    DeleteEndpointAccessOutput = super::schema::ops::DELETE_ENDPOINT_ACCESS,
-    "DeleteEndpointAccess"; DeleteEventSubscriptionInput => DeleteEventSubscriptionOutput
-    = super::schema::ops::DELETE_EVENT_SUBSCRIPTION, "DeleteEventSubscription";
-    DeleteHsmClientCertificateInput => DeleteHsmClientCertificateOutput =
-    super::schema::ops::DELETE_HSM_CLIENT_CERTIFICATE, "DeleteHsmClientCertificate";
-    DeleteHsmConfigurationInput => DeleteHsmConfigurationOutput =
-    super::schema::ops::DELETE_HSM_CONFIGURATION, "DeleteHsmConfiguration";
-    DeleteIntegrationInput => DeleteIntegrationOutput =
-    super::schema::ops::DELETE_INTEGRATION, "DeleteIntegration"; DeletePartnerInput =>
-    DeletePartnerOutput = super::schema::ops::DELETE_PARTNER, "DeletePartner";
-    DeleteQev2IdcApplicationInput => DeleteQev2IdcApplicationOutput =
-    super::schema::ops::DELETE_QEV2_IDC_APPLICATION, "DeleteQev2IdcApplication";
-    DeleteRedshiftIdcApplicationInput => DeleteRedshiftIdcApplicationOutput =
-    super::schema::ops::DELETE_REDSHIFT_IDC_APPLICATION, "DeleteRedshiftIdcApplication";
-    DeleteResourcePolicyInput => DeleteResourcePolicyOutput =
-    super::schema::ops::DELETE_RESOURCE_POLICY, "DeleteResourcePolicy";
-    DeleteScheduledActionInput => DeleteScheduledActionOutput =
-    super::schema::ops::DELETE_SCHEDULED_ACTION, "DeleteScheduledAction";
-    DeleteSnapshotCopyGrantInput => DeleteSnapshotCopyGrantOutput =
-    super::schema::ops::DELETE_SNAPSHOT_COPY_GRANT, "DeleteSnapshotCopyGrant";
-    DeleteSnapshotScheduleInput => DeleteSnapshotScheduleOutput =
-    super::schema::ops::DELETE_SNAPSHOT_SCHEDULE, "DeleteSnapshotSchedule";
-    DeleteTagsInput => DeleteTagsOutput = super::schema::ops::DELETE_TAGS, "DeleteTags";
-    DeleteUsageLimitInput => DeleteUsageLimitOutput =
-    super::schema::ops::DELETE_USAGE_LIMIT, "DeleteUsageLimit"; DeregisterNamespaceInput
-    => DeregisterNamespaceOutput = super::schema::ops::DEREGISTER_NAMESPACE,
+    DeleteEndpointAccessOutput, "DeleteEndpointAccess"; DeleteEventSubscriptionInput =>
+    DeleteEventSubscriptionOutput, "DeleteEventSubscription";
+    DeleteHsmClientCertificateInput => DeleteHsmClientCertificateOutput,
+    "DeleteHsmClientCertificate"; DeleteHsmConfigurationInput =>
+    DeleteHsmConfigurationOutput, "DeleteHsmConfiguration"; DeleteIntegrationInput =>
+    DeleteIntegrationOutput, "DeleteIntegration"; DeletePartnerInput =>
+    DeletePartnerOutput, "DeletePartner"; DeleteQev2IdcApplicationInput =>
+    DeleteQev2IdcApplicationOutput, "DeleteQev2IdcApplication";
+    DeleteRedshiftIdcApplicationInput => DeleteRedshiftIdcApplicationOutput,
+    "DeleteRedshiftIdcApplication"; DeleteResourcePolicyInput =>
+    DeleteResourcePolicyOutput, "DeleteResourcePolicy"; DeleteScheduledActionInput =>
+    DeleteScheduledActionOutput, "DeleteScheduledAction"; DeleteSnapshotCopyGrantInput =>
+    DeleteSnapshotCopyGrantOutput, "DeleteSnapshotCopyGrant"; DeleteSnapshotScheduleInput
+    => DeleteSnapshotScheduleOutput, "DeleteSnapshotSchedule"; DeleteTagsInput =>
+    DeleteTagsOutput, "DeleteTags"; DeleteUsageLimitInput => DeleteUsageLimitOutput,
+    "DeleteUsageLimit"; DeregisterNamespaceInput => DeregisterNamespaceOutput,
     "DeregisterNamespace"; DescribeAccountAttributesInput =>
-    DescribeAccountAttributesOutput = super::schema::ops::DESCRIBE_ACCOUNT_ATTRIBUTES,
-    "DescribeAccountAttributes"; DescribeAuthenticationProfilesInput =>
-    DescribeAuthenticationProfilesOutput =
-    super::schema::ops::DESCRIBE_AUTHENTICATION_PROFILES,
+    DescribeAccountAttributesOutput, "DescribeAccountAttributes";
+    DescribeAuthenticationProfilesInput => DescribeAuthenticationProfilesOutput,
     "DescribeAuthenticationProfiles"; DescribeClusterDbRevisionsInput =>
-    DescribeClusterDbRevisionsOutput = super::schema::ops::DESCRIBE_CLUSTER_DB_REVISIONS,
-    "DescribeClusterDbRevisions"; DescribeClusterParameterGroupsInput =>
-    DescribeClusterParameterGroupsOutput =
-    super::schema::ops::DESCRIBE_CLUSTER_PARAMETER_GROUPS,
+    DescribeClusterDbRevisionsOutput, "DescribeClusterDbRevisions";
+    DescribeClusterParameterGroupsInput => DescribeClusterParameterGroupsOutput,
     "DescribeClusterParameterGroups"; DescribeClusterParametersInput =>
-    DescribeClusterParametersOutput = super::schema::ops::DESCRIBE_CLUSTER_PARAMETERS,
-    "DescribeClusterParameters"; DescribeClusterSecurityGroupsInput =>
-    DescribeClusterSecurityGroupsOutput =
-    super::schema::ops::DESCRIBE_CLUSTER_SECURITY_GROUPS,
+    DescribeClusterParametersOutput, "DescribeClusterParameters";
+    DescribeClusterSecurityGroupsInput => DescribeClusterSecurityGroupsOutput,
     "DescribeClusterSecurityGroups"; DescribeClusterSnapshotsInput =>
-    DescribeClusterSnapshotsOutput = super::schema::ops::DESCRIBE_CLUSTER_SNAPSHOTS,
-    "DescribeClusterSnapshots"; DescribeClusterSubnetGroupsInput =>
-    DescribeClusterSubnetGroupsOutput =
-    super::schema::ops::DESCRIBE_CLUSTER_SUBNET_GROUPS, "DescribeClusterSubnetGroups";
-    DescribeClusterTracksInput => DescribeClusterTracksOutput =
-    super::schema::ops::DESCRIBE_CLUSTER_TRACKS, "DescribeClusterTracks";
-    DescribeClusterVersionsInput => DescribeClusterVersionsOutput =
-    super::schema::ops::DESCRIBE_CLUSTER_VERSIONS, "DescribeClusterVersions";
-    DescribeClustersInput => DescribeClustersOutput =
-    super::schema::ops::DESCRIBE_CLUSTERS, "DescribeClusters";
-    DescribeCustomDomainAssociationsInput => DescribeCustomDomainAssociationsOutput =
-    super::schema::ops::DESCRIBE_CUSTOM_DOMAIN_ASSOCIATIONS,
-    "DescribeCustomDomainAssociations"; DescribeDataSharesInput =>
-    DescribeDataSharesOutput = super::schema::ops::DESCRIBE_DATA_SHARES,
-    "DescribeDataShares"; DescribeDataSharesForConsumerInput =>
-    DescribeDataSharesForConsumerOutput =
-    super::schema::ops::DESCRIBE_DATA_SHARES_FOR_CONSUMER,
+    DescribeClusterSnapshotsOutput, "DescribeClusterSnapshots";
+    DescribeClusterSubnetGroupsInput => DescribeClusterSubnetGroupsOutput,
+    "DescribeClusterSubnetGroups"; DescribeClusterTracksInput =>
+    DescribeClusterTracksOutput, "DescribeClusterTracks"; DescribeClusterVersionsInput =>
+    DescribeClusterVersionsOutput, "DescribeClusterVersions"; DescribeClustersInput =>
+    DescribeClustersOutput, "DescribeClusters"; DescribeCustomDomainAssociationsInput =>
+    DescribeCustomDomainAssociationsOutput, "DescribeCustomDomainAssociations";
+    DescribeDataSharesInput => DescribeDataSharesOutput, "DescribeDataShares";
+    DescribeDataSharesForConsumerInput => DescribeDataSharesForConsumerOutput,
     "DescribeDataSharesForConsumer"; DescribeDataSharesForProducerInput =>
-    DescribeDataSharesForProducerOutput =
-    super::schema::ops::DESCRIBE_DATA_SHARES_FOR_PRODUCER,
-    "DescribeDataSharesForProducer"; DescribeDefaultClusterParametersInput =>
-    DescribeDefaultClusterParametersOutput =
-    super::schema::ops::DESCRIBE_DEFAULT_CLUSTER_PARAMETERS,
+    DescribeDataSharesForProducerOutput, "DescribeDataSharesForProducer";
+    DescribeDefaultClusterParametersInput => DescribeDefaultClusterParametersOutput,
     "DescribeDefaultClusterParameters"; DescribeEndpointAccessInput =>
-    DescribeEndpointAccessOutput = super::schema::ops::DESCRIBE_ENDPOINT_ACCESS,
-    "DescribeEndpointAccess"; DescribeEndpointAuthorizationInput =>
-    DescribeEndpointAuthorizationOutput =
-    super::schema::ops::DESCRIBE_ENDPOINT_AUTHORIZATION, "DescribeEndpointAuthorization";
-    DescribeEventCategoriesInput => DescribeEventCategoriesOutput =
-    super::schema::ops::DESCRIBE_EVENT_CATEGORIES, "DescribeEventCategories";
-    DescribeEventSubscriptionsInput => DescribeEventSubscriptionsOutput =
-    super::schema::ops::DESCRIBE_EVENT_SUBSCRIPTIONS, "DescribeEventSubscriptions";
-    DescribeEventsInput => DescribeEventsOutput = super::schema::ops::DESCRIBE_EVENTS,
+    DescribeEndpointAccessOutput, "DescribeEndpointAccess";
+    DescribeEndpointAuthorizationInput => DescribeEndpointAuthorizationOutput,
+    "DescribeEndpointAuthorization"; DescribeEventCategoriesInput =>
+    DescribeEventCategoriesOutput, "DescribeEventCategories";
+    DescribeEventSubscriptionsInput => DescribeEventSubscriptionsOutput,
+    "DescribeEventSubscriptions"; DescribeEventsInput => DescribeEventsOutput,
     "DescribeEvents"; DescribeHsmClientCertificatesInput =>
-    DescribeHsmClientCertificatesOutput =
-    super::schema::ops::DESCRIBE_HSM_CLIENT_CERTIFICATES,
-    "DescribeHsmClientCertificates"; DescribeHsmConfigurationsInput =>
-    DescribeHsmConfigurationsOutput = super::schema::ops::DESCRIBE_HSM_CONFIGURATIONS,
+    DescribeHsmClientCertificatesOutput, "DescribeHsmClientCertificates";
+    DescribeHsmConfigurationsInput => DescribeHsmConfigurationsOutput,
     "DescribeHsmConfigurations"; DescribeInboundIntegrationsInput =>
-    DescribeInboundIntegrationsOutput =
-    super::schema::ops::DESCRIBE_INBOUND_INTEGRATIONS, "DescribeInboundIntegrations";
-    DescribeIntegrationsInput => DescribeIntegrationsOutput =
-    super::schema::ops::DESCRIBE_INTEGRATIONS, "DescribeIntegrations";
-    DescribeLoggingStatusInput => DescribeLoggingStatusOutput =
-    super::schema::ops::DESCRIBE_LOGGING_STATUS, "DescribeLoggingStatus";
-    DescribeNodeConfigurationOptionsInput => DescribeNodeConfigurationOptionsOutput =
-    super::schema::ops::DESCRIBE_NODE_CONFIGURATION_OPTIONS,
+    DescribeInboundIntegrationsOutput, "DescribeInboundIntegrations";
+    DescribeIntegrationsInput => DescribeIntegrationsOutput, "DescribeIntegrations";
+    DescribeLoggingStatusInput => DescribeLoggingStatusOutput, "DescribeLoggingStatus";
+    DescribeNodeConfigurationOptionsInput => DescribeNodeConfigurationOptionsOutput,
     "DescribeNodeConfigurationOptions"; DescribeOrderableClusterOptionsInput =>
-    DescribeOrderableClusterOptionsOutput =
-    super::schema::ops::DESCRIBE_ORDERABLE_CLUSTER_OPTIONS,
-    "DescribeOrderableClusterOptions"; DescribePartnersInput => DescribePartnersOutput =
-    super::schema::ops::DESCRIBE_PARTNERS, "DescribePartners";
-    DescribeQev2IdcApplicationsInput => DescribeQev2IdcApplicationsOutput =
-    super::schema::ops::DESCRIBE_QEV2_IDC_APPLICATIONS, "DescribeQev2IdcApplications";
-    DescribeRedshiftIdcApplicationsInput => DescribeRedshiftIdcApplicationsOutput =
-    super::schema::ops::DESCRIBE_REDSHIFT_IDC_APPLICATIONS,
-    "DescribeRedshiftIdcApplications"; DescribeReservedNodeExchangeStatusInput =>
-    DescribeReservedNodeExchangeStatusOutput =
-    super::schema::ops::DESCRIBE_RESERVED_NODE_EXCHANGE_STATUS,
+    DescribeOrderableClusterOptionsOutput, "DescribeOrderableClusterOptions";
+    DescribePartnersInput => DescribePartnersOutput, "DescribePartners";
+    DescribeQev2IdcApplicationsInput => DescribeQev2IdcApplicationsOutput,
+    "DescribeQev2IdcApplications"; DescribeRedshiftIdcApplicationsInput =>
+    DescribeRedshiftIdcApplicationsOutput, "DescribeRedshiftIdcApplications";
+    DescribeReservedNodeExchangeStatusInput => DescribeReservedNodeExchangeStatusOutput,
     "DescribeReservedNodeExchangeStatus"; DescribeReservedNodeOfferingsInput =>
-    DescribeReservedNodeOfferingsOutput =
-    super::schema::ops::DESCRIBE_RESERVED_NODE_OFFERINGS,
-    "DescribeReservedNodeOfferings"; DescribeReservedNodesInput =>
-    DescribeReservedNodesOutput = super::schema::ops::DESCRIBE_RESERVED_NODES,
-    "DescribeReservedNodes"; DescribeResizeInput => DescribeResizeOutput =
-    super::schema::ops::DESCRIBE_RESIZE, "DescribeResize"; DescribeScheduledActionsInput
-    => DescribeScheduledActionsOutput = super::schema::ops::DESCRIBE_SCHEDULED_ACTIONS,
+    DescribeReservedNodeOfferingsOutput, "DescribeReservedNodeOfferings";
+    DescribeReservedNodesInput => DescribeReservedNodesOutput, "DescribeReservedNodes";
+    DescribeResizeInput => DescribeResizeOutput, "DescribeResize";
+    DescribeScheduledActionsInput => DescribeScheduledActionsOutput,
     "DescribeScheduledActions"; DescribeSnapshotCopyGrantsInput =>
-    DescribeSnapshotCopyGrantsOutput = super::schema::ops::DESCRIBE_SNAPSHOT_COPY_GRANTS,
-    "DescribeSnapshotCopyGrants"; DescribeSnapshotSchedulesInput =>
-    DescribeSnapshotSchedulesOutput = super::schema::ops::DESCRIBE_SNAPSHOT_SCHEDULES,
-    "DescribeSnapshotSchedules"; DescribeStorageInput => DescribeStorageOutput =
-    super::schema::ops::DESCRIBE_STORAGE, "DescribeStorage";
-    DescribeTableRestoreStatusInput => DescribeTableRestoreStatusOutput =
-    super::schema::ops::DESCRIBE_TABLE_RESTORE_STATUS, "DescribeTableRestoreStatus";
-    DescribeTagsInput => DescribeTagsOutput = super::schema::ops::DESCRIBE_TAGS,
-    "DescribeTags"; DescribeUsageLimitsInput => DescribeUsageLimitsOutput =
-    super::schema::ops::DESCRIBE_USAGE_LIMITS, "DescribeUsageLimits"; DisableLoggingInput
-    => DisableLoggingOutput = super::schema::ops::DISABLE_LOGGING, "DisableLogging";
-    DisableSnapshotCopyInput => DisableSnapshotCopyOutput =
-    super::schema::ops::DISABLE_SNAPSHOT_COPY, "DisableSnapshotCopy";
-    DisassociateDataShareConsumerInput => DisassociateDataShareConsumerOutput =
-    super::schema::ops::DISASSOCIATE_DATA_SHARE_CONSUMER,
-    "DisassociateDataShareConsumer"; EnableLoggingInput => EnableLoggingOutput =
-    super::schema::ops::ENABLE_LOGGING, "EnableLogging"; EnableSnapshotCopyInput =>
-    EnableSnapshotCopyOutput = super::schema::ops::ENABLE_SNAPSHOT_COPY,
-    "EnableSnapshotCopy"; FailoverPrimaryComputeInput => FailoverPrimaryComputeOutput =
-    super::schema::ops::FAILOVER_PRIMARY_COMPUTE, "FailoverPrimaryCompute";
-    GetClusterCredentialsInput => GetClusterCredentialsOutput =
-    super::schema::ops::GET_CLUSTER_CREDENTIALS, "GetClusterCredentials";
-    GetClusterCredentialsWithIamInput => GetClusterCredentialsWithIamOutput =
-    super::schema::ops::GET_CLUSTER_CREDENTIALS_WITH_IAM, "GetClusterCredentialsWithIAM";
-    GetIdentityCenterAuthTokenInput => GetIdentityCenterAuthTokenOutput =
-    super::schema::ops::GET_IDENTITY_CENTER_AUTH_TOKEN, "GetIdentityCenterAuthToken";
+    DescribeSnapshotCopyGrantsOutput, "DescribeSnapshotCopyGrants";
+    DescribeSnapshotSchedulesInput => DescribeSnapshotSchedulesOutput,
+    "DescribeSnapshotSchedules"; DescribeStorageInput => DescribeStorageOutput,
+    "DescribeStorage"; DescribeTableRestoreStatusInput =>
+    DescribeTableRestoreStatusOutput, "DescribeTableRestoreStatus"; DescribeTagsInput =>
+    DescribeTagsOutput, "DescribeTags"; DescribeUsageLimitsInput =>
+    DescribeUsageLimitsOutput, "DescribeUsageLimits"; DisableLoggingInput =>
+    DisableLoggingOutput, "DisableLogging"; DisableSnapshotCopyInput =>
+    DisableSnapshotCopyOutput, "DisableSnapshotCopy"; DisassociateDataShareConsumerInput
+    => DisassociateDataShareConsumerOutput, "DisassociateDataShareConsumer";
+    EnableLoggingInput => EnableLoggingOutput, "EnableLogging"; EnableSnapshotCopyInput
+    => EnableSnapshotCopyOutput, "EnableSnapshotCopy"; FailoverPrimaryComputeInput =>
+    FailoverPrimaryComputeOutput, "FailoverPrimaryCompute"; GetClusterCredentialsInput =>
+    GetClusterCredentialsOutput, "GetClusterCredentials";
+    GetClusterCredentialsWithIamInput => GetClusterCredentialsWithIamOutput,
+    "GetClusterCredentialsWithIAM"; GetIdentityCenterAuthTokenInput =>
+    GetIdentityCenterAuthTokenOutput, "GetIdentityCenterAuthToken";
     GetReservedNodeExchangeConfigurationOptionsInput =>
-    GetReservedNodeExchangeConfigurationOptionsOutput =
-    super::schema::ops::GET_RESERVED_NODE_EXCHANGE_CONFIGURATION_OPTIONS,
+    GetReservedNodeExchangeConfigurationOptionsOutput,
     "GetReservedNodeExchangeConfigurationOptions"; GetReservedNodeExchangeOfferingsInput
-    => GetReservedNodeExchangeOfferingsOutput =
-    super::schema::ops::GET_RESERVED_NODE_EXCHANGE_OFFERINGS,
-    "GetReservedNodeExchangeOfferings"; GetResourcePolicyInput => GetResourcePolicyOutput
-    = super::schema::ops::GET_RESOURCE_POLICY, "GetResourcePolicy";
-    ListRecommendationsInput => ListRecommendationsOutput =
-    super::schema::ops::LIST_RECOMMENDATIONS, "ListRecommendations";
-    ModifyAquaConfigurationInput => ModifyAquaConfigurationOutput =
-    super::schema::ops::MODIFY_AQUA_CONFIGURATION, "ModifyAquaConfiguration";
-    ModifyAuthenticationProfileInput => ModifyAuthenticationProfileOutput =
-    super::schema::ops::MODIFY_AUTHENTICATION_PROFILE, "ModifyAuthenticationProfile";
-    ModifyClusterInput => ModifyClusterOutput = super::schema::ops::MODIFY_CLUSTER,
-    "ModifyCluster"; ModifyClusterDbRevisionInput => ModifyClusterDbRevisionOutput =
-    super::schema::ops::MODIFY_CLUSTER_DB_REVISION, "ModifyClusterDbRevision";
-    ModifyClusterIamRolesInput => ModifyClusterIamRolesOutput =
-    super::schema::ops::MODIFY_CLUSTER_IAM_ROLES, "ModifyClusterIamRoles";
-    ModifyClusterMaintenanceInput => ModifyClusterMaintenanceOutput =
-    super::schema::ops::MODIFY_CLUSTER_MAINTENANCE, "ModifyClusterMaintenance";
-    ModifyClusterParameterGroupInput => ModifyClusterParameterGroupOutput =
-    super::schema::ops::MODIFY_CLUSTER_PARAMETER_GROUP, "ModifyClusterParameterGroup";
-    ModifyClusterSnapshotInput => ModifyClusterSnapshotOutput =
-    super::schema::ops::MODIFY_CLUSTER_SNAPSHOT, "ModifyClusterSnapshot";
-    ModifyClusterSnapshotScheduleInput => ModifyClusterSnapshotScheduleOutput =
-    super::schema::ops::MODIFY_CLUSTER_SNAPSHOT_SCHEDULE,
+    => GetReservedNodeExchangeOfferingsOutput, "GetReservedNodeExchangeOfferings";
+    GetResourcePolicyInput => GetResourcePolicyOutput, "GetResourcePolicy";
+    ListRecommendationsInput => ListRecommendationsOutput, "ListRecommendations";
+    ModifyAquaConfigurationInput => ModifyAquaConfigurationOutput,
+    "ModifyAquaConfiguration"; ModifyAuthenticationProfileInput =>
+    ModifyAuthenticationProfileOutput, "ModifyAuthenticationProfile"; ModifyClusterInput
+    => ModifyClusterOutput, "ModifyCluster"; ModifyClusterDbRevisionInput =>
+    ModifyClusterDbRevisionOutput, "ModifyClusterDbRevision"; ModifyClusterIamRolesInput
+    => ModifyClusterIamRolesOutput, "ModifyClusterIamRoles";
+    ModifyClusterMaintenanceInput => ModifyClusterMaintenanceOutput,
+    "ModifyClusterMaintenance"; ModifyClusterParameterGroupInput =>
+    ModifyClusterParameterGroupOutput, "ModifyClusterParameterGroup";
+    ModifyClusterSnapshotInput => ModifyClusterSnapshotOutput, "ModifyClusterSnapshot";
+    ModifyClusterSnapshotScheduleInput => ModifyClusterSnapshotScheduleOutput,
     "ModifyClusterSnapshotSchedule"; ModifyClusterSubnetGroupInput =>
-    ModifyClusterSubnetGroupOutput = super::schema::ops::MODIFY_CLUSTER_SUBNET_GROUP,
-    "ModifyClusterSubnetGroup"; ModifyCustomDomainAssociationInput =>
-    ModifyCustomDomainAssociationOutput =
-    super::schema::ops::MODIFY_CUSTOM_DOMAIN_ASSOCIATION,
+    ModifyClusterSubnetGroupOutput, "ModifyClusterSubnetGroup";
+    ModifyCustomDomainAssociationInput => ModifyCustomDomainAssociationOutput,
     "ModifyCustomDomainAssociation"; ModifyEndpointAccessInput =>
-    ModifyEndpointAccessOutput = super::schema::ops::MODIFY_ENDPOINT_ACCESS,
-    "ModifyEndpointAccess"; ModifyEventSubscriptionInput => ModifyEventSubscriptionOutput
-    = super::schema::ops::MODIFY_EVENT_SUBSCRIPTION, "ModifyEventSubscription";
-    ModifyIntegrationInput => ModifyIntegrationOutput =
-    super::schema::ops::MODIFY_INTEGRATION, "ModifyIntegration";
-    ModifyLakehouseConfigurationInput => ModifyLakehouseConfigurationOutput =
-    super::schema::ops::MODIFY_LAKEHOUSE_CONFIGURATION, "ModifyLakehouseConfiguration";
-    ModifyQev2IdcApplicationInput => ModifyQev2IdcApplicationOutput =
-    super::schema::ops::MODIFY_QEV2_IDC_APPLICATION, "ModifyQev2IdcApplication";
-    ModifyRedshiftIdcApplicationInput => ModifyRedshiftIdcApplicationOutput =
-    super::schema::ops::MODIFY_REDSHIFT_IDC_APPLICATION, "ModifyRedshiftIdcApplication";
-    ModifyScheduledActionInput => ModifyScheduledActionOutput =
-    super::schema::ops::MODIFY_SCHEDULED_ACTION, "ModifyScheduledAction";
-    ModifySnapshotCopyRetentionPeriodInput => ModifySnapshotCopyRetentionPeriodOutput =
-    super::schema::ops::MODIFY_SNAPSHOT_COPY_RETENTION_PERIOD,
+    ModifyEndpointAccessOutput, "ModifyEndpointAccess"; ModifyEventSubscriptionInput =>
+    ModifyEventSubscriptionOutput, "ModifyEventSubscription"; ModifyIntegrationInput =>
+    ModifyIntegrationOutput, "ModifyIntegration"; ModifyLakehouseConfigurationInput =>
+    ModifyLakehouseConfigurationOutput, "ModifyLakehouseConfiguration";
+    ModifyQev2IdcApplicationInput => ModifyQev2IdcApplicationOutput,
+    "ModifyQev2IdcApplication"; ModifyRedshiftIdcApplicationInput =>
+    ModifyRedshiftIdcApplicationOutput, "ModifyRedshiftIdcApplication";
+    ModifyScheduledActionInput => ModifyScheduledActionOutput, "ModifyScheduledAction";
+    ModifySnapshotCopyRetentionPeriodInput => ModifySnapshotCopyRetentionPeriodOutput,
     "ModifySnapshotCopyRetentionPeriod"; ModifySnapshotScheduleInput =>
-    ModifySnapshotScheduleOutput = super::schema::ops::MODIFY_SNAPSHOT_SCHEDULE,
-    "ModifySnapshotSchedule"; ModifyUsageLimitInput => ModifyUsageLimitOutput =
-    super::schema::ops::MODIFY_USAGE_LIMIT, "ModifyUsageLimit"; PauseClusterInput =>
-    PauseClusterOutput = super::schema::ops::PAUSE_CLUSTER, "PauseCluster";
-    PurchaseReservedNodeOfferingInput => PurchaseReservedNodeOfferingOutput =
-    super::schema::ops::PURCHASE_RESERVED_NODE_OFFERING, "PurchaseReservedNodeOffering";
-    PutResourcePolicyInput => PutResourcePolicyOutput =
-    super::schema::ops::PUT_RESOURCE_POLICY, "PutResourcePolicy"; RebootClusterInput =>
-    RebootClusterOutput = super::schema::ops::REBOOT_CLUSTER, "RebootCluster";
-    RegisterNamespaceInput => RegisterNamespaceOutput =
-    super::schema::ops::REGISTER_NAMESPACE, "RegisterNamespace"; RejectDataShareInput =>
-    RejectDataShareOutput = super::schema::ops::REJECT_DATA_SHARE, "RejectDataShare";
-    ResetClusterParameterGroupInput => ResetClusterParameterGroupOutput =
-    super::schema::ops::RESET_CLUSTER_PARAMETER_GROUP, "ResetClusterParameterGroup";
-    ResizeClusterInput => ResizeClusterOutput = super::schema::ops::RESIZE_CLUSTER,
-    "ResizeCluster"; RestoreFromClusterSnapshotInput => RestoreFromClusterSnapshotOutput
-    = super::schema::ops::RESTORE_FROM_CLUSTER_SNAPSHOT, "RestoreFromClusterSnapshot";
-    RestoreTableFromClusterSnapshotInput => RestoreTableFromClusterSnapshotOutput =
-    super::schema::ops::RESTORE_TABLE_FROM_CLUSTER_SNAPSHOT,
-    "RestoreTableFromClusterSnapshot"; ResumeClusterInput => ResumeClusterOutput =
-    super::schema::ops::RESUME_CLUSTER, "ResumeCluster";
-    RevokeClusterSecurityGroupIngressInput => RevokeClusterSecurityGroupIngressOutput =
-    super::schema::ops::REVOKE_CLUSTER_SECURITY_GROUP_INGRESS,
-    "RevokeClusterSecurityGroupIngress"; RevokeEndpointAccessInput =>
-    RevokeEndpointAccessOutput = super::schema::ops::REVOKE_ENDPOINT_ACCESS,
-    "RevokeEndpointAccess"; RevokeSnapshotAccessInput => RevokeSnapshotAccessOutput =
-    super::schema::ops::REVOKE_SNAPSHOT_ACCESS, "RevokeSnapshotAccess";
-    RotateEncryptionKeyInput => RotateEncryptionKeyOutput =
-    super::schema::ops::ROTATE_ENCRYPTION_KEY, "RotateEncryptionKey";
-    UpdatePartnerStatusInput => UpdatePartnerStatusOutput =
-    super::schema::ops::UPDATE_PARTNER_STATUS, "UpdatePartnerStatus";
+    ModifySnapshotScheduleOutput, "ModifySnapshotSchedule"; ModifyUsageLimitInput =>
+    ModifyUsageLimitOutput, "ModifyUsageLimit"; PauseClusterInput => PauseClusterOutput,
+    "PauseCluster"; PurchaseReservedNodeOfferingInput =>
+    PurchaseReservedNodeOfferingOutput, "PurchaseReservedNodeOffering";
+    PutResourcePolicyInput => PutResourcePolicyOutput, "PutResourcePolicy";
+    RebootClusterInput => RebootClusterOutput, "RebootCluster"; RegisterNamespaceInput =>
+    RegisterNamespaceOutput, "RegisterNamespace"; RejectDataShareInput =>
+    RejectDataShareOutput, "RejectDataShare"; ResetClusterParameterGroupInput =>
+    ResetClusterParameterGroupOutput, "ResetClusterParameterGroup"; ResizeClusterInput =>
+    ResizeClusterOutput, "ResizeCluster"; RestoreFromClusterSnapshotInput =>
+    RestoreFromClusterSnapshotOutput, "RestoreFromClusterSnapshot";
+    RestoreTableFromClusterSnapshotInput => RestoreTableFromClusterSnapshotOutput,
+    "RestoreTableFromClusterSnapshot"; ResumeClusterInput => ResumeClusterOutput,
+    "ResumeCluster"; RevokeClusterSecurityGroupIngressInput =>
+    RevokeClusterSecurityGroupIngressOutput, "RevokeClusterSecurityGroupIngress";
+    RevokeEndpointAccessInput => RevokeEndpointAccessOutput, "RevokeEndpointAccess";
+    RevokeSnapshotAccessInput => RevokeSnapshotAccessOutput, "RevokeSnapshotAccess";
+    RotateEncryptionKeyInput => RotateEncryptionKeyOutput, "RotateEncryptionKey";
+    UpdatePartnerStatusInput => UpdatePartnerStatusOutput, "UpdatePartnerStatus";
 );

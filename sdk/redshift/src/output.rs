@@ -6,17 +6,17 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AcceptReservedNodeExchangeOutput {
     pub exchanged_reserved_node: Option<ReservedNode>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AcceptReservedNodeExchangeOutput "AcceptReservedNodeExchangeOutputMessage"[debug from
-    output] { exchanged_reserved_node : ReservedNode } { _meta }
+    AcceptReservedNodeExchangeOutput "AcceptReservedNodeExchangeOutputMessage"[from
+    output] { exchanged_reserved_node = ReservedNode } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAccountAttributesOutput {
     /// A list of attributes assigned to an account.
@@ -24,10 +24,10 @@ pub struct DescribeAccountAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAccountAttributesOutput "AccountAttributeList"[debug from output] {
-    account_attributes : Vec < AccountAttribute > } { _meta }
+    DescribeAccountAttributesOutput "AccountAttributeList"[from output] {
+    account_attributes = Vec < AccountAttribute > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuthorizeClusterSecurityGroupIngressOutput {
     pub cluster_security_group: Option<ClusterSecurityGroup>,
@@ -35,20 +35,20 @@ pub struct AuthorizeClusterSecurityGroupIngressOutput {
 }
 rboto::__structure!(
     AuthorizeClusterSecurityGroupIngressOutput
-    "AuthorizeClusterSecurityGroupIngressResult"[debug from output] {
-    cluster_security_group : ClusterSecurityGroup } { _meta }
+    "AuthorizeClusterSecurityGroupIngressResult"[from output] { cluster_security_group =
+    ClusterSecurityGroup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuthorizeSnapshotAccessOutput {
     pub snapshot: Option<Snapshot>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AuthorizeSnapshotAccessOutput "AuthorizeSnapshotAccessResult"[debug from output] {
-    snapshot : Snapshot } { _meta }
+    AuthorizeSnapshotAccessOutput "AuthorizeSnapshotAccessResult"[from output] { snapshot
+    = Snapshot } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchDeleteClusterSnapshotsOutput {
     /// A list of the snapshot identifiers that were deleted.
@@ -58,11 +58,10 @@ pub struct BatchDeleteClusterSnapshotsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchDeleteClusterSnapshotsOutput "BatchDeleteClusterSnapshotsResult"[debug from
-    output] { resources : Vec < String >, errors : Vec < SnapshotErrorMessage > } { _meta
-    }
+    BatchDeleteClusterSnapshotsOutput "BatchDeleteClusterSnapshotsResult"[from output] {
+    resources = Vec < String >, errors = Vec < SnapshotErrorMessage > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchModifyClusterSnapshotsOutput {
     /// A list of the snapshots that were modified.
@@ -72,9 +71,9 @@ pub struct BatchModifyClusterSnapshotsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchModifyClusterSnapshotsOutput "BatchModifyClusterSnapshotsOutputMessage"[debug
-    from output] { resources : Vec < String >, errors : Vec < SnapshotErrorMessage > } {
-    _meta }
+    BatchModifyClusterSnapshotsOutput "BatchModifyClusterSnapshotsOutputMessage"[from
+    output] { resources = Vec < String >, errors = Vec < SnapshotErrorMessage > } { _meta
+    }
 );
 /// Temporary credentials with authorization to log on to an Amazon Redshift database.
 #[derive(Clone, Default, PartialEq)]
@@ -92,7 +91,7 @@ rboto::__structure!(
     GetClusterCredentialsOutput "ClusterCredentials"[debug from output] { db_user :
     String, db_password : String[sensitive], expiration : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClusterDbRevisionsOutput {
     /// A string representing the starting point for the next set of revisions. If a value is returned in a response, you can retrieve the next set of revisions by providing the value in the `marker` parameter and retrying the command. If the `marker` field is empty, all revisions have already been returned.
@@ -102,8 +101,8 @@ pub struct DescribeClusterDbRevisionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeClusterDbRevisionsOutput "ClusterDbRevisionsMessage"[debug from output] {
-    marker : String, cluster_db_revisions : Vec < ClusterDbRevision > } { _meta }
+    DescribeClusterDbRevisionsOutput "ClusterDbRevisionsMessage"[from output] { marker :
+    String, cluster_db_revisions = Vec < ClusterDbRevision > } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -124,7 +123,7 @@ rboto::__structure!(
     next_refresh_time : rboto::DateTime } { _meta }
 );
 /// Contains the output from the DescribeClusterParameters action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClusterParametersOutput {
     /// A list of Parameter instances. Each instance lists the parameters of one cluster parameter group.
@@ -134,11 +133,11 @@ pub struct DescribeClusterParametersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeClusterParametersOutput "ClusterParameterGroupDetails"[debug from output] {
-    parameters : Vec < Parameter >, marker : String } { _meta }
+    DescribeClusterParametersOutput "ClusterParameterGroupDetails"[from output] {
+    parameters = Vec < Parameter >, marker : String } { _meta }
 );
 /// Contains the output from the DescribeClusterParameterGroups action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClusterParameterGroupsOutput {
     /// A value that indicates the starting point for the next set of response records in a subsequent request. If a value is returned in a response, you can retrieve the next set of records by providing this returned marker value in the `Marker` parameter and retrying the command. If the `Marker` field is empty, all response records have been retrieved for the request.
@@ -148,11 +147,10 @@ pub struct DescribeClusterParameterGroupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeClusterParameterGroupsOutput "ClusterParameterGroupsMessage"[debug from
-    output] { marker : String, parameter_groups : Vec < ClusterParameterGroup > } { _meta
-    }
+    DescribeClusterParameterGroupsOutput "ClusterParameterGroupsMessage"[from output] {
+    marker : String, parameter_groups = Vec < ClusterParameterGroup > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClusterSecurityGroupsOutput {
     /// A value that indicates the starting point for the next set of response records in a subsequent request. If a value is returned in a response, you can retrieve the next set of records by providing this returned marker value in the `Marker` parameter and retrying the command. If the `Marker` field is empty, all response records have been retrieved for the request.
@@ -162,11 +160,11 @@ pub struct DescribeClusterSecurityGroupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeClusterSecurityGroupsOutput "ClusterSecurityGroupMessage"[debug from output]
-    { marker : String, cluster_security_groups : Vec < ClusterSecurityGroup > } { _meta }
+    DescribeClusterSecurityGroupsOutput "ClusterSecurityGroupMessage"[from output] {
+    marker : String, cluster_security_groups = Vec < ClusterSecurityGroup > } { _meta }
 );
 /// Contains the output from the DescribeClusterSubnetGroups action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClusterSubnetGroupsOutput {
     /// A value that indicates the starting point for the next set of response records in a subsequent request. If a value is returned in a response, you can retrieve the next set of records by providing this returned marker value in the `Marker` parameter and retrying the command. If the `Marker` field is empty, all response records have been retrieved for the request.
@@ -176,11 +174,11 @@ pub struct DescribeClusterSubnetGroupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeClusterSubnetGroupsOutput "ClusterSubnetGroupMessage"[debug from output] {
-    marker : String, cluster_subnet_groups : Vec < ClusterSubnetGroup > } { _meta }
+    DescribeClusterSubnetGroupsOutput "ClusterSubnetGroupMessage"[from output] { marker :
+    String, cluster_subnet_groups = Vec < ClusterSubnetGroup > } { _meta }
 );
 /// Contains the output from the DescribeClusterVersions action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClusterVersionsOutput {
     /// A value that indicates the starting point for the next set of response records in a subsequent request. If a value is returned in a response, you can retrieve the next set of records by providing this returned marker value in the `Marker` parameter and retrying the command. If the `Marker` field is empty, all response records have been retrieved for the request.
@@ -190,11 +188,11 @@ pub struct DescribeClusterVersionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeClusterVersionsOutput "ClusterVersionsMessage"[debug from output] { marker :
-    String, cluster_versions : Vec < ClusterVersion > } { _meta }
+    DescribeClusterVersionsOutput "ClusterVersionsMessage"[from output] { marker :
+    String, cluster_versions = Vec < ClusterVersion > } { _meta }
 );
 /// Contains the output from the DescribeClusters action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClustersOutput {
     /// A value that indicates the starting point for the next set of response records in a subsequent request. If a value is returned in a response, you can retrieve the next set of records by providing this returned marker value in the `Marker` parameter and retrying the command. If the `Marker` field is empty, all response records have been retrieved for the request.
@@ -204,20 +202,20 @@ pub struct DescribeClustersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeClustersOutput "ClustersMessage"[debug from output] { marker : String,
-    clusters : Vec < Cluster > } { _meta }
+    DescribeClustersOutput "ClustersMessage"[from output] { marker : String, clusters =
+    Vec < Cluster > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopyClusterSnapshotOutput {
     pub snapshot: Option<Snapshot>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CopyClusterSnapshotOutput "CopyClusterSnapshotResult"[debug from output] { snapshot :
+    CopyClusterSnapshotOutput "CopyClusterSnapshotResult"[from output] { snapshot =
     Snapshot } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAuthenticationProfileOutput {
     /// The name of the authentication profile that was created.
@@ -227,61 +225,61 @@ pub struct CreateAuthenticationProfileOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateAuthenticationProfileOutput "CreateAuthenticationProfileResult"[debug from
-    output] { authentication_profile_name : String, authentication_profile_content :
-    String } { _meta }
+    CreateAuthenticationProfileOutput "CreateAuthenticationProfileResult"[from output] {
+    authentication_profile_name : String, authentication_profile_content : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateClusterParameterGroupOutput {
     pub cluster_parameter_group: Option<ClusterParameterGroup>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateClusterParameterGroupOutput "CreateClusterParameterGroupResult"[debug from
-    output] { cluster_parameter_group : ClusterParameterGroup } { _meta }
+    CreateClusterParameterGroupOutput "CreateClusterParameterGroupResult"[from output] {
+    cluster_parameter_group = ClusterParameterGroup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateClusterOutput {
     pub cluster: Option<Cluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateClusterOutput "CreateClusterResult"[debug from output] { cluster : Cluster } {
-    _meta }
+    CreateClusterOutput "CreateClusterResult"[from output] { cluster = Cluster } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateClusterSecurityGroupOutput {
     pub cluster_security_group: Option<ClusterSecurityGroup>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateClusterSecurityGroupOutput "CreateClusterSecurityGroupResult"[debug from
-    output] { cluster_security_group : ClusterSecurityGroup } { _meta }
+    CreateClusterSecurityGroupOutput "CreateClusterSecurityGroupResult"[from output] {
+    cluster_security_group = ClusterSecurityGroup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateClusterSnapshotOutput {
     pub snapshot: Option<Snapshot>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateClusterSnapshotOutput "CreateClusterSnapshotResult"[debug from output] {
-    snapshot : Snapshot } { _meta }
+    CreateClusterSnapshotOutput "CreateClusterSnapshotResult"[from output] { snapshot =
+    Snapshot } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateClusterSubnetGroupOutput {
     pub cluster_subnet_group: Option<ClusterSubnetGroup>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateClusterSubnetGroupOutput "CreateClusterSubnetGroupResult"[debug from output] {
-    cluster_subnet_group : ClusterSubnetGroup } { _meta }
+    CreateClusterSubnetGroupOutput "CreateClusterSubnetGroupResult"[from output] {
+    cluster_subnet_group = ClusterSubnetGroup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCustomDomainAssociationOutput {
     /// The custom domain name for the association result.
@@ -295,71 +293,71 @@ pub struct CreateCustomDomainAssociationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateCustomDomainAssociationOutput "CreateCustomDomainAssociationResult"[debug from
+    CreateCustomDomainAssociationOutput "CreateCustomDomainAssociationResult"[from
     output] { custom_domain_name : String, custom_domain_certificate_arn : String,
     cluster_identifier : String, custom_domain_cert_expiry_time : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateEventSubscriptionOutput {
     pub event_subscription: Option<EventSubscription>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateEventSubscriptionOutput "CreateEventSubscriptionResult"[debug from output] {
-    event_subscription : EventSubscription } { _meta }
+    CreateEventSubscriptionOutput "CreateEventSubscriptionResult"[from output] {
+    event_subscription = EventSubscription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateHsmClientCertificateOutput {
     pub hsm_client_certificate: Option<HsmClientCertificate>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateHsmClientCertificateOutput "CreateHsmClientCertificateResult"[debug from
-    output] { hsm_client_certificate : HsmClientCertificate } { _meta }
+    CreateHsmClientCertificateOutput "CreateHsmClientCertificateResult"[from output] {
+    hsm_client_certificate = HsmClientCertificate } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateHsmConfigurationOutput {
     pub hsm_configuration: Option<HsmConfiguration>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateHsmConfigurationOutput "CreateHsmConfigurationResult"[debug from output] {
-    hsm_configuration : HsmConfiguration } { _meta }
+    CreateHsmConfigurationOutput "CreateHsmConfigurationResult"[from output] {
+    hsm_configuration = HsmConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateQev2IdcApplicationOutput {
     pub qev2_idc_application: Option<Qev2IdcApplication>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateQev2IdcApplicationOutput "CreateQev2IdcApplicationResult"[debug from output] {
-    qev2_idc_application : Qev2IdcApplication } { _meta }
+    CreateQev2IdcApplicationOutput "CreateQev2IdcApplicationResult"[from output] {
+    qev2_idc_application = Qev2IdcApplication } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRedshiftIdcApplicationOutput {
     pub redshift_idc_application: Option<RedshiftIdcApplication>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateRedshiftIdcApplicationOutput "CreateRedshiftIdcApplicationResult"[debug from
-    output] { redshift_idc_application : RedshiftIdcApplication } { _meta }
+    CreateRedshiftIdcApplicationOutput "CreateRedshiftIdcApplicationResult"[from output]
+    { redshift_idc_application = RedshiftIdcApplication } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSnapshotCopyGrantOutput {
     pub snapshot_copy_grant: Option<SnapshotCopyGrant>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateSnapshotCopyGrantOutput "CreateSnapshotCopyGrantResult"[debug from output] {
-    snapshot_copy_grant : SnapshotCopyGrant } { _meta }
+    CreateSnapshotCopyGrantOutput "CreateSnapshotCopyGrantResult"[from output] {
+    snapshot_copy_grant = SnapshotCopyGrant } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCustomDomainAssociationsOutput {
     /// The marker for the custom domain association.
@@ -369,10 +367,10 @@ pub struct DescribeCustomDomainAssociationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeCustomDomainAssociationsOutput "CustomDomainAssociationsMessage"[debug from
-    output] { marker : String, associations : Vec < Association > } { _meta }
+    DescribeCustomDomainAssociationsOutput "CustomDomainAssociationsMessage"[from output]
+    { marker : String, associations = Vec < Association > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStorageOutput {
     /// The total amount of storage currently used for snapshots.
@@ -382,11 +380,11 @@ pub struct DescribeStorageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeStorageOutput "CustomerStorageMessage"[debug from output] {
+    DescribeStorageOutput "CustomerStorageMessage"[from output] {
     total_backup_size_in_mega_bytes = f64, total_provisioned_storage_in_mega_bytes = f64
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAuthenticationProfileOutput {
     /// The name of the authentication profile that was deleted.
@@ -394,30 +392,30 @@ pub struct DeleteAuthenticationProfileOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteAuthenticationProfileOutput "DeleteAuthenticationProfileResult"[debug from
-    output] { authentication_profile_name : String } { _meta }
+    DeleteAuthenticationProfileOutput "DeleteAuthenticationProfileResult"[from output] {
+    authentication_profile_name : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteClusterOutput {
     pub cluster: Option<Cluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteClusterOutput "DeleteClusterResult"[debug from output] { cluster : Cluster } {
-    _meta }
+    DeleteClusterOutput "DeleteClusterResult"[from output] { cluster = Cluster } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteClusterSnapshotOutput {
     pub snapshot: Option<Snapshot>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteClusterSnapshotOutput "DeleteClusterSnapshotResult"[debug from output] {
-    snapshot : Snapshot } { _meta }
+    DeleteClusterSnapshotOutput "DeleteClusterSnapshotResult"[from output] { snapshot =
+    Snapshot } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeregisterNamespaceOutput {
     /// The registration status of the cluster or serverless namespace.
@@ -425,10 +423,10 @@ pub struct DeregisterNamespaceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeregisterNamespaceOutput "DeregisterNamespaceOutputMessage"[debug from output] {
-    status : NamespaceRegistrationStatus } { _meta }
+    DeregisterNamespaceOutput "DeregisterNamespaceOutputMessage"[from output] { status :
+    NamespaceRegistrationStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAuthenticationProfilesOutput {
     /// The list of authentication profiles.
@@ -436,10 +434,10 @@ pub struct DescribeAuthenticationProfilesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeAuthenticationProfilesOutput "DescribeAuthenticationProfilesResult"[debug
-    from output] { authentication_profiles : Vec < AuthenticationProfile > } { _meta }
+    DescribeAuthenticationProfilesOutput "DescribeAuthenticationProfilesResult"[from
+    output] { authentication_profiles = Vec < AuthenticationProfile > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDataSharesForConsumerOutput {
     /// Shows the results of datashares available for consumers.
@@ -449,10 +447,10 @@ pub struct DescribeDataSharesForConsumerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDataSharesForConsumerOutput "DescribeDataSharesForConsumerResult"[debug from
-    output] { data_shares : Vec < DataShare >, marker : String } { _meta }
+    DescribeDataSharesForConsumerOutput "DescribeDataSharesForConsumerResult"[from
+    output] { data_shares = Vec < DataShare >, marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDataSharesForProducerOutput {
     /// Shows the results of datashares available for producers.
@@ -462,10 +460,10 @@ pub struct DescribeDataSharesForProducerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDataSharesForProducerOutput "DescribeDataSharesForProducerResult"[debug from
-    output] { data_shares : Vec < DataShare >, marker : String } { _meta }
+    DescribeDataSharesForProducerOutput "DescribeDataSharesForProducerResult"[from
+    output] { data_shares = Vec < DataShare >, marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDataSharesOutput {
     /// The results returned from describing datashares.
@@ -475,20 +473,20 @@ pub struct DescribeDataSharesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDataSharesOutput "DescribeDataSharesResult"[debug from output] { data_shares
-    : Vec < DataShare >, marker : String } { _meta }
+    DescribeDataSharesOutput "DescribeDataSharesResult"[from output] { data_shares = Vec
+    < DataShare >, marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDefaultClusterParametersOutput {
     pub default_cluster_parameters: Option<DefaultClusterParameters>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDefaultClusterParametersOutput "DescribeDefaultClusterParametersResult"[debug
-    from output] { default_cluster_parameters : DefaultClusterParameters } { _meta }
+    DescribeDefaultClusterParametersOutput "DescribeDefaultClusterParametersResult"[from
+    output] { default_cluster_parameters = DefaultClusterParameters } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePartnersOutput {
     /// A list of partner integrations.
@@ -496,10 +494,10 @@ pub struct DescribePartnersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribePartnersOutput "DescribePartnersOutputMessage"[debug from output] {
-    partner_integration_info_list : Vec < PartnerIntegrationInfo > } { _meta }
+    DescribePartnersOutput "DescribePartnersOutputMessage"[from output] {
+    partner_integration_info_list = Vec < PartnerIntegrationInfo > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeQev2IdcApplicationsOutput {
     /// The list of Amazon Redshift Query Editor (QEV2) IAM Identity Center applications.
@@ -509,11 +507,10 @@ pub struct DescribeQev2IdcApplicationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeQev2IdcApplicationsOutput "DescribeQev2IdcApplicationsResult"[debug from
-    output] { qev2_idc_applications : Vec < Qev2IdcApplication >, marker : String } {
-    _meta }
+    DescribeQev2IdcApplicationsOutput "DescribeQev2IdcApplicationsResult"[from output] {
+    qev2_idc_applications = Vec < Qev2IdcApplication >, marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRedshiftIdcApplicationsOutput {
     /// The list of Amazon Redshift IAM Identity Center applications.
@@ -523,11 +520,11 @@ pub struct DescribeRedshiftIdcApplicationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeRedshiftIdcApplicationsOutput "DescribeRedshiftIdcApplicationsResult"[debug
-    from output] { redshift_idc_applications : Vec < RedshiftIdcApplication >, marker :
-    String } { _meta }
+    DescribeRedshiftIdcApplicationsOutput "DescribeRedshiftIdcApplicationsResult"[from
+    output] { redshift_idc_applications = Vec < RedshiftIdcApplication >, marker : String
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeReservedNodeExchangeStatusOutput {
     /// The details of the reserved-node exchange request, including the status, request time, source reserved-node identifier, and additional details.
@@ -538,11 +535,11 @@ pub struct DescribeReservedNodeExchangeStatusOutput {
 }
 rboto::__structure!(
     DescribeReservedNodeExchangeStatusOutput
-    "DescribeReservedNodeExchangeStatusOutputMessage"[debug from output] {
-    reserved_node_exchange_status_details : Vec < ReservedNodeExchangeStatus >, marker :
+    "DescribeReservedNodeExchangeStatusOutputMessage"[from output] {
+    reserved_node_exchange_status_details = Vec < ReservedNodeExchangeStatus >, marker :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSnapshotSchedulesOutput {
     /// A list of SnapshotSchedules.
@@ -552,30 +549,30 @@ pub struct DescribeSnapshotSchedulesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeSnapshotSchedulesOutput "DescribeSnapshotSchedulesOutputMessage"[debug from
-    output] { snapshot_schedules : Vec < SnapshotSchedule >, marker : String } { _meta }
+    DescribeSnapshotSchedulesOutput "DescribeSnapshotSchedulesOutputMessage"[from output]
+    { snapshot_schedules = Vec < SnapshotSchedule >, marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableSnapshotCopyOutput {
     pub cluster: Option<Cluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisableSnapshotCopyOutput "DisableSnapshotCopyResult"[debug from output] { cluster :
+    DisableSnapshotCopyOutput "DisableSnapshotCopyResult"[from output] { cluster =
     Cluster } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableSnapshotCopyOutput {
     pub cluster: Option<Cluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableSnapshotCopyOutput "EnableSnapshotCopyResult"[debug from output] { cluster :
-    Cluster } { _meta }
+    EnableSnapshotCopyOutput "EnableSnapshotCopyResult"[from output] { cluster = Cluster
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEndpointAccessOutput {
     /// The list of endpoints with access to the cluster.
@@ -585,10 +582,10 @@ pub struct DescribeEndpointAccessOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeEndpointAccessOutput "EndpointAccessList"[debug from output] {
-    endpoint_access_list : Vec < EndpointAccess >, marker : String } { _meta }
+    DescribeEndpointAccessOutput "EndpointAccessList"[from output] { endpoint_access_list
+    = Vec < EndpointAccess >, marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEndpointAuthorizationOutput {
     /// The authorizations to an endpoint.
@@ -598,11 +595,11 @@ pub struct DescribeEndpointAuthorizationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeEndpointAuthorizationOutput "EndpointAuthorizationList"[debug from output] {
-    endpoint_authorization_list : Vec < EndpointAuthorization >, marker : String } {
+    DescribeEndpointAuthorizationOutput "EndpointAuthorizationList"[from output] {
+    endpoint_authorization_list = Vec < EndpointAuthorization >, marker : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEventCategoriesOutput {
     /// A list of event categories descriptions.
@@ -610,10 +607,10 @@ pub struct DescribeEventCategoriesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeEventCategoriesOutput "EventCategoriesMessage"[debug from output] {
-    event_categories_map_list : Vec < EventCategoriesMap > } { _meta }
+    DescribeEventCategoriesOutput "EventCategoriesMessage"[from output] {
+    event_categories_map_list = Vec < EventCategoriesMap > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEventSubscriptionsOutput {
     /// A value that indicates the starting point for the next set of response records in a subsequent request. If a value is returned in a response, you can retrieve the next set of records by providing this returned marker value in the `Marker` parameter and retrying the command. If the `Marker` field is empty, all response records have been retrieved for the request.
@@ -623,10 +620,10 @@ pub struct DescribeEventSubscriptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeEventSubscriptionsOutput "EventSubscriptionsMessage"[debug from output] {
-    marker : String, event_subscriptions_list : Vec < EventSubscription > } { _meta }
+    DescribeEventSubscriptionsOutput "EventSubscriptionsMessage"[from output] { marker :
+    String, event_subscriptions_list = Vec < EventSubscription > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEventsOutput {
     /// A value that indicates the starting point for the next set of response records in a subsequent request. If a value is returned in a response, you can retrieve the next set of records by providing this returned marker value in the `Marker` parameter and retrying the command. If the `Marker` field is empty, all response records have been retrieved for the request.
@@ -636,18 +633,18 @@ pub struct DescribeEventsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeEventsOutput "EventsMessage"[debug from output] { marker : String, events :
-    Vec < Event > } { _meta }
+    DescribeEventsOutput "EventsMessage"[from output] { marker : String, events = Vec <
+    Event > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FailoverPrimaryComputeOutput {
     pub cluster: Option<Cluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    FailoverPrimaryComputeOutput "FailoverPrimaryComputeResult"[debug from output] {
-    cluster : Cluster } { _meta }
+    FailoverPrimaryComputeOutput "FailoverPrimaryComputeResult"[from output] { cluster =
+    Cluster } { _meta }
 );
 /// The response from GetIdentityCenterAuthToken containing the encrypted authentication token and expiration time.
 #[derive(Clone, Default, PartialEq)]
@@ -663,7 +660,7 @@ rboto::__structure!(
     GetIdentityCenterAuthTokenOutput "GetIdentityCenterAuthTokenResponse"[debug from
     output] { token : String[sensitive], expiration_time : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetReservedNodeExchangeConfigurationOptionsOutput {
     /// A pagination token provided by a previous `GetReservedNodeExchangeConfigurationOptions` request.
@@ -676,11 +673,11 @@ pub struct GetReservedNodeExchangeConfigurationOptionsOutput {
 }
 rboto::__structure!(
     GetReservedNodeExchangeConfigurationOptionsOutput
-    "GetReservedNodeExchangeConfigurationOptionsOutputMessage"[debug from output] {
-    marker : String, reserved_node_configuration_option_list : Vec <
+    "GetReservedNodeExchangeConfigurationOptionsOutputMessage"[from output] { marker :
+    String, reserved_node_configuration_option_list = Vec <
     ReservedNodeConfigurationOption > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetReservedNodeExchangeOfferingsOutput {
     /// An optional parameter that specifies the starting point for returning a set of response records. When the results of a `GetReservedNodeExchangeOfferings` request exceed the value specified in MaxRecords, Amazon Redshift returns a value in the marker field of the response.
@@ -691,10 +688,10 @@ pub struct GetReservedNodeExchangeOfferingsOutput {
 }
 rboto::__structure!(
     GetReservedNodeExchangeOfferingsOutput
-    "GetReservedNodeExchangeOfferingsOutputMessage"[debug from output] { marker : String,
-    reserved_node_offerings : Vec < ReservedNodeOffering > } { _meta }
+    "GetReservedNodeExchangeOfferingsOutputMessage"[from output] { marker : String,
+    reserved_node_offerings = Vec < ReservedNodeOffering > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetResourcePolicyOutput {
     /// The content of the resource policy.
@@ -702,10 +699,10 @@ pub struct GetResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetResourcePolicyOutput "GetResourcePolicyResult"[debug from output] {
-    resource_policy : ResourcePolicy } { _meta }
+    GetResourcePolicyOutput "GetResourcePolicyResult"[from output] { resource_policy =
+    ResourcePolicy } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeHsmClientCertificatesOutput {
     /// A value that indicates the starting point for the next set of response records in a subsequent request. If a value is returned in a response, you can retrieve the next set of records by providing this returned marker value in the `Marker` parameter and retrying the command. If the `Marker` field is empty, all response records have been retrieved for the request.
@@ -715,10 +712,10 @@ pub struct DescribeHsmClientCertificatesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeHsmClientCertificatesOutput "HsmClientCertificateMessage"[debug from output]
-    { marker : String, hsm_client_certificates : Vec < HsmClientCertificate > } { _meta }
+    DescribeHsmClientCertificatesOutput "HsmClientCertificateMessage"[from output] {
+    marker : String, hsm_client_certificates = Vec < HsmClientCertificate > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeHsmConfigurationsOutput {
     /// A value that indicates the starting point for the next set of response records in a subsequent request. If a value is returned in a response, you can retrieve the next set of records by providing this returned marker value in the `Marker` parameter and retrying the command. If the `Marker` field is empty, all response records have been retrieved for the request.
@@ -728,10 +725,10 @@ pub struct DescribeHsmConfigurationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeHsmConfigurationsOutput "HsmConfigurationMessage"[debug from output] { marker
-    : String, hsm_configurations : Vec < HsmConfiguration > } { _meta }
+    DescribeHsmConfigurationsOutput "HsmConfigurationMessage"[from output] { marker :
+    String, hsm_configurations = Vec < HsmConfiguration > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInboundIntegrationsOutput {
     /// A value that indicates the starting point for the next set of response records in a subsequent request. If a value is returned in a response, you can retrieve the next set of records by providing this returned marker value in the `Marker` parameter and retrying the command. If the `Marker` field is empty, all response records have been retrieved for the request.
@@ -741,10 +738,10 @@ pub struct DescribeInboundIntegrationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeInboundIntegrationsOutput "InboundIntegrationsMessage"[debug from output] {
-    marker : String, inbound_integrations : Vec < InboundIntegration > } { _meta }
+    DescribeInboundIntegrationsOutput "InboundIntegrationsMessage"[from output] { marker
+    : String, inbound_integrations = Vec < InboundIntegration > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIntegrationsOutput {
     /// A value that indicates the starting point for the next set of response records in a subsequent request. If a value is returned in a response, you can retrieve the next set of records by providing this returned marker value in the `Marker` parameter and retrying the command. If the `Marker` field is empty, all response records have been retrieved for the request.
@@ -754,11 +751,11 @@ pub struct DescribeIntegrationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeIntegrationsOutput "IntegrationsMessage"[debug from output] { marker :
-    String, integrations : Vec < Integration > } { _meta }
+    DescribeIntegrationsOutput "IntegrationsMessage"[from output] { marker : String,
+    integrations = Vec < Integration > } { _meta }
 );
 /// Contains configuration information for lakehouse integration, including the cluster identifier, catalog ARN, and registration status.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyLakehouseConfigurationOutput {
     /// The unique identifier of the cluster associated with this lakehouse configuration.
@@ -772,11 +769,11 @@ pub struct ModifyLakehouseConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyLakehouseConfigurationOutput "LakehouseConfiguration"[debug from output] {
+    ModifyLakehouseConfigurationOutput "LakehouseConfiguration"[from output] {
     cluster_identifier : String, lakehouse_idc_application_arn : String,
     lakehouse_registration_status : String, catalog_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListRecommendationsOutput {
     /// The Advisor recommendations for action on the Amazon Redshift cluster.
@@ -786,10 +783,10 @@ pub struct ListRecommendationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListRecommendationsOutput "ListRecommendationsResult"[debug from output] {
-    recommendations : Vec < Recommendation >, marker : String } { _meta }
+    ListRecommendationsOutput "ListRecommendationsResult"[from output] { recommendations
+    = Vec < Recommendation >, marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyAquaConfigurationOutput {
     /// This parameter is retired. Amazon Redshift automatically determines whether to use AQUA (Advanced Query Accelerator).
@@ -797,10 +794,10 @@ pub struct ModifyAquaConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyAquaConfigurationOutput "ModifyAquaOutputMessage"[debug from output] {
-    aqua_configuration : AquaConfiguration } { _meta }
+    ModifyAquaConfigurationOutput "ModifyAquaOutputMessage"[from output] {
+    aqua_configuration = AquaConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyAuthenticationProfileOutput {
     /// The name of the authentication profile that was replaced.
@@ -810,71 +807,71 @@ pub struct ModifyAuthenticationProfileOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyAuthenticationProfileOutput "ModifyAuthenticationProfileResult"[debug from
-    output] { authentication_profile_name : String, authentication_profile_content :
-    String } { _meta }
+    ModifyAuthenticationProfileOutput "ModifyAuthenticationProfileResult"[from output] {
+    authentication_profile_name : String, authentication_profile_content : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyClusterDbRevisionOutput {
     pub cluster: Option<Cluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyClusterDbRevisionOutput "ModifyClusterDbRevisionResult"[debug from output] {
-    cluster : Cluster } { _meta }
+    ModifyClusterDbRevisionOutput "ModifyClusterDbRevisionResult"[from output] { cluster
+    = Cluster } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyClusterIamRolesOutput {
     pub cluster: Option<Cluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyClusterIamRolesOutput "ModifyClusterIamRolesResult"[debug from output] {
-    cluster : Cluster } { _meta }
+    ModifyClusterIamRolesOutput "ModifyClusterIamRolesResult"[from output] { cluster =
+    Cluster } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyClusterMaintenanceOutput {
     pub cluster: Option<Cluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyClusterMaintenanceOutput "ModifyClusterMaintenanceResult"[debug from output] {
-    cluster : Cluster } { _meta }
+    ModifyClusterMaintenanceOutput "ModifyClusterMaintenanceResult"[from output] {
+    cluster = Cluster } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyClusterOutput {
     pub cluster: Option<Cluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyClusterOutput "ModifyClusterResult"[debug from output] { cluster : Cluster } {
-    _meta }
+    ModifyClusterOutput "ModifyClusterResult"[from output] { cluster = Cluster } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyClusterSnapshotOutput {
     pub snapshot: Option<Snapshot>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyClusterSnapshotOutput "ModifyClusterSnapshotResult"[debug from output] {
-    snapshot : Snapshot } { _meta }
+    ModifyClusterSnapshotOutput "ModifyClusterSnapshotResult"[from output] { snapshot =
+    Snapshot } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyClusterSubnetGroupOutput {
     pub cluster_subnet_group: Option<ClusterSubnetGroup>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyClusterSubnetGroupOutput "ModifyClusterSubnetGroupResult"[debug from output] {
-    cluster_subnet_group : ClusterSubnetGroup } { _meta }
+    ModifyClusterSubnetGroupOutput "ModifyClusterSubnetGroupResult"[from output] {
+    cluster_subnet_group = ClusterSubnetGroup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyCustomDomainAssociationOutput {
     /// The custom domain name associated with the result for the changed custom domain association.
@@ -888,41 +885,41 @@ pub struct ModifyCustomDomainAssociationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyCustomDomainAssociationOutput "ModifyCustomDomainAssociationResult"[debug from
+    ModifyCustomDomainAssociationOutput "ModifyCustomDomainAssociationResult"[from
     output] { custom_domain_name : String, custom_domain_certificate_arn : String,
     cluster_identifier : String, custom_domain_cert_expiry_time : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyEventSubscriptionOutput {
     pub event_subscription: Option<EventSubscription>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyEventSubscriptionOutput "ModifyEventSubscriptionResult"[debug from output] {
-    event_subscription : EventSubscription } { _meta }
+    ModifyEventSubscriptionOutput "ModifyEventSubscriptionResult"[from output] {
+    event_subscription = EventSubscription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyQev2IdcApplicationOutput {
     pub qev2_idc_application: Option<Qev2IdcApplication>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyQev2IdcApplicationOutput "ModifyQev2IdcApplicationResult"[debug from output] {
-    qev2_idc_application : Qev2IdcApplication } { _meta }
+    ModifyQev2IdcApplicationOutput "ModifyQev2IdcApplicationResult"[from output] {
+    qev2_idc_application = Qev2IdcApplication } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyRedshiftIdcApplicationOutput {
     pub redshift_idc_application: Option<RedshiftIdcApplication>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyRedshiftIdcApplicationOutput "ModifyRedshiftIdcApplicationResult"[debug from
-    output] { redshift_idc_application : RedshiftIdcApplication } { _meta }
+    ModifyRedshiftIdcApplicationOutput "ModifyRedshiftIdcApplicationResult"[from output]
+    { redshift_idc_application = RedshiftIdcApplication } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySnapshotCopyRetentionPeriodOutput {
     pub cluster: Option<Cluster>,
@@ -930,10 +927,10 @@ pub struct ModifySnapshotCopyRetentionPeriodOutput {
 }
 rboto::__structure!(
     ModifySnapshotCopyRetentionPeriodOutput
-    "ModifySnapshotCopyRetentionPeriodResult"[debug from output] { cluster : Cluster } {
-    _meta }
+    "ModifySnapshotCopyRetentionPeriodResult"[from output] { cluster = Cluster } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeNodeConfigurationOptionsOutput {
     /// A list of valid node configurations.
@@ -943,12 +940,12 @@ pub struct DescribeNodeConfigurationOptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeNodeConfigurationOptionsOutput "NodeConfigurationOptionsMessage"[debug from
-    output] { node_configuration_option_list : Vec < NodeConfigurationOption >, marker :
-    String } { _meta }
+    DescribeNodeConfigurationOptionsOutput "NodeConfigurationOptionsMessage"[from output]
+    { node_configuration_option_list = Vec < NodeConfigurationOption >, marker : String }
+    { _meta }
 );
 /// Contains the output from the DescribeOrderableClusterOptions action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeOrderableClusterOptionsOutput {
     /// An `OrderableClusterOption` structure containing information about orderable options for the cluster.
@@ -958,31 +955,30 @@ pub struct DescribeOrderableClusterOptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeOrderableClusterOptionsOutput "OrderableClusterOptionsMessage"[debug from
-    output] { orderable_cluster_options : Vec < OrderableClusterOption >, marker : String
-    } { _meta }
+    DescribeOrderableClusterOptionsOutput "OrderableClusterOptionsMessage"[from output] {
+    orderable_cluster_options = Vec < OrderableClusterOption >, marker : String } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PauseClusterOutput {
     pub cluster: Option<Cluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PauseClusterOutput "PauseClusterResult"[debug from output] { cluster : Cluster } {
-    _meta }
+    PauseClusterOutput "PauseClusterResult"[from output] { cluster = Cluster } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PurchaseReservedNodeOfferingOutput {
     pub reserved_node: Option<ReservedNode>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PurchaseReservedNodeOfferingOutput "PurchaseReservedNodeOfferingResult"[debug from
-    output] { reserved_node : ReservedNode } { _meta }
+    PurchaseReservedNodeOfferingOutput "PurchaseReservedNodeOfferingResult"[from output]
+    { reserved_node = ReservedNode } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutResourcePolicyOutput {
     /// The content of the updated resource policy.
@@ -990,20 +986,20 @@ pub struct PutResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutResourcePolicyOutput "PutResourcePolicyResult"[debug from output] {
-    resource_policy : ResourcePolicy } { _meta }
+    PutResourcePolicyOutput "PutResourcePolicyResult"[from output] { resource_policy =
+    ResourcePolicy } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RebootClusterOutput {
     pub cluster: Option<Cluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RebootClusterOutput "RebootClusterResult"[debug from output] { cluster : Cluster } {
-    _meta }
+    RebootClusterOutput "RebootClusterResult"[from output] { cluster = Cluster } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterNamespaceOutput {
     /// The registration status of the cluster or serverless namespace.
@@ -1011,10 +1007,10 @@ pub struct RegisterNamespaceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RegisterNamespaceOutput "RegisterNamespaceOutputMessage"[debug from output] { status
-    : NamespaceRegistrationStatus } { _meta }
+    RegisterNamespaceOutput "RegisterNamespaceOutputMessage"[from output] { status :
+    NamespaceRegistrationStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeReservedNodeOfferingsOutput {
     /// A value that indicates the starting point for the next set of response records in a subsequent request. If a value is returned in a response, you can retrieve the next set of records by providing this returned marker value in the `Marker` parameter and retrying the command. If the `Marker` field is empty, all response records have been retrieved for the request.
@@ -1024,10 +1020,10 @@ pub struct DescribeReservedNodeOfferingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeReservedNodeOfferingsOutput "ReservedNodeOfferingsMessage"[debug from output]
-    { marker : String, reserved_node_offerings : Vec < ReservedNodeOffering > } { _meta }
+    DescribeReservedNodeOfferingsOutput "ReservedNodeOfferingsMessage"[from output] {
+    marker : String, reserved_node_offerings = Vec < ReservedNodeOffering > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeReservedNodesOutput {
     /// A value that indicates the starting point for the next set of response records in a subsequent request. If a value is returned in a response, you can retrieve the next set of records by providing this returned marker value in the `Marker` parameter and retrying the command. If the `Marker` field is empty, all response records have been retrieved for the request.
@@ -1037,50 +1033,50 @@ pub struct DescribeReservedNodesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeReservedNodesOutput "ReservedNodesMessage"[debug from output] { marker :
-    String, reserved_nodes : Vec < ReservedNode > } { _meta }
+    DescribeReservedNodesOutput "ReservedNodesMessage"[from output] { marker : String,
+    reserved_nodes = Vec < ReservedNode > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResizeClusterOutput {
     pub cluster: Option<Cluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ResizeClusterOutput "ResizeClusterResult"[debug from output] { cluster : Cluster } {
-    _meta }
+    ResizeClusterOutput "ResizeClusterResult"[from output] { cluster = Cluster } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RestoreFromClusterSnapshotOutput {
     pub cluster: Option<Cluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RestoreFromClusterSnapshotOutput "RestoreFromClusterSnapshotResult"[debug from
-    output] { cluster : Cluster } { _meta }
+    RestoreFromClusterSnapshotOutput "RestoreFromClusterSnapshotResult"[from output] {
+    cluster = Cluster } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RestoreTableFromClusterSnapshotOutput {
     pub table_restore_status: Option<TableRestoreStatus>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RestoreTableFromClusterSnapshotOutput "RestoreTableFromClusterSnapshotResult"[debug
-    from output] { table_restore_status : TableRestoreStatus } { _meta }
+    RestoreTableFromClusterSnapshotOutput "RestoreTableFromClusterSnapshotResult"[from
+    output] { table_restore_status = TableRestoreStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResumeClusterOutput {
     pub cluster: Option<Cluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ResumeClusterOutput "ResumeClusterResult"[debug from output] { cluster : Cluster } {
-    _meta }
+    ResumeClusterOutput "ResumeClusterResult"[from output] { cluster = Cluster } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeClusterSecurityGroupIngressOutput {
     pub cluster_security_group: Option<ClusterSecurityGroup>,
@@ -1088,30 +1084,30 @@ pub struct RevokeClusterSecurityGroupIngressOutput {
 }
 rboto::__structure!(
     RevokeClusterSecurityGroupIngressOutput
-    "RevokeClusterSecurityGroupIngressResult"[debug from output] { cluster_security_group
-    : ClusterSecurityGroup } { _meta }
+    "RevokeClusterSecurityGroupIngressResult"[from output] { cluster_security_group =
+    ClusterSecurityGroup } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeSnapshotAccessOutput {
     pub snapshot: Option<Snapshot>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RevokeSnapshotAccessOutput "RevokeSnapshotAccessResult"[debug from output] { snapshot
-    : Snapshot } { _meta }
+    RevokeSnapshotAccessOutput "RevokeSnapshotAccessResult"[from output] { snapshot =
+    Snapshot } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RotateEncryptionKeyOutput {
     pub cluster: Option<Cluster>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RotateEncryptionKeyOutput "RotateEncryptionKeyResult"[debug from output] { cluster :
+    RotateEncryptionKeyOutput "RotateEncryptionKeyResult"[from output] { cluster =
     Cluster } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeScheduledActionsOutput {
     /// An optional parameter that specifies the starting point to return a set of response records. When the results of a DescribeScheduledActions request exceed the value specified in `MaxRecords`, Amazon Web Services returns a value in the `Marker` field of the response.
@@ -1121,10 +1117,10 @@ pub struct DescribeScheduledActionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeScheduledActionsOutput "ScheduledActionsMessage"[debug from output] { marker
-    : String, scheduled_actions : Vec < ScheduledAction > } { _meta }
+    DescribeScheduledActionsOutput "ScheduledActionsMessage"[from output] { marker :
+    String, scheduled_actions = Vec < ScheduledAction > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSnapshotCopyGrantsOutput {
     /// An optional parameter that specifies the starting point to return a set of response records. When the results of a `DescribeSnapshotCopyGrant` request exceed the value specified in `MaxRecords`, Amazon Web Services returns a value in the `Marker` field of the response.
@@ -1134,11 +1130,11 @@ pub struct DescribeSnapshotCopyGrantsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeSnapshotCopyGrantsOutput "SnapshotCopyGrantMessage"[debug from output] {
-    marker : String, snapshot_copy_grants : Vec < SnapshotCopyGrant > } { _meta }
+    DescribeSnapshotCopyGrantsOutput "SnapshotCopyGrantMessage"[from output] { marker :
+    String, snapshot_copy_grants = Vec < SnapshotCopyGrant > } { _meta }
 );
 /// Contains the output from the DescribeClusterSnapshots action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClusterSnapshotsOutput {
     /// A value that indicates the starting point for the next set of response records in a subsequent request. If a value is returned in a response, you can retrieve the next set of records by providing this returned marker value in the `Marker` parameter and retrying the command. If the `Marker` field is empty, all response records have been retrieved for the request.
@@ -1148,10 +1144,10 @@ pub struct DescribeClusterSnapshotsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeClusterSnapshotsOutput "SnapshotMessage"[debug from output] { marker :
-    String, snapshots : Vec < Snapshot > } { _meta }
+    DescribeClusterSnapshotsOutput "SnapshotMessage"[from output] { marker : String,
+    snapshots = Vec < Snapshot > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTableRestoreStatusOutput {
     /// A list of status details for one or more table restore requests.
@@ -1161,11 +1157,11 @@ pub struct DescribeTableRestoreStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTableRestoreStatusOutput "TableRestoreStatusMessage"[debug from output] {
-    table_restore_status_details : Vec < TableRestoreStatus >, marker : String } { _meta
+    DescribeTableRestoreStatusOutput "TableRestoreStatusMessage"[from output] {
+    table_restore_status_details = Vec < TableRestoreStatus >, marker : String } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTagsOutput {
     /// A list of tags with their associated resources.
@@ -1175,10 +1171,10 @@ pub struct DescribeTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTagsOutput "TaggedResourceListMessage"[debug from output] { tagged_resources
-    : Vec < TaggedResource >, marker : String } { _meta }
+    DescribeTagsOutput "TaggedResourceListMessage"[from output] { tagged_resources = Vec
+    < TaggedResource >, marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClusterTracksOutput {
     /// A list of maintenance tracks output by the `DescribeClusterTracks` operation.
@@ -1188,10 +1184,10 @@ pub struct DescribeClusterTracksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeClusterTracksOutput "TrackListMessage"[debug from output] {
-    maintenance_tracks : Vec < MaintenanceTrack >, marker : String } { _meta }
+    DescribeClusterTracksOutput "TrackListMessage"[from output] { maintenance_tracks =
+    Vec < MaintenanceTrack >, marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeUsageLimitsOutput {
     /// Contains the output from the DescribeUsageLimits action.
@@ -1201,10 +1197,10 @@ pub struct DescribeUsageLimitsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeUsageLimitsOutput "UsageLimitList"[debug from output] { usage_limits : Vec <
+    DescribeUsageLimitsOutput "UsageLimitList"[from output] { usage_limits = Vec <
     UsageLimit >, marker : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddPartnerOutput {
     /// The name of the database that receives data from the partner.
@@ -1214,10 +1210,10 @@ pub struct AddPartnerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AddPartnerOutput "PartnerIntegrationOutputMessage"[debug from output] { database_name
-    : String, partner_name : String } { _meta }
+    AddPartnerOutput "PartnerIntegrationOutputMessage"[from output] { database_name :
+    String, partner_name : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateDataShareConsumerOutput {
     /// The Amazon Resource Name (ARN) of the datashare that the consumer is to use.
@@ -1235,12 +1231,12 @@ pub struct AssociateDataShareConsumerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateDataShareConsumerOutput "DataShare"[debug from output] { data_share_arn :
-    String, producer_arn : String, allow_publicly_accessible_consumers = bool,
-    data_share_associations : Vec < DataShareAssociation >, managed_by : String,
+    AssociateDataShareConsumerOutput "DataShare"[from output] { data_share_arn : String,
+    producer_arn : String, allow_publicly_accessible_consumers = bool,
+    data_share_associations = Vec < DataShareAssociation >, managed_by : String,
     data_share_type : DataShareType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuthorizeDataShareOutput {
     /// The Amazon Resource Name (ARN) of the datashare that the consumer is to use.
@@ -1258,13 +1254,13 @@ pub struct AuthorizeDataShareOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AuthorizeDataShareOutput "DataShare"[debug from output] { data_share_arn : String,
+    AuthorizeDataShareOutput "DataShare"[from output] { data_share_arn : String,
     producer_arn : String, allow_publicly_accessible_consumers = bool,
-    data_share_associations : Vec < DataShareAssociation >, managed_by : String,
+    data_share_associations = Vec < DataShareAssociation >, managed_by : String,
     data_share_type : DataShareType } { _meta }
 );
 /// Describes an endpoint authorization for authorizing Redshift-managed VPC endpoint access to a cluster across Amazon Web Services accounts.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuthorizeEndpointAccessOutput {
     /// The Amazon Web Services account ID of the cluster owner.
@@ -1288,14 +1284,14 @@ pub struct AuthorizeEndpointAccessOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AuthorizeEndpointAccessOutput "EndpointAuthorization"[debug from output] { grantor :
+    AuthorizeEndpointAccessOutput "EndpointAuthorization"[from output] { grantor :
     String, grantee : String, cluster_identifier : String, authorize_time :
     rboto::DateTime, cluster_status : String, status : AuthorizationStatus,
-    allowed_all_vp_cs = bool, allowed_vp_cs : Vec < String >, endpoint_count = i32 } {
+    allowed_all_vp_cs = bool, allowed_vp_cs = Vec < String >, endpoint_count = i32 } {
     _meta }
 );
 /// Describes the result of a cluster resize operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelResizeOutput {
     /// The node type that the cluster will have after the resize operation is complete.
@@ -1333,17 +1329,17 @@ pub struct CancelResizeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelResizeOutput "ResizeProgressMessage"[debug from output] { target_node_type :
-    String, target_number_of_nodes = i32, target_cluster_type : String, status : String,
-    import_tables_completed : Vec < String >, import_tables_in_progress : Vec < String >,
-    import_tables_not_started : Vec < String >, avg_resize_rate_in_mega_bytes_per_second
+    CancelResizeOutput "ResizeProgressMessage"[from output] { target_node_type : String,
+    target_number_of_nodes = i32, target_cluster_type : String, status : String,
+    import_tables_completed = Vec < String >, import_tables_in_progress = Vec < String >,
+    import_tables_not_started = Vec < String >, avg_resize_rate_in_mega_bytes_per_second
     = f64, total_resize_data_in_mega_bytes = i64, progress_in_mega_bytes = i64,
     elapsed_time_in_seconds = i64, estimated_time_to_completion_in_seconds = i64,
     resize_type : String, message : String, target_encryption_type : String,
     data_transfer_progress_percent = f64 } { _meta }
 );
 /// Describes a Redshift-managed VPC endpoint.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateEndpointAccessOutput {
     /// The cluster identifier of the cluster associated with the endpoint.
@@ -1368,13 +1364,13 @@ pub struct CreateEndpointAccessOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateEndpointAccessOutput "EndpointAccess"[debug from output] { cluster_identifier :
+    CreateEndpointAccessOutput "EndpointAccess"[from output] { cluster_identifier :
     String, resource_owner : String, subnet_group_name : String, endpoint_status :
     String, endpoint_name : String, endpoint_create_time : rboto::DateTime, port = i32,
-    address : String, vpc_security_groups : Vec < VpcSecurityGroupMembership >,
-    vpc_endpoint : VpcEndpoint } { _meta }
+    address : String, vpc_security_groups = Vec < VpcSecurityGroupMembership >,
+    vpc_endpoint = VpcEndpoint } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateIntegrationOutput {
     /// The Amazon Resource Name (ARN) of the integration.
@@ -1402,15 +1398,15 @@ pub struct CreateIntegrationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateIntegrationOutput "Integration"[debug from output] { integration_arn : String,
+    CreateIntegrationOutput "Integration"[from output] { integration_arn : String,
     integration_name : String, source_arn : String, target_arn : String, status :
-    ZeroEtlIntegrationStatus, errors : Vec < IntegrationError >, create_time :
+    ZeroEtlIntegrationStatus, errors = Vec < IntegrationError >, create_time :
     rboto::DateTime, description : String, kms_key_id : String,
-    additional_encryption_context : HashMap < String, String >, tags : Vec < Tag > } {
+    additional_encryption_context : HashMap < String, String >, tags = Vec < Tag > } {
     _meta }
 );
 /// Describes a scheduled action. You can use a scheduled action to trigger some Amazon Redshift API operations on a schedule. For information about which API operations can be scheduled, see ScheduledActionType.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateScheduledActionOutput {
     /// The name of the scheduled action.
@@ -1434,14 +1430,14 @@ pub struct CreateScheduledActionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateScheduledActionOutput "ScheduledAction"[debug from output] {
-    scheduled_action_name : String, target_action : ScheduledActionType, schedule :
-    String, iam_role : String, scheduled_action_description : String, state :
-    ScheduledActionState, next_invocations : Vec < rboto::DateTime >, start_time :
-    rboto::DateTime, end_time : rboto::DateTime } { _meta }
+    CreateScheduledActionOutput "ScheduledAction"[from output] { scheduled_action_name :
+    String, target_action = ScheduledActionType, schedule : String, iam_role : String,
+    scheduled_action_description : String, state : ScheduledActionState, next_invocations
+    = Vec < rboto::DateTime >, start_time : rboto::DateTime, end_time : rboto::DateTime }
+    { _meta }
 );
 /// Describes a snapshot schedule. You can set a regular interval for creating snapshots of a cluster. You can also schedule snapshots for specific dates.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSnapshotScheduleOutput {
     /// A list of ScheduleDefinitions.
@@ -1460,20 +1456,19 @@ pub struct CreateSnapshotScheduleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateSnapshotScheduleOutput "SnapshotSchedule"[debug from output] {
-    schedule_definitions : Vec < String >, schedule_identifier : String,
-    schedule_description : String, tags : Vec < Tag >, next_invocations : Vec <
-    rboto::DateTime >, associated_cluster_count = i32, associated_clusters : Vec <
-    ClusterAssociatedToSchedule > } { _meta }
+    CreateSnapshotScheduleOutput "SnapshotSchedule"[from output] { schedule_definitions =
+    Vec < String >, schedule_identifier : String, schedule_description : String, tags =
+    Vec < Tag >, next_invocations = Vec < rboto::DateTime >, associated_cluster_count =
+    i32, associated_clusters = Vec < ClusterAssociatedToSchedule > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(CreateTagsOutput "CreateTagsOutput"[debug from output] {} { _meta });
+rboto::__structure!(CreateTagsOutput "CreateTagsOutput"[from output] {} { _meta });
 /// Describes a usage limit object for a cluster.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUsageLimitOutput {
     /// The identifier of the usage limit.
@@ -1495,12 +1490,12 @@ pub struct CreateUsageLimitOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateUsageLimitOutput "UsageLimit"[debug from output] { usage_limit_id : String,
+    CreateUsageLimitOutput "UsageLimit"[from output] { usage_limit_id : String,
     cluster_identifier : String, feature_type : UsageLimitFeatureType, limit_type :
     UsageLimitLimitType, amount = i64, period : UsageLimitPeriod, breach_action :
-    UsageLimitBreachAction, tags : Vec < Tag > } { _meta }
+    UsageLimitBreachAction, tags = Vec < Tag > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeauthorizeDataShareOutput {
     /// The Amazon Resource Name (ARN) of the datashare that the consumer is to use.
@@ -1518,49 +1513,49 @@ pub struct DeauthorizeDataShareOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeauthorizeDataShareOutput "DataShare"[debug from output] { data_share_arn : String,
+    DeauthorizeDataShareOutput "DataShare"[from output] { data_share_arn : String,
     producer_arn : String, allow_publicly_accessible_consumers = bool,
-    data_share_associations : Vec < DataShareAssociation >, managed_by : String,
+    data_share_associations = Vec < DataShareAssociation >, managed_by : String,
     data_share_type : DataShareType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteClusterParameterGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteClusterParameterGroupOutput "DeleteClusterParameterGroupOutput"[debug from
-    output] {} { _meta }
+    DeleteClusterParameterGroupOutput "DeleteClusterParameterGroupOutput"[from output] {}
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteClusterSecurityGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteClusterSecurityGroupOutput "DeleteClusterSecurityGroupOutput"[debug from
-    output] {} { _meta }
+    DeleteClusterSecurityGroupOutput "DeleteClusterSecurityGroupOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteClusterSubnetGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteClusterSubnetGroupOutput "DeleteClusterSubnetGroupOutput"[debug from output] {}
-    { _meta }
+    DeleteClusterSubnetGroupOutput "DeleteClusterSubnetGroupOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCustomDomainAssociationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteCustomDomainAssociationOutput "DeleteCustomDomainAssociationOutput"[debug from
+    DeleteCustomDomainAssociationOutput "DeleteCustomDomainAssociationOutput"[from
     output] {} { _meta }
 );
 /// Describes a Redshift-managed VPC endpoint.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteEndpointAccessOutput {
     /// The cluster identifier of the cluster associated with the endpoint.
@@ -1585,40 +1580,39 @@ pub struct DeleteEndpointAccessOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteEndpointAccessOutput "EndpointAccess"[debug from output] { cluster_identifier :
+    DeleteEndpointAccessOutput "EndpointAccess"[from output] { cluster_identifier :
     String, resource_owner : String, subnet_group_name : String, endpoint_status :
     String, endpoint_name : String, endpoint_create_time : rboto::DateTime, port = i32,
-    address : String, vpc_security_groups : Vec < VpcSecurityGroupMembership >,
-    vpc_endpoint : VpcEndpoint } { _meta }
+    address : String, vpc_security_groups = Vec < VpcSecurityGroupMembership >,
+    vpc_endpoint = VpcEndpoint } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteEventSubscriptionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteEventSubscriptionOutput "DeleteEventSubscriptionOutput"[debug from output] {} {
-    _meta }
+    DeleteEventSubscriptionOutput "DeleteEventSubscriptionOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteHsmClientCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteHsmClientCertificateOutput "DeleteHsmClientCertificateOutput"[debug from
-    output] {} { _meta }
+    DeleteHsmClientCertificateOutput "DeleteHsmClientCertificateOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteHsmConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteHsmConfigurationOutput "DeleteHsmConfigurationOutput"[debug from output] {} {
-    _meta }
+    DeleteHsmConfigurationOutput "DeleteHsmConfigurationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteIntegrationOutput {
     /// The Amazon Resource Name (ARN) of the integration.
@@ -1646,14 +1640,14 @@ pub struct DeleteIntegrationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteIntegrationOutput "Integration"[debug from output] { integration_arn : String,
+    DeleteIntegrationOutput "Integration"[from output] { integration_arn : String,
     integration_name : String, source_arn : String, target_arn : String, status :
-    ZeroEtlIntegrationStatus, errors : Vec < IntegrationError >, create_time :
+    ZeroEtlIntegrationStatus, errors = Vec < IntegrationError >, create_time :
     rboto::DateTime, description : String, kms_key_id : String,
-    additional_encryption_context : HashMap < String, String >, tags : Vec < Tag > } {
+    additional_encryption_context : HashMap < String, String >, tags = Vec < Tag > } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePartnerOutput {
     /// The name of the database that receives data from the partner.
@@ -1663,79 +1657,76 @@ pub struct DeletePartnerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeletePartnerOutput "PartnerIntegrationOutputMessage"[debug from output] {
-    database_name : String, partner_name : String } { _meta }
+    DeletePartnerOutput "PartnerIntegrationOutputMessage"[from output] { database_name :
+    String, partner_name : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteQev2IdcApplicationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteQev2IdcApplicationOutput "DeleteQev2IdcApplicationOutput"[debug from output] {}
-    { _meta }
+    DeleteQev2IdcApplicationOutput "DeleteQev2IdcApplicationOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRedshiftIdcApplicationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteRedshiftIdcApplicationOutput "DeleteRedshiftIdcApplicationOutput"[debug from
-    output] {} { _meta }
+    DeleteRedshiftIdcApplicationOutput "DeleteRedshiftIdcApplicationOutput"[from output]
+    {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteResourcePolicyOutput "DeleteResourcePolicyOutput"[debug from output] {} { _meta
-    }
+    DeleteResourcePolicyOutput "DeleteResourcePolicyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteScheduledActionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteScheduledActionOutput "DeleteScheduledActionOutput"[debug from output] {} {
-    _meta }
+    DeleteScheduledActionOutput "DeleteScheduledActionOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSnapshotCopyGrantOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteSnapshotCopyGrantOutput "DeleteSnapshotCopyGrantOutput"[debug from output] {} {
-    _meta }
+    DeleteSnapshotCopyGrantOutput "DeleteSnapshotCopyGrantOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSnapshotScheduleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteSnapshotScheduleOutput "DeleteSnapshotScheduleOutput"[debug from output] {} {
-    _meta }
+    DeleteSnapshotScheduleOutput "DeleteSnapshotScheduleOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(DeleteTagsOutput "DeleteTagsOutput"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteTagsOutput "DeleteTagsOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteUsageLimitOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteUsageLimitOutput "DeleteUsageLimitOutput"[debug from output] {} { _meta }
+    DeleteUsageLimitOutput "DeleteUsageLimitOutput"[from output] {} { _meta }
 );
 /// Describes the status of logging for a cluster.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLoggingStatusOutput {
     /// `true` if logging is on, `false` if logging is off.
@@ -1759,14 +1750,14 @@ pub struct DescribeLoggingStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeLoggingStatusOutput "LoggingStatus"[debug from output] { logging_enabled =
-    bool, bucket_name : String, s3_key_prefix : String, last_successful_delivery_time :
+    DescribeLoggingStatusOutput "LoggingStatus"[from output] { logging_enabled = bool,
+    bucket_name : String, s3_key_prefix : String, last_successful_delivery_time :
     rboto::DateTime, last_failure_time : rboto::DateTime, last_failure_message : String,
-    log_destination_type : LogDestinationType, log_exports : Vec < String >, s3_tables :
+    log_destination_type : LogDestinationType, log_exports = Vec < String >, s3_tables =
     S3TablePublishStatus } { _meta }
 );
 /// Describes the result of a cluster resize operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeResizeOutput {
     /// The node type that the cluster will have after the resize operation is complete.
@@ -1804,17 +1795,17 @@ pub struct DescribeResizeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeResizeOutput "ResizeProgressMessage"[debug from output] { target_node_type :
+    DescribeResizeOutput "ResizeProgressMessage"[from output] { target_node_type :
     String, target_number_of_nodes = i32, target_cluster_type : String, status : String,
-    import_tables_completed : Vec < String >, import_tables_in_progress : Vec < String >,
-    import_tables_not_started : Vec < String >, avg_resize_rate_in_mega_bytes_per_second
+    import_tables_completed = Vec < String >, import_tables_in_progress = Vec < String >,
+    import_tables_not_started = Vec < String >, avg_resize_rate_in_mega_bytes_per_second
     = f64, total_resize_data_in_mega_bytes = i64, progress_in_mega_bytes = i64,
     elapsed_time_in_seconds = i64, estimated_time_to_completion_in_seconds = i64,
     resize_type : String, message : String, target_encryption_type : String,
     data_transfer_progress_percent = f64 } { _meta }
 );
 /// Describes the status of logging for a cluster.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableLoggingOutput {
     /// `true` if logging is on, `false` if logging is off.
@@ -1838,13 +1829,13 @@ pub struct DisableLoggingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisableLoggingOutput "LoggingStatus"[debug from output] { logging_enabled = bool,
+    DisableLoggingOutput "LoggingStatus"[from output] { logging_enabled = bool,
     bucket_name : String, s3_key_prefix : String, last_successful_delivery_time :
     rboto::DateTime, last_failure_time : rboto::DateTime, last_failure_message : String,
-    log_destination_type : LogDestinationType, log_exports : Vec < String >, s3_tables :
+    log_destination_type : LogDestinationType, log_exports = Vec < String >, s3_tables =
     S3TablePublishStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateDataShareConsumerOutput {
     /// The Amazon Resource Name (ARN) of the datashare that the consumer is to use.
@@ -1862,13 +1853,13 @@ pub struct DisassociateDataShareConsumerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisassociateDataShareConsumerOutput "DataShare"[debug from output] { data_share_arn :
+    DisassociateDataShareConsumerOutput "DataShare"[from output] { data_share_arn :
     String, producer_arn : String, allow_publicly_accessible_consumers = bool,
-    data_share_associations : Vec < DataShareAssociation >, managed_by : String,
+    data_share_associations = Vec < DataShareAssociation >, managed_by : String,
     data_share_type : DataShareType } { _meta }
 );
 /// Describes the status of logging for a cluster.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableLoggingOutput {
     /// `true` if logging is on, `false` if logging is off.
@@ -1892,13 +1883,13 @@ pub struct EnableLoggingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableLoggingOutput "LoggingStatus"[debug from output] { logging_enabled = bool,
+    EnableLoggingOutput "LoggingStatus"[from output] { logging_enabled = bool,
     bucket_name : String, s3_key_prefix : String, last_successful_delivery_time :
     rboto::DateTime, last_failure_time : rboto::DateTime, last_failure_message : String,
-    log_destination_type : LogDestinationType, log_exports : Vec < String >, s3_tables :
+    log_destination_type : LogDestinationType, log_exports = Vec < String >, s3_tables =
     S3TablePublishStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyClusterParameterGroupOutput {
     /// The name of the cluster parameter group.
@@ -1908,20 +1899,20 @@ pub struct ModifyClusterParameterGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyClusterParameterGroupOutput "ClusterParameterGroupNameMessage"[debug from
-    output] { parameter_group_name : String, parameter_group_status : String } { _meta }
+    ModifyClusterParameterGroupOutput "ClusterParameterGroupNameMessage"[from output] {
+    parameter_group_name : String, parameter_group_status : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyClusterSnapshotScheduleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyClusterSnapshotScheduleOutput "ModifyClusterSnapshotScheduleOutput"[debug from
+    ModifyClusterSnapshotScheduleOutput "ModifyClusterSnapshotScheduleOutput"[from
     output] {} { _meta }
 );
 /// Describes a Redshift-managed VPC endpoint.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyEndpointAccessOutput {
     /// The cluster identifier of the cluster associated with the endpoint.
@@ -1946,13 +1937,13 @@ pub struct ModifyEndpointAccessOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyEndpointAccessOutput "EndpointAccess"[debug from output] { cluster_identifier :
+    ModifyEndpointAccessOutput "EndpointAccess"[from output] { cluster_identifier :
     String, resource_owner : String, subnet_group_name : String, endpoint_status :
     String, endpoint_name : String, endpoint_create_time : rboto::DateTime, port = i32,
-    address : String, vpc_security_groups : Vec < VpcSecurityGroupMembership >,
-    vpc_endpoint : VpcEndpoint } { _meta }
+    address : String, vpc_security_groups = Vec < VpcSecurityGroupMembership >,
+    vpc_endpoint = VpcEndpoint } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyIntegrationOutput {
     /// The Amazon Resource Name (ARN) of the integration.
@@ -1980,15 +1971,15 @@ pub struct ModifyIntegrationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyIntegrationOutput "Integration"[debug from output] { integration_arn : String,
+    ModifyIntegrationOutput "Integration"[from output] { integration_arn : String,
     integration_name : String, source_arn : String, target_arn : String, status :
-    ZeroEtlIntegrationStatus, errors : Vec < IntegrationError >, create_time :
+    ZeroEtlIntegrationStatus, errors = Vec < IntegrationError >, create_time :
     rboto::DateTime, description : String, kms_key_id : String,
-    additional_encryption_context : HashMap < String, String >, tags : Vec < Tag > } {
+    additional_encryption_context : HashMap < String, String >, tags = Vec < Tag > } {
     _meta }
 );
 /// Describes a scheduled action. You can use a scheduled action to trigger some Amazon Redshift API operations on a schedule. For information about which API operations can be scheduled, see ScheduledActionType.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyScheduledActionOutput {
     /// The name of the scheduled action.
@@ -2012,14 +2003,14 @@ pub struct ModifyScheduledActionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyScheduledActionOutput "ScheduledAction"[debug from output] {
-    scheduled_action_name : String, target_action : ScheduledActionType, schedule :
-    String, iam_role : String, scheduled_action_description : String, state :
-    ScheduledActionState, next_invocations : Vec < rboto::DateTime >, start_time :
-    rboto::DateTime, end_time : rboto::DateTime } { _meta }
+    ModifyScheduledActionOutput "ScheduledAction"[from output] { scheduled_action_name :
+    String, target_action = ScheduledActionType, schedule : String, iam_role : String,
+    scheduled_action_description : String, state : ScheduledActionState, next_invocations
+    = Vec < rboto::DateTime >, start_time : rboto::DateTime, end_time : rboto::DateTime }
+    { _meta }
 );
 /// Describes a snapshot schedule. You can set a regular interval for creating snapshots of a cluster. You can also schedule snapshots for specific dates.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySnapshotScheduleOutput {
     /// A list of ScheduleDefinitions.
@@ -2038,14 +2029,13 @@ pub struct ModifySnapshotScheduleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifySnapshotScheduleOutput "SnapshotSchedule"[debug from output] {
-    schedule_definitions : Vec < String >, schedule_identifier : String,
-    schedule_description : String, tags : Vec < Tag >, next_invocations : Vec <
-    rboto::DateTime >, associated_cluster_count = i32, associated_clusters : Vec <
-    ClusterAssociatedToSchedule > } { _meta }
+    ModifySnapshotScheduleOutput "SnapshotSchedule"[from output] { schedule_definitions =
+    Vec < String >, schedule_identifier : String, schedule_description : String, tags =
+    Vec < Tag >, next_invocations = Vec < rboto::DateTime >, associated_cluster_count =
+    i32, associated_clusters = Vec < ClusterAssociatedToSchedule > } { _meta }
 );
 /// Describes a usage limit object for a cluster.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyUsageLimitOutput {
     /// The identifier of the usage limit.
@@ -2067,12 +2057,12 @@ pub struct ModifyUsageLimitOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ModifyUsageLimitOutput "UsageLimit"[debug from output] { usage_limit_id : String,
+    ModifyUsageLimitOutput "UsageLimit"[from output] { usage_limit_id : String,
     cluster_identifier : String, feature_type : UsageLimitFeatureType, limit_type :
     UsageLimitLimitType, amount = i64, period : UsageLimitPeriod, breach_action :
-    UsageLimitBreachAction, tags : Vec < Tag > } { _meta }
+    UsageLimitBreachAction, tags = Vec < Tag > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RejectDataShareOutput {
     /// The Amazon Resource Name (ARN) of the datashare that the consumer is to use.
@@ -2090,12 +2080,12 @@ pub struct RejectDataShareOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RejectDataShareOutput "DataShare"[debug from output] { data_share_arn : String,
+    RejectDataShareOutput "DataShare"[from output] { data_share_arn : String,
     producer_arn : String, allow_publicly_accessible_consumers = bool,
-    data_share_associations : Vec < DataShareAssociation >, managed_by : String,
+    data_share_associations = Vec < DataShareAssociation >, managed_by : String,
     data_share_type : DataShareType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResetClusterParameterGroupOutput {
     /// The name of the cluster parameter group.
@@ -2105,11 +2095,11 @@ pub struct ResetClusterParameterGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ResetClusterParameterGroupOutput "ClusterParameterGroupNameMessage"[debug from
-    output] { parameter_group_name : String, parameter_group_status : String } { _meta }
+    ResetClusterParameterGroupOutput "ClusterParameterGroupNameMessage"[from output] {
+    parameter_group_name : String, parameter_group_status : String } { _meta }
 );
 /// Describes an endpoint authorization for authorizing Redshift-managed VPC endpoint access to a cluster across Amazon Web Services accounts.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeEndpointAccessOutput {
     /// The Amazon Web Services account ID of the cluster owner.
@@ -2133,13 +2123,12 @@ pub struct RevokeEndpointAccessOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RevokeEndpointAccessOutput "EndpointAuthorization"[debug from output] { grantor :
-    String, grantee : String, cluster_identifier : String, authorize_time :
-    rboto::DateTime, cluster_status : String, status : AuthorizationStatus,
-    allowed_all_vp_cs = bool, allowed_vp_cs : Vec < String >, endpoint_count = i32 } {
-    _meta }
+    RevokeEndpointAccessOutput "EndpointAuthorization"[from output] { grantor : String,
+    grantee : String, cluster_identifier : String, authorize_time : rboto::DateTime,
+    cluster_status : String, status : AuthorizationStatus, allowed_all_vp_cs = bool,
+    allowed_vp_cs = Vec < String >, endpoint_count = i32 } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePartnerStatusOutput {
     /// The name of the database that receives data from the partner.
@@ -2149,6 +2138,6 @@ pub struct UpdatePartnerStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdatePartnerStatusOutput "PartnerIntegrationOutputMessage"[debug from output] {
+    UpdatePartnerStatusOutput "PartnerIntegrationOutputMessage"[from output] {
     database_name : String, partner_name : String } { _meta }
 );

@@ -16,8 +16,8 @@ pub struct AccountAttribute {
     pub attribute_values: Option<Vec<AttributeValueTarget>>,
 }
 rboto::__structure!(
-    AccountAttribute "AccountAttribute"[set from] { attribute_name : String,
-    attribute_values : Vec < AttributeValueTarget > } {}
+    AccountAttribute "AccountAttribute"[from] { attribute_name : String, attribute_values
+    = Vec < AttributeValueTarget > } {}
 );
 /// Describes an Amazon Web Services account authorized to restore a snapshot.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -29,14 +29,14 @@ pub struct AccountWithRestoreAccess {
     pub account_alias: Option<String>,
 }
 rboto::__structure!(
-    AccountWithRestoreAccess "AccountWithRestoreAccess"[set from] { account_id : String,
+    AccountWithRestoreAccess "AccountWithRestoreAccess"[from] { account_id : String,
     account_alias : String } {}
 );
 rboto::__string_enum!(
-    ActionType { RestoreCluster = "restore-cluster", RecommendNodeConfig =
-    "recommend-node-config", ResizeCluster = "resize-cluster" }
+    ActionType { 0 RestoreCluster = "restore-cluster", 1 RecommendNodeConfig =
+    "recommend-node-config", 2 ResizeCluster = "resize-cluster" }
 );
-rboto::__string_enum!(ApplicationType { None = "None", Lakehouse = "Lakehouse" });
+rboto::__string_enum!(ApplicationType { 0 None = "None", 1 Lakehouse = "Lakehouse" });
 /// The operation that uses this structure is retired. Amazon Redshift automatically determines whether to use AQUA (Advanced Query Accelerator).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -47,14 +47,16 @@ pub struct AquaConfiguration {
     pub aqua_configuration_status: Option<AquaConfigurationStatus>,
 }
 rboto::__structure!(
-    AquaConfiguration "AquaConfiguration"[set from] { aqua_status : AquaStatus,
+    AquaConfiguration "AquaConfiguration"[from] { aqua_status : AquaStatus,
     aqua_configuration_status : AquaConfigurationStatus } {}
 );
 rboto::__string_enum!(
-    AquaConfigurationStatus { Enabled = "enabled", Disabled = "disabled", Auto = "auto" }
+    AquaConfigurationStatus { 0 Enabled = "enabled", 1 Disabled = "disabled", 2 Auto =
+    "auto" }
 );
 rboto::__string_enum!(
-    AquaStatus { Enabled = "enabled", Disabled = "disabled", Applying = "applying" }
+    AquaStatus { 0 Enabled = "enabled", 1 Disabled = "disabled", 2 Applying = "applying"
+    }
 );
 /// Contains information about the custom domain name association.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -68,8 +70,8 @@ pub struct Association {
     pub certificate_associations: Option<Vec<CertificateAssociation>>,
 }
 rboto::__structure!(
-    Association "Association"[set from] { custom_domain_certificate_arn : String,
-    custom_domain_certificate_expiry_date : rboto::DateTime, certificate_associations :
+    Association "Association"[from] { custom_domain_certificate_arn : String,
+    custom_domain_certificate_expiry_date : rboto::DateTime, certificate_associations =
     Vec < CertificateAssociation > } {}
 );
 /// Describes an attribute value.
@@ -80,7 +82,7 @@ pub struct AttributeValueTarget {
     pub attribute_value: Option<String>,
 }
 rboto::__structure!(
-    AttributeValueTarget "AttributeValueTarget"[set from] { attribute_value : String } {}
+    AttributeValueTarget "AttributeValueTarget"[from] { attribute_value : String } {}
 );
 /// Describes an authentication profile.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -92,11 +94,11 @@ pub struct AuthenticationProfile {
     pub authentication_profile_content: Option<String>,
 }
 rboto::__structure!(
-    AuthenticationProfile "AuthenticationProfile"[set from] { authentication_profile_name
-    : String, authentication_profile_content : String } {}
+    AuthenticationProfile "AuthenticationProfile"[from] { authentication_profile_name :
+    String, authentication_profile_content : String } {}
 );
 rboto::__string_enum!(
-    AuthorizationStatus { Authorized = "Authorized", Revoking = "Revoking" }
+    AuthorizationStatus { 0 Authorized = "Authorized", 1 Revoking = "Revoking" }
 );
 /// The authorized token issuer for the Amazon Redshift IAM Identity Center application.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -109,7 +111,7 @@ pub struct AuthorizedTokenIssuer {
 }
 rboto::__structure!(
     AuthorizedTokenIssuer "AuthorizedTokenIssuer"[set into from] {
-    trusted_token_issuer_arn : String, authorized_audiences_list : Vec < String > } {}
+    trusted_token_issuer_arn : String, authorized_audiences_list = Vec < String > } {}
 );
 /// Describes an availability zone.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -120,8 +122,8 @@ pub struct AvailabilityZone {
     pub supported_platforms: Option<Vec<SupportedPlatform>>,
 }
 rboto::__structure!(
-    AvailabilityZone "AvailabilityZone"[set from] { name : String, supported_platforms :
-    Vec < SupportedPlatform > } {}
+    AvailabilityZone "AvailabilityZone"[from] { name : String, supported_platforms = Vec
+    < SupportedPlatform > } {}
 );
 /// A cluster ID and custom domain name tied to a specific certificate. These are typically returned in a list.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -133,8 +135,8 @@ pub struct CertificateAssociation {
     pub cluster_identifier: Option<String>,
 }
 rboto::__structure!(
-    CertificateAssociation "CertificateAssociation"[set from] { custom_domain_name :
-    String, cluster_identifier : String } {}
+    CertificateAssociation "CertificateAssociation"[from] { custom_domain_name : String,
+    cluster_identifier : String } {}
 );
 /// Describes a cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -269,38 +271,38 @@ pub struct Cluster {
     pub logging_publish_status: Option<LoggingPublishStatus>,
 }
 rboto::__structure!(
-    Cluster "Cluster"[set from] { cluster_identifier : String, node_type : String,
+    Cluster "Cluster"[from] { cluster_identifier : String, node_type : String,
     cluster_status : String, cluster_availability_status : String, modify_status :
-    String, master_username : String, db_name : String, endpoint : Endpoint,
+    String, master_username : String, db_name : String, endpoint = Endpoint,
     cluster_create_time : rboto::DateTime, automated_snapshot_retention_period = i32,
-    manual_snapshot_retention_period = i32, cluster_security_groups : Vec <
-    ClusterSecurityGroupMembership >, vpc_security_groups : Vec <
-    VpcSecurityGroupMembership >, cluster_parameter_groups : Vec <
+    manual_snapshot_retention_period = i32, cluster_security_groups = Vec <
+    ClusterSecurityGroupMembership >, vpc_security_groups = Vec <
+    VpcSecurityGroupMembership >, cluster_parameter_groups = Vec <
     ClusterParameterGroupStatus >, cluster_subnet_group_name : String, vpc_id : String,
     availability_zone : String, preferred_maintenance_window : String,
-    pending_modified_values : PendingModifiedValues, cluster_version : String,
+    pending_modified_values = PendingModifiedValues, cluster_version : String,
     allow_version_upgrade = bool, number_of_nodes = i32, publicly_accessible = bool,
-    encrypted = bool, restore_status : RestoreStatus, data_transfer_progress :
-    DataTransferProgress, hsm_status : HsmStatus, cluster_snapshot_copy_status :
-    ClusterSnapshotCopyStatus, cluster_public_key : String, cluster_nodes : Vec <
-    ClusterNode >, elastic_ip_status : ElasticIpStatus, cluster_revision_number : String,
-    tags : Vec < Tag >, kms_key_id : String, enhanced_vpc_routing = bool, iam_roles : Vec
-    < ClusterIamRole >, pending_actions : Vec < String >, maintenance_track_name :
+    encrypted = bool, restore_status = RestoreStatus, data_transfer_progress =
+    DataTransferProgress, hsm_status = HsmStatus, cluster_snapshot_copy_status =
+    ClusterSnapshotCopyStatus, cluster_public_key : String, cluster_nodes = Vec <
+    ClusterNode >, elastic_ip_status = ElasticIpStatus, cluster_revision_number : String,
+    tags = Vec < Tag >, kms_key_id : String, enhanced_vpc_routing = bool, iam_roles = Vec
+    < ClusterIamRole >, pending_actions = Vec < String >, maintenance_track_name :
     String, elastic_resize_number_of_node_options : String, deferred_maintenance_windows
-    : Vec < DeferredMaintenanceWindow >, snapshot_schedule_identifier : String,
+    = Vec < DeferredMaintenanceWindow >, snapshot_schedule_identifier : String,
     snapshot_schedule_state : ScheduleState, expected_next_snapshot_schedule_time :
     rboto::DateTime, expected_next_snapshot_schedule_time_status : String,
-    next_maintenance_window_start_time : rboto::DateTime, resize_info : ResizeInfo,
+    next_maintenance_window_start_time : rboto::DateTime, resize_info = ResizeInfo,
     availability_zone_relocation_status : String, cluster_namespace_arn : String,
-    total_storage_capacity_in_mega_bytes = i64, aqua_configuration : AquaConfiguration,
-    default_iam_role_arn : String, reserved_node_exchange_status :
+    total_storage_capacity_in_mega_bytes = i64, aqua_configuration = AquaConfiguration,
+    default_iam_role_arn : String, reserved_node_exchange_status =
     ReservedNodeExchangeStatus, custom_domain_name : String,
     custom_domain_certificate_arn : String, custom_domain_certificate_expiry_date :
     rboto::DateTime, master_password_secret_arn : String,
     master_password_secret_kms_key_id : String, ip_address_type : String, multi_az :
-    String, multi_az_secondary : SecondaryClusterInfo, lakehouse_registration_status :
+    String, multi_az_secondary = SecondaryClusterInfo, lakehouse_registration_status :
     String, catalog_arn : String, extra_compute_for_automatic_optimization : String,
-    logging_publish_status : LoggingPublishStatus } {}
+    logging_publish_status = LoggingPublishStatus } {}
 );
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -309,8 +311,8 @@ pub struct ClusterAssociatedToSchedule {
     pub schedule_association_state: Option<ScheduleState>,
 }
 rboto::__structure!(
-    ClusterAssociatedToSchedule "ClusterAssociatedToSchedule"[set from] {
-    cluster_identifier : String, schedule_association_state : ScheduleState } {}
+    ClusterAssociatedToSchedule "ClusterAssociatedToSchedule"[from] { cluster_identifier
+    : String, schedule_association_state : ScheduleState } {}
 );
 /// Describes a `ClusterDbRevision`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -326,9 +328,9 @@ pub struct ClusterDbRevision {
     pub revision_targets: Option<Vec<RevisionTarget>>,
 }
 rboto::__structure!(
-    ClusterDbRevision "ClusterDbRevision"[set from] { cluster_identifier : String,
+    ClusterDbRevision "ClusterDbRevision"[from] { cluster_identifier : String,
     current_database_revision : String, database_revision_release_date : rboto::DateTime,
-    revision_targets : Vec < RevisionTarget > } {}
+    revision_targets = Vec < RevisionTarget > } {}
 );
 /// An Identity and Access Management (IAM) role that can be used by the associated Amazon Redshift cluster to access other Amazon Web Services services.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -340,8 +342,8 @@ pub struct ClusterIamRole {
     pub apply_status: Option<String>,
 }
 rboto::__structure!(
-    ClusterIamRole "ClusterIamRole"[set from] { iam_role_arn : String, apply_status :
-    String } {}
+    ClusterIamRole "ClusterIamRole"[from] { iam_role_arn : String, apply_status : String
+    } {}
 );
 /// The identifier of a node in a cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -355,8 +357,8 @@ pub struct ClusterNode {
     pub public_ip_address: Option<String>,
 }
 rboto::__structure!(
-    ClusterNode "ClusterNode"[set from] { node_role : String, private_ip_address :
-    String, public_ip_address : String } {}
+    ClusterNode "ClusterNode"[from] { node_role : String, private_ip_address : String,
+    public_ip_address : String } {}
 );
 /// Describes a parameter group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -372,9 +374,8 @@ pub struct ClusterParameterGroup {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    ClusterParameterGroup "ClusterParameterGroup"[set from] { parameter_group_name :
-    String, parameter_group_family : String, description : String, tags : Vec < Tag > }
-    {}
+    ClusterParameterGroup "ClusterParameterGroup"[from] { parameter_group_name : String,
+    parameter_group_family : String, description : String, tags = Vec < Tag > } {}
 );
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -385,7 +386,7 @@ pub struct ClusterParameterGroupNameMessage {
     pub parameter_group_status: Option<String>,
 }
 rboto::__structure!(
-    ClusterParameterGroupNameMessage "ClusterParameterGroupNameMessage"[set from] {
+    ClusterParameterGroupNameMessage "ClusterParameterGroupNameMessage"[from] {
     parameter_group_name : String, parameter_group_status : String } {}
 );
 /// Describes the status of a parameter group.
@@ -400,9 +401,9 @@ pub struct ClusterParameterGroupStatus {
     pub cluster_parameter_status_list: Option<Vec<ClusterParameterStatus>>,
 }
 rboto::__structure!(
-    ClusterParameterGroupStatus "ClusterParameterGroupStatus"[set from] {
+    ClusterParameterGroupStatus "ClusterParameterGroupStatus"[from] {
     parameter_group_name : String, parameter_apply_status : String,
-    cluster_parameter_status_list : Vec < ClusterParameterStatus > } {}
+    cluster_parameter_status_list = Vec < ClusterParameterStatus > } {}
 );
 /// Describes the status of a parameter group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -416,7 +417,7 @@ pub struct ClusterParameterStatus {
     pub parameter_apply_error_description: Option<String>,
 }
 rboto::__structure!(
-    ClusterParameterStatus "ClusterParameterStatus"[set from] { parameter_name : String,
+    ClusterParameterStatus "ClusterParameterStatus"[from] { parameter_name : String,
     parameter_apply_status : String, parameter_apply_error_description : String } {}
 );
 /// Describes a security group.
@@ -435,9 +436,9 @@ pub struct ClusterSecurityGroup {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    ClusterSecurityGroup "ClusterSecurityGroup"[set from] { cluster_security_group_name :
-    String, description : String, ec2_security_groups : Vec < Ec2SecurityGroup >,
-    ip_ranges : Vec < IpRange >, tags : Vec < Tag > } {}
+    ClusterSecurityGroup "ClusterSecurityGroup"[from] { cluster_security_group_name :
+    String, description : String, ec2_security_groups = Vec < Ec2SecurityGroup >,
+    ip_ranges = Vec < IpRange >, tags = Vec < Tag > } {}
 );
 /// Describes a cluster security group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -449,7 +450,7 @@ pub struct ClusterSecurityGroupMembership {
     pub status: Option<String>,
 }
 rboto::__structure!(
-    ClusterSecurityGroupMembership "ClusterSecurityGroupMembership"[set from] {
+    ClusterSecurityGroupMembership "ClusterSecurityGroupMembership"[from] {
     cluster_security_group_name : String, status : String } {}
 );
 /// Returns the destination region and retention period that are configured for cross-region snapshot copy.
@@ -466,8 +467,8 @@ pub struct ClusterSnapshotCopyStatus {
     pub snapshot_copy_grant_name: Option<String>,
 }
 rboto::__structure!(
-    ClusterSnapshotCopyStatus "ClusterSnapshotCopyStatus"[set from] { destination_region
-    : String, retention_period = i64, manual_snapshot_retention_period = i32,
+    ClusterSnapshotCopyStatus "ClusterSnapshotCopyStatus"[from] { destination_region :
+    String, retention_period = i64, manual_snapshot_retention_period = i32,
     snapshot_copy_grant_name : String } {}
 );
 /// Describes a subnet group.
@@ -490,10 +491,10 @@ pub struct ClusterSubnetGroup {
     pub supported_cluster_ip_address_types: Option<Vec<String>>,
 }
 rboto::__structure!(
-    ClusterSubnetGroup "ClusterSubnetGroup"[set from] { cluster_subnet_group_name :
-    String, description : String, vpc_id : String, subnet_group_status : String, subnets
-    : Vec < Subnet >, tags : Vec < Tag >, supported_cluster_ip_address_types : Vec <
-    String > } {}
+    ClusterSubnetGroup "ClusterSubnetGroup"[from] { cluster_subnet_group_name : String,
+    description : String, vpc_id : String, subnet_group_status : String, subnets = Vec <
+    Subnet >, tags = Vec < Tag >, supported_cluster_ip_address_types = Vec < String > }
+    {}
 );
 /// Describes a cluster version, including the parameter group family and description of the version.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -507,7 +508,7 @@ pub struct ClusterVersion {
     pub description: Option<String>,
 }
 rboto::__structure!(
-    ClusterVersion "ClusterVersion"[set from] { cluster_version : String,
+    ClusterVersion "ClusterVersion"[from] { cluster_version : String,
     cluster_parameter_group_family : String, description : String } {}
 );
 /// A structure that defines the Amazon Redshift connect service integration scope.
@@ -537,8 +538,8 @@ pub struct DataShare {
     pub data_share_type: Option<DataShareType>,
 }
 rboto::__structure!(
-    DataShare "DataShare"[set from] { data_share_arn : String, producer_arn : String,
-    allow_publicly_accessible_consumers = bool, data_share_associations : Vec <
+    DataShare "DataShare"[from] { data_share_arn : String, producer_arn : String,
+    allow_publicly_accessible_consumers = bool, data_share_associations = Vec <
     DataShareAssociation >, managed_by : String, data_share_type : DataShareType } {}
 );
 /// The association of a datashare from a producer account with a data consumer.
@@ -561,25 +562,25 @@ pub struct DataShareAssociation {
     pub consumer_accepted_writes: Option<bool>,
 }
 rboto::__structure!(
-    DataShareAssociation "DataShareAssociation"[set from] { consumer_identifier : String,
+    DataShareAssociation "DataShareAssociation"[from] { consumer_identifier : String,
     status : DataShareStatus, consumer_region : String, created_date : rboto::DateTime,
     status_change_date : rboto::DateTime, producer_allowed_writes = bool,
     consumer_accepted_writes = bool } {}
 );
 rboto::__string_enum!(
-    DataShareStatus { Active = "ACTIVE", PendingAuthorization = "PENDING_AUTHORIZATION",
-    Authorized = "AUTHORIZED", Deauthorized = "DEAUTHORIZED", Rejected = "REJECTED",
-    Available = "AVAILABLE" }
+    DataShareStatus { 0 Active = "ACTIVE", 1 PendingAuthorization =
+    "PENDING_AUTHORIZATION", 2 Authorized = "AUTHORIZED", 3 Deauthorized =
+    "DEAUTHORIZED", 4 Rejected = "REJECTED", 5 Available = "AVAILABLE" }
 );
 rboto::__string_enum!(
-    DataShareStatusForConsumer { Active = "ACTIVE", Available = "AVAILABLE" }
+    DataShareStatusForConsumer { 0 Active = "ACTIVE", 1 Available = "AVAILABLE" }
 );
 rboto::__string_enum!(
-    DataShareStatusForProducer { Active = "ACTIVE", Authorized = "AUTHORIZED",
-    PendingAuthorization = "PENDING_AUTHORIZATION", Deauthorized = "DEAUTHORIZED",
+    DataShareStatusForProducer { 0 Active = "ACTIVE", 1 Authorized = "AUTHORIZED", 2
+    PendingAuthorization = "PENDING_AUTHORIZATION", 3 Deauthorized = "DEAUTHORIZED", 4
     Rejected = "REJECTED" }
 );
-rboto::__string_enum!(DataShareType { Internal = "INTERNAL" });
+rboto::__string_enum!(DataShareType { 0 Internal = "INTERNAL" });
 /// Describes the status of a cluster while it is in the process of resizing with an incremental resize.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -598,7 +599,7 @@ pub struct DataTransferProgress {
     pub elapsed_time_in_seconds: Option<i64>,
 }
 rboto::__structure!(
-    DataTransferProgress "DataTransferProgress"[set from] { status : String,
+    DataTransferProgress "DataTransferProgress"[from] { status : String,
     current_rate_in_mega_bytes_per_second = f64, total_data_in_mega_bytes = i64,
     data_transferred_in_mega_bytes = i64, estimated_time_to_completion_in_seconds = i64,
     elapsed_time_in_seconds = i64 } {}
@@ -615,8 +616,8 @@ pub struct DefaultClusterParameters {
     pub parameters: Option<Vec<Parameter>>,
 }
 rboto::__structure!(
-    DefaultClusterParameters "DefaultClusterParameters"[set from] {
-    parameter_group_family : String, marker : String, parameters : Vec < Parameter > } {}
+    DefaultClusterParameters "DefaultClusterParameters"[from] { parameter_group_family :
+    String, marker : String, parameters = Vec < Parameter > } {}
 );
 /// Describes a deferred maintenance window
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -630,7 +631,7 @@ pub struct DeferredMaintenanceWindow {
     pub defer_maintenance_end_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    DeferredMaintenanceWindow "DeferredMaintenanceWindow"[set from] {
+    DeferredMaintenanceWindow "DeferredMaintenanceWindow"[from] {
     defer_maintenance_identifier : String, defer_maintenance_start_time :
     rboto::DateTime, defer_maintenance_end_time : rboto::DateTime } {}
 );
@@ -657,11 +658,11 @@ pub struct DescribeIntegrationsFilter {
 }
 rboto::__structure!(
     DescribeIntegrationsFilter "DescribeIntegrationsFilter"[set into] { name :
-    DescribeIntegrationsFilterName, values : Vec < String > } {}
+    DescribeIntegrationsFilterName, values = Vec < String > } {}
 );
 rboto::__string_enum!(
-    DescribeIntegrationsFilterName { IntegrationArn = "integration-arn", SourceArn =
-    "source-arn", SourceTypes = "source-types", Status = "status" }
+    DescribeIntegrationsFilterName { 0 IntegrationArn = "integration-arn", 1 SourceArn =
+    "source-arn", 2 SourceTypes = "source-types", 3 Status = "status" }
 );
 /// Describes an Amazon EC2 security group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -677,9 +678,8 @@ pub struct Ec2SecurityGroup {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    Ec2SecurityGroup "EC2SecurityGroup"[set from] { status : String,
-    ec2_security_group_name : String, ec2_security_group_owner_id : String, tags : Vec <
-    Tag > } {}
+    Ec2SecurityGroup "EC2SecurityGroup"[from] { status : String, ec2_security_group_name
+    : String, ec2_security_group_owner_id : String, tags = Vec < Tag > } {}
 );
 /// Describes the status of the elastic IP (EIP) address.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -691,8 +691,7 @@ pub struct ElasticIpStatus {
     pub status: Option<String>,
 }
 rboto::__structure!(
-    ElasticIpStatus "ElasticIpStatus"[set from] { elastic_ip : String, status : String }
-    {}
+    ElasticIpStatus "ElasticIpStatus"[from] { elastic_ip : String, status : String } {}
 );
 /// Describes a connection endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -706,7 +705,7 @@ pub struct Endpoint {
     pub vpc_endpoints: Option<Vec<VpcEndpoint>>,
 }
 rboto::__structure!(
-    Endpoint "Endpoint"[set from] { address : String, port = i32, vpc_endpoints : Vec <
+    Endpoint "Endpoint"[from] { address : String, port = i32, vpc_endpoints = Vec <
     VpcEndpoint > } {}
 );
 /// Describes a Redshift-managed VPC endpoint.
@@ -734,11 +733,11 @@ pub struct EndpointAccess {
     pub vpc_endpoint: Option<VpcEndpoint>,
 }
 rboto::__structure!(
-    EndpointAccess "EndpointAccess"[set from] { cluster_identifier : String,
-    resource_owner : String, subnet_group_name : String, endpoint_status : String,
-    endpoint_name : String, endpoint_create_time : rboto::DateTime, port = i32, address :
-    String, vpc_security_groups : Vec < VpcSecurityGroupMembership >, vpc_endpoint :
-    VpcEndpoint } {}
+    EndpointAccess "EndpointAccess"[from] { cluster_identifier : String, resource_owner :
+    String, subnet_group_name : String, endpoint_status : String, endpoint_name : String,
+    endpoint_create_time : rboto::DateTime, port = i32, address : String,
+    vpc_security_groups = Vec < VpcSecurityGroupMembership >, vpc_endpoint = VpcEndpoint
+    } {}
 );
 /// Describes an endpoint authorization for authorizing Redshift-managed VPC endpoint access to a cluster across Amazon Web Services accounts.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -764,9 +763,9 @@ pub struct EndpointAuthorization {
     pub endpoint_count: Option<i32>,
 }
 rboto::__structure!(
-    EndpointAuthorization "EndpointAuthorization"[set from] { grantor : String, grantee :
+    EndpointAuthorization "EndpointAuthorization"[from] { grantor : String, grantee :
     String, cluster_identifier : String, authorize_time : rboto::DateTime, cluster_status
-    : String, status : AuthorizationStatus, allowed_all_vp_cs = bool, allowed_vp_cs : Vec
+    : String, status : AuthorizationStatus, allowed_all_vp_cs = bool, allowed_vp_cs = Vec
     < String >, endpoint_count = i32 } {}
 );
 /// Describes an event.
@@ -789,9 +788,9 @@ pub struct Event {
     pub event_id: Option<String>,
 }
 rboto::__structure!(
-    Event "Event"[set from] { source_identifier : String, source_type : SourceType,
-    message : String, event_categories : Vec < String >, severity : String, date :
-    rboto::DateTime, event_id : String } {}
+    Event "Event"[from] { source_identifier : String, source_type : SourceType, message :
+    String, event_categories = Vec < String >, severity : String, date : rboto::DateTime,
+    event_id : String } {}
 );
 /// Describes event categories.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -803,8 +802,8 @@ pub struct EventCategoriesMap {
     pub events: Option<Vec<EventInfoMap>>,
 }
 rboto::__structure!(
-    EventCategoriesMap "EventCategoriesMap"[set from] { source_type : String, events :
-    Vec < EventInfoMap > } {}
+    EventCategoriesMap "EventCategoriesMap"[from] { source_type : String, events = Vec <
+    EventInfoMap > } {}
 );
 /// Describes event information.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -820,7 +819,7 @@ pub struct EventInfoMap {
     pub severity: Option<String>,
 }
 rboto::__structure!(
-    EventInfoMap "EventInfoMap"[set from] { event_id : String, event_categories : Vec <
+    EventInfoMap "EventInfoMap"[from] { event_id : String, event_categories = Vec <
     String >, event_description : String, severity : String } {}
 );
 /// Describes event subscriptions.
@@ -851,11 +850,11 @@ pub struct EventSubscription {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    EventSubscription "EventSubscription"[set from] { customer_aws_id : String,
+    EventSubscription "EventSubscription"[from] { customer_aws_id : String,
     cust_subscription_id : String, sns_topic_arn : String, status : String,
-    subscription_creation_time : rboto::DateTime, source_type : String, source_ids_list :
-    Vec < String >, event_categories_list : Vec < String >, severity : String, enabled =
-    bool, tags : Vec < Tag > } {}
+    subscription_creation_time : rboto::DateTime, source_type : String, source_ids_list =
+    Vec < String >, event_categories_list = Vec < String >, severity : String, enabled =
+    bool, tags = Vec < Tag > } {}
 );
 /// Returns information about an HSM client certificate. The certificate is stored in a secure Hardware Storage Module (HSM), and used by the Amazon Redshift cluster to encrypt data files.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -869,9 +868,8 @@ pub struct HsmClientCertificate {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    HsmClientCertificate "HsmClientCertificate"[set from] {
-    hsm_client_certificate_identifier : String, hsm_client_certificate_public_key :
-    String, tags : Vec < Tag > } {}
+    HsmClientCertificate "HsmClientCertificate"[from] { hsm_client_certificate_identifier
+    : String, hsm_client_certificate_public_key : String, tags = Vec < Tag > } {}
 );
 /// Returns information about an HSM configuration, which is an object that describes to Amazon Redshift clusters the information they require to connect to an HSM where they can store database encryption keys.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -889,9 +887,9 @@ pub struct HsmConfiguration {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    HsmConfiguration "HsmConfiguration"[set from] { hsm_configuration_identifier :
-    String, description : String, hsm_ip_address : String, hsm_partition_name : String,
-    tags : Vec < Tag > } {}
+    HsmConfiguration "HsmConfiguration"[from] { hsm_configuration_identifier : String,
+    description : String, hsm_ip_address : String, hsm_partition_name : String, tags =
+    Vec < Tag > } {}
 );
 /// Describes the status of changes to HSM settings.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -905,7 +903,7 @@ pub struct HsmStatus {
     pub status: Option<String>,
 }
 rboto::__structure!(
-    HsmStatus "HsmStatus"[set from] { hsm_client_certificate_identifier : String,
+    HsmStatus "HsmStatus"[from] { hsm_client_certificate_identifier : String,
     hsm_configuration_identifier : String, status : String } {}
 );
 /// Describes an IP range used in a security group.
@@ -920,11 +918,10 @@ pub struct IpRange {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    IpRange "IPRange"[set from] { status : String, cidrip : String, tags : Vec < Tag > }
-    {}
+    IpRange "IPRange"[from] { status : String, cidrip : String, tags = Vec < Tag > } {}
 );
 rboto::__string_enum!(
-    ImpactRankingType { High = "HIGH", Medium = "MEDIUM", Low = "LOW" }
+    ImpactRankingType { 0 High = "HIGH", 1 Medium = "MEDIUM", 2 Low = "LOW" }
 );
 /// The content of an inbound integration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -944,9 +941,9 @@ pub struct InboundIntegration {
     pub create_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    InboundIntegration "InboundIntegration"[set from] { integration_arn : String,
-    source_arn : String, target_arn : String, status : ZeroEtlIntegrationStatus, errors :
-    Vec < IntegrationError >, create_time : rboto::DateTime } {}
+    InboundIntegration "InboundIntegration"[from] { integration_arn : String, source_arn
+    : String, target_arn : String, status : ZeroEtlIntegrationStatus, errors = Vec <
+    IntegrationError >, create_time : rboto::DateTime } {}
 );
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -975,11 +972,11 @@ pub struct Integration {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    Integration "Integration"[set from] { integration_arn : String, integration_name :
+    Integration "Integration"[from] { integration_arn : String, integration_name :
     String, source_arn : String, target_arn : String, status : ZeroEtlIntegrationStatus,
-    errors : Vec < IntegrationError >, create_time : rboto::DateTime, description :
+    errors = Vec < IntegrationError >, create_time : rboto::DateTime, description :
     String, kms_key_id : String, additional_encryption_context : HashMap < String, String
-    >, tags : Vec < Tag > } {}
+    >, tags = Vec < Tag > } {}
 );
 /// The error of an inbound integration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -991,7 +988,7 @@ pub struct IntegrationError {
     pub error_message: Option<String>,
 }
 rboto::__structure!(
-    IntegrationError "IntegrationError"[set from] { error_code : String, error_message :
+    IntegrationError "IntegrationError"[from] { error_code : String, error_message :
     String } {}
 );
 /// The Lake Formation scope.
@@ -1034,13 +1031,15 @@ impl rv::FromValue for LakeFormationScopeUnion {
     }
 }
 rboto::__string_enum!(
-    LakehouseIdcRegistration { Associate = "Associate", Disassociate = "Disassociate" }
+    LakehouseIdcRegistration { 0 Associate = "Associate", 1 Disassociate = "Disassociate"
+    }
 );
 rboto::__string_enum!(
-    LakehouseRegistration { Register = "Register", Deregister = "Deregister" }
+    LakehouseRegistration { 0 Register = "Register", 1 Deregister = "Deregister" }
 );
 rboto::__string_enum!(
-    LogDestinationType { S3 = "s3", Cloudwatch = "cloudwatch", S3table = "s3table" }
+    LogDestinationType { 0 S3 = "s3", 1 Cloudwatch = "cloudwatch", 2 S3table = "s3table"
+    }
 );
 /// Describes the system table publishing status for a cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1050,8 +1049,8 @@ pub struct LoggingPublishStatus {
     pub s3_tables: Option<S3TablePublishStatus>,
 }
 rboto::__structure!(
-    LoggingPublishStatus "LoggingPublishStatus"[set from] { s3_tables :
-    S3TablePublishStatus } {}
+    LoggingPublishStatus "LoggingPublishStatus"[from] { s3_tables = S3TablePublishStatus
+    } {}
 );
 /// Describes the status of logging for a cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1077,10 +1076,10 @@ pub struct LoggingStatus {
     pub s3_tables: Option<S3TablePublishStatus>,
 }
 rboto::__structure!(
-    LoggingStatus "LoggingStatus"[set from] { logging_enabled = bool, bucket_name :
-    String, s3_key_prefix : String, last_successful_delivery_time : rboto::DateTime,
+    LoggingStatus "LoggingStatus"[from] { logging_enabled = bool, bucket_name : String,
+    s3_key_prefix : String, last_successful_delivery_time : rboto::DateTime,
     last_failure_time : rboto::DateTime, last_failure_message : String,
-    log_destination_type : LogDestinationType, log_exports : Vec < String >, s3_tables :
+    log_destination_type : LogDestinationType, log_exports = Vec < String >, s3_tables =
     S3TablePublishStatus } {}
 );
 /// Defines a maintenance track that determines which Amazon Redshift version to apply during a maintenance window. If the value for `MaintenanceTrack` is `current`, the cluster is updated to the most recently certified maintenance release. If the value is `trailing`, the cluster is updated to the previously certified maintenance release.
@@ -1095,11 +1094,11 @@ pub struct MaintenanceTrack {
     pub update_targets: Option<Vec<UpdateTarget>>,
 }
 rboto::__structure!(
-    MaintenanceTrack "MaintenanceTrack"[set from] { maintenance_track_name : String,
-    database_version : String, update_targets : Vec < UpdateTarget > } {}
+    MaintenanceTrack "MaintenanceTrack"[from] { maintenance_track_name : String,
+    database_version : String, update_targets = Vec < UpdateTarget > } {}
 );
 rboto::__string_enum!(
-    Mode { Standard = "standard", HighPerformance = "high-performance" }
+    Mode { 0 Standard = "standard", 1 HighPerformance = "high-performance" }
 );
 /// Object to store union of values for a provisioned cluster or serverless namespace’s identifier.
 #[derive(Clone, PartialEq)]
@@ -1127,7 +1126,7 @@ impl rv::IntoValue for NamespaceIdentifierUnion {
     }
 }
 rboto::__string_enum!(
-    NamespaceRegistrationStatus { Registering = "Registering", Deregistering =
+    NamespaceRegistrationStatus { 0 Registering = "Registering", 1 Deregistering =
     "Deregistering" }
 );
 /// Describes a network interface.
@@ -1146,9 +1145,9 @@ pub struct NetworkInterface {
     pub ipv6_address: Option<String>,
 }
 rboto::__structure!(
-    NetworkInterface "NetworkInterface"[set from] { network_interface_id : String,
-    subnet_id : String, private_ip_address : String, availability_zone : String,
-    ipv6_address : String } {}
+    NetworkInterface "NetworkInterface"[from] { network_interface_id : String, subnet_id
+    : String, private_ip_address : String, availability_zone : String, ipv6_address :
+    String } {}
 );
 /// A list of node configurations.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1164,7 +1163,7 @@ pub struct NodeConfigurationOption {
     pub mode: Option<Mode>,
 }
 rboto::__structure!(
-    NodeConfigurationOption "NodeConfigurationOption"[set from] { node_type : String,
+    NodeConfigurationOption "NodeConfigurationOption"[from] { node_type : String,
     number_of_nodes = i32, estimated_disk_utilization_percent = f64, mode : Mode } {}
 );
 /// A set of elements to filter the returned node configurations.
@@ -1180,17 +1179,17 @@ pub struct NodeConfigurationOptionsFilter {
 }
 rboto::__structure!(
     NodeConfigurationOptionsFilter "NodeConfigurationOptionsFilter"[set into] { name :
-    NodeConfigurationOptionsFilterName, operator : OperatorType, values : Vec < String >
+    NodeConfigurationOptionsFilterName, operator : OperatorType, values = Vec < String >
     } {}
 );
 rboto::__string_enum!(
-    NodeConfigurationOptionsFilterName { NodeType = "NodeType", NumberOfNodes =
-    "NumberOfNodes", EstimatedDiskUtilizationPercent = "EstimatedDiskUtilizationPercent",
-    Mode = "Mode" }
+    NodeConfigurationOptionsFilterName { 0 NodeType = "NodeType", 1 NumberOfNodes =
+    "NumberOfNodes", 2 EstimatedDiskUtilizationPercent =
+    "EstimatedDiskUtilizationPercent", 3 Mode = "Mode" }
 );
 rboto::__string_enum!(
-    OperatorType { Eq = "eq", Lt = "lt", Gt = "gt", Le = "le", Ge = "ge", In = "in",
-    Between = "between" }
+    OperatorType { 0 Eq = "eq", 1 Lt = "lt", 2 Gt = "gt", 3 Le = "le", 4 Ge = "ge", 5 In
+    = "in", 6 Between = "between" }
 );
 /// Describes an orderable cluster option.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1206,8 +1205,8 @@ pub struct OrderableClusterOption {
     pub availability_zones: Option<Vec<AvailabilityZone>>,
 }
 rboto::__structure!(
-    OrderableClusterOption "OrderableClusterOption"[set from] { cluster_version : String,
-    cluster_type : String, node_type : String, availability_zones : Vec <
+    OrderableClusterOption "OrderableClusterOption"[from] { cluster_version : String,
+    cluster_type : String, node_type : String, availability_zones = Vec <
     AvailabilityZone > } {}
 );
 /// Describes a parameter in a cluster parameter group.
@@ -1239,7 +1238,7 @@ rboto::__structure!(
     String, apply_type : ParameterApplyType, is_modifiable = bool, minimum_engine_version
     : String } {}
 );
-rboto::__string_enum!(ParameterApplyType { Static = "static", Dynamic = "dynamic" });
+rboto::__string_enum!(ParameterApplyType { 0 Static = "static", 1 Dynamic = "dynamic" });
 /// Describes a partner integration.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1258,7 +1257,7 @@ pub struct PartnerIntegrationInfo {
     pub updated_at: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    PartnerIntegrationInfo "PartnerIntegrationInfo"[set from] { database_name : String,
+    PartnerIntegrationInfo "PartnerIntegrationInfo"[from] { database_name : String,
     partner_name : String, status : PartnerIntegrationStatus, status_message : String,
     created_at : rboto::DateTime, updated_at : rboto::DateTime } {}
 );
@@ -1288,12 +1287,12 @@ pub struct PartnerIntegrationOutputMessage {
     pub partner_name: Option<String>,
 }
 rboto::__structure!(
-    PartnerIntegrationOutputMessage "PartnerIntegrationOutputMessage"[set from] {
+    PartnerIntegrationOutputMessage "PartnerIntegrationOutputMessage"[from] {
     database_name : String, partner_name : String } {}
 );
 rboto::__string_enum!(
-    PartnerIntegrationStatus { Active = "Active", Inactive = "Inactive", RuntimeFailure =
-    "RuntimeFailure", ConnectionFailure = "ConnectionFailure" }
+    PartnerIntegrationStatus { 0 Active = "Active", 1 Inactive = "Inactive", 2
+    RuntimeFailure = "RuntimeFailure", 3 ConnectionFailure = "ConnectionFailure" }
 );
 /// Describes a pause cluster operation. For example, a scheduled action to run the `PauseCluster` API operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1334,9 +1333,9 @@ pub struct PendingModifiedValues {
     pub encryption_type: Option<String>,
 }
 rboto::__structure!(
-    PendingModifiedValues "PendingModifiedValues"[set debug from] { master_user_password
-    : String[sensitive], node_type : String, number_of_nodes = i32, cluster_type :
-    String, cluster_version : String, automated_snapshot_retention_period = i32,
+    PendingModifiedValues "PendingModifiedValues"[debug from] { master_user_password :
+    String[sensitive], node_type : String, number_of_nodes = i32, cluster_type : String,
+    cluster_version : String, automated_snapshot_retention_period = i32,
     cluster_identifier : String, publicly_accessible = bool, enhanced_vpc_routing = bool,
     maintenance_track_name : String, encryption_type : String } {}
 );
@@ -1371,10 +1370,10 @@ pub struct Qev2IdcApplication {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    Qev2IdcApplication "Qev2IdcApplication"[set from] { idc_instance_arn : String,
+    Qev2IdcApplication "Qev2IdcApplication"[from] { idc_instance_arn : String,
     qev2_idc_application_name : String, qev2_idc_application_arn : String,
     idc_managed_application_arn : String, idc_onboard_status : String, idc_display_name :
-    String, tags : Vec < Tag > } {}
+    String, tags = Vec < Tag > } {}
 );
 /// The S3 Access Grants scope.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1417,11 +1416,11 @@ pub struct Recommendation {
     pub reference_links: Option<Vec<ReferenceLink>>,
 }
 rboto::__structure!(
-    Recommendation "Recommendation"[set from] { id : String, cluster_identifier : String,
+    Recommendation "Recommendation"[from] { id : String, cluster_identifier : String,
     namespace_arn : String, created_at : rboto::DateTime, recommendation_type : String,
     title : String, description : String, observation : String, impact_ranking :
-    ImpactRankingType, recommendation_text : String, recommended_actions : Vec <
-    RecommendedAction >, reference_links : Vec < ReferenceLink > } {}
+    ImpactRankingType, recommendation_text : String, recommended_actions = Vec <
+    RecommendedAction >, reference_links = Vec < ReferenceLink > } {}
 );
 /// The recommended action from the Amazon Redshift Advisor recommendation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1437,10 +1436,10 @@ pub struct RecommendedAction {
     pub type_: Option<RecommendedActionType>,
 }
 rboto::__structure!(
-    RecommendedAction "RecommendedAction"[set from] { text : String, database : String,
+    RecommendedAction "RecommendedAction"[from] { text : String, database : String,
     command : String, type_ : RecommendedActionType } {}
 );
-rboto::__string_enum!(RecommendedActionType { Sql = "SQL", Cli = "CLI" });
+rboto::__string_enum!(RecommendedActionType { 0 Sql = "SQL", 1 Cli = "CLI" });
 /// Describes a recurring charge.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1451,7 +1450,7 @@ pub struct RecurringCharge {
     pub recurring_charge_frequency: Option<String>,
 }
 rboto::__structure!(
-    RecurringCharge "RecurringCharge"[set from] { recurring_charge_amount = f64,
+    RecurringCharge "RecurringCharge"[from] { recurring_charge_amount = f64,
     recurring_charge_frequency : String } {}
 );
 /// Contains properties for the Redshift IDC application.
@@ -1486,13 +1485,13 @@ pub struct RedshiftIdcApplication {
     pub sso_tag_keys: Option<Vec<String>>,
 }
 rboto::__structure!(
-    RedshiftIdcApplication "RedshiftIdcApplication"[set from] { idc_instance_arn :
-    String, redshift_idc_application_name : String, redshift_idc_application_arn :
-    String, identity_namespace : String, idc_display_name : String, iam_role_arn :
-    String, idc_managed_application_arn : String, idc_onboard_status : String,
-    authorized_token_issuer_list : Vec < AuthorizedTokenIssuer >, service_integrations :
-    Vec < ServiceIntegrationsUnion >, application_type : ApplicationType, tags : Vec <
-    Tag >, sso_tag_keys : Vec < String > } {}
+    RedshiftIdcApplication "RedshiftIdcApplication"[from] { idc_instance_arn : String,
+    redshift_idc_application_name : String, redshift_idc_application_arn : String,
+    identity_namespace : String, idc_display_name : String, iam_role_arn : String,
+    idc_managed_application_arn : String, idc_onboard_status : String,
+    authorized_token_issuer_list = Vec < AuthorizedTokenIssuer >, service_integrations =
+    Vec < ServiceIntegrationsUnion >, application_type : ApplicationType, tags = Vec <
+    Tag >, sso_tag_keys = Vec < String > } {}
 );
 /// A union structure that defines the scope of Amazon Redshift service integrations. Contains configuration for different integration types such as Amazon Redshift.
 #[derive(Clone, PartialEq)]
@@ -1532,7 +1531,7 @@ pub struct ReferenceLink {
     pub link: Option<String>,
 }
 rboto::__structure!(
-    ReferenceLink "ReferenceLink"[set from] { text : String, link : String } {}
+    ReferenceLink "ReferenceLink"[from] { text : String, link : String } {}
 );
 /// Describes a reserved node. You can call the DescribeReservedNodeOfferings API to obtain the available reserved node offerings.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1565,10 +1564,10 @@ pub struct ReservedNode {
     pub reserved_node_offering_type: Option<ReservedNodeOfferingType>,
 }
 rboto::__structure!(
-    ReservedNode "ReservedNode"[set from] { reserved_node_id : String,
+    ReservedNode "ReservedNode"[from] { reserved_node_id : String,
     reserved_node_offering_id : String, node_type : String, start_time : rboto::DateTime,
     duration = i32, fixed_price = f64, usage_price = f64, currency_code : String,
-    node_count = i32, state : String, offering_type : String, recurring_charges : Vec <
+    node_count = i32, state : String, offering_type : String, recurring_charges = Vec <
     RecurringCharge >, reserved_node_offering_type : ReservedNodeOfferingType } {}
 );
 /// Details for a reserved-node exchange. Examples include the node type for a reserved node, the price for a node, the node's state, and other details.
@@ -1581,13 +1580,13 @@ pub struct ReservedNodeConfigurationOption {
     pub target_reserved_node_offering: Option<ReservedNodeOffering>,
 }
 rboto::__structure!(
-    ReservedNodeConfigurationOption "ReservedNodeConfigurationOption"[set from] {
-    source_reserved_node : ReservedNode, target_reserved_node_count = i32,
-    target_reserved_node_offering : ReservedNodeOffering } {}
+    ReservedNodeConfigurationOption "ReservedNodeConfigurationOption"[from] {
+    source_reserved_node = ReservedNode, target_reserved_node_count = i32,
+    target_reserved_node_offering = ReservedNodeOffering } {}
 );
 rboto::__string_enum!(
-    ReservedNodeExchangeActionType { RestoreCluster = "restore-cluster", ResizeCluster =
-    "resize-cluster" }
+    ReservedNodeExchangeActionType { 0 RestoreCluster = "restore-cluster", 1
+    ResizeCluster = "resize-cluster" }
 );
 /// Reserved-node status details, such as the source reserved-node identifier, the target reserved-node identifier, the node type, the node count, and other details.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1613,7 +1612,7 @@ pub struct ReservedNodeExchangeStatus {
     pub target_reserved_node_count: Option<i32>,
 }
 rboto::__structure!(
-    ReservedNodeExchangeStatus "ReservedNodeExchangeStatus"[set from] {
+    ReservedNodeExchangeStatus "ReservedNodeExchangeStatus"[from] {
     reserved_node_exchange_request_id : String, status : ReservedNodeExchangeStatusType,
     request_time : rboto::DateTime, source_reserved_node_id : String,
     source_reserved_node_type : String, source_reserved_node_count = i32,
@@ -1621,9 +1620,9 @@ rboto::__structure!(
     target_reserved_node_count = i32 } {}
 );
 rboto::__string_enum!(
-    ReservedNodeExchangeStatusType { Requested = "REQUESTED", Pending = "PENDING",
-    InProgress = "IN_PROGRESS", Retrying = "RETRYING", Succeeded = "SUCCEEDED", Failed =
-    "FAILED" }
+    ReservedNodeExchangeStatusType { 0 Requested = "REQUESTED", 1 Pending = "PENDING", 2
+    InProgress = "IN_PROGRESS", 3 Retrying = "RETRYING", 4 Succeeded = "SUCCEEDED", 5
+    Failed = "FAILED" }
 );
 /// Describes a reserved node offering.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1648,13 +1647,13 @@ pub struct ReservedNodeOffering {
     pub reserved_node_offering_type: Option<ReservedNodeOfferingType>,
 }
 rboto::__structure!(
-    ReservedNodeOffering "ReservedNodeOffering"[set from] { reserved_node_offering_id :
+    ReservedNodeOffering "ReservedNodeOffering"[from] { reserved_node_offering_id :
     String, node_type : String, duration = i32, fixed_price = f64, usage_price = f64,
-    currency_code : String, offering_type : String, recurring_charges : Vec <
+    currency_code : String, offering_type : String, recurring_charges = Vec <
     RecurringCharge >, reserved_node_offering_type : ReservedNodeOfferingType } {}
 );
 rboto::__string_enum!(
-    ReservedNodeOfferingType { Regular = "Regular", Upgradable = "Upgradable" }
+    ReservedNodeOfferingType { 0 Regular = "Regular", 1 Upgradable = "Upgradable" }
 );
 /// Describes a resize cluster operation. For example, a scheduled action to run the `ResizeCluster` API operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1690,8 +1689,7 @@ pub struct ResizeInfo {
     pub allow_cancel_resize: Option<bool>,
 }
 rboto::__structure!(
-    ResizeInfo "ResizeInfo"[set from] { resize_type : String, allow_cancel_resize = bool
-    } {}
+    ResizeInfo "ResizeInfo"[from] { resize_type : String, allow_cancel_resize = bool } {}
 );
 /// Describes the result of a cluster resize operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1731,10 +1729,10 @@ pub struct ResizeProgressMessage {
     pub data_transfer_progress_percent: Option<f64>,
 }
 rboto::__structure!(
-    ResizeProgressMessage "ResizeProgressMessage"[set from] { target_node_type : String,
+    ResizeProgressMessage "ResizeProgressMessage"[from] { target_node_type : String,
     target_number_of_nodes = i32, target_cluster_type : String, status : String,
-    import_tables_completed : Vec < String >, import_tables_in_progress : Vec < String >,
-    import_tables_not_started : Vec < String >, avg_resize_rate_in_mega_bytes_per_second
+    import_tables_completed = Vec < String >, import_tables_in_progress = Vec < String >,
+    import_tables_not_started = Vec < String >, avg_resize_rate_in_mega_bytes_per_second
     = f64, total_resize_data_in_mega_bytes = i64, progress_in_mega_bytes = i64,
     elapsed_time_in_seconds = i64, estimated_time_to_completion_in_seconds = i64,
     resize_type : String, message : String, target_encryption_type : String,
@@ -1750,8 +1748,7 @@ pub struct ResourcePolicy {
     pub policy: Option<String>,
 }
 rboto::__structure!(
-    ResourcePolicy "ResourcePolicy"[set from] { resource_arn : String, policy : String }
-    {}
+    ResourcePolicy "ResourcePolicy"[from] { resource_arn : String, policy : String } {}
 );
 /// Describes the status of a cluster restore action. Returns null if the cluster was not created by restoring a snapshot.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1771,7 +1768,7 @@ pub struct RestoreStatus {
     pub estimated_time_to_completion_in_seconds: Option<i64>,
 }
 rboto::__structure!(
-    RestoreStatus "RestoreStatus"[set from] { status : String,
+    RestoreStatus "RestoreStatus"[from] { status : String,
     current_restore_rate_in_mega_bytes_per_second = f64, snapshot_size_in_mega_bytes =
     i64, progress_in_mega_bytes = i64, elapsed_time_in_seconds = i64,
     estimated_time_to_completion_in_seconds = i64 } {}
@@ -1799,7 +1796,7 @@ pub struct RevisionTarget {
     pub database_revision_release_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    RevisionTarget "RevisionTarget"[set from] { database_revision : String, description :
+    RevisionTarget "RevisionTarget"[from] { database_revision : String, description :
     String, database_revision_release_date : rboto::DateTime } {}
 );
 /// A list of scopes set up for S3 Access Grants integration.
@@ -1846,12 +1843,12 @@ pub struct S3TablePublishStatus {
     pub last_ingestion_times: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    S3TablePublishStatus "S3TablePublishStatus"[set from] { s3_tables : Vec < String >,
+    S3TablePublishStatus "S3TablePublishStatus"[from] { s3_tables = Vec < String >,
     s3_table_namespace : String, s3_table_granularity : String, enabled_all = bool,
     last_ingestion_times : HashMap < String, String > } {}
 );
 rboto::__string_enum!(
-    ScheduleState { Modifying = "MODIFYING", Active = "ACTIVE", Failed = "FAILED" }
+    ScheduleState { 0 Modifying = "MODIFYING", 1 Active = "ACTIVE", 2 Failed = "FAILED" }
 );
 /// Describes a scheduled action. You can use a scheduled action to trigger some Amazon Redshift API operations on a schedule. For information about which API operations can be scheduled, see ScheduledActionType.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1877,10 +1874,10 @@ pub struct ScheduledAction {
     pub end_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ScheduledAction "ScheduledAction"[set from] { scheduled_action_name : String,
-    target_action : ScheduledActionType, schedule : String, iam_role : String,
+    ScheduledAction "ScheduledAction"[from] { scheduled_action_name : String,
+    target_action = ScheduledActionType, schedule : String, iam_role : String,
     scheduled_action_description : String, state : ScheduledActionState, next_invocations
-    : Vec < rboto::DateTime >, start_time : rboto::DateTime, end_time : rboto::DateTime }
+    = Vec < rboto::DateTime >, start_time : rboto::DateTime, end_time : rboto::DateTime }
     {}
 );
 /// A set of elements to filter the returned scheduled actions.
@@ -1894,13 +1891,15 @@ pub struct ScheduledActionFilter {
 }
 rboto::__structure!(
     ScheduledActionFilter "ScheduledActionFilter"[set into] { name :
-    ScheduledActionFilterName, values : Vec < String > } {}
+    ScheduledActionFilterName, values = Vec < String > } {}
 );
 rboto::__string_enum!(
-    ScheduledActionFilterName { ClusterIdentifier = "cluster-identifier", IamRole =
+    ScheduledActionFilterName { 0 ClusterIdentifier = "cluster-identifier", 1 IamRole =
     "iam-role" }
 );
-rboto::__string_enum!(ScheduledActionState { Active = "ACTIVE", Disabled = "DISABLED" });
+rboto::__string_enum!(
+    ScheduledActionState { 0 Active = "ACTIVE", 1 Disabled = "DISABLED" }
+);
 /// The action type that specifies an Amazon Redshift API operation that is supported by the Amazon Redshift scheduler.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1913,13 +1912,13 @@ pub struct ScheduledActionType {
     pub resume_cluster: Option<ResumeClusterMessage>,
 }
 rboto::__structure!(
-    ScheduledActionType "ScheduledActionType"[set into from] { resize_cluster :
-    ResizeClusterMessage, pause_cluster : PauseClusterMessage, resume_cluster :
+    ScheduledActionType "ScheduledActionType"[set into from] { resize_cluster =
+    ResizeClusterMessage, pause_cluster = PauseClusterMessage, resume_cluster =
     ResumeClusterMessage } {}
 );
 rboto::__string_enum!(
-    ScheduledActionTypeValues { ResizeCluster = "ResizeCluster", PauseCluster =
-    "PauseCluster", ResumeCluster = "ResumeCluster" }
+    ScheduledActionTypeValues { 0 ResizeCluster = "ResizeCluster", 1 PauseCluster =
+    "PauseCluster", 2 ResumeCluster = "ResumeCluster" }
 );
 /// The AvailabilityZone and ClusterNodes information of the secondary compute unit.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1931,8 +1930,8 @@ pub struct SecondaryClusterInfo {
     pub cluster_nodes: Option<Vec<ClusterNode>>,
 }
 rboto::__structure!(
-    SecondaryClusterInfo "SecondaryClusterInfo"[set from] { availability_zone : String,
-    cluster_nodes : Vec < ClusterNode > } {}
+    SecondaryClusterInfo "SecondaryClusterInfo"[from] { availability_zone : String,
+    cluster_nodes = Vec < ClusterNode > } {}
 );
 /// The identifier for a serverless namespace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1948,7 +1947,7 @@ rboto::__structure!(
     String, workgroup_identifier : String } {}
 );
 rboto::__string_enum!(
-    ServiceAuthorization { Enabled = "Enabled", Disabled = "Disabled" }
+    ServiceAuthorization { 0 Enabled = "Enabled", 1 Disabled = "Disabled" }
 );
 /// A list of service integrations.
 #[derive(Clone, PartialEq)]
@@ -2066,26 +2065,26 @@ pub struct Snapshot {
     pub snapshot_arn: Option<String>,
 }
 rboto::__structure!(
-    Snapshot "Snapshot"[set from] { snapshot_identifier : String, cluster_identifier :
+    Snapshot "Snapshot"[from] { snapshot_identifier : String, cluster_identifier :
     String, snapshot_create_time : rboto::DateTime, status : String, port = i32,
     availability_zone : String, cluster_create_time : rboto::DateTime, master_username :
     String, cluster_version : String, engine_full_version : String, snapshot_type :
     String, node_type : String, number_of_nodes = i32, db_name : String, vpc_id : String,
     encrypted = bool, kms_key_id : String, encrypted_with_hsm = bool,
-    accounts_with_restore_access : Vec < AccountWithRestoreAccess >, owner_account :
+    accounts_with_restore_access = Vec < AccountWithRestoreAccess >, owner_account :
     String, total_backup_size_in_mega_bytes = f64,
     actual_incremental_backup_size_in_mega_bytes = f64, backup_progress_in_mega_bytes =
     f64, current_backup_rate_in_mega_bytes_per_second = f64,
     estimated_seconds_to_completion = i64, elapsed_time_in_seconds = i64, source_region :
-    String, tags : Vec < Tag >, restorable_node_types : Vec < String >,
+    String, tags = Vec < Tag >, restorable_node_types = Vec < String >,
     enhanced_vpc_routing = bool, maintenance_track_name : String,
     manual_snapshot_retention_period = i32, manual_snapshot_remaining_days = i32,
     snapshot_retention_start_time : rboto::DateTime, master_password_secret_arn : String,
     master_password_secret_kms_key_id : String, snapshot_arn : String } {}
 );
 rboto::__string_enum!(
-    SnapshotAttributeToSortBy { SourceType = "SOURCE_TYPE", TotalSize = "TOTAL_SIZE",
-    CreateTime = "CREATE_TIME" }
+    SnapshotAttributeToSortBy { 0 SourceType = "SOURCE_TYPE", 1 TotalSize = "TOTAL_SIZE",
+    2 CreateTime = "CREATE_TIME" }
 );
 /// The snapshot copy grant that grants Amazon Redshift permission to encrypt copied snapshots with the specified encrypted symmetric key from Amazon Web Services KMS in the destination region.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2099,8 +2098,8 @@ pub struct SnapshotCopyGrant {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    SnapshotCopyGrant "SnapshotCopyGrant"[set from] { snapshot_copy_grant_name : String,
-    kms_key_id : String, tags : Vec < Tag > } {}
+    SnapshotCopyGrant "SnapshotCopyGrant"[from] { snapshot_copy_grant_name : String,
+    kms_key_id : String, tags = Vec < Tag > } {}
 );
 /// Describes the errors returned by a snapshot.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2116,7 +2115,7 @@ pub struct SnapshotErrorMessage {
     pub failure_reason: Option<String>,
 }
 rboto::__structure!(
-    SnapshotErrorMessage "SnapshotErrorMessage"[set from] { snapshot_identifier : String,
+    SnapshotErrorMessage "SnapshotErrorMessage"[from] { snapshot_identifier : String,
     snapshot_cluster_identifier : String, failure_code : String, failure_reason : String
     } {}
 );
@@ -2139,10 +2138,10 @@ pub struct SnapshotSchedule {
     pub associated_clusters: Option<Vec<ClusterAssociatedToSchedule>>,
 }
 rboto::__structure!(
-    SnapshotSchedule "SnapshotSchedule"[set from] { schedule_definitions : Vec < String
-    >, schedule_identifier : String, schedule_description : String, tags : Vec < Tag >,
-    next_invocations : Vec < rboto::DateTime >, associated_cluster_count = i32,
-    associated_clusters : Vec < ClusterAssociatedToSchedule > } {}
+    SnapshotSchedule "SnapshotSchedule"[from] { schedule_definitions = Vec < String >,
+    schedule_identifier : String, schedule_description : String, tags = Vec < Tag >,
+    next_invocations = Vec < rboto::DateTime >, associated_cluster_count = i32,
+    associated_clusters = Vec < ClusterAssociatedToSchedule > } {}
 );
 /// Describes a sorting entity
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2157,11 +2156,11 @@ rboto::__structure!(
     SnapshotSortingEntity "SnapshotSortingEntity"[set into] { attribute :
     SnapshotAttributeToSortBy, sort_order : SortByOrder } {}
 );
-rboto::__string_enum!(SortByOrder { Asc = "ASC", Desc = "DESC" });
+rboto::__string_enum!(SortByOrder { 0 Asc = "ASC", 1 Desc = "DESC" });
 rboto::__string_enum!(
-    SourceType { Cluster = "cluster", ClusterParameterGroup = "cluster-parameter-group",
-    ClusterSecurityGroup = "cluster-security-group", ClusterSnapshot =
-    "cluster-snapshot", ScheduledAction = "scheduled-action" }
+    SourceType { 0 Cluster = "cluster", 1 ClusterParameterGroup =
+    "cluster-parameter-group", 2 ClusterSecurityGroup = "cluster-security-group", 3
+    ClusterSnapshot = "cluster-snapshot", 4 ScheduledAction = "scheduled-action" }
 );
 /// Describes a subnet.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2174,7 +2173,7 @@ pub struct Subnet {
     pub subnet_status: Option<String>,
 }
 rboto::__structure!(
-    Subnet "Subnet"[set from] { subnet_identifier : String, subnet_availability_zone :
+    Subnet "Subnet"[from] { subnet_identifier : String, subnet_availability_zone =
     AvailabilityZone, subnet_status : String } {}
 );
 /// Describes the operations that are allowed on a maintenance track.
@@ -2185,7 +2184,7 @@ pub struct SupportedOperation {
     pub operation_name: Option<String>,
 }
 rboto::__structure!(
-    SupportedOperation "SupportedOperation"[set from] { operation_name : String } {}
+    SupportedOperation "SupportedOperation"[from] { operation_name : String } {}
 );
 /// A list of supported platforms for orderable clusters.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2193,9 +2192,7 @@ rboto::__structure!(
 pub struct SupportedPlatform {
     pub name: Option<String>,
 }
-rboto::__structure!(
-    SupportedPlatform "SupportedPlatform"[set from] { name : String } {}
-);
+rboto::__structure!(SupportedPlatform "SupportedPlatform"[from] { name : String } {});
 /// Describes the status of a RestoreTableFromClusterSnapshot operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2230,16 +2227,16 @@ pub struct TableRestoreStatus {
     pub new_table_name: Option<String>,
 }
 rboto::__structure!(
-    TableRestoreStatus "TableRestoreStatus"[set from] { table_restore_request_id :
-    String, status : TableRestoreStatusType, message : String, request_time :
-    rboto::DateTime, progress_in_mega_bytes = i64, total_data_in_mega_bytes = i64,
-    cluster_identifier : String, snapshot_identifier : String, source_database_name :
-    String, source_schema_name : String, source_table_name : String, target_database_name
-    : String, target_schema_name : String, new_table_name : String } {}
+    TableRestoreStatus "TableRestoreStatus"[from] { table_restore_request_id : String,
+    status : TableRestoreStatusType, message : String, request_time : rboto::DateTime,
+    progress_in_mega_bytes = i64, total_data_in_mega_bytes = i64, cluster_identifier :
+    String, snapshot_identifier : String, source_database_name : String,
+    source_schema_name : String, source_table_name : String, target_database_name :
+    String, target_schema_name : String, new_table_name : String } {}
 );
 rboto::__string_enum!(
-    TableRestoreStatusType { Pending = "PENDING", InProgress = "IN_PROGRESS", Succeeded =
-    "SUCCEEDED", Failed = "FAILED", Canceled = "CANCELED" }
+    TableRestoreStatusType { 0 Pending = "PENDING", 1 InProgress = "IN_PROGRESS", 2
+    Succeeded = "SUCCEEDED", 3 Failed = "FAILED", 4 Canceled = "CANCELED" }
 );
 /// A tag consisting of a name/value pair for a resource.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2263,7 +2260,7 @@ pub struct TaggedResource {
     pub resource_type: Option<String>,
 }
 rboto::__structure!(
-    TaggedResource "TaggedResource"[set from] { tag : Tag, resource_name : String,
+    TaggedResource "TaggedResource"[from] { tag = Tag, resource_name : String,
     resource_type : String } {}
 );
 /// A maintenance track that you can switch the current track to.
@@ -2278,8 +2275,8 @@ pub struct UpdateTarget {
     pub supported_operations: Option<Vec<SupportedOperation>>,
 }
 rboto::__structure!(
-    UpdateTarget "UpdateTarget"[set from] { maintenance_track_name : String,
-    database_version : String, supported_operations : Vec < SupportedOperation > } {}
+    UpdateTarget "UpdateTarget"[from] { maintenance_track_name : String, database_version
+    : String, supported_operations = Vec < SupportedOperation > } {}
 );
 /// Describes a usage limit object for a cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2303,25 +2300,25 @@ pub struct UsageLimit {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    UsageLimit "UsageLimit"[set from] { usage_limit_id : String, cluster_identifier :
-    String, feature_type : UsageLimitFeatureType, limit_type : UsageLimitLimitType,
-    amount = i64, period : UsageLimitPeriod, breach_action : UsageLimitBreachAction, tags
-    : Vec < Tag > } {}
+    UsageLimit "UsageLimit"[from] { usage_limit_id : String, cluster_identifier : String,
+    feature_type : UsageLimitFeatureType, limit_type : UsageLimitLimitType, amount = i64,
+    period : UsageLimitPeriod, breach_action : UsageLimitBreachAction, tags = Vec < Tag >
+    } {}
 );
 rboto::__string_enum!(
-    UsageLimitBreachAction { Log = "log", EmitMetric = "emit-metric", Disable = "disable"
-    }
+    UsageLimitBreachAction { 0 Log = "log", 1 EmitMetric = "emit-metric", 2 Disable =
+    "disable" }
 );
 rboto::__string_enum!(
-    UsageLimitFeatureType { Spectrum = "spectrum", ConcurrencyScaling =
-    "concurrency-scaling", CrossRegionDatasharing = "cross-region-datasharing",
+    UsageLimitFeatureType { 0 Spectrum = "spectrum", 1 ConcurrencyScaling =
+    "concurrency-scaling", 2 CrossRegionDatasharing = "cross-region-datasharing", 3
     ExtraComputeForAutomaticOptimization = "extra-compute-for-automatic-optimization" }
 );
 rboto::__string_enum!(
-    UsageLimitLimitType { Time = "time", DataScanned = "data-scanned" }
+    UsageLimitLimitType { 0 Time = "time", 1 DataScanned = "data-scanned" }
 );
 rboto::__string_enum!(
-    UsageLimitPeriod { Daily = "daily", Weekly = "weekly", Monthly = "monthly" }
+    UsageLimitPeriod { 0 Daily = "daily", 1 Weekly = "weekly", 2 Monthly = "monthly" }
 );
 /// The connection endpoint for connecting to an Amazon Redshift cluster through the proxy.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2335,8 +2332,8 @@ pub struct VpcEndpoint {
     pub network_interfaces: Option<Vec<NetworkInterface>>,
 }
 rboto::__structure!(
-    VpcEndpoint "VpcEndpoint"[set from] { vpc_endpoint_id : String, vpc_id : String,
-    network_interfaces : Vec < NetworkInterface > } {}
+    VpcEndpoint "VpcEndpoint"[from] { vpc_endpoint_id : String, vpc_id : String,
+    network_interfaces = Vec < NetworkInterface > } {}
 );
 /// Describes the members of a VPC security group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2348,11 +2345,11 @@ pub struct VpcSecurityGroupMembership {
     pub status: Option<String>,
 }
 rboto::__structure!(
-    VpcSecurityGroupMembership "VpcSecurityGroupMembership"[set from] {
-    vpc_security_group_id : String, status : String } {}
+    VpcSecurityGroupMembership "VpcSecurityGroupMembership"[from] { vpc_security_group_id
+    : String, status : String } {}
 );
 rboto::__string_enum!(
-    ZeroEtlIntegrationStatus { Creating = "creating", Active = "active", Modifying =
-    "modifying", Failed = "failed", Deleting = "deleting", Syncing = "syncing",
+    ZeroEtlIntegrationStatus { 0 Creating = "creating", 1 Active = "active", 2 Modifying
+    = "modifying", 3 Failed = "failed", 4 Deleting = "deleting", 5 Syncing = "syncing", 6
     NeedsAttention = "needs_attention" }
 );

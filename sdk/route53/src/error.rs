@@ -698,7 +698,7 @@ pub struct InvalidChangeBatch {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    InvalidChangeBatch "InvalidChangeBatch"[from] { messages : Vec < String >, message :
+    InvalidChangeBatch "InvalidChangeBatch"[from] { messages = Vec < String >, message :
     String } {}
 );
 /// The specified domain name is not valid.
@@ -760,7 +760,7 @@ pub struct InvalidResourceRecordSetProtectionBatch {
 }
 rboto::__structure!(
     InvalidResourceRecordSetProtectionBatch
-    "InvalidResourceRecordSetProtectionBatch"[from] { message : String, errors : Vec <
+    "InvalidResourceRecordSetProtectionBatch"[from] { message : String, errors = Vec <
     ProtectionError > } {}
 );
 /// Your hosted zone status isn't valid for this operation. In the hosted zone, change the status to enable `DNSSEC` or disable `DNSSEC`.
@@ -975,7 +975,7 @@ pub struct ProtectionAlreadyExists {
     pub errors: Option<Vec<ProtectionError>>,
 }
 rboto::__structure!(
-    ProtectionAlreadyExists "ProtectionAlreadyExists"[from] { message : String, errors :
+    ProtectionAlreadyExists "ProtectionAlreadyExists"[from] { message : String, errors =
     Vec < ProtectionError > } {}
 );
 /// You're trying to associate a VPC with a public hosted zone. Amazon Route 53 doesn't support associating a VPC with a public hosted zone.

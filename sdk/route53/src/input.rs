@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ActivateKeySigningKeyInput {
     /// A unique string used to identify a hosted zone.
@@ -16,11 +16,11 @@ pub struct ActivateKeySigningKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ActivateKeySigningKeyInput "ActivateKeySigningKeyRequest"[set debug into] {
-    hosted_zone_id : String, name : String } { _client }
+    ActivateKeySigningKeyInput "ActivateKeySigningKeyRequest"[set into] { hosted_zone_id
+    : String, name : String } { _client }
 );
 /// A complex type that contains information about the request to associate a VPC with a private hosted zone.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateVpcWithHostedZoneInput {
     /// The ID of the private hosted zone that you want to associate an Amazon VPC with.
@@ -32,10 +32,10 @@ pub struct AssociateVpcWithHostedZoneInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssociateVpcWithHostedZoneInput "AssociateVPCWithHostedZoneRequest"[set debug into] {
-    hosted_zone_id : String, vpc : Vpc, comment : String } { _client }
+    AssociateVpcWithHostedZoneInput "AssociateVPCWithHostedZoneRequest"[set into] {
+    hosted_zone_id : String, vpc = Vpc, comment : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ChangeCidrCollectionInput {
     /// The UUID of the CIDR collection to update.
@@ -47,12 +47,11 @@ pub struct ChangeCidrCollectionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ChangeCidrCollectionInput "ChangeCidrCollectionRequest"[set debug into] { id :
-    String, collection_version = i64, changes : Vec < CidrCollectionChange > } { _client
-    }
+    ChangeCidrCollectionInput "ChangeCidrCollectionRequest"[set into] { id : String,
+    collection_version = i64, changes = Vec < CidrCollectionChange > } { _client }
 );
 /// A complex type that contains change information for the resource record set.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ChangeResourceRecordSetsInput {
     /// The ID of the hosted zone that contains the resource record sets that you want to change.
@@ -62,11 +61,11 @@ pub struct ChangeResourceRecordSetsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ChangeResourceRecordSetsInput "ChangeResourceRecordSetsRequest"[set debug into] {
-    hosted_zone_id : String, change_batch : ChangeBatch } { _client }
+    ChangeResourceRecordSetsInput "ChangeResourceRecordSetsRequest"[set into] {
+    hosted_zone_id : String, change_batch = ChangeBatch } { _client }
 );
 /// A complex type that contains information about the tags that you want to add, edit, or delete.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ChangeTagsForResourceInput {
     /// The type of the resource.
@@ -80,11 +79,11 @@ pub struct ChangeTagsForResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ChangeTagsForResourceInput "ChangeTagsForResourceRequest"[set debug into] {
-    resource_type : TagResourceType, resource_id : String, add_tags : Vec < Tag >,
-    remove_tag_keys : Vec < String > } { _client }
+    ChangeTagsForResourceInput "ChangeTagsForResourceRequest"[set into] { resource_type :
+    TagResourceType, resource_id : String, add_tags = Vec < Tag >, remove_tag_keys = Vec
+    < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateCidrCollectionInput {
     /// A unique identifier for the account that can be used to reference the collection from other API calls.
@@ -94,11 +93,11 @@ pub struct CreateCidrCollectionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateCidrCollectionInput "CreateCidrCollectionRequest"[set debug into] { name :
-    String, caller_reference : String } { _client }
+    CreateCidrCollectionInput "CreateCidrCollectionRequest"[set into] { name : String,
+    caller_reference : String } { _client }
 );
 /// A complex type that contains the health check request information.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateHealthCheckInput {
     /// A unique string that identifies the request and that allows you to retry a failed `CreateHealthCheck` request without the risk of creating two identical health checks:
@@ -108,11 +107,11 @@ pub struct CreateHealthCheckInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateHealthCheckInput "CreateHealthCheckRequest"[set debug into] { caller_reference
-    : String, health_check_config : HealthCheckConfig } { _client }
+    CreateHealthCheckInput "CreateHealthCheckRequest"[set into] { caller_reference :
+    String, health_check_config = HealthCheckConfig } { _client }
 );
 /// A complex type that contains information about the request to create a public or private hosted zone.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateHostedZoneInput {
     /// The name of the domain. Specify a fully qualified domain name, for example, *www.example.com*. The trailing dot is optional; Amazon Route 53 assumes that the domain name is fully qualified. This means that Route 53 treats *www.example.com* (without a trailing dot) and *www.example.com.* (with a trailing dot) as identical.
@@ -128,11 +127,11 @@ pub struct CreateHostedZoneInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateHostedZoneInput "CreateHostedZoneRequest"[set debug into] { name : String, vpc
-    : Vpc, caller_reference : String, hosted_zone_config : HostedZoneConfig,
-    delegation_set_id : String } { _client }
+    CreateHostedZoneInput "CreateHostedZoneRequest"[set into] { name : String, vpc = Vpc,
+    caller_reference : String, hosted_zone_config = HostedZoneConfig, delegation_set_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateKeySigningKeyInput {
     /// A unique string that identifies the request.
@@ -148,11 +147,11 @@ pub struct CreateKeySigningKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateKeySigningKeyInput "CreateKeySigningKeyRequest"[set debug into] {
-    caller_reference : String, hosted_zone_id : String, key_management_service_arn :
-    String, name : String, status : String } { _client }
+    CreateKeySigningKeyInput "CreateKeySigningKeyRequest"[set into] { caller_reference :
+    String, hosted_zone_id : String, key_management_service_arn : String, name : String,
+    status : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateQueryLoggingConfigInput {
     /// The ID of the hosted zone that you want to log queries for. You can log queries only for public hosted zones.
@@ -162,10 +161,10 @@ pub struct CreateQueryLoggingConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateQueryLoggingConfigInput "CreateQueryLoggingConfigRequest"[set debug into] {
+    CreateQueryLoggingConfigInput "CreateQueryLoggingConfigRequest"[set into] {
     hosted_zone_id : String, cloud_watch_logs_log_group_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateResourceRecordSetProtectionsInput {
     /// The ID of the hosted zone that contains the resource record sets that you want to protect.
@@ -176,10 +175,10 @@ pub struct CreateResourceRecordSetProtectionsInput {
 }
 rboto::__structure!(
     CreateResourceRecordSetProtectionsInput
-    "CreateResourceRecordSetProtectionsRequest"[set debug into] { hosted_zone_id :
-    String, protections : Vec < ResourceRecordSetProtectionConfig > } { _client }
+    "CreateResourceRecordSetProtectionsRequest"[set into] { hosted_zone_id : String,
+    protections = Vec < ResourceRecordSetProtectionConfig > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateReusableDelegationSetInput {
     /// A unique string that identifies the request, and that allows you to retry failed `CreateReusableDelegationSet` requests without the risk of executing the operation twice. You must use a unique `CallerReference` string every time you submit a `CreateReusableDelegationSet` request. `CallerReference` can be any unique string, for example a date/time stamp.
@@ -189,11 +188,11 @@ pub struct CreateReusableDelegationSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateReusableDelegationSetInput "CreateReusableDelegationSetRequest"[set debug into]
-    { caller_reference : String, hosted_zone_id : String } { _client }
+    CreateReusableDelegationSetInput "CreateReusableDelegationSetRequest"[set into] {
+    caller_reference : String, hosted_zone_id : String } { _client }
 );
 /// A complex type that contains information about the resource record sets that you want to create based on a specified traffic policy.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTrafficPolicyInstanceInput {
     /// The ID of the hosted zone that you want Amazon Route 53 to create resource record sets in by using the configuration in a traffic policy.
@@ -209,12 +208,12 @@ pub struct CreateTrafficPolicyInstanceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateTrafficPolicyInstanceInput "CreateTrafficPolicyInstanceRequest"[set debug into]
-    { hosted_zone_id : String, name : String, ttl = i64, traffic_policy_id : String,
+    CreateTrafficPolicyInstanceInput "CreateTrafficPolicyInstanceRequest"[set into] {
+    hosted_zone_id : String, name : String, ttl = i64, traffic_policy_id : String,
     traffic_policy_version = i32 } { _client }
 );
 /// A complex type that contains information about the traffic policy that you want to create.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTrafficPolicyInput {
     /// The name of the traffic policy.
@@ -226,11 +225,11 @@ pub struct CreateTrafficPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateTrafficPolicyInput "CreateTrafficPolicyRequest"[set debug into] { name :
-    String, document : String, comment : String } { _client }
+    CreateTrafficPolicyInput "CreateTrafficPolicyRequest"[set into] { name : String,
+    document : String, comment : String } { _client }
 );
 /// A complex type that contains information about the traffic policy that you want to create a new version for.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTrafficPolicyVersionInput {
     /// The ID of the traffic policy for which you want to create a new version.
@@ -242,11 +241,11 @@ pub struct CreateTrafficPolicyVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateTrafficPolicyVersionInput "CreateTrafficPolicyVersionRequest"[set debug into] {
-    id : String, document : String, comment : String } { _client }
+    CreateTrafficPolicyVersionInput "CreateTrafficPolicyVersionRequest"[set into] { id :
+    String, document : String, comment : String } { _client }
 );
 /// A complex type that contains information about the request to authorize associating a VPC with your private hosted zone. Authorization is only required when a private hosted zone and a VPC were created by using different accounts.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateVpcAssociationAuthorizationInput {
     /// The ID of the private hosted zone that you want to authorize associating a VPC with.
@@ -257,9 +256,9 @@ pub struct CreateVpcAssociationAuthorizationInput {
 }
 rboto::__structure!(
     CreateVpcAssociationAuthorizationInput "CreateVPCAssociationAuthorizationRequest"[set
-    debug into] { hosted_zone_id : String, vpc : Vpc } { _client }
+    into] { hosted_zone_id : String, vpc = Vpc } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeactivateKeySigningKeyInput {
     /// A unique string used to identify a hosted zone.
@@ -269,10 +268,10 @@ pub struct DeactivateKeySigningKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeactivateKeySigningKeyInput "DeactivateKeySigningKeyRequest"[set debug into] {
+    DeactivateKeySigningKeyInput "DeactivateKeySigningKeyRequest"[set into] {
     hosted_zone_id : String, name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteCidrCollectionInput {
     /// The UUID of the collection to delete.
@@ -280,11 +279,11 @@ pub struct DeleteCidrCollectionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteCidrCollectionInput "DeleteCidrCollectionRequest"[set debug into] { id : String
-    } { _client }
+    DeleteCidrCollectionInput "DeleteCidrCollectionRequest"[set into] { id : String } {
+    _client }
 );
 /// This action deletes a health check.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteHealthCheckInput {
     /// The ID of the health check that you want to delete.
@@ -292,11 +291,11 @@ pub struct DeleteHealthCheckInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteHealthCheckInput "DeleteHealthCheckRequest"[set debug into] { health_check_id :
+    DeleteHealthCheckInput "DeleteHealthCheckRequest"[set into] { health_check_id :
     String } { _client }
 );
 /// A request to delete a hosted zone.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteHostedZoneInput {
     /// The ID of the hosted zone you want to delete.
@@ -304,10 +303,9 @@ pub struct DeleteHostedZoneInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteHostedZoneInput "DeleteHostedZoneRequest"[set debug into] { id : String } {
-    _client }
+    DeleteHostedZoneInput "DeleteHostedZoneRequest"[set into] { id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteKeySigningKeyInput {
     /// A unique string used to identify a hosted zone.
@@ -317,10 +315,10 @@ pub struct DeleteKeySigningKeyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteKeySigningKeyInput "DeleteKeySigningKeyRequest"[set debug into] {
-    hosted_zone_id : String, name : String } { _client }
+    DeleteKeySigningKeyInput "DeleteKeySigningKeyRequest"[set into] { hosted_zone_id :
+    String, name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteQueryLoggingConfigInput {
     /// The ID of the configuration that you want to delete.
@@ -328,10 +326,10 @@ pub struct DeleteQueryLoggingConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteQueryLoggingConfigInput "DeleteQueryLoggingConfigRequest"[set debug into] { id
-    : String } { _client }
+    DeleteQueryLoggingConfigInput "DeleteQueryLoggingConfigRequest"[set into] { id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteResourceRecordSetProtectionsInput {
     /// The ID of the hosted zone that contains the protections that you want to delete.
@@ -342,11 +340,11 @@ pub struct DeleteResourceRecordSetProtectionsInput {
 }
 rboto::__structure!(
     DeleteResourceRecordSetProtectionsInput
-    "DeleteResourceRecordSetProtectionsRequest"[set debug into] { hosted_zone_id :
-    String, protections : Vec < ResourceRecordSetProtectionKey > } { _client }
+    "DeleteResourceRecordSetProtectionsRequest"[set into] { hosted_zone_id : String,
+    protections = Vec < ResourceRecordSetProtectionKey > } { _client }
 );
 /// A request to delete a reusable delegation set.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteReusableDelegationSetInput {
     /// The ID of the reusable delegation set that you want to delete.
@@ -354,11 +352,11 @@ pub struct DeleteReusableDelegationSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteReusableDelegationSetInput "DeleteReusableDelegationSetRequest"[set debug into]
-    { id : String } { _client }
+    DeleteReusableDelegationSetInput "DeleteReusableDelegationSetRequest"[set into] { id
+    : String } { _client }
 );
 /// A request to delete a specified traffic policy instance.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTrafficPolicyInstanceInput {
     /// The ID of the traffic policy instance that you want to delete.
@@ -366,11 +364,11 @@ pub struct DeleteTrafficPolicyInstanceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTrafficPolicyInstanceInput "DeleteTrafficPolicyInstanceRequest"[set debug into]
-    { id : String } { _client }
+    DeleteTrafficPolicyInstanceInput "DeleteTrafficPolicyInstanceRequest"[set into] { id
+    : String } { _client }
 );
 /// A request to delete a specified traffic policy version.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTrafficPolicyInput {
     /// The ID of the traffic policy that you want to delete.
@@ -380,11 +378,11 @@ pub struct DeleteTrafficPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTrafficPolicyInput "DeleteTrafficPolicyRequest"[set debug into] { id : String,
+    DeleteTrafficPolicyInput "DeleteTrafficPolicyRequest"[set into] { id : String,
     version = i32 } { _client }
 );
 /// A complex type that contains information about the request to remove authorization to associate a VPC that was created by one Amazon Web Services account with a hosted zone that was created with a different Amazon Web Services account.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteVpcAssociationAuthorizationInput {
     /// When removing authorization to associate a VPC that was created by one Amazon Web Services account with a hosted zone that was created with a different Amazon Web Services account, the ID of the hosted zone.
@@ -395,9 +393,9 @@ pub struct DeleteVpcAssociationAuthorizationInput {
 }
 rboto::__structure!(
     DeleteVpcAssociationAuthorizationInput "DeleteVPCAssociationAuthorizationRequest"[set
-    debug into] { hosted_zone_id : String, vpc : Vpc } { _client }
+    into] { hosted_zone_id : String, vpc = Vpc } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisableHostedZoneDnssecInput {
     /// A unique string used to identify a hosted zone.
@@ -405,11 +403,11 @@ pub struct DisableHostedZoneDnssecInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisableHostedZoneDnssecInput "DisableHostedZoneDNSSECRequest"[set debug into] {
+    DisableHostedZoneDnssecInput "DisableHostedZoneDNSSECRequest"[set into] {
     hosted_zone_id : String } { _client }
 );
 /// A complex type that contains information about the VPC that you want to disassociate from a specified private hosted zone.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateVpcFromHostedZoneInput {
     /// The ID of the private hosted zone that you want to disassociate a VPC from.
@@ -421,10 +419,10 @@ pub struct DisassociateVpcFromHostedZoneInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisassociateVpcFromHostedZoneInput "DisassociateVPCFromHostedZoneRequest"[set debug
-    into] { hosted_zone_id : String, vpc : Vpc, comment : String } { _client }
+    DisassociateVpcFromHostedZoneInput "DisassociateVPCFromHostedZoneRequest"[set into] {
+    hosted_zone_id : String, vpc = Vpc, comment : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EnableHostedZoneDnssecInput {
     /// A unique string used to identify a hosted zone.
@@ -432,11 +430,11 @@ pub struct EnableHostedZoneDnssecInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    EnableHostedZoneDnssecInput "EnableHostedZoneDNSSECRequest"[set debug into] {
+    EnableHostedZoneDnssecInput "EnableHostedZoneDNSSECRequest"[set into] {
     hosted_zone_id : String } { _client }
 );
 /// A complex type that contains information about the request to create a hosted zone.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAccountLimitInput {
     /// The limit that you want to get. Valid values include the following:
@@ -444,11 +442,11 @@ pub struct GetAccountLimitInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetAccountLimitInput "GetAccountLimitRequest"[set debug into] { type_ :
-    AccountLimitType } { _client }
+    GetAccountLimitInput "GetAccountLimitRequest"[set into] { type_ : AccountLimitType }
+    { _client }
 );
 /// The input for a GetChange request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetChangeInput {
     /// The ID of the change batch request. The value that you specify here is the value that `ChangeResourceRecordSets` returned in the `Id` element when you submitted the request.
@@ -456,18 +454,18 @@ pub struct GetChangeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetChangeInput "GetChangeRequest"[set debug into] { id : String } { _client }
+    GetChangeInput "GetChangeRequest"[set into] { id : String } { _client }
 );
 /// Empty request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCheckerIpRangesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCheckerIpRangesInput "GetCheckerIpRangesRequest"[set debug into] {} { _client }
+    GetCheckerIpRangesInput "GetCheckerIpRangesRequest"[set into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDnssecInput {
     /// A unique string used to identify a hosted zone.
@@ -475,11 +473,10 @@ pub struct GetDnssecInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDnssecInput "GetDNSSECRequest"[set debug into] { hosted_zone_id : String } {
-    _client }
+    GetDnssecInput "GetDNSSECRequest"[set into] { hosted_zone_id : String } { _client }
 );
 /// A request for information about whether a specified geographic location is supported for Amazon Route 53 geolocation resource record sets.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetGeoLocationInput {
     /// For geolocation resource record sets, a two-letter abbreviation that identifies a continent. Amazon Route 53 supports the following continent codes:
@@ -491,20 +488,20 @@ pub struct GetGeoLocationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetGeoLocationInput "GetGeoLocationRequest"[set debug into] { continent_code :
-    String, country_code : String, subdivision_code : String } { _client }
+    GetGeoLocationInput "GetGeoLocationRequest"[set into] { continent_code : String,
+    country_code : String, subdivision_code : String } { _client }
 );
 /// A request for the number of health checks that are associated with the current Amazon Web Services account.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetHealthCheckCountInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetHealthCheckCountInput "GetHealthCheckCountRequest"[set debug into] {} { _client }
+    GetHealthCheckCountInput "GetHealthCheckCountRequest"[set into] {} { _client }
 );
 /// A request for the reason that a health check failed most recently.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetHealthCheckLastFailureReasonInput {
     /// The ID for the health check for which you want the last failure reason. When you created the health check, `CreateHealthCheck` returned the ID in the response, in the `HealthCheckId` element.
@@ -513,10 +510,10 @@ pub struct GetHealthCheckLastFailureReasonInput {
 }
 rboto::__structure!(
     GetHealthCheckLastFailureReasonInput "GetHealthCheckLastFailureReasonRequest"[set
-    debug into] { health_check_id : String } { _client }
+    into] { health_check_id : String } { _client }
 );
 /// A request to get information about a specified health check.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetHealthCheckInput {
     /// The identifier that Amazon Route 53 assigned to the health check when you created it. When you add or update a resource record set, you use this value to specify which health check to use. The value can be up to 64 characters long.
@@ -524,11 +521,11 @@ pub struct GetHealthCheckInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetHealthCheckInput "GetHealthCheckRequest"[set debug into] { health_check_id :
-    String } { _client }
+    GetHealthCheckInput "GetHealthCheckRequest"[set into] { health_check_id : String } {
+    _client }
 );
 /// A request to get the status for a health check.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetHealthCheckStatusInput {
     /// The ID for the health check that you want the current status for. When you created the health check, `CreateHealthCheck` returned the ID in the response, in the `HealthCheckId` element.
@@ -536,20 +533,20 @@ pub struct GetHealthCheckStatusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetHealthCheckStatusInput "GetHealthCheckStatusRequest"[set debug into] {
-    health_check_id : String } { _client }
+    GetHealthCheckStatusInput "GetHealthCheckStatusRequest"[set into] { health_check_id :
+    String } { _client }
 );
 /// A request to retrieve a count of all the hosted zones that are associated with the current Amazon Web Services account.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetHostedZoneCountInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetHostedZoneCountInput "GetHostedZoneCountRequest"[set debug into] {} { _client }
+    GetHostedZoneCountInput "GetHostedZoneCountRequest"[set into] {} { _client }
 );
 /// A complex type that contains information about the request to create a hosted zone.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetHostedZoneLimitInput {
     /// The limit that you want to get. Valid values include the following:
@@ -559,11 +556,11 @@ pub struct GetHostedZoneLimitInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetHostedZoneLimitInput "GetHostedZoneLimitRequest"[set debug into] { type_ :
+    GetHostedZoneLimitInput "GetHostedZoneLimitRequest"[set into] { type_ :
     HostedZoneLimitType, hosted_zone_id : String } { _client }
 );
 /// A request to get information about a specified hosted zone.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetHostedZoneInput {
     /// The ID of the hosted zone that you want to get information about.
@@ -571,9 +568,9 @@ pub struct GetHostedZoneInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetHostedZoneInput "GetHostedZoneRequest"[set debug into] { id : String } { _client }
+    GetHostedZoneInput "GetHostedZoneRequest"[set into] { id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetQueryLoggingConfigInput {
     /// The ID of the configuration for DNS query logging that you want to get information about.
@@ -581,11 +578,11 @@ pub struct GetQueryLoggingConfigInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetQueryLoggingConfigInput "GetQueryLoggingConfigRequest"[set debug into] { id :
-    String } { _client }
+    GetQueryLoggingConfigInput "GetQueryLoggingConfigRequest"[set into] { id : String } {
+    _client }
 );
 /// A complex type that contains information about the request to create a hosted zone.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetReusableDelegationSetLimitInput {
     /// Specify `MAX_ZONES_BY_REUSABLE_DELEGATION_SET` to get the maximum number of hosted zones that you can associate with the specified reusable delegation set.
@@ -595,12 +592,11 @@ pub struct GetReusableDelegationSetLimitInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetReusableDelegationSetLimitInput "GetReusableDelegationSetLimitRequest"[set debug
-    into] { type_ : ReusableDelegationSetLimitType, delegation_set_id : String } {
-    _client }
+    GetReusableDelegationSetLimitInput "GetReusableDelegationSetLimitRequest"[set into] {
+    type_ : ReusableDelegationSetLimitType, delegation_set_id : String } { _client }
 );
 /// A request to get information about a specified reusable delegation set.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetReusableDelegationSetInput {
     /// The ID of the reusable delegation set that you want to get a list of name servers for.
@@ -608,21 +604,21 @@ pub struct GetReusableDelegationSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetReusableDelegationSetInput "GetReusableDelegationSetRequest"[set debug into] { id
-    : String } { _client }
+    GetReusableDelegationSetInput "GetReusableDelegationSetRequest"[set into] { id :
+    String } { _client }
 );
 /// Request to get the number of traffic policy instances that are associated with the current Amazon Web Services account.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTrafficPolicyInstanceCountInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetTrafficPolicyInstanceCountInput "GetTrafficPolicyInstanceCountRequest"[set debug
-    into] {} { _client }
+    GetTrafficPolicyInstanceCountInput "GetTrafficPolicyInstanceCountRequest"[set into]
+    {} { _client }
 );
 /// Gets information about a specified traffic policy instance.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTrafficPolicyInstanceInput {
     /// The ID of the traffic policy instance that you want to get information about.
@@ -630,11 +626,11 @@ pub struct GetTrafficPolicyInstanceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetTrafficPolicyInstanceInput "GetTrafficPolicyInstanceRequest"[set debug into] { id
-    : String } { _client }
+    GetTrafficPolicyInstanceInput "GetTrafficPolicyInstanceRequest"[set into] { id :
+    String } { _client }
 );
 /// Gets information about a specific traffic policy version.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTrafficPolicyInput {
     /// The ID of the traffic policy that you want to get information about.
@@ -644,10 +640,10 @@ pub struct GetTrafficPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetTrafficPolicyInput "GetTrafficPolicyRequest"[set debug into] { id : String,
-    version = i32 } { _client }
+    GetTrafficPolicyInput "GetTrafficPolicyRequest"[set into] { id : String, version =
+    i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListCidrBlocksInput {
     /// The UUID of the CIDR collection.
@@ -661,10 +657,10 @@ pub struct ListCidrBlocksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListCidrBlocksInput "ListCidrBlocksRequest"[set debug into] { collection_id : String,
+    ListCidrBlocksInput "ListCidrBlocksRequest"[set into] { collection_id : String,
     location_name : String, next_token : String, max_results : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListCidrCollectionsInput {
     /// An opaque pagination token to indicate where the service is to begin enumerating results.
@@ -674,10 +670,10 @@ pub struct ListCidrCollectionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListCidrCollectionsInput "ListCidrCollectionsRequest"[set debug into] { next_token :
+    ListCidrCollectionsInput "ListCidrCollectionsRequest"[set into] { next_token :
     String, max_results : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListCidrLocationsInput {
     /// The CIDR collection ID.
@@ -689,11 +685,11 @@ pub struct ListCidrLocationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListCidrLocationsInput "ListCidrLocationsRequest"[set debug into] { collection_id :
-    String, next_token : String, max_results : String } { _client }
+    ListCidrLocationsInput "ListCidrLocationsRequest"[set into] { collection_id : String,
+    next_token : String, max_results : String } { _client }
 );
 /// A request to get a list of geographic locations that Amazon Route 53 supports for geolocation resource record sets.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListGeoLocationsInput {
     /// The code for the continent with which you want to start listing locations that Amazon Route 53 supports for geolocation. If Route 53 has already returned a page or more of results, if `IsTruncated` is true, and if `NextContinentCode` from the previous response has a value, enter that value in `startcontinentcode` to return the next page of results.
@@ -707,12 +703,12 @@ pub struct ListGeoLocationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListGeoLocationsInput "ListGeoLocationsRequest"[set debug into] {
-    start_continent_code : String, start_country_code : String, start_subdivision_code :
-    String, max_items : String } { _client }
+    ListGeoLocationsInput "ListGeoLocationsRequest"[set into] { start_continent_code :
+    String, start_country_code : String, start_subdivision_code : String, max_items :
+    String } { _client }
 );
 /// A request to retrieve a list of the health checks that are associated with the current Amazon Web Services account.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListHealthChecksInput {
     /// If the value of `IsTruncated` in the previous response was `true`, you have more health checks. To get another group, submit another `ListHealthChecks` request.
@@ -722,11 +718,11 @@ pub struct ListHealthChecksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListHealthChecksInput "ListHealthChecksRequest"[set debug into] { marker : String,
+    ListHealthChecksInput "ListHealthChecksRequest"[set into] { marker : String,
     max_items : String } { _client }
 );
 /// Retrieves a list of the public and private hosted zones that are associated with the current Amazon Web Services account in ASCII order by domain name.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListHostedZonesByNameInput {
     /// (Optional) For your first request to `ListHostedZonesByName`, include the `dnsname` parameter only if you want to specify the name of the first hosted zone in the response. If you don't include the `dnsname` parameter, Amazon Route 53 returns all of the hosted zones that were created by the current Amazon Web Services account, in ASCII order.
@@ -738,11 +734,11 @@ pub struct ListHostedZonesByNameInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListHostedZonesByNameInput "ListHostedZonesByNameRequest"[set debug into] { dns_name
-    : String, hosted_zone_id : String, max_items : String } { _client }
+    ListHostedZonesByNameInput "ListHostedZonesByNameRequest"[set into] { dns_name :
+    String, hosted_zone_id : String, max_items : String } { _client }
 );
 /// Lists all the private hosted zones that a specified VPC is associated with, regardless of which Amazon Web Services account created the hosted zones.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListHostedZonesByVpcInput {
     /// The ID of the Amazon VPC that you want to list hosted zones for.
@@ -756,11 +752,11 @@ pub struct ListHostedZonesByVpcInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListHostedZonesByVpcInput "ListHostedZonesByVPCRequest"[set debug into] { vpc_id :
-    String, vpc_region : VpcRegion, max_items : String, next_token : String } { _client }
+    ListHostedZonesByVpcInput "ListHostedZonesByVPCRequest"[set into] { vpc_id : String,
+    vpc_region : VpcRegion, max_items : String, next_token : String } { _client }
 );
 /// A request to retrieve a list of the public and private hosted zones that are associated with the current Amazon Web Services account.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListHostedZonesInput {
     /// If the value of `IsTruncated` in the previous response was `true`, you have more hosted zones. To get more hosted zones, submit another `ListHostedZones` request.
@@ -774,11 +770,10 @@ pub struct ListHostedZonesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListHostedZonesInput "ListHostedZonesRequest"[set debug into] { marker : String,
-    max_items : String, delegation_set_id : String, hosted_zone_type : HostedZoneType } {
-    _client }
+    ListHostedZonesInput "ListHostedZonesRequest"[set into] { marker : String, max_items
+    : String, delegation_set_id : String, hosted_zone_type : HostedZoneType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListQueryLoggingConfigsInput {
     /// (Optional) If you want to list the query logging configuration that is associated with a hosted zone, specify the ID in `HostedZoneId`.
@@ -790,10 +785,10 @@ pub struct ListQueryLoggingConfigsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListQueryLoggingConfigsInput "ListQueryLoggingConfigsRequest"[set debug into] {
+    ListQueryLoggingConfigsInput "ListQueryLoggingConfigsRequest"[set into] {
     hosted_zone_id : String, next_token : String, max_results : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListResourceRecordSetProtectionsInput {
     /// The ID of the hosted zone that contains the protections that you want to list.
@@ -810,11 +805,11 @@ pub struct ListResourceRecordSetProtectionsInput {
 }
 rboto::__structure!(
     ListResourceRecordSetProtectionsInput "ListResourceRecordSetProtectionsRequest"[set
-    debug into] { hosted_zone_id : String, start_record_name : String, start_record_type
-    : RrType, max_results : String, next_token : String } { _client }
+    into] { hosted_zone_id : String, start_record_name : String, start_record_type :
+    RrType, max_results : String, next_token : String } { _client }
 );
 /// A request for the resource record sets that are associated with a specified hosted zone.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListResourceRecordSetsInput {
     /// The ID of the hosted zone that contains the resource record sets that you want to list.
@@ -830,12 +825,12 @@ pub struct ListResourceRecordSetsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListResourceRecordSetsInput "ListResourceRecordSetsRequest"[set debug into] {
+    ListResourceRecordSetsInput "ListResourceRecordSetsRequest"[set into] {
     hosted_zone_id : String, start_record_name : String, start_record_type : RrType,
     start_record_identifier : String, max_items : String } { _client }
 );
 /// A request to get a list of the reusable delegation sets that are associated with the current Amazon Web Services account.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListReusableDelegationSetsInput {
     /// If the value of `IsTruncated` in the previous response was `true`, you have more reusable delegation sets. To get another group, submit another `ListReusableDelegationSets` request.
@@ -845,11 +840,11 @@ pub struct ListReusableDelegationSetsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListReusableDelegationSetsInput "ListReusableDelegationSetsRequest"[set debug into] {
+    ListReusableDelegationSetsInput "ListReusableDelegationSetsRequest"[set into] {
     marker : String, max_items : String } { _client }
 );
 /// A complex type containing information about a request for a list of the tags that are associated with an individual resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForResourceInput {
     /// The type of the resource.
@@ -859,11 +854,11 @@ pub struct ListTagsForResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForResourceInput "ListTagsForResourceRequest"[set debug into] { resource_type
-    : TagResourceType, resource_id : String } { _client }
+    ListTagsForResourceInput "ListTagsForResourceRequest"[set into] { resource_type :
+    TagResourceType, resource_id : String } { _client }
 );
 /// A complex type that contains information about the health checks or hosted zones for which you want to list tags.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForResourcesInput {
     /// The type of the resources.
@@ -873,11 +868,11 @@ pub struct ListTagsForResourcesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForResourcesInput "ListTagsForResourcesRequest"[set debug into] {
-    resource_type : TagResourceType, resource_ids : Vec < String > } { _client }
+    ListTagsForResourcesInput "ListTagsForResourcesRequest"[set into] { resource_type :
+    TagResourceType, resource_ids = Vec < String > } { _client }
 );
 /// A complex type that contains the information about the request to list the traffic policies that are associated with the current Amazon Web Services account.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTrafficPoliciesInput {
     /// (Conditional) For your first request to `ListTrafficPolicies`, don't include the `TrafficPolicyIdMarker` parameter.
@@ -887,11 +882,11 @@ pub struct ListTrafficPoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTrafficPoliciesInput "ListTrafficPoliciesRequest"[set debug into] {
+    ListTrafficPoliciesInput "ListTrafficPoliciesRequest"[set into] {
     traffic_policy_id_marker : String, max_items : String } { _client }
 );
 /// A request for the traffic policy instances that you created in a specified hosted zone.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTrafficPolicyInstancesByHostedZoneInput {
     /// The ID of the hosted zone that you want to list traffic policy instances for.
@@ -906,12 +901,12 @@ pub struct ListTrafficPolicyInstancesByHostedZoneInput {
 }
 rboto::__structure!(
     ListTrafficPolicyInstancesByHostedZoneInput
-    "ListTrafficPolicyInstancesByHostedZoneRequest"[set debug into] { hosted_zone_id :
-    String, traffic_policy_instance_name_marker : String,
-    traffic_policy_instance_type_marker : RrType, max_items : String } { _client }
+    "ListTrafficPolicyInstancesByHostedZoneRequest"[set into] { hosted_zone_id : String,
+    traffic_policy_instance_name_marker : String, traffic_policy_instance_type_marker :
+    RrType, max_items : String } { _client }
 );
 /// A complex type that contains the information about the request to list your traffic policy instances.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTrafficPolicyInstancesByPolicyInput {
     /// The ID of the traffic policy for which you want to list traffic policy instances.
@@ -930,13 +925,13 @@ pub struct ListTrafficPolicyInstancesByPolicyInput {
 }
 rboto::__structure!(
     ListTrafficPolicyInstancesByPolicyInput
-    "ListTrafficPolicyInstancesByPolicyRequest"[set debug into] { traffic_policy_id :
-    String, traffic_policy_version = i32, hosted_zone_id_marker : String,
+    "ListTrafficPolicyInstancesByPolicyRequest"[set into] { traffic_policy_id : String,
+    traffic_policy_version = i32, hosted_zone_id_marker : String,
     traffic_policy_instance_name_marker : String, traffic_policy_instance_type_marker :
     RrType, max_items : String } { _client }
 );
 /// A request to get information about the traffic policy instances that you created by using the current Amazon Web Services account.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTrafficPolicyInstancesInput {
     /// If the value of `IsTruncated` in the previous response was `true`, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstances` request.
@@ -950,12 +945,12 @@ pub struct ListTrafficPolicyInstancesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTrafficPolicyInstancesInput "ListTrafficPolicyInstancesRequest"[set debug into] {
+    ListTrafficPolicyInstancesInput "ListTrafficPolicyInstancesRequest"[set into] {
     hosted_zone_id_marker : String, traffic_policy_instance_name_marker : String,
     traffic_policy_instance_type_marker : RrType, max_items : String } { _client }
 );
 /// A complex type that contains the information about the request to list your traffic policies.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTrafficPolicyVersionsInput {
     /// Specify the value of `Id` of the traffic policy for which you want to list all versions.
@@ -967,11 +962,11 @@ pub struct ListTrafficPolicyVersionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTrafficPolicyVersionsInput "ListTrafficPolicyVersionsRequest"[set debug into] {
-    id : String, traffic_policy_version_marker : String, max_items : String } { _client }
+    ListTrafficPolicyVersionsInput "ListTrafficPolicyVersionsRequest"[set into] { id :
+    String, traffic_policy_version_marker : String, max_items : String } { _client }
 );
 /// A complex type that contains information about that can be associated with your hosted zone.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListVpcAssociationAuthorizationsInput {
     /// The ID of the hosted zone for which you want a list of VPCs that can be associated with the hosted zone.
@@ -984,11 +979,11 @@ pub struct ListVpcAssociationAuthorizationsInput {
 }
 rboto::__structure!(
     ListVpcAssociationAuthorizationsInput "ListVPCAssociationAuthorizationsRequest"[set
-    debug into] { hosted_zone_id : String, next_token : String, max_results : String } {
+    into] { hosted_zone_id : String, next_token : String, max_results : String } {
     _client }
 );
 /// Gets the value that Amazon Route 53 returns in response to a DNS request for a specified record name and type. You can optionally specify the IP address of a DNS resolver, an EDNS0 client subnet IP address, and a subnet mask.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TestDnsAnswerInput {
     /// The ID of the hosted zone that you want Amazon Route 53 to simulate a query for.
@@ -1006,12 +1001,12 @@ pub struct TestDnsAnswerInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TestDnsAnswerInput "TestDNSAnswerRequest"[set debug into] { hosted_zone_id : String,
+    TestDnsAnswerInput "TestDNSAnswerRequest"[set into] { hosted_zone_id : String,
     record_name : String, record_type : RrType, resolver_ip : String,
     edns0_client_subnet_ip : String, edns0_client_subnet_mask : String } { _client }
 );
 /// A complex type that contains information about a request to update a health check.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateHealthCheckInput {
     /// The ID for the health check for which you want detailed information. When you created the health check, `CreateHealthCheck` returned the ID in the response, in the `HealthCheckId` element.
@@ -1051,17 +1046,17 @@ pub struct UpdateHealthCheckInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateHealthCheckInput "UpdateHealthCheckRequest"[set debug into] { health_check_id :
+    UpdateHealthCheckInput "UpdateHealthCheckRequest"[set into] { health_check_id :
     String, health_check_version = i64, ip_address : String, port = i32, resource_path :
     String, fully_qualified_domain_name : String, search_string : String,
     failure_threshold = i32, inverted = bool, disabled = bool, health_threshold = i32,
-    child_health_checks : Vec < String >, enable_sni = bool, regions : Vec <
-    HealthCheckRegion >, alarm_identifier : AlarmIdentifier,
-    insufficient_data_health_status : InsufficientDataHealthStatus, reset_elements : Vec
+    child_health_checks = Vec < String >, enable_sni = bool, regions = Vec <
+    HealthCheckRegion >, alarm_identifier = AlarmIdentifier,
+    insufficient_data_health_status : InsufficientDataHealthStatus, reset_elements = Vec
     < ResettableElementName > } { _client }
 );
 /// A request to update the comment for a hosted zone.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateHostedZoneCommentInput {
     /// The ID for the hosted zone that you want to update the comment for.
@@ -1071,10 +1066,10 @@ pub struct UpdateHostedZoneCommentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateHostedZoneCommentInput "UpdateHostedZoneCommentRequest"[set debug into] { id :
+    UpdateHostedZoneCommentInput "UpdateHostedZoneCommentRequest"[set into] { id :
     String, comment : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateHostedZoneFeaturesInput {
     /// The ID of the hosted zone for which you want to update features. This is the unique identifier for your hosted zone.
@@ -1084,11 +1079,11 @@ pub struct UpdateHostedZoneFeaturesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateHostedZoneFeaturesInput "UpdateHostedZoneFeaturesRequest"[set debug into] {
+    UpdateHostedZoneFeaturesInput "UpdateHostedZoneFeaturesRequest"[set into] {
     hosted_zone_id : String, enable_accelerated_recovery = bool } { _client }
 );
 /// A complex type that contains information about the traffic policy that you want to update the comment for.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateTrafficPolicyCommentInput {
     /// The value of `Id` for the traffic policy that you want to update the comment for.
@@ -1100,11 +1095,11 @@ pub struct UpdateTrafficPolicyCommentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateTrafficPolicyCommentInput "UpdateTrafficPolicyCommentRequest"[set debug into] {
-    id : String, version = i32, comment : String } { _client }
+    UpdateTrafficPolicyCommentInput "UpdateTrafficPolicyCommentRequest"[set into] { id :
+    String, version = i32, comment : String } { _client }
 );
 /// A complex type that contains information about the resource record sets that you want to update based on a specified traffic policy instance.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateTrafficPolicyInstanceInput {
     /// The ID of the traffic policy instance that you want to update.
@@ -1118,7 +1113,7 @@ pub struct UpdateTrafficPolicyInstanceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateTrafficPolicyInstanceInput "UpdateTrafficPolicyInstanceRequest"[set debug into]
-    { id : String, ttl = i64, traffic_policy_id : String, traffic_policy_version = i32 }
-    { _client }
+    UpdateTrafficPolicyInstanceInput "UpdateTrafficPolicyInstanceRequest"[set into] { id
+    : String, ttl = i64, traffic_policy_id : String, traffic_policy_version = i32 } {
+    _client }
 );

@@ -6,147 +6,94 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; ActivateKeySigningKeyInput => ActivateKeySigningKeyOutput =
-    super::schema::ops::ACTIVATE_KEY_SIGNING_KEY, "ActivateKeySigningKey";
-    AssociateVpcWithHostedZoneInput => AssociateVpcWithHostedZoneOutput =
-    super::schema::ops::ASSOCIATE_VPC_WITH_HOSTED_ZONE, "AssociateVPCWithHostedZone";
-    ChangeCidrCollectionInput => ChangeCidrCollectionOutput =
-    super::schema::ops::CHANGE_CIDR_COLLECTION, "ChangeCidrCollection";
-    ChangeResourceRecordSetsInput => ChangeResourceRecordSetsOutput =
-    super::schema::ops::CHANGE_RESOURCE_RECORD_SETS, "ChangeResourceRecordSets";
-    ChangeTagsForResourceInput => ChangeTagsForResourceOutput =
-    super::schema::ops::CHANGE_TAGS_FOR_RESOURCE, "ChangeTagsForResource";
-    CreateCidrCollectionInput => CreateCidrCollectionOutput =
-    super::schema::ops::CREATE_CIDR_COLLECTION, "CreateCidrCollection";
-    CreateHealthCheckInput => CreateHealthCheckOutput =
-    super::schema::ops::CREATE_HEALTH_CHECK, "CreateHealthCheck"; CreateHostedZoneInput
-    => CreateHostedZoneOutput = super::schema::ops::CREATE_HOSTED_ZONE,
-    "CreateHostedZone"; CreateKeySigningKeyInput => CreateKeySigningKeyOutput =
-    super::schema::ops::CREATE_KEY_SIGNING_KEY, "CreateKeySigningKey";
-    CreateQueryLoggingConfigInput => CreateQueryLoggingConfigOutput =
-    super::schema::ops::CREATE_QUERY_LOGGING_CONFIG, "CreateQueryLoggingConfig";
-    CreateResourceRecordSetProtectionsInput => CreateResourceRecordSetProtectionsOutput =
-    super::schema::ops::CREATE_RESOURCE_RECORD_SET_PROTECTIONS,
+    super::error::Exception, super::schema::SERVICE; ActivateKeySigningKeyInput =>
+    ActivateKeySigningKeyOutput, "ActivateKeySigningKey"; AssociateVpcWithHostedZoneInput
+    => AssociateVpcWithHostedZoneOutput, "AssociateVPCWithHostedZone";
+    ChangeCidrCollectionInput => ChangeCidrCollectionOutput, "ChangeCidrCollection";
+    ChangeResourceRecordSetsInput => ChangeResourceRecordSetsOutput,
+    "ChangeResourceRecordSets"; ChangeTagsForResourceInput =>
+    ChangeTagsForResourceOutput, "ChangeTagsForResource"; CreateCidrCollectionInput =>
+    CreateCidrCollectionOutput, "CreateCidrCollection"; CreateHealthCheckInput =>
+    CreateHealthCheckOutput, "CreateHealthCheck"; CreateHostedZoneInput =>
+    CreateHostedZoneOutput, "CreateHostedZone"; CreateKeySigningKeyInput =>
+    CreateKeySigningKeyOutput, "CreateKeySigningKey"; CreateQueryLoggingConfigInput =>
+    CreateQueryLoggingConfigOutput, "CreateQueryLoggingConfig";
+    CreateResourceRecordSetProtectionsInput => CreateResourceRecordSetProtectionsOutput,
     "CreateResourceRecordSetProtections"; CreateReusableDelegationSetInput =>
-    CreateReusableDelegationSetOutput =
-    super::schema::ops::CREATE_REUSABLE_DELEGATION_SET, "CreateReusableDelegationSet";
-    CreateTrafficPolicyInput => CreateTrafficPolicyOutput =
-    super::schema::ops::CREATE_TRAFFIC_POLICY, "CreateTrafficPolicy";
-    CreateTrafficPolicyInstanceInput => CreateTrafficPolicyInstanceOutput =
-    super::schema::ops::CREATE_TRAFFIC_POLICY_INSTANCE, "CreateTrafficPolicyInstance";
-    CreateTrafficPolicyVersionInput => CreateTrafficPolicyVersionOutput =
-    super::schema::ops::CREATE_TRAFFIC_POLICY_VERSION, "CreateTrafficPolicyVersion";
-    CreateVpcAssociationAuthorizationInput => CreateVpcAssociationAuthorizationOutput =
-    super::schema::ops::CREATE_VPC_ASSOCIATION_AUTHORIZATION,
+    CreateReusableDelegationSetOutput, "CreateReusableDelegationSet";
+    CreateTrafficPolicyInput => CreateTrafficPolicyOutput, "CreateTrafficPolicy";
+    CreateTrafficPolicyInstanceInput => CreateTrafficPolicyInstanceOutput,
+    "CreateTrafficPolicyInstance"; CreateTrafficPolicyVersionInput =>
+    CreateTrafficPolicyVersionOutput, "CreateTrafficPolicyVersion";
+    CreateVpcAssociationAuthorizationInput => CreateVpcAssociationAuthorizationOutput,
     "CreateVPCAssociationAuthorization"; DeactivateKeySigningKeyInput =>
-    DeactivateKeySigningKeyOutput = super::schema::ops::DEACTIVATE_KEY_SIGNING_KEY,
-    "DeactivateKeySigningKey"; DeleteCidrCollectionInput => DeleteCidrCollectionOutput =
-    super::schema::ops::DELETE_CIDR_COLLECTION, "DeleteCidrCollection";
-    DeleteHealthCheckInput => DeleteHealthCheckOutput =
-    super::schema::ops::DELETE_HEALTH_CHECK, "DeleteHealthCheck"; DeleteHostedZoneInput
-    => DeleteHostedZoneOutput = super::schema::ops::DELETE_HOSTED_ZONE,
-    "DeleteHostedZone"; DeleteKeySigningKeyInput => DeleteKeySigningKeyOutput =
-    super::schema::ops::DELETE_KEY_SIGNING_KEY, "DeleteKeySigningKey";
-    DeleteQueryLoggingConfigInput => DeleteQueryLoggingConfigOutput =
-    super::schema::ops::DELETE_QUERY_LOGGING_CONFIG, "DeleteQueryLoggingConfig";
-    DeleteResourceRecordSetProtectionsInput => DeleteResourceRecordSetProtectionsOutput =
-    super::schema::ops::DELETE_RESOURCE_RECORD_SET_PROTECTIONS,
+    DeactivateKeySigningKeyOutput, "DeactivateKeySigningKey"; DeleteCidrCollectionInput
+    => DeleteCidrCollectionOutput, "DeleteCidrCollection"; DeleteHealthCheckInput =>
+    DeleteHealthCheckOutput, "DeleteHealthCheck"; DeleteHostedZoneInput =>
+    DeleteHostedZoneOutput, "DeleteHostedZone"; DeleteKeySigningKeyInput =>
+    DeleteKeySigningKeyOutput, "DeleteKeySigningKey"; DeleteQueryLoggingConfigInput =>
+    DeleteQueryLoggingConfigOutput, "DeleteQueryLoggingConfig";
+    DeleteResourceRecordSetProtectionsInput => DeleteResourceRecordSetProtectionsOutput,
     "DeleteResourceRecordSetProtections"; DeleteReusableDelegationSetInput =>
-    DeleteReusableDelegationSetOutput =
-    super::schema::ops::DELETE_REUSABLE_DELEGATION_SET, "DeleteReusableDelegationSet";
-    DeleteTrafficPolicyInput => DeleteTrafficPolicyOutput =
-    super::schema::ops::DELETE_TRAFFIC_POLICY, "DeleteTrafficPolicy";
-    DeleteTrafficPolicyInstanceInput => DeleteTrafficPolicyInstanceOutput =
-    super::schema::ops::DELETE_TRAFFIC_POLICY_INSTANCE, "DeleteTrafficPolicyInstance";
-    DeleteVpcAssociationAuthorizationInput => DeleteVpcAssociationAuthorizationOutput =
-    super::schema::ops::DELETE_VPC_ASSOCIATION_AUTHORIZATION,
-    "DeleteVPCAssociationAuthorization"; DisableHostedZoneDnssecInput =>
-    DisableHostedZoneDnssecOutput = super::schema::ops::DISABLE_HOSTED_ZONE_DNSSEC,
+    DeleteReusableDelegationSetOutput, "DeleteReusableDelegationSet";
+    DeleteTrafficPolicyInput => DeleteTrafficPolicyOutput, "DeleteTrafficPolicy";
+    DeleteTrafficPolicyInstanceInput => DeleteTrafficPolicyInstanceOutput,
+    "DeleteTrafficPolicyInstance"; DeleteVpcAssociationAuthorizationInput =>
+    DeleteVpcAssociationAuthorizationOutput, "DeleteVPCAssociationAuthorization";
+    DisableHostedZoneDnssecInput => DisableHostedZoneDnssecOutput,
     "DisableHostedZoneDNSSEC"; DisassociateVpcFromHostedZoneInput =>
-    DisassociateVpcFromHostedZoneOutput =
-    super::schema::ops::DISASSOCIATE_VPC_FROM_HOSTED_ZONE,
-    "DisassociateVPCFromHostedZone"; EnableHostedZoneDnssecInput =>
-    EnableHostedZoneDnssecOutput = super::schema::ops::ENABLE_HOSTED_ZONE_DNSSEC,
-    "EnableHostedZoneDNSSEC"; GetAccountLimitInput => GetAccountLimitOutput =
-    super::schema::ops::GET_ACCOUNT_LIMIT, "GetAccountLimit"; GetChangeInput =>
-    GetChangeOutput = super::schema::ops::GET_CHANGE, "GetChange";
-    GetCheckerIpRangesInput => GetCheckerIpRangesOutput =
-    super::schema::ops::GET_CHECKER_IP_RANGES, "GetCheckerIpRanges"; GetDnssecInput =>
-    GetDnssecOutput = super::schema::ops::GET_DNSSEC, "GetDNSSEC"; GetGeoLocationInput =>
-    GetGeoLocationOutput = super::schema::ops::GET_GEO_LOCATION, "GetGeoLocation";
-    GetHealthCheckInput => GetHealthCheckOutput = super::schema::ops::GET_HEALTH_CHECK,
-    "GetHealthCheck"; GetHealthCheckCountInput => GetHealthCheckCountOutput =
-    super::schema::ops::GET_HEALTH_CHECK_COUNT, "GetHealthCheckCount";
-    GetHealthCheckLastFailureReasonInput => GetHealthCheckLastFailureReasonOutput =
-    super::schema::ops::GET_HEALTH_CHECK_LAST_FAILURE_REASON,
-    "GetHealthCheckLastFailureReason"; GetHealthCheckStatusInput =>
-    GetHealthCheckStatusOutput = super::schema::ops::GET_HEALTH_CHECK_STATUS,
-    "GetHealthCheckStatus"; GetHostedZoneInput => GetHostedZoneOutput =
-    super::schema::ops::GET_HOSTED_ZONE, "GetHostedZone"; GetHostedZoneCountInput =>
-    GetHostedZoneCountOutput = super::schema::ops::GET_HOSTED_ZONE_COUNT,
-    "GetHostedZoneCount"; GetHostedZoneLimitInput => GetHostedZoneLimitOutput =
-    super::schema::ops::GET_HOSTED_ZONE_LIMIT, "GetHostedZoneLimit";
-    GetQueryLoggingConfigInput => GetQueryLoggingConfigOutput =
-    super::schema::ops::GET_QUERY_LOGGING_CONFIG, "GetQueryLoggingConfig";
-    GetReusableDelegationSetInput => GetReusableDelegationSetOutput =
-    super::schema::ops::GET_REUSABLE_DELEGATION_SET, "GetReusableDelegationSet";
-    GetReusableDelegationSetLimitInput => GetReusableDelegationSetLimitOutput =
-    super::schema::ops::GET_REUSABLE_DELEGATION_SET_LIMIT,
-    "GetReusableDelegationSetLimit"; GetTrafficPolicyInput => GetTrafficPolicyOutput =
-    super::schema::ops::GET_TRAFFIC_POLICY, "GetTrafficPolicy";
-    GetTrafficPolicyInstanceInput => GetTrafficPolicyInstanceOutput =
-    super::schema::ops::GET_TRAFFIC_POLICY_INSTANCE, "GetTrafficPolicyInstance";
-    GetTrafficPolicyInstanceCountInput => GetTrafficPolicyInstanceCountOutput =
-    super::schema::ops::GET_TRAFFIC_POLICY_INSTANCE_COUNT,
-    "GetTrafficPolicyInstanceCount"; ListCidrBlocksInput => ListCidrBlocksOutput =
-    super::schema::ops::LIST_CIDR_BLOCKS, "ListCidrBlocks"; ListCidrCollectionsInput =>
-    ListCidrCollectionsOutput = super::schema::ops::LIST_CIDR_COLLECTIONS,
-    "ListCidrCollections"; ListCidrLocationsInput => ListCidrLocationsOutput =
-    super::schema::ops::LIST_CIDR_LOCATIONS, "ListCidrLocations"; ListGeoLocationsInput
-    => ListGeoLocationsOutput = super::schema::ops::LIST_GEO_LOCATIONS,
-    "ListGeoLocations"; ListHealthChecksInput => ListHealthChecksOutput =
-    super::schema::ops::LIST_HEALTH_CHECKS, "ListHealthChecks"; ListHostedZonesInput =>
-    ListHostedZonesOutput = super::schema::ops::LIST_HOSTED_ZONES, "ListHostedZones";
-    ListHostedZonesByNameInput => ListHostedZonesByNameOutput =
-    super::schema::ops::LIST_HOSTED_ZONES_BY_NAME, "ListHostedZonesByName";
-    ListHostedZonesByVpcInput => ListHostedZonesByVpcOutput =
-    super::schema::ops::LIST_HOSTED_ZONES_BY_VPC, "ListHostedZonesByVPC";
-    ListQueryLoggingConfigsInput => ListQueryLoggingConfigsOutput =
-    super::schema::ops::LIST_QUERY_LOGGING_CONFIGS, "ListQueryLoggingConfigs";
-    ListResourceRecordSetProtectionsInput => ListResourceRecordSetProtectionsOutput =
-    super::schema::ops::LIST_RESOURCE_RECORD_SET_PROTECTIONS,
-    "ListResourceRecordSetProtections"; ListResourceRecordSetsInput =>
-    ListResourceRecordSetsOutput = super::schema::ops::LIST_RESOURCE_RECORD_SETS,
+    DisassociateVpcFromHostedZoneOutput, "DisassociateVPCFromHostedZone";
+    EnableHostedZoneDnssecInput => EnableHostedZoneDnssecOutput,
+    "EnableHostedZoneDNSSEC"; GetAccountLimitInput => GetAccountLimitOutput,
+    "GetAccountLimit"; GetChangeInput => GetChangeOutput, "GetChange";
+    GetCheckerIpRangesInput => GetCheckerIpRangesOutput, "GetCheckerIpRanges";
+    GetDnssecInput => GetDnssecOutput, "GetDNSSEC"; GetGeoLocationInput =>
+    GetGeoLocationOutput, "GetGeoLocation"; GetHealthCheckInput => GetHealthCheckOutput,
+    "GetHealthCheck"; GetHealthCheckCountInput => GetHealthCheckCountOutput,
+    "GetHealthCheckCount"; GetHealthCheckLastFailureReasonInput =>
+    GetHealthCheckLastFailureReasonOutput, "GetHealthCheckLastFailureReason";
+    GetHealthCheckStatusInput => GetHealthCheckStatusOutput, "GetHealthCheckStatus";
+    GetHostedZoneInput => GetHostedZoneOutput, "GetHostedZone"; GetHostedZoneCountInput
+    => GetHostedZoneCountOutput, "GetHostedZoneCount"; GetHostedZoneLimitInput =>
+    GetHostedZoneLimitOutput, "GetHostedZoneLimit"; GetQueryLoggingConfigInput =>
+    GetQueryLoggingConfigOutput, "GetQueryLoggingConfig"; GetReusableDelegationSetInput
+    => GetReusableDelegationSetOutput, "GetReusableDelegationSet";
+    GetReusableDelegationSetLimitInput => GetReusableDelegationSetLimitOutput,
+    "GetReusableDelegationSetLimit"; GetTrafficPolicyInput => GetTrafficPolicyOutput,
+    "GetTrafficPolicy"; GetTrafficPolicyInstanceInput => GetTrafficPolicyInstanceOutput,
+    "GetTrafficPolicyInstance"; GetTrafficPolicyInstanceCountInput =>
+    GetTrafficPolicyInstanceCountOutput, "GetTrafficPolicyInstanceCount";
+    ListCidrBlocksInput => ListCidrBlocksOutput, "ListCidrBlocks";
+    ListCidrCollectionsInput => ListCidrCollectionsOutput, "ListCidrCollections";
+    ListCidrLocationsInput => ListCidrLocationsOutput, "ListCidrLocations";
+    ListGeoLocationsInput => ListGeoLocationsOutput, "ListGeoLocations";
+    ListHealthChecksInput => ListHealthChecksOutput, "ListHealthChecks";
+    ListHostedZonesInput => ListHostedZonesOutput, "ListHostedZones";
+    ListHostedZonesByNameInput => ListHostedZonesByNameOutput, "ListHostedZonesByName";
+    ListHostedZonesByVpcInput => ListHostedZonesByVpcOutput, "ListHostedZonesByVPC";
+    ListQueryLoggingConfigsInput => ListQueryLoggingConfigsOutput,
+    "ListQueryLoggingConfigs"; ListResourceRecordSetProtectionsInput =>
+    ListResourceRecordSetProtectionsOutput, "ListResourceRecordSetProtections";
+    ListResourceRecordSetsInput => ListResourceRecordSetsOutput,
     "ListResourceRecordSets"; ListReusableDelegationSetsInput =>
-    ListReusableDelegationSetsOutput = super::schema::ops::LIST_REUSABLE_DELEGATION_SETS,
-    "ListReusableDelegationSets"; ListTagsForResourceInput => ListTagsForResourceOutput =
-    super::schema::ops::LIST_TAGS_FOR_RESOURCE, "ListTagsForResource";
-    ListTagsForResourcesInput => ListTagsForResourcesOutput =
-    super::schema::ops::LIST_TAGS_FOR_RESOURCES, "ListTagsForResources";
-    ListTrafficPoliciesInput => ListTrafficPoliciesOutput =
-    super::schema::ops::LIST_TRAFFIC_POLICIES, "ListTrafficPolicies";
-    ListTrafficPolicyInstancesInput => ListTrafficPolicyInstancesOutput =
-    super::schema::ops::LIST_TRAFFIC_POLICY_INSTANCES, "ListTrafficPolicyInstances";
-    ListTrafficPolicyInstancesByHostedZoneInput =>
-    ListTrafficPolicyInstancesByHostedZoneOutput =
-    super::schema::ops::LIST_TRAFFIC_POLICY_INSTANCES_BY_HOSTED_ZONE,
+    ListReusableDelegationSetsOutput, "ListReusableDelegationSets";
+    ListTagsForResourceInput => ListTagsForResourceOutput, "ListTagsForResource";
+    ListTagsForResourcesInput => ListTagsForResourcesOutput, "ListTagsForResources";
+    ListTrafficPoliciesInput => ListTrafficPoliciesOutput, "ListTrafficPolicies";
+    ListTrafficPolicyInstancesInput => ListTrafficPolicyInstancesOutput,
+    "ListTrafficPolicyInstances"; ListTrafficPolicyInstancesByHostedZoneInput =>
+    ListTrafficPolicyInstancesByHostedZoneOutput,
     "ListTrafficPolicyInstancesByHostedZone"; ListTrafficPolicyInstancesByPolicyInput =>
-    ListTrafficPolicyInstancesByPolicyOutput =
-    super::schema::ops::LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY,
-    "ListTrafficPolicyInstancesByPolicy"; ListTrafficPolicyVersionsInput =>
-    ListTrafficPolicyVersionsOutput = super::schema::ops::LIST_TRAFFIC_POLICY_VERSIONS,
+    ListTrafficPolicyInstancesByPolicyOutput, "ListTrafficPolicyInstancesByPolicy";
+    ListTrafficPolicyVersionsInput => ListTrafficPolicyVersionsOutput,
     "ListTrafficPolicyVersions"; ListVpcAssociationAuthorizationsInput =>
-    ListVpcAssociationAuthorizationsOutput =
-    super::schema::ops::LIST_VPC_ASSOCIATION_AUTHORIZATIONS,
-    "ListVPCAssociationAuthorizations"; TestDnsAnswerInput => TestDnsAnswerOutput =
-    super::schema::ops::TEST_DNS_ANSWER, "TestDNSAnswer"; UpdateHealthCheckInput =>
-    UpdateHealthCheckOutput = super::schema::ops::UPDATE_HEALTH_CHECK,
-    "UpdateHealthCheck"; UpdateHostedZoneCommentInput => UpdateHostedZoneCommentOutput =
-    super::schema::ops::UPDATE_HOSTED_ZONE_COMMENT, "UpdateHostedZoneComment";
-    UpdateHostedZoneFeaturesInput => UpdateHostedZoneFeaturesOutput =
-    super::schema::ops::UPDATE_HOSTED_ZONE_FEATURES, "UpdateHostedZoneFeatures";
-    UpdateTrafficPolicyCommentInput => UpdateTrafficPolicyCommentOutput =
-    super::schema::ops::UPDATE_TRAFFIC_POLICY_COMMENT, "UpdateTrafficPolicyComment";
-    UpdateTrafficPolicyInstanceInput => UpdateTrafficPolicyInstanceOutput =
-    super::schema::ops::UPDATE_TRAFFIC_POLICY_INSTANCE, "UpdateTrafficPolicyInstance";
+    ListVpcAssociationAuthorizationsOutput, "ListVPCAssociationAuthorizations";
+    TestDnsAnswerInput => TestDnsAnswerOutput, "TestDNSAnswer"; UpdateHealthCheckInput =>
+    UpdateHealthCheckOutput, "UpdateHealthCheck"; UpdateHostedZoneCommentInput =>
+    UpdateHostedZoneCommentOutput, "UpdateHostedZoneComment";
+    UpdateHostedZoneFeaturesInput => UpdateHostedZoneFeaturesOutput,
+    "UpdateHostedZoneFeatures"; UpdateTrafficPolicyCommentInput =>
+    UpdateTrafficPolicyCommentOutput, "UpdateTrafficPolicyComment";
+    UpdateTrafficPolicyInstanceInput => UpdateTrafficPolicyInstanceOutput,
+    "UpdateTrafficPolicyInstance";
 );

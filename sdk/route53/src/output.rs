@@ -6,18 +6,18 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivateKeySigningKeyOutput {
     pub change_info: Option<ChangeInfo>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ActivateKeySigningKeyOutput "ActivateKeySigningKeyResponse"[debug from output] {
-    change_info : ChangeInfo } { _meta }
+    ActivateKeySigningKeyOutput "ActivateKeySigningKeyResponse"[from output] {
+    change_info = ChangeInfo } { _meta }
 );
 /// A complex type that contains the response information for the `AssociateVPCWithHostedZone` request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateVpcWithHostedZoneOutput {
     /// A complex type that describes the changes made to your hosted zone.
@@ -25,10 +25,10 @@ pub struct AssociateVpcWithHostedZoneOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateVpcWithHostedZoneOutput "AssociateVPCWithHostedZoneResponse"[debug from
-    output] { change_info : ChangeInfo } { _meta }
+    AssociateVpcWithHostedZoneOutput "AssociateVPCWithHostedZoneResponse"[from output] {
+    change_info = ChangeInfo } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChangeCidrCollectionOutput {
     /// The ID that is returned by `ChangeCidrCollection`. You can use it as input to `GetChange` to see if a CIDR collection change has propagated or not.
@@ -36,11 +36,11 @@ pub struct ChangeCidrCollectionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ChangeCidrCollectionOutput "ChangeCidrCollectionResponse"[debug from output] { id :
-    String } { _meta }
+    ChangeCidrCollectionOutput "ChangeCidrCollectionResponse"[from output] { id : String
+    } { _meta }
 );
 /// A complex type containing the response for the request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChangeResourceRecordSetsOutput {
     /// A complex type that contains information about changes made to your hosted zone.
@@ -48,20 +48,19 @@ pub struct ChangeResourceRecordSetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ChangeResourceRecordSetsOutput "ChangeResourceRecordSetsResponse"[debug from output]
-    { change_info : ChangeInfo } { _meta }
+    ChangeResourceRecordSetsOutput "ChangeResourceRecordSetsResponse"[from output] {
+    change_info = ChangeInfo } { _meta }
 );
 /// Empty response for the request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChangeTagsForResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ChangeTagsForResourceOutput "ChangeTagsForResourceResponse"[debug from output] {} {
-    _meta }
+    ChangeTagsForResourceOutput "ChangeTagsForResourceResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCidrCollectionOutput {
     /// A complex type that contains information about the CIDR collection.
@@ -71,11 +70,11 @@ pub struct CreateCidrCollectionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateCidrCollectionOutput "CreateCidrCollectionResponse"[debug from output] {
-    collection : CidrCollection, location : String } { _meta }
+    CreateCidrCollectionOutput "CreateCidrCollectionResponse"[from output] { collection =
+    CidrCollection, location : String } { _meta }
 );
 /// A complex type containing the response information for the new health check.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateHealthCheckOutput {
     /// A complex type that contains identifying information about the health check.
@@ -85,11 +84,11 @@ pub struct CreateHealthCheckOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateHealthCheckOutput "CreateHealthCheckResponse"[debug from output] { health_check
-    : HealthCheck, location : String } { _meta }
+    CreateHealthCheckOutput "CreateHealthCheckResponse"[from output] { health_check =
+    HealthCheck, location : String } { _meta }
 );
 /// A complex type containing the response information for the hosted zone.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateHostedZoneOutput {
     /// A complex type that contains general information about the hosted zone.
@@ -105,11 +104,11 @@ pub struct CreateHostedZoneOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateHostedZoneOutput "CreateHostedZoneResponse"[debug from output] { hosted_zone :
-    HostedZone, change_info : ChangeInfo, delegation_set : DelegationSet, vpc : Vpc,
+    CreateHostedZoneOutput "CreateHostedZoneResponse"[from output] { hosted_zone =
+    HostedZone, change_info = ChangeInfo, delegation_set = DelegationSet, vpc = Vpc,
     location : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateKeySigningKeyOutput {
     pub change_info: Option<ChangeInfo>,
@@ -120,11 +119,10 @@ pub struct CreateKeySigningKeyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateKeySigningKeyOutput "CreateKeySigningKeyResponse"[debug from output] {
-    change_info : ChangeInfo, key_signing_key : KeySigningKey, location : String } {
-    _meta }
+    CreateKeySigningKeyOutput "CreateKeySigningKeyResponse"[from output] { change_info =
+    ChangeInfo, key_signing_key = KeySigningKey, location : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateQueryLoggingConfigOutput {
     /// A complex type that contains the ID for a query logging configuration, the ID of the hosted zone that you want to log queries for, and the ARN for the log group that you want Amazon Route 53 to send query logs to.
@@ -134,19 +132,19 @@ pub struct CreateQueryLoggingConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateQueryLoggingConfigOutput "CreateQueryLoggingConfigResponse"[debug from output]
-    { query_logging_config : QueryLoggingConfig, location : String } { _meta }
+    CreateQueryLoggingConfigOutput "CreateQueryLoggingConfigResponse"[from output] {
+    query_logging_config = QueryLoggingConfig, location : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResourceRecordSetProtectionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     CreateResourceRecordSetProtectionsOutput
-    "CreateResourceRecordSetProtectionsResponse"[debug from output] {} { _meta }
+    "CreateResourceRecordSetProtectionsResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateReusableDelegationSetOutput {
     /// A complex type that contains name server information.
@@ -156,11 +154,11 @@ pub struct CreateReusableDelegationSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateReusableDelegationSetOutput "CreateReusableDelegationSetResponse"[debug from
-    output] { delegation_set : DelegationSet, location : String } { _meta }
+    CreateReusableDelegationSetOutput "CreateReusableDelegationSetResponse"[from output]
+    { delegation_set = DelegationSet, location : String } { _meta }
 );
 /// A complex type that contains the response information for the `CreateTrafficPolicyInstance` request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTrafficPolicyInstanceOutput {
     /// A complex type that contains settings for the new traffic policy instance.
@@ -170,12 +168,11 @@ pub struct CreateTrafficPolicyInstanceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTrafficPolicyInstanceOutput "CreateTrafficPolicyInstanceResponse"[debug from
-    output] { traffic_policy_instance : TrafficPolicyInstance, location : String } {
-    _meta }
+    CreateTrafficPolicyInstanceOutput "CreateTrafficPolicyInstanceResponse"[from output]
+    { traffic_policy_instance = TrafficPolicyInstance, location : String } { _meta }
 );
 /// A complex type that contains the response information for the `CreateTrafficPolicy` request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTrafficPolicyOutput {
     /// A complex type that contains settings for the new traffic policy.
@@ -185,11 +182,11 @@ pub struct CreateTrafficPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTrafficPolicyOutput "CreateTrafficPolicyResponse"[debug from output] {
-    traffic_policy : TrafficPolicy, location : String } { _meta }
+    CreateTrafficPolicyOutput "CreateTrafficPolicyResponse"[from output] { traffic_policy
+    = TrafficPolicy, location : String } { _meta }
 );
 /// A complex type that contains the response information for the `CreateTrafficPolicyVersion` request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTrafficPolicyVersionOutput {
     /// A complex type that contains settings for the new version of the traffic policy.
@@ -199,11 +196,11 @@ pub struct CreateTrafficPolicyVersionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTrafficPolicyVersionOutput "CreateTrafficPolicyVersionResponse"[debug from
-    output] { traffic_policy : TrafficPolicy, location : String } { _meta }
+    CreateTrafficPolicyVersionOutput "CreateTrafficPolicyVersionResponse"[from output] {
+    traffic_policy = TrafficPolicy, location : String } { _meta }
 );
 /// A complex type that contains the response information from a `CreateVPCAssociationAuthorization` request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVpcAssociationAuthorizationOutput {
     /// The ID of the hosted zone that you authorized associating a VPC with.
@@ -214,39 +211,38 @@ pub struct CreateVpcAssociationAuthorizationOutput {
 }
 rboto::__structure!(
     CreateVpcAssociationAuthorizationOutput
-    "CreateVPCAssociationAuthorizationResponse"[debug from output] { hosted_zone_id :
-    String, vpc : Vpc } { _meta }
+    "CreateVPCAssociationAuthorizationResponse"[from output] { hosted_zone_id : String,
+    vpc = Vpc } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeactivateKeySigningKeyOutput {
     pub change_info: Option<ChangeInfo>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeactivateKeySigningKeyOutput "DeactivateKeySigningKeyResponse"[debug from output] {
-    change_info : ChangeInfo } { _meta }
+    DeactivateKeySigningKeyOutput "DeactivateKeySigningKeyResponse"[from output] {
+    change_info = ChangeInfo } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCidrCollectionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteCidrCollectionOutput "DeleteCidrCollectionResponse"[debug from output] {} {
-    _meta }
+    DeleteCidrCollectionOutput "DeleteCidrCollectionResponse"[from output] {} { _meta }
 );
 /// An empty element.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteHealthCheckOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteHealthCheckOutput "DeleteHealthCheckResponse"[debug from output] {} { _meta }
+    DeleteHealthCheckOutput "DeleteHealthCheckResponse"[from output] {} { _meta }
 );
 /// A complex type that contains the response to a `DeleteHostedZone` request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteHostedZoneOutput {
     /// A complex type that contains the ID, the status, and the date and time of a request to delete a hosted zone.
@@ -254,89 +250,88 @@ pub struct DeleteHostedZoneOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteHostedZoneOutput "DeleteHostedZoneResponse"[debug from output] { change_info :
+    DeleteHostedZoneOutput "DeleteHostedZoneResponse"[from output] { change_info =
     ChangeInfo } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteKeySigningKeyOutput {
     pub change_info: Option<ChangeInfo>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteKeySigningKeyOutput "DeleteKeySigningKeyResponse"[debug from output] {
-    change_info : ChangeInfo } { _meta }
+    DeleteKeySigningKeyOutput "DeleteKeySigningKeyResponse"[from output] { change_info =
+    ChangeInfo } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteQueryLoggingConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteQueryLoggingConfigOutput "DeleteQueryLoggingConfigResponse"[debug from output]
-    {} { _meta }
+    DeleteQueryLoggingConfigOutput "DeleteQueryLoggingConfigResponse"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResourceRecordSetProtectionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     DeleteResourceRecordSetProtectionsOutput
-    "DeleteResourceRecordSetProtectionsResponse"[debug from output] {} { _meta }
+    "DeleteResourceRecordSetProtectionsResponse"[from output] {} { _meta }
 );
 /// An empty element.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteReusableDelegationSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteReusableDelegationSetOutput "DeleteReusableDelegationSetResponse"[debug from
-    output] {} { _meta }
+    DeleteReusableDelegationSetOutput "DeleteReusableDelegationSetResponse"[from output]
+    {} { _meta }
 );
 /// An empty element.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTrafficPolicyInstanceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteTrafficPolicyInstanceOutput "DeleteTrafficPolicyInstanceResponse"[debug from
-    output] {} { _meta }
+    DeleteTrafficPolicyInstanceOutput "DeleteTrafficPolicyInstanceResponse"[from output]
+    {} { _meta }
 );
 /// An empty element.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTrafficPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteTrafficPolicyOutput "DeleteTrafficPolicyResponse"[debug from output] {} { _meta
-    }
+    DeleteTrafficPolicyOutput "DeleteTrafficPolicyResponse"[from output] {} { _meta }
 );
 /// Empty response for the request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteVpcAssociationAuthorizationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     DeleteVpcAssociationAuthorizationOutput
-    "DeleteVPCAssociationAuthorizationResponse"[debug from output] {} { _meta }
+    "DeleteVPCAssociationAuthorizationResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableHostedZoneDnssecOutput {
     pub change_info: Option<ChangeInfo>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisableHostedZoneDnssecOutput "DisableHostedZoneDNSSECResponse"[debug from output] {
-    change_info : ChangeInfo } { _meta }
+    DisableHostedZoneDnssecOutput "DisableHostedZoneDNSSECResponse"[from output] {
+    change_info = ChangeInfo } { _meta }
 );
 /// A complex type that contains the response information for the disassociate request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateVpcFromHostedZoneOutput {
     /// A complex type that describes the changes made to the specified private hosted zone.
@@ -344,21 +339,21 @@ pub struct DisassociateVpcFromHostedZoneOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisassociateVpcFromHostedZoneOutput "DisassociateVPCFromHostedZoneResponse"[debug
-    from output] { change_info : ChangeInfo } { _meta }
+    DisassociateVpcFromHostedZoneOutput "DisassociateVPCFromHostedZoneResponse"[from
+    output] { change_info = ChangeInfo } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableHostedZoneDnssecOutput {
     pub change_info: Option<ChangeInfo>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    EnableHostedZoneDnssecOutput "EnableHostedZoneDNSSECResponse"[debug from output] {
-    change_info : ChangeInfo } { _meta }
+    EnableHostedZoneDnssecOutput "EnableHostedZoneDNSSECResponse"[from output] {
+    change_info = ChangeInfo } { _meta }
 );
 /// A complex type that contains the requested limit.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAccountLimitOutput {
     /// The current setting for the specified limit. For example, if you specified `MAX_HEALTH_CHECKS_BY_OWNER` for the value of `Type` in the request, the value of `Limit` is the maximum number of health checks that you can create using the current account.
@@ -368,11 +363,11 @@ pub struct GetAccountLimitOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetAccountLimitOutput "GetAccountLimitResponse"[debug from output] { limit :
-    AccountLimit, count = i64 } { _meta }
+    GetAccountLimitOutput "GetAccountLimitResponse"[from output] { limit = AccountLimit,
+    count = i64 } { _meta }
 );
 /// A complex type that contains the `ChangeInfo` element.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetChangeOutput {
     /// A complex type that contains information about the specified change batch.
@@ -380,11 +375,11 @@ pub struct GetChangeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetChangeOutput "GetChangeResponse"[debug from output] { change_info : ChangeInfo } {
-    _meta }
+    GetChangeOutput "GetChangeResponse"[from output] { change_info = ChangeInfo } { _meta
+    }
 );
 /// A complex type that contains the `CheckerIpRanges` element.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCheckerIpRangesOutput {
     /// A complex type that contains sorted list of IP ranges in CIDR format for Amazon Route 53 health checkers.
@@ -392,10 +387,10 @@ pub struct GetCheckerIpRangesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetCheckerIpRangesOutput "GetCheckerIpRangesResponse"[debug from output] {
-    checker_ip_ranges : Vec < String > } { _meta }
+    GetCheckerIpRangesOutput "GetCheckerIpRangesResponse"[from output] {
+    checker_ip_ranges = Vec < String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDnssecOutput {
     /// A string representing the status of DNSSEC.
@@ -405,11 +400,11 @@ pub struct GetDnssecOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDnssecOutput "GetDNSSECResponse"[debug from output] { status : DnssecStatus,
-    key_signing_keys : Vec < KeySigningKey > } { _meta }
+    GetDnssecOutput "GetDNSSECResponse"[from output] { status = DnssecStatus,
+    key_signing_keys = Vec < KeySigningKey > } { _meta }
 );
 /// A complex type that contains the response information for the specified geolocation code.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetGeoLocationOutput {
     /// A complex type that contains the codes and full continent, country, and subdivision names for the specified geolocation code.
@@ -417,11 +412,11 @@ pub struct GetGeoLocationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetGeoLocationOutput "GetGeoLocationResponse"[debug from output] {
-    geo_location_details : GeoLocationDetails } { _meta }
+    GetGeoLocationOutput "GetGeoLocationResponse"[from output] { geo_location_details =
+    GeoLocationDetails } { _meta }
 );
 /// A complex type that contains the response to a `GetHealthCheckCount` request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetHealthCheckCountOutput {
     /// The number of health checks associated with the current Amazon Web Services account.
@@ -429,11 +424,11 @@ pub struct GetHealthCheckCountOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetHealthCheckCountOutput "GetHealthCheckCountResponse"[debug from output] {
+    GetHealthCheckCountOutput "GetHealthCheckCountResponse"[from output] {
     health_check_count = i64 } { _meta }
 );
 /// A complex type that contains the response to a `GetHealthCheckLastFailureReason` request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetHealthCheckLastFailureReasonOutput {
     /// A list that contains one `Observation` element for each Amazon Route 53 health checker that is reporting a last failure reason.
@@ -441,11 +436,11 @@ pub struct GetHealthCheckLastFailureReasonOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetHealthCheckLastFailureReasonOutput "GetHealthCheckLastFailureReasonResponse"[debug
-    from output] { health_check_observations : Vec < HealthCheckObservation > } { _meta }
+    GetHealthCheckLastFailureReasonOutput "GetHealthCheckLastFailureReasonResponse"[from
+    output] { health_check_observations = Vec < HealthCheckObservation > } { _meta }
 );
 /// A complex type that contains the response to a `GetHealthCheck` request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetHealthCheckOutput {
     /// A complex type that contains information about one health check that is associated with the current Amazon Web Services account.
@@ -453,11 +448,11 @@ pub struct GetHealthCheckOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetHealthCheckOutput "GetHealthCheckResponse"[debug from output] { health_check :
+    GetHealthCheckOutput "GetHealthCheckResponse"[from output] { health_check =
     HealthCheck } { _meta }
 );
 /// A complex type that contains the response to a `GetHealthCheck` request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetHealthCheckStatusOutput {
     /// A list that contains one `HealthCheckObservation` element for each Amazon Route 53 health checker that is reporting a status about the health check endpoint.
@@ -465,11 +460,11 @@ pub struct GetHealthCheckStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetHealthCheckStatusOutput "GetHealthCheckStatusResponse"[debug from output] {
-    health_check_observations : Vec < HealthCheckObservation > } { _meta }
+    GetHealthCheckStatusOutput "GetHealthCheckStatusResponse"[from output] {
+    health_check_observations = Vec < HealthCheckObservation > } { _meta }
 );
 /// A complex type that contains the response to a `GetHostedZoneCount` request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetHostedZoneCountOutput {
     /// The total number of public and private hosted zones that are associated with the current Amazon Web Services account.
@@ -477,11 +472,11 @@ pub struct GetHostedZoneCountOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetHostedZoneCountOutput "GetHostedZoneCountResponse"[debug from output] {
+    GetHostedZoneCountOutput "GetHostedZoneCountResponse"[from output] {
     hosted_zone_count = i64 } { _meta }
 );
 /// A complex type that contains the requested limit.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetHostedZoneLimitOutput {
     /// The current setting for the specified limit. For example, if you specified `MAX_RRSETS_BY_ZONE` for the value of `Type` in the request, the value of `Limit` is the maximum number of records that you can create in the specified hosted zone.
@@ -491,11 +486,11 @@ pub struct GetHostedZoneLimitOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetHostedZoneLimitOutput "GetHostedZoneLimitResponse"[debug from output] { limit :
+    GetHostedZoneLimitOutput "GetHostedZoneLimitResponse"[from output] { limit =
     HostedZoneLimit, count = i64 } { _meta }
 );
 /// A complex type that contain the response to a `GetHostedZone` request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetHostedZoneOutput {
     /// A complex type that contains general information about the specified hosted zone.
@@ -507,10 +502,10 @@ pub struct GetHostedZoneOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetHostedZoneOutput "GetHostedZoneResponse"[debug from output] { hosted_zone :
-    HostedZone, delegation_set : DelegationSet, vp_cs : Vec < Vpc > } { _meta }
+    GetHostedZoneOutput "GetHostedZoneResponse"[from output] { hosted_zone = HostedZone,
+    delegation_set = DelegationSet, vp_cs = Vec < Vpc > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetQueryLoggingConfigOutput {
     /// A complex type that contains information about the query logging configuration that you specified in a [GetQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetQueryLoggingConfig.html) request.
@@ -518,11 +513,11 @@ pub struct GetQueryLoggingConfigOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetQueryLoggingConfigOutput "GetQueryLoggingConfigResponse"[debug from output] {
-    query_logging_config : QueryLoggingConfig } { _meta }
+    GetQueryLoggingConfigOutput "GetQueryLoggingConfigResponse"[from output] {
+    query_logging_config = QueryLoggingConfig } { _meta }
 );
 /// A complex type that contains the requested limit.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetReusableDelegationSetLimitOutput {
     /// The current setting for the limit on hosted zones that you can associate with the specified reusable delegation set.
@@ -532,11 +527,11 @@ pub struct GetReusableDelegationSetLimitOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetReusableDelegationSetLimitOutput "GetReusableDelegationSetLimitResponse"[debug
-    from output] { limit : ReusableDelegationSetLimit, count = i64 } { _meta }
+    GetReusableDelegationSetLimitOutput "GetReusableDelegationSetLimitResponse"[from
+    output] { limit = ReusableDelegationSetLimit, count = i64 } { _meta }
 );
 /// A complex type that contains the response to the `GetReusableDelegationSet` request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetReusableDelegationSetOutput {
     /// A complex type that contains information about the reusable delegation set.
@@ -544,11 +539,11 @@ pub struct GetReusableDelegationSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetReusableDelegationSetOutput "GetReusableDelegationSetResponse"[debug from output]
-    { delegation_set : DelegationSet } { _meta }
+    GetReusableDelegationSetOutput "GetReusableDelegationSetResponse"[from output] {
+    delegation_set = DelegationSet } { _meta }
 );
 /// A complex type that contains information about the resource record sets that Amazon Route 53 created based on a specified traffic policy.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTrafficPolicyInstanceCountOutput {
     /// The number of traffic policy instances that are associated with the current Amazon Web Services account.
@@ -556,11 +551,11 @@ pub struct GetTrafficPolicyInstanceCountOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetTrafficPolicyInstanceCountOutput "GetTrafficPolicyInstanceCountResponse"[debug
-    from output] { traffic_policy_instance_count = i32 } { _meta }
+    GetTrafficPolicyInstanceCountOutput "GetTrafficPolicyInstanceCountResponse"[from
+    output] { traffic_policy_instance_count = i32 } { _meta }
 );
 /// A complex type that contains information about the resource record sets that Amazon Route 53 created based on a specified traffic policy.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTrafficPolicyInstanceOutput {
     /// A complex type that contains settings for the traffic policy instance.
@@ -568,11 +563,11 @@ pub struct GetTrafficPolicyInstanceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetTrafficPolicyInstanceOutput "GetTrafficPolicyInstanceResponse"[debug from output]
-    { traffic_policy_instance : TrafficPolicyInstance } { _meta }
+    GetTrafficPolicyInstanceOutput "GetTrafficPolicyInstanceResponse"[from output] {
+    traffic_policy_instance = TrafficPolicyInstance } { _meta }
 );
 /// A complex type that contains the response information for the request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTrafficPolicyOutput {
     /// A complex type that contains settings for the specified traffic policy.
@@ -580,10 +575,10 @@ pub struct GetTrafficPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetTrafficPolicyOutput "GetTrafficPolicyResponse"[debug from output] { traffic_policy
-    : TrafficPolicy } { _meta }
+    GetTrafficPolicyOutput "GetTrafficPolicyResponse"[from output] { traffic_policy =
+    TrafficPolicy } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCidrBlocksOutput {
     /// An opaque pagination token to indicate where the service is to begin enumerating results.
@@ -593,10 +588,10 @@ pub struct ListCidrBlocksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListCidrBlocksOutput "ListCidrBlocksResponse"[debug from output] { next_token :
-    String, cidr_blocks : Vec < CidrBlockSummary > } { _meta }
+    ListCidrBlocksOutput "ListCidrBlocksResponse"[from output] { next_token : String,
+    cidr_blocks = Vec < CidrBlockSummary > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCidrCollectionsOutput {
     /// An opaque pagination token to indicate where the service is to begin enumerating results.
@@ -606,10 +601,10 @@ pub struct ListCidrCollectionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListCidrCollectionsOutput "ListCidrCollectionsResponse"[debug from output] {
-    next_token : String, cidr_collections : Vec < CollectionSummary > } { _meta }
+    ListCidrCollectionsOutput "ListCidrCollectionsResponse"[from output] { next_token :
+    String, cidr_collections = Vec < CollectionSummary > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCidrLocationsOutput {
     /// An opaque pagination token to indicate where the service is to begin enumerating results.
@@ -619,11 +614,11 @@ pub struct ListCidrLocationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListCidrLocationsOutput "ListCidrLocationsResponse"[debug from output] { next_token :
-    String, cidr_locations : Vec < LocationSummary > } { _meta }
+    ListCidrLocationsOutput "ListCidrLocationsResponse"[from output] { next_token :
+    String, cidr_locations = Vec < LocationSummary > } { _meta }
 );
 /// A complex type containing the response information for the request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListGeoLocationsOutput {
     /// A complex type that contains one `GeoLocationDetails` element for each location that Amazon Route 53 supports for geolocation.
@@ -641,13 +636,13 @@ pub struct ListGeoLocationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListGeoLocationsOutput "ListGeoLocationsResponse"[debug from output] {
-    geo_location_details_list : Vec < GeoLocationDetails >, is_truncated = bool,
+    ListGeoLocationsOutput "ListGeoLocationsResponse"[from output] {
+    geo_location_details_list = Vec < GeoLocationDetails >, is_truncated = bool,
     next_continent_code : String, next_country_code : String, next_subdivision_code :
     String, max_items : String } { _meta }
 );
 /// A complex type that contains the response to a `ListHealthChecks` request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListHealthChecksOutput {
     /// A complex type that contains one `HealthCheck` element for each health check that is associated with the current Amazon Web Services account.
@@ -663,12 +658,12 @@ pub struct ListHealthChecksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListHealthChecksOutput "ListHealthChecksResponse"[debug from output] { health_checks
-    : Vec < HealthCheck >, marker : String, is_truncated = bool, next_marker : String,
+    ListHealthChecksOutput "ListHealthChecksResponse"[from output] { health_checks = Vec
+    < HealthCheck >, marker : String, is_truncated = bool, next_marker : String,
     max_items : String } { _meta }
 );
 /// A complex type that contains the response information for the request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListHostedZonesByNameOutput {
     /// A complex type that contains general information about the hosted zone.
@@ -688,12 +683,12 @@ pub struct ListHostedZonesByNameOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListHostedZonesByNameOutput "ListHostedZonesByNameResponse"[debug from output] {
-    hosted_zones : Vec < HostedZone >, dns_name : String, hosted_zone_id : String,
+    ListHostedZonesByNameOutput "ListHostedZonesByNameResponse"[from output] {
+    hosted_zones = Vec < HostedZone >, dns_name : String, hosted_zone_id : String,
     is_truncated = bool, next_dns_name : String, next_hosted_zone_id : String, max_items
     : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListHostedZonesByVpcOutput {
     /// A list that contains one `HostedZoneSummary` element for each hosted zone that the specified Amazon VPC is associated with. Each `HostedZoneSummary` element contains the hosted zone name and ID, and information about who owns the hosted zone.
@@ -705,11 +700,11 @@ pub struct ListHostedZonesByVpcOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListHostedZonesByVpcOutput "ListHostedZonesByVPCResponse"[debug from output] {
-    hosted_zone_summaries : Vec < HostedZoneSummary >, max_items : String, next_token :
+    ListHostedZonesByVpcOutput "ListHostedZonesByVPCResponse"[from output] {
+    hosted_zone_summaries = Vec < HostedZoneSummary >, max_items : String, next_token :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListHostedZonesOutput {
     /// A complex type that contains general information about the hosted zone.
@@ -725,11 +720,11 @@ pub struct ListHostedZonesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListHostedZonesOutput "ListHostedZonesResponse"[debug from output] { hosted_zones :
-    Vec < HostedZone >, marker : String, is_truncated = bool, next_marker : String,
-    max_items : String } { _meta }
+    ListHostedZonesOutput "ListHostedZonesResponse"[from output] { hosted_zones = Vec <
+    HostedZone >, marker : String, is_truncated = bool, next_marker : String, max_items :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListQueryLoggingConfigsOutput {
     /// An array that contains one [QueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_QueryLoggingConfig.html) element for each configuration for DNS query logging that is associated with the current Amazon Web Services account.
@@ -739,10 +734,10 @@ pub struct ListQueryLoggingConfigsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListQueryLoggingConfigsOutput "ListQueryLoggingConfigsResponse"[debug from output] {
-    query_logging_configs : Vec < QueryLoggingConfig >, next_token : String } { _meta }
+    ListQueryLoggingConfigsOutput "ListQueryLoggingConfigsResponse"[from output] {
+    query_logging_configs = Vec < QueryLoggingConfig >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListResourceRecordSetProtectionsOutput {
     /// The protections in the hosted zone. The list is empty if the hosted zone has no protections.
@@ -753,12 +748,12 @@ pub struct ListResourceRecordSetProtectionsOutput {
 }
 rboto::__structure!(
     ListResourceRecordSetProtectionsOutput
-    "ListResourceRecordSetProtectionsResponse"[debug from output] {
-    resource_record_set_protections : Vec < ResourceRecordSetProtection >, next_token :
+    "ListResourceRecordSetProtectionsResponse"[from output] {
+    resource_record_set_protections = Vec < ResourceRecordSetProtection >, next_token :
     String } { _meta }
 );
 /// A complex type that contains list information for the resource record set.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListResourceRecordSetsOutput {
     /// Information about multiple resource record sets.
@@ -776,13 +771,13 @@ pub struct ListResourceRecordSetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListResourceRecordSetsOutput "ListResourceRecordSetsResponse"[debug from output] {
-    resource_record_sets : Vec < ResourceRecordSet >, is_truncated = bool,
+    ListResourceRecordSetsOutput "ListResourceRecordSetsResponse"[from output] {
+    resource_record_sets = Vec < ResourceRecordSet >, is_truncated = bool,
     next_record_name : String, next_record_type : RrType, next_record_identifier :
     String, max_items : String } { _meta }
 );
 /// A complex type that contains information about the reusable delegation sets that are associated with the current Amazon Web Services account.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListReusableDelegationSetsOutput {
     /// A complex type that contains one `DelegationSet` element for each reusable delegation set that was created by the current Amazon Web Services account.
@@ -798,12 +793,12 @@ pub struct ListReusableDelegationSetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListReusableDelegationSetsOutput "ListReusableDelegationSetsResponse"[debug from
-    output] { delegation_sets : Vec < DelegationSet >, marker : String, is_truncated =
-    bool, next_marker : String, max_items : String } { _meta }
+    ListReusableDelegationSetsOutput "ListReusableDelegationSetsResponse"[from output] {
+    delegation_sets = Vec < DelegationSet >, marker : String, is_truncated = bool,
+    next_marker : String, max_items : String } { _meta }
 );
 /// A complex type that contains information about the health checks or hosted zones for which you want to list tags.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourceOutput {
     /// A `ResourceTagSet` containing tags associated with the specified resource.
@@ -811,11 +806,11 @@ pub struct ListTagsForResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForResourceOutput "ListTagsForResourceResponse"[debug from output] {
-    resource_tag_set : ResourceTagSet } { _meta }
+    ListTagsForResourceOutput "ListTagsForResourceResponse"[from output] {
+    resource_tag_set = ResourceTagSet } { _meta }
 );
 /// A complex type containing tags for the specified resources.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourcesOutput {
     /// A list of `ResourceTagSet`s containing tags associated with the specified resources.
@@ -823,11 +818,11 @@ pub struct ListTagsForResourcesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForResourcesOutput "ListTagsForResourcesResponse"[debug from output] {
-    resource_tag_sets : Vec < ResourceTagSet > } { _meta }
+    ListTagsForResourcesOutput "ListTagsForResourcesResponse"[from output] {
+    resource_tag_sets = Vec < ResourceTagSet > } { _meta }
 );
 /// A complex type that contains the response information for the request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTrafficPoliciesOutput {
     /// A list that contains one `TrafficPolicySummary` element for each traffic policy that was created by the current Amazon Web Services account.
@@ -841,12 +836,12 @@ pub struct ListTrafficPoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTrafficPoliciesOutput "ListTrafficPoliciesResponse"[debug from output] {
-    traffic_policy_summaries : Vec < TrafficPolicySummary >, is_truncated = bool,
+    ListTrafficPoliciesOutput "ListTrafficPoliciesResponse"[from output] {
+    traffic_policy_summaries = Vec < TrafficPolicySummary >, is_truncated = bool,
     traffic_policy_id_marker : String, max_items : String } { _meta }
 );
 /// A complex type that contains the response information for the request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTrafficPolicyInstancesByHostedZoneOutput {
     /// A list that contains one `TrafficPolicyInstance` element for each traffic policy instance that matches the elements in the request.
@@ -863,13 +858,13 @@ pub struct ListTrafficPolicyInstancesByHostedZoneOutput {
 }
 rboto::__structure!(
     ListTrafficPolicyInstancesByHostedZoneOutput
-    "ListTrafficPolicyInstancesByHostedZoneResponse"[debug from output] {
-    traffic_policy_instances : Vec < TrafficPolicyInstance >,
+    "ListTrafficPolicyInstancesByHostedZoneResponse"[from output] {
+    traffic_policy_instances = Vec < TrafficPolicyInstance >,
     traffic_policy_instance_name_marker : String, traffic_policy_instance_type_marker :
     RrType, is_truncated = bool, max_items : String } { _meta }
 );
 /// A complex type that contains the response information for the request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTrafficPolicyInstancesByPolicyOutput {
     /// A list that contains one `TrafficPolicyInstance` element for each traffic policy instance that matches the elements in the request.
@@ -888,14 +883,13 @@ pub struct ListTrafficPolicyInstancesByPolicyOutput {
 }
 rboto::__structure!(
     ListTrafficPolicyInstancesByPolicyOutput
-    "ListTrafficPolicyInstancesByPolicyResponse"[debug from output] {
-    traffic_policy_instances : Vec < TrafficPolicyInstance >, hosted_zone_id_marker :
-    String, traffic_policy_instance_name_marker : String,
-    traffic_policy_instance_type_marker : RrType, is_truncated = bool, max_items : String
-    } { _meta }
+    "ListTrafficPolicyInstancesByPolicyResponse"[from output] { traffic_policy_instances
+    = Vec < TrafficPolicyInstance >, hosted_zone_id_marker : String,
+    traffic_policy_instance_name_marker : String, traffic_policy_instance_type_marker :
+    RrType, is_truncated = bool, max_items : String } { _meta }
 );
 /// A complex type that contains the response information for the request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTrafficPolicyInstancesOutput {
     /// A list that contains one `TrafficPolicyInstance` element for each traffic policy instance that matches the elements in the request.
@@ -913,14 +907,14 @@ pub struct ListTrafficPolicyInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTrafficPolicyInstancesOutput "ListTrafficPolicyInstancesResponse"[debug from
-    output] { traffic_policy_instances : Vec < TrafficPolicyInstance >,
-    hosted_zone_id_marker : String, traffic_policy_instance_name_marker : String,
+    ListTrafficPolicyInstancesOutput "ListTrafficPolicyInstancesResponse"[from output] {
+    traffic_policy_instances = Vec < TrafficPolicyInstance >, hosted_zone_id_marker :
+    String, traffic_policy_instance_name_marker : String,
     traffic_policy_instance_type_marker : RrType, is_truncated = bool, max_items : String
     } { _meta }
 );
 /// A complex type that contains the response information for the request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTrafficPolicyVersionsOutput {
     /// A list that contains one `TrafficPolicy` element for each traffic policy version that is associated with the specified traffic policy.
@@ -934,12 +928,12 @@ pub struct ListTrafficPolicyVersionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTrafficPolicyVersionsOutput "ListTrafficPolicyVersionsResponse"[debug from
-    output] { traffic_policies : Vec < TrafficPolicy >, is_truncated = bool,
+    ListTrafficPolicyVersionsOutput "ListTrafficPolicyVersionsResponse"[from output] {
+    traffic_policies = Vec < TrafficPolicy >, is_truncated = bool,
     traffic_policy_version_marker : String, max_items : String } { _meta }
 );
 /// A complex type that contains the response information for the request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListVpcAssociationAuthorizationsOutput {
     /// The ID of the hosted zone that you can associate the listed VPCs with.
@@ -952,11 +946,11 @@ pub struct ListVpcAssociationAuthorizationsOutput {
 }
 rboto::__structure!(
     ListVpcAssociationAuthorizationsOutput
-    "ListVPCAssociationAuthorizationsResponse"[debug from output] { hosted_zone_id :
-    String, next_token : String, vp_cs : Vec < Vpc > } { _meta }
+    "ListVPCAssociationAuthorizationsResponse"[from output] { hosted_zone_id : String,
+    next_token : String, vp_cs = Vec < Vpc > } { _meta }
 );
 /// A complex type that contains the response to a `TestDNSAnswer` request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TestDnsAnswerOutput {
     /// The Amazon Route 53 name server used to respond to the request.
@@ -974,12 +968,12 @@ pub struct TestDnsAnswerOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    TestDnsAnswerOutput "TestDNSAnswerResponse"[debug from output] { nameserver : String,
-    record_name : String, record_type : RrType, record_data : Vec < String >,
+    TestDnsAnswerOutput "TestDNSAnswerResponse"[from output] { nameserver : String,
+    record_name : String, record_type : RrType, record_data = Vec < String >,
     response_code : String, protocol : String } { _meta }
 );
 /// A complex type that contains the response to the `UpdateHealthCheck` request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateHealthCheckOutput {
     /// A complex type that contains the response to an `UpdateHealthCheck` request.
@@ -987,11 +981,11 @@ pub struct UpdateHealthCheckOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateHealthCheckOutput "UpdateHealthCheckResponse"[debug from output] { health_check
-    : HealthCheck } { _meta }
+    UpdateHealthCheckOutput "UpdateHealthCheckResponse"[from output] { health_check =
+    HealthCheck } { _meta }
 );
 /// A complex type that contains the response to the `UpdateHostedZoneComment` request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateHostedZoneCommentOutput {
     /// A complex type that contains the response to the `UpdateHostedZoneComment` request.
@@ -999,20 +993,20 @@ pub struct UpdateHostedZoneCommentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateHostedZoneCommentOutput "UpdateHostedZoneCommentResponse"[debug from output] {
-    hosted_zone : HostedZone } { _meta }
+    UpdateHostedZoneCommentOutput "UpdateHostedZoneCommentResponse"[from output] {
+    hosted_zone = HostedZone } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateHostedZoneFeaturesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateHostedZoneFeaturesOutput "UpdateHostedZoneFeaturesResponse"[debug from output]
-    {} { _meta }
+    UpdateHostedZoneFeaturesOutput "UpdateHostedZoneFeaturesResponse"[from output] {} {
+    _meta }
 );
 /// A complex type that contains the response information for the traffic policy.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTrafficPolicyCommentOutput {
     /// A complex type that contains settings for the specified traffic policy.
@@ -1020,11 +1014,11 @@ pub struct UpdateTrafficPolicyCommentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateTrafficPolicyCommentOutput "UpdateTrafficPolicyCommentResponse"[debug from
-    output] { traffic_policy : TrafficPolicy } { _meta }
+    UpdateTrafficPolicyCommentOutput "UpdateTrafficPolicyCommentResponse"[from output] {
+    traffic_policy = TrafficPolicy } { _meta }
 );
 /// A complex type that contains information about the resource record sets that Amazon Route 53 created based on a specified traffic policy.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTrafficPolicyInstanceOutput {
     /// A complex type that contains settings for the updated traffic policy instance.
@@ -1032,6 +1026,6 @@ pub struct UpdateTrafficPolicyInstanceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateTrafficPolicyInstanceOutput "UpdateTrafficPolicyInstanceResponse"[debug from
-    output] { traffic_policy_instance : TrafficPolicyInstance } { _meta }
+    UpdateTrafficPolicyInstanceOutput "UpdateTrafficPolicyInstanceResponse"[from output]
+    { traffic_policy_instance = TrafficPolicyInstance } { _meta }
 );

@@ -7,10 +7,10 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__string_enum!(
-    AcceleratedRecoveryStatus { Enabling = "ENABLING", EnableFailed = "ENABLE_FAILED",
-    EnablingHostedZoneLocked = "ENABLING_HOSTED_ZONE_LOCKED", Enabled = "ENABLED",
-    Disabling = "DISABLING", DisableFailed = "DISABLE_FAILED", Disabled = "DISABLED",
-    DisablingHostedZoneLocked = "DISABLING_HOSTED_ZONE_LOCKED" }
+    AcceleratedRecoveryStatus { 0 Enabling = "ENABLING", 1 EnableFailed =
+    "ENABLE_FAILED", 2 EnablingHostedZoneLocked = "ENABLING_HOSTED_ZONE_LOCKED", 3
+    Enabled = "ENABLED", 4 Disabling = "DISABLING", 5 DisableFailed = "DISABLE_FAILED", 6
+    Disabled = "DISABLED", 7 DisablingHostedZoneLocked = "DISABLING_HOSTED_ZONE_LOCKED" }
 );
 /// A complex type that contains the type of limit that you specified in the request and the current value for that limit.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22,14 +22,14 @@ pub struct AccountLimit {
     pub value: Option<i64>,
 }
 rboto::__structure!(
-    AccountLimit "AccountLimit"[set from] { type_ : AccountLimitType, value = i64 } {}
+    AccountLimit "AccountLimit"[from] { type_ : AccountLimitType, value = i64 } {}
 );
 rboto::__string_enum!(
-    AccountLimitType { MaxHealthChecksByOwner = "MAX_HEALTH_CHECKS_BY_OWNER",
-    MaxHostedZonesByOwner = "MAX_HOSTED_ZONES_BY_OWNER", MaxTrafficPolicyInstancesByOwner
-    = "MAX_TRAFFIC_POLICY_INSTANCES_BY_OWNER", MaxReusableDelegationSetsByOwner =
-    "MAX_REUSABLE_DELEGATION_SETS_BY_OWNER", MaxTrafficPoliciesByOwner =
-    "MAX_TRAFFIC_POLICIES_BY_OWNER" }
+    AccountLimitType { 0 MaxHealthChecksByOwner = "MAX_HEALTH_CHECKS_BY_OWNER", 1
+    MaxHostedZonesByOwner = "MAX_HOSTED_ZONES_BY_OWNER", 2
+    MaxTrafficPolicyInstancesByOwner = "MAX_TRAFFIC_POLICY_INSTANCES_BY_OWNER", 3
+    MaxReusableDelegationSetsByOwner = "MAX_REUSABLE_DELEGATION_SETS_BY_OWNER", 4
+    MaxTrafficPoliciesByOwner = "MAX_TRAFFIC_POLICIES_BY_OWNER" }
 );
 /// A complex type that identifies the CloudWatch alarm that you want Amazon Route 53 health checkers to use to determine whether the specified health check is healthy.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -69,11 +69,11 @@ pub struct Change {
     pub resource_record_set: Option<ResourceRecordSet>,
 }
 rboto::__structure!(
-    Change "Change"[set into] { action : ChangeAction, resource_record_set :
+    Change "Change"[set into] { action : ChangeAction, resource_record_set =
     ResourceRecordSet } {}
 );
 rboto::__string_enum!(
-    ChangeAction { Create = "CREATE", Delete = "DELETE", Upsert = "UPSERT" }
+    ChangeAction { 0 Create = "CREATE", 1 Delete = "DELETE", 2 Upsert = "UPSERT" }
 );
 /// The information for a change request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -85,7 +85,7 @@ pub struct ChangeBatch {
     pub changes: Option<Vec<Change>>,
 }
 rboto::__structure!(
-    ChangeBatch "ChangeBatch"[set into] { comment : String, changes : Vec < Change > } {}
+    ChangeBatch "ChangeBatch"[set into] { comment : String, changes = Vec < Change > } {}
 );
 /// A complex type that describes change information about changes made to your hosted zone.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -101,10 +101,10 @@ pub struct ChangeInfo {
     pub comment: Option<String>,
 }
 rboto::__structure!(
-    ChangeInfo "ChangeInfo"[set from] { id : String, status : ChangeStatus, submitted_at
-    : rboto::DateTime, comment : String } {}
+    ChangeInfo "ChangeInfo"[from] { id : String, status : ChangeStatus, submitted_at :
+    rboto::DateTime, comment : String } {}
 );
-rboto::__string_enum!(ChangeStatus { Pending = "PENDING", Insync = "INSYNC" });
+rboto::__string_enum!(ChangeStatus { 0 Pending = "PENDING", 1 Insync = "INSYNC" });
 /// A complex type that lists the CIDR blocks.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -115,7 +115,7 @@ pub struct CidrBlockSummary {
     pub location_name: Option<String>,
 }
 rboto::__structure!(
-    CidrBlockSummary "CidrBlockSummary"[set from] { cidr_block : String, location_name :
+    CidrBlockSummary "CidrBlockSummary"[from] { cidr_block : String, location_name :
     String } {}
 );
 /// A complex type that identifies a CIDR collection.
@@ -132,7 +132,7 @@ pub struct CidrCollection {
     pub version: Option<i64>,
 }
 rboto::__structure!(
-    CidrCollection "CidrCollection"[set from] { arn : String, id : String, name : String,
+    CidrCollection "CidrCollection"[from] { arn : String, id : String, name : String,
     version = i64 } {}
 );
 /// A complex type that contains information about the CIDR collection change.
@@ -148,10 +148,10 @@ pub struct CidrCollectionChange {
 }
 rboto::__structure!(
     CidrCollectionChange "CidrCollectionChange"[set into] { location_name : String,
-    action : CidrCollectionChangeAction, cidr_list : Vec < String > } {}
+    action : CidrCollectionChangeAction, cidr_list = Vec < String > } {}
 );
 rboto::__string_enum!(
-    CidrCollectionChangeAction { Put = "PUT", DeleteIfExists = "DELETE_IF_EXISTS" }
+    CidrCollectionChangeAction { 0 Put = "PUT", 1 DeleteIfExists = "DELETE_IF_EXISTS" }
 );
 /// The object that is specified in resource record set object when you are linking a resource record set to a CIDR location.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -188,29 +188,31 @@ pub struct CloudWatchAlarmConfiguration {
     pub dimensions: Option<Vec<Dimension>>,
 }
 rboto::__structure!(
-    CloudWatchAlarmConfiguration "CloudWatchAlarmConfiguration"[set from] {
+    CloudWatchAlarmConfiguration "CloudWatchAlarmConfiguration"[from] {
     evaluation_periods = i32, threshold = f64, comparison_operator : ComparisonOperator,
     period = i32, metric_name : String, namespace : String, statistic : Statistic,
-    dimensions : Vec < Dimension > } {}
+    dimensions = Vec < Dimension > } {}
 );
 rboto::__string_enum!(
-    CloudWatchRegion { UsEast1 = "us-east-1", UsEast2 = "us-east-2", UsWest1 =
-    "us-west-1", UsWest2 = "us-west-2", CaCentral1 = "ca-central-1", EuCentral1 =
-    "eu-central-1", EuCentral2 = "eu-central-2", EuWest1 = "eu-west-1", EuWest2 =
-    "eu-west-2", EuWest3 = "eu-west-3", ApEast1 = "ap-east-1", MeSouth1 = "me-south-1",
-    MeCentral1 = "me-central-1", ApSouth1 = "ap-south-1", ApSouth2 = "ap-south-2",
-    ApSoutheast1 = "ap-southeast-1", ApSoutheast2 = "ap-southeast-2", ApSoutheast3 =
-    "ap-southeast-3", ApNortheast1 = "ap-northeast-1", ApNortheast2 = "ap-northeast-2",
-    ApNortheast3 = "ap-northeast-3", EuNorth1 = "eu-north-1", SaEast1 = "sa-east-1",
-    CnNorthwest1 = "cn-northwest-1", CnNorth1 = "cn-north-1", AfSouth1 = "af-south-1",
-    EuSouth1 = "eu-south-1", EuSouth2 = "eu-south-2", UsGovWest1 = "us-gov-west-1",
-    UsGovEast1 = "us-gov-east-1", UsIsoEast1 = "us-iso-east-1", UsIsoWest1 =
-    "us-iso-west-1", UsIsobEast1 = "us-isob-east-1", ApSoutheast4 = "ap-southeast-4",
-    IlCentral1 = "il-central-1", CaWest1 = "ca-west-1", ApSoutheast5 = "ap-southeast-5",
-    MxCentral1 = "mx-central-1", UsIsofSouth1 = "us-isof-south-1", UsIsofEast1 =
-    "us-isof-east-1", ApSoutheast7 = "ap-southeast-7", ApEast2 = "ap-east-2", EuIsoeWest1
-    = "eu-isoe-west-1", ApSoutheast6 = "ap-southeast-6", UsIsobWest1 = "us-isob-west-1",
-    EuscDeEast1 = "eusc-de-east-1" }
+    CloudWatchRegion { 0 UsEast1 = "us-east-1", 1 UsEast2 = "us-east-2", 2 UsWest1 =
+    "us-west-1", 3 UsWest2 = "us-west-2", 4 CaCentral1 = "ca-central-1", 5 EuCentral1 =
+    "eu-central-1", 6 EuCentral2 = "eu-central-2", 7 EuWest1 = "eu-west-1", 8 EuWest2 =
+    "eu-west-2", 9 EuWest3 = "eu-west-3", 10 ApEast1 = "ap-east-1", 11 MeSouth1 =
+    "me-south-1", 12 MeCentral1 = "me-central-1", 13 ApSouth1 = "ap-south-1", 14 ApSouth2
+    = "ap-south-2", 15 ApSoutheast1 = "ap-southeast-1", 16 ApSoutheast2 =
+    "ap-southeast-2", 17 ApSoutheast3 = "ap-southeast-3", 18 ApNortheast1 =
+    "ap-northeast-1", 19 ApNortheast2 = "ap-northeast-2", 20 ApNortheast3 =
+    "ap-northeast-3", 21 EuNorth1 = "eu-north-1", 22 SaEast1 = "sa-east-1", 23
+    CnNorthwest1 = "cn-northwest-1", 24 CnNorth1 = "cn-north-1", 25 AfSouth1 =
+    "af-south-1", 26 EuSouth1 = "eu-south-1", 27 EuSouth2 = "eu-south-2", 28 UsGovWest1 =
+    "us-gov-west-1", 29 UsGovEast1 = "us-gov-east-1", 30 UsIsoEast1 = "us-iso-east-1", 31
+    UsIsoWest1 = "us-iso-west-1", 32 UsIsobEast1 = "us-isob-east-1", 33 ApSoutheast4 =
+    "ap-southeast-4", 34 IlCentral1 = "il-central-1", 35 CaWest1 = "ca-west-1", 36
+    ApSoutheast5 = "ap-southeast-5", 37 MxCentral1 = "mx-central-1", 38 UsIsofSouth1 =
+    "us-isof-south-1", 39 UsIsofEast1 = "us-isof-east-1", 40 ApSoutheast7 =
+    "ap-southeast-7", 41 ApEast2 = "ap-east-2", 42 EuIsoeWest1 = "eu-isoe-west-1", 43
+    ApSoutheast6 = "ap-southeast-6", 44 UsIsobWest1 = "us-isob-west-1", 45 EuscDeEast1 =
+    "eusc-de-east-1" }
 );
 /// A complex type that is an entry in an [CidrCollection](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CidrCollection.html) array.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -226,13 +228,14 @@ pub struct CollectionSummary {
     pub version: Option<i64>,
 }
 rboto::__structure!(
-    CollectionSummary "CollectionSummary"[set from] { arn : String, id : String, name :
+    CollectionSummary "CollectionSummary"[from] { arn : String, id : String, name :
     String, version = i64 } {}
 );
 rboto::__string_enum!(
-    ComparisonOperator { GreaterThanOrEqualToThreshold = "GreaterThanOrEqualToThreshold",
-    GreaterThanThreshold = "GreaterThanThreshold", LessThanThreshold =
-    "LessThanThreshold", LessThanOrEqualToThreshold = "LessThanOrEqualToThreshold" }
+    ComparisonOperator { 0 GreaterThanOrEqualToThreshold =
+    "GreaterThanOrEqualToThreshold", 1 GreaterThanThreshold = "GreaterThanThreshold", 2
+    LessThanThreshold = "LessThanThreshold", 3 LessThanOrEqualToThreshold =
+    "LessThanOrEqualToThreshold" }
 );
 /// A complex type that lists the coordinates for a geoproximity resource record.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -256,8 +259,8 @@ pub struct DnssecStatus {
     pub status_message: Option<String>,
 }
 rboto::__structure!(
-    DnssecStatus "DNSSECStatus"[set from] { serve_signature : String, status_message :
-    String } {}
+    DnssecStatus "DNSSECStatus"[from] { serve_signature : String, status_message : String
+    } {}
 );
 /// A complex type that lists the name servers in a delegation set, as well as the `CallerReference` and the `ID` for the delegation set.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -271,8 +274,8 @@ pub struct DelegationSet {
     pub name_servers: Option<Vec<String>>,
 }
 rboto::__structure!(
-    DelegationSet "DelegationSet"[set from] { id : String, caller_reference : String,
-    name_servers : Vec < String > } {}
+    DelegationSet "DelegationSet"[from] { id : String, caller_reference : String,
+    name_servers = Vec < String > } {}
 );
 /// For the metric that the CloudWatch alarm is associated with, a complex type that contains information about one dimension.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -283,9 +286,7 @@ pub struct Dimension {
     /// For the metric that the CloudWatch alarm is associated with, the value of one dimension.
     pub value: Option<String>,
 }
-rboto::__structure!(
-    Dimension "Dimension"[set from] { name : String, value : String } {}
-);
+rboto::__structure!(Dimension "Dimension"[from] { name : String, value : String } {});
 /// A complex type that contains information about a geographic location.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -319,7 +320,7 @@ pub struct GeoLocationDetails {
     pub subdivision_name: Option<String>,
 }
 rboto::__structure!(
-    GeoLocationDetails "GeoLocationDetails"[set from] { continent_code : String,
+    GeoLocationDetails "GeoLocationDetails"[from] { continent_code : String,
     continent_name : String, country_code : String, country_name : String,
     subdivision_code : String, subdivision_name : String } {}
 );
@@ -338,7 +339,7 @@ pub struct GeoProximityLocation {
 }
 rboto::__structure!(
     GeoProximityLocation "GeoProximityLocation"[set into from] { aws_region : String,
-    local_zone_group : String, coordinates : Coordinates, bias = i32 } {}
+    local_zone_group : String, coordinates = Coordinates, bias = i32 } {}
 );
 /// A complex type that contains information about one health check that is associated with the current Amazon Web Services account.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -358,9 +359,9 @@ pub struct HealthCheck {
     pub cloud_watch_alarm_configuration: Option<CloudWatchAlarmConfiguration>,
 }
 rboto::__structure!(
-    HealthCheck "HealthCheck"[set from] { id : String, caller_reference : String,
-    linked_service : LinkedService, health_check_config : HealthCheckConfig,
-    health_check_version = i64, cloud_watch_alarm_configuration :
+    HealthCheck "HealthCheck"[from] { id : String, caller_reference : String,
+    linked_service = LinkedService, health_check_config = HealthCheckConfig,
+    health_check_version = i64, cloud_watch_alarm_configuration =
     CloudWatchAlarmConfiguration } {}
 );
 /// A complex type that contains information about the health check.
@@ -409,8 +410,8 @@ rboto::__structure!(
     i32, type_ : HealthCheckType, resource_path : String, fully_qualified_domain_name :
     String, search_string : String, request_interval = i32, failure_threshold = i32,
     measure_latency = bool, inverted = bool, disabled = bool, health_threshold = i32,
-    child_health_checks : Vec < String >, enable_sni = bool, regions : Vec <
-    HealthCheckRegion >, alarm_identifier : AlarmIdentifier,
+    child_health_checks = Vec < String >, enable_sni = bool, regions = Vec <
+    HealthCheckRegion >, alarm_identifier = AlarmIdentifier,
     insufficient_data_health_status : InsufficientDataHealthStatus, routing_control_arn :
     String } {}
 );
@@ -426,18 +427,20 @@ pub struct HealthCheckObservation {
     pub status_report: Option<StatusReport>,
 }
 rboto::__structure!(
-    HealthCheckObservation "HealthCheckObservation"[set from] { region :
-    HealthCheckRegion, ip_address : String, status_report : StatusReport } {}
+    HealthCheckObservation "HealthCheckObservation"[from] { region : HealthCheckRegion,
+    ip_address : String, status_report = StatusReport } {}
 );
 rboto::__string_enum!(
-    HealthCheckRegion { UsEast1 = "us-east-1", UsWest1 = "us-west-1", UsWest2 =
-    "us-west-2", EuWest1 = "eu-west-1", ApSoutheast1 = "ap-southeast-1", ApSoutheast2 =
-    "ap-southeast-2", ApNortheast1 = "ap-northeast-1", SaEast1 = "sa-east-1" }
+    HealthCheckRegion { 0 UsEast1 = "us-east-1", 1 UsWest1 = "us-west-1", 2 UsWest2 =
+    "us-west-2", 3 EuWest1 = "eu-west-1", 4 ApSoutheast1 = "ap-southeast-1", 5
+    ApSoutheast2 = "ap-southeast-2", 6 ApNortheast1 = "ap-northeast-1", 7 SaEast1 =
+    "sa-east-1" }
 );
 rboto::__string_enum!(
-    HealthCheckType { Http = "HTTP", Https = "HTTPS", HttpStrMatch = "HTTP_STR_MATCH",
-    HttpsStrMatch = "HTTPS_STR_MATCH", Tcp = "TCP", Calculated = "CALCULATED",
-    CloudwatchMetric = "CLOUDWATCH_METRIC", RecoveryControl = "RECOVERY_CONTROL" }
+    HealthCheckType { 0 Http = "HTTP", 1 Https = "HTTPS", 2 HttpStrMatch =
+    "HTTP_STR_MATCH", 3 HttpsStrMatch = "HTTPS_STR_MATCH", 4 Tcp = "TCP", 5 Calculated =
+    "CALCULATED", 6 CloudwatchMetric = "CLOUDWATCH_METRIC", 7 RecoveryControl =
+    "RECOVERY_CONTROL" }
 );
 /// A complex type that contains general information about the hosted zone.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -459,9 +462,9 @@ pub struct HostedZone {
     pub features: Option<HostedZoneFeatures>,
 }
 rboto::__structure!(
-    HostedZone "HostedZone"[set from] { id : String, name : String, caller_reference :
-    String, config : HostedZoneConfig, resource_record_set_count = i64, linked_service :
-    LinkedService, features : HostedZoneFeatures } {}
+    HostedZone "HostedZone"[from] { id : String, name : String, caller_reference :
+    String, config = HostedZoneConfig, resource_record_set_count = i64, linked_service =
+    LinkedService, features = HostedZoneFeatures } {}
 );
 /// A complex type that contains an optional comment about your hosted zone. If you don't want to specify a comment, omit both the `HostedZoneConfig` and `Comment` elements.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -484,8 +487,8 @@ pub struct HostedZoneFailureReasons {
     pub accelerated_recovery: Option<String>,
 }
 rboto::__structure!(
-    HostedZoneFailureReasons "HostedZoneFailureReasons"[set from] { accelerated_recovery
-    : String } {}
+    HostedZoneFailureReasons "HostedZoneFailureReasons"[from] { accelerated_recovery :
+    String } {}
 );
 /// Represents the features configuration for a hosted zone, including the status of various features and any associated failure reasons.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -497,8 +500,8 @@ pub struct HostedZoneFeatures {
     pub failure_reasons: Option<HostedZoneFailureReasons>,
 }
 rboto::__structure!(
-    HostedZoneFeatures "HostedZoneFeatures"[set from] { accelerated_recovery_status :
-    AcceleratedRecoveryStatus, failure_reasons : HostedZoneFailureReasons } {}
+    HostedZoneFeatures "HostedZoneFeatures"[from] { accelerated_recovery_status :
+    AcceleratedRecoveryStatus, failure_reasons = HostedZoneFailureReasons } {}
 );
 /// A complex type that contains the type of limit that you specified in the request and the current value for that limit.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -510,12 +513,12 @@ pub struct HostedZoneLimit {
     pub value: Option<i64>,
 }
 rboto::__structure!(
-    HostedZoneLimit "HostedZoneLimit"[set from] { type_ : HostedZoneLimitType, value =
-    i64 } {}
+    HostedZoneLimit "HostedZoneLimit"[from] { type_ : HostedZoneLimitType, value = i64 }
+    {}
 );
 rboto::__string_enum!(
-    HostedZoneLimitType { MaxRrsetsByZone = "MAX_RRSETS_BY_ZONE", MaxVpcsAssociatedByZone
-    = "MAX_VPCS_ASSOCIATED_BY_ZONE" }
+    HostedZoneLimitType { 0 MaxRrsetsByZone = "MAX_RRSETS_BY_ZONE", 1
+    MaxVpcsAssociatedByZone = "MAX_VPCS_ASSOCIATED_BY_ZONE" }
 );
 /// A complex type that identifies a hosted zone that a specified Amazon VPC is associated with and the owner of the hosted zone. If there is a value for `OwningAccount`, there is no value for `OwningService`, and vice versa.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -527,8 +530,8 @@ pub struct HostedZoneOwner {
     pub owning_service: Option<String>,
 }
 rboto::__structure!(
-    HostedZoneOwner "HostedZoneOwner"[set from] { owning_account : String, owning_service
-    : String } {}
+    HostedZoneOwner "HostedZoneOwner"[from] { owning_account : String, owning_service :
+    String } {}
 );
 /// In the response to a `ListHostedZonesByVPC` request, the `HostedZoneSummaries` element contains one `HostedZoneSummary` element for each hosted zone that the specified Amazon VPC is associated with. Each `HostedZoneSummary` element contains the hosted zone name and ID, and information about who owns the hosted zone.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -542,12 +545,12 @@ pub struct HostedZoneSummary {
     pub owner: Option<HostedZoneOwner>,
 }
 rboto::__structure!(
-    HostedZoneSummary "HostedZoneSummary"[set from] { hosted_zone_id : String, name :
-    String, owner : HostedZoneOwner } {}
+    HostedZoneSummary "HostedZoneSummary"[from] { hosted_zone_id : String, name : String,
+    owner = HostedZoneOwner } {}
 );
-rboto::__string_enum!(HostedZoneType { PrivateHostedZone = "PrivateHostedZone" });
+rboto::__string_enum!(HostedZoneType { 0 PrivateHostedZone = "PrivateHostedZone" });
 rboto::__string_enum!(
-    InsufficientDataHealthStatus { Healthy = "Healthy", Unhealthy = "Unhealthy",
+    InsufficientDataHealthStatus { 0 Healthy = "Healthy", 1 Unhealthy = "Unhealthy", 2
     LastKnownStatus = "LastKnownStatus" }
 );
 /// A key-signing key (KSK) is a complex type that represents a public/private key pair. The private key is used to generate a digital signature for the zone signing key (ZSK). The public key is stored in the DNS and is used to authenticate the ZSK. A KSK is always associated with a hosted zone; it cannot exist by itself.
@@ -588,8 +591,8 @@ pub struct KeySigningKey {
     pub last_modified_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    KeySigningKey "KeySigningKey"[set from] { name : String, kms_arn : String, flag =
-    i32, signing_algorithm_mnemonic : String, signing_algorithm_type = i32,
+    KeySigningKey "KeySigningKey"[from] { name : String, kms_arn : String, flag = i32,
+    signing_algorithm_mnemonic : String, signing_algorithm_type = i32,
     digest_algorithm_mnemonic : String, digest_algorithm_type = i32, key_tag = i32,
     digest_value : String, public_key : String, ds_record : String, dnskey_record :
     String, status : String, status_message : String, created_date : rboto::DateTime,
@@ -605,7 +608,7 @@ pub struct LinkedService {
     pub description: Option<String>,
 }
 rboto::__structure!(
-    LinkedService "LinkedService"[set from] { service_principal : String, description :
+    LinkedService "LinkedService"[from] { service_principal : String, description :
     String } {}
 );
 /// A complex type that contains information about the CIDR location.
@@ -616,7 +619,7 @@ pub struct LocationSummary {
     pub location_name: Option<String>,
 }
 rboto::__structure!(
-    LocationSummary "LocationSummary"[set from] { location_name : String } {}
+    LocationSummary "LocationSummary"[from] { location_name : String } {}
 );
 /// Describes one entry in a `CreateResourceRecordSetProtections` or `DeleteResourceRecordSetProtections` request that Route 53 couldn't process.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -632,8 +635,8 @@ pub struct ProtectionError {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    ProtectionError "ProtectionError"[set from] { record_name : String, record_type :
-    RrType, code : String, message : String } {}
+    ProtectionError "ProtectionError"[from] { record_name : String, record_type : RrType,
+    code : String, message : String } {}
 );
 /// A complex type that contains information about a configuration for DNS query logging.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -647,17 +650,18 @@ pub struct QueryLoggingConfig {
     pub cloud_watch_logs_log_group_arn: Option<String>,
 }
 rboto::__structure!(
-    QueryLoggingConfig "QueryLoggingConfig"[set from] { id : String, hosted_zone_id :
-    String, cloud_watch_logs_log_group_arn : String } {}
+    QueryLoggingConfig "QueryLoggingConfig"[from] { id : String, hosted_zone_id : String,
+    cloud_watch_logs_log_group_arn : String } {}
 );
 rboto::__string_enum!(
-    RrType { Soa = "SOA", A = "A", Txt = "TXT", Ns = "NS", Cname = "CNAME", Mx = "MX",
-    Naptr = "NAPTR", Ptr = "PTR", Srv = "SRV", Spf = "SPF", Aaaa = "AAAA", Caa = "CAA",
-    Ds = "DS", Tlsa = "TLSA", Sshfp = "SSHFP", Svcb = "SVCB", Https = "HTTPS" }
+    RrType { 0 Soa = "SOA", 1 A = "A", 2 Txt = "TXT", 3 Ns = "NS", 4 Cname = "CNAME", 5
+    Mx = "MX", 6 Naptr = "NAPTR", 7 Ptr = "PTR", 8 Srv = "SRV", 9 Spf = "SPF", 10 Aaaa =
+    "AAAA", 11 Caa = "CAA", 12 Ds = "DS", 13 Tlsa = "TLSA", 14 Sshfp = "SSHFP", 15 Svcb =
+    "SVCB", 16 Https = "HTTPS" }
 );
 rboto::__string_enum!(
-    ResettableElementName { FullyQualifiedDomainName = "FullyQualifiedDomainName",
-    Regions = "Regions", ResourcePath = "ResourcePath", ChildHealthChecks =
+    ResettableElementName { 0 FullyQualifiedDomainName = "FullyQualifiedDomainName", 1
+    Regions = "Regions", 2 ResourcePath = "ResourcePath", 3 ChildHealthChecks =
     "ChildHealthChecks" }
 );
 /// Information specific to the resource record.
@@ -707,13 +711,13 @@ pub struct ResourceRecordSet {
 rboto::__structure!(
     ResourceRecordSet "ResourceRecordSet"[set into from] { name : String, type_ : RrType,
     set_identifier : String, weight = i64, region : ResourceRecordSetRegion, geo_location
-    : GeoLocation, failover : ResourceRecordSetFailover, multi_value_answer = bool, ttl =
-    i64, resource_records : Vec < ResourceRecord >, alias_target : AliasTarget,
-    health_check_id : String, traffic_policy_instance_id : String, cidr_routing_config :
-    CidrRoutingConfig, geo_proximity_location : GeoProximityLocation } {}
+    = GeoLocation, failover : ResourceRecordSetFailover, multi_value_answer = bool, ttl =
+    i64, resource_records = Vec < ResourceRecord >, alias_target = AliasTarget,
+    health_check_id : String, traffic_policy_instance_id : String, cidr_routing_config =
+    CidrRoutingConfig, geo_proximity_location = GeoProximityLocation } {}
 );
 rboto::__string_enum!(
-    ResourceRecordSetFailover { Primary = "PRIMARY", Secondary = "SECONDARY" }
+    ResourceRecordSetFailover { 0 Primary = "PRIMARY", 1 Secondary = "SECONDARY" }
 );
 /// A protection for the resource record sets in a hosted zone that have the specified name and type. While the protection exists, Route 53 rejects `ChangeResourceRecordSets` requests that create, update, or delete those resource record sets.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -727,7 +731,7 @@ pub struct ResourceRecordSetProtection {
     pub comment: Option<String>,
 }
 rboto::__structure!(
-    ResourceRecordSetProtection "ResourceRecordSetProtection"[set from] { record_name :
+    ResourceRecordSetProtection "ResourceRecordSetProtection"[from] { record_name :
     String, record_type : RrType, comment : String } {}
 );
 /// A protection to create for the resource record sets in a hosted zone that have the specified name and type.
@@ -759,20 +763,21 @@ rboto::__structure!(
     record_name : String, record_type : RrType } {}
 );
 rboto::__string_enum!(
-    ResourceRecordSetRegion { UsEast1 = "us-east-1", UsEast2 = "us-east-2", UsWest1 =
-    "us-west-1", UsWest2 = "us-west-2", CaCentral1 = "ca-central-1", EuWest1 =
-    "eu-west-1", EuWest2 = "eu-west-2", EuWest3 = "eu-west-3", EuCentral1 =
-    "eu-central-1", EuCentral2 = "eu-central-2", ApSoutheast1 = "ap-southeast-1",
-    ApSoutheast2 = "ap-southeast-2", ApSoutheast3 = "ap-southeast-3", ApNortheast1 =
-    "ap-northeast-1", ApNortheast2 = "ap-northeast-2", ApNortheast3 = "ap-northeast-3",
-    EuNorth1 = "eu-north-1", SaEast1 = "sa-east-1", CnNorth1 = "cn-north-1", CnNorthwest1
-    = "cn-northwest-1", ApEast1 = "ap-east-1", MeSouth1 = "me-south-1", MeCentral1 =
-    "me-central-1", ApSouth1 = "ap-south-1", ApSouth2 = "ap-south-2", AfSouth1 =
-    "af-south-1", EuSouth1 = "eu-south-1", EuSouth2 = "eu-south-2", ApSoutheast4 =
-    "ap-southeast-4", IlCentral1 = "il-central-1", CaWest1 = "ca-west-1", ApSoutheast5 =
-    "ap-southeast-5", MxCentral1 = "mx-central-1", ApSoutheast7 = "ap-southeast-7",
-    UsGovEast1 = "us-gov-east-1", UsGovWest1 = "us-gov-west-1", ApEast2 = "ap-east-2",
-    ApSoutheast6 = "ap-southeast-6", EuscDeEast1 = "eusc-de-east-1" }
+    ResourceRecordSetRegion { 0 UsEast1 = "us-east-1", 1 UsEast2 = "us-east-2", 2 UsWest1
+    = "us-west-1", 3 UsWest2 = "us-west-2", 4 CaCentral1 = "ca-central-1", 5 EuWest1 =
+    "eu-west-1", 6 EuWest2 = "eu-west-2", 7 EuWest3 = "eu-west-3", 8 EuCentral1 =
+    "eu-central-1", 9 EuCentral2 = "eu-central-2", 10 ApSoutheast1 = "ap-southeast-1", 11
+    ApSoutheast2 = "ap-southeast-2", 12 ApSoutheast3 = "ap-southeast-3", 13 ApNortheast1
+    = "ap-northeast-1", 14 ApNortheast2 = "ap-northeast-2", 15 ApNortheast3 =
+    "ap-northeast-3", 16 EuNorth1 = "eu-north-1", 17 SaEast1 = "sa-east-1", 18 CnNorth1 =
+    "cn-north-1", 19 CnNorthwest1 = "cn-northwest-1", 20 ApEast1 = "ap-east-1", 21
+    MeSouth1 = "me-south-1", 22 MeCentral1 = "me-central-1", 23 ApSouth1 = "ap-south-1",
+    24 ApSouth2 = "ap-south-2", 25 AfSouth1 = "af-south-1", 26 EuSouth1 = "eu-south-1",
+    27 EuSouth2 = "eu-south-2", 28 ApSoutheast4 = "ap-southeast-4", 29 IlCentral1 =
+    "il-central-1", 30 CaWest1 = "ca-west-1", 31 ApSoutheast5 = "ap-southeast-5", 32
+    MxCentral1 = "mx-central-1", 33 ApSoutheast7 = "ap-southeast-7", 34 UsGovEast1 =
+    "us-gov-east-1", 35 UsGovWest1 = "us-gov-west-1", 36 ApEast2 = "ap-east-2", 37
+    ApSoutheast6 = "ap-southeast-6", 38 EuscDeEast1 = "eusc-de-east-1" }
 );
 /// A complex type containing a resource and its associated tags.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -786,8 +791,8 @@ pub struct ResourceTagSet {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    ResourceTagSet "ResourceTagSet"[set from] { resource_type : TagResourceType,
-    resource_id : String, tags : Vec < Tag > } {}
+    ResourceTagSet "ResourceTagSet"[from] { resource_type : TagResourceType, resource_id
+    : String, tags = Vec < Tag > } {}
 );
 /// A complex type that contains the type of limit that you specified in the request and the current value for that limit.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -799,16 +804,16 @@ pub struct ReusableDelegationSetLimit {
     pub value: Option<i64>,
 }
 rboto::__structure!(
-    ReusableDelegationSetLimit "ReusableDelegationSetLimit"[set from] { type_ :
+    ReusableDelegationSetLimit "ReusableDelegationSetLimit"[from] { type_ :
     ReusableDelegationSetLimitType, value = i64 } {}
 );
 rboto::__string_enum!(
-    ReusableDelegationSetLimitType { MaxZonesByReusableDelegationSet =
+    ReusableDelegationSetLimitType { 0 MaxZonesByReusableDelegationSet =
     "MAX_ZONES_BY_REUSABLE_DELEGATION_SET" }
 );
 rboto::__string_enum!(
-    Statistic { Average = "Average", Sum = "Sum", SampleCount = "SampleCount", Maximum =
-    "Maximum", Minimum = "Minimum" }
+    Statistic { 0 Average = "Average", 1 Sum = "Sum", 2 SampleCount = "SampleCount", 3
+    Maximum = "Maximum", 4 Minimum = "Minimum" }
 );
 /// A complex type that contains the status that one Amazon Route 53 health checker reports and the time of the health check.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -820,8 +825,8 @@ pub struct StatusReport {
     pub checked_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    StatusReport "StatusReport"[set from] { status : String, checked_time :
-    rboto::DateTime } {}
+    StatusReport "StatusReport"[from] { status : String, checked_time : rboto::DateTime }
+    {}
 );
 /// A complex type that contains information about a tag that you want to add or edit for the specified health check or hosted zone.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -834,7 +839,7 @@ pub struct Tag {
 }
 rboto::__structure!(Tag "Tag"[set into from] { key : String, value : String } {});
 rboto::__string_enum!(
-    TagResourceType { Healthcheck = "healthcheck", Hostedzone = "hostedzone" }
+    TagResourceType { 0 Healthcheck = "healthcheck", 1 Hostedzone = "hostedzone" }
 );
 /// A complex type that contains settings for a traffic policy.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -854,7 +859,7 @@ pub struct TrafficPolicy {
     pub comment: Option<String>,
 }
 rboto::__structure!(
-    TrafficPolicy "TrafficPolicy"[set from] { id : String, version = i32, name : String,
+    TrafficPolicy "TrafficPolicy"[from] { id : String, version = i32, name : String,
     type_ : RrType, document : String, comment : String } {}
 );
 /// A complex type that contains settings for the new traffic policy instance.
@@ -881,10 +886,9 @@ pub struct TrafficPolicyInstance {
     pub traffic_policy_type: Option<RrType>,
 }
 rboto::__structure!(
-    TrafficPolicyInstance "TrafficPolicyInstance"[set from] { id : String, hosted_zone_id
-    : String, name : String, ttl = i64, state : String, message : String,
-    traffic_policy_id : String, traffic_policy_version = i32, traffic_policy_type :
-    RrType } {}
+    TrafficPolicyInstance "TrafficPolicyInstance"[from] { id : String, hosted_zone_id :
+    String, name : String, ttl = i64, state : String, message : String, traffic_policy_id
+    : String, traffic_policy_version = i32, traffic_policy_type : RrType } {}
 );
 /// A complex type that contains information about the latest version of one traffic policy that is associated with the current Amazon Web Services account.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -902,8 +906,8 @@ pub struct TrafficPolicySummary {
     pub traffic_policy_count: Option<i32>,
 }
 rboto::__structure!(
-    TrafficPolicySummary "TrafficPolicySummary"[set from] { id : String, name : String,
-    type_ : RrType, latest_version = i32, traffic_policy_count = i32 } {}
+    TrafficPolicySummary "TrafficPolicySummary"[from] { id : String, name : String, type_
+    : RrType, latest_version = i32, traffic_policy_count = i32 } {}
 );
 /// (Private hosted zones only) A complex type that contains information about an Amazon VPC.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -917,21 +921,23 @@ rboto::__structure!(
     Vpc "VPC"[set into from] { vpc_region : VpcRegion, vpc_id : String } {}
 );
 rboto::__string_enum!(
-    VpcRegion { UsEast1 = "us-east-1", UsEast2 = "us-east-2", UsWest1 = "us-west-1",
-    UsWest2 = "us-west-2", EuWest1 = "eu-west-1", EuWest2 = "eu-west-2", EuWest3 =
-    "eu-west-3", EuCentral1 = "eu-central-1", EuCentral2 = "eu-central-2", ApEast1 =
-    "ap-east-1", MeSouth1 = "me-south-1", UsGovWest1 = "us-gov-west-1", UsGovEast1 =
-    "us-gov-east-1", UsIsoEast1 = "us-iso-east-1", UsIsoWest1 = "us-iso-west-1",
-    UsIsobEast1 = "us-isob-east-1", MeCentral1 = "me-central-1", ApSoutheast1 =
-    "ap-southeast-1", ApSoutheast2 = "ap-southeast-2", ApSoutheast3 = "ap-southeast-3",
-    ApSouth1 = "ap-south-1", ApSouth2 = "ap-south-2", ApNortheast1 = "ap-northeast-1",
-    ApNortheast2 = "ap-northeast-2", ApNortheast3 = "ap-northeast-3", EuNorth1 =
-    "eu-north-1", SaEast1 = "sa-east-1", CaCentral1 = "ca-central-1", CnNorth1 =
-    "cn-north-1", CnNorthwest1 = "cn-northwest-1", AfSouth1 = "af-south-1", EuSouth1 =
-    "eu-south-1", EuSouth2 = "eu-south-2", ApSoutheast4 = "ap-southeast-4", IlCentral1 =
-    "il-central-1", CaWest1 = "ca-west-1", ApSoutheast5 = "ap-southeast-5", MxCentral1 =
-    "mx-central-1", UsIsofSouth1 = "us-isof-south-1", UsIsofEast1 = "us-isof-east-1",
-    ApSoutheast7 = "ap-southeast-7", ApEast2 = "ap-east-2", EuIsoeWest1 =
-    "eu-isoe-west-1", ApSoutheast6 = "ap-southeast-6", UsIsobWest1 = "us-isob-west-1",
-    EuscDeEast1 = "eusc-de-east-1" }
+    VpcRegion { 0 UsEast1 = "us-east-1", 1 UsEast2 = "us-east-2", 2 UsWest1 =
+    "us-west-1", 3 UsWest2 = "us-west-2", 4 EuWest1 = "eu-west-1", 5 EuWest2 =
+    "eu-west-2", 6 EuWest3 = "eu-west-3", 7 EuCentral1 = "eu-central-1", 8 EuCentral2 =
+    "eu-central-2", 9 ApEast1 = "ap-east-1", 10 MeSouth1 = "me-south-1", 11 UsGovWest1 =
+    "us-gov-west-1", 12 UsGovEast1 = "us-gov-east-1", 13 UsIsoEast1 = "us-iso-east-1", 14
+    UsIsoWest1 = "us-iso-west-1", 15 UsIsobEast1 = "us-isob-east-1", 16 MeCentral1 =
+    "me-central-1", 17 ApSoutheast1 = "ap-southeast-1", 18 ApSoutheast2 =
+    "ap-southeast-2", 19 ApSoutheast3 = "ap-southeast-3", 20 ApSouth1 = "ap-south-1", 21
+    ApSouth2 = "ap-south-2", 22 ApNortheast1 = "ap-northeast-1", 23 ApNortheast2 =
+    "ap-northeast-2", 24 ApNortheast3 = "ap-northeast-3", 25 EuNorth1 = "eu-north-1", 26
+    SaEast1 = "sa-east-1", 27 CaCentral1 = "ca-central-1", 28 CnNorth1 = "cn-north-1", 29
+    CnNorthwest1 = "cn-northwest-1", 30 AfSouth1 = "af-south-1", 31 EuSouth1 =
+    "eu-south-1", 32 EuSouth2 = "eu-south-2", 33 ApSoutheast4 = "ap-southeast-4", 34
+    IlCentral1 = "il-central-1", 35 CaWest1 = "ca-west-1", 36 ApSoutheast5 =
+    "ap-southeast-5", 37 MxCentral1 = "mx-central-1", 38 UsIsofSouth1 =
+    "us-isof-south-1", 39 UsIsofEast1 = "us-isof-east-1", 40 ApSoutheast7 =
+    "ap-southeast-7", 41 ApEast2 = "ap-east-2", 42 EuIsoeWest1 = "eu-isoe-west-1", 43
+    ApSoutheast6 = "ap-southeast-6", 44 UsIsobWest1 = "us-isob-west-1", 45 EuscDeEast1 =
+    "eusc-de-east-1" }
 );

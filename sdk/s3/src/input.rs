@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AbortMultipartUploadInput {
     /// The bucket name to which the upload was taking place.
@@ -23,12 +23,11 @@ pub struct AbortMultipartUploadInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AbortMultipartUploadInput "AbortMultipartUploadRequest"[set debug into] { bucket :
-    String, key : String, upload_id : String, request_payer : RequestPayer,
-    expected_bucket_owner : String, if_match_initiated_time : rboto::DateTime } { _client
-    }
+    AbortMultipartUploadInput "AbortMultipartUploadRequest"[set into] { bucket : String,
+    key : String, upload_id : String, request_payer : RequestPayer, expected_bucket_owner
+    : String, if_match_initiated_time : rboto::DateTime } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CompleteMultipartUploadInput {
     /// Name of the bucket to which the multipart upload was initiated.
@@ -80,7 +79,7 @@ pub struct CompleteMultipartUploadInput {
 }
 rboto::__structure!(
     CompleteMultipartUploadInput "CompleteMultipartUploadRequest"[set debug into] {
-    bucket : String, key : String, multipart_upload : CompletedMultipartUpload, upload_id
+    bucket : String, key : String, multipart_upload = CompletedMultipartUpload, upload_id
     : String, checksum_crc32 : String, checksum_crc32c : String, checksum_crc64nvme :
     String, checksum_sha1 : String, checksum_sha256 : String, checksum_sha512 : String,
     checksum_md5 : String, checksum_xxhash64 : String, checksum_xxhash3 : String,
@@ -89,7 +88,7 @@ rboto::__structure!(
     if_none_match : String, sse_customer_algorithm : String, sse_customer_key :
     String[sensitive], sse_customer_key_md5 : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CopyObjectInput {
     /// The canned access control list (ACL) to apply to the object.
@@ -211,7 +210,7 @@ rboto::__structure!(
     i32, expected_bucket_owner : String, expected_source_bucket_owner : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateBucketMetadataConfigurationInput {
     /// The general purpose bucket that you want to create the metadata configuration for.
@@ -228,11 +227,11 @@ pub struct CreateBucketMetadataConfigurationInput {
 }
 rboto::__structure!(
     CreateBucketMetadataConfigurationInput "CreateBucketMetadataConfigurationRequest"[set
-    debug into] { bucket : String, content_md5 : String, checksum_algorithm :
-    ChecksumAlgorithm, metadata_configuration : MetadataConfiguration,
+    into] { bucket : String, content_md5 : String, checksum_algorithm :
+    ChecksumAlgorithm, metadata_configuration = MetadataConfiguration,
     expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateBucketMetadataTableConfigurationInput {
     /// The general purpose bucket that you want to create the metadata table configuration for.
@@ -249,12 +248,12 @@ pub struct CreateBucketMetadataTableConfigurationInput {
 }
 rboto::__structure!(
     CreateBucketMetadataTableConfigurationInput
-    "CreateBucketMetadataTableConfigurationRequest"[set debug into] { bucket : String,
+    "CreateBucketMetadataTableConfigurationRequest"[set into] { bucket : String,
     content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
-    metadata_table_configuration : MetadataTableConfiguration, expected_bucket_owner :
+    metadata_table_configuration = MetadataTableConfiguration, expected_bucket_owner :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateBucketInput {
     /// The canned ACL to apply to the bucket.
@@ -281,14 +280,13 @@ pub struct CreateBucketInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateBucketInput "CreateBucketRequest"[set debug into] { acl : BucketCannedAcl,
-    bucket : String, create_bucket_configuration : CreateBucketConfiguration,
-    grant_full_control : String, grant_read : String, grant_read_acp : String,
-    grant_write : String, grant_write_acp : String, object_lock_enabled_for_bucket =
-    bool, object_ownership : ObjectOwnership, bucket_namespace : BucketNamespace } {
-    _client }
+    CreateBucketInput "CreateBucketRequest"[set into] { acl : BucketCannedAcl, bucket :
+    String, create_bucket_configuration = CreateBucketConfiguration, grant_full_control :
+    String, grant_read : String, grant_read_acp : String, grant_write : String,
+    grant_write_acp : String, object_lock_enabled_for_bucket = bool, object_ownership :
+    ObjectOwnership, bucket_namespace : BucketNamespace } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateMultipartUploadInput {
     /// The canned ACL to apply to the object. Amazon S3 supports a set of predefined ACLs, known as *canned ACLs*. Each canned ACL has a predefined set of grantees and permissions. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#CannedACL) in the *Amazon S3 User Guide*.
@@ -377,7 +375,7 @@ rboto::__structure!(
     object_lock_event_hold_duration_years = i32, expected_bucket_owner : String,
     checksum_algorithm : ChecksumAlgorithm, checksum_type : ChecksumType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateSessionInput {
     /// Specifies the mode of the session that will be created, either `ReadWrite` or `ReadOnly`. If no session mode is specified, the default behavior attempts to create a session with the maximum allowable privilege. It will first attempt to create a `ReadWrite` session, and if that is not allowed by permissions, it will attempt to create a `ReadOnly` session.
@@ -400,7 +398,7 @@ rboto::__structure!(
     ssekms_key_id : String[sensitive], ssekms_encryption_context : String[sensitive],
     bucket_key_enabled = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteBucketAnalyticsConfigurationInput {
     /// The name of the bucket from which an analytics configuration is deleted.
@@ -413,10 +411,10 @@ pub struct DeleteBucketAnalyticsConfigurationInput {
 }
 rboto::__structure!(
     DeleteBucketAnalyticsConfigurationInput
-    "DeleteBucketAnalyticsConfigurationRequest"[set debug into] { bucket : String, id :
-    String, expected_bucket_owner : String } { _client }
+    "DeleteBucketAnalyticsConfigurationRequest"[set into] { bucket : String, id : String,
+    expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteBucketCorsInput {
     /// Specifies the bucket whose `cors` configuration is being deleted.
@@ -426,10 +424,10 @@ pub struct DeleteBucketCorsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteBucketCorsInput "DeleteBucketCorsRequest"[set debug into] { bucket : String,
+    DeleteBucketCorsInput "DeleteBucketCorsRequest"[set into] { bucket : String,
     expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteBucketEncryptionInput {
     /// The name of the bucket containing the server-side encryption configuration to delete.
@@ -439,10 +437,10 @@ pub struct DeleteBucketEncryptionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteBucketEncryptionInput "DeleteBucketEncryptionRequest"[set debug into] { bucket
-    : String, expected_bucket_owner : String } { _client }
+    DeleteBucketEncryptionInput "DeleteBucketEncryptionRequest"[set into] { bucket :
+    String, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteBucketIntelligentTieringConfigurationInput {
     /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
@@ -455,10 +453,10 @@ pub struct DeleteBucketIntelligentTieringConfigurationInput {
 }
 rboto::__structure!(
     DeleteBucketIntelligentTieringConfigurationInput
-    "DeleteBucketIntelligentTieringConfigurationRequest"[set debug into] { bucket :
-    String, id : String, expected_bucket_owner : String } { _client }
+    "DeleteBucketIntelligentTieringConfigurationRequest"[set into] { bucket : String, id
+    : String, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteBucketInventoryConfigurationInput {
     /// The name of the bucket containing the inventory configuration to delete.
@@ -471,10 +469,10 @@ pub struct DeleteBucketInventoryConfigurationInput {
 }
 rboto::__structure!(
     DeleteBucketInventoryConfigurationInput
-    "DeleteBucketInventoryConfigurationRequest"[set debug into] { bucket : String, id :
-    String, expected_bucket_owner : String } { _client }
+    "DeleteBucketInventoryConfigurationRequest"[set into] { bucket : String, id : String,
+    expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteBucketLifecycleInput {
     /// The bucket name of the lifecycle to delete.
@@ -484,10 +482,10 @@ pub struct DeleteBucketLifecycleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteBucketLifecycleInput "DeleteBucketLifecycleRequest"[set debug into] { bucket :
+    DeleteBucketLifecycleInput "DeleteBucketLifecycleRequest"[set into] { bucket :
     String, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteBucketMetadataConfigurationInput {
     /// The general purpose bucket that you want to remove the metadata configuration from.
@@ -498,9 +496,9 @@ pub struct DeleteBucketMetadataConfigurationInput {
 }
 rboto::__structure!(
     DeleteBucketMetadataConfigurationInput "DeleteBucketMetadataConfigurationRequest"[set
-    debug into] { bucket : String, expected_bucket_owner : String } { _client }
+    into] { bucket : String, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteBucketMetadataTableConfigurationInput {
     /// The general purpose bucket that you want to remove the metadata table configuration from.
@@ -511,10 +509,10 @@ pub struct DeleteBucketMetadataTableConfigurationInput {
 }
 rboto::__structure!(
     DeleteBucketMetadataTableConfigurationInput
-    "DeleteBucketMetadataTableConfigurationRequest"[set debug into] { bucket : String,
+    "DeleteBucketMetadataTableConfigurationRequest"[set into] { bucket : String,
     expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteBucketMetricsConfigurationInput {
     /// The name of the bucket containing the metrics configuration to delete.
@@ -527,10 +525,9 @@ pub struct DeleteBucketMetricsConfigurationInput {
 }
 rboto::__structure!(
     DeleteBucketMetricsConfigurationInput "DeleteBucketMetricsConfigurationRequest"[set
-    debug into] { bucket : String, id : String, expected_bucket_owner : String } {
-    _client }
+    into] { bucket : String, id : String, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteBucketOwnershipControlsInput {
     /// The Amazon S3 bucket whose `OwnershipControls` you want to delete.
@@ -540,10 +537,10 @@ pub struct DeleteBucketOwnershipControlsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteBucketOwnershipControlsInput "DeleteBucketOwnershipControlsRequest"[set debug
-    into] { bucket : String, expected_bucket_owner : String } { _client }
+    DeleteBucketOwnershipControlsInput "DeleteBucketOwnershipControlsRequest"[set into] {
+    bucket : String, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteBucketPolicyInput {
     /// The bucket name.
@@ -553,10 +550,10 @@ pub struct DeleteBucketPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteBucketPolicyInput "DeleteBucketPolicyRequest"[set debug into] { bucket :
-    String, expected_bucket_owner : String } { _client }
+    DeleteBucketPolicyInput "DeleteBucketPolicyRequest"[set into] { bucket : String,
+    expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteBucketReplicationInput {
     /// The bucket name.
@@ -566,10 +563,10 @@ pub struct DeleteBucketReplicationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteBucketReplicationInput "DeleteBucketReplicationRequest"[set debug into] {
-    bucket : String, expected_bucket_owner : String } { _client }
+    DeleteBucketReplicationInput "DeleteBucketReplicationRequest"[set into] { bucket :
+    String, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteBucketInput {
     /// Specifies the bucket being deleted.
@@ -579,10 +576,10 @@ pub struct DeleteBucketInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteBucketInput "DeleteBucketRequest"[set debug into] { bucket : String,
+    DeleteBucketInput "DeleteBucketRequest"[set into] { bucket : String,
     expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteBucketTaggingInput {
     /// The bucket that has the tag set to be removed.
@@ -592,10 +589,10 @@ pub struct DeleteBucketTaggingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteBucketTaggingInput "DeleteBucketTaggingRequest"[set debug into] { bucket :
-    String, expected_bucket_owner : String } { _client }
+    DeleteBucketTaggingInput "DeleteBucketTaggingRequest"[set into] { bucket : String,
+    expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteBucketWebsiteInput {
     /// The bucket name for which you want to remove the website configuration.
@@ -605,10 +602,10 @@ pub struct DeleteBucketWebsiteInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteBucketWebsiteInput "DeleteBucketWebsiteRequest"[set debug into] { bucket :
-    String, expected_bucket_owner : String } { _client }
+    DeleteBucketWebsiteInput "DeleteBucketWebsiteRequest"[set into] { bucket : String,
+    expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteObjectAnnotationInput {
     /// The name of the bucket that contains the object.
@@ -627,12 +624,11 @@ pub struct DeleteObjectAnnotationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteObjectAnnotationInput "DeleteObjectAnnotationRequest"[set debug into] { bucket
-    : String, key : String, annotation_name : String, version_id : String, request_payer
-    : RequestPayer, expected_bucket_owner : String, object_if_match : String } { _client
-    }
+    DeleteObjectAnnotationInput "DeleteObjectAnnotationRequest"[set into] { bucket :
+    String, key : String, annotation_name : String, version_id : String, request_payer :
+    RequestPayer, expected_bucket_owner : String, object_if_match : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteObjectInput {
     /// The bucket name of the bucket containing the object.
@@ -657,13 +653,13 @@ pub struct DeleteObjectInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteObjectInput "DeleteObjectRequest"[set debug into] { bucket : String, key :
-    String, mfa : String, version_id : String, request_payer : RequestPayer,
+    DeleteObjectInput "DeleteObjectRequest"[set into] { bucket : String, key : String,
+    mfa : String, version_id : String, request_payer : RequestPayer,
     bypass_governance_retention = bool, expected_bucket_owner : String, if_match :
     String, if_match_last_modified_time : rboto::DateTime, if_match_size = i64 } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteObjectTaggingInput {
     /// The bucket name containing the objects from which to remove the tags.
@@ -677,11 +673,10 @@ pub struct DeleteObjectTaggingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteObjectTaggingInput "DeleteObjectTaggingRequest"[set debug into] { bucket :
-    String, key : String, version_id : String, expected_bucket_owner : String } { _client
-    }
+    DeleteObjectTaggingInput "DeleteObjectTaggingRequest"[set into] { bucket : String,
+    key : String, version_id : String, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteObjectsInput {
     /// The bucket name containing the objects to delete.
@@ -700,12 +695,12 @@ pub struct DeleteObjectsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteObjectsInput "DeleteObjectsRequest"[set debug into] { bucket : String, delete :
+    DeleteObjectsInput "DeleteObjectsRequest"[set into] { bucket : String, delete =
     Delete, mfa : String, request_payer : RequestPayer, bypass_governance_retention =
     bool, expected_bucket_owner : String, checksum_algorithm : ChecksumAlgorithm } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeletePublicAccessBlockInput {
     /// The Amazon S3 bucket whose `PublicAccessBlock` configuration you want to delete.
@@ -715,10 +710,10 @@ pub struct DeletePublicAccessBlockInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeletePublicAccessBlockInput "DeletePublicAccessBlockRequest"[set debug into] {
-    bucket : String, expected_bucket_owner : String } { _client }
+    DeletePublicAccessBlockInput "DeletePublicAccessBlockRequest"[set into] { bucket :
+    String, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBucketAbacInput {
     /// The name of the general purpose bucket.
@@ -728,10 +723,10 @@ pub struct GetBucketAbacInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetBucketAbacInput "GetBucketAbacRequest"[set debug into] { bucket : String,
+    GetBucketAbacInput "GetBucketAbacRequest"[set into] { bucket : String,
     expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBucketAccelerateConfigurationInput {
     /// The name of the bucket for which the accelerate configuration is retrieved.
@@ -743,10 +738,10 @@ pub struct GetBucketAccelerateConfigurationInput {
 }
 rboto::__structure!(
     GetBucketAccelerateConfigurationInput "GetBucketAccelerateConfigurationRequest"[set
-    debug into] { bucket : String, expected_bucket_owner : String, request_payer :
-    RequestPayer } { _client }
+    into] { bucket : String, expected_bucket_owner : String, request_payer : RequestPayer
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBucketAclInput {
     /// Specifies the S3 bucket whose ACL is being requested.
@@ -756,10 +751,10 @@ pub struct GetBucketAclInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetBucketAclInput "GetBucketAclRequest"[set debug into] { bucket : String,
+    GetBucketAclInput "GetBucketAclRequest"[set into] { bucket : String,
     expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBucketAnalyticsConfigurationInput {
     /// The name of the bucket from which an analytics configuration is retrieved.
@@ -772,10 +767,9 @@ pub struct GetBucketAnalyticsConfigurationInput {
 }
 rboto::__structure!(
     GetBucketAnalyticsConfigurationInput "GetBucketAnalyticsConfigurationRequest"[set
-    debug into] { bucket : String, id : String, expected_bucket_owner : String } {
-    _client }
+    into] { bucket : String, id : String, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBucketCorsInput {
     /// The bucket name for which to get the cors configuration.
@@ -785,10 +779,10 @@ pub struct GetBucketCorsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetBucketCorsInput "GetBucketCorsRequest"[set debug into] { bucket : String,
+    GetBucketCorsInput "GetBucketCorsRequest"[set into] { bucket : String,
     expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBucketEncryptionInput {
     /// The name of the bucket from which the server-side encryption configuration is retrieved.
@@ -798,10 +792,10 @@ pub struct GetBucketEncryptionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetBucketEncryptionInput "GetBucketEncryptionRequest"[set debug into] { bucket :
-    String, expected_bucket_owner : String } { _client }
+    GetBucketEncryptionInput "GetBucketEncryptionRequest"[set into] { bucket : String,
+    expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBucketIntelligentTieringConfigurationInput {
     /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
@@ -814,10 +808,10 @@ pub struct GetBucketIntelligentTieringConfigurationInput {
 }
 rboto::__structure!(
     GetBucketIntelligentTieringConfigurationInput
-    "GetBucketIntelligentTieringConfigurationRequest"[set debug into] { bucket : String,
-    id : String, expected_bucket_owner : String } { _client }
+    "GetBucketIntelligentTieringConfigurationRequest"[set into] { bucket : String, id :
+    String, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBucketInventoryConfigurationInput {
     /// The name of the bucket containing the inventory configuration to retrieve.
@@ -830,10 +824,9 @@ pub struct GetBucketInventoryConfigurationInput {
 }
 rboto::__structure!(
     GetBucketInventoryConfigurationInput "GetBucketInventoryConfigurationRequest"[set
-    debug into] { bucket : String, id : String, expected_bucket_owner : String } {
-    _client }
+    into] { bucket : String, id : String, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBucketLifecycleConfigurationInput {
     /// The name of the bucket for which to get the lifecycle information.
@@ -844,9 +837,9 @@ pub struct GetBucketLifecycleConfigurationInput {
 }
 rboto::__structure!(
     GetBucketLifecycleConfigurationInput "GetBucketLifecycleConfigurationRequest"[set
-    debug into] { bucket : String, expected_bucket_owner : String } { _client }
+    into] { bucket : String, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBucketLifecycleInput {
     /// The name of the bucket for which to get the lifecycle information.
@@ -856,10 +849,10 @@ pub struct GetBucketLifecycleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetBucketLifecycleInput "GetBucketLifecycleRequest"[set debug into] { bucket :
-    String, expected_bucket_owner : String } { _client }
+    GetBucketLifecycleInput "GetBucketLifecycleRequest"[set into] { bucket : String,
+    expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBucketLocationInput {
     /// The name of the bucket for which to get the location.
@@ -869,10 +862,10 @@ pub struct GetBucketLocationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetBucketLocationInput "GetBucketLocationRequest"[set debug into] { bucket : String,
+    GetBucketLocationInput "GetBucketLocationRequest"[set into] { bucket : String,
     expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBucketLoggingInput {
     /// The bucket name for which to get the logging information.
@@ -882,10 +875,10 @@ pub struct GetBucketLoggingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetBucketLoggingInput "GetBucketLoggingRequest"[set debug into] { bucket : String,
+    GetBucketLoggingInput "GetBucketLoggingRequest"[set into] { bucket : String,
     expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBucketMetadataConfigurationInput {
     /// The general purpose bucket that corresponds to the metadata configuration that you want to retrieve.
@@ -895,10 +888,10 @@ pub struct GetBucketMetadataConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetBucketMetadataConfigurationInput "GetBucketMetadataConfigurationRequest"[set debug
-    into] { bucket : String, expected_bucket_owner : String } { _client }
+    GetBucketMetadataConfigurationInput "GetBucketMetadataConfigurationRequest"[set into]
+    { bucket : String, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBucketMetadataTableConfigurationInput {
     /// The general purpose bucket that corresponds to the metadata table configuration that you want to retrieve.
@@ -909,10 +902,10 @@ pub struct GetBucketMetadataTableConfigurationInput {
 }
 rboto::__structure!(
     GetBucketMetadataTableConfigurationInput
-    "GetBucketMetadataTableConfigurationRequest"[set debug into] { bucket : String,
+    "GetBucketMetadataTableConfigurationRequest"[set into] { bucket : String,
     expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBucketMetricsConfigurationInput {
     /// The name of the bucket containing the metrics configuration to retrieve.
@@ -924,10 +917,10 @@ pub struct GetBucketMetricsConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetBucketMetricsConfigurationInput "GetBucketMetricsConfigurationRequest"[set debug
-    into] { bucket : String, id : String, expected_bucket_owner : String } { _client }
+    GetBucketMetricsConfigurationInput "GetBucketMetricsConfigurationRequest"[set into] {
+    bucket : String, id : String, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBucketOwnershipControlsInput {
     /// The name of the Amazon S3 bucket whose `OwnershipControls` you want to retrieve.
@@ -937,10 +930,10 @@ pub struct GetBucketOwnershipControlsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetBucketOwnershipControlsInput "GetBucketOwnershipControlsRequest"[set debug into] {
+    GetBucketOwnershipControlsInput "GetBucketOwnershipControlsRequest"[set into] {
     bucket : String, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBucketPolicyInput {
     /// The bucket name to get the bucket policy for.
@@ -950,10 +943,10 @@ pub struct GetBucketPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetBucketPolicyInput "GetBucketPolicyRequest"[set debug into] { bucket : String,
+    GetBucketPolicyInput "GetBucketPolicyRequest"[set into] { bucket : String,
     expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBucketPolicyStatusInput {
     /// The name of the Amazon S3 bucket whose policy status you want to retrieve.
@@ -963,10 +956,10 @@ pub struct GetBucketPolicyStatusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetBucketPolicyStatusInput "GetBucketPolicyStatusRequest"[set debug into] { bucket :
+    GetBucketPolicyStatusInput "GetBucketPolicyStatusRequest"[set into] { bucket :
     String, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBucketReplicationInput {
     /// The bucket name for which to get the replication information.
@@ -976,10 +969,10 @@ pub struct GetBucketReplicationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetBucketReplicationInput "GetBucketReplicationRequest"[set debug into] { bucket :
-    String, expected_bucket_owner : String } { _client }
+    GetBucketReplicationInput "GetBucketReplicationRequest"[set into] { bucket : String,
+    expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBucketRequestPaymentInput {
     /// The name of the bucket for which to get the payment request configuration
@@ -989,10 +982,10 @@ pub struct GetBucketRequestPaymentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetBucketRequestPaymentInput "GetBucketRequestPaymentRequest"[set debug into] {
-    bucket : String, expected_bucket_owner : String } { _client }
+    GetBucketRequestPaymentInput "GetBucketRequestPaymentRequest"[set into] { bucket :
+    String, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBucketTaggingInput {
     /// The name of the bucket for which to get the tagging information.
@@ -1002,10 +995,10 @@ pub struct GetBucketTaggingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetBucketTaggingInput "GetBucketTaggingRequest"[set debug into] { bucket : String,
+    GetBucketTaggingInput "GetBucketTaggingRequest"[set into] { bucket : String,
     expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBucketVersioningInput {
     /// The name of the bucket for which to get the versioning information.
@@ -1015,10 +1008,10 @@ pub struct GetBucketVersioningInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetBucketVersioningInput "GetBucketVersioningRequest"[set debug into] { bucket :
-    String, expected_bucket_owner : String } { _client }
+    GetBucketVersioningInput "GetBucketVersioningRequest"[set into] { bucket : String,
+    expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBucketWebsiteInput {
     /// The bucket name for which to get the website configuration.
@@ -1028,10 +1021,10 @@ pub struct GetBucketWebsiteInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetBucketWebsiteInput "GetBucketWebsiteRequest"[set debug into] { bucket : String,
+    GetBucketWebsiteInput "GetBucketWebsiteRequest"[set into] { bucket : String,
     expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetObjectAclInput {
     /// The bucket name that contains the object for which to get the ACL information.
@@ -1046,11 +1039,11 @@ pub struct GetObjectAclInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetObjectAclInput "GetObjectAclRequest"[set debug into] { bucket : String, key :
-    String, version_id : String, request_payer : RequestPayer, expected_bucket_owner :
-    String } { _client }
+    GetObjectAclInput "GetObjectAclRequest"[set into] { bucket : String, key : String,
+    version_id : String, request_payer : RequestPayer, expected_bucket_owner : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetObjectAnnotationInput {
     /// The name of the bucket that contains the object.
@@ -1069,12 +1062,12 @@ pub struct GetObjectAnnotationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetObjectAnnotationInput "GetObjectAnnotationRequest"[set debug into] { bucket :
-    String, key : String, annotation_name : String, version_id : String, request_payer :
+    GetObjectAnnotationInput "GetObjectAnnotationRequest"[set into] { bucket : String,
+    key : String, annotation_name : String, version_id : String, request_payer :
     RequestPayer, expected_bucket_owner : String, checksum_mode : ChecksumMode } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GetObjectAttributesInput {
     /// The name of the bucket that contains the object.
@@ -1105,9 +1098,9 @@ rboto::__structure!(
     String, key : String, version_id : String, max_parts = i32, part_number_marker = i32,
     sse_customer_algorithm : String, sse_customer_key : String[sensitive],
     sse_customer_key_md5 : String, request_payer : RequestPayer, expected_bucket_owner :
-    String, object_attributes : Vec < ObjectAttributes > } { _client }
+    String, object_attributes = Vec < ObjectAttributes > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetObjectLegalHoldInput {
     /// The bucket name containing the object whose legal hold status you want to retrieve.
@@ -1122,11 +1115,11 @@ pub struct GetObjectLegalHoldInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetObjectLegalHoldInput "GetObjectLegalHoldRequest"[set debug into] { bucket :
-    String, key : String, version_id : String, request_payer : RequestPayer,
-    expected_bucket_owner : String } { _client }
+    GetObjectLegalHoldInput "GetObjectLegalHoldRequest"[set into] { bucket : String, key
+    : String, version_id : String, request_payer : RequestPayer, expected_bucket_owner :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetObjectLockConfigurationInput {
     /// The bucket whose Object Lock configuration you want to retrieve.
@@ -1136,10 +1129,10 @@ pub struct GetObjectLockConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetObjectLockConfigurationInput "GetObjectLockConfigurationRequest"[set debug into] {
+    GetObjectLockConfigurationInput "GetObjectLockConfigurationRequest"[set into] {
     bucket : String, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GetObjectInput {
     /// The bucket name containing the object.
@@ -1196,7 +1189,7 @@ rboto::__structure!(
     sse_customer_key_md5 : String, request_payer : RequestPayer, part_number = i32,
     expected_bucket_owner : String, checksum_mode : ChecksumMode } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetObjectRetentionInput {
     /// The bucket name containing the object whose retention settings you want to retrieve.
@@ -1211,11 +1204,11 @@ pub struct GetObjectRetentionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetObjectRetentionInput "GetObjectRetentionRequest"[set debug into] { bucket :
-    String, key : String, version_id : String, request_payer : RequestPayer,
-    expected_bucket_owner : String } { _client }
+    GetObjectRetentionInput "GetObjectRetentionRequest"[set into] { bucket : String, key
+    : String, version_id : String, request_payer : RequestPayer, expected_bucket_owner :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetObjectTaggingInput {
     /// The bucket name containing the object for which to get the tagging information.
@@ -1230,11 +1223,11 @@ pub struct GetObjectTaggingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetObjectTaggingInput "GetObjectTaggingRequest"[set debug into] { bucket : String,
-    key : String, version_id : String, expected_bucket_owner : String, request_payer :
+    GetObjectTaggingInput "GetObjectTaggingRequest"[set into] { bucket : String, key :
+    String, version_id : String, expected_bucket_owner : String, request_payer :
     RequestPayer } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetObjectTorrentInput {
     /// The name of the bucket containing the object for which to get the torrent files.
@@ -1247,11 +1240,10 @@ pub struct GetObjectTorrentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetObjectTorrentInput "GetObjectTorrentRequest"[set debug into] { bucket : String,
-    key : String, request_payer : RequestPayer, expected_bucket_owner : String } {
-    _client }
+    GetObjectTorrentInput "GetObjectTorrentRequest"[set into] { bucket : String, key :
+    String, request_payer : RequestPayer, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetPublicAccessBlockInput {
     /// The name of the Amazon S3 bucket whose `PublicAccessBlock` configuration you want to retrieve.
@@ -1261,10 +1253,10 @@ pub struct GetPublicAccessBlockInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetPublicAccessBlockInput "GetPublicAccessBlockRequest"[set debug into] { bucket :
-    String, expected_bucket_owner : String } { _client }
+    GetPublicAccessBlockInput "GetPublicAccessBlockRequest"[set into] { bucket : String,
+    expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct HeadBucketInput {
     /// The bucket name.
@@ -1274,10 +1266,10 @@ pub struct HeadBucketInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    HeadBucketInput "HeadBucketRequest"[set debug into] { bucket : String,
+    HeadBucketInput "HeadBucketRequest"[set into] { bucket : String,
     expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HeadObjectInput {
     /// The name of the bucket that contains the object.
@@ -1334,7 +1326,7 @@ rboto::__structure!(
     sse_customer_key_md5 : String, request_payer : RequestPayer, part_number = i32,
     expected_bucket_owner : String, checksum_mode : ChecksumMode } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListBucketAnalyticsConfigurationsInput {
     /// The name of the bucket from which analytics configurations are retrieved.
@@ -1347,10 +1339,10 @@ pub struct ListBucketAnalyticsConfigurationsInput {
 }
 rboto::__structure!(
     ListBucketAnalyticsConfigurationsInput "ListBucketAnalyticsConfigurationsRequest"[set
-    debug into] { bucket : String, continuation_token : String, expected_bucket_owner :
-    String } { _client }
+    into] { bucket : String, continuation_token : String, expected_bucket_owner : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListBucketIntelligentTieringConfigurationsInput {
     /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
@@ -1363,10 +1355,10 @@ pub struct ListBucketIntelligentTieringConfigurationsInput {
 }
 rboto::__structure!(
     ListBucketIntelligentTieringConfigurationsInput
-    "ListBucketIntelligentTieringConfigurationsRequest"[set debug into] { bucket :
-    String, continuation_token : String, expected_bucket_owner : String } { _client }
+    "ListBucketIntelligentTieringConfigurationsRequest"[set into] { bucket : String,
+    continuation_token : String, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListBucketInventoryConfigurationsInput {
     /// The name of the bucket containing the inventory configurations to retrieve.
@@ -1379,10 +1371,10 @@ pub struct ListBucketInventoryConfigurationsInput {
 }
 rboto::__structure!(
     ListBucketInventoryConfigurationsInput "ListBucketInventoryConfigurationsRequest"[set
-    debug into] { bucket : String, continuation_token : String, expected_bucket_owner :
-    String } { _client }
+    into] { bucket : String, continuation_token : String, expected_bucket_owner : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListBucketMetricsConfigurationsInput {
     /// The name of the bucket containing the metrics configurations to retrieve.
@@ -1395,10 +1387,10 @@ pub struct ListBucketMetricsConfigurationsInput {
 }
 rboto::__structure!(
     ListBucketMetricsConfigurationsInput "ListBucketMetricsConfigurationsRequest"[set
-    debug into] { bucket : String, continuation_token : String, expected_bucket_owner :
-    String } { _client }
+    into] { bucket : String, continuation_token : String, expected_bucket_owner : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListBucketsInput {
     /// Maximum number of buckets to be returned in response. When the number is more than the count of buckets that are owned by an Amazon Web Services account, return all the buckets in response.
@@ -1412,10 +1404,10 @@ pub struct ListBucketsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListBucketsInput "ListBucketsRequest"[set debug into] { max_buckets = i32,
+    ListBucketsInput "ListBucketsRequest"[set into] { max_buckets = i32,
     continuation_token : String, prefix : String, bucket_region : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDirectoryBucketsInput {
     /// `ContinuationToken` indicates to Amazon S3 that the list is being continued on buckets in this account with a token. `ContinuationToken` is obfuscated and is not a real bucket name. You can use this `ContinuationToken` for the pagination of the list results.
@@ -1425,10 +1417,10 @@ pub struct ListDirectoryBucketsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDirectoryBucketsInput "ListDirectoryBucketsRequest"[set debug into] {
+    ListDirectoryBucketsInput "ListDirectoryBucketsRequest"[set into] {
     continuation_token : String, max_directory_buckets = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListMultipartUploadsInput {
     /// The name of the bucket to which the multipart upload was initiated.
@@ -1450,12 +1442,12 @@ pub struct ListMultipartUploadsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListMultipartUploadsInput "ListMultipartUploadsRequest"[set debug into] { bucket :
-    String, delimiter : String, encoding_type : EncodingType, key_marker : String,
-    max_uploads = i32, prefix : String, upload_id_marker : String, expected_bucket_owner
-    : String, request_payer : RequestPayer } { _client }
+    ListMultipartUploadsInput "ListMultipartUploadsRequest"[set into] { bucket : String,
+    delimiter : String, encoding_type : EncodingType, key_marker : String, max_uploads =
+    i32, prefix : String, upload_id_marker : String, expected_bucket_owner : String,
+    request_payer : RequestPayer } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListObjectAnnotationsInput {
     /// The name of the bucket that contains the object.
@@ -1476,12 +1468,12 @@ pub struct ListObjectAnnotationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListObjectAnnotationsInput "ListObjectAnnotationsRequest"[set debug into] { bucket :
+    ListObjectAnnotationsInput "ListObjectAnnotationsRequest"[set into] { bucket :
     String, key : String, version_id : String, max_annotation_results = i32,
     annotation_prefix : String, continuation_token : String, request_payer :
     RequestPayer, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListObjectVersionsInput {
     /// The bucket name that contains the objects.
@@ -1505,13 +1497,13 @@ pub struct ListObjectVersionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListObjectVersionsInput "ListObjectVersionsRequest"[set debug into] { bucket :
-    String, delimiter : String, encoding_type : EncodingType, key_marker : String,
-    max_keys = i32, prefix : String, version_id_marker : String, expected_bucket_owner :
-    String, request_payer : RequestPayer, optional_object_attributes : Vec <
+    ListObjectVersionsInput "ListObjectVersionsRequest"[set into] { bucket : String,
+    delimiter : String, encoding_type : EncodingType, key_marker : String, max_keys =
+    i32, prefix : String, version_id_marker : String, expected_bucket_owner : String,
+    request_payer : RequestPayer, optional_object_attributes = Vec <
     OptionalObjectAttributes > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListObjectsInput {
     /// The name of the bucket containing the objects.
@@ -1534,12 +1526,12 @@ pub struct ListObjectsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListObjectsInput "ListObjectsRequest"[set debug into] { bucket : String, delimiter :
+    ListObjectsInput "ListObjectsRequest"[set into] { bucket : String, delimiter :
     String, encoding_type : EncodingType, marker : String, max_keys = i32, prefix :
     String, request_payer : RequestPayer, expected_bucket_owner : String,
-    optional_object_attributes : Vec < OptionalObjectAttributes > } { _client }
+    optional_object_attributes = Vec < OptionalObjectAttributes > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListObjectsV2Input {
     /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format `Bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone).
@@ -1567,13 +1559,13 @@ pub struct ListObjectsV2Input {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListObjectsV2Input "ListObjectsV2Request"[set debug into] { bucket : String,
-    delimiter : String, encoding_type : EncodingType, max_keys = i32, prefix : String,
+    ListObjectsV2Input "ListObjectsV2Request"[set into] { bucket : String, delimiter :
+    String, encoding_type : EncodingType, max_keys = i32, prefix : String,
     continuation_token : String, fetch_owner = bool, start_after : String, request_payer
-    : RequestPayer, expected_bucket_owner : String, optional_object_attributes : Vec <
+    : RequestPayer, expected_bucket_owner : String, optional_object_attributes = Vec <
     OptionalObjectAttributes > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ListPartsInput {
     /// The name of the bucket to which the parts are being uploaded.
@@ -1603,7 +1595,7 @@ rboto::__structure!(
     RequestPayer, expected_bucket_owner : String, sse_customer_algorithm : String,
     sse_customer_key : String[sensitive], sse_customer_key_md5 : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutBucketAbacInput {
     /// The name of the general purpose bucket.
@@ -1619,11 +1611,11 @@ pub struct PutBucketAbacInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutBucketAbacInput "PutBucketAbacRequest"[set debug into] { bucket : String,
-    content_md5 : String, checksum_algorithm : ChecksumAlgorithm, expected_bucket_owner :
-    String, abac_status : AbacStatus } { _client }
+    PutBucketAbacInput "PutBucketAbacRequest"[set into] { bucket : String, content_md5 :
+    String, checksum_algorithm : ChecksumAlgorithm, expected_bucket_owner : String,
+    abac_status = AbacStatus } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutBucketAccelerateConfigurationInput {
     /// The name of the bucket for which the accelerate configuration is set.
@@ -1638,10 +1630,10 @@ pub struct PutBucketAccelerateConfigurationInput {
 }
 rboto::__structure!(
     PutBucketAccelerateConfigurationInput "PutBucketAccelerateConfigurationRequest"[set
-    debug into] { bucket : String, accelerate_configuration : AccelerateConfiguration,
+    into] { bucket : String, accelerate_configuration = AccelerateConfiguration,
     expected_bucket_owner : String, checksum_algorithm : ChecksumAlgorithm } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutBucketAclInput {
     /// The canned ACL to apply to the bucket.
@@ -1669,13 +1661,13 @@ pub struct PutBucketAclInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutBucketAclInput "PutBucketAclRequest"[set debug into] { acl : BucketCannedAcl,
-    access_control_policy : AccessControlPolicy, bucket : String, content_md5 : String,
+    PutBucketAclInput "PutBucketAclRequest"[set into] { acl : BucketCannedAcl,
+    access_control_policy = AccessControlPolicy, bucket : String, content_md5 : String,
     checksum_algorithm : ChecksumAlgorithm, grant_full_control : String, grant_read :
     String, grant_read_acp : String, grant_write : String, grant_write_acp : String,
     expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutBucketAnalyticsConfigurationInput {
     /// The name of the bucket to which an analytics configuration is stored.
@@ -1690,10 +1682,10 @@ pub struct PutBucketAnalyticsConfigurationInput {
 }
 rboto::__structure!(
     PutBucketAnalyticsConfigurationInput "PutBucketAnalyticsConfigurationRequest"[set
-    debug into] { bucket : String, id : String, analytics_configuration :
+    into] { bucket : String, id : String, analytics_configuration =
     AnalyticsConfiguration, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutBucketCorsInput {
     /// Specifies the bucket impacted by the `cors`configuration.
@@ -1709,11 +1701,11 @@ pub struct PutBucketCorsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutBucketCorsInput "PutBucketCorsRequest"[set debug into] { bucket : String,
-    cors_configuration : CorsConfiguration, content_md5 : String, checksum_algorithm :
+    PutBucketCorsInput "PutBucketCorsRequest"[set into] { bucket : String,
+    cors_configuration = CorsConfiguration, content_md5 : String, checksum_algorithm :
     ChecksumAlgorithm, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutBucketEncryptionInput {
     /// Specifies default encryption for a bucket using server-side encryption with different key options.
@@ -1728,12 +1720,12 @@ pub struct PutBucketEncryptionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutBucketEncryptionInput "PutBucketEncryptionRequest"[set debug into] { bucket :
-    String, content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
-    server_side_encryption_configuration : ServerSideEncryptionConfiguration,
+    PutBucketEncryptionInput "PutBucketEncryptionRequest"[set into] { bucket : String,
+    content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
+    server_side_encryption_configuration = ServerSideEncryptionConfiguration,
     expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutBucketIntelligentTieringConfigurationInput {
     /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
@@ -1748,11 +1740,11 @@ pub struct PutBucketIntelligentTieringConfigurationInput {
 }
 rboto::__structure!(
     PutBucketIntelligentTieringConfigurationInput
-    "PutBucketIntelligentTieringConfigurationRequest"[set debug into] { bucket : String,
-    id : String, expected_bucket_owner : String, intelligent_tiering_configuration :
+    "PutBucketIntelligentTieringConfigurationRequest"[set into] { bucket : String, id :
+    String, expected_bucket_owner : String, intelligent_tiering_configuration =
     IntelligentTieringConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutBucketInventoryConfigurationInput {
     /// The name of the bucket where the inventory configuration will be stored.
@@ -1767,10 +1759,10 @@ pub struct PutBucketInventoryConfigurationInput {
 }
 rboto::__structure!(
     PutBucketInventoryConfigurationInput "PutBucketInventoryConfigurationRequest"[set
-    debug into] { bucket : String, id : String, inventory_configuration :
+    into] { bucket : String, id : String, inventory_configuration =
     InventoryConfiguration, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutBucketLifecycleConfigurationInput {
     /// The name of the bucket for which to set the configuration.
@@ -1789,12 +1781,12 @@ pub struct PutBucketLifecycleConfigurationInput {
 }
 rboto::__structure!(
     PutBucketLifecycleConfigurationInput "PutBucketLifecycleConfigurationRequest"[set
-    debug into] { bucket : String, checksum_algorithm : ChecksumAlgorithm,
-    lifecycle_configuration : BucketLifecycleConfiguration, expected_bucket_owner :
+    into] { bucket : String, checksum_algorithm : ChecksumAlgorithm,
+    lifecycle_configuration = BucketLifecycleConfiguration, expected_bucket_owner :
     String, transition_default_minimum_object_size : TransitionDefaultMinimumObjectSize }
     { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutBucketLifecycleInput {
     pub bucket: Option<String>,
@@ -1808,12 +1800,11 @@ pub struct PutBucketLifecycleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutBucketLifecycleInput "PutBucketLifecycleRequest"[set debug into] { bucket :
-    String, content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
-    lifecycle_configuration : LifecycleConfiguration, expected_bucket_owner : String } {
-    _client }
+    PutBucketLifecycleInput "PutBucketLifecycleRequest"[set into] { bucket : String,
+    content_md5 : String, checksum_algorithm : ChecksumAlgorithm, lifecycle_configuration
+    = LifecycleConfiguration, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutBucketLoggingInput {
     /// The name of the bucket for which to set the logging parameters.
@@ -1829,11 +1820,11 @@ pub struct PutBucketLoggingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutBucketLoggingInput "PutBucketLoggingRequest"[set debug into] { bucket : String,
-    bucket_logging_status : BucketLoggingStatus, content_md5 : String, checksum_algorithm
+    PutBucketLoggingInput "PutBucketLoggingRequest"[set into] { bucket : String,
+    bucket_logging_status = BucketLoggingStatus, content_md5 : String, checksum_algorithm
     : ChecksumAlgorithm, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutBucketMetricsConfigurationInput {
     /// The name of the bucket for which the metrics configuration is set.
@@ -1847,11 +1838,11 @@ pub struct PutBucketMetricsConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutBucketMetricsConfigurationInput "PutBucketMetricsConfigurationRequest"[set debug
-    into] { bucket : String, id : String, metrics_configuration : MetricsConfiguration,
+    PutBucketMetricsConfigurationInput "PutBucketMetricsConfigurationRequest"[set into] {
+    bucket : String, id : String, metrics_configuration = MetricsConfiguration,
     expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutBucketNotificationConfigurationInput {
     /// The name of the bucket.
@@ -1865,11 +1856,11 @@ pub struct PutBucketNotificationConfigurationInput {
 }
 rboto::__structure!(
     PutBucketNotificationConfigurationInput
-    "PutBucketNotificationConfigurationRequest"[set debug into] { bucket : String,
-    notification_configuration : NotificationConfiguration, expected_bucket_owner :
+    "PutBucketNotificationConfigurationRequest"[set into] { bucket : String,
+    notification_configuration = NotificationConfiguration, expected_bucket_owner :
     String, skip_destination_validation = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutBucketNotificationInput {
     /// The name of the bucket.
@@ -1885,12 +1876,12 @@ pub struct PutBucketNotificationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutBucketNotificationInput "PutBucketNotificationRequest"[set debug into] { bucket :
+    PutBucketNotificationInput "PutBucketNotificationRequest"[set into] { bucket :
     String, content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
-    notification_configuration : NotificationConfigurationDeprecated,
+    notification_configuration = NotificationConfigurationDeprecated,
     expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutBucketOwnershipControlsInput {
     /// The name of the Amazon S3 bucket whose `OwnershipControls` you want to set.
@@ -1906,12 +1897,12 @@ pub struct PutBucketOwnershipControlsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutBucketOwnershipControlsInput "PutBucketOwnershipControlsRequest"[set debug into] {
+    PutBucketOwnershipControlsInput "PutBucketOwnershipControlsRequest"[set into] {
     bucket : String, content_md5 : String, expected_bucket_owner : String,
-    ownership_controls : OwnershipControls, checksum_algorithm : ChecksumAlgorithm } {
+    ownership_controls = OwnershipControls, checksum_algorithm : ChecksumAlgorithm } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutBucketPolicyInput {
     /// The name of the bucket.
@@ -1929,12 +1920,12 @@ pub struct PutBucketPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutBucketPolicyInput "PutBucketPolicyRequest"[set debug into] { bucket : String,
+    PutBucketPolicyInput "PutBucketPolicyRequest"[set into] { bucket : String,
     content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
     confirm_remove_self_bucket_access = bool, policy : String, expected_bucket_owner :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutBucketReplicationInput {
     /// The name of the bucket
@@ -1951,12 +1942,12 @@ pub struct PutBucketReplicationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutBucketReplicationInput "PutBucketReplicationRequest"[set debug into] { bucket :
-    String, content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
-    replication_configuration : ReplicationConfiguration, token : String,
+    PutBucketReplicationInput "PutBucketReplicationRequest"[set into] { bucket : String,
+    content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
+    replication_configuration = ReplicationConfiguration, token : String,
     expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutBucketRequestPaymentInput {
     /// The bucket name.
@@ -1972,12 +1963,12 @@ pub struct PutBucketRequestPaymentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutBucketRequestPaymentInput "PutBucketRequestPaymentRequest"[set debug into] {
-    bucket : String, content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
-    request_payment_configuration : RequestPaymentConfiguration, expected_bucket_owner :
+    PutBucketRequestPaymentInput "PutBucketRequestPaymentRequest"[set into] { bucket :
+    String, content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
+    request_payment_configuration = RequestPaymentConfiguration, expected_bucket_owner :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutBucketTaggingInput {
     /// The bucket name.
@@ -1993,11 +1984,11 @@ pub struct PutBucketTaggingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutBucketTaggingInput "PutBucketTaggingRequest"[set debug into] { bucket : String,
-    content_md5 : String, checksum_algorithm : ChecksumAlgorithm, tagging : Tagging,
+    PutBucketTaggingInput "PutBucketTaggingRequest"[set into] { bucket : String,
+    content_md5 : String, checksum_algorithm : ChecksumAlgorithm, tagging = Tagging,
     expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutBucketVersioningInput {
     /// The bucket name.
@@ -2015,12 +2006,12 @@ pub struct PutBucketVersioningInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutBucketVersioningInput "PutBucketVersioningRequest"[set debug into] { bucket :
-    String, content_md5 : String, checksum_algorithm : ChecksumAlgorithm, mfa : String,
-    versioning_configuration : VersioningConfiguration, expected_bucket_owner : String }
+    PutBucketVersioningInput "PutBucketVersioningRequest"[set into] { bucket : String,
+    content_md5 : String, checksum_algorithm : ChecksumAlgorithm, mfa : String,
+    versioning_configuration = VersioningConfiguration, expected_bucket_owner : String }
     { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutBucketWebsiteInput {
     /// The bucket name.
@@ -2036,11 +2027,11 @@ pub struct PutBucketWebsiteInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutBucketWebsiteInput "PutBucketWebsiteRequest"[set debug into] { bucket : String,
-    content_md5 : String, checksum_algorithm : ChecksumAlgorithm, website_configuration :
+    PutBucketWebsiteInput "PutBucketWebsiteRequest"[set into] { bucket : String,
+    content_md5 : String, checksum_algorithm : ChecksumAlgorithm, website_configuration =
     WebsiteConfiguration, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutObjectAclInput {
     /// The canned ACL to apply to the object. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#CannedACL).
@@ -2073,14 +2064,14 @@ pub struct PutObjectAclInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutObjectAclInput "PutObjectAclRequest"[set debug into] { acl : ObjectCannedAcl,
-    access_control_policy : AccessControlPolicy, bucket : String, content_md5 : String,
+    PutObjectAclInput "PutObjectAclRequest"[set into] { acl : ObjectCannedAcl,
+    access_control_policy = AccessControlPolicy, bucket : String, content_md5 : String,
     checksum_algorithm : ChecksumAlgorithm, grant_full_control : String, grant_read :
     String, grant_read_acp : String, grant_write : String, grant_write_acp : String, key
     : String, request_payer : RequestPayer, version_id : String, expected_bucket_owner :
     String } { _client }
 );
-#[derive(Default)]
+#[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct PutObjectAnnotationInput {
     /// The name of the bucket that contains the object.
@@ -2125,16 +2116,16 @@ pub struct PutObjectAnnotationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutObjectAnnotationInput "PutObjectAnnotationRequest"[set debug into] { bucket :
-    String, key : String, version_id : String, annotation_name : String,
-    annotation_payload : rboto::Body, object_if_match : String, checksum_algorithm :
-    ChecksumAlgorithm, checksum_crc32 : String, checksum_crc32c : String,
-    checksum_crc64nvme : String, checksum_sha1 : String, checksum_sha256 : String,
-    checksum_sha512 : String, checksum_md5 : String, checksum_xxhash64 : String,
-    checksum_xxhash3 : String, checksum_xxhash128 : String, content_md5 : String,
-    request_payer : RequestPayer, expected_bucket_owner : String } { _client }
+    PutObjectAnnotationInput "PutObjectAnnotationRequest"[set into] { bucket : String,
+    key : String, version_id : String, annotation_name : String, annotation_payload :
+    rboto::Body, object_if_match : String, checksum_algorithm : ChecksumAlgorithm,
+    checksum_crc32 : String, checksum_crc32c : String, checksum_crc64nvme : String,
+    checksum_sha1 : String, checksum_sha256 : String, checksum_sha512 : String,
+    checksum_md5 : String, checksum_xxhash64 : String, checksum_xxhash3 : String,
+    checksum_xxhash128 : String, content_md5 : String, request_payer : RequestPayer,
+    expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutObjectLegalHoldInput {
     /// The bucket name containing the object that you want to place a legal hold on.
@@ -2155,12 +2146,12 @@ pub struct PutObjectLegalHoldInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutObjectLegalHoldInput "PutObjectLegalHoldRequest"[set debug into] { bucket :
-    String, key : String, legal_hold : ObjectLockLegalHold, request_payer : RequestPayer,
-    version_id : String, content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
+    PutObjectLegalHoldInput "PutObjectLegalHoldRequest"[set into] { bucket : String, key
+    : String, legal_hold = ObjectLockLegalHold, request_payer : RequestPayer, version_id
+    : String, content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
     expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutObjectLockConfigurationInput {
     /// The bucket whose Object Lock configuration you want to create or replace.
@@ -2179,8 +2170,8 @@ pub struct PutObjectLockConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutObjectLockConfigurationInput "PutObjectLockConfigurationRequest"[set debug into] {
-    bucket : String, object_lock_configuration : ObjectLockConfiguration, request_payer :
+    PutObjectLockConfigurationInput "PutObjectLockConfigurationRequest"[set into] {
+    bucket : String, object_lock_configuration = ObjectLockConfiguration, request_payer :
     RequestPayer, token : String, content_md5 : String, checksum_algorithm :
     ChecksumAlgorithm, expected_bucket_owner : String } { _client }
 );
@@ -2308,7 +2299,7 @@ rboto::__structure!(
     object_lock_event_hold_duration_days = i32, object_lock_event_hold_duration_years =
     i32, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutObjectRetentionInput {
     /// The bucket name that contains the object you want to apply this Object Retention configuration to.
@@ -2331,12 +2322,12 @@ pub struct PutObjectRetentionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutObjectRetentionInput "PutObjectRetentionRequest"[set debug into] { bucket :
-    String, key : String, retention : ObjectLockRetention, request_payer : RequestPayer,
-    version_id : String, bypass_governance_retention = bool, content_md5 : String,
-    checksum_algorithm : ChecksumAlgorithm, expected_bucket_owner : String } { _client }
+    PutObjectRetentionInput "PutObjectRetentionRequest"[set into] { bucket : String, key
+    : String, retention = ObjectLockRetention, request_payer : RequestPayer, version_id :
+    String, bypass_governance_retention = bool, content_md5 : String, checksum_algorithm
+    : ChecksumAlgorithm, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutObjectTaggingInput {
     /// The bucket name containing the object.
@@ -2358,12 +2349,12 @@ pub struct PutObjectTaggingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutObjectTaggingInput "PutObjectTaggingRequest"[set debug into] { bucket : String,
-    key : String, version_id : String, content_md5 : String, checksum_algorithm :
-    ChecksumAlgorithm, tagging : Tagging, expected_bucket_owner : String, request_payer :
+    PutObjectTaggingInput "PutObjectTaggingRequest"[set into] { bucket : String, key :
+    String, version_id : String, content_md5 : String, checksum_algorithm :
+    ChecksumAlgorithm, tagging = Tagging, expected_bucket_owner : String, request_payer :
     RequestPayer } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutPublicAccessBlockInput {
     /// The name of the Amazon S3 bucket whose `PublicAccessBlock` configuration you want to set.
@@ -2379,12 +2370,12 @@ pub struct PutPublicAccessBlockInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutPublicAccessBlockInput "PutPublicAccessBlockRequest"[set debug into] { bucket :
-    String, content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
-    public_access_block_configuration : PublicAccessBlockConfiguration,
+    PutPublicAccessBlockInput "PutPublicAccessBlockRequest"[set into] { bucket : String,
+    content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
+    public_access_block_configuration = PublicAccessBlockConfiguration,
     expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RenameObjectInput {
     /// The bucket name of the directory bucket containing the object.
@@ -2414,14 +2405,14 @@ pub struct RenameObjectInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RenameObjectInput "RenameObjectRequest"[set debug into] { bucket : String, key :
-    String, rename_source : String, destination_if_match : String,
-    destination_if_none_match : String, destination_if_modified_since : rboto::DateTime,
+    RenameObjectInput "RenameObjectRequest"[set into] { bucket : String, key : String,
+    rename_source : String, destination_if_match : String, destination_if_none_match :
+    String, destination_if_modified_since : rboto::DateTime,
     destination_if_unmodified_since : rboto::DateTime, source_if_match : String,
     source_if_none_match : String, source_if_modified_since : rboto::DateTime,
     source_if_unmodified_since : rboto::DateTime, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RestoreObjectInput {
     /// The bucket name containing the object to restore.
@@ -2439,13 +2430,12 @@ pub struct RestoreObjectInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RestoreObjectInput "RestoreObjectRequest"[set debug into] { bucket : String, key :
-    String, version_id : String, restore_request : RestoreRequest, request_payer :
-    RequestPayer, checksum_algorithm : ChecksumAlgorithm, expected_bucket_owner : String
-    } { _client }
+    RestoreObjectInput "RestoreObjectRequest"[set into] { bucket : String, key : String,
+    version_id : String, restore_request = RestoreRequest, request_payer : RequestPayer,
+    checksum_algorithm : ChecksumAlgorithm, expected_bucket_owner : String } { _client }
 );
 /// **Note:** Learn Amazon S3 Select is no longer available to new customers. Existing customers of Amazon S3 Select can continue to use the feature as usual. [Learn more](http://aws.amazon.com/blogs/storage/how-to-optimize-querying-your-data-in-amazon-s3/)
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SelectObjectContentInput {
     /// The S3 bucket.
@@ -2478,11 +2468,11 @@ rboto::__structure!(
     SelectObjectContentInput "SelectObjectContentRequest"[set debug into] { bucket :
     String, key : String, sse_customer_algorithm : String, sse_customer_key :
     String[sensitive], sse_customer_key_md5 : String, expression : String,
-    expression_type : ExpressionType, request_progress : RequestProgress,
-    input_serialization : InputSerialization, output_serialization : OutputSerialization,
-    scan_range : ScanRange, expected_bucket_owner : String } { _client }
+    expression_type : ExpressionType, request_progress = RequestProgress,
+    input_serialization = InputSerialization, output_serialization = OutputSerialization,
+    scan_range = ScanRange, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateBucketMetadataAnnotationTableConfigurationInput {
     /// The name of the bucket whose annotation table configuration to update.
@@ -2499,12 +2489,12 @@ pub struct UpdateBucketMetadataAnnotationTableConfigurationInput {
 }
 rboto::__structure!(
     UpdateBucketMetadataAnnotationTableConfigurationInput
-    "UpdateBucketMetadataAnnotationTableConfigurationRequest"[set debug into] { bucket :
+    "UpdateBucketMetadataAnnotationTableConfigurationRequest"[set into] { bucket :
     String, content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
-    annotation_table_configuration : AnnotationTableConfigurationUpdates,
+    annotation_table_configuration = AnnotationTableConfigurationUpdates,
     expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateBucketMetadataInventoryTableConfigurationInput {
     /// The general purpose bucket that corresponds to the metadata configuration that you want to enable or disable an inventory table for.
@@ -2521,12 +2511,12 @@ pub struct UpdateBucketMetadataInventoryTableConfigurationInput {
 }
 rboto::__structure!(
     UpdateBucketMetadataInventoryTableConfigurationInput
-    "UpdateBucketMetadataInventoryTableConfigurationRequest"[set debug into] { bucket :
-    String, content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
-    inventory_table_configuration : InventoryTableConfigurationUpdates,
+    "UpdateBucketMetadataInventoryTableConfigurationRequest"[set into] { bucket : String,
+    content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
+    inventory_table_configuration = InventoryTableConfigurationUpdates,
     expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateBucketMetadataJournalTableConfigurationInput {
     /// The general purpose bucket that corresponds to the metadata configuration that you want to enable or disable journal table record expiration for.
@@ -2543,12 +2533,12 @@ pub struct UpdateBucketMetadataJournalTableConfigurationInput {
 }
 rboto::__structure!(
     UpdateBucketMetadataJournalTableConfigurationInput
-    "UpdateBucketMetadataJournalTableConfigurationRequest"[set debug into] { bucket :
-    String, content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
-    journal_table_configuration : JournalTableConfigurationUpdates, expected_bucket_owner
+    "UpdateBucketMetadataJournalTableConfigurationRequest"[set into] { bucket : String,
+    content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
+    journal_table_configuration = JournalTableConfigurationUpdates, expected_bucket_owner
     : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateObjectEncryptionInput {
     /// The name of the general purpose bucket that contains the specified object key name.
@@ -2569,12 +2559,12 @@ pub struct UpdateObjectEncryptionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateObjectEncryptionInput "UpdateObjectEncryptionRequest"[set debug into] { bucket
-    : String, key : String, version_id : String, object_encryption : ObjectEncryption,
+    UpdateObjectEncryptionInput "UpdateObjectEncryptionRequest"[set into] { bucket :
+    String, key : String, version_id : String, object_encryption = ObjectEncryption,
     request_payer : RequestPayer, expected_bucket_owner : String, content_md5 : String,
     checksum_algorithm : ChecksumAlgorithm } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UploadPartCopyInput {
     /// The bucket name.
@@ -2804,7 +2794,7 @@ rboto::__structure!(
     storage_class : StorageClass, tag_count = i32, version_id : String,
     bucket_key_enabled = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBucketNotificationInput {
     /// The name of the bucket for which to get the notification configuration.
@@ -2814,10 +2804,10 @@ pub struct GetBucketNotificationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetBucketNotificationInput "GetBucketNotificationConfigurationRequest"[set debug
-    into] { bucket : String, expected_bucket_owner : String } { _client }
+    GetBucketNotificationInput "GetBucketNotificationConfigurationRequest"[set into] {
+    bucket : String, expected_bucket_owner : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBucketNotificationConfigurationInput {
     /// The name of the bucket for which to get the notification configuration.
@@ -2828,6 +2818,6 @@ pub struct GetBucketNotificationConfigurationInput {
 }
 rboto::__structure!(
     GetBucketNotificationConfigurationInput
-    "GetBucketNotificationConfigurationRequest"[set debug into] { bucket : String,
+    "GetBucketNotificationConfigurationRequest"[set into] { bucket : String,
     expected_bucket_owner : String } { _client }
 );

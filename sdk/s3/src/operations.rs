@@ -6,236 +6,145 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; AbortMultipartUploadInput => AbortMultipartUploadOutput =
-    super::schema::ops::ABORT_MULTIPART_UPLOAD, "AbortMultipartUpload";
-    CompleteMultipartUploadInput => CompleteMultipartUploadOutput =
-    super::schema::ops::COMPLETE_MULTIPART_UPLOAD, "CompleteMultipartUpload";
-    CopyObjectInput => CopyObjectOutput = super::schema::ops::COPY_OBJECT, "CopyObject";
-    CreateBucketInput => CreateBucketOutput = super::schema::ops::CREATE_BUCKET,
+    super::error::Exception, super::schema::SERVICE; AbortMultipartUploadInput =>
+    AbortMultipartUploadOutput, "AbortMultipartUpload"; CompleteMultipartUploadInput =>
+    CompleteMultipartUploadOutput, "CompleteMultipartUpload"; CopyObjectInput =>
+    CopyObjectOutput, "CopyObject"; CreateBucketInput => CreateBucketOutput,
     "CreateBucket"; CreateBucketMetadataConfigurationInput =>
-    CreateBucketMetadataConfigurationOutput =
-    super::schema::ops::CREATE_BUCKET_METADATA_CONFIGURATION,
-    "CreateBucketMetadataConfiguration"; CreateBucketMetadataTableConfigurationInput =>
-    CreateBucketMetadataTableConfigurationOutput =
-    super::schema::ops::CREATE_BUCKET_METADATA_TABLE_CONFIGURATION,
+    CreateBucketMetadataConfigurationOutput, "CreateBucketMetadataConfiguration";
+    CreateBucketMetadataTableConfigurationInput =>
+    CreateBucketMetadataTableConfigurationOutput,
     "CreateBucketMetadataTableConfiguration"; CreateMultipartUploadInput =>
-    CreateMultipartUploadOutput = super::schema::ops::CREATE_MULTIPART_UPLOAD,
-    "CreateMultipartUpload"; CreateSessionInput => CreateSessionOutput =
-    super::schema::ops::CREATE_SESSION, "CreateSession"; DeleteBucketInput =>
-    DeleteBucketOutput = super::schema::ops::DELETE_BUCKET, "DeleteBucket";
-    DeleteBucketAnalyticsConfigurationInput => DeleteBucketAnalyticsConfigurationOutput =
-    super::schema::ops::DELETE_BUCKET_ANALYTICS_CONFIGURATION,
-    "DeleteBucketAnalyticsConfiguration"; DeleteBucketCorsInput => DeleteBucketCorsOutput
-    = super::schema::ops::DELETE_BUCKET_CORS, "DeleteBucketCors";
-    DeleteBucketEncryptionInput => DeleteBucketEncryptionOutput =
-    super::schema::ops::DELETE_BUCKET_ENCRYPTION, "DeleteBucketEncryption";
-    DeleteBucketIntelligentTieringConfigurationInput =>
-    DeleteBucketIntelligentTieringConfigurationOutput =
-    super::schema::ops::DELETE_BUCKET_INTELLIGENT_TIERING_CONFIGURATION,
+    CreateMultipartUploadOutput, "CreateMultipartUpload"; CreateSessionInput =>
+    CreateSessionOutput, "CreateSession"; DeleteBucketInput => DeleteBucketOutput,
+    "DeleteBucket"; DeleteBucketAnalyticsConfigurationInput =>
+    DeleteBucketAnalyticsConfigurationOutput, "DeleteBucketAnalyticsConfiguration";
+    DeleteBucketCorsInput => DeleteBucketCorsOutput, "DeleteBucketCors";
+    DeleteBucketEncryptionInput => DeleteBucketEncryptionOutput,
+    "DeleteBucketEncryption"; DeleteBucketIntelligentTieringConfigurationInput =>
+    DeleteBucketIntelligentTieringConfigurationOutput,
     "DeleteBucketIntelligentTieringConfiguration";
-    DeleteBucketInventoryConfigurationInput => DeleteBucketInventoryConfigurationOutput =
-    super::schema::ops::DELETE_BUCKET_INVENTORY_CONFIGURATION,
+    DeleteBucketInventoryConfigurationInput => DeleteBucketInventoryConfigurationOutput,
     "DeleteBucketInventoryConfiguration"; DeleteBucketLifecycleInput =>
-    DeleteBucketLifecycleOutput = super::schema::ops::DELETE_BUCKET_LIFECYCLE,
-    "DeleteBucketLifecycle"; DeleteBucketMetadataConfigurationInput =>
-    DeleteBucketMetadataConfigurationOutput =
-    super::schema::ops::DELETE_BUCKET_METADATA_CONFIGURATION,
+    DeleteBucketLifecycleOutput, "DeleteBucketLifecycle";
+    DeleteBucketMetadataConfigurationInput => DeleteBucketMetadataConfigurationOutput,
     "DeleteBucketMetadataConfiguration"; DeleteBucketMetadataTableConfigurationInput =>
-    DeleteBucketMetadataTableConfigurationOutput =
-    super::schema::ops::DELETE_BUCKET_METADATA_TABLE_CONFIGURATION,
+    DeleteBucketMetadataTableConfigurationOutput,
     "DeleteBucketMetadataTableConfiguration"; DeleteBucketMetricsConfigurationInput =>
-    DeleteBucketMetricsConfigurationOutput =
-    super::schema::ops::DELETE_BUCKET_METRICS_CONFIGURATION,
-    "DeleteBucketMetricsConfiguration"; DeleteBucketOwnershipControlsInput =>
-    DeleteBucketOwnershipControlsOutput =
-    super::schema::ops::DELETE_BUCKET_OWNERSHIP_CONTROLS,
-    "DeleteBucketOwnershipControls"; DeleteBucketPolicyInput => DeleteBucketPolicyOutput
-    = super::schema::ops::DELETE_BUCKET_POLICY, "DeleteBucketPolicy";
-    DeleteBucketReplicationInput => DeleteBucketReplicationOutput =
-    super::schema::ops::DELETE_BUCKET_REPLICATION, "DeleteBucketReplication";
-    DeleteBucketTaggingInput => DeleteBucketTaggingOutput =
-    super::schema::ops::DELETE_BUCKET_TAGGING, "DeleteBucketTagging";
-    DeleteBucketWebsiteInput => DeleteBucketWebsiteOutput =
-    super::schema::ops::DELETE_BUCKET_WEBSITE, "DeleteBucketWebsite"; DeleteObjectInput
-    => DeleteObjectOutput = super::schema::ops::DELETE_OBJECT, "DeleteObject";
-    DeleteObjectAnnotationInput => DeleteObjectAnnotationOutput =
-    super::schema::ops::DELETE_OBJECT_ANNOTATION, "DeleteObjectAnnotation";
-    DeleteObjectTaggingInput => DeleteObjectTaggingOutput =
-    super::schema::ops::DELETE_OBJECT_TAGGING, "DeleteObjectTagging"; DeleteObjectsInput
-    => DeleteObjectsOutput = super::schema::ops::DELETE_OBJECTS, "DeleteObjects";
-    DeletePublicAccessBlockInput => DeletePublicAccessBlockOutput =
-    super::schema::ops::DELETE_PUBLIC_ACCESS_BLOCK, "DeletePublicAccessBlock";
-    GetBucketAbacInput => GetBucketAbacOutput = super::schema::ops::GET_BUCKET_ABAC,
+    DeleteBucketMetricsConfigurationOutput, "DeleteBucketMetricsConfiguration";
+    DeleteBucketOwnershipControlsInput => DeleteBucketOwnershipControlsOutput,
+    "DeleteBucketOwnershipControls"; DeleteBucketPolicyInput => DeleteBucketPolicyOutput,
+    "DeleteBucketPolicy"; DeleteBucketReplicationInput => DeleteBucketReplicationOutput,
+    "DeleteBucketReplication"; DeleteBucketTaggingInput => DeleteBucketTaggingOutput,
+    "DeleteBucketTagging"; DeleteBucketWebsiteInput => DeleteBucketWebsiteOutput,
+    "DeleteBucketWebsite"; DeleteObjectInput => DeleteObjectOutput, "DeleteObject";
+    DeleteObjectAnnotationInput => DeleteObjectAnnotationOutput,
+    "DeleteObjectAnnotation"; DeleteObjectTaggingInput => DeleteObjectTaggingOutput,
+    "DeleteObjectTagging"; DeleteObjectsInput => DeleteObjectsOutput, "DeleteObjects";
+    DeletePublicAccessBlockInput => DeletePublicAccessBlockOutput,
+    "DeletePublicAccessBlock"; GetBucketAbacInput => GetBucketAbacOutput,
     "GetBucketAbac"; GetBucketAccelerateConfigurationInput =>
-    GetBucketAccelerateConfigurationOutput =
-    super::schema::ops::GET_BUCKET_ACCELERATE_CONFIGURATION,
-    "GetBucketAccelerateConfiguration"; GetBucketAclInput => GetBucketAclOutput =
-    super::schema::ops::GET_BUCKET_ACL, "GetBucketAcl";
-    GetBucketAnalyticsConfigurationInput => GetBucketAnalyticsConfigurationOutput =
-    super::schema::ops::GET_BUCKET_ANALYTICS_CONFIGURATION,
-    "GetBucketAnalyticsConfiguration"; GetBucketCorsInput => GetBucketCorsOutput =
-    super::schema::ops::GET_BUCKET_CORS, "GetBucketCors"; GetBucketEncryptionInput =>
-    GetBucketEncryptionOutput = super::schema::ops::GET_BUCKET_ENCRYPTION,
+    GetBucketAccelerateConfigurationOutput, "GetBucketAccelerateConfiguration";
+    GetBucketAclInput => GetBucketAclOutput, "GetBucketAcl";
+    GetBucketAnalyticsConfigurationInput => GetBucketAnalyticsConfigurationOutput,
+    "GetBucketAnalyticsConfiguration"; GetBucketCorsInput => GetBucketCorsOutput,
+    "GetBucketCors"; GetBucketEncryptionInput => GetBucketEncryptionOutput,
     "GetBucketEncryption"; GetBucketIntelligentTieringConfigurationInput =>
-    GetBucketIntelligentTieringConfigurationOutput =
-    super::schema::ops::GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION,
+    GetBucketIntelligentTieringConfigurationOutput,
     "GetBucketIntelligentTieringConfiguration"; GetBucketInventoryConfigurationInput =>
-    GetBucketInventoryConfigurationOutput =
-    super::schema::ops::GET_BUCKET_INVENTORY_CONFIGURATION,
-    "GetBucketInventoryConfiguration"; GetBucketLifecycleInput =>
-    GetBucketLifecycleOutput = super::schema::ops::GET_BUCKET_LIFECYCLE,
-    "GetBucketLifecycle"; GetBucketLifecycleConfigurationInput =>
-    GetBucketLifecycleConfigurationOutput =
-    super::schema::ops::GET_BUCKET_LIFECYCLE_CONFIGURATION,
-    "GetBucketLifecycleConfiguration"; GetBucketLocationInput => GetBucketLocationOutput
-    = super::schema::ops::GET_BUCKET_LOCATION, "GetBucketLocation"; GetBucketLoggingInput
-    => GetBucketLoggingOutput = super::schema::ops::GET_BUCKET_LOGGING,
+    GetBucketInventoryConfigurationOutput, "GetBucketInventoryConfiguration";
+    GetBucketLifecycleInput => GetBucketLifecycleOutput, "GetBucketLifecycle";
+    GetBucketLifecycleConfigurationInput => GetBucketLifecycleConfigurationOutput,
+    "GetBucketLifecycleConfiguration"; GetBucketLocationInput => GetBucketLocationOutput,
+    "GetBucketLocation"; GetBucketLoggingInput => GetBucketLoggingOutput,
     "GetBucketLogging"; GetBucketMetadataConfigurationInput =>
-    GetBucketMetadataConfigurationOutput =
-    super::schema::ops::GET_BUCKET_METADATA_CONFIGURATION,
-    "GetBucketMetadataConfiguration"; GetBucketMetadataTableConfigurationInput =>
-    GetBucketMetadataTableConfigurationOutput =
-    super::schema::ops::GET_BUCKET_METADATA_TABLE_CONFIGURATION,
-    "GetBucketMetadataTableConfiguration"; GetBucketMetricsConfigurationInput =>
-    GetBucketMetricsConfigurationOutput =
-    super::schema::ops::GET_BUCKET_METRICS_CONFIGURATION,
+    GetBucketMetadataConfigurationOutput, "GetBucketMetadataConfiguration";
+    GetBucketMetadataTableConfigurationInput =>
+    GetBucketMetadataTableConfigurationOutput, "GetBucketMetadataTableConfiguration";
+    GetBucketMetricsConfigurationInput => GetBucketMetricsConfigurationOutput,
     "GetBucketMetricsConfiguration"; GetBucketNotificationInput =>
-    GetBucketNotificationOutput = super::schema::ops::GET_BUCKET_NOTIFICATION,
-    "GetBucketNotification"; GetBucketNotificationConfigurationInput =>
-    GetBucketNotificationConfigurationOutput =
-    super::schema::ops::GET_BUCKET_NOTIFICATION_CONFIGURATION,
+    GetBucketNotificationOutput, "GetBucketNotification";
+    GetBucketNotificationConfigurationInput => GetBucketNotificationConfigurationOutput,
     "GetBucketNotificationConfiguration"; GetBucketOwnershipControlsInput =>
-    GetBucketOwnershipControlsOutput = super::schema::ops::GET_BUCKET_OWNERSHIP_CONTROLS,
-    "GetBucketOwnershipControls"; GetBucketPolicyInput => GetBucketPolicyOutput =
-    super::schema::ops::GET_BUCKET_POLICY, "GetBucketPolicy"; GetBucketPolicyStatusInput
-    => GetBucketPolicyStatusOutput = super::schema::ops::GET_BUCKET_POLICY_STATUS,
-    "GetBucketPolicyStatus"; GetBucketReplicationInput => GetBucketReplicationOutput =
-    super::schema::ops::GET_BUCKET_REPLICATION, "GetBucketReplication";
-    GetBucketRequestPaymentInput => GetBucketRequestPaymentOutput =
-    super::schema::ops::GET_BUCKET_REQUEST_PAYMENT, "GetBucketRequestPayment";
-    GetBucketTaggingInput => GetBucketTaggingOutput =
-    super::schema::ops::GET_BUCKET_TAGGING, "GetBucketTagging"; GetBucketVersioningInput
-    => GetBucketVersioningOutput = super::schema::ops::GET_BUCKET_VERSIONING,
-    "GetBucketVersioning"; GetBucketWebsiteInput => GetBucketWebsiteOutput =
-    super::schema::ops::GET_BUCKET_WEBSITE, "GetBucketWebsite"; GetObjectInput =>
-    GetObjectOutput = super::schema::ops::GET_OBJECT, "GetObject"; GetObjectAclInput =>
-    GetObjectAclOutput = super::schema::ops::GET_OBJECT_ACL, "GetObjectAcl";
-    GetObjectAnnotationInput => GetObjectAnnotationOutput =
-    super::schema::ops::GET_OBJECT_ANNOTATION, "GetObjectAnnotation";
-    GetObjectAttributesInput => GetObjectAttributesOutput =
-    super::schema::ops::GET_OBJECT_ATTRIBUTES, "GetObjectAttributes";
-    GetObjectLegalHoldInput => GetObjectLegalHoldOutput =
-    super::schema::ops::GET_OBJECT_LEGAL_HOLD, "GetObjectLegalHold";
-    GetObjectLockConfigurationInput => GetObjectLockConfigurationOutput =
-    super::schema::ops::GET_OBJECT_LOCK_CONFIGURATION, "GetObjectLockConfiguration";
-    GetObjectRetentionInput => GetObjectRetentionOutput =
-    super::schema::ops::GET_OBJECT_RETENTION, "GetObjectRetention"; GetObjectTaggingInput
-    => GetObjectTaggingOutput = super::schema::ops::GET_OBJECT_TAGGING,
-    "GetObjectTagging"; GetObjectTorrentInput => GetObjectTorrentOutput =
-    super::schema::ops::GET_OBJECT_TORRENT, "GetObjectTorrent"; GetPublicAccessBlockInput
-    => GetPublicAccessBlockOutput = super::schema::ops::GET_PUBLIC_ACCESS_BLOCK,
-    "GetPublicAccessBlock"; HeadBucketInput => HeadBucketOutput =
-    super::schema::ops::HEAD_BUCKET, "HeadBucket"; HeadObjectInput => HeadObjectOutput =
-    super::schema::ops::HEAD_OBJECT, "HeadObject"; ListBucketAnalyticsConfigurationsInput
-    => ListBucketAnalyticsConfigurationsOutput =
-    super::schema::ops::LIST_BUCKET_ANALYTICS_CONFIGURATIONS,
+    GetBucketOwnershipControlsOutput, "GetBucketOwnershipControls"; GetBucketPolicyInput
+    => GetBucketPolicyOutput, "GetBucketPolicy"; GetBucketPolicyStatusInput =>
+    GetBucketPolicyStatusOutput, "GetBucketPolicyStatus"; GetBucketReplicationInput =>
+    GetBucketReplicationOutput, "GetBucketReplication"; GetBucketRequestPaymentInput =>
+    GetBucketRequestPaymentOutput, "GetBucketRequestPayment"; GetBucketTaggingInput =>
+    GetBucketTaggingOutput, "GetBucketTagging"; GetBucketVersioningInput =>
+    GetBucketVersioningOutput, "GetBucketVersioning"; GetBucketWebsiteInput =>
+    GetBucketWebsiteOutput, "GetBucketWebsite"; GetObjectInput => GetObjectOutput,
+    "GetObject"; GetObjectAclInput => GetObjectAclOutput, "GetObjectAcl";
+    GetObjectAnnotationInput => GetObjectAnnotationOutput, "GetObjectAnnotation";
+    GetObjectAttributesInput => GetObjectAttributesOutput, "GetObjectAttributes";
+    GetObjectLegalHoldInput => GetObjectLegalHoldOutput, "GetObjectLegalHold";
+    GetObjectLockConfigurationInput => GetObjectLockConfigurationOutput,
+    "GetObjectLockConfiguration"; GetObjectRetentionInput => GetObjectRetentionOutput,
+    "GetObjectRetention"; GetObjectTaggingInput => GetObjectTaggingOutput,
+    "GetObjectTagging"; GetObjectTorrentInput => GetObjectTorrentOutput,
+    "GetObjectTorrent"; GetPublicAccessBlockInput => GetPublicAccessBlockOutput,
+    "GetPublicAccessBlock"; HeadBucketInput => HeadBucketOutput, "HeadBucket";
+    HeadObjectInput => HeadObjectOutput, "HeadObject";
+    ListBucketAnalyticsConfigurationsInput => ListBucketAnalyticsConfigurationsOutput,
     "ListBucketAnalyticsConfigurations"; ListBucketIntelligentTieringConfigurationsInput
-    => ListBucketIntelligentTieringConfigurationsOutput =
-    super::schema::ops::LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS,
+    => ListBucketIntelligentTieringConfigurationsOutput,
     "ListBucketIntelligentTieringConfigurations"; ListBucketInventoryConfigurationsInput
-    => ListBucketInventoryConfigurationsOutput =
-    super::schema::ops::LIST_BUCKET_INVENTORY_CONFIGURATIONS,
-    "ListBucketInventoryConfigurations"; ListBucketMetricsConfigurationsInput =>
-    ListBucketMetricsConfigurationsOutput =
-    super::schema::ops::LIST_BUCKET_METRICS_CONFIGURATIONS,
-    "ListBucketMetricsConfigurations"; ListBucketsInput => ListBucketsOutput =
-    super::schema::ops::LIST_BUCKETS, "ListBuckets"; ListDirectoryBucketsInput =>
-    ListDirectoryBucketsOutput = super::schema::ops::LIST_DIRECTORY_BUCKETS,
-    "ListDirectoryBuckets"; ListMultipartUploadsInput => ListMultipartUploadsOutput =
-    super::schema::ops::LIST_MULTIPART_UPLOADS, "ListMultipartUploads";
-    ListObjectAnnotationsInput => ListObjectAnnotationsOutput =
-    super::schema::ops::LIST_OBJECT_ANNOTATIONS, "ListObjectAnnotations";
-    ListObjectVersionsInput => ListObjectVersionsOutput =
-    super::schema::ops::LIST_OBJECT_VERSIONS, "ListObjectVersions"; ListObjectsInput =>
-    ListObjectsOutput = super::schema::ops::LIST_OBJECTS, "ListObjects";
-    ListObjectsV2Input => ListObjectsV2Output = super::schema::ops::LIST_OBJECTS_V2,
-    "ListObjectsV2"; ListPartsInput => ListPartsOutput = super::schema::ops::LIST_PARTS,
-    "ListParts"; PutBucketAbacInput => PutBucketAbacOutput =
-    super::schema::ops::PUT_BUCKET_ABAC, "PutBucketAbac";
-    PutBucketAccelerateConfigurationInput => PutBucketAccelerateConfigurationOutput =
-    super::schema::ops::PUT_BUCKET_ACCELERATE_CONFIGURATION,
-    "PutBucketAccelerateConfiguration"; PutBucketAclInput => PutBucketAclOutput =
-    super::schema::ops::PUT_BUCKET_ACL, "PutBucketAcl";
-    PutBucketAnalyticsConfigurationInput => PutBucketAnalyticsConfigurationOutput =
-    super::schema::ops::PUT_BUCKET_ANALYTICS_CONFIGURATION,
-    "PutBucketAnalyticsConfiguration"; PutBucketCorsInput => PutBucketCorsOutput =
-    super::schema::ops::PUT_BUCKET_CORS, "PutBucketCors"; PutBucketEncryptionInput =>
-    PutBucketEncryptionOutput = super::schema::ops::PUT_BUCKET_ENCRYPTION,
+    => ListBucketInventoryConfigurationsOutput, "ListBucketInventoryConfigurations";
+    ListBucketMetricsConfigurationsInput => ListBucketMetricsConfigurationsOutput,
+    "ListBucketMetricsConfigurations"; ListBucketsInput => ListBucketsOutput,
+    "ListBuckets"; ListDirectoryBucketsInput => ListDirectoryBucketsOutput,
+    "ListDirectoryBuckets"; ListMultipartUploadsInput => ListMultipartUploadsOutput,
+    "ListMultipartUploads"; ListObjectAnnotationsInput => ListObjectAnnotationsOutput,
+    "ListObjectAnnotations"; ListObjectVersionsInput => ListObjectVersionsOutput,
+    "ListObjectVersions"; ListObjectsInput => ListObjectsOutput, "ListObjects";
+    ListObjectsV2Input => ListObjectsV2Output, "ListObjectsV2"; ListPartsInput =>
+    ListPartsOutput, "ListParts"; PutBucketAbacInput => PutBucketAbacOutput,
+    "PutBucketAbac"; PutBucketAccelerateConfigurationInput =>
+    PutBucketAccelerateConfigurationOutput, "PutBucketAccelerateConfiguration";
+    PutBucketAclInput => PutBucketAclOutput, "PutBucketAcl";
+    PutBucketAnalyticsConfigurationInput => PutBucketAnalyticsConfigurationOutput,
+    "PutBucketAnalyticsConfiguration"; PutBucketCorsInput => PutBucketCorsOutput,
+    "PutBucketCors"; PutBucketEncryptionInput => PutBucketEncryptionOutput,
     "PutBucketEncryption"; PutBucketIntelligentTieringConfigurationInput =>
-    PutBucketIntelligentTieringConfigurationOutput =
-    super::schema::ops::PUT_BUCKET_INTELLIGENT_TIERING_CONFIGURATION,
+    PutBucketIntelligentTieringConfigurationOutput,
     "PutBucketIntelligentTieringConfiguration"; PutBucketInventoryConfigurationInput =>
-    PutBucketInventoryConfigurationOutput =
-    super::schema::ops::PUT_BUCKET_INVENTORY_CONFIGURATION,
-    "PutBucketInventoryConfiguration"; PutBucketLifecycleInput =>
-    PutBucketLifecycleOutput = super::schema::ops::PUT_BUCKET_LIFECYCLE,
-    "PutBucketLifecycle"; PutBucketLifecycleConfigurationInput =>
-    PutBucketLifecycleConfigurationOutput =
-    super::schema::ops::PUT_BUCKET_LIFECYCLE_CONFIGURATION,
-    "PutBucketLifecycleConfiguration"; PutBucketLoggingInput => PutBucketLoggingOutput =
-    super::schema::ops::PUT_BUCKET_LOGGING, "PutBucketLogging";
-    PutBucketMetricsConfigurationInput => PutBucketMetricsConfigurationOutput =
-    super::schema::ops::PUT_BUCKET_METRICS_CONFIGURATION,
-    "PutBucketMetricsConfiguration"; PutBucketNotificationInput =>
-    PutBucketNotificationOutput = super::schema::ops::PUT_BUCKET_NOTIFICATION,
-    "PutBucketNotification"; PutBucketNotificationConfigurationInput =>
-    PutBucketNotificationConfigurationOutput =
-    super::schema::ops::PUT_BUCKET_NOTIFICATION_CONFIGURATION,
+    PutBucketInventoryConfigurationOutput, "PutBucketInventoryConfiguration";
+    PutBucketLifecycleInput => PutBucketLifecycleOutput, "PutBucketLifecycle";
+    PutBucketLifecycleConfigurationInput => PutBucketLifecycleConfigurationOutput,
+    "PutBucketLifecycleConfiguration"; PutBucketLoggingInput => PutBucketLoggingOutput,
+    "PutBucketLogging"; PutBucketMetricsConfigurationInput =>
+    PutBucketMetricsConfigurationOutput, "PutBucketMetricsConfiguration";
+    PutBucketNotificationInput => PutBucketNotificationOutput, "PutBucketNotification";
+    PutBucketNotificationConfigurationInput => PutBucketNotificationConfigurationOutput,
     "PutBucketNotificationConfiguration"; PutBucketOwnershipControlsInput =>
-    PutBucketOwnershipControlsOutput = super::schema::ops::PUT_BUCKET_OWNERSHIP_CONTROLS,
-    "PutBucketOwnershipControls"; PutBucketPolicyInput => PutBucketPolicyOutput =
-    super::schema::ops::PUT_BUCKET_POLICY, "PutBucketPolicy"; PutBucketReplicationInput
-    => PutBucketReplicationOutput = super::schema::ops::PUT_BUCKET_REPLICATION,
-    "PutBucketReplication"; PutBucketRequestPaymentInput => PutBucketRequestPaymentOutput
-    = super::schema::ops::PUT_BUCKET_REQUEST_PAYMENT, "PutBucketRequestPayment";
-    PutBucketTaggingInput => PutBucketTaggingOutput =
-    super::schema::ops::PUT_BUCKET_TAGGING, "PutBucketTagging"; PutBucketVersioningInput
-    => PutBucketVersioningOutput = super::schema::ops::PUT_BUCKET_VERSIONING,
-    "PutBucketVersioning"; PutBucketWebsiteInput => PutBucketWebsiteOutput =
-    super::schema::ops::PUT_BUCKET_WEBSITE, "PutBucketWebsite"; PutObjectInput =>
-    PutObjectOutput = super::schema::ops::PUT_OBJECT, "PutObject"; PutObjectAclInput =>
-    PutObjectAclOutput = super::schema::ops::PUT_OBJECT_ACL, "PutObjectAcl";
-    PutObjectAnnotationInput => PutObjectAnnotationOutput =
-    super::schema::ops::PUT_OBJECT_ANNOTATION, "PutObjectAnnotation";
-    PutObjectLegalHoldInput => PutObjectLegalHoldOutput =
-    super::schema::ops::PUT_OBJECT_LEGAL_HOLD, "PutObjectLegalHold";
-    PutObjectLockConfigurationInput => PutObjectLockConfigurationOutput =
-    super::schema::ops::PUT_OBJECT_LOCK_CONFIGURATION, "PutObjectLockConfiguration";
-    PutObjectRetentionInput => PutObjectRetentionOutput =
-    super::schema::ops::PUT_OBJECT_RETENTION, "PutObjectRetention"; PutObjectTaggingInput
-    => PutObjectTaggingOutput = super::schema::ops::PUT_OBJECT_TAGGING,
-    "PutObjectTagging"; PutPublicAccessBlockInput => PutPublicAccessBlockOutput =
-    super::schema::ops::PUT_PUBLIC_ACCESS_BLOCK, "PutPublicAccessBlock";
-    RenameObjectInput => RenameObjectOutput = super::schema::ops::RENAME_OBJECT,
-    "RenameObject"; RestoreObjectInput => RestoreObjectOutput =
-    super::schema::ops::RESTORE_OBJECT, "RestoreObject"; SelectObjectContentInput =>
-    SelectObjectContentOutput = super::schema::ops::SELECT_OBJECT_CONTENT,
-    "SelectObjectContent"; UpdateBucketMetadataAnnotationTableConfigurationInput =>
-    UpdateBucketMetadataAnnotationTableConfigurationOutput =
-    super::schema::ops::UPDATE_BUCKET_METADATA_ANNOTATION_TABLE_CONFIGURATION,
+    PutBucketOwnershipControlsOutput, "PutBucketOwnershipControls"; PutBucketPolicyInput
+    => PutBucketPolicyOutput, "PutBucketPolicy"; PutBucketReplicationInput =>
+    PutBucketReplicationOutput, "PutBucketReplication"; PutBucketRequestPaymentInput =>
+    PutBucketRequestPaymentOutput, "PutBucketRequestPayment"; PutBucketTaggingInput =>
+    PutBucketTaggingOutput, "PutBucketTagging"; PutBucketVersioningInput =>
+    PutBucketVersioningOutput, "PutBucketVersioning"; PutBucketWebsiteInput =>
+    PutBucketWebsiteOutput, "PutBucketWebsite"; PutObjectInput => PutObjectOutput,
+    "PutObject"; PutObjectAclInput => PutObjectAclOutput, "PutObjectAcl";
+    PutObjectAnnotationInput => PutObjectAnnotationOutput, "PutObjectAnnotation";
+    PutObjectLegalHoldInput => PutObjectLegalHoldOutput, "PutObjectLegalHold";
+    PutObjectLockConfigurationInput => PutObjectLockConfigurationOutput,
+    "PutObjectLockConfiguration"; PutObjectRetentionInput => PutObjectRetentionOutput,
+    "PutObjectRetention"; PutObjectTaggingInput => PutObjectTaggingOutput,
+    "PutObjectTagging"; PutPublicAccessBlockInput => PutPublicAccessBlockOutput,
+    "PutPublicAccessBlock"; RenameObjectInput => RenameObjectOutput, "RenameObject";
+    RestoreObjectInput => RestoreObjectOutput, "RestoreObject"; SelectObjectContentInput
+    => SelectObjectContentOutput, "SelectObjectContent";
+    UpdateBucketMetadataAnnotationTableConfigurationInput =>
+    UpdateBucketMetadataAnnotationTableConfigurationOutput,
     "UpdateBucketMetadataAnnotationTableConfiguration";
     UpdateBucketMetadataInventoryTableConfigurationInput =>
-    UpdateBucketMetadataInventoryTableConfigurationOutput =
-    super::schema::ops::UPDATE_BUCKET_METADATA_INVENTORY_TABLE_CONFIGURATION,
+    UpdateBucketMetadataInventoryTableConfigurationOutput,
     "UpdateBucketMetadataInventoryTableConfiguration";
     UpdateBucketMetadataJournalTableConfigurationInput =>
-    UpdateBucketMetadataJournalTableConfigurationOutput =
-    super::schema::ops::UPDATE_BUCKET_METADATA_JOURNAL_TABLE_CONFIGURATION,
+    UpdateBucketMetadataJournalTableConfigurationOutput,
     "UpdateBucketMetadataJournalTableConfiguration"; UpdateObjectEncryptionInput =>
-    UpdateObjectEncryptionOutput = super::schema::ops::UPDATE_OBJECT_ENCRYPTION,
-    "UpdateObjectEncryption"; UploadPartInput => UploadPartOutput =
-    super::schema::ops::UPLOAD_PART, "UploadPart"; UploadPartCopyInput =>
-    UploadPartCopyOutput = super::schema::ops::UPLOAD_PART_COPY, "UploadPartCopy";
-    WriteGetObjectResponseInput => WriteGetObjectResponseOutput =
-    super::schema::ops::WRITE_GET_OBJECT_RESPONSE, "WriteGetObjectResponse";
+    UpdateObjectEncryptionOutput, "UpdateObjectEncryption"; UploadPartInput =>
+    UploadPartOutput, "UploadPart"; UploadPartCopyInput => UploadPartCopyOutput,
+    "UploadPartCopy"; WriteGetObjectResponseInput => WriteGetObjectResponseOutput,
+    "WriteGetObjectResponse";
 );

@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AbortMultipartUploadOutput {
     pub request_charged: Option<RequestCharged>,
@@ -15,7 +15,7 @@ pub struct AbortMultipartUploadOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AbortMultipartUploadOutput "AbortMultipartUploadOutput"[debug from output] {
+    AbortMultipartUploadOutput "AbortMultipartUploadOutput"[from output] {
     request_charged : RequestCharged, version_id : String } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
@@ -101,14 +101,14 @@ pub struct CopyObjectOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CopyObjectOutput "CopyObjectOutput"[debug from output] { copy_object_result :
+    CopyObjectOutput "CopyObjectOutput"[debug from output] { copy_object_result =
     CopyObjectResult, expiration : String, copy_source_version_id : String, version_id :
     String, server_side_encryption : ServerSideEncryption, sse_customer_algorithm :
     String, sse_customer_key_md5 : String, ssekms_key_id : String[sensitive],
     ssekms_encryption_context : String[sensitive], bucket_key_enabled = bool,
     request_charged : RequestCharged } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateBucketOutput {
     /// A forward slash followed by the name of the bucket for all account regional namespace buckets and all global general purpose buckets created in us-east-1. For example, `/amzn-s3-demo-bucket`. For global general purpose buckets created in other Amazon Web Services Regions, the Location field is the global endpoint URL. For example, `http://amzn-s3-demo-bucket.s3.amazonaws.com/`.
@@ -118,8 +118,8 @@ pub struct CreateBucketOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateBucketOutput "CreateBucketOutput"[debug from output] { location : String,
-    bucket_arn : String } { _meta }
+    CreateBucketOutput "CreateBucketOutput"[from output] { location : String, bucket_arn
+    : String } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -182,10 +182,10 @@ pub struct CreateSessionOutput {
 rboto::__structure!(
     CreateSessionOutput "CreateSessionOutput"[debug from output] { server_side_encryption
     : ServerSideEncryption, ssekms_key_id : String[sensitive], ssekms_encryption_context
-    : String[sensitive], bucket_key_enabled = bool, credentials : SessionCredentials } {
+    : String[sensitive], bucket_key_enabled = bool, credentials = SessionCredentials } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteObjectAnnotationOutput {
     /// The version ID of the object that the annotation was deleted from.
@@ -194,10 +194,10 @@ pub struct DeleteObjectAnnotationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteObjectAnnotationOutput "DeleteObjectAnnotationOutput"[debug from output] {
+    DeleteObjectAnnotationOutput "DeleteObjectAnnotationOutput"[from output] {
     object_version_id : String, request_charged : RequestCharged } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteObjectOutput {
     /// Indicates whether the specified object version that was permanently deleted was (true) or was not (false) a delete marker before deletion. In a simple DELETE, this header indicates whether (true) or not (false) the current version of the object is a delete marker.
@@ -208,10 +208,10 @@ pub struct DeleteObjectOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteObjectOutput "DeleteObjectOutput"[debug from output] { delete_marker = bool,
+    DeleteObjectOutput "DeleteObjectOutput"[from output] { delete_marker = bool,
     version_id : String, request_charged : RequestCharged } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteObjectTaggingOutput {
     /// The versionId of the object the tag-set was removed from.
@@ -219,10 +219,10 @@ pub struct DeleteObjectTaggingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteObjectTaggingOutput "DeleteObjectTaggingOutput"[debug from output] { version_id
-    : String } { _meta }
+    DeleteObjectTaggingOutput "DeleteObjectTaggingOutput"[from output] { version_id :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteObjectsOutput {
     /// Container element for a successful delete. It identifies the object that was successfully deleted.
@@ -233,11 +233,11 @@ pub struct DeleteObjectsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteObjectsOutput "DeleteObjectsOutput"[debug from output] { deleted : Vec <
-    DeletedObject >, request_charged : RequestCharged, errors : Vec < ErrorShape > } {
+    DeleteObjectsOutput "DeleteObjectsOutput"[from output] { deleted = Vec <
+    DeletedObject >, request_charged : RequestCharged, errors = Vec < ErrorShape > } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBucketAbacOutput {
     /// The ABAC status of the general purpose bucket.
@@ -245,10 +245,10 @@ pub struct GetBucketAbacOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBucketAbacOutput "GetBucketAbacOutput"[debug from output] { abac_status :
-    AbacStatus } { _meta }
+    GetBucketAbacOutput "GetBucketAbacOutput"[from output] { abac_status = AbacStatus } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBucketAccelerateConfigurationOutput {
     /// The accelerate configuration of the bucket.
@@ -257,11 +257,11 @@ pub struct GetBucketAccelerateConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBucketAccelerateConfigurationOutput "GetBucketAccelerateConfigurationOutput"[debug
-    from output] { status : BucketAccelerateStatus, request_charged : RequestCharged } {
-    _meta }
+    GetBucketAccelerateConfigurationOutput "GetBucketAccelerateConfigurationOutput"[from
+    output] { status : BucketAccelerateStatus, request_charged : RequestCharged } { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBucketAclOutput {
     /// Container for the bucket owner's ID.
@@ -271,10 +271,10 @@ pub struct GetBucketAclOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBucketAclOutput "GetBucketAclOutput"[debug from output] { owner : Owner, grants :
-    Vec < Grant > } { _meta }
+    GetBucketAclOutput "GetBucketAclOutput"[from output] { owner = Owner, grants = Vec <
+    Grant > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBucketAnalyticsConfigurationOutput {
     /// The configuration and any analyses for the analytics filter.
@@ -282,10 +282,10 @@ pub struct GetBucketAnalyticsConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBucketAnalyticsConfigurationOutput "GetBucketAnalyticsConfigurationOutput"[debug
-    from output] { analytics_configuration : AnalyticsConfiguration } { _meta }
+    GetBucketAnalyticsConfigurationOutput "GetBucketAnalyticsConfigurationOutput"[from
+    output] { analytics_configuration = AnalyticsConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBucketCorsOutput {
     /// A set of origins and methods (cross-origin access that you want to allow). You can add up to 100 rules to the configuration.
@@ -293,20 +293,20 @@ pub struct GetBucketCorsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBucketCorsOutput "GetBucketCorsOutput"[debug from output] { cors_rules : Vec <
-    CorsRule > } { _meta }
+    GetBucketCorsOutput "GetBucketCorsOutput"[from output] { cors_rules = Vec < CorsRule
+    > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBucketEncryptionOutput {
     pub server_side_encryption_configuration: Option<ServerSideEncryptionConfiguration>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBucketEncryptionOutput "GetBucketEncryptionOutput"[debug from output] {
-    server_side_encryption_configuration : ServerSideEncryptionConfiguration } { _meta }
+    GetBucketEncryptionOutput "GetBucketEncryptionOutput"[from output] {
+    server_side_encryption_configuration = ServerSideEncryptionConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBucketIntelligentTieringConfigurationOutput {
     /// Container for S3 Intelligent-Tiering configuration.
@@ -315,10 +315,10 @@ pub struct GetBucketIntelligentTieringConfigurationOutput {
 }
 rboto::__structure!(
     GetBucketIntelligentTieringConfigurationOutput
-    "GetBucketIntelligentTieringConfigurationOutput"[debug from output] {
-    intelligent_tiering_configuration : IntelligentTieringConfiguration } { _meta }
+    "GetBucketIntelligentTieringConfigurationOutput"[from output] {
+    intelligent_tiering_configuration = IntelligentTieringConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBucketInventoryConfigurationOutput {
     /// Specifies the inventory configuration.
@@ -326,10 +326,10 @@ pub struct GetBucketInventoryConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBucketInventoryConfigurationOutput "GetBucketInventoryConfigurationOutput"[debug
-    from output] { inventory_configuration : InventoryConfiguration } { _meta }
+    GetBucketInventoryConfigurationOutput "GetBucketInventoryConfigurationOutput"[from
+    output] { inventory_configuration = InventoryConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBucketLifecycleConfigurationOutput {
     /// Container for a lifecycle rule.
@@ -341,11 +341,11 @@ pub struct GetBucketLifecycleConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBucketLifecycleConfigurationOutput "GetBucketLifecycleConfigurationOutput"[debug
-    from output] { rules : Vec < LifecycleRule >, transition_default_minimum_object_size
-    : TransitionDefaultMinimumObjectSize } { _meta }
+    GetBucketLifecycleConfigurationOutput "GetBucketLifecycleConfigurationOutput"[from
+    output] { rules = Vec < LifecycleRule >, transition_default_minimum_object_size :
+    TransitionDefaultMinimumObjectSize } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBucketLifecycleOutput {
     /// Container for a lifecycle rule.
@@ -353,10 +353,10 @@ pub struct GetBucketLifecycleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBucketLifecycleOutput "GetBucketLifecycleOutput"[debug from output] { rules : Vec
-    < Rule > } { _meta }
+    GetBucketLifecycleOutput "GetBucketLifecycleOutput"[from output] { rules = Vec < Rule
+    > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBucketLocationOutput {
     /// Specifies the Region where the bucket resides. For a list of all the Amazon S3 supported location constraints by Region, see [Regions and Endpoints](https://docs.aws.amazon.com/general/latest/gr/rande.html#s3_region).
@@ -364,20 +364,20 @@ pub struct GetBucketLocationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBucketLocationOutput "GetBucketLocationOutput"[debug from output] {
-    location_constraint : BucketLocationConstraint } { _meta }
+    GetBucketLocationOutput "GetBucketLocationOutput"[from output] { location_constraint
+    : BucketLocationConstraint } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBucketLoggingOutput {
     pub logging_enabled: Option<LoggingEnabled>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBucketLoggingOutput "GetBucketLoggingOutput"[debug from output] { logging_enabled
-    : LoggingEnabled } { _meta }
+    GetBucketLoggingOutput "GetBucketLoggingOutput"[from output] { logging_enabled =
+    LoggingEnabled } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBucketMetadataConfigurationOutput {
     /// The metadata configuration for the general purpose bucket.
@@ -387,11 +387,11 @@ pub struct GetBucketMetadataConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBucketMetadataConfigurationOutput "GetBucketMetadataConfigurationOutput"[debug
-    from output] { get_bucket_metadata_configuration_result :
+    GetBucketMetadataConfigurationOutput "GetBucketMetadataConfigurationOutput"[from
+    output] { get_bucket_metadata_configuration_result =
     GetBucketMetadataConfigurationResult } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBucketMetadataTableConfigurationOutput {
     /// The metadata table configuration for the general purpose bucket.
@@ -402,11 +402,11 @@ pub struct GetBucketMetadataTableConfigurationOutput {
 }
 rboto::__structure!(
     GetBucketMetadataTableConfigurationOutput
-    "GetBucketMetadataTableConfigurationOutput"[debug from output] {
-    get_bucket_metadata_table_configuration_result :
+    "GetBucketMetadataTableConfigurationOutput"[from output] {
+    get_bucket_metadata_table_configuration_result =
     GetBucketMetadataTableConfigurationResult } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBucketMetricsConfigurationOutput {
     /// Specifies the metrics configuration.
@@ -414,10 +414,10 @@ pub struct GetBucketMetricsConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBucketMetricsConfigurationOutput "GetBucketMetricsConfigurationOutput"[debug from
-    output] { metrics_configuration : MetricsConfiguration } { _meta }
+    GetBucketMetricsConfigurationOutput "GetBucketMetricsConfigurationOutput"[from
+    output] { metrics_configuration = MetricsConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBucketOwnershipControlsOutput {
     /// The `OwnershipControls` (BucketOwnerEnforced, BucketOwnerPreferred, or ObjectWriter) currently in effect for this Amazon S3 bucket.
@@ -425,10 +425,10 @@ pub struct GetBucketOwnershipControlsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBucketOwnershipControlsOutput "GetBucketOwnershipControlsOutput"[debug from
-    output] { ownership_controls : OwnershipControls } { _meta }
+    GetBucketOwnershipControlsOutput "GetBucketOwnershipControlsOutput"[from output] {
+    ownership_controls = OwnershipControls } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBucketPolicyOutput {
     /// The bucket policy as a JSON document.
@@ -436,10 +436,10 @@ pub struct GetBucketPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBucketPolicyOutput "GetBucketPolicyOutput"[debug from output] { policy : String }
-    { _meta }
+    GetBucketPolicyOutput "GetBucketPolicyOutput"[from output] { policy : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBucketPolicyStatusOutput {
     /// The policy status for the specified bucket.
@@ -447,20 +447,20 @@ pub struct GetBucketPolicyStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBucketPolicyStatusOutput "GetBucketPolicyStatusOutput"[debug from output] {
-    policy_status : PolicyStatus } { _meta }
+    GetBucketPolicyStatusOutput "GetBucketPolicyStatusOutput"[from output] {
+    policy_status = PolicyStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBucketReplicationOutput {
     pub replication_configuration: Option<ReplicationConfiguration>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBucketReplicationOutput "GetBucketReplicationOutput"[debug from output] {
-    replication_configuration : ReplicationConfiguration } { _meta }
+    GetBucketReplicationOutput "GetBucketReplicationOutput"[from output] {
+    replication_configuration = ReplicationConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBucketRequestPaymentOutput {
     /// Specifies who pays for the download and request fees.
@@ -468,10 +468,10 @@ pub struct GetBucketRequestPaymentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBucketRequestPaymentOutput "GetBucketRequestPaymentOutput"[debug from output] {
-    payer : Payer } { _meta }
+    GetBucketRequestPaymentOutput "GetBucketRequestPaymentOutput"[from output] { payer :
+    Payer } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBucketTaggingOutput {
     /// Contains the tag set.
@@ -479,10 +479,10 @@ pub struct GetBucketTaggingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBucketTaggingOutput "GetBucketTaggingOutput"[debug from output] { tag_set : Vec <
-    Tag > } { _meta }
+    GetBucketTaggingOutput "GetBucketTaggingOutput"[from output] { tag_set = Vec < Tag >
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBucketVersioningOutput {
     /// The versioning state of the bucket.
@@ -492,10 +492,10 @@ pub struct GetBucketVersioningOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBucketVersioningOutput "GetBucketVersioningOutput"[debug from output] { status :
+    GetBucketVersioningOutput "GetBucketVersioningOutput"[from output] { status :
     BucketVersioningStatus, mfa_delete : MfaDeleteStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBucketWebsiteOutput {
     /// Specifies the redirect behavior of all requests to a website endpoint of an Amazon S3 bucket.
@@ -509,11 +509,11 @@ pub struct GetBucketWebsiteOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBucketWebsiteOutput "GetBucketWebsiteOutput"[debug from output] {
-    redirect_all_requests_to : RedirectAllRequestsTo, index_document : IndexDocument,
-    error_document : ErrorDocument, routing_rules : Vec < RoutingRule > } { _meta }
+    GetBucketWebsiteOutput "GetBucketWebsiteOutput"[from output] {
+    redirect_all_requests_to = RedirectAllRequestsTo, index_document = IndexDocument,
+    error_document = ErrorDocument, routing_rules = Vec < RoutingRule > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetObjectAclOutput {
     /// Container for the bucket owner's ID.
@@ -524,10 +524,10 @@ pub struct GetObjectAclOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetObjectAclOutput "GetObjectAclOutput"[debug from output] { owner : Owner, grants :
-    Vec < Grant >, request_charged : RequestCharged } { _meta }
+    GetObjectAclOutput "GetObjectAclOutput"[from output] { owner = Owner, grants = Vec <
+    Grant >, request_charged : RequestCharged } { _meta }
 );
-#[derive(Default)]
+#[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct GetObjectAnnotationOutput {
     /// The annotation payload.
@@ -570,7 +570,7 @@ pub struct GetObjectAnnotationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetObjectAnnotationOutput "GetObjectAnnotationOutput"[debug from output] {
+    GetObjectAnnotationOutput "GetObjectAnnotationOutput"[from output] {
     annotation_payload : rboto::Body, object_version_id : String, last_modified :
     rboto::DateTime, content_length = i64, e_tag : String, checksum_crc32 : String,
     checksum_crc32c : String, checksum_crc64nvme : String, checksum_sha1 : String,
@@ -579,7 +579,7 @@ rboto::__structure!(
     checksum_type : ChecksumType, server_side_encryption : ServerSideEncryption,
     request_charged : RequestCharged, replication_status : ReplicationStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetObjectAttributesOutput {
     /// Specifies whether the object retrieved was (`true`) or was not (`false`) a delete marker. If `false`, this response header does not appear in the response. To learn more about delete markers, see [Working with delete markers](https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeleteMarker.html).
@@ -602,12 +602,12 @@ pub struct GetObjectAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetObjectAttributesOutput "GetObjectAttributesOutput"[debug from output] {
-    delete_marker = bool, last_modified : rboto::DateTime, version_id : String,
-    request_charged : RequestCharged, e_tag : String, checksum : Checksum, object_parts :
+    GetObjectAttributesOutput "GetObjectAttributesOutput"[from output] { delete_marker =
+    bool, last_modified : rboto::DateTime, version_id : String, request_charged :
+    RequestCharged, e_tag : String, checksum = Checksum, object_parts =
     GetObjectAttributesParts, storage_class : StorageClass, object_size = i64 } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetObjectLegalHoldOutput {
     /// The current legal hold status for the specified object.
@@ -615,10 +615,10 @@ pub struct GetObjectLegalHoldOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetObjectLegalHoldOutput "GetObjectLegalHoldOutput"[debug from output] { legal_hold :
+    GetObjectLegalHoldOutput "GetObjectLegalHoldOutput"[from output] { legal_hold =
     ObjectLockLegalHold } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetObjectLockConfigurationOutput {
     /// The specified bucket's Object Lock configuration.
@@ -626,8 +626,8 @@ pub struct GetObjectLockConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetObjectLockConfigurationOutput "GetObjectLockConfigurationOutput"[debug from
-    output] { object_lock_configuration : ObjectLockConfiguration } { _meta }
+    GetObjectLockConfigurationOutput "GetObjectLockConfigurationOutput"[from output] {
+    object_lock_configuration = ObjectLockConfiguration } { _meta }
 );
 #[derive(Default)]
 #[non_exhaustive]
@@ -745,7 +745,7 @@ rboto::__structure!(
     ObjectLockEventHold, object_lock_event_hold_duration_days = i32,
     object_lock_event_hold_duration_years = i32 } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetObjectRetentionOutput {
     /// The container element for an object's retention settings.
@@ -753,10 +753,10 @@ pub struct GetObjectRetentionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetObjectRetentionOutput "GetObjectRetentionOutput"[debug from output] { retention :
+    GetObjectRetentionOutput "GetObjectRetentionOutput"[from output] { retention =
     ObjectLockRetention } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetObjectTaggingOutput {
     /// The versionId of the object for which you got the tagging information.
@@ -766,10 +766,10 @@ pub struct GetObjectTaggingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetObjectTaggingOutput "GetObjectTaggingOutput"[debug from output] { version_id :
-    String, tag_set : Vec < Tag > } { _meta }
+    GetObjectTaggingOutput "GetObjectTaggingOutput"[from output] { version_id : String,
+    tag_set = Vec < Tag > } { _meta }
 );
-#[derive(Default)]
+#[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct GetObjectTorrentOutput {
     /// A Bencoded dictionary as defined by the BitTorrent specification
@@ -778,10 +778,10 @@ pub struct GetObjectTorrentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetObjectTorrentOutput "GetObjectTorrentOutput"[debug from output] { body :
-    rboto::Body, request_charged : RequestCharged } { _meta }
+    GetObjectTorrentOutput "GetObjectTorrentOutput"[from output] { body : rboto::Body,
+    request_charged : RequestCharged } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPublicAccessBlockOutput {
     /// The `PublicAccessBlock` configuration currently in effect for this Amazon S3 bucket.
@@ -789,10 +789,10 @@ pub struct GetPublicAccessBlockOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetPublicAccessBlockOutput "GetPublicAccessBlockOutput"[debug from output] {
-    public_access_block_configuration : PublicAccessBlockConfiguration } { _meta }
+    GetPublicAccessBlockOutput "GetPublicAccessBlockOutput"[from output] {
+    public_access_block_configuration = PublicAccessBlockConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HeadBucketOutput {
     /// The Amazon Resource Name (ARN) of the S3 bucket. ARNs uniquely identify Amazon Web Services resources across all of Amazon Web Services.
@@ -808,7 +808,7 @@ pub struct HeadBucketOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    HeadBucketOutput "HeadBucketOutput"[debug from output] { bucket_arn : String,
+    HeadBucketOutput "HeadBucketOutput"[from output] { bucket_arn : String,
     bucket_location_type : LocationType, bucket_location_name : String, bucket_region :
     String, access_point_alias = bool } { _meta }
 );
@@ -928,7 +928,7 @@ rboto::__structure!(
     object_lock_event_hold : ObjectLockEventHold, object_lock_event_hold_duration_days =
     i32, object_lock_event_hold_duration_years = i32 } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListBucketAnalyticsConfigurationsOutput {
     /// Indicates whether the returned list of analytics configurations is complete. A value of true indicates that the list is not complete and the NextContinuationToken will be provided for a subsequent request.
@@ -943,11 +943,11 @@ pub struct ListBucketAnalyticsConfigurationsOutput {
 }
 rboto::__structure!(
     ListBucketAnalyticsConfigurationsOutput
-    "ListBucketAnalyticsConfigurationsOutput"[debug from output] { is_truncated = bool,
+    "ListBucketAnalyticsConfigurationsOutput"[from output] { is_truncated = bool,
     continuation_token : String, next_continuation_token : String,
-    analytics_configuration_list : Vec < AnalyticsConfiguration > } { _meta }
+    analytics_configuration_list = Vec < AnalyticsConfiguration > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListBucketIntelligentTieringConfigurationsOutput {
     /// Indicates whether the returned list of analytics configurations is complete. A value of `true` indicates that the list is not complete and the `NextContinuationToken` will be provided for a subsequent request.
@@ -964,12 +964,12 @@ pub struct ListBucketIntelligentTieringConfigurationsOutput {
 }
 rboto::__structure!(
     ListBucketIntelligentTieringConfigurationsOutput
-    "ListBucketIntelligentTieringConfigurationsOutput"[debug from output] { is_truncated
-    = bool, continuation_token : String, next_continuation_token : String,
-    intelligent_tiering_configuration_list : Vec < IntelligentTieringConfiguration > } {
+    "ListBucketIntelligentTieringConfigurationsOutput"[from output] { is_truncated =
+    bool, continuation_token : String, next_continuation_token : String,
+    intelligent_tiering_configuration_list = Vec < IntelligentTieringConfiguration > } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListBucketInventoryConfigurationsOutput {
     /// If sent in the request, the marker that is used as a starting point for this inventory configuration list response.
@@ -984,11 +984,11 @@ pub struct ListBucketInventoryConfigurationsOutput {
 }
 rboto::__structure!(
     ListBucketInventoryConfigurationsOutput
-    "ListBucketInventoryConfigurationsOutput"[debug from output] { continuation_token :
-    String, inventory_configuration_list : Vec < InventoryConfiguration >, is_truncated =
-    bool, next_continuation_token : String } { _meta }
+    "ListBucketInventoryConfigurationsOutput"[from output] { continuation_token : String,
+    inventory_configuration_list = Vec < InventoryConfiguration >, is_truncated = bool,
+    next_continuation_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListBucketMetricsConfigurationsOutput {
     /// Indicates whether the returned list of metrics configurations is complete. A value of true indicates that the list is not complete and the NextContinuationToken will be provided for a subsequent request.
@@ -1002,12 +1002,11 @@ pub struct ListBucketMetricsConfigurationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListBucketMetricsConfigurationsOutput "ListBucketMetricsConfigurationsOutput"[debug
-    from output] { is_truncated = bool, continuation_token : String,
-    next_continuation_token : String, metrics_configuration_list : Vec <
-    MetricsConfiguration > } { _meta }
+    ListBucketMetricsConfigurationsOutput "ListBucketMetricsConfigurationsOutput"[from
+    output] { is_truncated = bool, continuation_token : String, next_continuation_token :
+    String, metrics_configuration_list = Vec < MetricsConfiguration > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListBucketsOutput {
     /// The list of buckets owned by the requester.
@@ -1021,10 +1020,10 @@ pub struct ListBucketsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListBucketsOutput "ListBucketsOutput"[debug from output] { buckets : Vec < Bucket >,
-    owner : Owner, continuation_token : String, prefix : String } { _meta }
+    ListBucketsOutput "ListBucketsOutput"[from output] { buckets = Vec < Bucket >, owner
+    = Owner, continuation_token : String, prefix : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDirectoryBucketsOutput {
     /// The list of buckets owned by the requester.
@@ -1034,10 +1033,10 @@ pub struct ListDirectoryBucketsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDirectoryBucketsOutput "ListDirectoryBucketsOutput"[debug from output] { buckets
-    : Vec < Bucket >, continuation_token : String } { _meta }
+    ListDirectoryBucketsOutput "ListDirectoryBucketsOutput"[from output] { buckets = Vec
+    < Bucket >, continuation_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListMultipartUploadsOutput {
     /// The name of the bucket to which the multipart upload was initiated. Does not return the access point ARN or access point alias if used.
@@ -1068,14 +1067,14 @@ pub struct ListMultipartUploadsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListMultipartUploadsOutput "ListMultipartUploadsOutput"[debug from output] { bucket :
+    ListMultipartUploadsOutput "ListMultipartUploadsOutput"[from output] { bucket :
     String, key_marker : String, upload_id_marker : String, next_key_marker : String,
     prefix : String, delimiter : String, next_upload_id_marker : String, max_uploads =
-    i32, is_truncated = bool, uploads : Vec < MultipartUpload >, common_prefixes : Vec <
+    i32, is_truncated = bool, uploads = Vec < MultipartUpload >, common_prefixes = Vec <
     CommonPrefix >, encoding_type : EncodingType, request_charged : RequestCharged } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListObjectAnnotationsOutput {
     /// The list of annotations attached to the object.
@@ -1100,13 +1099,13 @@ pub struct ListObjectAnnotationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListObjectAnnotationsOutput "ListObjectAnnotationsOutput"[debug from output] {
-    annotations : Vec < AnnotationEntry >, bucket : String, key : String,
-    object_version_id : String, annotation_prefix : String, max_annotation_results = i32,
-    annotation_count = i32, continuation_token : String, next_continuation_token :
-    String, request_charged : RequestCharged } { _meta }
+    ListObjectAnnotationsOutput "ListObjectAnnotationsOutput"[from output] { annotations
+    = Vec < AnnotationEntry >, bucket : String, key : String, object_version_id : String,
+    annotation_prefix : String, max_annotation_results = i32, annotation_count = i32,
+    continuation_token : String, next_continuation_token : String, request_charged :
+    RequestCharged } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListObjectVersionsOutput {
     /// A flag that indicates whether Amazon S3 returned all of the results that satisfied the search criteria. If your results were truncated, you can make a follow-up paginated request by using the `NextKeyMarker` and `NextVersionIdMarker` response parameters as a starting place in another request to return the rest of the results.
@@ -1139,14 +1138,14 @@ pub struct ListObjectVersionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListObjectVersionsOutput "ListObjectVersionsOutput"[debug from output] { is_truncated
-    = bool, key_marker : String, version_id_marker : String, next_key_marker : String,
-    next_version_id_marker : String, versions : Vec < ObjectVersion >, delete_markers :
+    ListObjectVersionsOutput "ListObjectVersionsOutput"[from output] { is_truncated =
+    bool, key_marker : String, version_id_marker : String, next_key_marker : String,
+    next_version_id_marker : String, versions = Vec < ObjectVersion >, delete_markers =
     Vec < DeleteMarkerEntry >, name : String, prefix : String, delimiter : String,
-    max_keys = i32, common_prefixes : Vec < CommonPrefix >, encoding_type : EncodingType,
+    max_keys = i32, common_prefixes = Vec < CommonPrefix >, encoding_type : EncodingType,
     request_charged : RequestCharged } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListObjectsOutput {
     /// A flag that indicates whether Amazon S3 returned all of the results that satisfied the search criteria.
@@ -1173,13 +1172,12 @@ pub struct ListObjectsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListObjectsOutput "ListObjectsOutput"[debug from output] { is_truncated = bool,
-    marker : String, next_marker : String, contents : Vec < Object >, name : String,
-    prefix : String, delimiter : String, max_keys = i32, common_prefixes : Vec <
-    CommonPrefix >, encoding_type : EncodingType, request_charged : RequestCharged } {
-    _meta }
+    ListObjectsOutput "ListObjectsOutput"[from output] { is_truncated = bool, marker :
+    String, next_marker : String, contents = Vec < Object >, name : String, prefix :
+    String, delimiter : String, max_keys = i32, common_prefixes = Vec < CommonPrefix >,
+    encoding_type : EncodingType, request_charged : RequestCharged } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListObjectsV2Output {
     /// Set to `false` if all of the results were returned. Set to `true` if more keys are available to return. If the number of results exceeds that specified by `MaxKeys`, all of the results might not be returned.
@@ -1210,13 +1208,13 @@ pub struct ListObjectsV2Output {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListObjectsV2Output "ListObjectsV2Output"[debug from output] { is_truncated = bool,
-    contents : Vec < Object >, name : String, prefix : String, delimiter : String,
-    max_keys = i32, common_prefixes : Vec < CommonPrefix >, encoding_type : EncodingType,
+    ListObjectsV2Output "ListObjectsV2Output"[from output] { is_truncated = bool,
+    contents = Vec < Object >, name : String, prefix : String, delimiter : String,
+    max_keys = i32, common_prefixes = Vec < CommonPrefix >, encoding_type : EncodingType,
     key_count = i32, continuation_token : String, next_continuation_token : String,
     start_after : String, request_charged : RequestCharged } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPartsOutput {
     /// If the bucket has a lifecycle rule configured with an action to abort incomplete multipart uploads and the prefix in the lifecycle rule matches the object name in the request, then the response includes this header indicating when the initiated multipart upload will become eligible for abort operation.
@@ -1255,14 +1253,14 @@ pub struct ListPartsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListPartsOutput "ListPartsOutput"[debug from output] { abort_date : rboto::DateTime,
+    ListPartsOutput "ListPartsOutput"[from output] { abort_date : rboto::DateTime,
     abort_rule_id : String, bucket : String, key : String, upload_id : String,
     part_number_marker = i32, next_part_number_marker = i32, max_parts = i32,
-    is_truncated = bool, parts : Vec < Part >, initiator : Initiator, owner : Owner,
+    is_truncated = bool, parts = Vec < Part >, initiator = Initiator, owner = Owner,
     storage_class : StorageClass, request_charged : RequestCharged, checksum_algorithm :
     ChecksumAlgorithm, checksum_type : ChecksumType, version_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutBucketLifecycleConfigurationOutput {
     /// Indicates which default minimum object size behavior is applied to the lifecycle configuration.
@@ -1272,21 +1270,21 @@ pub struct PutBucketLifecycleConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutBucketLifecycleConfigurationOutput "PutBucketLifecycleConfigurationOutput"[debug
-    from output] { transition_default_minimum_object_size :
-    TransitionDefaultMinimumObjectSize } { _meta }
+    PutBucketLifecycleConfigurationOutput "PutBucketLifecycleConfigurationOutput"[from
+    output] { transition_default_minimum_object_size : TransitionDefaultMinimumObjectSize
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutObjectAclOutput {
     pub request_charged: Option<RequestCharged>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutObjectAclOutput "PutObjectAclOutput"[debug from output] { request_charged :
+    PutObjectAclOutput "PutObjectAclOutput"[from output] { request_charged :
     RequestCharged } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutObjectAnnotationOutput {
     /// The object key.
@@ -1325,33 +1323,33 @@ pub struct PutObjectAnnotationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutObjectAnnotationOutput "PutObjectAnnotationOutput"[debug from output] { key :
-    String, annotation_name : String, object_version_id : String, e_tag : String,
-    checksum_crc32 : String, checksum_crc32c : String, checksum_crc64nvme : String,
-    checksum_sha1 : String, checksum_sha256 : String, checksum_sha512 : String,
-    checksum_md5 : String, checksum_xxhash64 : String, checksum_xxhash3 : String,
-    checksum_xxhash128 : String, checksum_type : ChecksumType, server_side_encryption :
-    ServerSideEncryption, request_charged : RequestCharged } { _meta }
+    PutObjectAnnotationOutput "PutObjectAnnotationOutput"[from output] { key : String,
+    annotation_name : String, object_version_id : String, e_tag : String, checksum_crc32
+    : String, checksum_crc32c : String, checksum_crc64nvme : String, checksum_sha1 :
+    String, checksum_sha256 : String, checksum_sha512 : String, checksum_md5 : String,
+    checksum_xxhash64 : String, checksum_xxhash3 : String, checksum_xxhash128 : String,
+    checksum_type : ChecksumType, server_side_encryption : ServerSideEncryption,
+    request_charged : RequestCharged } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutObjectLegalHoldOutput {
     pub request_charged: Option<RequestCharged>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutObjectLegalHoldOutput "PutObjectLegalHoldOutput"[debug from output] {
-    request_charged : RequestCharged } { _meta }
+    PutObjectLegalHoldOutput "PutObjectLegalHoldOutput"[from output] { request_charged :
+    RequestCharged } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutObjectLockConfigurationOutput {
     pub request_charged: Option<RequestCharged>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutObjectLockConfigurationOutput "PutObjectLockConfigurationOutput"[debug from
-    output] { request_charged : RequestCharged } { _meta }
+    PutObjectLockConfigurationOutput "PutObjectLockConfigurationOutput"[from output] {
+    request_charged : RequestCharged } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -1412,17 +1410,17 @@ rboto::__structure!(
     ssekms_encryption_context : String[sensitive], bucket_key_enabled = bool, size = i64,
     request_charged : RequestCharged } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutObjectRetentionOutput {
     pub request_charged: Option<RequestCharged>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutObjectRetentionOutput "PutObjectRetentionOutput"[debug from output] {
-    request_charged : RequestCharged } { _meta }
+    PutObjectRetentionOutput "PutObjectRetentionOutput"[from output] { request_charged :
+    RequestCharged } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutObjectTaggingOutput {
     /// The versionId of the object the tag-set was added to.
@@ -1430,18 +1428,16 @@ pub struct PutObjectTaggingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutObjectTaggingOutput "PutObjectTaggingOutput"[debug from output] { version_id :
-    String } { _meta }
+    PutObjectTaggingOutput "PutObjectTaggingOutput"[from output] { version_id : String }
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RenameObjectOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    RenameObjectOutput "RenameObjectOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(RenameObjectOutput "RenameObjectOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RestoreObjectOutput {
     pub request_charged: Option<RequestCharged>,
@@ -1450,10 +1446,10 @@ pub struct RestoreObjectOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RestoreObjectOutput "RestoreObjectOutput"[debug from output] { request_charged :
+    RestoreObjectOutput "RestoreObjectOutput"[from output] { request_charged :
     RequestCharged, restore_output_path : String } { _meta }
 );
-#[derive(Default)]
+#[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct SelectObjectContentOutput {
     /// The array of results.
@@ -1461,17 +1457,17 @@ pub struct SelectObjectContentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SelectObjectContentOutput "SelectObjectContentOutput"[debug from output] { payload :
+    SelectObjectContentOutput "SelectObjectContentOutput"[from output] { payload =
     rboto::Body } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateObjectEncryptionOutput {
     pub request_charged: Option<RequestCharged>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateObjectEncryptionOutput "UpdateObjectEncryptionResponse"[debug from output] {
+    UpdateObjectEncryptionOutput "UpdateObjectEncryptionResponse"[from output] {
     request_charged : RequestCharged } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1498,7 +1494,7 @@ pub struct UploadPartCopyOutput {
 }
 rboto::__structure!(
     UploadPartCopyOutput "UploadPartCopyOutput"[debug from output] {
-    copy_source_version_id : String, copy_part_result : CopyPartResult,
+    copy_source_version_id : String, copy_part_result = CopyPartResult,
     server_side_encryption : ServerSideEncryption, sse_customer_algorithm : String,
     sse_customer_key_md5 : String, ssekms_key_id : String[sensitive], bucket_key_enabled
     = bool, request_charged : RequestCharged, version_id : String } { _meta }
@@ -1553,164 +1549,160 @@ rboto::__structure!(
     bucket_key_enabled = bool, request_charged : RequestCharged, version_id : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateBucketMetadataConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     CreateBucketMetadataConfigurationOutput
-    "CreateBucketMetadataConfigurationOutput"[debug from output] {} { _meta }
+    "CreateBucketMetadataConfigurationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateBucketMetadataTableConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     CreateBucketMetadataTableConfigurationOutput
-    "CreateBucketMetadataTableConfigurationOutput"[debug from output] {} { _meta }
+    "CreateBucketMetadataTableConfigurationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteBucketOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteBucketOutput "DeleteBucketOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteBucketOutput "DeleteBucketOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteBucketAnalyticsConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     DeleteBucketAnalyticsConfigurationOutput
-    "DeleteBucketAnalyticsConfigurationOutput"[debug from output] {} { _meta }
+    "DeleteBucketAnalyticsConfigurationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteBucketCorsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteBucketCorsOutput "DeleteBucketCorsOutput"[debug from output] {} { _meta }
+    DeleteBucketCorsOutput "DeleteBucketCorsOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteBucketEncryptionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteBucketEncryptionOutput "DeleteBucketEncryptionOutput"[debug from output] {} {
-    _meta }
+    DeleteBucketEncryptionOutput "DeleteBucketEncryptionOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteBucketIntelligentTieringConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     DeleteBucketIntelligentTieringConfigurationOutput
-    "DeleteBucketIntelligentTieringConfigurationOutput"[debug from output] {} { _meta }
+    "DeleteBucketIntelligentTieringConfigurationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteBucketInventoryConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     DeleteBucketInventoryConfigurationOutput
-    "DeleteBucketInventoryConfigurationOutput"[debug from output] {} { _meta }
+    "DeleteBucketInventoryConfigurationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteBucketLifecycleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteBucketLifecycleOutput "DeleteBucketLifecycleOutput"[debug from output] {} {
-    _meta }
+    DeleteBucketLifecycleOutput "DeleteBucketLifecycleOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteBucketMetadataConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     DeleteBucketMetadataConfigurationOutput
-    "DeleteBucketMetadataConfigurationOutput"[debug from output] {} { _meta }
+    "DeleteBucketMetadataConfigurationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteBucketMetadataTableConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     DeleteBucketMetadataTableConfigurationOutput
-    "DeleteBucketMetadataTableConfigurationOutput"[debug from output] {} { _meta }
+    "DeleteBucketMetadataTableConfigurationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteBucketMetricsConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteBucketMetricsConfigurationOutput "DeleteBucketMetricsConfigurationOutput"[debug
-    from output] {} { _meta }
+    DeleteBucketMetricsConfigurationOutput "DeleteBucketMetricsConfigurationOutput"[from
+    output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteBucketOwnershipControlsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteBucketOwnershipControlsOutput "DeleteBucketOwnershipControlsOutput"[debug from
+    DeleteBucketOwnershipControlsOutput "DeleteBucketOwnershipControlsOutput"[from
     output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteBucketPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteBucketPolicyOutput "DeleteBucketPolicyOutput"[debug from output] {} { _meta }
+    DeleteBucketPolicyOutput "DeleteBucketPolicyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteBucketReplicationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteBucketReplicationOutput "DeleteBucketReplicationOutput"[debug from output] {} {
-    _meta }
+    DeleteBucketReplicationOutput "DeleteBucketReplicationOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteBucketTaggingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteBucketTaggingOutput "DeleteBucketTaggingOutput"[debug from output] {} { _meta }
+    DeleteBucketTaggingOutput "DeleteBucketTaggingOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteBucketWebsiteOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteBucketWebsiteOutput "DeleteBucketWebsiteOutput"[debug from output] {} { _meta }
+    DeleteBucketWebsiteOutput "DeleteBucketWebsiteOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePublicAccessBlockOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeletePublicAccessBlockOutput "DeletePublicAccessBlockOutput"[debug from output] {} {
-    _meta }
+    DeletePublicAccessBlockOutput "DeletePublicAccessBlockOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBucketNotificationOutput {
     /// This data type is deprecated. A container for specifying the configuration for publication of messages to an Amazon Simple Notification Service (Amazon SNS) topic when Amazon S3 detects specified events.
@@ -1722,13 +1714,13 @@ pub struct GetBucketNotificationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBucketNotificationOutput "NotificationConfigurationDeprecated"[debug into from
-    output] { topic_configuration : TopicConfigurationDeprecated, queue_configuration :
-    QueueConfigurationDeprecated, cloud_function_configuration :
+    GetBucketNotificationOutput "NotificationConfigurationDeprecated"[into from output] {
+    topic_configuration = TopicConfigurationDeprecated, queue_configuration =
+    QueueConfigurationDeprecated, cloud_function_configuration =
     CloudFunctionConfiguration } { _meta }
 );
 /// A container for specifying the notification configuration of the bucket. If this element is empty, notifications are turned off for the bucket.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBucketNotificationConfigurationOutput {
     /// The topic to which notifications are sent and the events for which notifications are generated.
@@ -1742,226 +1734,214 @@ pub struct GetBucketNotificationConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBucketNotificationConfigurationOutput "NotificationConfiguration"[debug into from
-    output] { topic_configurations : Vec < TopicConfiguration >, queue_configurations :
-    Vec < QueueConfiguration >, lambda_function_configurations : Vec <
-    LambdaFunctionConfiguration >, event_bridge_configuration : EventBridgeConfiguration
+    GetBucketNotificationConfigurationOutput "NotificationConfiguration"[into from
+    output] { topic_configurations = Vec < TopicConfiguration >, queue_configurations =
+    Vec < QueueConfiguration >, lambda_function_configurations = Vec <
+    LambdaFunctionConfiguration >, event_bridge_configuration = EventBridgeConfiguration
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutBucketAbacOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    PutBucketAbacOutput "PutBucketAbacOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(PutBucketAbacOutput "PutBucketAbacOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutBucketAccelerateConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutBucketAccelerateConfigurationOutput "PutBucketAccelerateConfigurationOutput"[debug
-    from output] {} { _meta }
+    PutBucketAccelerateConfigurationOutput "PutBucketAccelerateConfigurationOutput"[from
+    output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutBucketAclOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    PutBucketAclOutput "PutBucketAclOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(PutBucketAclOutput "PutBucketAclOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutBucketAnalyticsConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutBucketAnalyticsConfigurationOutput "PutBucketAnalyticsConfigurationOutput"[debug
-    from output] {} { _meta }
+    PutBucketAnalyticsConfigurationOutput "PutBucketAnalyticsConfigurationOutput"[from
+    output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutBucketCorsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    PutBucketCorsOutput "PutBucketCorsOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(PutBucketCorsOutput "PutBucketCorsOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutBucketEncryptionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutBucketEncryptionOutput "PutBucketEncryptionOutput"[debug from output] {} { _meta }
+    PutBucketEncryptionOutput "PutBucketEncryptionOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutBucketIntelligentTieringConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     PutBucketIntelligentTieringConfigurationOutput
-    "PutBucketIntelligentTieringConfigurationOutput"[debug from output] {} { _meta }
+    "PutBucketIntelligentTieringConfigurationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutBucketInventoryConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutBucketInventoryConfigurationOutput "PutBucketInventoryConfigurationOutput"[debug
-    from output] {} { _meta }
+    PutBucketInventoryConfigurationOutput "PutBucketInventoryConfigurationOutput"[from
+    output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutBucketLifecycleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutBucketLifecycleOutput "PutBucketLifecycleOutput"[debug from output] {} { _meta }
+    PutBucketLifecycleOutput "PutBucketLifecycleOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutBucketLoggingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutBucketLoggingOutput "PutBucketLoggingOutput"[debug from output] {} { _meta }
+    PutBucketLoggingOutput "PutBucketLoggingOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutBucketMetricsConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutBucketMetricsConfigurationOutput "PutBucketMetricsConfigurationOutput"[debug from
+    PutBucketMetricsConfigurationOutput "PutBucketMetricsConfigurationOutput"[from
     output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutBucketNotificationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutBucketNotificationOutput "PutBucketNotificationOutput"[debug from output] {} {
-    _meta }
+    PutBucketNotificationOutput "PutBucketNotificationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutBucketNotificationConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     PutBucketNotificationConfigurationOutput
-    "PutBucketNotificationConfigurationOutput"[debug from output] {} { _meta }
+    "PutBucketNotificationConfigurationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutBucketOwnershipControlsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutBucketOwnershipControlsOutput "PutBucketOwnershipControlsOutput"[debug from
-    output] {} { _meta }
+    PutBucketOwnershipControlsOutput "PutBucketOwnershipControlsOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutBucketPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutBucketPolicyOutput "PutBucketPolicyOutput"[debug from output] {} { _meta }
+    PutBucketPolicyOutput "PutBucketPolicyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutBucketReplicationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutBucketReplicationOutput "PutBucketReplicationOutput"[debug from output] {} { _meta
-    }
+    PutBucketReplicationOutput "PutBucketReplicationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutBucketRequestPaymentOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutBucketRequestPaymentOutput "PutBucketRequestPaymentOutput"[debug from output] {} {
-    _meta }
+    PutBucketRequestPaymentOutput "PutBucketRequestPaymentOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutBucketTaggingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutBucketTaggingOutput "PutBucketTaggingOutput"[debug from output] {} { _meta }
+    PutBucketTaggingOutput "PutBucketTaggingOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutBucketVersioningOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutBucketVersioningOutput "PutBucketVersioningOutput"[debug from output] {} { _meta }
+    PutBucketVersioningOutput "PutBucketVersioningOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutBucketWebsiteOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutBucketWebsiteOutput "PutBucketWebsiteOutput"[debug from output] {} { _meta }
+    PutBucketWebsiteOutput "PutBucketWebsiteOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutPublicAccessBlockOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutPublicAccessBlockOutput "PutPublicAccessBlockOutput"[debug from output] {} { _meta
-    }
+    PutPublicAccessBlockOutput "PutPublicAccessBlockOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateBucketMetadataAnnotationTableConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     UpdateBucketMetadataAnnotationTableConfigurationOutput
-    "UpdateBucketMetadataAnnotationTableConfigurationOutput"[debug from output] {} {
-    _meta }
+    "UpdateBucketMetadataAnnotationTableConfigurationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateBucketMetadataInventoryTableConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     UpdateBucketMetadataInventoryTableConfigurationOutput
-    "UpdateBucketMetadataInventoryTableConfigurationOutput"[debug from output] {} { _meta
-    }
+    "UpdateBucketMetadataInventoryTableConfigurationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateBucketMetadataJournalTableConfigurationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     UpdateBucketMetadataJournalTableConfigurationOutput
-    "UpdateBucketMetadataJournalTableConfigurationOutput"[debug from output] {} { _meta }
+    "UpdateBucketMetadataJournalTableConfigurationOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WriteGetObjectResponseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    WriteGetObjectResponseOutput "WriteGetObjectResponseOutput"[debug from output] {} {
-    _meta }
+    WriteGetObjectResponseOutput "WriteGetObjectResponseOutput"[from output] {} { _meta }
 );

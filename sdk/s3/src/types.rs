@@ -48,7 +48,7 @@ pub struct AccessControlPolicy {
     pub owner: Option<Owner>,
 }
 rboto::__structure!(
-    AccessControlPolicy "AccessControlPolicy"[set into] { grants : Vec < Grant >, owner :
+    AccessControlPolicy "AccessControlPolicy"[set into] { grants = Vec < Grant >, owner =
     Owner } {}
 );
 /// A container for information about access control for replicas.
@@ -72,7 +72,7 @@ pub struct AnalyticsAndOperator {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    AnalyticsAndOperator "AnalyticsAndOperator"[set into from] { prefix : String, tags :
+    AnalyticsAndOperator "AnalyticsAndOperator"[set into from] { prefix : String, tags =
     Vec < Tag > } {}
 );
 /// Specifies the configuration and any analyses for the analytics filter of an Amazon S3 bucket.
@@ -88,7 +88,7 @@ pub struct AnalyticsConfiguration {
 }
 rboto::__structure!(
     AnalyticsConfiguration "AnalyticsConfiguration"[set into from] { id : String, filter
-    : AnalyticsFilter, storage_class_analysis : StorageClassAnalysis } {}
+    = AnalyticsFilter, storage_class_analysis = StorageClassAnalysis } {}
 );
 /// Where to publish the analytics results.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -99,7 +99,7 @@ pub struct AnalyticsExportDestination {
 }
 rboto::__structure!(
     AnalyticsExportDestination "AnalyticsExportDestination"[set into from] {
-    s3_bucket_destination : AnalyticsS3BucketDestination } {}
+    s3_bucket_destination = AnalyticsS3BucketDestination } {}
 );
 /// The filter used to describe a set of objects for analyses. A filter must have exactly one prefix, one tag, or one conjunction (AnalyticsAndOperator). If no filter is provided, all objects will be considered in any analysis.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -113,7 +113,7 @@ pub struct AnalyticsFilter {
     pub and: Option<AnalyticsAndOperator>,
 }
 rboto::__structure!(
-    AnalyticsFilter "AnalyticsFilter"[set into from] { prefix : String, tag : Tag, and :
+    AnalyticsFilter "AnalyticsFilter"[set into from] { prefix : String, tag = Tag, and =
     AnalyticsAndOperator } {}
 );
 /// Contains information about where to publish the analytics results.
@@ -134,11 +134,11 @@ rboto::__structure!(
     AnalyticsS3ExportFileFormat, bucket_account_id : String, bucket : String, prefix :
     String } {}
 );
-rboto::__string_enum!(AnalyticsS3ExportFileFormat { Csv = "CSV" });
+rboto::__string_enum!(AnalyticsS3ExportFileFormat { 0 Csv = "CSV" });
 rboto::__string_enum!(
-    AnnotationConfigurationState { Enabled = "ENABLED", Disabled = "DISABLED" }
+    AnnotationConfigurationState { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
 );
-rboto::__string_enum!(AnnotationDirective { Copy = "COPY", Exclude = "EXCLUDE" });
+rboto::__string_enum!(AnnotationDirective { 0 Copy = "COPY", 1 Exclude = "EXCLUDE" });
 /// Describes a single annotation attached to an object, including its name, last modified time, size, ETag, checksum algorithm, and replication status. Returned in the response from `ListObjectAnnotations`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -157,9 +157,9 @@ pub struct AnnotationEntry {
     pub replication_status: Option<ReplicationStatus>,
 }
 rboto::__structure!(
-    AnnotationEntry "AnnotationEntry"[set from] { annotation_name : String, last_modified
-    : rboto::DateTime, e_tag : String, checksum_algorithm : Vec < ChecksumAlgorithm >,
-    size = i64, replication_status : ReplicationStatus } {}
+    AnnotationEntry "AnnotationEntry"[from] { annotation_name : String, last_modified :
+    rboto::DateTime, e_tag : String, checksum_algorithm = Vec < ChecksumAlgorithm >, size
+    = i64, replication_status : ReplicationStatus } {}
 );
 /// Specifies the configuration for the annotation table associated with a bucket's Amazon S3 Metadata configuration. The annotation table is an Iceberg table that records annotation events for objects in the bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -173,7 +173,7 @@ pub struct AnnotationTableConfiguration {
 }
 rboto::__structure!(
     AnnotationTableConfiguration "AnnotationTableConfiguration"[set into] {
-    configuration_state : AnnotationConfigurationState, encryption_configuration :
+    configuration_state : AnnotationConfigurationState, encryption_configuration =
     MetadataTableEncryptionConfiguration, role : String } {}
 );
 /// Contains the current state of the annotation table associated with a bucket's Amazon S3 Metadata configuration, including its provisioning status and identifiers.
@@ -193,8 +193,8 @@ pub struct AnnotationTableConfigurationResult {
     pub role: Option<String>,
 }
 rboto::__structure!(
-    AnnotationTableConfigurationResult "AnnotationTableConfigurationResult"[set from] {
-    configuration_state : AnnotationConfigurationState, table_status : String, error :
+    AnnotationTableConfigurationResult "AnnotationTableConfigurationResult"[from] {
+    configuration_state : AnnotationConfigurationState, table_status : String, error =
     ErrorDetails, table_name : String, table_arn : String, role : String } {}
 );
 /// Specifies updates to apply to the annotation table configuration. Used as the request body for `UpdateBucketMetadataAnnotationTableConfiguration`.
@@ -209,11 +209,11 @@ pub struct AnnotationTableConfigurationUpdates {
 }
 rboto::__structure!(
     AnnotationTableConfigurationUpdates "AnnotationTableConfigurationUpdates"[set into] {
-    configuration_state : AnnotationConfigurationState, encryption_configuration :
+    configuration_state : AnnotationConfigurationState, encryption_configuration =
     MetadataTableEncryptionConfiguration, role : String } {}
 );
 rboto::__string_enum!(
-    ArchiveStatus { ArchiveAccess = "ARCHIVE_ACCESS", DeepArchiveAccess =
+    ArchiveStatus { 0 ArchiveAccess = "ARCHIVE_ACCESS", 1 DeepArchiveAccess =
     "DEEP_ARCHIVE_ACCESS" }
 );
 /// A bucket-level setting for Amazon S3 general purpose buckets used to prevent the upload of new objects encrypted with the specified server-side encryption type. For example, blocking an encryption type will block `PutObject`, `CopyObject`, `PostObject`, multipart upload, and replication requests to the bucket for objects with the specified encryption type.
@@ -224,7 +224,7 @@ pub struct BlockedEncryptionTypes {
     pub encryption_type: Option<Vec<EncryptionType>>,
 }
 rboto::__structure!(
-    BlockedEncryptionTypes "BlockedEncryptionTypes"[set into from] { encryption_type :
+    BlockedEncryptionTypes "BlockedEncryptionTypes"[set into from] { encryption_type =
     Vec < EncryptionType > } {}
 );
 /// In terms of implementation, a Bucket is a resource.
@@ -241,16 +241,18 @@ pub struct Bucket {
     pub bucket_arn: Option<String>,
 }
 rboto::__structure!(
-    Bucket "Bucket"[set from] { name : String, creation_date : rboto::DateTime,
-    bucket_region : String, bucket_arn : String } {}
-);
-rboto::__string_enum!(BucketAbacStatus { Enabled = "Enabled", Disabled = "Disabled" });
-rboto::__string_enum!(
-    BucketAccelerateStatus { Enabled = "Enabled", Suspended = "Suspended" }
+    Bucket "Bucket"[from] { name : String, creation_date : rboto::DateTime, bucket_region
+    : String, bucket_arn : String } {}
 );
 rboto::__string_enum!(
-    BucketCannedAcl { Private = "private", PublicRead = "public-read", PublicReadWrite =
-    "public-read-write", AuthenticatedRead = "authenticated-read" }
+    BucketAbacStatus { 0 Enabled = "Enabled", 1 Disabled = "Disabled" }
+);
+rboto::__string_enum!(
+    BucketAccelerateStatus { 0 Enabled = "Enabled", 1 Suspended = "Suspended" }
+);
+rboto::__string_enum!(
+    BucketCannedAcl { 0 Private = "private", 1 PublicRead = "public-read", 2
+    PublicReadWrite = "public-read-write", 3 AuthenticatedRead = "authenticated-read" }
 );
 /// Specifies the information about the bucket that will be created. For more information about directory buckets, see [Directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-overview.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -273,24 +275,25 @@ pub struct BucketLifecycleConfiguration {
     pub rules: Option<Vec<LifecycleRule>>,
 }
 rboto::__structure!(
-    BucketLifecycleConfiguration "BucketLifecycleConfiguration"[set into] { rules : Vec <
+    BucketLifecycleConfiguration "BucketLifecycleConfiguration"[set into] { rules = Vec <
     LifecycleRule > } {}
 );
 rboto::__string_enum!(
-    BucketLocationConstraint { AfSouth1 = "af-south-1", ApEast1 = "ap-east-1", ApEast2 =
-    "ap-east-2", ApNortheast1 = "ap-northeast-1", ApNortheast2 = "ap-northeast-2",
-    ApNortheast3 = "ap-northeast-3", ApSouth1 = "ap-south-1", ApSouth2 = "ap-south-2",
-    ApSoutheast1 = "ap-southeast-1", ApSoutheast2 = "ap-southeast-2", ApSoutheast3 =
-    "ap-southeast-3", ApSoutheast4 = "ap-southeast-4", ApSoutheast5 = "ap-southeast-5",
-    ApSoutheast6 = "ap-southeast-6", ApSoutheast7 = "ap-southeast-7", CaCentral1 =
-    "ca-central-1", CaWest1 = "ca-west-1", CnNorth1 = "cn-north-1", CnNorthwest1 =
-    "cn-northwest-1", Eu = "EU", EuCentral1 = "eu-central-1", EuCentral2 =
-    "eu-central-2", EuNorth1 = "eu-north-1", EuSouth1 = "eu-south-1", EuSouth2 =
-    "eu-south-2", EuWest1 = "eu-west-1", EuWest2 = "eu-west-2", EuWest3 = "eu-west-3",
-    IlCentral1 = "il-central-1", MeCentral1 = "me-central-1", MeSouth1 = "me-south-1",
-    MxCentral1 = "mx-central-1", SaEast1 = "sa-east-1", UsEast2 = "us-east-2", UsGovEast1
-    = "us-gov-east-1", UsGovWest1 = "us-gov-west-1", UsWest1 = "us-west-1", UsWest2 =
-    "us-west-2" }
+    BucketLocationConstraint { 0 AfSouth1 = "af-south-1", 1 ApEast1 = "ap-east-1", 2
+    ApEast2 = "ap-east-2", 3 ApNortheast1 = "ap-northeast-1", 4 ApNortheast2 =
+    "ap-northeast-2", 5 ApNortheast3 = "ap-northeast-3", 6 ApSouth1 = "ap-south-1", 7
+    ApSouth2 = "ap-south-2", 8 ApSoutheast1 = "ap-southeast-1", 9 ApSoutheast2 =
+    "ap-southeast-2", 10 ApSoutheast3 = "ap-southeast-3", 11 ApSoutheast4 =
+    "ap-southeast-4", 12 ApSoutheast5 = "ap-southeast-5", 13 ApSoutheast6 =
+    "ap-southeast-6", 14 ApSoutheast7 = "ap-southeast-7", 15 CaCentral1 = "ca-central-1",
+    16 CaWest1 = "ca-west-1", 17 CnNorth1 = "cn-north-1", 18 CnNorthwest1 =
+    "cn-northwest-1", 19 Eu = "EU", 20 EuCentral1 = "eu-central-1", 21 EuCentral2 =
+    "eu-central-2", 22 EuNorth1 = "eu-north-1", 23 EuSouth1 = "eu-south-1", 24 EuSouth2 =
+    "eu-south-2", 25 EuWest1 = "eu-west-1", 26 EuWest2 = "eu-west-2", 27 EuWest3 =
+    "eu-west-3", 28 IlCentral1 = "il-central-1", 29 MeCentral1 = "me-central-1", 30
+    MeSouth1 = "me-south-1", 31 MxCentral1 = "mx-central-1", 32 SaEast1 = "sa-east-1", 33
+    UsEast2 = "us-east-2", 34 UsGovEast1 = "us-gov-east-1", 35 UsGovWest1 =
+    "us-gov-west-1", 36 UsWest1 = "us-west-1", 37 UsWest2 = "us-west-2" }
 );
 /// Container for logging status information.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -299,18 +302,19 @@ pub struct BucketLoggingStatus {
     pub logging_enabled: Option<LoggingEnabled>,
 }
 rboto::__structure!(
-    BucketLoggingStatus "BucketLoggingStatus"[set into] { logging_enabled :
+    BucketLoggingStatus "BucketLoggingStatus"[set into] { logging_enabled =
     LoggingEnabled } {}
 );
 rboto::__string_enum!(
-    BucketLogsPermission { FullControl = "FULL_CONTROL", Read = "READ", Write = "WRITE" }
+    BucketLogsPermission { 0 FullControl = "FULL_CONTROL", 1 Read = "READ", 2 Write =
+    "WRITE" }
 );
 rboto::__string_enum!(
-    BucketNamespace { AccountRegional = "account-regional", Global = "global" }
+    BucketNamespace { 0 AccountRegional = "account-regional", 1 Global = "global" }
 );
-rboto::__string_enum!(BucketType { Directory = "Directory" });
+rboto::__string_enum!(BucketType { 0 Directory = "Directory" });
 rboto::__string_enum!(
-    BucketVersioningStatus { Enabled = "Enabled", Suspended = "Suspended" }
+    BucketVersioningStatus { 0 Enabled = "Enabled", 1 Suspended = "Suspended" }
 );
 /// Describes the cross-origin access configuration for objects in an Amazon S3 bucket. For more information, see [Enabling Cross-Origin Resource Sharing](https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -320,7 +324,7 @@ pub struct CorsConfiguration {
     pub cors_rules: Option<Vec<CorsRule>>,
 }
 rboto::__structure!(
-    CorsConfiguration "CORSConfiguration"[set into] { cors_rules : Vec < CorsRule > } {}
+    CorsConfiguration "CORSConfiguration"[set into] { cors_rules = Vec < CorsRule > } {}
 );
 /// Specifies a cross-origin access rule for an Amazon S3 bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -340,8 +344,8 @@ pub struct CorsRule {
     pub max_age_seconds: Option<i32>,
 }
 rboto::__structure!(
-    CorsRule "CORSRule"[set into from] { id : String, allowed_headers : Vec < String >,
-    allowed_methods : Vec < String >, allowed_origins : Vec < String >, expose_headers :
+    CorsRule "CORSRule"[set into from] { id : String, allowed_headers = Vec < String >,
+    allowed_methods = Vec < String >, allowed_origins = Vec < String >, expose_headers =
     Vec < String >, max_age_seconds = i32 } {}
 );
 /// Describes how an uncompressed comma-separated values (CSV)-formatted input object is formatted.
@@ -416,20 +420,20 @@ pub struct Checksum {
     pub checksum_type: Option<ChecksumType>,
 }
 rboto::__structure!(
-    Checksum "Checksum"[set from] { checksum_crc32 : String, checksum_crc32c : String,
+    Checksum "Checksum"[from] { checksum_crc32 : String, checksum_crc32c : String,
     checksum_crc64nvme : String, checksum_sha1 : String, checksum_sha256 : String,
     checksum_sha512 : String, checksum_md5 : String, checksum_xxhash64 : String,
     checksum_xxhash3 : String, checksum_xxhash128 : String, checksum_type : ChecksumType
     } {}
 );
 rboto::__string_enum!(
-    ChecksumAlgorithm { Crc32 = "CRC32", Crc32c = "CRC32C", Sha1 = "SHA1", Sha256 =
-    "SHA256", Crc64nvme = "CRC64NVME", Sha512 = "SHA512", Md5 = "MD5", Xxhash64 =
-    "XXHASH64", Xxhash3 = "XXHASH3", Xxhash128 = "XXHASH128" }
+    ChecksumAlgorithm { 0 Crc32 = "CRC32", 1 Crc32c = "CRC32C", 2 Sha1 = "SHA1", 3 Sha256
+    = "SHA256", 4 Crc64nvme = "CRC64NVME", 5 Sha512 = "SHA512", 6 Md5 = "MD5", 7 Xxhash64
+    = "XXHASH64", 8 Xxhash3 = "XXHASH3", 9 Xxhash128 = "XXHASH128" }
 );
-rboto::__string_enum!(ChecksumMode { Enabled = "ENABLED" });
+rboto::__string_enum!(ChecksumMode { 0 Enabled = "ENABLED" });
 rboto::__string_enum!(
-    ChecksumType { Composite = "COMPOSITE", FullObject = "FULL_OBJECT" }
+    ChecksumType { 0 Composite = "COMPOSITE", 1 FullObject = "FULL_OBJECT" }
 );
 /// Container for specifying the Lambda notification configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -448,7 +452,7 @@ pub struct CloudFunctionConfiguration {
 }
 rboto::__structure!(
     CloudFunctionConfiguration "CloudFunctionConfiguration"[set into from] { id : String,
-    event : Event, events : Vec < Event >, cloud_function : String, invocation_role :
+    event : Event, events = Vec < Event >, cloud_function : String, invocation_role :
     String } {}
 );
 /// Container for all (if there are any) keys between Prefix and the next occurrence of the string specified by a delimiter. CommonPrefixes lists keys that act like subdirectories in the directory specified by Prefix. For example, if the prefix is notes/ and the delimiter is a slash (/) as in notes/summer/july, the common prefix is notes/summer/.
@@ -458,7 +462,7 @@ pub struct CommonPrefix {
     /// Container for the specified common prefix.
     pub prefix: Option<String>,
 }
-rboto::__structure!(CommonPrefix "CommonPrefix"[set from] { prefix : String } {});
+rboto::__structure!(CommonPrefix "CommonPrefix"[from] { prefix : String } {});
 /// The container for the completed multipart upload details.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -467,7 +471,7 @@ pub struct CompletedMultipartUpload {
     pub parts: Option<Vec<CompletedPart>>,
 }
 rboto::__structure!(
-    CompletedMultipartUpload "CompletedMultipartUpload"[set into] { parts : Vec <
+    CompletedMultipartUpload "CompletedMultipartUpload"[set into] { parts = Vec <
     CompletedPart > } {}
 );
 /// Details of the parts that were uploaded.
@@ -506,7 +510,9 @@ rboto::__structure!(
     checksum_xxhash64 : String, checksum_xxhash3 : String, checksum_xxhash128 : String,
     part_number = i32 } {}
 );
-rboto::__string_enum!(CompressionType { None = "NONE", Gzip = "GZIP", Bzip2 = "BZIP2" });
+rboto::__string_enum!(
+    CompressionType { 0 None = "NONE", 1 Gzip = "GZIP", 2 Bzip2 = "BZIP2" }
+);
 /// A container for describing a condition that must be met for the specified redirect to apply. For example, 1. If request is for pages in the `/docs` folder, redirect to the `/documents` folder. 2. If request results in HTTP error 4xx, redirect request to another host where you might process the error.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -523,7 +529,7 @@ rboto::__structure!(
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContinuationEvent {}
-rboto::__structure!(ContinuationEvent "ContinuationEvent"[set from] {} {});
+rboto::__structure!(ContinuationEvent "ContinuationEvent"[from] {} {});
 /// Container for all response elements.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -556,7 +562,7 @@ pub struct CopyObjectResult {
     pub checksum_xxhash128: Option<String>,
 }
 rboto::__structure!(
-    CopyObjectResult "CopyObjectResult"[set from] { e_tag : String, last_modified :
+    CopyObjectResult "CopyObjectResult"[from] { e_tag : String, last_modified :
     rboto::DateTime, checksum_type : ChecksumType, checksum_crc32 : String,
     checksum_crc32c : String, checksum_crc64nvme : String, checksum_sha1 : String,
     checksum_sha256 : String, checksum_sha512 : String, checksum_md5 : String,
@@ -593,7 +599,7 @@ pub struct CopyPartResult {
     pub checksum_xxhash128: Option<String>,
 }
 rboto::__structure!(
-    CopyPartResult "CopyPartResult"[set from] { e_tag : String, last_modified :
+    CopyPartResult "CopyPartResult"[from] { e_tag : String, last_modified :
     rboto::DateTime, checksum_crc32 : String, checksum_crc32c : String,
     checksum_crc64nvme : String, checksum_sha1 : String, checksum_sha256 : String,
     checksum_sha512 : String, checksum_md5 : String, checksum_xxhash64 : String,
@@ -614,12 +620,12 @@ pub struct CreateBucketConfiguration {
 }
 rboto::__structure!(
     CreateBucketConfiguration "CreateBucketConfiguration"[set into] { location_constraint
-    : BucketLocationConstraint, location : LocationInfo, bucket : BucketInfo, tags : Vec
+    : BucketLocationConstraint, location = LocationInfo, bucket = BucketInfo, tags = Vec
     < Tag > } {}
 );
 rboto::__string_enum!(
-    DataRedundancy { SingleAvailabilityZone = "SingleAvailabilityZone", SingleLocalZone =
-    "SingleLocalZone" }
+    DataRedundancy { 0 SingleAvailabilityZone = "SingleAvailabilityZone", 1
+    SingleLocalZone = "SingleLocalZone" }
 );
 /// The container element for optionally specifying the default Object Lock retention settings for new objects placed in the specified bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -636,7 +642,7 @@ pub struct DefaultRetention {
 }
 rboto::__structure!(
     DefaultRetention "DefaultRetention"[set into from] { mode : ObjectLockRetentionMode,
-    days = i32, years = i32, default_event_hold : EventHoldDuration } {}
+    days = i32, years = i32, default_event_hold = EventHoldDuration } {}
 );
 /// Container for the objects to delete.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -648,7 +654,7 @@ pub struct Delete {
     pub quiet: Option<bool>,
 }
 rboto::__structure!(
-    Delete "Delete"[set into] { objects : Vec < ObjectIdentifier >, quiet = bool } {}
+    Delete "Delete"[set into] { objects = Vec < ObjectIdentifier >, quiet = bool } {}
 );
 /// Information about the delete marker.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -666,8 +672,8 @@ pub struct DeleteMarkerEntry {
     pub last_modified: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    DeleteMarkerEntry "DeleteMarkerEntry"[set from] { owner : Owner, key : String,
-    version_id : String, is_latest = bool, last_modified : rboto::DateTime } {}
+    DeleteMarkerEntry "DeleteMarkerEntry"[from] { owner = Owner, key : String, version_id
+    : String, is_latest = bool, last_modified : rboto::DateTime } {}
 );
 /// Specifies whether Amazon S3 replicates delete markers. If you specify a `Filter` in your replication configuration, you must also include a `DeleteMarkerReplication` element. If your `Filter` includes a `Tag` element, the `DeleteMarkerReplication` `Status` must be set to Disabled, because Amazon S3 does not support replicating delete markers for tag-based rules.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -681,7 +687,7 @@ rboto::__structure!(
     DeleteMarkerReplicationStatus } {}
 );
 rboto::__string_enum!(
-    DeleteMarkerReplicationStatus { Enabled = "Enabled", Disabled = "Disabled" }
+    DeleteMarkerReplicationStatus { 0 Enabled = "Enabled", 1 Disabled = "Disabled" }
 );
 /// Information about the deleted object.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -697,7 +703,7 @@ pub struct DeletedObject {
     pub delete_marker_version_id: Option<String>,
 }
 rboto::__structure!(
-    DeletedObject "DeletedObject"[set from] { key : String, version_id : String,
+    DeletedObject "DeletedObject"[from] { key : String, version_id : String,
     delete_marker = bool, delete_marker_version_id : String } {}
 );
 /// Specifies information about where to publish analysis or configuration results for an Amazon S3 bucket and S3 Replication Time Control (S3 RTC).
@@ -721,9 +727,9 @@ pub struct Destination {
 }
 rboto::__structure!(
     Destination "Destination"[set into from] { bucket : String, account : String,
-    storage_class : StorageClass, access_control_translation : AccessControlTranslation,
-    encryption_configuration : EncryptionConfiguration, replication_time :
-    ReplicationTime, metrics : Metrics } {}
+    storage_class : StorageClass, access_control_translation = AccessControlTranslation,
+    encryption_configuration = EncryptionConfiguration, replication_time =
+    ReplicationTime, metrics = Metrics } {}
 );
 /// The destination information for the S3 Metadata configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -737,13 +743,13 @@ pub struct DestinationResult {
     pub table_namespace: Option<String>,
 }
 rboto::__structure!(
-    DestinationResult "DestinationResult"[set from] { table_bucket_type :
-    S3TablesBucketType, table_bucket_arn : String, table_namespace : String } {}
+    DestinationResult "DestinationResult"[from] { table_bucket_type : S3TablesBucketType,
+    table_bucket_arn : String, table_namespace : String } {}
 );
 rboto::__string_enum!(
     #[doc =
     " Encoding type used by Amazon S3 to encode the [object keys](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html) in the response. Responses are encoded only in UTF-8. An object key can contain any Unicode character. However, the XML 1.0 parser can't parse certain characters, such as characters with an ASCII value from 0 to 10."]
-    EncodingType { Url = "url" }
+    EncodingType { 0 Url = "url" }
 );
 /// Contains the type of server-side encryption used.
 #[derive(Clone, Default, PartialEq)]
@@ -771,12 +777,12 @@ rboto::__structure!(
     EncryptionConfiguration "EncryptionConfiguration"[set into from] { replica_kms_key_id
     : String } {}
 );
-rboto::__string_enum!(EncryptionType { None = "NONE", SseC = "SSE-C" });
+rboto::__string_enum!(EncryptionType { 0 None = "NONE", 1 SseC = "SSE-C" });
 /// A message that indicates the request is complete and no more messages will be sent. You should not assume that the request is complete until the client receives an `EndEvent`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EndEvent {}
-rboto::__structure!(EndEvent "EndEvent"[set from] {} {});
+rboto::__structure!(EndEvent "EndEvent"[from] {} {});
 /// **Note:** For information about using the Amazon S3 API—including error handling—see the [Amazon S3 Developer Guide](https://docs.aws.amazon.com/AmazonS3/latest/developerguide/Welcome.html).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -791,8 +797,8 @@ pub struct ErrorShape {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    ErrorShape "Error"[set from] { key : String, version_id : String, code : String,
-    message : String } {}
+    ErrorShape "Error"[from] { key : String, version_id : String, code : String, message
+    : String } {}
 );
 /// If an S3 Metadata V1 `CreateBucketMetadataTableConfiguration` or V2 `CreateBucketMetadataConfiguration` request succeeds, but S3 Metadata was unable to create the table, this structure contains the error code and error message.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -804,8 +810,7 @@ pub struct ErrorDetails {
     pub error_message: Option<String>,
 }
 rboto::__structure!(
-    ErrorDetails "ErrorDetails"[set from] { error_code : String, error_message : String }
-    {}
+    ErrorDetails "ErrorDetails"[from] { error_code : String, error_message : String } {}
 );
 /// The error information.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -816,31 +821,33 @@ pub struct ErrorDocument {
 }
 rboto::__structure!(ErrorDocument "ErrorDocument"[set into from] { key : String } {});
 rboto::__string_enum!(
-    #[doc = " The bucket event for which to send notifications."] Event {
-    S3ReducedRedundancyLostObject = "s3:ReducedRedundancyLostObject", S3ObjectCreated =
-    "s3:ObjectCreated:*", S3ObjectCreatedPut = "s3:ObjectCreated:Put",
-    S3ObjectCreatedPost = "s3:ObjectCreated:Post", S3ObjectCreatedCopy =
-    "s3:ObjectCreated:Copy", S3ObjectCreatedCompleteMultipartUpload =
-    "s3:ObjectCreated:CompleteMultipartUpload", S3ObjectRemoved = "s3:ObjectRemoved:*",
-    S3ObjectRemovedDelete = "s3:ObjectRemoved:Delete", S3ObjectRemovedDeleteMarkerCreated
-    = "s3:ObjectRemoved:DeleteMarkerCreated", S3ObjectRestore = "s3:ObjectRestore:*",
-    S3ObjectRestorePost = "s3:ObjectRestore:Post", S3ObjectRestoreCompleted =
-    "s3:ObjectRestore:Completed", S3Replication = "s3:Replication:*",
-    S3ReplicationOperationFailedReplication =
-    "s3:Replication:OperationFailedReplication", S3ReplicationOperationNotTracked =
-    "s3:Replication:OperationNotTracked", S3ReplicationOperationMissedThreshold =
-    "s3:Replication:OperationMissedThreshold",
+    #[doc = " The bucket event for which to send notifications."] Event { 0
+    S3ReducedRedundancyLostObject = "s3:ReducedRedundancyLostObject", 1 S3ObjectCreated =
+    "s3:ObjectCreated:*", 2 S3ObjectCreatedPut = "s3:ObjectCreated:Put", 3
+    S3ObjectCreatedPost = "s3:ObjectCreated:Post", 4 S3ObjectCreatedCopy =
+    "s3:ObjectCreated:Copy", 5 S3ObjectCreatedCompleteMultipartUpload =
+    "s3:ObjectCreated:CompleteMultipartUpload", 6 S3ObjectRemoved = "s3:ObjectRemoved:*",
+    7 S3ObjectRemovedDelete = "s3:ObjectRemoved:Delete", 8
+    S3ObjectRemovedDeleteMarkerCreated = "s3:ObjectRemoved:DeleteMarkerCreated", 9
+    S3ObjectRestore = "s3:ObjectRestore:*", 10 S3ObjectRestorePost =
+    "s3:ObjectRestore:Post", 11 S3ObjectRestoreCompleted = "s3:ObjectRestore:Completed",
+    12 S3Replication = "s3:Replication:*", 13 S3ReplicationOperationFailedReplication =
+    "s3:Replication:OperationFailedReplication", 14 S3ReplicationOperationNotTracked =
+    "s3:Replication:OperationNotTracked", 15 S3ReplicationOperationMissedThreshold =
+    "s3:Replication:OperationMissedThreshold", 16
     S3ReplicationOperationReplicatedAfterThreshold =
-    "s3:Replication:OperationReplicatedAfterThreshold", S3ObjectRestoreDelete =
-    "s3:ObjectRestore:Delete", S3LifecycleTransition = "s3:LifecycleTransition",
-    S3IntelligentTiering = "s3:IntelligentTiering", S3ObjectAclPut = "s3:ObjectAcl:Put",
-    S3LifecycleExpiration = "s3:LifecycleExpiration:*", S3LifecycleExpirationDelete =
-    "s3:LifecycleExpiration:Delete", S3LifecycleExpirationDeleteMarkerCreated =
-    "s3:LifecycleExpiration:DeleteMarkerCreated", S3ObjectTagging = "s3:ObjectTagging:*",
-    S3ObjectTaggingPut = "s3:ObjectTagging:Put", S3ObjectTaggingDelete =
-    "s3:ObjectTagging:Delete", S3ObjectAnnotation = "s3:ObjectAnnotation:*",
-    S3ObjectAnnotationPut = "s3:ObjectAnnotation:Put", S3ObjectAnnotationDelete =
-    "s3:ObjectAnnotation:Delete", S3ObjectRetentionPut = "s3:ObjectRetention:Put" }
+    "s3:Replication:OperationReplicatedAfterThreshold", 17 S3ObjectRestoreDelete =
+    "s3:ObjectRestore:Delete", 18 S3LifecycleTransition = "s3:LifecycleTransition", 19
+    S3IntelligentTiering = "s3:IntelligentTiering", 20 S3ObjectAclPut =
+    "s3:ObjectAcl:Put", 21 S3LifecycleExpiration = "s3:LifecycleExpiration:*", 22
+    S3LifecycleExpirationDelete = "s3:LifecycleExpiration:Delete", 23
+    S3LifecycleExpirationDeleteMarkerCreated =
+    "s3:LifecycleExpiration:DeleteMarkerCreated", 24 S3ObjectTagging =
+    "s3:ObjectTagging:*", 25 S3ObjectTaggingPut = "s3:ObjectTagging:Put", 26
+    S3ObjectTaggingDelete = "s3:ObjectTagging:Delete", 27 S3ObjectAnnotation =
+    "s3:ObjectAnnotation:*", 28 S3ObjectAnnotationPut = "s3:ObjectAnnotation:Put", 29
+    S3ObjectAnnotationDelete = "s3:ObjectAnnotation:Delete", 30 S3ObjectRetentionPut =
+    "s3:ObjectRetention:Put" }
 );
 /// A container for specifying the configuration for Amazon EventBridge.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -873,12 +880,18 @@ rboto::__structure!(
     ExistingObjectReplicationStatus } {}
 );
 rboto::__string_enum!(
-    ExistingObjectReplicationStatus { Enabled = "Enabled", Disabled = "Disabled" }
+    ExistingObjectReplicationStatus { 0 Enabled = "Enabled", 1 Disabled = "Disabled" }
 );
-rboto::__string_enum!(ExpirationState { Enabled = "ENABLED", Disabled = "DISABLED" });
-rboto::__string_enum!(ExpirationStatus { Enabled = "Enabled", Disabled = "Disabled" });
-rboto::__string_enum!(ExpressionType { Sql = "SQL" });
-rboto::__string_enum!(FileHeaderInfo { Use = "USE", Ignore = "IGNORE", None = "NONE" });
+rboto::__string_enum!(
+    ExpirationState { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
+);
+rboto::__string_enum!(
+    ExpirationStatus { 0 Enabled = "Enabled", 1 Disabled = "Disabled" }
+);
+rboto::__string_enum!(ExpressionType { 0 Sql = "SQL" });
+rboto::__string_enum!(
+    FileHeaderInfo { 0 Use = "USE", 1 Ignore = "IGNORE", 2 None = "NONE" }
+);
 /// Specifies the Amazon S3 object key name to filter on. An object key name is the name assigned to an object in your Amazon S3 bucket. You specify whether to filter on the suffix or prefix of the object key name. A prefix is a specific string of characters at the beginning of an object key name, which you can use to organize objects.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -891,7 +904,7 @@ pub struct FilterRule {
 rboto::__structure!(
     FilterRule "FilterRule"[set into from] { name : FilterRuleName, value : String } {}
 );
-rboto::__string_enum!(FilterRuleName { Prefix = "prefix", Suffix = "suffix" });
+rboto::__string_enum!(FilterRuleName { 0 Prefix = "prefix", 1 Suffix = "suffix" });
 /// The S3 Metadata configuration for a general purpose bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -900,8 +913,8 @@ pub struct GetBucketMetadataConfigurationResult {
     pub metadata_configuration_result: Option<MetadataConfigurationResult>,
 }
 rboto::__structure!(
-    GetBucketMetadataConfigurationResult "GetBucketMetadataConfigurationResult"[set from]
-    { metadata_configuration_result : MetadataConfigurationResult } {}
+    GetBucketMetadataConfigurationResult "GetBucketMetadataConfigurationResult"[from] {
+    metadata_configuration_result = MetadataConfigurationResult } {}
 );
 /// The V1 S3 Metadata configuration for a general purpose bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -916,9 +929,9 @@ pub struct GetBucketMetadataTableConfigurationResult {
 }
 rboto::__structure!(
     GetBucketMetadataTableConfigurationResult
-    "GetBucketMetadataTableConfigurationResult"[set from] {
-    metadata_table_configuration_result : MetadataTableConfigurationResult, status :
-    String, error : ErrorDetails } {}
+    "GetBucketMetadataTableConfigurationResult"[from] {
+    metadata_table_configuration_result = MetadataTableConfigurationResult, status :
+    String, error = ErrorDetails } {}
 );
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -951,9 +964,9 @@ pub struct GetObjectAttributesParts {
     pub parts: Option<Vec<ObjectPart>>,
 }
 rboto::__structure!(
-    GetObjectAttributesParts "GetObjectAttributesParts"[set from] { total_parts_count =
-    i32, part_number_marker = i32, next_part_number_marker = i32, max_parts = i32,
-    is_truncated = bool, parts : Vec < ObjectPart > } {}
+    GetObjectAttributesParts "GetObjectAttributesParts"[from] { total_parts_count = i32,
+    part_number_marker = i32, next_part_number_marker = i32, max_parts = i32,
+    is_truncated = bool, parts = Vec < ObjectPart > } {}
 );
 /// Container for S3 Glacier job parameters.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -975,7 +988,7 @@ pub struct Grant {
     pub permission: Option<Permission>,
 }
 rboto::__structure!(
-    Grant "Grant"[set into from] { grantee : Grantee, permission : Permission } {}
+    Grant "Grant"[set into from] { grantee = Grantee, permission : Permission } {}
 );
 /// Container for the person being granted permissions.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1012,7 +1025,7 @@ pub struct Initiator {
     pub display_name: Option<String>,
 }
 rboto::__structure!(
-    Initiator "Initiator"[set from] { id : String, display_name : String } {}
+    Initiator "Initiator"[from] { id : String, display_name : String } {}
 );
 /// Describes the serialization format of the object.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1028,12 +1041,12 @@ pub struct InputSerialization {
     pub parquet: Option<ParquetInput>,
 }
 rboto::__structure!(
-    InputSerialization "InputSerialization"[set into] { csv : CsvInput, compression_type
-    : CompressionType, json : JsonInput, parquet : ParquetInput } {}
+    InputSerialization "InputSerialization"[set into] { csv = CsvInput, compression_type
+    : CompressionType, json = JsonInput, parquet = ParquetInput } {}
 );
 rboto::__string_enum!(
-    IntelligentTieringAccessTier { ArchiveAccess = "ARCHIVE_ACCESS", DeepArchiveAccess =
-    "DEEP_ARCHIVE_ACCESS" }
+    IntelligentTieringAccessTier { 0 ArchiveAccess = "ARCHIVE_ACCESS", 1
+    DeepArchiveAccess = "DEEP_ARCHIVE_ACCESS" }
 );
 /// A container for specifying S3 Intelligent-Tiering filters. The filters determine the subset of objects to which the rule applies.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1046,7 +1059,7 @@ pub struct IntelligentTieringAndOperator {
 }
 rboto::__structure!(
     IntelligentTieringAndOperator "IntelligentTieringAndOperator"[set into from] { prefix
-    : String, tags : Vec < Tag > } {}
+    : String, tags = Vec < Tag > } {}
 );
 /// Specifies the S3 Intelligent-Tiering configuration for an Amazon S3 bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1063,8 +1076,8 @@ pub struct IntelligentTieringConfiguration {
 }
 rboto::__structure!(
     IntelligentTieringConfiguration "IntelligentTieringConfiguration"[set into from] { id
-    : String, filter : IntelligentTieringFilter, status : IntelligentTieringStatus,
-    tierings : Vec < Tiering > } {}
+    : String, filter = IntelligentTieringFilter, status : IntelligentTieringStatus,
+    tierings = Vec < Tiering > } {}
 );
 /// The `Filter` is used to identify objects that the S3 Intelligent-Tiering configuration applies to.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1078,10 +1091,10 @@ pub struct IntelligentTieringFilter {
 }
 rboto::__structure!(
     IntelligentTieringFilter "IntelligentTieringFilter"[set into from] { prefix : String,
-    tag : Tag, and : IntelligentTieringAndOperator } {}
+    tag = Tag, and = IntelligentTieringAndOperator } {}
 );
 rboto::__string_enum!(
-    IntelligentTieringStatus { Enabled = "Enabled", Disabled = "Disabled" }
+    IntelligentTieringStatus { 0 Enabled = "Enabled", 1 Disabled = "Disabled" }
 );
 /// Specifies the S3 Inventory configuration for an Amazon S3 bucket. For more information, see [GET Bucket inventory](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html) in the *Amazon S3 API Reference*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1103,13 +1116,13 @@ pub struct InventoryConfiguration {
     pub schedule: Option<InventorySchedule>,
 }
 rboto::__structure!(
-    InventoryConfiguration "InventoryConfiguration"[set into from] { destination :
-    InventoryDestination, is_enabled = bool, filter : InventoryFilter, id : String,
-    included_object_versions : InventoryIncludedObjectVersions, optional_fields : Vec <
-    InventoryOptionalField >, schedule : InventorySchedule } {}
+    InventoryConfiguration "InventoryConfiguration"[set into from] { destination =
+    InventoryDestination, is_enabled = bool, filter = InventoryFilter, id : String,
+    included_object_versions : InventoryIncludedObjectVersions, optional_fields = Vec <
+    InventoryOptionalField >, schedule = InventorySchedule } {}
 );
 rboto::__string_enum!(
-    InventoryConfigurationState { Enabled = "ENABLED", Disabled = "DISABLED" }
+    InventoryConfigurationState { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" }
 );
 /// Specifies the S3 Inventory configuration for an Amazon S3 bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1119,7 +1132,7 @@ pub struct InventoryDestination {
     pub s3_bucket_destination: Option<InventoryS3BucketDestination>,
 }
 rboto::__structure!(
-    InventoryDestination "InventoryDestination"[set into from] { s3_bucket_destination :
+    InventoryDestination "InventoryDestination"[set into from] { s3_bucket_destination =
     InventoryS3BucketDestination } {}
 );
 /// Contains the type of server-side encryption used to encrypt the S3 Inventory results.
@@ -1132,7 +1145,7 @@ pub struct InventoryEncryption {
     pub ssekms: Option<Ssekms>,
 }
 rboto::__structure!(
-    InventoryEncryption "InventoryEncryption"[set into from] { sses3 : Sses3, ssekms :
+    InventoryEncryption "InventoryEncryption"[set into from] { sses3 = Sses3, ssekms =
     Ssekms } {}
 );
 /// Specifies an S3 Inventory filter. The inventory only includes objects that meet the filter's criteria.
@@ -1145,23 +1158,26 @@ pub struct InventoryFilter {
 rboto::__structure!(
     InventoryFilter "InventoryFilter"[set into from] { prefix : String } {}
 );
-rboto::__string_enum!(InventoryFormat { Csv = "CSV", Orc = "ORC", Parquet = "Parquet" });
-rboto::__string_enum!(InventoryFrequency { Daily = "Daily", Weekly = "Weekly" });
 rboto::__string_enum!(
-    InventoryIncludedObjectVersions { All = "All", Current = "Current" }
+    InventoryFormat { 0 Csv = "CSV", 1 Orc = "ORC", 2 Parquet = "Parquet" }
+);
+rboto::__string_enum!(InventoryFrequency { 0 Daily = "Daily", 1 Weekly = "Weekly" });
+rboto::__string_enum!(
+    InventoryIncludedObjectVersions { 0 All = "All", 1 Current = "Current" }
 );
 rboto::__string_enum!(
-    InventoryOptionalField { Size = "Size", LastModifiedDate = "LastModifiedDate",
-    StorageClass = "StorageClass", ETag = "ETag", IsMultipartUploaded =
-    "IsMultipartUploaded", ReplicationStatus = "ReplicationStatus", EncryptionStatus =
-    "EncryptionStatus", ObjectLockRetainUntilDate = "ObjectLockRetainUntilDate",
-    ObjectLockMode = "ObjectLockMode", ObjectLockLegalHoldStatus =
-    "ObjectLockLegalHoldStatus", ObjectLockEventHoldStatus = "ObjectLockEventHoldStatus",
-    ObjectLockEventHoldDuration = "ObjectLockEventHoldDuration",
-    IntelligentTieringAccessTier = "IntelligentTieringAccessTier", BucketKeyStatus =
-    "BucketKeyStatus", ChecksumAlgorithm = "ChecksumAlgorithm", ObjectAccessControlList =
-    "ObjectAccessControlList", ObjectOwner = "ObjectOwner", LifecycleExpirationDate =
-    "LifecycleExpirationDate", IntelligentTieringReferenceDate =
+    InventoryOptionalField { 0 Size = "Size", 1 LastModifiedDate = "LastModifiedDate", 2
+    StorageClass = "StorageClass", 3 ETag = "ETag", 4 IsMultipartUploaded =
+    "IsMultipartUploaded", 5 ReplicationStatus = "ReplicationStatus", 6 EncryptionStatus
+    = "EncryptionStatus", 7 ObjectLockRetainUntilDate = "ObjectLockRetainUntilDate", 8
+    ObjectLockMode = "ObjectLockMode", 9 ObjectLockLegalHoldStatus =
+    "ObjectLockLegalHoldStatus", 10 ObjectLockEventHoldStatus =
+    "ObjectLockEventHoldStatus", 11 ObjectLockEventHoldDuration =
+    "ObjectLockEventHoldDuration", 12 IntelligentTieringAccessTier =
+    "IntelligentTieringAccessTier", 13 BucketKeyStatus = "BucketKeyStatus", 14
+    ChecksumAlgorithm = "ChecksumAlgorithm", 15 ObjectAccessControlList =
+    "ObjectAccessControlList", 16 ObjectOwner = "ObjectOwner", 17 LifecycleExpirationDate
+    = "LifecycleExpirationDate", 18 IntelligentTieringReferenceDate =
     "IntelligentTieringReferenceDate" }
 );
 /// Contains the bucket name, file format, bucket owner (optional), and prefix (optional) where S3 Inventory results are published.
@@ -1182,7 +1198,7 @@ pub struct InventoryS3BucketDestination {
 rboto::__structure!(
     InventoryS3BucketDestination "InventoryS3BucketDestination"[set into from] {
     account_id : String, bucket : String, format : InventoryFormat, prefix : String,
-    encryption : InventoryEncryption } {}
+    encryption = InventoryEncryption } {}
 );
 /// Specifies the schedule for generating S3 Inventory results.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1206,7 +1222,7 @@ pub struct InventoryTableConfiguration {
 }
 rboto::__structure!(
     InventoryTableConfiguration "InventoryTableConfiguration"[set into] {
-    configuration_state : InventoryConfigurationState, encryption_configuration :
+    configuration_state : InventoryConfigurationState, encryption_configuration =
     MetadataTableEncryptionConfiguration } {}
 );
 /// The inventory table configuration for an S3 Metadata configuration.
@@ -1224,8 +1240,8 @@ pub struct InventoryTableConfigurationResult {
     pub table_arn: Option<String>,
 }
 rboto::__structure!(
-    InventoryTableConfigurationResult "InventoryTableConfigurationResult"[set from] {
-    configuration_state : InventoryConfigurationState, table_status : String, error :
+    InventoryTableConfigurationResult "InventoryTableConfigurationResult"[from] {
+    configuration_state : InventoryConfigurationState, table_status : String, error =
     ErrorDetails, table_name : String, table_arn : String } {}
 );
 /// The specified updates to the S3 Metadata inventory table configuration.
@@ -1239,7 +1255,7 @@ pub struct InventoryTableConfigurationUpdates {
 }
 rboto::__structure!(
     InventoryTableConfigurationUpdates "InventoryTableConfigurationUpdates"[set into] {
-    configuration_state : InventoryConfigurationState, encryption_configuration :
+    configuration_state : InventoryConfigurationState, encryption_configuration =
     MetadataTableEncryptionConfiguration } {}
 );
 /// Specifies JSON as object's input serialization format.
@@ -1258,7 +1274,7 @@ pub struct JsonOutput {
     pub record_delimiter: Option<String>,
 }
 rboto::__structure!(JsonOutput "JSONOutput"[set into] { record_delimiter : String } {});
-rboto::__string_enum!(JsonType { Document = "DOCUMENT", Lines = "LINES" });
+rboto::__string_enum!(JsonType { 0 Document = "DOCUMENT", 1 Lines = "LINES" });
 /// The journal table configuration for an S3 Metadata configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1269,8 +1285,8 @@ pub struct JournalTableConfiguration {
     pub encryption_configuration: Option<MetadataTableEncryptionConfiguration>,
 }
 rboto::__structure!(
-    JournalTableConfiguration "JournalTableConfiguration"[set into] { record_expiration :
-    RecordExpiration, encryption_configuration : MetadataTableEncryptionConfiguration }
+    JournalTableConfiguration "JournalTableConfiguration"[set into] { record_expiration =
+    RecordExpiration, encryption_configuration = MetadataTableEncryptionConfiguration }
     {}
 );
 /// The journal table configuration for the S3 Metadata configuration.
@@ -1288,9 +1304,9 @@ pub struct JournalTableConfigurationResult {
     pub record_expiration: Option<RecordExpiration>,
 }
 rboto::__structure!(
-    JournalTableConfigurationResult "JournalTableConfigurationResult"[set from] {
-    table_status : String, error : ErrorDetails, table_name : String, table_arn : String,
-    record_expiration : RecordExpiration } {}
+    JournalTableConfigurationResult "JournalTableConfigurationResult"[from] {
+    table_status : String, error = ErrorDetails, table_name : String, table_arn : String,
+    record_expiration = RecordExpiration } {}
 );
 /// The specified updates to the S3 Metadata journal table configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1301,7 +1317,7 @@ pub struct JournalTableConfigurationUpdates {
 }
 rboto::__structure!(
     JournalTableConfigurationUpdates "JournalTableConfigurationUpdates"[set into] {
-    record_expiration : RecordExpiration } {}
+    record_expiration = RecordExpiration } {}
 );
 /// A container for specifying the configuration for Lambda notifications.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1316,7 +1332,7 @@ pub struct LambdaFunctionConfiguration {
 }
 rboto::__structure!(
     LambdaFunctionConfiguration "LambdaFunctionConfiguration"[set into from] { id :
-    String, lambda_function_arn : String, events : Vec < Event >, filter :
+    String, lambda_function_arn : String, events = Vec < Event >, filter =
     NotificationConfigurationFilter } {}
 );
 /// Container for lifecycle rules. You can add as many as 1000 rules.
@@ -1327,7 +1343,7 @@ pub struct LifecycleConfiguration {
     pub rules: Option<Vec<Rule>>,
 }
 rboto::__structure!(
-    LifecycleConfiguration "LifecycleConfiguration"[set into] { rules : Vec < Rule > } {}
+    LifecycleConfiguration "LifecycleConfiguration"[set into] { rules = Vec < Rule > } {}
 );
 /// Container for the expiration for the lifecycle of the object.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1368,11 +1384,11 @@ pub struct LifecycleRule {
     pub abort_incomplete_multipart_upload: Option<AbortIncompleteMultipartUpload>,
 }
 rboto::__structure!(
-    LifecycleRule "LifecycleRule"[set into from] { expiration : LifecycleExpiration, id :
-    String, prefix : String, filter : LifecycleRuleFilter, status : ExpirationStatus,
-    transitions : Vec < Transition >, noncurrent_version_transitions : Vec <
-    NoncurrentVersionTransition >, noncurrent_version_expiration :
-    NoncurrentVersionExpiration, abort_incomplete_multipart_upload :
+    LifecycleRule "LifecycleRule"[set into from] { expiration = LifecycleExpiration, id :
+    String, prefix : String, filter = LifecycleRuleFilter, status : ExpirationStatus,
+    transitions = Vec < Transition >, noncurrent_version_transitions = Vec <
+    NoncurrentVersionTransition >, noncurrent_version_expiration =
+    NoncurrentVersionExpiration, abort_incomplete_multipart_upload =
     AbortIncompleteMultipartUpload } {}
 );
 /// This is used in a Lifecycle Rule Filter to apply a logical AND to two or more predicates. The Lifecycle Rule will apply to any object matching all of the predicates configured inside the And operator.
@@ -1390,7 +1406,7 @@ pub struct LifecycleRuleAndOperator {
 }
 rboto::__structure!(
     LifecycleRuleAndOperator "LifecycleRuleAndOperator"[set into from] { prefix : String,
-    tags : Vec < Tag >, object_size_greater_than = i64, object_size_less_than = i64 } {}
+    tags = Vec < Tag >, object_size_greater_than = i64, object_size_less_than = i64 } {}
 );
 /// The `Filter` is used to identify objects that a Lifecycle Rule applies to. A `Filter` can have exactly one of `Prefix`, `Tag`, `ObjectSizeGreaterThan`, `ObjectSizeLessThan`, or `And` specified. If the `Filter` element is left empty, the Lifecycle Rule applies to all objects in the bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1407,8 +1423,8 @@ pub struct LifecycleRuleFilter {
     pub and: Option<LifecycleRuleAndOperator>,
 }
 rboto::__structure!(
-    LifecycleRuleFilter "LifecycleRuleFilter"[set into from] { prefix : String, tag :
-    Tag, object_size_greater_than = i64, object_size_less_than = i64, and :
+    LifecycleRuleFilter "LifecycleRuleFilter"[set into from] { prefix : String, tag =
+    Tag, object_size_greater_than = i64, object_size_less_than = i64, and =
     LifecycleRuleAndOperator } {}
 );
 /// Specifies the location where the bucket will be created.
@@ -1424,7 +1440,7 @@ rboto::__structure!(
     LocationInfo "LocationInfo"[set into] { type_ : LocationType, name : String } {}
 );
 rboto::__string_enum!(
-    LocationType { AvailabilityZone = "AvailabilityZone", LocalZone = "LocalZone" }
+    LocationType { 0 AvailabilityZone = "AvailabilityZone", 1 LocalZone = "LocalZone" }
 );
 /// Describes where logs are stored and the prefix that Amazon S3 assigns to all log object keys for a bucket. For more information, see [PUT Bucket logging](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlogging.html) in the *Amazon S3 API Reference*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1441,11 +1457,13 @@ pub struct LoggingEnabled {
 }
 rboto::__structure!(
     LoggingEnabled "LoggingEnabled"[set into from] { target_bucket : String,
-    target_grants : Vec < TargetGrant >, target_prefix : String, target_object_key_format
-    : TargetObjectKeyFormat } {}
+    target_grants = Vec < TargetGrant >, target_prefix : String, target_object_key_format
+    = TargetObjectKeyFormat } {}
 );
-rboto::__string_enum!(MfaDelete { Enabled = "Enabled", Disabled = "Disabled" });
-rboto::__string_enum!(MfaDeleteStatus { Enabled = "Enabled", Disabled = "Disabled" });
+rboto::__string_enum!(MfaDelete { 0 Enabled = "Enabled", 1 Disabled = "Disabled" });
+rboto::__string_enum!(
+    MfaDeleteStatus { 0 Enabled = "Enabled", 1 Disabled = "Disabled" }
+);
 /// The S3 Metadata configuration for a general purpose bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1459,8 +1477,8 @@ pub struct MetadataConfiguration {
 }
 rboto::__structure!(
     MetadataConfiguration "MetadataConfiguration"[set into] { journal_table_configuration
-    : JournalTableConfiguration, inventory_table_configuration :
-    InventoryTableConfiguration, annotation_table_configuration :
+    = JournalTableConfiguration, inventory_table_configuration =
+    InventoryTableConfiguration, annotation_table_configuration =
     AnnotationTableConfiguration } {}
 );
 /// The S3 Metadata configuration for a general purpose bucket.
@@ -1479,13 +1497,13 @@ pub struct MetadataConfigurationResult {
     >,
 }
 rboto::__structure!(
-    MetadataConfigurationResult "MetadataConfigurationResult"[set from] {
-    destination_result : DestinationResult, journal_table_configuration_result :
-    JournalTableConfigurationResult, inventory_table_configuration_result :
-    InventoryTableConfigurationResult, annotation_table_configuration_result :
+    MetadataConfigurationResult "MetadataConfigurationResult"[from] { destination_result
+    = DestinationResult, journal_table_configuration_result =
+    JournalTableConfigurationResult, inventory_table_configuration_result =
+    InventoryTableConfigurationResult, annotation_table_configuration_result =
     AnnotationTableConfigurationResult } {}
 );
-rboto::__string_enum!(MetadataDirective { Copy = "COPY", Replace = "REPLACE" });
+rboto::__string_enum!(MetadataDirective { 0 Copy = "COPY", 1 Replace = "REPLACE" });
 /// A metadata key-value pair to store with an object.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1507,7 +1525,7 @@ pub struct MetadataTableConfiguration {
 }
 rboto::__structure!(
     MetadataTableConfiguration "MetadataTableConfiguration"[set into] {
-    s3_tables_destination : S3TablesDestination } {}
+    s3_tables_destination = S3TablesDestination } {}
 );
 /// The V1 S3 Metadata configuration for a general purpose bucket. The destination table bucket must be in the same Region and Amazon Web Services account as the general purpose bucket. The specified metadata table name must be unique within the `aws_s3_metadata` namespace in the destination table bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1517,8 +1535,8 @@ pub struct MetadataTableConfigurationResult {
     pub s3_tables_destination_result: Option<S3TablesDestinationResult>,
 }
 rboto::__structure!(
-    MetadataTableConfigurationResult "MetadataTableConfigurationResult"[set from] {
-    s3_tables_destination_result : S3TablesDestinationResult } {}
+    MetadataTableConfigurationResult "MetadataTableConfigurationResult"[from] {
+    s3_tables_destination_result = S3TablesDestinationResult } {}
 );
 /// The encryption settings for an S3 Metadata journal table or inventory table configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1543,7 +1561,7 @@ pub struct Metrics {
     pub event_threshold: Option<ReplicationTimeValue>,
 }
 rboto::__structure!(
-    Metrics "Metrics"[set into from] { status : MetricsStatus, event_threshold :
+    Metrics "Metrics"[set into from] { status : MetricsStatus, event_threshold =
     ReplicationTimeValue } {}
 );
 /// A conjunction (logical AND) of predicates, which is used in evaluating a metrics filter. The operator must have at least two predicates, and an object must match all of the predicates in order for the filter to apply.
@@ -1558,7 +1576,7 @@ pub struct MetricsAndOperator {
     pub access_point_arn: Option<String>,
 }
 rboto::__structure!(
-    MetricsAndOperator "MetricsAndOperator"[set into from] { prefix : String, tags : Vec
+    MetricsAndOperator "MetricsAndOperator"[set into from] { prefix : String, tags = Vec
     < Tag >, access_point_arn : String } {}
 );
 /// Specifies a metrics configuration for the CloudWatch request metrics (specified by the metrics configuration ID) from an Amazon S3 bucket. If you're updating an existing metrics configuration, note that this is a full replacement of the existing metrics configuration. If you don't include the elements you want to keep, they are erased.
@@ -1571,7 +1589,7 @@ pub struct MetricsConfiguration {
     pub filter: Option<MetricsFilter>,
 }
 rboto::__structure!(
-    MetricsConfiguration "MetricsConfiguration"[set into from] { id : String, filter :
+    MetricsConfiguration "MetricsConfiguration"[set into from] { id : String, filter =
     MetricsFilter } {}
 );
 /// Specifies a metrics configuration filter. The metrics configuration only includes objects that meet the filter's criteria. A filter must be a prefix, an object tag, an access point ARN, or a conjunction (MetricsAndOperator). For more information, see [PutBucketMetricsConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketMetricsConfiguration.html).
@@ -1588,10 +1606,10 @@ pub struct MetricsFilter {
     pub and: Option<MetricsAndOperator>,
 }
 rboto::__structure!(
-    MetricsFilter "MetricsFilter"[set into from] { prefix : String, tag : Tag,
-    access_point_arn : String, and : MetricsAndOperator } {}
+    MetricsFilter "MetricsFilter"[set into from] { prefix : String, tag = Tag,
+    access_point_arn : String, and = MetricsAndOperator } {}
 );
-rboto::__string_enum!(MetricsStatus { Enabled = "Enabled", Disabled = "Disabled" });
+rboto::__string_enum!(MetricsStatus { 0 Enabled = "Enabled", 1 Disabled = "Disabled" });
 /// Container for the `MultipartUpload` for the Amazon S3 object.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1616,8 +1634,8 @@ pub struct MultipartUpload {
     pub version_id: Option<String>,
 }
 rboto::__structure!(
-    MultipartUpload "MultipartUpload"[set from] { upload_id : String, key : String,
-    initiated : rboto::DateTime, storage_class : StorageClass, owner : Owner, initiator :
+    MultipartUpload "MultipartUpload"[from] { upload_id : String, key : String, initiated
+    : rboto::DateTime, storage_class : StorageClass, owner = Owner, initiator =
     Initiator, checksum_algorithm : ChecksumAlgorithm, checksum_type : ChecksumType,
     version_id : String } {}
 );
@@ -1665,9 +1683,9 @@ pub struct NotificationConfiguration {
 }
 rboto::__structure!(
     NotificationConfiguration "NotificationConfiguration"[set into from] {
-    topic_configurations : Vec < TopicConfiguration >, queue_configurations : Vec <
-    QueueConfiguration >, lambda_function_configurations : Vec <
-    LambdaFunctionConfiguration >, event_bridge_configuration : EventBridgeConfiguration
+    topic_configurations = Vec < TopicConfiguration >, queue_configurations = Vec <
+    QueueConfiguration >, lambda_function_configurations = Vec <
+    LambdaFunctionConfiguration >, event_bridge_configuration = EventBridgeConfiguration
     } {}
 );
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1682,8 +1700,8 @@ pub struct NotificationConfigurationDeprecated {
 }
 rboto::__structure!(
     NotificationConfigurationDeprecated "NotificationConfigurationDeprecated"[set into
-    from] { topic_configuration : TopicConfigurationDeprecated, queue_configuration :
-    QueueConfigurationDeprecated, cloud_function_configuration :
+    from] { topic_configuration = TopicConfigurationDeprecated, queue_configuration =
+    QueueConfigurationDeprecated, cloud_function_configuration =
     CloudFunctionConfiguration } {}
 );
 /// Specifies object key name filtering rules. For information about key name filtering, see [Configuring event notifications using object key name filtering](https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html) in the *Amazon S3 User Guide*.
@@ -1694,7 +1712,7 @@ pub struct NotificationConfigurationFilter {
 }
 rboto::__structure!(
     NotificationConfigurationFilter "NotificationConfigurationFilter"[set into from] {
-    key : S3KeyFilter } {}
+    key = S3KeyFilter } {}
 );
 /// An object consists of data and its descriptive metadata.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1720,20 +1738,20 @@ pub struct Object {
     pub restore_status: Option<RestoreStatus>,
 }
 rboto::__structure!(
-    Object "Object"[set from] { key : String, last_modified : rboto::DateTime, e_tag :
-    String, checksum_algorithm : Vec < ChecksumAlgorithm >, checksum_type : ChecksumType,
-    size = i64, storage_class : ObjectStorageClass, owner : Owner, restore_status :
+    Object "Object"[from] { key : String, last_modified : rboto::DateTime, e_tag :
+    String, checksum_algorithm = Vec < ChecksumAlgorithm >, checksum_type : ChecksumType,
+    size = i64, storage_class : ObjectStorageClass, owner = Owner, restore_status =
     RestoreStatus } {}
 );
 rboto::__string_enum!(
-    ObjectAttributes { ETag = "ETag", Checksum = "Checksum", ObjectParts = "ObjectParts",
-    StorageClass = "StorageClass", ObjectSize = "ObjectSize" }
+    ObjectAttributes { 0 ETag = "ETag", 1 Checksum = "Checksum", 2 ObjectParts =
+    "ObjectParts", 3 StorageClass = "StorageClass", 4 ObjectSize = "ObjectSize" }
 );
 rboto::__string_enum!(
-    ObjectCannedAcl { Private = "private", PublicRead = "public-read", PublicReadWrite =
-    "public-read-write", AuthenticatedRead = "authenticated-read", AwsExecRead =
-    "aws-exec-read", BucketOwnerRead = "bucket-owner-read", BucketOwnerFullControl =
-    "bucket-owner-full-control" }
+    ObjectCannedAcl { 0 Private = "private", 1 PublicRead = "public-read", 2
+    PublicReadWrite = "public-read-write", 3 AuthenticatedRead = "authenticated-read", 4
+    AwsExecRead = "aws-exec-read", 5 BucketOwnerRead = "bucket-owner-read", 6
+    BucketOwnerFullControl = "bucket-owner-full-control" }
 );
 /// The updated server-side encryption type for this object. The `UpdateObjectEncryption` operation supports the SSE-S3 and SSE-KMS encryption types.
 #[derive(Clone, PartialEq)]
@@ -1783,10 +1801,10 @@ pub struct ObjectLockConfiguration {
 }
 rboto::__structure!(
     ObjectLockConfiguration "ObjectLockConfiguration"[set into from] {
-    object_lock_enabled : ObjectLockEnabled, rule : ObjectLockRule } {}
+    object_lock_enabled : ObjectLockEnabled, rule = ObjectLockRule } {}
 );
-rboto::__string_enum!(ObjectLockEnabled { Enabled = "Enabled" });
-rboto::__string_enum!(ObjectLockEventHold { On = "ON", Off = "OFF" });
+rboto::__string_enum!(ObjectLockEnabled { 0 Enabled = "Enabled" });
+rboto::__string_enum!(ObjectLockEventHold { 0 On = "ON", 1 Off = "OFF" });
 /// A legal hold configuration for an object.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1798,9 +1816,9 @@ rboto::__structure!(
     ObjectLockLegalHold "ObjectLockLegalHold"[set into from] { status :
     ObjectLockLegalHoldStatus } {}
 );
-rboto::__string_enum!(ObjectLockLegalHoldStatus { On = "ON", Off = "OFF" });
+rboto::__string_enum!(ObjectLockLegalHoldStatus { 0 On = "ON", 1 Off = "OFF" });
 rboto::__string_enum!(
-    ObjectLockMode { Governance = "GOVERNANCE", Compliance = "COMPLIANCE" }
+    ObjectLockMode { 0 Governance = "GOVERNANCE", 1 Compliance = "COMPLIANCE" }
 );
 /// A Retention configuration for an object.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1818,10 +1836,10 @@ pub struct ObjectLockRetention {
 rboto::__structure!(
     ObjectLockRetention "ObjectLockRetention"[set into from] { mode :
     ObjectLockRetentionMode, retain_until_date : rboto::DateTime, event_hold :
-    ObjectLockEventHold, event_hold_duration : EventHoldDuration } {}
+    ObjectLockEventHold, event_hold_duration = EventHoldDuration } {}
 );
 rboto::__string_enum!(
-    ObjectLockRetentionMode { Governance = "GOVERNANCE", Compliance = "COMPLIANCE" }
+    ObjectLockRetentionMode { 0 Governance = "GOVERNANCE", 1 Compliance = "COMPLIANCE" }
 );
 /// The container element for an Object Lock rule.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1831,14 +1849,14 @@ pub struct ObjectLockRule {
     pub default_retention: Option<DefaultRetention>,
 }
 rboto::__structure!(
-    ObjectLockRule "ObjectLockRule"[set into from] { default_retention : DefaultRetention
+    ObjectLockRule "ObjectLockRule"[set into from] { default_retention = DefaultRetention
     } {}
 );
 rboto::__string_enum!(
     #[doc =
     " The container element for object ownership for a bucket's ownership controls."]
-    ObjectOwnership { BucketOwnerPreferred = "BucketOwnerPreferred", ObjectWriter =
-    "ObjectWriter", BucketOwnerEnforced = "BucketOwnerEnforced" }
+    ObjectOwnership { 0 BucketOwnerPreferred = "BucketOwnerPreferred", 1 ObjectWriter =
+    "ObjectWriter", 2 BucketOwnerEnforced = "BucketOwnerEnforced" }
 );
 /// A container for elements related to an individual part.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1870,19 +1888,20 @@ pub struct ObjectPart {
     pub checksum_xxhash128: Option<String>,
 }
 rboto::__structure!(
-    ObjectPart "ObjectPart"[set from] { part_number = i32, size = i64, checksum_crc32 :
+    ObjectPart "ObjectPart"[from] { part_number = i32, size = i64, checksum_crc32 :
     String, checksum_crc32c : String, checksum_crc64nvme : String, checksum_sha1 :
     String, checksum_sha256 : String, checksum_sha512 : String, checksum_md5 : String,
     checksum_xxhash64 : String, checksum_xxhash3 : String, checksum_xxhash128 : String }
     {}
 );
 rboto::__string_enum!(
-    ObjectStorageClass { Standard = "STANDARD", ReducedRedundancy = "REDUCED_REDUNDANCY",
-    Glacier = "GLACIER", StandardIa = "STANDARD_IA", OnezoneIa = "ONEZONE_IA",
-    IntelligentTiering = "INTELLIGENT_TIERING", DeepArchive = "DEEP_ARCHIVE", Outposts =
-    "OUTPOSTS", GlacierIr = "GLACIER_IR", Snow = "SNOW", ExpressOnezone =
-    "EXPRESS_ONEZONE", FsxOpenzfs = "FSX_OPENZFS", FsxOntap = "FSX_ONTAP", AwsBackupWarm
-    = "AWS_BACKUP_WARM", AwsBackupLowCostWarm = "AWS_BACKUP_LOW_COST_WARM" }
+    ObjectStorageClass { 0 Standard = "STANDARD", 1 ReducedRedundancy =
+    "REDUCED_REDUNDANCY", 2 Glacier = "GLACIER", 3 StandardIa = "STANDARD_IA", 4
+    OnezoneIa = "ONEZONE_IA", 5 IntelligentTiering = "INTELLIGENT_TIERING", 6 DeepArchive
+    = "DEEP_ARCHIVE", 7 Outposts = "OUTPOSTS", 8 GlacierIr = "GLACIER_IR", 9 Snow =
+    "SNOW", 10 ExpressOnezone = "EXPRESS_ONEZONE", 11 FsxOpenzfs = "FSX_OPENZFS", 12
+    FsxOntap = "FSX_ONTAP", 13 AwsBackupWarm = "AWS_BACKUP_WARM", 14 AwsBackupLowCostWarm
+    = "AWS_BACKUP_LOW_COST_WARM" }
 );
 /// The version of an object.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1912,13 +1931,13 @@ pub struct ObjectVersion {
     pub restore_status: Option<RestoreStatus>,
 }
 rboto::__structure!(
-    ObjectVersion "ObjectVersion"[set from] { e_tag : String, checksum_algorithm : Vec <
+    ObjectVersion "ObjectVersion"[from] { e_tag : String, checksum_algorithm = Vec <
     ChecksumAlgorithm >, checksum_type : ChecksumType, size = i64, storage_class :
     ObjectVersionStorageClass, key : String, version_id : String, is_latest = bool,
-    last_modified : rboto::DateTime, owner : Owner, restore_status : RestoreStatus } {}
+    last_modified : rboto::DateTime, owner = Owner, restore_status = RestoreStatus } {}
 );
-rboto::__string_enum!(ObjectVersionStorageClass { Standard = "STANDARD" });
-rboto::__string_enum!(OptionalObjectAttributes { RestoreStatus = "RestoreStatus" });
+rboto::__string_enum!(ObjectVersionStorageClass { 0 Standard = "STANDARD" });
+rboto::__string_enum!(OptionalObjectAttributes { 0 RestoreStatus = "RestoreStatus" });
 /// Describes the location where the restore job's output is stored.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1926,7 +1945,7 @@ pub struct OutputLocation {
     /// Describes an S3 location that will receive the results of the restore request.
     pub s3: Option<S3Location>,
 }
-rboto::__structure!(OutputLocation "OutputLocation"[set into] { s3 : S3Location } {});
+rboto::__structure!(OutputLocation "OutputLocation"[set into] { s3 = S3Location } {});
 /// Describes how results of the Select job are serialized.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1937,7 +1956,7 @@ pub struct OutputSerialization {
     pub json: Option<JsonOutput>,
 }
 rboto::__structure!(
-    OutputSerialization "OutputSerialization"[set into] { csv : CsvOutput, json :
+    OutputSerialization "OutputSerialization"[set into] { csv = CsvOutput, json =
     JsonOutput } {}
 );
 /// Container for the owner's display name and ID.
@@ -1951,7 +1970,7 @@ pub struct Owner {
 rboto::__structure!(
     Owner "Owner"[set into from] { display_name : String, id : String } {}
 );
-rboto::__string_enum!(OwnerOverride { Destination = "Destination" });
+rboto::__string_enum!(OwnerOverride { 0 Destination = "Destination" });
 /// The container element for a bucket's ownership controls.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1960,7 +1979,7 @@ pub struct OwnershipControls {
     pub rules: Option<Vec<OwnershipControlsRule>>,
 }
 rboto::__structure!(
-    OwnershipControls "OwnershipControls"[set into from] { rules : Vec <
+    OwnershipControls "OwnershipControls"[set into from] { rules = Vec <
     OwnershipControlsRule > } {}
 );
 /// The container element for an ownership control rule.
@@ -2012,14 +2031,14 @@ pub struct Part {
     pub checksum_xxhash128: Option<String>,
 }
 rboto::__structure!(
-    Part "Part"[set from] { part_number = i32, last_modified : rboto::DateTime, e_tag :
+    Part "Part"[from] { part_number = i32, last_modified : rboto::DateTime, e_tag :
     String, size = i64, checksum_crc32 : String, checksum_crc32c : String,
     checksum_crc64nvme : String, checksum_sha1 : String, checksum_sha256 : String,
     checksum_sha512 : String, checksum_md5 : String, checksum_xxhash64 : String,
     checksum_xxhash3 : String, checksum_xxhash128 : String } {}
 );
 rboto::__string_enum!(
-    PartitionDateSource { EventTime = "EventTime", DeliveryTime = "DeliveryTime" }
+    PartitionDateSource { 0 EventTime = "EventTime", 1 DeliveryTime = "DeliveryTime" }
 );
 /// Amazon S3 keys for log objects are partitioned in the following format:
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2032,10 +2051,12 @@ rboto::__structure!(
     PartitionedPrefix "PartitionedPrefix"[set into from] { partition_date_source :
     PartitionDateSource } {}
 );
-rboto::__string_enum!(Payer { Requester = "Requester", BucketOwner = "BucketOwner" });
 rboto::__string_enum!(
-    Permission { FullControl = "FULL_CONTROL", Write = "WRITE", WriteAcp = "WRITE_ACP",
-    Read = "READ", ReadAcp = "READ_ACP" }
+    Payer { 0 Requester = "Requester", 1 BucketOwner = "BucketOwner" }
+);
+rboto::__string_enum!(
+    Permission { 0 FullControl = "FULL_CONTROL", 1 Write = "WRITE", 2 WriteAcp =
+    "WRITE_ACP", 3 Read = "READ", 4 ReadAcp = "READ_ACP" }
 );
 /// The container element for a bucket's policy status.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2044,7 +2065,7 @@ pub struct PolicyStatus {
     /// The policy status for this bucket. `TRUE` indicates that this bucket is public. `FALSE` indicates that the bucket is not public.
     pub is_public: Option<bool>,
 }
-rboto::__structure!(PolicyStatus "PolicyStatus"[set from] { is_public = bool } {});
+rboto::__structure!(PolicyStatus "PolicyStatus"[from] { is_public = bool } {});
 /// This data type contains information about progress of an operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2057,7 +2078,7 @@ pub struct Progress {
     pub bytes_returned: Option<i64>,
 }
 rboto::__structure!(
-    Progress "Progress"[set from] { bytes_scanned = i64, bytes_processed = i64,
+    Progress "Progress"[from] { bytes_scanned = i64, bytes_processed = i64,
     bytes_returned = i64 } {}
 );
 /// This data type contains information about the progress event of an operation.
@@ -2067,8 +2088,8 @@ pub struct ProgressEvent {
     /// The Progress event details.
     pub details: Option<Progress>,
 }
-rboto::__structure!(ProgressEvent "ProgressEvent"[set from] { details : Progress } {});
-rboto::__string_enum!(Protocol { Http = "http", Https = "https" });
+rboto::__structure!(ProgressEvent "ProgressEvent"[from] { details = Progress } {});
+rboto::__string_enum!(Protocol { 0 Http = "http", 1 Https = "https" });
 /// The PublicAccessBlock configuration that you want to apply to this Amazon S3 bucket. You can enable the configuration options in any combination. Bucket-level settings work alongside account-level settings (which may inherit from organization-level policies).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2100,7 +2121,7 @@ pub struct QueueConfiguration {
 }
 rboto::__structure!(
     QueueConfiguration "QueueConfiguration"[set into from] { id : String, queue_arn :
-    String, events : Vec < Event >, filter : NotificationConfigurationFilter } {}
+    String, events = Vec < Event >, filter = NotificationConfigurationFilter } {}
 );
 /// This data type is deprecated. Use [QueueConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_QueueConfiguration.html) for the same purposes. This data type specifies the configuration for publishing messages to an Amazon Simple Queue Service (Amazon SQS) queue when Amazon S3 detects specified events.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2117,9 +2138,9 @@ pub struct QueueConfigurationDeprecated {
 }
 rboto::__structure!(
     QueueConfigurationDeprecated "QueueConfigurationDeprecated"[set into from] { id :
-    String, event : Event, events : Vec < Event >, queue : String } {}
+    String, event : Event, events = Vec < Event >, queue : String } {}
 );
-rboto::__string_enum!(QuoteFields { Always = "ALWAYS", Asneeded = "ASNEEDED" });
+rboto::__string_enum!(QuoteFields { 0 Always = "ALWAYS", 1 Asneeded = "ASNEEDED" });
 /// The journal table record expiration settings for a journal table in an S3 Metadata configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2140,7 +2161,7 @@ pub struct RecordsEvent {
     /// The byte array of partial, one or more result records. S3 Select doesn't guarantee that a record will be self-contained in one record frame. To ensure continuous streaming of data, S3 Select might split the same record across multiple record frames instead of aggregating the results in memory.
     pub payload: Option<rboto::Blob>,
 }
-rboto::__structure!(RecordsEvent "RecordsEvent"[set from] { payload : rboto::Blob } {});
+rboto::__structure!(RecordsEvent "RecordsEvent"[from] { payload : rboto::Blob } {});
 /// Specifies how requests are redirected. In the event of an error, you can specify a different error code to return.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2185,7 +2206,7 @@ rboto::__structure!(
     ReplicaModificationsStatus } {}
 );
 rboto::__string_enum!(
-    ReplicaModificationsStatus { Enabled = "Enabled", Disabled = "Disabled" }
+    ReplicaModificationsStatus { 0 Enabled = "Enabled", 1 Disabled = "Disabled" }
 );
 /// A container for replication rules. You can add up to 1,000 rules. The maximum size of a replication configuration is 2 MB.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2198,7 +2219,7 @@ pub struct ReplicationConfiguration {
 }
 rboto::__structure!(
     ReplicationConfiguration "ReplicationConfiguration"[set into from] { role : String,
-    rules : Vec < ReplicationRule > } {}
+    rules = Vec < ReplicationRule > } {}
 );
 /// Specifies which Amazon S3 objects to replicate and where to store the replicas.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2225,9 +2246,9 @@ pub struct ReplicationRule {
 }
 rboto::__structure!(
     ReplicationRule "ReplicationRule"[set into from] { id : String, priority = i32,
-    prefix : String, filter : ReplicationRuleFilter, status : ReplicationRuleStatus,
-    source_selection_criteria : SourceSelectionCriteria, existing_object_replication :
-    ExistingObjectReplication, destination : Destination, delete_marker_replication :
+    prefix : String, filter = ReplicationRuleFilter, status : ReplicationRuleStatus,
+    source_selection_criteria = SourceSelectionCriteria, existing_object_replication =
+    ExistingObjectReplication, destination = Destination, delete_marker_replication =
     DeleteMarkerReplication } {}
 );
 /// A container for specifying rule filters. The filters determine the subset of objects to which the rule applies. This element is required only if you specify more than one filter.
@@ -2241,7 +2262,7 @@ pub struct ReplicationRuleAndOperator {
 }
 rboto::__structure!(
     ReplicationRuleAndOperator "ReplicationRuleAndOperator"[set into from] { prefix :
-    String, tags : Vec < Tag > } {}
+    String, tags = Vec < Tag > } {}
 );
 /// A filter that identifies the subset of objects to which the replication rule applies. A `Filter` must specify exactly one `Prefix`, `Tag`, or an `And` child element.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2255,15 +2276,15 @@ pub struct ReplicationRuleFilter {
     pub and: Option<ReplicationRuleAndOperator>,
 }
 rboto::__structure!(
-    ReplicationRuleFilter "ReplicationRuleFilter"[set into from] { prefix : String, tag :
-    Tag, and : ReplicationRuleAndOperator } {}
+    ReplicationRuleFilter "ReplicationRuleFilter"[set into from] { prefix : String, tag =
+    Tag, and = ReplicationRuleAndOperator } {}
 );
 rboto::__string_enum!(
-    ReplicationRuleStatus { Enabled = "Enabled", Disabled = "Disabled" }
+    ReplicationRuleStatus { 0 Enabled = "Enabled", 1 Disabled = "Disabled" }
 );
 rboto::__string_enum!(
-    ReplicationStatus { Complete = "COMPLETE", Pending = "PENDING", Failed = "FAILED",
-    Replica = "REPLICA", Completed = "COMPLETED" }
+    ReplicationStatus { 0 Complete = "COMPLETE", 1 Pending = "PENDING", 2 Failed =
+    "FAILED", 3 Replica = "REPLICA", 4 Completed = "COMPLETED" }
 );
 /// A container specifying S3 Replication Time Control (S3 RTC) related information, including whether S3 RTC is enabled and the time when all objects and operations on objects must be replicated. Must be specified together with a `Metrics` block.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2276,10 +2297,10 @@ pub struct ReplicationTime {
 }
 rboto::__structure!(
     ReplicationTime "ReplicationTime"[set into from] { status : ReplicationTimeStatus,
-    time : ReplicationTimeValue } {}
+    time = ReplicationTimeValue } {}
 );
 rboto::__string_enum!(
-    ReplicationTimeStatus { Enabled = "Enabled", Disabled = "Disabled" }
+    ReplicationTimeStatus { 0 Enabled = "Enabled", 1 Disabled = "Disabled" }
 );
 /// A container specifying the time value for S3 Replication Time Control (S3 RTC) and replication metrics `EventThreshold`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2294,12 +2315,12 @@ rboto::__structure!(
 rboto::__string_enum!(
     #[doc =
     " If present, indicates that the requester was successfully charged for the request. For more information, see [Using Requester Pays buckets for storage transfers and usage](https://docs.aws.amazon.com/AmazonS3/latest/userguide/RequesterPaysBuckets.html) in the *Amazon Simple Storage Service user guide*."]
-    RequestCharged { Requester = "requester" }
+    RequestCharged { 0 Requester = "requester" }
 );
 rboto::__string_enum!(
     #[doc =
     " Confirms that the requester knows that they will be charged for the request. Bucket owners need not specify this parameter in their requests. If either the source or destination S3 bucket has Requester Pays enabled, the requester will pay for the corresponding charges."]
-    RequestPayer { Requester = "requester" }
+    RequestPayer { 0 Requester = "requester" }
 );
 /// Container for Payer.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2340,11 +2361,11 @@ pub struct RestoreRequest {
     pub output_location: Option<OutputLocation>,
 }
 rboto::__structure!(
-    RestoreRequest "RestoreRequest"[set into] { days = i32, glacier_job_parameters :
+    RestoreRequest "RestoreRequest"[set into] { days = i32, glacier_job_parameters =
     GlacierJobParameters, type_ : RestoreRequestType, tier : Tier, description : String,
-    select_parameters : SelectParameters, output_location : OutputLocation } {}
+    select_parameters = SelectParameters, output_location = OutputLocation } {}
 );
-rboto::__string_enum!(RestoreRequestType { Select = "SELECT" });
+rboto::__string_enum!(RestoreRequestType { 0 Select = "SELECT" });
 /// Specifies the restoration status of an object. Objects in certain storage classes must be restored before they can be retrieved. For more information about these storage classes and how to work with archived objects, see [Working with archived objects](https://docs.aws.amazon.com/AmazonS3/latest/userguide/archived-objects.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2355,7 +2376,7 @@ pub struct RestoreStatus {
     pub restore_expiry_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    RestoreStatus "RestoreStatus"[set from] { is_restore_in_progress = bool,
+    RestoreStatus "RestoreStatus"[from] { is_restore_in_progress = bool,
     restore_expiry_date : rboto::DateTime } {}
 );
 /// Specifies the redirect behavior and when a redirect is applied. For more information about routing rules, see [Configuring advanced conditional redirects](https://docs.aws.amazon.com/AmazonS3/latest/dev/how-to-page-redirect.html#advanced-conditional-redirects) in the *Amazon S3 User Guide*.
@@ -2368,7 +2389,7 @@ pub struct RoutingRule {
     pub redirect: Option<Redirect>,
 }
 rboto::__structure!(
-    RoutingRule "RoutingRule"[set into from] { condition : Condition, redirect : Redirect
+    RoutingRule "RoutingRule"[set into from] { condition = Condition, redirect = Redirect
     } {}
 );
 /// Specifies lifecycle rules for an Amazon S3 bucket. For more information, see [Put Bucket Lifecycle Configuration](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlifecycle.html) in the *Amazon S3 API Reference*.
@@ -2390,11 +2411,11 @@ pub struct Rule {
     pub abort_incomplete_multipart_upload: Option<AbortIncompleteMultipartUpload>,
 }
 rboto::__structure!(
-    Rule "Rule"[set into from] { expiration : LifecycleExpiration, id : String, prefix :
-    String, status : ExpirationStatus, transition : Transition,
-    noncurrent_version_transition : NoncurrentVersionTransition,
-    noncurrent_version_expiration : NoncurrentVersionExpiration,
-    abort_incomplete_multipart_upload : AbortIncompleteMultipartUpload } {}
+    Rule "Rule"[set into from] { expiration = LifecycleExpiration, id : String, prefix :
+    String, status : ExpirationStatus, transition = Transition,
+    noncurrent_version_transition = NoncurrentVersionTransition,
+    noncurrent_version_expiration = NoncurrentVersionExpiration,
+    abort_incomplete_multipart_upload = AbortIncompleteMultipartUpload } {}
 );
 /// A container for object key name prefix and suffix filtering rules.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2403,7 +2424,7 @@ pub struct S3KeyFilter {
     pub filter_rules: Option<Vec<FilterRule>>,
 }
 rboto::__structure!(
-    S3KeyFilter "S3KeyFilter"[set into from] { filter_rules : Vec < FilterRule > } {}
+    S3KeyFilter "S3KeyFilter"[set into from] { filter_rules = Vec < FilterRule > } {}
 );
 /// Describes an Amazon S3 location that will receive the results of the restore request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2427,11 +2448,11 @@ pub struct S3Location {
 }
 rboto::__structure!(
     S3Location "S3Location"[set into] { bucket_name : String, prefix : String, encryption
-    : Encryption, canned_acl : ObjectCannedAcl, access_control_list : Vec < Grant >,
-    tagging : Tagging, user_metadata : Vec < MetadataEntry >, storage_class :
+    = Encryption, canned_acl : ObjectCannedAcl, access_control_list = Vec < Grant >,
+    tagging = Tagging, user_metadata = Vec < MetadataEntry >, storage_class :
     StorageClass } {}
 );
-rboto::__string_enum!(S3TablesBucketType { Aws = "aws", Customer = "customer" });
+rboto::__string_enum!(S3TablesBucketType { 0 Aws = "aws", 1 Customer = "customer" });
 /// The destination information for a V1 S3 Metadata configuration. The destination table bucket must be in the same Region and Amazon Web Services account as the general purpose bucket. The specified metadata table name must be unique within the `aws_s3_metadata` namespace in the destination table bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2459,7 +2480,7 @@ pub struct S3TablesDestinationResult {
     pub table_namespace: Option<String>,
 }
 rboto::__structure!(
-    S3TablesDestinationResult "S3TablesDestinationResult"[set from] { table_bucket_arn :
+    S3TablesDestinationResult "S3TablesDestinationResult"[from] { table_bucket_arn :
     String, table_name : String, table_arn : String, table_namespace : String } {}
 );
 /// Specifies the use of SSE-KMS to encrypt delivered inventory reports.
@@ -2516,9 +2537,9 @@ pub struct SelectObjectContentEventStream {
     pub end: Option<EndEvent>,
 }
 rboto::__structure!(
-    SelectObjectContentEventStream "SelectObjectContentEventStream"[set from] { records :
-    RecordsEvent, stats : StatsEvent, progress : ProgressEvent, cont : ContinuationEvent,
-    end : EndEvent } {}
+    SelectObjectContentEventStream "SelectObjectContentEventStream"[from] { records =
+    RecordsEvent, stats = StatsEvent, progress = ProgressEvent, cont = ContinuationEvent,
+    end = EndEvent } {}
 );
 /// **Important:** Amazon S3 Select is no longer available to new customers. Existing customers of Amazon S3 Select can continue to use the feature as usual. [Learn more](http://aws.amazon.com/blogs/storage/how-to-optimize-querying-your-data-in-amazon-s3/)
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2534,13 +2555,13 @@ pub struct SelectParameters {
     pub output_serialization: Option<OutputSerialization>,
 }
 rboto::__structure!(
-    SelectParameters "SelectParameters"[set into] { input_serialization :
+    SelectParameters "SelectParameters"[set into] { input_serialization =
     InputSerialization, expression_type : ExpressionType, expression : String,
-    output_serialization : OutputSerialization } {}
+    output_serialization = OutputSerialization } {}
 );
 rboto::__string_enum!(
-    ServerSideEncryption { Aes256 = "AES256", AwsFsx = "aws:fsx", AwsBackup =
-    "aws:backup", AwsKms = "aws:kms", AwsKmsDsse = "aws:kms:dsse" }
+    ServerSideEncryption { 0 Aes256 = "AES256", 1 AwsFsx = "aws:fsx", 2 AwsBackup =
+    "aws:backup", 3 AwsKms = "aws:kms", 4 AwsKmsDsse = "aws:kms:dsse" }
 );
 /// Describes the default server-side encryption to apply to new objects in the bucket. If a PUT Object request doesn't specify any server-side encryption, this default encryption will be applied. For more information, see [PutBucketEncryption](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTencryption.html).
 #[derive(Clone, Default, PartialEq)]
@@ -2564,7 +2585,7 @@ pub struct ServerSideEncryptionConfiguration {
 }
 rboto::__structure!(
     ServerSideEncryptionConfiguration "ServerSideEncryptionConfiguration"[set into from]
-    { rules : Vec < ServerSideEncryptionRule > } {}
+    { rules = Vec < ServerSideEncryptionRule > } {}
 );
 /// Specifies the default server-side encryption configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2579,8 +2600,8 @@ pub struct ServerSideEncryptionRule {
 }
 rboto::__structure!(
     ServerSideEncryptionRule "ServerSideEncryptionRule"[set into from] {
-    apply_server_side_encryption_by_default : ServerSideEncryptionByDefault,
-    bucket_key_enabled = bool, blocked_encryption_types : BlockedEncryptionTypes } {}
+    apply_server_side_encryption_by_default = ServerSideEncryptionByDefault,
+    bucket_key_enabled = bool, blocked_encryption_types = BlockedEncryptionTypes } {}
 );
 /// The established temporary security credentials of the session.
 #[derive(Clone, Default, PartialEq)]
@@ -2596,11 +2617,13 @@ pub struct SessionCredentials {
     pub expiration: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    SessionCredentials "SessionCredentials"[set debug from] { access_key_id : String,
+    SessionCredentials "SessionCredentials"[debug from] { access_key_id : String,
     secret_access_key : String[sensitive], session_token : String[sensitive], expiration
     : rboto::DateTime } {}
 );
-rboto::__string_enum!(SessionMode { ReadOnly = "ReadOnly", ReadWrite = "ReadWrite" });
+rboto::__string_enum!(
+    SessionMode { 0 ReadOnly = "ReadOnly", 1 ReadWrite = "ReadWrite" }
+);
 /// To use simple format for S3 keys for log objects, set SimplePrefix to an empty object.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2617,7 +2640,7 @@ pub struct SourceSelectionCriteria {
 }
 rboto::__structure!(
     SourceSelectionCriteria "SourceSelectionCriteria"[set into from] {
-    sse_kms_encrypted_objects : SseKmsEncryptedObjects, replica_modifications :
+    sse_kms_encrypted_objects = SseKmsEncryptedObjects, replica_modifications =
     ReplicaModifications } {}
 );
 /// A container for filter information for the selection of S3 objects encrypted with Amazon Web Services KMS.
@@ -2632,7 +2655,7 @@ rboto::__structure!(
     SseKmsEncryptedObjectsStatus } {}
 );
 rboto::__string_enum!(
-    SseKmsEncryptedObjectsStatus { Enabled = "Enabled", Disabled = "Disabled" }
+    SseKmsEncryptedObjectsStatus { 0 Enabled = "Enabled", 1 Disabled = "Disabled" }
 );
 /// Container for the stats details.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2646,8 +2669,8 @@ pub struct Stats {
     pub bytes_returned: Option<i64>,
 }
 rboto::__structure!(
-    Stats "Stats"[set from] { bytes_scanned = i64, bytes_processed = i64, bytes_returned
-    = i64 } {}
+    Stats "Stats"[from] { bytes_scanned = i64, bytes_processed = i64, bytes_returned =
+    i64 } {}
 );
 /// Container for the Stats Event.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2656,14 +2679,15 @@ pub struct StatsEvent {
     /// The Stats event details.
     pub details: Option<Stats>,
 }
-rboto::__structure!(StatsEvent "StatsEvent"[set from] { details : Stats } {});
+rboto::__structure!(StatsEvent "StatsEvent"[from] { details = Stats } {});
 rboto::__string_enum!(
-    StorageClass { Standard = "STANDARD", ReducedRedundancy = "REDUCED_REDUNDANCY",
-    StandardIa = "STANDARD_IA", OnezoneIa = "ONEZONE_IA", IntelligentTiering =
-    "INTELLIGENT_TIERING", Glacier = "GLACIER", DeepArchive = "DEEP_ARCHIVE", Outposts =
-    "OUTPOSTS", GlacierIr = "GLACIER_IR", Snow = "SNOW", ExpressOnezone =
-    "EXPRESS_ONEZONE", FsxOpenzfs = "FSX_OPENZFS", FsxOntap = "FSX_ONTAP", AwsBackupWarm
-    = "AWS_BACKUP_WARM", AwsBackupLowCostWarm = "AWS_BACKUP_LOW_COST_WARM" }
+    StorageClass { 0 Standard = "STANDARD", 1 ReducedRedundancy = "REDUCED_REDUNDANCY", 2
+    StandardIa = "STANDARD_IA", 3 OnezoneIa = "ONEZONE_IA", 4 IntelligentTiering =
+    "INTELLIGENT_TIERING", 5 Glacier = "GLACIER", 6 DeepArchive = "DEEP_ARCHIVE", 7
+    Outposts = "OUTPOSTS", 8 GlacierIr = "GLACIER_IR", 9 Snow = "SNOW", 10 ExpressOnezone
+    = "EXPRESS_ONEZONE", 11 FsxOpenzfs = "FSX_OPENZFS", 12 FsxOntap = "FSX_ONTAP", 13
+    AwsBackupWarm = "AWS_BACKUP_WARM", 14 AwsBackupLowCostWarm =
+    "AWS_BACKUP_LOW_COST_WARM" }
 );
 /// Specifies data related to access patterns to be collected and made available to analyze the tradeoffs between different storage classes for an Amazon S3 bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2673,7 +2697,7 @@ pub struct StorageClassAnalysis {
     pub data_export: Option<StorageClassAnalysisDataExport>,
 }
 rboto::__structure!(
-    StorageClassAnalysis "StorageClassAnalysis"[set into from] { data_export :
+    StorageClassAnalysis "StorageClassAnalysis"[set into from] { data_export =
     StorageClassAnalysisDataExport } {}
 );
 /// Container for data related to the storage class analysis for an Amazon S3 bucket for export.
@@ -2687,11 +2711,11 @@ pub struct StorageClassAnalysisDataExport {
 }
 rboto::__structure!(
     StorageClassAnalysisDataExport "StorageClassAnalysisDataExport"[set into from] {
-    output_schema_version : StorageClassAnalysisSchemaVersion, destination :
+    output_schema_version : StorageClassAnalysisSchemaVersion, destination =
     AnalyticsExportDestination } {}
 );
-rboto::__string_enum!(StorageClassAnalysisSchemaVersion { V1 = "V_1" });
-rboto::__string_enum!(TableSseAlgorithm { AwsKms = "aws:kms", Aes256 = "AES256" });
+rboto::__string_enum!(StorageClassAnalysisSchemaVersion { 0 V1 = "V_1" });
+rboto::__string_enum!(TableSseAlgorithm { 0 AwsKms = "aws:kms", 1 Aes256 = "AES256" });
 /// A container of a key value name pair.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2709,8 +2733,8 @@ pub struct Tagging {
     /// A collection for a set of tags
     pub tag_set: Option<Vec<Tag>>,
 }
-rboto::__structure!(Tagging "Tagging"[set into] { tag_set : Vec < Tag > } {});
-rboto::__string_enum!(TaggingDirective { Copy = "COPY", Replace = "REPLACE" });
+rboto::__structure!(Tagging "Tagging"[set into] { tag_set = Vec < Tag > } {});
+rboto::__string_enum!(TaggingDirective { 0 Copy = "COPY", 1 Replace = "REPLACE" });
 /// Container for granting information.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2721,7 +2745,7 @@ pub struct TargetGrant {
     pub permission: Option<BucketLogsPermission>,
 }
 rboto::__structure!(
-    TargetGrant "TargetGrant"[set into from] { grantee : Grantee, permission :
+    TargetGrant "TargetGrant"[set into from] { grantee = Grantee, permission :
     BucketLogsPermission } {}
 );
 /// Amazon S3 key format for log objects. Only one format, PartitionedPrefix or SimplePrefix, is allowed.
@@ -2734,11 +2758,11 @@ pub struct TargetObjectKeyFormat {
     pub partitioned_prefix: Option<PartitionedPrefix>,
 }
 rboto::__structure!(
-    TargetObjectKeyFormat "TargetObjectKeyFormat"[set into from] { simple_prefix :
-    SimplePrefix, partitioned_prefix : PartitionedPrefix } {}
+    TargetObjectKeyFormat "TargetObjectKeyFormat"[set into from] { simple_prefix =
+    SimplePrefix, partitioned_prefix = PartitionedPrefix } {}
 );
 rboto::__string_enum!(
-    Tier { Standard = "Standard", Bulk = "Bulk", Expedited = "Expedited" }
+    Tier { 0 Standard = "Standard", 1 Bulk = "Bulk", 2 Expedited = "Expedited" }
 );
 /// The S3 Intelligent-Tiering storage class is designed to optimize storage costs by automatically moving data to the most cost-effective storage access tier, without additional operational overhead.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2766,7 +2790,7 @@ pub struct TopicConfiguration {
 }
 rboto::__structure!(
     TopicConfiguration "TopicConfiguration"[set into from] { id : String, topic_arn :
-    String, events : Vec < Event >, filter : NotificationConfigurationFilter } {}
+    String, events = Vec < Event >, filter = NotificationConfigurationFilter } {}
 );
 /// A container for specifying the configuration for publication of messages to an Amazon Simple Notification Service (Amazon SNS) topic when Amazon S3 detects specified events. This data type is deprecated. Use [TopicConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_TopicConfiguration.html) instead.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2784,7 +2808,7 @@ pub struct TopicConfigurationDeprecated {
 }
 rboto::__structure!(
     TopicConfigurationDeprecated "TopicConfigurationDeprecated"[set into from] { id :
-    String, events : Vec < Event >, event : Event, topic : String } {}
+    String, events = Vec < Event >, event : Event, topic : String } {}
 );
 /// Specifies when an object transitions to a specified storage class. For more information about Amazon S3 lifecycle configuration rules, see [Transitioning Objects Using Amazon S3 Lifecycle](https://docs.aws.amazon.com/AmazonS3/latest/dev/lifecycle-transition-general-considerations.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2802,17 +2826,17 @@ rboto::__structure!(
     storage_class : TransitionStorageClass } {}
 );
 rboto::__string_enum!(
-    TransitionDefaultMinimumObjectSize { VariesByStorageClass =
-    "varies_by_storage_class", AllStorageClasses128k = "all_storage_classes_128K" }
+    TransitionDefaultMinimumObjectSize { 0 VariesByStorageClass =
+    "varies_by_storage_class", 1 AllStorageClasses128k = "all_storage_classes_128K" }
 );
 rboto::__string_enum!(
-    TransitionStorageClass { Glacier = "GLACIER", StandardIa = "STANDARD_IA", OnezoneIa =
-    "ONEZONE_IA", IntelligentTiering = "INTELLIGENT_TIERING", DeepArchive =
-    "DEEP_ARCHIVE", GlacierIr = "GLACIER_IR" }
+    TransitionStorageClass { 0 Glacier = "GLACIER", 1 StandardIa = "STANDARD_IA", 2
+    OnezoneIa = "ONEZONE_IA", 3 IntelligentTiering = "INTELLIGENT_TIERING", 4 DeepArchive
+    = "DEEP_ARCHIVE", 5 GlacierIr = "GLACIER_IR" }
 );
 rboto::__string_enum!(
-    TypeShape { CanonicalUser = "CanonicalUser", AmazonCustomerByEmail =
-    "AmazonCustomerByEmail", Group = "Group" }
+    TypeShape { 0 CanonicalUser = "CanonicalUser", 1 AmazonCustomerByEmail =
+    "AmazonCustomerByEmail", 2 Group = "Group" }
 );
 /// Describes the versioning state of an Amazon S3 bucket. For more information, see [PUT Bucket versioning](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTVersioningStatus.html) in the *Amazon S3 API Reference*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2841,7 +2865,7 @@ pub struct WebsiteConfiguration {
     pub routing_rules: Option<Vec<RoutingRule>>,
 }
 rboto::__structure!(
-    WebsiteConfiguration "WebsiteConfiguration"[set into] { error_document :
-    ErrorDocument, index_document : IndexDocument, redirect_all_requests_to :
-    RedirectAllRequestsTo, routing_rules : Vec < RoutingRule > } {}
+    WebsiteConfiguration "WebsiteConfiguration"[set into] { error_document =
+    ErrorDocument, index_document = IndexDocument, redirect_all_requests_to =
+    RedirectAllRequestsTo, routing_rules = Vec < RoutingRule > } {}
 );

@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateScheduleGroupInput {
     /// The name of the schedule group that you are creating.
@@ -18,10 +18,10 @@ pub struct CreateScheduleGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateScheduleGroupInput "CreateScheduleGroupInput"[set debug into] { name : String,
-    tags : Vec < Tag >, client_token : String } { _client }
+    CreateScheduleGroupInput "CreateScheduleGroupInput"[set into] { name : String, tags =
+    Vec < Tag >, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateScheduleInput {
     /// The name of the schedule that you are creating.
@@ -53,14 +53,14 @@ pub struct CreateScheduleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateScheduleInput "CreateScheduleInput"[set debug into] { name : String, group_name
-    : String, schedule_expression : String, start_date : rboto::DateTime, end_date :
+    CreateScheduleInput "CreateScheduleInput"[set into] { name : String, group_name :
+    String, schedule_expression : String, start_date : rboto::DateTime, end_date :
     rboto::DateTime, description : String, schedule_expression_timezone : String, state :
-    ScheduleState, kms_key_arn : String, target : Target, flexible_time_window :
+    ScheduleState, kms_key_arn : String, target = Target, flexible_time_window =
     FlexibleTimeWindow, client_token : String, action_after_completion :
     ActionAfterCompletion } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteScheduleGroupInput {
     /// The name of the schedule group to delete.
@@ -70,10 +70,10 @@ pub struct DeleteScheduleGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteScheduleGroupInput "DeleteScheduleGroupInput"[set debug into] { name : String,
+    DeleteScheduleGroupInput "DeleteScheduleGroupInput"[set into] { name : String,
     client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteScheduleInput {
     /// The name of the schedule to delete.
@@ -85,10 +85,10 @@ pub struct DeleteScheduleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteScheduleInput "DeleteScheduleInput"[set debug into] { name : String, group_name
-    : String, client_token : String } { _client }
+    DeleteScheduleInput "DeleteScheduleInput"[set into] { name : String, group_name :
+    String, client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetScheduleGroupInput {
     /// The name of the schedule group to retrieve.
@@ -96,10 +96,9 @@ pub struct GetScheduleGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetScheduleGroupInput "GetScheduleGroupInput"[set debug into] { name : String } {
-    _client }
+    GetScheduleGroupInput "GetScheduleGroupInput"[set into] { name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetScheduleInput {
     /// The name of the schedule to retrieve.
@@ -109,10 +108,10 @@ pub struct GetScheduleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetScheduleInput "GetScheduleInput"[set debug into] { name : String, group_name :
-    String } { _client }
+    GetScheduleInput "GetScheduleInput"[set into] { name : String, group_name : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListScheduleGroupsInput {
     /// The name prefix that you can use to return a filtered list of your schedule groups.
@@ -124,10 +123,10 @@ pub struct ListScheduleGroupsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListScheduleGroupsInput "ListScheduleGroupsInput"[set debug into] { name_prefix :
-    String, next_token : String, max_results = i32 } { _client }
+    ListScheduleGroupsInput "ListScheduleGroupsInput"[set into] { name_prefix : String,
+    next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListSchedulesInput {
     /// If specified, only lists the schedules whose associated schedule group matches the given filter.
@@ -143,11 +142,10 @@ pub struct ListSchedulesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListSchedulesInput "ListSchedulesInput"[set debug into] { group_name : String,
-    name_prefix : String, state : ScheduleState, next_token : String, max_results = i32 }
-    { _client }
+    ListSchedulesInput "ListSchedulesInput"[set into] { group_name : String, name_prefix
+    : String, state : ScheduleState, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForResourceInput {
     /// The ARN of the EventBridge Scheduler resource for which you want to view tags.
@@ -155,10 +153,10 @@ pub struct ListTagsForResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForResourceInput "ListTagsForResourceInput"[set debug into] { resource_arn :
-    String } { _client }
+    ListTagsForResourceInput "ListTagsForResourceInput"[set into] { resource_arn : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// The Amazon Resource Name (ARN) of the schedule group that you are adding tags to.
@@ -168,10 +166,10 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceInput"[set debug into] { resource_arn : String, tags :
-    Vec < Tag > } { _client }
+    TagResourceInput "TagResourceInput"[set into] { resource_arn : String, tags = Vec <
+    Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// The Amazon Resource Name (ARN) of the schedule group from which you are removing tags.
@@ -181,10 +179,10 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceInput"[set debug into] { resource_arn : String,
-    tag_keys : Vec < String > } { _client }
+    UntagResourceInput "UntagResourceInput"[set into] { resource_arn : String, tag_keys =
+    Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateScheduleInput {
     /// The name of the schedule that you are updating.
@@ -216,10 +214,10 @@ pub struct UpdateScheduleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateScheduleInput "UpdateScheduleInput"[set debug into] { name : String, group_name
-    : String, schedule_expression : String, start_date : rboto::DateTime, end_date :
+    UpdateScheduleInput "UpdateScheduleInput"[set into] { name : String, group_name :
+    String, schedule_expression : String, start_date : rboto::DateTime, end_date :
     rboto::DateTime, description : String, schedule_expression_timezone : String, state :
-    ScheduleState, kms_key_arn : String, target : Target, flexible_time_window :
+    ScheduleState, kms_key_arn : String, target = Target, flexible_time_window =
     FlexibleTimeWindow, client_token : String, action_after_completion :
     ActionAfterCompletion } { _client }
 );

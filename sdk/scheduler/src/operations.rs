@@ -6,22 +6,16 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; CreateScheduleInput => CreateScheduleOutput =
-    super::schema::ops::CREATE_SCHEDULE, "CreateSchedule"; CreateScheduleGroupInput =>
-    CreateScheduleGroupOutput = super::schema::ops::CREATE_SCHEDULE_GROUP,
-    "CreateScheduleGroup"; DeleteScheduleInput => DeleteScheduleOutput =
-    super::schema::ops::DELETE_SCHEDULE, "DeleteSchedule"; DeleteScheduleGroupInput =>
-    DeleteScheduleGroupOutput = super::schema::ops::DELETE_SCHEDULE_GROUP,
-    "DeleteScheduleGroup"; GetScheduleInput => GetScheduleOutput =
-    super::schema::ops::GET_SCHEDULE, "GetSchedule"; GetScheduleGroupInput =>
-    GetScheduleGroupOutput = super::schema::ops::GET_SCHEDULE_GROUP, "GetScheduleGroup";
-    ListScheduleGroupsInput => ListScheduleGroupsOutput =
-    super::schema::ops::LIST_SCHEDULE_GROUPS, "ListScheduleGroups"; ListSchedulesInput =>
-    ListSchedulesOutput = super::schema::ops::LIST_SCHEDULES, "ListSchedules";
-    ListTagsForResourceInput => ListTagsForResourceOutput =
-    super::schema::ops::LIST_TAGS_FOR_RESOURCE, "ListTagsForResource"; TagResourceInput
-    => TagResourceOutput = super::schema::ops::TAG_RESOURCE, "TagResource";
-    UntagResourceInput => UntagResourceOutput = super::schema::ops::UNTAG_RESOURCE,
-    "UntagResource"; UpdateScheduleInput => UpdateScheduleOutput =
-    super::schema::ops::UPDATE_SCHEDULE, "UpdateSchedule";
+    super::error::Exception, super::schema::SERVICE; CreateScheduleInput =>
+    CreateScheduleOutput, "CreateSchedule"; CreateScheduleGroupInput =>
+    CreateScheduleGroupOutput, "CreateScheduleGroup"; DeleteScheduleInput =>
+    DeleteScheduleOutput, "DeleteSchedule"; DeleteScheduleGroupInput =>
+    DeleteScheduleGroupOutput, "DeleteScheduleGroup"; GetScheduleInput =>
+    GetScheduleOutput, "GetSchedule"; GetScheduleGroupInput => GetScheduleGroupOutput,
+    "GetScheduleGroup"; ListScheduleGroupsInput => ListScheduleGroupsOutput,
+    "ListScheduleGroups"; ListSchedulesInput => ListSchedulesOutput, "ListSchedules";
+    ListTagsForResourceInput => ListTagsForResourceOutput, "ListTagsForResource";
+    TagResourceInput => TagResourceOutput, "TagResource"; UntagResourceInput =>
+    UntagResourceOutput, "UntagResource"; UpdateScheduleInput => UpdateScheduleOutput,
+    "UpdateSchedule";
 );

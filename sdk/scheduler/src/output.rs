@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateScheduleGroupOutput {
     /// The Amazon Resource Name (ARN) of the schedule group.
@@ -14,10 +14,10 @@ pub struct CreateScheduleGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateScheduleGroupOutput "CreateScheduleGroupOutput"[debug from output] {
+    CreateScheduleGroupOutput "CreateScheduleGroupOutput"[from output] {
     schedule_group_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateScheduleOutput {
     /// The Amazon Resource Name (ARN) of the schedule.
@@ -25,26 +25,26 @@ pub struct CreateScheduleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateScheduleOutput "CreateScheduleOutput"[debug from output] { schedule_arn :
-    String } { _meta }
+    CreateScheduleOutput "CreateScheduleOutput"[from output] { schedule_arn : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteScheduleGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteScheduleGroupOutput "DeleteScheduleGroupOutput"[debug from output] {} { _meta }
+    DeleteScheduleGroupOutput "DeleteScheduleGroupOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteScheduleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteScheduleOutput "DeleteScheduleOutput"[debug from output] {} { _meta }
+    DeleteScheduleOutput "DeleteScheduleOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetScheduleGroupOutput {
     /// The Amazon Resource Name (ARN) of the schedule group.
@@ -60,11 +60,11 @@ pub struct GetScheduleGroupOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetScheduleGroupOutput "GetScheduleGroupOutput"[debug from output] { arn : String,
-    name : String, state : ScheduleGroupState, creation_date : rboto::DateTime,
+    GetScheduleGroupOutput "GetScheduleGroupOutput"[from output] { arn : String, name :
+    String, state : ScheduleGroupState, creation_date : rboto::DateTime,
     last_modification_date : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetScheduleOutput {
     /// The Amazon Resource Name (ARN) of the schedule.
@@ -100,15 +100,15 @@ pub struct GetScheduleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetScheduleOutput "GetScheduleOutput"[debug from output] { arn : String, group_name :
+    GetScheduleOutput "GetScheduleOutput"[from output] { arn : String, group_name :
     String, name : String, schedule_expression : String, start_date : rboto::DateTime,
     end_date : rboto::DateTime, description : String, schedule_expression_timezone :
     String, state : ScheduleState, creation_date : rboto::DateTime,
-    last_modification_date : rboto::DateTime, kms_key_arn : String, target : Target,
-    flexible_time_window : FlexibleTimeWindow, action_after_completion :
+    last_modification_date : rboto::DateTime, kms_key_arn : String, target = Target,
+    flexible_time_window = FlexibleTimeWindow, action_after_completion :
     ActionAfterCompletion } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListScheduleGroupsOutput {
     /// Indicates whether there are additional results to retrieve. If the value is null, there are no more results.
@@ -118,10 +118,10 @@ pub struct ListScheduleGroupsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListScheduleGroupsOutput "ListScheduleGroupsOutput"[debug from output] { next_token :
-    String, schedule_groups : Vec < ScheduleGroupSummary > } { _meta }
+    ListScheduleGroupsOutput "ListScheduleGroupsOutput"[from output] { next_token :
+    String, schedule_groups = Vec < ScheduleGroupSummary > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSchedulesOutput {
     /// Indicates whether there are additional results to retrieve. If the value is null, there are no more results.
@@ -131,10 +131,10 @@ pub struct ListSchedulesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListSchedulesOutput "ListSchedulesOutput"[debug from output] { next_token : String,
-    schedules : Vec < ScheduleSummary > } { _meta }
+    ListSchedulesOutput "ListSchedulesOutput"[from output] { next_token : String,
+    schedules = Vec < ScheduleSummary > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourceOutput {
     /// The list of tags associated with the specified resource.
@@ -142,26 +142,22 @@ pub struct ListTagsForResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForResourceOutput "ListTagsForResourceOutput"[debug from output] { tags : Vec
-    < Tag > } { _meta }
+    ListTagsForResourceOutput "ListTagsForResourceOutput"[from output] { tags = Vec < Tag
+    > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagResourceOutput "TagResourceOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    UntagResourceOutput "UntagResourceOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(UntagResourceOutput "UntagResourceOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateScheduleOutput {
     /// The Amazon Resource Name (ARN) of the schedule that you updated.
@@ -169,6 +165,6 @@ pub struct UpdateScheduleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateScheduleOutput "UpdateScheduleOutput"[debug from output] { schedule_arn :
-    String } { _meta }
+    UpdateScheduleOutput "UpdateScheduleOutput"[from output] { schedule_arn : String } {
+    _meta }
 );

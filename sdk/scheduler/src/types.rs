@@ -6,8 +6,8 @@ use super::{error::*, input::*, output::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-rboto::__string_enum!(ActionAfterCompletion { None = "NONE", Delete = "DELETE" });
-rboto::__string_enum!(AssignPublicIp { Enabled = "ENABLED", Disabled = "DISABLED" });
+rboto::__string_enum!(ActionAfterCompletion { 0 None = "NONE", 1 Delete = "DELETE" });
+rboto::__string_enum!(AssignPublicIp { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" });
 /// This structure specifies the VPC subnets and security groups for the task, and whether a public IP address is to be used. This structure is relevant only for ECS tasks that use the awsvpc network mode.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -20,8 +20,8 @@ pub struct AwsVpcConfiguration {
     pub assign_public_ip: Option<AssignPublicIp>,
 }
 rboto::__structure!(
-    AwsVpcConfiguration "AwsVpcConfiguration"[set into from] { subnets : Vec < String >,
-    security_groups : Vec < String >, assign_public_ip : AssignPublicIp } {}
+    AwsVpcConfiguration "AwsVpcConfiguration"[set into from] { subnets = Vec < String >,
+    security_groups = Vec < String >, assign_public_ip : AssignPublicIp } {}
 );
 /// The details of a capacity provider strategy.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -83,12 +83,12 @@ pub struct EcsParameters {
 }
 rboto::__structure!(
     EcsParameters "EcsParameters"[set into from] { task_definition_arn : String,
-    task_count = i32, launch_type : LaunchType, network_configuration :
+    task_count = i32, launch_type : LaunchType, network_configuration =
     NetworkConfiguration, platform_version : String, group : String,
-    capacity_provider_strategy : Vec < CapacityProviderStrategyItem >,
+    capacity_provider_strategy = Vec < CapacityProviderStrategyItem >,
     enable_ecs_managed_tags = bool, enable_execute_command = bool, placement_constraints
-    : Vec < PlacementConstraint >, placement_strategy : Vec < PlacementStrategy >,
-    propagate_tags : PropagateTags, reference_id : String, tags : Vec < HashMap < String,
+    = Vec < PlacementConstraint >, placement_strategy = Vec < PlacementStrategy >,
+    propagate_tags : PropagateTags, reference_id : String, tags = Vec < HashMap < String,
     String > > } {}
 );
 /// The templated target type for the EventBridge [`PutEvents`](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html) API operation.
@@ -141,7 +141,7 @@ rboto::__structure!(
     FlexibleTimeWindow "FlexibleTimeWindow"[set into from] { mode :
     FlexibleTimeWindowMode, maximum_window_in_minutes = i32 } {}
 );
-rboto::__string_enum!(FlexibleTimeWindowMode { Off = "OFF", Flexible = "FLEXIBLE" });
+rboto::__string_enum!(FlexibleTimeWindowMode { 0 Off = "OFF", 1 Flexible = "FLEXIBLE" });
 /// The templated target type for the Amazon Kinesis [`PutRecord`](https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecord.html) API operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -153,7 +153,7 @@ rboto::__structure!(
     KinesisParameters "KinesisParameters"[set into from] { partition_key : String } {}
 );
 rboto::__string_enum!(
-    LaunchType { Ec2 = "EC2", Fargate = "FARGATE", External = "EXTERNAL" }
+    LaunchType { 0 Ec2 = "EC2", 1 Fargate = "FARGATE", 2 External = "EXTERNAL" }
 );
 /// Specifies the network configuration for an ECS task.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -163,7 +163,7 @@ pub struct NetworkConfiguration {
     pub awsvpc_configuration: Option<AwsVpcConfiguration>,
 }
 rboto::__structure!(
-    NetworkConfiguration "NetworkConfiguration"[set into from] { awsvpc_configuration :
+    NetworkConfiguration "NetworkConfiguration"[set into from] { awsvpc_configuration =
     AwsVpcConfiguration } {}
 );
 /// An object representing a constraint on task placement.
@@ -180,7 +180,7 @@ rboto::__structure!(
     PlacementConstraintType, expression : String } {}
 );
 rboto::__string_enum!(
-    PlacementConstraintType { DistinctInstance = "distinctInstance", MemberOf =
+    PlacementConstraintType { 0 DistinctInstance = "distinctInstance", 1 MemberOf =
     "memberOf" }
 );
 /// The task placement strategy for a task or service.
@@ -197,9 +197,10 @@ rboto::__structure!(
     field : String } {}
 );
 rboto::__string_enum!(
-    PlacementStrategyType { Random = "random", Spread = "spread", Binpack = "binpack" }
+    PlacementStrategyType { 0 Random = "random", 1 Spread = "spread", 2 Binpack =
+    "binpack" }
 );
-rboto::__string_enum!(PropagateTags { TaskDefinition = "TASK_DEFINITION" });
+rboto::__string_enum!(PropagateTags { 0 TaskDefinition = "TASK_DEFINITION" });
 /// A `RetryPolicy` object that includes information about the retry policy settings, including the maximum age of an event, and the maximum number of times EventBridge Scheduler will try to deliver the event to a target.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -235,9 +236,11 @@ pub struct SageMakerPipelineParameters {
 }
 rboto::__structure!(
     SageMakerPipelineParameters "SageMakerPipelineParameters"[set into from] {
-    pipeline_parameter_list : Vec < SageMakerPipelineParameter > } {}
+    pipeline_parameter_list = Vec < SageMakerPipelineParameter > } {}
 );
-rboto::__string_enum!(ScheduleGroupState { Active = "ACTIVE", Deleting = "DELETING" });
+rboto::__string_enum!(
+    ScheduleGroupState { 0 Active = "ACTIVE", 1 Deleting = "DELETING" }
+);
 /// The details of a schedule group.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -254,11 +257,11 @@ pub struct ScheduleGroupSummary {
     pub last_modification_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ScheduleGroupSummary "ScheduleGroupSummary"[set from] { arn : String, name : String,
+    ScheduleGroupSummary "ScheduleGroupSummary"[from] { arn : String, name : String,
     state : ScheduleGroupState, creation_date : rboto::DateTime, last_modification_date :
     rboto::DateTime } {}
 );
-rboto::__string_enum!(ScheduleState { Enabled = "ENABLED", Disabled = "DISABLED" });
+rboto::__string_enum!(ScheduleState { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" });
 /// The details of a schedule.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -279,9 +282,9 @@ pub struct ScheduleSummary {
     pub target: Option<TargetSummary>,
 }
 rboto::__structure!(
-    ScheduleSummary "ScheduleSummary"[set from] { arn : String, name : String, group_name
-    : String, state : ScheduleState, creation_date : rboto::DateTime,
-    last_modification_date : rboto::DateTime, target : TargetSummary } {}
+    ScheduleSummary "ScheduleSummary"[from] { arn : String, name : String, group_name :
+    String, state : ScheduleState, creation_date : rboto::DateTime,
+    last_modification_date : rboto::DateTime, target = TargetSummary } {}
 );
 /// The templated target type for the Amazon SQS [`SendMessage`](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html) API operation. Contains the message group ID to use when the target is a FIFO queue. If you specify an Amazon SQS FIFO queue as a target, the queue must have content-based deduplication enabled.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -336,12 +339,12 @@ pub struct Target {
 }
 rboto::__structure!(
     Target "Target"[set into from] { arn : String, role_arn : String, dead_letter_config
-    : DeadLetterConfig, retry_policy : RetryPolicy, input : String, ecs_parameters :
-    EcsParameters, event_bridge_parameters : EventBridgeParameters,
-    event_bridge_put_events_v2_parameters : EventBridgePutEventsV2Parameters,
-    event_bridge_put_raw_events_parameters : EventBridgePutRawEventsParameters,
-    kinesis_parameters : KinesisParameters, sage_maker_pipeline_parameters :
-    SageMakerPipelineParameters, sqs_parameters : SqsParameters } {}
+    = DeadLetterConfig, retry_policy = RetryPolicy, input : String, ecs_parameters =
+    EcsParameters, event_bridge_parameters = EventBridgeParameters,
+    event_bridge_put_events_v2_parameters = EventBridgePutEventsV2Parameters,
+    event_bridge_put_raw_events_parameters = EventBridgePutRawEventsParameters,
+    kinesis_parameters = KinesisParameters, sage_maker_pipeline_parameters =
+    SageMakerPipelineParameters, sqs_parameters = SqsParameters } {}
 );
 /// The details of a target.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -350,4 +353,4 @@ pub struct TargetSummary {
     /// The Amazon Resource Name (ARN) of the target.
     pub arn: Option<String>,
 }
-rboto::__structure!(TargetSummary "TargetSummary"[set from] { arn : String } {});
+rboto::__structure!(TargetSummary "TargetSummary"[from] { arn : String } {});

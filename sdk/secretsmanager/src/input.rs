@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateCrossAccountReplicaInput {
     /// The ARN or name of the primary secret in your account to replicate.
@@ -20,11 +20,11 @@ pub struct AssociateCrossAccountReplicaInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssociateCrossAccountReplicaInput "AssociateCrossAccountReplicaRequest"[set debug
-    into] { secret_id : String, cross_account_replica_arn : String, replica_restriction :
+    AssociateCrossAccountReplicaInput "AssociateCrossAccountReplicaRequest"[set into] {
+    secret_id : String, cross_account_replica_arn : String, replica_restriction :
     ReplicaRestrictionType, replication_role_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchGetSecretValueInput {
     /// The ARN or names of the secrets to retrieve. You must include `Filters` or `SecretIdList`, but not both.
@@ -38,11 +38,11 @@ pub struct BatchGetSecretValueInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchGetSecretValueInput "BatchGetSecretValueRequest"[set debug into] {
-    secret_id_list : Vec < String >, filters : Vec < Filter >, max_results = i32,
-    next_token : String } { _client }
+    BatchGetSecretValueInput "BatchGetSecretValueRequest"[set into] { secret_id_list =
+    Vec < String >, filters = Vec < Filter >, max_results = i32, next_token : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelRotateSecretInput {
     /// The ARN or name of the secret.
@@ -50,10 +50,10 @@ pub struct CancelRotateSecretInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelRotateSecretInput "CancelRotateSecretRequest"[set debug into] { secret_id :
-    String } { _client }
+    CancelRotateSecretInput "CancelRotateSecretRequest"[set into] { secret_id : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateSecretInput {
     /// The name of the new secret.
@@ -83,12 +83,12 @@ pub struct CreateSecretInput {
 rboto::__structure!(
     CreateSecretInput "CreateSecretRequest"[set debug into] { name : String,
     client_request_token : String, description : String, kms_key_id : String,
-    secret_binary : rboto::Blob[sensitive], secret_string : String[sensitive], tags : Vec
-    < Tag >, add_replica_regions : Vec < ReplicaRegionType >,
+    secret_binary : rboto::Blob[sensitive], secret_string : String[sensitive], tags = Vec
+    < Tag >, add_replica_regions = Vec < ReplicaRegionType >,
     force_overwrite_replica_secret = bool, type_ : String, cross_account_primary_arn :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteResourcePolicyInput {
     /// The ARN or name of the secret to delete the attached resource-based policy for.
@@ -98,10 +98,10 @@ pub struct DeleteResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteResourcePolicyInput "DeleteResourcePolicyRequest"[set debug into] { secret_id :
+    DeleteResourcePolicyInput "DeleteResourcePolicyRequest"[set into] { secret_id :
     String, policy_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteSecretInput {
     /// The ARN or name of the secret to delete.
@@ -113,10 +113,10 @@ pub struct DeleteSecretInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteSecretInput "DeleteSecretRequest"[set debug into] { secret_id : String,
+    DeleteSecretInput "DeleteSecretRequest"[set into] { secret_id : String,
     recovery_window_in_days = i64, force_delete_without_recovery = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeSecretInput {
     /// The ARN or name of the secret.
@@ -124,10 +124,10 @@ pub struct DescribeSecretInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeSecretInput "DescribeSecretRequest"[set debug into] { secret_id : String } {
+    DescribeSecretInput "DescribeSecretRequest"[set into] { secret_id : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateCrossAccountReplicaInput {
     /// The ARN or name of the primary secret in your account.
@@ -138,9 +138,9 @@ pub struct DisassociateCrossAccountReplicaInput {
 }
 rboto::__structure!(
     DisassociateCrossAccountReplicaInput "DisassociateCrossAccountReplicaRequest"[set
-    debug into] { secret_id : String, cross_account_replica_arn : String } { _client }
+    into] { secret_id : String, cross_account_replica_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetRandomPasswordInput {
     /// The length of the password. If you don't include this parameter, the default length is 32 characters.
@@ -162,12 +162,12 @@ pub struct GetRandomPasswordInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetRandomPasswordInput "GetRandomPasswordRequest"[set debug into] { password_length =
-    i64, exclude_characters : String, exclude_numbers = bool, exclude_punctuation = bool,
+    GetRandomPasswordInput "GetRandomPasswordRequest"[set into] { password_length = i64,
+    exclude_characters : String, exclude_numbers = bool, exclude_punctuation = bool,
     exclude_uppercase = bool, exclude_lowercase = bool, include_space = bool,
     require_each_included_type = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetResourcePolicyInput {
     /// The ARN or name of the secret to retrieve the attached resource-based policy for.
@@ -177,10 +177,10 @@ pub struct GetResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetResourcePolicyInput "GetResourcePolicyRequest"[set debug into] { secret_id :
-    String, policy_name : String } { _client }
+    GetResourcePolicyInput "GetResourcePolicyRequest"[set into] { secret_id : String,
+    policy_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSecretValueInput {
     /// The ARN or name of the secret to retrieve. To retrieve a secret from another account, you must use an ARN.
@@ -192,10 +192,10 @@ pub struct GetSecretValueInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSecretValueInput "GetSecretValueRequest"[set debug into] { secret_id : String,
+    GetSecretValueInput "GetSecretValueRequest"[set into] { secret_id : String,
     version_id : String, version_stage : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListResourcePoliciesInput {
     /// The ARN or name of the secret.
@@ -207,10 +207,10 @@ pub struct ListResourcePoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListResourcePoliciesInput "ListResourcePoliciesRequest"[set debug into] { secret_id :
+    ListResourcePoliciesInput "ListResourcePoliciesRequest"[set into] { secret_id :
     String, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListSecretVersionIdsInput {
     /// The ARN or name of the secret whose versions you want to list.
@@ -224,11 +224,11 @@ pub struct ListSecretVersionIdsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListSecretVersionIdsInput "ListSecretVersionIdsRequest"[set debug into] { secret_id :
+    ListSecretVersionIdsInput "ListSecretVersionIdsRequest"[set into] { secret_id :
     String, max_results = i32, next_token : String, include_deprecated = bool } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListSecretsInput {
     /// Specifies whether to include secrets scheduled for deletion. By default, secrets scheduled for deletion aren't included.
@@ -246,11 +246,11 @@ pub struct ListSecretsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListSecretsInput "ListSecretsRequest"[set debug into] { include_planned_deletion =
-    bool, max_results = i32, next_token : String, filters : Vec < Filter >, sort_order :
+    ListSecretsInput "ListSecretsRequest"[set into] { include_planned_deletion = bool,
+    max_results = i32, next_token : String, filters = Vec < Filter >, sort_order :
     SortOrderType, sort_by : SortByType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutResourcePolicyInput {
     /// The ARN or name of the secret to attach the resource-based policy.
@@ -264,11 +264,11 @@ pub struct PutResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutResourcePolicyInput "PutResourcePolicyRequest"[set debug into] { secret_id :
-    String, resource_policy : String, policy_name : String, block_public_policy = bool }
-    { _client }
+    PutResourcePolicyInput "PutResourcePolicyRequest"[set into] { secret_id : String,
+    resource_policy : String, policy_name : String, block_public_policy = bool } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PutSecretValueInput {
     /// The ARN or name of the secret to add a new version to.
@@ -288,10 +288,10 @@ pub struct PutSecretValueInput {
 rboto::__structure!(
     PutSecretValueInput "PutSecretValueRequest"[set debug into] { secret_id : String,
     client_request_token : String, secret_binary : rboto::Blob[sensitive], secret_string
-    : String[sensitive], version_stages : Vec < String >, rotation_token :
+    : String[sensitive], version_stages = Vec < String >, rotation_token :
     String[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RemoveRegionsFromReplicationInput {
     /// The ARN or name of the secret.
@@ -301,10 +301,10 @@ pub struct RemoveRegionsFromReplicationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RemoveRegionsFromReplicationInput "RemoveRegionsFromReplicationRequest"[set debug
-    into] { secret_id : String, remove_replica_regions : Vec < String > } { _client }
+    RemoveRegionsFromReplicationInput "RemoveRegionsFromReplicationRequest"[set into] {
+    secret_id : String, remove_replica_regions = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ReplicateSecretToRegionsInput {
     /// The ARN or name of the secret to replicate.
@@ -316,11 +316,11 @@ pub struct ReplicateSecretToRegionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ReplicateSecretToRegionsInput "ReplicateSecretToRegionsRequest"[set debug into] {
-    secret_id : String, add_replica_regions : Vec < ReplicaRegionType >,
+    ReplicateSecretToRegionsInput "ReplicateSecretToRegionsRequest"[set into] { secret_id
+    : String, add_replica_regions = Vec < ReplicaRegionType >,
     force_overwrite_replica_secret = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RestoreSecretInput {
     /// The ARN or name of the secret to restore.
@@ -328,10 +328,10 @@ pub struct RestoreSecretInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RestoreSecretInput "RestoreSecretRequest"[set debug into] { secret_id : String } {
-    _client }
+    RestoreSecretInput "RestoreSecretRequest"[set into] { secret_id : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RotateSecretInput {
     /// The ARN or name of the secret to rotate.
@@ -353,13 +353,13 @@ pub struct RotateSecretInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RotateSecretInput "RotateSecretRequest"[set debug into] { secret_id : String,
-    client_request_token : String, rotation_lambda_arn : String, rotation_rules :
-    RotationRulesType, external_secret_rotation_metadata : Vec <
+    RotateSecretInput "RotateSecretRequest"[set into] { secret_id : String,
+    client_request_token : String, rotation_lambda_arn : String, rotation_rules =
+    RotationRulesType, external_secret_rotation_metadata = Vec <
     ExternalSecretRotationMetadataItem >, external_secret_rotation_role_arn : String,
     rotate_immediately = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopReplicationToReplicaInput {
     /// The ARN or name of the replica secret.
@@ -367,10 +367,10 @@ pub struct StopReplicationToReplicaInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopReplicationToReplicaInput "StopReplicationToReplicaRequest"[set debug into] {
-    secret_id : String } { _client }
+    StopReplicationToReplicaInput "StopReplicationToReplicaRequest"[set into] { secret_id
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// The identifier for the secret to attach tags to. You can specify either the Amazon Resource Name (ARN) or the friendly name of the secret.
@@ -380,10 +380,10 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceRequest"[set debug into] { secret_id : String, tags :
-    Vec < Tag > } { _client }
+    TagResourceInput "TagResourceRequest"[set into] { secret_id : String, tags = Vec <
+    Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// The ARN or name of the secret.
@@ -393,10 +393,10 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceRequest"[set debug into] { secret_id : String,
-    tag_keys : Vec < String > } { _client }
+    UntagResourceInput "UntagResourceRequest"[set into] { secret_id : String, tag_keys =
+    Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateSecretInput {
     /// The ARN or name of the secret.
@@ -421,7 +421,7 @@ rboto::__structure!(
     secret_binary : rboto::Blob[sensitive], secret_string : String[sensitive], type_ :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateSecretVersionStageInput {
     /// The ARN or the name of the secret with the version and staging labelsto modify.
@@ -435,11 +435,11 @@ pub struct UpdateSecretVersionStageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateSecretVersionStageInput "UpdateSecretVersionStageRequest"[set debug into] {
-    secret_id : String, version_stage : String, remove_from_version_id : String,
-    move_to_version_id : String } { _client }
+    UpdateSecretVersionStageInput "UpdateSecretVersionStageRequest"[set into] { secret_id
+    : String, version_stage : String, remove_from_version_id : String, move_to_version_id
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ValidateResourcePolicyInput {
     /// The ARN or name of the secret with the resource-based policy you want to validate.
@@ -449,6 +449,6 @@ pub struct ValidateResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ValidateResourcePolicyInput "ValidateResourcePolicyRequest"[set debug into] {
-    secret_id : String, resource_policy : String } { _client }
+    ValidateResourcePolicyInput "ValidateResourcePolicyRequest"[set into] { secret_id :
+    String, resource_policy : String } { _client }
 );

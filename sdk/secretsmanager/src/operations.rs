@@ -6,48 +6,32 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; AssociateCrossAccountReplicaInput =>
-    AssociateCrossAccountReplicaOutput =
-    super::schema::ops::ASSOCIATE_CROSS_ACCOUNT_REPLICA, "AssociateCrossAccountReplica";
-    BatchGetSecretValueInput => BatchGetSecretValueOutput =
-    super::schema::ops::BATCH_GET_SECRET_VALUE, "BatchGetSecretValue";
-    CancelRotateSecretInput => CancelRotateSecretOutput =
-    super::schema::ops::CANCEL_ROTATE_SECRET, "CancelRotateSecret"; CreateSecretInput =>
-    CreateSecretOutput = super::schema::ops::CREATE_SECRET, "CreateSecret";
-    DeleteResourcePolicyInput => DeleteResourcePolicyOutput =
-    super::schema::ops::DELETE_RESOURCE_POLICY, "DeleteResourcePolicy"; DeleteSecretInput
-    => DeleteSecretOutput = super::schema::ops::DELETE_SECRET, "DeleteSecret";
-    DescribeSecretInput => DescribeSecretOutput = super::schema::ops::DESCRIBE_SECRET,
+    super::error::Exception, super::schema::SERVICE; AssociateCrossAccountReplicaInput =>
+    AssociateCrossAccountReplicaOutput, "AssociateCrossAccountReplica";
+    BatchGetSecretValueInput => BatchGetSecretValueOutput, "BatchGetSecretValue";
+    CancelRotateSecretInput => CancelRotateSecretOutput, "CancelRotateSecret";
+    CreateSecretInput => CreateSecretOutput, "CreateSecret"; DeleteResourcePolicyInput =>
+    DeleteResourcePolicyOutput, "DeleteResourcePolicy"; DeleteSecretInput =>
+    DeleteSecretOutput, "DeleteSecret"; DescribeSecretInput => DescribeSecretOutput,
     "DescribeSecret"; DisassociateCrossAccountReplicaInput =>
-    DisassociateCrossAccountReplicaOutput =
-    super::schema::ops::DISASSOCIATE_CROSS_ACCOUNT_REPLICA,
-    "DisassociateCrossAccountReplica"; GetRandomPasswordInput => GetRandomPasswordOutput
-    = super::schema::ops::GET_RANDOM_PASSWORD, "GetRandomPassword";
-    GetResourcePolicyInput => GetResourcePolicyOutput =
-    super::schema::ops::GET_RESOURCE_POLICY, "GetResourcePolicy"; GetSecretValueInput =>
-    GetSecretValueOutput = super::schema::ops::GET_SECRET_VALUE, "GetSecretValue";
-    ListResourcePoliciesInput => ListResourcePoliciesOutput =
-    super::schema::ops::LIST_RESOURCE_POLICIES, "ListResourcePolicies";
-    ListSecretVersionIdsInput => ListSecretVersionIdsOutput =
-    super::schema::ops::LIST_SECRET_VERSION_IDS, "ListSecretVersionIds"; ListSecretsInput
-    => ListSecretsOutput = super::schema::ops::LIST_SECRETS, "ListSecrets";
-    PutResourcePolicyInput => PutResourcePolicyOutput =
-    super::schema::ops::PUT_RESOURCE_POLICY, "PutResourcePolicy"; PutSecretValueInput =>
-    PutSecretValueOutput = super::schema::ops::PUT_SECRET_VALUE, "PutSecretValue";
-    RemoveRegionsFromReplicationInput => RemoveRegionsFromReplicationOutput =
-    super::schema::ops::REMOVE_REGIONS_FROM_REPLICATION, "RemoveRegionsFromReplication";
-    ReplicateSecretToRegionsInput => ReplicateSecretToRegionsOutput =
-    super::schema::ops::REPLICATE_SECRET_TO_REGIONS, "ReplicateSecretToRegions";
-    RestoreSecretInput => RestoreSecretOutput = super::schema::ops::RESTORE_SECRET,
-    "RestoreSecret"; RotateSecretInput => RotateSecretOutput =
-    super::schema::ops::ROTATE_SECRET, "RotateSecret"; StopReplicationToReplicaInput =>
-    StopReplicationToReplicaOutput = super::schema::ops::STOP_REPLICATION_TO_REPLICA,
-    "StopReplicationToReplica"; TagResourceInput => TagResourceOutput =
-    super::schema::ops::TAG_RESOURCE, "TagResource"; UntagResourceInput =>
-    UntagResourceOutput = super::schema::ops::UNTAG_RESOURCE, "UntagResource";
-    UpdateSecretInput => UpdateSecretOutput = super::schema::ops::UPDATE_SECRET,
-    "UpdateSecret"; UpdateSecretVersionStageInput => UpdateSecretVersionStageOutput =
-    super::schema::ops::UPDATE_SECRET_VERSION_STAGE, "UpdateSecretVersionStage";
-    ValidateResourcePolicyInput => ValidateResourcePolicyOutput =
-    super::schema::ops::VALIDATE_RESOURCE_POLICY, "ValidateResourcePolicy";
+    DisassociateCrossAccountReplicaOutput, "DisassociateCrossAccountReplica";
+    GetRandomPasswordInput => GetRandomPasswordOutput, "GetRandomPassword";
+    GetResourcePolicyInput => GetResourcePolicyOutput, "GetResourcePolicy";
+    GetSecretValueInput => GetSecretValueOutput, "GetSecretValue";
+    ListResourcePoliciesInput => ListResourcePoliciesOutput, "ListResourcePolicies";
+    ListSecretVersionIdsInput => ListSecretVersionIdsOutput, "ListSecretVersionIds";
+    ListSecretsInput => ListSecretsOutput, "ListSecrets"; PutResourcePolicyInput =>
+    PutResourcePolicyOutput, "PutResourcePolicy"; PutSecretValueInput =>
+    PutSecretValueOutput, "PutSecretValue"; RemoveRegionsFromReplicationInput =>
+    RemoveRegionsFromReplicationOutput, "RemoveRegionsFromReplication";
+    ReplicateSecretToRegionsInput => ReplicateSecretToRegionsOutput,
+    "ReplicateSecretToRegions"; RestoreSecretInput => RestoreSecretOutput,
+    "RestoreSecret"; RotateSecretInput => RotateSecretOutput, "RotateSecret";
+    StopReplicationToReplicaInput => StopReplicationToReplicaOutput,
+    "StopReplicationToReplica"; TagResourceInput => TagResourceOutput, "TagResource";
+    UntagResourceInput => UntagResourceOutput, "UntagResource"; UpdateSecretInput =>
+    UpdateSecretOutput, "UpdateSecret"; UpdateSecretVersionStageInput =>
+    UpdateSecretVersionStageOutput, "UpdateSecretVersionStage";
+    ValidateResourcePolicyInput => ValidateResourcePolicyOutput,
+    "ValidateResourcePolicy";
 );

@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateCrossAccountReplicaOutput {
     /// The ARN of the primary secret.
@@ -18,11 +18,11 @@ pub struct AssociateCrossAccountReplicaOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssociateCrossAccountReplicaOutput "AssociateCrossAccountReplicaResponse"[debug from
+    AssociateCrossAccountReplicaOutput "AssociateCrossAccountReplicaResponse"[from
     output] { arn : String, cross_account_replica_arn : String, replication_status :
     StatusType } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchGetSecretValueOutput {
     /// A list of secret values.
@@ -34,11 +34,11 @@ pub struct BatchGetSecretValueOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchGetSecretValueOutput "BatchGetSecretValueResponse"[debug from output] {
-    secret_values : Vec < SecretValueEntry >, next_token : String, errors : Vec <
-    ApiErrorType > } { _meta }
+    BatchGetSecretValueOutput "BatchGetSecretValueResponse"[from output] { secret_values
+    = Vec < SecretValueEntry >, next_token : String, errors = Vec < ApiErrorType > } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelRotateSecretOutput {
     /// The ARN of the secret.
@@ -50,10 +50,10 @@ pub struct CancelRotateSecretOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelRotateSecretOutput "CancelRotateSecretResponse"[debug from output] { arn :
-    String, name : String, version_id : String } { _meta }
+    CancelRotateSecretOutput "CancelRotateSecretResponse"[from output] { arn : String,
+    name : String, version_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSecretOutput {
     /// The ARN of the new secret. The ARN includes the name of the secret followed by six random characters. This ensures that if you create a new secret with the same name as a deleted secret, then users with access to the old secret don't get access to the new secret because the ARNs are different.
@@ -67,11 +67,10 @@ pub struct CreateSecretOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateSecretOutput "CreateSecretResponse"[debug from output] { arn : String, name :
-    String, version_id : String, replication_status : Vec < ReplicationStatusType > } {
-    _meta }
+    CreateSecretOutput "CreateSecretResponse"[from output] { arn : String, name : String,
+    version_id : String, replication_status = Vec < ReplicationStatusType > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResourcePolicyOutput {
     /// The ARN of the secret that the resource-based policy was deleted for.
@@ -83,10 +82,10 @@ pub struct DeleteResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteResourcePolicyOutput "DeleteResourcePolicyResponse"[debug from output] { arn :
+    DeleteResourcePolicyOutput "DeleteResourcePolicyResponse"[from output] { arn :
     String, name : String, policy_name : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSecretOutput {
     /// The ARN of the secret.
@@ -98,10 +97,10 @@ pub struct DeleteSecretOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteSecretOutput "DeleteSecretResponse"[debug from output] { arn : String, name :
-    String, deletion_date : rboto::DateTime } { _meta }
+    DeleteSecretOutput "DeleteSecretResponse"[from output] { arn : String, name : String,
+    deletion_date : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSecretOutput {
     /// The ARN of the secret.
@@ -155,19 +154,19 @@ pub struct DescribeSecretOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeSecretOutput "DescribeSecretResponse"[debug from output] { arn : String, name
-    : String, type_ : String, description : String, kms_key_id : String, rotation_enabled
-    = bool, rotation_lambda_arn : String, rotation_rules : RotationRulesType,
-    external_secret_rotation_metadata : Vec < ExternalSecretRotationMetadataItem >,
+    DescribeSecretOutput "DescribeSecretResponse"[from output] { arn : String, name :
+    String, type_ : String, description : String, kms_key_id : String, rotation_enabled =
+    bool, rotation_lambda_arn : String, rotation_rules = RotationRulesType,
+    external_secret_rotation_metadata = Vec < ExternalSecretRotationMetadataItem >,
     external_secret_rotation_role_arn : String, last_rotated_date : rboto::DateTime,
     last_changed_date : rboto::DateTime, last_accessed_date : rboto::DateTime,
-    deleted_date : rboto::DateTime, next_rotation_date : rboto::DateTime, tags : Vec <
+    deleted_date : rboto::DateTime, next_rotation_date : rboto::DateTime, tags = Vec <
     Tag >, version_ids_to_stages : HashMap < String, Vec < String > >, owning_service :
-    String, created_date : rboto::DateTime, primary_region : String, replication_status :
-    Vec < ReplicationStatusType >, cross_account_primary : CrossAccountPrimaryType,
-    cross_account_replicas : Vec < CrossAccountReplicaEntry > } { _meta }
+    String, created_date : rboto::DateTime, primary_region : String, replication_status =
+    Vec < ReplicationStatusType >, cross_account_primary = CrossAccountPrimaryType,
+    cross_account_replicas = Vec < CrossAccountReplicaEntry > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateCrossAccountReplicaOutput {
     /// The ARN of the primary secret.
@@ -177,8 +176,8 @@ pub struct DisassociateCrossAccountReplicaOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DisassociateCrossAccountReplicaOutput "DisassociateCrossAccountReplicaResponse"[debug
-    from output] { arn : String, cross_account_replica_arn : String } { _meta }
+    DisassociateCrossAccountReplicaOutput "DisassociateCrossAccountReplicaResponse"[from
+    output] { arn : String, cross_account_replica_arn : String } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -191,7 +190,7 @@ rboto::__structure!(
     GetRandomPasswordOutput "GetRandomPasswordResponse"[debug from output] {
     random_password : String[sensitive] } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetResourcePolicyOutput {
     /// The ARN of the secret that the resource-based policy was retrieved for.
@@ -205,8 +204,8 @@ pub struct GetResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetResourcePolicyOutput "GetResourcePolicyResponse"[debug from output] { arn :
-    String, name : String, resource_policy : String, policy_name : String } { _meta }
+    GetResourcePolicyOutput "GetResourcePolicyResponse"[from output] { arn : String, name
+    : String, resource_policy : String, policy_name : String } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -230,10 +229,10 @@ pub struct GetSecretValueOutput {
 rboto::__structure!(
     GetSecretValueOutput "GetSecretValueResponse"[debug from output] { arn : String, name
     : String, version_id : String, secret_binary : rboto::Blob[sensitive], secret_string
-    : String[sensitive], version_stages : Vec < String >, created_date : rboto::DateTime
+    : String[sensitive], version_stages = Vec < String >, created_date : rboto::DateTime
     } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListResourcePoliciesOutput {
     /// A list of the resource policies attached to the secret.
@@ -243,10 +242,10 @@ pub struct ListResourcePoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListResourcePoliciesOutput "ListResourcePoliciesResponse"[debug from output] {
-    resource_policies : Vec < ResourcePolicySummary >, next_token : String } { _meta }
+    ListResourcePoliciesOutput "ListResourcePoliciesResponse"[from output] {
+    resource_policies = Vec < ResourcePolicySummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSecretVersionIdsOutput {
     /// A list of the versions of the secret.
@@ -260,11 +259,11 @@ pub struct ListSecretVersionIdsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListSecretVersionIdsOutput "ListSecretVersionIdsResponse"[debug from output] {
-    versions : Vec < SecretVersionsListEntry >, next_token : String, arn : String, name :
-    String } { _meta }
+    ListSecretVersionIdsOutput "ListSecretVersionIdsResponse"[from output] { versions =
+    Vec < SecretVersionsListEntry >, next_token : String, arn : String, name : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSecretsOutput {
     /// A list of the secrets in the account.
@@ -274,10 +273,10 @@ pub struct ListSecretsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListSecretsOutput "ListSecretsResponse"[debug from output] { secret_list : Vec <
+    ListSecretsOutput "ListSecretsResponse"[from output] { secret_list = Vec <
     SecretListEntry >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutResourcePolicyOutput {
     /// The ARN of the secret.
@@ -289,10 +288,10 @@ pub struct PutResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutResourcePolicyOutput "PutResourcePolicyResponse"[debug from output] { arn :
-    String, name : String, policy_name : String } { _meta }
+    PutResourcePolicyOutput "PutResourcePolicyResponse"[from output] { arn : String, name
+    : String, policy_name : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutSecretValueOutput {
     /// The ARN of the secret.
@@ -306,10 +305,10 @@ pub struct PutSecretValueOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutSecretValueOutput "PutSecretValueResponse"[debug from output] { arn : String, name
-    : String, version_id : String, version_stages : Vec < String > } { _meta }
+    PutSecretValueOutput "PutSecretValueResponse"[from output] { arn : String, name :
+    String, version_id : String, version_stages = Vec < String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveRegionsFromReplicationOutput {
     /// The ARN of the primary secret.
@@ -319,11 +318,11 @@ pub struct RemoveRegionsFromReplicationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RemoveRegionsFromReplicationOutput "RemoveRegionsFromReplicationResponse"[debug from
-    output] { arn : String, replication_status : Vec < ReplicationStatusType > } { _meta
+    RemoveRegionsFromReplicationOutput "RemoveRegionsFromReplicationResponse"[from
+    output] { arn : String, replication_status = Vec < ReplicationStatusType > } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReplicateSecretToRegionsOutput {
     /// The ARN of the primary secret.
@@ -333,10 +332,10 @@ pub struct ReplicateSecretToRegionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ReplicateSecretToRegionsOutput "ReplicateSecretToRegionsResponse"[debug from output]
-    { arn : String, replication_status : Vec < ReplicationStatusType > } { _meta }
+    ReplicateSecretToRegionsOutput "ReplicateSecretToRegionsResponse"[from output] { arn
+    : String, replication_status = Vec < ReplicationStatusType > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RestoreSecretOutput {
     /// The ARN of the secret that was restored.
@@ -346,10 +345,10 @@ pub struct RestoreSecretOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RestoreSecretOutput "RestoreSecretResponse"[debug from output] { arn : String, name :
+    RestoreSecretOutput "RestoreSecretResponse"[from output] { arn : String, name :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RotateSecretOutput {
     /// The ARN of the secret.
@@ -361,10 +360,10 @@ pub struct RotateSecretOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RotateSecretOutput "RotateSecretResponse"[debug from output] { arn : String, name :
-    String, version_id : String } { _meta }
+    RotateSecretOutput "RotateSecretResponse"[from output] { arn : String, name : String,
+    version_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopReplicationToReplicaOutput {
     /// The ARN of the promoted secret. For a cross-region replica, this ARN is the same as the original primary secret's ARN except that the Region is changed. For a cross-account replica, this is the ARN of the promoted secret in your account.
@@ -372,10 +371,10 @@ pub struct StopReplicationToReplicaOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StopReplicationToReplicaOutput "StopReplicationToReplicaResponse"[debug from output]
-    { arn : String } { _meta }
+    StopReplicationToReplicaOutput "StopReplicationToReplicaResponse"[from output] { arn
+    : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSecretOutput {
     /// The ARN of the secret that was updated.
@@ -387,10 +386,10 @@ pub struct UpdateSecretOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateSecretOutput "UpdateSecretResponse"[debug from output] { arn : String, name :
-    String, version_id : String } { _meta }
+    UpdateSecretOutput "UpdateSecretResponse"[from output] { arn : String, name : String,
+    version_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSecretVersionStageOutput {
     /// The ARN of the secret that was updated.
@@ -400,10 +399,10 @@ pub struct UpdateSecretVersionStageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateSecretVersionStageOutput "UpdateSecretVersionStageResponse"[debug from output]
-    { arn : String, name : String } { _meta }
+    UpdateSecretVersionStageOutput "UpdateSecretVersionStageResponse"[from output] { arn
+    : String, name : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValidateResourcePolicyOutput {
     /// True if your policy passes validation, otherwise false.
@@ -413,23 +412,19 @@ pub struct ValidateResourcePolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ValidateResourcePolicyOutput "ValidateResourcePolicyResponse"[debug from output] {
-    policy_validation_passed = bool, validation_errors : Vec < ValidationErrorsEntry > }
+    ValidateResourcePolicyOutput "ValidateResourcePolicyResponse"[from output] {
+    policy_validation_passed = bool, validation_errors = Vec < ValidationErrorsEntry > }
     { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagResourceOutput "TagResourceOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    UntagResourceOutput "UntagResourceOutput"[debug from output] {} { _meta }
-);
+rboto::__structure!(UntagResourceOutput "UntagResourceOutput"[from output] {} { _meta });

@@ -18,8 +18,8 @@ pub struct ApiErrorType {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    ApiErrorType "APIErrorType"[set from] { secret_id : String, error_code : String,
-    message : String } {}
+    ApiErrorType "APIErrorType"[from] { secret_id : String, error_code : String, message
+    : String } {}
 );
 /// Contains information about the primary secret that a cross-account replica secret replicates from, including its ARN and replication status. This information is only available for cross-account replica secrets.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -33,7 +33,7 @@ pub struct CrossAccountPrimaryType {
     pub status_message: Option<String>,
 }
 rboto::__structure!(
-    CrossAccountPrimaryType "CrossAccountPrimaryType"[set from] { primary_secret_arn :
+    CrossAccountPrimaryType "CrossAccountPrimaryType"[from] { primary_secret_arn :
     String, replication_status : StatusType, status_message : String } {}
 );
 /// Information about a cross-account replica secret. This information is only available for cross-account primary secrets.
@@ -50,7 +50,7 @@ pub struct CrossAccountReplicaEntry {
     pub status_message: Option<String>,
 }
 rboto::__structure!(
-    CrossAccountReplicaEntry "CrossAccountReplicaEntry"[set from] { replica_secret_arn :
+    CrossAccountReplicaEntry "CrossAccountReplicaEntry"[from] { replica_secret_arn :
     String, replication_role_arn : String, replication_status : StatusType,
     status_message : String } {}
 );
@@ -77,12 +77,12 @@ pub struct Filter {
     pub values: Option<Vec<String>>,
 }
 rboto::__structure!(
-    Filter "Filter"[set into] { key : FilterNameStringType, values : Vec < String > } {}
+    Filter "Filter"[set into] { key : FilterNameStringType, values = Vec < String > } {}
 );
 rboto::__string_enum!(
-    FilterNameStringType { Description = "description", Name = "name", TagKey =
-    "tag-key", TagValue = "tag-value", PrimaryRegion = "primary-region", OwningService =
-    "owning-service", All = "all" }
+    FilterNameStringType { 0 Description = "description", 1 Name = "name", 2 TagKey =
+    "tag-key", 3 TagValue = "tag-value", 4 PrimaryRegion = "primary-region", 5
+    OwningService = "owning-service", 6 All = "all" }
 );
 /// A custom type that specifies a `Region` and the `KmsKeyId` for a replica secret.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -98,7 +98,7 @@ rboto::__structure!(
     String } {}
 );
 rboto::__string_enum!(
-    ReplicaRestrictionType { SameOrg = "SameOrg", NoRestriction = "NoRestriction" }
+    ReplicaRestrictionType { 0 SameOrg = "SameOrg", 1 NoRestriction = "NoRestriction" }
 );
 /// A replication object consisting of a `RegionReplicationStatus` object and includes a Region, KMSKeyId, status, and status message.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -116,8 +116,8 @@ pub struct ReplicationStatusType {
     pub last_accessed_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ReplicationStatusType "ReplicationStatusType"[set from] { region : String, kms_key_id
-    : String, status : StatusType, status_message : String, last_accessed_date :
+    ReplicationStatusType "ReplicationStatusType"[from] { region : String, kms_key_id :
+    String, status : StatusType, status_message : String, last_accessed_date :
     rboto::DateTime } {}
 );
 /// A structure that contains details about a resource policy attached to a secret. It does not contain the contents of the resource policy. To view the contents of the policy, use [GetResourcePolicy](https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetResourcePolicy.html) .
@@ -128,7 +128,7 @@ pub struct ResourcePolicySummary {
     pub policy_name: Option<String>,
 }
 rboto::__structure!(
-    ResourcePolicySummary "ResourcePolicySummary"[set from] { policy_name : String } {}
+    ResourcePolicySummary "ResourcePolicySummary"[from] { policy_name : String } {}
 );
 /// A structure that defines the rotation configuration for the secret.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -193,13 +193,13 @@ pub struct SecretListEntry {
     pub primary_region: Option<String>,
 }
 rboto::__structure!(
-    SecretListEntry "SecretListEntry"[set from] { arn : String, name : String, type_ :
+    SecretListEntry "SecretListEntry"[from] { arn : String, name : String, type_ :
     String, description : String, kms_key_id : String, rotation_enabled = bool,
-    rotation_lambda_arn : String, rotation_rules : RotationRulesType,
-    external_secret_rotation_metadata : Vec < ExternalSecretRotationMetadataItem >,
+    rotation_lambda_arn : String, rotation_rules = RotationRulesType,
+    external_secret_rotation_metadata = Vec < ExternalSecretRotationMetadataItem >,
     external_secret_rotation_role_arn : String, last_rotated_date : rboto::DateTime,
     last_changed_date : rboto::DateTime, last_accessed_date : rboto::DateTime,
-    deleted_date : rboto::DateTime, next_rotation_date : rboto::DateTime, tags : Vec <
+    deleted_date : rboto::DateTime, next_rotation_date : rboto::DateTime, tags = Vec <
     Tag >, secret_versions_to_stages : HashMap < String, Vec < String > >, owning_service
     : String, created_date : rboto::DateTime, primary_region : String } {}
 );
@@ -223,9 +223,9 @@ pub struct SecretValueEntry {
     pub created_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    SecretValueEntry "SecretValueEntry"[set debug from] { arn : String, name : String,
+    SecretValueEntry "SecretValueEntry"[debug from] { arn : String, name : String,
     version_id : String, secret_binary : rboto::Blob[sensitive], secret_string :
-    String[sensitive], version_stages : Vec < String >, created_date : rboto::DateTime }
+    String[sensitive], version_stages = Vec < String >, created_date : rboto::DateTime }
     {}
 );
 /// A structure that contains information about one version of a secret.
@@ -244,18 +244,18 @@ pub struct SecretVersionsListEntry {
     pub kms_key_ids: Option<Vec<String>>,
 }
 rboto::__structure!(
-    SecretVersionsListEntry "SecretVersionsListEntry"[set from] { version_id : String,
-    version_stages : Vec < String >, last_accessed_date : rboto::DateTime, created_date :
-    rboto::DateTime, kms_key_ids : Vec < String > } {}
+    SecretVersionsListEntry "SecretVersionsListEntry"[from] { version_id : String,
+    version_stages = Vec < String >, last_accessed_date : rboto::DateTime, created_date :
+    rboto::DateTime, kms_key_ids = Vec < String > } {}
 );
 rboto::__string_enum!(
-    SortByType { CreatedDate = "created-date", LastAccessedDate = "last-accessed-date",
-    LastChangedDate = "last-changed-date", Name = "name" }
+    SortByType { 0 CreatedDate = "created-date", 1 LastAccessedDate =
+    "last-accessed-date", 2 LastChangedDate = "last-changed-date", 3 Name = "name" }
 );
-rboto::__string_enum!(SortOrderType { Asc = "asc", Desc = "desc" });
+rboto::__string_enum!(SortOrderType { 0 Asc = "asc", 1 Desc = "desc" });
 rboto::__string_enum!(
-    StatusType { InSync = "InSync", Failed = "Failed", InProgress = "InProgress", Pending
-    = "Pending", Detached = "Detached" }
+    StatusType { 0 InSync = "InSync", 1 Failed = "Failed", 2 InProgress = "InProgress", 3
+    Pending = "Pending", 4 Detached = "Detached" }
 );
 /// A structure that contains information about a tag.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -277,6 +277,6 @@ pub struct ValidationErrorsEntry {
     pub error_message: Option<String>,
 }
 rboto::__structure!(
-    ValidationErrorsEntry "ValidationErrorsEntry"[set from] { check_name : String,
+    ValidationErrorsEntry "ValidationErrorsEntry"[from] { check_name : String,
     error_message : String } {}
 );

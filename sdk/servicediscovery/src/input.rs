@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateHttpNamespaceInput {
     /// The name that you want to assign to this namespace.
@@ -20,11 +20,10 @@ pub struct CreateHttpNamespaceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateHttpNamespaceInput "CreateHttpNamespaceRequest"[set debug into] { name :
-    String, creator_request_id : String, description : String, tags : Vec < Tag > } {
-    _client }
+    CreateHttpNamespaceInput "CreateHttpNamespaceRequest"[set into] { name : String,
+    creator_request_id : String, description : String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreatePrivateDnsNamespaceInput {
     /// The name that you want to assign to this namespace. When you create a private DNS namespace, Cloud Map automatically creates an Amazon Route 53 private hosted zone that has the same name as the namespace.
@@ -42,11 +41,11 @@ pub struct CreatePrivateDnsNamespaceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreatePrivateDnsNamespaceInput "CreatePrivateDnsNamespaceRequest"[set debug into] {
-    name : String, creator_request_id : String, description : String, vpc : String, tags
-    : Vec < Tag >, properties : PrivateDnsNamespaceProperties } { _client }
+    CreatePrivateDnsNamespaceInput "CreatePrivateDnsNamespaceRequest"[set into] { name :
+    String, creator_request_id : String, description : String, vpc : String, tags = Vec <
+    Tag >, properties = PrivateDnsNamespaceProperties } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreatePublicDnsNamespaceInput {
     /// The name that you want to assign to this namespace.
@@ -62,11 +61,11 @@ pub struct CreatePublicDnsNamespaceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreatePublicDnsNamespaceInput "CreatePublicDnsNamespaceRequest"[set debug into] {
-    name : String, creator_request_id : String, description : String, tags : Vec < Tag >,
-    properties : PublicDnsNamespaceProperties } { _client }
+    CreatePublicDnsNamespaceInput "CreatePublicDnsNamespaceRequest"[set into] { name :
+    String, creator_request_id : String, description : String, tags = Vec < Tag >,
+    properties = PublicDnsNamespaceProperties } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateServiceInput {
     /// The name that you want to assign to the service.
@@ -90,12 +89,12 @@ pub struct CreateServiceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateServiceInput "CreateServiceRequest"[set debug into] { name : String,
-    namespace_id : String, creator_request_id : String, description : String, dns_config
-    : DnsConfig, health_check_config : HealthCheckConfig, health_check_custom_config :
-    HealthCheckCustomConfig, tags : Vec < Tag >, type_ : ServiceTypeOption } { _client }
+    CreateServiceInput "CreateServiceRequest"[set into] { name : String, namespace_id :
+    String, creator_request_id : String, description : String, dns_config = DnsConfig,
+    health_check_config = HealthCheckConfig, health_check_custom_config =
+    HealthCheckCustomConfig, tags = Vec < Tag >, type_ : ServiceTypeOption } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteNamespaceInput {
     /// The ID or Amazon Resource Name (ARN) of the namespace that you want to delete.
@@ -103,10 +102,9 @@ pub struct DeleteNamespaceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteNamespaceInput "DeleteNamespaceRequest"[set debug into] { id : String } {
-    _client }
+    DeleteNamespaceInput "DeleteNamespaceRequest"[set into] { id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteServiceAttributesInput {
     /// The ID or Amazon Resource Name (ARN) of the service from which the attributes will be deleted. For services created in a namespace shared with your Amazon Web Services account, specify the service ARN.
@@ -116,10 +114,10 @@ pub struct DeleteServiceAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteServiceAttributesInput "DeleteServiceAttributesRequest"[set debug into] {
-    service_id : String, attributes : Vec < String > } { _client }
+    DeleteServiceAttributesInput "DeleteServiceAttributesRequest"[set into] { service_id
+    : String, attributes = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteServiceInput {
     /// The ID or Amazon Resource Name (ARN) of the service that you want to delete. If the namespace associated with the service is shared with your Amazon Web Services account, specify the service ARN. For more information about shared namespaces, see [Cross-account Cloud Map namespace sharing](https://docs.aws.amazon.com/cloud-map/latest/dg/sharing-namespaces.html).
@@ -127,9 +125,9 @@ pub struct DeleteServiceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteServiceInput "DeleteServiceRequest"[set debug into] { id : String } { _client }
+    DeleteServiceInput "DeleteServiceRequest"[set into] { id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeregisterInstanceInput {
     /// The ID or Amazon Resource Name (ARN) of the service that the instance is associated with. If the namespace associated with the service is shared with your account, specify the service ARN. For more information about shared namespaces, see [Cross-account Cloud Map namespace sharing](https://docs.aws.amazon.com/cloud-map/latest/dg/sharing-namespaces.html) in the *Cloud Map Developer Guide*.
@@ -139,10 +137,10 @@ pub struct DeregisterInstanceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeregisterInstanceInput "DeregisterInstanceRequest"[set debug into] { service_id :
-    String, instance_id : String } { _client }
+    DeregisterInstanceInput "DeregisterInstanceRequest"[set into] { service_id : String,
+    instance_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DiscoverInstancesInput {
     /// The `HttpName` name of the namespace. The `HttpName` is found in the `HttpProperties` member of the `Properties` member of the namespace. In most cases, `Name` and `HttpName` match. However, if you reuse `Name` for namespace creation, a generated hash is added to `HttpName` to distinguish the two.
@@ -162,12 +160,12 @@ pub struct DiscoverInstancesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DiscoverInstancesInput "DiscoverInstancesRequest"[set debug into] { namespace_name :
+    DiscoverInstancesInput "DiscoverInstancesRequest"[set into] { namespace_name :
     String, service_name : String, max_results = i32, query_parameters : HashMap <
     String, String >, optional_parameters : HashMap < String, String >, health_status :
     HealthStatusFilter, owner_account : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DiscoverInstancesRevisionInput {
     /// The `HttpName` name of the namespace. The `HttpName` is found in the `HttpProperties` member of the `Properties` member of the namespace.
@@ -179,10 +177,10 @@ pub struct DiscoverInstancesRevisionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DiscoverInstancesRevisionInput "DiscoverInstancesRevisionRequest"[set debug into] {
+    DiscoverInstancesRevisionInput "DiscoverInstancesRevisionRequest"[set into] {
     namespace_name : String, service_name : String, owner_account : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetInstanceInput {
     /// The ID or Amazon Resource Name (ARN) of the service that the instance is associated with. For services created in a shared namespace, specify the service ARN. For more information about shared namespaces, see [Cross-account Cloud Map namespace sharing](https://docs.aws.amazon.com/cloud-map/latest/dg/sharing-namespaces.html) in the *Cloud Map Developer Guide*.
@@ -192,10 +190,10 @@ pub struct GetInstanceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetInstanceInput "GetInstanceRequest"[set debug into] { service_id : String,
-    instance_id : String } { _client }
+    GetInstanceInput "GetInstanceRequest"[set into] { service_id : String, instance_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetInstancesHealthStatusInput {
     /// The ID or Amazon Resource Name (ARN) of the service that the instance is associated with. For services created in a shared namespace, specify the service ARN. For more information about shared namespaces, see [Cross-account Cloud Map namespace sharing](https://docs.aws.amazon.com/cloud-map/latest/dg/sharing-namespaces.html) in the *Cloud Map Developer Guide*.
@@ -209,11 +207,11 @@ pub struct GetInstancesHealthStatusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetInstancesHealthStatusInput "GetInstancesHealthStatusRequest"[set debug into] {
-    service_id : String, instances : Vec < String >, max_results = i32, next_token :
+    GetInstancesHealthStatusInput "GetInstancesHealthStatusRequest"[set into] {
+    service_id : String, instances = Vec < String >, max_results = i32, next_token :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetNamespaceInput {
     /// The ID or Amazon Resource Name (ARN) of the namespace that you want to get information about. For namespaces shared with your Amazon Web Services account, specify the namespace ARN. For more information about shared namespaces, see [Cross-account Cloud Map namespace sharing](https://docs.aws.amazon.com/cloud-map/latest/dg/sharing-namespaces.html) in the *Cloud Map Developer Guide*
@@ -221,9 +219,9 @@ pub struct GetNamespaceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetNamespaceInput "GetNamespaceRequest"[set debug into] { id : String } { _client }
+    GetNamespaceInput "GetNamespaceRequest"[set into] { id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetOperationInput {
     /// The ID of the operation that you want to get more information about.
@@ -233,10 +231,10 @@ pub struct GetOperationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetOperationInput "GetOperationRequest"[set debug into] { operation_id : String,
+    GetOperationInput "GetOperationRequest"[set into] { operation_id : String,
     owner_account : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetServiceAttributesInput {
     /// The ID or Amazon Resource Name (ARN) of the service that you want to get attributes for. For services created in a namespace shared with your Amazon Web Services account, specify the service ARN. For more information about shared namespaces, see [Cross-account Cloud Map namespace sharing](https://docs.aws.amazon.com/cloud-map/latest/dg/sharing-namespaces.html) in the *Cloud Map Developer Guide*.
@@ -244,10 +242,10 @@ pub struct GetServiceAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetServiceAttributesInput "GetServiceAttributesRequest"[set debug into] { service_id
-    : String } { _client }
+    GetServiceAttributesInput "GetServiceAttributesRequest"[set into] { service_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetServiceInput {
     /// The ID or Amazon Resource Name (ARN) of the service that you want to get settings for. For services created by consumers in a shared namespace, specify the service ARN. For more information about shared namespaces, see [Cross-account Cloud Map namespace sharing](https://docs.aws.amazon.com/cloud-map/latest/dg/sharing-namespaces.html) in the *Cloud Map Developer Guide*.
@@ -255,9 +253,9 @@ pub struct GetServiceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetServiceInput "GetServiceRequest"[set debug into] { id : String } { _client }
+    GetServiceInput "GetServiceRequest"[set into] { id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListInstancesInput {
     /// The ID or Amazon Resource Name (ARN) of the service that you want to list instances for. For services created in a shared namespace, specify the service ARN. For more information about shared namespaces, see [Cross-account Cloud Map namespace sharing](https://docs.aws.amazon.com/cloud-map/latest/dg/sharing-namespaces.html) in the *Cloud Map Developer Guide*.
@@ -269,10 +267,10 @@ pub struct ListInstancesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListInstancesInput "ListInstancesRequest"[set debug into] { service_id : String,
-    next_token : String, max_results = i32 } { _client }
+    ListInstancesInput "ListInstancesRequest"[set into] { service_id : String, next_token
+    : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListNamespacesInput {
     /// For the first `ListNamespaces` request, omit this value.
@@ -284,10 +282,10 @@ pub struct ListNamespacesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListNamespacesInput "ListNamespacesRequest"[set debug into] { next_token : String,
-    max_results = i32, filters : Vec < NamespaceFilter > } { _client }
+    ListNamespacesInput "ListNamespacesRequest"[set into] { next_token : String,
+    max_results = i32, filters = Vec < NamespaceFilter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListOperationsInput {
     /// For the first `ListOperations` request, omit this value.
@@ -299,10 +297,10 @@ pub struct ListOperationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListOperationsInput "ListOperationsRequest"[set debug into] { next_token : String,
-    max_results = i32, filters : Vec < OperationFilter > } { _client }
+    ListOperationsInput "ListOperationsRequest"[set into] { next_token : String,
+    max_results = i32, filters = Vec < OperationFilter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListServicesInput {
     /// For the first `ListServices` request, omit this value.
@@ -314,10 +312,10 @@ pub struct ListServicesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListServicesInput "ListServicesRequest"[set debug into] { next_token : String,
-    max_results = i32, filters : Vec < ServiceFilter > } { _client }
+    ListServicesInput "ListServicesRequest"[set into] { next_token : String, max_results
+    = i32, filters = Vec < ServiceFilter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForResourceInput {
     /// The Amazon Resource Name (ARN) of the resource that you want to retrieve tags for.
@@ -325,10 +323,10 @@ pub struct ListTagsForResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForResourceInput "ListTagsForResourceRequest"[set debug into] { resource_arn
-    : String } { _client }
+    ListTagsForResourceInput "ListTagsForResourceRequest"[set into] { resource_arn :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RegisterInstanceInput {
     /// The ID or Amazon Resource Name (ARN) of the service that you want to use for settings for the instance. For services created in a shared namespace, specify the service ARN. For more information about shared namespaces, see [Cross-account Cloud Map namespace sharing](https://docs.aws.amazon.com/cloud-map/latest/dg/sharing-namespaces.html) in the *Cloud Map Developer Guide*.
@@ -342,11 +340,11 @@ pub struct RegisterInstanceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RegisterInstanceInput "RegisterInstanceRequest"[set debug into] { service_id :
-    String, instance_id : String, creator_request_id : String, attributes : HashMap <
-    String, String > } { _client }
+    RegisterInstanceInput "RegisterInstanceRequest"[set into] { service_id : String,
+    instance_id : String, creator_request_id : String, attributes : HashMap < String,
+    String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// The Amazon Resource Name (ARN) of the resource that you want to retrieve tags for.
@@ -356,10 +354,10 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceRequest"[set debug into] { resource_arn : String, tags :
-    Vec < Tag > } { _client }
+    TagResourceInput "TagResourceRequest"[set into] { resource_arn : String, tags = Vec <
+    Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// The Amazon Resource Name (ARN) of the resource that you want to retrieve tags for.
@@ -369,10 +367,10 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceRequest"[set debug into] { resource_arn : String,
-    tag_keys : Vec < String > } { _client }
+    UntagResourceInput "UntagResourceRequest"[set into] { resource_arn : String, tag_keys
+    = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateHttpNamespaceInput {
     /// The ID or Amazon Resource Name (ARN) of the namespace that you want to update.
@@ -384,10 +382,10 @@ pub struct UpdateHttpNamespaceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateHttpNamespaceInput "UpdateHttpNamespaceRequest"[set debug into] { id : String,
-    updater_request_id : String, namespace : HttpNamespaceChange } { _client }
+    UpdateHttpNamespaceInput "UpdateHttpNamespaceRequest"[set into] { id : String,
+    updater_request_id : String, namespace = HttpNamespaceChange } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateInstanceCustomHealthStatusInput {
     /// The ID or Amazon Resource Name (ARN) of the service that includes the configuration for the custom health check that you want to change the status for. For services created in a shared namespace, specify the service ARN.
@@ -400,10 +398,10 @@ pub struct UpdateInstanceCustomHealthStatusInput {
 }
 rboto::__structure!(
     UpdateInstanceCustomHealthStatusInput "UpdateInstanceCustomHealthStatusRequest"[set
-    debug into] { service_id : String, instance_id : String, status : CustomHealthStatus
-    } { _client }
+    into] { service_id : String, instance_id : String, status : CustomHealthStatus } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdatePrivateDnsNamespaceInput {
     /// The ID or Amazon Resource Name (ARN) of the namespace that you want to update.
@@ -415,11 +413,11 @@ pub struct UpdatePrivateDnsNamespaceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdatePrivateDnsNamespaceInput "UpdatePrivateDnsNamespaceRequest"[set debug into] {
-    id : String, updater_request_id : String, namespace : PrivateDnsNamespaceChange } {
+    UpdatePrivateDnsNamespaceInput "UpdatePrivateDnsNamespaceRequest"[set into] { id :
+    String, updater_request_id : String, namespace = PrivateDnsNamespaceChange } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdatePublicDnsNamespaceInput {
     /// The ID or Amazon Resource Name (ARN) of the namespace being updated.
@@ -431,11 +429,11 @@ pub struct UpdatePublicDnsNamespaceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdatePublicDnsNamespaceInput "UpdatePublicDnsNamespaceRequest"[set debug into] { id
-    : String, updater_request_id : String, namespace : PublicDnsNamespaceChange } {
-    _client }
+    UpdatePublicDnsNamespaceInput "UpdatePublicDnsNamespaceRequest"[set into] { id :
+    String, updater_request_id : String, namespace = PublicDnsNamespaceChange } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateServiceAttributesInput {
     /// The ID or Amazon Resource Name (ARN) of the service that you want to update. For services created in a namespace shared with your Amazon Web Services account, specify the service ARN.
@@ -445,10 +443,10 @@ pub struct UpdateServiceAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateServiceAttributesInput "UpdateServiceAttributesRequest"[set debug into] {
-    service_id : String, attributes : HashMap < String, String > } { _client }
+    UpdateServiceAttributesInput "UpdateServiceAttributesRequest"[set into] { service_id
+    : String, attributes : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateServiceInput {
     /// The ID or Amazon Resource Name (ARN) of the service that you want to update. If the namespace associated with the service is shared with your Amazon Web Services account, specify the service ARN. For more information about shared namespaces, see [Cross-account Cloud Map namespace sharing](https://docs.aws.amazon.com/cloud-map/latest/dg/sharing-namespaces.html) in the *Cloud Map Developer Guide*
@@ -458,6 +456,6 @@ pub struct UpdateServiceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateServiceInput "UpdateServiceRequest"[set debug into] { id : String, service :
+    UpdateServiceInput "UpdateServiceRequest"[set into] { id : String, service =
     ServiceChange } { _client }
 );

@@ -6,53 +6,35 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; CreateHttpNamespaceInput => CreateHttpNamespaceOutput =
-    super::schema::ops::CREATE_HTTP_NAMESPACE, "CreateHttpNamespace";
-    CreatePrivateDnsNamespaceInput => CreatePrivateDnsNamespaceOutput =
-    super::schema::ops::CREATE_PRIVATE_DNS_NAMESPACE, "CreatePrivateDnsNamespace";
-    CreatePublicDnsNamespaceInput => CreatePublicDnsNamespaceOutput =
-    super::schema::ops::CREATE_PUBLIC_DNS_NAMESPACE, "CreatePublicDnsNamespace";
-    CreateServiceInput => CreateServiceOutput = super::schema::ops::CREATE_SERVICE,
-    "CreateService"; DeleteNamespaceInput => DeleteNamespaceOutput =
-    super::schema::ops::DELETE_NAMESPACE, "DeleteNamespace"; DeleteServiceInput =>
-    DeleteServiceOutput = super::schema::ops::DELETE_SERVICE, "DeleteService";
-    DeleteServiceAttributesInput => DeleteServiceAttributesOutput =
-    super::schema::ops::DELETE_SERVICE_ATTRIBUTES, "DeleteServiceAttributes";
-    DeregisterInstanceInput => DeregisterInstanceOutput =
-    super::schema::ops::DEREGISTER_INSTANCE, "DeregisterInstance"; DiscoverInstancesInput
-    => DiscoverInstancesOutput = super::schema::ops::DISCOVER_INSTANCES,
+    super::error::Exception, super::schema::SERVICE; CreateHttpNamespaceInput =>
+    CreateHttpNamespaceOutput, "CreateHttpNamespace"; CreatePrivateDnsNamespaceInput =>
+    CreatePrivateDnsNamespaceOutput, "CreatePrivateDnsNamespace";
+    CreatePublicDnsNamespaceInput => CreatePublicDnsNamespaceOutput,
+    "CreatePublicDnsNamespace"; CreateServiceInput => CreateServiceOutput,
+    "CreateService"; DeleteNamespaceInput => DeleteNamespaceOutput, "DeleteNamespace";
+    DeleteServiceInput => DeleteServiceOutput, "DeleteService";
+    DeleteServiceAttributesInput => DeleteServiceAttributesOutput,
+    "DeleteServiceAttributes"; DeregisterInstanceInput => DeregisterInstanceOutput,
+    "DeregisterInstance"; DiscoverInstancesInput => DiscoverInstancesOutput,
     "DiscoverInstances"; DiscoverInstancesRevisionInput =>
-    DiscoverInstancesRevisionOutput = super::schema::ops::DISCOVER_INSTANCES_REVISION,
-    "DiscoverInstancesRevision"; GetInstanceInput => GetInstanceOutput =
-    super::schema::ops::GET_INSTANCE, "GetInstance"; GetInstancesHealthStatusInput =>
-    GetInstancesHealthStatusOutput = super::schema::ops::GET_INSTANCES_HEALTH_STATUS,
-    "GetInstancesHealthStatus"; GetNamespaceInput => GetNamespaceOutput =
-    super::schema::ops::GET_NAMESPACE, "GetNamespace"; GetOperationInput =>
-    GetOperationOutput = super::schema::ops::GET_OPERATION, "GetOperation";
-    GetServiceInput => GetServiceOutput = super::schema::ops::GET_SERVICE, "GetService";
-    GetServiceAttributesInput => GetServiceAttributesOutput =
-    super::schema::ops::GET_SERVICE_ATTRIBUTES, "GetServiceAttributes";
-    ListInstancesInput => ListInstancesOutput = super::schema::ops::LIST_INSTANCES,
-    "ListInstances"; ListNamespacesInput => ListNamespacesOutput =
-    super::schema::ops::LIST_NAMESPACES, "ListNamespaces"; ListOperationsInput =>
-    ListOperationsOutput = super::schema::ops::LIST_OPERATIONS, "ListOperations";
-    ListServicesInput => ListServicesOutput = super::schema::ops::LIST_SERVICES,
-    "ListServices"; ListTagsForResourceInput => ListTagsForResourceOutput =
-    super::schema::ops::LIST_TAGS_FOR_RESOURCE, "ListTagsForResource";
-    RegisterInstanceInput => RegisterInstanceOutput =
-    super::schema::ops::REGISTER_INSTANCE, "RegisterInstance"; TagResourceInput =>
-    TagResourceOutput = super::schema::ops::TAG_RESOURCE, "TagResource";
-    UntagResourceInput => UntagResourceOutput = super::schema::ops::UNTAG_RESOURCE,
-    "UntagResource"; UpdateHttpNamespaceInput => UpdateHttpNamespaceOutput =
-    super::schema::ops::UPDATE_HTTP_NAMESPACE, "UpdateHttpNamespace";
-    UpdateInstanceCustomHealthStatusInput => UpdateInstanceCustomHealthStatusOutput =
-    super::schema::ops::UPDATE_INSTANCE_CUSTOM_HEALTH_STATUS,
-    "UpdateInstanceCustomHealthStatus"; UpdatePrivateDnsNamespaceInput =>
-    UpdatePrivateDnsNamespaceOutput = super::schema::ops::UPDATE_PRIVATE_DNS_NAMESPACE,
+    DiscoverInstancesRevisionOutput, "DiscoverInstancesRevision"; GetInstanceInput =>
+    GetInstanceOutput, "GetInstance"; GetInstancesHealthStatusInput =>
+    GetInstancesHealthStatusOutput, "GetInstancesHealthStatus"; GetNamespaceInput =>
+    GetNamespaceOutput, "GetNamespace"; GetOperationInput => GetOperationOutput,
+    "GetOperation"; GetServiceInput => GetServiceOutput, "GetService";
+    GetServiceAttributesInput => GetServiceAttributesOutput, "GetServiceAttributes";
+    ListInstancesInput => ListInstancesOutput, "ListInstances"; ListNamespacesInput =>
+    ListNamespacesOutput, "ListNamespaces"; ListOperationsInput => ListOperationsOutput,
+    "ListOperations"; ListServicesInput => ListServicesOutput, "ListServices";
+    ListTagsForResourceInput => ListTagsForResourceOutput, "ListTagsForResource";
+    RegisterInstanceInput => RegisterInstanceOutput, "RegisterInstance"; TagResourceInput
+    => TagResourceOutput, "TagResource"; UntagResourceInput => UntagResourceOutput,
+    "UntagResource"; UpdateHttpNamespaceInput => UpdateHttpNamespaceOutput,
+    "UpdateHttpNamespace"; UpdateInstanceCustomHealthStatusInput =>
+    UpdateInstanceCustomHealthStatusOutput, "UpdateInstanceCustomHealthStatus";
+    UpdatePrivateDnsNamespaceInput => UpdatePrivateDnsNamespaceOutput,
     "UpdatePrivateDnsNamespace"; UpdatePublicDnsNamespaceInput =>
-    UpdatePublicDnsNamespaceOutput = super::schema::ops::UPDATE_PUBLIC_DNS_NAMESPACE,
-    "UpdatePublicDnsNamespace"; UpdateServiceInput => UpdateServiceOutput =
-    super::schema::ops::UPDATE_SERVICE, "UpdateService"; UpdateServiceAttributesInput =>
-    UpdateServiceAttributesOutput = super::schema::ops::UPDATE_SERVICE_ATTRIBUTES,
-    "UpdateServiceAttributes";
+    UpdatePublicDnsNamespaceOutput, "UpdatePublicDnsNamespace"; UpdateServiceInput =>
+    UpdateServiceOutput, "UpdateService"; UpdateServiceAttributesInput =>
+    UpdateServiceAttributesOutput, "UpdateServiceAttributes";
 );

@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateHttpNamespaceOutput {
     /// A value that you can use to determine whether the request completed successfully. To get the status of the operation, see [GetOperation](https://docs.aws.amazon.com/cloud-map/latest/api/API_GetOperation.html).
@@ -14,10 +14,10 @@ pub struct CreateHttpNamespaceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateHttpNamespaceOutput "CreateHttpNamespaceResponse"[debug from output] {
-    operation_id : String } { _meta }
+    CreateHttpNamespaceOutput "CreateHttpNamespaceResponse"[from output] { operation_id :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePrivateDnsNamespaceOutput {
     /// A value that you can use to determine whether the request completed successfully. To get the status of the operation, see [GetOperation](https://docs.aws.amazon.com/cloud-map/latest/api/API_GetOperation.html).
@@ -25,10 +25,10 @@ pub struct CreatePrivateDnsNamespaceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreatePrivateDnsNamespaceOutput "CreatePrivateDnsNamespaceResponse"[debug from
-    output] { operation_id : String } { _meta }
+    CreatePrivateDnsNamespaceOutput "CreatePrivateDnsNamespaceResponse"[from output] {
+    operation_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePublicDnsNamespaceOutput {
     /// A value that you can use to determine whether the request completed successfully. To get the status of the operation, see [GetOperation](https://docs.aws.amazon.com/cloud-map/latest/api/API_GetOperation.html).
@@ -36,10 +36,10 @@ pub struct CreatePublicDnsNamespaceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreatePublicDnsNamespaceOutput "CreatePublicDnsNamespaceResponse"[debug from output]
-    { operation_id : String } { _meta }
+    CreatePublicDnsNamespaceOutput "CreatePublicDnsNamespaceResponse"[from output] {
+    operation_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateServiceOutput {
     /// A complex type that contains information about the new service.
@@ -47,10 +47,10 @@ pub struct CreateServiceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateServiceOutput "CreateServiceResponse"[debug from output] { service : Service }
-    { _meta }
+    CreateServiceOutput "CreateServiceResponse"[from output] { service = Service } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteNamespaceOutput {
     /// A value that you can use to determine whether the request completed successfully. To get the status of the operation, see [GetOperation](https://docs.aws.amazon.com/cloud-map/latest/api/API_GetOperation.html).
@@ -58,27 +58,27 @@ pub struct DeleteNamespaceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteNamespaceOutput "DeleteNamespaceResponse"[debug from output] { operation_id :
-    String } { _meta }
+    DeleteNamespaceOutput "DeleteNamespaceResponse"[from output] { operation_id : String
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteServiceAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteServiceAttributesOutput "DeleteServiceAttributesResponse"[debug from output] {}
-    { _meta }
+    DeleteServiceAttributesOutput "DeleteServiceAttributesResponse"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteServiceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteServiceOutput "DeleteServiceResponse"[debug from output] {} { _meta }
+    DeleteServiceOutput "DeleteServiceResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeregisterInstanceOutput {
     /// A value that you can use to determine whether the request completed successfully. To get the status of the operation, see [GetOperation](https://docs.aws.amazon.com/cloud-map/latest/api/API_GetOperation.html).
@@ -86,10 +86,10 @@ pub struct DeregisterInstanceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeregisterInstanceOutput "DeregisterInstanceResponse"[debug from output] {
-    operation_id : String } { _meta }
+    DeregisterInstanceOutput "DeregisterInstanceResponse"[from output] { operation_id :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DiscoverInstancesOutput {
     /// A complex type that contains one `HttpInstanceSummary` for each registered instance.
@@ -99,10 +99,10 @@ pub struct DiscoverInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DiscoverInstancesOutput "DiscoverInstancesResponse"[debug from output] { instances :
-    Vec < HttpInstanceSummary >, instances_revision = i64 } { _meta }
+    DiscoverInstancesOutput "DiscoverInstancesResponse"[from output] { instances = Vec <
+    HttpInstanceSummary >, instances_revision = i64 } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DiscoverInstancesRevisionOutput {
     /// The increasing revision associated to the response Instances list. If a new instance is registered or deregistered, the `InstancesRevision` updates. The health status updates don't update `InstancesRevision`.
@@ -110,10 +110,10 @@ pub struct DiscoverInstancesRevisionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DiscoverInstancesRevisionOutput "DiscoverInstancesRevisionResponse"[debug from
-    output] { instances_revision = i64 } { _meta }
+    DiscoverInstancesRevisionOutput "DiscoverInstancesRevisionResponse"[from output] {
+    instances_revision = i64 } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetInstanceOutput {
     /// The ID of the Amazon Web Services account that created the namespace that contains the service that the instance is associated with. If this isn't your account ID, it's the ID of the account that shared the namespace with your account.
@@ -123,10 +123,10 @@ pub struct GetInstanceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetInstanceOutput "GetInstanceResponse"[debug from output] { resource_owner : String,
-    instance : Instance } { _meta }
+    GetInstanceOutput "GetInstanceResponse"[from output] { resource_owner : String,
+    instance = Instance } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetInstancesHealthStatusOutput {
     /// A complex type that contains the IDs and the health status of the instances that you specified in the `GetInstancesHealthStatus` request.
@@ -136,10 +136,10 @@ pub struct GetInstancesHealthStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetInstancesHealthStatusOutput "GetInstancesHealthStatusResponse"[debug from output]
-    { status : HashMap < String, HealthStatus >, next_token : String } { _meta }
+    GetInstancesHealthStatusOutput "GetInstancesHealthStatusResponse"[from output] {
+    status : HashMap < String, HealthStatus >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetNamespaceOutput {
     /// A complex type that contains information about the specified namespace.
@@ -147,10 +147,10 @@ pub struct GetNamespaceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetNamespaceOutput "GetNamespaceResponse"[debug from output] { namespace : Namespace
-    } { _meta }
+    GetNamespaceOutput "GetNamespaceResponse"[from output] { namespace = Namespace } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetOperationOutput {
     /// A complex type that contains information about the operation.
@@ -158,10 +158,10 @@ pub struct GetOperationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetOperationOutput "GetOperationResponse"[debug from output] { operation : Operation
-    } { _meta }
+    GetOperationOutput "GetOperationResponse"[from output] { operation = Operation } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetServiceAttributesOutput {
     /// A complex type that contains the service ARN and a list of attribute key-value pairs associated with the service.
@@ -169,10 +169,10 @@ pub struct GetServiceAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetServiceAttributesOutput "GetServiceAttributesResponse"[debug from output] {
-    service_attributes : ServiceAttributes } { _meta }
+    GetServiceAttributesOutput "GetServiceAttributesResponse"[from output] {
+    service_attributes = ServiceAttributes } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetServiceOutput {
     /// A complex type that contains information about the service.
@@ -180,10 +180,9 @@ pub struct GetServiceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetServiceOutput "GetServiceResponse"[debug from output] { service : Service } {
-    _meta }
+    GetServiceOutput "GetServiceResponse"[from output] { service = Service } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListInstancesOutput {
     /// The ID of the Amazon Web Services account that created the namespace that contains the specified service. If this isn't your account ID, it's the ID of the account that shared the namespace with your account.
@@ -195,10 +194,10 @@ pub struct ListInstancesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListInstancesOutput "ListInstancesResponse"[debug from output] { resource_owner :
-    String, instances : Vec < InstanceSummary >, next_token : String } { _meta }
+    ListInstancesOutput "ListInstancesResponse"[from output] { resource_owner : String,
+    instances = Vec < InstanceSummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListNamespacesOutput {
     /// An array that contains one `NamespaceSummary` object for each namespace that matches the specified filter criteria.
@@ -208,10 +207,10 @@ pub struct ListNamespacesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListNamespacesOutput "ListNamespacesResponse"[debug from output] { namespaces : Vec <
+    ListNamespacesOutput "ListNamespacesResponse"[from output] { namespaces = Vec <
     NamespaceSummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListOperationsOutput {
     /// Summary information about the operations that match the specified criteria.
@@ -221,10 +220,10 @@ pub struct ListOperationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListOperationsOutput "ListOperationsResponse"[debug from output] { operations : Vec <
+    ListOperationsOutput "ListOperationsResponse"[from output] { operations = Vec <
     OperationSummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListServicesOutput {
     /// An array that contains one `ServiceSummary` object for each service that matches the specified filter criteria.
@@ -234,10 +233,10 @@ pub struct ListServicesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListServicesOutput "ListServicesResponse"[debug from output] { services : Vec <
+    ListServicesOutput "ListServicesResponse"[from output] { services = Vec <
     ServiceSummary >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourceOutput {
     /// The tags that are assigned to the resource.
@@ -245,10 +244,10 @@ pub struct ListTagsForResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForResourceOutput "ListTagsForResourceResponse"[debug from output] { tags :
-    Vec < Tag > } { _meta }
+    ListTagsForResourceOutput "ListTagsForResourceResponse"[from output] { tags = Vec <
+    Tag > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterInstanceOutput {
     /// A value that you can use to determine whether the request completed successfully. To get the status of the operation, see [GetOperation](https://docs.aws.amazon.com/cloud-map/latest/api/API_GetOperation.html).
@@ -256,26 +255,24 @@ pub struct RegisterInstanceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RegisterInstanceOutput "RegisterInstanceResponse"[debug from output] { operation_id :
+    RegisterInstanceOutput "RegisterInstanceResponse"[from output] { operation_id :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceResponse"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagResourceOutput "TagResourceResponse"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UntagResourceOutput "UntagResourceResponse"[debug from output] {} { _meta }
+    UntagResourceOutput "UntagResourceResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateHttpNamespaceOutput {
     /// A value that you can use to determine whether the request completed successfully. To get the status of the operation, see [GetOperation](https://docs.aws.amazon.com/cloud-map/latest/api/API_GetOperation.html).
@@ -283,10 +280,10 @@ pub struct UpdateHttpNamespaceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateHttpNamespaceOutput "UpdateHttpNamespaceResponse"[debug from output] {
-    operation_id : String } { _meta }
+    UpdateHttpNamespaceOutput "UpdateHttpNamespaceResponse"[from output] { operation_id :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePrivateDnsNamespaceOutput {
     /// A value that you can use to determine whether the request completed successfully. To get the status of the operation, see [GetOperation](https://docs.aws.amazon.com/cloud-map/latest/api/API_GetOperation.html).
@@ -294,10 +291,10 @@ pub struct UpdatePrivateDnsNamespaceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdatePrivateDnsNamespaceOutput "UpdatePrivateDnsNamespaceResponse"[debug from
-    output] { operation_id : String } { _meta }
+    UpdatePrivateDnsNamespaceOutput "UpdatePrivateDnsNamespaceResponse"[from output] {
+    operation_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePublicDnsNamespaceOutput {
     /// A value that you can use to determine whether the request completed successfully. To get the status of the operation, see [GetOperation](https://docs.aws.amazon.com/cloud-map/latest/api/API_GetOperation.html).
@@ -305,19 +302,19 @@ pub struct UpdatePublicDnsNamespaceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdatePublicDnsNamespaceOutput "UpdatePublicDnsNamespaceResponse"[debug from output]
-    { operation_id : String } { _meta }
+    UpdatePublicDnsNamespaceOutput "UpdatePublicDnsNamespaceResponse"[from output] {
+    operation_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateServiceAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateServiceAttributesOutput "UpdateServiceAttributesResponse"[debug from output] {}
-    { _meta }
+    UpdateServiceAttributesOutput "UpdateServiceAttributesResponse"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateServiceOutput {
     /// A value that you can use to determine whether the request completed successfully. To get the status of the operation, see [GetOperation](https://docs.aws.amazon.com/cloud-map/latest/api/API_GetOperation.html).
@@ -325,15 +322,15 @@ pub struct UpdateServiceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateServiceOutput "UpdateServiceResponse"[debug from output] { operation_id :
-    String } { _meta }
+    UpdateServiceOutput "UpdateServiceResponse"[from output] { operation_id : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateInstanceCustomHealthStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateInstanceCustomHealthStatusOutput "UpdateInstanceCustomHealthStatusOutput"[debug
-    from output] {} { _meta }
+    UpdateInstanceCustomHealthStatusOutput "UpdateInstanceCustomHealthStatusOutput"[from
+    output] {} { _meta }
 );

@@ -7,7 +7,7 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__string_enum!(
-    CustomHealthStatus { Healthy = "HEALTHY", Unhealthy = "UNHEALTHY" }
+    CustomHealthStatus { 0 Healthy = "HEALTHY", 1 Unhealthy = "UNHEALTHY" }
 );
 /// A complex type that contains information about the Amazon Route 53 DNS records that you want Cloud Map to create when you register an instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -24,7 +24,7 @@ pub struct DnsConfig {
 }
 rboto::__structure!(
     DnsConfig "DnsConfig"[set into from] { namespace_id : String, routing_policy :
-    RoutingPolicy, dns_records : Vec < DnsRecord > } {}
+    RoutingPolicy, dns_records = Vec < DnsRecord > } {}
 );
 /// A complex type that contains information about changes to the Route 53 DNS records that Cloud Map creates when you register an instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -34,7 +34,7 @@ pub struct DnsConfigChange {
     pub dns_records: Option<Vec<DnsRecord>>,
 }
 rboto::__structure!(
-    DnsConfigChange "DnsConfigChange"[set into] { dns_records : Vec < DnsRecord > } {}
+    DnsConfigChange "DnsConfigChange"[set into] { dns_records = Vec < DnsRecord > } {}
 );
 /// A complex type that contains the ID for the Route 53 hosted zone that Cloud Map creates when you create a namespace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -46,7 +46,7 @@ pub struct DnsProperties {
     pub soa: Option<Soa>,
 }
 rboto::__structure!(
-    DnsProperties "DnsProperties"[set from] { hosted_zone_id : String, soa : Soa } {}
+    DnsProperties "DnsProperties"[from] { hosted_zone_id : String, soa = Soa } {}
 );
 /// A complex type that contains information about the Route 53 DNS records that you want Cloud Map to create when you register an instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -61,7 +61,7 @@ rboto::__structure!(
     DnsRecord "DnsRecord"[set into from] { type_ : RecordType, ttl = i64 } {}
 );
 rboto::__string_enum!(
-    FilterCondition { Eq = "EQ", In = "IN", Between = "BETWEEN", BeginsWith =
+    FilterCondition { 0 Eq = "EQ", 1 In = "IN", 2 Between = "BETWEEN", 3 BeginsWith =
     "BEGINS_WITH" }
 );
 /// *Public DNS and HTTP namespaces only.* A complex type that contains settings for an optional health check. If you specify settings for a health check, Cloud Map associates the health check with the records that you specify in `DnsConfig`.
@@ -92,14 +92,16 @@ rboto::__structure!(
     HealthCheckCustomConfig "HealthCheckCustomConfig"[set into from] { failure_threshold
     = i32 } {}
 );
-rboto::__string_enum!(HealthCheckType { Http = "HTTP", Https = "HTTPS", Tcp = "TCP" });
 rboto::__string_enum!(
-    HealthStatus { Healthy = "HEALTHY", Unhealthy = "UNHEALTHY", UnknownValue = "UNKNOWN"
-    }
+    HealthCheckType { 0 Http = "HTTP", 1 Https = "HTTPS", 2 Tcp = "TCP" }
 );
 rboto::__string_enum!(
-    HealthStatusFilter { Healthy = "HEALTHY", Unhealthy = "UNHEALTHY", All = "ALL",
-    HealthyOrElseAll = "HEALTHY_OR_ELSE_ALL" }
+    HealthStatus { 0 Healthy = "HEALTHY", 1 Unhealthy = "UNHEALTHY", 2 UnknownValue =
+    "UNKNOWN" }
+);
+rboto::__string_enum!(
+    HealthStatusFilter { 0 Healthy = "HEALTHY", 1 Unhealthy = "UNHEALTHY", 2 All = "ALL",
+    3 HealthyOrElseAll = "HEALTHY_OR_ELSE_ALL" }
 );
 /// In a response to a [DiscoverInstances](https://docs.aws.amazon.com/cloud-map/latest/api/API_DiscoverInstances.html) request, `HttpInstanceSummary` contains information about one instance that matches the values that you specified in the request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -117,7 +119,7 @@ pub struct HttpInstanceSummary {
     pub attributes: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    HttpInstanceSummary "HttpInstanceSummary"[set from] { instance_id : String,
+    HttpInstanceSummary "HttpInstanceSummary"[from] { instance_id : String,
     namespace_name : String, service_name : String, health_status : HealthStatus,
     attributes : HashMap < String, String > } {}
 );
@@ -138,7 +140,7 @@ pub struct HttpProperties {
     /// The name of an HTTP namespace.
     pub http_name: Option<String>,
 }
-rboto::__structure!(HttpProperties "HttpProperties"[set from] { http_name : String } {});
+rboto::__structure!(HttpProperties "HttpProperties"[from] { http_name : String } {});
 /// A complex type that contains information about an instance that Cloud Map creates when you submit a `RegisterInstance` request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -153,8 +155,8 @@ pub struct Instance {
     pub created_by_account: Option<String>,
 }
 rboto::__structure!(
-    Instance "Instance"[set from] { id : String, creator_request_id : String, attributes
-    : HashMap < String, String >, created_by_account : String } {}
+    Instance "Instance"[from] { id : String, creator_request_id : String, attributes :
+    HashMap < String, String >, created_by_account : String } {}
 );
 /// A complex type that contains information about the instances that you registered by using a specified service.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -168,8 +170,8 @@ pub struct InstanceSummary {
     pub created_by_account: Option<String>,
 }
 rboto::__structure!(
-    InstanceSummary "InstanceSummary"[set from] { id : String, attributes : HashMap <
-    String, String >, created_by_account : String } {}
+    InstanceSummary "InstanceSummary"[from] { id : String, attributes : HashMap < String,
+    String >, created_by_account : String } {}
 );
 /// A complex type that contains information about a specified namespace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -197,9 +199,9 @@ pub struct Namespace {
     pub creator_request_id: Option<String>,
 }
 rboto::__structure!(
-    Namespace "Namespace"[set from] { id : String, arn : String, resource_owner : String,
+    Namespace "Namespace"[from] { id : String, arn : String, resource_owner : String,
     name : String, type_ : NamespaceType, description : String, service_count = i32,
-    properties : NamespaceProperties, create_date : rboto::DateTime, creator_request_id :
+    properties = NamespaceProperties, create_date : rboto::DateTime, creator_request_id :
     String } {}
 );
 /// A complex type that identifies the namespaces that you want to list. You can choose to list public or private namespaces.
@@ -214,11 +216,11 @@ pub struct NamespaceFilter {
     pub condition: Option<FilterCondition>,
 }
 rboto::__structure!(
-    NamespaceFilter "NamespaceFilter"[set into] { name : NamespaceFilterName, values :
+    NamespaceFilter "NamespaceFilter"[set into] { name : NamespaceFilterName, values =
     Vec < String >, condition : FilterCondition } {}
 );
 rboto::__string_enum!(
-    NamespaceFilterName { Type = "TYPE", Name = "NAME", HttpName = "HTTP_NAME",
+    NamespaceFilterName { 0 Type = "TYPE", 1 Name = "NAME", 2 HttpName = "HTTP_NAME", 3
     ResourceOwner = "RESOURCE_OWNER" }
 );
 /// A complex type that contains information that's specific to the namespace type.
@@ -231,8 +233,8 @@ pub struct NamespaceProperties {
     pub http_properties: Option<HttpProperties>,
 }
 rboto::__structure!(
-    NamespaceProperties "NamespaceProperties"[set from] { dns_properties : DnsProperties,
-    http_properties : HttpProperties } {}
+    NamespaceProperties "NamespaceProperties"[from] { dns_properties = DnsProperties,
+    http_properties = HttpProperties } {}
 );
 /// A complex type that contains information about a namespace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -258,13 +260,13 @@ pub struct NamespaceSummary {
     pub create_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    NamespaceSummary "NamespaceSummary"[set from] { id : String, arn : String,
-    resource_owner : String, name : String, type_ : NamespaceType, description : String,
-    service_count = i32, properties : NamespaceProperties, create_date : rboto::DateTime
-    } {}
+    NamespaceSummary "NamespaceSummary"[from] { id : String, arn : String, resource_owner
+    : String, name : String, type_ : NamespaceType, description : String, service_count =
+    i32, properties = NamespaceProperties, create_date : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    NamespaceType { DnsPublic = "DNS_PUBLIC", DnsPrivate = "DNS_PRIVATE", Http = "HTTP" }
+    NamespaceType { 0 DnsPublic = "DNS_PUBLIC", 1 DnsPrivate = "DNS_PRIVATE", 2 Http =
+    "HTTP" }
 );
 /// A complex type that contains information about a specified operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -290,7 +292,7 @@ pub struct Operation {
     pub targets: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    Operation "Operation"[set from] { id : String, owner_account : String, type_ :
+    Operation "Operation"[from] { id : String, owner_account : String, type_ :
     OperationType, status : OperationStatus, error_message : String, error_code : String,
     create_date : rboto::DateTime, update_date : rboto::DateTime, targets : HashMap <
     String, String > } {}
@@ -307,16 +309,16 @@ pub struct OperationFilter {
     pub condition: Option<FilterCondition>,
 }
 rboto::__structure!(
-    OperationFilter "OperationFilter"[set into] { name : OperationFilterName, values :
+    OperationFilter "OperationFilter"[set into] { name : OperationFilterName, values =
     Vec < String >, condition : FilterCondition } {}
 );
 rboto::__string_enum!(
-    OperationFilterName { NamespaceId = "NAMESPACE_ID", ServiceId = "SERVICE_ID", Status
-    = "STATUS", Type = "TYPE", UpdateDate = "UPDATE_DATE" }
+    OperationFilterName { 0 NamespaceId = "NAMESPACE_ID", 1 ServiceId = "SERVICE_ID", 2
+    Status = "STATUS", 3 Type = "TYPE", 4 UpdateDate = "UPDATE_DATE" }
 );
 rboto::__string_enum!(
-    OperationStatus { Submitted = "SUBMITTED", Pending = "PENDING", Success = "SUCCESS",
-    Fail = "FAIL" }
+    OperationStatus { 0 Submitted = "SUBMITTED", 1 Pending = "PENDING", 2 Success =
+    "SUCCESS", 3 Fail = "FAIL" }
 );
 /// A complex type that contains information about an operation that matches the criteria that you specified in a [ListOperations](https://docs.aws.amazon.com/cloud-map/latest/api/API_ListOperations.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -328,17 +330,17 @@ pub struct OperationSummary {
     pub status: Option<OperationStatus>,
 }
 rboto::__structure!(
-    OperationSummary "OperationSummary"[set from] { id : String, status : OperationStatus
-    } {}
+    OperationSummary "OperationSummary"[from] { id : String, status : OperationStatus }
+    {}
 );
 rboto::__string_enum!(
-    OperationTargetType { Namespace = "NAMESPACE", Service = "SERVICE", Instance =
+    OperationTargetType { 0 Namespace = "NAMESPACE", 1 Service = "SERVICE", 2 Instance =
     "INSTANCE" }
 );
 rboto::__string_enum!(
-    OperationType { CreateNamespace = "CREATE_NAMESPACE", DeleteNamespace =
-    "DELETE_NAMESPACE", UpdateNamespace = "UPDATE_NAMESPACE", UpdateService =
-    "UPDATE_SERVICE", RegisterInstance = "REGISTER_INSTANCE", DeregisterInstance =
+    OperationType { 0 CreateNamespace = "CREATE_NAMESPACE", 1 DeleteNamespace =
+    "DELETE_NAMESPACE", 2 UpdateNamespace = "UPDATE_NAMESPACE", 3 UpdateService =
+    "UPDATE_SERVICE", 4 RegisterInstance = "REGISTER_INSTANCE", 5 DeregisterInstance =
     "DEREGISTER_INSTANCE" }
 );
 /// Updated properties for the private DNS namespace.
@@ -352,7 +354,7 @@ pub struct PrivateDnsNamespaceChange {
 }
 rboto::__structure!(
     PrivateDnsNamespaceChange "PrivateDnsNamespaceChange"[set into] { description :
-    String, properties : PrivateDnsNamespacePropertiesChange } {}
+    String, properties = PrivateDnsNamespacePropertiesChange } {}
 );
 /// DNS properties for the private DNS namespace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -363,7 +365,7 @@ pub struct PrivateDnsNamespaceProperties {
 }
 rboto::__structure!(
     PrivateDnsNamespaceProperties "PrivateDnsNamespaceProperties"[set into] {
-    dns_properties : PrivateDnsPropertiesMutable } {}
+    dns_properties = PrivateDnsPropertiesMutable } {}
 );
 /// Updated properties for the private DNS namespace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -374,7 +376,7 @@ pub struct PrivateDnsNamespacePropertiesChange {
 }
 rboto::__structure!(
     PrivateDnsNamespacePropertiesChange "PrivateDnsNamespacePropertiesChange"[set into] {
-    dns_properties : PrivateDnsPropertiesMutableChange } {}
+    dns_properties = PrivateDnsPropertiesMutableChange } {}
 );
 /// DNS properties for the private DNS namespace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -384,7 +386,7 @@ pub struct PrivateDnsPropertiesMutable {
     pub soa: Option<Soa>,
 }
 rboto::__structure!(
-    PrivateDnsPropertiesMutable "PrivateDnsPropertiesMutable"[set into] { soa : Soa } {}
+    PrivateDnsPropertiesMutable "PrivateDnsPropertiesMutable"[set into] { soa = Soa } {}
 );
 /// Updated DNS properties for the private DNS namespace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -395,7 +397,7 @@ pub struct PrivateDnsPropertiesMutableChange {
 }
 rboto::__structure!(
     PrivateDnsPropertiesMutableChange "PrivateDnsPropertiesMutableChange"[set into] { soa
-    : SoaChange } {}
+    = SoaChange } {}
 );
 /// Updated properties for the public DNS namespace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -408,7 +410,7 @@ pub struct PublicDnsNamespaceChange {
 }
 rboto::__structure!(
     PublicDnsNamespaceChange "PublicDnsNamespaceChange"[set into] { description : String,
-    properties : PublicDnsNamespacePropertiesChange } {}
+    properties = PublicDnsNamespacePropertiesChange } {}
 );
 /// DNS properties for the public DNS namespace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -419,7 +421,7 @@ pub struct PublicDnsNamespaceProperties {
 }
 rboto::__structure!(
     PublicDnsNamespaceProperties "PublicDnsNamespaceProperties"[set into] {
-    dns_properties : PublicDnsPropertiesMutable } {}
+    dns_properties = PublicDnsPropertiesMutable } {}
 );
 /// Updated properties for the public DNS namespace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -430,7 +432,7 @@ pub struct PublicDnsNamespacePropertiesChange {
 }
 rboto::__structure!(
     PublicDnsNamespacePropertiesChange "PublicDnsNamespacePropertiesChange"[set into] {
-    dns_properties : PublicDnsPropertiesMutableChange } {}
+    dns_properties = PublicDnsPropertiesMutableChange } {}
 );
 /// DNS properties for the public DNS namespace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -440,7 +442,7 @@ pub struct PublicDnsPropertiesMutable {
     pub soa: Option<Soa>,
 }
 rboto::__structure!(
-    PublicDnsPropertiesMutable "PublicDnsPropertiesMutable"[set into] { soa : Soa } {}
+    PublicDnsPropertiesMutable "PublicDnsPropertiesMutable"[set into] { soa = Soa } {}
 );
 /// Updated DNS properties for the public DNS namespace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -450,14 +452,14 @@ pub struct PublicDnsPropertiesMutableChange {
     pub soa: Option<SoaChange>,
 }
 rboto::__structure!(
-    PublicDnsPropertiesMutableChange "PublicDnsPropertiesMutableChange"[set into] { soa :
+    PublicDnsPropertiesMutableChange "PublicDnsPropertiesMutableChange"[set into] { soa =
     SoaChange } {}
 );
 rboto::__string_enum!(
-    RecordType { Srv = "SRV", A = "A", Aaaa = "AAAA", Cname = "CNAME" }
+    RecordType { 0 Srv = "SRV", 1 A = "A", 2 Aaaa = "AAAA", 3 Cname = "CNAME" }
 );
 rboto::__string_enum!(
-    RoutingPolicy { Multivalue = "MULTIVALUE", Weighted = "WEIGHTED" }
+    RoutingPolicy { 0 Multivalue = "MULTIVALUE", 1 Weighted = "WEIGHTED" }
 );
 /// Start of Authority (SOA) properties for a public or private DNS namespace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -509,10 +511,10 @@ pub struct Service {
     pub created_by_account: Option<String>,
 }
 rboto::__structure!(
-    Service "Service"[set from] { id : String, arn : String, resource_owner : String,
-    name : String, namespace_id : String, description : String, instance_count = i32,
-    dns_config : DnsConfig, type_ : ServiceType, health_check_config : HealthCheckConfig,
-    health_check_custom_config : HealthCheckCustomConfig, create_date : rboto::DateTime,
+    Service "Service"[from] { id : String, arn : String, resource_owner : String, name :
+    String, namespace_id : String, description : String, instance_count = i32, dns_config
+    = DnsConfig, type_ : ServiceType, health_check_config = HealthCheckConfig,
+    health_check_custom_config = HealthCheckCustomConfig, create_date : rboto::DateTime,
     creator_request_id : String, created_by_account : String } {}
 );
 /// A complex type that contains information about attributes associated with a specific service.
@@ -527,8 +529,8 @@ pub struct ServiceAttributes {
     pub attributes: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    ServiceAttributes "ServiceAttributes"[set from] { service_arn : String,
-    resource_owner : String, attributes : HashMap < String, String > } {}
+    ServiceAttributes "ServiceAttributes"[from] { service_arn : String, resource_owner :
+    String, attributes : HashMap < String, String > } {}
 );
 /// A complex type that contains changes to an existing service.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -542,8 +544,8 @@ pub struct ServiceChange {
     pub health_check_config: Option<HealthCheckConfig>,
 }
 rboto::__structure!(
-    ServiceChange "ServiceChange"[set into] { description : String, dns_config :
-    DnsConfigChange, health_check_config : HealthCheckConfig } {}
+    ServiceChange "ServiceChange"[set into] { description : String, dns_config =
+    DnsConfigChange, health_check_config = HealthCheckConfig } {}
 );
 /// A complex type that lets you specify the namespaces that you want to list services for.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -557,11 +559,12 @@ pub struct ServiceFilter {
     pub condition: Option<FilterCondition>,
 }
 rboto::__structure!(
-    ServiceFilter "ServiceFilter"[set into] { name : ServiceFilterName, values : Vec <
+    ServiceFilter "ServiceFilter"[set into] { name : ServiceFilterName, values = Vec <
     String >, condition : FilterCondition } {}
 );
 rboto::__string_enum!(
-    ServiceFilterName { NamespaceId = "NAMESPACE_ID", ResourceOwner = "RESOURCE_OWNER" }
+    ServiceFilterName { 0 NamespaceId = "NAMESPACE_ID", 1 ResourceOwner =
+    "RESOURCE_OWNER" }
 );
 /// A complex type that contains information about a specified service.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -593,14 +596,16 @@ pub struct ServiceSummary {
     pub created_by_account: Option<String>,
 }
 rboto::__structure!(
-    ServiceSummary "ServiceSummary"[set from] { id : String, arn : String, resource_owner
-    : String, name : String, type_ : ServiceType, description : String, instance_count =
-    i32, dns_config : DnsConfig, health_check_config : HealthCheckConfig,
-    health_check_custom_config : HealthCheckCustomConfig, create_date : rboto::DateTime,
+    ServiceSummary "ServiceSummary"[from] { id : String, arn : String, resource_owner :
+    String, name : String, type_ : ServiceType, description : String, instance_count =
+    i32, dns_config = DnsConfig, health_check_config = HealthCheckConfig,
+    health_check_custom_config = HealthCheckCustomConfig, create_date : rboto::DateTime,
     created_by_account : String } {}
 );
-rboto::__string_enum!(ServiceType { Http = "HTTP", DnsHttp = "DNS_HTTP", Dns = "DNS" });
-rboto::__string_enum!(ServiceTypeOption { Http = "HTTP" });
+rboto::__string_enum!(
+    ServiceType { 0 Http = "HTTP", 1 DnsHttp = "DNS_HTTP", 2 Dns = "DNS" }
+);
+rboto::__string_enum!(ServiceTypeOption { 0 Http = "HTTP" });
 /// A custom key-value pair that's associated with a resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]

@@ -7,7 +7,7 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// Represents a request to create a receipt rule set by cloning an existing one. You use receipt rule sets to receive email with Amazon SES. For more information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/receiving-email-concepts.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CloneReceiptRuleSetInput {
     /// The name of the rule set to create. The name must meet the following requirements:
@@ -17,11 +17,11 @@ pub struct CloneReceiptRuleSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CloneReceiptRuleSetInput "CloneReceiptRuleSetRequest"[set debug into] { rule_set_name
-    : String, original_rule_set_name : String } { _client }
+    CloneReceiptRuleSetInput "CloneReceiptRuleSetRequest"[set into] { rule_set_name :
+    String, original_rule_set_name : String } { _client }
 );
 /// Represents a request to create a configuration set event destination. A configuration set event destination, which can be either Amazon CloudWatch or Amazon Kinesis Firehose, describes an Amazon Web Services service in which Amazon SES publishes the email sending events associated with a configuration set.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateConfigurationSetEventDestinationInput {
     /// The name of the configuration set that the event destination should be associated with.
@@ -32,11 +32,11 @@ pub struct CreateConfigurationSetEventDestinationInput {
 }
 rboto::__structure!(
     CreateConfigurationSetEventDestinationInput
-    "CreateConfigurationSetEventDestinationRequest"[set debug into] {
-    configuration_set_name : String, event_destination : EventDestination } { _client }
+    "CreateConfigurationSetEventDestinationRequest"[set into] { configuration_set_name :
+    String, event_destination = EventDestination } { _client }
 );
 /// Represents a request to create a configuration set. Configuration sets enable you to publish email sending events. For information about using configuration sets, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/monitor-sending-activity.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateConfigurationSetInput {
     /// A data structure that contains the name of the configuration set.
@@ -44,11 +44,11 @@ pub struct CreateConfigurationSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateConfigurationSetInput "CreateConfigurationSetRequest"[set debug into] {
-    configuration_set : ConfigurationSet } { _client }
+    CreateConfigurationSetInput "CreateConfigurationSetRequest"[set into] {
+    configuration_set = ConfigurationSet } { _client }
 );
 /// Represents a request to create an open and click tracking option object in a configuration set.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateConfigurationSetTrackingOptionsInput {
     /// The name of the configuration set that the tracking options should be associated with.
@@ -58,11 +58,11 @@ pub struct CreateConfigurationSetTrackingOptionsInput {
 }
 rboto::__structure!(
     CreateConfigurationSetTrackingOptionsInput
-    "CreateConfigurationSetTrackingOptionsRequest"[set debug into] {
-    configuration_set_name : String, tracking_options : TrackingOptions } { _client }
+    "CreateConfigurationSetTrackingOptionsRequest"[set into] { configuration_set_name :
+    String, tracking_options = TrackingOptions } { _client }
 );
 /// Represents a request to create a custom verification email template.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateCustomVerificationEmailTemplateInput {
     /// The name of the custom verification email template.
@@ -81,13 +81,12 @@ pub struct CreateCustomVerificationEmailTemplateInput {
 }
 rboto::__structure!(
     CreateCustomVerificationEmailTemplateInput
-    "CreateCustomVerificationEmailTemplateRequest"[set debug into] { template_name :
-    String, from_email_address : String, template_subject : String, template_content :
-    String, success_redirection_url : String, failure_redirection_url : String } {
-    _client }
+    "CreateCustomVerificationEmailTemplateRequest"[set into] { template_name : String,
+    from_email_address : String, template_subject : String, template_content : String,
+    success_redirection_url : String, failure_redirection_url : String } { _client }
 );
 /// Represents a request to create a new IP address filter. You use IP address filters when you receive email with Amazon SES. For more information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/receiving-email-concepts.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateReceiptFilterInput {
     /// A data structure that describes the IP address filter to create, which consists of a name, an IP address range, and whether to allow or block mail from it.
@@ -95,11 +94,11 @@ pub struct CreateReceiptFilterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateReceiptFilterInput "CreateReceiptFilterRequest"[set debug into] { filter :
+    CreateReceiptFilterInput "CreateReceiptFilterRequest"[set into] { filter =
     ReceiptFilter } { _client }
 );
 /// Represents a request to create a receipt rule. You use receipt rules to receive email with Amazon SES. For more information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/receiving-email-concepts.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateReceiptRuleInput {
     /// The name of the rule set where the receipt rule is added.
@@ -111,11 +110,11 @@ pub struct CreateReceiptRuleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateReceiptRuleInput "CreateReceiptRuleRequest"[set debug into] { rule_set_name :
-    String, after : String, rule : ReceiptRule } { _client }
+    CreateReceiptRuleInput "CreateReceiptRuleRequest"[set into] { rule_set_name : String,
+    after : String, rule = ReceiptRule } { _client }
 );
 /// Represents a request to create an empty receipt rule set. You use receipt rule sets to receive email with Amazon SES. For more information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/receiving-email-concepts.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateReceiptRuleSetInput {
     /// The name of the rule set to create. The name must meet the following requirements:
@@ -123,11 +122,11 @@ pub struct CreateReceiptRuleSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateReceiptRuleSetInput "CreateReceiptRuleSetRequest"[set debug into] {
-    rule_set_name : String } { _client }
+    CreateReceiptRuleSetInput "CreateReceiptRuleSetRequest"[set into] { rule_set_name :
+    String } { _client }
 );
 /// Represents a request to create an email template. For more information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/send-personalized-email-api.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTemplateInput {
     /// The content of the email, composed of a subject line and either an HTML part or a text-only part.
@@ -135,11 +134,11 @@ pub struct CreateTemplateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateTemplateInput "CreateTemplateRequest"[set debug into] { template : Template } {
+    CreateTemplateInput "CreateTemplateRequest"[set into] { template = Template } {
     _client }
 );
 /// Represents a request to delete a configuration set event destination. Configuration set event destinations are associated with configuration sets, which enable you to publish email sending events. For information about using configuration sets, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/monitor-sending-activity.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteConfigurationSetEventDestinationInput {
     /// The name of the configuration set from which to delete the event destination.
@@ -150,11 +149,11 @@ pub struct DeleteConfigurationSetEventDestinationInput {
 }
 rboto::__structure!(
     DeleteConfigurationSetEventDestinationInput
-    "DeleteConfigurationSetEventDestinationRequest"[set debug into] {
-    configuration_set_name : String, event_destination_name : String } { _client }
+    "DeleteConfigurationSetEventDestinationRequest"[set into] { configuration_set_name :
+    String, event_destination_name : String } { _client }
 );
 /// Represents a request to delete a configuration set. Configuration sets enable you to publish email sending events. For information about using configuration sets, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/monitor-sending-activity.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteConfigurationSetInput {
     /// The name of the configuration set to delete.
@@ -162,11 +161,11 @@ pub struct DeleteConfigurationSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteConfigurationSetInput "DeleteConfigurationSetRequest"[set debug into] {
+    DeleteConfigurationSetInput "DeleteConfigurationSetRequest"[set into] {
     configuration_set_name : String } { _client }
 );
 /// Represents a request to delete open and click tracking options in a configuration set.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteConfigurationSetTrackingOptionsInput {
     /// The name of the configuration set.
@@ -175,11 +174,11 @@ pub struct DeleteConfigurationSetTrackingOptionsInput {
 }
 rboto::__structure!(
     DeleteConfigurationSetTrackingOptionsInput
-    "DeleteConfigurationSetTrackingOptionsRequest"[set debug into] {
-    configuration_set_name : String } { _client }
+    "DeleteConfigurationSetTrackingOptionsRequest"[set into] { configuration_set_name :
+    String } { _client }
 );
 /// Represents a request to delete an existing custom verification email template.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteCustomVerificationEmailTemplateInput {
     /// The name of the custom verification email template to delete.
@@ -188,11 +187,11 @@ pub struct DeleteCustomVerificationEmailTemplateInput {
 }
 rboto::__structure!(
     DeleteCustomVerificationEmailTemplateInput
-    "DeleteCustomVerificationEmailTemplateRequest"[set debug into] { template_name :
-    String } { _client }
+    "DeleteCustomVerificationEmailTemplateRequest"[set into] { template_name : String } {
+    _client }
 );
 /// Represents a request to delete a sending authorization policy for an identity. Sending authorization is an Amazon SES feature that enables you to authorize other senders to use your identities. For information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/sending-authorization.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteIdentityPolicyInput {
     /// The identity that is associated with the policy to delete. You can specify the identity by using its name or by using its Amazon Resource Name (ARN). Examples: `user@example.com`, `example.com`, `arn:aws:ses:us-east-1:123456789012:identity/example.com`.
@@ -202,11 +201,11 @@ pub struct DeleteIdentityPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteIdentityPolicyInput "DeleteIdentityPolicyRequest"[set debug into] { identity :
+    DeleteIdentityPolicyInput "DeleteIdentityPolicyRequest"[set into] { identity :
     String, policy_name : String } { _client }
 );
 /// Represents a request to delete one of your Amazon SES identities (an email address or domain).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteIdentityInput {
     /// The identity to be removed from the list of identities for the Amazon Web Services account.
@@ -214,11 +213,11 @@ pub struct DeleteIdentityInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteIdentityInput "DeleteIdentityRequest"[set debug into] { identity : String } {
-    _client }
+    DeleteIdentityInput "DeleteIdentityRequest"[set into] { identity : String } { _client
+    }
 );
 /// Represents a request to delete an IP address filter. You use IP address filters when you receive email with Amazon SES. For more information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/receiving-email-concepts.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteReceiptFilterInput {
     /// The name of the IP address filter to delete.
@@ -226,11 +225,11 @@ pub struct DeleteReceiptFilterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteReceiptFilterInput "DeleteReceiptFilterRequest"[set debug into] { filter_name :
+    DeleteReceiptFilterInput "DeleteReceiptFilterRequest"[set into] { filter_name :
     String } { _client }
 );
 /// Represents a request to delete a receipt rule. You use receipt rules to receive email with Amazon SES. For more information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/receiving-email-concepts.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteReceiptRuleInput {
     /// The name of the receipt rule set that contains the receipt rule to delete.
@@ -240,11 +239,11 @@ pub struct DeleteReceiptRuleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteReceiptRuleInput "DeleteReceiptRuleRequest"[set debug into] { rule_set_name :
-    String, rule_name : String } { _client }
+    DeleteReceiptRuleInput "DeleteReceiptRuleRequest"[set into] { rule_set_name : String,
+    rule_name : String } { _client }
 );
 /// Represents a request to delete a receipt rule set and all of the receipt rules it contains. You use receipt rule sets to receive email with Amazon SES. For more information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/receiving-email-concepts.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteReceiptRuleSetInput {
     /// The name of the receipt rule set to delete.
@@ -252,11 +251,11 @@ pub struct DeleteReceiptRuleSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteReceiptRuleSetInput "DeleteReceiptRuleSetRequest"[set debug into] {
-    rule_set_name : String } { _client }
+    DeleteReceiptRuleSetInput "DeleteReceiptRuleSetRequest"[set into] { rule_set_name :
+    String } { _client }
 );
 /// Represents a request to delete an email template. For more information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/send-personalized-email-api.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTemplateInput {
     /// The name of the template to be deleted.
@@ -264,11 +263,11 @@ pub struct DeleteTemplateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTemplateInput "DeleteTemplateRequest"[set debug into] { template_name : String
-    } { _client }
+    DeleteTemplateInput "DeleteTemplateRequest"[set into] { template_name : String } {
+    _client }
 );
 /// Represents a request to delete an email address from the list of email addresses you have attempted to verify under your Amazon Web Services account.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteVerifiedEmailAddressInput {
     /// An email address to be removed from the list of verified addresses.
@@ -276,21 +275,21 @@ pub struct DeleteVerifiedEmailAddressInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteVerifiedEmailAddressInput "DeleteVerifiedEmailAddressRequest"[set debug into] {
+    DeleteVerifiedEmailAddressInput "DeleteVerifiedEmailAddressRequest"[set into] {
     email_address : String } { _client }
 );
 /// Represents a request to return the metadata and receipt rules for the receipt rule set that is currently active. You use receipt rule sets to receive email with Amazon SES. For more information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/receiving-email-concepts.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeActiveReceiptRuleSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeActiveReceiptRuleSetInput "DescribeActiveReceiptRuleSetRequest"[set debug
-    into] {} { _client }
+    DescribeActiveReceiptRuleSetInput "DescribeActiveReceiptRuleSetRequest"[set into] {}
+    { _client }
 );
 /// Represents a request to return the details of a configuration set. Configuration sets enable you to publish email sending events. For information about using configuration sets, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/monitor-sending-activity.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeConfigurationSetInput {
     /// The name of the configuration set to describe.
@@ -300,12 +299,12 @@ pub struct DescribeConfigurationSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeConfigurationSetInput "DescribeConfigurationSetRequest"[set debug into] {
-    configuration_set_name : String, configuration_set_attribute_names : Vec <
+    DescribeConfigurationSetInput "DescribeConfigurationSetRequest"[set into] {
+    configuration_set_name : String, configuration_set_attribute_names = Vec <
     ConfigurationSetAttribute > } { _client }
 );
 /// Represents a request to return the details of a receipt rule. You use receipt rules to receive email with Amazon SES. For more information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/receiving-email-concepts.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeReceiptRuleInput {
     /// The name of the receipt rule set that the receipt rule belongs to.
@@ -315,11 +314,11 @@ pub struct DescribeReceiptRuleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeReceiptRuleInput "DescribeReceiptRuleRequest"[set debug into] { rule_set_name
-    : String, rule_name : String } { _client }
+    DescribeReceiptRuleInput "DescribeReceiptRuleRequest"[set into] { rule_set_name :
+    String, rule_name : String } { _client }
 );
 /// Represents a request to return the details of a receipt rule set. You use receipt rule sets to receive email with Amazon SES. For more information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/receiving-email-concepts.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeReceiptRuleSetInput {
     /// The name of the receipt rule set to describe.
@@ -327,11 +326,11 @@ pub struct DescribeReceiptRuleSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeReceiptRuleSetInput "DescribeReceiptRuleSetRequest"[set debug into] {
-    rule_set_name : String } { _client }
+    DescribeReceiptRuleSetInput "DescribeReceiptRuleSetRequest"[set into] { rule_set_name
+    : String } { _client }
 );
 /// Represents a request to retrieve an existing custom verification email template.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCustomVerificationEmailTemplateInput {
     /// The name of the custom verification email template to retrieve.
@@ -340,11 +339,11 @@ pub struct GetCustomVerificationEmailTemplateInput {
 }
 rboto::__structure!(
     GetCustomVerificationEmailTemplateInput
-    "GetCustomVerificationEmailTemplateRequest"[set debug into] { template_name : String
-    } { _client }
+    "GetCustomVerificationEmailTemplateRequest"[set into] { template_name : String } {
+    _client }
 );
 /// Represents a request for the status of Amazon SES Easy DKIM signing for an identity. For domain identities, this request also returns the DKIM tokens that are required for Easy DKIM signing, and whether Amazon SES successfully verified that these tokens were published.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIdentityDkimAttributesInput {
     /// A list of one or more verified identities - email addresses, domains, or both.
@@ -352,11 +351,11 @@ pub struct GetIdentityDkimAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetIdentityDkimAttributesInput "GetIdentityDkimAttributesRequest"[set debug into] {
-    identities : Vec < String > } { _client }
+    GetIdentityDkimAttributesInput "GetIdentityDkimAttributesRequest"[set into] {
+    identities = Vec < String > } { _client }
 );
 /// Represents a request to return the Amazon SES custom MAIL FROM attributes for a list of identities. For information about using a custom MAIL FROM domain, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/mail-from.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIdentityMailFromDomainAttributesInput {
     /// A list of one or more identities.
@@ -365,11 +364,11 @@ pub struct GetIdentityMailFromDomainAttributesInput {
 }
 rboto::__structure!(
     GetIdentityMailFromDomainAttributesInput
-    "GetIdentityMailFromDomainAttributesRequest"[set debug into] { identities : Vec <
-    String > } { _client }
+    "GetIdentityMailFromDomainAttributesRequest"[set into] { identities = Vec < String >
+    } { _client }
 );
 /// Represents a request to return the notification attributes for a list of identities you verified with Amazon SES. For information about Amazon SES notifications, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/monitor-sending-activity-using-notifications.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIdentityNotificationAttributesInput {
     /// A list of one or more identities. You can specify an identity by using its name or by using its Amazon Resource Name (ARN). Examples: `user@example.com`, `example.com`, `arn:aws:ses:us-east-1:123456789012:identity/example.com`.
@@ -378,10 +377,10 @@ pub struct GetIdentityNotificationAttributesInput {
 }
 rboto::__structure!(
     GetIdentityNotificationAttributesInput "GetIdentityNotificationAttributesRequest"[set
-    debug into] { identities : Vec < String > } { _client }
+    into] { identities = Vec < String > } { _client }
 );
 /// Represents a request to return the requested sending authorization policies for an identity. Sending authorization is an Amazon SES feature that enables you to authorize other senders to use your identities. For information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/sending-authorization.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIdentityPoliciesInput {
     /// The identity for which the policies are retrieved. You can specify an identity by using its name or by using its Amazon Resource Name (ARN). Examples: `user@example.com`, `example.com`, `arn:aws:ses:us-east-1:123456789012:identity/example.com`.
@@ -391,11 +390,11 @@ pub struct GetIdentityPoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetIdentityPoliciesInput "GetIdentityPoliciesRequest"[set debug into] { identity :
-    String, policy_names : Vec < String > } { _client }
+    GetIdentityPoliciesInput "GetIdentityPoliciesRequest"[set into] { identity : String,
+    policy_names = Vec < String > } { _client }
 );
 /// Represents a request to return the Amazon SES verification status of a list of identities. For domain identities, this request also returns the verification token. For information about verifying identities with Amazon SES, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/creating-identities.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetIdentityVerificationAttributesInput {
     /// A list of identities.
@@ -404,9 +403,9 @@ pub struct GetIdentityVerificationAttributesInput {
 }
 rboto::__structure!(
     GetIdentityVerificationAttributesInput "GetIdentityVerificationAttributesRequest"[set
-    debug into] { identities : Vec < String > } { _client }
+    into] { identities = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTemplateInput {
     /// The name of the template to retrieve.
@@ -414,11 +413,11 @@ pub struct GetTemplateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetTemplateInput "GetTemplateRequest"[set debug into] { template_name : String } {
-    _client }
+    GetTemplateInput "GetTemplateRequest"[set into] { template_name : String } { _client
+    }
 );
 /// Represents a request to list the configuration sets associated with your Amazon Web Services account. Configuration sets enable you to publish email sending events. For information about using configuration sets, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/monitor-sending-activity.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListConfigurationSetsInput {
     /// A token returned from a previous call to `ListConfigurationSets` to indicate the position of the configuration set in the configuration set list.
@@ -428,11 +427,11 @@ pub struct ListConfigurationSetsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListConfigurationSetsInput "ListConfigurationSetsRequest"[set debug into] {
-    next_token : String, max_items = i32 } { _client }
+    ListConfigurationSetsInput "ListConfigurationSetsRequest"[set into] { next_token :
+    String, max_items = i32 } { _client }
 );
 /// Represents a request to list the existing custom verification email templates for your account.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListCustomVerificationEmailTemplatesInput {
     /// An array the contains the name and creation time stamp for each template in your Amazon SES account.
@@ -443,11 +442,11 @@ pub struct ListCustomVerificationEmailTemplatesInput {
 }
 rboto::__structure!(
     ListCustomVerificationEmailTemplatesInput
-    "ListCustomVerificationEmailTemplatesRequest"[set debug into] { next_token : String,
+    "ListCustomVerificationEmailTemplatesRequest"[set into] { next_token : String,
     max_results = i32 } { _client }
 );
 /// Represents a request to return a list of all identities (email addresses and domains) that you have attempted to verify under your Amazon Web Services account, regardless of verification status.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListIdentitiesInput {
     /// The type of the identities to list. Possible values are "EmailAddress" and "Domain". If this parameter is omitted, then all identities are listed.
@@ -459,11 +458,11 @@ pub struct ListIdentitiesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListIdentitiesInput "ListIdentitiesRequest"[set debug into] { identity_type :
-    IdentityType, next_token : String, max_items = i32 } { _client }
+    ListIdentitiesInput "ListIdentitiesRequest"[set into] { identity_type : IdentityType,
+    next_token : String, max_items = i32 } { _client }
 );
 /// Represents a request to return a list of sending authorization policies that are attached to an identity. Sending authorization is an Amazon SES feature that enables you to authorize other senders to use your identities. For information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/sending-authorization.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListIdentityPoliciesInput {
     /// The identity that is associated with the policy for which the policies are listed. You can specify an identity by using its name or by using its Amazon Resource Name (ARN). Examples: `user@example.com`, `example.com`, `arn:aws:ses:us-east-1:123456789012:identity/example.com`.
@@ -471,20 +470,20 @@ pub struct ListIdentityPoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListIdentityPoliciesInput "ListIdentityPoliciesRequest"[set debug into] { identity :
-    String } { _client }
+    ListIdentityPoliciesInput "ListIdentityPoliciesRequest"[set into] { identity : String
+    } { _client }
 );
 /// Represents a request to list the IP address filters that exist under your Amazon Web Services account. You use IP address filters when you receive email with Amazon SES. For more information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/receiving-email-concepts.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListReceiptFiltersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListReceiptFiltersInput "ListReceiptFiltersRequest"[set debug into] {} { _client }
+    ListReceiptFiltersInput "ListReceiptFiltersRequest"[set into] {} { _client }
 );
 /// Represents a request to list the receipt rule sets that exist under your Amazon Web Services account. You use receipt rule sets to receive email with Amazon SES. For more information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/receiving-email-concepts.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListReceiptRuleSetsInput {
     /// A token returned from a previous call to `ListReceiptRuleSets` to indicate the position in the receipt rule set list.
@@ -492,10 +491,10 @@ pub struct ListReceiptRuleSetsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListReceiptRuleSetsInput "ListReceiptRuleSetsRequest"[set debug into] { next_token :
-    String } { _client }
+    ListReceiptRuleSetsInput "ListReceiptRuleSetsRequest"[set into] { next_token : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTemplatesInput {
     /// A token returned from a previous call to `ListTemplates` to indicate the position in the list of email templates.
@@ -505,11 +504,11 @@ pub struct ListTemplatesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTemplatesInput "ListTemplatesRequest"[set debug into] { next_token : String,
-    max_items = i32 } { _client }
+    ListTemplatesInput "ListTemplatesRequest"[set into] { next_token : String, max_items
+    = i32 } { _client }
 );
 /// A request to modify the delivery options for a configuration set.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutConfigurationSetDeliveryOptionsInput {
     /// The name of the configuration set.
@@ -520,11 +519,11 @@ pub struct PutConfigurationSetDeliveryOptionsInput {
 }
 rboto::__structure!(
     PutConfigurationSetDeliveryOptionsInput
-    "PutConfigurationSetDeliveryOptionsRequest"[set debug into] { configuration_set_name
-    : String, delivery_options : DeliveryOptions } { _client }
+    "PutConfigurationSetDeliveryOptionsRequest"[set into] { configuration_set_name :
+    String, delivery_options = DeliveryOptions } { _client }
 );
 /// Represents a request to add or update a sending authorization policy for an identity. Sending authorization is an Amazon SES feature that enables you to authorize other senders to use your identities. For information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/sending-authorization.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutIdentityPolicyInput {
     /// The identity to which that the policy applies. You can specify an identity by using its name or by using its Amazon Resource Name (ARN). Examples: `user@example.com`, `example.com`, `arn:aws:ses:us-east-1:123456789012:identity/example.com`.
@@ -536,11 +535,11 @@ pub struct PutIdentityPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutIdentityPolicyInput "PutIdentityPolicyRequest"[set debug into] { identity :
-    String, policy_name : String, policy : String } { _client }
+    PutIdentityPolicyInput "PutIdentityPolicyRequest"[set into] { identity : String,
+    policy_name : String, policy : String } { _client }
 );
 /// Represents a request to reorder the receipt rules within a receipt rule set. You use receipt rule sets to receive email with Amazon SES. For more information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/receiving-email-concepts.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ReorderReceiptRuleSetInput {
     /// The name of the receipt rule set to reorder.
@@ -550,11 +549,11 @@ pub struct ReorderReceiptRuleSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ReorderReceiptRuleSetInput "ReorderReceiptRuleSetRequest"[set debug into] {
-    rule_set_name : String, rule_names : Vec < String > } { _client }
+    ReorderReceiptRuleSetInput "ReorderReceiptRuleSetRequest"[set into] { rule_set_name :
+    String, rule_names = Vec < String > } { _client }
 );
 /// Represents a request to send a bounce message to the sender of an email you received through Amazon SES.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SendBounceInput {
     /// The message ID of the message to be bounced.
@@ -572,13 +571,13 @@ pub struct SendBounceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SendBounceInput "SendBounceRequest"[set debug into] { original_message_id : String,
-    bounce_sender : String, explanation : String, message_dsn : MessageDsn,
-    bounced_recipient_info_list : Vec < BouncedRecipientInfo >, bounce_sender_arn :
+    SendBounceInput "SendBounceRequest"[set into] { original_message_id : String,
+    bounce_sender : String, explanation : String, message_dsn = MessageDsn,
+    bounced_recipient_info_list = Vec < BouncedRecipientInfo >, bounce_sender_arn :
     String } { _client }
 );
 /// Represents a request to send a templated email to multiple destinations using Amazon SES. For more information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/send-personalized-email-api.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SendBulkTemplatedEmailInput {
     /// The email address that is sending the email. This email address must be either individually verified with Amazon SES, or from a domain that has been verified with Amazon SES. For information about verifying identities, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/creating-identities.html).
@@ -606,14 +605,14 @@ pub struct SendBulkTemplatedEmailInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SendBulkTemplatedEmailInput "SendBulkTemplatedEmailRequest"[set debug into] { source
-    : String, source_arn : String, reply_to_addresses : Vec < String >, return_path :
-    String, return_path_arn : String, configuration_set_name : String, default_tags : Vec
+    SendBulkTemplatedEmailInput "SendBulkTemplatedEmailRequest"[set into] { source :
+    String, source_arn : String, reply_to_addresses = Vec < String >, return_path :
+    String, return_path_arn : String, configuration_set_name : String, default_tags = Vec
     < MessageTag >, template : String, template_arn : String, default_template_data :
-    String, destinations : Vec < BulkEmailDestination > } { _client }
+    String, destinations = Vec < BulkEmailDestination > } { _client }
 );
 /// Represents a request to send a custom verification email to a specified recipient.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SendCustomVerificationEmailInput {
     /// The email address to verify.
@@ -625,12 +624,12 @@ pub struct SendCustomVerificationEmailInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SendCustomVerificationEmailInput "SendCustomVerificationEmailRequest"[set debug into]
-    { email_address : String, template_name : String, configuration_set_name : String } {
+    SendCustomVerificationEmailInput "SendCustomVerificationEmailRequest"[set into] {
+    email_address : String, template_name : String, configuration_set_name : String } {
     _client }
 );
 /// Represents a request to send a single formatted email using Amazon SES. For more information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/send-email-formatted.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SendEmailInput {
     /// The email address that is sending the email. This email address must be either individually verified with Amazon SES, or from a domain that has been verified with Amazon SES. For information about verifying identities, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/creating-identities.html).
@@ -654,13 +653,13 @@ pub struct SendEmailInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SendEmailInput "SendEmailRequest"[set debug into] { source : String, destination :
-    Destination, message : Message, reply_to_addresses : Vec < String >, return_path :
-    String, source_arn : String, return_path_arn : String, tags : Vec < MessageTag >,
+    SendEmailInput "SendEmailRequest"[set into] { source : String, destination =
+    Destination, message = Message, reply_to_addresses = Vec < String >, return_path :
+    String, source_arn : String, return_path_arn : String, tags = Vec < MessageTag >,
     configuration_set_name : String } { _client }
 );
 /// Represents a request to send a single raw email using Amazon SES. For more information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/send-email-raw.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SendRawEmailInput {
     /// The identity's email address. If you do not provide a value for this parameter, you must specify a "From" address in the raw text of the message. (You can also specify both.)
@@ -682,13 +681,13 @@ pub struct SendRawEmailInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SendRawEmailInput "SendRawEmailRequest"[set debug into] { source : String,
-    destinations : Vec < String >, raw_message : RawMessage, from_arn : String,
-    source_arn : String, return_path_arn : String, tags : Vec < MessageTag >,
-    configuration_set_name : String } { _client }
+    SendRawEmailInput "SendRawEmailRequest"[set into] { source : String, destinations =
+    Vec < String >, raw_message = RawMessage, from_arn : String, source_arn : String,
+    return_path_arn : String, tags = Vec < MessageTag >, configuration_set_name : String
+    } { _client }
 );
 /// Represents a request to send a templated email using Amazon SES. For more information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/send-personalized-email-api.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SendTemplatedEmailInput {
     /// The email address that is sending the email. This email address must be either individually verified with Amazon SES, or from a domain that has been verified with Amazon SES. For information about verifying identities, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/creating-identities.html).
@@ -716,14 +715,14 @@ pub struct SendTemplatedEmailInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SendTemplatedEmailInput "SendTemplatedEmailRequest"[set debug into] { source :
-    String, destination : Destination, reply_to_addresses : Vec < String >, return_path :
-    String, source_arn : String, return_path_arn : String, tags : Vec < MessageTag >,
+    SendTemplatedEmailInput "SendTemplatedEmailRequest"[set into] { source : String,
+    destination = Destination, reply_to_addresses = Vec < String >, return_path : String,
+    source_arn : String, return_path_arn : String, tags = Vec < MessageTag >,
     configuration_set_name : String, template : String, template_arn : String,
     template_data : String } { _client }
 );
 /// Represents a request to set a receipt rule set as the active receipt rule set. You use receipt rule sets to receive email with Amazon SES. For more information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/receiving-email-concepts.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetActiveReceiptRuleSetInput {
     /// The name of the receipt rule set to make active. Setting this value to null disables all email receiving.
@@ -731,11 +730,11 @@ pub struct SetActiveReceiptRuleSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SetActiveReceiptRuleSetInput "SetActiveReceiptRuleSetRequest"[set debug into] {
+    SetActiveReceiptRuleSetInput "SetActiveReceiptRuleSetRequest"[set into] {
     rule_set_name : String } { _client }
 );
 /// Represents a request to enable or disable Amazon SES Easy DKIM signing for an identity. For more information about setting up Easy DKIM, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/send-email-authentication-dkim-easy.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetIdentityDkimEnabledInput {
     /// The identity for which DKIM signing should be enabled or disabled.
@@ -745,11 +744,11 @@ pub struct SetIdentityDkimEnabledInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SetIdentityDkimEnabledInput "SetIdentityDkimEnabledRequest"[set debug into] {
-    identity : String, dkim_enabled = bool } { _client }
+    SetIdentityDkimEnabledInput "SetIdentityDkimEnabledRequest"[set into] { identity :
+    String, dkim_enabled = bool } { _client }
 );
 /// Represents a request to enable or disable whether Amazon SES forwards you bounce and complaint notifications through email. For information about email feedback forwarding, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/monitor-sending-activity-using-notifications-email.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetIdentityFeedbackForwardingEnabledInput {
     /// The identity for which to set bounce and complaint notification forwarding. Examples: `user@example.com`, `example.com`.
@@ -760,11 +759,11 @@ pub struct SetIdentityFeedbackForwardingEnabledInput {
 }
 rboto::__structure!(
     SetIdentityFeedbackForwardingEnabledInput
-    "SetIdentityFeedbackForwardingEnabledRequest"[set debug into] { identity : String,
+    "SetIdentityFeedbackForwardingEnabledRequest"[set into] { identity : String,
     forwarding_enabled = bool } { _client }
 );
 /// Represents a request to set whether Amazon SES includes the original email headers in the Amazon SNS notifications of a specified type. For information about notifications, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/monitor-sending-activity-using-notifications-sns.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetIdentityHeadersInNotificationsEnabledInput {
     /// The identity for which to enable or disable headers in notifications. Examples: `user@example.com`, `example.com`.
@@ -777,11 +776,11 @@ pub struct SetIdentityHeadersInNotificationsEnabledInput {
 }
 rboto::__structure!(
     SetIdentityHeadersInNotificationsEnabledInput
-    "SetIdentityHeadersInNotificationsEnabledRequest"[set debug into] { identity :
-    String, notification_type : NotificationType, enabled = bool } { _client }
+    "SetIdentityHeadersInNotificationsEnabledRequest"[set into] { identity : String,
+    notification_type : NotificationType, enabled = bool } { _client }
 );
 /// Represents a request to enable or disable the Amazon SES custom MAIL FROM domain setup for a verified identity. For information about using a custom MAIL FROM domain, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/mail-from.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetIdentityMailFromDomainInput {
     /// The verified identity.
@@ -793,12 +792,12 @@ pub struct SetIdentityMailFromDomainInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SetIdentityMailFromDomainInput "SetIdentityMailFromDomainRequest"[set debug into] {
+    SetIdentityMailFromDomainInput "SetIdentityMailFromDomainRequest"[set into] {
     identity : String, mail_from_domain : String, behavior_on_mx_failure :
     BehaviorOnMxFailure } { _client }
 );
 /// Represents a request to specify the Amazon SNS topic to which Amazon SES publishes bounce, complaint, or delivery notifications for emails sent with that identity as the source. For information about Amazon SES notifications, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/monitor-sending-activity-using-notifications-sns.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetIdentityNotificationTopicInput {
     /// The identity (email address or domain) for the Amazon SNS topic.
@@ -810,12 +809,12 @@ pub struct SetIdentityNotificationTopicInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SetIdentityNotificationTopicInput "SetIdentityNotificationTopicRequest"[set debug
-    into] { identity : String, notification_type : NotificationType, sns_topic : String }
-    { _client }
+    SetIdentityNotificationTopicInput "SetIdentityNotificationTopicRequest"[set into] {
+    identity : String, notification_type : NotificationType, sns_topic : String } {
+    _client }
 );
 /// Represents a request to set the position of a receipt rule in a receipt rule set. You use receipt rule sets to receive email with Amazon SES. For more information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/receiving-email-concepts.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetReceiptRulePositionInput {
     /// The name of the receipt rule set that contains the receipt rule to reposition.
@@ -827,10 +826,10 @@ pub struct SetReceiptRulePositionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SetReceiptRulePositionInput "SetReceiptRulePositionRequest"[set debug into] {
-    rule_set_name : String, rule_name : String, after : String } { _client }
+    SetReceiptRulePositionInput "SetReceiptRulePositionRequest"[set into] { rule_set_name
+    : String, rule_name : String, after : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TestRenderTemplateInput {
     /// The name of the template to render.
@@ -840,11 +839,11 @@ pub struct TestRenderTemplateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TestRenderTemplateInput "TestRenderTemplateRequest"[set debug into] { template_name :
+    TestRenderTemplateInput "TestRenderTemplateRequest"[set into] { template_name :
     String, template_data : String } { _client }
 );
 /// Represents a request to enable or disable the email sending capabilities for your entire Amazon SES account.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateAccountSendingEnabledInput {
     /// Describes whether email sending is enabled or disabled for your Amazon SES account in the current Amazon Web Services Region.
@@ -852,11 +851,11 @@ pub struct UpdateAccountSendingEnabledInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateAccountSendingEnabledInput "UpdateAccountSendingEnabledRequest"[set debug into]
-    { enabled = bool } { _client }
+    UpdateAccountSendingEnabledInput "UpdateAccountSendingEnabledRequest"[set into] {
+    enabled = bool } { _client }
 );
 /// Represents a request to update the event destination of a configuration set. Configuration sets enable you to publish email sending events. For information about using configuration sets, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/monitor-sending-activity.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateConfigurationSetEventDestinationInput {
     /// The name of the configuration set that contains the event destination.
@@ -867,11 +866,11 @@ pub struct UpdateConfigurationSetEventDestinationInput {
 }
 rboto::__structure!(
     UpdateConfigurationSetEventDestinationInput
-    "UpdateConfigurationSetEventDestinationRequest"[set debug into] {
-    configuration_set_name : String, event_destination : EventDestination } { _client }
+    "UpdateConfigurationSetEventDestinationRequest"[set into] { configuration_set_name :
+    String, event_destination = EventDestination } { _client }
 );
 /// Represents a request to modify the reputation metric publishing settings for a configuration set.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateConfigurationSetReputationMetricsEnabledInput {
     /// The name of the configuration set to update.
@@ -882,11 +881,11 @@ pub struct UpdateConfigurationSetReputationMetricsEnabledInput {
 }
 rboto::__structure!(
     UpdateConfigurationSetReputationMetricsEnabledInput
-    "UpdateConfigurationSetReputationMetricsEnabledRequest"[set debug into] {
+    "UpdateConfigurationSetReputationMetricsEnabledRequest"[set into] {
     configuration_set_name : String, enabled = bool } { _client }
 );
 /// Represents a request to enable or disable the email sending capabilities for a specific configuration set.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateConfigurationSetSendingEnabledInput {
     /// The name of the configuration set to update.
@@ -897,11 +896,11 @@ pub struct UpdateConfigurationSetSendingEnabledInput {
 }
 rboto::__structure!(
     UpdateConfigurationSetSendingEnabledInput
-    "UpdateConfigurationSetSendingEnabledRequest"[set debug into] {
-    configuration_set_name : String, enabled = bool } { _client }
+    "UpdateConfigurationSetSendingEnabledRequest"[set into] { configuration_set_name :
+    String, enabled = bool } { _client }
 );
 /// Represents a request to update the tracking options for a configuration set.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateConfigurationSetTrackingOptionsInput {
     /// The name of the configuration set.
@@ -911,11 +910,11 @@ pub struct UpdateConfigurationSetTrackingOptionsInput {
 }
 rboto::__structure!(
     UpdateConfigurationSetTrackingOptionsInput
-    "UpdateConfigurationSetTrackingOptionsRequest"[set debug into] {
-    configuration_set_name : String, tracking_options : TrackingOptions } { _client }
+    "UpdateConfigurationSetTrackingOptionsRequest"[set into] { configuration_set_name :
+    String, tracking_options = TrackingOptions } { _client }
 );
 /// Represents a request to update an existing custom verification email template.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateCustomVerificationEmailTemplateInput {
     /// The name of the custom verification email template to update.
@@ -934,13 +933,12 @@ pub struct UpdateCustomVerificationEmailTemplateInput {
 }
 rboto::__structure!(
     UpdateCustomVerificationEmailTemplateInput
-    "UpdateCustomVerificationEmailTemplateRequest"[set debug into] { template_name :
-    String, from_email_address : String, template_subject : String, template_content :
-    String, success_redirection_url : String, failure_redirection_url : String } {
-    _client }
+    "UpdateCustomVerificationEmailTemplateRequest"[set into] { template_name : String,
+    from_email_address : String, template_subject : String, template_content : String,
+    success_redirection_url : String, failure_redirection_url : String } { _client }
 );
 /// Represents a request to update a receipt rule. You use receipt rules to receive email with Amazon SES. For more information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/receiving-email-concepts.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateReceiptRuleInput {
     /// The name of the receipt rule set that the receipt rule belongs to.
@@ -950,21 +948,21 @@ pub struct UpdateReceiptRuleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateReceiptRuleInput "UpdateReceiptRuleRequest"[set debug into] { rule_set_name :
-    String, rule : ReceiptRule } { _client }
+    UpdateReceiptRuleInput "UpdateReceiptRuleRequest"[set into] { rule_set_name : String,
+    rule = ReceiptRule } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateTemplateInput {
     pub template: Option<Template>,
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateTemplateInput "UpdateTemplateRequest"[set debug into] { template : Template } {
+    UpdateTemplateInput "UpdateTemplateRequest"[set into] { template = Template } {
     _client }
 );
 /// Represents a request to generate the CNAME records needed to set up Easy DKIM with Amazon SES. For more information about setting up Easy DKIM, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/send-email-authentication-dkim-easy.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct VerifyDomainDkimInput {
     /// The name of the domain to be verified for Easy DKIM signing.
@@ -972,11 +970,11 @@ pub struct VerifyDomainDkimInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    VerifyDomainDkimInput "VerifyDomainDkimRequest"[set debug into] { domain : String } {
+    VerifyDomainDkimInput "VerifyDomainDkimRequest"[set into] { domain : String } {
     _client }
 );
 /// Represents a request to begin Amazon SES domain verification and to generate the TXT records that you must publish to the DNS server of your domain to complete the verification. For information about domain verification, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/creating-identities.html#verify-domain-procedure).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct VerifyDomainIdentityInput {
     /// The domain to be verified.
@@ -984,11 +982,11 @@ pub struct VerifyDomainIdentityInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    VerifyDomainIdentityInput "VerifyDomainIdentityRequest"[set debug into] { domain :
-    String } { _client }
+    VerifyDomainIdentityInput "VerifyDomainIdentityRequest"[set into] { domain : String }
+    { _client }
 );
 /// Represents a request to begin email address verification with Amazon SES. For information about email address verification, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/creating-identities.html#verify-email-addresses-procedure).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct VerifyEmailAddressInput {
     /// The email address to be verified.
@@ -996,11 +994,11 @@ pub struct VerifyEmailAddressInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    VerifyEmailAddressInput "VerifyEmailAddressRequest"[set debug into] { email_address :
+    VerifyEmailAddressInput "VerifyEmailAddressRequest"[set into] { email_address :
     String } { _client }
 );
 /// Represents a request to begin email address verification with Amazon SES. For information about email address verification, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/creating-identities.html#verify-email-addresses-procedure).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct VerifyEmailIdentityInput {
     /// The email address to be verified.
@@ -1008,40 +1006,38 @@ pub struct VerifyEmailIdentityInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    VerifyEmailIdentityInput "VerifyEmailIdentityRequest"[set debug into] { email_address
-    : String } { _client }
+    VerifyEmailIdentityInput "VerifyEmailIdentityRequest"[set into] { email_address :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAccountSendingEnabledInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetAccountSendingEnabledInput "GetAccountSendingEnabledInput"[set debug into] {} {
-    _client }
+    GetAccountSendingEnabledInput "GetAccountSendingEnabledInput"[set into] {} { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSendQuotaInput {
     pub(crate) _client: rboto::__private::Bound,
 }
-rboto::__structure!(
-    GetSendQuotaInput "GetSendQuotaInput"[set debug into] {} { _client }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(GetSendQuotaInput "GetSendQuotaInput"[set into] {} { _client });
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSendStatisticsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSendStatisticsInput "GetSendStatisticsInput"[set debug into] {} { _client }
+    GetSendStatisticsInput "GetSendStatisticsInput"[set into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListVerifiedEmailAddressesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListVerifiedEmailAddressesInput "ListVerifiedEmailAddressesInput"[set debug into] {}
-    { _client }
+    ListVerifiedEmailAddressesInput "ListVerifiedEmailAddressesInput"[set into] {} {
+    _client }
 );

@@ -6,155 +6,101 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; CloneReceiptRuleSetInput => CloneReceiptRuleSetOutput =
-    super::schema::ops::CLONE_RECEIPT_RULE_SET, "CloneReceiptRuleSet";
-    CreateConfigurationSetInput => CreateConfigurationSetOutput =
-    super::schema::ops::CREATE_CONFIGURATION_SET, "CreateConfigurationSet";
+    super::error::Exception, super::schema::SERVICE; CloneReceiptRuleSetInput =>
+    CloneReceiptRuleSetOutput, "CloneReceiptRuleSet"; CreateConfigurationSetInput =>
+    CreateConfigurationSetOutput, "CreateConfigurationSet";
     CreateConfigurationSetEventDestinationInput =>
-    CreateConfigurationSetEventDestinationOutput =
-    super::schema::ops::CREATE_CONFIGURATION_SET_EVENT_DESTINATION,
+    CreateConfigurationSetEventDestinationOutput,
     "CreateConfigurationSetEventDestination"; CreateConfigurationSetTrackingOptionsInput
-    => CreateConfigurationSetTrackingOptionsOutput =
-    super::schema::ops::CREATE_CONFIGURATION_SET_TRACKING_OPTIONS,
+    => CreateConfigurationSetTrackingOptionsOutput,
     "CreateConfigurationSetTrackingOptions"; CreateCustomVerificationEmailTemplateInput
-    => CreateCustomVerificationEmailTemplateOutput =
-    super::schema::ops::CREATE_CUSTOM_VERIFICATION_EMAIL_TEMPLATE,
+    => CreateCustomVerificationEmailTemplateOutput,
     "CreateCustomVerificationEmailTemplate"; CreateReceiptFilterInput =>
-    CreateReceiptFilterOutput = super::schema::ops::CREATE_RECEIPT_FILTER,
-    "CreateReceiptFilter"; CreateReceiptRuleInput => CreateReceiptRuleOutput =
-    super::schema::ops::CREATE_RECEIPT_RULE, "CreateReceiptRule";
-    CreateReceiptRuleSetInput => CreateReceiptRuleSetOutput =
-    super::schema::ops::CREATE_RECEIPT_RULE_SET, "CreateReceiptRuleSet";
-    CreateTemplateInput => CreateTemplateOutput = super::schema::ops::CREATE_TEMPLATE,
-    "CreateTemplate"; DeleteConfigurationSetInput => DeleteConfigurationSetOutput =
-    super::schema::ops::DELETE_CONFIGURATION_SET, "DeleteConfigurationSet";
+    CreateReceiptFilterOutput, "CreateReceiptFilter"; CreateReceiptRuleInput =>
+    CreateReceiptRuleOutput, "CreateReceiptRule"; CreateReceiptRuleSetInput =>
+    CreateReceiptRuleSetOutput, "CreateReceiptRuleSet"; CreateTemplateInput =>
+    CreateTemplateOutput, "CreateTemplate"; DeleteConfigurationSetInput =>
+    DeleteConfigurationSetOutput, "DeleteConfigurationSet";
     DeleteConfigurationSetEventDestinationInput =>
-    DeleteConfigurationSetEventDestinationOutput =
-    super::schema::ops::DELETE_CONFIGURATION_SET_EVENT_DESTINATION,
+    DeleteConfigurationSetEventDestinationOutput,
     "DeleteConfigurationSetEventDestination"; DeleteConfigurationSetTrackingOptionsInput
-    => DeleteConfigurationSetTrackingOptionsOutput =
-    super::schema::ops::DELETE_CONFIGURATION_SET_TRACKING_OPTIONS,
+    => DeleteConfigurationSetTrackingOptionsOutput,
     "DeleteConfigurationSetTrackingOptions"; DeleteCustomVerificationEmailTemplateInput
-    => DeleteCustomVerificationEmailTemplateOutput =
-    super::schema::ops::DELETE_CUSTOM_VERIFICATION_EMAIL_TEMPLATE,
-    "DeleteCustomVerificationEmailTemplate"; DeleteIdentityInput => DeleteIdentityOutput
-    = super::schema::ops::DELETE_IDENTITY, "DeleteIdentity"; DeleteIdentityPolicyInput =>
-    DeleteIdentityPolicyOutput = super::schema::ops::DELETE_IDENTITY_POLICY,
-    "DeleteIdentityPolicy"; DeleteReceiptFilterInput => DeleteReceiptFilterOutput =
-    super::schema::ops::DELETE_RECEIPT_FILTER, "DeleteReceiptFilter";
-    DeleteReceiptRuleInput => DeleteReceiptRuleOutput =
-    super::schema::ops::DELETE_RECEIPT_RULE, "DeleteReceiptRule";
-    DeleteReceiptRuleSetInput => DeleteReceiptRuleSetOutput =
-    super::schema::ops::DELETE_RECEIPT_RULE_SET, "DeleteReceiptRuleSet";
-    DeleteTemplateInput => DeleteTemplateOutput = super::schema::ops::DELETE_TEMPLATE,
-    "DeleteTemplate"; DeleteVerifiedEmailAddressInput => DeleteVerifiedEmailAddressOutput
-    = super::schema::ops::DELETE_VERIFIED_EMAIL_ADDRESS, "DeleteVerifiedEmailAddress";
-    DescribeActiveReceiptRuleSetInput => DescribeActiveReceiptRuleSetOutput =
-    super::schema::ops::DESCRIBE_ACTIVE_RECEIPT_RULE_SET, "DescribeActiveReceiptRuleSet";
-    DescribeConfigurationSetInput => DescribeConfigurationSetOutput =
-    super::schema::ops::DESCRIBE_CONFIGURATION_SET, "DescribeConfigurationSet";
-    DescribeReceiptRuleInput => DescribeReceiptRuleOutput =
-    super::schema::ops::DESCRIBE_RECEIPT_RULE, "DescribeReceiptRule";
-    DescribeReceiptRuleSetInput => DescribeReceiptRuleSetOutput =
-    super::schema::ops::DESCRIBE_RECEIPT_RULE_SET, "DescribeReceiptRuleSet";
-    GetAccountSendingEnabledInput => GetAccountSendingEnabledOutput =
-    super::schema::ops::GET_ACCOUNT_SENDING_ENABLED, "GetAccountSendingEnabled";
-    GetCustomVerificationEmailTemplateInput => GetCustomVerificationEmailTemplateOutput =
-    super::schema::ops::GET_CUSTOM_VERIFICATION_EMAIL_TEMPLATE,
+    => DeleteCustomVerificationEmailTemplateOutput,
+    "DeleteCustomVerificationEmailTemplate"; DeleteIdentityInput => DeleteIdentityOutput,
+    "DeleteIdentity"; DeleteIdentityPolicyInput => DeleteIdentityPolicyOutput,
+    "DeleteIdentityPolicy"; DeleteReceiptFilterInput => DeleteReceiptFilterOutput,
+    "DeleteReceiptFilter"; DeleteReceiptRuleInput => DeleteReceiptRuleOutput,
+    "DeleteReceiptRule"; DeleteReceiptRuleSetInput => DeleteReceiptRuleSetOutput,
+    "DeleteReceiptRuleSet"; DeleteTemplateInput => DeleteTemplateOutput,
+    "DeleteTemplate"; DeleteVerifiedEmailAddressInput =>
+    DeleteVerifiedEmailAddressOutput, "DeleteVerifiedEmailAddress";
+    DescribeActiveReceiptRuleSetInput => DescribeActiveReceiptRuleSetOutput,
+    "DescribeActiveReceiptRuleSet"; DescribeConfigurationSetInput =>
+    DescribeConfigurationSetOutput, "DescribeConfigurationSet"; DescribeReceiptRuleInput
+    => DescribeReceiptRuleOutput, "DescribeReceiptRule"; DescribeReceiptRuleSetInput =>
+    DescribeReceiptRuleSetOutput, "DescribeReceiptRuleSet"; GetAccountSendingEnabledInput
+    => GetAccountSendingEnabledOutput, "GetAccountSendingEnabled";
+    GetCustomVerificationEmailTemplateInput => GetCustomVerificationEmailTemplateOutput,
     "GetCustomVerificationEmailTemplate"; GetIdentityDkimAttributesInput =>
-    GetIdentityDkimAttributesOutput = super::schema::ops::GET_IDENTITY_DKIM_ATTRIBUTES,
-    "GetIdentityDkimAttributes"; GetIdentityMailFromDomainAttributesInput =>
-    GetIdentityMailFromDomainAttributesOutput =
-    super::schema::ops::GET_IDENTITY_MAIL_FROM_DOMAIN_ATTRIBUTES,
-    "GetIdentityMailFromDomainAttributes"; GetIdentityNotificationAttributesInput =>
-    GetIdentityNotificationAttributesOutput =
-    super::schema::ops::GET_IDENTITY_NOTIFICATION_ATTRIBUTES,
+    GetIdentityDkimAttributesOutput, "GetIdentityDkimAttributes";
+    GetIdentityMailFromDomainAttributesInput =>
+    GetIdentityMailFromDomainAttributesOutput, "GetIdentityMailFromDomainAttributes";
+    GetIdentityNotificationAttributesInput => GetIdentityNotificationAttributesOutput,
     "GetIdentityNotificationAttributes"; GetIdentityPoliciesInput =>
-    GetIdentityPoliciesOutput = super::schema::ops::GET_IDENTITY_POLICIES,
-    "GetIdentityPolicies"; GetIdentityVerificationAttributesInput =>
-    GetIdentityVerificationAttributesOutput =
-    super::schema::ops::GET_IDENTITY_VERIFICATION_ATTRIBUTES,
-    "GetIdentityVerificationAttributes"; GetSendQuotaInput => GetSendQuotaOutput =
-    super::schema::ops::GET_SEND_QUOTA, "GetSendQuota"; GetSendStatisticsInput =>
-    GetSendStatisticsOutput = super::schema::ops::GET_SEND_STATISTICS,
-    "GetSendStatistics"; GetTemplateInput => GetTemplateOutput =
-    super::schema::ops::GET_TEMPLATE, "GetTemplate"; ListConfigurationSetsInput =>
-    ListConfigurationSetsOutput = super::schema::ops::LIST_CONFIGURATION_SETS,
-    "ListConfigurationSets"; ListCustomVerificationEmailTemplatesInput =>
-    ListCustomVerificationEmailTemplatesOutput =
-    super::schema::ops::LIST_CUSTOM_VERIFICATION_EMAIL_TEMPLATES,
-    "ListCustomVerificationEmailTemplates"; ListIdentitiesInput => ListIdentitiesOutput =
-    super::schema::ops::LIST_IDENTITIES, "ListIdentities"; ListIdentityPoliciesInput =>
-    ListIdentityPoliciesOutput = super::schema::ops::LIST_IDENTITY_POLICIES,
-    "ListIdentityPolicies"; ListReceiptFiltersInput => ListReceiptFiltersOutput =
-    super::schema::ops::LIST_RECEIPT_FILTERS, "ListReceiptFilters";
-    ListReceiptRuleSetsInput => ListReceiptRuleSetsOutput =
-    super::schema::ops::LIST_RECEIPT_RULE_SETS, "ListReceiptRuleSets"; ListTemplatesInput
-    => ListTemplatesOutput = super::schema::ops::LIST_TEMPLATES, "ListTemplates";
-    ListVerifiedEmailAddressesInput => ListVerifiedEmailAddressesOutput =
-    super::schema::ops::LIST_VERIFIED_EMAIL_ADDRESSES, "ListVerifiedEmailAddresses";
-    PutConfigurationSetDeliveryOptionsInput => PutConfigurationSetDeliveryOptionsOutput =
-    super::schema::ops::PUT_CONFIGURATION_SET_DELIVERY_OPTIONS,
-    "PutConfigurationSetDeliveryOptions"; PutIdentityPolicyInput =>
-    PutIdentityPolicyOutput = super::schema::ops::PUT_IDENTITY_POLICY,
-    "PutIdentityPolicy"; ReorderReceiptRuleSetInput => ReorderReceiptRuleSetOutput =
-    super::schema::ops::REORDER_RECEIPT_RULE_SET, "ReorderReceiptRuleSet";
-    SendBounceInput => SendBounceOutput = super::schema::ops::SEND_BOUNCE, "SendBounce";
-    SendBulkTemplatedEmailInput => SendBulkTemplatedEmailOutput =
-    super::schema::ops::SEND_BULK_TEMPLATED_EMAIL, "SendBulkTemplatedEmail";
-    SendCustomVerificationEmailInput => SendCustomVerificationEmailOutput =
-    super::schema::ops::SEND_CUSTOM_VERIFICATION_EMAIL, "SendCustomVerificationEmail";
-    SendEmailInput => SendEmailOutput = super::schema::ops::SEND_EMAIL, "SendEmail";
-    SendRawEmailInput => SendRawEmailOutput = super::schema::ops::SEND_RAW_EMAIL,
-    "SendRawEmail"; SendTemplatedEmailInput => SendTemplatedEmailOutput =
-    super::schema::ops::SEND_TEMPLATED_EMAIL, "SendTemplatedEmail";
-    SetActiveReceiptRuleSetInput => SetActiveReceiptRuleSetOutput =
-    super::schema::ops::SET_ACTIVE_RECEIPT_RULE_SET, "SetActiveReceiptRuleSet";
-    SetIdentityDkimEnabledInput => SetIdentityDkimEnabledOutput =
-    super::schema::ops::SET_IDENTITY_DKIM_ENABLED, "SetIdentityDkimEnabled";
+    GetIdentityPoliciesOutput, "GetIdentityPolicies";
+    GetIdentityVerificationAttributesInput => GetIdentityVerificationAttributesOutput,
+    "GetIdentityVerificationAttributes"; GetSendQuotaInput => GetSendQuotaOutput,
+    "GetSendQuota"; GetSendStatisticsInput => GetSendStatisticsOutput,
+    "GetSendStatistics"; GetTemplateInput => GetTemplateOutput, "GetTemplate";
+    ListConfigurationSetsInput => ListConfigurationSetsOutput, "ListConfigurationSets";
+    ListCustomVerificationEmailTemplatesInput =>
+    ListCustomVerificationEmailTemplatesOutput, "ListCustomVerificationEmailTemplates";
+    ListIdentitiesInput => ListIdentitiesOutput, "ListIdentities";
+    ListIdentityPoliciesInput => ListIdentityPoliciesOutput, "ListIdentityPolicies";
+    ListReceiptFiltersInput => ListReceiptFiltersOutput, "ListReceiptFilters";
+    ListReceiptRuleSetsInput => ListReceiptRuleSetsOutput, "ListReceiptRuleSets";
+    ListTemplatesInput => ListTemplatesOutput, "ListTemplates";
+    ListVerifiedEmailAddressesInput => ListVerifiedEmailAddressesOutput,
+    "ListVerifiedEmailAddresses"; PutConfigurationSetDeliveryOptionsInput =>
+    PutConfigurationSetDeliveryOptionsOutput, "PutConfigurationSetDeliveryOptions";
+    PutIdentityPolicyInput => PutIdentityPolicyOutput, "PutIdentityPolicy";
+    ReorderReceiptRuleSetInput => ReorderReceiptRuleSetOutput, "ReorderReceiptRuleSet";
+    SendBounceInput => SendBounceOutput, "SendBounce"; SendBulkTemplatedEmailInput =>
+    SendBulkTemplatedEmailOutput, "SendBulkTemplatedEmail";
+    SendCustomVerificationEmailInput => SendCustomVerificationEmailOutput,
+    "SendCustomVerificationEmail"; SendEmailInput => SendEmailOutput, "SendEmail";
+    SendRawEmailInput => SendRawEmailOutput, "SendRawEmail"; SendTemplatedEmailInput =>
+    SendTemplatedEmailOutput, "SendTemplatedEmail"; SetActiveReceiptRuleSetInput =>
+    SetActiveReceiptRuleSetOutput, "SetActiveReceiptRuleSet"; SetIdentityDkimEnabledInput
+    => SetIdentityDkimEnabledOutput, "SetIdentityDkimEnabled";
     SetIdentityFeedbackForwardingEnabledInput =>
-    SetIdentityFeedbackForwardingEnabledOutput =
-    super::schema::ops::SET_IDENTITY_FEEDBACK_FORWARDING_ENABLED,
-    "SetIdentityFeedbackForwardingEnabled"; SetIdentityHeadersInNotificationsEnabledInput
-    => SetIdentityHeadersInNotificationsEnabledOutput =
-    super::schema::ops::SET_IDENTITY_HEADERS_IN_NOTIFICATIONS_ENABLED,
+    SetIdentityFeedbackForwardingEnabledOutput, "SetIdentityFeedbackForwardingEnabled";
+    SetIdentityHeadersInNotificationsEnabledInput =>
+    SetIdentityHeadersInNotificationsEnabledOutput,
     "SetIdentityHeadersInNotificationsEnabled"; SetIdentityMailFromDomainInput =>
-    SetIdentityMailFromDomainOutput = super::schema::ops::SET_IDENTITY_MAIL_FROM_DOMAIN,
-    "SetIdentityMailFromDomain"; SetIdentityNotificationTopicInput =>
-    SetIdentityNotificationTopicOutput =
-    super::schema::ops::SET_IDENTITY_NOTIFICATION_TOPIC, "SetIdentityNotificationTopic";
-    SetReceiptRulePositionInput => SetReceiptRulePositionOutput =
-    super::schema::ops::SET_RECEIPT_RULE_POSITION, "SetReceiptRulePosition";
-    TestRenderTemplateInput => TestRenderTemplateOutput =
-    super::schema::ops::TEST_RENDER_TEMPLATE, "TestRenderTemplate";
-    UpdateAccountSendingEnabledInput => UpdateAccountSendingEnabledOutput =
-    super::schema::ops::UPDATE_ACCOUNT_SENDING_ENABLED, "UpdateAccountSendingEnabled";
+    SetIdentityMailFromDomainOutput, "SetIdentityMailFromDomain";
+    SetIdentityNotificationTopicInput => SetIdentityNotificationTopicOutput,
+    "SetIdentityNotificationTopic"; SetReceiptRulePositionInput =>
+    SetReceiptRulePositionOutput, "SetReceiptRulePosition"; TestRenderTemplateInput =>
+    TestRenderTemplateOutput, "TestRenderTemplate"; UpdateAccountSendingEnabledInput =>
+    UpdateAccountSendingEnabledOutput, "UpdateAccountSendingEnabled";
     UpdateConfigurationSetEventDestinationInput =>
-    UpdateConfigurationSetEventDestinationOutput =
-    super::schema::ops::UPDATE_CONFIGURATION_SET_EVENT_DESTINATION,
+    UpdateConfigurationSetEventDestinationOutput,
     "UpdateConfigurationSetEventDestination";
     UpdateConfigurationSetReputationMetricsEnabledInput =>
-    UpdateConfigurationSetReputationMetricsEnabledOutput =
-    super::schema::ops::UPDATE_CONFIGURATION_SET_REPUTATION_METRICS_ENABLED,
+    UpdateConfigurationSetReputationMetricsEnabledOutput,
     "UpdateConfigurationSetReputationMetricsEnabled";
     UpdateConfigurationSetSendingEnabledInput =>
-    UpdateConfigurationSetSendingEnabledOutput =
-    super::schema::ops::UPDATE_CONFIGURATION_SET_SENDING_ENABLED,
-    "UpdateConfigurationSetSendingEnabled"; UpdateConfigurationSetTrackingOptionsInput =>
-    UpdateConfigurationSetTrackingOptionsOutput =
-    super::schema::ops::UPDATE_CONFIGURATION_SET_TRACKING_OPTIONS,
-    "UpdateConfigurationSetTrackingOptions"; UpdateCustomVerificationEmailTemplateInput
-    => UpdateCustomVerificationEmailTemplateOutput =
-    super::schema::ops::UPDATE_CUSTOM_VERIFICATION_EMAIL_TEMPLATE,
-    "UpdateCustomVerificationEmailTemplate"; UpdateReceiptRuleInput =>
-    UpdateReceiptRuleOutput = super::schema::ops::UPDATE_RECEIPT_RULE,
-    "UpdateReceiptRule"; UpdateTemplateInput => UpdateTemplateOutput =
-    super::schema::ops::UPDATE_TEMPLATE, "UpdateTemplate"; VerifyDomainDkimInput =>
-    VerifyDomainDkimOutput = super::schema::ops::VERIFY_DOMAIN_DKIM, "VerifyDomainDkim";
-    VerifyDomainIdentityInput => VerifyDomainIdentityOutput =
-    super::schema::ops::VERIFY_DOMAIN_IDENTITY, "VerifyDomainIdentity";
-    VerifyEmailAddressInput => VerifyEmailAddressOutput =
-    super::schema::ops::VERIFY_EMAIL_ADDRESS, "VerifyEmailAddress";
-    VerifyEmailIdentityInput => VerifyEmailIdentityOutput =
-    super::schema::ops::VERIFY_EMAIL_IDENTITY, "VerifyEmailIdentity";
+    UpdateConfigurationSetSendingEnabledOutput, "UpdateConfigurationSetSendingEnabled";
+    UpdateConfigurationSetTrackingOptionsInput =>
+    UpdateConfigurationSetTrackingOptionsOutput, "UpdateConfigurationSetTrackingOptions";
+    UpdateCustomVerificationEmailTemplateInput =>
+    UpdateCustomVerificationEmailTemplateOutput, "UpdateCustomVerificationEmailTemplate";
+    UpdateReceiptRuleInput => UpdateReceiptRuleOutput, "UpdateReceiptRule";
+    UpdateTemplateInput => UpdateTemplateOutput, "UpdateTemplate"; VerifyDomainDkimInput
+    => VerifyDomainDkimOutput, "VerifyDomainDkim"; VerifyDomainIdentityInput =>
+    VerifyDomainIdentityOutput, "VerifyDomainIdentity"; VerifyEmailAddressInput =>
+    VerifyEmailAddressOutput, "VerifyEmailAddress"; VerifyEmailIdentityInput =>
+    VerifyEmailIdentityOutput, "VerifyEmailIdentity";
 );

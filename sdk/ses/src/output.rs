@@ -7,170 +7,164 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// An empty element returned on a successful request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CloneReceiptRuleSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CloneReceiptRuleSetOutput "CloneReceiptRuleSetResponse"[debug from output] {} { _meta
-    }
+    CloneReceiptRuleSetOutput "CloneReceiptRuleSetResponse"[from output] {} { _meta }
 );
 /// An empty element returned on a successful request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateConfigurationSetEventDestinationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     CreateConfigurationSetEventDestinationOutput
-    "CreateConfigurationSetEventDestinationResponse"[debug from output] {} { _meta }
+    "CreateConfigurationSetEventDestinationResponse"[from output] {} { _meta }
 );
 /// An empty element returned on a successful request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateConfigurationSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateConfigurationSetOutput "CreateConfigurationSetResponse"[debug from output] {} {
-    _meta }
+    CreateConfigurationSetOutput "CreateConfigurationSetResponse"[from output] {} { _meta
+    }
 );
 /// An empty element returned on a successful request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateConfigurationSetTrackingOptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     CreateConfigurationSetTrackingOptionsOutput
-    "CreateConfigurationSetTrackingOptionsResponse"[debug from output] {} { _meta }
+    "CreateConfigurationSetTrackingOptionsResponse"[from output] {} { _meta }
 );
 /// An empty element returned on a successful request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateReceiptFilterOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateReceiptFilterOutput "CreateReceiptFilterResponse"[debug from output] {} { _meta
-    }
+    CreateReceiptFilterOutput "CreateReceiptFilterResponse"[from output] {} { _meta }
 );
 /// An empty element returned on a successful request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateReceiptRuleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateReceiptRuleOutput "CreateReceiptRuleResponse"[debug from output] {} { _meta }
+    CreateReceiptRuleOutput "CreateReceiptRuleResponse"[from output] {} { _meta }
 );
 /// An empty element returned on a successful request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateReceiptRuleSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateReceiptRuleSetOutput "CreateReceiptRuleSetResponse"[debug from output] {} {
-    _meta }
+    CreateReceiptRuleSetOutput "CreateReceiptRuleSetResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTemplateOutput "CreateTemplateResponse"[debug from output] {} { _meta }
+    CreateTemplateOutput "CreateTemplateResponse"[from output] {} { _meta }
 );
 /// An empty element returned on a successful request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteConfigurationSetEventDestinationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     DeleteConfigurationSetEventDestinationOutput
-    "DeleteConfigurationSetEventDestinationResponse"[debug from output] {} { _meta }
+    "DeleteConfigurationSetEventDestinationResponse"[from output] {} { _meta }
 );
 /// An empty element returned on a successful request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteConfigurationSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteConfigurationSetOutput "DeleteConfigurationSetResponse"[debug from output] {} {
-    _meta }
+    DeleteConfigurationSetOutput "DeleteConfigurationSetResponse"[from output] {} { _meta
+    }
 );
 /// An empty element returned on a successful request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteConfigurationSetTrackingOptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     DeleteConfigurationSetTrackingOptionsOutput
-    "DeleteConfigurationSetTrackingOptionsResponse"[debug from output] {} { _meta }
+    "DeleteConfigurationSetTrackingOptionsResponse"[from output] {} { _meta }
 );
 /// An empty element returned on a successful request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteIdentityPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteIdentityPolicyOutput "DeleteIdentityPolicyResponse"[debug from output] {} {
-    _meta }
+    DeleteIdentityPolicyOutput "DeleteIdentityPolicyResponse"[from output] {} { _meta }
 );
 /// An empty element returned on a successful request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteIdentityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteIdentityOutput "DeleteIdentityResponse"[debug from output] {} { _meta }
+    DeleteIdentityOutput "DeleteIdentityResponse"[from output] {} { _meta }
 );
 /// An empty element returned on a successful request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteReceiptFilterOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteReceiptFilterOutput "DeleteReceiptFilterResponse"[debug from output] {} { _meta
-    }
+    DeleteReceiptFilterOutput "DeleteReceiptFilterResponse"[from output] {} { _meta }
 );
 /// An empty element returned on a successful request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteReceiptRuleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteReceiptRuleOutput "DeleteReceiptRuleResponse"[debug from output] {} { _meta }
+    DeleteReceiptRuleOutput "DeleteReceiptRuleResponse"[from output] {} { _meta }
 );
 /// An empty element returned on a successful request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteReceiptRuleSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteReceiptRuleSetOutput "DeleteReceiptRuleSetResponse"[debug from output] {} {
-    _meta }
+    DeleteReceiptRuleSetOutput "DeleteReceiptRuleSetResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteTemplateOutput "DeleteTemplateResponse"[debug from output] {} { _meta }
+    DeleteTemplateOutput "DeleteTemplateResponse"[from output] {} { _meta }
 );
 /// Represents the metadata and receipt rules for the receipt rule set that is currently active.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeActiveReceiptRuleSetOutput {
     /// The metadata for the currently active receipt rule set. The metadata consists of the rule set name and a timestamp of when the rule set was created.
@@ -180,11 +174,11 @@ pub struct DescribeActiveReceiptRuleSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeActiveReceiptRuleSetOutput "DescribeActiveReceiptRuleSetResponse"[debug from
-    output] { metadata : ReceiptRuleSetMetadata, rules : Vec < ReceiptRule > } { _meta }
+    DescribeActiveReceiptRuleSetOutput "DescribeActiveReceiptRuleSetResponse"[from
+    output] { metadata = ReceiptRuleSetMetadata, rules = Vec < ReceiptRule > } { _meta }
 );
 /// Represents the details of a configuration set. Configuration sets enable you to publish email sending events. For information about using configuration sets, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/monitor-sending-activity.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeConfigurationSetOutput {
     /// The configuration set object associated with the specified configuration set.
@@ -199,13 +193,13 @@ pub struct DescribeConfigurationSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeConfigurationSetOutput "DescribeConfigurationSetResponse"[debug from output]
-    { configuration_set : ConfigurationSet, event_destinations : Vec < EventDestination
-    >, tracking_options : TrackingOptions, delivery_options : DeliveryOptions,
-    reputation_options : ReputationOptions } { _meta }
+    DescribeConfigurationSetOutput "DescribeConfigurationSetResponse"[from output] {
+    configuration_set = ConfigurationSet, event_destinations = Vec < EventDestination >,
+    tracking_options = TrackingOptions, delivery_options = DeliveryOptions,
+    reputation_options = ReputationOptions } { _meta }
 );
 /// Represents the details of a receipt rule.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeReceiptRuleOutput {
     /// A data structure that contains the specified receipt rule's name, actions, recipients, domains, enabled status, scan status, and Transport Layer Security (TLS) policy.
@@ -213,11 +207,11 @@ pub struct DescribeReceiptRuleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeReceiptRuleOutput "DescribeReceiptRuleResponse"[debug from output] { rule :
+    DescribeReceiptRuleOutput "DescribeReceiptRuleResponse"[from output] { rule =
     ReceiptRule } { _meta }
 );
 /// Represents the details of the specified receipt rule set.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeReceiptRuleSetOutput {
     /// The metadata for the receipt rule set, which consists of the rule set name and the timestamp of when the rule set was created.
@@ -227,11 +221,11 @@ pub struct DescribeReceiptRuleSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeReceiptRuleSetOutput "DescribeReceiptRuleSetResponse"[debug from output] {
-    metadata : ReceiptRuleSetMetadata, rules : Vec < ReceiptRule > } { _meta }
+    DescribeReceiptRuleSetOutput "DescribeReceiptRuleSetResponse"[from output] { metadata
+    = ReceiptRuleSetMetadata, rules = Vec < ReceiptRule > } { _meta }
 );
 /// Represents a request to return the email sending status for your Amazon SES account in the current Amazon Web Services Region.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAccountSendingEnabledOutput {
     /// Describes whether email sending is enabled or disabled for your Amazon SES account in the current Amazon Web Services Region.
@@ -239,11 +233,11 @@ pub struct GetAccountSendingEnabledOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetAccountSendingEnabledOutput "GetAccountSendingEnabledResponse"[debug from output]
-    { enabled = bool } { _meta }
+    GetAccountSendingEnabledOutput "GetAccountSendingEnabledResponse"[from output] {
+    enabled = bool } { _meta }
 );
 /// The content of the custom verification email template.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCustomVerificationEmailTemplateOutput {
     /// The name of the custom verification email template.
@@ -262,13 +256,12 @@ pub struct GetCustomVerificationEmailTemplateOutput {
 }
 rboto::__structure!(
     GetCustomVerificationEmailTemplateOutput
-    "GetCustomVerificationEmailTemplateResponse"[debug from output] { template_name :
-    String, from_email_address : String, template_subject : String, template_content :
-    String, success_redirection_url : String, failure_redirection_url : String } { _meta
-    }
+    "GetCustomVerificationEmailTemplateResponse"[from output] { template_name : String,
+    from_email_address : String, template_subject : String, template_content : String,
+    success_redirection_url : String, failure_redirection_url : String } { _meta }
 );
 /// Represents the status of Amazon SES Easy DKIM signing for an identity. For domain identities, this response also contains the DKIM tokens that are required for Easy DKIM signing, and whether Amazon SES successfully verified that these tokens were published.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIdentityDkimAttributesOutput {
     /// The DKIM attributes for an email address or a domain.
@@ -276,11 +269,11 @@ pub struct GetIdentityDkimAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetIdentityDkimAttributesOutput "GetIdentityDkimAttributesResponse"[debug from
-    output] { dkim_attributes : HashMap < String, IdentityDkimAttributes > } { _meta }
+    GetIdentityDkimAttributesOutput "GetIdentityDkimAttributesResponse"[from output] {
+    dkim_attributes : HashMap < String, IdentityDkimAttributes > } { _meta }
 );
 /// Represents the custom MAIL FROM attributes for a list of identities.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIdentityMailFromDomainAttributesOutput {
     /// A map of identities to custom MAIL FROM attributes.
@@ -291,12 +284,12 @@ pub struct GetIdentityMailFromDomainAttributesOutput {
 }
 rboto::__structure!(
     GetIdentityMailFromDomainAttributesOutput
-    "GetIdentityMailFromDomainAttributesResponse"[debug from output] {
+    "GetIdentityMailFromDomainAttributesResponse"[from output] {
     mail_from_domain_attributes : HashMap < String, IdentityMailFromDomainAttributes > }
     { _meta }
 );
 /// Represents the notification attributes for a list of identities.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIdentityNotificationAttributesOutput {
     /// A map of Identity to IdentityNotificationAttributes.
@@ -305,12 +298,11 @@ pub struct GetIdentityNotificationAttributesOutput {
 }
 rboto::__structure!(
     GetIdentityNotificationAttributesOutput
-    "GetIdentityNotificationAttributesResponse"[debug from output] {
-    notification_attributes : HashMap < String, IdentityNotificationAttributes > } {
-    _meta }
+    "GetIdentityNotificationAttributesResponse"[from output] { notification_attributes :
+    HashMap < String, IdentityNotificationAttributes > } { _meta }
 );
 /// Represents the requested sending authorization policies.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIdentityPoliciesOutput {
     /// A map of policy names to policies.
@@ -318,11 +310,11 @@ pub struct GetIdentityPoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetIdentityPoliciesOutput "GetIdentityPoliciesResponse"[debug from output] { policies
-    : HashMap < String, String > } { _meta }
+    GetIdentityPoliciesOutput "GetIdentityPoliciesResponse"[from output] { policies :
+    HashMap < String, String > } { _meta }
 );
 /// The Amazon SES verification status of a list of identities. For domain identities, this response also contains the verification token.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIdentityVerificationAttributesOutput {
     /// A map of Identities to IdentityVerificationAttributes objects.
@@ -331,12 +323,11 @@ pub struct GetIdentityVerificationAttributesOutput {
 }
 rboto::__structure!(
     GetIdentityVerificationAttributesOutput
-    "GetIdentityVerificationAttributesResponse"[debug from output] {
-    verification_attributes : HashMap < String, IdentityVerificationAttributes > } {
-    _meta }
+    "GetIdentityVerificationAttributesResponse"[from output] { verification_attributes :
+    HashMap < String, IdentityVerificationAttributes > } { _meta }
 );
 /// Represents your Amazon SES daily sending quota, maximum send rate, and the number of emails you have sent in the last 24 hours.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSendQuotaOutput {
     /// The maximum number of emails the user is allowed to send in a 24-hour interval. A value of -1 signifies an unlimited quota.
@@ -348,11 +339,11 @@ pub struct GetSendQuotaOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSendQuotaOutput "GetSendQuotaResponse"[debug from output] { max24_hour_send = f64,
+    GetSendQuotaOutput "GetSendQuotaResponse"[from output] { max24_hour_send = f64,
     max_send_rate = f64, sent_last24_hours = f64 } { _meta }
 );
 /// Represents a list of data points. This list contains aggregated data from the previous two weeks of your sending activity with Amazon SES.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSendStatisticsOutput {
     /// A list of data points, each of which represents 15 minutes of activity.
@@ -360,21 +351,21 @@ pub struct GetSendStatisticsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSendStatisticsOutput "GetSendStatisticsResponse"[debug from output] {
-    send_data_points : Vec < SendDataPoint > } { _meta }
+    GetSendStatisticsOutput "GetSendStatisticsResponse"[from output] { send_data_points =
+    Vec < SendDataPoint > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTemplateOutput {
     pub template: Option<Template>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetTemplateOutput "GetTemplateResponse"[debug from output] { template : Template } {
-    _meta }
+    GetTemplateOutput "GetTemplateResponse"[from output] { template = Template } { _meta
+    }
 );
 /// A list of configuration sets associated with your Amazon Web Services account. Configuration sets enable you to publish email sending events. For information about using configuration sets, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/monitor-sending-activity.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListConfigurationSetsOutput {
     /// A list of configuration sets.
@@ -384,11 +375,11 @@ pub struct ListConfigurationSetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListConfigurationSetsOutput "ListConfigurationSetsResponse"[debug from output] {
-    configuration_sets : Vec < ConfigurationSet >, next_token : String } { _meta }
+    ListConfigurationSetsOutput "ListConfigurationSetsResponse"[from output] {
+    configuration_sets = Vec < ConfigurationSet >, next_token : String } { _meta }
 );
 /// A paginated list of custom verification email templates.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCustomVerificationEmailTemplatesOutput {
     /// A list of the custom verification email templates that exist in your account.
@@ -401,12 +392,12 @@ pub struct ListCustomVerificationEmailTemplatesOutput {
 }
 rboto::__structure!(
     ListCustomVerificationEmailTemplatesOutput
-    "ListCustomVerificationEmailTemplatesResponse"[debug from output] {
-    custom_verification_email_templates : Vec < CustomVerificationEmailTemplate >,
+    "ListCustomVerificationEmailTemplatesResponse"[from output] {
+    custom_verification_email_templates = Vec < CustomVerificationEmailTemplate >,
     next_token : String } { _meta }
 );
 /// A list of all identities that you have attempted to verify under your Amazon Web Services account, regardless of verification status.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListIdentitiesOutput {
     /// A list of identities.
@@ -416,11 +407,11 @@ pub struct ListIdentitiesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListIdentitiesOutput "ListIdentitiesResponse"[debug from output] { identities : Vec <
+    ListIdentitiesOutput "ListIdentitiesResponse"[from output] { identities = Vec <
     String >, next_token : String } { _meta }
 );
 /// A list of names of sending authorization policies that apply to an identity.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListIdentityPoliciesOutput {
     /// A list of names of policies that apply to the specified identity.
@@ -428,11 +419,11 @@ pub struct ListIdentityPoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListIdentityPoliciesOutput "ListIdentityPoliciesResponse"[debug from output] {
-    policy_names : Vec < String > } { _meta }
+    ListIdentityPoliciesOutput "ListIdentityPoliciesResponse"[from output] { policy_names
+    = Vec < String > } { _meta }
 );
 /// A list of IP address filters that exist under your Amazon Web Services account.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListReceiptFiltersOutput {
     /// A list of IP address filter data structures, which each consist of a name, an IP address range, and whether to allow or block mail from it.
@@ -440,11 +431,11 @@ pub struct ListReceiptFiltersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListReceiptFiltersOutput "ListReceiptFiltersResponse"[debug from output] { filters :
-    Vec < ReceiptFilter > } { _meta }
+    ListReceiptFiltersOutput "ListReceiptFiltersResponse"[from output] { filters = Vec <
+    ReceiptFilter > } { _meta }
 );
 /// A list of receipt rule sets that exist under your Amazon Web Services account.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListReceiptRuleSetsOutput {
     /// The metadata for the currently active receipt rule set. The metadata consists of the rule set name and the timestamp of when the rule set was created.
@@ -454,10 +445,10 @@ pub struct ListReceiptRuleSetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListReceiptRuleSetsOutput "ListReceiptRuleSetsResponse"[debug from output] {
-    rule_sets : Vec < ReceiptRuleSetMetadata >, next_token : String } { _meta }
+    ListReceiptRuleSetsOutput "ListReceiptRuleSetsResponse"[from output] { rule_sets =
+    Vec < ReceiptRuleSetMetadata >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTemplatesOutput {
     /// An array the contains the name and creation time stamp for each template in your Amazon SES account.
@@ -467,11 +458,11 @@ pub struct ListTemplatesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTemplatesOutput "ListTemplatesResponse"[debug from output] { templates_metadata :
-    Vec < TemplateMetadata >, next_token : String } { _meta }
+    ListTemplatesOutput "ListTemplatesResponse"[from output] { templates_metadata = Vec <
+    TemplateMetadata >, next_token : String } { _meta }
 );
 /// A list of email addresses that you have verified with Amazon SES under your Amazon Web Services account.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListVerifiedEmailAddressesOutput {
     /// A list of email addresses that have been verified.
@@ -479,40 +470,39 @@ pub struct ListVerifiedEmailAddressesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListVerifiedEmailAddressesOutput "ListVerifiedEmailAddressesResponse"[debug from
-    output] { verified_email_addresses : Vec < String > } { _meta }
+    ListVerifiedEmailAddressesOutput "ListVerifiedEmailAddressesResponse"[from output] {
+    verified_email_addresses = Vec < String > } { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutConfigurationSetDeliveryOptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     PutConfigurationSetDeliveryOptionsOutput
-    "PutConfigurationSetDeliveryOptionsResponse"[debug from output] {} { _meta }
+    "PutConfigurationSetDeliveryOptionsResponse"[from output] {} { _meta }
 );
 /// An empty element returned on a successful request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutIdentityPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutIdentityPolicyOutput "PutIdentityPolicyResponse"[debug from output] {} { _meta }
+    PutIdentityPolicyOutput "PutIdentityPolicyResponse"[from output] {} { _meta }
 );
 /// An empty element returned on a successful request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReorderReceiptRuleSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ReorderReceiptRuleSetOutput "ReorderReceiptRuleSetResponse"[debug from output] {} {
-    _meta }
+    ReorderReceiptRuleSetOutput "ReorderReceiptRuleSetResponse"[from output] {} { _meta }
 );
 /// Represents a unique message ID.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SendBounceOutput {
     /// The message ID of the bounce message.
@@ -520,10 +510,9 @@ pub struct SendBounceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SendBounceOutput "SendBounceResponse"[debug from output] { message_id : String } {
-    _meta }
+    SendBounceOutput "SendBounceResponse"[from output] { message_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SendBulkTemplatedEmailOutput {
     /// One object per intended recipient. Check each response object and retry any messages with a failure status. (Note that order of responses will be respective to order of destinations in the request.)Receipt rules enable you to specify which actions
@@ -531,11 +520,11 @@ pub struct SendBulkTemplatedEmailOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SendBulkTemplatedEmailOutput "SendBulkTemplatedEmailResponse"[debug from output] {
-    status : Vec < BulkEmailDestinationStatus > } { _meta }
+    SendBulkTemplatedEmailOutput "SendBulkTemplatedEmailResponse"[from output] { status =
+    Vec < BulkEmailDestinationStatus > } { _meta }
 );
 /// The response received when attempting to send the custom verification email.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SendCustomVerificationEmailOutput {
     /// The unique message identifier returned from the `SendCustomVerificationEmail` operation.
@@ -543,11 +532,11 @@ pub struct SendCustomVerificationEmailOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SendCustomVerificationEmailOutput "SendCustomVerificationEmailResponse"[debug from
-    output] { message_id : String } { _meta }
+    SendCustomVerificationEmailOutput "SendCustomVerificationEmailResponse"[from output]
+    { message_id : String } { _meta }
 );
 /// Represents a unique message ID.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SendEmailOutput {
     /// The unique message identifier returned from the `SendEmail` action.
@@ -555,11 +544,10 @@ pub struct SendEmailOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SendEmailOutput "SendEmailResponse"[debug from output] { message_id : String } {
-    _meta }
+    SendEmailOutput "SendEmailResponse"[from output] { message_id : String } { _meta }
 );
 /// Represents a unique message ID.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SendRawEmailOutput {
     /// The unique message identifier returned from the `SendRawEmail` action.
@@ -567,10 +555,10 @@ pub struct SendRawEmailOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SendRawEmailOutput "SendRawEmailResponse"[debug from output] { message_id : String }
-    { _meta }
+    SendRawEmailOutput "SendRawEmailResponse"[from output] { message_id : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SendTemplatedEmailOutput {
     /// The unique message identifier returned from the `SendTemplatedEmail` action.
@@ -578,80 +566,80 @@ pub struct SendTemplatedEmailOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SendTemplatedEmailOutput "SendTemplatedEmailResponse"[debug from output] { message_id
-    : String } { _meta }
+    SendTemplatedEmailOutput "SendTemplatedEmailResponse"[from output] { message_id :
+    String } { _meta }
 );
 /// An empty element returned on a successful request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetActiveReceiptRuleSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SetActiveReceiptRuleSetOutput "SetActiveReceiptRuleSetResponse"[debug from output] {}
-    { _meta }
+    SetActiveReceiptRuleSetOutput "SetActiveReceiptRuleSetResponse"[from output] {} {
+    _meta }
 );
 /// An empty element returned on a successful request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetIdentityDkimEnabledOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SetIdentityDkimEnabledOutput "SetIdentityDkimEnabledResponse"[debug from output] {} {
-    _meta }
+    SetIdentityDkimEnabledOutput "SetIdentityDkimEnabledResponse"[from output] {} { _meta
+    }
 );
 /// An empty element returned on a successful request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetIdentityFeedbackForwardingEnabledOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     SetIdentityFeedbackForwardingEnabledOutput
-    "SetIdentityFeedbackForwardingEnabledResponse"[debug from output] {} { _meta }
+    "SetIdentityFeedbackForwardingEnabledResponse"[from output] {} { _meta }
 );
 /// An empty element returned on a successful request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetIdentityHeadersInNotificationsEnabledOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     SetIdentityHeadersInNotificationsEnabledOutput
-    "SetIdentityHeadersInNotificationsEnabledResponse"[debug from output] {} { _meta }
+    "SetIdentityHeadersInNotificationsEnabledResponse"[from output] {} { _meta }
 );
 /// An empty element returned on a successful request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetIdentityMailFromDomainOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SetIdentityMailFromDomainOutput "SetIdentityMailFromDomainResponse"[debug from
-    output] {} { _meta }
+    SetIdentityMailFromDomainOutput "SetIdentityMailFromDomainResponse"[from output] {} {
+    _meta }
 );
 /// An empty element returned on a successful request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetIdentityNotificationTopicOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SetIdentityNotificationTopicOutput "SetIdentityNotificationTopicResponse"[debug from
+    SetIdentityNotificationTopicOutput "SetIdentityNotificationTopicResponse"[from
     output] {} { _meta }
 );
 /// An empty element returned on a successful request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetReceiptRulePositionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SetReceiptRulePositionOutput "SetReceiptRulePositionResponse"[debug from output] {} {
-    _meta }
+    SetReceiptRulePositionOutput "SetReceiptRulePositionResponse"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TestRenderTemplateOutput {
     /// The complete MIME message rendered by applying the data in the TemplateData parameter to the template specified in the TemplateName parameter.
@@ -659,48 +647,48 @@ pub struct TestRenderTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    TestRenderTemplateOutput "TestRenderTemplateResponse"[debug from output] {
+    TestRenderTemplateOutput "TestRenderTemplateResponse"[from output] {
     rendered_template : String } { _meta }
 );
 /// An empty element returned on a successful request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateConfigurationSetEventDestinationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     UpdateConfigurationSetEventDestinationOutput
-    "UpdateConfigurationSetEventDestinationResponse"[debug from output] {} { _meta }
+    "UpdateConfigurationSetEventDestinationResponse"[from output] {} { _meta }
 );
 /// An empty element returned on a successful request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateConfigurationSetTrackingOptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     UpdateConfigurationSetTrackingOptionsOutput
-    "UpdateConfigurationSetTrackingOptionsResponse"[debug from output] {} { _meta }
+    "UpdateConfigurationSetTrackingOptionsResponse"[from output] {} { _meta }
 );
 /// An empty element returned on a successful request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateReceiptRuleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateReceiptRuleOutput "UpdateReceiptRuleResponse"[debug from output] {} { _meta }
+    UpdateReceiptRuleOutput "UpdateReceiptRuleResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateTemplateOutput "UpdateTemplateResponse"[debug from output] {} { _meta }
+    UpdateTemplateOutput "UpdateTemplateResponse"[from output] {} { _meta }
 );
 /// Returns CNAME records that you must publish to the DNS server of your domain to set up Easy DKIM with Amazon SES.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyDomainDkimOutput {
     /// A set of character strings that represent the domain's identity. If the identity is an email address, the tokens represent the domain of that address.
@@ -708,11 +696,11 @@ pub struct VerifyDomainDkimOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    VerifyDomainDkimOutput "VerifyDomainDkimResponse"[debug from output] { dkim_tokens :
-    Vec < String > } { _meta }
+    VerifyDomainDkimOutput "VerifyDomainDkimResponse"[from output] { dkim_tokens = Vec <
+    String > } { _meta }
 );
 /// Returns a TXT record that you must publish to the DNS server of your domain to complete domain verification with Amazon SES.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyDomainIdentityOutput {
     /// A TXT record that you must place in the DNS settings of the domain to complete domain verification with Amazon SES.
@@ -720,88 +708,86 @@ pub struct VerifyDomainIdentityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    VerifyDomainIdentityOutput "VerifyDomainIdentityResponse"[debug from output] {
+    VerifyDomainIdentityOutput "VerifyDomainIdentityResponse"[from output] {
     verification_token : String } { _meta }
 );
 /// An empty element returned on a successful request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyEmailIdentityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    VerifyEmailIdentityOutput "VerifyEmailIdentityResponse"[debug from output] {} { _meta
-    }
+    VerifyEmailIdentityOutput "VerifyEmailIdentityResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCustomVerificationEmailTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     CreateCustomVerificationEmailTemplateOutput
-    "CreateCustomVerificationEmailTemplateOutput"[debug from output] {} { _meta }
+    "CreateCustomVerificationEmailTemplateOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCustomVerificationEmailTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     DeleteCustomVerificationEmailTemplateOutput
-    "DeleteCustomVerificationEmailTemplateOutput"[debug from output] {} { _meta }
+    "DeleteCustomVerificationEmailTemplateOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteVerifiedEmailAddressOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteVerifiedEmailAddressOutput "DeleteVerifiedEmailAddressOutput"[debug from
-    output] {} { _meta }
+    DeleteVerifiedEmailAddressOutput "DeleteVerifiedEmailAddressOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAccountSendingEnabledOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateAccountSendingEnabledOutput "UpdateAccountSendingEnabledOutput"[debug from
-    output] {} { _meta }
+    UpdateAccountSendingEnabledOutput "UpdateAccountSendingEnabledOutput"[from output] {}
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateConfigurationSetReputationMetricsEnabledOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     UpdateConfigurationSetReputationMetricsEnabledOutput
-    "UpdateConfigurationSetReputationMetricsEnabledOutput"[debug from output] {} { _meta
-    }
+    "UpdateConfigurationSetReputationMetricsEnabledOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateConfigurationSetSendingEnabledOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     UpdateConfigurationSetSendingEnabledOutput
-    "UpdateConfigurationSetSendingEnabledOutput"[debug from output] {} { _meta }
+    "UpdateConfigurationSetSendingEnabledOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCustomVerificationEmailTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     UpdateCustomVerificationEmailTemplateOutput
-    "UpdateCustomVerificationEmailTemplateOutput"[debug from output] {} { _meta }
+    "UpdateCustomVerificationEmailTemplateOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyEmailAddressOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    VerifyEmailAddressOutput "VerifyEmailAddressOutput"[debug from output] {} { _meta }
+    VerifyEmailAddressOutput "VerifyEmailAddressOutput"[from output] {} { _meta }
 );

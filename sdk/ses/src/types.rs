@@ -20,7 +20,7 @@ rboto::__structure!(
     : String } {}
 );
 rboto::__string_enum!(
-    BehaviorOnMxFailure { UseDefaultValue = "UseDefaultValue", RejectMessage =
+    BehaviorOnMxFailure { 0 UseDefaultValue = "UseDefaultValue", 1 RejectMessage =
     "RejectMessage" }
 );
 /// Represents the body of the message. You can specify text, HTML, or both. If you use both, then the message should display correctly in the widest variety of email clients.
@@ -32,7 +32,7 @@ pub struct Body {
     /// The content of the message, in HTML format. Use this for email clients that can process HTML. You can include clickable links, formatted text, and much more in an HTML message.
     pub html: Option<Content>,
 }
-rboto::__structure!(Body "Body"[set into] { text : Content, html : Content } {});
+rboto::__structure!(Body "Body"[set into] { text = Content, html = Content } {});
 /// When included in a receipt rule, this action rejects the received email by returning a bounce response to the sender and, optionally, publishes a notification to Amazon Simple Notification Service (Amazon SNS).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -53,9 +53,9 @@ rboto::__structure!(
     String, status_code : String, message : String, sender : String } {}
 );
 rboto::__string_enum!(
-    BounceType { DoesNotExist = "DoesNotExist", MessageTooLarge = "MessageTooLarge",
-    ExceededQuota = "ExceededQuota", ContentRejected = "ContentRejected", Undefined =
-    "Undefined", TemporaryFailure = "TemporaryFailure" }
+    BounceType { 0 DoesNotExist = "DoesNotExist", 1 MessageTooLarge = "MessageTooLarge",
+    2 ExceededQuota = "ExceededQuota", 3 ContentRejected = "ContentRejected", 4 Undefined
+    = "Undefined", 5 TemporaryFailure = "TemporaryFailure" }
 );
 /// Recipient-related information to include in the Delivery Status Notification (DSN) when an email that Amazon SES receives on your behalf bounces.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -72,7 +72,7 @@ pub struct BouncedRecipientInfo {
 }
 rboto::__structure!(
     BouncedRecipientInfo "BouncedRecipientInfo"[set into] { recipient : String,
-    recipient_arn : String, bounce_type : BounceType, recipient_dsn_fields :
+    recipient_arn : String, bounce_type : BounceType, recipient_dsn_fields =
     RecipientDsnFields } {}
 );
 /// An array that contains one or more Destinations, as well as the tags and replacement data associated with each of those Destinations.
@@ -86,8 +86,8 @@ pub struct BulkEmailDestination {
     pub replacement_template_data: Option<String>,
 }
 rboto::__structure!(
-    BulkEmailDestination "BulkEmailDestination"[set into] { destination : Destination,
-    replacement_tags : Vec < MessageTag >, replacement_template_data : String } {}
+    BulkEmailDestination "BulkEmailDestination"[set into] { destination = Destination,
+    replacement_tags = Vec < MessageTag >, replacement_template_data : String } {}
 );
 /// An object that contains the response from the `SendBulkTemplatedEmail` operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -101,19 +101,19 @@ pub struct BulkEmailDestinationStatus {
     pub message_id: Option<String>,
 }
 rboto::__structure!(
-    BulkEmailDestinationStatus "BulkEmailDestinationStatus"[set from] { status :
+    BulkEmailDestinationStatus "BulkEmailDestinationStatus"[from] { status :
     BulkEmailStatus, error : String, message_id : String } {}
 );
 rboto::__string_enum!(
-    BulkEmailStatus { Success = "Success", MessageRejected = "MessageRejected",
-    MailFromDomainNotVerified = "MailFromDomainNotVerified", ConfigurationSetDoesNotExist
-    = "ConfigurationSetDoesNotExist", TemplateDoesNotExist = "TemplateDoesNotExist",
-    AccountSuspended = "AccountSuspended", AccountThrottled = "AccountThrottled",
-    AccountDailyQuotaExceeded = "AccountDailyQuotaExceeded", InvalidSendingPoolName =
-    "InvalidSendingPoolName", AccountSendingPaused = "AccountSendingPaused",
-    ConfigurationSetSendingPaused = "ConfigurationSetSendingPaused",
-    InvalidParameterValue = "InvalidParameterValue", TransientFailure =
-    "TransientFailure", Failed = "Failed" }
+    BulkEmailStatus { 0 Success = "Success", 1 MessageRejected = "MessageRejected", 2
+    MailFromDomainNotVerified = "MailFromDomainNotVerified", 3
+    ConfigurationSetDoesNotExist = "ConfigurationSetDoesNotExist", 4 TemplateDoesNotExist
+    = "TemplateDoesNotExist", 5 AccountSuspended = "AccountSuspended", 6 AccountThrottled
+    = "AccountThrottled", 7 AccountDailyQuotaExceeded = "AccountDailyQuotaExceeded", 8
+    InvalidSendingPoolName = "InvalidSendingPoolName", 9 AccountSendingPaused =
+    "AccountSendingPaused", 10 ConfigurationSetSendingPaused =
+    "ConfigurationSetSendingPaused", 11 InvalidParameterValue = "InvalidParameterValue",
+    12 TransientFailure = "TransientFailure", 13 Failed = "Failed" }
 );
 /// Contains information associated with an Amazon CloudWatch event destination to which email sending events are published.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -124,7 +124,7 @@ pub struct CloudWatchDestination {
 }
 rboto::__structure!(
     CloudWatchDestination "CloudWatchDestination"[set into from] {
-    dimension_configurations : Vec < CloudWatchDimensionConfiguration > } {}
+    dimension_configurations = Vec < CloudWatchDimensionConfiguration > } {}
 );
 /// Contains the dimension configuration to use when you publish email sending events to Amazon CloudWatch.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -153,9 +153,9 @@ rboto::__structure!(
     ConfigurationSet "ConfigurationSet"[set into from] { name : String } {}
 );
 rboto::__string_enum!(
-    ConfigurationSetAttribute { EventDestinations = "eventDestinations", TrackingOptions
-    = "trackingOptions", DeliveryOptions = "deliveryOptions", ReputationOptions =
-    "reputationOptions" }
+    ConfigurationSetAttribute { 0 EventDestinations = "eventDestinations", 1
+    TrackingOptions = "trackingOptions", 2 DeliveryOptions = "deliveryOptions", 3
+    ReputationOptions = "reputationOptions" }
 );
 /// When included in a receipt rule, this action parses the received message and starts an email contact in Amazon Connect on your behalf.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -181,8 +181,8 @@ pub struct Content {
 }
 rboto::__structure!(Content "Content"[set into] { data : String, charset : String } {});
 rboto::__string_enum!(
-    CustomMailFromStatus { Pending = "Pending", Success = "Success", Failed = "Failed",
-    TemporaryFailure = "TemporaryFailure" }
+    CustomMailFromStatus { 0 Pending = "Pending", 1 Success = "Success", 2 Failed =
+    "Failed", 3 TemporaryFailure = "TemporaryFailure" }
 );
 /// Contains information about a custom verification email template.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -200,7 +200,7 @@ pub struct CustomVerificationEmailTemplate {
     pub failure_redirection_url: Option<String>,
 }
 rboto::__structure!(
-    CustomVerificationEmailTemplate "CustomVerificationEmailTemplate"[set from] {
+    CustomVerificationEmailTemplate "CustomVerificationEmailTemplate"[from] {
     template_name : String, from_email_address : String, template_subject : String,
     success_redirection_url : String, failure_redirection_url : String } {}
 );
@@ -226,16 +226,16 @@ pub struct Destination {
     pub bcc_addresses: Option<Vec<String>>,
 }
 rboto::__structure!(
-    Destination "Destination"[set into] { to_addresses : Vec < String >, cc_addresses :
-    Vec < String >, bcc_addresses : Vec < String > } {}
+    Destination "Destination"[set into] { to_addresses = Vec < String >, cc_addresses =
+    Vec < String >, bcc_addresses = Vec < String > } {}
 );
 rboto::__string_enum!(
-    DimensionValueSource { MessageTag = "messageTag", EmailHeader = "emailHeader",
+    DimensionValueSource { 0 MessageTag = "messageTag", 1 EmailHeader = "emailHeader", 2
     LinkTag = "linkTag" }
 );
 rboto::__string_enum!(
-    DsnAction { Failed = "failed", Delayed = "delayed", Delivered = "delivered", Relayed
-    = "relayed", Expanded = "expanded" }
+    DsnAction { 0 Failed = "failed", 1 Delayed = "delayed", 2 Delivered = "delivered", 3
+    Relayed = "relayed", 4 Expanded = "expanded" }
 );
 /// Contains information about an event destination.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -256,14 +256,14 @@ pub struct EventDestination {
 }
 rboto::__structure!(
     EventDestination "EventDestination"[set into from] { name : String, enabled = bool,
-    matching_event_types : Vec < EventType >, kinesis_firehose_destination :
-    KinesisFirehoseDestination, cloud_watch_destination : CloudWatchDestination,
-    sns_destination : SnsDestination } {}
+    matching_event_types = Vec < EventType >, kinesis_firehose_destination =
+    KinesisFirehoseDestination, cloud_watch_destination = CloudWatchDestination,
+    sns_destination = SnsDestination } {}
 );
 rboto::__string_enum!(
-    EventType { Send = "send", Reject = "reject", Bounce = "bounce", Complaint =
-    "complaint", Delivery = "delivery", Open = "open", Click = "click", RenderingFailure
-    = "renderingFailure" }
+    EventType { 0 Send = "send", 1 Reject = "reject", 2 Bounce = "bounce", 3 Complaint =
+    "complaint", 4 Delivery = "delivery", 5 Open = "open", 6 Click = "click", 7
+    RenderingFailure = "renderingFailure" }
 );
 /// Additional X-headers to include in the Delivery Status Notification (DSN) when an email that Amazon SES receives on your behalf bounces.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -289,8 +289,8 @@ pub struct IdentityDkimAttributes {
     pub dkim_tokens: Option<Vec<String>>,
 }
 rboto::__structure!(
-    IdentityDkimAttributes "IdentityDkimAttributes"[set from] { dkim_enabled = bool,
-    dkim_verification_status : VerificationStatus, dkim_tokens : Vec < String > } {}
+    IdentityDkimAttributes "IdentityDkimAttributes"[from] { dkim_enabled = bool,
+    dkim_verification_status : VerificationStatus, dkim_tokens = Vec < String > } {}
 );
 /// Represents the custom MAIL FROM domain attributes of a verified identity (email address or domain).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -304,7 +304,7 @@ pub struct IdentityMailFromDomainAttributes {
     pub behavior_on_mx_failure: Option<BehaviorOnMxFailure>,
 }
 rboto::__structure!(
-    IdentityMailFromDomainAttributes "IdentityMailFromDomainAttributes"[set from] {
+    IdentityMailFromDomainAttributes "IdentityMailFromDomainAttributes"[from] {
     mail_from_domain : String, mail_from_domain_status : CustomMailFromStatus,
     behavior_on_mx_failure : BehaviorOnMxFailure } {}
 );
@@ -328,13 +328,15 @@ pub struct IdentityNotificationAttributes {
     pub headers_in_delivery_notifications_enabled: Option<bool>,
 }
 rboto::__structure!(
-    IdentityNotificationAttributes "IdentityNotificationAttributes"[set from] {
-    bounce_topic : String, complaint_topic : String, delivery_topic : String,
-    forwarding_enabled = bool, headers_in_bounce_notifications_enabled = bool,
+    IdentityNotificationAttributes "IdentityNotificationAttributes"[from] { bounce_topic
+    : String, complaint_topic : String, delivery_topic : String, forwarding_enabled =
+    bool, headers_in_bounce_notifications_enabled = bool,
     headers_in_complaint_notifications_enabled = bool,
     headers_in_delivery_notifications_enabled = bool } {}
 );
-rboto::__string_enum!(IdentityType { EmailAddress = "EmailAddress", Domain = "Domain" });
+rboto::__string_enum!(
+    IdentityType { 0 EmailAddress = "EmailAddress", 1 Domain = "Domain" }
+);
 /// Represents the verification attributes of a single identity.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -345,11 +347,11 @@ pub struct IdentityVerificationAttributes {
     pub verification_token: Option<String>,
 }
 rboto::__structure!(
-    IdentityVerificationAttributes "IdentityVerificationAttributes"[set from] {
+    IdentityVerificationAttributes "IdentityVerificationAttributes"[from] {
     verification_status : VerificationStatus, verification_token : String } {}
 );
 rboto::__string_enum!(
-    InvocationType { Event = "Event", RequestResponse = "RequestResponse" }
+    InvocationType { 0 Event = "Event", 1 RequestResponse = "RequestResponse" }
 );
 /// Contains the delivery stream ARN and the IAM role ARN associated with an Amazon Kinesis Firehose event destination.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -388,7 +390,7 @@ pub struct Message {
     /// The message body.
     pub body: Option<Body>,
 }
-rboto::__structure!(Message "Message"[set into] { subject : Content, body : Body } {});
+rboto::__structure!(Message "Message"[set into] { subject = Content, body = Body } {});
 /// Message-related information to include in the Delivery Status Notification (DSN) when an email that Amazon SES receives on your behalf bounces.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -402,7 +404,7 @@ pub struct MessageDsn {
 }
 rboto::__structure!(
     MessageDsn "MessageDsn"[set into] { reporting_mta : String, arrival_date :
-    rboto::DateTime, extension_fields : Vec < ExtensionField > } {}
+    rboto::DateTime, extension_fields = Vec < ExtensionField > } {}
 );
 /// Contains the name and value of a tag that you can provide to `SendEmail` or `SendRawEmail` to apply to an email.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -417,8 +419,8 @@ rboto::__structure!(
     MessageTag "MessageTag"[set into] { name : String, value : String } {}
 );
 rboto::__string_enum!(
-    NotificationType { Bounce = "Bounce", Complaint = "Complaint", Delivery = "Delivery"
-    }
+    NotificationType { 0 Bounce = "Bounce", 1 Complaint = "Complaint", 2 Delivery =
+    "Delivery" }
 );
 /// Represents the raw data of the message.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -450,10 +452,10 @@ pub struct ReceiptAction {
     pub connect_action: Option<ConnectAction>,
 }
 rboto::__structure!(
-    ReceiptAction "ReceiptAction"[set into from] { s3_action : S3Action, bounce_action :
-    BounceAction, workmail_action : WorkmailAction, lambda_action : LambdaAction,
-    stop_action : StopAction, add_header_action : AddHeaderAction, sns_action :
-    SnsAction, connect_action : ConnectAction } {}
+    ReceiptAction "ReceiptAction"[set into from] { s3_action = S3Action, bounce_action =
+    BounceAction, workmail_action = WorkmailAction, lambda_action = LambdaAction,
+    stop_action = StopAction, add_header_action = AddHeaderAction, sns_action =
+    SnsAction, connect_action = ConnectAction } {}
 );
 /// A receipt IP address filter enables you to specify whether to accept or reject mail originating from an IP address or range of IP addresses.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -465,10 +467,10 @@ pub struct ReceiptFilter {
     pub ip_filter: Option<ReceiptIpFilter>,
 }
 rboto::__structure!(
-    ReceiptFilter "ReceiptFilter"[set into from] { name : String, ip_filter :
+    ReceiptFilter "ReceiptFilter"[set into from] { name : String, ip_filter =
     ReceiptIpFilter } {}
 );
-rboto::__string_enum!(ReceiptFilterPolicy { Block = "Block", Allow = "Allow" });
+rboto::__string_enum!(ReceiptFilterPolicy { 0 Block = "Block", 1 Allow = "Allow" });
 /// A receipt IP address filter enables you to specify whether to accept or reject mail originating from an IP address or range of IP addresses.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -501,7 +503,7 @@ pub struct ReceiptRule {
 }
 rboto::__structure!(
     ReceiptRule "ReceiptRule"[set into from] { name : String, enabled = bool, tls_policy
-    : TlsPolicy, recipients : Vec < String >, actions : Vec < ReceiptAction >,
+    : TlsPolicy, recipients = Vec < String >, actions = Vec < ReceiptAction >,
     scan_enabled = bool } {}
 );
 /// Information about a receipt rule set.
@@ -514,7 +516,7 @@ pub struct ReceiptRuleSetMetadata {
     pub created_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ReceiptRuleSetMetadata "ReceiptRuleSetMetadata"[set from] { name : String,
+    ReceiptRuleSetMetadata "ReceiptRuleSetMetadata"[from] { name : String,
     created_timestamp : rboto::DateTime } {}
 );
 /// Recipient-related information to include in the Delivery Status Notification (DSN) when an email that Amazon SES receives on your behalf bounces.
@@ -539,7 +541,7 @@ pub struct RecipientDsnFields {
 rboto::__structure!(
     RecipientDsnFields "RecipientDsnFields"[set into] { final_recipient : String, action
     : DsnAction, remote_mta : String, status : String, diagnostic_code : String,
-    last_attempt_date : rboto::DateTime, extension_fields : Vec < ExtensionField > } {}
+    last_attempt_date : rboto::DateTime, extension_fields = Vec < ExtensionField > } {}
 );
 /// Contains information about the reputation settings for a configuration set.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -553,7 +555,7 @@ pub struct ReputationOptions {
     pub last_fresh_start: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ReputationOptions "ReputationOptions"[set from] { sending_enabled = bool,
+    ReputationOptions "ReputationOptions"[from] { sending_enabled = bool,
     reputation_metrics_enabled = bool, last_fresh_start : rboto::DateTime } {}
 );
 /// When included in a receipt rule, this action saves the received message to an Amazon Simple Storage Service (Amazon S3) bucket and, optionally, publishes a notification to Amazon Simple Notification Service (Amazon SNS).
@@ -588,7 +590,7 @@ rboto::__structure!(
     SnsAction "SNSAction"[set into from] { topic_arn : String, encoding :
     SnsActionEncoding } {}
 );
-rboto::__string_enum!(SnsActionEncoding { Utf8 = "UTF-8", Base64 = "Base64" });
+rboto::__string_enum!(SnsActionEncoding { 0 Utf8 = "UTF-8", 1 Base64 = "Base64" });
 /// Contains the topic ARN associated with an Amazon Simple Notification Service (Amazon SNS) event destination.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -615,8 +617,8 @@ pub struct SendDataPoint {
     pub rejects: Option<i64>,
 }
 rboto::__structure!(
-    SendDataPoint "SendDataPoint"[set from] { timestamp : rboto::DateTime,
-    delivery_attempts = i64, bounces = i64, complaints = i64, rejects = i64 } {}
+    SendDataPoint "SendDataPoint"[from] { timestamp : rboto::DateTime, delivery_attempts
+    = i64, bounces = i64, complaints = i64, rejects = i64 } {}
 );
 /// When included in a receipt rule, this action terminates the evaluation of the receipt rule set and, optionally, publishes a notification to Amazon Simple Notification Service (Amazon SNS).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -630,7 +632,7 @@ pub struct StopAction {
 rboto::__structure!(
     StopAction "StopAction"[set into from] { scope : StopScope, topic_arn : String } {}
 );
-rboto::__string_enum!(StopScope { RuleSet = "RuleSet" });
+rboto::__string_enum!(StopScope { 0 RuleSet = "RuleSet" });
 /// The content of the email, composed of a subject line and either an HTML part or a text-only part.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -658,10 +660,10 @@ pub struct TemplateMetadata {
     pub created_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    TemplateMetadata "TemplateMetadata"[set from] { name : String, created_timestamp :
+    TemplateMetadata "TemplateMetadata"[from] { name : String, created_timestamp :
     rboto::DateTime } {}
 );
-rboto::__string_enum!(TlsPolicy { Require = "Require", Optional = "Optional" });
+rboto::__string_enum!(TlsPolicy { 0 Require = "Require", 1 Optional = "Optional" });
 /// A domain that is used to redirect email recipients to an Amazon SES-operated domain. This domain captures open and click events generated by Amazon SES emails.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -674,8 +676,8 @@ rboto::__structure!(
     {}
 );
 rboto::__string_enum!(
-    VerificationStatus { Pending = "Pending", Success = "Success", Failed = "Failed",
-    TemporaryFailure = "TemporaryFailure", NotStarted = "NotStarted" }
+    VerificationStatus { 0 Pending = "Pending", 1 Success = "Success", 2 Failed =
+    "Failed", 3 TemporaryFailure = "TemporaryFailure", 4 NotStarted = "NotStarted" }
 );
 /// When included in a receipt rule, this action calls Amazon WorkMail and, optionally, publishes a notification to Amazon Simple Notification Service (Amazon SNS). It usually isn't necessary to set this up manually, because Amazon WorkMail adds the rule automatically during its setup procedure.
 #[derive(Clone, Debug, Default, PartialEq)]

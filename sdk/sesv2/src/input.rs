@@ -7,7 +7,7 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// A request to associate an S/MIME certificate with an email identity.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateEmailIdentityCertificateInput {
     /// The email identity, either an email address or a domain, to associate the certificate with.
@@ -20,11 +20,11 @@ pub struct AssociateEmailIdentityCertificateInput {
 }
 rboto::__structure!(
     AssociateEmailIdentityCertificateInput "AssociateEmailIdentityCertificateRequest"[set
-    debug into] { email_identity : String, from_address : String, certificate_arn :
-    String } { _client }
+    into] { email_identity : String, from_address : String, certificate_arn : String } {
+    _client }
 );
 /// Represents a request to retrieve a batch of metric data.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BatchGetMetricDataInput {
     /// A list of queries for metrics to be retrieved.
@@ -32,11 +32,11 @@ pub struct BatchGetMetricDataInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    BatchGetMetricDataInput "BatchGetMetricDataRequest"[set debug into] { queries : Vec <
+    BatchGetMetricDataInput "BatchGetMetricDataRequest"[set into] { queries = Vec <
     BatchGetMetricDataQuery > } { _client }
 );
 /// Represents a request to cancel an export job using the export job ID.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelExportJobInput {
     /// The export job ID.
@@ -44,11 +44,11 @@ pub struct CancelExportJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelExportJobInput "CancelExportJobRequest"[set debug into] { job_id : String } {
-    _client }
+    CancelExportJobInput "CancelExportJobRequest"[set into] { job_id : String } { _client
+    }
 );
 /// A request to add an event destination to a configuration set.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateConfigurationSetEventDestinationInput {
     /// The name of the configuration set .
@@ -61,12 +61,12 @@ pub struct CreateConfigurationSetEventDestinationInput {
 }
 rboto::__structure!(
     CreateConfigurationSetEventDestinationInput
-    "CreateConfigurationSetEventDestinationRequest"[set debug into] {
-    configuration_set_name : String, event_destination_name : String, event_destination :
+    "CreateConfigurationSetEventDestinationRequest"[set into] { configuration_set_name :
+    String, event_destination_name : String, event_destination =
     EventDestinationDefinition } { _client }
 );
 /// A request to create a configuration set.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateConfigurationSetInput {
     /// The name of the configuration set. The name can contain up to 64 alphanumeric characters, including letters, numbers, hyphens (-) and underscores (\_) only.
@@ -92,14 +92,14 @@ pub struct CreateConfigurationSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateConfigurationSetInput "CreateConfigurationSetRequest"[set debug into] {
-    configuration_set_name : String, tracking_options : TrackingOptions, delivery_options
-    : DeliveryOptions, reputation_options : ReputationOptions, sending_options :
-    SendingOptions, tags : Vec < Tag >, suppression_options : SuppressionOptions,
-    vdm_options : VdmOptions, archiving_options : ArchivingOptions,
-    message_security_options : MessageSecurityOptions } { _client }
+    CreateConfigurationSetInput "CreateConfigurationSetRequest"[set into] {
+    configuration_set_name : String, tracking_options = TrackingOptions, delivery_options
+    = DeliveryOptions, reputation_options = ReputationOptions, sending_options =
+    SendingOptions, tags = Vec < Tag >, suppression_options = SuppressionOptions,
+    vdm_options = VdmOptions, archiving_options = ArchivingOptions,
+    message_security_options = MessageSecurityOptions } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateContactListInput {
     /// The name of the contact list.
@@ -113,11 +113,11 @@ pub struct CreateContactListInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateContactListInput "CreateContactListRequest"[set debug into] { contact_list_name
-    : String, topics : Vec < Topic >, description : String, tags : Vec < Tag > } {
-    _client }
+    CreateContactListInput "CreateContactListRequest"[set into] { contact_list_name :
+    String, topics = Vec < Topic >, description : String, tags = Vec < Tag > } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateContactInput {
     /// The name of the contact list to which the contact should be added.
@@ -133,12 +133,12 @@ pub struct CreateContactInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateContactInput "CreateContactRequest"[set debug into] { contact_list_name :
-    String, email_address : String, topic_preferences : Vec < TopicPreference >,
-    unsubscribe_all = bool, attributes_data : String } { _client }
+    CreateContactInput "CreateContactRequest"[set into] { contact_list_name : String,
+    email_address : String, topic_preferences = Vec < TopicPreference >, unsubscribe_all
+    = bool, attributes_data : String } { _client }
 );
 /// Represents a request to create a custom verification email template.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateCustomVerificationEmailTemplateInput {
     /// The name of the custom verification email template.
@@ -159,13 +159,13 @@ pub struct CreateCustomVerificationEmailTemplateInput {
 }
 rboto::__structure!(
     CreateCustomVerificationEmailTemplateInput
-    "CreateCustomVerificationEmailTemplateRequest"[set debug into] { template_name :
-    String, from_email_address : String, template_subject : String, template_content :
-    String, tags : Vec < Tag >, success_redirection_url : String, failure_redirection_url
-    : String } { _client }
+    "CreateCustomVerificationEmailTemplateRequest"[set into] { template_name : String,
+    from_email_address : String, template_subject : String, template_content : String,
+    tags = Vec < Tag >, success_redirection_url : String, failure_redirection_url :
+    String } { _client }
 );
 /// A request to create a new dedicated IP pool.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDedicatedIpPoolInput {
     /// The name of the dedicated IP pool.
@@ -177,11 +177,11 @@ pub struct CreateDedicatedIpPoolInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDedicatedIpPoolInput "CreateDedicatedIpPoolRequest"[set debug into] { pool_name
-    : String, tags : Vec < Tag >, scaling_mode : ScalingMode } { _client }
+    CreateDedicatedIpPoolInput "CreateDedicatedIpPoolRequest"[set into] { pool_name :
+    String, tags = Vec < Tag >, scaling_mode : ScalingMode } { _client }
 );
 /// A request to perform a predictive inbox placement test. Predictive inbox placement tests can help you predict how your messages will be handled by various email providers around the world. When you perform a predictive inbox placement test, you provide a sample message that contains the content that you plan to send to your customers.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDeliverabilityTestReportInput {
     /// A unique name that helps you to identify the predictive inbox placement test when you retrieve the results.
@@ -195,12 +195,12 @@ pub struct CreateDeliverabilityTestReportInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDeliverabilityTestReportInput "CreateDeliverabilityTestReportRequest"[set debug
-    into] { report_name : String, from_email_address : String, content : EmailContent,
-    tags : Vec < Tag > } { _client }
+    CreateDeliverabilityTestReportInput "CreateDeliverabilityTestReportRequest"[set into]
+    { report_name : String, from_email_address : String, content = EmailContent, tags =
+    Vec < Tag > } { _client }
 );
 /// Represents a request to create a sending authorization policy for an identity. Sending authorization is an Amazon SES feature that enables you to authorize other senders to use your identities. For information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/DeveloperGuide/sending-authorization-identity-owner-tasks-management.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateEmailIdentityPolicyInput {
     /// The email identity.
@@ -212,11 +212,11 @@ pub struct CreateEmailIdentityPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateEmailIdentityPolicyInput "CreateEmailIdentityPolicyRequest"[set debug into] {
+    CreateEmailIdentityPolicyInput "CreateEmailIdentityPolicyRequest"[set into] {
     email_identity : String, policy_name : String, policy : String } { _client }
 );
 /// A request to begin the verification process for an email identity (an email address or domain).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateEmailIdentityInput {
     /// The email address or domain to verify.
@@ -230,12 +230,12 @@ pub struct CreateEmailIdentityInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateEmailIdentityInput "CreateEmailIdentityRequest"[set debug into] {
-    email_identity : String, tags : Vec < Tag >, dkim_signing_attributes :
-    DkimSigningAttributes, configuration_set_name : String } { _client }
+    CreateEmailIdentityInput "CreateEmailIdentityRequest"[set into] { email_identity :
+    String, tags = Vec < Tag >, dkim_signing_attributes = DkimSigningAttributes,
+    configuration_set_name : String } { _client }
 );
 /// Represents a request to create an email template. For more information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/DeveloperGuide/send-personalized-email-api.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateEmailTemplateInput {
     /// The name of the template.
@@ -247,11 +247,11 @@ pub struct CreateEmailTemplateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateEmailTemplateInput "CreateEmailTemplateRequest"[set debug into] { template_name
-    : String, template_content : EmailTemplateContent, tags : Vec < Tag > } { _client }
+    CreateEmailTemplateInput "CreateEmailTemplateRequest"[set into] { template_name :
+    String, template_content = EmailTemplateContent, tags = Vec < Tag > } { _client }
 );
 /// Represents a request to create an export job from a data source to a data destination.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateExportJobInput {
     /// The data source for the export job.
@@ -261,11 +261,11 @@ pub struct CreateExportJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateExportJobInput "CreateExportJobRequest"[set debug into] { export_data_source :
-    ExportDataSource, export_destination : ExportDestination } { _client }
+    CreateExportJobInput "CreateExportJobRequest"[set into] { export_data_source =
+    ExportDataSource, export_destination = ExportDestination } { _client }
 );
 /// Represents a request to create an import job from a data source for a data destination.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateImportJobInput {
     /// The destination for the import job.
@@ -275,11 +275,11 @@ pub struct CreateImportJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateImportJobInput "CreateImportJobRequest"[set debug into] { import_destination :
-    ImportDestination, import_data_source : ImportDataSource } { _client }
+    CreateImportJobInput "CreateImportJobRequest"[set into] { import_destination =
+    ImportDestination, import_data_source = ImportDataSource } { _client }
 );
 /// Represents a request to create a multi-region endpoint (global-endpoint).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateMultiRegionEndpointInput {
     /// The name of the multi-region endpoint (global-endpoint).
@@ -291,11 +291,11 @@ pub struct CreateMultiRegionEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateMultiRegionEndpointInput "CreateMultiRegionEndpointRequest"[set debug into] {
-    endpoint_name : String, details : Details, tags : Vec < Tag > } { _client }
+    CreateMultiRegionEndpointInput "CreateMultiRegionEndpointRequest"[set into] {
+    endpoint_name : String, details = Details, tags = Vec < Tag > } { _client }
 );
 /// Represents a request to create a tenant.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTenantInput {
     /// The name of the tenant to create. The name can contain up to 64 alphanumeric characters, including letters, numbers, hyphens (-) and underscores (\_) only.
@@ -307,11 +307,11 @@ pub struct CreateTenantInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateTenantInput "CreateTenantRequest"[set debug into] { tenant_name : String, tags
-    : Vec < Tag >, suppression_attributes : TenantSuppressionAttributes } { _client }
+    CreateTenantInput "CreateTenantRequest"[set into] { tenant_name : String, tags = Vec
+    < Tag >, suppression_attributes = TenantSuppressionAttributes } { _client }
 );
 /// Represents a request to associate a resource with a tenant.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTenantResourceAssociationInput {
     /// The name of the tenant to associate the resource with.
@@ -322,10 +322,10 @@ pub struct CreateTenantResourceAssociationInput {
 }
 rboto::__structure!(
     CreateTenantResourceAssociationInput "CreateTenantResourceAssociationRequest"[set
-    debug into] { tenant_name : String, resource_arn : String } { _client }
+    into] { tenant_name : String, resource_arn : String } { _client }
 );
 /// A request to delete an event destination from a configuration set.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteConfigurationSetEventDestinationInput {
     /// The name of the configuration set that contains the event destination to delete.
@@ -336,11 +336,11 @@ pub struct DeleteConfigurationSetEventDestinationInput {
 }
 rboto::__structure!(
     DeleteConfigurationSetEventDestinationInput
-    "DeleteConfigurationSetEventDestinationRequest"[set debug into] {
-    configuration_set_name : String, event_destination_name : String } { _client }
+    "DeleteConfigurationSetEventDestinationRequest"[set into] { configuration_set_name :
+    String, event_destination_name : String } { _client }
 );
 /// A request to delete a configuration set.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteConfigurationSetInput {
     /// The name of the configuration set.
@@ -348,10 +348,10 @@ pub struct DeleteConfigurationSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteConfigurationSetInput "DeleteConfigurationSetRequest"[set debug into] {
+    DeleteConfigurationSetInput "DeleteConfigurationSetRequest"[set into] {
     configuration_set_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteContactListInput {
     /// The name of the contact list.
@@ -359,10 +359,10 @@ pub struct DeleteContactListInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteContactListInput "DeleteContactListRequest"[set debug into] { contact_list_name
-    : String } { _client }
+    DeleteContactListInput "DeleteContactListRequest"[set into] { contact_list_name :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteContactInput {
     /// The name of the contact list from which the contact should be removed.
@@ -372,11 +372,11 @@ pub struct DeleteContactInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteContactInput "DeleteContactRequest"[set debug into] { contact_list_name :
-    String, email_address : String } { _client }
+    DeleteContactInput "DeleteContactRequest"[set into] { contact_list_name : String,
+    email_address : String } { _client }
 );
 /// Represents a request to delete an existing custom verification email template.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteCustomVerificationEmailTemplateInput {
     /// The name of the custom verification email template that you want to delete.
@@ -385,11 +385,11 @@ pub struct DeleteCustomVerificationEmailTemplateInput {
 }
 rboto::__structure!(
     DeleteCustomVerificationEmailTemplateInput
-    "DeleteCustomVerificationEmailTemplateRequest"[set debug into] { template_name :
-    String } { _client }
+    "DeleteCustomVerificationEmailTemplateRequest"[set into] { template_name : String } {
+    _client }
 );
 /// A request to delete a dedicated IP pool.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDedicatedIpPoolInput {
     /// The name of the dedicated IP pool that you want to delete.
@@ -397,11 +397,11 @@ pub struct DeleteDedicatedIpPoolInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDedicatedIpPoolInput "DeleteDedicatedIpPoolRequest"[set debug into] { pool_name
-    : String } { _client }
+    DeleteDedicatedIpPoolInput "DeleteDedicatedIpPoolRequest"[set into] { pool_name :
+    String } { _client }
 );
 /// Represents a request to delete a sending authorization policy for an identity. Sending authorization is an Amazon SES feature that enables you to authorize other senders to use your identities. For information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/DeveloperGuide/sending-authorization-identity-owner-tasks-management.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteEmailIdentityPolicyInput {
     /// The email identity.
@@ -411,11 +411,11 @@ pub struct DeleteEmailIdentityPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteEmailIdentityPolicyInput "DeleteEmailIdentityPolicyRequest"[set debug into] {
+    DeleteEmailIdentityPolicyInput "DeleteEmailIdentityPolicyRequest"[set into] {
     email_identity : String, policy_name : String } { _client }
 );
 /// A request to delete an existing email identity. When you delete an identity, you lose the ability to send email from that identity. You can restore your ability to send email by completing the verification process for the identity again.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteEmailIdentityInput {
     /// The identity (that is, the email address or domain) to delete.
@@ -423,11 +423,11 @@ pub struct DeleteEmailIdentityInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteEmailIdentityInput "DeleteEmailIdentityRequest"[set debug into] {
-    email_identity : String } { _client }
+    DeleteEmailIdentityInput "DeleteEmailIdentityRequest"[set into] { email_identity :
+    String } { _client }
 );
 /// Represents a request to delete an email template. For more information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/DeveloperGuide/send-personalized-email-api.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteEmailTemplateInput {
     /// The name of the template to be deleted.
@@ -435,11 +435,11 @@ pub struct DeleteEmailTemplateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteEmailTemplateInput "DeleteEmailTemplateRequest"[set debug into] { template_name
-    : String } { _client }
+    DeleteEmailTemplateInput "DeleteEmailTemplateRequest"[set into] { template_name :
+    String } { _client }
 );
 /// Represents a request to delete a multi-region endpoint (global-endpoint).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteMultiRegionEndpointInput {
     /// The name of the multi-region endpoint (global-endpoint) to be deleted.
@@ -447,11 +447,11 @@ pub struct DeleteMultiRegionEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteMultiRegionEndpointInput "DeleteMultiRegionEndpointRequest"[set debug into] {
+    DeleteMultiRegionEndpointInput "DeleteMultiRegionEndpointRequest"[set into] {
     endpoint_name : String } { _client }
 );
 /// A request to remove an email address from the suppression list for your account or for a specific tenant.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteSuppressedDestinationInput {
     /// The suppressed email destination to remove from the suppression list for your account or for the specified tenant.
@@ -461,11 +461,11 @@ pub struct DeleteSuppressedDestinationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteSuppressedDestinationInput "DeleteSuppressedDestinationRequest"[set debug into]
-    { email_address : String, tenant_name : String } { _client }
+    DeleteSuppressedDestinationInput "DeleteSuppressedDestinationRequest"[set into] {
+    email_address : String, tenant_name : String } { _client }
 );
 /// Represents a request to delete a tenant.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTenantInput {
     /// The name of the tenant to delete.
@@ -473,11 +473,11 @@ pub struct DeleteTenantInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTenantInput "DeleteTenantRequest"[set debug into] { tenant_name : String } {
-    _client }
+    DeleteTenantInput "DeleteTenantRequest"[set into] { tenant_name : String } { _client
+    }
 );
 /// Represents a request to delete an association between a tenant and a resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTenantResourceAssociationInput {
     /// The name of the tenant to remove the resource association from.
@@ -488,10 +488,10 @@ pub struct DeleteTenantResourceAssociationInput {
 }
 rboto::__structure!(
     DeleteTenantResourceAssociationInput "DeleteTenantResourceAssociationRequest"[set
-    debug into] { tenant_name : String, resource_arn : String } { _client }
+    into] { tenant_name : String, resource_arn : String } { _client }
 );
 /// A request to remove the association between an S/MIME certificate and an email identity.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateEmailIdentityCertificateInput {
     /// The email identity whose certificate association you want to remove.
@@ -502,18 +502,18 @@ pub struct DisassociateEmailIdentityCertificateInput {
 }
 rboto::__structure!(
     DisassociateEmailIdentityCertificateInput
-    "DisassociateEmailIdentityCertificateRequest"[set debug into] { email_identity :
-    String, from_address : String } { _client }
+    "DisassociateEmailIdentityCertificateRequest"[set into] { email_identity : String,
+    from_address : String } { _client }
 );
 /// A request to obtain information about the email-sending capabilities of your Amazon SES account.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAccountInput {
     pub(crate) _client: rboto::__private::Bound,
 }
-rboto::__structure!(GetAccountInput "GetAccountRequest"[set debug into] {} { _client });
+rboto::__structure!(GetAccountInput "GetAccountRequest"[set into] {} { _client });
 /// A request to retrieve a list of the blacklists that your dedicated IP addresses appear on.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetBlacklistReportsInput {
     /// A list of IP addresses that you want to retrieve blacklist information about. You can only specify the dedicated IP addresses that you use to send email using Amazon SES or Amazon Pinpoint.
@@ -521,11 +521,11 @@ pub struct GetBlacklistReportsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetBlacklistReportsInput "GetBlacklistReportsRequest"[set debug into] {
-    blacklist_item_names : Vec < String > } { _client }
+    GetBlacklistReportsInput "GetBlacklistReportsRequest"[set into] {
+    blacklist_item_names = Vec < String > } { _client }
 );
 /// A request to obtain information about the event destinations for a configuration set.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetConfigurationSetEventDestinationsInput {
     /// The name of the configuration set that contains the event destination.
@@ -534,11 +534,11 @@ pub struct GetConfigurationSetEventDestinationsInput {
 }
 rboto::__structure!(
     GetConfigurationSetEventDestinationsInput
-    "GetConfigurationSetEventDestinationsRequest"[set debug into] {
-    configuration_set_name : String } { _client }
+    "GetConfigurationSetEventDestinationsRequest"[set into] { configuration_set_name :
+    String } { _client }
 );
 /// A request to obtain information about a configuration set.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetConfigurationSetInput {
     /// The name of the configuration set.
@@ -546,10 +546,10 @@ pub struct GetConfigurationSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetConfigurationSetInput "GetConfigurationSetRequest"[set debug into] {
+    GetConfigurationSetInput "GetConfigurationSetRequest"[set into] {
     configuration_set_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetContactListInput {
     /// The name of the contact list.
@@ -557,10 +557,10 @@ pub struct GetContactListInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetContactListInput "GetContactListRequest"[set debug into] { contact_list_name :
-    String } { _client }
+    GetContactListInput "GetContactListRequest"[set into] { contact_list_name : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetContactInput {
     /// The name of the contact list to which the contact belongs.
@@ -570,11 +570,11 @@ pub struct GetContactInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetContactInput "GetContactRequest"[set debug into] { contact_list_name : String,
+    GetContactInput "GetContactRequest"[set into] { contact_list_name : String,
     email_address : String } { _client }
 );
 /// Represents a request to retrieve an existing custom verification email template.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCustomVerificationEmailTemplateInput {
     /// The name of the custom verification email template that you want to retrieve.
@@ -583,11 +583,11 @@ pub struct GetCustomVerificationEmailTemplateInput {
 }
 rboto::__structure!(
     GetCustomVerificationEmailTemplateInput
-    "GetCustomVerificationEmailTemplateRequest"[set debug into] { template_name : String
-    } { _client }
+    "GetCustomVerificationEmailTemplateRequest"[set into] { template_name : String } {
+    _client }
 );
 /// A request to obtain more information about a dedicated IP pool.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDedicatedIpPoolInput {
     /// The name of the dedicated IP pool to retrieve.
@@ -595,11 +595,11 @@ pub struct GetDedicatedIpPoolInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDedicatedIpPoolInput "GetDedicatedIpPoolRequest"[set debug into] { pool_name :
-    String } { _client }
+    GetDedicatedIpPoolInput "GetDedicatedIpPoolRequest"[set into] { pool_name : String }
+    { _client }
 );
 /// A request to obtain more information about a dedicated IP address.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDedicatedIpInput {
     /// The IP address that you want to obtain more information about. The value you specify has to be a dedicated IP address that's assocaited with your Amazon Web Services account.
@@ -607,11 +607,10 @@ pub struct GetDedicatedIpInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDedicatedIpInput "GetDedicatedIpRequest"[set debug into] { ip : String } { _client
-    }
+    GetDedicatedIpInput "GetDedicatedIpRequest"[set into] { ip : String } { _client }
 );
 /// A request to obtain more information about dedicated IP pools.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDedicatedIpsInput {
     /// The name of the IP pool that the dedicated IP address is associated with.
@@ -623,21 +622,21 @@ pub struct GetDedicatedIpsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDedicatedIpsInput "GetDedicatedIpsRequest"[set debug into] { pool_name : String,
+    GetDedicatedIpsInput "GetDedicatedIpsRequest"[set into] { pool_name : String,
     next_token : String, page_size = i32 } { _client }
 );
 /// Retrieve information about the status of the Deliverability dashboard for your Amazon Web Services account. When the Deliverability dashboard is enabled, you gain access to reputation, deliverability, and other metrics for your domains. You also gain the ability to perform predictive inbox placement tests.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDeliverabilityDashboardOptionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
     GetDeliverabilityDashboardOptionsInput "GetDeliverabilityDashboardOptionsRequest"[set
-    debug into] {} { _client }
+    into] {} { _client }
 );
 /// A request to retrieve the results of a predictive inbox placement test.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDeliverabilityTestReportInput {
     /// A unique string that identifies the predictive inbox placement test.
@@ -645,11 +644,11 @@ pub struct GetDeliverabilityTestReportInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDeliverabilityTestReportInput "GetDeliverabilityTestReportRequest"[set debug into]
-    { report_id : String } { _client }
+    GetDeliverabilityTestReportInput "GetDeliverabilityTestReportRequest"[set into] {
+    report_id : String } { _client }
 );
 /// Retrieve all the deliverability data for a specific campaign. This data is available for a campaign only if the campaign sent email by using a domain that the Deliverability dashboard is enabled for (`PutDeliverabilityDashboardOption` operation).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDomainDeliverabilityCampaignInput {
     /// The unique identifier for the campaign. The Deliverability dashboard automatically generates and assigns this identifier to a campaign.
@@ -658,10 +657,10 @@ pub struct GetDomainDeliverabilityCampaignInput {
 }
 rboto::__structure!(
     GetDomainDeliverabilityCampaignInput "GetDomainDeliverabilityCampaignRequest"[set
-    debug into] { campaign_id : String } { _client }
+    into] { campaign_id : String } { _client }
 );
 /// A request to obtain deliverability metrics for a domain.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDomainStatisticsReportInput {
     /// The domain that you want to obtain deliverability metrics for.
@@ -673,12 +672,11 @@ pub struct GetDomainStatisticsReportInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDomainStatisticsReportInput "GetDomainStatisticsReportRequest"[set debug into] {
-    domain : String, start_date : rboto::DateTime, end_date : rboto::DateTime } { _client
-    }
+    GetDomainStatisticsReportInput "GetDomainStatisticsReportRequest"[set into] { domain
+    : String, start_date : rboto::DateTime, end_date : rboto::DateTime } { _client }
 );
 /// A request to return validation insights about an email address.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetEmailAddressInsightsInput {
     /// The email address to analyze for validation insights.
@@ -686,11 +684,11 @@ pub struct GetEmailAddressInsightsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetEmailAddressInsightsInput "GetEmailAddressInsightsRequest"[set debug into] {
+    GetEmailAddressInsightsInput "GetEmailAddressInsightsRequest"[set into] {
     email_address : String } { _client }
 );
 /// A request to return the policies of an email identity.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetEmailIdentityPoliciesInput {
     /// The email identity.
@@ -698,11 +696,11 @@ pub struct GetEmailIdentityPoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetEmailIdentityPoliciesInput "GetEmailIdentityPoliciesRequest"[set debug into] {
+    GetEmailIdentityPoliciesInput "GetEmailIdentityPoliciesRequest"[set into] {
     email_identity : String } { _client }
 );
 /// A request to return details about an email identity.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetEmailIdentityInput {
     /// The email identity.
@@ -710,11 +708,11 @@ pub struct GetEmailIdentityInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetEmailIdentityInput "GetEmailIdentityRequest"[set debug into] { email_identity :
-    String } { _client }
+    GetEmailIdentityInput "GetEmailIdentityRequest"[set into] { email_identity : String }
+    { _client }
 );
 /// Represents a request to display the template object (which includes the subject line, HTML part and text part) for the template you specify.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetEmailTemplateInput {
     /// The name of the template.
@@ -722,11 +720,11 @@ pub struct GetEmailTemplateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetEmailTemplateInput "GetEmailTemplateRequest"[set debug into] { template_name :
-    String } { _client }
+    GetEmailTemplateInput "GetEmailTemplateRequest"[set into] { template_name : String }
+    { _client }
 );
 /// Represents a request to retrieve information about an export job using the export job ID.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetExportJobInput {
     /// The export job ID.
@@ -734,11 +732,10 @@ pub struct GetExportJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetExportJobInput "GetExportJobRequest"[set debug into] { job_id : String } { _client
-    }
+    GetExportJobInput "GetExportJobRequest"[set into] { job_id : String } { _client }
 );
 /// Represents a request for information about an import job using the import job ID.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetImportJobInput {
     /// The ID of the import job.
@@ -746,11 +743,10 @@ pub struct GetImportJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetImportJobInput "GetImportJobRequest"[set debug into] { job_id : String } { _client
-    }
+    GetImportJobInput "GetImportJobRequest"[set into] { job_id : String } { _client }
 );
 /// A request to return information about a message.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetMessageInsightsInput {
     /// A `MessageId` is a unique identifier for a message, and is returned when sending emails through Amazon SES.
@@ -758,11 +754,11 @@ pub struct GetMessageInsightsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetMessageInsightsInput "GetMessageInsightsRequest"[set debug into] { message_id :
-    String } { _client }
+    GetMessageInsightsInput "GetMessageInsightsRequest"[set into] { message_id : String }
+    { _client }
 );
 /// Represents a request to display the multi-region endpoint (global-endpoint).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetMultiRegionEndpointInput {
     /// The name of the multi-region endpoint (global-endpoint).
@@ -770,11 +766,11 @@ pub struct GetMultiRegionEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetMultiRegionEndpointInput "GetMultiRegionEndpointRequest"[set debug into] {
-    endpoint_name : String } { _client }
+    GetMultiRegionEndpointInput "GetMultiRegionEndpointRequest"[set into] { endpoint_name
+    : String } { _client }
 );
 /// Represents a request to retrieve information about a specific reputation entity.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetReputationEntityInput {
     /// The unique identifier for the reputation entity. For resource-type entities, this is the Amazon Resource Name (ARN) of the resource.
@@ -784,12 +780,12 @@ pub struct GetReputationEntityInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetReputationEntityInput "GetReputationEntityRequest"[set debug into] {
+    GetReputationEntityInput "GetReputationEntityRequest"[set into] {
     reputation_entity_reference : String, reputation_entity_type : ReputationEntityType }
     { _client }
 );
 /// A request to retrieve information about an email address that's on the suppression list for your account or for a specific tenant.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSuppressedDestinationInput {
     /// The email address that's on the suppression list for your account or for the specified tenant.
@@ -799,11 +795,11 @@ pub struct GetSuppressedDestinationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSuppressedDestinationInput "GetSuppressedDestinationRequest"[set debug into] {
+    GetSuppressedDestinationInput "GetSuppressedDestinationRequest"[set into] {
     email_address : String, tenant_name : String } { _client }
 );
 /// Represents a request to get information about a specific tenant.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTenantInput {
     /// The name of the tenant to retrieve information about.
@@ -811,11 +807,10 @@ pub struct GetTenantInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetTenantInput "GetTenantRequest"[set debug into] { tenant_name : String } { _client
-    }
+    GetTenantInput "GetTenantRequest"[set into] { tenant_name : String } { _client }
 );
 /// A request to obtain a list of configuration sets for your Amazon SES account in the current Amazon Web Services Region.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListConfigurationSetsInput {
     /// An object that contains filters to apply when listing configuration sets. You can filter by a substring of the configuration set name.
@@ -827,10 +822,10 @@ pub struct ListConfigurationSetsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListConfigurationSetsInput "ListConfigurationSetsRequest"[set debug into] { filter :
+    ListConfigurationSetsInput "ListConfigurationSetsRequest"[set into] { filter :
     HashMap < String, String >, next_token : String, page_size = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListContactListsInput {
     /// Maximum number of contact lists to return at once. Use this parameter to paginate results. If additional contact lists exist beyond the specified limit, the `NextToken` element is sent in the response. Use the `NextToken` value in subsequent requests to retrieve additional lists.
@@ -840,10 +835,10 @@ pub struct ListContactListsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListContactListsInput "ListContactListsRequest"[set debug into] { page_size = i32,
+    ListContactListsInput "ListContactListsRequest"[set into] { page_size = i32,
     next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListContactsInput {
     /// The name of the contact list.
@@ -857,11 +852,11 @@ pub struct ListContactsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListContactsInput "ListContactsRequest"[set debug into] { contact_list_name : String,
-    filter : ListContactsFilter, page_size = i32, next_token : String } { _client }
+    ListContactsInput "ListContactsRequest"[set into] { contact_list_name : String,
+    filter = ListContactsFilter, page_size = i32, next_token : String } { _client }
 );
 /// Represents a request to list the existing custom verification email templates for your account.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListCustomVerificationEmailTemplatesInput {
     /// A token returned from a previous call to `ListCustomVerificationEmailTemplates` to indicate the position in the list of custom verification email templates.
@@ -872,11 +867,11 @@ pub struct ListCustomVerificationEmailTemplatesInput {
 }
 rboto::__structure!(
     ListCustomVerificationEmailTemplatesInput
-    "ListCustomVerificationEmailTemplatesRequest"[set debug into] { next_token : String,
+    "ListCustomVerificationEmailTemplatesRequest"[set into] { next_token : String,
     page_size = i32 } { _client }
 );
 /// A request to obtain a list of dedicated IP pools.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDedicatedIpPoolsInput {
     /// A token returned from a previous call to `ListDedicatedIpPools` to indicate the position in the list of dedicated IP pools.
@@ -886,11 +881,11 @@ pub struct ListDedicatedIpPoolsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDedicatedIpPoolsInput "ListDedicatedIpPoolsRequest"[set debug into] { next_token
-    : String, page_size = i32 } { _client }
+    ListDedicatedIpPoolsInput "ListDedicatedIpPoolsRequest"[set into] { next_token :
+    String, page_size = i32 } { _client }
 );
 /// A request to list all of the predictive inbox placement tests that you've performed.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDeliverabilityTestReportsInput {
     /// A token returned from a previous call to `ListDeliverabilityTestReports` to indicate the position in the list of predictive inbox placement tests.
@@ -900,11 +895,11 @@ pub struct ListDeliverabilityTestReportsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDeliverabilityTestReportsInput "ListDeliverabilityTestReportsRequest"[set debug
-    into] { next_token : String, page_size = i32 } { _client }
+    ListDeliverabilityTestReportsInput "ListDeliverabilityTestReportsRequest"[set into] {
+    next_token : String, page_size = i32 } { _client }
 );
 /// Retrieve deliverability data for all the campaigns that used a specific domain to send email during a specified time range. This data is available for a domain only if you enabled the Deliverability dashboard.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDomainDeliverabilityCampaignsInput {
     /// The first day that you want to obtain deliverability data for.
@@ -921,11 +916,11 @@ pub struct ListDomainDeliverabilityCampaignsInput {
 }
 rboto::__structure!(
     ListDomainDeliverabilityCampaignsInput "ListDomainDeliverabilityCampaignsRequest"[set
-    debug into] { start_date : rboto::DateTime, end_date : rboto::DateTime,
-    subscribed_domain : String, next_token : String, page_size = i32 } { _client }
+    into] { start_date : rboto::DateTime, end_date : rboto::DateTime, subscribed_domain :
+    String, next_token : String, page_size = i32 } { _client }
 );
 /// A request to list all of the email identities associated with your Amazon Web Services account. This list includes identities that you've already verified, identities that are unverified, and identities that were verified in the past, but are no longer verified.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListEmailIdentitiesInput {
     /// An object that contains filters to apply when listing email identities. You can filter by a substring of the identity name, by identity type, or by verification status.
@@ -937,11 +932,11 @@ pub struct ListEmailIdentitiesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListEmailIdentitiesInput "ListEmailIdentitiesRequest"[set debug into] { filter :
-    HashMap < String, String >, next_token : String, page_size = i32 } { _client }
+    ListEmailIdentitiesInput "ListEmailIdentitiesRequest"[set into] { filter : HashMap <
+    String, String >, next_token : String, page_size = i32 } { _client }
 );
 /// A request to list the S/MIME certificates that are associated with an email identity.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListEmailIdentityCertificatesInput {
     /// The email identity whose certificate associations you want to list.
@@ -953,11 +948,11 @@ pub struct ListEmailIdentityCertificatesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListEmailIdentityCertificatesInput "ListEmailIdentityCertificatesRequest"[set debug
-    into] { email_identity : String, next_token : String, page_size = i32 } { _client }
+    ListEmailIdentityCertificatesInput "ListEmailIdentityCertificatesRequest"[set into] {
+    email_identity : String, next_token : String, page_size = i32 } { _client }
 );
 /// Represents a request to list the email templates present in your Amazon SES account in the current Amazon Web Services Region. For more information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/DeveloperGuide/send-personalized-email-api.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListEmailTemplatesInput {
     /// A token returned from a previous call to `ListEmailTemplates` to indicate the position in the list of email templates.
@@ -967,11 +962,11 @@ pub struct ListEmailTemplatesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListEmailTemplatesInput "ListEmailTemplatesRequest"[set debug into] { next_token :
-    String, page_size = i32 } { _client }
+    ListEmailTemplatesInput "ListEmailTemplatesRequest"[set into] { next_token : String,
+    page_size = i32 } { _client }
 );
 /// Represents a request to list all export jobs with filters.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListExportJobsInput {
     /// The pagination token returned from a previous call to `ListExportJobs` to indicate the position in the list of export jobs.
@@ -985,12 +980,12 @@ pub struct ListExportJobsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListExportJobsInput "ListExportJobsRequest"[set debug into] { next_token : String,
+    ListExportJobsInput "ListExportJobsRequest"[set into] { next_token : String,
     page_size = i32, export_source_type : ExportSourceType, job_status : JobStatus } {
     _client }
 );
 /// Represents a request to list all of the import jobs for a data destination within the specified maximum number of import jobs.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListImportJobsInput {
     /// The destination of the import job, which can be used to list import jobs that have a certain `ImportDestinationType`.
@@ -1002,11 +997,11 @@ pub struct ListImportJobsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListImportJobsInput "ListImportJobsRequest"[set debug into] { import_destination_type
-    : ImportDestinationType, next_token : String, page_size = i32 } { _client }
+    ListImportJobsInput "ListImportJobsRequest"[set into] { import_destination_type :
+    ImportDestinationType, next_token : String, page_size = i32 } { _client }
 );
 /// Represents a request to list all the multi-region endpoints (global-endpoints) whose primary region is the AWS-Region where operation is executed.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListMultiRegionEndpointsInput {
     /// A token returned from a previous call to `ListMultiRegionEndpoints` to indicate the position in the list of multi-region endpoints (global-endpoints).
@@ -1016,11 +1011,11 @@ pub struct ListMultiRegionEndpointsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListMultiRegionEndpointsInput "ListMultiRegionEndpointsRequest"[set debug into] {
+    ListMultiRegionEndpointsInput "ListMultiRegionEndpointsRequest"[set into] {
     next_token : String, page_size = i32 } { _client }
 );
 /// Represents a request to list the existing recommendations for your account.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListRecommendationsInput {
     /// Filters applied when retrieving recommendations. Can eiter be an individual filter, or combinations of `STATUS` and `IMPACT` or `STATUS` and `TYPE`
@@ -1032,11 +1027,11 @@ pub struct ListRecommendationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListRecommendationsInput "ListRecommendationsRequest"[set debug into] { filter :
-    HashMap < String, String >, next_token : String, page_size = i32 } { _client }
+    ListRecommendationsInput "ListRecommendationsRequest"[set into] { filter : HashMap <
+    String, String >, next_token : String, page_size = i32 } { _client }
 );
 /// Represents a request to list reputation entities with optional filtering.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListReputationEntitiesInput {
     /// An object that contains filters to apply when listing reputation entities. You can filter by entity type, reputation impact, sending status, or entity reference prefix.
@@ -1048,11 +1043,11 @@ pub struct ListReputationEntitiesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListReputationEntitiesInput "ListReputationEntitiesRequest"[set debug into] { filter
-    : HashMap < String, String >, next_token : String, page_size = i32 } { _client }
+    ListReputationEntitiesInput "ListReputationEntitiesRequest"[set into] { filter :
+    HashMap < String, String >, next_token : String, page_size = i32 } { _client }
 );
 /// Represents a request to list tenants associated with a specific resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListResourceTenantsInput {
     /// The Amazon Resource Name (ARN) of the resource to list associated tenants for.
@@ -1064,11 +1059,11 @@ pub struct ListResourceTenantsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListResourceTenantsInput "ListResourceTenantsRequest"[set debug into] { resource_arn
-    : String, page_size = i32, next_token : String } { _client }
+    ListResourceTenantsInput "ListResourceTenantsRequest"[set into] { resource_arn :
+    String, page_size = i32, next_token : String } { _client }
 );
 /// A request to obtain a list of email destinations that are on the suppression list for your account or for a specific tenant.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListSuppressedDestinationsInput {
     /// The name of the tenant whose suppression list you want to retrieve. If you omit this parameter, the operation targets the account-level suppression list.
@@ -1086,12 +1081,12 @@ pub struct ListSuppressedDestinationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListSuppressedDestinationsInput "ListSuppressedDestinationsRequest"[set debug into] {
-    tenant_name : String, reasons : Vec < SuppressionListReason >, start_date :
+    ListSuppressedDestinationsInput "ListSuppressedDestinationsRequest"[set into] {
+    tenant_name : String, reasons = Vec < SuppressionListReason >, start_date :
     rboto::DateTime, end_date : rboto::DateTime, next_token : String, page_size = i32 } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForResourceInput {
     /// The Amazon Resource Name (ARN) of the resource that you want to retrieve tag information for.
@@ -1099,11 +1094,11 @@ pub struct ListTagsForResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForResourceInput "ListTagsForResourceRequest"[set debug into] { resource_arn
-    : String } { _client }
+    ListTagsForResourceInput "ListTagsForResourceRequest"[set into] { resource_arn :
+    String } { _client }
 );
 /// Represents a request to list resources associated with a specific tenant.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTenantResourcesInput {
     /// The name of the tenant to list resources for.
@@ -1117,12 +1112,12 @@ pub struct ListTenantResourcesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTenantResourcesInput "ListTenantResourcesRequest"[set debug into] { tenant_name :
+    ListTenantResourcesInput "ListTenantResourcesRequest"[set into] { tenant_name :
     String, filter : HashMap < String, String >, page_size = i32, next_token : String } {
     _client }
 );
 /// Represents a request to list all tenants associated with your account in the current Amazon Web Services Region.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTenantsInput {
     /// An object that contains filters to apply when listing tenants. You can filter by a substring of the tenant name or by sending status.
@@ -1134,11 +1129,11 @@ pub struct ListTenantsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTenantsInput "ListTenantsRequest"[set debug into] { filter : HashMap < String,
-    String >, next_token : String, page_size = i32 } { _client }
+    ListTenantsInput "ListTenantsRequest"[set into] { filter : HashMap < String, String
+    >, next_token : String, page_size = i32 } { _client }
 );
 /// A request to enable or disable the automatic IP address warm-up feature.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutAccountDedicatedIpWarmupAttributesInput {
     /// Enables or disables the automatic warm-up feature for dedicated IP addresses that are associated with your Amazon SES account in the current Amazon Web Services Region. Set to `true` to enable the automatic warm-up feature, or set to `false` to disable it.
@@ -1147,11 +1142,11 @@ pub struct PutAccountDedicatedIpWarmupAttributesInput {
 }
 rboto::__structure!(
     PutAccountDedicatedIpWarmupAttributesInput
-    "PutAccountDedicatedIpWarmupAttributesRequest"[set debug into] { auto_warmup_enabled
-    = bool } { _client }
+    "PutAccountDedicatedIpWarmupAttributesRequest"[set into] { auto_warmup_enabled = bool
+    } { _client }
 );
 /// A request to submit new account details.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PutAccountDetailsInput {
     /// The type of email your account will send.
@@ -1171,11 +1166,11 @@ pub struct PutAccountDetailsInput {
 rboto::__structure!(
     PutAccountDetailsInput "PutAccountDetailsRequest"[set debug into] { mail_type :
     MailType, website_url : String[sensitive], contact_language : ContactLanguage,
-    use_case_description : String[sensitive], additional_contact_email_addresses : Vec <
+    use_case_description : String[sensitive], additional_contact_email_addresses = Vec <
     String > [sensitive], production_access_enabled = bool } { _client }
 );
 /// A request to set the pricing plan for your Amazon SES account.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutAccountPricingAttributesInput {
     /// The pricing plan to apply to your Amazon SES account. For details about each plan, see [Amazon SES Pricing](http://aws.amazon.com/ses/pricing/). Can be one of the following:
@@ -1183,11 +1178,11 @@ pub struct PutAccountPricingAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutAccountPricingAttributesInput "PutAccountPricingAttributesRequest"[set debug into]
-    { plan : PricingPlan } { _client }
+    PutAccountPricingAttributesInput "PutAccountPricingAttributesRequest"[set into] {
+    plan : PricingPlan } { _client }
 );
 /// A request to change the ability of your account to send email.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutAccountSendingAttributesInput {
     /// Enables or disables your account's ability to send email. Set to `true` to enable email sending, or set to `false` to disable email sending.
@@ -1195,11 +1190,11 @@ pub struct PutAccountSendingAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutAccountSendingAttributesInput "PutAccountSendingAttributesRequest"[set debug into]
-    { sending_enabled = bool } { _client }
+    PutAccountSendingAttributesInput "PutAccountSendingAttributesRequest"[set into] {
+    sending_enabled = bool } { _client }
 );
 /// A request to change your account's suppression preferences.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutAccountSuppressionAttributesInput {
     /// A list that contains the reasons that email addresses will be automatically added to the suppression list for your account. This list can contain any or all of the following:
@@ -1210,11 +1205,11 @@ pub struct PutAccountSuppressionAttributesInput {
 }
 rboto::__structure!(
     PutAccountSuppressionAttributesInput "PutAccountSuppressionAttributesRequest"[set
-    debug into] { suppressed_reasons : Vec < SuppressionListReason >,
-    validation_attributes : SuppressionValidationAttributes } { _client }
+    into] { suppressed_reasons = Vec < SuppressionListReason >, validation_attributes =
+    SuppressionValidationAttributes } { _client }
 );
 /// A request to submit new account VDM attributes.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutAccountVdmAttributesInput {
     /// The VDM attributes that you wish to apply to your Amazon SES account.
@@ -1222,11 +1217,11 @@ pub struct PutAccountVdmAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutAccountVdmAttributesInput "PutAccountVdmAttributesRequest"[set debug into] {
-    vdm_attributes : VdmAttributes } { _client }
+    PutAccountVdmAttributesInput "PutAccountVdmAttributesRequest"[set into] {
+    vdm_attributes = VdmAttributes } { _client }
 );
 /// A request to associate a configuration set with a MailManager archive.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutConfigurationSetArchivingOptionsInput {
     /// The name of the configuration set to associate with a MailManager archive.
@@ -1237,11 +1232,11 @@ pub struct PutConfigurationSetArchivingOptionsInput {
 }
 rboto::__structure!(
     PutConfigurationSetArchivingOptionsInput
-    "PutConfigurationSetArchivingOptionsRequest"[set debug into] { configuration_set_name
-    : String, archive_arn : String } { _client }
+    "PutConfigurationSetArchivingOptionsRequest"[set into] { configuration_set_name :
+    String, archive_arn : String } { _client }
 );
 /// A request to associate a configuration set with a dedicated IP pool.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutConfigurationSetDeliveryOptionsInput {
     /// The name of the configuration set to associate with a dedicated IP pool.
@@ -1256,12 +1251,12 @@ pub struct PutConfigurationSetDeliveryOptionsInput {
 }
 rboto::__structure!(
     PutConfigurationSetDeliveryOptionsInput
-    "PutConfigurationSetDeliveryOptionsRequest"[set debug into] { configuration_set_name
-    : String, tls_policy : TlsPolicy, sending_pool_name : String, max_delivery_seconds =
+    "PutConfigurationSetDeliveryOptionsRequest"[set into] { configuration_set_name :
+    String, tls_policy : TlsPolicy, sending_pool_name : String, max_delivery_seconds =
     i64 } { _client }
 );
 /// A request to enable or disable tracking of reputation metrics for a configuration set.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutConfigurationSetReputationOptionsInput {
     /// The name of the configuration set.
@@ -1272,11 +1267,11 @@ pub struct PutConfigurationSetReputationOptionsInput {
 }
 rboto::__structure!(
     PutConfigurationSetReputationOptionsInput
-    "PutConfigurationSetReputationOptionsRequest"[set debug into] {
-    configuration_set_name : String, reputation_metrics_enabled = bool } { _client }
+    "PutConfigurationSetReputationOptionsRequest"[set into] { configuration_set_name :
+    String, reputation_metrics_enabled = bool } { _client }
 );
 /// A request to enable or disable the ability of Amazon SES to send emails that use a specific configuration set.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutConfigurationSetSendingOptionsInput {
     /// The name of the configuration set to enable or disable email sending for.
@@ -1287,10 +1282,10 @@ pub struct PutConfigurationSetSendingOptionsInput {
 }
 rboto::__structure!(
     PutConfigurationSetSendingOptionsInput "PutConfigurationSetSendingOptionsRequest"[set
-    debug into] { configuration_set_name : String, sending_enabled = bool } { _client }
+    into] { configuration_set_name : String, sending_enabled = bool } { _client }
 );
 /// A request to change the suppression list preferences for a specific configuration set.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutConfigurationSetSuppressionOptionsInput {
     /// The name of the configuration set to change the suppression list preferences for.
@@ -1305,13 +1300,13 @@ pub struct PutConfigurationSetSuppressionOptionsInput {
 }
 rboto::__structure!(
     PutConfigurationSetSuppressionOptionsInput
-    "PutConfigurationSetSuppressionOptionsRequest"[set debug into] {
-    configuration_set_name : String, suppression_scope : SuppressionListScope,
-    suppressed_reasons : Vec < SuppressionListReason >, validation_options :
-    SuppressionValidationOptions } { _client }
+    "PutConfigurationSetSuppressionOptionsRequest"[set into] { configuration_set_name :
+    String, suppression_scope : SuppressionListScope, suppressed_reasons = Vec <
+    SuppressionListReason >, validation_options = SuppressionValidationOptions } {
+    _client }
 );
 /// A request to add a custom domain for tracking open and click events to a configuration set.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutConfigurationSetTrackingOptionsInput {
     /// The name of the configuration set.
@@ -1323,11 +1318,11 @@ pub struct PutConfigurationSetTrackingOptionsInput {
 }
 rboto::__structure!(
     PutConfigurationSetTrackingOptionsInput
-    "PutConfigurationSetTrackingOptionsRequest"[set debug into] { configuration_set_name
-    : String, custom_redirect_domain : String, https_policy : HttpsPolicy } { _client }
+    "PutConfigurationSetTrackingOptionsRequest"[set into] { configuration_set_name :
+    String, custom_redirect_domain : String, https_policy : HttpsPolicy } { _client }
 );
 /// A request to add specific VDM settings to a configuration set.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutConfigurationSetVdmOptionsInput {
     /// The name of the configuration set.
@@ -1337,11 +1332,11 @@ pub struct PutConfigurationSetVdmOptionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutConfigurationSetVdmOptionsInput "PutConfigurationSetVdmOptionsRequest"[set debug
-    into] { configuration_set_name : String, vdm_options : VdmOptions } { _client }
+    PutConfigurationSetVdmOptionsInput "PutConfigurationSetVdmOptionsRequest"[set into] {
+    configuration_set_name : String, vdm_options = VdmOptions } { _client }
 );
 /// A request to move a dedicated IP address to a dedicated IP pool.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutDedicatedIpInPoolInput {
     /// The IP address that you want to move to the dedicated IP pool. The value you specify has to be a dedicated IP address that's associated with your Amazon Web Services account.
@@ -1351,11 +1346,11 @@ pub struct PutDedicatedIpInPoolInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutDedicatedIpInPoolInput "PutDedicatedIpInPoolRequest"[set debug into] { ip :
-    String, destination_pool_name : String } { _client }
+    PutDedicatedIpInPoolInput "PutDedicatedIpInPoolRequest"[set into] { ip : String,
+    destination_pool_name : String } { _client }
 );
 /// A request to convert a dedicated IP pool to a different scaling mode.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutDedicatedIpPoolScalingAttributesInput {
     /// The name of the dedicated IP pool.
@@ -1366,11 +1361,11 @@ pub struct PutDedicatedIpPoolScalingAttributesInput {
 }
 rboto::__structure!(
     PutDedicatedIpPoolScalingAttributesInput
-    "PutDedicatedIpPoolScalingAttributesRequest"[set debug into] { pool_name : String,
+    "PutDedicatedIpPoolScalingAttributesRequest"[set into] { pool_name : String,
     scaling_mode : ScalingMode } { _client }
 );
 /// A request to change the warm-up attributes for a dedicated IP address. This operation is useful when you want to resume the warm-up process for an existing IP address.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutDedicatedIpWarmupAttributesInput {
     /// The dedicated IP address that you want to update the warm-up attributes for.
@@ -1380,11 +1375,11 @@ pub struct PutDedicatedIpWarmupAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutDedicatedIpWarmupAttributesInput "PutDedicatedIpWarmupAttributesRequest"[set debug
-    into] { ip : String, warmup_percentage = i32 } { _client }
+    PutDedicatedIpWarmupAttributesInput "PutDedicatedIpWarmupAttributesRequest"[set into]
+    { ip : String, warmup_percentage = i32 } { _client }
 );
 /// Enable or disable the Deliverability dashboard. When you enable the Deliverability dashboard, you gain access to reputation, deliverability, and other metrics for the domains that you use to send email using Amazon SES API v2. You also gain the ability to perform predictive inbox placement tests.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutDeliverabilityDashboardOptionInput {
     /// Specifies whether to enable the Deliverability dashboard. To enable the dashboard, set this value to `true`.
@@ -1395,11 +1390,11 @@ pub struct PutDeliverabilityDashboardOptionInput {
 }
 rboto::__structure!(
     PutDeliverabilityDashboardOptionInput "PutDeliverabilityDashboardOptionRequest"[set
-    debug into] { dashboard_enabled = bool, subscribed_domains : Vec <
+    into] { dashboard_enabled = bool, subscribed_domains = Vec <
     DomainDeliverabilityTrackingOption > } { _client }
 );
 /// A request to associate a configuration set with an email identity.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutEmailIdentityConfigurationSetAttributesInput {
     /// The email address or domain to associate with a configuration set.
@@ -1410,11 +1405,11 @@ pub struct PutEmailIdentityConfigurationSetAttributesInput {
 }
 rboto::__structure!(
     PutEmailIdentityConfigurationSetAttributesInput
-    "PutEmailIdentityConfigurationSetAttributesRequest"[set debug into] { email_identity
-    : String, configuration_set_name : String } { _client }
+    "PutEmailIdentityConfigurationSetAttributesRequest"[set into] { email_identity :
+    String, configuration_set_name : String } { _client }
 );
 /// A request to enable or disable DKIM signing of email that you send from an email identity.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutEmailIdentityDkimAttributesInput {
     /// The email identity.
@@ -1424,11 +1419,11 @@ pub struct PutEmailIdentityDkimAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutEmailIdentityDkimAttributesInput "PutEmailIdentityDkimAttributesRequest"[set debug
-    into] { email_identity : String, signing_enabled = bool } { _client }
+    PutEmailIdentityDkimAttributesInput "PutEmailIdentityDkimAttributesRequest"[set into]
+    { email_identity : String, signing_enabled = bool } { _client }
 );
 /// A request to change the DKIM attributes for an email identity.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutEmailIdentityDkimSigningAttributesInput {
     /// The email identity.
@@ -1441,12 +1436,12 @@ pub struct PutEmailIdentityDkimSigningAttributesInput {
 }
 rboto::__structure!(
     PutEmailIdentityDkimSigningAttributesInput
-    "PutEmailIdentityDkimSigningAttributesRequest"[set debug into] { email_identity :
-    String, signing_attributes_origin : DkimSigningAttributesOrigin, signing_attributes :
+    "PutEmailIdentityDkimSigningAttributesRequest"[set into] { email_identity : String,
+    signing_attributes_origin : DkimSigningAttributesOrigin, signing_attributes =
     DkimSigningAttributes } { _client }
 );
 /// A request to set the attributes that control how bounce and complaint events are processed.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutEmailIdentityFeedbackAttributesInput {
     /// The email identity.
@@ -1457,11 +1452,11 @@ pub struct PutEmailIdentityFeedbackAttributesInput {
 }
 rboto::__structure!(
     PutEmailIdentityFeedbackAttributesInput
-    "PutEmailIdentityFeedbackAttributesRequest"[set debug into] { email_identity :
-    String, email_forwarding_enabled = bool } { _client }
+    "PutEmailIdentityFeedbackAttributesRequest"[set into] { email_identity : String,
+    email_forwarding_enabled = bool } { _client }
 );
 /// A request to configure the custom MAIL FROM domain for a verified identity.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutEmailIdentityMailFromAttributesInput {
     /// The verified email identity.
@@ -1474,12 +1469,11 @@ pub struct PutEmailIdentityMailFromAttributesInput {
 }
 rboto::__structure!(
     PutEmailIdentityMailFromAttributesInput
-    "PutEmailIdentityMailFromAttributesRequest"[set debug into] { email_identity :
-    String, mail_from_domain : String, behavior_on_mx_failure : BehaviorOnMxFailure } {
-    _client }
+    "PutEmailIdentityMailFromAttributesRequest"[set into] { email_identity : String,
+    mail_from_domain : String, behavior_on_mx_failure : BehaviorOnMxFailure } { _client }
 );
 /// A request to add an email destination to the suppression list for your account or for a specific tenant.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutSuppressedDestinationInput {
     /// The email address that should be added to the suppression list for your account or for the specified tenant.
@@ -1491,12 +1485,12 @@ pub struct PutSuppressedDestinationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutSuppressedDestinationInput "PutSuppressedDestinationRequest"[set debug into] {
+    PutSuppressedDestinationInput "PutSuppressedDestinationRequest"[set into] {
     email_address : String, reason : SuppressionListReason, tenant_name : String } {
     _client }
 );
 /// A request to configure the suppression list preferences for a tenant.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutTenantSuppressionAttributesInput {
     /// The name of the tenant to configure suppression list preferences for.
@@ -1508,12 +1502,12 @@ pub struct PutTenantSuppressionAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutTenantSuppressionAttributesInput "PutTenantSuppressionAttributesRequest"[set debug
-    into] { tenant_name : String, suppressed_reasons : Vec < SuppressionListReason >,
+    PutTenantSuppressionAttributesInput "PutTenantSuppressionAttributesRequest"[set into]
+    { tenant_name : String, suppressed_reasons = Vec < SuppressionListReason >,
     suppression_scope : SuppressionListScope } { _client }
 );
 /// Represents a request to send email messages to multiple destinations using Amazon SES. For more information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/DeveloperGuide/send-personalized-email-api.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SendBulkEmailInput {
     /// The email address to use as the "From" address for the email. The address that you specify has to be verified.
@@ -1543,16 +1537,16 @@ pub struct SendBulkEmailInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SendBulkEmailInput "SendBulkEmailRequest"[set debug into] { from_email_address :
-    String, from_email_address_identity_arn : String, reply_to_addresses : Vec < String
-    >, feedback_forwarding_email_address : String,
-    feedback_forwarding_email_address_identity_arn : String, default_email_tags : Vec <
-    MessageTag >, default_content : BulkEmailContent, bulk_email_entries : Vec <
+    SendBulkEmailInput "SendBulkEmailRequest"[set into] { from_email_address : String,
+    from_email_address_identity_arn : String, reply_to_addresses = Vec < String >,
+    feedback_forwarding_email_address : String,
+    feedback_forwarding_email_address_identity_arn : String, default_email_tags = Vec <
+    MessageTag >, default_content = BulkEmailContent, bulk_email_entries = Vec <
     BulkEmailEntry >, configuration_set_name : String, endpoint_id : String, tenant_name
-    : String, configuration_overrides : ConfigurationOverrides } { _client }
+    : String, configuration_overrides = ConfigurationOverrides } { _client }
 );
 /// Represents a request to send a custom verification email to a specified recipient.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SendCustomVerificationEmailInput {
     /// The email address to verify.
@@ -1564,12 +1558,12 @@ pub struct SendCustomVerificationEmailInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SendCustomVerificationEmailInput "SendCustomVerificationEmailRequest"[set debug into]
-    { email_address : String, template_name : String, configuration_set_name : String } {
+    SendCustomVerificationEmailInput "SendCustomVerificationEmailRequest"[set into] {
+    email_address : String, template_name : String, configuration_set_name : String } {
     _client }
 );
 /// Represents a request to send a single formatted email using Amazon SES. For more information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/DeveloperGuide/send-email-formatted.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SendEmailInput {
     /// The email address to use as the "From" address for the email. The address that you specify has to be verified.
@@ -1601,15 +1595,15 @@ pub struct SendEmailInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SendEmailInput "SendEmailRequest"[set debug into] { from_email_address : String,
-    from_email_address_identity_arn : String, destination : Destination,
-    reply_to_addresses : Vec < String >, feedback_forwarding_email_address : String,
-    feedback_forwarding_email_address_identity_arn : String, content : EmailContent,
-    email_tags : Vec < MessageTag >, configuration_set_name : String, endpoint_id :
-    String, tenant_name : String, list_management_options : ListManagementOptions,
-    configuration_overrides : ConfigurationOverrides } { _client }
+    SendEmailInput "SendEmailRequest"[set into] { from_email_address : String,
+    from_email_address_identity_arn : String, destination = Destination,
+    reply_to_addresses = Vec < String >, feedback_forwarding_email_address : String,
+    feedback_forwarding_email_address_identity_arn : String, content = EmailContent,
+    email_tags = Vec < MessageTag >, configuration_set_name : String, endpoint_id :
+    String, tenant_name : String, list_management_options = ListManagementOptions,
+    configuration_overrides = ConfigurationOverrides } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// The Amazon Resource Name (ARN) of the resource that you want to add one or more tags to.
@@ -1619,11 +1613,11 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceRequest"[set debug into] { resource_arn : String, tags :
-    Vec < Tag > } { _client }
+    TagResourceInput "TagResourceRequest"[set into] { resource_arn : String, tags = Vec <
+    Tag > } { _client }
 );
 /// \>Represents a request to create a preview of the MIME content of an email when provided with a template and a set of replacement data.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TestRenderEmailTemplateInput {
     /// The name of the template.
@@ -1633,10 +1627,10 @@ pub struct TestRenderEmailTemplateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TestRenderEmailTemplateInput "TestRenderEmailTemplateRequest"[set debug into] {
+    TestRenderEmailTemplateInput "TestRenderEmailTemplateRequest"[set into] {
     template_name : String, template_data : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// The Amazon Resource Name (ARN) of the resource that you want to remove one or more tags from.
@@ -1646,11 +1640,11 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceRequest"[set debug into] { resource_arn : String,
-    tag_keys : Vec < String > } { _client }
+    UntagResourceInput "UntagResourceRequest"[set into] { resource_arn : String, tag_keys
+    = Vec < String > } { _client }
 );
 /// A request to change the settings for an event destination for a configuration set.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateConfigurationSetEventDestinationInput {
     /// The name of the configuration set that contains the event destination to modify.
@@ -1663,12 +1657,12 @@ pub struct UpdateConfigurationSetEventDestinationInput {
 }
 rboto::__structure!(
     UpdateConfigurationSetEventDestinationInput
-    "UpdateConfigurationSetEventDestinationRequest"[set debug into] {
-    configuration_set_name : String, event_destination_name : String, event_destination :
+    "UpdateConfigurationSetEventDestinationRequest"[set into] { configuration_set_name :
+    String, event_destination_name : String, event_destination =
     EventDestinationDefinition } { _client }
 );
 /// A request to update the configuration of an existing configuration set.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateConfigurationSetInput {
     /// The name of the configuration set to update.
@@ -1678,11 +1672,11 @@ pub struct UpdateConfigurationSetInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateConfigurationSetInput "UpdateConfigurationSetRequest"[set debug into] {
-    configuration_set_name : String, message_security_options : MessageSecurityOptions }
+    UpdateConfigurationSetInput "UpdateConfigurationSetRequest"[set into] {
+    configuration_set_name : String, message_security_options = MessageSecurityOptions }
     { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateContactListInput {
     /// The name of the contact list.
@@ -1694,10 +1688,10 @@ pub struct UpdateContactListInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateContactListInput "UpdateContactListRequest"[set debug into] { contact_list_name
-    : String, topics : Vec < Topic >, description : String } { _client }
+    UpdateContactListInput "UpdateContactListRequest"[set into] { contact_list_name :
+    String, topics = Vec < Topic >, description : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateContactInput {
     /// The name of the contact list.
@@ -1713,12 +1707,12 @@ pub struct UpdateContactInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateContactInput "UpdateContactRequest"[set debug into] { contact_list_name :
-    String, email_address : String, topic_preferences : Vec < TopicPreference >,
-    unsubscribe_all = bool, attributes_data : String } { _client }
+    UpdateContactInput "UpdateContactRequest"[set into] { contact_list_name : String,
+    email_address : String, topic_preferences = Vec < TopicPreference >, unsubscribe_all
+    = bool, attributes_data : String } { _client }
 );
 /// Represents a request to update an existing custom verification email template.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateCustomVerificationEmailTemplateInput {
     /// The name of the custom verification email template that you want to update.
@@ -1737,13 +1731,12 @@ pub struct UpdateCustomVerificationEmailTemplateInput {
 }
 rboto::__structure!(
     UpdateCustomVerificationEmailTemplateInput
-    "UpdateCustomVerificationEmailTemplateRequest"[set debug into] { template_name :
-    String, from_email_address : String, template_subject : String, template_content :
-    String, success_redirection_url : String, failure_redirection_url : String } {
-    _client }
+    "UpdateCustomVerificationEmailTemplateRequest"[set into] { template_name : String,
+    from_email_address : String, template_subject : String, template_content : String,
+    success_redirection_url : String, failure_redirection_url : String } { _client }
 );
 /// Represents a request to update a sending authorization policy for an identity. Sending authorization is an Amazon SES feature that enables you to authorize other senders to use your identities. For information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/DeveloperGuide/sending-authorization-identity-owner-tasks-management.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateEmailIdentityPolicyInput {
     /// The email identity.
@@ -1755,11 +1748,11 @@ pub struct UpdateEmailIdentityPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateEmailIdentityPolicyInput "UpdateEmailIdentityPolicyRequest"[set debug into] {
+    UpdateEmailIdentityPolicyInput "UpdateEmailIdentityPolicyRequest"[set into] {
     email_identity : String, policy_name : String, policy : String } { _client }
 );
 /// Represents a request to update an email template. For more information, see the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/DeveloperGuide/send-personalized-email-api.html).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateEmailTemplateInput {
     /// The name of the template.
@@ -1769,11 +1762,11 @@ pub struct UpdateEmailTemplateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateEmailTemplateInput "UpdateEmailTemplateRequest"[set debug into] { template_name
-    : String, template_content : EmailTemplateContent } { _client }
+    UpdateEmailTemplateInput "UpdateEmailTemplateRequest"[set into] { template_name :
+    String, template_content = EmailTemplateContent } { _client }
 );
 /// Represents a request to update the customer-managed sending status for a reputation entity.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateReputationEntityCustomerManagedStatusInput {
     /// The type of reputation entity. Currently, only `RESOURCE` type entities are supported.
@@ -1786,12 +1779,12 @@ pub struct UpdateReputationEntityCustomerManagedStatusInput {
 }
 rboto::__structure!(
     UpdateReputationEntityCustomerManagedStatusInput
-    "UpdateReputationEntityCustomerManagedStatusRequest"[set debug into] {
+    "UpdateReputationEntityCustomerManagedStatusRequest"[set into] {
     reputation_entity_type : ReputationEntityType, reputation_entity_reference : String,
     sending_status : SendingStatus } { _client }
 );
 /// Represents a request to update the reputation management policy for a reputation entity.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateReputationEntityPolicyInput {
     /// The type of reputation entity. Currently, only `RESOURCE` type entities are supported.
@@ -1803,7 +1796,7 @@ pub struct UpdateReputationEntityPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateReputationEntityPolicyInput "UpdateReputationEntityPolicyRequest"[set debug
-    into] { reputation_entity_type : ReputationEntityType, reputation_entity_reference :
-    String, reputation_entity_policy : String } { _client }
+    UpdateReputationEntityPolicyInput "UpdateReputationEntityPolicyRequest"[set into] {
+    reputation_entity_type : ReputationEntityType, reputation_entity_reference : String,
+    reputation_entity_policy : String } { _client }
 );

@@ -6,253 +6,154 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; AssociateEmailIdentityCertificateInput =>
-    AssociateEmailIdentityCertificateOutput =
-    super::schema::ops::ASSOCIATE_EMAIL_IDENTITY_CERTIFICATE,
+    super::error::Exception, super::schema::SERVICE;
+    AssociateEmailIdentityCertificateInput => AssociateEmailIdentityCertificateOutput,
     "AssociateEmailIdentityCertificate"; BatchGetMetricDataInput =>
-    BatchGetMetricDataOutput = super::schema::ops::BATCH_GET_METRIC_DATA,
-    "BatchGetMetricData"; CancelExportJobInput => CancelExportJobOutput =
-    super::schema::ops::CANCEL_EXPORT_JOB, "CancelExportJob"; CreateConfigurationSetInput
-    => CreateConfigurationSetOutput = super::schema::ops::CREATE_CONFIGURATION_SET,
-    "CreateConfigurationSet"; CreateConfigurationSetEventDestinationInput =>
-    CreateConfigurationSetEventDestinationOutput =
-    super::schema::ops::CREATE_CONFIGURATION_SET_EVENT_DESTINATION,
-    "CreateConfigurationSetEventDestination"; CreateContactInput => CreateContactOutput =
-    super::schema::ops::CREATE_CONTACT, "CreateContact"; CreateContactListInput =>
-    CreateContactListOutput = super::schema::ops::CREATE_CONTACT_LIST,
+    BatchGetMetricDataOutput, "BatchGetMetricData"; CancelExportJobInput =>
+    CancelExportJobOutput, "CancelExportJob"; CreateConfigurationSetInput =>
+    CreateConfigurationSetOutput, "CreateConfigurationSet";
+    CreateConfigurationSetEventDestinationInput =>
+    CreateConfigurationSetEventDestinationOutput,
+    "CreateConfigurationSetEventDestination"; CreateContactInput => CreateContactOutput,
+    "CreateContact"; CreateContactListInput => CreateContactListOutput,
     "CreateContactList"; CreateCustomVerificationEmailTemplateInput =>
-    CreateCustomVerificationEmailTemplateOutput =
-    super::schema::ops::CREATE_CUSTOM_VERIFICATION_EMAIL_TEMPLATE,
-    "CreateCustomVerificationEmailTemplate"; CreateDedicatedIpPoolInput =>
-    CreateDedicatedIpPoolOutput = super::schema::ops::CREATE_DEDICATED_IP_POOL,
-    "CreateDedicatedIpPool"; CreateDeliverabilityTestReportInput =>
-    CreateDeliverabilityTestReportOutput =
-    super::schema::ops::CREATE_DELIVERABILITY_TEST_REPORT,
+    CreateCustomVerificationEmailTemplateOutput, "CreateCustomVerificationEmailTemplate";
+    CreateDedicatedIpPoolInput => CreateDedicatedIpPoolOutput, "CreateDedicatedIpPool";
+    CreateDeliverabilityTestReportInput => CreateDeliverabilityTestReportOutput,
     "CreateDeliverabilityTestReport"; CreateEmailIdentityInput =>
-    CreateEmailIdentityOutput = super::schema::ops::CREATE_EMAIL_IDENTITY,
-    "CreateEmailIdentity"; CreateEmailIdentityPolicyInput =>
-    CreateEmailIdentityPolicyOutput = super::schema::ops::CREATE_EMAIL_IDENTITY_POLICY,
-    "CreateEmailIdentityPolicy"; CreateEmailTemplateInput => CreateEmailTemplateOutput =
-    super::schema::ops::CREATE_EMAIL_TEMPLATE, "CreateEmailTemplate";
-    CreateExportJobInput => CreateExportJobOutput =
-    super::schema::ops::CREATE_EXPORT_JOB, "CreateExportJob"; CreateImportJobInput =>
-    CreateImportJobOutput = super::schema::ops::CREATE_IMPORT_JOB, "CreateImportJob";
-    CreateMultiRegionEndpointInput => CreateMultiRegionEndpointOutput =
-    super::schema::ops::CREATE_MULTI_REGION_ENDPOINT, "CreateMultiRegionEndpoint";
-    CreateTenantInput => CreateTenantOutput = super::schema::ops::CREATE_TENANT,
-    "CreateTenant"; CreateTenantResourceAssociationInput =>
-    CreateTenantResourceAssociationOutput =
-    super::schema::ops::CREATE_TENANT_RESOURCE_ASSOCIATION,
+    CreateEmailIdentityOutput, "CreateEmailIdentity"; CreateEmailIdentityPolicyInput =>
+    CreateEmailIdentityPolicyOutput, "CreateEmailIdentityPolicy";
+    CreateEmailTemplateInput => CreateEmailTemplateOutput, "CreateEmailTemplate";
+    CreateExportJobInput => CreateExportJobOutput, "CreateExportJob";
+    CreateImportJobInput => CreateImportJobOutput, "CreateImportJob";
+    CreateMultiRegionEndpointInput => CreateMultiRegionEndpointOutput,
+    "CreateMultiRegionEndpoint"; CreateTenantInput => CreateTenantOutput, "CreateTenant";
+    CreateTenantResourceAssociationInput => CreateTenantResourceAssociationOutput,
     "CreateTenantResourceAssociation"; DeleteConfigurationSetInput =>
-    DeleteConfigurationSetOutput = super::schema::ops::DELETE_CONFIGURATION_SET,
-    "DeleteConfigurationSet"; DeleteConfigurationSetEventDestinationInput =>
-    DeleteConfigurationSetEventDestinationOutput =
-    super::schema::ops::DELETE_CONFIGURATION_SET_EVENT_DESTINATION,
-    "DeleteConfigurationSetEventDestination"; DeleteContactInput => DeleteContactOutput =
-    super::schema::ops::DELETE_CONTACT, "DeleteContact"; DeleteContactListInput =>
-    DeleteContactListOutput = super::schema::ops::DELETE_CONTACT_LIST,
+    DeleteConfigurationSetOutput, "DeleteConfigurationSet";
+    DeleteConfigurationSetEventDestinationInput =>
+    DeleteConfigurationSetEventDestinationOutput,
+    "DeleteConfigurationSetEventDestination"; DeleteContactInput => DeleteContactOutput,
+    "DeleteContact"; DeleteContactListInput => DeleteContactListOutput,
     "DeleteContactList"; DeleteCustomVerificationEmailTemplateInput =>
-    DeleteCustomVerificationEmailTemplateOutput =
-    super::schema::ops::DELETE_CUSTOM_VERIFICATION_EMAIL_TEMPLATE,
-    "DeleteCustomVerificationEmailTemplate"; DeleteDedicatedIpPoolInput =>
-    DeleteDedicatedIpPoolOutput = super::schema::ops::DELETE_DEDICATED_IP_POOL,
-    "DeleteDedicatedIpPool"; DeleteEmailIdentityInput => DeleteEmailIdentityOutput =
-    super::schema::ops::DELETE_EMAIL_IDENTITY, "DeleteEmailIdentity";
-    DeleteEmailIdentityPolicyInput => DeleteEmailIdentityPolicyOutput =
-    super::schema::ops::DELETE_EMAIL_IDENTITY_POLICY, "DeleteEmailIdentityPolicy";
-    DeleteEmailTemplateInput => DeleteEmailTemplateOutput =
-    super::schema::ops::DELETE_EMAIL_TEMPLATE, "DeleteEmailTemplate";
-    DeleteMultiRegionEndpointInput => DeleteMultiRegionEndpointOutput =
-    super::schema::ops::DELETE_MULTI_REGION_ENDPOINT, "DeleteMultiRegionEndpoint";
-    DeleteSuppressedDestinationInput => DeleteSuppressedDestinationOutput =
-    super::schema::ops::DELETE_SUPPRESSED_DESTINATION, "DeleteSuppressedDestination";
-    DeleteTenantInput => DeleteTenantOutput = super::schema::ops::DELETE_TENANT,
+    DeleteCustomVerificationEmailTemplateOutput, "DeleteCustomVerificationEmailTemplate";
+    DeleteDedicatedIpPoolInput => DeleteDedicatedIpPoolOutput, "DeleteDedicatedIpPool";
+    DeleteEmailIdentityInput => DeleteEmailIdentityOutput, "DeleteEmailIdentity";
+    DeleteEmailIdentityPolicyInput => DeleteEmailIdentityPolicyOutput,
+    "DeleteEmailIdentityPolicy"; DeleteEmailTemplateInput => DeleteEmailTemplateOutput,
+    "DeleteEmailTemplate"; DeleteMultiRegionEndpointInput =>
+    DeleteMultiRegionEndpointOutput, "DeleteMultiRegionEndpoint";
+    DeleteSuppressedDestinationInput => DeleteSuppressedDestinationOutput,
+    "DeleteSuppressedDestination"; DeleteTenantInput => DeleteTenantOutput,
     "DeleteTenant"; DeleteTenantResourceAssociationInput =>
-    DeleteTenantResourceAssociationOutput =
-    super::schema::ops::DELETE_TENANT_RESOURCE_ASSOCIATION,
-    "DeleteTenantResourceAssociation"; DisassociateEmailIdentityCertificateInput =>
-    DisassociateEmailIdentityCertificateOutput =
-    super::schema::ops::DISASSOCIATE_EMAIL_IDENTITY_CERTIFICATE,
-    "DisassociateEmailIdentityCertificate"; GetAccountInput => GetAccountOutput =
-    super::schema::ops::GET_ACCOUNT, "GetAccount"; GetBlacklistReportsInput =>
-    GetBlacklistReportsOutput = super::schema::ops::GET_BLACKLIST_REPORTS,
-    "GetBlacklistReports"; GetConfigurationSetInput => GetConfigurationSetOutput =
-    super::schema::ops::GET_CONFIGURATION_SET, "GetConfigurationSet";
+    DeleteTenantResourceAssociationOutput, "DeleteTenantResourceAssociation";
+    DisassociateEmailIdentityCertificateInput =>
+    DisassociateEmailIdentityCertificateOutput, "DisassociateEmailIdentityCertificate";
+    GetAccountInput => GetAccountOutput, "GetAccount"; GetBlacklistReportsInput =>
+    GetBlacklistReportsOutput, "GetBlacklistReports"; GetConfigurationSetInput =>
+    GetConfigurationSetOutput, "GetConfigurationSet";
     GetConfigurationSetEventDestinationsInput =>
-    GetConfigurationSetEventDestinationsOutput =
-    super::schema::ops::GET_CONFIGURATION_SET_EVENT_DESTINATIONS,
-    "GetConfigurationSetEventDestinations"; GetContactInput => GetContactOutput =
-    super::schema::ops::GET_CONTACT, "GetContact"; GetContactListInput =>
-    GetContactListOutput = super::schema::ops::GET_CONTACT_LIST, "GetContactList";
-    GetCustomVerificationEmailTemplateInput => GetCustomVerificationEmailTemplateOutput =
-    super::schema::ops::GET_CUSTOM_VERIFICATION_EMAIL_TEMPLATE,
-    "GetCustomVerificationEmailTemplate"; GetDedicatedIpInput => GetDedicatedIpOutput =
-    super::schema::ops::GET_DEDICATED_IP, "GetDedicatedIp"; GetDedicatedIpPoolInput =>
-    GetDedicatedIpPoolOutput = super::schema::ops::GET_DEDICATED_IP_POOL,
-    "GetDedicatedIpPool"; GetDedicatedIpsInput => GetDedicatedIpsOutput =
-    super::schema::ops::GET_DEDICATED_IPS, "GetDedicatedIps";
-    GetDeliverabilityDashboardOptionsInput => GetDeliverabilityDashboardOptionsOutput =
-    super::schema::ops::GET_DELIVERABILITY_DASHBOARD_OPTIONS,
+    GetConfigurationSetEventDestinationsOutput, "GetConfigurationSetEventDestinations";
+    GetContactInput => GetContactOutput, "GetContact"; GetContactListInput =>
+    GetContactListOutput, "GetContactList"; GetCustomVerificationEmailTemplateInput =>
+    GetCustomVerificationEmailTemplateOutput, "GetCustomVerificationEmailTemplate";
+    GetDedicatedIpInput => GetDedicatedIpOutput, "GetDedicatedIp";
+    GetDedicatedIpPoolInput => GetDedicatedIpPoolOutput, "GetDedicatedIpPool";
+    GetDedicatedIpsInput => GetDedicatedIpsOutput, "GetDedicatedIps";
+    GetDeliverabilityDashboardOptionsInput => GetDeliverabilityDashboardOptionsOutput,
     "GetDeliverabilityDashboardOptions"; GetDeliverabilityTestReportInput =>
-    GetDeliverabilityTestReportOutput =
-    super::schema::ops::GET_DELIVERABILITY_TEST_REPORT, "GetDeliverabilityTestReport";
-    GetDomainDeliverabilityCampaignInput => GetDomainDeliverabilityCampaignOutput =
-    super::schema::ops::GET_DOMAIN_DELIVERABILITY_CAMPAIGN,
+    GetDeliverabilityTestReportOutput, "GetDeliverabilityTestReport";
+    GetDomainDeliverabilityCampaignInput => GetDomainDeliverabilityCampaignOutput,
     "GetDomainDeliverabilityCampaign"; GetDomainStatisticsReportInput =>
-    GetDomainStatisticsReportOutput = super::schema::ops::GET_DOMAIN_STATISTICS_REPORT,
-    "GetDomainStatisticsReport"; GetEmailAddressInsightsInput =>
-    GetEmailAddressInsightsOutput = super::schema::ops::GET_EMAIL_ADDRESS_INSIGHTS,
-    "GetEmailAddressInsights"; GetEmailIdentityInput => GetEmailIdentityOutput =
-    super::schema::ops::GET_EMAIL_IDENTITY, "GetEmailIdentity";
-    GetEmailIdentityPoliciesInput => GetEmailIdentityPoliciesOutput =
-    super::schema::ops::GET_EMAIL_IDENTITY_POLICIES, "GetEmailIdentityPolicies";
-    GetEmailTemplateInput => GetEmailTemplateOutput =
-    super::schema::ops::GET_EMAIL_TEMPLATE, "GetEmailTemplate"; GetExportJobInput =>
-    GetExportJobOutput = super::schema::ops::GET_EXPORT_JOB, "GetExportJob";
-    GetImportJobInput => GetImportJobOutput = super::schema::ops::GET_IMPORT_JOB,
-    "GetImportJob"; GetMessageInsightsInput => GetMessageInsightsOutput =
-    super::schema::ops::GET_MESSAGE_INSIGHTS, "GetMessageInsights";
-    GetMultiRegionEndpointInput => GetMultiRegionEndpointOutput =
-    super::schema::ops::GET_MULTI_REGION_ENDPOINT, "GetMultiRegionEndpoint";
-    GetReputationEntityInput => GetReputationEntityOutput =
-    super::schema::ops::GET_REPUTATION_ENTITY, "GetReputationEntity";
-    GetSuppressedDestinationInput => GetSuppressedDestinationOutput =
-    super::schema::ops::GET_SUPPRESSED_DESTINATION, "GetSuppressedDestination";
-    GetTenantInput => GetTenantOutput = super::schema::ops::GET_TENANT, "GetTenant";
-    ListConfigurationSetsInput => ListConfigurationSetsOutput =
-    super::schema::ops::LIST_CONFIGURATION_SETS, "ListConfigurationSets";
-    ListContactListsInput => ListContactListsOutput =
-    super::schema::ops::LIST_CONTACT_LISTS, "ListContactLists"; ListContactsInput =>
-    ListContactsOutput = super::schema::ops::LIST_CONTACTS, "ListContacts";
-    ListCustomVerificationEmailTemplatesInput =>
-    ListCustomVerificationEmailTemplatesOutput =
-    super::schema::ops::LIST_CUSTOM_VERIFICATION_EMAIL_TEMPLATES,
-    "ListCustomVerificationEmailTemplates"; ListDedicatedIpPoolsInput =>
-    ListDedicatedIpPoolsOutput = super::schema::ops::LIST_DEDICATED_IP_POOLS,
-    "ListDedicatedIpPools"; ListDeliverabilityTestReportsInput =>
-    ListDeliverabilityTestReportsOutput =
-    super::schema::ops::LIST_DELIVERABILITY_TEST_REPORTS,
+    GetDomainStatisticsReportOutput, "GetDomainStatisticsReport";
+    GetEmailAddressInsightsInput => GetEmailAddressInsightsOutput,
+    "GetEmailAddressInsights"; GetEmailIdentityInput => GetEmailIdentityOutput,
+    "GetEmailIdentity"; GetEmailIdentityPoliciesInput => GetEmailIdentityPoliciesOutput,
+    "GetEmailIdentityPolicies"; GetEmailTemplateInput => GetEmailTemplateOutput,
+    "GetEmailTemplate"; GetExportJobInput => GetExportJobOutput, "GetExportJob";
+    GetImportJobInput => GetImportJobOutput, "GetImportJob"; GetMessageInsightsInput =>
+    GetMessageInsightsOutput, "GetMessageInsights"; GetMultiRegionEndpointInput =>
+    GetMultiRegionEndpointOutput, "GetMultiRegionEndpoint"; GetReputationEntityInput =>
+    GetReputationEntityOutput, "GetReputationEntity"; GetSuppressedDestinationInput =>
+    GetSuppressedDestinationOutput, "GetSuppressedDestination"; GetTenantInput =>
+    GetTenantOutput, "GetTenant"; ListConfigurationSetsInput =>
+    ListConfigurationSetsOutput, "ListConfigurationSets"; ListContactListsInput =>
+    ListContactListsOutput, "ListContactLists"; ListContactsInput => ListContactsOutput,
+    "ListContacts"; ListCustomVerificationEmailTemplatesInput =>
+    ListCustomVerificationEmailTemplatesOutput, "ListCustomVerificationEmailTemplates";
+    ListDedicatedIpPoolsInput => ListDedicatedIpPoolsOutput, "ListDedicatedIpPools";
+    ListDeliverabilityTestReportsInput => ListDeliverabilityTestReportsOutput,
     "ListDeliverabilityTestReports"; ListDomainDeliverabilityCampaignsInput =>
-    ListDomainDeliverabilityCampaignsOutput =
-    super::schema::ops::LIST_DOMAIN_DELIVERABILITY_CAMPAIGNS,
-    "ListDomainDeliverabilityCampaigns"; ListEmailIdentitiesInput =>
-    ListEmailIdentitiesOutput = super::schema::ops::LIST_EMAIL_IDENTITIES,
-    "ListEmailIdentities"; ListEmailIdentityCertificatesInput =>
-    ListEmailIdentityCertificatesOutput =
-    super::schema::ops::LIST_EMAIL_IDENTITY_CERTIFICATES,
-    "ListEmailIdentityCertificates"; ListEmailTemplatesInput => ListEmailTemplatesOutput
-    = super::schema::ops::LIST_EMAIL_TEMPLATES, "ListEmailTemplates"; ListExportJobsInput
-    => ListExportJobsOutput = super::schema::ops::LIST_EXPORT_JOBS, "ListExportJobs";
-    ListImportJobsInput => ListImportJobsOutput = super::schema::ops::LIST_IMPORT_JOBS,
-    "ListImportJobs"; ListMultiRegionEndpointsInput => ListMultiRegionEndpointsOutput =
-    super::schema::ops::LIST_MULTI_REGION_ENDPOINTS, "ListMultiRegionEndpoints";
-    ListRecommendationsInput => ListRecommendationsOutput =
-    super::schema::ops::LIST_RECOMMENDATIONS, "ListRecommendations";
-    ListReputationEntitiesInput => ListReputationEntitiesOutput =
-    super::schema::ops::LIST_REPUTATION_ENTITIES, "ListReputationEntities";
-    ListResourceTenantsInput => ListResourceTenantsOutput =
-    super::schema::ops::LIST_RESOURCE_TENANTS, "ListResourceTenants";
-    ListSuppressedDestinationsInput => ListSuppressedDestinationsOutput =
-    super::schema::ops::LIST_SUPPRESSED_DESTINATIONS, "ListSuppressedDestinations";
-    ListTagsForResourceInput => ListTagsForResourceOutput =
-    super::schema::ops::LIST_TAGS_FOR_RESOURCE, "ListTagsForResource";
-    ListTenantResourcesInput => ListTenantResourcesOutput =
-    super::schema::ops::LIST_TENANT_RESOURCES, "ListTenantResources"; ListTenantsInput =>
-    ListTenantsOutput = super::schema::ops::LIST_TENANTS, "ListTenants";
+    ListDomainDeliverabilityCampaignsOutput, "ListDomainDeliverabilityCampaigns";
+    ListEmailIdentitiesInput => ListEmailIdentitiesOutput, "ListEmailIdentities";
+    ListEmailIdentityCertificatesInput => ListEmailIdentityCertificatesOutput,
+    "ListEmailIdentityCertificates"; ListEmailTemplatesInput => ListEmailTemplatesOutput,
+    "ListEmailTemplates"; ListExportJobsInput => ListExportJobsOutput, "ListExportJobs";
+    ListImportJobsInput => ListImportJobsOutput, "ListImportJobs";
+    ListMultiRegionEndpointsInput => ListMultiRegionEndpointsOutput,
+    "ListMultiRegionEndpoints"; ListRecommendationsInput => ListRecommendationsOutput,
+    "ListRecommendations"; ListReputationEntitiesInput => ListReputationEntitiesOutput,
+    "ListReputationEntities"; ListResourceTenantsInput => ListResourceTenantsOutput,
+    "ListResourceTenants"; ListSuppressedDestinationsInput =>
+    ListSuppressedDestinationsOutput, "ListSuppressedDestinations";
+    ListTagsForResourceInput => ListTagsForResourceOutput, "ListTagsForResource";
+    ListTenantResourcesInput => ListTenantResourcesOutput, "ListTenantResources";
+    ListTenantsInput => ListTenantsOutput, "ListTenants";
     PutAccountDedicatedIpWarmupAttributesInput =>
-    PutAccountDedicatedIpWarmupAttributesOutput =
-    super::schema::ops::PUT_ACCOUNT_DEDICATED_IP_WARMUP_ATTRIBUTES,
-    "PutAccountDedicatedIpWarmupAttributes"; PutAccountDetailsInput =>
-    PutAccountDetailsOutput = super::schema::ops::PUT_ACCOUNT_DETAILS,
-    "PutAccountDetails"; PutAccountPricingAttributesInput =>
-    PutAccountPricingAttributesOutput =
-    super::schema::ops::PUT_ACCOUNT_PRICING_ATTRIBUTES, "PutAccountPricingAttributes";
-    PutAccountSendingAttributesInput => PutAccountSendingAttributesOutput =
-    super::schema::ops::PUT_ACCOUNT_SENDING_ATTRIBUTES, "PutAccountSendingAttributes";
-    PutAccountSuppressionAttributesInput => PutAccountSuppressionAttributesOutput =
-    super::schema::ops::PUT_ACCOUNT_SUPPRESSION_ATTRIBUTES,
+    PutAccountDedicatedIpWarmupAttributesOutput, "PutAccountDedicatedIpWarmupAttributes";
+    PutAccountDetailsInput => PutAccountDetailsOutput, "PutAccountDetails";
+    PutAccountPricingAttributesInput => PutAccountPricingAttributesOutput,
+    "PutAccountPricingAttributes"; PutAccountSendingAttributesInput =>
+    PutAccountSendingAttributesOutput, "PutAccountSendingAttributes";
+    PutAccountSuppressionAttributesInput => PutAccountSuppressionAttributesOutput,
     "PutAccountSuppressionAttributes"; PutAccountVdmAttributesInput =>
-    PutAccountVdmAttributesOutput = super::schema::ops::PUT_ACCOUNT_VDM_ATTRIBUTES,
-    "PutAccountVdmAttributes"; PutConfigurationSetArchivingOptionsInput =>
-    PutConfigurationSetArchivingOptionsOutput =
-    super::schema::ops::PUT_CONFIGURATION_SET_ARCHIVING_OPTIONS,
-    "PutConfigurationSetArchivingOptions"; PutConfigurationSetDeliveryOptionsInput =>
-    PutConfigurationSetDeliveryOptionsOutput =
-    super::schema::ops::PUT_CONFIGURATION_SET_DELIVERY_OPTIONS,
+    PutAccountVdmAttributesOutput, "PutAccountVdmAttributes";
+    PutConfigurationSetArchivingOptionsInput =>
+    PutConfigurationSetArchivingOptionsOutput, "PutConfigurationSetArchivingOptions";
+    PutConfigurationSetDeliveryOptionsInput => PutConfigurationSetDeliveryOptionsOutput,
     "PutConfigurationSetDeliveryOptions"; PutConfigurationSetReputationOptionsInput =>
-    PutConfigurationSetReputationOptionsOutput =
-    super::schema::ops::PUT_CONFIGURATION_SET_REPUTATION_OPTIONS,
-    "PutConfigurationSetReputationOptions"; PutConfigurationSetSendingOptionsInput =>
-    PutConfigurationSetSendingOptionsOutput =
-    super::schema::ops::PUT_CONFIGURATION_SET_SENDING_OPTIONS,
+    PutConfigurationSetReputationOptionsOutput, "PutConfigurationSetReputationOptions";
+    PutConfigurationSetSendingOptionsInput => PutConfigurationSetSendingOptionsOutput,
     "PutConfigurationSetSendingOptions"; PutConfigurationSetSuppressionOptionsInput =>
-    PutConfigurationSetSuppressionOptionsOutput =
-    super::schema::ops::PUT_CONFIGURATION_SET_SUPPRESSION_OPTIONS,
-    "PutConfigurationSetSuppressionOptions"; PutConfigurationSetTrackingOptionsInput =>
-    PutConfigurationSetTrackingOptionsOutput =
-    super::schema::ops::PUT_CONFIGURATION_SET_TRACKING_OPTIONS,
+    PutConfigurationSetSuppressionOptionsOutput, "PutConfigurationSetSuppressionOptions";
+    PutConfigurationSetTrackingOptionsInput => PutConfigurationSetTrackingOptionsOutput,
     "PutConfigurationSetTrackingOptions"; PutConfigurationSetVdmOptionsInput =>
-    PutConfigurationSetVdmOptionsOutput =
-    super::schema::ops::PUT_CONFIGURATION_SET_VDM_OPTIONS,
-    "PutConfigurationSetVdmOptions"; PutDedicatedIpInPoolInput =>
-    PutDedicatedIpInPoolOutput = super::schema::ops::PUT_DEDICATED_IP_IN_POOL,
-    "PutDedicatedIpInPool"; PutDedicatedIpPoolScalingAttributesInput =>
-    PutDedicatedIpPoolScalingAttributesOutput =
-    super::schema::ops::PUT_DEDICATED_IP_POOL_SCALING_ATTRIBUTES,
-    "PutDedicatedIpPoolScalingAttributes"; PutDedicatedIpWarmupAttributesInput =>
-    PutDedicatedIpWarmupAttributesOutput =
-    super::schema::ops::PUT_DEDICATED_IP_WARMUP_ATTRIBUTES,
+    PutConfigurationSetVdmOptionsOutput, "PutConfigurationSetVdmOptions";
+    PutDedicatedIpInPoolInput => PutDedicatedIpInPoolOutput, "PutDedicatedIpInPool";
+    PutDedicatedIpPoolScalingAttributesInput =>
+    PutDedicatedIpPoolScalingAttributesOutput, "PutDedicatedIpPoolScalingAttributes";
+    PutDedicatedIpWarmupAttributesInput => PutDedicatedIpWarmupAttributesOutput,
     "PutDedicatedIpWarmupAttributes"; PutDeliverabilityDashboardOptionInput =>
-    PutDeliverabilityDashboardOptionOutput =
-    super::schema::ops::PUT_DELIVERABILITY_DASHBOARD_OPTION,
-    "PutDeliverabilityDashboardOption"; PutEmailIdentityConfigurationSetAttributesInput
-    => PutEmailIdentityConfigurationSetAttributesOutput =
-    super::schema::ops::PUT_EMAIL_IDENTITY_CONFIGURATION_SET_ATTRIBUTES,
+    PutDeliverabilityDashboardOptionOutput, "PutDeliverabilityDashboardOption";
+    PutEmailIdentityConfigurationSetAttributesInput =>
+    PutEmailIdentityConfigurationSetAttributesOutput,
     "PutEmailIdentityConfigurationSetAttributes"; PutEmailIdentityDkimAttributesInput =>
-    PutEmailIdentityDkimAttributesOutput =
-    super::schema::ops::PUT_EMAIL_IDENTITY_DKIM_ATTRIBUTES,
-    "PutEmailIdentityDkimAttributes"; PutEmailIdentityDkimSigningAttributesInput =>
-    PutEmailIdentityDkimSigningAttributesOutput =
-    super::schema::ops::PUT_EMAIL_IDENTITY_DKIM_SIGNING_ATTRIBUTES,
-    "PutEmailIdentityDkimSigningAttributes"; PutEmailIdentityFeedbackAttributesInput =>
-    PutEmailIdentityFeedbackAttributesOutput =
-    super::schema::ops::PUT_EMAIL_IDENTITY_FEEDBACK_ATTRIBUTES,
+    PutEmailIdentityDkimAttributesOutput, "PutEmailIdentityDkimAttributes";
+    PutEmailIdentityDkimSigningAttributesInput =>
+    PutEmailIdentityDkimSigningAttributesOutput, "PutEmailIdentityDkimSigningAttributes";
+    PutEmailIdentityFeedbackAttributesInput => PutEmailIdentityFeedbackAttributesOutput,
     "PutEmailIdentityFeedbackAttributes"; PutEmailIdentityMailFromAttributesInput =>
-    PutEmailIdentityMailFromAttributesOutput =
-    super::schema::ops::PUT_EMAIL_IDENTITY_MAIL_FROM_ATTRIBUTES,
-    "PutEmailIdentityMailFromAttributes"; PutSuppressedDestinationInput =>
-    PutSuppressedDestinationOutput = super::schema::ops::PUT_SUPPRESSED_DESTINATION,
+    PutEmailIdentityMailFromAttributesOutput, "PutEmailIdentityMailFromAttributes";
+    PutSuppressedDestinationInput => PutSuppressedDestinationOutput,
     "PutSuppressedDestination"; PutTenantSuppressionAttributesInput =>
-    PutTenantSuppressionAttributesOutput =
-    super::schema::ops::PUT_TENANT_SUPPRESSION_ATTRIBUTES,
-    "PutTenantSuppressionAttributes"; SendBulkEmailInput => SendBulkEmailOutput =
-    super::schema::ops::SEND_BULK_EMAIL, "SendBulkEmail";
-    SendCustomVerificationEmailInput => SendCustomVerificationEmailOutput =
-    super::schema::ops::SEND_CUSTOM_VERIFICATION_EMAIL, "SendCustomVerificationEmail";
-    SendEmailInput => SendEmailOutput = super::schema::ops::SEND_EMAIL, "SendEmail";
-    TagResourceInput => TagResourceOutput = super::schema::ops::TAG_RESOURCE,
-    "TagResource"; TestRenderEmailTemplateInput => TestRenderEmailTemplateOutput =
-    super::schema::ops::TEST_RENDER_EMAIL_TEMPLATE, "TestRenderEmailTemplate";
-    UntagResourceInput => UntagResourceOutput = super::schema::ops::UNTAG_RESOURCE,
-    "UntagResource"; UpdateConfigurationSetInput => UpdateConfigurationSetOutput =
-    super::schema::ops::UPDATE_CONFIGURATION_SET, "UpdateConfigurationSet";
+    PutTenantSuppressionAttributesOutput, "PutTenantSuppressionAttributes";
+    SendBulkEmailInput => SendBulkEmailOutput, "SendBulkEmail";
+    SendCustomVerificationEmailInput => SendCustomVerificationEmailOutput,
+    "SendCustomVerificationEmail"; SendEmailInput => SendEmailOutput, "SendEmail";
+    TagResourceInput => TagResourceOutput, "TagResource"; TestRenderEmailTemplateInput =>
+    TestRenderEmailTemplateOutput, "TestRenderEmailTemplate"; UntagResourceInput =>
+    UntagResourceOutput, "UntagResource"; UpdateConfigurationSetInput =>
+    UpdateConfigurationSetOutput, "UpdateConfigurationSet";
     UpdateConfigurationSetEventDestinationInput =>
-    UpdateConfigurationSetEventDestinationOutput =
-    super::schema::ops::UPDATE_CONFIGURATION_SET_EVENT_DESTINATION,
-    "UpdateConfigurationSetEventDestination"; UpdateContactInput => UpdateContactOutput =
-    super::schema::ops::UPDATE_CONTACT, "UpdateContact"; UpdateContactListInput =>
-    UpdateContactListOutput = super::schema::ops::UPDATE_CONTACT_LIST,
+    UpdateConfigurationSetEventDestinationOutput,
+    "UpdateConfigurationSetEventDestination"; UpdateContactInput => UpdateContactOutput,
+    "UpdateContact"; UpdateContactListInput => UpdateContactListOutput,
     "UpdateContactList"; UpdateCustomVerificationEmailTemplateInput =>
-    UpdateCustomVerificationEmailTemplateOutput =
-    super::schema::ops::UPDATE_CUSTOM_VERIFICATION_EMAIL_TEMPLATE,
-    "UpdateCustomVerificationEmailTemplate"; UpdateEmailIdentityPolicyInput =>
-    UpdateEmailIdentityPolicyOutput = super::schema::ops::UPDATE_EMAIL_IDENTITY_POLICY,
-    "UpdateEmailIdentityPolicy"; UpdateEmailTemplateInput => UpdateEmailTemplateOutput =
-    super::schema::ops::UPDATE_EMAIL_TEMPLATE, "UpdateEmailTemplate";
-    UpdateReputationEntityCustomerManagedStatusInput =>
-    UpdateReputationEntityCustomerManagedStatusOutput =
-    super::schema::ops::UPDATE_REPUTATION_ENTITY_CUSTOMER_MANAGED_STATUS,
+    UpdateCustomVerificationEmailTemplateOutput, "UpdateCustomVerificationEmailTemplate";
+    UpdateEmailIdentityPolicyInput => UpdateEmailIdentityPolicyOutput,
+    "UpdateEmailIdentityPolicy"; UpdateEmailTemplateInput => UpdateEmailTemplateOutput,
+    "UpdateEmailTemplate"; UpdateReputationEntityCustomerManagedStatusInput =>
+    UpdateReputationEntityCustomerManagedStatusOutput,
     "UpdateReputationEntityCustomerManagedStatus"; UpdateReputationEntityPolicyInput =>
-    UpdateReputationEntityPolicyOutput =
-    super::schema::ops::UPDATE_REPUTATION_ENTITY_POLICY, "UpdateReputationEntityPolicy";
+    UpdateReputationEntityPolicyOutput, "UpdateReputationEntityPolicy";
 );

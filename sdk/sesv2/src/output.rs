@@ -7,17 +7,17 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateEmailIdentityCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     AssociateEmailIdentityCertificateOutput
-    "AssociateEmailIdentityCertificateResponse"[debug from output] {} { _meta }
+    "AssociateEmailIdentityCertificateResponse"[from output] {} { _meta }
 );
 /// Represents the result of processing your metric data batch request
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchGetMetricDataOutput {
     /// A list of successfully retrieved `MetricDataResult`.
@@ -27,76 +27,75 @@ pub struct BatchGetMetricDataOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    BatchGetMetricDataOutput "BatchGetMetricDataResponse"[debug from output] { results :
-    Vec < MetricDataResult >, errors : Vec < MetricDataError > } { _meta }
+    BatchGetMetricDataOutput "BatchGetMetricDataResponse"[from output] { results = Vec <
+    MetricDataResult >, errors = Vec < MetricDataError > } { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelExportJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelExportJobOutput "CancelExportJobResponse"[debug from output] {} { _meta }
+    CancelExportJobOutput "CancelExportJobResponse"[from output] {} { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateConfigurationSetEventDestinationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     CreateConfigurationSetEventDestinationOutput
-    "CreateConfigurationSetEventDestinationResponse"[debug from output] {} { _meta }
+    "CreateConfigurationSetEventDestinationResponse"[from output] {} { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateConfigurationSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateConfigurationSetOutput "CreateConfigurationSetResponse"[debug from output] {} {
-    _meta }
+    CreateConfigurationSetOutput "CreateConfigurationSetResponse"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateContactListOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateContactListOutput "CreateContactListResponse"[debug from output] {} { _meta }
+    CreateContactListOutput "CreateContactListResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateContactOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateContactOutput "CreateContactResponse"[debug from output] {} { _meta }
+    CreateContactOutput "CreateContactResponse"[from output] {} { _meta }
 );
 /// If the action is successful, the service sends back an HTTP 200 response with an empty HTTP body.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCustomVerificationEmailTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     CreateCustomVerificationEmailTemplateOutput
-    "CreateCustomVerificationEmailTemplateResponse"[debug from output] {} { _meta }
+    "CreateCustomVerificationEmailTemplateResponse"[from output] {} { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDedicatedIpPoolOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDedicatedIpPoolOutput "CreateDedicatedIpPoolResponse"[debug from output] {} {
-    _meta }
+    CreateDedicatedIpPoolOutput "CreateDedicatedIpPoolResponse"[from output] {} { _meta }
 );
 /// Information about the predictive inbox placement test that you created.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDeliverabilityTestReportOutput {
     /// A unique string that identifies the predictive inbox placement test.
@@ -106,22 +105,22 @@ pub struct CreateDeliverabilityTestReportOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDeliverabilityTestReportOutput "CreateDeliverabilityTestReportResponse"[debug
-    from output] { report_id : String, deliverability_test_status :
-    DeliverabilityTestStatus } { _meta }
+    CreateDeliverabilityTestReportOutput "CreateDeliverabilityTestReportResponse"[from
+    output] { report_id : String, deliverability_test_status : DeliverabilityTestStatus }
+    { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateEmailIdentityPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateEmailIdentityPolicyOutput "CreateEmailIdentityPolicyResponse"[debug from
-    output] {} { _meta }
+    CreateEmailIdentityPolicyOutput "CreateEmailIdentityPolicyResponse"[from output] {} {
+    _meta }
 );
 /// If the email identity is a domain, this object contains information about the DKIM verification status for the domain.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateEmailIdentityOutput {
     /// The email identity type. Note: the `MANAGED_DOMAIN` identity type is not supported.
@@ -133,22 +132,21 @@ pub struct CreateEmailIdentityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateEmailIdentityOutput "CreateEmailIdentityResponse"[debug from output] {
-    identity_type : IdentityType, verified_for_sending_status = bool, dkim_attributes :
-    DkimAttributes } { _meta }
+    CreateEmailIdentityOutput "CreateEmailIdentityResponse"[from output] { identity_type
+    : IdentityType, verified_for_sending_status = bool, dkim_attributes = DkimAttributes
+    } { _meta }
 );
 /// If the action is successful, the service sends back an HTTP 200 response with an empty HTTP body.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateEmailTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateEmailTemplateOutput "CreateEmailTemplateResponse"[debug from output] {} { _meta
-    }
+    CreateEmailTemplateOutput "CreateEmailTemplateResponse"[from output] {} { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateExportJobOutput {
     /// A string that represents the export job ID.
@@ -156,11 +154,11 @@ pub struct CreateExportJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateExportJobOutput "CreateExportJobResponse"[debug from output] { job_id : String
-    } { _meta }
+    CreateExportJobOutput "CreateExportJobResponse"[from output] { job_id : String } {
+    _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateImportJobOutput {
     /// A string that represents the import job ID.
@@ -168,11 +166,11 @@ pub struct CreateImportJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateImportJobOutput "CreateImportJobResponse"[debug from output] { job_id : String
-    } { _meta }
+    CreateImportJobOutput "CreateImportJobResponse"[from output] { job_id : String } {
+    _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateMultiRegionEndpointOutput {
     /// A status of the multi-region endpoint (global-endpoint) right after the create request.
@@ -182,21 +180,21 @@ pub struct CreateMultiRegionEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateMultiRegionEndpointOutput "CreateMultiRegionEndpointResponse"[debug from
-    output] { status : Status, endpoint_id : String } { _meta }
+    CreateMultiRegionEndpointOutput "CreateMultiRegionEndpointResponse"[from output] {
+    status : Status, endpoint_id : String } { _meta }
 );
 /// If the action is successful, the service sends back an HTTP 200 response with an empty HTTP body.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTenantResourceAssociationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTenantResourceAssociationOutput "CreateTenantResourceAssociationResponse"[debug
-    from output] {} { _meta }
+    CreateTenantResourceAssociationOutput "CreateTenantResourceAssociationResponse"[from
+    output] {} { _meta }
 );
 /// Information about a newly created tenant.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTenantOutput {
     /// The name of the tenant.
@@ -215,99 +213,96 @@ pub struct CreateTenantOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTenantOutput "CreateTenantResponse"[debug from output] { tenant_name : String,
-    tenant_id : String, tenant_arn : String, created_timestamp : rboto::DateTime, tags :
-    Vec < Tag >, sending_status : SendingStatus, suppression_attributes :
+    CreateTenantOutput "CreateTenantResponse"[from output] { tenant_name : String,
+    tenant_id : String, tenant_arn : String, created_timestamp : rboto::DateTime, tags =
+    Vec < Tag >, sending_status : SendingStatus, suppression_attributes =
     TenantSuppressionAttributes } { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteConfigurationSetEventDestinationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     DeleteConfigurationSetEventDestinationOutput
-    "DeleteConfigurationSetEventDestinationResponse"[debug from output] {} { _meta }
+    "DeleteConfigurationSetEventDestinationResponse"[from output] {} { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteConfigurationSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteConfigurationSetOutput "DeleteConfigurationSetResponse"[debug from output] {} {
-    _meta }
+    DeleteConfigurationSetOutput "DeleteConfigurationSetResponse"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteContactListOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteContactListOutput "DeleteContactListResponse"[debug from output] {} { _meta }
+    DeleteContactListOutput "DeleteContactListResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteContactOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteContactOutput "DeleteContactResponse"[debug from output] {} { _meta }
+    DeleteContactOutput "DeleteContactResponse"[from output] {} { _meta }
 );
 /// If the action is successful, the service sends back an HTTP 200 response with an empty HTTP body.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCustomVerificationEmailTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     DeleteCustomVerificationEmailTemplateOutput
-    "DeleteCustomVerificationEmailTemplateResponse"[debug from output] {} { _meta }
+    "DeleteCustomVerificationEmailTemplateResponse"[from output] {} { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDedicatedIpPoolOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDedicatedIpPoolOutput "DeleteDedicatedIpPoolResponse"[debug from output] {} {
-    _meta }
+    DeleteDedicatedIpPoolOutput "DeleteDedicatedIpPoolResponse"[from output] {} { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteEmailIdentityPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteEmailIdentityPolicyOutput "DeleteEmailIdentityPolicyResponse"[debug from
-    output] {} { _meta }
+    DeleteEmailIdentityPolicyOutput "DeleteEmailIdentityPolicyResponse"[from output] {} {
+    _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteEmailIdentityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteEmailIdentityOutput "DeleteEmailIdentityResponse"[debug from output] {} { _meta
-    }
+    DeleteEmailIdentityOutput "DeleteEmailIdentityResponse"[from output] {} { _meta }
 );
 /// If the action is successful, the service sends back an HTTP 200 response with an empty HTTP body.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteEmailTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteEmailTemplateOutput "DeleteEmailTemplateResponse"[debug from output] {} { _meta
-    }
+    DeleteEmailTemplateOutput "DeleteEmailTemplateResponse"[from output] {} { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteMultiRegionEndpointOutput {
     /// A status of the multi-region endpoint (global-endpoint) right after the delete request.
@@ -315,50 +310,48 @@ pub struct DeleteMultiRegionEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteMultiRegionEndpointOutput "DeleteMultiRegionEndpointResponse"[debug from
-    output] { status : Status } { _meta }
+    DeleteMultiRegionEndpointOutput "DeleteMultiRegionEndpointResponse"[from output] {
+    status : Status } { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSuppressedDestinationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteSuppressedDestinationOutput "DeleteSuppressedDestinationResponse"[debug from
-    output] {} { _meta }
+    DeleteSuppressedDestinationOutput "DeleteSuppressedDestinationResponse"[from output]
+    {} { _meta }
 );
 /// If the action is successful, the service sends back an HTTP 200 response with an empty HTTP body.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTenantResourceAssociationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteTenantResourceAssociationOutput "DeleteTenantResourceAssociationResponse"[debug
-    from output] {} { _meta }
+    DeleteTenantResourceAssociationOutput "DeleteTenantResourceAssociationResponse"[from
+    output] {} { _meta }
 );
 /// If the action is successful, the service sends back an HTTP 200 response with an empty HTTP body.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTenantOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteTenantOutput "DeleteTenantResponse"[debug from output] {} { _meta }
-);
+rboto::__structure!(DeleteTenantOutput "DeleteTenantResponse"[from output] {} { _meta });
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateEmailIdentityCertificateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     DisassociateEmailIdentityCertificateOutput
-    "DisassociateEmailIdentityCertificateResponse"[debug from output] {} { _meta }
+    "DisassociateEmailIdentityCertificateResponse"[from output] {} { _meta }
 );
 /// A list of details about the email-sending capabilities of your Amazon SES account in the current Amazon Web Services Region.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAccountOutput {
     /// Indicates whether or not the automatic warm-up feature is enabled for dedicated IP addresses that are associated with your account.
@@ -382,14 +375,14 @@ pub struct GetAccountOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetAccountOutput "GetAccountResponse"[debug from output] {
-    dedicated_ip_auto_warmup_enabled = bool, enforcement_status : String,
-    production_access_enabled = bool, send_quota : SendQuota, sending_enabled = bool,
-    suppression_attributes : SuppressionAttributes, details : AccountDetails,
-    vdm_attributes : VdmAttributes, pricing_attributes : PricingAttributes } { _meta }
+    GetAccountOutput "GetAccountResponse"[from output] { dedicated_ip_auto_warmup_enabled
+    = bool, enforcement_status : String, production_access_enabled = bool, send_quota =
+    SendQuota, sending_enabled = bool, suppression_attributes = SuppressionAttributes,
+    details = AccountDetails, vdm_attributes = VdmAttributes, pricing_attributes =
+    PricingAttributes } { _meta }
 );
 /// An object that contains information about blacklist events.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBlacklistReportsOutput {
     /// An object that contains information about a blacklist that one of your dedicated IP addresses appears on.
@@ -397,11 +390,11 @@ pub struct GetBlacklistReportsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetBlacklistReportsOutput "GetBlacklistReportsResponse"[debug from output] {
+    GetBlacklistReportsOutput "GetBlacklistReportsResponse"[from output] {
     blacklist_report : HashMap < String, Vec < BlacklistEntry > > } { _meta }
 );
 /// Information about an event destination for a configuration set.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetConfigurationSetEventDestinationsOutput {
     /// An array that includes all of the events destinations that have been configured for the configuration set.
@@ -410,11 +403,11 @@ pub struct GetConfigurationSetEventDestinationsOutput {
 }
 rboto::__structure!(
     GetConfigurationSetEventDestinationsOutput
-    "GetConfigurationSetEventDestinationsResponse"[debug from output] {
-    event_destinations : Vec < EventDestination > } { _meta }
+    "GetConfigurationSetEventDestinationsResponse"[from output] { event_destinations =
+    Vec < EventDestination > } { _meta }
 );
 /// Information about a configuration set.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetConfigurationSetOutput {
     /// The name of the configuration set.
@@ -440,14 +433,14 @@ pub struct GetConfigurationSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetConfigurationSetOutput "GetConfigurationSetResponse"[debug from output] {
-    configuration_set_name : String, tracking_options : TrackingOptions, delivery_options
-    : DeliveryOptions, reputation_options : ReputationOptions, sending_options :
-    SendingOptions, tags : Vec < Tag >, suppression_options : SuppressionOptions,
-    vdm_options : VdmOptions, archiving_options : ArchivingOptions,
-    message_security_options : MessageSecurityOptions } { _meta }
+    GetConfigurationSetOutput "GetConfigurationSetResponse"[from output] {
+    configuration_set_name : String, tracking_options = TrackingOptions, delivery_options
+    = DeliveryOptions, reputation_options = ReputationOptions, sending_options =
+    SendingOptions, tags = Vec < Tag >, suppression_options = SuppressionOptions,
+    vdm_options = VdmOptions, archiving_options = ArchivingOptions,
+    message_security_options = MessageSecurityOptions } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetContactListOutput {
     /// The name of the contact list.
@@ -465,12 +458,12 @@ pub struct GetContactListOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetContactListOutput "GetContactListResponse"[debug from output] { contact_list_name
-    : String, topics : Vec < Topic >, description : String, created_timestamp :
-    rboto::DateTime, last_updated_timestamp : rboto::DateTime, tags : Vec < Tag > } {
+    GetContactListOutput "GetContactListResponse"[from output] { contact_list_name :
+    String, topics = Vec < Topic >, description : String, created_timestamp :
+    rboto::DateTime, last_updated_timestamp : rboto::DateTime, tags = Vec < Tag > } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetContactOutput {
     /// The name of the contact list to which the contact belongs.
@@ -492,14 +485,14 @@ pub struct GetContactOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetContactOutput "GetContactResponse"[debug from output] { contact_list_name :
-    String, email_address : String, topic_preferences : Vec < TopicPreference >,
-    topic_default_preferences : Vec < TopicPreference >, unsubscribe_all = bool,
+    GetContactOutput "GetContactResponse"[from output] { contact_list_name : String,
+    email_address : String, topic_preferences = Vec < TopicPreference >,
+    topic_default_preferences = Vec < TopicPreference >, unsubscribe_all = bool,
     attributes_data : String, created_timestamp : rboto::DateTime, last_updated_timestamp
     : rboto::DateTime } { _meta }
 );
 /// The following elements are returned by the service.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCustomVerificationEmailTemplateOutput {
     /// The name of the custom verification email template.
@@ -520,13 +513,13 @@ pub struct GetCustomVerificationEmailTemplateOutput {
 }
 rboto::__structure!(
     GetCustomVerificationEmailTemplateOutput
-    "GetCustomVerificationEmailTemplateResponse"[debug from output] { template_name :
-    String, from_email_address : String, template_subject : String, template_content :
-    String, tags : Vec < Tag >, success_redirection_url : String, failure_redirection_url
-    : String } { _meta }
+    "GetCustomVerificationEmailTemplateResponse"[from output] { template_name : String,
+    from_email_address : String, template_subject : String, template_content : String,
+    tags = Vec < Tag >, success_redirection_url : String, failure_redirection_url :
+    String } { _meta }
 );
 /// The following element is returned by the service.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDedicatedIpPoolOutput {
     /// An object that contains information about a dedicated IP pool.
@@ -534,11 +527,11 @@ pub struct GetDedicatedIpPoolOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDedicatedIpPoolOutput "GetDedicatedIpPoolResponse"[debug from output] {
-    dedicated_ip_pool : DedicatedIpPool } { _meta }
+    GetDedicatedIpPoolOutput "GetDedicatedIpPoolResponse"[from output] {
+    dedicated_ip_pool = DedicatedIpPool } { _meta }
 );
 /// Information about a dedicated IP address.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDedicatedIpOutput {
     /// An object that contains information about a dedicated IP address.
@@ -546,11 +539,11 @@ pub struct GetDedicatedIpOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDedicatedIpOutput "GetDedicatedIpResponse"[debug from output] { dedicated_ip :
+    GetDedicatedIpOutput "GetDedicatedIpResponse"[from output] { dedicated_ip =
     DedicatedIp } { _meta }
 );
 /// Information about the dedicated IP addresses that are associated with your Amazon Web Services account.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDedicatedIpsOutput {
     /// A list of dedicated IP addresses that are associated with your Amazon Web Services account.
@@ -560,11 +553,11 @@ pub struct GetDedicatedIpsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDedicatedIpsOutput "GetDedicatedIpsResponse"[debug from output] { dedicated_ips :
-    Vec < DedicatedIp >, next_token : String } { _meta }
+    GetDedicatedIpsOutput "GetDedicatedIpsResponse"[from output] { dedicated_ips = Vec <
+    DedicatedIp >, next_token : String } { _meta }
 );
 /// An object that shows the status of the Deliverability dashboard.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDeliverabilityDashboardOptionsOutput {
     /// Specifies whether the Deliverability dashboard is enabled. If this value is `true`, the dashboard is enabled.
@@ -583,14 +576,14 @@ pub struct GetDeliverabilityDashboardOptionsOutput {
 }
 rboto::__structure!(
     GetDeliverabilityDashboardOptionsOutput
-    "GetDeliverabilityDashboardOptionsResponse"[debug from output] { dashboard_enabled =
-    bool, subscription_expiry_date : rboto::DateTime, account_status :
-    DeliverabilityDashboardAccountStatus, active_subscribed_domains : Vec <
-    DomainDeliverabilityTrackingOption >, pending_expiration_subscribed_domains : Vec <
+    "GetDeliverabilityDashboardOptionsResponse"[from output] { dashboard_enabled = bool,
+    subscription_expiry_date : rboto::DateTime, account_status :
+    DeliverabilityDashboardAccountStatus, active_subscribed_domains = Vec <
+    DomainDeliverabilityTrackingOption >, pending_expiration_subscribed_domains = Vec <
     DomainDeliverabilityTrackingOption > } { _meta }
 );
 /// The results of the predictive inbox placement test.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDeliverabilityTestReportOutput {
     /// An object that contains the results of the predictive inbox placement test.
@@ -606,13 +599,13 @@ pub struct GetDeliverabilityTestReportOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDeliverabilityTestReportOutput "GetDeliverabilityTestReportResponse"[debug from
-    output] { deliverability_test_report : DeliverabilityTestReport, overall_placement :
-    PlacementStatistics, isp_placements : Vec < IspPlacement >, message : String, tags :
+    GetDeliverabilityTestReportOutput "GetDeliverabilityTestReportResponse"[from output]
+    { deliverability_test_report = DeliverabilityTestReport, overall_placement =
+    PlacementStatistics, isp_placements = Vec < IspPlacement >, message : String, tags =
     Vec < Tag > } { _meta }
 );
 /// An object that contains all the deliverability data for a specific campaign. This data is available for a campaign only if the campaign sent email by using a domain that the Deliverability dashboard is enabled for.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDomainDeliverabilityCampaignOutput {
     /// An object that contains the deliverability data for the campaign.
@@ -620,12 +613,11 @@ pub struct GetDomainDeliverabilityCampaignOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDomainDeliverabilityCampaignOutput "GetDomainDeliverabilityCampaignResponse"[debug
-    from output] { domain_deliverability_campaign : DomainDeliverabilityCampaign } {
-    _meta }
+    GetDomainDeliverabilityCampaignOutput "GetDomainDeliverabilityCampaignResponse"[from
+    output] { domain_deliverability_campaign = DomainDeliverabilityCampaign } { _meta }
 );
 /// An object that includes statistics that are related to the domain that you specified.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDomainStatisticsReportOutput {
     /// An object that contains deliverability metrics for the domain that you specified. The data in this object is a summary of all of the data that was collected from the `StartDate` to the `EndDate`.
@@ -635,12 +627,11 @@ pub struct GetDomainStatisticsReportOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDomainStatisticsReportOutput "GetDomainStatisticsReportResponse"[debug from
-    output] { overall_volume : OverallVolume, daily_volumes : Vec < DailyVolume > } {
-    _meta }
+    GetDomainStatisticsReportOutput "GetDomainStatisticsReportResponse"[from output] {
+    overall_volume = OverallVolume, daily_volumes = Vec < DailyVolume > } { _meta }
 );
 /// Validation insights about an email address.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetEmailAddressInsightsOutput {
     /// Detailed validation results for the email address.
@@ -648,11 +639,11 @@ pub struct GetEmailAddressInsightsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetEmailAddressInsightsOutput "GetEmailAddressInsightsResponse"[debug from output] {
-    mailbox_validation : MailboxValidation } { _meta }
+    GetEmailAddressInsightsOutput "GetEmailAddressInsightsResponse"[from output] {
+    mailbox_validation = MailboxValidation } { _meta }
 );
 /// Identity policies associated with email identity.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetEmailIdentityPoliciesOutput {
     /// A map of policy names to policies.
@@ -660,11 +651,11 @@ pub struct GetEmailIdentityPoliciesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetEmailIdentityPoliciesOutput "GetEmailIdentityPoliciesResponse"[debug from output]
-    { policies : HashMap < String, String > } { _meta }
+    GetEmailIdentityPoliciesOutput "GetEmailIdentityPoliciesResponse"[from output] {
+    policies : HashMap < String, String > } { _meta }
 );
 /// Details about an email identity.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetEmailIdentityOutput {
     /// The email identity type. Note: the `MANAGED_DOMAIN` identity type is not supported.
@@ -690,15 +681,15 @@ pub struct GetEmailIdentityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetEmailIdentityOutput "GetEmailIdentityResponse"[debug from output] { identity_type
-    : IdentityType, feedback_forwarding_status = bool, verified_for_sending_status =
-    bool, dkim_attributes : DkimAttributes, mail_from_attributes : MailFromAttributes,
-    policies : HashMap < String, String >, tags : Vec < Tag >, configuration_set_name :
-    String, verification_status : VerificationStatus, verification_info :
-    VerificationInfo } { _meta }
+    GetEmailIdentityOutput "GetEmailIdentityResponse"[from output] { identity_type :
+    IdentityType, feedback_forwarding_status = bool, verified_for_sending_status = bool,
+    dkim_attributes = DkimAttributes, mail_from_attributes = MailFromAttributes, policies
+    : HashMap < String, String >, tags = Vec < Tag >, configuration_set_name : String,
+    verification_status : VerificationStatus, verification_info = VerificationInfo } {
+    _meta }
 );
 /// The following element is returned by the service.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetEmailTemplateOutput {
     /// The name of the template.
@@ -710,11 +701,11 @@ pub struct GetEmailTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetEmailTemplateOutput "GetEmailTemplateResponse"[debug from output] { template_name
-    : String, template_content : EmailTemplateContent, tags : Vec < Tag > } { _meta }
+    GetEmailTemplateOutput "GetEmailTemplateResponse"[from output] { template_name :
+    String, template_content = EmailTemplateContent, tags = Vec < Tag > } { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetExportJobOutput {
     /// The export job ID.
@@ -738,14 +729,14 @@ pub struct GetExportJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetExportJobOutput "GetExportJobResponse"[debug from output] { job_id : String,
-    export_source_type : ExportSourceType, job_status : JobStatus, export_destination :
-    ExportDestination, export_data_source : ExportDataSource, created_timestamp :
-    rboto::DateTime, completed_timestamp : rboto::DateTime, failure_info : FailureInfo,
-    statistics : ExportStatistics } { _meta }
+    GetExportJobOutput "GetExportJobResponse"[from output] { job_id : String,
+    export_source_type : ExportSourceType, job_status : JobStatus, export_destination =
+    ExportDestination, export_data_source = ExportDataSource, created_timestamp :
+    rboto::DateTime, completed_timestamp : rboto::DateTime, failure_info = FailureInfo,
+    statistics = ExportStatistics } { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetImportJobOutput {
     /// A string that represents the import job ID.
@@ -769,9 +760,9 @@ pub struct GetImportJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetImportJobOutput "GetImportJobResponse"[debug from output] { job_id : String,
-    import_destination : ImportDestination, import_data_source : ImportDataSource,
-    failure_info : FailureInfo, job_status : JobStatus, created_timestamp :
+    GetImportJobOutput "GetImportJobResponse"[from output] { job_id : String,
+    import_destination = ImportDestination, import_data_source = ImportDataSource,
+    failure_info = FailureInfo, job_status : JobStatus, created_timestamp :
     rboto::DateTime, completed_timestamp : rboto::DateTime, processed_records_count =
     i32, failed_records_count = i32 } { _meta }
 );
@@ -794,10 +785,10 @@ pub struct GetMessageInsightsOutput {
 rboto::__structure!(
     GetMessageInsightsOutput "GetMessageInsightsResponse"[debug from output] { message_id
     : String, from_email_address : String[sensitive], subject : String[sensitive],
-    email_tags : Vec < MessageTag >, insights : Vec < EmailInsights > } { _meta }
+    email_tags = Vec < MessageTag >, insights = Vec < EmailInsights > } { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetMultiRegionEndpointOutput {
     /// The name of the multi-region endpoint (global-endpoint).
@@ -815,13 +806,13 @@ pub struct GetMultiRegionEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetMultiRegionEndpointOutput "GetMultiRegionEndpointResponse"[debug from output] {
-    endpoint_name : String, endpoint_id : String, routes : Vec < Route >, status :
+    GetMultiRegionEndpointOutput "GetMultiRegionEndpointResponse"[from output] {
+    endpoint_name : String, endpoint_id : String, routes = Vec < Route >, status :
     Status, created_timestamp : rboto::DateTime, last_updated_timestamp : rboto::DateTime
     } { _meta }
 );
 /// Information about the requested reputation entity.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetReputationEntityOutput {
     /// The reputation entity information, including status records, policy configuration, and reputation impact.
@@ -829,11 +820,11 @@ pub struct GetReputationEntityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetReputationEntityOutput "GetReputationEntityResponse"[debug from output] {
-    reputation_entity : ReputationEntity } { _meta }
+    GetReputationEntityOutput "GetReputationEntityResponse"[from output] {
+    reputation_entity = ReputationEntity } { _meta }
 );
 /// Information about the suppressed email address.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSuppressedDestinationOutput {
     /// An object containing information about the suppressed email address.
@@ -841,11 +832,11 @@ pub struct GetSuppressedDestinationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSuppressedDestinationOutput "GetSuppressedDestinationResponse"[debug from output]
-    { suppressed_destination : SuppressedDestination } { _meta }
+    GetSuppressedDestinationOutput "GetSuppressedDestinationResponse"[from output] {
+    suppressed_destination = SuppressedDestination } { _meta }
 );
 /// Information about a specific tenant.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTenantOutput {
     /// A structure that contains details about the tenant.
@@ -853,10 +844,10 @@ pub struct GetTenantOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetTenantOutput "GetTenantResponse"[debug from output] { tenant : Tenant } { _meta }
+    GetTenantOutput "GetTenantResponse"[from output] { tenant = Tenant } { _meta }
 );
 /// A list of configuration sets in your Amazon SES account in the current Amazon Web Services Region.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListConfigurationSetsOutput {
     /// An array that contains all of the configuration sets in your Amazon SES account in the current Amazon Web Services Region.
@@ -866,10 +857,10 @@ pub struct ListConfigurationSetsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListConfigurationSetsOutput "ListConfigurationSetsResponse"[debug from output] {
-    configuration_sets : Vec < String >, next_token : String } { _meta }
+    ListConfigurationSetsOutput "ListConfigurationSetsResponse"[from output] {
+    configuration_sets = Vec < String >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListContactListsOutput {
     /// The available contact lists.
@@ -879,10 +870,10 @@ pub struct ListContactListsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListContactListsOutput "ListContactListsResponse"[debug from output] { contact_lists
-    : Vec < ContactList >, next_token : String } { _meta }
+    ListContactListsOutput "ListContactListsResponse"[from output] { contact_lists = Vec
+    < ContactList >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListContactsOutput {
     /// The contacts present in a specific contact list.
@@ -892,11 +883,11 @@ pub struct ListContactsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListContactsOutput "ListContactsResponse"[debug from output] { contacts : Vec <
-    Contact >, next_token : String } { _meta }
+    ListContactsOutput "ListContactsResponse"[from output] { contacts = Vec < Contact >,
+    next_token : String } { _meta }
 );
 /// The following elements are returned by the service.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCustomVerificationEmailTemplatesOutput {
     /// A list of the custom verification email templates that exist in your account.
@@ -909,12 +900,12 @@ pub struct ListCustomVerificationEmailTemplatesOutput {
 }
 rboto::__structure!(
     ListCustomVerificationEmailTemplatesOutput
-    "ListCustomVerificationEmailTemplatesResponse"[debug from output] {
-    custom_verification_email_templates : Vec < CustomVerificationEmailTemplateMetadata
+    "ListCustomVerificationEmailTemplatesResponse"[from output] {
+    custom_verification_email_templates = Vec < CustomVerificationEmailTemplateMetadata
     >, next_token : String } { _meta }
 );
 /// A list of dedicated IP pools.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDedicatedIpPoolsOutput {
     /// A list of all of the dedicated IP pools that are associated with your Amazon Web Services account in the current Region.
@@ -924,11 +915,11 @@ pub struct ListDedicatedIpPoolsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDedicatedIpPoolsOutput "ListDedicatedIpPoolsResponse"[debug from output] {
-    dedicated_ip_pools : Vec < String >, next_token : String } { _meta }
+    ListDedicatedIpPoolsOutput "ListDedicatedIpPoolsResponse"[from output] {
+    dedicated_ip_pools = Vec < String >, next_token : String } { _meta }
 );
 /// A list of the predictive inbox placement test reports that are available for your account, regardless of whether or not those tests are complete.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDeliverabilityTestReportsOutput {
     /// An object that contains a lists of predictive inbox placement tests that you've performed.
@@ -938,12 +929,12 @@ pub struct ListDeliverabilityTestReportsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDeliverabilityTestReportsOutput "ListDeliverabilityTestReportsResponse"[debug
-    from output] { deliverability_test_reports : Vec < DeliverabilityTestReport >,
-    next_token : String } { _meta }
+    ListDeliverabilityTestReportsOutput "ListDeliverabilityTestReportsResponse"[from
+    output] { deliverability_test_reports = Vec < DeliverabilityTestReport >, next_token
+    : String } { _meta }
 );
 /// An array of objects that provide deliverability data for all the campaigns that used a specific domain to send email during a specified time range. This data is available for a domain only if you enabled the Deliverability dashboard for the domain.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDomainDeliverabilityCampaignsOutput {
     /// An array of responses, one for each campaign that used the domain to send email during the specified time range.
@@ -954,12 +945,12 @@ pub struct ListDomainDeliverabilityCampaignsOutput {
 }
 rboto::__structure!(
     ListDomainDeliverabilityCampaignsOutput
-    "ListDomainDeliverabilityCampaignsResponse"[debug from output] {
-    domain_deliverability_campaigns : Vec < DomainDeliverabilityCampaign >, next_token :
+    "ListDomainDeliverabilityCampaignsResponse"[from output] {
+    domain_deliverability_campaigns = Vec < DomainDeliverabilityCampaign >, next_token :
     String } { _meta }
 );
 /// A list of all of the identities that you've attempted to verify, regardless of whether or not those identities were successfully verified.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListEmailIdentitiesOutput {
     /// An array that includes all of the email identities associated with your Amazon Web Services account.
@@ -969,11 +960,11 @@ pub struct ListEmailIdentitiesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListEmailIdentitiesOutput "ListEmailIdentitiesResponse"[debug from output] {
-    email_identities : Vec < IdentityInfo >, next_token : String } { _meta }
+    ListEmailIdentitiesOutput "ListEmailIdentitiesResponse"[from output] {
+    email_identities = Vec < IdentityInfo >, next_token : String } { _meta }
 );
 /// Information about the S/MIME certificates that are associated with an email identity.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListEmailIdentityCertificatesOutput {
     /// An array that contains the certificate associations for the email identity. Each entry includes the from address, the certificate's status, its Amazon Resource Name (ARN), and its expiry time.
@@ -983,12 +974,11 @@ pub struct ListEmailIdentityCertificatesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListEmailIdentityCertificatesOutput "ListEmailIdentityCertificatesResponse"[debug
-    from output] { certificates : Vec < IdentityCertificate >, next_token : String } {
-    _meta }
+    ListEmailIdentityCertificatesOutput "ListEmailIdentityCertificatesResponse"[from
+    output] { certificates = Vec < IdentityCertificate >, next_token : String } { _meta }
 );
 /// The following elements are returned by the service.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListEmailTemplatesOutput {
     /// An array the contains the name and creation time stamp for each template in your Amazon SES account.
@@ -998,11 +988,11 @@ pub struct ListEmailTemplatesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListEmailTemplatesOutput "ListEmailTemplatesResponse"[debug from output] {
-    templates_metadata : Vec < EmailTemplateMetadata >, next_token : String } { _meta }
+    ListEmailTemplatesOutput "ListEmailTemplatesResponse"[from output] {
+    templates_metadata = Vec < EmailTemplateMetadata >, next_token : String } { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListExportJobsOutput {
     /// A list of the export job summaries.
@@ -1012,11 +1002,11 @@ pub struct ListExportJobsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListExportJobsOutput "ListExportJobsResponse"[debug from output] { export_jobs : Vec
-    < ExportJobSummary >, next_token : String } { _meta }
+    ListExportJobsOutput "ListExportJobsResponse"[from output] { export_jobs = Vec <
+    ExportJobSummary >, next_token : String } { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListImportJobsOutput {
     /// A list of the import job summaries.
@@ -1026,11 +1016,11 @@ pub struct ListImportJobsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListImportJobsOutput "ListImportJobsResponse"[debug from output] { import_jobs : Vec
-    < ImportJobSummary >, next_token : String } { _meta }
+    ListImportJobsOutput "ListImportJobsResponse"[from output] { import_jobs = Vec <
+    ImportJobSummary >, next_token : String } { _meta }
 );
 /// The following elements are returned by the service.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListMultiRegionEndpointsOutput {
     /// An array that contains key multi-region endpoint (global-endpoint) properties.
@@ -1040,12 +1030,11 @@ pub struct ListMultiRegionEndpointsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListMultiRegionEndpointsOutput "ListMultiRegionEndpointsResponse"[debug from output]
-    { multi_region_endpoints : Vec < MultiRegionEndpoint >, next_token : String } { _meta
-    }
+    ListMultiRegionEndpointsOutput "ListMultiRegionEndpointsResponse"[from output] {
+    multi_region_endpoints = Vec < MultiRegionEndpoint >, next_token : String } { _meta }
 );
 /// Contains the response to your request to retrieve the list of recommendations for your account.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListRecommendationsOutput {
     /// The recommendations applicable to your account.
@@ -1055,11 +1044,11 @@ pub struct ListRecommendationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListRecommendationsOutput "ListRecommendationsResponse"[debug from output] {
-    recommendations : Vec < Recommendation >, next_token : String } { _meta }
+    ListRecommendationsOutput "ListRecommendationsResponse"[from output] {
+    recommendations = Vec < Recommendation >, next_token : String } { _meta }
 );
 /// A list of reputation entities in your account.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListReputationEntitiesOutput {
     /// An array that contains information about the reputation entities in your account.
@@ -1069,11 +1058,11 @@ pub struct ListReputationEntitiesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListReputationEntitiesOutput "ListReputationEntitiesResponse"[debug from output] {
-    reputation_entities : Vec < ReputationEntity >, next_token : String } { _meta }
+    ListReputationEntitiesOutput "ListReputationEntitiesResponse"[from output] {
+    reputation_entities = Vec < ReputationEntity >, next_token : String } { _meta }
 );
 /// Information about tenants associated with a specific resource.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListResourceTenantsOutput {
     /// An array that contains information about each tenant associated with the resource.
@@ -1083,11 +1072,11 @@ pub struct ListResourceTenantsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListResourceTenantsOutput "ListResourceTenantsResponse"[debug from output] {
-    resource_tenants : Vec < ResourceTenantMetadata >, next_token : String } { _meta }
+    ListResourceTenantsOutput "ListResourceTenantsResponse"[from output] {
+    resource_tenants = Vec < ResourceTenantMetadata >, next_token : String } { _meta }
 );
 /// A list of suppressed email addresses.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSuppressedDestinationsOutput {
     /// A list of summaries, each containing a summary for a suppressed email destination.
@@ -1097,11 +1086,11 @@ pub struct ListSuppressedDestinationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListSuppressedDestinationsOutput "ListSuppressedDestinationsResponse"[debug from
-    output] { suppressed_destination_summaries : Vec < SuppressedDestinationSummary >,
-    next_token : String } { _meta }
+    ListSuppressedDestinationsOutput "ListSuppressedDestinationsResponse"[from output] {
+    suppressed_destination_summaries = Vec < SuppressedDestinationSummary >, next_token :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourceOutput {
     /// An array that lists all the tags that are associated with the resource. Each tag consists of a required tag key (`Key`) and an associated tag value (`Value`)
@@ -1109,11 +1098,11 @@ pub struct ListTagsForResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForResourceOutput "ListTagsForResourceResponse"[debug from output] { tags :
-    Vec < Tag > } { _meta }
+    ListTagsForResourceOutput "ListTagsForResourceResponse"[from output] { tags = Vec <
+    Tag > } { _meta }
 );
 /// Information about resources associated with a specific tenant.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTenantResourcesOutput {
     /// An array that contains information about each resource associated with the tenant.
@@ -1123,11 +1112,11 @@ pub struct ListTenantResourcesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTenantResourcesOutput "ListTenantResourcesResponse"[debug from output] {
-    tenant_resources : Vec < TenantResource >, next_token : String } { _meta }
+    ListTenantResourcesOutput "ListTenantResourcesResponse"[from output] {
+    tenant_resources = Vec < TenantResource >, next_token : String } { _meta }
 );
 /// Information about tenants associated with your account.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTenantsOutput {
     /// An array that contains basic information about each tenant.
@@ -1137,199 +1126,198 @@ pub struct ListTenantsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTenantsOutput "ListTenantsResponse"[debug from output] { tenants : Vec <
-    TenantInfo >, next_token : String } { _meta }
+    ListTenantsOutput "ListTenantsResponse"[from output] { tenants = Vec < TenantInfo >,
+    next_token : String } { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutAccountDedicatedIpWarmupAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     PutAccountDedicatedIpWarmupAttributesOutput
-    "PutAccountDedicatedIpWarmupAttributesResponse"[debug from output] {} { _meta }
+    "PutAccountDedicatedIpWarmupAttributesResponse"[from output] {} { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutAccountDetailsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutAccountDetailsOutput "PutAccountDetailsResponse"[debug from output] {} { _meta }
+    PutAccountDetailsOutput "PutAccountDetailsResponse"[from output] {} { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error response if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutAccountPricingAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutAccountPricingAttributesOutput "PutAccountPricingAttributesResponse"[debug from
-    output] {} { _meta }
+    PutAccountPricingAttributesOutput "PutAccountPricingAttributesResponse"[from output]
+    {} { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutAccountSendingAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutAccountSendingAttributesOutput "PutAccountSendingAttributesResponse"[debug from
-    output] {} { _meta }
+    PutAccountSendingAttributesOutput "PutAccountSendingAttributesResponse"[from output]
+    {} { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutAccountSuppressionAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutAccountSuppressionAttributesOutput "PutAccountSuppressionAttributesResponse"[debug
-    from output] {} { _meta }
+    PutAccountSuppressionAttributesOutput "PutAccountSuppressionAttributesResponse"[from
+    output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutAccountVdmAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutAccountVdmAttributesOutput "PutAccountVdmAttributesResponse"[debug from output] {}
-    { _meta }
+    PutAccountVdmAttributesOutput "PutAccountVdmAttributesResponse"[from output] {} {
+    _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutConfigurationSetArchivingOptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     PutConfigurationSetArchivingOptionsOutput
-    "PutConfigurationSetArchivingOptionsResponse"[debug from output] {} { _meta }
+    "PutConfigurationSetArchivingOptionsResponse"[from output] {} { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutConfigurationSetDeliveryOptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     PutConfigurationSetDeliveryOptionsOutput
-    "PutConfigurationSetDeliveryOptionsResponse"[debug from output] {} { _meta }
+    "PutConfigurationSetDeliveryOptionsResponse"[from output] {} { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutConfigurationSetReputationOptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     PutConfigurationSetReputationOptionsOutput
-    "PutConfigurationSetReputationOptionsResponse"[debug from output] {} { _meta }
+    "PutConfigurationSetReputationOptionsResponse"[from output] {} { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutConfigurationSetSendingOptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     PutConfigurationSetSendingOptionsOutput
-    "PutConfigurationSetSendingOptionsResponse"[debug from output] {} { _meta }
+    "PutConfigurationSetSendingOptionsResponse"[from output] {} { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutConfigurationSetSuppressionOptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     PutConfigurationSetSuppressionOptionsOutput
-    "PutConfigurationSetSuppressionOptionsResponse"[debug from output] {} { _meta }
+    "PutConfigurationSetSuppressionOptionsResponse"[from output] {} { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutConfigurationSetTrackingOptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     PutConfigurationSetTrackingOptionsOutput
-    "PutConfigurationSetTrackingOptionsResponse"[debug from output] {} { _meta }
+    "PutConfigurationSetTrackingOptionsResponse"[from output] {} { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutConfigurationSetVdmOptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutConfigurationSetVdmOptionsOutput "PutConfigurationSetVdmOptionsResponse"[debug
-    from output] {} { _meta }
+    PutConfigurationSetVdmOptionsOutput "PutConfigurationSetVdmOptionsResponse"[from
+    output] {} { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutDedicatedIpInPoolOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutDedicatedIpInPoolOutput "PutDedicatedIpInPoolResponse"[debug from output] {} {
-    _meta }
+    PutDedicatedIpInPoolOutput "PutDedicatedIpInPoolResponse"[from output] {} { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutDedicatedIpPoolScalingAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     PutDedicatedIpPoolScalingAttributesOutput
-    "PutDedicatedIpPoolScalingAttributesResponse"[debug from output] {} { _meta }
+    "PutDedicatedIpPoolScalingAttributesResponse"[from output] {} { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutDedicatedIpWarmupAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutDedicatedIpWarmupAttributesOutput "PutDedicatedIpWarmupAttributesResponse"[debug
-    from output] {} { _meta }
+    PutDedicatedIpWarmupAttributesOutput "PutDedicatedIpWarmupAttributesResponse"[from
+    output] {} { _meta }
 );
 /// A response that indicates whether the Deliverability dashboard is enabled.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutDeliverabilityDashboardOptionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     PutDeliverabilityDashboardOptionOutput
-    "PutDeliverabilityDashboardOptionResponse"[debug from output] {} { _meta }
+    "PutDeliverabilityDashboardOptionResponse"[from output] {} { _meta }
 );
 /// If the action is successful, the service sends back an HTTP 200 response with an empty HTTP body.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutEmailIdentityConfigurationSetAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     PutEmailIdentityConfigurationSetAttributesOutput
-    "PutEmailIdentityConfigurationSetAttributesResponse"[debug from output] {} { _meta }
+    "PutEmailIdentityConfigurationSetAttributesResponse"[from output] {} { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutEmailIdentityDkimAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutEmailIdentityDkimAttributesOutput "PutEmailIdentityDkimAttributesResponse"[debug
-    from output] {} { _meta }
+    PutEmailIdentityDkimAttributesOutput "PutEmailIdentityDkimAttributesResponse"[from
+    output] {} { _meta }
 );
 /// If the action is successful, the service sends back an HTTP 200 response.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutEmailIdentityDkimSigningAttributesOutput {
     /// The DKIM authentication status of the identity. Amazon SES determines the authentication status by searching for specific records in the DNS configuration for your domain. If you used [Easy DKIM](https://docs.aws.amazon.com/ses/latest/DeveloperGuide/easy-dkim.html) to set up DKIM authentication, Amazon SES tries to find three unique CNAME records in the DNS configuration for your domain.
@@ -1342,51 +1330,51 @@ pub struct PutEmailIdentityDkimSigningAttributesOutput {
 }
 rboto::__structure!(
     PutEmailIdentityDkimSigningAttributesOutput
-    "PutEmailIdentityDkimSigningAttributesResponse"[debug from output] { dkim_status :
-    DkimStatus, dkim_tokens : Vec < String >, signing_hosted_zone : String } { _meta }
+    "PutEmailIdentityDkimSigningAttributesResponse"[from output] { dkim_status :
+    DkimStatus, dkim_tokens = Vec < String >, signing_hosted_zone : String } { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutEmailIdentityFeedbackAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     PutEmailIdentityFeedbackAttributesOutput
-    "PutEmailIdentityFeedbackAttributesResponse"[debug from output] {} { _meta }
+    "PutEmailIdentityFeedbackAttributesResponse"[from output] {} { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutEmailIdentityMailFromAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     PutEmailIdentityMailFromAttributesOutput
-    "PutEmailIdentityMailFromAttributesResponse"[debug from output] {} { _meta }
+    "PutEmailIdentityMailFromAttributesResponse"[from output] {} { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutSuppressedDestinationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutSuppressedDestinationOutput "PutSuppressedDestinationResponse"[debug from output]
-    {} { _meta }
+    PutSuppressedDestinationOutput "PutSuppressedDestinationResponse"[from output] {} {
+    _meta }
 );
 /// If the action is successful, the service sends back an HTTP 200 response with an empty HTTP body.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutTenantSuppressionAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutTenantSuppressionAttributesOutput "PutTenantSuppressionAttributesResponse"[debug
-    from output] {} { _meta }
+    PutTenantSuppressionAttributesOutput "PutTenantSuppressionAttributesResponse"[from
+    output] {} { _meta }
 );
 /// The following data is returned in JSON format by the service.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SendBulkEmailOutput {
     /// One object per intended recipient. Check each response object and retry any messages with a failure status.
@@ -1394,11 +1382,11 @@ pub struct SendBulkEmailOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SendBulkEmailOutput "SendBulkEmailResponse"[debug from output] {
-    bulk_email_entry_results : Vec < BulkEmailEntryResult > } { _meta }
+    SendBulkEmailOutput "SendBulkEmailResponse"[from output] { bulk_email_entry_results =
+    Vec < BulkEmailEntryResult > } { _meta }
 );
 /// The following element is returned by the service.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SendCustomVerificationEmailOutput {
     /// The unique message identifier returned from the `SendCustomVerificationEmail` operation.
@@ -1406,11 +1394,11 @@ pub struct SendCustomVerificationEmailOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SendCustomVerificationEmailOutput "SendCustomVerificationEmailResponse"[debug from
-    output] { message_id : String } { _meta }
+    SendCustomVerificationEmailOutput "SendCustomVerificationEmailResponse"[from output]
+    { message_id : String } { _meta }
 );
 /// A unique message ID that you receive when an email is accepted for sending.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SendEmailOutput {
     /// A unique identifier for the message that is generated when the message is accepted.
@@ -1418,19 +1406,16 @@ pub struct SendEmailOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SendEmailOutput "SendEmailResponse"[debug from output] { message_id : String } {
-    _meta }
+    SendEmailOutput "SendEmailResponse"[from output] { message_id : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceResponse"[debug from output] {} { _meta }
-);
+rboto::__structure!(TagResourceOutput "TagResourceResponse"[from output] {} { _meta });
 /// The following element is returned by the service.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TestRenderEmailTemplateOutput {
     /// The complete MIME message rendered by applying the data in the `TemplateData` parameter to the template specified in the TemplateName parameter.
@@ -1438,100 +1423,99 @@ pub struct TestRenderEmailTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    TestRenderEmailTemplateOutput "TestRenderEmailTemplateResponse"[debug from output] {
+    TestRenderEmailTemplateOutput "TestRenderEmailTemplateResponse"[from output] {
     rendered_template : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UntagResourceOutput "UntagResourceResponse"[debug from output] {} { _meta }
+    UntagResourceOutput "UntagResourceResponse"[from output] {} { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateConfigurationSetEventDestinationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     UpdateConfigurationSetEventDestinationOutput
-    "UpdateConfigurationSetEventDestinationResponse"[debug from output] {} { _meta }
+    "UpdateConfigurationSetEventDestinationResponse"[from output] {} { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateConfigurationSetOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateConfigurationSetOutput "UpdateConfigurationSetResponse"[debug from output] {} {
-    _meta }
+    UpdateConfigurationSetOutput "UpdateConfigurationSetResponse"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateContactListOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateContactListOutput "UpdateContactListResponse"[debug from output] {} { _meta }
+    UpdateContactListOutput "UpdateContactListResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateContactOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateContactOutput "UpdateContactResponse"[debug from output] {} { _meta }
+    UpdateContactOutput "UpdateContactResponse"[from output] {} { _meta }
 );
 /// If the action is successful, the service sends back an HTTP 200 response with an empty HTTP body.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCustomVerificationEmailTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     UpdateCustomVerificationEmailTemplateOutput
-    "UpdateCustomVerificationEmailTemplateResponse"[debug from output] {} { _meta }
+    "UpdateCustomVerificationEmailTemplateResponse"[from output] {} { _meta }
 );
 /// An HTTP 200 response if the request succeeds, or an error message if the request fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateEmailIdentityPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateEmailIdentityPolicyOutput "UpdateEmailIdentityPolicyResponse"[debug from
-    output] {} { _meta }
+    UpdateEmailIdentityPolicyOutput "UpdateEmailIdentityPolicyResponse"[from output] {} {
+    _meta }
 );
 /// If the action is successful, the service sends back an HTTP 200 response with an empty HTTP body.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateEmailTemplateOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateEmailTemplateOutput "UpdateEmailTemplateResponse"[debug from output] {} { _meta
-    }
+    UpdateEmailTemplateOutput "UpdateEmailTemplateResponse"[from output] {} { _meta }
 );
 /// If the action is successful, the service sends back an HTTP 200 response with an empty HTTP body.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateReputationEntityCustomerManagedStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     UpdateReputationEntityCustomerManagedStatusOutput
-    "UpdateReputationEntityCustomerManagedStatusResponse"[debug from output] {} { _meta }
+    "UpdateReputationEntityCustomerManagedStatusResponse"[from output] {} { _meta }
 );
 /// If the action is successful, the service sends back an HTTP 200 response with an empty HTTP body.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateReputationEntityPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateReputationEntityPolicyOutput "UpdateReputationEntityPolicyResponse"[debug from
+    UpdateReputationEntityPolicyOutput "UpdateReputationEntityPolicyResponse"[from
     output] {} { _meta }
 );

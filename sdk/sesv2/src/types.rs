@@ -24,10 +24,10 @@ pub struct AccountDetails {
     pub review_details: Option<ReviewDetails>,
 }
 rboto::__structure!(
-    AccountDetails "AccountDetails"[set debug from] { mail_type : MailType, website_url :
+    AccountDetails "AccountDetails"[debug from] { mail_type : MailType, website_url :
     String[sensitive], contact_language : ContactLanguage, use_case_description :
-    String[sensitive], additional_contact_email_addresses : Vec < String > [sensitive],
-    review_details : ReviewDetails } {}
+    String[sensitive], additional_contact_email_addresses = Vec < String > [sensitive],
+    review_details = ReviewDetails } {}
 );
 /// Used to associate a configuration set with a MailManager archive.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -65,11 +65,11 @@ rboto::__structure!(
     content_type : String } {}
 );
 rboto::__string_enum!(
-    AttachmentContentDisposition { Attachment = "ATTACHMENT", Inline = "INLINE" }
+    AttachmentContentDisposition { 0 Attachment = "ATTACHMENT", 1 Inline = "INLINE" }
 );
 rboto::__string_enum!(
-    AttachmentContentTransferEncoding { Base64 = "BASE64", QuotedPrintable =
-    "QUOTED_PRINTABLE", SevenBit = "SEVEN_BIT" }
+    AttachmentContentTransferEncoding { 0 Base64 = "BASE64", 1 QuotedPrintable =
+    "QUOTED_PRINTABLE", 2 SevenBit = "SEVEN_BIT" }
 );
 /// Represents a single metric data query to include in a batch.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -96,7 +96,7 @@ rboto::__structure!(
 rboto::__string_enum!(
     #[doc =
     " The action to take if the required MX record can't be found when you send an email. When you set this value to `UseDefaultValue`, the mail is sent using *amazonses.com* as the MAIL FROM domain. When you set this value to `RejectMessage`, the Amazon SES API v2 returns a `MailFromDomainNotVerified` error, and doesn't attempt to deliver the email."]
-    BehaviorOnMxFailure { UseDefaultValue = "USE_DEFAULT_VALUE", RejectMessage =
+    BehaviorOnMxFailure { 0 UseDefaultValue = "USE_DEFAULT_VALUE", 1 RejectMessage =
     "REJECT_MESSAGE" }
 );
 /// An object that contains information about a blacklisting event that impacts one of the dedicated IP addresses that is associated with your account.
@@ -111,7 +111,7 @@ pub struct BlacklistEntry {
     pub description: Option<String>,
 }
 rboto::__structure!(
-    BlacklistEntry "BlacklistEntry"[set from] { rbl_name : String, listing_time :
+    BlacklistEntry "BlacklistEntry"[from] { rbl_name : String, listing_time :
     rboto::DateTime, description : String } {}
 );
 /// Represents the body of the email message.
@@ -123,7 +123,7 @@ pub struct Body {
     /// An object that represents the version of the message that is displayed in email clients that support HTML. HTML messages can include formatted text, hyperlinks, images, and more.
     pub html: Option<Content>,
 }
-rboto::__structure!(Body "Body"[set into] { text : Content, html : Content } {});
+rboto::__structure!(Body "Body"[set into] { text = Content, html = Content } {});
 /// Information about a `Bounce` event.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -136,12 +136,12 @@ pub struct Bounce {
     pub diagnostic_code: Option<String>,
 }
 rboto::__structure!(
-    Bounce "Bounce"[set from] { bounce_type : BounceType, bounce_sub_type : String,
+    Bounce "Bounce"[from] { bounce_type : BounceType, bounce_sub_type : String,
     diagnostic_code : String } {}
 );
 rboto::__string_enum!(
-    BounceType { Undetermined = "UNDETERMINED", Transient = "TRANSIENT", Permanent =
-    "PERMANENT" }
+    BounceType { 0 Undetermined = "UNDETERMINED", 1 Transient = "TRANSIENT", 2 Permanent
+    = "PERMANENT" }
 );
 /// An object that contains the body of the message. You can specify a template message.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -151,7 +151,7 @@ pub struct BulkEmailContent {
     pub template: Option<Template>,
 }
 rboto::__structure!(
-    BulkEmailContent "BulkEmailContent"[set into] { template : Template } {}
+    BulkEmailContent "BulkEmailContent"[set into] { template = Template } {}
 );
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -166,9 +166,9 @@ pub struct BulkEmailEntry {
     pub replacement_headers: Option<Vec<MessageHeader>>,
 }
 rboto::__structure!(
-    BulkEmailEntry "BulkEmailEntry"[set into] { destination : Destination,
-    replacement_tags : Vec < MessageTag >, replacement_email_content :
-    ReplacementEmailContent, replacement_headers : Vec < MessageHeader > } {}
+    BulkEmailEntry "BulkEmailEntry"[set into] { destination = Destination,
+    replacement_tags = Vec < MessageTag >, replacement_email_content =
+    ReplacementEmailContent, replacement_headers = Vec < MessageHeader > } {}
 );
 /// The result of the `SendBulkEmail` operation of each specified `BulkEmailEntry`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -182,18 +182,19 @@ pub struct BulkEmailEntryResult {
     pub message_id: Option<String>,
 }
 rboto::__structure!(
-    BulkEmailEntryResult "BulkEmailEntryResult"[set from] { status : BulkEmailStatus,
-    error : String, message_id : String } {}
+    BulkEmailEntryResult "BulkEmailEntryResult"[from] { status : BulkEmailStatus, error :
+    String, message_id : String } {}
 );
 rboto::__string_enum!(
-    BulkEmailStatus { Success = "SUCCESS", MessageRejected = "MESSAGE_REJECTED",
-    MailFromDomainNotVerified = "MAIL_FROM_DOMAIN_NOT_VERIFIED", ConfigurationSetNotFound
-    = "CONFIGURATION_SET_NOT_FOUND", TemplateNotFound = "TEMPLATE_NOT_FOUND",
-    AccountSuspended = "ACCOUNT_SUSPENDED", AccountThrottled = "ACCOUNT_THROTTLED",
-    AccountDailyQuotaExceeded = "ACCOUNT_DAILY_QUOTA_EXCEEDED", InvalidSendingPoolName =
-    "INVALID_SENDING_POOL_NAME", AccountSendingPaused = "ACCOUNT_SENDING_PAUSED",
-    ConfigurationSetSendingPaused = "CONFIGURATION_SET_SENDING_PAUSED", InvalidParameter
-    = "INVALID_PARAMETER", TransientFailure = "TRANSIENT_FAILURE", Failed = "FAILED" }
+    BulkEmailStatus { 0 Success = "SUCCESS", 1 MessageRejected = "MESSAGE_REJECTED", 2
+    MailFromDomainNotVerified = "MAIL_FROM_DOMAIN_NOT_VERIFIED", 3
+    ConfigurationSetNotFound = "CONFIGURATION_SET_NOT_FOUND", 4 TemplateNotFound =
+    "TEMPLATE_NOT_FOUND", 5 AccountSuspended = "ACCOUNT_SUSPENDED", 6 AccountThrottled =
+    "ACCOUNT_THROTTLED", 7 AccountDailyQuotaExceeded = "ACCOUNT_DAILY_QUOTA_EXCEEDED", 8
+    InvalidSendingPoolName = "INVALID_SENDING_POOL_NAME", 9 AccountSendingPaused =
+    "ACCOUNT_SENDING_PAUSED", 10 ConfigurationSetSendingPaused =
+    "CONFIGURATION_SET_SENDING_PAUSED", 11 InvalidParameter = "INVALID_PARAMETER", 12
+    TransientFailure = "TRANSIENT_FAILURE", 13 Failed = "FAILED" }
 );
 /// An object that defines an Amazon CloudWatch destination for email events. You can use Amazon CloudWatch to monitor and gain insights on your email sending metrics.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -204,7 +205,7 @@ pub struct CloudWatchDestination {
 }
 rboto::__structure!(
     CloudWatchDestination "CloudWatchDestination"[set into from] {
-    dimension_configurations : Vec < CloudWatchDimensionConfiguration > } {}
+    dimension_configurations = Vec < CloudWatchDimensionConfiguration > } {}
 );
 /// An object that defines the dimension configuration to use when you send email events to Amazon CloudWatch.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -232,8 +233,8 @@ pub struct Complaint {
     pub complaint_feedback_type: Option<String>,
 }
 rboto::__structure!(
-    Complaint "Complaint"[set from] { complaint_sub_type : String,
-    complaint_feedback_type : String } {}
+    Complaint "Complaint"[from] { complaint_sub_type : String, complaint_feedback_type :
+    String } {}
 );
 /// An object that overrides settings for a single email sending request. An override applies only to the message or messages in the request that contains it. It doesn't change your account-level settings, and it doesn't change the configuration set that the request uses.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -243,13 +244,13 @@ pub struct ConfigurationOverrides {
     pub tracking: Option<TrackingConfigurationOverrides>,
 }
 rboto::__structure!(
-    ConfigurationOverrides "ConfigurationOverrides"[set into] { tracking :
+    ConfigurationOverrides "ConfigurationOverrides"[set into] { tracking =
     TrackingConfigurationOverrides } {}
 );
 rboto::__string_enum!(
     #[doc =
     " The filter key to use when listing configuration sets. This can be one of the following:"]
-    ConfigurationSetFilterKey { ConfigurationSetNameContains =
+    ConfigurationSetFilterKey { 0 ConfigurationSetNameContains =
     "CONFIGURATION_SET_NAME_CONTAINS" }
 );
 /// A contact is the end-user who is receiving the email.
@@ -268,11 +269,11 @@ pub struct Contact {
     pub last_updated_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    Contact "Contact"[set from] { email_address : String, topic_preferences : Vec <
-    TopicPreference >, topic_default_preferences : Vec < TopicPreference >,
+    Contact "Contact"[from] { email_address : String, topic_preferences = Vec <
+    TopicPreference >, topic_default_preferences = Vec < TopicPreference >,
     unsubscribe_all = bool, last_updated_timestamp : rboto::DateTime } {}
 );
-rboto::__string_enum!(ContactLanguage { En = "EN", Ja = "JA" });
+rboto::__string_enum!(ContactLanguage { 0 En = "EN", 1 Ja = "JA" });
 /// A list that contains contacts that have subscribed to a particular topic or topics.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -283,8 +284,8 @@ pub struct ContactList {
     pub last_updated_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ContactList "ContactList"[set from] { contact_list_name : String,
-    last_updated_timestamp : rboto::DateTime } {}
+    ContactList "ContactList"[from] { contact_list_name : String, last_updated_timestamp
+    : rboto::DateTime } {}
 );
 /// An object that contains details about the action of a contact list.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -299,7 +300,7 @@ rboto::__structure!(
     ContactListDestination "ContactListDestination"[set into from] { contact_list_name :
     String, contact_list_import_action : ContactListImportAction } {}
 );
-rboto::__string_enum!(ContactListImportAction { Delete = "DELETE", Put = "PUT" });
+rboto::__string_enum!(ContactListImportAction { 0 Delete = "DELETE", 1 Put = "PUT" });
 /// An object that represents the content of the email, and optionally a character set specification.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -326,9 +327,10 @@ pub struct CustomVerificationEmailTemplateMetadata {
     pub failure_redirection_url: Option<String>,
 }
 rboto::__structure!(
-    CustomVerificationEmailTemplateMetadata "CustomVerificationEmailTemplateMetadata"[set
-    from] { template_name : String, from_email_address : String, template_subject :
-    String, success_redirection_url : String, failure_redirection_url : String } {}
+    CustomVerificationEmailTemplateMetadata
+    "CustomVerificationEmailTemplateMetadata"[from] { template_name : String,
+    from_email_address : String, template_subject : String, success_redirection_url :
+    String, failure_redirection_url : String } {}
 );
 /// An object that contains information about the volume of email sent on each day of the analysis period.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -342,8 +344,8 @@ pub struct DailyVolume {
     pub domain_isp_placements: Option<Vec<DomainIspPlacement>>,
 }
 rboto::__structure!(
-    DailyVolume "DailyVolume"[set from] { start_date : rboto::DateTime, volume_statistics
-    : VolumeStatistics, domain_isp_placements : Vec < DomainIspPlacement > } {}
+    DailyVolume "DailyVolume"[from] { start_date : rboto::DateTime, volume_statistics =
+    VolumeStatistics, domain_isp_placements = Vec < DomainIspPlacement > } {}
 );
 /// An object containing additional settings for your VDM configuration as applicable to the Dashboard.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -368,8 +370,8 @@ rboto::__structure!(
     FeatureStatus } {}
 );
 rboto::__string_enum!(
-    #[doc = " The data format of a file, can be one of the following:"] DataFormat { Csv
-    = "CSV", Json = "JSON" }
+    #[doc = " The data format of a file, can be one of the following:"] DataFormat { 0
+    Csv = "CSV", 1 Json = "JSON" }
 );
 /// Contains information about a dedicated IP address that is associated with your Amazon SES account.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -385,7 +387,7 @@ pub struct DedicatedIp {
     pub pool_name: Option<String>,
 }
 rboto::__structure!(
-    DedicatedIp "DedicatedIp"[set from] { ip : String, warmup_status : WarmupStatus,
+    DedicatedIp "DedicatedIp"[from] { ip : String, warmup_status : WarmupStatus,
     warmup_percentage = i32, pool_name : String } {}
 );
 /// Contains information about a dedicated IP pool.
@@ -398,7 +400,7 @@ pub struct DedicatedIpPool {
     pub scaling_mode: Option<ScalingMode>,
 }
 rboto::__structure!(
-    DedicatedIpPool "DedicatedIpPool"[set from] { pool_name : String, scaling_mode :
+    DedicatedIpPool "DedicatedIpPool"[from] { pool_name : String, scaling_mode :
     ScalingMode } {}
 );
 /// Specifies the default signing scheme, in which Amazon SES API v2 doesn't apply S/MIME signing to messages sent with the configuration set.
@@ -409,8 +411,8 @@ rboto::__structure!(DefaultSigningScheme "DefaultSigningScheme"[set into from] {
 rboto::__string_enum!(
     #[doc =
     " The current status of your Deliverability dashboard subscription. If this value is `PENDING_EXPIRATION`, your subscription is scheduled to expire at the end of the current calendar month."]
-    DeliverabilityDashboardAccountStatus { Active = "ACTIVE", PendingExpiration =
-    "PENDING_EXPIRATION", Disabled = "DISABLED" }
+    DeliverabilityDashboardAccountStatus { 0 Active = "ACTIVE", 1 PendingExpiration =
+    "PENDING_EXPIRATION", 2 Disabled = "DISABLED" }
 );
 /// An object that contains metadata related to a predictive inbox placement test.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -430,19 +432,19 @@ pub struct DeliverabilityTestReport {
     pub deliverability_test_status: Option<DeliverabilityTestStatus>,
 }
 rboto::__structure!(
-    DeliverabilityTestReport "DeliverabilityTestReport"[set from] { report_id : String,
+    DeliverabilityTestReport "DeliverabilityTestReport"[from] { report_id : String,
     report_name : String, subject : String, from_email_address : String, create_date :
     rboto::DateTime, deliverability_test_status : DeliverabilityTestStatus } {}
 );
 rboto::__string_enum!(
     #[doc =
     " The status of a predictive inbox placement test. If the status is `IN_PROGRESS`, then the predictive inbox placement test is currently running. Predictive inbox placement tests are usually complete within 24 hours of creating the test. If the status is `COMPLETE`, then the test is finished, and you can use the `GetDeliverabilityTestReport` operation to view the results of the test."]
-    DeliverabilityTestStatus { InProgress = "IN_PROGRESS", Completed = "COMPLETED" }
+    DeliverabilityTestStatus { 0 InProgress = "IN_PROGRESS", 1 Completed = "COMPLETED" }
 );
 rboto::__string_enum!(
-    #[doc = " The type of delivery events:"] DeliveryEventType { Send = "SEND", Delivery
-    = "DELIVERY", TransientBounce = "TRANSIENT_BOUNCE", PermanentBounce =
-    "PERMANENT_BOUNCE", UndeterminedBounce = "UNDETERMINED_BOUNCE", Complaint =
+    #[doc = " The type of delivery events:"] DeliveryEventType { 0 Send = "SEND", 1
+    Delivery = "DELIVERY", 2 TransientBounce = "TRANSIENT_BOUNCE", 3 PermanentBounce =
+    "PERMANENT_BOUNCE", 4 UndeterminedBounce = "UNDETERMINED_BOUNCE", 5 Complaint =
     "COMPLAINT" }
 );
 /// Used to associate a configuration set with a dedicated IP pool.
@@ -472,8 +474,8 @@ pub struct Destination {
     pub bcc_addresses: Option<Vec<String>>,
 }
 rboto::__structure!(
-    Destination "Destination"[set into] { to_addresses : Vec < String >, cc_addresses :
-    Vec < String >, bcc_addresses : Vec < String > } {}
+    Destination "Destination"[set into] { to_addresses = Vec < String >, cc_addresses =
+    Vec < String >, bcc_addresses = Vec < String > } {}
 );
 /// An object that contains configuration details of multi-region endpoint (global-endpoint).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -483,13 +485,13 @@ pub struct Details {
     pub routes_details: Option<Vec<RouteDetails>>,
 }
 rboto::__structure!(
-    Details "Details"[set into] { routes_details : Vec < RouteDetails > } {}
+    Details "Details"[set into] { routes_details = Vec < RouteDetails > } {}
 );
 rboto::__string_enum!(
     #[doc =
     " The location where the Amazon SES API v2 finds the value of a dimension to publish to Amazon CloudWatch. To use the message tags that you specify using an `X-SES-MESSAGE-TAGS` header or a parameter to the `SendEmail` or `SendRawEmail` API, choose `messageTag`. To use your own email headers, choose `emailHeader`. To use link tags, choose `linkTags`."]
-    DimensionValueSource { MessageTag = "MESSAGE_TAG", EmailHeader = "EMAIL_HEADER",
-    LinkTag = "LINK_TAG" }
+    DimensionValueSource { 0 MessageTag = "MESSAGE_TAG", 1 EmailHeader = "EMAIL_HEADER",
+    2 LinkTag = "LINK_TAG" }
 );
 /// An object that contains information about the DKIM authentication status for an email identity.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -513,11 +515,11 @@ pub struct DkimAttributes {
     pub last_key_generation_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    DkimAttributes "DkimAttributes"[set from] { signing_enabled = bool, status :
-    DkimStatus, tokens : Vec < String >, signing_hosted_zone : String,
-    signing_attributes_origin : DkimSigningAttributesOrigin, next_signing_key_length :
-    DkimSigningKeyLength, current_signing_key_length : DkimSigningKeyLength,
-    last_key_generation_timestamp : rboto::DateTime } {}
+    DkimAttributes "DkimAttributes"[from] { signing_enabled = bool, status : DkimStatus,
+    tokens = Vec < String >, signing_hosted_zone : String, signing_attributes_origin :
+    DkimSigningAttributesOrigin, next_signing_key_length : DkimSigningKeyLength,
+    current_signing_key_length : DkimSigningKeyLength, last_key_generation_timestamp :
+    rboto::DateTime } {}
 );
 /// An object that contains configuration for Bring Your Own DKIM (BYODKIM), or, for Easy DKIM
 #[derive(Clone, Default, PartialEq)]
@@ -539,32 +541,33 @@ rboto::__structure!(
     DkimSigningAttributesOrigin } {}
 );
 rboto::__string_enum!(
-    DkimSigningAttributesOrigin { AwsSes = "AWS_SES", External = "EXTERNAL",
-    AwsSesAfSouth1 = "AWS_SES_AF_SOUTH_1", AwsSesEuNorth1 = "AWS_SES_EU_NORTH_1",
-    AwsSesApSouth1 = "AWS_SES_AP_SOUTH_1", AwsSesEuWest3 = "AWS_SES_EU_WEST_3",
-    AwsSesEuWest2 = "AWS_SES_EU_WEST_2", AwsSesEuSouth1 = "AWS_SES_EU_SOUTH_1",
-    AwsSesEuWest1 = "AWS_SES_EU_WEST_1", AwsSesApNortheast3 = "AWS_SES_AP_NORTHEAST_3",
-    AwsSesApNortheast2 = "AWS_SES_AP_NORTHEAST_2", AwsSesMeSouth1 = "AWS_SES_ME_SOUTH_1",
-    AwsSesApNortheast1 = "AWS_SES_AP_NORTHEAST_1", AwsSesIlCentral1 =
-    "AWS_SES_IL_CENTRAL_1", AwsSesSaEast1 = "AWS_SES_SA_EAST_1", AwsSesCaCentral1 =
-    "AWS_SES_CA_CENTRAL_1", AwsSesApSoutheast1 = "AWS_SES_AP_SOUTHEAST_1",
-    AwsSesApSoutheast2 = "AWS_SES_AP_SOUTHEAST_2", AwsSesApSoutheast3 =
-    "AWS_SES_AP_SOUTHEAST_3", AwsSesEuCentral1 = "AWS_SES_EU_CENTRAL_1", AwsSesUsEast1 =
-    "AWS_SES_US_EAST_1", AwsSesUsEast2 = "AWS_SES_US_EAST_2", AwsSesUsWest1 =
-    "AWS_SES_US_WEST_1", AwsSesUsWest2 = "AWS_SES_US_WEST_2", AwsSesMeCentral1 =
-    "AWS_SES_ME_CENTRAL_1", AwsSesApSouth2 = "AWS_SES_AP_SOUTH_2", AwsSesEuCentral2 =
-    "AWS_SES_EU_CENTRAL_2", AwsSesApSoutheast5 = "AWS_SES_AP_SOUTHEAST_5", AwsSesCaWest1
-    = "AWS_SES_CA_WEST_1", AwsSesUsGovEast1 = "AWS_SES_US_GOV_EAST_1", AwsSesUsGovWest1 =
-    "AWS_SES_US_GOV_WEST_1" }
+    DkimSigningAttributesOrigin { 0 AwsSes = "AWS_SES", 1 External = "EXTERNAL", 2
+    AwsSesAfSouth1 = "AWS_SES_AF_SOUTH_1", 3 AwsSesEuNorth1 = "AWS_SES_EU_NORTH_1", 4
+    AwsSesApSouth1 = "AWS_SES_AP_SOUTH_1", 5 AwsSesEuWest3 = "AWS_SES_EU_WEST_3", 6
+    AwsSesEuWest2 = "AWS_SES_EU_WEST_2", 7 AwsSesEuSouth1 = "AWS_SES_EU_SOUTH_1", 8
+    AwsSesEuWest1 = "AWS_SES_EU_WEST_1", 9 AwsSesApNortheast3 = "AWS_SES_AP_NORTHEAST_3",
+    10 AwsSesApNortheast2 = "AWS_SES_AP_NORTHEAST_2", 11 AwsSesMeSouth1 =
+    "AWS_SES_ME_SOUTH_1", 12 AwsSesApNortheast1 = "AWS_SES_AP_NORTHEAST_1", 13
+    AwsSesIlCentral1 = "AWS_SES_IL_CENTRAL_1", 14 AwsSesSaEast1 = "AWS_SES_SA_EAST_1", 15
+    AwsSesCaCentral1 = "AWS_SES_CA_CENTRAL_1", 16 AwsSesApSoutheast1 =
+    "AWS_SES_AP_SOUTHEAST_1", 17 AwsSesApSoutheast2 = "AWS_SES_AP_SOUTHEAST_2", 18
+    AwsSesApSoutheast3 = "AWS_SES_AP_SOUTHEAST_3", 19 AwsSesEuCentral1 =
+    "AWS_SES_EU_CENTRAL_1", 20 AwsSesUsEast1 = "AWS_SES_US_EAST_1", 21 AwsSesUsEast2 =
+    "AWS_SES_US_EAST_2", 22 AwsSesUsWest1 = "AWS_SES_US_WEST_1", 23 AwsSesUsWest2 =
+    "AWS_SES_US_WEST_2", 24 AwsSesMeCentral1 = "AWS_SES_ME_CENTRAL_1", 25 AwsSesApSouth2
+    = "AWS_SES_AP_SOUTH_2", 26 AwsSesEuCentral2 = "AWS_SES_EU_CENTRAL_2", 27
+    AwsSesApSoutheast5 = "AWS_SES_AP_SOUTHEAST_5", 28 AwsSesCaWest1 =
+    "AWS_SES_CA_WEST_1", 29 AwsSesUsGovEast1 = "AWS_SES_US_GOV_EAST_1", 30
+    AwsSesUsGovWest1 = "AWS_SES_US_GOV_WEST_1" }
 );
 rboto::__string_enum!(
-    DkimSigningKeyLength { Rsa1024Bit = "RSA_1024_BIT", Rsa2048Bit = "RSA_2048_BIT" }
+    DkimSigningKeyLength { 0 Rsa1024Bit = "RSA_1024_BIT", 1 Rsa2048Bit = "RSA_2048_BIT" }
 );
 rboto::__string_enum!(
     #[doc =
     " The DKIM authentication status of the identity. The status can be one of the following:"]
-    DkimStatus { Pending = "PENDING", Success = "SUCCESS", Failed = "FAILED",
-    TemporaryFailure = "TEMPORARY_FAILURE", NotStarted = "NOT_STARTED" }
+    DkimStatus { 0 Pending = "PENDING", 1 Success = "SUCCESS", 2 Failed = "FAILED", 3
+    TemporaryFailure = "TEMPORARY_FAILURE", 4 NotStarted = "NOT_STARTED" }
 );
 /// An object that contains the deliverability data for a specific campaign. This data is available for a campaign only if the campaign sent email by using a domain that the Deliverability dashboard is enabled for (`PutDeliverabilityDashboardOption` operation).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -600,11 +603,11 @@ pub struct DomainDeliverabilityCampaign {
     pub esps: Option<Vec<String>>,
 }
 rboto::__structure!(
-    DomainDeliverabilityCampaign "DomainDeliverabilityCampaign"[set from] { campaign_id :
-    String, image_url : String, subject : String, from_address : String, sending_ips :
+    DomainDeliverabilityCampaign "DomainDeliverabilityCampaign"[from] { campaign_id :
+    String, image_url : String, subject : String, from_address : String, sending_ips =
     Vec < String >, first_seen_date_time : rboto::DateTime, last_seen_date_time :
     rboto::DateTime, inbox_count = i64, spam_count = i64, read_rate = f64, delete_rate =
-    f64, read_delete_rate = f64, projected_volume = i64, esps : Vec < String > } {}
+    f64, read_delete_rate = f64, projected_volume = i64, esps = Vec < String > } {}
 );
 /// An object that contains information about the Deliverability dashboard subscription for a verified domain that you use to send email and currently has an active Deliverability dashboard subscription. If a Deliverability dashboard subscription is active for a domain, you gain access to reputation, inbox placement, and other metrics for the domain.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -620,7 +623,7 @@ pub struct DomainDeliverabilityTrackingOption {
 rboto::__structure!(
     DomainDeliverabilityTrackingOption "DomainDeliverabilityTrackingOption"[set into
     from] { domain : String, subscription_start_date : rboto::DateTime,
-    inbox_placement_tracking_option : InboxPlacementTrackingOption } {}
+    inbox_placement_tracking_option = InboxPlacementTrackingOption } {}
 );
 /// An object that contains inbox placement data for email sent from one of your email domains to a specific email provider.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -638,15 +641,14 @@ pub struct DomainIspPlacement {
     pub spam_percentage: Option<f64>,
 }
 rboto::__structure!(
-    DomainIspPlacement "DomainIspPlacement"[set from] { isp_name : String,
-    inbox_raw_count = i64, spam_raw_count = i64, inbox_percentage = f64, spam_percentage
-    = f64 } {}
+    DomainIspPlacement "DomainIspPlacement"[from] { isp_name : String, inbox_raw_count =
+    i64, spam_raw_count = i64, inbox_percentage = f64, spam_percentage = f64 } {}
 );
 rboto::__string_enum!(
     #[doc =
     " The confidence level of SES that the email address meets the validation criteria:"]
-    EmailAddressInsightsConfidenceVerdict { Low = "LOW", Medium = "MEDIUM", High = "HIGH"
-    }
+    EmailAddressInsightsConfidenceVerdict { 0 Low = "LOW", 1 Medium = "MEDIUM", 2 High =
+    "HIGH" }
 );
 /// Contains individual validation checks performed on an email address.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -666,11 +668,11 @@ pub struct EmailAddressInsightsMailboxEvaluations {
     pub is_random_input: Option<EmailAddressInsightsVerdict>,
 }
 rboto::__structure!(
-    EmailAddressInsightsMailboxEvaluations "EmailAddressInsightsMailboxEvaluations"[set
-    from] { has_valid_syntax : EmailAddressInsightsVerdict, has_valid_dns_records :
-    EmailAddressInsightsVerdict, mailbox_exists : EmailAddressInsightsVerdict,
-    is_role_address : EmailAddressInsightsVerdict, is_disposable :
-    EmailAddressInsightsVerdict, is_random_input : EmailAddressInsightsVerdict } {}
+    EmailAddressInsightsMailboxEvaluations "EmailAddressInsightsMailboxEvaluations"[from]
+    { has_valid_syntax = EmailAddressInsightsVerdict, has_valid_dns_records =
+    EmailAddressInsightsVerdict, mailbox_exists = EmailAddressInsightsVerdict,
+    is_role_address = EmailAddressInsightsVerdict, is_disposable =
+    EmailAddressInsightsVerdict, is_random_input = EmailAddressInsightsVerdict } {}
 );
 /// Contains the overall validation verdict for an email address.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -680,8 +682,8 @@ pub struct EmailAddressInsightsVerdict {
     pub confidence_verdict: Option<EmailAddressInsightsConfidenceVerdict>,
 }
 rboto::__structure!(
-    EmailAddressInsightsVerdict "EmailAddressInsightsVerdict"[set from] {
-    confidence_verdict : EmailAddressInsightsConfidenceVerdict } {}
+    EmailAddressInsightsVerdict "EmailAddressInsightsVerdict"[from] { confidence_verdict
+    : EmailAddressInsightsConfidenceVerdict } {}
 );
 /// An object that defines the entire content of the email, including the message headers, body content, and attachments. For a simple email message, you specify the subject and provide both text and HTML versions of the message body. You can also add attachments to simple and templated messages.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -695,8 +697,8 @@ pub struct EmailContent {
     pub template: Option<Template>,
 }
 rboto::__structure!(
-    EmailContent "EmailContent"[set into] { simple : Message, raw : RawMessage, template
-    : Template } {}
+    EmailContent "EmailContent"[set into] { simple = Message, raw = RawMessage, template
+    = Template } {}
 );
 /// An email's insights contain metadata and delivery information about a specific email.
 #[derive(Clone, Default, PartialEq)]
@@ -710,8 +712,8 @@ pub struct EmailInsights {
     pub events: Option<Vec<InsightsEvent>>,
 }
 rboto::__structure!(
-    EmailInsights "EmailInsights"[set debug from] { destination : String[sensitive], isp
-    : String, events : Vec < InsightsEvent > } {}
+    EmailInsights "EmailInsights"[debug from] { destination : String[sensitive], isp :
+    String, events = Vec < InsightsEvent > } {}
 );
 /// The content of the email, composed of a subject line, an HTML part, and a text-only part.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -738,12 +740,12 @@ pub struct EmailTemplateMetadata {
     pub created_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    EmailTemplateMetadata "EmailTemplateMetadata"[set from] { template_name : String,
+    EmailTemplateMetadata "EmailTemplateMetadata"[from] { template_name : String,
     created_timestamp : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    #[doc = " The type of delivery events:"] EngagementEventType { Open = "OPEN", Click =
-    "CLICK" }
+    #[doc = " The type of delivery events:"] EngagementEventType { 0 Open = "OPEN", 1
+    Click = "CLICK" }
 );
 /// An object that defines an Amazon EventBridge destination for email events. You can use Amazon EventBridge to send notifications when certain email events occur.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -778,11 +780,11 @@ pub struct EventDestination {
     pub pinpoint_destination: Option<PinpointDestination>,
 }
 rboto::__structure!(
-    EventDestination "EventDestination"[set from] { name : String, enabled = bool,
-    matching_event_types : Vec < EventType >, kinesis_firehose_destination :
-    KinesisFirehoseDestination, cloud_watch_destination : CloudWatchDestination,
-    sns_destination : SnsDestination, event_bridge_destination : EventBridgeDestination,
-    pinpoint_destination : PinpointDestination } {}
+    EventDestination "EventDestination"[from] { name : String, enabled = bool,
+    matching_event_types = Vec < EventType >, kinesis_firehose_destination =
+    KinesisFirehoseDestination, cloud_watch_destination = CloudWatchDestination,
+    sns_destination = SnsDestination, event_bridge_destination = EventBridgeDestination,
+    pinpoint_destination = PinpointDestination } {}
 );
 /// An object that defines the event destination. Specifically, it defines which services receive events from emails sent using the configuration set that the event destination is associated with. Also defines the types of events that are sent to the event destination.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -805,10 +807,10 @@ pub struct EventDestinationDefinition {
 }
 rboto::__structure!(
     EventDestinationDefinition "EventDestinationDefinition"[set into] { enabled = bool,
-    matching_event_types : Vec < EventType >, kinesis_firehose_destination :
-    KinesisFirehoseDestination, cloud_watch_destination : CloudWatchDestination,
-    sns_destination : SnsDestination, event_bridge_destination : EventBridgeDestination,
-    pinpoint_destination : PinpointDestination } {}
+    matching_event_types = Vec < EventType >, kinesis_firehose_destination =
+    KinesisFirehoseDestination, cloud_watch_destination = CloudWatchDestination,
+    sns_destination = SnsDestination, event_bridge_destination = EventBridgeDestination,
+    pinpoint_destination = PinpointDestination } {}
 );
 /// Contains a `Bounce` object if the event type is `BOUNCE`. Contains a `Complaint` object if the event type is `COMPLAINT`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -820,15 +822,15 @@ pub struct EventDetails {
     pub complaint: Option<Complaint>,
 }
 rboto::__structure!(
-    EventDetails "EventDetails"[set from] { bounce : Bounce, complaint : Complaint } {}
+    EventDetails "EventDetails"[from] { bounce = Bounce, complaint = Complaint } {}
 );
 rboto::__string_enum!(
     #[doc =
     " An email sending event type. For example, email sends, opens, and bounces are all email events."]
-    EventType { Send = "SEND", Reject = "REJECT", Bounce = "BOUNCE", Complaint =
-    "COMPLAINT", Delivery = "DELIVERY", Open = "OPEN", Click = "CLICK", RenderingFailure
-    = "RENDERING_FAILURE", DeliveryDelay = "DELIVERY_DELAY", Subscription =
-    "SUBSCRIPTION" }
+    EventType { 0 Send = "SEND", 1 Reject = "REJECT", 2 Bounce = "BOUNCE", 3 Complaint =
+    "COMPLAINT", 4 Delivery = "DELIVERY", 5 Open = "OPEN", 6 Click = "CLICK", 7
+    RenderingFailure = "RENDERING_FAILURE", 8 DeliveryDelay = "DELIVERY_DELAY", 9
+    Subscription = "SUBSCRIPTION" }
 );
 /// An object that contains details about the data source of the export job. It can only contain one of `MetricsDataSource` or `MessageInsightsDataSource` object.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -838,8 +840,8 @@ pub struct ExportDataSource {
     pub message_insights_data_source: Option<MessageInsightsDataSource>,
 }
 rboto::__structure!(
-    ExportDataSource "ExportDataSource"[set into from] { metrics_data_source :
-    MetricsDataSource, message_insights_data_source : MessageInsightsDataSource } {}
+    ExportDataSource "ExportDataSource"[set into from] { metrics_data_source =
+    MetricsDataSource, message_insights_data_source = MessageInsightsDataSource } {}
 );
 /// An object that contains details about the destination of the export job.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -870,7 +872,7 @@ pub struct ExportJobSummary {
     pub completed_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ExportJobSummary "ExportJobSummary"[set from] { job_id : String, export_source_type :
+    ExportJobSummary "ExportJobSummary"[from] { job_id : String, export_source_type :
     ExportSourceType, job_status : JobStatus, created_timestamp : rboto::DateTime,
     completed_timestamp : rboto::DateTime } {}
 );
@@ -887,8 +889,8 @@ rboto::__structure!(
 );
 rboto::__string_enum!(
     #[doc = " The type of data source of an export, can be one of the following:"]
-    ExportSourceType { MetricsData = "METRICS_DATA", MessageInsights = "MESSAGE_INSIGHTS"
-    }
+    ExportSourceType { 0 MetricsData = "METRICS_DATA", 1 MessageInsights =
+    "MESSAGE_INSIGHTS" }
 );
 /// Statistics about the execution of an export job.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -900,7 +902,7 @@ pub struct ExportStatistics {
     pub exported_records_count: Option<i32>,
 }
 rboto::__structure!(
-    ExportStatistics "ExportStatistics"[set from] { processed_records_count = i32,
+    ExportStatistics "ExportStatistics"[from] { processed_records_count = i32,
     exported_records_count = i32 } {}
 );
 /// An object that contains the failure details about a job.
@@ -913,10 +915,10 @@ pub struct FailureInfo {
     pub error_message: Option<String>,
 }
 rboto::__structure!(
-    FailureInfo "FailureInfo"[set from] { failed_records_s3_url : String, error_message :
+    FailureInfo "FailureInfo"[from] { failed_records_s3_url : String, error_message :
     String } {}
 );
-rboto::__string_enum!(FeatureStatus { Enabled = "ENABLED", Disabled = "DISABLED" });
+rboto::__string_enum!(FeatureStatus { 0 Enabled = "ENABLED", 1 Disabled = "DISABLED" });
 /// An object containing additional settings for your VDM configuration as applicable to the Guardian.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -942,8 +944,8 @@ rboto::__structure!(
 rboto::__string_enum!(
     #[doc =
     " The https policy to use for tracking open and click events. If the value is OPTIONAL or HttpsPolicy is not specified, the open trackers use HTTP and click tracker use the original protocol of the link. If the value is REQUIRE, both open and click tracker uses HTTPS and if the value is REQUIRE_OPEN_ONLY open tracker uses HTTPS and link tracker is same as original protocol of the link."]
-    HttpsPolicy { Require = "REQUIRE", RequireOpenOnly = "REQUIRE_OPEN_ONLY", Optional =
-    "OPTIONAL" }
+    HttpsPolicy { 0 Require = "REQUIRE", 1 RequireOpenOnly = "REQUIRE_OPEN_ONLY", 2
+    Optional = "OPTIONAL" }
 );
 /// An object that contains information about an S/MIME certificate that's associated with an email identity.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -959,21 +961,21 @@ pub struct IdentityCertificate {
     pub certificate_expiry_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    IdentityCertificate "IdentityCertificate"[set from] { from_address : String, status :
+    IdentityCertificate "IdentityCertificate"[from] { from_address : String, status :
     IdentityCertificateStatus, certificate_arn : String, certificate_expiry_time :
     rboto::DateTime } {}
 );
 rboto::__string_enum!(
     #[doc =
     " The status of an S/MIME certificate that's associated with an email identity. The status can be one of the following values:"]
-    IdentityCertificateStatus { Provisioning = "PROVISIONING", Inactive = "INACTIVE",
-    Deprovisioning = "DEPROVISIONING", Active = "ACTIVE", Failed = "FAILED" }
+    IdentityCertificateStatus { 0 Provisioning = "PROVISIONING", 1 Inactive = "INACTIVE",
+    2 Deprovisioning = "DEPROVISIONING", 3 Active = "ACTIVE", 4 Failed = "FAILED" }
 );
 rboto::__string_enum!(
     #[doc =
     " The filter key to use when listing email identities. This can be one of the following:"]
-    IdentityFilterKey { IdentityNameContains = "IDENTITY_NAME_CONTAINS", IdentityType =
-    "IDENTITY_TYPE", VerificationStatus = "VERIFICATION_STATUS" }
+    IdentityFilterKey { 0 IdentityNameContains = "IDENTITY_NAME_CONTAINS", 1 IdentityType
+    = "IDENTITY_TYPE", 2 VerificationStatus = "VERIFICATION_STATUS" }
 );
 /// Information about an email identity.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -989,12 +991,12 @@ pub struct IdentityInfo {
     pub verification_status: Option<VerificationStatus>,
 }
 rboto::__structure!(
-    IdentityInfo "IdentityInfo"[set from] { identity_type : IdentityType, identity_name :
+    IdentityInfo "IdentityInfo"[from] { identity_type : IdentityType, identity_name :
     String, sending_enabled = bool, verification_status : VerificationStatus } {}
 );
 rboto::__string_enum!(
-    IdentityType { EmailAddress = "EMAIL_ADDRESS", Domain = "DOMAIN", ManagedDomain =
-    "MANAGED_DOMAIN" }
+    IdentityType { 0 EmailAddress = "EMAIL_ADDRESS", 1 Domain = "DOMAIN", 2 ManagedDomain
+    = "MANAGED_DOMAIN" }
 );
 /// An object that contains details about the data source of the import job.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1019,13 +1021,13 @@ pub struct ImportDestination {
     pub contact_list_destination: Option<ContactListDestination>,
 }
 rboto::__structure!(
-    ImportDestination "ImportDestination"[set into from] { suppression_list_destination :
-    SuppressionListDestination, contact_list_destination : ContactListDestination } {}
+    ImportDestination "ImportDestination"[set into from] { suppression_list_destination =
+    SuppressionListDestination, contact_list_destination = ContactListDestination } {}
 );
 rboto::__string_enum!(
     #[doc =
     " The destination of the import job, which can be used to list import jobs that have a certain `ImportDestinationType`."]
-    ImportDestinationType { SuppressionList = "SUPPRESSION_LIST", ContactList =
+    ImportDestinationType { 0 SuppressionList = "SUPPRESSION_LIST", 1 ContactList =
     "CONTACT_LIST" }
 );
 /// A summary of the import job.
@@ -1043,7 +1045,7 @@ pub struct ImportJobSummary {
     pub failed_records_count: Option<i32>,
 }
 rboto::__structure!(
-    ImportJobSummary "ImportJobSummary"[set from] { job_id : String, import_destination :
+    ImportJobSummary "ImportJobSummary"[from] { job_id : String, import_destination =
     ImportDestination, job_status : JobStatus, created_timestamp : rboto::DateTime,
     processed_records_count = i32, failed_records_count = i32 } {}
 );
@@ -1058,7 +1060,7 @@ pub struct InboxPlacementTrackingOption {
 }
 rboto::__structure!(
     InboxPlacementTrackingOption "InboxPlacementTrackingOption"[set into from] { global =
-    bool, tracked_isps : Vec < String > } {}
+    bool, tracked_isps = Vec < String > } {}
 );
 /// An object containing details about a specific event.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1072,8 +1074,8 @@ pub struct InsightsEvent {
     pub details: Option<EventDetails>,
 }
 rboto::__structure!(
-    InsightsEvent "InsightsEvent"[set from] { timestamp : rboto::DateTime, type_ :
-    EventType, details : EventDetails } {}
+    InsightsEvent "InsightsEvent"[from] { timestamp : rboto::DateTime, type_ : EventType,
+    details = EventDetails } {}
 );
 /// An object that describes how email sent during the predictive inbox placement test was handled by a certain email provider.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1085,12 +1087,13 @@ pub struct IspPlacement {
     pub placement_statistics: Option<PlacementStatistics>,
 }
 rboto::__structure!(
-    IspPlacement "IspPlacement"[set from] { isp_name : String, placement_statistics :
+    IspPlacement "IspPlacement"[from] { isp_name : String, placement_statistics =
     PlacementStatistics } {}
 );
 rboto::__string_enum!(
-    #[doc = " The status of a job."] JobStatus { Created = "CREATED", Processing =
-    "PROCESSING", Completed = "COMPLETED", Failed = "FAILED", Cancelled = "CANCELLED" }
+    #[doc = " The status of a job."] JobStatus { 0 Created = "CREATED", 1 Processing =
+    "PROCESSING", 2 Completed = "COMPLETED", 3 Failed = "FAILED", 4 Cancelled =
+    "CANCELLED" }
 );
 /// An object that defines an Amazon Kinesis Data Firehose destination for email events. You can use Amazon Kinesis Data Firehose to stream data to other services, such as Amazon S3 and Amazon Redshift.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1116,7 +1119,7 @@ pub struct ListContactsFilter {
 }
 rboto::__structure!(
     ListContactsFilter "ListContactsFilter"[set into] { filtered_status :
-    SubscriptionStatus, topic_filter : TopicFilter } {}
+    SubscriptionStatus, topic_filter = TopicFilter } {}
 );
 /// An object used to specify a list or topic to which an email belongs, which will be used when a contact chooses to unsubscribe.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1133,19 +1136,19 @@ rboto::__structure!(
 );
 rboto::__string_enum!(
     #[doc = " The `ListRecommendations` filter type. This can be one of the following:"]
-    ListRecommendationsFilterKey { Type = "TYPE", Impact = "IMPACT", Status = "STATUS",
-    ResourceArn = "RESOURCE_ARN" }
+    ListRecommendationsFilterKey { 0 Type = "TYPE", 1 Impact = "IMPACT", 2 Status =
+    "STATUS", 3 ResourceArn = "RESOURCE_ARN" }
 );
 rboto::__string_enum!(
     #[doc =
     " The key used to filter tenant resources. Currently, the only supported filter key is `RESOURCE_TYPE`."]
-    ListTenantResourcesFilterKey { ResourceType = "RESOURCE_TYPE" }
+    ListTenantResourcesFilterKey { 0 ResourceType = "RESOURCE_TYPE" }
 );
 rboto::__string_enum!(
     #[doc =
     " The filter key to use when listing tenants. This can be one of the following:"]
-    ListTenantsFilterKey { TenantNameContains = "TENANT_NAME_CONTAINS", SendingStatus =
-    "SENDING_STATUS" }
+    ListTenantsFilterKey { 0 TenantNameContains = "TENANT_NAME_CONTAINS", 1 SendingStatus
+    = "SENDING_STATUS" }
 );
 /// A list of attributes that are associated with a MAIL FROM domain.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1159,18 +1162,18 @@ pub struct MailFromAttributes {
     pub behavior_on_mx_failure: Option<BehaviorOnMxFailure>,
 }
 rboto::__structure!(
-    MailFromAttributes "MailFromAttributes"[set from] { mail_from_domain : String,
+    MailFromAttributes "MailFromAttributes"[from] { mail_from_domain : String,
     mail_from_domain_status : MailFromDomainStatus, behavior_on_mx_failure :
     BehaviorOnMxFailure } {}
 );
 rboto::__string_enum!(
     #[doc =
     " The status of the MAIL FROM domain. This status can have the following values:"]
-    MailFromDomainStatus { Pending = "PENDING", Success = "SUCCESS", Failed = "FAILED",
-    TemporaryFailure = "TEMPORARY_FAILURE" }
+    MailFromDomainStatus { 0 Pending = "PENDING", 1 Success = "SUCCESS", 2 Failed =
+    "FAILED", 3 TemporaryFailure = "TEMPORARY_FAILURE" }
 );
 rboto::__string_enum!(
-    MailType { Marketing = "MARKETING", Transactional = "TRANSACTIONAL" }
+    MailType { 0 Marketing = "MARKETING", 1 Transactional = "TRANSACTIONAL" }
 );
 /// Contains detailed validation information about an email address.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1182,9 +1185,8 @@ pub struct MailboxValidation {
     pub evaluations: Option<EmailAddressInsightsMailboxEvaluations>,
 }
 rboto::__structure!(
-    MailboxValidation "MailboxValidation"[set from] { is_valid :
-    EmailAddressInsightsVerdict, evaluations : EmailAddressInsightsMailboxEvaluations }
-    {}
+    MailboxValidation "MailboxValidation"[from] { is_valid = EmailAddressInsightsVerdict,
+    evaluations = EmailAddressInsightsMailboxEvaluations } {}
 );
 /// Represents the email message that you're sending. The `Message` object consists of a subject line and a message body.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1200,8 +1202,8 @@ pub struct Message {
     pub attachments: Option<Vec<Attachment>>,
 }
 rboto::__structure!(
-    Message "Message"[set into] { subject : Content, body : Body, headers : Vec <
-    MessageHeader >, attachments : Vec < Attachment > } {}
+    Message "Message"[set into] { subject = Content, body = Body, headers = Vec <
+    MessageHeader >, attachments = Vec < Attachment > } {}
 );
 /// Contains the name and value of a message header that you add to an email.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1232,8 +1234,8 @@ pub struct MessageInsightsDataSource {
 }
 rboto::__structure!(
     MessageInsightsDataSource "MessageInsightsDataSource"[set into from] { start_date :
-    rboto::DateTime, end_date : rboto::DateTime, include : MessageInsightsFilters,
-    exclude : MessageInsightsFilters, max_results = i32 } {}
+    rboto::DateTime, end_date : rboto::DateTime, include = MessageInsightsFilters,
+    exclude = MessageInsightsFilters, max_results = i32 } {}
 );
 /// An object containing Message Insights filters.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1255,10 +1257,10 @@ pub struct MessageInsightsFilters {
     pub last_engagement_event: Option<Vec<EngagementEventType>>,
 }
 rboto::__structure!(
-    MessageInsightsFilters "MessageInsightsFilters"[set into from] { from_email_address :
-    Vec < String >, destination : Vec < String >, subject : Vec < String >, isp : Vec <
-    String >, tenant_name : Vec < String >, last_delivery_event : Vec < DeliveryEventType
-    >, last_engagement_event : Vec < EngagementEventType > } {}
+    MessageInsightsFilters "MessageInsightsFilters"[set into from] { from_email_address =
+    Vec < String >, destination = Vec < String >, subject = Vec < String >, isp = Vec <
+    String >, tenant_name = Vec < String >, last_delivery_event = Vec < DeliveryEventType
+    >, last_engagement_event = Vec < EngagementEventType > } {}
 );
 /// An object that defines the message-level security options that apply to messages that you send using the configuration set. Currently, these options determine whether Amazon SES API v2 adds an S/MIME signature to your messages and, if so, the format of that signature.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1268,7 +1270,7 @@ pub struct MessageSecurityOptions {
     pub signing_scheme: Option<SigningScheme>,
 }
 rboto::__structure!(
-    MessageSecurityOptions "MessageSecurityOptions"[set into from] { signing_scheme :
+    MessageSecurityOptions "MessageSecurityOptions"[set into from] { signing_scheme =
     SigningScheme } {}
 );
 /// Contains the name and value of a tag that you apply to an email. You can use message tags when you publish email sending events.
@@ -1284,15 +1286,15 @@ rboto::__structure!(
     MessageTag "MessageTag"[set into from] { name : String, value : String } {}
 );
 rboto::__string_enum!(
-    #[doc = " The metric to export, can be one of the following:"] Metric { Send =
-    "SEND", Complaint = "COMPLAINT", PermanentBounce = "PERMANENT_BOUNCE",
-    TransientBounce = "TRANSIENT_BOUNCE", Open = "OPEN", Click = "CLICK", Delivery =
-    "DELIVERY", DeliveryOpen = "DELIVERY_OPEN", DeliveryClick = "DELIVERY_CLICK",
+    #[doc = " The metric to export, can be one of the following:"] Metric { 0 Send =
+    "SEND", 1 Complaint = "COMPLAINT", 2 PermanentBounce = "PERMANENT_BOUNCE", 3
+    TransientBounce = "TRANSIENT_BOUNCE", 4 Open = "OPEN", 5 Click = "CLICK", 6 Delivery
+    = "DELIVERY", 7 DeliveryOpen = "DELIVERY_OPEN", 8 DeliveryClick = "DELIVERY_CLICK", 9
     DeliveryComplaint = "DELIVERY_COMPLAINT" }
 );
 rboto::__string_enum!(
     #[doc = " The aggregation to apply to a metric, can be one of the following:"]
-    MetricAggregation { Rate = "RATE", Volume = "VOLUME" }
+    MetricAggregation { 0 Rate = "RATE", 1 Volume = "VOLUME" }
 );
 /// An error corresponding to the unsuccessful processing of a single metric data query.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1306,8 +1308,8 @@ pub struct MetricDataError {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    MetricDataError "MetricDataError"[set from] { id : String, code : QueryErrorCode,
-    message : String } {}
+    MetricDataError "MetricDataError"[from] { id : String, code : QueryErrorCode, message
+    : String } {}
 );
 /// The result of a single metric data query.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1321,16 +1323,16 @@ pub struct MetricDataResult {
     pub values: Option<Vec<i64>>,
 }
 rboto::__structure!(
-    MetricDataResult "MetricDataResult"[set from] { id : String, timestamps : Vec <
-    rboto::DateTime >, values : Vec < i64 > } {}
+    MetricDataResult "MetricDataResult"[from] { id : String, timestamps = Vec <
+    rboto::DateTime >, values = Vec < i64 > } {}
 );
 rboto::__string_enum!(
     #[doc =
     " The `BatchGetMetricDataQuery` dimension name. This can be one of the following:"]
-    MetricDimensionName { EmailIdentity = "EMAIL_IDENTITY", ConfigurationSet =
-    "CONFIGURATION_SET", Isp = "ISP", TenantName = "TENANT_NAME" }
+    MetricDimensionName { 0 EmailIdentity = "EMAIL_IDENTITY", 1 ConfigurationSet =
+    "CONFIGURATION_SET", 2 Isp = "ISP", 3 TenantName = "TENANT_NAME" }
 );
-rboto::__string_enum!(MetricNamespace { Vdm = "VDM" });
+rboto::__string_enum!(MetricNamespace { 0 Vdm = "VDM" });
 /// An object that contains details about the data source for the metrics export.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1348,7 +1350,7 @@ pub struct MetricsDataSource {
 }
 rboto::__structure!(
     MetricsDataSource "MetricsDataSource"[set into from] { dimensions : HashMap < String,
-    Vec < String > >, namespace : MetricNamespace, metrics : Vec < ExportMetric >,
+    Vec < String > >, namespace : MetricNamespace, metrics = Vec < ExportMetric >,
     start_date : rboto::DateTime, end_date : rboto::DateTime } {}
 );
 /// An object that contains multi-region endpoint (global-endpoint) properties.
@@ -1369,8 +1371,8 @@ pub struct MultiRegionEndpoint {
     pub last_updated_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    MultiRegionEndpoint "MultiRegionEndpoint"[set from] { endpoint_name : String, status
-    : Status, endpoint_id : String, regions : Vec < String >, created_timestamp :
+    MultiRegionEndpoint "MultiRegionEndpoint"[from] { endpoint_name : String, status :
+    Status, endpoint_id : String, regions = Vec < String >, created_timestamp :
     rboto::DateTime, last_updated_timestamp : rboto::DateTime } {}
 );
 /// An object that contains information about email that was sent from the selected domain.
@@ -1385,8 +1387,8 @@ pub struct OverallVolume {
     pub domain_isp_placements: Option<Vec<DomainIspPlacement>>,
 }
 rboto::__structure!(
-    OverallVolume "OverallVolume"[set from] { volume_statistics : VolumeStatistics,
-    read_rate_percent = f64, domain_isp_placements : Vec < DomainIspPlacement > } {}
+    OverallVolume "OverallVolume"[from] { volume_statistics = VolumeStatistics,
+    read_rate_percent = f64, domain_isp_placements = Vec < DomainIspPlacement > } {}
 );
 /// An object that defines an Amazon Pinpoint project destination for email events. You can send email event data to a Amazon Pinpoint project to view metrics using the Transactional Messaging dashboards that are built in to Amazon Pinpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1415,7 +1417,7 @@ pub struct PlacementStatistics {
     pub dkim_percentage: Option<f64>,
 }
 rboto::__structure!(
-    PlacementStatistics "PlacementStatistics"[set from] { inbox_percentage = f64,
+    PlacementStatistics "PlacementStatistics"[from] { inbox_percentage = f64,
     spam_percentage = f64, missing_percentage = f64, spf_percentage = f64,
     dkim_percentage = f64 } {}
 );
@@ -1429,18 +1431,18 @@ pub struct PricingAttributes {
     pub next_plan: Option<PricingPlan>,
 }
 rboto::__structure!(
-    PricingAttributes "PricingAttributes"[set from] { current_plan : PricingPlan,
-    next_plan : PricingPlan } {}
+    PricingAttributes "PricingAttributes"[from] { current_plan : PricingPlan, next_plan :
+    PricingPlan } {}
 );
 rboto::__string_enum!(
     #[doc =
     " Identifies an Amazon SES pricing plan. See `PutAccountPricingAttributesRequest$Plan` for the list of supported values and their meanings."]
-    PricingPlan { None = "NONE", Essentials = "ESSENTIALS", Pro = "PRO", Enterprise =
-    "ENTERPRISE" }
+    PricingPlan { 0 None = "NONE", 1 Essentials = "ESSENTIALS", 2 Pro = "PRO", 3
+    Enterprise = "ENTERPRISE" }
 );
 rboto::__string_enum!(
-    QueryErrorCode { InternalFailure = "INTERNAL_FAILURE", AccessDenied = "ACCESS_DENIED"
-    }
+    QueryErrorCode { 0 InternalFailure = "INTERNAL_FAILURE", 1 AccessDenied =
+    "ACCESS_DENIED" }
 );
 /// Represents the raw content of an email message.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1470,17 +1472,17 @@ pub struct Recommendation {
     pub impact: Option<RecommendationImpact>,
 }
 rboto::__structure!(
-    Recommendation "Recommendation"[set from] { resource_arn : String, type_ :
+    Recommendation "Recommendation"[from] { resource_arn : String, type_ :
     RecommendationType, description : String, status : RecommendationStatus,
     created_timestamp : rboto::DateTime, last_updated_timestamp : rboto::DateTime, impact
     : RecommendationImpact } {}
 );
-rboto::__string_enum!(RecommendationImpact { Low = "LOW", High = "HIGH" });
-rboto::__string_enum!(RecommendationStatus { Open = "OPEN", Fixed = "FIXED" });
+rboto::__string_enum!(RecommendationImpact { 0 Low = "LOW", 1 High = "HIGH" });
+rboto::__string_enum!(RecommendationStatus { 0 Open = "OPEN", 1 Fixed = "FIXED" });
 rboto::__string_enum!(
-    RecommendationType { Dkim = "DKIM", Dmarc = "DMARC", Spf = "SPF", Bimi = "BIMI",
-    Complaint = "COMPLAINT", Bounce = "BOUNCE", Feedback3p = "FEEDBACK_3P", IpListing =
-    "IP_LISTING" }
+    RecommendationType { 0 Dkim = "DKIM", 1 Dmarc = "DMARC", 2 Spf = "SPF", 3 Bimi =
+    "BIMI", 4 Complaint = "COMPLAINT", 5 Bounce = "BOUNCE", 6 Feedback3p = "FEEDBACK_3P",
+    7 IpListing = "IP_LISTING" }
 );
 /// The `ReplaceEmailContent` object to be used for a specific `BulkEmailEntry`. The `ReplacementTemplate` can be specified within this object.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1490,7 +1492,7 @@ pub struct ReplacementEmailContent {
     pub replacement_template: Option<ReplacementTemplate>,
 }
 rboto::__structure!(
-    ReplacementEmailContent "ReplacementEmailContent"[set into] { replacement_template :
+    ReplacementEmailContent "ReplacementEmailContent"[set into] { replacement_template =
     ReplacementTemplate } {}
 );
 /// An object which contains `ReplacementTemplateData` to be used for a specific `BulkEmailEntry`.
@@ -1524,23 +1526,23 @@ pub struct ReputationEntity {
     pub reputation_impact: Option<RecommendationImpact>,
 }
 rboto::__structure!(
-    ReputationEntity "ReputationEntity"[set from] { reputation_entity_reference : String,
+    ReputationEntity "ReputationEntity"[from] { reputation_entity_reference : String,
     reputation_entity_type : ReputationEntityType, reputation_management_policy : String,
-    customer_managed_status : StatusRecord, aws_ses_managed_status : StatusRecord,
+    customer_managed_status = StatusRecord, aws_ses_managed_status = StatusRecord,
     sending_status_aggregate : SendingStatus, reputation_impact : RecommendationImpact }
     {}
 );
 rboto::__string_enum!(
     #[doc =
     " The filter key to use when listing reputation entities. This can be one of the following:"]
-    ReputationEntityFilterKey { EntityType = "ENTITY_TYPE", ReputationImpact =
-    "REPUTATION_IMPACT", SendingStatus = "SENDING_STATUS", EntityReferencePrefix =
+    ReputationEntityFilterKey { 0 EntityType = "ENTITY_TYPE", 1 ReputationImpact =
+    "REPUTATION_IMPACT", 2 SendingStatus = "SENDING_STATUS", 3 EntityReferencePrefix =
     "ENTITY_REFERENCE_PREFIX" }
 );
 rboto::__string_enum!(
     #[doc =
     " The type of reputation entity. Currently, only `RESOURCE` type entities are supported, which represent resources in your Amazon SES account that have reputation tracking capabilities."]
-    ReputationEntityType { Resource = "RESOURCE" }
+    ReputationEntityType { 0 Resource = "RESOURCE" }
 );
 /// Enable or disable collection of reputation metrics for emails that you send using this configuration set in the current Amazon Web Services Region.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1569,15 +1571,15 @@ pub struct ResourceTenantMetadata {
     pub associated_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ResourceTenantMetadata "ResourceTenantMetadata"[set from] { tenant_name : String,
+    ResourceTenantMetadata "ResourceTenantMetadata"[from] { tenant_name : String,
     tenant_id : String, resource_arn : String, associated_timestamp : rboto::DateTime }
     {}
 );
 rboto::__string_enum!(
     #[doc =
     " The type of resource that can be associated with a tenant. Can be one of the following:"]
-    ResourceType { EmailIdentity = "EMAIL_IDENTITY", ConfigurationSet =
-    "CONFIGURATION_SET", EmailTemplate = "EMAIL_TEMPLATE" }
+    ResourceType { 0 EmailIdentity = "EMAIL_IDENTITY", 1 ConfigurationSet =
+    "CONFIGURATION_SET", 2 EmailTemplate = "EMAIL_TEMPLATE" }
 );
 /// An object that contains information about your account details review.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1589,12 +1591,11 @@ pub struct ReviewDetails {
     pub case_id: Option<String>,
 }
 rboto::__structure!(
-    ReviewDetails "ReviewDetails"[set from] { status : ReviewStatus, case_id : String }
-    {}
+    ReviewDetails "ReviewDetails"[from] { status : ReviewStatus, case_id : String } {}
 );
 rboto::__string_enum!(
-    ReviewStatus { Pending = "PENDING", Failed = "FAILED", Granted = "GRANTED", Denied =
-    "DENIED" }
+    ReviewStatus { 0 Pending = "PENDING", 1 Failed = "FAILED", 2 Granted = "GRANTED", 3
+    Denied = "DENIED" }
 );
 /// An object which contains an AWS-Region and routing status.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1603,7 +1604,7 @@ pub struct Route {
     /// The name of an AWS-Region.
     pub region: Option<String>,
 }
-rboto::__structure!(Route "Route"[set from] { region : String } {});
+rboto::__structure!(Route "Route"[from] { region : String } {});
 /// An object that contains route configuration. Includes secondary region name.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1624,10 +1625,10 @@ pub struct SoaRecord {
     pub serial_number: Option<i64>,
 }
 rboto::__structure!(
-    SoaRecord "SOARecord"[set from] { primary_name_server : String, admin_email : String,
+    SoaRecord "SOARecord"[from] { primary_name_server : String, admin_email : String,
     serial_number = i64 } {}
 );
-rboto::__string_enum!(ScalingMode { Standard = "STANDARD", Managed = "MANAGED" });
+rboto::__string_enum!(ScalingMode { 0 Standard = "STANDARD", 1 Managed = "MANAGED" });
 /// An object that contains information about the per-day and per-second sending limits for your Amazon SES account in the current Amazon Web Services Region.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1640,7 +1641,7 @@ pub struct SendQuota {
     pub sent_last24_hours: Option<f64>,
 }
 rboto::__structure!(
-    SendQuota "SendQuota"[set from] { max24_hour_send = f64, max_send_rate = f64,
+    SendQuota "SendQuota"[from] { max24_hour_send = f64, max_send_rate = f64,
     sent_last24_hours = f64 } {}
 );
 /// Used to enable or disable email sending for messages that use this configuration set in the current Amazon Web Services Region.
@@ -1656,13 +1657,13 @@ rboto::__structure!(
 rboto::__string_enum!(
     #[doc =
     " The sending status for a reputation entity. This can be one of the following:"]
-    SendingStatus { Enabled = "ENABLED", Reinstated = "REINSTATED", Disabled = "DISABLED"
-    }
+    SendingStatus { 0 Enabled = "ENABLED", 1 Reinstated = "REINSTATED", 2 Disabled =
+    "DISABLED" }
 );
 rboto::__string_enum!(
     #[doc =
     " The format of the S/MIME signature that's applied to a message. The following value is supported:"]
-    SignatureFormat { Detached = "DETACHED" }
+    SignatureFormat { 0 Detached = "DETACHED" }
 );
 /// Specifies the signing scheme to apply to messages sent with a configuration set. This is a union type, so you specify exactly one of its members.
 #[derive(Clone, PartialEq)]
@@ -1718,8 +1719,9 @@ rboto::__structure!(
     SnsDestination "SnsDestination"[set into from] { topic_arn : String } {}
 );
 rboto::__string_enum!(
-    #[doc = " The status of the multi-region endpoint (global-endpoint)."] Status {
-    Creating = "CREATING", Ready = "READY", Failed = "FAILED", Deleting = "DELETING" }
+    #[doc = " The status of the multi-region endpoint (global-endpoint)."] Status { 0
+    Creating = "CREATING", 1 Ready = "READY", 2 Failed = "FAILED", 3 Deleting =
+    "DELETING" }
 );
 /// An object that contains status information for a reputation entity, including the current status, cause description, and timestamp.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1733,10 +1735,10 @@ pub struct StatusRecord {
     pub last_updated_timestamp: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    StatusRecord "StatusRecord"[set from] { status : SendingStatus, cause : String,
+    StatusRecord "StatusRecord"[from] { status : SendingStatus, cause : String,
     last_updated_timestamp : rboto::DateTime } {}
 );
-rboto::__string_enum!(SubscriptionStatus { OptIn = "OPT_IN", OptOut = "OPT_OUT" });
+rboto::__string_enum!(SubscriptionStatus { 0 OptIn = "OPT_IN", 1 OptOut = "OPT_OUT" });
 /// An object that contains information about an email address that is on the suppression list for your account or for a specific tenant.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1753,8 +1755,8 @@ pub struct SuppressedDestination {
     pub tenant_name: Option<String>,
 }
 rboto::__structure!(
-    SuppressedDestination "SuppressedDestination"[set from] { email_address : String,
-    reason : SuppressionListReason, last_update_time : rboto::DateTime, attributes :
+    SuppressedDestination "SuppressedDestination"[from] { email_address : String, reason
+    : SuppressionListReason, last_update_time : rboto::DateTime, attributes =
     SuppressedDestinationAttributes, tenant_name : String } {}
 );
 /// An object that contains additional attributes that are related an email address that is on the suppression list for your account or for a specific tenant.
@@ -1767,8 +1769,8 @@ pub struct SuppressedDestinationAttributes {
     pub feedback_id: Option<String>,
 }
 rboto::__structure!(
-    SuppressedDestinationAttributes "SuppressedDestinationAttributes"[set from] {
-    message_id : String, feedback_id : String } {}
+    SuppressedDestinationAttributes "SuppressedDestinationAttributes"[from] { message_id
+    : String, feedback_id : String } {}
 );
 /// A summary that describes the suppressed email address.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1782,8 +1784,8 @@ pub struct SuppressedDestinationSummary {
     pub last_update_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    SuppressedDestinationSummary "SuppressedDestinationSummary"[set from] { email_address
-    : String, reason : SuppressionListReason, last_update_time : rboto::DateTime } {}
+    SuppressedDestinationSummary "SuppressedDestinationSummary"[from] { email_address :
+    String, reason : SuppressionListReason, last_update_time : rboto::DateTime } {}
 );
 /// An object that contains information about the email address suppression preferences for your account in the current Amazon Web Services Region.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1794,8 +1796,8 @@ pub struct SuppressionAttributes {
     pub validation_attributes: Option<SuppressionValidationAttributes>,
 }
 rboto::__structure!(
-    SuppressionAttributes "SuppressionAttributes"[set from] { suppressed_reasons : Vec <
-    SuppressionListReason >, validation_attributes : SuppressionValidationAttributes } {}
+    SuppressionAttributes "SuppressionAttributes"[from] { suppressed_reasons = Vec <
+    SuppressionListReason >, validation_attributes = SuppressionValidationAttributes } {}
 );
 /// Contains Auto Validation settings, allowing you to suppress sending to specific destination(s) if they do not meet required threshold. For details on Auto Validation, see [Auto Validation](https://docs.aws.amazon.com/ses/latest/DeveloperGuide/email-validation.html).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1808,7 +1810,7 @@ pub struct SuppressionConditionThreshold {
 }
 rboto::__structure!(
     SuppressionConditionThreshold "SuppressionConditionThreshold"[set into from] {
-    condition_threshold_enabled : FeatureStatus, overall_confidence_threshold :
+    condition_threshold_enabled : FeatureStatus, overall_confidence_threshold =
     SuppressionConfidenceThreshold } {}
 );
 /// Contains the confidence threshold settings for Auto Validation.
@@ -1824,8 +1826,8 @@ rboto::__structure!(
 );
 rboto::__string_enum!(
     #[doc = " The confidence level threshold for suppression validation:"]
-    SuppressionConfidenceVerdictThreshold { Medium = "MEDIUM", High = "HIGH", Managed =
-    "MANAGED" }
+    SuppressionConfidenceVerdictThreshold { 0 Medium = "MEDIUM", 1 High = "HIGH", 2
+    Managed = "MANAGED" }
 );
 /// An object that contains details about the action of suppression list.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1841,17 +1843,17 @@ rboto::__structure!(
 rboto::__string_enum!(
     #[doc =
     " The type of action to perform on the address. The following are possible values:"]
-    SuppressionListImportAction { Delete = "DELETE", Put = "PUT" }
+    SuppressionListImportAction { 0 Delete = "DELETE", 1 Put = "PUT" }
 );
 rboto::__string_enum!(
     #[doc =
     " The reason that the address was added to the suppression list for your account or for a specific tenant. The value can be one of the following:"]
-    SuppressionListReason { Bounce = "BOUNCE", Complaint = "COMPLAINT" }
+    SuppressionListReason { 0 Bounce = "BOUNCE", 1 Complaint = "COMPLAINT" }
 );
 rboto::__string_enum!(
     #[doc =
     " The suppression scope that determines which suppression list Amazon SES uses. Can be one of the following:"]
-    SuppressionListScope { Account = "ACCOUNT", Tenant = "TENANT" }
+    SuppressionListScope { 0 Account = "ACCOUNT", 1 Tenant = "TENANT" }
 );
 /// An object that contains information about the suppression list preferences for your account or for a specific tenant.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1864,9 +1866,9 @@ pub struct SuppressionOptions {
     pub validation_options: Option<SuppressionValidationOptions>,
 }
 rboto::__structure!(
-    SuppressionOptions "SuppressionOptions"[set into from] { suppressed_reasons : Vec <
+    SuppressionOptions "SuppressionOptions"[set into from] { suppressed_reasons = Vec <
     SuppressionListReason >, suppression_scope : SuppressionListScope, validation_options
-    : SuppressionValidationOptions } {}
+    = SuppressionValidationOptions } {}
 );
 /// Structure containing validation attributes used for suppressing sending to specific destination on account level.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1877,7 +1879,7 @@ pub struct SuppressionValidationAttributes {
 }
 rboto::__structure!(
     SuppressionValidationAttributes "SuppressionValidationAttributes"[set into from] {
-    condition_threshold : SuppressionConditionThreshold } {}
+    condition_threshold = SuppressionConditionThreshold } {}
 );
 /// Contains validation options for email address suppression.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1888,7 +1890,7 @@ pub struct SuppressionValidationOptions {
 }
 rboto::__structure!(
     SuppressionValidationOptions "SuppressionValidationOptions"[set into from] {
-    condition_threshold : SuppressionConditionThreshold } {}
+    condition_threshold = SuppressionConditionThreshold } {}
 );
 /// An object that defines the tags that are associated with a resource. A *tag* is a label that you optionally define and associate with a resource. Tags can help you categorize and manage resources in different ways, such as by purpose, owner, environment, or other criteria. A resource can have as many as 50 tags.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1919,8 +1921,8 @@ pub struct Template {
 }
 rboto::__structure!(
     Template "Template"[set into] { template_name : String, template_arn : String,
-    template_content : EmailTemplateContent, template_data : String, headers : Vec <
-    MessageHeader >, attachments : Vec < Attachment > } {}
+    template_content = EmailTemplateContent, template_data : String, headers = Vec <
+    MessageHeader >, attachments = Vec < Attachment > } {}
 );
 /// A structure that contains details about a tenant.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1942,9 +1944,9 @@ pub struct Tenant {
     pub suppression_attributes: Option<TenantSuppressionAttributes>,
 }
 rboto::__structure!(
-    Tenant "Tenant"[set from] { tenant_name : String, tenant_id : String, tenant_arn :
-    String, created_timestamp : rboto::DateTime, tags : Vec < Tag >, sending_status :
-    SendingStatus, suppression_attributes : TenantSuppressionAttributes } {}
+    Tenant "Tenant"[from] { tenant_name : String, tenant_id : String, tenant_arn :
+    String, created_timestamp : rboto::DateTime, tags = Vec < Tag >, sending_status :
+    SendingStatus, suppression_attributes = TenantSuppressionAttributes } {}
 );
 /// A structure that contains basic information about a tenant.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1962,9 +1964,8 @@ pub struct TenantInfo {
     pub sending_status: Option<SendingStatus>,
 }
 rboto::__structure!(
-    TenantInfo "TenantInfo"[set from] { tenant_name : String, tenant_id : String,
-    tenant_arn : String, created_timestamp : rboto::DateTime, sending_status :
-    SendingStatus } {}
+    TenantInfo "TenantInfo"[from] { tenant_name : String, tenant_id : String, tenant_arn
+    : String, created_timestamp : rboto::DateTime, sending_status : SendingStatus } {}
 );
 /// A structure that contains information about a resource associated with a tenant.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1976,8 +1977,8 @@ pub struct TenantResource {
     pub resource_arn: Option<String>,
 }
 rboto::__structure!(
-    TenantResource "TenantResource"[set from] { resource_type : ResourceType,
-    resource_arn : String } {}
+    TenantResource "TenantResource"[from] { resource_type : ResourceType, resource_arn :
+    String } {}
 );
 /// An object that contains the suppression list preferences for a tenant.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1990,13 +1991,13 @@ pub struct TenantSuppressionAttributes {
 }
 rboto::__structure!(
     TenantSuppressionAttributes "TenantSuppressionAttributes"[set into from] {
-    suppressed_reasons : Vec < SuppressionListReason >, suppression_scope :
+    suppressed_reasons = Vec < SuppressionListReason >, suppression_scope :
     SuppressionListScope } {}
 );
 rboto::__string_enum!(
     #[doc =
     " Specifies whether messages that use the configuration set are required to use Transport Layer Security (TLS). If the value is `Require`, messages are only delivered if a TLS connection can be established. If the value is `Optional`, messages can be delivered in plain text if a TLS connection can't be established."]
-    TlsPolicy { Require = "REQUIRE", Optional = "OPTIONAL" }
+    TlsPolicy { 0 Require = "REQUIRE", 1 Optional = "OPTIONAL" }
 );
 /// An interest group, theme, or label within a list. Lists can have multiple topics.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2080,7 +2081,7 @@ pub struct VdmAttributes {
 }
 rboto::__structure!(
     VdmAttributes "VdmAttributes"[set into from] { vdm_enabled : FeatureStatus,
-    dashboard_attributes : DashboardAttributes, guardian_attributes : GuardianAttributes
+    dashboard_attributes = DashboardAttributes, guardian_attributes = GuardianAttributes
     } {}
 );
 /// An object that defines the VDM settings that apply to emails that you send using the configuration set.
@@ -2093,17 +2094,18 @@ pub struct VdmOptions {
     pub guardian_options: Option<GuardianOptions>,
 }
 rboto::__structure!(
-    VdmOptions "VdmOptions"[set into from] { dashboard_options : DashboardOptions,
-    guardian_options : GuardianOptions } {}
+    VdmOptions "VdmOptions"[set into from] { dashboard_options = DashboardOptions,
+    guardian_options = GuardianOptions } {}
 );
 rboto::__string_enum!(
-    VerificationError { ServiceError = "SERVICE_ERROR", DnsServerError =
-    "DNS_SERVER_ERROR", HostNotFound = "HOST_NOT_FOUND", TypeNotFound = "TYPE_NOT_FOUND",
-    InvalidValue = "INVALID_VALUE", ReplicationAccessDenied =
-    "REPLICATION_ACCESS_DENIED", ReplicationPrimaryNotFound =
-    "REPLICATION_PRIMARY_NOT_FOUND", ReplicationPrimaryByoDkimNotSupported =
-    "REPLICATION_PRIMARY_BYO_DKIM_NOT_SUPPORTED", ReplicationReplicaAsPrimaryNotSupported
-    = "REPLICATION_REPLICA_AS_PRIMARY_NOT_SUPPORTED", ReplicationPrimaryInvalidRegion =
+    VerificationError { 0 ServiceError = "SERVICE_ERROR", 1 DnsServerError =
+    "DNS_SERVER_ERROR", 2 HostNotFound = "HOST_NOT_FOUND", 3 TypeNotFound =
+    "TYPE_NOT_FOUND", 4 InvalidValue = "INVALID_VALUE", 5 ReplicationAccessDenied =
+    "REPLICATION_ACCESS_DENIED", 6 ReplicationPrimaryNotFound =
+    "REPLICATION_PRIMARY_NOT_FOUND", 7 ReplicationPrimaryByoDkimNotSupported =
+    "REPLICATION_PRIMARY_BYO_DKIM_NOT_SUPPORTED", 8
+    ReplicationReplicaAsPrimaryNotSupported =
+    "REPLICATION_REPLICA_AS_PRIMARY_NOT_SUPPORTED", 9 ReplicationPrimaryInvalidRegion =
     "REPLICATION_PRIMARY_INVALID_REGION" }
 );
 /// An object that contains additional information about the verification status for the identity.
@@ -2120,13 +2122,13 @@ pub struct VerificationInfo {
     pub soa_record: Option<SoaRecord>,
 }
 rboto::__structure!(
-    VerificationInfo "VerificationInfo"[set from] { last_checked_timestamp :
-    rboto::DateTime, last_success_timestamp : rboto::DateTime, error_type :
-    VerificationError, soa_record : SoaRecord } {}
+    VerificationInfo "VerificationInfo"[from] { last_checked_timestamp : rboto::DateTime,
+    last_success_timestamp : rboto::DateTime, error_type : VerificationError, soa_record
+    = SoaRecord } {}
 );
 rboto::__string_enum!(
-    VerificationStatus { Pending = "PENDING", Success = "SUCCESS", Failed = "FAILED",
-    TemporaryFailure = "TEMPORARY_FAILURE", NotStarted = "NOT_STARTED" }
+    VerificationStatus { 0 Pending = "PENDING", 1 Success = "SUCCESS", 2 Failed =
+    "FAILED", 3 TemporaryFailure = "TEMPORARY_FAILURE", 4 NotStarted = "NOT_STARTED" }
 );
 /// An object that contains information about the amount of email that was delivered to recipients.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2142,10 +2144,10 @@ pub struct VolumeStatistics {
     pub projected_spam: Option<i64>,
 }
 rboto::__structure!(
-    VolumeStatistics "VolumeStatistics"[set from] { inbox_raw_count = i64, spam_raw_count
-    = i64, projected_inbox = i64, projected_spam = i64 } {}
+    VolumeStatistics "VolumeStatistics"[from] { inbox_raw_count = i64, spam_raw_count =
+    i64, projected_inbox = i64, projected_spam = i64 } {}
 );
 rboto::__string_enum!(
-    #[doc = " The warmup status of a dedicated IP."] WarmupStatus { InProgress =
-    "IN_PROGRESS", Done = "DONE", NotApplicable = "NOT_APPLICABLE" }
+    #[doc = " The warmup status of a dedicated IP."] WarmupStatus { 0 InProgress =
+    "IN_PROGRESS", 1 Done = "DONE", 2 NotApplicable = "NOT_APPLICABLE" }
 );

@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AddPermissionInput {
     /// The ARN of the topic whose access control policy you wish to modify.
@@ -20,11 +20,11 @@ pub struct AddPermissionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AddPermissionInput "AddPermissionInput"[set debug into] { topic_arn : String, label :
-    String, aws_account_id : Vec < String >, action_name : Vec < String > } { _client }
+    AddPermissionInput "AddPermissionInput"[set into] { topic_arn : String, label :
+    String, aws_account_id = Vec < String >, action_name = Vec < String > } { _client }
 );
 /// The input for the `CheckIfPhoneNumberIsOptedOut` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CheckIfPhoneNumberIsOptedOutInput {
     /// The phone number for which you want to check the opt out status.
@@ -36,7 +36,7 @@ rboto::__structure!(
     { phone_number : String[sensitive] } { _client }
 );
 /// Input for ConfirmSubscription action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ConfirmSubscriptionInput {
     /// The ARN of the topic for which you wish to confirm a subscription.
@@ -48,11 +48,11 @@ pub struct ConfirmSubscriptionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ConfirmSubscriptionInput "ConfirmSubscriptionInput"[set debug into] { topic_arn :
-    String, token : String, authenticate_on_unsubscribe : String } { _client }
+    ConfirmSubscriptionInput "ConfirmSubscriptionInput"[set into] { topic_arn : String,
+    token : String, authenticate_on_unsubscribe : String } { _client }
 );
 /// Input for CreatePlatformApplication action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreatePlatformApplicationInput {
     /// Application names must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, hyphens, and periods, and must be between 1 and 256 characters long.
@@ -64,12 +64,11 @@ pub struct CreatePlatformApplicationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreatePlatformApplicationInput "CreatePlatformApplicationInput"[set debug into] {
-    name : String, platform : String, attributes : HashMap < String, String > } { _client
-    }
+    CreatePlatformApplicationInput "CreatePlatformApplicationInput"[set into] { name :
+    String, platform : String, attributes : HashMap < String, String > } { _client }
 );
 /// Input for CreatePlatformEndpoint action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreatePlatformEndpointInput {
     /// `PlatformApplicationArn` returned from CreatePlatformApplication is used to create a an endpoint.
@@ -83,11 +82,11 @@ pub struct CreatePlatformEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreatePlatformEndpointInput "CreatePlatformEndpointInput"[set debug into] {
+    CreatePlatformEndpointInput "CreatePlatformEndpointInput"[set into] {
     platform_application_arn : String, token : String, custom_user_data : String,
     attributes : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateSmsSandboxPhoneNumberInput {
     /// The destination phone number to verify. On verification, Amazon SNS adds this phone number to the list of verified phone numbers that you can send SMS messages to.
@@ -101,7 +100,7 @@ rboto::__structure!(
     phone_number : String[sensitive], language_code : LanguageCodeString } { _client }
 );
 /// Input for CreateTopic action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTopicInput {
     /// The name of the topic you want to create.
@@ -115,12 +114,11 @@ pub struct CreateTopicInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateTopicInput "CreateTopicInput"[set debug into] { name : String, attributes :
-    HashMap < String, String >, tags : Vec < Tag >, data_protection_policy : String } {
-    _client }
+    CreateTopicInput "CreateTopicInput"[set into] { name : String, attributes : HashMap <
+    String, String >, tags = Vec < Tag >, data_protection_policy : String } { _client }
 );
 /// Input for `DeleteEndpoint` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteEndpointInput {
     /// `EndpointArn` of endpoint to delete.
@@ -128,11 +126,11 @@ pub struct DeleteEndpointInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteEndpointInput "DeleteEndpointInput"[set debug into] { endpoint_arn : String } {
+    DeleteEndpointInput "DeleteEndpointInput"[set into] { endpoint_arn : String } {
     _client }
 );
 /// Input for `DeletePlatformApplication` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeletePlatformApplicationInput {
     /// `PlatformApplicationArn` of platform application object to delete.
@@ -140,10 +138,10 @@ pub struct DeletePlatformApplicationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeletePlatformApplicationInput "DeletePlatformApplicationInput"[set debug into] {
+    DeletePlatformApplicationInput "DeletePlatformApplicationInput"[set into] {
     platform_application_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteSmsSandboxPhoneNumberInput {
     /// The destination phone number to delete.
@@ -154,7 +152,7 @@ rboto::__structure!(
     DeleteSmsSandboxPhoneNumberInput "DeleteSMSSandboxPhoneNumberInput"[set debug into] {
     phone_number : String[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTopicInput {
     /// The ARN of the topic you want to delete.
@@ -162,10 +160,9 @@ pub struct DeleteTopicInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTopicInput "DeleteTopicInput"[set debug into] { topic_arn : String } { _client
-    }
+    DeleteTopicInput "DeleteTopicInput"[set into] { topic_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDataProtectionPolicyInput {
     /// The ARN of the topic whose `DataProtectionPolicy` you want to get.
@@ -173,11 +170,11 @@ pub struct GetDataProtectionPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDataProtectionPolicyInput "GetDataProtectionPolicyInput"[set debug into] {
-    resource_arn : String } { _client }
+    GetDataProtectionPolicyInput "GetDataProtectionPolicyInput"[set into] { resource_arn
+    : String } { _client }
 );
 /// Input for `GetEndpointAttributes` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetEndpointAttributesInput {
     /// `EndpointArn` for `GetEndpointAttributes` input.
@@ -185,11 +182,11 @@ pub struct GetEndpointAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetEndpointAttributesInput "GetEndpointAttributesInput"[set debug into] {
-    endpoint_arn : String } { _client }
+    GetEndpointAttributesInput "GetEndpointAttributesInput"[set into] { endpoint_arn :
+    String } { _client }
 );
 /// Input for `GetPlatformApplicationAttributes` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetPlatformApplicationAttributesInput {
     /// `PlatformApplicationArn` for GetPlatformApplicationAttributesInput.
@@ -198,10 +195,10 @@ pub struct GetPlatformApplicationAttributesInput {
 }
 rboto::__structure!(
     GetPlatformApplicationAttributesInput "GetPlatformApplicationAttributesInput"[set
-    debug into] { platform_application_arn : String } { _client }
+    into] { platform_application_arn : String } { _client }
 );
 /// The input for the `GetSMSAttributes` request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSmsAttributesInput {
     /// A list of the individual attribute names, such as `MonthlySpendLimit`, for which you want values.
@@ -209,20 +206,20 @@ pub struct GetSmsAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSmsAttributesInput "GetSMSAttributesInput"[set debug into] { attributes : Vec <
-    String > } { _client }
+    GetSmsAttributesInput "GetSMSAttributesInput"[set into] { attributes = Vec < String >
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSmsSandboxAccountStatusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSmsSandboxAccountStatusInput "GetSMSSandboxAccountStatusInput"[set debug into] {}
-    { _client }
+    GetSmsSandboxAccountStatusInput "GetSMSSandboxAccountStatusInput"[set into] {} {
+    _client }
 );
 /// Input for GetSubscriptionAttributes.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSubscriptionAttributesInput {
     /// The ARN of the subscription whose properties you want to get.
@@ -230,11 +227,11 @@ pub struct GetSubscriptionAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSubscriptionAttributesInput "GetSubscriptionAttributesInput"[set debug into] {
+    GetSubscriptionAttributesInput "GetSubscriptionAttributesInput"[set into] {
     subscription_arn : String } { _client }
 );
 /// Input for GetTopicAttributes action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTopicAttributesInput {
     /// The ARN of the topic whose properties you want to get.
@@ -242,11 +239,11 @@ pub struct GetTopicAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetTopicAttributesInput "GetTopicAttributesInput"[set debug into] { topic_arn :
-    String } { _client }
+    GetTopicAttributesInput "GetTopicAttributesInput"[set into] { topic_arn : String } {
+    _client }
 );
 /// Input for `ListEndpointsByPlatformApplication` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListEndpointsByPlatformApplicationInput {
     /// `PlatformApplicationArn` for `ListEndpointsByPlatformApplicationInput` action.
@@ -257,9 +254,9 @@ pub struct ListEndpointsByPlatformApplicationInput {
 }
 rboto::__structure!(
     ListEndpointsByPlatformApplicationInput "ListEndpointsByPlatformApplicationInput"[set
-    debug into] { platform_application_arn : String, next_token : String } { _client }
+    into] { platform_application_arn : String, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListOriginationNumbersInput {
     /// Token that the previous `ListOriginationNumbers` request returns.
@@ -269,11 +266,11 @@ pub struct ListOriginationNumbersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListOriginationNumbersInput "ListOriginationNumbersRequest"[set debug into] {
-    next_token : String, max_results = i32 } { _client }
+    ListOriginationNumbersInput "ListOriginationNumbersRequest"[set into] { next_token :
+    String, max_results = i32 } { _client }
 );
 /// The input for the `ListPhoneNumbersOptedOut` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListPhoneNumbersOptedOutInput {
     /// A `NextToken` string is used when you call the `ListPhoneNumbersOptedOut` action to retrieve additional records that are available after the first page of results.
@@ -281,11 +278,11 @@ pub struct ListPhoneNumbersOptedOutInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListPhoneNumbersOptedOutInput "ListPhoneNumbersOptedOutInput"[set debug into] {
-    next_token : String } { _client }
+    ListPhoneNumbersOptedOutInput "ListPhoneNumbersOptedOutInput"[set into] { next_token
+    : String } { _client }
 );
 /// Input for `ListPlatformApplications` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListPlatformApplicationsInput {
     /// `NextToken` string is used when calling `ListPlatformApplications` action to retrieve additional records that are available after the first page results.
@@ -293,10 +290,10 @@ pub struct ListPlatformApplicationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListPlatformApplicationsInput "ListPlatformApplicationsInput"[set debug into] {
-    next_token : String } { _client }
+    ListPlatformApplicationsInput "ListPlatformApplicationsInput"[set into] { next_token
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListSmsSandboxPhoneNumbersInput {
     /// Token that the previous `ListSMSSandboxPhoneNumbersInput` request returns.
@@ -306,11 +303,11 @@ pub struct ListSmsSandboxPhoneNumbersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListSmsSandboxPhoneNumbersInput "ListSMSSandboxPhoneNumbersInput"[set debug into] {
+    ListSmsSandboxPhoneNumbersInput "ListSMSSandboxPhoneNumbersInput"[set into] {
     next_token : String, max_results = i32 } { _client }
 );
 /// Input for ListSubscriptionsByTopic action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListSubscriptionsByTopicInput {
     /// The ARN of the topic for which you wish to find subscriptions.
@@ -320,11 +317,11 @@ pub struct ListSubscriptionsByTopicInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListSubscriptionsByTopicInput "ListSubscriptionsByTopicInput"[set debug into] {
-    topic_arn : String, next_token : String } { _client }
+    ListSubscriptionsByTopicInput "ListSubscriptionsByTopicInput"[set into] { topic_arn :
+    String, next_token : String } { _client }
 );
 /// Input for ListSubscriptions action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListSubscriptionsInput {
     /// Token returned by the previous `ListSubscriptions` request.
@@ -332,10 +329,10 @@ pub struct ListSubscriptionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListSubscriptionsInput "ListSubscriptionsInput"[set debug into] { next_token : String
-    } { _client }
+    ListSubscriptionsInput "ListSubscriptionsInput"[set into] { next_token : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForResourceInput {
     /// The ARN of the topic for which to list tags.
@@ -343,10 +340,10 @@ pub struct ListTagsForResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForResourceInput "ListTagsForResourceRequest"[set debug into] { resource_arn
-    : String } { _client }
+    ListTagsForResourceInput "ListTagsForResourceRequest"[set into] { resource_arn :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTopicsInput {
     /// Token returned by the previous `ListTopics` request.
@@ -354,10 +351,10 @@ pub struct ListTopicsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTopicsInput "ListTopicsInput"[set debug into] { next_token : String } { _client }
+    ListTopicsInput "ListTopicsInput"[set into] { next_token : String } { _client }
 );
 /// Input for the OptInPhoneNumber action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct OptInPhoneNumberInput {
     /// The phone number to opt in. Use E.164 format.
@@ -368,7 +365,7 @@ rboto::__structure!(
     OptInPhoneNumberInput "OptInPhoneNumberInput"[set debug into] { phone_number :
     String[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PublishBatchInput {
     /// The Amazon resource name (ARN) of the topic you want to batch publish to.
@@ -378,11 +375,11 @@ pub struct PublishBatchInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PublishBatchInput "PublishBatchInput"[set debug into] { topic_arn : String,
-    publish_batch_request_entries : Vec < PublishBatchRequestEntry > } { _client }
+    PublishBatchInput "PublishBatchInput"[set into] { topic_arn : String,
+    publish_batch_request_entries = Vec < PublishBatchRequestEntry > } { _client }
 );
 /// Input for Publish action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PublishInput {
     /// The topic you want to publish to.
@@ -412,7 +409,7 @@ rboto::__structure!(
     MessageAttributeValue >, message_deduplication_id : String, message_group_id : String
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutDataProtectionPolicyInput {
     /// The ARN of the topic whose `DataProtectionPolicy` you want to add or update.
@@ -422,11 +419,11 @@ pub struct PutDataProtectionPolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutDataProtectionPolicyInput "PutDataProtectionPolicyInput"[set debug into] {
-    resource_arn : String, data_protection_policy : String } { _client }
+    PutDataProtectionPolicyInput "PutDataProtectionPolicyInput"[set into] { resource_arn
+    : String, data_protection_policy : String } { _client }
 );
 /// Input for RemovePermission action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RemovePermissionInput {
     /// The ARN of the topic whose access control policy you wish to modify.
@@ -436,11 +433,11 @@ pub struct RemovePermissionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RemovePermissionInput "RemovePermissionInput"[set debug into] { topic_arn : String,
-    label : String } { _client }
+    RemovePermissionInput "RemovePermissionInput"[set into] { topic_arn : String, label :
+    String } { _client }
 );
 /// Input for `SetEndpointAttributes` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetEndpointAttributesInput {
     /// EndpointArn used for `SetEndpointAttributes` action.
@@ -450,11 +447,11 @@ pub struct SetEndpointAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SetEndpointAttributesInput "SetEndpointAttributesInput"[set debug into] {
-    endpoint_arn : String, attributes : HashMap < String, String > } { _client }
+    SetEndpointAttributesInput "SetEndpointAttributesInput"[set into] { endpoint_arn :
+    String, attributes : HashMap < String, String > } { _client }
 );
 /// Input for `SetPlatformApplicationAttributes` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetPlatformApplicationAttributesInput {
     /// `PlatformApplicationArn` for `SetPlatformApplicationAttributes` action.
@@ -465,11 +462,11 @@ pub struct SetPlatformApplicationAttributesInput {
 }
 rboto::__structure!(
     SetPlatformApplicationAttributesInput "SetPlatformApplicationAttributesInput"[set
-    debug into] { platform_application_arn : String, attributes : HashMap < String,
-    String > } { _client }
+    into] { platform_application_arn : String, attributes : HashMap < String, String > }
+    { _client }
 );
 /// The input for the SetSMSAttributes action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetSmsAttributesInput {
     /// The default settings for sending SMS messages from your Amazon Web Services account. You can set values for the following attribute names:
@@ -477,11 +474,11 @@ pub struct SetSmsAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SetSmsAttributesInput "SetSMSAttributesInput"[set debug into] { attributes : HashMap
-    < String, String > } { _client }
+    SetSmsAttributesInput "SetSMSAttributesInput"[set into] { attributes : HashMap <
+    String, String > } { _client }
 );
 /// Input for SetSubscriptionAttributes action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetSubscriptionAttributesInput {
     /// The ARN of the subscription to modify.
@@ -493,12 +490,12 @@ pub struct SetSubscriptionAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SetSubscriptionAttributesInput "SetSubscriptionAttributesInput"[set debug into] {
+    SetSubscriptionAttributesInput "SetSubscriptionAttributesInput"[set into] {
     subscription_arn : String, attribute_name : String, attribute_value : String } {
     _client }
 );
 /// Input for SetTopicAttributes action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetTopicAttributesInput {
     /// The ARN of the topic to modify.
@@ -510,11 +507,11 @@ pub struct SetTopicAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SetTopicAttributesInput "SetTopicAttributesInput"[set debug into] { topic_arn :
-    String, attribute_name : String, attribute_value : String } { _client }
+    SetTopicAttributesInput "SetTopicAttributesInput"[set into] { topic_arn : String,
+    attribute_name : String, attribute_value : String } { _client }
 );
 /// Input for Subscribe action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SubscribeInput {
     /// The ARN of the topic you want to subscribe to.
@@ -530,11 +527,11 @@ pub struct SubscribeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SubscribeInput "SubscribeInput"[set debug into] { topic_arn : String, protocol :
-    String, endpoint : String, attributes : HashMap < String, String >,
-    return_subscription_arn = bool } { _client }
+    SubscribeInput "SubscribeInput"[set into] { topic_arn : String, protocol : String,
+    endpoint : String, attributes : HashMap < String, String >, return_subscription_arn =
+    bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// The ARN of the topic to which to add tags.
@@ -544,11 +541,11 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceRequest"[set debug into] { resource_arn : String, tags :
-    Vec < Tag > } { _client }
+    TagResourceInput "TagResourceRequest"[set into] { resource_arn : String, tags = Vec <
+    Tag > } { _client }
 );
 /// Input for Unsubscribe action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UnsubscribeInput {
     /// The ARN of the subscription to be deleted.
@@ -556,10 +553,10 @@ pub struct UnsubscribeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UnsubscribeInput "UnsubscribeInput"[set debug into] { subscription_arn : String } {
-    _client }
+    UnsubscribeInput "UnsubscribeInput"[set into] { subscription_arn : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// The ARN of the topic from which to remove tags.
@@ -569,10 +566,10 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceRequest"[set debug into] { resource_arn : String,
-    tag_keys : Vec < String > } { _client }
+    UntagResourceInput "UntagResourceRequest"[set into] { resource_arn : String, tag_keys
+    = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VerifySmsSandboxPhoneNumberInput {
     /// The destination phone number to verify.

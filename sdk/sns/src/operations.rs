@@ -6,81 +6,53 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; AddPermissionInput => AddPermissionOutput =
-    super::schema::ops::ADD_PERMISSION, "AddPermission";
-    CheckIfPhoneNumberIsOptedOutInput => CheckIfPhoneNumberIsOptedOutOutput =
-    super::schema::ops::CHECK_IF_PHONE_NUMBER_IS_OPTED_OUT,
-    "CheckIfPhoneNumberIsOptedOut"; ConfirmSubscriptionInput => ConfirmSubscriptionOutput
-    = super::schema::ops::CONFIRM_SUBSCRIPTION, "ConfirmSubscription";
-    CreatePlatformApplicationInput => CreatePlatformApplicationOutput =
-    super::schema::ops::CREATE_PLATFORM_APPLICATION, "CreatePlatformApplication";
-    CreatePlatformEndpointInput => CreatePlatformEndpointOutput =
-    super::schema::ops::CREATE_PLATFORM_ENDPOINT, "CreatePlatformEndpoint";
-    CreateSmsSandboxPhoneNumberInput => CreateSmsSandboxPhoneNumberOutput =
-    super::schema::ops::CREATE_SMS_SANDBOX_PHONE_NUMBER, "CreateSMSSandboxPhoneNumber";
-    CreateTopicInput => CreateTopicOutput = super::schema::ops::CREATE_TOPIC,
-    "CreateTopic"; DeleteEndpointInput => DeleteEndpointOutput =
-    super::schema::ops::DELETE_ENDPOINT, "DeleteEndpoint"; DeletePlatformApplicationInput
-    => DeletePlatformApplicationOutput = super::schema::ops::DELETE_PLATFORM_APPLICATION,
+    super::error::Exception, super::schema::SERVICE; AddPermissionInput =>
+    AddPermissionOutput, "AddPermission"; CheckIfPhoneNumberIsOptedOutInput =>
+    CheckIfPhoneNumberIsOptedOutOutput, "CheckIfPhoneNumberIsOptedOut";
+    ConfirmSubscriptionInput => ConfirmSubscriptionOutput, "ConfirmSubscription";
+    CreatePlatformApplicationInput => CreatePlatformApplicationOutput,
+    "CreatePlatformApplication"; CreatePlatformEndpointInput =>
+    CreatePlatformEndpointOutput, "CreatePlatformEndpoint";
+    CreateSmsSandboxPhoneNumberInput => CreateSmsSandboxPhoneNumberOutput,
+    "CreateSMSSandboxPhoneNumber"; CreateTopicInput => CreateTopicOutput, "CreateTopic";
+    DeleteEndpointInput => DeleteEndpointOutput, "DeleteEndpoint";
+    DeletePlatformApplicationInput => DeletePlatformApplicationOutput,
     "DeletePlatformApplication"; DeleteSmsSandboxPhoneNumberInput =>
-    DeleteSmsSandboxPhoneNumberOutput =
-    super::schema::ops::DELETE_SMS_SANDBOX_PHONE_NUMBER, "DeleteSMSSandboxPhoneNumber";
-    DeleteTopicInput => DeleteTopicOutput = super::schema::ops::DELETE_TOPIC,
-    "DeleteTopic"; GetDataProtectionPolicyInput => GetDataProtectionPolicyOutput =
-    super::schema::ops::GET_DATA_PROTECTION_POLICY, "GetDataProtectionPolicy";
-    GetEndpointAttributesInput => GetEndpointAttributesOutput =
-    super::schema::ops::GET_ENDPOINT_ATTRIBUTES, "GetEndpointAttributes";
-    GetPlatformApplicationAttributesInput => GetPlatformApplicationAttributesOutput =
-    super::schema::ops::GET_PLATFORM_APPLICATION_ATTRIBUTES,
-    "GetPlatformApplicationAttributes"; GetSmsAttributesInput => GetSmsAttributesOutput =
-    super::schema::ops::GET_SMS_ATTRIBUTES, "GetSMSAttributes";
-    GetSmsSandboxAccountStatusInput => GetSmsSandboxAccountStatusOutput =
-    super::schema::ops::GET_SMS_SANDBOX_ACCOUNT_STATUS, "GetSMSSandboxAccountStatus";
-    GetSubscriptionAttributesInput => GetSubscriptionAttributesOutput =
-    super::schema::ops::GET_SUBSCRIPTION_ATTRIBUTES, "GetSubscriptionAttributes";
-    GetTopicAttributesInput => GetTopicAttributesOutput =
-    super::schema::ops::GET_TOPIC_ATTRIBUTES, "GetTopicAttributes";
-    ListEndpointsByPlatformApplicationInput => ListEndpointsByPlatformApplicationOutput =
-    super::schema::ops::LIST_ENDPOINTS_BY_PLATFORM_APPLICATION,
-    "ListEndpointsByPlatformApplication"; ListOriginationNumbersInput =>
-    ListOriginationNumbersOutput = super::schema::ops::LIST_ORIGINATION_NUMBERS,
+    DeleteSmsSandboxPhoneNumberOutput, "DeleteSMSSandboxPhoneNumber"; DeleteTopicInput =>
+    DeleteTopicOutput, "DeleteTopic"; GetDataProtectionPolicyInput =>
+    GetDataProtectionPolicyOutput, "GetDataProtectionPolicy"; GetEndpointAttributesInput
+    => GetEndpointAttributesOutput, "GetEndpointAttributes";
+    GetPlatformApplicationAttributesInput => GetPlatformApplicationAttributesOutput,
+    "GetPlatformApplicationAttributes"; GetSmsAttributesInput => GetSmsAttributesOutput,
+    "GetSMSAttributes"; GetSmsSandboxAccountStatusInput =>
+    GetSmsSandboxAccountStatusOutput, "GetSMSSandboxAccountStatus";
+    GetSubscriptionAttributesInput => GetSubscriptionAttributesOutput,
+    "GetSubscriptionAttributes"; GetTopicAttributesInput => GetTopicAttributesOutput,
+    "GetTopicAttributes"; ListEndpointsByPlatformApplicationInput =>
+    ListEndpointsByPlatformApplicationOutput, "ListEndpointsByPlatformApplication";
+    ListOriginationNumbersInput => ListOriginationNumbersOutput,
     "ListOriginationNumbers"; ListPhoneNumbersOptedOutInput =>
-    ListPhoneNumbersOptedOutOutput = super::schema::ops::LIST_PHONE_NUMBERS_OPTED_OUT,
-    "ListPhoneNumbersOptedOut"; ListPlatformApplicationsInput =>
-    ListPlatformApplicationsOutput = super::schema::ops::LIST_PLATFORM_APPLICATIONS,
+    ListPhoneNumbersOptedOutOutput, "ListPhoneNumbersOptedOut";
+    ListPlatformApplicationsInput => ListPlatformApplicationsOutput,
     "ListPlatformApplications"; ListSmsSandboxPhoneNumbersInput =>
-    ListSmsSandboxPhoneNumbersOutput =
-    super::schema::ops::LIST_SMS_SANDBOX_PHONE_NUMBERS, "ListSMSSandboxPhoneNumbers";
-    ListSubscriptionsInput => ListSubscriptionsOutput =
-    super::schema::ops::LIST_SUBSCRIPTIONS, "ListSubscriptions";
-    ListSubscriptionsByTopicInput => ListSubscriptionsByTopicOutput =
-    super::schema::ops::LIST_SUBSCRIPTIONS_BY_TOPIC, "ListSubscriptionsByTopic";
-    ListTagsForResourceInput => ListTagsForResourceOutput =
-    super::schema::ops::LIST_TAGS_FOR_RESOURCE, "ListTagsForResource"; ListTopicsInput =>
-    ListTopicsOutput = super::schema::ops::LIST_TOPICS, "ListTopics";
-    OptInPhoneNumberInput => OptInPhoneNumberOutput =
-    super::schema::ops::OPT_IN_PHONE_NUMBER, "OptInPhoneNumber"; PublishInput =>
-    PublishOutput = super::schema::ops::PUBLISH, "Publish"; PublishBatchInput =>
-    PublishBatchOutput = super::schema::ops::PUBLISH_BATCH, "PublishBatch";
-    PutDataProtectionPolicyInput => PutDataProtectionPolicyOutput =
-    super::schema::ops::PUT_DATA_PROTECTION_POLICY, "PutDataProtectionPolicy";
-    RemovePermissionInput => RemovePermissionOutput =
-    super::schema::ops::REMOVE_PERMISSION, "RemovePermission"; SetEndpointAttributesInput
-    => SetEndpointAttributesOutput = super::schema::ops::SET_ENDPOINT_ATTRIBUTES,
+    ListSmsSandboxPhoneNumbersOutput, "ListSMSSandboxPhoneNumbers";
+    ListSubscriptionsInput => ListSubscriptionsOutput, "ListSubscriptions";
+    ListSubscriptionsByTopicInput => ListSubscriptionsByTopicOutput,
+    "ListSubscriptionsByTopic"; ListTagsForResourceInput => ListTagsForResourceOutput,
+    "ListTagsForResource"; ListTopicsInput => ListTopicsOutput, "ListTopics";
+    OptInPhoneNumberInput => OptInPhoneNumberOutput, "OptInPhoneNumber"; PublishInput =>
+    PublishOutput, "Publish"; PublishBatchInput => PublishBatchOutput, "PublishBatch";
+    PutDataProtectionPolicyInput => PutDataProtectionPolicyOutput,
+    "PutDataProtectionPolicy"; RemovePermissionInput => RemovePermissionOutput,
+    "RemovePermission"; SetEndpointAttributesInput => SetEndpointAttributesOutput,
     "SetEndpointAttributes"; SetPlatformApplicationAttributesInput =>
-    SetPlatformApplicationAttributesOutput =
-    super::schema::ops::SET_PLATFORM_APPLICATION_ATTRIBUTES,
-    "SetPlatformApplicationAttributes"; SetSmsAttributesInput => SetSmsAttributesOutput =
-    super::schema::ops::SET_SMS_ATTRIBUTES, "SetSMSAttributes";
-    SetSubscriptionAttributesInput => SetSubscriptionAttributesOutput =
-    super::schema::ops::SET_SUBSCRIPTION_ATTRIBUTES, "SetSubscriptionAttributes";
-    SetTopicAttributesInput => SetTopicAttributesOutput =
-    super::schema::ops::SET_TOPIC_ATTRIBUTES, "SetTopicAttributes"; SubscribeInput =>
-    SubscribeOutput = super::schema::ops::SUBSCRIBE, "Subscribe"; TagResourceInput =>
-    TagResourceOutput = super::schema::ops::TAG_RESOURCE, "TagResource"; UnsubscribeInput
-    => UnsubscribeOutput = super::schema::ops::UNSUBSCRIBE, "Unsubscribe";
-    UntagResourceInput => UntagResourceOutput = super::schema::ops::UNTAG_RESOURCE,
+    SetPlatformApplicationAttributesOutput, "SetPlatformApplicationAttributes";
+    SetSmsAttributesInput => SetSmsAttributesOutput, "SetSMSAttributes";
+    SetSubscriptionAttributesInput => SetSubscriptionAttributesOutput,
+    "SetSubscriptionAttributes"; SetTopicAttributesInput => SetTopicAttributesOutput,
+    "SetTopicAttributes"; SubscribeInput => SubscribeOutput, "Subscribe";
+    TagResourceInput => TagResourceOutput, "TagResource"; UnsubscribeInput =>
+    UnsubscribeOutput, "Unsubscribe"; UntagResourceInput => UntagResourceOutput,
     "UntagResource"; VerifySmsSandboxPhoneNumberInput =>
-    VerifySmsSandboxPhoneNumberOutput =
-    super::schema::ops::VERIFY_SMS_SANDBOX_PHONE_NUMBER, "VerifySMSSandboxPhoneNumber";
+    VerifySmsSandboxPhoneNumberOutput, "VerifySMSSandboxPhoneNumber";
 );

@@ -7,7 +7,7 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// The response from the `CheckIfPhoneNumberIsOptedOut` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CheckIfPhoneNumberIsOptedOutOutput {
     /// Indicates whether the phone number is opted out:
@@ -15,11 +15,11 @@ pub struct CheckIfPhoneNumberIsOptedOutOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CheckIfPhoneNumberIsOptedOutOutput "CheckIfPhoneNumberIsOptedOutResponse"[debug from
+    CheckIfPhoneNumberIsOptedOutOutput "CheckIfPhoneNumberIsOptedOutResponse"[from
     output] { is_opted_out = bool } { _meta }
 );
 /// Response for ConfirmSubscriptions action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConfirmSubscriptionOutput {
     /// The ARN of the created subscription.
@@ -27,11 +27,11 @@ pub struct ConfirmSubscriptionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ConfirmSubscriptionOutput "ConfirmSubscriptionResponse"[debug from output] {
+    ConfirmSubscriptionOutput "ConfirmSubscriptionResponse"[from output] {
     subscription_arn : String } { _meta }
 );
 /// Response from CreateEndpoint action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePlatformEndpointOutput {
     /// EndpointArn returned from CreateEndpoint action.
@@ -39,11 +39,11 @@ pub struct CreatePlatformEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreatePlatformEndpointOutput "CreateEndpointResponse"[debug from output] {
-    endpoint_arn : String } { _meta }
+    CreatePlatformEndpointOutput "CreateEndpointResponse"[from output] { endpoint_arn :
+    String } { _meta }
 );
 /// Response from CreatePlatformApplication action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePlatformApplicationOutput {
     /// `PlatformApplicationArn` is returned.
@@ -51,20 +51,20 @@ pub struct CreatePlatformApplicationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreatePlatformApplicationOutput "CreatePlatformApplicationResponse"[debug from
-    output] { platform_application_arn : String } { _meta }
+    CreatePlatformApplicationOutput "CreatePlatformApplicationResponse"[from output] {
+    platform_application_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSmsSandboxPhoneNumberOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateSmsSandboxPhoneNumberOutput "CreateSMSSandboxPhoneNumberResult"[debug from
-    output] {} { _meta }
+    CreateSmsSandboxPhoneNumberOutput "CreateSMSSandboxPhoneNumberResult"[from output] {}
+    { _meta }
 );
 /// Response from CreateTopic action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTopicOutput {
     /// The Amazon Resource Name (ARN) assigned to the created topic.
@@ -72,19 +72,18 @@ pub struct CreateTopicOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTopicOutput "CreateTopicResponse"[debug from output] { topic_arn : String } {
-    _meta }
+    CreateTopicOutput "CreateTopicResponse"[from output] { topic_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSmsSandboxPhoneNumberOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteSmsSandboxPhoneNumberOutput "DeleteSMSSandboxPhoneNumberResult"[debug from
-    output] {} { _meta }
+    DeleteSmsSandboxPhoneNumberOutput "DeleteSMSSandboxPhoneNumberResult"[from output] {}
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDataProtectionPolicyOutput {
     /// Retrieves the `DataProtectionPolicy` in JSON string format.
@@ -92,11 +91,11 @@ pub struct GetDataProtectionPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDataProtectionPolicyOutput "GetDataProtectionPolicyResponse"[debug from output] {
+    GetDataProtectionPolicyOutput "GetDataProtectionPolicyResponse"[from output] {
     data_protection_policy : String } { _meta }
 );
 /// Response from `GetEndpointAttributes` of the `EndpointArn`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetEndpointAttributesOutput {
     /// Attributes include the following:
@@ -104,11 +103,11 @@ pub struct GetEndpointAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetEndpointAttributesOutput "GetEndpointAttributesResponse"[debug from output] {
-    attributes : HashMap < String, String > } { _meta }
+    GetEndpointAttributesOutput "GetEndpointAttributesResponse"[from output] { attributes
+    : HashMap < String, String > } { _meta }
 );
 /// Response for `GetPlatformApplicationAttributes` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPlatformApplicationAttributesOutput {
     /// Attributes include the following:
@@ -117,11 +116,11 @@ pub struct GetPlatformApplicationAttributesOutput {
 }
 rboto::__structure!(
     GetPlatformApplicationAttributesOutput
-    "GetPlatformApplicationAttributesResponse"[debug from output] { attributes : HashMap
-    < String, String > } { _meta }
+    "GetPlatformApplicationAttributesResponse"[from output] { attributes : HashMap <
+    String, String > } { _meta }
 );
 /// The response from the `GetSMSAttributes` request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSmsAttributesOutput {
     /// The SMS attribute names and their values.
@@ -129,10 +128,10 @@ pub struct GetSmsAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSmsAttributesOutput "GetSMSAttributesResponse"[debug from output] { attributes :
-    HashMap < String, String > } { _meta }
+    GetSmsAttributesOutput "GetSMSAttributesResponse"[from output] { attributes : HashMap
+    < String, String > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSmsSandboxAccountStatusOutput {
     /// Indicates whether the calling Amazon Web Services account is in the SMS sandbox.
@@ -140,11 +139,11 @@ pub struct GetSmsSandboxAccountStatusOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSmsSandboxAccountStatusOutput "GetSMSSandboxAccountStatusResult"[debug from
-    output] { is_in_sandbox = bool } { _meta }
+    GetSmsSandboxAccountStatusOutput "GetSMSSandboxAccountStatusResult"[from output] {
+    is_in_sandbox = bool } { _meta }
 );
 /// Response for GetSubscriptionAttributes action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSubscriptionAttributesOutput {
     /// A map of the subscription's attributes. Attributes in this map include the following:
@@ -152,11 +151,11 @@ pub struct GetSubscriptionAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSubscriptionAttributesOutput "GetSubscriptionAttributesResponse"[debug from
-    output] { attributes : HashMap < String, String > } { _meta }
+    GetSubscriptionAttributesOutput "GetSubscriptionAttributesResponse"[from output] {
+    attributes : HashMap < String, String > } { _meta }
 );
 /// Response for GetTopicAttributes action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTopicAttributesOutput {
     /// A map of the topic's attributes. Attributes in this map include the following:
@@ -164,11 +163,11 @@ pub struct GetTopicAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetTopicAttributesOutput "GetTopicAttributesResponse"[debug from output] { attributes
-    : HashMap < String, String > } { _meta }
+    GetTopicAttributesOutput "GetTopicAttributesResponse"[from output] { attributes :
+    HashMap < String, String > } { _meta }
 );
 /// Response for `ListEndpointsByPlatformApplication` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListEndpointsByPlatformApplicationOutput {
     /// Endpoints returned for `ListEndpointsByPlatformApplication` action.
@@ -179,10 +178,10 @@ pub struct ListEndpointsByPlatformApplicationOutput {
 }
 rboto::__structure!(
     ListEndpointsByPlatformApplicationOutput
-    "ListEndpointsByPlatformApplicationResponse"[debug from output] { endpoints : Vec <
+    "ListEndpointsByPlatformApplicationResponse"[from output] { endpoints = Vec <
     Endpoint >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListOriginationNumbersOutput {
     /// A `NextToken` string is returned when you call the `ListOriginationNumbers` operation if additional pages of records are available.
@@ -192,11 +191,11 @@ pub struct ListOriginationNumbersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListOriginationNumbersOutput "ListOriginationNumbersResult"[debug from output] {
-    next_token : String, phone_numbers : Vec < PhoneNumberInformation > } { _meta }
+    ListOriginationNumbersOutput "ListOriginationNumbersResult"[from output] { next_token
+    : String, phone_numbers = Vec < PhoneNumberInformation > } { _meta }
 );
 /// The response from the `ListPhoneNumbersOptedOut` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPhoneNumbersOptedOutOutput {
     /// A list of phone numbers that are opted out of receiving SMS messages. The list is paginated, and each page can contain up to 100 phone numbers.
@@ -206,11 +205,11 @@ pub struct ListPhoneNumbersOptedOutOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListPhoneNumbersOptedOutOutput "ListPhoneNumbersOptedOutResponse"[debug from output]
-    { phone_numbers : Vec < String >, next_token : String } { _meta }
+    ListPhoneNumbersOptedOutOutput "ListPhoneNumbersOptedOutResponse"[from output] {
+    phone_numbers = Vec < String >, next_token : String } { _meta }
 );
 /// Response for `ListPlatformApplications` action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPlatformApplicationsOutput {
     /// Platform applications returned when calling `ListPlatformApplications` action.
@@ -220,11 +219,10 @@ pub struct ListPlatformApplicationsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListPlatformApplicationsOutput "ListPlatformApplicationsResponse"[debug from output]
-    { platform_applications : Vec < PlatformApplication >, next_token : String } { _meta
-    }
+    ListPlatformApplicationsOutput "ListPlatformApplicationsResponse"[from output] {
+    platform_applications = Vec < PlatformApplication >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSmsSandboxPhoneNumbersOutput {
     /// A list of the calling account's pending and verified phone numbers.
@@ -234,12 +232,11 @@ pub struct ListSmsSandboxPhoneNumbersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListSmsSandboxPhoneNumbersOutput "ListSMSSandboxPhoneNumbersResult"[debug from
-    output] { phone_numbers : Vec < SmsSandboxPhoneNumber >, next_token : String } {
-    _meta }
+    ListSmsSandboxPhoneNumbersOutput "ListSMSSandboxPhoneNumbersResult"[from output] {
+    phone_numbers = Vec < SmsSandboxPhoneNumber >, next_token : String } { _meta }
 );
 /// Response for ListSubscriptionsByTopic action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSubscriptionsByTopicOutput {
     /// A list of subscriptions.
@@ -249,11 +246,11 @@ pub struct ListSubscriptionsByTopicOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListSubscriptionsByTopicOutput "ListSubscriptionsByTopicResponse"[debug from output]
-    { subscriptions : Vec < Subscription >, next_token : String } { _meta }
+    ListSubscriptionsByTopicOutput "ListSubscriptionsByTopicResponse"[from output] {
+    subscriptions = Vec < Subscription >, next_token : String } { _meta }
 );
 /// Response for ListSubscriptions action
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSubscriptionsOutput {
     /// A list of subscriptions.
@@ -263,10 +260,10 @@ pub struct ListSubscriptionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListSubscriptionsOutput "ListSubscriptionsResponse"[debug from output] {
-    subscriptions : Vec < Subscription >, next_token : String } { _meta }
+    ListSubscriptionsOutput "ListSubscriptionsResponse"[from output] { subscriptions =
+    Vec < Subscription >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourceOutput {
     /// The tags associated with the specified topic.
@@ -274,11 +271,11 @@ pub struct ListTagsForResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForResourceOutput "ListTagsForResourceResponse"[debug from output] { tags :
-    Vec < Tag > } { _meta }
+    ListTagsForResourceOutput "ListTagsForResourceResponse"[from output] { tags = Vec <
+    Tag > } { _meta }
 );
 /// Response for ListTopics action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTopicsOutput {
     /// A list of topic ARNs.
@@ -288,19 +285,19 @@ pub struct ListTopicsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTopicsOutput "ListTopicsResponse"[debug from output] { topics : Vec < Topic >,
+    ListTopicsOutput "ListTopicsResponse"[from output] { topics = Vec < Topic >,
     next_token : String } { _meta }
 );
 /// The response for the OptInPhoneNumber action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OptInPhoneNumberOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    OptInPhoneNumberOutput "OptInPhoneNumberResponse"[debug from output] {} { _meta }
+    OptInPhoneNumberOutput "OptInPhoneNumberResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PublishBatchOutput {
     /// A list of successful `PublishBatch` responses.
@@ -310,11 +307,11 @@ pub struct PublishBatchOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PublishBatchOutput "PublishBatchResponse"[debug from output] { successful : Vec <
-    PublishBatchResultEntry >, failed : Vec < BatchResultErrorEntry > } { _meta }
+    PublishBatchOutput "PublishBatchResponse"[from output] { successful = Vec <
+    PublishBatchResultEntry >, failed = Vec < BatchResultErrorEntry > } { _meta }
 );
 /// Response for Publish action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PublishOutput {
     /// Unique identifier assigned to the published message.
@@ -324,20 +321,20 @@ pub struct PublishOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PublishOutput "PublishResponse"[debug from output] { message_id : String,
-    sequence_number : String } { _meta }
+    PublishOutput "PublishResponse"[from output] { message_id : String, sequence_number :
+    String } { _meta }
 );
 /// The response for the SetSMSAttributes action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetSmsAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SetSmsAttributesOutput "SetSMSAttributesResponse"[debug from output] {} { _meta }
+    SetSmsAttributesOutput "SetSMSAttributesResponse"[from output] {} { _meta }
 );
 /// Response for Subscribe action.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SubscribeOutput {
     /// The ARN of the subscription if it is confirmed, or the string "pending confirmation" if the subscription requires confirmation. However, if the API request parameter `ReturnSubscriptionArn` is true, then the value is always the subscription ARN, even if the subscription requires confirmation.
@@ -345,125 +342,116 @@ pub struct SubscribeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SubscribeOutput "SubscribeResponse"[debug from output] { subscription_arn : String }
-    { _meta }
+    SubscribeOutput "SubscribeResponse"[from output] { subscription_arn : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceResponse"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagResourceOutput "TagResourceResponse"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UntagResourceOutput "UntagResourceResponse"[debug from output] {} { _meta }
+    UntagResourceOutput "UntagResourceResponse"[from output] {} { _meta }
 );
 /// The destination phone number's verification status.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VerifySmsSandboxPhoneNumberOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    VerifySmsSandboxPhoneNumberOutput "VerifySMSSandboxPhoneNumberResult"[debug from
-    output] {} { _meta }
+    VerifySmsSandboxPhoneNumberOutput "VerifySMSSandboxPhoneNumberResult"[from output] {}
+    { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddPermissionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    AddPermissionOutput "AddPermissionOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(AddPermissionOutput "AddPermissionOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteEndpointOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteEndpointOutput "DeleteEndpointOutput"[debug from output] {} { _meta }
+    DeleteEndpointOutput "DeleteEndpointOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePlatformApplicationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeletePlatformApplicationOutput "DeletePlatformApplicationOutput"[debug from output]
-    {} { _meta }
+    DeletePlatformApplicationOutput "DeletePlatformApplicationOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTopicOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteTopicOutput "DeleteTopicOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteTopicOutput "DeleteTopicOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutDataProtectionPolicyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutDataProtectionPolicyOutput "PutDataProtectionPolicyOutput"[debug from output] {} {
-    _meta }
+    PutDataProtectionPolicyOutput "PutDataProtectionPolicyOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemovePermissionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RemovePermissionOutput "RemovePermissionOutput"[debug from output] {} { _meta }
+    RemovePermissionOutput "RemovePermissionOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetEndpointAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SetEndpointAttributesOutput "SetEndpointAttributesOutput"[debug from output] {} {
-    _meta }
+    SetEndpointAttributesOutput "SetEndpointAttributesOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetPlatformApplicationAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SetPlatformApplicationAttributesOutput "SetPlatformApplicationAttributesOutput"[debug
-    from output] {} { _meta }
+    SetPlatformApplicationAttributesOutput "SetPlatformApplicationAttributesOutput"[from
+    output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetSubscriptionAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SetSubscriptionAttributesOutput "SetSubscriptionAttributesOutput"[debug from output]
-    {} { _meta }
+    SetSubscriptionAttributesOutput "SetSubscriptionAttributesOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetTopicAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SetTopicAttributesOutput "SetTopicAttributesOutput"[debug from output] {} { _meta }
+    SetTopicAttributesOutput "SetTopicAttributesOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnsubscribeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    UnsubscribeOutput "UnsubscribeOutput"[debug from output] {} { _meta }
-);
+rboto::__structure!(UnsubscribeOutput "UnsubscribeOutput"[from output] {} { _meta });

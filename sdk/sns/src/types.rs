@@ -20,7 +20,7 @@ pub struct BatchResultErrorEntry {
     pub sender_fault: Option<bool>,
 }
 rboto::__structure!(
-    BatchResultErrorEntry "BatchResultErrorEntry"[set from] { id : String, code : String,
+    BatchResultErrorEntry "BatchResultErrorEntry"[from] { id : String, code : String,
     message : String, sender_fault = bool } {}
 );
 /// The endpoint for mobile app and device.
@@ -33,14 +33,14 @@ pub struct Endpoint {
     pub attributes: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    Endpoint "Endpoint"[set from] { endpoint_arn : String, attributes : HashMap < String,
+    Endpoint "Endpoint"[from] { endpoint_arn : String, attributes : HashMap < String,
     String > } {}
 );
 rboto::__string_enum!(
-    #[doc = " Supported language code for sending OTP message"] LanguageCodeString { EnUs
-    = "en-US", EnGb = "en-GB", Es419 = "es-419", EsEs = "es-ES", DeDe = "de-DE", FrCa =
-    "fr-CA", FrFr = "fr-FR", ItIt = "it-IT", JaJp = "ja-JP", PtBr = "pt-BR", KrKr =
-    "kr-KR", ZhCn = "zh-CN", ZhTw = "zh-TW" }
+    #[doc = " Supported language code for sending OTP message"] LanguageCodeString { 0
+    EnUs = "en-US", 1 EnGb = "en-GB", 2 Es419 = "es-419", 3 EsEs = "es-ES", 4 DeDe =
+    "de-DE", 5 FrCa = "fr-CA", 6 FrFr = "fr-FR", 7 ItIt = "it-IT", 8 JaJp = "ja-JP", 9
+    PtBr = "pt-BR", 10 KrKr = "kr-KR", 11 ZhCn = "zh-CN", 12 ZhTw = "zh-TW" }
 );
 /// The user-specified message attribute value. For string data types, the value attribute has the same restrictions on the content as the message body. For more information, see [Publish](https://docs.aws.amazon.com/sns/latest/api/API_Publish.html).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -58,8 +58,8 @@ rboto::__structure!(
     string_value : String, binary_value : rboto::Blob } {}
 );
 rboto::__string_enum!(
-    #[doc = " Enum listing out all supported number capabilities."] NumberCapability {
-    Sms = "SMS", Mms = "MMS", Voice = "VOICE" }
+    #[doc = " Enum listing out all supported number capabilities."] NumberCapability { 0
+    Sms = "SMS", 1 Mms = "MMS", 2 Voice = "VOICE" }
 );
 /// A list of phone numbers and their metadata.
 #[derive(Clone, Default, PartialEq)]
@@ -79,9 +79,9 @@ pub struct PhoneNumberInformation {
     pub number_capabilities: Option<Vec<NumberCapability>>,
 }
 rboto::__structure!(
-    PhoneNumberInformation "PhoneNumberInformation"[set debug from] { created_at :
+    PhoneNumberInformation "PhoneNumberInformation"[debug from] { created_at :
     rboto::DateTime, phone_number : String[sensitive], status : String, iso2_country_code
-    : String, route_type : RouteType, number_capabilities : Vec < NumberCapability > } {}
+    : String, route_type : RouteType, number_capabilities = Vec < NumberCapability > } {}
 );
 /// Platform application object.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -93,8 +93,8 @@ pub struct PlatformApplication {
     pub attributes: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    PlatformApplication "PlatformApplication"[set from] { platform_application_arn :
-    String, attributes : HashMap < String, String > } {}
+    PlatformApplication "PlatformApplication"[from] { platform_application_arn : String,
+    attributes : HashMap < String, String > } {}
 );
 /// Contains the details of a single Amazon SNS message along with an `Id` that identifies a message within the batch.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -133,14 +133,14 @@ pub struct PublishBatchResultEntry {
     pub sequence_number: Option<String>,
 }
 rboto::__structure!(
-    PublishBatchResultEntry "PublishBatchResultEntry"[set from] { id : String, message_id
-    : String, sequence_number : String } {}
+    PublishBatchResultEntry "PublishBatchResultEntry"[from] { id : String, message_id :
+    String, sequence_number : String } {}
 );
 rboto::__string_enum!(
     #[doc =
     " Enum listing out all supported route types. The following enum values are supported. 1. Transactional : Non-marketing traffic 2. Promotional : Marketing 3. Premium : Premium routes for OTP delivery to the carriers"]
-    RouteType { Transactional = "Transactional", Promotional = "Promotional", Premium =
-    "Premium" }
+    RouteType { 0 Transactional = "Transactional", 1 Promotional = "Promotional", 2
+    Premium = "Premium" }
 );
 /// A verified or pending destination phone number in the SMS sandbox.
 #[derive(Clone, Default, PartialEq)]
@@ -152,14 +152,14 @@ pub struct SmsSandboxPhoneNumber {
     pub status: Option<SmsSandboxPhoneNumberVerificationStatus>,
 }
 rboto::__structure!(
-    SmsSandboxPhoneNumber "SMSSandboxPhoneNumber"[set debug from] { phone_number :
+    SmsSandboxPhoneNumber "SMSSandboxPhoneNumber"[debug from] { phone_number :
     String[sensitive], status : SmsSandboxPhoneNumberVerificationStatus } {}
 );
 rboto::__string_enum!(
     #[doc =
     " Enum listing out all supported destination phone number verification statuses. The following enum values are supported. 1. PENDING : The destination phone number is pending verification. 2. VERIFIED : The destination phone number is verified."]
-    SmsSandboxPhoneNumberVerificationStatus { Pending = "Pending", Verified = "Verified"
-    }
+    SmsSandboxPhoneNumberVerificationStatus { 0 Pending = "Pending", 1 Verified =
+    "Verified" }
 );
 /// A wrapper type for the attributes of an Amazon SNS subscription.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -177,7 +177,7 @@ pub struct Subscription {
     pub topic_arn: Option<String>,
 }
 rboto::__structure!(
-    Subscription "Subscription"[set from] { subscription_arn : String, owner : String,
+    Subscription "Subscription"[from] { subscription_arn : String, owner : String,
     protocol : String, endpoint : String, topic_arn : String } {}
 );
 /// The list of tags to be added to the specified topic.
@@ -197,4 +197,4 @@ pub struct Topic {
     /// The topic's ARN.
     pub topic_arn: Option<String>,
 }
-rboto::__structure!(Topic "Topic"[set from] { topic_arn : String } {});
+rboto::__structure!(Topic "Topic"[from] { topic_arn : String } {});

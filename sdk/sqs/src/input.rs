@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AddPermissionInput {
     /// The URL of the Amazon SQS queue to which permissions are added.
@@ -20,10 +20,10 @@ pub struct AddPermissionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AddPermissionInput "AddPermissionRequest"[set debug into] { queue_url : String, label
-    : String, aws_account_ids : Vec < String >, actions : Vec < String > } { _client }
+    AddPermissionInput "AddPermissionRequest"[set into] { queue_url : String, label :
+    String, aws_account_ids = Vec < String >, actions = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelMessageMoveTaskInput {
     /// An identifier associated with a message movement task.
@@ -31,10 +31,10 @@ pub struct CancelMessageMoveTaskInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelMessageMoveTaskInput "CancelMessageMoveTaskRequest"[set debug into] {
-    task_handle : String } { _client }
+    CancelMessageMoveTaskInput "CancelMessageMoveTaskRequest"[set into] { task_handle :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ChangeMessageVisibilityBatchInput {
     /// The URL of the Amazon SQS queue whose messages' visibility is changed.
@@ -44,11 +44,11 @@ pub struct ChangeMessageVisibilityBatchInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ChangeMessageVisibilityBatchInput "ChangeMessageVisibilityBatchRequest"[set debug
-    into] { queue_url : String, entries : Vec < ChangeMessageVisibilityBatchRequestEntry
-    > } { _client }
+    ChangeMessageVisibilityBatchInput "ChangeMessageVisibilityBatchRequest"[set into] {
+    queue_url : String, entries = Vec < ChangeMessageVisibilityBatchRequestEntry > } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ChangeMessageVisibilityInput {
     /// The URL of the Amazon SQS queue whose message's visibility is changed.
@@ -60,10 +60,10 @@ pub struct ChangeMessageVisibilityInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ChangeMessageVisibilityInput "ChangeMessageVisibilityRequest"[set debug into] {
-    queue_url : String, receipt_handle : String, visibility_timeout = i32 } { _client }
+    ChangeMessageVisibilityInput "ChangeMessageVisibilityRequest"[set into] { queue_url :
+    String, receipt_handle : String, visibility_timeout = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateQueueInput {
     /// The name of the new queue. The following limits apply to this name:
@@ -75,11 +75,10 @@ pub struct CreateQueueInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateQueueInput "CreateQueueRequest"[set debug into] { queue_name : String,
-    attributes : HashMap < String, String >, tags : HashMap < String, String > } {
-    _client }
+    CreateQueueInput "CreateQueueRequest"[set into] { queue_name : String, attributes :
+    HashMap < String, String >, tags : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteMessageBatchInput {
     /// The URL of the Amazon SQS queue from which messages are deleted.
@@ -89,10 +88,10 @@ pub struct DeleteMessageBatchInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteMessageBatchInput "DeleteMessageBatchRequest"[set debug into] { queue_url :
-    String, entries : Vec < DeleteMessageBatchRequestEntry > } { _client }
+    DeleteMessageBatchInput "DeleteMessageBatchRequest"[set into] { queue_url : String,
+    entries = Vec < DeleteMessageBatchRequestEntry > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteMessageInput {
     /// The URL of the Amazon SQS queue from which messages are deleted.
@@ -102,10 +101,10 @@ pub struct DeleteMessageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteMessageInput "DeleteMessageRequest"[set debug into] { queue_url : String,
+    DeleteMessageInput "DeleteMessageRequest"[set into] { queue_url : String,
     receipt_handle : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteQueueInput {
     /// The URL of the Amazon SQS queue to delete.
@@ -113,10 +112,9 @@ pub struct DeleteQueueInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteQueueInput "DeleteQueueRequest"[set debug into] { queue_url : String } {
-    _client }
+    DeleteQueueInput "DeleteQueueRequest"[set into] { queue_url : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetQueueAttributesInput {
     /// The URL of the Amazon SQS queue whose attribute information is retrieved.
@@ -126,11 +124,11 @@ pub struct GetQueueAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetQueueAttributesInput "GetQueueAttributesRequest"[set debug into] { queue_url :
-    String, attribute_names : Vec < QueueAttributeName > } { _client }
+    GetQueueAttributesInput "GetQueueAttributesRequest"[set into] { queue_url : String,
+    attribute_names = Vec < QueueAttributeName > } { _client }
 );
 /// Retrieves the URL of an existing queue based on its name and, optionally, the Amazon Web Services account ID.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetQueueUrlInput {
     /// (Required) The name of the queue for which you want to fetch the URL. The name can be up to 80 characters long and can include alphanumeric characters, hyphens (-), and underscores (\_). Queue URLs and names are case-sensitive.
@@ -140,10 +138,10 @@ pub struct GetQueueUrlInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetQueueUrlInput "GetQueueUrlRequest"[set debug into] { queue_name : String,
+    GetQueueUrlInput "GetQueueUrlRequest"[set into] { queue_name : String,
     queue_owner_aws_account_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDeadLetterSourceQueuesInput {
     /// The URL of a dead-letter queue.
@@ -155,10 +153,10 @@ pub struct ListDeadLetterSourceQueuesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDeadLetterSourceQueuesInput "ListDeadLetterSourceQueuesRequest"[set debug into] {
+    ListDeadLetterSourceQueuesInput "ListDeadLetterSourceQueuesRequest"[set into] {
     queue_url : String, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListMessageMoveTasksInput {
     /// The ARN of the queue whose message movement tasks are to be listed.
@@ -168,10 +166,10 @@ pub struct ListMessageMoveTasksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListMessageMoveTasksInput "ListMessageMoveTasksRequest"[set debug into] { source_arn
-    : String, max_results = i32 } { _client }
+    ListMessageMoveTasksInput "ListMessageMoveTasksRequest"[set into] { source_arn :
+    String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListQueueTagsInput {
     /// The URL of the queue.
@@ -179,10 +177,10 @@ pub struct ListQueueTagsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListQueueTagsInput "ListQueueTagsRequest"[set debug into] { queue_url : String } {
-    _client }
+    ListQueueTagsInput "ListQueueTagsRequest"[set into] { queue_url : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListQueuesInput {
     /// A string to use for filtering the list results. Only those queues whose name begins with the specified string are returned.
@@ -194,10 +192,10 @@ pub struct ListQueuesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListQueuesInput "ListQueuesRequest"[set debug into] { queue_name_prefix : String,
+    ListQueuesInput "ListQueuesRequest"[set into] { queue_name_prefix : String,
     next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PurgeQueueInput {
     /// The URL of the queue from which the `PurgeQueue` action deletes messages.
@@ -205,11 +203,10 @@ pub struct PurgeQueueInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PurgeQueueInput "PurgeQueueRequest"[set debug into] { queue_url : String } { _client
-    }
+    PurgeQueueInput "PurgeQueueRequest"[set into] { queue_url : String } { _client }
 );
 /// Retrieves one or more messages from a specified queue.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ReceiveMessageInput {
     /// The URL of the Amazon SQS queue from which messages are received.
@@ -233,13 +230,13 @@ pub struct ReceiveMessageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ReceiveMessageInput "ReceiveMessageRequest"[set debug into] { queue_url : String,
-    attribute_names : Vec < QueueAttributeName >, message_system_attribute_names : Vec <
-    MessageSystemAttributeName >, message_attribute_names : Vec < String >,
+    ReceiveMessageInput "ReceiveMessageRequest"[set into] { queue_url : String,
+    attribute_names = Vec < QueueAttributeName >, message_system_attribute_names = Vec <
+    MessageSystemAttributeName >, message_attribute_names = Vec < String >,
     max_number_of_messages = i32, visibility_timeout = i32, wait_time_seconds = i32,
     receive_request_attempt_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RemovePermissionInput {
     /// The URL of the Amazon SQS queue from which permissions are removed.
@@ -249,10 +246,10 @@ pub struct RemovePermissionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RemovePermissionInput "RemovePermissionRequest"[set debug into] { queue_url : String,
-    label : String } { _client }
+    RemovePermissionInput "RemovePermissionRequest"[set into] { queue_url : String, label
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SendMessageBatchInput {
     /// The URL of the Amazon SQS queue to which batched messages are sent.
@@ -262,10 +259,10 @@ pub struct SendMessageBatchInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SendMessageBatchInput "SendMessageBatchRequest"[set debug into] { queue_url : String,
-    entries : Vec < SendMessageBatchRequestEntry > } { _client }
+    SendMessageBatchInput "SendMessageBatchRequest"[set into] { queue_url : String,
+    entries = Vec < SendMessageBatchRequestEntry > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SendMessageInput {
     /// The URL of the Amazon SQS queue to which a message is sent.
@@ -285,13 +282,13 @@ pub struct SendMessageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SendMessageInput "SendMessageRequest"[set debug into] { queue_url : String,
-    message_body : String, delay_seconds = i32, message_attributes : HashMap < String,
+    SendMessageInput "SendMessageRequest"[set into] { queue_url : String, message_body :
+    String, delay_seconds = i32, message_attributes : HashMap < String,
     MessageAttributeValue >, message_system_attributes : HashMap < String,
     MessageSystemAttributeValue >, message_deduplication_id : String, message_group_id :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SetQueueAttributesInput {
     /// The URL of the Amazon SQS queue whose attributes are set.
@@ -301,10 +298,10 @@ pub struct SetQueueAttributesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SetQueueAttributesInput "SetQueueAttributesRequest"[set debug into] { queue_url :
-    String, attributes : HashMap < String, String > } { _client }
+    SetQueueAttributesInput "SetQueueAttributesRequest"[set into] { queue_url : String,
+    attributes : HashMap < String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartMessageMoveTaskInput {
     /// The ARN of the queue that contains the messages to be moved to another queue. Currently, only ARNs of dead-letter queues (DLQs) whose sources are other Amazon SQS queues are accepted. DLQs whose sources are non-SQS queues, such as Lambda or Amazon SNS topics, are not currently supported.
@@ -316,11 +313,11 @@ pub struct StartMessageMoveTaskInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartMessageMoveTaskInput "StartMessageMoveTaskRequest"[set debug into] { source_arn
-    : String, destination_arn : String, max_number_of_messages_per_second = i32 } {
-    _client }
+    StartMessageMoveTaskInput "StartMessageMoveTaskRequest"[set into] { source_arn :
+    String, destination_arn : String, max_number_of_messages_per_second = i32 } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagQueueInput {
     /// The URL of the queue.
@@ -330,10 +327,10 @@ pub struct TagQueueInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagQueueInput "TagQueueRequest"[set debug into] { queue_url : String, tags : HashMap
-    < String, String > } { _client }
+    TagQueueInput "TagQueueRequest"[set into] { queue_url : String, tags : HashMap <
+    String, String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagQueueInput {
     /// The URL of the queue.
@@ -343,6 +340,6 @@ pub struct UntagQueueInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagQueueInput "UntagQueueRequest"[set debug into] { queue_url : String, tag_keys :
-    Vec < String > } { _client }
+    UntagQueueInput "UntagQueueRequest"[set into] { queue_url : String, tag_keys = Vec <
+    String > } { _client }
 );

@@ -6,40 +6,26 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; AddPermissionInput => AddPermissionOutput =
-    super::schema::ops::ADD_PERMISSION, "AddPermission"; CancelMessageMoveTaskInput =>
-    CancelMessageMoveTaskOutput = super::schema::ops::CANCEL_MESSAGE_MOVE_TASK,
-    "CancelMessageMoveTask"; ChangeMessageVisibilityInput =>
-    ChangeMessageVisibilityOutput = super::schema::ops::CHANGE_MESSAGE_VISIBILITY,
-    "ChangeMessageVisibility"; ChangeMessageVisibilityBatchInput =>
-    ChangeMessageVisibilityBatchOutput =
-    super::schema::ops::CHANGE_MESSAGE_VISIBILITY_BATCH, "ChangeMessageVisibilityBatch";
-    CreateQueueInput => CreateQueueOutput = super::schema::ops::CREATE_QUEUE,
-    "CreateQueue"; DeleteMessageInput => DeleteMessageOutput =
-    super::schema::ops::DELETE_MESSAGE, "DeleteMessage"; DeleteMessageBatchInput =>
-    DeleteMessageBatchOutput = super::schema::ops::DELETE_MESSAGE_BATCH,
-    "DeleteMessageBatch"; DeleteQueueInput => DeleteQueueOutput =
-    super::schema::ops::DELETE_QUEUE, "DeleteQueue"; GetQueueAttributesInput =>
-    GetQueueAttributesOutput = super::schema::ops::GET_QUEUE_ATTRIBUTES,
-    "GetQueueAttributes"; GetQueueUrlInput => GetQueueUrlOutput =
-    super::schema::ops::GET_QUEUE_URL, "GetQueueUrl"; ListDeadLetterSourceQueuesInput =>
-    ListDeadLetterSourceQueuesOutput =
-    super::schema::ops::LIST_DEAD_LETTER_SOURCE_QUEUES, "ListDeadLetterSourceQueues";
-    ListMessageMoveTasksInput => ListMessageMoveTasksOutput =
-    super::schema::ops::LIST_MESSAGE_MOVE_TASKS, "ListMessageMoveTasks";
-    ListQueueTagsInput => ListQueueTagsOutput = super::schema::ops::LIST_QUEUE_TAGS,
-    "ListQueueTags"; ListQueuesInput => ListQueuesOutput =
-    super::schema::ops::LIST_QUEUES, "ListQueues"; PurgeQueueInput => PurgeQueueOutput =
-    super::schema::ops::PURGE_QUEUE, "PurgeQueue"; ReceiveMessageInput =>
-    ReceiveMessageOutput = super::schema::ops::RECEIVE_MESSAGE, "ReceiveMessage";
-    RemovePermissionInput => RemovePermissionOutput =
-    super::schema::ops::REMOVE_PERMISSION, "RemovePermission"; SendMessageInput =>
-    SendMessageOutput = super::schema::ops::SEND_MESSAGE, "SendMessage";
-    SendMessageBatchInput => SendMessageBatchOutput =
-    super::schema::ops::SEND_MESSAGE_BATCH, "SendMessageBatch"; SetQueueAttributesInput
-    => SetQueueAttributesOutput = super::schema::ops::SET_QUEUE_ATTRIBUTES,
-    "SetQueueAttributes"; StartMessageMoveTaskInput => StartMessageMoveTaskOutput =
-    super::schema::ops::START_MESSAGE_MOVE_TASK, "StartMessageMoveTask"; TagQueueInput =>
-    TagQueueOutput = super::schema::ops::TAG_QUEUE, "TagQueue"; UntagQueueInput =>
-    UntagQueueOutput = super::schema::ops::UNTAG_QUEUE, "UntagQueue";
+    super::error::Exception, super::schema::SERVICE; AddPermissionInput =>
+    AddPermissionOutput, "AddPermission"; CancelMessageMoveTaskInput =>
+    CancelMessageMoveTaskOutput, "CancelMessageMoveTask"; ChangeMessageVisibilityInput =>
+    ChangeMessageVisibilityOutput, "ChangeMessageVisibility";
+    ChangeMessageVisibilityBatchInput => ChangeMessageVisibilityBatchOutput,
+    "ChangeMessageVisibilityBatch"; CreateQueueInput => CreateQueueOutput, "CreateQueue";
+    DeleteMessageInput => DeleteMessageOutput, "DeleteMessage"; DeleteMessageBatchInput
+    => DeleteMessageBatchOutput, "DeleteMessageBatch"; DeleteQueueInput =>
+    DeleteQueueOutput, "DeleteQueue"; GetQueueAttributesInput =>
+    GetQueueAttributesOutput, "GetQueueAttributes"; GetQueueUrlInput =>
+    GetQueueUrlOutput, "GetQueueUrl"; ListDeadLetterSourceQueuesInput =>
+    ListDeadLetterSourceQueuesOutput, "ListDeadLetterSourceQueues";
+    ListMessageMoveTasksInput => ListMessageMoveTasksOutput, "ListMessageMoveTasks";
+    ListQueueTagsInput => ListQueueTagsOutput, "ListQueueTags"; ListQueuesInput =>
+    ListQueuesOutput, "ListQueues"; PurgeQueueInput => PurgeQueueOutput, "PurgeQueue";
+    ReceiveMessageInput => ReceiveMessageOutput, "ReceiveMessage"; RemovePermissionInput
+    => RemovePermissionOutput, "RemovePermission"; SendMessageInput => SendMessageOutput,
+    "SendMessage"; SendMessageBatchInput => SendMessageBatchOutput, "SendMessageBatch";
+    SetQueueAttributesInput => SetQueueAttributesOutput, "SetQueueAttributes";
+    StartMessageMoveTaskInput => StartMessageMoveTaskOutput, "StartMessageMoveTask";
+    TagQueueInput => TagQueueOutput, "TagQueue"; UntagQueueInput => UntagQueueOutput,
+    "UntagQueue";
 );

@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelMessageMoveTaskOutput {
     /// The approximate number of messages already moved to the destination queue.
@@ -14,11 +14,11 @@ pub struct CancelMessageMoveTaskOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CancelMessageMoveTaskOutput "CancelMessageMoveTaskResult"[debug from output] {
+    CancelMessageMoveTaskOutput "CancelMessageMoveTaskResult"[from output] {
     approximate_number_of_messages_moved = i64 } { _meta }
 );
 /// For each message in the batch, the response contains a `ChangeMessageVisibilityBatchResultEntry` tag if the message succeeds or a `BatchResultErrorEntry` tag if the message fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChangeMessageVisibilityBatchOutput {
     /// A list of `ChangeMessageVisibilityBatchResultEntry` items.
@@ -28,12 +28,12 @@ pub struct ChangeMessageVisibilityBatchOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ChangeMessageVisibilityBatchOutput "ChangeMessageVisibilityBatchResult"[debug from
-    output] { successful : Vec < ChangeMessageVisibilityBatchResultEntry >, failed : Vec
-    < BatchResultErrorEntry > } { _meta }
+    ChangeMessageVisibilityBatchOutput "ChangeMessageVisibilityBatchResult"[from output]
+    { successful = Vec < ChangeMessageVisibilityBatchResultEntry >, failed = Vec <
+    BatchResultErrorEntry > } { _meta }
 );
 /// Returns the `QueueUrl` attribute of the created queue.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateQueueOutput {
     /// The URL of the created Amazon SQS queue.
@@ -41,11 +41,10 @@ pub struct CreateQueueOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateQueueOutput "CreateQueueResult"[debug from output] { queue_url : String } {
-    _meta }
+    CreateQueueOutput "CreateQueueResult"[from output] { queue_url : String } { _meta }
 );
 /// For each message in the batch, the response contains a `DeleteMessageBatchResultEntry` tag if the message is deleted or a `BatchResultErrorEntry` tag if the message can't be deleted.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteMessageBatchOutput {
     /// A list of `DeleteMessageBatchResultEntry` items.
@@ -55,12 +54,11 @@ pub struct DeleteMessageBatchOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteMessageBatchOutput "DeleteMessageBatchResult"[debug from output] { successful :
-    Vec < DeleteMessageBatchResultEntry >, failed : Vec < BatchResultErrorEntry > } {
-    _meta }
+    DeleteMessageBatchOutput "DeleteMessageBatchResult"[from output] { successful = Vec <
+    DeleteMessageBatchResultEntry >, failed = Vec < BatchResultErrorEntry > } { _meta }
 );
 /// A list of returned queue attributes.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetQueueAttributesOutput {
     /// A map of attributes to their respective values.
@@ -68,11 +66,11 @@ pub struct GetQueueAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetQueueAttributesOutput "GetQueueAttributesResult"[debug from output] { attributes :
+    GetQueueAttributesOutput "GetQueueAttributesResult"[from output] { attributes :
     HashMap < String, String > } { _meta }
 );
 /// For more information, see [Interpreting Responses](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-responses.html) in the *Amazon SQS Developer Guide*.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetQueueUrlOutput {
     /// The URL of the queue.
@@ -80,11 +78,10 @@ pub struct GetQueueUrlOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetQueueUrlOutput "GetQueueUrlResult"[debug from output] { queue_url : String } {
-    _meta }
+    GetQueueUrlOutput "GetQueueUrlResult"[from output] { queue_url : String } { _meta }
 );
 /// A list of your dead letter source queues.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDeadLetterSourceQueuesOutput {
     /// A list of source queue URLs that have the `RedrivePolicy` queue attribute configured with a dead-letter queue.
@@ -94,10 +91,10 @@ pub struct ListDeadLetterSourceQueuesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDeadLetterSourceQueuesOutput "ListDeadLetterSourceQueuesResult"[debug from
-    output] { queue_urls : Vec < String >, next_token : String } { _meta }
+    ListDeadLetterSourceQueuesOutput "ListDeadLetterSourceQueuesResult"[from output] {
+    queue_urls = Vec < String >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListMessageMoveTasksOutput {
     /// A list of message movement tasks and their attributes.
@@ -105,10 +102,10 @@ pub struct ListMessageMoveTasksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListMessageMoveTasksOutput "ListMessageMoveTasksResult"[debug from output] { results
-    : Vec < ListMessageMoveTasksResultEntry > } { _meta }
+    ListMessageMoveTasksOutput "ListMessageMoveTasksResult"[from output] { results = Vec
+    < ListMessageMoveTasksResultEntry > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListQueueTagsOutput {
     /// The list of all tags added to the specified queue.
@@ -116,11 +113,11 @@ pub struct ListQueueTagsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListQueueTagsOutput "ListQueueTagsResult"[debug from output] { tags : HashMap <
-    String, String > } { _meta }
+    ListQueueTagsOutput "ListQueueTagsResult"[from output] { tags : HashMap < String,
+    String > } { _meta }
 );
 /// A list of your queues.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListQueuesOutput {
     /// A list of queue URLs, up to 1,000 entries, or the value of `MaxResults` that you sent in the request.
@@ -130,11 +127,11 @@ pub struct ListQueuesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListQueuesOutput "ListQueuesResult"[debug from output] { queue_urls : Vec < String >,
+    ListQueuesOutput "ListQueuesResult"[from output] { queue_urls = Vec < String >,
     next_token : String } { _meta }
 );
 /// A list of received messages.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReceiveMessageOutput {
     /// A list of messages.
@@ -142,11 +139,11 @@ pub struct ReceiveMessageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ReceiveMessageOutput "ReceiveMessageResult"[debug from output] { messages : Vec <
-    Message > } { _meta }
+    ReceiveMessageOutput "ReceiveMessageResult"[from output] { messages = Vec < Message >
+    } { _meta }
 );
 /// For each message in the batch, the response contains a `SendMessageBatchResultEntry` tag if the message succeeds or a `BatchResultErrorEntry` tag if the message fails.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SendMessageBatchOutput {
     /// A list of `SendMessageBatchResultEntry` items.
@@ -156,11 +153,11 @@ pub struct SendMessageBatchOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SendMessageBatchOutput "SendMessageBatchResult"[debug from output] { successful : Vec
-    < SendMessageBatchResultEntry >, failed : Vec < BatchResultErrorEntry > } { _meta }
+    SendMessageBatchOutput "SendMessageBatchResult"[from output] { successful = Vec <
+    SendMessageBatchResultEntry >, failed = Vec < BatchResultErrorEntry > } { _meta }
 );
 /// The `MD5OfMessageBody` and `MessageId` elements.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SendMessageOutput {
     /// An MD5 digest of the non-URL-encoded message body string. You can use this attribute to verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message before creating the MD5 digest. For information about MD5, see [RFC1321](https://www.ietf.org/rfc/rfc1321.txt).
@@ -176,11 +173,11 @@ pub struct SendMessageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SendMessageOutput "SendMessageResult"[debug from output] { md5_of_message_body :
-    String, md5_of_message_attributes : String, md5_of_message_system_attributes :
-    String, message_id : String, sequence_number : String } { _meta }
+    SendMessageOutput "SendMessageResult"[from output] { md5_of_message_body : String,
+    md5_of_message_attributes : String, md5_of_message_system_attributes : String,
+    message_id : String, sequence_number : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartMessageMoveTaskOutput {
     /// An identifier associated with a message movement task. You can use this identifier to cancel a specified message movement task using the `CancelMessageMoveTask` action.
@@ -188,73 +185,67 @@ pub struct StartMessageMoveTaskOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartMessageMoveTaskOutput "StartMessageMoveTaskResult"[debug from output] {
-    task_handle : String } { _meta }
+    StartMessageMoveTaskOutput "StartMessageMoveTaskResult"[from output] { task_handle :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddPermissionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    AddPermissionOutput "AddPermissionOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(AddPermissionOutput "AddPermissionOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChangeMessageVisibilityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ChangeMessageVisibilityOutput "ChangeMessageVisibilityOutput"[debug from output] {} {
-    _meta }
+    ChangeMessageVisibilityOutput "ChangeMessageVisibilityOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteMessageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteMessageOutput "DeleteMessageOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteMessageOutput "DeleteMessageOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteQueueOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteQueueOutput "DeleteQueueOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(DeleteQueueOutput "DeleteQueueOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PurgeQueueOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(PurgeQueueOutput "PurgeQueueOutput"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(PurgeQueueOutput "PurgeQueueOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemovePermissionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RemovePermissionOutput "RemovePermissionOutput"[debug from output] {} { _meta }
+    RemovePermissionOutput "RemovePermissionOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetQueueAttributesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SetQueueAttributesOutput "SetQueueAttributesOutput"[debug from output] {} { _meta }
+    SetQueueAttributesOutput "SetQueueAttributesOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagQueueOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(TagQueueOutput "TagQueueOutput"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagQueueOutput "TagQueueOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagQueueOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(UntagQueueOutput "UntagQueueOutput"[debug from output] {} { _meta });
+rboto::__structure!(UntagQueueOutput "UntagQueueOutput"[from output] {} { _meta });

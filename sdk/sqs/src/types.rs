@@ -20,7 +20,7 @@ pub struct BatchResultErrorEntry {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    BatchResultErrorEntry "BatchResultErrorEntry"[set from] { id : String, sender_fault =
+    BatchResultErrorEntry "BatchResultErrorEntry"[from] { id : String, sender_fault =
     bool, code : String, message : String } {}
 );
 /// Encloses a receipt handle and an entry ID for each message in `ChangeMessageVisibilityBatch.`
@@ -47,8 +47,8 @@ pub struct ChangeMessageVisibilityBatchResultEntry {
     pub id: Option<String>,
 }
 rboto::__structure!(
-    ChangeMessageVisibilityBatchResultEntry "ChangeMessageVisibilityBatchResultEntry"[set
-    from] { id : String } {}
+    ChangeMessageVisibilityBatchResultEntry
+    "ChangeMessageVisibilityBatchResultEntry"[from] { id : String } {}
 );
 /// Encloses a receipt handle and an identifier for it.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -71,8 +71,8 @@ pub struct DeleteMessageBatchResultEntry {
     pub id: Option<String>,
 }
 rboto::__structure!(
-    DeleteMessageBatchResultEntry "DeleteMessageBatchResultEntry"[set from] { id : String
-    } {}
+    DeleteMessageBatchResultEntry "DeleteMessageBatchResultEntry"[from] { id : String }
+    {}
 );
 /// Contains the details of a message movement task.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -98,8 +98,8 @@ pub struct ListMessageMoveTasksResultEntry {
     pub started_timestamp: Option<i64>,
 }
 rboto::__structure!(
-    ListMessageMoveTasksResultEntry "ListMessageMoveTasksResultEntry"[set from] {
-    task_handle : String, status : String, source_arn : String, destination_arn : String,
+    ListMessageMoveTasksResultEntry "ListMessageMoveTasksResultEntry"[from] { task_handle
+    : String, status : String, source_arn : String, destination_arn : String,
     max_number_of_messages_per_second = i32, approximate_number_of_messages_moved = i64,
     approximate_number_of_messages_to_move = i64, failure_reason : String,
     started_timestamp = i64 } {}
@@ -124,8 +124,8 @@ pub struct Message {
     pub message_attributes: Option<HashMap<String, MessageAttributeValue>>,
 }
 rboto::__structure!(
-    Message "Message"[set from] { message_id : String, receipt_handle : String,
-    md5_of_body : String, body : String, attributes : HashMap < String, String >,
+    Message "Message"[from] { message_id : String, receipt_handle : String, md5_of_body :
+    String, body : String, attributes : HashMap < String, String >,
     md5_of_message_attributes : String, message_attributes : HashMap < String,
     MessageAttributeValue > } {}
 );
@@ -146,19 +146,19 @@ pub struct MessageAttributeValue {
 }
 rboto::__structure!(
     MessageAttributeValue "MessageAttributeValue"[set into from] { string_value : String,
-    binary_value : rboto::Blob, string_list_values : Vec < String >, binary_list_values :
+    binary_value : rboto::Blob, string_list_values = Vec < String >, binary_list_values =
     Vec < rboto::Blob >, data_type : String } {}
 );
 rboto::__string_enum!(
-    MessageSystemAttributeName { All = "All", SenderId = "SenderId", SentTimestamp =
-    "SentTimestamp", ApproximateReceiveCount = "ApproximateReceiveCount",
-    ApproximateFirstReceiveTimestamp = "ApproximateFirstReceiveTimestamp", SequenceNumber
-    = "SequenceNumber", MessageDeduplicationId = "MessageDeduplicationId", MessageGroupId
-    = "MessageGroupId", AwsTraceHeader = "AWSTraceHeader", DeadLetterQueueSourceArn =
-    "DeadLetterQueueSourceArn" }
+    MessageSystemAttributeName { 0 All = "All", 1 SenderId = "SenderId", 2 SentTimestamp
+    = "SentTimestamp", 3 ApproximateReceiveCount = "ApproximateReceiveCount", 4
+    ApproximateFirstReceiveTimestamp = "ApproximateFirstReceiveTimestamp", 5
+    SequenceNumber = "SequenceNumber", 6 MessageDeduplicationId =
+    "MessageDeduplicationId", 7 MessageGroupId = "MessageGroupId", 8 AwsTraceHeader =
+    "AWSTraceHeader", 9 DeadLetterQueueSourceArn = "DeadLetterQueueSourceArn" }
 );
 rboto::__string_enum!(
-    MessageSystemAttributeNameForSends { AwsTraceHeader = "AWSTraceHeader" }
+    MessageSystemAttributeNameForSends { 0 AwsTraceHeader = "AWSTraceHeader" }
 );
 /// The user-specified message system attribute value. For string data types, the `Value` attribute has the same restrictions on the content as the message body. For more information, see `SendMessage.`
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -177,24 +177,24 @@ pub struct MessageSystemAttributeValue {
 }
 rboto::__structure!(
     MessageSystemAttributeValue "MessageSystemAttributeValue"[set into] { string_value :
-    String, binary_value : rboto::Blob, string_list_values : Vec < String >,
-    binary_list_values : Vec < rboto::Blob >, data_type : String } {}
+    String, binary_value : rboto::Blob, string_list_values = Vec < String >,
+    binary_list_values = Vec < rboto::Blob >, data_type : String } {}
 );
 rboto::__string_enum!(
-    QueueAttributeName { All = "All", Policy = "Policy", VisibilityTimeout =
-    "VisibilityTimeout", MaximumMessageSize = "MaximumMessageSize",
-    MessageRetentionPeriod = "MessageRetentionPeriod", ApproximateNumberOfMessages =
-    "ApproximateNumberOfMessages", ApproximateNumberOfMessagesNotVisible =
-    "ApproximateNumberOfMessagesNotVisible", CreatedTimestamp = "CreatedTimestamp",
-    LastModifiedTimestamp = "LastModifiedTimestamp", QueueArn = "QueueArn",
-    ApproximateNumberOfMessagesDelayed = "ApproximateNumberOfMessagesDelayed",
-    DelaySeconds = "DelaySeconds", ReceiveMessageWaitTimeSeconds =
-    "ReceiveMessageWaitTimeSeconds", RedrivePolicy = "RedrivePolicy", FifoQueue =
-    "FifoQueue", ContentBasedDeduplication = "ContentBasedDeduplication", KmsMasterKeyId
-    = "KmsMasterKeyId", KmsDataKeyReusePeriodSeconds = "KmsDataKeyReusePeriodSeconds",
-    DeduplicationScope = "DeduplicationScope", FifoThroughputLimit =
-    "FifoThroughputLimit", RedriveAllowPolicy = "RedriveAllowPolicy",
-    SqsManagedSseEnabled = "SqsManagedSseEnabled" }
+    QueueAttributeName { 0 All = "All", 1 Policy = "Policy", 2 VisibilityTimeout =
+    "VisibilityTimeout", 3 MaximumMessageSize = "MaximumMessageSize", 4
+    MessageRetentionPeriod = "MessageRetentionPeriod", 5 ApproximateNumberOfMessages =
+    "ApproximateNumberOfMessages", 6 ApproximateNumberOfMessagesNotVisible =
+    "ApproximateNumberOfMessagesNotVisible", 7 CreatedTimestamp = "CreatedTimestamp", 8
+    LastModifiedTimestamp = "LastModifiedTimestamp", 9 QueueArn = "QueueArn", 10
+    ApproximateNumberOfMessagesDelayed = "ApproximateNumberOfMessagesDelayed", 11
+    DelaySeconds = "DelaySeconds", 12 ReceiveMessageWaitTimeSeconds =
+    "ReceiveMessageWaitTimeSeconds", 13 RedrivePolicy = "RedrivePolicy", 14 FifoQueue =
+    "FifoQueue", 15 ContentBasedDeduplication = "ContentBasedDeduplication", 16
+    KmsMasterKeyId = "KmsMasterKeyId", 17 KmsDataKeyReusePeriodSeconds =
+    "KmsDataKeyReusePeriodSeconds", 18 DeduplicationScope = "DeduplicationScope", 19
+    FifoThroughputLimit = "FifoThroughputLimit", 20 RedriveAllowPolicy =
+    "RedriveAllowPolicy", 21 SqsManagedSseEnabled = "SqsManagedSseEnabled" }
 );
 /// Contains the details of a single Amazon SQS message along with an `Id`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -240,7 +240,7 @@ pub struct SendMessageBatchResultEntry {
     pub sequence_number: Option<String>,
 }
 rboto::__structure!(
-    SendMessageBatchResultEntry "SendMessageBatchResultEntry"[set from] { id : String,
+    SendMessageBatchResultEntry "SendMessageBatchResultEntry"[from] { id : String,
     message_id : String, md5_of_message_body : String, md5_of_message_attributes :
     String, md5_of_message_system_attributes : String, sequence_number : String } {}
 );

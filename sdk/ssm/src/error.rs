@@ -1832,7 +1832,7 @@ pub struct OpsItemInvalidParameterException {
 }
 rboto::__structure!(
     OpsItemInvalidParameterException "OpsItemInvalidParameterException"[from] {
-    parameter_names : Vec < String >, message : String } {}
+    parameter_names = Vec < String >, message : String } {}
 );
 /// The request caused OpsItems to exceed one or more quotas.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1845,7 +1845,7 @@ pub struct OpsItemLimitExceededException {
 }
 rboto::__structure!(
     OpsItemLimitExceededException "OpsItemLimitExceededException"[from] { resource_types
-    : Vec < String >, limit = i32, limit_type : String, message : String } {}
+    = Vec < String >, limit = i32, limit_type : String, message : String } {}
 );
 /// The specified OpsItem ID doesn't exist. Verify the ID and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2113,7 +2113,7 @@ pub struct ResourcePolicyInvalidParameterException {
 }
 rboto::__structure!(
     ResourcePolicyInvalidParameterException
-    "ResourcePolicyInvalidParameterException"[from] { parameter_names : Vec < String >,
+    "ResourcePolicyInvalidParameterException"[from] { parameter_names = Vec < String >,
     message : String } {}
 );
 /// The PutResourcePolicy API action enforces two limits. A policy can't be greater than 1024 bytes in size. And only one policy can be attached to `OpsItemGroup`. Verify these limits and try again.

@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AddTagsToResourceInput {
     /// Specifies the type of resource you are tagging.
@@ -18,10 +18,10 @@ pub struct AddTagsToResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AddTagsToResourceInput "AddTagsToResourceRequest"[set debug into] { resource_type :
-    ResourceTypeForTagging, resource_id : String, tags : Vec < Tag > } { _client }
+    AddTagsToResourceInput "AddTagsToResourceRequest"[set into] { resource_type :
+    ResourceTypeForTagging, resource_id : String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssociateOpsItemRelatedItemInput {
     /// The ID of the OpsItem to which you want to associate a resource as a related item.
@@ -35,11 +35,11 @@ pub struct AssociateOpsItemRelatedItemInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssociateOpsItemRelatedItemInput "AssociateOpsItemRelatedItemRequest"[set debug into]
-    { ops_item_id : String, association_type : String, resource_type : String,
-    resource_uri : String } { _client }
+    AssociateOpsItemRelatedItemInput "AssociateOpsItemRelatedItemRequest"[set into] {
+    ops_item_id : String, association_type : String, resource_type : String, resource_uri
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelCommandInput {
     /// The ID of the command you want to cancel.
@@ -49,10 +49,10 @@ pub struct CancelCommandInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CancelCommandInput "CancelCommandRequest"[set debug into] { command_id : String,
-    instance_ids : Vec < String > } { _client }
+    CancelCommandInput "CancelCommandRequest"[set into] { command_id : String,
+    instance_ids = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CancelMaintenanceWindowExecutionInput {
     /// The ID of the maintenance window execution to stop.
@@ -61,9 +61,9 @@ pub struct CancelMaintenanceWindowExecutionInput {
 }
 rboto::__structure!(
     CancelMaintenanceWindowExecutionInput "CancelMaintenanceWindowExecutionRequest"[set
-    debug into] { window_execution_id : String } { _client }
+    into] { window_execution_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateActivationInput {
     /// A user-defined description of the resource that you want to register with Systems Manager.
@@ -83,12 +83,12 @@ pub struct CreateActivationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateActivationInput "CreateActivationRequest"[set debug into] { description :
-    String, default_instance_name : String, iam_role : String, registration_limit = i32,
-    expiration_date : rboto::DateTime, tags : Vec < Tag >, registration_metadata : Vec <
+    CreateActivationInput "CreateActivationRequest"[set into] { description : String,
+    default_instance_name : String, iam_role : String, registration_limit = i32,
+    expiration_date : rboto::DateTime, tags = Vec < Tag >, registration_metadata = Vec <
     RegistrationMetadataItem > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateAssociationBatchInput {
     /// One or more associations.
@@ -98,11 +98,11 @@ pub struct CreateAssociationBatchInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateAssociationBatchInput "CreateAssociationBatchRequest"[set debug into] { entries
-    : Vec < CreateAssociationBatchRequestEntry >, association_dispatch_assume_role :
-    String } { _client }
+    CreateAssociationBatchInput "CreateAssociationBatchRequest"[set into] { entries = Vec
+    < CreateAssociationBatchRequestEntry >, association_dispatch_assume_role : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateAssociationInput {
     /// The name of the SSM Command document or Automation runbook that contains the configuration information for the managed node.
@@ -153,17 +153,17 @@ pub struct CreateAssociationInput {
 rboto::__structure!(
     CreateAssociationInput "CreateAssociationRequest"[set debug into] { name : String,
     document_version : String, instance_id : String, parameters : HashMap < String, Vec <
-    String > > [sensitive], targets : Vec < Target >, schedule_expression : String,
-    output_location : InstanceAssociationOutputLocation, association_name : String,
+    String > > [sensitive], targets = Vec < Target >, schedule_expression : String,
+    output_location = InstanceAssociationOutputLocation, association_name : String,
     automation_target_parameter_name : String, max_errors : String, max_concurrency :
     String, compliance_severity : AssociationComplianceSeverity, sync_compliance :
-    AssociationSyncCompliance, apply_only_at_cron_interval = bool, calendar_names : Vec <
-    String >, target_locations : Vec < TargetLocation >, schedule_offset = i32, duration
-    = i32, target_maps : Vec < HashMap < String, Vec < String > > >, tags : Vec < Tag >,
-    alarm_configuration : AlarmConfiguration, association_dispatch_assume_role : String }
+    AssociationSyncCompliance, apply_only_at_cron_interval = bool, calendar_names = Vec <
+    String >, target_locations = Vec < TargetLocation >, schedule_offset = i32, duration
+    = i32, target_maps = Vec < HashMap < String, Vec < String > > >, tags = Vec < Tag >,
+    alarm_configuration = AlarmConfiguration, association_dispatch_assume_role : String }
     { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateCloudConnectorInput {
     /// A friendly name for the cloud connector.
@@ -181,12 +181,12 @@ pub struct CreateCloudConnectorInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateCloudConnectorInput "CreateCloudConnectorRequest"[set debug into] {
-    display_name : String, role_arn : String, description : String, configuration :
-    CloudConnectorConfiguration, config_connector_arn : String, tags : Vec < Tag > } {
+    CreateCloudConnectorInput "CreateCloudConnectorRequest"[set into] { display_name :
+    String, role_arn : String, description : String, configuration =
+    CloudConnectorConfiguration, config_connector_arn : String, tags = Vec < Tag > } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDocumentInput {
     /// The content for the new SSM document in JSON or YAML format. The content of the document must not exceed 64KB. This quota also includes the content specified for input parameters at runtime. We recommend storing the contents for your new document in an external JSON or YAML file and referencing the file in a command.
@@ -212,13 +212,13 @@ pub struct CreateDocumentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDocumentInput "CreateDocumentRequest"[set debug into] { content : String,
-    requires : Vec < DocumentRequires >, attachments : Vec < AttachmentsSource >, name :
-    String, display_name : String, version_name : String, document_type : DocumentType,
-    document_format : DocumentFormat, target_type : String, tags : Vec < Tag > } {
+    CreateDocumentInput "CreateDocumentRequest"[set into] { content : String, requires =
+    Vec < DocumentRequires >, attachments = Vec < AttachmentsSource >, name : String,
+    display_name : String, version_name : String, document_type : DocumentType,
+    document_format : DocumentFormat, target_type : String, tags = Vec < Tag > } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateMaintenanceWindowInput {
     /// The name of the maintenance window.
@@ -251,10 +251,10 @@ rboto::__structure!(
     CreateMaintenanceWindowInput "CreateMaintenanceWindowRequest"[set debug into] { name
     : String, description : String[sensitive], start_date : String, end_date : String,
     schedule : String, schedule_timezone : String, schedule_offset = i32, duration = i32,
-    cutoff = i32, allow_unassociated_targets = bool, client_token : String, tags : Vec <
+    cutoff = i32, allow_unassociated_targets = bool, client_token : String, tags = Vec <
     Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateOpsItemInput {
     /// User-defined text that contains information about the OpsItem, in Markdown format.
@@ -292,15 +292,15 @@ pub struct CreateOpsItemInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateOpsItemInput "CreateOpsItemRequest"[set debug into] { description : String,
+    CreateOpsItemInput "CreateOpsItemRequest"[set into] { description : String,
     ops_item_type : String, operational_data : HashMap < String, OpsItemDataValue >,
-    notifications : Vec < OpsItemNotification >, priority = i32, related_ops_items : Vec
-    < RelatedOpsItem >, source : String, title : String, tags : Vec < Tag >, category :
+    notifications = Vec < OpsItemNotification >, priority = i32, related_ops_items = Vec
+    < RelatedOpsItem >, source : String, title : String, tags = Vec < Tag >, category :
     String, severity : String, actual_start_time : rboto::DateTime, actual_end_time :
     rboto::DateTime, planned_start_time : rboto::DateTime, planned_end_time :
     rboto::DateTime, account_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateOpsMetadataInput {
     /// A resource ID for a new Application Manager application.
@@ -312,11 +312,10 @@ pub struct CreateOpsMetadataInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateOpsMetadataInput "CreateOpsMetadataRequest"[set debug into] { resource_id :
-    String, metadata : HashMap < String, MetadataValue >, tags : Vec < Tag > } { _client
-    }
+    CreateOpsMetadataInput "CreateOpsMetadataRequest"[set into] { resource_id : String,
+    metadata : HashMap < String, MetadataValue >, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreatePatchBaselineInput {
     /// Defines the operating system the patch baseline applies to. The default value is `WINDOWS`.
@@ -350,16 +349,15 @@ pub struct CreatePatchBaselineInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreatePatchBaselineInput "CreatePatchBaselineRequest"[set debug into] {
-    operating_system : OperatingSystem, name : String, global_filters : PatchFilterGroup,
-    approval_rules : PatchRuleGroup, approved_patches : Vec < String >,
-    approved_patches_compliance_level : PatchComplianceLevel,
-    approved_patches_enable_non_security = bool, rejected_patches : Vec < String >,
-    rejected_patches_action : PatchAction, description : String, sources : Vec <
-    PatchSource >, available_security_updates_compliance_status : PatchComplianceStatus,
-    client_token : String, tags : Vec < Tag > } { _client }
+    CreatePatchBaselineInput "CreatePatchBaselineRequest"[set into] { operating_system :
+    OperatingSystem, name : String, global_filters = PatchFilterGroup, approval_rules =
+    PatchRuleGroup, approved_patches = Vec < String >, approved_patches_compliance_level
+    : PatchComplianceLevel, approved_patches_enable_non_security = bool, rejected_patches
+    = Vec < String >, rejected_patches_action : PatchAction, description : String,
+    sources = Vec < PatchSource >, available_security_updates_compliance_status :
+    PatchComplianceStatus, client_token : String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateResourceDataSyncInput {
     /// A name for the configuration.
@@ -373,11 +371,11 @@ pub struct CreateResourceDataSyncInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateResourceDataSyncInput "CreateResourceDataSyncRequest"[set debug into] {
-    sync_name : String, s3_destination : ResourceDataSyncS3Destination, sync_type :
-    String, sync_source : ResourceDataSyncSource } { _client }
+    CreateResourceDataSyncInput "CreateResourceDataSyncRequest"[set into] { sync_name :
+    String, s3_destination = ResourceDataSyncS3Destination, sync_type : String,
+    sync_source = ResourceDataSyncSource } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteActivationInput {
     /// The ID of the activation that you want to delete.
@@ -385,10 +383,10 @@ pub struct DeleteActivationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteActivationInput "DeleteActivationRequest"[set debug into] { activation_id :
-    String } { _client }
+    DeleteActivationInput "DeleteActivationRequest"[set into] { activation_id : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteAssociationInput {
     /// The name of the SSM document.
@@ -400,10 +398,10 @@ pub struct DeleteAssociationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteAssociationInput "DeleteAssociationRequest"[set debug into] { name : String,
+    DeleteAssociationInput "DeleteAssociationRequest"[set into] { name : String,
     instance_id : String, association_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteCloudConnectorInput {
     /// The ID of the cloud connector to delete.
@@ -411,10 +409,10 @@ pub struct DeleteCloudConnectorInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteCloudConnectorInput "DeleteCloudConnectorRequest"[set debug into] {
+    DeleteCloudConnectorInput "DeleteCloudConnectorRequest"[set into] {
     cloud_connector_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDocumentInput {
     /// The name of the document.
@@ -428,10 +426,10 @@ pub struct DeleteDocumentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDocumentInput "DeleteDocumentRequest"[set debug into] { name : String,
+    DeleteDocumentInput "DeleteDocumentRequest"[set into] { name : String,
     document_version : String, version_name : String, force = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteInventoryInput {
     /// The name of the custom inventory type for which you want to delete either all previously collected data or the inventory type itself.
@@ -445,11 +443,11 @@ pub struct DeleteInventoryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteInventoryInput "DeleteInventoryRequest"[set debug into] { type_name : String,
+    DeleteInventoryInput "DeleteInventoryRequest"[set into] { type_name : String,
     schema_delete_option : InventorySchemaDeleteOption, dry_run = bool, client_token :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteMaintenanceWindowInput {
     /// The ID of the maintenance window to delete.
@@ -457,10 +455,10 @@ pub struct DeleteMaintenanceWindowInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteMaintenanceWindowInput "DeleteMaintenanceWindowRequest"[set debug into] {
-    window_id : String } { _client }
+    DeleteMaintenanceWindowInput "DeleteMaintenanceWindowRequest"[set into] { window_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteOpsItemInput {
     /// The ID of the OpsItem that you want to delete.
@@ -468,10 +466,10 @@ pub struct DeleteOpsItemInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteOpsItemInput "DeleteOpsItemRequest"[set debug into] { ops_item_id : String } {
+    DeleteOpsItemInput "DeleteOpsItemRequest"[set into] { ops_item_id : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteOpsMetadataInput {
     /// The Amazon Resource Name (ARN) of an OpsMetadata Object to delete.
@@ -479,10 +477,10 @@ pub struct DeleteOpsMetadataInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteOpsMetadataInput "DeleteOpsMetadataRequest"[set debug into] { ops_metadata_arn
-    : String } { _client }
+    DeleteOpsMetadataInput "DeleteOpsMetadataRequest"[set into] { ops_metadata_arn :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteParameterInput {
     /// The name of the parameter to delete.
@@ -490,10 +488,9 @@ pub struct DeleteParameterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteParameterInput "DeleteParameterRequest"[set debug into] { name : String } {
-    _client }
+    DeleteParameterInput "DeleteParameterRequest"[set into] { name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteParametersInput {
     /// The names of the parameters to delete. After deleting a parameter, wait for at least 30 seconds to create a parameter with the same name.
@@ -501,10 +498,10 @@ pub struct DeleteParametersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteParametersInput "DeleteParametersRequest"[set debug into] { names : Vec <
-    String > } { _client }
+    DeleteParametersInput "DeleteParametersRequest"[set into] { names = Vec < String > }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeletePatchBaselineInput {
     /// The ID of the patch baseline to delete.
@@ -512,10 +509,10 @@ pub struct DeletePatchBaselineInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeletePatchBaselineInput "DeletePatchBaselineRequest"[set debug into] { baseline_id :
+    DeletePatchBaselineInput "DeletePatchBaselineRequest"[set into] { baseline_id :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteResourceDataSyncInput {
     /// The name of the configuration to delete.
@@ -525,10 +522,10 @@ pub struct DeleteResourceDataSyncInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteResourceDataSyncInput "DeleteResourceDataSyncRequest"[set debug into] {
-    sync_name : String, sync_type : String } { _client }
+    DeleteResourceDataSyncInput "DeleteResourceDataSyncRequest"[set into] { sync_name :
+    String, sync_type : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteResourcePolicyInput {
     /// Amazon Resource Name (ARN) of the resource to which the policies are attached.
@@ -542,20 +539,20 @@ pub struct DeleteResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteResourcePolicyInput "DeleteResourcePolicyRequest"[set debug into] {
-    resource_arn : String, policy_id : String, policy_hash : String, deletion_mode :
-    DeletionMode } { _client }
+    DeleteResourcePolicyInput "DeleteResourcePolicyRequest"[set into] { resource_arn :
+    String, policy_id : String, policy_hash : String, deletion_mode : DeletionMode } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeregisterDefaultHostManagementConfigurationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
     DeregisterDefaultHostManagementConfigurationInput
-    "DeregisterDefaultHostManagementConfigurationRequest"[set debug into] {} { _client }
+    "DeregisterDefaultHostManagementConfigurationRequest"[set into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeregisterManagedInstanceInput {
     /// The ID assigned to the managed node when you registered it using the activation process.
@@ -563,10 +560,10 @@ pub struct DeregisterManagedInstanceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeregisterManagedInstanceInput "DeregisterManagedInstanceRequest"[set debug into] {
+    DeregisterManagedInstanceInput "DeregisterManagedInstanceRequest"[set into] {
     instance_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeregisterPatchBaselineForPatchGroupInput {
     /// The ID of the patch baseline to deregister the patch group from.
@@ -577,10 +574,10 @@ pub struct DeregisterPatchBaselineForPatchGroupInput {
 }
 rboto::__structure!(
     DeregisterPatchBaselineForPatchGroupInput
-    "DeregisterPatchBaselineForPatchGroupRequest"[set debug into] { baseline_id : String,
+    "DeregisterPatchBaselineForPatchGroupRequest"[set into] { baseline_id : String,
     patch_group : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeregisterTargetFromMaintenanceWindowInput {
     /// The ID of the maintenance window the target should be removed from.
@@ -593,10 +590,10 @@ pub struct DeregisterTargetFromMaintenanceWindowInput {
 }
 rboto::__structure!(
     DeregisterTargetFromMaintenanceWindowInput
-    "DeregisterTargetFromMaintenanceWindowRequest"[set debug into] { window_id : String,
+    "DeregisterTargetFromMaintenanceWindowRequest"[set into] { window_id : String,
     window_target_id : String, safe = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeregisterTaskFromMaintenanceWindowInput {
     /// The ID of the maintenance window the task should be removed from.
@@ -607,10 +604,10 @@ pub struct DeregisterTaskFromMaintenanceWindowInput {
 }
 rboto::__structure!(
     DeregisterTaskFromMaintenanceWindowInput
-    "DeregisterTaskFromMaintenanceWindowRequest"[set debug into] { window_id : String,
+    "DeregisterTaskFromMaintenanceWindowRequest"[set into] { window_id : String,
     window_task_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeActivationsInput {
     /// A filter to view information about your activations.
@@ -622,10 +619,10 @@ pub struct DescribeActivationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeActivationsInput "DescribeActivationsRequest"[set debug into] { filters : Vec
-    < DescribeActivationsFilter >, max_results = i32, next_token : String } { _client }
+    DescribeActivationsInput "DescribeActivationsRequest"[set into] { filters = Vec <
+    DescribeActivationsFilter >, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAssociationExecutionTargetsInput {
     /// The association ID that includes the execution for which you want to view details.
@@ -642,11 +639,11 @@ pub struct DescribeAssociationExecutionTargetsInput {
 }
 rboto::__structure!(
     DescribeAssociationExecutionTargetsInput
-    "DescribeAssociationExecutionTargetsRequest"[set debug into] { association_id :
-    String, execution_id : String, filters : Vec < AssociationExecutionTargetsFilter >,
+    "DescribeAssociationExecutionTargetsRequest"[set into] { association_id : String,
+    execution_id : String, filters = Vec < AssociationExecutionTargetsFilter >,
     max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAssociationExecutionsInput {
     /// The association ID for which you want to view execution history details.
@@ -660,11 +657,11 @@ pub struct DescribeAssociationExecutionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAssociationExecutionsInput "DescribeAssociationExecutionsRequest"[set debug
-    into] { association_id : String, filters : Vec < AssociationExecutionFilter >,
-    max_results = i32, next_token : String } { _client }
+    DescribeAssociationExecutionsInput "DescribeAssociationExecutionsRequest"[set into] {
+    association_id : String, filters = Vec < AssociationExecutionFilter >, max_results =
+    i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAssociationInput {
     /// The name of the SSM document.
@@ -678,11 +675,11 @@ pub struct DescribeAssociationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAssociationInput "DescribeAssociationRequest"[set debug into] { name :
-    String, instance_id : String, association_id : String, association_version : String }
-    { _client }
+    DescribeAssociationInput "DescribeAssociationRequest"[set into] { name : String,
+    instance_id : String, association_id : String, association_version : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAutomationExecutionsInput {
     /// Filters used to limit the scope of executions that are requested.
@@ -694,11 +691,11 @@ pub struct DescribeAutomationExecutionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAutomationExecutionsInput "DescribeAutomationExecutionsRequest"[set debug
-    into] { filters : Vec < AutomationExecutionFilter >, max_results = i32, next_token :
-    String } { _client }
+    DescribeAutomationExecutionsInput "DescribeAutomationExecutionsRequest"[set into] {
+    filters = Vec < AutomationExecutionFilter >, max_results = i32, next_token : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAutomationStepExecutionsInput {
     /// The Automation execution ID for which you want step execution descriptions.
@@ -715,10 +712,10 @@ pub struct DescribeAutomationStepExecutionsInput {
 }
 rboto::__structure!(
     DescribeAutomationStepExecutionsInput "DescribeAutomationStepExecutionsRequest"[set
-    debug into] { automation_execution_id : String, filters : Vec < StepExecutionFilter
-    >, next_token : String, max_results = i32, reverse_order = bool } { _client }
+    into] { automation_execution_id : String, filters = Vec < StepExecutionFilter >,
+    next_token : String, max_results = i32, reverse_order = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeAvailablePatchesInput {
     /// Each element in the array is a structure containing a key-value pair.
@@ -730,11 +727,10 @@ pub struct DescribeAvailablePatchesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeAvailablePatchesInput "DescribeAvailablePatchesRequest"[set debug into] {
-    filters : Vec < PatchOrchestratorFilter >, max_results = i32, next_token : String } {
-    _client }
+    DescribeAvailablePatchesInput "DescribeAvailablePatchesRequest"[set into] { filters =
+    Vec < PatchOrchestratorFilter >, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDocumentPermissionInput {
     /// The name of the document for which you are the owner.
@@ -748,11 +744,11 @@ pub struct DescribeDocumentPermissionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDocumentPermissionInput "DescribeDocumentPermissionRequest"[set debug into] {
-    name : String, permission_type : DocumentPermissionType, max_results = i32,
-    next_token : String } { _client }
+    DescribeDocumentPermissionInput "DescribeDocumentPermissionRequest"[set into] { name
+    : String, permission_type : DocumentPermissionType, max_results = i32, next_token :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDocumentInput {
     /// The name of the SSM document.
@@ -764,10 +760,10 @@ pub struct DescribeDocumentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDocumentInput "DescribeDocumentRequest"[set debug into] { name : String,
+    DescribeDocumentInput "DescribeDocumentRequest"[set into] { name : String,
     document_version : String, version_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeEffectiveInstanceAssociationsInput {
     /// The managed node ID for which you want to view all associations.
@@ -780,10 +776,10 @@ pub struct DescribeEffectiveInstanceAssociationsInput {
 }
 rboto::__structure!(
     DescribeEffectiveInstanceAssociationsInput
-    "DescribeEffectiveInstanceAssociationsRequest"[set debug into] { instance_id :
-    String, max_results = i32, next_token : String } { _client }
+    "DescribeEffectiveInstanceAssociationsRequest"[set into] { instance_id : String,
+    max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeEffectivePatchesForPatchBaselineInput {
     /// The ID of the patch baseline to retrieve the effective patches for.
@@ -796,10 +792,10 @@ pub struct DescribeEffectivePatchesForPatchBaselineInput {
 }
 rboto::__structure!(
     DescribeEffectivePatchesForPatchBaselineInput
-    "DescribeEffectivePatchesForPatchBaselineRequest"[set debug into] { baseline_id :
-    String, max_results = i32, next_token : String } { _client }
+    "DescribeEffectivePatchesForPatchBaselineRequest"[set into] { baseline_id : String,
+    max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceAssociationsStatusInput {
     /// The managed node IDs for which you want association status information.
@@ -812,10 +808,10 @@ pub struct DescribeInstanceAssociationsStatusInput {
 }
 rboto::__structure!(
     DescribeInstanceAssociationsStatusInput
-    "DescribeInstanceAssociationsStatusRequest"[set debug into] { instance_id : String,
+    "DescribeInstanceAssociationsStatusRequest"[set into] { instance_id : String,
     max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceInformationInput {
     /// This is a legacy method. We recommend that you don't use this method. Instead, use the `Filters` data type. `Filters` enables you to return node information by filtering based on tags applied to managed nodes.
@@ -829,12 +825,12 @@ pub struct DescribeInstanceInformationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeInstanceInformationInput "DescribeInstanceInformationRequest"[set debug into]
-    { instance_information_filter_list : Vec < InstanceInformationFilter >, filters : Vec
-    < InstanceInformationStringFilter >, max_results = i32, next_token : String } {
-    _client }
+    DescribeInstanceInformationInput "DescribeInstanceInformationRequest"[set into] {
+    instance_information_filter_list = Vec < InstanceInformationFilter >, filters = Vec <
+    InstanceInformationStringFilter >, max_results = i32, next_token : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancePatchStatesForPatchGroupInput {
     /// The name of the patch group for which the patch state information should be retrieved.
@@ -849,11 +845,11 @@ pub struct DescribeInstancePatchStatesForPatchGroupInput {
 }
 rboto::__structure!(
     DescribeInstancePatchStatesForPatchGroupInput
-    "DescribeInstancePatchStatesForPatchGroupRequest"[set debug into] { patch_group :
-    String, filters : Vec < InstancePatchStateFilter >, next_token : String, max_results
-    = i32 } { _client }
+    "DescribeInstancePatchStatesForPatchGroupRequest"[set into] { patch_group : String,
+    filters = Vec < InstancePatchStateFilter >, next_token : String, max_results = i32 }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancePatchStatesInput {
     /// The ID of the managed node for which patch state information should be retrieved.
@@ -865,10 +861,10 @@ pub struct DescribeInstancePatchStatesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeInstancePatchStatesInput "DescribeInstancePatchStatesRequest"[set debug into]
-    { instance_ids : Vec < String >, next_token : String, max_results = i32 } { _client }
+    DescribeInstancePatchStatesInput "DescribeInstancePatchStatesRequest"[set into] {
+    instance_ids = Vec < String >, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancePatchesInput {
     /// The ID of the managed node whose patch state information should be retrieved.
@@ -882,11 +878,11 @@ pub struct DescribeInstancePatchesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeInstancePatchesInput "DescribeInstancePatchesRequest"[set debug into] {
-    instance_id : String, filters : Vec < PatchOrchestratorFilter >, next_token : String,
-    max_results = i32 } { _client }
+    DescribeInstancePatchesInput "DescribeInstancePatchesRequest"[set into] { instance_id
+    : String, filters = Vec < PatchOrchestratorFilter >, next_token : String, max_results
+    = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancePropertiesInput {
     /// An array of instance property filters.
@@ -900,12 +896,12 @@ pub struct DescribeInstancePropertiesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeInstancePropertiesInput "DescribeInstancePropertiesRequest"[set debug into] {
-    instance_property_filter_list : Vec < InstancePropertyFilter >, filters_with_operator
-    : Vec < InstancePropertyStringFilter >, max_results = i32, next_token : String } {
+    DescribeInstancePropertiesInput "DescribeInstancePropertiesRequest"[set into] {
+    instance_property_filter_list = Vec < InstancePropertyFilter >, filters_with_operator
+    = Vec < InstancePropertyStringFilter >, max_results = i32, next_token : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeInventoryDeletionsInput {
     /// Specify the delete inventory ID for which you want information. This ID was returned by the `DeleteInventory` operation.
@@ -917,10 +913,10 @@ pub struct DescribeInventoryDeletionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeInventoryDeletionsInput "DescribeInventoryDeletionsRequest"[set debug into] {
+    DescribeInventoryDeletionsInput "DescribeInventoryDeletionsRequest"[set into] {
     deletion_id : String, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeMaintenanceWindowExecutionTaskInvocationsInput {
     /// The ID of the maintenance window execution the task is part of.
@@ -937,11 +933,11 @@ pub struct DescribeMaintenanceWindowExecutionTaskInvocationsInput {
 }
 rboto::__structure!(
     DescribeMaintenanceWindowExecutionTaskInvocationsInput
-    "DescribeMaintenanceWindowExecutionTaskInvocationsRequest"[set debug into] {
-    window_execution_id : String, task_id : String, filters : Vec <
+    "DescribeMaintenanceWindowExecutionTaskInvocationsRequest"[set into] {
+    window_execution_id : String, task_id : String, filters = Vec <
     MaintenanceWindowFilter >, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeMaintenanceWindowExecutionTasksInput {
     /// The ID of the maintenance window execution whose task executions should be retrieved.
@@ -956,11 +952,11 @@ pub struct DescribeMaintenanceWindowExecutionTasksInput {
 }
 rboto::__structure!(
     DescribeMaintenanceWindowExecutionTasksInput
-    "DescribeMaintenanceWindowExecutionTasksRequest"[set debug into] {
-    window_execution_id : String, filters : Vec < MaintenanceWindowFilter >, max_results
-    = i32, next_token : String } { _client }
+    "DescribeMaintenanceWindowExecutionTasksRequest"[set into] { window_execution_id :
+    String, filters = Vec < MaintenanceWindowFilter >, max_results = i32, next_token :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeMaintenanceWindowExecutionsInput {
     /// The ID of the maintenance window whose executions should be retrieved.
@@ -975,11 +971,11 @@ pub struct DescribeMaintenanceWindowExecutionsInput {
 }
 rboto::__structure!(
     DescribeMaintenanceWindowExecutionsInput
-    "DescribeMaintenanceWindowExecutionsRequest"[set debug into] { window_id : String,
-    filters : Vec < MaintenanceWindowFilter >, max_results = i32, next_token : String } {
-    _client }
+    "DescribeMaintenanceWindowExecutionsRequest"[set into] { window_id : String, filters
+    = Vec < MaintenanceWindowFilter >, max_results = i32, next_token : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeMaintenanceWindowScheduleInput {
     /// The ID of the maintenance window to retrieve information about.
@@ -998,11 +994,11 @@ pub struct DescribeMaintenanceWindowScheduleInput {
 }
 rboto::__structure!(
     DescribeMaintenanceWindowScheduleInput "DescribeMaintenanceWindowScheduleRequest"[set
-    debug into] { window_id : String, targets : Vec < Target >, resource_type :
-    MaintenanceWindowResourceType, filters : Vec < PatchOrchestratorFilter >, max_results
+    into] { window_id : String, targets = Vec < Target >, resource_type :
+    MaintenanceWindowResourceType, filters = Vec < PatchOrchestratorFilter >, max_results
     = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeMaintenanceWindowTargetsInput {
     /// The ID of the maintenance window whose targets should be retrieved.
@@ -1017,10 +1013,10 @@ pub struct DescribeMaintenanceWindowTargetsInput {
 }
 rboto::__structure!(
     DescribeMaintenanceWindowTargetsInput "DescribeMaintenanceWindowTargetsRequest"[set
-    debug into] { window_id : String, filters : Vec < MaintenanceWindowFilter >,
-    max_results = i32, next_token : String } { _client }
+    into] { window_id : String, filters = Vec < MaintenanceWindowFilter >, max_results =
+    i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeMaintenanceWindowTasksInput {
     /// The ID of the maintenance window whose tasks should be retrieved.
@@ -1034,11 +1030,11 @@ pub struct DescribeMaintenanceWindowTasksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeMaintenanceWindowTasksInput "DescribeMaintenanceWindowTasksRequest"[set debug
-    into] { window_id : String, filters : Vec < MaintenanceWindowFilter >, max_results =
-    i32, next_token : String } { _client }
+    DescribeMaintenanceWindowTasksInput "DescribeMaintenanceWindowTasksRequest"[set into]
+    { window_id : String, filters = Vec < MaintenanceWindowFilter >, max_results = i32,
+    next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeMaintenanceWindowsForTargetInput {
     /// The managed node ID or key-value pair to retrieve information about.
@@ -1053,11 +1049,11 @@ pub struct DescribeMaintenanceWindowsForTargetInput {
 }
 rboto::__structure!(
     DescribeMaintenanceWindowsForTargetInput
-    "DescribeMaintenanceWindowsForTargetRequest"[set debug into] { targets : Vec < Target
-    >, resource_type : MaintenanceWindowResourceType, max_results = i32, next_token :
-    String } { _client }
+    "DescribeMaintenanceWindowsForTargetRequest"[set into] { targets = Vec < Target >,
+    resource_type : MaintenanceWindowResourceType, max_results = i32, next_token : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeMaintenanceWindowsInput {
     /// Optional filters used to narrow down the scope of the returned maintenance windows. Supported filter keys are `Name` and `Enabled`. For example, `Name=MyMaintenanceWindow` and `Enabled=True`.
@@ -1069,11 +1065,11 @@ pub struct DescribeMaintenanceWindowsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeMaintenanceWindowsInput "DescribeMaintenanceWindowsRequest"[set debug into] {
-    filters : Vec < MaintenanceWindowFilter >, max_results = i32, next_token : String } {
+    DescribeMaintenanceWindowsInput "DescribeMaintenanceWindowsRequest"[set into] {
+    filters = Vec < MaintenanceWindowFilter >, max_results = i32, next_token : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeOpsItemsInput {
     /// One or more filters to limit the response.
@@ -1085,10 +1081,10 @@ pub struct DescribeOpsItemsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeOpsItemsInput "DescribeOpsItemsRequest"[set debug into] { ops_item_filters :
-    Vec < OpsItemFilter >, max_results = i32, next_token : String } { _client }
+    DescribeOpsItemsInput "DescribeOpsItemsRequest"[set into] { ops_item_filters = Vec <
+    OpsItemFilter >, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeParametersInput {
     /// This data type is deprecated. Instead, use `ParameterFilters`.
@@ -1104,11 +1100,11 @@ pub struct DescribeParametersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeParametersInput "DescribeParametersRequest"[set debug into] { filters : Vec <
-    ParametersFilter >, parameter_filters : Vec < ParameterStringFilter >, max_results =
+    DescribeParametersInput "DescribeParametersRequest"[set into] { filters = Vec <
+    ParametersFilter >, parameter_filters = Vec < ParameterStringFilter >, max_results =
     i32, next_token : String, shared = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribePatchBaselinesInput {
     /// Each element in the array is a structure containing a key-value pair.
@@ -1120,11 +1116,10 @@ pub struct DescribePatchBaselinesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribePatchBaselinesInput "DescribePatchBaselinesRequest"[set debug into] { filters
-    : Vec < PatchOrchestratorFilter >, max_results = i32, next_token : String } { _client
-    }
+    DescribePatchBaselinesInput "DescribePatchBaselinesRequest"[set into] { filters = Vec
+    < PatchOrchestratorFilter >, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribePatchGroupStateInput {
     /// The name of the patch group whose patch snapshot should be retrieved.
@@ -1132,10 +1127,10 @@ pub struct DescribePatchGroupStateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribePatchGroupStateInput "DescribePatchGroupStateRequest"[set debug into] {
-    patch_group : String } { _client }
+    DescribePatchGroupStateInput "DescribePatchGroupStateRequest"[set into] { patch_group
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribePatchGroupsInput {
     /// The maximum number of patch groups to return (per page).
@@ -1147,10 +1142,10 @@ pub struct DescribePatchGroupsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribePatchGroupsInput "DescribePatchGroupsRequest"[set debug into] { max_results =
-    i32, filters : Vec < PatchOrchestratorFilter >, next_token : String } { _client }
+    DescribePatchGroupsInput "DescribePatchGroupsRequest"[set into] { max_results = i32,
+    filters = Vec < PatchOrchestratorFilter >, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribePatchPropertiesInput {
     /// The operating system type for which to list patches.
@@ -1166,11 +1161,11 @@ pub struct DescribePatchPropertiesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribePatchPropertiesInput "DescribePatchPropertiesRequest"[set debug into] {
+    DescribePatchPropertiesInput "DescribePatchPropertiesRequest"[set into] {
     operating_system : OperatingSystem, property : PatchProperty, patch_set : PatchSet,
     max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeSessionsInput {
     /// The session status to retrieve a list of sessions for. For example, "Active".
@@ -1184,11 +1179,10 @@ pub struct DescribeSessionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeSessionsInput "DescribeSessionsRequest"[set debug into] { state :
-    SessionState, max_results = i32, next_token : String, filters : Vec < SessionFilter >
-    } { _client }
+    DescribeSessionsInput "DescribeSessionsRequest"[set into] { state : SessionState,
+    max_results = i32, next_token : String, filters = Vec < SessionFilter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DisassociateOpsItemRelatedItemInput {
     /// The ID of the OpsItem for which you want to delete an association between the OpsItem and a related item.
@@ -1198,10 +1192,10 @@ pub struct DisassociateOpsItemRelatedItemInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DisassociateOpsItemRelatedItemInput "DisassociateOpsItemRelatedItemRequest"[set debug
-    into] { ops_item_id : String, association_id : String } { _client }
+    DisassociateOpsItemRelatedItemInput "DisassociateOpsItemRelatedItemRequest"[set into]
+    { ops_item_id : String, association_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAccessTokenInput {
     /// The ID of a just-in-time node access request.
@@ -1209,10 +1203,10 @@ pub struct GetAccessTokenInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetAccessTokenInput "GetAccessTokenRequest"[set debug into] { access_request_id :
-    String } { _client }
+    GetAccessTokenInput "GetAccessTokenRequest"[set into] { access_request_id : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAutomationExecutionInput {
     /// The unique identifier for an existing automation execution to examine. The execution ID is returned by StartAutomationExecution when the execution of an Automation runbook is initiated.
@@ -1220,10 +1214,10 @@ pub struct GetAutomationExecutionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetAutomationExecutionInput "GetAutomationExecutionRequest"[set debug into] {
+    GetAutomationExecutionInput "GetAutomationExecutionRequest"[set into] {
     automation_execution_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCalendarStateInput {
     /// The names of Amazon Resource Names (ARNs) of the Systems Manager documents (SSM documents) that represent the calendar entries for which you want to get the state.
@@ -1233,10 +1227,10 @@ pub struct GetCalendarStateInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCalendarStateInput "GetCalendarStateRequest"[set debug into] { calendar_names :
-    Vec < String >, at_time : String } { _client }
+    GetCalendarStateInput "GetCalendarStateRequest"[set into] { calendar_names = Vec <
+    String >, at_time : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCloudConnectorInput {
     /// The ID of the cloud connector to retrieve information about.
@@ -1244,10 +1238,10 @@ pub struct GetCloudConnectorInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCloudConnectorInput "GetCloudConnectorRequest"[set debug into] {
-    cloud_connector_id : String } { _client }
+    GetCloudConnectorInput "GetCloudConnectorRequest"[set into] { cloud_connector_id :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCommandInvocationInput {
     /// (Required) The parent command ID of the invocation plugin.
@@ -1259,10 +1253,10 @@ pub struct GetCommandInvocationInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCommandInvocationInput "GetCommandInvocationRequest"[set debug into] { command_id
-    : String, instance_id : String, plugin_name : String } { _client }
+    GetCommandInvocationInput "GetCommandInvocationRequest"[set into] { command_id :
+    String, instance_id : String, plugin_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetConnectionStatusInput {
     /// The managed node ID.
@@ -1270,10 +1264,10 @@ pub struct GetConnectionStatusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetConnectionStatusInput "GetConnectionStatusRequest"[set debug into] { target :
-    String } { _client }
+    GetConnectionStatusInput "GetConnectionStatusRequest"[set into] { target : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDefaultPatchBaselineInput {
     /// Returns the default patch baseline for the specified operating system.
@@ -1281,10 +1275,10 @@ pub struct GetDefaultPatchBaselineInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDefaultPatchBaselineInput "GetDefaultPatchBaselineRequest"[set debug into] {
+    GetDefaultPatchBaselineInput "GetDefaultPatchBaselineRequest"[set into] {
     operating_system : OperatingSystem } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDeployablePatchSnapshotForInstanceInput {
     /// The ID of the managed node for which the appropriate patch snapshot should be retrieved.
@@ -1299,11 +1293,11 @@ pub struct GetDeployablePatchSnapshotForInstanceInput {
 }
 rboto::__structure!(
     GetDeployablePatchSnapshotForInstanceInput
-    "GetDeployablePatchSnapshotForInstanceRequest"[set debug into] { instance_id :
-    String, snapshot_id : String, baseline_override : BaselineOverride,
+    "GetDeployablePatchSnapshotForInstanceRequest"[set into] { instance_id : String,
+    snapshot_id : String, baseline_override = BaselineOverride,
     use_s3_dual_stack_endpoint = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDocumentInput {
     /// The name of the SSM document.
@@ -1317,10 +1311,10 @@ pub struct GetDocumentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetDocumentInput "GetDocumentRequest"[set debug into] { name : String, version_name :
+    GetDocumentInput "GetDocumentRequest"[set into] { name : String, version_name :
     String, document_version : String, document_format : DocumentFormat } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetExecutionPreviewInput {
     /// The ID of the existing execution preview.
@@ -1328,10 +1322,10 @@ pub struct GetExecutionPreviewInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetExecutionPreviewInput "GetExecutionPreviewRequest"[set debug into] {
+    GetExecutionPreviewInput "GetExecutionPreviewRequest"[set into] {
     execution_preview_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetInventoryInput {
     /// One or more filters. Use a filter to return a more specific list of results.
@@ -1347,11 +1341,11 @@ pub struct GetInventoryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetInventoryInput "GetInventoryRequest"[set debug into] { filters : Vec <
-    InventoryFilter >, aggregators : Vec < InventoryAggregator >, result_attributes : Vec
-    < ResultAttribute >, next_token : String, max_results = i32 } { _client }
+    GetInventoryInput "GetInventoryRequest"[set into] { filters = Vec < InventoryFilter
+    >, aggregators = Vec < InventoryAggregator >, result_attributes = Vec <
+    ResultAttribute >, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetInventorySchemaInput {
     /// The type of inventory item to return.
@@ -1367,11 +1361,11 @@ pub struct GetInventorySchemaInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetInventorySchemaInput "GetInventorySchemaRequest"[set debug into] { type_name :
-    String, next_token : String, max_results = i32, aggregator = bool, sub_type = bool }
-    { _client }
+    GetInventorySchemaInput "GetInventorySchemaRequest"[set into] { type_name : String,
+    next_token : String, max_results = i32, aggregator = bool, sub_type = bool } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetMaintenanceWindowExecutionInput {
     /// The ID of the maintenance window execution that includes the task.
@@ -1379,10 +1373,10 @@ pub struct GetMaintenanceWindowExecutionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetMaintenanceWindowExecutionInput "GetMaintenanceWindowExecutionRequest"[set debug
-    into] { window_execution_id : String } { _client }
+    GetMaintenanceWindowExecutionInput "GetMaintenanceWindowExecutionRequest"[set into] {
+    window_execution_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetMaintenanceWindowExecutionTaskInvocationInput {
     /// The ID of the maintenance window execution for which the task is a part.
@@ -1395,10 +1389,10 @@ pub struct GetMaintenanceWindowExecutionTaskInvocationInput {
 }
 rboto::__structure!(
     GetMaintenanceWindowExecutionTaskInvocationInput
-    "GetMaintenanceWindowExecutionTaskInvocationRequest"[set debug into] {
-    window_execution_id : String, task_id : String, invocation_id : String } { _client }
+    "GetMaintenanceWindowExecutionTaskInvocationRequest"[set into] { window_execution_id
+    : String, task_id : String, invocation_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetMaintenanceWindowExecutionTaskInput {
     /// The ID of the maintenance window execution that includes the task.
@@ -1409,9 +1403,9 @@ pub struct GetMaintenanceWindowExecutionTaskInput {
 }
 rboto::__structure!(
     GetMaintenanceWindowExecutionTaskInput "GetMaintenanceWindowExecutionTaskRequest"[set
-    debug into] { window_execution_id : String, task_id : String } { _client }
+    into] { window_execution_id : String, task_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetMaintenanceWindowInput {
     /// The ID of the maintenance window for which you want to retrieve information.
@@ -1419,10 +1413,10 @@ pub struct GetMaintenanceWindowInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetMaintenanceWindowInput "GetMaintenanceWindowRequest"[set debug into] { window_id :
+    GetMaintenanceWindowInput "GetMaintenanceWindowRequest"[set into] { window_id :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetMaintenanceWindowTaskInput {
     /// The maintenance window ID that includes the task to retrieve.
@@ -1432,10 +1426,10 @@ pub struct GetMaintenanceWindowTaskInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetMaintenanceWindowTaskInput "GetMaintenanceWindowTaskRequest"[set debug into] {
-    window_id : String, window_task_id : String } { _client }
+    GetMaintenanceWindowTaskInput "GetMaintenanceWindowTaskRequest"[set into] { window_id
+    : String, window_task_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetOpsItemInput {
     /// The ID of the OpsItem that you want to get.
@@ -1445,10 +1439,10 @@ pub struct GetOpsItemInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetOpsItemInput "GetOpsItemRequest"[set debug into] { ops_item_id : String,
-    ops_item_arn : String } { _client }
+    GetOpsItemInput "GetOpsItemRequest"[set into] { ops_item_id : String, ops_item_arn :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetOpsMetadataInput {
     /// The Amazon Resource Name (ARN) of an OpsMetadata Object to view.
@@ -1460,10 +1454,10 @@ pub struct GetOpsMetadataInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetOpsMetadataInput "GetOpsMetadataRequest"[set debug into] { ops_metadata_arn :
-    String, max_results = i32, next_token : String } { _client }
+    GetOpsMetadataInput "GetOpsMetadataRequest"[set into] { ops_metadata_arn : String,
+    max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetOpsSummaryInput {
     /// Specify the name of a resource data sync to get.
@@ -1481,11 +1475,11 @@ pub struct GetOpsSummaryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetOpsSummaryInput "GetOpsSummaryRequest"[set debug into] { sync_name : String,
-    filters : Vec < OpsFilter >, aggregators : Vec < OpsAggregator >, result_attributes :
-    Vec < OpsResultAttribute >, next_token : String, max_results = i32 } { _client }
+    GetOpsSummaryInput "GetOpsSummaryRequest"[set into] { sync_name : String, filters =
+    Vec < OpsFilter >, aggregators = Vec < OpsAggregator >, result_attributes = Vec <
+    OpsResultAttribute >, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetParameterHistoryInput {
     /// The name or Amazon Resource Name (ARN) of the parameter for which you want to review history. For parameters shared with you from another account, you must use the full ARN.
@@ -1499,10 +1493,10 @@ pub struct GetParameterHistoryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetParameterHistoryInput "GetParameterHistoryRequest"[set debug into] { name :
-    String, with_decryption = bool, max_results = i32, next_token : String } { _client }
+    GetParameterHistoryInput "GetParameterHistoryRequest"[set into] { name : String,
+    with_decryption = bool, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetParameterInput {
     /// The name or Amazon Resource Name (ARN) of the parameter that you want to query. For parameters shared with you from another account, you must use the full ARN.
@@ -1512,10 +1506,10 @@ pub struct GetParameterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetParameterInput "GetParameterRequest"[set debug into] { name : String,
-    with_decryption = bool } { _client }
+    GetParameterInput "GetParameterRequest"[set into] { name : String, with_decryption =
+    bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetParametersByPathInput {
     /// The hierarchy for the parameter. Hierarchies start with a forward slash (/). The hierarchy is the parameter name except the last part of the parameter. For the API call to succeed, the last part of the parameter name can't be in the path. A parameter name hierarchy can have a maximum of 15 levels. Here is an example of a hierarchy: `/Finance/Prod/IAD/WinServ2016/license33`
@@ -1533,11 +1527,11 @@ pub struct GetParametersByPathInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetParametersByPathInput "GetParametersByPathRequest"[set debug into] { path :
-    String, recursive = bool, parameter_filters : Vec < ParameterStringFilter >,
-    with_decryption = bool, max_results = i32, next_token : String } { _client }
+    GetParametersByPathInput "GetParametersByPathRequest"[set into] { path : String,
+    recursive = bool, parameter_filters = Vec < ParameterStringFilter >, with_decryption
+    = bool, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetParametersInput {
     /// The names or Amazon Resource Names (ARNs) of the parameters that you want to query. For parameters shared with you from another account, you must use the full ARNs.
@@ -1547,10 +1541,10 @@ pub struct GetParametersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetParametersInput "GetParametersRequest"[set debug into] { names : Vec < String >,
+    GetParametersInput "GetParametersRequest"[set into] { names = Vec < String >,
     with_decryption = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetPatchBaselineForPatchGroupInput {
     /// The name of the patch group whose patch baseline should be retrieved.
@@ -1560,10 +1554,10 @@ pub struct GetPatchBaselineForPatchGroupInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetPatchBaselineForPatchGroupInput "GetPatchBaselineForPatchGroupRequest"[set debug
-    into] { patch_group : String, operating_system : OperatingSystem } { _client }
+    GetPatchBaselineForPatchGroupInput "GetPatchBaselineForPatchGroupRequest"[set into] {
+    patch_group : String, operating_system : OperatingSystem } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetPatchBaselineInput {
     /// The ID of the patch baseline to retrieve.
@@ -1571,10 +1565,10 @@ pub struct GetPatchBaselineInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetPatchBaselineInput "GetPatchBaselineRequest"[set debug into] { baseline_id :
-    String } { _client }
+    GetPatchBaselineInput "GetPatchBaselineRequest"[set into] { baseline_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetResourcePoliciesInput {
     /// Amazon Resource Name (ARN) of the resource to which the policies are attached.
@@ -1586,11 +1580,11 @@ pub struct GetResourcePoliciesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetResourcePoliciesInput "GetResourcePoliciesRequest"[set debug into] { resource_arn
-    : String, next_token : String, max_results = i32 } { _client }
+    GetResourcePoliciesInput "GetResourcePoliciesRequest"[set into] { resource_arn :
+    String, next_token : String, max_results = i32 } { _client }
 );
 /// The request body of the GetServiceSetting API operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetServiceSettingInput {
     /// The ID of the service setting to get. The setting ID can be one of the following.
@@ -1598,10 +1592,10 @@ pub struct GetServiceSettingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetServiceSettingInput "GetServiceSettingRequest"[set debug into] { setting_id :
-    String } { _client }
+    GetServiceSettingInput "GetServiceSettingRequest"[set into] { setting_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct LabelParameterVersionInput {
     /// The parameter name on which you want to attach one or more labels.
@@ -1613,10 +1607,10 @@ pub struct LabelParameterVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    LabelParameterVersionInput "LabelParameterVersionRequest"[set debug into] { name :
-    String, parameter_version = i64, labels : Vec < String > } { _client }
+    LabelParameterVersionInput "LabelParameterVersionRequest"[set into] { name : String,
+    parameter_version = i64, labels = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAssociationVersionsInput {
     /// The association ID for which you want to view all versions.
@@ -1628,10 +1622,10 @@ pub struct ListAssociationVersionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListAssociationVersionsInput "ListAssociationVersionsRequest"[set debug into] {
+    ListAssociationVersionsInput "ListAssociationVersionsRequest"[set into] {
     association_id : String, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAssociationsInput {
     /// One or more filters. Use a filter to return a more specific list of results.
@@ -1643,11 +1637,10 @@ pub struct ListAssociationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListAssociationsInput "ListAssociationsRequest"[set debug into] {
-    association_filter_list : Vec < AssociationFilter >, max_results = i32, next_token :
-    String } { _client }
+    ListAssociationsInput "ListAssociationsRequest"[set into] { association_filter_list =
+    Vec < AssociationFilter >, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListCloudConnectorsInput {
     /// The maximum number of items to return for this call.
@@ -1659,10 +1652,10 @@ pub struct ListCloudConnectorsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListCloudConnectorsInput "ListCloudConnectorsRequest"[set debug into] { max_results =
-    i32, next_token : String, filters : Vec < CloudConnectorFilter > } { _client }
+    ListCloudConnectorsInput "ListCloudConnectorsRequest"[set into] { max_results = i32,
+    next_token : String, filters = Vec < CloudConnectorFilter > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListCommandInvocationsInput {
     /// (Optional) The invocations for a specific command ID.
@@ -1680,11 +1673,11 @@ pub struct ListCommandInvocationsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListCommandInvocationsInput "ListCommandInvocationsRequest"[set debug into] {
-    command_id : String, instance_id : String, max_results = i32, next_token : String,
-    filters : Vec < CommandFilter >, details = bool } { _client }
+    ListCommandInvocationsInput "ListCommandInvocationsRequest"[set into] { command_id :
+    String, instance_id : String, max_results = i32, next_token : String, filters = Vec <
+    CommandFilter >, details = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListCommandsInput {
     /// (Optional) If provided, lists only the specified command.
@@ -1700,11 +1693,11 @@ pub struct ListCommandsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListCommandsInput "ListCommandsRequest"[set debug into] { command_id : String,
-    instance_id : String, max_results = i32, next_token : String, filters : Vec <
-    CommandFilter > } { _client }
+    ListCommandsInput "ListCommandsRequest"[set into] { command_id : String, instance_id
+    : String, max_results = i32, next_token : String, filters = Vec < CommandFilter > } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListComplianceItemsInput {
     /// One or more compliance filters. Use a filter to return a more specific list of results.
@@ -1720,11 +1713,11 @@ pub struct ListComplianceItemsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListComplianceItemsInput "ListComplianceItemsRequest"[set debug into] { filters : Vec
-    < ComplianceStringFilter >, resource_ids : Vec < String >, resource_types : Vec <
+    ListComplianceItemsInput "ListComplianceItemsRequest"[set into] { filters = Vec <
+    ComplianceStringFilter >, resource_ids = Vec < String >, resource_types = Vec <
     String >, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListComplianceSummariesInput {
     /// One or more compliance or inventory filters. Use a filter to return a more specific list of results.
@@ -1736,11 +1729,10 @@ pub struct ListComplianceSummariesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListComplianceSummariesInput "ListComplianceSummariesRequest"[set debug into] {
-    filters : Vec < ComplianceStringFilter >, next_token : String, max_results = i32 } {
-    _client }
+    ListComplianceSummariesInput "ListComplianceSummariesRequest"[set into] { filters =
+    Vec < ComplianceStringFilter >, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDocumentMetadataHistoryInput {
     /// The name of the change template.
@@ -1756,11 +1748,11 @@ pub struct ListDocumentMetadataHistoryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDocumentMetadataHistoryInput "ListDocumentMetadataHistoryRequest"[set debug into]
-    { name : String, document_version : String, metadata : DocumentMetadataEnum,
-    next_token : String, max_results = i32 } { _client }
+    ListDocumentMetadataHistoryInput "ListDocumentMetadataHistoryRequest"[set into] {
+    name : String, document_version : String, metadata : DocumentMetadataEnum, next_token
+    : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDocumentVersionsInput {
     /// The name of the document. You can specify an Amazon Resource Name (ARN).
@@ -1772,10 +1764,10 @@ pub struct ListDocumentVersionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDocumentVersionsInput "ListDocumentVersionsRequest"[set debug into] { name :
-    String, max_results = i32, next_token : String } { _client }
+    ListDocumentVersionsInput "ListDocumentVersionsRequest"[set into] { name : String,
+    max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDocumentsInput {
     /// This data type is deprecated. Instead, use `Filters`.
@@ -1789,11 +1781,11 @@ pub struct ListDocumentsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDocumentsInput "ListDocumentsRequest"[set debug into] { document_filter_list :
-    Vec < DocumentFilter >, filters : Vec < DocumentKeyValuesFilter >, max_results = i32,
+    ListDocumentsInput "ListDocumentsRequest"[set into] { document_filter_list = Vec <
+    DocumentFilter >, filters = Vec < DocumentKeyValuesFilter >, max_results = i32,
     next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListInventoryEntriesInput {
     /// The managed node ID for which you want inventory information.
@@ -1809,11 +1801,11 @@ pub struct ListInventoryEntriesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListInventoryEntriesInput "ListInventoryEntriesRequest"[set debug into] { instance_id
-    : String, type_name : String, filters : Vec < InventoryFilter >, next_token : String,
+    ListInventoryEntriesInput "ListInventoryEntriesRequest"[set into] { instance_id :
+    String, type_name : String, filters = Vec < InventoryFilter >, next_token : String,
     max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListNodesInput {
     /// The name of the Amazon Web Services managed resource data sync to retrieve information about.
@@ -1827,10 +1819,10 @@ pub struct ListNodesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListNodesInput "ListNodesRequest"[set debug into] { sync_name : String, filters : Vec
-    < NodeFilter >, next_token : String, max_results = i32 } { _client }
+    ListNodesInput "ListNodesRequest"[set into] { sync_name : String, filters = Vec <
+    NodeFilter >, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListNodesSummaryInput {
     /// The name of the Amazon Web Services managed resource data sync to retrieve information about.
@@ -1846,11 +1838,11 @@ pub struct ListNodesSummaryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListNodesSummaryInput "ListNodesSummaryRequest"[set debug into] { sync_name : String,
-    filters : Vec < NodeFilter >, aggregators : Vec < NodeAggregator >, next_token :
+    ListNodesSummaryInput "ListNodesSummaryRequest"[set into] { sync_name : String,
+    filters = Vec < NodeFilter >, aggregators = Vec < NodeAggregator >, next_token :
     String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListOpsItemEventsInput {
     /// One or more OpsItem filters. Use a filter to return a more specific list of results.
@@ -1862,10 +1854,10 @@ pub struct ListOpsItemEventsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListOpsItemEventsInput "ListOpsItemEventsRequest"[set debug into] { filters : Vec <
+    ListOpsItemEventsInput "ListOpsItemEventsRequest"[set into] { filters = Vec <
     OpsItemEventFilter >, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListOpsItemRelatedItemsInput {
     /// The ID of the OpsItem for which you want to list all related-item resources.
@@ -1879,11 +1871,11 @@ pub struct ListOpsItemRelatedItemsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListOpsItemRelatedItemsInput "ListOpsItemRelatedItemsRequest"[set debug into] {
-    ops_item_id : String, filters : Vec < OpsItemRelatedItemsFilter >, max_results = i32,
-    next_token : String } { _client }
+    ListOpsItemRelatedItemsInput "ListOpsItemRelatedItemsRequest"[set into] { ops_item_id
+    : String, filters = Vec < OpsItemRelatedItemsFilter >, max_results = i32, next_token
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListOpsMetadataInput {
     /// One or more filters to limit the number of OpsMetadata objects returned by the call.
@@ -1895,10 +1887,10 @@ pub struct ListOpsMetadataInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListOpsMetadataInput "ListOpsMetadataRequest"[set debug into] { filters : Vec <
+    ListOpsMetadataInput "ListOpsMetadataRequest"[set into] { filters = Vec <
     OpsMetadataFilter >, max_results = i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListResourceComplianceSummariesInput {
     /// One or more filters. Use a filter to return a more specific list of results.
@@ -1911,10 +1903,10 @@ pub struct ListResourceComplianceSummariesInput {
 }
 rboto::__structure!(
     ListResourceComplianceSummariesInput "ListResourceComplianceSummariesRequest"[set
-    debug into] { filters : Vec < ComplianceStringFilter >, next_token : String,
-    max_results = i32 } { _client }
+    into] { filters = Vec < ComplianceStringFilter >, next_token : String, max_results =
+    i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListResourceDataSyncInput {
     /// View a list of resource data syncs according to the sync type. Specify `SyncToDestination` to view resource data syncs that synchronize data to an Amazon S3 bucket. Specify `SyncFromSource` to view resource data syncs from Organizations or from multiple Amazon Web Services Regions.
@@ -1926,10 +1918,10 @@ pub struct ListResourceDataSyncInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListResourceDataSyncInput "ListResourceDataSyncRequest"[set debug into] { sync_type :
+    ListResourceDataSyncInput "ListResourceDataSyncRequest"[set into] { sync_type :
     String, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForResourceInput {
     /// Returns a list of tags for a specific resource type.
@@ -1939,10 +1931,10 @@ pub struct ListTagsForResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForResourceInput "ListTagsForResourceRequest"[set debug into] { resource_type
-    : ResourceTypeForTagging, resource_id : String } { _client }
+    ListTagsForResourceInput "ListTagsForResourceRequest"[set into] { resource_type :
+    ResourceTypeForTagging, resource_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ModifyDocumentPermissionInput {
     /// The name of the document that you want to share.
@@ -1958,12 +1950,12 @@ pub struct ModifyDocumentPermissionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ModifyDocumentPermissionInput "ModifyDocumentPermissionRequest"[set debug into] {
-    name : String, permission_type : DocumentPermissionType, account_ids_to_add : Vec <
-    String >, account_ids_to_remove : Vec < String >, shared_document_version : String }
-    { _client }
+    ModifyDocumentPermissionInput "ModifyDocumentPermissionRequest"[set into] { name :
+    String, permission_type : DocumentPermissionType, account_ids_to_add = Vec < String
+    >, account_ids_to_remove = Vec < String >, shared_document_version : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutComplianceItemsInput {
     /// Specify an ID for this resource. For a managed node, this is the node ID.
@@ -1983,12 +1975,12 @@ pub struct PutComplianceItemsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutComplianceItemsInput "PutComplianceItemsRequest"[set debug into] { resource_id :
-    String, resource_type : String, compliance_type : String, execution_summary :
-    ComplianceExecutionSummary, items : Vec < ComplianceItemEntry >, item_content_hash :
+    PutComplianceItemsInput "PutComplianceItemsRequest"[set into] { resource_id : String,
+    resource_type : String, compliance_type : String, execution_summary =
+    ComplianceExecutionSummary, items = Vec < ComplianceItemEntry >, item_content_hash :
     String, upload_type : ComplianceUploadType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutInventoryInput {
     /// An managed node ID where you want to add or update inventory items.
@@ -1998,10 +1990,10 @@ pub struct PutInventoryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutInventoryInput "PutInventoryRequest"[set debug into] { instance_id : String, items
-    : Vec < InventoryItem > } { _client }
+    PutInventoryInput "PutInventoryRequest"[set into] { instance_id : String, items = Vec
+    < InventoryItem > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PutParameterInput {
     /// The fully qualified name of the parameter that you want to create or update.
@@ -2031,10 +2023,10 @@ pub struct PutParameterInput {
 rboto::__structure!(
     PutParameterInput "PutParameterRequest"[set debug into] { name : String, description
     : String, value : String[sensitive], type_ : ParameterType, key_id : String,
-    overwrite = bool, allowed_pattern : String, tags : Vec < Tag >, tier : ParameterTier,
+    overwrite = bool, allowed_pattern : String, tags = Vec < Tag >, tier : ParameterTier,
     policies : String, data_type : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutResourcePolicyInput {
     /// Amazon Resource Name (ARN) of the resource to which you want to attach a policy.
@@ -2048,10 +2040,10 @@ pub struct PutResourcePolicyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutResourcePolicyInput "PutResourcePolicyRequest"[set debug into] { resource_arn :
-    String, policy : String, policy_id : String, policy_hash : String } { _client }
+    PutResourcePolicyInput "PutResourcePolicyRequest"[set into] { resource_arn : String,
+    policy : String, policy_id : String, policy_hash : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RegisterDefaultHostManagementConfigurationInput {
     /// The permission model that determines how the IAM role for Default Host Management Configuration is provided.
@@ -2064,11 +2056,10 @@ pub struct RegisterDefaultHostManagementConfigurationInput {
 }
 rboto::__structure!(
     RegisterDefaultHostManagementConfigurationInput
-    "RegisterDefaultHostManagementConfigurationRequest"[set debug into] {
-    permission_model : DhmcPermissionModel, role_arn : String, overwrite = bool } {
-    _client }
+    "RegisterDefaultHostManagementConfigurationRequest"[set into] { permission_model :
+    DhmcPermissionModel, role_arn : String, overwrite = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RegisterDefaultPatchBaselineInput {
     /// The ID of the patch baseline that should be the default patch baseline.
@@ -2076,10 +2067,10 @@ pub struct RegisterDefaultPatchBaselineInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RegisterDefaultPatchBaselineInput "RegisterDefaultPatchBaselineRequest"[set debug
-    into] { baseline_id : String } { _client }
+    RegisterDefaultPatchBaselineInput "RegisterDefaultPatchBaselineRequest"[set into] {
+    baseline_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RegisterPatchBaselineForPatchGroupInput {
     /// The ID of the patch baseline to register with the patch group.
@@ -2090,10 +2081,10 @@ pub struct RegisterPatchBaselineForPatchGroupInput {
 }
 rboto::__structure!(
     RegisterPatchBaselineForPatchGroupInput
-    "RegisterPatchBaselineForPatchGroupRequest"[set debug into] { baseline_id : String,
+    "RegisterPatchBaselineForPatchGroupRequest"[set into] { baseline_id : String,
     patch_group : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RegisterTargetWithMaintenanceWindowInput {
     /// The ID of the maintenance window the target should be registered with.
@@ -2115,11 +2106,11 @@ pub struct RegisterTargetWithMaintenanceWindowInput {
 rboto::__structure!(
     RegisterTargetWithMaintenanceWindowInput
     "RegisterTargetWithMaintenanceWindowRequest"[set debug into] { window_id : String,
-    resource_type : MaintenanceWindowResourceType, targets : Vec < Target >,
+    resource_type : MaintenanceWindowResourceType, targets = Vec < Target >,
     owner_information : String[sensitive], name : String, description :
     String[sensitive], client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RegisterTaskWithMaintenanceWindowInput {
     /// The ID of the maintenance window the task should be added to.
@@ -2160,16 +2151,16 @@ pub struct RegisterTaskWithMaintenanceWindowInput {
 }
 rboto::__structure!(
     RegisterTaskWithMaintenanceWindowInput "RegisterTaskWithMaintenanceWindowRequest"[set
-    debug into] { window_id : String, targets : Vec < Target >, task_arn : String,
+    debug into] { window_id : String, targets = Vec < Target >, task_arn : String,
     service_role_arn : String, task_type : MaintenanceWindowTaskType, task_parameters :
     HashMap < String, MaintenanceWindowTaskParameterValueExpression > [sensitive],
-    task_invocation_parameters : MaintenanceWindowTaskInvocationParameters, priority =
-    i32, max_concurrency : String, max_errors : String, logging_info : LoggingInfo, name
+    task_invocation_parameters = MaintenanceWindowTaskInvocationParameters, priority =
+    i32, max_concurrency : String, max_errors : String, logging_info = LoggingInfo, name
     : String, description : String[sensitive], client_token : String, cutoff_behavior :
-    MaintenanceWindowTaskCutoffBehavior, alarm_configuration : AlarmConfiguration } {
+    MaintenanceWindowTaskCutoffBehavior, alarm_configuration = AlarmConfiguration } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RemoveTagsFromResourceInput {
     /// The type of resource from which you want to remove a tag.
@@ -2181,12 +2172,12 @@ pub struct RemoveTagsFromResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RemoveTagsFromResourceInput "RemoveTagsFromResourceRequest"[set debug into] {
-    resource_type : ResourceTypeForTagging, resource_id : String, tag_keys : Vec < String
-    > } { _client }
+    RemoveTagsFromResourceInput "RemoveTagsFromResourceRequest"[set into] { resource_type
+    : ResourceTypeForTagging, resource_id : String, tag_keys = Vec < String > } { _client
+    }
 );
 /// The request body of the ResetServiceSetting API operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ResetServiceSettingInput {
     /// The Amazon Resource Name (ARN) of the service setting to reset. The setting ID can be one of the following.
@@ -2194,10 +2185,10 @@ pub struct ResetServiceSettingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ResetServiceSettingInput "ResetServiceSettingRequest"[set debug into] { setting_id :
-    String } { _client }
+    ResetServiceSettingInput "ResetServiceSettingRequest"[set into] { setting_id : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ResumeSessionInput {
     /// The ID of the disconnected session to resume.
@@ -2205,10 +2196,10 @@ pub struct ResumeSessionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ResumeSessionInput "ResumeSessionRequest"[set debug into] { session_id : String } {
-    _client }
+    ResumeSessionInput "ResumeSessionRequest"[set into] { session_id : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SendAutomationSignalInput {
     /// The unique identifier for an existing Automation execution that you want to send the signal to.
@@ -2220,11 +2211,11 @@ pub struct SendAutomationSignalInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SendAutomationSignalInput "SendAutomationSignalRequest"[set debug into] {
+    SendAutomationSignalInput "SendAutomationSignalRequest"[set into] {
     automation_execution_id : String, signal_type : SignalType, payload : HashMap <
     String, Vec < String > > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SendCommandInput {
     /// The IDs of the managed nodes where the command should run. Specifying managed node IDs is most useful when you are targeting a limited number of managed nodes, though you can specify up to 50 IDs.
@@ -2266,16 +2257,16 @@ pub struct SendCommandInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    SendCommandInput "SendCommandRequest"[set debug into] { instance_ids : Vec < String
-    >, targets : Vec < Target >, document_name : String, document_version : String,
+    SendCommandInput "SendCommandRequest"[set debug into] { instance_ids = Vec < String
+    >, targets = Vec < Target >, document_name : String, document_version : String,
     document_hash : String, document_hash_type : DocumentHashType, timeout_seconds = i32,
     comment : String, parameters : HashMap < String, Vec < String > > [sensitive],
     output_s3_region : String, output_s3_bucket_name : String, output_s3_key_prefix :
     String, max_concurrency : String, max_errors : String, service_role_arn : String,
-    notification_config : NotificationConfig, cloud_watch_output_config :
-    CloudWatchOutputConfig, alarm_configuration : AlarmConfiguration } { _client }
+    notification_config = NotificationConfig, cloud_watch_output_config =
+    CloudWatchOutputConfig, alarm_configuration = AlarmConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartAccessRequestInput {
     /// A brief description explaining why you are requesting access to the node.
@@ -2287,10 +2278,10 @@ pub struct StartAccessRequestInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartAccessRequestInput "StartAccessRequestRequest"[set debug into] { reason :
-    String, targets : Vec < Target >, tags : Vec < Tag > } { _client }
+    StartAccessRequestInput "StartAccessRequestRequest"[set into] { reason : String,
+    targets = Vec < Target >, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartAssociationsOnceInput {
     /// The association IDs that you want to run immediately and only one time.
@@ -2298,10 +2289,10 @@ pub struct StartAssociationsOnceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartAssociationsOnceInput "StartAssociationsOnceRequest"[set debug into] {
-    association_ids : Vec < String > } { _client }
+    StartAssociationsOnceInput "StartAssociationsOnceRequest"[set into] { association_ids
+    = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartAutomationExecutionInput {
     /// The name of the SSM document to run. This can be a public document or a custom document. To run a shared document belonging to another account, specify the document ARN. For more information about how to use shared documents, see [Sharing SSM documents](https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-ssm-sharing.html) in the *Amazon Web Services Systems Manager User Guide*.
@@ -2335,15 +2326,15 @@ pub struct StartAutomationExecutionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartAutomationExecutionInput "StartAutomationExecutionRequest"[set debug into] {
+    StartAutomationExecutionInput "StartAutomationExecutionRequest"[set into] {
     document_name : String, document_version : String, parameters : HashMap < String, Vec
     < String > >, client_token : String, mode : ExecutionMode, target_parameter_name :
-    String, targets : Vec < Target >, target_maps : Vec < HashMap < String, Vec < String
-    > > >, max_concurrency : String, max_errors : String, target_locations : Vec <
-    TargetLocation >, tags : Vec < Tag >, alarm_configuration : AlarmConfiguration,
+    String, targets = Vec < Target >, target_maps = Vec < HashMap < String, Vec < String
+    > > >, max_concurrency : String, max_errors : String, target_locations = Vec <
+    TargetLocation >, tags = Vec < Tag >, alarm_configuration = AlarmConfiguration,
     target_locations_url : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartChangeRequestExecutionInput {
     /// The date and time specified in the change request to run the Automation runbooks.
@@ -2371,14 +2362,13 @@ pub struct StartChangeRequestExecutionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartChangeRequestExecutionInput "StartChangeRequestExecutionRequest"[set debug into]
-    { scheduled_time : rboto::DateTime, document_name : String, document_version :
-    String, parameters : HashMap < String, Vec < String > >, change_request_name :
-    String, client_token : String, auto_approve = bool, runbooks : Vec < Runbook >, tags
-    : Vec < Tag >, scheduled_end_time : rboto::DateTime, change_details : String } {
-    _client }
+    StartChangeRequestExecutionInput "StartChangeRequestExecutionRequest"[set into] {
+    scheduled_time : rboto::DateTime, document_name : String, document_version : String,
+    parameters : HashMap < String, Vec < String > >, change_request_name : String,
+    client_token : String, auto_approve = bool, runbooks = Vec < Runbook >, tags = Vec <
+    Tag >, scheduled_end_time : rboto::DateTime, change_details : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartExecutionPreviewInput {
     /// The name of the Automation runbook to run. The result of the execution preview indicates what the impact would be of running this runbook.
@@ -2390,11 +2380,10 @@ pub struct StartExecutionPreviewInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartExecutionPreviewInput "StartExecutionPreviewRequest"[set debug into] {
-    document_name : String, document_version : String, execution_inputs : ExecutionInputs
-    } { _client }
+    StartExecutionPreviewInput "StartExecutionPreviewRequest"[set into] { document_name :
+    String, document_version : String, execution_inputs = ExecutionInputs } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartSessionInput {
     /// The managed node to connect to for the session.
@@ -2408,11 +2397,11 @@ pub struct StartSessionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartSessionInput "StartSessionRequest"[set debug into] { target : String,
-    document_name : String, reason : String, parameters : HashMap < String, Vec < String
-    > > } { _client }
+    StartSessionInput "StartSessionRequest"[set into] { target : String, document_name :
+    String, reason : String, parameters : HashMap < String, Vec < String > > } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StopAutomationExecutionInput {
     /// The execution ID of the Automation to stop.
@@ -2422,10 +2411,10 @@ pub struct StopAutomationExecutionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StopAutomationExecutionInput "StopAutomationExecutionRequest"[set debug into] {
+    StopAutomationExecutionInput "StopAutomationExecutionRequest"[set into] {
     automation_execution_id : String, type_ : StopType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TerminateSessionInput {
     /// The ID of the session to terminate.
@@ -2433,10 +2422,10 @@ pub struct TerminateSessionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TerminateSessionInput "TerminateSessionRequest"[set debug into] { session_id : String
-    } { _client }
+    TerminateSessionInput "TerminateSessionRequest"[set into] { session_id : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UnlabelParameterVersionInput {
     /// The name of the parameter from which you want to delete one or more labels.
@@ -2448,10 +2437,10 @@ pub struct UnlabelParameterVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UnlabelParameterVersionInput "UnlabelParameterVersionRequest"[set debug into] { name
-    : String, parameter_version = i64, labels : Vec < String > } { _client }
+    UnlabelParameterVersionInput "UnlabelParameterVersionRequest"[set into] { name :
+    String, parameter_version = i64, labels = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateAssociationInput {
     /// The ID of the association you want to update.
@@ -2502,17 +2491,17 @@ pub struct UpdateAssociationInput {
 rboto::__structure!(
     UpdateAssociationInput "UpdateAssociationRequest"[set debug into] { association_id :
     String, parameters : HashMap < String, Vec < String > > [sensitive], document_version
-    : String, schedule_expression : String, output_location :
-    InstanceAssociationOutputLocation, name : String, targets : Vec < Target >,
+    : String, schedule_expression : String, output_location =
+    InstanceAssociationOutputLocation, name : String, targets = Vec < Target >,
     association_name : String, association_version : String,
     automation_target_parameter_name : String, max_errors : String, max_concurrency :
     String, compliance_severity : AssociationComplianceSeverity, sync_compliance :
-    AssociationSyncCompliance, apply_only_at_cron_interval = bool, calendar_names : Vec <
-    String >, target_locations : Vec < TargetLocation >, schedule_offset = i32, duration
-    = i32, target_maps : Vec < HashMap < String, Vec < String > > >, alarm_configuration
-    : AlarmConfiguration, association_dispatch_assume_role : String } { _client }
+    AssociationSyncCompliance, apply_only_at_cron_interval = bool, calendar_names = Vec <
+    String >, target_locations = Vec < TargetLocation >, schedule_offset = i32, duration
+    = i32, target_maps = Vec < HashMap < String, Vec < String > > >, alarm_configuration
+    = AlarmConfiguration, association_dispatch_assume_role : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateAssociationStatusInput {
     /// The name of the SSM document.
@@ -2524,10 +2513,10 @@ pub struct UpdateAssociationStatusInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateAssociationStatusInput "UpdateAssociationStatusRequest"[set debug into] { name
-    : String, instance_id : String, association_status : AssociationStatus } { _client }
+    UpdateAssociationStatusInput "UpdateAssociationStatusRequest"[set into] { name :
+    String, instance_id : String, association_status = AssociationStatus } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateCloudConnectorInput {
     /// The ID of the cloud connector to update.
@@ -2541,11 +2530,11 @@ pub struct UpdateCloudConnectorInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateCloudConnectorInput "UpdateCloudConnectorRequest"[set debug into] {
-    cloud_connector_id : String, display_name : String, configuration :
+    UpdateCloudConnectorInput "UpdateCloudConnectorRequest"[set into] {
+    cloud_connector_id : String, display_name : String, configuration =
     CloudConnectorConfiguration, description : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateDocumentDefaultVersionInput {
     /// The name of a custom document that you want to set as the default version.
@@ -2555,10 +2544,10 @@ pub struct UpdateDocumentDefaultVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateDocumentDefaultVersionInput "UpdateDocumentDefaultVersionRequest"[set debug
-    into] { name : String, document_version : String } { _client }
+    UpdateDocumentDefaultVersionInput "UpdateDocumentDefaultVersionRequest"[set into] {
+    name : String, document_version : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateDocumentMetadataInput {
     /// The name of the change template for which a version's metadata is to be updated.
@@ -2570,10 +2559,10 @@ pub struct UpdateDocumentMetadataInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateDocumentMetadataInput "UpdateDocumentMetadataRequest"[set debug into] { name :
-    String, document_version : String, document_reviews : DocumentReviews } { _client }
+    UpdateDocumentMetadataInput "UpdateDocumentMetadataRequest"[set into] { name :
+    String, document_version : String, document_reviews = DocumentReviews } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateDocumentInput {
     /// A valid JSON or YAML string.
@@ -2595,12 +2584,12 @@ pub struct UpdateDocumentInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateDocumentInput "UpdateDocumentRequest"[set debug into] { content : String,
-    attachments : Vec < AttachmentsSource >, name : String, display_name : String,
-    version_name : String, document_version : String, document_format : DocumentFormat,
-    target_type : String } { _client }
+    UpdateDocumentInput "UpdateDocumentRequest"[set into] { content : String, attachments
+    = Vec < AttachmentsSource >, name : String, display_name : String, version_name :
+    String, document_version : String, document_format : DocumentFormat, target_type :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateMaintenanceWindowInput {
     /// The ID of the maintenance window to update.
@@ -2638,7 +2627,7 @@ rboto::__structure!(
     schedule_offset = i32, duration = i32, cutoff = i32, allow_unassociated_targets =
     bool, enabled = bool, replace = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateMaintenanceWindowTargetInput {
     /// The maintenance window ID with which to modify the target.
@@ -2659,11 +2648,11 @@ pub struct UpdateMaintenanceWindowTargetInput {
 }
 rboto::__structure!(
     UpdateMaintenanceWindowTargetInput "UpdateMaintenanceWindowTargetRequest"[set debug
-    into] { window_id : String, window_target_id : String, targets : Vec < Target >,
+    into] { window_id : String, window_target_id : String, targets = Vec < Target >,
     owner_information : String[sensitive], name : String, description :
     String[sensitive], replace = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateMaintenanceWindowTaskInput {
     /// The maintenance window ID that contains the task to modify.
@@ -2704,16 +2693,16 @@ pub struct UpdateMaintenanceWindowTaskInput {
 }
 rboto::__structure!(
     UpdateMaintenanceWindowTaskInput "UpdateMaintenanceWindowTaskRequest"[set debug into]
-    { window_id : String, window_task_id : String, targets : Vec < Target >, task_arn :
+    { window_id : String, window_task_id : String, targets = Vec < Target >, task_arn :
     String, service_role_arn : String, task_parameters : HashMap < String,
     MaintenanceWindowTaskParameterValueExpression > [sensitive],
-    task_invocation_parameters : MaintenanceWindowTaskInvocationParameters, priority =
-    i32, max_concurrency : String, max_errors : String, logging_info : LoggingInfo, name
+    task_invocation_parameters = MaintenanceWindowTaskInvocationParameters, priority =
+    i32, max_concurrency : String, max_errors : String, logging_info = LoggingInfo, name
     : String, description : String[sensitive], replace = bool, cutoff_behavior :
-    MaintenanceWindowTaskCutoffBehavior, alarm_configuration : AlarmConfiguration } {
+    MaintenanceWindowTaskCutoffBehavior, alarm_configuration = AlarmConfiguration } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateManagedInstanceRoleInput {
     /// The ID of the managed node where you want to update the role.
@@ -2723,10 +2712,10 @@ pub struct UpdateManagedInstanceRoleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateManagedInstanceRoleInput "UpdateManagedInstanceRoleRequest"[set debug into] {
+    UpdateManagedInstanceRoleInput "UpdateManagedInstanceRoleRequest"[set into] {
     instance_id : String, iam_role : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateOpsItemInput {
     /// User-defined text that contains information about the OpsItem, in Markdown format.
@@ -2764,16 +2753,16 @@ pub struct UpdateOpsItemInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateOpsItemInput "UpdateOpsItemRequest"[set debug into] { description : String,
-    operational_data : HashMap < String, OpsItemDataValue >, operational_data_to_delete :
-    Vec < String >, notifications : Vec < OpsItemNotification >, priority = i32,
-    related_ops_items : Vec < RelatedOpsItem >, status : OpsItemStatus, ops_item_id :
+    UpdateOpsItemInput "UpdateOpsItemRequest"[set into] { description : String,
+    operational_data : HashMap < String, OpsItemDataValue >, operational_data_to_delete =
+    Vec < String >, notifications = Vec < OpsItemNotification >, priority = i32,
+    related_ops_items = Vec < RelatedOpsItem >, status : OpsItemStatus, ops_item_id :
     String, title : String, category : String, severity : String, actual_start_time :
     rboto::DateTime, actual_end_time : rboto::DateTime, planned_start_time :
     rboto::DateTime, planned_end_time : rboto::DateTime, ops_item_arn : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateOpsMetadataInput {
     /// The Amazon Resource Name (ARN) of the OpsMetadata Object to update.
@@ -2785,11 +2774,11 @@ pub struct UpdateOpsMetadataInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateOpsMetadataInput "UpdateOpsMetadataRequest"[set debug into] { ops_metadata_arn
-    : String, metadata_to_update : HashMap < String, MetadataValue >, keys_to_delete :
-    Vec < String > } { _client }
+    UpdateOpsMetadataInput "UpdateOpsMetadataRequest"[set into] { ops_metadata_arn :
+    String, metadata_to_update : HashMap < String, MetadataValue >, keys_to_delete = Vec
+    < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdatePatchBaselineInput {
     /// The ID of the patch baseline to update.
@@ -2821,15 +2810,15 @@ pub struct UpdatePatchBaselineInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdatePatchBaselineInput "UpdatePatchBaselineRequest"[set debug into] { baseline_id :
-    String, name : String, global_filters : PatchFilterGroup, approval_rules :
-    PatchRuleGroup, approved_patches : Vec < String >, approved_patches_compliance_level
+    UpdatePatchBaselineInput "UpdatePatchBaselineRequest"[set into] { baseline_id :
+    String, name : String, global_filters = PatchFilterGroup, approval_rules =
+    PatchRuleGroup, approved_patches = Vec < String >, approved_patches_compliance_level
     : PatchComplianceLevel, approved_patches_enable_non_security = bool, rejected_patches
-    : Vec < String >, rejected_patches_action : PatchAction, description : String,
-    sources : Vec < PatchSource >, available_security_updates_compliance_status :
+    = Vec < String >, rejected_patches_action : PatchAction, description : String,
+    sources = Vec < PatchSource >, available_security_updates_compliance_status :
     PatchComplianceStatus, replace = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateResourceDataSyncInput {
     /// The name of the resource data sync you want to update.
@@ -2841,12 +2830,11 @@ pub struct UpdateResourceDataSyncInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateResourceDataSyncInput "UpdateResourceDataSyncRequest"[set debug into] {
-    sync_name : String, sync_type : String, sync_source : ResourceDataSyncSource } {
-    _client }
+    UpdateResourceDataSyncInput "UpdateResourceDataSyncRequest"[set into] { sync_name :
+    String, sync_type : String, sync_source = ResourceDataSyncSource } { _client }
 );
 /// The request body of the UpdateServiceSetting API operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateServiceSettingInput {
     /// The Amazon Resource Name (ARN) of the service setting to update. For example, `arn:aws:ssm:us-east-1:111122223333:servicesetting/ssm/parameter-store/high-throughput-enabled`. The setting ID can be one of the following.
@@ -2856,10 +2844,10 @@ pub struct UpdateServiceSettingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateServiceSettingInput "UpdateServiceSettingRequest"[set debug into] { setting_id
-    : String, setting_value : String } { _client }
+    UpdateServiceSettingInput "UpdateServiceSettingRequest"[set into] { setting_id :
+    String, setting_value : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ValidateCloudConnectorInput {
     /// The ID of the cloud connector to validate.
@@ -2871,6 +2859,6 @@ pub struct ValidateCloudConnectorInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ValidateCloudConnectorInput "ValidateCloudConnectorRequest"[set debug into] {
+    ValidateCloudConnectorInput "ValidateCloudConnectorRequest"[set into] {
     cloud_connector_id : String, max_results = i32, next_token : String } { _client }
 );

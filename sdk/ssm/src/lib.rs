@@ -7,7 +7,8 @@
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let config = rboto::Config::load().await?;
 //! let client = rboto_ssm::Client::new(&config);
-//! # let _ = client;
+//! let output = client.list_associations().send().await?;
+//! println!("{output:?}");
 //! # Ok(()) }
 //! ```
 //!
@@ -43,6 +44,7 @@ pub mod output;
 #[rustfmt::skip]
 pub mod paginators;
 #[rustfmt::skip]
+#[doc(hidden)]
 pub mod schema;
 #[rustfmt::skip]
 pub mod types;

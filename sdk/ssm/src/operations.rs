@@ -6,312 +6,194 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; AddTagsToResourceInput => AddTagsToResourceOutput =
-    super::schema::ops::ADD_TAGS_TO_RESOURCE, "AddTagsToResource";
-    AssociateOpsItemRelatedItemInput => AssociateOpsItemRelatedItemOutput =
-    super::schema::ops::ASSOCIATE_OPS_ITEM_RELATED_ITEM, "AssociateOpsItemRelatedItem";
-    CancelCommandInput => CancelCommandOutput = super::schema::ops::CANCEL_COMMAND,
-    "CancelCommand"; CancelMaintenanceWindowExecutionInput =>
-    CancelMaintenanceWindowExecutionOutput =
-    super::schema::ops::CANCEL_MAINTENANCE_WINDOW_EXECUTION,
-    "CancelMaintenanceWindowExecution"; CreateActivationInput => CreateActivationOutput =
-    super::schema::ops::CREATE_ACTIVATION, "CreateActivation"; CreateAssociationInput =>
-    CreateAssociationOutput = super::schema::ops::CREATE_ASSOCIATION,
-    "CreateAssociation"; CreateAssociationBatchInput => CreateAssociationBatchOutput =
-    super::schema::ops::CREATE_ASSOCIATION_BATCH, "CreateAssociationBatch";
-    CreateCloudConnectorInput => CreateCloudConnectorOutput =
-    super::schema::ops::CREATE_CLOUD_CONNECTOR, "CreateCloudConnector";
-    CreateDocumentInput => CreateDocumentOutput = super::schema::ops::CREATE_DOCUMENT,
-    "CreateDocument"; CreateMaintenanceWindowInput => CreateMaintenanceWindowOutput =
-    super::schema::ops::CREATE_MAINTENANCE_WINDOW, "CreateMaintenanceWindow";
-    CreateOpsItemInput => CreateOpsItemOutput = super::schema::ops::CREATE_OPS_ITEM,
-    "CreateOpsItem"; CreateOpsMetadataInput => CreateOpsMetadataOutput =
-    super::schema::ops::CREATE_OPS_METADATA, "CreateOpsMetadata";
-    CreatePatchBaselineInput => CreatePatchBaselineOutput =
-    super::schema::ops::CREATE_PATCH_BASELINE, "CreatePatchBaseline";
-    CreateResourceDataSyncInput => CreateResourceDataSyncOutput =
-    super::schema::ops::CREATE_RESOURCE_DATA_SYNC, "CreateResourceDataSync";
-    DeleteActivationInput => DeleteActivationOutput =
-    super::schema::ops::DELETE_ACTIVATION, "DeleteActivation"; DeleteAssociationInput =>
-    DeleteAssociationOutput = super::schema::ops::DELETE_ASSOCIATION,
-    "DeleteAssociation"; DeleteCloudConnectorInput => DeleteCloudConnectorOutput =
-    super::schema::ops::DELETE_CLOUD_CONNECTOR, "DeleteCloudConnector";
-    DeleteDocumentInput => DeleteDocumentOutput = super::schema::ops::DELETE_DOCUMENT,
-    "DeleteDocument"; DeleteInventoryInput => DeleteInventoryOutput =
-    super::schema::ops::DELETE_INVENTORY, "DeleteInventory"; DeleteMaintenanceWindowInput
-    => DeleteMaintenanceWindowOutput = super::schema::ops::DELETE_MAINTENANCE_WINDOW,
-    "DeleteMaintenanceWindow"; DeleteOpsItemInput => DeleteOpsItemOutput =
-    super::schema::ops::DELETE_OPS_ITEM, "DeleteOpsItem"; DeleteOpsMetadataInput =>
-    DeleteOpsMetadataOutput = super::schema::ops::DELETE_OPS_METADATA,
-    "DeleteOpsMetadata"; DeleteParameterInput => DeleteParameterOutput =
-    super::schema::ops::DELETE_PARAMETER, "DeleteParameter"; DeleteParametersInput =>
-    DeleteParametersOutput = super::schema::ops::DELETE_PARAMETERS, "DeleteParameters";
-    DeletePatchBaselineInput => DeletePatchBaselineOutput =
-    super::schema::ops::DELETE_PATCH_BASELINE, "DeletePatchBaseline";
-    DeleteResourceDataSyncInput => DeleteResourceDataSyncOutput =
-    super::schema::ops::DELETE_RESOURCE_DATA_SYNC, "DeleteResourceDataSync";
-    DeleteResourcePolicyInput => DeleteResourcePolicyOutput =
-    super::schema::ops::DELETE_RESOURCE_POLICY, "DeleteResourcePolicy";
-    DeregisterDefaultHostManagementConfigurationInput =>
-    DeregisterDefaultHostManagementConfigurationOutput =
-    super::schema::ops::DEREGISTER_DEFAULT_HOST_MANAGEMENT_CONFIGURATION,
+    super::error::Exception, super::schema::SERVICE; AddTagsToResourceInput =>
+    AddTagsToResourceOutput, "AddTagsToResource"; AssociateOpsItemRelatedItemInput =>
+    AssociateOpsItemRelatedItemOutput, "AssociateOpsItemRelatedItem"; CancelCommandInput
+    => CancelCommandOutput, "CancelCommand"; CancelMaintenanceWindowExecutionInput =>
+    CancelMaintenanceWindowExecutionOutput, "CancelMaintenanceWindowExecution";
+    CreateActivationInput => CreateActivationOutput, "CreateActivation";
+    CreateAssociationInput => CreateAssociationOutput, "CreateAssociation";
+    CreateAssociationBatchInput => CreateAssociationBatchOutput,
+    "CreateAssociationBatch"; CreateCloudConnectorInput => CreateCloudConnectorOutput,
+    "CreateCloudConnector"; CreateDocumentInput => CreateDocumentOutput,
+    "CreateDocument"; CreateMaintenanceWindowInput => CreateMaintenanceWindowOutput,
+    "CreateMaintenanceWindow"; CreateOpsItemInput => CreateOpsItemOutput,
+    "CreateOpsItem"; CreateOpsMetadataInput => CreateOpsMetadataOutput,
+    "CreateOpsMetadata"; CreatePatchBaselineInput => CreatePatchBaselineOutput,
+    "CreatePatchBaseline"; CreateResourceDataSyncInput => CreateResourceDataSyncOutput,
+    "CreateResourceDataSync"; DeleteActivationInput => DeleteActivationOutput,
+    "DeleteActivation"; DeleteAssociationInput => DeleteAssociationOutput,
+    "DeleteAssociation"; DeleteCloudConnectorInput => DeleteCloudConnectorOutput,
+    "DeleteCloudConnector"; DeleteDocumentInput => DeleteDocumentOutput,
+    "DeleteDocument"; DeleteInventoryInput => DeleteInventoryOutput, "DeleteInventory";
+    DeleteMaintenanceWindowInput => DeleteMaintenanceWindowOutput,
+    "DeleteMaintenanceWindow"; DeleteOpsItemInput => DeleteOpsItemOutput,
+    "DeleteOpsItem"; DeleteOpsMetadataInput => DeleteOpsMetadataOutput,
+    "DeleteOpsMetadata"; DeleteParameterInput => DeleteParameterOutput,
+    "DeleteParameter"; DeleteParametersInput => DeleteParametersOutput,
+    "DeleteParameters"; DeletePatchBaselineInput => DeletePatchBaselineOutput,
+    "DeletePatchBaseline"; DeleteResourceDataSyncInput => DeleteResourceDataSyncOutput,
+    "DeleteResourceDataSync"; DeleteResourcePolicyInput => DeleteResourcePolicyOutput,
+    "DeleteResourcePolicy"; DeregisterDefaultHostManagementConfigurationInput =>
+    DeregisterDefaultHostManagementConfigurationOutput,
     "DeregisterDefaultHostManagementConfiguration"; DeregisterManagedInstanceInput =>
-    DeregisterManagedInstanceOutput = super::schema::ops::DEREGISTER_MANAGED_INSTANCE,
-    "DeregisterManagedInstance"; DeregisterPatchBaselineForPatchGroupInput =>
-    DeregisterPatchBaselineForPatchGroupOutput =
-    super::schema::ops::DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP,
-    "DeregisterPatchBaselineForPatchGroup"; DeregisterTargetFromMaintenanceWindowInput =>
-    DeregisterTargetFromMaintenanceWindowOutput =
-    super::schema::ops::DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW,
-    "DeregisterTargetFromMaintenanceWindow"; DeregisterTaskFromMaintenanceWindowInput =>
-    DeregisterTaskFromMaintenanceWindowOutput =
-    super::schema::ops::DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW,
-    "DeregisterTaskFromMaintenanceWindow"; DescribeActivationsInput =>
-    DescribeActivationsOutput = super::schema::ops::DESCRIBE_ACTIVATIONS,
-    "DescribeActivations"; DescribeAssociationInput => DescribeAssociationOutput =
-    super::schema::ops::DESCRIBE_ASSOCIATION, "DescribeAssociation";
-    DescribeAssociationExecutionTargetsInput => DescribeAssociationExecutionTargetsOutput
-    = super::schema::ops::DESCRIBE_ASSOCIATION_EXECUTION_TARGETS,
-    "DescribeAssociationExecutionTargets"; DescribeAssociationExecutionsInput =>
-    DescribeAssociationExecutionsOutput =
-    super::schema::ops::DESCRIBE_ASSOCIATION_EXECUTIONS, "DescribeAssociationExecutions";
-    DescribeAutomationExecutionsInput => DescribeAutomationExecutionsOutput =
-    super::schema::ops::DESCRIBE_AUTOMATION_EXECUTIONS, "DescribeAutomationExecutions";
-    DescribeAutomationStepExecutionsInput => DescribeAutomationStepExecutionsOutput =
-    super::schema::ops::DESCRIBE_AUTOMATION_STEP_EXECUTIONS,
+    DeregisterManagedInstanceOutput, "DeregisterManagedInstance";
+    DeregisterPatchBaselineForPatchGroupInput =>
+    DeregisterPatchBaselineForPatchGroupOutput, "DeregisterPatchBaselineForPatchGroup";
+    DeregisterTargetFromMaintenanceWindowInput =>
+    DeregisterTargetFromMaintenanceWindowOutput, "DeregisterTargetFromMaintenanceWindow";
+    DeregisterTaskFromMaintenanceWindowInput =>
+    DeregisterTaskFromMaintenanceWindowOutput, "DeregisterTaskFromMaintenanceWindow";
+    DescribeActivationsInput => DescribeActivationsOutput, "DescribeActivations";
+    DescribeAssociationInput => DescribeAssociationOutput, "DescribeAssociation";
+    DescribeAssociationExecutionTargetsInput =>
+    DescribeAssociationExecutionTargetsOutput, "DescribeAssociationExecutionTargets";
+    DescribeAssociationExecutionsInput => DescribeAssociationExecutionsOutput,
+    "DescribeAssociationExecutions"; DescribeAutomationExecutionsInput =>
+    DescribeAutomationExecutionsOutput, "DescribeAutomationExecutions";
+    DescribeAutomationStepExecutionsInput => DescribeAutomationStepExecutionsOutput,
     "DescribeAutomationStepExecutions"; DescribeAvailablePatchesInput =>
-    DescribeAvailablePatchesOutput = super::schema::ops::DESCRIBE_AVAILABLE_PATCHES,
-    "DescribeAvailablePatches"; DescribeDocumentInput => DescribeDocumentOutput =
-    super::schema::ops::DESCRIBE_DOCUMENT, "DescribeDocument";
-    DescribeDocumentPermissionInput => DescribeDocumentPermissionOutput =
-    super::schema::ops::DESCRIBE_DOCUMENT_PERMISSION, "DescribeDocumentPermission";
+    DescribeAvailablePatchesOutput, "DescribeAvailablePatches"; DescribeDocumentInput =>
+    DescribeDocumentOutput, "DescribeDocument"; DescribeDocumentPermissionInput =>
+    DescribeDocumentPermissionOutput, "DescribeDocumentPermission";
     DescribeEffectiveInstanceAssociationsInput =>
-    DescribeEffectiveInstanceAssociationsOutput =
-    super::schema::ops::DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS,
-    "DescribeEffectiveInstanceAssociations";
+    DescribeEffectiveInstanceAssociationsOutput, "DescribeEffectiveInstanceAssociations";
     DescribeEffectivePatchesForPatchBaselineInput =>
-    DescribeEffectivePatchesForPatchBaselineOutput =
-    super::schema::ops::DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE,
+    DescribeEffectivePatchesForPatchBaselineOutput,
     "DescribeEffectivePatchesForPatchBaseline"; DescribeInstanceAssociationsStatusInput
-    => DescribeInstanceAssociationsStatusOutput =
-    super::schema::ops::DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS,
-    "DescribeInstanceAssociationsStatus"; DescribeInstanceInformationInput =>
-    DescribeInstanceInformationOutput =
-    super::schema::ops::DESCRIBE_INSTANCE_INFORMATION, "DescribeInstanceInformation";
-    DescribeInstancePatchStatesInput => DescribeInstancePatchStatesOutput =
-    super::schema::ops::DESCRIBE_INSTANCE_PATCH_STATES, "DescribeInstancePatchStates";
+    => DescribeInstanceAssociationsStatusOutput, "DescribeInstanceAssociationsStatus";
+    DescribeInstanceInformationInput => DescribeInstanceInformationOutput,
+    "DescribeInstanceInformation"; DescribeInstancePatchStatesInput =>
+    DescribeInstancePatchStatesOutput, "DescribeInstancePatchStates";
     DescribeInstancePatchStatesForPatchGroupInput =>
-    DescribeInstancePatchStatesForPatchGroupOutput =
-    super::schema::ops::DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP,
+    DescribeInstancePatchStatesForPatchGroupOutput,
     "DescribeInstancePatchStatesForPatchGroup"; DescribeInstancePatchesInput =>
-    DescribeInstancePatchesOutput = super::schema::ops::DESCRIBE_INSTANCE_PATCHES,
-    "DescribeInstancePatches"; DescribeInstancePropertiesInput =>
-    DescribeInstancePropertiesOutput = super::schema::ops::DESCRIBE_INSTANCE_PROPERTIES,
+    DescribeInstancePatchesOutput, "DescribeInstancePatches";
+    DescribeInstancePropertiesInput => DescribeInstancePropertiesOutput,
     "DescribeInstanceProperties"; DescribeInventoryDeletionsInput =>
-    DescribeInventoryDeletionsOutput = super::schema::ops::DESCRIBE_INVENTORY_DELETIONS,
-    "DescribeInventoryDeletions"; DescribeMaintenanceWindowExecutionTaskInvocationsInput
-    => DescribeMaintenanceWindowExecutionTaskInvocationsOutput =
-    super::schema::ops::DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS,
+    DescribeInventoryDeletionsOutput, "DescribeInventoryDeletions";
+    DescribeMaintenanceWindowExecutionTaskInvocationsInput =>
+    DescribeMaintenanceWindowExecutionTaskInvocationsOutput,
     "DescribeMaintenanceWindowExecutionTaskInvocations";
     DescribeMaintenanceWindowExecutionTasksInput =>
-    DescribeMaintenanceWindowExecutionTasksOutput =
-    super::schema::ops::DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS,
+    DescribeMaintenanceWindowExecutionTasksOutput,
     "DescribeMaintenanceWindowExecutionTasks"; DescribeMaintenanceWindowExecutionsInput
-    => DescribeMaintenanceWindowExecutionsOutput =
-    super::schema::ops::DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS,
-    "DescribeMaintenanceWindowExecutions"; DescribeMaintenanceWindowScheduleInput =>
-    DescribeMaintenanceWindowScheduleOutput =
-    super::schema::ops::DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE,
+    => DescribeMaintenanceWindowExecutionsOutput, "DescribeMaintenanceWindowExecutions";
+    DescribeMaintenanceWindowScheduleInput => DescribeMaintenanceWindowScheduleOutput,
     "DescribeMaintenanceWindowSchedule"; DescribeMaintenanceWindowTargetsInput =>
-    DescribeMaintenanceWindowTargetsOutput =
-    super::schema::ops::DESCRIBE_MAINTENANCE_WINDOW_TARGETS,
-    "DescribeMaintenanceWindowTargets"; DescribeMaintenanceWindowTasksInput =>
-    DescribeMaintenanceWindowTasksOutput =
-    super::schema::ops::DESCRIBE_MAINTENANCE_WINDOW_TASKS,
+    DescribeMaintenanceWindowTargetsOutput, "DescribeMaintenanceWindowTargets";
+    DescribeMaintenanceWindowTasksInput => DescribeMaintenanceWindowTasksOutput,
     "DescribeMaintenanceWindowTasks"; DescribeMaintenanceWindowsInput =>
-    DescribeMaintenanceWindowsOutput = super::schema::ops::DESCRIBE_MAINTENANCE_WINDOWS,
-    "DescribeMaintenanceWindows"; DescribeMaintenanceWindowsForTargetInput =>
-    DescribeMaintenanceWindowsForTargetOutput =
-    super::schema::ops::DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET,
-    "DescribeMaintenanceWindowsForTarget"; DescribeOpsItemsInput =>
-    DescribeOpsItemsOutput = super::schema::ops::DESCRIBE_OPS_ITEMS, "DescribeOpsItems";
-    DescribeParametersInput => DescribeParametersOutput =
-    super::schema::ops::DESCRIBE_PARAMETERS, "DescribeParameters";
-    DescribePatchBaselinesInput => DescribePatchBaselinesOutput =
-    super::schema::ops::DESCRIBE_PATCH_BASELINES, "DescribePatchBaselines";
-    DescribePatchGroupStateInput => DescribePatchGroupStateOutput =
-    super::schema::ops::DESCRIBE_PATCH_GROUP_STATE, "DescribePatchGroupState";
-    DescribePatchGroupsInput => DescribePatchGroupsOutput =
-    super::schema::ops::DESCRIBE_PATCH_GROUPS, "DescribePatchGroups";
-    DescribePatchPropertiesInput => DescribePatchPropertiesOutput =
-    super::schema::ops::DESCRIBE_PATCH_PROPERTIES, "DescribePatchProperties";
-    DescribeSessionsInput => DescribeSessionsOutput =
-    super::schema::ops::DESCRIBE_SESSIONS, "DescribeSessions";
-    DisassociateOpsItemRelatedItemInput => DisassociateOpsItemRelatedItemOutput =
-    super::schema::ops::DISASSOCIATE_OPS_ITEM_RELATED_ITEM,
-    "DisassociateOpsItemRelatedItem"; GetAccessTokenInput => GetAccessTokenOutput =
-    super::schema::ops::GET_ACCESS_TOKEN, "GetAccessToken"; GetAutomationExecutionInput
-    => GetAutomationExecutionOutput = super::schema::ops::GET_AUTOMATION_EXECUTION,
-    "GetAutomationExecution"; GetCalendarStateInput => GetCalendarStateOutput =
-    super::schema::ops::GET_CALENDAR_STATE, "GetCalendarState"; GetCloudConnectorInput =>
-    GetCloudConnectorOutput = super::schema::ops::GET_CLOUD_CONNECTOR,
-    "GetCloudConnector"; GetCommandInvocationInput => GetCommandInvocationOutput =
-    super::schema::ops::GET_COMMAND_INVOCATION, "GetCommandInvocation";
-    GetConnectionStatusInput => GetConnectionStatusOutput =
-    super::schema::ops::GET_CONNECTION_STATUS, "GetConnectionStatus";
-    GetDefaultPatchBaselineInput => GetDefaultPatchBaselineOutput =
-    super::schema::ops::GET_DEFAULT_PATCH_BASELINE, "GetDefaultPatchBaseline";
-    GetDeployablePatchSnapshotForInstanceInput =>
-    GetDeployablePatchSnapshotForInstanceOutput =
-    super::schema::ops::GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE,
-    "GetDeployablePatchSnapshotForInstance"; GetDocumentInput => GetDocumentOutput =
-    super::schema::ops::GET_DOCUMENT, "GetDocument"; GetExecutionPreviewInput =>
-    GetExecutionPreviewOutput = super::schema::ops::GET_EXECUTION_PREVIEW,
-    "GetExecutionPreview"; GetInventoryInput => GetInventoryOutput =
-    super::schema::ops::GET_INVENTORY, "GetInventory"; GetInventorySchemaInput =>
-    GetInventorySchemaOutput = super::schema::ops::GET_INVENTORY_SCHEMA,
-    "GetInventorySchema"; GetMaintenanceWindowInput => GetMaintenanceWindowOutput =
-    super::schema::ops::GET_MAINTENANCE_WINDOW, "GetMaintenanceWindow";
-    GetMaintenanceWindowExecutionInput => GetMaintenanceWindowExecutionOutput =
-    super::schema::ops::GET_MAINTENANCE_WINDOW_EXECUTION,
+    DescribeMaintenanceWindowsOutput, "DescribeMaintenanceWindows";
+    DescribeMaintenanceWindowsForTargetInput =>
+    DescribeMaintenanceWindowsForTargetOutput, "DescribeMaintenanceWindowsForTarget";
+    DescribeOpsItemsInput => DescribeOpsItemsOutput, "DescribeOpsItems";
+    DescribeParametersInput => DescribeParametersOutput, "DescribeParameters";
+    DescribePatchBaselinesInput => DescribePatchBaselinesOutput,
+    "DescribePatchBaselines"; DescribePatchGroupStateInput =>
+    DescribePatchGroupStateOutput, "DescribePatchGroupState"; DescribePatchGroupsInput =>
+    DescribePatchGroupsOutput, "DescribePatchGroups"; DescribePatchPropertiesInput =>
+    DescribePatchPropertiesOutput, "DescribePatchProperties"; DescribeSessionsInput =>
+    DescribeSessionsOutput, "DescribeSessions"; DisassociateOpsItemRelatedItemInput =>
+    DisassociateOpsItemRelatedItemOutput, "DisassociateOpsItemRelatedItem";
+    GetAccessTokenInput => GetAccessTokenOutput, "GetAccessToken";
+    GetAutomationExecutionInput => GetAutomationExecutionOutput,
+    "GetAutomationExecution"; GetCalendarStateInput => GetCalendarStateOutput,
+    "GetCalendarState"; GetCloudConnectorInput => GetCloudConnectorOutput,
+    "GetCloudConnector"; GetCommandInvocationInput => GetCommandInvocationOutput,
+    "GetCommandInvocation"; GetConnectionStatusInput => GetConnectionStatusOutput,
+    "GetConnectionStatus"; GetDefaultPatchBaselineInput => GetDefaultPatchBaselineOutput,
+    "GetDefaultPatchBaseline"; GetDeployablePatchSnapshotForInstanceInput =>
+    GetDeployablePatchSnapshotForInstanceOutput, "GetDeployablePatchSnapshotForInstance";
+    GetDocumentInput => GetDocumentOutput, "GetDocument"; GetExecutionPreviewInput =>
+    GetExecutionPreviewOutput, "GetExecutionPreview"; GetInventoryInput =>
+    GetInventoryOutput, "GetInventory"; GetInventorySchemaInput =>
+    GetInventorySchemaOutput, "GetInventorySchema"; GetMaintenanceWindowInput =>
+    GetMaintenanceWindowOutput, "GetMaintenanceWindow";
+    GetMaintenanceWindowExecutionInput => GetMaintenanceWindowExecutionOutput,
     "GetMaintenanceWindowExecution"; GetMaintenanceWindowExecutionTaskInput =>
-    GetMaintenanceWindowExecutionTaskOutput =
-    super::schema::ops::GET_MAINTENANCE_WINDOW_EXECUTION_TASK,
-    "GetMaintenanceWindowExecutionTask"; GetMaintenanceWindowExecutionTaskInvocationInput
-    => GetMaintenanceWindowExecutionTaskInvocationOutput =
-    super::schema::ops::GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION,
+    GetMaintenanceWindowExecutionTaskOutput, "GetMaintenanceWindowExecutionTask";
+    GetMaintenanceWindowExecutionTaskInvocationInput =>
+    GetMaintenanceWindowExecutionTaskInvocationOutput,
     "GetMaintenanceWindowExecutionTaskInvocation"; GetMaintenanceWindowTaskInput =>
-    GetMaintenanceWindowTaskOutput = super::schema::ops::GET_MAINTENANCE_WINDOW_TASK,
-    "GetMaintenanceWindowTask"; GetOpsItemInput => GetOpsItemOutput =
-    super::schema::ops::GET_OPS_ITEM, "GetOpsItem"; GetOpsMetadataInput =>
-    GetOpsMetadataOutput = super::schema::ops::GET_OPS_METADATA, "GetOpsMetadata";
-    GetOpsSummaryInput => GetOpsSummaryOutput = super::schema::ops::GET_OPS_SUMMARY,
-    "GetOpsSummary"; GetParameterInput => GetParameterOutput =
-    super::schema::ops::GET_PARAMETER, "GetParameter"; GetParameterHistoryInput =>
-    GetParameterHistoryOutput = super::schema::ops::GET_PARAMETER_HISTORY,
-    "GetParameterHistory"; GetParametersInput => GetParametersOutput =
-    super::schema::ops::GET_PARAMETERS, "GetParameters"; GetParametersByPathInput =>
-    GetParametersByPathOutput = super::schema::ops::GET_PARAMETERS_BY_PATH,
-    "GetParametersByPath"; GetPatchBaselineInput => GetPatchBaselineOutput =
-    super::schema::ops::GET_PATCH_BASELINE, "GetPatchBaseline";
-    GetPatchBaselineForPatchGroupInput => GetPatchBaselineForPatchGroupOutput =
-    super::schema::ops::GET_PATCH_BASELINE_FOR_PATCH_GROUP,
-    "GetPatchBaselineForPatchGroup"; GetResourcePoliciesInput =>
-    GetResourcePoliciesOutput = super::schema::ops::GET_RESOURCE_POLICIES,
-    "GetResourcePolicies"; GetServiceSettingInput => GetServiceSettingOutput =
-    super::schema::ops::GET_SERVICE_SETTING, "GetServiceSetting";
-    LabelParameterVersionInput => LabelParameterVersionOutput =
-    super::schema::ops::LABEL_PARAMETER_VERSION, "LabelParameterVersion";
-    ListAssociationVersionsInput => ListAssociationVersionsOutput =
-    super::schema::ops::LIST_ASSOCIATION_VERSIONS, "ListAssociationVersions";
-    ListAssociationsInput => ListAssociationsOutput =
-    super::schema::ops::LIST_ASSOCIATIONS, "ListAssociations"; ListCloudConnectorsInput
-    => ListCloudConnectorsOutput = super::schema::ops::LIST_CLOUD_CONNECTORS,
-    "ListCloudConnectors"; ListCommandInvocationsInput => ListCommandInvocationsOutput =
-    super::schema::ops::LIST_COMMAND_INVOCATIONS, "ListCommandInvocations";
-    ListCommandsInput => ListCommandsOutput = super::schema::ops::LIST_COMMANDS,
-    "ListCommands"; ListComplianceItemsInput => ListComplianceItemsOutput =
-    super::schema::ops::LIST_COMPLIANCE_ITEMS, "ListComplianceItems";
-    ListComplianceSummariesInput => ListComplianceSummariesOutput =
-    super::schema::ops::LIST_COMPLIANCE_SUMMARIES, "ListComplianceSummaries";
-    ListDocumentMetadataHistoryInput => ListDocumentMetadataHistoryOutput =
-    super::schema::ops::LIST_DOCUMENT_METADATA_HISTORY, "ListDocumentMetadataHistory";
-    ListDocumentVersionsInput => ListDocumentVersionsOutput =
-    super::schema::ops::LIST_DOCUMENT_VERSIONS, "ListDocumentVersions";
-    ListDocumentsInput => ListDocumentsOutput = super::schema::ops::LIST_DOCUMENTS,
-    "ListDocuments"; ListInventoryEntriesInput => ListInventoryEntriesOutput =
-    super::schema::ops::LIST_INVENTORY_ENTRIES, "ListInventoryEntries"; ListNodesInput =>
-    ListNodesOutput = super::schema::ops::LIST_NODES, "ListNodes"; ListNodesSummaryInput
-    => ListNodesSummaryOutput = super::schema::ops::LIST_NODES_SUMMARY,
-    "ListNodesSummary"; ListOpsItemEventsInput => ListOpsItemEventsOutput =
-    super::schema::ops::LIST_OPS_ITEM_EVENTS, "ListOpsItemEvents";
-    ListOpsItemRelatedItemsInput => ListOpsItemRelatedItemsOutput =
-    super::schema::ops::LIST_OPS_ITEM_RELATED_ITEMS, "ListOpsItemRelatedItems";
-    ListOpsMetadataInput => ListOpsMetadataOutput =
-    super::schema::ops::LIST_OPS_METADATA, "ListOpsMetadata";
-    ListResourceComplianceSummariesInput => ListResourceComplianceSummariesOutput =
-    super::schema::ops::LIST_RESOURCE_COMPLIANCE_SUMMARIES,
-    "ListResourceComplianceSummaries"; ListResourceDataSyncInput =>
-    ListResourceDataSyncOutput = super::schema::ops::LIST_RESOURCE_DATA_SYNC,
-    "ListResourceDataSync"; ListTagsForResourceInput => ListTagsForResourceOutput =
-    super::schema::ops::LIST_TAGS_FOR_RESOURCE, "ListTagsForResource";
-    ModifyDocumentPermissionInput => ModifyDocumentPermissionOutput =
-    super::schema::ops::MODIFY_DOCUMENT_PERMISSION, "ModifyDocumentPermission";
-    PutComplianceItemsInput => PutComplianceItemsOutput =
-    super::schema::ops::PUT_COMPLIANCE_ITEMS, "PutComplianceItems"; PutInventoryInput =>
-    PutInventoryOutput = super::schema::ops::PUT_INVENTORY, "PutInventory";
-    PutParameterInput => PutParameterOutput = super::schema::ops::PUT_PARAMETER,
-    "PutParameter"; PutResourcePolicyInput => PutResourcePolicyOutput =
-    super::schema::ops::PUT_RESOURCE_POLICY, "PutResourcePolicy";
+    GetMaintenanceWindowTaskOutput, "GetMaintenanceWindowTask"; GetOpsItemInput =>
+    GetOpsItemOutput, "GetOpsItem"; GetOpsMetadataInput => GetOpsMetadataOutput,
+    "GetOpsMetadata"; GetOpsSummaryInput => GetOpsSummaryOutput, "GetOpsSummary";
+    GetParameterInput => GetParameterOutput, "GetParameter"; GetParameterHistoryInput =>
+    GetParameterHistoryOutput, "GetParameterHistory"; GetParametersInput =>
+    GetParametersOutput, "GetParameters"; GetParametersByPathInput =>
+    GetParametersByPathOutput, "GetParametersByPath"; GetPatchBaselineInput =>
+    GetPatchBaselineOutput, "GetPatchBaseline"; GetPatchBaselineForPatchGroupInput =>
+    GetPatchBaselineForPatchGroupOutput, "GetPatchBaselineForPatchGroup";
+    GetResourcePoliciesInput => GetResourcePoliciesOutput, "GetResourcePolicies";
+    GetServiceSettingInput => GetServiceSettingOutput, "GetServiceSetting";
+    LabelParameterVersionInput => LabelParameterVersionOutput, "LabelParameterVersion";
+    ListAssociationVersionsInput => ListAssociationVersionsOutput,
+    "ListAssociationVersions"; ListAssociationsInput => ListAssociationsOutput,
+    "ListAssociations"; ListCloudConnectorsInput => ListCloudConnectorsOutput,
+    "ListCloudConnectors"; ListCommandInvocationsInput => ListCommandInvocationsOutput,
+    "ListCommandInvocations"; ListCommandsInput => ListCommandsOutput, "ListCommands";
+    ListComplianceItemsInput => ListComplianceItemsOutput, "ListComplianceItems";
+    ListComplianceSummariesInput => ListComplianceSummariesOutput,
+    "ListComplianceSummaries"; ListDocumentMetadataHistoryInput =>
+    ListDocumentMetadataHistoryOutput, "ListDocumentMetadataHistory";
+    ListDocumentVersionsInput => ListDocumentVersionsOutput, "ListDocumentVersions";
+    ListDocumentsInput => ListDocumentsOutput, "ListDocuments"; ListInventoryEntriesInput
+    => ListInventoryEntriesOutput, "ListInventoryEntries"; ListNodesInput =>
+    ListNodesOutput, "ListNodes"; ListNodesSummaryInput => ListNodesSummaryOutput,
+    "ListNodesSummary"; ListOpsItemEventsInput => ListOpsItemEventsOutput,
+    "ListOpsItemEvents"; ListOpsItemRelatedItemsInput => ListOpsItemRelatedItemsOutput,
+    "ListOpsItemRelatedItems"; ListOpsMetadataInput => ListOpsMetadataOutput,
+    "ListOpsMetadata"; ListResourceComplianceSummariesInput =>
+    ListResourceComplianceSummariesOutput, "ListResourceComplianceSummaries";
+    ListResourceDataSyncInput => ListResourceDataSyncOutput, "ListResourceDataSync";
+    ListTagsForResourceInput => ListTagsForResourceOutput, "ListTagsForResource";
+    ModifyDocumentPermissionInput => ModifyDocumentPermissionOutput,
+    "ModifyDocumentPermission"; PutComplianceItemsInput => PutComplianceItemsOutput,
+    "PutComplianceItems"; PutInventoryInput => PutInventoryOutput, "PutInventory";
+    PutParameterInput => PutParameterOutput, "PutParameter"; PutResourcePolicyInput =>
+    PutResourcePolicyOutput, "PutResourcePolicy";
     RegisterDefaultHostManagementConfigurationInput =>
-    RegisterDefaultHostManagementConfigurationOutput =
-    super::schema::ops::REGISTER_DEFAULT_HOST_MANAGEMENT_CONFIGURATION,
+    RegisterDefaultHostManagementConfigurationOutput,
     "RegisterDefaultHostManagementConfiguration"; RegisterDefaultPatchBaselineInput =>
-    RegisterDefaultPatchBaselineOutput =
-    super::schema::ops::REGISTER_DEFAULT_PATCH_BASELINE, "RegisterDefaultPatchBaseline";
-    RegisterPatchBaselineForPatchGroupInput => RegisterPatchBaselineForPatchGroupOutput =
-    super::schema::ops::REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP,
+    RegisterDefaultPatchBaselineOutput, "RegisterDefaultPatchBaseline";
+    RegisterPatchBaselineForPatchGroupInput => RegisterPatchBaselineForPatchGroupOutput,
     "RegisterPatchBaselineForPatchGroup"; RegisterTargetWithMaintenanceWindowInput =>
-    RegisterTargetWithMaintenanceWindowOutput =
-    super::schema::ops::REGISTER_TARGET_WITH_MAINTENANCE_WINDOW,
-    "RegisterTargetWithMaintenanceWindow"; RegisterTaskWithMaintenanceWindowInput =>
-    RegisterTaskWithMaintenanceWindowOutput =
-    super::schema::ops::REGISTER_TASK_WITH_MAINTENANCE_WINDOW,
+    RegisterTargetWithMaintenanceWindowOutput, "RegisterTargetWithMaintenanceWindow";
+    RegisterTaskWithMaintenanceWindowInput => RegisterTaskWithMaintenanceWindowOutput,
     "RegisterTaskWithMaintenanceWindow"; RemoveTagsFromResourceInput =>
-    RemoveTagsFromResourceOutput = super::schema::ops::REMOVE_TAGS_FROM_RESOURCE,
-    "RemoveTagsFromResource"; ResetServiceSettingInput => ResetServiceSettingOutput =
-    super::schema::ops::RESET_SERVICE_SETTING, "ResetServiceSetting"; ResumeSessionInput
-    => ResumeSessionOutput = super::schema::ops::RESUME_SESSION, "ResumeSession";
-    SendAutomationSignalInput => SendAutomationSignalOutput =
-    super::schema::ops::SEND_AUTOMATION_SIGNAL, "SendAutomationSignal"; SendCommandInput
-    => SendCommandOutput = super::schema::ops::SEND_COMMAND, "SendCommand";
-    StartAccessRequestInput => StartAccessRequestOutput =
-    super::schema::ops::START_ACCESS_REQUEST, "StartAccessRequest";
-    StartAssociationsOnceInput => StartAssociationsOnceOutput =
-    super::schema::ops::START_ASSOCIATIONS_ONCE, "StartAssociationsOnce";
-    StartAutomationExecutionInput => StartAutomationExecutionOutput =
-    super::schema::ops::START_AUTOMATION_EXECUTION, "StartAutomationExecution";
-    StartChangeRequestExecutionInput => StartChangeRequestExecutionOutput =
-    super::schema::ops::START_CHANGE_REQUEST_EXECUTION, "StartChangeRequestExecution";
-    StartExecutionPreviewInput => StartExecutionPreviewOutput =
-    super::schema::ops::START_EXECUTION_PREVIEW, "StartExecutionPreview";
-    StartSessionInput => StartSessionOutput = super::schema::ops::START_SESSION,
-    "StartSession"; StopAutomationExecutionInput => StopAutomationExecutionOutput =
-    super::schema::ops::STOP_AUTOMATION_EXECUTION, "StopAutomationExecution";
-    TerminateSessionInput => TerminateSessionOutput =
-    super::schema::ops::TERMINATE_SESSION, "TerminateSession";
-    UnlabelParameterVersionInput => UnlabelParameterVersionOutput =
-    super::schema::ops::UNLABEL_PARAMETER_VERSION, "UnlabelParameterVersion";
-    UpdateAssociationInput => UpdateAssociationOutput =
-    super::schema::ops::UPDATE_ASSOCIATION, "UpdateAssociation";
-    UpdateAssociationStatusInput => UpdateAssociationStatusOutput =
-    super::schema::ops::UPDATE_ASSOCIATION_STATUS, "UpdateAssociationStatus";
-    UpdateCloudConnectorInput => UpdateCloudConnectorOutput =
-    super::schema::ops::UPDATE_CLOUD_CONNECTOR, "UpdateCloudConnector";
-    UpdateDocumentInput => UpdateDocumentOutput = super::schema::ops::UPDATE_DOCUMENT,
-    "UpdateDocument"; UpdateDocumentDefaultVersionInput =>
-    UpdateDocumentDefaultVersionOutput =
-    super::schema::ops::UPDATE_DOCUMENT_DEFAULT_VERSION, "UpdateDocumentDefaultVersion";
-    UpdateDocumentMetadataInput => UpdateDocumentMetadataOutput =
-    super::schema::ops::UPDATE_DOCUMENT_METADATA, "UpdateDocumentMetadata";
-    UpdateMaintenanceWindowInput => UpdateMaintenanceWindowOutput =
-    super::schema::ops::UPDATE_MAINTENANCE_WINDOW, "UpdateMaintenanceWindow";
-    UpdateMaintenanceWindowTargetInput => UpdateMaintenanceWindowTargetOutput =
-    super::schema::ops::UPDATE_MAINTENANCE_WINDOW_TARGET,
+    RemoveTagsFromResourceOutput, "RemoveTagsFromResource"; ResetServiceSettingInput =>
+    ResetServiceSettingOutput, "ResetServiceSetting"; ResumeSessionInput =>
+    ResumeSessionOutput, "ResumeSession"; SendAutomationSignalInput =>
+    SendAutomationSignalOutput, "SendAutomationSignal"; SendCommandInput =>
+    SendCommandOutput, "SendCommand"; StartAccessRequestInput =>
+    StartAccessRequestOutput, "StartAccessRequest"; StartAssociationsOnceInput =>
+    StartAssociationsOnceOutput, "StartAssociationsOnce"; StartAutomationExecutionInput
+    => StartAutomationExecutionOutput, "StartAutomationExecution";
+    StartChangeRequestExecutionInput => StartChangeRequestExecutionOutput,
+    "StartChangeRequestExecution"; StartExecutionPreviewInput =>
+    StartExecutionPreviewOutput, "StartExecutionPreview"; StartSessionInput =>
+    StartSessionOutput, "StartSession"; StopAutomationExecutionInput =>
+    StopAutomationExecutionOutput, "StopAutomationExecution"; TerminateSessionInput =>
+    TerminateSessionOutput, "TerminateSession"; UnlabelParameterVersionInput =>
+    UnlabelParameterVersionOutput, "UnlabelParameterVersion"; UpdateAssociationInput =>
+    UpdateAssociationOutput, "UpdateAssociation"; UpdateAssociationStatusInput =>
+    UpdateAssociationStatusOutput, "UpdateAssociationStatus"; UpdateCloudConnectorInput
+    => UpdateCloudConnectorOutput, "UpdateCloudConnector"; UpdateDocumentInput =>
+    UpdateDocumentOutput, "UpdateDocument"; UpdateDocumentDefaultVersionInput =>
+    UpdateDocumentDefaultVersionOutput, "UpdateDocumentDefaultVersion";
+    UpdateDocumentMetadataInput => UpdateDocumentMetadataOutput,
+    "UpdateDocumentMetadata"; UpdateMaintenanceWindowInput =>
+    UpdateMaintenanceWindowOutput, "UpdateMaintenanceWindow";
+    UpdateMaintenanceWindowTargetInput => UpdateMaintenanceWindowTargetOutput,
     "UpdateMaintenanceWindowTarget"; UpdateMaintenanceWindowTaskInput =>
-    UpdateMaintenanceWindowTaskOutput =
-    super::schema::ops::UPDATE_MAINTENANCE_WINDOW_TASK, "UpdateMaintenanceWindowTask";
-    UpdateManagedInstanceRoleInput => UpdateManagedInstanceRoleOutput =
-    super::schema::ops::UPDATE_MANAGED_INSTANCE_ROLE, "UpdateManagedInstanceRole";
-    UpdateOpsItemInput => UpdateOpsItemOutput = super::schema::ops::UPDATE_OPS_ITEM,
-    "UpdateOpsItem"; UpdateOpsMetadataInput => UpdateOpsMetadataOutput =
-    super::schema::ops::UPDATE_OPS_METADATA, "UpdateOpsMetadata";
-    UpdatePatchBaselineInput => UpdatePatchBaselineOutput =
-    super::schema::ops::UPDATE_PATCH_BASELINE, "UpdatePatchBaseline";
-    UpdateResourceDataSyncInput => UpdateResourceDataSyncOutput =
-    super::schema::ops::UPDATE_RESOURCE_DATA_SYNC, "UpdateResourceDataSync";
-    UpdateServiceSettingInput => UpdateServiceSettingOutput =
-    super::schema::ops::UPDATE_SERVICE_SETTING, "UpdateServiceSetting";
-    ValidateCloudConnectorInput => ValidateCloudConnectorOutput =
-    super::schema::ops::VALIDATE_CLOUD_CONNECTOR, "ValidateCloudConnector";
+    UpdateMaintenanceWindowTaskOutput, "UpdateMaintenanceWindowTask";
+    UpdateManagedInstanceRoleInput => UpdateManagedInstanceRoleOutput,
+    "UpdateManagedInstanceRole"; UpdateOpsItemInput => UpdateOpsItemOutput,
+    "UpdateOpsItem"; UpdateOpsMetadataInput => UpdateOpsMetadataOutput,
+    "UpdateOpsMetadata"; UpdatePatchBaselineInput => UpdatePatchBaselineOutput,
+    "UpdatePatchBaseline"; UpdateResourceDataSyncInput => UpdateResourceDataSyncOutput,
+    "UpdateResourceDataSync"; UpdateServiceSettingInput => UpdateServiceSettingOutput,
+    "UpdateServiceSetting"; ValidateCloudConnectorInput => ValidateCloudConnectorOutput,
+    "ValidateCloudConnector";
 );

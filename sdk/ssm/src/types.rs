@@ -7,10 +7,12 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__string_enum!(
-    AccessRequestStatus { Approved = "Approved", Rejected = "Rejected", Revoked =
-    "Revoked", Expired = "Expired", Pending = "Pending" }
+    AccessRequestStatus { 0 Approved = "Approved", 1 Rejected = "Rejected", 2 Revoked =
+    "Revoked", 3 Expired = "Expired", 4 Pending = "Pending" }
 );
-rboto::__string_enum!(AccessType { Standard = "Standard", JustInTime = "JustInTime" });
+rboto::__string_enum!(
+    AccessType { 0 Standard = "Standard", 1 JustInTime = "JustInTime" }
+);
 /// Information includes the Amazon Web Services account ID where the current document is shared and the version shared with that account.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -21,7 +23,7 @@ pub struct AccountSharingInfo {
     pub shared_document_version: Option<String>,
 }
 rboto::__structure!(
-    AccountSharingInfo "AccountSharingInfo"[set from] { account_id : String,
+    AccountSharingInfo "AccountSharingInfo"[from] { account_id : String,
     shared_document_version : String } {}
 );
 /// An activation registers one or more on-premises servers or virtual machines (VMs) with Amazon Web Services so that you can configure those servers or VMs using Run Command. A server or VM that has been registered with Amazon Web Services Systems Manager is called a managed node.
@@ -50,10 +52,10 @@ pub struct Activation {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    Activation "Activation"[set from] { activation_id : String, description : String,
+    Activation "Activation"[from] { activation_id : String, description : String,
     default_instance_name : String, iam_role : String, registration_limit = i32,
     registrations_count = i32, expiration_date : rboto::DateTime, expired = bool,
-    created_date : rboto::DateTime, tags : Vec < Tag > } {}
+    created_date : rboto::DateTime, tags = Vec < Tag > } {}
 );
 /// A CloudWatch alarm you apply to an automation or command.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -74,7 +76,7 @@ pub struct AlarmConfiguration {
 }
 rboto::__structure!(
     AlarmConfiguration "AlarmConfiguration"[set into from] { ignore_poll_alarm_failure =
-    bool, alarms : Vec < Alarm > } {}
+    bool, alarms = Vec < Alarm > } {}
 );
 /// The details about the state of your CloudWatch alarm.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -86,7 +88,7 @@ pub struct AlarmStateInformation {
     pub state: Option<ExternalAlarmState>,
 }
 rboto::__structure!(
-    AlarmStateInformation "AlarmStateInformation"[set from] { name : String, state :
+    AlarmStateInformation "AlarmStateInformation"[from] { name : String, state :
     ExternalAlarmState } {}
 );
 /// Describes an association of a Amazon Web Services Systems Manager document (SSM document) and a managed node.
@@ -121,16 +123,15 @@ pub struct Association {
     pub target_maps: Option<Vec<HashMap<String, Vec<String>>>>,
 }
 rboto::__structure!(
-    Association "Association"[set from] { name : String, instance_id : String,
-    association_id : String, association_version : String, document_version : String,
-    targets : Vec < Target >, last_execution_date : rboto::DateTime, overview :
-    AssociationOverview, schedule_expression : String, association_name : String,
-    schedule_offset = i32, duration = i32, target_maps : Vec < HashMap < String, Vec <
-    String > > > } {}
+    Association "Association"[from] { name : String, instance_id : String, association_id
+    : String, association_version : String, document_version : String, targets = Vec <
+    Target >, last_execution_date : rboto::DateTime, overview = AssociationOverview,
+    schedule_expression : String, association_name : String, schedule_offset = i32,
+    duration = i32, target_maps = Vec < HashMap < String, Vec < String > > > } {}
 );
 rboto::__string_enum!(
-    AssociationComplianceSeverity { Critical = "CRITICAL", High = "HIGH", Medium =
-    "MEDIUM", Low = "LOW", Unspecified = "UNSPECIFIED" }
+    AssociationComplianceSeverity { 0 Critical = "CRITICAL", 1 High = "HIGH", 2 Medium =
+    "MEDIUM", 3 Low = "LOW", 4 Unspecified = "UNSPECIFIED" }
 );
 /// Describes the parameters for a document.
 #[derive(Clone, Default, PartialEq)]
@@ -197,20 +198,20 @@ pub struct AssociationDescription {
     pub association_dispatch_assume_role: Option<String>,
 }
 rboto::__structure!(
-    AssociationDescription "AssociationDescription"[set debug from] { name : String,
+    AssociationDescription "AssociationDescription"[debug from] { name : String,
     instance_id : String, association_version : String, date : rboto::DateTime,
-    last_update_association_date : rboto::DateTime, status : AssociationStatus, overview
-    : AssociationOverview, document_version : String, automation_target_parameter_name :
+    last_update_association_date : rboto::DateTime, status = AssociationStatus, overview
+    = AssociationOverview, document_version : String, automation_target_parameter_name :
     String, parameters : HashMap < String, Vec < String > > [sensitive], association_id :
-    String, targets : Vec < Target >, schedule_expression : String, output_location :
+    String, targets = Vec < Target >, schedule_expression : String, output_location =
     InstanceAssociationOutputLocation, last_execution_date : rboto::DateTime,
     last_successful_execution_date : rboto::DateTime, association_name : String,
     max_errors : String, max_concurrency : String, compliance_severity :
     AssociationComplianceSeverity, sync_compliance : AssociationSyncCompliance,
-    apply_only_at_cron_interval = bool, calendar_names : Vec < String >, target_locations
-    : Vec < TargetLocation >, schedule_offset = i32, duration = i32, target_maps : Vec <
-    HashMap < String, Vec < String > > >, alarm_configuration : AlarmConfiguration,
-    triggered_alarms : Vec < AlarmStateInformation >, association_dispatch_assume_role :
+    apply_only_at_cron_interval = bool, calendar_names = Vec < String >, target_locations
+    = Vec < TargetLocation >, schedule_offset = i32, duration = i32, target_maps = Vec <
+    HashMap < String, Vec < String > > >, alarm_configuration = AlarmConfiguration,
+    triggered_alarms = Vec < AlarmStateInformation >, association_dispatch_assume_role :
     String } {}
 );
 /// Includes information about the specified association.
@@ -238,11 +239,11 @@ pub struct AssociationExecution {
     pub triggered_alarms: Option<Vec<AlarmStateInformation>>,
 }
 rboto::__structure!(
-    AssociationExecution "AssociationExecution"[set from] { association_id : String,
+    AssociationExecution "AssociationExecution"[from] { association_id : String,
     association_version : String, execution_id : String, status : String, detailed_status
     : String, created_time : rboto::DateTime, last_execution_date : rboto::DateTime,
-    resource_count_by_status : String, alarm_configuration : AlarmConfiguration,
-    triggered_alarms : Vec < AlarmStateInformation > } {}
+    resource_count_by_status : String, alarm_configuration = AlarmConfiguration,
+    triggered_alarms = Vec < AlarmStateInformation > } {}
 );
 /// Filters used in the request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -261,7 +262,7 @@ rboto::__structure!(
     } {}
 );
 rboto::__string_enum!(
-    AssociationExecutionFilterKey { ExecutionId = "ExecutionId", Status = "Status",
+    AssociationExecutionFilterKey { 0 ExecutionId = "ExecutionId", 1 Status = "Status", 2
     CreatedTime = "CreatedTime" }
 );
 /// Includes information about the specified association execution.
@@ -288,10 +289,10 @@ pub struct AssociationExecutionTarget {
     pub output_source: Option<OutputSource>,
 }
 rboto::__structure!(
-    AssociationExecutionTarget "AssociationExecutionTarget"[set from] { association_id :
+    AssociationExecutionTarget "AssociationExecutionTarget"[from] { association_id :
     String, association_version : String, execution_id : String, resource_id : String,
     resource_type : String, status : String, detailed_status : String,
-    last_execution_date : rboto::DateTime, output_source : OutputSource } {}
+    last_execution_date : rboto::DateTime, output_source = OutputSource } {}
 );
 /// Filters for the association execution.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -307,8 +308,8 @@ rboto::__structure!(
     : AssociationExecutionTargetsFilterKey, value : String } {}
 );
 rboto::__string_enum!(
-    AssociationExecutionTargetsFilterKey { Status = "Status", ResourceId = "ResourceId",
-    ResourceType = "ResourceType" }
+    AssociationExecutionTargetsFilterKey { 0 Status = "Status", 1 ResourceId =
+    "ResourceId", 2 ResourceType = "ResourceType" }
 );
 /// Describes a filter.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -324,15 +325,15 @@ rboto::__structure!(
     String } {}
 );
 rboto::__string_enum!(
-    AssociationFilterKey { InstanceId = "InstanceId", Name = "Name", AssociationId =
-    "AssociationId", AssociationStatusName = "AssociationStatusName", LastExecutedBefore
-    = "LastExecutedBefore", LastExecutedAfter = "LastExecutedAfter", AssociationName =
-    "AssociationName", ResourceGroupName = "ResourceGroupName", CloudConnectorId =
-    "CloudConnectorId" }
+    AssociationFilterKey { 0 InstanceId = "InstanceId", 1 Name = "Name", 2 AssociationId
+    = "AssociationId", 3 AssociationStatusName = "AssociationStatusName", 4
+    LastExecutedBefore = "LastExecutedBefore", 5 LastExecutedAfter = "LastExecutedAfter",
+    6 AssociationName = "AssociationName", 7 ResourceGroupName = "ResourceGroupName", 8
+    CloudConnectorId = "CloudConnectorId" }
 );
 rboto::__string_enum!(
-    AssociationFilterOperatorType { Equal = "EQUAL", LessThan = "LESS_THAN", GreaterThan
-    = "GREATER_THAN" }
+    AssociationFilterOperatorType { 0 Equal = "EQUAL", 1 LessThan = "LESS_THAN", 2
+    GreaterThan = "GREATER_THAN" }
 );
 /// Information about the association.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -346,9 +347,8 @@ pub struct AssociationOverview {
     pub association_status_aggregated_count: Option<HashMap<String, i32>>,
 }
 rboto::__structure!(
-    AssociationOverview "AssociationOverview"[set from] { status : String,
-    detailed_status : String, association_status_aggregated_count : HashMap < String, i32
-    > } {}
+    AssociationOverview "AssociationOverview"[from] { status : String, detailed_status :
+    String, association_status_aggregated_count : HashMap < String, i32 > } {}
 );
 /// Describes an association status.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -368,9 +368,12 @@ rboto::__structure!(
     AssociationStatusName, message : String, additional_info : String } {}
 );
 rboto::__string_enum!(
-    AssociationStatusName { Pending = "Pending", Success = "Success", Failed = "Failed" }
+    AssociationStatusName { 0 Pending = "Pending", 1 Success = "Success", 2 Failed =
+    "Failed" }
 );
-rboto::__string_enum!(AssociationSyncCompliance { Auto = "AUTO", Manual = "MANUAL" });
+rboto::__string_enum!(
+    AssociationSyncCompliance { 0 Auto = "AUTO", 1 Manual = "MANUAL" }
+);
 /// Information about the association version.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -419,15 +422,15 @@ pub struct AssociationVersionInfo {
     pub association_dispatch_assume_role: Option<String>,
 }
 rboto::__structure!(
-    AssociationVersionInfo "AssociationVersionInfo"[set debug from] { association_id :
+    AssociationVersionInfo "AssociationVersionInfo"[debug from] { association_id :
     String, association_version : String, created_date : rboto::DateTime, name : String,
     document_version : String, parameters : HashMap < String, Vec < String > >
-    [sensitive], targets : Vec < Target >, schedule_expression : String, output_location
-    : InstanceAssociationOutputLocation, association_name : String, max_errors : String,
+    [sensitive], targets = Vec < Target >, schedule_expression : String, output_location
+    = InstanceAssociationOutputLocation, association_name : String, max_errors : String,
     max_concurrency : String, compliance_severity : AssociationComplianceSeverity,
     sync_compliance : AssociationSyncCompliance, apply_only_at_cron_interval = bool,
-    calendar_names : Vec < String >, target_locations : Vec < TargetLocation >,
-    schedule_offset = i32, duration = i32, target_maps : Vec < HashMap < String, Vec <
+    calendar_names = Vec < String >, target_locations = Vec < TargetLocation >,
+    schedule_offset = i32, duration = i32, target_maps = Vec < HashMap < String, Vec <
     String > > >, association_dispatch_assume_role : String } {}
 );
 /// A structure that includes attributes that describe a document attachment.
@@ -446,10 +449,10 @@ pub struct AttachmentContent {
     pub url: Option<String>,
 }
 rboto::__structure!(
-    AttachmentContent "AttachmentContent"[set from] { name : String, size = i64, hash :
+    AttachmentContent "AttachmentContent"[from] { name : String, size = i64, hash :
     String, hash_type : AttachmentHashType, url : String } {}
 );
-rboto::__string_enum!(AttachmentHashType { Sha256 = "Sha256" });
+rboto::__string_enum!(AttachmentHashType { 0 Sha256 = "Sha256" });
 /// An attribute of an attachment, such as the attachment name.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -458,7 +461,7 @@ pub struct AttachmentInformation {
     pub name: Option<String>,
 }
 rboto::__structure!(
-    AttachmentInformation "AttachmentInformation"[set from] { name : String } {}
+    AttachmentInformation "AttachmentInformation"[from] { name : String } {}
 );
 /// Identifying information about a document attachment, including the file name and a key-value pair that identifies the location of an attachment to a document.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -473,10 +476,10 @@ pub struct AttachmentsSource {
 }
 rboto::__structure!(
     AttachmentsSource "AttachmentsSource"[set into] { key : AttachmentsSourceKey, values
-    : Vec < String >, name : String } {}
+    = Vec < String >, name : String } {}
 );
 rboto::__string_enum!(
-    AttachmentsSourceKey { SourceUrl = "SourceUrl", S3FileUrl = "S3FileUrl",
+    AttachmentsSourceKey { 0 SourceUrl = "SourceUrl", 1 S3FileUrl = "S3FileUrl", 2
     AttachmentReference = "AttachmentReference" }
 );
 /// Detailed information about the current state of an individual Automation execution.
@@ -559,22 +562,22 @@ pub struct AutomationExecution {
     pub targets_summary: Option<TargetsSummary>,
 }
 rboto::__structure!(
-    AutomationExecution "AutomationExecution"[set from] { automation_execution_id :
-    String, document_name : String, document_version : String, execution_start_time :
+    AutomationExecution "AutomationExecution"[from] { automation_execution_id : String,
+    document_name : String, document_version : String, execution_start_time :
     rboto::DateTime, execution_end_time : rboto::DateTime, automation_execution_status :
-    AutomationExecutionStatus, step_executions : Vec < StepExecution >,
+    AutomationExecutionStatus, step_executions = Vec < StepExecution >,
     step_executions_truncated = bool, parameters : HashMap < String, Vec < String > >,
     outputs : HashMap < String, Vec < String > >, failure_message : String,
     warning_message : String, mode : ExecutionMode, parent_automation_execution_id :
     String, executed_by : String, current_step_name : String, current_action : String,
-    target_parameter_name : String, targets : Vec < Target >, target_maps : Vec < HashMap
-    < String, Vec < String > > >, resolved_targets : ResolvedTargets, max_concurrency :
-    String, max_errors : String, target : String, target_locations : Vec < TargetLocation
-    >, progress_counters : ProgressCounters, alarm_configuration : AlarmConfiguration,
-    triggered_alarms : Vec < AlarmStateInformation >, target_locations_url : String,
-    automation_subtype : AutomationSubtype, scheduled_time : rboto::DateTime, runbooks :
+    target_parameter_name : String, targets = Vec < Target >, target_maps = Vec < HashMap
+    < String, Vec < String > > >, resolved_targets = ResolvedTargets, max_concurrency :
+    String, max_errors : String, target : String, target_locations = Vec < TargetLocation
+    >, progress_counters = ProgressCounters, alarm_configuration = AlarmConfiguration,
+    triggered_alarms = Vec < AlarmStateInformation >, target_locations_url : String,
+    automation_subtype : AutomationSubtype, scheduled_time : rboto::DateTime, runbooks =
     Vec < Runbook >, ops_item_id : String, association_id : String, change_request_name :
-    String, variables : HashMap < String, Vec < String > >, targets_summary :
+    String, variables : HashMap < String, Vec < String > >, targets_summary =
     TargetsSummary } {}
 );
 /// A filter used to match specific automation executions. This is used to limit the scope of Automation execution information returned.
@@ -588,15 +591,16 @@ pub struct AutomationExecutionFilter {
 }
 rboto::__structure!(
     AutomationExecutionFilter "AutomationExecutionFilter"[set into] { key :
-    AutomationExecutionFilterKey, values : Vec < String > } {}
+    AutomationExecutionFilterKey, values = Vec < String > } {}
 );
 rboto::__string_enum!(
-    AutomationExecutionFilterKey { DocumentNamePrefix = "DocumentNamePrefix",
-    ExecutionStatus = "ExecutionStatus", ExecutionId = "ExecutionId", ParentExecutionId =
-    "ParentExecutionId", CurrentAction = "CurrentAction", StartTimeBefore =
-    "StartTimeBefore", StartTimeAfter = "StartTimeAfter", AutomationType =
-    "AutomationType", TagKey = "TagKey", TargetResourceGroup = "TargetResourceGroup",
-    AutomationSubtype = "AutomationSubtype", OpsItemId = "OpsItemId" }
+    AutomationExecutionFilterKey { 0 DocumentNamePrefix = "DocumentNamePrefix", 1
+    ExecutionStatus = "ExecutionStatus", 2 ExecutionId = "ExecutionId", 3
+    ParentExecutionId = "ParentExecutionId", 4 CurrentAction = "CurrentAction", 5
+    StartTimeBefore = "StartTimeBefore", 6 StartTimeAfter = "StartTimeAfter", 7
+    AutomationType = "AutomationType", 8 TagKey = "TagKey", 9 TargetResourceGroup =
+    "TargetResourceGroup", 10 AutomationSubtype = "AutomationSubtype", 11 OpsItemId =
+    "OpsItemId" }
 );
 /// Information about the optional inputs that can be specified for an automation execution preview.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -617,9 +621,9 @@ pub struct AutomationExecutionInputs {
 }
 rboto::__structure!(
     AutomationExecutionInputs "AutomationExecutionInputs"[set into] { parameters :
-    HashMap < String, Vec < String > >, target_parameter_name : String, targets : Vec <
-    Target >, target_maps : Vec < HashMap < String, Vec < String > > >, target_locations
-    : Vec < TargetLocation >, target_locations_url : String } {}
+    HashMap < String, Vec < String > >, target_parameter_name : String, targets = Vec <
+    Target >, target_maps = Vec < HashMap < String, Vec < String > > >, target_locations
+    = Vec < TargetLocation >, target_locations_url : String } {}
 );
 /// Details about a specific Automation execution.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -691,19 +695,19 @@ pub struct AutomationExecutionMetadata {
     pub change_request_name: Option<String>,
 }
 rboto::__structure!(
-    AutomationExecutionMetadata "AutomationExecutionMetadata"[set from] {
+    AutomationExecutionMetadata "AutomationExecutionMetadata"[from] {
     automation_execution_id : String, document_name : String, document_version : String,
     automation_execution_status : AutomationExecutionStatus, execution_start_time :
     rboto::DateTime, execution_end_time : rboto::DateTime, executed_by : String, log_file
     : String, outputs : HashMap < String, Vec < String > >, mode : ExecutionMode,
     parent_automation_execution_id : String, current_step_name : String, current_action :
     String, failure_message : String, warning_message : String, target_parameter_name :
-    String, targets : Vec < Target >, target_maps : Vec < HashMap < String, Vec < String
-    > > >, resolved_targets : ResolvedTargets, max_concurrency : String, max_errors :
-    String, target : String, automation_type : AutomationType, alarm_configuration :
-    AlarmConfiguration, triggered_alarms : Vec < AlarmStateInformation >,
+    String, targets = Vec < Target >, target_maps = Vec < HashMap < String, Vec < String
+    > > >, resolved_targets = ResolvedTargets, max_concurrency : String, max_errors :
+    String, target : String, automation_type : AutomationType, alarm_configuration =
+    AlarmConfiguration, triggered_alarms = Vec < AlarmStateInformation >,
     target_locations_url : String, automation_subtype : AutomationSubtype, scheduled_time
-    : rboto::DateTime, runbooks : Vec < Runbook >, ops_item_id : String, association_id :
+    : rboto::DateTime, runbooks = Vec < Runbook >, ops_item_id : String, association_id :
     String, change_request_name : String } {}
 );
 /// Information about the results of the execution preview.
@@ -720,26 +724,29 @@ pub struct AutomationExecutionPreview {
     pub total_accounts: Option<i32>,
 }
 rboto::__structure!(
-    AutomationExecutionPreview "AutomationExecutionPreview"[set from] { step_previews :
-    HashMap < String, i32 >, regions : Vec < String >, target_previews : Vec <
+    AutomationExecutionPreview "AutomationExecutionPreview"[from] { step_previews :
+    HashMap < String, i32 >, regions = Vec < String >, target_previews = Vec <
     TargetPreview >, total_accounts = i32 } {}
 );
 rboto::__string_enum!(
-    AutomationExecutionStatus { Pending = "Pending", InProgress = "InProgress", Waiting =
-    "Waiting", Success = "Success", TimedOut = "TimedOut", Cancelling = "Cancelling",
-    Cancelled = "Cancelled", Failed = "Failed", PendingApproval = "PendingApproval",
-    Approved = "Approved", Rejected = "Rejected", Scheduled = "Scheduled",
-    RunbookInProgress = "RunbookInProgress", PendingChangeCalendarOverride =
-    "PendingChangeCalendarOverride", ChangeCalendarOverrideApproved =
-    "ChangeCalendarOverrideApproved", ChangeCalendarOverrideRejected =
-    "ChangeCalendarOverrideRejected", CompletedWithSuccess = "CompletedWithSuccess",
-    CompletedWithFailure = "CompletedWithFailure", Exited = "Exited" }
+    AutomationExecutionStatus { 0 Pending = "Pending", 1 InProgress = "InProgress", 2
+    Waiting = "Waiting", 3 Success = "Success", 4 TimedOut = "TimedOut", 5 Cancelling =
+    "Cancelling", 6 Cancelled = "Cancelled", 7 Failed = "Failed", 8 PendingApproval =
+    "PendingApproval", 9 Approved = "Approved", 10 Rejected = "Rejected", 11 Scheduled =
+    "Scheduled", 12 RunbookInProgress = "RunbookInProgress", 13
+    PendingChangeCalendarOverride = "PendingChangeCalendarOverride", 14
+    ChangeCalendarOverrideApproved = "ChangeCalendarOverrideApproved", 15
+    ChangeCalendarOverrideRejected = "ChangeCalendarOverrideRejected", 16
+    CompletedWithSuccess = "CompletedWithSuccess", 17 CompletedWithFailure =
+    "CompletedWithFailure", 18 Exited = "Exited" }
 );
 rboto::__string_enum!(
-    AutomationSubtype { ChangeRequest = "ChangeRequest", AccessRequest = "AccessRequest"
-    }
+    AutomationSubtype { 0 ChangeRequest = "ChangeRequest", 1 AccessRequest =
+    "AccessRequest" }
 );
-rboto::__string_enum!(AutomationType { CrossAccount = "CrossAccount", Local = "Local" });
+rboto::__string_enum!(
+    AutomationType { 0 CrossAccount = "CrossAccount", 1 Local = "Local" }
+);
 /// The access details and targets for connecting to a Microsoft Azure tenant, including the application registration used for authentication and the subscriptions to target.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -758,7 +765,7 @@ pub struct AzureConfiguration {
 rboto::__structure!(
     AzureConfiguration "AzureConfiguration"[set into from] { tenant_id : String,
     tenant_display_name : String, application_id : String, application_display_name :
-    String, targets : ConfigurationTargets } {}
+    String, targets = ConfigurationTargets } {}
 );
 /// Information about an Azure subscription targeted by the cloud connector.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -798,13 +805,13 @@ pub struct BaselineOverride {
 }
 rboto::__structure!(
     BaselineOverride "BaselineOverride"[set into] { operating_system : OperatingSystem,
-    global_filters : PatchFilterGroup, approval_rules : PatchRuleGroup, approved_patches
-    : Vec < String >, approved_patches_compliance_level : PatchComplianceLevel,
-    rejected_patches : Vec < String >, rejected_patches_action : PatchAction,
-    approved_patches_enable_non_security = bool, sources : Vec < PatchSource >,
+    global_filters = PatchFilterGroup, approval_rules = PatchRuleGroup, approved_patches
+    = Vec < String >, approved_patches_compliance_level : PatchComplianceLevel,
+    rejected_patches = Vec < String >, rejected_patches_action : PatchAction,
+    approved_patches_enable_non_security = bool, sources = Vec < PatchSource >,
     available_security_updates_compliance_status : PatchComplianceStatus } {}
 );
-rboto::__string_enum!(CalendarState { Open = "OPEN", Closed = "CLOSED" });
+rboto::__string_enum!(CalendarState { 0 Open = "OPEN", 1 Closed = "CLOSED" });
 /// The configuration that provides access details and targets for connecting to a third-party cloud environment.
 #[derive(Clone, PartialEq)]
 #[derive(Debug)]
@@ -848,11 +855,11 @@ pub struct CloudConnectorFilter {
 }
 rboto::__structure!(
     CloudConnectorFilter "CloudConnectorFilter"[set into] { filter_key :
-    CloudConnectorFilterKey, filter_values : Vec < String > } {}
+    CloudConnectorFilterKey, filter_values = Vec < String > } {}
 );
 rboto::__string_enum!(
-    CloudConnectorFilterKey { SubscriptionId = "SubscriptionId", TenantId = "TenantId",
-    ProjectId = "ProjectId", OrganizationId = "OrganizationId" }
+    CloudConnectorFilterKey { 0 SubscriptionId = "SubscriptionId", 1 TenantId =
+    "TenantId", 2 ProjectId = "ProjectId", 3 OrganizationId = "OrganizationId" }
 );
 /// Summary information about a cloud connector.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -876,8 +883,8 @@ pub struct CloudConnectorSummary {
     pub config_connector_arn: Option<String>,
 }
 rboto::__structure!(
-    CloudConnectorSummary "CloudConnectorSummary"[set from] { cloud_connector_id :
-    String, display_name : String, description : String, role_arn : String, created_at :
+    CloudConnectorSummary "CloudConnectorSummary"[from] { cloud_connector_id : String,
+    display_name : String, description : String, role_arn : String, created_at :
     rboto::DateTime, updated_at : rboto::DateTime, provider : Provider,
     config_connector_arn : String } {}
 );
@@ -952,16 +959,16 @@ pub struct Command {
     pub triggered_alarms: Option<Vec<AlarmStateInformation>>,
 }
 rboto::__structure!(
-    Command "Command"[set debug from] { command_id : String, document_name : String,
+    Command "Command"[debug from] { command_id : String, document_name : String,
     document_version : String, comment : String, expires_after : rboto::DateTime,
-    parameters : HashMap < String, Vec < String > > [sensitive], instance_ids : Vec <
-    String >, targets : Vec < Target >, requested_date_time : rboto::DateTime, status :
+    parameters : HashMap < String, Vec < String > > [sensitive], instance_ids = Vec <
+    String >, targets = Vec < Target >, requested_date_time : rboto::DateTime, status :
     CommandStatus, status_details : String, output_s3_region : String,
     output_s3_bucket_name : String, output_s3_key_prefix : String, max_concurrency :
     String, max_errors : String, target_count = i32, completed_count = i32, error_count =
-    i32, delivery_timed_out_count = i32, service_role : String, notification_config :
-    NotificationConfig, cloud_watch_output_config : CloudWatchOutputConfig,
-    timeout_seconds = i32, alarm_configuration : AlarmConfiguration, triggered_alarms :
+    i32, delivery_timed_out_count = i32, service_role : String, notification_config =
+    NotificationConfig, cloud_watch_output_config = CloudWatchOutputConfig,
+    timeout_seconds = i32, alarm_configuration = AlarmConfiguration, triggered_alarms =
     Vec < AlarmStateInformation > } {}
 );
 /// Describes a command filter.
@@ -977,8 +984,9 @@ rboto::__structure!(
     CommandFilter "CommandFilter"[set into] { key : CommandFilterKey, value : String } {}
 );
 rboto::__string_enum!(
-    CommandFilterKey { InvokedAfter = "InvokedAfter", InvokedBefore = "InvokedBefore",
-    Status = "Status", ExecutionStage = "ExecutionStage", DocumentName = "DocumentName" }
+    CommandFilterKey { 0 InvokedAfter = "InvokedAfter", 1 InvokedBefore =
+    "InvokedBefore", 2 Status = "Status", 3 ExecutionStage = "ExecutionStage", 4
+    DocumentName = "DocumentName" }
 );
 /// An invocation is a copy of a command sent to a specific managed node. A command can apply to one or more managed nodes. A command invocation applies to one managed node. For example, if a user runs `SendCommand` against three managed nodes, then a command invocation is created for each requested managed node ID. A command invocation returns status and detail information about a command you ran.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1018,18 +1026,18 @@ pub struct CommandInvocation {
     pub cloud_watch_output_config: Option<CloudWatchOutputConfig>,
 }
 rboto::__structure!(
-    CommandInvocation "CommandInvocation"[set from] { command_id : String, instance_id :
+    CommandInvocation "CommandInvocation"[from] { command_id : String, instance_id :
     String, instance_name : String, comment : String, document_name : String,
     document_version : String, requested_date_time : rboto::DateTime, status :
     CommandInvocationStatus, status_details : String, trace_output : String,
-    standard_output_url : String, standard_error_url : String, command_plugins : Vec <
-    CommandPlugin >, service_role : String, notification_config : NotificationConfig,
-    cloud_watch_output_config : CloudWatchOutputConfig } {}
+    standard_output_url : String, standard_error_url : String, command_plugins = Vec <
+    CommandPlugin >, service_role : String, notification_config = NotificationConfig,
+    cloud_watch_output_config = CloudWatchOutputConfig } {}
 );
 rboto::__string_enum!(
-    CommandInvocationStatus { Pending = "Pending", InProgress = "InProgress", Delayed =
-    "Delayed", Success = "Success", Cancelled = "Cancelled", TimedOut = "TimedOut",
-    Failed = "Failed", Cancelling = "Cancelling" }
+    CommandInvocationStatus { 0 Pending = "Pending", 1 InProgress = "InProgress", 2
+    Delayed = "Delayed", 3 Success = "Success", 4 Cancelled = "Cancelled", 5 TimedOut =
+    "TimedOut", 6 Failed = "Failed", 7 Cancelling = "Cancelling" }
 );
 /// Describes plugin details.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1061,21 +1069,20 @@ pub struct CommandPlugin {
     pub output_s3_key_prefix: Option<String>,
 }
 rboto::__structure!(
-    CommandPlugin "CommandPlugin"[set from] { name : String, status :
-    CommandPluginStatus, status_details : String, response_code = i32,
-    response_start_date_time : rboto::DateTime, response_finish_date_time :
-    rboto::DateTime, output : String, standard_output_url : String, standard_error_url :
-    String, output_s3_region : String, output_s3_bucket_name : String,
-    output_s3_key_prefix : String } {}
+    CommandPlugin "CommandPlugin"[from] { name : String, status : CommandPluginStatus,
+    status_details : String, response_code = i32, response_start_date_time :
+    rboto::DateTime, response_finish_date_time : rboto::DateTime, output : String,
+    standard_output_url : String, standard_error_url : String, output_s3_region : String,
+    output_s3_bucket_name : String, output_s3_key_prefix : String } {}
 );
 rboto::__string_enum!(
-    CommandPluginStatus { Pending = "Pending", InProgress = "InProgress", Success =
-    "Success", TimedOut = "TimedOut", Cancelled = "Cancelled", Failed = "Failed" }
+    CommandPluginStatus { 0 Pending = "Pending", 1 InProgress = "InProgress", 2 Success =
+    "Success", 3 TimedOut = "TimedOut", 4 Cancelled = "Cancelled", 5 Failed = "Failed" }
 );
 rboto::__string_enum!(
-    CommandStatus { Pending = "Pending", InProgress = "InProgress", Success = "Success",
-    Cancelled = "Cancelled", Failed = "Failed", TimedOut = "TimedOut", Cancelling =
-    "Cancelling" }
+    CommandStatus { 0 Pending = "Pending", 1 InProgress = "InProgress", 2 Success =
+    "Success", 3 Cancelled = "Cancelled", 4 Failed = "Failed", 5 TimedOut = "TimedOut", 6
+    Cancelling = "Cancelling" }
 );
 /// A summary of the call execution that includes an execution ID, the type of execution (for example, `Command`), and the date/time of the execution using a datetime object that is saved in the following format: `yyyy-MM-dd'T'HH:mm:ss'Z'`
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1116,9 +1123,9 @@ pub struct ComplianceItem {
     pub details: Option<HashMap<String, String>>,
 }
 rboto::__structure!(
-    ComplianceItem "ComplianceItem"[set from] { compliance_type : String, resource_type :
+    ComplianceItem "ComplianceItem"[from] { compliance_type : String, resource_type :
     String, resource_id : String, id : String, title : String, status : ComplianceStatus,
-    severity : ComplianceSeverity, execution_summary : ComplianceExecutionSummary,
+    severity : ComplianceSeverity, execution_summary = ComplianceExecutionSummary,
     details : HashMap < String, String > } {}
 );
 /// Information about a compliance item.
@@ -1142,15 +1149,15 @@ rboto::__structure!(
     String > } {}
 );
 rboto::__string_enum!(
-    ComplianceQueryOperatorType { Equal = "EQUAL", NotEqual = "NOT_EQUAL", BeginWith =
-    "BEGIN_WITH", LessThan = "LESS_THAN", GreaterThan = "GREATER_THAN" }
+    ComplianceQueryOperatorType { 0 Equal = "EQUAL", 1 NotEqual = "NOT_EQUAL", 2
+    BeginWith = "BEGIN_WITH", 3 LessThan = "LESS_THAN", 4 GreaterThan = "GREATER_THAN" }
 );
 rboto::__string_enum!(
-    ComplianceSeverity { Critical = "CRITICAL", High = "HIGH", Medium = "MEDIUM", Low =
-    "LOW", Informational = "INFORMATIONAL", Unspecified = "UNSPECIFIED" }
+    ComplianceSeverity { 0 Critical = "CRITICAL", 1 High = "HIGH", 2 Medium = "MEDIUM", 3
+    Low = "LOW", 4 Informational = "INFORMATIONAL", 5 Unspecified = "UNSPECIFIED" }
 );
 rboto::__string_enum!(
-    ComplianceStatus { Compliant = "COMPLIANT", NonCompliant = "NON_COMPLIANT" }
+    ComplianceStatus { 0 Compliant = "COMPLIANT", 1 NonCompliant = "NON_COMPLIANT" }
 );
 /// One or more filters. Use a filter to return a more specific list of results.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1164,7 +1171,7 @@ pub struct ComplianceStringFilter {
     pub type_: Option<ComplianceQueryOperatorType>,
 }
 rboto::__structure!(
-    ComplianceStringFilter "ComplianceStringFilter"[set into] { key : String, values :
+    ComplianceStringFilter "ComplianceStringFilter"[set into] { key : String, values =
     Vec < String >, type_ : ComplianceQueryOperatorType } {}
 );
 /// A summary of compliance information by compliance type.
@@ -1179,12 +1186,12 @@ pub struct ComplianceSummaryItem {
     pub non_compliant_summary: Option<NonCompliantSummary>,
 }
 rboto::__structure!(
-    ComplianceSummaryItem "ComplianceSummaryItem"[set from] { compliance_type : String,
-    compliant_summary : CompliantSummary, non_compliant_summary : NonCompliantSummary }
+    ComplianceSummaryItem "ComplianceSummaryItem"[from] { compliance_type : String,
+    compliant_summary = CompliantSummary, non_compliant_summary = NonCompliantSummary }
     {}
 );
 rboto::__string_enum!(
-    ComplianceUploadType { Complete = "COMPLETE", Partial = "PARTIAL" }
+    ComplianceUploadType { 0 Complete = "COMPLETE", 1 Partial = "PARTIAL" }
 );
 /// A summary of resources that are compliant. The summary is organized according to the resource count for each compliance type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1196,8 +1203,8 @@ pub struct CompliantSummary {
     pub severity_summary: Option<SeveritySummary>,
 }
 rboto::__structure!(
-    CompliantSummary "CompliantSummary"[set from] { compliant_count = i32,
-    severity_summary : SeveritySummary } {}
+    CompliantSummary "CompliantSummary"[from] { compliant_count = i32, severity_summary =
+    SeveritySummary } {}
 );
 /// The target resources in the third-party cloud environment.
 #[derive(Clone, PartialEq)]
@@ -1228,7 +1235,7 @@ impl rv::FromValue for ConfigurationTargets {
     }
 }
 rboto::__string_enum!(
-    ConnectionStatus { Connected = "connected", Notconnected = "notconnected" }
+    ConnectionStatus { 0 Connected = "connected", 1 Notconnected = "notconnected" }
 );
 /// Describes the association of a Amazon Web Services Systems Manager document (SSM document) and a managed node.
 #[derive(Clone, Default, PartialEq)]
@@ -1278,13 +1285,13 @@ rboto::__structure!(
     CreateAssociationBatchRequestEntry "CreateAssociationBatchRequestEntry"[set debug
     into from] { name : String, instance_id : String, parameters : HashMap < String, Vec
     < String > > [sensitive], automation_target_parameter_name : String, document_version
-    : String, targets : Vec < Target >, schedule_expression : String, output_location :
+    : String, targets = Vec < Target >, schedule_expression : String, output_location =
     InstanceAssociationOutputLocation, association_name : String, max_errors : String,
     max_concurrency : String, compliance_severity : AssociationComplianceSeverity,
     sync_compliance : AssociationSyncCompliance, apply_only_at_cron_interval = bool,
-    calendar_names : Vec < String >, target_locations : Vec < TargetLocation >,
-    schedule_offset = i32, duration = i32, target_maps : Vec < HashMap < String, Vec <
-    String > > >, alarm_configuration : AlarmConfiguration } {}
+    calendar_names = Vec < String >, target_locations = Vec < TargetLocation >,
+    schedule_offset = i32, duration = i32, target_maps = Vec < HashMap < String, Vec <
+    String > > >, alarm_configuration = AlarmConfiguration } {}
 );
 /// The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token.
 #[derive(Clone, Default, PartialEq)]
@@ -1300,16 +1307,16 @@ pub struct Credentials {
     pub expiration_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    Credentials "Credentials"[set debug from] { access_key_id : String, secret_access_key
-    : String[sensitive], session_token : String[sensitive], expiration_time :
+    Credentials "Credentials"[debug from] { access_key_id : String, secret_access_key :
+    String[sensitive], session_token : String[sensitive], expiration_time :
     rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    DhmcPermissionModel { ServiceManaged = "SERVICE_MANAGED", SelfManaged =
+    DhmcPermissionModel { 0 ServiceManaged = "SERVICE_MANAGED", 1 SelfManaged =
     "SELF_MANAGED" }
 );
 rboto::__string_enum!(
-    DeletionMode { RemoveSharing = "RemoveSharing", RollbackMigration =
+    DeletionMode { 0 RemoveSharing = "RemoveSharing", 1 RollbackMigration =
     "RollbackMigration" }
 );
 /// Filter for the DescribeActivation API.
@@ -1323,11 +1330,11 @@ pub struct DescribeActivationsFilter {
 }
 rboto::__structure!(
     DescribeActivationsFilter "DescribeActivationsFilter"[set into] { filter_key :
-    DescribeActivationsFilterKeys, filter_values : Vec < String > } {}
+    DescribeActivationsFilterKeys, filter_values = Vec < String > } {}
 );
 rboto::__string_enum!(
-    DescribeActivationsFilterKeys { ActivationIds = "ActivationIds", DefaultInstanceName
-    = "DefaultInstanceName", IamRole = "IamRole" }
+    DescribeActivationsFilterKeys { 0 ActivationIds = "ActivationIds", 1
+    DefaultInstanceName = "DefaultInstanceName", 2 IamRole = "IamRole" }
 );
 /// A default version of a document.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1341,8 +1348,8 @@ pub struct DocumentDefaultVersionDescription {
     pub default_version_name: Option<String>,
 }
 rboto::__structure!(
-    DocumentDefaultVersionDescription "DocumentDefaultVersionDescription"[set from] {
-    name : String, default_version : String, default_version_name : String } {}
+    DocumentDefaultVersionDescription "DocumentDefaultVersionDescription"[from] { name :
+    String, default_version : String, default_version_name : String } {}
 );
 /// Describes an Amazon Web Services Systems Manager document (SSM document).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1410,17 +1417,17 @@ pub struct DocumentDescription {
     pub category_enum: Option<Vec<String>>,
 }
 rboto::__structure!(
-    DocumentDescription "DocumentDescription"[set from] { sha1 : String, hash : String,
+    DocumentDescription "DocumentDescription"[from] { sha1 : String, hash : String,
     hash_type : DocumentHashType, name : String, display_name : String, version_name :
     String, owner : String, created_date : rboto::DateTime, status : DocumentStatus,
     status_information : String, document_version : String, description : String,
-    parameters : Vec < DocumentParameter >, platform_types : Vec < PlatformType >,
+    parameters = Vec < DocumentParameter >, platform_types = Vec < PlatformType >,
     document_type : DocumentType, schema_version : String, latest_version : String,
     default_version : String, document_format : DocumentFormat, target_type : String,
-    tags : Vec < Tag >, attachments_information : Vec < AttachmentInformation >, requires
-    : Vec < DocumentRequires >, author : String, review_information : Vec <
+    tags = Vec < Tag >, attachments_information = Vec < AttachmentInformation >, requires
+    = Vec < DocumentRequires >, author : String, review_information = Vec <
     ReviewInformation >, approved_version : String, pending_review_version : String,
-    review_status : ReviewStatus, category : Vec < String >, category_enum : Vec < String
+    review_status : ReviewStatus, category = Vec < String >, category_enum = Vec < String
     > } {}
 );
 /// This data type is deprecated. Instead, use DocumentKeyValuesFilter.
@@ -1437,11 +1444,13 @@ rboto::__structure!(
     {}
 );
 rboto::__string_enum!(
-    DocumentFilterKey { Name = "Name", Owner = "Owner", PlatformTypes = "PlatformTypes",
-    DocumentType = "DocumentType" }
+    DocumentFilterKey { 0 Name = "Name", 1 Owner = "Owner", 2 PlatformTypes =
+    "PlatformTypes", 3 DocumentType = "DocumentType" }
 );
-rboto::__string_enum!(DocumentFormat { Yaml = "YAML", Json = "JSON", Text = "TEXT" });
-rboto::__string_enum!(DocumentHashType { Sha256 = "Sha256", Sha1 = "Sha1" });
+rboto::__string_enum!(
+    DocumentFormat { 0 Yaml = "YAML", 1 Json = "JSON", 2 Text = "TEXT" }
+);
+rboto::__string_enum!(DocumentHashType { 0 Sha256 = "Sha256", 1 Sha1 = "Sha1" });
 /// Describes the name of a SSM document.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1478,11 +1487,11 @@ pub struct DocumentIdentifier {
     pub author: Option<String>,
 }
 rboto::__structure!(
-    DocumentIdentifier "DocumentIdentifier"[set from] { name : String, created_date :
+    DocumentIdentifier "DocumentIdentifier"[from] { name : String, created_date :
     rboto::DateTime, display_name : String, owner : String, version_name : String,
-    platform_types : Vec < PlatformType >, document_version : String, document_type :
+    platform_types = Vec < PlatformType >, document_version : String, document_type :
     DocumentType, schema_version : String, document_format : DocumentFormat, target_type
-    : String, tags : Vec < Tag >, requires : Vec < DocumentRequires >, review_status :
+    : String, tags = Vec < Tag >, requires = Vec < DocumentRequires >, review_status :
     ReviewStatus, author : String } {}
 );
 /// One or more filters. Use a filter to return a more specific list of documents.
@@ -1495,10 +1504,10 @@ pub struct DocumentKeyValuesFilter {
     pub values: Option<Vec<String>>,
 }
 rboto::__structure!(
-    DocumentKeyValuesFilter "DocumentKeyValuesFilter"[set into] { key : String, values :
+    DocumentKeyValuesFilter "DocumentKeyValuesFilter"[set into] { key : String, values =
     Vec < String > } {}
 );
-rboto::__string_enum!(DocumentMetadataEnum { DocumentReviews = "DocumentReviews" });
+rboto::__string_enum!(DocumentMetadataEnum { 0 DocumentReviews = "DocumentReviews" });
 /// Details about the response to a document review request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1507,8 +1516,8 @@ pub struct DocumentMetadataResponseInfo {
     pub reviewer_response: Option<Vec<DocumentReviewerResponseSource>>,
 }
 rboto::__structure!(
-    DocumentMetadataResponseInfo "DocumentMetadataResponseInfo"[set from] {
-    reviewer_response : Vec < DocumentReviewerResponseSource > } {}
+    DocumentMetadataResponseInfo "DocumentMetadataResponseInfo"[from] { reviewer_response
+    = Vec < DocumentReviewerResponseSource > } {}
 );
 /// Parameters specified in a Systems Manager document that run on the server when the command is run.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1524,13 +1533,13 @@ pub struct DocumentParameter {
     pub default_value: Option<String>,
 }
 rboto::__structure!(
-    DocumentParameter "DocumentParameter"[set from] { name : String, type_ :
+    DocumentParameter "DocumentParameter"[from] { name : String, type_ :
     DocumentParameterType, description : String, default_value : String } {}
 );
 rboto::__string_enum!(
-    DocumentParameterType { String = "String", StringList = "StringList" }
+    DocumentParameterType { 0 String = "String", 1 StringList = "StringList" }
 );
-rboto::__string_enum!(DocumentPermissionType { Share = "Share" });
+rboto::__string_enum!(DocumentPermissionType { 0 Share = "Share" });
 /// An SSM document required by the current document.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1549,8 +1558,8 @@ rboto::__structure!(
     require_type : String, version_name : String } {}
 );
 rboto::__string_enum!(
-    DocumentReviewAction { SendForReview = "SendForReview", UpdateReview =
-    "UpdateReview", Approve = "Approve", Reject = "Reject" }
+    DocumentReviewAction { 0 SendForReview = "SendForReview", 1 UpdateReview =
+    "UpdateReview", 2 Approve = "Approve", 3 Reject = "Reject" }
 );
 /// Information about comments added to a document review request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1565,7 +1574,7 @@ rboto::__structure!(
     DocumentReviewCommentSource "DocumentReviewCommentSource"[set into from] { type_ :
     DocumentReviewCommentType, content : String } {}
 );
-rboto::__string_enum!(DocumentReviewCommentType { Comment = "Comment" });
+rboto::__string_enum!(DocumentReviewCommentType { 0 Comment = "Comment" });
 /// Information about a reviewer's response to a document review request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1582,9 +1591,9 @@ pub struct DocumentReviewerResponseSource {
     pub reviewer: Option<String>,
 }
 rboto::__structure!(
-    DocumentReviewerResponseSource "DocumentReviewerResponseSource"[set from] {
-    create_time : rboto::DateTime, updated_time : rboto::DateTime, review_status :
-    ReviewStatus, comment : Vec < DocumentReviewCommentSource >, reviewer : String } {}
+    DocumentReviewerResponseSource "DocumentReviewerResponseSource"[from] { create_time :
+    rboto::DateTime, updated_time : rboto::DateTime, review_status : ReviewStatus,
+    comment = Vec < DocumentReviewCommentSource >, reviewer : String } {}
 );
 /// Information about a document approval review.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1597,23 +1606,24 @@ pub struct DocumentReviews {
 }
 rboto::__structure!(
     DocumentReviews "DocumentReviews"[set into] { action : DocumentReviewAction, comment
-    : Vec < DocumentReviewCommentSource > } {}
+    = Vec < DocumentReviewCommentSource > } {}
 );
 rboto::__string_enum!(
-    #[doc = " The status of a document."] DocumentStatus { Creating = "Creating", Active
-    = "Active", Updating = "Updating", Deleting = "Deleting", Failed = "Failed" }
+    #[doc = " The status of a document."] DocumentStatus { 0 Creating = "Creating", 1
+    Active = "Active", 2 Updating = "Updating", 3 Deleting = "Deleting", 4 Failed =
+    "Failed" }
 );
 rboto::__string_enum!(
-    DocumentType { Command = "Command", Policy = "Policy", Automation = "Automation",
-    Session = "Session", Package = "Package", ApplicationConfiguration =
-    "ApplicationConfiguration", ApplicationConfigurationSchema =
-    "ApplicationConfigurationSchema", DeploymentStrategy = "DeploymentStrategy",
-    ChangeCalendar = "ChangeCalendar", AutomationChangeTemplate =
-    "Automation.ChangeTemplate", ProblemAnalysis = "ProblemAnalysis",
-    ProblemAnalysisTemplate = "ProblemAnalysisTemplate", CloudFormation =
-    "CloudFormation", ConformancePackTemplate = "ConformancePackTemplate", QuickSetup =
-    "QuickSetup", ManualApprovalPolicy = "ManualApprovalPolicy", AutoApprovalPolicy =
-    "AutoApprovalPolicy" }
+    DocumentType { 0 Command = "Command", 1 Policy = "Policy", 2 Automation =
+    "Automation", 3 Session = "Session", 4 Package = "Package", 5
+    ApplicationConfiguration = "ApplicationConfiguration", 6
+    ApplicationConfigurationSchema = "ApplicationConfigurationSchema", 7
+    DeploymentStrategy = "DeploymentStrategy", 8 ChangeCalendar = "ChangeCalendar", 9
+    AutomationChangeTemplate = "Automation.ChangeTemplate", 10 ProblemAnalysis =
+    "ProblemAnalysis", 11 ProblemAnalysisTemplate = "ProblemAnalysisTemplate", 12
+    CloudFormation = "CloudFormation", 13 ConformancePackTemplate =
+    "ConformancePackTemplate", 14 QuickSetup = "QuickSetup", 15 ManualApprovalPolicy =
+    "ManualApprovalPolicy", 16 AutoApprovalPolicy = "AutoApprovalPolicy" }
 );
 /// Version information about the document.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1641,7 +1651,7 @@ pub struct DocumentVersionInfo {
     pub review_status: Option<ReviewStatus>,
 }
 rboto::__structure!(
-    DocumentVersionInfo "DocumentVersionInfo"[set from] { name : String, display_name :
+    DocumentVersionInfo "DocumentVersionInfo"[from] { name : String, display_name :
     String, document_version : String, version_name : String, created_date :
     rboto::DateTime, is_default_version = bool, document_format : DocumentFormat, status
     : DocumentStatus, status_information : String, review_status : ReviewStatus } {}
@@ -1656,8 +1666,8 @@ pub struct EffectivePatch {
     pub patch_status: Option<PatchStatus>,
 }
 rboto::__structure!(
-    EffectivePatch "EffectivePatch"[set from] { patch : Patch, patch_status : PatchStatus
-    } {}
+    EffectivePatch "EffectivePatch"[from] { patch = Patch, patch_status = PatchStatus }
+    {}
 );
 /// Information about the inputs for an execution preview.
 #[derive(Clone, PartialEq)]
@@ -1677,7 +1687,7 @@ impl rv::IntoValue for ExecutionInputs {
         }
     }
 }
-rboto::__string_enum!(ExecutionMode { Auto = "Auto", Interactive = "Interactive" });
+rboto::__string_enum!(ExecutionMode { 0 Auto = "Auto", 1 Interactive = "Interactive" });
 /// Information about the changes that would be made if an execution were run.
 #[derive(Clone, PartialEq)]
 #[derive(Debug)]
@@ -1699,10 +1709,12 @@ impl rv::FromValue for ExecutionPreview {
     }
 }
 rboto::__string_enum!(
-    ExecutionPreviewStatus { Pending = "Pending", InProgress = "InProgress", Success =
-    "Success", Failed = "Failed" }
+    ExecutionPreviewStatus { 0 Pending = "Pending", 1 InProgress = "InProgress", 2
+    Success = "Success", 3 Failed = "Failed" }
 );
-rboto::__string_enum!(ExternalAlarmState { UnknownValue = "UNKNOWN", Alarm = "ALARM" });
+rboto::__string_enum!(
+    ExternalAlarmState { 0 UnknownValue = "UNKNOWN", 1 Alarm = "ALARM" }
+);
 /// Describes a failed association.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1715,7 +1727,7 @@ pub struct FailedCreateAssociation {
     pub fault: Option<Fault>,
 }
 rboto::__structure!(
-    FailedCreateAssociation "FailedCreateAssociation"[set from] { entry :
+    FailedCreateAssociation "FailedCreateAssociation"[from] { entry =
     CreateAssociationBatchRequestEntry, message : String, fault : Fault } {}
 );
 /// Information about an Automation failure.
@@ -1730,11 +1742,11 @@ pub struct FailureDetails {
     pub details: Option<HashMap<String, Vec<String>>>,
 }
 rboto::__structure!(
-    FailureDetails "FailureDetails"[set from] { failure_stage : String, failure_type :
+    FailureDetails "FailureDetails"[from] { failure_stage : String, failure_type :
     String, details : HashMap < String, Vec < String > > } {}
 );
 rboto::__string_enum!(
-    Fault { Client = "Client", Server = "Server", UnknownValue = "Unknown" }
+    Fault { 0 Client = "Client", 1 Server = "Server", 2 UnknownValue = "Unknown" }
 );
 /// The access details and targets for connecting to a Google Cloud Platform (GCP) environment, including the workload identity pool provider and service account used for authentication and the projects to target.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1751,7 +1763,7 @@ pub struct GcpConfiguration {
 }
 rboto::__structure!(
     GcpConfiguration "GcpConfiguration"[set into from] { organization_id : String,
-    workload_identity_pool_provider : String, service_account_email : String, targets :
+    workload_identity_pool_provider : String, service_account_email : String, targets =
     GcpConfigurationTargets } {}
 );
 /// The target resources in the GCP environment.
@@ -1807,11 +1819,11 @@ pub struct GetResourcePoliciesResponseEntry {
     pub policy: Option<String>,
 }
 rboto::__structure!(
-    GetResourcePoliciesResponseEntry "GetResourcePoliciesResponseEntry"[set from] {
-    policy_id : String, policy_hash : String, policy : String } {}
+    GetResourcePoliciesResponseEntry "GetResourcePoliciesResponseEntry"[from] { policy_id
+    : String, policy_hash : String, policy : String } {}
 );
 rboto::__string_enum!(
-    ImpactType { Mutating = "Mutating", NonMutating = "NonMutating", Undetermined =
+    ImpactType { 0 Mutating = "Mutating", 1 NonMutating = "NonMutating", 2 Undetermined =
     "Undetermined" }
 );
 /// Status information about the aggregated associations.
@@ -1824,9 +1836,9 @@ pub struct InstanceAggregatedAssociationOverview {
     pub instance_association_status_aggregated_count: Option<HashMap<String, i32>>,
 }
 rboto::__structure!(
-    InstanceAggregatedAssociationOverview "InstanceAggregatedAssociationOverview"[set
-    from] { detailed_status : String, instance_association_status_aggregated_count :
-    HashMap < String, i32 > } {}
+    InstanceAggregatedAssociationOverview "InstanceAggregatedAssociationOverview"[from] {
+    detailed_status : String, instance_association_status_aggregated_count : HashMap <
+    String, i32 > } {}
 );
 /// One or more association documents on the managed node.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1842,7 +1854,7 @@ pub struct InstanceAssociation {
     pub association_version: Option<String>,
 }
 rboto::__structure!(
-    InstanceAssociation "InstanceAssociation"[set from] { association_id : String,
+    InstanceAssociation "InstanceAssociation"[from] { association_id : String,
     instance_id : String, content : String, association_version : String } {}
 );
 /// An S3 bucket where you want to store the results of this request.
@@ -1854,7 +1866,7 @@ pub struct InstanceAssociationOutputLocation {
 }
 rboto::__structure!(
     InstanceAssociationOutputLocation "InstanceAssociationOutputLocation"[set into from]
-    { s3_location : S3OutputLocation } {}
+    { s3_location = S3OutputLocation } {}
 );
 /// The URL of S3 bucket where you want to store the results of this request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1864,8 +1876,8 @@ pub struct InstanceAssociationOutputUrl {
     pub s3_output_url: Option<S3OutputUrl>,
 }
 rboto::__structure!(
-    InstanceAssociationOutputUrl "InstanceAssociationOutputUrl"[set from] { s3_output_url
-    : S3OutputUrl } {}
+    InstanceAssociationOutputUrl "InstanceAssociationOutputUrl"[from] { s3_output_url =
+    S3OutputUrl } {}
 );
 /// Status information about the association.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1897,11 +1909,11 @@ pub struct InstanceAssociationStatusInfo {
     pub association_name: Option<String>,
 }
 rboto::__structure!(
-    InstanceAssociationStatusInfo "InstanceAssociationStatusInfo"[set from] {
-    association_id : String, name : String, document_version : String,
-    association_version : String, instance_id : String, execution_date : rboto::DateTime,
-    status : String, detailed_status : String, execution_summary : String, error_code :
-    String, output_url : InstanceAssociationOutputUrl, association_name : String } {}
+    InstanceAssociationStatusInfo "InstanceAssociationStatusInfo"[from] { association_id
+    : String, name : String, document_version : String, association_version : String,
+    instance_id : String, execution_date : rboto::DateTime, status : String,
+    detailed_status : String, execution_summary : String, error_code : String, output_url
+    = InstanceAssociationOutputUrl, association_name : String } {}
 );
 /// Details about a specific managed node.
 #[derive(Clone, Default, PartialEq)]
@@ -1941,7 +1953,7 @@ pub struct InstanceInfo {
     pub availability_zone_id: Option<String>,
 }
 rboto::__structure!(
-    InstanceInfo "InstanceInfo"[set debug from] { agent_type : String, agent_version :
+    InstanceInfo "InstanceInfo"[debug from] { agent_type : String, agent_version :
     String, computer_name : String, instance_status : String, ip_address :
     String[sensitive], managed_status : ManagedStatus, name : String, platform_type :
     PlatformType, platform_name : String, platform_version : String, resource_type :
@@ -1998,14 +2010,14 @@ pub struct InstanceInformation {
     pub source_location: Option<String>,
 }
 rboto::__structure!(
-    InstanceInformation "InstanceInformation"[set debug from] { instance_id : String,
+    InstanceInformation "InstanceInformation"[debug from] { instance_id : String,
     ping_status : PingStatus, last_ping_date_time : rboto::DateTime, agent_version :
     String, is_latest_version = bool, platform_type : PlatformType, platform_name :
     String, platform_version : String, activation_id : String, iam_role : String,
     registration_date : rboto::DateTime, resource_type : ResourceType, name : String,
     ip_address : String[sensitive], computer_name : String, association_status : String,
     last_association_execution_date : rboto::DateTime,
-    last_successful_association_execution_date : rboto::DateTime, association_overview :
+    last_successful_association_execution_date : rboto::DateTime, association_overview =
     InstanceAggregatedAssociationOverview, source_id : String, source_type : SourceType,
     source_location : String } {}
 );
@@ -2020,13 +2032,13 @@ pub struct InstanceInformationFilter {
 }
 rboto::__structure!(
     InstanceInformationFilter "InstanceInformationFilter"[set into] { key :
-    InstanceInformationFilterKey, value_set : Vec < String > } {}
+    InstanceInformationFilterKey, value_set = Vec < String > } {}
 );
 rboto::__string_enum!(
-    InstanceInformationFilterKey { InstanceIds = "InstanceIds", AgentVersion =
-    "AgentVersion", PingStatus = "PingStatus", PlatformTypes = "PlatformTypes",
-    ActivationIds = "ActivationIds", IamRole = "IamRole", ResourceType = "ResourceType",
-    AssociationStatus = "AssociationStatus" }
+    InstanceInformationFilterKey { 0 InstanceIds = "InstanceIds", 1 AgentVersion =
+    "AgentVersion", 2 PingStatus = "PingStatus", 3 PlatformTypes = "PlatformTypes", 4
+    ActivationIds = "ActivationIds", 5 IamRole = "IamRole", 6 ResourceType =
+    "ResourceType", 7 AssociationStatus = "AssociationStatus" }
 );
 /// The filters to describe or get information about your managed nodes.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2039,7 +2051,7 @@ pub struct InstanceInformationStringFilter {
 }
 rboto::__structure!(
     InstanceInformationStringFilter "InstanceInformationStringFilter"[set into] { key :
-    String, values : Vec < String > } {}
+    String, values = Vec < String > } {}
 );
 /// Defines the high-level patch compliance state for a managed node, providing information about the number of installed, missing, not applicable, and failed patches along with metadata about the operation when this information was gathered for the managed node.
 #[derive(Clone, Default, PartialEq)]
@@ -2093,7 +2105,7 @@ pub struct InstancePatchState {
     pub other_non_compliant_count: Option<i32>,
 }
 rboto::__structure!(
-    InstancePatchState "InstancePatchState"[set debug from] { instance_id : String,
+    InstancePatchState "InstancePatchState"[debug from] { instance_id : String,
     patch_group : String, baseline_id : String, snapshot_id : String,
     install_override_list : String, owner_information : String[sensitive],
     installed_count = i32, installed_other_count = i32, installed_pending_reboot_count =
@@ -2118,11 +2130,11 @@ pub struct InstancePatchStateFilter {
 }
 rboto::__structure!(
     InstancePatchStateFilter "InstancePatchStateFilter"[set into] { key : String, values
-    : Vec < String >, type_ : InstancePatchStateOperatorType } {}
+    = Vec < String >, type_ : InstancePatchStateOperatorType } {}
 );
 rboto::__string_enum!(
-    InstancePatchStateOperatorType { Equal = "Equal", NotEqual = "NotEqual", LessThan =
-    "LessThan", GreaterThan = "GreaterThan" }
+    InstancePatchStateOperatorType { 0 Equal = "Equal", 1 NotEqual = "NotEqual", 2
+    LessThan = "LessThan", 3 GreaterThan = "GreaterThan" }
 );
 /// An object containing various properties of a managed node.
 #[derive(Clone, Default, PartialEq)]
@@ -2185,7 +2197,7 @@ pub struct InstanceProperty {
     pub availability_zone: Option<String>,
 }
 rboto::__structure!(
-    InstanceProperty "InstanceProperty"[set debug from] { name : String, instance_id :
+    InstanceProperty "InstanceProperty"[debug from] { name : String, instance_id :
     String, instance_type : String, instance_role : String, key_name : String,
     instance_state : String, architecture : String, ip_address : String[sensitive],
     launch_time : rboto::DateTime, ping_status : PingStatus, last_ping_date_time :
@@ -2193,7 +2205,7 @@ rboto::__structure!(
     : String, platform_version : String, activation_id : String, iam_role : String,
     registration_date : rboto::DateTime, resource_type : String, computer_name : String,
     association_status : String, last_association_execution_date : rboto::DateTime,
-    last_successful_association_execution_date : rboto::DateTime, association_overview :
+    last_successful_association_execution_date : rboto::DateTime, association_overview =
     InstanceAggregatedAssociationOverview, source_id : String, source_type : SourceType,
     source_location : String, availability_zone : String } {}
 );
@@ -2208,17 +2220,18 @@ pub struct InstancePropertyFilter {
 }
 rboto::__structure!(
     InstancePropertyFilter "InstancePropertyFilter"[set into] { key :
-    InstancePropertyFilterKey, value_set : Vec < String > } {}
+    InstancePropertyFilterKey, value_set = Vec < String > } {}
 );
 rboto::__string_enum!(
-    InstancePropertyFilterKey { InstanceIds = "InstanceIds", AgentVersion =
-    "AgentVersion", PingStatus = "PingStatus", PlatformTypes = "PlatformTypes",
-    DocumentName = "DocumentName", ActivationIds = "ActivationIds", IamRole = "IamRole",
-    ResourceType = "ResourceType", AssociationStatus = "AssociationStatus" }
+    InstancePropertyFilterKey { 0 InstanceIds = "InstanceIds", 1 AgentVersion =
+    "AgentVersion", 2 PingStatus = "PingStatus", 3 PlatformTypes = "PlatformTypes", 4
+    DocumentName = "DocumentName", 5 ActivationIds = "ActivationIds", 6 IamRole =
+    "IamRole", 7 ResourceType = "ResourceType", 8 AssociationStatus = "AssociationStatus"
+    }
 );
 rboto::__string_enum!(
-    InstancePropertyFilterOperator { Equal = "Equal", NotEqual = "NotEqual", BeginWith =
-    "BeginWith", LessThan = "LessThan", GreaterThan = "GreaterThan" }
+    InstancePropertyFilterOperator { 0 Equal = "Equal", 1 NotEqual = "NotEqual", 2
+    BeginWith = "BeginWith", 3 LessThan = "LessThan", 4 GreaterThan = "GreaterThan" }
 );
 /// The filters to describe or get information about your managed nodes.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2233,7 +2246,7 @@ pub struct InstancePropertyStringFilter {
 }
 rboto::__structure!(
     InstancePropertyStringFilter "InstancePropertyStringFilter"[set into] { key : String,
-    values : Vec < String >, operator : InstancePropertyFilterOperator } {}
+    values = Vec < String >, operator : InstancePropertyFilterOperator } {}
 );
 /// Specifies the inventory type and attribute for the aggregation execution.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2248,13 +2261,13 @@ pub struct InventoryAggregator {
 }
 rboto::__structure!(
     InventoryAggregator "InventoryAggregator"[set into] { expression : String,
-    aggregators : Vec < InventoryAggregator >, groups : Vec < InventoryGroup > } {}
+    aggregators = Vec < InventoryAggregator >, groups = Vec < InventoryGroup > } {}
 );
 rboto::__string_enum!(
-    InventoryAttributeDataType { String = "string", Number = "number" }
+    InventoryAttributeDataType { 0 String = "string", 1 Number = "number" }
 );
 rboto::__string_enum!(
-    InventoryDeletionStatus { InProgress = "InProgress", Complete = "Complete" }
+    InventoryDeletionStatus { 0 InProgress = "InProgress", 1 Complete = "Complete" }
 );
 /// Status information returned by the `DeleteInventory` operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2276,9 +2289,9 @@ pub struct InventoryDeletionStatusItem {
     pub last_status_update_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    InventoryDeletionStatusItem "InventoryDeletionStatusItem"[set from] { deletion_id :
+    InventoryDeletionStatusItem "InventoryDeletionStatusItem"[from] { deletion_id :
     String, type_name : String, deletion_start_time : rboto::DateTime, last_status :
-    InventoryDeletionStatus, last_status_message : String, deletion_summary :
+    InventoryDeletionStatus, last_status_message : String, deletion_summary =
     InventoryDeletionSummary, last_status_update_time : rboto::DateTime } {}
 );
 /// Information about the delete operation.
@@ -2293,8 +2306,8 @@ pub struct InventoryDeletionSummary {
     pub summary_items: Option<Vec<InventoryDeletionSummaryItem>>,
 }
 rboto::__structure!(
-    InventoryDeletionSummary "InventoryDeletionSummary"[set from] { total_count = i32,
-    remaining_count = i32, summary_items : Vec < InventoryDeletionSummaryItem > } {}
+    InventoryDeletionSummary "InventoryDeletionSummary"[from] { total_count = i32,
+    remaining_count = i32, summary_items = Vec < InventoryDeletionSummaryItem > } {}
 );
 /// Either a count, remaining count, or a version number in a delete inventory summary.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2308,8 +2321,8 @@ pub struct InventoryDeletionSummaryItem {
     pub remaining_count: Option<i32>,
 }
 rboto::__structure!(
-    InventoryDeletionSummaryItem "InventoryDeletionSummaryItem"[set from] { version :
-    String, count = i32, remaining_count = i32 } {}
+    InventoryDeletionSummaryItem "InventoryDeletionSummaryItem"[from] { version : String,
+    count = i32, remaining_count = i32 } {}
 );
 /// One or more filters. Use a filter to return a more specific list of results.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2323,7 +2336,7 @@ pub struct InventoryFilter {
     pub type_: Option<InventoryQueryOperatorType>,
 }
 rboto::__structure!(
-    InventoryFilter "InventoryFilter"[set into] { key : String, values : Vec < String >,
+    InventoryFilter "InventoryFilter"[set into] { key : String, values = Vec < String >,
     type_ : InventoryQueryOperatorType } {}
 );
 /// A user-defined set of one or more filters on which to aggregate inventory data. Groups return a count of resources that match and don't match the specified criteria.
@@ -2336,7 +2349,7 @@ pub struct InventoryGroup {
     pub filters: Option<Vec<InventoryFilter>>,
 }
 rboto::__structure!(
-    InventoryGroup "InventoryGroup"[set into] { name : String, filters : Vec <
+    InventoryGroup "InventoryGroup"[set into] { name : String, filters = Vec <
     InventoryFilter > } {}
 );
 /// Information collected from managed nodes based on your inventory policy document
@@ -2358,7 +2371,7 @@ pub struct InventoryItem {
 }
 rboto::__structure!(
     InventoryItem "InventoryItem"[set into] { type_name : String, schema_version :
-    String, capture_time : String, content_hash : String, content : Vec < HashMap <
+    String, capture_time : String, content_hash : String, content = Vec < HashMap <
     String, String > >, context : HashMap < String, String > } {}
 );
 /// Attributes are the entries within the inventory item content. It contains name and value.
@@ -2371,8 +2384,8 @@ pub struct InventoryItemAttribute {
     pub data_type: Option<InventoryAttributeDataType>,
 }
 rboto::__structure!(
-    InventoryItemAttribute "InventoryItemAttribute"[set from] { name : String, data_type
-    : InventoryAttributeDataType } {}
+    InventoryItemAttribute "InventoryItemAttribute"[from] { name : String, data_type :
+    InventoryAttributeDataType } {}
 );
 /// The inventory item schema definition. Users can use this to compose inventory query filters.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2388,12 +2401,13 @@ pub struct InventoryItemSchema {
     pub display_name: Option<String>,
 }
 rboto::__structure!(
-    InventoryItemSchema "InventoryItemSchema"[set from] { type_name : String, version :
-    String, attributes : Vec < InventoryItemAttribute >, display_name : String } {}
+    InventoryItemSchema "InventoryItemSchema"[from] { type_name : String, version :
+    String, attributes = Vec < InventoryItemAttribute >, display_name : String } {}
 );
 rboto::__string_enum!(
-    InventoryQueryOperatorType { Equal = "Equal", NotEqual = "NotEqual", BeginWith =
-    "BeginWith", LessThan = "LessThan", GreaterThan = "GreaterThan", Exists = "Exists" }
+    InventoryQueryOperatorType { 0 Equal = "Equal", 1 NotEqual = "NotEqual", 2 BeginWith
+    = "BeginWith", 3 LessThan = "LessThan", 4 GreaterThan = "GreaterThan", 5 Exists =
+    "Exists" }
 );
 /// Inventory query results.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2405,8 +2419,8 @@ pub struct InventoryResultEntity {
     pub data: Option<HashMap<String, InventoryResultItem>>,
 }
 rboto::__structure!(
-    InventoryResultEntity "InventoryResultEntity"[set from] { id : String, data : HashMap
-    < String, InventoryResultItem > } {}
+    InventoryResultEntity "InventoryResultEntity"[from] { id : String, data : HashMap <
+    String, InventoryResultItem > } {}
 );
 /// The inventory result item.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2424,17 +2438,17 @@ pub struct InventoryResultItem {
     pub content: Option<Vec<HashMap<String, String>>>,
 }
 rboto::__structure!(
-    InventoryResultItem "InventoryResultItem"[set from] { type_name : String,
-    schema_version : String, capture_time : String, content_hash : String, content : Vec
-    < HashMap < String, String > > } {}
+    InventoryResultItem "InventoryResultItem"[from] { type_name : String, schema_version
+    : String, capture_time : String, content_hash : String, content = Vec < HashMap <
+    String, String > > } {}
 );
 rboto::__string_enum!(
-    InventorySchemaDeleteOption { DisableSchema = "DisableSchema", DeleteSchema =
+    InventorySchemaDeleteOption { 0 DisableSchema = "DisableSchema", 1 DeleteSchema =
     "DeleteSchema" }
 );
 rboto::__string_enum!(
-    LastResourceDataSyncStatus { Successful = "Successful", Failed = "Failed", InProgress
-    = "InProgress" }
+    LastResourceDataSyncStatus { 0 Successful = "Successful", 1 Failed = "Failed", 2
+    InProgress = "InProgress" }
 );
 /// Information about an Amazon Simple Storage Service (Amazon S3) bucket to write managed node-level logs to.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2483,15 +2497,16 @@ pub struct MaintenanceWindowExecution {
     pub end_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    MaintenanceWindowExecution "MaintenanceWindowExecution"[set from] { window_id :
-    String, window_execution_id : String, status : MaintenanceWindowExecutionStatus,
+    MaintenanceWindowExecution "MaintenanceWindowExecution"[from] { window_id : String,
+    window_execution_id : String, status : MaintenanceWindowExecutionStatus,
     status_details : String, start_time : rboto::DateTime, end_time : rboto::DateTime }
     {}
 );
 rboto::__string_enum!(
-    MaintenanceWindowExecutionStatus { Pending = "PENDING", InProgress = "IN_PROGRESS",
-    Success = "SUCCESS", Failed = "FAILED", TimedOut = "TIMED_OUT", Cancelling =
-    "CANCELLING", Cancelled = "CANCELLED", SkippedOverlapping = "SKIPPED_OVERLAPPING" }
+    MaintenanceWindowExecutionStatus { 0 Pending = "PENDING", 1 InProgress =
+    "IN_PROGRESS", 2 Success = "SUCCESS", 3 Failed = "FAILED", 4 TimedOut = "TIMED_OUT",
+    5 Cancelling = "CANCELLING", 6 Cancelled = "CANCELLED", 7 SkippedOverlapping =
+    "SKIPPED_OVERLAPPING" }
 );
 /// Information about a task execution performed as part of a maintenance window execution.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2519,12 +2534,12 @@ pub struct MaintenanceWindowExecutionTaskIdentity {
     pub triggered_alarms: Option<Vec<AlarmStateInformation>>,
 }
 rboto::__structure!(
-    MaintenanceWindowExecutionTaskIdentity "MaintenanceWindowExecutionTaskIdentity"[set
-    from] { window_execution_id : String, task_execution_id : String, status :
+    MaintenanceWindowExecutionTaskIdentity "MaintenanceWindowExecutionTaskIdentity"[from]
+    { window_execution_id : String, task_execution_id : String, status :
     MaintenanceWindowExecutionStatus, status_details : String, start_time :
     rboto::DateTime, end_time : rboto::DateTime, task_arn : String, task_type :
-    MaintenanceWindowTaskType, alarm_configuration : AlarmConfiguration, triggered_alarms
-    : Vec < AlarmStateInformation > } {}
+    MaintenanceWindowTaskType, alarm_configuration = AlarmConfiguration, triggered_alarms
+    = Vec < AlarmStateInformation > } {}
 );
 /// Describes the information about a task invocation for a particular target as part of a task execution performed as part of a maintenance window execution.
 #[derive(Clone, Default, PartialEq)]
@@ -2557,12 +2572,12 @@ pub struct MaintenanceWindowExecutionTaskInvocationIdentity {
 }
 rboto::__structure!(
     MaintenanceWindowExecutionTaskInvocationIdentity
-    "MaintenanceWindowExecutionTaskInvocationIdentity"[set debug from] {
-    window_execution_id : String, task_execution_id : String, invocation_id : String,
-    execution_id : String, task_type : MaintenanceWindowTaskType, parameters :
-    String[sensitive], status : MaintenanceWindowExecutionStatus, status_details :
-    String, start_time : rboto::DateTime, end_time : rboto::DateTime, owner_information :
-    String[sensitive], window_target_id : String } {}
+    "MaintenanceWindowExecutionTaskInvocationIdentity"[debug from] { window_execution_id
+    : String, task_execution_id : String, invocation_id : String, execution_id : String,
+    task_type : MaintenanceWindowTaskType, parameters : String[sensitive], status :
+    MaintenanceWindowExecutionStatus, status_details : String, start_time :
+    rboto::DateTime, end_time : rboto::DateTime, owner_information : String[sensitive],
+    window_target_id : String } {}
 );
 /// Filter used in the request. Supported filter keys depend on the API operation that includes the filter. API operations that use `MaintenanceWindowFilter>` include the following:
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2574,7 +2589,7 @@ pub struct MaintenanceWindowFilter {
     pub values: Option<Vec<String>>,
 }
 rboto::__structure!(
-    MaintenanceWindowFilter "MaintenanceWindowFilter"[set into] { key : String, values :
+    MaintenanceWindowFilter "MaintenanceWindowFilter"[set into] { key : String, values =
     Vec < String > } {}
 );
 /// Information about the maintenance window.
@@ -2607,7 +2622,7 @@ pub struct MaintenanceWindowIdentity {
     pub next_execution_time: Option<String>,
 }
 rboto::__structure!(
-    MaintenanceWindowIdentity "MaintenanceWindowIdentity"[set debug from] { window_id :
+    MaintenanceWindowIdentity "MaintenanceWindowIdentity"[debug from] { window_id :
     String, name : String, description : String[sensitive], enabled = bool, duration =
     i32, cutoff = i32, schedule : String, schedule_timezone : String, schedule_offset =
     i32, end_date : String, start_date : String, next_execution_time : String } {}
@@ -2622,7 +2637,7 @@ pub struct MaintenanceWindowIdentityForTarget {
     pub name: Option<String>,
 }
 rboto::__structure!(
-    MaintenanceWindowIdentityForTarget "MaintenanceWindowIdentityForTarget"[set from] {
+    MaintenanceWindowIdentityForTarget "MaintenanceWindowIdentityForTarget"[from] {
     window_id : String, name : String } {}
 );
 /// The parameters for a `LAMBDA` task type.
@@ -2642,7 +2657,7 @@ rboto::__structure!(
     } {}
 );
 rboto::__string_enum!(
-    MaintenanceWindowResourceType { Instance = "INSTANCE", ResourceGroup =
+    MaintenanceWindowResourceType { 0 Instance = "INSTANCE", 1 ResourceGroup =
     "RESOURCE_GROUP" }
 );
 /// The parameters for a `RUN_COMMAND` task type.
@@ -2673,9 +2688,9 @@ pub struct MaintenanceWindowRunCommandParameters {
 }
 rboto::__structure!(
     MaintenanceWindowRunCommandParameters "MaintenanceWindowRunCommandParameters"[set
-    debug into from] { comment : String, cloud_watch_output_config :
+    debug into from] { comment : String, cloud_watch_output_config =
     CloudWatchOutputConfig, document_hash : String, document_hash_type :
-    DocumentHashType, document_version : String, notification_config :
+    DocumentHashType, document_version : String, notification_config =
     NotificationConfig, output_s3_bucket_name : String, output_s3_key_prefix : String,
     parameters : HashMap < String, Vec < String > > [sensitive], service_role_arn :
     String, timeout_seconds = i32 } {}
@@ -2714,10 +2729,10 @@ pub struct MaintenanceWindowTarget {
     pub description: Option<String>,
 }
 rboto::__structure!(
-    MaintenanceWindowTarget "MaintenanceWindowTarget"[set debug from] { window_id :
-    String, window_target_id : String, resource_type : MaintenanceWindowResourceType,
-    targets : Vec < Target >, owner_information : String[sensitive], name : String,
-    description : String[sensitive] } {}
+    MaintenanceWindowTarget "MaintenanceWindowTarget"[debug from] { window_id : String,
+    window_target_id : String, resource_type : MaintenanceWindowResourceType, targets =
+    Vec < Target >, owner_information : String[sensitive], name : String, description :
+    String[sensitive] } {}
 );
 /// Information about a task defined for a maintenance window.
 #[derive(Clone, Default, PartialEq)]
@@ -2757,17 +2772,17 @@ pub struct MaintenanceWindowTask {
     pub alarm_configuration: Option<AlarmConfiguration>,
 }
 rboto::__structure!(
-    MaintenanceWindowTask "MaintenanceWindowTask"[set debug from] { window_id : String,
+    MaintenanceWindowTask "MaintenanceWindowTask"[debug from] { window_id : String,
     window_task_id : String, task_arn : String, type_ : MaintenanceWindowTaskType,
-    targets : Vec < Target >, task_parameters : HashMap < String,
+    targets = Vec < Target >, task_parameters : HashMap < String,
     MaintenanceWindowTaskParameterValueExpression > [sensitive], priority = i32,
-    logging_info : LoggingInfo, service_role_arn : String, max_concurrency : String,
+    logging_info = LoggingInfo, service_role_arn : String, max_concurrency : String,
     max_errors : String, name : String, description : String[sensitive], cutoff_behavior
-    : MaintenanceWindowTaskCutoffBehavior, alarm_configuration : AlarmConfiguration } {}
+    : MaintenanceWindowTaskCutoffBehavior, alarm_configuration = AlarmConfiguration } {}
 );
 rboto::__string_enum!(
-    MaintenanceWindowTaskCutoffBehavior { ContinueTask = "CONTINUE_TASK", CancelTask =
-    "CANCEL_TASK" }
+    MaintenanceWindowTaskCutoffBehavior { 0 ContinueTask = "CONTINUE_TASK", 1 CancelTask
+    = "CANCEL_TASK" }
 );
 /// The parameters for task execution.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2784,10 +2799,10 @@ pub struct MaintenanceWindowTaskInvocationParameters {
 }
 rboto::__structure!(
     MaintenanceWindowTaskInvocationParameters
-    "MaintenanceWindowTaskInvocationParameters"[set into from] { run_command :
-    MaintenanceWindowRunCommandParameters, automation :
-    MaintenanceWindowAutomationParameters, step_functions :
-    MaintenanceWindowStepFunctionsParameters, lambda : MaintenanceWindowLambdaParameters
+    "MaintenanceWindowTaskInvocationParameters"[set into from] { run_command =
+    MaintenanceWindowRunCommandParameters, automation =
+    MaintenanceWindowAutomationParameters, step_functions =
+    MaintenanceWindowStepFunctionsParameters, lambda = MaintenanceWindowLambdaParameters
     } {}
 );
 /// Defines the values for a task parameter.
@@ -2800,14 +2815,14 @@ pub struct MaintenanceWindowTaskParameterValueExpression {
 rboto::__structure!(
     MaintenanceWindowTaskParameterValueExpression
     "MaintenanceWindowTaskParameterValueExpression"[set debug_redacted into from] {
-    values : Vec < String > [sensitive] } {}
+    values = Vec < String > [sensitive] } {}
 );
 rboto::__string_enum!(
-    MaintenanceWindowTaskType { RunCommand = "RUN_COMMAND", Automation = "AUTOMATION",
-    StepFunctions = "STEP_FUNCTIONS", Lambda = "LAMBDA" }
+    MaintenanceWindowTaskType { 0 RunCommand = "RUN_COMMAND", 1 Automation =
+    "AUTOMATION", 2 StepFunctions = "STEP_FUNCTIONS", 3 Lambda = "LAMBDA" }
 );
 rboto::__string_enum!(
-    ManagedStatus { All = "All", Managed = "Managed", Unmanaged = "Unmanaged" }
+    ManagedStatus { 0 All = "All", 1 Managed = "Managed", 2 Unmanaged = "Unmanaged" }
 );
 /// Metadata to assign to an Application Manager application.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2833,8 +2848,8 @@ pub struct Node {
     pub node_type: Option<NodeType>,
 }
 rboto::__structure!(
-    Node "Node"[set from] { capture_time : rboto::DateTime, id : String, owner :
-    NodeOwnerInfo, region : String, node_type : NodeType } {}
+    Node "Node"[from] { capture_time : rboto::DateTime, id : String, owner =
+    NodeOwnerInfo, region : String, node_type = NodeType } {}
 );
 /// One or more aggregators for viewing counts of nodes using different dimensions.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2851,15 +2866,15 @@ pub struct NodeAggregator {
 }
 rboto::__structure!(
     NodeAggregator "NodeAggregator"[set into] { aggregator_type : NodeAggregatorType,
-    type_name : NodeTypeName, attribute_name : NodeAttributeName, aggregators : Vec <
+    type_name : NodeTypeName, attribute_name : NodeAttributeName, aggregators = Vec <
     NodeAggregator > } {}
 );
-rboto::__string_enum!(NodeAggregatorType { Count = "Count" });
+rboto::__string_enum!(NodeAggregatorType { 0 Count = "Count" });
 rboto::__string_enum!(
-    NodeAttributeName { AgentVersion = "AgentVersion", PlatformName = "PlatformName",
-    PlatformType = "PlatformType", PlatformVersion = "PlatformVersion", Region =
-    "Region", ResourceType = "ResourceType", SourceType = "SourceType", AvailabilityZone
-    = "AvailabilityZone" }
+    NodeAttributeName { 0 AgentVersion = "AgentVersion", 1 PlatformName = "PlatformName",
+    2 PlatformType = "PlatformType", 3 PlatformVersion = "PlatformVersion", 4 Region =
+    "Region", 5 ResourceType = "ResourceType", 6 SourceType = "SourceType", 7
+    AvailabilityZone = "AvailabilityZone" }
 );
 /// The filters for the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2873,22 +2888,22 @@ pub struct NodeFilter {
     pub type_: Option<NodeFilterOperatorType>,
 }
 rboto::__structure!(
-    NodeFilter "NodeFilter"[set into] { key : NodeFilterKey, values : Vec < String >,
+    NodeFilter "NodeFilter"[set into] { key : NodeFilterKey, values = Vec < String >,
     type_ : NodeFilterOperatorType } {}
 );
 rboto::__string_enum!(
-    NodeFilterKey { AgentType = "AgentType", AgentVersion = "AgentVersion", ComputerName
-    = "ComputerName", InstanceId = "InstanceId", InstanceStatus = "InstanceStatus",
-    IpAddress = "IpAddress", ManagedStatus = "ManagedStatus", PlatformName =
-    "PlatformName", PlatformType = "PlatformType", PlatformVersion = "PlatformVersion",
-    ResourceType = "ResourceType", OrganizationalUnitId = "OrganizationalUnitId",
-    OrganizationalUnitPath = "OrganizationalUnitPath", Region = "Region", AccountId =
-    "AccountId", SourceType = "SourceType", SourceId = "SourceId", SourceLocation =
-    "SourceLocation", AvailabilityZone = "AvailabilityZone", AvailabilityZoneId =
-    "AvailabilityZoneId" }
+    NodeFilterKey { 0 AgentType = "AgentType", 1 AgentVersion = "AgentVersion", 2
+    ComputerName = "ComputerName", 3 InstanceId = "InstanceId", 4 InstanceStatus =
+    "InstanceStatus", 5 IpAddress = "IpAddress", 6 ManagedStatus = "ManagedStatus", 7
+    PlatformName = "PlatformName", 8 PlatformType = "PlatformType", 9 PlatformVersion =
+    "PlatformVersion", 10 ResourceType = "ResourceType", 11 OrganizationalUnitId =
+    "OrganizationalUnitId", 12 OrganizationalUnitPath = "OrganizationalUnitPath", 13
+    Region = "Region", 14 AccountId = "AccountId", 15 SourceType = "SourceType", 16
+    SourceId = "SourceId", 17 SourceLocation = "SourceLocation", 18 AvailabilityZone =
+    "AvailabilityZone", 19 AvailabilityZoneId = "AvailabilityZoneId" }
 );
 rboto::__string_enum!(
-    NodeFilterOperatorType { Equal = "Equal", NotEqual = "NotEqual", BeginWith =
+    NodeFilterOperatorType { 0 Equal = "Equal", 1 NotEqual = "NotEqual", 2 BeginWith =
     "BeginWith" }
 );
 /// Information about ownership of a managed node.
@@ -2903,8 +2918,8 @@ pub struct NodeOwnerInfo {
     pub organizational_unit_path: Option<String>,
 }
 rboto::__structure!(
-    NodeOwnerInfo "NodeOwnerInfo"[set from] { account_id : String, organizational_unit_id
-    : String, organizational_unit_path : String } {}
+    NodeOwnerInfo "NodeOwnerInfo"[from] { account_id : String, organizational_unit_id :
+    String, organizational_unit_path : String } {}
 );
 /// Information about a managed node's type.
 #[derive(Clone, PartialEq)]
@@ -2926,7 +2941,7 @@ impl rv::FromValue for NodeType {
         )
     }
 }
-rboto::__string_enum!(NodeTypeName { Instance = "Instance" });
+rboto::__string_enum!(NodeTypeName { 0 Instance = "Instance" });
 /// A summary of resources that aren't compliant. The summary is organized according to resource type.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2937,8 +2952,8 @@ pub struct NonCompliantSummary {
     pub severity_summary: Option<SeveritySummary>,
 }
 rboto::__structure!(
-    NonCompliantSummary "NonCompliantSummary"[set from] { non_compliant_count = i32,
-    severity_summary : SeveritySummary } {}
+    NonCompliantSummary "NonCompliantSummary"[from] { non_compliant_count = i32,
+    severity_summary = SeveritySummary } {}
 );
 /// Configurations for sending notifications.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2953,23 +2968,23 @@ pub struct NotificationConfig {
 }
 rboto::__structure!(
     NotificationConfig "NotificationConfig"[set into from] { notification_arn : String,
-    notification_events : Vec < NotificationEvent >, notification_type : NotificationType
+    notification_events = Vec < NotificationEvent >, notification_type : NotificationType
     } {}
 );
 rboto::__string_enum!(
-    NotificationEvent { All = "All", InProgress = "InProgress", Success = "Success",
-    TimedOut = "TimedOut", Cancelled = "Cancelled", Failed = "Failed" }
+    NotificationEvent { 0 All = "All", 1 InProgress = "InProgress", 2 Success =
+    "Success", 3 TimedOut = "TimedOut", 4 Cancelled = "Cancelled", 5 Failed = "Failed" }
 );
 rboto::__string_enum!(
-    NotificationType { Command = "Command", Invocation = "Invocation" }
+    NotificationType { 0 Command = "Command", 1 Invocation = "Invocation" }
 );
 rboto::__string_enum!(
-    OperatingSystem { Windows = "WINDOWS", AmazonLinux = "AMAZON_LINUX", AmazonLinux2 =
-    "AMAZON_LINUX_2", AmazonLinux2022 = "AMAZON_LINUX_2022", Ubuntu = "UBUNTU",
-    RedhatEnterpriseLinux = "REDHAT_ENTERPRISE_LINUX", Suse = "SUSE", Centos = "CENTOS",
-    OracleLinux = "ORACLE_LINUX", Debian = "DEBIAN", Macos = "MACOS", Raspbian =
-    "RASPBIAN", RockyLinux = "ROCKY_LINUX", AlmaLinux = "ALMA_LINUX", AmazonLinux2023 =
-    "AMAZON_LINUX_2023" }
+    OperatingSystem { 0 Windows = "WINDOWS", 1 AmazonLinux = "AMAZON_LINUX", 2
+    AmazonLinux2 = "AMAZON_LINUX_2", 3 AmazonLinux2022 = "AMAZON_LINUX_2022", 4 Ubuntu =
+    "UBUNTU", 5 RedhatEnterpriseLinux = "REDHAT_ENTERPRISE_LINUX", 6 Suse = "SUSE", 7
+    Centos = "CENTOS", 8 OracleLinux = "ORACLE_LINUX", 9 Debian = "DEBIAN", 10 Macos =
+    "MACOS", 11 Raspbian = "RASPBIAN", 12 RockyLinux = "ROCKY_LINUX", 13 AlmaLinux =
+    "ALMA_LINUX", 14 AmazonLinux2023 = "AMAZON_LINUX_2023" }
 );
 /// One or more aggregators for viewing counts of OpsData using different dimensions such as `Source`, `CreatedTime`, or `Source and CreatedTime`, to name a few.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2990,8 +3005,8 @@ pub struct OpsAggregator {
 }
 rboto::__structure!(
     OpsAggregator "OpsAggregator"[set into] { aggregator_type : String, type_name :
-    String, attribute_name : String, values : HashMap < String, String >, filters : Vec <
-    OpsFilter >, aggregators : Vec < OpsAggregator > } {}
+    String, attribute_name : String, values : HashMap < String, String >, filters = Vec <
+    OpsFilter >, aggregators = Vec < OpsAggregator > } {}
 );
 /// The result of the query.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3003,8 +3018,8 @@ pub struct OpsEntity {
     pub data: Option<HashMap<String, OpsEntityItem>>,
 }
 rboto::__structure!(
-    OpsEntity "OpsEntity"[set from] { id : String, data : HashMap < String, OpsEntityItem
-    > } {}
+    OpsEntity "OpsEntity"[from] { id : String, data : HashMap < String, OpsEntityItem > }
+    {}
 );
 /// The OpsData summary.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3016,8 +3031,8 @@ pub struct OpsEntityItem {
     pub content: Option<Vec<HashMap<String, String>>>,
 }
 rboto::__structure!(
-    OpsEntityItem "OpsEntityItem"[set from] { capture_time : String, content : Vec <
-    HashMap < String, String > > } {}
+    OpsEntityItem "OpsEntityItem"[from] { capture_time : String, content = Vec < HashMap
+    < String, String > > } {}
 );
 /// A filter for viewing OpsData summaries.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3031,12 +3046,13 @@ pub struct OpsFilter {
     pub type_: Option<OpsFilterOperatorType>,
 }
 rboto::__structure!(
-    OpsFilter "OpsFilter"[set into] { key : String, values : Vec < String >, type_ :
+    OpsFilter "OpsFilter"[set into] { key : String, values = Vec < String >, type_ :
     OpsFilterOperatorType } {}
 );
 rboto::__string_enum!(
-    OpsFilterOperatorType { Equal = "Equal", NotEqual = "NotEqual", BeginWith =
-    "BeginWith", LessThan = "LessThan", GreaterThan = "GreaterThan", Exists = "Exists" }
+    OpsFilterOperatorType { 0 Equal = "Equal", 1 NotEqual = "NotEqual", 2 BeginWith =
+    "BeginWith", 3 LessThan = "LessThan", 4 GreaterThan = "GreaterThan", 5 Exists =
+    "Exists" }
 );
 /// Operations engineers and IT professionals use Amazon Web Services Systems Manager OpsCenter to view, investigate, and remediate operational work items (OpsItems) impacting the performance and health of their Amazon Web Services resources. OpsCenter is integrated with Amazon EventBridge and Amazon CloudWatch.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3088,18 +3104,17 @@ pub struct OpsItem {
     pub ops_item_arn: Option<String>,
 }
 rboto::__structure!(
-    OpsItem "OpsItem"[set from] { created_by : String, ops_item_type : String,
-    created_time : rboto::DateTime, description : String, last_modified_by : String,
-    last_modified_time : rboto::DateTime, notifications : Vec < OpsItemNotification >,
-    priority = i32, related_ops_items : Vec < RelatedOpsItem >, status : OpsItemStatus,
-    ops_item_id : String, version : String, title : String, source : String,
-    operational_data : HashMap < String, OpsItemDataValue >, category : String, severity
-    : String, actual_start_time : rboto::DateTime, actual_end_time : rboto::DateTime,
-    planned_start_time : rboto::DateTime, planned_end_time : rboto::DateTime,
-    ops_item_arn : String } {}
+    OpsItem "OpsItem"[from] { created_by : String, ops_item_type : String, created_time :
+    rboto::DateTime, description : String, last_modified_by : String, last_modified_time
+    : rboto::DateTime, notifications = Vec < OpsItemNotification >, priority = i32,
+    related_ops_items = Vec < RelatedOpsItem >, status : OpsItemStatus, ops_item_id :
+    String, version : String, title : String, source : String, operational_data : HashMap
+    < String, OpsItemDataValue >, category : String, severity : String, actual_start_time
+    : rboto::DateTime, actual_end_time : rboto::DateTime, planned_start_time :
+    rboto::DateTime, planned_end_time : rboto::DateTime, ops_item_arn : String } {}
 );
 rboto::__string_enum!(
-    OpsItemDataType { SearchableString = "SearchableString", String = "String" }
+    OpsItemDataType { 0 SearchableString = "SearchableString", 1 String = "String" }
 );
 /// An object that defines the value of the key and its type in the OperationalData map.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3127,10 +3142,10 @@ pub struct OpsItemEventFilter {
 }
 rboto::__structure!(
     OpsItemEventFilter "OpsItemEventFilter"[set into] { key : OpsItemEventFilterKey,
-    values : Vec < String >, operator : OpsItemEventFilterOperator } {}
+    values = Vec < String >, operator : OpsItemEventFilterOperator } {}
 );
-rboto::__string_enum!(OpsItemEventFilterKey { OpsItemId = "OpsItemId" });
-rboto::__string_enum!(OpsItemEventFilterOperator { Equal = "Equal" });
+rboto::__string_enum!(OpsItemEventFilterKey { 0 OpsItemId = "OpsItemId" });
+rboto::__string_enum!(OpsItemEventFilterOperator { 0 Equal = "Equal" });
 /// Summary information about an OpsItem event or that associated an OpsItem with a related item.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -3151,8 +3166,8 @@ pub struct OpsItemEventSummary {
     pub created_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    OpsItemEventSummary "OpsItemEventSummary"[set from] { ops_item_id : String, event_id
-    : String, source : String, detail_type : String, detail : String, created_by :
+    OpsItemEventSummary "OpsItemEventSummary"[from] { ops_item_id : String, event_id :
+    String, source : String, detail_type : String, detail : String, created_by =
     OpsItemIdentity, created_time : rboto::DateTime } {}
 );
 /// Describes an OpsItem filter.
@@ -3167,37 +3182,39 @@ pub struct OpsItemFilter {
     pub operator: Option<OpsItemFilterOperator>,
 }
 rboto::__structure!(
-    OpsItemFilter "OpsItemFilter"[set into] { key : OpsItemFilterKey, values : Vec <
+    OpsItemFilter "OpsItemFilter"[set into] { key : OpsItemFilterKey, values = Vec <
     String >, operator : OpsItemFilterOperator } {}
 );
 rboto::__string_enum!(
-    OpsItemFilterKey { Status = "Status", CreatedBy = "CreatedBy", Source = "Source",
-    Priority = "Priority", Title = "Title", OpsItemId = "OpsItemId", CreatedTime =
-    "CreatedTime", LastModifiedTime = "LastModifiedTime", ActualStartTime =
-    "ActualStartTime", ActualEndTime = "ActualEndTime", PlannedStartTime =
-    "PlannedStartTime", PlannedEndTime = "PlannedEndTime", OperationalData =
-    "OperationalData", OperationalDataKey = "OperationalDataKey", OperationalDataValue =
-    "OperationalDataValue", ResourceId = "ResourceId", AutomationId = "AutomationId",
-    Category = "Category", Severity = "Severity", OpsItemType = "OpsItemType",
-    AccessRequestByRequesterArn = "AccessRequestByRequesterArn",
-    AccessRequestByRequesterId = "AccessRequestByRequesterId", AccessRequestByApproverArn
-    = "AccessRequestByApproverArn", AccessRequestByApproverId =
-    "AccessRequestByApproverId", AccessRequestBySourceAccountId =
-    "AccessRequestBySourceAccountId", AccessRequestBySourceOpsItemId =
-    "AccessRequestBySourceOpsItemId", AccessRequestBySourceRegion =
-    "AccessRequestBySourceRegion", AccessRequestByIsReplica = "AccessRequestByIsReplica",
-    AccessRequestByTargetResourceId = "AccessRequestByTargetResourceId",
-    ChangeRequestByRequesterArn = "ChangeRequestByRequesterArn",
-    ChangeRequestByRequesterName = "ChangeRequestByRequesterName",
-    ChangeRequestByApproverArn = "ChangeRequestByApproverArn",
-    ChangeRequestByApproverName = "ChangeRequestByApproverName", ChangeRequestByTemplate
-    = "ChangeRequestByTemplate", ChangeRequestByTargetsResourceGroup =
-    "ChangeRequestByTargetsResourceGroup", InsightByType = "InsightByType", AccountId =
-    "AccountId" }
+    OpsItemFilterKey { 0 Status = "Status", 1 CreatedBy = "CreatedBy", 2 Source =
+    "Source", 3 Priority = "Priority", 4 Title = "Title", 5 OpsItemId = "OpsItemId", 6
+    CreatedTime = "CreatedTime", 7 LastModifiedTime = "LastModifiedTime", 8
+    ActualStartTime = "ActualStartTime", 9 ActualEndTime = "ActualEndTime", 10
+    PlannedStartTime = "PlannedStartTime", 11 PlannedEndTime = "PlannedEndTime", 12
+    OperationalData = "OperationalData", 13 OperationalDataKey = "OperationalDataKey", 14
+    OperationalDataValue = "OperationalDataValue", 15 ResourceId = "ResourceId", 16
+    AutomationId = "AutomationId", 17 Category = "Category", 18 Severity = "Severity", 19
+    OpsItemType = "OpsItemType", 20 AccessRequestByRequesterArn =
+    "AccessRequestByRequesterArn", 21 AccessRequestByRequesterId =
+    "AccessRequestByRequesterId", 22 AccessRequestByApproverArn =
+    "AccessRequestByApproverArn", 23 AccessRequestByApproverId =
+    "AccessRequestByApproverId", 24 AccessRequestBySourceAccountId =
+    "AccessRequestBySourceAccountId", 25 AccessRequestBySourceOpsItemId =
+    "AccessRequestBySourceOpsItemId", 26 AccessRequestBySourceRegion =
+    "AccessRequestBySourceRegion", 27 AccessRequestByIsReplica =
+    "AccessRequestByIsReplica", 28 AccessRequestByTargetResourceId =
+    "AccessRequestByTargetResourceId", 29 ChangeRequestByRequesterArn =
+    "ChangeRequestByRequesterArn", 30 ChangeRequestByRequesterName =
+    "ChangeRequestByRequesterName", 31 ChangeRequestByApproverArn =
+    "ChangeRequestByApproverArn", 32 ChangeRequestByApproverName =
+    "ChangeRequestByApproverName", 33 ChangeRequestByTemplate =
+    "ChangeRequestByTemplate", 34 ChangeRequestByTargetsResourceGroup =
+    "ChangeRequestByTargetsResourceGroup", 35 InsightByType = "InsightByType", 36
+    AccountId = "AccountId" }
 );
 rboto::__string_enum!(
-    OpsItemFilterOperator { Equal = "Equal", Contains = "Contains", GreaterThan =
-    "GreaterThan", LessThan = "LessThan" }
+    OpsItemFilterOperator { 0 Equal = "Equal", 1 Contains = "Contains", 2 GreaterThan =
+    "GreaterThan", 3 LessThan = "LessThan" }
 );
 /// Information about the user or resource that created an OpsItem event.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3206,7 +3223,7 @@ pub struct OpsItemIdentity {
     /// The Amazon Resource Name (ARN) of the IAM entity that created the OpsItem event.
     pub arn: Option<String>,
 }
-rboto::__structure!(OpsItemIdentity "OpsItemIdentity"[set from] { arn : String } {});
+rboto::__structure!(OpsItemIdentity "OpsItemIdentity"[from] { arn : String } {});
 /// A notification about the OpsItem.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -3239,10 +3256,10 @@ pub struct OpsItemRelatedItemSummary {
     pub last_modified_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    OpsItemRelatedItemSummary "OpsItemRelatedItemSummary"[set from] { ops_item_id :
-    String, association_id : String, resource_type : String, association_type : String,
-    resource_uri : String, created_by : OpsItemIdentity, created_time : rboto::DateTime,
-    last_modified_by : OpsItemIdentity, last_modified_time : rboto::DateTime } {}
+    OpsItemRelatedItemSummary "OpsItemRelatedItemSummary"[from] { ops_item_id : String,
+    association_id : String, resource_type : String, association_type : String,
+    resource_uri : String, created_by = OpsItemIdentity, created_time : rboto::DateTime,
+    last_modified_by = OpsItemIdentity, last_modified_time : rboto::DateTime } {}
 );
 /// Describes a filter for a specific list of related-item resources.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3257,24 +3274,25 @@ pub struct OpsItemRelatedItemsFilter {
 }
 rboto::__structure!(
     OpsItemRelatedItemsFilter "OpsItemRelatedItemsFilter"[set into] { key :
-    OpsItemRelatedItemsFilterKey, values : Vec < String >, operator :
+    OpsItemRelatedItemsFilterKey, values = Vec < String >, operator :
     OpsItemRelatedItemsFilterOperator } {}
 );
 rboto::__string_enum!(
-    OpsItemRelatedItemsFilterKey { ResourceType = "ResourceType", AssociationId =
-    "AssociationId", ResourceUri = "ResourceUri" }
+    OpsItemRelatedItemsFilterKey { 0 ResourceType = "ResourceType", 1 AssociationId =
+    "AssociationId", 2 ResourceUri = "ResourceUri" }
 );
-rboto::__string_enum!(OpsItemRelatedItemsFilterOperator { Equal = "Equal" });
+rboto::__string_enum!(OpsItemRelatedItemsFilterOperator { 0 Equal = "Equal" });
 rboto::__string_enum!(
-    OpsItemStatus { Open = "Open", InProgress = "InProgress", Resolved = "Resolved",
-    Pending = "Pending", TimedOut = "TimedOut", Cancelling = "Cancelling", Cancelled =
-    "Cancelled", Failed = "Failed", CompletedWithSuccess = "CompletedWithSuccess",
-    CompletedWithFailure = "CompletedWithFailure", Scheduled = "Scheduled",
-    RunbookInProgress = "RunbookInProgress", PendingChangeCalendarOverride =
-    "PendingChangeCalendarOverride", ChangeCalendarOverrideApproved =
-    "ChangeCalendarOverrideApproved", ChangeCalendarOverrideRejected =
-    "ChangeCalendarOverrideRejected", PendingApproval = "PendingApproval", Approved =
-    "Approved", Revoked = "Revoked", Rejected = "Rejected", Closed = "Closed" }
+    OpsItemStatus { 0 Open = "Open", 1 InProgress = "InProgress", 2 Resolved =
+    "Resolved", 3 Pending = "Pending", 4 TimedOut = "TimedOut", 5 Cancelling =
+    "Cancelling", 6 Cancelled = "Cancelled", 7 Failed = "Failed", 8 CompletedWithSuccess
+    = "CompletedWithSuccess", 9 CompletedWithFailure = "CompletedWithFailure", 10
+    Scheduled = "Scheduled", 11 RunbookInProgress = "RunbookInProgress", 12
+    PendingChangeCalendarOverride = "PendingChangeCalendarOverride", 13
+    ChangeCalendarOverrideApproved = "ChangeCalendarOverrideApproved", 14
+    ChangeCalendarOverrideRejected = "ChangeCalendarOverrideRejected", 15 PendingApproval
+    = "PendingApproval", 16 Approved = "Approved", 17 Revoked = "Revoked", 18 Rejected =
+    "Rejected", 19 Closed = "Closed" }
 );
 /// A count of OpsItems.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3316,7 +3334,7 @@ pub struct OpsItemSummary {
     pub planned_end_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    OpsItemSummary "OpsItemSummary"[set from] { created_by : String, created_time :
+    OpsItemSummary "OpsItemSummary"[from] { created_by : String, created_time :
     rboto::DateTime, last_modified_by : String, last_modified_time : rboto::DateTime,
     priority = i32, source : String, status : OpsItemStatus, ops_item_id : String, title
     : String, operational_data : HashMap < String, OpsItemDataValue >, category : String,
@@ -3340,9 +3358,9 @@ pub struct OpsMetadata {
     pub creation_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    OpsMetadata "OpsMetadata"[set from] { resource_id : String, ops_metadata_arn :
-    String, last_modified_date : rboto::DateTime, last_modified_user : String,
-    creation_date : rboto::DateTime } {}
+    OpsMetadata "OpsMetadata"[from] { resource_id : String, ops_metadata_arn : String,
+    last_modified_date : rboto::DateTime, last_modified_user : String, creation_date :
+    rboto::DateTime } {}
 );
 /// A filter to limit the number of OpsMetadata objects displayed.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3354,7 +3372,7 @@ pub struct OpsMetadataFilter {
     pub values: Option<Vec<String>>,
 }
 rboto::__structure!(
-    OpsMetadataFilter "OpsMetadataFilter"[set into] { key : String, values : Vec < String
+    OpsMetadataFilter "OpsMetadataFilter"[set into] { key : String, values = Vec < String
     > } {}
 );
 /// The OpsItem data type to return.
@@ -3377,8 +3395,8 @@ pub struct OutputSource {
     pub output_source_type: Option<String>,
 }
 rboto::__structure!(
-    OutputSource "OutputSource"[set from] { output_source_id : String, output_source_type
-    : String } {}
+    OutputSource "OutputSource"[from] { output_source_id : String, output_source_type :
+    String } {}
 );
 /// An Amazon Web Services Systems Manager parameter in Parameter Store.
 #[derive(Clone, Default, PartialEq)]
@@ -3404,7 +3422,7 @@ pub struct Parameter {
     pub data_type: Option<String>,
 }
 rboto::__structure!(
-    Parameter "Parameter"[set debug from] { name : String, type_ : ParameterType, value :
+    Parameter "Parameter"[debug from] { name : String, type_ : ParameterType, value :
     String[sensitive], version = i64, selector : String, source_result : String,
     last_modified_date : rboto::DateTime, arn : String, data_type : String } {}
 );
@@ -3440,11 +3458,11 @@ pub struct ParameterHistory {
     pub data_type: Option<String>,
 }
 rboto::__structure!(
-    ParameterHistory "ParameterHistory"[set debug from] { name : String, type_ :
+    ParameterHistory "ParameterHistory"[debug from] { name : String, type_ :
     ParameterType, key_id : String, last_modified_date : rboto::DateTime,
     last_modified_user : String, description : String, value : String[sensitive],
-    allowed_pattern : String, version = i64, labels : Vec < String >, tier :
-    ParameterTier, policies : Vec < ParameterInlinePolicy >, data_type : String } {}
+    allowed_pattern : String, version = i64, labels = Vec < String >, tier :
+    ParameterTier, policies = Vec < ParameterInlinePolicy >, data_type : String } {}
 );
 /// One or more policies assigned to a parameter.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3458,7 +3476,7 @@ pub struct ParameterInlinePolicy {
     pub policy_status: Option<String>,
 }
 rboto::__structure!(
-    ParameterInlinePolicy "ParameterInlinePolicy"[set from] { policy_text : String,
+    ParameterInlinePolicy "ParameterInlinePolicy"[from] { policy_text : String,
     policy_type : String, policy_status : String } {}
 );
 /// Metadata includes information like the Amazon Resource Name (ARN) of the last user to update the parameter and the date and time the parameter was last used.
@@ -3491,10 +3509,10 @@ pub struct ParameterMetadata {
     pub data_type: Option<String>,
 }
 rboto::__structure!(
-    ParameterMetadata "ParameterMetadata"[set from] { name : String, arn : String, type_
-    : ParameterType, key_id : String, last_modified_date : rboto::DateTime,
+    ParameterMetadata "ParameterMetadata"[from] { name : String, arn : String, type_ :
+    ParameterType, key_id : String, last_modified_date : rboto::DateTime,
     last_modified_user : String, description : String, allowed_pattern : String, version
-    = i64, tier : ParameterTier, policies : Vec < ParameterInlinePolicy >, data_type :
+    = i64, tier : ParameterTier, policies = Vec < ParameterInlinePolicy >, data_type :
     String } {}
 );
 /// One or more filters. Use a filter to return a more specific list of results.
@@ -3510,14 +3528,14 @@ pub struct ParameterStringFilter {
 }
 rboto::__structure!(
     ParameterStringFilter "ParameterStringFilter"[set into] { key : String, option :
-    String, values : Vec < String > } {}
+    String, values = Vec < String > } {}
 );
 rboto::__string_enum!(
-    ParameterTier { Standard = "Standard", Advanced = "Advanced", IntelligentTiering =
-    "Intelligent-Tiering" }
+    ParameterTier { 0 Standard = "Standard", 1 Advanced = "Advanced", 2
+    IntelligentTiering = "Intelligent-Tiering" }
 );
 rboto::__string_enum!(
-    ParameterType { String = "String", StringList = "StringList", SecureString =
+    ParameterType { 0 String = "String", 1 StringList = "StringList", 2 SecureString =
     "SecureString" }
 );
 /// This data type is deprecated. Instead, use ParameterStringFilter.
@@ -3530,11 +3548,11 @@ pub struct ParametersFilter {
     pub values: Option<Vec<String>>,
 }
 rboto::__structure!(
-    ParametersFilter "ParametersFilter"[set into] { key : ParametersFilterKey, values :
+    ParametersFilter "ParametersFilter"[set into] { key : ParametersFilterKey, values =
     Vec < String > } {}
 );
 rboto::__string_enum!(
-    ParametersFilterKey { Name = "Name", Type = "Type", KeyId = "KeyId" }
+    ParametersFilterKey { 0 Name = "Name", 1 Type = "Type", 2 KeyId = "KeyId" }
 );
 /// A detailed status of the parent step.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3552,8 +3570,8 @@ pub struct ParentStepDetails {
     pub iterator_value: Option<String>,
 }
 rboto::__structure!(
-    ParentStepDetails "ParentStepDetails"[set from] { step_execution_id : String,
-    step_name : String, action : String, iteration = i32, iterator_value : String } {}
+    ParentStepDetails "ParentStepDetails"[from] { step_execution_id : String, step_name :
+    String, action : String, iteration = i32, iterator_value : String } {}
 );
 /// Represents metadata about a patch.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3607,16 +3625,16 @@ pub struct Patch {
     pub repository: Option<String>,
 }
 rboto::__structure!(
-    Patch "Patch"[set from] { id : String, release_date : rboto::DateTime, title :
-    String, description : String, content_url : String, vendor : String, product_family :
-    String, product : String, classification : String, msrc_severity : String, kb_number
-    : String, msrc_number : String, language : String, advisory_ids : Vec < String >,
-    bugzilla_ids : Vec < String >, cve_ids : Vec < String >, name : String, epoch = i32,
+    Patch "Patch"[from] { id : String, release_date : rboto::DateTime, title : String,
+    description : String, content_url : String, vendor : String, product_family : String,
+    product : String, classification : String, msrc_severity : String, kb_number :
+    String, msrc_number : String, language : String, advisory_ids = Vec < String >,
+    bugzilla_ids = Vec < String >, cve_ids = Vec < String >, name : String, epoch = i32,
     version : String, release : String, arch : String, severity : String, repository :
     String } {}
 );
 rboto::__string_enum!(
-    PatchAction { AllowAsDependency = "ALLOW_AS_DEPENDENCY", Block = "BLOCK" }
+    PatchAction { 0 AllowAsDependency = "ALLOW_AS_DEPENDENCY", 1 Block = "BLOCK" }
 );
 /// Defines the basic information about a patch baseline.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3634,7 +3652,7 @@ pub struct PatchBaselineIdentity {
     pub default_baseline: Option<bool>,
 }
 rboto::__structure!(
-    PatchBaselineIdentity "PatchBaselineIdentity"[set from] { baseline_id : String,
+    PatchBaselineIdentity "PatchBaselineIdentity"[from] { baseline_id : String,
     baseline_name : String, operating_system : OperatingSystem, baseline_description :
     String, default_baseline = bool } {}
 );
@@ -3658,27 +3676,28 @@ pub struct PatchComplianceData {
     pub cve_ids: Option<String>,
 }
 rboto::__structure!(
-    PatchComplianceData "PatchComplianceData"[set from] { title : String, kb_id : String,
+    PatchComplianceData "PatchComplianceData"[from] { title : String, kb_id : String,
     classification : String, severity : String, state : PatchComplianceDataState,
     installed_time : rboto::DateTime, cve_ids : String } {}
 );
 rboto::__string_enum!(
-    PatchComplianceDataState { Installed = "INSTALLED", InstalledOther =
-    "INSTALLED_OTHER", InstalledPendingReboot = "INSTALLED_PENDING_REBOOT",
-    InstalledRejected = "INSTALLED_REJECTED", Missing = "MISSING", NotApplicable =
-    "NOT_APPLICABLE", Failed = "FAILED", AvailableSecurityUpdate =
+    PatchComplianceDataState { 0 Installed = "INSTALLED", 1 InstalledOther =
+    "INSTALLED_OTHER", 2 InstalledPendingReboot = "INSTALLED_PENDING_REBOOT", 3
+    InstalledRejected = "INSTALLED_REJECTED", 4 Missing = "MISSING", 5 NotApplicable =
+    "NOT_APPLICABLE", 6 Failed = "FAILED", 7 AvailableSecurityUpdate =
     "AVAILABLE_SECURITY_UPDATE" }
 );
 rboto::__string_enum!(
-    PatchComplianceLevel { Critical = "CRITICAL", High = "HIGH", Medium = "MEDIUM", Low =
-    "LOW", Informational = "INFORMATIONAL", Unspecified = "UNSPECIFIED" }
+    PatchComplianceLevel { 0 Critical = "CRITICAL", 1 High = "HIGH", 2 Medium = "MEDIUM",
+    3 Low = "LOW", 4 Informational = "INFORMATIONAL", 5 Unspecified = "UNSPECIFIED" }
 );
 rboto::__string_enum!(
-    PatchComplianceStatus { Compliant = "COMPLIANT", NonCompliant = "NON_COMPLIANT" }
+    PatchComplianceStatus { 0 Compliant = "COMPLIANT", 1 NonCompliant = "NON_COMPLIANT" }
 );
 rboto::__string_enum!(
-    PatchDeploymentStatus { Approved = "APPROVED", PendingApproval = "PENDING_APPROVAL",
-    ExplicitApproved = "EXPLICIT_APPROVED", ExplicitRejected = "EXPLICIT_REJECTED" }
+    PatchDeploymentStatus { 0 Approved = "APPROVED", 1 PendingApproval =
+    "PENDING_APPROVAL", 2 ExplicitApproved = "EXPLICIT_APPROVED", 3 ExplicitRejected =
+    "EXPLICIT_REJECTED" }
 );
 /// Defines which patches should be included in a patch baseline.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3690,7 +3709,7 @@ pub struct PatchFilter {
     pub values: Option<Vec<String>>,
 }
 rboto::__structure!(
-    PatchFilter "PatchFilter"[set into from] { key : PatchFilterKey, values : Vec <
+    PatchFilter "PatchFilter"[set into from] { key : PatchFilterKey, values = Vec <
     String > } {}
 );
 /// A set of patch filters, typically used for approval rules.
@@ -3701,16 +3720,17 @@ pub struct PatchFilterGroup {
     pub patch_filters: Option<Vec<PatchFilter>>,
 }
 rboto::__structure!(
-    PatchFilterGroup "PatchFilterGroup"[set into from] { patch_filters : Vec <
+    PatchFilterGroup "PatchFilterGroup"[set into from] { patch_filters = Vec <
     PatchFilter > } {}
 );
 rboto::__string_enum!(
-    PatchFilterKey { Arch = "ARCH", AdvisoryId = "ADVISORY_ID", BugzillaId =
-    "BUGZILLA_ID", PatchSet = "PATCH_SET", Product = "PRODUCT", ProductFamily =
-    "PRODUCT_FAMILY", Classification = "CLASSIFICATION", CveId = "CVE_ID", Epoch =
-    "EPOCH", MsrcSeverity = "MSRC_SEVERITY", Name = "NAME", PatchId = "PATCH_ID", Section
-    = "SECTION", Priority = "PRIORITY", Repository = "REPOSITORY", Release = "RELEASE",
-    Severity = "SEVERITY", Security = "SECURITY", Version = "VERSION" }
+    PatchFilterKey { 0 Arch = "ARCH", 1 AdvisoryId = "ADVISORY_ID", 2 BugzillaId =
+    "BUGZILLA_ID", 3 PatchSet = "PATCH_SET", 4 Product = "PRODUCT", 5 ProductFamily =
+    "PRODUCT_FAMILY", 6 Classification = "CLASSIFICATION", 7 CveId = "CVE_ID", 8 Epoch =
+    "EPOCH", 9 MsrcSeverity = "MSRC_SEVERITY", 10 Name = "NAME", 11 PatchId = "PATCH_ID",
+    12 Section = "SECTION", 13 Priority = "PRIORITY", 14 Repository = "REPOSITORY", 15
+    Release = "RELEASE", 16 Severity = "SEVERITY", 17 Security = "SECURITY", 18 Version =
+    "VERSION" }
 );
 /// The mapping between a patch group and the patch baseline the patch group is registered with.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3722,10 +3742,10 @@ pub struct PatchGroupPatchBaselineMapping {
     pub baseline_identity: Option<PatchBaselineIdentity>,
 }
 rboto::__structure!(
-    PatchGroupPatchBaselineMapping "PatchGroupPatchBaselineMapping"[set from] {
-    patch_group : String, baseline_identity : PatchBaselineIdentity } {}
+    PatchGroupPatchBaselineMapping "PatchGroupPatchBaselineMapping"[from] { patch_group :
+    String, baseline_identity = PatchBaselineIdentity } {}
 );
-rboto::__string_enum!(PatchOperationType { Scan = "Scan", Install = "Install" });
+rboto::__string_enum!(PatchOperationType { 0 Scan = "Scan", 1 Install = "Install" });
 /// Defines a filter used in Patch Manager APIs. Supported filter keys depend on the API operation that includes the filter. Patch Manager API operations that use `PatchOrchestratorFilter` include the following:
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -3736,13 +3756,13 @@ pub struct PatchOrchestratorFilter {
     pub values: Option<Vec<String>>,
 }
 rboto::__structure!(
-    PatchOrchestratorFilter "PatchOrchestratorFilter"[set into] { key : String, values :
+    PatchOrchestratorFilter "PatchOrchestratorFilter"[set into] { key : String, values =
     Vec < String > } {}
 );
 rboto::__string_enum!(
-    PatchProperty { Product = "PRODUCT", ProductFamily = "PRODUCT_FAMILY", Classification
-    = "CLASSIFICATION", MsrcSeverity = "MSRC_SEVERITY", Priority = "PRIORITY", Severity =
-    "SEVERITY" }
+    PatchProperty { 0 Product = "PRODUCT", 1 ProductFamily = "PRODUCT_FAMILY", 2
+    Classification = "CLASSIFICATION", 3 MsrcSeverity = "MSRC_SEVERITY", 4 Priority =
+    "PRIORITY", 5 Severity = "SEVERITY" }
 );
 /// Defines an approval rule for a patch baseline.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3760,7 +3780,7 @@ pub struct PatchRule {
     pub enable_non_security: Option<bool>,
 }
 rboto::__structure!(
-    PatchRule "PatchRule"[set into from] { patch_filter_group : PatchFilterGroup,
+    PatchRule "PatchRule"[set into from] { patch_filter_group = PatchFilterGroup,
     compliance_level : PatchComplianceLevel, approve_after_days = i32, approve_until_date
     : String, enable_non_security = bool } {}
 );
@@ -3772,9 +3792,9 @@ pub struct PatchRuleGroup {
     pub patch_rules: Option<Vec<PatchRule>>,
 }
 rboto::__structure!(
-    PatchRuleGroup "PatchRuleGroup"[set into from] { patch_rules : Vec < PatchRule > } {}
+    PatchRuleGroup "PatchRuleGroup"[set into from] { patch_rules = Vec < PatchRule > } {}
 );
-rboto::__string_enum!(PatchSet { Os = "OS", Application = "APPLICATION" });
+rboto::__string_enum!(PatchSet { 0 Os = "OS", 1 Application = "APPLICATION" });
 /// Information about the patches to use to update the managed nodes, including target operating systems and source repository. Applies to Linux managed nodes only.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -3787,7 +3807,7 @@ pub struct PatchSource {
     pub configuration: Option<String>,
 }
 rboto::__structure!(
-    PatchSource "PatchSource"[set debug into from] { name : String, products : Vec <
+    PatchSource "PatchSource"[set debug into from] { name : String, products = Vec <
     String >, configuration : String[sensitive] } {}
 );
 /// Information about the approval status of a patch.
@@ -3802,15 +3822,15 @@ pub struct PatchStatus {
     pub approval_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    PatchStatus "PatchStatus"[set from] { deployment_status : PatchDeploymentStatus,
+    PatchStatus "PatchStatus"[from] { deployment_status : PatchDeploymentStatus,
     compliance_level : PatchComplianceLevel, approval_date : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    PingStatus { Online = "Online", ConnectionLost = "ConnectionLost", Inactive =
+    PingStatus { 0 Online = "Online", 1 ConnectionLost = "ConnectionLost", 2 Inactive =
     "Inactive" }
 );
 rboto::__string_enum!(
-    PlatformType { Windows = "Windows", Linux = "Linux", MacOs = "MacOS" }
+    PlatformType { 0 Windows = "Windows", 1 Linux = "Linux", 2 MacOs = "MacOS" }
 );
 /// An aggregate of step execution statuses displayed in the Amazon Web Services Systems Manager console for a multi-Region and multi-account Automation execution.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3828,12 +3848,12 @@ pub struct ProgressCounters {
     pub timed_out_steps: Option<i32>,
 }
 rboto::__structure!(
-    ProgressCounters "ProgressCounters"[set from] { total_steps = i32, success_steps =
-    i32, failed_steps = i32, cancelled_steps = i32, timed_out_steps = i32 } {}
+    ProgressCounters "ProgressCounters"[from] { total_steps = i32, success_steps = i32,
+    failed_steps = i32, cancelled_steps = i32, timed_out_steps = i32 } {}
 );
-rboto::__string_enum!(Provider { Azure = "Azure", Gcp = "GCP" });
+rboto::__string_enum!(Provider { 0 Azure = "Azure", 1 Gcp = "GCP" });
 rboto::__string_enum!(
-    RebootOption { RebootIfNeeded = "RebootIfNeeded", NoReboot = "NoReboot" }
+    RebootOption { 0 RebootIfNeeded = "RebootIfNeeded", 1 NoReboot = "NoReboot" }
 );
 /// Reserved for internal use.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3868,7 +3888,7 @@ pub struct ResolvedTargets {
     pub truncated: Option<bool>,
 }
 rboto::__structure!(
-    ResolvedTargets "ResolvedTargets"[set from] { parameter_values : Vec < String >,
+    ResolvedTargets "ResolvedTargets"[from] { parameter_values = Vec < String >,
     truncated = bool } {}
 );
 /// Compliance summary information for a specific resource.
@@ -3893,11 +3913,11 @@ pub struct ResourceComplianceSummaryItem {
     pub non_compliant_summary: Option<NonCompliantSummary>,
 }
 rboto::__structure!(
-    ResourceComplianceSummaryItem "ResourceComplianceSummaryItem"[set from] {
-    compliance_type : String, resource_type : String, resource_id : String, status :
-    ComplianceStatus, overall_severity : ComplianceSeverity, execution_summary :
-    ComplianceExecutionSummary, compliant_summary : CompliantSummary,
-    non_compliant_summary : NonCompliantSummary } {}
+    ResourceComplianceSummaryItem "ResourceComplianceSummaryItem"[from] { compliance_type
+    : String, resource_type : String, resource_id : String, status : ComplianceStatus,
+    overall_severity : ComplianceSeverity, execution_summary =
+    ComplianceExecutionSummary, compliant_summary = CompliantSummary,
+    non_compliant_summary = NonCompliantSummary } {}
 );
 /// Information about the `AwsOrganizationsSource` resource data sync source. A sync source of this type can synchronize data from Organizations or, if an Amazon Web Services organization isn't present, from multiple Amazon Web Services Regions.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3910,7 +3930,7 @@ pub struct ResourceDataSyncAwsOrganizationsSource {
 }
 rboto::__structure!(
     ResourceDataSyncAwsOrganizationsSource "ResourceDataSyncAwsOrganizationsSource"[set
-    into from] { organization_source_type : String, organizational_units : Vec <
+    into from] { organization_source_type : String, organizational_units = Vec <
     ResourceDataSyncOrganizationalUnit > } {}
 );
 /// Synchronize Amazon Web Services Systems Manager Inventory data from multiple Amazon Web Services accounts defined in Organizations to a centralized Amazon S3 bucket. Data is synchronized to individual key prefixes in the central bucket. Each key prefix represents a different Amazon Web Services account ID.
@@ -3950,8 +3970,8 @@ pub struct ResourceDataSyncItem {
     pub last_sync_status_message: Option<String>,
 }
 rboto::__structure!(
-    ResourceDataSyncItem "ResourceDataSyncItem"[set from] { sync_name : String, sync_type
-    : String, sync_source : ResourceDataSyncSourceWithState, s3_destination :
+    ResourceDataSyncItem "ResourceDataSyncItem"[from] { sync_name : String, sync_type :
+    String, sync_source = ResourceDataSyncSourceWithState, s3_destination =
     ResourceDataSyncS3Destination, last_sync_time : rboto::DateTime,
     last_successful_sync_time : rboto::DateTime, sync_last_modified_time :
     rboto::DateTime, last_status : LastResourceDataSyncStatus, sync_created_time :
@@ -3988,10 +4008,10 @@ pub struct ResourceDataSyncS3Destination {
 rboto::__structure!(
     ResourceDataSyncS3Destination "ResourceDataSyncS3Destination"[set into from] {
     bucket_name : String, prefix : String, sync_format : ResourceDataSyncS3Format, region
-    : String, awskms_key_arn : String, destination_data_sharing :
+    : String, awskms_key_arn : String, destination_data_sharing =
     ResourceDataSyncDestinationDataSharing } {}
 );
-rboto::__string_enum!(ResourceDataSyncS3Format { JsonSerDe = "JsonSerDe" });
+rboto::__string_enum!(ResourceDataSyncS3Format { 0 JsonSerDe = "JsonSerDe" });
 /// Information about the source of the data included in the resource data sync.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -4009,7 +4029,7 @@ pub struct ResourceDataSyncSource {
 }
 rboto::__structure!(
     ResourceDataSyncSource "ResourceDataSyncSource"[set into] { source_type : String,
-    aws_organizations_source : ResourceDataSyncAwsOrganizationsSource, source_regions :
+    aws_organizations_source = ResourceDataSyncAwsOrganizationsSource, source_regions =
     Vec < String >, include_future_regions = bool, enable_all_ops_data_sources = bool }
     {}
 );
@@ -4031,20 +4051,20 @@ pub struct ResourceDataSyncSourceWithState {
     pub enable_all_ops_data_sources: Option<bool>,
 }
 rboto::__structure!(
-    ResourceDataSyncSourceWithState "ResourceDataSyncSourceWithState"[set from] {
-    source_type : String, aws_organizations_source :
-    ResourceDataSyncAwsOrganizationsSource, source_regions : Vec < String >,
-    include_future_regions = bool, state : String, enable_all_ops_data_sources = bool }
-    {}
+    ResourceDataSyncSourceWithState "ResourceDataSyncSourceWithState"[from] { source_type
+    : String, aws_organizations_source = ResourceDataSyncAwsOrganizationsSource,
+    source_regions = Vec < String >, include_future_regions = bool, state : String,
+    enable_all_ops_data_sources = bool } {}
 );
 rboto::__string_enum!(
-    ResourceType { ManagedInstance = "ManagedInstance", Ec2Instance = "EC2Instance" }
+    ResourceType { 0 ManagedInstance = "ManagedInstance", 1 Ec2Instance = "EC2Instance" }
 );
 rboto::__string_enum!(
-    ResourceTypeForTagging { Document = "Document", ManagedInstance = "ManagedInstance",
-    MaintenanceWindow = "MaintenanceWindow", Parameter = "Parameter", PatchBaseline =
-    "PatchBaseline", OpsItem = "OpsItem", OpsMetadata = "OpsMetadata", Automation =
-    "Automation", Association = "Association", CloudConnector = "CloudConnector" }
+    ResourceTypeForTagging { 0 Document = "Document", 1 ManagedInstance =
+    "ManagedInstance", 2 MaintenanceWindow = "MaintenanceWindow", 3 Parameter =
+    "Parameter", 4 PatchBaseline = "PatchBaseline", 5 OpsItem = "OpsItem", 6 OpsMetadata
+    = "OpsMetadata", 7 Automation = "Automation", 8 Association = "Association", 9
+    CloudConnector = "CloudConnector" }
 );
 /// The inventory item result attribute.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4068,12 +4088,12 @@ pub struct ReviewInformation {
     pub reviewer: Option<String>,
 }
 rboto::__structure!(
-    ReviewInformation "ReviewInformation"[set from] { reviewed_time : rboto::DateTime,
-    status : ReviewStatus, reviewer : String } {}
+    ReviewInformation "ReviewInformation"[from] { reviewed_time : rboto::DateTime, status
+    : ReviewStatus, reviewer : String } {}
 );
 rboto::__string_enum!(
-    ReviewStatus { Approved = "APPROVED", NotReviewed = "NOT_REVIEWED", Pending =
-    "PENDING", Rejected = "REJECTED" }
+    ReviewStatus { 0 Approved = "APPROVED", 1 NotReviewed = "NOT_REVIEWED", 2 Pending =
+    "PENDING", 3 Rejected = "REJECTED" }
 );
 /// Information about an Automation runbook used in a runbook workflow in Change Manager.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4101,8 +4121,8 @@ pub struct Runbook {
 rboto::__structure!(
     Runbook "Runbook"[set into from] { document_name : String, document_version : String,
     parameters : HashMap < String, Vec < String > >, target_parameter_name : String,
-    targets : Vec < Target >, target_maps : Vec < HashMap < String, Vec < String > > >,
-    max_concurrency : String, max_errors : String, target_locations : Vec <
+    targets = Vec < Target >, target_maps = Vec < HashMap < String, Vec < String > > >,
+    max_concurrency : String, max_errors : String, target_locations = Vec <
     TargetLocation > } {}
 );
 /// An S3 bucket where you want to store the results of this request.
@@ -4127,7 +4147,7 @@ pub struct S3OutputUrl {
     /// A URL for an S3 bucket where you want to store the results of this request.
     pub output_url: Option<String>,
 }
-rboto::__structure!(S3OutputUrl "S3OutputUrl"[set from] { output_url : String } {});
+rboto::__structure!(S3OutputUrl "S3OutputUrl"[from] { output_url : String } {});
 /// Information about a scheduled execution for a maintenance window.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -4140,8 +4160,8 @@ pub struct ScheduledWindowExecution {
     pub execution_time: Option<String>,
 }
 rboto::__structure!(
-    ScheduledWindowExecution "ScheduledWindowExecution"[set from] { window_id : String,
-    name : String, execution_time : String } {}
+    ScheduledWindowExecution "ScheduledWindowExecution"[from] { window_id : String, name
+    : String, execution_time : String } {}
 );
 /// The service setting data structure.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4161,9 +4181,9 @@ pub struct ServiceSetting {
     pub status: Option<String>,
 }
 rboto::__structure!(
-    ServiceSetting "ServiceSetting"[set from] { setting_id : String, setting_value :
-    String, last_modified_date : rboto::DateTime, last_modified_user : String, arn :
-    String, status : String } {}
+    ServiceSetting "ServiceSetting"[from] { setting_id : String, setting_value : String,
+    last_modified_date : rboto::DateTime, last_modified_user : String, arn : String,
+    status : String } {}
 );
 /// Information about a Session Manager connection to a managed node.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4195,10 +4215,10 @@ pub struct Session {
     pub access_type: Option<AccessType>,
 }
 rboto::__structure!(
-    Session "Session"[set from] { session_id : String, target : String, status :
+    Session "Session"[from] { session_id : String, target : String, status :
     SessionStatus, start_date : rboto::DateTime, end_date : rboto::DateTime,
     document_name : String, owner : String, reason : String, details : String, output_url
-    : SessionManagerOutputUrl, max_session_duration : String, access_type : AccessType }
+    = SessionManagerOutputUrl, max_session_duration : String, access_type : AccessType }
     {}
 );
 /// Describes a filter for Session Manager information.
@@ -4214,9 +4234,9 @@ rboto::__structure!(
     SessionFilter "SessionFilter"[set into] { key : SessionFilterKey, value : String } {}
 );
 rboto::__string_enum!(
-    SessionFilterKey { InvokedAfter = "InvokedAfter", InvokedBefore = "InvokedBefore",
-    Target = "Target", Owner = "Owner", Status = "Status", SessionId = "SessionId",
-    AccessType = "AccessType" }
+    SessionFilterKey { 0 InvokedAfter = "InvokedAfter", 1 InvokedBefore =
+    "InvokedBefore", 2 Target = "Target", 3 Owner = "Owner", 4 Status = "Status", 5
+    SessionId = "SessionId", 6 AccessType = "AccessType" }
 );
 /// Reserved for future use.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4228,14 +4248,14 @@ pub struct SessionManagerOutputUrl {
     pub cloud_watch_output_url: Option<String>,
 }
 rboto::__structure!(
-    SessionManagerOutputUrl "SessionManagerOutputUrl"[set from] { s3_output_url : String,
+    SessionManagerOutputUrl "SessionManagerOutputUrl"[from] { s3_output_url : String,
     cloud_watch_output_url : String } {}
 );
-rboto::__string_enum!(SessionState { Active = "Active", History = "History" });
+rboto::__string_enum!(SessionState { 0 Active = "Active", 1 History = "History" });
 rboto::__string_enum!(
-    SessionStatus { Connected = "Connected", Connecting = "Connecting", Disconnected =
-    "Disconnected", Terminated = "Terminated", Terminating = "Terminating", Failed =
-    "Failed" }
+    SessionStatus { 0 Connected = "Connected", 1 Connecting = "Connecting", 2
+    Disconnected = "Disconnected", 3 Terminated = "Terminated", 4 Terminating =
+    "Terminating", 5 Failed = "Failed" }
 );
 /// The number of managed nodes found for each patch severity level defined in the request filter.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4255,19 +4275,19 @@ pub struct SeveritySummary {
     pub unspecified_count: Option<i32>,
 }
 rboto::__structure!(
-    SeveritySummary "SeveritySummary"[set from] { critical_count = i32, high_count = i32,
+    SeveritySummary "SeveritySummary"[from] { critical_count = i32, high_count = i32,
     medium_count = i32, low_count = i32, informational_count = i32, unspecified_count =
     i32 } {}
 );
 rboto::__string_enum!(
-    SignalType { Approve = "Approve", Reject = "Reject", StartStep = "StartStep",
-    StopStep = "StopStep", Resume = "Resume", Revoke = "Revoke" }
+    SignalType { 0 Approve = "Approve", 1 Reject = "Reject", 2 StartStep = "StartStep", 3
+    StopStep = "StopStep", 4 Resume = "Resume", 5 Revoke = "Revoke" }
 );
 rboto::__string_enum!(
-    SourceType { AwsEc2Instance = "AWS::EC2::Instance", AwsIoTThing = "AWS::IoT::Thing",
-    AwsSsmManagedInstance = "AWS::SSM::ManagedInstance", MicrosoftComputeVirtualMachines
-    = "Microsoft.Compute/virtualMachines", ComputeGoogleapisComInstance =
-    "compute.googleapis.com/Instance" }
+    SourceType { 0 AwsEc2Instance = "AWS::EC2::Instance", 1 AwsIoTThing =
+    "AWS::IoT::Thing", 2 AwsSsmManagedInstance = "AWS::SSM::ManagedInstance", 3
+    MicrosoftComputeVirtualMachines = "Microsoft.Compute/virtualMachines", 4
+    ComputeGoogleapisComInstance = "compute.googleapis.com/Instance" }
 );
 /// Detailed information about an the execution state of an Automation step.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4325,16 +4345,16 @@ pub struct StepExecution {
     pub parent_step_details: Option<ParentStepDetails>,
 }
 rboto::__structure!(
-    StepExecution "StepExecution"[set from] { step_name : String, action : String,
+    StepExecution "StepExecution"[from] { step_name : String, action : String,
     timeout_seconds = i64, on_failure : String, max_attempts = i32, execution_start_time
     : rboto::DateTime, execution_end_time : rboto::DateTime, step_status :
     AutomationExecutionStatus, response_code : String, inputs : HashMap < String, String
     >, outputs : HashMap < String, Vec < String > >, response : String, failure_message :
-    String, warning_message : String, failure_details : FailureDetails, step_execution_id
+    String, warning_message : String, failure_details = FailureDetails, step_execution_id
     : String, overridden_parameters : HashMap < String, Vec < String > >, is_end = bool,
-    next_step : String, is_critical = bool, valid_next_steps : Vec < String >, targets :
-    Vec < Target >, target_location : TargetLocation, triggered_alarms : Vec <
-    AlarmStateInformation >, parent_step_details : ParentStepDetails } {}
+    next_step : String, is_critical = bool, valid_next_steps = Vec < String >, targets =
+    Vec < Target >, target_location = TargetLocation, triggered_alarms = Vec <
+    AlarmStateInformation >, parent_step_details = ParentStepDetails } {}
 );
 /// A filter to limit the amount of step execution information returned by the call.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4347,16 +4367,16 @@ pub struct StepExecutionFilter {
 }
 rboto::__structure!(
     StepExecutionFilter "StepExecutionFilter"[set into] { key : StepExecutionFilterKey,
-    values : Vec < String > } {}
+    values = Vec < String > } {}
 );
 rboto::__string_enum!(
-    StepExecutionFilterKey { StartTimeBefore = "StartTimeBefore", StartTimeAfter =
-    "StartTimeAfter", StepExecutionStatus = "StepExecutionStatus", StepExecutionId =
-    "StepExecutionId", StepName = "StepName", Action = "Action", ParentStepExecutionId =
-    "ParentStepExecutionId", ParentStepIteration = "ParentStepIteration",
-    ParentStepIteratorValue = "ParentStepIteratorValue" }
+    StepExecutionFilterKey { 0 StartTimeBefore = "StartTimeBefore", 1 StartTimeAfter =
+    "StartTimeAfter", 2 StepExecutionStatus = "StepExecutionStatus", 3 StepExecutionId =
+    "StepExecutionId", 4 StepName = "StepName", 5 Action = "Action", 6
+    ParentStepExecutionId = "ParentStepExecutionId", 7 ParentStepIteration =
+    "ParentStepIteration", 8 ParentStepIteratorValue = "ParentStepIteratorValue" }
 );
-rboto::__string_enum!(StopType { Complete = "Complete", Cancel = "Cancel" });
+rboto::__string_enum!(StopType { 0 Complete = "Complete", 1 Cancel = "Cancel" });
 /// Metadata that you assign to your Amazon Web Services resources. Tags enable you to categorize your resources in different ways, for example, by purpose, owner, or environment. In Amazon Web Services Systems Manager, you can apply tags to Systems Manager documents (SSM documents), managed nodes, maintenance windows, parameters, patch baselines, OpsItems, and OpsMetadata.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -4377,7 +4397,7 @@ pub struct Target {
     pub values: Option<Vec<String>>,
 }
 rboto::__structure!(
-    Target "Target"[set into from] { key : String, values : Vec < String > } {}
+    Target "Target"[set into from] { key : String, values = Vec < String > } {}
 );
 /// The combination of Amazon Web Services Regions and Amazon Web Services accounts targeted by the current Automation execution.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4406,11 +4426,11 @@ pub struct TargetLocation {
     pub targets_max_errors: Option<String>,
 }
 rboto::__structure!(
-    TargetLocation "TargetLocation"[set into from] { accounts : Vec < String >, regions :
+    TargetLocation "TargetLocation"[set into from] { accounts = Vec < String >, regions =
     Vec < String >, target_location_max_concurrency : String, target_location_max_errors
-    : String, execution_role_name : String, target_location_alarm_configuration :
-    AlarmConfiguration, include_child_organization_units = bool, exclude_accounts : Vec <
-    String >, targets : Vec < Target >, targets_max_concurrency : String,
+    : String, execution_role_name : String, target_location_alarm_configuration =
+    AlarmConfiguration, include_child_organization_units = bool, exclude_accounts = Vec <
+    String >, targets = Vec < Target >, targets_max_concurrency : String,
     targets_max_errors : String } {}
 );
 /// Information about the resources that would be included in the actual runbook execution, if it were to be run.
@@ -4423,7 +4443,7 @@ pub struct TargetPreview {
     pub target_type: Option<String>,
 }
 rboto::__structure!(
-    TargetPreview "TargetPreview"[set from] { count = i32, target_type : String } {}
+    TargetPreview "TargetPreview"[from] { count = i32, target_type : String } {}
 );
 /// The number of targets in a rate control execution, and the status of the child executions that it started for those targets.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4441,7 +4461,7 @@ pub struct TargetsSummary {
     pub failed_count: Option<i32>,
 }
 rboto::__structure!(
-    TargetsSummary "TargetsSummary"[set from] { total_count = i32, started_count = i32,
+    TargetsSummary "TargetsSummary"[from] { total_count = i32, started_count = i32,
     completed_count = i32, successful_count = i32, failed_count = i32 } {}
 );
 /// A validation finding from a cloud connector validation check.
@@ -4460,18 +4480,18 @@ pub struct ValidationFinding {
     pub scope: Option<ValidationFindingScope>,
 }
 rboto::__structure!(
-    ValidationFinding "ValidationFinding"[set from] { type_ : ValidationFindingType, code
-    : ValidationFindingCode, message : String, provider_message : String, scope :
+    ValidationFinding "ValidationFinding"[from] { type_ : ValidationFindingType, code :
+    ValidationFindingCode, message : String, provider_message : String, scope =
     ValidationFindingScope } {}
 );
 rboto::__string_enum!(
-    ValidationFindingCode { TargetInaccessible = "TargetInaccessible", TargetUnusable =
-    "TargetUnusable", TargetMissingPermissions = "TargetMissingPermissions",
-    TargetApiDisabled = "TargetApiDisabled", TargetStateWarning = "TargetStateWarning",
-    AwsRoleAssumptionFailed = "AwsRoleAssumptionFailed", WebIdentityTokenFailed =
-    "WebIdentityTokenFailed", OutboundWebIdentityFederationDisabled =
-    "OutboundWebIdentityFederationDisabled", ProviderCredentialCreationFailed =
-    "ProviderCredentialCreationFailed", TenantSummary = "TenantSummary",
+    ValidationFindingCode { 0 TargetInaccessible = "TargetInaccessible", 1 TargetUnusable
+    = "TargetUnusable", 2 TargetMissingPermissions = "TargetMissingPermissions", 3
+    TargetApiDisabled = "TargetApiDisabled", 4 TargetStateWarning = "TargetStateWarning",
+    5 AwsRoleAssumptionFailed = "AwsRoleAssumptionFailed", 6 WebIdentityTokenFailed =
+    "WebIdentityTokenFailed", 7 OutboundWebIdentityFederationDisabled =
+    "OutboundWebIdentityFederationDisabled", 8 ProviderCredentialCreationFailed =
+    "ProviderCredentialCreationFailed", 9 TenantSummary = "TenantSummary", 10
     SubscriptionAccessible = "SubscriptionAccessible" }
 );
 /// Identifies the specific resource scope of a validation finding.
@@ -4484,14 +4504,14 @@ pub struct ValidationFindingScope {
     pub id: Option<String>,
 }
 rboto::__structure!(
-    ValidationFindingScope "ValidationFindingScope"[set from] { type_ :
+    ValidationFindingScope "ValidationFindingScope"[from] { type_ :
     ValidationFindingScopeType, id : String } {}
 );
 rboto::__string_enum!(
-    ValidationFindingScopeType { AzureTenant = "azure:tenant", AzureSubscription =
-    "azure:subscription", GcpOrganization = "gcp:organization", GcpProject =
+    ValidationFindingScopeType { 0 AzureTenant = "azure:tenant", 1 AzureSubscription =
+    "azure:subscription", 2 GcpOrganization = "gcp:organization", 3 GcpProject =
     "gcp:project" }
 );
 rboto::__string_enum!(
-    ValidationFindingType { Info = "INFO", Warn = "WARN", Error = "ERROR" }
+    ValidationFindingType { 0 Info = "INFO", 1 Warn = "WARN", 2 Error = "ERROR" }
 );

@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateTokenInput {
     /// The unique identifier string for the client or application. This value comes from the result of the RegisterClient API.
@@ -32,10 +32,10 @@ pub struct CreateTokenInput {
 rboto::__structure!(
     CreateTokenInput "CreateTokenRequest"[set debug into] { client_id : String,
     client_secret : String[sensitive], grant_type : String, device_code : String, code :
-    String, refresh_token : String[sensitive], scope : Vec < String >, redirect_uri :
+    String, refresh_token : String[sensitive], scope = Vec < String >, redirect_uri :
     String, code_verifier : String[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateTokenWithIamInput {
     /// The unique identifier string for the client or application. This value is an application ARN that has OAuth grants configured.
@@ -65,11 +65,11 @@ pub struct CreateTokenWithIamInput {
 rboto::__structure!(
     CreateTokenWithIamInput "CreateTokenWithIAMRequest"[set debug into] { client_id :
     String, grant_type : String, code : String, refresh_token : String[sensitive],
-    assertion : String[sensitive], scope : Vec < String >, redirect_uri : String,
+    assertion : String[sensitive], scope = Vec < String >, redirect_uri : String,
     subject_token : String[sensitive], subject_token_type : String, requested_token_type
     : String, code_verifier : String[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RegisterClientInput {
     /// The friendly name of the client.
@@ -89,12 +89,12 @@ pub struct RegisterClientInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RegisterClientInput "RegisterClientRequest"[set debug into] { client_name : String,
-    client_type : String, scopes : Vec < String >, redirect_uris : Vec < String >,
-    grant_types : Vec < String >, issuer_url : String, entitled_application_arn : String
+    RegisterClientInput "RegisterClientRequest"[set into] { client_name : String,
+    client_type : String, scopes = Vec < String >, redirect_uris = Vec < String >,
+    grant_types = Vec < String >, issuer_url : String, entitled_application_arn : String
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct StartDeviceAuthorizationInput {
     /// The unique identifier string for the client that is registered with IAM Identity Center. This value should come from the persisted result of the RegisterClient API operation.

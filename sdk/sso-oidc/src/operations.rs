@@ -6,11 +6,9 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; CreateTokenInput => CreateTokenOutput =
-    super::schema::ops::CREATE_TOKEN, "CreateToken"; CreateTokenWithIamInput =>
-    CreateTokenWithIamOutput = super::schema::ops::CREATE_TOKEN_WITH_IAM,
-    "CreateTokenWithIAM"; RegisterClientInput => RegisterClientOutput =
-    super::schema::ops::REGISTER_CLIENT, "RegisterClient"; StartDeviceAuthorizationInput
-    => StartDeviceAuthorizationOutput = super::schema::ops::START_DEVICE_AUTHORIZATION,
-    "StartDeviceAuthorization";
+    super::error::Exception, super::schema::SERVICE; CreateTokenInput =>
+    CreateTokenOutput, "CreateToken"; CreateTokenWithIamInput =>
+    CreateTokenWithIamOutput, "CreateTokenWithIAM"; RegisterClientInput =>
+    RegisterClientOutput, "RegisterClient"; StartDeviceAuthorizationInput =>
+    StartDeviceAuthorizationOutput, "StartDeviceAuthorization";
 );

@@ -51,7 +51,7 @@ rboto::__structure!(
     CreateTokenWithIamOutput "CreateTokenWithIAMResponse"[debug from output] {
     access_token : String[sensitive], token_type : String, expires_in = i32,
     refresh_token : String[sensitive], id_token : String[sensitive], issued_token_type :
-    String, scope : Vec < String >, aws_additional_details : AwsAdditionalDetails } {
+    String, scope = Vec < String >, aws_additional_details = AwsAdditionalDetails } {
     _meta }
 );
 #[derive(Clone, Default, PartialEq)]
@@ -77,7 +77,7 @@ rboto::__structure!(
     client_secret_expires_at = i64, authorization_endpoint : String, token_endpoint :
     String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartDeviceAuthorizationOutput {
     /// The short-lived code that is used by the device when polling for a session token.
@@ -95,7 +95,7 @@ pub struct StartDeviceAuthorizationOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartDeviceAuthorizationOutput "StartDeviceAuthorizationResponse"[debug from output]
-    { device_code : String, user_code : String, verification_uri : String,
+    StartDeviceAuthorizationOutput "StartDeviceAuthorizationResponse"[from output] {
+    device_code : String, user_code : String, verification_uri : String,
     verification_uri_complete : String, expires_in = i32, interval = i32 } { _meta }
 );

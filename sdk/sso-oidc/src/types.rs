@@ -7,8 +7,8 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__string_enum!(
-    AccessDeniedExceptionReason { KmsAccessDeniedException = "KMS_AccessDeniedException"
-    }
+    AccessDeniedExceptionReason { 0 KmsAccessDeniedException =
+    "KMS_AccessDeniedException" }
 );
 /// This structure contains Amazon Web Services-specific parameter extensions and the [identity context](https://docs.aws.amazon.com/singlesignon/latest/userguide/trustedidentitypropagation-overview.html).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18,12 +18,11 @@ pub struct AwsAdditionalDetails {
     pub identity_context: Option<String>,
 }
 rboto::__structure!(
-    AwsAdditionalDetails "AwsAdditionalDetails"[set from] { identity_context : String }
-    {}
+    AwsAdditionalDetails "AwsAdditionalDetails"[from] { identity_context : String } {}
 );
 rboto::__string_enum!(
-    InvalidRequestExceptionReason { KmsNotFoundException = "KMS_NotFoundException",
-    KmsInvalidKeyUsageException = "KMS_InvalidKeyUsageException",
-    KmsInvalidStateException = "KMS_InvalidStateException", KmsDisabledException =
+    InvalidRequestExceptionReason { 0 KmsNotFoundException = "KMS_NotFoundException", 1
+    KmsInvalidKeyUsageException = "KMS_InvalidKeyUsageException", 2
+    KmsInvalidStateException = "KMS_InvalidStateException", 3 KmsDisabledException =
     "KMS_DisabledException" }
 );

@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GetRoleCredentialsInput {
     /// The friendly name of the role that is assigned to the user.
@@ -21,7 +21,7 @@ rboto::__structure!(
     GetRoleCredentialsInput "GetRoleCredentialsRequest"[set debug into] { role_name :
     String, account_id : String, access_token : String[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ListAccountRolesInput {
     /// The page token from the previous response output when you request subsequent pages.
@@ -39,7 +39,7 @@ rboto::__structure!(
     String, max_results = i32, access_token : String[sensitive], account_id : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ListAccountsInput {
     /// (Optional) When requesting subsequent pages, this is the page token from the previous response output.
@@ -54,7 +54,7 @@ rboto::__structure!(
     ListAccountsInput "ListAccountsRequest"[set debug into] { next_token : String,
     max_results = i32, access_token : String[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LogoutInput {
     /// The token issued by the `CreateToken` API call. For more information, see [CreateToken](https://docs.aws.amazon.com/singlesignon/latest/OIDCAPIReference/API_CreateToken.html) in the *IAM Identity Center OIDC API Reference Guide*.

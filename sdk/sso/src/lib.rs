@@ -40,6 +40,7 @@ pub mod output;
 #[rustfmt::skip]
 pub mod paginators;
 #[rustfmt::skip]
+#[doc(hidden)]
 pub mod schema;
 #[rustfmt::skip]
 pub mod types;

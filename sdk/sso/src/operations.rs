@@ -6,10 +6,8 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; GetRoleCredentialsInput => GetRoleCredentialsOutput =
-    super::schema::ops::GET_ROLE_CREDENTIALS, "GetRoleCredentials"; ListAccountRolesInput
-    => ListAccountRolesOutput = super::schema::ops::LIST_ACCOUNT_ROLES,
-    "ListAccountRoles"; ListAccountsInput => ListAccountsOutput =
-    super::schema::ops::LIST_ACCOUNTS, "ListAccounts"; LogoutInput => LogoutOutput =
-    super::schema::ops::LOGOUT, "Logout";
+    super::error::Exception, super::schema::SERVICE; GetRoleCredentialsInput =>
+    GetRoleCredentialsOutput, "GetRoleCredentials"; ListAccountRolesInput =>
+    ListAccountRolesOutput, "ListAccountRoles"; ListAccountsInput => ListAccountsOutput,
+    "ListAccounts"; LogoutInput => LogoutOutput, "Logout";
 );

@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRoleCredentialsOutput {
     /// The credentials for the role that is assigned to the user.
@@ -14,10 +14,10 @@ pub struct GetRoleCredentialsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetRoleCredentialsOutput "GetRoleCredentialsResponse"[debug from output] {
-    role_credentials : RoleCredentials } { _meta }
+    GetRoleCredentialsOutput "GetRoleCredentialsResponse"[from output] { role_credentials
+    = RoleCredentials } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAccountRolesOutput {
     /// The page token client that is used to retrieve the list of accounts.
@@ -27,10 +27,10 @@ pub struct ListAccountRolesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListAccountRolesOutput "ListAccountRolesResponse"[debug from output] { next_token :
-    String, role_list : Vec < RoleInfo > } { _meta }
+    ListAccountRolesOutput "ListAccountRolesResponse"[from output] { next_token : String,
+    role_list = Vec < RoleInfo > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAccountsOutput {
     /// The page token client that is used to retrieve the list of accounts.
@@ -40,12 +40,12 @@ pub struct ListAccountsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListAccountsOutput "ListAccountsResponse"[debug from output] { next_token : String,
-    account_list : Vec < AccountInfo > } { _meta }
+    ListAccountsOutput "ListAccountsResponse"[from output] { next_token : String,
+    account_list = Vec < AccountInfo > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogoutOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(LogoutOutput "LogoutOutput"[debug from output] {} { _meta });
+rboto::__structure!(LogoutOutput "LogoutOutput"[from output] {} { _meta });

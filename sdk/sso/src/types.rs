@@ -18,7 +18,7 @@ pub struct AccountInfo {
     pub email_address: Option<String>,
 }
 rboto::__structure!(
-    AccountInfo "AccountInfo"[set from] { account_id : String, account_name : String,
+    AccountInfo "AccountInfo"[from] { account_id : String, account_name : String,
     email_address : String } {}
 );
 /// Provides information about the role credentials that are assigned to the user.
@@ -35,7 +35,7 @@ pub struct RoleCredentials {
     pub expiration: Option<i64>,
 }
 rboto::__structure!(
-    RoleCredentials "RoleCredentials"[set debug from] { access_key_id : String,
+    RoleCredentials "RoleCredentials"[debug from] { access_key_id : String,
     secret_access_key : String[sensitive], session_token : String[sensitive], expiration
     = i64 } {}
 );
@@ -49,5 +49,5 @@ pub struct RoleInfo {
     pub account_id: Option<String>,
 }
 rboto::__structure!(
-    RoleInfo "RoleInfo"[set from] { role_name : String, account_id : String } {}
+    RoleInfo "RoleInfo"[from] { role_name : String, account_id : String } {}
 );

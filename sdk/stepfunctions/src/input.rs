@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateActivityInput {
     /// The name of the activity to create. This name must be unique for your Amazon Web Services account and region.
@@ -18,10 +18,10 @@ pub struct CreateActivityInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateActivityInput "CreateActivityInput"[set debug into] { name : String, tags : Vec
-    < Tag >, encryption_configuration : EncryptionConfiguration } { _client }
+    CreateActivityInput "CreateActivityInput"[set into] { name : String, tags = Vec < Tag
+    >, encryption_configuration = EncryptionConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateStateMachineAliasInput {
     /// A description for the state machine alias.
@@ -34,10 +34,10 @@ pub struct CreateStateMachineAliasInput {
 }
 rboto::__structure!(
     CreateStateMachineAliasInput "CreateStateMachineAliasInput"[set debug into] {
-    description : String[sensitive], name : String, routing_configuration : Vec <
+    description : String[sensitive], name : String, routing_configuration = Vec <
     RoutingConfigurationListItem > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateStateMachineInput {
     /// The name of the state machine.
@@ -65,11 +65,11 @@ pub struct CreateStateMachineInput {
 rboto::__structure!(
     CreateStateMachineInput "CreateStateMachineInput"[set debug into] { name : String,
     definition : String[sensitive], role_arn : String, type_ : StateMachineType,
-    logging_configuration : LoggingConfiguration, tags : Vec < Tag >,
-    tracing_configuration : TracingConfiguration, publish = bool, version_description :
-    String[sensitive], encryption_configuration : EncryptionConfiguration } { _client }
+    logging_configuration = LoggingConfiguration, tags = Vec < Tag >,
+    tracing_configuration = TracingConfiguration, publish = bool, version_description :
+    String[sensitive], encryption_configuration = EncryptionConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteActivityInput {
     /// The Amazon Resource Name (ARN) of the activity to delete.
@@ -77,10 +77,10 @@ pub struct DeleteActivityInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteActivityInput "DeleteActivityInput"[set debug into] { activity_arn : String } {
+    DeleteActivityInput "DeleteActivityInput"[set into] { activity_arn : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteStateMachineAliasInput {
     /// The Amazon Resource Name (ARN) of the state machine alias to delete.
@@ -88,10 +88,10 @@ pub struct DeleteStateMachineAliasInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteStateMachineAliasInput "DeleteStateMachineAliasInput"[set debug into] {
+    DeleteStateMachineAliasInput "DeleteStateMachineAliasInput"[set into] {
     state_machine_alias_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteStateMachineInput {
     /// The Amazon Resource Name (ARN) of the state machine to delete.
@@ -99,10 +99,10 @@ pub struct DeleteStateMachineInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteStateMachineInput "DeleteStateMachineInput"[set debug into] { state_machine_arn
-    : String } { _client }
+    DeleteStateMachineInput "DeleteStateMachineInput"[set into] { state_machine_arn :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteStateMachineVersionInput {
     /// The Amazon Resource Name (ARN) of the state machine version to delete.
@@ -110,10 +110,10 @@ pub struct DeleteStateMachineVersionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteStateMachineVersionInput "DeleteStateMachineVersionInput"[set debug into] {
+    DeleteStateMachineVersionInput "DeleteStateMachineVersionInput"[set into] {
     state_machine_version_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeActivityInput {
     /// The Amazon Resource Name (ARN) of the activity to describe.
@@ -121,10 +121,10 @@ pub struct DescribeActivityInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeActivityInput "DescribeActivityInput"[set debug into] { activity_arn : String
-    } { _client }
+    DescribeActivityInput "DescribeActivityInput"[set into] { activity_arn : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeExecutionInput {
     /// The Amazon Resource Name (ARN) of the execution to describe.
@@ -134,10 +134,10 @@ pub struct DescribeExecutionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeExecutionInput "DescribeExecutionInput"[set debug into] { execution_arn :
-    String, included_data : IncludedData } { _client }
+    DescribeExecutionInput "DescribeExecutionInput"[set into] { execution_arn : String,
+    included_data : IncludedData } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeMapRunInput {
     /// The Amazon Resource Name (ARN) that identifies a Map Run.
@@ -145,10 +145,10 @@ pub struct DescribeMapRunInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeMapRunInput "DescribeMapRunInput"[set debug into] { map_run_arn : String } {
+    DescribeMapRunInput "DescribeMapRunInput"[set into] { map_run_arn : String } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeStateMachineAliasInput {
     /// The Amazon Resource Name (ARN) of the state machine alias.
@@ -156,10 +156,10 @@ pub struct DescribeStateMachineAliasInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeStateMachineAliasInput "DescribeStateMachineAliasInput"[set debug into] {
+    DescribeStateMachineAliasInput "DescribeStateMachineAliasInput"[set into] {
     state_machine_alias_arn : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeStateMachineForExecutionInput {
     /// The Amazon Resource Name (ARN) of the execution you want state machine information for.
@@ -170,9 +170,9 @@ pub struct DescribeStateMachineForExecutionInput {
 }
 rboto::__structure!(
     DescribeStateMachineForExecutionInput "DescribeStateMachineForExecutionInput"[set
-    debug into] { execution_arn : String, included_data : IncludedData } { _client }
+    into] { execution_arn : String, included_data : IncludedData } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeStateMachineInput {
     /// The Amazon Resource Name (ARN) of the state machine for which you want the information.
@@ -182,10 +182,10 @@ pub struct DescribeStateMachineInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeStateMachineInput "DescribeStateMachineInput"[set debug into] {
-    state_machine_arn : String, included_data : IncludedData } { _client }
+    DescribeStateMachineInput "DescribeStateMachineInput"[set into] { state_machine_arn :
+    String, included_data : IncludedData } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetActivityTaskInput {
     /// The Amazon Resource Name (ARN) of the activity to retrieve tasks from (assigned when you create the task using CreateActivity.)
@@ -195,10 +195,10 @@ pub struct GetActivityTaskInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetActivityTaskInput "GetActivityTaskInput"[set debug into] { activity_arn : String,
+    GetActivityTaskInput "GetActivityTaskInput"[set into] { activity_arn : String,
     worker_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetExecutionHistoryInput {
     /// The Amazon Resource Name (ARN) of the execution.
@@ -214,11 +214,11 @@ pub struct GetExecutionHistoryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetExecutionHistoryInput "GetExecutionHistoryInput"[set debug into] { execution_arn :
+    GetExecutionHistoryInput "GetExecutionHistoryInput"[set into] { execution_arn :
     String, max_results = i32, reverse_order = bool, next_token : String,
     include_execution_data = bool } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListActivitiesInput {
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
@@ -228,10 +228,10 @@ pub struct ListActivitiesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListActivitiesInput "ListActivitiesInput"[set debug into] { max_results = i32,
-    next_token : String } { _client }
+    ListActivitiesInput "ListActivitiesInput"[set into] { max_results = i32, next_token :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListExecutionsInput {
     /// The Amazon Resource Name (ARN) of the state machine whose executions is listed.
@@ -249,11 +249,11 @@ pub struct ListExecutionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListExecutionsInput "ListExecutionsInput"[set debug into] { state_machine_arn :
-    String, status_filter : ExecutionStatus, max_results = i32, next_token : String,
-    map_run_arn : String, redrive_filter : ExecutionRedriveFilter } { _client }
+    ListExecutionsInput "ListExecutionsInput"[set into] { state_machine_arn : String,
+    status_filter : ExecutionStatus, max_results = i32, next_token : String, map_run_arn
+    : String, redrive_filter : ExecutionRedriveFilter } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListMapRunsInput {
     /// The Amazon Resource Name (ARN) of the execution for which the Map Runs must be listed.
@@ -265,10 +265,10 @@ pub struct ListMapRunsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListMapRunsInput "ListMapRunsInput"[set debug into] { execution_arn : String,
-    max_results = i32, next_token : String } { _client }
+    ListMapRunsInput "ListMapRunsInput"[set into] { execution_arn : String, max_results =
+    i32, next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListStateMachineAliasesInput {
     /// The Amazon Resource Name (ARN) of the state machine for which you want to list aliases.
@@ -280,10 +280,10 @@ pub struct ListStateMachineAliasesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListStateMachineAliasesInput "ListStateMachineAliasesInput"[set debug into] {
+    ListStateMachineAliasesInput "ListStateMachineAliasesInput"[set into] {
     state_machine_arn : String, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListStateMachineVersionsInput {
     /// The Amazon Resource Name (ARN) of the state machine.
@@ -295,10 +295,10 @@ pub struct ListStateMachineVersionsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListStateMachineVersionsInput "ListStateMachineVersionsInput"[set debug into] {
+    ListStateMachineVersionsInput "ListStateMachineVersionsInput"[set into] {
     state_machine_arn : String, next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListStateMachinesInput {
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
@@ -308,10 +308,10 @@ pub struct ListStateMachinesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListStateMachinesInput "ListStateMachinesInput"[set debug into] { max_results = i32,
+    ListStateMachinesInput "ListStateMachinesInput"[set into] { max_results = i32,
     next_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForResourceInput {
     /// The Amazon Resource Name (ARN) for the Step Functions state machine or activity.
@@ -319,10 +319,10 @@ pub struct ListTagsForResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForResourceInput "ListTagsForResourceInput"[set debug into] { resource_arn :
-    String } { _client }
+    ListTagsForResourceInput "ListTagsForResourceInput"[set into] { resource_arn : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PublishStateMachineVersionInput {
     /// The Amazon Resource Name (ARN) of the state machine.
@@ -338,7 +338,7 @@ rboto::__structure!(
     state_machine_arn : String, revision_id : String, description : String[sensitive] } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RedriveExecutionInput {
     /// The Amazon Resource Name (ARN) of the execution to be redriven.
@@ -348,10 +348,10 @@ pub struct RedriveExecutionInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    RedriveExecutionInput "RedriveExecutionInput"[set debug into] { execution_arn :
-    String, client_token : String } { _client }
+    RedriveExecutionInput "RedriveExecutionInput"[set into] { execution_arn : String,
+    client_token : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SendTaskFailureInput {
     /// The token that represents this task. Task tokens are generated by Step Functions when tasks are assigned to a worker, or in the [context object](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html) when a workflow enters a task state. See GetActivityTaskOutput$taskToken.
@@ -366,7 +366,7 @@ rboto::__structure!(
     SendTaskFailureInput "SendTaskFailureInput"[set debug into] { task_token :
     String[sensitive], error : String[sensitive], cause : String[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SendTaskHeartbeatInput {
     /// The token that represents this task. Task tokens are generated by Step Functions when tasks are assigned to a worker, or in the [context object](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html) when a workflow enters a task state. See GetActivityTaskOutput$taskToken.
@@ -377,7 +377,7 @@ rboto::__structure!(
     SendTaskHeartbeatInput "SendTaskHeartbeatInput"[set debug into] { task_token :
     String[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SendTaskSuccessInput {
     /// The token that represents this task. Task tokens are generated by Step Functions when tasks are assigned to a worker, or in the [context object](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html) when a workflow enters a task state. See GetActivityTaskOutput$taskToken.
@@ -390,7 +390,7 @@ rboto::__structure!(
     SendTaskSuccessInput "SendTaskSuccessInput"[set debug into] { task_token :
     String[sensitive], output : String[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct StartExecutionInput {
     /// The Amazon Resource Name (ARN) of the state machine to execute.
@@ -407,7 +407,7 @@ rboto::__structure!(
     StartExecutionInput "StartExecutionInput"[set debug into] { state_machine_arn :
     String, name : String, input : String[sensitive], trace_header : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct StartSyncExecutionInput {
     /// The Amazon Resource Name (ARN) of the state machine to execute.
@@ -427,7 +427,7 @@ rboto::__structure!(
     : String, name : String, input : String[sensitive], trace_header : String,
     included_data : IncludedData } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct StopExecutionInput {
     /// The Amazon Resource Name (ARN) of the execution to stop.
@@ -442,7 +442,7 @@ rboto::__structure!(
     StopExecutionInput "StopExecutionInput"[set debug into] { execution_arn : String,
     error : String[sensitive], cause : String[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// The Amazon Resource Name (ARN) for the Step Functions state machine or activity.
@@ -452,10 +452,10 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceInput"[set debug into] { resource_arn : String, tags :
-    Vec < Tag > } { _client }
+    TagResourceInput "TagResourceInput"[set into] { resource_arn : String, tags = Vec <
+    Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TestStateInput {
     /// The [Amazon States Language](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html) (ASL) definition of the state or state machine.
@@ -484,10 +484,10 @@ rboto::__structure!(
     TestStateInput "TestStateInput"[set debug into] { definition : String[sensitive],
     role_arn : String, input : String[sensitive], inspection_level : InspectionLevel,
     reveal_secrets = bool, variables : String[sensitive], state_name : String[sensitive],
-    mock : MockInput, context : String[sensitive], state_configuration :
+    mock = MockInput, context : String[sensitive], state_configuration =
     TestStateConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// The Amazon Resource Name (ARN) for the Step Functions state machine or activity.
@@ -497,10 +497,10 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceInput"[set debug into] { resource_arn : String,
-    tag_keys : Vec < String > } { _client }
+    UntagResourceInput "UntagResourceInput"[set into] { resource_arn : String, tag_keys =
+    Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateMapRunInput {
     /// The Amazon Resource Name (ARN) of a Map Run.
@@ -514,11 +514,11 @@ pub struct UpdateMapRunInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateMapRunInput "UpdateMapRunInput"[set debug into] { map_run_arn : String,
+    UpdateMapRunInput "UpdateMapRunInput"[set into] { map_run_arn : String,
     max_concurrency = i32, tolerated_failure_percentage = f32, tolerated_failure_count =
     i64 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateStateMachineAliasInput {
     /// The Amazon Resource Name (ARN) of the state machine alias.
@@ -532,9 +532,9 @@ pub struct UpdateStateMachineAliasInput {
 rboto::__structure!(
     UpdateStateMachineAliasInput "UpdateStateMachineAliasInput"[set debug into] {
     state_machine_alias_arn : String, description : String[sensitive],
-    routing_configuration : Vec < RoutingConfigurationListItem > } { _client }
+    routing_configuration = Vec < RoutingConfigurationListItem > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateStateMachineInput {
     /// The Amazon Resource Name (ARN) of the state machine.
@@ -557,12 +557,12 @@ pub struct UpdateStateMachineInput {
 }
 rboto::__structure!(
     UpdateStateMachineInput "UpdateStateMachineInput"[set debug into] { state_machine_arn
-    : String, definition : String[sensitive], role_arn : String, logging_configuration :
-    LoggingConfiguration, tracing_configuration : TracingConfiguration, publish = bool,
-    version_description : String[sensitive], encryption_configuration :
+    : String, definition : String[sensitive], role_arn : String, logging_configuration =
+    LoggingConfiguration, tracing_configuration = TracingConfiguration, publish = bool,
+    version_description : String[sensitive], encryption_configuration =
     EncryptionConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ValidateStateMachineDefinitionInput {
     /// The Amazon States Language definition of the state machine. For more information, see [Amazon States Language](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html) (ASL).

@@ -6,66 +6,42 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; CreateActivityInput => CreateActivityOutput =
-    super::schema::ops::CREATE_ACTIVITY, "CreateActivity"; CreateStateMachineInput =>
-    CreateStateMachineOutput = super::schema::ops::CREATE_STATE_MACHINE,
-    "CreateStateMachine"; CreateStateMachineAliasInput => CreateStateMachineAliasOutput =
-    super::schema::ops::CREATE_STATE_MACHINE_ALIAS, "CreateStateMachineAlias";
-    DeleteActivityInput => DeleteActivityOutput = super::schema::ops::DELETE_ACTIVITY,
-    "DeleteActivity"; DeleteStateMachineInput => DeleteStateMachineOutput =
-    super::schema::ops::DELETE_STATE_MACHINE, "DeleteStateMachine";
-    DeleteStateMachineAliasInput => DeleteStateMachineAliasOutput =
-    super::schema::ops::DELETE_STATE_MACHINE_ALIAS, "DeleteStateMachineAlias";
-    DeleteStateMachineVersionInput => DeleteStateMachineVersionOutput =
-    super::schema::ops::DELETE_STATE_MACHINE_VERSION, "DeleteStateMachineVersion";
-    DescribeActivityInput => DescribeActivityOutput =
-    super::schema::ops::DESCRIBE_ACTIVITY, "DescribeActivity"; DescribeExecutionInput =>
-    DescribeExecutionOutput = super::schema::ops::DESCRIBE_EXECUTION,
-    "DescribeExecution"; DescribeMapRunInput => DescribeMapRunOutput =
-    super::schema::ops::DESCRIBE_MAP_RUN, "DescribeMapRun"; DescribeStateMachineInput =>
-    DescribeStateMachineOutput = super::schema::ops::DESCRIBE_STATE_MACHINE,
-    "DescribeStateMachine"; DescribeStateMachineAliasInput =>
-    DescribeStateMachineAliasOutput = super::schema::ops::DESCRIBE_STATE_MACHINE_ALIAS,
+    super::error::Exception, super::schema::SERVICE; CreateActivityInput =>
+    CreateActivityOutput, "CreateActivity"; CreateStateMachineInput =>
+    CreateStateMachineOutput, "CreateStateMachine"; CreateStateMachineAliasInput =>
+    CreateStateMachineAliasOutput, "CreateStateMachineAlias"; DeleteActivityInput =>
+    DeleteActivityOutput, "DeleteActivity"; DeleteStateMachineInput =>
+    DeleteStateMachineOutput, "DeleteStateMachine"; DeleteStateMachineAliasInput =>
+    DeleteStateMachineAliasOutput, "DeleteStateMachineAlias";
+    DeleteStateMachineVersionInput => DeleteStateMachineVersionOutput,
+    "DeleteStateMachineVersion"; DescribeActivityInput => DescribeActivityOutput,
+    "DescribeActivity"; DescribeExecutionInput => DescribeExecutionOutput,
+    "DescribeExecution"; DescribeMapRunInput => DescribeMapRunOutput, "DescribeMapRun";
+    DescribeStateMachineInput => DescribeStateMachineOutput, "DescribeStateMachine";
+    DescribeStateMachineAliasInput => DescribeStateMachineAliasOutput,
     "DescribeStateMachineAlias"; DescribeStateMachineForExecutionInput =>
-    DescribeStateMachineForExecutionOutput =
-    super::schema::ops::DESCRIBE_STATE_MACHINE_FOR_EXECUTION,
-    "DescribeStateMachineForExecution"; GetActivityTaskInput => GetActivityTaskOutput =
-    super::schema::ops::GET_ACTIVITY_TASK, "GetActivityTask"; GetExecutionHistoryInput =>
-    GetExecutionHistoryOutput = super::schema::ops::GET_EXECUTION_HISTORY,
-    "GetExecutionHistory"; ListActivitiesInput => ListActivitiesOutput =
-    super::schema::ops::LIST_ACTIVITIES, "ListActivities"; ListExecutionsInput =>
-    ListExecutionsOutput = super::schema::ops::LIST_EXECUTIONS, "ListExecutions";
-    ListMapRunsInput => ListMapRunsOutput = super::schema::ops::LIST_MAP_RUNS,
-    "ListMapRuns"; ListStateMachineAliasesInput => ListStateMachineAliasesOutput =
-    super::schema::ops::LIST_STATE_MACHINE_ALIASES, "ListStateMachineAliases";
-    ListStateMachineVersionsInput => ListStateMachineVersionsOutput =
-    super::schema::ops::LIST_STATE_MACHINE_VERSIONS, "ListStateMachineVersions";
-    ListStateMachinesInput => ListStateMachinesOutput =
-    super::schema::ops::LIST_STATE_MACHINES, "ListStateMachines";
-    ListTagsForResourceInput => ListTagsForResourceOutput =
-    super::schema::ops::LIST_TAGS_FOR_RESOURCE, "ListTagsForResource";
-    PublishStateMachineVersionInput => PublishStateMachineVersionOutput =
-    super::schema::ops::PUBLISH_STATE_MACHINE_VERSION, "PublishStateMachineVersion";
-    RedriveExecutionInput => RedriveExecutionOutput =
-    super::schema::ops::REDRIVE_EXECUTION, "RedriveExecution"; SendTaskFailureInput =>
-    SendTaskFailureOutput = super::schema::ops::SEND_TASK_FAILURE, "SendTaskFailure";
-    SendTaskHeartbeatInput => SendTaskHeartbeatOutput =
-    super::schema::ops::SEND_TASK_HEARTBEAT, "SendTaskHeartbeat"; SendTaskSuccessInput =>
-    SendTaskSuccessOutput = super::schema::ops::SEND_TASK_SUCCESS, "SendTaskSuccess";
-    StartExecutionInput => StartExecutionOutput = super::schema::ops::START_EXECUTION,
-    "StartExecution"; StartSyncExecutionInput => StartSyncExecutionOutput =
-    super::schema::ops::START_SYNC_EXECUTION, "StartSyncExecution"; StopExecutionInput =>
-    StopExecutionOutput = super::schema::ops::STOP_EXECUTION, "StopExecution";
-    TagResourceInput => TagResourceOutput = super::schema::ops::TAG_RESOURCE,
-    "TagResource"; TestStateInput => TestStateOutput = super::schema::ops::TEST_STATE,
-    "TestState"; UntagResourceInput => UntagResourceOutput =
-    super::schema::ops::UNTAG_RESOURCE, "UntagResource"; UpdateMapRunInput =>
-    UpdateMapRunOutput = super::schema::ops::UPDATE_MAP_RUN, "UpdateMapRun";
-    UpdateStateMachineInput => UpdateStateMachineOutput =
-    super::schema::ops::UPDATE_STATE_MACHINE, "UpdateStateMachine";
-    UpdateStateMachineAliasInput => UpdateStateMachineAliasOutput =
-    super::schema::ops::UPDATE_STATE_MACHINE_ALIAS, "UpdateStateMachineAlias";
-    ValidateStateMachineDefinitionInput => ValidateStateMachineDefinitionOutput =
-    super::schema::ops::VALIDATE_STATE_MACHINE_DEFINITION,
-    "ValidateStateMachineDefinition";
+    DescribeStateMachineForExecutionOutput, "DescribeStateMachineForExecution";
+    GetActivityTaskInput => GetActivityTaskOutput, "GetActivityTask";
+    GetExecutionHistoryInput => GetExecutionHistoryOutput, "GetExecutionHistory";
+    ListActivitiesInput => ListActivitiesOutput, "ListActivities"; ListExecutionsInput =>
+    ListExecutionsOutput, "ListExecutions"; ListMapRunsInput => ListMapRunsOutput,
+    "ListMapRuns"; ListStateMachineAliasesInput => ListStateMachineAliasesOutput,
+    "ListStateMachineAliases"; ListStateMachineVersionsInput =>
+    ListStateMachineVersionsOutput, "ListStateMachineVersions"; ListStateMachinesInput =>
+    ListStateMachinesOutput, "ListStateMachines"; ListTagsForResourceInput =>
+    ListTagsForResourceOutput, "ListTagsForResource"; PublishStateMachineVersionInput =>
+    PublishStateMachineVersionOutput, "PublishStateMachineVersion"; RedriveExecutionInput
+    => RedriveExecutionOutput, "RedriveExecution"; SendTaskFailureInput =>
+    SendTaskFailureOutput, "SendTaskFailure"; SendTaskHeartbeatInput =>
+    SendTaskHeartbeatOutput, "SendTaskHeartbeat"; SendTaskSuccessInput =>
+    SendTaskSuccessOutput, "SendTaskSuccess"; StartExecutionInput =>
+    StartExecutionOutput, "StartExecution"; StartSyncExecutionInput =>
+    StartSyncExecutionOutput, "StartSyncExecution"; StopExecutionInput =>
+    StopExecutionOutput, "StopExecution"; TagResourceInput => TagResourceOutput,
+    "TagResource"; TestStateInput => TestStateOutput, "TestState"; UntagResourceInput =>
+    UntagResourceOutput, "UntagResource"; UpdateMapRunInput => UpdateMapRunOutput,
+    "UpdateMapRun"; UpdateStateMachineInput => UpdateStateMachineOutput,
+    "UpdateStateMachine"; UpdateStateMachineAliasInput => UpdateStateMachineAliasOutput,
+    "UpdateStateMachineAlias"; ValidateStateMachineDefinitionInput =>
+    ValidateStateMachineDefinitionOutput, "ValidateStateMachineDefinition";
 );

@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateActivityOutput {
     /// The Amazon Resource Name (ARN) that identifies the created activity.
@@ -16,10 +16,10 @@ pub struct CreateActivityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateActivityOutput "CreateActivityOutput"[debug from output] { activity_arn :
-    String, creation_date : rboto::DateTime } { _meta }
+    CreateActivityOutput "CreateActivityOutput"[from output] { activity_arn : String,
+    creation_date : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateStateMachineAliasOutput {
     /// The Amazon Resource Name (ARN) that identifies the created state machine alias.
@@ -29,10 +29,10 @@ pub struct CreateStateMachineAliasOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateStateMachineAliasOutput "CreateStateMachineAliasOutput"[debug from output] {
+    CreateStateMachineAliasOutput "CreateStateMachineAliasOutput"[from output] {
     state_machine_alias_arn : String, creation_date : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateStateMachineOutput {
     /// The Amazon Resource Name (ARN) that identifies the created state machine.
@@ -44,45 +44,45 @@ pub struct CreateStateMachineOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateStateMachineOutput "CreateStateMachineOutput"[debug from output] {
-    state_machine_arn : String, creation_date : rboto::DateTime,
-    state_machine_version_arn : String } { _meta }
+    CreateStateMachineOutput "CreateStateMachineOutput"[from output] { state_machine_arn
+    : String, creation_date : rboto::DateTime, state_machine_version_arn : String } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteActivityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteActivityOutput "DeleteActivityOutput"[debug from output] {} { _meta }
+    DeleteActivityOutput "DeleteActivityOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteStateMachineAliasOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteStateMachineAliasOutput "DeleteStateMachineAliasOutput"[debug from output] {} {
-    _meta }
+    DeleteStateMachineAliasOutput "DeleteStateMachineAliasOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteStateMachineOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteStateMachineOutput "DeleteStateMachineOutput"[debug from output] {} { _meta }
+    DeleteStateMachineOutput "DeleteStateMachineOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteStateMachineVersionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteStateMachineVersionOutput "DeleteStateMachineVersionOutput"[debug from output]
-    {} { _meta }
+    DeleteStateMachineVersionOutput "DeleteStateMachineVersionOutput"[from output] {} {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeActivityOutput {
     /// The Amazon Resource Name (ARN) that identifies the activity.
@@ -96,8 +96,8 @@ pub struct DescribeActivityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeActivityOutput "DescribeActivityOutput"[debug from output] { activity_arn :
-    String, name : String, creation_date : rboto::DateTime, encryption_configuration :
+    DescribeActivityOutput "DescribeActivityOutput"[from output] { activity_arn : String,
+    name : String, creation_date : rboto::DateTime, encryption_configuration =
     EncryptionConfiguration } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
@@ -147,14 +147,14 @@ rboto::__structure!(
     DescribeExecutionOutput "DescribeExecutionOutput"[debug from output] { execution_arn
     : String, state_machine_arn : String, name : String, status : ExecutionStatus,
     start_date : rboto::DateTime, stop_date : rboto::DateTime, input : String[sensitive],
-    input_details : CloudWatchEventsExecutionDataDetails, output : String[sensitive],
-    output_details : CloudWatchEventsExecutionDataDetails, trace_header : String,
+    input_details = CloudWatchEventsExecutionDataDetails, output : String[sensitive],
+    output_details = CloudWatchEventsExecutionDataDetails, trace_header : String,
     map_run_arn : String, error : String[sensitive], cause : String[sensitive],
     state_machine_version_arn : String, state_machine_alias_arn : String, redrive_count =
     i32, redrive_date : rboto::DateTime, redrive_status : ExecutionRedriveStatus,
     redrive_status_reason : String[sensitive] } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeMapRunOutput {
     /// The Amazon Resource Name (ARN) that identifies a Map Run.
@@ -184,11 +184,11 @@ pub struct DescribeMapRunOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeMapRunOutput "DescribeMapRunOutput"[debug from output] { map_run_arn :
-    String, execution_arn : String, status : MapRunStatus, start_date : rboto::DateTime,
+    DescribeMapRunOutput "DescribeMapRunOutput"[from output] { map_run_arn : String,
+    execution_arn : String, status : MapRunStatus, start_date : rboto::DateTime,
     stop_date : rboto::DateTime, max_concurrency = i32, tolerated_failure_percentage =
-    f32, tolerated_failure_count = i64, item_counts : MapRunItemCounts, execution_counts
-    : MapRunExecutionCounts, redrive_count = i32, redrive_date : rboto::DateTime } {
+    f32, tolerated_failure_count = i64, item_counts = MapRunItemCounts, execution_counts
+    = MapRunExecutionCounts, redrive_count = i32, redrive_date : rboto::DateTime } {
     _meta }
 );
 #[derive(Clone, Default, PartialEq)]
@@ -211,7 +211,7 @@ pub struct DescribeStateMachineAliasOutput {
 rboto::__structure!(
     DescribeStateMachineAliasOutput "DescribeStateMachineAliasOutput"[debug from output]
     { state_machine_alias_arn : String, name : String, description : String[sensitive],
-    routing_configuration : Vec < RoutingConfigurationListItem >, creation_date :
+    routing_configuration = Vec < RoutingConfigurationListItem >, creation_date :
     rboto::DateTime, update_date : rboto::DateTime } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
@@ -246,9 +246,9 @@ rboto::__structure!(
     DescribeStateMachineForExecutionOutput "DescribeStateMachineForExecutionOutput"[debug
     from output] { state_machine_arn : String, name : String, definition :
     String[sensitive], role_arn : String, update_date : rboto::DateTime,
-    logging_configuration : LoggingConfiguration, tracing_configuration :
+    logging_configuration = LoggingConfiguration, tracing_configuration =
     TracingConfiguration, map_run_arn : String, label : String, revision_id : String,
-    encryption_configuration : EncryptionConfiguration, variable_references : HashMap <
+    encryption_configuration = EncryptionConfiguration, variable_references : HashMap <
     String, Vec < String > > [sensitive] } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
@@ -287,9 +287,9 @@ rboto::__structure!(
     DescribeStateMachineOutput "DescribeStateMachineOutput"[debug from output] {
     state_machine_arn : String, name : String, status : StateMachineStatus, definition :
     String[sensitive], role_arn : String, type_ : StateMachineType, creation_date :
-    rboto::DateTime, logging_configuration : LoggingConfiguration, tracing_configuration
-    : TracingConfiguration, label : String, revision_id : String, description :
-    String[sensitive], encryption_configuration : EncryptionConfiguration,
+    rboto::DateTime, logging_configuration = LoggingConfiguration, tracing_configuration
+    = TracingConfiguration, label : String, revision_id : String, description :
+    String[sensitive], encryption_configuration = EncryptionConfiguration,
     variable_references : HashMap < String, Vec < String > > [sensitive] } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
@@ -305,7 +305,7 @@ rboto::__structure!(
     GetActivityTaskOutput "GetActivityTaskOutput"[debug from output] { task_token :
     String[sensitive], input : String[sensitive] } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetExecutionHistoryOutput {
     /// The list of events that occurred in the execution.
@@ -315,10 +315,10 @@ pub struct GetExecutionHistoryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetExecutionHistoryOutput "GetExecutionHistoryOutput"[debug from output] { events :
-    Vec < HistoryEvent >, next_token : String } { _meta }
+    GetExecutionHistoryOutput "GetExecutionHistoryOutput"[from output] { events = Vec <
+    HistoryEvent >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListActivitiesOutput {
     /// The list of activities.
@@ -328,10 +328,10 @@ pub struct ListActivitiesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListActivitiesOutput "ListActivitiesOutput"[debug from output] { activities : Vec <
+    ListActivitiesOutput "ListActivitiesOutput"[from output] { activities = Vec <
     ActivityListItem >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListExecutionsOutput {
     /// The list of matching executions.
@@ -341,10 +341,10 @@ pub struct ListExecutionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListExecutionsOutput "ListExecutionsOutput"[debug from output] { executions : Vec <
+    ListExecutionsOutput "ListExecutionsOutput"[from output] { executions = Vec <
     ExecutionListItem >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListMapRunsOutput {
     /// An array that lists information related to a Map Run, such as the Amazon Resource Name (ARN) of the Map Run and the ARN of the state machine that started the Map Run.
@@ -354,10 +354,10 @@ pub struct ListMapRunsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListMapRunsOutput "ListMapRunsOutput"[debug from output] { map_runs : Vec <
-    MapRunListItem >, next_token : String } { _meta }
+    ListMapRunsOutput "ListMapRunsOutput"[from output] { map_runs = Vec < MapRunListItem
+    >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListStateMachineAliasesOutput {
     /// Aliases for the state machine.
@@ -367,11 +367,11 @@ pub struct ListStateMachineAliasesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListStateMachineAliasesOutput "ListStateMachineAliasesOutput"[debug from output] {
-    state_machine_aliases : Vec < StateMachineAliasListItem >, next_token : String } {
+    ListStateMachineAliasesOutput "ListStateMachineAliasesOutput"[from output] {
+    state_machine_aliases = Vec < StateMachineAliasListItem >, next_token : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListStateMachineVersionsOutput {
     /// Versions for the state machine.
@@ -381,11 +381,11 @@ pub struct ListStateMachineVersionsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListStateMachineVersionsOutput "ListStateMachineVersionsOutput"[debug from output] {
-    state_machine_versions : Vec < StateMachineVersionListItem >, next_token : String } {
+    ListStateMachineVersionsOutput "ListStateMachineVersionsOutput"[from output] {
+    state_machine_versions = Vec < StateMachineVersionListItem >, next_token : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListStateMachinesOutput {
     pub state_machines: Option<Vec<StateMachineListItem>>,
@@ -394,10 +394,10 @@ pub struct ListStateMachinesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListStateMachinesOutput "ListStateMachinesOutput"[debug from output] { state_machines
-    : Vec < StateMachineListItem >, next_token : String } { _meta }
+    ListStateMachinesOutput "ListStateMachinesOutput"[from output] { state_machines = Vec
+    < StateMachineListItem >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourceOutput {
     /// An array of tags associated with the resource.
@@ -405,10 +405,10 @@ pub struct ListTagsForResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForResourceOutput "ListTagsForResourceOutput"[debug from output] { tags : Vec
-    < Tag > } { _meta }
+    ListTagsForResourceOutput "ListTagsForResourceOutput"[from output] { tags = Vec < Tag
+    > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PublishStateMachineVersionOutput {
     /// The date the version was created.
@@ -418,11 +418,10 @@ pub struct PublishStateMachineVersionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PublishStateMachineVersionOutput "PublishStateMachineVersionOutput"[debug from
-    output] { creation_date : rboto::DateTime, state_machine_version_arn : String } {
-    _meta }
+    PublishStateMachineVersionOutput "PublishStateMachineVersionOutput"[from output] {
+    creation_date : rboto::DateTime, state_machine_version_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RedriveExecutionOutput {
     /// The date the execution was last redriven.
@@ -430,34 +429,34 @@ pub struct RedriveExecutionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    RedriveExecutionOutput "RedriveExecutionOutput"[debug from output] { redrive_date :
+    RedriveExecutionOutput "RedriveExecutionOutput"[from output] { redrive_date :
     rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SendTaskFailureOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SendTaskFailureOutput "SendTaskFailureOutput"[debug from output] {} { _meta }
+    SendTaskFailureOutput "SendTaskFailureOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SendTaskHeartbeatOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SendTaskHeartbeatOutput "SendTaskHeartbeatOutput"[debug from output] {} { _meta }
+    SendTaskHeartbeatOutput "SendTaskHeartbeatOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SendTaskSuccessOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    SendTaskSuccessOutput "SendTaskSuccessOutput"[debug from output] {} { _meta }
+    SendTaskSuccessOutput "SendTaskSuccessOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartExecutionOutput {
     /// The Amazon Resource Name (ARN) that identifies the execution.
@@ -467,8 +466,8 @@ pub struct StartExecutionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartExecutionOutput "StartExecutionOutput"[debug from output] { execution_arn :
-    String, start_date : rboto::DateTime } { _meta }
+    StartExecutionOutput "StartExecutionOutput"[from output] { execution_arn : String,
+    start_date : rboto::DateTime } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -506,11 +505,11 @@ rboto::__structure!(
     execution_arn : String, state_machine_arn : String, name : String, start_date :
     rboto::DateTime, stop_date : rboto::DateTime, status : SyncExecutionStatus, error :
     String[sensitive], cause : String[sensitive], input : String[sensitive],
-    input_details : CloudWatchEventsExecutionDataDetails, output : String[sensitive],
-    output_details : CloudWatchEventsExecutionDataDetails, trace_header : String,
-    billing_details : BillingDetails } { _meta }
+    input_details = CloudWatchEventsExecutionDataDetails, output : String[sensitive],
+    output_details = CloudWatchEventsExecutionDataDetails, trace_header : String,
+    billing_details = BillingDetails } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopExecutionOutput {
     /// The date the execution is stopped.
@@ -518,17 +517,15 @@ pub struct StopExecutionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StopExecutionOutput "StopExecutionOutput"[debug from output] { stop_date :
-    rboto::DateTime } { _meta }
+    StopExecutionOutput "StopExecutionOutput"[from output] { stop_date : rboto::DateTime
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceOutput"[debug from output] {} { _meta }
-);
+rboto::__structure!(TagResourceOutput "TagResourceOutput"[from output] {} { _meta });
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TestStateOutput {
@@ -548,27 +545,23 @@ pub struct TestStateOutput {
 }
 rboto::__structure!(
     TestStateOutput "TestStateOutput"[debug from output] { output : String[sensitive],
-    error : String[sensitive], cause : String[sensitive], inspection_data :
+    error : String[sensitive], cause : String[sensitive], inspection_data =
     InspectionData[sensitive], next_state : String, status : TestExecutionStatus } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    UntagResourceOutput "UntagResourceOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(UntagResourceOutput "UntagResourceOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateMapRunOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    UpdateMapRunOutput "UpdateMapRunOutput"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(UpdateMapRunOutput "UpdateMapRunOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateStateMachineAliasOutput {
     /// The date and time the state machine alias was updated.
@@ -576,10 +569,10 @@ pub struct UpdateStateMachineAliasOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateStateMachineAliasOutput "UpdateStateMachineAliasOutput"[debug from output] {
+    UpdateStateMachineAliasOutput "UpdateStateMachineAliasOutput"[from output] {
     update_date : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateStateMachineOutput {
     /// The date and time the state machine was updated.
@@ -591,11 +584,10 @@ pub struct UpdateStateMachineOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateStateMachineOutput "UpdateStateMachineOutput"[debug from output] { update_date
-    : rboto::DateTime, revision_id : String, state_machine_version_arn : String } { _meta
-    }
+    UpdateStateMachineOutput "UpdateStateMachineOutput"[from output] { update_date :
+    rboto::DateTime, revision_id : String, state_machine_version_arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValidateStateMachineDefinitionOutput {
     /// The result value will be `OK` when no syntax errors are found, or `FAIL` if the workflow definition does not pass verification.
@@ -607,7 +599,7 @@ pub struct ValidateStateMachineDefinitionOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ValidateStateMachineDefinitionOutput "ValidateStateMachineDefinitionOutput"[debug
-    from output] { result : ValidateStateMachineDefinitionResultCode, diagnostics : Vec <
+    ValidateStateMachineDefinitionOutput "ValidateStateMachineDefinitionOutput"[from
+    output] { result : ValidateStateMachineDefinitionResultCode, diagnostics = Vec <
     ValidateStateMachineDefinitionDiagnostic >, truncated = bool } { _meta }
 );

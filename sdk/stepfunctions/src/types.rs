@@ -16,7 +16,7 @@ pub struct ActivityFailedEventDetails {
     pub cause: Option<String>,
 }
 rboto::__structure!(
-    ActivityFailedEventDetails "ActivityFailedEventDetails"[set debug from] { error :
+    ActivityFailedEventDetails "ActivityFailedEventDetails"[debug from] { error :
     String[sensitive], cause : String[sensitive] } {}
 );
 /// Contains details about an activity.
@@ -31,7 +31,7 @@ pub struct ActivityListItem {
     pub creation_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ActivityListItem "ActivityListItem"[set from] { activity_arn : String, name : String,
+    ActivityListItem "ActivityListItem"[from] { activity_arn : String, name : String,
     creation_date : rboto::DateTime } {}
 );
 /// Contains details about an activity schedule failure that occurred during an execution.
@@ -44,8 +44,8 @@ pub struct ActivityScheduleFailedEventDetails {
     pub cause: Option<String>,
 }
 rboto::__structure!(
-    ActivityScheduleFailedEventDetails "ActivityScheduleFailedEventDetails"[set debug
-    from] { error : String[sensitive], cause : String[sensitive] } {}
+    ActivityScheduleFailedEventDetails "ActivityScheduleFailedEventDetails"[debug from] {
+    error : String[sensitive], cause : String[sensitive] } {}
 );
 /// Contains details about an activity scheduled during an execution.
 #[derive(Clone, Default, PartialEq)]
@@ -63,8 +63,8 @@ pub struct ActivityScheduledEventDetails {
     pub heartbeat_in_seconds: Option<i64>,
 }
 rboto::__structure!(
-    ActivityScheduledEventDetails "ActivityScheduledEventDetails"[set debug from] {
-    resource : String, input : String[sensitive], input_details :
+    ActivityScheduledEventDetails "ActivityScheduledEventDetails"[debug from] { resource
+    : String, input : String[sensitive], input_details =
     HistoryEventExecutionDataDetails, timeout_in_seconds = i64, heartbeat_in_seconds =
     i64 } {}
 );
@@ -76,7 +76,7 @@ pub struct ActivityStartedEventDetails {
     pub worker_name: Option<String>,
 }
 rboto::__structure!(
-    ActivityStartedEventDetails "ActivityStartedEventDetails"[set from] { worker_name :
+    ActivityStartedEventDetails "ActivityStartedEventDetails"[from] { worker_name :
     String } {}
 );
 /// Contains details about an activity that successfully terminated during an execution.
@@ -89,8 +89,8 @@ pub struct ActivitySucceededEventDetails {
     pub output_details: Option<HistoryEventExecutionDataDetails>,
 }
 rboto::__structure!(
-    ActivitySucceededEventDetails "ActivitySucceededEventDetails"[set debug from] {
-    output : String[sensitive], output_details : HistoryEventExecutionDataDetails } {}
+    ActivitySucceededEventDetails "ActivitySucceededEventDetails"[debug from] { output :
+    String[sensitive], output_details = HistoryEventExecutionDataDetails } {}
 );
 /// Contains details about an activity timeout that occurred during an execution.
 #[derive(Clone, Default, PartialEq)]
@@ -102,7 +102,7 @@ pub struct ActivityTimedOutEventDetails {
     pub cause: Option<String>,
 }
 rboto::__structure!(
-    ActivityTimedOutEventDetails "ActivityTimedOutEventDetails"[set debug from] { error :
+    ActivityTimedOutEventDetails "ActivityTimedOutEventDetails"[debug from] { error :
     String[sensitive], cause : String[sensitive] } {}
 );
 /// Provides details about assigned variables in an execution history event.
@@ -113,7 +113,7 @@ pub struct AssignedVariablesDetails {
     pub truncated: Option<bool>,
 }
 rboto::__structure!(
-    AssignedVariablesDetails "AssignedVariablesDetails"[set from] { truncated = bool } {}
+    AssignedVariablesDetails "AssignedVariablesDetails"[from] { truncated = bool } {}
 );
 /// An object that describes workflow billing details.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -125,7 +125,7 @@ pub struct BillingDetails {
     pub billed_duration_in_milliseconds: Option<i64>,
 }
 rboto::__structure!(
-    BillingDetails "BillingDetails"[set from] { billed_memory_used_in_mb = i64,
+    BillingDetails "BillingDetails"[from] { billed_memory_used_in_mb = i64,
     billed_duration_in_milliseconds = i64 } {}
 );
 /// Provides details about execution input or output.
@@ -136,8 +136,8 @@ pub struct CloudWatchEventsExecutionDataDetails {
     pub included: Option<bool>,
 }
 rboto::__structure!(
-    CloudWatchEventsExecutionDataDetails "CloudWatchEventsExecutionDataDetails"[set from]
-    { included = bool } {}
+    CloudWatchEventsExecutionDataDetails "CloudWatchEventsExecutionDataDetails"[from] {
+    included = bool } {}
 );
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -165,7 +165,7 @@ rboto::__structure!(
     String, kms_data_key_reuse_period_seconds = i32, type_ : EncryptionType } {}
 );
 rboto::__string_enum!(
-    EncryptionType { AwsOwnedKey = "AWS_OWNED_KEY", CustomerManagedKmsKey =
+    EncryptionType { 0 AwsOwnedKey = "AWS_OWNED_KEY", 1 CustomerManagedKmsKey =
     "CUSTOMER_MANAGED_KMS_KEY" }
 );
 /// Contains details about an evaluation failure that occurred while processing a state, for example, when a JSONata expression throws an error. This event will only be present in state machines that have **QueryLanguage** set to JSONata, or individual states set to JSONata.
@@ -182,7 +182,7 @@ pub struct EvaluationFailedEventDetails {
     pub state: Option<String>,
 }
 rboto::__structure!(
-    EvaluationFailedEventDetails "EvaluationFailedEventDetails"[set debug from] { error :
+    EvaluationFailedEventDetails "EvaluationFailedEventDetails"[debug from] { error :
     String[sensitive], cause : String[sensitive], location : String[sensitive], state :
     String } {}
 );
@@ -196,7 +196,7 @@ pub struct ExecutionAbortedEventDetails {
     pub cause: Option<String>,
 }
 rboto::__structure!(
-    ExecutionAbortedEventDetails "ExecutionAbortedEventDetails"[set debug from] { error :
+    ExecutionAbortedEventDetails "ExecutionAbortedEventDetails"[debug from] { error :
     String[sensitive], cause : String[sensitive] } {}
 );
 /// Contains details about an execution failure event.
@@ -209,7 +209,7 @@ pub struct ExecutionFailedEventDetails {
     pub cause: Option<String>,
 }
 rboto::__structure!(
-    ExecutionFailedEventDetails "ExecutionFailedEventDetails"[set debug from] { error :
+    ExecutionFailedEventDetails "ExecutionFailedEventDetails"[debug from] { error :
     String[sensitive], cause : String[sensitive] } {}
 );
 /// Contains details about an execution.
@@ -242,18 +242,18 @@ pub struct ExecutionListItem {
     pub redrive_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    ExecutionListItem "ExecutionListItem"[set from] { execution_arn : String,
+    ExecutionListItem "ExecutionListItem"[from] { execution_arn : String,
     state_machine_arn : String, name : String, status : ExecutionStatus, start_date :
     rboto::DateTime, stop_date : rboto::DateTime, map_run_arn : String, item_count = i32,
     state_machine_version_arn : String, state_machine_alias_arn : String, redrive_count =
     i32, redrive_date : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    ExecutionRedriveFilter { Redriven = "REDRIVEN", NotRedriven = "NOT_REDRIVEN" }
+    ExecutionRedriveFilter { 0 Redriven = "REDRIVEN", 1 NotRedriven = "NOT_REDRIVEN" }
 );
 rboto::__string_enum!(
-    ExecutionRedriveStatus { Redrivable = "REDRIVABLE", NotRedrivable = "NOT_REDRIVABLE",
-    RedrivableByMapRun = "REDRIVABLE_BY_MAP_RUN" }
+    ExecutionRedriveStatus { 0 Redrivable = "REDRIVABLE", 1 NotRedrivable =
+    "NOT_REDRIVABLE", 2 RedrivableByMapRun = "REDRIVABLE_BY_MAP_RUN" }
 );
 /// Contains details about a redriven execution.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -263,8 +263,8 @@ pub struct ExecutionRedrivenEventDetails {
     pub redrive_count: Option<i32>,
 }
 rboto::__structure!(
-    ExecutionRedrivenEventDetails "ExecutionRedrivenEventDetails"[set from] {
-    redrive_count = i32 } {}
+    ExecutionRedrivenEventDetails "ExecutionRedrivenEventDetails"[from] { redrive_count =
+    i32 } {}
 );
 /// Contains details about the start of the execution.
 #[derive(Clone, Default, PartialEq)]
@@ -282,13 +282,14 @@ pub struct ExecutionStartedEventDetails {
     pub state_machine_version_arn: Option<String>,
 }
 rboto::__structure!(
-    ExecutionStartedEventDetails "ExecutionStartedEventDetails"[set debug from] { input :
-    String[sensitive], input_details : HistoryEventExecutionDataDetails, role_arn :
+    ExecutionStartedEventDetails "ExecutionStartedEventDetails"[debug from] { input :
+    String[sensitive], input_details = HistoryEventExecutionDataDetails, role_arn :
     String, state_machine_alias_arn : String, state_machine_version_arn : String } {}
 );
 rboto::__string_enum!(
-    ExecutionStatus { Running = "RUNNING", Succeeded = "SUCCEEDED", Failed = "FAILED",
-    TimedOut = "TIMED_OUT", Aborted = "ABORTED", PendingRedrive = "PENDING_REDRIVE" }
+    ExecutionStatus { 0 Running = "RUNNING", 1 Succeeded = "SUCCEEDED", 2 Failed =
+    "FAILED", 3 TimedOut = "TIMED_OUT", 4 Aborted = "ABORTED", 5 PendingRedrive =
+    "PENDING_REDRIVE" }
 );
 /// Contains details about the successful termination of the execution.
 #[derive(Clone, Default, PartialEq)]
@@ -300,8 +301,8 @@ pub struct ExecutionSucceededEventDetails {
     pub output_details: Option<HistoryEventExecutionDataDetails>,
 }
 rboto::__structure!(
-    ExecutionSucceededEventDetails "ExecutionSucceededEventDetails"[set debug from] {
-    output : String[sensitive], output_details : HistoryEventExecutionDataDetails } {}
+    ExecutionSucceededEventDetails "ExecutionSucceededEventDetails"[debug from] { output
+    : String[sensitive], output_details = HistoryEventExecutionDataDetails } {}
 );
 /// Contains details about the execution timeout that occurred during the execution.
 #[derive(Clone, Default, PartialEq)]
@@ -313,8 +314,8 @@ pub struct ExecutionTimedOutEventDetails {
     pub cause: Option<String>,
 }
 rboto::__structure!(
-    ExecutionTimedOutEventDetails "ExecutionTimedOutEventDetails"[set debug from] { error
-    : String[sensitive], cause : String[sensitive] } {}
+    ExecutionTimedOutEventDetails "ExecutionTimedOutEventDetails"[debug from] { error :
+    String[sensitive], cause : String[sensitive] } {}
 );
 /// Contains details about the events of an execution.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -400,44 +401,44 @@ pub struct HistoryEvent {
     pub evaluation_failed_event_details: Option<EvaluationFailedEventDetails>,
 }
 rboto::__structure!(
-    HistoryEvent "HistoryEvent"[set from] { timestamp : rboto::DateTime, type_ :
-    HistoryEventType, id = i64, previous_event_id = i64, activity_failed_event_details :
-    ActivityFailedEventDetails, activity_schedule_failed_event_details :
-    ActivityScheduleFailedEventDetails, activity_scheduled_event_details :
-    ActivityScheduledEventDetails, activity_started_event_details :
-    ActivityStartedEventDetails, activity_succeeded_event_details :
-    ActivitySucceededEventDetails, activity_timed_out_event_details :
-    ActivityTimedOutEventDetails, task_failed_event_details : TaskFailedEventDetails,
-    task_scheduled_event_details : TaskScheduledEventDetails,
-    task_start_failed_event_details : TaskStartFailedEventDetails,
-    task_started_event_details : TaskStartedEventDetails,
-    task_submit_failed_event_details : TaskSubmitFailedEventDetails,
-    task_submitted_event_details : TaskSubmittedEventDetails,
-    task_succeeded_event_details : TaskSucceededEventDetails,
-    task_timed_out_event_details : TaskTimedOutEventDetails,
-    execution_failed_event_details : ExecutionFailedEventDetails,
-    execution_started_event_details : ExecutionStartedEventDetails,
-    execution_succeeded_event_details : ExecutionSucceededEventDetails,
-    execution_aborted_event_details : ExecutionAbortedEventDetails,
-    execution_timed_out_event_details : ExecutionTimedOutEventDetails,
-    execution_redriven_event_details : ExecutionRedrivenEventDetails,
-    map_state_started_event_details : MapStateStartedEventDetails,
-    map_iteration_started_event_details : MapIterationEventDetails,
-    map_iteration_succeeded_event_details : MapIterationEventDetails,
-    map_iteration_failed_event_details : MapIterationEventDetails,
-    map_iteration_aborted_event_details : MapIterationEventDetails,
-    lambda_function_failed_event_details : LambdaFunctionFailedEventDetails,
-    lambda_function_schedule_failed_event_details :
-    LambdaFunctionScheduleFailedEventDetails, lambda_function_scheduled_event_details :
-    LambdaFunctionScheduledEventDetails, lambda_function_start_failed_event_details :
-    LambdaFunctionStartFailedEventDetails, lambda_function_succeeded_event_details :
-    LambdaFunctionSucceededEventDetails, lambda_function_timed_out_event_details :
-    LambdaFunctionTimedOutEventDetails, state_entered_event_details :
-    StateEnteredEventDetails, state_exited_event_details : StateExitedEventDetails,
-    map_run_started_event_details : MapRunStartedEventDetails,
-    map_run_failed_event_details : MapRunFailedEventDetails,
-    map_run_redriven_event_details : MapRunRedrivenEventDetails,
-    evaluation_failed_event_details : EvaluationFailedEventDetails } {}
+    HistoryEvent "HistoryEvent"[from] { timestamp : rboto::DateTime, type_ :
+    HistoryEventType, id = i64, previous_event_id = i64, activity_failed_event_details =
+    ActivityFailedEventDetails, activity_schedule_failed_event_details =
+    ActivityScheduleFailedEventDetails, activity_scheduled_event_details =
+    ActivityScheduledEventDetails, activity_started_event_details =
+    ActivityStartedEventDetails, activity_succeeded_event_details =
+    ActivitySucceededEventDetails, activity_timed_out_event_details =
+    ActivityTimedOutEventDetails, task_failed_event_details = TaskFailedEventDetails,
+    task_scheduled_event_details = TaskScheduledEventDetails,
+    task_start_failed_event_details = TaskStartFailedEventDetails,
+    task_started_event_details = TaskStartedEventDetails,
+    task_submit_failed_event_details = TaskSubmitFailedEventDetails,
+    task_submitted_event_details = TaskSubmittedEventDetails,
+    task_succeeded_event_details = TaskSucceededEventDetails,
+    task_timed_out_event_details = TaskTimedOutEventDetails,
+    execution_failed_event_details = ExecutionFailedEventDetails,
+    execution_started_event_details = ExecutionStartedEventDetails,
+    execution_succeeded_event_details = ExecutionSucceededEventDetails,
+    execution_aborted_event_details = ExecutionAbortedEventDetails,
+    execution_timed_out_event_details = ExecutionTimedOutEventDetails,
+    execution_redriven_event_details = ExecutionRedrivenEventDetails,
+    map_state_started_event_details = MapStateStartedEventDetails,
+    map_iteration_started_event_details = MapIterationEventDetails,
+    map_iteration_succeeded_event_details = MapIterationEventDetails,
+    map_iteration_failed_event_details = MapIterationEventDetails,
+    map_iteration_aborted_event_details = MapIterationEventDetails,
+    lambda_function_failed_event_details = LambdaFunctionFailedEventDetails,
+    lambda_function_schedule_failed_event_details =
+    LambdaFunctionScheduleFailedEventDetails, lambda_function_scheduled_event_details =
+    LambdaFunctionScheduledEventDetails, lambda_function_start_failed_event_details =
+    LambdaFunctionStartFailedEventDetails, lambda_function_succeeded_event_details =
+    LambdaFunctionSucceededEventDetails, lambda_function_timed_out_event_details =
+    LambdaFunctionTimedOutEventDetails, state_entered_event_details =
+    StateEnteredEventDetails, state_exited_event_details = StateExitedEventDetails,
+    map_run_started_event_details = MapRunStartedEventDetails,
+    map_run_failed_event_details = MapRunFailedEventDetails,
+    map_run_redriven_event_details = MapRunRedrivenEventDetails,
+    evaluation_failed_event_details = EvaluationFailedEventDetails } {}
 );
 /// Provides details about input or output in an execution history event.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -447,47 +448,49 @@ pub struct HistoryEventExecutionDataDetails {
     pub truncated: Option<bool>,
 }
 rboto::__structure!(
-    HistoryEventExecutionDataDetails "HistoryEventExecutionDataDetails"[set from] {
-    truncated = bool } {}
+    HistoryEventExecutionDataDetails "HistoryEventExecutionDataDetails"[from] { truncated
+    = bool } {}
 );
 rboto::__string_enum!(
-    HistoryEventType { ActivityFailed = "ActivityFailed", ActivityScheduled =
-    "ActivityScheduled", ActivityScheduleFailed = "ActivityScheduleFailed",
-    ActivityStarted = "ActivityStarted", ActivitySucceeded = "ActivitySucceeded",
-    ActivityTimedOut = "ActivityTimedOut", ChoiceStateEntered = "ChoiceStateEntered",
-    ChoiceStateExited = "ChoiceStateExited", ExecutionAborted = "ExecutionAborted",
-    ExecutionFailed = "ExecutionFailed", ExecutionStarted = "ExecutionStarted",
-    ExecutionSucceeded = "ExecutionSucceeded", ExecutionTimedOut = "ExecutionTimedOut",
-    FailStateEntered = "FailStateEntered", LambdaFunctionFailed = "LambdaFunctionFailed",
-    LambdaFunctionScheduled = "LambdaFunctionScheduled", LambdaFunctionScheduleFailed =
-    "LambdaFunctionScheduleFailed", LambdaFunctionStarted = "LambdaFunctionStarted",
-    LambdaFunctionStartFailed = "LambdaFunctionStartFailed", LambdaFunctionSucceeded =
-    "LambdaFunctionSucceeded", LambdaFunctionTimedOut = "LambdaFunctionTimedOut",
-    MapIterationAborted = "MapIterationAborted", MapIterationFailed =
-    "MapIterationFailed", MapIterationStarted = "MapIterationStarted",
-    MapIterationSucceeded = "MapIterationSucceeded", MapStateAborted = "MapStateAborted",
-    MapStateEntered = "MapStateEntered", MapStateExited = "MapStateExited",
-    MapStateFailed = "MapStateFailed", MapStateStarted = "MapStateStarted",
-    MapStateSucceeded = "MapStateSucceeded", ParallelStateAborted =
-    "ParallelStateAborted", ParallelStateEntered = "ParallelStateEntered",
-    ParallelStateExited = "ParallelStateExited", ParallelStateFailed =
-    "ParallelStateFailed", ParallelStateStarted = "ParallelStateStarted",
-    ParallelStateSucceeded = "ParallelStateSucceeded", PassStateEntered =
-    "PassStateEntered", PassStateExited = "PassStateExited", SucceedStateEntered =
-    "SucceedStateEntered", SucceedStateExited = "SucceedStateExited", TaskFailed =
-    "TaskFailed", TaskScheduled = "TaskScheduled", TaskStarted = "TaskStarted",
-    TaskStartFailed = "TaskStartFailed", TaskStateAborted = "TaskStateAborted",
-    TaskStateEntered = "TaskStateEntered", TaskStateExited = "TaskStateExited",
-    TaskSubmitFailed = "TaskSubmitFailed", TaskSubmitted = "TaskSubmitted", TaskSucceeded
-    = "TaskSucceeded", TaskTimedOut = "TaskTimedOut", WaitStateAborted =
-    "WaitStateAborted", WaitStateEntered = "WaitStateEntered", WaitStateExited =
-    "WaitStateExited", MapRunAborted = "MapRunAborted", MapRunFailed = "MapRunFailed",
-    MapRunStarted = "MapRunStarted", MapRunSucceeded = "MapRunSucceeded",
-    ExecutionRedriven = "ExecutionRedriven", MapRunRedriven = "MapRunRedriven",
-    EvaluationFailed = "EvaluationFailed" }
+    HistoryEventType { 0 ActivityFailed = "ActivityFailed", 1 ActivityScheduled =
+    "ActivityScheduled", 2 ActivityScheduleFailed = "ActivityScheduleFailed", 3
+    ActivityStarted = "ActivityStarted", 4 ActivitySucceeded = "ActivitySucceeded", 5
+    ActivityTimedOut = "ActivityTimedOut", 6 ChoiceStateEntered = "ChoiceStateEntered", 7
+    ChoiceStateExited = "ChoiceStateExited", 8 ExecutionAborted = "ExecutionAborted", 9
+    ExecutionFailed = "ExecutionFailed", 10 ExecutionStarted = "ExecutionStarted", 11
+    ExecutionSucceeded = "ExecutionSucceeded", 12 ExecutionTimedOut =
+    "ExecutionTimedOut", 13 FailStateEntered = "FailStateEntered", 14
+    LambdaFunctionFailed = "LambdaFunctionFailed", 15 LambdaFunctionScheduled =
+    "LambdaFunctionScheduled", 16 LambdaFunctionScheduleFailed =
+    "LambdaFunctionScheduleFailed", 17 LambdaFunctionStarted = "LambdaFunctionStarted",
+    18 LambdaFunctionStartFailed = "LambdaFunctionStartFailed", 19
+    LambdaFunctionSucceeded = "LambdaFunctionSucceeded", 20 LambdaFunctionTimedOut =
+    "LambdaFunctionTimedOut", 21 MapIterationAborted = "MapIterationAborted", 22
+    MapIterationFailed = "MapIterationFailed", 23 MapIterationStarted =
+    "MapIterationStarted", 24 MapIterationSucceeded = "MapIterationSucceeded", 25
+    MapStateAborted = "MapStateAborted", 26 MapStateEntered = "MapStateEntered", 27
+    MapStateExited = "MapStateExited", 28 MapStateFailed = "MapStateFailed", 29
+    MapStateStarted = "MapStateStarted", 30 MapStateSucceeded = "MapStateSucceeded", 31
+    ParallelStateAborted = "ParallelStateAborted", 32 ParallelStateEntered =
+    "ParallelStateEntered", 33 ParallelStateExited = "ParallelStateExited", 34
+    ParallelStateFailed = "ParallelStateFailed", 35 ParallelStateStarted =
+    "ParallelStateStarted", 36 ParallelStateSucceeded = "ParallelStateSucceeded", 37
+    PassStateEntered = "PassStateEntered", 38 PassStateExited = "PassStateExited", 39
+    SucceedStateEntered = "SucceedStateEntered", 40 SucceedStateExited =
+    "SucceedStateExited", 41 TaskFailed = "TaskFailed", 42 TaskScheduled =
+    "TaskScheduled", 43 TaskStarted = "TaskStarted", 44 TaskStartFailed =
+    "TaskStartFailed", 45 TaskStateAborted = "TaskStateAborted", 46 TaskStateEntered =
+    "TaskStateEntered", 47 TaskStateExited = "TaskStateExited", 48 TaskSubmitFailed =
+    "TaskSubmitFailed", 49 TaskSubmitted = "TaskSubmitted", 50 TaskSucceeded =
+    "TaskSucceeded", 51 TaskTimedOut = "TaskTimedOut", 52 WaitStateAborted =
+    "WaitStateAborted", 53 WaitStateEntered = "WaitStateEntered", 54 WaitStateExited =
+    "WaitStateExited", 55 MapRunAborted = "MapRunAborted", 56 MapRunFailed =
+    "MapRunFailed", 57 MapRunStarted = "MapRunStarted", 58 MapRunSucceeded =
+    "MapRunSucceeded", 59 ExecutionRedriven = "ExecutionRedriven", 60 MapRunRedriven =
+    "MapRunRedriven", 61 EvaluationFailed = "EvaluationFailed" }
 );
 rboto::__string_enum!(
-    IncludedData { AllData = "ALL_DATA", MetadataOnly = "METADATA_ONLY" }
+    IncludedData { 0 AllData = "ALL_DATA", 1 MetadataOnly = "METADATA_ONLY" }
 );
 /// Contains additional details about the state's execution, including its input and output data processing flow, and HTTP request and response information.
 #[derive(Clone, Default, PartialEq)]
@@ -531,12 +534,12 @@ pub struct InspectionData {
     pub max_concurrency: Option<i32>,
 }
 rboto::__structure!(
-    InspectionData "InspectionData"[set debug_redacted from] { input : String[sensitive],
+    InspectionData "InspectionData"[debug_redacted from] { input : String[sensitive],
     after_arguments : String[sensitive], after_input_path : String[sensitive],
     after_parameters : String[sensitive], result : String[sensitive],
     after_result_selector : String[sensitive], after_result_path : String[sensitive],
-    request : InspectionDataRequest, response : InspectionDataResponse, variables :
-    String[sensitive], error_details : InspectionErrorDetails, after_items_path :
+    request = InspectionDataRequest, response = InspectionDataResponse, variables :
+    String[sensitive], error_details = InspectionErrorDetails, after_items_path :
     String[sensitive], after_item_selector : String[sensitive], after_item_batcher :
     String[sensitive], after_items_pointer : String[sensitive], tolerated_failure_count =
     i32[sensitive], tolerated_failure_percentage = f32[sensitive], max_concurrency =
@@ -558,7 +561,7 @@ pub struct InspectionDataRequest {
     pub body: Option<String>,
 }
 rboto::__structure!(
-    InspectionDataRequest "InspectionDataRequest"[set from] { protocol : String, method :
+    InspectionDataRequest "InspectionDataRequest"[from] { protocol : String, method :
     String, url : String, headers : String, body : String } {}
 );
 /// Contains additional details about the state's execution, including its input and output data processing flow, and HTTP response information. The `inspectionLevel` request parameter specifies which details are returned.
@@ -577,7 +580,7 @@ pub struct InspectionDataResponse {
     pub body: Option<String>,
 }
 rboto::__structure!(
-    InspectionDataResponse "InspectionDataResponse"[set from] { protocol : String,
+    InspectionDataResponse "InspectionDataResponse"[from] { protocol : String,
     status_code : String, status_message : String, headers : String, body : String } {}
 );
 /// An object containing data about a handled exception in the tested state.
@@ -592,17 +595,17 @@ pub struct InspectionErrorDetails {
     pub retry_backoff_interval_seconds: Option<i32>,
 }
 rboto::__structure!(
-    InspectionErrorDetails "InspectionErrorDetails"[set debug from] { catch_index =
+    InspectionErrorDetails "InspectionErrorDetails"[debug from] { catch_index =
     i32[sensitive], retry_index = i32[sensitive], retry_backoff_interval_seconds =
     i32[sensitive] } {}
 );
 rboto::__string_enum!(
-    InspectionLevel { Info = "INFO", Debug = "DEBUG", Trace = "TRACE" }
+    InspectionLevel { 0 Info = "INFO", 1 Debug = "DEBUG", 2 Trace = "TRACE" }
 );
 rboto::__string_enum!(
-    KmsKeyState { Disabled = "DISABLED", PendingDeletion = "PENDING_DELETION",
-    PendingImport = "PENDING_IMPORT", Unavailable = "UNAVAILABLE", Creating = "CREATING"
-    }
+    KmsKeyState { 0 Disabled = "DISABLED", 1 PendingDeletion = "PENDING_DELETION", 2
+    PendingImport = "PENDING_IMPORT", 3 Unavailable = "UNAVAILABLE", 4 Creating =
+    "CREATING" }
 );
 /// Contains details about a Lambda function that failed during an execution.
 #[derive(Clone, Default, PartialEq)]
@@ -614,7 +617,7 @@ pub struct LambdaFunctionFailedEventDetails {
     pub cause: Option<String>,
 }
 rboto::__structure!(
-    LambdaFunctionFailedEventDetails "LambdaFunctionFailedEventDetails"[set debug from] {
+    LambdaFunctionFailedEventDetails "LambdaFunctionFailedEventDetails"[debug from] {
     error : String[sensitive], cause : String[sensitive] } {}
 );
 /// Contains details about a failed Lambda function schedule event that occurred during an execution.
@@ -628,8 +631,8 @@ pub struct LambdaFunctionScheduleFailedEventDetails {
 }
 rboto::__structure!(
     LambdaFunctionScheduleFailedEventDetails
-    "LambdaFunctionScheduleFailedEventDetails"[set debug from] { error :
-    String[sensitive], cause : String[sensitive] } {}
+    "LambdaFunctionScheduleFailedEventDetails"[debug from] { error : String[sensitive],
+    cause : String[sensitive] } {}
 );
 /// Contains details about a Lambda function scheduled during an execution.
 #[derive(Clone, Default, PartialEq)]
@@ -647,9 +650,9 @@ pub struct LambdaFunctionScheduledEventDetails {
     pub task_credentials: Option<TaskCredentials>,
 }
 rboto::__structure!(
-    LambdaFunctionScheduledEventDetails "LambdaFunctionScheduledEventDetails"[set debug
-    from] { resource : String, input : String[sensitive], input_details :
-    HistoryEventExecutionDataDetails, timeout_in_seconds = i64, task_credentials :
+    LambdaFunctionScheduledEventDetails "LambdaFunctionScheduledEventDetails"[debug from]
+    { resource : String, input : String[sensitive], input_details =
+    HistoryEventExecutionDataDetails, timeout_in_seconds = i64, task_credentials =
     TaskCredentials } {}
 );
 /// Contains details about a lambda function that failed to start during an execution.
@@ -662,8 +665,8 @@ pub struct LambdaFunctionStartFailedEventDetails {
     pub cause: Option<String>,
 }
 rboto::__structure!(
-    LambdaFunctionStartFailedEventDetails "LambdaFunctionStartFailedEventDetails"[set
-    debug from] { error : String[sensitive], cause : String[sensitive] } {}
+    LambdaFunctionStartFailedEventDetails "LambdaFunctionStartFailedEventDetails"[debug
+    from] { error : String[sensitive], cause : String[sensitive] } {}
 );
 /// Contains details about a Lambda function that successfully terminated during an execution.
 #[derive(Clone, Default, PartialEq)]
@@ -675,9 +678,8 @@ pub struct LambdaFunctionSucceededEventDetails {
     pub output_details: Option<HistoryEventExecutionDataDetails>,
 }
 rboto::__structure!(
-    LambdaFunctionSucceededEventDetails "LambdaFunctionSucceededEventDetails"[set debug
-    from] { output : String[sensitive], output_details : HistoryEventExecutionDataDetails
-    } {}
+    LambdaFunctionSucceededEventDetails "LambdaFunctionSucceededEventDetails"[debug from]
+    { output : String[sensitive], output_details = HistoryEventExecutionDataDetails } {}
 );
 /// Contains details about a Lambda function timeout that occurred during an execution.
 #[derive(Clone, Default, PartialEq)]
@@ -689,8 +691,8 @@ pub struct LambdaFunctionTimedOutEventDetails {
     pub cause: Option<String>,
 }
 rboto::__structure!(
-    LambdaFunctionTimedOutEventDetails "LambdaFunctionTimedOutEventDetails"[set debug
-    from] { error : String[sensitive], cause : String[sensitive] } {}
+    LambdaFunctionTimedOutEventDetails "LambdaFunctionTimedOutEventDetails"[debug from] {
+    error : String[sensitive], cause : String[sensitive] } {}
 );
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -699,11 +701,11 @@ pub struct LogDestination {
     pub cloud_watch_logs_log_group: Option<CloudWatchLogsLogGroup>,
 }
 rboto::__structure!(
-    LogDestination "LogDestination"[set into from] { cloud_watch_logs_log_group :
+    LogDestination "LogDestination"[set into from] { cloud_watch_logs_log_group =
     CloudWatchLogsLogGroup } {}
 );
 rboto::__string_enum!(
-    LogLevel { All = "ALL", Error = "ERROR", Fatal = "FATAL", Off = "OFF" }
+    LogLevel { 0 All = "ALL", 1 Error = "ERROR", 2 Fatal = "FATAL", 3 Off = "OFF" }
 );
 /// The `LoggingConfiguration` data type is used to set CloudWatch Logs options.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -718,7 +720,7 @@ pub struct LoggingConfiguration {
 }
 rboto::__structure!(
     LoggingConfiguration "LoggingConfiguration"[set into from] { level : LogLevel,
-    include_execution_data = bool, destinations : Vec < LogDestination > } {}
+    include_execution_data = bool, destinations = Vec < LogDestination > } {}
 );
 /// Contains details about an iteration of a Map state.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -730,8 +732,8 @@ pub struct MapIterationEventDetails {
     pub index: Option<i32>,
 }
 rboto::__structure!(
-    MapIterationEventDetails "MapIterationEventDetails"[set from] { name : String, index
-    = i32 } {}
+    MapIterationEventDetails "MapIterationEventDetails"[from] { name : String, index =
+    i32 } {}
 );
 /// Contains details about all of the child workflow executions started by a Map Run.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -759,8 +761,8 @@ pub struct MapRunExecutionCounts {
     pub pending_redrive: Option<i64>,
 }
 rboto::__structure!(
-    MapRunExecutionCounts "MapRunExecutionCounts"[set from] { pending = i64, running =
-    i64, succeeded = i64, failed = i64, timed_out = i64, aborted = i64, total = i64,
+    MapRunExecutionCounts "MapRunExecutionCounts"[from] { pending = i64, running = i64,
+    succeeded = i64, failed = i64, timed_out = i64, aborted = i64, total = i64,
     results_written = i64, failures_not_redrivable = i64, pending_redrive = i64 } {}
 );
 /// Contains details about a Map Run failure event that occurred during a state machine execution.
@@ -773,7 +775,7 @@ pub struct MapRunFailedEventDetails {
     pub cause: Option<String>,
 }
 rboto::__structure!(
-    MapRunFailedEventDetails "MapRunFailedEventDetails"[set debug from] { error :
+    MapRunFailedEventDetails "MapRunFailedEventDetails"[debug from] { error :
     String[sensitive], cause : String[sensitive] } {}
 );
 /// Contains details about items that were processed in all of the child workflow executions that were started by a Map Run.
@@ -802,9 +804,9 @@ pub struct MapRunItemCounts {
     pub pending_redrive: Option<i64>,
 }
 rboto::__structure!(
-    MapRunItemCounts "MapRunItemCounts"[set from] { pending = i64, running = i64,
-    succeeded = i64, failed = i64, timed_out = i64, aborted = i64, total = i64,
-    results_written = i64, failures_not_redrivable = i64, pending_redrive = i64 } {}
+    MapRunItemCounts "MapRunItemCounts"[from] { pending = i64, running = i64, succeeded =
+    i64, failed = i64, timed_out = i64, aborted = i64, total = i64, results_written =
+    i64, failures_not_redrivable = i64, pending_redrive = i64 } {}
 );
 /// Contains details about a specific Map Run.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -822,9 +824,9 @@ pub struct MapRunListItem {
     pub stop_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    MapRunListItem "MapRunListItem"[set from] { execution_arn : String, map_run_arn :
-    String, state_machine_arn : String, start_date : rboto::DateTime, stop_date :
-    rboto::DateTime } {}
+    MapRunListItem "MapRunListItem"[from] { execution_arn : String, map_run_arn : String,
+    state_machine_arn : String, start_date : rboto::DateTime, stop_date : rboto::DateTime
+    } {}
 );
 /// Contains details about a Map Run that was redriven.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -836,8 +838,8 @@ pub struct MapRunRedrivenEventDetails {
     pub redrive_count: Option<i32>,
 }
 rboto::__structure!(
-    MapRunRedrivenEventDetails "MapRunRedrivenEventDetails"[set from] { map_run_arn :
-    String, redrive_count = i32 } {}
+    MapRunRedrivenEventDetails "MapRunRedrivenEventDetails"[from] { map_run_arn : String,
+    redrive_count = i32 } {}
 );
 /// Contains details about a Map Run that was started during a state machine execution.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -847,12 +849,12 @@ pub struct MapRunStartedEventDetails {
     pub map_run_arn: Option<String>,
 }
 rboto::__structure!(
-    MapRunStartedEventDetails "MapRunStartedEventDetails"[set from] { map_run_arn :
-    String } {}
+    MapRunStartedEventDetails "MapRunStartedEventDetails"[from] { map_run_arn : String }
+    {}
 );
 rboto::__string_enum!(
-    MapRunStatus { Running = "RUNNING", Succeeded = "SUCCEEDED", Failed = "FAILED",
-    Aborted = "ABORTED" }
+    MapRunStatus { 0 Running = "RUNNING", 1 Succeeded = "SUCCEEDED", 2 Failed = "FAILED",
+    3 Aborted = "ABORTED" }
 );
 /// Details about a Map state that was started.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -862,8 +864,7 @@ pub struct MapStateStartedEventDetails {
     pub length: Option<i32>,
 }
 rboto::__structure!(
-    MapStateStartedEventDetails "MapStateStartedEventDetails"[set from] { length = i32 }
-    {}
+    MapStateStartedEventDetails "MapStateStartedEventDetails"[from] { length = i32 } {}
 );
 /// A JSON object that contains a mocked error.
 #[derive(Clone, Default, PartialEq)]
@@ -890,11 +891,12 @@ pub struct MockInput {
     pub field_validation_mode: Option<MockResponseValidationMode>,
 }
 rboto::__structure!(
-    MockInput "MockInput"[set debug into] { result : String[sensitive], error_output :
+    MockInput "MockInput"[set debug into] { result : String[sensitive], error_output =
     MockErrorOutput, field_validation_mode : MockResponseValidationMode } {}
 );
 rboto::__string_enum!(
-    MockResponseValidationMode { Strict = "STRICT", Present = "PRESENT", None = "NONE" }
+    MockResponseValidationMode { 0 Strict = "STRICT", 1 Present = "PRESENT", 2 None =
+    "NONE" }
 );
 /// Contains details about the routing configuration of a state machine alias. In a routing configuration, you define an array of objects that specify up to two state machine versions. You also specify the percentage of traffic to be routed to each version.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -921,8 +923,8 @@ pub struct StateEnteredEventDetails {
     pub input_details: Option<HistoryEventExecutionDataDetails>,
 }
 rboto::__structure!(
-    StateEnteredEventDetails "StateEnteredEventDetails"[set debug from] { name : String,
-    input : String[sensitive], input_details : HistoryEventExecutionDataDetails } {}
+    StateEnteredEventDetails "StateEnteredEventDetails"[debug from] { name : String,
+    input : String[sensitive], input_details = HistoryEventExecutionDataDetails } {}
 );
 /// Contains details about an exit from a state during an execution.
 #[derive(Clone, Default, PartialEq)]
@@ -940,9 +942,9 @@ pub struct StateExitedEventDetails {
     pub assigned_variables_details: Option<AssignedVariablesDetails>,
 }
 rboto::__structure!(
-    StateExitedEventDetails "StateExitedEventDetails"[set debug from] { name : String,
-    output : String[sensitive], output_details : HistoryEventExecutionDataDetails,
-    assigned_variables : HashMap < String, String >, assigned_variables_details :
+    StateExitedEventDetails "StateExitedEventDetails"[debug from] { name : String, output
+    : String[sensitive], output_details = HistoryEventExecutionDataDetails,
+    assigned_variables : HashMap < String, String >, assigned_variables_details =
     AssignedVariablesDetails } {}
 );
 /// Contains details about a specific state machine alias.
@@ -955,8 +957,8 @@ pub struct StateMachineAliasListItem {
     pub creation_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    StateMachineAliasListItem "StateMachineAliasListItem"[set from] {
-    state_machine_alias_arn : String, creation_date : rboto::DateTime } {}
+    StateMachineAliasListItem "StateMachineAliasListItem"[from] { state_machine_alias_arn
+    : String, creation_date : rboto::DateTime } {}
 );
 /// Contains details about the state machine.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -971,11 +973,15 @@ pub struct StateMachineListItem {
     pub creation_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    StateMachineListItem "StateMachineListItem"[set from] { state_machine_arn : String,
-    name : String, type_ : StateMachineType, creation_date : rboto::DateTime } {}
+    StateMachineListItem "StateMachineListItem"[from] { state_machine_arn : String, name
+    : String, type_ : StateMachineType, creation_date : rboto::DateTime } {}
 );
-rboto::__string_enum!(StateMachineStatus { Active = "ACTIVE", Deleting = "DELETING" });
-rboto::__string_enum!(StateMachineType { Standard = "STANDARD", Express = "EXPRESS" });
+rboto::__string_enum!(
+    StateMachineStatus { 0 Active = "ACTIVE", 1 Deleting = "DELETING" }
+);
+rboto::__string_enum!(
+    StateMachineType { 0 Standard = "STANDARD", 1 Express = "EXPRESS" }
+);
 /// Contains details about a specific state machine version.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -986,11 +992,11 @@ pub struct StateMachineVersionListItem {
     pub creation_date: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    StateMachineVersionListItem "StateMachineVersionListItem"[set from] {
+    StateMachineVersionListItem "StateMachineVersionListItem"[from] {
     state_machine_version_arn : String, creation_date : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    SyncExecutionStatus { Succeeded = "SUCCEEDED", Failed = "FAILED", TimedOut =
+    SyncExecutionStatus { 0 Succeeded = "SUCCEEDED", 1 Failed = "FAILED", 2 TimedOut =
     "TIMED_OUT" }
 );
 /// Tags are key-value pairs that can be associated with Step Functions state machines and activities.
@@ -1010,9 +1016,7 @@ pub struct TaskCredentials {
     /// The ARN of an IAM role that Step Functions assumes for the task. The role can allow cross-account access to resources.
     pub role_arn: Option<String>,
 }
-rboto::__structure!(
-    TaskCredentials "TaskCredentials"[set from] { role_arn : String } {}
-);
+rboto::__structure!(TaskCredentials "TaskCredentials"[from] { role_arn : String } {});
 /// Contains details about a task failure event.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -1027,8 +1031,8 @@ pub struct TaskFailedEventDetails {
     pub cause: Option<String>,
 }
 rboto::__structure!(
-    TaskFailedEventDetails "TaskFailedEventDetails"[set debug from] { resource_type :
-    String, resource : String, error : String[sensitive], cause : String[sensitive] } {}
+    TaskFailedEventDetails "TaskFailedEventDetails"[debug from] { resource_type : String,
+    resource : String, error : String[sensitive], cause : String[sensitive] } {}
 );
 /// Contains details about a task scheduled during an execution.
 #[derive(Clone, Default, PartialEq)]
@@ -1050,9 +1054,9 @@ pub struct TaskScheduledEventDetails {
     pub task_credentials: Option<TaskCredentials>,
 }
 rboto::__structure!(
-    TaskScheduledEventDetails "TaskScheduledEventDetails"[set debug from] { resource_type
-    : String, resource : String, region : String, parameters : String[sensitive],
-    timeout_in_seconds = i64, heartbeat_in_seconds = i64, task_credentials :
+    TaskScheduledEventDetails "TaskScheduledEventDetails"[debug from] { resource_type :
+    String, resource : String, region : String, parameters : String[sensitive],
+    timeout_in_seconds = i64, heartbeat_in_seconds = i64, task_credentials =
     TaskCredentials } {}
 );
 /// Contains details about a task that failed to start during an execution.
@@ -1069,9 +1073,9 @@ pub struct TaskStartFailedEventDetails {
     pub cause: Option<String>,
 }
 rboto::__structure!(
-    TaskStartFailedEventDetails "TaskStartFailedEventDetails"[set debug from] {
-    resource_type : String, resource : String, error : String[sensitive], cause :
-    String[sensitive] } {}
+    TaskStartFailedEventDetails "TaskStartFailedEventDetails"[debug from] { resource_type
+    : String, resource : String, error : String[sensitive], cause : String[sensitive] }
+    {}
 );
 /// Contains details about the start of a task during an execution.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1083,7 +1087,7 @@ pub struct TaskStartedEventDetails {
     pub resource: Option<String>,
 }
 rboto::__structure!(
-    TaskStartedEventDetails "TaskStartedEventDetails"[set from] { resource_type : String,
+    TaskStartedEventDetails "TaskStartedEventDetails"[from] { resource_type : String,
     resource : String } {}
 );
 /// Contains details about a task that failed to submit during an execution.
@@ -1100,7 +1104,7 @@ pub struct TaskSubmitFailedEventDetails {
     pub cause: Option<String>,
 }
 rboto::__structure!(
-    TaskSubmitFailedEventDetails "TaskSubmitFailedEventDetails"[set debug from] {
+    TaskSubmitFailedEventDetails "TaskSubmitFailedEventDetails"[debug from] {
     resource_type : String, resource : String, error : String[sensitive], cause :
     String[sensitive] } {}
 );
@@ -1118,8 +1122,8 @@ pub struct TaskSubmittedEventDetails {
     pub output_details: Option<HistoryEventExecutionDataDetails>,
 }
 rboto::__structure!(
-    TaskSubmittedEventDetails "TaskSubmittedEventDetails"[set debug from] { resource_type
-    : String, resource : String, output : String[sensitive], output_details :
+    TaskSubmittedEventDetails "TaskSubmittedEventDetails"[debug from] { resource_type :
+    String, resource : String, output : String[sensitive], output_details =
     HistoryEventExecutionDataDetails } {}
 );
 /// Contains details about the successful completion of a task state.
@@ -1136,8 +1140,8 @@ pub struct TaskSucceededEventDetails {
     pub output_details: Option<HistoryEventExecutionDataDetails>,
 }
 rboto::__structure!(
-    TaskSucceededEventDetails "TaskSucceededEventDetails"[set debug from] { resource_type
-    : String, resource : String, output : String[sensitive], output_details :
+    TaskSucceededEventDetails "TaskSucceededEventDetails"[debug from] { resource_type :
+    String, resource : String, output : String[sensitive], output_details =
     HistoryEventExecutionDataDetails } {}
 );
 /// Contains details about a resource timeout that occurred during an execution.
@@ -1154,12 +1158,12 @@ pub struct TaskTimedOutEventDetails {
     pub cause: Option<String>,
 }
 rboto::__structure!(
-    TaskTimedOutEventDetails "TaskTimedOutEventDetails"[set debug from] { resource_type :
+    TaskTimedOutEventDetails "TaskTimedOutEventDetails"[debug from] { resource_type :
     String, resource : String, error : String[sensitive], cause : String[sensitive] } {}
 );
 rboto::__string_enum!(
-    TestExecutionStatus { Succeeded = "SUCCEEDED", Failed = "FAILED", Retriable =
-    "RETRIABLE", CaughtError = "CAUGHT_ERROR" }
+    TestExecutionStatus { 0 Succeeded = "SUCCEEDED", 1 Failed = "FAILED", 2 Retriable =
+    "RETRIABLE", 3 CaughtError = "CAUGHT_ERROR" }
 );
 /// Contains configurations for the tested state.
 #[derive(Clone, Default, PartialEq)]
@@ -1204,20 +1208,20 @@ pub struct ValidateStateMachineDefinitionDiagnostic {
 }
 rboto::__structure!(
     ValidateStateMachineDefinitionDiagnostic
-    "ValidateStateMachineDefinitionDiagnostic"[set debug from] { severity :
+    "ValidateStateMachineDefinitionDiagnostic"[debug from] { severity :
     ValidateStateMachineDefinitionSeverity, code : String[sensitive], message :
     String[sensitive], location : String[sensitive] } {}
 );
 rboto::__string_enum!(
-    ValidateStateMachineDefinitionResultCode { Ok = "OK", Fail = "FAIL" }
+    ValidateStateMachineDefinitionResultCode { 0 Ok = "OK", 1 Fail = "FAIL" }
 );
 rboto::__string_enum!(
-    ValidateStateMachineDefinitionSeverity { Error = "ERROR", Warning = "WARNING" }
+    ValidateStateMachineDefinitionSeverity { 0 Error = "ERROR", 1 Warning = "WARNING" }
 );
 rboto::__string_enum!(
-    ValidationExceptionReason { ApiDoesNotSupportLabeledArns =
-    "API_DOES_NOT_SUPPORT_LABELED_ARNS", MissingRequiredParameter =
-    "MISSING_REQUIRED_PARAMETER", CannotUpdateCompletedMapRun =
-    "CANNOT_UPDATE_COMPLETED_MAP_RUN", InvalidRoutingConfiguration =
+    ValidationExceptionReason { 0 ApiDoesNotSupportLabeledArns =
+    "API_DOES_NOT_SUPPORT_LABELED_ARNS", 1 MissingRequiredParameter =
+    "MISSING_REQUIRED_PARAMETER", 2 CannotUpdateCompletedMapRun =
+    "CANNOT_UPDATE_COMPLETED_MAP_RUN", 3 InvalidRoutingConfiguration =
     "INVALID_ROUTING_CONFIGURATION" }
 );

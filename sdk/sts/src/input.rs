@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssumeRoleInput {
     /// The Amazon Resource Name (ARN) of the role to assume.
@@ -37,14 +37,14 @@ pub struct AssumeRoleInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssumeRoleInput "AssumeRoleRequest"[set debug into] { role_arn : String,
-    role_session_name : String, policy_arns : Vec < PolicyDescriptorType >, policy :
-    String, duration_seconds = i32, tags : Vec < Tag >, transitive_tag_keys : Vec <
-    String >, external_id : String, serial_number : String, token_code : String,
-    source_identity : String, provided_contexts : Vec < ProvidedContext >,
-    minimum_session_token_size = i32 } { _client }
+    AssumeRoleInput "AssumeRoleRequest"[set into] { role_arn : String, role_session_name
+    : String, policy_arns = Vec < PolicyDescriptorType >, policy : String,
+    duration_seconds = i32, tags = Vec < Tag >, transitive_tag_keys = Vec < String >,
+    external_id : String, serial_number : String, token_code : String, source_identity :
+    String, provided_contexts = Vec < ProvidedContext >, minimum_session_token_size = i32
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AssumeRoleWithSamlInput {
     /// The Amazon Resource Name (ARN) of the role that the caller is assuming.
@@ -64,11 +64,11 @@ pub struct AssumeRoleWithSamlInput {
 }
 rboto::__structure!(
     AssumeRoleWithSamlInput "AssumeRoleWithSAMLRequest"[set debug into] { role_arn :
-    String, principal_arn : String, saml_assertion : String[sensitive], policy_arns : Vec
+    String, principal_arn : String, saml_assertion : String[sensitive], policy_arns = Vec
     < PolicyDescriptorType >, policy : String, duration_seconds = i32,
     minimum_session_token_size = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AssumeRoleWithWebIdentityInput {
     /// The Amazon Resource Name (ARN) of the role that the caller is assuming.
@@ -91,11 +91,11 @@ pub struct AssumeRoleWithWebIdentityInput {
 rboto::__structure!(
     AssumeRoleWithWebIdentityInput "AssumeRoleWithWebIdentityRequest"[set debug into] {
     role_arn : String, role_session_name : String, web_identity_token :
-    String[sensitive], provider_id : String, policy_arns : Vec < PolicyDescriptorType >,
+    String[sensitive], provider_id : String, policy_arns = Vec < PolicyDescriptorType >,
     policy : String, duration_seconds = i32, minimum_session_token_size = i32 } { _client
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AssumeRootInput {
     /// The member account principal ARN or account ID.
@@ -108,11 +108,11 @@ pub struct AssumeRootInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    AssumeRootInput "AssumeRootRequest"[set debug into] { target_principal : String,
-    task_policy_arn : PolicyDescriptorType, duration_seconds = i32,
+    AssumeRootInput "AssumeRootRequest"[set into] { target_principal : String,
+    task_policy_arn = PolicyDescriptorType, duration_seconds = i32,
     minimum_session_token_size = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DecodeAuthorizationMessageInput {
     /// The encoded message that was returned with the response.
@@ -120,10 +120,10 @@ pub struct DecodeAuthorizationMessageInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DecodeAuthorizationMessageInput "DecodeAuthorizationMessageRequest"[set debug into] {
+    DecodeAuthorizationMessageInput "DecodeAuthorizationMessageRequest"[set into] {
     encoded_message : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAccessKeyInfoInput {
     /// The identifier of an access key.
@@ -131,18 +131,18 @@ pub struct GetAccessKeyInfoInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetAccessKeyInfoInput "GetAccessKeyInfoRequest"[set debug into] { access_key_id :
-    String } { _client }
+    GetAccessKeyInfoInput "GetAccessKeyInfoRequest"[set into] { access_key_id : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCallerIdentityInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCallerIdentityInput "GetCallerIdentityRequest"[set debug into] {} { _client }
+    GetCallerIdentityInput "GetCallerIdentityRequest"[set into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GetDelegatedAccessTokenInput {
     /// The token to exchange for temporary Amazon Web Services credentials. This token must be valid and unexpired at the time of the request.
@@ -153,7 +153,7 @@ rboto::__structure!(
     GetDelegatedAccessTokenInput "GetDelegatedAccessTokenRequest"[set debug into] {
     trade_in_token : String[sensitive] } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetFederationTokenInput {
     /// The name of the federated user. The name is used as an identifier for the temporary security credentials (such as `Bob`). For example, you can reference the federated user name in a resource-based policy, such as in an Amazon S3 bucket policy.
@@ -170,11 +170,11 @@ pub struct GetFederationTokenInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetFederationTokenInput "GetFederationTokenRequest"[set debug into] { name : String,
-    policy : String, policy_arns : Vec < PolicyDescriptorType >, duration_seconds = i32,
-    tags : Vec < Tag >, minimum_session_token_size = i32 } { _client }
+    GetFederationTokenInput "GetFederationTokenRequest"[set into] { name : String, policy
+    : String, policy_arns = Vec < PolicyDescriptorType >, duration_seconds = i32, tags =
+    Vec < Tag >, minimum_session_token_size = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSessionTokenInput {
     /// The duration, in seconds, that the credentials should remain valid. Acceptable durations for IAM user sessions range from 900 seconds (15 minutes) to 129,600 seconds (36 hours), with 43,200 seconds (12 hours) as the default. Sessions for Amazon Web Services account owners are restricted to a maximum of 3,600 seconds (one hour).
@@ -187,11 +187,11 @@ pub struct GetSessionTokenInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetSessionTokenInput "GetSessionTokenRequest"[set debug into] { duration_seconds =
-    i32, serial_number : String, token_code : String, minimum_session_token_size = i32 }
-    { _client }
+    GetSessionTokenInput "GetSessionTokenRequest"[set into] { duration_seconds = i32,
+    serial_number : String, token_code : String, minimum_session_token_size = i32 } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetWebIdentityTokenInput {
     /// The intended recipient of the web identity token. This value populates the `aud` claim in the JWT and should identify the service or application that will validate and use the token. The external service should verify this claim to ensure the token was intended for their use.
@@ -205,7 +205,7 @@ pub struct GetWebIdentityTokenInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetWebIdentityTokenInput "GetWebIdentityTokenRequest"[set debug into] { audience :
-    Vec < String >, duration_seconds = i32, signing_algorithm : String, tags : Vec < Tag
-    > } { _client }
+    GetWebIdentityTokenInput "GetWebIdentityTokenRequest"[set into] { audience = Vec <
+    String >, duration_seconds = i32, signing_algorithm : String, tags = Vec < Tag > } {
+    _client }
 );

@@ -7,7 +7,8 @@
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let config = rboto::Config::load().await?;
 //! let client = rboto_sts::Client::new(&config);
-//! # let _ = client;
+//! let output = client.get_caller_identity().send().await?;
+//! println!("{output:?}");
 //! # Ok(()) }
 //! ```
 //!
@@ -40,6 +41,7 @@ mod operations;
 #[rustfmt::skip]
 pub mod output;
 #[rustfmt::skip]
+#[doc(hidden)]
 pub mod schema;
 #[rustfmt::skip]
 pub mod types;

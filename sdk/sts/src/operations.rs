@@ -6,22 +6,16 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; AssumeRoleInput => AssumeRoleOutput =
-    super::schema::ops::ASSUME_ROLE, "AssumeRole"; AssumeRoleWithSamlInput =>
-    AssumeRoleWithSamlOutput = super::schema::ops::ASSUME_ROLE_WITH_SAML,
+    super::error::Exception, super::schema::SERVICE; AssumeRoleInput => AssumeRoleOutput,
+    "AssumeRole"; AssumeRoleWithSamlInput => AssumeRoleWithSamlOutput,
     "AssumeRoleWithSAML"; AssumeRoleWithWebIdentityInput =>
-    AssumeRoleWithWebIdentityOutput = super::schema::ops::ASSUME_ROLE_WITH_WEB_IDENTITY,
-    "AssumeRoleWithWebIdentity"; AssumeRootInput => AssumeRootOutput =
-    super::schema::ops::ASSUME_ROOT, "AssumeRoot"; DecodeAuthorizationMessageInput =>
-    DecodeAuthorizationMessageOutput = super::schema::ops::DECODE_AUTHORIZATION_MESSAGE,
-    "DecodeAuthorizationMessage"; GetAccessKeyInfoInput => GetAccessKeyInfoOutput =
-    super::schema::ops::GET_ACCESS_KEY_INFO, "GetAccessKeyInfo"; GetCallerIdentityInput
-    => GetCallerIdentityOutput = super::schema::ops::GET_CALLER_IDENTITY,
-    "GetCallerIdentity"; GetDelegatedAccessTokenInput => GetDelegatedAccessTokenOutput =
-    super::schema::ops::GET_DELEGATED_ACCESS_TOKEN, "GetDelegatedAccessToken";
-    GetFederationTokenInput => GetFederationTokenOutput =
-    super::schema::ops::GET_FEDERATION_TOKEN, "GetFederationToken"; GetSessionTokenInput
-    => GetSessionTokenOutput = super::schema::ops::GET_SESSION_TOKEN, "GetSessionToken";
-    GetWebIdentityTokenInput => GetWebIdentityTokenOutput =
-    super::schema::ops::GET_WEB_IDENTITY_TOKEN, "GetWebIdentityToken";
+    AssumeRoleWithWebIdentityOutput, "AssumeRoleWithWebIdentity"; AssumeRootInput =>
+    AssumeRootOutput, "AssumeRoot"; DecodeAuthorizationMessageInput =>
+    DecodeAuthorizationMessageOutput, "DecodeAuthorizationMessage"; GetAccessKeyInfoInput
+    => GetAccessKeyInfoOutput, "GetAccessKeyInfo"; GetCallerIdentityInput =>
+    GetCallerIdentityOutput, "GetCallerIdentity"; GetDelegatedAccessTokenInput =>
+    GetDelegatedAccessTokenOutput, "GetDelegatedAccessToken"; GetFederationTokenInput =>
+    GetFederationTokenOutput, "GetFederationToken"; GetSessionTokenInput =>
+    GetSessionTokenOutput, "GetSessionToken"; GetWebIdentityTokenInput =>
+    GetWebIdentityTokenOutput, "GetWebIdentityToken";
 );

@@ -7,7 +7,7 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// Contains the response to a successful AssumeRole request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssumeRoleOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token.
@@ -25,12 +25,12 @@ pub struct AssumeRoleOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssumeRoleOutput "AssumeRoleResponse"[debug from output] { credentials : Credentials,
-    assumed_role_user : AssumedRoleUser, packed_policy_size = i32, source_identity :
+    AssumeRoleOutput "AssumeRoleResponse"[from output] { credentials = Credentials,
+    assumed_role_user = AssumedRoleUser, packed_policy_size = i32, source_identity :
     String, session_token_utilization = i32, session_token_size = i32 } { _meta }
 );
 /// Contains the response to a successful AssumeRoleWithSAML request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssumeRoleWithSamlOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token.
@@ -58,14 +58,14 @@ pub struct AssumeRoleWithSamlOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssumeRoleWithSamlOutput "AssumeRoleWithSAMLResponse"[debug from output] {
-    credentials : Credentials, assumed_role_user : AssumedRoleUser, packed_policy_size =
-    i32, subject : String, subject_type : String, issuer : String, audience : String,
-    name_qualifier : String, source_identity : String, session_token_utilization = i32,
-    session_token_size = i32 } { _meta }
+    AssumeRoleWithSamlOutput "AssumeRoleWithSAMLResponse"[from output] { credentials =
+    Credentials, assumed_role_user = AssumedRoleUser, packed_policy_size = i32, subject :
+    String, subject_type : String, issuer : String, audience : String, name_qualifier :
+    String, source_identity : String, session_token_utilization = i32, session_token_size
+    = i32 } { _meta }
 );
 /// Contains the response to a successful AssumeRoleWithWebIdentity request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssumeRoleWithWebIdentityOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a security token.
@@ -89,13 +89,13 @@ pub struct AssumeRoleWithWebIdentityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssumeRoleWithWebIdentityOutput "AssumeRoleWithWebIdentityResponse"[debug from
-    output] { credentials : Credentials, subject_from_web_identity_token : String,
-    assumed_role_user : AssumedRoleUser, packed_policy_size = i32, provider : String,
+    AssumeRoleWithWebIdentityOutput "AssumeRoleWithWebIdentityResponse"[from output] {
+    credentials = Credentials, subject_from_web_identity_token : String,
+    assumed_role_user = AssumedRoleUser, packed_policy_size = i32, provider : String,
     audience : String, source_identity : String, session_token_utilization = i32,
     session_token_size = i32 } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssumeRootOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a security token.
@@ -107,12 +107,12 @@ pub struct AssumeRootOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    AssumeRootOutput "AssumeRootResponse"[debug from output] { credentials : Credentials,
+    AssumeRootOutput "AssumeRootResponse"[from output] { credentials = Credentials,
     source_identity : String, session_token_utilization = i32, session_token_size = i32 }
     { _meta }
 );
 /// A document that contains additional information about the authorization status of a request from an encoded message that is returned in response to an Amazon Web Services request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecodeAuthorizationMessageOutput {
     /// The API returns a response with the decoded message.
@@ -120,10 +120,10 @@ pub struct DecodeAuthorizationMessageOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DecodeAuthorizationMessageOutput "DecodeAuthorizationMessageResponse"[debug from
-    output] { decoded_message : String } { _meta }
+    DecodeAuthorizationMessageOutput "DecodeAuthorizationMessageResponse"[from output] {
+    decoded_message : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAccessKeyInfoOutput {
     /// The number used to identify the Amazon Web Services account.
@@ -131,11 +131,11 @@ pub struct GetAccessKeyInfoOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetAccessKeyInfoOutput "GetAccessKeyInfoResponse"[debug from output] { account :
-    String } { _meta }
+    GetAccessKeyInfoOutput "GetAccessKeyInfoResponse"[from output] { account : String } {
+    _meta }
 );
 /// Contains the response to a successful GetCallerIdentity request, including information about the entity making the request.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCallerIdentityOutput {
     /// The unique identifier of the calling entity. The exact value depends on the type of entity that is making the call. The values returned are those listed in the **aws:userid** column in the [Principal table](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#principaltable) found on the **Policy Variables** reference page in the *IAM User Guide*.
@@ -147,10 +147,10 @@ pub struct GetCallerIdentityOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetCallerIdentityOutput "GetCallerIdentityResponse"[debug from output] { user_id :
-    String, account : String, arn : String } { _meta }
+    GetCallerIdentityOutput "GetCallerIdentityResponse"[from output] { user_id : String,
+    account : String, arn : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDelegatedAccessTokenOutput {
     pub credentials: Option<Credentials>,
@@ -163,12 +163,12 @@ pub struct GetDelegatedAccessTokenOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetDelegatedAccessTokenOutput "GetDelegatedAccessTokenResponse"[debug from output] {
-    credentials : Credentials, packed_policy_size = i32, assumed_principal : String } {
+    GetDelegatedAccessTokenOutput "GetDelegatedAccessTokenResponse"[from output] {
+    credentials = Credentials, packed_policy_size = i32, assumed_principal : String } {
     _meta }
 );
 /// Contains the response to a successful GetFederationToken request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetFederationTokenOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token.
@@ -184,12 +184,12 @@ pub struct GetFederationTokenOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetFederationTokenOutput "GetFederationTokenResponse"[debug from output] {
-    credentials : Credentials, federated_user : FederatedUser, packed_policy_size = i32,
+    GetFederationTokenOutput "GetFederationTokenResponse"[from output] { credentials =
+    Credentials, federated_user = FederatedUser, packed_policy_size = i32,
     session_token_utilization = i32, session_token_size = i32 } { _meta }
 );
 /// Contains the response to a successful GetSessionToken request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSessionTokenOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token.
@@ -199,7 +199,7 @@ pub struct GetSessionTokenOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetSessionTokenOutput "GetSessionTokenResponse"[debug from output] { credentials :
+    GetSessionTokenOutput "GetSessionTokenResponse"[from output] { credentials =
     Credentials, session_token_utilization = i32, session_token_size = i32 } { _meta }
 );
 #[derive(Clone, Default, PartialEq)]

@@ -16,8 +16,7 @@ pub struct AssumedRoleUser {
     pub arn: Option<String>,
 }
 rboto::__structure!(
-    AssumedRoleUser "AssumedRoleUser"[set from] { assumed_role_id : String, arn : String
-    } {}
+    AssumedRoleUser "AssumedRoleUser"[from] { assumed_role_id : String, arn : String } {}
 );
 /// Amazon Web Services credentials for API authentication.
 #[derive(Clone, Default, PartialEq)]
@@ -33,8 +32,8 @@ pub struct Credentials {
     pub expiration: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    Credentials "Credentials"[set debug from] { access_key_id : String, secret_access_key
-    : String[sensitive], session_token : String, expiration : rboto::DateTime } {}
+    Credentials "Credentials"[debug from] { access_key_id : String, secret_access_key :
+    String[sensitive], session_token : String, expiration : rboto::DateTime } {}
 );
 /// Identifiers for the federated user that is associated with the credentials.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -46,8 +45,7 @@ pub struct FederatedUser {
     pub arn: Option<String>,
 }
 rboto::__structure!(
-    FederatedUser "FederatedUser"[set from] { federated_user_id : String, arn : String }
-    {}
+    FederatedUser "FederatedUser"[from] { federated_user_id : String, arn : String } {}
 );
 /// A reference to the IAM managed policy that is passed as a session policy for a role session or a federated user session.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -126,7 +126,7 @@ pub struct RejectedRecordsException {
 }
 rboto::__structure!(
     RejectedRecordsException "RejectedRecordsException"[from] { message : String,
-    rejected_records : Vec < RejectedRecord > } {}
+    rejected_records = Vec < RejectedRecord > } {}
 );
 /// The operation tried to access a nonexistent resource. The resource might not be specified correctly, or its status might not be ACTIVE.
 #[derive(Clone, Debug, Default, PartialEq)]

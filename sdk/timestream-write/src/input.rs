@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateBatchLoadTaskInput {
     pub client_token: Option<String>,
@@ -23,12 +23,12 @@ pub struct CreateBatchLoadTaskInput {
 }
 rboto::__structure!(
     CreateBatchLoadTaskInput "CreateBatchLoadTaskRequest"[set debug into] { client_token
-    : String[sensitive], data_model_configuration : DataModelConfiguration,
-    data_source_configuration : DataSourceConfiguration, report_configuration :
+    : String[sensitive], data_model_configuration = DataModelConfiguration,
+    data_source_configuration = DataSourceConfiguration, report_configuration =
     ReportConfiguration, target_database_name : String, target_table_name : String,
     record_version = i64 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateDatabaseInput {
     /// The name of the Timestream database.
@@ -40,10 +40,10 @@ pub struct CreateDatabaseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateDatabaseInput "CreateDatabaseRequest"[set debug into] { database_name : String,
-    kms_key_id : String, tags : Vec < Tag > } { _client }
+    CreateDatabaseInput "CreateDatabaseRequest"[set into] { database_name : String,
+    kms_key_id : String, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateTableInput {
     /// The name of the Timestream database.
@@ -61,12 +61,12 @@ pub struct CreateTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateTableInput "CreateTableRequest"[set debug into] { database_name : String,
-    table_name : String, retention_properties : RetentionProperties, tags : Vec < Tag >,
-    magnetic_store_write_properties : MagneticStoreWriteProperties, schema : Schema } {
+    CreateTableInput "CreateTableRequest"[set into] { database_name : String, table_name
+    : String, retention_properties = RetentionProperties, tags = Vec < Tag >,
+    magnetic_store_write_properties = MagneticStoreWriteProperties, schema = Schema } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteDatabaseInput {
     /// The name of the Timestream database to be deleted.
@@ -74,10 +74,10 @@ pub struct DeleteDatabaseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteDatabaseInput "DeleteDatabaseRequest"[set debug into] { database_name : String
-    } { _client }
+    DeleteDatabaseInput "DeleteDatabaseRequest"[set into] { database_name : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTableInput {
     /// The name of the database where the Timestream database is to be deleted.
@@ -87,10 +87,10 @@ pub struct DeleteTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTableInput "DeleteTableRequest"[set debug into] { database_name : String,
-    table_name : String } { _client }
+    DeleteTableInput "DeleteTableRequest"[set into] { database_name : String, table_name
+    : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeBatchLoadTaskInput {
     /// The ID of the batch load task.
@@ -98,10 +98,10 @@ pub struct DescribeBatchLoadTaskInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeBatchLoadTaskInput "DescribeBatchLoadTaskRequest"[set debug into] { task_id :
+    DescribeBatchLoadTaskInput "DescribeBatchLoadTaskRequest"[set into] { task_id :
     String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeDatabaseInput {
     /// The name of the Timestream database.
@@ -109,18 +109,18 @@ pub struct DescribeDatabaseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeDatabaseInput "DescribeDatabaseRequest"[set debug into] { database_name :
-    String } { _client }
+    DescribeDatabaseInput "DescribeDatabaseRequest"[set into] { database_name : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeEndpointsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeEndpointsInput "DescribeEndpointsRequest"[set debug into] {} { _client }
+    DescribeEndpointsInput "DescribeEndpointsRequest"[set into] {} { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeTableInput {
     /// The name of the Timestream database.
@@ -130,10 +130,10 @@ pub struct DescribeTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeTableInput "DescribeTableRequest"[set debug into] { database_name : String,
+    DescribeTableInput "DescribeTableRequest"[set into] { database_name : String,
     table_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListBatchLoadTasksInput {
     /// A token to specify where to start paginating. This is the NextToken from a previously truncated response.
@@ -145,10 +145,10 @@ pub struct ListBatchLoadTasksInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListBatchLoadTasksInput "ListBatchLoadTasksRequest"[set debug into] { next_token :
-    String, max_results = i32, task_status : BatchLoadStatus } { _client }
+    ListBatchLoadTasksInput "ListBatchLoadTasksRequest"[set into] { next_token : String,
+    max_results = i32, task_status : BatchLoadStatus } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListDatabasesInput {
     /// The pagination token. To resume pagination, provide the NextToken value as argument of a subsequent API invocation.
@@ -158,10 +158,10 @@ pub struct ListDatabasesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListDatabasesInput "ListDatabasesRequest"[set debug into] { next_token : String,
+    ListDatabasesInput "ListDatabasesRequest"[set into] { next_token : String,
     max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTablesInput {
     /// The name of the Timestream database.
@@ -173,10 +173,10 @@ pub struct ListTablesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTablesInput "ListTablesRequest"[set debug into] { database_name : String,
-    next_token : String, max_results = i32 } { _client }
+    ListTablesInput "ListTablesRequest"[set into] { database_name : String, next_token :
+    String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForResourceInput {
     /// The Timestream resource with tags to be listed. This value is an Amazon Resource Name (ARN).
@@ -184,10 +184,10 @@ pub struct ListTagsForResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForResourceInput "ListTagsForResourceRequest"[set debug into] { resource_arn
-    : String } { _client }
+    ListTagsForResourceInput "ListTagsForResourceRequest"[set into] { resource_arn :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ResumeBatchLoadTaskInput {
     /// The ID of the batch load task to resume.
@@ -195,10 +195,10 @@ pub struct ResumeBatchLoadTaskInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ResumeBatchLoadTaskInput "ResumeBatchLoadTaskRequest"[set debug into] { task_id :
-    String } { _client }
+    ResumeBatchLoadTaskInput "ResumeBatchLoadTaskRequest"[set into] { task_id : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// Identifies the Timestream resource to which tags should be added. This value is an Amazon Resource Name (ARN).
@@ -208,10 +208,10 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceRequest"[set debug into] { resource_arn : String, tags :
-    Vec < Tag > } { _client }
+    TagResourceInput "TagResourceRequest"[set into] { resource_arn : String, tags = Vec <
+    Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// The Timestream resource that the tags will be removed from. This value is an Amazon Resource Name (ARN).
@@ -221,10 +221,10 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceRequest"[set debug into] { resource_arn : String,
-    tag_keys : Vec < String > } { _client }
+    UntagResourceInput "UntagResourceRequest"[set into] { resource_arn : String, tag_keys
+    = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateDatabaseInput {
     /// The name of the database.
@@ -234,10 +234,10 @@ pub struct UpdateDatabaseInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateDatabaseInput "UpdateDatabaseRequest"[set debug into] { database_name : String,
+    UpdateDatabaseInput "UpdateDatabaseRequest"[set into] { database_name : String,
     kms_key_id : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateTableInput {
     /// The name of the Timestream database.
@@ -253,12 +253,11 @@ pub struct UpdateTableInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateTableInput "UpdateTableRequest"[set debug into] { database_name : String,
-    table_name : String, retention_properties : RetentionProperties,
-    magnetic_store_write_properties : MagneticStoreWriteProperties, schema : Schema } {
-    _client }
+    UpdateTableInput "UpdateTableRequest"[set into] { database_name : String, table_name
+    : String, retention_properties = RetentionProperties, magnetic_store_write_properties
+    = MagneticStoreWriteProperties, schema = Schema } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct WriteRecordsInput {
     /// The name of the Timestream database.
@@ -272,7 +271,7 @@ pub struct WriteRecordsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    WriteRecordsInput "WriteRecordsRequest"[set debug into] { database_name : String,
-    table_name : String, common_attributes : Record, records : Vec < Record > } { _client
+    WriteRecordsInput "WriteRecordsRequest"[set into] { database_name : String,
+    table_name : String, common_attributes = Record, records = Vec < Record > } { _client
     }
 );

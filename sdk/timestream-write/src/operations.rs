@@ -6,33 +6,21 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; CreateBatchLoadTaskInput => CreateBatchLoadTaskOutput =
-    super::schema::ops::CREATE_BATCH_LOAD_TASK, "CreateBatchLoadTask";
-    CreateDatabaseInput => CreateDatabaseOutput = super::schema::ops::CREATE_DATABASE,
-    "CreateDatabase"; CreateTableInput => CreateTableOutput =
-    super::schema::ops::CREATE_TABLE, "CreateTable"; DeleteDatabaseInput =>
-    DeleteDatabaseOutput = super::schema::ops::DELETE_DATABASE, "DeleteDatabase";
-    DeleteTableInput => DeleteTableOutput = super::schema::ops::DELETE_TABLE,
-    "DeleteTable"; DescribeBatchLoadTaskInput => DescribeBatchLoadTaskOutput =
-    super::schema::ops::DESCRIBE_BATCH_LOAD_TASK, "DescribeBatchLoadTask";
-    DescribeDatabaseInput => DescribeDatabaseOutput =
-    super::schema::ops::DESCRIBE_DATABASE, "DescribeDatabase"; DescribeEndpointsInput =>
-    DescribeEndpointsOutput = super::schema::ops::DESCRIBE_ENDPOINTS,
-    "DescribeEndpoints"; DescribeTableInput => DescribeTableOutput =
-    super::schema::ops::DESCRIBE_TABLE, "DescribeTable"; ListBatchLoadTasksInput =>
-    ListBatchLoadTasksOutput = super::schema::ops::LIST_BATCH_LOAD_TASKS,
-    "ListBatchLoadTasks"; ListDatabasesInput => ListDatabasesOutput =
-    super::schema::ops::LIST_DATABASES, "ListDatabases"; ListTablesInput =>
-    ListTablesOutput = super::schema::ops::LIST_TABLES, "ListTables";
-    ListTagsForResourceInput => ListTagsForResourceOutput =
-    super::schema::ops::LIST_TAGS_FOR_RESOURCE, "ListTagsForResource";
-    ResumeBatchLoadTaskInput => ResumeBatchLoadTaskOutput =
-    super::schema::ops::RESUME_BATCH_LOAD_TASK, "ResumeBatchLoadTask"; TagResourceInput
-    => TagResourceOutput = super::schema::ops::TAG_RESOURCE, "TagResource";
-    UntagResourceInput => UntagResourceOutput = super::schema::ops::UNTAG_RESOURCE,
-    "UntagResource"; UpdateDatabaseInput => UpdateDatabaseOutput =
-    super::schema::ops::UPDATE_DATABASE, "UpdateDatabase"; UpdateTableInput =>
-    UpdateTableOutput = super::schema::ops::UPDATE_TABLE, "UpdateTable";
-    WriteRecordsInput => WriteRecordsOutput = super::schema::ops::WRITE_RECORDS,
-    "WriteRecords";
+    super::error::Exception, super::schema::SERVICE; CreateBatchLoadTaskInput =>
+    CreateBatchLoadTaskOutput, "CreateBatchLoadTask"; CreateDatabaseInput =>
+    CreateDatabaseOutput, "CreateDatabase"; CreateTableInput => CreateTableOutput,
+    "CreateTable"; DeleteDatabaseInput => DeleteDatabaseOutput, "DeleteDatabase";
+    DeleteTableInput => DeleteTableOutput, "DeleteTable"; DescribeBatchLoadTaskInput =>
+    DescribeBatchLoadTaskOutput, "DescribeBatchLoadTask"; DescribeDatabaseInput =>
+    DescribeDatabaseOutput, "DescribeDatabase"; DescribeEndpointsInput =>
+    DescribeEndpointsOutput, "DescribeEndpoints"; DescribeTableInput =>
+    DescribeTableOutput, "DescribeTable"; ListBatchLoadTasksInput =>
+    ListBatchLoadTasksOutput, "ListBatchLoadTasks"; ListDatabasesInput =>
+    ListDatabasesOutput, "ListDatabases"; ListTablesInput => ListTablesOutput,
+    "ListTables"; ListTagsForResourceInput => ListTagsForResourceOutput,
+    "ListTagsForResource"; ResumeBatchLoadTaskInput => ResumeBatchLoadTaskOutput,
+    "ResumeBatchLoadTask"; TagResourceInput => TagResourceOutput, "TagResource";
+    UntagResourceInput => UntagResourceOutput, "UntagResource"; UpdateDatabaseInput =>
+    UpdateDatabaseOutput, "UpdateDatabase"; UpdateTableInput => UpdateTableOutput,
+    "UpdateTable"; WriteRecordsInput => WriteRecordsOutput, "WriteRecords";
 );

@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateBatchLoadTaskOutput {
     /// The ID of the batch load task.
@@ -14,10 +14,10 @@ pub struct CreateBatchLoadTaskOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateBatchLoadTaskOutput "CreateBatchLoadTaskResponse"[debug from output] { task_id
-    : String } { _meta }
+    CreateBatchLoadTaskOutput "CreateBatchLoadTaskResponse"[from output] { task_id :
+    String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDatabaseOutput {
     /// The newly created Timestream database.
@@ -25,10 +25,10 @@ pub struct CreateDatabaseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateDatabaseOutput "CreateDatabaseResponse"[debug from output] { database :
-    Database } { _meta }
+    CreateDatabaseOutput "CreateDatabaseResponse"[from output] { database = Database } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTableOutput {
     /// The newly created Timestream table.
@@ -36,10 +36,9 @@ pub struct CreateTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateTableOutput "CreateTableResponse"[debug from output] { table : Table } { _meta
-    }
+    CreateTableOutput "CreateTableResponse"[from output] { table = Table } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeBatchLoadTaskOutput {
     /// Description of the batch load task.
@@ -47,10 +46,10 @@ pub struct DescribeBatchLoadTaskOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeBatchLoadTaskOutput "DescribeBatchLoadTaskResponse"[debug from output] {
-    batch_load_task_description : BatchLoadTaskDescription } { _meta }
+    DescribeBatchLoadTaskOutput "DescribeBatchLoadTaskResponse"[from output] {
+    batch_load_task_description = BatchLoadTaskDescription } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDatabaseOutput {
     /// The name of the Timestream table.
@@ -58,10 +57,10 @@ pub struct DescribeDatabaseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeDatabaseOutput "DescribeDatabaseResponse"[debug from output] { database :
-    Database } { _meta }
+    DescribeDatabaseOutput "DescribeDatabaseResponse"[from output] { database = Database
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEndpointsOutput {
     /// An `Endpoints` object is returned when a `DescribeEndpoints` request is made.
@@ -69,10 +68,10 @@ pub struct DescribeEndpointsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeEndpointsOutput "DescribeEndpointsResponse"[debug from output] { endpoints :
-    Vec < Endpoint > } { _meta }
+    DescribeEndpointsOutput "DescribeEndpointsResponse"[from output] { endpoints = Vec <
+    Endpoint > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTableOutput {
     /// The Timestream table.
@@ -80,10 +79,9 @@ pub struct DescribeTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeTableOutput "DescribeTableResponse"[debug from output] { table : Table } {
-    _meta }
+    DescribeTableOutput "DescribeTableResponse"[from output] { table = Table } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListBatchLoadTasksOutput {
     /// A token to specify where to start paginating. Provide the next ListBatchLoadTasksRequest.
@@ -93,10 +91,10 @@ pub struct ListBatchLoadTasksOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListBatchLoadTasksOutput "ListBatchLoadTasksResponse"[debug from output] { next_token
-    : String, batch_load_tasks : Vec < BatchLoadTask > } { _meta }
+    ListBatchLoadTasksOutput "ListBatchLoadTasksResponse"[from output] { next_token :
+    String, batch_load_tasks = Vec < BatchLoadTask > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDatabasesOutput {
     /// A list of database names.
@@ -106,10 +104,10 @@ pub struct ListDatabasesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListDatabasesOutput "ListDatabasesResponse"[debug from output] { databases : Vec <
-    Database >, next_token : String } { _meta }
+    ListDatabasesOutput "ListDatabasesResponse"[from output] { databases = Vec < Database
+    >, next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTablesOutput {
     /// A list of tables.
@@ -119,10 +117,10 @@ pub struct ListTablesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTablesOutput "ListTablesResponse"[debug from output] { tables : Vec < Table >,
+    ListTablesOutput "ListTablesResponse"[from output] { tables = Vec < Table >,
     next_token : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourceOutput {
     /// The tags currently associated with the Timestream resource.
@@ -130,45 +128,42 @@ pub struct ListTagsForResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForResourceOutput "ListTagsForResourceResponse"[debug from output] { tags :
-    Vec < Tag > } { _meta }
+    ListTagsForResourceOutput "ListTagsForResourceResponse"[from output] { tags = Vec <
+    Tag > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResumeBatchLoadTaskOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ResumeBatchLoadTaskOutput "ResumeBatchLoadTaskResponse"[debug from output] {} { _meta
-    }
+    ResumeBatchLoadTaskOutput "ResumeBatchLoadTaskResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceResponse"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagResourceOutput "TagResourceResponse"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UntagResourceOutput "UntagResourceResponse"[debug from output] {} { _meta }
+    UntagResourceOutput "UntagResourceResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDatabaseOutput {
     pub database: Option<Database>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateDatabaseOutput "UpdateDatabaseResponse"[debug from output] { database :
-    Database } { _meta }
+    UpdateDatabaseOutput "UpdateDatabaseResponse"[from output] { database = Database } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTableOutput {
     /// The updated Timestream table.
@@ -176,10 +171,9 @@ pub struct UpdateTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateTableOutput "UpdateTableResponse"[debug from output] { table : Table } { _meta
-    }
+    UpdateTableOutput "UpdateTableResponse"[from output] { table = Table } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WriteRecordsOutput {
     /// Information on the records ingested by this request.
@@ -187,22 +181,20 @@ pub struct WriteRecordsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    WriteRecordsOutput "WriteRecordsResponse"[debug from output] { records_ingested :
+    WriteRecordsOutput "WriteRecordsResponse"[from output] { records_ingested =
     RecordsIngested } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDatabaseOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteDatabaseOutput "DeleteDatabaseOutput"[debug from output] {} { _meta }
+    DeleteDatabaseOutput "DeleteDatabaseOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTableOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    DeleteTableOutput "DeleteTableOutput"[debug from output] {} { _meta }
-);
+rboto::__structure!(DeleteTableOutput "DeleteTableOutput"[from output] {} { _meta });

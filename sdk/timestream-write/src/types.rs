@@ -6,7 +6,7 @@ use super::{error::*, input::*, output::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-rboto::__string_enum!(BatchLoadDataFormat { Csv = "CSV" });
+rboto::__string_enum!(BatchLoadDataFormat { 0 Csv = "CSV" });
 /// Details about the progress of a batch load task.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -19,14 +19,14 @@ pub struct BatchLoadProgressReport {
     pub bytes_metered: Option<i64>,
 }
 rboto::__structure!(
-    BatchLoadProgressReport "BatchLoadProgressReport"[set from] { records_processed =
-    i64, records_ingested = i64, parse_failures = i64, record_ingestion_failures = i64,
+    BatchLoadProgressReport "BatchLoadProgressReport"[from] { records_processed = i64,
+    records_ingested = i64, parse_failures = i64, record_ingestion_failures = i64,
     file_failures = i64, bytes_metered = i64 } {}
 );
 rboto::__string_enum!(
-    BatchLoadStatus { Created = "CREATED", InProgress = "IN_PROGRESS", Failed = "FAILED",
-    Succeeded = "SUCCEEDED", ProgressStopped = "PROGRESS_STOPPED", PendingResume =
-    "PENDING_RESUME" }
+    BatchLoadStatus { 0 Created = "CREATED", 1 InProgress = "IN_PROGRESS", 2 Failed =
+    "FAILED", 3 Succeeded = "SUCCEEDED", 4 ProgressStopped = "PROGRESS_STOPPED", 5
+    PendingResume = "PENDING_RESUME" }
 );
 /// Details about a batch load task.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -47,7 +47,7 @@ pub struct BatchLoadTask {
     pub resumable_until: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    BatchLoadTask "BatchLoadTask"[set from] { task_id : String, task_status :
+    BatchLoadTask "BatchLoadTask"[from] { task_id : String, task_status :
     BatchLoadStatus, database_name : String, table_name : String, creation_time :
     rboto::DateTime, last_updated_time : rboto::DateTime, resumable_until :
     rboto::DateTime } {}
@@ -78,10 +78,10 @@ pub struct BatchLoadTaskDescription {
     pub resumable_until: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    BatchLoadTaskDescription "BatchLoadTaskDescription"[set from] { task_id : String,
-    error_message : String, data_source_configuration : DataSourceConfiguration,
-    progress_report : BatchLoadProgressReport, report_configuration :
-    ReportConfiguration, data_model_configuration : DataModelConfiguration,
+    BatchLoadTaskDescription "BatchLoadTaskDescription"[from] { task_id : String,
+    error_message : String, data_source_configuration = DataSourceConfiguration,
+    progress_report = BatchLoadProgressReport, report_configuration =
+    ReportConfiguration, data_model_configuration = DataModelConfiguration,
     target_database_name : String, target_table_name : String, task_status :
     BatchLoadStatus, record_version = i64, creation_time : rboto::DateTime,
     last_updated_time : rboto::DateTime, resumable_until : rboto::DateTime } {}
@@ -124,8 +124,8 @@ pub struct DataModel {
 }
 rboto::__structure!(
     DataModel "DataModel"[set into from] { time_column : String, time_unit : TimeUnit,
-    dimension_mappings : Vec < DimensionMapping >, multi_measure_mappings :
-    MultiMeasureMappings, mixed_measure_mappings : Vec < MixedMeasureMapping >,
+    dimension_mappings = Vec < DimensionMapping >, multi_measure_mappings =
+    MultiMeasureMappings, mixed_measure_mappings = Vec < MixedMeasureMapping >,
     measure_name_column : String } {}
 );
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -135,8 +135,8 @@ pub struct DataModelConfiguration {
     pub data_model_s3_configuration: Option<DataModelS3Configuration>,
 }
 rboto::__structure!(
-    DataModelConfiguration "DataModelConfiguration"[set into from] { data_model :
-    DataModel, data_model_s3_configuration : DataModelS3Configuration } {}
+    DataModelConfiguration "DataModelConfiguration"[set into from] { data_model =
+    DataModel, data_model_s3_configuration = DataModelS3Configuration } {}
 );
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -160,7 +160,7 @@ pub struct DataSourceConfiguration {
 }
 rboto::__structure!(
     DataSourceConfiguration "DataSourceConfiguration"[set into from] {
-    data_source_s3_configuration : DataSourceS3Configuration, csv_configuration :
+    data_source_s3_configuration = DataSourceS3Configuration, csv_configuration =
     CsvConfiguration, data_format : BatchLoadDataFormat } {}
 );
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -192,8 +192,8 @@ pub struct Database {
     pub last_updated_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    Database "Database"[set from] { arn : String, database_name : String, table_count =
-    i64, kms_key_id : String, creation_time : rboto::DateTime, last_updated_time :
+    Database "Database"[from] { arn : String, database_name : String, table_count = i64,
+    kms_key_id : String, creation_time : rboto::DateTime, last_updated_time :
     rboto::DateTime } {}
 );
 /// Represents the metadata attributes of the time series. For example, the name and Availability Zone of an EC2 instance or the name of the manufacturer of a wind turbine are dimensions.
@@ -221,7 +221,7 @@ rboto::__structure!(
     DimensionMapping "DimensionMapping"[set into from] { source_column : String,
     destination_column : String } {}
 );
-rboto::__string_enum!(DimensionValueType { Varchar = "VARCHAR" });
+rboto::__string_enum!(DimensionValueType { 0 Varchar = "VARCHAR" });
 /// Represents an available endpoint against which to make API calls against, as well as the TTL for that endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -232,7 +232,7 @@ pub struct Endpoint {
     pub cache_period_in_minutes: Option<i64>,
 }
 rboto::__structure!(
-    Endpoint "Endpoint"[set from] { address : String, cache_period_in_minutes = i64 } {}
+    Endpoint "Endpoint"[from] { address : String, cache_period_in_minutes = i64 } {}
 );
 /// The location to write error reports for records rejected, asynchronously, during magnetic store writes.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -243,7 +243,7 @@ pub struct MagneticStoreRejectedDataLocation {
 }
 rboto::__structure!(
     MagneticStoreRejectedDataLocation "MagneticStoreRejectedDataLocation"[set into from]
-    { s3_configuration : S3Configuration } {}
+    { s3_configuration = S3Configuration } {}
 );
 /// The set of properties on a table for configuring magnetic store writes.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -256,7 +256,7 @@ pub struct MagneticStoreWriteProperties {
 }
 rboto::__structure!(
     MagneticStoreWriteProperties "MagneticStoreWriteProperties"[set into from] {
-    enable_magnetic_store_writes = bool, magnetic_store_rejected_data_location :
+    enable_magnetic_store_writes = bool, magnetic_store_rejected_data_location =
     MagneticStoreRejectedDataLocation } {}
 );
 /// Represents the data attribute of the time series. For example, the CPU utilization of an EC2 instance or the RPM of a wind turbine are measures. MeasureValue has both name and value.
@@ -275,8 +275,8 @@ rboto::__structure!(
     MeasureValueType } {}
 );
 rboto::__string_enum!(
-    MeasureValueType { Double = "DOUBLE", Bigint = "BIGINT", Varchar = "VARCHAR", Boolean
-    = "BOOLEAN", Timestamp = "TIMESTAMP", Multi = "MULTI" }
+    MeasureValueType { 0 Double = "DOUBLE", 1 Bigint = "BIGINT", 2 Varchar = "VARCHAR", 3
+    Boolean = "BOOLEAN", 4 Timestamp = "TIMESTAMP", 5 Multi = "MULTI" }
 );
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -290,7 +290,7 @@ pub struct MixedMeasureMapping {
 rboto::__structure!(
     MixedMeasureMapping "MixedMeasureMapping"[set into from] { measure_name : String,
     source_column : String, target_measure_name : String, measure_value_type :
-    MeasureValueType, multi_measure_attribute_mappings : Vec <
+    MeasureValueType, multi_measure_attribute_mappings = Vec <
     MultiMeasureAttributeMapping > } {}
 );
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -313,7 +313,7 @@ pub struct MultiMeasureMappings {
 }
 rboto::__structure!(
     MultiMeasureMappings "MultiMeasureMappings"[set into from] {
-    target_multi_measure_name : String, multi_measure_attribute_mappings : Vec <
+    target_multi_measure_name : String, multi_measure_attribute_mappings = Vec <
     MultiMeasureAttributeMapping > } {}
 );
 /// An attribute used in partitioning data in a table. A dimension key partitions data using the values of the dimension specified by the dimension-name as partition key, while a measure key partitions data using measure names (values of the 'measure_name' column).
@@ -332,9 +332,11 @@ rboto::__structure!(
     enforcement_in_record : PartitionKeyEnforcementLevel } {}
 );
 rboto::__string_enum!(
-    PartitionKeyEnforcementLevel { Required = "REQUIRED", Optional = "OPTIONAL" }
+    PartitionKeyEnforcementLevel { 0 Required = "REQUIRED", 1 Optional = "OPTIONAL" }
 );
-rboto::__string_enum!(PartitionKeyType { Dimension = "DIMENSION", Measure = "MEASURE" });
+rboto::__string_enum!(
+    PartitionKeyType { 0 Dimension = "DIMENSION", 1 Measure = "MEASURE" }
+);
 /// Represents a time-series data point being written into Timestream. Each record contains an array of dimensions. Dimensions represent the metadata attributes of a time-series data point, such as the instance name or Availability Zone of an EC2 instance. A record also contains the measure name, which is the name of the measure being collected (for example, the CPU utilization of an EC2 instance).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -357,9 +359,9 @@ pub struct Record {
     pub measure_values: Option<Vec<MeasureValue>>,
 }
 rboto::__structure!(
-    Record "Record"[set into] { dimensions : Vec < Dimension >, measure_name : String,
+    Record "Record"[set into] { dimensions = Vec < Dimension >, measure_name : String,
     measure_value : String, measure_value_type : MeasureValueType, time : String,
-    time_unit : TimeUnit, version = i64, measure_values : Vec < MeasureValue > } {}
+    time_unit : TimeUnit, version = i64, measure_values = Vec < MeasureValue > } {}
 );
 /// Information on the records ingested by this request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -373,7 +375,7 @@ pub struct RecordsIngested {
     pub magnetic_store: Option<i32>,
 }
 rboto::__structure!(
-    RecordsIngested "RecordsIngested"[set from] { total = i32, memory_store = i32,
+    RecordsIngested "RecordsIngested"[from] { total = i32, memory_store = i32,
     magnetic_store = i32 } {}
 );
 /// Represents records that were not successfully inserted into Timestream due to data validation issues that must be resolved before reinserting time-series data into the system.
@@ -388,7 +390,7 @@ pub struct RejectedRecord {
     pub existing_version: Option<i64>,
 }
 rboto::__structure!(
-    RejectedRecord "RejectedRecord"[set from] { record_index = i32, reason : String,
+    RejectedRecord "RejectedRecord"[from] { record_index = i32, reason : String,
     existing_version = i64 } {}
 );
 /// Report configuration for a batch load task. This contains details about where error reports are stored.
@@ -399,7 +401,7 @@ pub struct ReportConfiguration {
     pub report_s3_configuration: Option<ReportS3Configuration>,
 }
 rboto::__structure!(
-    ReportConfiguration "ReportConfiguration"[set into from] { report_s3_configuration :
+    ReportConfiguration "ReportConfiguration"[set into from] { report_s3_configuration =
     ReportS3Configuration } {}
 );
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -447,10 +449,10 @@ rboto::__structure!(
     object_key_prefix : String, encryption_option : S3EncryptionOption, kms_key_id :
     String } {}
 );
-rboto::__string_enum!(S3EncryptionOption { SseS3 = "SSE_S3", SseKms = "SSE_KMS" });
+rboto::__string_enum!(S3EncryptionOption { 0 SseS3 = "SSE_S3", 1 SseKms = "SSE_KMS" });
 rboto::__string_enum!(
-    ScalarMeasureValueType { Double = "DOUBLE", Bigint = "BIGINT", Boolean = "BOOLEAN",
-    Varchar = "VARCHAR", Timestamp = "TIMESTAMP" }
+    ScalarMeasureValueType { 0 Double = "DOUBLE", 1 Bigint = "BIGINT", 2 Boolean =
+    "BOOLEAN", 3 Varchar = "VARCHAR", 4 Timestamp = "TIMESTAMP" }
 );
 /// A Schema specifies the expected data model of the table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -460,7 +462,7 @@ pub struct Schema {
     pub composite_partition_key: Option<Vec<PartitionKey>>,
 }
 rboto::__structure!(
-    Schema "Schema"[set into from] { composite_partition_key : Vec < PartitionKey > } {}
+    Schema "Schema"[set into from] { composite_partition_key = Vec < PartitionKey > } {}
 );
 /// Represents a database table in Timestream. Tables contain one or more related time series. You can modify the retention duration of the memory store and the magnetic store for a table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -486,13 +488,14 @@ pub struct Table {
     pub schema: Option<Schema>,
 }
 rboto::__structure!(
-    Table "Table"[set from] { arn : String, table_name : String, database_name : String,
-    table_status : TableStatus, retention_properties : RetentionProperties, creation_time
+    Table "Table"[from] { arn : String, table_name : String, database_name : String,
+    table_status : TableStatus, retention_properties = RetentionProperties, creation_time
     : rboto::DateTime, last_updated_time : rboto::DateTime,
-    magnetic_store_write_properties : MagneticStoreWriteProperties, schema : Schema } {}
+    magnetic_store_write_properties = MagneticStoreWriteProperties, schema = Schema } {}
 );
 rboto::__string_enum!(
-    TableStatus { Active = "ACTIVE", Deleting = "DELETING", Restoring = "RESTORING" }
+    TableStatus { 0 Active = "ACTIVE", 1 Deleting = "DELETING", 2 Restoring = "RESTORING"
+    }
 );
 /// A tag is a label that you assign to a Timestream database and/or table. Each tag consists of a key and an optional value, both of which you define. With tags, you can categorize databases and/or tables, for example, by purpose, owner, or environment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -505,6 +508,6 @@ pub struct Tag {
 }
 rboto::__structure!(Tag "Tag"[set into from] { key : String, value : String } {});
 rboto::__string_enum!(
-    TimeUnit { Milliseconds = "MILLISECONDS", Seconds = "SECONDS", Microseconds =
-    "MICROSECONDS", Nanoseconds = "NANOSECONDS" }
+    TimeUnit { 0 Milliseconds = "MILLISECONDS", 1 Seconds = "SECONDS", 2 Microseconds =
+    "MICROSECONDS", 3 Nanoseconds = "NANOSECONDS" }
 );

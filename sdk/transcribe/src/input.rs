@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateCallAnalyticsCategoryInput {
     /// A unique name, chosen by you, for your Call Analytics category. It's helpful to use a detailed naming system that will make sense to you in the future. For example, it's better to use `sentiment-positive-last30seconds` for a category over a generic name like `test-category`.
@@ -20,11 +20,11 @@ pub struct CreateCallAnalyticsCategoryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateCallAnalyticsCategoryInput "CreateCallAnalyticsCategoryRequest"[set debug into]
-    { category_name : String, rules : Vec < Rule >, tags : Vec < Tag >, input_type :
+    CreateCallAnalyticsCategoryInput "CreateCallAnalyticsCategoryRequest"[set into] {
+    category_name : String, rules = Vec < Rule >, tags = Vec < Tag >, input_type :
     InputType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateLanguageModelInput {
     /// The language code that represents the language of your model. Each custom language model must contain terms in only one language, and the language you select for your custom language model must match the language of your training and tuning data.
@@ -42,12 +42,12 @@ pub struct CreateLanguageModelInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateLanguageModelInput "CreateLanguageModelRequest"[set debug into] { language_code
-    : ClmLanguageCode, base_model_name : BaseModelName, model_name : String,
-    input_data_config : InputDataConfig, encryption_configuration :
-    EncryptionConfiguration, tags : Vec < Tag > } { _client }
+    CreateLanguageModelInput "CreateLanguageModelRequest"[set into] { language_code :
+    ClmLanguageCode, base_model_name : BaseModelName, model_name : String,
+    input_data_config = InputDataConfig, encryption_configuration =
+    EncryptionConfiguration, tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateMedicalVocabularyInput {
     /// A unique name, chosen by you, for your new custom medical vocabulary.
@@ -61,11 +61,11 @@ pub struct CreateMedicalVocabularyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateMedicalVocabularyInput "CreateMedicalVocabularyRequest"[set debug into] {
+    CreateMedicalVocabularyInput "CreateMedicalVocabularyRequest"[set into] {
     vocabulary_name : String, language_code : LanguageCode, vocabulary_file_uri : String,
-    tags : Vec < Tag > } { _client }
+    tags = Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateVocabularyFilterInput {
     /// A unique name, chosen by you, for your new custom vocabulary filter.
@@ -85,12 +85,12 @@ pub struct CreateVocabularyFilterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateVocabularyFilterInput "CreateVocabularyFilterRequest"[set debug into] {
-    vocabulary_filter_name : String, language_code : LanguageCode, words : Vec < String
-    >, vocabulary_filter_file_uri : String, tags : Vec < Tag >, data_access_role_arn :
-    String, encryption_configuration : EncryptionConfiguration } { _client }
+    CreateVocabularyFilterInput "CreateVocabularyFilterRequest"[set into] {
+    vocabulary_filter_name : String, language_code : LanguageCode, words = Vec < String
+    >, vocabulary_filter_file_uri : String, tags = Vec < Tag >, data_access_role_arn :
+    String, encryption_configuration = EncryptionConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateVocabularyInput {
     /// A unique name, chosen by you, for your new custom vocabulary.
@@ -110,12 +110,12 @@ pub struct CreateVocabularyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    CreateVocabularyInput "CreateVocabularyRequest"[set debug into] { vocabulary_name :
-    String, language_code : LanguageCode, phrases : Vec < String >, vocabulary_file_uri :
-    String, tags : Vec < Tag >, data_access_role_arn : String, encryption_configuration :
+    CreateVocabularyInput "CreateVocabularyRequest"[set into] { vocabulary_name : String,
+    language_code : LanguageCode, phrases = Vec < String >, vocabulary_file_uri : String,
+    tags = Vec < Tag >, data_access_role_arn : String, encryption_configuration =
     EncryptionConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteCallAnalyticsCategoryInput {
     /// The name of the Call Analytics category you want to delete. Category names are case sensitive.
@@ -123,10 +123,10 @@ pub struct DeleteCallAnalyticsCategoryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteCallAnalyticsCategoryInput "DeleteCallAnalyticsCategoryRequest"[set debug into]
-    { category_name : String } { _client }
+    DeleteCallAnalyticsCategoryInput "DeleteCallAnalyticsCategoryRequest"[set into] {
+    category_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteCallAnalyticsJobInput {
     /// The name of the Call Analytics job you want to delete. Job names are case sensitive.
@@ -134,10 +134,10 @@ pub struct DeleteCallAnalyticsJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteCallAnalyticsJobInput "DeleteCallAnalyticsJobRequest"[set debug into] {
+    DeleteCallAnalyticsJobInput "DeleteCallAnalyticsJobRequest"[set into] {
     call_analytics_job_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteLanguageModelInput {
     /// The name of the custom language model you want to delete. Model names are case sensitive.
@@ -145,10 +145,10 @@ pub struct DeleteLanguageModelInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteLanguageModelInput "DeleteLanguageModelRequest"[set debug into] { model_name :
-    String } { _client }
+    DeleteLanguageModelInput "DeleteLanguageModelRequest"[set into] { model_name : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteMedicalScribeJobInput {
     /// The name of the Medical Scribe job you want to delete. Job names are case sensitive.
@@ -156,10 +156,10 @@ pub struct DeleteMedicalScribeJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteMedicalScribeJobInput "DeleteMedicalScribeJobRequest"[set debug into] {
+    DeleteMedicalScribeJobInput "DeleteMedicalScribeJobRequest"[set into] {
     medical_scribe_job_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteMedicalTranscriptionJobInput {
     /// The name of the medical transcription job you want to delete. Job names are case sensitive.
@@ -167,10 +167,10 @@ pub struct DeleteMedicalTranscriptionJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteMedicalTranscriptionJobInput "DeleteMedicalTranscriptionJobRequest"[set debug
-    into] { medical_transcription_job_name : String } { _client }
+    DeleteMedicalTranscriptionJobInput "DeleteMedicalTranscriptionJobRequest"[set into] {
+    medical_transcription_job_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteMedicalVocabularyInput {
     /// The name of the custom medical vocabulary you want to delete. Custom medical vocabulary names are case sensitive.
@@ -178,10 +178,10 @@ pub struct DeleteMedicalVocabularyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteMedicalVocabularyInput "DeleteMedicalVocabularyRequest"[set debug into] {
+    DeleteMedicalVocabularyInput "DeleteMedicalVocabularyRequest"[set into] {
     vocabulary_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteTranscriptionJobInput {
     /// The name of the transcription job you want to delete. Job names are case sensitive.
@@ -189,10 +189,10 @@ pub struct DeleteTranscriptionJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteTranscriptionJobInput "DeleteTranscriptionJobRequest"[set debug into] {
+    DeleteTranscriptionJobInput "DeleteTranscriptionJobRequest"[set into] {
     transcription_job_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteVocabularyFilterInput {
     /// The name of the custom vocabulary filter you want to delete. Custom vocabulary filter names are case sensitive.
@@ -200,10 +200,10 @@ pub struct DeleteVocabularyFilterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteVocabularyFilterInput "DeleteVocabularyFilterRequest"[set debug into] {
+    DeleteVocabularyFilterInput "DeleteVocabularyFilterRequest"[set into] {
     vocabulary_filter_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeleteVocabularyInput {
     /// The name of the custom vocabulary you want to delete. Custom vocabulary names are case sensitive.
@@ -211,10 +211,10 @@ pub struct DeleteVocabularyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DeleteVocabularyInput "DeleteVocabularyRequest"[set debug into] { vocabulary_name :
-    String } { _client }
+    DeleteVocabularyInput "DeleteVocabularyRequest"[set into] { vocabulary_name : String
+    } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DescribeLanguageModelInput {
     /// The name of the custom language model you want information about. Model names are case sensitive.
@@ -222,10 +222,10 @@ pub struct DescribeLanguageModelInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    DescribeLanguageModelInput "DescribeLanguageModelRequest"[set debug into] {
-    model_name : String } { _client }
+    DescribeLanguageModelInput "DescribeLanguageModelRequest"[set into] { model_name :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCallAnalyticsCategoryInput {
     /// The name of the Call Analytics category you want information about. Category names are case sensitive.
@@ -233,10 +233,10 @@ pub struct GetCallAnalyticsCategoryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCallAnalyticsCategoryInput "GetCallAnalyticsCategoryRequest"[set debug into] {
+    GetCallAnalyticsCategoryInput "GetCallAnalyticsCategoryRequest"[set into] {
     category_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetCallAnalyticsJobInput {
     /// The name of the Call Analytics job you want information about. Job names are case sensitive.
@@ -244,10 +244,10 @@ pub struct GetCallAnalyticsJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetCallAnalyticsJobInput "GetCallAnalyticsJobRequest"[set debug into] {
+    GetCallAnalyticsJobInput "GetCallAnalyticsJobRequest"[set into] {
     call_analytics_job_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetMedicalScribeJobInput {
     /// The name of the Medical Scribe job you want information about. Job names are case sensitive.
@@ -255,10 +255,10 @@ pub struct GetMedicalScribeJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetMedicalScribeJobInput "GetMedicalScribeJobRequest"[set debug into] {
+    GetMedicalScribeJobInput "GetMedicalScribeJobRequest"[set into] {
     medical_scribe_job_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetMedicalTranscriptionJobInput {
     /// The name of the medical transcription job you want information about. Job names are case sensitive.
@@ -266,10 +266,10 @@ pub struct GetMedicalTranscriptionJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetMedicalTranscriptionJobInput "GetMedicalTranscriptionJobRequest"[set debug into] {
+    GetMedicalTranscriptionJobInput "GetMedicalTranscriptionJobRequest"[set into] {
     medical_transcription_job_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetMedicalVocabularyInput {
     /// The name of the custom medical vocabulary you want information about. Custom medical vocabulary names are case sensitive.
@@ -277,10 +277,10 @@ pub struct GetMedicalVocabularyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetMedicalVocabularyInput "GetMedicalVocabularyRequest"[set debug into] {
-    vocabulary_name : String } { _client }
+    GetMedicalVocabularyInput "GetMedicalVocabularyRequest"[set into] { vocabulary_name :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetTranscriptionJobInput {
     /// The name of the transcription job you want information about. Job names are case sensitive.
@@ -288,10 +288,10 @@ pub struct GetTranscriptionJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetTranscriptionJobInput "GetTranscriptionJobRequest"[set debug into] {
+    GetTranscriptionJobInput "GetTranscriptionJobRequest"[set into] {
     transcription_job_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetVocabularyFilterInput {
     /// The name of the custom vocabulary filter you want information about. Custom vocabulary filter names are case sensitive.
@@ -299,10 +299,10 @@ pub struct GetVocabularyFilterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetVocabularyFilterInput "GetVocabularyFilterRequest"[set debug into] {
+    GetVocabularyFilterInput "GetVocabularyFilterRequest"[set into] {
     vocabulary_filter_name : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetVocabularyInput {
     /// The name of the custom vocabulary you want information about. Custom vocabulary names are case sensitive.
@@ -310,10 +310,10 @@ pub struct GetVocabularyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    GetVocabularyInput "GetVocabularyRequest"[set debug into] { vocabulary_name : String
-    } { _client }
+    GetVocabularyInput "GetVocabularyRequest"[set into] { vocabulary_name : String } {
+    _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListCallAnalyticsCategoriesInput {
     /// If your `ListCallAnalyticsCategories` request returns more results than can be displayed, `NextToken` is displayed in the response with an associated string. To get the next page of results, copy this string and repeat your request, including `NextToken` with the value of the copied string. Repeat as needed to view all your results.
@@ -323,10 +323,10 @@ pub struct ListCallAnalyticsCategoriesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListCallAnalyticsCategoriesInput "ListCallAnalyticsCategoriesRequest"[set debug into]
-    { next_token : String, max_results = i32 } { _client }
+    ListCallAnalyticsCategoriesInput "ListCallAnalyticsCategoriesRequest"[set into] {
+    next_token : String, max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListCallAnalyticsJobsInput {
     /// Returns only Call Analytics jobs with the specified status. Jobs are ordered by creation date, with the newest job first. If you do not include `Status`, all Call Analytics jobs are returned.
@@ -340,11 +340,11 @@ pub struct ListCallAnalyticsJobsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListCallAnalyticsJobsInput "ListCallAnalyticsJobsRequest"[set debug into] { status :
+    ListCallAnalyticsJobsInput "ListCallAnalyticsJobsRequest"[set into] { status :
     CallAnalyticsJobStatus, job_name_contains : String, next_token : String, max_results
     = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListLanguageModelsInput {
     /// Returns only custom language models with the specified status. Language models are ordered by creation date, with the newest model first. If you do not include `StatusEquals`, all custom language models are returned.
@@ -358,11 +358,11 @@ pub struct ListLanguageModelsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListLanguageModelsInput "ListLanguageModelsRequest"[set debug into] { status_equals :
+    ListLanguageModelsInput "ListLanguageModelsRequest"[set into] { status_equals :
     ModelStatus, name_contains : String, next_token : String, max_results = i32 } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListMedicalScribeJobsInput {
     /// Returns only Medical Scribe jobs with the specified status. Jobs are ordered by creation date, with the newest job first. If you do not include `Status`, all Medical Scribe jobs are returned.
@@ -376,11 +376,11 @@ pub struct ListMedicalScribeJobsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListMedicalScribeJobsInput "ListMedicalScribeJobsRequest"[set debug into] { status :
+    ListMedicalScribeJobsInput "ListMedicalScribeJobsRequest"[set into] { status :
     MedicalScribeJobStatus, job_name_contains : String, next_token : String, max_results
     = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListMedicalTranscriptionJobsInput {
     /// Returns only medical transcription jobs with the specified status. Jobs are ordered by creation date, with the newest job first. If you do not include `Status`, all medical transcription jobs are returned.
@@ -394,11 +394,11 @@ pub struct ListMedicalTranscriptionJobsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListMedicalTranscriptionJobsInput "ListMedicalTranscriptionJobsRequest"[set debug
-    into] { status : TranscriptionJobStatus, job_name_contains : String, next_token :
-    String, max_results = i32 } { _client }
+    ListMedicalTranscriptionJobsInput "ListMedicalTranscriptionJobsRequest"[set into] {
+    status : TranscriptionJobStatus, job_name_contains : String, next_token : String,
+    max_results = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListMedicalVocabulariesInput {
     /// If your `ListMedicalVocabularies` request returns more results than can be displayed, `NextToken` is displayed in the response with an associated string. To get the next page of results, copy this string and repeat your request, including `NextToken` with the value of the copied string. Repeat as needed to view all your results.
@@ -412,11 +412,11 @@ pub struct ListMedicalVocabulariesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListMedicalVocabulariesInput "ListMedicalVocabulariesRequest"[set debug into] {
-    next_token : String, max_results = i32, state_equals : VocabularyState, name_contains
-    : String } { _client }
+    ListMedicalVocabulariesInput "ListMedicalVocabulariesRequest"[set into] { next_token
+    : String, max_results = i32, state_equals : VocabularyState, name_contains : String }
+    { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTagsForResourceInput {
     /// Returns a list of all tags associated with the specified Amazon Resource Name (ARN). ARNs have the format `arn:partition:service:region:account-id:resource-type/resource-id`.
@@ -424,10 +424,10 @@ pub struct ListTagsForResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTagsForResourceInput "ListTagsForResourceRequest"[set debug into] { resource_arn
-    : String } { _client }
+    ListTagsForResourceInput "ListTagsForResourceRequest"[set into] { resource_arn :
+    String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListTranscriptionJobsInput {
     /// Returns only transcription jobs with the specified status. Jobs are ordered by creation date, with the newest job first. If you do not include `Status`, all transcription jobs are returned.
@@ -441,11 +441,11 @@ pub struct ListTranscriptionJobsInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListTranscriptionJobsInput "ListTranscriptionJobsRequest"[set debug into] { status :
+    ListTranscriptionJobsInput "ListTranscriptionJobsRequest"[set into] { status :
     TranscriptionJobStatus, job_name_contains : String, next_token : String, max_results
     = i32 } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListVocabulariesInput {
     /// If your `ListVocabularies` request returns more results than can be displayed, `NextToken` is displayed in the response with an associated string. To get the next page of results, copy this string and repeat your request, including `NextToken` with the value of the copied string. Repeat as needed to view all your results.
@@ -459,11 +459,11 @@ pub struct ListVocabulariesInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListVocabulariesInput "ListVocabulariesRequest"[set debug into] { next_token :
-    String, max_results = i32, state_equals : VocabularyState, name_contains : String } {
-    _client }
+    ListVocabulariesInput "ListVocabulariesRequest"[set into] { next_token : String,
+    max_results = i32, state_equals : VocabularyState, name_contains : String } { _client
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListVocabularyFiltersInput {
     /// If your `ListVocabularyFilters` request returns more results than can be displayed, `NextToken` is displayed in the response with an associated string. To get the next page of results, copy this string and repeat your request, including `NextToken` with the value of the copied string. Repeat as needed to view all your results.
@@ -475,10 +475,10 @@ pub struct ListVocabularyFiltersInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListVocabularyFiltersInput "ListVocabularyFiltersRequest"[set debug into] {
-    next_token : String, max_results = i32, name_contains : String } { _client }
+    ListVocabularyFiltersInput "ListVocabularyFiltersRequest"[set into] { next_token :
+    String, max_results = i32, name_contains : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartCallAnalyticsJobInput {
     /// A unique name, chosen by you, for your Call Analytics job.
@@ -500,13 +500,13 @@ pub struct StartCallAnalyticsJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartCallAnalyticsJobInput "StartCallAnalyticsJobRequest"[set debug into] {
-    call_analytics_job_name : String, media : Media, output_location : String,
-    output_encryption_kms_key_id : String, data_access_role_arn : String, settings :
-    CallAnalyticsJobSettings, tags : Vec < Tag >, channel_definitions : Vec <
+    StartCallAnalyticsJobInput "StartCallAnalyticsJobRequest"[set into] {
+    call_analytics_job_name : String, media = Media, output_location : String,
+    output_encryption_kms_key_id : String, data_access_role_arn : String, settings =
+    CallAnalyticsJobSettings, tags = Vec < Tag >, channel_definitions = Vec <
     ChannelDefinition > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartMedicalScribeJobInput {
     /// A unique name, chosen by you, for your Medical Scribe job.
@@ -531,14 +531,14 @@ pub struct StartMedicalScribeJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartMedicalScribeJobInput "StartMedicalScribeJobRequest"[set debug into] {
-    medical_scribe_job_name : String, media : Media, output_bucket_name : String,
+    StartMedicalScribeJobInput "StartMedicalScribeJobRequest"[set into] {
+    medical_scribe_job_name : String, media = Media, output_bucket_name : String,
     output_encryption_kms_key_id : String, kms_encryption_context : HashMap < String,
-    String >, data_access_role_arn : String, settings : MedicalScribeSettings,
-    channel_definitions : Vec < MedicalScribeChannelDefinition >, tags : Vec < Tag >,
-    medical_scribe_context : MedicalScribeContext } { _client }
+    String >, data_access_role_arn : String, settings = MedicalScribeSettings,
+    channel_definitions = Vec < MedicalScribeChannelDefinition >, tags = Vec < Tag >,
+    medical_scribe_context = MedicalScribeContext } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartMedicalTranscriptionJobInput {
     /// A unique name, chosen by you, for your medical transcription job. The name that you specify is also used as the default name of your transcription output file. If you want to specify a different name for your transcription output, use the `OutputKey` parameter.
@@ -571,16 +571,16 @@ pub struct StartMedicalTranscriptionJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartMedicalTranscriptionJobInput "StartMedicalTranscriptionJobRequest"[set debug
-    into] { medical_transcription_job_name : String, language_code : LanguageCode,
-    media_sample_rate_hertz = i32, media_format : MediaFormat, media : Media,
+    StartMedicalTranscriptionJobInput "StartMedicalTranscriptionJobRequest"[set into] {
+    medical_transcription_job_name : String, language_code : LanguageCode,
+    media_sample_rate_hertz = i32, media_format : MediaFormat, media = Media,
     output_bucket_name : String, output_key : String, output_encryption_kms_key_id :
-    String, kms_encryption_context : HashMap < String, String >, settings :
+    String, kms_encryption_context : HashMap < String, String >, settings =
     MedicalTranscriptionSetting, content_identification_type :
-    MedicalContentIdentificationType, specialty : Specialty, type_ : TypeShape, tags :
+    MedicalContentIdentificationType, specialty : Specialty, type_ : TypeShape, tags =
     Vec < Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StartTranscriptionJobInput {
     /// A unique name, chosen by you, for your transcription job. The name that you specify is also used as the default name of your transcription output file. If you want to specify a different name for your transcription output, use the `OutputKey` parameter.
@@ -626,19 +626,19 @@ pub struct StartTranscriptionJobInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    StartTranscriptionJobInput "StartTranscriptionJobRequest"[set debug into] {
+    StartTranscriptionJobInput "StartTranscriptionJobRequest"[set into] {
     transcription_job_name : String, language_code : LanguageCode,
-    media_sample_rate_hertz = i32, media_format : MediaFormat, media : Media,
+    media_sample_rate_hertz = i32, media_format : MediaFormat, media = Media,
     output_bucket_name : String, output_key : String, output_encryption_kms_key_id :
-    String, kms_encryption_context : HashMap < String, String >, settings : Settings,
-    model_settings : ModelSettings, job_execution_settings : JobExecutionSettings,
-    content_redaction : ContentRedaction, identify_language = bool,
-    identify_multiple_languages = bool, language_options : Vec < LanguageCode >,
-    subtitles : Subtitles, tags : Vec < Tag >, language_id_settings : HashMap < String,
-    LanguageIdSettings >, toxicity_detection : Vec < ToxicityDetectionSettings > } {
+    String, kms_encryption_context : HashMap < String, String >, settings = Settings,
+    model_settings = ModelSettings, job_execution_settings = JobExecutionSettings,
+    content_redaction = ContentRedaction, identify_language = bool,
+    identify_multiple_languages = bool, language_options = Vec < LanguageCode >,
+    subtitles = Subtitles, tags = Vec < Tag >, language_id_settings : HashMap < String,
+    LanguageIdSettings >, toxicity_detection = Vec < ToxicityDetectionSettings > } {
     _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TagResourceInput {
     /// The Amazon Resource Name (ARN) of the resource you want to tag. ARNs have the format `arn:partition:service:region:account-id:resource-type/resource-id`.
@@ -648,10 +648,10 @@ pub struct TagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    TagResourceInput "TagResourceRequest"[set debug into] { resource_arn : String, tags :
-    Vec < Tag > } { _client }
+    TagResourceInput "TagResourceRequest"[set into] { resource_arn : String, tags = Vec <
+    Tag > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UntagResourceInput {
     /// The Amazon Resource Name (ARN) of the Amazon Transcribe resource you want to remove tags from. ARNs have the format `arn:partition:service:region:account-id:resource-type/resource-id`.
@@ -661,10 +661,10 @@ pub struct UntagResourceInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UntagResourceInput "UntagResourceRequest"[set debug into] { resource_arn : String,
-    tag_keys : Vec < String > } { _client }
+    UntagResourceInput "UntagResourceRequest"[set into] { resource_arn : String, tag_keys
+    = Vec < String > } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateCallAnalyticsCategoryInput {
     /// The name of the Call Analytics category you want to update. Category names are case sensitive.
@@ -676,10 +676,10 @@ pub struct UpdateCallAnalyticsCategoryInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateCallAnalyticsCategoryInput "UpdateCallAnalyticsCategoryRequest"[set debug into]
-    { category_name : String, rules : Vec < Rule >, input_type : InputType } { _client }
+    UpdateCallAnalyticsCategoryInput "UpdateCallAnalyticsCategoryRequest"[set into] {
+    category_name : String, rules = Vec < Rule >, input_type : InputType } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateLanguageModelInput {
     /// The name of the custom language model you want to update. Model names are case sensitive.
@@ -691,11 +691,11 @@ pub struct UpdateLanguageModelInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateLanguageModelInput "UpdateLanguageModelRequest"[set debug into] { model_name :
-    String, data_access_role_arn : String, encryption_configuration :
+    UpdateLanguageModelInput "UpdateLanguageModelRequest"[set into] { model_name :
+    String, data_access_role_arn : String, encryption_configuration =
     EncryptionConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateMedicalVocabularyInput {
     /// The name of the custom medical vocabulary you want to update. Custom medical vocabulary names are case sensitive.
@@ -707,11 +707,11 @@ pub struct UpdateMedicalVocabularyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateMedicalVocabularyInput "UpdateMedicalVocabularyRequest"[set debug into] {
+    UpdateMedicalVocabularyInput "UpdateMedicalVocabularyRequest"[set into] {
     vocabulary_name : String, language_code : LanguageCode, vocabulary_file_uri : String
     } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateVocabularyFilterInput {
     /// The name of the custom vocabulary filter you want to update. Custom vocabulary filter names are case sensitive.
@@ -727,12 +727,12 @@ pub struct UpdateVocabularyFilterInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateVocabularyFilterInput "UpdateVocabularyFilterRequest"[set debug into] {
-    vocabulary_filter_name : String, words : Vec < String >, vocabulary_filter_file_uri :
-    String, data_access_role_arn : String, encryption_configuration :
+    UpdateVocabularyFilterInput "UpdateVocabularyFilterRequest"[set into] {
+    vocabulary_filter_name : String, words = Vec < String >, vocabulary_filter_file_uri :
+    String, data_access_role_arn : String, encryption_configuration =
     EncryptionConfiguration } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateVocabularyInput {
     /// The name of the custom vocabulary you want to update. Custom vocabulary names are case sensitive.
@@ -750,8 +750,8 @@ pub struct UpdateVocabularyInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    UpdateVocabularyInput "UpdateVocabularyRequest"[set debug into] { vocabulary_name :
-    String, language_code : LanguageCode, phrases : Vec < String >, vocabulary_file_uri :
-    String, data_access_role_arn : String, encryption_configuration :
-    EncryptionConfiguration } { _client }
+    UpdateVocabularyInput "UpdateVocabularyRequest"[set into] { vocabulary_name : String,
+    language_code : LanguageCode, phrases = Vec < String >, vocabulary_file_uri : String,
+    data_access_role_arn : String, encryption_configuration = EncryptionConfiguration } {
+    _client }
 );

@@ -6,90 +6,56 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; CreateCallAnalyticsCategoryInput =>
-    CreateCallAnalyticsCategoryOutput =
-    super::schema::ops::CREATE_CALL_ANALYTICS_CATEGORY, "CreateCallAnalyticsCategory";
-    CreateLanguageModelInput => CreateLanguageModelOutput =
-    super::schema::ops::CREATE_LANGUAGE_MODEL, "CreateLanguageModel";
-    CreateMedicalVocabularyInput => CreateMedicalVocabularyOutput =
-    super::schema::ops::CREATE_MEDICAL_VOCABULARY, "CreateMedicalVocabulary";
-    CreateVocabularyInput => CreateVocabularyOutput =
-    super::schema::ops::CREATE_VOCABULARY, "CreateVocabulary";
-    CreateVocabularyFilterInput => CreateVocabularyFilterOutput =
-    super::schema::ops::CREATE_VOCABULARY_FILTER, "CreateVocabularyFilter";
-    DeleteCallAnalyticsCategoryInput => DeleteCallAnalyticsCategoryOutput =
-    super::schema::ops::DELETE_CALL_ANALYTICS_CATEGORY, "DeleteCallAnalyticsCategory";
-    DeleteCallAnalyticsJobInput => DeleteCallAnalyticsJobOutput =
-    super::schema::ops::DELETE_CALL_ANALYTICS_JOB, "DeleteCallAnalyticsJob";
-    DeleteLanguageModelInput => DeleteLanguageModelOutput =
-    super::schema::ops::DELETE_LANGUAGE_MODEL, "DeleteLanguageModel";
-    DeleteMedicalScribeJobInput => DeleteMedicalScribeJobOutput =
-    super::schema::ops::DELETE_MEDICAL_SCRIBE_JOB, "DeleteMedicalScribeJob";
-    DeleteMedicalTranscriptionJobInput => DeleteMedicalTranscriptionJobOutput =
-    super::schema::ops::DELETE_MEDICAL_TRANSCRIPTION_JOB,
-    "DeleteMedicalTranscriptionJob"; DeleteMedicalVocabularyInput =>
-    DeleteMedicalVocabularyOutput = super::schema::ops::DELETE_MEDICAL_VOCABULARY,
+    super::error::Exception, super::schema::SERVICE; CreateCallAnalyticsCategoryInput =>
+    CreateCallAnalyticsCategoryOutput, "CreateCallAnalyticsCategory";
+    CreateLanguageModelInput => CreateLanguageModelOutput, "CreateLanguageModel";
+    CreateMedicalVocabularyInput => CreateMedicalVocabularyOutput,
+    "CreateMedicalVocabulary"; CreateVocabularyInput => CreateVocabularyOutput,
+    "CreateVocabulary"; CreateVocabularyFilterInput => CreateVocabularyFilterOutput,
+    "CreateVocabularyFilter"; DeleteCallAnalyticsCategoryInput =>
+    DeleteCallAnalyticsCategoryOutput, "DeleteCallAnalyticsCategory";
+    DeleteCallAnalyticsJobInput => DeleteCallAnalyticsJobOutput,
+    "DeleteCallAnalyticsJob"; DeleteLanguageModelInput => DeleteLanguageModelOutput,
+    "DeleteLanguageModel"; DeleteMedicalScribeJobInput => DeleteMedicalScribeJobOutput,
+    "DeleteMedicalScribeJob"; DeleteMedicalTranscriptionJobInput =>
+    DeleteMedicalTranscriptionJobOutput, "DeleteMedicalTranscriptionJob";
+    DeleteMedicalVocabularyInput => DeleteMedicalVocabularyOutput,
     "DeleteMedicalVocabulary"; DeleteTranscriptionJobInput =>
-    DeleteTranscriptionJobOutput = super::schema::ops::DELETE_TRANSCRIPTION_JOB,
-    "DeleteTranscriptionJob"; DeleteVocabularyInput => DeleteVocabularyOutput =
-    super::schema::ops::DELETE_VOCABULARY, "DeleteVocabulary";
-    DeleteVocabularyFilterInput => DeleteVocabularyFilterOutput =
-    super::schema::ops::DELETE_VOCABULARY_FILTER, "DeleteVocabularyFilter";
-    DescribeLanguageModelInput => DescribeLanguageModelOutput =
-    super::schema::ops::DESCRIBE_LANGUAGE_MODEL, "DescribeLanguageModel";
-    GetCallAnalyticsCategoryInput => GetCallAnalyticsCategoryOutput =
-    super::schema::ops::GET_CALL_ANALYTICS_CATEGORY, "GetCallAnalyticsCategory";
-    GetCallAnalyticsJobInput => GetCallAnalyticsJobOutput =
-    super::schema::ops::GET_CALL_ANALYTICS_JOB, "GetCallAnalyticsJob";
-    GetMedicalScribeJobInput => GetMedicalScribeJobOutput =
-    super::schema::ops::GET_MEDICAL_SCRIBE_JOB, "GetMedicalScribeJob";
-    GetMedicalTranscriptionJobInput => GetMedicalTranscriptionJobOutput =
-    super::schema::ops::GET_MEDICAL_TRANSCRIPTION_JOB, "GetMedicalTranscriptionJob";
-    GetMedicalVocabularyInput => GetMedicalVocabularyOutput =
-    super::schema::ops::GET_MEDICAL_VOCABULARY, "GetMedicalVocabulary";
-    GetTranscriptionJobInput => GetTranscriptionJobOutput =
-    super::schema::ops::GET_TRANSCRIPTION_JOB, "GetTranscriptionJob"; GetVocabularyInput
-    => GetVocabularyOutput = super::schema::ops::GET_VOCABULARY, "GetVocabulary";
-    GetVocabularyFilterInput => GetVocabularyFilterOutput =
-    super::schema::ops::GET_VOCABULARY_FILTER, "GetVocabularyFilter";
-    ListCallAnalyticsCategoriesInput => ListCallAnalyticsCategoriesOutput =
-    super::schema::ops::LIST_CALL_ANALYTICS_CATEGORIES, "ListCallAnalyticsCategories";
-    ListCallAnalyticsJobsInput => ListCallAnalyticsJobsOutput =
-    super::schema::ops::LIST_CALL_ANALYTICS_JOBS, "ListCallAnalyticsJobs";
-    ListLanguageModelsInput => ListLanguageModelsOutput =
-    super::schema::ops::LIST_LANGUAGE_MODELS, "ListLanguageModels";
-    ListMedicalScribeJobsInput => ListMedicalScribeJobsOutput =
-    super::schema::ops::LIST_MEDICAL_SCRIBE_JOBS, "ListMedicalScribeJobs";
-    ListMedicalTranscriptionJobsInput => ListMedicalTranscriptionJobsOutput =
-    super::schema::ops::LIST_MEDICAL_TRANSCRIPTION_JOBS, "ListMedicalTranscriptionJobs";
-    ListMedicalVocabulariesInput => ListMedicalVocabulariesOutput =
-    super::schema::ops::LIST_MEDICAL_VOCABULARIES, "ListMedicalVocabularies";
-    ListTagsForResourceInput => ListTagsForResourceOutput =
-    super::schema::ops::LIST_TAGS_FOR_RESOURCE, "ListTagsForResource";
-    ListTranscriptionJobsInput => ListTranscriptionJobsOutput =
-    super::schema::ops::LIST_TRANSCRIPTION_JOBS, "ListTranscriptionJobs";
-    ListVocabulariesInput => ListVocabulariesOutput =
-    super::schema::ops::LIST_VOCABULARIES, "ListVocabularies"; ListVocabularyFiltersInput
-    => ListVocabularyFiltersOutput = super::schema::ops::LIST_VOCABULARY_FILTERS,
-    "ListVocabularyFilters"; StartCallAnalyticsJobInput => StartCallAnalyticsJobOutput =
-    super::schema::ops::START_CALL_ANALYTICS_JOB, "StartCallAnalyticsJob";
-    StartMedicalScribeJobInput => StartMedicalScribeJobOutput =
-    super::schema::ops::START_MEDICAL_SCRIBE_JOB, "StartMedicalScribeJob";
-    StartMedicalTranscriptionJobInput => StartMedicalTranscriptionJobOutput =
-    super::schema::ops::START_MEDICAL_TRANSCRIPTION_JOB, "StartMedicalTranscriptionJob";
-    StartTranscriptionJobInput => StartTranscriptionJobOutput =
-    super::schema::ops::START_TRANSCRIPTION_JOB, "StartTranscriptionJob";
-    TagResourceInput => TagResourceOutput = super::schema::ops::TAG_RESOURCE,
-    "TagResource"; UntagResourceInput => UntagResourceOutput =
-    super::schema::ops::UNTAG_RESOURCE, "UntagResource"; UpdateCallAnalyticsCategoryInput
-    => UpdateCallAnalyticsCategoryOutput =
-    super::schema::ops::UPDATE_CALL_ANALYTICS_CATEGORY, "UpdateCallAnalyticsCategory";
-    UpdateLanguageModelInput => UpdateLanguageModelOutput =
-    super::schema::ops::UPDATE_LANGUAGE_MODEL, "UpdateLanguageModel";
-    UpdateMedicalVocabularyInput => UpdateMedicalVocabularyOutput =
-    super::schema::ops::UPDATE_MEDICAL_VOCABULARY, "UpdateMedicalVocabulary";
-    UpdateVocabularyInput => UpdateVocabularyOutput =
-    super::schema::ops::UPDATE_VOCABULARY, "UpdateVocabulary";
-    UpdateVocabularyFilterInput => UpdateVocabularyFilterOutput =
-    super::schema::ops::UPDATE_VOCABULARY_FILTER, "UpdateVocabularyFilter";
+    DeleteTranscriptionJobOutput, "DeleteTranscriptionJob"; DeleteVocabularyInput =>
+    DeleteVocabularyOutput, "DeleteVocabulary"; DeleteVocabularyFilterInput =>
+    DeleteVocabularyFilterOutput, "DeleteVocabularyFilter"; DescribeLanguageModelInput =>
+    DescribeLanguageModelOutput, "DescribeLanguageModel"; GetCallAnalyticsCategoryInput
+    => GetCallAnalyticsCategoryOutput, "GetCallAnalyticsCategory";
+    GetCallAnalyticsJobInput => GetCallAnalyticsJobOutput, "GetCallAnalyticsJob";
+    GetMedicalScribeJobInput => GetMedicalScribeJobOutput, "GetMedicalScribeJob";
+    GetMedicalTranscriptionJobInput => GetMedicalTranscriptionJobOutput,
+    "GetMedicalTranscriptionJob"; GetMedicalVocabularyInput =>
+    GetMedicalVocabularyOutput, "GetMedicalVocabulary"; GetTranscriptionJobInput =>
+    GetTranscriptionJobOutput, "GetTranscriptionJob"; GetVocabularyInput =>
+    GetVocabularyOutput, "GetVocabulary"; GetVocabularyFilterInput =>
+    GetVocabularyFilterOutput, "GetVocabularyFilter"; ListCallAnalyticsCategoriesInput =>
+    ListCallAnalyticsCategoriesOutput, "ListCallAnalyticsCategories";
+    ListCallAnalyticsJobsInput => ListCallAnalyticsJobsOutput, "ListCallAnalyticsJobs";
+    ListLanguageModelsInput => ListLanguageModelsOutput, "ListLanguageModels";
+    ListMedicalScribeJobsInput => ListMedicalScribeJobsOutput, "ListMedicalScribeJobs";
+    ListMedicalTranscriptionJobsInput => ListMedicalTranscriptionJobsOutput,
+    "ListMedicalTranscriptionJobs"; ListMedicalVocabulariesInput =>
+    ListMedicalVocabulariesOutput, "ListMedicalVocabularies"; ListTagsForResourceInput =>
+    ListTagsForResourceOutput, "ListTagsForResource"; ListTranscriptionJobsInput =>
+    ListTranscriptionJobsOutput, "ListTranscriptionJobs"; ListVocabulariesInput =>
+    ListVocabulariesOutput, "ListVocabularies"; ListVocabularyFiltersInput =>
+    ListVocabularyFiltersOutput, "ListVocabularyFilters"; StartCallAnalyticsJobInput =>
+    StartCallAnalyticsJobOutput, "StartCallAnalyticsJob"; StartMedicalScribeJobInput =>
+    StartMedicalScribeJobOutput, "StartMedicalScribeJob";
+    StartMedicalTranscriptionJobInput => StartMedicalTranscriptionJobOutput,
+    "StartMedicalTranscriptionJob"; StartTranscriptionJobInput =>
+    StartTranscriptionJobOutput, "StartTranscriptionJob"; TagResourceInput =>
+    TagResourceOutput, "TagResource"; UntagResourceInput => UntagResourceOutput,
+    "UntagResource"; UpdateCallAnalyticsCategoryInput =>
+    UpdateCallAnalyticsCategoryOutput, "UpdateCallAnalyticsCategory";
+    UpdateLanguageModelInput => UpdateLanguageModelOutput, "UpdateLanguageModel";
+    UpdateMedicalVocabularyInput => UpdateMedicalVocabularyOutput,
+    "UpdateMedicalVocabulary"; UpdateVocabularyInput => UpdateVocabularyOutput,
+    "UpdateVocabulary"; UpdateVocabularyFilterInput => UpdateVocabularyFilterOutput,
+    "UpdateVocabularyFilter";
 );

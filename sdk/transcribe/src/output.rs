@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCallAnalyticsCategoryOutput {
     /// Provides you with the properties of your new category, including its associated rules.
@@ -14,10 +14,10 @@ pub struct CreateCallAnalyticsCategoryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateCallAnalyticsCategoryOutput "CreateCallAnalyticsCategoryResponse"[debug from
-    output] { category_properties : CategoryProperties } { _meta }
+    CreateCallAnalyticsCategoryOutput "CreateCallAnalyticsCategoryResponse"[from output]
+    { category_properties = CategoryProperties } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLanguageModelOutput {
     /// The language code you selected for your custom language model.
@@ -33,11 +33,11 @@ pub struct CreateLanguageModelOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateLanguageModelOutput "CreateLanguageModelResponse"[debug from output] {
-    language_code : ClmLanguageCode, base_model_name : BaseModelName, model_name :
-    String, input_data_config : InputDataConfig, model_status : ModelStatus } { _meta }
+    CreateLanguageModelOutput "CreateLanguageModelResponse"[from output] { language_code
+    : ClmLanguageCode, base_model_name : BaseModelName, model_name : String,
+    input_data_config = InputDataConfig, model_status : ModelStatus } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateMedicalVocabularyOutput {
     /// The name you chose for your custom medical vocabulary.
@@ -53,12 +53,12 @@ pub struct CreateMedicalVocabularyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateMedicalVocabularyOutput "CreateMedicalVocabularyResponse"[debug from output] {
+    CreateMedicalVocabularyOutput "CreateMedicalVocabularyResponse"[from output] {
     vocabulary_name : String, language_code : LanguageCode, vocabulary_state :
     VocabularyState, last_modified_time : rboto::DateTime, failure_reason : String } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVocabularyFilterOutput {
     /// The name you chose for your custom vocabulary filter.
@@ -70,11 +70,11 @@ pub struct CreateVocabularyFilterOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateVocabularyFilterOutput "CreateVocabularyFilterResponse"[debug from output] {
+    CreateVocabularyFilterOutput "CreateVocabularyFilterResponse"[from output] {
     vocabulary_filter_name : String, language_code : LanguageCode, last_modified_time :
     rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVocabularyOutput {
     /// The name you chose for your custom vocabulary.
@@ -90,30 +90,29 @@ pub struct CreateVocabularyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    CreateVocabularyOutput "CreateVocabularyResponse"[debug from output] {
-    vocabulary_name : String, language_code : LanguageCode, vocabulary_state :
-    VocabularyState, last_modified_time : rboto::DateTime, failure_reason : String } {
-    _meta }
+    CreateVocabularyOutput "CreateVocabularyResponse"[from output] { vocabulary_name :
+    String, language_code : LanguageCode, vocabulary_state : VocabularyState,
+    last_modified_time : rboto::DateTime, failure_reason : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCallAnalyticsCategoryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteCallAnalyticsCategoryOutput "DeleteCallAnalyticsCategoryResponse"[debug from
-    output] {} { _meta }
+    DeleteCallAnalyticsCategoryOutput "DeleteCallAnalyticsCategoryResponse"[from output]
+    {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCallAnalyticsJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteCallAnalyticsJobOutput "DeleteCallAnalyticsJobResponse"[debug from output] {} {
-    _meta }
+    DeleteCallAnalyticsJobOutput "DeleteCallAnalyticsJobResponse"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLanguageModelOutput {
     /// Provides information about the specified custom language model.
@@ -121,10 +120,10 @@ pub struct DescribeLanguageModelOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DescribeLanguageModelOutput "DescribeLanguageModelResponse"[debug from output] {
-    language_model : LanguageModel } { _meta }
+    DescribeLanguageModelOutput "DescribeLanguageModelResponse"[from output] {
+    language_model = LanguageModel } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCallAnalyticsCategoryOutput {
     /// Provides you with the properties of the Call Analytics category you specified in your `GetCallAnalyticsCategory` request.
@@ -132,10 +131,10 @@ pub struct GetCallAnalyticsCategoryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetCallAnalyticsCategoryOutput "GetCallAnalyticsCategoryResponse"[debug from output]
-    { category_properties : CategoryProperties } { _meta }
+    GetCallAnalyticsCategoryOutput "GetCallAnalyticsCategoryResponse"[from output] {
+    category_properties = CategoryProperties } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCallAnalyticsJobOutput {
     /// Provides detailed information about the specified Call Analytics job, including job status and, if applicable, failure reason.
@@ -143,10 +142,10 @@ pub struct GetCallAnalyticsJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetCallAnalyticsJobOutput "GetCallAnalyticsJobResponse"[debug from output] {
-    call_analytics_job : CallAnalyticsJob } { _meta }
+    GetCallAnalyticsJobOutput "GetCallAnalyticsJobResponse"[from output] {
+    call_analytics_job = CallAnalyticsJob } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetMedicalScribeJobOutput {
     /// Provides detailed information about the specified Medical Scribe job, including job status and, if applicable, failure reason
@@ -154,10 +153,10 @@ pub struct GetMedicalScribeJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetMedicalScribeJobOutput "GetMedicalScribeJobResponse"[debug from output] {
-    medical_scribe_job : MedicalScribeJob } { _meta }
+    GetMedicalScribeJobOutput "GetMedicalScribeJobResponse"[from output] {
+    medical_scribe_job = MedicalScribeJob } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetMedicalTranscriptionJobOutput {
     /// Provides detailed information about the specified medical transcription job, including job status and, if applicable, failure reason.
@@ -165,10 +164,10 @@ pub struct GetMedicalTranscriptionJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetMedicalTranscriptionJobOutput "GetMedicalTranscriptionJobResponse"[debug from
-    output] { medical_transcription_job : MedicalTranscriptionJob } { _meta }
+    GetMedicalTranscriptionJobOutput "GetMedicalTranscriptionJobResponse"[from output] {
+    medical_transcription_job = MedicalTranscriptionJob } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetMedicalVocabularyOutput {
     /// The name of the custom medical vocabulary you requested information about.
@@ -186,12 +185,12 @@ pub struct GetMedicalVocabularyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetMedicalVocabularyOutput "GetMedicalVocabularyResponse"[debug from output] {
+    GetMedicalVocabularyOutput "GetMedicalVocabularyResponse"[from output] {
     vocabulary_name : String, language_code : LanguageCode, vocabulary_state :
     VocabularyState, last_modified_time : rboto::DateTime, failure_reason : String,
     download_uri : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTranscriptionJobOutput {
     /// Provides detailed information about the specified transcription job, including job status and, if applicable, failure reason.
@@ -199,10 +198,10 @@ pub struct GetTranscriptionJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetTranscriptionJobOutput "GetTranscriptionJobResponse"[debug from output] {
-    transcription_job : TranscriptionJob } { _meta }
+    GetTranscriptionJobOutput "GetTranscriptionJobResponse"[from output] {
+    transcription_job = TranscriptionJob } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetVocabularyFilterOutput {
     /// The name of the custom vocabulary filter you requested information about.
@@ -220,12 +219,12 @@ pub struct GetVocabularyFilterOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetVocabularyFilterOutput "GetVocabularyFilterResponse"[debug from output] {
+    GetVocabularyFilterOutput "GetVocabularyFilterResponse"[from output] {
     vocabulary_filter_name : String, language_code : LanguageCode, last_modified_time :
     rboto::DateTime, download_uri : String, data_access_role_arn : String,
-    encryption_configuration : EncryptionConfiguration } { _meta }
+    encryption_configuration = EncryptionConfiguration } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetVocabularyOutput {
     /// The name of the custom vocabulary you requested information about.
@@ -247,13 +246,13 @@ pub struct GetVocabularyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetVocabularyOutput "GetVocabularyResponse"[debug from output] { vocabulary_name :
-    String, language_code : LanguageCode, vocabulary_state : VocabularyState,
-    last_modified_time : rboto::DateTime, failure_reason : String, download_uri : String,
-    data_access_role_arn : String, encryption_configuration : EncryptionConfiguration } {
+    GetVocabularyOutput "GetVocabularyResponse"[from output] { vocabulary_name : String,
+    language_code : LanguageCode, vocabulary_state : VocabularyState, last_modified_time
+    : rboto::DateTime, failure_reason : String, download_uri : String,
+    data_access_role_arn : String, encryption_configuration = EncryptionConfiguration } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCallAnalyticsCategoriesOutput {
     /// If `NextToken` is present in your response, it indicates that not all results are displayed. To view the next set of results, copy the string associated with the `NextToken` parameter in your results output, then run your request again including `NextToken` with the value of the copied string. Repeat as needed to view all your results.
@@ -263,10 +262,10 @@ pub struct ListCallAnalyticsCategoriesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListCallAnalyticsCategoriesOutput "ListCallAnalyticsCategoriesResponse"[debug from
-    output] { next_token : String, categories : Vec < CategoryProperties > } { _meta }
+    ListCallAnalyticsCategoriesOutput "ListCallAnalyticsCategoriesResponse"[from output]
+    { next_token : String, categories = Vec < CategoryProperties > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCallAnalyticsJobsOutput {
     /// Lists all Call Analytics jobs that have the status specified in your request. Jobs are ordered by creation date, with the newest job first.
@@ -278,11 +277,11 @@ pub struct ListCallAnalyticsJobsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListCallAnalyticsJobsOutput "ListCallAnalyticsJobsResponse"[debug from output] {
-    status : CallAnalyticsJobStatus, next_token : String, call_analytics_job_summaries :
-    Vec < CallAnalyticsJobSummary > } { _meta }
+    ListCallAnalyticsJobsOutput "ListCallAnalyticsJobsResponse"[from output] { status :
+    CallAnalyticsJobStatus, next_token : String, call_analytics_job_summaries = Vec <
+    CallAnalyticsJobSummary > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListLanguageModelsOutput {
     /// If `NextToken` is present in your response, it indicates that not all results are displayed. To view the next set of results, copy the string associated with the `NextToken` parameter in your results output, then run your request again including `NextToken` with the value of the copied string. Repeat as needed to view all your results.
@@ -292,10 +291,10 @@ pub struct ListLanguageModelsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListLanguageModelsOutput "ListLanguageModelsResponse"[debug from output] { next_token
-    : String, models : Vec < LanguageModel > } { _meta }
+    ListLanguageModelsOutput "ListLanguageModelsResponse"[from output] { next_token :
+    String, models = Vec < LanguageModel > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListMedicalScribeJobsOutput {
     /// Lists all Medical Scribe jobs that have the status specified in your request. Jobs are ordered by creation date, with the newest job first.
@@ -307,11 +306,11 @@ pub struct ListMedicalScribeJobsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListMedicalScribeJobsOutput "ListMedicalScribeJobsResponse"[debug from output] {
-    status : MedicalScribeJobStatus, next_token : String, medical_scribe_job_summaries :
-    Vec < MedicalScribeJobSummary > } { _meta }
+    ListMedicalScribeJobsOutput "ListMedicalScribeJobsResponse"[from output] { status :
+    MedicalScribeJobStatus, next_token : String, medical_scribe_job_summaries = Vec <
+    MedicalScribeJobSummary > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListMedicalTranscriptionJobsOutput {
     /// Lists all medical transcription jobs that have the status specified in your request. Jobs are ordered by creation date, with the newest job first.
@@ -323,12 +322,12 @@ pub struct ListMedicalTranscriptionJobsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListMedicalTranscriptionJobsOutput "ListMedicalTranscriptionJobsResponse"[debug from
+    ListMedicalTranscriptionJobsOutput "ListMedicalTranscriptionJobsResponse"[from
     output] { status : TranscriptionJobStatus, next_token : String,
-    medical_transcription_job_summaries : Vec < MedicalTranscriptionJobSummary > } {
+    medical_transcription_job_summaries = Vec < MedicalTranscriptionJobSummary > } {
     _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListMedicalVocabulariesOutput {
     /// Lists all custom medical vocabularies that have the status specified in your request. Custom vocabularies are ordered by creation date, with the newest vocabulary first.
@@ -340,11 +339,11 @@ pub struct ListMedicalVocabulariesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListMedicalVocabulariesOutput "ListMedicalVocabulariesResponse"[debug from output] {
-    status : VocabularyState, next_token : String, vocabularies : Vec < VocabularyInfo >
-    } { _meta }
+    ListMedicalVocabulariesOutput "ListMedicalVocabulariesResponse"[from output] { status
+    : VocabularyState, next_token : String, vocabularies = Vec < VocabularyInfo > } {
+    _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourceOutput {
     /// The Amazon Resource Name (ARN) specified in your request.
@@ -354,10 +353,10 @@ pub struct ListTagsForResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTagsForResourceOutput "ListTagsForResourceResponse"[debug from output] {
-    resource_arn : String, tags : Vec < Tag > } { _meta }
+    ListTagsForResourceOutput "ListTagsForResourceResponse"[from output] { resource_arn :
+    String, tags = Vec < Tag > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTranscriptionJobsOutput {
     /// Lists all transcription jobs that have the status specified in your request. Jobs are ordered by creation date, with the newest job first.
@@ -369,11 +368,11 @@ pub struct ListTranscriptionJobsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListTranscriptionJobsOutput "ListTranscriptionJobsResponse"[debug from output] {
-    status : TranscriptionJobStatus, next_token : String, transcription_job_summaries :
-    Vec < TranscriptionJobSummary > } { _meta }
+    ListTranscriptionJobsOutput "ListTranscriptionJobsResponse"[from output] { status :
+    TranscriptionJobStatus, next_token : String, transcription_job_summaries = Vec <
+    TranscriptionJobSummary > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListVocabulariesOutput {
     /// Lists all custom vocabularies that have the status specified in your request. Vocabularies are ordered by creation date, with the newest vocabulary first.
@@ -385,11 +384,11 @@ pub struct ListVocabulariesOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListVocabulariesOutput "ListVocabulariesResponse"[debug from output] { status :
-    VocabularyState, next_token : String, vocabularies : Vec < VocabularyInfo > } { _meta
+    ListVocabulariesOutput "ListVocabulariesResponse"[from output] { status :
+    VocabularyState, next_token : String, vocabularies = Vec < VocabularyInfo > } { _meta
     }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListVocabularyFiltersOutput {
     /// If `NextToken` is present in your response, it indicates that not all results are displayed. To view the next set of results, copy the string associated with the `NextToken` parameter in your results output, then run your request again including `NextToken` with the value of the copied string. Repeat as needed to view all your results.
@@ -399,10 +398,10 @@ pub struct ListVocabularyFiltersOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListVocabularyFiltersOutput "ListVocabularyFiltersResponse"[debug from output] {
-    next_token : String, vocabulary_filters : Vec < VocabularyFilterInfo > } { _meta }
+    ListVocabularyFiltersOutput "ListVocabularyFiltersResponse"[from output] { next_token
+    : String, vocabulary_filters = Vec < VocabularyFilterInfo > } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartCallAnalyticsJobOutput {
     /// Provides detailed information about the current Call Analytics job, including job status and, if applicable, failure reason.
@@ -410,10 +409,10 @@ pub struct StartCallAnalyticsJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartCallAnalyticsJobOutput "StartCallAnalyticsJobResponse"[debug from output] {
-    call_analytics_job : CallAnalyticsJob } { _meta }
+    StartCallAnalyticsJobOutput "StartCallAnalyticsJobResponse"[from output] {
+    call_analytics_job = CallAnalyticsJob } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartMedicalScribeJobOutput {
     /// Provides detailed information about the current Medical Scribe job, including job status and, if applicable, failure reason.
@@ -421,10 +420,10 @@ pub struct StartMedicalScribeJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartMedicalScribeJobOutput "StartMedicalScribeJobResponse"[debug from output] {
-    medical_scribe_job : MedicalScribeJob } { _meta }
+    StartMedicalScribeJobOutput "StartMedicalScribeJobResponse"[from output] {
+    medical_scribe_job = MedicalScribeJob } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartMedicalTranscriptionJobOutput {
     /// Provides detailed information about the current medical transcription job, including job status and, if applicable, failure reason.
@@ -432,10 +431,10 @@ pub struct StartMedicalTranscriptionJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartMedicalTranscriptionJobOutput "StartMedicalTranscriptionJobResponse"[debug from
-    output] { medical_transcription_job : MedicalTranscriptionJob } { _meta }
+    StartMedicalTranscriptionJobOutput "StartMedicalTranscriptionJobResponse"[from
+    output] { medical_transcription_job = MedicalTranscriptionJob } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartTranscriptionJobOutput {
     /// Provides detailed information about the current transcription job, including job status and, if applicable, failure reason.
@@ -443,26 +442,24 @@ pub struct StartTranscriptionJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    StartTranscriptionJobOutput "StartTranscriptionJobResponse"[debug from output] {
-    transcription_job : TranscriptionJob } { _meta }
+    StartTranscriptionJobOutput "StartTranscriptionJobResponse"[from output] {
+    transcription_job = TranscriptionJob } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(
-    TagResourceOutput "TagResourceResponse"[debug from output] {} { _meta }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TagResourceOutput "TagResourceResponse"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UntagResourceOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UntagResourceOutput "UntagResourceResponse"[debug from output] {} { _meta }
+    UntagResourceOutput "UntagResourceResponse"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCallAnalyticsCategoryOutput {
     /// Provides you with the properties of the Call Analytics category you specified in your `UpdateCallAnalyticsCategory` request.
@@ -470,10 +467,10 @@ pub struct UpdateCallAnalyticsCategoryOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateCallAnalyticsCategoryOutput "UpdateCallAnalyticsCategoryResponse"[debug from
-    output] { category_properties : CategoryProperties } { _meta }
+    UpdateCallAnalyticsCategoryOutput "UpdateCallAnalyticsCategoryResponse"[from output]
+    { category_properties = CategoryProperties } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateLanguageModelOutput {
     /// The name of the custom language model that was updated.
@@ -485,11 +482,10 @@ pub struct UpdateLanguageModelOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateLanguageModelOutput "UpdateLanguageModelResponse"[debug from output] {
-    model_name : String, model_status : ModelStatus, last_modified_time : rboto::DateTime
-    } { _meta }
+    UpdateLanguageModelOutput "UpdateLanguageModelResponse"[from output] { model_name :
+    String, model_status : ModelStatus, last_modified_time : rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateMedicalVocabularyOutput {
     /// The name of the updated custom medical vocabulary.
@@ -503,11 +499,11 @@ pub struct UpdateMedicalVocabularyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateMedicalVocabularyOutput "UpdateMedicalVocabularyResponse"[debug from output] {
+    UpdateMedicalVocabularyOutput "UpdateMedicalVocabularyResponse"[from output] {
     vocabulary_name : String, language_code : LanguageCode, last_modified_time :
     rboto::DateTime, vocabulary_state : VocabularyState } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateVocabularyFilterOutput {
     /// The name of the updated custom vocabulary filter.
@@ -519,11 +515,11 @@ pub struct UpdateVocabularyFilterOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateVocabularyFilterOutput "UpdateVocabularyFilterResponse"[debug from output] {
+    UpdateVocabularyFilterOutput "UpdateVocabularyFilterResponse"[from output] {
     vocabulary_filter_name : String, language_code : LanguageCode, last_modified_time :
     rboto::DateTime } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateVocabularyOutput {
     /// The name of the updated custom vocabulary.
@@ -537,68 +533,65 @@ pub struct UpdateVocabularyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    UpdateVocabularyOutput "UpdateVocabularyResponse"[debug from output] {
-    vocabulary_name : String, language_code : LanguageCode, last_modified_time :
-    rboto::DateTime, vocabulary_state : VocabularyState } { _meta }
+    UpdateVocabularyOutput "UpdateVocabularyResponse"[from output] { vocabulary_name :
+    String, language_code : LanguageCode, last_modified_time : rboto::DateTime,
+    vocabulary_state : VocabularyState } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLanguageModelOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteLanguageModelOutput "DeleteLanguageModelOutput"[debug from output] {} { _meta }
+    DeleteLanguageModelOutput "DeleteLanguageModelOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteMedicalScribeJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteMedicalScribeJobOutput "DeleteMedicalScribeJobOutput"[debug from output] {} {
-    _meta }
+    DeleteMedicalScribeJobOutput "DeleteMedicalScribeJobOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteMedicalTranscriptionJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteMedicalTranscriptionJobOutput "DeleteMedicalTranscriptionJobOutput"[debug from
+    DeleteMedicalTranscriptionJobOutput "DeleteMedicalTranscriptionJobOutput"[from
     output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteMedicalVocabularyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteMedicalVocabularyOutput "DeleteMedicalVocabularyOutput"[debug from output] {} {
-    _meta }
+    DeleteMedicalVocabularyOutput "DeleteMedicalVocabularyOutput"[from output] {} { _meta
+    }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTranscriptionJobOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteTranscriptionJobOutput "DeleteTranscriptionJobOutput"[debug from output] {} {
-    _meta }
+    DeleteTranscriptionJobOutput "DeleteTranscriptionJobOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteVocabularyOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteVocabularyOutput "DeleteVocabularyOutput"[debug from output] {} { _meta }
+    DeleteVocabularyOutput "DeleteVocabularyOutput"[from output] {} { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteVocabularyFilterOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    DeleteVocabularyFilterOutput "DeleteVocabularyFilterOutput"[debug from output] {} {
-    _meta }
+    DeleteVocabularyFilterOutput "DeleteVocabularyFilterOutput"[from output] {} { _meta }
 );

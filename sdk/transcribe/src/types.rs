@@ -24,14 +24,14 @@ rboto::__structure!(
     i64, first = i64, last = i64 } {}
 );
 rboto::__string_enum!(
-    BaseModelName { NarrowBand = "NarrowBand", WideBand = "WideBand" }
+    BaseModelName { 0 NarrowBand = "NarrowBand", 1 WideBand = "WideBand" }
 );
 rboto::__string_enum!(
-    ClmLanguageCode { EnUs = "en-US", HiIn = "hi-IN", EsUs = "es-US", EnGb = "en-GB",
-    EnAu = "en-AU", DeDe = "de-DE", JaJp = "ja-JP" }
+    ClmLanguageCode { 0 EnUs = "en-US", 1 HiIn = "hi-IN", 2 EsUs = "es-US", 3 EnGb =
+    "en-GB", 4 EnAu = "en-AU", 5 DeDe = "de-DE", 6 JaJp = "ja-JP" }
 );
 rboto::__string_enum!(
-    CallAnalyticsFeature { GenerativeSummarization = "GENERATIVE_SUMMARIZATION" }
+    CallAnalyticsFeature { 0 GenerativeSummarization = "GENERATIVE_SUMMARIZATION" }
 );
 /// Provides detailed information about a Call Analytics job.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -72,14 +72,14 @@ pub struct CallAnalyticsJob {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    CallAnalyticsJob "CallAnalyticsJob"[set from] { call_analytics_job_name : String,
-    call_analytics_job_status : CallAnalyticsJobStatus, call_analytics_job_details :
+    CallAnalyticsJob "CallAnalyticsJob"[from] { call_analytics_job_name : String,
+    call_analytics_job_status : CallAnalyticsJobStatus, call_analytics_job_details =
     CallAnalyticsJobDetails, language_code : LanguageCode, media_sample_rate_hertz = i32,
-    media_format : MediaFormat, media : Media, transcript : Transcript, start_time :
+    media_format : MediaFormat, media = Media, transcript = Transcript, start_time :
     rboto::DateTime, creation_time : rboto::DateTime, completion_time : rboto::DateTime,
     failure_reason : String, data_access_role_arn : String, identified_language_score =
-    f32, settings : CallAnalyticsJobSettings, channel_definitions : Vec <
-    ChannelDefinition >, tags : Vec < Tag > } {}
+    f32, settings = CallAnalyticsJobSettings, channel_definitions = Vec <
+    ChannelDefinition >, tags = Vec < Tag > } {}
 );
 /// Contains details about a call analytics job, including information about skipped analytics features.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -89,7 +89,7 @@ pub struct CallAnalyticsJobDetails {
     pub skipped: Option<Vec<CallAnalyticsSkippedFeature>>,
 }
 rboto::__structure!(
-    CallAnalyticsJobDetails "CallAnalyticsJobDetails"[set from] { skipped : Vec <
+    CallAnalyticsJobDetails "CallAnalyticsJobDetails"[from] { skipped = Vec <
     CallAnalyticsSkippedFeature > } {}
 );
 /// Provides additional optional settings for your request, including content redaction, automatic language identification; allows you to apply custom language models, custom vocabulary filters, and custom vocabularies.
@@ -115,13 +115,13 @@ pub struct CallAnalyticsJobSettings {
 rboto::__structure!(
     CallAnalyticsJobSettings "CallAnalyticsJobSettings"[set into from] { vocabulary_name
     : String, vocabulary_filter_name : String, vocabulary_filter_method :
-    VocabularyFilterMethod, language_model_name : String, content_redaction :
-    ContentRedaction, language_options : Vec < LanguageCode >, language_id_settings :
-    HashMap < String, LanguageIdSettings >, summarization : Summarization } {}
+    VocabularyFilterMethod, language_model_name : String, content_redaction =
+    ContentRedaction, language_options = Vec < LanguageCode >, language_id_settings :
+    HashMap < String, LanguageIdSettings >, summarization = Summarization } {}
 );
 rboto::__string_enum!(
-    CallAnalyticsJobStatus { Queued = "QUEUED", InProgress = "IN_PROGRESS", Failed =
-    "FAILED", Completed = "COMPLETED" }
+    CallAnalyticsJobStatus { 0 Queued = "QUEUED", 1 InProgress = "IN_PROGRESS", 2 Failed
+    = "FAILED", 3 Completed = "COMPLETED" }
 );
 /// Provides detailed information about a specific Call Analytics job.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -145,10 +145,10 @@ pub struct CallAnalyticsJobSummary {
     pub failure_reason: Option<String>,
 }
 rboto::__structure!(
-    CallAnalyticsJobSummary "CallAnalyticsJobSummary"[set from] { call_analytics_job_name
-    : String, creation_time : rboto::DateTime, start_time : rboto::DateTime,
+    CallAnalyticsJobSummary "CallAnalyticsJobSummary"[from] { call_analytics_job_name :
+    String, creation_time : rboto::DateTime, start_time : rboto::DateTime,
     completion_time : rboto::DateTime, language_code : LanguageCode,
-    call_analytics_job_status : CallAnalyticsJobStatus, call_analytics_job_details :
+    call_analytics_job_status : CallAnalyticsJobStatus, call_analytics_job_details =
     CallAnalyticsJobDetails, failure_reason : String } {}
 );
 /// Represents a skipped analytics feature during the analysis of a call analytics job.
@@ -163,13 +163,13 @@ pub struct CallAnalyticsSkippedFeature {
     pub message: Option<String>,
 }
 rboto::__structure!(
-    CallAnalyticsSkippedFeature "CallAnalyticsSkippedFeature"[set from] { feature :
+    CallAnalyticsSkippedFeature "CallAnalyticsSkippedFeature"[from] { feature :
     CallAnalyticsFeature, reason_code : CallAnalyticsSkippedReasonCode, message : String
     } {}
 );
 rboto::__string_enum!(
-    CallAnalyticsSkippedReasonCode { InsufficientConversationContent =
-    "INSUFFICIENT_CONVERSATION_CONTENT", FailedSafetyGuidelines =
+    CallAnalyticsSkippedReasonCode { 0 InsufficientConversationContent =
+    "INSUFFICIENT_CONVERSATION_CONTENT", 1 FailedSafetyGuidelines =
     "FAILED_SAFETY_GUIDELINES" }
 );
 /// Provides you with the properties of the Call Analytics category you specified in your request. This includes the list of rules that define the specified category.
@@ -190,9 +190,9 @@ pub struct CategoryProperties {
     pub input_type: Option<InputType>,
 }
 rboto::__structure!(
-    CategoryProperties "CategoryProperties"[set from] { category_name : String, rules :
-    Vec < Rule >, create_time : rboto::DateTime, last_update_time : rboto::DateTime, tags
-    : Vec < Tag >, input_type : InputType } {}
+    CategoryProperties "CategoryProperties"[from] { category_name : String, rules = Vec <
+    Rule >, create_time : rboto::DateTime, last_update_time : rboto::DateTime, tags = Vec
+    < Tag >, input_type : InputType } {}
 );
 /// Makes it possible to specify which speaker is on which channel. For example, if your agent is the first participant to speak, you would set `ChannelId` to `0` (to indicate the first channel) and `ParticipantRole` to `AGENT` (to indicate that it's the agent speaking).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -231,7 +231,7 @@ pub struct ContentRedaction {
 }
 rboto::__structure!(
     ContentRedaction "ContentRedaction"[set into from] { redaction_type : RedactionType,
-    redaction_output : RedactionOutput, pii_entity_types : Vec < PiiEntityType > } {}
+    redaction_output : RedactionOutput, pii_entity_types = Vec < PiiEntityType > } {}
 );
 /// Encryption configuration for the invocation
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -261,7 +261,7 @@ rboto::__structure!(
     InputDataConfig "InputDataConfig"[set into from] { s3_uri : String,
     tuning_data_s3_uri : String, data_access_role_arn : String } {}
 );
-rboto::__string_enum!(InputType { RealTime = "REAL_TIME", PostCall = "POST_CALL" });
+rboto::__string_enum!(InputType { 0 RealTime = "REAL_TIME", 1 PostCall = "POST_CALL" });
 /// Flag the presence or absence of interruptions in your Call Analytics transcription output.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -279,8 +279,8 @@ pub struct InterruptionFilter {
 }
 rboto::__structure!(
     InterruptionFilter "InterruptionFilter"[set into from] { threshold = i64,
-    participant_role : ParticipantRole, absolute_time_range : AbsoluteTimeRange,
-    relative_time_range : RelativeTimeRange, negate = bool } {}
+    participant_role : ParticipantRole, absolute_time_range = AbsoluteTimeRange,
+    relative_time_range = RelativeTimeRange, negate = bool } {}
 );
 /// Makes it possible to control how your transcription job is processed. Currently, the only `JobExecutionSettings` modification you can choose is enabling job queueing using the `AllowDeferredExecution` sub-parameter.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -296,30 +296,34 @@ rboto::__structure!(
     = bool, data_access_role_arn : String } {}
 );
 rboto::__string_enum!(
-    LanguageCode { AfZa = "af-ZA", ArAe = "ar-AE", ArSa = "ar-SA", AmEt = "am-ET", CyGb =
-    "cy-GB", DaDk = "da-DK", DeCh = "de-CH", DeDe = "de-DE", EnAb = "en-AB", EnAu =
-    "en-AU", EnGb = "en-GB", EnIe = "en-IE", EnIn = "en-IN", EnUs = "en-US", EnWl =
-    "en-WL", EsEs = "es-ES", EsMx = "es-MX", EsUs = "es-US", FaAf = "fa-AF", FaIr =
-    "fa-IR", FrCa = "fr-CA", FrFr = "fr-FR", GaIe = "ga-IE", GdGb = "gd-GB", HeIl =
-    "he-IL", HiIn = "hi-IN", HtHt = "ht-HT", IdId = "id-ID", ItIt = "it-IT", JaJp =
-    "ja-JP", JvId = "jv-ID", KmKh = "km-KH", KoKr = "ko-KR", MyMm = "my-MM", MsMy =
-    "ms-MY", NlNl = "nl-NL", PtBr = "pt-BR", PtPt = "pt-PT", RuRu = "ru-RU", TaIn =
-    "ta-IN", TeIn = "te-IN", TrTr = "tr-TR", ZhCn = "zh-CN", ZhTw = "zh-TW", ThTh =
-    "th-TH", EnZa = "en-ZA", EnNz = "en-NZ", ViVn = "vi-VN", SvSe = "sv-SE", AbGe =
-    "ab-GE", AstEs = "ast-ES", AzAz = "az-AZ", BaRu = "ba-RU", BeBy = "be-BY", BgBg =
-    "bg-BG", BnIn = "bn-IN", BsBa = "bs-BA", CaEs = "ca-ES", CkbIq = "ckb-IQ", CkbIr =
-    "ckb-IR", CsCz = "cs-CZ", CyWl = "cy-WL", ElGr = "el-GR", EtEe = "et-EE", EtEt =
-    "et-ET", EuEs = "eu-ES", FiFi = "fi-FI", GlEs = "gl-ES", GuIn = "gu-IN", HaNg =
-    "ha-NG", HrHr = "hr-HR", HuHu = "hu-HU", HyAm = "hy-AM", IsIs = "is-IS", KaGe =
-    "ka-GE", KabDz = "kab-DZ", KkKz = "kk-KZ", KnIn = "kn-IN", KyKg = "ky-KG", LgIn =
-    "lg-IN", LtLt = "lt-LT", LvLv = "lv-LV", MhrRu = "mhr-RU", MiNz = "mi-NZ", MkMk =
-    "mk-MK", MlIn = "ml-IN", MnMn = "mn-MN", MrIn = "mr-IN", MtMt = "mt-MT", NoNo =
-    "no-NO", NeNp = "ne-NP", OrIn = "or-IN", PaIn = "pa-IN", PlPl = "pl-PL", PsAf =
-    "ps-AF", RoRo = "ro-RO", RwRw = "rw-RW", SiLk = "si-LK", SkSk = "sk-SK", SlSi =
-    "sl-SI", SoSo = "so-SO", SqAl = "sq-AL", SrRs = "sr-RS", SuId = "su-ID", SwBi =
-    "sw-BI", SwKe = "sw-KE", SwRw = "sw-RW", SwTz = "sw-TZ", SwUg = "sw-UG", TlPh =
-    "tl-PH", TtRu = "tt-RU", UgCn = "ug-CN", UkUa = "uk-UA", UzUz = "uz-UZ", WoSn =
-    "wo-SN", ZhHk = "zh-HK", ZuZa = "zu-ZA" }
+    LanguageCode { 0 AfZa = "af-ZA", 1 ArAe = "ar-AE", 2 ArSa = "ar-SA", 3 AmEt =
+    "am-ET", 4 CyGb = "cy-GB", 5 DaDk = "da-DK", 6 DeCh = "de-CH", 7 DeDe = "de-DE", 8
+    EnAb = "en-AB", 9 EnAu = "en-AU", 10 EnGb = "en-GB", 11 EnIe = "en-IE", 12 EnIn =
+    "en-IN", 13 EnUs = "en-US", 14 EnWl = "en-WL", 15 EsEs = "es-ES", 16 EsMx = "es-MX",
+    17 EsUs = "es-US", 18 FaAf = "fa-AF", 19 FaIr = "fa-IR", 20 FrCa = "fr-CA", 21 FrFr =
+    "fr-FR", 22 GaIe = "ga-IE", 23 GdGb = "gd-GB", 24 HeIl = "he-IL", 25 HiIn = "hi-IN",
+    26 HtHt = "ht-HT", 27 IdId = "id-ID", 28 ItIt = "it-IT", 29 JaJp = "ja-JP", 30 JvId =
+    "jv-ID", 31 KmKh = "km-KH", 32 KoKr = "ko-KR", 33 MyMm = "my-MM", 34 MsMy = "ms-MY",
+    35 NlNl = "nl-NL", 36 PtBr = "pt-BR", 37 PtPt = "pt-PT", 38 RuRu = "ru-RU", 39 TaIn =
+    "ta-IN", 40 TeIn = "te-IN", 41 TrTr = "tr-TR", 42 ZhCn = "zh-CN", 43 ZhTw = "zh-TW",
+    44 ThTh = "th-TH", 45 EnZa = "en-ZA", 46 EnNz = "en-NZ", 47 ViVn = "vi-VN", 48 SvSe =
+    "sv-SE", 49 AbGe = "ab-GE", 50 AstEs = "ast-ES", 51 AzAz = "az-AZ", 52 BaRu =
+    "ba-RU", 53 BeBy = "be-BY", 54 BgBg = "bg-BG", 55 BnIn = "bn-IN", 56 BsBa = "bs-BA",
+    57 CaEs = "ca-ES", 58 CkbIq = "ckb-IQ", 59 CkbIr = "ckb-IR", 60 CsCz = "cs-CZ", 61
+    CyWl = "cy-WL", 62 ElGr = "el-GR", 63 EtEe = "et-EE", 64 EtEt = "et-ET", 65 EuEs =
+    "eu-ES", 66 FiFi = "fi-FI", 67 GlEs = "gl-ES", 68 GuIn = "gu-IN", 69 HaNg = "ha-NG",
+    70 HrHr = "hr-HR", 71 HuHu = "hu-HU", 72 HyAm = "hy-AM", 73 IsIs = "is-IS", 74 KaGe =
+    "ka-GE", 75 KabDz = "kab-DZ", 76 KkKz = "kk-KZ", 77 KnIn = "kn-IN", 78 KyKg =
+    "ky-KG", 79 LgIn = "lg-IN", 80 LtLt = "lt-LT", 81 LvLv = "lv-LV", 82 MhrRu =
+    "mhr-RU", 83 MiNz = "mi-NZ", 84 MkMk = "mk-MK", 85 MlIn = "ml-IN", 86 MnMn = "mn-MN",
+    87 MrIn = "mr-IN", 88 MtMt = "mt-MT", 89 NoNo = "no-NO", 90 NeNp = "ne-NP", 91 OrIn =
+    "or-IN", 92 PaIn = "pa-IN", 93 PlPl = "pl-PL", 94 PsAf = "ps-AF", 95 RoRo = "ro-RO",
+    96 RwRw = "rw-RW", 97 SiLk = "si-LK", 98 SkSk = "sk-SK", 99 SlSi = "sl-SI", 100 SoSo
+    = "so-SO", 101 SqAl = "sq-AL", 102 SrRs = "sr-RS", 103 SuId = "su-ID", 104 SwBi =
+    "sw-BI", 105 SwKe = "sw-KE", 106 SwRw = "sw-RW", 107 SwTz = "sw-TZ", 108 SwUg =
+    "sw-UG", 109 TlPh = "tl-PH", 110 TtRu = "tt-RU", 111 UgCn = "ug-CN", 112 UkUa =
+    "uk-UA", 113 UzUz = "uz-UZ", 114 WoSn = "wo-SN", 115 ZhHk = "zh-HK", 116 ZuZa =
+    "zu-ZA" }
 );
 /// Provides information on the speech contained in a discreet utterance when multi-language identification is enabled in your request. This utterance represents a block of speech consisting of one language, preceded or followed by a block of speech in a different language.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -331,7 +335,7 @@ pub struct LanguageCodeItem {
     pub duration_in_seconds: Option<f32>,
 }
 rboto::__structure!(
-    LanguageCodeItem "LanguageCodeItem"[set from] { language_code : LanguageCode,
+    LanguageCodeItem "LanguageCodeItem"[from] { language_code : LanguageCode,
     duration_in_seconds = f32 } {}
 );
 /// If using automatic language identification in your request and you want to apply a custom language model, a custom vocabulary, or a custom vocabulary filter, include `LanguageIdSettings` with the relevant sub-parameters (`VocabularyName`, `LanguageModelName`, and `VocabularyFilterName`). Note that multi-language identification (`IdentifyMultipleLanguages`) doesn't support custom language models.
@@ -375,11 +379,11 @@ pub struct LanguageModel {
     pub encryption_configuration: Option<EncryptionConfiguration>,
 }
 rboto::__structure!(
-    LanguageModel "LanguageModel"[set from] { model_name : String, create_time :
+    LanguageModel "LanguageModel"[from] { model_name : String, create_time :
     rboto::DateTime, last_modified_time : rboto::DateTime, language_code :
     ClmLanguageCode, base_model_name : BaseModelName, model_status : ModelStatus,
-    upgrade_availability = bool, failure_reason : String, input_data_config :
-    InputDataConfig, encryption_configuration : EncryptionConfiguration } {}
+    upgrade_availability = bool, failure_reason : String, input_data_config =
+    InputDataConfig, encryption_configuration = EncryptionConfiguration } {}
 );
 /// Describes the Amazon S3 location of the media file you want to use in your request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -395,10 +399,10 @@ rboto::__structure!(
     String } {}
 );
 rboto::__string_enum!(
-    MediaFormat { Mp3 = "mp3", Mp4 = "mp4", Wav = "wav", Flac = "flac", Ogg = "ogg", Amr
-    = "amr", Webm = "webm", M4a = "m4a" }
+    MediaFormat { 0 Mp3 = "mp3", 1 Mp4 = "mp4", 2 Wav = "wav", 3 Flac = "flac", 4 Ogg =
+    "ogg", 5 Amr = "amr", 6 Webm = "webm", 7 M4a = "m4a" }
 );
-rboto::__string_enum!(MedicalContentIdentificationType { Phi = "PHI" });
+rboto::__string_enum!(MedicalContentIdentificationType { 0 Phi = "PHI" });
 /// Indicates which speaker is on which channel. The options are `CLINICIAN` and `PATIENT`
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -420,7 +424,7 @@ pub struct MedicalScribeContext {
     pub patient_context: Option<MedicalScribePatientContext>,
 }
 rboto::__structure!(
-    MedicalScribeContext "MedicalScribeContext"[set into] { patient_context :
+    MedicalScribeContext "MedicalScribeContext"[set into] { patient_context =
     MedicalScribePatientContext } {}
 );
 /// Provides detailed information about a Medical Scribe job.
@@ -456,18 +460,18 @@ pub struct MedicalScribeJob {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    MedicalScribeJob "MedicalScribeJob"[set from] { medical_scribe_job_name : String,
+    MedicalScribeJob "MedicalScribeJob"[from] { medical_scribe_job_name : String,
     medical_scribe_job_status : MedicalScribeJobStatus, language_code :
-    MedicalScribeLanguageCode, media : Media, medical_scribe_output :
+    MedicalScribeLanguageCode, media = Media, medical_scribe_output =
     MedicalScribeOutput, start_time : rboto::DateTime, creation_time : rboto::DateTime,
-    completion_time : rboto::DateTime, failure_reason : String, settings :
-    MedicalScribeSettings, data_access_role_arn : String, channel_definitions : Vec <
-    MedicalScribeChannelDefinition >, medical_scribe_context_provided = bool, tags : Vec
+    completion_time : rboto::DateTime, failure_reason : String, settings =
+    MedicalScribeSettings, data_access_role_arn : String, channel_definitions = Vec <
+    MedicalScribeChannelDefinition >, medical_scribe_context_provided = bool, tags = Vec
     < Tag > } {}
 );
 rboto::__string_enum!(
-    MedicalScribeJobStatus { Queued = "QUEUED", InProgress = "IN_PROGRESS", Failed =
-    "FAILED", Completed = "COMPLETED" }
+    MedicalScribeJobStatus { 0 Queued = "QUEUED", 1 InProgress = "IN_PROGRESS", 2 Failed
+    = "FAILED", 3 Completed = "COMPLETED" }
 );
 /// Provides detailed information about a specific Medical Scribe job.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -489,16 +493,16 @@ pub struct MedicalScribeJobSummary {
     pub failure_reason: Option<String>,
 }
 rboto::__structure!(
-    MedicalScribeJobSummary "MedicalScribeJobSummary"[set from] { medical_scribe_job_name
-    : String, creation_time : rboto::DateTime, start_time : rboto::DateTime,
+    MedicalScribeJobSummary "MedicalScribeJobSummary"[from] { medical_scribe_job_name :
+    String, creation_time : rboto::DateTime, start_time : rboto::DateTime,
     completion_time : rboto::DateTime, language_code : MedicalScribeLanguageCode,
     medical_scribe_job_status : MedicalScribeJobStatus, failure_reason : String } {}
 );
-rboto::__string_enum!(MedicalScribeLanguageCode { EnUs = "en-US" });
+rboto::__string_enum!(MedicalScribeLanguageCode { 0 EnUs = "en-US" });
 rboto::__string_enum!(
-    MedicalScribeNoteTemplate { HistoryAndPhysical = "HISTORY_AND_PHYSICAL", Girpp =
-    "GIRPP", Birp = "BIRP", Sirp = "SIRP", Dap = "DAP", BehavioralSoap =
-    "BEHAVIORAL_SOAP", PhysicalSoap = "PHYSICAL_SOAP" }
+    MedicalScribeNoteTemplate { 0 HistoryAndPhysical = "HISTORY_AND_PHYSICAL", 1 Girpp =
+    "GIRPP", 2 Birp = "BIRP", 3 Sirp = "SIRP", 4 Dap = "DAP", 5 BehavioralSoap =
+    "BEHAVIORAL_SOAP", 6 PhysicalSoap = "PHYSICAL_SOAP" }
 );
 /// The location of the output of your Medical Scribe job. `ClinicalDocumentUri` holds the Amazon S3 URI for the Clinical Document and `TranscriptFileUri` holds the Amazon S3 URI for the Transcript.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -510,11 +514,11 @@ pub struct MedicalScribeOutput {
     pub clinical_document_uri: Option<String>,
 }
 rboto::__structure!(
-    MedicalScribeOutput "MedicalScribeOutput"[set from] { transcript_file_uri : String,
+    MedicalScribeOutput "MedicalScribeOutput"[from] { transcript_file_uri : String,
     clinical_document_uri : String } {}
 );
 rboto::__string_enum!(
-    MedicalScribeParticipantRole { Patient = "PATIENT", Clinician = "CLINICIAN" }
+    MedicalScribeParticipantRole { 0 Patient = "PATIENT", 1 Clinician = "CLINICIAN" }
 );
 /// Contains patient-specific information used to customize the clinical note generation.
 #[derive(Clone, Default, PartialEq)]
@@ -550,7 +554,7 @@ rboto::__structure!(
     MedicalScribeSettings "MedicalScribeSettings"[set into from] { show_speaker_labels =
     bool, max_speaker_labels = i32, channel_identification = bool, vocabulary_name :
     String, vocabulary_filter_name : String, vocabulary_filter_method :
-    VocabularyFilterMethod, clinical_note_generation_settings :
+    VocabularyFilterMethod, clinical_note_generation_settings =
     ClinicalNoteGenerationSettings } {}
 );
 /// Provides you with the Amazon S3 URI you can use to access your transcript.
@@ -561,7 +565,7 @@ pub struct MedicalTranscript {
     pub transcript_file_uri: Option<String>,
 }
 rboto::__structure!(
-    MedicalTranscript "MedicalTranscript"[set from] { transcript_file_uri : String } {}
+    MedicalTranscript "MedicalTranscript"[from] { transcript_file_uri : String } {}
 );
 /// Provides detailed information about a medical transcription job.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -600,14 +604,14 @@ pub struct MedicalTranscriptionJob {
     pub tags: Option<Vec<Tag>>,
 }
 rboto::__structure!(
-    MedicalTranscriptionJob "MedicalTranscriptionJob"[set from] {
+    MedicalTranscriptionJob "MedicalTranscriptionJob"[from] {
     medical_transcription_job_name : String, transcription_job_status :
     TranscriptionJobStatus, language_code : LanguageCode, media_sample_rate_hertz = i32,
-    media_format : MediaFormat, media : Media, transcript : MedicalTranscript, start_time
+    media_format : MediaFormat, media = Media, transcript = MedicalTranscript, start_time
     : rboto::DateTime, creation_time : rboto::DateTime, completion_time :
-    rboto::DateTime, failure_reason : String, settings : MedicalTranscriptionSetting,
+    rboto::DateTime, failure_reason : String, settings = MedicalTranscriptionSetting,
     content_identification_type : MedicalContentIdentificationType, specialty :
-    Specialty, type_ : TypeShape, tags : Vec < Tag > } {}
+    Specialty, type_ : TypeShape, tags = Vec < Tag > } {}
 );
 /// Provides detailed information about a specific medical transcription job.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -637,7 +641,7 @@ pub struct MedicalTranscriptionJobSummary {
     pub type_: Option<TypeShape>,
 }
 rboto::__structure!(
-    MedicalTranscriptionJobSummary "MedicalTranscriptionJobSummary"[set from] {
+    MedicalTranscriptionJobSummary "MedicalTranscriptionJobSummary"[from] {
     medical_transcription_job_name : String, creation_time : rboto::DateTime, start_time
     : rboto::DateTime, completion_time : rboto::DateTime, language_code : LanguageCode,
     transcription_job_status : TranscriptionJobStatus, failure_reason : String,
@@ -678,8 +682,8 @@ rboto::__structure!(
     ModelSettings "ModelSettings"[set into from] { language_model_name : String } {}
 );
 rboto::__string_enum!(
-    ModelStatus { InProgress = "IN_PROGRESS", Failed = "FAILED", Completed = "COMPLETED"
-    }
+    ModelStatus { 0 InProgress = "IN_PROGRESS", 1 Failed = "FAILED", 2 Completed =
+    "COMPLETED" }
 );
 /// Flag the presence or absence of periods of silence in your Call Analytics transcription output.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -696,37 +700,37 @@ pub struct NonTalkTimeFilter {
 }
 rboto::__structure!(
     NonTalkTimeFilter "NonTalkTimeFilter"[set into from] { threshold = i64,
-    absolute_time_range : AbsoluteTimeRange, relative_time_range : RelativeTimeRange,
+    absolute_time_range = AbsoluteTimeRange, relative_time_range = RelativeTimeRange,
     negate = bool } {}
 );
 rboto::__string_enum!(
-    OutputLocationType { CustomerBucket = "CUSTOMER_BUCKET", ServiceBucket =
+    OutputLocationType { 0 CustomerBucket = "CUSTOMER_BUCKET", 1 ServiceBucket =
     "SERVICE_BUCKET" }
 );
-rboto::__string_enum!(ParticipantRole { Agent = "AGENT", Customer = "CUSTOMER" });
+rboto::__string_enum!(ParticipantRole { 0 Agent = "AGENT", 1 Customer = "CUSTOMER" });
 rboto::__string_enum!(
-    PiiEntityType { BankAccountNumber = "BANK_ACCOUNT_NUMBER", BankRouting =
-    "BANK_ROUTING", CreditDebitNumber = "CREDIT_DEBIT_NUMBER", CreditDebitCvv =
-    "CREDIT_DEBIT_CVV", CreditDebitExpiry = "CREDIT_DEBIT_EXPIRY", Pin = "PIN", Email =
-    "EMAIL", Address = "ADDRESS", Name = "NAME", Phone = "PHONE", Ssn = "SSN", DateTime =
-    "DATE_TIME", PassportNumber = "PASSPORT_NUMBER", DriverId = "DRIVER_ID", Url = "URL",
-    Age = "AGE", Username = "USERNAME", Password = "PASSWORD", AwsAccessKey =
-    "AWS_ACCESS_KEY", AwsSecretKey = "AWS_SECRET_KEY", IpAddress = "IP_ADDRESS",
-    MacAddress = "MAC_ADDRESS", LicensePlate = "LICENSE_PLATE",
-    VehicleIdentificationNumber = "VEHICLE_IDENTIFICATION_NUMBER",
-    UsIndividualTaxIdentificationNumber = "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER",
-    CaHealthNumber = "CA_HEALTH_NUMBER", CaSocialInsuranceNumber =
-    "CA_SOCIAL_INSURANCE_NUMBER", InternationalBankAccountNumber =
-    "INTERNATIONAL_BANK_ACCOUNT_NUMBER", SwiftCode = "SWIFT_CODE", All = "ALL" }
+    PiiEntityType { 0 BankAccountNumber = "BANK_ACCOUNT_NUMBER", 1 BankRouting =
+    "BANK_ROUTING", 2 CreditDebitNumber = "CREDIT_DEBIT_NUMBER", 3 CreditDebitCvv =
+    "CREDIT_DEBIT_CVV", 4 CreditDebitExpiry = "CREDIT_DEBIT_EXPIRY", 5 Pin = "PIN", 6
+    Email = "EMAIL", 7 Address = "ADDRESS", 8 Name = "NAME", 9 Phone = "PHONE", 10 Ssn =
+    "SSN", 11 DateTime = "DATE_TIME", 12 PassportNumber = "PASSPORT_NUMBER", 13 DriverId
+    = "DRIVER_ID", 14 Url = "URL", 15 Age = "AGE", 16 Username = "USERNAME", 17 Password
+    = "PASSWORD", 18 AwsAccessKey = "AWS_ACCESS_KEY", 19 AwsSecretKey = "AWS_SECRET_KEY",
+    20 IpAddress = "IP_ADDRESS", 21 MacAddress = "MAC_ADDRESS", 22 LicensePlate =
+    "LICENSE_PLATE", 23 VehicleIdentificationNumber = "VEHICLE_IDENTIFICATION_NUMBER", 24
+    UsIndividualTaxIdentificationNumber = "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER", 25
+    CaHealthNumber = "CA_HEALTH_NUMBER", 26 CaSocialInsuranceNumber =
+    "CA_SOCIAL_INSURANCE_NUMBER", 27 InternationalBankAccountNumber =
+    "INTERNATIONAL_BANK_ACCOUNT_NUMBER", 28 SwiftCode = "SWIFT_CODE", 29 All = "ALL" }
 );
 rboto::__string_enum!(
-    Pronouns { HeHim = "HE_HIM", SheHer = "SHE_HER", TheyThem = "THEY_THEM" }
+    Pronouns { 0 HeHim = "HE_HIM", 1 SheHer = "SHE_HER", 2 TheyThem = "THEY_THEM" }
 );
 rboto::__string_enum!(
-    RedactionOutput { Redacted = "redacted", RedactedAndUnredacted =
+    RedactionOutput { 0 Redacted = "redacted", 1 RedactedAndUnredacted =
     "redacted_and_unredacted" }
 );
-rboto::__string_enum!(RedactionType { Pii = "PII" });
+rboto::__string_enum!(RedactionType { 0 Pii = "PII" });
 /// A time range, in percentage, between two points in your media file.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -800,13 +804,13 @@ pub struct SentimentFilter {
     pub negate: Option<bool>,
 }
 rboto::__structure!(
-    SentimentFilter "SentimentFilter"[set into from] { sentiments : Vec < SentimentValue
-    >, absolute_time_range : AbsoluteTimeRange, relative_time_range : RelativeTimeRange,
+    SentimentFilter "SentimentFilter"[set into from] { sentiments = Vec < SentimentValue
+    >, absolute_time_range = AbsoluteTimeRange, relative_time_range = RelativeTimeRange,
     participant_role : ParticipantRole, negate = bool } {}
 );
 rboto::__string_enum!(
-    SentimentValue { Positive = "POSITIVE", Negative = "NEGATIVE", Neutral = "NEUTRAL",
-    Mixed = "MIXED" }
+    SentimentValue { 0 Positive = "POSITIVE", 1 Negative = "NEGATIVE", 2 Neutral =
+    "NEUTRAL", 3 Mixed = "MIXED" }
 );
 /// Allows additional optional settings in your request, including channel identification, alternative transcriptions, and speaker partitioning. You can use that to apply custom vocabularies to your transcription job.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -835,8 +839,8 @@ rboto::__structure!(
     bool, max_alternatives = i32, vocabulary_filter_name : String,
     vocabulary_filter_method : VocabularyFilterMethod } {}
 );
-rboto::__string_enum!(Specialty { Primarycare = "PRIMARYCARE" });
-rboto::__string_enum!(SubtitleFormat { Vtt = "vtt", Srt = "srt" });
+rboto::__string_enum!(Specialty { 0 Primarycare = "PRIMARYCARE" });
+rboto::__string_enum!(SubtitleFormat { 0 Vtt = "vtt", 1 Srt = "srt" });
 /// Generate subtitles for your media file with your transcription request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -847,7 +851,7 @@ pub struct Subtitles {
     pub output_start_index: Option<i32>,
 }
 rboto::__structure!(
-    Subtitles "Subtitles"[set into] { formats : Vec < SubtitleFormat >,
+    Subtitles "Subtitles"[set into] { formats = Vec < SubtitleFormat >,
     output_start_index = i32 } {}
 );
 /// Provides information about your subtitle file, including format, start index, and Amazon S3 location.
@@ -862,8 +866,8 @@ pub struct SubtitlesOutput {
     pub output_start_index: Option<i32>,
 }
 rboto::__structure!(
-    SubtitlesOutput "SubtitlesOutput"[set from] { formats : Vec < SubtitleFormat >,
-    subtitle_file_uris : Vec < String >, output_start_index = i32 } {}
+    SubtitlesOutput "SubtitlesOutput"[from] { formats = Vec < SubtitleFormat >,
+    subtitle_file_uris = Vec < String >, output_start_index = i32 } {}
 );
 /// Contains `GenerateAbstractiveSummary`, which is a required parameter if you want to enable Generative call summarization in your Call Analytics request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -886,7 +890,7 @@ pub struct Tag {
     pub value: Option<String>,
 }
 rboto::__structure!(Tag "Tag"[set into from] { key : String, value : String } {});
-rboto::__string_enum!(ToxicityCategory { All = "ALL" });
+rboto::__string_enum!(ToxicityCategory { 0 All = "ALL" });
 /// Contains `ToxicityCategories`, which is a required parameter if you want to enable toxicity detection (`ToxicityDetection`) in your transcription request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -896,7 +900,7 @@ pub struct ToxicityDetectionSettings {
 }
 rboto::__structure!(
     ToxicityDetectionSettings "ToxicityDetectionSettings"[set into from] {
-    toxicity_categories : Vec < ToxicityCategory > } {}
+    toxicity_categories = Vec < ToxicityCategory > } {}
 );
 /// Provides you with the Amazon S3 URI you can use to access your transcript.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -908,7 +912,7 @@ pub struct Transcript {
     pub redacted_transcript_file_uri: Option<String>,
 }
 rboto::__structure!(
-    Transcript "Transcript"[set from] { transcript_file_uri : String,
+    Transcript "Transcript"[from] { transcript_file_uri : String,
     redacted_transcript_file_uri : String } {}
 );
 /// Flag the presence or absence of specific words or phrases detected in your Call Analytics transcription output.
@@ -930,11 +934,11 @@ pub struct TranscriptFilter {
 }
 rboto::__structure!(
     TranscriptFilter "TranscriptFilter"[set into from] { transcript_filter_type :
-    TranscriptFilterType, absolute_time_range : AbsoluteTimeRange, relative_time_range :
-    RelativeTimeRange, participant_role : ParticipantRole, negate = bool, targets : Vec <
+    TranscriptFilterType, absolute_time_range = AbsoluteTimeRange, relative_time_range =
+    RelativeTimeRange, participant_role : ParticipantRole, negate = bool, targets = Vec <
     String > } {}
 );
-rboto::__string_enum!(TranscriptFilterType { Exact = "EXACT" });
+rboto::__string_enum!(TranscriptFilterType { 0 Exact = "EXACT" });
 /// Provides detailed information about a transcription job.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -989,21 +993,21 @@ pub struct TranscriptionJob {
     pub toxicity_detection: Option<Vec<ToxicityDetectionSettings>>,
 }
 rboto::__structure!(
-    TranscriptionJob "TranscriptionJob"[set from] { transcription_job_name : String,
+    TranscriptionJob "TranscriptionJob"[from] { transcription_job_name : String,
     transcription_job_status : TranscriptionJobStatus, language_code : LanguageCode,
-    media_sample_rate_hertz = i32, media_format : MediaFormat, media : Media, transcript
-    : Transcript, start_time : rboto::DateTime, creation_time : rboto::DateTime,
-    completion_time : rboto::DateTime, failure_reason : String, settings : Settings,
-    model_settings : ModelSettings, job_execution_settings : JobExecutionSettings,
-    content_redaction : ContentRedaction, identify_language = bool,
-    identify_multiple_languages = bool, language_options : Vec < LanguageCode >,
-    identified_language_score = f32, language_codes : Vec < LanguageCodeItem >, tags :
-    Vec < Tag >, subtitles : SubtitlesOutput, language_id_settings : HashMap < String,
-    LanguageIdSettings >, toxicity_detection : Vec < ToxicityDetectionSettings > } {}
+    media_sample_rate_hertz = i32, media_format : MediaFormat, media = Media, transcript
+    = Transcript, start_time : rboto::DateTime, creation_time : rboto::DateTime,
+    completion_time : rboto::DateTime, failure_reason : String, settings = Settings,
+    model_settings = ModelSettings, job_execution_settings = JobExecutionSettings,
+    content_redaction = ContentRedaction, identify_language = bool,
+    identify_multiple_languages = bool, language_options = Vec < LanguageCode >,
+    identified_language_score = f32, language_codes = Vec < LanguageCodeItem >, tags =
+    Vec < Tag >, subtitles = SubtitlesOutput, language_id_settings : HashMap < String,
+    LanguageIdSettings >, toxicity_detection = Vec < ToxicityDetectionSettings > } {}
 );
 rboto::__string_enum!(
-    TranscriptionJobStatus { Queued = "QUEUED", InProgress = "IN_PROGRESS", Failed =
-    "FAILED", Completed = "COMPLETED" }
+    TranscriptionJobStatus { 0 Queued = "QUEUED", 1 InProgress = "IN_PROGRESS", 2 Failed
+    = "FAILED", 3 Completed = "COMPLETED" }
 );
 /// Provides detailed information about a specific transcription job.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1040,17 +1044,17 @@ pub struct TranscriptionJobSummary {
     pub toxicity_detection: Option<Vec<ToxicityDetectionSettings>>,
 }
 rboto::__structure!(
-    TranscriptionJobSummary "TranscriptionJobSummary"[set from] { transcription_job_name
-    : String, creation_time : rboto::DateTime, start_time : rboto::DateTime,
+    TranscriptionJobSummary "TranscriptionJobSummary"[from] { transcription_job_name :
+    String, creation_time : rboto::DateTime, start_time : rboto::DateTime,
     completion_time : rboto::DateTime, language_code : LanguageCode,
     transcription_job_status : TranscriptionJobStatus, failure_reason : String,
-    output_location_type : OutputLocationType, content_redaction : ContentRedaction,
-    model_settings : ModelSettings, identify_language = bool, identify_multiple_languages
-    = bool, identified_language_score = f32, language_codes : Vec < LanguageCodeItem >,
-    toxicity_detection : Vec < ToxicityDetectionSettings > } {}
+    output_location_type : OutputLocationType, content_redaction = ContentRedaction,
+    model_settings = ModelSettings, identify_language = bool, identify_multiple_languages
+    = bool, identified_language_score = f32, language_codes = Vec < LanguageCodeItem >,
+    toxicity_detection = Vec < ToxicityDetectionSettings > } {}
 );
 rboto::__string_enum!(
-    TypeShape { Conversation = "CONVERSATION", Dictation = "DICTATION" }
+    TypeShape { 0 Conversation = "CONVERSATION", 1 Dictation = "DICTATION" }
 );
 /// Provides information about a custom vocabulary filter, including the language of the filter, when it was last modified, and its name.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1064,11 +1068,11 @@ pub struct VocabularyFilterInfo {
     pub last_modified_time: Option<rboto::DateTime>,
 }
 rboto::__structure!(
-    VocabularyFilterInfo "VocabularyFilterInfo"[set from] { vocabulary_filter_name :
-    String, language_code : LanguageCode, last_modified_time : rboto::DateTime } {}
+    VocabularyFilterInfo "VocabularyFilterInfo"[from] { vocabulary_filter_name : String,
+    language_code : LanguageCode, last_modified_time : rboto::DateTime } {}
 );
 rboto::__string_enum!(
-    VocabularyFilterMethod { Remove = "remove", Mask = "mask", Tag = "tag" }
+    VocabularyFilterMethod { 0 Remove = "remove", 1 Mask = "mask", 2 Tag = "tag" }
 );
 /// Provides information about a custom vocabulary, including the language of the custom vocabulary, when it was last modified, its name, and the processing state.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1084,10 +1088,10 @@ pub struct VocabularyInfo {
     pub vocabulary_state: Option<VocabularyState>,
 }
 rboto::__structure!(
-    VocabularyInfo "VocabularyInfo"[set from] { vocabulary_name : String, language_code :
+    VocabularyInfo "VocabularyInfo"[from] { vocabulary_name : String, language_code :
     LanguageCode, last_modified_time : rboto::DateTime, vocabulary_state :
     VocabularyState } {}
 );
 rboto::__string_enum!(
-    VocabularyState { Pending = "PENDING", Ready = "READY", Failed = "FAILED" }
+    VocabularyState { 0 Pending = "PENDING", 1 Ready = "READY", 2 Failed = "FAILED" }
 );

@@ -7,7 +7,7 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// A structure with a member of every kind.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PutEverythingInput {
     /// The `Name`, a host label.
@@ -47,33 +47,29 @@ rboto::__structure!(
     PutEverythingInput "Everything"[set debug into from] { name : String, type_ :
     InstanceType, self_ = i8, send_ = i16, default_ = i32, match_ = i64, float = f32,
     double = f64, big = i64, dec = f64, flag = bool, data : rboto::Blob, when :
-    rboto::DateTime, when_epoch : rboto::DateTime, choice : Choice, doc :
+    rboto::DateTime, when_epoch : rboto::DateTime, choice = Choice, doc =
     rboto::Document, level = i32, secret : String[sensitive], password :
-    String[sensitive], tags : HashMap < String, String >, items : Vec < String >, nested
-    : ResultShape, token : String, policy : String, checksum_algorithm :
+    String[sensitive], tags : HashMap < String, String >, items = Vec < String >, nested
+    = ResultShape, token : String, policy : String, checksum_algorithm :
     ChecksumAlgorithm, boxed = i32, query_named : String } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TypeInput {
     pub(crate) _client: rboto::__private::Bound,
 }
-rboto::__structure!(TypeInput "TypeInput"[set debug into] {} { _client });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TypeInput "TypeInput"[set into] {} { _client });
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Shared1Input {
     pub value: Option<String>,
     pub(crate) _client: rboto::__private::Bound,
 }
-rboto::__structure!(
-    Shared1Input "SharedInput"[set debug into] { value : String } { _client }
-);
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(Shared1Input "SharedInput"[set into] { value : String } { _client });
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Shared2Input {
     pub value: Option<String>,
     pub(crate) _client: rboto::__private::Bound,
 }
-rboto::__structure!(
-    Shared2Input "SharedInput"[set debug into] { value : String } { _client }
-);
+rboto::__structure!(Shared2Input "SharedInput"[set into] { value : String } { _client });

@@ -32,6 +32,7 @@ mod operations;
 #[rustfmt::skip]
 pub mod output;
 #[rustfmt::skip]
+#[doc(hidden)]
 pub mod schema;
 #[rustfmt::skip]
 pub mod types;

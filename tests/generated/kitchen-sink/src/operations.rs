@@ -6,9 +6,7 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; PutEverythingInput => PutEverythingOutput =
-    super::schema::ops::PUT_EVERYTHING, "PutEverything"; TypeInput => TypeOutput =
-    super::schema::ops::TYPE, "Type"; Shared1Input => Shared1Output =
-    super::schema::ops::SHARED1, "Shared1"; Shared2Input => Shared2Output =
-    super::schema::ops::SHARED2, "Shared2";
+    super::error::Exception, super::schema::SERVICE; PutEverythingInput =>
+    PutEverythingOutput, "PutEverything"; TypeInput => TypeOutput, "Type"; Shared1Input
+    => Shared1Output, "Shared1"; Shared2Input => Shared2Output, "Shared2";
 );

@@ -47,27 +47,27 @@ rboto::__structure!(
     PutEverythingOutput "Everything"[debug into from output] { name : String, type_ :
     InstanceType, self_ = i8, send_ = i16, default_ = i32, match_ = i64, float = f32,
     double = f64, big = i64, dec = f64, flag = bool, data : rboto::Blob, when :
-    rboto::DateTime, when_epoch : rboto::DateTime, choice : Choice, doc :
+    rboto::DateTime, when_epoch : rboto::DateTime, choice = Choice, doc =
     rboto::Document, level = i32, secret : String[sensitive], password :
-    String[sensitive], tags : HashMap < String, String >, items : Vec < String >, nested
-    : ResultShape, token : String, policy : String, checksum_algorithm :
+    String[sensitive], tags : HashMap < String, String >, items = Vec < String >, nested
+    = ResultShape, token : String, policy : String, checksum_algorithm :
     ChecksumAlgorithm, boxed = i32, query_named : String } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TypeOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(TypeOutput "TypeOutput"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(TypeOutput "TypeOutput"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Shared1Output {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(Shared1Output "Shared1Output"[debug from output] {} { _meta });
-#[derive(Clone, Default, PartialEq)]
+rboto::__structure!(Shared1Output "Shared1Output"[from output] {} { _meta });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Shared2Output {
     pub(crate) _meta: rboto::__private::Meta,
 }
-rboto::__structure!(Shared2Output "Shared2Output"[debug from output] {} { _meta });
+rboto::__structure!(Shared2Output "Shared2Output"[from output] {} { _meta });

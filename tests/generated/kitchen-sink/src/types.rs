@@ -46,9 +46,9 @@ rboto::__structure!(
     Everything "Everything"[set debug into from] { name : String, type_ : InstanceType,
     self_ = i8, send_ = i16, default_ = i32, match_ = i64, float = f32, double = f64, big
     = i64, dec = f64, flag = bool, data : rboto::Blob, when : rboto::DateTime, when_epoch
-    : rboto::DateTime, choice : Choice, doc : rboto::Document, level = i32, secret :
+    : rboto::DateTime, choice = Choice, doc = rboto::Document, level = i32, secret :
     String[sensitive], password : String[sensitive], tags : HashMap < String, String >,
-    items : Vec < String >, nested : ResultShape, token : String, policy : String,
+    items = Vec < String >, nested = ResultShape, token : String, policy : String,
     checksum_algorithm : ChecksumAlgorithm, boxed = i32, query_named : String } {}
 );
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -66,15 +66,15 @@ pub struct ResultShape {
     pub peers: Option<Vec<ResultShape>>,
 }
 rboto::__structure!(
-    ResultShape "Result"[set into from] { inner : Box < ResultShape >, peers : Vec <
-    ResultShape > } {}
+    ResultShape "Result"[set into_boxed from_boxed] { inner ~ Box < ResultShape >, peers
+    = Vec < ResultShape > } {}
 );
 rboto::__string_enum!(
-    InstanceType { T2Micro = "t2.micro", StandardIa = "STANDARD_IA", AwsKms = "aws:kms",
-    Ab = "ab", Ab2 = "AB", UnknownValue = "unknown", Empty = "", Star = "*", V1_0 = "1.0"
-    }
+    InstanceType { 0 T2Micro = "t2.micro", 1 StandardIa = "STANDARD_IA", 2 AwsKms =
+    "aws:kms", 3 Ab = "ab", 4 Ab2 = "AB", 5 UnknownValue = "unknown", 6 Empty = "", 7
+    Star = "*", 8 V1_0 = "1.0" }
 );
-rboto::__string_enum!(ChecksumAlgorithm { Crc32 = "CRC32", Sha256 = "SHA256" });
+rboto::__string_enum!(ChecksumAlgorithm { 0 Crc32 = "CRC32", 1 Sha256 = "SHA256" });
 /// A union; one member is named `Unknown`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]

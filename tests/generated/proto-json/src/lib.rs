@@ -7,7 +7,8 @@
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let config = rboto::Config::load().await?;
 //! let client = rboto_proto_json::Client::new(&config);
-//! # let _ = client;
+//! let output = client.list_things().send().await?;
+//! println!("{output:?}");
 //! # Ok(()) }
 //! ```
 //!
@@ -32,6 +33,7 @@ mod operations;
 #[rustfmt::skip]
 pub mod output;
 #[rustfmt::skip]
+#[doc(hidden)]
 pub mod schema;
 #[rustfmt::skip]
 pub mod types;

@@ -6,7 +6,7 @@ use super::{error::*, output::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PutThingInput {
     pub id: Option<String>,
@@ -19,17 +19,16 @@ pub struct PutThingInput {
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    PutThingInput "PutThingRequest"[set debug into] { id : String, count = i32, trace :
-    String, meta : HashMap < String, String >, names : Vec < String >, created :
-    rboto::DateTime, payload : rboto::Blob } { _client }
+    PutThingInput "PutThingRequest"[set into] { id : String, count = i32, trace : String,
+    meta : HashMap < String, String >, names = Vec < String >, created : rboto::DateTime,
+    payload : rboto::Blob } { _client }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListThingsInput {
     pub next_token: Option<String>,
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
-    ListThingsInput "ListThingsRequest"[set debug into] { next_token : String } { _client
-    }
+    ListThingsInput "ListThingsRequest"[set into] { next_token : String } { _client }
 );

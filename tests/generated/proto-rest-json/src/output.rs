@@ -6,7 +6,7 @@ use super::{error::*, input::*, types::*};
 use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutThingOutput {
     pub id: Option<String>,
@@ -14,10 +14,10 @@ pub struct PutThingOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    PutThingOutput "PutThingResult"[debug from output] { id : String, created :
-    rboto::DateTime } { _meta }
+    PutThingOutput "PutThingResult"[from output] { id : String, created : rboto::DateTime
+    } { _meta }
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListThingsOutput {
     pub things: Option<Vec<String>>,
@@ -25,6 +25,6 @@ pub struct ListThingsOutput {
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    ListThingsOutput "ListThingsResult"[debug from output] { things : Vec < String >,
+    ListThingsOutput "ListThingsResult"[from output] { things = Vec < String >,
     next_token : String } { _meta }
 );

@@ -6,7 +6,6 @@ use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 rboto::__operations!(
-    super::error::Exception; PutThingInput => PutThingOutput =
-    super::schema::ops::PUT_THING, "PutThing"; ListThingsInput => ListThingsOutput =
-    super::schema::ops::LIST_THINGS, "ListThings";
+    super::error::Exception, super::schema::SERVICE; PutThingInput => PutThingOutput,
+    "PutThing"; ListThingsInput => ListThingsOutput, "ListThings";
 );
